@@ -1,0 +1,26 @@
+// The command tree, and the one place where errors become messages and exit codes.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, TeqlError, ConfigError, ConfigErrors } from '../errors.js';
+import { registerLabCommand } from './lab-command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('teqlctl')
+    .description('Load sharing over several links between two Linux routers with TEQL (LARTC ch. 10).')
+    .exitOverride()
+    .showHelpAfterError();
+  registerLabCommand(program);
+  return program;
+}
+
+export function describeError(err: unknown): { message: string; code: number } {
+  if (err instanceof ConfigErrors) return { message: err.message, code: err.exitCode };
+  if (err instanceof ConfigError) {
+    return { message: err.located + (err.hint ? `\n  hint: ${err.hint}` : ''), code: err.exitCode };
+  }
+  if (err instanceof TeqlError) {
+    return { message: `error: ${err.message}` + (err.hint ? `\n  hint: ${err.hint}` : ''), code: err.exitCode };
+  }
+  if (err instanceof CommanderError) return { message: '', code: err.exitCode === 0 ? 0 : ExitCode.badInput };
+  // Anything else is a bug in teqlctl, not a user mistake: show the stack.
+  return { message: `internal error (a bug in teqlctl): ${err instanceof Error ? err.stack : String(err)}`, code: 1 };
+}

@@ -1,0 +1,71 @@
+// What the loader hands to the rest of the flow: plain data, validated, templates already rendered.
+import type { SourcePos } from '../errors.js';
+
+export interface ConnectionSpec {
+  /** Address or ssh_config alias to connect to (ansible_host, else the inventory name). */
+  host: string;
+  port?: number; // ansible_port; undefined means "ssh_config or 22"
+  user?: string; // ansible_user
+  privateKeyFile?: string; // ansible_ssh_private_key_file, `~` expanded
+  /** Extra known_hosts file named by the inventory (teqlctl_known_hosts_file), `~` expanded. */
+  knownHostsFile?: string;
+  become: boolean; // ansible_become
+  becomeUser: string; // ansible_become_user, default root
+}
+
+export interface InventoryHost {
+  name: string;
+  /** All variables after Ansible's precedence: all < parent group < child group < group_vars < host < host_vars. */
+  vars: Record<string, unknown>;
+  groups: string[];
+  connection: ConnectionSpec;
+  pos: SourcePos;
+}
+
+export interface Inventory {
+  file: string;
+  hosts: Map<string, InventoryHost>;
+  /** group name -> host names, `all` and `ungrouped` included. */
+  groups: Map<string, string[]>;
+}
+
+export type State = 'present' | 'absent';
+
+export interface TeqlArgs { device: string; slaves: string[]; state: State; replace: boolean }
+export interface LinkArgs { dev: string; state?: 'up' | 'down'; mtu?: number }
+export interface AddressArgs { dev: string; address: string; state: State }
+export interface SysctlArgs { name: string; value: string; state: State }
+export interface RouteArgs { to: string; via?: string; dev?: string; metric?: number; state: State }
+export interface PingArgs { to: string; dev?: string; from?: string; count: number; timeout: number }
+
+export type TaskCall =
+  | { module: 'teql'; args: TeqlArgs }
+  | { module: 'link'; args: LinkArgs }
+  | { module: 'address'; args: AddressArgs }
+  | { module: 'sysctl'; args: SysctlArgs }
+  | { module: 'route'; args: RouteArgs }
+  | { module: 'ping'; args: PingArgs };
+
+export type ModuleName = TaskCall['module'];
+
+/** One task for one host, after `loop` expansion, `when` evaluation and templating. */
+export type TaskInstance = TaskCall & {
+  /** Task name as written (rendered), or `module` when absent; loop items get ` (item)` appended. */
+  name: string;
+  pos: SourcePos;
+};
+
+export interface LoadedPlay {
+  name: string;
+  pos: SourcePos;
+  /** Host names matched by the play's `hosts` pattern, in inventory order. */
+  hosts: string[];
+  /** Per host, its tasks in playbook order (tasks whose `when` is false are left out). */
+  tasks: Map<string, TaskInstance[]>;
+}
+
+export interface LoadedRun {
+  inventory: Inventory;
+  playbookFile: string;
+  plays: LoadedPlay[];
+}
