@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Builds the lab's base disk image: a minimal Debian 12 router that QEMU boots with an external
+# kernel. Both routers share it read-only (each runs on its own qcow2 overlay); the kernel cmdline
+# (teqllab.router=a|b) gives each boot its identity.
+#
+# Usage: build-image.sh IMAGE_DIR [KEYS_DIR]      (root: debootstrap needs it)
+# Writes IMAGE_DIR/base.img, vmlinuz, initrd.img. Keys missing from KEYS_DIR (default
+# IMAGE_DIR/../keys) are generated; existing ones are kept so known_hosts and logins survive rebuilds.
+set -euo pipefail
+
+image_dir=${1:?usage: build-image.sh IMAGE_DIR [KEYS_DIR]}
+keys_dir=${2:-$image_dir/../keys}
+mirror=${TEQLCTL_LAB_MIRROR:-http://deb.debian.org/debian}
+# linux-image-cloud-amd64 ships sch_teql.ko (checked with dpkg -c) and is smaller than linux-image-amd64.
+include=systemd-sysv,openssh-server,iproute2,kmod,iputils-ping,procps,sudo,udev,linux-image-cloud-amd64
+
+if [[ $EUID -ne 0 ]]; then
+  echo "build-image.sh: must run as root (debootstrap needs it): sudo $0 $*" >&2
+  exit 1
+fi
+
+mkdir -p "$image_dir" "$keys_dir"
+image_dir=$(cd "$image_dir" && pwd)
+keys_dir=$(cd "$keys_dir" && pwd)
+work=$(mktemp -d "$image_dir/.build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+step() { printf '[build-image %(%T)T] %s\n' -1 "$*"; }
+
+step "keys in $keys_dir"
+[[ -f $keys_dir/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C teqllab -f "$keys_dir/id_ed25519"
+for r in a b; do
+  [[ -f $keys_dir/host_$r ]] || ssh-keygen -q -t ed25519 -N '' -C "router-$r" -f "$keys_dir/host_$r"
+done
+if [[ ! -s $keys_dir/operator-sudo-password ]]; then
+  (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$keys_dir/operator-sudo-password")
+fi
+
+step "debootstrap bookworm (minbase) from $mirror"
+# Keep the downloaded .debs so that a rebuild after a script change does not fetch them again.
+mkdir -p "$image_dir/debs"
+debootstrap --variant=minbase --include="$include" --cache-dir="$image_dir/debs" \
+  bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+  tail -n 30 "$work/debootstrap.log" >&2
+  exit 1
+}
+
+step "configure the router"
+# One image, two routers: the identity unit below fills these in per boot.
+echo router >"$root/etc/hostname"
+: >"$root/etc/resolv.conf" # no DNS on the lab's restricted management network
+echo '/dev/vda / ext4 rw,noatime 0 0' >"$root/etc/fstab"
+
+install -d -m 700 "$root/etc/teqllab"
+for r in a b; do
+  install -m 600 "$keys_dir/host_$r" "$root/etc/teqllab/host_$r"
+  install -m 644 "$keys_dir/host_$r.pub" "$root/etc/teqllab/host_$r.pub"
+done
+rm -f "$root"/etc/ssh/ssh_host_* # the package's own keys: each router gets its known one instead
+
+install -m 755 /dev/stdin "$root/usr/local/sbin/teqllab-identity" <<'SCRIPT'
+#!/bin/sh
+# Gives this boot of the shared base image its identity, from teqllab.router= on the kernel cmdline.
+set -eu
+router=$(sed -n 's/.*teqllab\.router=\([ab]\)\b.*/\1/p' /proc/cmdline)
+case $router in
+  a) idx=1 lan=192.0.2.1/24 sudo_rule='operator ALL=(ALL:ALL) ALL' ;;
+  b) idx=2 lan=198.51.100.1/24 sudo_rule='operator ALL=(ALL:ALL) NOPASSWD: ALL' ;;
+  *) echo "teqllab-identity: kernel cmdline lacks teqllab.router=a|b" >&2; exit 1 ;;
+esac
+name=router-$router
+echo "$name" >/etc/hostname
+echo "$name" >/proc/sys/kernel/hostname
+printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$name" >/etc/hosts
+
+install -m 600 "/etc/teqllab/host_$router" /etc/ssh/ssh_host_ed25519_key
+install -m 644 "/etc/teqllab/host_$router.pub" /etc/ssh/ssh_host_ed25519_key.pub
+
+# In /run so that nothing of it outlives the boot; eth1/eth2 match no file and stay unmanaged (down).
+mkdir -p /run/systemd/network
+cat >/run/systemd/network/10-eth0.network <<EOF
+[Match]
+Name=eth0
+[Network]
+Address=10.0.2.15/24
+Gateway=10.0.2.2
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+EOF
+cat >/run/systemd/network/20-lan0.netdev <<EOF
+[NetDev]
+Name=lan0
+Kind=dummy
+MACAddress=52:54:00:7e:0$idx:10
+EOF
+cat >/run/systemd/network/20-lan0.network <<EOF
+[Match]
+Name=lan0
+[Network]
+Address=$lan
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+EOF
+
+printf '%s\n' "$sudo_rule" >/etc/sudoers.d/teqllab-operator
+chmod 440 /etc/sudoers.d/teqllab-operator
+SCRIPT
+
+cat >"$root/etc/systemd/system/teqllab-identity.service" <<'UNIT'
+[Unit]
+Description=teqllab router identity (hostname, SSH host key, network, sudoers) from the kernel cmdline
+DefaultDependencies=no
+After=local-fs.target
+Before=sysinit.target network-pre.target systemd-networkd.service ssh.service
+Wants=network-pre.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/sbin/teqllab-identity
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+
+# networkd must never undo what the playbook engine configures on the links it does not manage.
+mkdir -p "$root/etc/systemd/networkd.conf.d"
+cat >"$root/etc/systemd/networkd.conf.d/teqllab.conf" <<'EOF'
+[Network]
+ManageForeignRoutes=no
+ManageForeignRoutingPolicyRules=no
+EOF
+
+cat >"$root/etc/ssh/sshd_config.d/teqllab.conf" <<'EOF'
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UseDNS no
+EOF
+
+# What many distributions ship; the playbook must cope with it (the kernel uses max(all, iface)).
+cat >"$root/etc/sysctl.d/60-teqllab-rp-filter.conf" <<'EOF'
+net.ipv4.conf.all.rp_filter = 2
+net.ipv4.conf.default.rp_filter = 2
+EOF
+# networkd loads `dummy` for lan0; without this the module also creates a stray dummy0.
+echo 'options dummy numdummies=0' >"$root/etc/modprobe.d/teqllab-dummy.conf"
+
+# The journal only in RAM: faster boots, and no state survives in the overlay.
+mkdir -p "$root/etc/systemd/journald.conf.d"
+printf '[Journal]\nStorage=volatile\n' >"$root/etc/systemd/journald.conf.d/teqllab.conf"
+
+step "users"
+chroot "$root" useradd -m -s /bin/bash -g operator -G sudo operator # Debian has group operator (37)
+printf 'operator:%s\n' "$(cat "$keys_dir/operator-sudo-password")" | chroot "$root" chpasswd
+for home in root home/operator; do
+  install -d -m 700 "$root/$home/.ssh"
+  install -m 600 "$keys_dir/id_ed25519.pub" "$root/$home/.ssh/authorized_keys"
+done
+chroot "$root" chown -R operator:operator /home/operator/.ssh
+
+step "services"
+systemctl --root="$root" enable systemd-networkd.service teqllab-identity.service >/dev/null 2>&1
+# Nothing a lab router needs, and each costs boot time under software emulation.
+systemctl --root="$root" mask \
+  apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer fstrim.timer \
+  e2scrub_all.timer e2scrub_reap.service systemd-networkd-wait-online.service \
+  systemd-timesyncd.service getty@tty1.service serial-getty@ttyS0.service \
+  systemd-journal-flush.service >/dev/null 2>&1
+systemctl --root="$root" set-default multi-user.target >/dev/null 2>&1
+
+step "shrink"
+rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/locale/*
+
+step "kernel, initrd, ext4 image"
+cp -L "$root"/boot/vmlinuz-* "$work/vmlinuz"
+cp -L "$root"/boot/initrd.img-* "$work/initrd.img"
+# Sparse 1.5 GiB, filled from the folder by mke2fs itself: no loop mount needed.
+mke2fs -q -t ext4 -L teqllab-root -d "$root" -F "$work/base.img" 1536M >/dev/null
+chmod 444 "$work/base.img" # the overlays' backing file: never written
+mv -f "$work/base.img" "$work/vmlinuz" "$work/initrd.img" "$image_dir/"
+step "done: $image_dir/base.img"
