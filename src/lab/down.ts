@@ -1,0 +1,17 @@
+// `lab down`: stops only the QEMUs named by our pidfiles, and waits until they are gone.
+import { log } from './log.js';
+import { labPaths } from './paths.js';
+import { readPid } from './pidfile.js';
+import { stopRouter } from './router.js';
+import { ROUTERS } from './topology.js';
+
+export async function labDown(): Promise<void> {
+  const p = labPaths();
+  await Promise.all(
+    ROUTERS.map(async (r) => {
+      const pid = readPid(p.pidfile(r));
+      const stopped = await stopRouter(p, r);
+      log(stopped ? `router ${r}: stopped (pid ${pid})` : `router ${r}: was not running`);
+    }),
+  );
+}

@@ -1,0 +1,75 @@
+// Where the lab keeps its image, keys and run state, and where the project's own files are.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Router } from './topology.js';
+
+export interface LabPaths {
+  dir: string;
+  imageDir: string;
+  baseImage: string;
+  kernel: string;
+  initrd: string;
+  stamp: string;
+  keysDir: string;
+  key: string;
+  operatorPassword: string;
+  runDir: string;
+  knownHosts: string;
+  hostKeyPub(router: Router): string;
+  overlay(router: Router): string;
+  pidfile(router: Router): string;
+  consoleLog(router: Router): string;
+  state(router: Router): string;
+}
+
+export function labDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.TEQLCTL_LAB_DIR;
+  return resolve(fromEnv && fromEnv !== '' ? fromEnv : join(homedir(), '.cache', 'teqlctl', 'lab'));
+}
+
+export function labPaths(dir: string = labDir()): LabPaths {
+  const imageDir = join(dir, 'image');
+  const keysDir = join(dir, 'keys');
+  const runDir = join(dir, 'run');
+  return {
+    dir,
+    imageDir,
+    baseImage: join(imageDir, 'base.img'),
+    kernel: join(imageDir, 'vmlinuz'),
+    initrd: join(imageDir, 'initrd.img'),
+    stamp: join(imageDir, 'stamp'),
+    keysDir,
+    key: join(keysDir, 'id_ed25519'),
+    operatorPassword: join(keysDir, 'operator-sudo-password'),
+    runDir,
+    knownHosts: join(dir, 'known_hosts'),
+    hostKeyPub: (r) => join(keysDir, `host_${r}.pub`),
+    overlay: (r) => join(runDir, `${r}.qcow2`),
+    pidfile: (r) => join(runDir, `${r}.pid`),
+    consoleLog: (r) => join(runDir, `${r}.console.log`),
+    state: (r) => join(runDir, `${r}.json`),
+  };
+}
+
+/** The folder that holds teqlctl's package.json, found from this file (works from src/ and dist/src/). */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'teqlctl') return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('teqlctl: package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+export function buildScript(): string {
+  return join(projectRoot(), 'scripts', 'lab', 'build-image.sh');
+}
+
+export function inventoryPath(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.TEQLCTL_LAB_INVENTORY;
+  return fromEnv && fromEnv !== '' ? resolve(fromEnv) : join(projectRoot(), 'inventories', 'lab.yml');
+}

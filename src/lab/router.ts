@@ -1,0 +1,83 @@
+// One router's life: a fresh overlay, a daemonized QEMU, a wait for SSH, a stop by pidfile.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { LabError } from '../errors.js';
+import type { LabPaths } from './paths.js';
+import { runningPid, stopByPidfile } from './pidfile.js';
+import { assertTcpPortFree, assertUdpPortFree } from './ports.js';
+import { QEMU_BINARY, qemuArgs } from './qemu-args.js';
+import type { SshTarget } from './ssh-args.js';
+import { BOOT_TIMEOUT_MS, linkPort, sshPort, sshPortEnvVar, type Router } from './topology.js';
+import { waitForSsh } from './wait-ssh.js';
+
+const run = promisify(execFile);
+
+interface RouterState {
+  sshPort: number;
+  startedAt: string;
+}
+
+function readState(p: LabPaths, router: Router): RouterState | undefined {
+  try {
+    return JSON.parse(readFileSync(p.state(router), 'utf8')) as RouterState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The port a running router was booted with (the env may have changed since), else the configured one. */
+export function currentSshPort(p: LabPaths, router: Router): number {
+  const state = runningPid(p.pidfile(router)) !== undefined ? readState(p, router) : undefined;
+  return state?.sshPort ?? sshPort(router);
+}
+
+export function sshTarget(p: LabPaths, router: Router, user = 'root'): SshTarget {
+  return { port: currentSshPort(p, router), key: p.key, knownHosts: p.knownHosts, user };
+}
+
+/** Starts QEMU on a new overlay over the base image: every boot starts pristine. Returns the pid. */
+export async function bootRouter(p: LabPaths, router: Router, port: number): Promise<number> {
+  await assertTcpPortFree(port, sshPortEnvVar(router));
+  await assertUdpPortFree(linkPort(router, 1));
+  await assertUdpPortFree(linkPort(router, 2));
+  mkdirSync(p.runDir, { recursive: true });
+  for (const f of [p.overlay(router), p.consoleLog(router), p.pidfile(router)]) rmSync(f, { force: true });
+  await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', p.baseImage, p.overlay(router)]);
+  const args = qemuArgs({
+    router,
+    sshPort: port,
+    kernel: p.kernel,
+    initrd: p.initrd,
+    overlay: p.overlay(router),
+    pidfile: p.pidfile(router),
+    consoleLog: p.consoleLog(router),
+  });
+  try {
+    await run(QEMU_BINARY, args, { timeout: 60_000 });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim() || String(err);
+    throw new LabError(`router ${router}: QEMU did not start: ${stderr}`, `try it by hand: ${QEMU_BINARY} ${args.join(' ')}`);
+  }
+  const pid = runningPid(p.pidfile(router));
+  if (pid === undefined) throw new LabError(`router ${router}: QEMU exited right after starting`, `see ${p.consoleLog(router)}`);
+  writeFileSync(p.state(router), JSON.stringify({ sshPort: port, startedAt: new Date().toISOString() }) + '\n');
+  return pid;
+}
+
+export async function waitRouter(p: LabPaths, router: Router): Promise<void> {
+  await waitForSsh({
+    router,
+    target: sshTarget(p, router),
+    consoleLog: p.consoleLog(router),
+    timeoutMs: BOOT_TIMEOUT_MS,
+    isRunning: () => runningPid(p.pidfile(router)) !== undefined,
+  });
+}
+
+/** Stops the router's QEMU if ours runs; true if one was stopped. */
+export async function stopRouter(p: LabPaths, router: Router): Promise<boolean> {
+  const stopped = await stopByPidfile(p.pidfile(router));
+  rmSync(p.state(router), { force: true });
+  return stopped;
+}
