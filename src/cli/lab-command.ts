@@ -1,3 +1,39 @@
+// `teqlctl lab ...`: the CLI face of src/lab. Parsing only; the work is in src/lab.
 import type { Command } from 'commander';
-// Placeholder until the lab lands; replaced by the lab's own command registration.
-export function registerLabCommand(_program: Command): void {}
+import { LabError } from '../errors.js';
+import { labDown } from '../lab/down.js';
+import { labReset } from '../lab/reset.js';
+import { labSsh } from '../lab/ssh.js';
+import { labStatus } from '../lab/status.js';
+import { isRouter, ROUTERS, type Router } from '../lab/topology.js';
+import { labUp } from '../lab/up.js';
+
+function parseRouter(name: string): Router {
+  if (isRouter(name)) return name;
+  throw new LabError(`no lab router named "${name}"`, `the lab has routers ${ROUTERS.join(' and ')}`);
+}
+
+export function registerLabCommand(program: Command): void {
+  const lab = program
+    .command('lab')
+    .description('Two Debian 12 routers (a, b) under QEMU, wired by two links, for trying teqlctl for real.');
+
+  lab.command('up').description('build the image if needed, boot both routers, write inventories/lab.yml').action(labUp);
+  lab.command('down').description('stop both routers').action(labDown);
+  lab.command('status').description('show whether each router runs and how to reach it').action(labStatus);
+  lab
+    .command('reset')
+    .description('throw away a router\'s changes: fresh overlay, boot, wait for SSH (both if none named)')
+    .argument('[router]', 'a or b')
+    .action(async (router?: string) => labReset(router === undefined ? [...ROUTERS] : [parseRouter(router)]));
+  lab
+    .command('ssh')
+    .description('log in to a router as root, or run CMD there (use -- before CMD options)')
+    .argument('<router>', 'a or b')
+    .argument('[cmd...]', 'command to run on the router')
+    // The remote command's own options (ip -br a) are not ours: pass them through as arguments.
+    .allowUnknownOption()
+    .action(async (router: string, cmd: string[]) => {
+      process.exitCode = await labSsh(parseRouter(router), cmd);
+    });
+}
