@@ -2,13 +2,16 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, TeqlError, ConfigError, ConfigErrors } from '../errors.js';
 import { registerLabCommand } from './lab-command.js';
+import { registerPlayCommand, EXIT_CODES_HELP } from './play-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('teqlctl')
     .description('Load sharing over several links between two Linux routers with TEQL (LARTC ch. 10).')
     .exitOverride()
     .showHelpAfterError();
+  registerPlayCommand(program);
   registerLabCommand(program);
+  program.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }
 

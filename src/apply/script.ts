@@ -1,0 +1,42 @@
+// One batched script per host per phase. Each step prints its output then a marker with its exit
+// code; the first failure stops the script, so the journal knows exactly which steps ran.
+import type { Op } from '../plan/ops.js';
+import { renderOp } from './render-op.js';
+
+export const STEP = '@@teqlctl-step';
+
+export interface StepResult {
+  index: number;
+  command: string;
+  code: number;
+  output: string;
+}
+
+/** `keepGoing` is for rollback, where every inverse is tried even after one fails. */
+export function stepsScript(ops: readonly Op[], keepGoing = false): string {
+  const lines = ['export LANG=C LC_ALL=C', 'failed=0'];
+  ops.forEach((op, i) => {
+    lines.push(`out=$( { ${renderOp(op)} ; } 2>&1 ); rc=$?`);
+    lines.push(`[ -n "$out" ] && printf '%s\\n' "$out"`);
+    lines.push(`printf '${STEP} %d %d\\n' ${i} "$rc"`);
+    lines.push(keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
+  });
+  lines.push('exit $failed');
+  return lines.join('\n') + '\n';
+}
+
+export function parseSteps(ops: readonly Op[], stdout: string): StepResult[] {
+  const results: StepResult[] = [];
+  let buffer: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = new RegExp(`^${STEP} (\\d+) (\\d+)$`).exec(line);
+    if (!m) {
+      buffer.push(line);
+      continue;
+    }
+    const index = Number(m[1]);
+    results.push({ index, command: renderOp(ops[index]!), code: Number(m[2]), output: buffer.join('\n').trim() });
+    buffer = [];
+  }
+  return results;
+}

@@ -1,0 +1,102 @@
+// `teqlctl play`: load and validate (no host contacted on bad input), run, print, exit with its code.
+import type { Command } from 'commander';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { loadRun } from '../load/index.js';
+import { connectSsh } from '../connect/ssh-transport.js';
+import { runPlay } from '../play/run-play.js';
+import { RunLog } from '../play/run-log.js';
+import { progressMode } from '../report/progress.js';
+import { formatPlan } from '../report/print-plan.js';
+import { formatRecap } from '../report/recap.js';
+import { toJson } from '../report/json.js';
+import { ConfigError, ExitCode } from '../errors.js';
+import { askYesNo } from './prompts.js';
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    converged and verified (or a clean --check)
+  2    bad input (inventory, playbook or options); no router was contacted
+  3    unreachable, authentication or host key failure; nothing changed
+  4    applying failed; every host rolled back
+  5    verification failed; every host rolled back
+  6    rollback incomplete: a host differs from its state before the run (see the recap)
+  7    lab error (teqlctl lab)
+  8    refused: the router's state conflicts with the plan, or the plan was not approved; nothing changed
+  130  interrupted; rolled back`;
+
+interface PlayFlags {
+  inventory: string;
+  check?: boolean;
+  diff?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  forks: string;
+  limit?: string;
+  log?: string;
+  becomePasswordFile?: string;
+}
+
+function becomePassword(flags: PlayFlags): string | undefined {
+  if (flags.becomePasswordFile) return readFileSync(flags.becomePasswordFile, 'utf8').replace(/\r?\n$/, '');
+  return process.env.TEQLCTL_BECOME_PASSWORD;
+}
+
+export function registerPlayCommand(program: Command): void {
+  program
+    .command('play')
+    .description('converge the hosts of an inventory to a playbook: plan, apply only the difference, verify, roll back on failure')
+    .argument('<playbook>', 'playbook YAML file')
+    .requiredOption('-i, --inventory <file>', 'inventory YAML file (Ansible layout)')
+    .option('-C, --check', 'show the plan and stop; nothing is changed')
+    .option('-D, --diff', 'show before and after values and the commands of each change')
+    .option('-y, --yes', 'apply without asking (required without a terminal)')
+    .option('--json', 'print one JSON document on stdout and nothing else there')
+    .option('-f, --forks <n>', 'hosts worked on at once', '10')
+    .option('-l, --limit <hosts>', 'only these hosts (comma-separated)')
+    .option('--log <file>', 'log of every command sent (default ~/.cache/teqlctl/logs/<run id>.log)')
+    .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (playbook: string, flags: PlayFlags) => {
+      const forks = Number(flags.forks);
+      if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
+      const loaded = await loadRun(flags.inventory, playbook, flags.limit ? { limit: flags.limit.split(',') } : undefined);
+      const secret = becomePassword(flags);
+      const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + process.pid;
+      const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secret ? [secret] : []);
+      const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text + '\n');
+      let interrupted = false;
+      const onSigint = () => {
+        interrupted = true;
+        say('interrupt: finishing the current step, then rolling back');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const result = await runPlay(loaded, {
+          runId,
+          check: Boolean(flags.check),
+          forks,
+          mode: progressMode(Boolean(flags.json)),
+          log,
+          connect: (host, spec) => connectSsh(host, spec, secret ? { becomePassword: secret } : {}),
+          showPlan: (plans) => { if (!flags.json) say(formatPlan(plans, Boolean(flags.diff))); },
+          approve: async () => {
+            if (flags.yes) return true;
+            if (!process.stdin.isTTY || !process.stdout.isTTY) {
+              say('refusing to change routers without --yes when there is no terminal to ask on');
+              return false;
+            }
+            return askYesNo('Apply these changes?');
+          },
+          interrupted: () => interrupted,
+        });
+        if (flags.json) process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
+        else say(formatRecap(result));
+        process.exitCode = result.exitCode;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+  void ExitCode;
+}

@@ -1,0 +1,91 @@
+// OpenSSH known_hosts matching (plain, [host]:port, wildcard and hashed |1|salt|hmac entries).
+import { createHash, createHmac } from 'node:crypto';
+
+export interface KnownHostEntry {
+  patterns: string[]; // or one hashed entry
+  hashed?: { salt: Buffer; hash: Buffer };
+  keyType: string;
+  key: string; // base64 blob
+  marker?: '@revoked' | '@cert-authority';
+  source: string; // file:line
+}
+
+export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
+  const out: KnownHostEntry[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const fields = line.split(/\s+/);
+    let marker: KnownHostEntry['marker'];
+    if (fields[0] === '@revoked' || fields[0] === '@cert-authority') marker = fields.shift() as KnownHostEntry['marker'];
+    const [hosts, keyType, key] = fields;
+    if (!hosts || !keyType || !key) return;
+    const entry: KnownHostEntry = { patterns: [], keyType, key, source: `${file}:${i + 1}`, ...(marker ? { marker } : {}) };
+    if (hosts.startsWith('|1|')) {
+      const [, , salt, hash] = hosts.split('|');
+      entry.hashed = { salt: Buffer.from(salt ?? '', 'base64'), hash: Buffer.from(hash ?? '', 'base64') };
+    } else {
+      entry.patterns = hosts.split(',');
+    }
+    out.push(entry);
+  });
+  return out;
+}
+
+/** The name OpenSSH looks up: `host`, or `[host]:port` when the port is not 22. */
+export function hostKeyName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+function globMatch(pattern: string, name: string): boolean {
+  const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+  return re.test(name);
+}
+
+function entryMatches(entry: KnownHostEntry, name: string): boolean {
+  if (entry.hashed) {
+    const hmac = createHmac('sha1', entry.hashed.salt).update(name).digest();
+    return hmac.equals(entry.hashed.hash);
+  }
+  let matched = false;
+  for (const p of entry.patterns) {
+    if (p.startsWith('!')) {
+      if (globMatch(p.slice(1), name)) return false;
+    } else if (globMatch(p, name)) {
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+export function fingerprint(keyBlob: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '');
+}
+
+/** The key type is the first SSH string inside the blob. */
+export function keyTypeOf(keyBlob: Buffer): string {
+  const len = keyBlob.readUInt32BE(0);
+  return keyBlob.subarray(4, 4 + len).toString('ascii');
+}
+
+export type HostKeyVerdict =
+  | { kind: 'match'; source: string }
+  | { kind: 'mismatch'; source: string; expected: string }
+  | { kind: 'revoked'; source: string }
+  | { kind: 'unknown' };
+
+export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
+  const name = hostKeyName(host, port);
+  const type = keyTypeOf(keyBlob);
+  const blob = keyBlob.toString('base64');
+  const forHost = entries.filter((e) => entryMatches(e, name));
+  const revoked = forHost.find((e) => e.marker === '@revoked' && e.key === blob);
+  if (revoked) return { kind: 'revoked', source: revoked.source };
+  const plain = forHost.filter((e) => !e.marker);
+  const hit = plain.find((e) => e.keyType === type && e.key === blob);
+  if (hit) return { kind: 'match', source: hit.source };
+  // OpenSSH refuses a different key of the same type; a key of a type we have not seen is unknown.
+  const clash = plain.find((e) => e.keyType === type);
+  if (clash) return { kind: 'mismatch', source: clash.source, expected: fingerprint(Buffer.from(clash.key, 'base64')) };
+  return { kind: 'unknown' };
+}

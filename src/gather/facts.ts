@@ -1,0 +1,62 @@
+// The facts teqlctl reads from a router: plain data parsed from `ip -j`, `tc -j` and /proc.
+
+export interface LinkFact {
+  name: string;
+  /** Administrative state: the UP flag, what `ip link set up|down` changes. */
+  up: boolean;
+  /** Carrier as the kernel reports it (operstate), for messages only. */
+  operstate: string;
+  mtu: number;
+  /** `ip -d` link kind: dummy, veth, ... (undefined for plain NICs and teql devices). */
+  kind?: string;
+}
+
+export interface AddressFact {
+  dev: string;
+  /** `10.0.0.0/31` form. */
+  cidr: string;
+}
+
+export interface RouteFact {
+  /** `default` or a CIDR (a host route keeps its /32). */
+  to: string;
+  via?: string;
+  dev?: string;
+  metric: number;
+  protocol?: string;
+  scope?: string;
+}
+
+export interface RootQdiscFact {
+  dev: string;
+  kind: string;
+  handle: string;
+  /** The kernel's own default root (handle 0:), which teql may replace without being asked. */
+  isDefault: boolean;
+}
+
+export interface TeqlModuleFact {
+  loaded: boolean;
+  /** `modinfo` finds the module on disk: `modprobe sch_teql` would work. */
+  available: boolean;
+  maxEqualizers?: number;
+}
+
+export interface ManagementFact {
+  /** Address of the SSH client as the router sees it (from SSH_CONNECTION). */
+  clientIp: string;
+  /** Interface and route that carry the SSH session (`ip route get clientIp`). */
+  dev: string;
+  via?: string;
+}
+
+export interface Facts {
+  links: LinkFact[];
+  addresses: AddressFact[];
+  routes: RouteFact[];
+  rootQdiscs: RootQdiscFact[];
+  /** Dotted sysctl name -> value, as read from /proc/sys (whitespace normalised). */
+  sysctls: Record<string, string>;
+  teql: TeqlModuleFact;
+  management?: ManagementFact;
+}

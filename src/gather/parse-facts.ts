@@ -1,0 +1,133 @@
+// Pure parser of the facts script's output: JSON from iproute2, key=value from /proc and /sys.
+import { FactError } from '../errors.js';
+import { SECTION } from './script.js';
+import { sysctlName } from './sysctl-path.js';
+import type { AddressFact, Facts, LinkFact, ManagementFact, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
+
+export function splitSections(output: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let current: string | undefined;
+  let body: string[] = [];
+  for (const line of output.split('\n')) {
+    if (line.startsWith(SECTION + ' ')) {
+      if (current) sections.set(current, body.join('\n'));
+      current = line.slice(SECTION.length + 1).trim();
+      body = [];
+    } else if (current) {
+      body.push(line);
+    }
+  }
+  if (current) sections.set(current, body.join('\n'));
+  return sections;
+}
+
+/** iproute2 prints one JSON array; anything else in the section (a warning line) is ignored. */
+function parseJsonArray(host: string, section: string, text: string): any[] {
+  const start = text.indexOf('[');
+  const end = text.lastIndexOf(']');
+  if (start < 0 || end < start) throw new FactError(host, `could not read ${section}: expected JSON from iproute2, got: ${text.trim().slice(0, 200)}`);
+  try {
+    const value = JSON.parse(text.slice(start, end + 1));
+    if (!Array.isArray(value)) throw new Error('not an array');
+    return value;
+  } catch (err) {
+    throw new FactError(host, `could not parse ${section} JSON: ${(err as Error).message}`);
+  }
+}
+
+export function parseLinks(json: any[]): LinkFact[] {
+  return json.map((l) => ({
+    name: String(l.ifname),
+    up: Array.isArray(l.flags) && l.flags.includes('UP'),
+    operstate: String(l.operstate ?? 'UNKNOWN'),
+    mtu: Number(l.mtu),
+    ...(l.linkinfo?.info_kind ? { kind: String(l.linkinfo.info_kind) } : {}),
+  }));
+}
+
+export function parseAddresses(json: any[]): AddressFact[] {
+  const out: AddressFact[] = [];
+  for (const link of json) {
+    for (const a of link.addr_info ?? []) {
+      if (a.family === 'inet') out.push({ dev: String(link.ifname), cidr: `${a.local}/${a.prefixlen}` });
+    }
+  }
+  return out;
+}
+
+export function parseRoutes(json: any[]): RouteFact[] {
+  return json.map((r) => {
+    const to = r.dst === 'default' ? 'default' : String(r.dst).includes('/') ? String(r.dst) : `${r.dst}/32`;
+    const route: RouteFact = { to, metric: Number(r.metric ?? 0) };
+    if (r.gateway) route.via = String(r.gateway);
+    if (r.dev) route.dev = String(r.dev);
+    if (r.protocol) route.protocol = String(r.protocol);
+    if (r.scope) route.scope = String(r.scope);
+    return route;
+  });
+}
+
+export function parseRootQdiscs(json: any[]): RootQdiscFact[] {
+  return json
+    .filter((q) => q.root === true)
+    .map((q) => ({
+      dev: String(q.dev),
+      kind: String(q.kind),
+      handle: String(q.handle),
+      isDefault: String(q.handle) === '0:',
+    }));
+}
+
+export function parseKeyValues(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) map.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  }
+  return map;
+}
+
+export function parseTeql(text: string): TeqlModuleFact {
+  const kv = parseKeyValues(text);
+  const fact: TeqlModuleFact = { loaded: kv.get('loaded') === '1', available: kv.get('available') === '1' };
+  const max = kv.get('max');
+  if (max !== undefined && /^\d+$/.test(max)) fact.maxEqualizers = Number(max);
+  return fact;
+}
+
+export function parseSysctls(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab <= 0 || !line.startsWith('/proc/sys/')) continue;
+    out[sysctlName(line.slice(0, tab))] = line.slice(tab + 1).trim().replace(/\s+/g, ' ');
+  }
+  return out;
+}
+
+export function parseManagement(host: string, text: string): ManagementFact | undefined {
+  const firstLine = text.split('\n')[0] ?? '';
+  const m = /^client=(\S+)/.exec(firstLine);
+  if (!m) return undefined;
+  const [route] = parseJsonArray(host, 'management route', text.slice(firstLine.length));
+  if (!route?.dev) return undefined;
+  return { clientIp: m[1]!, dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
+}
+
+export function parseFacts(host: string, output: string): Facts {
+  const s = splitSections(output);
+  for (const name of ['links', 'addresses', 'routes', 'qdiscs', 'teql', 'management', 'sysctls', 'end']) {
+    if (!s.has(name)) throw new FactError(host, `facts output is missing its "${name}" section (is this a Linux router with iproute2?)`);
+  }
+  const facts: Facts = {
+    links: parseLinks(parseJsonArray(host, 'links', s.get('links')!)),
+    addresses: parseAddresses(parseJsonArray(host, 'addresses', s.get('addresses')!)),
+    routes: parseRoutes(parseJsonArray(host, 'routes', s.get('routes')!)),
+    rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!)),
+    sysctls: parseSysctls(s.get('sysctls')!),
+    teql: parseTeql(s.get('teql')!),
+  };
+  const management = parseManagement(host, s.get('management')!);
+  if (management) facts.management = management;
+  return facts;
+}

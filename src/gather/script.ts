@@ -1,0 +1,34 @@
+// The one remote script that reads every fact in a single round trip; each section is framed by markers.
+import { sysctlPath } from './sysctl-path.js';
+import { shellQuote } from '../apply/shell-quote.js';
+
+export const SECTION = '@@teqlctl-section';
+
+/** Sections and the commands that print them; parsed by parse-facts.ts. */
+const SECTIONS: Array<[string, string]> = [
+  ['links', 'ip -j -d link show'],
+  ['addresses', 'ip -j -4 addr show'],
+  ['routes', 'ip -j -4 route show table main'],
+  ['qdiscs', 'tc -j qdisc show'],
+  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; cat /sys/module/sch_teql/parameters/max_equalizers 2>/dev/null | sed "s/^/max=/"; else echo loaded=0; fi; if modinfo -F filename sch_teql >/dev/null 2>&1 || [ -d /sys/module/sch_teql ]; then echo available=1; else echo available=0; fi'],
+  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1"; ip -j route get "$1"; fi'],
+];
+
+/**
+ * Builds the facts script. `sysctls` are the names the plan needs besides every rp_filter,
+ * which is always read because the rp_filter rule involves all interfaces.
+ */
+export function factsScript(sysctls: readonly string[] = []): string {
+  const lines = ['export LANG=C LC_ALL=C'];
+  for (const [name, command] of SECTIONS) {
+    lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
+  }
+  lines.push(`echo '${SECTION} sysctls'`);
+  lines.push('for f in /proc/sys/net/ipv4/conf/*/rp_filter; do printf "%s\\t%s\\n" "$f" "$(cat "$f")"; done');
+  for (const name of sysctls) {
+    const path = shellQuote(sysctlPath(name));
+    lines.push(`if [ -r ${path} ]; then printf "%s\\t%s\\n" ${path} "$(cat ${path})"; fi`);
+  }
+  lines.push(`echo '${SECTION} end'`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,19 @@
+// sysctl names and /proc/sys paths. Interface names may hold dots (eth0.100), so per-device
+// names are split on their known shape rather than on every dot.
+
+const PER_DEVICE = /^net\.(ipv4|ipv6)\.(conf|neigh)\.(.+)\.([^.]+)$/;
+
+export function sysctlPath(name: string): string {
+  const m = PER_DEVICE.exec(name);
+  if (m) return `/proc/sys/net/${m[1]}/${m[2]}/${m[3]}/${m[4]}`;
+  return '/proc/sys/' + name.split('.').join('/');
+}
+
+export function sysctlName(path: string): string {
+  return path.replace(/^\/proc\/sys\//, '').split('/').join('.');
+}
+
+/** `net.ipv4.conf.<dev>.rp_filter` -> dev, else undefined. */
+export function rpFilterDevice(name: string): string | undefined {
+  return /^net\.ipv4\.conf\.(.+)\.rp_filter$/.exec(name)?.[1];
+}

@@ -1,0 +1,43 @@
+// What a module planner gets besides its arguments: the host's current (simulated) facts and
+// what the whole play asks of this host.
+import { RefusedError } from '../errors.js';
+import type { SourcePos } from '../errors.js';
+import type { Facts } from '../gather/facts.js';
+import type { Change } from './types.js';
+
+export interface PlanContext {
+  host: string;
+  task: string;
+  pos: SourcePos;
+  /** Interfaces whose rp_filter this host's tasks set themselves (not raised by the all-rule). */
+  rpFilterTargets: ReadonlySet<string>;
+}
+
+export interface ModuleResult {
+  changes: Change[];
+  facts: Facts;
+}
+
+/** A state on the router that the plan must not override: nothing is changed anywhere. */
+export function conflict(ctx: PlanContext, message: string, hint?: string): RefusedError {
+  return new RefusedError(`${ctx.host}: ${ctx.pos.file}:${ctx.pos.line}:${ctx.pos.col}: task "${ctx.task}": ${message}`, hint);
+}
+
+export function requireLink(ctx: PlanContext, facts: Facts, dev: string) {
+  const link = facts.links.find((l) => l.name === dev);
+  if (!link) {
+    throw conflict(ctx, `interface ${dev} does not exist on this router`, `existing interfaces: ${facts.links.map((l) => l.name).join(', ')}`);
+  }
+  return link;
+}
+
+/** Refuses to touch the interface that carries this SSH session. */
+export function guardManagement(ctx: PlanContext, facts: Facts, dev: string, what: string): void {
+  if (facts.management && facts.management.dev === dev) {
+    throw conflict(
+      ctx,
+      `${what} would touch ${dev}, the interface that carries this SSH session (from ${facts.management.clientIp})`,
+      'manage this router over another interface, or leave the management interface out of the playbook',
+    );
+  }
+}

@@ -1,0 +1,59 @@
+// address: one IPv4 address on one interface. Other addresses on an ordinary link are left alone;
+// on an equalizer, an address of another subnet is a conflict (it would be routed over the bundle).
+import type { AddressArgs } from '../../load/types.js';
+import type { Facts } from '../../gather/facts.js';
+import { conflict, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { simulateAll } from '../simulate.js';
+import { networkOf, splitCidr } from '../ipv4.js';
+
+export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): ModuleResult {
+  const { ip } = splitCidr(args.address);
+  const onDev = facts.addresses.filter((a) => a.dev === args.dev);
+  const exact = onDev.find((a) => a.cidr === args.address);
+
+  if (args.state === 'absent') {
+    const present = onDev.filter((a) => splitCidr(a.cidr).ip === ip);
+    if (present.length === 0) return { changes: [], facts };
+    guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
+    const steps = present.map((a) => ({ op: { kind: 'addr-del' as const, dev: args.dev, cidr: a.cidr }, undo: [{ kind: 'addr-add' as const, dev: args.dev, cidr: a.cidr }] }));
+    return {
+      changes: [{ action: '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', '), after: null, steps, task: ctx.task, pos: ctx.pos }],
+      facts: simulateAll(facts, steps.map((s) => s.op)),
+    };
+  }
+
+  if (exact) return { changes: [], facts };
+  requireLink(ctx, facts, args.dev);
+  const elsewhere = facts.addresses.find((a) => a.dev !== args.dev && splitCidr(a.cidr).ip === ip);
+  if (elsewhere) {
+    throw conflict(ctx, `${ip} is already on ${elsewhere.dev} (${elsewhere.cidr})`, `remove it from ${elsewhere.dev} first, or fix the address in the inventory`);
+  }
+  if (/^teql\d+$/.test(args.dev)) {
+    const foreign = onDev.filter((a) => networkOf(a.cidr) !== networkOf(args.address) && splitCidr(a.cidr).ip !== ip);
+    if (foreign.length > 0) {
+      throw conflict(ctx, `${args.dev} already holds ${foreign.map((a) => a.cidr).join(', ')}, of another subnet than ${args.address}`, `remove it with an address task (state: absent) if it is no longer wanted`);
+    }
+  }
+  guardManagement(ctx, facts, args.dev, `adding ${args.address}`);
+  // Same address with another prefix: replace it (delete, then add), undone the other way round.
+  const samePrefixless = onDev.find((a) => splitCidr(a.cidr).ip === ip);
+  const steps = samePrefixless
+    ? [
+        { op: { kind: 'addr-del' as const, dev: args.dev, cidr: samePrefixless.cidr }, undo: [{ kind: 'addr-add' as const, dev: args.dev, cidr: samePrefixless.cidr }] },
+        { op: { kind: 'addr-add' as const, dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del' as const, dev: args.dev, cidr: args.address }] },
+      ]
+    : [{ op: { kind: 'addr-add' as const, dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del' as const, dev: args.dev, cidr: args.address }] }];
+  return {
+    changes: [{
+      action: samePrefixless ? '~' : '+',
+      resource: `address ${ip} on ${args.dev}`,
+      before: samePrefixless?.cidr ?? null,
+      after: args.address,
+      steps,
+      ...(splitCidr(args.address).prefix === 31 ? { reason: 'a /31 is a point-to-point pair (RFC 3021): both addresses are usable hosts' } : {}),
+      task: ctx.task,
+      pos: ctx.pos,
+    }],
+    facts: simulateAll(facts, steps.map((s) => s.op)),
+  };
+}

@@ -1,0 +1,69 @@
+// route: one route of the main table, matched on destination and metric.
+import type { RouteArgs } from '../../load/types.js';
+import type { Facts, RouteFact } from '../../gather/facts.js';
+import { conflict, type ModuleResult, type PlanContext } from '../context.js';
+import { simulateAll } from '../simulate.js';
+import { contains, prefixLength } from '../ipv4.js';
+import type { Change } from '../types.js';
+import type { PlannedStep } from '../ops.js';
+
+function describe(r: RouteFact): string {
+  return [r.to, r.via ? `via ${r.via}` : '', r.dev ? `dev ${r.dev}` : '', r.metric ? `metric ${r.metric}` : ''].filter(Boolean).join(' ');
+}
+
+/** Would this route take over the path of the SSH session? Longest prefix wins, then lowest metric. */
+function cutsManagement(facts: Facts, want: RouteFact): boolean {
+  const m = facts.management;
+  if (!m || !contains(want.to, m.clientIp)) return false;
+  if (want.dev === m.dev && (want.via ?? '') === (m.via ?? '')) return false;
+  const covering = facts.routes.filter((r) => contains(r.to, m.clientIp));
+  const best = covering.sort((a, b) => prefixLength(b.to) - prefixLength(a.to) || a.metric - b.metric)[0];
+  if (!best) return true;
+  const len = prefixLength(want.to);
+  const bestLen = prefixLength(best.to);
+  return len > bestLen || (len === bestLen && want.metric <= best.metric);
+}
+
+export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): ModuleResult {
+  const want: RouteFact = { to: args.to, metric: args.metric ?? 0, ...(args.via ? { via: args.via } : {}), ...(args.dev ? { dev: args.dev } : {}) };
+  const existing = facts.routes.find((r) => r.to === want.to && r.metric === want.metric);
+  let steps: PlannedStep[];
+  let action: Change['action'];
+
+  if (args.state === 'absent') {
+    if (!existing || (want.via && existing.via !== want.via)) return { changes: [], facts };
+    if (facts.management && contains(existing.to, facts.management.clientIp) && existing.dev === facts.management.dev) {
+      throw conflict(ctx, `removing ${describe(existing)} could cut this SSH session (from ${facts.management.clientIp})`);
+    }
+    steps = [{ op: { kind: 'route-del', route: existing }, undo: [{ kind: 'route-add', route: existing }] }];
+    action = '-';
+  } else {
+    if (existing && (existing.via ?? '') === (want.via ?? '') && (!want.dev || existing.dev === want.dev)) return { changes: [], facts };
+    if (cutsManagement(facts, want)) {
+      throw conflict(
+        ctx,
+        `route ${describe(want)} would carry the traffic of this SSH session (from ${facts.management!.clientIp}, now via ${facts.management!.dev})`,
+        'give it a higher metric or a narrower prefix, or manage the router over another path',
+      );
+    }
+    if (existing?.protocol === 'kernel') {
+      throw conflict(ctx, `${want.to} is the connected route of ${existing.dev}; a route task cannot replace it`);
+    }
+    steps = existing
+      ? [{ op: { kind: 'route-replace', route: want }, undo: [{ kind: 'route-replace', route: existing }] }]
+      : [{ op: { kind: 'route-add', route: want }, undo: [{ kind: 'route-del', route: want }] }];
+    action = existing ? '~' : '+';
+  }
+  return {
+    changes: [{
+      action,
+      resource: `route ${want.to}${want.metric ? ` metric ${want.metric}` : ''}`,
+      before: existing ? describe(existing) : null,
+      after: action === '-' ? null : describe(want),
+      steps,
+      task: ctx.task,
+      pos: ctx.pos,
+    }],
+    facts: simulateAll(facts, steps.map((s) => s.op)),
+  };
+}

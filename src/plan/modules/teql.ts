@@ -1,0 +1,97 @@
+// teql: sch_teql loaded, the equalizer as root qdisc of every slave, the device up (slaves first:
+// the kernel refuses to bring up an equalizer that has none).
+import type { TeqlArgs } from '../../load/types.js';
+import type { Facts } from '../../gather/facts.js';
+import { conflict, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { simulateAll } from '../simulate.js';
+import type { Change } from '../types.js';
+
+function change(ctx: PlanContext, fields: Omit<Change, 'task' | 'pos'>): Change {
+  return { ...fields, task: ctx.task, pos: ctx.pos };
+}
+
+function deviceIndex(device: string): number {
+  return Number(device.slice('teql'.length));
+}
+
+export function planTeql(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
+  return args.state === 'absent' ? planAbsent(args, facts, ctx) : planPresent(args, facts, ctx);
+}
+
+function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
+  const changes: Change[] = [];
+  let f = facts;
+  const needed = deviceIndex(args.device) + 1;
+
+  if (!f.teql.loaded) {
+    if (!f.teql.available) {
+      throw conflict(ctx, 'the kernel module sch_teql is not available (modinfo sch_teql finds nothing)', 'install a kernel that ships sch_teql (Debian: linux-image-amd64), or build it with CONFIG_NET_SCH_TEQL');
+    }
+    const op = { kind: 'modprobe' as const, module: 'sch_teql' as const, ...(needed > 1 ? { maxEqualizers: needed } : {}) };
+    changes.push(change(ctx, {
+      action: '+', resource: 'module sch_teql', before: 'not loaded', after: needed > 1 ? `loaded, max_equalizers=${needed}` : 'loaded',
+      steps: [{ op, undo: [{ kind: 'rmmod', module: 'sch_teql' }] }],
+      reason: 'tc does not load sch_teql by itself: the qdisc kind is teql0, not the module name',
+    }));
+    f = simulateAll(f, [op]);
+  } else if ((f.teql.maxEqualizers ?? 1) < needed) {
+    throw conflict(ctx, `sch_teql is loaded with max_equalizers=${f.teql.maxEqualizers ?? 1}, so ${args.device} does not exist`, `unload it (modprobe -r sch_teql) or load it with max_equalizers=${needed}`);
+  }
+
+  const device = requireLink(ctx, f, args.device);
+  for (const slave of args.slaves) {
+    const link = requireLink(ctx, f, slave);
+    const root = f.rootQdiscs.find((q) => q.dev === slave);
+    if (root && root.kind === args.device) continue;
+    guardManagement(ctx, f, slave, `making ${slave} a slave of ${args.device}`);
+    if (device.up && link.mtu < device.mtu) {
+      throw conflict(ctx, `${slave} has MTU ${link.mtu}, below ${args.device}'s ${device.mtu}: the kernel refuses such a slave while ${args.device} is up`, `raise ${slave}'s MTU with a link task, or bring ${args.device} down first`);
+    }
+    if (root && !root.isDefault && !args.replace) {
+      throw conflict(ctx, `${slave} already has the root qdisc ${root.kind} (handle ${root.handle})`, 'remove it, or set `replace: true` on this task to replace it (rollback restores it)');
+    }
+    const replacing = root !== undefined && !root.isDefault;
+    const op = { kind: 'qdisc-root' as const, dev: slave, qdisc: args.device, replace: replacing };
+    const undo = replacing
+      ? [{ kind: 'qdisc-root' as const, dev: slave, qdisc: root!.kind, replace: true }]
+      : [{ kind: 'qdisc-root-del' as const, dev: slave }];
+    changes.push(change(ctx, {
+      action: replacing ? '~' : '+', resource: `root qdisc of ${slave}`, before: root && !root.isDefault ? root.kind : 'kernel default', after: args.device,
+      steps: [{ op, undo }],
+    }));
+    f = simulateAll(f, [op]);
+  }
+
+  const dev = requireLink(ctx, f, args.device);
+  if (!dev.up) {
+    const op = { kind: 'link' as const, dev: args.device, up: true };
+    changes.push(change(ctx, {
+      action: '~', resource: `link ${args.device}`, before: 'down', after: 'up',
+      steps: [{ op, undo: [{ kind: 'link', dev: args.device, up: false }] }],
+    }));
+    f = simulateAll(f, [op]);
+  }
+  return { changes, facts: f };
+}
+
+function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
+  const changes: Change[] = [];
+  let f = facts;
+  const dev = f.links.find((l) => l.name === args.device);
+  if (dev?.up) {
+    const op = { kind: 'link' as const, dev: args.device, up: false };
+    changes.push(change(ctx, { action: '~', resource: `link ${args.device}`, before: 'up', after: 'down', steps: [{ op, undo: [{ kind: 'link', dev: args.device, up: true }] }] }));
+    f = simulateAll(f, [op]);
+  }
+  for (const slave of args.slaves) {
+    const root = f.rootQdiscs.find((q) => q.dev === slave);
+    if (root?.kind !== args.device) continue;
+    const op = { kind: 'qdisc-root-del' as const, dev: slave };
+    changes.push(change(ctx, {
+      action: '-', resource: `root qdisc of ${slave}`, before: args.device, after: 'kernel default',
+      steps: [{ op, undo: [{ kind: 'qdisc-root', dev: slave, qdisc: args.device, replace: false }] }],
+    }));
+    f = simulateAll(f, [op]);
+  }
+  return { changes, facts: f };
+}

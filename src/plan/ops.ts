@@ -1,0 +1,22 @@
+// Router operations as data. The planner emits them, apply/ renders them to iproute2 commands,
+// and simulate.ts replays them on facts so the planner can thread state from task to task.
+import type { RouteFact } from '../gather/facts.js';
+
+export type Op =
+  | { kind: 'modprobe'; module: 'sch_teql'; maxEqualizers?: number }
+  | { kind: 'rmmod'; module: 'sch_teql' }
+  | { kind: 'link'; dev: string; up?: boolean; mtu?: number }
+  | { kind: 'qdisc-root'; dev: string; qdisc: string; replace: boolean }
+  | { kind: 'qdisc-root-del'; dev: string }
+  | { kind: 'addr-add'; dev: string; cidr: string }
+  | { kind: 'addr-del'; dev: string; cidr: string }
+  | { kind: 'route-add'; route: RouteFact }
+  | { kind: 'route-del'; route: RouteFact }
+  | { kind: 'route-replace'; route: RouteFact }
+  | { kind: 'sysctl'; name: string; value: string };
+
+/** An op and the ops that undo it (in order), computed from the `before` state at plan time. */
+export interface PlannedStep {
+  op: Op;
+  undo: Op[];
+}

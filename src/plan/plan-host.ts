@@ -1,0 +1,59 @@
+// The planner: (tasks wanted, facts read) -> ordered changes with inverses. Reads nothing, sends nothing.
+import type { TaskInstance } from '../load/types.js';
+import type { Facts } from '../gather/facts.js';
+import { rpFilterDevice } from '../gather/sysctl-path.js';
+import type { ModuleResult, PlanContext } from './context.js';
+import type { HostPlan, Phase } from './types.js';
+import { planLink } from './modules/link.js';
+import { planTeql } from './modules/teql.js';
+import { planAddress } from './modules/address.js';
+import { planSysctl } from './modules/sysctl.js';
+import { planRoute } from './modules/route.js';
+
+function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
+  switch (task.module) {
+    case 'link': return planLink(task.args, facts, ctx);
+    case 'teql': return planTeql(task.args, facts, ctx);
+    case 'address': return planAddress(task.args, facts, ctx);
+    case 'sysctl': return planSysctl(task.args, facts, ctx);
+    case 'route': return planRoute(task.args, facts, ctx);
+    case 'ping': return { changes: [], facts };
+  }
+}
+
+function rpFilterTargets(tasks: readonly TaskInstance[]): Set<string> {
+  const devs = new Set<string>();
+  for (const t of tasks) {
+    const dev = t.module === 'sysctl' ? rpFilterDevice(t.args.name) : undefined;
+    if (dev) devs.add(dev);
+  }
+  return devs;
+}
+
+export interface PlannedHost {
+  plan: HostPlan;
+  /** The facts the plan expects once applied: planning the same tasks against them gives nothing. */
+  expected: Facts;
+}
+
+export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts): PlannedHost {
+  const targets = rpFilterTargets(tasks);
+  const phases: Phase[] = [{ changes: [], checks: [] }];
+  let current = facts;
+  for (const task of tasks) {
+    let phase = phases[phases.length - 1]!;
+    if (task.module === 'ping') {
+      phase.checks.push({ task: task.name, pos: task.pos, ...task.args });
+      continue;
+    }
+    // A change after a barrier opens the next phase: it waits until every host passed the checks.
+    if (phase.checks.length > 0) {
+      phase = { changes: [], checks: [] };
+      phases.push(phase);
+    }
+    const result = planTask(task, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets });
+    phase.changes.push(...result.changes);
+    current = result.facts;
+  }
+  return { plan: { host, phases }, expected: current };
+}

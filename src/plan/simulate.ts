@@ -1,0 +1,138 @@
+// Replays ops on facts, as the kernel would, so that planning can see the effect of earlier tasks
+// and tests can check that a plan converges and that its inverses restore the snapshot.
+import type { Facts, RouteFact } from '../gather/facts.js';
+import type { Op } from './ops.js';
+import { networkOf, splitCidr } from './ipv4.js';
+
+export class SimulationError extends Error {}
+
+function clone(f: Facts): Facts {
+  return structuredClone(f);
+}
+
+export function sameRoute(a: RouteFact, b: RouteFact): boolean {
+  return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '');
+}
+
+function connectedRoute(dev: string, cidr: string): RouteFact {
+  return { to: networkOf(cidr), dev, metric: 0, protocol: 'kernel', scope: 'link' };
+}
+
+function isUp(f: Facts, dev: string): boolean {
+  return f.links.find((l) => l.name === dev)?.up ?? false;
+}
+
+function addConnected(f: Facts, dev: string, cidr: string): void {
+  const r = connectedRoute(dev, cidr);
+  // A /32 has no connected route; otherwise the kernel adds one per prefix, once.
+  if (splitCidr(cidr).prefix === 32 || f.routes.some((x) => sameRoute(x, r))) return;
+  f.routes.push(r);
+}
+
+function teqlDevices(max: number): string[] {
+  return Array.from({ length: max }, (_, i) => `teql${i}`);
+}
+
+export function simulate(facts: Facts, op: Op): Facts {
+  const f = clone(facts);
+  switch (op.kind) {
+    case 'modprobe': {
+      if (f.teql.loaded) return f;
+      if (!f.teql.available) throw new SimulationError('module sch_teql not found');
+      const max = op.maxEqualizers ?? 1;
+      f.teql = { ...f.teql, loaded: true, maxEqualizers: max };
+      for (const name of teqlDevices(max)) {
+        f.links.push({ name, up: false, operstate: 'DOWN', mtu: 1500 });
+        f.sysctls[`net.ipv4.conf.${name}.rp_filter`] = f.sysctls['net.ipv4.conf.default.rp_filter'] ?? '0';
+      }
+      return f;
+    }
+    case 'rmmod': {
+      if (f.rootQdiscs.some((q) => /^teql\d+$/.test(q.kind))) throw new SimulationError('sch_teql is in use');
+      const gone = new Set(teqlDevices(f.teql.maxEqualizers ?? 1));
+      f.teql = { loaded: false, available: f.teql.available };
+      f.links = f.links.filter((l) => !gone.has(l.name));
+      f.addresses = f.addresses.filter((a) => !gone.has(a.dev));
+      f.routes = f.routes.filter((r) => !gone.has(r.dev ?? ''));
+      for (const name of gone) delete f.sysctls[`net.ipv4.conf.${name}.rp_filter`];
+      return f;
+    }
+    case 'link': {
+      const link = f.links.find((l) => l.name === op.dev);
+      if (!link) throw new SimulationError(`no link ${op.dev}`);
+      if (op.mtu !== undefined) link.mtu = op.mtu;
+      if (op.up === true && !link.up) {
+        if (/^teql\d+$/.test(op.dev) && !f.rootQdiscs.some((q) => q.kind === op.dev)) {
+          throw new SimulationError(`${op.dev} has no slaves`);
+        }
+        link.up = true;
+        for (const a of f.addresses.filter((x) => x.dev === op.dev)) addConnected(f, op.dev, a.cidr);
+      } else if (op.up === false && link.up) {
+        link.up = false;
+        // The kernel flushes every IPv4 route through a device that goes down.
+        f.routes = f.routes.filter((r) => r.dev !== op.dev);
+      }
+      return f;
+    }
+    case 'qdisc-root': {
+      const existing = f.rootQdiscs.find((q) => q.dev === op.dev);
+      if (existing && !existing.isDefault && !op.replace) throw new SimulationError(`${op.dev} already has a root qdisc`);
+      f.rootQdiscs = f.rootQdiscs.filter((q) => q.dev !== op.dev);
+      f.rootQdiscs.push({ dev: op.dev, kind: op.qdisc, handle: '8001:', isDefault: false });
+      return f;
+    }
+    case 'qdisc-root-del': {
+      const existing = f.rootQdiscs.find((q) => q.dev === op.dev);
+      if (!existing || existing.isDefault) throw new SimulationError(`${op.dev} has no root qdisc to delete`);
+      f.rootQdiscs = f.rootQdiscs.filter((q) => q.dev !== op.dev);
+      f.rootQdiscs.push({ dev: op.dev, kind: 'default', handle: '0:', isDefault: true });
+      return f;
+    }
+    case 'addr-add': {
+      if (f.addresses.some((a) => a.dev === op.dev && a.cidr === op.cidr)) throw new SimulationError('address exists');
+      f.addresses.push({ dev: op.dev, cidr: op.cidr });
+      if (isUp(f, op.dev)) addConnected(f, op.dev, op.cidr);
+      return f;
+    }
+    case 'addr-del': {
+      if (!f.addresses.some((a) => a.dev === op.dev && a.cidr === op.cidr)) throw new SimulationError('no such address');
+      f.addresses = f.addresses.filter((a) => !(a.dev === op.dev && a.cidr === op.cidr));
+      const net = networkOf(op.cidr);
+      if (!f.addresses.some((a) => a.dev === op.dev && networkOf(a.cidr) === net)) {
+        f.routes = f.routes.filter((r) => !(r.dev === op.dev && r.protocol === 'kernel' && r.to === net));
+      }
+      return f;
+    }
+    case 'route-add': {
+      if (f.routes.some((r) => r.to === op.route.to && r.metric === op.route.metric)) throw new SimulationError('route exists');
+      f.routes.push(resolveDev(f, op.route));
+      return f;
+    }
+    case 'route-replace': {
+      f.routes = f.routes.filter((r) => !(r.to === op.route.to && r.metric === op.route.metric));
+      f.routes.push(resolveDev(f, op.route));
+      return f;
+    }
+    case 'route-del': {
+      const before = f.routes.length;
+      f.routes = f.routes.filter((r) => !(r.to === op.route.to && r.metric === op.route.metric && (!op.route.via || r.via === op.route.via)));
+      if (f.routes.length === before) throw new SimulationError('no such route');
+      return f;
+    }
+    case 'sysctl':
+      f.sysctls[op.name] = op.value;
+      return f;
+  }
+}
+
+/** The kernel fills in the device of a gateway route from the connected route that reaches it. */
+function resolveDev(f: Facts, route: RouteFact): RouteFact {
+  if (route.dev || !route.via) return { ...route, protocol: route.protocol ?? 'boot' };
+  const via = route.via;
+  const hop = f.routes.find((r) => r.protocol === 'kernel' && r.to !== 'default' && networkOf(`${via}/${r.to.split('/')[1]}`) === r.to);
+  return { ...route, dev: hop?.dev, protocol: route.protocol ?? 'boot' };
+}
+
+export function simulateAll(facts: Facts, ops: readonly Op[]): Facts {
+  return ops.reduce(simulate, facts);
+}

@@ -1,0 +1,44 @@
+// The plan is a value: per host, ordered changes, each knowing its commands and their inverses.
+import type { SourcePos } from '../errors.js';
+import type { PlannedStep } from './ops.js';
+
+export type Action = '+' | '~' | '-';
+
+export interface Change {
+  action: Action;
+  /** What is changed, e.g. `address 10.0.0.0/31 on eth1`. */
+  resource: string;
+  before: string | null;
+  after: string | null;
+  steps: PlannedStep[];
+  /** Why teqlctl does it this way, when that is not obvious (rp_filter rule, ...). */
+  reason?: string;
+  task: string;
+  pos: SourcePos;
+}
+
+/** A ping that must pass once every host has applied every change above it (a barrier). */
+export interface Check {
+  task: string;
+  to: string;
+  dev?: string;
+  from?: string;
+  count: number;
+  timeout: number;
+  pos: SourcePos;
+}
+
+/** Changes between two barriers, then the checks of that barrier. */
+export interface Phase {
+  changes: Change[];
+  checks: Check[];
+}
+
+export interface HostPlan {
+  host: string;
+  phases: Phase[];
+}
+
+export function changeCount(plan: HostPlan): number {
+  return plan.phases.reduce((n, p) => n + p.changes.length, 0);
+}

@@ -1,0 +1,29 @@
+// What a run produced, per host: the data behind the recap, --json and the exit code.
+import type { Change } from '../plan/types.js';
+import type { CheckResult } from '../verify/ping-script.js';
+import type { StateDiff } from '../rollback/compare.js';
+import type { TransportStats } from '../connect/transport.js';
+
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'refused' | 'rolled back' | 'rollback failed' | 'checked';
+
+export interface HostReport {
+  host: string;
+  status: HostStatus;
+  planned: Change[];
+  /** Steps that ran and succeeded (before any rollback). */
+  applied: number;
+  checks: CheckResult[];
+  error?: string;
+  rollback?: { ok: boolean; residual: StateDiff; errors: string[] };
+  stats?: TransportStats;
+}
+
+export interface RunReport {
+  runId: string;
+  exitCode: number;
+  check: boolean;
+  hosts: HostReport[];
+  /** One line on why the run ended as it did. */
+  summary: string;
+  logFile?: string;
+}

@@ -1,0 +1,21 @@
+// The --json document: one object, stable field names, no secrets (the journal holds none).
+import type { RunReport } from '../play/report.js';
+
+export function toJson(r: RunReport) {
+  return {
+    runId: r.runId,
+    exitCode: r.exitCode,
+    check: r.check,
+    summary: r.summary,
+    logFile: r.logFile ?? null,
+    hosts: Object.fromEntries(r.hosts.map((h) => [h.host, {
+      status: h.status,
+      error: h.error ?? null,
+      changes: h.planned.map((c) => ({ action: c.action, resource: c.resource, before: c.before, after: c.after, task: c.task, reason: c.reason ?? null })),
+      appliedSteps: h.applied,
+      verification: h.checks.map((c) => ({ ping: c.check.to, dev: c.check.dev ?? null, from: c.check.from ?? null, ok: c.ok, attempts: c.attempts, summary: c.summary })),
+      rollback: h.rollback ? { ok: h.rollback.ok, errors: h.rollback.errors, residual: h.rollback.residual } : null,
+      transport: h.stats ?? null,
+    }])),
+  };
+}

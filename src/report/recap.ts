@@ -1,0 +1,32 @@
+// PLAY RECAP, as Ansible users expect it, plus what was verified and what rollback found.
+import type { RunReport } from '../play/report.js';
+
+export function formatRecap(r: RunReport): string {
+  const lines: string[] = [];
+  for (const h of r.hosts) {
+    for (const c of h.checks) {
+      lines.push(`${c.ok ? 'verified' : 'FAILED  '} ${h.host}: ping ${c.check.to}${c.check.dev ? ` dev ${c.check.dev}` : ''}${c.check.from ? ` from ${c.check.from}` : ''} — ${c.summary}`);
+    }
+    if (h.rollback && !h.rollback.ok) {
+      for (const e of h.rollback.errors) lines.push(`ROLLBACK ${h.host}: ${e}`);
+      for (const m of h.rollback.residual.missing) lines.push(`ROLLBACK ${h.host}: still missing: ${m}`);
+      for (const x of h.rollback.residual.extra) lines.push(`ROLLBACK ${h.host}: left over: ${x}`);
+    }
+  }
+  lines.push('', 'PLAY RECAP ' + '*'.repeat(50));
+  const width = Math.max(...r.hosts.map((h) => h.host.length), 4);
+  for (const h of r.hosts) {
+    const failed = ['failed', 'refused', 'rollback failed'].includes(h.status) ? 1 : 0;
+    const fields = [
+      `ok=${h.checks.filter((c) => c.ok).length + (h.status === 'unreachable' ? 0 : 1)}`,
+      `changed=${h.rollback ? 0 : h.planned.length && !r.check && h.status !== 'refused' ? h.planned.length : 0}`,
+      `unreachable=${h.status === 'unreachable' ? 1 : 0}`,
+      `failed=${failed}`,
+      `rolled_back=${h.rollback?.ok ? 1 : 0}`,
+    ];
+    lines.push(`${h.host.padEnd(width)} : ${fields.join('  ')}`);
+  }
+  lines.push('', `${r.exitCode === 0 ? 'OK' : 'FAILED'} (exit ${r.exitCode}): ${r.summary}`);
+  if (r.logFile) lines.push(`log: ${r.logFile}`);
+  return lines.join('\n');
+}

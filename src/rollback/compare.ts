@@ -1,0 +1,31 @@
+// What "the router equals its snapshot" means: the state teqlctl manages, normalised so that two
+// reads of the same state compare equal (kernel default qdiscs are all alike, order does not matter).
+import type { Facts } from '../gather/facts.js';
+
+export function stateLines(f: Facts): Set<string> {
+  const lines = new Set<string>();
+  for (const l of f.links) lines.add(`link ${l.name} ${l.up ? 'up' : 'down'} mtu ${l.mtu}`);
+  for (const a of f.addresses) lines.add(`address ${a.cidr} dev ${a.dev}`);
+  for (const r of f.routes) lines.add(`route ${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''} metric ${r.metric}`);
+  for (const q of f.rootQdiscs) if (!q.isDefault) lines.add(`root qdisc ${q.kind} dev ${q.dev}`);
+  for (const [k, v] of Object.entries(f.sysctls)) lines.add(`sysctl ${k} = ${v}`);
+  lines.add(`module sch_teql ${f.teql.loaded ? 'loaded' : 'not loaded'}`);
+  return lines;
+}
+
+export interface StateDiff {
+  /** In the snapshot, missing now. */
+  missing: string[];
+  /** Present now, not in the snapshot. */
+  extra: string[];
+}
+
+export function diffState(snapshot: Facts, now: Facts): StateDiff {
+  const a = stateLines(snapshot);
+  const b = stateLines(now);
+  return { missing: [...a].filter((x) => !b.has(x)).sort(), extra: [...b].filter((x) => !a.has(x)).sort() };
+}
+
+export function isSameState(d: StateDiff): boolean {
+  return d.missing.length === 0 && d.extra.length === 0;
+}

@@ -1,0 +1,50 @@
+// Ping checks, run on the router. Links that were just brought up may still be resolving ARP, so a
+// check gets three attempts one second apart before it counts as failed.
+import type { Check } from '../plan/types.js';
+import { shellJoin } from '../apply/shell-quote.js';
+
+export const CHECK = '@@teqlctl-check';
+export const ATTEMPTS = 3;
+
+export function pingCommand(c: Check): string {
+  const argv = ['ping', '-n', '-q', '-c', String(c.count), '-W', String(c.timeout)];
+  if (c.dev) argv.push('-I', c.dev);
+  if (c.from) argv.push('-I', c.from);
+  argv.push(c.to);
+  return shellJoin(argv);
+}
+
+export function checksScript(checks: readonly Check[]): string {
+  const lines = ['export LANG=C LC_ALL=C'];
+  checks.forEach((c, i) => {
+    lines.push(`rc=1; n=0; while [ $n -lt ${ATTEMPTS} ]; do n=$((n+1)); out=$(${pingCommand(c)} 2>&1) && { rc=0; break; }; sleep 1; done`);
+    lines.push(`printf '%s\\n' "$out" | tail -n 2`);
+    lines.push(`printf '${CHECK} %d %d %d\\n' ${i} "$rc" "$n"`);
+  });
+  return lines.join('\n') + '\n';
+}
+
+export interface CheckResult {
+  check: Check;
+  ok: boolean;
+  attempts: number;
+  summary: string;
+}
+
+export function parseChecks(checks: readonly Check[], stdout: string): CheckResult[] {
+  const results: CheckResult[] = [];
+  let buffer: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = new RegExp(`^${CHECK} (\\d+) (\\d+) (\\d+)$`).exec(line);
+    if (!m) {
+      if (line.trim()) buffer.push(line.trim());
+      continue;
+    }
+    const check = checks[Number(m[1])]!;
+    results.push({ check, ok: m[2] === '0', attempts: Number(m[3]), summary: buffer.filter((l) => /transmitted|rtt|unreachable|error|invalid/i.test(l)).join('; ') || buffer.join('; ') });
+    buffer = [];
+  }
+  // A check without its marker (the script died) counts as failed.
+  for (const check of checks.slice(results.length)) results.push({ check, ok: false, attempts: 0, summary: 'not run' });
+  return results;
+}

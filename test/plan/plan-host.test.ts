@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { planHost } from '../../src/plan/plan-host.js';
+import { simulateAll } from '../../src/plan/simulate.js';
+import { diffState, isSameState } from '../../src/rollback/compare.js';
+import { chapterTasks, pristineFacts, task } from '../helpers/facts.js';
+import type { Facts } from '../../src/gather/facts.js';
+import type { HostPlan } from '../../src/plan/types.js';
+
+const allOps = (p: HostPlan) => p.phases.flatMap((ph) => ph.changes.flatMap((c) => c.steps.map((s) => s.op)));
+const allUndo = (p: HostPlan) => p.phases.flatMap((ph) => ph.changes.flatMap((c) => c.steps)).reverse().flatMap((s) => s.undo);
+
+describe('planHost on the chapter', () => {
+  it('plans the whole recipe on a pristine router, in an order the kernel accepts', () => {
+    const { plan } = planHost('router_a', chapterTasks(), pristineFacts());
+    const resources = plan.phases[0]!.changes.map((c) => `${c.action} ${c.resource}`);
+    expect(resources).toEqual([
+      '~ link eth1',
+      '~ link eth2',
+      '+ module sch_teql',
+      '+ root qdisc of eth1',
+      '+ root qdisc of eth2',
+      '~ link teql0',
+      '+ address 10.0.0.0 on eth1',
+      '+ address 10.0.0.2 on eth2',
+      '+ address 10.0.0.4 on teql0',
+      // all=2 dominates eth1's 0: the others below 2 are raised before all comes down
+      // (default, lan0 and the new teql0 already hold 2).
+      '~ sysctl net.ipv4.conf.eth0.rp_filter',
+      '~ sysctl net.ipv4.conf.lo.rp_filter',
+      '~ sysctl net.ipv4.conf.all.rp_filter',
+      '+ route 198.51.100.0/24',
+    ]);
+    expect(plan.phases[0]!.checks.map((c) => c.to)).toEqual(['10.0.0.1', '10.0.0.5']);
+  });
+
+  it('plans nothing once the plan is applied (idempotence)', () => {
+    const facts = pristineFacts();
+    const { plan, expected } = planHost('router_a', chapterTasks(), facts);
+    const applied = simulateAll(facts, allOps(plan));
+    expect(diffState(expected, applied)).toEqual({ missing: [], extra: [] });
+    const again = planHost('router_a', chapterTasks(), applied);
+    expect(again.plan.phases.flatMap((p) => p.changes)).toEqual([]);
+  });
+
+  it('restores the snapshot when the inverses run in reverse order', () => {
+    const facts = pristineFacts();
+    const { plan } = planHost('router_a', chapterTasks(), facts);
+    const applied = simulateAll(facts, allOps(plan));
+    const restored = simulateAll(applied, allUndo(plan));
+    expect(isSameState(diffState(facts, restored))).toBe(true);
+  });
+
+  it('applies only the rest on a router that already holds part of the recipe', () => {
+    const facts = pristineFacts();
+    const half = simulateAll(facts, [
+      { kind: 'link', dev: 'eth1', up: true },
+      { kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.0/31' },
+    ]);
+    const { plan } = planHost('router_a', chapterTasks(), half);
+    const resources = plan.phases[0]!.changes.map((c) => c.resource);
+    expect(resources).not.toContain('link eth1');
+    expect(resources).not.toContain('address 10.0.0.0 on eth1');
+    expect(resources).toContain('link eth2');
+  });
+
+  it('opens a new phase for changes after a ping barrier', () => {
+    const tasks = [
+      task({ module: 'link', args: { dev: 'eth1', state: 'up' } }),
+      task({ module: 'ping', args: { to: '10.0.0.1', count: 1, timeout: 1 } }),
+      task({ module: 'link', args: { dev: 'eth2', state: 'up' } }),
+    ];
+    const { plan } = planHost('a', tasks, pristineFacts());
+    expect(plan.phases.map((p) => [p.changes.length, p.checks.length])).toEqual([[1, 1], [1, 0]]);
+  });
+});
+
+describe('conflicts are refused before any change', () => {
+  const refuse = (facts: Facts, tasks = chapterTasks()) => () => planHost('router_a', tasks, facts);
+
+  it('a non-default root qdisc on a slave', () => {
+    const f = pristineFacts();
+    f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? { dev: 'eth2', kind: 'tbf', handle: '8001:', isDefault: false } : q));
+    expect(refuse(f)).toThrow(/eth2 already has the root qdisc tbf.*/);
+  });
+
+  it('replaces it when the task allows, and the inverse restores it', () => {
+    const f = pristineFacts();
+    f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? { dev: 'eth2', kind: 'sfq', handle: '8001:', isDefault: false } : q));
+    const tasks = [task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'present', replace: true } })];
+    const { plan } = planHost('a', tasks, f);
+    const change = plan.phases[0]!.changes.find((c) => c.resource === 'root qdisc of eth2')!;
+    expect(change.action).toBe('~');
+    expect(change.steps[0]!.undo).toEqual([{ kind: 'qdisc-root', dev: 'eth2', qdisc: 'sfq', replace: true }]);
+  });
+
+  it('an address of another subnet on the equalizer', () => {
+    const f = simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }, { kind: 'addr-add', dev: 'teql0', cidr: '172.16.0.1/24' }]);
+    expect(refuse(f)).toThrow(/teql0 already holds 172.16.0.1\/24/);
+  });
+
+  it('a module that cannot load', () => {
+    const f = pristineFacts();
+    f.teql = { loaded: false, available: false };
+    expect(refuse(f)).toThrow(/sch_teql is not available/);
+  });
+
+  it('a slave MTU that an up teql0 would refuse', () => {
+    const f = simulateAll(pristineFacts(), [
+      { kind: 'modprobe', module: 'sch_teql' },
+      { kind: 'qdisc-root', dev: 'eth1', qdisc: 'teql0', replace: false },
+      { kind: 'link', dev: 'teql0', up: true },
+      { kind: 'link', dev: 'eth2', mtu: 1400 },
+    ]);
+    expect(refuse(f)).toThrow(/eth2 has MTU 1400, below teql0's 1500/);
+  });
+
+  it('the interface that carries the SSH session', () => {
+    const tasks = [task({ module: 'link', args: { dev: 'eth0', state: 'down' } })];
+    expect(refuse(pristineFacts(), tasks)).toThrow(/eth0, the interface that carries this SSH session/);
+  });
+
+  it('a route that would take over the SSH session', () => {
+    const tasks = [task({ module: 'route', args: { to: '10.0.2.2/32', via: '10.0.0.5', state: 'present' } })];
+    expect(refuse(pristineFacts(), tasks)).toThrow(/would carry the traffic of this SSH session/);
+  });
+
+  it('but a default route does not take over a session that rides a connected route', () => {
+    const f = simulateAll(pristineFacts(), [{ kind: 'link', dev: 'eth1', up: true }, { kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.0/31' }]);
+    const tasks = [task({ module: 'route', args: { to: 'default', via: '10.0.0.1', metric: 100, state: 'present' } })];
+    expect(planHost('a', tasks, f).plan.phases[0]!.changes).toHaveLength(1);
+  });
+
+  it('an interface that does not exist', () => {
+    const tasks = [task({ module: 'link', args: { dev: 'eth9', state: 'up' } })];
+    expect(refuse(pristineFacts(), tasks)).toThrow(/interface eth9 does not exist/);
+  });
+});
