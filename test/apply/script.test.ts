@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { parseSteps, stepsScript } from '../../src/apply/script.js';
+import { renderOp } from '../../src/apply/render-op.js';
+import type { Op } from '../../src/plan/ops.js';
+
+describe('renderOp', () => {
+  it('renders the HOWTO commands', () => {
+    expect(renderOp({ kind: 'qdisc-root', dev: 'eth1', qdisc: 'teql0', replace: false })).toBe('tc qdisc add dev eth1 root teql0');
+    expect(renderOp({ kind: 'link', dev: 'teql0', up: true })).toBe('ip link set dev teql0 up');
+    expect(renderOp({ kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.0/31' })).toBe('ip addr add 10.0.0.0/31 dev eth1');
+    expect(renderOp({ kind: 'route-add', route: { to: '198.51.100.0/24', via: '10.0.0.5', metric: 0 } })).toBe('ip route add 198.51.100.0/24 via 10.0.0.5 metric 0');
+    expect(renderOp({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 })).toBe('modprobe sch_teql max_equalizers=2');
+    expect(renderOp({ kind: 'sysctl', name: 'net.ipv4.conf.eth0.100.rp_filter', value: '0' })).toBe(`printf '%s\\n' 0 > /proc/sys/net/ipv4/conf/eth0.100/rp_filter`);
+  });
+
+  it('quotes what the shell would otherwise interpret', () => {
+    expect(renderOp({ kind: 'link', dev: "x'; reboot", up: true })).toBe(`ip link set dev 'x'\\''; reboot' up`);
+  });
+});
+
+describe('stepsScript', () => {
+  // The script is plain POSIX sh: run it locally with harmless stand-ins for the router commands.
+  const ops: Op[] = [
+    { kind: 'sysctl', name: 'a', value: '1' },
+    { kind: 'sysctl', name: 'b', value: '2' },
+    { kind: 'sysctl', name: 'c', value: '3' },
+  ];
+  const run = (script: string) => {
+    const local = script.replace(/> \/proc\/sys\/a/, '> /dev/null').replace(/> \/proc\/sys\/b/, '> /nonexistent/dir/b').replace(/> \/proc\/sys\/c/, '> /dev/null');
+    try {
+      return { code: 0, out: execFileSync('sh', ['-c', local], { encoding: 'utf8' }) };
+    } catch (err) {
+      const e = err as { status: number; stdout: string };
+      return { code: e.status, out: e.stdout };
+    }
+  };
+
+  it('stops at the first failure and says which steps ran', () => {
+    const { code, out } = run(stepsScript(ops));
+    expect(code).toBe(1);
+    const steps = parseSteps(ops, out);
+    expect(steps.map((s) => [s.index, s.code === 0])).toEqual([[0, true], [1, false]]);
+    expect(steps[1]!.output).toMatch(/nonexistent/);
+  });
+
+  it('keeps going for rollback and still fails overall', () => {
+    const { code, out } = run(stepsScript(ops, true));
+    expect(code).toBe(1);
+    expect(parseSteps(ops, out).map((s) => s.code === 0)).toEqual([true, false, true]);
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseChecks, pingCommand } from '../../src/verify/ping-script.js';
+import type { Check } from '../../src/plan/types.js';
+
+const check = (to: string, extra: Partial<Check> = {}): Check => ({ task: 't', to, count: 3, timeout: 2, pos: { file: 'p', line: 1, col: 1 }, ...extra });
+
+describe('ping checks', () => {
+  it('builds ping with an interface or a source address', () => {
+    expect(pingCommand(check('10.0.0.1', { dev: 'eth1' }))).toBe('ping -n -q -c 3 -W 2 -I eth1 10.0.0.1');
+    expect(pingCommand(check('198.51.100.1', { from: '192.0.2.1' }))).toBe('ping -n -q -c 3 -W 2 -I 192.0.2.1 198.51.100.1');
+  });
+
+  it('parses results and counts a check without its marker as failed', () => {
+    const out = [
+      '3 packets transmitted, 3 received, 0% packet loss, time 2003ms',
+      'rtt min/avg/max/mdev = 0.9/1.1/1.3/0.2 ms',
+      '@@teqlctl-check 0 0 1',
+      '3 packets transmitted, 0 received, 100% packet loss, time 2040ms',
+      '@@teqlctl-check 1 1 3',
+    ].join('\n');
+    const r = parseChecks([check('10.0.0.1'), check('10.0.0.3'), check('10.0.0.5')], out);
+    expect(r.map((x) => [x.check.to, x.ok, x.attempts])).toEqual([['10.0.0.1', true, 1], ['10.0.0.3', false, 3], ['10.0.0.5', false, 0]]);
+    expect(r[1]!.summary).toContain('100% packet loss');
+  });
+});
