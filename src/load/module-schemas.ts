@@ -1,0 +1,139 @@
+// The arguments of each module, as zod schemas: validated after templating, per host, with defaults filled.
+// Exported for reuse (a JSON schema for editors: z.toJSONSchema(schema, { io: 'input' })).
+import * as z from 'zod';
+import { checkHostCidr, checkInterfaceName, checkIPv4, checkNetworkCidr } from './net.js';
+import type { AddressArgs, LinkArgs, ModuleName, PingArgs, RouteArgs, SysctlArgs, TeqlArgs } from './types.js';
+
+/** A refinement from a check that returns why a value is wrong (and optionally a hint). */
+function by<T>(check: (v: T) => string | undefined, hint?: string) {
+  return (v: T, ctx: z.RefinementCtx) => {
+    const why = check(v);
+    if (why) ctx.addIssue({ code: 'custom', message: why, params: hint ? { hint } : undefined });
+  };
+}
+
+const ifname = z.string().superRefine(by(checkInterfaceName)).describe('Linux interface name: 1..15 characters, no /, : or whitespace');
+const ipv4 = z.string().superRefine(by(checkIPv4)).describe('IPv4 address, strict dotted quad');
+const state = z.enum(['present', 'absent']).default('present').describe('present (default) or absent');
+
+export const teqlArgs = z
+  .strictObject({
+    device: z
+      .string()
+      .superRefine(by((v) => (/^teql\d+$/.test(v) ? checkInterfaceName(v) : `'${v}' is not a TEQL device name`), 'TEQL devices are named teql0, teql1, ...'))
+      .default('teql0')
+      .describe('the TEQL device, teqlN (default teql0)'),
+    slaves: z
+      .array(ifname)
+      .min(1)
+      .superRefine(by((list) => {
+        const dup = list.find((s, i) => list.indexOf(s) !== i);
+        return dup === undefined ? undefined : `slave '${dup}' is listed twice`;
+      }))
+      .describe('interfaces whose traffic the TEQL device shares (non-empty)'),
+    state,
+    replace: z.boolean().default(false).describe('allow replacing a non-default root qdisc on a slave (default false)'),
+  })
+  .describe('a TEQL device sharing its traffic over slave interfaces (LARTC ch. 10)');
+
+export const linkArgs = z
+  .strictObject({
+    dev: ifname,
+    state: z.enum(['up', 'down']).optional().describe('up or down'),
+    mtu: z.int().min(68).max(65535).optional().describe('MTU, 68..65535'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.state === undefined && a.mtu === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'link needs state or mtu (or both)', params: { hint: 'add state: up, or mtu: 1500' } });
+    }
+  })
+  .describe('the state and MTU of an interface');
+
+export const addressArgs = z
+  .strictObject({
+    dev: ifname,
+    address: z.string().superRefine(by(checkHostCidr)).describe('IPv4 host address with prefix, e.g. 10.0.0.1/31'),
+    state,
+  })
+  .describe('an IPv4 address on an interface');
+
+export const sysctlArgs = z
+  .strictObject({
+    name: z
+      .string()
+      .superRefine(by((v) => (/^[a-z0-9_.-]+$/i.test(v) && v.includes('.') ? undefined : `'${v}' is not a sysctl name`), 'write it dotted, e.g. net.ipv4.ip_forward'))
+      .describe('dotted sysctl name, e.g. net.ipv4.ip_forward'),
+    value: z.union([z.string(), z.number()]).transform(String).describe('the value, a string or a number'),
+    state,
+  })
+  .superRefine((a, ctx) => {
+    if (a.state === 'absent') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['state'],
+        message: 'sysctl has no state absent: a kernel setting cannot be removed',
+        params: { hint: 'set the value you want instead (e.g. the kernel default); rollback restores the previous value by itself' },
+      });
+    }
+  })
+  .describe('a kernel parameter');
+
+export const routeArgs = z
+  .strictObject({
+    to: z
+      .string()
+      .superRefine(by((v) => (v === 'default' ? undefined : checkNetworkCidr(v)), "write a network such as 192.0.2.0/24, or 'default'"))
+      .describe("destination network (host bits zero) or 'default'"),
+    via: ipv4.optional().describe('gateway IPv4 address'),
+    dev: ifname.optional(),
+    metric: z.int().min(0).max(4294967295).optional().describe('route metric'),
+    state,
+  })
+  .superRefine((a, ctx) => {
+    if (a.via === undefined && a.dev === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'route needs via or dev (or both)', params: { hint: 'add via: <gateway> or dev: <interface>' } });
+    }
+  })
+  .describe('an IPv4 route');
+
+export const pingArgs = z
+  .strictObject({
+    to: ipv4.describe('address to ping'),
+    dev: ifname.optional().describe('send through this interface'),
+    from: ipv4.optional().describe('source address'),
+    count: z.int().min(1).max(100).default(3).describe('echo requests, 1..100 (default 3)'),
+    timeout: z.int().min(1).max(60).default(2).describe('seconds to wait for each reply, 1..60 (default 2)'),
+  })
+  .describe('a reachability check run during verify; changes nothing');
+
+export const moduleSchemas = {
+  teql: teqlArgs,
+  link: linkArgs,
+  address: addressArgs,
+  sysctl: sysctlArgs,
+  route: routeArgs,
+  ping: pingArgs,
+} as const satisfies Record<ModuleName, z.ZodType>;
+
+export const MODULE_NAMES = Object.keys(moduleSchemas) as ModuleName[];
+
+export function isModuleName(name: string): name is ModuleName {
+  return Object.prototype.hasOwnProperty.call(moduleSchemas, name);
+}
+
+/** The argument names a module accepts. */
+export function argNames(module: ModuleName): string[] {
+  return Object.keys(moduleSchemas[module].shape);
+}
+
+// The schemas must produce exactly the argument types of types.ts.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameTypes: [
+  Same<z.output<typeof teqlArgs>, TeqlArgs>,
+  Same<z.output<typeof linkArgs>, LinkArgs>,
+  Same<z.output<typeof addressArgs>, AddressArgs>,
+  Same<z.output<typeof sysctlArgs>, SysctlArgs>,
+  Same<z.output<typeof routeArgs>, RouteArgs>,
+  Same<z.output<typeof pingArgs>, PingArgs>,
+] = [true, true, true, true, true, true];
+void sameTypes;

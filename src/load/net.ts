@@ -1,0 +1,78 @@
+// Strict IPv4 and interface-name rules. Each check returns why a value is wrong, or undefined.
+// Own parsing on purpose: ipaddr.js reads `010.1.1.1` as octal (8.1.1.1).
+
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+
+/** The address as an unsigned 32-bit number, or undefined if it is not a strict dotted quad. */
+export function parseIPv4(text: string): number | undefined {
+  if (!QUAD.test(text)) return undefined;
+  return text.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+export function formatIPv4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+export interface Cidr {
+  ip: number;
+  prefix: number;
+}
+
+function mask(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+export function networkOf(c: Cidr): number {
+  return (c.ip & mask(c.prefix)) >>> 0;
+}
+
+const DOTTED_QUAD_HINT = 'four decimal numbers 0..255 without leading zeros, e.g. 10.0.0.1';
+
+export function checkIPv4(text: string): string | undefined {
+  return parseIPv4(text) === undefined ? `'${text}' is not an IPv4 address (${DOTTED_QUAD_HINT})` : undefined;
+}
+
+/** Parses `a.b.c.d/len`; returns the reason on failure. */
+export function parseCidr(text: string): Cidr | string {
+  const slash = text.indexOf('/');
+  if (slash < 0) return `'${text}' has no prefix length; write it as address/prefix, e.g. ${text}/24`;
+  const ipText = text.slice(0, slash);
+  const prefixText = text.slice(slash + 1);
+  const ip = parseIPv4(ipText);
+  if (ip === undefined) return `'${ipText}' in '${text}' is not an IPv4 address (${DOTTED_QUAD_HINT})`;
+  if (!/^(0|[1-9]\d?)$/.test(prefixText) || Number(prefixText) > 32) {
+    return `prefix length '${prefixText}' in '${text}' must be a number 0..32`;
+  }
+  return { ip, prefix: Number(prefixText) };
+}
+
+/** An address to put on an interface: for /0../30 it must be neither the network nor the broadcast address. */
+export function checkHostCidr(text: string): string | undefined {
+  const c = parseCidr(text);
+  if (typeof c === 'string') return c;
+  if (c.prefix > 30) return undefined; // /31 (RFC 3021) and /32 have no network or broadcast address
+  const net = networkOf(c);
+  const broadcast = (net | ~mask(c.prefix)) >>> 0;
+  if (c.ip === net) return `'${text}' is the network address of its /${c.prefix}, not a host address`;
+  if (c.ip === broadcast) return `'${text}' is the broadcast address of its /${c.prefix}, not a host address`;
+  return undefined;
+}
+
+/** A destination network: host bits must be zero. */
+export function checkNetworkCidr(text: string): string | undefined {
+  const c = parseCidr(text);
+  if (typeof c === 'string') return c;
+  const net = networkOf(c);
+  if (c.ip !== net) return `'${text}' has host bits set; the network is ${formatIPv4(net)}/${c.prefix}`;
+  return undefined;
+}
+
+/** Linux's dev_valid_name(): 1..15 bytes, not `.` or `..`, no `/`, `:` or whitespace. */
+export function checkInterfaceName(name: string): string | undefined {
+  if (name.length === 0) return 'an interface name cannot be empty';
+  if (Buffer.byteLength(name) > 15) return `interface name '${name}' is longer than 15 characters`;
+  if (name === '.' || name === '..') return `'${name}' is not a valid interface name`;
+  if (/[/:\s]/.test(name)) return `interface name '${name}' contains '/', ':' or whitespace`;
+  return undefined;
+}
