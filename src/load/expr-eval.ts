@@ -1,0 +1,164 @@
+// Evaluates a parsed expression against the variables of one host. Undefined is an error unless
+// `default` or `is defined` handles it (Ansible's strict undefined).
+import { ExprError, show, type Expr } from './expr-parse.js';
+
+export type Lookup = { found: true; value: unknown } | { found: false };
+
+export interface Scope {
+  lookup(name: string): Lookup;
+}
+
+/** A value that is not there, carried until something (default, is defined) decides what it means. */
+class Undefined {
+  constructor(
+    readonly what: string,
+    readonly why: string,
+  ) {}
+}
+
+const UNSUPPORTED_MAGIC: Record<string, string> = {
+  hostvars: 'hostvars is not supported; give each host the values it needs in its own host vars',
+  ansible_facts: 'facts are not gathered into variables; teqlctl reads the router state itself',
+};
+
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'none';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string '${v}'`;
+  return `the ${typeof v} ${String(v)}`;
+}
+
+function undefinedError(u: Undefined): ExprError {
+  const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(u.what)?.[0] ?? u.what;
+  const hint =
+    UNSUPPORTED_MAGIC[root] ??
+    (root === 'item' ? 'item is the current element of the task\'s loop; check the loop\'s list and the task\'s loop:' : undefined) ??
+    `define ${root} in the inventory (host or group vars, host_vars/, group_vars/) or in the play's vars, ` +
+      `or give a fallback: {{ ${u.what} | default(...) }}`;
+  return new ExprError(`undefined variable: ${u.why}`, hint);
+}
+
+function defined(v: unknown): unknown {
+  if (v instanceof Undefined) throw undefinedError(v);
+  return v;
+}
+
+function asBool(v: unknown, where: string): boolean {
+  if (typeof v === 'boolean') return v;
+  throw new ExprError(`${where} needs true or false, got ${describeValue(v)}`, 'compare explicitly (x == \'yes\') or convert with | bool');
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function toInt(v: unknown): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string' && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(v)) return Math.trunc(Number(v));
+  throw new ExprError(`| int cannot turn ${describeValue(v)} into an integer`, 'pass a number or a string of digits');
+}
+
+export function toBool(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v === 1 || v === 0) return v === 1;
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (['yes', 'on', 'true', '1'].includes(s)) return true;
+    if (['no', 'off', 'false', '0', ''].includes(s)) return false;
+  }
+  throw new ExprError(`| bool cannot turn ${describeValue(v)} into true or false`, 'use yes/no, on/off, true/false or 1/0');
+}
+
+/** How a value reads inside text (Jinja's str(): True, False, None). */
+export function toText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (v === null || v === undefined) return 'None';
+  throw new ExprError(`cannot insert ${describeValue(v)} into text`, 'use a list or mapping as the whole value ("{{ x }}"), or pick one element ({{ x[0] }}, {{ x.key }})');
+}
+
+function falsy(v: unknown): boolean {
+  return v === false || v === 0 || v === '' || v === null || (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+}
+
+function step(target: unknown, key: string | number, e: Expr): unknown {
+  const what = show(e);
+  if (target instanceof Undefined) return new Undefined(what, target.why);
+  if (Array.isArray(target)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) {
+      return new Undefined(what, `${show(leftOf(e))} is a list; index it with a number`);
+    }
+    const i = key < 0 ? target.length + key : key;
+    return i >= 0 && i < target.length ? target[i] : new Undefined(what, `${show(leftOf(e))} has ${target.length} items, no index ${key}`);
+  }
+  if (typeof target === 'object' && target !== null && Object.prototype.hasOwnProperty.call(target, String(key))) {
+    return (target as Record<string, unknown>)[String(key)];
+  }
+  return new Undefined(what, `${what} does not exist (${show(leftOf(e))} is ${describeValue(target)})`);
+}
+
+function leftOf(e: Expr): Expr {
+  return e.kind === 'attr' || e.kind === 'index' ? e.target : e;
+}
+
+function evaluate(e: Expr, scope: Scope): unknown {
+  switch (e.kind) {
+    case 'literal':
+      return e.value;
+    case 'list':
+      return e.items.map((i) => defined(evaluate(i, scope)));
+    case 'var': {
+      const r = scope.lookup(e.name);
+      return r.found ? r.value : new Undefined(e.name, `'${e.name}' is not defined`);
+    }
+    case 'attr':
+      return step(evaluate(e.target, scope), e.name, e);
+    case 'index': {
+      const key = defined(evaluate(e.index, scope));
+      if (typeof key !== 'string' && typeof key !== 'number') {
+        throw new ExprError(`index in '${show(e)}' must be a number or a string, got ${describeValue(key)}`);
+      }
+      return step(evaluate(e.target, scope), key, e);
+    }
+    case 'filter': {
+      const v = evaluate(e.target, scope);
+      if (e.name === 'default' || e.name === 'd') {
+        const alsoFalsy = e.args[1] ? asBool(defined(evaluate(e.args[1], scope)), 'default(value, boolean)') : false;
+        const replace = v instanceof Undefined || (alsoFalsy && falsy(v));
+        if (!replace) return v;
+        return e.args[0] ? defined(evaluate(e.args[0], scope)) : '';
+      }
+      if (e.name === 'int') return toInt(defined(v));
+      if (e.name === 'bool') return toBool(defined(v));
+      return toText(defined(v));
+    }
+    case 'not':
+      return !asBool(defined(evaluate(e.operand, scope)), `'not'`);
+    case 'and': {
+      const left = asBool(defined(evaluate(e.left, scope)), `'and'`);
+      return left ? asBool(defined(evaluate(e.right, scope)), `'and'`) : false;
+    }
+    case 'or': {
+      const left = asBool(defined(evaluate(e.left, scope)), `'or'`);
+      return left ? true : asBool(defined(evaluate(e.right, scope)), `'or'`);
+    }
+    case 'eq':
+    case 'ne': {
+      const same = equal(defined(evaluate(e.left, scope)), defined(evaluate(e.right, scope)));
+      return e.kind === 'eq' ? same : !same;
+    }
+    case 'defined':
+      return (evaluate(e.target, scope) instanceof Undefined) === e.negate;
+  }
+}
+
+/** The value of `e`; throws ExprError when it is undefined or an operation does not fit the values. */
+export function evalExpr(e: Expr, scope: Scope): unknown {
+  return defined(evaluate(e, scope));
+}

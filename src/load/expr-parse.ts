@@ -1,0 +1,324 @@
+// The Jinja subset teqlctl understands, parsed into a small tree. See docs/playbook-language.md.
+
+export type Expr =
+  | { kind: 'literal'; value: unknown }
+  | { kind: 'list'; items: Expr[] }
+  | { kind: 'var'; name: string }
+  | { kind: 'attr'; target: Expr; name: string }
+  | { kind: 'index'; target: Expr; index: Expr }
+  | { kind: 'filter'; target: Expr; name: FilterName; args: Expr[] }
+  | { kind: 'not'; operand: Expr }
+  | { kind: 'and' | 'or' | 'eq' | 'ne'; left: Expr; right: Expr }
+  | { kind: 'defined'; target: Expr; negate: boolean };
+
+/** filter name -> [min args, max args] */
+export const FILTERS = { default: [0, 2], d: [0, 2], int: [0, 0], string: [0, 0], bool: [0, 0] } as const;
+export type FilterName = keyof typeof FILTERS;
+
+export const SUPPORTED_SYNTAX =
+  'supported: variables, a.b, a[0], a["key"], string/number/true/false/none literals, [lists], ' +
+  '==, !=, and, or, not, is defined, is not defined, and the filters default, d, int, string, bool';
+
+/** A problem in an expression or template; callers attach the YAML position. */
+export class ExprError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Token =
+  | { t: 'name'; v: string }
+  | { t: 'num'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'op'; v: string }
+  | { t: 'end' };
+
+const OPS = ['==', '!=', '.', '[', ']', '(', ')', ',', '|'];
+const UNSUPPORTED_OPS = ['<=', '>=', '//', '**', '<', '>', '+', '-', '*', '/', '%', '~', '=', '{', '}', ':', '?'];
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const rest = src.slice(i);
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
+    const num = /^\d+(\.\d+)?/.exec(rest);
+    const neg = /^-\d+(\.\d+)?/.exec(rest);
+    const prev = out[out.length - 1];
+    const valueExpected = !prev || (prev.t === 'op' && prev.v !== ')' && prev.v !== ']');
+    if (name) {
+      out.push({ t: 'name', v: name[0] });
+      i += name[0].length;
+    } else if (num || (neg && valueExpected)) {
+      const m = (num ?? neg)!;
+      out.push({ t: 'num', v: Number(m[0]) });
+      i += m[0].length;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      let v = '';
+      while (j < src.length && src[j] !== c) {
+        if (src[j] === '\\' && j + 1 < src.length) j++;
+        v += src[j];
+        j++;
+      }
+      if (j >= src.length) throw new ExprError(`unterminated string in '${src}'`, 'close the quote');
+      out.push({ t: 'str', v });
+      i = j + 1;
+    } else {
+      const op = OPS.find((o) => rest.startsWith(o));
+      if (op) {
+        out.push({ t: 'op', v: op });
+        i += op.length;
+        continue;
+      }
+      const bad = UNSUPPORTED_OPS.find((o) => rest.startsWith(o)) ?? c;
+      throw new ExprError(`unsupported operator '${bad}' in '${src}'`, SUPPORTED_SYNTAX);
+    }
+  }
+  out.push({ t: 'end' });
+  return out;
+}
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'in', 'if', 'else']);
+
+/** Parses one expression (the inside of `{{ }}`, or a `when:` condition). */
+export function parseExpr(src: string): Expr {
+  if (src.trim() === '') throw new ExprError('empty expression', 'write a variable name, e.g. {{ teql_slaves }}');
+  const tokens = tokenize(src);
+  let pos = 0;
+  const peek = (): Token => tokens[pos]!;
+  const isOp = (v: string): boolean => {
+    const t = peek();
+    return t.t === 'op' && t.v === v;
+  };
+  const isName = (v: string): boolean => {
+    const t = peek();
+    return t.t === 'name' && t.v === v;
+  };
+  const describe = (t: Token): string => (t.t === 'end' ? 'the end' : `'${String(t.v)}'`);
+  const fail = (what: string): never => {
+    throw new ExprError(`bad expression '${src.trim()}': expected ${what}, found ${describe(peek())}`, SUPPORTED_SYNTAX);
+  };
+  const expectOp = (v: string): void => {
+    if (!isOp(v)) fail(`'${v}'`);
+    pos++;
+  };
+
+  const orExpr = (): Expr => {
+    let left = andExpr();
+    while (isName('or')) {
+      pos++;
+      left = { kind: 'or', left, right: andExpr() };
+    }
+    return left;
+  };
+  const andExpr = (): Expr => {
+    let left = notExpr();
+    while (isName('and')) {
+      pos++;
+      left = { kind: 'and', left, right: notExpr() };
+    }
+    return left;
+  };
+  const notExpr = (): Expr => {
+    if (isName('not')) {
+      pos++;
+      return { kind: 'not', operand: notExpr() };
+    }
+    return comparison();
+  };
+  const comparison = (): Expr => {
+    const left = filtered();
+    if (isOp('==') || isOp('!=')) {
+      const kind = isOp('==') ? 'eq' : 'ne';
+      pos++;
+      return { kind, left, right: filtered() };
+    }
+    if (isName('is')) {
+      pos++;
+      let negate = false;
+      if (isName('not')) {
+        negate = true;
+        pos++;
+      }
+      const test = peek();
+      if (test.t === 'name' && (test.v === 'defined' || test.v === 'undefined')) {
+        pos++;
+        return { kind: 'defined', target: left, negate: negate !== (test.v === 'undefined') };
+      }
+      throw new ExprError(
+        `unsupported test 'is ${negate ? 'not ' : ''}${test.t === 'end' ? '' : String(test.v)}' in '${src.trim()}'`,
+        'supported tests: is defined, is not defined',
+      );
+    }
+    if (isName('in')) {
+      throw new ExprError(`unsupported operator 'in' in '${src.trim()}'`, SUPPORTED_SYNTAX);
+    }
+    return left;
+  };
+  const filtered = (): Expr => {
+    let target = postfix();
+    while (isOp('|')) {
+      pos++;
+      const t = peek();
+      if (t.t !== 'name') fail('a filter name after |');
+      const name = String((t as { v: string }).v);
+      pos++;
+      if (!(name in FILTERS)) {
+        throw new ExprError(`unsupported filter '${name}' in '${src.trim()}'`, `supported filters: ${Object.keys(FILTERS).join(', ')}`);
+      }
+      const args: Expr[] = [];
+      if (isOp('(')) {
+        pos++;
+        if (!isOp(')')) {
+          args.push(orExpr());
+          while (isOp(',')) {
+            pos++;
+            args.push(orExpr());
+          }
+        }
+        expectOp(')');
+      }
+      const [min, max] = FILTERS[name as FilterName];
+      if (args.length < min || args.length > max) {
+        throw new ExprError(`filter '${name}' takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`, SUPPORTED_SYNTAX);
+      }
+      target = { kind: 'filter', target, name: name as FilterName, args };
+    }
+    return target;
+  };
+  const postfix = (): Expr => {
+    let target = primary();
+    for (;;) {
+      if (isOp('.')) {
+        pos++;
+        const t = peek();
+        if (t.t !== 'name') fail('a key name after . (use a[0] for list items)');
+        target = { kind: 'attr', target, name: String((t as { v: string }).v) };
+        pos++;
+      } else if (isOp('[')) {
+        pos++;
+        const index = orExpr();
+        expectOp(']');
+        target = { kind: 'index', target, index };
+      } else if (isOp('(')) {
+        throw new ExprError(`function calls are not supported in '${src.trim()}'`, SUPPORTED_SYNTAX);
+      } else {
+        return target;
+      }
+    }
+  };
+  const primary = (): Expr => {
+    const t = peek();
+    if (t.t === 'num' || t.t === 'str') {
+      pos++;
+      return { kind: 'literal', value: t.v };
+    }
+    if (t.t === 'op' && t.v === '(') {
+      pos++;
+      const inner = orExpr();
+      expectOp(')');
+      return inner;
+    }
+    if (t.t === 'op' && t.v === '[') {
+      pos++;
+      const items: Expr[] = [];
+      if (!isOp(']')) {
+        items.push(orExpr());
+        while (isOp(',')) {
+          pos++;
+          items.push(orExpr());
+        }
+      }
+      expectOp(']');
+      return { kind: 'list', items };
+    }
+    if (t.t === 'name') {
+      pos++;
+      if (t.v === 'true' || t.v === 'True') return { kind: 'literal', value: true };
+      if (t.v === 'false' || t.v === 'False') return { kind: 'literal', value: false };
+      if (t.v === 'none' || t.v === 'None') return { kind: 'literal', value: null };
+      if (KEYWORDS.has(t.v)) {
+        pos--;
+        return fail('a value');
+      }
+      return { kind: 'var', name: t.v };
+    }
+    return fail('a value');
+  };
+
+  const expr = orExpr();
+  if (peek().t !== 'end') fail('the end of the expression');
+  return expr;
+}
+
+/** Root variable names an expression reads, for messages that say where a value came from. */
+export function rootVars(e: Expr, out = new Set<string>()): Set<string> {
+  switch (e.kind) {
+    case 'var':
+      out.add(e.name);
+      break;
+    case 'literal':
+      break;
+    case 'list':
+      e.items.forEach((i) => rootVars(i, out));
+      break;
+    case 'attr':
+      rootVars(e.target, out);
+      break;
+    case 'index':
+      rootVars(e.target, out);
+      rootVars(e.index, out);
+      break;
+    case 'filter':
+      rootVars(e.target, out);
+      e.args.forEach((a) => rootVars(a, out));
+      break;
+    case 'not':
+      rootVars(e.operand, out);
+      break;
+    case 'defined':
+      rootVars(e.target, out);
+      break;
+    default:
+      rootVars(e.left, out);
+      rootVars(e.right, out);
+  }
+  return out;
+}
+
+/** The expression written back in source form, for messages. */
+export function show(e: Expr): string {
+  switch (e.kind) {
+    case 'literal':
+      return typeof e.value === 'string' ? `'${e.value}'` : String(e.value);
+    case 'list':
+      return `[${e.items.map(show).join(', ')}]`;
+    case 'var':
+      return e.name;
+    case 'attr':
+      return `${show(e.target)}.${e.name}`;
+    case 'index':
+      return `${show(e.target)}[${show(e.index)}]`;
+    case 'filter':
+      return `${show(e.target)} | ${e.name}${e.args.length ? `(${e.args.map(show).join(', ')})` : ''}`;
+    case 'not':
+      return `not ${show(e.operand)}`;
+    case 'defined':
+      return `${show(e.target)} is ${e.negate ? 'not ' : ''}defined`;
+    case 'eq':
+      return `${show(e.left)} == ${show(e.right)}`;
+    case 'ne':
+      return `${show(e.left)} != ${show(e.right)}`;
+    default:
+      return `${show(e.left)} ${e.kind} ${show(e.right)}`;
+  }
+}

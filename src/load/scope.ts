@@ -1,0 +1,82 @@
+// The variables one host sees, with where each was set. Values that hold templates are rendered when
+// read (lazily, as Ansible does), so a variable may refer to another one.
+import type { SourcePos } from '../errors.js';
+import { ExprError } from './expr-parse.js';
+import type { Lookup, Scope } from './expr-eval.js';
+import { hasTemplateDeep, renderDeep } from './template.js';
+
+export interface VarOrigin {
+  pos: SourcePos;
+  /** Where the value was set, for messages: "host router_a in the inventory", "play vars", ... */
+  where: string;
+  /** For `item`: the variables the loop read. */
+  via?: string[];
+}
+
+/** Variables plus where each was set; later layers override earlier ones. */
+export interface VarLayer {
+  values: Record<string, unknown>;
+  origins: Map<string, VarOrigin>;
+}
+
+export function emptyLayer(): VarLayer {
+  return { values: {}, origins: new Map() };
+}
+
+/** Merges layers, lowest precedence first; a later value replaces an earlier one whole (hash_behaviour=replace). */
+export function mergeLayers(layers: readonly VarLayer[]): VarLayer {
+  const out = emptyLayer();
+  for (const layer of layers) {
+    Object.assign(out.values, layer.values);
+    for (const [k, o] of layer.origins) out.origins.set(k, o);
+  }
+  return out;
+}
+
+export function formatPos(p: SourcePos): string {
+  return `${p.file}:${p.line}:${p.col}`;
+}
+
+export class VarScope implements Scope {
+  private readonly resolving: string[] = [];
+
+  constructor(readonly layer: VarLayer) {}
+
+  with(name: string, value: unknown, origin: VarOrigin): VarScope {
+    const values = { ...this.layer.values, [name]: value };
+    const origins = new Map(this.layer.origins).set(name, origin);
+    return new VarScope({ values, origins });
+  }
+
+  lookup(name: string): Lookup {
+    if (!Object.prototype.hasOwnProperty.call(this.layer.values, name)) return { found: false };
+    const raw = this.layer.values[name];
+    if (!hasTemplateDeep(raw)) return { found: true, value: raw };
+    const origin = this.layer.origins.get(name);
+    const where = origin ? ` (set at ${formatPos(origin.pos)})` : '';
+    if (this.resolving.includes(name)) {
+      throw new ExprError(`variable '${name}' refers to itself: ${[...this.resolving, name].join(' -> ')}`, 'break the cycle');
+    }
+    this.resolving.push(name);
+    try {
+      return { found: true, value: renderDeep(raw, this) };
+    } catch (err) {
+      if (!(err instanceof ExprError) || err.message.includes('refers to itself')) throw err;
+      throw new ExprError(`${err.message}, in variable '${name}'${where}`, err.hint);
+    } finally {
+      this.resolving.pop();
+    }
+  }
+
+  /** "teql_slaves (set at inv.yml:7:11, host router_a in the inventory)" for each variable a template read. */
+  describe(names: Iterable<string>): string[] {
+    const out: string[] = [];
+    for (const name of names) {
+      const o = this.layer.origins.get(name);
+      if (!o) continue;
+      if (name === 'item' && o.via?.length) out.push(...this.describe(o.via));
+      else out.push(`${name} (set at ${formatPos(o.pos)}, ${o.where})`);
+    }
+    return [...new Set(out)];
+  }
+}

@@ -1,0 +1,109 @@
+// `{{ expr }}` templates inside strings. A string that is exactly one `{{ expr }}` keeps the value's
+// type (a list stays a list, as in Ansible); anything else is text interpolation.
+import { ExprError, parseExpr, rootVars, SUPPORTED_SYNTAX, type Expr } from './expr-parse.js';
+import { evalExpr, toText, type Scope } from './expr-eval.js';
+
+type Segment = { text: string } | { expr: Expr };
+
+const cache = new Map<string, Segment[]>();
+
+export function isTemplate(s: string): boolean {
+  return s.includes('{{') || s.includes('{%') || s.includes('{#');
+}
+
+/** Index of the `}}` closing the expression that starts at `from`, skipping quoted strings. */
+function closing(s: string, from: number): number {
+  let quote: string | undefined;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '}' && s[i + 1] === '}') return i;
+  }
+  return -1;
+}
+
+export function parseTemplate(s: string): Segment[] {
+  const cached = cache.get(s);
+  if (cached) return cached;
+  const segments: Segment[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const open = s.slice(i).search(/\{[{%#]/);
+    if (open < 0) {
+      segments.push({ text: s.slice(i) });
+      break;
+    }
+    const start = i + open;
+    if (start > i) segments.push({ text: s.slice(i, start) });
+    const kind = s[start + 1];
+    if (kind === '%') throw new ExprError(`Jinja statements ({% ... %}) are not supported: '${s}'`, `use loop: and when: on the task; inside {{ }}: ${SUPPORTED_SYNTAX}`);
+    if (kind === '#') throw new ExprError(`Jinja comments ({# ... #}) are not supported: '${s}'`, 'use a YAML comment (# ...) instead');
+    const end = closing(s, start + 2);
+    if (end < 0) throw new ExprError(`unclosed '{{' in '${s}'`, "close the expression with '}}'");
+    segments.push({ expr: parseExpr(s.slice(start + 2, end)) });
+    i = end + 2;
+  }
+  cache.set(s, segments);
+  return segments;
+}
+
+/** Renders one string; exactly one `{{ expr }}` and nothing else returns the value itself. */
+export function renderString(s: string, scope: Scope): unknown {
+  if (!isTemplate(s)) return s;
+  const segments = parseTemplate(s);
+  const only = segments.length === 1 ? segments[0] : undefined;
+  if (only && 'expr' in only) return evalExpr(only.expr, scope);
+  return segments.map((seg) => ('text' in seg ? seg.text : toText(evalExpr(seg.expr, scope)))).join('');
+}
+
+/** Renders every string inside a value (lists and mappings walked); other values are returned as they are. */
+export function renderDeep(v: unknown, scope: Scope): unknown {
+  if (typeof v === 'string') return renderString(v, scope);
+  if (Array.isArray(v)) return v.map((x) => renderDeep(x, scope));
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderDeep(x, scope)]));
+  return v;
+}
+
+export function hasTemplateDeep(v: unknown): boolean {
+  if (typeof v === 'string') return isTemplate(v);
+  if (Array.isArray(v)) return v.some(hasTemplateDeep);
+  if (isPlainObject(v)) return Object.values(v).some(hasTemplateDeep);
+  return false;
+}
+
+/** Root variable names read by the templates inside a value (syntax errors ignored). */
+export function templateVars(v: unknown, out = new Set<string>()): Set<string> {
+  if (typeof v === 'string' && isTemplate(v)) {
+    try {
+      for (const seg of parseTemplate(v)) if ('expr' in seg) rootVars(seg.expr, out);
+    } catch {
+      // reported where the syntax is checked
+    }
+  } else if (Array.isArray(v)) v.forEach((x) => templateVars(x, out));
+  else if (isPlainObject(v)) Object.values(v).forEach((x) => templateVars(x, out));
+  return out;
+}
+
+/** Syntax problems of every template inside a value, with the path to the offending string. */
+export function templateSyntaxErrors(v: unknown, path: PropertyKey[] = []): { path: PropertyKey[]; error: ExprError }[] {
+  if (typeof v === 'string') {
+    if (!isTemplate(v)) return [];
+    try {
+      parseTemplate(v);
+      return [];
+    } catch (err) {
+      if (err instanceof ExprError) return [{ path, error: err }];
+      throw err;
+    }
+  }
+  if (Array.isArray(v)) return v.flatMap((x, i) => templateSyntaxErrors(x, [...path, i]));
+  if (isPlainObject(v)) return Object.entries(v).flatMap(([k, x]) => templateSyntaxErrors(x, [...path, k]));
+  return [];
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
