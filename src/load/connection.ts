@@ -1,0 +1,87 @@
+// The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { ExprError } from './expr-parse.js';
+import { toBool } from './expr-eval.js';
+import type { Problems } from './problems.js';
+import type { VarScope } from './scope.js';
+import type { ConnectionSpec } from './types.js';
+
+export const CONNECTION_VARS = [
+  'ansible_host',
+  'ansible_port',
+  'ansible_user',
+  'ansible_ssh_private_key_file',
+  'ansible_private_key_file',
+  'ansible_become',
+  'ansible_become_user',
+  'ansible_connection',
+  'teqlctl_known_hosts_file',
+];
+
+const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_become_password', 'ansible_become_pass'];
+
+/** `~` is the home folder; a relative path is relative to the inventory file's folder. */
+export function expandPath(p: string, inventoryDir: string): string {
+  const home = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : p;
+  return isAbsolute(home) ? home : resolve(inventoryDir, home);
+}
+
+export function buildConnection(hostName: string, scope: VarScope, inventoryDir: string, problems: Problems): ConnectionSpec {
+  const posOfVar = (name: string) => scope.layer.origins.get(name)?.pos;
+  const read = (name: string): unknown => {
+    try {
+      const r = scope.lookup(name);
+      return r.found ? r.value : undefined;
+    } catch (err) {
+      if (!(err instanceof ExprError)) throw err;
+      problems.add(`${name} of host ${hostName}: ${err.message}`, posOfVar(name), err.hint);
+      return undefined;
+    }
+  };
+  const bad = (name: string, want: string, value: unknown, hint?: string): undefined => {
+    problems.add(`${name} of host ${hostName} must be ${want}, got ${JSON.stringify(value)}`, posOfVar(name), hint);
+    return undefined;
+  };
+  const text = (name: string): string | undefined => {
+    const v = read(name);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'number' && name === 'ansible_host') return bad(name, 'a host name or address in text', v, 'quote it');
+    return bad(name, 'a non-empty string', v);
+  };
+
+  for (const name of PASSWORD_VARS) {
+    if (read(name) !== undefined) {
+      problems.add(`${name} of host ${hostName}: passwords are not supported`, posOfVar(name), 'use an SSH key (ansible_ssh_private_key_file or ssh-agent) and passwordless sudo for become');
+    }
+  }
+  const connection = read('ansible_connection');
+  if (connection !== undefined && connection !== 'ssh') {
+    bad('ansible_connection', "'ssh' (teqlctl only connects over SSH)", connection, 'remove ansible_connection or set it to ssh');
+  }
+
+  const spec: ConnectionSpec = { host: text('ansible_host') ?? hostName, become: false, becomeUser: 'root' };
+  const port = read('ansible_port');
+  if (port !== undefined && port !== null) {
+    const n = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) spec.port = n;
+    else bad('ansible_port', 'a port number 1..65535', port);
+  }
+  const user = text('ansible_user');
+  if (user !== undefined) spec.user = user;
+  const key = text('ansible_ssh_private_key_file') ?? text('ansible_private_key_file');
+  if (key !== undefined) spec.privateKeyFile = expandPath(key, inventoryDir);
+  const knownHosts = text('teqlctl_known_hosts_file');
+  if (knownHosts !== undefined) spec.knownHostsFile = expandPath(knownHosts, inventoryDir);
+  const become = read('ansible_become');
+  if (become !== undefined && become !== null) {
+    try {
+      spec.become = toBool(become);
+    } catch {
+      bad('ansible_become', 'true or false', become);
+    }
+  }
+  spec.becomeUser = text('ansible_become_user') ?? 'root';
+  return spec;
+}

@@ -1,0 +1,32 @@
+// A YAML mapping of variables (inventory vars, group_vars/host_vars files, play vars) read into a layer.
+import { isMap } from 'yaml';
+import type { Problems } from './problems.js';
+import { emptyLayer, type VarLayer } from './scope.js';
+import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
+
+export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Reads `node` (a mapping or nothing) as variables; `what` names it in messages ("vars of group routers"). */
+export function readVars(y: YamlFile, node: unknown, what: string, where: string, problems: Problems): VarLayer {
+  const layer = emptyLayer();
+  const n = deref(y, node);
+  if (n === null || n === undefined) return layer;
+  if (!isMap(n)) {
+    problems.add(`${what} must be a mapping of variable names to values`, posOf(y, n as never), 'write it as `name: value` lines');
+    return layer;
+  }
+  // toJS resolves YAML merge keys (<<); the pairs give each variable its position.
+  const values = toJS(y, n) as Record<string, unknown>;
+  const keyPos = new Map(n.items.map((p) => [keyText(p.key), posOf(y, p.key as never)]));
+  const mergePos = keyPos.get('<<') ?? posOf(y, n);
+  for (const [name, value] of Object.entries(values)) {
+    const pos = keyPos.get(name) ?? mergePos;
+    if (!VAR_NAME.test(name)) {
+      problems.add(`invalid variable name '${name}' in ${what}`, pos, 'use letters, digits and _, not starting with a digit');
+      continue;
+    }
+    layer.values[name] = value;
+    layer.origins.set(name, { pos, where });
+  }
+  return layer;
+}
