@@ -1,0 +1,61 @@
+// Ansible host patterns: names, groups, all, `a:b` or `a,b` unions, `&` intersections, `!` exclusions, `*` globs.
+import type { Inventory } from './types.js';
+
+export class PatternError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+const SYNTAX_HINT = 'patterns: host, group, all, *, glob*, a:b or a,b (union), a:&b (and), a:!b (except)';
+
+/** Host names matched by `pattern`, in inventory order. Every term must match something. */
+export function matchPattern(pattern: string | readonly string[], inv: Inventory): string[] {
+  const terms = (typeof pattern === 'string' ? [pattern] : pattern)
+    .flatMap((p) => (p.includes(',') ? p.split(',') : p.split(':')))
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  if (terms.length === 0) throw new PatternError('empty host pattern', SYNTAX_HINT);
+  // As Ansible: unions first, then intersections, then exclusions, whatever the written order.
+  const plain = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
+  const and = terms.filter((t) => t.startsWith('&')).map((t) => t.slice(1));
+  const not = terms.filter((t) => t.startsWith('!')).map((t) => t.slice(1));
+  const selected = new Set<string>();
+  for (const t of plain.length ? plain : ['all']) matchTerm(t, inv).forEach((h) => selected.add(h));
+  for (const t of and) {
+    const keep = new Set(matchTerm(t, inv));
+    for (const h of selected) if (!keep.has(h)) selected.delete(h);
+  }
+  for (const t of not) matchTerm(t, inv).forEach((h) => selected.delete(h));
+  return [...inv.hosts.keys()].filter((h) => selected.has(h));
+}
+
+function matchTerm(term: string, inv: Inventory): string[] {
+  if (term.startsWith('~')) throw new PatternError(`regular-expression host patterns are not supported: '${term}'`, SYNTAX_HINT);
+  if (/[[\]]/.test(term)) throw new PatternError(`subscripts and ranges in host patterns are not supported: '${term}'`, SYNTAX_HINT);
+  if (term === '') throw new PatternError("'&' or '!' must be followed by a host or group", SYNTAX_HINT);
+  if (term === 'all' || term === '*') return [...inv.hosts.keys()];
+  const group = inv.groups.get(term);
+  if (group) return group;
+  if (inv.hosts.has(term)) return [term];
+  const found = new Set<string>();
+  if (/[*?]/.test(term)) {
+    const re = glob(term);
+    for (const [g, hosts] of inv.groups) if (re.test(g)) hosts.forEach((h) => found.add(h));
+    for (const h of inv.hosts.keys()) if (re.test(h)) found.add(h);
+  }
+  if (found.size === 0) {
+    const groups = [...inv.groups.keys()].join(', ');
+    const hosts = [...inv.hosts.keys()].join(', ');
+    throw new PatternError(`host pattern '${term}' matches no host or group`, `groups: ${groups}; hosts: ${hosts}`);
+  }
+  return [...found];
+}
+
+function glob(term: string): RegExp {
+  const body = term.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}

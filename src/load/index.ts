@@ -1,0 +1,67 @@
+// loadRun: inventory + playbook -> validated, templated task instances per host. Reads files, contacts nothing.
+import { checkAddresses } from './cross-host.js';
+import { matchPattern, PatternError } from './host-pattern.js';
+import { instantiate, type Placed } from './instantiate.js';
+import { loadInventory } from './inventory.js';
+import { readPlaybook } from './playbook.js';
+import { Problems } from './problems.js';
+import { mergeLayers, VarScope } from './scope.js';
+import { readYaml } from './source.js';
+import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
+
+export type * from './types.js';
+export * from './module-schemas.js';
+export { loadInventory } from './inventory.js';
+export { matchPattern, PatternError } from './host-pattern.js';
+
+export interface LoadOptions {
+  /** Host patterns (as --limit): only matching hosts run; several entries are a union. */
+  limit?: string[];
+}
+
+/**
+ * Loads and validates the inventory and the playbook. Throws ConfigError (one problem) or ConfigErrors
+ * (several, in file order): inventory problems first, then every playbook problem at once.
+ */
+export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadOptions = {}): LoadedRun {
+  const { inventory, layers } = loadInventory(inventoryFile);
+  const problems = new Problems();
+  const limited = limitHosts(inventory, opts.limit, problems);
+  const y = readYaml(playbookFile, 'playbook', problems);
+  const shapes = y ? readPlaybook(y, problems) : [];
+  const plays: LoadedPlay[] = [];
+  const placed: Placed[] = [];
+  for (const shape of shapes) {
+    let hosts: string[];
+    try {
+      hosts = matchPattern(shape.hosts, inventory).filter((h) => limited.has(h));
+    } catch (err) {
+      if (!(err instanceof PatternError)) throw err;
+      problems.add(`hosts: ${err.message}`, shape.hostsPos, err.hint);
+      continue;
+    }
+    const tasks = new Map<string, TaskInstance[]>();
+    for (const host of hosts) {
+      // Play vars override every inventory variable, as in Ansible.
+      const scope = new VarScope(mergeLayers([layers.get(host)!, shape.vars]));
+      const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems));
+      placed.push(...mine);
+      tasks.set(host, mine.map((p) => p.instance));
+    }
+    plays.push({ name: shape.name, pos: shape.pos, hosts, tasks });
+  }
+  checkAddresses(placed, problems);
+  problems.throwIfAny();
+  return { inventory, playbookFile, plays };
+}
+
+function limitHosts(inventory: Inventory, limit: string[] | undefined, problems: Problems): Set<string> {
+  if (!limit || limit.length === 0) return new Set(inventory.hosts.keys());
+  try {
+    return new Set(matchPattern(limit, inventory));
+  } catch (err) {
+    if (!(err instanceof PatternError)) throw err;
+    problems.add(`--limit: ${err.message}`, undefined, err.hint);
+    return new Set();
+  }
+}

@@ -1,0 +1,145 @@
+// One task for one host: expand the loop, evaluate when, render templates, validate the arguments.
+import { isMap, type Node } from 'yaml';
+import type { SourcePos } from '../errors.js';
+import { evalExpr, describeValue, toText } from './expr-eval.js';
+import { ExprError, parseExpr } from './expr-parse.js';
+import { moduleSchemas } from './module-schemas.js';
+import type { Problems } from './problems.js';
+import type { VarScope } from './scope.js';
+import { deepest, keyNode, posOf, toJS, type YamlFile } from './source.js';
+import type { TaskShape } from './task-shape.js';
+import { hasTemplateDeep, isPlainObject, renderDeep, renderString, templateVars } from './template.js';
+import type { TaskCall, TaskInstance } from './types.js';
+import { argIssues, showPath } from './zod-issues.js';
+
+/** A task instance plus what later checks need to point back at the playbook. */
+export interface Placed {
+  host: string;
+  instance: TaskInstance;
+  /** Position of the argument at `path`, and where its value came from (empty when written literally). */
+  argAt(path: PropertyKey[]): { pos: SourcePos; from: string };
+}
+
+const NO_ITEM = Symbol('no loop');
+
+export function instantiate(y: YamlFile, task: TaskShape, host: string, scope: VarScope, problems: Problems): Placed[] {
+  const items = loopItems(y, task, host, scope, problems);
+  if (!items) return [];
+  const loopOrigin = task.loop && { pos: posOf(y, task.loop.node), where: 'loop item', via: [...templateVars(task.loop.value)] };
+  const out: Placed[] = [];
+  for (const item of items) {
+    const s = item === NO_ITEM || !loopOrigin ? scope : scope.with('item', item, loopOrigin);
+    const placed = one(y, task, host, s, item, problems);
+    if (placed) out.push(placed);
+  }
+  return out;
+}
+
+function loopItems(y: YamlFile, task: TaskShape, host: string, scope: VarScope, problems: Problems): unknown[] | undefined {
+  if (!task.loop) return [NO_ITEM];
+  const { node, value } = task.loop;
+  const items = rendered(y, node, value, [], scope, host, problems, 'loop');
+  if (items === FAILED) return undefined;
+  if (!Array.isArray(items)) {
+    const from = origins(scope, value);
+    problems.add(`loop must give a list, but ${JSON.stringify(value)} gave ${describeValue(items)} on ${host}${from ? ` (${from})` : ''}`, posOf(y, node), 'point loop: at a list variable, e.g. loop: "{{ teql_slaves }}" with teql_slaves: [eth1, eth2]');
+    return undefined;
+  }
+  return items;
+}
+
+function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: unknown, problems: Problems): Placed | undefined {
+  for (const cond of task.when?.conditions ?? []) {
+    const result = condition(y, cond, host, scope, problems);
+    if (result === undefined) return undefined;
+    if (!result) return undefined;
+  }
+  const anchor = task.argsNode && isMap(task.argsNode) ? task.argsNode : task.moduleKey;
+  let name: string = task.module;
+  if (task.name) {
+    const n = rendered(y, task.name.node, task.name.text, [], scope, host, problems, 'name');
+    if (n === FAILED) return undefined;
+    name = textOf(y, task.name.node, n, host, problems) ?? task.module;
+  }
+  if (item !== NO_ITEM) name += ` (${compact(item)})`;
+
+  const args = rendered(y, anchor, task.args, [], scope, host, problems, task.module);
+  if (args === FAILED) return undefined;
+  const parsed = moduleSchemas[task.module].safeParse(args, { reportInput: true });
+  const argAt = (path: PropertyKey[], atKey = false): { pos: SourcePos; from: string } => {
+    const found = deepest(y, anchor, path);
+    const key = atKey && found.depth === path.length - 1 ? keyNode(y, found.node, String(path[path.length - 1])) : undefined;
+    const raw = toJS(y, found.node);
+    return { pos: posOf(y, key ?? found.node), from: hasTemplateDeep(raw) && !key ? origins(scope, raw) : '' };
+  };
+  if (!parsed.success) {
+    for (const issue of argIssues(task.module, parsed.error.issues)) {
+      const { pos, from } = argAt(issue.path, issue.atKey);
+      const hint = from ? [issue.hint, `the value comes from a variable: change it where it is set, or the template here`].filter(Boolean).join('; ') : issue.hint;
+      problems.add(from ? `${issue.message} (host ${host}; ${from})` : issue.message, pos, hint);
+    }
+    return undefined;
+  }
+  // moduleSchemas[task.module] produced the arguments of exactly that module (checked in module-schemas.ts).
+  const call = { module: task.module, args: parsed.data } as TaskCall;
+  return { host, instance: { ...call, name, pos: task.pos }, argAt: (path) => argAt(path) };
+}
+
+function condition(y: YamlFile, cond: { node: Node; value: string | boolean }, host: string, scope: VarScope, problems: Problems): boolean | undefined {
+  if (typeof cond.value === 'boolean') return cond.value;
+  try {
+    const v = evalExpr(parseExpr(cond.value), scope);
+    if (typeof v === 'boolean') return v;
+    problems.add(`when: '${cond.value}' gave ${describeValue(v)} on ${host}, not true or false`, posOf(y, cond.node), "compare explicitly (x == 'yes') or convert with | bool");
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    problems.add(`when: ${err.message} (host ${host})`, posOf(y, cond.node), err.hint);
+  }
+  return undefined;
+}
+
+const FAILED = Symbol('failed');
+
+/** Renders `value` (the JS form of `node`); a problem is reported at the innermost node and yields FAILED. */
+function rendered(y: YamlFile, node: Node, value: unknown, path: PropertyKey[], scope: VarScope, host: string, problems: Problems, label: string): unknown {
+  if (Array.isArray(value) || isPlainObject(value)) {
+    const entries = Object.entries(value).map(([k, v]) => [k, rendered(y, node, v, [...path, Array.isArray(value) ? Number(k) : k], scope, host, problems, label)] as const);
+    if (entries.some(([, v]) => v === FAILED)) return FAILED;
+    return Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
+  }
+  if (typeof value !== 'string') return value;
+  try {
+    return renderString(value, scope);
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    problems.add(`${showPath(label, path)}: ${err.message} in "${value}" (host ${host})`, posOf(y, deepest(y, node, path).node), err.hint);
+    return FAILED;
+  }
+}
+
+function textOf(y: YamlFile, node: Node, v: unknown, host: string, problems: Problems): string | undefined {
+  try {
+    return toText(v);
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    problems.add(`task name: ${err.message} (host ${host})`, posOf(y, node), err.hint);
+    return undefined;
+  }
+}
+
+/** "from {{ item.address }}: link_addresses (set at inventory.yml:9:11, host router_a in the inventory)" */
+function origins(scope: VarScope, raw: unknown): string {
+  const vars = scope.describe(templateVars(raw));
+  const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  return `from ${text}${vars.length ? `: ${vars.join('; ')}` : ''}`;
+}
+
+/** How a loop item shows in a task name: a scalar as is; a mapping by its dev, to or name, else its first value. */
+export function compact(item: unknown): string {
+  if (Array.isArray(item)) return item.map(compact).join(', ');
+  if (isPlainObject(item)) {
+    const key = ['dev', 'to', 'name'].find((k) => k in item && !isPlainObject(item[k])) ?? Object.keys(item)[0];
+    return key === undefined ? '{}' : compact(item[key]);
+  }
+  return item === null || item === undefined ? 'None' : String(item);
+}

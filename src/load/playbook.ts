@@ -1,0 +1,85 @@
+// The playbook as written: a list of plays, each with hosts, vars and tasks (host-independent).
+import { isMap, isSeq, type Node } from 'yaml';
+import type { SourcePos } from '../errors.js';
+import { CONNECTION_VARS } from './connection.js';
+import type { Problems } from './problems.js';
+import type { VarLayer } from './scope.js';
+import { child, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
+import { readTask, type TaskShape } from './task-shape.js';
+import { readVars } from './vars-node.js';
+
+export interface PlayShape {
+  name: string;
+  pos: SourcePos;
+  hosts: string | string[];
+  hostsPos: SourcePos;
+  vars: VarLayer;
+  tasks: TaskShape[];
+}
+
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'tasks'];
+
+export function readPlaybook(y: YamlFile, problems: Problems): PlayShape[] {
+  const root = deref(y, y.doc.contents) as Node | null;
+  if (!isSeq(root)) {
+    const what = root === null ? 'the playbook is empty' : `the playbook must be a list of plays, not ${isMap(root) ? 'a mapping' : 'a scalar'}`;
+    problems.add(what, posOf(y, root), 'start each play with `- name: ...` then `hosts:` and `tasks:`');
+    return [];
+  }
+  return root.items.flatMap((item) => {
+    const play = readPlay(y, deref(y, item) as Node | null, problems);
+    return play ? [play] : [];
+  });
+}
+
+function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape | undefined {
+  if (!isMap(node)) {
+    problems.add('a play must be a mapping with name, hosts and tasks', posOf(y, node), 'write `- name: ...\n  hosts: routers\n  tasks: [...]`');
+    return undefined;
+  }
+  const pos = posOf(y, node);
+  let ok = true;
+  for (const pair of node.items) {
+    const key = keyText(pair.key);
+    if (!PLAY_KEYS.includes(key)) {
+      problems.add(`unsupported play keyword '${key}' (supported: ${PLAY_KEYS.join(', ')})`, posOf(y, pair.key as Node), key.startsWith('become') ? 'set ansible_become in the inventory' : 'remove it');
+      ok = false;
+    }
+  }
+  const hostsNode = child(y, node, 'hosts');
+  const hosts = toJS(y, hostsNode);
+  const hostsOk = typeof hosts === 'string' || (Array.isArray(hosts) && hosts.length > 0 && hosts.every((h) => typeof h === 'string'));
+  if (!hostsNode || !hostsOk) {
+    problems.add(hostsNode ? 'hosts: must be a host pattern such as routers or router_a:router_b' : 'a play needs hosts:', posOf(y, hostsNode ?? node), 'name a group, a host, or all');
+    ok = false;
+  }
+  const nameValue = toJS(y, child(y, node, 'name'));
+  const vars = readVars(y, child(y, node, 'vars'), 'the play\'s vars', 'play vars', problems);
+  for (const [name, origin] of vars.origins) {
+    if (CONNECTION_VARS.includes(name)) {
+      problems.add(`connection variable ${name} cannot be set in a play`, origin.pos, 'set it in the inventory (host or group vars)');
+      ok = false;
+    }
+  }
+  const tasksNode = child(y, node, 'tasks');
+  const tasks: TaskShape[] = [];
+  if (tasksNode && !isSeq(tasksNode) && toJS(y, tasksNode) !== null) {
+    problems.add('tasks: must be a list of tasks', posOf(y, tasksNode), 'start each task with `- name: ...`');
+    ok = false;
+  } else if (isSeq(tasksNode)) {
+    for (const t of tasksNode.items) {
+      const task = readTask(y, t, problems);
+      if (task) tasks.push(task);
+    }
+  }
+  if (!ok) return undefined;
+  const patternText = Array.isArray(hosts) ? hosts.join(',') : String(hosts);
+  return {
+    name: nameValue === null || nameValue === undefined ? patternText : String(nameValue),
+    pos,
+    hosts: hosts as string | string[],
+    hostsPos: posOf(y, hostsNode),
+    vars,
+    tasks,
+  };
+}
