@@ -1,0 +1,33 @@
+// vitest globalSetup for the e2e project: one lab for all e2e files, booted pristine, stopped at the end.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/lab/paths.js';
+
+/** Runs `teqlctl lab ...`; `quiet` keeps its output unless it fails. */
+function lab(args: string[], quiet = false): Promise<void> {
+  const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+  return new Promise((resolve, reject) => {
+    // Not quiet before the tests: the first run builds the image, and its progress is worth seeing.
+    const child = spawn(process.execPath, [cli, 'lab', ...args], { stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'] });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`teqlctl lab ${args.join(' ')} exited ${code} (did \`npm run build\` run?)\n${output}`)),
+    );
+  });
+}
+
+export async function setup(): Promise<void> {
+  // A lab left running by an earlier session may carry its changes: stop it, so every router boots pristine.
+  await lab(['down']);
+  await lab(['up']); // builds the image first when it is missing or build-image.sh changed
+}
+
+export async function teardown(): Promise<void> {
+  // Quiet: the count reporter's line must stay the last one printed, where CI reads it.
+  await lab(['down'], true);
+}

@@ -1,0 +1,69 @@
+// Helpers for e2e tests against the lab's routers, through the real OpenSSH client.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labPaths, projectRoot } from '../../src/lab/paths.js';
+import { currentSshPort } from '../../src/lab/router.js';
+import { runSsh, type RunResult } from '../../src/lab/run-ssh.js';
+import type { Router } from '../../src/lab/topology.js';
+
+export type { RunResult };
+
+/** Runs `cmd` (a shell line) on the router with strict host key checking against the lab's known_hosts. */
+export function sshRun(router: Router, cmd: string, opts: { user?: string; input?: string } = {}): Promise<RunResult> {
+  const p = labPaths();
+  const target = { port: currentSshPort(p, router), key: p.key, knownHosts: p.knownHosts, user: opts.user ?? 'root' };
+  return runSsh(target, [cmd], { input: opts.input, timeoutMs: 60_000 });
+}
+
+/** `teqlctl lab reset` for each router, in parallel; rejects with the CLI's stderr if one fails. */
+export async function resetRouters(...routers: Router[]): Promise<void> {
+  const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+  await Promise.all(
+    routers.map(
+      (router) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(process.execPath, [cli, 'lab', 'reset', router], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let stderr = '';
+          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          child.on('error', reject);
+          child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`lab reset ${router} exited ${code}:\n${stderr}`))));
+        }),
+    ),
+  );
+}
+
+export function operatorSudoPassword(): string {
+  return readFileSync(labPaths().operatorPassword, 'utf8').trim();
+}
+
+export interface RouterFacts {
+  hostname: string;
+  teqlLoaded: boolean;
+  rpFilter: { all: number; default: number };
+  links: Record<string, { up: boolean; addresses: string[] }>;
+}
+
+/** What "pristine" is judged by, read in one round trip. */
+export async function routerFacts(router: Router): Promise<RouterFacts> {
+  const res = await sshRun(
+    router,
+    'hostname; echo ---; cat /proc/modules; echo ---; sysctl -n net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter; echo ---; ip -j addr show',
+  );
+  if (res.code !== 0) throw new Error(`reading facts of router ${router} failed: ${res.stderr}`);
+  const [hostname = '', modules = '', rp = '', addrs = '[]'] = res.stdout.split('\n---\n');
+  const [all = NaN, dflt = NaN] = rp.trim().split('\n').map(Number);
+  const links: RouterFacts['links'] = {};
+  for (const link of JSON.parse(addrs) as { ifname: string; flags: string[]; addr_info: { family: string; local: string; prefixlen: number }[] }[]) {
+    links[link.ifname] = {
+      up: link.flags.includes('UP'),
+      addresses: link.addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
+    };
+  }
+  return {
+    hostname: hostname.trim(),
+    teqlLoaded: modules.split('\n').some((l) => l.startsWith('sch_teql ')),
+    rpFilter: { all, default: dflt },
+    links,
+  };
+}
