@@ -1,8 +1,8 @@
 // One task for one host: expand the loop, evaluate when, render templates, validate the arguments.
 import { isMap, type Node } from 'yaml';
 import type { SourcePos } from '../errors.js';
-import { evalExpr, describeValue, toText } from './expr-eval.js';
-import { ExprError, parseExpr } from './expr-parse.js';
+import { describeValue, toText } from './expr-eval.js';
+import { ExprError } from './expr-parse.js';
 import { moduleSchemas } from './module-schemas.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';
@@ -10,6 +10,7 @@ import { deepest, keyNode, posOf, toJS, type YamlFile } from './source.js';
 import type { TaskShape } from './task-shape.js';
 import { hasTemplateDeep, isPlainObject, renderDeep, renderString, templateVars } from './template.js';
 import type { TaskCall, TaskInstance } from './types.js';
+import { evalCondition } from './when.js';
 import { argIssues, showPath } from './zod-issues.js';
 
 /** A task instance plus what later checks need to point back at the playbook. */
@@ -42,7 +43,7 @@ function loopItems(y: YamlFile, task: TaskShape, host: string, scope: VarScope, 
   if (items === FAILED) return undefined;
   if (!Array.isArray(items)) {
     const from = origins(scope, value);
-    problems.add(`loop must give a list, but ${JSON.stringify(value)} gave ${describeValue(items)} on ${host}${from ? ` (${from})` : ''}`, posOf(y, node), 'point loop: at a list variable, e.g. loop: "{{ teql_slaves }}" with teql_slaves: [eth1, eth2]');
+    problems.add(`loop must give a list, but ${JSON.stringify(value)} gave ${describeValue(items)}${from ? ` (${from})` : ''}`, posOf(y, node), 'point loop: at a list variable, e.g. loop: "{{ teql_slaves }}" with teql_slaves: [eth1, eth2]', host);
     return undefined;
   }
   return items;
@@ -76,7 +77,7 @@ function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: 
     for (const issue of argIssues(task.module, parsed.error.issues)) {
       const { pos, from } = argAt(issue.path, issue.atKey);
       const hint = from ? [issue.hint, `the value comes from a variable: change it where it is set, or the template here`].filter(Boolean).join('; ') : issue.hint;
-      problems.add(from ? `${issue.message} (host ${host}; ${from})` : issue.message, pos, hint);
+      problems.add(from ? `${issue.message} (${from})` : issue.message, pos, hint, from ? host : undefined);
     }
     return undefined;
   }
@@ -86,16 +87,13 @@ function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: 
 }
 
 function condition(y: YamlFile, cond: { node: Node; value: string | boolean }, host: string, scope: VarScope, problems: Problems): boolean | undefined {
-  if (typeof cond.value === 'boolean') return cond.value;
   try {
-    const v = evalExpr(parseExpr(cond.value), scope);
-    if (typeof v === 'boolean') return v;
-    problems.add(`when: '${cond.value}' gave ${describeValue(v)} on ${host}, not true or false`, posOf(y, cond.node), "compare explicitly (x == 'yes') or convert with | bool");
+    return evalCondition(cond.value, scope);
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    problems.add(`when: ${err.message} (host ${host})`, posOf(y, cond.node), err.hint);
+    problems.add(err.message, posOf(y, cond.node), err.hint, host);
+    return undefined;
   }
-  return undefined;
 }
 
 const FAILED = Symbol('failed');
@@ -112,7 +110,7 @@ function rendered(y: YamlFile, node: Node, value: unknown, path: PropertyKey[], 
     return renderString(value, scope);
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    problems.add(`${showPath(label, path)}: ${err.message} in "${value}" (host ${host})`, posOf(y, deepest(y, node, path).node), err.hint);
+    problems.add(`${showPath(label, path)}: ${err.message} in "${value}"`, posOf(y, deepest(y, node, path).node), err.hint, host);
     return FAILED;
   }
 }
@@ -122,7 +120,7 @@ function textOf(y: YamlFile, node: Node, v: unknown, host: string, problems: Pro
     return toText(v);
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    problems.add(`task name: ${err.message} (host ${host})`, posOf(y, node), err.hint);
+    problems.add(`task name: ${err.message}`, posOf(y, node), err.hint, host);
     return undefined;
   }
 }

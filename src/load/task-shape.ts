@@ -2,12 +2,13 @@
 // Mistakes that do not depend on a host (unknown module or argument, template syntax) are found here, once.
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { SourcePos } from '../errors.js';
-import { ExprError, parseExpr } from './expr-parse.js';
+import { ExprError } from './expr-parse.js';
 import { argNames, isModuleName, MODULE_NAMES } from './module-schemas.js';
 import type { Problems } from './problems.js';
 import { child, deepest, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { isTemplate, templateSyntaxErrors } from './template.js';
 import type { ModuleName } from './types.js';
+import { checkCondition } from './when.js';
 
 export interface TaskShape {
   pos: SourcePos;
@@ -127,26 +128,12 @@ function readWhen(y: YamlFile, node: Node | undefined, problems: Problems): Task
   let ok = true;
   for (const item of items) {
     const value = toJS(y, item);
-    if (typeof value === 'boolean') {
-      conditions.push({ node: item, value });
-      continue;
-    }
-    if (typeof value !== 'string') {
-      problems.add(`when: must be a condition such as "x == 'y'", or a list of them; got ${JSON.stringify(value)}`, posOf(y, item));
-      ok = false;
-      continue;
-    }
-    if (value.includes('{{')) {
-      problems.add(`when: is already an expression and must not contain {{ }}: '${value}'`, posOf(y, item), `write the bare expression, e.g. when: ${value.replace(/\{\{\s*|\s*\}\}/g, '')}`);
-      ok = false;
-      continue;
-    }
     try {
-      parseExpr(value);
+      checkCondition(value);
       conditions.push({ node: item, value });
     } catch (err) {
       if (!(err instanceof ExprError)) throw err;
-      problems.add(`when: ${err.message}`, posOf(y, item), err.hint);
+      problems.add(err.message, posOf(y, item), err.hint);
       ok = false;
     }
   }
