@@ -66,7 +66,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   if (port !== undefined && port !== null) {
     const n = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) spec.port = n;
-    else bad('ansible_port', 'a port number 1..65535', port);
+    else bad('ansible_port', 'a port number 1..65535', port, 'e.g. ansible_port: 22, or leave it out for ssh_config or 22');
   }
   const user = text('ansible_user');
   if (user !== undefined) spec.user = user;
@@ -79,7 +79,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     try {
       spec.become = toBool(become);
     } catch {
-      bad('ansible_become', 'true or false', become);
+      bad('ansible_become', 'true or false', become, 'write ansible_become: true (or yes/no)');
     }
   }
   spec.becomeUser = text('ansible_become_user') ?? 'root';

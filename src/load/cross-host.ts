@@ -25,28 +25,35 @@ function entries(placed: readonly Placed[]): Entry[] {
   });
 }
 
-const at = (e: Entry): string => `${e.host} ${e.dev} (${formatPos(e.pos)}${e.from ? `, ${e.from}` : ''})`;
+/** "router_a eth1 (from {{ x }}: x (set at ...))", with the playbook place when it differs from `here`. */
+function who(e: Entry, here: SourcePos): string {
+  const place = formatPos(e.pos) === formatPos(here) ? '' : `at ${formatPos(e.pos)}`;
+  const details = [place, e.from].filter(Boolean).join(', ');
+  return `${e.host} ${e.dev}${details ? ` (${details})` : ''}`;
+}
 
 /** `placed` in playbook order; each conflict is reported once, at the later of the two places. */
 export function checkAddresses(placed: readonly Placed[], problems: Problems): void {
   const list = entries(placed);
   list.forEach((e, i) => {
+    const both = (earlier: Entry): string => `${who(e, e.pos)} and ${who(earlier, e.pos)}`;
     for (const earlier of list.slice(0, i)) {
       const sameSlash31 = e.cidr.prefix === 31 && earlier.cidr.prefix === 31 && networkOf(e.cidr) === networkOf(earlier.cidr);
+      const ip = formatIPv4(e.cidr.ip);
       if (e.cidr.ip === earlier.cidr.ip) {
         if (e.host === earlier.host) {
-          problems.add(`address ${formatIPv4(e.cidr.ip)} is configured twice on ${e.host}: here (${e.dev}) and at ${at(earlier)}`, e.pos, 'configure each address once per host');
+          problems.add(`address ${ip} is configured twice on ${e.host}: ${both(earlier)}`, e.pos, 'configure each address once per host');
         } else if (sameSlash31) {
-          const net = formatIPv4(networkOf(e.cidr));
-          problems.add(`/31 ends do not pair up: ${e.host} and ${earlier.host} both hold ${e.text} of ${net}/31 (${at(e)}; ${at(earlier)})`, e.pos, `give one host ${net}/31 and the other ${formatIPv4(networkOf(e.cidr) + 1)}/31`);
+          const net = networkOf(e.cidr);
+          problems.add(`/31 ends do not pair up: ${e.host} and ${earlier.host} both hold ${ip} of ${formatIPv4(net)}/31: ${both(earlier)}`, e.pos, `give one host ${formatIPv4(net)}/31 and the other ${formatIPv4(net + 1)}/31`);
         } else {
-          problems.add(`duplicate address ${formatIPv4(e.cidr.ip)}: on ${e.host} (${e.dev}) and on ${earlier.host} (${at(earlier)})`, e.pos, 'an IP address must belong to one host only; give each host its own');
+          problems.add(`duplicate address ${ip} on two hosts: ${both(earlier)}`, e.pos, 'an IP address must belong to one host only; give each host its own');
         }
       } else if (e.host !== earlier.host && (inside(e, earlier) || inside(earlier, e))) {
         const slash31 = e.cidr.prefix === 31 ? e : earlier;
         const other = slash31 === e ? earlier : e;
         problems.add(
-          `/31 ends do not pair up: ${other.host} has ${other.text} inside ${slash31.host}'s ${slash31.text}; the other end of a /31 must be a /31 too (${at(e)}; ${at(earlier)})`,
+          `/31 ends do not pair up: ${other.host} has ${other.text} inside ${slash31.host}'s ${slash31.text}; the other end of a /31 must be a /31 too: ${both(earlier)}`,
           e.pos,
           `give ${other.host} ${formatIPv4((slash31.cidr.ip ^ 1) >>> 0)}/31`,
         );

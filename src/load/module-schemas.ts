@@ -12,8 +12,8 @@ function by<T>(check: (v: T) => string | undefined, hint?: string) {
   };
 }
 
-const ifname = z.string().superRefine(by(checkInterfaceName)).describe('Linux interface name: 1..15 characters, no /, : or whitespace');
-const ipv4 = z.string().superRefine(by(checkIPv4)).describe('IPv4 address, strict dotted quad');
+const ifname = z.string().superRefine(by(checkInterfaceName, 'use the name `ip link` shows, e.g. eth1')).describe('Linux interface name: 1..15 characters, no /, : or whitespace');
+const ipv4 = z.string().superRefine(by(checkIPv4, 'write an address such as 192.0.2.1')).describe('IPv4 address, strict dotted quad');
 const state = z.enum(['present', 'absent']).default('present').describe('present (default) or absent');
 
 export const teqlArgs = z
@@ -52,7 +52,7 @@ export const linkArgs = z
 export const addressArgs = z
   .strictObject({
     dev: ifname,
-    address: z.string().superRefine(by(checkHostCidr)).describe('IPv4 host address with prefix, e.g. 10.0.0.1/31'),
+    address: z.string().superRefine(by(checkHostCidr, 'write the interface\'s own address with its prefix length, e.g. 10.0.0.1/24 or 10.0.0.0/31')).describe('IPv4 host address with prefix, e.g. 10.0.0.1/31'),
     state,
   })
   .describe('an IPv4 address on an interface');

@@ -1,32 +1,52 @@
 // Collects every input problem of a pass, so the user sees them all at once, in file order.
 import { ConfigError, ConfigErrors, type SourcePos } from '../errors.js';
 
-export class Problems {
-  private readonly list: ConfigError[] = [];
-  private readonly seen = new Set<string>();
+interface Entry {
+  message: string;
+  pos?: SourcePos;
+  hint?: string;
+  hosts: string[];
+}
 
-  /** Adds a problem; the same message at the same place (e.g. once per host) is kept once. */
-  add(message: string, pos?: SourcePos, hint?: string): void {
+export class Problems {
+  private readonly entries = new Map<string, Entry>();
+
+  /**
+   * Adds a problem. The same message at the same place is kept once; when it is found for several
+   * hosts (a task runs per host), the hosts are listed together: "... (hosts router_a, router_b)".
+   */
+  add(message: string, pos?: SourcePos, hint?: string, host?: string): void {
     const key = `${pos ? `${pos.file}:${pos.line}:${pos.col}` : ''}\0${message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.list.push(new ConfigError(message, pos, hint));
+    const known = this.entries.get(key);
+    if (known) {
+      if (host && !known.hosts.includes(host)) known.hosts.push(host);
+      return;
+    }
+    this.entries.set(key, { message, pos, hint, hosts: host ? [host] : [] });
   }
 
   get count(): number {
-    return this.list.length;
+    return this.entries.size;
+  }
+
+  errors(): ConfigError[] {
+    return [...this.entries.values()]
+      .sort(comparePos)
+      .map((e) => {
+        const hosts = e.hosts.length === 0 ? '' : ` (host${e.hosts.length > 1 ? 's' : ''} ${e.hosts.join(', ')})`;
+        return new ConfigError(e.message + hosts, e.pos, e.hint);
+      });
   }
 
   /** Throws a single ConfigError, or ConfigErrors when there are several. */
   throwIfAny(): void {
-    if (this.list.length === 0) return;
-    const sorted = [...this.list].sort(comparePos);
-    if (sorted.length === 1) throw sorted[0];
-    throw new ConfigErrors(sorted);
+    const errors = this.errors();
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new ConfigErrors(errors);
   }
 }
 
-function comparePos(a: ConfigError, b: ConfigError): number {
+function comparePos(a: Entry, b: Entry): number {
   if (!a.pos || !b.pos) return a.pos ? 1 : b.pos ? -1 : 0;
   return a.pos.file.localeCompare(b.pos.file) || a.pos.line - b.pos.line || a.pos.col - b.pos.col;
 }

@@ -10,7 +10,7 @@ export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function readVars(y: YamlFile, node: unknown, what: string, where: string, problems: Problems): VarLayer {
   const layer = emptyLayer();
   const n = deref(y, node);
-  if (n === null || n === undefined) return layer;
+  if (n === null || n === undefined || toJS(y, n) === null) return layer;
   if (!isMap(n)) {
     problems.add(`${what} must be a mapping of variable names to values`, posOf(y, n as never), 'write it as `name: value` lines');
     return layer;

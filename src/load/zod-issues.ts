@@ -16,7 +16,7 @@ export interface ArgIssue {
 const EXPECTED: Record<string, string> = {
   string: 'a string',
   int: 'an integer',
-  number: 'a number',
+  number: 'an integer', // every numeric argument of the modules is an integer
   boolean: 'true or false',
   array: 'a list',
   object: 'a mapping',
