@@ -92,7 +92,7 @@ function step(target: unknown, key: string | number, e: Expr): unknown {
   if (target instanceof Undefined) return new Undefined(what, target.why);
   if (Array.isArray(target)) {
     if (typeof key !== 'number' || !Number.isInteger(key)) {
-      return new Undefined(what, `${show(leftOf(e))} is a list; index it with a number`);
+      return new Undefined(what, `${what} does not exist (${show(leftOf(e))} is a list; index it with a number)`);
     }
     const i = key < 0 ? target.length + key : key;
     return i >= 0 && i < target.length ? target[i] : new Undefined(what, `${show(leftOf(e))} has ${target.length} items, no index ${key}`);

@@ -30,6 +30,7 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
     for (const h of selected) if (!keep.has(h)) selected.delete(h);
   }
   for (const t of not) matchTerm(t, inv).forEach((h) => selected.delete(h));
+  if (selected.size === 0) throw new PatternError(`host pattern '${terms.join(':')}' leaves no host`, 'check the & and ! terms');
   return [...inv.hosts.keys()].filter((h) => selected.has(h));
 }
 

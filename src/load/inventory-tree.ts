@@ -73,7 +73,7 @@ function readGroup(y: YamlFile, name: string, node: unknown, pos: SourcePos, par
   }
   if (parent) group.parents.add(parent);
   const n = deref(y, node);
-  if (n === null || n === undefined) return;
+  if (n === null || n === undefined || isNull(n)) return;
   if (!isMap(n)) {
     problems.add(`group '${name}' must be a mapping with hosts, children and/or vars`, posOf(y, n as Node), 'write e.g. `routers: { hosts: { router_a: {} } }`');
     return;

@@ -18,8 +18,9 @@ export interface LoadedInventory {
 export function loadInventory(file: string): LoadedInventory {
   const problems = new Problems();
   const y = readYaml(file, 'inventory', problems);
-  const tree: InventoryTree = y ? readInventoryTree(y, problems) : { groups: new Map(), hosts: new Map() };
-  problems.throwIfAny();
+  if (!y) problems.throwIfAny();
+  // Structural problems do not stop the walk: variables and connections are still checked, to report all at once.
+  const tree: InventoryTree = readInventoryTree(y!, problems);
 
   const dir = dirname(file);
   addUngrouped(tree);
