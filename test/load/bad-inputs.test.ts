@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ConfigErrors } from '../../src/errors.js';
+import { errorsOf } from './helpers.js';
 import { loadRun } from '../../src/load/index.js';
 
 const BAD = 'test/load/bad';
@@ -76,17 +76,6 @@ function filesOf(name: string): { inventory: string; playbook: string } {
   if (name.endsWith('.playbook.yml')) return { inventory: GOOD_INVENTORY, playbook: join(BAD, name) };
   if (name.endsWith('.inventory.yml')) return { inventory: join(BAD, name), playbook: SHARED_PLAYBOOK };
   return { inventory: join(BAD, name, 'inventory.yml'), playbook: join(BAD, name, 'playbook.yml') };
-}
-
-function errorsOf(fn: () => unknown): ConfigError[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigErrors) return err.errors;
-    if (err instanceof ConfigError) return [err];
-    throw err;
-  }
-  return [];
 }
 
 describe('bad inputs', () => {

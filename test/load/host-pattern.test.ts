@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { matchPattern, PatternError } from '../../src/load/host-pattern.js';
+import { loadInventory } from '../../src/load/inventory.js';
+
+// hosts: lonely (ungrouped), r1 r2 (site:routers), s1 (site:switches)
+const { inventory } = loadInventory(join('test/load/good/precedence', 'inventory.yml'));
+const match = (p: string | string[]) => matchPattern(p, inventory);
+
+describe('host patterns', () => {
+  it('match hosts, groups, all and *', () => {
+    expect(match('r2')).toEqual(['r2']);
+    expect(match('routers')).toEqual(['r1', 'r2']);
+    expect(match('all')).toEqual(['lonely', 'r1', 'r2', 's1']);
+    expect(match('*')).toEqual(['lonely', 'r1', 'r2', 's1']);
+    expect(match('ungrouped')).toEqual(['lonely']);
+  });
+
+  it('take unions with : or , and keep inventory order', () => {
+    expect(match('s1:r1')).toEqual(['r1', 's1']);
+    expect(match('switches, lonely')).toEqual(['lonely', 's1']);
+    expect(match(['switches', 'routers'])).toEqual(['r1', 'r2', 's1']);
+  });
+
+  it('apply & and ! after the unions, whatever the written order', () => {
+    expect(match('site:!switches')).toEqual(['r1', 'r2']);
+    expect(match('!switches:site')).toEqual(['r1', 'r2']);
+    expect(match('site:&routers:!r2')).toEqual(['r1']);
+    expect(match('!site')).toEqual(['lonely']);
+    expect(match('&routers')).toEqual(['r1', 'r2']);
+  });
+
+  it('glob host and group names', () => {
+    expect(match('r*')).toEqual(['r1', 'r2']);
+    expect(match('sw*')).toEqual(['s1']);
+    expect(match('?1')).toEqual(['r1', 's1']);
+  });
+
+  it('refuse a term that matches nothing, and syntax outside the subset', () => {
+    expect(() => match('routers:!firewalls')).toThrow("host pattern 'firewalls' matches no host or group");
+    expect(() => match('x*')).toThrow(PatternError);
+    expect(() => match('~r[12]')).toThrow('regular-expression host patterns are not supported');
+    expect(() => match('routers[0]')).toThrow('subscripts and ranges');
+    expect(() => match(' , ')).toThrow('empty host pattern');
+    expect(() => match('routers:&switches')).toThrow("host pattern 'routers:&switches' leaves no host");
+  });
+});

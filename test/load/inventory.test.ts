@@ -1,0 +1,100 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/load/inventory.js';
+import { expandPath } from '../../src/load/connection.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+const DIR = 'test/load/good/precedence';
+const { inventory, layers } = loadInventory(join(DIR, 'inventory.yml'));
+const vars = (h: string) => inventory.hosts.get(h)!.vars;
+
+describe('inventory', () => {
+  it('lists hosts in file order and groups with all their hosts, ungrouped included', () => {
+    expect([...inventory.hosts.keys()]).toEqual(['lonely', 'r1', 'r2', 's1']);
+    expect(Object.fromEntries(inventory.groups)).toEqual({
+      all: ['lonely', 'r1', 'r2', 's1'],
+      site: ['r1', 'r2', 's1'],
+      routers: ['r1', 'r2'],
+      switches: ['s1'],
+      ungrouped: ['lonely'],
+    });
+    expect(inventory.hosts.get('r1')!.groups).toEqual(['all', 'site', 'routers']);
+    expect(inventory.hosts.get('lonely')!.groups).toEqual(['all', 'ungrouped']);
+  });
+
+  it('applies the precedence all < parent < child < group_vars < host < host_vars', () => {
+    expect(vars('r1')).toMatchObject({
+      v_all: 'all',
+      v_parent: 'parent',
+      v_child: 'child',
+      v_gv_all: 'gv_all',
+      v_gv_parent: 'gv_parent',
+      v_gv_child: 'gv_child',
+      v_host: 'host',
+      v_hv: 'hv',
+    });
+    expect(vars('r2')).toMatchObject({ v_host: 'gv_child', v_hv: 'gv_child' });
+    expect(vars('s1')).toMatchObject({ v_child: 'parent', v_gv_child: 'gv_parent' });
+    expect(vars('lonely')).toMatchObject({ v_parent: 'all', v_gv_all: 'gv_all', v_hv: 'gv_all' });
+  });
+
+  it('remembers where each variable was set', () => {
+    const origins = layers.get('r1')!.origins;
+    expect(origins.get('v_hv')).toEqual({ pos: { file: join(DIR, 'host_vars/r1.yml'), line: 1, col: 1 }, where: 'host_vars/r1' });
+    expect(origins.get('v_host')).toEqual({ pos: { file: join(DIR, 'inventory.yml'), line: 39, col: 15 }, where: 'host r1 in the inventory' });
+    expect(layers.get('r1')!.values.inventory_hostname).toBe('r1');
+    expect(layers.get('r1')!.values.group_names).toEqual(['routers', 'site']);
+  });
+
+  it('builds connections: host name as default address, paths relative to the inventory, templates rendered', () => {
+    const dir = resolve(DIR);
+    expect(inventory.hosts.get('r1')!.connection).toEqual({
+      host: 'r1',
+      port: 2222,
+      user: 'admin',
+      privateKeyFile: join(dir, 'keys/site'),
+      knownHostsFile: join(dir, 'known_hosts'),
+      become: true,
+      becomeUser: 'root',
+    });
+    expect(inventory.hosts.get('s1')!.connection).toEqual({
+      host: '192.0.2.50',
+      privateKeyFile: '/etc/keys/s1',
+      knownHostsFile: join(dir, 'known_hosts'),
+      become: false,
+      becomeUser: 'netops',
+    });
+    expect(inventory.hosts.get('lonely')!.connection).toEqual({ host: 'lonely', become: false, becomeUser: 'root' });
+  });
+
+  it('expands ~ to the home folder', () => {
+    expect(expandPath('~/.ssh/id', '/inv')).toBe(join(homedir(), '.ssh/id'));
+    expect(expandPath('~', '/inv')).toBe(homedir());
+    expect(expandPath('id', '/inv')).toBe('/inv/id');
+  });
+
+  it('reports every inventory problem at once', () => {
+    const dir = writeCase({
+      'inventory.yml': `
+all:
+  hosts:
+    a: { ansible_port: 0, ansible_connection: local }
+    b: { 1bad: x }
+  children:
+    g:
+      children:
+        h:
+          children:
+            g:
+`,
+    });
+    const messages = errorsOf(() => loadInventory(join(dir, 'inventory.yml'))).map((e) => `${e.pos?.line}:${e.pos?.col} ${e.message}`);
+    expect(messages).toEqual([
+      '3:10 ansible_port of host a must be a port number 1..65535, got 0',
+      "3:27 ansible_connection of host a must be 'ssh' (teqlctl only connects over SSH), got \"local\"",
+      "4:10 invalid variable name '1bad' in host 'b'",
+      "6:5 group 'g' is its own ancestor: all -> g -> h -> g",
+    ]);
+  });
+});

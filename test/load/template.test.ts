@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ExprError } from '../../src/load/expr-parse.js';
+import { VarScope, type VarLayer } from '../../src/load/scope.js';
+import { renderDeep, renderString, templateSyntaxErrors, templateVars } from '../../src/load/template.js';
+
+function scope(values: Record<string, unknown>): VarScope {
+  const pos = { file: 'inv.yml', line: 1, col: 1 };
+  const layer: VarLayer = { values, origins: new Map(Object.keys(values).map((k) => [k, { pos, where: 'test' }])) };
+  return new VarScope(layer);
+}
+
+const vars = scope({
+  slaves: ['eth1', 'eth2'],
+  links: [{ dev: 'eth1', address: '10.0.0.0/31' }],
+  mtu: '9000',
+  port: 22,
+  flag: true,
+  nothing: null,
+  empty: '',
+  derived: '{{ slaves[1] }}',
+  greeting: 'hello {{ who }}',
+  who: 'world',
+  loop_a: '{{ loop_b }}',
+  loop_b: '{{ loop_a }}',
+});
+const render = (s: string) => renderString(s, vars);
+const fails = (s: string) => {
+  try {
+    renderString(s, vars);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ExprError);
+    return (err as ExprError).message;
+  }
+  throw new Error(`rendered: ${s}`);
+};
+
+describe('templates', () => {
+  it('keep the type of a lone {{ expr }}', () => {
+    expect(render('{{ slaves }}')).toEqual(['eth1', 'eth2']);
+    expect(render('{{ port }}')).toBe(22);
+    expect(render('{{ flag }}')).toBe(true);
+    expect(render('{{ links[0] }}')).toEqual({ dev: 'eth1', address: '10.0.0.0/31' });
+    expect(render('plain text')).toBe('plain text');
+  });
+
+  it('interpolate anything else into text', () => {
+    expect(render('net.ipv4.conf.{{ slaves[0] }}.rp_filter')).toBe('net.ipv4.conf.eth1.rp_filter');
+    expect(render(' {{ port }}')).toBe(' 22');
+    expect(render('{{ port }}{{ port }}')).toBe('2222');
+    expect(render('{{ flag }} and {{ nothing }}')).toBe('True and None');
+  });
+
+  it('read dotted paths, indexes and string keys', () => {
+    expect(render('{{ links[0].dev }}')).toBe('eth1');
+    expect(render("{{ links[0]['address'] }}")).toBe('10.0.0.0/31');
+    expect(render('{{ slaves[-1] }}')).toBe('eth2');
+    expect(render('{{ [port, 23] }}')).toEqual([22, 23]);
+  });
+
+  it('apply default, int, string and bool', () => {
+    expect(render('{{ missing | default(5) }}')).toBe(5);
+    expect(render("{{ missing.deeper | d('x') }}")).toBe('x');
+    expect(render('{{ empty | default(7) }}')).toBe('');
+    expect(render('{{ empty | default(7, true) }}')).toBe(7);
+    expect(render('{{ mtu | int }}')).toBe(9000);
+    expect(render('{{ port | string }}')).toBe('22');
+    expect(render("{{ 'yes' | bool }}")).toBe(true);
+    expect(fails("{{ 'maybe' | bool }}")).toContain('| bool cannot');
+    expect(fails('{{ slaves | int }}')).toContain('| int cannot');
+  });
+
+  it('render variables that hold templates, and catch cycles', () => {
+    expect(render('{{ derived }}')).toBe('eth2');
+    expect(render('{{ greeting }}!')).toBe('hello world!');
+    expect(fails('{{ loop_a }}')).toContain('refers to itself: loop_a -> loop_b -> loop_a');
+  });
+
+  it('render inside lists and mappings', () => {
+    expect(renderDeep({ dev: '{{ slaves[0] }}', list: ['{{ port }}', 'x'] }, vars)).toEqual({ dev: 'eth1', list: [22, 'x'] });
+  });
+
+  it('treat undefined as an error that names the variable', () => {
+    expect(fails('{{ nope }}')).toBe("undefined variable: 'nope' is not defined");
+    expect(fails('{{ links[3] }}')).toContain('links has 1 items, no index 3');
+    expect(fails('{{ slaves.dev }}')).toContain('slaves.dev does not exist (slaves is a list; index it with a number)');
+    expect(fails('{{ hostvars.r1 }}')).toContain("'hostvars' is not defined");
+    expect(fails('x {{ slaves }}')).toContain('cannot insert a list into text');
+  });
+
+  it('refuse syntax outside the subset, saying what is supported', () => {
+    expect(fails('{{ port + 1 }}')).toContain("unsupported operator '+'");
+    expect(fails('{{ port > 1 }}')).toContain("unsupported operator '>'");
+    expect(fails('{{ slaves | join(",") }}')).toContain("unsupported filter 'join'");
+    expect(fails('{{ lookup("env", "HOME") }}')).toContain('function calls are not supported');
+    expect(fails('{{ port is number }}')).toContain("unsupported test 'is number'");
+    expect(fails('{{ }}')).toContain('empty expression');
+    expect(fails('{{ a.0 }}')).toContain('a key name after .');
+    expect(fails('{% for x in y %}{% endfor %}')).toContain('Jinja statements');
+    expect(fails('{# note #}')).toContain('Jinja comments');
+    expect(fails("{{ 'open }}")).toContain('unclosed');
+  });
+
+  it('find syntax errors and the variables templates read, without rendering', () => {
+    expect(templateSyntaxErrors({ a: ['ok', '{{ x | nope }}'] }).map((e) => e.path)).toEqual([['a', 1]]);
+    expect([...templateVars({ a: '{{ item.dev }} {{ b | default(c) }}' })]).toEqual(['item', 'b', 'c']);
+  });
+});
