@@ -1,7 +1,7 @@
 // The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { ExprError } from './expr-parse.js';
+import { ExprError } from './expr-error.js';
 import { toBool } from './expr-eval.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';

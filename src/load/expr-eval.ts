@@ -1,6 +1,8 @@
 // Evaluates a parsed expression against the variables of one host. Undefined is an error unless
 // `default` or `is defined` handles it (Ansible's strict undefined).
-import { ExprError, show, type Expr } from './expr-parse.js';
+import { ExprError } from './expr-error.js';
+import type { Expr } from './expr-parse.js';
+import { show } from './expr-show.js';
 
 export type Lookup = { found: true; value: unknown } | { found: false };
 

@@ -1,4 +1,6 @@
 // The Jinja subset teqlctl understands, parsed into a small tree. See docs/playbook-language.md.
+import { ExprError, SUPPORTED_SYNTAX } from './expr-error.js';
+import { tokenize, type Token } from './expr-tokens.js';
 
 export type Expr =
   | { kind: 'literal'; value: unknown }
@@ -14,78 +16,6 @@ export type Expr =
 /** filter name -> [min args, max args] */
 export const FILTERS = { default: [0, 2], d: [0, 2], int: [0, 0], string: [0, 0], bool: [0, 0] } as const;
 export type FilterName = keyof typeof FILTERS;
-
-export const SUPPORTED_SYNTAX =
-  'supported: variables, a.b, a[0], a["key"], string/number/true/false/none literals, [lists], ' +
-  '==, !=, and, or, not, is defined, is not defined, and the filters default, d, int, string, bool';
-
-/** A problem in an expression or template; callers attach the YAML position. */
-export class ExprError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
-
-type Token =
-  | { t: 'name'; v: string }
-  | { t: 'num'; v: number }
-  | { t: 'str'; v: string }
-  | { t: 'op'; v: string }
-  | { t: 'end' };
-
-const OPS = ['==', '!=', '.', '[', ']', '(', ')', ',', '|'];
-const UNSUPPORTED_OPS = ['<=', '>=', '//', '**', '<', '>', '+', '-', '*', '/', '%', '~', '=', '{', '}', ':', '?'];
-
-function tokenize(src: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    const rest = src.slice(i);
-    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
-    const num = /^\d+(\.\d+)?/.exec(rest);
-    const neg = /^-\d+(\.\d+)?/.exec(rest);
-    const prev = out[out.length - 1];
-    const valueExpected = !prev || (prev.t === 'op' && prev.v !== ')' && prev.v !== ']');
-    if (name) {
-      out.push({ t: 'name', v: name[0] });
-      i += name[0].length;
-    } else if (num || (neg && valueExpected)) {
-      const m = (num ?? neg)!;
-      out.push({ t: 'num', v: Number(m[0]) });
-      i += m[0].length;
-    } else if (c === '"' || c === "'") {
-      let j = i + 1;
-      let v = '';
-      while (j < src.length && src[j] !== c) {
-        if (src[j] === '\\' && j + 1 < src.length) j++;
-        v += src[j];
-        j++;
-      }
-      if (j >= src.length) throw new ExprError(`unterminated string in '${src}'`, 'close the quote');
-      out.push({ t: 'str', v });
-      i = j + 1;
-    } else {
-      const op = OPS.find((o) => rest.startsWith(o));
-      if (op) {
-        out.push({ t: 'op', v: op });
-        i += op.length;
-        continue;
-      }
-      const bad = UNSUPPORTED_OPS.find((o) => rest.startsWith(o)) ?? c;
-      throw new ExprError(`unsupported operator '${bad}' in '${src}'`, SUPPORTED_SYNTAX);
-    }
-  }
-  out.push({ t: 'end' });
-  return out;
-}
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'in', 'if', 'else']);
 
@@ -258,67 +188,4 @@ export function parseExpr(src: string): Expr {
   const expr = orExpr();
   if (peek().t !== 'end') fail('the end of the expression');
   return expr;
-}
-
-/** Root variable names an expression reads, for messages that say where a value came from. */
-export function rootVars(e: Expr, out = new Set<string>()): Set<string> {
-  switch (e.kind) {
-    case 'var':
-      out.add(e.name);
-      break;
-    case 'literal':
-      break;
-    case 'list':
-      e.items.forEach((i) => rootVars(i, out));
-      break;
-    case 'attr':
-      rootVars(e.target, out);
-      break;
-    case 'index':
-      rootVars(e.target, out);
-      rootVars(e.index, out);
-      break;
-    case 'filter':
-      rootVars(e.target, out);
-      e.args.forEach((a) => rootVars(a, out));
-      break;
-    case 'not':
-      rootVars(e.operand, out);
-      break;
-    case 'defined':
-      rootVars(e.target, out);
-      break;
-    default:
-      rootVars(e.left, out);
-      rootVars(e.right, out);
-  }
-  return out;
-}
-
-/** The expression written back in source form, for messages. */
-export function show(e: Expr): string {
-  switch (e.kind) {
-    case 'literal':
-      return typeof e.value === 'string' ? `'${e.value}'` : String(e.value);
-    case 'list':
-      return `[${e.items.map(show).join(', ')}]`;
-    case 'var':
-      return e.name;
-    case 'attr':
-      return `${show(e.target)}.${e.name}`;
-    case 'index':
-      return `${show(e.target)}[${show(e.index)}]`;
-    case 'filter':
-      return `${show(e.target)} | ${e.name}${e.args.length ? `(${e.args.map(show).join(', ')})` : ''}`;
-    case 'not':
-      return `not ${show(e.operand)}`;
-    case 'defined':
-      return `${show(e.target)} is ${e.negate ? 'not ' : ''}defined`;
-    case 'eq':
-      return `${show(e.left)} == ${show(e.right)}`;
-    case 'ne':
-      return `${show(e.left)} != ${show(e.right)}`;
-    default:
-      return `${show(e.left)} ${e.kind} ${show(e.right)}`;
-  }
 }

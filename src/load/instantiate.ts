@@ -2,7 +2,7 @@
 import { isMap, type Node } from 'yaml';
 import type { SourcePos } from '../errors.js';
 import { describeValue, toText } from './expr-eval.js';
-import { ExprError } from './expr-parse.js';
+import { ExprError } from './expr-error.js';
 import { moduleSchemas } from './module-schemas.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';

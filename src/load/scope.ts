@@ -1,7 +1,7 @@
 // The variables one host sees, with where each was set. Values that hold templates are rendered when
 // read (lazily, as Ansible does), so a variable may refer to another one.
 import type { SourcePos } from '../errors.js';
-import { ExprError } from './expr-parse.js';
+import { ExprError } from './expr-error.js';
 import type { Lookup, Scope } from './expr-eval.js';
 import { hasTemplateDeep, renderDeep } from './template.js';
 

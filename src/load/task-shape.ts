@@ -2,7 +2,7 @@
 // Mistakes that do not depend on a host (unknown module or argument, template syntax) are found here, once.
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { SourcePos } from '../errors.js';
-import { ExprError } from './expr-parse.js';
+import { ExprError } from './expr-error.js';
 import { argNames, isModuleName, MODULE_NAMES } from './module-schemas.js';
 import type { Problems } from './problems.js';
 import { child, deepest, deref, keyText, posOf, toJS, type YamlFile } from './source.js';

@@ -1,6 +1,8 @@
 // `{{ expr }}` templates inside strings. A string that is exactly one `{{ expr }}` keeps the value's
 // type (a list stays a list, as in Ansible); anything else is text interpolation.
-import { ExprError, parseExpr, rootVars, SUPPORTED_SYNTAX, type Expr } from './expr-parse.js';
+import { ExprError, SUPPORTED_SYNTAX } from './expr-error.js';
+import { parseExpr, type Expr } from './expr-parse.js';
+import { rootVars } from './expr-show.js';
 import { evalExpr, toText, type Scope } from './expr-eval.js';
 
 type Segment = { text: string } | { expr: Expr };

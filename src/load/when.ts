@@ -1,6 +1,7 @@
 // `when:` conditions: a bare expression (no {{ }}) that must give true or false; a list means all of them.
 import { describeValue, evalExpr, type Scope } from './expr-eval.js';
-import { ExprError, parseExpr } from './expr-parse.js';
+import { ExprError } from './expr-error.js';
+import { parseExpr } from './expr-parse.js';
 
 /** Throws ExprError when a condition cannot be used; checked once per task, before any host. */
 export function checkCondition(value: unknown): asserts value is string | boolean {

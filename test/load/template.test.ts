@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExprError } from '../../src/load/expr-parse.js';
+import { ExprError } from '../../src/load/expr-error.js';
 import { VarScope, type VarLayer } from '../../src/load/scope.js';
 import { renderDeep, renderString, templateSyntaxErrors, templateVars } from '../../src/load/template.js';
 
