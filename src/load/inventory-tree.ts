@@ -58,6 +58,8 @@ export function readInventoryTree(y: YamlFile, problems: Problems): InventoryTre
   }
   readGroup(y, 'all', all ?? null, posOf(y, all ?? root), undefined, tree, problems);
   checkCycles(tree, problems);
+  // Only when nothing else is wrong: a broken hosts: entry is the likelier cause.
+  if (tree.hosts.size === 0 && problems.count === 0) problems.add('the inventory lists no hosts', posOf(y, all ?? root), 'add hosts under all.hosts or all.children.<group>.hosts');
   for (const name of tree.groups.keys()) {
     const host = tree.hosts.get(name);
     if (host) problems.add(`'${name}' is both a group and a host`, host.pos, 'rename one of them; host patterns could not tell them apart');

@@ -93,8 +93,10 @@ export function deepest(y: YamlFile, node: Node, path: readonly PropertyKey[]): 
   return { node: current, depth };
 }
 
+/** A mapping key as text; the merge key `<<` (a symbol inside yaml) reads as '<<'. */
 export function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  const v = isScalar(key) ? key.value : key;
+  return typeof v === 'symbol' ? (v.description ?? '') : String(v);
 }
 
 /** The plain JS value of a node (aliases and merge keys resolved). */

@@ -90,7 +90,7 @@ function readArgs(y: YamlFile, module: ModuleName, node: Node | undefined, probl
   const known = argNames(module);
   for (const pair of node.items) {
     const key = keyText(pair.key);
-    if (!known.includes(key)) {
+    if (!known.includes(key) && key !== '<<') {
       problems.add(`unknown argument '${key}' for ${module}`, posOf(y, pair.key as Node), `${module} takes: ${known.join(', ')}`);
       ok = false;
     }

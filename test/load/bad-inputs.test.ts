@@ -70,6 +70,7 @@ const CASES: [string, string, string][] = [
   ['54-missing-playbook', '', "cannot read playbook 'test/load/bad/54-missing-playbook/playbook.yml': no such file"],
   ['55-missing-inventory', '', "cannot read inventory 'test/load/bad/55-missing-inventory/inventory.yml': no such file"],
   ['56-inventory-template-undefined', '56-inventory-template-undefined/inventory.yml:4:7', "ansible_host of host router_a: undefined variable: 'mgmt_address'"],
+  ['57-no-hosts.inventory.yml', '57-no-hosts.inventory.yml:2:3', 'the inventory lists no hosts'],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {

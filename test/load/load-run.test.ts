@@ -168,6 +168,25 @@ all:
     expect(() => loadRun(join(ok, 'inventory.yml'), join(ok, 'playbook.yml'))).not.toThrow();
   });
 
+  it('follows YAML anchors, aliases and merge keys', () => {
+    const dir = writeCase({
+      'inventory.yml': inventory,
+      'playbook.yml': `
+- hosts: r1
+  tasks:
+    - link: &up { dev: eth1, state: up }
+    - link: *up
+    - link: { <<: *up, dev: eth2 }
+`,
+    });
+    const tasks = loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml')).plays[0]!.tasks.get('r1')!;
+    expect(tasks.map((t) => t.args)).toEqual([
+      { dev: 'eth1', state: 'up' },
+      { dev: 'eth1', state: 'up' },
+      { dev: 'eth2', state: 'up' },
+    ]);
+  });
+
   it('reports every problem of a playbook at once, in file order', () => {
     const dir = writeCase({
       'inventory.yml': inventory,
