@@ -147,6 +147,11 @@ EOF
 # networkd loads `dummy` for lan0; without this the module also creates a stray dummy0.
 echo 'options dummy numdummies=0' >"$root/etc/modprobe.d/teqllab-dummy.conf"
 
+# Unit status lines on the serial console despite `quiet` (systemd lets system.conf win): the console
+# log then shows how far a slow or failed boot got.
+mkdir -p "$root/etc/systemd/system.conf.d"
+printf '[Manager]\nShowStatus=yes\n' >"$root/etc/systemd/system.conf.d/teqllab.conf"
+
 # The journal only in RAM: faster boots, and no state survives in the overlay.
 mkdir -p "$root/etc/systemd/journald.conf.d"
 printf '[Journal]\nStorage=volatile\n' >"$root/etc/systemd/journald.conf.d/teqllab.conf"
