@@ -40,7 +40,7 @@ export async function waitForSsh(opts: WaitOptions): Promise<void> {
   let lastError = '';
   while (Date.now() < deadline) {
     if (!opts.isRunning()) throw fail('QEMU exited while the router was booting');
-    if (await sshBanner(opts.target.port, 3000)) {
+    if (await sshBanner(opts.target.port, 2000)) {
       const result = await runSsh(opts.target, ['true'], { timeoutMs: 20_000 });
       if (result.code === 0) return;
       lastError = result.stderr.trim();
@@ -51,7 +51,7 @@ export async function waitForSsh(opts: WaitOptions): Promise<void> {
         );
       }
     }
-    await sleep(1000);
+    await sleep(500);
   }
   throw fail(`no SSH login within ${opts.timeoutMs / 1000} s${lastError ? ` (last ssh error: ${lastError})` : ''}`);
 }

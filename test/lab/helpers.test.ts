@@ -4,6 +4,7 @@ import { tailLines } from '../../src/lab/console-log.js';
 import { isOurQemuCmdline } from '../../src/lab/pidfile.js';
 import { sshArgs } from '../../src/lab/ssh-args.js';
 import { sshPort } from '../../src/lab/topology.js';
+import { requireTools } from '../../src/lab/tools.js';
 
 describe('sshPort', () => {
   it('defaults to 2201/2202 and follows TEQLCTL_LAB_SSH_PORT_A/B', () => {
@@ -38,5 +39,18 @@ describe('sshArgs', () => {
 describe('tailLines', () => {
   it('keeps the last lines without a trailing empty one', () => {
     expect(tailLines('1\r\n2\n3\n4\n', 2)).toBe('3\n4');
+    expect(tailLines('\x1b[0;32m  OK  \x1b[0m] Started\n', 5)).toBe('  OK  ] Started');
+  });
+});
+
+describe('requireTools', () => {
+  it('names the Debian package of each missing program', () => {
+    // qemu-img and ssh live in /usr/bin, which this PATH lacks (only sbin folders are added).
+    expect(() => requireTools(['qemu-img', 'ssh'], '/nonexistent')).toThrow(LabError);
+    try {
+      requireTools(['qemu-img', 'ssh'], '/nonexistent');
+    } catch (err) {
+      expect((err as LabError).hint).toBe('install with: sudo apt-get install qemu-utils openssh-client');
+    }
   });
 });
