@@ -24,11 +24,24 @@ export function staleReason(p: LabPaths, script: string): string | undefined {
   return undefined;
 }
 
+/** Under sudo, hand the lab dir back to the invoking user, who then runs the lab without root. */
+async function giveBackToSudoUser(p: LabPaths): Promise<void> {
+  const { SUDO_UID: uid, SUDO_GID: gid } = process.env;
+  if (!uid || !gid || uid === '0') return;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('chown', ['-R', `${uid}:${gid}`, p.dir], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', () => resolve());
+  });
+}
+
 export async function buildImage(p: LabPaths, script: string, log: (line: string) => void): Promise<void> {
   if (process.getuid?.() !== 0) {
+    // sudo resets HOME and most env vars: name the lab dir so the root build lands where this user looks.
+    const self = [process.execPath, process.argv[1] ?? 'teqlctl'].join(' ');
     throw new LabError(
       'building the lab image needs root (debootstrap)',
-      'build it once as root: `sudo teqlctl lab up` (or `sudo TEQLCTL_LAB_DIR=... teqlctl lab up` to keep your lab dir)',
+      `build it once as root, then use the lab as yourself: sudo TEQLCTL_LAB_DIR=${p.dir} ${self} lab up`,
     );
   }
   requireTools(BUILD_TOOLS);
@@ -44,5 +57,6 @@ export async function buildImage(p: LabPaths, script: string, log: (line: string
     throw new LabError(`${script} failed (exit ${code})`, 'read its output above; it needs Debian mirror access and root');
   }
   writeFileSync(p.stamp, hash + '\n');
+  await giveBackToSudoUser(p);
   log(`image built in ${((Date.now() - started) / 1000).toFixed(0)} s: ${p.baseImage}`);
 }

@@ -8,7 +8,7 @@ import { runningPid, stopByPidfile } from './pidfile.js';
 import { assertTcpPortFree, assertUdpPortFree } from './ports.js';
 import { QEMU_BINARY, qemuArgs } from './qemu-args.js';
 import type { SshTarget } from './ssh-args.js';
-import { BOOT_TIMEOUT_MS, linkPort, sshPort, sshPortEnvVar, type Router } from './topology.js';
+import { bootTimeoutMs, linkPort, sshPort, sshPortEnvVar, type Router } from './topology.js';
 import { waitForSsh } from './wait-ssh.js';
 
 const run = promisify(execFile);
@@ -70,7 +70,7 @@ export async function waitRouter(p: LabPaths, router: Router): Promise<void> {
     router,
     target: sshTarget(p, router),
     consoleLog: p.consoleLog(router),
-    timeoutMs: BOOT_TIMEOUT_MS,
+    timeoutMs: bootTimeoutMs(),
     isRunning: () => runningPid(p.pidfile(router)) !== undefined,
   });
 }

@@ -31,8 +31,8 @@ export function findTool(tool: string, path: string = process.env.PATH ?? ''): s
   return undefined;
 }
 
-export function requireTools(tools: Tool[]): void {
-  const missing = tools.filter((t) => findTool(t) === undefined);
+export function requireTools(tools: Tool[], path: string = process.env.PATH ?? ''): void {
+  const missing = tools.filter((t) => findTool(t, path) === undefined);
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map((t) => TOOL_PACKAGES[t]))];
   throw new LabError(

@@ -6,7 +6,14 @@ export type Router = (typeof ROUTERS)[number];
 
 export const DEFAULT_SSH_PORTS: Record<Router, number> = { a: 2201, b: 2202 };
 export const MEMORY_MB = 512;
-export const BOOT_TIMEOUT_MS = 120_000;
+const DEFAULT_BOOT_TIMEOUT_S = 120;
+
+/** How long a router may take to accept SSH; TEQLCTL_LAB_BOOT_TIMEOUT (seconds) lengthens it on slow hosts. */
+export function bootTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TEQLCTL_LAB_BOOT_TIMEOUT;
+  const seconds = raw && /^\d+$/.test(raw) ? Number(raw) : DEFAULT_BOOT_TIMEOUT_S;
+  return seconds * 1000;
+}
 
 export function isRouter(name: string): name is Router {
   return (ROUTERS as readonly string[]).includes(name);
