@@ -1,4 +1,6 @@
 // `lab reset [ROUTER]`: back to pristine by throwing the overlay away and booting again.
+import { existsSync } from 'node:fs';
+import { LabError } from '../errors.js';
 import { log, seconds } from './log.js';
 import { labPaths } from './paths.js';
 import { bootRouter, currentSshPort, stopRouter, waitRouter } from './router.js';
@@ -8,6 +10,9 @@ import type { Router } from './topology.js';
 export async function labReset(routers: Router[]): Promise<void> {
   requireTools(RUN_TOOLS);
   const p = labPaths();
+  if (!existsSync(p.baseImage) || !existsSync(p.knownHosts)) {
+    throw new LabError(`the lab has not been set up in ${p.dir}`, 'run `teqlctl lab up` first');
+  }
   await Promise.all(
     routers.map(async (r) => {
       const started = Date.now();

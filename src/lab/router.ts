@@ -43,7 +43,12 @@ export async function bootRouter(p: LabPaths, router: Router, port: number): Pro
   await assertUdpPortFree(linkPort(router, 2));
   mkdirSync(p.runDir, { recursive: true });
   for (const f of [p.overlay(router), p.consoleLog(router), p.pidfile(router)]) rmSync(f, { force: true });
-  await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', p.baseImage, p.overlay(router)]);
+  try {
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', p.baseImage, p.overlay(router)]);
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim() || String(err);
+    throw new LabError(`router ${router}: could not create its overlay: ${stderr}`, 'run `teqlctl lab up`, which builds the base image if it is missing');
+  }
   const args = qemuArgs({
     router,
     sshPort: port,
