@@ -16,7 +16,10 @@ export function buildProgram(): Command {
 }
 
 export function describeError(err: unknown): { message: string; code: number } {
-  if (err instanceof ConfigErrors) return { message: err.message, code: err.exitCode };
+  if (err instanceof ConfigErrors) {
+    const lines = err.errors.map((e) => e.located + (e.hint ? `\n  hint: ${e.hint}` : ''));
+    return { message: lines.join('\n') + `\n${err.errors.length} problem(s); nothing was contacted.`, code: err.exitCode };
+  }
   if (err instanceof ConfigError) {
     return { message: err.located + (err.hint ? `\n  hint: ${err.hint}` : ''), code: err.exitCode };
   }

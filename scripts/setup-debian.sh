@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian packages teqlctl's lab and tests need, when they are missing (run as root).
+# QEMU (software emulation) boots the lab routers; debootstrap and e2fsprogs build their disk image;
+# the OpenSSH client is what the end-to-end tests use to read the routers directly.
+set -eu
+PACKAGES="qemu-system-x86 qemu-utils debootstrap e2fsprogs openssh-client tmux ca-certificates"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing Debian packages:$missing; run as root, or: sudo apt-get install$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends $missing
