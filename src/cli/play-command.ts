@@ -11,7 +11,7 @@ import { progressMode } from '../report/progress.js';
 import { formatPlan } from '../report/print-plan.js';
 import { formatRecap } from '../report/recap.js';
 import { toJson } from '../report/json.js';
-import { ConfigError, ExitCode } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { askYesNo } from './prompts.js';
 
 export const EXIT_CODES_HELP = `
@@ -26,7 +26,7 @@ Exit codes:
   8    refused: the router's state conflicts with the plan, or the plan was not approved; nothing changed
   130  interrupted; rolled back`;
 
-interface PlayFlags {
+export interface PlayFlags {
   inventory: string;
   check?: boolean;
   diff?: boolean;
@@ -59,44 +59,49 @@ export function registerPlayCommand(program: Command): void {
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
-      const forks = Number(flags.forks);
-      if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
-      const loaded = await loadRun(flags.inventory, playbook, flags.limit ? { limit: flags.limit.split(',') } : undefined);
-      const secret = becomePassword(flags);
-      const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + process.pid;
-      const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secret ? [secret] : []);
-      const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text + '\n');
-      let interrupted = false;
-      const onSigint = () => {
-        interrupted = true;
-        say('interrupt: finishing the current step, then rolling back');
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        const result = await runPlay(loaded, {
-          runId,
-          check: Boolean(flags.check),
-          forks,
-          mode: progressMode(Boolean(flags.json)),
-          log,
-          connect: (host, spec) => connectSsh(host, spec, secret ? { becomePassword: secret } : {}),
-          showPlan: (plans) => { if (!flags.json) say(formatPlan(plans, Boolean(flags.diff))); },
-          approve: async () => {
-            if (flags.yes) return true;
-            if (!process.stdin.isTTY || !process.stdout.isTTY) {
-              say('refusing to change routers without --yes when there is no terminal to ask on');
-              return false;
-            }
-            return askYesNo('Apply these changes?');
-          },
-          interrupted: () => interrupted,
-        });
-        if (flags.json) process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
-        else say(formatRecap(result));
-        process.exitCode = result.exitCode;
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      await runPlayCommand(playbook, flags);
     });
-  void ExitCode;
+}
+
+/** Runs a playbook as `teqlctl play` does; sets process.exitCode and returns the run's exit code. */
+export async function runPlayCommand(playbook: string, flags: PlayFlags): Promise<number> {
+  const forks = Number(flags.forks);
+  if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
+  const loaded = await loadRun(flags.inventory, playbook, flags.limit ? { limit: flags.limit.split(',') } : undefined);
+  const secret = becomePassword(flags);
+  const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + process.pid;
+  const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secret ? [secret] : []);
+  const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text + '\n');
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    say('interrupt: finishing the current step, then rolling back');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runPlay(loaded, {
+      runId,
+      check: Boolean(flags.check),
+      forks,
+      mode: progressMode(Boolean(flags.json)),
+      log,
+      connect: (host, spec) => connectSsh(host, spec, secret ? { becomePassword: secret } : {}),
+      showPlan: (plans) => { if (!flags.json) say(formatPlan(plans, Boolean(flags.diff))); },
+      approve: async () => {
+        if (flags.yes) return true;
+        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+          say('refusing to change routers without --yes when there is no terminal to ask on');
+          return false;
+        }
+        return askYesNo('Apply these changes?');
+      },
+      interrupted: () => interrupted,
+    });
+    if (flags.json) process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
+    else say(formatRecap(result));
+    process.exitCode = result.exitCode;
+    return result.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

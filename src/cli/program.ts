@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, TeqlError, ConfigError, ConfigErrors } from '../errors.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerPlayCommand, EXIT_CODES_HELP } from './play-command.js';
+import { registerDemoCommand } from './demo-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('teqlctl')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerPlayCommand(program);
   registerLabCommand(program);
+  registerDemoCommand(program);
   program.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }

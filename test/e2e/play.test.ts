@@ -1,0 +1,127 @@
+// teqlctl play against the real lab routers; every assertion reads the routers directly.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resetRouters, sshRun } from './lab.js';
+import { readState, txPackets } from './router-state.js';
+import { CHAPTER, LAB_INVENTORY, playJson, teqlctl } from './teqlctl.js';
+
+const both = async () => ({ a: await readState('a'), b: await readState('b') });
+
+describe('teqlctl play on the lab', () => {
+  beforeAll(async () => {
+    await resetRouters('a', 'b');
+  });
+
+  it('--check on pristine routers shows the plan and changes nothing', async () => {
+    const before = await both();
+    const r = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--check']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('router_a: 14 change(s)');
+    expect(r.stdout).toContain('+ root qdisc of eth1: teql0');
+    expect(r.stdout).toContain('~ sysctl net.ipv4.conf.all.rp_filter: 2 -> 0');
+    expect(r.stdout).toContain('check mode: nothing was changed');
+    expect(await both()).toEqual(before);
+  });
+
+  it('cold apply converges both routers and really shares the load', async () => {
+    const r = await playJson(CHAPTER);
+    expect(r.json.exitCode, r.stderr).toBe(0);
+    expect(r.code).toBe(0);
+    for (const host of ['router_a', 'router_b']) {
+      expect(r.json.hosts[host].status).toBe('changed');
+      expect(r.json.hosts[host].verification.every((v: any) => v.ok)).toBe(true);
+      expect(r.json.hosts[host].verification).toHaveLength(4);
+    }
+    const a = await readState('a');
+    expect(a).toMatch(/eth1 teql0\neth2 teql0/);
+    expect(a).toContain('eth1 10.0.0.0/31');
+    expect(a).toContain('teql0 10.0.0.4/31');
+    expect(a).toContain('198.51.100.0/24 via 10.0.0.5 dev teql0');
+    expect(a).toContain('/proc/sys/net/ipv4/conf/all/rp_filter 0');
+    expect(a).toContain('/proc/sys/net/ipv4/conf/eth0/rp_filter 2');
+    const b = await readState('b');
+    expect(b).toContain('teql0 10.0.0.5/31');
+    expect(b).toContain('192.0.2.0/24 via 10.0.0.4 dev teql0');
+
+    // Read directly: pings both ways over each link and teql0, and network 1 -> network 2.
+    for (const to of ['10.0.0.1', '10.0.0.3', '10.0.0.5']) expect((await sshRun('a', `ping -c 2 -W 2 ${to}`)).code).toBe(0);
+    for (const to of ['10.0.0.0', '10.0.0.2', '10.0.0.4']) expect((await sshRun('b', `ping -c 2 -W 2 ${to}`)).code).toBe(0);
+    expect((await sshRun('a', 'ping -c 2 -W 2 -I 192.0.2.1 198.51.100.1')).code).toBe(0);
+
+    // The load is shared: twenty pings over teql0 leave on both eth1 and eth2.
+    const tx1 = await txPackets('a', 'eth1');
+    const tx2 = await txPackets('a', 'eth2');
+    expect((await sshRun('a', 'ping -c 20 -i 0.2 -W 2 10.0.0.5')).code).toBe(0);
+    const d1 = (await txPackets('a', 'eth1')) - tx1;
+    const d2 = (await txPackets('a', 'eth2')) - tx2;
+    expect(d1).toBeGreaterThanOrEqual(5);
+    expect(d2).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a rerun reports 0 changed and sends no mutating command', async () => {
+    const before = await both();
+    const r = await playJson(CHAPTER);
+    expect(r.json.exitCode).toBe(0);
+    for (const host of ['router_a', 'router_b']) {
+      expect(r.json.hosts[host].changes).toEqual([]);
+      expect(r.json.hosts[host].status).toBe('ok');
+    }
+    const log = readFileSync(r.json.logFile, 'utf8');
+    expect(log).not.toMatch(/ apply: exit/);
+    expect(log).not.toMatch(/ip (addr|route|link) (add|del|set|replace)|tc qdisc (add|del|replace)|modprobe/);
+    expect(await both()).toEqual(before);
+  });
+});
+
+describe('partial state, failures and rollback', () => {
+  it('applies only the rest when part of the recipe is already there', async () => {
+    await resetRouters('a', 'b');
+    await sshRun('a', 'ip link set eth1 up && ip addr add 10.0.0.0/31 dev eth1 && modprobe sch_teql');
+    const r = await playJson(CHAPTER);
+    expect(r.json.exitCode, r.stderr).toBe(0);
+    const resources = r.json.hosts.router_a.changes.map((c: any) => c.resource);
+    expect(resources).not.toContain('link eth1');
+    expect(resources).not.toContain('address 10.0.0.0 on eth1');
+    expect(resources).not.toContain('module sch_teql');
+    expect(resources).toContain('link eth2');
+    expect(r.json.hosts.router_b.changes.map((c: any) => c.resource)).toContain('module sch_teql');
+  });
+
+  it('a failed verification rolls both routers back to their snapshots (exit 5)', async () => {
+    await resetRouters('a', 'b');
+    // b silently drops everything that arrives on eth2: the a->b ping over eth2 cannot pass.
+    const held = await sshRun('b', 'tc qdisc add dev eth2 ingress && tc filter add dev eth2 ingress matchall action drop');
+    expect(held.code, held.stderr).toBe(0);
+    const before = await both();
+    const r = await playJson(CHAPTER);
+    expect(r.code).toBe(5);
+    expect(r.json.summary).toMatch(/verification failed/);
+    expect(r.json.hosts.router_a.rollback.ok).toBe(true);
+    expect(r.json.hosts.router_b.rollback.ok).toBe(true);
+    expect(await both()).toEqual(before);
+  });
+
+  it('a failure while applying on one router rolls both back (exit 4)', async () => {
+    await resetRouters('a', 'b');
+    // modinfo still finds sch_teql on b, but loading it fails: only applying can discover that.
+    await sshRun('b', 'echo "install sch_teql /bin/false" > /etc/modprobe.d/teqlctl-test.conf');
+    const before = await both();
+    const r = await playJson(CHAPTER);
+    expect(r.code).toBe(4);
+    expect(r.json.hosts.router_b.error).toMatch(/modprobe sch_teql/);
+    expect(r.json.hosts.router_a.rollback.ok).toBe(true);
+    expect(r.json.hosts.router_b.rollback.ok).toBe(true);
+    expect(await both()).toEqual(before);
+  });
+
+  it('a conflicting root qdisc is refused before any change (exit 8)', async () => {
+    await resetRouters('a', 'b');
+    await sshRun('b', 'tc qdisc add dev eth2 root sfq');
+    const before = await both();
+    const r = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes']);
+    expect(r.code).toBe(8);
+    expect(r.stdout + r.stderr).toMatch(/router_b: .*teql\.yml:\d+:\d+: task "equalize over the links": eth2 already has the root qdisc sfq/);
+    expect(await both()).toEqual(before);
+  });
+});

@@ -1,0 +1,40 @@
+// Runs the built teqlctl CLI as a user would, against the lab's generated inventory.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const LAB_INVENTORY = process.env.TEQLCTL_LAB_INVENTORY ?? resolve(ROOT, 'inventories/lab.yml');
+export const CHAPTER = resolve(ROOT, 'playbooks/teql.yml');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function teqlctl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** `teqlctl play --json` on the lab; the JSON document is parsed for the assertions. */
+export async function playJson(playbook: string, extra: string[] = []): Promise<CliResult & { json: any }> {
+  const r = await teqlctl(['play', '-i', LAB_INVENTORY, playbook, '--yes', '--json', ...extra]);
+  let json: any;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`teqlctl did not print JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { ...r, json };
+}
