@@ -12,8 +12,11 @@ export interface StepResult {
   output: string;
 }
 
-/** `keepGoing` is for rollback, where every inverse is tried even after one fails. */
-export function stepsScript(ops: readonly Op[], keepGoing = false): string {
+/**
+ * `keepGoing` is for rollback, where every inverse is tried even after one fails. `then` runs after
+ * the steps in the same round trip (the facts script, to re-read the router without another trip).
+ */
+export function stepsScript(ops: readonly Op[], keepGoing = false, then = ''): string {
   const lines = ['export LANG=C LC_ALL=C', 'failed=0'];
   ops.forEach((op, i) => {
     lines.push(`out=$( { ${renderOp(op)} ; } 2>&1 ); rc=$?`);
@@ -21,6 +24,7 @@ export function stepsScript(ops: readonly Op[], keepGoing = false): string {
     lines.push(`printf '${STEP} %d %d\\n' ${i} "$rc"`);
     lines.push(keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
   });
+  if (then) lines.push(then.trimEnd());
   lines.push('exit $failed');
   return lines.join('\n') + '\n';
 }

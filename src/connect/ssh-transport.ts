@@ -1,19 +1,31 @@
 // SSH transport over node-ssh: one connection per host for the whole run, strict host keys,
 // scripts sent on stdin (never in argv), become through sudo with the password on stdin only.
-import { readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { NodeSSH } from 'node-ssh';
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
-import { checkHostKey, fingerprint, parseKnownHosts, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
+import { checkHostKey, fingerprint, hostKeyName, keyTypeOf, parseKnownHosts, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
 import type { CommandResult, Transport, TransportStats } from './transport.js';
 
 export interface ConnectOptions {
   /** Become password for sudo when the inventory asks for become and sudo needs one. */
   becomePassword?: string;
   readyTimeoutMs?: number;
+  /**
+   * Trust on first use: asked only for a key that no known_hosts file has for this host (a changed
+   * or revoked key is always refused). True appends it to ~/.ssh/known_hosts and connects.
+   */
+  onUnknownHostKey?: (fingerprint: string, hostLabel: string) => Promise<boolean>;
+}
+
+/** Appends `[host]:port type base64` (OpenSSH's own format) to ~/.ssh/known_hosts. */
+async function trustHostKey(host: string, port: number, key: Buffer): Promise<void> {
+  const dir = join(homedir(), '.ssh');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await appendFile(join(dir, 'known_hosts'), `${hostKeyName(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
 }
 
 async function knownHostEntries(spec: ConnectionSpec): Promise<KnownHostEntry[]> {
@@ -38,6 +50,7 @@ export async function connectSsh(name: string, spec: ConnectionSpec, opts: Conne
   const port = spec.port ?? 22;
   const entries = await knownHostEntries(spec);
   let refusal: ConnectError | undefined;
+  let unknownKey: Buffer | undefined;
   const ssh = new NodeSSH();
   let privateKey: string | undefined;
   if (spec.privateKeyFile) {
@@ -58,12 +71,21 @@ export async function connectSsh(name: string, spec: ConnectionSpec, opts: Conne
       hostVerifier: (key: Buffer) => {
         const verdict = checkHostKey(entries, spec.host, port, key);
         if (verdict.kind === 'match') return true;
+        // Hang up before asking: a person may take longer than readyTimeout or sshd's LoginGraceTime.
+        if (verdict.kind === 'unknown' && opts.onUnknownHostKey) unknownKey = key;
         refusal = hostKeyError(name, spec, port, verdict, fingerprint(key));
         return false;
       },
     });
   } catch (err) {
     ssh.dispose();
+    if (unknownKey && opts.onUnknownHostKey) {
+      if (!(await opts.onUnknownHostKey(fingerprint(unknownKey), hostKeyName(spec.host, port)))) throw refusal!;
+      await trustHostKey(spec.host, port, unknownKey);
+      // Connect again with the key now known: a host that shows another key this time is refused.
+      const { onUnknownHostKey: _asked, ...rest } = opts;
+      return connectSsh(name, spec, rest);
+    }
     if (refusal) throw refusal;
     const msg = (err as Error).message;
     const hint = /authentication/i.test(msg)

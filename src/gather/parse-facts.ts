@@ -127,6 +127,10 @@ export function parseFacts(host: string, output: string): Facts {
     sysctls: parseSysctls(s.get('sysctls')!),
     teql: parseTeql(s.get('teql')!),
   };
+  // sch_teql does not expose max_equalizers in /sys: the teqlN devices it created tell it.
+  if (facts.teql.loaded && facts.teql.maxEqualizers === undefined) {
+    facts.teql.maxEqualizers = facts.links.filter((l) => /^teql\d+$/.test(l.name)).length;
+  }
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
   return facts;

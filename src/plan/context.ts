@@ -4,6 +4,7 @@ import { RefusedError } from '../errors.js';
 import type { SourcePos } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
 import type { Change } from './types.js';
+import type { Op } from './ops.js';
 
 export interface PlanContext {
   host: string;
@@ -40,4 +41,13 @@ export function guardManagement(ctx: PlanContext, facts: Facts, dev: string, wha
       'manage this router over another interface, or leave the management interface out of the playbook',
     );
   }
+}
+
+/**
+ * Undo of taking a link down: bring it up, then put back the routes through it, which the kernel
+ * flushed when it went down (connected routes come back with the addresses, static ones do not).
+ */
+export function linkDownUndo(facts: Facts, dev: string): Op[] {
+  const routes = facts.routes.filter((r) => r.dev === dev && r.protocol !== 'kernel');
+  return [{ kind: 'link', dev, up: true }, ...routes.map((route) => ({ kind: 'route-add' as const, route }))];
 }

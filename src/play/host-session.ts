@@ -26,11 +26,14 @@ export class HostSession {
     return parseFacts(this.host, res.stdout);
   }
 
-  /** Runs the changes' steps in order, stopping at the first failure; returns what ran. */
-  async apply(changes: readonly Change[]): Promise<{ entries: JournalEntry[]; error?: string }> {
+  /**
+   * Runs the changes' steps in order, stopping at the first failure; returns what ran and, when
+   * everything ran, the facts read right after in the same round trip.
+   */
+  async apply(changes: readonly Change[]): Promise<{ entries: JournalEntry[]; error?: string; after?: Facts }> {
     const steps = changes.flatMap((c) => c.steps.map((s) => ({ ...s, change: c })));
     const ops = steps.map((s) => s.op);
-    const res = await this.transport.run('apply', stepsScript(ops));
+    const res = await this.transport.run('apply', stepsScript(ops, false, factsScript(this.sysctls)));
     this.log.record(this.host, res);
     const results = parseSteps(ops, res.stdout);
     const entries = results.map((r) => {
@@ -42,7 +45,7 @@ export class HostSession {
     if (res.code !== 0 || entries.length !== ops.length) {
       return { entries, error: `apply script ended early (exit ${res.code}): ${res.stderr.trim() || 'no output'}` };
     }
-    return { entries };
+    return { entries, after: parseFacts(this.host, res.stdout) };
   }
 
   async checks(checks: readonly Check[]): Promise<CheckResult[]> {
@@ -53,14 +56,13 @@ export class HostSession {
     return parseChecks(checks, res.stdout);
   }
 
-  /** Runs every inverse even when one fails, and reports the failures. */
-  async undo(ops: readonly Op[]): Promise<string[]> {
-    if (ops.length === 0) return [];
-    const res = await this.transport.run('rollback', stepsScript(ops, true));
+  /** Runs every inverse even when one fails, then reads the facts, in one round trip. */
+  async undo(ops: readonly Op[]): Promise<{ errors: string[]; after: Facts }> {
+    const res = await this.transport.run('rollback', stepsScript(ops, true, factsScript(this.sysctls)));
     this.log.record(this.host, res);
     const results = parseSteps(ops, res.stdout);
     const errors = results.filter((r) => r.code !== 0).map((r) => `\`${r.command}\` failed (exit ${r.code}): ${r.output}`);
     if (results.length !== ops.length) errors.push(`rollback script ended early (exit ${res.code}): ${res.stderr.trim()}`);
-    return errors;
+    return { errors, after: parseFacts(this.host, res.stdout) };
   }
 }

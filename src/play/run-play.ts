@@ -79,6 +79,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
         for (const p of plans) reports.get(p.plan.host)!.status = 'checked';
         continue;
       }
+      if (opts.interrupted()) throw new RunFailure(ExitCode.interrupted, 'interrupted before applying');
       const total = plans.reduce((n, p) => n + changeCount(p.plan), 0);
       if (total > 0 && !(await opts.approve(plans.map((p) => p.plan)))) {
         throw new RunFailure(ExitCode.refused, 'not applied: the plan was not approved (use --yes when running unattended)');
@@ -178,8 +179,7 @@ async function applyAndVerify(hosts: string[], tasks: Map<string, TaskInstance[]
           throw new Error(result.error);
         }
         // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
-        const after = await sessions.get(h)!.facts('re-read facts');
-        const again = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), after);
+        const again = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!);
         const left = again.plan.phases.flatMap((ph) => ph.changes);
         if (left.length > 0) {
           const msg = `applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`;
@@ -226,8 +226,7 @@ async function rollbackAll(opts: PlayOptions, sessions: Map<string, HostSession>
     title: `${h}: roll back`,
     run: async (setTitle) => {
       const session = sessions.get(h)!;
-      const errors = await session.undo(inverseOps(journal.get(h)!));
-      const now = await session.facts('facts after rollback');
+      const { errors, after: now } = await session.undo(inverseOps(journal.get(h)!));
       const residual = diffState(snapshots.get(h)!, now);
       const ok = errors.length === 0 && isSameState(residual);
       reports.get(h)!.rollback = { ok, residual, errors };

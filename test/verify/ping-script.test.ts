@@ -6,8 +6,8 @@ const check = (to: string, extra: Partial<Check> = {}): Check => ({ task: 't', t
 
 describe('ping checks', () => {
   it('builds ping with an interface or a source address', () => {
-    expect(pingCommand(check('10.0.0.1', { dev: 'eth1' }))).toBe('ping -n -q -c 3 -W 2 -I eth1 10.0.0.1');
-    expect(pingCommand(check('198.51.100.1', { from: '192.0.2.1' }))).toBe('ping -n -q -c 3 -W 2 -I 192.0.2.1 198.51.100.1');
+    expect(pingCommand(check('10.0.0.1', { dev: 'eth1' }))).toBe('ping -n -q -i 0.2 -c 3 -W 2 -I eth1 10.0.0.1');
+    expect(pingCommand(check('198.51.100.1', { from: '192.0.2.1' }))).toBe('ping -n -q -i 0.2 -c 3 -W 2 -I 192.0.2.1 198.51.100.1');
   });
 
   it('parses results and counts a check without its marker as failed', () => {
@@ -21,5 +21,17 @@ describe('ping checks', () => {
     const r = parseChecks([check('10.0.0.1'), check('10.0.0.3'), check('10.0.0.5')], out);
     expect(r.map((x) => [x.check.to, x.ok, x.attempts])).toEqual([['10.0.0.1', true, 1], ['10.0.0.3', false, 3], ['10.0.0.5', false, 0]]);
     expect(r[1]!.summary).toContain('100% packet loss');
+  });
+});
+
+describe('checksScript', () => {
+  it('runs every check and reports them in order, whatever order they finish in', async () => {
+    const { execFileSync } = await import('node:child_process');
+    // Stand-in for ping: succeeds for 10.0.0.1, fails for anything else; run by the real sh.
+    const fake = 'ping() { for a; do last=$a; done; echo "3 packets transmitted, x received"; [ "$last" = 10.0.0.1 ]; }\n';
+    const { checksScript } = await import('../../src/verify/ping-script.js');
+    const checks = [check('10.0.0.9'), check('10.0.0.1')];
+    const out = execFileSync('sh', ['-c', fake + checksScript(checks).replace(/sleep 1/g, 'true')], { encoding: 'utf8' });
+    expect(parseChecks(checks, out).map((r) => [r.check.to, r.ok, r.attempts])).toEqual([['10.0.0.9', false, 3], ['10.0.0.1', true, 1]]);
   });
 });

@@ -1,6 +1,6 @@
 import type { LinkArgs } from '../../load/types.js';
 import type { Facts } from '../../gather/facts.js';
-import { guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
@@ -17,7 +17,7 @@ export function planLink(args: LinkArgs, facts: Facts, ctx: PlanContext): Module
   }
   const wantUp = args.state === undefined ? undefined : args.state === 'up';
   if (wantUp !== undefined && link.up !== wantUp) {
-    steps.push({ op: { kind: 'link', dev: args.dev, up: wantUp }, undo: [{ kind: 'link', dev: args.dev, up: link.up }] });
+    steps.push({ op: { kind: 'link', dev: args.dev, up: wantUp }, undo: wantUp ? [{ kind: 'link', dev: args.dev, up: false }] : linkDownUndo(facts, args.dev) });
     before.push(link.up ? 'up' : 'down');
     after.push(wantUp ? 'up' : 'down');
   }

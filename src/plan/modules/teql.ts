@@ -2,7 +2,7 @@
 // the kernel refuses to bring up an equalizer that has none).
 import type { TeqlArgs } from '../../load/types.js';
 import type { Facts } from '../../gather/facts.js';
-import { conflict, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 
@@ -80,7 +80,7 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
   const dev = f.links.find((l) => l.name === args.device);
   if (dev?.up) {
     const op = { kind: 'link' as const, dev: args.device, up: false };
-    changes.push(change(ctx, { action: '~', resource: `link ${args.device}`, before: 'up', after: 'down', steps: [{ op, undo: [{ kind: 'link', dev: args.device, up: true }] }] }));
+    changes.push(change(ctx, { action: '~', resource: `link ${args.device}`, before: 'up', after: 'down', steps: [{ op, undo: linkDownUndo(f, args.device) }] }));
     f = simulateAll(f, [op]);
   }
   for (const slave of args.slaves) {

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { factsScript } from '../../src/gather/script.js';
+import { planHost } from '../../src/plan/plan-host.js';
+import { diffState } from '../../src/rollback/compare.js';
+import { chapterTasks } from '../helpers/facts.js';
+
+// Outputs of factsScript() recorded on the lab routers, pristine and after the chapter converged.
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', `${name}.txt`), 'utf8');
+
+describe('parseFacts on recorded lab output', () => {
+  it('reads a pristine router as the lab defines it', () => {
+    const f = parseFacts('router_a', fixture('lab-a-pristine'));
+    expect(f.links.map((l) => `${l.name}:${l.up ? 'up' : 'down'}`)).toEqual(['lo:up', 'eth0:up', 'eth1:down', 'eth2:down', 'lan0:up']);
+    expect(f.links.find((l) => l.name === 'lan0')!.kind).toBe('dummy');
+    expect(f.addresses).toContainEqual({ dev: 'lan0', cidr: '192.0.2.1/24' });
+    expect(f.routes).toContainEqual({ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0, protocol: 'static' });
+    expect(f.rootQdiscs.every((q) => q.isDefault)).toBe(true);
+    expect(f.sysctls['net.ipv4.conf.all.rp_filter']).toBe('2');
+    expect(f.sysctls['net.ipv4.tcp_reordering']).toBe('3');
+    expect(f.teql).toEqual({ loaded: false, available: true });
+    expect(f.management).toEqual({ clientIp: '10.0.2.2', dev: 'eth0' });
+  });
+
+  it('reads a converged router: teql0 as root qdisc of both slaves, its address and route', () => {
+    const f = parseFacts('router_b', fixture('lab-b-converged'));
+    expect(f.rootQdiscs.filter((q) => !q.isDefault).map((q) => `${q.dev}:${q.kind}`)).toEqual(['eth1:teql0', 'eth2:teql0']);
+    expect(f.addresses).toContainEqual({ dev: 'teql0', cidr: '10.0.0.5/31' });
+    expect(f.routes).toContainEqual(expect.objectContaining({ to: '192.0.2.0/24', via: '10.0.0.4', dev: 'teql0' }));
+    expect(f.teql).toEqual({ loaded: true, available: true, maxEqualizers: 1 });
+  });
+
+  it('ignores a junk line (a warning) around the JSON', () => {
+    const noisy = fixture('lab-a-pristine').replace('@@teqlctl-section routes\n', '@@teqlctl-section routes\nWarning: junk before JSON\n');
+    expect(parseFacts('router_a', noisy).routes).toEqual(parseFacts('router_a', fixture('lab-a-pristine')).routes);
+  });
+
+  it('fails clearly when a section is missing', () => {
+    expect(() => parseFacts('router_a', 'bash: ip: command not found\n')).toThrow(/missing its "links" section/);
+  });
+
+  it('asks for the sysctls the plan needs, in the one script', () => {
+    expect(factsScript(['net.ipv4.tcp_reordering'])).toContain('/proc/sys/net/ipv4/tcp_reordering');
+  });
+});
+
+describe('the planner predicts what the real router ended up holding', () => {
+  it('simulated result of the plan on recorded pristine facts equals the recorded converged facts', () => {
+    const pristine = parseFacts('router_a', fixture('lab-a-pristine'));
+    const converged = parseFacts('router_a', fixture('lab-a-converged'));
+    const tasks = chapterTasks();
+    const { expected } = planHost('router_a', tasks, pristine);
+    expect(diffState(converged, expected)).toEqual({ missing: [], extra: [] });
+    expect(planHost('router_a', tasks, converged).plan.phases.flatMap((p) => p.changes)).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+// Every module planned twice: once where it must change something, once where it must do nothing.
+import { describe, expect, it } from 'vitest';
+import { planHost } from '../../../src/plan/plan-host.js';
+import { simulateAll } from '../../../src/plan/simulate.js';
+import { pristineFacts, task } from '../../helpers/facts.js';
+import { diffState } from '../../../src/rollback/compare.js';
+import type { TaskCall } from '../../../src/load/types.js';
+import type { Facts } from '../../../src/gather/facts.js';
+import type { Op } from '../../../src/plan/ops.js';
+
+const converged = (extra: Op[] = []): Facts =>
+  simulateAll(pristineFacts(), [
+    { kind: 'link', dev: 'eth1', up: true },
+    { kind: 'modprobe', module: 'sch_teql' },
+    { kind: 'qdisc-root', dev: 'eth1', qdisc: 'teql0', replace: false },
+    { kind: 'link', dev: 'teql0', up: true },
+    { kind: 'addr-add', dev: 'teql0', cidr: '10.0.0.4/31' },
+    { kind: 'route-add', route: { to: '198.51.100.0/24', via: '10.0.0.5', metric: 0 } },
+    ...extra,
+  ]);
+
+const plan = (call: TaskCall, facts: Facts) => planHost('a', [task(call)], facts).plan.phases[0]!.changes;
+
+const cases: Array<{ name: string; call: TaskCall; changes: string[]; noop: Facts; pristine?: Facts }> = [
+  { name: 'link up', call: { module: 'link', args: { dev: 'eth1', state: 'up' } }, changes: ['~ link eth1: down -> up'], noop: converged() },
+  // Taking a link down flushes the static routes through it: the inverse must put them back.
+  { name: 'link down', call: { module: 'link', args: { dev: 'teql0', state: 'down' } }, changes: ['~ link teql0: up -> down'], pristine: converged(), noop: converged([{ kind: 'link', dev: 'teql0', up: false }]) },
+  { name: 'link mtu', call: { module: 'link', args: { dev: 'eth2', mtu: 1400 } }, changes: ['~ link eth2: mtu 1500 -> mtu 1400'], noop: converged([{ kind: 'link', dev: 'eth2', mtu: 1400 }]) },
+  { name: 'teql present', call: { module: 'teql', args: { device: 'teql0', slaves: ['eth1'], state: 'present', replace: false } }, changes: ['+ module sch_teql: not loaded -> loaded', '+ root qdisc of eth1: kernel default -> teql0', '~ link teql0: down -> up'], noop: converged() },
+  { name: 'teql absent', call: { module: 'teql', args: { device: 'teql0', slaves: ['eth1'], state: 'absent', replace: false } }, changes: ['~ link teql0: up -> down', '- root qdisc of eth1: teql0 -> kernel default'], pristine: converged(), noop: pristineFacts() },
+  { name: 'address present', call: { module: 'address', args: { dev: 'teql0', address: '10.0.0.4/31', state: 'present' } }, changes: ['+ address 10.0.0.4 on teql0: null -> 10.0.0.4/31'], pristine: simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }]), noop: converged() },
+  { name: 'address prefix change', call: { module: 'address', args: { dev: 'teql0', address: '10.0.0.4/30', state: 'present' } }, changes: ['~ address 10.0.0.4 on teql0: 10.0.0.4/31 -> 10.0.0.4/30'], pristine: converged(), noop: converged([{ kind: 'addr-del', dev: 'teql0', cidr: '10.0.0.4/31' }, { kind: 'addr-add', dev: 'teql0', cidr: '10.0.0.4/30' }]) },
+  { name: 'address absent', call: { module: 'address', args: { dev: 'teql0', address: '10.0.0.4/31', state: 'absent' } }, changes: ['- address 10.0.0.4/31 on teql0: 10.0.0.4/31 -> null'], pristine: converged(), noop: converged([{ kind: 'addr-del', dev: 'teql0', cidr: '10.0.0.4/31' }]) },
+  { name: 'plain sysctl', call: { module: 'sysctl', args: { name: 'net.ipv4.tcp_reordering', value: '10', state: 'present' } }, changes: ['~ sysctl net.ipv4.tcp_reordering: 3 -> 10'], pristine: simulateAll(pristineFacts(), [{ kind: 'sysctl', name: 'net.ipv4.tcp_reordering', value: '3' }]), noop: simulateAll(pristineFacts(), [{ kind: 'sysctl', name: 'net.ipv4.tcp_reordering', value: '10' }]) },
+  { name: 'rp_filter with all=0 already', call: { module: 'sysctl', args: { name: 'net.ipv4.conf.eth1.rp_filter', value: '1', state: 'present' } }, changes: ['~ sysctl net.ipv4.conf.eth1.rp_filter: 0 -> 1'], pristine: simulateAll(pristineFacts(), [{ kind: 'sysctl', name: 'net.ipv4.conf.all.rp_filter', value: '0' }]), noop: simulateAll(pristineFacts(), [{ kind: 'sysctl', name: 'net.ipv4.conf.all.rp_filter', value: '0' }, { kind: 'sysctl', name: 'net.ipv4.conf.eth1.rp_filter', value: '1' }]) },
+  { name: 'route present', call: { module: 'route', args: { to: '198.51.100.0/24', via: '10.0.0.5', state: 'present' } }, changes: ['+ route 198.51.100.0/24: null -> 198.51.100.0/24 via 10.0.0.5'], pristine: converged([{ kind: 'route-del', route: { to: '198.51.100.0/24', via: '10.0.0.5', metric: 0 } }]), noop: converged() },
+  { name: 'route new gateway', call: { module: 'route', args: { to: '198.51.100.0/24', via: '10.0.0.4', dev: 'teql0', state: 'present' } }, changes: ['~ route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 dev teql0 -> 198.51.100.0/24 via 10.0.0.4 dev teql0'], pristine: converged(), noop: converged([{ kind: 'route-replace', route: { to: '198.51.100.0/24', via: '10.0.0.4', dev: 'teql0', metric: 0 } }]) },
+  { name: 'route absent', call: { module: 'route', args: { to: '198.51.100.0/24', state: 'absent', dev: 'teql0' } }, changes: ['- route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 dev teql0 -> null'], pristine: converged(), noop: pristineFacts() },
+];
+
+describe.each(cases)('$name', ({ call, changes, noop, pristine }) => {
+  it('changes what differs, with an inverse that restores it', () => {
+    const before = pristine ?? pristineFacts();
+    const got = plan(call, before);
+    expect(got.map((c) => `${c.action} ${c.resource}: ${c.before} -> ${c.after}`)).toEqual(changes);
+    const ops = got.flatMap((c) => c.steps.map((s) => s.op));
+    const undo = got.flatMap((c) => c.steps).reverse().flatMap((s) => s.undo);
+    const after = simulateAll(before, ops);
+    expect(plan(call, after)).toEqual([]);
+    expect(diffState(before, simulateAll(after, undo))).toEqual({ missing: [], extra: [] });
+  });
+
+  it('does nothing when the router already matches', () => {
+    expect(plan(call, noop)).toEqual([]);
+  });
+});
