@@ -12,6 +12,8 @@ export interface PlanContext {
   pos: SourcePos;
   /** Interfaces whose rp_filter this host's tasks set themselves (not raised by the all-rule). */
   rpFilterTargets: ReadonlySet<string>;
+  /** How many equalizers (teql0..teqlN-1) this host's tasks use: sch_teql's max_equalizers. */
+  equalizers: number;
 }
 
 export interface ModuleResult {

@@ -30,6 +30,11 @@ function rpFilterTargets(tasks: readonly TaskInstance[]): Set<string> {
   return devs;
 }
 
+function equalizers(tasks: readonly TaskInstance[]): number {
+  const indexes = tasks.flatMap((t) => (t.module === 'teql' && t.args.state === 'present' ? [Number(t.args.device.slice(4))] : []));
+  return Math.max(0, ...indexes) + 1;
+}
+
 export interface PlannedHost {
   plan: HostPlan;
   /** The facts the plan expects once applied: planning the same tasks against them gives nothing. */
@@ -38,6 +43,7 @@ export interface PlannedHost {
 
 export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts): PlannedHost {
   const targets = rpFilterTargets(tasks);
+  const needed = equalizers(tasks);
   const phases: Phase[] = [{ changes: [], checks: [] }];
   let current = facts;
   for (const task of tasks) {
@@ -51,7 +57,7 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
       phase = { changes: [], checks: [] };
       phases.push(phase);
     }
-    const result = planTask(task, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets });
+    const result = planTask(task, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets, equalizers: needed });
     phase.changes.push(...result.changes);
     current = result.facts;
   }

@@ -135,3 +135,16 @@ describe('conflicts are refused before any change', () => {
     expect(refuse(pristineFacts(), tasks)).toThrow(/interface eth9 does not exist/);
   });
 });
+
+describe('several equalizers', () => {
+  it('loads sch_teql once with max_equalizers for every device the play uses', () => {
+    const tasks = [
+      task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1'], state: 'present', replace: false } }),
+      task({ module: 'teql', args: { device: 'teql1', slaves: ['eth2'], state: 'present', replace: false } }),
+    ];
+    const { plan, expected } = planHost('a', tasks, pristineFacts());
+    const modprobes = plan.phases[0]!.changes.flatMap((c) => c.steps).filter((s) => s.op.kind === 'modprobe');
+    expect(modprobes.map((s) => s.op)).toEqual([{ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 }]);
+    expect(expected.links.filter((l) => l.name.startsWith('teql')).map((l) => `${l.name}:${l.up}`)).toEqual(['teql0:true', 'teql1:true']);
+  });
+});

@@ -21,7 +21,8 @@ export function planTeql(args: TeqlArgs, facts: Facts, ctx: PlanContext): Module
 function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   const changes: Change[] = [];
   let f = facts;
-  const needed = deviceIndex(args.device) + 1;
+  // Load it once for every equalizer the play uses: max_equalizers cannot change while loaded.
+  const needed = Math.max(deviceIndex(args.device) + 1, ctx.equalizers);
 
   if (!f.teql.loaded) {
     if (!f.teql.available) {
