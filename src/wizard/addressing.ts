@@ -1,0 +1,112 @@
+// Point-to-point addressing: /31s out of one block (LARTC: 10.0.0.0/29, A even, B odd), or typed
+// pairs, checked with the loader's strict validators. Pure.
+import { checkHostCidr, checkNetworkCidr, formatIPv4, networkOf, parseCidr, type Cidr } from '../load/net.js';
+import type { AddressPair, Addressing } from './model.js';
+
+/** Prefix length of the smallest block holding one /31 per link plus one for the equalizer. */
+function blockPrefix(linkCount: number): number {
+  return 32 - Math.ceil(Math.log2(2 * (linkCount + 1)));
+}
+
+/** 10.0.0.0/29 for up to three links (the HOWTO's), bigger when more are bundled. */
+export function defaultBlock(linkCount: number): string {
+  return `10.0.0.0/${blockPrefix(linkCount)}`;
+}
+
+export function checkBlock(text: string, linkCount: number): string | undefined {
+  const bad = checkNetworkCidr(text);
+  if (bad) return bad;
+  const { prefix } = parseCidr(text) as Cidr;
+  const need = blockPrefix(linkCount);
+  if (prefix > need) return `${text} holds ${2 ** (32 - prefix)} addresses; ${linkCount} link(s) and the equalizer need ${2 * (linkCount + 1)} (a /${need} or bigger)`;
+  return undefined;
+}
+
+/** One /31 per link in order, then one for teql0; A gets the even end, B the odd. */
+export function proposeAddresses(block: string, linkCount: number): Addressing {
+  const base = (parseCidr(block) as Cidr).ip;
+  const pair = (i: number): AddressPair => ({ a: `${formatIPv4(base + 2 * i)}/31`, b: `${formatIPv4(base + 2 * i + 1)}/31` });
+  return { links: Array.from({ length: linkCount }, (_, i) => pair(i)), teql: pair(linkCount), block };
+}
+
+/** For a typed A end, B's likely end: the other end of a /31, the next host otherwise. */
+export function suggestPeer(a: string): string | undefined {
+  const c = parseCidr(a);
+  if (typeof c === 'string' || checkHostCidr(a) || c.prefix === 32) return undefined;
+  const other = c.prefix === 31 ? (c.ip ^ 1) >>> 0 : c.ip + 1;
+  const suggestion = `${formatIPv4(other)}/${c.prefix}`;
+  return checkHostCidr(suggestion) ? `${formatIPv4(c.ip - 1)}/${c.prefix}` : suggestion;
+}
+
+/** Both ends valid host addresses of the same subnet, and not the same address. */
+export function checkPair(pair: AddressPair): string | undefined {
+  for (const end of [pair.a, pair.b]) {
+    const bad = checkHostCidr(end);
+    if (bad) return bad;
+  }
+  const a = parseCidr(pair.a) as Cidr;
+  const b = parseCidr(pair.b) as Cidr;
+  if (a.prefix === 32) return `${pair.a} is a /32: a point-to-point link needs both ends in one subnet (a /31, or a /30 and wider)`;
+  if (a.prefix !== b.prefix) return `${pair.a} and ${pair.b} have different prefix lengths: both ends of a link share one subnet`;
+  if (networkOf(a) !== networkOf(b)) return `${pair.b} is not in ${formatIPv4(networkOf(a))}/${a.prefix}, the subnet of ${pair.a}`;
+  if (a.ip === b.ip) return `A and B cannot both have ${pair.a.split('/')[0]}`;
+  return undefined;
+}
+
+/** Do two prefixes share any address? */
+export function overlaps(x: string, y: string): boolean {
+  const a = parseCidr(x) as Cidr;
+  const b = parseCidr(y) as Cidr;
+  const len = Math.min(a.prefix, b.prefix);
+  return networkOf({ ip: a.ip, prefix: len }) === networkOf({ ip: b.ip, prefix: len });
+}
+
+export function subnetOf(cidr: string): string {
+  const c = parseCidr(cidr) as Cidr;
+  return `${formatIPv4(networkOf(c))}/${c.prefix}`;
+}
+
+/** Every pair valid, and no two links (or a link and teql0) in overlapping subnets. */
+export function checkAddressing(addressing: Addressing, linkNames: readonly string[]): string[] {
+  const named = [...addressing.links.map((p, i) => ({ what: `link ${linkNames[i] ?? i + 1}`, p })), { what: 'teql0', p: addressing.teql }];
+  const problems = named.flatMap(({ what, p }) => {
+    const bad = checkPair(p);
+    return bad ? [`${what}: ${bad}`] : [];
+  });
+  if (problems.length > 0) return problems;
+  for (let i = 0; i < named.length; i++) {
+    for (let j = i + 1; j < named.length; j++) {
+      const x = named[i]!;
+      const y = named[j]!;
+      if (overlaps(x.p.a, y.p.a)) problems.push(`${x.what} (${subnetOf(x.p.a)}) and ${y.what} (${subnetOf(y.p.a)}) overlap: every link and the equalizer need their own subnet`);
+    }
+  }
+  return problems;
+}
+
+export interface ExistingAddress {
+  router: 'A' | 'B';
+  dev: string;
+  cidr: string;
+}
+
+/**
+ * Subnets that clash with addresses already on a router (another interface, or another address of
+ * the same interface). The same address already on the interface it is meant for is fine: a rerun.
+ */
+export function clashesWithRouters(addressing: Addressing, devs: { a: string[]; b: string[] }, existing: readonly ExistingAddress[]): string[] {
+  const wanted = [
+    ...addressing.links.flatMap((p, i) => [{ router: 'A', dev: devs.a[i]!, cidr: p.a }, { router: 'B', dev: devs.b[i]!, cidr: p.b }]),
+    { router: 'A', dev: 'teql0', cidr: addressing.teql.a },
+    { router: 'B', dev: 'teql0', cidr: addressing.teql.b },
+  ];
+  const out: string[] = [];
+  for (const e of existing) {
+    if (e.cidr.startsWith('127.')) continue;
+    for (const w of wanted) {
+      if (w.router !== e.router || (w.dev === e.dev && w.cidr === e.cidr) || !overlaps(w.cidr, e.cidr)) continue;
+      out.push(`${w.cidr} for ${w.dev} on ${w.router} overlaps ${e.cidr}, already on ${e.dev} of ${e.router}`);
+    }
+  }
+  return [...new Set(out)];
+}

@@ -1,0 +1,77 @@
+// Which interfaces of a router may be bundled, and whether A's and B's choices fit together. Pure.
+import type { Facts } from '../gather/facts.js';
+import type { LinkPair } from './model.js';
+
+export interface LinkRow {
+  name: string;
+  up: boolean;
+  /** Carrier as the kernel reports it (operstate). */
+  operstate: string;
+  mtu: number;
+  addresses: string[];
+  /** Why it is not offered; undefined: it may be picked. */
+  notOffered?: string;
+}
+
+/**
+ * Every interface, each with why it cannot be a link when it cannot: the one that carries the SSH
+ * session (cutting it would lock the operator out), loopback, equalizers, dummies (no wire).
+ * `sshHost` is the address the wizard connected to: the fallback when sudo hid SSH_CONNECTION.
+ */
+export function linkRows(facts: Facts, sshHost?: string): LinkRow[] {
+  const mgmt = facts.management?.dev ?? facts.addresses.find((a) => a.cidr.split('/')[0] === sshHost)?.dev;
+  return facts.links.map((l) => {
+    const row: LinkRow = { name: l.name, up: l.up, operstate: l.operstate, mtu: l.mtu, addresses: facts.addresses.filter((a) => a.dev === l.name).map((a) => a.cidr) };
+    if (l.name === mgmt) row.notOffered = 'carries this SSH session';
+    else if (l.name === 'lo' || l.kind === 'loopback') row.notOffered = 'loopback';
+    else if (/^teql\d+$/.test(l.name)) row.notOffered = 'an equalizer itself';
+    else if (l.kind === 'dummy') row.notOffered = 'dummy interface, no wire';
+    return row;
+  });
+}
+
+export function offered(rows: readonly LinkRow[]): LinkRow[] {
+  return rows.filter((r) => !r.notOffered);
+}
+
+/** The likely picks: offered links with no IPv4 address yet (dedicated links usually have none). */
+export function likelyLinks(rows: readonly LinkRow[]): string[] {
+  return offered(rows).filter((r) => r.addresses.length === 0).map((r) => r.name);
+}
+
+/** A table of the links, as the operator sees it before choosing. */
+export function formatLinkTable(rows: readonly LinkRow[]): string {
+  const head = ['name', 'state', 'carrier', 'mtu', 'addresses', ''];
+  const body = rows.map((r) => [r.name, r.up ? 'up' : 'down', r.operstate, String(r.mtu), r.addresses.join(', ') || '-', r.notOffered ? `(not offered: ${r.notOffered})` : '']);
+  const widths = head.map((_, i) => Math.max(...[head, ...body].map((row) => row[i]!.length)));
+  return [head, ...body].map((row) => '  ' + row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** Pairs A's links with B's: same names first (eth1 with eth1), the rest in the order listed. */
+export function pairLinks(a: readonly string[], b: readonly string[]): LinkPair[] {
+  const restB = b.filter((name) => !a.includes(name));
+  return a.map((name) => ({ a: name, b: b.includes(name) ? name : restB.shift()! }));
+}
+
+/** Why the two choices cannot be bundled (count), or undefined. */
+export function countMismatch(a: readonly string[], b: readonly string[]): string | undefined {
+  if (a.length === b.length) return undefined;
+  return `A has ${a.length} link(s) picked and B ${b.length}: each link is one wire with an end on each router, ` +
+    'so both sides need the same number (TEQL sends packet after packet round the slaves; a slave whose wire ends nowhere loses its share).';
+}
+
+/** Explanations of MTU differences: along one wire, and between the links of one side. */
+export function mtuMismatches(pairs: readonly LinkPair[], rowsA: readonly LinkRow[], rowsB: readonly LinkRow[]): string[] {
+  const mtu = (rows: readonly LinkRow[], name: string) => rows.find((r) => r.name === name)?.mtu ?? 0;
+  const out: string[] = [];
+  for (const p of pairs) {
+    const ma = mtu(rowsA, p.a);
+    const mb = mtu(rowsB, p.b);
+    if (ma !== mb) out.push(`link ${p.a} (A) <-> ${p.b} (B): MTU ${ma} on A but ${mb} on B; packets bigger than ${Math.min(ma, mb)} would be dropped on that wire. Set the same MTU on both ends.`);
+  }
+  for (const [side, rows, names] of [['A', rowsA, pairs.map((p) => p.a)], ['B', rowsB, pairs.map((p) => p.b)]] as const) {
+    const mtus = [...new Set(names.map((n) => mtu(rows, n)))];
+    if (mtus.length > 1) out.push(`on ${side} the links have MTUs ${mtus.join(', ')}: teql0 takes the smallest (${Math.min(...mtus)}), and the kernel refuses a slave below teql0's MTU once teql0 is up.`);
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+// The inventory the wizard writes: the lab's layout (routers group, the chapter's variable names),
+// commented so that it can be read and edited by hand. Pure: same model, same text.
+import { drawTopology } from './topology.js';
+import { ipOf, type RouterAnswers, type Side, type WizardModel } from './model.js';
+import { flowList, scalar } from './yaml-scalar.js';
+
+/** Column at which trailing comments start, so they line up. */
+const COMMENT_COL = 50;
+
+function line(indent: number, text: string, comment?: string): string {
+  const body = ' '.repeat(indent) + text;
+  return comment ? `${body.padEnd(COMMENT_COL - 1)} # ${comment}` : body;
+}
+
+function connection(r: RouterAnswers): string[] {
+  const out = [line(10, `# how to reach ${r.side.toUpperCase()}${r.alias ? ` (from ~/.ssh/config: Host ${r.alias})` : ''}`)];
+  out.push(line(10, `ansible_host: ${scalar(r.host)}`));
+  out.push(line(10, `ansible_port: ${r.port}`));
+  out.push(line(10, `ansible_user: ${scalar(r.user)}`));
+  if (r.keyFile) out.push(line(10, `ansible_ssh_private_key_file: ${scalar(r.keyFile)}`));
+  else out.push(line(10, '# no key file: the keys of ssh-agent (SSH_AUTH_SOCK) are used'));
+  out.push(line(10, `ansible_become: ${r.become}`, r.become ? 'through sudo (--become-password-file if it asks)' : undefined));
+  return out;
+}
+
+function hostBlock(m: WizardModel, side: Side): string[] {
+  const me = m[side];
+  const other: Side = side === 'a' ? 'b' : 'a';
+  const devs = m.links.map((l) => l[side]);
+  const mine = m.addressing.links.map((p) => p[side]);
+  const theirs = m.addressing.links.map((p) => p[other]);
+  const net = m.networks;
+  const peerNetwork = side === 'a' ? (net.kind === 'two' ? net.network2 : 'default') : net.network1;
+  const peerLabel = side === 'a' ? (net.kind === 'two' ? 'network 2, behind B' : 'the Internet, through B: A\'s default route') : 'network 1, behind A';
+  const lan = net.kind === 'two' && net.lanA && net.lanB ? (side === 'a' ? { me: net.lanA, peer: net.lanB } : { me: net.lanB, peer: net.lanA }) : undefined;
+  return [
+    line(8, `${me.name}:`),
+    ...connection(me),
+    line(10, `teql_slaves: ${flowList(devs)}`, `wired in this order to ${m[other].name}'s ${flowList(m.links.map((l) => l[other]))}`),
+    line(10, 'link_addresses:', side === 'a' ? 'one /31 per link: A the even end' : 'the odd ends'),
+    ...devs.map((dev, i) => line(12, `- { dev: ${scalar(dev)}, address: ${mine[i]} }`)),
+    line(10, `teql_address: ${m.addressing.teql[side]}`, 'the equalizer'),
+    ...(lan ? [line(10, `lan_address: ${lan.me}`, `${me.name}'s own address in ${side === 'a' ? 'network 1' : 'network 2'}`)] : []),
+    line(10, `peer_network: ${peerNetwork}`, peerLabel),
+    line(10, `peer_teql_address: ${ipOf(m.addressing.teql[other])}`, `${m[other].name}'s teql0: the gateway of that route`),
+    ...(lan ? [line(10, `peer_lan_address: ${lan.peer}`, 'the last ping goes from lan_address to here')] : []),
+    line(10, `peer_addresses: ${flowList([...theirs.map(ipOf), ipOf(m.addressing.teql[other])])}`, 'pinged after applying'),
+  ];
+}
+
+export function renderInventory(m: WizardModel, playbookPath: string, inventoryPath: string): string {
+  const picture = drawTopology(m).split('\n').map((l) => `#   ${l}`.trimEnd());
+  return [
+    `# Two routers joined by ${m.links.length} links, bundled with TEQL (LARTC HOWTO, chapter 10).`,
+    '# Written by `teqlctl wizard`; edit it freely. Use it with the playbook written beside it:',
+    `#   teqlctl play -i ${inventoryPath} ${playbookPath} --check    # the plan; nothing is changed`,
+    `#   teqlctl play -i ${inventoryPath} ${playbookPath} --yes      # apply, verify, roll back on failure`,
+    '#',
+    ...picture,
+    'all:',
+    '  children:',
+    '    routers:',
+    '      hosts:',
+    ...hostBlock(m, 'a'),
+    ...hostBlock(m, 'b'),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,43 @@
+// The playbook the wizard writes: the tasks and variable names of playbooks/teql.yml (a unit test
+// holds the two equal), with a header that names its inventory. Pure.
+
+const TASKS = `- name: Load sharing over multiple interfaces (LARTC chapter 10)
+  hosts: routers
+  tasks:
+    - name: links up
+      link: { dev: "{{ item }}", state: up }
+      loop: "{{ teql_slaves }}"
+    # Loads sch_teql (tc does not), makes teql0 the root qdisc of each slave, then brings teql0 up.
+    - name: equalize over the links
+      teql: { device: teql0, slaves: "{{ teql_slaves }}" }
+    - name: link addresses
+      address: { dev: "{{ item.dev }}", address: "{{ item.address }}" }
+      loop: "{{ link_addresses }}"
+    - name: equalizer address
+      address: { dev: teql0, address: "{{ teql_address }}" }
+    # Replies to traffic sent over teql0 come back on the links: strict reverse-path filtering
+    # would drop them. The kernel uses max(conf.all, conf.<dev>); teqlctl handles \`all\` safely.
+    - name: no reverse-path filtering on the links
+      sysctl: { name: "net.ipv4.conf.{{ item }}.rp_filter", value: 0 }
+      loop: "{{ teql_slaves }}"
+    - name: route to the other network over the equalizer
+      route: { to: "{{ peer_network }}", via: "{{ peer_teql_address }}" }
+    # Both ends must take part: these pings run once both routers have applied everything above.
+    - name: verify over each link and the equalizer
+      ping: { to: "{{ item }}" }
+      loop: "{{ peer_addresses }}"
+    - name: verify from network 1 to network 2 through the equalizer
+      ping: { to: "{{ peer_lan_address }}", from: "{{ lan_address }}" }
+      when: lan_address is defined
+`;
+
+export function renderPlaybook(inventoryPath: string, playbookPath: string): string {
+  return [
+    '# LARTC HOWTO, chapter 10 "Load sharing over multiple interfaces", for the two routers of',
+    `# ${inventoryPath}. Written by \`teqlctl wizard\`: the same tasks and variables as playbooks/teql.yml.`,
+    '#',
+    `#   teqlctl play -i ${inventoryPath} ${playbookPath} --check   # show the plan`,
+    `#   teqlctl play -i ${inventoryPath} ${playbookPath} --yes     # converge, verify, roll back on failure`,
+    TASKS,
+  ].join('\n');
+}

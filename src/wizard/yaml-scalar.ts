@@ -1,0 +1,13 @@
+// YAML scalars for hand-written, commented files: plain when that reads back as the same string.
+import { parse } from 'yaml';
+
+export function scalar(value: string | number | boolean): string {
+  if (typeof value !== 'string') return String(value);
+  // Safe in block and in flow context ({ dev: eth1 }), and not read as a number, bool or null.
+  if (/^[A-Za-z0-9_./~+@-]+$/.test(value) && parse(value) === value) return value;
+  return JSON.stringify(value);
+}
+
+export function flowList(values: readonly string[]): string {
+  return `[${values.map(scalar).join(', ')}]`;
+}

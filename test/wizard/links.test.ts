@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { countMismatch, formatLinkTable, likelyLinks, linkRows, mtuMismatches, offered, pairLinks } from '../../src/wizard/links.js';
+import { labFacts } from './fixtures.js';
+
+describe('link filtering', () => {
+  it('shows every interface of the lab router, offers only eth1 and eth2', () => {
+    const rows = linkRows(labFacts('a'));
+    expect(rows.map((r) => [r.name, r.notOffered])).toEqual([
+      ['lo', 'loopback'],
+      ['eth0', 'carries this SSH session'],
+      ['eth1', undefined],
+      ['eth2', undefined],
+      ['lan0', 'dummy interface, no wire'],
+    ]);
+    expect(offered(rows).map((r) => r.name)).toEqual(['eth1', 'eth2']);
+    expect(likelyLinks(rows)).toEqual(['eth1', 'eth2']);
+  });
+
+  it('never offers the management interface, whatever it is called, nor an equalizer', () => {
+    const facts = labFacts('a');
+    facts.management = { clientIp: '192.0.2.50', dev: 'eth2' };
+    facts.links.push({ name: 'teql0', up: false, operstate: 'DOWN', mtu: 1500 });
+    const rows = linkRows(facts);
+    expect(offered(rows).map((r) => r.name)).toEqual(['eth0', 'eth1']);
+    expect(rows.find((r) => r.name === 'teql0')!.notOffered).toBe('an equalizer itself');
+  });
+
+  it('falls back to the interface holding the address it connected to when sudo hid SSH_CONNECTION', () => {
+    const facts = labFacts('a');
+    delete facts.management;
+    expect(linkRows(facts, '10.0.2.15').find((r) => r.name === 'eth0')!.notOffered).toBe('carries this SSH session');
+    expect(linkRows(facts, '127.0.0.1').find((r) => r.name === 'eth0')!.notOffered).toBeUndefined();
+  });
+
+  it('prints a table with carrier, MTU and addresses', () => {
+    const table = formatLinkTable(linkRows(labFacts('a')));
+    expect(table).toContain('eth0  up     UP       1500   10.0.2.15/24  (not offered: carries this SSH session)');
+    expect(table).toContain('eth1  down   DOWN     1500   -');
+  });
+});
+
+describe('pairing the two sides', () => {
+  it('pairs same names first, the rest in order', () => {
+    expect(pairLinks(['eth1', 'eth2'], ['eth2', 'eth1'])).toEqual([{ a: 'eth1', b: 'eth1' }, { a: 'eth2', b: 'eth2' }]);
+    expect(pairLinks(['ens3', 'ens4'], ['enp1s0', 'enp2s0'])).toEqual([{ a: 'ens3', b: 'enp1s0' }, { a: 'ens4', b: 'enp2s0' }]);
+    expect(pairLinks(['x', 'eth1'], ['eth1', 'y'])).toEqual([{ a: 'x', b: 'y' }, { a: 'eth1', b: 'eth1' }]);
+  });
+
+  it('explains a count mismatch, and nothing when the counts agree', () => {
+    expect(countMismatch(['eth1', 'eth2'], ['eth1', 'eth2'])).toBeUndefined();
+    expect(countMismatch(['eth1', 'eth2', 'eth3'], ['eth1', 'eth2'])).toMatch(/A has 3 link\(s\) picked and B 2: each link is one wire/);
+  });
+
+  it('explains MTU differences along a wire and between the links of one side', () => {
+    const a = linkRows(labFacts('a'));
+    const b = linkRows(labFacts('b'));
+    const pairs = [{ a: 'eth1', b: 'eth1' }, { a: 'eth2', b: 'eth2' }];
+    expect(mtuMismatches(pairs, a, b)).toEqual([]);
+    b.find((r) => r.name === 'eth2')!.mtu = 9000;
+    expect(mtuMismatches(pairs, a, b)).toEqual([
+      'link eth2 (A) <-> eth2 (B): MTU 1500 on A but 9000 on B; packets bigger than 1500 would be dropped on that wire. Set the same MTU on both ends.',
+      "on B the links have MTUs 1500, 9000: teql0 takes the smallest (1500), and the kernel refuses a slave below teql0's MTU once teql0 is up.",
+    ]);
+  });
+});
