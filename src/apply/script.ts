@@ -12,18 +12,28 @@ export interface StepResult {
   output: string;
 }
 
-/**
- * `keepGoing` is for rollback, where every inverse is tried even after one fails. `then` runs after
- * the steps in the same round trip (the facts script, to re-read the router without another trip).
- */
-export function stepsScript(ops: readonly Op[], keepGoing = false, then = ''): string {
+export interface StepsScriptOptions {
+  /** For rollback: every inverse is tried even after one fails. */
+  keepGoing?: boolean;
+  /** Runs before the steps (the dead-man's lock, run files and timer). */
+  before?: string;
+  /** Runs after each step that succeeded (records it in the router-side journal). */
+  onSuccess?: (index: number) => string;
+  /** Runs after the steps, in the same round trip (the facts script, to re-read the router). */
+  then?: string;
+}
+
+export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): string {
   const lines = ['export LANG=C LC_ALL=C', 'failed=0'];
+  if (o.before) lines.push(o.before.trimEnd());
   ops.forEach((op, i) => {
     lines.push(`out=$( { ${renderOp(op)} ; } 2>&1 ); rc=$?`);
     lines.push(`[ -n "$out" ] && printf '%s\\n' "$out"`);
     lines.push(`printf '${STEP} %d %d\\n' ${i} "$rc"`);
-    lines.push(keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
+    if (o.onSuccess) lines.push(`[ "$rc" -eq 0 ] && ${o.onSuccess(i)}`);
+    lines.push(o.keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
   });
+  const then = o.then ?? '';
   if (then) lines.push(then.trimEnd());
   lines.push('exit $failed');
   return lines.join('\n') + '\n';

@@ -50,6 +50,15 @@ export interface ManagementFact {
   via?: string;
 }
 
+/** teqlctl's lock on the router, when a run holds it. */
+export interface LockFact {
+  run: string;
+  owner: string;
+  started: string;
+  /** The SSH session that took the lock still exists: its run is (probably) still going. */
+  alive: boolean;
+}
+
 export interface Facts {
   links: LinkFact[];
   addresses: AddressFact[];
@@ -59,4 +68,5 @@ export interface Facts {
   sysctls: Record<string, string>;
   teql: TeqlModuleFact;
   management?: ManagementFact;
+  lock?: LockFact;
 }

@@ -131,6 +131,10 @@ export function parseFacts(host: string, output: string): Facts {
   if (facts.teql.loaded && facts.teql.maxEqualizers === undefined) {
     facts.teql.maxEqualizers = facts.links.filter((l) => /^teql\d+$/.test(l.name)).length;
   }
+  const lock = parseKeyValues(s.get('lock') ?? '');
+  if (lock.has('run')) {
+    facts.lock = { run: lock.get('run')!, owner: lock.get('owner') ?? '?', started: lock.get('started') ?? '?', alive: lock.get('alive') === '1' };
+  }
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
   return facts;

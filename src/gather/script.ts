@@ -1,6 +1,7 @@
 // The one remote script that reads every fact in a single round trip; each section is framed by markers.
 import { sysctlPath } from './sysctl-path.js';
 import { shellQuote } from '../apply/shell-quote.js';
+import { LOCK_DIR } from '../confirm/router-paths.js';
 
 export const SECTION = '@@teqlctl-section';
 
@@ -12,6 +13,8 @@ const SECTIONS: Array<[string, string]> = [
   ['qdiscs', 'tc -j qdisc show'],
   ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; cat /sys/module/sch_teql/parameters/max_equalizers 2>/dev/null | sed "s/^/max=/"; else echo loaded=0; fi; if modinfo -F filename sch_teql >/dev/null 2>&1 || [ -d /sys/module/sch_teql ]; then echo available=1; else echo available=0; fi'],
   ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1"; ip -j route get "$1"; fi'],
+  // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
+  ['lock', `if [ -f ${LOCK_DIR}/owner ]; then cat ${LOCK_DIR}/owner; p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner); if [ -n "$p" ] && [ -d /proc/$p ]; then echo alive=1; else echo alive=0; fi; fi`],
 ];
 
 /**

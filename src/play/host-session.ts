@@ -6,18 +6,33 @@ import { factsScript } from '../gather/script.js';
 import { parseFacts } from '../gather/parse-facts.js';
 import { parseSteps, stepsScript } from '../apply/script.js';
 import { checksScript, parseChecks, type CheckResult } from '../verify/ping-script.js';
+import { armScript, doneLine, LOCK_MARKER } from '../confirm/deadman-script.js';
+import { closeRunScript } from '../confirm/confirm-script.js';
 import type { Check, Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
 import type { JournalEntry } from './journal.js';
 import type { RunLog } from './run-log.js';
 
+export interface DeadmanSettings {
+  runId: string;
+  owner: string;
+  timeoutSec: number;
+}
+
 export class HostSession {
+  private batches = 0;
+
   constructor(
     readonly host: string,
     readonly transport: Transport,
     private readonly log: RunLog,
     private readonly sysctls: string[],
   ) {}
+
+  /** Apply batches sent so far: non-zero means the dead-man is armed on this host. */
+  get armed(): boolean {
+    return this.batches > 0;
+  }
 
   async facts(label = 'facts'): Promise<Facts> {
     const res = await this.transport.run(label, factsScript(this.sysctls));
@@ -27,14 +42,23 @@ export class HostSession {
   }
 
   /**
-   * Runs the changes' steps in order, stopping at the first failure; returns what ran and, when
-   * everything ran, the facts read right after in the same round trip.
+   * Takes the lock, arms the dead-man (first batch), then runs the steps in order, stopping at the
+   * first failure. Returns what ran and, when everything ran, the facts read right after, all in
+   * one round trip.
    */
-  async apply(changes: readonly Change[]): Promise<{ entries: JournalEntry[]; error?: string; after?: Facts }> {
+  async apply(changes: readonly Change[], deadman: DeadmanSettings): Promise<{ entries: JournalEntry[]; error?: string; locked?: string; after?: Facts }> {
     const steps = changes.flatMap((c) => c.steps.map((s) => ({ ...s, change: c })));
     const ops = steps.map((s) => s.op);
-    const res = await this.transport.run('apply', stepsScript(ops, false, factsScript(this.sysctls)));
+    const batch = this.batches;
+    const before = armScript({ ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), summary: `${changes.length} change(s)` });
+    // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
+    this.batches++;
+    const res = await this.transport.run('apply', stepsScript(ops, { before, onSuccess: (i) => doneLine(deadman.runId, batch, i), then: factsScript(this.sysctls) }));
     this.log.record(this.host, res);
+    if (res.stdout.startsWith(`${LOCK_MARKER} held`)) {
+      this.batches--;
+      return { entries: [], locked: res.stdout.split('\n').slice(1).join(' ').trim() };
+    }
     const results = parseSteps(ops, res.stdout);
     const entries = results.map((r) => {
       const s = steps[r.index]!;
@@ -56,9 +80,9 @@ export class HostSession {
     return parseChecks(checks, res.stdout);
   }
 
-  /** Runs every inverse even when one fails, then reads the facts, in one round trip. */
-  async undo(ops: readonly Op[]): Promise<{ errors: string[]; after: Facts }> {
-    const res = await this.transport.run('rollback', stepsScript(ops, true, factsScript(this.sysctls)));
+  /** Runs every inverse even when one fails, closes the run (disarms the timer), reads the facts. */
+  async undo(ops: readonly Op[], runId: string): Promise<{ errors: string[]; after: Facts }> {
+    const res = await this.transport.run('rollback', stepsScript(ops, { keepGoing: true, then: closeRunScript(runId, 'rolled-back') + '\n' + factsScript(this.sysctls) }));
     this.log.record(this.host, res);
     const results = parseSteps(ops, res.stdout);
     const errors = results.filter((r) => r.code !== 0).map((r) => `\`${r.command}\` failed (exit ${r.code}): ${r.output}`);

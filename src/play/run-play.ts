@@ -1,32 +1,18 @@
-// The flow of a run: connect -> gather -> plan -> show -> apply -> verify -> (roll back) -> report.
-// Everything that decides is in plan/; this file only sequences the round trips across hosts.
+// The flow of a run: connect -> gather -> plan -> show -> apply -> verify -> confirm (or roll back)
+// -> report. Everything that decides is in plan/; this file only sequences round trips across hosts.
 import { randomUUID } from 'node:crypto';
 import { ConnectError, ExitCode, RefusedError, TeqlError } from '../errors.js';
-import type { LoadedRun, TaskInstance, ConnectionSpec } from '../load/types.js';
-import type { Transport } from '../connect/transport.js';
-import type { Facts } from '../gather/facts.js';
+import type { LoadedRun, TaskInstance } from '../load/types.js';
 import { planHost, type PlannedHost } from '../plan/plan-host.js';
-import { changeCount, type HostPlan } from '../plan/types.js';
-import { diffState, isSameState } from '../rollback/compare.js';
-import { runWithProgress, type ProgressMode } from '../report/progress.js';
+import { changeCount } from '../plan/types.js';
+import { runWithProgress } from '../report/progress.js';
+import { rollbackAll } from '../rollback/rollback-all.js';
+import { confirmAll } from '../confirm/confirm-all.js';
 import { HostSession } from './host-session.js';
-import { inverseOps, type Journal } from './journal.js';
-import { mapLimit } from './pool.js';
 import type { HostReport, RunReport } from './report.js';
-import type { RunLog } from './run-log.js';
+import { DEFAULT_CONFIRM_TIMEOUT_SEC, RunFailure, type PlayOptions, type RunState } from './run-state.js';
 
-export interface PlayOptions {
-  check: boolean;
-  forks: number;
-  mode: ProgressMode;
-  log: RunLog;
-  connect: (host: string, spec: ConnectionSpec) => Promise<Transport>;
-  showPlan: (plans: HostPlan[]) => void;
-  /** Asks whether to apply (or answers for --yes / no TTY); false means "do not apply". */
-  approve: (plans: HostPlan[]) => Promise<boolean>;
-  interrupted: () => boolean;
-  runId?: string;
-}
+export type { PlayOptions } from './run-state.js';
 
 /** Sysctl names a host's tasks read, so the facts script fetches them in its single round trip. */
 function sysctlNames(tasks: readonly TaskInstance[]): string[] {
@@ -50,33 +36,36 @@ function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskI
   return out;
 }
 
-class RunFailure extends Error {
-  constructor(readonly exitCode: number, message: string) {
-    super(message);
-  }
+export function newRunId(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + randomUUID().slice(0, 8);
 }
 
 export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport> {
-  const runId = opts.runId ?? new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + randomUUID().slice(0, 8);
   const names = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
-  const reports = new Map<string, HostReport>(names.map((h) => [h, { host: h, status: 'ok', planned: [], applied: 0, checks: [] }]));
-  const sessions = new Map<string, HostSession>();
-  const snapshots = new Map<string, Facts>();
-  const journal: Journal = new Map();
-  const report = (exitCode: number, summary: string): RunReport => {
-    for (const [h, s] of sessions) reports.get(h)!.stats = { ...s.transport.stats };
-    return { runId, exitCode, check: opts.check, hosts: [...reports.values()], summary, ...(opts.log.file ? { logFile: opts.log.file } : {}) };
+  const run: RunState = {
+    runId: opts.runId ?? newRunId(),
+    opts: { ...opts, confirmTimeoutSec: opts.confirmTimeoutSec ?? DEFAULT_CONFIRM_TIMEOUT_SEC },
+    specs: new Map(names.map((h) => [h, loaded.inventory.hosts.get(h)!.connection])),
+    sessions: new Map(),
+    snapshots: new Map(),
+    latest: new Map(),
+    journal: new Map(),
+    reports: new Map<string, HostReport>(names.map((h) => [h, { host: h, status: 'ok', planned: [], applied: 0, checks: [] }])),
   };
-  opts.log.note(`run ${runId} started: ${loaded.playbookFile} on ${names.join(', ')}${opts.check ? ' (check mode)' : ''}`);
+  const report = (exitCode: number, summary: string): RunReport => {
+    for (const [h, s] of run.sessions) run.reports.get(h)!.stats = { ...s.transport.stats };
+    return { runId: run.runId, exitCode, check: opts.check, hosts: [...run.reports.values()], summary, ...(opts.log.file ? { logFile: opts.log.file } : {}) };
+  };
+  opts.log.note(`run ${run.runId} started: ${loaded.playbookFile} on ${names.join(', ')}${opts.check ? ' (check mode)' : ''}`);
 
   try {
-    await connectAll(loaded, names, opts, sessions, reports);
+    await connectAll(run, loaded, names);
     for (const play of loaded.plays) {
-      const plans = await gatherAndPlan(play.hosts, play.tasks, opts, sessions, snapshots, reports);
-      for (const p of plans) reports.get(p.plan.host)!.planned.push(...p.plan.phases.flatMap((ph) => ph.changes));
+      const plans = await gatherAndPlan(run, play.hosts, play.tasks);
+      for (const p of plans) run.reports.get(p.plan.host)!.planned.push(...p.plan.phases.flatMap((ph) => ph.changes));
       opts.showPlan(plans.map((p) => p.plan));
       if (opts.check) {
-        for (const p of plans) reports.get(p.plan.host)!.status = 'checked';
+        for (const p of plans) run.reports.get(p.plan.host)!.status = 'checked';
         continue;
       }
       if (opts.interrupted()) throw new RunFailure(ExitCode.interrupted, 'interrupted before applying');
@@ -84,21 +73,27 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
       if (total > 0 && !(await opts.approve(plans.map((p) => p.plan)))) {
         throw new RunFailure(ExitCode.refused, 'not applied: the plan was not approved (use --yes when running unattended)');
       }
-      await applyAndVerify(play.hosts, play.tasks, plans, opts, sessions, journal, reports);
+      await applyAndVerify(run, play.tasks, plans);
     }
-    const summary = opts.check ? 'check mode: nothing was changed' : 'converged and verified';
-    return report(ExitCode.ok, summary);
+    if (!opts.check) {
+      if (opts.holdBeforeConfirmMs) await new Promise((r) => setTimeout(r, opts.holdBeforeConfirmMs));
+      await confirmAll(run);
+    }
+    return report(ExitCode.ok, opts.check ? 'check mode: nothing was changed' : 'converged and verified');
   } catch (err) {
     const failure = toFailure(err);
-    const touched = [...journal.values()].some((entries) => entries.length > 0);
+    const touched = [...run.sessions.values()].some((s) => s.armed);
     if (!touched) {
       opts.log.note(`run ended without changing anything: ${failure.message}`);
       return report(failure.exitCode, failure.message + (opts.check ? '' : '; nothing was changed'));
     }
-    const ok = await rollbackAll(opts, sessions, snapshots, journal, reports);
-    return report(ok ? failure.exitCode : ExitCode.rollbackIncomplete, ok ? `${failure.message}; every host was rolled back to its state before the run` : `${failure.message}; ROLLBACK INCOMPLETE, see the residual differences above`);
+    const ok = await rollbackAll(run);
+    return report(
+      ok ? failure.exitCode : ExitCode.rollbackIncomplete,
+      ok ? `${failure.message}; every host was rolled back to its state before the run` : `${failure.message}; ROLLBACK INCOMPLETE, see the residual differences above`,
+    );
   } finally {
-    await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+    await Promise.all([...run.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
   }
 }
 
@@ -108,50 +103,58 @@ function toFailure(err: unknown): RunFailure {
   throw err;
 }
 
-async function connectAll(loaded: LoadedRun, names: string[], opts: PlayOptions, sessions: Map<string, HostSession>, reports: Map<string, HostReport>): Promise<void> {
+async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Promise<void> {
   const failures: string[] = [];
   const sysctls = new Map(names.map((h) => [h, sysctlNames(loaded.plays.flatMap((p) => p.tasks.get(h) ?? []))]));
-  await runWithProgress(opts.mode, names.map((h) => ({
+  const errors = await runWithProgress(run.opts.mode, names.map((h) => ({
     title: `${h}: connect`,
     run: async (setTitle) => {
-      const spec = loaded.inventory.hosts.get(h)!.connection;
+      const spec = run.specs.get(h)!;
       try {
-        const transport = await opts.connect(h, spec);
-        sessions.set(h, new HostSession(h, transport, opts.log, sysctls.get(h)!));
+        const transport = await run.opts.connect(h, spec);
+        run.sessions.set(h, new HostSession(h, transport, run.opts.log, sysctls.get(h)!));
         setTitle(`${h}: connected to ${spec.host}:${spec.port ?? 22}`);
       } catch (err) {
         const msg = err instanceof ConnectError ? err.message + (err.hint ? ` (hint: ${err.hint})` : '') : (err as Error).message;
-        reports.get(h)!.status = 'unreachable';
-        reports.get(h)!.error = msg;
+        run.reports.get(h)!.status = 'unreachable';
+        run.reports.get(h)!.error = msg;
         failures.push(`${h}: ${msg}`);
         throw err;
       }
     },
-  })), opts.forks);
-  if (failures.length > 0) throw new RunFailure(ExitCode.unreachable, `unreachable: ${failures.join('; ')}`);
+  })), run.opts.forks);
+  if (errors.length > 0) throw new RunFailure(ExitCode.unreachable, `unreachable: ${failures.join('; ') || errors.map((e) => e.message).join('; ')}`);
 }
 
-async function gatherAndPlan(hosts: string[], tasks: Map<string, TaskInstance[]>, opts: PlayOptions, sessions: Map<string, HostSession>, snapshots: Map<string, Facts>, reports: Map<string, HostReport>): Promise<PlannedHost[]> {
+function lockMessage(h: string, lock: NonNullable<import('../gather/facts.js').Facts['lock']>): string {
+  return `${h} is locked by run ${lock.run} of ${lock.owner}, started ${lock.started}` +
+    (lock.alive ? ' (still running)' : ' (its SSH session is gone: a dead run; `teqlctl status` shows whether its dead-man revert is pending, `teqlctl unlock` clears the lock)');
+}
+
+async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, TaskInstance[]>): Promise<PlannedHost[]> {
   const planned = new Map<string, PlannedHost>();
   const errors: TeqlError[] = [];
-  await runWithProgress(opts.mode, hosts.map((h) => ({
+  const thrown = await runWithProgress(run.opts.mode, hosts.map((h) => ({
     title: `${h}: gather facts`,
     run: async (setTitle) => {
       try {
-        const facts = await sessions.get(h)!.facts();
-        if (!snapshots.has(h)) snapshots.set(h, facts);
+        const facts = await run.sessions.get(h)!.facts();
+        if (facts.lock && facts.lock.run !== run.runId && !run.opts.check) throw new RefusedError(lockMessage(h, facts.lock));
+        if (!run.snapshots.has(h)) run.snapshots.set(h, facts);
+        run.latest.set(h, facts);
         const p = planHost(h, tasks.get(h) ?? [], facts);
         planned.set(h, p);
-        setTitle(`${h}: ${changeCount(p.plan)} to change`);
+        setTitle(`${h}: ${changeCount(p.plan)} to change${facts.lock && run.opts.check ? ` (${lockMessage(h, facts.lock)})` : ''}`);
       } catch (err) {
         if (!(err instanceof TeqlError)) throw err;
         errors.push(err);
-        reports.get(h)!.status = err instanceof RefusedError ? 'refused' : 'failed';
-        reports.get(h)!.error = err.message;
+        run.reports.get(h)!.status = err instanceof RefusedError ? 'refused' : 'failed';
+        run.reports.get(h)!.error = err.message;
         throw err;
       }
     },
-  })), opts.forks);
+  })), run.opts.forks);
+  if (thrown.length > errors.length) throw new RunFailure(ExitCode.unreachable, `reading facts failed: ${thrown.map((e) => e.message).join('; ')}`);
   if (errors.length > 0) {
     const code = errors.some((e) => e instanceof RefusedError) ? ExitCode.refused : errors[0]!.exitCode;
     throw new RunFailure(code, errors.map((e) => e.message + (e.hint ? `\n  hint: ${e.hint}` : '')).join('\n'));
@@ -159,84 +162,69 @@ async function gatherAndPlan(hosts: string[], tasks: Map<string, TaskInstance[]>
   return hosts.map((h) => planned.get(h)!);
 }
 
-async function applyAndVerify(hosts: string[], tasks: Map<string, TaskInstance[]>, plans: PlannedHost[], opts: PlayOptions, sessions: Map<string, HostSession>, journal: Journal, reports: Map<string, HostReport>): Promise<void> {
+async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>, plans: PlannedHost[]): Promise<void> {
+  const { opts } = run;
+  const deadman = { runId: run.runId, owner: opts.owner ?? 'teqlctl', timeoutSec: opts.confirmTimeoutSec! };
   const phases = Math.max(...plans.map((p) => p.plan.phases.length));
   for (let i = 0; i < phases; i++) {
     const failures: string[] = [];
+    let locked = false;
     const changedHosts = plans.filter((p) => (p.plan.phases[i]?.changes.length ?? 0) > 0);
-    await runWithProgress(opts.mode, changedHosts.map((p) => ({
+    const applyErrors = await runWithProgress(opts.mode, changedHosts.map((p) => ({
       title: `${p.plan.host}: apply ${p.plan.phases[i]!.changes.length} change(s)`,
       run: async (setTitle) => {
         const h = p.plan.host;
-        const result = await sessions.get(h)!.apply(p.plan.phases[i]!.changes);
-        journal.set(h, [...(journal.get(h) ?? []), ...result.entries]);
-        reports.get(h)!.applied += result.entries.filter((e) => e.code === 0).length;
-        reports.get(h)!.status = 'changed';
-        if (result.error) {
-          failures.push(`${h}: ${result.error}`);
-          reports.get(h)!.status = 'failed';
-          reports.get(h)!.error = result.error;
-          throw new Error(result.error);
-        }
-        // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
-        const again = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!);
-        const left = again.plan.phases.flatMap((ph) => ph.changes);
-        if (left.length > 0) {
-          const msg = `applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`;
+        const report = run.reports.get(h)!;
+        const result = await run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, deadman);
+        const fail = (msg: string) => {
           failures.push(`${h}: ${msg}`);
-          reports.get(h)!.status = 'failed';
-          reports.get(h)!.error = msg;
+          report.status = 'failed';
+          report.error = msg;
           throw new Error(msg);
+        };
+        if (result.locked) {
+          locked = true;
+          fail(`locked by another run: ${result.locked}`);
         }
-        setTitle(`${h}: applied ${result.entries.length} step(s)`);
+        run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);
+        report.applied += result.entries.filter((e) => e.code === 0).length;
+        report.status = 'changed';
+        if (result.error) fail(result.error);
+        run.latest.set(h, result.after!);
+        // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
+        const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!).plan.phases.flatMap((ph) => ph.changes);
+        if (left.length > 0) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
+        setTitle(`${h}: applied ${result.entries.length} step(s), dead-man armed (${deadman.timeoutSec} s)`);
       },
     })), opts.forks);
-    if (failures.length > 0) throw new RunFailure(ExitCode.applyFailed, `applying failed on ${failures.join('; ')}`);
+    if (applyErrors.length > 0) {
+      throw new RunFailure(locked ? ExitCode.refused : ExitCode.applyFailed, `applying failed on ${failures.length === applyErrors.length ? failures.join('; ') : applyErrors.map((e) => e.message).join('; ')}`);
+    }
     if (opts.interrupted()) throw new RunFailure(ExitCode.interrupted, 'interrupted');
 
     const checkFailures: string[] = [];
     const withChecks = plans.filter((p) => (p.plan.phases[i]?.checks.length ?? 0) > 0);
-    await runWithProgress(opts.mode, withChecks.map((p) => ({
+    const checkErrors = await runWithProgress(opts.mode, withChecks.map((p) => ({
       title: `${p.plan.host}: verify ${p.plan.phases[i]!.checks.map((c) => c.to).join(', ')}`,
       run: async (setTitle) => {
         const h = p.plan.host;
-        const results = await sessions.get(h)!.checks(p.plan.phases[i]!.checks);
-        reports.get(h)!.checks.push(...results);
+        const results = await run.sessions.get(h)!.checks(p.plan.phases[i]!.checks);
+        run.reports.get(h)!.checks.push(...results);
         const bad = results.filter((r) => !r.ok);
         if (bad.length > 0) {
           const msg = bad.map((r) => `ping ${r.check.to}${r.check.dev ? ` dev ${r.check.dev}` : ''}${r.check.from ? ` from ${r.check.from}` : ''} failed (${r.summary})`).join('; ');
           checkFailures.push(`${h}: ${msg}`);
-          reports.get(h)!.status = 'failed';
-          reports.get(h)!.error = msg;
+          run.reports.get(h)!.status = 'failed';
+          run.reports.get(h)!.error = msg;
           throw new Error(msg);
         }
         setTitle(`${h}: verified ${results.map((r) => r.check.to).join(', ')}`);
       },
     })), opts.forks);
-    if (checkFailures.length > 0) throw new RunFailure(ExitCode.verifyFailed, `verification failed: ${checkFailures.join('; ')}`);
+    if (checkErrors.length > 0) {
+      throw new RunFailure(ExitCode.verifyFailed, `verification failed: ${checkFailures.length === checkErrors.length ? checkFailures.join('; ') : checkErrors.map((e) => e.message).join('; ')}`);
+    }
     if (opts.interrupted()) throw new RunFailure(ExitCode.interrupted, 'interrupted');
   }
 }
 
-/** Undoes what ran on every host, last step first, then proves each host equals its snapshot. */
-async function rollbackAll(opts: PlayOptions, sessions: Map<string, HostSession>, snapshots: Map<string, Facts>, journal: Journal, reports: Map<string, HostReport>): Promise<boolean> {
-  let allOk = true;
-  const hosts = [...journal.keys()].filter((h) => (journal.get(h) ?? []).length > 0);
-  await runWithProgress(opts.mode, hosts.map((h) => ({
-    title: `${h}: roll back`,
-    run: async (setTitle) => {
-      const session = sessions.get(h)!;
-      const { errors, after: now } = await session.undo(inverseOps(journal.get(h)!));
-      const residual = diffState(snapshots.get(h)!, now);
-      const ok = errors.length === 0 && isSameState(residual);
-      reports.get(h)!.rollback = { ok, residual, errors };
-      reports.get(h)!.status = ok ? 'rolled back' : 'rollback failed';
-      if (!ok) {
-        allOk = false;
-        throw new Error(`rollback incomplete: ${[...errors, ...residual.missing.map((m) => `missing: ${m}`), ...residual.extra.map((x) => `left over: ${x}`)].join('; ')}`);
-      }
-      setTitle(`${h}: rolled back, equals its state before the run`);
-    },
-  })), opts.forks);
-  return allOk;
-}

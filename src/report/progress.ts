@@ -14,13 +14,22 @@ export function progressMode(json: boolean): ProgressMode {
   return process.stdout.isTTY ? 'tty' : 'plain';
 }
 
-/** Runs the items concurrently (at most `concurrency`); failures are left to the callers' results. */
-export async function runWithProgress(mode: ProgressMode, items: ProgressItem[], concurrency: number): Promise<void> {
+/**
+ * Runs the items concurrently (at most `concurrency`) and returns the errors they threw, in item
+ * order: an item that throws shows as failed, and the caller decides what the failure means.
+ */
+export async function runWithProgress(mode: ProgressMode, items: ProgressItem[], concurrency: number): Promise<Error[]> {
+  const errors: Array<Error | undefined> = items.map(() => undefined);
   const list = new Listr(
-    items.map((item) => ({
+    items.map((item, i) => ({
       title: item.title,
       task: async (_ctx: unknown, task: { title: string }) => {
-        await item.run((t) => { task.title = t; });
+        try {
+          await item.run((t) => { task.title = t; });
+        } catch (err) {
+          errors[i] = err instanceof Error ? err : new Error(String(err));
+          throw err;
+        }
       },
     })),
     {
@@ -33,4 +42,5 @@ export async function runWithProgress(mode: ProgressMode, items: ProgressItem[],
     } as never,
   );
   await list.run();
+  return errors.filter((e): e is Error => e !== undefined);
 }

@@ -45,7 +45,7 @@ describe('stepsScript', () => {
   });
 
   it('keeps going for rollback and still fails overall', () => {
-    const { code, out } = run(stepsScript(ops, true));
+    const { code, out } = run(stepsScript(ops, { keepGoing: true }));
     expect(code).toBe(1);
     expect(parseSteps(ops, out).map((s) => s.code === 0)).toEqual([true, false, true]);
   });

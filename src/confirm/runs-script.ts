@@ -1,0 +1,92 @@
+// Reading teqlctl's runs on a router (for `status` and `rollback`), and acting on one of them.
+import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from './router-paths.js';
+import { parseKeyValues } from '../gather/parse-facts.js';
+
+export const RUN_MARKER = '@@teqlctl-run';
+export const LOCK_LINE = '@@teqlctl-lock';
+
+/** One line per run (newest last), then the lock: every field on one line, key=value, tab-separated. */
+export function runsScript(limit = 10): string {
+  return `export LANG=C LC_ALL=C
+for d in $(ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}); do
+  id=$(basename "$d"); armed=0
+  read kind what < "$d/timer" 2>/dev/null
+  case "$kind" in
+    systemd) systemctl is-active --quiet "$what.timer" 2>/dev/null && armed=1;;
+    pid) kill -0 "$what" 2>/dev/null && armed=1;;
+  esac
+  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\n' "$id" \\
+    "$(cat "$d/state" 2>/dev/null)" "$(sed -n 's/^started=//p' "$d/meta" 2>/dev/null)" "$(cat "$d/confirmed_at" 2>/dev/null)" \\
+    "$(cat "$d/reverted_at" 2>/dev/null)" "$armed" "$(sed -n 's/^owner=//p' "$d/meta" 2>/dev/null)" "$(sed -n 's/^timeout=//p' "$d/meta" 2>/dev/null)"
+done
+if [ -f ${LOCK_DIR}/owner ]; then
+  p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner); alive=0; [ -n "$p" ] && [ -d /proc/$p ] && alive=1
+  printf '${LOCK_LINE}\\t%s\\talive=%s\\n' "$(tr '\\n' '\\t' < ${LOCK_DIR}/owner)" "$alive"
+fi
+`;
+}
+
+export interface RouterRun {
+  id: string;
+  state: string;
+  started: string;
+  confirmed: string;
+  reverted: string;
+  armed: boolean;
+  owner: string;
+  timeout: string;
+}
+
+export interface RouterLock {
+  run: string;
+  owner: string;
+  started: string;
+  alive: boolean;
+}
+
+function fields(line: string): Map<string, string> {
+  return parseKeyValues(line.split('\t').slice(1).join('\n'));
+}
+
+export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLock } {
+  const runs: RouterRun[] = [];
+  let lock: RouterLock | undefined;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(RUN_MARKER + '\t')) {
+      const f = fields(line);
+      runs.push({
+        id: f.get('id') ?? '', state: f.get('state') || 'unknown', started: f.get('started') ?? '', confirmed: f.get('confirmed') ?? '',
+        reverted: f.get('reverted') ?? '', armed: f.get('armed') === '1', owner: f.get('owner') ?? '', timeout: f.get('timeout') ?? '',
+      });
+    } else if (line.startsWith(LOCK_LINE + '\t')) {
+      const f = fields(line);
+      lock = { run: f.get('run') ?? '?', owner: f.get('owner') ?? '?', started: f.get('started') ?? '?', alive: f.get('alive') === '1' };
+    }
+  }
+  return { runs, ...(lock ? { lock } : {}) };
+}
+
+export function afterStateScript(runId: string): string {
+  return `cat ${runDir(assertSafeRunId(runId))}/after-state`;
+}
+
+/** Undoes a finished run from the router's own journal (every batch, newest first). */
+export function undoRunScript(runId: string): string {
+  const d = runDir(assertSafeRunId(runId));
+  return `export LANG=C LC_ALL=C
+failed=0
+for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do sh ${d}/undo-$f.sh || failed=1; done
+echo rolled-back > ${d}/state
+date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at
+`;
+}
+
+/** Removes the lock only when its holder is gone and no dead-man of its run is still pending. */
+export function unlockScript(force: boolean): string {
+  return `p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner 2>/dev/null); r=$(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)
+[ -d ${LOCK_DIR} ] || { echo "unlock: no lock"; exit 0; }
+${force ? '' : `if [ -n "$p" ] && [ -d /proc/$p ]; then echo "unlock: refused: run $r is still connected (pid $p)"; exit 8; fi
+if [ -n "$r" ] && [ "$(cat ${RUNS_DIR}/$r/state 2>/dev/null)" = pending ]; then echo "unlock: refused: run $r has a dead-man revert pending"; exit 8; fi`}
+rm -rf ${LOCK_DIR} && echo "unlock: removed the lock of run $r"
+`;
+}

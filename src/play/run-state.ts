@@ -1,0 +1,53 @@
+// What one run accumulates while it goes: shared by the steps of the flow, owned by run-play.ts.
+import type { ConnectionSpec } from '../load/types.js';
+import type { Transport } from '../connect/transport.js';
+import type { Facts } from '../gather/facts.js';
+import type { HostPlan } from '../plan/types.js';
+import type { ProgressMode } from '../report/progress.js';
+import type { HostSession } from './host-session.js';
+import type { Journal } from './journal.js';
+import type { HostReport } from './report.js';
+import type { RunLog } from './run-log.js';
+
+export interface PlayOptions {
+  check: boolean;
+  forks: number;
+  mode: ProgressMode;
+  log: RunLog;
+  connect: (host: string, spec: ConnectionSpec) => Promise<Transport>;
+  showPlan: (plans: HostPlan[]) => void;
+  /** Asks whether to apply (or answers for --yes / no TTY); false means "do not apply". */
+  approve: (plans: HostPlan[]) => Promise<boolean>;
+  interrupted: () => boolean;
+  runId?: string;
+  /** Seconds after which each router reverts itself unless the run is confirmed (dead-man). */
+  confirmTimeoutSec?: number;
+  /** Who runs teqlctl (user@machine), recorded in the router's lock and journal. */
+  owner?: string;
+  /** Fault injection for tests of the dead-man: wait this long between verifying and confirming. */
+  holdBeforeConfirmMs?: number;
+}
+
+export interface RunState {
+  runId: string;
+  opts: PlayOptions;
+  specs: Map<string, ConnectionSpec>;
+  sessions: Map<string, HostSession>;
+  /** Facts of each host at its first read: what a rollback must restore. */
+  snapshots: Map<string, Facts>;
+  /** Facts of each host after its last apply: what a confirmed run leaves. */
+  latest: Map<string, Facts>;
+  journal: Journal;
+  reports: Map<string, HostReport>;
+}
+
+export class RunFailure extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_CONFIRM_TIMEOUT_SEC = 120;

@@ -1,0 +1,38 @@
+// Undoes what ran on every host, last step first, then proves each host equals its snapshot.
+// A host whose connection is gone cannot be rolled back from here: its dead-man reverts it.
+import { runWithProgress } from '../report/progress.js';
+import { inverseOps } from '../play/journal.js';
+import type { RunState } from '../play/run-state.js';
+import { diffState, isSameState } from './compare.js';
+
+export async function rollbackAll(run: RunState): Promise<boolean> {
+  let allOk = true;
+  const hosts = [...run.journal.keys()].filter((h) => (run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)?.armed);
+  const timeout = run.opts.confirmTimeoutSec;
+  await runWithProgress(run.opts.mode, hosts.map((h) => ({
+    title: `${h}: roll back`,
+    run: async (setTitle) => {
+      const report = run.reports.get(h)!;
+      try {
+        const { errors, after } = await run.sessions.get(h)!.undo(inverseOps(run.journal.get(h) ?? []), run.runId);
+        const residual = diffState(run.snapshots.get(h)!, after);
+        const ok = errors.length === 0 && isSameState(residual);
+        report.rollback = { ok, residual, errors };
+        report.status = ok ? 'rolled back' : 'rollback failed';
+        if (!ok) {
+          allOk = false;
+          throw new Error(`rollback incomplete: ${[...errors, ...residual.missing.map((m) => `missing: ${m}`), ...residual.extra.map((x) => `left over: ${x}`)].join('; ')}`);
+        }
+        setTitle(`${h}: rolled back, equals its state before the run`);
+      } catch (err) {
+        if (report.rollback) throw err;
+        allOk = false;
+        const msg = `cannot reach ${h} to roll it back (${(err as Error).message}); its dead-man timer reverts it by itself within ${timeout ?? '?'} s of the first change`;
+        report.rollback = { ok: false, residual: { missing: [], extra: [] }, errors: [msg] };
+        report.status = 'rollback failed';
+        throw new Error(msg);
+      }
+    },
+  })), run.opts.forks);
+  return allOk;
+}

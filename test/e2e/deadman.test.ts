@@ -1,0 +1,119 @@
+// The dead-man (commit-confirmed), the router lock, `status`, `rollback` and `unlock`, on the lab.
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { resetRouters, sshRun } from './lab.js';
+import { readState } from './router-state.js';
+import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
+
+const both = async () => ({ a: await readState('a'), b: await readState('b') });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `fn` is true or `ms` passed; returns whether it became true. */
+async function eventually(ms: number, fn: () => Promise<boolean>): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn().catch(() => false)) return true;
+    await sleep(1000);
+  }
+  return fn().catch(() => false);
+}
+
+const pendingOn = async (router: 'a' | 'b') => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state 2>/dev/null')).stdout.includes('pending');
+
+function startPlay(args: string[], env: NodeJS.ProcessEnv) {
+  return spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+}
+
+describe('dead-man rollback', () => {
+  it('a run killed (SIGKILL) before confirming is reverted by both routers themselves', async () => {
+    await resetRouters('a', 'b');
+    const before = await both();
+    const child = startPlay([CHAPTER, '--yes', '--confirm-timeout', '20'], { TEQLCTL_HOLD_BEFORE_CONFIRM: '600' });
+    expect(await eventually(90_000, async () => (await pendingOn('a')) && (await pendingOn('b')))).toBe(true);
+    const applied = await readState('a');
+    expect(applied).toContain('teql0 10.0.0.4/31');
+    child.kill('SIGKILL');
+    // Within the timeout plus 10 s, both routers are back where they were, with no teqlctl alive.
+    expect(await eventually(30_000, async () => JSON.stringify(await both()) === JSON.stringify(before))).toBe(true);
+    const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/router_a: no timer armed; not locked/);
+    expect(status.stdout).toMatch(/router_a:[\s\S]*reverted, reverted by the dead-man at /);
+    expect(status.stdout).toMatch(/router_b:[\s\S]*reverted, reverted by the dead-man at /);
+  });
+
+  it('refuses a change that would carry the SSH session elsewhere, before applying', async () => {
+    const before = await both();
+    const r = await teqlctl(['play', '-i', LAB_INVENTORY, resolve(ROOT, 'test/e2e/playbooks/route-over-management.yml'), '--yes']);
+    expect(r.code).toBe(8);
+    expect(r.stdout + r.stderr).toMatch(/would carry the traffic of this SSH session/);
+    expect(await both()).toEqual(before);
+  });
+
+  it('restores management access that a change cut in a way detection cannot see', async () => {
+    await resetRouters('a', 'b');
+    const before = await readState('a');
+    const r = await playJson(resolve(ROOT, 'test/e2e/playbooks/cut-management.yml'), ['--confirm-timeout', '20']);
+    expect(r.code).toBe(6);
+    expect(r.json.hosts.router_a.rollback.errors.join(' ')).toMatch(/dead-man timer reverts it by itself within 20 s/);
+    // The router reverts itself: SSH works again and the state is the one before the run.
+    expect(await eventually(40_000, async () => (await readState('a')) === before)).toBe(true);
+    const status = await teqlctl(['status', '-i', LAB_INVENTORY, '--limit', 'router_a']);
+    expect(status.stdout).toMatch(/reverted, reverted by the dead-man/);
+  });
+
+  it('a normal run leaves no armed timer, no lock and no stray process; status shows it confirmed', async () => {
+    await resetRouters('a', 'b');
+    const r = await playJson(CHAPTER);
+    expect(r.code).toBe(0);
+    for (const router of ['a', 'b'] as const) {
+      const timers = await sshRun(router, 'systemctl list-timers --all --no-legend | grep -c teqlctl; pgrep -fa "teqlctl|revert.sh|sleep" | grep -v pgrep | wc -l; test -e /run/teqlctl.lock && echo locked || echo free');
+      expect(timers.stdout.trim().split('\n')).toEqual(['0', '0', 'free']);
+    }
+    const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
+    expect(status.stdout).toContain(`run ${r.json.runId}`);
+    expect(status.stdout).toMatch(new RegExp(`run ${r.json.runId} .* confirmed, confirmed at `));
+  });
+
+  it('rollback undoes a confirmed run later, and refuses when the router moved unless --force', async () => {
+    await resetRouters('a', 'b');
+    const before = await both();
+    const r = await playJson(CHAPTER);
+    expect(r.code).toBe(0);
+    await sshRun('b', 'ip addr add 198.51.100.77/24 dev lan0');
+    const refused = await teqlctl(['rollback', '-i', LAB_INVENTORY]);
+    expect(refused.code).toBe(8);
+    expect(refused.stderr).toMatch(/router_b: now also holds address 198.51.100.77\/24 dev lan0/);
+    await sshRun('b', 'ip addr del 198.51.100.77/24 dev lan0');
+    const undone = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(undone.stdout).toMatch(/router_a: run .* undone/);
+    expect(await both()).toEqual(before);
+  });
+});
+
+describe('one run per router at a time', () => {
+  it('a second run fails fast naming the holder; a dead holder is reported; unlock clears it', async () => {
+    await resetRouters('a', 'b');
+    const first = startPlay([CHAPTER, '--yes', '--confirm-timeout', '60'], { TEQLCTL_HOLD_BEFORE_CONFIRM: '600' });
+    expect(await eventually(90_000, async () => (await pendingOn('a')) && (await pendingOn('b')))).toBe(true);
+    const state = await both();
+    const second = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes']);
+    expect(second.code).toBe(8);
+    expect(second.stdout + second.stderr).toMatch(/router_a is locked by run \S+ of \S+@\S+, started \S+ \(still running\)/);
+    expect(await both()).toEqual(state);
+
+    first.kill('SIGKILL');
+    await sleep(1000);
+    const third = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes']);
+    expect(third.code).toBe(8);
+    expect(third.stdout + third.stderr).toMatch(/its SSH session is gone: a dead run/);
+    // Its dead-man is still pending: unlock refuses until it has reverted, unless forced.
+    const unlock = await teqlctl(['unlock', '-i', LAB_INVENTORY]);
+    expect(unlock.stdout).toMatch(/router_a: refused: run \S+ has a dead-man revert pending/);
+    const forced = await teqlctl(['unlock', '-i', LAB_INVENTORY, '--force']);
+    expect(forced.stdout).toMatch(/router_a: removed the lock of run/);
+    await resetRouters('a', 'b');
+  });
+});
