@@ -4,6 +4,7 @@ import { ExitCode, TeqlError, ConfigError, ConfigErrors } from '../errors.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerPlayCommand, EXIT_CODES_HELP } from './play-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerWizardCommand } from './wizard-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('teqlctl')
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerPlayCommand(program);
   registerLabCommand(program);
   registerDemoCommand(program);
+  registerWizardCommand(program);
   program.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }

@@ -1,0 +1,44 @@
+// The plan `teqlctl play --check` would print, made over the wizard's open connections:
+// load the written files, read each host's facts once, plan (pure), format.
+import type { Transport } from '../connect/transport.js';
+import { FactError, RefusedError, TeqlError } from '../errors.js';
+import { parseFacts } from '../gather/parse-facts.js';
+import { factsScript } from '../gather/script.js';
+import type { LoadedRun } from '../load/types.js';
+import { planHost } from '../plan/plan-host.js';
+import type { HostPlan } from '../plan/types.js';
+import { runWithProgress, type ProgressMode } from '../report/progress.js';
+
+/** Plans of the hosts that could be planned, and why the others could not (a refusal, a fact error). */
+export interface Preview {
+  plans: HostPlan[];
+  refused: TeqlError[];
+}
+
+export async function previewPlan(loaded: LoadedRun, transports: ReadonlyMap<string, Transport>, mode: ProgressMode): Promise<Preview> {
+  const plans: HostPlan[] = [];
+  const refused: TeqlError[] = [];
+  for (const play of loaded.plays) {
+    const planned = new Map<string, HostPlan>();
+    await runWithProgress(mode, play.hosts.map((host) => ({
+      title: `${host}: read facts and plan`,
+      run: async (setTitle) => {
+        const tasks = play.tasks.get(host) ?? [];
+        const sysctls = [...new Set(tasks.flatMap((t) => (t.module === 'sysctl' ? [t.args.name] : [])))];
+        const res = await transports.get(host)!.run('facts', factsScript(sysctls));
+        try {
+          if (res.code !== 0) throw new FactError(host, `reading facts failed (exit ${res.code}): ${res.stderr.trim()}`);
+          const { plan } = planHost(host, tasks, parseFacts(host, res.stdout));
+          planned.set(host, plan);
+          setTitle(`${host}: planned`);
+        } catch (err) {
+          if (!(err instanceof RefusedError || err instanceof FactError)) throw err;
+          refused.push(err);
+          throw err;
+        }
+      },
+    })), 2);
+    plans.push(...play.hosts.flatMap((h) => (planned.has(h) ? [planned.get(h)!] : [])));
+  }
+  return { plans, refused };
+}

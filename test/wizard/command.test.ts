@@ -1,0 +1,53 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runWizardCommand } from '../../src/cli/wizard-command.js';
+import { buildProgram, describeError } from '../../src/cli/program.js';
+import { existing, stageFiles } from '../../src/wizard/write-files.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'teqlctl-wizard-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('teqlctl wizard without a terminal', () => {
+  it('refuses with exit 2 and points to teqlctl play', async () => {
+    expect(process.stdin.isTTY).toBeFalsy(); // vitest workers have no terminal
+    const err = await runWizardCommand(dir).catch((e: unknown) => e);
+    const { message, code } = describeError(err);
+    expect(code).toBe(2);
+    expect(message).toContain('teqlctl wizard asks questions and needs a terminal');
+    expect(message).toContain('teqlctl play -i <inventory> <playbook> --yes');
+  });
+
+  it('is registered with a --dir option', () => {
+    const wizard = buildProgram().commands.find((c) => c.name() === 'wizard')!;
+    expect(wizard.options.map((o) => o.long)).toEqual(['--dir']);
+  });
+});
+
+describe('writing the files', () => {
+  const files = () => [
+    { path: join(dir, 'inventories', 'x.yml'), text: 'inventory\n' },
+    { path: join(dir, 'playbooks', 'x.yml'), text: 'playbook\n' },
+  ];
+
+  it('stages under temporary names and shows the real names only on commit', () => {
+    const staged = stageFiles(files());
+    expect(existing(files())).toEqual([]);
+    expect(readdirSync(join(dir, 'inventories'))).toEqual([`.x.yml.wizard-${process.pid}.tmp`]);
+    staged.commit();
+    expect(readFileSync(join(dir, 'inventories', 'x.yml'), 'utf8')).toBe('inventory\n');
+    expect(readdirSync(join(dir, 'playbooks'))).toEqual(['x.yml']);
+    expect(existing(files())).toHaveLength(2);
+  });
+
+  it('discarding (Ctrl-C) leaves the old files and no temporaries', () => {
+    mkdirSync(join(dir, 'inventories'), { recursive: true });
+    writeFileSync(join(dir, 'inventories', 'x.yml'), 'old\n');
+    const staged = stageFiles(files().map((f) => ({ ...f, text: 'new\n' })));
+    staged.discard();
+    expect(readFileSync(join(dir, 'inventories', 'x.yml'), 'utf8')).toBe('old\n');
+    expect(readdirSync(join(dir, 'inventories'))).toEqual(['x.yml']);
+    expect(existsSync(join(dir, 'playbooks', `.x.yml.wizard-${process.pid}.tmp`))).toBe(false);
+  });
+});
