@@ -14,6 +14,8 @@ export interface TextQuestion {
 export interface Choice<T> {
   value: T;
   name: string;
+  /** What the answer line shows once chosen (default: name). */
+  short?: string;
   description?: string;
   /** Shown but not selectable; a string says why. */
   disabled?: boolean | string;

@@ -90,8 +90,8 @@ export function defaultRouteCaveats(router: string, facts: Facts): Caveat[] {
 }
 
 export function formatCaveats(caveats: readonly Caveat[]): string {
-  const mark = { stop: '!!', warn: '! ', note: '- ' } as const;
-  return caveats.map((c) => `${mark[c.level]} ${c.text}`).join('\n');
+  const mark = { stop: ' !! ', warn: '  ! ', note: '  - ' } as const;
+  return caveats.map((c) => mark[c.level] + c.text).join('\n');
 }
 
 /** A picked link that already holds addresses keeps them: teqlctl adds, it never removes what it did not add. */

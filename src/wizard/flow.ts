@@ -167,7 +167,7 @@ class Wizard {
       prev = answers;
       const peer = this.conns.get(other(side))?.answers;
       if (peer && peer.host === answers.host && peer.port === answers.port) {
-        say(`! ${answers.host}:${answers.port} is router ${other(side).toUpperCase()} already: give the other router.`);
+        say(`  ! ${answers.host}:${answers.port} is router ${other(side).toUpperCase()} already: give the other router.`);
         continue;
       }
       say(`  connecting to ${answers.user}@${answers.host}:${answers.port} ...`);
@@ -178,9 +178,9 @@ class Wizard {
         return;
       } catch (err) {
         if (!(err instanceof ConnectError)) throw err;
-        say(`! could not connect: ${err.message}`);
-        if (err.hint) say(`  hint: ${err.hint}`);
-        say('  Check the answers (what you typed is the default):');
+        say(`  ! could not connect: ${err.message}`);
+        if (err.hint) say(`    hint: ${err.hint}`);
+        say('    Check the answers (what you typed is the default):');
       }
     }
   }
@@ -249,7 +249,7 @@ class Wizard {
       const pickB = await askCheckbox(q.linksQuestion('b', b.rows, sameNames.length === pickA.length ? sameNames : likelyLinks(b.rows)));
       const mismatch = countMismatch(pickA, pickB);
       if (mismatch) {
-        say(`! ${mismatch}\n  Pick them again.`);
+        say(`  ! ${mismatch}\n    Pick them again.`);
         continue;
       }
       let pairs = pairLinks(pickA, pickB);
@@ -265,7 +265,7 @@ class Wizard {
       }
       const mtu = mtuMismatches(pairs, a.rows, b.rows);
       if (mtu.length > 0) {
-        say(mtu.map((m) => `! ${m}`).join('\n'));
+        say(mtu.map((m) => `  ! ${m}`).join('\n'));
         if (!(await askConfirm({ message: 'Keep these links anyway?', default: false }))) continue;
       }
       say(formatCaveats([
@@ -309,7 +309,7 @@ class Wizard {
         ...clashesWithRouters(addressing, { a: pairs.map((p) => p.a), b: pairs.map((p) => p.b) }, this.existingAddresses()),
       ];
       if (problems.length > 0) {
-        say(problems.map((p) => `! ${p}`).join('\n') + '\n  Choose the addresses again.');
+        say(problems.map((p) => `  ! ${p}`).join('\n') + '\n    Choose the addresses again.');
         continue;
       }
       for (const [i, p] of pairs.entries()) say(`  A ${p.a} ${addressing.links[i]!.a}  <->  B ${p.b} ${addressing.links[i]!.b}`);
@@ -377,9 +377,9 @@ class Wizard {
       return 'ok';
     }
     for (const err of refused) {
-      say(`! refused: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ''}`);
+      say(`  ! refused: ${err.message}${err.hint ? `\n    hint: ${err.hint}` : ''}`);
       if (/SSH session/.test(err.message)) {
-        say('  teqlctl never changes the interface or the route that carries its own SSH session: a mistake there would lock you out' +
+        say('    teqlctl never changes the interface or the route that carries its own SSH session: a mistake there would lock you out' +
           ' before it could roll back. With "network 2 is the Internet", A\'s new default route would carry the session: give A a' +
           ' specific route to where you manage it from, or manage it over another path.');
       }

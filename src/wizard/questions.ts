@@ -57,7 +57,7 @@ export function trustQuestion(hostLabel: string, fingerprint: string): { message
 
 function linkChoice(row: LinkRow): Choice<string> {
   const about = `${row.up ? 'up' : 'down'}, carrier ${row.operstate}, mtu ${row.mtu}, ${row.addresses.join(' ') || 'no address'}`;
-  return { value: row.name, name: `${row.name.padEnd(10)} ${about}`, ...(row.notOffered ? { disabled: `(not offered: ${row.notOffered})` } : {}) };
+  return { value: row.name, name: `${row.name.padEnd(10)} ${about}`, short: row.name, ...(row.notOffered ? { disabled: `(not offered: ${row.notOffered})` } : {}) };
 }
 
 export function linksQuestion(side: Side, rows: readonly LinkRow[], preselected: readonly string[]): CheckboxQuestion<string> {
@@ -118,7 +118,7 @@ export function networksQuestion(): SelectQuestion<NetworksMode> {
 /** `extra` adds checks that need the routers' facts (a network already connected on the wrong side). */
 export function networkQuestion(what: string, fallback: string | undefined, taken: ReadonlyArray<{ what: string; cidr: string }>, extra: (v: string) => string | undefined = () => undefined): TextQuestion {
   return {
-    message: `${what}: prefix (e.g. 192.0.2.0/24)`,
+    message: `${what}: prefix`,
     ...(fallback ? { default: fallback } : {}),
     validate: (v) => ok(checkNetwork(v, taken) ?? extra(v.trim())),
   };
