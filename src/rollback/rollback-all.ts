@@ -7,7 +7,8 @@ import { diffState, isSameState } from './compare.js';
 
 export async function rollbackAll(run: RunState): Promise<boolean> {
   let allOk = true;
-  const hosts = [...run.journal.keys()].filter((h) => (run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)?.armed);
+  // Every host that was sent an apply trip, even one whose answer never came back.
+  const hosts = [...run.sessions.keys()].filter((h) => (run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)!.armed);
   const timeout = run.opts.confirmTimeoutSec;
   await runWithProgress(run.opts.mode, hosts.map((h) => ({
     title: `${h}: roll back`,
