@@ -4,6 +4,9 @@ import { ExitCode, TeqlError, ConfigError, ConfigErrors } from '../errors.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerPlayCommand, EXIT_CODES_HELP } from './play-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerStatusCommand } from './status-command.js';
+import { registerRollbackCommand } from './rollback-command.js';
+import { registerUnlockCommand } from './unlock-command.js';
 import { registerWizardCommand } from './wizard-command.js';
 
 export function buildProgram(): Command {
@@ -12,6 +15,9 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerPlayCommand(program);
+  registerStatusCommand(program);
+  registerRollbackCommand(program);
+  registerUnlockCommand(program);
   registerLabCommand(program);
   registerDemoCommand(program);
   registerWizardCommand(program);
