@@ -1,0 +1,153 @@
+// Where, as whom and through which hosts to connect: the inventory's connection variables win over
+// ~/.ssh/config, as in Ansible (it puts them on ssh's command line). Pure: no file is read here.
+import { ConnectError } from '../errors.js';
+import type { ConnectionSpec } from '../load/types.js';
+import { hostKeyName } from './known-hosts.js';
+import { optionsFor, type SshConfigBlock } from './ssh-config.js';
+
+export interface LocalEnv {
+  home: string;
+  localUser: string;
+  exists: (path: string) => boolean;
+}
+
+export interface Hop {
+  /** The name ssh_config was matched against: ansible_host, the inventory name, or a ProxyJump entry. */
+  alias: string;
+  host: string;
+  port: number;
+  user: string;
+  /** Key files to offer, in order (`~` and `%` tokens expanded). */
+  identityFiles: string[];
+  /** identityFiles are OpenSSH's defaults found in ~/.ssh, because none was named. */
+  defaultIdentities: boolean;
+  /** Its name in known_hosts: HostKeyAlias, else `host`, or `[host]:port` when the port is not 22. */
+  hostKeyName: string;
+}
+
+export interface Target extends Hop {
+  /** Hosts to pass through first, in order (ProxyJump); empty when the connection is direct. */
+  jumps: Hop[];
+}
+
+export const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+const MAX_DEPTH = 8;
+
+export interface JumpSpec {
+  user?: string;
+  host: string;
+  port?: number;
+}
+
+function parsePort(text: string | undefined): number | undefined {
+  if (!text || !/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/** `[user@]host[:port]` entries, comma-separated (ssh:// URIs and `[v6]:port` too); undefined when malformed. */
+export function parseProxyJump(text: string): JumpSpec[] | undefined {
+  const out: JumpSpec[] = [];
+  for (const raw of text.split(',')) {
+    const entry = raw.trim().replace(/^ssh:\/\//, '').replace(/\/$/, '');
+    const at = entry.lastIndexOf('@');
+    const user = at > 0 ? entry.slice(0, at) : undefined;
+    const rest = at >= 0 ? entry.slice(at + 1) : entry;
+    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest) ?? /^([^:[\]\s]+)(?::(\d+))?$/.exec(rest);
+    if (!m) return undefined;
+    const port = m[2] === undefined ? undefined : parsePort(m[2]);
+    if (m[2] !== undefined && port === undefined) return undefined;
+    out.push({ host: m[1]!, ...(user ? { user } : {}), ...(port ? { port } : {}) });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+interface Tokens {
+  home: string;
+  localUser: string;
+  remoteUser: string;
+  host: string;
+  port: number;
+  alias: string;
+}
+
+/** IdentityFile: `~`, and the tokens %d %u %r %h %p %n %%. */
+export function expandIdentityPath(path: string, t: Tokens): string {
+  const tilde = path === '~' ? t.home : path.startsWith('~/') ? t.home + path.slice(1) : path;
+  const map: Record<string, string> = { '%': '%', d: t.home, u: t.localUser, r: t.remoteUser, h: t.host, p: String(t.port), n: t.alias };
+  return tilde.replace(/%([%durhpn])/g, (_, k: string) => map[k]!);
+}
+
+interface Given {
+  alias: string;
+  port?: number;
+  user?: string;
+  identityFiles: string[];
+}
+
+/** Resolves one host of the inventory: its own settings, then its ProxyJump chain. */
+export function resolveTarget(inventoryName: string, spec: ConnectionSpec, config: readonly SshConfigBlock[], env: LocalEnv): Target {
+  const fail = (message: string, hint?: string) => new ConnectError(inventoryName, message, hint);
+
+  const resolve = (given: Given, depth: number): Target => {
+    const o = optionsFor(config, given.alias);
+    const first = (key: string) => o.first.get(key);
+    const hostName = first('hostname')?.args[0];
+    const host = hostName ? hostName.replace(/%(%|h)/g, (_, k: string) => (k === 'h' ? given.alias : '%')) : given.alias;
+    let port = given.port;
+    const portOpt = first('port');
+    if (port === undefined && portOpt) {
+      port = parsePort(portOpt.args[0]);
+      if (port === undefined) throw fail(`${portOpt.source}: Port "${portOpt.args[0]}" is not a port number 1..65535`, 'fix ~/.ssh/config');
+    }
+    port ??= 22;
+    const user = given.user ?? first('user')?.args[0] ?? env.localUser;
+    const tokens: Tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: given.alias };
+    const fromConfig = o.identityFiles.map((f) => f.args[0]!).filter((f) => f.toLowerCase() !== 'none').map((f) => expandIdentityPath(f, tokens));
+    const named = [...new Set([...given.identityFiles, ...fromConfig])];
+    const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
+    const keyAlias = first('hostkeyalias')?.args[0];
+
+    const jumps: Hop[] = [];
+    const jumpOpt = first('proxyjump');
+    const proxyCommand = first('proxycommand');
+    if (jumpOpt && jumpOpt.args[0]!.toLowerCase() !== 'none') {
+      const specs = parseProxyJump(jumpOpt.args[0]!);
+      if (!specs) throw fail(`${jumpOpt.source}: ProxyJump "${jumpOpt.args[0]}" is not [user@]host[:port][,...]`, 'fix ~/.ssh/config');
+      if (depth >= MAX_DEPTH) throw fail(`${jumpOpt.source}: ProxyJump goes more than ${MAX_DEPTH} hosts deep (a loop?)`, 'fix ~/.ssh/config');
+      specs.forEach((j, i) => {
+        const hop = resolve({ alias: j.host, identityFiles: [], ...(j.port ? { port: j.port } : {}), ...(j.user ? { user: j.user } : {}) }, depth + 1);
+        // As with `ssh -J a,b`: only the first entry's own ProxyJump applies; b is reached through a.
+        if (i === 0) jumps.push(...hop.jumps);
+        const { jumps: _own, ...plain } = hop;
+        jumps.push(plain);
+      });
+    } else if (proxyCommand && proxyCommand.args[0]!.toLowerCase() !== 'none') {
+      throw fail(`${proxyCommand.source}: ProxyCommand is not supported`, 'use ProxyJump [user@]host[:port] instead');
+    }
+
+    return {
+      alias: given.alias,
+      host,
+      port,
+      user,
+      identityFiles: named.length > 0 ? named : defaults,
+      defaultIdentities: named.length === 0,
+      hostKeyName: keyAlias ?? hostKeyName(host, port),
+      jumps,
+    };
+  };
+
+  return resolve({
+    alias: spec.host,
+    ...(spec.port !== undefined ? { port: spec.port } : {}),
+    ...(spec.user !== undefined ? { user: spec.user } : {}),
+    identityFiles: spec.privateKeyFile ? [spec.privateKeyFile] : [],
+  }, 0);
+}
+
+/** `user@host:port`, or `alias (user@host:port)` when ssh_config renamed it: for messages. */
+export function describeHop(hop: Hop): string {
+  const where = `${hop.user}@${hop.host}:${hop.port}`;
+  return hop.alias === hop.host ? where : `${hop.alias} (${where})`;
+}

@@ -1,0 +1,87 @@
+// OpenSSH's client configuration (ssh_config(5)), the part teqlctl honours. Pure: text in, settings out.
+// Host blocks with `*`, `?` and `!` patterns; for each keyword the first value obtained wins, except
+// IdentityFile, which accumulates. Match blocks and Include are not followed (their lines never apply).
+
+export interface SshConfigOption {
+  /** Keyword in lower case. */
+  key: string;
+  args: string[];
+  /** `file:line`, for messages. */
+  source: string;
+}
+
+export interface SshConfigBlock {
+  /** Host patterns; lines before the first Host apply to every host. */
+  patterns: string[];
+  options: SshConfigOption[];
+  /** A Match block: not evaluated, so none of its lines apply. */
+  match?: true;
+}
+
+/** Words of a line, double quotes respected; an unquoted word starting with `#` ends the line. */
+export function splitWords(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/"([^"]*)"|(\S+)/g)) {
+    if (m[2]?.startsWith('#')) break;
+    out.push(m[1] ?? m[2]!);
+  }
+  return out;
+}
+
+export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
+  const blocks: SshConfigBlock[] = [{ patterns: ['*'], options: [] }];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    // `Keyword value`, `Keyword=value` and `Keyword = value` are all allowed.
+    const m = /^([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+|$)(.*)$/.exec(line);
+    if (!m) return;
+    const key = m[1]!.toLowerCase();
+    const args = splitWords(m[2]!);
+    if (key === 'host') blocks.push({ patterns: args, options: [] });
+    else if (key === 'match') blocks.push({ patterns: [], options: [], match: true });
+    else blocks[blocks.length - 1]!.options.push({ key, args, source: `${file}:${i + 1}` });
+  });
+  return blocks;
+}
+
+function globMatch(pattern: string, name: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i').test(name);
+}
+
+/** OpenSSH: a block applies when one pattern matches and no negated pattern does. */
+export function hostMatches(patterns: readonly string[], name: string): boolean {
+  let hit = false;
+  for (const p of patterns) {
+    if (p.startsWith('!')) {
+      if (globMatch(p.slice(1), name)) return false;
+    } else if (globMatch(p, name)) {
+      hit = true;
+    }
+  }
+  return hit;
+}
+
+export interface HostOptions {
+  /** First value of each keyword that applies to the host (IdentityFile excepted). */
+  first: Map<string, SshConfigOption>;
+  /** Every IdentityFile that applies, in file order. */
+  identityFiles: SshConfigOption[];
+}
+
+/** The options ssh would use for `name`, the host as given on its command line. */
+export function optionsFor(blocks: readonly SshConfigBlock[], name: string): HostOptions {
+  const first = new Map<string, SshConfigOption>();
+  const identityFiles: SshConfigOption[] = [];
+  for (const block of blocks) {
+    if (block.match || !hostMatches(block.patterns, name)) continue;
+    for (const opt of block.options) {
+      if (opt.args.length === 0) continue;
+      if (opt.key === 'identityfile') identityFiles.push(opt);
+      else if (!first.has(opt.key)) first.set(opt.key, opt);
+    }
+  }
+  return { first, identityFiles };
+}
+

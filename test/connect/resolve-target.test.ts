@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { expandIdentityPath, parseProxyJump, resolveTarget, type LocalEnv } from '../../src/connect/resolve-target.js';
+import { parseSshConfig } from '../../src/connect/ssh-config.js';
+import { ConnectError } from '../../src/errors.js';
+import type { ConnectionSpec } from '../../src/load/types.js';
+
+const env = (files: string[] = []): LocalEnv => ({ home: '/home/me', localUser: 'me', exists: (p) => files.includes(p) });
+const spec = (over: Partial<ConnectionSpec> = {}): ConnectionSpec => ({ host: 'r1', become: false, becomeUser: 'root', ...over });
+const resolve = (config: string, s: Partial<ConnectionSpec> = {}, e = env()) => resolveTarget('r1', spec(s), parseSshConfig(config, 'cfg'), e);
+
+const LAB = `
+Host lab-a
+  HostName 127.0.0.1
+  Port 2201
+  User root
+  IdentityFile ~/lab/id_ed25519
+Host lab-b-via-a
+  HostName 10.0.0.1
+  ProxyJump lab-a
+`;
+
+describe('resolveTarget: ssh_config under the inventory', () => {
+  it('without ssh_config: the inventory name, port 22, the local user', () => {
+    const t = resolve('', {});
+    expect(t).toMatchObject({ alias: 'r1', host: 'r1', port: 22, user: 'me', identityFiles: [], hostKeyName: 'r1', jumps: [] });
+  });
+
+  it('an alias brings HostName, Port, User and IdentityFile (~ expanded)', () => {
+    const t = resolve(LAB, { host: 'lab-a' });
+    expect(t).toMatchObject({ host: '127.0.0.1', port: 2201, user: 'root', identityFiles: ['/home/me/lab/id_ed25519'], defaultIdentities: false });
+    expect(t.hostKeyName).toBe('[127.0.0.1]:2201');
+  });
+
+  it('inventory variables win over ssh_config, as in Ansible; ansible_host may be an alias', () => {
+    const t = resolve(LAB, { host: 'lab-a', port: 22, user: 'operator', privateKeyFile: '/keys/op' });
+    expect(t).toMatchObject({ host: '127.0.0.1', port: 22, user: 'operator' });
+    // Like `ssh -i`: the inventory key first, then ssh_config's.
+    expect(t.identityFiles).toEqual(['/keys/op', '/home/me/lab/id_ed25519']);
+    expect(t.hostKeyName).toBe('127.0.0.1');
+  });
+
+  it('HostName %h is the name given', () => {
+    expect(resolve('Host r*\n  HostName %h.lab.example\n', { host: 'r1' }).host).toBe('r1.lab.example');
+  });
+
+  it('HostKeyAlias names the key in known_hosts', () => {
+    expect(resolve('Host r1\n  HostKeyAlias router-one\n  Port 2222\n').hostKeyName).toBe('router-one');
+  });
+
+  it('without any key file: the default identities that exist, in OpenSSH order', () => {
+    const t = resolve('', {}, env(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']));
+    expect(t.identityFiles).toEqual(['/home/me/.ssh/id_ed25519', '/home/me/.ssh/id_rsa']);
+    expect(t.defaultIdentities).toBe(true);
+  });
+
+  it('a named key replaces the defaults', () => {
+    const t = resolve('', { privateKeyFile: '/keys/k' }, env(['/home/me/.ssh/id_ed25519']));
+    expect(t.identityFiles).toEqual(['/keys/k']);
+  });
+
+  it('a Port that is not a number is an error that names the line', () => {
+    const err = (() => { try { resolve('Host r1\n  Port ssh\n'); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(ConnectError);
+    expect((err as Error).message).toBe('cfg:2: Port "ssh" is not a port number 1..65535');
+  });
+
+  it('ProxyCommand is refused rather than silently bypassed', () => {
+    expect(() => resolve('Host r1\n  ProxyCommand nc %h %p\n')).toThrow(/ProxyCommand is not supported/);
+    expect(resolve('Host r1\n  ProxyCommand none\n').jumps).toEqual([]);
+  });
+});
+
+describe('ProxyJump', () => {
+  it('one hop: the jump host resolved through ssh_config, the target named by its own HostName', () => {
+    const t = resolve(LAB, { host: 'lab-b-via-a', user: 'root' });
+    expect(t).toMatchObject({ host: '10.0.0.1', port: 22, user: 'root', hostKeyName: '10.0.0.1' });
+    expect(t.jumps).toEqual([
+      { alias: 'lab-a', host: '127.0.0.1', port: 2201, user: 'root', identityFiles: ['/home/me/lab/id_ed25519'], defaultIdentities: false, hostKeyName: '[127.0.0.1]:2201' },
+    ]);
+  });
+
+  it('user and port written in ProxyJump win over the jump host\'s ssh_config; the inventory does not apply to it', () => {
+    const t = resolve(`${LAB}\nHost via\n  ProxyJump admin@lab-a:2222\n`, { host: 'via', user: 'operator', privateKeyFile: '/keys/op' });
+    expect(t.jumps[0]).toMatchObject({ alias: 'lab-a', user: 'admin', port: 2222, identityFiles: ['/home/me/lab/id_ed25519'] });
+  });
+
+  it('a chain: the jump host\'s own ProxyJump comes first; comma lists are followed in order', () => {
+    const cfg = 'Host t\n  ProxyJump j2\nHost j2\n  ProxyJump j1\nHost u\n  ProxyJump j1,j2\n';
+    expect(resolve(cfg, { host: 't' }).jumps.map((j) => j.alias)).toEqual(['j1', 'j2']);
+    expect(resolve(cfg, { host: 'u' }).jumps.map((j) => j.alias)).toEqual(['j1', 'j2']);
+  });
+
+  it('a loop is an error, not a hang', () => {
+    expect(() => resolve('Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n', { host: 'a' })).toThrow(/more than 8 hosts deep/);
+  });
+
+  it('parses [user@]host[:port], ssh:// URIs and [v6]:port; refuses junk', () => {
+    expect(parseProxyJump('bastion')).toEqual([{ host: 'bastion' }]);
+    expect(parseProxyJump('me@bastion:2222,ssh://op@10.0.0.1:22')).toEqual([
+      { user: 'me', host: 'bastion', port: 2222 },
+      { user: 'op', host: '10.0.0.1', port: 22 },
+    ]);
+    expect(parseProxyJump('[fe80::1]:2200')).toEqual([{ host: 'fe80::1', port: 2200 }]);
+    expect(parseProxyJump('host:99999')).toBeUndefined();
+    expect(parseProxyJump('a b')).toBeUndefined();
+    expect(() => resolve('Host r1\n  ProxyJump host:0\n')).toThrow(/is not \[user@\]host\[:port\]/);
+  });
+});
+
+describe('IdentityFile tokens', () => {
+  it('expands ~, %d, %u, %r, %h, %p, %n and %%', () => {
+    const t = { home: '/home/me', localUser: 'me', remoteUser: 'root', host: '10.0.0.1', port: 2201, alias: 'lab-a' };
+    expect(expandIdentityPath('~/.ssh/%n-%r@%h:%p', t)).toBe('/home/me/.ssh/lab-a-root@10.0.0.1:2201');
+    expect(expandIdentityPath('%d/keys/%u%%', t)).toBe('/home/me/keys/me%');
+  });
+});

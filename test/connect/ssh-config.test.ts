@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { hostMatches, optionsFor, parseSshConfig, splitWords } from '../../src/connect/ssh-config.js';
+
+const first = (text: string, name: string, key: string) => optionsFor(parseSshConfig(text, 'cfg'), name).first.get(key)?.args[0];
+
+describe('ssh_config parser', () => {
+  it('reads `Key value`, `Key=value` and `Key = value`, keywords in any case', () => {
+    const text = 'Host a\n  HostName=10.0.0.1\n  port = 2201\n  USER root\n';
+    expect(first(text, 'a', 'hostname')).toBe('10.0.0.1');
+    expect(first(text, 'a', 'port')).toBe('2201');
+    expect(first(text, 'a', 'user')).toBe('root');
+  });
+
+  it('keeps quoted words whole and stops at a trailing comment', () => {
+    expect(splitWords('"/home/me/my keys/id" # the laptop key')).toEqual(['/home/me/my keys/id']);
+    expect(first('Host a\n IdentityFile "~/my keys/id"\n Port 22 # ssh\n', 'a', 'port')).toBe('22');
+  });
+
+  it('ignores blank lines and comments, and records file:line for messages', () => {
+    const blocks = parseSshConfig('# top\n\nHost a\n\n  Port 2201\n', '/home/me/.ssh/config');
+    expect(optionsFor(blocks, 'a').first.get('port')?.source).toBe('/home/me/.ssh/config:5');
+  });
+
+  it('first value wins per keyword, across blocks, as OpenSSH does', () => {
+    const text = 'Host lab-*\n  User operator\nHost lab-a\n  User root\n  HostName 127.0.0.1\nHost *\n  User nobody\n  Port 22\n';
+    expect(first(text, 'lab-a', 'user')).toBe('operator');
+    expect(first(text, 'lab-a', 'hostname')).toBe('127.0.0.1');
+    expect(first(text, 'lab-a', 'port')).toBe('22');
+    expect(first(text, 'other', 'user')).toBe('nobody');
+  });
+
+  it('settings before the first Host apply to every host', () => {
+    expect(first('User early\nHost a\n  User late\n', 'a', 'user')).toBe('early');
+  });
+
+  it('IdentityFile accumulates over every block that applies', () => {
+    const text = 'Host a\n  IdentityFile ~/.ssh/a\nHost *\n  IdentityFile ~/.ssh/all\n';
+    expect(optionsFor(parseSshConfig(text, 'cfg'), 'a').identityFiles.map((o) => o.args[0])).toEqual(['~/.ssh/a', '~/.ssh/all']);
+  });
+
+  it('Match blocks are not evaluated: none of their lines apply', () => {
+    const text = 'Match host a\n  User matched\nHost a\n  Port 2201\n';
+    expect(first(text, 'a', 'user')).toBeUndefined();
+    expect(first(text, 'a', 'port')).toBe('2201');
+  });
+});
+
+describe('Host patterns', () => {
+  it('`*` and `?` wildcards, case-insensitive', () => {
+    expect(hostMatches(['lab-*'], 'lab-a')).toBe(true);
+    expect(hostMatches(['r?'], 'r1')).toBe(true);
+    expect(hostMatches(['r?'], 'r12')).toBe(false);
+    expect(hostMatches(['ROUTER'], 'router')).toBe(true);
+    expect(hostMatches(['10.0.0.*'], '10.0.0.1')).toBe(true);
+    expect(hostMatches(['10.0.0.*'], '10.0.0x1')).toBe(false);
+  });
+
+  it('a negated pattern vetoes the block; negations alone match nothing', () => {
+    expect(hostMatches(['*', '!bastion'], 'bastion')).toBe(false);
+    expect(hostMatches(['*', '!bastion'], 'router')).toBe(true);
+    expect(hostMatches(['!bastion'], 'router')).toBe(false);
+    expect(first('Host * !lab-b\n  User op\n', 'lab-b', 'user')).toBeUndefined();
+  });
+});
