@@ -75,7 +75,11 @@ export type HostKeyVerdict =
   | { kind: 'unknown' };
 
 export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
-  const name = hostKeyName(host, port);
+  return checkHostKeyNamed(entries, hostKeyName(host, port), keyBlob);
+}
+
+/** As checkHostKey, for a name already in known_hosts form (`[host]:port`, or a HostKeyAlias). */
+export function checkHostKeyNamed(entries: readonly KnownHostEntry[], name: string, keyBlob: Buffer): HostKeyVerdict {
   const type = keyTypeOf(keyBlob);
   const blob = keyBlob.toString('base64');
   const forHost = entries.filter((e) => entryMatches(e, name));

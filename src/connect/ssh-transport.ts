@@ -1,138 +1,191 @@
-// SSH transport over node-ssh: one connection per host for the whole run, strict host keys,
-// scripts sent on stdin (never in argv), become through sudo with the password on stdin only.
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { NodeSSH } from 'node-ssh';
-import { ConnectError } from '../errors.js';
+// SSH transport over node-ssh: one connection per host for the whole run (through ProxyJump hosts
+// when ssh_config says so), strict host keys, scripts sent on stdin (never in argv), become through
+// sudo with the password on stdin only, and a lost connection reported instead of waited on.
+import type { Duplex } from 'node:stream';
+import type { NodeSSH, SSHExecCommandResponse } from 'node-ssh';
+import { ConnectError, TeqlError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
-import { checkHostKey, fingerprint, hostKeyName, keyTypeOf, parseKnownHosts, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
+import { probeCommand, readProbe, scriptCommand, type Become } from './become.js';
+import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
+import { readLocalSsh, type LocalSsh } from './local-ssh.js';
+import { describeHop, resolveTarget, type Hop, type Target } from './resolve-target.js';
+import { connectHop, type HopContext } from './ssh-hop.js';
 import type { CommandResult, Transport, TransportStats } from './transport.js';
 
+export const BECOME_PASSWORD_WAYS = 'set TEQLCTL_BECOME_PASSWORD or pass --become-password-file FILE (on a terminal, teqlctl asks)';
+
 export interface ConnectOptions {
-  /** Become password for sudo when the inventory asks for become and sudo needs one. */
+  /** Become password for sudo, given up front; sent only to hosts whose sudo asks for one. */
   becomePassword?: string;
+  /** Asks for the become password when sudo wants one and none was given (interactive runs). */
+  askBecomePassword?: () => Promise<string>;
+  /** sudo wanting a password that teqlctl does not have fails the connection (exit 3), instead of the first run. */
+  strictBecome?: boolean;
+  /** Passphrase for encrypted private keys, given up front. */
+  keyPassphrase?: string;
+  /** Asks for a key's passphrase when nothing else got in (interactive runs). */
+  askKeyPassphrase?: (file: string) => Promise<string>;
   readyTimeoutMs?: number;
+  /** SSH keepalives: a peer silent for interval x (count + 1) ms counts as lost. */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
   /**
    * Trust on first use: asked only for a key that no known_hosts file has for this host (a changed
    * or revoked key is always refused). True appends it to ~/.ssh/known_hosts and connects.
    */
   onUnknownHostKey?: (fingerprint: string, hostLabel: string) => Promise<boolean>;
+  /** The hint shown with an unknown host key (how to accept it with the caller's command line). */
+  unknownHostHint?: (fingerprint: string) => string;
+  /** The local side (home, user, ~/.ssh/config, agent); read from the process when absent. */
+  local?: LocalSsh;
 }
 
-/** Appends `[host]:port type base64` (OpenSSH's own format) to ~/.ssh/known_hosts. */
-async function trustHostKey(host: string, port: number, key: Buffer): Promise<void> {
-  const dir = join(homedir(), '.ssh');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await appendFile(join(dir, 'known_hosts'), `${hostKeyName(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
-}
-
-async function knownHostEntries(spec: ConnectionSpec): Promise<KnownHostEntry[]> {
-  const files = [join(homedir(), '.ssh', 'known_hosts'), ...(spec.knownHostsFile ? [spec.knownHostsFile] : [])];
-  const entries: KnownHostEntry[] = [];
-  for (const file of files) {
-    if (existsSync(file)) entries.push(...parseKnownHosts(await readFile(file, 'utf8'), file));
-  }
-  return entries;
-}
-
-function hostKeyError(name: string, spec: ConnectionSpec, port: number, verdict: HostKeyVerdict, seen: string): ConnectError {
-  const where = port === 22 ? spec.host : `[${spec.host}]:${port}`;
-  if (verdict.kind === 'mismatch') {
-    return new ConnectError(name, `HOST KEY CHANGED for ${where}: it presents ${seen}, but ${verdict.source} says ${verdict.expected}. Someone may be intercepting the connection, or the router was reinstalled.`, `verify the new key out of band, then remove the old line (ssh-keygen -R '${where}') and accept the new key`);
-  }
-  if (verdict.kind === 'revoked') return new ConnectError(name, `host key of ${where} (${seen}) is marked @revoked in ${verdict.source}`);
-  return new ConnectError(name, `unknown host key for ${where}: ${seen} is in no known_hosts file`, `check the fingerprint out of band, then add it: ssh-keyscan -p ${port} ${spec.host} >> ~/.ssh/known_hosts (or name a known_hosts file with teqlctl_known_hosts_file)`);
+function forwardOut(name: string, via: NodeSSH, viaHop: Hop, to: Hop): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    via.connection!.forwardOut('127.0.0.1', 0, to.host, to.port, (err, stream) => {
+      if (err) reject(new ConnectError(name, `jump host ${describeHop(viaHop)} cannot open a connection to ${to.host}:${to.port}: ${err.message}`, 'check the address and that the jump host allows TCP forwarding (AllowTcpForwarding)'));
+      else resolve(stream);
+    });
+  });
 }
 
 export async function connectSsh(name: string, spec: ConnectionSpec, opts: ConnectOptions = {}): Promise<Transport> {
-  const port = spec.port ?? 22;
-  const entries = await knownHostEntries(spec);
-  let refusal: ConnectError | undefined;
-  let unknownKey: Buffer | undefined;
-  const ssh = new NodeSSH();
-  let privateKey: string | undefined;
-  if (spec.privateKeyFile) {
-    try {
-      privateKey = await readFile(spec.privateKeyFile, 'utf8');
-    } catch (err) {
-      throw new ConnectError(name, `cannot read private key ${spec.privateKeyFile}: ${(err as Error).message}`, 'fix ansible_ssh_private_key_file in the inventory');
-    }
-  }
+  const local = opts.local ?? (await readLocalSsh());
+  const target = resolveTarget(name, spec, local.config, local.env);
+  const files = knownHostsFiles(local.env.home, spec.knownHostsFile);
+  const ctx: HopContext = {
+    inventoryName: name,
+    home: local.env.home,
+    knownHosts: await loadKnownHosts(files),
+    knownHostsFiles: files,
+    ...(local.agent ? { agent: local.agent } : {}),
+    ...(opts.keyPassphrase !== undefined ? { keyPassphrase: opts.keyPassphrase } : {}),
+    ...(opts.askKeyPassphrase ? { askKeyPassphrase: opts.askKeyPassphrase } : {}),
+    ...(opts.onUnknownHostKey ? { onUnknownHostKey: opts.onUnknownHostKey } : {}),
+    ...(opts.unknownHostHint ? { unknownHostHint: opts.unknownHostHint } : {}),
+    readyTimeoutMs: opts.readyTimeoutMs ?? 20_000,
+    keepaliveIntervalMs: opts.keepaliveIntervalMs ?? 5_000,
+    keepaliveCountMax: opts.keepaliveCountMax ?? 3,
+  };
+  const clients: NodeSSH[] = [];
   try {
-    await ssh.connect({
-      host: spec.host,
-      port,
-      username: spec.user ?? process.env.USER ?? 'root',
-      ...(privateKey ? { privateKey } : {}),
-      ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
-      readyTimeout: opts.readyTimeoutMs ?? 20_000,
-      hostVerifier: (key: Buffer) => {
-        const verdict = checkHostKey(entries, spec.host, port, key);
-        if (verdict.kind === 'match') return true;
-        // Hang up before asking: a person may take longer than readyTimeout or sshd's LoginGraceTime.
-        if (verdict.kind === 'unknown' && opts.onUnknownHostKey) unknownKey = key;
-        refusal = hostKeyError(name, spec, port, verdict, fingerprint(key));
-        return false;
-      },
-    });
-  } catch (err) {
-    ssh.dispose();
-    if (unknownKey && opts.onUnknownHostKey) {
-      if (!(await opts.onUnknownHostKey(fingerprint(unknownKey), hostKeyName(spec.host, port)))) throw refusal!;
-      await trustHostKey(spec.host, port, unknownKey);
-      // Connect again with the key now known: a host that shows another key this time is refused.
-      const { onUnknownHostKey: _asked, ...rest } = opts;
-      return connectSsh(name, spec, rest);
+    const hops = [...target.jumps, target];
+    let sock: (() => Promise<Duplex>) | undefined;
+    for (const [i, hop] of hops.entries()) {
+      const client = await connectHop(ctx, hop, i < hops.length - 1 ? 'jump host ' : '', sock);
+      clients.push(client);
+      const next = hops[i + 1];
+      if (next) sock = () => forwardOut(name, client, hop, next);
     }
-    if (refusal) throw refusal;
-    const msg = (err as Error).message;
-    const hint = /authentication/i.test(msg)
-      ? 'check ansible_user and ansible_ssh_private_key_file (or the keys in ssh-agent)'
-      : `check that ${spec.host}:${port} is reachable and runs sshd`;
-    throw new ConnectError(name, `cannot connect to ${spec.host}:${port}: ${msg}`, hint);
+    const transport = new SshTransport(name, clients[clients.length - 1]!, clients.slice(0, -1));
+    await transport.settleBecome(target, spec, opts);
+    return transport;
+  } catch (err) {
+    for (const c of clients.reverse()) c.dispose();
+    throw err;
   }
-  // An error after connect() resolved would crash Node without a listener; the next run() reports it.
-  let lost: Error | undefined;
-  ssh.connection?.on('error', (err: Error) => { lost = err; });
-  return new SshTransport(name, ssh, spec, opts.becomePassword, () => lost);
 }
 
 class SshTransport implements Transport {
   readonly stats: TransportStats = { roundTrips: 0, bytesSent: 0, bytesReceived: 0 };
+  private become: Become = { kind: 'none' };
+  private lostError: ConnectError | undefined;
+  private closing = false;
+  /** Rejects once the connection (or a jump host's) errors or closes: pending runs end with it. */
+  private readonly lost: Promise<never>;
 
   constructor(
     readonly host: string,
     private readonly ssh: NodeSSH,
-    private readonly spec: ConnectionSpec,
-    private readonly becomePassword: string | undefined,
-    private readonly lostConnection: () => Error | undefined,
-  ) {}
+    private readonly jumps: NodeSSH[],
+  ) {
+    this.lost = new Promise<never>((_, reject) => {
+      const onLost = (why: string) => {
+        if (this.lostError) return;
+        this.lostError = new ConnectError(host, `connection lost: ${this.closing ? 'closed by teqlctl' : why}`, 'check that the host is up and reachable; nothing more was sent to it');
+        reject(this.lostError);
+      };
+      for (const c of [ssh, ...jumps]) {
+        c.connection?.on('error', (err: Error) => onLost(err.message));
+        c.connection?.on('close', () => onLost('the SSH connection closed'));
+      }
+    });
+    this.lost.catch(() => undefined);
+  }
 
-  /** The remote command line: fixed, short, with no secret in it; the script itself goes on stdin. */
-  private commandLine(timeoutSec: number): { command: string; stdinPrefix: string } {
-    const sh = `timeout ${timeoutSec} sh -s`;
-    const needsSudo = this.spec.become && !(this.spec.user === 'root' && this.spec.becomeUser === 'root');
-    if (!needsSudo) return { command: sh, stdinPrefix: '' };
-    const user = this.spec.becomeUser === 'root' ? '' : ` -u ${this.spec.becomeUser}`;
-    if (this.becomePassword === undefined) return { command: `sudo -n${user} ${sh}`, stdinPrefix: '' };
-    return { command: `sudo -S -p ''${user} ${sh}`, stdinPrefix: this.becomePassword + '\n' };
+  private async exec(command: string, stdin: string): Promise<SSHExecCommandResponse> {
+    if (this.lostError) throw this.lostError;
+    let res: SSHExecCommandResponse;
+    try {
+      res = await Promise.race([this.ssh.execCommand(command, { stdin, noTrim: true }), this.lost]);
+    } catch (err) {
+      if (err instanceof TeqlError) throw err;
+      throw this.lostError ?? new ConnectError(this.host, `cannot run a command: ${(err as Error).message}`);
+    }
+    // A channel closed by a dying connection ends without an exit code.
+    if (res.code === null && this.lostError) throw this.lostError;
+    return res;
+  }
+
+  /** Decides how to become root, asking sudo once now, so that a missing or wrong password fails here. */
+  async settleBecome(target: Target, spec: ConnectionSpec, opts: ConnectOptions): Promise<void> {
+    if (!spec.become || target.user === spec.becomeUser) return;
+    const user = spec.becomeUser;
+    const where = `${describeHop(target)} (login ${target.user}, become ${user})`;
+    const fail = (what: string, res: SSHExecCommandResponse) =>
+      new ConnectError(this.host, `become: sudo on ${where} ${what}: ${res.stderr.trim().split('\n').pop() || `exit ${res.code}`}`, 'check the sudo rule of the login user (ansible_become_user, ansible_user)');
+    const plain = await this.send(probeCommand(user, false), '');
+    const verdict = readProbe(plain.code, plain.stderr);
+    if (verdict === 'ok') {
+      this.become = { kind: 'sudo', user };
+      return;
+    }
+    if (verdict !== 'password required') throw fail(verdict === 'timeout' ? 'did not answer within 30 s' : 'refused', plain);
+    let password = opts.becomePassword;
+    if (password === undefined && opts.askBecomePassword) {
+      try {
+        password = await opts.askBecomePassword();
+      } catch (err) {
+        if (err instanceof TeqlError) throw err;
+        throw new ConnectError(this.host, `no become password: ${(err as Error).message}`, BECOME_PASSWORD_WAYS);
+      }
+    }
+    if (password === undefined || password === '') {
+      if (!opts.strictBecome) {
+        this.become = { kind: 'sudo', user }; // the first run reports sudo's own message
+        return;
+      }
+      throw new ConnectError(this.host, `become: sudo on ${where} asks for a password, and none was given`, BECOME_PASSWORD_WAYS);
+    }
+    const withPassword = await this.send(probeCommand(user, true), password + '\n');
+    const second = readProbe(withPassword.code, withPassword.stderr);
+    if (second === 'ok') {
+      this.become = { kind: 'sudo', user, password };
+      return;
+    }
+    if (second === 'password rejected' || second === 'password required') {
+      throw new ConnectError(this.host, `become: sudo on ${where} rejected the become password`, 'check the password given with --become-password-file, TEQLCTL_BECOME_PASSWORD or at the prompt');
+    }
+    throw fail(second === 'timeout' ? 'did not answer within 30 s' : 'refused', withPassword);
+  }
+
+  private async send(command: string, stdin: string): Promise<SSHExecCommandResponse> {
+    const res = await this.exec(command, stdin);
+    this.stats.roundTrips++;
+    this.stats.bytesSent += Buffer.byteLength(command) + Buffer.byteLength(stdin);
+    this.stats.bytesReceived += Buffer.byteLength(res.stdout) + Buffer.byteLength(res.stderr);
+    return res;
   }
 
   async run(label: string, script: string, timeoutSec = 120): Promise<CommandResult> {
-    const lost = this.lostConnection();
-    if (lost) throw new ConnectError(this.host, `connection lost: ${lost.message}`);
-    const { command, stdinPrefix } = this.commandLine(timeoutSec);
+    const { command, stdinPrefix } = scriptCommand(this.become, timeoutSec);
     const started = Date.now();
-    const res = await this.ssh.execCommand(command, { stdin: stdinPrefix + script, noTrim: true });
-    this.stats.roundTrips++;
-    this.stats.bytesSent += Buffer.byteLength(command) + Buffer.byteLength(stdinPrefix + script);
-    this.stats.bytesReceived += Buffer.byteLength(res.stdout) + Buffer.byteLength(res.stderr);
+    const res = await this.send(command, stdinPrefix + script);
     return { label, script, code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr, durationMs: Date.now() - started };
   }
 
   async close(): Promise<void> {
-    this.ssh.dispose();
+    this.closing = true;
+    for (const c of [this.ssh, ...[...this.jumps].reverse()]) c.dispose();
   }
 }

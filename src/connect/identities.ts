@@ -1,0 +1,66 @@
+// What to offer the server: key files (unlocked when encrypted), then ssh-agent, as ssh2 auth methods.
+// A passphrase given up front is used at once; otherwise an encrypted key waits, and is only asked
+// for when nothing else got in.
+import { readFile } from 'node:fs/promises';
+import ssh2 from 'ssh2';
+import type { AnyAuthMethod, ParsedKey } from 'ssh2';
+
+export type KeyState =
+  | { file: string; kind: 'ready'; key: ParsedKey }
+  | { file: string; kind: 'locked'; text: string }
+  | { file: string; kind: 'unusable'; why: string };
+
+export const PASSPHRASE_WAYS = 'set TEQLCTL_SSH_PASSPHRASE or pass --key-passphrase-file FILE (or add the key to ssh-agent: ssh-add FILE)';
+
+export function parsePrivateKey(file: string, text: string, passphrase?: string): KeyState {
+  const parsed = ssh2.utils.parseKey(text, passphrase);
+  if (!(parsed instanceof Error)) {
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (key?.isPrivateKey()) return { file, kind: 'ready', key };
+    return { file, kind: 'unusable', why: `${file} is not a private key${file.endsWith('.pub') ? ' (that is the public half: drop .pub)' : ''}` };
+  }
+  if (passphrase === undefined && /encrypted/i.test(parsed.message)) return { file, kind: 'locked', text };
+  if (passphrase !== undefined) return { file, kind: 'unusable', why: `${file} is encrypted, and the passphrase given does not unlock it` };
+  return { file, kind: 'unusable', why: `${file}: ${parsed.message}` };
+}
+
+export async function readPrivateKey(file: string, passphrase?: string): Promise<KeyState> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { file, kind: 'unusable', why: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
+  const state = parsePrivateKey(file, text, undefined);
+  return state.kind === 'locked' && passphrase !== undefined ? parsePrivateKey(file, text, passphrase) : state;
+}
+
+export interface AuthPlan {
+  /** Tried first: the keys ready to use, then the agent. */
+  methods: AnyAuthMethod[];
+  /** Encrypted keys without a passphrase yet. */
+  locked: Array<{ file: string; text: string }>;
+  /** Why some keys are not offered, for the message when authentication fails. */
+  notes: string[];
+  /** What was offered, for messages. */
+  offered: string[];
+}
+
+export async function planAuth(user: string, files: readonly string[], agent: string | undefined, passphrase: string | undefined): Promise<AuthPlan> {
+  const plan: AuthPlan = { methods: [], locked: [], notes: [], offered: [] };
+  for (const state of await Promise.all(files.map((f) => readPrivateKey(f, passphrase)))) {
+    if (state.kind === 'ready') {
+      plan.methods.push({ type: 'publickey', username: user, key: state.key });
+      plan.offered.push(state.file);
+    } else if (state.kind === 'locked') {
+      plan.locked.push({ file: state.file, text: state.text });
+    } else {
+      plan.notes.push(state.why);
+    }
+  }
+  if (agent) {
+    plan.methods.push({ type: 'agent', username: user, agent });
+    plan.offered.push('ssh-agent');
+  }
+  return plan;
+}

@@ -1,0 +1,61 @@
+// Secrets for connecting (the become password, a key passphrase), from where the operator put them:
+// a file, an environment variable, or a question asked once and shared by every host that needs it.
+// They only ever go into ConnectOptions: never into argv, logs, the journal or JSON.
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
+
+export interface SecretFlags {
+  becomePasswordFile?: string;
+  keyPassphraseFile?: string;
+}
+
+export interface GivenSecrets {
+  becomePassword?: string;
+  keyPassphrase?: string;
+}
+
+function readSecretFile(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new ConfigError(`${flag} ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/** A file flag wins over its environment variable; an empty value counts as none. */
+export function givenSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv): GivenSecrets {
+  const become = flags.becomePasswordFile ? readSecretFile(flags.becomePasswordFile, '--become-password-file') : env.TEQLCTL_BECOME_PASSWORD;
+  const passphrase = flags.keyPassphraseFile ? readSecretFile(flags.keyPassphraseFile, '--key-passphrase-file') : env.TEQLCTL_SSH_PASSPHRASE;
+  return { ...(become ? { becomePassword: become } : {}), ...(passphrase ? { keyPassphrase: passphrase } : {}) };
+}
+
+export interface Askers {
+  askBecomePassword: () => Promise<string>;
+  askKeyPassphrase: (file: string) => Promise<string>;
+}
+
+/**
+ * Questions for an interactive run: one at a time (hosts connect in parallel), each asked once:
+ * one become password for every host whose sudo wants one, one passphrase per key file.
+ * `onSecret` sees each answer, so that the run log can redact it.
+ */
+export function askOnce(ask: (message: string) => Promise<string>, onSecret: (secret: string) => void): Askers {
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = (message: string): Promise<string> => {
+    const answer = queue.then(() => ask(message));
+    queue = answer.catch(() => undefined);
+    return answer.then((s) => {
+      if (s) onSecret(s);
+      return s;
+    });
+  };
+  let become: Promise<string> | undefined;
+  const passphrases = new Map<string, Promise<string>>();
+  return {
+    askBecomePassword: () => (become ??= serial('sudo password for become (asked once, for every host whose sudo wants one):')),
+    askKeyPassphrase: (file) => {
+      if (!passphrases.has(file)) passphrases.set(file, serial(`passphrase for ${file}:`));
+      return passphrases.get(file)!;
+    },
+  };
+}

@@ -1,0 +1,140 @@
+// One SSH connection (to the target or to a ProxyJump host): strict host key check, trust on first
+// use only when allowed, keys then agent, a passphrase asked only when nothing else got in, keepalives.
+import type { Duplex } from 'node:stream';
+import { NodeSSH } from 'node-ssh';
+import type { AnyAuthMethod } from 'ssh2';
+import { ConnectError, TeqlError } from '../errors.js';
+import { hostKeyRefusal, recordHostKey } from './host-keys.js';
+import { PASSPHRASE_WAYS, parsePrivateKey, planAuth, type AuthPlan } from './identities.js';
+import { checkHostKeyNamed, fingerprint, keyTypeOf, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
+import { describeHop, DEFAULT_IDENTITIES, type Hop } from './resolve-target.js';
+
+export interface HopContext {
+  inventoryName: string;
+  home: string;
+  knownHosts: KnownHostEntry[];
+  knownHostsFiles: string[];
+  agent?: string;
+  keyPassphrase?: string;
+  askKeyPassphrase?: (file: string) => Promise<string>;
+  onUnknownHostKey?: (fingerprint: string, hostLabel: string) => Promise<boolean>;
+  unknownHostHint?: (fingerprint: string) => string;
+  readyTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+}
+
+type Attempt =
+  | { kind: 'ok'; ssh: NodeSSH }
+  | { kind: 'host key'; refusal: ConnectError; unknownKey?: Buffer }
+  | { kind: 'auth failed' }
+  | { kind: 'error'; error: Error };
+
+function noKeyError(ctx: HopContext, hop: Hop, plan: AuthPlan): ConnectError {
+  const where = describeHop(hop);
+  if (plan.locked.length > 0) {
+    return new ConnectError(ctx.inventoryName, `cannot log in to ${where}: ${plan.locked.map((l) => l.file).join(', ')} is encrypted and no passphrase was given${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`, PASSPHRASE_WAYS);
+  }
+  const why = plan.notes.length > 0 ? plan.notes.join('; ')
+    : hop.defaultIdentities ? `no key file is named, none of ~/.ssh/${DEFAULT_IDENTITIES.join(', ')} exists, and no ssh-agent runs (SSH_AUTH_SOCK)` : 'no usable key';
+  return new ConnectError(ctx.inventoryName, `cannot log in to ${where}: ${why}`, 'set ansible_ssh_private_key_file (or IdentityFile in ~/.ssh/config), or add a key to ssh-agent');
+}
+
+function authError(ctx: HopContext, hop: Hop, plan: AuthPlan, asked: boolean): ConnectError {
+  const notes = [...plan.notes, ...(asked ? [] : plan.locked.map((l) => `${l.file} is encrypted and no passphrase was given`))];
+  return new ConnectError(
+    ctx.inventoryName,
+    `authentication as ${hop.user} to ${describeHop(hop)} failed (offered: ${plan.offered.join(', ') || 'nothing'})${notes.length ? `; ${notes.join('; ')}` : ''}`,
+    !asked && plan.locked.length > 0 ? PASSPHRASE_WAYS : 'check ansible_user and ansible_ssh_private_key_file (or User/IdentityFile in ~/.ssh/config), or the keys in ssh-agent',
+  );
+}
+
+async function unlockLocked(ctx: HopContext, hop: Hop, plan: AuthPlan): Promise<AnyAuthMethod[]> {
+  const out: AnyAuthMethod[] = [];
+  for (const locked of plan.locked) {
+    let passphrase: string;
+    try {
+      passphrase = await ctx.askKeyPassphrase!(locked.file);
+    } catch (err) {
+      if (err instanceof TeqlError) throw err;
+      throw new ConnectError(ctx.inventoryName, `no passphrase for ${locked.file}: ${(err as Error).message}`, PASSPHRASE_WAYS);
+    }
+    const state = parsePrivateKey(locked.file, locked.text, passphrase);
+    if (state.kind !== 'ready') throw new ConnectError(ctx.inventoryName, state.kind === 'unusable' ? state.why : `${locked.file} is still locked`, 'check the passphrase');
+    out.push({ type: 'publickey', username: hop.user, key: state.key });
+    plan.offered.push(locked.file);
+  }
+  return out;
+}
+
+async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock?: Duplex): Promise<Attempt> {
+  const ssh = new NodeSSH();
+  let verdict: HostKeyVerdict | undefined;
+  let seen: Buffer | undefined;
+  try {
+    await ssh.connect({
+      host: hop.host,
+      port: hop.port,
+      username: hop.user,
+      ...(sock ? { sock } : {}),
+      authHandler: methods,
+      readyTimeout: ctx.readyTimeoutMs,
+      keepaliveInterval: ctx.keepaliveIntervalMs,
+      keepaliveCountMax: ctx.keepaliveCountMax,
+      hostVerifier: (key: Buffer) => {
+        seen = key;
+        verdict = checkHostKeyNamed(ctx.knownHosts, hop.hostKeyName, key);
+        return verdict.kind === 'match';
+      },
+    });
+    // An error after connect() resolved would crash Node without a listener; the transport adds its own.
+    ssh.connection?.on('error', () => undefined);
+    return { kind: 'ok', ssh };
+  } catch (err) {
+    ssh.dispose();
+    if (verdict && verdict.kind !== 'match' && seen) {
+      const hint = ctx.unknownHostHint?.(fingerprint(seen));
+      return { kind: 'host key', refusal: hostKeyRefusal(ctx.inventoryName, hop, verdict, seen, ctx.knownHostsFiles, hint), ...(verdict.kind === 'unknown' ? { unknownKey: seen } : {}) };
+    }
+    const e = err as Error & { level?: string };
+    if (e.level === 'client-authentication' || /authentication methods failed/i.test(e.message)) return { kind: 'auth failed' };
+    return { kind: 'error', error: e };
+  }
+}
+
+/** `sock` gives a fresh stream through the previous hop for each attempt (a retry needs a new one). */
+export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?: () => Promise<Duplex>): Promise<NodeSSH> {
+  const plan = await planAuth(hop.user, hop.identityFiles, ctx.agent, ctx.keyPassphrase);
+  let methods = plan.methods;
+  let asked = false;
+  const canAsk = plan.locked.length > 0 && ctx.askKeyPassphrase !== undefined;
+  if (methods.length === 0) {
+    if (!canAsk) throw noKeyError(ctx, hop, plan);
+    methods = await unlockLocked(ctx, hop, plan);
+    asked = true;
+  }
+  let trusted = false;
+  for (;;) {
+    const r = await attempt(ctx, hop, methods, sock ? await sock() : undefined);
+    if (r.kind === 'ok') return r.ssh;
+    if (r.kind === 'host key') {
+      // Asked after hanging up: a person may take longer than readyTimeout or sshd's LoginGraceTime.
+      if (!r.unknownKey || trusted || !ctx.onUnknownHostKey) throw r.refusal;
+      if (!(await ctx.onUnknownHostKey(fingerprint(r.unknownKey), hop.hostKeyName))) throw r.refusal;
+      const file = await recordHostKey(ctx.home, hop.hostKeyName, r.unknownKey);
+      ctx.knownHosts.push({ patterns: [hop.hostKeyName], keyType: keyTypeOf(r.unknownKey), key: r.unknownKey.toString('base64'), source: file });
+      // Connect again with the key now known: a host that shows another key this time is refused.
+      trusted = true;
+      continue;
+    }
+    if (r.kind === 'auth failed') {
+      if (!asked && canAsk) {
+        methods = await unlockLocked(ctx, hop, plan);
+        asked = true;
+        continue;
+      }
+      throw authError(ctx, hop, plan, asked);
+    }
+    throw new ConnectError(ctx.inventoryName, `cannot connect to ${role}${describeHop(hop)}: ${r.error.message}`, `check that ${hop.host}:${hop.port} is reachable and runs sshd`);
+  }
+}

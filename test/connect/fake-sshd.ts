@@ -1,0 +1,134 @@
+// An in-process SSH server (ssh2's Server) for the transport's unit tests: public key logins, a sudo
+// that may want a password, direct-tcpip forwarding (a ProxyJump host), and scripted faults.
+import { createHash } from 'node:crypto';
+import { connect as tcpConnect, type AddressInfo } from 'node:net';
+import ssh2 from 'ssh2';
+
+export interface Exec {
+  user: string;
+  command: string;
+  stdin: string;
+}
+
+export interface FakeSshd {
+  name: string;
+  port: number;
+  /** `ssh-ed25519 AAAA...` */
+  publicKey: string;
+  fingerprint: string;
+  execs: Exec[];
+  forwards: string[];
+  /** Drops every client connection at once (a router that died with a FIN). */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeOptions {
+  name: string;
+  /** Public keys (`ssh-ed25519 AAAA...`) allowed to log in. */
+  authorized: string[];
+  /** operator's sudo password; undefined means NOPASSWD. */
+  sudoPassword?: string;
+}
+
+export function keyFingerprint(publicKey: string): string {
+  return 'SHA256:' + createHash('sha256').update(Buffer.from(publicKey.split(' ')[1]!, 'base64')).digest('base64').replace(/=+$/, '');
+}
+
+/** sudo's behaviour for the probe and script commands, as Debian's sudo prints it. */
+function sudo(command: string, stdin: string, password: string | undefined): { code: number; stderr: string; stdin: string } | undefined {
+  if (!/\bsudo\b/.test(command)) return undefined;
+  if (password === undefined) return { code: 0, stderr: '', stdin };
+  if (/sudo -k -n|sudo -n/.test(command)) return { code: 1, stderr: 'sudo: a password is required\n', stdin };
+  const nl = stdin.indexOf('\n');
+  const given = nl < 0 ? stdin : stdin.slice(0, nl);
+  if (given !== password) return { code: 1, stderr: 'Sorry, try again.\nsudo: no password was provided\nsudo: 1 incorrect password attempt\n', stdin: '' };
+  return { code: 0, stderr: '', stdin: nl < 0 ? '' : stdin.slice(nl + 1) };
+}
+
+export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
+  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const allowed = opts.authorized.map((k) => Buffer.from(k.split(' ')[1]!, 'base64'));
+  const execs: Exec[] = [];
+  const forwards: string[] = [];
+  const sockets = new Set<{ end(): void }>();
+  const server = new ssh2.Server({ hostKeys: [hostKey.private] }, (client) => {
+    sockets.add(client);
+    let user = '';
+    client.on('error', () => undefined);
+    client.on('close', () => sockets.delete(client));
+    client.on('authentication', (ctx) => {
+      user = ctx.username;
+      if (ctx.method === 'publickey' && allowed.some((k) => k.equals(ctx.key.data))) return ctx.accept();
+      return ctx.reject(['publickey']);
+    });
+    client.on('tcpip', (accept, _reject, info) => {
+      forwards.push(`${info.destIP}:${info.destPort}`);
+      const channel = accept();
+      const upstream = tcpConnect(info.destPort, info.destIP);
+      upstream.on('error', () => channel.destroy());
+      channel.on('error', () => upstream.destroy());
+      channel.pipe(upstream).pipe(channel);
+    });
+    client.on('session', (acceptSession) => {
+      acceptSession().on('exec', (acceptExec, _reject, info) => {
+        const stream = acceptExec();
+        let stdin = '';
+        stream.on('data', (d: Buffer) => (stdin += d.toString()));
+        stream.on('end', () => {
+          execs.push({ user, command: info.command, stdin });
+          const s = sudo(info.command, stdin, opts.sudoPassword);
+          if (s && s.code !== 0) {
+            stream.stderr.write(s.stderr);
+            stream.exit(s.code);
+            stream.end();
+            return;
+          }
+          const script = s ? s.stdin : stdin;
+          if (script.includes('HANG')) return; // never answers
+          if (script.includes('DROP')) return client.end();
+          stream.write(`${opts.name} ran as ${s ? 'root' : user}: ${script}`);
+          stream.exit(0);
+          stream.end();
+        });
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    name: opts.name,
+    port: (server.address() as AddressInfo).port,
+    publicKey: hostKey.public.split(' ').slice(0, 2).join(' '),
+    fingerprint: keyFingerprint(hostKey.public),
+    execs,
+    forwards,
+    dropAll: () => { for (const c of sockets) c.end(); },
+    close: () => {
+      for (const c of sockets) c.end();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A TCP relay that can turn into a black hole: the peer stays "connected" but never answers again. */
+export async function startRelay(port: number): Promise<{ port: number; blackHole(): void; close(): void }> {
+  const net = await import('node:net');
+  const pairs: Array<[import('node:net').Socket, import('node:net').Socket]> = [];
+  let dead = false;
+  const server = net.createServer((down) => {
+    const up = net.connect(port, '127.0.0.1');
+    pairs.push([down, up]);
+    down.on('data', (d) => { if (!dead) up.write(d); });
+    up.on('data', (d) => { if (!dead) down.write(d); });
+    for (const s of [down, up]) s.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    blackHole: () => { dead = true; },
+    close: () => {
+      for (const [a, b] of pairs) { a.destroy(); b.destroy(); }
+      server.close();
+    },
+  };
+}

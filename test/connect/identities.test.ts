@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { parsePrivateKey, planAuth } from '../../src/connect/identities.js';
+
+const plain = ssh2.utils.generateKeyPairSync('ed25519');
+const encrypted = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'secretpass', cipher: 'aes256-ctr', rounds: 2 });
+
+describe('private keys', () => {
+  it('a plain key is ready', () => {
+    expect(parsePrivateKey('k', plain.private).kind).toBe('ready');
+  });
+
+  it('an encrypted key waits for its passphrase; the right one unlocks it, a wrong one says so', () => {
+    expect(parsePrivateKey('k', encrypted.private)).toMatchObject({ kind: 'locked' });
+    expect(parsePrivateKey('k', encrypted.private, 'secretpass').kind).toBe('ready');
+    expect(parsePrivateKey('k', encrypted.private, 'nope')).toEqual({ file: 'k', kind: 'unusable', why: 'k is encrypted, and the passphrase given does not unlock it' });
+  });
+
+  it('a public key given as a private key is named as such', () => {
+    expect(parsePrivateKey('id.pub', plain.public)).toMatchObject({ kind: 'unusable', why: 'id.pub is not a private key (that is the public half: drop .pub)' });
+  });
+});
+
+describe('planAuth', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-ids-'));
+  writeFileSync(join(dir, 'plain'), plain.private);
+  writeFileSync(join(dir, 'enc'), encrypted.private);
+
+  it('offers ready keys, then the agent; encrypted keys wait; missing files become notes', async () => {
+    const p = await planAuth('root', [join(dir, 'enc'), join(dir, 'plain'), join(dir, 'missing')], '/run/agent.sock', undefined);
+    expect(p.methods.map((m) => m.type)).toEqual(['publickey', 'agent']);
+    expect(p.offered).toEqual([join(dir, 'plain'), 'ssh-agent']);
+    expect(p.locked.map((l) => l.file)).toEqual([join(dir, 'enc')]);
+    expect(p.notes).toEqual([`cannot read ${join(dir, 'missing')}: ENOENT`]);
+  });
+
+  it('a passphrase given up front unlocks at once', async () => {
+    const p = await planAuth('root', [join(dir, 'enc')], undefined, 'secretpass');
+    expect(p.locked).toEqual([]);
+    expect(p.offered).toEqual([join(dir, 'enc')]);
+  });
+
+  it('only the agent: a host with no key file at all', async () => {
+    const p = await planAuth('root', [], '/run/agent.sock', undefined);
+    expect(p.methods).toEqual([{ type: 'agent', username: 'root', agent: '/run/agent.sock' }]);
+  });
+});

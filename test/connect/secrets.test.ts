@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { askOnce, givenSecrets } from '../../src/connect/secrets.js';
+import { ConfigError } from '../../src/errors.js';
+
+describe('secrets given up front', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-secrets-'));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text, { mode: 0o600 });
+    return join(dir, name);
+  };
+
+  it('from the environment', () => {
+    expect(givenSecrets({}, { TEQLCTL_BECOME_PASSWORD: 'pw', TEQLCTL_SSH_PASSPHRASE: 'pp' })).toEqual({ becomePassword: 'pw', keyPassphrase: 'pp' });
+  });
+
+  it('a file wins over the environment; one trailing newline is dropped, the rest kept', () => {
+    const s = givenSecrets({ becomePasswordFile: file('b', 'from file \n'), keyPassphraseFile: file('k', 'pass\r\n') }, { TEQLCTL_BECOME_PASSWORD: 'env' });
+    expect(s).toEqual({ becomePassword: 'from file ', keyPassphrase: 'pass' });
+  });
+
+  it('empty means none', () => {
+    expect(givenSecrets({}, { TEQLCTL_BECOME_PASSWORD: '' })).toEqual({});
+  });
+
+  it('an unreadable file is bad input (exit 2) and the message holds no secret', () => {
+    expect(() => givenSecrets({ becomePasswordFile: join(dir, 'missing') }, {})).toThrow(ConfigError);
+    expect(() => givenSecrets({ becomePasswordFile: join(dir, 'missing') }, {})).toThrow(/--become-password-file .*missing: cannot read it \(ENOENT\)/);
+  });
+});
+
+describe('questions on a terminal', () => {
+  it('one become password for every host, one passphrase per key file, one question at a time', async () => {
+    const asked: string[] = [];
+    const seen: string[] = [];
+    let open = 0;
+    let maxOpen = 0;
+    const ask = async (message: string) => {
+      asked.push(message);
+      maxOpen = Math.max(maxOpen, ++open);
+      await new Promise((r) => setTimeout(r, 5));
+      open--;
+      return message.startsWith('sudo') ? 'pw' : `pp-${asked.length}`;
+    };
+    const a = askOnce(ask, (s) => seen.push(s));
+    const answers = await Promise.all([a.askBecomePassword(), a.askKeyPassphrase('/k1'), a.askBecomePassword(), a.askKeyPassphrase('/k1'), a.askKeyPassphrase('/k2')]);
+    expect(answers).toEqual(['pw', 'pp-2', 'pw', 'pp-2', 'pp-3']);
+    expect(asked).toHaveLength(3);
+    expect(maxOpen).toBe(1);
+    expect(seen.sort()).toEqual(['pp-2', 'pp-3', 'pw']);
+  });
+
+  it('a closed prompt fails every host waiting on it, and later questions still come', async () => {
+    let n = 0;
+    const a = askOnce(async () => {
+      if (n++ === 0) throw Object.assign(new Error('User force closed the prompt'), { name: 'ExitPromptError' });
+      return 'pp';
+    }, () => undefined);
+    await expect(Promise.all([a.askBecomePassword(), a.askBecomePassword()])).rejects.toThrow(/force closed/);
+    await expect(a.askKeyPassphrase('/k')).resolves.toBe('pp');
+  });
+});

@@ -1,0 +1,259 @@
+// The SSH transport against in-process SSH servers: host keys, keys and passphrases, ProxyJump,
+// become through a sudo that wants a password, and connections that die under a running command.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { LocalSsh } from '../../src/connect/local-ssh.js';
+import { parseSshConfig } from '../../src/connect/ssh-config.js';
+import { connectSsh, type ConnectOptions } from '../../src/connect/ssh-transport.js';
+import { ConnectError } from '../../src/errors.js';
+import type { ConnectionSpec } from '../../src/load/types.js';
+import { startFakeSshd, startRelay, type FakeSshd } from './fake-sshd.js';
+
+const login = ssh2.utils.generateKeyPairSync('ed25519');
+const locked = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'secretpass', cipher: 'aes256-ctr', rounds: 2 });
+const pub = (k: { public: string }) => k.public.split(' ').slice(0, 2).join(' ');
+let router: FakeSshd;
+let jump: FakeSshd;
+let sudoRouter: FakeSshd;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'teqlctl-transport-'));
+  writeFileSync(join(dir, 'login'), login.private, { mode: 0o600 });
+  writeFileSync(join(dir, 'locked'), locked.private, { mode: 0o600 });
+  router = await startFakeSshd({ name: 'router', authorized: [pub(login), pub(locked)] });
+  jump = await startFakeSshd({ name: 'jump', authorized: [pub(login)] });
+  sudoRouter = await startFakeSshd({ name: 'sudo-router', authorized: [pub(login)], sudoPassword: 'correct horse' });
+});
+
+afterAll(async () => {
+  await Promise.all([router.close(), jump.close(), sudoRouter.close()]);
+});
+
+/** A fresh HOME with a known_hosts that knows the given servers, and an ssh_config. */
+function local(opts: { known?: FakeSshd[]; config?: string; agent?: string } = {}): LocalSsh {
+  const home = mkdtempSync(join(dir, 'home-'));
+  if (opts.known) {
+    mkdirSync(join(home, '.ssh'));
+    writeFileSync(join(home, '.ssh', 'known_hosts'), opts.known.map((s) => `[127.0.0.1]:${s.port} ${s.publicKey}\n`).join(''));
+  }
+  return {
+    env: { home, localUser: 'me', exists: () => false },
+    config: parseSshConfig(opts.config ?? '', join(home, '.ssh', 'config')),
+    ...(opts.agent ? { agent: opts.agent } : {}),
+  };
+}
+
+const spec = (server: FakeSshd, over: Partial<ConnectionSpec> = {}): ConnectionSpec => ({
+  host: '127.0.0.1', port: server.port, user: 'root', privateKeyFile: join(dir, 'login'), become: false, becomeUser: 'root', ...over,
+});
+
+const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ConnectError);
+
+describe('host keys', () => {
+  it('a known key connects and runs the script from stdin', async () => {
+    const t = await connectSsh('r', spec(router), { local: local({ known: [router] }) });
+    const res = await t.run('facts', 'echo hi\n');
+    await t.close();
+    expect(res).toMatchObject({ code: 0, stdout: 'router ran as root: echo hi\n' });
+    expect(router.execs.at(-1)!.command).toBe('timeout 120 sh -s');
+  });
+
+  it('an unknown key is refused with its fingerprint and the caller\'s hint', async () => {
+    const err = await failure(connectSsh('r', spec(router), { local: local(), unknownHostHint: (fp) => `accept ${fp} with --accept-new` }));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.message).toContain(`unknown host key for [127.0.0.1]:${router.port}: ssh-ed25519 ${router.fingerprint} is in no known_hosts file`);
+    expect(err.hint).toBe(`accept ${router.fingerprint} with --accept-new`);
+  });
+
+  it('accepted on first use: recorded in ~/.ssh/known_hosts (~/.ssh created with mode 700)', async () => {
+    const l = local();
+    const t = await connectSsh('r', spec(router), { local: l, onUnknownHostKey: async () => true });
+    await t.close();
+    expect(statSync(join(l.env.home, '.ssh')).mode & 0o777).toBe(0o700);
+    expect(readFileSync(join(l.env.home, '.ssh', 'known_hosts'), 'utf8')).toBe(`[127.0.0.1]:${router.port} ${router.publicKey}\n`);
+  });
+
+  it('a changed key is refused loudly with both fingerprints, even when first use would be accepted', async () => {
+    const l = local({ known: [jump] });
+    // The router's port, listed with the jump host's key.
+    writeFileSync(join(l.env.home, '.ssh', 'known_hosts'), `[127.0.0.1]:${router.port} ${jump.publicKey}\n`);
+    let asked = false;
+    const before = router.execs.length;
+    const err = await failure(connectSsh('r', spec(router), { local: l, onUnknownHostKey: async () => (asked = true) }));
+    expect(err.message).toMatch(/^HOST KEY CHANGED for \[127\.0\.0\.1\]:\d+/);
+    expect(err.message).toContain(router.fingerprint);
+    expect(err.message).toContain(jump.fingerprint);
+    expect(asked).toBe(false);
+    expect(router.execs.length).toBe(before);
+  });
+
+  it('a key in the inventory\'s known_hosts file is enough', async () => {
+    const l = local();
+    const file = join(l.env.home, 'inventory_known_hosts');
+    writeFileSync(file, `[127.0.0.1]:${router.port} ${router.publicKey}\n`);
+    const t = await connectSsh('r', spec(router, { knownHostsFile: file }), { local: l });
+    await t.close();
+  });
+});
+
+describe('keys, agent and passphrases', () => {
+  it('no key file and no agent: a clear error before any contact', async () => {
+    const err = await failure(connectSsh('r', spec(router, { privateKeyFile: undefined }), { local: local({ known: [router] }) }));
+    expect(err.message).toMatch(/cannot log in to root@127\.0\.0\.1:\d+: no key file is named, none of ~\/\.ssh\/id_ed25519, id_ecdsa, id_rsa exists, and no ssh-agent runs/);
+  });
+
+  it('an encrypted key without a passphrase: exit-3 error naming both ways', async () => {
+    const err = await failure(connectSsh('r', spec(router, { privateKeyFile: join(dir, 'locked') }), { local: local({ known: [router] }) }));
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toContain(`${join(dir, 'locked')} is encrypted and no passphrase was given`);
+    expect(err.hint).toMatch(/TEQLCTL_SSH_PASSPHRASE.*--key-passphrase-file FILE/);
+  });
+
+  it('the passphrase given up front unlocks it; a wrong one is named', async () => {
+    const t = await connectSsh('r', spec(router, { privateKeyFile: join(dir, 'locked') }), { local: local({ known: [router] }), keyPassphrase: 'secretpass' });
+    await t.close();
+    const err = await failure(connectSsh('r', spec(router, { privateKeyFile: join(dir, 'locked') }), { local: local({ known: [router] }), keyPassphrase: 'nope' }));
+    expect(err.message).toMatch(/encrypted, and the passphrase given does not unlock it/);
+  });
+
+  it('asked only when nothing else got in', async () => {
+    const asked: string[] = [];
+    const ask = async (file: string) => { asked.push(file); return 'secretpass'; };
+    // The plain key gets in: no question.
+    const cfg = `Host r\n  HostName 127.0.0.1\n  Port ${router.port}\n  IdentityFile ${join(dir, 'locked')}\n  IdentityFile ${join(dir, 'login')}\n`;
+    const t1 = await connectSsh('r', { host: 'r', user: 'root', become: false, becomeUser: 'root' }, { local: local({ known: [router], config: cfg }), askKeyPassphrase: ask });
+    await t1.close();
+    expect(asked).toEqual([]);
+    // Only the encrypted key: asked once, then in.
+    const t2 = await connectSsh('r', spec(router, { privateKeyFile: join(dir, 'locked') }), { local: local({ known: [router] }), askKeyPassphrase: ask });
+    await t2.close();
+    expect(asked).toEqual([join(dir, 'locked')]);
+  });
+
+  it('a rejected key says what was offered', async () => {
+    const stranger = ssh2.utils.generateKeyPairSync('ed25519');
+    writeFileSync(join(dir, 'stranger'), stranger.private);
+    const err = await failure(connectSsh('r', spec(router, { privateKeyFile: join(dir, 'stranger') }), { local: local({ known: [router] }) }));
+    expect(err.message).toBe(`authentication as root to root@127.0.0.1:${router.port} failed (offered: ${join(dir, 'stranger')})`);
+  });
+});
+
+describe('ssh_config and ProxyJump', () => {
+  it('an alias with HostName, Port, User and IdentityFile', async () => {
+    const cfg = `Host lab-*\n  User root\nHost lab-a\n  HostName 127.0.0.1\n  Port ${router.port}\n  IdentityFile ${join(dir, 'login')}\n`;
+    const t = await connectSsh('router_a', { host: 'lab-a', become: false, becomeUser: 'root' }, { local: local({ known: [router], config: cfg }) });
+    expect((await t.run('x', 'id\n')).stdout).toBe('router ran as root: id\n');
+    await t.close();
+  });
+
+  it('one hop: through the jump host to the target, both keys checked', async () => {
+    const cfg = [
+      `Host j\n  HostName 127.0.0.1\n  Port ${jump.port}\n  User root\n  IdentityFile ${join(dir, 'login')}`,
+      `Host target\n  HostName 127.0.0.1\n  Port ${router.port}\n  ProxyJump j\n  IdentityFile ${join(dir, 'login')}`,
+    ].join('\n');
+    const t = await connectSsh('r', { host: 'target', user: 'root', become: false, becomeUser: 'root' }, { local: local({ known: [jump, router], config: cfg }) });
+    expect((await t.run('x', 'hostname\n')).stdout).toBe('router ran as root: hostname\n');
+    await t.close();
+    expect(jump.forwards.at(-1)).toBe(`127.0.0.1:${router.port}`);
+
+    const err = await failure(connectSsh('r', { host: 'target', user: 'root', become: false, becomeUser: 'root' }, { local: local({ known: [router], config: cfg }) }));
+    expect(err.message).toMatch(new RegExp(`unknown host key for \\[127\\.0\\.0\\.1\\]:${jump.port} \\(j\\)`));
+  });
+
+  it('a jump host that cannot reach the target says so', async () => {
+    const cfg = `Host j\n  HostName 127.0.0.1\n  Port ${jump.port}\n  User root\n  IdentityFile ${join(dir, 'login')}\nHost dead\n  HostName 127.0.0.1\n  Port 1\n  ProxyJump j\n`;
+    const err = await failure(connectSsh('r', { host: 'dead', user: 'root', privateKeyFile: join(dir, 'login'), become: false, becomeUser: 'root' }, { local: local({ known: [jump], config: cfg }), readyTimeoutMs: 3000 }));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.message).toMatch(/127\.0\.0\.1:1/);
+  });
+});
+
+describe('become', () => {
+  const op = (over: Partial<ConnectionSpec> = {}) => spec(sudoRouter, { user: 'operator', become: true, ...over });
+  const opts = (over: ConnectOptions = {}): ConnectOptions => ({ local: local({ known: [sudoRouter] }), strictBecome: true, ...over });
+
+  it('sudo that wants a password: it goes on stdin only, and sudo reads it', async () => {
+    const before = sudoRouter.execs.length;
+    const t = await connectSsh('r', op(), opts({ becomePassword: 'correct horse' }));
+    const res = await t.run('facts', 'echo hi\n');
+    await t.close();
+    expect(res.stdout).toBe('sudo-router ran as root: echo hi\n');
+    const execs = sudoRouter.execs.slice(before);
+    expect(execs.map((e) => e.command)).toEqual([
+      'timeout 30 sudo -k -n true',
+      `timeout 30 sudo -k -S -p '' true`,
+      `sudo -k -S -p '' env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 sh -s`,
+    ]);
+    for (const e of execs) expect(e.command).not.toContain('correct horse');
+    expect(execs[2]!.stdin).toBe('correct horse\necho hi\n');
+    expect(res.script).not.toContain('correct horse');
+  });
+
+  it('a missing password is an exit-3 error at connect time, naming the ways to give one', async () => {
+    const err = await failure(connectSsh('r', op(), opts()));
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toMatch(/become: sudo on .* asks for a password, and none was given/);
+    expect(err.hint).toMatch(/TEQLCTL_BECOME_PASSWORD.*--become-password-file FILE/);
+  });
+
+  it('a wrong password is an exit-3 error that does not repeat it', async () => {
+    const err = await failure(connectSsh('r', op(), opts({ becomePassword: 'wrong battery' })));
+    expect(err.message).toMatch(/rejected the become password/);
+    expect(`${err.message} ${err.hint}`).not.toContain('wrong battery');
+  });
+
+  it('asked once, only where sudo wants it; NOPASSWD hosts never receive it', async () => {
+    let asked = 0;
+    const ask = async () => { asked++; return 'correct horse'; };
+    const before = router.execs.length;
+    const nopasswd = await connectSsh('b', spec(router, { user: 'operator', become: true }), { local: local({ known: [router] }), strictBecome: true, askBecomePassword: ask });
+    await nopasswd.run('x', 'true\n');
+    await nopasswd.close();
+    expect(asked).toBe(0);
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 30 sudo -k -n true', 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 sh -s']);
+    const t = await connectSsh('a', op(), opts({ askBecomePassword: ask }));
+    await t.close();
+    expect(asked).toBe(1);
+  });
+
+  it('no sudo when the login user is already the become user', async () => {
+    const before = router.execs.length;
+    const t = await connectSsh('r', spec(router, { become: true }), { local: local({ known: [router] }), strictBecome: true });
+    await t.run('x', 'true\n');
+    await t.close();
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 120 sh -s']);
+  });
+});
+
+describe('a connection that dies', () => {
+  it('closed by the peer under a running command: run() rejects with "connection lost"', async () => {
+    const t = await connectSsh('r', spec(router), { local: local({ known: [router] }) });
+    const err = await failure(t.run('apply', 'DROP\n'));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.message).toMatch(/^connection lost/);
+    // And every later run fails at once instead of waiting.
+    await expect(t.run('x', 'true\n')).rejects.toThrow(/connection lost/);
+    await t.close();
+  });
+
+  it('a peer gone silent (no FIN): keepalives notice, and the pending run rejects', async () => {
+    const relay = await startRelay(router.port);
+    const l = local();
+    mkdirSync(join(l.env.home, '.ssh'));
+    writeFileSync(join(l.env.home, '.ssh', 'known_hosts'), `[127.0.0.1]:${relay.port} ${router.publicKey}\n`);
+    const t = await connectSsh('r', spec(router, { port: relay.port }), { local: l, keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
+    const pending = t.run('apply', 'HANG\n');
+    await new Promise((r) => setTimeout(r, 50));
+    relay.blackHole();
+    const started = Date.now();
+    const err = await failure(pending);
+    expect(err.message).toMatch(/^connection lost: Keepalive timeout/);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await t.close();
+    relay.close();
+  });
+});
