@@ -2,9 +2,12 @@
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { loadRun } from '../load/index.js';
-import { connectSsh } from '../connect/ssh-transport.js';
+import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
+import { askOnce, givenSecrets } from '../connect/secrets.js';
+import { closeAll, connectFirst } from '../connect/connect-first.js';
+import type { Transport } from '../connect/transport.js';
+import { shellJoin } from '../apply/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
 import { RunLog } from '../play/run-log.js';
 import { progressMode } from '../report/progress.js';
@@ -12,7 +15,7 @@ import { formatPlan } from '../report/print-plan.js';
 import { formatRecap } from '../report/recap.js';
 import { toJson } from '../report/json.js';
 import { ConfigError } from '../errors.js';
-import { askYesNo } from './prompts.js';
+import { askHidden, askYesNo } from './prompts.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -36,11 +39,30 @@ export interface PlayFlags {
   limit?: string;
   log?: string;
   becomePasswordFile?: string;
+  keyPassphraseFile?: string;
+  acceptNew?: boolean;
 }
 
-function becomePassword(flags: PlayFlags): string | undefined {
-  if (flags.becomePasswordFile) return readFileSync(flags.becomePasswordFile, 'utf8').replace(/\r?\n$/, '');
-  return process.env.TEQLCTL_BECOME_PASSWORD;
+/** How `play` connects: secrets given up front (or asked on a terminal), --accept-new, strict sudo. */
+function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean, secrets: string[]): ConnectOptions {
+  const given = givenSecrets(flags, process.env);
+  secrets.push(...Object.values(given));
+  const rerun = shellJoin(['teqlctl', 'play', '-i', flags.inventory, playbook, ...(flags.limit ? ['-l', flags.limit] : []), ...(flags.check ? ['--check'] : []), '--accept-new']);
+  return {
+    ...given,
+    strictBecome: true,
+    ...(interactive ? askOnce((message) => askHidden(message, flags.json ? process.stderr : undefined), (s) => secrets.push(s)) : {}),
+    ...(flags.acceptNew
+      ? {
+          onUnknownHostKey: async (fingerprint: string, name: string) => {
+            process.stderr.write(`--accept-new: trusting ${name} (${fingerprint}), seen for the first time; recorded in ~/.ssh/known_hosts\n`);
+            return true;
+          },
+        }
+      : {}),
+    unknownHostHint: (fingerprint) =>
+      `if ${fingerprint} is really the host's key (compare out of band, e.g. ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host), trust it on first use: ${rerun}`,
+  };
 }
 
 export function registerPlayCommand(program: Command): void {
@@ -56,7 +78,9 @@ export function registerPlayCommand(program: Command): void {
     .option('-f, --forks <n>', 'hosts worked on at once', '10')
     .option('-l, --limit <hosts>', 'only these hosts (comma-separated)')
     .option('--log <file>', 'log of every command sent (default ~/.cache/teqlctl/logs/<run id>.log)')
-    .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD)')
+    .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
+    .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
+    .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
       await runPlayCommand(playbook, flags);
@@ -68,9 +92,11 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
   const loaded = await loadRun(flags.inventory, playbook, flags.limit ? { limit: flags.limit.split(',') } : undefined);
-  const secret = becomePassword(flags);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const secrets: string[] = [];
+  const connecting = connectOptions(playbook, flags, interactive, secrets);
   const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + process.pid;
-  const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secret ? [secret] : []);
+  const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secrets);
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text + '\n');
   let interrupted = false;
   const onSigint = () => {
@@ -78,14 +104,20 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     say('interrupt: finishing the current step, then rolling back');
   };
   process.on('SIGINT', onSigint);
+  let early: Map<string, Promise<Transport>> | undefined;
   try {
+    // On a terminal, connect first: any question (passphrase, sudo password) comes before the progress display.
+    if (interactive) {
+      const hosts = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
+      early = await connectFirst(hosts, forks, (h) => connectSsh(h, loaded.inventory.hosts.get(h)!.connection, connecting));
+    }
     const result = await runPlay(loaded, {
       runId,
       check: Boolean(flags.check),
       forks,
       mode: progressMode(Boolean(flags.json)),
       log,
-      connect: (host, spec) => connectSsh(host, spec, secret ? { becomePassword: secret } : {}),
+      connect: (host, spec) => early?.get(host) ?? connectSsh(host, spec, connecting),
       showPlan: (plans) => { if (!flags.json) say(formatPlan(plans, Boolean(flags.diff))); },
       approve: async () => {
         if (flags.yes) return true;
@@ -103,5 +135,6 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     return result.exitCode;
   } finally {
     process.off('SIGINT', onSigint);
+    await closeAll(early);
   }
 }

@@ -53,7 +53,10 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
 
   for (const name of PASSWORD_VARS) {
     if (read(name) !== undefined) {
-      problems.add(`${name} of host ${hostName}: passwords are not supported`, posOfVar(name), 'use an SSH key (ansible_ssh_private_key_file or ssh-agent) and passwordless sudo for become');
+      const hint = /become/.test(name)
+        ? 'a sudo password never goes in the inventory: give it with --become-password-file FILE or TEQLCTL_BECOME_PASSWORD (on a terminal, teqlctl asks)'
+        : 'use an SSH key (ansible_ssh_private_key_file, IdentityFile in ~/.ssh/config, or ssh-agent)';
+      problems.add(`${name} of host ${hostName}: passwords are not supported`, posOfVar(name), hint);
     }
   }
   const connection = read('ansible_connection');
