@@ -89,17 +89,36 @@ export function defaultRouteCaveats(router: string, facts: Facts): Caveat[] {
   return out;
 }
 
-export function formatCaveats(caveats: readonly Caveat[]): string {
+/** `prefix` then the words, wrapped to `width` columns; later lines are indented as deep as the prefix. */
+export function wrap(prefix: string, text: string, width: number): string {
+  const lines: string[] = [];
+  let line = prefix;
+  let words = 0; // on this line
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (words > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = ' '.repeat(prefix.length) + word;
+      words = 1;
+    } else {
+      line = words > 0 ? `${line} ${word}` : line + word;
+      words++;
+    }
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+export function formatCaveats(width: number, caveats: readonly Caveat[]): string {
   const mark = { stop: ' !! ', warn: '  ! ', note: '  - ' } as const;
-  return caveats.map((c) => mark[c.level] + c.text).join('\n');
+  return caveats.map((c) => wrap(mark[c.level], c.text, width)).join('\n');
 }
 
 /** A picked link that already holds addresses keeps them: teqlctl adds, it never removes what it did not add. */
-export function addressedLinkCaveats(router: string, rows: ReadonlyArray<{ name: string; addresses: string[] }>, picked: readonly string[]): Caveat[] {
+export function addressedLinkCaveats(router: string, rows: ReadonlyArray<{ name: string; addresses: string[]; slaveOf?: string }>, picked: readonly string[]): Caveat[] {
   return rows
-    .filter((r) => picked.includes(r.name) && r.addresses.length > 0)
+    .filter((r) => picked.includes(r.name) && r.addresses.length > 0 && !r.slaveOf)
     .map((r) => ({
       level: 'warn' as const,
-      text: `${router}: ${r.name} already holds ${r.addresses.join(', ')}; teqlctl adds the link address beside it and leaves it there (traffic to that subnet keeps using ${r.name} alone).`,
+      text: `${r.name} on ${router} already holds ${r.addresses.join(', ')}; teqlctl adds the link address beside it and leaves that one there (traffic to its subnet keeps using ${r.name} alone).`,
     }));
 }

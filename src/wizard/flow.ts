@@ -44,6 +44,8 @@ interface Router extends Connected {
 const say = (text = ''): void => void process.stdout.write(text + '\n');
 const heading = (text: string): void => say(`\n== ${text}`);
 const other = (side: Side): Side => (side === 'a' ? 'b' : 'a');
+/** Caveats are wrapped to the terminal, up to 120 columns. */
+const width = (): number => Math.min(process.stdout.columns || 100, 120);
 
 /** A path as the operator would type it from here. */
 function shown(path: string): string {
@@ -76,7 +78,6 @@ class Wizard {
   private readonly sshConfig: SshConfigBlock[];
   private readonly mode: ProgressMode = process.stdout.isTTY ? 'tty' : 'plain';
   private tempDir: string | undefined;
-  private staged: { discard: () => void } | undefined;
 
   constructor(private readonly dir: string) {
     const file = join(homedir(), '.ssh', 'config');
@@ -127,10 +128,8 @@ class Wizard {
         say('Nothing was written.');
         return 0;
       }
-      const staged = stageFiles([files.inventory, files.playbook]);
-      this.staged = staged;
-      staged.commit();
-      this.staged = undefined;
+      // Written and renamed in one synchronous stretch: no signal handler can run in between.
+      stageFiles([files.inventory, files.playbook]).commit();
       say(`Wrote ${shown(files.inventory.path)} and ${shown(files.playbook.path)}.`);
       return this.offerRun(files.inventory.path, files.playbook.path, verdict === 'ok', releaseSigint);
     }
@@ -224,7 +223,7 @@ class Wizard {
         caveats.push({ level: 'warn', text: `${r.answers.name}: could not tell which interface carries this SSH session (sudo hides SSH_CONNECTION); do not pick it as a link.` });
       }
     }
-    say(formatCaveats(caveats));
+    say(formatCaveats(width(), caveats));
   }
 
   // ---- links -----------------------------------------------------------------------------------
@@ -258,7 +257,7 @@ class Wizard {
         pairs = [];
         let left = [...pickB];
         for (const dev of pickA) {
-          const peer = await askSelect(q.peerLinkQuestion(dev, left, left[0]!));
+          const peer = left.length === 1 ? left[0]! : await askSelect(q.peerLinkQuestion(dev, left, left[0]!));
           left = left.filter((x) => x !== peer);
           pairs.push({ a: dev, b: peer });
         }
@@ -268,7 +267,7 @@ class Wizard {
         say(mtu.map((m) => `  ! ${m}`).join('\n'));
         if (!(await askConfirm({ message: 'Keep these links anyway?', default: false }))) continue;
       }
-      say(formatCaveats([
+      say(formatCaveats(width(), [
         reorderingCaveat(),
         ...rpFilterCaveats(a.answers.name, a.facts, pairs.map((p) => p.a)),
         ...rpFilterCaveats(b.answers.name, b.facts, pairs.map((p) => p.b)),
@@ -346,7 +345,7 @@ class Wizard {
       networks = { kind: 'two', network1, network2, ...(lanA && lanB ? { lanA, lanB } : {}) };
     }
     caveats.push(...forwardingCaveats(a.answers.name, a.facts), ...forwardingCaveats(b.answers.name, b.facts));
-    say(formatCaveats(caveats));
+    say(formatCaveats(width(), caveats));
     return networks;
   }
 
@@ -377,7 +376,9 @@ class Wizard {
       return 'ok';
     }
     for (const err of refused) {
-      say(`  ! refused: ${err.message}${err.hint ? `\n    hint: ${err.hint}` : ''}`);
+      // Positions point into the temporary copies: name the files as the operator knows them.
+      const message = err.message.replaceAll(play, 'playbook').replaceAll(inv, 'inventory');
+      say(`  ! refused: ${message}${err.hint ? `\n    hint: ${err.hint}` : ''}`);
       if (/SSH session/.test(err.message)) {
         say('    teqlctl never changes the interface or the route that carries its own SSH session: a mistake there would lock you out' +
           ' before it could roll back. With "network 2 is the Internet", A\'s new default route would carry the session: give A a' +
@@ -396,7 +397,8 @@ class Wizard {
       say(`  ${command}${passwords.length > 0 ? ' --become-password-file <file>' : ''}`);
     };
     if (!runnable || passwords.length > 1) {
-      if (passwords.length > 1) say('The two routers want different sudo passwords; teqlctl play takes one (--become-password-file).');
+      if (!runnable) say('Not offering to run it now: the plan was refused (see above).');
+      else say('The two routers want different sudo passwords; teqlctl play takes one (--become-password-file).');
       later();
       return 0;
     }
@@ -421,8 +423,6 @@ class Wizard {
 
   /** Synchronous, so that it can run from a signal handler. */
   discard(): void {
-    this.staged?.discard();
-    this.staged = undefined;
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
     this.tempDir = undefined;
   }

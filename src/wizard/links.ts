@@ -9,6 +9,8 @@ export interface LinkRow {
   operstate: string;
   mtu: number;
   addresses: string[];
+  /** The equalizer whose slave it is already (its root qdisc is teqlN). */
+  slaveOf?: string;
   /** Why it is not offered; undefined: it may be picked. */
   notOffered?: string;
 }
@@ -22,6 +24,8 @@ export function linkRows(facts: Facts, sshHost?: string): LinkRow[] {
   const mgmt = facts.management?.dev ?? facts.addresses.find((a) => a.cidr.split('/')[0] === sshHost)?.dev;
   return facts.links.map((l) => {
     const row: LinkRow = { name: l.name, up: l.up, operstate: l.operstate, mtu: l.mtu, addresses: facts.addresses.filter((a) => a.dev === l.name).map((a) => a.cidr) };
+    const root = facts.rootQdiscs.find((q) => q.dev === l.name && /^teql\d+$/.test(q.kind));
+    if (root) row.slaveOf = root.kind;
     if (l.name === mgmt) row.notOffered = 'carries this SSH session';
     else if (l.name === 'lo' || l.kind === 'loopback') row.notOffered = 'loopback';
     else if (/^teql\d+$/.test(l.name)) row.notOffered = 'an equalizer itself';
@@ -34,15 +38,16 @@ export function offered(rows: readonly LinkRow[]): LinkRow[] {
   return rows.filter((r) => !r.notOffered);
 }
 
-/** The likely picks: offered links with no IPv4 address yet (dedicated links usually have none). */
+/** The likely picks: the slaves of an equalizer already there (a rerun), else the links with no IPv4 address yet. */
 export function likelyLinks(rows: readonly LinkRow[]): string[] {
-  return offered(rows).filter((r) => r.addresses.length === 0).map((r) => r.name);
+  const slaves = offered(rows).filter((r) => r.slaveOf);
+  return (slaves.length >= 2 ? slaves : offered(rows).filter((r) => r.addresses.length === 0)).map((r) => r.name);
 }
 
 /** A table of the links, as the operator sees it before choosing. */
 export function formatLinkTable(rows: readonly LinkRow[]): string {
   const head = ['name', 'state', 'carrier', 'mtu', 'addresses', ''];
-  const body = rows.map((r) => [r.name, r.up ? 'up' : 'down', r.operstate, String(r.mtu), r.addresses.join(', ') || '-', r.notOffered ? `(not offered: ${r.notOffered})` : '']);
+  const body = rows.map((r) => [r.name, r.up ? 'up' : 'down', r.operstate, String(r.mtu), r.addresses.join(', ') || '-', r.notOffered ? `(not offered: ${r.notOffered})` : r.slaveOf ? `(slave of ${r.slaveOf})` : '']);
   const widths = head.map((_, i) => Math.max(...[head, ...body].map((row) => row[i]!.length)));
   return [head, ...body].map((row) => '  ' + row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }

@@ -56,7 +56,7 @@ export function trustQuestion(hostLabel: string, fingerprint: string): { message
 }
 
 function linkChoice(row: LinkRow): Choice<string> {
-  const about = `${row.up ? 'up' : 'down'}, carrier ${row.operstate}, mtu ${row.mtu}, ${row.addresses.join(' ') || 'no address'}`;
+  const about = `${row.up ? 'up' : 'down'}, carrier ${row.operstate}, mtu ${row.mtu}, ${row.addresses.join(' ') || 'no address'}${row.slaveOf ? `, slave of ${row.slaveOf}` : ''}`;
   return { value: row.name, name: `${row.name.padEnd(10)} ${about}`, short: row.name, ...(row.notOffered ? { disabled: `(not offered: ${row.notOffered})` } : {}) };
 }
 

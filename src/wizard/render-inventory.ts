@@ -37,7 +37,7 @@ function hostBlock(m: WizardModel, side: Side): string[] {
     line(8, `${me.name}:`),
     ...connection(me),
     line(10, `teql_slaves: ${flowList(devs)}`, `wired in this order to ${m[other].name}'s ${flowList(m.links.map((l) => l[other]))}`),
-    line(10, 'link_addresses:', side === 'a' ? 'one /31 per link: A the even end' : 'the odd ends'),
+    line(10, 'link_addresses:', m.addressing.block ? (side === 'a' ? `one /31 per link out of ${m.addressing.block}: A the even end` : 'the odd ends') : `${side.toUpperCase()}'s end of each link`),
     ...devs.map((dev, i) => line(12, `- { dev: ${scalar(dev)}, address: ${mine[i]} }`)),
     line(10, `teql_address: ${m.addressing.teql[side]}`, 'the equalizer'),
     ...(lan ? [line(10, `lan_address: ${lan.me}`, `${me.name}'s own address in ${side === 'a' ? 'network 1' : 'network 2'}`)] : []),

@@ -122,6 +122,13 @@ describe('teqlctl wizard on the lab, through a terminal', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  it('without a terminal it refuses (exit 2) and points to teqlctl play', async () => {
+    const r = await teqlctl(['wizard', '--dir', work]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('teqlctl wizard asks questions and needs a terminal');
+    expect(r.stderr).toContain('teqlctl play -i <inventory> <playbook> --yes');
+  });
+
   it('Ctrl-C at the last question before writing: no file, both routers as they were', async () => {
     const before = { a: await readState('a'), b: await readState('b') };
     const t = new Terminal('interrupt');

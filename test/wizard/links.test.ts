@@ -63,3 +63,14 @@ describe('pairing the two sides', () => {
     ]);
   });
 });
+
+describe('a rerun on converged routers', () => {
+  it("preselects the equalizer's slaves, which hold addresses by then", () => {
+    const facts = labFacts('a');
+    facts.addresses.push({ dev: 'eth1', cidr: '10.0.0.0/31' }, { dev: 'eth2', cidr: '10.0.0.2/31' });
+    facts.rootQdiscs.push({ dev: 'eth1', kind: 'teql0', handle: '8001:', isDefault: false }, { dev: 'eth2', kind: 'teql0', handle: '8002:', isDefault: false });
+    const rows = linkRows(facts);
+    expect(likelyLinks(rows)).toEqual(['eth1', 'eth2']);
+    expect(formatLinkTable(rows)).toContain('eth1  down   DOWN     1500   10.0.0.0/31   (slave of teql0)');
+  });
+});

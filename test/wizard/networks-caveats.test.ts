@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressIn, checkNetwork, connectedOn, linkSubnets, suggestNetwork } from '../../src/wizard/networks.js';
-import { addressedLinkCaveats, defaultRouteCaveats, forwardingCaveats, reorderingCaveat, rpFilterCaveats, teqlCaveats } from '../../src/wizard/caveats.js';
+import { addressedLinkCaveats, defaultRouteCaveats, formatCaveats, forwardingCaveats, reorderingCaveat, rpFilterCaveats, teqlCaveats, wrap } from '../../src/wizard/caveats.js';
 import { proposeAddresses } from '../../src/wizard/addressing.js';
 import { labFacts } from './fixtures.js';
 
@@ -70,6 +70,21 @@ describe('caveats from facts', () => {
 
   it('a picked link that holds an address is warned about', () => {
     expect(addressedLinkCaveats('router_a', [{ name: 'eth1', addresses: ['172.16.0.1/24'] }, { name: 'eth2', addresses: [] }], ['eth1', 'eth2'])[0]!.text)
-      .toContain('eth1 already holds 172.16.0.1/24');
+      .toContain('eth1 on router_a already holds 172.16.0.1/24');
+  });
+});
+
+describe('caveat layout', () => {
+  it('wraps to the width with a hanging indent and a mark per level', () => {
+    const text = formatCaveats(30, [
+      { level: 'note', text: 'one two three four five six seven eight nine' },
+      { level: 'stop', text: 'short' },
+    ]);
+    expect(text).toBe(['  - one two three four five', '    six seven eight nine', ' !! short'].join('\n'));
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(30);
+  });
+
+  it('never breaks a word longer than the width', () => {
+    expect(wrap('  ! ', 'x'.repeat(40) + ' y', 20)).toBe(`  ! ${'x'.repeat(40)}\n    y`);
   });
 });
