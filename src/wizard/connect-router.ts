@@ -15,7 +15,17 @@ import type { RouterAnswers } from './model.js';
 export interface ConnectedRouter {
   transport: Transport;
   spec: ConnectionSpec;
+  /** Secrets typed during the connection, kept for the run (passed to play through 0600 files). */
   becomePassword?: string;
+  keyPassphrase?: string;
+}
+
+export interface ConnectHooks {
+  trust: (fingerprint: string, hostLabel: string) => Promise<boolean>;
+  /** Asked by the transport only when sudo wants a password; it checks it before connecting. */
+  becomePassword: (router: string, user: string) => Promise<string>;
+  /** Asked only for a passphrase-protected key that no agent holds. */
+  keyPassphrase: (file: string) => Promise<string>;
 }
 
 export function expandHome(path: string): string {
@@ -32,11 +42,8 @@ export function checkKeyFile(path: string): string | undefined {
   }
   if (!/PRIVATE KEY/.test(text)) return `${path} is not a private key${path.endsWith('.pub') ? ' (that is the public half: drop .pub)' : ''}`;
   const parsed = ssh2.utils.parseKey(text);
-  if (parsed instanceof Error) {
-    return /passphrase|encrypted/i.test(parsed.message)
-      ? `${path} is protected by a passphrase: load it into ssh-agent (ssh-add ${path}) and leave the key empty`
-      : `${path}: ${parsed.message}`;
-  }
+  // A passphrase-protected key is fine: its passphrase is asked when connecting.
+  if (parsed instanceof Error && !/passphrase|encrypted/i.test(parsed.message)) return `${path}: ${parsed.message}`;
   return undefined;
 }
 
@@ -44,24 +51,20 @@ export function specOf(r: RouterAnswers): ConnectionSpec {
   return { host: r.host, port: r.port, user: r.user, become: r.become, becomeUser: 'root', ...(r.keyFile ? { privateKeyFile: expandHome(r.keyFile) } : {}) };
 }
 
-export async function connectRouter(r: RouterAnswers, trust: (fingerprint: string, hostLabel: string) => Promise<boolean>): Promise<ConnectedRouter> {
+export async function connectRouter(r: RouterAnswers, hooks: ConnectHooks): Promise<ConnectedRouter> {
   const spec = specOf(r);
-  return { transport: await connectSsh(r.name, spec, { onUnknownHostKey: trust }), spec };
+  const secrets: { becomePassword?: string; keyPassphrase?: string } = {};
+  const transport = await connectSsh(r.name, spec, {
+    onUnknownHostKey: hooks.trust,
+    askBecomePassword: async () => (secrets.becomePassword = await hooks.becomePassword(r.name, r.user)),
+    askKeyPassphrase: async (file) => (secrets.keyPassphrase = await hooks.keyPassphrase(file)),
+  });
+  return { transport, spec, ...secrets };
 }
 
-const SUDO_WANTS_PASSWORD = /password is required|a terminal is required|no askpass/i;
-
-/** One facts round trip (ip_forward besides every rp_filter); 'sudo-password' when sudo wants one. */
-export async function readFacts(r: RouterAnswers, c: ConnectedRouter): Promise<Facts | 'sudo-password'> {
+/** One facts round trip: every rp_filter, and ip_forward for the forwarding caveat. */
+export async function readFacts(r: RouterAnswers, c: ConnectedRouter): Promise<Facts> {
   const res = await c.transport.run('facts', factsScript(['net.ipv4.ip_forward']));
-  if (res.code === 0) return parseFacts(r.name, res.stdout);
-  if (r.become && c.becomePassword === undefined && SUDO_WANTS_PASSWORD.test(res.stderr)) return 'sudo-password';
-  throw new FactError(r.name, `reading facts failed (exit ${res.code}): ${res.stderr.trim() || res.stdout.trim().slice(-300)}`);
-}
-
-/** The transport keeps its sudo password for the whole connection: connect again with it (the key is known now). */
-export async function reconnectWithPassword(r: RouterAnswers, c: ConnectedRouter, password: string): Promise<void> {
-  await c.transport.close();
-  c.transport = await connectSsh(r.name, c.spec, { becomePassword: password });
-  c.becomePassword = password;
+  if (res.code !== 0) throw new FactError(r.name, `reading facts failed (exit ${res.code}): ${res.stderr.trim() || res.stdout.trim().slice(-300)}`);
+  return parseFacts(r.name, res.stdout);
 }

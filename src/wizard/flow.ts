@@ -4,16 +4,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { askCheckbox, askConfirm, askSecret, askSelect, askText } from '../cli/prompts.js';
+import { askCheckbox, askConfirm, askSecret, askSelect, askText, isPromptExit } from '../cli/prompts.js';
 import { runPlayCommand } from '../cli/play-command.js';
-import { ConnectError, RefusedError, TeqlError } from '../errors.js';
+import { ConnectError, RefusedError } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
 import { loadRun } from '../load/index.js';
 import { formatPlan } from '../report/print-plan.js';
 import { runWithProgress, type ProgressMode } from '../report/progress.js';
 import { checkAddressing, clashesWithRouters, defaultBlock, proposeAddresses, suggestPeer, type ExistingAddress } from './addressing.js';
 import { addressedLinkCaveats, defaultRouteCaveats, formatCaveats, forwardingCaveats, reorderingCaveat, rpFilterCaveats, teqlCaveats, type Caveat } from './caveats.js';
-import { checkKeyFile, connectRouter, readFacts, reconnectWithPassword, type ConnectedRouter } from './connect-router.js';
+import { checkKeyFile, connectRouter, readFacts, type ConnectedRouter } from './connect-router.js';
 import { countMismatch, formatLinkTable, likelyLinks, linkRows, mtuMismatches, offered, pairLinks, type LinkRow } from './links.js';
 import { hostName, type Addressing, type LinkPair, type Networks, type RouterAnswers, type Side, type WizardModel } from './model.js';
 import { addressIn, connectedOn, linkSubnets, suggestNetwork } from './networks.js';
@@ -170,12 +170,23 @@ class Wizard {
         continue;
       }
       say(`  connecting to ${answers.user}@${answers.host}:${answers.port} ...`);
+      // The transport turns a failed secret prompt into a ConnectError: remember a Ctrl-C to end the wizard.
+      let cancelled: unknown;
+      const ask = <T>(prompt: Promise<T>): Promise<T> => prompt.catch((err: unknown) => {
+        if (isPromptExit(err)) cancelled = err;
+        throw err;
+      });
       try {
-        const conn = await connectRouter(answers, (fingerprint, label) => askConfirm(q.trustQuestion(label, fingerprint)));
+        const conn = await connectRouter(answers, {
+          trust: (fingerprint, label) => ask(askConfirm(q.trustQuestion(label, fingerprint))),
+          becomePassword: (router, user) => ask(askSecret(`${router}: sudo asks for the password of ${user}`)),
+          keyPassphrase: (file) => ask(askSecret(`passphrase of ${file}`)),
+        });
         say(`  connected to ${answers.name}.`);
         this.conns.set(side, { answers, conn });
         return;
       } catch (err) {
+        if (cancelled) throw cancelled;
         if (!(err instanceof ConnectError)) throw err;
         say(`  ! could not connect: ${err.message}`);
         if (err.hint) say(`    hint: ${err.hint}`);
@@ -184,37 +195,18 @@ class Wizard {
     }
   }
 
-  /** One facts round trip per router, both at once; a sudo password is asked only if sudo wants one. */
+  /** One facts round trip per router, both at once. */
   private async gather(): Promise<void> {
-    for (;;) {
-      const wanting: Side[] = [];
-      const errors: TeqlError[] = [];
-      await runWithProgress(this.mode, (['a', 'b'] as const).map((side) => ({
-        title: `${this.conns.get(side)!.answers.name}: read interfaces, addresses, routes, rp_filter, sch_teql`,
-        run: async (setTitle) => {
-          const r = this.conns.get(side)!;
-          try {
-            const facts = await readFacts(r.answers, r.conn);
-            if (facts === 'sudo-password') {
-              wanting.push(side);
-              setTitle(`${r.answers.name}: sudo asks for a password`);
-              return;
-            }
-            this.routers.set(side, { ...r, facts, rows: linkRows(facts, r.answers.host) });
-            setTitle(`${r.answers.name}: ${facts.links.length} interfaces read`);
-          } catch (err) {
-            if (err instanceof TeqlError) errors.push(err);
-            throw err;
-          }
-        },
-      })), 2);
-      if (errors.length > 0) throw errors[0]!;
-      if (wanting.length === 0) break;
-      for (const side of wanting) {
+    const errors = await runWithProgress(this.mode, (['a', 'b'] as const).map((side) => ({
+      title: `${this.conns.get(side)!.answers.name}: read interfaces, addresses, routes, rp_filter, sch_teql`,
+      run: async (setTitle) => {
         const r = this.conns.get(side)!;
-        await reconnectWithPassword(r.answers, r.conn, await askSecret(`${r.answers.name}: sudo password of ${r.answers.user}`));
-      }
-    }
+        const facts = await readFacts(r.answers, r.conn);
+        this.routers.set(side, { ...r, facts, rows: linkRows(facts, r.answers.host) });
+        setTitle(`${r.answers.name}: ${facts.links.length} interfaces read`);
+      },
+    })), 2);
+    if (errors.length > 0) throw errors[0]!;
     const caveats: Caveat[] = [];
     for (const side of ['a', 'b'] as const) {
       const r = this.get(side);
@@ -390,15 +382,16 @@ class Wizard {
 
   private async offerRun(inventory: string, playbook: string, runnable: boolean, releaseSigint: () => void): Promise<number> {
     const command = `teqlctl play -i ${shown(inventory)} ${shown(playbook)}`;
-    const passwords = [...new Set((['a', 'b'] as const).flatMap((s) => this.conns.get(s)!.conn.becomePassword ?? []))];
+    const conns = (['a', 'b'] as const).map((s) => this.conns.get(s)!.conn);
+    const passwords = [...new Set(conns.flatMap((c) => c.becomePassword ?? []))];
+    const passphrases = [...new Set(conns.flatMap((c) => c.keyPassphrase ?? []))];
     const later = () => {
       say('\nTo run it later (a --check first shows the plan again):');
       say(`  ${command} --check`);
-      say(`  ${command}${passwords.length > 0 ? ' --become-password-file <file>' : ''}`);
+      say(`  ${command}`);
     };
-    if (!runnable || passwords.length > 1) {
-      if (!runnable) say('Not offering to run it now: the plan was refused (see above).');
-      else say('The two routers want different sudo passwords; teqlctl play takes one (--become-password-file).');
+    if (!runnable) {
+      say('Not offering to run it now: the plan was refused (see above).');
       later();
       return 0;
     }
@@ -407,16 +400,26 @@ class Wizard {
       return 0;
     }
     await this.close();
-    let passwordFile: string | undefined;
-    if (passwords.length === 1) {
+    // play takes one secret of each kind; when the routers differ, it asks on the terminal itself.
+    const secretFile = (name: string, values: string[]) => {
+      if (values.length !== 1) return undefined;
       this.tempDir ??= mkdtempSync(join(tmpdir(), 'teqlctl-wizard-'));
-      passwordFile = join(this.tempDir, 'become-password');
-      writeFileSync(passwordFile, passwords[0]!, { mode: 0o600 });
-    }
+      const file = join(this.tempDir, name);
+      writeFileSync(file, values[0]!, { mode: 0o600 });
+      return file;
+    };
+    const becomePasswordFile = secretFile('become-password', passwords);
+    const keyPassphraseFile = secretFile('key-passphrase', passphrases);
     heading(`Running: ${command} --yes`);
     // From here the engine handles Ctrl-C: it finishes the current step and rolls both routers back.
     releaseSigint();
-    const code = await runPlayCommand(playbook, { inventory, yes: true, forks: '10', ...(passwordFile ? { becomePasswordFile: passwordFile } : {}) });
+    const code = await runPlayCommand(playbook, {
+      inventory,
+      yes: true,
+      forks: '10',
+      ...(becomePasswordFile ? { becomePasswordFile } : {}),
+      ...(keyPassphraseFile ? { keyPassphraseFile } : {}),
+    });
     say(`\nRun it again any time: ${command} --yes   (a second run changes nothing)`);
     return code;
   }

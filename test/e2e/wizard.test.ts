@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { labPaths } from '../../src/lab/paths.js';
 import { currentSshPort } from '../../src/lab/router.js';
 import { loadRun } from '../../src/load/index.js';
-import { resetRouters, sshRun } from './lab.js';
+import { operatorSudoPassword, resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
 import { ROOT, teqlctl } from './teqlctl.js';
 
@@ -69,19 +69,24 @@ class Terminal {
     tmux('send-keys', '-t', this.session, ...keys);
   }
 
-  /** Every question up to the plan, answered as an operator of the lab would. */
-  async answerUpToThePlan(): Promise<void> {
+  /**
+   * Every question up to the plan, answered as an operator of the lab would: as root, or on router a
+   * as `operator`, whose sudo asks for a password there.
+   */
+  async answerUpToThePlan(loginA: 'root' | 'operator' = 'root'): Promise<void> {
     for (const [side, router] of [['A', 'a'], ['B', 'b']] as const) {
       const port = currentSshPort(lab, router);
+      const sudo = side === 'A' && loginA === 'operator';
       await this.answer(new RegExp(`Router ${side}: host`), '127.0.0.1');
       await this.answer(new RegExp(`Router ${side}: SSH port`), String(port));
-      await this.answer(new RegExp(`Router ${side}: SSH user`), 'root');
+      await this.answer(new RegExp(`Router ${side}: SSH user`), sudo ? 'operator' : 'root');
       await this.answer(new RegExp(`Router ${side}: private key file`), lab.key);
-      await this.answer(new RegExp(`Router ${side}: run the commands through sudo`), 'n');
+      await this.answer(new RegExp(`Router ${side}: run the commands through sudo`), sudo ? 'y' : 'n');
       // HOME is empty: the key is unknown, and the fingerprint shown is the router's real one.
       const shown = await this.waitFor(new RegExp(`Unknown host key for \\[127\\.0\\.0\\.1\\]:${port}: (SHA256:\\S+)\\.`));
       expect(shown[1]).toBe(fingerprintOf(lab.hostKeyPub(router)));
-      await this.answer(/Trust it \(adds it to ~\/\.ssh\/known_hosts\) \(y\/N\)/, 'y');
+      await this.answer(new RegExp(`Unknown host key for \\[127\\.0\\.0\\.1\\]:${port}: .*\\(y/N\\)`), 'y');
+      if (sudo) await this.answer(/router_a: sudo asks for the password of operator/, operatorSudoPassword());
       await this.waitFor(new RegExp(`connected to router_${router}\\.`));
     }
     // The management interface is shown, never offered; eth1 and eth2 are picked already.
@@ -129,10 +134,10 @@ describe('teqlctl wizard on the lab, through a terminal', () => {
     expect(r.stderr).toContain('teqlctl play -i <inventory> <playbook> --yes');
   });
 
-  it('Ctrl-C at the last question before writing: no file, both routers as they were', async () => {
+  it('as operator with sudo on a, then Ctrl-C at the last question before writing: no file, both routers as they were', async () => {
     const before = { a: await readState('a'), b: await readState('b') };
     const t = new Terminal('interrupt');
-    await t.answerUpToThePlan();
+    await t.answerUpToThePlan('operator');
     await t.answer(/Name for the files/, 'lab-wizard');
     await t.waitFor(/Write inventories\/lab-wizard\.yml and playbooks\/lab-wizard\.yml\?/);
     t.keys('C-c');
