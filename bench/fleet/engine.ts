@@ -1,0 +1,55 @@
+// The engine under measure, alone in its process: loadRun + runPlay (silent, real SSH client) on a
+// SIMULATED fleet's inventory. Prints one JSON line with its wall time, CPU time and memory.
+//   tsx bench/fleet/engine.ts <inventory> <playbook> <forks> <log file>
+import { performance } from 'node:perf_hooks';
+import { connectSsh } from '../../src/connect/ssh-transport.js';
+import { loadRun } from '../../src/load/index.js';
+import { runPlay } from '../../src/play/run-play.js';
+import { RunLog } from '../../src/play/run-log.js';
+
+const [inventory, playbook, forksArg, logFile] = process.argv.slice(2);
+if (!inventory || !playbook || !forksArg || !logFile) throw new Error('usage: engine.ts <inventory> <playbook> <forks> <log file>');
+
+let peakRss = process.memoryUsage.rss();
+const baselineRss = peakRss;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 20);
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const loaded = loadRun(inventory, playbook);
+const t1 = performance.now();
+const report = await runPlay(loaded, {
+  check: false,
+  forks: Number(forksArg),
+  mode: 'silent',
+  log: new RunLog(logFile),
+  connect: (host, spec) => connectSsh(host, spec),
+  showPlan: () => undefined,
+  approve: async () => true,
+  interrupted: () => false,
+});
+const t2 = performance.now();
+const cpu = process.cpuUsage(cpu0);
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage.rss());
+
+const trips = report.hosts.map((h) => h.stats?.roundTrips ?? 0);
+const statuses: Record<string, number> = {};
+for (const h of report.hosts) statuses[h.status] = (statuses[h.status] ?? 0) + 1;
+process.stdout.write(JSON.stringify({
+  exitCode: report.exitCode,
+  summary: report.summary.slice(0, 500),
+  hosts: report.hosts.length,
+  statuses,
+  loadMs: t1 - t0,
+  runMs: t2 - t1,
+  wallMs: t2 - t0,
+  cpuUserMs: cpu.user / 1000,
+  cpuSystemMs: cpu.system / 1000,
+  baselineRssMb: baselineRss / 2 ** 20,
+  peakRssMb: peakRss / 2 ** 20,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+  roundTripsMax: Math.max(...trips),
+  roundTripsMin: Math.min(...trips),
+  bytesSentPerHost: report.hosts.reduce((s, h) => s + (h.stats?.bytesSent ?? 0), 0) / report.hosts.length,
+  bytesReceivedPerHost: report.hosts.reduce((s, h) => s + (h.stats?.bytesReceived ?? 0), 0) / report.hosts.length,
+}) + '\n');

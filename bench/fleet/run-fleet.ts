@@ -1,0 +1,125 @@
+// Fleet scale, SIMULATED: for each fleet size, start the simulated routers (sim-server.ts, its own
+// process), then run the engine (engine.ts, its own process) once per --forks value and collect its
+// wall time, CPU time and peak RSS, plus what the simulated routers saw (connections, scripts).
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { measureFloor, type FloorSamples, type SshEndpoint } from '../lib/floor.js';
+import { runProc } from '../lib/proc.js';
+
+export interface FleetRun {
+  hosts: number;
+  forks: number;
+  exitCode: number;
+  summary: string;
+  wallMs: number;
+  loadMs: number;
+  runMs: number;
+  cpuMs: number;
+  cpuMsPerHost: number;
+  peakRssMb: number;
+  maxRssMb: number;
+  baselineRssMb: number;
+  /** Scripts the simulated hosts answered, per host (every connection counted). */
+  roundTripsMax: number;
+  /** teqlctl's own transport counter (its main connection per host). */
+  transportRoundTripsMax: number;
+  connectionsMax: number;
+  bytesSentPerHost: number;
+  bytesReceivedPerHost: number;
+  unexpectedScripts: number;
+  /** Facts sections teqlctl asked for that the recording lacks (re-record: bench/record-fixtures.ts). */
+  missingSections: string[];
+}
+
+const HERE = import.meta.dirname;
+const TSX = ['--import', 'tsx'];
+
+class SimFleet {
+  private lines: Interface;
+  private waiting: Array<(line: string) => void> = [];
+  private constructor(private child: ChildProcessByStdio<Writable, Readable, null>) {
+    this.lines = createInterface({ input: child.stdout });
+    this.lines.on('line', (l) => this.waiting.shift()?.(l));
+  }
+
+  static async start(hosts: number, dir: string, delayMs: number): Promise<{ fleet: SimFleet; inventory: string; first: SshEndpoint }> {
+    const child = spawn(process.execPath, [...TSX, join(HERE, 'sim-server.ts'), String(hosts), dir, String(delayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const fleet = new SimFleet(child);
+    const ready = JSON.parse(await fleet.next());
+    const first = { host: '127.0.0.1', port: ready.firstPort, user: 'root', privateKeyFile: ready.keyFile, knownHostsFile: ready.knownHostsFile };
+    return { fleet, inventory: ready.inventory, first };
+  }
+
+  private next(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push(resolve);
+      this.child.once('exit', (code) => reject(new Error(`simulated fleet exited (${code})`)));
+    });
+  }
+
+  async ask(command: 'stats' | 'reset'): Promise<any> {
+    const answer = this.next();
+    this.child.stdin.write(command + '\n');
+    return JSON.parse(await answer);
+  }
+
+  async stop(): Promise<void> {
+    const gone = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.stdin.end();
+    await gone;
+  }
+}
+
+/** The runs, and the floor measured against one simulated host (what the simulation itself costs). */
+export async function runFleet(sizes: number[], forksList: number[], playbook: string, delayMs: number, say: (l: string) => void): Promise<{ runs: FleetRun[]; floor?: FloorSamples }> {
+  const out: FleetRun[] = [];
+  let floor: FloorSamples | undefined;
+  for (const hosts of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), `teqlctl-fleet-${hosts}-`));
+    const { fleet, inventory, first } = await SimFleet.start(hosts, dir, delayMs);
+    try {
+      floor ??= await measureFloor(first, 5, 10);
+      for (const forks of forksList) {
+        await fleet.ask('reset');
+        const env = { ...process.env };
+        delete env.SSH_AUTH_SOCK; // the simulated hosts take the generated key only
+        const r = await runProc(process.execPath, [...TSX, join(HERE, 'engine.ts'), inventory, playbook, String(forks), join(dir, `run-${forks}.log`)], { env });
+        if (r.code !== 0) throw new Error(`engine on ${hosts} simulated hosts exited ${r.code}:\n${r.stderr}`);
+        const e = JSON.parse(r.stdout.trim().split('\n').pop()!);
+        const stats = await fleet.ask('stats');
+        const conns = Object.values<any>(stats.hosts).map((h) => h.connections as number);
+        const run: FleetRun = {
+          hosts,
+          forks,
+          exitCode: e.exitCode,
+          summary: e.summary,
+          wallMs: e.wallMs,
+          loadMs: e.loadMs,
+          runMs: e.runMs,
+          cpuMs: e.cpuUserMs + e.cpuSystemMs,
+          cpuMsPerHost: (e.cpuUserMs + e.cpuSystemMs) / hosts,
+          peakRssMb: e.peakRssMb,
+          maxRssMb: e.maxRssMb,
+          baselineRssMb: e.baselineRssMb,
+          roundTripsMax: Math.max(...Object.values<any>(stats.hosts).map((h) => Object.values<number>(h.scripts).reduce((a, b) => a + b, 0))),
+          transportRoundTripsMax: e.roundTripsMax,
+          connectionsMax: Math.max(...conns),
+          bytesSentPerHost: e.bytesSentPerHost,
+          bytesReceivedPerHost: e.bytesReceivedPerHost,
+          unexpectedScripts: stats.unexpected.length,
+          missingSections: stats.missingSections,
+        };
+        say(`  SIMULATED ${hosts} hosts, --forks ${forks}: ${(run.wallMs / 1000).toFixed(2)} s, ${run.cpuMsPerHost.toFixed(1)} CPU ms/host, peak RSS ${run.maxRssMb.toFixed(0)} MB, exit ${run.exitCode}`);
+        out.push(run);
+      }
+    } finally {
+      await fleet.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return { runs: out, ...(floor ? { floor } : {}) };
+}

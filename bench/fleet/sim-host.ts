@@ -1,0 +1,128 @@
+// Pure: what a simulated router answers to each script teqlctl sends. It recognises the script by the
+// markers teqlctl's own modules put in it (facts sections, apply steps, ping checks), answers from
+// facts recorded on the lab, confirms a run, and turns "converged" after an apply ("pristine" after a rollback).
+import { STEP } from '../../src/apply/script.js';
+import { CONFIRM_MARKER } from '../../src/confirm/confirm-script.js';
+import { SECTION } from '../../src/gather/script.js';
+import type { LoadedRun } from '../../src/load/index.js';
+import { CHECK } from '../../src/verify/ping-script.js';
+
+export type SimState = 'pristine' | 'converged';
+export type ScriptKind = 'facts' | 'apply' | 'rollback' | 'verify' | 'confirm' | 'unknown';
+
+export interface SimFacts {
+  pristine: string;
+  converged: string;
+}
+
+export interface SimReply {
+  kind: ScriptKind;
+  /** Facts sections asked for that the recording does not have (answered empty). */
+  missing: string[];
+  stdout: string;
+  stderr: string;
+  code: number;
+  state: SimState;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const STEP_LINE = new RegExp(`printf '${escape(STEP)} %d %d\\\\n' (\\d+)`, 'g');
+const CHECK_LINE = new RegExp(`printf '${escape(CHECK)} %d %d %d\\\\n' (\\d+)`, 'g');
+
+export function stepIndices(script: string): number[] {
+  return [...script.matchAll(STEP_LINE)].map((m) => Number(m[1]));
+}
+
+export function checkIndices(script: string): number[] {
+  return [...script.matchAll(CHECK_LINE)].map((m) => Number(m[1]));
+}
+
+/** Section names a facts script asks for, in order (`echo '@@teqlctl-section NAME'`). */
+export function requestedSections(script: string): string[] {
+  const re = new RegExp(`echo '${escape(SECTION)} ([\\w-]+)'`, 'g');
+  return [...script.matchAll(re)].map((m) => m[1]!);
+}
+
+/** Recorded facts output split into its sections, in order. */
+export function recordedSections(output: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let name: string | undefined;
+  for (const line of output.split('\n')) {
+    if (line.startsWith(`${SECTION} `)) {
+      name = line.slice(SECTION.length + 1).trim();
+      out.set(name, '');
+    } else if (name !== undefined) {
+      out.set(name, out.get(name)! + line + '\n');
+    }
+  }
+  return out;
+}
+
+/**
+ * The facts output for the sections `script` asks for, from a recording. A section the recording
+ * lacks (teqlctl reads more than when it was recorded) is answered empty and named in `missing`.
+ */
+export function answerFacts(script: string, recorded: string): { stdout: string; missing: string[] } {
+  const sections = recordedSections(recorded);
+  const missing: string[] = [];
+  let stdout = '';
+  for (const name of requestedSections(script)) {
+    const body = sections.get(name);
+    if (body === undefined) missing.push(name);
+    stdout += `${SECTION} ${name}\n${body ?? ''}`;
+  }
+  return { stdout, missing };
+}
+
+export function classify(script: string): ScriptKind {
+  if (stepIndices(script).length > 0) return /\|\| failed=1/.test(script) ? 'rollback' : 'apply';
+  if (checkIndices(script).length > 0) return 'verify';
+  if (script.includes(`echo "${CONFIRM_MARKER} ok"`)) return 'confirm';
+  if (script.includes(`'${SECTION} links'`)) return 'facts';
+  return 'unknown';
+}
+
+/** The answer of a host in `state` to `script`, and the state it is in afterwards. */
+export function reply(script: string, state: SimState, facts: SimFacts): SimReply {
+  const kind = classify(script);
+  switch (kind) {
+    case 'facts': {
+      const f = answerFacts(script, facts[state]);
+      return { kind, stdout: f.stdout, missing: f.missing, stderr: '', code: 0, state };
+    }
+    case 'apply':
+    case 'rollback': {
+      // The apply and rollback scripts re-read the facts in the same round trip.
+      const next: SimState = kind === 'apply' ? 'converged' : 'pristine';
+      const steps = stepIndices(script).map((i) => `${STEP} ${i} 0\n`).join('');
+      const f = answerFacts(script, facts[next]);
+      return { kind, stdout: steps + f.stdout, missing: f.missing, stderr: '', code: 0, state: next };
+    }
+    case 'verify': {
+      const ok = '3 packets transmitted, 3 received, 0% packet loss, time 401ms\nrtt min/avg/max/mdev = 0.210/0.250/0.300/0.040 ms\n';
+      return { kind, stdout: checkIndices(script).map((i) => `${ok}${CHECK} ${i} 0 1\n`).join(''), missing: [], stderr: '', code: 0, state };
+    }
+    case 'confirm':
+      // The dead-man's switch is disarmed over a new connection once every check passed.
+      return { kind, stdout: `${CONFIRM_MARKER} ok\n`, missing: [], stderr: '', code: 0, state };
+    default:
+      return { kind, stdout: '', missing: [], stderr: 'simulated host: unrecognised script\n', code: 127, state };
+  }
+}
+
+/** The lab's 10.0.0.0/29 (links and teql0) moved to pair `pair`'s own 10.<pair/256>.<pair%256>.0/29. */
+export function pairPrefix(pair: number): string {
+  if (!Number.isInteger(pair) || pair < 0 || pair > 65535) throw new Error(`pair ${pair} is out of 0..65535`);
+  return `10.${pair >> 8}.${pair & 255}`;
+}
+
+export function rewriteForPair(text: string, pair: number): string {
+  const prefix = pairPrefix(pair);
+  return text.replace(/(?<![\d.])10\.0\.0\.([0-7])(?![\d])/g, `${prefix}.$1`);
+}
+
+/** The sysctl names the chapter's tasks name: the facts script reads them besides every rp_filter. */
+export function chapterSysctls(loaded: LoadedRun): string[] {
+  const names = loaded.plays.flatMap((p) => [...p.tasks.values()].flat()).flatMap((t) => (t.module === 'sysctl' ? [t.args.name] : []));
+  return [...new Set(names)];
+}

@@ -1,0 +1,137 @@
+// SIMULATED fleet: one in-process ssh2 Server per host, each on its own 127.0.0.1 port with its own
+// host key, answering teqlctl's scripts from the facts recorded on the lab (sim-host.ts). Runs as a
+// child process of the bench so that the CPU and memory measured in the engine are teqlctl's alone.
+//
+//   tsx bench/fleet/sim-server.ts <hosts> <dir> [delay-ms]
+// Prints one JSON line {"ready":...} when listening; then reads lines on stdin:
+//   stats  -> one JSON line: connections and scripts per host, unexpected scripts
+//   reset  -> every host back to pristine, counters to zero; answers {"reset":true}
+// and exits when stdin closes.
+import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { timingSafeEqual } from 'node:crypto';
+import ssh2 from 'ssh2';
+import { renderFleetInventory, simHostName, type SimHost } from './inventory.js';
+import { reply, rewriteForPair, type SimFacts, type SimState } from './sim-host.js';
+
+const [hostsArg, dir, delayArg] = process.argv.slice(2);
+const count = Number(hostsArg);
+if (!Number.isInteger(count) || count < 1 || !dir) throw new Error('usage: sim-server.ts <hosts> <dir> [delay-ms]');
+const delayMs = Number(delayArg ?? 0);
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+const fixture = (name: string) => readFileSync(join(fixtures, `${name}.txt`), 'utf8');
+const FACTS = { a: { pristine: fixture('a-pristine'), converged: fixture('a-converged') }, b: { pristine: fixture('b-pristine'), converged: fixture('b-converged') } };
+
+interface HostRuntime {
+  spec: SimHost;
+  facts: SimFacts;
+  state: SimState;
+  connections: number;
+  scripts: Record<string, number>;
+}
+
+/** ssh2's ed25519 keygen drops a leading zero byte about once in 250 keys, which its parser then refuses: retry. */
+function keyPair(): { private: string; public: string } {
+  for (;;) {
+    const k = ssh2.utils.generateKeyPairSync('ed25519');
+    if (!(ssh2.utils.parseKey(k.private) instanceof Error) && !(ssh2.utils.parseKey(k.public) instanceof Error)) return k;
+  }
+}
+
+const clientKey = keyPair();
+const clientPub = ssh2.utils.parseKey(clientKey.public);
+if (clientPub instanceof Error) throw clientPub;
+const keyFile = join(dir, 'id_ed25519');
+writeFileSync(keyFile, clientKey.private);
+chmodSync(keyFile, 0o600);
+let unexpected: string[] = [];
+let missingSections = new Set<string>();
+
+function authenticate(ctx: ssh2.AuthContext): void {
+  if (ctx.method !== 'publickey') return ctx.reject(['publickey']);
+  const pub = clientPub as ssh2.ParsedKey;
+  const want = pub.getPublicSSH();
+  const same = ctx.key.algo === pub.type && ctx.key.data.length === want.length && timingSafeEqual(ctx.key.data, want);
+  if (!same || (ctx.signature && pub.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) !== true)) return ctx.reject();
+  ctx.accept();
+}
+
+function serve(host: HostRuntime, client: ssh2.Connection): void {
+  host.connections++;
+  // A real router answers as fast as it can: no Nagle stalls on the simulated side of the link.
+  (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
+  client.on('error', () => undefined);
+  client.on('authentication', authenticate);
+  client.on('ready', () => {
+    client.on('session', (acceptSession) => {
+      const session = acceptSession();
+      session.on('exec', (accept, rejectExec, info) => {
+        if (info.command === 'true') {
+          const done = accept();
+          done.exit(0);
+          return done.end();
+        }
+        if (!/(^|\s)sh -s$/.test(info.command)) return rejectExec();
+        const stream = accept();
+        const chunks: Buffer[] = [];
+        stream.on('data', (d: Buffer) => chunks.push(d));
+        stream.on('end', () => {
+          const script = Buffer.concat(chunks).toString('utf8');
+          const r = reply(script, host.state, host.facts);
+          host.state = r.state;
+          host.scripts[r.kind] = (host.scripts[r.kind] ?? 0) + 1;
+          if (r.kind === 'unknown') unexpected.push(`${host.spec.name}: ${script.slice(0, 120)}`);
+          for (const m of r.missing) missingSections.add(m);
+          const send = () => {
+            if (r.stdout) stream.write(r.stdout);
+            if (r.stderr) stream.stderr.write(r.stderr);
+            stream.exit(r.code);
+            stream.end();
+          };
+          if (delayMs > 0) setTimeout(send, delayMs);
+          else send();
+        });
+      });
+    });
+  });
+}
+
+const runtimes: HostRuntime[] = [];
+const knownHosts: string[] = [];
+for (let i = 0; i < count; i++) {
+  const { name, pair, router } = simHostName(i);
+  const hostKey = keyPair();
+  const runtime: HostRuntime = {
+    spec: { name, pair, router, port: 0 },
+    facts: { pristine: rewriteForPair(FACTS[router].pristine, pair), converged: rewriteForPair(FACTS[router].converged, pair) },
+    state: 'pristine',
+    connections: 0,
+    scripts: {},
+  };
+  const server = new ssh2.Server({ hostKeys: [hostKey.private] }, (client) => serve(runtime, client));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  runtime.spec.port = (server.address() as { port: number }).port;
+  const [type, blob] = hostKey.public.split(' ');
+  knownHosts.push(`[127.0.0.1]:${runtime.spec.port} ${type} ${blob}`);
+  runtimes.push(runtime);
+}
+const knownHostsFile = join(dir, 'known_hosts');
+writeFileSync(knownHostsFile, knownHosts.join('\n') + '\n');
+const inventory = join(dir, 'inventory.yml');
+writeFileSync(inventory, renderFleetInventory(runtimes.map((r) => r.spec), keyFile, knownHostsFile));
+process.stdout.write(JSON.stringify({ ready: true, hosts: count, inventory, firstPort: runtimes[0]!.spec.port, keyFile, knownHostsFile }) + '\n');
+
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  if (line === 'stats') {
+    const hosts = Object.fromEntries(runtimes.map((r) => [r.spec.name, { connections: r.connections, scripts: r.scripts, state: r.state }]));
+    process.stdout.write(JSON.stringify({ hosts, unexpected, missingSections: [...missingSections] }) + '\n');
+  } else if (line === 'reset') {
+    for (const r of runtimes) Object.assign(r, { state: 'pristine', connections: 0, scripts: {} });
+    unexpected = [];
+    missingSections = new Set();
+    process.stdout.write(JSON.stringify({ reset: true }) + '\n');
+  }
+});
+rl.on('close', () => process.exit(0));
