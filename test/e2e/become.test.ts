@@ -1,0 +1,120 @@
+// become on the lab: the chapter playbook run as `operator` with sudo on both routers (a password on
+// a, NOPASSWD on b). The password must reach sudo and nothing else: not argv, logs, JSON or files.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { labPaths } from '../../src/lab/paths.js';
+import type { Router } from '../../src/lab/topology.js';
+import { operatorSudoPassword, resetRouters, routerFacts, sshRun } from './lab.js';
+import { readState } from './router-state.js';
+import { CHAPTER, LAB_INVENTORY, teqlctl } from './teqlctl.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-e2e-become-'));
+const password = operatorSudoPassword();
+
+/** The lab's inventory, logging in as operator with become on every router. */
+function operatorInventory(): string {
+  const inv = parse(readFileSync(LAB_INVENTORY, 'utf8'));
+  Object.assign(inv.all.children.routers.vars, { ansible_user: 'operator', ansible_become: true });
+  const file = join(tmp, 'operator.yml');
+  writeFileSync(file, JSON.stringify(inv, null, 2));
+  return file;
+}
+
+function filesUnder(dir: string): string[] {
+  let out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const p = join(dir, name);
+    out = statSync(p).isDirectory() ? [...out, ...filesUnder(p)] : [...out, p];
+  }
+  return out;
+}
+
+/**
+ * Files on the router that hold the password, and how many journal lines do. The password arrives
+ * on stdin and reaches grep through builtins and a pattern file, so not even grep's argv has it.
+ */
+async function routerFilesWithPassword(r: Router): Promise<string> {
+  const script = [
+    'IFS= read -r pw; pat=$(mktemp); printf "%s\\n" "$pw" > "$pat"',
+    'for d in /var/lib/teqlctl /run/teqlctl.lock; do [ -e "$d" ] && grep -rlF -f "$pat" "$d"; done',
+    'echo "journal=$(journalctl -q --no-pager 2>/dev/null | grep -cF -f "$pat")"',
+    'rm -f "$pat"',
+  ].join('\n');
+  const res = await sshRun(r, script, { input: password + '\n' });
+  return res.stdout.trim();
+}
+
+describe('become: operator with sudo', () => {
+  let inv: string;
+  let home: string;
+  let passwordFile: string;
+  const env = () => ({ HOME: home, SSH_AUTH_SOCK: '', TEQLCTL_BECOME_PASSWORD: '' });
+
+  beforeAll(async () => {
+    await resetRouters('a', 'b');
+    inv = operatorInventory();
+    home = join(tmp, 'home');
+    mkdirSync(home);
+    passwordFile = join(tmp, 'sudo-password');
+    writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
+  });
+  afterAll(() => resetRouters('a', 'b'));
+
+  it('sudo that wants a password and gets none: exit 3 at connect time, naming the ways to give it', async () => {
+    const before = await routerFacts('a');
+    const started = Date.now();
+    const r = await teqlctl(['play', '-i', inv, CHAPTER, '--yes'], env());
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout + r.stderr).toMatch(/router_a: become: sudo on .* asks for a password, and none was given/);
+    expect(r.stdout + r.stderr).toMatch(/TEQLCTL_BECOME_PASSWORD or pass --become-password-file FILE/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(await routerFacts('a')).toEqual(before);
+  });
+
+  it('a wrong password: exit 3, and the wrong password is not repeated', async () => {
+    const r = await teqlctl(['play', '-i', inv, CHAPTER, '--yes'], { ...env(), TEQLCTL_BECOME_PASSWORD: 'not-the-password' });
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout + r.stderr).toMatch(/router_a: become: sudo on .* rejected the become password/);
+    expect(r.stdout + r.stderr).not.toContain('not-the-password');
+  });
+
+  it('the chapter playbook converges both routers, and the password appears nowhere', async () => {
+    const log = join(tmp, 'run.log');
+    const r = await teqlctl(['play', '-i', inv, CHAPTER, '--yes', '--json', '--log', log, '--become-password-file', passwordFile], env());
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.exitCode).toBe(0);
+    for (const host of ['router_a', 'router_b']) {
+      expect(json.hosts[host].status).toBe('changed');
+      expect(json.hosts[host].verification.every((v: { ok: boolean }) => v.ok)).toBe(true);
+    }
+
+    // Converged, read directly over OpenSSH as root.
+    const a = await readState('a');
+    expect(a).toMatch(/eth1 teql0\neth2 teql0/);
+    expect(a).toContain('teql0 10.0.0.4/31');
+    expect(a).toContain('198.51.100.0/24 via 10.0.0.5 dev teql0');
+    const b = await readState('b');
+    expect(b).toContain('teql0 10.0.0.5/31');
+    expect(b).toContain('192.0.2.0/24 via 10.0.0.4 dev teql0');
+    expect((await sshRun('a', 'ping -c 2 -W 2 -I 192.0.2.1 198.51.100.1')).code).toBe(0);
+
+    // The password: not in stdout, stderr, the log, or anything the run wrote under its HOME ...
+    expect(r.stdout).not.toContain(password);
+    expect(r.stderr).not.toContain(password);
+    const written = [log, ...filesUnder(join(home, '.cache', 'teqlctl'))];
+    expect(readFileSync(log, 'utf8')).toMatch(/apply: exit 0/);
+    for (const file of written) expect(readFileSync(file, 'utf8'), file).not.toContain(password);
+    // ... nor on the routers, in teqlctl's files or the journal.
+    for (const router of ['a', 'b'] as const) expect(await routerFilesWithPassword(router), router).toBe('journal=0');
+  });
+});

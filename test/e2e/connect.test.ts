@@ -1,0 +1,204 @@
+// Connecting as OpenSSH would, against the lab: strict host keys (changed, unknown, --accept-new),
+// ~/.ssh/config aliases, ssh-agent, an encrypted key, and ProxyJump through router a to router b.
+// Every run has its own HOME, so nothing of the machine's own ~/.ssh takes part.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { labPaths } from '../../src/lab/paths.js';
+import { currentSshPort } from '../../src/lab/router.js';
+import { resetRouters, routerFacts, sshRun } from './lab.js';
+import { teqlctl } from './teqlctl.js';
+
+const lab = labPaths();
+const portA = currentSshPort(lab, 'a');
+const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-e2e-connect-'));
+
+/** What `ssh-keygen -lf` prints as the fingerprint of a public key file. */
+const fingerprintOf = (pub: string) => execFileSync('ssh-keygen', ['-lf', pub], { encoding: 'utf8' }).split(' ')[1]!;
+const keyOf = (pub: string) => readFileSync(pub, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+
+let n = 0;
+/** A fresh HOME, optionally with ~/.ssh/config and ~/.ssh/known_hosts. */
+function home(files: { config?: string; knownHosts?: string } = {}): string {
+  const dir = join(tmp, `home-${++n}`);
+  mkdirSync(dir);
+  if (files.config !== undefined || files.knownHosts !== undefined) {
+    mkdirSync(join(dir, '.ssh'), { mode: 0o700 });
+    if (files.config !== undefined) writeFileSync(join(dir, '.ssh', 'config'), files.config, { mode: 0o600 });
+    if (files.knownHosts !== undefined) writeFileSync(join(dir, '.ssh', 'known_hosts'), files.knownHosts);
+  }
+  return dir;
+}
+
+/** An inventory of one host (JSON is YAML). */
+function inventory(host: string, vars: Record<string, unknown>): string {
+  const file = join(tmp, `inventory-${++n}.yml`);
+  writeFileSync(file, JSON.stringify({ all: { hosts: { [host]: vars } } }, null, 2));
+  return file;
+}
+
+function playbook(dev: string): string {
+  const file = join(tmp, `link-${dev}.yml`);
+  writeFileSync(file, `- name: one link\n  hosts: all\n  tasks:\n    - link: { dev: ${dev}, state: up }\n`);
+  return file;
+}
+
+const direct = (extra: Record<string, unknown> = {}) => ({ ansible_host: '127.0.0.1', ansible_port: portA, ansible_user: 'root', ...extra });
+/** No agent unless a test starts one. */
+const envFor = (h: string, extra: NodeJS.ProcessEnv = {}) => ({ HOME: h, SSH_AUTH_SOCK: '', TEQLCTL_SSH_PASSPHRASE: '', ...extra });
+
+describe('host keys', () => {
+  it('a changed key is refused (exit 3), loudly, with both fingerprints, even with --accept-new; the router is untouched', async () => {
+    const wrong = join(tmp, 'wrong_known_hosts');
+    writeFileSync(wrong, `[127.0.0.1]:${portA} ${keyOf(lab.hostKeyPub('b'))}\n`);
+    const inv = inventory('router_a', direct({ ansible_ssh_private_key_file: lab.key, teqlctl_known_hosts_file: wrong }));
+    const before = await routerFacts('a');
+    for (const extra of [[], ['--accept-new']]) {
+      const r = await teqlctl(['play', '-i', inv, playbook('eth1'), '--yes', ...extra], envFor(home()));
+      const out = r.stdout + r.stderr;
+      expect(r.code, out).toBe(3);
+      expect(out).toContain(`HOST KEY CHANGED for [127.0.0.1]:${portA}`);
+      expect(out).toContain(fingerprintOf(lab.hostKeyPub('a')));
+      expect(out).toContain(fingerprintOf(lab.hostKeyPub('b')));
+    }
+    expect(readFileSync(wrong, 'utf8')).toBe(`[127.0.0.1]:${portA} ${keyOf(lab.hostKeyPub('b'))}\n`);
+    expect(await routerFacts('a')).toEqual(before);
+  });
+
+  it('an unknown host is refused (exit 3) with its fingerprint and the command that accepts it; --accept-new records it', async () => {
+    const h = home();
+    const inv = inventory('router_a', direct({ ansible_ssh_private_key_file: lab.key }));
+    const pb = playbook('eth1');
+    const refused = await teqlctl(['play', '-i', inv, pb, '--check'], envFor(h));
+    const out = refused.stdout + refused.stderr;
+    expect(refused.code, out).toBe(3);
+    expect(out).toContain(`unknown host key for [127.0.0.1]:${portA}: ssh-ed25519 ${fingerprintOf(lab.hostKeyPub('a'))}`);
+    expect(out).toContain(`teqlctl play -i ${inv} ${pb} --check --accept-new`);
+
+    const accepted = await teqlctl(['play', '-i', inv, pb, '--check', '--accept-new'], envFor(h));
+    expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+    expect(accepted.stdout).toContain('check mode: nothing was changed');
+    expect(statSync(join(h, '.ssh')).mode & 0o777).toBe(0o700);
+    expect(readFileSync(join(h, '.ssh', 'known_hosts'), 'utf8')).toBe(`[127.0.0.1]:${portA} ${keyOf(lab.hostKeyPub('a'))}\n`);
+
+    // Known now: no flag needed any more.
+    expect((await teqlctl(['play', '-i', inv, pb, '--check'], envFor(h))).code).toBe(0);
+  });
+});
+
+describe('OpenSSH habits', () => {
+  const labKnownHosts = () => readFileSync(lab.knownHosts, 'utf8');
+
+  it('a ~/.ssh/config alias as the inventory host, with no ansible_* variables', async () => {
+    const h = home({
+      config: `Host lab-*\n  User root\n\nHost lab-a\n  HostName 127.0.0.1\n  Port ${portA}\n  IdentityFile ${lab.key}\n`,
+      knownHosts: labKnownHosts(),
+    });
+    const r = await teqlctl(['play', '-i', inventory('lab-a', {}), playbook('eth1'), '--check'], envFor(h));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/lab-a: 1 change\(s\)/);
+    expect(r.stdout).toMatch(/link eth1/);
+  });
+
+  it('ssh-agent: a host without any key file logs in with the agent', async () => {
+    const started = spawnSync('ssh-agent', ['-s'], { encoding: 'utf8' });
+    const sock = /SSH_AUTH_SOCK=([^;]+);/.exec(started.stdout)![1]!;
+    const pid = Number(/SSH_AGENT_PID=(\d+);/.exec(started.stdout)![1]);
+    try {
+      const added = spawnSync('ssh-add', [lab.key], { encoding: 'utf8', env: { ...process.env, SSH_AUTH_SOCK: sock } });
+      expect(added.status, added.stderr).toBe(0);
+      const inv = inventory('router_a', direct({ teqlctl_known_hosts_file: lab.knownHosts }));
+      const withAgent = await teqlctl(['play', '-i', inv, playbook('eth1'), '--check'], envFor(home(), { SSH_AUTH_SOCK: sock }));
+      expect(withAgent.code, withAgent.stdout + withAgent.stderr).toBe(0);
+      // The same inventory without the agent has nothing to log in with.
+      const without = await teqlctl(['play', '-i', inv, playbook('eth1'), '--check'], envFor(home()));
+      expect(without.code).toBe(3);
+      expect(without.stdout + without.stderr).toMatch(/no key file is named, none of ~\/\.ssh\/id_ed25519, id_ecdsa, id_rsa exists, and no ssh-agent runs/);
+    } finally {
+      process.kill(pid);
+    }
+  });
+
+  it('without a key file or agent, the default identities in ~/.ssh are tried', async () => {
+    const h = home({ knownHosts: labKnownHosts() });
+    copyFileSync(lab.key, join(h, '.ssh', 'id_ed25519'));
+    chmodSync(join(h, '.ssh', 'id_ed25519'), 0o600);
+    const r = await teqlctl(['play', '-i', inventory('router_a', direct()), playbook('eth1'), '--check'], envFor(h));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
+  it('an encrypted key: TEQLCTL_SSH_PASSPHRASE or --key-passphrase-file; without either, exit 3 naming both', async () => {
+    const key = join(tmp, 'encrypted_key');
+    copyFileSync(lab.key, key);
+    chmodSync(key, 0o600);
+    execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'secretpass', '-f', key]);
+    const inv = inventory('router_a', direct({ ansible_ssh_private_key_file: key, teqlctl_known_hosts_file: lab.knownHosts }));
+    const pb = playbook('eth1');
+
+    const none = await teqlctl(['play', '-i', inv, pb, '--check'], envFor(home()));
+    expect(none.code).toBe(3);
+    expect(none.stdout + none.stderr).toContain(`${key} is encrypted and no passphrase was given`);
+    expect(none.stdout + none.stderr).toMatch(/TEQLCTL_SSH_PASSPHRASE.*--key-passphrase-file FILE/);
+
+    const fromEnv = await teqlctl(['play', '-i', inv, pb, '--check'], envFor(home(), { TEQLCTL_SSH_PASSPHRASE: 'secretpass' }));
+    expect(fromEnv.code, fromEnv.stdout + fromEnv.stderr).toBe(0);
+    expect(fromEnv.stdout + fromEnv.stderr).not.toContain('secretpass');
+
+    const file = join(tmp, 'passphrase');
+    writeFileSync(file, 'secretpass\n', { mode: 0o600 });
+    const fromFile = await teqlctl(['play', '-i', inv, pb, '--check', '--key-passphrase-file', file], envFor(home()));
+    expect(fromFile.code, fromFile.stdout + fromFile.stderr).toBe(0);
+
+    const wrong = await teqlctl(['play', '-i', inv, pb, '--check'], envFor(home(), { TEQLCTL_SSH_PASSPHRASE: 'not it' }));
+    expect(wrong.code).toBe(3);
+    expect(wrong.stdout + wrong.stderr).toMatch(/the passphrase given does not unlock it/);
+  });
+});
+
+describe('ProxyJump', () => {
+  beforeAll(async () => {
+    // eth1 between a and b, set by hand: router b is then reachable at 10.0.0.1, but only through a.
+    for (const [r, addr] of [['a', '10.0.0.0/31'], ['b', '10.0.0.1/31']] as const) {
+      const res = await sshRun(r, `ip link set eth1 up && ip addr add ${addr} dev eth1`);
+      expect(res.code, res.stderr).toBe(0);
+    }
+  });
+  afterAll(() => resetRouters('a', 'b'));
+
+  it('one hop: router b reached through router a, with strict host keys on both', async () => {
+    const h = home({
+      config: [
+        'Host lab-a',
+        '  HostName 127.0.0.1',
+        `  Port ${portA}`,
+        '  User root',
+        `  IdentityFile ${lab.key}`,
+        'Host lab-b-via-a',
+        '  HostName 10.0.0.1',
+        '  Port 22',
+        '  User root',
+        `  IdentityFile ${lab.key}`,
+        '  ProxyJump lab-a',
+        '',
+      ].join('\n'),
+      knownHosts: `${readFileSync(lab.knownHosts, 'utf8')}10.0.0.1 ${keyOf(lab.hostKeyPub('b'))}\n`,
+    });
+    const log = join(tmp, 'proxyjump.log');
+    // eth1 carries this SSH session on b now; the task touches eth2.
+    const r = await teqlctl(['play', '-i', inventory('lab-b-via-a', {}), playbook('eth2'), '--check', '--log', log], envFor(h));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/lab-b-via-a: 1 change\(s\)/);
+    const facts = readFileSync(log, 'utf8');
+    expect(facts).toContain('198.51.100.1'); // b's lan0 ("network 2")
+    expect(facts).toContain('52:54:00:7e:02'); // b's MACs
+    expect(facts).toContain('client=10.0.0.0'); // the session arrives from a, over eth1
+
+    // b's key unknown under 10.0.0.1: refused, with b's fingerprint.
+    const strict = home({ config: readFileSync(join(h, '.ssh', 'config'), 'utf8'), knownHosts: readFileSync(lab.knownHosts, 'utf8') });
+    const refused = await teqlctl(['play', '-i', inventory('lab-b-via-a', {}), playbook('eth2'), '--check'], envFor(strict));
+    expect(refused.code).toBe(3);
+    expect(refused.stdout + refused.stderr).toContain(`unknown host key for 10.0.0.1 (lab-b-via-a): ssh-ed25519 ${fingerprintOf(lab.hostKeyPub('b'))}`);
+  });
+});
