@@ -51,9 +51,9 @@ export function teqlCaveats(router: string, facts: Facts): Caveat[] {
 export function reorderingCaveat(): Caveat {
   return {
     level: 'note',
-    text: 'TEQL balances packet by packet, round-robin over the links: one TCP connection gets the sum of the bandwidths, ' +
+    text: 'TEQL balances packet by packet, round-robin over the links: a single TCP connection can use all of them, ' +
       'but its packets arrive out of order when the links differ in speed or delay, and TCP slows down on reordering. ' +
-      'Use links of the same kind and speed (LARTC 10: "works best with links of equal speed").',
+      'Links of the same kind and speed work best.',
   };
 }
 
