@@ -52,7 +52,7 @@ export function askOnce(ask: (message: string) => Promise<string>, onSecret: (se
   let become: Promise<string> | undefined;
   const passphrases = new Map<string, Promise<string>>();
   return {
-    askBecomePassword: () => (become ??= serial('sudo password for become (asked once, for every host whose sudo wants one):')),
+    askBecomePassword: () => (become ??= serial('sudo password for become:')),
     askKeyPassphrase: (file) => {
       if (!passphrases.has(file)) passphrases.set(file, serial(`passphrase for ${file}:`));
       return passphrases.get(file)!;
