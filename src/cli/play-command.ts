@@ -1,7 +1,8 @@
 // `teqlctl play`: load and validate (no host contacted on bad input), run, print, exit with its code.
 import type { Command } from 'commander';
-import { homedir } from 'node:os';
+import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadRun } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets } from '../connect/secrets.js';
@@ -9,6 +10,7 @@ import { closeAll, connectFirst } from '../connect/connect-first.js';
 import type { Transport } from '../connect/transport.js';
 import { shellJoin } from '../apply/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
+import { DEFAULT_CONFIRM_TIMEOUT_SEC } from '../play/run-state.js';
 import { RunLog } from '../play/run-log.js';
 import { progressMode } from '../report/progress.js';
 import { formatPlan } from '../report/print-plan.js';
@@ -24,12 +26,15 @@ Exit codes:
   3    unreachable, authentication or host key failure; nothing changed
   4    applying failed; every host rolled back
   5    verification failed; every host rolled back
-  6    rollback incomplete: a host differs from its state before the run (see the recap)
+  6    rollback incomplete: a host differs from its state before the run (see the recap),
+       or could not be reached to roll it back (its dead-man timer reverts it)
   7    lab error (teqlctl lab)
-  8    refused: the router's state conflicts with the plan, or the plan was not approved; nothing changed
+  8    refused: the router's state conflicts with the plan, another run holds its lock,
+       or the plan was not approved; nothing changed
   130  interrupted; rolled back`;
 
 export interface PlayFlags {
+  confirmTimeout?: string;
   inventory: string;
   check?: boolean;
   diff?: boolean;
@@ -65,6 +70,18 @@ function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean
   };
 }
 
+function writeLocalJournal(runId: string, json: string): void {
+  const dir = join(homedir(), '.cache', 'teqlctl', 'runs');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${runId}.json`), json + '\n');
+}
+
+function confirmTimeout(flags: PlayFlags): number {
+  const n = Number(flags.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT_SEC);
+  if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
+  return n;
+}
+
 export function registerPlayCommand(program: Command): void {
   program
     .command('play')
@@ -81,6 +98,7 @@ export function registerPlayCommand(program: Command): void {
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
     .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')
+    .option('--confirm-timeout <seconds>', 'each router reverts itself unless the run is confirmed within this time of its first change', String(DEFAULT_CONFIRM_TIMEOUT_SEC))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
       await runPlayCommand(playbook, flags);
@@ -113,6 +131,10 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     }
     const result = await runPlay(loaded, {
       runId,
+      confirmTimeoutSec: confirmTimeout(flags),
+      owner: `${userInfo().username}@${hostname()}`,
+      // Fault injection for the dead-man's end-to-end tests; documented in docs/deadman.md.
+      ...(process.env.TEQLCTL_HOLD_BEFORE_CONFIRM ? { holdBeforeConfirmMs: Number(process.env.TEQLCTL_HOLD_BEFORE_CONFIRM) * 1000 } : {}),
       check: Boolean(flags.check),
       forks,
       mode: progressMode(Boolean(flags.json)),
@@ -129,6 +151,8 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       },
       interrupted: () => interrupted,
     });
+    // The local copy of the run's journal (the routers keep theirs under /var/lib/teqlctl/runs).
+    if (!result.check) writeLocalJournal(result.runId, log.redact(JSON.stringify(toJson(result), null, 2)));
     if (flags.json) process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
     else say(formatRecap(result));
     process.exitCode = result.exitCode;

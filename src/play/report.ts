@@ -16,6 +16,8 @@ export interface HostReport {
   error?: string;
   rollback?: { ok: boolean; residual: StateDiff; errors: string[] };
   stats?: TransportStats;
+  /** The run journal: every command that ran on the host, with its exit code and its inverse. */
+  journal?: Array<{ command: string; code: number; undo: string[] }>;
 }
 
 export interface RunReport {

@@ -9,6 +9,7 @@ import { runWithProgress } from '../report/progress.js';
 import { rollbackAll } from '../rollback/rollback-all.js';
 import { confirmAll } from '../confirm/confirm-all.js';
 import { HostSession } from './host-session.js';
+import { renderOp } from '../apply/render-op.js';
 import type { HostReport, RunReport } from './report.js';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC, RunFailure, type PlayOptions, type RunState } from './run-state.js';
 
@@ -54,6 +55,9 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
   };
   const report = (exitCode: number, summary: string): RunReport => {
     for (const [h, s] of run.sessions) run.reports.get(h)!.stats = { ...s.transport.stats };
+    for (const [h, entries] of run.journal) {
+      run.reports.get(h)!.journal = entries.map((e) => ({ command: e.command, code: e.code, undo: e.undo.map(renderOp) }));
+    }
     return { runId: run.runId, exitCode, check: opts.check, hosts: [...run.reports.values()], summary, ...(opts.log.file ? { logFile: opts.log.file } : {}) };
   };
   opts.log.note(`run ${run.runId} started: ${loaded.playbookFile} on ${names.join(', ')}${opts.check ? ' (check mode)' : ''}`);

@@ -16,6 +16,7 @@ export function toJson(r: RunReport) {
       verification: h.checks.map((c) => ({ ping: c.check.to, dev: c.check.dev ?? null, from: c.check.from ?? null, ok: c.ok, attempts: c.attempts, summary: c.summary })),
       rollback: h.rollback ? { ok: h.rollback.ok, errors: h.rollback.errors, residual: h.rollback.residual } : null,
       transport: h.stats ?? null,
+      journal: h.journal ?? [],
     }])),
   };
 }
