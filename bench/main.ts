@@ -1,7 +1,8 @@
 // `npm run bench`: the lab phases (timed against the floor and the reference script), then the
 // SIMULATED fleet; prints the tables and the targets, writes JSON + SVG under bench/results/.
 //   npm run bench -- [--runs 5] [--skip-lab] [--skip-fleet] [--fleet-sizes 10,100,500]
-//                    [--fleet-forks 10,50,200] [--sim-delay-ms 0] [--publish] [--from results.json]
+//                    [--fleet-forks 10,50,200] [--sim-delay-ms 0] [--known-hosts shared|per-host]
+//                    [--publish] [--from results.json]
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +36,7 @@ const { values: o } = parseArgs({
     'fleet-sizes': { type: 'string', default: '10,100,500' },
     'fleet-forks': { type: 'string', default: '10,50,200' },
     'sim-delay-ms': { type: 'string', default: '0' },
+    'known-hosts': { type: 'string', default: 'shared' },
     publish: { type: 'boolean', default: false },
     from: { type: 'string' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results') },
@@ -68,8 +70,9 @@ async function measure(): Promise<Results> {
   if (!o['skip-fleet']) {
     const loadAverage = loadavg();
     say(`SIMULATED fleet (load average before: ${loadAverage.map((x) => x.toFixed(2)).join(' ')})`);
-    const fleetRuns = await runFleet(ints('fleet-sizes', o['fleet-sizes']!), ints('fleet-forks', o['fleet-forks']!), CHAPTER, Number(o['sim-delay-ms']), say);
-    results.fleet = { ...fleetFigures(fleetRuns.runs, fleetRuns.floor), loadAverage };
+    const knownHosts = o['known-hosts'] === 'per-host' ? 'per-host' : 'shared';
+    const fleetRuns = await runFleet({ sizes: ints('fleet-sizes', o['fleet-sizes']!), forks: ints('fleet-forks', o['fleet-forks']!), playbook: CHAPTER, delayMs: Number(o['sim-delay-ms']), knownHosts }, say);
+    results.fleet = { ...fleetFigures(fleetRuns.runs, fleetRuns.floor), delayMs: Number(o['sim-delay-ms']), knownHosts, loadAverage };
   }
   results.targets = targets(results.lab?.figures, results.fleet);
   return results;
@@ -90,13 +93,19 @@ function chart(r: Results): string {
     }
   }
   const fleet = r.fleet;
-  const forks = [...new Set((fleet?.runs ?? []).map((x) => x.forks))];
+  const runs = fleet?.runs ?? [];
+  const forks = [...new Set(runs.map((x) => x.forks))];
+  const series = (phase: 'cold' | 'noop', f: number) => runs.filter((x) => (x.phase ?? 'cold') === phase && x.forks === f).map((x) => [x.hosts, x.wallMs / 1000] as [number, number]);
+  const topForks = Math.max(...forks);
   return renderSvg({
     title: 'teqlctl bench: playbooks/teql.yml (LARTC ch. 10)',
     subtitle: `${r.date}; lab: ${lab?.runs ?? 0} run(s) per phase on 2 emulated routers; floor: one connection + true = ${lab ? (lab.floor.connectTrue.median / 1000).toFixed(2) : '?'} s, true on an open connection = ${lab ? lab.floor.openTrue.median.toFixed(0) : '?'} ms`,
     machine: describeMachine(r.machine),
     bars,
-    fleet: forks.map((f) => ({ label: `--forks ${f}`, points: fleet!.runs.filter((x) => x.forks === f).map((x) => [x.hosts, x.wallMs / 1000] as [number, number]) })),
+    fleet: [
+      ...forks.map((f) => ({ label: `cold, --forks ${f}`, points: series('cold', f) })),
+      ...(runs.some((x) => x.phase === 'noop') ? [{ label: `no-op, --forks ${topForks}`, points: series('noop', topForks), dashed: true }] : []),
+    ],
     fleetTarget: { hosts: 500, seconds: 20 },
   });
 }

@@ -12,7 +12,15 @@ if (!inventory || !playbook || !forksArg || !logFile) throw new Error('usage: en
 
 let peakRss = process.memoryUsage.rss();
 const baselineRss = peakRss;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 20);
+let peakHeap = 0;
+let peakExternal = 0;
+const sample = () => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+  peakExternal = Math.max(peakExternal, m.external);
+};
+const sampler = setInterval(sample, 20);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const loaded = loadRun(inventory, playbook);
@@ -30,7 +38,7 @@ const report = await runPlay(loaded, {
 const t2 = performance.now();
 const cpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
-peakRss = Math.max(peakRss, process.memoryUsage.rss());
+sample();
 
 const trips = report.hosts.map((h) => h.stats?.roundTrips ?? 0);
 const statuses: Record<string, number> = {};
@@ -48,6 +56,8 @@ process.stdout.write(JSON.stringify({
   baselineRssMb: baselineRss / 2 ** 20,
   peakRssMb: peakRss / 2 ** 20,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
+  peakHeapUsedMb: peakHeap / 2 ** 20,
+  peakExternalMb: peakExternal / 2 ** 20,
   roundTripsMax: Math.max(...trips),
   roundTripsMin: Math.min(...trips),
   bytesSentPerHost: report.hosts.reduce((s, h) => s + (h.stats?.bytesSent ?? 0), 0) / report.hosts.length,

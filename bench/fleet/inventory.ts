@@ -7,6 +7,8 @@ export interface SimHost {
   pair: number;
   router: 'a' | 'b';
   port: number;
+  /** This host's own known_hosts file; else the fleet's shared one. */
+  knownHostsFile?: string;
 }
 
 /** Host i of a fleet: pairs (0: a, 1: b), (2: a, 3: b), ... */
@@ -26,6 +28,7 @@ function hostBlock(h: SimHost): string[] {
   return [
     `        ${h.name}:`,
     `          ansible_port: ${h.port}`,
+    ...(h.knownHostsFile ? [`          teqlctl_known_hosts_file: ${JSON.stringify(h.knownHostsFile)}`] : []),
     `          link_addresses:`,
     `            - { dev: eth1, address: ${p}.${me[0]}/31 }`,
     `            - { dev: eth2, address: ${p}.${me[1]}/31 }`,
@@ -38,7 +41,8 @@ function hostBlock(h: SimHost): string[] {
   ];
 }
 
-export function renderFleetInventory(hosts: readonly SimHost[], privateKeyFile: string, knownHostsFile: string): string {
+/** `knownHostsFile` is the fleet's shared file, named once for all hosts (a host's own file wins). */
+export function renderFleetInventory(hosts: readonly SimHost[], privateKeyFile: string, knownHostsFile?: string): string {
   return [
     `# SIMULATED fleet of ${hosts.length} routers for the bench (bench/fleet); generated, do not edit.`,
     'all:',
@@ -51,7 +55,7 @@ export function renderFleetInventory(hosts: readonly SimHost[], privateKeyFile: 
     '        ansible_user: root',
     '        teql_slaves: [eth1, eth2]',
     `        ansible_ssh_private_key_file: ${JSON.stringify(privateKeyFile)}`,
-    `        teqlctl_known_hosts_file: ${JSON.stringify(knownHostsFile)}`,
+    ...(knownHostsFile ? [`        teqlctl_known_hosts_file: ${JSON.stringify(knownHostsFile)}`] : []),
     '',
   ].join('\n');
 }

@@ -2,12 +2,14 @@
 // host key, answering teqlctl's scripts from the facts recorded on the lab (sim-host.ts). Runs as a
 // child process of the bench so that the CPU and memory measured in the engine are teqlctl's alone.
 //
-//   tsx bench/fleet/sim-server.ts <hosts> <dir> [delay-ms]
+//   tsx bench/fleet/sim-server.ts <hosts> <dir> [delay-ms] [shared|per-host]
+// (per-host: one known_hosts file per host instead of one for the fleet.)
 // Prints one JSON line {"ready":...} when listening; then reads lines on stdin:
 //   stats  -> one JSON line: connections and scripts per host, unexpected scripts
 //   reset  -> every host back to pristine, counters to zero; answers {"reset":true}
+//   zero   -> counters to zero, hosts left as they are; answers {"zero":true}
 // and exits when stdin closes.
-import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { timingSafeEqual } from 'node:crypto';
@@ -15,7 +17,7 @@ import ssh2 from 'ssh2';
 import { renderFleetInventory, simHostName, type SimHost } from './inventory.js';
 import { reply, rewriteForPair, type SimFacts, type SimState } from './sim-host.js';
 
-const [hostsArg, dir, delayArg] = process.argv.slice(2);
+const [hostsArg, dir, delayArg, knownHostsMode = 'shared'] = process.argv.slice(2);
 const count = Number(hostsArg);
 if (!Number.isInteger(count) || count < 1 || !dir) throw new Error('usage: sim-server.ts <hosts> <dir> [delay-ms]');
 const delayMs = Number(delayArg ?? 0);
@@ -118,8 +120,15 @@ for (let i = 0; i < count; i++) {
 }
 const knownHostsFile = join(dir, 'known_hosts');
 writeFileSync(knownHostsFile, knownHosts.join('\n') + '\n');
+if (knownHostsMode === 'per-host') {
+  mkdirSync(join(dir, 'known_hosts.d'));
+  runtimes.forEach((r, i) => {
+    r.spec.knownHostsFile = join(dir, 'known_hosts.d', r.spec.name);
+    writeFileSync(r.spec.knownHostsFile, knownHosts[i] + '\n');
+  });
+}
 const inventory = join(dir, 'inventory.yml');
-writeFileSync(inventory, renderFleetInventory(runtimes.map((r) => r.spec), keyFile, knownHostsFile));
+writeFileSync(inventory, renderFleetInventory(runtimes.map((r) => r.spec), keyFile, knownHostsMode === 'per-host' ? undefined : knownHostsFile));
 process.stdout.write(JSON.stringify({ ready: true, hosts: count, inventory, firstPort: runtimes[0]!.spec.port, keyFile, knownHostsFile }) + '\n');
 
 const rl = createInterface({ input: process.stdin });
@@ -132,6 +141,9 @@ rl.on('line', (line) => {
     unexpected = [];
     missingSections = new Set();
     process.stdout.write(JSON.stringify({ reset: true }) + '\n');
+  } else if (line === 'zero') {
+    for (const r of runtimes) Object.assign(r, { connections: 0, scripts: {} });
+    process.stdout.write(JSON.stringify({ zero: true }) + '\n');
   }
 });
 rl.on('close', () => process.exit(0));

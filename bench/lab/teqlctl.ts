@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inventoryPath } from '../../src/lab/paths.js';
 import { runProc } from '../lib/proc.js';
-import { parseRunLog, type RoundTrip } from '../lib/run-log.js';
+import { gapsBefore, parseRunLog, type RoundTrip } from '../lib/run-log.js';
 import { CLI, ROOT } from './lab.js';
 
 export const CHAPTER = join(ROOT, 'playbooks', 'teql.yml');
@@ -25,6 +25,8 @@ export interface HostSample {
   trips: string[];
   /** Time of each of those round trips (ms), from the log file. */
   tripMs: number[];
+  /** Time before each round trip since the host's previous one ended (NaN for the first). */
+  tripGapMs: number[];
   connections: number;
 }
 
@@ -52,10 +54,12 @@ export async function timedPlay(extra: string[], ports: Record<string, number>):
       throw new Error(`teqlctl play ${extra.join(' ')} printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
     }
     const trips: RoundTrip[] = parseRunLog(readFileSync(log, 'utf8'));
+    const gaps = gapsBefore(trips);
     const conns: Record<string, number> = JSON.parse(readFileSync(connFile, 'utf8'));
     const hosts: Record<string, HostSample> = {};
     for (const [name, h] of Object.entries<any>(json.hosts)) {
       const mine = trips.filter((t) => t.host === name);
+      const myGaps = gaps.filter((_, i) => trips[i]!.host === name);
       hosts[name] = {
         status: h.status,
         changes: h.changes.length,
@@ -65,6 +69,7 @@ export async function timedPlay(extra: string[], ports: Record<string, number>):
         bytesReceived: h.transport?.bytesReceived ?? 0,
         trips: mine.map((t) => t.label),
         tripMs: mine.map((t) => t.ms),
+        tripGapMs: myGaps,
         connections: conns[`127.0.0.1:${ports[name]}`] ?? 0,
       };
     }

@@ -15,6 +15,8 @@ export interface HostFigures {
   trips: string[];
   /** Median time of each round trip kind, from the log file's `in M ms`. */
   tripMs: Record<string, number>;
+  /** Median time before each kind of round trip since the previous one ended (e.g. a new connection). */
+  tripGapMs: Record<string, number>;
 }
 
 export interface PhaseFigures {
@@ -47,8 +49,10 @@ function hostFigures(samples: PlaySample[], host: string): HostFigures {
   const mine = samples.map((s) => s.hosts[host]).filter((h) => h !== undefined);
   const last = mine[mine.length - 1]!;
   const tripMs: Record<string, number> = {};
+  const tripGapMs: Record<string, number> = {};
   for (const label of new Set(mine.flatMap((h) => h.trips))) {
     tripMs[label] = median(mine.flatMap((h) => h.trips.flatMap((t, i) => (t === label ? [h.tripMs[i]!] : []))));
+    tripGapMs[label] = median(mine.flatMap((h) => h.trips.flatMap((t, i) => (t === label && Number.isFinite(h.tripGapMs?.[i]) ? [h.tripGapMs[i]!] : []))));
   }
   return {
     roundTrips: summarize(mine.map((h) => h.roundTrips)),
@@ -58,6 +62,7 @@ function hostFigures(samples: PlaySample[], host: string): HostFigures {
     bytesReceived: median(mine.map((h) => h.bytesReceived)),
     trips: last.trips,
     tripMs,
+    tripGapMs,
   };
 }
 
@@ -117,13 +122,16 @@ export interface FleetFigures {
   /** Least-squares wall time (ms) against hosts, per --forks value with at least two sizes. */
   fits: Record<string, Line>;
   cpuFits: Record<string, Line>;
+  delayMs?: number;
+  knownHosts?: 'shared' | 'per-host';
 }
 
 export function fleetFigures(runs: FleetRun[], floor?: FloorSamples): FleetFigures {
   const fits: Record<string, Line> = {};
   const cpuFits: Record<string, Line> = {};
-  for (const forks of new Set(runs.map((r) => r.forks))) {
-    const mine = runs.filter((r) => r.forks === forks);
+  const cold = runs.filter((r) => (r.phase ?? 'cold') === 'cold');
+  for (const forks of new Set(cold.map((r) => r.forks))) {
+    const mine = cold.filter((r) => r.forks === forks);
     if (new Set(mine.map((r) => r.hosts)).size < 2) continue;
     fits[forks] = leastSquares(mine.map((r) => [r.hosts, r.wallMs] as const));
     cpuFits[forks] = leastSquares(mine.map((r) => [r.hosts, r.cpuMs] as const));
@@ -158,19 +166,20 @@ export function targets(lab: LabFigures | undefined, fleet: FleetFigures | undef
       out.push({ name: `${what}: teqlctl vs the reference script`, value: `${f2(r)}x`, limit: '<= 1.25x', pass: r <= 1.25 });
     }
   }
-  if (fleet && fleet.runs.length > 0) {
-    const biggest = Math.max(...fleet.runs.map((r) => r.hosts));
-    const atMax = fleet.runs.filter((r) => r.hosts === biggest);
+  const cold = (fleet?.runs ?? []).filter((r) => (r.phase ?? 'cold') === 'cold');
+  if (cold.length > 0) {
+    const biggest = Math.max(...cold.map((r) => r.hosts));
+    const atMax = cold.filter((r) => r.hosts === biggest);
     const best = atMax.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
     out.push({ name: `SIMULATED ${biggest} hosts converge (best --forks: ${best.forks})`, value: `${f2(best.wallMs / 1000)} s, exit ${best.exitCode}`, limit: '<= 20 s', pass: best.wallMs <= 20_000 && best.exitCode === 0 });
     const rss = Math.max(...atMax.map((r) => r.maxRssMb));
-    out.push({ name: `SIMULATED ${biggest} hosts: peak RSS`, value: `${rss.toFixed(0)} MB`, limit: '< 400 MB', pass: rss < 400 });
-    const sizes = [...new Set(fleet.runs.map((r) => r.hosts))].sort((a, b) => a - b);
+    out.push({ name: `SIMULATED ${biggest} hosts: peak RSS (any --forks)`, value: `${rss.toFixed(0)} MB`, limit: '< 400 MB', pass: rss < 400 });
+    const sizes = [...new Set(cold.map((r) => r.hosts))].sort((a, b) => a - b);
     if (sizes.length >= 2) {
       const mid = sizes[sizes.length - 2]!;
-      const perHost = (n: number) => median(fleet.runs.filter((r) => r.hosts === n).map((r) => r.cpuMsPerHost));
+      const perHost = (n: number) => median(cold.filter((r) => r.hosts === n).map((r) => r.cpuMsPerHost));
       const growth = ratio(perHost(biggest), perHost(mid));
-      out.push({ name: `SIMULATED cost per host flat: CPU ms/host at ${biggest} vs ${mid} hosts`, value: `${perHost(biggest).toFixed(1)} vs ${perHost(mid).toFixed(1)} (${f2(growth)}x)`, limit: '<= 1.25x', pass: growth <= 1.25 });
+      out.push({ name: `SIMULATED cost per host flat: CPU ms/host at ${biggest} vs ${mid} hosts (median over --forks)`, value: `${perHost(biggest).toFixed(1)} vs ${perHost(mid).toFixed(1)} (${f2(growth)}x)`, limit: '<= 1.25x', pass: growth <= 1.25 });
     }
   }
   return out;

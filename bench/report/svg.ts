@@ -13,6 +13,7 @@ export interface BarRow {
 export interface Series {
   label: string;
   points: Array<[number, number]>; // [hosts, seconds]
+  dashed?: boolean;
 }
 
 export interface ChartInput {
@@ -110,10 +111,11 @@ function fleetPanel(series: readonly Series[], target: ChartInput['fleetTarget']
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);
-    out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map(([px, py]) => `${num(X(px))},${num(Y(py))}`).join(' ')}"/>`);
+    const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
+    out.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${pts.map(([px, py]) => `${num(X(px))},${num(Y(py))}`).join(' ')}"/>`);
     for (const [px, py] of pts) out.push(`<circle cx="${num(X(px))}" cy="${num(Y(py))}" r="3.5" fill="${color}"/>`);
     const last = pts[pts.length - 1];
-    out.push(line(right + 8, y0 + 40 + i * 18, right + 28, y0 + 40 + i * 18, `stroke="${color}" stroke-width="2"`));
+    out.push(line(right + 8, y0 + 40 + i * 18, right + 28, y0 + 40 + i * 18, `stroke="${color}" stroke-width="2"${dash}`));
     out.push(text(right + 34, y0 + 44 + i * 18, `${s.label}${last ? ` (${last[1].toFixed(1)} s)` : ''}`, 'class="tick"'));
   });
   return { svg: out, height: bottom + 40 - top };

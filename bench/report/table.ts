@@ -36,7 +36,7 @@ export function labTable(lab: LabFigures): string {
         range(h.roundTrips) + (h.transportRoundTrips.max !== h.roundTrips.max ? ` (json ${range(h.transportRoundTrips)})` : ''),
         range(h.connections),
         `${kb(h.bytesSent)} / ${kb(h.bytesReceived)}`,
-        h.trips.map((t) => `${t} ${Math.round(h.tripMs[t] ?? NaN)}`).join(', '),
+        h.trips.map((t) => `${(h.tripGapMs?.[t] ?? 0) >= 100 ? `(${Math.round(h.tripGapMs[t]!)} before) ` : ''}${t} ${Math.round(h.tripMs[t] ?? NaN)}`).join(', '),
       ]);
     });
   }
@@ -57,20 +57,21 @@ export function labTable(lab: LabFigures): string {
       ['  OpenSSH: connect + `true` (the reference script\'s transport)', ms(fl.opensshConnectTrue)],
     ]),
     `  floor s of a phase = connect + true, plus one open-connection \`true\` per further round trip`,
+    '  "(N before) label": N ms passed between the end of the previous round trip and this one (local work, a barrier, a new connection)',
     `  reference reaches teqlctl's state (teqlctl --check after it plans 0 changes): ${same ? 'yes' : `NO (${lab.reference.changesAfter.join(', ')} changes)`}`,
   ].join('\n');
 }
 
 export function fleetTable(fleet: FleetFigures): string {
-  const rows: string[][] = [['hosts', 'forks', 'wall s', 'load s', 'CPU s', 'CPU ms/host', 'peak RSS MB', 'round trips/host (json)', 'conns/host', 'exit']];
+  const rows: string[][] = [['phase', 'hosts', 'forks', 'wall s', 'load s', 'CPU s', 'CPU ms/host', 'peak RSS MB', 'heap / external MB', 'round trips/host (json)', 'conns/host', 'exit']];
   for (const r of fleet.runs) {
-    rows.push([String(r.hosts), String(r.forks), s(r.wallMs), s(r.loadMs), s(r.cpuMs), r.cpuMsPerHost.toFixed(1), r.maxRssMb.toFixed(0), `${r.roundTripsMax} (${r.transportRoundTripsMax})`, String(r.connectionsMax), String(r.exitCode)]);
+    rows.push([r.phase ?? 'cold', String(r.hosts), String(r.forks), s(r.wallMs), s(r.loadMs), s(r.cpuMs), r.cpuMsPerHost.toFixed(1), r.maxRssMb.toFixed(0), `${r.peakHeapUsedMb?.toFixed(0) ?? '?'} / ${r.peakExternalMb?.toFixed(0) ?? '?'}`, `${r.roundTripsMax} (${r.transportRoundTripsMax})`, String(r.connectionsMax), String(r.exitCode)]);
   }
   const fits = Object.entries(fleet.fits).map(([forks, l]) => `  --forks ${forks}: wall = ${s(l.intercept)} s + ${l.slope.toFixed(2)} ms x hosts (r2 ${l.r2.toFixed(3)}); CPU ${fleet.cpuFits[forks]!.slope.toFixed(2)} ms/host`);
   const missing = [...new Set(fleet.runs.flatMap((r) => r.missingSections))];
   const odd = fleet.runs.reduce((n, r) => n + r.unexpectedScripts, 0);
   return [
-    'fleet scale, SIMULATED: in-process SSH servers answering with facts recorded on the lab (bench/fixtures), instantly',
+    `fleet scale, SIMULATED: in-process SSH servers answering with facts recorded on the lab (bench/fixtures)${fleet.delayMs ? ` after ${fleet.delayMs} ms` : ', at once'}; ${fleet.knownHosts === 'per-host' ? 'one known_hosts file per host' : 'one known_hosts file for the fleet'}`,
     formatTable(rows),
     ...(fleet.floor
       ? [
@@ -78,7 +79,7 @@ export function fleetTable(fleet: FleetFigures): string {
           `  a script to sh -s on an open connection ${ms(fleet.floor.openScript)} (Nagle on, as teqlctl), ${ms(fleet.floor.openScriptNoDelay)} with TCP_NODELAY`,
         ]
       : []),
-    'least-squares fit of wall time against hosts:',
+    'least-squares fit of cold-apply wall time against hosts:',
     ...fits,
     ...(missing.length > 0 ? [`  warning: teqlctl read facts sections the recording lacks (${missing.join(', ')}), answered empty: re-record with \`npx tsx bench/record-fixtures.ts\``] : []),
     ...(odd > 0 ? [`  warning: ${odd} script(s) the simulated hosts did not recognise (answered exit 127)`] : []),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunLog, tripsByHost } from '../../bench/lib/run-log.js';
+import { gapsBefore, parseRunLog, tripsByHost } from '../../bench/lib/run-log.js';
 import { cpuModel } from '../../bench/report/machine.js';
 
 describe('bench: reading a teqlctl run log', () => {
@@ -14,10 +14,12 @@ describe('bench: reading a teqlctl run log', () => {
     ].join('\n');
     const trips = parseRunLog(log);
     expect(trips).toEqual([
-      { host: 'router_b', label: 'facts', code: 0, ms: 889 },
-      { host: 'router_a', label: 'apply', code: 0, ms: 1507 },
-      { host: 'router_a', label: 'facts after rollback', code: 1, ms: 12 },
+      { at: Date.parse('2026-11-27T05:53:24.311Z'), host: 'router_b', label: 'facts', code: 0, ms: 889 },
+      { at: Date.parse('2026-11-27T05:53:25.946Z'), host: 'router_a', label: 'apply', code: 0, ms: 1507 },
+      { at: Date.parse('2026-11-27T05:53:26.000Z'), host: 'router_a', label: 'facts after rollback', code: 1, ms: 12 },
     ]);
+    // router_a's second trip began 42 ms after its first ended (26.000 - 12 ms - 25.946).
+    expect(gapsBefore(trips)).toEqual([NaN, NaN, 42]);
     expect(tripsByHost(trips)).toEqual({ router_b: ['facts'], router_a: ['apply', 'facts after rollback'] });
   });
 
