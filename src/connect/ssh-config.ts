@@ -85,3 +85,7 @@ export function optionsFor(blocks: readonly SshConfigBlock[], name: string): Hos
   return { first, identityFiles };
 }
 
+/** Names of Host lines written without `*`, `?` or `!`, in file order, each once: what can be typed as a host. */
+export function hostAliases(blocks: readonly SshConfigBlock[]): string[] {
+  return [...new Set(blocks.flatMap((b) => (b.match ? [] : b.patterns.filter((p) => !/[*?!]/.test(p)))))];
+}

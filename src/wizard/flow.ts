@@ -6,6 +6,7 @@ import { homedir, tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { askCheckbox, askConfirm, askSecret, askSelect, askText, isPromptExit } from '../cli/prompts.js';
 import { runPlayCommand } from '../cli/play-command.js';
+import { hostAliases, parseSshConfig, type SshConfigBlock } from '../connect/ssh-config.js';
 import { ConnectError, RefusedError } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
 import { loadRun } from '../load/index.js';
@@ -22,7 +23,6 @@ import * as q from './questions.js';
 import { renderInventory } from './render-inventory.js';
 import { renderPlaybook } from './render-playbook.js';
 import { routerDefaults, tildify } from './router-defaults.js';
-import { parseSshConfig, sshAliases, type SshConfigBlock } from './ssh-config.js';
 import { drawTopology } from './topology.js';
 import { existing, stageFiles } from './write-files.js';
 
@@ -81,7 +81,7 @@ class Wizard {
 
   constructor(private readonly dir: string) {
     const file = join(homedir(), '.ssh', 'config');
-    this.sshConfig = existsSync(file) ? parseSshConfig(readFileSync(file, 'utf8')) : [];
+    this.sshConfig = existsSync(file) ? parseSshConfig(readFileSync(file, 'utf8'), file) : [];
   }
 
   async run(releaseSigint: () => void): Promise<number> {
@@ -146,7 +146,7 @@ class Wizard {
     const home = homedir();
     const localUser = process.env.USER ?? userInfo().username;
     const agent = Boolean(process.env.SSH_AUTH_SOCK);
-    const typed = (await askText(q.hostQuestion(side, prev ? prev.alias ?? prev.host : undefined, sshAliases(this.sshConfig)))).trim();
+    const typed = (await askText(q.hostQuestion(side, prev ? prev.alias ?? prev.host : undefined, hostAliases(this.sshConfig)))).trim();
     const d = routerDefaults(typed, this.sshConfig, { home, localUser, agent, exists: existsSync });
     if (d.fromConfig.length > 0) say(`  from ~/.ssh/config: ${d.fromConfig.join(', ')}`);
     const same = prev !== undefined && (prev.alias ?? prev.host) === typed;

@@ -1,12 +1,11 @@
 // Defaults for a router's connection, from what the operator typed, ~/.ssh/config and the agent. Pure.
-import { expandSshPath, lookupSshHost, type SshConfigBlock } from './ssh-config.js';
+// ~/.ssh/config is read as `teqlctl play` reads it (src/connect), so the defaults are what play would use.
+import { DEFAULT_IDENTITIES, expandIdentityPath, type LocalEnv as ConnectEnv } from '../connect/resolve-target.js';
+import { optionsFor, type SshConfigBlock } from '../connect/ssh-config.js';
 
-export interface LocalEnv {
-  home: string;
-  localUser: string;
+export interface LocalEnv extends ConnectEnv {
   /** SSH_AUTH_SOCK is set. */
   agent: boolean;
-  exists: (path: string) => boolean;
 }
 
 export interface RouterDefaults {
@@ -20,28 +19,40 @@ export interface RouterDefaults {
   fromConfig: string[];
 }
 
-const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
-
 /** `/home/me/.ssh/k` -> `~/.ssh/k`, so an inventory does not carry one person's home path. */
 export function tildify(path: string, home: string): string {
   return path.startsWith(home + '/') ? '~' + path.slice(home.length) : path;
 }
 
+/** A Port that is not 1..65535 gives no default here (play names the line when it meets it). */
+function configPort(text: string | undefined): number | undefined {
+  if (!text || !/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
 export function routerDefaults(typed: string, config: readonly SshConfigBlock[], env: LocalEnv): RouterDefaults {
-  const s = lookupSshHost(config, typed);
+  const o = optionsFor(config, typed);
+  const value = (key: string) => o.first.get(key)?.args[0];
   const fromConfig: string[] = [];
-  if (s.hostName) fromConfig.push(`HostName ${s.hostName}`);
-  if (s.port) fromConfig.push(`Port ${s.port}`);
-  if (s.user) fromConfig.push(`User ${s.user}`);
-  const host = s.hostName ?? typed;
-  const user = s.user ?? env.localUser;
+  const hostName = value('hostname')?.replace(/%(%|h)/g, (_, k: string) => (k === 'h' ? typed : '%'));
+  if (hostName) fromConfig.push(`HostName ${hostName}`);
+  const port = configPort(value('port'));
+  if (port) fromConfig.push(`Port ${port}`);
+  const configUser = value('user');
+  if (configUser) fromConfig.push(`User ${configUser}`);
+  const host = hostName ?? typed;
+  const user = configUser ?? env.localUser;
+  // The first IdentityFile that applies: the key play offers first for this alias.
+  const identity = o.identityFiles.map((f) => f.args[0]!).find((f) => f.toLowerCase() !== 'none');
   let keyFile = '';
-  if (s.identityFile) {
-    keyFile = tildify(expandSshPath(s.identityFile, { home: env.home, localUser: env.localUser, remoteUser: user, host }), env.home);
-    fromConfig.push(`IdentityFile ${s.identityFile}`);
+  if (identity) {
+    const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port: port ?? 22, alias: typed };
+    keyFile = tildify(expandIdentityPath(identity, tokens), env.home);
+    fromConfig.push(`IdentityFile ${identity}`);
   } else {
-    const found = DEFAULT_KEYS.map((k) => `${env.home}/.ssh/${k}`).find((p) => env.exists(p));
+    const found = DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).find((p) => env.exists(p));
     if (found) keyFile = tildify(found, env.home);
   }
-  return { host, port: s.port ?? 22, user, keyFile, become: user !== 'root', fromConfig };
+  return { host, port: port ?? 22, user, keyFile, become: user !== 'root', fromConfig };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostMatches, optionsFor, parseSshConfig, splitWords } from '../../src/connect/ssh-config.js';
+import { hostAliases, hostMatches, optionsFor, parseSshConfig, splitWords } from '../../src/connect/ssh-config.js';
 
 const first = (text: string, name: string, key: string) => optionsFor(parseSshConfig(text, 'cfg'), name).first.get(key)?.args[0];
 
@@ -60,5 +60,13 @@ describe('Host patterns', () => {
     expect(hostMatches(['*', '!bastion'], 'router')).toBe(true);
     expect(hostMatches(['!bastion'], 'router')).toBe(false);
     expect(first('Host * !lab-b\n  User op\n', 'lab-b', 'user')).toBeUndefined();
+  });
+});
+
+describe('hostAliases', () => {
+  it('the names of Host lines without wildcards or negation, in file order, each once; Match blocks give none', () => {
+    const text = 'User admin\nHost edge-a edge-a.example\n  Port 2222\nHost edge-b *.lab !secret\nMatch host m\n  User x\nHost edge-a r?\nHost *\n  Port 22\n';
+    expect(hostAliases(parseSshConfig(text, 'cfg'))).toEqual(['edge-a', 'edge-a.example', 'edge-b']);
+    expect(hostAliases(parseSshConfig('', 'cfg'))).toEqual([]);
   });
 });
