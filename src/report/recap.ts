@@ -17,9 +17,11 @@ export function formatRecap(r: RunReport): string {
   const width = Math.max(...r.hosts.map((h) => h.host.length), 4);
   for (const h of r.hosts) {
     const failed = ['failed', 'refused', 'rollback failed'].includes(h.status) ? 1 : 0;
+    // As Ansible counts: changed is what the run left changed; a rolled-back host changed nothing.
+    const changed = r.check || h.rollback || ['refused', 'unreachable'].includes(h.status) ? 0 : h.planned.length;
     const fields = [
-      `ok=${h.checks.filter((c) => c.ok).length + (h.status === 'unreachable' ? 0 : 1)}`,
-      `changed=${h.rollback ? 0 : h.planned.length && !r.check && h.status !== 'refused' ? h.planned.length : 0}`,
+      `ok=${h.status === 'unreachable' ? 0 : h.checks.filter((c) => c.ok).length + 1}`,
+      `changed=${changed}`,
       `unreachable=${h.status === 'unreachable' ? 1 : 0}`,
       `failed=${failed}`,
       `rolled_back=${h.rollback?.ok ? 1 : 0}`,

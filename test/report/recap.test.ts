@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { formatRecap } from '../../src/report/recap.js';
+import type { RunReport } from '../../src/play/report.js';
+
+const change = { action: '+' as const, resource: 'r', before: null, after: 'x', steps: [], task: 't', pos: { file: 'p', line: 1, col: 1 } };
+const check = { check: { task: 't', to: '10.0.0.1', count: 3, timeout: 2, pos: { file: 'p', line: 1, col: 1 } }, ok: true, attempts: 1, summary: '3 received' };
+
+describe('PLAY RECAP', () => {
+  it('counts what a converged run changed and verified, and shows the log', () => {
+    const r: RunReport = { runId: 'x', exitCode: 0, check: false, summary: 'converged and verified', logFile: '/tmp/l.log', hosts: [{ host: 'router_a', status: 'changed', planned: [change, change], applied: 2, checks: [check] }] };
+    const text = formatRecap(r);
+    expect(text).toContain('verified router_a: ping 10.0.0.1 — 3 received');
+    expect(text).toContain('router_a : ok=2  changed=2  unreachable=0  failed=0  rolled_back=0');
+    expect(text).toContain('OK (exit 0): converged and verified');
+    expect(text).toContain('log: /tmp/l.log');
+  });
+
+  it('shows a rolled-back host as changing nothing, and a residual difference loudly', () => {
+    const r: RunReport = {
+      runId: 'x', exitCode: 6, check: false, summary: 'rollback incomplete',
+      hosts: [
+        { host: 'a', status: 'rolled back', planned: [change], applied: 1, checks: [], rollback: { ok: true, residual: { missing: [], extra: [] }, errors: [] } },
+        { host: 'b', status: 'rollback failed', planned: [change], applied: 1, checks: [], rollback: { ok: false, residual: { missing: ['address 10.0.0.1/31 dev eth1'], extra: [] }, errors: [] } },
+      ],
+    };
+    const text = formatRecap(r);
+    expect(text).toContain('a    : ok=1  changed=0  unreachable=0  failed=0  rolled_back=1');
+    expect(text).toContain('b    : ok=1  changed=0  unreachable=0  failed=1  rolled_back=0');
+    expect(text).toContain('ROLLBACK b: still missing: address 10.0.0.1/31 dev eth1');
+    expect(text).toContain('FAILED (exit 6): rollback incomplete');
+  });
+});
