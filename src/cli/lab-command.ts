@@ -7,6 +7,7 @@ import { labSsh } from '../lab/ssh.js';
 import { labStatus } from '../lab/status.js';
 import { isRouter, ROUTERS, type Router } from '../lab/topology.js';
 import { labUp } from '../lab/up.js';
+import { setManagementLink } from '../lab/management-link.js';
 
 function parseRouter(name: string): Router {
   if (isRouter(name)) return name;
@@ -26,6 +27,16 @@ export function registerLabCommand(program: Command): void {
     .description('throw away a router\'s changes: fresh overlay, boot, wait for SSH (both if none named)')
     .argument('[router]', 'a or b')
     .action(async (router?: string) => labReset(router === undefined ? [...ROUTERS] : [parseRouter(router)]));
+  lab
+    .command('cut')
+    .description('unplug a router\'s management link (eth0), leaving it running: for tests of lost routers')
+    .argument('<router>', 'a or b')
+    .action(async (router: string) => setManagementLink(parseRouter(router), false));
+  lab
+    .command('restore')
+    .description('plug a router\'s management link back in after `lab cut`')
+    .argument('<router>', 'a or b')
+    .action(async (router: string) => setManagementLink(parseRouter(router), true));
   lab
     .command('ssh')
     .description('log in to a router as root, or run CMD there (use -- before CMD options)')

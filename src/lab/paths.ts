@@ -22,6 +22,7 @@ export interface LabPaths {
   pidfile(router: Router): string;
   consoleLog(router: Router): string;
   state(router: Router): string;
+  monitor(router: Router): string;
 }
 
 export function labDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -50,6 +51,7 @@ export function labPaths(dir: string = labDir()): LabPaths {
     pidfile: (r) => join(runDir, `${r}.pid`),
     consoleLog: (r) => join(runDir, `${r}.console.log`),
     state: (r) => join(runDir, `${r}.json`),
+    monitor: (r) => join(runDir, `${r}.monitor`),
   };
 }
 

@@ -11,6 +11,8 @@ export interface QemuSpec {
   overlay: string;
   pidfile: string;
   consoleLog: string;
+  /** Unix socket of the QEMU monitor: `lab cut`/`lab restore` switch the management link with it. */
+  monitor: string;
 }
 
 export function kernelCmdline(router: Router): string {
@@ -39,7 +41,7 @@ export function qemuArgs(spec: QemuSpec): string[] {
     '-smp', '1',
     '-nodefaults', '-no-user-config',
     '-display', 'none',
-    '-monitor', 'none',
+    '-monitor', `unix:${spec.monitor},server=on,wait=off`,
     '-serial', `file:${spec.consoleLog}`,
     '-kernel', spec.kernel,
     '-initrd', spec.initrd,

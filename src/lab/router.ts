@@ -56,6 +56,7 @@ export async function bootRouter(p: LabPaths, router: Router, port: number): Pro
     initrd: p.initrd,
     overlay: p.overlay(router),
     pidfile: p.pidfile(router),
+    monitor: p.monitor(router),
     consoleLog: p.consoleLog(router),
   });
   try {

@@ -11,6 +11,7 @@ function spec(router: Router, sshPort: number): QemuSpec {
     overlay: `/lab/run/${router}.qcow2`,
     pidfile: `/lab/run/${router}.pid`,
     consoleLog: `/lab/run/${router}.console.log`,
+    monitor: `/lab/run/${router}.monitor`,
   };
 }
 
@@ -22,6 +23,10 @@ function values(args: string[], flag: string): string[] {
 describe('qemuArgs', () => {
   const a = qemuArgs(spec('a', 2201));
   const b = qemuArgs(spec('b', 2202));
+
+  it('offers its monitor only on a unix socket in the run dir (for lab cut/restore), never on TCP', () => {
+    expect(values(a, '-monitor')).toEqual(['unix:/lab/run/a.monitor,server=on,wait=off']);
+  });
 
   it('uses software emulation, 512 MB, one vCPU, daemonized with our pidfile', () => {
     expect(values(a, '-accel')).toEqual(['tcg']);
