@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { connect as tcpConnect, type AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
+import { ed25519KeyPair } from '../helpers/keys.js';
 
 export interface Exec {
   user: string;
@@ -47,7 +48,7 @@ function sudo(command: string, stdin: string, password: string | undefined): { c
 }
 
 export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
   const allowed = opts.authorized.map((k) => Buffer.from(k.split(' ')[1]!, 'base64'));
   const execs: Exec[] = [];
   const forwards: string[] = [];

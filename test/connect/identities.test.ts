@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { parsePrivateKey, planAuth } from '../../src/connect/identities.js';
+import { ed25519KeyPair } from '../helpers/keys.js';
 
-const plain = ssh2.utils.generateKeyPairSync('ed25519');
-const encrypted = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'secretpass', cipher: 'aes256-ctr', rounds: 2 });
+const plain = ed25519KeyPair();
+const encrypted = ed25519KeyPair({ passphrase: 'secretpass', cipher: 'aes256-ctr', rounds: 2 });
 
 describe('private keys', () => {
   it('a plain key is ready', () => {

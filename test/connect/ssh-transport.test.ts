@@ -4,16 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { LocalSsh } from '../../src/connect/local-ssh.js';
 import { parseSshConfig } from '../../src/connect/ssh-config.js';
 import { connectSsh, type ConnectOptions } from '../../src/connect/ssh-transport.js';
 import { ConnectError } from '../../src/errors.js';
 import type { ConnectionSpec } from '../../src/load/types.js';
 import { startFakeSshd, startRelay, type FakeSshd } from './fake-sshd.js';
+import { ed25519KeyPair } from '../helpers/keys.js';
 
-const login = ssh2.utils.generateKeyPairSync('ed25519');
-const locked = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'secretpass', cipher: 'aes256-ctr', rounds: 2 });
+const login = ed25519KeyPair();
+const locked = ed25519KeyPair({ passphrase: 'secretpass', cipher: 'aes256-ctr', rounds: 2 });
 const pub = (k: { public: string }) => k.public.split(' ').slice(0, 2).join(' ');
 let router: FakeSshd;
 let jump: FakeSshd;
@@ -135,7 +135,7 @@ describe('keys, agent and passphrases', () => {
   });
 
   it('a rejected key says what was offered', async () => {
-    const stranger = ssh2.utils.generateKeyPairSync('ed25519');
+    const stranger = ed25519KeyPair();
     writeFileSync(join(dir, 'stranger'), stranger.private);
     const err = await failure(connectSsh('r', spec(router, { privateKeyFile: join(dir, 'stranger') }), { local: local({ known: [router] }) }));
     expect(err.message).toBe(`authentication as root to root@127.0.0.1:${router.port} failed (offered: ${join(dir, 'stranger')})`);

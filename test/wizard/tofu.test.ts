@@ -8,11 +8,12 @@ import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import { connectSsh } from '../../src/connect/ssh-transport.js';
 import { ConnectError } from '../../src/errors.js';
+import { ed25519KeyPair } from '../helpers/keys.js';
 
 const home = mkdtempSync(join(tmpdir(), 'teqlctl-tofu-'));
 const saved = { HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
-const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
+const hostKey = ed25519KeyPair();
+const clientKey = ed25519KeyPair();
 const blob = hostKey.public.split(' ')[1]!;
 const expectedFingerprint = 'SHA256:' + createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64').replace(/=+$/, '');
 let server: ssh2.Server;
@@ -72,7 +73,7 @@ describe('trust on first use', () => {
   });
 
   it('a changed key is refused without asking, whatever the callback would say', async () => {
-    const other = ssh2.utils.generateKeyPairSync('ed25519').public.split(' ')[1]!;
+    const other = ed25519KeyPair().public.split(' ')[1]!;
     mkdirSync(join(home, '.ssh'), { recursive: true });
     writeFileSync(knownHosts(), `[127.0.0.1]:${port} ssh-ed25519 ${other}\n`);
     let asked = false;
