@@ -15,6 +15,7 @@ export async function confirmAll(run: RunState): Promise<void> {
   const failures: string[] = [];
   try {
     const connectErrors = await runWithProgress(run.opts.mode, hosts.map((h) => ({
+      host: h,
       title: `${h}: new connection to confirm`,
       run: async (setTitle) => {
         try {
@@ -30,6 +31,7 @@ export async function confirmAll(run: RunState): Promise<void> {
       throw new RunFailure(ExitCode.verifyFailed, `management access lost after applying (a new SSH connection failed): ${failures.join('; ')}`);
     }
     const confirmErrors = await runWithProgress(run.opts.mode, hosts.map((h) => ({
+      host: h,
       title: `${h}: confirm`,
       run: async (setTitle) => {
         const after = [...stateLines(run.latest.get(h)!)].sort().join('\n');

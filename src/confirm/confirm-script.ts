@@ -26,11 +26,31 @@ export function confirmScript(runId: string, afterState: string): string {
   ].join('\n') + '\n';
 }
 
+export const REVERTED_MARKER = '@@teqlctl-reverted';
+
+/**
+ * Before teqlctl rolls a router back itself: claim the run so its dead-man stands down. If the
+ * dead-man got there first, wait for it to finish and skip the undo (the router already reverted);
+ * `then` (the facts script) still runs, so the result is checked against the snapshot all the same.
+ */
+export function claimRunScript(runId: string, then: string): string {
+  const dir = runDir(assertSafeRunId(runId));
+  return [
+    // Once claimed, the dead-man stands down: finish even if the SSH session dies meanwhile.
+    "trap '' HUP PIPE",
+    `if [ "$(cat ${dir}/state 2>/dev/null)" = pending ]; then echo rolling-back > ${dir}/state; fi`,
+    `i=0; while [ "$(cat ${dir}/state 2>/dev/null)" = reverting ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done`,
+    `if [ "$(cat ${dir}/state 2>/dev/null)" = reverted ]; then echo '${REVERTED_MARKER}'`,
+    then.trimEnd(),
+    'exit 0; fi',
+  ].join('\n');
+}
+
 /** After teqlctl rolled back by itself: the run is over, the timer must not fire again. */
 export function closeRunScript(runId: string, state: 'rolled-back' | 'failed'): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
-    `if [ -d ${dir} ] && [ "$(cat ${dir}/state 2>/dev/null)" = pending ]; then echo ${state} > ${dir}/state; fi`,
+    `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back) [ -d ${dir} ] && echo ${state} > ${dir}/state;; esac`,
     `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; }`,
     `grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}`,
     'true',

@@ -7,7 +7,7 @@ import { parseFacts } from '../gather/parse-facts.js';
 import { parseSteps, stepsScript } from '../apply/script.js';
 import { checksScript, parseChecks, type CheckResult } from '../verify/ping-script.js';
 import { armScript, doneLine, LOCK_MARKER } from '../confirm/deadman-script.js';
-import { closeRunScript } from '../confirm/confirm-script.js';
+import { claimRunScript, closeRunScript, REVERTED_MARKER } from '../confirm/confirm-script.js';
 import type { Check, Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
 import type { JournalEntry } from './journal.js';
@@ -80,13 +80,19 @@ export class HostSession {
     return parseChecks(checks, res.stdout);
   }
 
-  /** Runs every inverse even when one fails, closes the run (disarms the timer), reads the facts. */
-  async undo(ops: readonly Op[], runId: string): Promise<{ errors: string[]; after: Facts }> {
-    const res = await this.transport.run('rollback', stepsScript(ops, { keepGoing: true, then: closeRunScript(runId, 'rolled-back') + '\n' + factsScript(this.sysctls) }));
+  /**
+   * Claims the run from the router's dead-man (or finds it already reverted), runs every inverse
+   * even when one fails, closes the run (disarms the timer) and reads the facts, in one round trip.
+   */
+  async undo(ops: readonly Op[], runId: string): Promise<{ errors: string[]; after: Facts; revertedByDeadman: boolean }> {
+    const facts = factsScript(this.sysctls);
+    const script = stepsScript(ops, { keepGoing: true, before: claimRunScript(runId, facts), then: closeRunScript(runId, 'rolled-back') + '\n' + facts });
+    const res = await this.transport.run('rollback', script);
     this.log.record(this.host, res);
+    if (res.stdout.includes(REVERTED_MARKER)) return { errors: [], after: parseFacts(this.host, res.stdout), revertedByDeadman: true };
     const results = parseSteps(ops, res.stdout);
     const errors = results.filter((r) => r.code !== 0).map((r) => `\`${r.command}\` failed (exit ${r.code}): ${r.output}`);
     if (results.length !== ops.length) errors.push(`rollback script ended early (exit ${res.code}): ${res.stderr.trim()}`);
-    return { errors, after: parseFacts(this.host, res.stdout) };
+    return { errors, after: parseFacts(this.host, res.stdout), revertedByDeadman: false };
   }
 }

@@ -111,6 +111,7 @@ async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Pr
   const failures: string[] = [];
   const sysctls = new Map(names.map((h) => [h, sysctlNames(loaded.plays.flatMap((p) => p.tasks.get(h) ?? []))]));
   const errors = await runWithProgress(run.opts.mode, names.map((h) => ({
+    host: h,
     title: `${h}: connect`,
     run: async (setTitle) => {
       const spec = run.specs.get(h)!;
@@ -139,6 +140,7 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
   const planned = new Map<string, PlannedHost>();
   const errors: TeqlError[] = [];
   const thrown = await runWithProgress(run.opts.mode, hosts.map((h) => ({
+    host: h,
     title: `${h}: gather facts`,
     run: async (setTitle) => {
       try {
@@ -175,6 +177,7 @@ async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>,
     let locked = false;
     const changedHosts = plans.filter((p) => (p.plan.phases[i]?.changes.length ?? 0) > 0);
     const applyErrors = await runWithProgress(opts.mode, changedHosts.map((p) => ({
+      host: p.plan.host,
       title: `${p.plan.host}: apply ${p.plan.phases[i]!.changes.length} change(s)`,
       run: async (setTitle) => {
         const h = p.plan.host;
@@ -209,6 +212,7 @@ async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>,
     const checkFailures: string[] = [];
     const withChecks = plans.filter((p) => (p.plan.phases[i]?.checks.length ?? 0) > 0);
     const checkErrors = await runWithProgress(opts.mode, withChecks.map((p) => ({
+      host: p.plan.host,
       title: `${p.plan.host}: verify ${p.plan.phases[i]!.checks.map((c) => c.to).join(', ')}`,
       run: async (setTitle) => {
         const h = p.plan.host;

@@ -4,6 +4,8 @@ import { Listr } from 'listr2';
 
 export interface ProgressItem {
   title: string;
+  /** The host the item works on: errors it throws are reported with its name. */
+  host?: string;
   run: (setTitle: (title: string) => void) => Promise<void>;
 }
 
@@ -27,7 +29,8 @@ export async function runWithProgress(mode: ProgressMode, items: ProgressItem[],
         try {
           await item.run((t) => { task.title = t; });
         } catch (err) {
-          errors[i] = err instanceof Error ? err : new Error(String(err));
+          const message = err instanceof Error ? err.message : String(err);
+          errors[i] = new Error(item.host && !message.startsWith(`${item.host}:`) ? `${item.host}: ${message}` : message);
           throw err;
         }
       },

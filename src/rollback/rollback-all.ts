@@ -11,11 +11,12 @@ export async function rollbackAll(run: RunState): Promise<boolean> {
   const hosts = [...run.sessions.keys()].filter((h) => (run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)!.armed);
   const timeout = run.opts.confirmTimeoutSec;
   await runWithProgress(run.opts.mode, hosts.map((h) => ({
+    host: h,
     title: `${h}: roll back`,
     run: async (setTitle) => {
       const report = run.reports.get(h)!;
       try {
-        const { errors, after } = await run.sessions.get(h)!.undo(inverseOps(run.journal.get(h) ?? []), run.runId);
+        const { errors, after, revertedByDeadman } = await run.sessions.get(h)!.undo(inverseOps(run.journal.get(h) ?? []), run.runId);
         const residual = diffState(run.snapshots.get(h)!, after);
         const ok = errors.length === 0 && isSameState(residual);
         report.rollback = { ok, residual, errors };
@@ -24,7 +25,7 @@ export async function rollbackAll(run: RunState): Promise<boolean> {
           allOk = false;
           throw new Error(`rollback incomplete: ${[...errors, ...residual.missing.map((m) => `missing: ${m}`), ...residual.extra.map((x) => `left over: ${x}`)].join('; ')}`);
         }
-        setTitle(`${h}: rolled back, equals its state before the run`);
+        setTitle(`${h}: ${revertedByDeadman ? 'reverted by its own dead-man timer' : 'rolled back'}, equals its state before the run`);
       } catch (err) {
         if (report.rollback) throw err;
         allOk = false;
