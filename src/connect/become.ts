@@ -1,11 +1,12 @@
 // become through sudo: the remote command lines, and what sudo's answer to the connect-time probe means.
 // The password only ever travels as the first line of stdin, never in a command line. Pure.
+import { shellQuote } from '../apply/shell-quote.js';
 
 export type Become =
   | { kind: 'none' }
   | { kind: 'sudo'; user: string; password?: string };
 
-const asUser = (user: string) => (user === 'root' ? '' : ` -u ${user}`);
+const asUser = (user: string) => (user === 'root' ? '' : ` -u ${shellQuote(user)}`);
 
 /**
  * The command that runs a script read from stdin. sudo's env_reset drops SSH_CONNECTION, which the

@@ -3,8 +3,11 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ExprError } from './expr-error.js';
 import { toBool } from './expr-eval.js';
+import { MAX_NAME_CHARS } from './limits.js';
+import { parseIPv4 } from './net.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';
+import { codePoint, short, shown } from './shown.js';
 import type { ConnectionSpec } from './types.js';
 
 export const CONNECTION_VARS = [
@@ -21,6 +24,43 @@ export const CONNECTION_VARS = [
 
 const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_become_password', 'ansible_become_pass'];
 
+// None of these reaches a shell (ssh2 takes host and user as data, paths are read locally; the become
+// user does reach one, quoted), but each is held to what it can be, so a hostile value stops here.
+const SPACE_OR_INVISIBLE = /[\s\p{Cc}\p{Cf}]/u;
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const BECOME_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+
+function oneWord(v: string): string | undefined {
+  const bad = SPACE_OR_INVISIBLE.exec(v)?.[0];
+  if (bad !== undefined) return `${shown(v)} contains whitespace or an invisible character (${codePoint(bad)})`;
+  if (v.startsWith('-')) return `${shown(v)} starts with '-'`;
+  if (v.length > MAX_NAME_CHARS) return `${shown(v)} is longer than ${MAX_NAME_CHARS} characters`;
+  return undefined;
+}
+
+const PATH_RULE = {
+  check: (v: string) => {
+    const bad = INVISIBLE.exec(v)?.[0];
+    if (bad !== undefined) return `${shown(v)} contains a control or invisible character (${codePoint(bad)})`;
+    return Buffer.byteLength(v) > 4096 ? `${shown(v)} is longer than 4096 bytes` : undefined;
+  },
+  hint: 'a path to a file, e.g. ~/.ssh/id_ed25519',
+};
+const RULES: Record<string, { check: (v: string) => string | undefined; hint: string }> = {
+  ansible_host: {
+    check: (v) => oneWord(v) ?? (/^[\d.]+$/.test(v) && parseIPv4(v) === undefined ? `${shown(v)} is not an IPv4 address (four numbers 0..255 without leading zeros)` : undefined),
+    hint: 'an address (192.0.2.10), a DNS name or an ssh_config Host alias',
+  },
+  ansible_user: { check: oneWord, hint: 'a user name, e.g. ansible_user: admin' },
+  ansible_become_user: {
+    check: (v) => (BECOME_USER.test(v) ? undefined : `${shown(v)} is not a user name (letters, digits, _ . -, at most 32, not starting with a digit, - or .)`),
+    hint: 'e.g. ansible_become_user: root',
+  },
+  ansible_ssh_private_key_file: PATH_RULE,
+  ansible_private_key_file: PATH_RULE,
+  teqlctl_known_hosts_file: PATH_RULE,
+};
+
 /** `~` is the home folder; a relative path is relative to the inventory file's folder. */
 export function expandPath(p: string, inventoryDir: string): string {
   const home = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : p;
@@ -28,7 +68,7 @@ export function expandPath(p: string, inventoryDir: string): string {
 }
 
 export function buildConnection(hostName: string, scope: VarScope, inventoryDir: string, problems: Problems): ConnectionSpec {
-  const posOfVar = (name: string) => scope.layer.origins.get(name)?.pos;
+  const posOfVar = (name: string) => scope.origin(name)?.pos;
   const read = (name: string): unknown => {
     try {
       const r = scope.lookup(name);
@@ -40,13 +80,19 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     }
   };
   const bad = (name: string, want: string, value: unknown, hint?: string): undefined => {
-    problems.add(`${name} of host ${hostName} must be ${want}, got ${JSON.stringify(value)}`, posOfVar(name), hint);
+    problems.add(`${name} of host ${hostName} must be ${want}, got ${short(JSON.stringify(value) ?? String(value), 80)}`, posOfVar(name), hint);
     return undefined;
   };
   const text = (name: string): string | undefined => {
     const v = read(name);
     if (v === undefined || v === null) return undefined;
-    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'string' && v !== '') {
+      const rule = RULES[name];
+      const why = rule?.check(v);
+      if (why === undefined) return v;
+      problems.add(`${name} of host ${hostName}: ${why}`, posOfVar(name), rule?.hint);
+      return undefined;
+    }
     if (typeof v === 'number' && name === 'ansible_host') return bad(name, 'a host name or address in text', v, 'quote it');
     return bad(name, 'a non-empty string', v);
   };

@@ -3,6 +3,7 @@
 import { ExprError } from './expr-error.js';
 import type { Expr } from './expr-parse.js';
 import { show } from './expr-show.js';
+import { shown } from './shown.js';
 
 export type Lookup = { found: true; value: unknown } | { found: false };
 
@@ -27,7 +28,7 @@ export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'none';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string '${v}'`;
+  if (typeof v === 'string') return `the string ${shown(v)}`;
   return `the ${typeof v} ${String(v)}`;
 }
 

@@ -3,9 +3,10 @@ import { checkAddresses } from './cross-host.js';
 import { matchPattern, PatternError } from './host-pattern.js';
 import { instantiate, type Placed } from './instantiate.js';
 import { loadInventory } from './inventory.js';
+import { MAX_TASK_INSTANCES } from './limits.js';
 import { readPlaybook } from './playbook.js';
 import { Problems } from './problems.js';
-import { mergeLayers, VarScope } from './scope.js';
+import { VarScope } from './scope.js';
 import { readYaml } from './source.js';
 import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
 
@@ -31,7 +32,9 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
   const shapes = y ? readPlaybook(y, problems) : [];
   const plays: LoadedPlay[] = [];
   const placed: Placed[] = [];
+  let instances = 0;
   for (const shape of shapes) {
+    if (instances > MAX_TASK_INSTANCES) break;
     let hosts: string[];
     try {
       hosts = matchPattern(shape.hosts, inventory).filter((h) => limited.has(h));
@@ -43,9 +46,14 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
     const tasks = new Map<string, TaskInstance[]>();
     for (const host of hosts) {
       // Play vars override every inventory variable, as in Ansible.
-      const scope = new VarScope(mergeLayers([layers.get(host)!, shape.vars]));
+      const scope = new VarScope(shape.vars, new VarScope(layers.get(host)!));
       const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems));
-      placed.push(...mine);
+      instances += mine.length;
+      if (instances > MAX_TASK_INSTANCES) {
+        problems.add(`the run has more than ${MAX_TASK_INSTANCES} tasks (hosts × tasks × loop items)`, shape.pos, 'use --limit, or split the playbook');
+        break;
+      }
+      for (const p of mine) placed.push(p);
       tasks.set(host, mine.map((p) => p.instance));
     }
     plays.push({ name: shape.name, pos: shape.pos, hosts, tasks });

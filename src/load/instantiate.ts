@@ -3,7 +3,9 @@ import { isMap, type Node } from 'yaml';
 import type { SourcePos } from '../errors.js';
 import { describeValue, toText } from './expr-eval.js';
 import { ExprError } from './expr-error.js';
+import { MAX_TASK_INSTANCES } from './limits.js';
 import { moduleSchemas } from './module-schemas.js';
+import { short } from './shown.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';
 import { deepest, keyNode, posOf, toJS, type YamlFile } from './source.js';
@@ -43,7 +45,11 @@ function loopItems(y: YamlFile, task: TaskShape, host: string, scope: VarScope, 
   if (items === FAILED) return undefined;
   if (!Array.isArray(items)) {
     const from = origins(scope, value);
-    problems.add(`loop must give a list, but ${JSON.stringify(value)} gave ${describeValue(items)}${from ? ` (${from})` : ''}`, posOf(y, node), 'point loop: at a list variable, e.g. loop: "{{ teql_slaves }}" with teql_slaves: [eth1, eth2]', host);
+    problems.add(`loop must give a list, but ${short(JSON.stringify(value) ?? String(value), 80)} gave ${describeValue(items)}${from ? ` (${from})` : ''}`, posOf(y, node), 'point loop: at a list variable, e.g. loop: "{{ teql_slaves }}" with teql_slaves: [eth1, eth2]', host);
+    return undefined;
+  }
+  if (items.length > MAX_TASK_INSTANCES) {
+    problems.add(`loop gives ${items.length} items; a run has at most ${MAX_TASK_INSTANCES} tasks`, posOf(y, node), 'use a shorter list', host);
     return undefined;
   }
   return items;
@@ -110,7 +116,7 @@ function rendered(y: YamlFile, node: Node, value: unknown, path: PropertyKey[], 
     return renderString(value, scope);
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    problems.add(`${showPath(label, path)}: ${err.message} in "${value}"`, posOf(y, deepest(y, node, path).node), err.hint, host);
+    problems.add(`${showPath(label, path)}: ${err.message} in "${short(value, 80)}"`, posOf(y, deepest(y, node, path).node), err.hint, host);
     return FAILED;
   }
 }
@@ -128,7 +134,7 @@ function textOf(y: YamlFile, node: Node, v: unknown, host: string, problems: Pro
 /** "from {{ item.address }}: link_addresses (set at inventory.yml:9:11, host router_a in the inventory)" */
 function origins(scope: VarScope, raw: unknown): string {
   const vars = scope.describe(templateVars(raw));
-  const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  const text = short(typeof raw === 'string' ? raw : JSON.stringify(raw), 80);
   return `from ${text}${vars.length ? `: ${vars.join('; ')}` : ''}`;
 }
 

@@ -1,8 +1,10 @@
 // Walks Ansible's YAML inventory (all: hosts/children/vars) into groups and hosts, in file order.
 import { isMap, type Node } from 'yaml';
 import type { SourcePos } from '../errors.js';
+import { MAX_NAME_CHARS } from './limits.js';
 import type { Problems } from './problems.js';
 import { mergeLayers, type VarLayer } from './scope.js';
+import { codePoint, shown } from './shown.js';
 import { child, deref, keyText, posOf, type YamlFile } from './source.js';
 import { readVars } from './vars-node.js';
 
@@ -31,8 +33,9 @@ export interface InventoryTree {
 }
 
 const GROUP_KEYS = ['hosts', 'children', 'vars'];
-// Characters that mean something in host patterns, or Ansible host ranges (web[01:10]).
-const BAD_NAME = /[\s,:!&*?[\]]/;
+// Characters that mean something in host patterns, or Ansible host ranges (web[01:10]); invisible ones.
+const BAD_NAME = /[\s,:!&*?[\]]/u;
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
 export function readInventoryTree(y: YamlFile, problems: Problems): InventoryTree {
   const tree: InventoryTree = { groups: new Map(), hosts: new Map() };
@@ -48,7 +51,7 @@ export function readInventoryTree(y: YamlFile, problems: Problems): InventoryTre
   for (const pair of root.items) {
     const key = keyText(pair.key);
     if (key !== 'all') {
-      problems.add(`unknown top-level key '${key}' in the inventory (only 'all' is allowed)`, posOf(y, pair.key as Node), `put groups under all.children, e.g. all: { children: { ${key}: ... } }`);
+      problems.add(`unknown top-level key ${shown(key)} in the inventory (only 'all' is allowed)`, posOf(y, pair.key as Node), 'put groups under all.children, e.g. all: { children: { routers: ... } }');
     }
   }
   const all = child(y, root, 'all');
@@ -83,7 +86,7 @@ function readGroup(y: YamlFile, name: string, node: unknown, pos: SourcePos, par
   for (const pair of n.items) {
     const key = keyText(pair.key);
     if (!GROUP_KEYS.includes(key)) {
-      problems.add(`unknown key '${key}' in group '${name}' (allowed: ${GROUP_KEYS.join(', ')})`, posOf(y, pair.key as Node), 'hosts go under hosts:, nested groups under children:, variables under vars:');
+      problems.add(`unknown key ${shown(key)} in group '${name}' (allowed: ${GROUP_KEYS.join(', ')})`, posOf(y, pair.key as Node), 'hosts go under hosts:, nested groups under children:, variables under vars:');
     }
   }
   readHosts(y, name, child(y, n, 'hosts'), tree, problems);
@@ -119,21 +122,25 @@ function readHosts(y: YamlFile, group: string, node: Node | undefined, tree: Inv
     if (!validName(name, 'host', pos, problems)) continue;
     const vars = readVars(y, pair.value, `host '${name}'`, `host ${name} in the inventory`, problems);
     const known = tree.hosts.get(name);
+    const g = tree.groups.get(group);
+    if (g && !known?.groups.has(group)) g.hosts.push(name);
     if (known) {
       known.vars = mergeLayers([known.vars, vars]);
       known.groups.add(group);
     } else {
       tree.hosts.set(name, { name, pos, vars, groups: new Set([group]) });
     }
-    const g = tree.groups.get(group);
-    if (g && !g.hosts.includes(name)) g.hosts.push(name);
   }
 }
 
 function validName(name: string, what: string, pos: SourcePos, problems: Problems): boolean {
-  if (name === '' || BAD_NAME.test(name)) {
-    const hint = /\[.*:.*\]/.test(name) ? 'host ranges like web[01:10] are not supported; list each host' : 'names may not contain whitespace or , : ! & * ? [ ] (they mean something in host patterns)';
-    problems.add(`invalid ${what} name '${name}'`, pos, hint);
+  const invisible = INVISIBLE.exec(name)?.[0];
+  if (name === '' || BAD_NAME.test(name) || invisible !== undefined || name.length > MAX_NAME_CHARS) {
+    const hint = invisible !== undefined ? `the name holds an invisible character (${codePoint(invisible)}); retype it`
+      : name.length > MAX_NAME_CHARS ? `names are at most ${MAX_NAME_CHARS} characters`
+      : /\[.*:.*\]/.test(name) ? 'host ranges like web[01:10] are not supported; list each host'
+      : 'names may not contain whitespace or , : ! & * ? [ ] (they mean something in host patterns)';
+    problems.add(`invalid ${what} name ${shown(name)}`, pos, hint);
     return false;
   }
   return true;

@@ -2,6 +2,7 @@
 import { dirname } from 'node:path';
 import { buildConnection } from './connection.js';
 import { readInventoryTree, type InventoryTree } from './inventory-tree.js';
+import { MAX_GROUPS, MAX_HOST_VARS, MAX_HOSTS } from './limits.js';
 import { Problems } from './problems.js';
 import { mergeLayers, VarScope, type VarLayer } from './scope.js';
 import { readYaml } from './source.js';
@@ -21,6 +22,12 @@ export function loadInventory(file: string): LoadedInventory {
   if (!y) problems.throwIfAny();
   // Structural problems do not stop the walk: variables and connections are still checked, to report all at once.
   const tree: InventoryTree = readInventoryTree(y!, problems);
+  const allPos = tree.groups.get('all')?.pos;
+  if (tree.hosts.size > MAX_HOSTS || tree.groups.size > MAX_GROUPS) {
+    const [n, what, max] = tree.hosts.size > MAX_HOSTS ? [tree.hosts.size, 'hosts', MAX_HOSTS] : [tree.groups.size, 'groups', MAX_GROUPS];
+    problems.add(`the inventory lists ${n} ${what}; teqlctl takes at most ${max}`, allPos, 'split the fleet into several inventories');
+    problems.throwIfAny();
+  }
 
   const dir = dirname(file);
   addUngrouped(tree);
@@ -43,16 +50,20 @@ export function loadInventory(file: string): LoadedInventory {
   hostGroups.forEach((groups, h) => groups.forEach((g) => groupMembers.get(g)?.push(h)));
   const hosts = new Map<string, InventoryHost>();
   const layers = new Map<string, VarLayer>();
+  const groupsVar = Object.fromEntries(groupMembers); // the same for every host
+  // Each host gets its own copy of every variable it sees: bounded, so a hostile inventory stops here.
+  let pairs = 0;
   for (const node of tree.hosts.values()) {
     const groups = hostGroups.get(node.name) ?? ['all'];
     // all < parent group < child group < group_vars files (same order) < host in inventory < host_vars file
-    const vars = mergeLayers([
-      ...groups.map((g) => tree.groups.get(g)!.vars),
-      ...groups.map((g) => groupFiles.get(g)!),
-      node.vars,
-      readVarFile(dir, 'host_vars', node.name, problems),
-    ]);
-    const layer = withMagic(vars, node.name, groups, groupMembers, node.pos);
+    const parts = [...groups.map((g) => tree.groups.get(g)!.vars), ...groups.map((g) => groupFiles.get(g)!), node.vars, readVarFile(dir, 'host_vars', node.name, problems)];
+    pairs += parts.reduce((n, l) => n + l.origins.size, 0);
+    if (pairs > MAX_HOST_VARS) {
+      problems.add(`the inventory gives its hosts more than ${MAX_HOST_VARS} variables in all (each host counts every variable it sees)`, allPos, 'set fewer variables, or split the fleet into several inventories');
+      break;
+    }
+    const vars = mergeLayers(parts);
+    const layer = withMagic(vars, node.name, groups, groupsVar, node.pos);
     layers.set(node.name, layer);
     const connection = buildConnection(node.name, new VarScope(layer), dir, problems);
     hosts.set(node.name, { name: node.name, vars: vars.values, groups, connection, pos: node.pos });
@@ -94,14 +105,14 @@ function groupDepths(tree: InventoryTree): Map<string, number> {
   return depth;
 }
 
-function withMagic(vars: VarLayer, host: string, groups: string[], members: Map<string, string[]>, pos: InventoryHost['pos']): VarLayer {
+function withMagic(vars: VarLayer, host: string, groups: string[], groupsVar: Record<string, string[]>, pos: InventoryHost['pos']): VarLayer {
   const builtIn = { pos, where: 'built in' };
   const magic: VarLayer = {
     values: {
       inventory_hostname: host,
       inventory_hostname_short: host.split('.')[0] ?? host,
       group_names: groups.filter((g) => g !== 'all').sort(),
-      groups: Object.fromEntries(members),
+      groups: groupsVar,
     },
     origins: new Map(['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups'].map((k) => [k, builtIn])),
   };

@@ -2,6 +2,7 @@
 // Exported for reuse (a JSON schema for editors: z.toJSONSchema(schema, { io: 'input' })).
 import * as z from 'zod';
 import { checkHostCidr, checkInterfaceName, checkIPv4, checkNetworkCidr } from './net.js';
+import { codePoint, shown } from './shown.js';
 import type { AddressArgs, LinkArgs, ModuleName, PingArgs, RouteArgs, SysctlArgs, TeqlArgs } from './types.js';
 
 /** A refinement from a check that returns why a value is wrong (and optionally a hint). */
@@ -12,15 +13,30 @@ function by<T>(check: (v: T) => string | undefined, hint?: string) {
   };
 }
 
-const ifname = z.string().superRefine(by(checkInterfaceName, 'use the name `ip link` shows, e.g. eth1')).describe('Linux interface name: 1..15 characters, no /, : or whitespace');
+const ifname = z.string().superRefine(by(checkInterfaceName, 'use the name `ip link` shows, e.g. eth1')).describe('Linux interface name: 1..15 bytes of printable ASCII, no /, : or whitespace');
 const ipv4 = z.string().superRefine(by(checkIPv4, 'write an address such as 192.0.2.1')).describe('IPv4 address, strict dotted quad');
+// ASCII segments joined by dots; a per-device name holds the interface (net.ipv4.conf.eth0.100.rp_filter).
+const SYSCTL_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
+
+function checkSysctlName(v: string): string | undefined {
+  return v.length <= 255 && SYSCTL_NAME.test(v) ? undefined : `${shown(v)} is not a sysctl name`;
+}
+
+/** Written to /proc/sys, which takes one page: no line breaks or other control characters (a tab is fine). */
+function checkSysctlValue(v: string): string | undefined {
+  const bytes = Buffer.byteLength(v);
+  if (bytes > 4096) return `the value is ${bytes} bytes long; a sysctl takes at most 4096`;
+  const bad = /[^\P{Cc}\t]|\p{Cf}/u.exec(v)?.[0];
+  return bad === undefined ? undefined : `the value ${shown(v)} contains a control or invisible character (${codePoint(bad)})`;
+}
+
 const state = z.enum(['present', 'absent']).default('present').describe('present (default) or absent');
 
 export const teqlArgs = z
   .strictObject({
     device: z
       .string()
-      .superRefine(by((v) => (/^teql\d+$/.test(v) ? checkInterfaceName(v) : `'${v}' is not a TEQL device name`), 'TEQL devices are named teql0, teql1, ...'))
+      .superRefine(by((v) => (/^teql\d+$/.test(v) ? checkInterfaceName(v) : `${shown(v)} is not a TEQL device name`), 'TEQL devices are named teql0, teql1, ...'))
       .default('teql0')
       .describe('the TEQL device, teqlN (default teql0)'),
     slaves: z
@@ -28,7 +44,7 @@ export const teqlArgs = z
       .min(1)
       .superRefine(by((list) => {
         const dup = list.find((s, i) => list.indexOf(s) !== i);
-        return dup === undefined ? undefined : `slave '${dup}' is listed twice`;
+        return dup === undefined ? undefined : `slave ${shown(dup)} is listed twice`;
       }))
       .describe('interfaces whose traffic the TEQL device shares (non-empty)'),
     state,
@@ -61,9 +77,13 @@ export const sysctlArgs = z
   .strictObject({
     name: z
       .string()
-      .superRefine(by((v) => (/^[a-z0-9_.-]+$/i.test(v) && v.includes('.') ? undefined : `'${v}' is not a sysctl name`), 'write it dotted, e.g. net.ipv4.ip_forward'))
+      .superRefine(by(checkSysctlName, 'write it dotted, e.g. net.ipv4.ip_forward: ASCII letters, digits, _ and -, between dots'))
       .describe('dotted sysctl name, e.g. net.ipv4.ip_forward'),
-    value: z.union([z.string(), z.number()]).transform(String).describe('the value, a string or a number'),
+    value: z
+      .union([z.string(), z.number()])
+      .transform(String)
+      .superRefine(by(checkSysctlValue, 'write the value on one line; separate several numbers with spaces or tabs'))
+      .describe('the value, a string or a number'),
     state,
   })
   .superRefine((a, ctx) => {

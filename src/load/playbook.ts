@@ -7,6 +7,7 @@ import type { VarLayer } from './scope.js';
 import { child, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { readTask, type TaskShape } from './task-shape.js';
 import { readVars } from './vars-node.js';
+import { shown } from './shown.js';
 
 export interface PlayShape {
   name: string;
@@ -42,7 +43,7 @@ function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape
   for (const pair of node.items) {
     const key = keyText(pair.key);
     if (!PLAY_KEYS.includes(key)) {
-      problems.add(`unsupported play keyword '${key}' (supported: ${PLAY_KEYS.join(', ')})`, posOf(y, pair.key as Node), key.startsWith('become') ? 'set ansible_become in the inventory' : 'remove it');
+      problems.add(`unsupported play keyword ${shown(key)} (supported: ${PLAY_KEYS.join(', ')})`, posOf(y, pair.key as Node), key.startsWith('become') ? 'set ansible_become in the inventory' : 'remove it');
       ok = false;
     }
   }

@@ -1,12 +1,16 @@
 // Collects every input problem of a pass, so the user sees them all at once, in file order.
 import { ConfigError, ConfigErrors, type SourcePos } from '../errors.js';
+import { clipMessage } from './shown.js';
 
 interface Entry {
   message: string;
   pos?: SourcePos;
   hint?: string;
-  hosts: string[];
+  hosts: Set<string>;
 }
+
+/** Hosts named with one problem; the rest are counted (a fleet of thousands would flood the terminal). */
+const MAX_HOSTS_SHOWN = 10;
 
 export class Problems {
   private readonly entries = new Map<string, Entry>();
@@ -14,15 +18,17 @@ export class Problems {
   /**
    * Adds a problem. The same message at the same place is kept once; when it is found for several
    * hosts (a task runs per host), the hosts are listed together: "... (hosts router_a, router_b)".
+   * The message is made one line of at most 1000 characters.
    */
-  add(message: string, pos?: SourcePos, hint?: string, host?: string): void {
+  add(text: string, pos?: SourcePos, hint?: string, host?: string): void {
+    const message = clipMessage(text);
     const key = `${pos ? `${pos.file}:${pos.line}:${pos.col}` : ''}\0${message}`;
     const known = this.entries.get(key);
     if (known) {
-      if (host && !known.hosts.includes(host)) known.hosts.push(host);
+      if (host) known.hosts.add(host);
       return;
     }
-    this.entries.set(key, { message, pos, hint, hosts: host ? [host] : [] });
+    this.entries.set(key, { message, pos, hint, hosts: new Set(host ? [host] : []) });
   }
 
   get count(): number {
@@ -33,7 +39,9 @@ export class Problems {
     return [...this.entries.values()]
       .sort(comparePos)
       .map((e) => {
-        const hosts = e.hosts.length === 0 ? '' : ` (host${e.hosts.length > 1 ? 's' : ''} ${e.hosts.join(', ')})`;
+        const names = [...e.hosts].slice(0, MAX_HOSTS_SHOWN);
+        const more = e.hosts.size > names.length ? ` and ${e.hosts.size - names.length} more` : '';
+        const hosts = e.hosts.size === 0 ? '' : ` (host${e.hosts.size > 1 ? 's' : ''} ${names.join(', ')}${more})`;
         return new ConfigError(e.message + hosts, e.pos, e.hint);
       });
   }

@@ -40,20 +40,33 @@ export function formatPos(p: SourcePos): string {
 export class VarScope implements Scope {
   private readonly resolving: string[] = [];
 
-  constructor(readonly layer: VarLayer) {}
+  /** `base` holds the variables under this scope's own layer (a host's, under a play's vars or a loop item). */
+  constructor(
+    readonly layer: VarLayer,
+    private readonly base?: VarScope,
+  ) {}
 
+  /** These variables plus one (a loop's item), without copying them: a loop costs per item, not per variable. */
   with(name: string, value: unknown, origin: VarOrigin): VarScope {
-    const values = { ...this.layer.values, [name]: value };
-    const origins = new Map(this.layer.origins).set(name, origin);
-    return new VarScope({ values, origins });
+    return new VarScope({ values: { [name]: value }, origins: new Map([[name, origin]]) }, this);
+  }
+
+  private find(name: string): { value: unknown; origin?: VarOrigin } | undefined {
+    if (!Object.prototype.hasOwnProperty.call(this.layer.values, name)) return this.base?.find(name);
+    return { value: this.layer.values[name], origin: this.layer.origins.get(name) };
+  }
+
+  /** Where a variable was set. */
+  origin(name: string): VarOrigin | undefined {
+    return this.find(name)?.origin;
   }
 
   lookup(name: string): Lookup {
-    if (!Object.prototype.hasOwnProperty.call(this.layer.values, name)) return { found: false };
-    const raw = this.layer.values[name];
+    const found = this.find(name);
+    if (!found) return { found: false };
+    const raw = found.value;
     if (!hasTemplateDeep(raw)) return { found: true, value: raw };
-    const origin = this.layer.origins.get(name);
-    const where = origin ? ` (set at ${formatPos(origin.pos)})` : '';
+    const where = found.origin ? ` (set at ${formatPos(found.origin.pos)})` : '';
     if (this.resolving.includes(name)) {
       throw new ExprError(`variable '${name}' refers to itself: ${[...this.resolving, name].join(' -> ')}`, 'break the cycle');
     }
@@ -72,7 +85,7 @@ export class VarScope implements Scope {
   describe(names: Iterable<string>): string[] {
     const out: string[] = [];
     for (const name of names) {
-      const o = this.layer.origins.get(name);
+      const o = this.origin(name);
       if (!o) continue;
       if (name === 'item' && o.via?.length) out.push(...this.describe(o.via));
       else out.push(`${name} (set at ${formatPos(o.pos)}, ${o.where})`);

@@ -1,50 +1,53 @@
 // Reads a YAML file and keeps what is needed to point back at any node: file, document, line counter.
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, visit, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
-import type { SourcePos } from '../errors.js';
+import { LineCounter, parseDocument, visit, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node } from 'yaml';
+import { ConfigError, type SourcePos } from '../errors.js';
+import { MAX_ALIAS_COUNT } from './limits.js';
 import type { Problems } from './problems.js';
+import { analyzeDocument, readLimited, scanTokens } from './yaml-guard.js';
 
 export interface YamlFile {
   file: string;
   doc: Document.Parsed;
   lines: LineCounter;
+  /** Every alias and the node it stands for, resolved once (resolving through the yaml package walks the whole document each time). */
+  aliases: Map<Alias, Node>;
 }
 
 const HINTS: Record<string, string> = {
-  DUPLICATE_KEY: 'each key may appear only once in a mapping; remove or rename one of them',
   MULTIPLE_DOCS: 'keep one YAML document per file (remove the second `---`)',
   TAB_AS_INDENT: 'indent with spaces, not tabs',
 };
 
 /**
- * Reads and parses `file`. Syntax problems are added to `problems` (and the file is still returned when
- * it could be parsed at all); a missing or unreadable file yields undefined.
+ * Reads and parses `file` within the limits of limits.ts. Problems are added to `problems`; the file is
+ * returned only when it is valid YAML within those limits.
  */
 export function readYaml(file: string, what: string, problems: Problems): YamlFile | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(err);
-    problems.add(`cannot read ${what} '${file}': ${why}`, undefined, `check the path of the ${what}`);
+  const read = readLimited(file);
+  if (!('text' in read)) {
+    problems.add(`cannot read ${what} '${file}': ${read.why}`, undefined, read.hint ?? `check the path of the ${what}`);
+    return undefined;
+  }
+  const { text } = read;
+  const refused = scanTokens(text);
+  if (refused) {
+    const before = text.slice(0, refused.offset);
+    const line = before.split('\n').length;
+    problems.add(refused.message, { file, line, col: refused.offset - before.lastIndexOf('\n') }, refused.hint);
     return undefined;
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
-  const y: YamlFile = { file, doc, lines };
+  // uniqueKeys: false because analyzeDocument finds duplicate keys in linear time.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: false });
+  const y: YamlFile = { file, doc, lines, aliases: new Map() };
   for (const e of doc.errors) {
     problems.add(`invalid YAML: ${e.message}`, at(y, e.pos[0]), HINTS[e.code] ?? 'fix the YAML syntax');
   }
-  let broken = doc.errors.length > 0;
-  visit(doc, {
-    Alias(_key, node) {
-      if (node.resolve(doc)) return;
-      problems.add(`invalid YAML: unknown alias *${node.source}`, posOf(y, node), 'define the anchor (&name) before using it');
-      broken = true;
-    },
-  });
-  return broken ? undefined : y;
+  if (doc.errors.length > 0) return undefined;
+  const analysis = analyzeDocument(doc);
+  for (const p of analysis.problems) problems.add(p.message, posOf(y, p.node), p.hint);
+  y.aliases = analysis.aliases;
+  return analysis.problems.length > 0 ? undefined : y;
 }
 
 export function at(y: YamlFile, offset: number): SourcePos {
@@ -59,7 +62,7 @@ export function posOf(y: YamlFile, node: Node | null | undefined): SourcePos {
 
 /** Follows aliases so that callers see the node the alias stands for. */
 export function deref(y: YamlFile, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(y.doc) : node;
+  return isAlias(node) ? y.aliases.get(node) : node;
 }
 
 /** The child node at `key` of a mapping or sequence node, or undefined. */
@@ -103,5 +106,22 @@ export function keyText(key: unknown): string {
 export function toJS(y: YamlFile, node: unknown): unknown {
   const n = deref(y, node);
   if (n === null || n === undefined) return null;
-  return (n as Node).toJS(y.doc);
+  const target = n as Node;
+  try {
+    return target.toJS(y.doc, { maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml package's guard against alias bombs; the checks of readYaml normally refuse them first.
+    if (!(err instanceof ReferenceError)) throw err;
+    const uses = new Map<string, { first: Alias; count: number }>();
+    visit(target, {
+      Alias: (_k, a) => {
+        const u = uses.get(a.source);
+        if (u) u.count++;
+        else uses.set(a.source, { first: a, count: 1 });
+      },
+    });
+    const most = [...uses.values()].sort((a, b) => b.count - a.count)[0]?.first;
+    const name = most ? `*${most.source}` : 'an anchor';
+    throw new ConfigError(`invalid YAML: ${name} is used too often here (more than the yaml parser's maxAliasCount of ${MAX_ALIAS_COUNT}, a guard against alias bombs)`, posOf(y, most ?? target), 'use fewer aliases, or write the values out');
+  }
 }

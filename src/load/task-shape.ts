@@ -9,6 +9,7 @@ import { child, deepest, deref, keyText, posOf, toJS, type YamlFile } from './so
 import { isTemplate, templateSyntaxErrors } from './template.js';
 import type { ModuleName } from './types.js';
 import { checkCondition } from './when.js';
+import { shown } from './shown.js';
 
 export interface TaskShape {
   pos: SourcePos;
@@ -53,10 +54,10 @@ export function readTask(y: YamlFile, raw: unknown, problems: Problems): TaskSha
     if (isModuleName(key)) {
       modules.push({ key: pair.key as Node, name: key });
     } else if (ANSIBLE_TASK_KEYWORDS.has(key)) {
-      problems.add(`unsupported task keyword '${key}' (supported: ${TASK_KEYS.join(', ')} and one module)`, keyPos, KEYWORD_HINTS[key]);
+      problems.add(`unsupported task keyword ${shown(key)} (supported: ${TASK_KEYS.join(', ')} and one module)`, keyPos, KEYWORD_HINTS[key]);
       ok = false;
     } else {
-      problems.add(`unknown module '${key}' (modules: ${MODULE_NAMES.join(', ')})`, keyPos, 'check the spelling; teqlctl has its own modules, not Ansible\'s');
+      problems.add(`unknown module ${shown(key)} (modules: ${MODULE_NAMES.join(', ')})`, keyPos, 'check the spelling; teqlctl has its own modules, not Ansible\'s');
       ok = false;
     }
   }
@@ -91,7 +92,7 @@ function readArgs(y: YamlFile, module: ModuleName, node: Node | undefined, probl
   for (const pair of node.items) {
     const key = keyText(pair.key);
     if (!known.includes(key) && key !== '<<') {
-      problems.add(`unknown argument '${key}' for ${module}`, posOf(y, pair.key as Node), `${module} takes: ${known.join(', ')}`);
+      problems.add(`unknown argument ${shown(key)} for ${module}`, posOf(y, pair.key as Node), `${module} takes: ${known.join(', ')}`);
       ok = false;
     }
   }

@@ -3,6 +3,7 @@ import { isMap } from 'yaml';
 import type { Problems } from './problems.js';
 import { emptyLayer, type VarLayer } from './scope.js';
 import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
+import { shown } from './shown.js';
 
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -22,7 +23,7 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
   for (const [name, value] of Object.entries(values)) {
     const pos = keyPos.get(name) ?? mergePos;
     if (!VAR_NAME.test(name)) {
-      problems.add(`invalid variable name '${name}' in ${what}`, pos, 'use letters, digits and _, not starting with a digit');
+      problems.add(`invalid variable name ${shown(name)} in ${what}`, pos, 'use letters, digits and _, not starting with a digit');
       continue;
     }
     layer.values[name] = value;

@@ -3,6 +3,7 @@ import type * as z from 'zod';
 import { describeValue } from './expr-eval.js';
 import { argNames } from './module-schemas.js';
 import type { ModuleName } from './types.js';
+import { shown } from './shown.js';
 
 export interface ArgIssue {
   /** Path inside the module's arguments. */
@@ -46,7 +47,7 @@ export function argIssues(module: ModuleName, issues: readonly z.core.$ZodIssue[
         return issue.keys.map((key) => ({
           path: [...path, key],
           atKey: true,
-          message: `unknown argument '${key}' for ${module}`,
+          message: `unknown argument ${shown(String(key))} for ${module}`,
           hint: `${module} takes: ${argNames(module).join(', ')}`,
         }));
       case 'invalid_type': {

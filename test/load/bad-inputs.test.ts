@@ -25,7 +25,7 @@ const CASES: [string, string, string][] = [
   ['09-network-address.playbook.yml', '09-network-address.playbook.yml:5:18', 'is the network address of its /24'],
   ['10-route-host-bits.playbook.yml', '10-route-host-bits.playbook.yml:3:20', 'has host bits set; the network is 198.51.100.0/24'],
   ['11-leading-zero.playbook.yml', '11-leading-zero.playbook.yml:3:19', "'010.0.0.1' is not an IPv4 address"],
-  ['12-invalid-interface.playbook.yml', '12-invalid-interface.playbook.yml:3:20', 'longer than 15 characters'],
+  ['12-invalid-interface.playbook.yml', '12-invalid-interface.playbook.yml:3:20', 'bytes long; Linux allows at most 15'],
   ['13-interface-with-slash.playbook.yml', '13-interface-with-slash.playbook.yml:4:24', "teql.slaves[1]: interface name 'eth/2'"],
   ['14-undefined-variable.playbook.yml', '14-undefined-variable.playbook.yml:4:23', "undefined variable: 'teql_slave' is not defined"],
   ['15-bad-template-syntax.playbook.yml', '15-bad-template-syntax.playbook.yml:3:23', "bad template: unclosed '{{'"],

@@ -32,4 +32,20 @@ describe('interface names', () => {
     for (const ok of ['eth0', 'teql0', 'enp0s31f6', 'br-lan', 'eth1.100', 'a'.repeat(15)]) expect(checkInterfaceName(ok), ok).toBeUndefined();
     for (const bad of ['', '.', '..', 'a'.repeat(16), 'eth/1', 'eth 1', 'eth0:1', 'tab\there']) expect(checkInterfaceName(bad), bad).toBeDefined();
   });
+
+  it('counts bytes, not characters, and takes printable ASCII only', () => {
+    expect(checkInterfaceName('ethernet-äöü12')).toContain('is 17 bytes long');
+    expect(checkInterfaceName('\u0435th1')).toContain("the non-ASCII character 'е' (U+0435)");
+    expect(checkInterfaceName('eth\u200b1')).toContain("'eth\\u200b1' contains an invisible character (U+200B)");
+    expect(checkInterfaceName('eth1\u00a0')).toContain('whitespace (U+00A0)');
+    expect(checkInterfaceName('eth1\nreboot')).toContain("'eth1\\nreboot' contains whitespace (U+000A)");
+    expect(checkInterfaceName('eth1;reboot'), 'the kernel allows it; the shell quoting takes care of it').toBeUndefined();
+  });
+
+  it('echoes a long value cut short', () => {
+    const why = checkInterfaceName('x'.repeat(100_000))!;
+    expect(why.length).toBeLessThan(200);
+    expect(why).toContain('(100000 characters) is 100000 bytes long');
+    expect(checkIPv4('1'.repeat(100_000))!.length).toBeLessThan(200);
+  });
 });

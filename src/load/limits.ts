@@ -1,0 +1,27 @@
+// The loader's resource limits: a hostile file ends in a ConfigError (exit 2) long before memory runs out.
+// The yaml package needs some 300 to 600 bytes per token it parses, so the token count, not the file
+// size, is what bounds memory; see docs/playbook-language.md, "Hostile input".
+
+/** Bytes of one YAML file; checked with stat before the file is read. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Scalars and indicators (`-`, `:`, `,`, brackets, anchors, aliases, tags) in one file; counted before parsing. */
+export const MAX_TOKENS = 50_000;
+/** Nesting of collections, aliases followed; deeper documents would exhaust the parser's stack. */
+export const MAX_DEPTH = 64;
+/** Nodes that aliases add to one file when expanded (a billion-laughs file adds some 10^10). */
+export const MAX_ALIAS_NODES = 100_000;
+/**
+ * The yaml package's own guard (`maxAliasCount`, 100 by default): when a value is converted, an anchor
+ * may be used at most this many times, weighted by the aliases inside it. 1000 leaves room for an
+ * inventory that merges one `<<: *defaults` into many hosts' variables.
+ */
+export const MAX_ALIAS_COUNT = 1000;
+/** Host and group names, ansible_host and ansible_user. */
+export const MAX_NAME_CHARS = 255;
+/** Hosts, and groups, in one inventory (teqlctl is made for a few routers; this is far beyond). */
+export const MAX_HOSTS = 5000;
+export const MAX_GROUPS = 5000;
+/** Host × variable pairs: every host holds its own copy of each variable it sees. */
+export const MAX_HOST_VARS = 200_000;
+/** Task instances in one run: hosts × tasks × loop items. */
+export const MAX_TASK_INSTANCES = 20_000;

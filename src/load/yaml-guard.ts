@@ -1,0 +1,157 @@
+// Guards run before and right after parsing a YAML file, so that no hostile file can exhaust memory,
+// time or the stack: a size limit (stat first), a token budget, a depth limit, and an alias budget.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { CST, Lexer, isAlias, isCollection, isMap, isPair, isScalar, type Alias, type Document, type Node } from 'yaml';
+import { MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TOKENS } from './limits.js';
+
+export type Read = { text: string } | { why: string; hint?: string };
+
+const HUGE_HINT = 'inventories and playbooks are far smaller; check that this is the file you meant';
+
+/** Reads at most MAX_FILE_BYTES: a regular file is refused by its size before any byte is read. */
+export function readLimited(file: string): Read {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { why: code === 'ENOENT' ? 'no such file' : String(err) };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { why: 'it is a directory' };
+    if (st.isFile() && st.size > MAX_FILE_BYTES) return { why: `it is ${st.size} bytes, more than the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, hint: HUGE_HINT };
+    // A pipe or a device has no size to check beforehand: read one byte past the limit at most.
+    const buf = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let n = 0;
+    for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_FILE_BYTES) return { why: `it is more than the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, hint: HUGE_HINT };
+    return { text: buf.toString('utf8', 0, n) };
+  } catch (err) {
+    return { why: String(err) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface Refusal {
+  offset: number;
+  message: string;
+  hint: string;
+}
+
+const MARKERS = new Set(['doc-mode', 'scalar', 'flow-error-end']); // the lexer's own control tokens, not in the text
+const NOT_COUNTED = new Set(['space', 'newline', 'comment', 'byte-order-mark']);
+const BLOCK_INDICATORS = new Set(['seq-item-ind', 'explicit-key-ind', 'map-value-ind']);
+const DEEP_HINT = 'flatten the structure';
+
+/**
+ * Counts tokens and estimates nesting with the lexer alone (a stream of strings, no tree), which is
+ * cheap on any input, so that the parser (recursive, some 500 bytes a token) never sees a hostile file.
+ * Block nesting is over-estimated from the open indentation levels plus the `- `, `? ` and `: ` on a
+ * line, so that a file the estimate lets through cannot exhaust the parser's stack.
+ */
+export function scanTokens(text: string): Refusal | undefined {
+  let offset = 0;
+  let tokens = 0;
+  let flow = 0;
+  let col = 0;
+  let lineStart = true;
+  let indicators = 0;
+  const indents: number[] = [];
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (token.length === 1 && type !== null && MARKERS.has(type)) continue;
+    const refuse = (message: string, hint: string): Refusal => ({ offset, message: `invalid YAML: ${message}`, hint });
+    if (type === null || !NOT_COUNTED.has(type)) {
+      if (++tokens > MAX_TOKENS) return refuse(`more than ${MAX_TOKENS} tokens (scalars and indicators) in one file`, HUGE_HINT);
+      if (flow === 0 && lineStart) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= col) indents.pop();
+        indents.push(col);
+        lineStart = false;
+      }
+      if (flow === 0 && type !== null && BLOCK_INDICATORS.has(type)) indicators++;
+      if (indents.length + indicators > 2 * MAX_DEPTH) return refuse(`indentation and - ? : nested more than ${2 * MAX_DEPTH} levels deep`, DEEP_HINT);
+    }
+    if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
+    if (type === 'flow-seq-end' || type === 'flow-map-end') flow = Math.max(0, flow - 1);
+    if (flow > MAX_DEPTH) return refuse(`[ ] and { } nested more than ${MAX_DEPTH} levels deep`, DEEP_HINT);
+    if (type === 'newline') {
+      lineStart = true;
+      indicators = 0;
+    }
+    const nl = token.lastIndexOf('\n');
+    col = nl < 0 ? col + token.length : token.length - nl - 1;
+    offset += token.length;
+  }
+  return undefined;
+}
+
+export interface NodeProblem {
+  node: Node;
+  message: string;
+  hint: string;
+}
+
+/**
+ * Resolves every alias once (the last anchor of that name before it, as the yaml package does),
+ * measures the document as if aliases were expanded (its depth, the nodes aliases add), and finds
+ * duplicate keys (the yaml package's own check compares each key with every other: quadratic).
+ */
+export function analyzeDocument(doc: Document.Parsed): { aliases: Map<Alias, Node>; problems: NodeProblem[] } {
+  const aliases = new Map<Alias, Node>();
+  const anchors = new Map<string, Node>();
+  const measured = new Map<Node, { size: number; height: number }>();
+  const open = new Set<Node>();
+  const problems: NodeProblem[] = [];
+  let added = 0;
+  let stop = false;
+  const fail = (node: Node, message: string, hint: string) => {
+    problems.push({ node, message: `invalid YAML: ${message}`, hint });
+    stop = true;
+  };
+  const tooDeep = (node: Node) => fail(node, `nested more than ${MAX_DEPTH} levels deep (aliases followed)`, DEEP_HINT);
+  const walk = (node: unknown, level: number): { size: number; height: number } => {
+    const none = { size: 0, height: 0 };
+    if (stop || !(isAlias(node) || isScalar(node) || isCollection(node))) return none;
+    if (level > MAX_DEPTH) return (tooDeep(node), none);
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target || open.has(target)) {
+        const [message, hint] = target ? [`alias *${node.source} refers to a node that contains it`, 'a value cannot contain itself; copy what you need instead'] : [`unknown alias *${node.source}`, 'define the anchor (&name) before using it'];
+        problems.push({ node, message: `invalid YAML: ${message}`, hint });
+        return { size: 1, height: 1 };
+      }
+      aliases.set(node, target);
+      const m = measured.get(target) ?? { size: 1, height: 1 };
+      added += m.size;
+      if (added > MAX_ALIAS_NODES) fail(node, `aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?)`, 'use fewer aliases, or write the values out');
+      else if (level - 1 + m.height > MAX_DEPTH) tooDeep(node);
+      return m;
+    }
+    if (node.anchor) anchors.set(node.anchor, node);
+    let m = { size: 1, height: 1 };
+    if (isMap(node)) {
+      const keys = new Set<unknown>();
+      for (const { key } of node.items) {
+        const k = isScalar(key) ? key.value : key;
+        if (keys.has(k)) problems.push({ node: key as Node, message: 'invalid YAML: Map keys must be unique', hint: 'each key may appear only once in a mapping; remove or rename one of them' });
+        keys.add(k);
+      }
+    }
+    if (isCollection(node)) {
+      open.add(node);
+      for (const item of node.items) {
+        for (const part of isPair(item) ? [item.key, item.value] : [item]) {
+          const c = walk(part, level + 1);
+          m = { size: m.size + c.size, height: Math.max(m.height, c.height + 1) };
+        }
+      }
+      open.delete(node);
+    }
+    measured.set(node, m);
+    return m;
+  };
+  walk(doc.contents, 1);
+  return { aliases, problems };
+}
