@@ -57,10 +57,15 @@ const TSX = ['--import', 'tsx'];
 
 class SimFleet {
   private lines: Interface;
-  private waiting: Array<(line: string) => void> = [];
+  private waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];
+  private exited: number | null | undefined;
   private constructor(private child: ChildProcessByStdio<Writable, Readable, null>) {
     this.lines = createInterface({ input: child.stdout });
-    this.lines.on('line', (l) => this.waiting.shift()?.(l));
+    this.lines.on('line', (l) => this.waiting.shift()?.resolve(l));
+    child.once('exit', (code) => {
+      this.exited = code;
+      for (const w of this.waiting.splice(0)) w.reject(new Error(`simulated fleet exited (${code})`));
+    });
   }
 
   static async start(hosts: number, dir: string, o: FleetOptions): Promise<{ fleet: SimFleet; inventory: string; first: SshEndpoint }> {
@@ -73,8 +78,8 @@ class SimFleet {
 
   private next(): Promise<string> {
     return new Promise((resolve, reject) => {
-      this.waiting.push(resolve);
-      this.child.once('exit', (code) => reject(new Error(`simulated fleet exited (${code})`)));
+      if (this.exited !== undefined) return reject(new Error(`simulated fleet exited (${this.exited})`));
+      this.waiting.push({ resolve, reject });
     });
   }
 
@@ -85,6 +90,7 @@ class SimFleet {
   }
 
   async stop(): Promise<void> {
+    if (this.exited !== undefined) return;
     const gone = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.stdin.end();
     await gone;

@@ -1,6 +1,7 @@
 // The lab measurements, in three groups. Each group takes the lab lock, starts from routers reset to
 // pristine (the reset is not timed) and needs nothing from the one before, so other engineers may use
 // the lab between groups.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { labPaths } from '../../src/lab/paths.js';
 import { sshArgs } from '../../src/lab/ssh-args.js';
@@ -31,6 +32,8 @@ export interface LabIteration {
   changesAfterRef: number;
   floor: Record<Router, FloorSamples>;
   opensshConnectTrue: number[];
+  /** 1-minute load average when each group took the lab (the routers share the host's cores). */
+  loadAverage: number[];
 }
 
 const ports = () => ({ router_a: sshPortOf('a'), router_b: sshPortOf('b') });
@@ -62,16 +65,18 @@ export async function labIteration(i: number, runs: number, say: (l: string) => 
   const a = await withLabLock(`${tag}: teqlctl on both routers`, async () => {
     say(`${tag}: reset both routers, then teqlctl --check, cold apply, no-op, and the SSH floor`);
     await pristine();
+    const load = loadavg()[0]!;
     const check = await timedPlay(['--check'], ports());
     const cold = await timedPlay([], ports());
     const noop = await timedPlay([], ports());
     const floor = { a: await floorOf('a'), b: await floorOf('b') };
     const opensshConnectTrue = [await opensshTrue('a'), await opensshTrue('b'), await opensshTrue('a'), await opensshTrue('b')];
-    return { check, cold, noop, floor, opensshConnectTrue };
+    return { check, cold, noop, floor, opensshConnectTrue, load };
   }, say);
   const b = await withLabLock(`${tag}: reference script, then teqlctl on router a alone`, async () => {
     say(`${tag}: reset both routers, then the reference script cold and no-op; reset a, teqlctl --limit router_a cold and no-op`);
     await pristine();
+    const load = loadavg()[0]!;
     const refCold = await reference();
     const refNoop = await reference();
     const after = await timedPlay(['--check'], ports());
@@ -79,15 +84,19 @@ export async function labIteration(i: number, runs: number, say: (l: string) => 
     await labCli('reset', 'a'); // b stays converged (by the reference), so a's checks can pass
     const coldA = await timedPlay(['--limit', 'router_a'], ports());
     const noopA = await timedPlay(['--limit', 'router_a'], ports());
-    return { refCold, refNoop, changesAfterRef, coldA, noopA };
+    return { refCold, refNoop, changesAfterRef, coldA, noopA, load };
   }, say);
   const c = await withLabLock(`${tag}: rollback after a failed verification`, async () => {
     say(`${tag}: reset both routers, make b drop everything on eth2, then teqlctl (verification fails, both roll back)`);
     await pristine();
     await onRouter('b', 'tc qdisc add dev eth2 ingress && tc filter add dev eth2 ingress matchall action drop');
-    return { rollback: await timedPlay([], ports()) };
+    const load = loadavg()[0]!;
+    return { rollback: await timedPlay([], ports()), load };
   }, say);
-  return { ...a, ...b, ...c };
+  const { load: la, ...ra } = a;
+  const { load: lb, ...rb } = b;
+  const { load: lc, ...rc } = c;
+  return { ...ra, ...rb, ...rc, loadAverage: [la, lb, lc] };
 }
 
 /** Leaves the lab pristine: reset when it was running before the bench, stopped when it was not. */

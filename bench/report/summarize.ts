@@ -43,6 +43,8 @@ export interface LabFigures {
   phases: Record<PhaseKey, PhaseFigures>;
   reference: { cold: Summary; noop: Summary; exitCodes: number[]; changesAfter: number[] };
   floor: { connectTrue: Summary; openTrue: Summary; openScript: Summary; openScriptNoDelay: Summary; opensshConnectTrue: Summary };
+  /** 1-minute load average when the groups took the lab (absent in older result files). */
+  loadAverage: Summary;
 }
 
 function hostFigures(samples: PlaySample[], host: string): HostFigures {
@@ -96,6 +98,7 @@ export function labFigures(its: readonly LabIteration[]): LabFigures {
       openScriptNoDelay: fl('openScriptNoDelay'),
       opensshConnectTrue: summarize(its.flatMap((it) => it.opensshConnectTrue)),
     },
+    loadAverage: summarize(its.flatMap((it) => it.loadAverage ?? [])),
   };
 }
 

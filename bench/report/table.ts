@@ -59,6 +59,7 @@ export function labTable(lab: LabFigures): string {
     `  floor s of a phase = connect + true, plus one open-connection \`true\` per further round trip`,
     '  "(N before) label": N ms passed between the end of the previous round trip and this one (local work, a barrier, a new connection)',
     `  reference reaches teqlctl's state (teqlctl --check after it plans 0 changes): ${same ? 'yes' : `NO (${lab.reference.changesAfter.join(', ')} changes)`}`,
+    ...(lab.loadAverage?.n ? [`  1-minute load average when taking the lab: ${lab.loadAverage.median.toFixed(2)} median [${lab.loadAverage.min.toFixed(2)}-${lab.loadAverage.max.toFixed(2)}] (the emulated routers share the host's cores)`] : []),
   ].join('\n');
 }
 
