@@ -1,7 +1,8 @@
 // Experiment (not part of `npm run bench`): what the dead-man's switch adds to a cold apply on an
 // emulated lab router. Times, over one open connection, the pieces of teqlctl's own scripts: the
 // arm prefix of the first apply batch (lock, run files, undo scripts, systemd-run timer), its parts,
-// the confirmation, and a bare round trip. Every timer armed here is stopped and every file removed.
+// the confirmation, and a bare round trip. Every timer armed here is stopped, every file removed,
+// and router a is reset at the end.
 //   npm run build && npx tsx bench/experiments/deadman.ts [runs]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,6 +69,7 @@ await withLabLock('experiment: dead-man cost', async () => {
     }
   } finally {
     c.end();
+    await labCli('reset', 'a'); // whatever the cleanup missed, a is pristine again
   }
   const m = (k: string) => median(t[k]!).toFixed(0);
   console.log(`router a, median of ${runs}, one round trip each over an open connection (ms):`);
