@@ -48,6 +48,7 @@ export async function confirmAll(run: RunState): Promise<void> {
     })), run.opts.forks);
     if (confirmErrors.length > 0) throw new RunFailure(ExitCode.verifyFailed, `confirmation failed: ${confirmErrors.map((e) => e.message).join('; ')}`);
   } finally {
+    for (const [h, t] of fresh) run.confirmStats.set(h, { ...t.stats });
     await Promise.all([...fresh.values()].map((t) => t.close().catch(() => undefined)));
   }
 }

@@ -7,7 +7,8 @@ import type { Op } from '../plan/ops.js';
 import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
 
 /** Finds the sshd process of this connection: the lock is alive as long as that process is. */
-const SESSION_PID = `p=$$; while [ "$p" -gt 1 ]; do case "$(cat /proc/$p/comm 2>/dev/null)" in sshd*) break;; esac; p=$(cut -d' ' -f4 /proc/$p/stat 2>/dev/null || echo 1); done`;
+// Builtins only (read), no process per level: comm, then the 4th field of stat is the parent.
+const SESSION_PID = `p=$$; while [ "$p" -gt 1 ]; do c=; read c < /proc/$p/comm 2>/dev/null; case "$c" in sshd*) break;; esac; s=; read s < /proc/$p/stat 2>/dev/null || s='x x x 1'; set -- $s; p=\${4:-1}; done`;
 
 export const LOCK_MARKER = '@@teqlctl-lock';
 

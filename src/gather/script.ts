@@ -11,7 +11,8 @@ const SECTIONS: Array<[string, string]> = [
   ['addresses', 'ip -j -4 addr show'],
   ['routes', 'ip -j -4 route show table main'],
   ['qdiscs', 'tc -j qdisc show'],
-  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; cat /sys/module/sch_teql/parameters/max_equalizers 2>/dev/null | sed "s/^/max=/"; else echo loaded=0; fi; if modinfo -F filename sch_teql >/dev/null 2>&1 || [ -d /sys/module/sch_teql ]; then echo available=1; else echo available=0; fi'],
+  // Only when the module is not loaded is modinfo (a process) needed to know it is available.
+  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; if modinfo -F filename sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
   ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1"; ip -j route get "$1"; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   ['lock', `if [ -f ${LOCK_DIR}/owner ]; then cat ${LOCK_DIR}/owner; p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner); if [ -n "$p" ] && [ -d /proc/$p ]; then echo alive=1; else echo alive=0; fi; fi`],
@@ -27,10 +28,11 @@ export function factsScript(sysctls: readonly string[] = []): string {
     lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
   }
   lines.push(`echo '${SECTION} sysctls'`);
-  lines.push('for f in /proc/sys/net/ipv4/conf/*/rp_filter; do printf "%s\\t%s\\n" "$f" "$(cat "$f")"; done');
+  // `read` is a shell builtin: no process per file (the $(cat) version cost ~200 ms on the lab).
+  lines.push('for f in /proc/sys/net/ipv4/conf/*/rp_filter; do read v < "$f"; printf "%s\\t%s\\n" "$f" "$v"; done');
   for (const name of sysctls) {
     const path = shellQuote(sysctlPath(name));
-    lines.push(`if [ -r ${path} ]; then printf "%s\\t%s\\n" ${path} "$(cat ${path})"; fi`);
+    lines.push(`if [ -r ${path} ]; then read v < ${path}; printf "%s\\t%s\\n" ${path} "$v"; fi`);
   }
   lines.push(`echo '${SECTION} end'`);
   return lines.join('\n') + '\n';

@@ -15,7 +15,7 @@ export interface HostReport {
   checks: CheckResult[];
   error?: string;
   rollback?: { ok: boolean; residual: StateDiff; errors: string[] };
-  stats?: TransportStats;
+  stats?: TransportStats & { connections: number };
   /** The run journal: every command that ran on the host, with its exit code and its inverse. */
   journal?: Array<{ command: string; code: number; undo: string[] }>;
 }

@@ -52,9 +52,17 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
     latest: new Map(),
     journal: new Map(),
     reports: new Map<string, HostReport>(names.map((h) => [h, { host: h, status: 'ok', planned: [], applied: 0, checks: [] }])),
+    confirmStats: new Map(),
   };
   const report = (exitCode: number, summary: string): RunReport => {
-    for (const [h, s] of run.sessions) run.reports.get(h)!.stats = { ...s.transport.stats };
+    for (const [h, s] of run.sessions) {
+      const c = run.confirmStats.get(h);
+      const t = s.transport.stats;
+      // Both connections count: the run's own and the confirmation's.
+      run.reports.get(h)!.stats = c
+        ? { roundTrips: t.roundTrips + c.roundTrips, bytesSent: t.bytesSent + c.bytesSent, bytesReceived: t.bytesReceived + c.bytesReceived, connections: 2 }
+        : { ...t, connections: 1 };
+    }
     for (const [h, entries] of run.journal) {
       run.reports.get(h)!.journal = entries.map((e) => ({ command: e.command, code: e.code, undo: e.undo.map(renderOp) }));
     }

@@ -1,6 +1,6 @@
 // What one run accumulates while it goes: shared by the steps of the flow, owned by run-play.ts.
 import type { ConnectionSpec } from '../load/types.js';
-import type { Transport } from '../connect/transport.js';
+import type { Transport, TransportStats } from '../connect/transport.js';
 import type { Facts } from '../gather/facts.js';
 import type { HostPlan } from '../plan/types.js';
 import type { ProgressMode } from '../report/progress.js';
@@ -39,6 +39,8 @@ export interface RunState {
   latest: Map<string, Facts>;
   journal: Journal;
   reports: Map<string, HostReport>;
+  /** Round trips and bytes of the confirmation's own (second) connection, per host. */
+  confirmStats: Map<string, TransportStats>;
 }
 
 export class RunFailure extends Error {
