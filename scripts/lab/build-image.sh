@@ -76,11 +76,13 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-lo
 install -m 600 "/etc/teqllab/host_$router" /etc/ssh/ssh_host_ed25519_key
 install -m 644 "/etc/teqllab/host_$router.pub" /etc/ssh/ssh_host_ed25519_key.pub
 
-# In /run so that nothing of it outlives the boot; eth1/eth2 match no file and stay unmanaged (down).
+# In /run so that nothing of it outlives the boot. The management NIC is matched by its MAC (set
+# by QEMU), not by name: it is eth0 with net.ifnames=0 and ens3 without, from the same image. The
+# link NICs match no file and stay unmanaged (down).
 mkdir -p /run/systemd/network
-cat >/run/systemd/network/10-eth0.network <<EOF
+cat >/run/systemd/network/10-mgmt.network <<EOF
 [Match]
-Name=eth0
+MACAddress=52:54:00:7e:0$idx:00
 [Network]
 Address=10.0.2.15/24
 Gateway=10.0.2.2
