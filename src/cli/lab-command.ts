@@ -5,7 +5,7 @@ import { labDown } from '../lab/down.js';
 import { labReset } from '../lab/reset.js';
 import { labSsh } from '../lab/ssh.js';
 import { labStatus } from '../lab/status.js';
-import { isRouter, ROUTERS, type Router } from '../lab/topology.js';
+import { isRouter, MAX_LINKS, MIN_LINKS, parseTopology, ROUTERS, type Router } from '../lab/topology.js';
 import { labUp } from '../lab/up.js';
 import { setManagementLink } from '../lab/management-link.js';
 
@@ -17,9 +17,14 @@ function parseRouter(name: string): Router {
 export function registerLabCommand(program: Command): void {
   const lab = program
     .command('lab')
-    .description('Two Debian 12 routers (a, b) under QEMU, wired by two links, for trying teqlctl for real.');
+    .description('Two Debian 12 routers (a, b) under QEMU, wired by 2 to 4 links, for trying teqlctl for real.');
 
-  lab.command('up').description('build the image if needed, boot both routers, write inventories/lab.yml').action(labUp);
+  lab
+    .command('up')
+    .description('build the image if needed, boot both routers, write inventories/lab.yml')
+    .option('--links <n>', `links between a and b, ${MIN_LINKS} to ${MAX_LINKS} (default 2)`)
+    .option('--names <scheme>', 'interface names: eth (eth0, eth1, ...) or predictable (ens3, ens4, ...) (default eth)')
+    .action(async (opts: { links?: string; names?: string }) => labUp(parseTopology(opts.links, opts.names)));
   lab.command('down').description('stop both routers').action(labDown);
   lab.command('status').description('show whether each router runs and how to reach it').action(labStatus);
   lab
@@ -29,7 +34,7 @@ export function registerLabCommand(program: Command): void {
     .action(async (router?: string) => labReset(router === undefined ? [...ROUTERS] : [parseRouter(router)]));
   lab
     .command('cut')
-    .description('unplug a router\'s management link (eth0), leaving it running: for tests of lost routers')
+    .description('unplug a router\'s management link (eth0 or ens3), leaving it running: for tests of lost routers')
     .argument('<router>', 'a or b')
     .action(async (router: string) => setManagementLink(parseRouter(router), false));
   lab

@@ -3,7 +3,8 @@ import { log } from './log.js';
 import { labPaths } from './paths.js';
 import { readPid } from './pidfile.js';
 import { stopRouter } from './router.js';
-import { ROUTERS } from './topology.js';
+import { readTopologyRecord } from './topology-record.js';
+import { describeTopology, ROUTERS } from './topology.js';
 
 export async function labDown(): Promise<void> {
   const p = labPaths();
@@ -14,4 +15,7 @@ export async function labDown(): Promise<void> {
       log(stopped ? `router ${r}: stopped (pid ${pid})` : `router ${r}: was not running`);
     }),
   );
+  // Kept, like inventories/lab.yml: a `lab reset` boots the same shape again; the next `lab up` picks its own.
+  const record = readTopologyRecord(p);
+  if (record) log(`topology of the last \`lab up\`, kept for \`lab reset\`: ${describeTopology(record)}`);
 }

@@ -17,6 +17,8 @@ export interface LabPaths {
   operatorPassword: string;
   runDir: string;
   knownHosts: string;
+  /** The running lab's link count, name scheme and the interface names read from the routers. */
+  topology: string;
   hostKeyPub(router: Router): string;
   overlay(router: Router): string;
   pidfile(router: Router): string;
@@ -46,6 +48,7 @@ export function labPaths(dir: string = labDir()): LabPaths {
     operatorPassword: join(keysDir, 'operator-sudo-password'),
     runDir,
     knownHosts: join(dir, 'known_hosts'),
+    topology: join(runDir, 'topology.json'),
     hostKeyPub: (r) => join(keysDir, `host_${r}.pub`),
     overlay: (r) => join(runDir, `${r}.qcow2`),
     pidfile: (r) => join(runDir, `${r}.pid`),

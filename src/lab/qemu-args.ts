@@ -1,10 +1,22 @@
 // Pure: the QEMU command line of one router. Everything the lab's wiring promises is visible here.
-import { MEMORY_MB, linkPort, macAddress, otherRouter, type Router } from './topology.js';
+import {
+  DISK_PCI_SLOT,
+  MEMORY_MB,
+  linkNumbers,
+  linkPort,
+  macAddress,
+  nicPciSlot,
+  otherRouter,
+  type LabTopology,
+  type NameScheme,
+  type Router,
+} from './topology.js';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 
 export interface QemuSpec {
   router: Router;
+  topology: LabTopology;
   sshPort: number;
   kernel: string;
   initrd: string;
@@ -15,24 +27,31 @@ export interface QemuSpec {
   monitor: string;
 }
 
-export function kernelCmdline(router: Router): string {
+export function kernelCmdline(router: Router, names: NameScheme = 'eth'): string {
   // teqllab.router= is read by the image's identity unit (hostname, host key, addresses, sudoers).
-  return `console=ttyS0 root=/dev/vda rw net.ifnames=0 quiet teqllab.router=${router}`;
+  // Without net.ifnames=0, udev gives the predictable names (ens3, ...) that real routers have.
+  const ifnames = names === 'eth' ? ' net.ifnames=0' : '';
+  return `console=ttyS0 root=/dev/vda rw${ifnames} quiet teqllab.router=${router}`;
 }
 
-/** eth1/eth2: UDP over loopback, sending to the peer's port for the same link and listening on ours. */
-export function socketNetdev(router: Router, link: 1 | 2): string {
+/** Link k: UDP over loopback, sending to the peer's port for the same link and listening on ours. */
+export function socketNetdev(router: Router, link: number): string {
   const peer = otherRouter(router);
   return `socket,id=n${link},udp=127.0.0.1:${linkPort(peer, link)},localaddr=127.0.0.1:${linkPort(router, link)}`;
 }
 
-/** eth0: user-mode NAT that reaches nothing (restrict=on), only SSH forwarded from the host's loopback. */
+/** The management NIC: user-mode NAT that reaches nothing (restrict=on), only SSH forwarded from the host's loopback. */
 export function managementNetdev(sshPort: number): string {
   return `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${sshPort}-:22`;
 }
 
+/** A virtio NIC in a fixed PCI slot (bus 0), so its predictable name is the same on every boot. */
+function nic(router: Router, n: number): string {
+  return `virtio-net-pci,netdev=n${n},mac=${macAddress(router, n)},addr=0x${nicPciSlot(n).toString(16)}`;
+}
+
 export function qemuArgs(spec: QemuSpec): string[] {
-  const { router } = spec;
+  const { router, topology } = spec;
   return [
     '-name', `teqllab-${router}`,
     // KVM hung at "Booting from ROM" on this machine kind; software emulation is slow but reliable.
@@ -45,15 +64,13 @@ export function qemuArgs(spec: QemuSpec): string[] {
     '-serial', `file:${spec.consoleLog}`,
     '-kernel', spec.kernel,
     '-initrd', spec.initrd,
-    '-append', kernelCmdline(router),
+    '-append', kernelCmdline(router, topology.names),
     // cache=unsafe: the overlay is throwaway, and skipping flushes speeds up boots under TCG.
-    '-drive', `file=${spec.overlay},format=qcow2,if=virtio,cache=unsafe`,
+    '-drive', `file=${spec.overlay},format=qcow2,if=none,id=disk0,cache=unsafe`,
+    '-device', `virtio-blk-pci,drive=disk0,addr=0x${DISK_PCI_SLOT.toString(16)}`,
     '-netdev', managementNetdev(spec.sshPort),
-    '-device', `virtio-net-pci,netdev=n0,mac=${macAddress(router, 0)}`,
-    '-netdev', socketNetdev(router, 1),
-    '-device', `virtio-net-pci,netdev=n1,mac=${macAddress(router, 1)}`,
-    '-netdev', socketNetdev(router, 2),
-    '-device', `virtio-net-pci,netdev=n2,mac=${macAddress(router, 2)}`,
+    '-device', nic(router, 0),
+    ...linkNumbers(topology).flatMap((k) => ['-netdev', socketNetdev(router, k), '-device', nic(router, k)]),
     '-daemonize',
     '-pidfile', spec.pidfile,
   ];

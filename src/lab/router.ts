@@ -3,12 +3,14 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { LabError } from '../errors.js';
+import { IP_LINK_COMMAND, interfacesFromIpLink, type RouterInterfaces } from './interfaces.js';
 import type { LabPaths } from './paths.js';
 import { runningPid, stopByPidfile } from './pidfile.js';
 import { assertTcpPortFree, assertUdpPortFree } from './ports.js';
 import { QEMU_BINARY, qemuArgs } from './qemu-args.js';
+import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
-import { bootTimeoutMs, linkPort, sshPort, sshPortEnvVar, type Router } from './topology.js';
+import { bootTimeoutMs, linkNumbers, linkPort, sshPort, sshPortEnvVar, type LabTopology, type Router } from './topology.js';
 import { waitForSsh } from './wait-ssh.js';
 
 const run = promisify(execFile);
@@ -37,10 +39,9 @@ export function sshTarget(p: LabPaths, router: Router, user = 'root'): SshTarget
 }
 
 /** Starts QEMU on a new overlay over the base image: every boot starts pristine. Returns the pid. */
-export async function bootRouter(p: LabPaths, router: Router, port: number): Promise<number> {
+export async function bootRouter(p: LabPaths, router: Router, port: number, topology: LabTopology): Promise<number> {
   await assertTcpPortFree(port, sshPortEnvVar(router));
-  await assertUdpPortFree(linkPort(router, 1));
-  await assertUdpPortFree(linkPort(router, 2));
+  for (const k of linkNumbers(topology)) await assertUdpPortFree(linkPort(router, k));
   mkdirSync(p.runDir, { recursive: true });
   for (const f of [p.overlay(router), p.consoleLog(router), p.pidfile(router)]) rmSync(f, { force: true });
   try {
@@ -51,6 +52,7 @@ export async function bootRouter(p: LabPaths, router: Router, port: number): Pro
   }
   const args = qemuArgs({
     router,
+    topology,
     sshPort: port,
     kernel: p.kernel,
     initrd: p.initrd,
@@ -79,6 +81,21 @@ export async function waitRouter(p: LabPaths, router: Router): Promise<void> {
     timeoutMs: bootTimeoutMs(),
     isRunning: () => runningPid(p.pidfile(router)) !== undefined,
   });
+}
+
+/**
+ * The names the router's kernel gave its NICs, read by MAC over SSH. Read rather than predicted from
+ * the PCI slots: the name comes from the guest's udev policy and the firmware's slot numbers, which
+ * a newer image or QEMU could change, and an inventory with a wrong name fails only much later.
+ */
+export async function readInterfaces(p: LabPaths, router: Router, topology: LabTopology): Promise<RouterInterfaces> {
+  const r = await runSsh(sshTarget(p, router), [IP_LINK_COMMAND], { timeoutMs: 30_000 });
+  if (r.code !== 0) throw new LabError(`router ${router}: could not list its interfaces: ${r.stderr.trim()}`, `try \`teqlctl lab ssh ${router} ip -br link\``);
+  try {
+    return interfacesFromIpLink(r.stdout, router, topology);
+  } catch (err) {
+    throw new LabError(`router ${router}: ${(err as Error).message}`, 'was it booted with another topology? `teqlctl lab down`, then `teqlctl lab up`');
+  }
 }
 
 /** Stops the router's QEMU if ours runs; true if one was stopped. */

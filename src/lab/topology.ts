@@ -1,4 +1,4 @@
-// The lab's fixed shape: two routers, their ports and MACs. Plain data, read by the pure builders.
+// The lab's shape: two routers, 2 to 4 links, their ports, MACs and PCI slots. Plain data, read by the pure builders.
 import { LabError } from '../errors.js';
 
 export const ROUTERS = ['a', 'b'] as const;
@@ -44,12 +44,58 @@ export function sshPort(router: Router, env: NodeJS.ProcessEnv = process.env): n
   return port;
 }
 
-/** UDP port on which `router` listens for link `link` (1 = eth1, 2 = eth2): 40011, 40012, 40021, 40022. */
-export function linkPort(router: Router, link: 1 | 2): number {
+/** How many links join a and b, and which interface names the guests' kernels give. */
+export type NameScheme = 'eth' | 'predictable';
+export interface LabTopology {
+  links: number;
+  names: NameScheme;
+}
+export const NAME_SCHEMES: readonly NameScheme[] = ['eth', 'predictable'];
+export const MIN_LINKS = 2;
+export const MAX_LINKS = 4;
+export const DEFAULT_TOPOLOGY: LabTopology = { links: 2, names: 'eth' };
+
+/** `--links` and `--names` as typed; undefined means the default. */
+export function parseTopology(links: string | undefined, names: string | undefined): LabTopology {
+  const n = links === undefined ? DEFAULT_TOPOLOGY.links : /^\d+$/.test(links) ? Number(links) : NaN;
+  if (!(n >= MIN_LINKS && n <= MAX_LINKS)) {
+    throw new LabError(`--links ${links} is not a number of links from ${MIN_LINKS} to ${MAX_LINKS}`, `e.g. \`teqlctl lab up --links 3\``);
+  }
+  const scheme = names ?? DEFAULT_TOPOLOGY.names;
+  if (!(NAME_SCHEMES as readonly string[]).includes(scheme)) {
+    throw new LabError(`--names ${names} is not one of ${NAME_SCHEMES.join(', ')}`, 'eth: eth0, eth1, ... (net.ifnames=0); predictable: what udev names them (ens3, ens4, ...)');
+  }
+  return { links: n, names: scheme as NameScheme };
+}
+
+export function sameTopology(x: LabTopology, y: LabTopology): boolean {
+  return x.links === y.links && x.names === y.names;
+}
+
+export function describeTopology(t: LabTopology): string {
+  return `${t.links} links, ${t.names === 'eth' ? 'eth names (net.ifnames=0)' : 'predictable names'}`;
+}
+
+/** 1..N: link k joins a's k-th link NIC to b's k-th. */
+export function linkNumbers(t: LabTopology): number[] {
+  return Array.from({ length: t.links }, (_, i) => i + 1);
+}
+
+/** UDP port on which `router` listens for link `link` (1..4): 40011, 40012, ..., 40021, 40022, .... */
+export function linkPort(router: Router, link: number): number {
   return 40000 + 10 * routerIndex(router) + link;
 }
 
-/** Fixed MACs (QEMU's 52:54:00 prefix): 52:54:00:7e:<router>:<nic>. */
-export function macAddress(router: Router, nic: 0 | 1 | 2): string {
+/** Fixed MACs (QEMU's 52:54:00 prefix): 52:54:00:7e:<router>:<nic>, nic 0 = management, k = link k. */
+export function macAddress(router: Router, nic: number): string {
   return `52:54:00:7e:0${routerIndex(router)}:0${nic}`;
+}
+
+/**
+ * Pinned PCI slots, so that predictable names do not depend on the order QEMU creates devices in:
+ * the disk in slot 2, the management NIC in slot 3, link k in slot 3+k.
+ */
+export const DISK_PCI_SLOT = 2;
+export function nicPciSlot(nic: number): number {
+  return 3 + nic;
 }

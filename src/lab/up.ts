@@ -1,33 +1,52 @@
 // `lab up`: image current, known_hosts and inventory written, both routers booted and accepting SSH.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { LabError } from '../errors.js';
 import { buildImage, staleReason } from './image.js';
+import type { RouterInterfaces } from './interfaces.js';
 import { renderInventory } from './inventory.js';
 import { renderKnownHosts } from './known-hosts.js';
 import { log, seconds } from './log.js';
 import { buildScript, inventoryPath, labPaths, type LabPaths } from './paths.js';
 import { runningPid } from './pidfile.js';
-import { bootRouter, currentSshPort, stopRouter, waitRouter } from './router.js';
+import { bootRouter, currentSshPort, readInterfaces, stopRouter, waitRouter } from './router.js';
 import { RUN_TOOLS, requireTools } from './tools.js';
-import { ROUTERS, type Router } from './topology.js';
+import { currentTopology, writeTopologyRecord } from './topology-record.js';
+import { DEFAULT_TOPOLOGY, describeTopology, ROUTERS, sameTopology, type LabTopology, type Router } from './topology.js';
 
 function writeKnownHosts(p: LabPaths, ports: Record<Router, number>): void {
   const entries = ROUTERS.map((router) => ({ router, port: ports[router], publicKey: readFileSync(p.hostKeyPub(router), 'utf8') }));
   writeFileSync(p.knownHosts, renderKnownHosts(entries));
 }
 
-function writeInventory(p: LabPaths, ports: Record<Router, number>): string {
+function writeInventory(p: LabPaths, ports: Record<Router, number>, interfaces: Record<Router, RouterInterfaces>): string {
   const file = inventoryPath();
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, renderInventory({ sshPorts: ports, privateKeyFile: p.key, knownHostsFile: p.knownHosts }));
+  const links = { a: interfaces.a.links, b: interfaces.b.links };
+  writeFileSync(file, renderInventory({ sshPorts: ports, privateKeyFile: p.key, knownHostsFile: p.knownHosts, links }));
   return file;
 }
 
-export async function labUp(): Promise<void> {
+/**
+ * Running routers keep their topology: changing it means new NICs, so a reboot, and the lab is
+ * shared (other sessions may be using it). Asking for another one is refused, never done silently.
+ */
+function refuseOtherTopology(p: LabPaths, running: Router[], wanted: LabTopology): void {
+  if (running.length === 0) return;
+  const current = currentTopology(p);
+  if (sameTopology(current, wanted)) return;
+  throw new LabError(
+    `the lab's routers (${running.join(', ')}) run with ${describeTopology(current)}; this \`lab up\` asks for ${describeTopology(wanted)}`,
+    'stop them first with `teqlctl lab down`, then run this `lab up` again (the routers boot pristine)',
+  );
+}
+
+export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY): Promise<void> {
   const started = Date.now();
   const p = labPaths();
   requireTools(RUN_TOOLS);
   const running = ROUTERS.filter((r) => runningPid(p.pidfile(r)) !== undefined);
+  refuseOtherTopology(p, running, topology);
   const script = buildScript();
   const stale = staleReason(p, script);
   if (stale && running.length > 0) {
@@ -42,11 +61,17 @@ export async function labUp(): Promise<void> {
   const toBoot = ROUTERS.filter((r) => !running.includes(r));
   for (const r of running) log(`router ${r}: already running (pid ${runningPid(p.pidfile(r))})`);
   const booted: Router[] = [];
+  let interfaces: Record<Router, RouterInterfaces>;
   try {
+    if (running.length === 0) {
+      // Recorded before the boot, so that a `lab up` meanwhile compares with what is booting.
+      mkdirSync(p.runDir, { recursive: true });
+      writeTopologyRecord(p, topology);
+    }
     for (const r of toBoot) {
-      const pid = await bootRouter(p, r, ports[r]);
+      const pid = await bootRouter(p, r, ports[r], topology);
       booted.push(r);
-      log(`router ${r}: QEMU started (pid ${pid}), SSH on 127.0.0.1:${ports[r]}`);
+      log(`router ${r}: QEMU started (pid ${pid}), SSH on 127.0.0.1:${ports[r]}, ${describeTopology(topology)}`);
     }
     await Promise.all(
       ROUTERS.map(async (r) => {
@@ -54,11 +79,15 @@ export async function labUp(): Promise<void> {
         log(`router ${r}: accepts SSH (${seconds(started)} after \`lab up\`)`);
       }),
     );
+    const [a, b] = await Promise.all(ROUTERS.map((r) => readInterfaces(p, r, topology)));
+    interfaces = { a: a!, b: b! };
   } catch (err) {
     // No half-started lab: stop what this call started; the console logs stay for a look.
     await Promise.all(booted.map((r) => stopRouter(p, r)));
     throw err;
   }
-  const inventory = writeInventory(p, ports);
+  writeTopologyRecord(p, { ...topology, interfaces });
+  for (const r of ROUTERS) log(`router ${r}: management ${interfaces[r].management}, links ${interfaces[r].links.join(' ')}`);
+  const inventory = writeInventory(p, ports, interfaces);
   log(`lab up in ${seconds(started)}; inventory: ${inventory}; known_hosts: ${p.knownHosts}`);
 }

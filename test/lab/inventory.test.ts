@@ -62,6 +62,54 @@ all:
     expect(hosts.router_a.peer_addresses).toEqual(['10.0.0.1', '10.0.0.3', '10.0.0.5']);
   });
 
+  it('with eth1/eth2 named explicitly, is the same text as the default', () => {
+    expect(renderInventory({ ...input, links: { a: ['eth1', 'eth2'], b: ['eth1', 'eth2'] } })).toBe(renderInventory(input));
+  });
+
+  it('three predictable-named links: a /31 per link, teql0 on the next one, the peer checked on all four', () => {
+    const text = renderInventory({ ...input, links: { a: ['ens4', 'ens5', 'ens6'], b: ['ens4', 'ens5', 'ens6'] } });
+    expect(text).toContain(`        router_a:
+          ansible_host: 127.0.0.1
+          ansible_port: 2201
+          lab_router: a
+          teql_slaves: [ens4, ens5, ens6]
+          link_addresses:
+            - { dev: ens4, address: 10.0.0.0/31 }
+            - { dev: ens5, address: 10.0.0.2/31 }
+            - { dev: ens6, address: 10.0.0.4/31 }
+          teql_address: 10.0.0.6/31
+          lan_address: 192.0.2.1
+          peer_network: 198.51.100.0/24
+          peer_teql_address: 10.0.0.7
+          peer_lan_address: 198.51.100.1
+          peer_addresses: [10.0.0.1, 10.0.0.3, 10.0.0.5, 10.0.0.7]
+`);
+    const b = parse(text).all.children.routers.hosts.router_b;
+    expect(b.teql_slaves).toEqual(['ens4', 'ens5', 'ens6']);
+    expect(b.link_addresses).toEqual([
+      { dev: 'ens4', address: '10.0.0.1/31' },
+      { dev: 'ens5', address: '10.0.0.3/31' },
+      { dev: 'ens6', address: '10.0.0.5/31' },
+    ]);
+    expect(b.teql_address).toBe('10.0.0.7/31');
+    expect(b.peer_teql_address).toBe('10.0.0.6');
+    expect(b.peer_addresses).toEqual(['10.0.0.0', '10.0.0.2', '10.0.0.4', '10.0.0.6']);
+  });
+
+  it('four links end at teql0 10.0.0.8/31 and 10.0.0.9/31; each router keeps its own names', () => {
+    const hosts = parse(
+      renderInventory({ ...input, links: { a: ['ens4', 'ens5', 'ens6', 'ens7'], b: ['enp0s4', 'enp0s5', 'enp0s6', 'enp0s7'] } }),
+    ).all.children.routers.hosts;
+    expect(hosts.router_a.teql_address).toBe('10.0.0.8/31');
+    expect(hosts.router_b.teql_address).toBe('10.0.0.9/31');
+    expect(hosts.router_b.teql_slaves).toEqual(['enp0s4', 'enp0s5', 'enp0s6', 'enp0s7']);
+    expect(hosts.router_a.peer_addresses).toEqual(['10.0.0.1', '10.0.0.3', '10.0.0.5', '10.0.0.7', '10.0.0.9']);
+  });
+
+  it('refuses routers with different numbers of links', () => {
+    expect(() => renderInventory({ ...input, links: { a: ['ens4', 'ens5', 'ens6'], b: ['ens4', 'ens5'] } })).toThrow(/same number of links/);
+  });
+
   it('quotes paths that plain YAML would misread', () => {
     const doc = parse(renderInventory({ ...input, privateKeyFile: '/home/x y/#lab: key' }));
     expect(doc.all.children.routers.vars.ansible_ssh_private_key_file).toBe('/home/x y/#lab: key');

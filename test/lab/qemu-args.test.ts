@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { kernelCmdline, qemuArgs, type QemuSpec } from '../../src/lab/qemu-args.js';
-import type { Router } from '../../src/lab/topology.js';
+import { DEFAULT_TOPOLOGY, type LabTopology, type Router } from '../../src/lab/topology.js';
 
-function spec(router: Router, sshPort: number): QemuSpec {
+function spec(router: Router, sshPort: number, topology: LabTopology = DEFAULT_TOPOLOGY): QemuSpec {
   return {
     router,
+    topology,
     sshPort,
     kernel: '/lab/image/vmlinuz',
     initrd: '/lab/image/initrd.img',
@@ -70,17 +71,62 @@ describe('qemuArgs', () => {
     expect(all).toEqual([40011, 40012, 40021, 40022]);
   });
 
+  const nics = (args: string[]) => values(args, '-device').filter((d) => d.startsWith('virtio-net-pci,'));
+
   it('puts eth0, eth1, eth2 in that order with fixed, distinct MACs', () => {
-    const devices = [...values(a, '-device'), ...values(b, '-device')];
-    expect(values(a, '-device').map((d) => /netdev=(n\d)/.exec(d)?.[1])).toEqual(['n0', 'n1', 'n2']);
+    const devices = [...nics(a), ...nics(b)];
+    expect(nics(a).map((d) => /netdev=(n\d)/.exec(d)?.[1])).toEqual(['n0', 'n1', 'n2']);
     const macs = devices.map((d) => /mac=([0-9a-f:]+)/.exec(d)?.[1]);
     expect(new Set(macs).size).toBe(6);
     expect(macs[0]).toBe('52:54:00:7e:01:00');
   });
 
-  it('tells the image which router it is', () => {
+  it('tells the image which router it is, and boots from a virtio disk in a pinned PCI slot', () => {
     expect(values(a, '-append')).toEqual([kernelCmdline('a')]);
     expect(kernelCmdline('b')).toBe('console=ttyS0 root=/dev/vda rw net.ifnames=0 quiet teqllab.router=b');
-    expect(values(a, '-drive')[0]).toMatch(/^file=\/lab\/run\/a\.qcow2,format=qcow2,if=virtio/);
+    expect(values(a, '-drive')).toEqual(['file=/lab/run/a.qcow2,format=qcow2,if=none,id=disk0,cache=unsafe']);
+    expect(values(a, '-device')[0]).toBe('virtio-blk-pci,drive=disk0,addr=0x2');
+  });
+
+  it('pins every NIC to its PCI slot: management in 3, link k in 3+k', () => {
+    expect(nics(a)).toEqual([
+      'virtio-net-pci,netdev=n0,mac=52:54:00:7e:01:00,addr=0x3',
+      'virtio-net-pci,netdev=n1,mac=52:54:00:7e:01:01,addr=0x4',
+      'virtio-net-pci,netdev=n2,mac=52:54:00:7e:01:02,addr=0x5',
+    ]);
+  });
+});
+
+describe('qemuArgs for other topologies', () => {
+  const three = { links: 3, names: 'predictable' } as const;
+  const a = qemuArgs(spec('a', 2201, three));
+  const b = qemuArgs(spec('b', 2202, three));
+
+  it('predictable names: the kernel cmdline drops net.ifnames=0 and nothing else', () => {
+    expect(values(a, '-append')).toEqual(['console=ttyS0 root=/dev/vda rw quiet teqllab.router=a']);
+    expect(kernelCmdline('a', 'predictable')).toBe(kernelCmdline('a', 'eth').replace(' net.ifnames=0', ''));
+  });
+
+  it('three links: three paired socket netdevs, a.k <-> b.k, on ports 400<router><k>', () => {
+    const sockets = (args: string[]) => values(args, '-netdev').filter((n) => n.startsWith('socket,'));
+    expect(sockets(a)).toEqual([
+      'socket,id=n1,udp=127.0.0.1:40021,localaddr=127.0.0.1:40011',
+      'socket,id=n2,udp=127.0.0.1:40022,localaddr=127.0.0.1:40012',
+      'socket,id=n3,udp=127.0.0.1:40023,localaddr=127.0.0.1:40013',
+    ]);
+    expect(sockets(b)).toEqual([
+      'socket,id=n1,udp=127.0.0.1:40011,localaddr=127.0.0.1:40021',
+      'socket,id=n2,udp=127.0.0.1:40012,localaddr=127.0.0.1:40022',
+      'socket,id=n3,udp=127.0.0.1:40013,localaddr=127.0.0.1:40023',
+    ]);
+    expect(values(b, '-device').at(-1)).toBe('virtio-net-pci,netdev=n3,mac=52:54:00:7e:02:03,addr=0x6');
+  });
+
+  it('four links still keep the management NIC restricted and every PCI slot distinct', () => {
+    const four = qemuArgs(spec('b', 2202, { links: 4, names: 'eth' }));
+    expect(values(four, '-netdev')[0]).toBe('user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:2202-:22');
+    expect(values(four, '-netdev').filter((n) => n.includes('restrict=on'))).toHaveLength(1);
+    const slots = values(four, '-device').map((d) => /addr=(0x[0-9a-f]+)/.exec(d)?.[1]);
+    expect(slots).toEqual(['0x2', '0x3', '0x4', '0x5', '0x6', '0x7']);
   });
 });

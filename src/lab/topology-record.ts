@@ -1,0 +1,47 @@
+// run/topology.json: the shape of the last `lab up` and the names the routers' kernels gave the
+// NICs. `lab reset`, `status`, `cut` and `restore` follow it; the next `lab up` replaces it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ethInterfaces, type RouterInterfaces } from './interfaces.js';
+import type { LabPaths } from './paths.js';
+import { DEFAULT_TOPOLOGY, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, ROUTERS, type LabTopology, type Router } from './topology.js';
+
+export interface TopologyRecord extends LabTopology {
+  /** Filled in once the routers answer SSH; absent while they boot. */
+  interfaces?: Record<Router, RouterInterfaces>;
+}
+
+function isTopology(x: unknown): x is LabTopology {
+  const t = x as Partial<LabTopology> | null;
+  return (
+    typeof t?.links === 'number' && t.links >= MIN_LINKS && t.links <= MAX_LINKS && NAME_SCHEMES.includes(t.names as LabTopology['names'])
+  );
+}
+
+/** The recorded topology, or undefined when there is none (or it is unreadable). */
+export function readTopologyRecord(p: LabPaths): TopologyRecord | undefined {
+  try {
+    const record = JSON.parse(readFileSync(p.topology, 'utf8')) as unknown;
+    return isTopology(record) ? (record as TopologyRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The running lab's topology; routers booted before topologies were recorded have the default one. */
+export function currentTopology(p: LabPaths): TopologyRecord {
+  return readTopologyRecord(p) ?? { ...DEFAULT_TOPOLOGY };
+}
+
+/** A router's interface names as recorded, else the names of a router booted with net.ifnames=0. */
+export function recordedInterfaces(p: LabPaths, router: Router): RouterInterfaces | undefined {
+  const record = currentTopology(p);
+  if (record.interfaces) return record.interfaces[router];
+  return record.names === 'eth' ? ethInterfaces(record) : undefined;
+}
+
+export function writeTopologyRecord(p: LabPaths, record: TopologyRecord): void {
+  const { links, names, interfaces } = record;
+  const ordered = interfaces ? Object.fromEntries(ROUTERS.map((r) => [r, interfaces[r]])) : undefined;
+  writeFileSync(p.topology, JSON.stringify({ links, names, ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
+}
+
