@@ -42,6 +42,7 @@ export interface PlayFlags {
   json?: boolean;
   forks: string;
   limit?: string;
+  extraVars?: string[];
   log?: string;
   becomePasswordFile?: string;
   keyPassphraseFile?: string;
@@ -52,7 +53,7 @@ export interface PlayFlags {
 function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean, secrets: string[]): ConnectOptions {
   const given = givenSecrets(flags, process.env);
   secrets.push(...Object.values(given));
-  const rerun = shellJoin(['teqlctl', 'play', '-i', flags.inventory, playbook, ...(flags.limit ? ['-l', flags.limit] : []), ...(flags.check ? ['--check'] : []), '--accept-new']);
+  const rerun = shellJoin(['teqlctl', 'play', '-i', flags.inventory, playbook, ...(flags.limit ? ['-l', flags.limit] : []), ...(flags.extraVars ?? []).flatMap((e) => ['-e', e]), ...(flags.check ? ['--check'] : []), '--accept-new']);
   return {
     ...given,
     strictBecome: true,
@@ -94,6 +95,7 @@ export function registerPlayCommand(program: Command): void {
     .option('--json', 'print one JSON document on stdout and nothing else there')
     .option('-f, --forks <n>', 'hosts worked on at once', '10')
     .option('-l, --limit <hosts>', 'only these hosts (comma-separated)')
+    .option('-e, --extra-vars <name=value>', 'set a variable above all others (repeatable), e.g. -e teql_persist=true', (v: string, prev: string[] = []) => [...prev, v])
     .option('--log <file>', 'log of every command sent (default ~/.cache/teqlctl/logs/<run id>.log)')
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
@@ -109,7 +111,7 @@ export function registerPlayCommand(program: Command): void {
 export async function runPlayCommand(playbook: string, flags: PlayFlags): Promise<number> {
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
-  const loaded = await loadRun(flags.inventory, playbook, flags.limit ? { limit: flags.limit.split(',') } : undefined);
+  const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
   const connecting = connectOptions(playbook, flags, interactive, secrets);

@@ -7,6 +7,7 @@ import { MAX_TASK_INSTANCES } from './limits.js';
 import { readPlaybook } from './playbook.js';
 import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
+import { extraVarsLayer } from './extra-vars.js';
 import { readYaml } from './source.js';
 import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
 
@@ -18,6 +19,8 @@ export { matchPattern, PatternError } from './host-pattern.js';
 export interface LoadOptions {
   /** Host patterns (as --limit): only matching hosts run; several entries are a union. */
   limit?: string[];
+  /** `-e name=value` pairs: above every other variable, as in Ansible. */
+  extraVars?: string[];
 }
 
 /**
@@ -25,6 +28,7 @@ export interface LoadOptions {
  * (several, in file order): inventory problems first, then every playbook problem at once.
  */
 export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadOptions = {}): LoadedRun {
+  const extra = extraVarsLayer(opts.extraVars ?? []);
   const { inventory, layers } = loadInventory(inventoryFile);
   const problems = new Problems();
   const limited = limitHosts(inventory, opts.limit, problems);
@@ -46,8 +50,8 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
     const tasks = new Map<string, TaskInstance[]>();
     for (const host of hosts) {
       // Play vars override every inventory variable, as in Ansible.
-      const scope = new VarScope(shape.vars, new VarScope(layers.get(host)!));
-      const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems));
+      const scope = new VarScope(extra, new VarScope(shape.vars, new VarScope(layers.get(host)!)));
+      const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems, shape.persist));
       instances += mine.length;
       if (instances > MAX_TASK_INSTANCES) {
         problems.add(`the run has more than ${MAX_TASK_INSTANCES} tasks (hosts × tasks × loop items)`, shape.pos, 'use --limit, or split the playbook');

@@ -9,7 +9,7 @@ import { short } from './shown.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';
 import { deepest, keyNode, posOf, toJS, type YamlFile } from './source.js';
-import type { TaskShape } from './task-shape.js';
+import type { PersistShape, TaskShape } from './task-shape.js';
 import { hasTemplateDeep, isPlainObject, renderDeep, renderString, templateVars } from './template.js';
 import type { TaskCall, TaskInstance } from './types.js';
 import { evalCondition } from './when.js';
@@ -25,14 +25,14 @@ export interface Placed {
 
 const NO_ITEM = Symbol('no loop');
 
-export function instantiate(y: YamlFile, task: TaskShape, host: string, scope: VarScope, problems: Problems): Placed[] {
+export function instantiate(y: YamlFile, task: TaskShape, host: string, scope: VarScope, problems: Problems, playPersist?: PersistShape): Placed[] {
   const items = loopItems(y, task, host, scope, problems);
   if (!items) return [];
   const loopOrigin = task.loop && { pos: posOf(y, task.loop.node), where: 'loop item', via: [...templateVars(task.loop.value)] };
   const out: Placed[] = [];
   for (const item of items) {
     const s = item === NO_ITEM || !loopOrigin ? scope : scope.with('item', item, loopOrigin);
-    const placed = one(y, task, host, s, item, problems);
+    const placed = one(y, task, host, s, item, problems, task.persist ?? playPersist);
     if (placed) out.push(placed);
   }
   return out;
@@ -55,7 +55,7 @@ function loopItems(y: YamlFile, task: TaskShape, host: string, scope: VarScope, 
   return items;
 }
 
-function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: unknown, problems: Problems): Placed | undefined {
+function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: unknown, problems: Problems, persistShape?: PersistShape): Placed | undefined {
   for (const cond of task.when?.conditions ?? []) {
     const result = condition(y, cond, host, scope, problems);
     if (result === undefined) return undefined;
@@ -72,6 +72,8 @@ function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: 
 
   const args = rendered(y, anchor, task.args, [], scope, host, problems, task.module);
   if (args === FAILED) return undefined;
+  const persist = persistShape ? persistOf(y, persistShape, scope, host, problems) : false;
+  if (persist === FAILED) return undefined;
   const parsed = moduleSchemas[task.module].safeParse(args, { reportInput: true });
   const argAt = (path: PropertyKey[], atKey = false): { pos: SourcePos; from: string } => {
     const found = deepest(y, anchor, path);
@@ -89,7 +91,15 @@ function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: 
   }
   // moduleSchemas[task.module] produced the arguments of exactly that module (checked in module-schemas.ts).
   const call = { module: task.module, args: parsed.data } as TaskCall;
-  return { host, instance: { ...call, name, pos: task.pos }, argAt: (path) => argAt(path) };
+  return { host, instance: { ...call, name, pos: task.pos, ...(persist ? { persist } : {}) }, argAt: (path) => argAt(path) };
+}
+
+/** `persist:` for this host: a template must give a boolean, as `when:` must. */
+function persistOf(y: YamlFile, shape: PersistShape, scope: VarScope, host: string, problems: Problems): boolean | typeof FAILED {
+  const v = rendered(y, shape.node, shape.value, [], scope, host, problems, 'persist');
+  if (v === FAILED || typeof v === 'boolean') return v;
+  problems.add(`persist: ${JSON.stringify(shape.value)} gave ${describeValue(v)}, not true or false`, posOf(y, shape.node), 'set the variable to true or false (YAML booleans, not strings)', host);
+  return FAILED;
 }
 
 function condition(y: YamlFile, cond: { node: Node; value: string | boolean }, host: string, scope: VarScope, problems: Problems): boolean | undefined {

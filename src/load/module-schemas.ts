@@ -55,12 +55,15 @@ export const teqlArgs = z
 export const linkArgs = z
   .strictObject({
     dev: ifname,
-    state: z.enum(['up', 'down']).optional().describe('up or down'),
+    state: z.enum(['up', 'down', 'absent']).optional().describe('up, down, or absent (back to how it was before teqlctl first changed it)'),
     mtu: z.int().min(68).max(65535).optional().describe('MTU, 68..65535'),
   })
   .superRefine((a, ctx) => {
     if (a.state === undefined && a.mtu === undefined) {
       ctx.addIssue({ code: 'custom', message: 'link needs state or mtu (or both)', params: { hint: 'add state: up, or mtu: 1500' } });
+    }
+    if (a.state === 'absent' && a.mtu !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['mtu'], message: 'link with state: absent takes no mtu: it restores the MTU the link had before teqlctl', params: { hint: 'remove mtu' } });
     }
   })
   .describe('the state and MTU of an interface');
@@ -83,16 +86,20 @@ export const sysctlArgs = z
       .union([z.string(), z.number()])
       .transform(String)
       .superRefine(by(checkSysctlValue, 'write the value on one line; separate several numbers with spaces or tabs'))
-      .describe('the value, a string or a number'),
+      .optional()
+      .describe('the value, a string or a number (required unless state is absent)'),
     state,
   })
   .superRefine((a, ctx) => {
-    if (a.state === 'absent') {
+    if (a.state === 'present' && a.value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'sysctl needs a value', params: { hint: 'add value: ..., or state: absent to restore the value it had before teqlctl changed it' } });
+    }
+    if (a.state === 'absent' && a.value !== undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: ['state'],
-        message: 'sysctl has no state absent: a kernel setting cannot be removed',
-        params: { hint: 'set the value you want instead (e.g. the kernel default); rollback restores the previous value by itself' },
+        path: ['value'],
+        message: 'sysctl with state: absent takes no value: it restores the value recorded before teqlctl first changed it',
+        params: { hint: 'remove value, or use state: present to set it' },
       });
     }
   })

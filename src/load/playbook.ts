@@ -5,7 +5,7 @@ import { CONNECTION_VARS } from './connection.js';
 import type { Problems } from './problems.js';
 import type { VarLayer } from './scope.js';
 import { child, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
-import { readTask, type TaskShape } from './task-shape.js';
+import { readPersist, readTask, type PersistShape, type TaskShape } from './task-shape.js';
 import { readVars } from './vars-node.js';
 import { shown } from './shown.js';
 
@@ -15,10 +15,12 @@ export interface PlayShape {
   hosts: string | string[];
   hostsPos: SourcePos;
   vars: VarLayer;
+  /** `persist:` of the play, the default of its tasks: a boolean, or a template giving one per host. */
+  persist?: PersistShape;
   tasks: TaskShape[];
 }
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'tasks'];
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'persist', 'tasks'];
 
 export function readPlaybook(y: YamlFile, problems: Problems): PlayShape[] {
   const root = deref(y, y.doc.contents) as Node | null;
@@ -62,6 +64,8 @@ function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape
       ok = false;
     }
   }
+  const persist = readPersist(y, child(y, node, 'persist'), problems);
+  if (persist === null) ok = false;
   const tasksNode = child(y, node, 'tasks');
   const tasks: TaskShape[] = [];
   if (tasksNode && !isSeq(tasksNode) && toJS(y, tasksNode) !== null) {
@@ -81,6 +85,7 @@ function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape
     hosts: hosts as string | string[],
     hostsPos: posOf(y, hostsNode),
     vars,
+    ...(persist ? { persist } : {}),
     tasks,
   };
 }

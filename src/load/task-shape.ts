@@ -21,9 +21,16 @@ export interface TaskShape {
   args: Record<string, unknown>;
   loop?: { node: Node; value: unknown };
   when?: { node: Node; conditions: { node: Node; value: string | boolean }[] };
+  persist?: PersistShape;
 }
 
-const TASK_KEYS = ['name', 'loop', 'when'];
+/** `persist:` as written: true/false, or a template rendered per host that must give true or false. */
+export interface PersistShape {
+  node: Node;
+  value: boolean | string;
+}
+
+const TASK_KEYS = ['name', 'loop', 'when', 'persist'];
 const KEYWORD_HINTS: Record<string, string> = {
   with_items: 'use loop: instead',
   with_list: 'use loop: instead',
@@ -76,8 +83,9 @@ export function readTask(y: YamlFile, raw: unknown, problems: Problems): TaskSha
   const name = readName(y, child(y, node, 'name'), problems);
   const loop = readLoop(y, child(y, node, 'loop'), problems);
   const when = readWhen(y, child(y, node, 'when'), problems);
-  if (!args || name === null || loop === null || when === null) return undefined;
-  return ok ? { pos, name, module: first.name, moduleKey: first.key, argsNode, args, loop, when } : undefined;
+  const persist = readPersist(y, child(y, node, 'persist'), problems);
+  if (!args || name === null || loop === null || when === null || persist === null) return undefined;
+  return ok ? { pos, name, module: first.name, moduleKey: first.key, argsNode, args, loop, when, ...(persist ? { persist } : {}) } : undefined;
 }
 
 function readArgs(y: YamlFile, module: ModuleName, node: Node | undefined, problems: Problems): Record<string, unknown> | undefined {
@@ -148,4 +156,14 @@ function checkTemplates(y: YamlFile, node: Node, value: unknown, problems: Probl
     problems.add(`bad template: ${error.message}`, posOf(y, deepest(y, node, path).node), error.hint);
   }
   return errors.length === 0;
+}
+
+/** undefined: not written; null: a broken one (reported). */
+export function readPersist(y: YamlFile, node: Node | undefined, problems: Problems): PersistShape | undefined | null {
+  if (!node) return undefined;
+  const value = toJS(y, node);
+  if (typeof value === 'boolean') return { node, value };
+  if (typeof value === 'string' && isTemplate(value)) return checkTemplates(y, node, value, problems) ? { node, value } : null;
+  problems.add(`persist: must be true or false (or a template that gives one), not ${JSON.stringify(value)}`, posOf(y, node), 'write persist: true to write the boot configuration once the run is verified');
+  return null;
 }

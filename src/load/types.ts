@@ -32,9 +32,9 @@ export interface Inventory {
 export type State = 'present' | 'absent';
 
 export interface TeqlArgs { device: string; slaves: string[]; state: State; replace: boolean }
-export interface LinkArgs { dev: string; state?: 'up' | 'down'; mtu?: number }
+export interface LinkArgs { dev: string; state?: 'up' | 'down' | 'absent'; mtu?: number }
 export interface AddressArgs { dev: string; address: string; state: State }
-export interface SysctlArgs { name: string; value: string; state: State }
+export interface SysctlArgs { name: string; value?: string; state: State }
 export interface RouteArgs { to: string; via?: string; dev?: string; metric?: number; state: State }
 export interface PingArgs { to: string; dev?: string; from?: string; count: number; timeout: number }
 
@@ -53,6 +53,8 @@ export type TaskInstance = TaskCall & {
   /** Task name as written (rendered), or `module` when absent; loop items get ` (item)` appended. */
   name: string;
   pos: SourcePos;
+  /** Written to the router's boot configuration once the run is verified (`persist:` of the task, else of the play). */
+  persist?: boolean;
 };
 
 export interface LoadedPlay {

@@ -37,7 +37,7 @@ const CASES: [string, string, string][] = [
   ['21-slash31-same-end.playbook.yml', '21-slash31-same-end.playbook.yml:4:38', '/31 ends do not pair up: router_b and router_a both hold 10.1.0.0'],
   ['22-duplicate-yaml-key.playbook.yml', '22-duplicate-yaml-key.playbook.yml:4:7', 'Map keys must be unique'],
   ['23-when-unsupported.playbook.yml', '23-when-unsupported.playbook.yml:4:13', "when: unsupported operator '>'"],
-  ['24-sysctl-absent.playbook.yml', '24-sysctl-absent.playbook.yml:3:61', 'sysctl has no state absent'],
+  ['24-sysctl-absent-with-value.playbook.yml', '24-sysctl-absent-with-value.playbook.yml:3:51', 'sysctl with state: absent takes no value'],
   ['25-link-without-state-or-mtu.playbook.yml', '25-link-without-state-or-mtu.playbook.yml:4:13', 'link needs state or mtu'],
   ['26-ping-count-range.playbook.yml', '26-ping-count-range.playbook.yml:3:37', 'ping.count: must be at least 1'],
   ['27-missing-required.playbook.yml', '27-missing-required.playbook.yml:4:7', "ping: missing required argument 'to'"],
@@ -71,6 +71,10 @@ const CASES: [string, string, string][] = [
   ['55-missing-inventory', '', "cannot read inventory 'test/load/bad/55-missing-inventory/inventory.yml': no such file"],
   ['56-inventory-template-undefined', '56-inventory-template-undefined/inventory.yml:4:7', "ansible_host of host router_a: undefined variable: 'mgmt_address'"],
   ['57-no-hosts.inventory.yml', '57-no-hosts.inventory.yml:2:3', 'the inventory lists no hosts'],
+  ['58-persist-not-boolean.playbook.yml', '58-persist-not-boolean.playbook.yml:2:12', 'persist: must be true or false'],
+  ['59-persist-template-gives-string.playbook.yml', '59-persist-template-gives-string.playbook.yml:4:16', 'gave the string'],
+  ['60-link-absent-with-mtu.playbook.yml', '60-link-absent-with-mtu.playbook.yml:3:46', 'link with state: absent takes no mtu'],
+  ['61-sysctl-without-value.playbook.yml', '61-sysctl-without-value.playbook.yml:3:15', 'sysctl needs a value'],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {
