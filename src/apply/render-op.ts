@@ -3,6 +3,17 @@ import type { Op } from '../plan/ops.js';
 import type { RouteFact } from '../gather/facts.js';
 import { shellJoin, shellQuote } from './shell-quote.js';
 import { sysctlPath } from '../gather/sysctl-path.js';
+import { BASELINE_FILE, ownedDir } from '../gather/boot-paths.js';
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+const B = shellQuote(BASELINE_FILE);
+/** Every baseline line but key's; ENVIRON keeps awk from interpreting backslashes in the key. */
+function baselineWithout(key: string): string {
+  return `k=${shellQuote(key)} awk -F '\t' '$1 != ENVIRON["k"]' ${B}`;
+}
 
 function routeArgs(r: RouteFact): string[] {
   const args = [r.to];
@@ -41,5 +52,23 @@ export function renderOp(op: Op): string {
     case 'sysctl':
       // Writing /proc/sys directly: a failed write is a non-zero exit, unlike `sysctl -w`.
       return `printf '%s\\n' ${shellQuote(op.value)} > ${shellQuote(sysctlPath(op.name))}`;
+    case 'file-write': {
+      // Written next to the target, then renamed: a reader never sees half a file.
+      const tmp = shellQuote(`${op.path}.teqlctl-new`);
+      const b64 = Buffer.from(op.content, 'utf8').toString('base64');
+      return `mkdir -p ${shellQuote(dirOf(op.path))} && printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && chmod ${op.executable ? '0755' : '0644'} ${tmp} && mv -f ${tmp} ${shellQuote(op.path)}`;
+    }
+    case 'file-remove': {
+      const dir = ownedDir(op.path);
+      return `rm -f ${shellQuote(op.path)}${dir ? ` && { rmdir ${shellQuote(dir)} 2>/dev/null || true; }` : ''}`;
+    }
+    case 'symlink':
+      return `mkdir -p ${shellQuote(dirOf(op.path))} && ln -sfn ${shellQuote(op.target)} ${shellQuote(op.path)}`;
+    case 'systemd-reload':
+      return 'systemctl daemon-reload';
+    case 'baseline-set':
+      return `mkdir -p ${shellQuote(dirOf(BASELINE_FILE))} && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)}; } > ${B}.new && mv -f ${B}.new ${B}`;
+    case 'baseline-unset':
+      return `if [ -f ${B} ]; then ${baselineWithout(op.key)} > ${B}.new && mv -f ${B}.new ${B} && { [ -s ${B} ] || rm -f ${B}; }; fi`;
   }
 }

@@ -70,3 +70,33 @@ export interface Facts {
   management?: ManagementFact;
   lock?: LockFact;
 }
+
+/** A file of teqlctl's boot configuration as it is on the router. */
+export interface BootFileFact {
+  path: string;
+  /** The file's text; undefined for a symlink. */
+  content?: string;
+  executable?: boolean;
+  /** Where a symlink points (the unit's enablement link). */
+  symlink?: string;
+}
+
+/** What brings the router's interfaces up at boot, and teqlctl's own boot files. */
+export interface BootFact {
+  files: BootFileFact[];
+  /** Interfaces systemd-networkd manages (not `unmanaged`): name -> the .network file it uses. */
+  networkd: Record<string, string>;
+  /** Interfaces declared by `iface` in /etc/network/interfaces(.d), when ifupdown is installed. */
+  ifupdown: string[];
+}
+
+/** Added to Facts by the boot and baseline sections (optional: older fixtures have neither). */
+export interface Facts {
+  boot?: BootFact;
+  /**
+   * What teqlctl found before it first changed something, kept on the router across runs and
+   * reboots: `sysctl:<name>` -> value, `link:<dev>` -> `up|down mtu N`, `module:sch_teql` -> `not loaded`.
+   * `state: absent` restores from it; teardown leaves it empty.
+   */
+  baseline?: Record<string, string>;
+}

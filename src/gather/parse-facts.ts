@@ -2,7 +2,7 @@
 import { FactError } from '../errors.js';
 import { SECTION } from './script.js';
 import { sysctlName } from './sysctl-path.js';
-import type { AddressFact, Facts, LinkFact, ManagementFact, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
+import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 
 export function splitSections(output: string): Map<string, string> {
   const sections = new Map<string, string>();
@@ -114,6 +114,35 @@ export function parseManagement(host: string, text: string): ManagementFact | un
   return { clientIp: m[1]!, dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
 }
 
+/** The boot section: teqlctl's files (base64), networkd's managed links, ifupdown's interfaces. */
+export function parseBoot(text: string): BootFact {
+  const boot: BootFact = { files: [], networkd: {}, ifupdown: [] };
+  for (const line of text.split('\n')) {
+    const f = line.split('\t');
+    if (f[0] === 'file' && f.length === 4) {
+      boot.files.push({ path: f[1]!, content: Buffer.from(f[3]!, 'base64').toString('utf8'), executable: f[2] === 'x' });
+    } else if (f[0] === 'symlink' && f.length === 3) {
+      boot.files.push({ path: f[1]!, symlink: f[2]! });
+    } else if (f[0] === 'networkd' && f.length === 3) {
+      boot.networkd[f[1]!] = f[2]!;
+    } else if (f[0] === 'ifupdown' && f.length === 2 && f[1] && !boot.ifupdown.includes(f[1])) {
+      boot.ifupdown.push(f[1]);
+    }
+  }
+  boot.files.sort((a, b) => a.path.localeCompare(b.path));
+  return boot;
+}
+
+/** `key<TAB>value` lines; anything else (a stray line) is ignored. */
+export function parseBaseline(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) out[line.slice(0, tab)] = line.slice(tab + 1);
+  }
+  return out;
+}
+
 export function parseFacts(host: string, output: string): Facts {
   const s = splitSections(output);
   for (const name of ['links', 'addresses', 'routes', 'qdiscs', 'teql', 'management', 'sysctls', 'end']) {
@@ -131,6 +160,8 @@ export function parseFacts(host: string, output: string): Facts {
   if (facts.teql.loaded && facts.teql.maxEqualizers === undefined) {
     facts.teql.maxEqualizers = facts.links.filter((l) => /^teql\d+$/.test(l.name)).length;
   }
+  if (s.has('boot')) facts.boot = parseBoot(s.get('boot')!);
+  if (s.has('baseline')) facts.baseline = parseBaseline(s.get('baseline')!);
   const lock = parseKeyValues(s.get('lock') ?? '');
   if (lock.has('run')) {
     facts.lock = { run: lock.get('run')!, owner: lock.get('owner') ?? '?', started: lock.get('started') ?? '?', alive: lock.get('alive') === '1' };

@@ -2,6 +2,7 @@
 import { sysctlPath } from './sysctl-path.js';
 import { shellQuote } from '../apply/shell-quote.js';
 import { LOCK_DIR } from '../confirm/router-paths.js';
+import { BASELINE_FILE, BOOT_GLOBS } from './boot-paths.js';
 
 export const SECTION = '@@teqlctl-section';
 
@@ -15,6 +16,14 @@ const SECTIONS: Array<[string, string]> = [
   ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; if modinfo -F filename sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
   ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1"; ip -j route get "$1"; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
+  // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.
+  ['boot', [
+    `for f in ${BOOT_GLOBS.join(' ')}; do if [ -L "$f" ]; then printf 'symlink\\t%s\\t%s\\n' "$f" "$(readlink "$f")"; elif [ -f "$f" ]; then x=-; [ -x "$f" ] && x=x; printf 'file\\t%s\\t%s\\t%s\\n' "$f" "$x" "$(base64 -w0 < "$f")"; fi; done`,
+    // networkd's per-link state files name the .network file in use; no process per link.
+    `for d in /sys/class/net/*; do [ -r "$d/ifindex" ] || continue; read i < "$d/ifindex"; s=/run/systemd/netif/links/$i; [ -f "$s" ] || continue; a=; n=; while IFS== read -r k v; do case $k in ADMIN_STATE) a=$v;; NETWORK_FILE) n=$v;; esac; done < "$s"; [ -n "$n" ] && [ "$a" != unmanaged ] && printf 'networkd\\t%s\\t%s\\n' "\${d##*/}" "$n"; done`,
+    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do [ "$w" = iface ] && printf 'ifupdown\\t%s\\n' "$name"; done; fi`,
+  ].join('\n')],
+  ['baseline', `if [ -f ${BASELINE_FILE} ]; then cat ${BASELINE_FILE}; fi`],
   ['lock', `if [ -f ${LOCK_DIR}/owner ]; then cat ${LOCK_DIR}/owner; p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner); if [ -n "$p" ] && [ -d /proc/$p ]; then echo alive=1; else echo alive=0; fi; fi`],
 ];
 

@@ -13,7 +13,14 @@ export type Op =
   | { kind: 'route-add'; route: RouteFact }
   | { kind: 'route-del'; route: RouteFact }
   | { kind: 'route-replace'; route: RouteFact }
-  | { kind: 'sysctl'; name: string; value: string };
+  | { kind: 'sysctl'; name: string; value: string }
+  // Boot configuration (written only once a run is verified) and the baseline of first values.
+  | { kind: 'file-write'; path: string; content: string; executable: boolean }
+  | { kind: 'file-remove'; path: string }
+  | { kind: 'symlink'; path: string; target: string }
+  | { kind: 'systemd-reload' }
+  | { kind: 'baseline-set'; key: string; value: string }
+  | { kind: 'baseline-unset'; key: string };
 
 /** An op and the ops that undo it (in order), computed from the `before` state at plan time. */
 export interface PlannedStep {

@@ -9,6 +9,9 @@ import { planTeql } from './modules/teql.js';
 import { planAddress } from './modules/address.js';
 import { planSysctl } from './modules/sysctl.js';
 import { planRoute } from './modules/route.js';
+import { recordBaseline } from './baseline.js';
+import { simulateAll } from './simulate.js';
+import { planPersist } from './persist/plan-persist.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
   switch (task.module) {
@@ -24,7 +27,8 @@ function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleRes
 function rpFilterTargets(tasks: readonly TaskInstance[]): Set<string> {
   const devs = new Set<string>();
   for (const t of tasks) {
-    const dev = t.module === 'sysctl' ? rpFilterDevice(t.args.name) : undefined;
+    // Only interfaces the play wants low: an absent task gives its interface back to the all-rule.
+    const dev = t.module === 'sysctl' && t.args.state === 'present' ? rpFilterDevice(t.args.name) : undefined;
     if (dev) devs.add(dev);
   }
   return devs;
@@ -41,7 +45,12 @@ export interface PlannedHost {
   expected: Facts;
 }
 
-export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts): PlannedHost {
+export interface PlanOptions {
+  /** Plan the boot configuration too (default). Off when re-checking a phase before the last. */
+  persistence?: boolean;
+}
+
+export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts, opts: PlanOptions = {}): PlannedHost {
   const targets = rpFilterTargets(tasks);
   const needed = equalizers(tasks);
   const phases: Phase[] = [{ changes: [], checks: [] }];
@@ -58,8 +67,17 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
       phases.push(phase);
     }
     const result = planTask(task, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets, equalizers: needed });
-    phase.changes.push(...result.changes);
-    current = result.facts;
+    const recorded = recordBaseline(result.changes, current);
+    phase.changes.push(...recorded.changes);
+    current = simulateAll(result.facts, recorded.ops);
+  }
+  // The boot configuration comes last, in a phase of its own: written only once every check passed.
+  const persisted = tasks.filter((t) => t.persist);
+  if (opts.persistence !== false && persisted.length > 0) {
+    const last = persisted[persisted.length - 1]!;
+    const boot = planPersist(host, tasks, current, { name: `boot configuration (persist, from "${last.name}")`, pos: last.pos });
+    if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [] });
+    current = boot.facts;
   }
   return { plan: { host, phases }, expected: current };
 }

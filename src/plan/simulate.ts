@@ -122,6 +122,27 @@ export function simulate(facts: Facts, op: Op): Facts {
     case 'sysctl':
       f.sysctls[op.name] = op.value;
       return f;
+    case 'file-write':
+    case 'symlink':
+    case 'file-remove': {
+      const boot = f.boot ?? { files: [], networkd: {}, ifupdown: [] };
+      boot.files = boot.files.filter((x) => x.path !== op.path);
+      if (op.kind === 'file-write') boot.files.push({ path: op.path, content: op.content, executable: op.executable });
+      if (op.kind === 'symlink') boot.files.push({ path: op.path, symlink: op.target });
+      boot.files.sort((a, b) => a.path.localeCompare(b.path));
+      f.boot = boot;
+      return f;
+    }
+    case 'systemd-reload':
+      return f;
+    case 'baseline-set':
+      f.baseline = { ...f.baseline, [op.key]: op.value };
+      return f;
+    case 'baseline-unset': {
+      const { [op.key]: _gone, ...rest } = f.baseline ?? {};
+      f.baseline = rest;
+      return f;
+    }
   }
 }
 

@@ -13,6 +13,8 @@ export interface Change {
   steps: PlannedStep[];
   /** Why teqlctl does it this way, when that is not obvious (rp_filter rule, ...). */
   reason?: string;
+  /** Lines --diff shows instead of the commands (a boot file's removed and added lines). */
+  detail?: string[];
   task: string;
   pos: SourcePos;
 }

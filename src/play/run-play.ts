@@ -207,7 +207,9 @@ async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>,
         if (result.error) fail(result.error);
         run.latest.set(h, result.after!);
         // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
-        const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!).plan.phases.flatMap((ph) => ph.changes);
+        // The boot configuration is planned with the last phase only (it comes after every check).
+        const persistence = i >= p.plan.phases.length - 1;
+        const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence }).plan.phases.flatMap((ph) => ph.changes);
         if (left.length > 0) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
         setTitle(`${h}: applied ${result.entries.length} step(s), dead-man armed (${deadman.timeoutSec} s)`);
       },

@@ -14,7 +14,8 @@ export function formatPlan(plans: readonly HostPlan[], diff: boolean): string {
         lines.push(`  ${c.action} ${c.resource}${transition ? `: ${transition}` : ''}    [${c.task}]`);
         if (diff) {
           lines.push(`      before: ${c.before ?? '(absent)'}`, `      after:  ${c.after ?? '(absent)'}`);
-          for (const s of c.steps) lines.push(`      run:    ${renderOp(s.op)}`);
+          if (c.detail) for (const l of c.detail) lines.push(`      ${l}`);
+          else for (const s of c.steps) lines.push(`      run:    ${renderOp(s.op)}`);
         }
         if (c.reason) lines.push(`      why: ${c.reason}`);
       }

@@ -1,5 +1,6 @@
 // What "the router equals its snapshot" means: the state teqlctl manages, normalised so that two
 // reads of the same state compare equal (kernel default qdiscs are all alike, order does not matter).
+import { createHash } from 'node:crypto';
 import type { Facts } from '../gather/facts.js';
 
 export function stateLines(f: Facts): Set<string> {
@@ -10,6 +11,11 @@ export function stateLines(f: Facts): Set<string> {
   for (const q of f.rootQdiscs) if (!q.isDefault) lines.add(`root qdisc ${q.kind} dev ${q.dev}`);
   for (const [k, v] of Object.entries(f.sysctls)) lines.add(`sysctl ${k} = ${v}`);
   lines.add(`module sch_teql ${f.teql.loaded ? 'loaded' : 'not loaded'}`);
+  for (const b of f.boot?.files ?? []) {
+    const what = b.symlink !== undefined ? `-> ${b.symlink}` : `sha256 ${createHash('sha256').update(b.content ?? '').digest('hex').slice(0, 16)}${b.executable ? ' executable' : ''}`;
+    lines.add(`boot file ${b.path} ${what}`);
+  }
+  for (const [k, v] of Object.entries(f.baseline ?? {})) lines.add(`baseline ${k} = ${v}`);
   return lines;
 }
 

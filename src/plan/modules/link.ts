@@ -1,36 +1,56 @@
+// link: an interface's administrative state and MTU; `absent` puts back what it was before teqlctl.
 import type { LinkArgs } from '../../load/types.js';
-import type { Facts } from '../../gather/facts.js';
+import type { Facts, LinkFact } from '../../gather/facts.js';
+import { forgetStep, linkBaselineValue, linkKey, parseLinkBaseline } from '../baseline.js';
 import { guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
 
 export function planLink(args: LinkArgs, facts: Facts, ctx: PlanContext): ModuleResult {
+  if (args.state === 'absent') return planAbsent(args.dev, facts, ctx);
   const link = requireLink(ctx, facts, args.dev);
-  const steps: PlannedStep[] = [];
-  const before: string[] = [];
-  const after: string[] = [];
-  if (args.mtu !== undefined && link.mtu !== args.mtu) {
-    steps.push({ op: { kind: 'link', dev: args.dev, mtu: args.mtu }, undo: [{ kind: 'link', dev: args.dev, mtu: link.mtu }] });
-    before.push(`mtu ${link.mtu}`);
-    after.push(`mtu ${args.mtu}`);
-  }
   const wantUp = args.state === undefined ? undefined : args.state === 'up';
-  if (wantUp !== undefined && link.up !== wantUp) {
-    steps.push({ op: { kind: 'link', dev: args.dev, up: wantUp }, undo: wantUp ? [{ kind: 'link', dev: args.dev, up: false }] : linkDownUndo(facts, args.dev) });
-    before.push(link.up ? 'up' : 'down');
-    after.push(wantUp ? 'up' : 'down');
-  }
-  if (steps.length === 0) return { changes: [], facts };
-  guardManagement(ctx, facts, args.dev, `setting link ${after.join(', ')}`);
+  const change = linkChange(link, facts, ctx, wantUp, args.mtu);
+  return change ? { changes: [change], facts: simulateAll(facts, change.steps.map((s) => s.op)) } : { changes: [], facts };
+}
+
+/** Back to the state and MTU recorded before teqlctl first changed the link, and the record forgotten. */
+function planAbsent(dev: string, facts: Facts, ctx: PlanContext): ModuleResult {
+  const original = facts.baseline?.[linkKey(dev)];
+  const link = facts.links.find((l) => l.name === dev);
+  const was = original === undefined ? undefined : parseLinkBaseline(original);
+  if (original === undefined || !was || !link) return { changes: [], facts };
+  const restore = linkChange(link, facts, ctx, was.up, was.mtu);
+  const forget = forgetStep(linkKey(dev), original);
   const change: Change = {
     action: '~',
-    resource: `link ${args.dev}`,
-    before: before.join(', '),
-    after: after.join(', '),
-    steps,
+    resource: `link ${dev}`,
+    before: restore?.before ?? linkBaselineValue(link),
+    after: `${restore?.after ?? original} (as before teqlctl)`,
+    steps: [...(restore?.steps ?? []), forget],
     task: ctx.task,
     pos: ctx.pos,
   };
-  return { changes: [change], facts: simulateAll(facts, steps.map((s) => s.op)) };
+  return { changes: [change], facts: simulateAll(facts, change.steps.map((s) => s.op)) };
+}
+
+function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: boolean | undefined, mtu: number | undefined): Change | undefined {
+  const dev = link.name;
+  const steps: PlannedStep[] = [];
+  const before: string[] = [];
+  const after: string[] = [];
+  if (mtu !== undefined && link.mtu !== mtu) {
+    steps.push({ op: { kind: 'link', dev, mtu }, undo: [{ kind: 'link', dev, mtu: link.mtu }] });
+    before.push(`mtu ${link.mtu}`);
+    after.push(`mtu ${mtu}`);
+  }
+  if (wantUp !== undefined && link.up !== wantUp) {
+    steps.push({ op: { kind: 'link', dev, up: wantUp }, undo: wantUp ? [{ kind: 'link', dev, up: false }] : linkDownUndo(facts, dev) });
+    before.push(link.up ? 'up' : 'down');
+    after.push(wantUp ? 'up' : 'down');
+  }
+  if (steps.length === 0) return undefined;
+  guardManagement(ctx, facts, dev, `setting link ${after.join(', ')}`);
+  return { action: '~', resource: `link ${dev}`, before: before.join(', '), after: after.join(', '), steps, task: ctx.task, pos: ctx.pos };
 }

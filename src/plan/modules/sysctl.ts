@@ -5,6 +5,8 @@ import type { SysctlArgs } from '../../load/types.js';
 import type { Facts } from '../../gather/facts.js';
 import { rpFilterDevice } from '../../gather/sysctl-path.js';
 import { conflict, type ModuleResult, type PlanContext } from '../context.js';
+import { forgetStep, sysctlKey } from '../baseline.js';
+import type { PlannedStep } from '../ops.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 
@@ -24,17 +26,19 @@ function setting(ctx: PlanContext, name: string, before: string, after: string, 
 }
 
 export function planSysctl(args: SysctlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
+  if (args.state === 'absent') return planAbsent(args.name, facts, ctx);
+  const value = args.value!; // the loader requires a value unless absent
   const current = facts.sysctls[args.name];
   if (current === undefined) {
     throw conflict(ctx, `sysctl ${args.name} does not exist on this router`, 'check the name (interface sysctls appear only once the interface exists)');
   }
   const dev = rpFilterDevice(args.name);
-  const changes = dev && dev !== 'all' && dev !== 'default' ? planRpFilter(args, dev, current, facts, ctx) : current === args.value ? [] : [setting(ctx, args.name, current, args.value)];
+  const changes = dev && dev !== 'all' && dev !== 'default' ? planRpFilter(value, args.name, dev, current, facts, ctx) : current === value ? [] : [setting(ctx, args.name, current, value)];
   return { changes, facts: simulateAll(facts, changes.flatMap((c) => c.steps.map((s) => s.op))) };
 }
 
-function planRpFilter(args: SysctlArgs, dev: string, current: string, facts: Facts, ctx: PlanContext): Change[] {
-  const want = Number(args.value);
+function planRpFilter(value: string, name: string, dev: string, current: string, facts: Facts, ctx: PlanContext): Change[] {
+  const want = Number(value);
   const all = Number(facts.sysctls[ALL] ?? '0');
   const changes: Change[] = [];
   if (all > want) {
@@ -46,8 +50,47 @@ function planRpFilter(args: SysctlArgs, dev: string, current: string, facts: Fac
         changes.push(setting(ctx, name, value, String(all), `${why}; ${other} is raised first so it keeps its effective value ${all}`));
       }
     }
-    changes.push(setting(ctx, ALL, String(all), args.value, why));
+    changes.push(setting(ctx, ALL, String(all), value, why));
   }
-  if (current !== args.value) changes.push(setting(ctx, args.name, current, args.value));
+  if (current !== value) changes.push(setting(ctx, name, current, value));
   return changes;
+}
+
+/**
+ * Back to the value recorded before teqlctl first changed it, and the record forgotten. Nothing
+ * recorded: teqlctl never changed it, nothing to do. When no rp_filter task of the play still wants
+ * an interface low, the all-rule is undone too: `all` goes back up first, then the interfaces it
+ * had raised, so no interface is ever looser than it was.
+ */
+function planAbsent(name: string, facts: Facts, ctx: PlanContext): ModuleResult {
+  const baseline = facts.baseline ?? {};
+  const names = [name];
+  const dev = rpFilterDevice(name);
+  if (dev && ctx.rpFilterTargets.size === 0) {
+    const recorded = Object.keys(baseline).filter((k) => k.startsWith('sysctl:') && rpFilterDevice(k.slice(7))).map((k) => k.slice(7));
+    names.push(...recorded.filter((n) => n === ALL), ...recorded.filter((n) => n !== ALL && n !== name).sort());
+  }
+  const changes: Change[] = [];
+  for (const n of names) {
+    const original = baseline[sysctlKey(n)];
+    if (original === undefined) continue;
+    const current = facts.sysctls[n];
+    const steps: PlannedStep[] = [];
+    // An interface that is gone (a teqlN after unloading) has nothing left to restore.
+    if (current !== undefined && current !== original) {
+      steps.push({ op: { kind: 'sysctl', name: n, value: original }, undo: [{ kind: 'sysctl', name: n, value: current }] });
+    }
+    steps.push(forgetStep(sysctlKey(n), original));
+    changes.push({
+      action: '~',
+      resource: `sysctl ${n}`,
+      before: current ?? null,
+      after: `${original} (as before teqlctl)`,
+      steps,
+      ...(n !== name ? { reason: 'no interface of the play wants reverse-path filtering off any more: the all-rule is undone' } : {}),
+      task: ctx.task,
+      pos: ctx.pos,
+    });
+  }
+  return { changes, facts: simulateAll(facts, changes.flatMap((c) => c.steps.map((s) => s.op))) };
 }

@@ -5,6 +5,8 @@ import type { Facts } from '../../gather/facts.js';
 import { conflict, guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
+import type { Op } from '../ops.js';
+import { forgetStep, MODULE_KEY } from '../baseline.js';
 
 function change(ctx: PlanContext, fields: Omit<Change, 'task' | 'pos'>): Change {
   return { ...fields, task: ctx.task, pos: ctx.pos };
@@ -94,5 +96,36 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
     }));
     f = simulateAll(f, [op]);
   }
+  const unload = unloadModule(f, ctx);
+  if (unload) {
+    changes.push(unload);
+    f = simulateAll(f, unload.steps.map((s) => s.op));
+  }
   return { changes, facts: f };
+}
+
+/**
+ * Unloads sch_teql when teqlctl loaded it (the baseline says so) and no slave uses an equalizer
+ * any more. Unloading deletes every teqlN with its addresses and settings: the undo loads the
+ * module again and puts those back.
+ */
+function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
+  const original = f.baseline?.[MODULE_KEY];
+  if (!f.teql.loaded || original !== 'not loaded' || f.rootQdiscs.some((q) => /^teql\d+$/.test(q.kind))) return undefined;
+  const devices = new Set(f.links.filter((l) => /^teql\d+$/.test(l.name)).map((l) => l.name));
+  const max = f.teql.maxEqualizers ?? 1;
+  const undo: Op[] = [
+    { kind: 'modprobe', module: 'sch_teql', ...(max > 1 ? { maxEqualizers: max } : {}) },
+    ...f.addresses.filter((a) => devices.has(a.dev)).map((a) => ({ kind: 'addr-add' as const, dev: a.dev, cidr: a.cidr })),
+    ...[...devices].flatMap((d) => {
+      const name = `net.ipv4.conf.${d}.rp_filter`;
+      const value = f.sysctls[name];
+      return value === undefined ? [] : [{ kind: 'sysctl' as const, name, value }];
+    }),
+  ];
+  return change(ctx, {
+    action: '-', resource: 'module sch_teql', before: 'loaded', after: 'not loaded (as before teqlctl)',
+    steps: [{ op: { kind: 'rmmod', module: 'sch_teql' }, undo }, forgetStep(MODULE_KEY, original)],
+    reason: 'teqlctl loaded it, and no interface uses an equalizer any more',
+  });
 }

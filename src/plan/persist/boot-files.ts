@@ -1,0 +1,42 @@
+// The files of a host's boot configuration: modules, sysctls, the boot script and its unit, plus
+// an ifupdown hook and networkd drop-ins where those manage the interfaces. Empty model, no files.
+import type { BootFileFact, Facts } from '../../gather/facts.js';
+import {
+  BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, IFUP_HOOK, MODPROBE_OPTIONS, MODULES_LOAD, SYSCTL_FILE, networkdDropIn as dropInPath,
+} from '../../gather/boot-paths.js';
+import { bootDevices, type BootModel } from './boot-model.js';
+import { bootScript, ifupHook } from './boot-script.js';
+import { bootUnit } from './systemd-unit.js';
+import { networkdDropIn } from './networkd-dropin.js';
+
+const HEADER = '# Written by teqlctl. teqlctl rewrites or removes this file: change the playbook instead.';
+
+function file(path: string, lines: string[], executable = false): BootFileFact {
+  return { path, content: [HEADER, ...lines, ''].join('\n'), executable };
+}
+
+export function bootFiles(model: BootModel, facts: Facts): BootFileFact[] {
+  if (model.steps.length === 0 && model.sysctls.length === 0 && !model.teql) return [];
+  const files: BootFileFact[] = [];
+  if (model.teql) {
+    files.push(file(MODULES_LOAD, ['sch_teql']));
+    if (model.teql.maxEqualizers > 1) files.push(file(MODPROBE_OPTIONS, [`options sch_teql max_equalizers=${model.teql.maxEqualizers}`]));
+  }
+  if (model.sysctls.length > 0) files.push(file(SYSCTL_FILE, model.sysctls.map(([k, v]) => `${k} = ${v}`)));
+
+  const devices = bootDevices(model);
+  const networkd = facts.boot?.networkd ?? {};
+  const managed = devices.filter((d) => networkd[d] !== undefined);
+  for (const dev of managed) files.push({ path: dropInPath(networkd[dev]!), content: networkdDropIn(model, dev), executable: false });
+
+  if (model.steps.length > 0) {
+    files.push({ path: BOOT_SCRIPT, content: bootScript(model, new Set(managed)), executable: true });
+    const teqls = [...new Set(model.steps.flatMap((s) => (s.kind === 'teql-up' ? [s.dev] : [])))];
+    const summary = teqls.length > 0 ? `TEQL load sharing (${teqls.join(', ')})` : 'interface configuration';
+    files.push({ path: BOOT_UNIT, content: bootUnit(summary, devices, managed.length > 0), executable: false });
+    files.push({ path: BOOT_UNIT_WANTS, symlink: BOOT_UNIT });
+    const ifupdown = devices.filter((d) => facts.boot?.ifupdown.includes(d) && !managed.includes(d));
+    if (ifupdown.length > 0) files.push({ path: IFUP_HOOK, content: ifupHook(ifupdown), executable: true });
+  }
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}

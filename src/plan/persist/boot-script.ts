@@ -1,0 +1,58 @@
+// The boot script (run by the unit, and by ifupdown's hook) and the if-up.d hook itself. Every
+// command is idempotent (replace, not add), so running the script again changes nothing.
+import { shellJoin } from '../../apply/shell-quote.js';
+import { BOOT_SCRIPT } from '../../gather/boot-paths.js';
+import type { BootModel, BootStep } from './boot-model.js';
+
+function command(step: BootStep): string {
+  switch (step.kind) {
+    case 'link':
+      return shellJoin(['run', 'ip', 'link', 'set', 'dev', step.dev, ...(step.mtu !== undefined ? ['mtu', String(step.mtu)] : []), ...(step.up === undefined ? [] : [step.up ? 'up' : 'down'])]);
+    case 'slave':
+      return shellJoin(['run', 'tc', 'qdisc', 'replace', 'dev', step.dev, 'root', step.teql]);
+    case 'teql-up':
+      // The kernel refuses an equalizer without slaves: with networkd, the slaves' qdisc may come later.
+      return shellJoin(['retry', 'ip', 'link', 'set', 'dev', step.dev, 'up']);
+    case 'address':
+      return shellJoin(['run', 'ip', 'address', 'replace', step.cidr, 'dev', step.dev]);
+    case 'route': {
+      const r = step.route;
+      return shellJoin(['run', 'ip', 'route', 'replace', r.to, ...(r.via ? ['via', r.via] : []), ...(step.dev ? ['dev', step.dev] : []), 'metric', String(r.metric)]);
+    }
+  }
+}
+
+/** `skip`: interfaces networkd configures from its drop-ins; their steps are left to it. */
+export function bootScript(model: BootModel, skip: ReadonlySet<string>): string {
+  const lines = [
+    '#!/bin/sh',
+    `# Written by teqlctl for ${model.host}: brings the verified TEQL configuration back at boot.`,
+    '# teqlctl rewrites or removes this file: change the playbook instead.',
+    'export LANG=C LC_ALL=C',
+    'failed=0',
+    'run() { "$@" || { echo "teqlctl boot: failed: $*" >&2; failed=1; }; }',
+    'retry() { n=0; until "$@" 2>/dev/null; do n=$((n + 1)); if [ $n -ge 30 ]; then run "$@"; return; fi; sleep 1; done; }',
+  ];
+  if (model.teql) lines.push('run modprobe sch_teql');
+  for (const step of model.steps) {
+    const dev = step.kind === 'route' ? step.dev : step.dev;
+    if (dev && skip.has(dev) && step.kind !== 'teql-up') continue;
+    lines.push(command(step));
+  }
+  lines.push('exit $failed', '');
+  return lines.join('\n');
+}
+
+/** ifupdown runs every script in if-up.d after bringing an interface up, with IFACE set. */
+export function ifupHook(devices: readonly string[]): string {
+  return [
+    '#!/bin/sh',
+    '# Written by teqlctl: once ifupdown brings up one of these interfaces, the TEQL configuration is',
+    '# applied again (the script is idempotent). teqlctl rewrites or removes this file.',
+    'case "$IFACE" in',
+    `  ${devices.join('|')}) exec ${BOOT_SCRIPT} ;;`,
+    'esac',
+    'exit 0',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,74 @@
+// The boot configuration's changes: wanted files against the files on the router, each write or
+// removal with its inverse (the old content back, or the file gone), like every other change.
+import type { BootFileFact, Facts } from '../../gather/facts.js';
+import type { TaskInstance } from '../../load/types.js';
+import { BOOT_UNIT } from '../../gather/boot-paths.js';
+import type { Op, PlannedStep } from '../ops.js';
+import { simulateAll } from '../simulate.js';
+import type { Change } from '../types.js';
+import { bootModel } from './boot-model.js';
+import { bootFiles } from './boot-files.js';
+import { fileDiff } from './file-diff.js';
+
+function writeOp(f: BootFileFact): Op {
+  return f.symlink !== undefined
+    ? { kind: 'symlink', path: f.path, target: f.symlink }
+    : { kind: 'file-write', path: f.path, content: f.content ?? '', executable: f.executable ?? false };
+}
+
+function same(a: BootFileFact, b: BootFileFact): boolean {
+  return a.symlink === b.symlink && a.content === b.content && (a.symlink !== undefined || (a.executable ?? false) === (b.executable ?? false));
+}
+
+function describe(f: BootFileFact | undefined): string | null {
+  if (!f) return null;
+  if (f.symlink !== undefined) return `symlink to ${f.symlink}`;
+  const lines = (f.content ?? '').split('\n').filter(Boolean).length;
+  return `${lines} line(s)${f.executable ? ', executable' : ''}`;
+}
+
+/**
+ * Plans the boot configuration when any task of the play persists (teardown's `state: absent`
+ * tasks included: then nothing is wanted and teqlctl's files are removed). `expected` are the facts
+ * once the run-time changes are applied.
+ */
+export function planPersist(host: string, tasks: readonly TaskInstance[], expected: Facts, task: { name: string; pos: TaskInstance['pos'] }): { changes: Change[]; facts: Facts } {
+  if (!tasks.some((t) => t.persist)) return { changes: [], facts: expected };
+  const wanted = bootFiles(bootModel(host, tasks, expected), expected);
+  const have = expected.boot?.files ?? [];
+  const changes: Change[] = [];
+  const step = (op: Op, undo: Op[]): PlannedStep => ({ op, undo });
+  const reloadAfter = (path: string, steps: PlannedStep[]): PlannedStep[] =>
+    path === BOOT_UNIT ? [...steps.map((s) => ({ ...s, undo: [...s.undo, { kind: 'systemd-reload' as const }] })), step({ kind: 'systemd-reload' }, [])] : steps;
+
+  for (const want of wanted) {
+    const old = have.find((f) => f.path === want.path);
+    if (old && same(old, want)) continue;
+    const undo: Op[] = old ? [writeOp(old)] : [{ kind: 'file-remove', path: want.path }];
+    changes.push({
+      action: old ? '~' : '+',
+      resource: `boot file ${want.path}`,
+      before: describe(old),
+      after: describe(want),
+      steps: reloadAfter(want.path, [step(writeOp(want), undo)]),
+      detail: fileDiff(old, want),
+      task: task.name,
+      pos: task.pos,
+    });
+  }
+  // Removed in reverse path order: the unit's enablement link before the unit, the unit before its script.
+  for (const old of [...have].reverse()) {
+    if (wanted.some((f) => f.path === old.path)) continue;
+    changes.push({
+      action: '-',
+      resource: `boot file ${old.path}`,
+      before: describe(old),
+      after: null,
+      steps: reloadAfter(old.path, [step({ kind: 'file-remove', path: old.path }, [writeOp(old)])]),
+      detail: fileDiff(old, undefined),
+      task: task.name,
+      pos: task.pos,
+    });
+  }
+  return { changes, facts: simulateAll(expected, changes.flatMap((c) => c.steps.map((s) => s.op))) };
+}

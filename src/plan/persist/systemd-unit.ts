@@ -1,0 +1,37 @@
+// The oneshot unit that runs the boot script once the interfaces exist, before network.target.
+import { BOOT_SCRIPT } from '../../gather/boot-paths.js';
+
+/** systemd's name escaping for a path component (systemd-escape): keeps [A-Za-z0-9:_.], \xNN the rest. */
+export function systemdEscape(name: string): string {
+  return [...Buffer.from(name, 'utf8')]
+    .map((b, i) => {
+      const c = String.fromCharCode(b);
+      return /[A-Za-z0-9:_]/.test(c) || (c === '.' && i > 0) ? c : `\\x${b.toString(16).padStart(2, '0')}`;
+    })
+    .join('');
+}
+
+export function deviceUnit(dev: string): string {
+  return `sys-subsystem-net-devices-${systemdEscape(dev)}.device`;
+}
+
+export function bootUnit(summary: string, devices: readonly string[], afterNetworkd: boolean): string {
+  const deviceUnits = devices.map(deviceUnit).join(' ');
+  return [
+    '# Written by teqlctl: runs the TEQL boot configuration. teqlctl rewrites or removes this file.',
+    '[Unit]',
+    `Description=teqlctl: ${summary}`,
+    ...(deviceUnits ? [`Wants=network-pre.target ${deviceUnits}`] : ['Wants=network-pre.target']),
+    `After=network-pre.target systemd-modules-load.service systemd-sysctl.service${afterNetworkd ? ' systemd-networkd.service' : ''}${deviceUnits ? ` ${deviceUnits}` : ''}`,
+    'Before=network.target',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    'RemainAfterExit=yes',
+    `ExecStart=${BOOT_SCRIPT}`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}

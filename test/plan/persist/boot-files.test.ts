@@ -1,0 +1,136 @@
+// The boot configuration: which files, what they say, per way the router configures its links.
+import { describe, expect, it } from 'vitest';
+import { loadRun } from '../../../src/load/index.js';
+import { planHost } from '../../../src/plan/plan-host.js';
+import { simulateAll } from '../../../src/plan/simulate.js';
+import { diffState } from '../../../src/rollback/compare.js';
+import { systemdEscape } from '../../../src/plan/persist/systemd-unit.js';
+import { pristineFacts, task } from '../../helpers/facts.js';
+import type { BootFileFact, Facts } from '../../../src/gather/facts.js';
+import type { HostPlan } from '../../../src/plan/types.js';
+import type { TaskInstance } from '../../../src/load/types.js';
+
+const tasks = (extra: string[] = ['teql_persist=true']) => loadRun('inventories/example.yml', 'playbooks/teql.yml', { extraVars: extra }).plays[0]!.tasks.get('router_a')!;
+const ops = (p: HostPlan) => p.phases.flatMap((ph) => ph.changes.flatMap((c) => c.steps.map((s) => s.op)));
+const files = (f: Facts) => Object.fromEntries((f.boot?.files ?? []).map((b) => [b.path, b]));
+const content = (f: Facts, path: string) => files(f)[path]?.content ?? '';
+
+function converge(facts: Facts, t: TaskInstance[] = tasks()) {
+  const { plan, expected } = planHost('router_a', t, facts);
+  return { plan, expected, after: simulateAll(facts, ops(plan)) };
+}
+
+describe('persist: true', () => {
+  it('writes the boot configuration in a last phase of its own, after every check', () => {
+    const { plan } = converge(pristineFacts());
+    const last = plan.phases[plan.phases.length - 1]!;
+    expect(plan.phases.length).toBe(2);
+    expect(plan.phases[0]!.checks.length).toBeGreaterThan(0);
+    expect(last.checks).toEqual([]);
+    expect(last.changes.map((c) => `${c.action} ${c.resource}`)).toEqual([
+      '+ boot file /etc/modules-load.d/teqlctl.conf',
+      '+ boot file /etc/sysctl.d/99-teqlctl.conf',
+      '+ boot file /etc/systemd/system/multi-user.target.wants/teqlctl-boot.service',
+      '+ boot file /etc/systemd/system/teqlctl-boot.service',
+      '+ boot file /etc/teqlctl/boot.sh',
+    ]);
+  });
+
+  it('boots into what the run verified: module, sysctls (the all-rule included), links, equalizer, addresses, route', () => {
+    const { after } = converge(pristineFacts());
+    expect(content(after, '/etc/modules-load.d/teqlctl.conf')).toContain('\nsch_teql\n');
+    const sysctl = content(after, '/etc/sysctl.d/99-teqlctl.conf').split('\n').filter((l) => l.startsWith('net.'));
+    expect(sysctl[0]).toBe('net.ipv4.conf.all.rp_filter = 0');
+    expect(sysctl).toEqual(expect.arrayContaining(['net.ipv4.conf.eth1.rp_filter = 0', 'net.ipv4.conf.eth2.rp_filter = 0', 'net.ipv4.conf.eth0.rp_filter = 2', 'net.ipv4.conf.lo.rp_filter = 2']));
+    const script = content(after, '/etc/teqlctl/boot.sh').split('\n').filter((l) => /^(run|retry) /.test(l));
+    expect(script).toEqual([
+      'run modprobe sch_teql',
+      'run ip link set dev eth1 up',
+      'run ip link set dev eth2 up',
+      'run tc qdisc replace dev eth1 root teql0',
+      'run tc qdisc replace dev eth2 root teql0',
+      'retry ip link set dev teql0 up',
+      'run ip address replace 10.0.0.0/31 dev eth1',
+      'run ip address replace 10.0.0.2/31 dev eth2',
+      'run ip address replace 10.0.0.4/31 dev teql0',
+      'run ip route replace 198.51.100.0/24 via 10.0.0.5 dev teql0 metric 0',
+    ]);
+    expect(files(after)['/etc/teqlctl/boot.sh']!.executable).toBe(true);
+    const unit = content(after, '/etc/systemd/system/teqlctl-boot.service');
+    expect(unit).toContain('ExecStart=/etc/teqlctl/boot.sh');
+    expect(unit).toContain('After=network-pre.target systemd-modules-load.service systemd-sysctl.service sys-subsystem-net-devices-eth1.device sys-subsystem-net-devices-eth2.device');
+    expect(files(after)['/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service']!.symlink).toBe('/etc/systemd/system/teqlctl-boot.service');
+  });
+
+  it('changes nothing the second time, and its rollback removes every file', () => {
+    const before = pristineFacts();
+    const { plan, after } = converge(before);
+    expect(planHost('router_a', tasks(), after).plan.phases.flatMap((p) => p.changes)).toEqual([]);
+    const undo = plan.phases.flatMap((ph) => ph.changes.flatMap((c) => c.steps)).reverse().flatMap((s) => s.undo);
+    expect(diffState(before, simulateAll(after, undo))).toEqual({ missing: [], extra: [] });
+  });
+
+  it('rewrites only the file that differs, shows its lines in --diff, and restores the edit on rollback', () => {
+    const { after } = converge(pristineFacts());
+    const edited = structuredClone(after);
+    const script = edited.boot!.files.find((f) => f.path === '/etc/teqlctl/boot.sh')!;
+    script.content = script.content!.replace('run ip link set dev eth2 up\n', '');
+    const { plan } = planHost('router_a', tasks(), edited);
+    const changes = plan.phases.flatMap((p) => p.changes);
+    expect(changes.map((c) => `${c.action} ${c.resource}`)).toEqual(['~ boot file /etc/teqlctl/boot.sh']);
+    expect(changes[0]!.detail).toEqual(['+ run ip link set dev eth2 up']);
+    expect(changes[0]!.steps[0]!.undo).toEqual([{ kind: 'file-write', path: '/etc/teqlctl/boot.sh', content: script.content, executable: true }]);
+  });
+
+  it('leaves the boot files alone when the play does not persist', () => {
+    const { after } = converge(pristineFacts());
+    const { plan } = planHost('router_a', tasks([]), after);
+    expect(plan.phases.flatMap((p) => p.changes)).toEqual([]);
+  });
+
+  it('hands interfaces that systemd-networkd manages to networkd, through drop-ins of their .network files', () => {
+    const facts: Facts = { ...pristineFacts(), boot: { files: [], networkd: { eth1: '/run/systemd/network/30-eth1.network', eth2: '/etc/systemd/network/30-eth2.network' }, ifupdown: [] } };
+    const { after } = converge(facts);
+    const dropIn = content(after, '/etc/systemd/network/30-eth1.network.d/60-teqlctl.conf');
+    expect(dropIn).toContain('[Network]\nAddress=10.0.0.0/31\n');
+    expect(dropIn).toContain('[TrivialLinkEqualizer]\nId=0\n');
+    expect(content(after, '/etc/systemd/network/30-eth2.network.d/60-teqlctl.conf')).toContain('Address=10.0.0.2/31');
+    const script = content(after, '/etc/teqlctl/boot.sh');
+    expect(script).not.toMatch(/dev eth[12]\b/);
+    expect(script).toContain('retry ip link set dev teql0 up');
+    expect(content(after, '/etc/systemd/system/teqlctl-boot.service')).toContain('systemd-networkd.service');
+  });
+
+  it('adds an if-up.d hook where ifupdown declares the links', () => {
+    const facts: Facts = { ...pristineFacts(), boot: { files: [], networkd: {}, ifupdown: ['lo', 'eth0', 'eth1', 'eth2'] } };
+    const { after } = converge(facts);
+    const hook = files(after)['/etc/network/if-up.d/teqlctl'] as BootFileFact;
+    expect(hook.executable).toBe(true);
+    expect(hook.content).toContain('  eth1|eth2) exec /etc/teqlctl/boot.sh ;;');
+  });
+
+  it('loads sch_teql with max_equalizers for several equalizers, over any number of links', () => {
+    const facts = pristineFacts();
+    for (const name of ['eth3', 'ens5']) {
+      facts.links.push({ name, up: false, operstate: 'DOWN', mtu: 1500 });
+      facts.rootQdiscs.push({ dev: name, kind: 'noop', handle: '0:', isDefault: true });
+      facts.sysctls[`net.ipv4.conf.${name}.rp_filter`] = '2';
+    }
+    const t = [
+      task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2', 'eth3'], state: 'present', replace: false } }),
+      task({ module: 'teql', args: { device: 'teql1', slaves: ['ens5'], state: 'present', replace: false } }),
+      task({ module: 'address', args: { dev: 'teql1', address: '10.0.1.0/31', state: 'present' } }),
+    ].map((x) => ({ ...x, persist: true }));
+    const { plan, after } = converge(facts, t);
+    expect(ops(plan)).toContainEqual({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 });
+    expect(after.rootQdiscs.filter((q) => q.kind === 'teql0').map((q) => q.dev)).toEqual(['eth1', 'eth2', 'eth3']);
+    expect(after.links.find((l) => l.name === 'teql1')!.up).toBe(true);
+    expect(content(after, '/etc/modprobe.d/teqlctl.conf')).toContain('options sch_teql max_equalizers=2');
+    expect(content(after, '/etc/teqlctl/boot.sh')).toContain('retry ip link set dev teql1 up');
+  });
+
+  it('escapes interface names in device unit names as systemd-escape does', () => {
+    expect(systemdEscape('enp0s3')).toBe('enp0s3');
+    expect(systemdEscape('eth-1')).toBe('eth\\x2d1');
+  });
+});
