@@ -1,0 +1,83 @@
+// Issue 7 on real routers: persist the chapter, reboot both routers and find them converged and
+// passing the checks with no teqlctl run in between; then the teardown playbook returns both to the
+// snapshot taken before the first run, boot files included, and a second teardown changes nothing.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rebootRouters, resetRouters, sshRun } from './lab.js';
+import { readState } from './router-state.js';
+import { CHAPTER, playJson, ROOT } from './teqlctl.js';
+import { resolve } from 'node:path';
+import type { Router } from '../../src/lab/topology.js';
+
+const TEARDOWN = resolve(ROOT, 'playbooks/teardown.yml');
+const ROUTERS: Router[] = ['a', 'b'];
+const HOST: Record<Router, string> = { a: 'router_a', b: 'router_b' };
+const PEER: Record<Router, { links: string[]; teql: string; lan: string; myLan: string }> = {
+  a: { links: ['10.0.0.1', '10.0.0.3'], teql: '10.0.0.5', lan: '198.51.100.1', myLan: '192.0.2.1' },
+  b: { links: ['10.0.0.0', '10.0.0.2'], teql: '10.0.0.4', lan: '192.0.2.1', myLan: '198.51.100.1' },
+};
+
+// Everything teqlctl may leave on a router besides the kernel state readState shows.
+const LEFTOVERS = 'ls -d /etc/teqlctl /etc/systemd/system/teqlctl-boot.service /etc/systemd/system/multi-user.target.wants/teqlctl-boot.service /etc/modules-load.d/teqlctl.conf /etc/modprobe.d/teqlctl.conf /etc/sysctl.d/99-teqlctl.conf /etc/network/if-up.d/teqlctl /var/lib/teqlctl/baseline 2>/dev/null; true';
+
+async function snapshot(): Promise<Record<Router, string>> {
+  const [a, b] = await Promise.all(ROUTERS.map(async (r) => (await readState(r)) + '## teqlctl files\n' + (await sshRun(r, LEFTOVERS)).stdout));
+  return { a: a!, b: b! };
+}
+
+const changeCount = (json: any) => Object.values(json.hosts).reduce((n: number, h: any) => n + h.changes.length, 0);
+
+describe('persist, reboot, teardown', () => {
+  let pristine: Record<Router, string>;
+  beforeAll(async () => {
+    await resetRouters('a', 'b');
+    pristine = await snapshot();
+  });
+
+  it('writes the boot configuration once verified; a second run changes nothing', async () => {
+    const r = await playJson(CHAPTER, ['-e', 'teql_persist=true']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const router of ROUTERS) {
+      const boot = r.json.hosts[HOST[router]].changes.filter((c: any) => c.resource.startsWith('boot file'));
+      expect(boot.map((c: any) => c.resource)).toContain('boot file /etc/teqlctl/boot.sh');
+      const enabled = await sshRun(router, 'systemctl is-enabled teqlctl-boot.service; cat /etc/modules-load.d/teqlctl.conf');
+      expect(enabled.stdout).toContain('enabled');
+      expect(enabled.stdout).toContain('sch_teql');
+    }
+    const again = await playJson(CHAPTER, ['-e', 'teql_persist=true']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(changeCount(again.json)).toBe(0);
+  });
+
+  it('comes back converged after a reboot of both routers, and passes the checks without teqlctl', async () => {
+    const before = { a: await readState('a'), b: await readState('b') };
+    await rebootRouters('a', 'b');
+    for (const router of ROUTERS) {
+      expect(await readState(router)).toBe(before[router]);
+      const unit = await sshRun(router, 'systemctl is-active teqlctl-boot.service');
+      expect(unit.stdout.trim()).toBe('active');
+      const p = PEER[router];
+      const pings = [...p.links, p.teql].map((to) => `ping -c 2 -W 2 ${to} >/dev/null && echo ok ${to}`).join('; ');
+      const res = await sshRun(router, `${pings}; ping -c 2 -W 2 -I ${p.myLan} ${p.lan} >/dev/null && echo ok lan`);
+      expect(res.stdout.split('\n').filter((l) => l.startsWith('ok ')).sort()).toEqual([...p.links, p.teql].map((t) => `ok ${t}`).concat('ok lan').sort());
+    }
+    const check = await playJson(CHAPTER, ['-e', 'teql_persist=true', '--check']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(changeCount(check.json)).toBe(0);
+  });
+
+  it('teardown returns both routers to the snapshot taken before the first run; twice changes nothing', async () => {
+    const r = await playJson(TEARDOWN);
+    expect(r.code, r.stderr).toBe(0);
+    expect(changeCount(r.json)).toBeGreaterThan(0);
+    expect(await snapshot()).toEqual(pristine);
+    const again = await playJson(TEARDOWN);
+    expect(again.code, again.stderr).toBe(0);
+    expect(changeCount(again.json)).toBe(0);
+  });
+
+  it('stays torn down across a reboot: nothing of teqlctl starts at boot', async () => {
+    await rebootRouters('a');
+    const now = await snapshot();
+    expect(now.a).toBe(pristine.a);
+  });
+});
