@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { LabError } from '../errors.js';
 import { labDown } from '../lab/down.js';
+import { labReboot } from '../lab/reboot.js';
 import { labReset } from '../lab/reset.js';
 import { labSsh } from '../lab/ssh.js';
 import { labStatus } from '../lab/status.js';
@@ -32,6 +33,11 @@ export function registerLabCommand(program: Command): void {
     .description('throw away a router\'s changes: fresh overlay, boot, wait for SSH (both if none named)')
     .argument('[router]', 'a or b')
     .action(async (router?: string) => labReset(router === undefined ? [...ROUTERS] : [parseRouter(router)]));
+  lab
+    .command('reboot')
+    .description('reboot a router\'s OS in place (its disk survives) and wait until it answers SSH again (both if none named)')
+    .argument('[router]', 'a or b')
+    .action(async (router?: string) => labReboot(router === undefined ? [...ROUTERS] : [parseRouter(router)]));
   lab
     .command('cut')
     .description('unplug a router\'s management link (eth0 or ens3), leaving it running: for tests of lost routers')

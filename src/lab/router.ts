@@ -11,7 +11,7 @@ import { QEMU_BINARY, qemuArgs } from './qemu-args.js';
 import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
 import { bootTimeoutMs, linkNumbers, linkPort, sshPort, sshPortEnvVar, type LabTopology, type Router } from './topology.js';
-import { waitForSsh } from './wait-ssh.js';
+import { waitForSsh, type WaitOptions } from './wait-ssh.js';
 
 const run = promisify(execFile);
 
@@ -73,13 +73,15 @@ export async function bootRouter(p: LabPaths, router: Router, port: number, topo
   return pid;
 }
 
-export async function waitRouter(p: LabPaths, router: Router): Promise<void> {
-  await waitForSsh({
+/** Waits for an SSH login (and for `until`, if given); resolves with the output that proved it. */
+export function waitRouter(p: LabPaths, router: Router, until?: WaitOptions['until']): Promise<string> {
+  return waitForSsh({
     router,
     target: sshTarget(p, router),
     consoleLog: p.consoleLog(router),
     timeoutMs: bootTimeoutMs(),
     isRunning: () => runningPid(p.pidfile(router)) !== undefined,
+    until,
   });
 }
 

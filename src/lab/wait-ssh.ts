@@ -28,9 +28,12 @@ export interface WaitOptions {
   consoleLog: string;
   timeoutMs: number;
   isRunning: () => boolean;
+  /** Wait for more than a login: this command must succeed and its output be accepted (default `true`). */
+  until?: { command: string; accept: (stdout: string) => boolean; what: string };
 }
 
-export async function waitForSsh(opts: WaitOptions): Promise<void> {
+/** Resolves with the output of the command that proved the router ready. */
+export async function waitForSsh(opts: WaitOptions): Promise<string> {
   const deadline = Date.now() + opts.timeoutMs;
   const fail = (why: string) =>
     new LabError(
@@ -41,9 +44,9 @@ export async function waitForSsh(opts: WaitOptions): Promise<void> {
   while (Date.now() < deadline) {
     if (!opts.isRunning()) throw fail('QEMU exited while the router was booting');
     if (await sshBanner(opts.target.port, 2000)) {
-      const result = await runSsh(opts.target, ['true'], { timeoutMs: 20_000 });
-      if (result.code === 0) return;
-      lastError = result.stderr.trim();
+      const result = await runSsh(opts.target, [opts.until?.command ?? 'true'], { timeoutMs: 20_000 });
+      if (result.code === 0 && (opts.until?.accept(result.stdout) ?? true)) return result.stdout;
+      lastError = result.code === 0 ? `logged in, but not yet ${opts.until?.what}` : result.stderr.trim();
       if (/host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(result.stderr)) {
         throw new LabError(
           `router ${opts.router}: its SSH host key does not match the lab's known_hosts`,
@@ -53,5 +56,5 @@ export async function waitForSsh(opts: WaitOptions): Promise<void> {
     }
     await sleep(500);
   }
-  throw fail(`no SSH login within ${opts.timeoutMs / 1000} s${lastError ? ` (last ssh error: ${lastError})` : ''}`);
+  throw fail(`no SSH login${opts.until ? ` ${opts.until.what}` : ''} within ${opts.timeoutMs / 1000} s${lastError ? ` (last ssh error: ${lastError})` : ''}`);
 }

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { knownHostsLine } from '../../src/lab/known-hosts.js';
 import { labPaths } from '../../src/lab/paths.js';
+import { runningPid } from '../../src/lab/pidfile.js';
 import { currentSshPort } from '../../src/lab/router.js';
 import { runSsh } from '../../src/lab/run-ssh.js';
 import { ROUTERS } from '../../src/lab/topology.js';
-import { operatorSudoPassword, resetRouters, routerFacts, sshRun } from './lab.js';
+import { operatorSudoPassword, rebootRouters, resetRouters, routerFacts, sshRun } from './lab.js';
 
 describe('lab smoke', () => {
   // Later e2e files must start from pristine routers.
@@ -69,5 +70,27 @@ describe('lab smoke', () => {
     expect(noPassword.stderr).toMatch(/password is required/);
     const withPassword = await sshRun('a', 'sudo -S -p "" id -u', { user: 'operator', input: operatorSudoPassword() + '\n' });
     expect(withPassword, withPassword.stderr).toMatchObject({ code: 0, stdout: '0\n' });
+  });
+
+  it('lab reboot restarts the OS in place: a file in /etc survives, runtime state and the boot id do not', async () => {
+    const marker = `reboot-test-${Date.now()}`;
+    const bootId = 'cat /proc/sys/kernel/random/boot_id';
+    const before = await sshRun('a', `echo ${marker} > /etc/teqllab-reboot-marker && ip link set eth2 up && ${bootId}`);
+    expect(before.code, before.stderr).toBe(0);
+    const qemu = runningPid(labPaths().pidfile('a'));
+    expect(qemu).toBeDefined();
+
+    await rebootRouters('a');
+
+    const after = await sshRun('a', `cat /etc/teqllab-reboot-marker && ${bootId} && hostname`);
+    expect(after.code, after.stderr).toBe(0);
+    const [kept, newId, hostname] = after.stdout.trim().split('\n');
+    expect(kept).toBe(marker);
+    expect(newId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(newId).not.toBe(before.stdout.trim());
+    expect(hostname).toBe('router-a');
+    expect((await routerFacts('a')).links.eth2).toEqual({ up: false, addresses: [] });
+    // The same QEMU process: the guest rebooted, the lab did not boot a new router.
+    expect(runningPid(labPaths().pidfile('a'))).toBe(qemu);
   });
 });

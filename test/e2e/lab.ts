@@ -16,21 +16,27 @@ export function sshRun(router: Router, cmd: string, opts: { user?: string; input
   return runSsh(target, [cmd], { input: opts.input, timeoutMs: 60_000 });
 }
 
-/** `teqlctl lab reset` for each router, in parallel; rejects with the CLI's stderr if one fails. */
-export async function resetRouters(...routers: Router[]): Promise<void> {
+/** Runs `teqlctl lab ARGS...` through the built CLI; rejects with its output if it fails. */
+export function labCli(args: string[]): Promise<void> {
   const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
-  await Promise.all(
-    routers.map(
-      (router) =>
-        new Promise<void>((resolve, reject) => {
-          const child = spawn(process.execPath, [cli, 'lab', 'reset', router], { stdio: ['ignore', 'ignore', 'pipe'] });
-          let stderr = '';
-          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-          child.on('error', reject);
-          child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`lab reset ${router} exited ${code}:\n${stderr}`))));
-        }),
-    ),
-  );
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'lab', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`teqlctl lab ${args.join(' ')} exited ${code}:\n${output}`))));
+  });
+}
+
+/** `teqlctl lab reset` for each router, in parallel; rejects with the CLI's output if one fails. */
+export async function resetRouters(...routers: Router[]): Promise<void> {
+  await Promise.all(routers.map((router) => labCli(['reset', router])));
+}
+
+/** `teqlctl lab reboot` for each router, in parallel: the OS restarts, the disk (and /etc) survives. */
+export async function rebootRouters(...routers: Router[]): Promise<void> {
+  await Promise.all(routers.map((router) => labCli(['reboot', router])));
 }
 
 export function operatorSudoPassword(): string {

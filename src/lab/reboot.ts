@@ -1,0 +1,45 @@
+// `lab reboot [ROUTER]`: the guest OS reboots in place. Same QEMU, same overlay: unlike `lab reset`,
+// what the router wrote to its disk survives, as on a real router that restarts.
+import { LabError } from '../errors.js';
+import { log, seconds } from './log.js';
+import { labPaths } from './paths.js';
+import { runningPid } from './pidfile.js';
+import { sshTarget, waitRouter } from './router.js';
+import { runSsh } from './run-ssh.js';
+import { requireTools } from './tools.js';
+import type { Router } from './topology.js';
+
+const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
+
+export async function labReboot(routers: Router[]): Promise<void> {
+  requireTools(['ssh']);
+  const p = labPaths();
+  const stopped = routers.filter((r) => runningPid(p.pidfile(r)) === undefined);
+  if (stopped.length > 0) {
+    const who = stopped.length === 1 ? `router ${stopped[0]} is` : `routers ${stopped.join(' and ')} are`;
+    throw new LabError(`${who} not running: there is nothing to reboot`, 'start the lab with `teqlctl lab up`');
+  }
+  await Promise.all(
+    routers.map(async (r) => {
+      const started = Date.now();
+      const before = await runSsh(sshTarget(p, r), [BOOT_ID], { timeoutMs: 30_000 });
+      const oldId = before.stdout.trim();
+      if (before.code !== 0 || oldId === '') {
+        throw new LabError(`router ${r}: could not read its boot id: ${before.stderr.trim()}`, `is it reachable? \`teqlctl lab ssh ${r} true\``);
+      }
+      // --no-block: systemctl returns once the job is queued, so the SSH session ends cleanly
+      // before sshd stops (a session cut by the shutdown exits 255, also accepted).
+      const asked = await runSsh(sshTarget(p, r), ['systemctl reboot --no-block'], { timeoutMs: 30_000 });
+      if (asked.code !== 0 && asked.code !== 255) {
+        throw new LabError(`router ${r}: \`systemctl reboot\` failed (exit ${asked.code}): ${asked.stderr.trim()}`, `try \`teqlctl lab ssh ${r} reboot\``);
+      }
+      log(`router ${r}: rebooting (boot id ${oldId})`);
+      const newId = await waitRouter(p, r, {
+        command: BOOT_ID,
+        accept: (out) => out.trim() !== '' && out.trim() !== oldId,
+        what: 'with a new boot id',
+      });
+      log(`router ${r}: rebooted and accepting SSH after ${seconds(started)} (boot id ${newId.trim()})`);
+    }),
+  );
+}
