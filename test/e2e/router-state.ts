@@ -1,6 +1,7 @@
 // Reads a lab router directly over OpenSSH (not through teqlctl), as an operator would check it.
 // Only non-default root qdiscs are listed: tc hides the noop of a never-activated link but shows
 // the pfifo_fast it gets once it was up, and both are the same kernel default (handle 0:).
+import type { Router } from '../../src/lab/topology.js';
 import { sshRun } from './lab.js';
 
 const SCRIPT = `
@@ -14,13 +15,13 @@ echo "## sch_teql"; if [ -d /sys/module/sch_teql ]; then echo loaded; else echo 
 echo "## rp_filter"; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo "$f $(cat $f)"; done
 `;
 
-export async function readState(router: 'a' | 'b'): Promise<string> {
+export async function readState(router: Router): Promise<string> {
   const r = await sshRun(router, SCRIPT);
   if (r.code !== 0) throw new Error(`reading router ${router} failed: ${r.stderr}`);
   return r.stdout;
 }
 
-export async function txPackets(router: 'a' | 'b', dev: string): Promise<number> {
+export async function txPackets(router: Router, dev: string): Promise<number> {
   const r = await sshRun(router, `ip -j -s link show dev ${dev}`);
   return Number(JSON.parse(r.stdout)[0].stats64.tx.packets);
 }
