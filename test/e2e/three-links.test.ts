@@ -1,12 +1,16 @@
 // `lab up --links 3 --names predictable`: the chapter's playbook on three links with the names
-// real routers have (ens4...), not eth1/eth2. Leaves the default lab running for the other files.
+// real routers have (ens4...), not eth1/eth2, then teardown.yml back to the state before. Leaves
+// the default lab running for the other files.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { macAddress, ROUTERS, type Router } from '../../src/lab/topology.js';
 import { labCli, sshRun } from './lab.js';
 import { readState, txPackets } from './router-state.js';
-import { CHAPTER, LAB_INVENTORY, playJson, teqlctl } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, playJson, ROOT, teqlctl } from './teqlctl.js';
+
+const TEARDOWN = resolve(ROOT, 'playbooks/teardown.yml');
 
 /** The three link NICs of a router, found by the MACs the lab gave them (link 1 first). */
 async function linkNames(router: Router): Promise<string[]> {
@@ -23,11 +27,15 @@ const ADDRESSES: Record<Router, string[]> = {
 
 describe('a three-link lab with predictable interface names', () => {
   const names = {} as Record<Router, string[]>;
+  const pristine = {} as Record<Router, string>;
 
   beforeAll(async () => {
     await labCli(['down']);
     await labCli(['up', '--links', '3', '--names', 'predictable']);
-    for (const r of ROUTERS) names[r] = await linkNames(r);
+    for (const r of ROUTERS) {
+      names[r] = await linkNames(r);
+      pristine[r] = await readState(r);
+    }
   });
 
   afterAll(async () => {
@@ -74,5 +82,14 @@ describe('a three-link lab with predictable interface names', () => {
       expect(again.json.hosts[host].changes).toEqual([]);
       expect(again.json.hosts[host].status).toBe('ok');
     }
+  });
+
+  it('teardown returns both routers to the state read before the first play; a second teardown changes nothing', async () => {
+    const r = await teqlctl(['play', '-i', LAB_INVENTORY, TEARDOWN, '--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const router of ROUTERS) expect(await readState(router)).toBe(pristine[router]);
+    const again = await playJson(TEARDOWN);
+    expect(again.json.exitCode, again.stderr).toBe(0);
+    for (const host of ['router_a', 'router_b']) expect(again.json.hosts[host].changes).toEqual([]);
   });
 });
