@@ -56,3 +56,29 @@ describe('the planner predicts what the real router ended up holding', () => {
     expect(planHost('router_a', tasks, converged).plan.phases.flatMap((p) => p.changes)).toEqual([]);
   });
 });
+
+describe('the boot and baseline sections', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  it('reads teqlctl boot files (content, executable bit, symlink), networkd links, ifupdown interfaces; ignores junk', () => {
+    const text = [
+      `file\t/etc/teqlctl/boot.sh\tx\t${b64('#!/bin/sh\nrun ip link set dev eth1 up\n')}`,
+      `file\t/etc/modules-load.d/teqlctl.conf\t-\t${b64('sch_teql\n')}`,
+      'symlink\t/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service\t/etc/systemd/system/teqlctl-boot.service',
+      'networkd\tens4\t/run/systemd/network/30-ens4.network',
+      'ifupdown\teth1',
+      'ifupdown\teth1',
+      'cat: /etc/network/interfaces.d/*: No such file or directory',
+    ].join('\n');
+    const f = parseFacts('router_a', fixture('lab-a-pristine').replace('@@teqlctl-section sysctls', `@@teqlctl-section boot\n${text}\n@@teqlctl-section baseline\nsysctl:net.ipv4.conf.all.rp_filter\t2\nlink:eth1\tdown mtu 1500\njunk\n@@teqlctl-section sysctls`));
+    expect(f.boot).toEqual({
+      files: [
+        { path: '/etc/modules-load.d/teqlctl.conf', content: 'sch_teql\n', executable: false },
+        { path: '/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service', symlink: '/etc/systemd/system/teqlctl-boot.service' },
+        { path: '/etc/teqlctl/boot.sh', content: '#!/bin/sh\nrun ip link set dev eth1 up\n', executable: true },
+      ],
+      networkd: { ens4: '/run/systemd/network/30-ens4.network' },
+      ifupdown: ['eth1'],
+    });
+    expect(f.baseline).toEqual({ 'sysctl:net.ipv4.conf.all.rp_filter': '2', 'link:eth1': 'down mtu 1500' });
+  });
+});
