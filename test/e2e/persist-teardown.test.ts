@@ -24,6 +24,10 @@ async function snapshot(): Promise<Record<Router, string>> {
   return { a: a!, b: b! };
 }
 
+// The reordering option rides along: set at run time, persisted, restored by teardown.
+const PERSIST = ['-e', 'teql_persist=true', '-e', 'teql_tcp_reordering=30'];
+const tcpReordering = async (r: Router) => (await sshRun(r, 'cat /proc/sys/net/ipv4/tcp_reordering')).stdout.trim();
+
 const changeCount = (json: any) => Object.values(json.hosts).reduce((n: number, h: any) => n + h.changes.length, 0);
 
 describe('persist, reboot, teardown', () => {
@@ -34,7 +38,7 @@ describe('persist, reboot, teardown', () => {
   });
 
   it('writes the boot configuration once verified; a second run changes nothing', async () => {
-    const r = await playJson(CHAPTER, ['-e', 'teql_persist=true']);
+    const r = await playJson(CHAPTER, PERSIST);
     expect(r.code, r.stderr).toBe(0);
     for (const router of ROUTERS) {
       const boot = r.json.hosts[HOST[router]].changes.filter((c: any) => c.resource.startsWith('boot file'));
@@ -42,8 +46,9 @@ describe('persist, reboot, teardown', () => {
       const enabled = await sshRun(router, 'systemctl is-enabled teqlctl-boot.service; cat /etc/modules-load.d/teqlctl.conf');
       expect(enabled.stdout).toContain('enabled');
       expect(enabled.stdout).toContain('sch_teql');
+      expect(await tcpReordering(router)).toBe('30');
     }
-    const again = await playJson(CHAPTER, ['-e', 'teql_persist=true']);
+    const again = await playJson(CHAPTER, PERSIST);
     expect(again.code, again.stderr).toBe(0);
     expect(changeCount(again.json)).toBe(0);
   });
@@ -55,12 +60,13 @@ describe('persist, reboot, teardown', () => {
       expect(await readState(router)).toBe(before[router]);
       const unit = await sshRun(router, 'systemctl is-active teqlctl-boot.service');
       expect(unit.stdout.trim()).toBe('active');
+      expect(await tcpReordering(router)).toBe('30');
       const p = PEER[router];
       const pings = [...p.links, p.teql].map((to) => `ping -c 2 -W 2 ${to} >/dev/null && echo ok ${to}`).join('; ');
       const res = await sshRun(router, `${pings}; ping -c 2 -W 2 -I ${p.myLan} ${p.lan} >/dev/null && echo ok lan`);
       expect(res.stdout.split('\n').filter((l) => l.startsWith('ok ')).sort()).toEqual([...p.links, p.teql].map((t) => `ok ${t}`).concat('ok lan').sort());
     }
-    const check = await playJson(CHAPTER, ['-e', 'teql_persist=true', '--check']);
+    const check = await playJson(CHAPTER, [...PERSIST, '--check']);
     expect(check.code, check.stderr).toBe(0);
     expect(changeCount(check.json)).toBe(0);
   });
@@ -70,6 +76,7 @@ describe('persist, reboot, teardown', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(changeCount(r.json)).toBeGreaterThan(0);
     expect(await snapshot()).toEqual(pristine);
+    expect(await tcpReordering('a')).toBe('3');
     const again = await playJson(TEARDOWN);
     expect(again.code, again.stderr).toBe(0);
     expect(changeCount(again.json)).toBe(0);
