@@ -104,6 +104,22 @@ LinkLocalAddressing=no
 IPv6AcceptRA=no
 EOF
 
+# teqllab.links=networkd (lab up --link-manager networkd): networkd manages the link NICs too, as
+# on many real routers; they come up without addresses, and teqlctl persists with drop-ins.
+if grep -q 'teqllab\.links=networkd' /proc/cmdline; then
+  for k in 1 2 3 4; do
+    cat >/run/systemd/network/30-link$k.network <<EOF
+[Match]
+MACAddress=52:54:00:7e:0$idx:0$k
+[Link]
+RequiredForOnline=no
+[Network]
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+EOF
+  done
+fi
+
 printf '%s\n' "$sudo_rule" >/etc/sudoers.d/teqllab-operator
 chmod 440 /etc/sudoers.d/teqllab-operator
 SCRIPT

@@ -25,7 +25,8 @@ export function registerLabCommand(program: Command): void {
     .description('build the image if needed, boot both routers, write inventories/lab.yml')
     .option('--links <n>', `links between a and b, ${MIN_LINKS} to ${MAX_LINKS} (default 2)`)
     .option('--names <scheme>', 'interface names: eth (eth0, eth1, ...) or predictable (ens3, ens4, ...) (default eth)')
-    .action(async (opts: { links?: string; names?: string }) => labUp(parseTopology(opts.links, opts.names)));
+    .option('--link-manager <manager>', 'who configures the links at boot: none (they stay down) or networkd (default none)')
+    .action(async (opts: { links?: string; names?: string; linkManager?: string }) => labUp(parseTopology(opts.links, opts.names, opts.linkManager)));
   lab.command('down').description('stop both routers').action(labDown);
   lab.command('status').description('show whether each router runs and how to reach it').action(labStatus);
   lab

@@ -2,12 +2,14 @@
 import {
   DISK_PCI_SLOT,
   MEMORY_MB,
+  linkManagerOf,
   linkNumbers,
   linkPort,
   macAddress,
   nicPciSlot,
   otherRouter,
   type LabTopology,
+  type LinkManager,
   type NameScheme,
   type Router,
 } from './topology.js';
@@ -27,11 +29,13 @@ export interface QemuSpec {
   monitor: string;
 }
 
-export function kernelCmdline(router: Router, names: NameScheme = 'eth'): string {
+export function kernelCmdline(router: Router, names: NameScheme = 'eth', linkManager: LinkManager = 'none'): string {
   // teqllab.router= is read by the image's identity unit (hostname, host key, addresses, sudoers).
   // Without net.ifnames=0, udev gives the predictable names (ens3, ...) that real routers have.
   const ifnames = names === 'eth' ? ' net.ifnames=0' : '';
-  return `console=ttyS0 root=/dev/vda rw${ifnames} quiet teqllab.router=${router}`;
+  // teqllab.links=networkd: the identity unit gives the link NICs to systemd-networkd (matched by MAC).
+  const managed = linkManager === 'networkd' ? ' teqllab.links=networkd' : '';
+  return `console=ttyS0 root=/dev/vda rw${ifnames} quiet teqllab.router=${router}${managed}`;
 }
 
 /** Link k: UDP over loopback, sending to the peer's port for the same link and listening on ours. */
@@ -64,7 +68,7 @@ export function qemuArgs(spec: QemuSpec): string[] {
     '-serial', `file:${spec.consoleLog}`,
     '-kernel', spec.kernel,
     '-initrd', spec.initrd,
-    '-append', kernelCmdline(router, topology.names),
+    '-append', kernelCmdline(router, topology.names, linkManagerOf(topology)),
     // cache=unsafe: the overlay is throwaway, and skipping flushes speeds up boots under TCG.
     '-drive', `file=${spec.overlay},format=qcow2,if=none,id=disk0,cache=unsafe`,
     '-device', `virtio-blk-pci,drive=disk0,addr=0x${DISK_PCI_SLOT.toString(16)}`,

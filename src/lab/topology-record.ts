@@ -40,8 +40,8 @@ export function recordedInterfaces(p: LabPaths, router: Router): RouterInterface
 }
 
 export function writeTopologyRecord(p: LabPaths, record: TopologyRecord): void {
-  const { links, names, interfaces } = record;
+  const { links, names, linkManager, interfaces } = record;
   const ordered = interfaces ? Object.fromEntries(ROUTERS.map((r) => [r, interfaces[r]])) : undefined;
-  writeFileSync(p.topology, JSON.stringify({ links, names, ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
+  writeFileSync(p.topology, JSON.stringify({ links, names, ...(linkManager ? { linkManager } : {}), ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
 }
 

@@ -46,17 +46,22 @@ export function sshPort(router: Router, env: NodeJS.ProcessEnv = process.env): n
 
 /** How many links join a and b, and which interface names the guests' kernels give. */
 export type NameScheme = 'eth' | 'predictable';
+/** Who configures the link NICs at boot: nobody (they stay down), or systemd-networkd (up, no address). */
+export type LinkManager = 'none' | 'networkd';
 export interface LabTopology {
   links: number;
   names: NameScheme;
+  /** Absent means 'none' (records written before the option existed). */
+  linkManager?: LinkManager;
 }
 export const NAME_SCHEMES: readonly NameScheme[] = ['eth', 'predictable'];
+export const LINK_MANAGERS: readonly LinkManager[] = ['none', 'networkd'];
 export const MIN_LINKS = 2;
 export const MAX_LINKS = 4;
 export const DEFAULT_TOPOLOGY: LabTopology = { links: 2, names: 'eth' };
 
 /** `--links` and `--names` as typed; undefined means the default. */
-export function parseTopology(links: string | undefined, names: string | undefined): LabTopology {
+export function parseTopology(links: string | undefined, names: string | undefined, manager?: string): LabTopology {
   const n = links === undefined ? DEFAULT_TOPOLOGY.links : /^\d+$/.test(links) ? Number(links) : NaN;
   if (!(n >= MIN_LINKS && n <= MAX_LINKS)) {
     throw new LabError(`--links ${links} is not a number of links from ${MIN_LINKS} to ${MAX_LINKS}`, `e.g. \`teqlctl lab up --links 3\``);
@@ -65,15 +70,23 @@ export function parseTopology(links: string | undefined, names: string | undefin
   if (!(NAME_SCHEMES as readonly string[]).includes(scheme)) {
     throw new LabError(`--names ${names} is not one of ${NAME_SCHEMES.join(', ')}`, 'eth: eth0, eth1, ... (net.ifnames=0); predictable: what udev names them (ens3, ens4, ...)');
   }
-  return { links: n, names: scheme as NameScheme };
+  if (manager !== undefined && !(LINK_MANAGERS as readonly string[]).includes(manager)) {
+    throw new LabError(`--link-manager ${manager} is not one of ${LINK_MANAGERS.join(', ')}`, 'none: the links stay unmanaged and down; networkd: systemd-networkd brings them up (no address)');
+  }
+  return { links: n, names: scheme as NameScheme, ...(manager === 'networkd' ? { linkManager: 'networkd' as const } : {}) };
+}
+
+export function linkManagerOf(t: LabTopology): LinkManager {
+  return t.linkManager ?? 'none';
 }
 
 export function sameTopology(x: LabTopology, y: LabTopology): boolean {
-  return x.links === y.links && x.names === y.names;
+  return x.links === y.links && x.names === y.names && linkManagerOf(x) === linkManagerOf(y);
 }
 
 export function describeTopology(t: LabTopology): string {
-  return `${t.links} links, ${t.names === 'eth' ? 'eth names (net.ifnames=0)' : 'predictable names'}`;
+  const manager = linkManagerOf(t) === 'networkd' ? ', links managed by systemd-networkd' : '';
+  return `${t.links} links, ${t.names === 'eth' ? 'eth names (net.ifnames=0)' : 'predictable names'}${manager}`;
 }
 
 /** 1..N: link k joins a's k-th link NIC to b's k-th. */

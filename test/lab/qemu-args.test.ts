@@ -130,3 +130,10 @@ describe('qemuArgs for other topologies', () => {
     expect(slots).toEqual(['0x2', '0x3', '0x4', '0x5', '0x6', '0x7']);
   });
 });
+
+describe('--link-manager networkd', () => {
+  it('asks the identity unit to give the link NICs to networkd, on the kernel cmdline', () => {
+    expect(kernelCmdline('a', 'predictable', 'networkd')).toBe('console=ttyS0 root=/dev/vda rw quiet teqllab.router=a teqllab.links=networkd');
+    expect(kernelCmdline('b', 'eth', 'none')).toBe(kernelCmdline('b'));
+  });
+});

@@ -61,3 +61,16 @@ describe('interfacesFromIpLink', () => {
     expect(ethInterfaces({ links: 2, names: 'eth' })).toEqual({ management: 'eth0', links: ['eth1', 'eth2'] });
   });
 });
+
+describe('--link-manager', () => {
+  it('defaults to none, takes networkd, refuses anything else with a hint', () => {
+    expect(parseTopology('3', 'predictable')).toEqual({ links: 3, names: 'predictable' });
+    expect(parseTopology('3', 'predictable', 'networkd')).toEqual({ links: 3, names: 'predictable', linkManager: 'networkd' });
+    expect(() => parseTopology('3', 'predictable', 'ifupdown')).toThrow(/--link-manager ifupdown is not one of none, networkd/);
+  });
+  it('is part of the topology: a lab with networkd-managed links is another lab', () => {
+    expect(sameTopology({ links: 3, names: 'eth' }, { links: 3, names: 'eth', linkManager: 'none' })).toBe(true);
+    expect(sameTopology({ links: 3, names: 'eth' }, { links: 3, names: 'eth', linkManager: 'networkd' })).toBe(false);
+    expect(describeTopology({ links: 3, names: 'predictable', linkManager: 'networkd' })).toBe('3 links, predictable names, links managed by systemd-networkd');
+  });
+});
