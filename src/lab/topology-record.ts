@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ethInterfaces, type RouterInterfaces } from './interfaces.js';
 import type { LabPaths } from './paths.js';
-import { DEFAULT_TOPOLOGY, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, ROUTERS, type LabTopology, type Router } from './topology.js';
+import { DEFAULT_TOPOLOGY, LINK_MANAGERS, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, ROUTERS, type LabTopology, type Router } from './topology.js';
 
 export interface TopologyRecord extends LabTopology {
   /** Filled in once the routers answer SSH; absent while they boot. */
@@ -13,7 +13,8 @@ export interface TopologyRecord extends LabTopology {
 function isTopology(x: unknown): x is LabTopology {
   const t = x as Partial<LabTopology> | null;
   return (
-    typeof t?.links === 'number' && t.links >= MIN_LINKS && t.links <= MAX_LINKS && NAME_SCHEMES.includes(t.names as LabTopology['names'])
+    typeof t?.links === 'number' && t.links >= MIN_LINKS && t.links <= MAX_LINKS && NAME_SCHEMES.includes(t.names as LabTopology['names']) &&
+    (t.linkManager === undefined || LINK_MANAGERS.includes(t.linkManager))
   );
 }
 
