@@ -76,8 +76,24 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
   if (opts.persistence !== false && persisted.length > 0) {
     const last = persisted[persisted.length - 1]!;
     const boot = planPersist(host, tasks, current, { name: `boot configuration (persist, from "${last.name}")`, pos: last.pos });
-    if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [] });
+    if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [], boot: true });
     current = boot.facts;
   }
   return { plan: { host, phases }, expected: current };
+}
+
+/**
+ * Puts every host's boot phase at the same index, after the last task phase of any host: hosts
+ * whose `when:` left them fewer barriers must not write their boot files while another host's
+ * checks are still to come. Empty phases fill the gap.
+ */
+export function alignBootPhases(plans: readonly PlannedHost[]): PlannedHost[] {
+  const taskPhases = (p: PlannedHost) => p.plan.phases.filter((ph) => !ph.boot).length;
+  const last = Math.max(0, ...plans.map(taskPhases));
+  return plans.map((p) => {
+    const boot = p.plan.phases.find((ph) => ph.boot);
+    if (!boot || taskPhases(p) === last) return p;
+    const fill = Array.from({ length: last - taskPhases(p) }, (): Phase => ({ changes: [], checks: [] }));
+    return { ...p, plan: { ...p.plan, phases: [...p.plan.phases.filter((ph) => !ph.boot), ...fill, boot] } };
+  });
 }

@@ -34,6 +34,8 @@ export interface Check {
 export interface Phase {
   changes: Change[];
   checks: Check[];
+  /** The boot configuration's phase: after every check of every host. */
+  boot?: true;
 }
 
 export interface HostPlan {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectError, ExitCode, RefusedError, TeqlError } from '../errors.js';
 import type { LoadedRun, TaskInstance } from '../load/types.js';
-import { planHost, type PlannedHost } from '../plan/plan-host.js';
+import { alignBootPhases, planHost, type PlannedHost } from '../plan/plan-host.js';
 import { changeCount } from '../plan/types.js';
 import { runWithProgress } from '../report/progress.js';
 import { rollbackAll } from '../rollback/rollback-all.js';
@@ -173,7 +173,7 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
     const code = errors.some((e) => e instanceof RefusedError) ? ExitCode.refused : errors[0]!.exitCode;
     throw new RunFailure(code, errors.map((e) => e.message + (e.hint ? `\n  hint: ${e.hint}` : '')).join('\n'));
   }
-  return hosts.map((h) => planned.get(h)!);
+  return alignBootPhases(hosts.map((h) => planned.get(h)!));
 }
 
 async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>, plans: PlannedHost[]): Promise<void> {

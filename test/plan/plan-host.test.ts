@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planHost } from '../../src/plan/plan-host.js';
+import { alignBootPhases, planHost } from '../../src/plan/plan-host.js';
 import { simulateAll } from '../../src/plan/simulate.js';
 import { diffState, isSameState } from '../../src/rollback/compare.js';
 import { chapterTasks, pristineFacts, task } from '../helpers/facts.js';
@@ -146,5 +146,18 @@ describe('several equalizers', () => {
     const modprobes = plan.phases[0]!.changes.flatMap((c) => c.steps).filter((s) => s.op.kind === 'modprobe');
     expect(modprobes.map((s) => s.op)).toEqual([{ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 }]);
     expect(expected.links.filter((l) => l.name.startsWith('teql')).map((l) => `${l.name}:${l.up}`)).toEqual(['teql0:true', 'teql1:true']);
+  });
+});
+
+describe('alignBootPhases', () => {
+  it('puts every boot phase after the last checks of any host', () => {
+    const persisted = (t: ReturnType<typeof task>) => ({ ...t, persist: true });
+    const a = planHost('a', [persisted(task({ module: 'link', args: { dev: 'eth1', state: 'up' } })), task({ module: 'ping', args: { to: '10.0.0.1', count: 1, timeout: 1 } }), persisted(task({ module: 'link', args: { dev: 'eth2', state: 'up' } })), task({ module: 'ping', args: { to: '10.0.0.3', count: 1, timeout: 1 } })], pristineFacts());
+    const b = planHost('b', [persisted(task({ module: 'link', args: { dev: 'eth1', state: 'up' } })), task({ module: 'ping', args: { to: '10.0.0.0', count: 1, timeout: 1 } })], pristineFacts());
+    expect(a.plan.phases.map((p) => Boolean(p.boot))).toEqual([false, false, true]);
+    expect(b.plan.phases.map((p) => Boolean(p.boot))).toEqual([false, true]);
+    const [a2, b2] = alignBootPhases([a, b]);
+    expect(a2!.plan.phases.map((p) => Boolean(p.boot))).toEqual([false, false, true]);
+    expect(b2!.plan.phases.map((p) => `${p.changes.length}/${p.checks.length}${p.boot ? ' boot' : ''}`)).toEqual(['1/1', '0/0', `${b.plan.phases[1]!.changes.length}/0 boot`]);
   });
 });

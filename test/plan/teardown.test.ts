@@ -6,7 +6,7 @@ import { loadRun } from '../../src/load/index.js';
 import { planHost } from '../../src/plan/plan-host.js';
 import { simulateAll } from '../../src/plan/simulate.js';
 import { diffState, stateLines } from '../../src/rollback/compare.js';
-import { pristineFacts } from '../helpers/facts.js';
+import { pristineFacts, task } from '../helpers/facts.js';
 import type { Facts } from '../../src/gather/facts.js';
 import type { HostPlan } from '../../src/plan/types.js';
 
@@ -73,10 +73,44 @@ describe('playbooks/teardown.yml', () => {
     expect(simulateAll(converged, ops(plan)).teql.loaded).toBe(true);
   });
 
-  it('records the baseline once: a second converge does not overwrite what was there before teqlctl', () => {
+  it('records the baseline once: a value changed between runs is not recorded over the original', () => {
     const first = converge(pristine(), false);
-    const { plan } = planHost('router_a', tasksOf('playbooks/teql.yml'), first);
-    expect(changes(plan)).toEqual([]);
     expect(first.baseline).toMatchObject({ 'sysctl:net.ipv4.conf.all.rp_filter': '2', 'link:eth1': 'down mtu 1500', 'module:sch_teql': 'not loaded' });
+    // Someone puts all back to 2 and takes eth1 down: the next run changes them again, records nothing.
+    const moved = simulateAll(first, [{ kind: 'sysctl', name: 'net.ipv4.conf.all.rp_filter', value: '2' }, { kind: 'link', dev: 'eth1', up: false }]);
+    const { plan } = planHost('router_a', tasksOf('playbooks/teql.yml'), moved);
+    expect(changes(plan).length).toBeGreaterThan(0);
+    expect(ops(plan).filter((o) => o.kind === 'baseline-set')).toEqual([]);
+    expect(simulateAll(moved, ops(plan)).baseline).toEqual(first.baseline);
+  });
+
+  it('tearing down one of two equalizers keeps the all-rule the other one needs', () => {
+    const facts = pristine();
+    facts.links.push({ name: 'eth3', up: false, operstate: 'DOWN', mtu: 1500 });
+    facts.rootQdiscs.push({ dev: 'eth3', kind: 'noop', handle: '0:', isDefault: true });
+    facts.sysctls['net.ipv4.conf.eth3.rp_filter'] = '1';
+    const rp = (dev: string, state: 'present' | 'absent') => task({ module: 'sysctl', args: { name: `net.ipv4.conf.${dev}.rp_filter`, ...(state === 'present' ? { value: '0' } : {}), state } });
+    const both = [
+      task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'present', replace: false } }),
+      task({ module: 'teql', args: { device: 'teql1', slaves: ['eth3'], state: 'present', replace: false } }),
+      rp('eth1', 'present'), rp('eth2', 'present'), rp('eth3', 'present'),
+    ];
+    const up = simulateAll(facts, ops(planHost('router_a', both, facts).plan));
+    const { plan } = planHost('router_a', [task({ module: 'teql', args: { device: 'teql1', slaves: ['eth3'], state: 'absent', replace: false } }), rp('eth3', 'absent')], up);
+    const after = simulateAll(up, ops(plan));
+    expect(after.sysctls['net.ipv4.conf.all.rp_filter']).toBe('0');
+    expect(after.sysctls['net.ipv4.conf.eth1.rp_filter']).toBe('0');
+    expect(after.sysctls['net.ipv4.conf.eth3.rp_filter']).toBe('1');
+    expect(after.teql.loaded).toBe(true);
+  });
+
+  it('after a reboot without persist, teardown only forgets what it recorded', () => {
+    const converged = converge(pristine(), false);
+    // The reboot drops every run-time change; the baseline on disk stays.
+    const rebooted: Facts = { ...pristine(), baseline: converged.baseline };
+    const { plan } = planHost('router_a', tasksOf('playbooks/teardown.yml'), rebooted);
+    const after = simulateAll(rebooted, ops(plan));
+    expect(after.baseline).toEqual({});
+    expect(diffState(pristine(), after)).toEqual({ missing: [], extra: [] });
   });
 });

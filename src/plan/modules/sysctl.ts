@@ -59,14 +59,16 @@ function planRpFilter(value: string, name: string, dev: string, current: string,
 /**
  * Back to the value recorded before teqlctl first changed it, and the record forgotten. Nothing
  * recorded: teqlctl never changed it, nothing to do. When no rp_filter task of the play still wants
- * an interface low, the all-rule is undone too: `all` goes back up first, then the interfaces it
- * had raised, so no interface is ever looser than it was.
+ * an interface low and no interface is still a slave of an equalizer, the all-rule is undone too:
+ * `all` goes back up first, then the interfaces it had raised, so none is ever looser than it was.
  */
 function planAbsent(name: string, facts: Facts, ctx: PlanContext): ModuleResult {
   const baseline = facts.baseline ?? {};
   const names = [name];
   const dev = rpFilterDevice(name);
-  if (dev && ctx.rpFilterTargets.size === 0) {
+  // Decided on the router's state too: an equalizer that still has slaves needs the rule kept.
+  const equalizing = facts.rootQdiscs.some((q) => /^teql\d+$/.test(q.kind));
+  if (dev && ctx.rpFilterTargets.size === 0 && !equalizing) {
     const recorded = Object.keys(baseline).filter((k) => k.startsWith('sysctl:') && rpFilterDevice(k.slice(7))).map((k) => k.slice(7));
     names.push(...recorded.filter((n) => n === ALL), ...recorded.filter((n) => n !== ALL && n !== name).sort());
   }

@@ -111,7 +111,11 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
  */
 function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
   const original = f.baseline?.[MODULE_KEY];
-  if (!f.teql.loaded || original !== 'not loaded' || f.rootQdiscs.some((q) => /^teql\d+$/.test(q.kind))) return undefined;
+  if (original === undefined || f.rootQdiscs.some((q) => /^teql\d+$/.test(q.kind))) return undefined;
+  // Already unloaded (a reboot without persist): only the record is left to forget.
+  if (!f.teql.loaded) {
+    return change(ctx, { action: '~', resource: 'module sch_teql', before: 'not loaded', after: 'not loaded (as before teqlctl)', steps: [forgetStep(MODULE_KEY, original)] });
+  }
   const devices = new Set(f.links.filter((l) => /^teql\d+$/.test(l.name)).map((l) => l.name));
   const max = f.teql.maxEqualizers ?? 1;
   const undo: Op[] = [

@@ -5,6 +5,7 @@ import {
   BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, IFUP_HOOK, MODPROBE_OPTIONS, MODULES_LOAD, SYSCTL_FILE, networkdDropIn as dropInPath,
 } from '../../gather/boot-paths.js';
 import { bootDevices, type BootModel } from './boot-model.js';
+import { sysctlPath } from '../../gather/sysctl-path.js';
 import { bootScript, ifupHook } from './boot-script.js';
 import { bootUnit } from './systemd-unit.js';
 import { networkdDropIn } from './networkd-dropin.js';
@@ -22,7 +23,8 @@ export function bootFiles(model: BootModel, facts: Facts): BootFileFact[] {
     files.push(file(MODULES_LOAD, ['sch_teql']));
     if (model.teql.maxEqualizers > 1) files.push(file(MODPROBE_OPTIONS, [`options sch_teql max_equalizers=${model.teql.maxEqualizers}`]));
   }
-  if (model.sysctls.length > 0) files.push(file(SYSCTL_FILE, model.sysctls.map(([k, v]) => `${k} = ${v}`)));
+  // The slash form: in sysctl.d a dot is a separator, so an interface named eth0.100 needs it.
+  if (model.sysctls.length > 0) files.push(file(SYSCTL_FILE, model.sysctls.map(([k, v]) => `${sysctlPath(k).slice('/proc/sys/'.length)} = ${v}`)));
 
   const devices = bootDevices(model);
   const networkd = facts.boot?.networkd ?? {};

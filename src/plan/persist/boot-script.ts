@@ -1,6 +1,6 @@
 // The boot script (run by the unit, and by ifupdown's hook) and the if-up.d hook itself. Every
 // command is idempotent (replace, not add), so running the script again changes nothing.
-import { shellJoin } from '../../apply/shell-quote.js';
+import { shellJoin, shellQuote } from '../../apply/shell-quote.js';
 import { BOOT_SCRIPT } from '../../gather/boot-paths.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
@@ -50,7 +50,7 @@ export function ifupHook(devices: readonly string[]): string {
     '# Written by teqlctl: once ifupdown brings up one of these interfaces, the TEQL configuration is',
     '# applied again (the script is idempotent). teqlctl rewrites or removes this file.',
     'case "$IFACE" in',
-    `  ${devices.join('|')}) exec ${BOOT_SCRIPT} ;;`,
+    `  ${devices.map(shellQuote).join('|')}) exec ${BOOT_SCRIPT} ;;`,
     'esac',
     'exit 0',
     '',

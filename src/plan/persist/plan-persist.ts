@@ -6,7 +6,8 @@ import { BOOT_UNIT } from '../../gather/boot-paths.js';
 import type { Op, PlannedStep } from '../ops.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
-import { bootModel } from './boot-model.js';
+import { bootDevices, bootModel, type BootModel } from './boot-model.js';
+import { RefusedError } from '../../errors.js';
 import { bootFiles } from './boot-files.js';
 import { fileDiff } from './file-diff.js';
 
@@ -34,7 +35,9 @@ function describe(f: BootFileFact | undefined): string | null {
  */
 export function planPersist(host: string, tasks: readonly TaskInstance[], expected: Facts, task: { name: string; pos: TaskInstance['pos'] }): { changes: Change[]; facts: Facts } {
   if (!tasks.some((t) => t.persist)) return { changes: [], facts: expected };
-  const wanted = bootFiles(bootModel(host, tasks, expected), expected);
+  const model = bootModel(host, tasks, expected);
+  refuseSharedNetworkFiles(host, model, expected, task);
+  const wanted = bootFiles(model, expected);
   const have = expected.boot?.files ?? [];
   const changes: Change[] = [];
   const step = (op: Op, undo: Op[]): PlannedStep => ({ op, undo });
@@ -56,7 +59,7 @@ export function planPersist(host: string, tasks: readonly TaskInstance[], expect
       pos: task.pos,
     });
   }
-  // Removed in reverse path order: the unit's enablement link before the unit, the unit before its script.
+  // Removed in reverse path order (the script, the unit and its reload, then the enablement link).
   for (const old of [...have].reverse()) {
     if (wanted.some((f) => f.path === old.path)) continue;
     changes.push({
@@ -71,4 +74,24 @@ export function planPersist(host: string, tasks: readonly TaskInstance[], expect
     });
   }
   return { changes, facts: simulateAll(expected, changes.flatMap((c) => c.steps.map((s) => s.op))) };
+}
+
+/**
+ * A drop-in applies to every interface its .network file matches: on a file shared with another
+ * interface (Name=eth*), the TEQL settings would reach that one too at the next boot, perhaps the
+ * management interface. Refused before anything changes.
+ */
+function refuseSharedNetworkFiles(host: string, model: BootModel, facts: Facts, task: { name: string; pos: TaskInstance['pos'] }): void {
+  const networkd = facts.boot?.networkd ?? {};
+  for (const dev of bootDevices(model)) {
+    const file = networkd[dev];
+    if (file === undefined) continue;
+    const others = Object.keys(networkd).filter((d) => d !== dev && networkd[d] === file);
+    if (others.length > 0) {
+      throw new RefusedError(
+        `${host}: ${task.pos.file}:${task.pos.line}:${task.pos.col}: task "${task.name}": ${dev} shares its systemd-networkd file ${file} with ${others.join(', ')}: a drop-in for ${dev}'s TEQL settings would apply to ${others.length === 1 ? 'it' : 'them'} too at the next boot`,
+        `give ${dev} a .network file of its own ([Match] Name=${dev}), or leave persist off for this host`,
+      );
+    }
+  }
 }

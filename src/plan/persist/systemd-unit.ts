@@ -29,6 +29,9 @@ export function bootUnit(summary: string, devices: readonly string[], afterNetwo
     'Type=oneshot',
     'RemainAfterExit=yes',
     `ExecStart=${BOOT_SCRIPT}`,
+    // A slave that gets its qdisc late (networkd waiting for carrier): try the idempotent script again.
+    'Restart=on-failure',
+    'RestartSec=10',
     '',
     '[Install]',
     'WantedBy=multi-user.target',

@@ -39,9 +39,10 @@ describe('persist: true', () => {
   it('boots into what the run verified: module, sysctls (the all-rule included), links, equalizer, addresses, route', () => {
     const { after } = converge(pristineFacts());
     expect(content(after, '/etc/modules-load.d/teqlctl.conf')).toContain('\nsch_teql\n');
-    const sysctl = content(after, '/etc/sysctl.d/99-teqlctl.conf').split('\n').filter((l) => l.startsWith('net.'));
-    expect(sysctl[0]).toBe('net.ipv4.conf.all.rp_filter = 0');
-    expect(sysctl).toEqual(expect.arrayContaining(['net.ipv4.conf.eth1.rp_filter = 0', 'net.ipv4.conf.eth2.rp_filter = 0', 'net.ipv4.conf.eth0.rp_filter = 2', 'net.ipv4.conf.lo.rp_filter = 2']));
+    // The slash form, as sysctl.d reads it (an interface name may hold a dot).
+    const sysctl = content(after, '/etc/sysctl.d/99-teqlctl.conf').split('\n').filter((l) => l.startsWith('net/'));
+    expect(sysctl[0]).toBe('net/ipv4/conf/all/rp_filter = 0');
+    expect(sysctl).toEqual(expect.arrayContaining(['net/ipv4/conf/eth1/rp_filter = 0', 'net/ipv4/conf/eth2/rp_filter = 0', 'net/ipv4/conf/eth0/rp_filter = 2', 'net/ipv4/conf/lo/rp_filter = 2']));
     const script = content(after, '/etc/teqlctl/boot.sh').split('\n').filter((l) => /^(run|retry) /.test(l));
     expect(script).toEqual([
       'run modprobe sch_teql',
@@ -127,6 +128,26 @@ describe('persist: true', () => {
     expect(after.links.find((l) => l.name === 'teql1')!.up).toBe(true);
     expect(content(after, '/etc/modprobe.d/teqlctl.conf')).toContain('options sch_teql max_equalizers=2');
     expect(content(after, '/etc/teqlctl/boot.sh')).toContain('retry ip link set dev teql1 up');
+  });
+
+  it('writes an interface name with a dot (a VLAN) in the slash form sysctl.d needs', () => {
+    const facts = pristineFacts();
+    facts.links.push({ name: 'eth1.100', up: false, operstate: 'DOWN', mtu: 1500 });
+    facts.sysctls['net.ipv4.conf.eth1.100.rp_filter'] = '2';
+    const t = [task({ module: 'sysctl', args: { name: 'net.ipv4.conf.eth1.100.rp_filter', value: '0', state: 'present' } })].map((x) => ({ ...x, persist: true }));
+    expect(content(converge(facts, t).after, '/etc/sysctl.d/99-teqlctl.conf')).toContain('\nnet/ipv4/conf/eth1.100/rp_filter = 0\n');
+  });
+
+  it('refuses a networkd file shared with another interface: the drop-in would reach it too at boot', () => {
+    const facts: Facts = { ...pristineFacts(), boot: { files: [], networkd: { eth0: '/etc/systemd/network/20-wired.network', eth1: '/etc/systemd/network/20-wired.network', eth2: '/etc/systemd/network/30-eth2.network' }, ifupdown: [] } };
+    expect(() => planHost('router_a', tasks(), facts)).toThrow(/eth1 shares its systemd-networkd file \/etc\/systemd\/network\/20-wired.network with eth0/);
+  });
+
+  it('quotes interface names in the ifupdown hook: a name is never shell syntax', () => {
+    const facts: Facts = { ...pristineFacts(), boot: { files: [], networkd: {}, ifupdown: ['e*)x;;'] } };
+    facts.links.push({ name: 'e*)x;;', up: false, operstate: 'DOWN', mtu: 1500 });
+    const t = [task({ module: 'link', args: { dev: 'e*)x;;', state: 'up' } })].map((x) => ({ ...x, persist: true }));
+    expect(content(converge(facts, t).after, '/etc/network/if-up.d/teqlctl')).toContain("  'e*)x;;') exec /etc/teqlctl/boot.sh ;;");
   });
 
   it('escapes interface names in device unit names as systemd-escape does', () => {
