@@ -39,9 +39,12 @@ export function factsScript(sysctls: readonly string[] = []): string {
   lines.push(`echo '${SECTION} sysctls'`);
   // `read` is a shell builtin: no process per file (the $(cat) version cost ~200 ms on the lab).
   lines.push('for f in /proc/sys/net/ipv4/conf/*/rp_filter; do read v < "$f"; printf "%s\\t%s\\n" "$f" "$v"; done');
+  // cat, not read: the shell's read takes one byte at a time, and /proc/sys answers a read at a
+  // non-zero offset with end of file, so `read` would see "3" of a tcp_reordering of 30. The
+  // rp_filter values above are one digit (0, 1, 2), where read is exact and saves a process each.
   for (const name of sysctls) {
     const path = shellQuote(sysctlPath(name));
-    lines.push(`if [ -r ${path} ]; then read v < ${path}; printf "%s\\t%s\\n" ${path} "$v"; fi`);
+    lines.push(`if [ -r ${path} ]; then printf "%s\\t%s\\n" ${path} "$(cat ${path})"; fi`);
   }
   lines.push(`echo '${SECTION} end'`);
   return lines.join('\n') + '\n';
