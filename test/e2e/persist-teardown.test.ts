@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rebootRouters, resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
-import { CHAPTER, playJson, ROOT } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, playJson, ROOT } from './teqlctl.js';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Router } from '../../src/lab/topology.js';
 
@@ -86,5 +87,33 @@ describe('persist, reboot, teardown', () => {
     await rebootRouters('a');
     const now = await snapshot();
     expect(now.a).toBe(pristine.a);
+  });
+});
+
+describe('a router that restarts before the run is confirmed', () => {
+  it('comes back as it was before the run: the boot script reverts the unconfirmed run, files included', async () => {
+    await resetRouters('a', 'b');
+    const before = await snapshot();
+    // Holds before confirming, long enough for a reboot of a; b's dead-man reverts b by itself.
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...PERSIST, '--confirm-timeout', '60'], {
+      cwd: ROOT, env: { ...process.env, TEQLCTL_HOLD_BEFORE_CONFIRM: '600' }, stdio: 'ignore',
+    });
+    try {
+      // The boot files exist (the last phase ran) while the run is still pending.
+      const written = async () => (await sshRun('a', 'test -f /etc/teqlctl/boot.sh && grep -lx pending /var/lib/teqlctl/runs/*/state')).code === 0;
+      const deadline = Date.now() + 120_000;
+      while (!(await written()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+      expect(await written()).toBe(true);
+      await rebootRouters('a');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const after = await snapshot();
+    expect(after.a).toBe(before.a);
+    expect((await sshRun('a', 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim().split('\n')).toContain('reverted');
+    // b reverts itself when its timer runs out (60 s from its first change).
+    const deadline = Date.now() + 180_000;
+    while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
+    expect((await snapshot()).b).toBe(before.b);
   });
 });

@@ -31,7 +31,8 @@ export function bootFiles(model: BootModel, facts: Facts): BootFileFact[] {
   const managed = devices.filter((d) => networkd[d] !== undefined);
   for (const dev of managed) files.push({ path: dropInPath(networkd[dev]!), content: networkdDropIn(model, dev), executable: false });
 
-  if (model.steps.length > 0) {
+  // Always, even for sysctls alone: the script is also what reverts an unconfirmed run at boot.
+  {
     files.push({ path: BOOT_SCRIPT, content: bootScript(model, new Set(managed)), executable: true });
     const teqls = [...new Set(model.steps.flatMap((s) => (s.kind === 'teql-up' ? [s.dev] : [])))];
     const summary = teqls.length > 0 ? `TEQL load sharing (${teqls.join(', ')})` : 'interface configuration';

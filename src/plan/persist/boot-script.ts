@@ -2,6 +2,7 @@
 // command is idempotent (replace, not add), so running the script again changes nothing.
 import { shellJoin, shellQuote } from '../../apply/shell-quote.js';
 import { BOOT_SCRIPT } from '../../gather/boot-paths.js';
+import { RUNS_DIR } from '../../confirm/router-paths.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
 function command(step: BootStep): string {
@@ -32,6 +33,12 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>): string 
     'failed=0',
     'run() { "$@" || { echo "teqlctl boot: failed: $*" >&2; failed=1; }; }',
     'retry() { n=0; until "$@" 2>/dev/null; do n=$((n + 1)); if [ $n -ge 30 ]; then run "$@"; return; fi; sleep 1; done; }',
+    // The dead-man's timer does not outlive a reboot: a run still pending (the router restarted
+    // before it was confirmed) is reverted here, as the timer would have done, files included;
+    // then the configuration it restored, if any, starts over.
+    'reverted=0',
+    `for s in ${RUNS_DIR}/*/state; do if [ -f "$s" ] && [ "$(cat "$s")" = pending ]; then sh "\${s%/state}/revert.sh"; reverted=1; fi; done`,
+    'if [ $reverted = 1 ]; then if [ -x "$0" ]; then exec "$0"; fi; exit 0; fi',
   ];
   if (model.teql) lines.push('run modprobe sch_teql');
   for (const step of model.steps) {

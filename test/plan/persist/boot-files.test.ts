@@ -150,6 +150,22 @@ describe('persist: true', () => {
     expect(content(converge(facts, t).after, '/etc/network/if-up.d/teqlctl')).toContain("  'e*)x;;') exec /etc/teqlctl/boot.sh ;;");
   });
 
+  it('always has the script and its unit: at boot it reverts a run that was never confirmed, then starts over', () => {
+    const t = [task({ module: 'sysctl', args: { name: 'net.ipv4.tcp_reordering', value: '30', state: 'present' } })].map((x) => ({ ...x, persist: true }));
+    const facts = pristineFacts();
+    facts.sysctls['net.ipv4.tcp_reordering'] = '3';
+    const after = converge(facts, t).after;
+    expect(Object.keys(files(after))).toEqual([
+      '/etc/sysctl.d/99-teqlctl.conf',
+      '/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service',
+      '/etc/systemd/system/teqlctl-boot.service',
+      '/etc/teqlctl/boot.sh',
+    ]);
+    const script = content(after, '/etc/teqlctl/boot.sh');
+    expect(script).toContain('for s in /var/lib/teqlctl/runs/*/state; do if [ -f "$s" ] && [ "$(cat "$s")" = pending ]; then sh "${s%/state}/revert.sh"; reverted=1; fi; done');
+    expect(script.indexOf('reverted=1')).toBeLessThan(script.indexOf('exit $failed'));
+  });
+
   it('escapes interface names in device unit names as systemd-escape does', () => {
     expect(systemdEscape('enp0s3')).toBe('enp0s3');
     expect(systemdEscape('eth-1')).toBe('eth\\x2d1');
