@@ -24,6 +24,9 @@ export function bootUnit(summary: string, devices: readonly string[], afterNetwo
     ...(deviceUnits ? [`Wants=network-pre.target ${deviceUnits}`] : ['Wants=network-pre.target']),
     `After=network-pre.target systemd-modules-load.service systemd-sysctl.service${afterNetworkd ? ' systemd-networkd.service' : ''}${deviceUnits ? ` ${deviceUnits}` : ''}`,
     'Before=network.target',
+    // Five tries in five minutes, then it stays failed (systemctl status says why) instead of looping.
+    'StartLimitIntervalSec=300',
+    'StartLimitBurst=5',
     '',
     '[Service]',
     'Type=oneshot',

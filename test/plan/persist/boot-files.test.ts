@@ -59,6 +59,8 @@ describe('persist: true', () => {
     expect(files(after)['/etc/teqlctl/boot.sh']!.executable).toBe(true);
     const unit = content(after, '/etc/systemd/system/teqlctl-boot.service');
     expect(unit).toContain('ExecStart=/etc/teqlctl/boot.sh');
+    // Retried when a slave's qdisc comes late, but not forever.
+    expect(unit).toMatch(/StartLimitIntervalSec=300\nStartLimitBurst=5\n[\s\S]*Restart=on-failure\nRestartSec=10\n/);
     expect(unit).toContain('After=network-pre.target systemd-modules-load.service systemd-sysctl.service sys-subsystem-net-devices-eth1.device sys-subsystem-net-devices-eth2.device');
     expect(files(after)['/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service']!.symlink).toBe('/etc/systemd/system/teqlctl-boot.service');
   });
