@@ -1,11 +1,25 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
+import { summarize, timingTable, type FileTiming } from './timings.js';
+
+/** Where the run's timings go, for `.ci/run`'s time guard (git-ignored). */
+export const DURATIONS_FILE = process.env.TEQLCTL_TEST_DURATIONS ?? '.teqlctl/test-durations.json';
 
 // CI reads a plain closing line "N passed, N failed, N skipped"; vitest's own summary is not that.
+// Before it: the time of each file, so the slow ones are seen before the suite outgrows CI's limit.
 export default class CountReporter implements Reporter {
+  private started = Date.now();
+
+  onInit(): void {
+    this.started = Date.now();
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    const files: FileTiming[] = [];
     for (const mod of modules) {
       let failedHere = 0;
       for (const test of mod.children.allTests()) {
@@ -17,7 +31,14 @@ export default class CountReporter implements Reporter {
       // A file whose setup threw (its tests then show as skipped) is a failure too.
       if (mod.state() === 'failed' && failedHere === 0) failedHere = 1;
       failed += failedHere;
+      const d = mod.diagnostic();
+      const ms = d.environmentSetupDuration + d.prepareDuration + d.collectDuration + d.setupDuration + d.duration;
+      files.push({ project: mod.project.name, file: relative(process.cwd(), mod.moduleId), ms });
     }
+    const summary = summarize(files, Date.now() - this.started, { passed, failed, skipped });
+    mkdirSync(dirname(DURATIONS_FILE), { recursive: true });
+    writeFileSync(DURATIONS_FILE, JSON.stringify(summary, null, 2) + '\n');
+    process.stdout.write(timingTable(summary).join('\n') + '\n');
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

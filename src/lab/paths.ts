@@ -16,6 +16,8 @@ export interface LabPaths {
   key: string;
   operatorPassword: string;
   runDir: string;
+  /** Saved pristine routers, one folder per snapshot key (image, QEMU and its command line). */
+  snapshotsDir: string;
   knownHosts: string;
   /** The running lab's link count, name scheme and the interface names read from the routers. */
   topology: string;
@@ -47,6 +49,7 @@ export function labPaths(dir: string = labDir()): LabPaths {
     key: join(keysDir, 'id_ed25519'),
     operatorPassword: join(keysDir, 'operator-sudo-password'),
     runDir,
+    snapshotsDir: join(dir, 'snapshots'),
     knownHosts: join(dir, 'known_hosts'),
     topology: join(runDir, 'topology.json'),
     hostKeyPub: (r) => join(keysDir, `host_${r}.pub`),

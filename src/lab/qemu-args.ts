@@ -27,6 +27,8 @@ export interface QemuSpec {
   consoleLog: string;
   /** Unix socket of the QEMU monitor: `lab cut`/`lab restore` switch the management link with it. */
   monitor: string;
+  /** Start from this internal snapshot of the overlay instead of booting (a warm `lab up`). */
+  loadvm?: string;
 }
 
 export function kernelCmdline(router: Router, names: NameScheme = 'eth', linkManager: LinkManager = 'none'): string {
@@ -75,6 +77,7 @@ export function qemuArgs(spec: QemuSpec): string[] {
     '-netdev', managementNetdev(spec.sshPort),
     '-device', nic(router, 0),
     ...linkNumbers(topology).flatMap((k) => ['-netdev', socketNetdev(router, k), '-device', nic(router, k)]),
+    ...(spec.loadvm ? ['-loadvm', spec.loadvm] : []),
     '-daemonize',
     '-pidfile', spec.pidfile,
   ];

@@ -1,12 +1,38 @@
-// `lab reset [ROUTER]`: back to pristine by throwing the overlay away and booting again.
+// `lab reset [ROUTER]`: back to pristine. A running router restores the state saved after its
+// first boot (`loadvm`, about a second); one that is not running, or has no saved state, boots.
 import { existsSync } from 'node:fs';
 import { LabError } from '../errors.js';
 import { log, seconds } from './log.js';
-import { labPaths } from './paths.js';
-import { bootRouter, currentSshPort, stopRouter, waitRouter } from './router.js';
+import { labPaths, type LabPaths } from './paths.js';
+import { runningPid } from './pidfile.js';
+import { bootRouter, currentSshPort, settleRouter, sshTarget, stopRouter, waitRouter } from './router.js';
+import { restorePristine, syncGuestClock } from './snapshot.js';
 import { RUN_TOOLS, requireTools } from './tools.js';
 import { currentTopology } from './topology-record.js';
 import type { Router } from './topology.js';
+
+async function restoreRunning(p: LabPaths, r: Router, started: number): Promise<boolean> {
+  if (runningPid(p.pidfile(r)) === undefined) return false;
+  const failed = await restorePristine(p, r);
+  if (failed) {
+    log(`router ${r}: no saved pristine state to restore (${failed}); booting it again`);
+    return false;
+  }
+  await waitRouter(p, r);
+  await syncGuestClock(sshTarget(p, r), r);
+  log(`router ${r}: pristine (saved state restored) and accepting SSH after ${seconds(started)}`);
+  return true;
+}
+
+async function bootAgain(p: LabPaths, r: Router, started: number): Promise<void> {
+  const port = currentSshPort(p, r); // read before the stop forgets the port it was booted with
+  await stopRouter(p, r);
+  const boot = await bootRouter(p, r, port, currentTopology(p)); // that of the last `lab up`, which wrote the inventory too
+  log(`router ${r}: fresh overlay, QEMU started (pid ${boot.pid})${boot.fromSnapshot ? ', resumed from its saved pristine state' : ''}`);
+  await waitRouter(p, r);
+  await settleRouter(p, boot);
+  log(`router ${r}: pristine and accepting SSH after ${seconds(started)}`);
+}
 
 export async function labReset(routers: Router[]): Promise<void> {
   requireTools(RUN_TOOLS);
@@ -14,16 +40,10 @@ export async function labReset(routers: Router[]): Promise<void> {
   if (!existsSync(p.baseImage) || !existsSync(p.knownHosts)) {
     throw new LabError(`the lab has not been set up in ${p.dir}`, 'run `teqlctl lab up` first');
   }
-  const topology = currentTopology(p); // that of the last `lab up`, which wrote the inventory too
   await Promise.all(
     routers.map(async (r) => {
       const started = Date.now();
-      const port = currentSshPort(p, r); // read before the stop forgets the port it was booted with
-      await stopRouter(p, r);
-      const pid = await bootRouter(p, r, port, topology);
-      log(`router ${r}: fresh overlay, QEMU started (pid ${pid})`);
-      await waitRouter(p, r);
-      log(`router ${r}: pristine and accepting SSH after ${seconds(started)}`);
+      if (!(await restoreRunning(p, r, started))) await bootAgain(p, r, started);
     }),
   );
 }

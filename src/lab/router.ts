@@ -1,15 +1,18 @@
-// One router's life: a fresh overlay, a daemonized QEMU, a wait for SSH, a stop by pidfile.
+// One router's life: a fresh overlay (saved or empty), a daemonized QEMU, a wait for SSH, a stop by pidfile.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { LabError } from '../errors.js';
 import { IP_LINK_COMMAND, interfacesFromIpLink, type RouterInterfaces } from './interfaces.js';
 import type { LabPaths } from './paths.js';
 import { runningPid, stopByPidfile } from './pidfile.js';
 import { assertTcpPortFree, assertUdpPortFree } from './ports.js';
-import { QEMU_BINARY, qemuArgs } from './qemu-args.js';
+import { log } from './log.js';
+import { QEMU_BINARY, qemuArgs, type QemuSpec } from './qemu-args.js';
 import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
+import { snapshotKey } from './snapshot-key.js';
+import { forgetTemplate, imageStamp, PRISTINE, qemuVersion, savePristine, syncGuestClock, usableTemplate } from './snapshot.js';
 import { bootTimeoutMs, linkNumbers, linkPort, sshPort, sshPortEnvVar, type LabTopology, type Router } from './topology.js';
 import { waitForSsh, type WaitOptions } from './wait-ssh.js';
 
@@ -38,19 +41,43 @@ export function sshTarget(p: LabPaths, router: Router, user = 'root'): SshTarget
   return { port: currentSshPort(p, router), key: p.key, knownHosts: p.knownHosts, user };
 }
 
-/** Starts QEMU on a new overlay over the base image: every boot starts pristine. Returns the pid. */
-export async function bootRouter(p: LabPaths, router: Router, port: number, topology: LabTopology): Promise<number> {
-  await assertTcpPortFree(port, sshPortEnvVar(router));
-  for (const k of linkNumbers(topology)) await assertUdpPortFree(linkPort(router, k));
-  mkdirSync(p.runDir, { recursive: true });
-  for (const f of [p.overlay(router), p.consoleLog(router), p.pidfile(router)]) rmSync(f, { force: true });
+/** A started router: its QEMU, the snapshot key of its machine, and whether it resumed a saved pristine state. */
+export interface Boot {
+  router: Router;
+  pid: number;
+  snapshotKey: string;
+  fromSnapshot: boolean;
+}
+
+async function startQemu(router: Router, args: string[]): Promise<void> {
+  try {
+    await run(QEMU_BINARY, args, { timeout: 60_000 });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim() || String(err);
+    throw new LabError(`router ${router}: QEMU did not start: ${stderr}`, `try it by hand: ${QEMU_BINARY} ${args.join(' ')}`);
+  }
+}
+
+async function createOverlay(p: LabPaths, router: Router): Promise<void> {
   try {
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', p.baseImage, p.overlay(router)]);
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim() || String(err);
     throw new LabError(`router ${router}: could not create its overlay: ${stderr}`, 'run `teqlctl lab up`, which builds the base image if it is missing');
   }
-  const args = qemuArgs({
+}
+
+/**
+ * Starts QEMU on a new overlay: a copy of the saved pristine router when one fits this machine
+ * (it resumes in about a second), else an empty overlay over the base image (it boots). Either way
+ * the router starts pristine. A saved state QEMU refuses is forgotten, and the router boots.
+ */
+export async function bootRouter(p: LabPaths, router: Router, port: number, topology: LabTopology): Promise<Boot> {
+  await assertTcpPortFree(port, sshPortEnvVar(router));
+  for (const k of linkNumbers(topology)) await assertUdpPortFree(linkPort(router, k));
+  mkdirSync(p.runDir, { recursive: true });
+  for (const f of [p.overlay(router), p.consoleLog(router), p.pidfile(router)]) rmSync(f, { force: true });
+  const spec: QemuSpec = {
     router,
     topology,
     sshPort: port,
@@ -60,17 +87,37 @@ export async function bootRouter(p: LabPaths, router: Router, port: number, topo
     pidfile: p.pidfile(router),
     monitor: p.monitor(router),
     consoleLog: p.consoleLog(router),
-  });
-  try {
-    await run(QEMU_BINARY, args, { timeout: 60_000 });
-  } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr?.trim() || String(err);
-    throw new LabError(`router ${router}: QEMU did not start: ${stderr}`, `try it by hand: ${QEMU_BINARY} ${args.join(' ')}`);
+  };
+  const args = qemuArgs(spec);
+  const key = snapshotKey(args, imageStamp(p), await qemuVersion());
+  const template = usableTemplate(p, key, router);
+  let fromSnapshot = false;
+  if (template) {
+    copyFileSync(template, p.overlay(router), constants.COPYFILE_FICLONE);
+    try {
+      await startQemu(router, qemuArgs({ ...spec, loadvm: PRISTINE }));
+      fromSnapshot = true;
+    } catch (err) {
+      log(`router ${router}: the saved pristine state did not load (${(err as Error).message.split('\n')[0]}); booting instead`);
+      forgetTemplate(p, key, router);
+      rmSync(p.overlay(router), { force: true });
+    }
+  }
+  if (!fromSnapshot) {
+    await createOverlay(p, router);
+    await startQemu(router, args);
   }
   const pid = runningPid(p.pidfile(router));
   if (pid === undefined) throw new LabError(`router ${router}: QEMU exited right after starting`, `see ${p.consoleLog(router)}`);
   writeFileSync(p.state(router), JSON.stringify({ sshPort: port, startedAt: new Date().toISOString() }) + '\n');
-  return pid;
+  return { router, pid, snapshotKey: key, fromSnapshot };
+}
+
+/** Once the router answers SSH: a resumed one gets the host's clock, a booted one is saved as pristine. */
+export async function settleRouter(p: LabPaths, boot: Boot): Promise<void> {
+  const target = sshTarget(p, boot.router);
+  if (boot.fromSnapshot) await syncGuestClock(target, boot.router);
+  else await savePristine(p, boot.router, boot.snapshotKey, target);
 }
 
 /** Waits for an SSH login (and for `until`, if given); resolves with the output that proved it. */

@@ -9,7 +9,7 @@ import { renderKnownHosts } from './known-hosts.js';
 import { log, seconds } from './log.js';
 import { buildScript, inventoryPath, labPaths, type LabPaths } from './paths.js';
 import { runningPid } from './pidfile.js';
-import { bootRouter, currentSshPort, readInterfaces, stopRouter, waitRouter } from './router.js';
+import { bootRouter, currentSshPort, readInterfaces, settleRouter, stopRouter, waitRouter, type Boot } from './router.js';
 import { RUN_TOOLS, requireTools } from './tools.js';
 import { currentTopology, writeTopologyRecord } from './topology-record.js';
 import { DEFAULT_TOPOLOGY, describeTopology, ROUTERS, sameTopology, type LabTopology, type Router } from './topology.js';
@@ -60,7 +60,7 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY): Promise<v
 
   const toBoot = ROUTERS.filter((r) => !running.includes(r));
   for (const r of running) log(`router ${r}: already running (pid ${runningPid(p.pidfile(r))})`);
-  const booted: Router[] = [];
+  const booted: Boot[] = [];
   let interfaces: Record<Router, RouterInterfaces>;
   try {
     if (running.length === 0) {
@@ -69,9 +69,10 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY): Promise<v
       writeTopologyRecord(p, topology);
     }
     for (const r of toBoot) {
-      const pid = await bootRouter(p, r, ports[r], topology);
-      booted.push(r);
-      log(`router ${r}: QEMU started (pid ${pid}), SSH on 127.0.0.1:${ports[r]}, ${describeTopology(topology)}`);
+      const boot = await bootRouter(p, r, ports[r], topology);
+      booted.push(boot);
+      const how = boot.fromSnapshot ? 'resumed from its saved pristine state' : 'booting';
+      log(`router ${r}: QEMU started (pid ${boot.pid}), ${how}, SSH on 127.0.0.1:${ports[r]}, ${describeTopology(topology)}`);
     }
     await Promise.all(
       ROUTERS.map(async (r) => {
@@ -81,9 +82,10 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY): Promise<v
     );
     const [a, b] = await Promise.all(ROUTERS.map((r) => readInterfaces(p, r, topology)));
     interfaces = { a: a!, b: b! };
+    await Promise.all(booted.map((boot) => settleRouter(p, boot)));
   } catch (err) {
     // No half-started lab: stop what this call started; the console logs stay for a look.
-    await Promise.all(booted.map((r) => stopRouter(p, r)));
+    await Promise.all(booted.map((boot) => stopRouter(p, boot.router)));
     throw err;
   }
   writeTopologyRecord(p, { ...topology, interfaces });

@@ -137,3 +137,25 @@ describe('--link-manager networkd', () => {
     expect(kernelCmdline('b', 'eth', 'none')).toBe(kernelCmdline('b'));
   });
 });
+
+describe('qemuArgs with a saved state', () => {
+  const base = {
+    router: 'a' as const,
+    topology: DEFAULT_TOPOLOGY,
+    sshPort: 2201,
+    kernel: '/lab/image/vmlinuz',
+    initrd: '/lab/image/initrd.img',
+    overlay: '/lab/run/a.qcow2',
+    pidfile: '/lab/run/a.pid',
+    consoleLog: '/lab/run/a.console.log',
+    monitor: '/lab/run/a.monitor',
+  };
+
+  it('resumes the named internal snapshot and is otherwise the same machine', () => {
+    const cold = qemuArgs(base);
+    const warm = qemuArgs({ ...base, loadvm: 'pristine' });
+    expect(cold).not.toContain('-loadvm');
+    expect(warm.slice(warm.indexOf('-loadvm'), warm.indexOf('-loadvm') + 2)).toEqual(['-loadvm', 'pristine']);
+    expect(warm.filter((_, i) => i !== warm.indexOf('-loadvm') && i !== warm.indexOf('-loadvm') + 1)).toEqual(cold);
+  });
+});

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// CI's guard: the e2e suite must stay far inside CI's 90-minute limit. Reads the timings that
+// test/count-reporter.ts wrote, prints the verdict, and repeats the count line so it stays last.
+import { readFileSync } from 'node:fs';
+
+const [file, limitText, ciSecondsText] = process.argv.slice(2);
+const limitS = Number(limitText);
+let summary;
+try {
+  summary = JSON.parse(readFileSync(file, 'utf8'));
+} catch (err) {
+  console.log(`CI: no test timings in ${file} (${err.message}); did the tests run?`);
+  process.exit(1);
+}
+const e2eS = (summary.projects?.e2e ?? 0) / 1000;
+const ciS = Number(ciSecondsText);
+console.log(`CI: .ci/run took ${Math.floor(ciS / 60)} min ${ciS % 60} s; the tests ${(summary.wallMs / 1000).toFixed(0)} s, of which the e2e files ${e2eS.toFixed(0)} s`);
+let code = 0;
+if (e2eS > limitS) {
+  console.log(
+    `CI: FAILED: the e2e files took ${(e2eS / 60).toFixed(1)} min, over the ${limitS / 60}-minute guard (CI stops at 90). ` +
+      'Make the slow files above faster (snapshots instead of reboots), never by dropping assertions.',
+  );
+  code = 1;
+}
+const c = summary.counts;
+console.log(`\n${c.passed} passed, ${c.failed + code} failed, ${c.skipped} skipped`);
+process.exit(code);
