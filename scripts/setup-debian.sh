@@ -3,7 +3,8 @@
 # QEMU (software emulation) boots the lab routers; debootstrap and e2fsprogs build their disk image;
 # the OpenSSH client is what the end-to-end tests use to read the routers directly.
 set -eu
-PACKAGES="qemu-system-x86 qemu-utils debootstrap e2fsprogs openssh-client tmux ca-certificates"
+# busybox-static and dash: the unit tests run the router-side scripts under both shells.
+PACKAGES="qemu-system-x86 qemu-utils debootstrap e2fsprogs openssh-client tmux ca-certificates busybox-static dash iproute2"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -12,7 +12,8 @@ image_dir=${1:?usage: build-image.sh IMAGE_DIR [KEYS_DIR]}
 keys_dir=${2:-$image_dir/../keys}
 mirror=${TEQLCTL_LAB_MIRROR:-http://deb.debian.org/debian}
 # linux-image-cloud-amd64 ships sch_teql.ko (checked with dpkg -c) and is smaller than linux-image-amd64.
-include=systemd-sysv,openssh-server,iproute2,kmod,iputils-ping,procps,sudo,udev,linux-image-cloud-amd64
+# busybox-static and cpio: for the busybox flavour's initramfs, built from this root (build-busybox-initrd.sh).
+include=systemd-sysv,openssh-server,iproute2,kmod,iputils-ping,procps,sudo,udev,linux-image-cloud-amd64,busybox-static,cpio
 
 if [[ $EUID -ne 0 ]]; then
   echo "build-image.sh: must run as root (debootstrap needs it): sudo $0 $*" >&2
@@ -193,6 +194,9 @@ systemctl --root="$root" mask \
   systemd-journal-flush.service >/dev/null 2>&1
 systemctl --root="$root" set-default multi-user.target >/dev/null 2>&1
 
+step "busybox flavour: initramfs from this root"
+bash "$(dirname "$0")/build-busybox-initrd.sh" "$root" "$work/busybox-initrd.img" "$keys_dir"
+
 step "shrink"
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
 rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/locale/*
@@ -203,5 +207,5 @@ cp -L "$root"/boot/initrd.img-* "$work/initrd.img"
 # Sparse 1.5 GiB, filled from the folder by mke2fs itself: no loop mount needed.
 mke2fs -q -t ext4 -L teqllab-root -d "$root" -F "$work/base.img" 1536M >/dev/null
 chmod 444 "$work/base.img" # the overlays' backing file: never written
-mv -f "$work/base.img" "$work/vmlinuz" "$work/initrd.img" "$image_dir/"
+mv -f "$work/base.img" "$work/vmlinuz" "$work/initrd.img" "$work/busybox-initrd.img" "$image_dir/"
 step "done: $image_dir/base.img"

@@ -26,7 +26,10 @@ export function registerLabCommand(program: Command): void {
     .option('--links <n>', `links between a and b, ${MIN_LINKS} to ${MAX_LINKS} (default 2)`)
     .option('--names <scheme>', 'interface names: eth (eth0, eth1, ...) or predictable (ens3, ens4, ...) (default eth)')
     .option('--link-manager <manager>', 'who configures the links at boot: none (they stay down) or networkd (default none)')
-    .action(async (opts: { links?: string; names?: string; linkManager?: string }) => labUp(parseTopology(opts.links, opts.names, opts.linkManager)));
+    .option('--flavor <flavor>', 'the routers\' userland: debian (systemd) or busybox (BusyBox, dash, iproute2, OpenSSH, no systemd) (default debian)')
+    .action(async (opts: { links?: string; names?: string; linkManager?: string; flavor?: string }) =>
+      labUp(parseTopology(opts.links, opts.names, opts.linkManager, opts.flavor)),
+    );
   lab.command('down').description('stop both routers').action(labDown);
   lab.command('status').description('show whether each router runs and how to reach it').action(labStatus);
   lab

@@ -1,18 +1,23 @@
 // The base image: built once by scripts/lab/build-image.sh, rebuilt when that script changes.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { LabError } from '../errors.js';
 import type { LabPaths } from './paths.js';
 import { BUILD_TOOLS, requireTools } from './tools.js';
 
+/** The build script and the scripts beside it that it runs (the busybox flavour's initramfs). */
 export function scriptHash(script: string): string {
-  return createHash('sha256').update(readFileSync(script)).digest('hex');
+  const dir = dirname(script);
+  const hash = createHash('sha256').update(readFileSync(script));
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.sh') && f !== basename(script)).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  return hash.digest('hex');
 }
 
 /** The files that must exist for a boot; keys too, since the image holds copies of them. */
 function requiredFiles(p: LabPaths): string[] {
-  return [p.baseImage, p.kernel, p.initrd, p.key, p.operatorPassword, p.hostKeyPub('a'), p.hostKeyPub('b')];
+  return [p.baseImage, p.kernel, p.initrd, p.busyboxInitrd, p.key, p.operatorPassword, p.hostKeyPub('a'), p.hostKeyPub('b')];
 }
 
 /** Why the image must be (re)built, or undefined when it is current. */
@@ -20,7 +25,7 @@ export function staleReason(p: LabPaths, script: string): string | undefined {
   const missing = requiredFiles(p).find((f) => !existsSync(f));
   if (missing) return `${missing} is missing`;
   const stamp = existsSync(p.stamp) ? readFileSync(p.stamp, 'utf8').trim() : '';
-  if (stamp !== scriptHash(script)) return `${script} changed since the image was built`;
+  if (stamp !== scriptHash(script)) return `${script} (or a script beside it) changed since the image was built`;
   return undefined;
 }
 

@@ -11,6 +11,8 @@ export interface LabPaths {
   baseImage: string;
   kernel: string;
   initrd: string;
+  /** The busybox flavour's whole root filesystem, as an initramfs. */
+  busyboxInitrd: string;
   stamp: string;
   keysDir: string;
   key: string;
@@ -44,6 +46,7 @@ export function labPaths(dir: string = labDir()): LabPaths {
     baseImage: join(imageDir, 'base.img'),
     kernel: join(imageDir, 'vmlinuz'),
     initrd: join(imageDir, 'initrd.img'),
+    busyboxInitrd: join(imageDir, 'busybox-initrd.img'),
     stamp: join(imageDir, 'stamp'),
     keysDir,
     key: join(keysDir, 'id_ed25519'),

@@ -1,6 +1,7 @@
 // Pure: the QEMU command line of one router. Everything the lab's wiring promises is visible here.
 import {
   DISK_PCI_SLOT,
+  flavorOf,
   MEMORY_MB,
   linkManagerOf,
   linkNumbers,
@@ -8,6 +9,7 @@ import {
   macAddress,
   nicPciSlot,
   otherRouter,
+  type Flavor,
   type LabTopology,
   type LinkManager,
   type NameScheme,
@@ -31,12 +33,14 @@ export interface QemuSpec {
   loadvm?: string;
 }
 
-export function kernelCmdline(router: Router, names: NameScheme = 'eth', linkManager: LinkManager = 'none'): string {
+export function kernelCmdline(router: Router, names: NameScheme = 'eth', linkManager: LinkManager = 'none', flavor: Flavor = 'debian'): string {
   // teqllab.router= is read by the image's identity unit (hostname, host key, addresses, sudoers).
   // Without net.ifnames=0, udev gives the predictable names (ens3, ...) that real routers have.
   const ifnames = names === 'eth' ? ' net.ifnames=0' : '';
   // teqllab.links=networkd: the identity unit gives the link NICs to systemd-networkd (matched by MAC).
   const managed = linkManager === 'networkd' ? ' teqllab.links=networkd' : '';
+  // The busybox flavour runs from its initramfs (rdinit=/init); the disk is there only so QEMU can save snapshots.
+  if (flavor === 'busybox') return `console=ttyS0 rdinit=/init${ifnames} quiet teqllab.router=${router}`;
   return `console=ttyS0 root=/dev/vda rw${ifnames} quiet teqllab.router=${router}${managed}`;
 }
 
@@ -70,7 +74,7 @@ export function qemuArgs(spec: QemuSpec): string[] {
     '-serial', `file:${spec.consoleLog}`,
     '-kernel', spec.kernel,
     '-initrd', spec.initrd,
-    '-append', kernelCmdline(router, topology.names, linkManagerOf(topology)),
+    '-append', kernelCmdline(router, topology.names, linkManagerOf(topology), flavorOf(topology)),
     // cache=unsafe: the overlay is throwaway, and skipping flushes speeds up boots under TCG.
     '-drive', `file=${spec.overlay},format=qcow2,if=none,id=disk0,cache=unsafe`,
     '-device', `virtio-blk-pci,drive=disk0,addr=0x${DISK_PCI_SLOT.toString(16)}`,

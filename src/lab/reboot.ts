@@ -10,6 +10,7 @@ import { requireTools } from './tools.js';
 import type { Router } from './topology.js';
 
 const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
+const REBOOT = 'if command -v systemctl >/dev/null 2>&1; then systemctl reboot --no-block; else reboot; fi';
 
 export async function labReboot(routers: Router[]): Promise<void> {
   requireTools(['ssh']);
@@ -29,7 +30,8 @@ export async function labReboot(routers: Router[]): Promise<void> {
       }
       // --no-block: systemctl returns once the job is queued, so the SSH session ends cleanly
       // before sshd stops (a session cut by the shutdown exits 255, also accepted).
-      const asked = await runSsh(sshTarget(p, r), ['systemctl reboot --no-block'], { timeoutMs: 30_000 });
+      // BusyBox's reboot signals the busybox flavour's /init, which restarts the guest.
+      const asked = await runSsh(sshTarget(p, r), [REBOOT], { timeoutMs: 30_000 });
       if (asked.code !== 0 && asked.code !== 255) {
         throw new LabError(`router ${r}: \`systemctl reboot\` failed (exit ${asked.code}): ${asked.stderr.trim()}`, `try \`teqlctl lab ssh ${r} reboot\``);
       }

@@ -13,7 +13,7 @@ import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
 import { snapshotKey } from './snapshot-key.js';
 import { forgetTemplate, imageStamp, PRISTINE, qemuVersion, savePristine, syncGuestClock, usableTemplate } from './snapshot.js';
-import { bootTimeoutMs, linkNumbers, linkPort, sshPort, sshPortEnvVar, type LabTopology, type Router } from './topology.js';
+import { bootTimeoutMs, flavorOf, linkNumbers, linkPort, sshPort, sshPortEnvVar, type LabTopology, type Router } from './topology.js';
 import { waitForSsh, type WaitOptions } from './wait-ssh.js';
 
 const run = promisify(execFile);
@@ -82,7 +82,7 @@ export async function bootRouter(p: LabPaths, router: Router, port: number, topo
     topology,
     sshPort: port,
     kernel: p.kernel,
-    initrd: p.initrd,
+    initrd: flavorOf(topology) === 'busybox' ? p.busyboxInitrd : p.initrd,
     overlay: p.overlay(router),
     pidfile: p.pidfile(router),
     monitor: p.monitor(router),

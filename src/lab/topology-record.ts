@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ethInterfaces, type RouterInterfaces } from './interfaces.js';
 import type { LabPaths } from './paths.js';
-import { DEFAULT_TOPOLOGY, LINK_MANAGERS, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, ROUTERS, type LabTopology, type Router } from './topology.js';
+import { DEFAULT_TOPOLOGY, FLAVORS, LINK_MANAGERS, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, ROUTERS, type LabTopology, type Router } from './topology.js';
 
 export interface TopologyRecord extends LabTopology {
   /** Filled in once the routers answer SSH; absent while they boot. */
@@ -14,7 +14,8 @@ function isTopology(x: unknown): x is LabTopology {
   const t = x as Partial<LabTopology> | null;
   return (
     typeof t?.links === 'number' && t.links >= MIN_LINKS && t.links <= MAX_LINKS && NAME_SCHEMES.includes(t.names as LabTopology['names']) &&
-    (t.linkManager === undefined || LINK_MANAGERS.includes(t.linkManager))
+    (t.linkManager === undefined || LINK_MANAGERS.includes(t.linkManager)) &&
+    (t.flavor === undefined || FLAVORS.includes(t.flavor))
   );
 }
 
@@ -41,8 +42,8 @@ export function recordedInterfaces(p: LabPaths, router: Router): RouterInterface
 }
 
 export function writeTopologyRecord(p: LabPaths, record: TopologyRecord): void {
-  const { links, names, linkManager, interfaces } = record;
+  const { links, names, linkManager, flavor, interfaces } = record;
   const ordered = interfaces ? Object.fromEntries(ROUTERS.map((r) => [r, interfaces[r]])) : undefined;
-  writeFileSync(p.topology, JSON.stringify({ links, names, ...(linkManager ? { linkManager } : {}), ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
+  writeFileSync(p.topology, JSON.stringify({ links, names, ...(linkManager ? { linkManager } : {}), ...(flavor ? { flavor } : {}), ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
 }
 

@@ -48,20 +48,25 @@ export function sshPort(router: Router, env: NodeJS.ProcessEnv = process.env): n
 export type NameScheme = 'eth' | 'predictable';
 /** Who configures the link NICs at boot: nobody (they stay down), or systemd-networkd (up, no address). */
 export type LinkManager = 'none' | 'networkd';
+/** The routers' userland: Debian 12 with systemd, or BusyBox + dash + iproute2 + OpenSSH without systemd. */
+export type Flavor = 'debian' | 'busybox';
 export interface LabTopology {
   links: number;
   names: NameScheme;
   /** Absent means 'none' (records written before the option existed). */
   linkManager?: LinkManager;
+  /** Absent means 'debian' (records written before the option existed). */
+  flavor?: Flavor;
 }
 export const NAME_SCHEMES: readonly NameScheme[] = ['eth', 'predictable'];
 export const LINK_MANAGERS: readonly LinkManager[] = ['none', 'networkd'];
+export const FLAVORS: readonly Flavor[] = ['debian', 'busybox'];
 export const MIN_LINKS = 2;
 export const MAX_LINKS = 4;
 export const DEFAULT_TOPOLOGY: LabTopology = { links: 2, names: 'eth' };
 
 /** `--links` and `--names` as typed; undefined means the default. */
-export function parseTopology(links: string | undefined, names: string | undefined, manager?: string): LabTopology {
+export function parseTopology(links: string | undefined, names: string | undefined, manager?: string, flavor?: string): LabTopology {
   const n = links === undefined ? DEFAULT_TOPOLOGY.links : /^\d+$/.test(links) ? Number(links) : NaN;
   if (!(n >= MIN_LINKS && n <= MAX_LINKS)) {
     throw new LabError(`--links ${links} is not a number of links from ${MIN_LINKS} to ${MAX_LINKS}`, `e.g. \`teqlctl lab up --links 3\``);
@@ -73,7 +78,23 @@ export function parseTopology(links: string | undefined, names: string | undefin
   if (manager !== undefined && !(LINK_MANAGERS as readonly string[]).includes(manager)) {
     throw new LabError(`--link-manager ${manager} is not one of ${LINK_MANAGERS.join(', ')}`, 'none: the links stay unmanaged and down; networkd: systemd-networkd brings them up (no address)');
   }
-  return { links: n, names: scheme as NameScheme, ...(manager === 'networkd' ? { linkManager: 'networkd' as const } : {}) };
+  if (flavor !== undefined && !(FLAVORS as readonly string[]).includes(flavor)) {
+    throw new LabError(`--flavor ${flavor} is not one of ${FLAVORS.join(', ')}`, 'debian: Debian 12 with systemd; busybox: a BusyBox userland, dash, iproute2 and OpenSSH, no systemd');
+  }
+  if (flavor === 'busybox' && (scheme !== 'eth' || manager === 'networkd')) {
+    // No udev renames NICs and no networkd runs in the busybox flavour: what was asked cannot be given.
+    throw new LabError('--flavor busybox has no udev and no systemd-networkd', 'leave out --names predictable and --link-manager networkd with --flavor busybox');
+  }
+  return {
+    links: n,
+    names: scheme as NameScheme,
+    ...(manager === 'networkd' ? { linkManager: 'networkd' as const } : {}),
+    ...(flavor === 'busybox' ? { flavor: 'busybox' as const } : {}),
+  };
+}
+
+export function flavorOf(t: LabTopology): Flavor {
+  return t.flavor ?? 'debian';
 }
 
 export function linkManagerOf(t: LabTopology): LinkManager {
@@ -81,12 +102,13 @@ export function linkManagerOf(t: LabTopology): LinkManager {
 }
 
 export function sameTopology(x: LabTopology, y: LabTopology): boolean {
-  return x.links === y.links && x.names === y.names && linkManagerOf(x) === linkManagerOf(y);
+  return x.links === y.links && x.names === y.names && linkManagerOf(x) === linkManagerOf(y) && flavorOf(x) === flavorOf(y);
 }
 
 export function describeTopology(t: LabTopology): string {
   const manager = linkManagerOf(t) === 'networkd' ? ', links managed by systemd-networkd' : '';
-  return `${t.links} links, ${t.names === 'eth' ? 'eth names (net.ifnames=0)' : 'predictable names'}${manager}`;
+  const flavor = flavorOf(t) === 'busybox' ? ', BusyBox routers without systemd' : '';
+  return `${t.links} links, ${t.names === 'eth' ? 'eth names (net.ifnames=0)' : 'predictable names'}${manager}${flavor}`;
 }
 
 /** 1..N: link k joins a's k-th link NIC to b's k-th. */

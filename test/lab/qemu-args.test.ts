@@ -159,3 +159,14 @@ describe('qemuArgs with a saved state', () => {
     expect(warm.filter((_, i) => i !== warm.indexOf('-loadvm') && i !== warm.indexOf('-loadvm') + 1)).toEqual(cold);
   });
 });
+
+describe('the busybox flavour', () => {
+  it('runs /init from its initramfs, with eth names, and no root disk on the kernel cmdline', () => {
+    expect(kernelCmdline('a', 'eth', 'none', 'busybox')).toBe('console=ttyS0 rdinit=/init net.ifnames=0 quiet teqllab.router=a');
+    const args = qemuArgs({ ...spec('b', 2202, { links: 2, names: 'eth', flavor: 'busybox' }), initrd: '/lab/image/busybox-initrd.img' });
+    expect(values(args, '-initrd')).toEqual(['/lab/image/busybox-initrd.img']);
+    expect(values(args, '-append')).toEqual(['console=ttyS0 rdinit=/init net.ifnames=0 quiet teqllab.router=b']);
+    // The disk stays: QEMU saves snapshots into it.
+    expect(values(args, '-drive')).toHaveLength(1);
+  });
+});

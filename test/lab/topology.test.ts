@@ -74,3 +74,22 @@ describe('--link-manager', () => {
     expect(describeTopology({ links: 3, names: 'predictable', linkManager: 'networkd' })).toBe('3 links, predictable names, links managed by systemd-networkd');
   });
 });
+
+describe('lab up --flavor', () => {
+  it('defaults to debian, the lab as it always was, and takes busybox', () => {
+    expect(parseTopology(undefined, undefined)).toEqual({ links: 2, names: 'eth' });
+    expect(parseTopology(undefined, undefined, undefined, 'busybox')).toEqual({ links: 2, names: 'eth', flavor: 'busybox' });
+    expect(parseTopology('3', undefined, undefined, 'debian')).toEqual({ links: 3, names: 'eth' });
+  });
+  it('refuses an unknown flavour, and what the busybox flavour cannot give (udev names, networkd)', () => {
+    expect(() => parseTopology(undefined, undefined, undefined, 'alpine')).toThrow(/--flavor alpine is not one of debian, busybox/);
+    expect(() => parseTopology(undefined, 'predictable', undefined, 'busybox')).toThrow(/no udev and no systemd-networkd/);
+    expect(() => parseTopology(undefined, undefined, 'networkd', 'busybox')).toThrow(LabError);
+  });
+  it('a busybox lab is another topology than a debian one with the same links', () => {
+    const busybox = parseTopology('2', 'eth', undefined, 'busybox');
+    expect(sameTopology(busybox, { links: 2, names: 'eth' })).toBe(false);
+    expect(sameTopology(busybox, { links: 2, names: 'eth', flavor: 'busybox' })).toBe(true);
+    expect(describeTopology(busybox)).toBe('2 links, eth names (net.ifnames=0), BusyBox routers without systemd');
+  });
+});

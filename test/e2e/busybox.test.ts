@@ -1,0 +1,90 @@
+// Issue 18 on real routers without systemd: the lab's busybox flavour (BusyBox applets, dash as
+// /bin/sh, iproute2 in /usr/sbin, OpenSSH, a plain /init). The core scenarios, read on the routers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { labCli, resetRouters, sshRun } from './lab.js';
+import { readState } from './router-state.js';
+import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
+
+const both = async () => ({ a: await readState('a'), b: await readState('b') });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually(ms: number, fn: () => Promise<boolean>): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn().catch(() => false)) return true;
+    await sleep(1000);
+  }
+  return fn().catch(() => false);
+}
+
+const pendingOn = async (router: 'a' | 'b') => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state 2>/dev/null')).stdout.includes('pending');
+
+describe('BusyBox routers without systemd', () => {
+  beforeAll(async () => {
+    await labCli(['down']);
+    await labCli(['up', '--flavor', 'busybox']);
+  });
+  afterAll(async () => {
+    // The default lab, which the other e2e files expect.
+    await labCli(['down']);
+    await labCli(['up']);
+  });
+
+  it('is the userland it claims: BusyBox applets, dash as /bin/sh, iproute2 by path, no systemd', async () => {
+    const r = await sshRun('a', 'readlink /bin/sh; readlink /bin/timeout; ls /usr/sbin/ip /usr/sbin/tc; [ -d /run/systemd/system ] && echo systemd || echo no-systemd; command -v systemctl || echo no-systemctl');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')).toEqual(['dash', 'busybox', '/usr/sbin/ip', '/usr/sbin/tc', 'no-systemd', 'no-systemctl', '']);
+  });
+
+  it('cold apply converges both routers and verifies; a rerun changes nothing', async () => {
+    const r = await playJson(CHAPTER);
+    expect(r.json.exitCode, r.stderr + JSON.stringify(r.json.hosts?.router_a?.error ?? r.json.summary)).toBe(0);
+    for (const host of ['router_a', 'router_b']) {
+      expect(r.json.hosts[host].status).toBe('changed');
+      expect(r.json.hosts[host].verification.every((v: any) => v.ok)).toBe(true);
+    }
+    const a = await readState('a');
+    expect(a).toMatch(/eth1 teql0\neth2 teql0/);
+    expect(a).toContain('teql0 10.0.0.4/31');
+    expect((await sshRun('a', 'ping -c 2 -W 2 10.0.0.5')).code).toBe(0);
+
+    const before = await both();
+    const again = await playJson(CHAPTER);
+    expect(again.json.exitCode).toBe(0);
+    for (const host of ['router_a', 'router_b']) expect(again.json.hosts[host].changes).toEqual([]);
+    expect(await both()).toEqual(before);
+  });
+
+  it('a failed verification rolls both routers back to their snapshots (exit 5)', async () => {
+    await resetRouters('a', 'b');
+    const held = await sshRun('b', 'tc qdisc add dev eth2 ingress && tc filter add dev eth2 ingress matchall action drop');
+    expect(held.code, held.stderr).toBe(0);
+    const before = await both();
+    const r = await playJson(CHAPTER);
+    expect(r.code).toBe(5);
+    expect(r.json.hosts.router_a.rollback.ok).toBe(true);
+    expect(r.json.hosts.router_b.rollback.ok).toBe(true);
+    expect(await both()).toEqual(before);
+  });
+
+  it('a controller killed before confirming: both routers revert by themselves, without systemd', async () => {
+    await resetRouters('a', 'b');
+    const before = await both();
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--confirm-timeout', '20'], {
+      cwd: ROOT,
+      env: { ...process.env, TEQLCTL_HOLD_BEFORE_CONFIRM: '600' },
+      stdio: 'ignore',
+    });
+    expect(await eventually(90_000, async () => (await pendingOn('a')) && (await pendingOn('b')))).toBe(true);
+    expect(await readState('a')).toContain('teql0 10.0.0.4/31');
+    const timer = await sshRun('a', 'cat /var/lib/teqlctl/runs/*/timer');
+    expect(timer.stdout).toMatch(/^pid \d+/);
+    child.kill('SIGKILL');
+    expect(await eventually(40_000, async () => JSON.stringify(await both()) === JSON.stringify(before))).toBe(true);
+    const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
+    expect(status.stdout).toMatch(/router_a:[\s\S]*reverted, reverted by the dead-man at /);
+    expect(status.stdout).toMatch(/router_b:[\s\S]*reverted, reverted by the dead-man at /);
+  });
+});
