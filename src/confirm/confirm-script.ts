@@ -7,7 +7,8 @@ export const CONFIRM_MARKER = '@@teqlctl-confirm';
 function disarm(dir: string): string {
   return [
     `read kind what < ${dir}/timer 2>/dev/null`,
-    `case "$kind" in systemd) systemctl stop "$what.timer" "$what.service" >/dev/null 2>&1;; pid) pkill -P "$what" sleep 2>/dev/null; kill "$what" 2>/dev/null;; esac`,
+    // The sleeper's shell first, so it cannot go on to the revert when its sleep ends.
+    `case "$kind" in systemd) systemctl stop "$what.timer" "$what.service" >/dev/null 2>&1;; pid) kill "$what" 2>/dev/null; [ -f ${dir}/sleeper ] && kill "$(cat ${dir}/sleeper)" 2>/dev/null;; esac`,
   ].join('\n');
 }
 

@@ -3,6 +3,7 @@
 // confirms in time. The timer lives on the router (systemd-run, else a detached sleeper), so it
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
 import { renderOp } from '../apply/render-op.js';
+import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import type { Op } from '../plan/ops.js';
 import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
 
@@ -30,7 +31,7 @@ export function lockScript(runId: string, owner: string): string {
  * last step first. Batches are numbered; the revert runs them last batch first.
  */
 export function undoBatchScript(undo: readonly Op[][]): string {
-  const lines = ['#!/bin/sh', '# written by teqlctl: inverses of one apply batch, last step first', 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#undo-}'];
+  const lines = ['#!/bin/sh', '# written by teqlctl: inverses of one apply batch, last step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#undo-}'];
   for (let i = undo.length - 1; i >= 0; i--) {
     if (undo[i]!.length === 0) continue;
     lines.push(`if grep -qx ${i} "$d/done-$b"; then`);
@@ -49,7 +50,7 @@ export LANG=C LC_ALL=C
 d=${dir}
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
 echo reverting > $d/state
-for f in $(ls $d/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do sh $d/undo-$f.sh >> $d/revert.log 2>&1; done
+for f in $(ls $d/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh $d/undo-$f.sh >> $d/revert.log 2>&1; done
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 echo reverted > $d/state
 grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}
@@ -90,7 +91,9 @@ export function armScript(o: ArmOptions): string {
       `  systemd-run --quiet --unit=${unit} --on-active=${o.timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || exit 3`,
       `  echo "systemd ${unit}" > ${dir}/timer`,
       'else',
-      `  setsid sh -c 'sleep ${o.timeoutSec}; exec sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
+      // /bin/sh by path (BusyBox's setsid runs a bare `sh` as its own ash); the sleep's pid is kept
+      // so that confirming can stop it without pkill, which BusyBox builds often lack.
+      `  setsid /bin/sh -c 'sleep ${o.timeoutSec} & echo $! > ${dir}/sleeper; wait; exec /bin/sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
       `  echo "pid $!" > ${dir}/timer`,
       'fi',
     );

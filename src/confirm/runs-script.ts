@@ -75,7 +75,7 @@ export function undoRunScript(runId: string): string {
   const d = runDir(assertSafeRunId(runId));
   return `export LANG=C LC_ALL=C
 failed=0
-for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do sh ${d}/undo-$f.sh || failed=1; done
+for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${d}/undo-$f.sh || failed=1; done
 echo rolled-back > ${d}/state
 date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at
 `;

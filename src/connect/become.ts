@@ -14,7 +14,8 @@ const asUser = (user: string) => (user === 'root' ? '' : ` -u ${shellQuote(user)
  * cached credentials, so it always reads the password line instead of leaving it to the shell.
  */
 export function scriptCommand(become: Become, timeoutSec: number): { command: string; stdinPrefix: string } {
-  const sh = `timeout ${timeoutSec} sh -s`;
+  // /bin/sh by path: BusyBox's `timeout` runs a bare `sh` as its own ash, not the router's /bin/sh.
+  const sh = `timeout ${timeoutSec} /bin/sh -s`;
   if (become.kind === 'none') return { command: sh, stdinPrefix: '' };
   const keep = `env SSH_CONNECTION="$SSH_CONNECTION" ${sh}`;
   if (become.password === undefined) return { command: `sudo -n${asUser(become.user)} ${keep}`, stdinPrefix: '' };

@@ -3,7 +3,7 @@
 // sudo with the password on stdin only, and a lost connection reported instead of waited on.
 import type { Duplex } from 'node:stream';
 import type { NodeSSH, SSHExecCommandResponse } from 'node-ssh';
-import { ConnectError, TeqlError } from '../errors.js';
+import { ConnectError, RefusedError, TeqlError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { probeCommand, readProbe, scriptCommand, type Become } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
@@ -11,6 +11,7 @@ import { readLocalSsh, type LocalSsh } from './local-ssh.js';
 import { describeHop, resolveTarget, type Hop, type Target } from './resolve-target.js';
 import { connectHop, type HopContext } from './ssh-hop.js';
 import type { CommandResult, Transport, TransportStats } from './transport.js';
+import { IPROUTE2_HINT, IPROUTE2_PREAMBLE, missingIproute2 } from '../router/iproute2.js';
 
 export const BECOME_PASSWORD_WAYS = 'set TEQLCTL_BECOME_PASSWORD or pass --become-password-file FILE (on a terminal, teqlctl asks)';
 
@@ -180,7 +181,10 @@ class SshTransport implements Transport {
   async run(label: string, script: string, timeoutSec = 120): Promise<CommandResult> {
     const { command, stdinPrefix } = scriptCommand(this.become, timeoutSec);
     const started = Date.now();
-    const res = await this.send(command, stdinPrefix + script);
+    const res = await this.send(command, stdinPrefix + IPROUTE2_PREAMBLE + '\n' + script);
+    const missing = missingIproute2(res.code ?? -1, res.stdout);
+    // Refused before the script's first line ran: nothing was read or changed on this router.
+    if (missing) throw new RefusedError(`${this.host}: the router has no ${missing} (BusyBox's applets of the same name have no JSON output)`, IPROUTE2_HINT);
     return { label, script, code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr, durationMs: Date.now() - started };
   }
 

@@ -2,18 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { probeCommand, readProbe, scriptCommand } from '../../src/connect/become.js';
 
 describe('become command lines', () => {
-  it('no become: the script on stdin of sh, under a timeout', () => {
-    expect(scriptCommand({ kind: 'none' }, 120)).toEqual({ command: 'timeout 120 sh -s', stdinPrefix: '' });
+  it('no become: the script on stdin of /bin/sh (by path: BusyBox timeout runs a bare sh as its own ash), under a timeout', () => {
+    expect(scriptCommand({ kind: 'none' }, 120)).toEqual({ command: 'timeout 120 /bin/sh -s', stdinPrefix: '' });
   });
 
   it('NOPASSWD: sudo -n, and SSH_CONNECTION carried past env_reset', () => {
-    expect(scriptCommand({ kind: 'sudo', user: 'root' }, 60)).toEqual({ command: 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 sh -s', stdinPrefix: '' });
-    expect(scriptCommand({ kind: 'sudo', user: 'netadm' }, 60).command).toBe('sudo -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 sh -s');
+    expect(scriptCommand({ kind: 'sudo', user: 'root' }, 60)).toEqual({ command: 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s', stdinPrefix: '' });
+    expect(scriptCommand({ kind: 'sudo', user: 'netadm' }, 60).command).toBe('sudo -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s');
   });
 
   it('with a password: it is the first stdin line, never in the command; -k so sudo always reads it', () => {
     const { command, stdinPrefix } = scriptCommand({ kind: 'sudo', user: 'root', password: 'hunter2 $x' }, 60);
-    expect(command).toBe(`sudo -k -S -p '' env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 sh -s`);
+    expect(command).toBe(`sudo -k -S -p '' env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s`);
     expect(command).not.toContain('hunter2');
     expect(stdinPrefix).toBe('hunter2 $x\n');
   });

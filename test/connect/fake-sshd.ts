@@ -1,5 +1,6 @@
 // An in-process SSH server (ssh2's Server) for the transport's unit tests: public key logins, a sudo
 // that may want a password, direct-tcpip forwarding (a ProxyJump host), and scripted faults.
+import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 import { createHash } from 'node:crypto';
 import { connect as tcpConnect, type AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
@@ -85,7 +86,9 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
             stream.end();
             return;
           }
-          const script = s ? s.stdin : stdin;
+          // A real router runs the iproute2 preamble silently: the echo shows the script after it.
+          const sent = s ? s.stdin : stdin;
+          const script = sent.startsWith(IPROUTE2_PREAMBLE + '\n') ? sent.slice(IPROUTE2_PREAMBLE.length + 1) : sent;
           if (script.includes('HANG')) return; // never answers
           if (script.includes('DROP')) return client.end();
           stream.write(`${opts.name} ran as ${s ? 'root' : user}: ${script}`);

@@ -1,5 +1,6 @@
 // The SSH transport against in-process SSH servers: host keys, keys and passphrases, ProxyJump,
 // become through a sudo that wants a password, and connections that die under a running command.
+import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,7 @@ describe('host keys', () => {
     const res = await t.run('facts', 'echo hi\n');
     await t.close();
     expect(res).toMatchObject({ code: 0, stdout: 'router ran as root: echo hi\n' });
-    expect(router.execs.at(-1)!.command).toBe('timeout 120 sh -s');
+    expect(router.execs.at(-1)!.command).toBe('timeout 120 /bin/sh -s');
   });
 
   it('an unknown key is refused with its fingerprint and the caller\'s hint', async () => {
@@ -186,10 +187,10 @@ describe('become', () => {
     expect(execs.map((e) => e.command)).toEqual([
       'timeout 30 sudo -k -n true',
       `timeout 30 sudo -k -S -p '' true`,
-      `sudo -k -S -p '' env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 sh -s`,
+      `sudo -k -S -p '' env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 /bin/sh -s`,
     ]);
     for (const e of execs) expect(e.command).not.toContain('correct horse');
-    expect(execs[2]!.stdin).toBe('correct horse\necho hi\n');
+    expect(execs[2]!.stdin).toBe(`correct horse\n${IPROUTE2_PREAMBLE}\necho hi\n`);
     expect(res.script).not.toContain('correct horse');
   });
 
@@ -214,7 +215,7 @@ describe('become', () => {
     await nopasswd.run('x', 'true\n');
     await nopasswd.close();
     expect(asked).toBe(0);
-    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 30 sudo -k -n true', 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 sh -s']);
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 30 sudo -k -n true', 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 /bin/sh -s']);
     const t = await connectSsh('a', op(), opts({ askBecomePassword: ask }));
     await t.close();
     expect(asked).toBe(1);
@@ -225,7 +226,7 @@ describe('become', () => {
     const t = await connectSsh('r', spec(router, { become: true }), { local: local({ known: [router] }), strictBecome: true });
     await t.run('x', 'true\n');
     await t.close();
-    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 120 sh -s']);
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 120 /bin/sh -s']);
   });
 });
 

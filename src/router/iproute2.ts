@@ -1,0 +1,44 @@
+// Every script teqlctl runs on a router starts with this preamble, so that `ip` and `tc` are
+// iproute2's (with JSON output) whatever the router's shell and PATH are. BusyBox's ash, and any
+// BusyBox applet that starts a shell (its `timeout`, `setsid`), run BusyBox's own `ip`/`tc` applets
+// before anything on PATH; those have no `-j`. A shell function wins over applets and PATH in
+// dash, ash and bash alike, so `ip`/`tc` become functions calling the binaries found by path.
+
+/** Printed (and exit 97) when the router has no iproute2 `ip` or `tc`: nothing else ran. */
+export const MISSING_IPROUTE2_MARKER = '@@teqlctl-missing-iproute2';
+export const MISSING_IPROUTE2_EXIT = 97;
+/** Where the found paths are kept for the rest of the boot (tmpfs), so the search runs once. */
+const CACHE = '/run/teqlctl.iproute2';
+const DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
+
+/** The preamble; `dirs` and `cache` are parameters for the tests, which run it on the host. */
+export function iproute2Preamble(dirs: readonly string[] = DIRS, cache = CACHE): string {
+  return [
+  `if ! { read -r teqlctl_ip teqlctl_tc < ${cache} && [ -x "$teqlctl_ip" ] && [ -x "$teqlctl_tc" ]; } 2>/dev/null; then`,
+  '  teqlctl_ip=; teqlctl_tc=',
+  `  for d in ${dirs.join(' ')}; do`,
+  '    [ -z "$teqlctl_ip" ] && [ -x "$d/ip" ] && case "$("$d/ip" -V 2>/dev/null)" in *iproute2*) teqlctl_ip=$d/ip;; esac',
+  '    [ -z "$teqlctl_tc" ] && [ -x "$d/tc" ] && case "$("$d/tc" -V 2>/dev/null)" in *iproute2*) teqlctl_tc=$d/tc;; esac',
+  '  done',
+  `  if [ -n "$teqlctl_ip" ] && [ -n "$teqlctl_tc" ]; then (umask 022; echo "$teqlctl_ip $teqlctl_tc" > ${cache}) 2>/dev/null; fi`,
+  'fi',
+  `if [ -z "$teqlctl_ip" ] || [ -z "$teqlctl_tc" ]; then echo "${MISSING_IPROUTE2_MARKER} ip=\${teqlctl_ip:-none} tc=\${teqlctl_tc:-none}"; exit ${MISSING_IPROUTE2_EXIT}; fi`,
+  'ip() { "$teqlctl_ip" "$@"; }',
+  'tc() { "$teqlctl_tc" "$@"; }',
+  ].join('\n');
+}
+
+export const IPROUTE2_PREAMBLE = iproute2Preamble();
+
+/** What a router without iproute2 must install, per platform family. */
+export const IPROUTE2_HINT =
+  "install iproute2's ip and tc (JSON output is needed): Debian/Ubuntu `apt-get install iproute2`; Alpine `apk add iproute2`; OpenWrt `opkg install ip-full tc-full`";
+
+/** The missing part named by a script that stopped at the preamble, or undefined. */
+export function missingIproute2(code: number, stdout: string): string | undefined {
+  if (code !== MISSING_IPROUTE2_EXIT) return undefined;
+  const line = stdout.split('\n').find((l) => l.startsWith(MISSING_IPROUTE2_MARKER));
+  if (!line) return undefined;
+  const missing = ['ip', 'tc'].filter((t) => line.includes(` ${t}=none`));
+  return missing.map((t) => `iproute2's ${t}`).join(' and ');
+}

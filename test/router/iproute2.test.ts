@@ -1,0 +1,51 @@
+// The preamble run for real under both shells a router may have as /bin/sh: dash and BusyBox ash.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { iproute2Preamble, missingIproute2, MISSING_IPROUTE2_EXIT } from '../../src/router/iproute2.js';
+
+const SHELLS: Array<[string, string[]]> = [
+  ['dash', ['/bin/dash', '-s']],
+  // BusyBox's ash prefers its own applets (ip, tc) over PATH: the case the preamble exists for.
+  ['busybox sh', ['/bin/busybox', 'sh', '-s']],
+];
+
+function run(shell: string[], script: string) {
+  const r = spawnSync(shell[0]!, shell.slice(1), { input: script, encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.each(SHELLS)('the iproute2 preamble under %s', (_name, shell) => {
+  it("makes ip and tc iproute2's, with JSON output, even where the shell has applets of those names", () => {
+    const cache = join(mkdtempSync(join(tmpdir(), 'teqlctl-pre-')), 'cache');
+    const r = run(shell, `${iproute2Preamble(undefined, cache)}\nip -V\ntc -V\nip -j link show lo\n`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ip utility, iproute2/m);
+    expect(r.stdout).toMatch(/^tc utility, iproute2/m);
+    expect(JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('['))!)[0].ifname).toBe('lo');
+    // Found once, kept for the next scripts of this boot.
+    expect(readFileSync(cache, 'utf8')).toMatch(/^\/\S+\/ip \/\S+\/tc\n$/);
+    const again = run(shell, `${iproute2Preamble(['/nonexistent'], cache)}\nip -V\n`);
+    expect(again.stdout).toMatch(/iproute2/);
+  });
+
+  it("stops before the script when only BusyBox's applets are there, naming what is missing", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-bb-'));
+    symlinkSync('/bin/busybox', join(dir, 'ip'));
+    symlinkSync('/bin/busybox', join(dir, 'tc'));
+    const r = run(shell, `${iproute2Preamble([dir], join(dir, 'cache'))}\necho SCRIPT RAN\n`);
+    expect(r.code).toBe(MISSING_IPROUTE2_EXIT);
+    expect(r.stdout).not.toContain('SCRIPT RAN');
+    expect(missingIproute2(r.code, r.stdout)).toBe("iproute2's ip and iproute2's tc");
+  });
+});
+
+describe('missingIproute2', () => {
+  it('names only what is missing, and nothing for other exits', () => {
+    expect(missingIproute2(97, '@@teqlctl-missing-iproute2 ip=/sbin/ip tc=none\n')).toBe("iproute2's tc");
+    expect(missingIproute2(1, '@@teqlctl-missing-iproute2 ip=none tc=none\n')).toBeUndefined();
+    expect(missingIproute2(97, 'something else\n')).toBeUndefined();
+  });
+});
