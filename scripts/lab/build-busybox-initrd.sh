@@ -36,15 +36,19 @@ copy_prog /usr/sbin/tc /usr/sbin/tc
 copy_prog /usr/sbin/sshd /usr/sbin/sshd
 copy_prog /usr/bin/ping /usr/bin/ping
 install -m 755 "$root/bin/busybox" "$ir/bin/busybox"
+# The kernel asks /sbin/modprobe for modules it needs (tc's qdisc and filter kinds).
+ln -s ../bin/busybox "$ir/sbin/modprobe"
 for applet in $(chroot "$root" /bin/busybox --list); do
   case $applet in sh|ash|ip|tc|busybox|ping|ping6|init|linuxrc) continue ;; esac
   [[ -e $ir/bin/$applet ]] || ln -s busybox "$ir/bin/$applet"
 done
 
-# The kernel modules a router needs, with modules.dep so BusyBox's modprobe resolves dependencies.
+# The kernel modules a router needs, with modules.dep so BusyBox's modprobe resolves dependencies
+# (ingress, matchall and gact: the tests drop a link's traffic with them, as on the Debian flavour).
 mdir=lib/modules/$kver
 for m in kernel/drivers/virtio kernel/drivers/net/virtio_net.ko kernel/drivers/net/net_failover.ko \
-  kernel/net/core/failover.ko kernel/drivers/net/dummy.ko kernel/net/sched/sch_teql.ko; do
+  kernel/net/core/failover.ko kernel/drivers/net/dummy.ko kernel/net/sched/sch_teql.ko \
+  kernel/net/sched/sch_ingress.ko kernel/net/sched/cls_matchall.ko kernel/net/sched/act_gact.ko; do
   mkdir -p "$ir/$mdir/$(dirname "$m")"
   cp -a "$root/$mdir/$m" "$ir/$mdir/$(dirname "$m")/"
 done
