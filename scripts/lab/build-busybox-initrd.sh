@@ -52,7 +52,7 @@ for m in kernel/drivers/virtio kernel/drivers/net/virtio_net.ko kernel/drivers/n
   mkdir -p "$ir/$mdir/$(dirname "$m")"
   cp -a "$root/$mdir/$m" "$ir/$mdir/$(dirname "$m")/"
 done
-cp "$root/$mdir/modules.order" "$root/$mdir/modules.builtin" "$ir/$mdir/" 2>/dev/null || true
+cp "$root/$mdir/modules.order" "$root/$mdir/modules.builtin" "$root/$mdir/modules.builtin.modinfo" "$ir/$mdir/" 2>/dev/null || true
 chroot "$root" depmod -b /.teqllab-initrd "$kver"
 [[ -s $ir/$mdir/modules.dep ]] || { echo "build-busybox-initrd: depmod made no modules.dep" >&2; exit 1; }
 

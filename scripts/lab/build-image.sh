@@ -13,7 +13,8 @@ keys_dir=${2:-$image_dir/../keys}
 mirror=${TEQLCTL_LAB_MIRROR:-http://deb.debian.org/debian}
 # linux-image-cloud-amd64 ships sch_teql.ko (checked with dpkg -c) and is smaller than linux-image-amd64.
 # busybox-static and cpio: for the busybox flavour's initramfs, built from this root (build-busybox-initrd.sh).
-include=systemd-sysv,openssh-server,iproute2,kmod,iputils-ping,procps,sudo,udev,linux-image-cloud-amd64,busybox-static,cpio
+# opendoas: doas, Alpine's way to become root, beside sudo (operator may use either).
+include=systemd-sysv,openssh-server,iproute2,kmod,iputils-ping,procps,sudo,udev,linux-image-cloud-amd64,busybox-static,cpio,opendoas
 
 if [[ $EUID -ne 0 ]]; then
   echo "build-image.sh: must run as root (debootstrap needs it): sudo $0 $*" >&2
@@ -65,8 +66,8 @@ install -m 755 /dev/stdin "$root/usr/local/sbin/teqllab-identity" <<'SCRIPT'
 set -eu
 router=$(sed -n 's/.*teqllab\.router=\([ab]\)\b.*/\1/p' /proc/cmdline)
 case $router in
-  a) idx=1 lan=192.0.2.1/24 sudo_rule='operator ALL=(ALL:ALL) ALL' ;;
-  b) idx=2 lan=198.51.100.1/24 sudo_rule='operator ALL=(ALL:ALL) NOPASSWD: ALL' ;;
+  a) idx=1 lan=192.0.2.1/24 sudo_rule='operator ALL=(ALL:ALL) ALL' doas_rule='permit operator as root' ;;
+  b) idx=2 lan=198.51.100.1/24 sudo_rule='operator ALL=(ALL:ALL) NOPASSWD: ALL' doas_rule='permit nopass operator as root' ;;
   *) echo "teqllab-identity: kernel cmdline lacks teqllab.router=a|b" >&2; exit 1 ;;
 esac
 name=router-$router
@@ -122,6 +123,9 @@ EOF
 fi
 
 printf '%s\n' "$sudo_rule" >/etc/sudoers.d/teqllab-operator
+# doas as on Alpine: a password on a (doas asks on a terminal), none on b.
+printf '%s\n' "$doas_rule" >/etc/doas.conf
+chmod 400 /etc/doas.conf
 chmod 440 /etc/sudoers.d/teqllab-operator
 SCRIPT
 

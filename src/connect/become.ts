@@ -1,10 +1,12 @@
-// become through sudo: the remote command lines, and what sudo's answer to the connect-time probe means.
-// The password only ever travels as the first line of stdin, never in a command line. Pure.
+// become through sudo or doas: the remote command lines, and what the answer to the connect-time probe
+// means. A sudo password only ever travels as the first line of stdin, never in a command line.
+// doas reads passwords from a terminal only, so teqlctl uses doas without one (`permit nopass`). Pure.
 import { shellQuote } from '../apply/shell-quote.js';
 
 export type Become =
   | { kind: 'none' }
-  | { kind: 'sudo'; user: string; password?: string };
+  | { kind: 'sudo'; user: string; password?: string }
+  | { kind: 'doas'; user: string };
 
 const asUser = (user: string) => (user === 'root' ? '' : ` -u ${shellQuote(user)}`);
 
@@ -18,8 +20,14 @@ export function scriptCommand(become: Become, timeoutSec: number): { command: st
   const sh = `timeout ${timeoutSec} /bin/sh -s`;
   if (become.kind === 'none') return { command: sh, stdinPrefix: '' };
   const keep = `env SSH_CONNECTION="$SSH_CONNECTION" ${sh}`;
+  if (become.kind === 'doas') return { command: `doas -n${asUser(become.user)} ${keep}`, stdinPrefix: '' };
   if (become.password === undefined) return { command: `sudo -n${asUser(become.user)} ${keep}`, stdinPrefix: '' };
   return { command: `sudo -k -S -p ''${asUser(become.user)} ${keep}`, stdinPrefix: become.password + '\n' };
+}
+
+/** Does doas let us in without a password? */
+export function doasProbeCommand(user: string): string {
+  return `timeout 30 doas -n${asUser(user)} true`;
 }
 
 /** Does sudo let us in without a password (`withPassword` false), or with the one on stdin? */
@@ -33,6 +41,7 @@ export function readProbe(code: number | null, stderr: string): ProbeVerdict {
   if (code === 0) return 'ok';
   if (code === 124) return 'timeout';
   if (/incorrect password|sorry, try again/i.test(stderr)) return 'password rejected';
-  if (/password is required|no password was provided|a terminal is required/i.test(stderr)) return 'password required';
+  // sudo's words, then OpenDoas's (`doas -n` where the rule is not `nopass`).
+  if (/password is required|no password was provided|a terminal is required|authorization required/i.test(stderr)) return 'password required';
   return 'failed';
 }

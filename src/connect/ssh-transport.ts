@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { NodeSSH, SSHExecCommandResponse } from 'node-ssh';
 import { ConnectError, RefusedError, TeqlError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
-import { probeCommand, readProbe, scriptCommand, type Become } from './become.js';
+import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
 import { readLocalSsh, type LocalSsh } from './local-ssh.js';
 import { describeHop, resolveTarget, type Hop, type Target } from './resolve-target.js';
@@ -133,6 +133,7 @@ class SshTransport implements Transport {
     if (!spec.become || target.user === spec.becomeUser) return;
     const user = spec.becomeUser;
     const where = `${describeHop(target)} (login ${target.user}, become ${user})`;
+    if (spec.becomeMethod === 'doas') return this.settleDoas(user, where);
     const fail = (what: string, res: SSHExecCommandResponse) =>
       new ConnectError(this.host, `become: sudo on ${where} ${what}: ${res.stderr.trim().split('\n').pop() || `exit ${res.code}`}`, 'check the sudo rule of the login user (ansible_become_user, ansible_user)');
     const plain = await this.send(probeCommand(user, false), '');
@@ -168,6 +169,25 @@ class SshTransport implements Transport {
       throw new ConnectError(this.host, `become: sudo on ${where} rejected the become password`, 'check the password given with --become-password-file, TEQLCTL_BECOME_PASSWORD or at the prompt');
     }
     throw fail(second === 'timeout' ? 'did not answer within 30 s' : 'refused', withPassword);
+  }
+
+  /** doas without a password, or a refusal that says why: doas reads passwords from a terminal only. */
+  private async settleDoas(user: string, where: string): Promise<void> {
+    const res = await this.send(doasProbeCommand(user), '');
+    const verdict = readProbe(res.code, res.stderr);
+    if (verdict === 'ok') {
+      this.become = { kind: 'doas', user };
+      return;
+    }
+    if (verdict === 'password required') {
+      throw new ConnectError(
+        this.host,
+        `become: doas on ${where} asks for a password; doas reads it from a terminal only, where teqlctl never types a password`,
+        'give the login user a `permit nopass` rule in /etc/doas.conf (e.g. permit nopass admin as root), or use sudo (ansible_become_method: sudo)',
+      );
+    }
+    const why = verdict === 'timeout' ? 'did not answer within 30 s' : `refused: ${res.stderr.trim().split('\n').pop() || `exit ${res.code}`}`;
+    throw new ConnectError(this.host, `become: doas on ${where} ${why}`, 'check /etc/doas.conf for the login user (ansible_become_user, ansible_user), and that doas is installed');
   }
 
   private async send(command: string, stdin: string): Promise<SSHExecCommandResponse> {

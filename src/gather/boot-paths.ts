@@ -11,6 +11,8 @@ export const MODPROBE_OPTIONS = '/etc/modprobe.d/teqlctl.conf';
 // 99- and "teqlctl" sort after the distribution's files (99-sysctl.conf included): ours win.
 export const SYSCTL_FILE = '/etc/sysctl.d/99-teqlctl.conf';
 export const IFUP_HOOK = '/etc/network/if-up.d/teqlctl';
+/** OpenRC's `local` service runs /etc/local.d/*.start at boot. */
+export const OPENRC_LOCAL_START = '/etc/local.d/teqlctl.start';
 export const NETWORKD_DIR = '/etc/systemd/network';
 export const NETWORKD_DROPIN = '60-teqlctl.conf';
 
@@ -28,6 +30,7 @@ export const BOOT_GLOBS = [
   MODPROBE_OPTIONS,
   SYSCTL_FILE,
   IFUP_HOOK,
+  OPENRC_LOCAL_START,
   `${NETWORKD_DIR}/*.network.d/${NETWORKD_DROPIN}`,
 ];
 

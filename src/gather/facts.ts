@@ -88,7 +88,15 @@ export interface BootFact {
   networkd: Record<string, string>;
   /** Interfaces declared by `iface` in /etc/network/interfaces(.d), when ifupdown is installed. */
   ifupdown: string[];
+  /** What runs the boot: systemd, OpenRC, or neither (absent: facts read before it was gathered, from systemd routers). */
+  init?: InitSystem;
+  /** OpenRC's `local` service is in the default runlevel, so /etc/local.d/*.start runs at boot. */
+  openrcLocal?: boolean;
+  /** The userland is BusyBox's (/bin/ls is BusyBox), as on OpenWrt, Alpine and embedded images. */
+  busybox?: boolean;
 }
+
+export type InitSystem = 'systemd' | 'openrc' | 'none';
 
 /** Added to Facts by the boot and baseline sections (optional: older fixtures have neither). */
 export interface Facts {

@@ -127,6 +127,12 @@ export function parseBoot(text: string): BootFact {
       boot.networkd[f[1]!] = f[2]!;
     } else if (f[0] === 'ifupdown' && f.length === 2 && f[1] && !boot.ifupdown.includes(f[1])) {
       boot.ifupdown.push(f[1]);
+    } else if (f[0] === 'init' && f.length === 2 && (f[1] === 'systemd' || f[1] === 'openrc' || f[1] === 'none')) {
+      boot.init = f[1];
+    } else if (f[0] === 'openrc-local' && f.length === 2) {
+      boot.openrcLocal = f[1] === 'yes';
+    } else if (f[0] === 'userland' && f.length === 2) {
+      boot.busybox = f[1] === 'busybox';
     }
   }
   boot.files.sort((a, b) => a.path.localeCompare(b.path));

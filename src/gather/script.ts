@@ -21,6 +21,9 @@ const SECTIONS: Array<[string, string]> = [
     `for f in ${BOOT_GLOBS.join(' ')}; do if [ -L "$f" ]; then printf 'symlink\\t%s\\t%s\\n' "$f" "$(readlink "$f")"; elif [ -f "$f" ]; then x=-; [ -x "$f" ] && x=x; printf 'file\\t%s\\t%s\\t%s\\n' "$f" "$x" "$(base64 -w0 < "$f")"; fi; done`,
     // networkd's per-link state files name the .network file in use; no process per link.
     `for d in /sys/class/net/*; do [ -r "$d/ifindex" ] || continue; read i < "$d/ifindex"; s=/run/systemd/netif/links/$i; [ -f "$s" ] || continue; a=; n=; while IFS== read -r k v; do case $k in ADMIN_STATE) a=$v;; NETWORK_FILE) n=$v;; esac; done < "$s"; [ -n "$n" ] && [ "$a" != unmanaged ] && printf 'networkd\\t%s\\t%s\\n' "\${d##*/}" "$n"; done`,
+    // What runs the boot, so persist writes where it will run (or refuses), and whose userland this is.
+    `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; fi`,
+    `case "$(readlink -f /bin/ls 2>/dev/null)" in */busybox) printf 'userland\\tbusybox\\n';; *) printf 'userland\\tgnu\\n';; esac`,
     `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do [ "$w" = iface ] && printf 'ifupdown\\t%s\\n' "$name"; done; fi`,
   ].join('\n')],
   ['baseline', `if [ -f ${BASELINE_FILE} ]; then cat ${BASELINE_FILE}; fi`],

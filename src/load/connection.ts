@@ -18,6 +18,7 @@ export const CONNECTION_VARS = [
   'ansible_private_key_file',
   'ansible_become',
   'ansible_become_user',
+  'ansible_become_method',
   'ansible_connection',
   'teqlctl_known_hosts_file',
 ];
@@ -132,5 +133,8 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     }
   }
   spec.becomeUser = text('ansible_become_user') ?? 'root';
+  const method = text('ansible_become_method');
+  if (method === 'sudo' || method === 'doas') spec.becomeMethod = method;
+  else if (method !== undefined) bad('ansible_become_method', "'sudo' or 'doas' (Alpine's default)", method, 'teqlctl becomes root with sudo or doas only; set ansible_become_method: sudo or doas');
   return spec;
 }

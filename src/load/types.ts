@@ -11,6 +11,7 @@ export interface ConnectionSpec {
   knownHostsFile?: string;
   become: boolean; // ansible_become
   becomeUser: string; // ansible_become_user, default root
+  becomeMethod?: 'sudo' | 'doas'; // ansible_become_method, default sudo
 }
 
 export interface InventoryHost {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { probeCommand, readProbe, scriptCommand } from '../../src/connect/become.js';
+import { doasProbeCommand, probeCommand, readProbe, scriptCommand } from '../../src/connect/become.js';
 
 describe('become command lines', () => {
   it('no become: the script on stdin of /bin/sh (by path: BusyBox timeout runs a bare sh as its own ash), under a timeout', () => {
@@ -35,5 +35,18 @@ describe("reading sudo's answer", () => {
     [1, 'operator is not in the sudoers file.\n', 'failed'],
   ] as const)('exit %s, %j -> %s', (code, stderr, verdict) => {
     expect(readProbe(code, stderr)).toBe(verdict);
+  });
+
+});
+
+describe('doas', () => {
+  it('runs the script through doas -n (a nopass rule), carrying SSH_CONNECTION, never with a password', () => {
+    expect(scriptCommand({ kind: 'doas', user: 'root' }, 60)).toEqual({ command: 'doas -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s', stdinPrefix: '' });
+    expect(scriptCommand({ kind: 'doas', user: 'netadm' }, 60).command).toBe('doas -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s');
+    expect(doasProbeCommand('root')).toBe('timeout 30 doas -n true');
+  });
+  it("reads OpenDoas's answers", () => {
+    expect(readProbe(1, 'doas: Authorization required\n')).toBe('password required');
+    expect(readProbe(1, 'doas: Operation not permitted\n')).toBe('failed');
   });
 });

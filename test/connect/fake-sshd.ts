@@ -37,8 +37,10 @@ export function keyFingerprint(publicKey: string): string {
   return 'SHA256:' + createHash('sha256').update(Buffer.from(publicKey.split(' ')[1]!, 'base64')).digest('base64').replace(/=+$/, '');
 }
 
-/** sudo's behaviour for the probe and script commands, as Debian's sudo prints it. */
+/** sudo's behaviour for the probe and script commands, as Debian's sudo prints it; OpenDoas's for doas. */
 function sudo(command: string, stdin: string, password: string | undefined): { code: number; stderr: string; stdin: string } | undefined {
+  // doas -n with a rule that is not `nopass`: it never reads stdin, it wants a terminal.
+  if (/\bdoas -n\b/.test(command)) return password === undefined ? { code: 0, stderr: '', stdin } : { code: 1, stderr: 'doas: Authorization required\n', stdin };
   if (!/\bsudo\b/.test(command)) return undefined;
   if (password === undefined) return { code: 0, stderr: '', stdin };
   if (/sudo -k -n|sudo -n/.test(command)) return { code: 1, stderr: 'sudo: a password is required\n', stdin };

@@ -194,6 +194,23 @@ describe('become', () => {
     expect(res.script).not.toContain('correct horse');
   });
 
+  it('doas with a nopass rule: the script runs through doas -n, the same way as sudo', async () => {
+    const before = router.execs.length;
+    const t = await connectSsh('b', spec(router, { user: 'operator', become: true, becomeMethod: 'doas' }), { local: local({ known: [router] }), strictBecome: true });
+    const res = await t.run('facts', 'echo hi\n');
+    await t.close();
+    expect(res.stdout).toContain('ran as root: echo hi\n');
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 30 doas -n true', 'doas -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 /bin/sh -s']);
+  });
+
+  it('doas that wants a password: exit 3 at connect time, saying doas reads it from a terminal only and what to do', async () => {
+    const err = await failure(connectSsh('r', op({ becomeMethod: 'doas' }), opts({ becomePassword: 'correct horse' })));
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toMatch(/become: doas on .* asks for a password; doas reads it from a terminal only/);
+    expect(err.hint).toMatch(/permit nopass/);
+    expect(`${err.message} ${err.hint}`).not.toContain('correct horse');
+  });
+
   it('a missing password is an exit-3 error at connect time, naming the ways to give one', async () => {
     const err = await failure(connectSsh('r', op(), opts()));
     expect(err.exitCode).toBe(3);

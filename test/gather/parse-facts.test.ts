@@ -84,4 +84,12 @@ describe('the boot and baseline sections', () => {
     });
     expect(f.baseline).toEqual({ 'sysctl:net.ipv4.conf.all.rp_filter': '2', 'link:eth1': 'down mtu 1500' });
   });
+
+  it('reads what the router is: its init system, OpenRC local service, BusyBox userland; ignores an unknown init', () => {
+    const withBoot = (lines: string[]) =>
+      parseFacts('router_a', fixture('lab-a-pristine').replace('@@teqlctl-section sysctls', `@@teqlctl-section boot\n${lines.join('\n')}\n@@teqlctl-section baseline\n@@teqlctl-section sysctls`)).boot;
+    expect(withBoot(['init\topenrc', 'openrc-local\tyes', 'userland\tbusybox'])).toEqual({ files: [], networkd: {}, ifupdown: [], init: 'openrc', openrcLocal: true, busybox: true });
+    expect(withBoot(['init\tnone', 'userland\tgnu'])).toEqual({ files: [], networkd: {}, ifupdown: [], init: 'none', busybox: false });
+    expect(withBoot(['init\tupstart'])?.init).toBeUndefined();
+  });
 });

@@ -75,6 +75,7 @@ const CASES: [string, string, string][] = [
   ['59-persist-template-gives-string.playbook.yml', '59-persist-template-gives-string.playbook.yml:4:16', 'gave the string'],
   ['60-link-absent-with-mtu.playbook.yml', '60-link-absent-with-mtu.playbook.yml:3:46', 'link with state: absent takes no mtu'],
   ['61-sysctl-without-value.playbook.yml', '61-sysctl-without-value.playbook.yml:3:15', 'sysctl needs a value'],
+  ['63-become-method.inventory.yml', '63-become-method.inventory.yml:5:7', "ansible_become_method of host router_a"],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {

@@ -1,5 +1,7 @@
 // The boot script (run by the unit, and by ifupdown's hook) and the if-up.d hook itself. Every
 // command is idempotent (replace, not add), so running the script again changes nothing.
+import { IPROUTE2_PREAMBLE } from '../../router/iproute2.js';
+import { sysctlPath } from '../../gather/sysctl-path.js';
 import { shellJoin, shellQuote } from '../../apply/shell-quote.js';
 import { BOOT_SCRIPT } from '../../gather/boot-paths.js';
 import { RUNS_DIR } from '../../confirm/router-paths.js';
@@ -23,13 +25,18 @@ function command(step: BootStep): string {
   }
 }
 
-/** `skip`: interfaces networkd configures from its drop-ins; their steps are left to it. */
-export function bootScript(model: BootModel, skip: ReadonlySet<string>): string {
+/**
+ * `skip`: interfaces networkd configures from its drop-ins; their steps are left to it. `inline`:
+ * no init system reads modules-load.d, modprobe.d or sysctl.d on this router, so the script loads
+ * the module with its options and sets the sysctls itself.
+ */
+export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { inline?: boolean } = {}): string {
   const lines = [
     '#!/bin/sh',
     `# Written by teqlctl for ${model.host}: brings the verified TEQL configuration back at boot.`,
     '# teqlctl rewrites or removes this file: change the playbook instead.',
     'export LANG=C LC_ALL=C',
+    IPROUTE2_PREAMBLE,
     'failed=0',
     'run() { "$@" || { echo "teqlctl boot: failed: $*" >&2; failed=1; }; }',
     'retry() { n=0; until "$@" 2>/dev/null; do n=$((n + 1)); if [ $n -ge 30 ]; then run "$@"; return; fi; sleep 1; done; }',
@@ -37,10 +44,15 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>): string 
     // before it was confirmed) is reverted here, as the timer would have done, files included;
     // then the configuration it restored, if any, starts over.
     'reverted=0',
-    `for s in ${RUNS_DIR}/*/state; do if [ -f "$s" ] && [ "$(cat "$s")" = pending ]; then sh "\${s%/state}/revert.sh"; reverted=1; fi; done`,
+    `for s in ${RUNS_DIR}/*/state; do if [ -f "$s" ] && [ "$(cat "$s")" = pending ]; then /bin/sh "\${s%/state}/revert.sh"; reverted=1; fi; done`,
     'if [ $reverted = 1 ]; then if [ -x "$0" ]; then exec "$0"; fi; exit 0; fi',
   ];
-  if (model.teql) lines.push('run modprobe sch_teql');
+  const options = opts.inline && model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';
+  if (model.teql) lines.push(`run modprobe sch_teql${options}`);
+  if (opts.inline && model.sysctls.length > 0) {
+    lines.push('setsys() { echo "$2" > "$1"; }');
+    for (const [k, v] of model.sysctls) lines.push(shellJoin(['run', 'setsys', sysctlPath(k), v]));
+  }
   for (const step of model.steps) {
     const dev = step.kind === 'route' ? step.dev : step.dev;
     if (dev && skip.has(dev) && step.kind !== 'teql-up') continue;

@@ -9,6 +9,7 @@ import type { Change } from '../types.js';
 import { bootDevices, bootModel, type BootModel } from './boot-model.js';
 import { RefusedError } from '../../errors.js';
 import { bootFiles } from './boot-files.js';
+import { bootMechanism, type BootMechanism } from './boot-mechanism.js';
 import { fileDiff } from './file-diff.js';
 
 function writeOp(f: BootFileFact): Op {
@@ -37,7 +38,7 @@ export function planPersist(host: string, tasks: readonly TaskInstance[], expect
   if (!tasks.some((t) => t.persist)) return { changes: [], facts: expected };
   const model = bootModel(host, tasks, expected);
   refuseSharedNetworkFiles(host, model, expected, task);
-  const wanted = bootFiles(model, expected);
+  const wanted = bootFiles(model, expected, chooseMechanism(host, model, expected, task));
   const have = expected.boot?.files ?? [];
   const changes: Change[] = [];
   const step = (op: Op, undo: Op[]): PlannedStep => ({ op, undo });
@@ -74,6 +75,16 @@ export function planPersist(host: string, tasks: readonly TaskInstance[], expect
     });
   }
   return { changes, facts: simulateAll(expected, changes.flatMap((c) => c.steps.map((s) => s.op))) };
+}
+
+/** Where the boot files go; refused, before any change, where nothing would run them at boot. */
+function chooseMechanism(host: string, model: BootModel, facts: Facts, task: { name: string; pos: TaskInstance['pos'] }): BootMechanism {
+  const empty = model.steps.length === 0 && model.sysctls.length === 0 && !model.teql;
+  const mechanism = bootMechanism(facts, bootDevices(model));
+  if (mechanism.kind !== 'none') return mechanism;
+  // Teardown wants nothing at boot: removing teqlctl's files needs no boot mechanism.
+  if (empty) return { kind: 'systemd' };
+  throw new RefusedError(`${host}: ${task.pos.file}:${task.pos.line}:${task.pos.col}: task "${task.name}": persist: ${mechanism.why}`, mechanism.hint);
 }
 
 /**

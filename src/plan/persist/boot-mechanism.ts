@@ -1,0 +1,34 @@
+// Pure: what will run teqlctl's boot script on this router, read off its facts. Persisting where
+// nothing runs at boot would be a promise that is silently broken at the next reboot: refused.
+import type { Facts } from '../../gather/facts.js';
+
+export type BootMechanism =
+  /** A oneshot unit; modules-load.d and sysctl.d are read by systemd itself. */
+  | { kind: 'systemd' }
+  /** /etc/local.d/teqlctl.start (OpenRC's `local` service); its `modules` and `sysctl` services read modules-load.d and sysctl.d. */
+  | { kind: 'openrc' }
+  /** No init system teqlctl knows: ifupdown's (or BusyBox ifup's) if-up.d hook runs the script, which then loads the module and sets the sysctls itself. */
+  | { kind: 'ifupdown'; devices: string[] };
+
+export type NoBootMechanism = { kind: 'none'; why: string; hint: string };
+
+export function bootMechanism(facts: Facts, devices: readonly string[]): BootMechanism | NoBootMechanism {
+  const boot = facts.boot;
+  const init = boot?.init ?? 'systemd';
+  if (init === 'systemd') return { kind: 'systemd' };
+  if (init === 'openrc') {
+    if (boot?.openrcLocal) return { kind: 'openrc' };
+    return {
+      kind: 'none',
+      why: "OpenRC's `local` service is not in the default runlevel, so /etc/local.d/teqlctl.start would never run",
+      hint: 'enable it with `rc-update add local default`, then run again; or leave persist off for this host',
+    };
+  }
+  const declared = devices.filter((d) => boot?.ifupdown.includes(d));
+  if (declared.length > 0) return { kind: 'ifupdown', devices: declared };
+  return {
+    kind: 'none',
+    why: `the router runs neither systemd nor OpenRC, and no ifupdown declares ${devices.length > 0 ? devices.join(', ') : 'its interfaces'} in /etc/network/interfaces: nothing would run teqlctl's boot script, so the configuration would not come back after a reboot`,
+    hint: 'declare the slave links in /etc/network/interfaces (ifupdown, or BusyBox ifup with its if-up.d hooks), or leave persist off for this host (its configuration then ends with the next reboot)',
+  };
+}

@@ -1,0 +1,75 @@
+// persist on routers that are not systemd: OpenRC, ifupdown alone (BusyBox ifup too), and none.
+import { describe, expect, it } from 'vitest';
+import { loadRun } from '../../../src/load/index.js';
+import { planHost } from '../../../src/plan/plan-host.js';
+import { simulateAll } from '../../../src/plan/simulate.js';
+import { RefusedError } from '../../../src/errors.js';
+import { pristineFacts } from '../../helpers/facts.js';
+import type { BootFact, Facts } from '../../../src/gather/facts.js';
+import type { HostPlan } from '../../../src/plan/types.js';
+
+const tasks = (extra: string[] = ['teql_persist=true']) => loadRun('inventories/example.yml', 'playbooks/teql.yml', { extraVars: extra }).plays[0]!.tasks.get('router_a')!;
+const ops = (p: HostPlan) => p.phases.flatMap((ph) => ph.changes.flatMap((c) => c.steps.map((s) => s.op)));
+const files = (f: Facts) => Object.fromEntries((f.boot?.files ?? []).map((b) => [b.path, b]));
+
+function on(boot: Partial<BootFact>): Facts {
+  return { ...pristineFacts(), boot: { files: [], networkd: {}, ifupdown: [], ...boot } };
+}
+
+function converge(facts: Facts, extra?: string[]) {
+  const { plan } = planHost('router_a', tasks(extra), facts);
+  return simulateAll(facts, ops(plan));
+}
+
+describe('persist where the router runs OpenRC', () => {
+  it('writes modules-load.d, sysctl.d, the script and /etc/local.d/teqlctl.start, and no systemd unit', () => {
+    const after = converge(on({ init: 'openrc', openrcLocal: true, busybox: true }));
+    expect(Object.keys(files(after)).sort()).toEqual([
+      '/etc/local.d/teqlctl.start',
+      '/etc/modules-load.d/teqlctl.conf',
+      '/etc/sysctl.d/99-teqlctl.conf',
+      '/etc/teqlctl/boot.sh',
+    ]);
+    const start = files(after)['/etc/local.d/teqlctl.start']!;
+    expect(start.executable).toBe(true);
+    expect(start.content).toMatch(/^#!\/bin\/sh\n/);
+    expect(start.content).toContain('\nexec /etc/teqlctl/boot.sh\n');
+  });
+
+  it('refuses, before any change, when the local service would never run the start file', () => {
+    expect(() => planHost('router_a', tasks(), on({ init: 'openrc', openrcLocal: false }))).toThrow(RefusedError);
+    expect(() => planHost('router_a', tasks(), on({ init: 'openrc', openrcLocal: false }))).toThrow(/persist: OpenRC's `local` service is not in the default runlevel/);
+  });
+});
+
+describe('persist where neither systemd nor OpenRC runs the boot', () => {
+  it('with ifupdown declaring the slaves: its if-up.d hook runs a script that loads the module and sets the sysctls itself', () => {
+    const after = converge(on({ init: 'none', ifupdown: ['eth1', 'eth2'], busybox: true }));
+    expect(Object.keys(files(after)).sort()).toEqual(['/etc/network/if-up.d/teqlctl', '/etc/teqlctl/boot.sh']);
+    const script = files(after)['/etc/teqlctl/boot.sh']!.content!.split('\n');
+    const run = script.filter((l) => /^(run|retry) /.test(l));
+    expect(run[0]).toBe('run modprobe sch_teql');
+    expect(run[1]).toBe('run setsys /proc/sys/net/ipv4/conf/all/rp_filter 0');
+    expect(run).toEqual(expect.arrayContaining(['run setsys /proc/sys/net/ipv4/conf/eth1/rp_filter 0', 'run tc qdisc replace dev eth1 root teql0']));
+    // The sysctls come before the links they concern are configured.
+    expect(run.findIndex((l) => l.includes('setsys'))).toBeLessThan(run.findIndex((l) => l.startsWith('run ip ')));
+    expect(files(after)['/etc/network/if-up.d/teqlctl']!.content).toContain('eth1|eth2) exec /etc/teqlctl/boot.sh ;;');
+  });
+
+  it('with nothing that runs at boot: refused before any change, saying why and what to do', () => {
+    const facts = on({ init: 'none', busybox: true });
+    let err: unknown;
+    try {
+      planHost('router_a', tasks(), facts);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RefusedError);
+    expect((err as RefusedError).message).toMatch(/^router_a: .*teql\.yml:\d+:\d+: task ".*": persist: the router runs neither systemd nor OpenRC, and no ifupdown declares/);
+    expect((err as RefusedError).hint).toMatch(/leave persist off/);
+  });
+
+  it('without persist, the same router plans as any other', () => {
+    expect(() => planHost('router_a', tasks([]), on({ init: 'none', busybox: true }))).not.toThrow();
+  });
+});
