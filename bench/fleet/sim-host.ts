@@ -2,7 +2,7 @@
 // markers teqlctl's own modules put in it (facts sections, apply steps, ping checks), answers from
 // facts recorded on the lab, confirms a run, and turns "converged" after an apply ("pristine" after a rollback).
 import { STEP } from '../../src/apply/script.js';
-import { CONFIRM_MARKER } from '../../src/confirm/confirm-script.js';
+import { CONFIRM_MARKER } from '../../src/deadman/confirm-script.js';
 import { SECTION } from '../../src/gather/script.js';
 import type { LoadedRun } from '../../src/load/index.js';
 import { CHECK } from '../../src/verify/ping-script.js';

@@ -8,16 +8,16 @@ import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets } from '../connect/secrets.js';
 import { closeAll, connectFirst } from '../connect/connect-first.js';
 import type { Transport } from '../connect/transport.js';
-import { shellJoin } from '../apply/shell-quote.js';
+import { shellJoin } from '../router/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC } from '../play/run-state.js';
 import { RunLog } from '../play/run-log.js';
-import { progressMode } from '../report/progress.js';
+import { progressMode } from '../ui/progress.js';
 import { formatPlan } from '../report/print-plan.js';
 import { formatRecap } from '../report/recap.js';
 import { toJson } from '../report/json.js';
 import { ConfigError } from '../errors.js';
-import { askHidden, askYesNo } from './prompts.js';
+import { askHidden, askYesNo } from '../ui/prompts.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:

@@ -5,7 +5,7 @@ import { ExitCode, RefusedError, ConnectError } from '../errors.js';
 import { factsScript } from '../gather/script.js';
 import { parseFacts } from '../gather/parse-facts.js';
 import { stateLines } from '../rollback/compare.js';
-import { afterStateScript, parseRuns, runsScript, undoRunScript } from '../confirm/runs-script.js';
+import { afterStateScript, parseRuns, runsScript, undoRunScript } from '../deadman/runs-script.js';
 import { closeAll, connectInventory } from './inventory-hosts.js';
 
 export function registerRollbackCommand(program: Command): void {

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { ConfigError, ExitCode } from '../errors.js';
 import { runWizard } from '../wizard/flow.js';
-import { isPromptExit } from './prompts.js';
+import { isPromptExit } from '../ui/prompts.js';
 
 export function registerWizardCommand(program: Command): void {
   program

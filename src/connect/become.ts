@@ -1,6 +1,6 @@
 // become through sudo: the remote command lines, and what sudo's answer to the connect-time probe means.
 // The password only ever travels as the first line of stdin, never in a command line. Pure.
-import { shellQuote } from '../apply/shell-quote.js';
+import { shellQuote } from '../router/shell-quote.js';
 
 export type Become =
   | { kind: 'none' }

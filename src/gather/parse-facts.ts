@@ -1,7 +1,7 @@
 // Pure parser of the facts script's output: JSON from iproute2, key=value from /proc and /sys.
 import { FactError } from '../errors.js';
 import { SECTION } from './script.js';
-import { sysctlName } from './sysctl-path.js';
+import { sysctlName } from '../router/sysctl-path.js';
 import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 
 export function splitSections(output: string): Map<string, string> {

@@ -1,8 +1,8 @@
 // The one remote script that reads every fact in a single round trip; each section is framed by markers.
-import { sysctlPath } from './sysctl-path.js';
-import { shellQuote } from '../apply/shell-quote.js';
-import { LOCK_DIR } from '../confirm/router-paths.js';
-import { BASELINE_FILE, BOOT_GLOBS } from './boot-paths.js';
+import { sysctlPath } from '../router/sysctl-path.js';
+import { shellQuote } from '../router/shell-quote.js';
+import { LOCK_DIR } from '../router/run-paths.js';
+import { BASELINE_FILE, BOOT_GLOBS } from '../router/paths.js';
 
 export const SECTION = '@@teqlctl-section';
 

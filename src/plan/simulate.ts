@@ -2,7 +2,7 @@
 // and tests can check that a plan converges and that its inverses restore the snapshot.
 import type { Facts, RouteFact } from '../gather/facts.js';
 import type { Op } from './ops.js';
-import { networkOf, splitCidr } from './ipv4.js';
+import { networkOf, splitCidr } from '../router/ipv4.js';
 
 export class SimulationError extends Error {}
 

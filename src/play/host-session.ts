@@ -6,11 +6,11 @@ import { factsScript } from '../gather/script.js';
 import { parseFacts } from '../gather/parse-facts.js';
 import { parseSteps, stepsScript } from '../apply/script.js';
 import { checksScript, parseChecks, type CheckResult } from '../verify/ping-script.js';
-import { armScript, doneLine, LOCK_MARKER } from '../confirm/deadman-script.js';
-import { claimRunScript, closeRunScript, REVERTED_MARKER } from '../confirm/confirm-script.js';
+import { armScript, doneLine, LOCK_MARKER } from '../deadman/arm-script.js';
+import { claimRunScript, closeRunScript, REVERTED_MARKER } from '../deadman/confirm-script.js';
 import type { Check, Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
-import type { JournalEntry } from './journal.js';
+import type { JournalEntry } from '../rollback/journal.js';
 import type { RunLog } from './run-log.js';
 
 export interface DeadmanSettings {

@@ -3,9 +3,9 @@ import type { ConnectionSpec } from '../load/types.js';
 import type { Transport, TransportStats } from '../connect/transport.js';
 import type { Facts } from '../gather/facts.js';
 import type { HostPlan } from '../plan/types.js';
-import type { ProgressMode } from '../report/progress.js';
+import type { ProgressMode } from '../ui/progress.js';
 import type { HostSession } from './host-session.js';
-import type { Journal } from './journal.js';
+import type { Journal } from '../rollback/journal.js';
 import type { HostReport } from './report.js';
 import type { RunLog } from './run-log.js';
 

@@ -2,7 +2,7 @@
 // ping's time. Links that were just brought up may still be resolving ARP, so a check gets three
 // attempts one second apart before it counts as failed.
 import type { Check } from '../plan/types.js';
-import { shellJoin } from '../apply/shell-quote.js';
+import { shellJoin } from '../router/shell-quote.js';
 
 export const CHECK = '@@teqlctl-check';
 export const ATTEMPTS = 3;

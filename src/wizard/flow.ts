@@ -4,14 +4,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { askCheckbox, askConfirm, askSecret, askSelect, askText, isPromptExit } from '../cli/prompts.js';
+import { askCheckbox, askConfirm, askSecret, askSelect, askText, isPromptExit } from '../ui/prompts.js';
 import { runPlayCommand } from '../cli/play-command.js';
 import { hostAliases, parseSshConfig, type SshConfigBlock } from '../connect/ssh-config.js';
 import { ConnectError, RefusedError } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
 import { loadRun } from '../load/index.js';
 import { formatPlan } from '../report/print-plan.js';
-import { runWithProgress, type ProgressMode } from '../report/progress.js';
+import { runWithProgress, type ProgressMode } from '../ui/progress.js';
 import { checkAddressing, clashesWithRouters, defaultBlock, proposeAddresses, suggestPeer, type ExistingAddress } from './addressing.js';
 import { addressedLinkCaveats, defaultRouteCaveats, formatCaveats, forwardingCaveats, reorderingCaveat, rpFilterCaveats, teqlCaveats, type Caveat } from './caveats.js';
 import { checkKeyFile, connectRouter, readFacts, type ConnectedRouter } from './connect-router.js';

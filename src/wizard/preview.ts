@@ -7,7 +7,7 @@ import { factsScript } from '../gather/script.js';
 import type { LoadedRun } from '../load/types.js';
 import { planHost } from '../plan/plan-host.js';
 import type { HostPlan } from '../plan/types.js';
-import { runWithProgress, type ProgressMode } from '../report/progress.js';
+import { runWithProgress, type ProgressMode } from '../ui/progress.js';
 
 /** Plans of the hosts that could be planned, and why the others could not (a refusal, a fact error). */
 export interface Preview {

@@ -5,7 +5,7 @@ import { parseSteps, stepsScript } from '../../src/apply/script.js';
 import { factsScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { checksScript, parseChecks } from '../../src/verify/ping-script.js';
-import { CONFIRM_MARKER, confirmScript } from '../../src/confirm/confirm-script.js';
+import { CONFIRM_MARKER, confirmScript } from '../../src/deadman/confirm-script.js';
 import type { Op } from '../../src/plan/ops.js';
 import type { Check } from '../../src/plan/types.js';
 import { answerFacts, classify, pairPrefix, reply, requestedSections, rewriteForPair } from '../../bench/fleet/sim-host.js';

@@ -4,7 +4,7 @@ import type { AddressArgs } from '../../load/types.js';
 import type { Facts } from '../../gather/facts.js';
 import { conflict, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
-import { networkOf, splitCidr } from '../ipv4.js';
+import { networkOf, splitCidr } from '../../router/ipv4.js';
 
 export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   const { ip } = splitCidr(args.address);

@@ -1,6 +1,6 @@
 // Confirmation, sent over a new SSH connection once verification passed: disarm the timer, record
 // the state the run left (so a later `teqlctl rollback` can tell whether the router moved), free the lock.
-import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
+import { LOCK_DIR, assertSafeRunId, runDir } from '../router/run-paths.js';
 
 export const CONFIRM_MARKER = '@@teqlctl-confirm';
 

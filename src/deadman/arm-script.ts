@@ -4,7 +4,7 @@
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
 import { renderOp } from '../apply/render-op.js';
 import type { Op } from '../plan/ops.js';
-import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
+import { LOCK_DIR, assertSafeRunId, runDir } from '../router/run-paths.js';
 
 /** Finds the sshd process of this connection: the lock is alive as long as that process is. */
 // Builtins only (read), no process per level: comm, then the 4th field of stat is the parent.

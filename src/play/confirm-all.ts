@@ -3,10 +3,10 @@
 // Nothing is confirmed anywhere unless every new connection could be opened.
 import { ExitCode } from '../errors.js';
 import type { Transport } from '../connect/transport.js';
-import { runWithProgress } from '../report/progress.js';
+import { runWithProgress } from '../ui/progress.js';
 import { stateLines } from '../rollback/compare.js';
-import { RunFailure, type RunState } from '../play/run-state.js';
-import { CONFIRM_MARKER, confirmScript } from './confirm-script.js';
+import { RunFailure, type RunState } from './run-state.js';
+import { CONFIRM_MARKER, confirmScript } from '../deadman/confirm-script.js';
 
 export async function confirmAll(run: RunState): Promise<void> {
   const hosts = [...run.sessions.entries()].filter(([, s]) => s.armed).map(([h]) => h);

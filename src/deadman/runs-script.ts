@@ -1,5 +1,5 @@
 // Reading teqlctl's runs on a router (for `status` and `rollback`), and acting on one of them.
-import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from './router-paths.js';
+import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/run-paths.js';
 import { parseKeyValues } from '../gather/parse-facts.js';
 
 export const RUN_MARKER = '@@teqlctl-run';
