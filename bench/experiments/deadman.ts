@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type ssh2 from 'ssh2';
 import { armScript } from '../../src/deadman/arm-script.js';
 import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
-import { LOCK_DIR, runDir } from '../../src/router/run-paths.js';
+import { LOCK_DIR, runDir } from '../../src/router/paths.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { inventoryPath, labPaths } from '../../src/lab/paths.js';
 import { loadRun } from '../../src/load/index.js';

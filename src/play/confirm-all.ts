@@ -6,7 +6,8 @@ import type { Transport } from '../connect/transport.js';
 import { runWithProgress } from '../ui/progress.js';
 import { stateLines } from '../rollback/compare.js';
 import { RunFailure, type RunState } from './run-state.js';
-import { CONFIRM_MARKER, confirmScript } from '../deadman/confirm-script.js';
+import { confirmScript } from '../deadman/confirm-script.js';
+import { CONFIRM_MARKER } from '../router/markers.js';
 
 export async function confirmAll(run: RunState): Promise<void> {
   const hosts = [...run.sessions.entries()].filter(([, s]) => s.armed).map(([h]) => h);

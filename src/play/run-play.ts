@@ -5,6 +5,7 @@ import { ConnectError, ExitCode, RefusedError, TeqlError } from '../errors.js';
 import type { LoadedRun, TaskInstance } from '../load/types.js';
 import { alignBootPhases, planHost, type PlannedHost } from '../plan/plan-host.js';
 import { changeCount } from '../plan/types.js';
+import { sysctlNames } from '../plan/facts-needed.js';
 import { runWithProgress } from '../ui/progress.js';
 import { rollbackAll } from './rollback-all.js';
 import { confirmAll } from './confirm-all.js';
@@ -14,11 +15,6 @@ import type { HostReport, RunReport } from './report.js';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC, RunFailure, type PlayOptions, type RunState } from './run-state.js';
 
 export type { PlayOptions } from './run-state.js';
-
-/** Sysctl names a host's tasks read, so the facts script fetches them in its single round trip. */
-function sysctlNames(tasks: readonly TaskInstance[]): string[] {
-  return [...new Set(tasks.flatMap((t) => (t.module === 'sysctl' ? [t.args.name] : [])))];
-}
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
 function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskInstance[] {

@@ -3,8 +3,8 @@
 // attempts one second apart before it counts as failed.
 import type { Check } from '../plan/types.js';
 import { shellJoin } from '../router/shell-quote.js';
+import { CHECK_MARKER as CHECK } from '../router/markers.js';
 
-export const CHECK = '@@teqlctl-check';
 export const ATTEMPTS = 3;
 
 export function pingCommand(c: Check): string {

@@ -14,7 +14,7 @@ import { formatPlan } from '../report/print-plan.js';
 import { runWithProgress, type ProgressMode } from '../ui/progress.js';
 import { checkAddressing, clashesWithRouters, defaultBlock, proposeAddresses, suggestPeer, type ExistingAddress } from './addressing.js';
 import { addressedLinkCaveats, defaultRouteCaveats, formatCaveats, forwardingCaveats, reorderingCaveat, rpFilterCaveats, teqlCaveats, type Caveat } from './caveats.js';
-import { checkKeyFile, connectRouter, readFacts, type ConnectedRouter } from './connect-router.js';
+import { checkKeyFile, connectRouter, readRouterFacts, type ConnectedRouter } from './connect-router.js';
 import { countMismatch, formatLinkTable, likelyLinks, linkRows, mtuMismatches, offered, pairLinks, type LinkRow } from './links.js';
 import { hostName, type Addressing, type LinkPair, type Networks, type RouterAnswers, type Side, type WizardModel } from './model.js';
 import { addressIn, connectedOn, linkSubnets, suggestNetwork } from './networks.js';
@@ -201,7 +201,7 @@ class Wizard {
       title: `${this.conns.get(side)!.answers.name}: read interfaces, addresses, routes, rp_filter, sch_teql`,
       run: async (setTitle) => {
         const r = this.conns.get(side)!;
-        const facts = await readFacts(r.answers, r.conn);
+        const facts = await readRouterFacts(r.answers, r.conn);
         this.routers.set(side, { ...r, facts, rows: linkRows(facts, r.answers.host) });
         setTitle(`${r.answers.name}: ${facts.links.length} interfaces read`);
       },

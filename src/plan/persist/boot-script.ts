@@ -1,8 +1,7 @@
 // The boot script (run by the unit, and by ifupdown's hook) and the if-up.d hook itself. Every
 // command is idempotent (replace, not add), so running the script again changes nothing.
 import { shellJoin, shellQuote } from '../../router/shell-quote.js';
-import { BOOT_SCRIPT } from '../../router/paths.js';
-import { RUNS_DIR } from '../../router/run-paths.js';
+import { BOOT_SCRIPT, RUNS_DIR } from '../../router/paths.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
 function command(step: BootStep): string {
