@@ -10,7 +10,6 @@ import { closeAll, connectFirst } from '../connect/connect-first.js';
 import type { Transport } from '../connect/transport.js';
 import { shellJoin } from '../router/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
-import { DEFAULT_CONFIRM_TIMEOUT_SEC } from '../play/run-state.js';
 import { RunLog } from '../play/run-log.js';
 import { progressMode } from '../ui/progress.js';
 import { formatPlan } from '../report/print-plan.js';
@@ -33,8 +32,11 @@ Exit codes:
        or the plan was not approved; nothing changed
   130  interrupted; rolled back`;
 
+/** The defaults of play's options: the parser's, and the one source for callers that build flags. */
+export const PLAY_DEFAULTS = { forks: '10', confirmTimeout: '120' } as const;
+
 export interface PlayFlags {
-  confirmTimeout?: string;
+  confirmTimeout: string;
   inventory: string;
   check?: boolean;
   diff?: boolean;
@@ -78,7 +80,7 @@ function writeLocalJournal(runId: string, json: string): void {
 }
 
 function confirmTimeout(flags: PlayFlags): number {
-  const n = Number(flags.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT_SEC);
+  const n = Number(flags.confirmTimeout);
   if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
   return n;
 }
@@ -93,14 +95,14 @@ export function registerPlayCommand(program: Command): void {
     .option('-D, --diff', 'show before and after values and the commands of each change')
     .option('-y, --yes', 'apply without asking (required without a terminal)')
     .option('--json', 'print one JSON document on stdout and nothing else there')
-    .option('-f, --forks <n>', 'hosts worked on at once', '10')
+    .option('-f, --forks <n>', 'hosts worked on at once', PLAY_DEFAULTS.forks)
     .option('-l, --limit <hosts>', 'only these hosts (comma-separated)')
     .option('-e, --extra-vars <name=value>', 'set a variable above all others (repeatable), e.g. -e teql_persist=true', (v: string, prev: string[] = []) => [...prev, v])
     .option('--log <file>', 'log of every command sent (default ~/.cache/teqlctl/logs/<run id>.log)')
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
     .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')
-    .option('--confirm-timeout <seconds>', 'each router reverts itself unless the run is confirmed within this time of its first change', String(DEFAULT_CONFIRM_TIMEOUT_SEC))
+    .option('--confirm-timeout <seconds>', 'each router reverts itself unless the run is confirmed within this time of its first change', PLAY_DEFAULTS.confirmTimeout)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
       await runPlayCommand(playbook, flags);

@@ -29,7 +29,7 @@ export async function rollbackAll(run: RunState): Promise<boolean> {
       } catch (err) {
         if (report.rollback) throw err;
         allOk = false;
-        const msg = `cannot reach ${h} to roll it back (${(err as Error).message}); its dead-man timer reverts it by itself within ${timeout ?? '?'} s of the first change`;
+        const msg = `cannot reach ${h} to roll it back (${(err as Error).message}); its dead-man timer reverts it by itself within ${timeout} s of the first change`;
         report.rollback = { ok: false, residual: { missing: [], extra: [] }, errors: [msg] };
         report.status = 'rollback failed';
         throw new Error(msg);

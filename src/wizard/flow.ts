@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { askCheckbox, askConfirm, askSecret, askSelect, askText, isPromptExit } from '../ui/prompts.js';
-import { runPlayCommand } from '../cli/play-command.js';
+import { PLAY_DEFAULTS, runPlayCommand } from '../cli/play-command.js';
 import { hostAliases, parseSshConfig, type SshConfigBlock } from '../connect/ssh-config.js';
 import { ConnectError, RefusedError } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
@@ -414,9 +414,9 @@ class Wizard {
     // From here the engine handles Ctrl-C: it finishes the current step and rolls both routers back.
     releaseSigint();
     const code = await runPlayCommand(playbook, {
+      ...PLAY_DEFAULTS,
       inventory,
       yes: true,
-      forks: '10',
       ...(becomePasswordFile ? { becomePasswordFile } : {}),
       ...(keyPassphraseFile ? { keyPassphraseFile } : {}),
     });
