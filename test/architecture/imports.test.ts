@@ -69,6 +69,14 @@ describe('imports run only downwards', () => {
   });
 });
 
+describe('each terminal library behind one module', () => {
+  const owners: Record<string, string> = { listr2: 'ui/progress.ts', '@inquirer/prompts': 'ui/prompts.ts' };
+  it.each(Object.entries(owners))('%s is imported by %s alone', (library, owner) => {
+    const importers = files.filter((f) => readFileSync(f, 'utf8').includes(`from '${library}'`)).map((f) => relative(SRC, f));
+    expect(importers).toEqual([owner]);
+  });
+});
+
 describe('file sizes', () => {
   it('no file in src/ is over 250 lines', () => {
     const long = files.map((f) => [relative(SRC, f), readFileSync(f, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 250);
