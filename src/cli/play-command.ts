@@ -113,6 +113,7 @@ export function registerPlayCommand(program: Command): void {
 export async function runPlayCommand(playbook: string, flags: PlayFlags): Promise<number> {
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
+  const confirmTimeoutSec = confirmTimeout(flags);
   const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
@@ -135,7 +136,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     }
     const result = await runPlay(loaded, {
       runId,
-      confirmTimeoutSec: confirmTimeout(flags),
+      confirmTimeoutSec,
       owner: `${userInfo().username}@${hostname()}`,
       // Fault injection for the dead-man's end-to-end tests; documented in docs/deadman.md.
       ...(process.env.TEQLCTL_HOLD_BEFORE_CONFIRM ? { holdBeforeConfirmMs: Number(process.env.TEQLCTL_HOLD_BEFORE_CONFIRM) * 1000 } : {}),

@@ -28,6 +28,8 @@ export class RecordedRouter {
   /** Every script sent, with its kind, in order, over every connection. */
   readonly sent: Array<{ label: string; kind: ScriptKind; script: string }> = [];
   readonly overrides = new Map<ScriptKind, Override>();
+  /** Answers keyed by the round trip's label (status, after-state, ...): scripts the recordings do not know. */
+  readonly byLabel = new Map<string, (script: string) => Answer>();
   connections = 0;
 
   constructor(readonly router: Router, private readonly facts: SimFacts = { pristine: recording(router, 'pristine'), converged: recording(router, 'converged') }) {}
@@ -38,6 +40,13 @@ export class RecordedRouter {
   }
 
   answer(label: string, script: string): { stdout: string; stderr: string; code: number } {
+    const labelled = this.byLabel.get(label);
+    if (labelled) {
+      this.sent.push({ label, kind: 'unknown', script });
+      const o = labelled(script);
+      this.state = o.state ?? this.state;
+      return { stdout: o.stdout, stderr: o.stderr ?? '', code: o.code ?? 0 };
+    }
     const r = reply(script, this.state, this.facts);
     this.sent.push({ label, kind: r.kind, script });
     const o = this.overrides.get(r.kind)?.(script, r) ?? r;
@@ -47,6 +56,10 @@ export class RecordedRouter {
 
   kinds(): ScriptKind[] {
     return this.sent.map((s) => s.kind);
+  }
+
+  labels(): string[] {
+    return this.sent.map((s) => s.label);
   }
 }
 
