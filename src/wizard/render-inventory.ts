@@ -2,7 +2,7 @@
 // commented so that it can be read and edited by hand. Pure: same model, same text.
 import { drawTopology } from './topology.js';
 import { ipOf, type RouterAnswers, type Side, type WizardModel } from './model.js';
-import { flowList, scalar } from './yaml-scalar.js';
+import { flowList, scalar } from '../teql-vars/yaml-scalar.js';
 
 /** Column at which trailing comments start, so they line up. */
 const COMMENT_COL = 50;

@@ -21,6 +21,7 @@ export const FLOORS = [
   'rollback',
   'play',
   'report',
+  'teql-vars',
   'wizard',
   'lab',
   'cli',
