@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderInventory } from '../../src/lab/inventory.js';
+import { labVars, renderInventory } from '../../src/lab/inventory.js';
 import { renderTeqlVars } from '../../src/teql-vars/render-teql-vars.js';
 import { OPTIONAL_PLAYBOOK_VARS, TEQL_VARS, type TeqlHostVars } from '../../src/teql-vars/teql-vars.js';
 import { renderInventory as renderWizardInventory, wizardVars } from '../../src/wizard/render-inventory.js';
@@ -38,6 +38,7 @@ describe('the contract between the inventory writers and playbooks/teql.yml', ()
     for (const host of Object.values(lab) as Array<Record<string, unknown>>) {
       expect(Object.keys(host).filter((k) => !k.startsWith('ansible_') && k !== 'lab_router')).toEqual([...TEQL_VARS]);
     }
+    expect(lab.router_b).toMatchObject(labVars('b', ['eth1', 'eth2']));
   });
 
   it('is what the wizard writes', () => {
