@@ -6,6 +6,7 @@ import { labUp } from '../lab/up.js';
 import { inventoryPath, labPaths, projectRoot } from '../lab/paths.js';
 import { sshTarget } from '../lab/router.js';
 import { runSsh } from '../lab/run-ssh.js';
+import { ExitCode } from '../errors.js';
 import { PLAY_DEFAULTS, runPlayCommand } from './play-command.js';
 
 const SHARE_CHECK = `
@@ -27,7 +28,7 @@ export function registerDemoCommand(program: Command): void {
       const m = /ping_rc=(\d+) eth1=(\d+) eth2=(\d+)/.exec(r.stdout);
       if (!m || m[1] !== '0') {
         process.stdout.write(`load sharing check: could not ping 10.0.0.5 over teql0 from a (${r.stdout.trim()} ${r.stderr.trim()})\n`);
-        process.exitCode = 5;
+        process.exitCode = ExitCode.verifyFailed;
         return;
       }
       process.stdout.write(

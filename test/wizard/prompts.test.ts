@@ -1,4 +1,4 @@
-// The wizard's questions, rendered by the real prompts of src/cli/prompts.ts (@inquirer/testing).
+// The wizard's questions, rendered by the real prompts of src/ui/prompts.ts (@inquirer/testing).
 import { describe, expect, it } from 'vitest';
 import { render } from '@inquirer/testing';
 import { askCheckbox, askConfirm, askSelect, askText } from '../../src/ui/prompts.js';
