@@ -11,6 +11,7 @@ import { rollbackAll } from './rollback-all.js';
 import { confirmAll } from './confirm-all.js';
 import { HostSession } from './host-session.js';
 import { renderOp } from '../apply/render-op.js';
+import type { RouterLock } from '../router/lock.js';
 import type { HostReport, RunReport } from './report.js';
 import type { PlayOptions, RunState } from './run-state.js';
 
@@ -135,7 +136,7 @@ async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Pr
   if (errors.length > 0) throw new RunFailure('connect', `unreachable: ${failures.join('; ') || errors.map((e) => e.message).join('; ')}`);
 }
 
-function lockMessage(h: string, lock: NonNullable<import('../gather/facts.js').Facts['lock']>): string {
+function lockMessage(h: string, lock: RouterLock): string {
   return `${h} is locked by run ${lock.run} of ${lock.owner}, started ${lock.started}` +
     (lock.alive ? ' (still running)' : ' (its SSH session is gone: a dead run; `teqlctl status` shows whether its dead-man revert is pending, `teqlctl unlock` clears the lock)');
 }
