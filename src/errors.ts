@@ -1,4 +1,5 @@
-// One small hierarchy, split by stage. Only the CLI entry point turns these into messages and exit codes.
+// One small hierarchy, split by stage. Each stage has one exit code, in EXIT_CODE_OF below (the one
+// place); only the CLI entry point turns errors into messages and exit codes.
 
 export const ExitCode = {
   ok: 0,
@@ -13,6 +14,22 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** Where a run stopped: each stage is one exit code. */
+export type Stage = 'config' | 'connect' | 'fact' | 'refused' | 'apply' | 'verify' | 'rollback' | 'lab' | 'interrupted';
+
+export const EXIT_CODE_OF: Record<Stage, ExitCodeValue> = {
+  config: ExitCode.badInput,
+  connect: ExitCode.unreachable,
+  // A router that answers but cannot be read is as unusable as one that does not answer.
+  fact: ExitCode.unreachable,
+  refused: ExitCode.refused,
+  apply: ExitCode.applyFailed,
+  verify: ExitCode.verifyFailed,
+  rollback: ExitCode.rollbackIncomplete,
+  lab: ExitCode.lab,
+  interrupted: ExitCode.interrupted,
+};
+
 export interface SourcePos {
   file: string;
   line: number; // 1-based
@@ -22,11 +39,14 @@ export interface SourcePos {
 export class TeqlError extends Error {
   constructor(
     message: string,
-    readonly exitCode: ExitCodeValue,
+    readonly stage: Stage,
     readonly hint?: string,
   ) {
     super(message);
     this.name = new.target.name;
+  }
+  get exitCode(): ExitCodeValue {
+    return EXIT_CODE_OF[this.stage];
   }
 }
 
@@ -37,7 +57,7 @@ export class ConfigError extends TeqlError {
     readonly pos?: SourcePos,
     hint?: string,
   ) {
-    super(message, ExitCode.badInput, hint);
+    super(message, 'config', hint);
   }
   /** `file:line:col: message` as compilers print it, so editors can jump to it. */
   get located(): string {
@@ -48,7 +68,7 @@ export class ConfigError extends TeqlError {
 /** Several input problems found in one pass, reported together. */
 export class ConfigErrors extends TeqlError {
   constructor(readonly errors: ConfigError[]) {
-    super(errors.map((e) => e.located).join('\n'), ExitCode.badInput);
+    super(errors.map((e) => e.located).join('\n'), 'config');
   }
 }
 
@@ -59,7 +79,7 @@ export class ConnectError extends TeqlError {
     message: string,
     hint?: string,
   ) {
-    super(message, ExitCode.unreachable, hint);
+    super(message, 'connect', hint);
   }
 }
 
@@ -69,20 +89,32 @@ export class FactError extends TeqlError {
     readonly host: string,
     message: string,
   ) {
-    super(message, ExitCode.unreachable);
+    super(message, 'fact');
   }
 }
 
 /** The router's state forbids the plan (conflicting qdisc, management path, ...): nothing changed. */
 export class RefusedError extends TeqlError {
   constructor(message: string, hint?: string) {
-    super(message, ExitCode.refused, hint);
+    super(message, 'refused', hint);
   }
 }
 
 /** Problems of the built-in lab: missing tools, ports in use, a router that did not boot. */
 export class LabError extends TeqlError {
   constructor(message: string, hint?: string) {
-    super(message, ExitCode.lab, hint);
+    super(message, 'lab', hint);
   }
+}
+
+/** How a run ended when it did not converge: the stage that stopped it and why, across all hosts. */
+export class RunFailure extends TeqlError {
+  constructor(stage: Stage, message: string) {
+    super(message, stage);
+  }
+}
+
+/** The exit code of anything thrown: a TeqlError's stage, else 1 (a bug in teqlctl). */
+export function exitCodeOf(err: unknown): number {
+  return err instanceof TeqlError ? err.exitCode : 1;
 }

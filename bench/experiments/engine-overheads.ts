@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runWithProgress } from '../../src/report/progress.js';
+import { runWithProgress } from '../../src/ui/progress.js';
 import { RunLog } from '../../src/play/run-log.js';
 import { median } from '../lib/stats.js';
 

@@ -1,6 +1,7 @@
 // The engine under measure, alone in its process: loadRun + runPlay (silent, real SSH client) on a
 // SIMULATED fleet's inventory. Prints one JSON line with its wall time, CPU time and memory.
 //   tsx bench/fleet/engine.ts <inventory> <playbook> <forks> <log file>
+import { PLAY_DEFAULTS } from '../../src/cli/play-command.js';
 import { performance } from 'node:perf_hooks';
 import { connectSsh } from '../../src/connect/ssh-transport.js';
 import { loadRun } from '../../src/load/index.js';
@@ -28,6 +29,7 @@ const t1 = performance.now();
 const report = await runPlay(loaded, {
   check: false,
   forks: Number(forksArg),
+  confirmTimeoutSec: Number(PLAY_DEFAULTS.confirmTimeout),
   mode: 'silent',
   log: new RunLog(logFile),
   connect: (host, spec) => connectSsh(host, spec),

@@ -1,11 +1,8 @@
 // Pure: what a simulated router answers to each script teqlctl sends. It recognises the script by the
 // markers teqlctl's own modules put in it (facts sections, apply steps, ping checks), answers from
 // facts recorded on the lab, confirms a run, and turns "converged" after an apply ("pristine" after a rollback).
-import { STEP } from '../../src/apply/script.js';
-import { CONFIRM_MARKER } from '../../src/confirm/confirm-script.js';
-import { SECTION } from '../../src/gather/script.js';
+import { CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP } from '../../src/router/markers.js';
 import type { LoadedRun } from '../../src/load/index.js';
-import { CHECK } from '../../src/verify/ping-script.js';
 
 export type SimState = 'pristine' | 'converged';
 export type ScriptKind = 'facts' | 'apply' | 'rollback' | 'verify' | 'confirm' | 'unknown';

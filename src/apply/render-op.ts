@@ -1,9 +1,9 @@
 // Renders an op as the iproute2 / kmod / procfs command that performs it.
 import type { Op } from '../plan/ops.js';
 import type { RouteFact } from '../gather/facts.js';
-import { shellJoin, shellQuote } from './shell-quote.js';
-import { sysctlPath } from '../gather/sysctl-path.js';
-import { BASELINE_FILE, ownedDir } from '../gather/boot-paths.js';
+import { shellJoin, shellQuote } from '../router/shell-quote.js';
+import { sysctlPath } from '../router/sysctl-path.js';
+import { BASELINE_FILE, ownedDir } from '../router/paths.js';
 
 function dirOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';

@@ -2,8 +2,7 @@
 // code; the first failure stops the script, so the journal knows exactly which steps ran.
 import type { Op } from '../plan/ops.js';
 import { renderOp } from './render-op.js';
-
-export const STEP = '@@teqlctl-step';
+import { STEP_MARKER as STEP } from '../router/markers.js';
 
 export interface StepResult {
   index: number;

@@ -6,7 +6,8 @@ import { labUp } from '../lab/up.js';
 import { inventoryPath, labPaths, projectRoot } from '../lab/paths.js';
 import { sshTarget } from '../lab/router.js';
 import { runSsh } from '../lab/run-ssh.js';
-import { runPlayCommand } from './play-command.js';
+import { ExitCode } from '../errors.js';
+import { PLAY_DEFAULTS, runPlayCommand } from './play-command.js';
 
 const SHARE_CHECK = `
 tx() { cat /sys/class/net/$1/statistics/tx_packets; }
@@ -21,13 +22,13 @@ export function registerDemoCommand(program: Command): void {
     .description('boot the built-in lab and run playbooks/teql.yml on it: converge, verify, show the load sharing')
     .action(async () => {
       await labUp();
-      const code = await runPlayCommand(join(projectRoot(), 'playbooks', 'teql.yml'), { inventory: inventoryPath(), yes: true, forks: '10' });
+      const code = await runPlayCommand(join(projectRoot(), 'playbooks', 'teql.yml'), { ...PLAY_DEFAULTS, inventory: inventoryPath(), yes: true });
       if (code !== 0) return;
       const r = await runSsh(sshTarget(labPaths(), 'a'), [SHARE_CHECK], { timeoutMs: 60_000 });
       const m = /ping_rc=(\d+) eth1=(\d+) eth2=(\d+)/.exec(r.stdout);
       if (!m || m[1] !== '0') {
         process.stdout.write(`load sharing check: could not ping 10.0.0.5 over teql0 from a (${r.stdout.trim()} ${r.stderr.trim()})\n`);
-        process.exitCode = 5;
+        process.exitCode = ExitCode.verifyFailed;
         return;
       }
       process.stdout.write(

@@ -8,16 +8,15 @@ import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets } from '../connect/secrets.js';
 import { closeAll, connectFirst } from '../connect/connect-first.js';
 import type { Transport } from '../connect/transport.js';
-import { shellJoin } from '../apply/shell-quote.js';
+import { shellJoin } from '../router/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
-import { DEFAULT_CONFIRM_TIMEOUT_SEC } from '../play/run-state.js';
 import { RunLog } from '../play/run-log.js';
-import { progressMode } from '../report/progress.js';
+import { progressMode } from '../ui/progress.js';
 import { formatPlan } from '../report/print-plan.js';
 import { formatRecap } from '../report/recap.js';
 import { toJson } from '../report/json.js';
 import { ConfigError } from '../errors.js';
-import { askHidden, askYesNo } from './prompts.js';
+import { askHidden, askYesNo } from '../ui/prompts.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -33,8 +32,11 @@ Exit codes:
        or the plan was not approved; nothing changed
   130  interrupted; rolled back`;
 
+/** The defaults of play's options: the parser's, and the one source for callers that build flags. */
+export const PLAY_DEFAULTS = { forks: '10', confirmTimeout: '120' } as const;
+
 export interface PlayFlags {
-  confirmTimeout?: string;
+  confirmTimeout: string;
   inventory: string;
   check?: boolean;
   diff?: boolean;
@@ -78,7 +80,7 @@ function writeLocalJournal(runId: string, json: string): void {
 }
 
 function confirmTimeout(flags: PlayFlags): number {
-  const n = Number(flags.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT_SEC);
+  const n = Number(flags.confirmTimeout);
   if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
   return n;
 }
@@ -93,14 +95,14 @@ export function registerPlayCommand(program: Command): void {
     .option('-D, --diff', 'show before and after values and the commands of each change')
     .option('-y, --yes', 'apply without asking (required without a terminal)')
     .option('--json', 'print one JSON document on stdout and nothing else there')
-    .option('-f, --forks <n>', 'hosts worked on at once', '10')
+    .option('-f, --forks <n>', 'hosts worked on at once', PLAY_DEFAULTS.forks)
     .option('-l, --limit <hosts>', 'only these hosts (comma-separated)')
     .option('-e, --extra-vars <name=value>', 'set a variable above all others (repeatable), e.g. -e teql_persist=true', (v: string, prev: string[] = []) => [...prev, v])
     .option('--log <file>', 'log of every command sent (default ~/.cache/teqlctl/logs/<run id>.log)')
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
     .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')
-    .option('--confirm-timeout <seconds>', 'each router reverts itself unless the run is confirmed within this time of its first change', String(DEFAULT_CONFIRM_TIMEOUT_SEC))
+    .option('--confirm-timeout <seconds>', 'each router reverts itself unless the run is confirmed within this time of its first change', PLAY_DEFAULTS.confirmTimeout)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
       await runPlayCommand(playbook, flags);
@@ -111,6 +113,7 @@ export function registerPlayCommand(program: Command): void {
 export async function runPlayCommand(playbook: string, flags: PlayFlags): Promise<number> {
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
+  const confirmTimeoutSec = confirmTimeout(flags);
   const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
@@ -133,7 +136,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     }
     const result = await runPlay(loaded, {
       runId,
-      confirmTimeoutSec: confirmTimeout(flags),
+      confirmTimeoutSec,
       owner: `${userInfo().username}@${hostname()}`,
       // Fault injection for the dead-man's end-to-end tests; documented in docs/deadman.md.
       ...(process.env.TEQLCTL_HOLD_BEFORE_CONFIRM ? { holdBeforeConfirmMs: Number(process.env.TEQLCTL_HOLD_BEFORE_CONFIRM) * 1000 } : {}),

@@ -1,6 +1,6 @@
 // The command tree, and the one place where errors become messages and exit codes.
 import { Command, CommanderError } from 'commander';
-import { ExitCode, TeqlError, ConfigError, ConfigErrors } from '../errors.js';
+import { ExitCode, TeqlError, ConfigError, ConfigErrors, exitCodeOf } from '../errors.js';
 import { registerLabCommand } from './lab-command.js';
 import { registerPlayCommand, EXIT_CODES_HELP } from './play-command.js';
 import { registerDemoCommand } from './demo-command.js';
@@ -38,5 +38,5 @@ export function describeError(err: unknown): { message: string; code: number } {
   }
   if (err instanceof CommanderError) return { message: '', code: err.exitCode === 0 ? 0 : ExitCode.badInput };
   // Anything else is a bug in teqlctl, not a user mistake: show the stack.
-  return { message: `internal error (a bug in teqlctl): ${err instanceof Error ? err.stack : String(err)}`, code: 1 };
+  return { message: `internal error (a bug in teqlctl): ${err instanceof Error ? err.stack : String(err)}`, code: exitCodeOf(err) };
 }

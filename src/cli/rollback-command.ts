@@ -2,10 +2,9 @@
 // it, from the journal kept on the router. Refused when a router moved since that run (--force).
 import type { Command } from 'commander';
 import { ExitCode, RefusedError, ConnectError } from '../errors.js';
-import { factsScript } from '../gather/script.js';
-import { parseFacts } from '../gather/parse-facts.js';
-import { stateLines } from '../rollback/compare.js';
-import { afterStateScript, parseRuns, runsScript, undoRunScript } from '../confirm/runs-script.js';
+import { readFacts } from '../gather/read-facts.js';
+import { movedSince } from '../rollback/drift.js';
+import { afterStateScript, parseRuns, runsScript, undoRunScript } from '../deadman/runs-script.js';
 import { closeAll, connectInventory } from './inventory-hosts.js';
 
 export function registerRollbackCommand(program: Command): void {
@@ -31,11 +30,8 @@ export function registerRollbackCommand(program: Command): void {
         const moved: string[] = [];
         for (const { c } of targets) {
           const t = c.transport!;
-          const after = new Set((await t.run('after-state', afterStateScript(runId))).stdout.split('\n').filter(Boolean));
-          const now = stateLines(parseFacts(c.host, (await t.run('facts', factsScript())).stdout));
-          const diff = [...after].filter((l) => !now.has(l) && !l.startsWith('sysctl ')).map((l) => `${c.host}: no longer holds ${l}`);
-          diff.push(...[...now].filter((l) => !after.has(l) && !l.startsWith('sysctl ')).map((l) => `${c.host}: now also holds ${l}`));
-          moved.push(...diff);
+          const after = (await t.run('after-state', afterStateScript(runId))).stdout.split('\n');
+          moved.push(...movedSince(c.host, after, await readFacts(t, c.host, [])));
         }
         if (moved.length > 0 && !flags.force) {
           throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');

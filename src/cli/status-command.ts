@@ -2,7 +2,7 @@
 // recent runs (id, start, outcome, revert).
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import { parseRuns, runsScript } from '../confirm/runs-script.js';
+import { parseRuns, runsScript } from '../deadman/runs-script.js';
 import { closeAll, connectInventory } from './inventory-hosts.js';
 
 export function registerStatusCommand(program: Command): void {

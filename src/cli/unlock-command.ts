@@ -2,7 +2,7 @@
 // connected or whose dead-man revert is pending, unless --force).
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import { unlockScript } from '../confirm/runs-script.js';
+import { unlockScript } from '../deadman/runs-script.js';
 import { closeAll, connectInventory } from './inventory-hosts.js';
 
 export function registerUnlockCommand(program: Command): void {

@@ -1,9 +1,14 @@
 // `teqlctl wizard`: the interactive setup. Refuses without a terminal; Ctrl-C in a prompt ends it
 // with nothing written (files appear whole at the end) and nothing changed (routers are only read).
+// The wizard returns what to run; this command runs it as `teqlctl play --yes` would.
 import type { Command } from 'commander';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, ExitCode } from '../errors.js';
-import { runWizard } from '../wizard/flow.js';
-import { isPromptExit } from './prompts.js';
+import { runWizard, type PlayRequest } from '../wizard/flow.js';
+import { isPromptExit } from '../ui/prompts.js';
+import { PLAY_DEFAULTS, runPlayCommand } from './play-command.js';
 
 export function registerWizardCommand(program: Command): void {
   program
@@ -23,11 +28,38 @@ export async function runWizardCommand(dir: string): Promise<number> {
       'unattended, write the inventory and playbook yourself (see inventories/example.yml and playbooks/teql.yml) and run: teqlctl play -i <inventory> <playbook> --yes',
     );
   }
+  let request: PlayRequest | undefined;
   try {
-    return await runWizard({ dir });
+    request = await runWizard({ dir });
   } catch (err) {
     if (!isPromptExit(err)) throw err;
     process.stderr.write('\nwizard interrupted: nothing was written and no router was changed\n');
     return ExitCode.interrupted;
+  }
+  return request ? runRequest(request) : 0;
+}
+
+/** Runs what the wizard wrote; secrets typed in the wizard reach play through 0600 files, removed after. */
+async function runRequest(r: PlayRequest): Promise<number> {
+  const secrets = mkdtempSync(join(tmpdir(), 'teqlctl-wizard-'));
+  const secretFile = (name: string, value: string): string => {
+    const file = join(secrets, name);
+    writeFileSync(file, value, { mode: 0o600 });
+    return file;
+  };
+  try {
+    process.stdout.write(`\n== Running: ${r.command} --yes\n`);
+    // From here the engine handles Ctrl-C: it finishes the current step and rolls both routers back.
+    const code = await runPlayCommand(r.playbook, {
+      ...PLAY_DEFAULTS,
+      inventory: r.inventory,
+      yes: true,
+      ...(r.becomePassword !== undefined ? { becomePasswordFile: secretFile('become-password', r.becomePassword) } : {}),
+      ...(r.keyPassphrase !== undefined ? { keyPassphraseFile: secretFile('key-passphrase', r.keyPassphrase) } : {}),
+    });
+    process.stdout.write(`\nRun it again any time: ${r.command} --yes   (a second run changes nothing)\n`);
+    return code;
+  } finally {
+    rmSync(secrets, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 // become through sudo or doas: the remote command lines, and what the answer to the connect-time probe
 // means. A sudo password only ever travels as the first line of stdin, never in a command line.
 // doas reads passwords from a terminal only, so teqlctl uses doas without one (`permit nopass`). Pure.
-import { shellQuote } from '../apply/shell-quote.js';
+import { shellQuote } from '../router/shell-quote.js';
 
 export type Become =
   | { kind: 'none' }

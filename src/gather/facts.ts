@@ -1,4 +1,5 @@
 // The facts teqlctl reads from a router: plain data parsed from `ip -j`, `tc -j` and /proc.
+import type { RouterLock } from '../router/lock.js';
 
 export interface LinkFact {
   name: string;
@@ -50,15 +51,6 @@ export interface ManagementFact {
   via?: string;
 }
 
-/** teqlctl's lock on the router, when a run holds it. */
-export interface LockFact {
-  run: string;
-  owner: string;
-  started: string;
-  /** The SSH session that took the lock still exists: its run is (probably) still going. */
-  alive: boolean;
-}
-
 export interface Facts {
   links: LinkFact[];
   addresses: AddressFact[];
@@ -68,7 +60,7 @@ export interface Facts {
   sysctls: Record<string, string>;
   teql: TeqlModuleFact;
   management?: ManagementFact;
-  lock?: LockFact;
+  lock?: RouterLock;
 }
 
 /** A file of teqlctl's boot configuration as it is on the router. */

@@ -1,7 +1,9 @@
 // Pure parser of the facts script's output: JSON from iproute2, key=value from /proc and /sys.
 import { FactError } from '../errors.js';
-import { SECTION } from './script.js';
-import { sysctlName } from './sysctl-path.js';
+import { SECTION_MARKER as SECTION } from '../router/markers.js';
+import { parseKeyValues } from '../router/key-values.js';
+import { parseLock } from '../router/lock.js';
+import { sysctlName } from '../router/sysctl-path.js';
 import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 
 export function splitSections(output: string): Map<string, string> {
@@ -76,15 +78,6 @@ export function parseRootQdiscs(json: any[]): RootQdiscFact[] {
       handle: String(q.handle),
       isDefault: String(q.handle) === '0:',
     }));
-}
-
-export function parseKeyValues(text: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) map.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
-  }
-  return map;
 }
 
 export function parseTeql(text: string): TeqlModuleFact {
@@ -168,10 +161,8 @@ export function parseFacts(host: string, output: string): Facts {
   }
   if (s.has('boot')) facts.boot = parseBoot(s.get('boot')!);
   if (s.has('baseline')) facts.baseline = parseBaseline(s.get('baseline')!);
-  const lock = parseKeyValues(s.get('lock') ?? '');
-  if (lock.has('run')) {
-    facts.lock = { run: lock.get('run')!, owner: lock.get('owner') ?? '?', started: lock.get('started') ?? '?', alive: lock.get('alive') === '1' };
-  }
+  const lock = parseLock(s.get('lock') ?? '');
+  if (lock) facts.lock = lock;
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
   return facts;

@@ -1,10 +1,9 @@
 // The one remote script that reads every fact in a single round trip; each section is framed by markers.
-import { sysctlPath } from './sysctl-path.js';
-import { shellQuote } from '../apply/shell-quote.js';
-import { LOCK_DIR } from '../confirm/router-paths.js';
-import { BASELINE_FILE, BOOT_GLOBS } from './boot-paths.js';
-
-export const SECTION = '@@teqlctl-section';
+import { sysctlPath } from '../router/sysctl-path.js';
+import { shellQuote } from '../router/shell-quote.js';
+import { BASELINE_FILE, BOOT_GLOBS } from '../router/paths.js';
+import { READ_LOCK } from '../router/lock.js';
+import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
 /** Sections and the commands that print them; parsed by parse-facts.ts. */
 const SECTIONS: Array<[string, string]> = [
@@ -27,7 +26,7 @@ const SECTIONS: Array<[string, string]> = [
     `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do [ "$w" = iface ] && printf 'ifupdown\\t%s\\n' "$name"; done; fi`,
   ].join('\n')],
   ['baseline', `if [ -f ${BASELINE_FILE} ]; then cat ${BASELINE_FILE}; fi`],
-  ['lock', `if [ -f ${LOCK_DIR}/owner ]; then cat ${LOCK_DIR}/owner; p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner); if [ -n "$p" ] && [ -d /proc/$p ]; then echo alive=1; else echo alive=0; fi; fi`],
+  ['lock', READ_LOCK],
 ];
 
 /**

@@ -1,4 +1,7 @@
 // Pure: the YAML inventory that `lab up` writes for the playbook engine. Same text for the same input.
+import { renderTeqlVars } from '../teql-vars/render-teql-vars.js';
+import type { TeqlHostVars } from '../teql-vars/teql-vars.js';
+import { scalar } from '../teql-vars/yaml-scalar.js';
 import { otherRouter, ROUTERS, type Router } from './topology.js';
 
 export interface InventoryInput {
@@ -27,29 +30,30 @@ function plan(router: Router, links: number): { links: string[]; teql: string } 
   };
 }
 
-/** Plain YAML scalar when safe, else a double-quoted one (JSON strings are valid YAML). */
-function scalar(value: string): string {
-  return /^[\w./~+-]+$/.test(value) ? value : JSON.stringify(value);
-}
-
-function hostBlock(router: Router, port: number, devs: string[]): string[] {
+/** What playbooks/teql.yml needs to know of one lab router. */
+export function labVars(router: Router, devs: string[]): TeqlHostVars {
   const peerRouter = otherRouter(router);
   const me = plan(router, devs.length);
   const peer = plan(peerRouter, devs.length);
+  return {
+    teql_slaves: devs,
+    link_addresses: devs.map((dev, i) => ({ dev, address: `${me.links[i]}/31` })),
+    teql_address: `${me.teql}/31`,
+    lan_address: LAN[router].address,
+    peer_network: LAN[peerRouter].network,
+    peer_teql_address: peer.teql,
+    peer_lan_address: LAN[peerRouter].address,
+    peer_addresses: [...peer.links, peer.teql],
+  };
+}
+
+function hostBlock(router: Router, port: number, devs: string[]): string[] {
   return [
     `        router_${router}:`,
     `          ansible_host: 127.0.0.1`,
     `          ansible_port: ${port}`,
     `          lab_router: ${router}`,
-    `          teql_slaves: [${devs.map(scalar).join(', ')}]`,
-    `          link_addresses:`,
-    ...devs.map((dev, i) => `            - { dev: ${scalar(dev)}, address: ${me.links[i]}/31 }`),
-    `          teql_address: ${me.teql}/31`,
-    `          lan_address: ${LAN[router].address}`,
-    `          peer_network: ${LAN[peerRouter].network}`,
-    `          peer_teql_address: ${peer.teql}`,
-    `          peer_lan_address: ${LAN[peerRouter].address}`,
-    `          peer_addresses: [${[...peer.links, peer.teql].join(', ')}]`,
+    ...renderTeqlVars(labVars(router, devs), 10),
   ];
 }
 

@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ExprError } from './expr-error.js';
 import { toBool } from './expr-eval.js';
 import { MAX_NAME_CHARS } from './limits.js';
-import { parseIPv4 } from './net.js';
+import { parseIPv4 } from '../router/ipv4.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';
 import { codePoint, short, shown } from './shown.js';

@@ -1,7 +1,8 @@
 // Checks across tasks and hosts: an address configured twice, and /31 ends that do not pair up.
 import type { SourcePos } from '../errors.js';
 import type { Placed } from './instantiate.js';
-import { formatIPv4, networkOf, parseCidr, type Cidr } from './net.js';
+import { parseCidr } from './net.js';
+import { formatIPv4, networkOf, type Cidr } from '../router/ipv4.js';
 import type { Problems } from './problems.js';
 import { formatPos } from './scope.js';
 

@@ -1,32 +1,6 @@
 // Strict IPv4 and interface-name rules. Each check returns why a value is wrong, or undefined.
-// Own parsing on purpose: ipaddr.js reads `010.1.1.1` as octal (8.1.1.1).
 import { codePoint, shown } from './shown.js';
-
-const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
-
-/** The address as an unsigned 32-bit number, or undefined if it is not a strict dotted quad. */
-export function parseIPv4(text: string): number | undefined {
-  if (!QUAD.test(text)) return undefined;
-  return text.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-}
-
-export function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-export interface Cidr {
-  ip: number;
-  prefix: number;
-}
-
-function mask(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-}
-
-export function networkOf(c: Cidr): number {
-  return (c.ip & mask(c.prefix)) >>> 0;
-}
+import { broadcastOf, formatIPv4, networkOf, parseIPv4, type Cidr } from '../router/ipv4.js';
 
 const DOTTED_QUAD_HINT = 'four decimal numbers 0..255 without leading zeros, e.g. 10.0.0.1';
 
@@ -56,7 +30,7 @@ export function checkHostCidr(text: string): string | undefined {
   if (typeof c === 'string') return c;
   if (c.prefix > 30) return undefined; // /31 (RFC 3021) and /32 have no network or broadcast address
   const net = networkOf(c);
-  const broadcast = (net | ~mask(c.prefix)) >>> 0;
+  const broadcast = broadcastOf(c);
   if (c.ip === net) return `'${text}' is the network address of its /${c.prefix}, not a host address`;
   if (c.ip === broadcast) return `'${text}' is the broadcast address of its /${c.prefix}, not a host address`;
   return undefined;

@@ -1,7 +1,7 @@
 // The planner: (tasks wanted, facts read) -> ordered changes with inverses. Reads nothing, sends nothing.
 import type { TaskInstance } from '../load/types.js';
 import type { Facts } from '../gather/facts.js';
-import { rpFilterDevice } from '../gather/sysctl-path.js';
+import { rpFilterDevice } from '../router/sysctl-path.js';
 import type { ModuleResult, PlanContext } from './context.js';
 import type { HostPlan, Phase } from './types.js';
 import { planLink } from './modules/link.js';

@@ -2,7 +2,7 @@
 // and tests can check that a plan converges and that its inverses restore the snapshot.
 import type { Facts, RouteFact } from '../gather/facts.js';
 import type { Op } from './ops.js';
-import { networkOf, splitCidr } from './ipv4.js';
+import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
 export class SimulationError extends Error {}
 
@@ -15,7 +15,7 @@ export function sameRoute(a: RouteFact, b: RouteFact): boolean {
 }
 
 function connectedRoute(dev: string, cidr: string): RouteFact {
-  return { to: networkOf(cidr), dev, metric: 0, protocol: 'kernel', scope: 'link' };
+  return { to: cidrNetwork(cidr), dev, metric: 0, protocol: 'kernel', scope: 'link' };
 }
 
 function isUp(f: Facts, dev: string): boolean {
@@ -97,8 +97,8 @@ export function simulate(facts: Facts, op: Op): Facts {
     case 'addr-del': {
       if (!f.addresses.some((a) => a.dev === op.dev && a.cidr === op.cidr)) throw new SimulationError('no such address');
       f.addresses = f.addresses.filter((a) => !(a.dev === op.dev && a.cidr === op.cidr));
-      const net = networkOf(op.cidr);
-      if (!f.addresses.some((a) => a.dev === op.dev && networkOf(a.cidr) === net)) {
+      const net = cidrNetwork(op.cidr);
+      if (!f.addresses.some((a) => a.dev === op.dev && cidrNetwork(a.cidr) === net)) {
         f.routes = f.routes.filter((r) => !(r.dev === op.dev && r.protocol === 'kernel' && r.to === net));
       }
       return f;
@@ -150,7 +150,7 @@ export function simulate(facts: Facts, op: Op): Facts {
 function resolveDev(f: Facts, route: RouteFact): RouteFact {
   if (route.dev || !route.via) return { ...route, protocol: route.protocol ?? 'boot' };
   const via = route.via;
-  const hop = f.routes.find((r) => r.protocol === 'kernel' && r.to !== 'default' && networkOf(`${via}/${r.to.split('/')[1]}`) === r.to);
+  const hop = f.routes.find((r) => r.protocol === 'kernel' && r.to !== 'default' && cidrNetwork(`${via}/${r.to.split('/')[1]}`) === r.to);
   return { ...route, dev: hop?.dev, protocol: route.protocol ?? 'boot' };
 }
 

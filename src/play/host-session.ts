@@ -1,16 +1,18 @@
 // One host's side of a run: the remote round trips (facts, apply, checks, rollback), each logged.
 import type { Transport } from '../connect/transport.js';
-import { FactError } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
 import { factsScript } from '../gather/script.js';
 import { parseFacts } from '../gather/parse-facts.js';
+import { readFacts } from '../gather/read-facts.js';
 import { parseSteps, stepsScript } from '../apply/script.js';
 import { checksScript, parseChecks, type CheckResult } from '../verify/ping-script.js';
-import { armScript, doneLine, LOCK_MARKER } from '../confirm/deadman-script.js';
-import { claimRunScript, closeRunScript, REVERTED_MARKER } from '../confirm/confirm-script.js';
+import { armScript, doneLine } from '../deadman/arm-script.js';
+import { claimRunScript, closeRunScript } from '../deadman/confirm-script.js';
+import { lockHeldBy } from '../router/lock.js';
+import { REVERTED_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
-import type { JournalEntry } from './journal.js';
+import type { JournalEntry } from '../rollback/journal.js';
 import type { RunLog } from './run-log.js';
 
 export interface DeadmanSettings {
@@ -35,10 +37,7 @@ export class HostSession {
   }
 
   async facts(label = 'facts'): Promise<Facts> {
-    const res = await this.transport.run(label, factsScript(this.sysctls));
-    this.log.record(this.host, res);
-    if (res.code !== 0) throw new FactError(this.host, `reading facts failed (exit ${res.code}): ${res.stderr.trim() || res.stdout.trim().slice(-300)}`);
-    return parseFacts(this.host, res.stdout);
+    return readFacts(this.transport, this.host, this.sysctls, { label, record: (res) => this.log.record(this.host, res) });
   }
 
   /**
@@ -55,9 +54,10 @@ export class HostSession {
     this.batches++;
     const res = await this.transport.run('apply', stepsScript(ops, { before, onSuccess: (i) => doneLine(deadman.runId, batch, i), then: factsScript(this.sysctls) }));
     this.log.record(this.host, res);
-    if (res.stdout.startsWith(`${LOCK_MARKER} held`)) {
+    const locked = lockHeldBy(res.stdout);
+    if (locked !== undefined) {
       this.batches--;
-      return { entries: [], locked: res.stdout.split('\n').slice(1).join(' ').trim() };
+      return { entries: [], locked };
     }
     const results = parseSteps(ops, res.stdout);
     const entries = results.map((r) => {

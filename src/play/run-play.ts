@@ -1,24 +1,21 @@
 // The flow of a run: connect -> gather -> plan -> show -> apply -> verify -> confirm (or roll back)
 // -> report. Everything that decides is in plan/; this file only sequences round trips across hosts.
 import { randomUUID } from 'node:crypto';
-import { ConnectError, ExitCode, RefusedError, TeqlError } from '../errors.js';
+import { ConnectError, ExitCode, RefusedError, RunFailure, TeqlError } from '../errors.js';
 import type { LoadedRun, TaskInstance } from '../load/types.js';
 import { alignBootPhases, planHost, type PlannedHost } from '../plan/plan-host.js';
 import { changeCount } from '../plan/types.js';
-import { runWithProgress } from '../report/progress.js';
-import { rollbackAll } from '../rollback/rollback-all.js';
-import { confirmAll } from '../confirm/confirm-all.js';
+import { sysctlNames } from '../plan/facts-needed.js';
+import { runWithProgress } from '../ui/progress.js';
+import { rollbackAll } from './rollback-all.js';
+import { confirmAll } from './confirm-all.js';
 import { HostSession } from './host-session.js';
 import { renderOp } from '../apply/render-op.js';
+import type { RouterLock } from '../router/lock.js';
 import type { HostReport, RunReport } from './report.js';
-import { DEFAULT_CONFIRM_TIMEOUT_SEC, RunFailure, type PlayOptions, type RunState } from './run-state.js';
+import type { PlayOptions, RunState } from './run-state.js';
 
 export type { PlayOptions } from './run-state.js';
-
-/** Sysctl names a host's tasks read, so the facts script fetches them in its single round trip. */
-function sysctlNames(tasks: readonly TaskInstance[]): string[] {
-  return [...new Set(tasks.flatMap((t) => (t.module === 'sysctl' ? [t.args.name] : [])))];
-}
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
 function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskInstance[] {
@@ -45,7 +42,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
   const names = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
   const run: RunState = {
     runId: opts.runId ?? newRunId(),
-    opts: { ...opts, confirmTimeoutSec: opts.confirmTimeoutSec ?? DEFAULT_CONFIRM_TIMEOUT_SEC },
+    opts,
     specs: new Map(names.map((h) => [h, loaded.inventory.hosts.get(h)!.connection])),
     sessions: new Map(),
     snapshots: new Map(),
@@ -80,10 +77,10 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
         for (const p of plans) run.reports.get(p.plan.host)!.status = 'checked';
         continue;
       }
-      if (opts.interrupted()) throw new RunFailure(ExitCode.interrupted, 'interrupted before applying');
+      if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted before applying');
       const total = plans.reduce((n, p) => n + changeCount(p.plan), 0);
       if (total > 0 && !(await opts.approve(plans.map((p) => p.plan)))) {
-        throw new RunFailure(ExitCode.refused, 'not applied: the plan was not approved (use --yes when running unattended)');
+        throw new RunFailure('refused', 'not applied: the plan was not approved (use --yes when running unattended)');
       }
       await applyAndVerify(run, play.tasks, plans);
     }
@@ -111,7 +108,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
 
 function toFailure(err: unknown): RunFailure {
   if (err instanceof RunFailure) return err;
-  if (err instanceof TeqlError) return new RunFailure(err.exitCode, err.message + (err.hint ? ` (hint: ${err.hint})` : ''));
+  if (err instanceof TeqlError) return new RunFailure(err.stage, err.message + (err.hint ? ` (hint: ${err.hint})` : ''));
   throw err;
 }
 
@@ -136,10 +133,10 @@ async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Pr
       }
     },
   })), run.opts.forks);
-  if (errors.length > 0) throw new RunFailure(ExitCode.unreachable, `unreachable: ${failures.join('; ') || errors.map((e) => e.message).join('; ')}`);
+  if (errors.length > 0) throw new RunFailure('connect', `unreachable: ${failures.join('; ') || errors.map((e) => e.message).join('; ')}`);
 }
 
-function lockMessage(h: string, lock: NonNullable<import('../gather/facts.js').Facts['lock']>): string {
+function lockMessage(h: string, lock: RouterLock): string {
   return `${h} is locked by run ${lock.run} of ${lock.owner}, started ${lock.started}` +
     (lock.alive ? ' (still running)' : ' (its SSH session is gone: a dead run; `teqlctl status` shows whether its dead-man revert is pending, `teqlctl unlock` clears the lock)');
 }
@@ -168,17 +165,17 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
       }
     },
   })), run.opts.forks);
-  if (thrown.length > errors.length) throw new RunFailure(ExitCode.unreachable, `reading facts failed: ${thrown.map((e) => e.message).join('; ')}`);
+  if (thrown.length > errors.length) throw new RunFailure('fact', `reading facts failed: ${thrown.map((e) => e.message).join('; ')}`);
   if (errors.length > 0) {
-    const code = errors.some((e) => e instanceof RefusedError) ? ExitCode.refused : errors[0]!.exitCode;
-    throw new RunFailure(code, errors.map((e) => e.message + (e.hint ? `\n  hint: ${e.hint}` : '')).join('\n'));
+    const stage = errors.some((e) => e instanceof RefusedError) ? 'refused' : errors[0]!.stage;
+    throw new RunFailure(stage, errors.map((e) => e.message + (e.hint ? `\n  hint: ${e.hint}` : '')).join('\n'));
   }
   return alignBootPhases(hosts.map((h) => planned.get(h)!));
 }
 
 async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>, plans: PlannedHost[]): Promise<void> {
   const { opts } = run;
-  const deadman = { runId: run.runId, owner: opts.owner ?? 'teqlctl', timeoutSec: opts.confirmTimeoutSec! };
+  const deadman = { runId: run.runId, owner: opts.owner ?? 'teqlctl', timeoutSec: opts.confirmTimeoutSec };
   const phases = Math.max(...plans.map((p) => p.plan.phases.length));
   for (let i = 0; i < phases; i++) {
     const failures: string[] = [];
@@ -215,9 +212,9 @@ async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>,
       },
     })), opts.forks);
     if (applyErrors.length > 0) {
-      throw new RunFailure(locked ? ExitCode.refused : ExitCode.applyFailed, `applying failed on ${failures.length === applyErrors.length ? failures.join('; ') : applyErrors.map((e) => e.message).join('; ')}`);
+      throw new RunFailure(locked ? 'refused' : 'apply', `applying failed on ${failures.length === applyErrors.length ? failures.join('; ') : applyErrors.map((e) => e.message).join('; ')}`);
     }
-    if (opts.interrupted()) throw new RunFailure(ExitCode.interrupted, 'interrupted');
+    if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
 
     const checkFailures: string[] = [];
     const withChecks = plans.filter((p) => (p.plan.phases[i]?.checks.length ?? 0) > 0);
@@ -240,9 +237,9 @@ async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>,
       },
     })), opts.forks);
     if (checkErrors.length > 0) {
-      throw new RunFailure(ExitCode.verifyFailed, `verification failed: ${checkFailures.length === checkErrors.length ? checkFailures.join('; ') : checkErrors.map((e) => e.message).join('; ')}`);
+      throw new RunFailure('verify', `verification failed: ${checkFailures.length === checkErrors.length ? checkFailures.join('; ') : checkErrors.map((e) => e.message).join('; ')}`);
     }
-    if (opts.interrupted()) throw new RunFailure(ExitCode.interrupted, 'interrupted');
+    if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
   }
 }
 

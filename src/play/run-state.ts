@@ -3,9 +3,9 @@ import type { ConnectionSpec } from '../load/types.js';
 import type { Transport, TransportStats } from '../connect/transport.js';
 import type { Facts } from '../gather/facts.js';
 import type { HostPlan } from '../plan/types.js';
-import type { ProgressMode } from '../report/progress.js';
+import type { ProgressMode } from '../ui/progress.js';
 import type { HostSession } from './host-session.js';
-import type { Journal } from './journal.js';
+import type { Journal } from '../rollback/journal.js';
 import type { HostReport } from './report.js';
 import type { RunLog } from './run-log.js';
 
@@ -21,7 +21,7 @@ export interface PlayOptions {
   interrupted: () => boolean;
   runId?: string;
   /** Seconds after which each router reverts itself unless the run is confirmed (dead-man). */
-  confirmTimeoutSec?: number;
+  confirmTimeoutSec: number;
   /** Who runs teqlctl (user@machine), recorded in the router's lock and journal. */
   owner?: string;
   /** Fault injection for tests of the dead-man: wait this long between verifying and confirming. */
@@ -42,14 +42,3 @@ export interface RunState {
   /** Round trips and bytes of the confirmation's own (second) connection, per host. */
   confirmStats: Map<string, TransportStats>;
 }
-
-export class RunFailure extends Error {
-  constructor(
-    readonly exitCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const DEFAULT_CONFIRM_TIMEOUT_SEC = 120;

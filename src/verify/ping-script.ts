@@ -2,9 +2,9 @@
 // ping's time. Links that were just brought up may still be resolving ARP, so a check gets three
 // attempts one second apart before it counts as failed.
 import type { Check } from '../plan/types.js';
-import { shellJoin } from '../apply/shell-quote.js';
+import { shellJoin } from '../router/shell-quote.js';
+import { CHECK_MARKER as CHECK } from '../router/markers.js';
 
-export const CHECK = '@@teqlctl-check';
 export const ATTEMPTS = 3;
 
 export function pingCommand(c: Check): string {

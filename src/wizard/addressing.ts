@@ -1,6 +1,7 @@
 // Point-to-point addressing: /31s out of one block (LARTC: 10.0.0.0/29, A even, B odd), or typed
 // pairs, checked with the loader's strict validators. Pure.
-import { checkHostCidr, checkNetworkCidr, formatIPv4, networkOf, parseCidr, type Cidr } from '../load/net.js';
+import { checkHostCidr, checkNetworkCidr, parseCidr } from '../load/net.js';
+import { formatIPv4, networkOf, type Cidr } from '../router/ipv4.js';
 import type { AddressPair, Addressing } from './model.js';
 
 /** Prefix length of the smallest block holding one /31 per link plus one for the equalizer. */

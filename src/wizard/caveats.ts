@@ -1,6 +1,6 @@
 // The HOWTO's caveats, each raised only when the routers' facts make it matter. Pure.
 import type { Facts } from '../gather/facts.js';
-import { contains } from '../plan/ipv4.js';
+import { contains } from '../router/ipv4.js';
 
 export interface Caveat {
   /** `stop`: the run would be refused; `warn`: it runs but may not do what is wanted; `note`: worth knowing. */

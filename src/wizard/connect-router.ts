@@ -5,10 +5,8 @@ import { homedir } from 'node:os';
 import ssh2 from 'ssh2';
 import { connectSsh } from '../connect/ssh-transport.js';
 import type { Transport } from '../connect/transport.js';
-import { FactError } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
-import { parseFacts } from '../gather/parse-facts.js';
-import { factsScript } from '../gather/script.js';
+import { readFacts } from '../gather/read-facts.js';
 import type { ConnectionSpec } from '../load/types.js';
 import type { RouterAnswers } from './model.js';
 
@@ -63,8 +61,6 @@ export async function connectRouter(r: RouterAnswers, hooks: ConnectHooks): Prom
 }
 
 /** One facts round trip: every rp_filter, and ip_forward for the forwarding caveat. */
-export async function readFacts(r: RouterAnswers, c: ConnectedRouter): Promise<Facts> {
-  const res = await c.transport.run('facts', factsScript(['net.ipv4.ip_forward']));
-  if (res.code !== 0) throw new FactError(r.name, `reading facts failed (exit ${res.code}): ${res.stderr.trim() || res.stdout.trim().slice(-300)}`);
-  return parseFacts(r.name, res.stdout);
+export function readRouterFacts(r: RouterAnswers, c: ConnectedRouter): Promise<Facts> {
+  return readFacts(c.transport, r.name, ['net.ipv4.ip_forward']);
 }

@@ -2,12 +2,12 @@
 // load the written files, read each host's facts once, plan (pure), format.
 import type { Transport } from '../connect/transport.js';
 import { FactError, RefusedError, TeqlError } from '../errors.js';
-import { parseFacts } from '../gather/parse-facts.js';
-import { factsScript } from '../gather/script.js';
+import { readFacts } from '../gather/read-facts.js';
 import type { LoadedRun } from '../load/types.js';
 import { planHost } from '../plan/plan-host.js';
+import { sysctlNames } from '../plan/facts-needed.js';
 import type { HostPlan } from '../plan/types.js';
-import { runWithProgress, type ProgressMode } from '../report/progress.js';
+import { runWithProgress, type ProgressMode } from '../ui/progress.js';
 
 /** Plans of the hosts that could be planned, and why the others could not (a refusal, a fact error). */
 export interface Preview {
@@ -24,11 +24,8 @@ export async function previewPlan(loaded: LoadedRun, transports: ReadonlyMap<str
       title: `${host}: read facts and plan`,
       run: async (setTitle) => {
         const tasks = play.tasks.get(host) ?? [];
-        const sysctls = [...new Set(tasks.flatMap((t) => (t.module === 'sysctl' ? [t.args.name] : [])))];
-        const res = await transports.get(host)!.run('facts', factsScript(sysctls));
         try {
-          if (res.code !== 0) throw new FactError(host, `reading facts failed (exit ${res.code}): ${res.stderr.trim()}`);
-          const { plan } = planHost(host, tasks, parseFacts(host, res.stdout));
+          const { plan } = planHost(host, tasks, await readFacts(transports.get(host)!, host, sysctlNames(tasks)));
           planned.set(host, plan);
           setTitle(`${host}: planned`);
         } catch (err) {

@@ -1,6 +1,6 @@
-// The wizard's questions as plain data (message, default, validation), rendered by src/cli/prompts.ts.
+// The wizard's questions as plain data (message, default, validation), rendered by src/ui/prompts.ts.
 // Pure: what they check comes in as arguments, so each question can be tested through the real prompt.
-import type { CheckboxQuestion, Choice, SelectQuestion, TextQuestion } from '../cli/prompts.js';
+import type { CheckboxQuestion, Choice, SelectQuestion, TextQuestion } from '../ui/prompts.js';
 import { checkHostCidr } from '../load/net.js';
 import { checkBlock, checkPair } from './addressing.js';
 import type { LinkRow } from './links.js';

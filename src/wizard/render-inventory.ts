@@ -2,15 +2,9 @@
 // commented so that it can be read and edited by hand. Pure: same model, same text.
 import { drawTopology } from './topology.js';
 import { ipOf, type RouterAnswers, type Side, type WizardModel } from './model.js';
-import { flowList, scalar } from './yaml-scalar.js';
-
-/** Column at which trailing comments start, so they line up. */
-const COMMENT_COL = 50;
-
-function line(indent: number, text: string, comment?: string): string {
-  const body = ' '.repeat(indent) + text;
-  return comment ? `${body.padEnd(COMMENT_COL - 1)} # ${comment}` : body;
-}
+import { renderTeqlVars, type VarComments } from '../teql-vars/render-teql-vars.js';
+import type { TeqlHostVars } from '../teql-vars/teql-vars.js';
+import { commentedLine as line, flowList, scalar } from '../teql-vars/yaml-scalar.js';
 
 function connection(r: RouterAnswers): string[] {
   const out = [line(10, `# how to reach ${r.side.toUpperCase()}${r.alias ? ` (from ~/.ssh/config: Host ${r.alias})` : ''}`)];
@@ -23,29 +17,44 @@ function connection(r: RouterAnswers): string[] {
   return out;
 }
 
-function hostBlock(m: WizardModel, side: Side): string[] {
-  const me = m[side];
+/** What playbooks/teql.yml needs to know of one router, from the wizard's answers. */
+export function wizardVars(m: WizardModel, side: Side): TeqlHostVars {
   const other: Side = side === 'a' ? 'b' : 'a';
   const devs = m.links.map((l) => l[side]);
   const mine = m.addressing.links.map((p) => p[side]);
   const theirs = m.addressing.links.map((p) => p[other]);
   const net = m.networks;
-  const peerNetwork = side === 'a' ? (net.kind === 'two' ? net.network2 : 'default') : net.network1;
-  const peerLabel = side === 'a' ? (net.kind === 'two' ? 'network 2, behind B' : 'the Internet, through B: A\'s default route') : 'network 1, behind A';
   const lan = net.kind === 'two' && net.lanA && net.lanB ? (side === 'a' ? { me: net.lanA, peer: net.lanB } : { me: net.lanB, peer: net.lanA }) : undefined;
-  return [
-    line(8, `${me.name}:`),
-    ...connection(me),
-    line(10, `teql_slaves: ${flowList(devs)}`, `wired in this order to ${m[other].name}'s ${flowList(m.links.map((l) => l[other]))}`),
-    line(10, 'link_addresses:', m.addressing.block ? (side === 'a' ? `one /31 per link out of ${m.addressing.block}: A the even end` : 'the odd ends') : `${side.toUpperCase()}'s end of each link`),
-    ...devs.map((dev, i) => line(12, `- { dev: ${scalar(dev)}, address: ${mine[i]} }`)),
-    line(10, `teql_address: ${m.addressing.teql[side]}`, 'the equalizer'),
-    ...(lan ? [line(10, `lan_address: ${lan.me}`, `${me.name}'s own address in ${side === 'a' ? 'network 1' : 'network 2'}`)] : []),
-    line(10, `peer_network: ${peerNetwork}`, peerLabel),
-    line(10, `peer_teql_address: ${ipOf(m.addressing.teql[other])}`, `${m[other].name}'s teql0: the gateway of that route`),
-    ...(lan ? [line(10, `peer_lan_address: ${lan.peer}`, 'the last ping goes from lan_address to here')] : []),
-    line(10, `peer_addresses: ${flowList([...theirs.map(ipOf), ipOf(m.addressing.teql[other])])}`, 'pinged after applying'),
-  ];
+  return {
+    teql_slaves: devs,
+    link_addresses: devs.map((dev, i) => ({ dev, address: mine[i]! })),
+    teql_address: m.addressing.teql[side],
+    ...(lan ? { lan_address: lan.me } : {}),
+    peer_network: side === 'a' ? (net.kind === 'two' ? net.network2 : 'default') : net.network1,
+    peer_teql_address: ipOf(m.addressing.teql[other]),
+    ...(lan ? { peer_lan_address: lan.peer } : {}),
+    peer_addresses: [...theirs.map(ipOf), ipOf(m.addressing.teql[other])],
+  };
+}
+
+/** The comments that explain each variable to whoever edits the file by hand. */
+function comments(m: WizardModel, side: Side): VarComments {
+  const other: Side = side === 'a' ? 'b' : 'a';
+  const net = m.networks;
+  return {
+    teql_slaves: `wired in this order to ${m[other].name}'s ${flowList(m.links.map((l) => l[other]))}`,
+    link_addresses: m.addressing.block ? (side === 'a' ? `one /31 per link out of ${m.addressing.block}: A the even end` : 'the odd ends') : `${side.toUpperCase()}'s end of each link`,
+    teql_address: 'the equalizer',
+    lan_address: `${m[side].name}'s own address in ${side === 'a' ? 'network 1' : 'network 2'}`,
+    peer_network: side === 'a' ? (net.kind === 'two' ? 'network 2, behind B' : 'the Internet, through B: A\'s default route') : 'network 1, behind A',
+    peer_teql_address: `${m[other].name}'s teql0: the gateway of that route`,
+    peer_lan_address: 'the last ping goes from lan_address to here',
+    peer_addresses: 'pinged after applying',
+  };
+}
+
+function hostBlock(m: WizardModel, side: Side): string[] {
+  return [line(8, `${m[side].name}:`), ...connection(m[side]), ...renderTeqlVars(wizardVars(m, side), 10, comments(m, side))];
 }
 
 export function renderInventory(m: WizardModel, playbookPath: string, inventoryPath: string): string {

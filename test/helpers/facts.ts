@@ -44,7 +44,7 @@ export function pristineFacts(): Facts {
 
 const pos = { file: 'playbooks/teql.yml', line: 1, col: 1 };
 
-export function task(call: TaskCall, name = call.module): TaskInstance {
+export function task(call: TaskCall, name: string = call.module): TaskInstance {
   return { ...call, name, pos } as TaskInstance;
 }
 

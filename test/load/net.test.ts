@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkHostCidr, checkInterfaceName, checkIPv4, checkNetworkCidr, parseIPv4 } from '../../src/load/net.js';
+import { checkHostCidr, checkInterfaceName, checkIPv4, checkNetworkCidr } from '../../src/load/net.js';
+import { parseIPv4 } from '../../src/router/ipv4.js';
 
 describe('IPv4', () => {
   it('reads strict dotted quads only', () => {

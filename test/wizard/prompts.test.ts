@@ -1,7 +1,7 @@
-// The wizard's questions, rendered by the real prompts of src/cli/prompts.ts (@inquirer/testing).
+// The wizard's questions, rendered by the real prompts of src/ui/prompts.ts (@inquirer/testing).
 import { describe, expect, it } from 'vitest';
 import { render } from '@inquirer/testing';
-import { askCheckbox, askConfirm, askSelect, askText } from '../../src/cli/prompts.js';
+import { askCheckbox, askConfirm, askSelect, askText } from '../../src/ui/prompts.js';
 import * as q from '../../src/wizard/questions.js';
 import { linkRows, likelyLinks } from '../../src/wizard/links.js';
 import { labFacts } from './fixtures.js';

@@ -9,7 +9,7 @@ import { changeCount } from '../../src/plan/types.js';
 import { renderInventory } from '../../src/wizard/render-inventory.js';
 import { renderPlaybook } from '../../src/wizard/render-playbook.js';
 import { drawTopology } from '../../src/wizard/topology.js';
-import { scalar } from '../../src/wizard/yaml-scalar.js';
+import { scalar } from '../../src/teql-vars/yaml-scalar.js';
 import { renderInventory as renderLabInventory } from '../../src/lab/inventory.js';
 import type { WizardModel } from '../../src/wizard/model.js';
 import { labFacts, labModel, ROOT } from './fixtures.js';

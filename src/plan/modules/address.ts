@@ -4,7 +4,7 @@ import type { AddressArgs } from '../../load/types.js';
 import type { Facts } from '../../gather/facts.js';
 import { conflict, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
-import { networkOf, splitCidr } from '../ipv4.js';
+import { cidrNetwork, splitCidr } from '../../router/ipv4.js';
 
 export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   const { ip } = splitCidr(args.address);
@@ -29,7 +29,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     throw conflict(ctx, `${ip} is already on ${elsewhere.dev} (${elsewhere.cidr})`, `remove it from ${elsewhere.dev} first, or fix the address in the inventory`);
   }
   if (/^teql\d+$/.test(args.dev)) {
-    const foreign = onDev.filter((a) => networkOf(a.cidr) !== networkOf(args.address) && splitCidr(a.cidr).ip !== ip);
+    const foreign = onDev.filter((a) => cidrNetwork(a.cidr) !== cidrNetwork(args.address) && splitCidr(a.cidr).ip !== ip);
     if (foreign.length > 0) {
       throw conflict(ctx, `${args.dev} already holds ${foreign.map((a) => a.cidr).join(', ')}, of another subnet than ${args.address}`, `remove it with an address task (state: absent) if it is no longer wanted`);
     }

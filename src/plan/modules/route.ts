@@ -3,7 +3,7 @@ import type { RouteArgs } from '../../load/types.js';
 import type { Facts, RouteFact } from '../../gather/facts.js';
 import { conflict, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
-import { contains, prefixLength } from '../ipv4.js';
+import { contains, prefixLength } from '../../router/ipv4.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
 

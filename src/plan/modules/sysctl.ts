@@ -3,7 +3,7 @@
 // interface (and `default`, for interfaces created later) to what `all` gave it, so none is loosened.
 import type { SysctlArgs } from '../../load/types.js';
 import type { Facts } from '../../gather/facts.js';
-import { rpFilterDevice } from '../../gather/sysctl-path.js';
+import { rpFilterDevice } from '../../router/sysctl-path.js';
 import { conflict, type ModuleResult, type PlanContext } from '../context.js';
 import { forgetStep, sysctlKey } from '../baseline.js';
 import type { PlannedStep } from '../ops.js';

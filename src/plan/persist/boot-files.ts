@@ -3,9 +3,9 @@
 import type { BootFileFact, Facts } from '../../gather/facts.js';
 import {
   BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, IFUP_HOOK, MODPROBE_OPTIONS, MODULES_LOAD, OPENRC_LOCAL_START, SYSCTL_FILE, networkdDropIn as dropInPath,
-} from '../../gather/boot-paths.js';
+} from '../../router/paths.js';
 import { bootDevices, type BootModel } from './boot-model.js';
-import { sysctlPath } from '../../gather/sysctl-path.js';
+import { sysctlPath } from '../../router/sysctl-path.js';
 import { bootScript, ifupHook } from './boot-script.js';
 import { bootUnit } from './systemd-unit.js';
 import { networkdDropIn } from './networkd-dropin.js';

@@ -2,7 +2,7 @@
 // plan expects once applied: plain data, rendered into files by the other modules of this folder.
 import type { Facts, RouteFact } from '../../gather/facts.js';
 import type { TaskInstance } from '../../load/types.js';
-import { rpFilterDevice } from '../../gather/sysctl-path.js';
+import { rpFilterDevice } from '../../router/sysctl-path.js';
 import { sysctlKey } from '../baseline.js';
 
 /** One configuration command for boot, in playbook order; `dev` is the interface it configures. */

@@ -1,10 +1,9 @@
 // The boot script (run by the unit, and by ifupdown's hook) and the if-up.d hook itself. Every
 // command is idempotent (replace, not add), so running the script again changes nothing.
 import { IPROUTE2_PREAMBLE } from '../../router/iproute2.js';
-import { sysctlPath } from '../../gather/sysctl-path.js';
-import { shellJoin, shellQuote } from '../../apply/shell-quote.js';
-import { BOOT_SCRIPT } from '../../gather/boot-paths.js';
-import { RUNS_DIR } from '../../confirm/router-paths.js';
+import { sysctlPath } from '../../router/sysctl-path.js';
+import { shellJoin, shellQuote } from '../../router/shell-quote.js';
+import { BOOT_SCRIPT, RUNS_DIR } from '../../router/paths.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
 function command(step: BootStep): string {

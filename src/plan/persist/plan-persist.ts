@@ -2,7 +2,7 @@
 // removal with its inverse (the old content back, or the file gone), like every other change.
 import type { BootFileFact, Facts } from '../../gather/facts.js';
 import type { TaskInstance } from '../../load/types.js';
-import { BOOT_UNIT } from '../../gather/boot-paths.js';
+import { BOOT_UNIT } from '../../router/paths.js';
 import type { Op, PlannedStep } from '../ops.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';

@@ -1,5 +1,5 @@
 // The oneshot unit that runs the boot script once the interfaces exist, before network.target.
-import { BOOT_SCRIPT } from '../../gather/boot-paths.js';
+import { BOOT_SCRIPT } from '../../router/paths.js';
 
 /** systemd's name escaping for a path component (systemd-escape): keeps [A-Za-z0-9:_.], \xNN the rest. */
 export function systemdEscape(name: string): string {

@@ -1,9 +1,8 @@
 // Reading teqlctl's runs on a router (for `status` and `rollback`), and acting on one of them.
-import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from './router-paths.js';
-import { parseKeyValues } from '../gather/parse-facts.js';
-
-export const RUN_MARKER = '@@teqlctl-run';
-export const LOCK_LINE = '@@teqlctl-lock';
+import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js';
+import { parseKeyValues } from '../router/key-values.js';
+import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
+import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
 
 /** One line per run (newest last), then the lock: every field on one line, key=value, tab-separated. */
 export function runsScript(limit = 10): string {
@@ -19,10 +18,7 @@ for d in $(ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}); do
     "$(cat "$d/state" 2>/dev/null)" "$(sed -n 's/^started=//p' "$d/meta" 2>/dev/null)" "$(cat "$d/confirmed_at" 2>/dev/null)" \\
     "$(cat "$d/reverted_at" 2>/dev/null)" "$armed" "$(sed -n 's/^owner=//p' "$d/meta" 2>/dev/null)" "$(sed -n 's/^timeout=//p' "$d/meta" 2>/dev/null)"
 done
-if [ -f ${LOCK_DIR}/owner ]; then
-  p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner); alive=0; [ -n "$p" ] && [ -d /proc/$p ] && alive=1
-  printf '${LOCK_LINE}\\t%s\\talive=%s\\n' "$(tr '\\n' '\\t' < ${LOCK_DIR}/owner)" "$alive"
-fi
+if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
 `;
 }
 
@@ -35,13 +31,6 @@ export interface RouterRun {
   armed: boolean;
   owner: string;
   timeout: string;
-}
-
-export interface RouterLock {
-  run: string;
-  owner: string;
-  started: string;
-  alive: boolean;
 }
 
 function fields(line: string): Map<string, string> {
@@ -58,9 +47,8 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
         id: f.get('id') ?? '', state: f.get('state') || 'unknown', started: f.get('started') ?? '', confirmed: f.get('confirmed') ?? '',
         reverted: f.get('reverted') ?? '', armed: f.get('armed') === '1', owner: f.get('owner') ?? '', timeout: f.get('timeout') ?? '',
       });
-    } else if (line.startsWith(LOCK_LINE + '\t')) {
-      const f = fields(line);
-      lock = { run: f.get('run') ?? '?', owner: f.get('owner') ?? '?', started: f.get('started') ?? '?', alive: f.get('alive') === '1' };
+    } else if (line.startsWith(LOCK_MARKER + '\t')) {
+      lock = parseLock(line.split('\t').slice(1).join('\n'));
     }
   }
   return { runs, ...(lock ? { lock } : {}) };

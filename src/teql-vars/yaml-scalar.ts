@@ -11,3 +11,12 @@ export function scalar(value: string | number | boolean): string {
 export function flowList(values: readonly string[]): string {
   return `[${values.map(scalar).join(', ')}]`;
 }
+
+/** Column at which trailing comments start, so they line up. */
+const COMMENT_COL = 50;
+
+/** One line of YAML at `indent`, with its trailing comment lined up when there is one. */
+export function commentedLine(indent: number, text: string, comment?: string): string {
+  const body = ' '.repeat(indent) + text;
+  return comment ? `${body.padEnd(COMMENT_COL - 1)} # ${comment}` : body;
+}

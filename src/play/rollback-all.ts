@@ -1,9 +1,9 @@
 // Undoes what ran on every host, last step first, then proves each host equals its snapshot.
 // A host whose connection is gone cannot be rolled back from here: its dead-man reverts it.
-import { runWithProgress } from '../report/progress.js';
-import { inverseOps } from '../play/journal.js';
-import type { RunState } from '../play/run-state.js';
-import { diffState, isSameState } from './compare.js';
+import { runWithProgress } from '../ui/progress.js';
+import { inverseOps } from '../rollback/journal.js';
+import type { RunState } from './run-state.js';
+import { diffState, isSameState } from '../rollback/compare.js';
 
 export async function rollbackAll(run: RunState): Promise<boolean> {
   let allOk = true;
@@ -29,7 +29,7 @@ export async function rollbackAll(run: RunState): Promise<boolean> {
       } catch (err) {
         if (report.rollback) throw err;
         allOk = false;
-        const msg = `cannot reach ${h} to roll it back (${(err as Error).message}); its dead-man timer reverts it by itself within ${timeout ?? '?'} s of the first change`;
+        const msg = `cannot reach ${h} to roll it back (${(err as Error).message}); its dead-man timer reverts it by itself within ${timeout} s of the first change`;
         report.rollback = { ok: false, residual: { missing: [], extra: [] }, errors: [msg] };
         report.status = 'rollback failed';
         throw new Error(msg);

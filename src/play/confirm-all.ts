@@ -1,12 +1,13 @@
 // After every check passed: prove management access still works by opening a NEW connection to
 // each changed host, then confirm over it (disarm the dead-man, record the state, free the lock).
 // Nothing is confirmed anywhere unless every new connection could be opened.
-import { ExitCode } from '../errors.js';
+import { RunFailure } from '../errors.js';
 import type { Transport } from '../connect/transport.js';
-import { runWithProgress } from '../report/progress.js';
+import { runWithProgress } from '../ui/progress.js';
 import { stateLines } from '../rollback/compare.js';
-import { RunFailure, type RunState } from '../play/run-state.js';
-import { CONFIRM_MARKER, confirmScript } from './confirm-script.js';
+import type { RunState } from './run-state.js';
+import { confirmScript } from '../deadman/confirm-script.js';
+import { CONFIRM_MARKER } from '../router/markers.js';
 
 export async function confirmAll(run: RunState): Promise<void> {
   const hosts = [...run.sessions.entries()].filter(([, s]) => s.armed).map(([h]) => h);
@@ -28,7 +29,7 @@ export async function confirmAll(run: RunState): Promise<void> {
       },
     })), run.opts.forks);
     if (connectErrors.length > 0) {
-      throw new RunFailure(ExitCode.verifyFailed, `management access lost after applying (a new SSH connection failed): ${failures.join('; ')}`);
+      throw new RunFailure('verify', `management access lost after applying (a new SSH connection failed): ${failures.join('; ')}`);
     }
     const confirmErrors = await runWithProgress(run.opts.mode, hosts.map((h) => ({
       host: h,
@@ -46,7 +47,7 @@ export async function confirmAll(run: RunState): Promise<void> {
         setTitle(`${h}: confirmed, dead-man disarmed`);
       },
     })), run.opts.forks);
-    if (confirmErrors.length > 0) throw new RunFailure(ExitCode.verifyFailed, `confirmation failed: ${confirmErrors.map((e) => e.message).join('; ')}`);
+    if (confirmErrors.length > 0) throw new RunFailure('verify', `confirmation failed: ${confirmErrors.map((e) => e.message).join('; ')}`);
   } finally {
     for (const [h, t] of fresh) run.confirmStats.set(h, { ...t.stats });
     await Promise.all([...fresh.values()].map((t) => t.close().catch(() => undefined)));

@@ -5,26 +5,8 @@
 import { renderOp } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import type { Op } from '../plan/ops.js';
-import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
-
-/** Finds the sshd process of this connection: the lock is alive as long as that process is. */
-// Builtins only (read), no process per level: comm, then the 4th field of stat is the parent.
-const SESSION_PID = `p=$$; while [ "$p" -gt 1 ]; do c=; read c < /proc/$p/comm 2>/dev/null; case "$c" in sshd*) break;; esac; s=; read s < /proc/$p/stat 2>/dev/null || s='x x x 1'; set -- $s; p=\${4:-1}; done`;
-
-export const LOCK_MARKER = '@@teqlctl-lock';
-
-/** Takes the router's lock for this run (mkdir is atomic), or exits 3 naming the holder. */
-export function lockScript(runId: string, owner: string): string {
-  assertSafeRunId(runId);
-  return [
-    SESSION_PID,
-    `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
-    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\n' ${runId} '${owner.replace(/[^A-Za-z0-9@._-]/g, '_')}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$p" > ${LOCK_DIR}/owner`,
-    `elif ! grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null; then`,
-    `  echo '${LOCK_MARKER} held'; cat ${LOCK_DIR}/owner; exit 3`,
-    'fi',
-  ].join('\n');
-}
+import { assertSafeRunId, runDir } from '../router/paths.js';
+import { releaseLockLine, safeOwner, takeLockScript } from '../router/lock.js';
 
 /**
  * The undo of one apply batch: each step's inverse runs only if that step is recorded as done,
@@ -53,7 +35,7 @@ echo reverting > $d/state
 for f in $(ls $d/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh $d/undo-$f.sh >> $d/revert.log 2>&1; done
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 echo reverted > $d/state
-grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}
+${releaseLockLine(runId)}
 exit 0
 `;
 }
@@ -78,13 +60,13 @@ export interface ArmOptions {
 /** Prefix of an apply script: lock, run files, this batch's undo, and (first batch) the timer. */
 export function armScript(o: ArmOptions): string {
   const dir = runDir(assertSafeRunId(o.runId));
-  const lines = [lockScript(o.runId, o.owner), `mkdir -p ${dir} && chmod 700 ${dir} || exit 3`];
+  const lines = [takeLockScript(o.runId, o.owner), `mkdir -p ${dir} && chmod 700 ${dir} || exit 3`];
   lines.push(heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo)), `: > ${dir}/done-${o.batch}`);
   if (o.first) {
     const unit = `teqlctl-deadman-${o.runId}`;
     lines.push(
       heredoc(`${dir}/revert.sh`, revertScript(o.runId)),
-      `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${o.runId} '${o.owner.replace(/[^A-Za-z0-9@._-]/g, '_')}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${o.timeoutSec} '${o.summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${dir}/meta`,
+      `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${o.runId} '${safeOwner(o.owner)}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${o.timeoutSec} '${o.summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${dir}/meta`,
       `echo pending > ${dir}/state`,
       // systemd-run's timer survives the SSH session; without systemd, a sleeper in its own session.
       `if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then`,

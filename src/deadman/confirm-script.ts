@@ -1,8 +1,8 @@
 // Confirmation, sent over a new SSH connection once verification passed: disarm the timer, record
 // the state the run left (so a later `teqlctl rollback` can tell whether the router moved), free the lock.
-import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
-
-export const CONFIRM_MARKER = '@@teqlctl-confirm';
+import { assertSafeRunId, runDir } from '../router/paths.js';
+import { releaseLockLine } from '../router/lock.js';
+import { CONFIRM_MARKER, REVERTED_MARKER } from '../router/markers.js';
 
 function disarm(dir: string): string {
   return [
@@ -22,12 +22,10 @@ export function confirmScript(runId: string, afterState: string): string {
     disarm(dir),
     `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`,
     `cat > ${dir}/after-state <<'TEQLCTL_EOF'\n${afterState.replace(/TEQLCTL_EOF/g, '')}\nTEQLCTL_EOF`,
-    `grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}`,
+    releaseLockLine(runId),
     `echo "${CONFIRM_MARKER} ok"`,
   ].join('\n') + '\n';
 }
-
-export const REVERTED_MARKER = '@@teqlctl-reverted';
 
 /**
  * Before teqlctl rolls a router back itself: claim the run so its dead-man stands down. If the
@@ -53,7 +51,7 @@ export function closeRunScript(runId: string, state: 'rolled-back' | 'failed'): 
   return [
     `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back) [ -d ${dir} ] && echo ${state} > ${dir}/state;; esac`,
     `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; }`,
-    `grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}`,
+    releaseLockLine(runId),
     'true',
   ].join('\n');
 }

@@ -1,0 +1,9 @@
+// Every line teqlctl's remote scripts print to frame their output, in one table: a new marker must
+// not start with an existing one, or a parser would read the other's lines.
+export const SECTION_MARKER = '@@teqlctl-section';
+export const STEP_MARKER = '@@teqlctl-step';
+export const CHECK_MARKER = '@@teqlctl-check';
+export const LOCK_MARKER = '@@teqlctl-lock';
+export const RUN_MARKER = '@@teqlctl-run';
+export const CONFIRM_MARKER = '@@teqlctl-confirm';
+export const REVERTED_MARKER = '@@teqlctl-reverted';

@@ -1,0 +1,41 @@
+// Step 4: the addresses of the links and the equalizer (proposed /31s or typed), checked against
+// each other and against what the routers already hold.
+import { askSelect, askText } from '../ui/prompts.js';
+import { checkAddressing, clashesWithRouters, defaultBlock, proposeAddresses, suggestPeer } from './addressing.js';
+import type { Addressing, LinkPair } from './model.js';
+import * as q from './questions.js';
+import type { WizardSession } from './session.js';
+import { heading, say } from './terminal.js';
+
+export async function askAddressing(s: WizardSession, pairs: LinkPair[]): Promise<Addressing> {
+  const n = pairs.length;
+  for (;;) {
+    heading('Addresses');
+    const mode = await askSelect(q.addressingQuestion(n, defaultBlock(n)));
+    let addressing: Addressing;
+    if (mode === 'propose') {
+      addressing = proposeAddresses((await askText(q.blockQuestion(n, defaultBlock(n)))).trim(), n);
+    } else {
+      const proposal = proposeAddresses(defaultBlock(n), n);
+      const ask = async (what: string, fallbackA: string, devA: string, devB: string) => {
+        const a = (await askText(q.addressQuestion(`${what}, A's ${devA}`, fallbackA))).trim();
+        const b = (await askText(q.addressQuestion(`${what}, B's ${devB}`, suggestPeer(a), { side: 'b', other: a }))).trim();
+        return { a, b };
+      };
+      const links = [];
+      for (const [i, p] of pairs.entries()) links.push(await ask(`link ${i + 1}`, proposal.links[i]!.a, p.a, p.b));
+      addressing = { links, teql: await ask('equalizer', proposal.teql.a, 'teql0', 'teql0') };
+    }
+    const problems = [
+      ...checkAddressing(addressing, pairs.map((p) => p.a)),
+      ...clashesWithRouters(addressing, { a: pairs.map((p) => p.a), b: pairs.map((p) => p.b) }, s.existingAddresses()),
+    ];
+    if (problems.length > 0) {
+      say(problems.map((p) => `  ! ${p}`).join('\n') + '\n    Choose the addresses again.');
+      continue;
+    }
+    for (const [i, p] of pairs.entries()) say(`  A ${p.a} ${addressing.links[i]!.a}  <->  B ${p.b} ${addressing.links[i]!.b}`);
+    say(`  A teql0 ${addressing.teql.a}  <->  B teql0 ${addressing.teql.b}`);
+    return addressing;
+  }
+}

@@ -1,0 +1,67 @@
+// Step 1: ask how to reach router A, then B, and connect to each (asking again until it works).
+import { existsSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { hostAliases } from '../connect/ssh-config.js';
+import { ConnectError } from '../errors.js';
+import { askConfirm, askSecret, askText, isPromptExit } from '../ui/prompts.js';
+import { checkKeyFile, connectRouter } from './connect-router.js';
+import { hostName, type RouterAnswers, type Side } from './model.js';
+import * as q from './questions.js';
+import { routerDefaults, tildify } from './router-defaults.js';
+import { other, type WizardSession } from './session.js';
+import { heading, say } from './terminal.js';
+
+async function askRouter(s: WizardSession, side: Side, prev: RouterAnswers | undefined): Promise<RouterAnswers> {
+  heading(`Router ${side.toUpperCase()}`);
+  const home = homedir();
+  const localUser = process.env.USER ?? userInfo().username;
+  const agent = Boolean(process.env.SSH_AUTH_SOCK);
+  const typed = (await askText(q.hostQuestion(side, prev ? prev.alias ?? prev.host : undefined, hostAliases(s.sshConfig)))).trim();
+  const d = routerDefaults(typed, s.sshConfig, { home, localUser, agent, exists: existsSync });
+  if (d.fromConfig.length > 0) say(`  from ~/.ssh/config: ${d.fromConfig.join(', ')}`);
+  const same = prev !== undefined && (prev.alias ?? prev.host) === typed;
+  const port = Number((await askText(q.portQuestion(side, same ? prev.port : d.port))).trim());
+  const user = (await askText(q.userQuestion(side, same ? prev.user : d.user))).trim();
+  const key = (await askText(q.keyQuestion(side, same ? prev.keyFile ?? '' : d.keyFile, agent, checkKeyFile))).trim();
+  const become = await askConfirm(q.becomeQuestion(side, user));
+  // Relative key paths would be read relative to the inventory's folder: write them absolute.
+  const keyFile = key === '' ? undefined : key.startsWith('~') ? key : tildify(resolve(key), home);
+  return { side, name: hostName(side), host: d.host, port, user, become, ...(keyFile ? { keyFile } : {}), ...(d.fromConfig.length > 0 ? { alias: typed } : {}) };
+}
+
+export async function askAndConnect(s: WizardSession, side: Side): Promise<void> {
+  let prev: RouterAnswers | undefined;
+  for (;;) {
+    const answers = await askRouter(s, side, prev);
+    prev = answers;
+    const peer = s.conns.get(other(side))?.answers;
+    if (peer && peer.host === answers.host && peer.port === answers.port) {
+      say(`  ! ${answers.host}:${answers.port} is router ${other(side).toUpperCase()} already: give the other router.`);
+      continue;
+    }
+    say(`  connecting to ${answers.user}@${answers.host}:${answers.port} ...`);
+    // The transport turns a failed secret prompt into a ConnectError: remember a Ctrl-C to end the wizard.
+    let cancelled: unknown;
+    const ask = <T>(prompt: Promise<T>): Promise<T> => prompt.catch((err: unknown) => {
+      if (isPromptExit(err)) cancelled = err;
+      throw err;
+    });
+    try {
+      const conn = await connectRouter(answers, {
+        trust: (fingerprint, label) => ask(askConfirm(q.trustQuestion(label, fingerprint))),
+        becomePassword: (router, user) => ask(askSecret(`${router}: sudo asks for the password of ${user}`)),
+        keyPassphrase: (file) => ask(askSecret(`passphrase of ${file}`)),
+      });
+      say(`  connected to ${answers.name}.`);
+      s.conns.set(side, { answers, conn });
+      return;
+    } catch (err) {
+      if (cancelled) throw cancelled;
+      if (!(err instanceof ConnectError)) throw err;
+      say(`  ! could not connect: ${err.message}`);
+      if (err.hint) say(`    hint: ${err.hint}`);
+      say('    Check the answers (what you typed is the default):');
+    }
+  }
+}

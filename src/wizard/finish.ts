@@ -1,0 +1,62 @@
+// Step 7: name and write the files, then offer to run them. The wizard does not run the play: it
+// returns what to run (with the secrets typed while connecting), and `teqlctl wizard` runs it.
+import { askConfirm, askText } from '../ui/prompts.js';
+import * as q from './questions.js';
+import { modelOf, renderFiles, type Choices } from './review.js';
+import type { WizardSession } from './session.js';
+import { heading, say, shown } from './terminal.js';
+import { existing, stageFiles } from './write-files.js';
+
+/** What the operator agreed to run: `teqlctl play -i inventory playbook --yes`. */
+export interface PlayRequest {
+  inventory: string;
+  playbook: string;
+  /** The command line as the operator would type it (for messages). */
+  command: string;
+  /** Secrets typed while connecting, when both routers took the same one (play takes one of each). */
+  becomePassword?: string;
+  keyPassphrase?: string;
+}
+
+/** Returns what to run, or undefined when the operator stops after writing (or before). */
+export async function finish(s: WizardSession, choices: Choices, runnable: boolean): Promise<PlayRequest | undefined> {
+  heading('Files');
+  let name = 'my-routers';
+  for (;;) {
+    name = (await askText(q.nameQuestion(name))).trim();
+    const files = renderFiles(s, modelOf(s, name, choices));
+    const there = existing([files.inventory, files.playbook]);
+    if (there.length > 0 && !(await askConfirm({ message: `${there.map(shown).join(' and ')} already exist${there.length === 1 ? 's' : ''}. Overwrite?`, default: false }))) continue;
+    if (!(await askConfirm({ message: `Write ${shown(files.inventory.path)} and ${shown(files.playbook.path)}?`, default: true }))) {
+      say('Nothing was written.');
+      return undefined;
+    }
+    // Written and renamed in one synchronous stretch: no signal handler can run in between.
+    stageFiles([files.inventory, files.playbook]).commit();
+    say(`Wrote ${shown(files.inventory.path)} and ${shown(files.playbook.path)}.`);
+    return offerRun(s, files.inventory.path, files.playbook.path, runnable);
+  }
+}
+
+async function offerRun(s: WizardSession, inventory: string, playbook: string, runnable: boolean): Promise<PlayRequest | undefined> {
+  const command = `teqlctl play -i ${shown(inventory)} ${shown(playbook)}`;
+  const later = () => {
+    say('\nTo run it later (a --check first shows the plan again):');
+    say(`  ${command} --check`);
+    say(`  ${command}`);
+  };
+  if (!runnable) {
+    say('Not offering to run it now: the plan was refused (see above).');
+    later();
+    return undefined;
+  }
+  if (!(await askConfirm({ message: `Apply it now to ${s.router('a').answers.name} and ${s.router('b').answers.name}? (apply, verify, roll back both on failure)`, default: false }))) {
+    later();
+    return undefined;
+  }
+  const conns = (['a', 'b'] as const).map((side) => s.conns.get(side)!.conn);
+  const one = (values: string[]) => (values.length === 1 ? values[0] : undefined);
+  const becomePassword = one([...new Set(conns.flatMap((c) => c.becomePassword ?? []))]);
+  const keyPassphrase = one([...new Set(conns.flatMap((c) => c.keyPassphrase ?? []))]);
+  return { inventory, playbook, command, ...(becomePassword ? { becomePassword } : {}), ...(keyPassphrase ? { keyPassphrase } : {}) };
+}

@@ -1,0 +1,29 @@
+// Step 2: one facts round trip per router, both at once, and the caveats the facts raise already.
+import { runWithProgress } from '../ui/progress.js';
+import { formatCaveats, teqlCaveats, type Caveat } from './caveats.js';
+import { readRouterFacts } from './connect-router.js';
+import { linkRows } from './links.js';
+import type { WizardSession } from './session.js';
+import { say, width } from './terminal.js';
+
+export async function readRouters(s: WizardSession): Promise<void> {
+  const errors = await runWithProgress(s.mode, (['a', 'b'] as const).map((side) => ({
+    title: `${s.conns.get(side)!.answers.name}: read interfaces, addresses, routes, rp_filter, sch_teql`,
+    run: async (setTitle) => {
+      const r = s.conns.get(side)!;
+      const facts = await readRouterFacts(r.answers, r.conn);
+      s.routers.set(side, { ...r, facts, rows: linkRows(facts, r.answers.host) });
+      setTitle(`${r.answers.name}: ${facts.links.length} interfaces read`);
+    },
+  })), 2);
+  if (errors.length > 0) throw errors[0]!;
+  const caveats: Caveat[] = [];
+  for (const side of ['a', 'b'] as const) {
+    const r = s.router(side);
+    caveats.push(...teqlCaveats(r.answers.name, r.facts));
+    if (!r.facts.management) {
+      caveats.push({ level: 'warn', text: `${r.answers.name}: could not tell which interface carries this SSH session (sudo hides SSH_CONNECTION); do not pick it as a link.` });
+    }
+  }
+  say(formatCaveats(width(), caveats));
+}

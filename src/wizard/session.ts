@@ -1,0 +1,65 @@
+// What the wizard holds between its steps: the open connections, what was read from each router,
+// and a scratch folder for the preview's copies (removed at the end, whatever happens).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSshConfig, type SshConfigBlock } from '../connect/ssh-config.js';
+import type { Facts } from '../gather/facts.js';
+import type { ProgressMode } from '../ui/progress.js';
+import type { ConnectedRouter } from './connect-router.js';
+import type { LinkRow } from './links.js';
+import type { RouterAnswers, Side } from './model.js';
+import type { ExistingAddress } from './addressing.js';
+
+export interface Connected {
+  answers: RouterAnswers;
+  conn: ConnectedRouter;
+}
+
+export interface Router extends Connected {
+  facts: Facts;
+  rows: LinkRow[];
+}
+
+export const other = (side: Side): Side => (side === 'a' ? 'b' : 'a');
+
+export class WizardSession {
+  readonly conns = new Map<Side, Connected>();
+  readonly routers = new Map<Side, Router>();
+  readonly sshConfig: SshConfigBlock[];
+  readonly mode: ProgressMode = process.stdout.isTTY ? 'tty' : 'plain';
+  private tempDir: string | undefined;
+  private closed = false;
+
+  /** `dir`: where inventories/ and playbooks/ are written. */
+  constructor(readonly dir: string) {
+    const file = join(homedir(), '.ssh', 'config');
+    this.sshConfig = existsSync(file) ? parseSshConfig(readFileSync(file, 'utf8'), file) : [];
+  }
+
+  router(side: Side): Router {
+    return this.routers.get(side)!;
+  }
+
+  /** Every address both routers hold, for the clash checks of the addressing step. */
+  existingAddresses(): ExistingAddress[] {
+    return (['a', 'b'] as const).flatMap((side) => this.router(side).facts.addresses.map((x) => ({ router: side === 'a' ? 'A' as const : 'B' as const, dev: x.dev, cidr: x.cidr })));
+  }
+
+  scratchDir(): string {
+    this.tempDir ??= mkdtempSync(join(tmpdir(), 'teqlctl-wizard-'));
+    return this.tempDir;
+  }
+
+  /** Synchronous, so that it can run from a signal handler. */
+  discard(): void {
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    this.tempDir = undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.conns.values()].map((r) => r.conn.transport.close().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,98 @@
+// `teqlctl rollback` and `teqlctl status` against replayed routers: the SSH transport is replaced by
+// recorded ones, everything else (loading the inventory, the command, its output) is the real thing.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { renderInventory } from '../../src/lab/inventory.js';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { stateLines } from '../../src/rollback/compare.js';
+import { RecordedRouter, recording } from '../helpers/replay-transport.js';
+
+const routers = new Map<string, RecordedRouter>();
+vi.mock('../../src/connect/ssh-transport.js', () => ({
+  connectSsh: async (host: string) => routers.get(host)!.connect(host),
+}));
+const { buildProgram, describeError } = await import('../../src/cli/program.js');
+
+const dir = mkdtempSync(join(tmpdir(), 'teqlctl-cli-test-'));
+const inventory = join(dir, 'lab.yml');
+writeFileSync(inventory, renderInventory({ sshPorts: { a: 2201, b: 2202 }, privateKeyFile: join(dir, 'id'), knownHostsFile: join(dir, 'known_hosts') }));
+
+const RUN = '20260101T000000-abc';
+const runLine = (id: string, state: string) => `@@teqlctl-run\tid=${id}\tstate=${state}\tstarted=2026-01-01T00:00:00Z\tconfirmed=\treverted=\tarmed=0\towner=op@host\ttimeout=120\n`;
+/** What confirmation recorded on router `r`: the state lines of its converged facts. */
+const afterState = (r: 'a' | 'b') => [...stateLines(parseFacts(r, recording(r, 'converged')))].sort().join('\n') + '\n';
+
+let out: string;
+beforeEach(() => {
+  out = '';
+  process.exitCode = undefined;
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  for (const r of ['a', 'b'] as const) {
+    const router = new RecordedRouter(r);
+    router.state = 'converged';
+    router.byLabel.set('status', () => ({ stdout: runLine(RUN, 'confirmed') }));
+    router.byLabel.set('after-state', () => ({ stdout: afterState(r) }));
+    router.byLabel.set('rollback', () => ({ stdout: '', state: 'pristine' }));
+    routers.set(`router_${r}`, router);
+  }
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const cli = (...args: string[]) => buildProgram().parseAsync(['node', 'teqlctl', ...args]);
+
+describe('teqlctl rollback', () => {
+  it('undoes the latest confirmed run on every router that has it, when nothing moved since', async () => {
+    await cli('rollback', '-i', inventory);
+    expect(out).toBe(`router_a: run ${RUN} undone\nrouter_b: run ${RUN} undone\n`);
+    expect(routers.get('router_a')!.labels()).toEqual(['status', 'after-state', 'facts', 'rollback']);
+    expect(routers.get('router_a')!.sent.at(-1)!.script).toContain(`/var/lib/teqlctl/runs/${RUN}/undo-`);
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('refuses when a router moved since that run, naming what moved (exit 8), and undoes nothing', async () => {
+    routers.get('router_b')!.state = 'pristine';
+    const err = await cli('rollback', '-i', inventory).catch((e: unknown) => e);
+    const { code, message } = describeError(err);
+    expect(code).toBe(8);
+    expect(message).toContain(`the routers changed since run ${RUN}`);
+    expect(message).toContain('router_b: no longer holds module sch_teql loaded');
+    expect(message).not.toContain('router_a:');
+    expect(message).toContain('hint: undo anyway with --force');
+    for (const r of routers.values()) expect(r.labels()).not.toContain('rollback');
+  });
+
+  it('undoes anyway with --force', async () => {
+    routers.get('router_b')!.state = 'pristine';
+    await cli('rollback', '-i', inventory, '--force');
+    expect(out).toContain(`router_b: run ${RUN} undone`);
+  });
+
+  it('refuses when no router has a confirmed run (exit 8)', async () => {
+    for (const r of routers.values()) r.byLabel.set('status', () => ({ stdout: runLine(RUN, 'reverted') }));
+    const err = await cli('rollback', '-i', inventory).catch((e: unknown) => e);
+    expect(describeError(err)).toEqual({ code: 8, message: 'error: no confirmed run to roll back on these routers\n  hint: see `teqlctl status -i ...`' });
+  });
+
+  it('reports an undo that wrote errors as an incomplete rollback (exit 6)', async () => {
+    routers.get('router_a')!.byLabel.set('rollback', () => ({ stdout: '', stderr: 'RTNETLINK answers: Cannot find device "teql0"\n' }));
+    await cli('rollback', '-i', inventory);
+    expect(out).toContain(`router_a: run ${RUN} undone (with errors: RTNETLINK answers: Cannot find device "teql0")`);
+    expect(process.exitCode).toBe(6);
+  });
+});
+
+describe('teqlctl status', () => {
+  it('shows each router\'s runs and lock as JSON', async () => {
+    routers.get('router_a')!.byLabel.set('status', () => ({ stdout: runLine(RUN, 'pending').replace('armed=0', 'armed=1') + '@@teqlctl-lock\trun=' + RUN + '\towner=op@host\tstarted=s\tpid=1\talive=1\t\n' }));
+    await cli('status', '-i', inventory, '--json');
+    const json = JSON.parse(out);
+    expect(json.router_a.lock).toEqual({ run: RUN, owner: 'op@host', started: 's', alive: true });
+    expect(json.router_a.runs[0]).toMatchObject({ id: RUN, state: 'pending', armed: true });
+    expect(json.router_b.lock).toBeUndefined();
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { armScript, doneLine, revertScript, undoBatchScript } from '../../src/deadman/arm-script.js';
+import type { Op } from '../../src/plan/ops.js';
+
+const link = (dev: string, up: boolean) => ({ kind: 'link', dev, up }) as unknown as Op;
+const arm = (batch: number) => armScript({ runId: 'r1', owner: 'op@host', batch, first: batch === 0, undo: [[link('eth1', false)], [link('eth2', false)]], timeoutSec: 90, summary: '2 change(s)' });
+
+describe('arming the dead-man', () => {
+  it('takes the lock before writing anything', () => {
+    const script = arm(0);
+    expect(script.indexOf('mkdir /run/teqlctl.lock')).toBeLessThan(script.indexOf('mkdir -p /var/lib/teqlctl/runs/r1'));
+  });
+
+  it('arms the timer, writes the revert and marks the run pending on the first batch only', () => {
+    const first = arm(0);
+    expect(first).toContain('--on-active=90');
+    expect(first).toContain("setsid /bin/sh -c 'sleep 90 & echo $! > /var/lib/teqlctl/runs/r1/sleeper; wait; exec /bin/sh /var/lib/teqlctl/runs/r1/revert.sh'");
+    expect(first).toContain('echo pending > /var/lib/teqlctl/runs/r1/state');
+    expect(first).toContain('/var/lib/teqlctl/runs/r1/undo-0.sh');
+    const second = arm(1);
+    expect(second).not.toContain('--on-active');
+    expect(second).not.toContain('revert.sh');
+    expect(second).toContain('/var/lib/teqlctl/runs/r1/undo-1.sh');
+    expect(second).toContain(': > /var/lib/teqlctl/runs/r1/done-1');
+  });
+
+  it('refuses a run id that could reach the shell unquoted', () => {
+    expect(() => armScript({ runId: 'r1;reboot', owner: 'o', batch: 0, first: true, undo: [], timeoutSec: 10, summary: '' })).toThrow(/unsafe run id/);
+  });
+});
+
+describe('the undo of a batch', () => {
+  it('undoes only the steps recorded as done, last step first', () => {
+    const script = undoBatchScript([[link('eth1', false)], [], [link('eth3', false)]]);
+    expect(script.indexOf('grep -qx 2 "$d/done-$b"')).toBeLessThan(script.indexOf('grep -qx 0 "$d/done-$b"'));
+    expect(script).not.toContain('grep -qx 1 '); // a step without an inverse has nothing to guard
+    expect(script).toContain('ip link set dev eth3 down');
+  });
+
+  it('records each step that succeeded, so the revert knows what ran', () => {
+    expect(doneLine('r1', 2, 5)).toBe('echo 5 >> /var/lib/teqlctl/runs/r1/done-2');
+  });
+});
+
+describe('the revert', () => {
+  it('runs only while the run is pending, every batch newest first, then frees the lock of its own run', () => {
+    const script = revertScript('r1');
+    expect(script).toContain('[ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0');
+    expect(script).toContain('sort -nr');
+    expect(script).toContain("grep -qx 'run=r1' /run/teqlctl.lock/owner 2>/dev/null && rm -rf /run/teqlctl.lock");
+    expect(script.indexOf('echo reverting')).toBeLessThan(script.indexOf('echo reverted >'));
+  });
+});

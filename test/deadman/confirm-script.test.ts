@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { claimRunScript, closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
+import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
+
+describe('confirming a run', () => {
+  it('confirms only a pending run, and says so when the dead-man got there first', () => {
+    const script = confirmScript('r1', 'link eth1 up mtu 1500');
+    expect(script).toContain(`if [ "$state" != pending ]; then echo "${CONFIRM_MARKER} too-late $state"; exit 1; fi`);
+    expect(script.indexOf('echo confirmed >')).toBeLessThan(script.indexOf(`echo "${CONFIRM_MARKER} ok"`));
+  });
+
+  it('records the state the run left, safe from the heredoc terminator', () => {
+    const script = confirmScript('r1', 'line one\nTEQLCTL_EOF\nline two');
+    expect(script).toContain("cat > /var/lib/teqlctl/runs/r1/after-state <<'TEQLCTL_EOF'\nline one\n\nline two\nTEQLCTL_EOF");
+  });
+});
+
+describe('teqlctl rolling back by itself', () => {
+  it('claims the run first; when the dead-man already reverted, it only reads the facts', () => {
+    const script = claimRunScript('r1', 'FACTS');
+    expect(script).toContain('echo rolling-back > /var/lib/teqlctl/runs/r1/state');
+    expect(script).toContain(`echo '${REVERTED_MARKER}'\nFACTS\nexit 0; fi`);
+  });
+
+  it('closes the run so that its timer cannot fire again', () => {
+    const script = closeRunScript('r1', 'rolled-back');
+    expect(script).toContain('pending|rolling-back) [ -d /var/lib/teqlctl/runs/r1 ] && echo rolled-back >');
+    expect(script).toContain("grep -qx 'run=r1' /run/teqlctl.lock/owner");
+  });
+});

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRuns, runsScript } from '../../src/deadman/runs-script.js';
+import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+
+/** The status script run by sh over a router's files laid out in a temporary folder. */
+function statusOf(layout: (root: string) => void): ReturnType<typeof parseRuns> {
+  const root = mkdtempSync(join(tmpdir(), 'teqlctl-runs-'));
+  mkdirSync(join(root, 'runs'));
+  layout(root);
+  const script = runsScript().replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock'));
+  return parseRuns(execFileSync('sh', ['-c', script], { encoding: 'utf8' }));
+}
+
+function run(root: string, id: string, files: Record<string, string>): void {
+  mkdirSync(join(root, 'runs', id));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'runs', id, name), text);
+}
+
+describe('the runs on a router, as status reads them', () => {
+  it('lists each run with its outcome, oldest first, and no lock when there is none', () => {
+    const s = statusOf((root) => {
+      run(root, '20260101T000000-a', { state: 'confirmed\n', meta: 'run=x\nowner=op@host\nstarted=2026-01-01T00:00:00Z\ntimeout=120\n', confirmed_at: '2026-01-01T00:00:05Z\n' });
+      run(root, '20260102T000000-b', { state: 'reverted\n', meta: 'owner=op@host\nstarted=2026-01-02T00:00:00Z\ntimeout=60\n', reverted_at: '2026-01-02T00:01:00Z\n' });
+    });
+    expect(s.lock).toBeUndefined();
+    expect(s.runs).toEqual([
+      { id: '20260101T000000-a', state: 'confirmed', started: '2026-01-01T00:00:00Z', confirmed: '2026-01-01T00:00:05Z', reverted: '', armed: false, owner: 'op@host', timeout: '120' },
+      { id: '20260102T000000-b', state: 'reverted', started: '2026-01-02T00:00:00Z', confirmed: '', reverted: '2026-01-02T00:01:00Z', armed: false, owner: 'op@host', timeout: '60' },
+    ]);
+  });
+
+  it('shows a timer armed while its sleeper lives, and the lock with whether its holder lives', () => {
+    const s = statusOf((root) => {
+      run(root, 'r1', { state: 'pending\n', timer: `pid ${process.pid}\n` });
+      mkdirSync(join(root, 'lock'));
+      writeFileSync(join(root, 'lock', 'owner'), `run=r1\nowner=op@host\nstarted=2026-01-01T00:00:00Z\npid=${process.pid}\n`);
+    });
+    expect(s.runs.map((r) => [r.id, r.state, r.armed])).toEqual([['r1', 'pending', true]]);
+    expect(s.lock).toEqual({ run: 'r1', owner: 'op@host', started: '2026-01-01T00:00:00Z', alive: true });
+  });
+
+  it('reads a run without a state file as unknown', () => {
+    const s = statusOf((root) => run(root, 'r1', {}));
+    expect(s.runs[0]!.state).toBe('unknown');
+  });
+});

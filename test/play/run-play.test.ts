@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { CHECK_MARKER, CONFIRM_MARKER, STEP_MARKER } from '../../src/router/markers.js';
+import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
+import { replayedLab } from './helpers.js';
+
+describe('a run against the replayed lab', () => {
+  it('converges both routers: facts, apply, verify, then confirms over a new connection', async () => {
+    const lab = replayedLab();
+    const r = await lab.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(r.summary).toBe('converged and verified');
+    for (const router of Object.values(lab.routers)) {
+      expect(router.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm']);
+      // The confirmation's connection is the proof that management access survived.
+      expect(router.connections).toBe(2);
+      expect(router.state).toBe('converged');
+    }
+    expect(r.hosts.map((h) => [h.host, h.status])).toEqual([['router_a', 'changed'], ['router_b', 'changed']]);
+    expect(r.hosts.every((h) => (h.journal?.length ?? 0) > 0 && h.journal!.every((e) => e.code === 0))).toBe(true);
+  });
+
+  it('in check mode reads the facts and sends nothing else', async () => {
+    const lab = replayedLab();
+    const r = await lab.run({ check: true });
+    expect(r.exitCode).toBe(ExitCode.ok);
+    expect(r.summary).toBe('check mode: nothing was changed');
+    expect(lab.routers.router_a.kinds()).toEqual(['facts']);
+    expect(lab.routers.router_b.kinds()).toEqual(['facts']);
+  });
+
+  it('a converged lab plans nothing, so nothing is applied or confirmed', async () => {
+    const lab = replayedLab();
+    for (const router of Object.values(lab.routers)) router.state = 'converged';
+    const r = await lab.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'verify']);
+    expect(r.hosts.every((h) => h.planned.length === 0)).toBe(true);
+  });
+
+  it('a failed ping rolls both routers back to their snapshot (exit 5)', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('verify', (script, recorded) => ({
+      ...recorded,
+      stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join(''),
+    }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.verifyFailed);
+    expect(r.summary).toMatch(/^verification failed: router_b: .*; every host was rolled back to its state before the run$/);
+    for (const router of Object.values(lab.routers)) {
+      expect(router.kinds()).not.toContain('confirm');
+      expect(router.kinds().at(-1)).toBe('rollback');
+      expect(router.state).toBe('pristine');
+    }
+    expect(r.hosts.map((h) => h.status)).toEqual(['rolled back', 'rolled back']);
+  });
+
+  it('a router locked by another run is refused before anything changes (exit 8)', async () => {
+    const lab = replayedLab();
+    const held = 'run=other-run\nowner=someone@elsewhere\nstarted=2026-01-01T00:00:00Z\npid=42\nalive=1\n';
+    lab.routers.router_a.overrides.set('facts', (_, recorded) => ({ ...recorded, stdout: recorded.stdout.replace('@@teqlctl-section lock\n', `@@teqlctl-section lock\n${held}`) }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.refused);
+    expect(r.summary).toContain('router_a is locked by run other-run of someone@elsewhere');
+    expect(r.summary).toContain('nothing was changed');
+    expect(lab.routers.router_a.kinds()).toEqual(['facts']);
+    expect(lab.routers.router_b.kinds()).toEqual(['facts']);
+  });
+
+  it('an unreachable router stops the run before any facts are read (exit 3)', async () => {
+    const lab = replayedLab();
+    const r = await lab.run({ connect: async (host) => { if (host === 'router_b') throw new Error('connection refused'); return lab.routers.router_a.connect(host); } });
+    expect(r.exitCode).toBe(ExitCode.unreachable);
+    expect(r.summary).toContain('router_b: connection refused');
+    expect(lab.routers.router_a.sent).toEqual([]);
+  });
+
+  it('a plan that is not approved changes nothing (exit 8)', async () => {
+    const lab = replayedLab();
+    const r = await lab.run({ approve: async () => false });
+    expect(r.exitCode).toBe(ExitCode.refused);
+    expect(r.summary).toContain('the plan was not approved');
+    expect(lab.routers.router_a.kinds()).toEqual(['facts']);
+  });
+
+  it('a failed step stops the apply and rolls back what ran, on both routers (exit 4)', async () => {
+    const lab = replayedLab();
+    // Step 0 runs, step 1 fails: the script stops there, the router keeps step 0 only.
+    lab.routers.router_a.overrides.set('apply', (script) => {
+      const [first, second] = stepIndices(script);
+      return { stdout: `${STEP_MARKER} ${first} 0\nRTNETLINK answers: No such device\n${STEP_MARKER} ${second} 2\n`, code: 2, state: 'pristine' };
+    });
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.applyFailed);
+    expect(r.summary).toContain('RTNETLINK answers: No such device');
+    const a = r.hosts.find((h) => h.host === 'router_a')!;
+    expect(a.status).toBe('rolled back');
+    expect(a.applied).toBe(1);
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'rollback']);
+  });
+
+  it('a confirmation that comes after the dead-man fired fails the run and says why (exit 5)', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('confirm', () => ({ stdout: `${CONFIRM_MARKER} too-late reverted\n`, code: 1 }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.verifyFailed);
+    expect(r.summary).toContain('the dead-man had already fired (run state: reverted); raise --confirm-timeout');
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { stateLines } from '../../src/rollback/compare.js';
+import { comparedForDrift, movedSince } from '../../src/rollback/drift.js';
+import { recording } from '../helpers/replay-transport.js';
+
+const converged = parseFacts('router_a', recording('a', 'converged'));
+const pristine = parseFacts('router_a', recording('a', 'pristine'));
+/** What confirmation records on the router: the state lines of the facts the run left, sorted. */
+const afterRun = [...stateLines(converged)].sort().join('\n').split('\n');
+
+describe('what moved on a router since a run', () => {
+  it('nothing, when the router still holds what the run left', () => {
+    expect(movedSince('router_a', afterRun, converged)).toEqual([]);
+  });
+
+  it('names what is gone and what is new, per host', () => {
+    const moved = movedSince('router_a', afterRun, pristine);
+    expect(moved).toContain('router_a: no longer holds module sch_teql loaded');
+    expect(moved).toContain('router_a: now also holds module sch_teql not loaded');
+    expect(moved.some((m) => m.startsWith('router_a: no longer holds address 10.0.0.4/31 dev teql0'))).toBe(true);
+  });
+
+  it('leaves sysctls out: rollback cannot read the sysctls the run read without its playbook', () => {
+    expect(comparedForDrift('sysctl net.ipv4.tcp_reordering = 3')).toBe(false);
+    expect(comparedForDrift('module sch_teql loaded')).toBe(true);
+    const withSysctl = [...afterRun, 'sysctl net.ipv4.tcp_reordering = 30'];
+    expect(movedSince('router_a', withSysctl, converged)).toEqual([]);
+  });
+
+  it('ignores blank lines of the recorded state', () => {
+    expect(movedSince('router_a', ['', ...afterRun, ''], converged)).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lockHeldBy, parseLock, READ_LOCK, releaseLockLine, takeLockScript } from '../../src/router/lock.js';
+import { LOCK_OWNER } from '../../src/router/paths.js';
+
+/** READ_LOCK run by sh against an owner file of our own instead of the router's. */
+function readLockOf(owner: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-lock-'));
+  writeFileSync(join(dir, 'owner'), owner);
+  return execFileSync('sh', ['-c', READ_LOCK.replaceAll(LOCK_OWNER, join(dir, 'owner'))], { encoding: 'utf8' });
+}
+
+describe('the lock, read and parsed', () => {
+  it('is held by a live run when the pid that took it still exists', () => {
+    const out = readLockOf(`run=r1\nowner=op@host\nstarted=2026-01-01T00:00:00Z\npid=${process.pid}\n`);
+    expect(parseLock(out)).toEqual({ run: 'r1', owner: 'op@host', started: '2026-01-01T00:00:00Z', alive: true });
+  });
+
+  it('is a dead run\'s when that pid is gone', () => {
+    expect(parseLock(readLockOf('run=r1\nowner=op@host\nstarted=x\npid=999999999\n'))?.alive).toBe(false);
+  });
+
+  it('is no lock when nothing was printed (no owner file)', () => {
+    expect(execFileSync('sh', ['-c', READ_LOCK.replaceAll(LOCK_OWNER, '/nonexistent/owner')], { encoding: 'utf8' })).toBe('');
+    expect(parseLock('')).toBeUndefined();
+  });
+
+  it('fills what the owner file lacks with ?', () => {
+    expect(parseLock('run=r2\nalive=0')).toEqual({ run: 'r2', owner: '?', started: '?', alive: false });
+  });
+});
+
+describe('taking and freeing the lock', () => {
+  it('tells a lock held by another run from the apply output, naming the holder', () => {
+    expect(lockHeldBy('@@teqlctl-lock held\nrun=r0\nowner=x@y\n')).toBe('run=r0 owner=x@y');
+    expect(lockHeldBy('@@teqlctl-step 0 0\n')).toBeUndefined();
+  });
+
+  it('keeps only plain characters of the owner in the script', () => {
+    const script = takeLockScript('r1', "op'; rm -rf /; echo '@host");
+    expect(script).toContain("'op___rm_-rf____echo__@host'");
+    expect(script).not.toContain('rm -rf /;');
+  });
+
+  it('refuses a run id that could reach the shell unquoted', () => {
+    expect(() => takeLockScript('r1; reboot', 'op')).toThrow(/unsafe run id/);
+    expect(() => releaseLockLine('$(reboot)')).toThrow(/unsafe run id/);
+  });
+
+  it('frees the lock only for the run that holds it', () => {
+    expect(releaseLockLine('r1')).toBe("grep -qx 'run=r1' /run/teqlctl.lock/owner 2>/dev/null && rm -rf /run/teqlctl.lock");
+  });
+});
