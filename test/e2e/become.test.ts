@@ -118,3 +118,37 @@ describe('become: operator with sudo', () => {
     for (const router of ['a', 'b'] as const) expect(await routerFilesWithPassword(router), router).toBe('journal=0');
   });
 });
+
+describe('become: operator with doas (as on Alpine)', () => {
+  /** The lab's inventory with operator and doas on the routers named, root elsewhere. */
+  function doasInventory(routers: Array<'router_a' | 'router_b'>): string {
+    const inv = parse(readFileSync(LAB_INVENTORY, 'utf8'));
+    for (const r of routers) Object.assign(inv.all.children.routers.hosts[r], { ansible_user: 'operator', ansible_become: true, ansible_become_method: 'doas' });
+    const file = join(tmp, `doas-${routers.join('-')}.yml`);
+    writeFileSync(file, JSON.stringify(inv, null, 2));
+    return file;
+  }
+
+  beforeAll(() => resetRouters('a', 'b'));
+  afterAll(() => resetRouters('a', 'b'));
+
+  it('doas that asks for a password (router a): exit 3 at connect time, what to do, nothing changed anywhere', async () => {
+    const before = { a: await readState('a'), b: await readState('b') };
+    const r = await teqlctl(['play', '-i', doasInventory(['router_a', 'router_b']), CHAPTER, '--yes'], { TEQLCTL_BECOME_PASSWORD: password });
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout + r.stderr).toMatch(/router_a: become: doas on .* asks for a password; doas reads it from a terminal only/);
+    expect(r.stdout + r.stderr).toMatch(/permit nopass/);
+    expect(r.stdout + r.stderr).not.toContain(password);
+    expect({ a: await readState('a'), b: await readState('b') }).toEqual(before);
+  });
+
+  it('doas with a nopass rule (router b): the chapter converges through doas', async () => {
+    const log = join(tmp, 'doas.log');
+    const r = await teqlctl(['play', '-i', doasInventory(['router_b']), CHAPTER, '--yes', '--json', '--log', log]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).hosts.router_b.status).toBe('changed');
+    expect(readFileSync(log, 'utf8')).toMatch(/doas -n env SSH_CONNECTION/);
+    expect(await readState('b')).toContain('teql0 10.0.0.5/31');
+    expect((await sshRun('b', 'ping -c 2 -W 2 10.0.0.4')).code).toBe(0);
+  });
+});

@@ -87,4 +87,15 @@ describe('BusyBox routers without systemd', () => {
     expect(status.stdout).toMatch(/router_a:[\s\S]*reverted, reverted by the dead-man at /);
     expect(status.stdout).toMatch(/router_b:[\s\S]*reverted, reverted by the dead-man at /);
   });
+
+  it('persist is refused before any change: nothing on this router would run a boot script', async () => {
+    await resetRouters('a', 'b');
+    const before = await both();
+    const r = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '-e', 'teql_persist=true']);
+    expect(r.code, r.stdout + r.stderr).toBe(8);
+    expect(r.stdout + r.stderr).toMatch(/router_a: .*teql\.yml:\d+:\d+: task ".*": persist: the router runs neither systemd nor OpenRC, and no ifupdown declares/);
+    expect(r.stdout + r.stderr).toMatch(/leave persist off/);
+    expect(await both()).toEqual(before);
+    expect((await sshRun('a', 'ls /etc/teqlctl 2>&1; ls /var/lib/teqlctl/runs 2>/dev/null | wc -l')).stdout).toMatch(/No such file or directory\n0\n/);
+  });
 });
