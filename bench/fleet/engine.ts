@@ -33,6 +33,7 @@ const report = await runPlay(loaded, {
   mode: 'silent',
   log: new RunLog(logFile),
   connect: (host, spec) => connectSsh(host, spec),
+  connectFresh: (host, spec) => connectSsh(host, spec),
   showPlan: () => undefined,
   approve: async () => true,
   interrupted: () => false,

@@ -1,5 +1,5 @@
 // `teqlctl play`: load and validate (no host contacted on bad input), run, print, exit with its code.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { closeAll, connectFirst } from '../connect/connect-first.js';
 import type { Transport } from '../connect/transport.js';
 import { shellJoin } from '../router/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
+import { newRunId } from '../play/run-id.js';
 import { RunLog } from '../play/run-log.js';
 import { progressMode } from '../ui/progress.js';
 import { formatPlan } from '../report/print-plan.js';
@@ -49,6 +50,7 @@ export interface PlayFlags {
   becomePasswordFile?: string;
   keyPassphraseFile?: string;
   acceptNew?: boolean;
+  debugHoldBeforeConfirm?: string;
 }
 
 /** How `play` connects: secrets given up front (or asked on a terminal), --accept-new, strict sudo. */
@@ -79,6 +81,17 @@ function writeLocalJournal(runId: string, json: string): void {
   writeFileSync(join(dir, `${runId}.json`), json + '\n');
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** A debug option only (fault injection for the dead-man's tests): never set by a config file or the environment. */
+function debugHold(flags: PlayFlags): number | undefined {
+  if (flags.debugHoldBeforeConfirm === undefined) return undefined;
+  const n = Number(flags.debugHoldBeforeConfirm);
+  if (!Number.isInteger(n) || n < 0 || n > 3600) throw new ConfigError(`--debug-hold-before-confirm must be whole seconds between 0 and 3600, got "${flags.debugHoldBeforeConfirm}"`);
+  process.stderr.write(`debug: --debug-hold-before-confirm ${n}: this run waits ${n} s between verifying and confirming\n`);
+  return n;
+}
+
 function confirmTimeout(flags: PlayFlags): number {
   const n = Number(flags.confirmTimeout);
   if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
@@ -103,6 +116,7 @@ export function registerPlayCommand(program: Command): void {
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
     .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')
     .option('--confirm-timeout <seconds>', 'each router reverts itself unless the run is confirmed within this time of its first change', PLAY_DEFAULTS.confirmTimeout)
+    .addOption(new Option('--debug-hold-before-confirm <seconds>', 'debug: wait between verifying and confirming (fault injection for tests of the dead-man)').hideHelp())
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
       await runPlayCommand(playbook, flags);
@@ -114,19 +128,22 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
   const confirmTimeoutSec = confirmTimeout(flags);
+  const hold = debugHold(flags);
   const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
   const connecting = connectOptions(playbook, flags, interactive, secrets);
-  const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + process.pid;
+  const runId = newRunId();
   const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secrets);
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text + '\n');
   let interrupted = false;
-  const onSigint = () => {
+  // Ctrl-C, a cancelled CI job (TERM) or a closed terminal (HUP): an orderly rollback while the
+  // connections live; if they are gone too, each router's dead-man reverts it.
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
-    say('interrupt: finishing the current step, then rolling back');
+    say(`${signal}: finishing the current step, then rolling back`);
   };
-  process.on('SIGINT', onSigint);
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   let early: Map<string, Promise<Transport>> | undefined;
   try {
     // On a terminal, connect first: any question (passphrase, sudo password) comes before the progress display.
@@ -138,13 +155,13 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       runId,
       confirmTimeoutSec,
       owner: `${userInfo().username}@${hostname()}`,
-      // Fault injection for the dead-man's end-to-end tests; documented in docs/deadman.md.
-      ...(process.env.TEQLCTL_HOLD_BEFORE_CONFIRM ? { holdBeforeConfirmMs: Number(process.env.TEQLCTL_HOLD_BEFORE_CONFIRM) * 1000 } : {}),
+      ...(hold !== undefined ? { holdBeforeConfirmMs: hold * 1000 } : {}),
       check: Boolean(flags.check),
       forks,
       mode: progressMode(Boolean(flags.json)),
       log,
       connect: (host, spec) => early?.get(host) ?? connectSsh(host, spec, connecting),
+      connectFresh: (host, spec) => connectSsh(host, spec, connecting),
       showPlan: (plans) => { if (!flags.json) say(formatPlan(plans, Boolean(flags.diff))); },
       approve: async () => {
         if (flags.yes) return true;
@@ -163,7 +180,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     process.exitCode = result.exitCode;
     return result.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
     await closeAll(early);
   }
 }

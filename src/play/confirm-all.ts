@@ -20,7 +20,7 @@ export async function confirmAll(run: RunState): Promise<void> {
       title: `${h}: new connection to confirm`,
       run: async (setTitle) => {
         try {
-          fresh.set(h, await run.opts.connect(h, run.specs.get(h)!));
+          fresh.set(h, await run.opts.connectFresh(h, run.specs.get(h)!));
           setTitle(`${h}: management access still works`);
         } catch (err) {
           failures.push(`${h}: ${(err as Error).message}`);

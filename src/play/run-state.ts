@@ -15,6 +15,12 @@ export interface PlayOptions {
   mode: ProgressMode;
   log: RunLog;
   connect: (host: string, spec: ConnectionSpec) => Promise<Transport>;
+  /**
+   * A genuinely new connection, opened after applying, for the confirmation: it proves management
+   * access survived the changes. Never a connection opened earlier (on a terminal the run's own
+   * connections are opened first, to ask for secrets before the progress display).
+   */
+  connectFresh: (host: string, spec: ConnectionSpec) => Promise<Transport>;
   showPlan: (plans: HostPlan[]) => void;
   /** Asks whether to apply (or answers for --yes / no TTY); false means "do not apply". */
   approve: (plans: HostPlan[]) => Promise<boolean>;
@@ -24,7 +30,7 @@ export interface PlayOptions {
   confirmTimeoutSec: number;
   /** Who runs teqlctl (user@machine), recorded in the router's lock and journal. */
   owner?: string;
-  /** Fault injection for tests of the dead-man: wait this long between verifying and confirming. */
+  /** `--debug-hold-before-confirm`: fault injection for the dead-man's tests, wait this long between verifying and confirming. */
   holdBeforeConfirmMs?: number;
 }
 

@@ -39,6 +39,7 @@ export function replayedLab(): Lab {
       mode: 'silent',
       log: new RunLog(undefined, []),
       connect: async (host) => routers[host as keyof typeof routers].connect(host),
+      connectFresh: async (host) => routers[host as keyof typeof routers].connect(host),
       showPlan: () => undefined,
       approve: async () => true,
       interrupted: () => false,

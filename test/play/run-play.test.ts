@@ -20,6 +20,23 @@ describe('a run against the replayed lab', () => {
     expect(r.hosts.every((h) => (h.journal?.length ?? 0) > 0 && h.journal!.every((e) => e.code === 0))).toBe(true);
   });
 
+  it('confirms over a connection opened for it, never over one opened earlier (as a terminal run opens them first)', async () => {
+    const lab = replayedLab();
+    const early = new Map(Object.entries(lab.routers).map(([h, router]) => [h, router.connect(h)]));
+    const fresh: string[] = [];
+    const r = await lab.run({
+      connect: async (host) => early.get(host)!,
+      connectFresh: async (host) => {
+        fresh.push(host);
+        return lab.routers[host as 'router_a' | 'router_b'].connect(host);
+      },
+    });
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(fresh.sort()).toEqual(['router_a', 'router_b']);
+    for (const router of Object.values(lab.routers)) expect(router.connections).toBe(2);
+    for (const h of r.hosts) expect(h.stats?.connections).toBe(2);
+  });
+
   it('in check mode reads the facts and sends nothing else', async () => {
     const lab = replayedLab();
     const r = await lab.run({ check: true });
