@@ -4,6 +4,7 @@
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
 import { renderOp } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
+import { decide } from './decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine, safeOwner, takeLockScript } from '../router/lock.js';
@@ -31,6 +32,8 @@ export function revertScript(runId: string): string {
 export LANG=C LC_ALL=C
 d=${dir}
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
+# Exactly one of this revert, the confirmation and teqlctl's own rollback decides the run.
+${decide('$d', 'revert')} || exit 0
 echo reverting > $d/state
 for f in $(ls $d/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh $d/undo-$f.sh >> $d/revert.log 2>&1; done
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at

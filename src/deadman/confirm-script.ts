@@ -3,6 +3,7 @@
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../router/markers.js';
+import { decide, DECIDED } from './decision.js';
 
 function disarm(dir: string): string {
   return [
@@ -16,8 +17,8 @@ export function confirmScript(runId: string, afterState: string): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
     'export LANG=C LC_ALL=C',
-    `state=$(cat ${dir}/state 2>/dev/null)`,
-    `if [ "$state" != pending ]; then echo "${CONFIRM_MARKER} too-late $state"; exit 1; fi`,
+    // Exactly one of confirm and the dead-man's revert wins the run: the one that makes the directory.
+    `if ! ${decide(dir, 'confirm')}; then echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=$(cat ${dir}/${DECIDED}/by 2>/dev/null)"; exit 1; fi`,
     `echo confirmed > ${dir}/state`,
     disarm(dir),
     `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`,
@@ -37,7 +38,9 @@ export function claimRunScript(runId: string, then: string): string {
   return [
     // Once claimed, the dead-man stands down: finish even if the SSH session dies meanwhile.
     "trap '' HUP PIPE",
-    `if [ "$(cat ${dir}/state 2>/dev/null)" = pending ]; then echo rolling-back > ${dir}/state; fi`,
+    // Decided here unless the dead-man (then wait for its revert) or a confirmation (a partial
+    // confirmation: this host is rolled back all the same, under the lock the run still holds) was first.
+    `if ${decide(dir, 'rollback')}; then echo rolling-back > ${dir}/state; fi`,
     `i=0; while [ "$(cat ${dir}/state 2>/dev/null)" = reverting ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done`,
     `if [ "$(cat ${dir}/state 2>/dev/null)" = reverted ]; then echo '${REVERTED_MARKER}'`,
     then.trimEnd(),
@@ -49,7 +52,7 @@ export function claimRunScript(runId: string, then: string): string {
 export function closeRunScript(runId: string, state: 'rolled-back' | 'failed'): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
-    `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back) [ -d ${dir} ] && echo ${state} > ${dir}/state;; esac`,
+    `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back|confirmed) [ -d ${dir} ] && echo ${state} > ${dir}/state;; esac`,
     `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; }`,
     releaseLockLine(runId),
     'true',

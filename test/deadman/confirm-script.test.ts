@@ -5,7 +5,7 @@ import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 describe('confirming a run', () => {
   it('confirms only a pending run, and says so when the dead-man got there first', () => {
     const script = confirmScript('r1', 'link eth1 up mtu 1500');
-    expect(script).toContain(`if [ "$state" != pending ]; then echo "${CONFIRM_MARKER} too-late $state"; exit 1; fi`);
+    expect(script).toContain(`if ! { mkdir /var/lib/teqlctl/runs/r1/decided 2>/dev/null && echo confirm > /var/lib/teqlctl/runs/r1/decided/by; }; then echo "${CONFIRM_MARKER} too-late`);
     expect(script.indexOf('echo confirmed >')).toBeLessThan(script.indexOf(`echo "${CONFIRM_MARKER} ok"`));
   });
 
@@ -24,7 +24,7 @@ describe('teqlctl rolling back by itself', () => {
 
   it('closes the run so that its timer cannot fire again', () => {
     const script = closeRunScript('r1', 'rolled-back');
-    expect(script).toContain('pending|rolling-back) [ -d /var/lib/teqlctl/runs/r1 ] && echo rolled-back >');
+    expect(script).toContain('pending|rolling-back|confirmed) [ -d /var/lib/teqlctl/runs/r1 ] && echo rolled-back >');
     expect(script).toContain("grep -qx 'run=r1' /run/teqlctl.lock/owner");
   });
 });

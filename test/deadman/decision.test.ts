@@ -1,0 +1,90 @@
+// The run's end decided once, for real: the confirmation, the dead-man's revert and teqlctl's own
+// rollback run under dash and BusyBox's sh against a router's run files in a temporary folder,
+// alone and racing each other.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { revertScript } from '../../src/deadman/arm-script.js';
+import { claimRunScript, closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
+import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
+import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+
+const exec = promisify(execFile);
+const SHELLS: Array<[string, string[]]> = [['dash', ['/bin/dash', '-c']], ['busybox sh', ['/bin/busybox', 'sh', '-c']]];
+const RUN = 'r1';
+
+/** A pending run with its lock, as arming leaves them; returns the folder and a script runner. */
+function router(shell: string[]) {
+  const root = mkdtempSync(join(tmpdir(), 'teqlctl-decide-'));
+  const dir = join(root, 'runs', RUN);
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(root, 'lock'));
+  writeFileSync(join(dir, 'state'), 'pending\n');
+  writeFileSync(join(root, 'lock', 'owner'), `run=${RUN}\nowner=t@t\n`);
+  const local = (script: string) => script.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock'));
+  const run = async (script: string) => {
+    try {
+      const r = await exec(shell[0]!, [...shell.slice(1), local(script)], { encoding: 'utf8' });
+      return { code: 0, stdout: r.stdout };
+    } catch (err) {
+      const e = err as { code: number; stdout: string };
+      return { code: e.code, stdout: e.stdout };
+    }
+  };
+  const state = () => readFileSync(join(dir, 'state'), 'utf8').trim();
+  return { dir, root, run, state };
+}
+
+describe.each(SHELLS)('deciding a run under %s', (_name, shell) => {
+  it('a confirmation of a pending run wins it; a revert that comes later does nothing', async () => {
+    const r = router(shell);
+    const confirmed = await r.run(confirmScript(RUN, 'x'));
+    expect(confirmed.stdout).toContain(`${CONFIRM_MARKER} ok`);
+    expect(await r.run(revertScript(RUN))).toEqual({ code: 0, stdout: '' });
+    expect(r.state()).toBe('confirmed');
+    expect(existsSync(join(r.dir, 'reverted_at'))).toBe(false);
+    expect(readFileSync(join(r.dir, 'decided', 'by'), 'utf8').trim()).toBe('confirm');
+  });
+
+  it('a confirmation after the revert is refused and says who decided', async () => {
+    const r = router(shell);
+    await r.run(revertScript(RUN));
+    const late = await r.run(confirmScript(RUN, 'x'));
+    expect(late.code).toBe(1);
+    expect(late.stdout).toContain(`${CONFIRM_MARKER} too-late reverted decided-by=revert`);
+    expect(r.state()).toBe('reverted');
+    expect(existsSync(join(r.root, 'lock'))).toBe(false);
+  });
+
+  it('racing each other 40 times: exactly one wins every time, and the loser knows', async () => {
+    let inconsistent = 0;
+    for (let i = 0; i < 40; i++) {
+      const r = router(shell);
+      const [confirm] = await Promise.all([r.run(confirmScript(RUN, 'x')), r.run(revertScript(RUN))]);
+      const won = confirm.stdout.includes(`${CONFIRM_MARKER} ok`);
+      const reverted = existsSync(join(r.dir, 'reverted_at'));
+      const ok = won ? r.state() === 'confirmed' && !reverted : confirm.stdout.includes('too-late') && r.state() === 'reverted' && reverted;
+      if (!ok) inconsistent++;
+    }
+    expect(inconsistent).toBe(0);
+  });
+
+  it("teqlctl's rollback after a partial confirmation rolls the confirmed host back and records it so", async () => {
+    const r = router(shell);
+    await r.run(confirmScript(RUN, 'x'));
+    const claimed = await r.run(claimRunScript(RUN, 'echo FACTS'));
+    expect(claimed.stdout).not.toContain(REVERTED_MARKER);
+    await r.run(closeRunScript(RUN, 'rolled-back'));
+    expect(r.state()).toBe('rolled-back');
+  });
+
+  it("teqlctl's rollback after the dead-man reverted skips the undo and only reads the facts", async () => {
+    const r = router(shell);
+    await r.run(revertScript(RUN));
+    const claimed = await r.run(claimRunScript(RUN, 'echo FACTS'));
+    expect(claimed.stdout).toBe(`${REVERTED_MARKER}\nFACTS\n`);
+  });
+});
