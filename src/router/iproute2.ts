@@ -7,21 +7,20 @@
 /** Printed (and exit 97) when the router has no iproute2 `ip` or `tc`: nothing else ran. */
 export const MISSING_IPROUTE2_MARKER = '@@teqlctl-missing-iproute2';
 export const MISSING_IPROUTE2_EXIT = 97;
-/** Where the found paths are kept for the rest of the boot (tmpfs), so the search runs once. */
-const CACHE = '/run/teqlctl.iproute2';
 const DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
 
-/** The preamble; `dirs` and `cache` are parameters for the tests, which run it on the host. */
-export function iproute2Preamble(dirs: readonly string[] = DIRS, cache = CACHE): string {
+/**
+ * The preamble; `dirs` is a parameter for the tests, which run it on the host. It writes nothing on
+ * the router (a cached answer would be a file left behind by every run, even a --check), so it asks
+ * `ip -V` and `tc -V` each time: two short processes per round trip.
+ */
+export function iproute2Preamble(dirs: readonly string[] = DIRS): string {
   return [
-  `if ! { read -r teqlctl_ip teqlctl_tc < ${cache} && [ -x "$teqlctl_ip" ] && [ -x "$teqlctl_tc" ]; } 2>/dev/null; then`,
-  '  teqlctl_ip=; teqlctl_tc=',
-  `  for d in ${dirs.join(' ')}; do`,
-  '    [ -z "$teqlctl_ip" ] && [ -x "$d/ip" ] && case "$("$d/ip" -V 2>/dev/null)" in *iproute2*) teqlctl_ip=$d/ip;; esac',
-  '    [ -z "$teqlctl_tc" ] && [ -x "$d/tc" ] && case "$("$d/tc" -V 2>/dev/null)" in *iproute2*) teqlctl_tc=$d/tc;; esac',
-  '  done',
-  `  if [ -n "$teqlctl_ip" ] && [ -n "$teqlctl_tc" ]; then (umask 022; echo "$teqlctl_ip $teqlctl_tc" > ${cache}) 2>/dev/null; fi`,
-  'fi',
+  'teqlctl_ip=; teqlctl_tc=',
+  `for d in ${dirs.join(' ')}; do`,
+  '  [ -z "$teqlctl_ip" ] && [ -x "$d/ip" ] && case "$("$d/ip" -V 2>/dev/null)" in *iproute2*) teqlctl_ip=$d/ip;; esac',
+  '  [ -z "$teqlctl_tc" ] && [ -x "$d/tc" ] && case "$("$d/tc" -V 2>/dev/null)" in *iproute2*) teqlctl_tc=$d/tc;; esac',
+  'done',
   `if [ -z "$teqlctl_ip" ] || [ -z "$teqlctl_tc" ]; then echo "${MISSING_IPROUTE2_MARKER} ip=\${teqlctl_ip:-none} tc=\${teqlctl_tc:-none}"; exit ${MISSING_IPROUTE2_EXIT}; fi`,
   'ip() { "$teqlctl_ip" "$@"; }',
   'tc() { "$teqlctl_tc" "$@"; }',
