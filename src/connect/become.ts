@@ -41,7 +41,8 @@ export function readProbe(code: number | null, stderr: string): ProbeVerdict {
   if (code === 0) return 'ok';
   if (code === 124) return 'timeout';
   if (/incorrect password|sorry, try again/i.test(stderr)) return 'password rejected';
-  // sudo's words, then OpenDoas's (`doas -n` where the rule is not `nopass`).
-  if (/password is required|no password was provided|a terminal is required|authorization required/i.test(stderr)) return 'password required';
+  // sudo's words, then OpenDoas's (`doas -n` where the rule is not `nopass`: Debian's build says
+  // "Authentication required", others "Authorization required").
+  if (/password is required|no password was provided|a terminal is required|authentication required|authorization required/i.test(stderr)) return 'password required';
   return 'failed';
 }

@@ -24,6 +24,8 @@ export function runSsh(target: SshTarget, command: string[], opts: { input?: str
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 + 9 : 255), stdout, stderr });
     });
+    // ssh may exit before reading its stdin (a router that reboots at once): not an error of ours.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -47,6 +47,7 @@ describe('doas', () => {
   });
   it("reads OpenDoas's answers", () => {
     expect(readProbe(1, 'doas: Authorization required\n')).toBe('password required');
+    expect(readProbe(1, 'doas: Authentication required\n')).toBe('password required');
     expect(readProbe(1, 'doas: Operation not permitted\n')).toBe('failed');
   });
 });

@@ -4,20 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { labCli, resetRouters, sshRun } from './lab.js';
+import { bothStates, eventually } from './wait.js';
 import { readState } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 
-const both = async () => ({ a: await readState('a'), b: await readState('b') });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually(ms: number, fn: () => Promise<boolean>): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return true;
-    await sleep(1000);
-  }
-  return fn().catch(() => false);
-}
+const both = bothStates;
 
 const pendingOn = async (router: 'a' | 'b') => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state 2>/dev/null')).stdout.includes('pending');
 
@@ -72,9 +63,9 @@ describe('BusyBox routers without systemd', () => {
   it('a controller killed before confirming: both routers revert by themselves, without systemd', async () => {
     await resetRouters('a', 'b');
     const before = await both();
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--confirm-timeout', '20'], {
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--confirm-timeout', '20', '--debug-hold-before-confirm', '600'], {
       cwd: ROOT,
-      env: { ...process.env, TEQLCTL_HOLD_BEFORE_CONFIRM: '600' },
+      env: process.env,
       stdio: 'ignore',
     });
     expect(await eventually(90_000, async () => (await pendingOn('a')) && (await pendingOn('b')))).toBe(true);

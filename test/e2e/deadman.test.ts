@@ -3,21 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { resetRouters, sshRun } from './lab.js';
+import { bothStates, eventually, sleep } from './wait.js';
 import { readState } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 
-const both = async () => ({ a: await readState('a'), b: await readState('b') });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `fn` is true or `ms` passed; returns whether it became true. */
-async function eventually(ms: number, fn: () => Promise<boolean>): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return true;
-    await sleep(1000);
-  }
-  return fn().catch(() => false);
-}
+const both = bothStates;
 
 const pendingOn = async (router: 'a' | 'b') => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state 2>/dev/null')).stdout.includes('pending');
 
@@ -29,7 +19,7 @@ describe('dead-man rollback', () => {
   it('a run killed (SIGKILL) before confirming is reverted by both routers themselves', async () => {
     await resetRouters('a', 'b');
     const before = await both();
-    const child = startPlay([CHAPTER, '--yes', '--confirm-timeout', '20'], { TEQLCTL_HOLD_BEFORE_CONFIRM: '600' });
+    const child = startPlay([CHAPTER, '--yes', '--confirm-timeout', '20', '--debug-hold-before-confirm', '600'], {});
     expect(await eventually(90_000, async () => (await pendingOn('a')) && (await pendingOn('b')))).toBe(true);
     const applied = await readState('a');
     expect(applied).toContain('teql0 10.0.0.4/31');
@@ -96,7 +86,7 @@ describe('dead-man rollback', () => {
 describe('one run per router at a time', () => {
   it('a second run fails fast naming the holder; a dead holder is reported; unlock clears it', async () => {
     await resetRouters('a', 'b');
-    const first = startPlay([CHAPTER, '--yes', '--confirm-timeout', '60'], { TEQLCTL_HOLD_BEFORE_CONFIRM: '600' });
+    const first = startPlay([CHAPTER, '--yes', '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {});
     expect(await eventually(90_000, async () => (await pendingOn('a')) && (await pendingOn('b')))).toBe(true);
     const state = await both();
     const second = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes']);

@@ -3,19 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { resetRouters, sshRun } from './lab.js';
+import { eventually } from './wait.js';
 import { readState } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, teqlctl } from './teqlctl.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually(ms: number, fn: () => Promise<boolean>): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return true;
-    await sleep(1000);
-  }
-  return fn().catch(() => false);
-}
 
 const lab = (...args: string[]) => teqlctl(['lab', ...args]);
 
@@ -39,8 +30,8 @@ describe('partial failure', () => {
     const beforeA = await readState('a');
     const beforeB = await readState('b');
     let out = '';
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--confirm-timeout', '30'], {
-      cwd: ROOT, env: { ...process.env, TEQLCTL_HOLD_BEFORE_CONFIRM: '10' }, stdio: ['ignore', 'pipe', 'ignore'],
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--confirm-timeout', '30', '--debug-hold-before-confirm', '10'], {
+      cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'ignore'],
     });
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));

@@ -95,8 +95,8 @@ describe('a router that restarts before the run is confirmed', () => {
     await resetRouters('a', 'b');
     const before = await snapshot();
     // Holds before confirming, long enough for a reboot of a; b's dead-man reverts b by itself.
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...PERSIST, '--confirm-timeout', '60'], {
-      cwd: ROOT, env: { ...process.env, TEQLCTL_HOLD_BEFORE_CONFIRM: '600' }, stdio: 'ignore',
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...PERSIST, '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {
+      cwd: ROOT, env: process.env, stdio: 'ignore',
     });
     try {
       // The boot files exist (the last phase ran) while the run is still pending.
