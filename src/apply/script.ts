@@ -2,7 +2,7 @@
 // code; the first failure stops the script, so the journal knows exactly which steps ran.
 import type { Op } from '../plan/ops.js';
 import { renderOp } from './render-op.js';
-import { STEP_MARKER as STEP } from '../router/markers.js';
+import { ARM_FAILED_MARKER, STEP_MARKER as STEP } from '../router/markers.js';
 
 export interface StepResult {
   index: number;
@@ -16,8 +16,11 @@ export interface StepsScriptOptions {
   keepGoing?: boolean;
   /** Runs before the steps (the dead-man's lock, run files and timer). */
   before?: string;
-  /** Runs after each step that succeeded (records it in the router-side journal). */
-  onSuccess?: (index: number) => string;
+  /**
+   * Runs before each step (the write-ahead record of the router-side journal): a step whose
+   * controller dies while it runs is still known to the dead-man, which undoes every begun step.
+   */
+  onBegin?: (index: number) => string;
   /** Runs after the steps, in the same round trip (the facts script, to re-read the router). */
   then?: string;
 }
@@ -26,10 +29,10 @@ export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): str
   const lines = ['export LANG=C LC_ALL=C', 'failed=0'];
   if (o.before) lines.push(o.before.trimEnd());
   ops.forEach((op, i) => {
+    if (o.onBegin) lines.push(`${o.onBegin(i)} || { echo '${ARM_FAILED_MARKER} cannot record step ${i} before running it'; exit 3; }`);
     lines.push(`out=$( { ${renderOp(op)} ; } 2>&1 ); rc=$?`);
     lines.push(`[ -n "$out" ] && printf '%s\\n' "$out"`);
     lines.push(`printf '${STEP} %d %d\\n' ${i} "$rc"`);
-    if (o.onSuccess) lines.push(`[ "$rc" -eq 0 ] && ${o.onSuccess(i)}`);
     lines.push(o.keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
   });
   const then = o.then ?? '';

@@ -4,6 +4,7 @@
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
 import { renderOp } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
+import { ARM_FAILED_MARKER } from '../router/markers.js';
 import { decide } from './decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
@@ -17,7 +18,7 @@ export function undoBatchScript(undo: readonly Op[][]): string {
   const lines = ['#!/bin/sh', '# written by teqlctl: inverses of one apply batch, last step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#undo-}'];
   for (let i = undo.length - 1; i >= 0; i--) {
     if (undo[i]!.length === 0) continue;
-    lines.push(`if grep -qx ${i} "$d/done-$b"; then`);
+    lines.push(`if grep -qx ${i} "$d/begun-$b"; then`);
     for (const op of undo[i]!) lines.push(`  ${renderOp(op)} || echo "undo step ${i} failed: ${renderOp(op).replace(/["`$\\]/g, '')}" >&2`);
     lines.push('fi');
   }
@@ -43,10 +44,10 @@ exit 0
 `;
 }
 
-function heredoc(file: string, body: string): string {
+function heredoc(file: string, body: string, onFailure: string): string {
   const tag = 'TEQLCTL_EOF';
   if (body.includes(tag)) throw new Error('script body contains the heredoc terminator');
-  return `cat > ${file} <<'${tag}'\n${body}${tag}`;
+  return `cat > ${file} <<'${tag}' || ${onFailure}\n${body}${tag}`;
 }
 
 export interface ArmOptions {
@@ -60,33 +61,52 @@ export interface ArmOptions {
   summary: string;
 }
 
-/** Prefix of an apply script: lock, run files, this batch's undo, and (first batch) the timer. */
+/**
+ * Prefix of an apply script: lock, run files, this batch's undo, and (first batch) the timer. Every
+ * write is checked (a full or read-only /var would otherwise leave a dead-man that cannot revert):
+ * a failure stops the script before its first step, says what failed, and on the first batch
+ * leaves the router as it was (no run folder, the lock freed).
+ */
 export function armScript(o: ArmOptions): string {
   const dir = runDir(assertSafeRunId(o.runId));
-  const lines = [takeLockScript(o.runId, o.owner), `mkdir -p ${dir} && chmod 700 ${dir} || exit 3`];
-  lines.push(heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo)), `: > ${dir}/done-${o.batch}`);
+  const cleanup = o.first ? ` rm -rf ${dir}; ${releaseLockLine(o.runId)};` : '';
+  const fail = (what: string) => `teqlctl_arm_failed '${what}'`;
+  const lines = [
+    takeLockScript(o.runId, o.owner),
+    `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
+    `mkdir -p ${dir} && chmod 700 ${dir} || ${fail(`cannot create ${dir}`)}`,
+  ];
+  lines.push(heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo), fail(`cannot write ${dir}/undo-${o.batch}.sh`)), `: > ${dir}/begun-${o.batch} || ${fail(`cannot write ${dir}/begun-${o.batch}`)}`);
   if (o.first) {
     const unit = `teqlctl-deadman-${o.runId}`;
     lines.push(
-      heredoc(`${dir}/revert.sh`, revertScript(o.runId)),
-      `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${o.runId} '${safeOwner(o.owner)}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${o.timeoutSec} '${o.summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${dir}/meta`,
-      `echo pending > ${dir}/state`,
+      heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),
+      `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${o.runId} '${safeOwner(o.owner)}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${o.timeoutSec} '${o.summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${dir}/meta || ${fail(`cannot write ${dir}/meta`)}`,
+      `echo pending > ${dir}/state || ${fail(`cannot write ${dir}/state`)}`,
+      // Written files can still be empty on a full disk: the revert and the state must be there.
+      `[ -s ${dir}/revert.sh ] && [ -s ${dir}/state ] && [ -s ${dir}/undo-${o.batch}.sh ] || ${fail(`the run files in ${dir} are empty (is the disk full?)`)}`,
       // systemd-run's timer survives the SSH session; without systemd, a sleeper in its own session.
       `if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then`,
-      `  systemd-run --quiet --unit=${unit} --on-active=${o.timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || exit 3`,
-      `  echo "systemd ${unit}" > ${dir}/timer`,
+      `  systemd-run --quiet --unit=${unit} --on-active=${o.timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || ${fail('systemd-run could not start the timer')}`,
+      `  echo "systemd ${unit}" > ${dir}/timer || { systemctl stop ${unit}.timer >/dev/null 2>&1; ${fail(`cannot write ${dir}/timer`)}; }`,
       'else',
       // /bin/sh by path (BusyBox's setsid runs a bare `sh` as its own ash); the sleep's pid is kept
       // so that confirming can stop it without pkill, which BusyBox builds often lack.
       `  setsid /bin/sh -c 'sleep ${o.timeoutSec} & echo $! > ${dir}/sleeper; wait; exec /bin/sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
-      `  echo "pid $!" > ${dir}/timer`,
+      `  echo "pid $!" > ${dir}/timer || { kill $! 2>/dev/null; ${fail(`cannot write ${dir}/timer`)}; }`,
       'fi',
     );
   }
   return lines.join('\n');
 }
 
-/** Appended to each successful step of batch `batch`, so the revert knows what really ran. */
-export function doneLine(runId: string, batch: number, index: number): string {
-  return `echo ${index} >> ${runDir(assertSafeRunId(runId))}/done-${batch}`;
+/**
+ * Written before step `index` of batch `batch` runs (write-ahead), so the revert knows every step
+ * that may have run, including one whose controller died while it ran. Undoing a step that did not
+ * finish is safe: every undo restores the value read before the run (an address, a qdisc, a sysctl,
+ * a file), so where the step changed nothing the undo changes nothing, or fails harmlessly (an
+ * address or route to delete that is not there), and the revert goes on to the next one.
+ */
+export function begunLine(runId: string, batch: number, index: number): string {
+  return `echo ${index} >> ${runDir(assertSafeRunId(runId))}/begun-${batch}`;
 }

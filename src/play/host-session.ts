@@ -6,10 +6,10 @@ import { parseFacts } from '../gather/parse-facts.js';
 import { readFacts } from '../gather/read-facts.js';
 import { parseSteps, stepsScript } from '../apply/script.js';
 import { checksScript, parseChecks, type CheckResult } from '../verify/ping-script.js';
-import { armScript, doneLine } from '../deadman/arm-script.js';
+import { armScript, begunLine } from '../deadman/arm-script.js';
 import { claimRunScript, closeRunScript } from '../deadman/confirm-script.js';
 import { lockHeldBy } from '../router/lock.js';
-import { REVERTED_MARKER } from '../router/markers.js';
+import { ARM_FAILED_MARKER, REVERTED_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
 import type { JournalEntry } from '../rollback/journal.js';
@@ -45,19 +45,25 @@ export class HostSession {
    * first failure. Returns what ran and, when everything ran, the facts read right after, all in
    * one round trip.
    */
-  async apply(changes: readonly Change[], deadman: DeadmanSettings): Promise<{ entries: JournalEntry[]; error?: string; locked?: string; after?: Facts }> {
+  async apply(changes: readonly Change[], deadman: DeadmanSettings): Promise<{ entries: JournalEntry[]; error?: string; locked?: string; armFailed?: string; after?: Facts }> {
     const steps = changes.flatMap((c) => c.steps.map((s) => ({ ...s, change: c })));
     const ops = steps.map((s) => s.op);
     const batch = this.batches;
     const before = armScript({ ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), summary: `${changes.length} change(s)` });
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
-    const res = await this.transport.run('apply', stepsScript(ops, { before, onSuccess: (i) => doneLine(deadman.runId, batch, i), then: factsScript(this.sysctls) }));
+    const res = await this.transport.run('apply', stepsScript(ops, { before, onBegin: (i) => begunLine(deadman.runId, batch, i), then: factsScript(this.sysctls) }));
     this.log.record(this.host, res);
     const locked = lockHeldBy(res.stdout);
     if (locked !== undefined) {
       this.batches--;
       return { entries: [], locked };
+    }
+    const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
+    if (armFailed !== undefined && parseSteps(ops, res.stdout).length === 0) {
+      // Stopped before its first step: on a first batch the router is as it was (run folder removed, lock freed).
+      this.batches--;
+      return { entries: [], armFailed: `cannot arm the dead-man: ${armFailed} (is /var/lib/teqlctl full or read-only?)` };
     }
     const results = parseSteps(ops, res.stdout);
     const entries = results.map((r) => {

@@ -194,9 +194,9 @@ async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>,
           report.error = msg;
           throw new Error(msg);
         };
-        if (result.locked) {
-          locked = true;
-          fail(`locked by another run: ${result.locked}`);
+        if (result.locked || result.armFailed) {
+          locked = true; // refused: this host changed nothing
+          fail(result.locked ? `locked by another run: ${result.locked}` : result.armFailed!);
         }
         run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);
         report.applied += result.entries.filter((e) => e.code === 0).length;

@@ -7,3 +7,4 @@ export const LOCK_MARKER = '@@teqlctl-lock';
 export const RUN_MARKER = '@@teqlctl-run';
 export const CONFIRM_MARKER = '@@teqlctl-confirm';
 export const REVERTED_MARKER = '@@teqlctl-reverted';
+export const ARM_FAILED_MARKER = '@@teqlctl-arm-failed';

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseSteps, stepsScript } from '../../src/apply/script.js';
 import { renderOp } from '../../src/apply/render-op.js';
@@ -48,5 +51,13 @@ describe('stepsScript', () => {
     const { code, out } = run(stepsScript(ops, { keepGoing: true }));
     expect(code).toBe(1);
     expect(parseSteps(ops, out).map((s) => s.code === 0)).toEqual([true, false, true]);
+  });
+
+  it('records each step before running it (write-ahead): a step that fails, or never finishes, is recorded too', () => {
+    const journal = join(mkdtempSync(join(tmpdir(), 'teqlctl-wal-')), 'begun');
+    const { code } = run(stepsScript(ops, { onBegin: (i) => `echo ${i} >> ${journal}` }));
+    expect(code).toBe(1);
+    // Step 1 failed, yet it was recorded before it ran; step 2 never began.
+    expect(readFileSync(journal, 'utf8')).toBe('0\n1\n');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { armScript, doneLine, revertScript, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { armScript, begunLine, revertScript, undoBatchScript } from '../../src/deadman/arm-script.js';
 import type { Op } from '../../src/plan/ops.js';
 
 const link = (dev: string, up: boolean) => ({ kind: 'link', dev, up }) as unknown as Op;
@@ -21,7 +21,7 @@ describe('arming the dead-man', () => {
     expect(second).not.toContain('--on-active');
     expect(second).not.toContain('revert.sh');
     expect(second).toContain('/var/lib/teqlctl/runs/r1/undo-1.sh');
-    expect(second).toContain(': > /var/lib/teqlctl/runs/r1/done-1');
+    expect(second).toContain(': > /var/lib/teqlctl/runs/r1/begun-1');
   });
 
   it('refuses a run id that could reach the shell unquoted', () => {
@@ -30,15 +30,15 @@ describe('arming the dead-man', () => {
 });
 
 describe('the undo of a batch', () => {
-  it('undoes only the steps recorded as done, last step first', () => {
+  it('undoes only the steps recorded as begun, last step first', () => {
     const script = undoBatchScript([[link('eth1', false)], [], [link('eth3', false)]]);
-    expect(script.indexOf('grep -qx 2 "$d/done-$b"')).toBeLessThan(script.indexOf('grep -qx 0 "$d/done-$b"'));
+    expect(script.indexOf('grep -qx 2 "$d/begun-$b"')).toBeLessThan(script.indexOf('grep -qx 0 "$d/begun-$b"'));
     expect(script).not.toContain('grep -qx 1 '); // a step without an inverse has nothing to guard
     expect(script).toContain('ip link set dev eth3 down');
   });
 
-  it('records each step that succeeded, so the revert knows what ran', () => {
-    expect(doneLine('r1', 2, 5)).toBe('echo 5 >> /var/lib/teqlctl/runs/r1/done-2');
+  it('records each step before it runs (write-ahead), so the revert knows every step that may have run', () => {
+    expect(begunLine('r1', 2, 5)).toBe('echo 5 >> /var/lib/teqlctl/runs/r1/begun-2');
   });
 });
 

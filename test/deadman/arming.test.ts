@@ -1,0 +1,58 @@
+// Arming checked for real, under dash and BusyBox's sh: a run folder that cannot be created or a
+// run file that cannot be written (a full or read-only /var) stops the script before its first
+// step, says what failed, and leaves no run folder and no lock behind.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { armScript, begunLine } from '../../src/deadman/arm-script.js';
+import { stepsScript } from '../../src/apply/script.js';
+import { ARM_FAILED_MARKER, STEP_MARKER } from '../../src/router/markers.js';
+import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import type { Op } from '../../src/plan/ops.js';
+
+const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '/bin/busybox']];
+const op = { kind: 'sysctl', name: 'net.ipv4.conf.all.rp_filter', value: '0' } as unknown as Op;
+
+function applyScript(runs: string, lock: string, broken: (script: string) => string): string {
+  const before = armScript({ runId: 'r1', owner: 'op@host', batch: 0, first: true, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)' });
+  // No timer is started here: the test stops before it, or replaces systemd-run/setsid with true.
+  const script = stepsScript([{ kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op], { before, onBegin: (i) => begunLine('r1', 0, i) });
+  return broken(script.replaceAll(RUNS_DIR, runs).replaceAll(LOCK_DIR, lock));
+}
+
+function run(shell: string, script: string): { code: number; stdout: string } {
+  try {
+    const args = shell.endsWith('busybox') ? ['sh', '-c', script] : ['-c', script];
+    return { code: 0, stdout: execFileSync(shell, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }) };
+  } catch (err) {
+    const e = err as { status: number; stdout: string };
+    return { code: e.status, stdout: e.stdout };
+  }
+}
+
+describe.each(SHELLS)('arming under %s', (_name, shell) => {
+  it('a run folder that cannot be created: refused before the first step, the lock freed', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+    // /proc refuses mkdir even to root, as a read-only /var would.
+    const r = run(shell, applyScript('/proc/teqlctl-test-runs', join(root, 'lock'), (s) => s));
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(`${ARM_FAILED_MARKER} cannot create /proc/teqlctl-test-runs/r1`);
+    expect(r.stdout).not.toContain(STEP_MARKER);
+    expect(existsSync(join(root, 'lock'))).toBe(false);
+  });
+
+  it.each(['revert.sh', 'state', 'meta', 'undo-0.sh'])('a full disk when writing %s: refused before the first step, nothing left behind', (file) => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+    mkdirSync(join(root, 'runs'));
+    const runs = join(root, 'runs');
+    // Writing to /dev/full fails with ENOSPC, as a write to a full /var does.
+    const r = run(shell, applyScript(runs, join(root, 'lock'), (s) => s.replaceAll(`> ${runs}/r1/${file}`, '> /dev/full')));
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(ARM_FAILED_MARKER);
+    expect(r.stdout).not.toContain(STEP_MARKER);
+    expect(readdirSync(runs)).toEqual([]);
+    expect(existsSync(join(root, 'lock'))).toBe(false);
+  });
+});
