@@ -1,9 +1,9 @@
 // loadRun: inventory + playbook -> validated, templated task instances per host. Reads files, contacts nothing.
+import { RunBudget } from './budget.js';
 import { checkAddresses } from './cross-host.js';
 import { matchPattern, PatternError } from './host-pattern.js';
 import { instantiate, type Placed } from './instantiate.js';
 import { loadInventory } from './inventory.js';
-import { MAX_TASK_INSTANCES } from './limits.js';
 import { readPlaybook } from './playbook.js';
 import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
@@ -36,9 +36,10 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
   const shapes = y ? readPlaybook(y, problems) : [];
   const plays: LoadedPlay[] = [];
   const placed: Placed[] = [];
-  let instances = 0;
+  // Tasks and template steps are counted as they are made: the first one past a limit stops the run.
+  const budget = new RunBudget();
   for (const shape of shapes) {
-    if (instances > MAX_TASK_INSTANCES) break;
+    if (budget.exhausted) break;
     let hosts: string[];
     try {
       hosts = matchPattern(shape.hosts, inventory).filter((h) => limited.has(h));
@@ -50,13 +51,9 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
     const tasks = new Map<string, TaskInstance[]>();
     for (const host of hosts) {
       // Play vars override every inventory variable, as in Ansible.
-      const scope = new VarScope(extra, new VarScope(shape.vars, new VarScope(layers.get(host)!)));
-      const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems, shape.persist));
-      instances += mine.length;
-      if (instances > MAX_TASK_INSTANCES) {
-        problems.add(`the run has more than ${MAX_TASK_INSTANCES} tasks (hosts × tasks × loop items)`, shape.pos, 'use --limit, or split the playbook');
-        break;
-      }
+      const scope = new VarScope(extra, new VarScope(shape.vars, new VarScope(layers.get(host)!)), budget);
+      const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems, budget, shape.persist));
+      if (budget.exhausted) break;
       for (const p of mine) placed.push(p);
       tasks.set(host, mine.map((p) => p.instance));
     }
