@@ -76,9 +76,15 @@ export function undoRunScript(runId: string): string {
   return `export LANG=C LC_ALL=C
 failed=0
 for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do sh ${d}/undo-$f.sh || failed=1; done
-echo rolled-back > ${d}/state
-date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at
+echo rolled-back > ${d}/state || exit 1
+date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at || exit 1
+exit $failed
 `;
+}
+
+/** Frees the lock if this run (a rollback's id) holds it. */
+export function unlockRunScript(runId: string): string {
+  return `grep -qx 'run=${assertSafeRunId(runId)}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}; true\n`;
 }
 
 /** Removes the lock only when its holder is gone and no dead-man of its run is still pending. */

@@ -117,4 +117,17 @@ describe('become: operator with sudo', () => {
     // ... nor on the routers, in teqlctl's files or the journal.
     for (const router of ['a', 'b'] as const) expect(await routerFilesWithPassword(router), router).toBe('journal=0');
   });
+
+  it('status, unlock and rollback: no password is exit 3 naming it (not "no timer armed; not locked"); the password file works as for play', async () => {
+    for (const cmd of [['status'], ['unlock'], ['rollback']]) {
+      const r = await teqlctl([...cmd, '-i', inv], env());
+      expect(r.code, `${cmd[0]}: ${r.stdout}${r.stderr}`).toBe(3);
+      expect(r.stdout + r.stderr).toMatch(/router_a: .*become: sudo on .* asks for a password, and none was given/);
+      expect(r.stdout).not.toMatch(/no timer armed; not locked/);
+    }
+    const status = await teqlctl(['status', '-i', inv, '--become-password-file', passwordFile], env());
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/router_a: no timer armed; not locked/);
+    expect(status.stdout + status.stderr).not.toContain(password);
+  });
 });

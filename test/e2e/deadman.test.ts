@@ -86,10 +86,22 @@ describe('dead-man rollback', () => {
     expect(refused.code).toBe(8);
     expect(refused.stderr).toMatch(/router_b: now also holds address 198.51.100.77\/24 dev lan0/);
     await sshRun('b', 'ip addr del 198.51.100.77/24 dev lan0');
+    // Another run holding a router's lock (written as lockScript does): refused before any change.
+    await sshRun('a', "mkdir /run/teqlctl.lock && printf 'run=other\\nowner=x@y\\nstarted=now\\npid=1\\n' > /run/teqlctl.lock/owner");
+    const held = await both();
+    const locked = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
+    expect(locked.code, locked.stdout + locked.stderr).toBe(8);
+    expect(locked.stderr).toMatch(/router_a is locked: run=other owner=x@y/);
+    expect(await both()).toEqual(held);
+    await sshRun('a', 'rm -rf /run/teqlctl.lock');
     const undone = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
     expect(undone.code, undone.stderr).toBe(0);
     expect(undone.stdout).toMatch(/router_a: run .* undone/);
+    expect(undone.stdout).toMatch(/router_a: verified over a fresh connection/);
+    expect(undone.stdout).toMatch(/router_b: verified over a fresh connection/);
     expect(await both()).toEqual(before);
+    // The rollback freed the lock it took.
+    expect((await sshRun('a', 'test -e /run/teqlctl.lock')).code).not.toBe(0);
   });
 });
 
