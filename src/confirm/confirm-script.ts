@@ -11,13 +11,14 @@ function disarm(dir: string): string {
   ].join('\n');
 }
 
-export function confirmScript(runId: string, afterState: string): string {
+/** `state`: what the run becomes (a rollback's own run is `rollback-confirmed`, so it is not taken for a run to undo). */
+export function confirmScript(runId: string, afterState: string, state = 'confirmed'): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
     'export LANG=C LC_ALL=C',
     `state=$(cat ${dir}/state 2>/dev/null)`,
     `if [ "$state" != pending ]; then echo "${CONFIRM_MARKER} too-late $state"; exit 1; fi`,
-    `echo confirmed > ${dir}/state`,
+    `echo ${state} > ${dir}/state`,
     disarm(dir),
     `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`,
     `cat > ${dir}/after-state <<'TEQLCTL_EOF'\n${afterState.replace(/TEQLCTL_EOF/g, '')}\nTEQLCTL_EOF`,

@@ -40,6 +40,18 @@ export function undoBatchScript(undo: readonly Op[][]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The redo of one apply batch: the steps recorded as done, first step first. `teqlctl rollback`
+ * arms a dead-man that runs these, so an undo that cuts the management path is itself undone.
+ */
+export function redoBatchScript(ops: readonly Op[]): string {
+  const lines = ['#!/bin/sh', '# written by teqlctl: the steps of one apply batch that ran, first step first', 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#redo-}'];
+  ops.forEach((op, i) => {
+    lines.push(`if grep -qx ${i} "$d/done-$b"; then`, `  ${renderOp(op)} || echo "redo step ${i} failed: ${renderOp(op).replace(/["`$\\]/g, '')}" >&2`, 'fi');
+  });
+  return lines.join('\n') + '\n';
+}
+
 /** Runs every batch's undo, newest first, once: records `reverted` and frees the lock. */
 export function revertScript(runId: string): string {
   const dir = runDir(assertSafeRunId(runId));
@@ -57,7 +69,7 @@ exit 0
 `;
 }
 
-function heredoc(file: string, body: string): string {
+export function heredoc(file: string, body: string): string {
   const tag = 'TEQLCTL_EOF';
   if (body.includes(tag)) throw new Error('script body contains the heredoc terminator');
   return `cat > ${file} <<'${tag}'\n${body}${tag}`;
@@ -72,28 +84,37 @@ export interface ArmOptions {
   /** First batch of the run on this host: write the run's files and arm the timer. */
   first: boolean;
   summary: string;
+  /** The batch's steps, kept as its redo script for a later `teqlctl rollback`'s dead-man. */
+  redo: Op[];
+}
+
+/** The timer that runs `dir`/revert.sh after `timeoutSec`: systemd-run's survives the SSH session; without systemd, a sleeper in its own session. */
+export function timerLines(runId: string, timeoutSec: number): string[] {
+  const dir = runDir(assertSafeRunId(runId));
+  const unit = `teqlctl-deadman-${runId}`;
+  return [
+    `if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then`,
+    `  systemd-run --quiet --unit=${unit} --on-active=${timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || exit 3`,
+    `  echo "systemd ${unit}" > ${dir}/timer`,
+    'else',
+    `  setsid sh -c 'sleep ${timeoutSec}; exec sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
+    `  echo "pid $!" > ${dir}/timer`,
+    'fi',
+  ];
+}
+
+/** The run's meta file (who, when, how long the timer, what), values reduced to safe characters. */
+export function metaLine(runId: string, owner: string, timeoutSec: number, summary: string): string {
+  return `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${assertSafeRunId(runId)} '${owner.replace(/[^A-Za-z0-9@._-]/g, '_')}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${runDir(runId)}/meta`;
 }
 
 /** Prefix of an apply script: lock, run files, this batch's undo, and (first batch) the timer. */
 export function armScript(o: ArmOptions): string {
   const dir = runDir(assertSafeRunId(o.runId));
   const lines = [lockScript(o.runId, o.owner), `mkdir -p ${dir} && chmod 700 ${dir} || exit 3`];
-  lines.push(heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo)), `: > ${dir}/done-${o.batch}`);
+  lines.push(heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo)), heredoc(`${dir}/redo-${o.batch}.sh`, redoBatchScript(o.redo)), `: > ${dir}/done-${o.batch}`);
   if (o.first) {
-    const unit = `teqlctl-deadman-${o.runId}`;
-    lines.push(
-      heredoc(`${dir}/revert.sh`, revertScript(o.runId)),
-      `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${o.runId} '${o.owner.replace(/[^A-Za-z0-9@._-]/g, '_')}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${o.timeoutSec} '${o.summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${dir}/meta`,
-      `echo pending > ${dir}/state`,
-      // systemd-run's timer survives the SSH session; without systemd, a sleeper in its own session.
-      `if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then`,
-      `  systemd-run --quiet --unit=${unit} --on-active=${o.timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || exit 3`,
-      `  echo "systemd ${unit}" > ${dir}/timer`,
-      'else',
-      `  setsid sh -c 'sleep ${o.timeoutSec}; exec sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
-      `  echo "pid $!" > ${dir}/timer`,
-      'fi',
-    );
+    lines.push(heredoc(`${dir}/revert.sh`, revertScript(o.runId)), metaLine(o.runId, o.owner, o.timeoutSec, o.summary), `echo pending > ${dir}/state`, ...timerLines(o.runId, o.timeoutSec));
   }
   return lines.join('\n');
 }

@@ -88,7 +88,8 @@ describe('unlock', () => {
 
 describe('rollback', () => {
   const said: string[] = [];
-  const opts = (reconnect: RollbackOptions['reconnect']): RollbackOptions => ({ run: 'r1', lockId: 'rb-1', owner: 'me@here', reconnect, say: (l) => said.push(l) });
+  const opts = (reconnect: RollbackOptions['reconnect'], force = false): RollbackOptions => ({ run: 'r1', lockId: 'rb-1', owner: 'me@here', timeoutSec: 60, force, reconnect, say: (l) => said.push(l) });
+  const freshRouter = (state = 'rolled-back') => fakeRouter('router_a', { facts: ok(FACTS), status: ok(runLine('r1', state)), confirm: ok('@@teqlctl-confirm ok\n') });
   const confirmedRouter = (over: Record<string, Reply | ((n: number) => Reply)> = {}) =>
     fakeRouter('router_a', { status: ok(runLine('r1', 'confirmed')), lock: ok(), 'after-state': ok(''), facts: ok(FACTS), rollback: ok(), ...over });
 
@@ -108,21 +109,41 @@ describe('rollback', () => {
     expect(t.labels).not.toContain('rollback');
   });
 
-  it('takes the lock before comparing, undoes, reads the router again over a fresh connection, frees the lock', async () => {
+  it('takes the lock before comparing, arms a dead-man before undoing, reads the router again and confirms over a fresh connection', async () => {
     const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
-    const fresh = fakeRouter('router_a', { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')) });
+    const fresh = freshRouter();
     said.length = 0;
     expect(await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => fresh))).toBe(0);
-    expect(t.labels).toEqual(['status', 'lock', 'after-state', 'facts', 'rollback', 'unlock']);
-    expect(fresh.labels).toEqual(['facts', 'status']);
+    expect(t.labels).toEqual(['status', 'lock', 'after-state', 'facts', 'arm', 'rollback', 'unlock']);
+    expect(fresh.labels).toEqual(['facts', 'status', 'confirm']);
     expect(said).toEqual(['router_a: run r1 undone', 'router_a: verified over a fresh connection']);
+  });
+
+  it('a run without redo scripts is refused (no dead-man possible) unless --force', async () => {
+    const noRedo = { arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } };
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), ...noRedo });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect(t.labels).not.toContain('rollback');
+    const forced = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), ...noRedo });
+    const fresh = freshRouter();
+    expect(await rollbackRun([{ host: 'router_a', transport: forced }], opts(async () => fresh, true))).toBe(0);
+    expect(fresh.labels, 'nothing armed, nothing to confirm').toEqual(['facts', 'status']);
+  });
+
+  it('a router that does not answer after the undo keeps its lock: its dead-man redoes the run and frees it', async () => {
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    said.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => { throw new Error('unreachable: timed out'); }))).toBe(6);
+    expect(t.labels).not.toContain('unlock');
+    expect(said[1]).toBe('router_a: not verified after the rollback: unreachable: timed out; its dead-man redoes run r1 within 60 s');
   });
 
   it('an undo that exits non-zero, or a router that does not answer afterwards, is an incomplete rollback (exit 6)', async () => {
     const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), rollback: { code: 1, stdout: '', stderr: '' } });
     said.length = 0;
     expect(await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => { throw new Error('unreachable: timed out'); }))).toBe(6);
-    expect(said).toEqual(['router_a: run r1 undone with errors (exit 1)', 'router_a: not verified after the rollback: unreachable: timed out']);
+    expect(said).toEqual(['router_a: run r1 undone with errors (exit 1)', 'router_a: not verified after the rollback: unreachable: timed out; its dead-man redoes run r1 within 60 s']);
   });
 });
 

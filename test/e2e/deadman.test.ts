@@ -103,6 +103,25 @@ describe('dead-man rollback', () => {
     // The rollback freed the lock it took.
     expect((await sshRun('a', 'test -e /run/teqlctl.lock')).code).not.toBe(0);
   });
+
+  it('a rollback killed before it confirms is undone by its own dead-man: the routers redo the run', async () => {
+    await resetRouters('a', 'b');
+    const r = await playJson(CHAPTER);
+    expect(r.code).toBe(0);
+    const converged = await both();
+    const rollback = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'rollback', '-i', LAB_INVENTORY, '--run', r.json.runId, '--confirm-timeout', '20'], {
+      cwd: ROOT, env: { ...process.env, TEQLCTL_HOLD_BEFORE_CONFIRM: '600' }, stdio: 'ignore',
+    });
+    const stateOf = async (router: 'a' | 'b') => (await sshRun(router, `cat /var/lib/teqlctl/runs/${r.json.runId}/state`)).stdout.trim();
+    expect(await eventually(90_000, async () => (await stateOf('a')) === 'rolled-back' && (await stateOf('b')) === 'rolled-back')).toBe(true);
+    rollback.kill('SIGKILL');
+    expect(await eventually(90_000, async () => (await stateOf('a')) === 'confirmed' && (await stateOf('b')) === 'confirmed')).toBe(true);
+    expect(await both()).toEqual(converged);
+    const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
+    expect(status.stdout).toMatch(/router_a: no timer armed; not locked/);
+    expect(status.stdout).toMatch(/run \S+-rollback .* reverted, reverted by the dead-man at /);
+    await resetRouters('a', 'b');
+  });
 });
 
 describe('one run per router at a time', () => {
