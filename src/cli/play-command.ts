@@ -77,6 +77,21 @@ function writeLocalJournal(runId: string, json: string): void {
   writeFileSync(join(dir, `${runId}.json`), json + '\n');
 }
 
+/**
+ * What the run prints: the JSON document or the recap, with every secret the run knows (become
+ * password, passphrases) cut out as from the log, since command output or sudo's messages may echo one.
+ */
+export function runOutput(result: Parameters<typeof toJson>[0] & Parameters<typeof formatRecap>[0], json: boolean, redact: (text: string) => string): string {
+  if (!json) return redact(formatRecap(result));
+  // Each string before it is escaped: a secret with a quote or a backslash reads otherwise in JSON.
+  const clean = (v: unknown): unknown =>
+    typeof v === 'string' ? redact(v)
+      : Array.isArray(v) ? v.map(clean)
+      : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]))
+      : v;
+  return JSON.stringify(clean(toJson(result)), null, 2);
+}
+
 function confirmTimeout(flags: PlayFlags): number {
   const n = Number(flags.confirmTimeout ?? DEFAULT_CONFIRM_TIMEOUT_SEC);
   if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
@@ -154,9 +169,9 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       interrupted: () => interrupted,
     });
     // The local copy of the run's journal (the routers keep theirs under /var/lib/teqlctl/runs).
-    if (!result.check) writeLocalJournal(result.runId, log.redact(JSON.stringify(toJson(result), null, 2)));
-    if (flags.json) process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
-    else say(formatRecap(result));
+    if (!result.check) writeLocalJournal(result.runId, runOutput(result, true, (t) => log.redact(t)));
+    if (flags.json) process.stdout.write(runOutput(result, true, (t) => log.redact(t)) + '\n');
+    else say(runOutput(result, false, (t) => log.redact(t)));
     process.exitCode = result.exitCode;
     return result.exitCode;
   } finally {

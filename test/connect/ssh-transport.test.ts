@@ -136,7 +136,7 @@ describe('keys, agent and passphrases', () => {
 
   it('a rejected key says what was offered', async () => {
     const stranger = ed25519KeyPair();
-    writeFileSync(join(dir, 'stranger'), stranger.private);
+    writeFileSync(join(dir, 'stranger'), stranger.private, { mode: 0o600 });
     const err = await failure(connectSsh('r', spec(router, { privateKeyFile: join(dir, 'stranger') }), { local: local({ known: [router] }) }));
     expect(err.message).toBe(`authentication as root to root@127.0.0.1:${router.port} failed (offered: ${join(dir, 'stranger')})`);
   });
@@ -176,21 +176,25 @@ describe('become', () => {
   const op = (over: Partial<ConnectionSpec> = {}) => spec(sudoRouter, { user: 'operator', become: true, ...over });
   const opts = (over: ConnectOptions = {}): ConnectOptions => ({ local: local({ known: [sudoRouter] }), strictBecome: true, ...over });
 
-  it('sudo that wants a password: it goes on stdin only, and sudo reads it', async () => {
+  it('sudo that wants a password: it goes on stdin only, once sudo asked with a prompt of its own, and sudo reads it', async () => {
     const before = sudoRouter.execs.length;
     const t = await connectSsh('r', op(), opts({ becomePassword: 'correct horse' }));
     const res = await t.run('facts', 'echo hi\n');
     await t.close();
     expect(res.stdout).toBe('sudo-router ran as root: echo hi\n');
     const execs = sudoRouter.execs.slice(before);
-    expect(execs.map((e) => e.command)).toEqual([
+    const prompt = /-p '(\[teqlctl-sudo-[0-9a-f]{24}\])'/;
+    expect(execs.map((e) => e.command.replace(prompt, "-p 'P'"))).toEqual([
       'timeout 30 sudo -k -n true',
-      `timeout 30 sudo -k -S -p '' true`,
-      `sudo -k -S -p '' env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 sh -s`,
+      `timeout 30 sudo -k -S -p 'P' true`,
+      `sudo -k -S -p 'P' env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 sh -s`,
     ]);
+    expect(prompt.exec(execs[1]!.command)![1], 'a new prompt per command').not.toBe(prompt.exec(execs[2]!.command)![1]);
     for (const e of execs) expect(e.command).not.toContain('correct horse');
     expect(execs[2]!.stdin).toBe('correct horse\necho hi\n');
+    for (const e of execs) expect(e.beforePrompt, 'nothing written before sudo asked').toBe('');
     expect(res.script).not.toContain('correct horse');
+    expect(res.stderr, "sudo's prompt is cut out").toBe('');
   });
 
   it('a missing password is an exit-3 error at connect time, naming the ways to give one', async () => {
