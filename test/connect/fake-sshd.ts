@@ -32,6 +32,8 @@ export interface FakeOptions {
   authorized: string[];
   /** operator's sudo password; undefined means NOPASSWD. */
   sudoPassword?: string;
+  /** More host keys (PEM), offered besides the ed25519 one, as sshd offers all of its keys. */
+  extraHostKeys?: string[];
 }
 
 export function keyFingerprint(publicKey: string): string {
@@ -55,7 +57,7 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
   const execs: Exec[] = [];
   const forwards: string[] = [];
   const sockets = new Set<{ end(): void }>();
-  const server = new ssh2.Server({ hostKeys: [hostKey.private] }, (client) => {
+  const server = new ssh2.Server({ hostKeys: [hostKey.private, ...(opts.extraHostKeys ?? [])] }, (client) => {
     sockets.add(client);
     let user = '';
     client.on('error', () => undefined);

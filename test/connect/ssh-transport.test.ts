@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import ssh2 from 'ssh2';
 import type { LocalSsh } from '../../src/connect/local-ssh.js';
 import { parseSshConfig } from '../../src/connect/ssh-config.js';
 import { connectSsh, type ConnectOptions } from '../../src/connect/ssh-transport.js';
@@ -18,7 +20,15 @@ const pub = (k: { public: string }) => k.public.split(' ').slice(0, 2).join(' ')
 let router: FakeSshd;
 let jump: FakeSshd;
 let sudoRouter: FakeSshd;
+let twoKeys: FakeSshd;
 let dir: string;
+// The RSA host key `twoKeys` also has, and `router` has not; as known_hosts writes it.
+const rsaHostKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const rsaPublic = (() => {
+  const k = ssh2.utils.parseKey(rsaHostKey);
+  if (k instanceof Error) throw k;
+  return `ssh-rsa ${(Array.isArray(k) ? k[0] : k).getPublicSSH().toString('base64')}`;
+})();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'teqlctl-transport-'));
@@ -27,10 +37,11 @@ beforeAll(async () => {
   router = await startFakeSshd({ name: 'router', authorized: [pub(login), pub(locked)] });
   jump = await startFakeSshd({ name: 'jump', authorized: [pub(login)] });
   sudoRouter = await startFakeSshd({ name: 'sudo-router', authorized: [pub(login)], sudoPassword: 'correct horse' });
+  twoKeys = await startFakeSshd({ name: 'two-keys', authorized: [pub(login)], extraHostKeys: [rsaHostKey] });
 });
 
 afterAll(async () => {
-  await Promise.all([router.close(), jump.close(), sudoRouter.close()]);
+  await Promise.all([router.close(), jump.close(), sudoRouter.close(), twoKeys.close()]);
 });
 
 /** A fresh HOME with a known_hosts that knows the given servers, and an ssh_config. */
@@ -89,6 +100,27 @@ describe('host keys', () => {
     expect(err.message).toContain(jump.fingerprint);
     expect(asked).toBe(false);
     expect(router.execs.length).toBe(before);
+  });
+
+  it('a host that shows a key of a new type while another type is known is refused, even with --accept-new, and nothing is recorded', async () => {
+    const l = local();
+    mkdirSync(join(l.env.home, '.ssh'));
+    const known = `[127.0.0.1]:${router.port} ${rsaPublic}\n`;
+    writeFileSync(join(l.env.home, '.ssh', 'known_hosts'), known);
+    let asked = false;
+    const err = await failure(connectSsh('r', spec(router), { local: l, onUnknownHostKey: async () => (asked = true) }));
+    expect(err.message).toContain(`host key of a new type for [127.0.0.1]:${router.port}: it presents ssh-ed25519 ${router.fingerprint}, but keys of different type are already known for this host: ssh-rsa (`);
+    expect(err.message).toContain('--accept-new only trusts a host seen for the first time');
+    expect(asked).toBe(false);
+    expect(readFileSync(join(l.env.home, '.ssh', 'known_hosts'), 'utf8')).toBe(known);
+  });
+
+  it('a host with several keys shows the type we know (known types are asked for first, as OpenSSH does)', async () => {
+    const l = local();
+    mkdirSync(join(l.env.home, '.ssh'));
+    writeFileSync(join(l.env.home, '.ssh', 'known_hosts'), `[127.0.0.1]:${twoKeys.port} ${rsaPublic}\n`);
+    const t = await connectSsh('r', spec(twoKeys), { local: l });
+    await t.close();
   });
 
   it('a key in the inventory\'s known_hosts file is enough', async () => {
