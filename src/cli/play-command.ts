@@ -16,6 +16,7 @@ import { progressMode } from '../report/progress.js';
 import { formatPlan } from '../report/print-plan.js';
 import { formatRecap } from '../report/recap.js';
 import { toJson } from '../report/json.js';
+import { terminalJson, terminalText } from '../report/terminal.js';
 import { ConfigError } from '../errors.js';
 import { askHidden, askYesNo } from './prompts.js';
 
@@ -89,7 +90,7 @@ export function runOutput(result: Parameters<typeof toJson>[0] & Parameters<type
       : Array.isArray(v) ? v.map(clean)
       : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]))
       : v;
-  return JSON.stringify(clean(toJson(result)), null, 2);
+  return terminalJson(clean(toJson(result)));
 }
 
 function confirmTimeout(flags: PlayFlags): number {
@@ -132,7 +133,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const connecting = connectOptions(playbook, flags, interactive, secrets);
   const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + process.pid;
   const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secrets);
-  const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text + '\n');
+  const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;

@@ -13,6 +13,7 @@ import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScr
 import { CONFIRM_MARKER, confirmScript } from '../confirm/confirm-script.js';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC } from '../play/run-state.js';
 import type { Transport } from '../connect/transport.js';
+import { terminalText } from '../report/terminal.js';
 import { closeAll, connectInventory, inventoryConnectOptions, runChecked, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
 
 export interface RollbackOptions {
@@ -153,7 +154,7 @@ export function registerRollbackCommand(program: Command): void {
           if (!c?.transport) throw new Error(`unreachable: ${c?.error ?? 'no such host'}`);
           return c.transport;
         },
-        say: (line) => process.stdout.write(line + '\n'),
+        say: (line) => process.stdout.write(terminalText(line) + '\n'),
       });
       if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
     } finally {

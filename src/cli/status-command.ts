@@ -2,6 +2,7 @@
 // recent runs (id, start, outcome, revert).
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
+import { terminalJson, terminalText } from '../report/terminal.js';
 import { parseRuns, runsScript, type RouterLock, type RouterRun } from '../confirm/runs-script.js';
 import { closeAll, connectInventory, runChecked, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
 
@@ -39,7 +40,8 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${r.armed ? ' (timer armed)' : ''}`);
     }
   }
-  return lines.map((l) => l + '\n').join('');
+  // Run ids, owners and states are read from the router's files: escaped like any router output.
+  return lines.map((l) => terminalText(l) + '\n').join('');
 }
 
 export function registerStatusCommand(program: Command): void {
@@ -54,7 +56,7 @@ export function registerStatusCommand(program: Command): void {
     const conns = await connectInventory(flags);
     try {
       const { hosts, exitCode } = await readStatus(conns);
-      process.stdout.write(flags.json ? JSON.stringify(hosts, null, 2) + '\n' : formatStatus(hosts));
+      process.stdout.write(flags.json ? terminalJson(hosts) + '\n' : formatStatus(hosts));
       if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
     } finally {
       await closeAll(conns);

@@ -2,6 +2,7 @@
 // connected or whose dead-man revert is pending, unless --force).
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
+import { terminalText } from '../report/terminal.js';
 import { unlockScript } from '../confirm/runs-script.js';
 import { closeAll, connectInventory, runChecked, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
 
@@ -36,7 +37,7 @@ export function registerUnlockCommand(program: Command): void {
     const conns = await connectInventory(flags);
     try {
       const { lines, exitCode } = await unlockAll(conns, Boolean(flags.force));
-      process.stdout.write(lines.map((l) => l + '\n').join(''));
+      process.stdout.write(lines.map((l) => terminalText(l) + '\n').join(''));
       if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
     } finally {
       await closeAll(conns);
