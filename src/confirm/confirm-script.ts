@@ -1,6 +1,7 @@
 // Confirmation, sent over a new SSH connection once verification passed: disarm the timer, record
 // the state the run left (so a later `teqlctl rollback` can tell whether the router moved), free the lock.
 import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
+import { heredoc } from './deadman-script.js';
 
 export const CONFIRM_MARKER = '@@teqlctl-confirm';
 
@@ -21,7 +22,7 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     `echo ${state} > ${dir}/state`,
     disarm(dir),
     `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`,
-    `cat > ${dir}/after-state <<'TEQLCTL_EOF'\n${afterState.replace(/TEQLCTL_EOF/g, '')}\nTEQLCTL_EOF`,
+    heredoc(`${dir}/after-state`, afterState),
     `grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}`,
     `echo "${CONFIRM_MARKER} ok"`,
   ].join('\n') + '\n';

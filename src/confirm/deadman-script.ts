@@ -2,6 +2,7 @@
 // a revert script computed from the pre-run snapshot and a timer that runs it unless teqlctl
 // confirms in time. The timer lives on the router (systemd-run, else a detached sleeper), so it
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
+import { randomBytes } from 'node:crypto';
 import { renderOp } from '../apply/render-op.js';
 import type { Op } from '../plan/ops.js';
 import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
@@ -69,10 +70,17 @@ exit 0
 `;
 }
 
+/**
+ * Writes `body` to `file` with a quoted here-document. The delimiter is random per call and checked
+ * against the body's lines, so no interface name or value can end the document early.
+ */
 export function heredoc(file: string, body: string): string {
-  const tag = 'TEQLCTL_EOF';
-  if (body.includes(tag)) throw new Error('script body contains the heredoc terminator');
-  return `cat > ${file} <<'${tag}'\n${body}${tag}`;
+  const text = body.endsWith('\n') ? body : `${body}\n`;
+  const lines = new Set(text.split('\n'));
+  let tag: string;
+  do tag = `TEQLCTL_EOF_${randomBytes(8).toString('hex')}`;
+  while (lines.has(tag));
+  return `cat > ${file} <<'${tag}'\n${text}${tag}`;
 }
 
 export interface ArmOptions {

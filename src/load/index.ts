@@ -9,6 +9,9 @@ import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
 import { extraVarsLayer } from './extra-vars.js';
 import { readYaml } from './source.js';
+import { buildConnection, CONNECTION_VARS, PASSWORD_VARS } from './connection.js';
+import { dirname } from 'node:path';
+import type { VarLayer } from './scope.js';
 import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
 
 export type * from './types.js';
@@ -31,6 +34,7 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
   const extra = extraVarsLayer(opts.extraVars ?? []);
   const { inventory, layers } = loadInventory(inventoryFile);
   const problems = new Problems();
+  connectWithExtraVars(inventory, layers, extra, problems);
   const limited = limitHosts(inventory, opts.limit, problems);
   const y = readYaml(playbookFile, 'playbook', problems);
   const shapes = y ? readPlaybook(y, problems) : [];
@@ -62,6 +66,19 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
   checkAddresses(placed, problems);
   problems.throwIfAny();
   return { inventory, playbookFile, plays };
+}
+
+/**
+ * `-e ansible_user=…`, `-e ansible_port=…` and the other connection variables win over the inventory,
+ * as in Ansible: each host's connection is built again with them on top, and checked the same way
+ * (a password variable is refused there too).
+ */
+function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, problems: Problems): void {
+  const names = [...extra.origins.keys()];
+  if (!names.some((n) => CONNECTION_VARS.includes(n) || PASSWORD_VARS.includes(n))) return;
+  for (const host of inventory.hosts.values()) {
+    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(inventory.file), problems);
+  }
 }
 
 function limitHosts(inventory: Inventory, limit: string[] | undefined, problems: Problems): Set<string> {

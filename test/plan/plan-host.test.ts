@@ -130,6 +130,16 @@ describe('conflicts are refused before any change', () => {
     expect(planHost('a', tasks, f).plan.phases[0]!.changes).toHaveLength(1);
   });
 
+  it('a router managed over IPv6 may have its IPv4 default route changed; over IPv4-mapped IPv6 it may not', () => {
+    const tasks = [task({ module: 'route', args: { to: 'default', via: '10.0.0.5', state: 'present' } })];
+    const over = (clientIp: string) => ({ ...pristineFacts(), management: { clientIp, dev: 'eth0' } });
+    expect(planHost('a', tasks, over('2001:db8::10')).plan.phases[0]!.changes).toHaveLength(1);
+    expect(planHost('a', tasks, over('fe80::1')).plan.phases[0]!.changes).toHaveLength(1);
+    const host = [task({ module: 'route', args: { to: '10.0.2.2/32', via: '10.0.0.5', state: 'present' } })];
+    expect(refuse(over('::ffff:10.0.2.2'), host)).toThrow(/would carry the traffic of this SSH session/);
+    expect(planHost('a', host, over('2001:db8::10')).plan.phases[0]!.changes).toHaveLength(1);
+  });
+
   it('an interface that does not exist', () => {
     const tasks = [task({ module: 'link', args: { dev: 'eth9', state: 'up' } })];
     expect(refuse(pristineFacts(), tasks)).toThrow(/interface eth9 does not exist/);
