@@ -24,13 +24,15 @@ export interface StepsScriptOptions {
 }
 
 export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): string {
-  const lines = ['export LANG=C LC_ALL=C', 'failed=0'];
+  // umask 077: the run's files (journal, lock, baseline) are root's alone; boot files set their modes.
+  const lines = ['export LANG=C LC_ALL=C', 'umask 077', 'failed=0'];
   if (o.before) lines.push(o.before.trimEnd());
   ops.forEach((op, i) => {
     lines.push(`out=$( { ${renderOp(op)} ; } 2>&1 ); rc=$?`);
     lines.push(`[ -n "$out" ] && printf '%s\\n' "$out"`);
-    lines.push(`printf '${STEP} %d %d\\n' ${i} "$rc"`);
+    // Recorded (and synced) in the router's journal before the step is reported done.
     if (o.onSuccess) lines.push(`[ "$rc" -eq 0 ] && ${o.onSuccess(i)}`);
+    lines.push(`printf '${STEP} %d %d\\n' ${i} "$rc"`);
     lines.push(o.keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
   });
   const then = o.then ?? '';

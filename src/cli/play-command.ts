@@ -1,8 +1,7 @@
 // `teqlctl play`: load and validate (no host contacted on bad input), run, print, exit with its code.
 import type { Command } from 'commander';
-import { homedir, hostname, userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadRun } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets } from '../connect/secrets.js';
@@ -12,6 +11,7 @@ import { shellJoin } from '../apply/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC } from '../play/run-state.js';
 import { RunLog } from '../play/run-log.js';
+import { KEEP_FILES, localDir, privateDir, prune, writePrivateFile } from '../play/local-files.js';
 import { progressMode } from '../report/progress.js';
 import { formatPlan } from '../report/print-plan.js';
 import { formatRecap } from '../report/recap.js';
@@ -73,9 +73,19 @@ function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean
 }
 
 function writeLocalJournal(runId: string, json: string): void {
-  const dir = join(homedir(), '.cache', 'teqlctl', 'runs');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${runId}.json`), json + '\n');
+  const dir = localDir('runs');
+  privateDir(dir);
+  writePrivateFile(join(dir, `${runId}.json`), json + '\n');
+  prune(dir);
+}
+
+/** The log of this run: --log as given, else a new file in the logs folder (0700), whose oldest are pruned. */
+function logFile(flags: PlayFlags, runId: string): string {
+  if (flags.log) return flags.log;
+  const dir = localDir('logs');
+  privateDir(dir);
+  prune(dir, KEEP_FILES - 1);
+  return join(dir, `${runId}.log`);
 }
 
 /**
@@ -112,7 +122,7 @@ export function registerPlayCommand(program: Command): void {
     .option('-f, --forks <n>', 'hosts worked on at once', '10')
     .option('-l, --limit <hosts>', 'only these hosts (comma-separated)')
     .option('-e, --extra-vars <name=value>', 'set a variable above all others (repeatable), e.g. -e teql_persist=true', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--log <file>', 'log of every command sent (default ~/.cache/teqlctl/logs/<run id>.log)')
+    .option('--log <file>', 'log of every command sent (default $XDG_CACHE_HOME/teqlctl/logs/<run id>.log, ~/.cache if unset)')
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
     .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')
@@ -132,7 +142,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const secrets: string[] = [];
   const connecting = connectOptions(playbook, flags, interactive, secrets);
   const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + process.pid;
-  const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secrets);
+  const log = new RunLog(logFile(flags, runId), secrets);
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
   let interrupted = false;
   const onSigint = () => {

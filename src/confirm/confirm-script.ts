@@ -2,6 +2,7 @@
 // the state the run left (so a later `teqlctl rollback` can tell whether the router moved), free the lock.
 import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
 import { heredoc } from './deadman-script.js';
+import { syncFs } from '../apply/render-op.js';
 
 export const CONFIRM_MARKER = '@@teqlctl-confirm';
 
@@ -17,12 +18,14 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
   const dir = runDir(assertSafeRunId(runId));
   return [
     'export LANG=C LC_ALL=C',
+    'umask 077',
     `state=$(cat ${dir}/state 2>/dev/null)`,
     `if [ "$state" != pending ]; then echo "${CONFIRM_MARKER} too-late $state"; exit 1; fi`,
     `echo ${state} > ${dir}/state`,
     disarm(dir),
     `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`,
     heredoc(`${dir}/after-state`, afterState),
+    syncFs(dir),
     `grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}`,
     `echo "${CONFIRM_MARKER} ok"`,
   ].join('\n') + '\n';

@@ -3,7 +3,7 @@
 // confirms in time. The timer lives on the router (systemd-run, else a detached sleeper), so it
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
 import { randomBytes } from 'node:crypto';
-import { renderOp } from '../apply/render-op.js';
+import { renderOp, syncFs } from '../apply/render-op.js';
 import type { Op } from '../plan/ops.js';
 import { LOCK_DIR, assertSafeRunId, runDir } from './router-paths.js';
 
@@ -59,6 +59,7 @@ export function revertScript(runId: string): string {
   return `#!/bin/sh
 # written by teqlctl: the dead-man's revert of run ${runId}; does nothing once the run is confirmed.
 export LANG=C LC_ALL=C
+umask 077
 d=${dir}
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
 echo reverting > $d/state
@@ -124,10 +125,13 @@ export function armScript(o: ArmOptions): string {
   if (o.first) {
     lines.push(heredoc(`${dir}/revert.sh`, revertScript(o.runId)), metaLine(o.runId, o.owner, o.timeoutSec, o.summary), `echo pending > ${dir}/state`, ...timerLines(o.runId, o.timeoutSec));
   }
+  // The journal of this batch is on disk before its first step runs.
+  lines.push(syncFs(dir));
   return lines.join('\n');
 }
 
 /** Appended to each successful step of batch `batch`, so the revert knows what really ran. */
 export function doneLine(runId: string, batch: number, index: number): string {
-  return `echo ${index} >> ${runDir(assertSafeRunId(runId))}/done-${batch}`;
+  const file = `${runDir(assertSafeRunId(runId))}/done-${batch}`;
+  return `{ echo ${index} >> ${file} && ${syncFs(file)}; }`;
 }

@@ -1,6 +1,7 @@
 // Reading teqlctl's runs on a router (for `status` and `rollback`), and acting on one of them.
 import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from './router-paths.js';
 import { heredoc, metaLine, timerLines } from './deadman-script.js';
+import { syncFs } from '../apply/render-op.js';
 import { parseKeyValues } from '../gather/parse-facts.js';
 
 export const RUN_MARKER = '@@teqlctl-run';
@@ -75,6 +76,7 @@ export function afterStateScript(runId: string): string {
 export function undoRunScript(runId: string): string {
   const d = runDir(assertSafeRunId(runId));
   return `export LANG=C LC_ALL=C
+umask 077
 trap '' HUP PIPE
 failed=0
 for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do sh ${d}/undo-$f.sh || failed=1; done
@@ -98,6 +100,7 @@ export function armRollbackScript(rollbackId: string, owner: string, runId: stri
   const revert = `#!/bin/sh
 # written by teqlctl: the dead-man of rollback ${rollbackId}: redoes run ${runId} unless the rollback is confirmed.
 export LANG=C LC_ALL=C
+umask 077
 d=${d}; x=${x}
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
 echo reverting > $d/state
@@ -110,12 +113,14 @@ exit 0
 `;
   return [
     'export LANG=C LC_ALL=C',
+    'umask 077',
     `[ "$(ls ${x}/undo-*.sh 2>/dev/null | wc -l)" -eq "$(ls ${x}/redo-*.sh 2>/dev/null | wc -l)" ] || { echo '${NO_REDO_MARKER}'; exit 9; }`,
     `mkdir -p ${d} && chmod 700 ${d} || exit 3`,
     heredoc(`${d}/revert.sh`, revert),
     metaLine(rollbackId, owner, timeoutSec, `rollback of ${runId}`),
     `echo pending > ${d}/state`,
     ...timerLines(rollbackId, timeoutSec),
+    syncFs(d),
   ].join('\n') + '\n';
 }
 
