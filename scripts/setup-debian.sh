@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages teqlctl's lab and tests need, when they are missing (run as root).
 # QEMU (software emulation) boots the lab routers; debootstrap and e2fsprogs build their disk image;
-# the OpenSSH client is what the end-to-end tests use to read the routers directly.
+# the OpenSSH client is what the end-to-end tests use to read the routers directly; iproute2 (ip, tc)
+# runs the unit test that rebuilds qdiscs in a network namespace.
 set -eu
-PACKAGES="qemu-system-x86 qemu-utils debootstrap e2fsprogs openssh-client tmux ca-certificates"
+PACKAGES="qemu-system-x86 qemu-utils debootstrap e2fsprogs openssh-client tmux ca-certificates iproute2"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

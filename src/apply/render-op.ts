@@ -52,6 +52,8 @@ export function renderOp(op: Op): string {
       return shellJoin(['tc', 'qdisc', op.replace ? 'replace' : 'add', 'dev', op.dev, 'root', op.qdisc]);
     case 'qdisc-root-del':
       return shellJoin(['tc', 'qdisc', 'del', 'dev', op.dev, 'root']);
+    case 'qdisc-restore':
+      return shellJoin(['tc', ...op.args]);
     case 'addr-add':
       return shellJoin(['ip', 'addr', 'add', op.cidr, 'dev', op.dev]);
     case 'addr-del':

@@ -83,14 +83,33 @@ describe('conflicts are refused before any change', () => {
     expect(refuse(f)).toThrow(/eth2 already has the root qdisc tbf.*/);
   });
 
-  it('replaces it when the task allows, and the inverse restores it', () => {
+  it('replaces it when the task allows, and the inverse restores it exactly (handle, kind, options)', () => {
     const f = pristineFacts();
-    f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? { dev: 'eth2', kind: 'sfq', handle: '8001:', isDefault: false } : q));
+    const fq = { dev: 'eth2', kind: 'fq_codel', handle: '8001:', isDefault: false, options: { limit: 2000, flows: 512, quantum: 1400, target: 7000, interval: 150000, memory_limit: 33554432, drop_batch: 64 }, detail: { qdiscs: ['qdisc fq_codel 8001: root limit 2000p flows 512 quantum 1400 target 7ms interval 150ms memory_limit 32Mb drop_batch 64'], classes: [], filters: [] } };
+    f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? fq : q));
     const tasks = [task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'present', replace: true } })];
     const { plan } = planHost('a', tasks, f);
     const change = plan.phases[0]!.changes.find((c) => c.resource === 'root qdisc of eth2')!;
     expect(change.action).toBe('~');
-    expect(change.steps[0]!.undo).toEqual([{ kind: 'qdisc-root', dev: 'eth2', qdisc: 'sfq', replace: true }]);
+    expect(change.steps[0]!.undo).toEqual([{ kind: 'qdisc-restore', dev: 'eth2', root: fq, args: ['qdisc', 'replace', 'dev', 'eth2', 'root', 'handle', '8001:', 'fq_codel', 'limit', '2000', 'flows', '512', 'quantum', '1400', 'memory_limit', '33554432', 'drop_batch', '64', 'target', '7000us', 'interval', '150000us', 'noecn'] }]);
+    // Applying, then the inverse, gives the same state, details included.
+    const after = simulateAll(f, change.steps.map((s) => s.op));
+    expect(diffState(f, simulateAll(after, change.steps[0]!.undo))).toEqual({ missing: [], extra: [] });
+  });
+
+  it('refuses, before any change, to replace what it cannot restore exactly, saying why', () => {
+    const withRoot = (root: object) => {
+      const f = pristineFacts();
+      f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? { dev: 'eth2', handle: '1:', isDefault: false, ...root } as typeof q : q));
+      return f;
+    };
+    const tasks = [task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'present', replace: true } })];
+    expect(refuse(withRoot({ kind: 'sfq' }), tasks)).toThrow(/eth2's root qdisc sfq \(handle 1:\) cannot be restored exactly after replacing it: its options, classes and filters were not read/);
+    const htb = { kind: 'htb', options: { r2q: 5, default: '0x20', direct_qlen: 1000 }, detail: { qdiscs: ['qdisc htb 1: root r2q 5 default 0x20 direct_qlen 1000'], classes: ['class htb 1:10 root prio 0 rate 5Mbit ceil 10Mbit burst 1600b cburst 1600b'], filters: ['filter parent 1: protocol ip pref 1 u32 chain 0'] } };
+    expect(refuse(withRoot(htb), tasks)).toThrow(/it has 1 class\(es\), which tc shows as text only/);
+    expect(refuse(withRoot({ ...htb, detail: { ...htb.detail, classes: [] } }), tasks)).toThrow(/it has filters, which cannot be rebuilt exactly/);
+    const tbf = { kind: 'tbf', options: { rate: 125000, burst: '4Kb/1', mpu: 0, mtu: '1600b/1', lat: 400000, linklayer: 'ethernet' }, detail: { qdiscs: ['qdisc tbf 1: root rate 1Mbit burst 4Kb/1 mpu 0b peakrate 2Mbit mtu 1600b/1 mpu 0b lat 400ms linklayer ethernet'], classes: [], filters: [] } };
+    expect(refuse(withRoot(tbf), tasks)).toThrow(/it has a peak rate, which `tc -j` does not show/);
   });
 
   it('an address of another subnet on the equalizer', () => {
