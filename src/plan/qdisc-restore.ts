@@ -21,6 +21,16 @@ export function restoreArgs(q: RootQdiscFact): Restore {
   return { args: ['qdisc', 'replace', 'dev', q.dev, 'root', 'handle', q.handle, q.kind, ...params.args] };
 }
 
+/**
+ * The µs to give tc for a CoDel time that tc shows as `shown` µs. The kernel keeps these times in
+ * units of 1024 ns (CODEL_SHIFT) and shows them rounded down: 5ms shows as 4999us, and giving
+ * 4999us back would store one unit less. This is the smallest value that stores the same unit.
+ */
+export function codelUs(shown: number): number {
+  const units = Math.ceil((shown * 1000) / 1024);
+  return Math.ceil((units * 1024) / 1000);
+}
+
 function paramsOf(kind: string, o: Record<string, unknown>, text: string): Restore {
   const unknown = (known: string[]) => Object.keys(o).find((k) => !known.includes(k));
   const num = (k: string) => (typeof o[k] === 'number' && Number.isInteger(o[k]) ? String(o[k]) : undefined);
@@ -44,7 +54,7 @@ function paramsOf(kind: string, o: Record<string, unknown>, text: string): Resto
     if (extra) return { why: `the fq_codel option ${extra} is not understood` };
     const args: string[] = [];
     for (const k of ['limit', 'flows', 'quantum', 'memory_limit', 'drop_batch']) if (num(k)) args.push(k, num(k)!);
-    for (const k of ['target', 'interval', 'ce_threshold']) if (num(k)) args.push(k, `${num(k)}us`);
+    for (const k of ['target', 'interval', 'ce_threshold']) if (num(k)) args.push(k, `${codelUs(Number(o[k]))}us`);
     // tc shows `ecn` only when it is on (the kernel's default): its absence means noecn.
     args.push(o.ecn === true ? 'ecn' : 'noecn');
     return { args };

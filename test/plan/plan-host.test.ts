@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignBootPhases, planHost } from '../../src/plan/plan-host.js';
 import { simulateAll } from '../../src/plan/simulate.js';
+import { codelUs } from '../../src/plan/qdisc-restore.js';
 import { diffState, isSameState } from '../../src/rollback/compare.js';
 import { chapterTasks, pristineFacts, task } from '../helpers/facts.js';
 import type { Facts } from '../../src/gather/facts.js';
@@ -91,7 +92,7 @@ describe('conflicts are refused before any change', () => {
     const { plan } = planHost('a', tasks, f);
     const change = plan.phases[0]!.changes.find((c) => c.resource === 'root qdisc of eth2')!;
     expect(change.action).toBe('~');
-    expect(change.steps[0]!.undo).toEqual([{ kind: 'qdisc-restore', dev: 'eth2', root: fq, args: ['qdisc', 'replace', 'dev', 'eth2', 'root', 'handle', '8001:', 'fq_codel', 'limit', '2000', 'flows', '512', 'quantum', '1400', 'memory_limit', '33554432', 'drop_batch', '64', 'target', '7000us', 'interval', '150000us', 'noecn'] }]);
+    expect(change.steps[0]!.undo).toEqual([{ kind: 'qdisc-restore', dev: 'eth2', root: fq, args: ['qdisc', 'replace', 'dev', 'eth2', 'root', 'handle', '8001:', 'fq_codel', 'limit', '2000', 'flows', '512', 'quantum', '1400', 'memory_limit', '33554432', 'drop_batch', '64', 'target', '7001us', 'interval', '150001us', 'noecn'] }]);
     // Applying, then the inverse, gives the same state, details included.
     const after = simulateAll(f, change.steps.map((s) => s.op));
     expect(diffState(f, simulateAll(after, change.steps[0]!.undo))).toEqual({ missing: [], extra: [] });
@@ -188,5 +189,18 @@ describe('alignBootPhases', () => {
     const [a2, b2] = alignBootPhases([a, b]);
     expect(a2!.plan.phases.map((p) => Boolean(p.boot))).toEqual([false, false, true]);
     expect(b2!.plan.phases.map((p) => `${p.changes.length}/${p.checks.length}${p.boot ? ' boot' : ''}`)).toEqual(['1/1', '0/0', `${b.plan.phases[1]!.changes.length}/0 boot`]);
+  });
+});
+
+describe('CoDel times given back to tc', () => {
+  it('store the same kernel unit (1024 ns) that was read: 5ms shows as 4999us and goes back as 5000us', () => {
+    const stored = (us: number) => Math.floor((us * 1000) / 1024);
+    const shown = (units: number) => Math.floor((units * 1024) / 1000);
+    expect(codelUs(4999)).toBe(5000);
+    expect(codelUs(99999)).toBe(100000);
+    for (const ms of [1, 5, 7, 10, 100, 150, 1000]) {
+      const s = shown(stored(ms * 1000));
+      expect(shown(stored(codelUs(s))), `${ms}ms`).toBe(s);
+    }
   });
 });
