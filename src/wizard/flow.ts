@@ -25,6 +25,7 @@ import { renderPlaybook } from './render-playbook.js';
 import { routerDefaults, tildify } from './router-defaults.js';
 import { drawTopology } from './topology.js';
 import { existing, stageFiles } from './write-files.js';
+import { terminalText } from '../report/terminal.js';
 
 export interface WizardOptions {
   /** Where inventories/ and playbooks/ are written. */
@@ -41,7 +42,8 @@ interface Router extends Connected {
   rows: LinkRow[];
 }
 
-const say = (text = ''): void => void process.stdout.write(text + '\n');
+// Link tables, topology and errors hold names and output from the routers: escaped (terminal safety).
+const say = (text = ''): void => void process.stdout.write(terminalText(text) + '\n');
 const heading = (text: string): void => say(`\n== ${text}`);
 const other = (side: Side): Side => (side === 'a' ? 'b' : 'a');
 /** Caveats are wrapped to the terminal, up to 120 columns. */
