@@ -1,7 +1,7 @@
 // teqlctl's files on the operator's machine: command logs (cache: $XDG_CACHE_HOME/teqlctl/logs,
 // default ~/.cache) and run journals (state: $XDG_STATE_HOME/teqlctl/runs, default ~/.local/state),
 // readable by their owner only (files 0600 in folders 0700), the newest KEEP_FILES of each kept.
-import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
@@ -21,9 +21,16 @@ export function privateDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
+/** Writes the file 0600 and flushes it to disk (a journal must outlive a crash of this machine). */
 export function writePrivateFile(file: string, text: string): void {
-  writeFileSync(file, text, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    writeFileSync(fd, text);
+    fchmodSync(fd, 0o600);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Removes all but the `keep` newest files of `dir` (by modification time); returns what was removed. */
