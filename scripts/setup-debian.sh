@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages teqlctl's lab and tests need, when they are missing (run as root).
 # QEMU (software emulation) boots the lab routers; debootstrap and e2fsprogs build their disk image;
-# the OpenSSH client is what the end-to-end tests use to read the routers directly.
+# the OpenSSH client is what the end-to-end tests use to read the routers directly; iproute2 (ip, tc)
+# runs the unit test that rebuilds qdiscs in a network namespace.
 set -eu
 # busybox-static and dash: the unit tests run the router-side scripts under both shells.
 PACKAGES="qemu-system-x86 qemu-utils debootstrap e2fsprogs openssh-client tmux ca-certificates busybox-static dash iproute2"

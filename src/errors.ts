@@ -118,3 +118,16 @@ export class RunFailure extends TeqlError {
 export function exitCodeOf(err: unknown): number {
   return err instanceof TeqlError ? err.exitCode : 1;
 }
+
+/** A remote command that failed: what it was, its exit code, and what it said. */
+export class RemoteCommandError extends TeqlError {
+  constructor(
+    readonly host: string,
+    readonly result: { code: number; stdout: string; stderr: string },
+    what: string,
+    stage: Stage,
+  ) {
+    const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ').slice(0, 300);
+    super(`${host}: ${what} failed (exit ${result.code})${said ? `: ${said}` : ''}`, stage);
+  }
+}

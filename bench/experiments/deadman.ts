@@ -52,7 +52,7 @@ await withLabLock('experiment: dead-man cost', async () => {
     await exec(c, 'true');
     for (let i = 0; i < runs; i++) {
       const runId = `bench-deadman-${Date.now()}-${i}`;
-      const arm = armScript({ runId, owner: 'bench', batch: 0, undo, timeoutSec: 600, first: true, summary: 'bench experiment' });
+      const arm = armScript({ runId, owner: 'bench', batch: 0, undo, timeoutSec: 600, first: true, summary: 'bench experiment', redo: [] });
       t.bare!.push((await run(c, 'true\n')).ms);
       const a = await run(c, `export LANG=C LC_ALL=C\n${arm}\n`);
       if (a.code !== 0) throw new Error(`arm exited ${a.code}: ${a.out}`);

@@ -23,6 +23,19 @@ function routeArgs(r: RouteFact): string[] {
   return args;
 }
 
+/**
+ * Flushes the file system that holds `path`: `sync -f` (coreutils 8.24+, BusyBox 1.30+), else a
+ * plain `sync` (older BusyBox, toybox): slower, never skipped.
+ */
+export function syncFs(path: string): string {
+  return `{ sync -f ${shellQuote(path)} 2>/dev/null || sync; }`;
+}
+
+/** A folder other programs must read (systemd, networkd, ifupdown): created 0755 whatever the script's umask 077. */
+function publicDir(dir: string): string {
+  return `(umask 022 && mkdir -p ${shellQuote(dir)})`;
+}
+
 export function renderOp(op: Op): string {
   switch (op.kind) {
     case 'modprobe':
@@ -39,6 +52,8 @@ export function renderOp(op: Op): string {
       return shellJoin(['tc', 'qdisc', op.replace ? 'replace' : 'add', 'dev', op.dev, 'root', op.qdisc]);
     case 'qdisc-root-del':
       return shellJoin(['tc', 'qdisc', 'del', 'dev', op.dev, 'root']);
+    case 'qdisc-restore':
+      return shellJoin(['tc', ...op.args]);
     case 'addr-add':
       return shellJoin(['ip', 'addr', 'add', op.cidr, 'dev', op.dev]);
     case 'addr-del':
@@ -53,22 +68,23 @@ export function renderOp(op: Op): string {
       // Writing /proc/sys directly: a failed write is a non-zero exit, unlike `sysctl -w`.
       return `printf '%s\\n' ${shellQuote(op.value)} > ${shellQuote(sysctlPath(op.name))}`;
     case 'file-write': {
-      // Written next to the target, then renamed: a reader never sees half a file.
+      // Written next to the target, then renamed: a reader never sees half a file; synced before
+      // the step counts as done, so a power cut cannot leave an empty boot file.
       const tmp = shellQuote(`${op.path}.teqlctl-new`);
       const b64 = Buffer.from(op.content, 'utf8').toString('base64');
-      return `mkdir -p ${shellQuote(dirOf(op.path))} && printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && chmod ${op.executable ? '0755' : '0644'} ${tmp} && mv -f ${tmp} ${shellQuote(op.path)}`;
+      return `${publicDir(dirOf(op.path))} && printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && chmod ${op.executable ? '0755' : '0644'} ${tmp} && mv -f ${tmp} ${shellQuote(op.path)} && ${syncFs(dirOf(op.path))}`;
     }
     case 'file-remove': {
       const dir = ownedDir(op.path);
       return `rm -f ${shellQuote(op.path)}${dir ? ` && { rmdir ${shellQuote(dir)} 2>/dev/null || true; }` : ''}`;
     }
     case 'symlink':
-      return `mkdir -p ${shellQuote(dirOf(op.path))} && ln -sfn ${shellQuote(op.target)} ${shellQuote(op.path)}`;
+      return `${publicDir(dirOf(op.path))} && ln -sfn ${shellQuote(op.target)} ${shellQuote(op.path)} && ${syncFs(dirOf(op.path))}`;
     case 'systemd-reload':
       return 'systemctl daemon-reload';
     case 'baseline-set':
-      return `mkdir -p ${shellQuote(dirOf(BASELINE_FILE))} && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)}; } > ${B}.new && mv -f ${B}.new ${B}`;
+      return `mkdir -p ${shellQuote(dirOf(BASELINE_FILE))} && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)}; } > ${B}.new && mv -f ${B}.new ${B} && ${syncFs(dirOf(BASELINE_FILE))}`;
     case 'baseline-unset':
-      return `if [ -f ${B} ]; then ${baselineWithout(op.key)} > ${B}.new && mv -f ${B}.new ${B} && { [ -s ${B} ] || rm -f ${B}; }; fi`;
+      return `if [ -f ${B} ]; then ${baselineWithout(op.key)} > ${B}.new && mv -f ${B}.new ${B} && { [ -s ${B} ] || rm -f ${B}; } && ${syncFs(dirOf(BASELINE_FILE))}; fi`;
   }
 }

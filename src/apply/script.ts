@@ -26,7 +26,8 @@ export interface StepsScriptOptions {
 }
 
 export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): string {
-  const lines = ['export LANG=C LC_ALL=C', 'failed=0'];
+  // umask 077: the run's files (journal, lock, baseline) are root's alone; boot files set their modes.
+  const lines = ['export LANG=C LC_ALL=C', 'umask 077', 'failed=0'];
   if (o.before) lines.push(o.before.trimEnd());
   ops.forEach((op, i) => {
     if (o.onBegin) lines.push(`${o.onBegin(i)} || { echo '${ARM_FAILED_MARKER} cannot record step ${i} before running it'; exit 3; }`);

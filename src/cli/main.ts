@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one entry point: parses the command line, runs a command, maps errors to exit codes.
 import { buildProgram, describeError } from './program.js';
+import { terminalText } from '../ui/terminal.js';
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -8,7 +9,8 @@ async function main(argv: string[]): Promise<number> {
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     const { message, code } = describeError(err);
-    if (message) process.stderr.write(message + '\n');
+    // Error messages carry what routers said (sudo, iproute2): escaped before they reach the terminal.
+    if (message) process.stderr.write(terminalText(message) + '\n');
     return code;
   }
 }

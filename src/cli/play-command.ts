@@ -1,8 +1,7 @@
 // `teqlctl play`: load and validate (no host contacted on bad input), run, print, exit with its code.
 import { Option, type Command } from 'commander';
-import { homedir, hostname, userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadRun } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets } from '../connect/secrets.js';
@@ -12,10 +11,12 @@ import { shellJoin } from '../router/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
 import { newRunId } from '../play/run-id.js';
 import { RunLog } from '../play/run-log.js';
+import { KEEP_FILES, localDir, privateDir, prune, writePrivateFile } from '../play/local-files.js';
 import { progressMode } from '../ui/progress.js';
 import { formatPlan } from '../report/print-plan.js';
 import { formatRecap } from '../report/recap.js';
 import { toJson } from '../report/json.js';
+import { terminalJson, terminalText } from '../ui/terminal.js';
 import { ConfigError } from '../errors.js';
 import { askHidden, askYesNo } from '../ui/prompts.js';
 
@@ -76,15 +77,44 @@ function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean
 }
 
 function writeLocalJournal(runId: string, json: string): void {
-  const dir = join(homedir(), '.cache', 'teqlctl', 'runs');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${runId}.json`), json + '\n');
+  const dir = localDir('runs');
+  privateDir(dir);
+  writePrivateFile(join(dir, `${runId}.json`), json + '\n');
+  prune(dir);
+}
+
+/** The log of this run: --log as given, else a new file in the logs folder (0700), whose oldest are pruned. */
+function logFile(flags: PlayFlags, runId: string): string {
+  if (flags.log) return flags.log;
+  const dir = localDir('logs');
+  privateDir(dir);
+  prune(dir, KEEP_FILES - 1);
+  return join(dir, `${runId}.log`);
+}
+
+/**
+ * What the run prints: the JSON document or the recap, with every secret the run knows (become
+ * password, passphrases) cut out as from the log, since command output or sudo's messages may echo one.
+ */
+export function runOutput(result: Parameters<typeof toJson>[0] & Parameters<typeof formatRecap>[0], json: boolean, redact: (text: string) => string): string {
+  if (!json) return redact(formatRecap(result));
+  // Each string before it is escaped: a secret with a quote or a backslash reads otherwise in JSON.
+  const clean = (v: unknown): unknown =>
+    typeof v === 'string' ? redact(v)
+      : Array.isArray(v) ? v.map(clean)
+      : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]))
+      : v;
+  return terminalJson(clean(toJson(result)));
 }
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** Hidden from --help, documented in docs/deadman.md: fault injection for the dead-man's tests (play and rollback). */
+export const DEBUG_HOLD_OPTION = () =>
+  new Option('--debug-hold-before-confirm <seconds>', 'debug: wait between verifying and confirming (fault injection for tests of the dead-man)').hideHelp();
+
 /** A debug option only (fault injection for the dead-man's tests): never set by a config file or the environment. */
-function debugHold(flags: PlayFlags): number | undefined {
+export function debugHold(flags: { debugHoldBeforeConfirm?: string }): number | undefined {
   if (flags.debugHoldBeforeConfirm === undefined) return undefined;
   const n = Number(flags.debugHoldBeforeConfirm);
   if (!Number.isInteger(n) || n < 0 || n > 3600) throw new ConfigError(`--debug-hold-before-confirm must be whole seconds between 0 and 3600, got "${flags.debugHoldBeforeConfirm}"`);
@@ -92,7 +122,7 @@ function debugHold(flags: PlayFlags): number | undefined {
   return n;
 }
 
-function confirmTimeout(flags: PlayFlags): number {
+export function confirmTimeout(flags: { confirmTimeout: string }): number {
   const n = Number(flags.confirmTimeout);
   if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
   return n;
@@ -111,12 +141,12 @@ export function registerPlayCommand(program: Command): void {
     .option('-f, --forks <n>', 'hosts worked on at once', PLAY_DEFAULTS.forks)
     .option('-l, --limit <hosts>', 'only these hosts (comma-separated)')
     .option('-e, --extra-vars <name=value>', 'set a variable above all others (repeatable), e.g. -e teql_persist=true', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--log <file>', 'log of every command sent (default ~/.cache/teqlctl/logs/<run id>.log)')
+    .option('--log <file>', 'log of every command sent (default $XDG_CACHE_HOME/teqlctl/logs/<run id>.log, ~/.cache if unset)')
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
     .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')
     .option('--confirm-timeout <seconds>', 'each router reverts itself unless the run is confirmed within this time of its first change', PLAY_DEFAULTS.confirmTimeout)
-    .addOption(new Option('--debug-hold-before-confirm <seconds>', 'debug: wait between verifying and confirming (fault injection for tests of the dead-man)').hideHelp())
+    .addOption(DEBUG_HOLD_OPTION())
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
       await runPlayCommand(playbook, flags);
@@ -134,8 +164,8 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const secrets: string[] = [];
   const connecting = connectOptions(playbook, flags, interactive, secrets);
   const runId = newRunId();
-  const log = new RunLog(flags.log ?? join(homedir(), '.cache', 'teqlctl', 'logs', `${runId}.log`), secrets);
-  const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text + '\n');
+  const log = new RunLog(logFile(flags, runId), secrets);
+  const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
   let interrupted = false;
   // Ctrl-C, a cancelled CI job (TERM) or a closed terminal (HUP): an orderly rollback while the
   // connections live; if they are gone too, each router's dead-man reverts it.
@@ -174,9 +204,9 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       interrupted: () => interrupted,
     });
     // The local copy of the run's journal (the routers keep theirs under /var/lib/teqlctl/runs).
-    if (!result.check) writeLocalJournal(result.runId, log.redact(JSON.stringify(toJson(result), null, 2)));
-    if (flags.json) process.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
-    else say(formatRecap(result));
+    if (!result.check) writeLocalJournal(result.runId, runOutput(result, true, (t) => log.redact(t)));
+    if (flags.json) process.stdout.write(runOutput(result, true, (t) => log.redact(t)) + '\n');
+    else say(runOutput(result, false, (t) => log.redact(t)));
     process.exitCode = result.exitCode;
     return result.exitCode;
   } finally {

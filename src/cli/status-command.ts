@@ -2,48 +2,65 @@
 // recent runs (id, start, outcome, revert).
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import { parseRuns, runsScript } from '../deadman/runs-script.js';
-import { closeAll, connectInventory } from './inventory-hosts.js';
+import { terminalJson, terminalText } from '../ui/terminal.js';
+import { parseRuns, runsScript, type RouterRun } from '../deadman/runs-script.js';
+import type { RouterLock } from '../router/lock.js';
+import { closeAll, connectInventory, runChecked, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
+
+type HostStatus = { error: string } | { runs: RouterRun[]; lock?: RouterLock };
+
+/** Reads every connected router; an unreachable one or a failed read is an error of that host (exit 3). */
+export async function readStatus(conns: readonly HostConnection[]): Promise<{ hosts: Record<string, HostStatus>; exitCode: number }> {
+  const hosts: Record<string, HostStatus> = {};
+  let exitCode: number = ExitCode.ok;
+  for (const c of conns) {
+    try {
+      if (!c.transport) throw new Error(`unreachable: ${c.error}`);
+      const res = await runChecked(c.transport, 'status', runsScript(), "reading teqlctl's runs and lock", 'connect');
+      hosts[c.host] = parseRuns(res.stdout);
+    } catch (err) {
+      hosts[c.host] = { error: (err as Error).message.replace(`${c.host}: `, '') };
+      exitCode = ExitCode.unreachable;
+    }
+  }
+  return { hosts, exitCode };
+}
+
+export function formatStatus(hosts: Record<string, HostStatus>): string {
+  const lines: string[] = [];
+  for (const [host, v] of Object.entries(hosts)) {
+    if ('error' in v) {
+      lines.push(`${host}: ${v.error}`);
+      continue;
+    }
+    const armed = v.runs.filter((r) => r.armed);
+    lines.push(`${host}: ${armed.length ? `DEAD-MAN ARMED for run ${armed.map((r) => r.id).join(', ')}` : 'no timer armed'}; ${v.lock ? `locked by run ${v.lock.run} of ${v.lock.owner} since ${v.lock.started}${v.lock.alive ? '' : ' (holder gone)'}` : 'not locked'}`);
+    if (v.runs.length === 0) lines.push('  no teqlctl run recorded');
+    for (const r of v.runs) {
+      const when = r.reverted ? `, reverted by the dead-man at ${r.reverted}` : r.confirmed ? `, confirmed at ${r.confirmed}` : '';
+      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${r.armed ? ' (timer armed)' : ''}`);
+    }
+  }
+  // Run ids, owners and states are read from the router's files: escaped like any router output.
+  return lines.map((l) => terminalText(l) + '\n').join('');
+}
 
 export function registerStatusCommand(program: Command): void {
-  program
-    .command('status')
-    .description('show, per router, teqlctl\'s lock, armed dead-man timers and recent runs')
-    .requiredOption('-i, --inventory <file>', 'inventory YAML file')
-    .option('-l, --limit <hosts>', 'only these hosts')
-    .option('--json', 'one JSON document on stdout')
-    .action(async (flags: { inventory: string; limit?: string; json?: boolean }) => {
-      const conns = await connectInventory(flags.inventory, flags.limit);
-      const out: Record<string, unknown> = {};
-      try {
-        for (const c of conns) {
-          if (!c.transport) {
-            out[c.host] = { error: c.error };
-            process.exitCode = ExitCode.unreachable;
-            continue;
-          }
-          const res = await c.transport.run('status', runsScript());
-          out[c.host] = parseRuns(res.stdout);
-        }
-      } finally {
-        await closeAll(conns);
-      }
-      if (flags.json) {
-        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-        return;
-      }
-      for (const [host, v] of Object.entries(out) as Array<[string, any]>) {
-        if (v.error) {
-          process.stdout.write(`${host}: unreachable: ${v.error}\n`);
-          continue;
-        }
-        const armed = v.runs.filter((r: any) => r.armed);
-        process.stdout.write(`${host}: ${armed.length ? `DEAD-MAN ARMED for run ${armed.map((r: any) => r.id).join(', ')}` : 'no timer armed'}; ${v.lock ? `locked by run ${v.lock.run} of ${v.lock.owner} since ${v.lock.started}${v.lock.alive ? '' : ' (holder gone)'}` : 'not locked'}\n`);
-        if (v.runs.length === 0) process.stdout.write('  no teqlctl run recorded\n');
-        for (const r of v.runs) {
-          const when = r.reverted ? `, reverted by the dead-man at ${r.reverted}` : r.confirmed ? `, confirmed at ${r.confirmed}` : '';
-          process.stdout.write(`  run ${r.id}  started ${r.started}  ${r.state}${when}${r.armed ? ' (timer armed)' : ''}\n`);
-        }
-      }
-    });
+  secretOptions(
+    program
+      .command('status')
+      .description('show, per router, teqlctl\'s lock, armed dead-man timers and recent runs')
+      .requiredOption('-i, --inventory <file>', 'inventory YAML file')
+      .option('-l, --limit <hosts>', 'only these hosts')
+      .option('--json', 'one JSON document on stdout'),
+  ).action(async (flags: InventoryFlags & { json?: boolean }) => {
+    const conns = await connectInventory(flags);
+    try {
+      const { hosts, exitCode } = await readStatus(conns);
+      process.stdout.write(flags.json ? terminalJson(hosts) + '\n' : formatStatus(hosts));
+      if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
+    } finally {
+      await closeAll(conns);
+    }
+  });
 }

@@ -2,31 +2,45 @@
 // connected or whose dead-man revert is pending, unless --force).
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
+import { terminalText } from '../ui/terminal.js';
 import { unlockScript } from '../deadman/runs-script.js';
-import { closeAll, connectInventory } from './inventory-hosts.js';
+import { closeAll, connectInventory, runChecked, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
+
+/** One line per router; exit 8 when a lock was kept, 3 when a router could not be reached or the script failed. */
+export async function unlockAll(conns: readonly HostConnection[], force: boolean): Promise<{ lines: string[]; exitCode: number }> {
+  const lines: string[] = [];
+  let exitCode: number = ExitCode.ok;
+  for (const c of conns) {
+    try {
+      if (!c.transport) throw new Error(`${c.host}: unreachable: ${c.error}`);
+      // The script exits 8 when it refuses; any other failure (sudo, a full disk) is not a refusal.
+      const res = await runChecked(c.transport, 'unlock', unlockScript(force), 'unlock', 'connect', [0, ExitCode.refused]);
+      lines.push(`${c.host}: ${res.stdout.trim().replace(/^unlock: /, '')}`);
+      if (res.code === ExitCode.refused && exitCode === ExitCode.ok) exitCode = ExitCode.refused;
+    } catch (err) {
+      lines.push((err as Error).message);
+      exitCode = ExitCode.unreachable;
+    }
+  }
+  return { lines, exitCode };
+}
 
 export function registerUnlockCommand(program: Command): void {
-  program
-    .command('unlock')
-    .description('remove the lock a dead teqlctl run left on the routers')
-    .requiredOption('-i, --inventory <file>', 'inventory YAML file')
-    .option('-l, --limit <hosts>', 'only these hosts')
-    .option('--force', 'remove it even if its run looks alive or has a revert pending')
-    .action(async (flags: { inventory: string; limit?: string; force?: boolean }) => {
-      const conns = await connectInventory(flags.inventory, flags.limit);
-      try {
-        for (const c of conns) {
-          if (!c.transport) {
-            process.stdout.write(`${c.host}: unreachable: ${c.error}\n`);
-            process.exitCode = ExitCode.unreachable;
-            continue;
-          }
-          const res = await c.transport.run('unlock', unlockScript(Boolean(flags.force)));
-          process.stdout.write(`${c.host}: ${res.stdout.trim().replace(/^unlock: /, '')}\n`);
-          if (res.code !== 0) process.exitCode = ExitCode.refused;
-        }
-      } finally {
-        await closeAll(conns);
-      }
-    });
+  secretOptions(
+    program
+      .command('unlock')
+      .description('remove the lock a dead teqlctl run left on the routers')
+      .requiredOption('-i, --inventory <file>', 'inventory YAML file')
+      .option('-l, --limit <hosts>', 'only these hosts')
+      .option('--force', 'remove it even if its run looks alive or has a revert pending'),
+  ).action(async (flags: InventoryFlags & { force?: boolean }) => {
+    const conns = await connectInventory(flags);
+    try {
+      const { lines, exitCode } = await unlockAll(conns, Boolean(flags.force));
+      process.stdout.write(lines.map((l) => terminalText(l) + '\n').join(''));
+      if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
+    } finally {
+      await closeAll(conns);
+    }
+  });
 }

@@ -1,6 +1,10 @@
 // become through sudo or doas: the remote command lines, and what the answer to the connect-time probe
-// means. A sudo password only ever travels as the first line of stdin, never in a command line.
-// doas reads passwords from a terminal only, so teqlctl uses doas without one (`permit nopass`). Pure.
+// means. A sudo password only ever travels on stdin, never in a command line, and only once sudo
+// asked for it: sudo prints a prompt of teqlctl's own (random per command) on stderr, and the
+// transport writes the password after seeing it, so a shell that did not go through sudo never reads
+// it as a command. doas reads passwords from a terminal only, so teqlctl uses doas without one
+// (`permit nopass`).
+import { randomBytes } from 'node:crypto';
 import { shellQuote } from '../router/shell-quote.js';
 
 export type Become =
@@ -10,29 +14,41 @@ export type Become =
 
 const asUser = (user: string) => (user === 'root' ? '' : ` -u ${shellQuote(user)}`);
 
+/** A command, and when sudo will ask: write `password` and a newline to stdin once `prompt` shows on stderr. */
+export interface BecomeCommand {
+  command: string;
+  sudo?: { prompt: string; password: string };
+}
+
+/** sudo's prompt for one command: random, so that no output of anything else can fake it. */
+export function newPrompt(): string {
+  return `[teqlctl-sudo-${randomBytes(12).toString('hex')}]`;
+}
+
 /**
  * The command that runs a script read from stdin. sudo's env_reset drops SSH_CONNECTION, which the
  * facts need to find the SSH session's interface, so `env` sets it again. `-k` makes sudo ignore
- * cached credentials, so it always reads the password line instead of leaving it to the shell.
+ * cached credentials, so it always asks, with `prompt`, before reading the password.
  */
-export function scriptCommand(become: Become, timeoutSec: number): { command: string; stdinPrefix: string } {
+export function scriptCommand(become: Become, timeoutSec: number, prompt = newPrompt()): BecomeCommand {
   // /bin/sh by path: BusyBox's `timeout` runs a bare `sh` as its own ash, not the router's /bin/sh.
   const sh = `timeout ${timeoutSec} /bin/sh -s`;
-  if (become.kind === 'none') return { command: sh, stdinPrefix: '' };
+  if (become.kind === 'none') return { command: sh };
   const keep = `env SSH_CONNECTION="$SSH_CONNECTION" ${sh}`;
-  if (become.kind === 'doas') return { command: `doas -n${asUser(become.user)} ${keep}`, stdinPrefix: '' };
-  if (become.password === undefined) return { command: `sudo -n${asUser(become.user)} ${keep}`, stdinPrefix: '' };
-  return { command: `sudo -k -S -p ''${asUser(become.user)} ${keep}`, stdinPrefix: become.password + '\n' };
+  if (become.kind === 'doas') return { command: `doas -n${asUser(become.user)} ${keep}` };
+  if (become.password === undefined) return { command: `sudo -n${asUser(become.user)} ${keep}` };
+  return { command: `sudo -k -S -p ${shellQuote(prompt)}${asUser(become.user)} ${keep}`, sudo: { prompt, password: become.password } };
 }
 
 /** Does doas let us in without a password? */
-export function doasProbeCommand(user: string): string {
-  return `timeout 30 doas -n${asUser(user)} true`;
+export function doasProbeCommand(user: string): BecomeCommand {
+  return { command: `timeout 30 doas -n${asUser(user)} true` };
 }
 
-/** Does sudo let us in without a password (`withPassword` false), or with the one on stdin? */
-export function probeCommand(user: string, withPassword: boolean): string {
-  return withPassword ? `timeout 30 sudo -k -S -p ''${asUser(user)} true` : `timeout 30 sudo -k -n${asUser(user)} true`;
+/** Does sudo let us in without a password (no `password`), or with this one, given when it asks? */
+export function probeCommand(user: string, password?: string, prompt = newPrompt()): BecomeCommand {
+  if (password === undefined) return { command: `timeout 30 sudo -k -n${asUser(user)} true` };
+  return { command: `timeout 30 sudo -k -S -p ${shellQuote(prompt)}${asUser(user)} true`, sudo: { prompt, password } };
 }
 
 export type ProbeVerdict = 'ok' | 'password required' | 'password rejected' | 'timeout' | 'failed';

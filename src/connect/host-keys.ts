@@ -1,6 +1,6 @@
 // Strict host key checking: which known_hosts files are read, how a first-use key is recorded, and
 // the refusals. A changed or revoked key is always refused; nothing here can turn checking off.
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConnectError } from '../errors.js';
 import { fingerprint, keyTypeOf, parseKnownHosts, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
@@ -37,12 +37,27 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
   return entries;
 }
 
-/** Appends `name type base64` (OpenSSH's format) to ~/.ssh/known_hosts, creating ~/.ssh (mode 700) if needed. */
+/**
+ * Appends `name type base64` (OpenSSH's format) to ~/.ssh/known_hosts, creating ~/.ssh (mode 700) if
+ * needed; a file whose last line has no newline gets one first, so the two lines do not run together.
+ */
 export async function recordHostKey(home: string, name: string, key: Buffer): Promise<string> {
   const dir = join(home, '.ssh');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'known_hosts');
-  await appendFile(file, `${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+  let lastByte = '\n';
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size > 0) lastByte = (await fh.read(Buffer.alloc(1), 0, 1, size - 1)).buffer.toString('latin1');
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await appendFile(file, `${lastByte === '\n' ? '' : '\n'}${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
   return file;
 }
 
@@ -60,6 +75,16 @@ export function hostKeyRefusal(inventoryName: string, hop: Hop, verdict: Exclude
   }
   if (verdict.kind === 'revoked') {
     return new ConnectError(inventoryName, `host key of ${where} (${seen}) is marked @revoked in ${verdict.source}. Refused.`);
+  }
+  if (verdict.known.length > 0) {
+    // OpenSSH asks here, saying "but keys of different type are already known for this host"; a
+    // host that stops showing the key we know is as suspicious as a changed key: never accepted blindly.
+    const known = verdict.known.map((k) => `${k.keyType} (${k.source})`).join(', ');
+    return new ConnectError(
+      inventoryName,
+      `host key of a new type for ${where}: it presents ${seen}, but keys of different type are already known for this host: ${known}. Refused; --accept-new only trusts a host seen for the first time.`,
+      `check the new key out of band; if it is right, add it yourself (e.g. ssh-keyscan -t ${keyTypeOf(key)} -p PORT HOST >> ~/.ssh/known_hosts, after comparing its fingerprint)`,
+    );
   }
   return new ConnectError(
     inventoryName,

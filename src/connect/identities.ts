@@ -1,7 +1,8 @@
 // What to offer the server: key files (unlocked when encrypted), then ssh-agent, as ssh2 auth methods.
 // A passphrase given up front is used at once; otherwise an encrypted key waits, and is only asked
 // for when nothing else got in.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { tooOpen } from './secrets.js';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
 
@@ -27,6 +28,9 @@ export function parsePrivateKey(file: string, text: string, passphrase?: string)
 export async function readPrivateKey(file: string, passphrase?: string): Promise<KeyState> {
   let text: string;
   try {
+    const st = await stat(file);
+    const why = tooOpen(file, st.mode, st.uid);
+    if (why) return { file, kind: 'unusable', why: `${why}: chmod 600 ${file}` };
     text = await readFile(file, 'utf8');
   } catch (err) {
     return { file, kind: 'unusable', why: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };

@@ -72,7 +72,8 @@ export type HostKeyVerdict =
   | { kind: 'match'; source: string }
   | { kind: 'mismatch'; source: string; expected: string }
   | { kind: 'revoked'; source: string }
-  | { kind: 'unknown' };
+  /** `known`: keys of other types listed for the host (OpenSSH: "keys of different type are already known for this host"). */
+  | { kind: 'unknown'; known: { keyType: string; source: string }[] };
 
 export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
   return checkHostKeyNamed(entries, hostKeyName(host, port), keyBlob);
@@ -91,5 +92,21 @@ export function checkHostKeyNamed(entries: readonly KnownHostEntry[], name: stri
   // OpenSSH refuses a different key of the same type; a key of a type we have not seen is unknown.
   const clash = plain.find((e) => e.keyType === type);
   if (clash) return { kind: 'mismatch', source: clash.source, expected: fingerprint(Buffer.from(clash.key, 'base64')) };
-  return { kind: 'unknown' };
+  return { kind: 'unknown', known: plain.map((e) => ({ keyType: e.keyType, source: e.source })) };
+}
+
+/** Key types known for a host, for ssh2's host key algorithms (an RSA key signs as rsa-sha2-*). */
+export function knownKeyTypes(entries: readonly KnownHostEntry[], name: string): string[] {
+  return [...new Set(entries.filter((e) => !e.marker && entryMatches(e, name)).map((e) => e.keyType))];
+}
+
+/**
+ * The host key algorithms to ask for, the types known for this host first, as OpenSSH's
+ * order_hostkeyalgs (sshconnect2.c) does, so that a host that has several keys shows the one we know.
+ */
+export function preferKnownTypes(types: readonly string[]): { remove: RegExp[]; prepend: RegExp[] } | undefined {
+  const algos = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t])).filter((a) => /^[a-z0-9@.-]+$/.test(a));
+  if (algos.length === 0) return undefined;
+  const exact = algos.map((a) => new RegExp(`^${a.replace(/\./g, '\\.')}$`));
+  return { remove: exact, prepend: exact };
 }

@@ -1,8 +1,18 @@
 // Secrets for connecting (the become password, a key passphrase), from where the operator put them:
 // a file, an environment variable, or a question asked once and shared by every host that needs it.
 // They only ever go into ConnectOptions: never into argv, logs, the journal or JSON.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+
+/**
+ * Why a file holding a secret is refused, as OpenSSH refuses a private key (sshkey_perm_ok in
+ * authfile.c: owned by the user and `st_mode & 077` set -> "UNPROTECTED PRIVATE KEY FILE!"), or
+ * undefined when only its owner can read it.
+ */
+export function tooOpen(file: string, mode: number, uid: number, myUid = process.getuid?.() ?? -1): string | undefined {
+  if (uid !== myUid || (mode & 0o077) === 0) return undefined;
+  return `permissions ${(mode & 0o777).toString(8).padStart(4, '0')} for '${file}' are too open: group or others may read it (OpenSSH refuses such a private key)`;
+}
 
 export interface SecretFlags {
   becomePasswordFile?: string;
@@ -16,8 +26,12 @@ export interface GivenSecrets {
 
 function readSecretFile(file: string, flag: string): string {
   try {
+    const st = statSync(file);
+    const why = tooOpen(file, st.mode, st.uid);
+    if (why) throw new ConfigError(`${flag} ${file}: ${why}`, undefined, `chmod 600 ${file}`);
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(`${flag} ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }

@@ -6,7 +6,7 @@ import type { AnyAuthMethod } from 'ssh2';
 import { ConnectError, TeqlError } from '../errors.js';
 import { hostKeyRefusal, recordHostKey } from './host-keys.js';
 import { PASSPHRASE_WAYS, parsePrivateKey, planAuth, type AuthPlan } from './identities.js';
-import { checkHostKeyNamed, fingerprint, keyTypeOf, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
+import { checkHostKeyNamed, fingerprint, keyTypeOf, knownKeyTypes, preferKnownTypes, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
 import { describeHop, DEFAULT_IDENTITIES, type Hop } from './resolve-target.js';
 
 export interface HopContext {
@@ -71,6 +71,7 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
   const ssh = new NodeSSH();
   let verdict: HostKeyVerdict | undefined;
   let seen: Buffer | undefined;
+  const preferred = preferKnownTypes(knownKeyTypes(ctx.knownHosts, hop.hostKeyName));
   try {
     await ssh.connect({
       host: hop.host,
@@ -81,6 +82,8 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
       readyTimeout: ctx.readyTimeoutMs,
       keepaliveInterval: ctx.keepaliveIntervalMs,
       keepaliveCountMax: ctx.keepaliveCountMax,
+      // @types/ssh2 lists algorithm names only; ssh2 also takes RegExps (lib/utils.js, generateAlgorithmList).
+      ...(preferred ? { algorithms: { serverHostKey: { ...preferred, append: [] } as unknown as NonNullable<Parameters<NodeSSH['connect']>[0]['algorithms']>['serverHostKey'] } } : {}),
       hostVerifier: (key: Buffer) => {
         seen = key;
         verdict = checkHostKeyNamed(ctx.knownHosts, hop.hostKeyName, key);
@@ -94,7 +97,7 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
     ssh.dispose();
     if (verdict && verdict.kind !== 'match' && seen) {
       const hint = ctx.unknownHostHint?.(fingerprint(seen));
-      return { kind: 'host key', refusal: hostKeyRefusal(ctx.inventoryName, hop, verdict, seen, ctx.knownHostsFiles, hint), ...(verdict.kind === 'unknown' ? { unknownKey: seen } : {}) };
+      return { kind: 'host key', refusal: hostKeyRefusal(ctx.inventoryName, hop, verdict, seen, ctx.knownHostsFiles, hint), ...(verdict.kind === 'unknown' && verdict.known.length === 0 ? { unknownKey: seen } : {}) };
     }
     const e = err as Error & { level?: string };
     if (e.level === 'client-authentication' || /authentication methods failed/i.test(e.message)) return { kind: 'auth failed' };

@@ -1,11 +1,11 @@
 // SSH transport over node-ssh: one connection per host for the whole run (through ProxyJump hosts
 // when ssh_config says so), strict host keys, scripts sent on stdin (never in argv), become through
 // sudo with the password on stdin only, and a lost connection reported instead of waited on.
-import type { Duplex } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import type { NodeSSH, SSHExecCommandResponse } from 'node-ssh';
 import { ConnectError, RefusedError, TeqlError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
-import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become } from './become.js';
+import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become, type BecomeCommand } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
 import { readLocalSsh, type LocalSsh } from './local-ssh.js';
 import { describeHop, resolveTarget, type Hop, type Target } from './resolve-target.js';
@@ -114,11 +114,35 @@ class SshTransport implements Transport {
     this.lost.catch(() => undefined);
   }
 
-  private async exec(command: string, stdin: string): Promise<SSHExecCommandResponse> {
+  /**
+   * Runs `cmd` with `stdin`. With a sudo password, stdin stays open until sudo's prompt shows on
+   * stderr; only then the password goes, followed by `stdin`. A sudo that does not ask never gets it
+   * (the command then ends by its timeout), and the prompt is cut out of stderr.
+   */
+  private async exec(cmd: BecomeCommand, stdin: string): Promise<SSHExecCommandResponse> {
     if (this.lostError) throw this.lostError;
     let res: SSHExecCommandResponse;
     try {
-      res = await Promise.race([this.ssh.execCommand(command, { stdin, noTrim: true }), this.lost]);
+      const { sudo } = cmd;
+      let options: Parameters<NodeSSH['execCommand']>[1] = { stdin, noTrim: true };
+      if (sudo) {
+        const input = new PassThrough();
+        let seen = '';
+        let sent = false;
+        options = {
+          stdin: input,
+          noTrim: true,
+          onStderr: (chunk) => {
+            if (sent) return;
+            seen += chunk.toString();
+            if (!seen.includes(sudo.prompt)) return;
+            sent = true;
+            input.end(sudo.password + '\n' + stdin);
+          },
+        };
+      }
+      res = await Promise.race([this.ssh.execCommand(cmd.command, options), this.lost]);
+      if (sudo) res = { ...res, stderr: res.stderr.split(sudo.prompt).join('') };
     } catch (err) {
       if (err instanceof TeqlError) throw err;
       throw this.lostError ?? new ConnectError(this.host, `cannot run a command: ${(err as Error).message}`);
@@ -136,7 +160,7 @@ class SshTransport implements Transport {
     if (spec.becomeMethod === 'doas') return this.settleDoas(user, where);
     const fail = (what: string, res: SSHExecCommandResponse) =>
       new ConnectError(this.host, `become: sudo on ${where} ${what}: ${res.stderr.trim().split('\n').pop() || `exit ${res.code}`}`, 'check the sudo rule of the login user (ansible_become_user, ansible_user)');
-    const plain = await this.send(probeCommand(user, false), '');
+    const plain = await this.send(probeCommand(user), '');
     const verdict = readProbe(plain.code, plain.stderr);
     if (verdict === 'ok') {
       this.become = { kind: 'sudo', user };
@@ -159,7 +183,7 @@ class SshTransport implements Transport {
       }
       throw new ConnectError(this.host, `become: sudo on ${where} asks for a password, and none was given`, BECOME_PASSWORD_WAYS);
     }
-    const withPassword = await this.send(probeCommand(user, true), password + '\n');
+    const withPassword = await this.send(probeCommand(user, password), '');
     const second = readProbe(withPassword.code, withPassword.stderr);
     if (second === 'ok') {
       this.become = { kind: 'sudo', user, password };
@@ -190,18 +214,17 @@ class SshTransport implements Transport {
     throw new ConnectError(this.host, `become: doas on ${where} ${why}`, 'check /etc/doas.conf for the login user (ansible_become_user, ansible_user), and that doas is installed');
   }
 
-  private async send(command: string, stdin: string): Promise<SSHExecCommandResponse> {
-    const res = await this.exec(command, stdin);
+  private async send(cmd: BecomeCommand, stdin: string): Promise<SSHExecCommandResponse> {
+    const res = await this.exec(cmd, stdin);
     this.stats.roundTrips++;
-    this.stats.bytesSent += Buffer.byteLength(command) + Buffer.byteLength(stdin);
+    this.stats.bytesSent += Buffer.byteLength(cmd.command) + Buffer.byteLength(stdin);
     this.stats.bytesReceived += Buffer.byteLength(res.stdout) + Buffer.byteLength(res.stderr);
     return res;
   }
 
   async run(label: string, script: string, timeoutSec = 120): Promise<CommandResult> {
-    const { command, stdinPrefix } = scriptCommand(this.become, timeoutSec);
     const started = Date.now();
-    const res = await this.send(command, stdinPrefix + IPROUTE2_PREAMBLE + '\n' + script);
+    const res = await this.send(scriptCommand(this.become, timeoutSec), IPROUTE2_PREAMBLE + '\n' + script);
     const missing = missingIproute2(res.code ?? -1, res.stdout);
     // Refused before the script's first line ran: nothing was read or changed on this router.
     if (missing) throw new RefusedError(`${this.host}: the router has no ${missing} (BusyBox's applets of the same name have no JSON output)`, IPROUTE2_HINT);

@@ -2,7 +2,8 @@
 // a revert script computed from the pre-run snapshot and a timer that runs it unless teqlctl
 // confirms in time. The timer lives on the router (systemd-run, else a detached sleeper), so it
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
-import { renderOp } from '../apply/render-op.js';
+import { randomBytes } from 'node:crypto';
+import { renderOp, syncFs } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { ARM_FAILED_MARKER } from '../router/markers.js';
 import { decide } from './decision.js';
@@ -25,12 +26,25 @@ export function undoBatchScript(undo: readonly Op[][]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The redo of one apply batch: the steps recorded as begun, first step first. `teqlctl rollback`
+ * arms a dead-man that runs these, so an undo that cuts the management path is itself undone.
+ */
+export function redoBatchScript(ops: readonly Op[]): string {
+  const lines = ['#!/bin/sh', '# written by teqlctl: the steps of one apply batch that ran, first step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#redo-}'];
+  ops.forEach((op, i) => {
+    lines.push(`if grep -qx ${i} "$d/begun-$b"; then`, `  ${renderOp(op)} || echo "redo step ${i} failed: ${renderOp(op).replace(/["`$\\]/g, '')}" >&2`, 'fi');
+  });
+  return lines.join('\n') + '\n';
+}
+
 /** Runs every batch's undo, newest first, once: records `reverted` and frees the lock. */
 export function revertScript(runId: string): string {
   const dir = runDir(assertSafeRunId(runId));
   return `#!/bin/sh
 # written by teqlctl: the dead-man's revert of run ${runId}; does nothing once the run is confirmed.
 export LANG=C LC_ALL=C
+umask 077
 d=${dir}
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
 # Exactly one of this revert, the confirmation and teqlctl's own rollback decides the run.
@@ -44,10 +58,43 @@ exit 0
 `;
 }
 
-function heredoc(file: string, body: string, onFailure: string): string {
-  const tag = 'TEQLCTL_EOF';
-  if (body.includes(tag)) throw new Error('script body contains the heredoc terminator');
-  return `cat > ${file} <<'${tag}' || ${onFailure}\n${body}${tag}`;
+/**
+ * Writes `body` to `file` with a quoted here-document. The delimiter is random per call and checked
+ * against the body's lines, so no interface name or value can end the document early. `onFailure`
+ * runs when the file cannot be written (a full or read-only disk).
+ */
+export function heredoc(file: string, body: string, onFailure = 'exit 3'): string {
+  const text = body.endsWith('\n') ? body : `${body}\n`;
+  const lines = new Set(text.split('\n'));
+  let tag: string;
+  do tag = `TEQLCTL_EOF_${randomBytes(8).toString('hex')}`;
+  while (lines.has(tag));
+  return `cat > ${file} <<'${tag}' || ${onFailure}\n${text}${tag}`;
+}
+
+/**
+ * The timer that runs `revert.sh` of `runId` after `timeoutSec`: systemd-run's survives the SSH
+ * session; without systemd, a sleeper in its own session. /bin/sh by path (BusyBox's setsid runs a
+ * bare `sh` as its own ash); the sleep's pid is kept so that confirming can stop it without pkill,
+ * which BusyBox builds often lack. `fail` runs when the timer cannot be armed.
+ */
+export function timerLines(runId: string, timeoutSec: number, fail: (what: string) => string = () => 'exit 3'): string[] {
+  const dir = runDir(assertSafeRunId(runId));
+  const unit = `teqlctl-deadman-${runId}`;
+  return [
+    `if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then`,
+    `  systemd-run --quiet --unit=${unit} --on-active=${timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || ${fail('systemd-run could not start the timer')}`,
+    `  echo "systemd ${unit}" > ${dir}/timer || { systemctl stop ${unit}.timer >/dev/null 2>&1; ${fail(`cannot write ${dir}/timer`)}; }`,
+    'else',
+    `  setsid /bin/sh -c 'sleep ${timeoutSec} & echo $! > ${dir}/sleeper; wait; exec /bin/sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
+    `  echo "pid $!" > ${dir}/timer || { kill $! 2>/dev/null; ${fail(`cannot write ${dir}/timer`)}; }`,
+    'fi',
+  ];
+}
+
+/** The run's meta file (who, when, how long the timer, what), values reduced to safe characters. */
+export function metaLine(runId: string, owner: string, timeoutSec: number, summary: string): string {
+  return `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${assertSafeRunId(runId)} '${safeOwner(owner)}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${runDir(runId)}/meta`;
 }
 
 export interface ArmOptions {
@@ -59,6 +106,8 @@ export interface ArmOptions {
   /** First batch of the run on this host: write the run's files and arm the timer. */
   first: boolean;
   summary: string;
+  /** The batch's steps, kept as its redo script for a later `teqlctl rollback`'s dead-man. */
+  redo: Op[];
 }
 
 /**
@@ -76,27 +125,23 @@ export function armScript(o: ArmOptions): string {
     `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
     `mkdir -p ${dir} && chmod 700 ${dir} || ${fail(`cannot create ${dir}`)}`,
   ];
-  lines.push(heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo), fail(`cannot write ${dir}/undo-${o.batch}.sh`)), `: > ${dir}/begun-${o.batch} || ${fail(`cannot write ${dir}/begun-${o.batch}`)}`);
+  lines.push(
+    heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo), fail(`cannot write ${dir}/undo-${o.batch}.sh`)),
+    heredoc(`${dir}/redo-${o.batch}.sh`, redoBatchScript(o.redo), fail(`cannot write ${dir}/redo-${o.batch}.sh`)),
+    `: > ${dir}/begun-${o.batch} || ${fail(`cannot write ${dir}/begun-${o.batch}`)}`,
+  );
   if (o.first) {
-    const unit = `teqlctl-deadman-${o.runId}`;
     lines.push(
       heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),
-      `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${o.runId} '${safeOwner(o.owner)}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${o.timeoutSec} '${o.summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${dir}/meta || ${fail(`cannot write ${dir}/meta`)}`,
+      `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary)} || ${fail(`cannot write ${dir}/meta`)}`,
       `echo pending > ${dir}/state || ${fail(`cannot write ${dir}/state`)}`,
       // Written files can still be empty on a full disk: the revert and the state must be there.
       `[ -s ${dir}/revert.sh ] && [ -s ${dir}/state ] && [ -s ${dir}/undo-${o.batch}.sh ] || ${fail(`the run files in ${dir} are empty (is the disk full?)`)}`,
-      // systemd-run's timer survives the SSH session; without systemd, a sleeper in its own session.
-      `if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then`,
-      `  systemd-run --quiet --unit=${unit} --on-active=${o.timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || ${fail('systemd-run could not start the timer')}`,
-      `  echo "systemd ${unit}" > ${dir}/timer || { systemctl stop ${unit}.timer >/dev/null 2>&1; ${fail(`cannot write ${dir}/timer`)}; }`,
-      'else',
-      // /bin/sh by path (BusyBox's setsid runs a bare `sh` as its own ash); the sleep's pid is kept
-      // so that confirming can stop it without pkill, which BusyBox builds often lack.
-      `  setsid /bin/sh -c 'sleep ${o.timeoutSec} & echo $! > ${dir}/sleeper; wait; exec /bin/sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
-      `  echo "pid $!" > ${dir}/timer || { kill $! 2>/dev/null; ${fail(`cannot write ${dir}/timer`)}; }`,
-      'fi',
+      ...timerLines(o.runId, o.timeoutSec, fail),
     );
   }
+  // The journal of this batch is on disk before its first step runs.
+  lines.push(syncFs(dir));
   return lines.join('\n');
 }
 
@@ -108,5 +153,6 @@ export function armScript(o: ArmOptions): string {
  * address or route to delete that is not there), and the revert goes on to the next one.
  */
 export function begunLine(runId: string, batch: number, index: number): string {
-  return `echo ${index} >> ${runDir(assertSafeRunId(runId))}/begun-${batch}`;
+  const file = `${runDir(assertSafeRunId(runId))}/begun-${batch}`;
+  return `{ echo ${index} >> ${file} && ${syncFs(file)}; }`;
 }

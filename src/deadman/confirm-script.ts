@@ -4,6 +4,8 @@ import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../router/markers.js';
 import { decide, DECIDED } from './decision.js';
+import { heredoc } from './arm-script.js';
+import { syncFs } from '../apply/render-op.js';
 
 function disarm(dir: string): string {
   return [
@@ -13,16 +15,19 @@ function disarm(dir: string): string {
   ].join('\n');
 }
 
-export function confirmScript(runId: string, afterState: string): string {
+/** `state`: what the run becomes (a rollback's own run is `rollback-confirmed`, so it is not taken for a run to undo). */
+export function confirmScript(runId: string, afterState: string, state = 'confirmed'): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
     'export LANG=C LC_ALL=C',
+    'umask 077',
     // Exactly one of confirm and the dead-man's revert wins the run: the one that makes the directory.
     `if ! ${decide(dir, 'confirm')}; then echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=$(cat ${dir}/${DECIDED}/by 2>/dev/null)"; exit 1; fi`,
-    `echo confirmed > ${dir}/state`,
+    `echo ${state} > ${dir}/state`,
     disarm(dir),
     `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`,
-    `cat > ${dir}/after-state <<'TEQLCTL_EOF'\n${afterState.replace(/TEQLCTL_EOF/g, '')}\nTEQLCTL_EOF`,
+    heredoc(`${dir}/after-state`, afterState),
+    syncFs(dir),
     releaseLockLine(runId),
     `echo "${CONFIRM_MARKER} ok"`,
   ].join('\n') + '\n';

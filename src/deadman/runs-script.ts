@@ -3,6 +3,9 @@ import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js'
 import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
+import { heredoc, metaLine, timerLines } from './arm-script.js';
+import { decide } from './decision.js';
+import { syncFs } from '../apply/render-op.js';
 
 /** One line per run (newest last), then the lock: every field on one line, key=value, tab-separated. */
 export function runsScript(limit = 10): string {
@@ -62,11 +65,59 @@ export function afterStateScript(runId: string): string {
 export function undoRunScript(runId: string): string {
   const d = runDir(assertSafeRunId(runId));
   return `export LANG=C LC_ALL=C
+umask 077
+trap '' HUP PIPE
 failed=0
 for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${d}/undo-$f.sh || failed=1; done
-echo rolled-back > ${d}/state
-date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at
+echo rolled-back > ${d}/state || exit 1
+date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at || exit 1
+exit $failed
 `;
+}
+
+export const NO_REDO_MARKER = '@@teqlctl-no-redo';
+
+/**
+ * The dead-man of `teqlctl rollback`: its own run `rollbackId`, whose revert redoes run `runId` (its
+ * redo scripts, first batch first) and marks it confirmed again, unless the rollback is confirmed
+ * within `timeoutSec`. Exits 9 with NO_REDO_MARKER when the run has no redo script for every batch
+ * (runs made before teqlctl kept them), unless `withoutRedo` allows arming nothing.
+ */
+export function armRollbackScript(rollbackId: string, owner: string, runId: string, timeoutSec: number): string {
+  const d = runDir(assertSafeRunId(rollbackId));
+  const x = runDir(assertSafeRunId(runId));
+  const revert = `#!/bin/sh
+# written by teqlctl: the dead-man of rollback ${rollbackId}: redoes run ${runId} unless the rollback is confirmed.
+export LANG=C LC_ALL=C
+umask 077
+d=${d}; x=${x}
+[ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
+# Exactly one of this revert and the rollback's confirmation decides the rollback's run.
+${decide('$d', 'revert')} || exit 0
+echo reverting > $d/state
+for f in $(ls $x/redo-*.sh 2>/dev/null | sed 's/.*redo-\\([0-9]*\\)\\.sh/\\1/' | sort -n); do /bin/sh $x/redo-$f.sh >> $d/revert.log 2>&1; done
+echo confirmed > $x/state; rm -f $x/rolled_back_at
+date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
+echo reverted > $d/state
+grep -qx 'run=${rollbackId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}
+exit 0
+`;
+  return [
+    'export LANG=C LC_ALL=C',
+    'umask 077',
+    `[ "$(ls ${x}/undo-*.sh 2>/dev/null | wc -l)" -eq "$(ls ${x}/redo-*.sh 2>/dev/null | wc -l)" ] || { echo '${NO_REDO_MARKER}'; exit 9; }`,
+    `mkdir -p ${d} && chmod 700 ${d} || exit 3`,
+    heredoc(`${d}/revert.sh`, revert),
+    metaLine(rollbackId, owner, timeoutSec, `rollback of ${runId}`),
+    `echo pending > ${d}/state`,
+    ...timerLines(rollbackId, timeoutSec),
+    syncFs(d),
+  ].join('\n') + '\n';
+}
+
+/** Frees the lock if this run (a rollback's id) holds it. */
+export function unlockRunScript(runId: string): string {
+  return `grep -qx 'run=${assertSafeRunId(runId)}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}; true\n`;
 }
 
 /** Removes the lock only when its holder is gone and no dead-man of its run is still pending. */

@@ -34,6 +34,16 @@ export interface RootQdiscFact {
   handle: string;
   /** The kernel's own default root (handle 0:), which teql may replace without being asked. */
   isDefault: boolean;
+  /** Its options as `tc -j -d qdisc show` gives them. */
+  options?: Record<string, unknown>;
+  /** `tc -d qdisc/class/filter show dev` of its device, refcnt left out: what an exact restore must give again. */
+  detail?: QdiscDetail;
+}
+
+export interface QdiscDetail {
+  qdiscs: string[];
+  classes: string[];
+  filters: string[];
 }
 
 export interface TeqlModuleFact {

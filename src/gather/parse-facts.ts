@@ -4,7 +4,7 @@ import { SECTION_MARKER as SECTION } from '../router/markers.js';
 import { parseKeyValues } from '../router/key-values.js';
 import { parseLock } from '../router/lock.js';
 import { sysctlName } from '../router/sysctl-path.js';
-import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
+import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 
 export function splitSections(output: string): Map<string, string> {
   const sections = new Map<string, string>();
@@ -69,15 +69,40 @@ export function parseRoutes(json: any[]): RouteFact[] {
   });
 }
 
-export function parseRootQdiscs(json: any[]): RootQdiscFact[] {
+export function parseRootQdiscs(json: any[], details: Map<string, QdiscDetail> = new Map()): RootQdiscFact[] {
   return json
     .filter((q) => q.root === true)
-    .map((q) => ({
-      dev: String(q.dev),
-      kind: String(q.kind),
-      handle: String(q.handle),
-      isDefault: String(q.handle) === '0:',
-    }));
+    .map((q) => {
+      const detail = details.get(String(q.dev));
+      return {
+        dev: String(q.dev),
+        kind: String(q.kind),
+        handle: String(q.handle),
+        isDefault: String(q.handle) === '0:',
+        // direct_packets_stat is a counter, not a setting: left out, so that state comparisons hold.
+        ...(q.options && typeof q.options === 'object' ? { options: Object.fromEntries(Object.entries(q.options as Record<string, unknown>).filter(([k]) => k !== 'direct_packets_stat')) } : {}),
+        ...(detail ? { detail } : {}),
+      };
+    });
+}
+
+/** The qdisc_detail section: per device, its qdiscs, classes and filters as tc prints them (refcnt dropped). */
+export function parseQdiscDetails(text: string): Map<string, QdiscDetail> {
+  const out = new Map<string, QdiscDetail>();
+  let current: QdiscDetail | undefined;
+  let part: keyof QdiscDetail = 'qdiscs';
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    const dev = /^@@dev (\S+)$/.exec(line);
+    if (dev) {
+      current = { qdiscs: [], classes: [], filters: [] };
+      out.set(dev[1]!, current);
+      part = 'qdiscs';
+    } else if (line === '@@class') part = 'classes';
+    else if (line === '@@filter') part = 'filters';
+    else if (current && line.trim() !== '') current[part].push(line.replace(/ refcnt \d+/, '').replace(/ direct_packets_stat \d+/, ''));
+  }
+  return out;
 }
 
 export function parseTeql(text: string): TeqlModuleFact {
@@ -151,7 +176,7 @@ export function parseFacts(host: string, output: string): Facts {
     links: parseLinks(parseJsonArray(host, 'links', s.get('links')!)),
     addresses: parseAddresses(parseJsonArray(host, 'addresses', s.get('addresses')!)),
     routes: parseRoutes(parseJsonArray(host, 'routes', s.get('routes')!)),
-    rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!)),
+    rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!), parseQdiscDetails(s.get('qdisc_detail') ?? '')),
     sysctls: parseSysctls(s.get('sysctls')!),
     teql: parseTeql(s.get('teql')!),
   };

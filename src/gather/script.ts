@@ -10,7 +10,10 @@ const SECTIONS: Array<[string, string]> = [
   ['links', 'ip -j -d link show'],
   ['addresses', 'ip -j -4 addr show'],
   ['routes', 'ip -j -4 route show table main'],
-  ['qdiscs', 'tc -j qdisc show'],
+  ['qdiscs', 'tc -j -d qdisc show'],
+  // Everything under each root qdisc that a run may replace (not the kernel's default, not teql's),
+  // as text: tc prints htb classes as text only, even with -j. Three tc processes per such device.
+  ['qdisc_detail', 'tc qdisc show | while read -r _ kind handle _ d where _; do [ "$where" = root ] && [ "$handle" != 0: ] || continue; case $kind in teql*) continue;; esac; printf \'@@dev %s\\n\' "$d"; tc -d qdisc show dev "$d"; echo @@class; tc -d class show dev "$d"; echo @@filter; tc -d filter show dev "$d"; done'],
   // Only when the module is not loaded is modinfo (a process) needed to know it is available.
   ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; if modinfo -F filename sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
   ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1"; ip -j route get "$1"; fi'],

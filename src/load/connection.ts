@@ -23,7 +23,7 @@ export const CONNECTION_VARS = [
   'teqlctl_known_hosts_file',
 ];
 
-const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_become_password', 'ansible_become_pass'];
+export const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_become_password', 'ansible_become_pass'];
 
 // None of these reaches a shell (ssh2 takes host and user as data, paths are read locally; the become
 // user does reach one, quoted), but each is held to what it can be, so a hostile value stops here.

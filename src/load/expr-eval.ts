@@ -9,6 +9,8 @@ export type Lookup = { found: true; value: unknown } | { found: false };
 
 export interface Scope {
   lookup(name: string): Lookup;
+  /** Charges evaluation steps to the run's budget (throws ExprError past it); absent: unbounded. */
+  spend?(steps: number): void;
 }
 
 /** A value that is not there, carried until something (default, is defined) decides what it means. */
@@ -111,6 +113,7 @@ function leftOf(e: Expr): Expr {
 }
 
 function evaluate(e: Expr, scope: Scope): unknown {
+  scope.spend?.(1);
   switch (e.kind) {
     case 'literal':
       return e.value;

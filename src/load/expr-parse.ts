@@ -1,6 +1,7 @@
 // The Jinja subset teqlctl understands, parsed into a small tree. See docs/playbook-language.md.
 import { ExprError, SUPPORTED_SYNTAX } from './expr-error.js';
 import { tokenize, type Token } from './expr-tokens.js';
+import { MAX_EXPR_DEPTH } from './limits.js';
 
 export type Expr =
   | { kind: 'literal'; value: unknown }
@@ -41,15 +42,25 @@ export function parseExpr(src: string): Expr {
     if (!isOp(v)) fail(`'${v}'`);
     pos++;
   };
+  // Parentheses, lists, indexes and filter arguments recurse through orExpr, `not` through notExpr.
+  let nesting = 0;
+  const nested = <T>(parse: () => T): T => {
+    if (++nesting > MAX_EXPR_DEPTH) tooDeep(src);
+    try {
+      return parse();
+    } finally {
+      nesting--;
+    }
+  };
 
-  const orExpr = (): Expr => {
+  const orExpr = (): Expr => nested(() => {
     let left = andExpr();
     while (isName('or')) {
       pos++;
       left = { kind: 'or', left, right: andExpr() };
     }
     return left;
-  };
+  });
   const andExpr = (): Expr => {
     let left = notExpr();
     while (isName('and')) {
@@ -61,7 +72,7 @@ export function parseExpr(src: string): Expr {
   const notExpr = (): Expr => {
     if (isName('not')) {
       pos++;
-      return { kind: 'not', operand: notExpr() };
+      return nested(() => ({ kind: 'not', operand: notExpr() }));
     }
     return comparison();
   };
@@ -187,5 +198,48 @@ export function parseExpr(src: string): Expr {
 
   const expr = orExpr();
   if (peek().t !== 'end') fail('the end of the expression');
+  // Chains (a and b and …, x | f | g, a.b.c) nest without recursion here, but evaluating them recurses.
+  if (depthOf(expr) > MAX_EXPR_DEPTH) tooDeep(src);
   return expr;
+}
+
+function tooDeep(src: string): never {
+  const shown = src.trim().length > 60 ? `${src.trim().slice(0, 60)}…` : src.trim();
+  throw new ExprError(`expression '${shown}' is nested more than ${MAX_EXPR_DEPTH} levels deep (parentheses, not, chains of and/or, filters, a.b[c])`, 'split it into variables, each a part of it');
+}
+
+function childrenOf(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'list':
+      return e.items;
+    case 'attr':
+    case 'defined':
+      return [e.target];
+    case 'index':
+      return [e.target, e.index];
+    case 'filter':
+      return [e.target, ...e.args];
+    case 'not':
+      return [e.operand];
+    case 'and':
+    case 'or':
+    case 'eq':
+    case 'ne':
+      return [e.left, e.right];
+    default:
+      return [];
+  }
+}
+
+/** Depth of the tree, without recursion (a chain of 50 000 `and`s is 50 000 deep). */
+function depthOf(root: Expr): number {
+  let max = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [e, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (max > MAX_EXPR_DEPTH) return max;
+    for (const c of childrenOf(e)) stack.push([c, d + 1]);
+  }
+  return max;
 }

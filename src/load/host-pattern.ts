@@ -44,9 +44,8 @@ function matchTerm(term: string, inv: Inventory): string[] {
   if (inv.hosts.has(term)) return [term];
   const found = new Set<string>();
   if (/[*?]/.test(term)) {
-    const re = glob(term);
-    for (const [g, hosts] of inv.groups) if (re.test(g)) hosts.forEach((h) => found.add(h));
-    for (const h of inv.hosts.keys()) if (re.test(h)) found.add(h);
+    for (const [g, hosts] of inv.groups) if (globMatch(term, g)) hosts.forEach((h) => found.add(h));
+    for (const h of inv.hosts.keys()) if (globMatch(term, h)) found.add(h);
   }
   if (found.size === 0) {
     const groups = [...inv.groups.keys()].join(', ');
@@ -56,7 +55,29 @@ function matchTerm(term: string, inv: Inventory): string[] {
   return [...found];
 }
 
-function glob(term: string): RegExp {
-  const body = term.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+/**
+ * `*` (any run) and `?` (one character) against a whole name, in O(pattern × name) steps at worst: on a
+ * mismatch only the last `*` takes one more character (a regular expression would try every split).
+ */
+export function globMatch(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let starN = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === name[n]))) {
+      p++;
+      n++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      starN = n;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++starN;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }

@@ -1,14 +1,17 @@
 // loadRun: inventory + playbook -> validated, templated task instances per host. Reads files, contacts nothing.
+import { RunBudget } from './budget.js';
 import { checkAddresses } from './cross-host.js';
 import { matchPattern, PatternError } from './host-pattern.js';
 import { instantiate, type Placed } from './instantiate.js';
 import { loadInventory } from './inventory.js';
-import { MAX_TASK_INSTANCES } from './limits.js';
 import { readPlaybook } from './playbook.js';
 import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
 import { extraVarsLayer } from './extra-vars.js';
 import { readYaml } from './source.js';
+import { buildConnection, CONNECTION_VARS, PASSWORD_VARS } from './connection.js';
+import { dirname } from 'node:path';
+import type { VarLayer } from './scope.js';
 import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
 
 export type * from './types.js';
@@ -31,14 +34,16 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
   const extra = extraVarsLayer(opts.extraVars ?? []);
   const { inventory, layers } = loadInventory(inventoryFile);
   const problems = new Problems();
+  connectWithExtraVars(inventory, layers, extra, problems);
   const limited = limitHosts(inventory, opts.limit, problems);
   const y = readYaml(playbookFile, 'playbook', problems);
   const shapes = y ? readPlaybook(y, problems) : [];
   const plays: LoadedPlay[] = [];
   const placed: Placed[] = [];
-  let instances = 0;
+  // Tasks and template steps are counted as they are made: the first one past a limit stops the run.
+  const budget = new RunBudget();
   for (const shape of shapes) {
-    if (instances > MAX_TASK_INSTANCES) break;
+    if (budget.exhausted) break;
     let hosts: string[];
     try {
       hosts = matchPattern(shape.hosts, inventory).filter((h) => limited.has(h));
@@ -50,13 +55,9 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
     const tasks = new Map<string, TaskInstance[]>();
     for (const host of hosts) {
       // Play vars override every inventory variable, as in Ansible.
-      const scope = new VarScope(extra, new VarScope(shape.vars, new VarScope(layers.get(host)!)));
-      const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems, shape.persist));
-      instances += mine.length;
-      if (instances > MAX_TASK_INSTANCES) {
-        problems.add(`the run has more than ${MAX_TASK_INSTANCES} tasks (hosts × tasks × loop items)`, shape.pos, 'use --limit, or split the playbook');
-        break;
-      }
+      const scope = new VarScope(extra, new VarScope(shape.vars, new VarScope(layers.get(host)!)), budget);
+      const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems, budget, shape.persist));
+      if (budget.exhausted) break;
       for (const p of mine) placed.push(p);
       tasks.set(host, mine.map((p) => p.instance));
     }
@@ -65,6 +66,19 @@ export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadO
   checkAddresses(placed, problems);
   problems.throwIfAny();
   return { inventory, playbookFile, plays };
+}
+
+/**
+ * `-e ansible_user=…`, `-e ansible_port=…` and the other connection variables win over the inventory,
+ * as in Ansible: each host's connection is built again with them on top, and checked the same way
+ * (a password variable is refused there too).
+ */
+function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, problems: Problems): void {
+  const names = [...extra.origins.keys()];
+  if (!names.some((n) => CONNECTION_VARS.includes(n) || PASSWORD_VARS.includes(n))) return;
+  for (const host of inventory.hosts.values()) {
+    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(inventory.file), problems);
+  }
 }
 
 function limitHosts(inventory: Inventory, limit: string[] | undefined, problems: Problems): Set<string> {

@@ -1,6 +1,7 @@
 // One task for one host: expand the loop, evaluate when, render templates, validate the arguments.
 import { isMap, type Node } from 'yaml';
 import type { SourcePos } from '../errors.js';
+import type { RunBudget } from './budget.js';
 import { describeValue, toText } from './expr-eval.js';
 import { ExprError } from './expr-error.js';
 import { MAX_TASK_INSTANCES } from './limits.js';
@@ -25,12 +26,19 @@ export interface Placed {
 
 const NO_ITEM = Symbol('no loop');
 
-export function instantiate(y: YamlFile, task: TaskShape, host: string, scope: VarScope, problems: Problems, playPersist?: PersistShape): Placed[] {
+/** The task's instances for one host; each takes one task from the run's budget, checked item by item. */
+export function instantiate(y: YamlFile, task: TaskShape, host: string, scope: VarScope, problems: Problems, budget: RunBudget, playPersist?: PersistShape): Placed[] {
+  if (budget.exhausted) return [];
   const items = loopItems(y, task, host, scope, problems);
   if (!items) return [];
   const loopOrigin = task.loop && { pos: posOf(y, task.loop.node), where: 'loop item', via: [...templateVars(task.loop.value)] };
   const out: Placed[] = [];
   for (const item of items) {
+    if (!budget.takeTask()) {
+      problems.add(`the run has more than ${MAX_TASK_INSTANCES} tasks (hosts × tasks × loop items)`, task.loop ? posOf(y, task.loop.node) : task.pos, 'use --limit, shorter loops, or split the playbook', host);
+      return out;
+    }
+    if (budget.exhausted) return out;
     const s = item === NO_ITEM || !loopOrigin ? scope : scope.with('item', item, loopOrigin);
     const placed = one(y, task, host, s, item, problems, task.persist ?? playPersist);
     if (placed) out.push(placed);

@@ -146,16 +146,38 @@ function validName(name: string, what: string, pos: SourcePos, problems: Problem
   return true;
 }
 
+/**
+ * Depth-first with a colour per group: each group and edge is walked once (a lattice of groups has
+ * exponentially many paths). The first cycle is reported; the others often share its edges.
+ */
 function checkCycles(tree: InventoryTree, problems: Problems): void {
-  const visit = (name: string, path: string[]): void => {
-    if (path.includes(name)) {
-      const g = tree.groups.get(name);
-      problems.add(`group '${name}' is its own ancestor: ${[...path, name].join(' -> ')}`, g?.pos, 'remove one of the children: entries');
-      return;
+  const done = new Set<string>();
+  const path: string[] = [];
+  const onPath = new Set<string>();
+  // An explicit stack: the group chain may be as long as there are groups.
+  const stack: { name: string; next: number }[] = [{ name: 'all', next: 0 }];
+  path.push('all');
+  onPath.add('all');
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const children = tree.groups.get(top.name)?.children ?? [];
+    if (top.next >= children.length) {
+      stack.pop();
+      path.pop();
+      onPath.delete(top.name);
+      done.add(top.name);
+      continue;
     }
-    for (const c of tree.groups.get(name)?.children ?? []) visit(c, [...path, name]);
-  };
-  visit('all', []);
+    const c = children[top.next++]!;
+    if (onPath.has(c)) {
+      problems.add(`group '${c}' is its own ancestor: ${[...path, c].join(' -> ')}`, tree.groups.get(c)?.pos, 'remove one of the children: entries');
+      return;
+    } else if (!done.has(c)) {
+      stack.push({ name: c, next: 0 });
+      path.push(c);
+      onPath.add(c);
+    }
+  }
 }
 
 function isNull(node: unknown): boolean {

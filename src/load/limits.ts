@@ -25,3 +25,11 @@ export const MAX_GROUPS = 5000;
 export const MAX_HOST_VARS = 200_000;
 /** Task instances in one run: hosts × tasks × loop items. */
 export const MAX_TASK_INSTANCES = 20_000;
+/** Nesting of one expression (parentheses, `not`, chains of and/or, filters, a.b[c]): deeper ones would exhaust the stack. */
+export const MAX_EXPR_DEPTH = 64;
+/** Expression nodes evaluated and value nodes produced by the templates of one run (memoised: each variable once per scope). */
+export const MAX_EVAL_STEPS = 2_000_000;
+/** Characters of one rendered template string. */
+export const MAX_TEMPLATE_CHARS = 1024 * 1024;
+/** Elements of one templated value, counted as a tree (a list that holds one list twice counts it twice), and its nesting. */
+export const MAX_VALUE_NODES = 100_000;

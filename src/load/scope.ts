@@ -2,6 +2,7 @@
 // read (lazily, as Ansible does), so a variable may refer to another one.
 import type { SourcePos } from '../errors.js';
 import { ExprError } from './expr-error.js';
+import type { RunBudget } from './budget.js';
 import type { Lookup, Scope } from './expr-eval.js';
 import { hasTemplateDeep, renderDeep } from './template.js';
 
@@ -39,16 +40,29 @@ export function formatPos(p: SourcePos): string {
 
 export class VarScope implements Scope {
   private readonly resolving: string[] = [];
+  /** Templated variables already rendered in this scope: each is rendered once, however often it is read. */
+  private readonly memo = new Map<string, unknown>();
+  private readonly budget?: RunBudget;
 
-  /** `base` holds the variables under this scope's own layer (a host's, under a play's vars or a loop item). */
+  /**
+   * `base` holds the variables under this scope's own layer (a host's, under a play's vars or a loop item).
+   * `budget` (else the base's) is charged for every evaluation step.
+   */
   constructor(
     readonly layer: VarLayer,
     private readonly base?: VarScope,
-  ) {}
+    budget?: RunBudget,
+  ) {
+    this.budget = budget ?? base?.budget;
+  }
 
   /** These variables plus one (a loop's item), without copying them: a loop costs per item, not per variable. */
   with(name: string, value: unknown, origin: VarOrigin): VarScope {
     return new VarScope({ values: { [name]: value }, origins: new Map([[name, origin]]) }, this);
+  }
+
+  spend(steps: number): void {
+    this.budget?.spend(steps);
   }
 
   private find(name: string): { value: unknown; origin?: VarOrigin } | undefined {
@@ -65,6 +79,7 @@ export class VarScope implements Scope {
     const found = this.find(name);
     if (!found) return { found: false };
     const raw = found.value;
+    if (this.memo.has(name)) return { found: true, value: this.memo.get(name) };
     if (!hasTemplateDeep(raw)) return { found: true, value: raw };
     const where = found.origin ? ` (set at ${formatPos(found.origin.pos)})` : '';
     if (this.resolving.includes(name)) {
@@ -72,7 +87,9 @@ export class VarScope implements Scope {
     }
     this.resolving.push(name);
     try {
-      return { found: true, value: renderDeep(raw, this) };
+      const value = renderDeep(raw, this);
+      this.memo.set(name, value);
+      return { found: true, value };
     } catch (err) {
       if (!(err instanceof ExprError) || err.message.includes('refers to itself')) throw err;
       throw new ExprError(`${err.message}, in variable '${name}'${where}`, err.hint);

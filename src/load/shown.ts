@@ -1,17 +1,14 @@
 // Values echoed in messages may be hostile: keep them short, on one line, invisible characters spelled out.
 
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+import { visible } from '../ui/visible.js';
+
+export { visible };
 
 /** U+200B */
 export function codePoint(c: string): string {
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Control, format (zero-width, bidi) and line-separator characters written as escapes. */
-export function visible(text: string): string {
-  return text.replace(INVISIBLE, (c) => ESCAPES[c] ?? (c.length > 1 ? `\\u{${c.codePointAt(0)!.toString(16)}}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
 
 function head(value: string, max: number): string {
   return Array.from(value.slice(0, 2 * max)).slice(0, max).join('');

@@ -4,6 +4,8 @@ import { ExprError, SUPPORTED_SYNTAX } from './expr-error.js';
 import { parseExpr, type Expr } from './expr-parse.js';
 import { rootVars } from './expr-show.js';
 import { evalExpr, toText, type Scope } from './expr-eval.js';
+import { checkValueSize } from './budget.js';
+import { MAX_TEMPLATE_CHARS } from './limits.js';
 
 type Segment = { text: string } | { expr: Expr };
 
@@ -57,8 +59,28 @@ export function renderString(s: string, scope: Scope): unknown {
   if (!isTemplate(s)) return s;
   const segments = parseTemplate(s);
   const only = segments.length === 1 ? segments[0] : undefined;
-  if (only && 'expr' in only) return evalExpr(only.expr, scope);
-  return segments.map((seg) => ('text' in seg ? seg.text : toText(evalExpr(seg.expr, scope)))).join('');
+  if (only && 'expr' in only) {
+    const v = evalExpr(only.expr, scope);
+    // What a value costs later (validation, comparisons) is its size as a tree: charged here, bounded.
+    scope.spend?.(typeof v === 'string' ? textCost(v) : checkValueSize(v));
+    return v;
+  }
+  const parts: string[] = [];
+  let chars = 0;
+  for (const seg of segments) {
+    const text = 'text' in seg ? seg.text : toText(evalExpr(seg.expr, scope));
+    chars += text.length;
+    if (chars > MAX_TEMPLATE_CHARS) throw new ExprError(`the template gives more than ${MAX_TEMPLATE_CHARS} characters`, 'a variable that repeats another one several times doubles with each level: simplify it');
+    parts.push(text);
+  }
+  const text = parts.join('');
+  scope.spend?.(textCost(text));
+  return text;
+}
+
+/** A string costs a step per 256 characters (copies and checks are linear in its length). */
+function textCost(s: string): number {
+  return 1 + Math.floor(s.length / 256);
 }
 
 /** Renders every string inside a value (lists and mappings walked); other values are returned as they are. */

@@ -1,6 +1,6 @@
 // Router operations as data. The planner emits them, apply/ renders them to iproute2 commands,
 // and simulate.ts replays them on facts so the planner can thread state from task to task.
-import type { RouteFact } from '../gather/facts.js';
+import type { RootQdiscFact, RouteFact } from '../gather/facts.js';
 
 export type Op =
   | { kind: 'modprobe'; module: 'sch_teql'; maxEqualizers?: number }
@@ -8,6 +8,8 @@ export type Op =
   | { kind: 'link'; dev: string; up?: boolean; mtu?: number }
   | { kind: 'qdisc-root'; dev: string; qdisc: string; replace: boolean }
   | { kind: 'qdisc-root-del'; dev: string }
+  /** Puts back a root qdisc exactly (handle, kind, options) with `tc ${args}`; `root` is what it restores. */
+  | { kind: 'qdisc-restore'; dev: string; root: RootQdiscFact; args: string[] }
   | { kind: 'addr-add'; dev: string; cidr: string }
   | { kind: 'addr-del'; dev: string; cidr: string }
   | { kind: 'route-add'; route: RouteFact }

@@ -81,6 +81,10 @@ export function simulate(facts: Facts, op: Op): Facts {
       f.rootQdiscs.push({ dev: op.dev, kind: op.qdisc, handle: '8001:', isDefault: false });
       return f;
     }
+    case 'qdisc-restore': {
+      f.rootQdiscs = [...f.rootQdiscs.filter((q) => q.dev !== op.dev), op.root];
+      return f;
+    }
     case 'qdisc-root-del': {
       const existing = f.rootQdiscs.find((q) => q.dev === op.dev);
       if (!existing || existing.isDefault) throw new SimulationError(`${op.dev} has no root qdisc to delete`);

@@ -49,7 +49,7 @@ export class HostSession {
     const steps = changes.flatMap((c) => c.steps.map((s) => ({ ...s, change: c })));
     const ops = steps.map((s) => s.op);
     const batch = this.batches;
-    const before = armScript({ ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), summary: `${changes.length} change(s)` });
+    const before = armScript({ ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), redo: ops, summary: `${changes.length} change(s)` });
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
     const res = await this.transport.run('apply', stepsScript(ops, { before, onBegin: (i) => begunLine(deadman.runId, batch, i), then: factsScript(this.sysctls) }));

@@ -1,5 +1,5 @@
 // A log of every command sent and its result, with secrets redacted, for the operator's records.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandResult } from '../connect/transport.js';
 
@@ -8,7 +8,11 @@ export class RunLog {
     readonly file: string | undefined,
     private readonly secrets: string[] = [],
   ) {
-    if (file) mkdirSync(dirname(file), { recursive: true });
+    if (!file) return;
+    // Only its owner may read it (0600), in a folder created 0700 when missing.
+    if (!existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    appendFileSync(file, '', { mode: 0o600 });
+    chmodSync(file, 0o600);
   }
 
   redact(text: string): string {

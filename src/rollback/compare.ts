@@ -8,7 +8,12 @@ export function stateLines(f: Facts): Set<string> {
   for (const l of f.links) lines.add(`link ${l.name} ${l.up ? 'up' : 'down'} mtu ${l.mtu}`);
   for (const a of f.addresses) lines.add(`address ${a.cidr} dev ${a.dev}`);
   for (const r of f.routes) lines.add(`route ${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''} metric ${r.metric}`);
-  for (const q of f.rootQdiscs) if (!q.isDefault) lines.add(`root qdisc ${q.kind} dev ${q.dev}`);
+  for (const q of f.rootQdiscs) {
+    if (q.isDefault) continue;
+    // Not only the kind: handle, options, classes and filters, as tc shows them (teql's own handle is the kernel's pick).
+    const detail = q.detail && !/^teql\d+$/.test(q.kind) ? ` ${q.handle} ${createHash('sha256').update(JSON.stringify([q.options ?? null, q.detail])).digest('hex').slice(0, 16)}` : '';
+    lines.add(`root qdisc ${q.kind} dev ${q.dev}${detail}`);
+  }
   for (const [k, v] of Object.entries(f.sysctls)) lines.add(`sysctl ${k} = ${v}`);
   lines.add(`module sch_teql ${f.teql.loaded ? 'loaded' : 'not loaded'}`);
   for (const b of f.boot?.files ?? []) {

@@ -44,8 +44,19 @@ export function cidrNetwork(cidr: string): string {
   return `${formatIPv4(networkOf({ ip: parseIPv4(ip) ?? 0, prefix }))}/${prefix}`;
 }
 
-/** Does prefix (`default` or a CIDR) contain the address? */
-export function contains(prefix: string, ip: string): boolean {
+/** The address as IPv4 (an IPv4-mapped IPv6 address such as ::ffff:10.0.2.2 included), or undefined. */
+export function asIpv4(ip: string): string | undefined {
+  const v4 = ip.replace(/^::ffff:/i, '');
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(v4) ? v4 : undefined;
+}
+
+/**
+ * Does prefix (`default` or an IPv4 CIDR) contain the address? An IPv6 address is in no IPv4 prefix,
+ * `default` included: a router managed over IPv6 keeps its session whatever its IPv4 routes.
+ */
+export function contains(prefix: string, address: string): boolean {
+  const ip = asIpv4(address);
+  if (ip === undefined) return false;
   if (prefix === 'default') return true;
   const { prefix: len } = splitCidr(prefix);
   return cidrNetwork(`${ip}/${len}`) === cidrNetwork(prefix);

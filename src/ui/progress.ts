@@ -1,6 +1,7 @@
 // The progress UI lives behind this one module: listr2 on a terminal, plain lines otherwise,
 // nothing at all for --json. The host name is in every title because the plain renderer drops parents.
 import { Listr } from 'listr2';
+import { terminalText } from './terminal.js';
 
 export interface ProgressItem {
   title: string;
@@ -24,14 +25,15 @@ export async function runWithProgress(mode: ProgressMode, items: ProgressItem[],
   const errors: Array<Error | undefined> = items.map(() => undefined);
   const list = new Listr(
     items.map((item, i) => ({
-      title: item.title,
+      title: terminalText(item.title),
       task: async (_ctx: unknown, task: { title: string }) => {
         try {
-          await item.run((t) => { task.title = t; });
+          await item.run((t) => { task.title = terminalText(t); });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           errors[i] = new Error(item.host && !message.startsWith(`${item.host}:`) ? `${item.host}: ${message}` : message);
-          throw err;
+          // listr2 prints the message: escaped, as it may hold what the router said.
+          throw new Error(terminalText(message));
         }
       },
     })),

@@ -6,6 +6,7 @@ import { checkBlock, checkPair } from './addressing.js';
 import type { LinkRow } from './links.js';
 import type { Side } from './model.js';
 import { checkNetwork } from './networks.js';
+import { terminalText } from '../ui/terminal.js';
 
 const ok = (problem: string | undefined): true | string => problem ?? true;
 const label = (side: Side) => `Router ${side.toUpperCase()}`;
@@ -57,7 +58,8 @@ export function trustQuestion(hostLabel: string, fingerprint: string): { message
 
 function linkChoice(row: LinkRow): Choice<string> {
   const about = `${row.up ? 'up' : 'down'}, carrier ${row.operstate}, mtu ${row.mtu}, ${row.addresses.join(' ') || 'no address'}${row.slaveOf ? `, slave of ${row.slaveOf}` : ''}`;
-  return { value: row.name, name: `${row.name.padEnd(10)} ${about}`, short: row.name, ...(row.notOffered ? { disabled: `(not offered: ${row.notOffered})` } : {}) };
+  // Names and addresses come from the router: shown escaped.
+  return { value: row.name, name: terminalText(`${row.name.padEnd(10)} ${about}`), short: terminalText(row.name), ...(row.notOffered ? { disabled: terminalText(`(not offered: ${row.notOffered})`) } : {}) };
 }
 
 export function linksQuestion(side: Side, rows: readonly LinkRow[], preselected: readonly string[]): CheckboxQuestion<string> {
@@ -69,7 +71,7 @@ export function linksQuestion(side: Side, rows: readonly LinkRow[], preselected:
 }
 
 export function peerLinkQuestion(aDev: string, bChoices: readonly string[], fallback: string): SelectQuestion<string> {
-  return { message: `Which of B's links is wired to A's ${aDev}?`, choices: bChoices.map((b) => ({ value: b, name: b })), default: fallback };
+  return { message: terminalText(`Which of B's links is wired to A's ${aDev}?`), choices: bChoices.map((b) => ({ value: b, name: terminalText(b) })), default: fallback };
 }
 
 export type AddressingMode = 'propose' | 'typed';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { begunLine } from '../../src/deadman/arm-script.js';
 import { parseSteps, stepsScript } from '../../src/apply/script.js';
 import { renderOp } from '../../src/apply/render-op.js';
 import type { Op } from '../../src/plan/ops.js';
@@ -59,5 +60,30 @@ describe('stepsScript', () => {
     expect(code).toBe(1);
     // Step 1 failed, yet it was recorded before it ran; step 2 never began.
     expect(readFileSync(journal, 'utf8')).toBe('0\n1\n');
+  });
+});
+
+describe('files on the router', () => {
+  it('scripts run under umask 077; boot folders are still created 0755 and files written with their modes, then synced (sh and dash)', () => {
+    for (const shell of ['sh', 'dash']) {
+      const root = mkdtempSync(join(tmpdir(), 'teqlctl-umask-'));
+      const path = join(root, 'etc', 'systemd', 'network', 'teql0.network.d', 'teqlctl.conf');
+      const ops: Op[] = [{ kind: 'file-write', path, content: '[Link]\n', executable: false }];
+      const script = stepsScript(ops, { then: `touch ${join(root, 'private')}` });
+      expect(script.split('\n').slice(0, 3)).toContain('umask 077');
+      const out = execFileSync(shell, ['-c', script], { encoding: 'utf8' });
+      expect(out).toContain('@@teqlctl-step 0 0');
+      expect(readFileSync(path, 'utf8')).toBe('[Link]\n');
+      expect(statSync(path).mode & 0o777, shell).toBe(0o644);
+      expect(statSync(join(root, 'etc', 'systemd')).mode & 0o777, shell).toBe(0o755);
+      expect(statSync(join(root, 'private')).mode & 0o777, `${shell}: other files are private`).toBe(0o600);
+      expect(renderOp(ops[0]!)).toMatch(/&& \{ sync -f \S+ 2>\/dev\/null \|\| sync; \}$/);
+    }
+  });
+
+  it("a step's begun mark is written and synced before the step runs", () => {
+    const script = stepsScript([{ kind: 'link', dev: 'eth1', up: true }], { onBegin: (i) => begunLine('r1', 0, i) });
+    expect(script.indexOf('begun-0 && { sync -f')).toBeGreaterThan(0);
+    expect(script.indexOf('begun-0')).toBeLessThan(script.indexOf('ip link set dev eth1 up'));
   });
 });

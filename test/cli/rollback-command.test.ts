@@ -32,9 +32,15 @@ beforeEach(() => {
   for (const r of ['a', 'b'] as const) {
     const router = new RecordedRouter(r);
     router.state = 'converged';
-    router.byLabel.set('status', () => ({ stdout: runLine(RUN, 'confirmed') }));
+    // The run reads as rolled-back once undone (the fresh connection's re-read checks it).
+    let undone = false;
+    router.byLabel.set('status', () => ({ stdout: runLine(RUN, undone ? 'rolled-back' : 'confirmed') }));
     router.byLabel.set('after-state', () => ({ stdout: afterState(r) }));
-    router.byLabel.set('rollback', () => ({ stdout: '', state: 'pristine' }));
+    router.byLabel.set('lock', () => ({ stdout: '' }));
+    router.byLabel.set('arm', () => ({ stdout: '' }));
+    router.byLabel.set('rollback', () => ((undone = true), { stdout: '', state: 'pristine' }));
+    router.byLabel.set('confirm', () => ({ stdout: '@@teqlctl-confirm ok\n' }));
+    router.byLabel.set('unlock', () => ({ stdout: '' }));
     routers.set(`router_${r}`, router);
   }
 });
@@ -48,9 +54,10 @@ const cli = (...args: string[]) => buildProgram().parseAsync(['node', 'teqlctl',
 describe('teqlctl rollback', () => {
   it('undoes the latest confirmed run on every router that has it, when nothing moved since', async () => {
     await cli('rollback', '-i', inventory);
-    expect(out).toBe(`router_a: run ${RUN} undone\nrouter_b: run ${RUN} undone\n`);
-    expect(routers.get('router_a')!.labels()).toEqual(['status', 'after-state', 'facts', 'rollback']);
-    expect(routers.get('router_a')!.sent.at(-1)!.script).toContain(`/var/lib/teqlctl/runs/${RUN}/undo-`);
+    expect(out).toBe(`router_a: run ${RUN} undone\nrouter_b: run ${RUN} undone\nrouter_a: verified over a fresh connection\nrouter_b: verified over a fresh connection\n`);
+    // Locked before the comparison, armed before the undo, read again and confirmed over a fresh connection.
+    expect(routers.get('router_a')!.labels()).toEqual(['status', 'lock', 'after-state', 'facts', 'arm', 'rollback', 'facts', 'status', 'confirm', 'unlock']);
+    expect(routers.get('router_a')!.sent.find((x) => x.label === 'rollback')!.script).toContain(`/var/lib/teqlctl/runs/${RUN}/undo-`);
     expect(process.exitCode).toBeUndefined();
   });
 
@@ -81,7 +88,7 @@ describe('teqlctl rollback', () => {
   it('reports an undo that wrote errors as an incomplete rollback (exit 6)', async () => {
     routers.get('router_a')!.byLabel.set('rollback', () => ({ stdout: '', stderr: 'RTNETLINK answers: Cannot find device "teql0"\n' }));
     await cli('rollback', '-i', inventory);
-    expect(out).toContain(`router_a: run ${RUN} undone (with errors: RTNETLINK answers: Cannot find device "teql0")`);
+    expect(out).toContain(`router_a: run ${RUN} undone with errors (exit 0): RTNETLINK answers: Cannot find device "teql0"`);
     expect(process.exitCode).toBe(6);
   });
 });

@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { doasProbeCommand, probeCommand, readProbe, scriptCommand } from '../../src/connect/become.js';
+import { doasProbeCommand, newPrompt, probeCommand, readProbe, scriptCommand } from '../../src/connect/become.js';
 
 describe('become command lines', () => {
   it('no become: the script on stdin of /bin/sh (by path: BusyBox timeout runs a bare sh as its own ash), under a timeout', () => {
-    expect(scriptCommand({ kind: 'none' }, 120)).toEqual({ command: 'timeout 120 /bin/sh -s', stdinPrefix: '' });
+    expect(scriptCommand({ kind: 'none' }, 120)).toEqual({ command: 'timeout 120 /bin/sh -s' });
   });
 
   it('NOPASSWD: sudo -n, and SSH_CONNECTION carried past env_reset', () => {
-    expect(scriptCommand({ kind: 'sudo', user: 'root' }, 60)).toEqual({ command: 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s', stdinPrefix: '' });
+    expect(scriptCommand({ kind: 'sudo', user: 'root' }, 60)).toEqual({ command: 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s' });
     expect(scriptCommand({ kind: 'sudo', user: 'netadm' }, 60).command).toBe('sudo -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s');
   });
 
-  it('with a password: it is the first stdin line, never in the command; -k so sudo always reads it', () => {
-    const { command, stdinPrefix } = scriptCommand({ kind: 'sudo', user: 'root', password: 'hunter2 $x' }, 60);
-    expect(command).toBe(`sudo -k -S -p '' env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s`);
+  it('with a password: never in the command; given only after sudo shows its own prompt; -k so sudo always asks', () => {
+    const { command, sudo } = scriptCommand({ kind: 'sudo', user: 'root', password: 'hunter2 $x' }, 60, '[P]');
+    expect(command).toBe(`sudo -k -S -p '[P]' env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s`);
     expect(command).not.toContain('hunter2');
-    expect(stdinPrefix).toBe('hunter2 $x\n');
+    expect(sudo).toEqual({ prompt: '[P]', password: 'hunter2 $x' });
+    expect(newPrompt()).toMatch(/^\[teqlctl-sudo-[0-9a-f]{24}\]$/);
+    expect(newPrompt()).not.toBe(newPrompt());
   });
 
   it('probes are bounded and carry no password either', () => {
-    expect(probeCommand('root', false)).toBe('timeout 30 sudo -k -n true');
-    expect(probeCommand('root', true)).toBe(`timeout 30 sudo -k -S -p '' true`);
-    expect(probeCommand('netadm', true)).toBe(`timeout 30 sudo -k -S -p '' -u netadm true`);
+    expect(probeCommand('root')).toEqual({ command: 'timeout 30 sudo -k -n true' });
+    expect(probeCommand('root', 'pw', '[P]')).toEqual({ command: `timeout 30 sudo -k -S -p '[P]' true`, sudo: { prompt: '[P]', password: 'pw' } });
+    expect(probeCommand('netadm', 'pw', '[P]').command).toBe(`timeout 30 sudo -k -S -p '[P]' -u netadm true`);
   });
 });
 
@@ -41,9 +43,9 @@ describe("reading sudo's answer", () => {
 
 describe('doas', () => {
   it('runs the script through doas -n (a nopass rule), carrying SSH_CONNECTION, never with a password', () => {
-    expect(scriptCommand({ kind: 'doas', user: 'root' }, 60)).toEqual({ command: 'doas -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s', stdinPrefix: '' });
+    expect(scriptCommand({ kind: 'doas', user: 'root' }, 60)).toEqual({ command: 'doas -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s' });
     expect(scriptCommand({ kind: 'doas', user: 'netadm' }, 60).command).toBe('doas -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s');
-    expect(doasProbeCommand('root')).toBe('timeout 30 doas -n true');
+    expect(doasProbeCommand('root')).toEqual({ command: 'timeout 30 doas -n true' });
   });
   it("reads OpenDoas's answers", () => {
     expect(readProbe(1, 'doas: Authorization required\n')).toBe('password required');

@@ -10,6 +10,8 @@ export interface Exec {
   user: string;
   command: string;
   stdin: string;
+  /** What the client wrote to stdin before sudo printed its prompt (a password there went to a shell). */
+  beforePrompt: string;
 }
 
 export interface FakeSshd {
@@ -31,6 +33,8 @@ export interface FakeOptions {
   authorized: string[];
   /** operator's sudo password; undefined means NOPASSWD. */
   sudoPassword?: string;
+  /** More host keys (PEM), offered besides the ed25519 one, as sshd offers all of its keys. */
+  extraHostKeys?: string[];
 }
 
 export function keyFingerprint(publicKey: string): string {
@@ -56,7 +60,7 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
   const execs: Exec[] = [];
   const forwards: string[] = [];
   const sockets = new Set<{ end(): void }>();
-  const server = new ssh2.Server({ hostKeys: [hostKey.private] }, (client) => {
+  const server = new ssh2.Server({ hostKeys: [hostKey.private, ...(opts.extraHostKeys ?? [])] }, (client) => {
     sockets.add(client);
     let user = '';
     client.on('error', () => undefined);
@@ -78,9 +82,17 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
       acceptSession().on('exec', (acceptExec, _reject, info) => {
         const stream = acceptExec();
         let stdin = '';
-        stream.on('data', (d: Buffer) => (stdin += d.toString()));
+        let beforePrompt = '';
+        // A sudo that wants a password prints its -p prompt on stderr, a little later, then reads.
+        const prompt = opts.sudoPassword !== undefined ? /sudo -k -S -p '([^']+)'/.exec(info.command)?.[1] : undefined;
+        let prompted = prompt === undefined;
+        if (prompt !== undefined) setTimeout(() => { prompted = true; stream.stderr.write(prompt); }, 30);
+        stream.on('data', (d: Buffer) => {
+          if (!prompted) beforePrompt += d.toString();
+          stdin += d.toString();
+        });
         stream.on('end', () => {
-          execs.push({ user, command: info.command, stdin });
+          execs.push({ user, command: info.command, stdin, beforePrompt });
           const s = sudo(info.command, stdin, opts.sudoPassword);
           if (s && s.code !== 0) {
             stream.stderr.write(s.stderr);

@@ -26,8 +26,8 @@ describe('private keys', () => {
 
 describe('planAuth', () => {
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-ids-'));
-  writeFileSync(join(dir, 'plain'), plain.private);
-  writeFileSync(join(dir, 'enc'), encrypted.private);
+  writeFileSync(join(dir, 'plain'), plain.private, { mode: 0o600 });
+  writeFileSync(join(dir, 'enc'), encrypted.private, { mode: 0o600 });
 
   it('offers ready keys, then the agent; encrypted keys wait; missing files become notes', async () => {
     const p = await planAuth('root', [join(dir, 'enc'), join(dir, 'plain'), join(dir, 'missing')], '/run/agent.sock', undefined);

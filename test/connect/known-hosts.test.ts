@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { checkHostKey, fingerprint, hostKeyName, keyTypeOf, parseKnownHosts } from '../../src/connect/known-hosts.js';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkHostKey, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
+import { recordHostKey } from '../../src/connect/host-keys.js';
 
 /** An ed25519 public key blob as SSH puts it on the wire: string "ssh-ed25519", string key. */
 function ed25519Blob(): Buffer {
@@ -46,5 +50,39 @@ describe('known_hosts', () => {
     expect(v).toEqual({ kind: 'mismatch', source: 'kh:1', expected: fingerprint(other) });
     const r = checkHostKey(parseKnownHosts(`@revoked ${line('*')}`, 'kh'), '127.0.0.1', 2201, key);
     expect(r.kind).toBe('revoked');
+  });
+});
+
+describe('a key of a new type for a known host', () => {
+  const ed = ed25519Blob();
+  const rsaLine = (host: string) => `${host} ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx`;
+
+  it('is unknown, with the types already known for the host and where', () => {
+    const entries = parseKnownHosts(`${rsaLine('[127.0.0.1]:2201')}\n${rsaLine('other')}\n`, 'kh');
+    expect(checkHostKey(entries, '127.0.0.1', 2201, ed)).toEqual({ kind: 'unknown', known: [{ keyType: 'ssh-rsa', source: 'kh:1' }] });
+    expect(checkHostKey(entries, '127.0.0.1', 2202, ed)).toEqual({ kind: 'unknown', known: [] });
+    expect(knownKeyTypes(entries, '[127.0.0.1]:2201')).toEqual(['ssh-rsa']);
+  });
+
+  it('makes the known types the preferred host key algorithms (OpenSSH: order_hostkeyalgs)', () => {
+    expect(preferKnownTypes([])).toBeUndefined();
+    const p = preferKnownTypes(['ssh-rsa'])!;
+    expect(p.prepend.map(String)).toEqual(['/^rsa-sha2-512$/', '/^rsa-sha2-256$/', '/^ssh-rsa$/']);
+    expect(p.remove).toEqual(p.prepend);
+  });
+});
+
+describe('recording a key (--accept-new)', () => {
+  it('appends a well-formed line even when the file lacks a final newline', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
+    mkdirSync(join(home, '.ssh'));
+    const file = join(home, '.ssh', 'known_hosts');
+    writeFileSync(file, 'old ssh-ed25519 AAAA');
+    const blob = ed25519Blob();
+    await recordHostKey(home, '[h]:2201', blob);
+    expect(readFileSync(file, 'utf8')).toBe(`old ssh-ed25519 AAAA\n[h]:2201 ssh-ed25519 ${blob.toString('base64')}\n`);
+    await recordHostKey(home, 'h2', blob);
+    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(4);
+    expect(parseKnownHosts(readFileSync(file, 'utf8'), 'kh').map((e) => e.patterns[0])).toEqual(['old', '[h]:2201', 'h2']);
   });
 });

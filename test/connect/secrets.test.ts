@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { askOnce, givenSecrets } from '../../src/connect/secrets.js';
+import { askOnce, givenSecrets, tooOpen } from '../../src/connect/secrets.js';
+import { readPrivateKey } from '../../src/connect/identities.js';
+import { ed25519KeyPair } from '../helpers/keys.js';
 import { ConfigError } from '../../src/errors.js';
 
 describe('secrets given up front', () => {
@@ -60,5 +62,33 @@ describe('questions on a terminal', () => {
     }, () => undefined);
     await expect(Promise.all([a.askBecomePassword(), a.askBecomePassword()])).rejects.toThrow(/force closed/);
     await expect(a.askKeyPassphrase('/k')).resolves.toBe('pp');
+  });
+});
+
+describe('secret files readable by others', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-secrets-mode-'));
+
+  it('are refused as OpenSSH refuses such a private key, naming the mode and the fix', () => {
+    const f = join(dir, 'open');
+    writeFileSync(f, 'pw\n', { mode: 0o600 });
+    chmodSync(f, 0o644);
+    expect(() => givenSecrets({ becomePasswordFile: f }, {})).toThrow(`--become-password-file ${f}: permissions 0644 for '${f}' are too open: group or others may read it (OpenSSH refuses such a private key)`);
+    chmodSync(f, 0o640);
+    expect(() => givenSecrets({ keyPassphraseFile: f }, {})).toThrow(/permissions 0640 .* are too open/);
+    chmodSync(f, 0o400);
+    expect(givenSecrets({ keyPassphraseFile: f }, {})).toEqual({ keyPassphrase: 'pw' });
+  });
+
+  it('as a private key: not offered, with the reason', async () => {
+    const f = join(dir, 'id_open');
+    writeFileSync(f, ed25519KeyPair().private, { mode: 0o600 });
+    chmodSync(f, 0o604);
+    const state = await readPrivateKey(f);
+    expect(state).toEqual({ file: f, kind: 'unusable', why: `permissions 0604 for '${f}' are too open: group or others may read it (OpenSSH refuses such a private key): chmod 600 ${f}` });
+  });
+
+  it('a file of another owner is left to the system, as OpenSSH does', () => {
+    expect(tooOpen('f', 0o644, 12345, 0)).toBeUndefined();
+    expect(tooOpen('f', 0o600, 0, 0)).toBeUndefined();
   });
 });

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import ssh2 from 'ssh2';
 import type { LocalSsh } from '../../src/connect/local-ssh.js';
 import { parseSshConfig } from '../../src/connect/ssh-config.js';
 import { connectSsh, type ConnectOptions } from '../../src/connect/ssh-transport.js';
@@ -19,7 +21,15 @@ const pub = (k: { public: string }) => k.public.split(' ').slice(0, 2).join(' ')
 let router: FakeSshd;
 let jump: FakeSshd;
 let sudoRouter: FakeSshd;
+let twoKeys: FakeSshd;
 let dir: string;
+// The RSA host key `twoKeys` also has, and `router` has not; as known_hosts writes it.
+const rsaHostKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const rsaPublic = (() => {
+  const k = ssh2.utils.parseKey(rsaHostKey);
+  if (k instanceof Error) throw k;
+  return `ssh-rsa ${(Array.isArray(k) ? k[0] : k).getPublicSSH().toString('base64')}`;
+})();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'teqlctl-transport-'));
@@ -28,10 +38,11 @@ beforeAll(async () => {
   router = await startFakeSshd({ name: 'router', authorized: [pub(login), pub(locked)] });
   jump = await startFakeSshd({ name: 'jump', authorized: [pub(login)] });
   sudoRouter = await startFakeSshd({ name: 'sudo-router', authorized: [pub(login)], sudoPassword: 'correct horse' });
+  twoKeys = await startFakeSshd({ name: 'two-keys', authorized: [pub(login)], extraHostKeys: [rsaHostKey] });
 });
 
 afterAll(async () => {
-  await Promise.all([router.close(), jump.close(), sudoRouter.close()]);
+  await Promise.all([router.close(), jump.close(), sudoRouter.close(), twoKeys.close()]);
 });
 
 /** A fresh HOME with a known_hosts that knows the given servers, and an ssh_config. */
@@ -92,6 +103,27 @@ describe('host keys', () => {
     expect(router.execs.length).toBe(before);
   });
 
+  it('a host that shows a key of a new type while another type is known is refused, even with --accept-new, and nothing is recorded', async () => {
+    const l = local();
+    mkdirSync(join(l.env.home, '.ssh'));
+    const known = `[127.0.0.1]:${router.port} ${rsaPublic}\n`;
+    writeFileSync(join(l.env.home, '.ssh', 'known_hosts'), known);
+    let asked = false;
+    const err = await failure(connectSsh('r', spec(router), { local: l, onUnknownHostKey: async () => (asked = true) }));
+    expect(err.message).toContain(`host key of a new type for [127.0.0.1]:${router.port}: it presents ssh-ed25519 ${router.fingerprint}, but keys of different type are already known for this host: ssh-rsa (`);
+    expect(err.message).toContain('--accept-new only trusts a host seen for the first time');
+    expect(asked).toBe(false);
+    expect(readFileSync(join(l.env.home, '.ssh', 'known_hosts'), 'utf8')).toBe(known);
+  });
+
+  it('a host with several keys shows the type we know (known types are asked for first, as OpenSSH does)', async () => {
+    const l = local();
+    mkdirSync(join(l.env.home, '.ssh'));
+    writeFileSync(join(l.env.home, '.ssh', 'known_hosts'), `[127.0.0.1]:${twoKeys.port} ${rsaPublic}\n`);
+    const t = await connectSsh('r', spec(twoKeys), { local: l });
+    await t.close();
+  });
+
   it('a key in the inventory\'s known_hosts file is enough', async () => {
     const l = local();
     const file = join(l.env.home, 'inventory_known_hosts');
@@ -137,7 +169,7 @@ describe('keys, agent and passphrases', () => {
 
   it('a rejected key says what was offered', async () => {
     const stranger = ed25519KeyPair();
-    writeFileSync(join(dir, 'stranger'), stranger.private);
+    writeFileSync(join(dir, 'stranger'), stranger.private, { mode: 0o600 });
     const err = await failure(connectSsh('r', spec(router, { privateKeyFile: join(dir, 'stranger') }), { local: local({ known: [router] }) }));
     expect(err.message).toBe(`authentication as root to root@127.0.0.1:${router.port} failed (offered: ${join(dir, 'stranger')})`);
   });
@@ -177,21 +209,25 @@ describe('become', () => {
   const op = (over: Partial<ConnectionSpec> = {}) => spec(sudoRouter, { user: 'operator', become: true, ...over });
   const opts = (over: ConnectOptions = {}): ConnectOptions => ({ local: local({ known: [sudoRouter] }), strictBecome: true, ...over });
 
-  it('sudo that wants a password: it goes on stdin only, and sudo reads it', async () => {
+  it('sudo that wants a password: it goes on stdin only, once sudo asked with a prompt of its own, and sudo reads it', async () => {
     const before = sudoRouter.execs.length;
     const t = await connectSsh('r', op(), opts({ becomePassword: 'correct horse' }));
     const res = await t.run('facts', 'echo hi\n');
     await t.close();
     expect(res.stdout).toBe('sudo-router ran as root: echo hi\n');
     const execs = sudoRouter.execs.slice(before);
-    expect(execs.map((e) => e.command)).toEqual([
+    const prompt = /-p '(\[teqlctl-sudo-[0-9a-f]{24}\])'/;
+    expect(execs.map((e) => e.command.replace(prompt, "-p 'P'"))).toEqual([
       'timeout 30 sudo -k -n true',
-      `timeout 30 sudo -k -S -p '' true`,
-      `sudo -k -S -p '' env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 /bin/sh -s`,
+      `timeout 30 sudo -k -S -p 'P' true`,
+      `sudo -k -S -p 'P' env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 /bin/sh -s`,
     ]);
+    expect(prompt.exec(execs[1]!.command)![1], 'a new prompt per command').not.toBe(prompt.exec(execs[2]!.command)![1]);
     for (const e of execs) expect(e.command).not.toContain('correct horse');
     expect(execs[2]!.stdin).toBe(`correct horse\n${IPROUTE2_PREAMBLE}\necho hi\n`);
+    for (const e of execs) expect(e.beforePrompt, 'nothing written before sudo asked').toBe('');
     expect(res.script).not.toContain('correct horse');
+    expect(res.stderr, "sudo's prompt is cut out").toBe('');
   });
 
   it('doas with a nopass rule: the script runs through doas -n, the same way as sudo', async () => {

@@ -3,7 +3,7 @@ import { armScript, begunLine, revertScript, undoBatchScript } from '../../src/d
 import type { Op } from '../../src/plan/ops.js';
 
 const link = (dev: string, up: boolean) => ({ kind: 'link', dev, up }) as unknown as Op;
-const arm = (batch: number) => armScript({ runId: 'r1', owner: 'op@host', batch, first: batch === 0, undo: [[link('eth1', false)], [link('eth2', false)]], timeoutSec: 90, summary: '2 change(s)' });
+const arm = (batch: number) => armScript({ runId: 'r1', owner: 'op@host', batch, first: batch === 0, undo: [[link('eth1', false)], [link('eth2', false)]], timeoutSec: 90, summary: '2 change(s)', redo: [link('eth1', true), link('eth2', true)] });
 
 describe('arming the dead-man', () => {
   it('takes the lock before writing anything', () => {
@@ -25,7 +25,7 @@ describe('arming the dead-man', () => {
   });
 
   it('refuses a run id that could reach the shell unquoted', () => {
-    expect(() => armScript({ runId: 'r1;reboot', owner: 'o', batch: 0, first: true, undo: [], timeoutSec: 10, summary: '' })).toThrow(/unsafe run id/);
+    expect(() => armScript({ runId: 'r1;reboot', owner: 'o', batch: 0, first: true, undo: [], timeoutSec: 10, summary: '', redo: [] })).toThrow(/unsafe run id/);
   });
 });
 
@@ -38,7 +38,7 @@ describe('the undo of a batch', () => {
   });
 
   it('records each step before it runs (write-ahead), so the revert knows every step that may have run', () => {
-    expect(begunLine('r1', 2, 5)).toBe('echo 5 >> /var/lib/teqlctl/runs/r1/begun-2');
+    expect(begunLine('r1', 2, 5)).toBe('{ echo 5 >> /var/lib/teqlctl/runs/r1/begun-2 && { sync -f /var/lib/teqlctl/runs/r1/begun-2 2>/dev/null || sync; }; }');
   });
 });
 

@@ -16,7 +16,7 @@ const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '
 const op = { kind: 'sysctl', name: 'net.ipv4.conf.all.rp_filter', value: '0' } as unknown as Op;
 
 function applyScript(runs: string, lock: string, broken: (script: string) => string): string {
-  const before = armScript({ runId: 'r1', owner: 'op@host', batch: 0, first: true, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)' });
+  const before = armScript({ runId: 'r1', owner: 'op@host', batch: 0, first: true, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
   // No timer is started here: the test stops before it, or replaces systemd-run/setsid with true.
   const script = stepsScript([{ kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op], { before, onBegin: (i) => begunLine('r1', 0, i) });
   return broken(script.replaceAll(RUNS_DIR, runs).replaceAll(LOCK_DIR, lock));

@@ -9,9 +9,11 @@ describe('confirming a run', () => {
     expect(script.indexOf('echo confirmed >')).toBeLessThan(script.indexOf(`echo "${CONFIRM_MARKER} ok"`));
   });
 
-  it('records the state the run left, safe from the heredoc terminator', () => {
+  it('records the state the run left, whatever its lines (the heredoc delimiter is random and not among them)', () => {
     const script = confirmScript('r1', 'line one\nTEQLCTL_EOF\nline two');
-    expect(script).toContain("cat > /var/lib/teqlctl/runs/r1/after-state <<'TEQLCTL_EOF'\nline one\n\nline two\nTEQLCTL_EOF");
+    const tag = /cat > \/var\/lib\/teqlctl\/runs\/r1\/after-state <<'([^']+)'/.exec(script)![1]!;
+    expect(script).toContain(`<<'${tag}' || exit 3\nline one\nTEQLCTL_EOF\nline two\n${tag}`);
+    expect(tag).not.toBe('TEQLCTL_EOF');
   });
 });
 

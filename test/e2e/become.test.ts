@@ -57,7 +57,7 @@ describe('become: operator with sudo', () => {
   let inv: string;
   let home: string;
   let passwordFile: string;
-  const env = () => ({ HOME: home, SSH_AUTH_SOCK: '', TEQLCTL_BECOME_PASSWORD: '' });
+  const env = () => ({ HOME: home, SSH_AUTH_SOCK: '', TEQLCTL_BECOME_PASSWORD: '', XDG_CACHE_HOME: '', XDG_STATE_HOME: '' });
 
   beforeAll(async () => {
     await resetRouters('a', 'b');
@@ -111,11 +111,26 @@ describe('become: operator with sudo', () => {
     // The password: not in stdout, stderr, the log, or anything the run wrote under its HOME ...
     expect(r.stdout).not.toContain(password);
     expect(r.stderr).not.toContain(password);
-    const written = [log, ...filesUnder(join(home, '.cache', 'teqlctl'))];
+    const written = [log, ...filesUnder(join(home, '.cache', 'teqlctl')), ...filesUnder(join(home, '.local', 'state', 'teqlctl'))];
+    expect(filesUnder(join(home, '.local', 'state', 'teqlctl', 'runs')).length, 'the run journal is there').toBeGreaterThan(0);
+    for (const file of written) expect(statSync(file).mode & 0o077, `${file} is its owner's only`).toBe(0);
     expect(readFileSync(log, 'utf8')).toMatch(/apply: exit 0/);
     for (const file of written) expect(readFileSync(file, 'utf8'), file).not.toContain(password);
     // ... nor on the routers, in teqlctl's files or the journal.
     for (const router of ['a', 'b'] as const) expect(await routerFilesWithPassword(router), router).toBe('journal=0');
+  });
+
+  it('status, unlock and rollback: no password is exit 3 naming it (not "no timer armed; not locked"); the password file works as for play', async () => {
+    for (const cmd of [['status'], ['unlock'], ['rollback']]) {
+      const r = await teqlctl([...cmd, '-i', inv], env());
+      expect(r.code, `${cmd[0]}: ${r.stdout}${r.stderr}`).toBe(3);
+      expect(r.stdout + r.stderr).toMatch(/router_a: .*become: sudo on .* asks for a password, and none was given/);
+      expect(r.stdout).not.toMatch(/no timer armed; not locked/);
+    }
+    const status = await teqlctl(['status', '-i', inv, '--become-password-file', passwordFile], env());
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/router_a: no timer armed; not locked/);
+    expect(status.stdout + status.stderr).not.toContain(password);
   });
 });
 

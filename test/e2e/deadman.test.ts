@@ -76,10 +76,41 @@ describe('dead-man rollback', () => {
     expect(refused.code).toBe(8);
     expect(refused.stderr).toMatch(/router_b: now also holds address 198.51.100.77\/24 dev lan0/);
     await sshRun('b', 'ip addr del 198.51.100.77/24 dev lan0');
+    // Another run holding a router's lock (written as lockScript does): refused before any change.
+    await sshRun('a', "mkdir /run/teqlctl.lock && printf 'run=other\\nowner=x@y\\nstarted=now\\npid=1\\n' > /run/teqlctl.lock/owner");
+    const held = await both();
+    const locked = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
+    expect(locked.code, locked.stdout + locked.stderr).toBe(8);
+    expect(locked.stderr).toMatch(/router_a is locked: run=other owner=x@y/);
+    expect(await both()).toEqual(held);
+    await sshRun('a', 'rm -rf /run/teqlctl.lock');
     const undone = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
     expect(undone.code, undone.stderr).toBe(0);
     expect(undone.stdout).toMatch(/router_a: run .* undone/);
+    expect(undone.stdout).toMatch(/router_a: verified over a fresh connection/);
+    expect(undone.stdout).toMatch(/router_b: verified over a fresh connection/);
     expect(await both()).toEqual(before);
+    // The rollback freed the lock it took.
+    expect((await sshRun('a', 'test -e /run/teqlctl.lock')).code).not.toBe(0);
+  });
+
+  it('a rollback killed before it confirms is undone by its own dead-man: the routers redo the run', async () => {
+    await resetRouters('a', 'b');
+    const r = await playJson(CHAPTER);
+    expect(r.code).toBe(0);
+    const converged = await both();
+    const rollback = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'rollback', '-i', LAB_INVENTORY, '--run', r.json.runId, '--confirm-timeout', '20', '--debug-hold-before-confirm', '600'], {
+      cwd: ROOT, env: process.env, stdio: 'ignore',
+    });
+    const stateOf = async (router: 'a' | 'b') => (await sshRun(router, `cat /var/lib/teqlctl/runs/${r.json.runId}/state`)).stdout.trim();
+    expect(await eventually(90_000, async () => (await stateOf('a')) === 'rolled-back' && (await stateOf('b')) === 'rolled-back')).toBe(true);
+    rollback.kill('SIGKILL');
+    expect(await eventually(90_000, async () => (await stateOf('a')) === 'confirmed' && (await stateOf('b')) === 'confirmed')).toBe(true);
+    expect(await both()).toEqual(converged);
+    const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
+    expect(status.stdout).toMatch(/router_a: no timer armed; not locked/);
+    expect(status.stdout).toMatch(/run \S+-rollback .* reverted, reverted by the dead-man at /);
+    await resetRouters('a', 'b');
   });
 });
 

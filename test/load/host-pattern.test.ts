@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { matchPattern, PatternError } from '../../src/load/host-pattern.js';
+import { globMatch, matchPattern, PatternError } from '../../src/load/host-pattern.js';
 import { loadInventory } from '../../src/load/inventory.js';
 
 // hosts: lonely (ungrouped), r1 r2 (site:routers), s1 (site:switches)
@@ -43,5 +43,22 @@ describe('host patterns', () => {
     expect(() => match('routers[0]')).toThrow('subscripts and ranges');
     expect(() => match(' , ')).toThrow('empty host pattern');
     expect(() => match('routers:&switches')).toThrow("host pattern 'routers:&switches' leaves no host");
+  });
+});
+
+describe('glob matching', () => {
+  it('matches * and ? over the whole name', () => {
+    expect(globMatch('r*', 'router_a')).toBe(true);
+    expect(globMatch('*_?', 'router_a')).toBe(true);
+    expect(globMatch('r?uter*b', 'router_a')).toBe(false);
+    expect(globMatch('*a*', 'xyz')).toBe(false);
+    expect(globMatch('**', '')).toBe(true);
+    expect(globMatch('a.c', 'abc'), 'a dot is a dot').toBe(false);
+  });
+
+  it('takes linear time where a regular expression backtracks', () => {
+    const t = Date.now();
+    expect(globMatch(`${'*a'.repeat(40)}*c`, 'a'.repeat(255))).toBe(false);
+    expect(Date.now() - t).toBeLessThan(100);
   });
 });

@@ -1,8 +1,10 @@
 // Hostile inventories and playbooks (test/load/hostile/), each run through the real CLI:
 //   NN-name.playbook.yml   runs with hostile/shared/inventory.yml
 //   NN-name.inventory.yml  runs with hostile/shared/playbook.yml
+//   GENERATED: shapes that cost time or memory (chained variables, group lattices, globs, loops,
+//   nesting), written by a generator here; a case may bring its own inventory.
 // Every run must end in exit 2 naming the file (file:line:col), make no connection to router_a (a TCP
-// server of this test on 127.0.0.1) and stay under 200 MB. The CLI runs under python3, which reads the
+// server of this test on 127.0.0.1), stay under 200 MB and, for the generated shapes, under 5 s. The CLI runs under python3, which reads the
 // child's peak memory with getrusage. The 10 MB file is generated here, never committed.
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -18,11 +20,17 @@ const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url)
 const MAX_RSS_KB = 200 * 1024;
 const HUGE_BYTES = 10 * 1024 * 1024;
 
-// Prints the child's exit code, its stderr and its peak memory (ru_maxrss, kB on Linux) as JSON.
+// Prints the child's exit code, its stderr, its peak memory (ru_maxrss, kB on Linux) and its wall time as JSON;
+// a child still running after 30 s is killed (code -9).
 const MEASURE = `
-import json, resource, subprocess, sys
-r = subprocess.run(sys.argv[1:], capture_output=True)
-print(json.dumps({"code": r.returncode, "stderr": r.stderr.decode("utf-8", "replace"), "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+import json, resource, subprocess, sys, time
+t = time.monotonic()
+try:
+    r = subprocess.run(sys.argv[1:], capture_output=True, timeout=30)
+    code, err = r.returncode, r.stderr
+except subprocess.TimeoutExpired as e:
+    code, err = -9, (e.stderr or b"") + b"(killed after 30 s)"
+print(json.dumps({"code": code, "stderr": err.decode("utf-8", "replace"), "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "wall_ms": int((time.monotonic() - t) * 1000)}))
 `;
 
 // [case, line:col of the first problem ('' = no position), message fragment]
@@ -53,8 +61,41 @@ const CASES: [string, string, string][] = [
   ['24-become-user-substitution.inventory.yml', '9:7', "ansible_become_user of host router_a: '$(reboot)' is not a user name"],
 ];
 
+const ROUTER_A = '    router_a:\n      ansible_host: 127.0.0.1\n      ansible_port: __PORT__\n      ansible_user: tester\n      ansible_ssh_private_key_file: __KEY__\n';
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+const chain = (n: number, step: (prev: string) => string): string => range(n).map((i) => `    v${i + 1}: "${step(`v${i}`)}"\n`).join('');
+const MAX_WALL_MS = 5000;
+
+/** [case, its files, line:col of the first problem, message fragment]; the case file is the one named. */
+const GENERATED: [string, () => { playbook?: string; inventory?: string }, string, string][] = [
+  // Each variable reads the previous one twice: 2^60 lookups without memoisation.
+  ['25-chained-variables.playbook.yml', () => ({ playbook: `- hosts: all\n  vars:\n    v0: true\n${chain(60, (v) => `{{ ${v} and ${v} }}`)}  tasks:\n    - ping: { to: "{{ v60 }}" }\n` }), '65:19', 'ping.to: expected a string, got the boolean true'],
+  // Each level's two groups both have the next level's two groups as children (2^40 paths), and the last level closes a cycle.
+  ['26-group-lattice.inventory.yml', () => {
+    const levels = range(40).map((l) => `    l${l}a:\n      children:\n        ${l < 39 ? `l${l + 1}a: {}\n        l${l + 1}b: {}` : 'l0a: {}'}\n    l${l}b:\n      children:\n        ${l < 39 ? `l${l + 1}a: {}\n        l${l + 1}b: {}` : 'l0b: {}'}\n`).join('');
+    return { inventory: `all:\n  hosts:\n${ROUTER_A}  children:\n${levels}` };
+  }, '9:5', "group 'l0a' is its own ancestor: all -> l0a -> l1a"],
+  // As a regular expression, ^.*a.*a…c$ against a long name of a's backtracks through C(250, 24) ways.
+  ['27-glob-backtracking.playbook.yml', () => ({
+    inventory: `all:\n  hosts:\n${ROUTER_A}    ${'a'.repeat(250)}:\n`,
+    playbook: `- hosts: "${'*a'.repeat(24)}*c"\n  tasks:\n    - ping: { to: 192.0.2.1 }\n`,
+  }), '1:10', `host pattern '${'*a'.repeat(24)}*c' matches no host or group`],
+  // 300 loops over 10 000 items: 3 million tasks if the budget is checked only after a host is done.
+  ['28-loop-budget.playbook.yml', () => ({
+    playbook: `- hosts: all\n  vars:\n    devs: [${range(10_000).map(() => 'e').join(',')}]\n  tasks:\n${range(300).map(() => '    - link: { dev: "{{ item }}", state: up }\n      loop: "{{ devs }}"\n').join('')}`,
+  }), '10:13', 'the run has more than 20000 tasks'],
+  ['29-nested-parentheses.playbook.yml', () => ({ playbook: `- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n      when: "${'('.repeat(20_000)}true${')'.repeat(20_000)}"\n` }), '4:13', 'nested more than'],
+  ['30-many-nots.playbook.yml', () => ({ playbook: `- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n      when: "${'not '.repeat(50_000)}true"\n` }), '4:13', 'nested more than'],
+  ['31-long-and-chain.playbook.yml', () => ({ playbook: `- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n      when: "true${' and true'.repeat(50_000)}"\n` }), '4:13', 'nested more than'],
+  // A string that doubles per variable: 2^50 characters.
+  ['32-doubling-string.playbook.yml', () => ({ playbook: `- hosts: all\n  vars:\n    v0: ab\n${chain(50, (v) => `{{ ${v} }}{{ ${v} }}`)}  tasks:\n    - ping: { to: "{{ v50 }}" }\n` }), '55:19', 'ping.to: the template gives more than 1048576 characters'],
+  // A list that doubles per variable (items shared, so cheap to build, 2^50 to walk).
+  ['33-doubling-list.playbook.yml', () => ({ playbook: `- hosts: all\n  vars:\n    v0: [e]\n${chain(50, (v) => `{{ [${v}, ${v}] }}`)}  tasks:\n    - link: { dev: "{{ item }}", state: up }\n      loop: "{{ v50 }}"\n` }), '56:13', 'loop: a templated value has more than 100000 values'],
+];
+
 interface Run {
   code: number;
+  wallMs: number;
   stderr: string;
   maxrssKb: number;
 }
@@ -78,8 +119,8 @@ function runCli(dir: string, inventory: string, playbook: string): Promise<Run> 
   return new Promise((resolve, reject) => {
     execFile('python3', argv, { env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
       if (err) return reject(err);
-      const r = JSON.parse(stdout) as { code: number; stderr: string; maxrss_kb: number };
-      resolve({ code: r.code, stderr: r.stderr, maxrssKb: r.maxrss_kb });
+      const r = JSON.parse(stdout) as { code: number; stderr: string; maxrss_kb: number; wall_ms: number };
+      resolve({ code: r.code, stderr: r.stderr, maxrssKb: r.maxrss_kb, wallMs: r.wall_ms });
     });
   });
 }
@@ -98,7 +139,14 @@ function prepare(name: string | undefined, port: number): { dir: string; invento
   copy('shared/inventory.yml', 'inventory.yml');
   copy('shared/playbook.yml', 'playbook.yml');
   if (name === undefined) return { dir, inventory: 'inventory.yml', playbook: 'playbook.yml' };
-  if (name === '11-huge-file.playbook.yml') {
+  const generated = GENERATED.find(([c]) => c === name);
+  if (generated) {
+    const files = generated[1]();
+    writeFileSync(join(dir, name), fill(name.endsWith('.inventory.yml') ? files.inventory! : files.playbook!));
+    const other = name.endsWith('.inventory.yml') ? 'playbook.yml' : 'inventory.yml';
+    const otherText = name.endsWith('.inventory.yml') ? files.playbook : files.inventory;
+    if (otherText !== undefined) writeFileSync(join(dir, other), fill(otherText));
+  } else if (name === '11-huge-file.playbook.yml') {
     const line = '- { hosts: all, tasks: [] }\n';
     writeFileSync(join(dir, name), line.repeat(Math.ceil(HUGE_BYTES / line.length)).slice(0, HUGE_BYTES));
   } else {
@@ -125,7 +173,8 @@ describe('hostile inventories and playbooks', () => {
     }
   }, 30_000);
 
-  it.concurrent.each(CASES)('%s ends in exit 2 at %s, connecting to nothing', async (name, place, fragment) => {
+  /** Runs one case and checks what every hostile input must give: exit 2 at its place, a short message, no connection, under 200 MB. */
+  async function refused(name: string, place: string, fragment: string): Promise<Run> {
     const router = await fakeRouter();
     try {
       const { dir, inventory, playbook } = prepare(name, router.port);
@@ -137,8 +186,19 @@ describe('hostile inventories and playbooks', () => {
       expect(run.stderr.length, 'a short message, whatever the value').toBeLessThan(2000);
       expect(router.connections()).toBe(0);
       expect(run.maxrssKb).toBeLessThan(MAX_RSS_KB);
+      return run;
     } finally {
       router.server.close();
     }
+  }
+
+  it.concurrent.each(CASES)('%s ends in exit 2 at %s, connecting to nothing', async (name, place, fragment) => {
+    await refused(name, place, fragment);
   }, 30_000);
+
+  // One at a time, so that the wall time measures the case, not its neighbours.
+  it.each(GENERATED.map(([c, , place, fragment]) => [c, place, fragment]))('%s ends in exit 2 at %s within 5 s and 200 MB', async (name, place, fragment) => {
+    const run = await refused(name, place, fragment);
+    expect(run.wallMs).toBeLessThan(MAX_WALL_MS);
+  }, 90_000);
 });

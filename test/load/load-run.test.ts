@@ -203,3 +203,27 @@ all:
     expect(errors[2]!.message).toContain('teql.slaves: must have at least 1 item(s)');
   });
 });
+
+describe('-e and connection variables', () => {
+  const files = () => writeCase({
+    'inventory.yml': 'all:\n  hosts:\n    router_a:\n      ansible_host: 192.0.2.10\n      ansible_user: admin\n      ansible_port: 2222\n',
+    'playbook.yml': '- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n',
+  });
+
+  it('win over the inventory, as in Ansible (they used to be ignored)', () => {
+    const dir = files();
+    const run = loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { extraVars: ['ansible_user=operator', 'ansible_port=2201', 'ansible_become=true'] });
+    expect(run.inventory.hosts.get('router_a')!.connection).toMatchObject({ host: '192.0.2.10', user: 'operator', port: 2201, become: true });
+    const plain = loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'));
+    expect(plain.inventory.hosts.get('router_a')!.connection).toMatchObject({ user: 'admin', port: 2222 });
+  });
+
+  it('are checked as in the inventory: a bad port or a password is bad input (exit 2)', () => {
+    const dir = files();
+    const bad = errorsOf(() => loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { extraVars: ['ansible_port=99999'] }));
+    expect(bad.map((e) => e.located)).toEqual(['(command line):1:1: ansible_port of host router_a must be a port number 1..65535, got 99999']);
+    const pw = errorsOf(() => loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { extraVars: ['ansible_become_password=x'] }));
+    expect(pw[0]!.message).toBe('ansible_become_password of host router_a: passwords are not supported');
+    expect(pw[0]!.exitCode).toBe(2);
+  });
+});

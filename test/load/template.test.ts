@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExprError } from '../../src/load/expr-error.js';
+import { RunBudget } from '../../src/load/budget.js';
+import { parseExpr } from '../../src/load/expr-parse.js';
 import { VarScope, type VarLayer } from '../../src/load/scope.js';
 import { renderDeep, renderString, templateSyntaxErrors, templateVars } from '../../src/load/template.js';
 
@@ -103,5 +105,49 @@ describe('templates', () => {
   it('find syntax errors and the variables templates read, without rendering', () => {
     expect(templateSyntaxErrors({ a: ['ok', '{{ x | nope }}'] }).map((e) => e.path)).toEqual([['a', 1]]);
     expect([...templateVars({ a: '{{ item.dev }} {{ b | default(c) }}' })]).toEqual(['item', 'b', 'c']);
+  });
+});
+
+describe('template budgets', () => {
+  const pos = { file: 'p.yml', line: 1, col: 1 };
+  const chained = (n: number, step: (v: string) => string, first: unknown): VarScope => {
+    const values: Record<string, unknown> = { v0: first };
+    for (let i = 1; i <= n; i++) values[`v${i}`] = step(`v${i - 1}`);
+    return new VarScope({ values, origins: new Map(Object.keys(values).map((k) => [k, { pos, where: 'test' }])) }, undefined, new RunBudget());
+  };
+
+  it('renders each variable once per scope: a chain that reads the previous variable twice costs linear time', () => {
+    const s = chained(200, (v) => `{{ ${v} and ${v} }}`, true);
+    let steps = 0;
+    const spend = s.spend.bind(s);
+    s.spend = (n: number) => {
+      steps += n;
+      spend(n);
+    };
+    expect(renderString('{{ v200 }}', s)).toBe(true);
+    expect(steps).toBeLessThan(2000);
+  });
+
+  it('stops a string or a list that doubles per variable', () => {
+    expect(() => renderString('{{ v40 }}', chained(40, (v) => `{{ ${v} }}{{ ${v} }}`, 'ab'))).toThrow(/more than 1048576 characters/);
+    expect(() => renderString('{{ v40 }}', chained(40, (v) => `{{ [${v}, ${v}] }}`, ['e']))).toThrow(/more than 100000 values/);
+    expect(() => renderString('{{ v70 }}', chained(70, (v) => `{{ [${v}] }}`, 'e'))).toThrow(/nested more than 64 levels/);
+  });
+
+  it('charges every evaluation step to the run, and refuses once it is spent', () => {
+    const budget = new RunBudget(100);
+    const s = new VarScope({ values: { a: true }, origins: new Map() }, undefined, budget);
+    expect(renderString('{{ a and a }}', s)).toBe(true);
+    expect(() => {
+      for (let i = 0; i < 100; i++) renderString('{{ a and a }}', s);
+    }).toThrow(/more than 2000000 evaluation steps/);
+    expect(budget.exhausted).toBe(true);
+  });
+
+  it('refuses expressions nested deeper than 64 levels, without overflowing the stack', () => {
+    expect(() => parseExpr(`${'('.repeat(60)}a${')'.repeat(60)}`)).not.toThrow();
+    for (const deep of [`${'('.repeat(20_000)}a${')'.repeat(20_000)}`, `${'not '.repeat(50_000)}a`, `a${' and a'.repeat(50_000)}`, `a${'|int'.repeat(70)}`, `a${'.b'.repeat(70)}`]) {
+      expect(() => parseExpr(deep)).toThrow(/nested more than 64 levels deep/);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignBootPhases, planHost } from '../../src/plan/plan-host.js';
 import { simulateAll } from '../../src/plan/simulate.js';
+import { codelUs } from '../../src/plan/qdisc-restore.js';
 import { diffState, isSameState } from '../../src/rollback/compare.js';
 import { chapterTasks, pristineFacts, task } from '../helpers/facts.js';
 import type { Facts } from '../../src/gather/facts.js';
@@ -83,14 +84,33 @@ describe('conflicts are refused before any change', () => {
     expect(refuse(f)).toThrow(/eth2 already has the root qdisc tbf.*/);
   });
 
-  it('replaces it when the task allows, and the inverse restores it', () => {
+  it('replaces it when the task allows, and the inverse restores it exactly (handle, kind, options)', () => {
     const f = pristineFacts();
-    f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? { dev: 'eth2', kind: 'sfq', handle: '8001:', isDefault: false } : q));
+    const fq = { dev: 'eth2', kind: 'fq_codel', handle: '8001:', isDefault: false, options: { limit: 2000, flows: 512, quantum: 1400, target: 7000, interval: 150000, memory_limit: 33554432, drop_batch: 64 }, detail: { qdiscs: ['qdisc fq_codel 8001: root limit 2000p flows 512 quantum 1400 target 7ms interval 150ms memory_limit 32Mb drop_batch 64'], classes: [], filters: [] } };
+    f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? fq : q));
     const tasks = [task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'present', replace: true } })];
     const { plan } = planHost('a', tasks, f);
     const change = plan.phases[0]!.changes.find((c) => c.resource === 'root qdisc of eth2')!;
     expect(change.action).toBe('~');
-    expect(change.steps[0]!.undo).toEqual([{ kind: 'qdisc-root', dev: 'eth2', qdisc: 'sfq', replace: true }]);
+    expect(change.steps[0]!.undo).toEqual([{ kind: 'qdisc-restore', dev: 'eth2', root: fq, args: ['qdisc', 'replace', 'dev', 'eth2', 'root', 'handle', '8001:', 'fq_codel', 'limit', '2000', 'flows', '512', 'quantum', '1400', 'memory_limit', '33554432', 'drop_batch', '64', 'target', '7001us', 'interval', '150001us', 'noecn'] }]);
+    // Applying, then the inverse, gives the same state, details included.
+    const after = simulateAll(f, change.steps.map((s) => s.op));
+    expect(diffState(f, simulateAll(after, change.steps[0]!.undo))).toEqual({ missing: [], extra: [] });
+  });
+
+  it('refuses, before any change, to replace what it cannot restore exactly, saying why', () => {
+    const withRoot = (root: object) => {
+      const f = pristineFacts();
+      f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? { dev: 'eth2', handle: '1:', isDefault: false, ...root } as typeof q : q));
+      return f;
+    };
+    const tasks = [task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'present', replace: true } })];
+    expect(refuse(withRoot({ kind: 'sfq' }), tasks)).toThrow(/eth2's root qdisc sfq \(handle 1:\) cannot be restored exactly after replacing it: its options, classes and filters were not read/);
+    const htb = { kind: 'htb', options: { r2q: 5, default: '0x20', direct_qlen: 1000 }, detail: { qdiscs: ['qdisc htb 1: root r2q 5 default 0x20 direct_qlen 1000'], classes: ['class htb 1:10 root prio 0 rate 5Mbit ceil 10Mbit burst 1600b cburst 1600b'], filters: ['filter parent 1: protocol ip pref 1 u32 chain 0'] } };
+    expect(refuse(withRoot(htb), tasks)).toThrow(/it has 1 class\(es\), which tc shows as text only/);
+    expect(refuse(withRoot({ ...htb, detail: { ...htb.detail, classes: [] } }), tasks)).toThrow(/it has filters, which cannot be rebuilt exactly/);
+    const tbf = { kind: 'tbf', options: { rate: 125000, burst: '4Kb/1', mpu: 0, mtu: '1600b/1', lat: 400000, linklayer: 'ethernet' }, detail: { qdiscs: ['qdisc tbf 1: root rate 1Mbit burst 4Kb/1 mpu 0b peakrate 2Mbit mtu 1600b/1 mpu 0b lat 400ms linklayer ethernet'], classes: [], filters: [] } };
+    expect(refuse(withRoot(tbf), tasks)).toThrow(/it has a peak rate, which `tc -j` does not show/);
   });
 
   it('an address of another subnet on the equalizer', () => {
@@ -130,6 +150,16 @@ describe('conflicts are refused before any change', () => {
     expect(planHost('a', tasks, f).plan.phases[0]!.changes).toHaveLength(1);
   });
 
+  it('a router managed over IPv6 may have its IPv4 default route changed; over IPv4-mapped IPv6 it may not', () => {
+    const tasks = [task({ module: 'route', args: { to: 'default', via: '10.0.0.5', state: 'present' } })];
+    const over = (clientIp: string) => ({ ...pristineFacts(), management: { clientIp, dev: 'eth0' } });
+    expect(planHost('a', tasks, over('2001:db8::10')).plan.phases[0]!.changes).toHaveLength(1);
+    expect(planHost('a', tasks, over('fe80::1')).plan.phases[0]!.changes).toHaveLength(1);
+    const host = [task({ module: 'route', args: { to: '10.0.2.2/32', via: '10.0.0.5', state: 'present' } })];
+    expect(refuse(over('::ffff:10.0.2.2'), host)).toThrow(/would carry the traffic of this SSH session/);
+    expect(planHost('a', host, over('2001:db8::10')).plan.phases[0]!.changes).toHaveLength(1);
+  });
+
   it('an interface that does not exist', () => {
     const tasks = [task({ module: 'link', args: { dev: 'eth9', state: 'up' } })];
     expect(refuse(pristineFacts(), tasks)).toThrow(/interface eth9 does not exist/);
@@ -159,5 +189,18 @@ describe('alignBootPhases', () => {
     const [a2, b2] = alignBootPhases([a, b]);
     expect(a2!.plan.phases.map((p) => Boolean(p.boot))).toEqual([false, false, true]);
     expect(b2!.plan.phases.map((p) => `${p.changes.length}/${p.checks.length}${p.boot ? ' boot' : ''}`)).toEqual(['1/1', '0/0', `${b.plan.phases[1]!.changes.length}/0 boot`]);
+  });
+});
+
+describe('CoDel times given back to tc', () => {
+  it('store the same kernel unit (1024 ns) that was read: 5ms shows as 4999us and goes back as 5000us', () => {
+    const stored = (us: number) => Math.floor((us * 1000) / 1024);
+    const shown = (units: number) => Math.floor((units * 1024) / 1000);
+    expect(codelUs(4999)).toBe(5000);
+    expect(codelUs(99999)).toBe(100000);
+    for (const ms of [1, 5, 7, 10, 100, 150, 1000]) {
+      const s = shown(stored(ms * 1000));
+      expect(shown(stored(codelUs(s))), `${ms}ms`).toBe(s);
+    }
   });
 });

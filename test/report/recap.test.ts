@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatRecap } from '../../src/report/recap.js';
 import type { RunReport } from '../../src/play/report.js';
+import { RunLog } from '../../src/play/run-log.js';
+import { runOutput } from '../../src/cli/play-command.js';
 
 const change = { action: '+' as const, resource: 'r', before: null, after: 'x', steps: [], task: 't', pos: { file: 'p', line: 1, col: 1 } };
 const check = { check: { task: 't', to: '10.0.0.1', count: 3, timeout: 2, pos: { file: 'p', line: 1, col: 1 } }, ok: true, attempts: 1, summary: '3 received' };
@@ -28,5 +30,19 @@ describe('PLAY RECAP', () => {
     expect(text).toContain('b    : ok=1  changed=0  unreachable=0  failed=1  rolled_back=0');
     expect(text).toContain('ROLLBACK b: still missing: address 10.0.0.1/31 dev eth1');
     expect(text).toContain('FAILED (exit 6): rollback incomplete');
+  });
+});
+
+describe('secrets in what a run prints', () => {
+  it('the recap and --json redact the become password and passphrases as the log does', () => {
+    const secret = 'hunter2 "q\\';
+    const log = new RunLog(undefined, [secret]);
+    const r: RunReport = { runId: 'x', exitCode: 4, check: false, summary: `sudo echoed ${secret}`, hosts: [{ host: 'a', status: 'failed', planned: [change], applied: 0, checks: [], error: `output: ${secret}` }] };
+    for (const json of [true, false]) {
+      const text = runOutput(r, json, (t) => log.redact(t));
+      expect(text).not.toContain('hunter2');
+      expect(text).toContain('[REDACTED]');
+    }
+    expect(JSON.parse(runOutput(r, true, (t) => log.redact(t))).summary).toBe('sudo echoed [REDACTED]');
   });
 });

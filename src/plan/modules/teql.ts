@@ -7,6 +7,7 @@ import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { Op } from '../ops.js';
 import { forgetStep, MODULE_KEY } from '../baseline.js';
+import { restoreArgs } from '../qdisc-restore.js';
 
 function change(ctx: PlanContext, fields: Omit<Change, 'task' | 'pos'>): Change {
   return { ...fields, task: ctx.task, pos: ctx.pos };
@@ -55,9 +56,15 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     }
     const replacing = root !== undefined && !root.isDefault;
     const op = { kind: 'qdisc-root' as const, dev: slave, qdisc: args.device, replace: replacing };
-    const undo = replacing
-      ? [{ kind: 'qdisc-root' as const, dev: slave, qdisc: root!.kind, replace: true }]
-      : [{ kind: 'qdisc-root-del' as const, dev: slave }];
+    let undo: Op[] = [{ kind: 'qdisc-root-del', dev: slave }];
+    if (replacing) {
+      // Replaced only if it can be put back exactly; refused here, before any change, otherwise.
+      const restore = restoreArgs(root!);
+      if ('why' in restore) {
+        throw conflict(ctx, `${slave}'s root qdisc ${root!.kind} (handle ${root!.handle}) cannot be restored exactly after replacing it: ${restore.why}`, `remove it yourself if it may go (rollback will not bring it back), or set replace: false`);
+      }
+      undo = [{ kind: 'qdisc-restore', dev: slave, root: root!, args: restore.args }];
+    }
     changes.push(change(ctx, {
       action: replacing ? '~' : '+', resource: `root qdisc of ${slave}`, before: root && !root.isDefault ? root.kind : 'kernel default', after: args.device,
       steps: [{ op, undo }],

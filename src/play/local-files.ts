@@ -1,0 +1,48 @@
+// teqlctl's files on the operator's machine: command logs (cache: $XDG_CACHE_HOME/teqlctl/logs,
+// default ~/.cache) and run journals (state: $XDG_STATE_HOME/teqlctl/runs, default ~/.local/state),
+// readable by their owner only (files 0600 in folders 0700), the newest KEEP_FILES of each kept.
+import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+
+/** Logs and journals kept per folder; older ones are removed when a run writes a new one. */
+export const KEEP_FILES = 200;
+
+/** The folder for `kind`; an XDG variable counts only when it is an absolute path, as the spec says. */
+export function localDir(kind: 'logs' | 'runs', env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  const [variable, fallback] = kind === 'logs' ? ['XDG_CACHE_HOME', join(home, '.cache')] : ['XDG_STATE_HOME', join(home, '.local', 'state')];
+  const base = env[variable];
+  return join(base && isAbsolute(base) ? base : fallback, 'teqlctl', kind);
+}
+
+/** Creates the folder (and missing parents) with mode 0700; one that exists is made 0700 too. */
+export function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/** Writes the file 0600 and flushes it to disk (a journal must outlive a crash of this machine). */
+export function writePrivateFile(file: string, text: string): void {
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    writeFileSync(fd, text);
+    fchmodSync(fd, 0o600);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes all but the `keep` newest files of `dir` (by modification time); returns what was removed. */
+export function prune(dir: string, keep = KEEP_FILES): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const files = names.map((n) => ({ path: join(dir, n), st: statSync(join(dir, n)) })).filter((f) => f.st.isFile());
+  const old = files.sort((a, b) => b.st.mtimeMs - a.st.mtimeMs || a.path.localeCompare(b.path)).slice(keep);
+  for (const f of old) rmSync(f.path, { force: true });
+  return old.map((f) => f.path);
+}

@@ -1,0 +1,131 @@
+// `teqlctl rollback`'s run: undo a confirmed run later, on every router that has it, from the
+// journal kept on the router, as safely as `play` applies: the lock first, a refusal when a router
+// moved since that run, a dead-man (the router redoes the run unless the rollback is confirmed in
+// time), then each router read again and confirmed over a fresh connection.
+import { ConnectError, ExitCode, RefusedError, RemoteCommandError, type Stage } from '../errors.js';
+import type { Transport } from '../connect/transport.js';
+import { readFacts } from '../gather/read-facts.js';
+import { stateLines } from '../rollback/compare.js';
+import { movedSince } from '../rollback/drift.js';
+import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScript, undoRunScript, unlockRunScript } from '../deadman/runs-script.js';
+import { confirmScript } from '../deadman/confirm-script.js';
+import { takeLockScript } from '../router/lock.js';
+import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
+
+export interface RollbackHost {
+  host: string;
+  transport?: Transport;
+  error?: string;
+}
+
+export interface RollbackOptions {
+  /** The run to undo; default: the latest confirmed run. */
+  run?: string;
+  force?: boolean;
+  /** The id under which this rollback holds the routers' locks (its own run on each router). */
+  lockId: string;
+  owner: string;
+  /** The rollback's dead-man: each router redoes the run unless the rollback is confirmed within this. */
+  timeoutSec: number;
+  /** A fresh connection to a host, to read it again once the run is undone. */
+  reconnect: (host: string) => Promise<Transport>;
+  /** `--debug-hold-before-confirm`, as for play: wait before re-verifying. */
+  holdBeforeConfirmMs?: number;
+  say: (line: string) => void;
+}
+
+async function checked(t: Transport, label: string, script: string, what: string, stage: Stage = 'connect', ok: readonly number[] = [0]) {
+  const res = await t.run(label, script);
+  if (!ok.includes(res.code)) throw new RemoteCommandError(t.host, res, what, stage);
+  return res;
+}
+
+/** Undoes one run on every router that has it; returns the exit code (0, or 6 when an undo or its check failed). */
+export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOptions): Promise<number> {
+  const down = conns.filter((c) => !c.transport);
+  if (down.length > 0) throw new ConnectError(down[0]!.host, `unreachable: ${down.map((c) => `${c.host}: ${c.error}`).join('; ')}`);
+  const found = await Promise.all(conns.map(async (c) => ({ c, t: c.transport!, ...parseRuns((await checked(c.transport!, 'status', runsScript(50), "reading teqlctl's runs")).stdout) })));
+  const confirmed = found.flatMap((f) => f.runs.filter((r) => r.state === 'confirmed').map((r) => r.id)).sort();
+  const runId = o.run ?? confirmed[confirmed.length - 1];
+  if (!runId) throw new RefusedError('no confirmed run to roll back on these routers', 'see `teqlctl status -i ...`');
+  const targets = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed'));
+  if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers`);
+  const locked: Transport[] = [];
+  // Hosts whose dead-man is armed and not yet confirmed: their lock stays, the revert frees it.
+  const armed = new Set<string>();
+  try {
+    // The lock first: nothing else may change a router between the comparison below and the undo.
+    for (const { c, t } of targets) {
+      const res = await checked(t, 'lock', takeLockScript(o.lockId, o.owner), 'taking the lock', 'connect', [0, 3]);
+      if (res.stdout.startsWith(`${LOCK_MARKER} held`)) {
+        throw new RefusedError(`${c.host} is locked: ${res.stdout.split('\n').slice(1).join(' ').trim()}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
+      }
+      if (res.code !== 0) throw new RemoteCommandError(c.host, res, 'taking the lock', 'connect');
+      locked.push(t);
+    }
+    // Moved since the run? Compare what the run left with what the router holds now.
+    const moved: string[] = [];
+    for (const { c, t } of targets) {
+      const after = (await checked(t, 'after-state', afterStateScript(runId), `reading what run ${runId} left`)).stdout.split('\n');
+      moved.push(...movedSince(c.host, after, await readFacts(t, c.host, [])));
+    }
+    if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');
+    // The dead-man, before any change: a rollback that cuts the management path is undone by the router.
+    for (const { c, t } of targets) {
+      const res = await checked(t, 'arm', armRollbackScript(o.lockId, o.owner, runId, o.timeoutSec), 'arming the dead-man', 'connect', [0, 9]);
+      if (!res.stdout.includes(NO_REDO_MARKER)) armed.add(c.host);
+      else if (!o.force) throw new RefusedError(`${c.host}: run ${runId} predates the redo scripts a rollback's dead-man needs`, 'undo it without a dead-man with --force');
+      else o.say(`${c.host}: no dead-man (run ${runId} has no redo scripts; --force)`);
+    }
+    let exitCode: number = ExitCode.ok;
+    for (const { c, t } of targets) {
+      let res;
+      try {
+        res = await t.run('rollback', undoRunScript(runId));
+      } catch (err) {
+        // The undo may have cut this connection: the fresh one below tells.
+        o.say(`${c.host}: ${(err as Error).message} while undoing run ${runId}`);
+        continue;
+      }
+      const errors = res.stderr.trim();
+      if (res.code !== 0 || errors) {
+        o.say(`${c.host}: run ${runId} undone with errors (exit ${res.code})${errors ? `: ${errors}` : ''}`);
+        exitCode = ExitCode.rollbackIncomplete;
+      } else {
+        o.say(`${c.host}: run ${runId} undone`);
+      }
+    }
+    if (o.holdBeforeConfirmMs) await new Promise((r) => setTimeout(r, o.holdBeforeConfirmMs));
+    // Re-verify over a fresh connection (the router still answers, and records the run as rolled
+    // back), then confirm over it: the dead-man stands down and the lock is freed.
+    for (const { c } of targets) {
+      if (!(await verifyAndConfirm(c.host, runId, o, armed))) exitCode = ExitCode.rollbackIncomplete;
+    }
+    return exitCode;
+  } finally {
+    await Promise.all(locked.filter((t) => !armed.has(t.host)).map((t) => t.run('unlock', unlockRunScript(o.lockId)).catch(() => undefined)));
+  }
+}
+
+async function verifyAndConfirm(host: string, runId: string, o: RollbackOptions, armed: Set<string>): Promise<boolean> {
+  let fresh: Transport | undefined;
+  try {
+    fresh = await o.reconnect(host);
+    const after = await readFacts(fresh, host, []);
+    const state = parseRuns((await checked(fresh, 'status', runsScript(50), "reading teqlctl's runs")).stdout).runs.find((r) => r.id === runId)?.state;
+    if (state !== 'rolled-back') throw new Error(`run ${runId} is recorded as ${state ?? 'missing'}, not rolled-back`);
+    if (armed.has(host)) {
+      const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(after)].join('\n'), 'rollback-confirmed'));
+      if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) throw new Error(`the rollback could not be confirmed, its dead-man redid run ${runId} (exit ${res.code}): ${res.stdout.trim()}`);
+      armed.delete(host);
+    }
+    o.say(`${host}: verified over a fresh connection`);
+    return true;
+  } catch (err) {
+    const pending = armed.has(host) ? `; its dead-man redoes run ${runId} within ${o.timeoutSec} s` : '';
+    o.say(`${host}: not verified after the rollback: ${(err as Error).message}${pending}`);
+    return false;
+  } finally {
+    await fresh?.close().catch(() => undefined);
+  }
+}

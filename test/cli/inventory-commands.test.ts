@@ -1,0 +1,152 @@
+// status, unlock and rollback against fake routers: a failing remote command is an error with its
+// exit code, never an empty answer; rollback takes the lock and reads the router again after.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatStatus, readStatus } from '../../src/cli/status-command.js';
+import { unlockAll } from '../../src/cli/unlock-command.js';
+import { rollbackRun, type RollbackOptions } from '../../src/play/rollback-run.js';
+import type { HostConnection } from '../../src/cli/inventory-hosts.js';
+import type { CommandResult, Transport } from '../../src/connect/transport.js';
+import { TeqlError } from '../../src/errors.js';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { stateLines } from '../../src/rollback/compare.js';
+import { inventoryConnectOptions } from '../../src/cli/inventory-hosts.js';
+
+const FACTS = readFileSync('test/gather/fixtures/lab-a-pristine.txt', 'utf8');
+const SUDO_WANTS_PASSWORD = { code: 1, stdout: '', stderr: 'sudo: a password is required\n' };
+
+type Reply = { code: number; stdout: string; stderr: string };
+
+/** A router that answers each script by its label; records the labels it was sent. */
+function fakeRouter(host: string, replies: Record<string, Reply | ((n: number) => Reply)>): Transport & { labels: string[] } {
+  const counts = new Map<string, number>();
+  const labels: string[] = [];
+  return {
+    host,
+    labels,
+    stats: { roundTrips: 0, bytesSent: 0, bytesReceived: 0 },
+    async run(label: string, script: string): Promise<CommandResult> {
+      labels.push(label);
+      const n = counts.get(label) ?? 0;
+      counts.set(label, n + 1);
+      const r = replies[label];
+      const reply = typeof r === 'function' ? r(n) : r ?? { code: 0, stdout: '', stderr: '' };
+      return { label, script, durationMs: 1, ...reply };
+    },
+    async close() {},
+  };
+}
+
+const ok = (stdout = ''): Reply => ({ code: 0, stdout, stderr: '' });
+const runLine = (id: string, state: string) => `@@teqlctl-run\tid=${id}\tstate=${state}\tstarted=2026-01-01T00:00:00Z\tconfirmed=\treverted=\tarmed=0\towner=me@here\ttimeout=120\n`;
+
+describe('status', () => {
+  it('a read that fails (sudo wanting a password) is an error with its exit code, not "no timer armed; not locked"', async () => {
+    const conns: HostConnection[] = [{ host: 'router_a', transport: fakeRouter('router_a', { status: SUDO_WANTS_PASSWORD }) }];
+    const { hosts, exitCode } = await readStatus(conns);
+    expect(exitCode).toBe(3);
+    const text = formatStatus(hosts);
+    expect(text).toContain("router_a: reading teqlctl's runs and lock failed (exit 1): sudo: a password is required");
+    expect(text).not.toContain('not locked');
+  });
+
+  it('reads the runs and the lock when the script succeeds, and reports an unreachable host', async () => {
+    const conns: HostConnection[] = [
+      { host: 'router_a', transport: fakeRouter('router_a', { status: ok(runLine('r1', 'confirmed')) }) },
+      { host: 'router_b', error: 'connection refused' },
+    ];
+    const { hosts, exitCode } = await readStatus(conns);
+    expect(exitCode).toBe(3);
+    expect(formatStatus(hosts)).toBe('router_a: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  confirmed\nrouter_b: unreachable: connection refused\n');
+  });
+});
+
+describe('secrets', () => {
+  it('honour the same sources as play, and a sudo that wants a password nobody gave fails the connection', () => {
+    const before = process.env.TEQLCTL_BECOME_PASSWORD;
+    process.env.TEQLCTL_BECOME_PASSWORD = 'from env';
+    try {
+      expect(inventoryConnectOptions({}, false)).toEqual({ becomePassword: 'from env', strictBecome: true });
+    } finally {
+      if (before === undefined) delete process.env.TEQLCTL_BECOME_PASSWORD;
+      else process.env.TEQLCTL_BECOME_PASSWORD = before;
+    }
+    const asking = inventoryConnectOptions({}, true);
+    expect(typeof asking.askBecomePassword).toBe('function');
+    expect(typeof asking.askKeyPassphrase).toBe('function');
+  });
+});
+
+describe('unlock', () => {
+  it('tells a refusal (exit 8) from a failure (any other code, with the code)', async () => {
+    const refused = await unlockAll([{ host: 'a', transport: fakeRouter('a', { unlock: { code: 8, stdout: 'unlock: refused: run r1 is still connected (pid 9)\n', stderr: '' } }) }], false);
+    expect(refused).toEqual({ lines: ['a: refused: run r1 is still connected (pid 9)'], exitCode: 8 });
+    const failed = await unlockAll([{ host: 'a', transport: fakeRouter('a', { unlock: SUDO_WANTS_PASSWORD }) }], false);
+    expect(failed).toEqual({ lines: ['a: unlock failed (exit 1): sudo: a password is required'], exitCode: 3 });
+  });
+});
+
+describe('rollback', () => {
+  const said: string[] = [];
+  const opts = (reconnect: RollbackOptions['reconnect'], force = false): RollbackOptions => ({ run: 'r1', lockId: 'rb-1', owner: 'me@here', timeoutSec: 60, force, reconnect, say: (l) => said.push(l) });
+  const freshRouter = (state = 'rolled-back') => fakeRouter('router_a', { facts: ok(FACTS), status: ok(runLine('r1', state)), confirm: ok('@@teqlctl-confirm ok\n') });
+  const confirmedRouter = (over: Record<string, Reply | ((n: number) => Reply)> = {}) =>
+    fakeRouter('router_a', { status: ok(runLine('r1', 'confirmed')), lock: ok(), 'after-state': ok(''), facts: ok(FACTS), rollback: ok(), ...over });
+
+  it('a failing read is an error with its exit code', async () => {
+    const t = fakeRouter('router_a', { status: SUDO_WANTS_PASSWORD });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
+    expect(err).toBeInstanceOf(TeqlError);
+    expect((err as TeqlError).message).toBe("router_a: reading teqlctl's runs failed (exit 1): sudo: a password is required");
+    expect((err as TeqlError).exitCode).toBe(3);
+  });
+
+  it('refuses when another run holds the lock, and changes nothing', async () => {
+    const t = confirmedRouter({ lock: { code: 3, stdout: '@@teqlctl-lock held\nrun=r9\nowner=x@y\n', stderr: '' } });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect((err as TeqlError).message).toContain('router_a is locked: run=r9 owner=x@y');
+    expect(t.labels).not.toContain('rollback');
+  });
+
+  it('takes the lock before comparing, arms a dead-man before undoing, reads the router again and confirms over a fresh connection', async () => {
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const fresh = freshRouter();
+    said.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => fresh))).toBe(0);
+    expect(t.labels).toEqual(['status', 'lock', 'after-state', 'facts', 'arm', 'rollback', 'unlock']);
+    expect(fresh.labels).toEqual(['facts', 'status', 'confirm']);
+    expect(said).toEqual(['router_a: run r1 undone', 'router_a: verified over a fresh connection']);
+  });
+
+  it('a run without redo scripts is refused (no dead-man possible) unless --force', async () => {
+    const noRedo = { arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } };
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), ...noRedo });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect(t.labels).not.toContain('rollback');
+    const forced = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), ...noRedo });
+    const fresh = freshRouter();
+    expect(await rollbackRun([{ host: 'router_a', transport: forced }], opts(async () => fresh, true))).toBe(0);
+    expect(fresh.labels, 'nothing armed, nothing to confirm').toEqual(['facts', 'status']);
+  });
+
+  it('a router that does not answer after the undo keeps its lock: its dead-man redoes the run and frees it', async () => {
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    said.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => { throw new Error('unreachable: timed out'); }))).toBe(6);
+    expect(t.labels).not.toContain('unlock');
+    expect(said[1]).toBe('router_a: not verified after the rollback: unreachable: timed out; its dead-man redoes run r1 within 60 s');
+  });
+
+  it('an undo that exits non-zero, or a router that does not answer afterwards, is an incomplete rollback (exit 6)', async () => {
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), rollback: { code: 1, stdout: '', stderr: '' } });
+    said.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => { throw new Error('unreachable: timed out'); }))).toBe(6);
+    expect(said).toEqual(['router_a: run r1 undone with errors (exit 1)', 'router_a: not verified after the rollback: unreachable: timed out; its dead-man redoes run r1 within 60 s']);
+  });
+});
+
+function stateOf(facts: string): Set<string> {
+  return stateLines(parseFacts('router_a', facts));
+}

@@ -1,0 +1,52 @@
+// The router-side journal scripts: each apply batch keeps its redo next to its undo, so that a later
+// `teqlctl rollback` can arm a dead-man that redoes the run.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { armScript, heredoc, redoBatchScript } from '../../src/deadman/arm-script.js';
+import { confirmScript } from '../../src/deadman/confirm-script.js';
+import { armRollbackScript, NO_REDO_MARKER } from '../../src/deadman/runs-script.js';
+
+describe('redo scripts', () => {
+  it('an apply batch writes its redo: the steps that ran, first step first', () => {
+    const script = armScript({ runId: 'r1', owner: 'me@h', batch: 0, first: true, timeoutSec: 60, summary: 's', undo: [[{ kind: 'link', dev: 'eth1', up: false }], []], redo: [{ kind: 'link', dev: 'eth1', up: true }, { kind: 'link', dev: 'eth2', up: true }] });
+    expect(script).toContain('cat > /var/lib/teqlctl/runs/r1/redo-0.sh <<');
+    const redo = redoBatchScript([{ kind: 'link', dev: 'eth1', up: true }, { kind: 'link', dev: 'eth2', up: true }]);
+    expect(redo.indexOf('grep -qx 0 "$d/begun-$b"')).toBeLessThan(redo.indexOf('grep -qx 1 "$d/begun-$b"'));
+    expect(redo).toContain('ip link set dev eth1 up');
+  });
+
+  it("a rollback's dead-man refuses a run without redo scripts, and its revert redoes the run and marks it confirmed again", () => {
+    const s = armRollbackScript('rb1', 'me@h', 'r1', 30);
+    expect(s).toContain(`echo '${NO_REDO_MARKER}'; exit 9`);
+    expect(s).toMatch(/ls \$x\/redo-\*\.sh .* sort -n\); do \/bin\/sh \$x\/redo-\$f\.sh/);
+    expect(s).toContain('echo confirmed > $x/state; rm -f $x/rolled_back_at');
+    expect(s).toContain('--on-active=30');
+    expect(s).toContain('echo pending > /var/lib/teqlctl/runs/rb1/state');
+  });
+});
+
+describe('here-documents', () => {
+  it('a body with a line equal to the old fixed delimiter (an interface may be named TEQLCTL_EOF) is written whole by sh and dash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-heredoc-'));
+    const body = 'ip link set dev TEQLCTL_EOF up\nTEQLCTL_EOF\necho after\n';
+    for (const shell of ['sh', 'dash']) {
+      const file = join(dir, `${shell}.out`);
+      execFileSync(shell, ['-c', heredoc(file, body)]);
+      expect(readFileSync(file, 'utf8'), shell).toBe(body);
+    }
+  });
+
+  it('the delimiter is new for each script', () => {
+    const tag = (s: string) => /<<'([^']+)'/.exec(s)![1];
+    expect(tag(heredoc('/f', 'x\n'))).not.toBe(tag(heredoc('/f', 'x\n')));
+  });
+
+  it('an apply batch on an interface named TEQLCTL_EOF is armed (it used to be an internal error), and its after-state is kept as it is', () => {
+    const undo = [[{ kind: 'link' as const, dev: 'TEQLCTL_EOF', up: false }]];
+    expect(() => armScript({ runId: 'r1', owner: 'me@h', batch: 0, first: true, timeoutSec: 60, summary: 's', undo, redo: [{ kind: 'link', dev: 'TEQLCTL_EOF', up: true }] })).not.toThrow();
+    expect(confirmScript('r1', 'link TEQLCTL_EOF up mtu 1500')).toContain('\nlink TEQLCTL_EOF up mtu 1500\n');
+  });
+});

@@ -1,0 +1,62 @@
+// `teql … replace: true` on the lab: a replaced root qdisc comes back exactly after a rollback
+// (handle, kind, every option, as `tc -d qdisc show` prints it), and one that cannot be put back
+// exactly is refused before any change.
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resetRouters, sshRun } from './lab.js';
+import { readState } from './router-state.js';
+import { LAB_INVENTORY, teqlctl } from './teqlctl.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-e2e-qdisc-'));
+// teql0 over eth1 and eth2 of router_a, replacing eth2's root qdisc; the ping cannot succeed, so the
+// run is rolled back (exit 5) and the old qdisc must be back.
+const PLAYBOOK = join(tmp, 'replace.yml');
+writeFileSync(PLAYBOOK, `- hosts: router_a
+  tasks:
+    - link: { dev: "{{ item }}", state: up }
+      loop: [eth1, eth2]
+    - teql: { device: teql0, slaves: [eth1, eth2], replace: true }
+    - ping: { to: 203.0.113.77, count: 1, timeout: 1 }
+`);
+
+const qdiscOf = async (dev: string) => (await sshRun('a', `tc -d qdisc show dev ${dev} | sed 's/ refcnt [0-9]*//'; tc -d class show dev ${dev}`)).stdout;
+
+afterAll(() => resetRouters('a', 'b'));
+
+describe('replace: true on the lab', () => {
+  it.each([
+    ['fq_codel with non-default parameters', 'handle 5: fq_codel limit 2000 flows 512 quantum 1400 target 7ms interval 150ms memory_limit 16Mb noecn'],
+    ['tbf', 'handle 2: tbf rate 20mbit burst 64kb latency 70ms'],
+    ['a class-less htb', 'handle 1: htb default 30 r2q 7'],
+  ])('%s: replaced, then restored exactly by the rollback', async (_name, spec) => {
+    await resetRouters('a', 'b');
+    expect((await sshRun('a', `tc qdisc del dev eth2 root 2>/dev/null; tc qdisc add dev eth2 root ${spec}`)).code).toBe(0);
+    const before = await qdiscOf('eth2');
+    const state = await readState('a');
+    const r = await teqlctl(['play', '-i', LAB_INVENTORY, PLAYBOOK, '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(5);
+    expect(JSON.parse(r.stdout).hosts.router_a.status).toBe('rolled back');
+    expect(await qdiscOf('eth2')).toBe(before);
+    expect(await readState('a')).toBe(state);
+  });
+
+  it('htb with classes and filters: refused before any change, saying why (exit 8)', async () => {
+    await resetRouters('a', 'b');
+    const setup = [
+      'tc qdisc del dev eth2 root 2>/dev/null',
+      'tc qdisc add dev eth2 root handle 1: htb default 20',
+      'tc class add dev eth2 parent 1: classid 1:10 htb rate 5mbit ceil 10mbit',
+      'tc filter add dev eth2 parent 1: protocol ip prio 1 u32 match ip dport 22 0xffff flowid 1:10',
+    ].join(' && ');
+    expect((await sshRun('a', setup)).code).toBe(0);
+    const before = await qdiscOf('eth2');
+    const state = await readState('a');
+    const r = await teqlctl(['play', '-i', LAB_INVENTORY, PLAYBOOK, '--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(8);
+    expect(r.stdout + r.stderr).toMatch(/eth2's root qdisc htb \(handle 1:\) cannot be restored exactly after replacing it: it has 1 class\(es\)/);
+    expect(await qdiscOf('eth2')).toBe(before);
+    expect(await readState('a')).toBe(state);
+  });
+});
