@@ -26,13 +26,22 @@ export function newPrompt(): string {
 }
 
 /**
+ * `argv` under `timeout SEC` where the router has a `timeout` (GNU's or BusyBox's), else as it is:
+ * not every router has one (OpenWrt builds may not), and teqlctl bounds every command from its own
+ * side as well (the transport's deadline). No shell but /bin/sh, by path, is ever involved.
+ */
+export function bounded(sec: number, argv: string): string {
+  return `/bin/sh -c 'command -v timeout >/dev/null 2>&1 && exec timeout ${sec} "$0" "$@"; exec "$0" "$@"' ${argv}`;
+}
+
+/**
  * The command that runs a script read from stdin. sudo's env_reset drops SSH_CONNECTION, which the
  * facts need to find the SSH session's interface, so `env` sets it again. `-k` makes sudo ignore
  * cached credentials, so it always asks, with `prompt`, before reading the password.
  */
 export function scriptCommand(become: Become, timeoutSec: number, prompt = newPrompt()): BecomeCommand {
   // /bin/sh by path: BusyBox's `timeout` runs a bare `sh` as its own ash, not the router's /bin/sh.
-  const sh = `timeout ${timeoutSec} /bin/sh -s`;
+  const sh = bounded(timeoutSec, '/bin/sh -s');
   if (become.kind === 'none') return { command: sh };
   const keep = `env SSH_CONNECTION="$SSH_CONNECTION" ${sh}`;
   if (become.kind === 'doas') return { command: `doas -n${asUser(become.user)} ${keep}` };
@@ -42,13 +51,13 @@ export function scriptCommand(become: Become, timeoutSec: number, prompt = newPr
 
 /** Does doas let us in without a password? */
 export function doasProbeCommand(user: string): BecomeCommand {
-  return { command: `timeout 30 doas -n${asUser(user)} true` };
+  return { command: bounded(30, `doas -n${asUser(user)} true`) };
 }
 
 /** Does sudo let us in without a password (no `password`), or with this one, given when it asks? */
 export function probeCommand(user: string, password?: string, prompt = newPrompt()): BecomeCommand {
-  if (password === undefined) return { command: `timeout 30 sudo -k -n${asUser(user)} true` };
-  return { command: `timeout 30 sudo -k -S -p ${shellQuote(prompt)}${asUser(user)} true`, sudo: { prompt, password } };
+  if (password === undefined) return { command: bounded(30, `sudo -k -n${asUser(user)} true`) };
+  return { command: bounded(30, `sudo -k -S -p ${shellQuote(prompt)}${asUser(user)} true`), sudo: { prompt, password } };
 }
 
 export type ProbeVerdict = 'ok' | 'password required' | 'password rejected' | 'timeout' | 'failed';

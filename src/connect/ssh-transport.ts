@@ -87,6 +87,9 @@ export async function connectSsh(name: string, spec: ConnectionSpec, opts: Conne
   }
 }
 
+/** teqlctl's own bound on the connect-time probes (sudo, doas), which the router bounds to 30 s. */
+const PROBE_DEADLINE_SEC = 60;
+
 class SshTransport implements Transport {
   readonly stats: TransportStats = { roundTrips: 0, bytesSent: 0, bytesReceived: 0 };
   private become: Become = { kind: 'none' };
@@ -119,12 +122,23 @@ class SshTransport implements Transport {
    * stderr; only then the password goes, followed by `stdin`. A sudo that does not ask never gets it
    * (the command then ends by its timeout), and the prompt is cut out of stderr.
    */
-  private async exec(cmd: BecomeCommand, stdin: string): Promise<SSHExecCommandResponse> {
+  private async exec(cmd: BecomeCommand, stdin: string, deadlineSec = PROBE_DEADLINE_SEC): Promise<SSHExecCommandResponse> {
     if (this.lostError) throw this.lostError;
     let res: SSHExecCommandResponse;
+    let channel: { close(): void } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // teqlctl's own bound, whether or not the router has a `timeout`: the channel is closed and the
+    // command reported as not answering, instead of waiting on it for ever.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        channel?.close();
+        reject(new ConnectError(this.host, `no answer within ${deadlineSec} s (the command was stopped)`, 'is the router overloaded, or waiting on something? try again with a larger --confirm-timeout or fewer --forks'));
+      }, deadlineSec * 1000);
+    });
+    deadline.catch(() => undefined);
     try {
       const { sudo } = cmd;
-      let options: Parameters<NodeSSH['execCommand']>[1] = { stdin, noTrim: true };
+      let options: Parameters<NodeSSH['execCommand']>[1] = { stdin, noTrim: true, onChannel: (c) => (channel = c) };
       if (sudo) {
         const input = new PassThrough();
         let seen = '';
@@ -132,6 +146,7 @@ class SshTransport implements Transport {
         options = {
           stdin: input,
           noTrim: true,
+          onChannel: (c) => (channel = c),
           onStderr: (chunk) => {
             if (sent) return;
             seen += chunk.toString();
@@ -141,11 +156,13 @@ class SshTransport implements Transport {
           },
         };
       }
-      res = await Promise.race([this.ssh.execCommand(cmd.command, options), this.lost]);
+      res = await Promise.race([this.ssh.execCommand(cmd.command, options), this.lost, deadline]);
       if (sudo) res = { ...res, stderr: res.stderr.split(sudo.prompt).join('') };
     } catch (err) {
       if (err instanceof TeqlError) throw err;
       throw this.lostError ?? new ConnectError(this.host, `cannot run a command: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
     }
     // A channel closed by a dying connection ends without an exit code.
     if (res.code === null && this.lostError) throw this.lostError;
@@ -214,8 +231,8 @@ class SshTransport implements Transport {
     throw new ConnectError(this.host, `become: doas on ${where} ${why}`, 'check /etc/doas.conf for the login user (ansible_become_user, ansible_user), and that doas is installed');
   }
 
-  private async send(cmd: BecomeCommand, stdin: string): Promise<SSHExecCommandResponse> {
-    const res = await this.exec(cmd, stdin);
+  private async send(cmd: BecomeCommand, stdin: string, deadlineSec?: number): Promise<SSHExecCommandResponse> {
+    const res = await this.exec(cmd, stdin, deadlineSec);
     this.stats.roundTrips++;
     this.stats.bytesSent += Buffer.byteLength(cmd.command) + Buffer.byteLength(stdin);
     this.stats.bytesReceived += Buffer.byteLength(res.stdout) + Buffer.byteLength(res.stderr);
@@ -224,7 +241,7 @@ class SshTransport implements Transport {
 
   async run(label: string, script: string, timeoutSec = 120): Promise<CommandResult> {
     const started = Date.now();
-    const res = await this.send(scriptCommand(this.become, timeoutSec), IPROUTE2_PREAMBLE + '\n' + script);
+    const res = await this.send(scriptCommand(this.become, timeoutSec), IPROUTE2_PREAMBLE + '\n' + script, timeoutSec + Math.min(30, timeoutSec));
     const missing = missingIproute2(res.code ?? -1, res.stdout);
     // Refused before the script's first line ran: nothing was read or changed on this router.
     if (missing) throw new RefusedError(`${this.host}: the router has no ${missing} (BusyBox's applets of the same name have no JSON output)`, IPROUTE2_HINT);

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { doasProbeCommand, newPrompt, probeCommand, readProbe, scriptCommand } from '../../src/connect/become.js';
+import { spawnSync } from 'node:child_process';
+import { bounded, doasProbeCommand, newPrompt, probeCommand, readProbe, scriptCommand } from '../../src/connect/become.js';
 
 describe('become command lines', () => {
   it('no become: the script on stdin of /bin/sh (by path: BusyBox timeout runs a bare sh as its own ash), under a timeout', () => {
-    expect(scriptCommand({ kind: 'none' }, 120)).toEqual({ command: 'timeout 120 /bin/sh -s' });
+    expect(scriptCommand({ kind: 'none' }, 120)).toEqual({ command: bounded(120, '/bin/sh -s') });
   });
 
   it('NOPASSWD: sudo -n, and SSH_CONNECTION carried past env_reset', () => {
-    expect(scriptCommand({ kind: 'sudo', user: 'root' }, 60)).toEqual({ command: 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s' });
-    expect(scriptCommand({ kind: 'sudo', user: 'netadm' }, 60).command).toBe('sudo -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s');
+    expect(scriptCommand({ kind: 'sudo', user: 'root' }, 60)).toEqual({ command: `sudo -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(60, '/bin/sh -s')}` });
+    expect(scriptCommand({ kind: 'sudo', user: 'netadm' }, 60).command).toBe(`sudo -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(60, '/bin/sh -s')}`);
   });
 
   it('with a password: never in the command; given only after sudo shows its own prompt; -k so sudo always asks', () => {
     const { command, sudo } = scriptCommand({ kind: 'sudo', user: 'root', password: 'hunter2 $x' }, 60, '[P]');
-    expect(command).toBe(`sudo -k -S -p '[P]' env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s`);
+    expect(command).toBe(`sudo -k -S -p '[P]' env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(60, '/bin/sh -s')}`);
     expect(command).not.toContain('hunter2');
     expect(sudo).toEqual({ prompt: '[P]', password: 'hunter2 $x' });
     expect(newPrompt()).toMatch(/^\[teqlctl-sudo-[0-9a-f]{24}\]$/);
@@ -21,9 +22,9 @@ describe('become command lines', () => {
   });
 
   it('probes are bounded and carry no password either', () => {
-    expect(probeCommand('root')).toEqual({ command: 'timeout 30 sudo -k -n true' });
-    expect(probeCommand('root', 'pw', '[P]')).toEqual({ command: `timeout 30 sudo -k -S -p '[P]' true`, sudo: { prompt: '[P]', password: 'pw' } });
-    expect(probeCommand('netadm', 'pw', '[P]').command).toBe(`timeout 30 sudo -k -S -p '[P]' -u netadm true`);
+    expect(probeCommand('root')).toEqual({ command: bounded(30, 'sudo -k -n true') });
+    expect(probeCommand('root', 'pw', '[P]')).toEqual({ command: `${bounded(30, `sudo -k -S -p '[P]' true`)}`, sudo: { prompt: '[P]', password: 'pw' } });
+    expect(probeCommand('netadm', 'pw', '[P]').command).toBe(`${bounded(30, `sudo -k -S -p '[P]' -u netadm true`)}`);
   });
 });
 
@@ -43,13 +44,32 @@ describe("reading sudo's answer", () => {
 
 describe('doas', () => {
   it('runs the script through doas -n (a nopass rule), carrying SSH_CONNECTION, never with a password', () => {
-    expect(scriptCommand({ kind: 'doas', user: 'root' }, 60)).toEqual({ command: 'doas -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s' });
-    expect(scriptCommand({ kind: 'doas', user: 'netadm' }, 60).command).toBe('doas -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" timeout 60 /bin/sh -s');
-    expect(doasProbeCommand('root')).toEqual({ command: 'timeout 30 doas -n true' });
+    expect(scriptCommand({ kind: 'doas', user: 'root' }, 60)).toEqual({ command: `doas -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(60, '/bin/sh -s')}` });
+    expect(scriptCommand({ kind: 'doas', user: 'netadm' }, 60).command).toBe(`doas -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(60, '/bin/sh -s')}`);
+    expect(doasProbeCommand('root')).toEqual({ command: bounded(30, 'doas -n true') });
   });
   it("reads OpenDoas's answers", () => {
     expect(readProbe(1, 'doas: Authorization required\n')).toBe('password required');
     expect(readProbe(1, 'doas: Authentication required\n')).toBe('password required');
     expect(readProbe(1, 'doas: Operation not permitted\n')).toBe('failed');
   });
+});
+
+describe('bounded: timeout where the router has one', () => {
+  const run = (shell: string[], cmd: string, path: string) => {
+    const started = Date.now();
+    const r = spawnSync(shell[0]!, [...shell.slice(1), cmd], { encoding: 'utf8', env: { PATH: path } });
+    return { code: r.status, out: r.stdout, ms: Date.now() - started };
+  };
+  for (const shell of [['/bin/dash', '-c'], ['/bin/busybox', 'sh', '-c']]) {
+    it(`under ${shell[0]}: a command that runs too long is stopped by timeout`, () => {
+      const r = run(shell, bounded(1, '/bin/sleep 5'), '/usr/bin:/bin');
+      expect(r.code).not.toBe(0);
+      expect(r.ms).toBeLessThan(4000);
+    });
+    it(`under ${shell[0]}: without any timeout on the router, the command still runs (teqlctl bounds it from its side)`, () => {
+      const r = run(shell, bounded(1, '/bin/echo hi'), '/nonexistent');
+      expect(r).toMatchObject({ code: 0, out: 'hi\n' });
+    });
+  }
 });

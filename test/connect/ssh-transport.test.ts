@@ -1,5 +1,6 @@
 // The SSH transport against in-process SSH servers: host keys, keys and passphrases, ProxyJump,
 // become through a sudo that wants a password, and connections that die under a running command.
+import { bounded } from '../../src/connect/become.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -71,7 +72,7 @@ describe('host keys', () => {
     const res = await t.run('facts', 'echo hi\n');
     await t.close();
     expect(res).toMatchObject({ code: 0, stdout: 'router ran as root: echo hi\n' });
-    expect(router.execs.at(-1)!.command).toBe('timeout 120 /bin/sh -s');
+    expect(router.execs.at(-1)!.command).toBe(bounded(120, '/bin/sh -s'));
   });
 
   it('an unknown key is refused with its fingerprint and the caller\'s hint', async () => {
@@ -218,9 +219,9 @@ describe('become', () => {
     const execs = sudoRouter.execs.slice(before);
     const prompt = /-p '(\[teqlctl-sudo-[0-9a-f]{24}\])'/;
     expect(execs.map((e) => e.command.replace(prompt, "-p 'P'"))).toEqual([
-      'timeout 30 sudo -k -n true',
-      `timeout 30 sudo -k -S -p 'P' true`,
-      `sudo -k -S -p 'P' env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 /bin/sh -s`,
+      bounded(30, 'sudo -k -n true'),
+      `${bounded(30, `sudo -k -S -p 'P' true`)}`,
+      `sudo -k -S -p 'P' env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`,
     ]);
     expect(prompt.exec(execs[1]!.command)![1], 'a new prompt per command').not.toBe(prompt.exec(execs[2]!.command)![1]);
     for (const e of execs) expect(e.command).not.toContain('correct horse');
@@ -236,7 +237,7 @@ describe('become', () => {
     const res = await t.run('facts', 'echo hi\n');
     await t.close();
     expect(res.stdout).toContain('ran as root: echo hi\n');
-    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 30 doas -n true', 'doas -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 /bin/sh -s']);
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual([bounded(30, 'doas -n true'), `doas -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`]);
   });
 
   it('doas that wants a password: exit 3 at connect time, saying doas reads it from a terminal only and what to do', async () => {
@@ -268,7 +269,7 @@ describe('become', () => {
     await nopasswd.run('x', 'true\n');
     await nopasswd.close();
     expect(asked).toBe(0);
-    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 30 sudo -k -n true', 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" timeout 120 /bin/sh -s']);
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual([bounded(30, 'sudo -k -n true'), `sudo -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`]);
     const t = await connectSsh('a', op(), opts({ askBecomePassword: ask }));
     await t.close();
     expect(asked).toBe(1);
@@ -279,7 +280,7 @@ describe('become', () => {
     const t = await connectSsh('r', spec(router, { become: true }), { local: local({ known: [router] }), strictBecome: true });
     await t.run('x', 'true\n');
     await t.close();
-    expect(router.execs.slice(before).map((e) => e.command)).toEqual(['timeout 120 /bin/sh -s']);
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual([bounded(120, '/bin/sh -s')]);
   });
 });
 
@@ -291,6 +292,16 @@ describe('a connection that dies', () => {
     expect(err.message).toMatch(/^connection lost/);
     // And every later run fails at once instead of waiting.
     await expect(t.run('x', 'true\n')).rejects.toThrow(/connection lost/);
+    await t.close();
+  });
+
+  it('a command that never answers is stopped at teqlctl\'s own deadline (the timeout plus a margin), whatever the router has', async () => {
+    const t = await connectSsh('r', spec(router), { local: local({ known: [router] }) });
+    const started = Date.now();
+    const err = await failure(t.run('apply', 'HANG\n', 1));
+    expect(err.message).toMatch(/no answer within 2 s \(the command was stopped\)/);
+    expect(err.exitCode).toBe(3);
+    expect(Date.now() - started).toBeLessThan(5000);
     await t.close();
   });
 
