@@ -1,10 +1,11 @@
 // SSH transport over node-ssh: one connection per host for the whole run (through ProxyJump hosts
 // when ssh_config says so), strict host keys, scripts sent on stdin (never in argv), become through
 // sudo with the password on stdin only, and a lost connection reported instead of waited on.
-import { PassThrough, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { NodeSSH, SSHExecCommandResponse } from 'node-ssh';
 import { ConnectError, RefusedError, TeqlError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
+import { execCommand } from './exec-command.js';
 import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become, type BecomeCommand } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
 import { readLocalSsh, type LocalSsh } from './local-ssh.js';
@@ -117,52 +118,15 @@ class SshTransport implements Transport {
     this.lost.catch(() => undefined);
   }
 
-  /**
-   * Runs `cmd` with `stdin`. With a sudo password, stdin stays open until sudo's prompt shows on
-   * stderr; only then the password goes, followed by `stdin`. A sudo that does not ask never gets it
-   * (the command then ends by its timeout), and the prompt is cut out of stderr.
-   */
+  /** Runs `cmd` with `stdin` (see exec-command.ts), failing with the connection if it is lost. */
   private async exec(cmd: BecomeCommand, stdin: string, deadlineSec = PROBE_DEADLINE_SEC): Promise<SSHExecCommandResponse> {
     if (this.lostError) throw this.lostError;
     let res: SSHExecCommandResponse;
-    let channel: { close(): void } | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    // teqlctl's own bound, whether or not the router has a `timeout`: the channel is closed and the
-    // command reported as not answering, instead of waiting on it for ever.
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        channel?.close();
-        reject(new ConnectError(this.host, `no answer within ${deadlineSec} s (the command was stopped)`, 'is the router overloaded, or waiting on something? try again with a larger --confirm-timeout or fewer --forks'));
-      }, deadlineSec * 1000);
-    });
-    deadline.catch(() => undefined);
     try {
-      const { sudo } = cmd;
-      let options: Parameters<NodeSSH['execCommand']>[1] = { stdin, noTrim: true, onChannel: (c) => (channel = c) };
-      if (sudo) {
-        const input = new PassThrough();
-        let seen = '';
-        let sent = false;
-        options = {
-          stdin: input,
-          noTrim: true,
-          onChannel: (c) => (channel = c),
-          onStderr: (chunk) => {
-            if (sent) return;
-            seen += chunk.toString();
-            if (!seen.includes(sudo.prompt)) return;
-            sent = true;
-            input.end(sudo.password + '\n' + stdin);
-          },
-        };
-      }
-      res = await Promise.race([this.ssh.execCommand(cmd.command, options), this.lost, deadline]);
-      if (sudo) res = { ...res, stderr: res.stderr.split(sudo.prompt).join('') };
+      res = await execCommand(this.ssh, this.host, cmd, stdin, deadlineSec, this.lost);
     } catch (err) {
       if (err instanceof TeqlError) throw err;
       throw this.lostError ?? new ConnectError(this.host, `cannot run a command: ${(err as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
     // A channel closed by a dying connection ends without an exit code.
     if (res.code === null && this.lostError) throw this.lostError;

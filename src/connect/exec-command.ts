@@ -1,0 +1,50 @@
+// One remote command over an SSH connection, bounded from teqlctl's side, with a sudo password given
+// only after sudo asked for it.
+import { PassThrough } from 'node:stream';
+import type { NodeSSH, SSHExecCommandResponse } from 'node-ssh';
+import { ConnectError } from '../errors.js';
+import type { BecomeCommand } from './become.js';
+
+/**
+ * Runs `cmd` with `stdin`. With a sudo password, stdin stays open until sudo's prompt shows on
+ * stderr; only then the password goes, followed by `stdin`. A sudo that does not ask never gets it
+ * (the command then ends by its timeout), and the prompt is cut out of stderr. Whether or not the
+ * router has a `timeout`, the command is stopped (its channel closed) after `deadlineSec` and
+ * reported as not answering, instead of being waited on for ever. `lost` rejects with the connection.
+ */
+export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand, stdin: string, deadlineSec: number, lost: Promise<never>): Promise<SSHExecCommandResponse> {
+  let channel: { close(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      channel?.close();
+      reject(new ConnectError(host, `no answer within ${deadlineSec} s (the command was stopped)`, 'is the router overloaded, or waiting on something? try again with a larger --confirm-timeout or fewer --forks'));
+    }, deadlineSec * 1000);
+  });
+  deadline.catch(() => undefined);
+  try {
+    const { sudo } = cmd;
+    let options: Parameters<NodeSSH['execCommand']>[1] = { stdin, noTrim: true, onChannel: (c) => (channel = c) };
+    if (sudo) {
+      const input = new PassThrough();
+      let seen = '';
+      let sent = false;
+      options = {
+        stdin: input,
+        noTrim: true,
+        onChannel: (c) => (channel = c),
+        onStderr: (chunk) => {
+          if (sent) return;
+          seen += chunk.toString();
+          if (!seen.includes(sudo.prompt)) return;
+          sent = true;
+          input.end(sudo.password + '\n' + stdin);
+        },
+      };
+    }
+    const res = await Promise.race([ssh.execCommand(cmd.command, options), lost, deadline]);
+    return sudo ? { ...res, stderr: res.stderr.split(sudo.prompt).join('') } : res;
+  } finally {
+    clearTimeout(timer);
+  }
+}
