@@ -43,7 +43,7 @@ export function teqlCaveats(router: string, facts: Facts): Caveat[] {
   return [{
     level: 'stop',
     text: `${router}: the kernel module sch_teql is not available (modinfo sch_teql finds nothing): teqlctl play will refuse. ` +
-      'Install a kernel that ships it (Debian: linux-image-amd64) or build it with CONFIG_NET_SCH_TEQL; the files can still be written.',
+      'Install a kernel that ships it (Debian: linux-image-amd64; Alpine: linux-lts; OpenWrt: opkg install kmod-sched) or build it with CONFIG_NET_SCH_TEQL; the files can still be written.',
   }];
 }
 

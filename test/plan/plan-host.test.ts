@@ -122,6 +122,14 @@ describe('conflicts are refused before any change', () => {
     const f = pristineFacts();
     f.teql = { loaded: false, available: false };
     expect(refuse(f)).toThrow(/sch_teql is not available/);
+    // The fix, for the platforms teqlctl runs on.
+    let hint = '';
+    try {
+      refuse(f)();
+    } catch (err) {
+      hint = (err as { hint?: string }).hint ?? '';
+    }
+    expect(hint).toMatch(/Debian: linux-image-amd64; Alpine: linux-lts; OpenWrt: opkg install kmod-sched/);
   });
 
   it('a slave MTU that an up teql0 would refuse', () => {

@@ -29,7 +29,7 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
 
   if (!f.teql.loaded) {
     if (!f.teql.available) {
-      throw conflict(ctx, 'the kernel module sch_teql is not available (modinfo sch_teql finds nothing)', 'install a kernel that ships sch_teql (Debian: linux-image-amd64), or build it with CONFIG_NET_SCH_TEQL');
+      throw conflict(ctx, 'the kernel module sch_teql is not available (modinfo sch_teql finds nothing)', 'install a kernel that ships sch_teql (Debian: linux-image-amd64; Alpine: linux-lts; OpenWrt: opkg install kmod-sched), or build it with CONFIG_NET_SCH_TEQL');
     }
     const op = { kind: 'modprobe' as const, module: 'sch_teql' as const, ...(needed > 1 ? { maxEqualizers: needed } : {}) };
     changes.push(change(ctx, {
