@@ -44,8 +44,8 @@ describe('replace: true on the lab', () => {
 
   it('htb with classes and filters: refused before any change, saying why (exit 8)', async () => {
     await resetRouters('a', 'b');
+    // A pristine link has the kernel's default root (handle 0:), which `tc qdisc del` refuses: add over it.
     const setup = [
-      'tc qdisc del dev eth2 root 2>/dev/null',
       'tc qdisc add dev eth2 root handle 1: htb default 20',
       'tc class add dev eth2 parent 1: classid 1:10 htb rate 5mbit ceil 10mbit',
       'tc filter add dev eth2 parent 1: protocol ip prio 1 u32 match ip dport 22 0xffff flowid 1:10',
