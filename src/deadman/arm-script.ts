@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { renderOp, syncFs } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { ARM_FAILED_MARKER } from '../router/markers.js';
-import { decide } from './decision.js';
+import { decide, DECIDED } from './decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine, safeOwner, takeLockScript } from '../router/lock.js';
@@ -121,6 +121,9 @@ export function armScript(o: ArmOptions): string {
   const cleanup = o.first ? ` rm -rf ${dir}; ${releaseLockLine(o.runId)};` : '';
   const fail = (what: string) => `teqlctl_arm_failed '${what}'`;
   const lines = [
+    // A later phase changes nothing once the run is decided (its dead-man fired between two phases,
+    // during a slow verify or a long approval): checked before the lock, which the revert freed.
+    ...(o.first ? [] : [`if [ -d ${dir}/${DECIDED} ] || [ "$(cat ${dir}/state 2>/dev/null)" != pending ]; then echo "${ARM_FAILED_MARKER} run ${o.runId} is no longer pending here: $(cat ${dir}/state 2>/dev/null) (decided by $(cat ${dir}/${DECIDED}/by 2>/dev/null)); nothing of this phase was applied"; exit 3; fi`]),
     takeLockScript(o.runId, o.owner),
     `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
     `mkdir -p ${dir} && chmod 700 ${dir} || ${fail(`cannot create ${dir}`)}`,

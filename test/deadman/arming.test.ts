@@ -2,7 +2,7 @@
 // run file that cannot be written (a full or read-only /var) stops the script before its first
 // step, says what failed, and leaves no run folder and no lock behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +54,23 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     expect(r.stdout).not.toContain(STEP_MARKER);
     expect(readdirSync(runs)).toEqual([]);
     expect(existsSync(join(root, 'lock'))).toBe(false);
+  });
+
+  it('a later phase of a run whose dead-man already fired changes nothing and takes no lock', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+    const runs = join(root, 'runs');
+    mkdirSync(join(runs, 'r1', 'decided'), { recursive: true });
+    writeFileSync(join(runs, 'r1', 'state'), 'reverted\n');
+    writeFileSync(join(runs, 'r1', 'decided', 'by'), 'revert\n');
+    const before = armScript({ runId: 'r1', owner: 'op@host', batch: 1, first: false, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
+    // A harmless step (a file that is not there): were the guard to fail, nothing on this machine changes.
+    const harmless = { kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op;
+    const script = stepsScript([harmless], { before, onBegin: (i) => begunLine('r1', 1, i) }).replaceAll(RUNS_DIR, runs).replaceAll(LOCK_DIR, join(root, 'lock'));
+    const r = run(shell, script);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(`${ARM_FAILED_MARKER} run r1 is no longer pending here: reverted (decided by revert)`);
+    expect(r.stdout).not.toContain(STEP_MARKER);
+    expect(existsSync(join(root, 'lock'))).toBe(false);
+    expect(existsSync(join(runs, 'r1', 'undo-1.sh'))).toBe(false);
   });
 });
