@@ -1,11 +1,11 @@
 // Pure: what a simulated router answers to each script teqlctl sends. It recognises the script by the
 // markers teqlctl's own modules put in it (facts sections, apply steps, ping checks), answers from
 // facts recorded on the lab, confirms a run, and turns "converged" after an apply ("pristine" after a rollback).
-import { CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP } from '../../src/router/markers.js';
+import { CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP, UNDO_MARKER } from '../../src/router/markers.js';
 import type { LoadedRun } from '../../src/load/index.js';
 
 export type SimState = 'pristine' | 'converged';
-export type ScriptKind = 'facts' | 'apply' | 'rollback' | 'verify' | 'confirm' | 'unknown';
+export type ScriptKind = 'facts' | 'apply' | 'rollback' | 'verify' | 'confirm' | 'release' | 'unknown';
 
 export interface SimFacts {
   pristine: string;
@@ -72,9 +72,12 @@ export function answerFacts(script: string, recorded: string): { stdout: string;
 }
 
 export function classify(script: string): ScriptKind {
-  if (stepIndices(script).length > 0) return /\|\| failed=1/.test(script) ? 'rollback' : 'apply';
+  // The rollback undoes from the router's own journal (its undo scripts): no steps of its own.
+  if (script.includes(UNDO_MARKER)) return 'rollback';
+  if (stepIndices(script).length > 0) return 'apply';
   if (checkIndices(script).length > 0) return 'verify';
   if (script.includes(`echo "${CONFIRM_MARKER} ok"`)) return 'confirm';
+  if (script.includes(`echo "${CONFIRM_MARKER} released"`)) return 'release';
   if (script.includes(`'${SECTION} links'`)) return 'facts';
   return 'unknown';
 }
@@ -102,6 +105,9 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
     case 'confirm':
       // The dead-man's switch is disarmed over a new connection once every check passed.
       return { kind, stdout: `${CONFIRM_MARKER} ok\n`, missing: [], stderr: '', code: 0, state };
+    case 'release':
+      // Every host confirmed: the run's lock is freed.
+      return { kind, stdout: `${CONFIRM_MARKER} released\n`, missing: [], stderr: '', code: 0, state };
     default:
       return { kind, stdout: '', missing: [], stderr: 'simulated host: unrecognised script\n', code: 127, state };
   }

@@ -30,7 +30,7 @@ export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): str
   const lines = ['export LANG=C LC_ALL=C', 'umask 077', 'failed=0'];
   if (o.before) lines.push(o.before.trimEnd());
   ops.forEach((op, i) => {
-    if (o.onBegin) lines.push(`${o.onBegin(i)} || { echo '${ARM_FAILED_MARKER} cannot record step ${i} before running it'; exit 3; }`);
+    if (o.onBegin) lines.push(`${o.onBegin(i)} || { echo '${ARM_FAILED_MARKER} step ${i} not started: the run was decided meanwhile (its dead-man fired or a rollback claimed it), or its journal cannot be written'; exit 3; }`);
     lines.push(`out=$( { ${renderOp(op)} ; } 2>&1 ); rc=$?`);
     lines.push(`[ -n "$out" ] && printf '%s\\n' "$out"`);
     lines.push(`printf '${STEP} %d %d\\n' ${i} "$rc"`);

@@ -1,5 +1,6 @@
 // `teqlctl play`: load and validate (no host contacted on bad input), run, print, exit with its code.
-import { Option, type Command } from 'commander';
+import { type Command } from 'commander';
+import { DEBUG_HOLD_OPTION, DEBUG_HOLDS_OPTION, debugHolds } from './debug-hold.js';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadRun } from '../load/index.js';
@@ -52,6 +53,7 @@ export interface PlayFlags {
   keyPassphraseFile?: string;
   acceptNew?: boolean;
   debugHoldBeforeConfirm?: string;
+  debugHold?: string[];
 }
 
 /** How `play` connects: secrets given up front (or asked on a terminal), --accept-new, strict sudo. */
@@ -109,19 +111,6 @@ export function runOutput(result: Parameters<typeof toJson>[0] & Parameters<type
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** Hidden from --help, documented in docs/deadman.md: fault injection for the dead-man's tests (play and rollback). */
-export const DEBUG_HOLD_OPTION = () =>
-  new Option('--debug-hold-before-confirm <seconds>', 'debug: wait between verifying and confirming (fault injection for tests of the dead-man)').hideHelp();
-
-/** A debug option only (fault injection for the dead-man's tests): never set by a config file or the environment. */
-export function debugHold(flags: { debugHoldBeforeConfirm?: string }): number | undefined {
-  if (flags.debugHoldBeforeConfirm === undefined) return undefined;
-  const n = Number(flags.debugHoldBeforeConfirm);
-  if (!Number.isInteger(n) || n < 0 || n > 3600) throw new ConfigError(`--debug-hold-before-confirm must be whole seconds between 0 and 3600, got "${flags.debugHoldBeforeConfirm}"`);
-  process.stderr.write(`debug: --debug-hold-before-confirm ${n}: this run waits ${n} s between verifying and confirming\n`);
-  return n;
-}
-
 export function confirmTimeout(flags: { confirmTimeout: string }): number {
   const n = Number(flags.confirmTimeout);
   if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
@@ -147,6 +136,7 @@ export function registerPlayCommand(program: Command): void {
     .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')
     .option('--confirm-timeout <seconds>', 'each router reverts itself unless the run is confirmed within this time of its first change', PLAY_DEFAULTS.confirmTimeout)
     .addOption(DEBUG_HOLD_OPTION())
+    .addOption(DEBUG_HOLDS_OPTION())
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
       await runPlayCommand(playbook, flags);
@@ -158,7 +148,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
   const confirmTimeoutSec = confirmTimeout(flags);
-  const hold = debugHold(flags);
+  const holds = debugHolds(flags);
   const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
@@ -167,11 +157,14 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const log = new RunLog(logFile(flags, runId), secrets);
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
   let interrupted = false;
+  const stop = new AbortController();
   // Ctrl-C, a cancelled CI job (TERM) or a closed terminal (HUP): an orderly rollback while the
   // connections live; if they are gone too, each router's dead-man reverts it.
   const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
     interrupted = true;
-    say(`${signal}: finishing the current step, then rolling back`);
+    say(`${signal}: rolling back every router that changed (a step in flight is stopped on the router)`);
+    stop.abort();
   };
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
   let early: Map<string, Promise<Transport>> | undefined;
@@ -185,7 +178,8 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       runId,
       confirmTimeoutSec,
       owner: `${userInfo().username}@${hostname()}`,
-      ...(hold !== undefined ? { holdBeforeConfirmMs: hold * 1000 } : {}),
+      holds,
+      stop: stop.signal,
       check: Boolean(flags.check),
       forks,
       mode: progressMode(Boolean(flags.json)),

@@ -10,6 +10,9 @@ import { decide, DECIDED } from './decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine, safeOwner, takeLockScript } from '../router/lock.js';
+import { fingerprintScript } from '../gather/script.js';
+import { STALE_MARKER } from '../router/markers.js';
+import { recordApplierLine, stopApplierLines } from './applier.js';
 
 /**
  * The undo of one apply batch: each step's inverse runs only if that step is recorded as done,
@@ -38,6 +41,11 @@ export function redoBatchScript(ops: readonly Op[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** Runs every batch's undo script, newest batch first, appending what they print to `log`. */
+export function undoAllLine(dir: string, log: string): string {
+  return `for f in $(ls ${dir}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${dir}/undo-$f.sh >> ${dir}/${log} 2>&1; done`;
+}
+
 /** Runs every batch's undo, newest first, once: records `reverted` and frees the lock. */
 export function revertScript(runId: string): string {
   const dir = runDir(assertSafeRunId(runId));
@@ -50,7 +58,8 @@ d=${dir}
 # Exactly one of this revert, the confirmation and teqlctl's own rollback decides the run.
 ${decide('$d', 'revert')} || exit 0
 echo reverting > $d/state
-for f in $(ls $d/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh $d/undo-$f.sh >> $d/revert.log 2>&1; done
+${stopApplierLines('$d')}
+${undoAllLine('$d', 'revert.log')}
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 echo reverted > $d/state
 ${releaseLockLine(runId)}
@@ -108,6 +117,14 @@ export interface ArmOptions {
   summary: string;
   /** The batch's steps, kept as its redo script for a later `teqlctl rollback`'s dead-man. */
   redo: Op[];
+  /**
+   * The fingerprint of the facts the plan was made from (first batch): checked under the lock, so
+   * a router changed since (by another run or an operator, while this run waited for approval) is
+   * refused as stale before any change, and nobody's change is overwritten.
+   */
+  fingerprint?: string;
+  /** The sysctls the facts script read (the fingerprint covers them). */
+  sysctls?: readonly string[];
 }
 
 /**
@@ -125,8 +142,10 @@ export function armScript(o: ArmOptions): string {
     // during a slow verify or a long approval): checked before the lock, which the revert freed.
     ...(o.first ? [] : [`if [ -d ${dir}/${DECIDED} ] || [ "$(cat ${dir}/state 2>/dev/null)" != pending ]; then echo "${ARM_FAILED_MARKER} run ${o.runId} is no longer pending here: $(cat ${dir}/state 2>/dev/null) (decided by $(cat ${dir}/${DECIDED}/by 2>/dev/null)); nothing of this phase was applied"; exit 3; fi`]),
     takeLockScript(o.runId, o.owner),
+    ...(o.first && o.fingerprint !== undefined ? staleCheck(o.runId, o.fingerprint, o.sysctls ?? []) : []),
     `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
     `mkdir -p ${dir} && chmod 700 ${dir} || ${fail(`cannot create ${dir}`)}`,
+    `${recordApplierLine(dir)} || ${fail(`cannot write ${dir}/applier`)}`,
   ];
   lines.push(
     heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo), fail(`cannot write ${dir}/undo-${o.batch}.sh`)),
@@ -148,6 +167,15 @@ export function armScript(o: ArmOptions): string {
   return lines.join('\n');
 }
 
+/** Under the lock, before anything is written: the router still is what the plan was made from. */
+function staleCheck(runId: string, fingerprint: string, sysctls: readonly string[]): string[] {
+  if (!/^[0-9a-f]*$/.test(fingerprint)) throw new Error(`not a fingerprint: ${fingerprint}`);
+  return [
+    fingerprintScript(sysctls),
+    `if [ "$fp" != '${fingerprint}' ]; then echo "${STALE_MARKER} $fp"; ${releaseLockLine(runId)}; exit 3; fi`,
+  ];
+}
+
 /**
  * Written before step `index` of batch `batch` runs (write-ahead), so the revert knows every step
  * that may have run, including one whose controller died while it ran. Undoing a step that did not
@@ -156,6 +184,8 @@ export function armScript(o: ArmOptions): string {
  * address or route to delete that is not there), and the revert goes on to the next one.
  */
 export function begunLine(runId: string, batch: number, index: number): string {
-  const file = `${runDir(assertSafeRunId(runId))}/begun-${batch}`;
-  return `{ echo ${index} >> ${file} && ${syncFs(file)}; }`;
+  const dir = runDir(assertSafeRunId(runId));
+  const file = `${dir}/begun-${batch}`;
+  // A run decided meanwhile (its dead-man fired, or teqlctl's rollback claimed it) starts no step.
+  return `{ [ ! -d ${dir}/${DECIDED} ] && echo ${index} >> ${file} && ${syncFs(file)}; }`;
 }

@@ -2,7 +2,7 @@
 // the state the run left (so a later `teqlctl rollback` can tell whether the router moved), free the lock.
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
-import { CONFIRM_MARKER, REVERTED_MARKER } from '../router/markers.js';
+import { CONFIRM_MARKER } from '../router/markers.js';
 import { decide, DECIDED } from './decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
@@ -15,8 +15,12 @@ function disarm(dir: string): string {
   ].join('\n');
 }
 
-/** `state`: what the run becomes (a rollback's own run is `rollback-confirmed`, so it is not taken for a run to undo). */
-export function confirmScript(runId: string, afterState: string, state = 'confirmed'): string {
+/**
+ * `state`: what the run becomes (a rollback's own run is `rollback-confirmed`, so it is not taken
+ * for a run to undo). `release: false` keeps the lock: a play frees it only once every host is
+ * confirmed (releaseScript), so that a partial confirmation rolls a confirmed host back under it.
+ */
+export function confirmScript(runId: string, afterState: string, state = 'confirmed', release = true): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
     'export LANG=C LC_ALL=C',
@@ -28,29 +32,9 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`,
     heredoc(`${dir}/after-state`, afterState),
     syncFs(dir),
-    releaseLockLine(runId),
+    ...(release ? [releaseLockLine(runId)] : []),
     `echo "${CONFIRM_MARKER} ok"`,
   ].join('\n') + '\n';
-}
-
-/**
- * Before teqlctl rolls a router back itself: claim the run so its dead-man stands down. If the
- * dead-man got there first, wait for it to finish and skip the undo (the router already reverted);
- * `then` (the facts script) still runs, so the result is checked against the snapshot all the same.
- */
-export function claimRunScript(runId: string, then: string): string {
-  const dir = runDir(assertSafeRunId(runId));
-  return [
-    // Once claimed, the dead-man stands down: finish even if the SSH session dies meanwhile.
-    "trap '' HUP PIPE",
-    // Decided here unless the dead-man (then wait for its revert) or a confirmation (a partial
-    // confirmation: this host is rolled back all the same, under the lock the run still holds) was first.
-    `if ${decide(dir, 'rollback')}; then echo rolling-back > ${dir}/state; fi`,
-    `i=0; while [ "$(cat ${dir}/state 2>/dev/null)" = reverting ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done`,
-    `if [ "$(cat ${dir}/state 2>/dev/null)" = reverted ]; then echo '${REVERTED_MARKER}'`,
-    then.trimEnd(),
-    'exit 0; fi',
-  ].join('\n');
 }
 
 /** After teqlctl rolled back by itself: the run is over, the timer must not fire again. */
@@ -62,4 +46,9 @@ export function closeRunScript(runId: string, state: 'rolled-back' | 'failed'): 
     releaseLockLine(runId),
     'true',
   ].join('\n');
+}
+
+/** After every host of a play confirmed: the run is over here, its lock is freed. */
+export function releaseScript(runId: string): string {
+  return `${releaseLockLine(runId)}; echo "${CONFIRM_MARKER} released"\n`;
 }

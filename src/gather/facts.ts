@@ -71,6 +71,8 @@ export interface Facts {
   teql: TeqlModuleFact;
   management?: ManagementFact;
   lock?: RouterLock;
+  /** md5 of the sections a plan depends on, as the router hashed them (see gather/script.ts); empty without md5sum. */
+  fingerprint?: string;
 }
 
 /** A file of teqlctl's boot configuration as it is on the router. */

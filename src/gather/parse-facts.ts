@@ -188,6 +188,8 @@ export function parseFacts(host: string, output: string): Facts {
   if (s.has('baseline')) facts.baseline = parseBaseline(s.get('baseline')!);
   const lock = parseLock(s.get('lock') ?? '');
   if (lock) facts.lock = lock;
+  const fingerprint = s.get('fingerprint')?.trim();
+  if (fingerprint) facts.fingerprint = fingerprint;
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
   return facts;

@@ -32,14 +32,19 @@ const SECTIONS: Array<[string, string]> = [
   ['lock', READ_LOCK],
 ];
 
+/** Sections that may change while a run waits (the session's own path, the lock): not fingerprinted. */
+const VOLATILE = new Set(['management', 'lock']);
+
 /**
- * Builds the facts script. `sysctls` are the names the plan needs besides every rp_filter,
- * which is always read because the rp_filter rule involves all interfaces.
+ * The commands printing every section a plan depends on. Their output, with the lifetimes of
+ * dynamic addresses blanked (they count down by the second), is hashed into the fingerprint that
+ * the first apply of a run checks under the lock: a router changed since its facts were read (by
+ * another run or an operator, while this one waited for approval) is refused as stale.
  */
-export function factsScript(sysctls: readonly string[] = []): string {
-  const lines = ['export LANG=C LC_ALL=C'];
+function stableBlock(sysctls: readonly string[]): string {
+  const lines: string[] = [];
   for (const [name, command] of SECTIONS) {
-    lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
+    if (!VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
   }
   lines.push(`echo '${SECTION} sysctls'`);
   // `read` is a shell builtin: no process per file (the $(cat) version cost ~200 ms on the lab).
@@ -51,6 +56,27 @@ export function factsScript(sysctls: readonly string[] = []): string {
     const path = shellQuote(sysctlPath(name));
     lines.push(`if [ -r ${path} ]; then printf "%s\\t%s\\n" ${path} "$(cat ${path})"; fi`);
   }
+  return lines.join('\n');
+}
+
+/** Shell lines that set `fp` to the fingerprint of `$stable` (empty where md5sum is missing). */
+const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' | md5sum 2>/dev/null); fp=\${1:-}`;
+
+/** Shell lines that set `fp` to the router's current fingerprint, as the facts script computes it. */
+export function fingerprintScript(sysctls: readonly string[] = []): string {
+  return `stable=$(\n${stableBlock(sysctls)}\n)\n${HASH_STABLE}`;
+}
+
+/**
+ * Builds the facts script. `sysctls` are the names the plan needs besides every rp_filter,
+ * which is always read because the rp_filter rule involves all interfaces.
+ */
+export function factsScript(sysctls: readonly string[] = []): string {
+  const lines = ['export LANG=C LC_ALL=C', fingerprintScript(sysctls), `printf '%s\\n' "$stable"`];
+  for (const [name, command] of SECTIONS) {
+    if (VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
+  }
+  lines.push(`echo '${SECTION} fingerprint'`, 'echo "$fp"');
   lines.push(`echo '${SECTION} end'`);
   return lines.join('\n') + '\n';
 }

@@ -6,7 +6,8 @@ import type { Transport } from '../connect/transport.js';
 import { runWithProgress } from '../ui/progress.js';
 import { stateLines } from '../rollback/compare.js';
 import type { RunState } from './run-state.js';
-import { confirmScript } from '../deadman/confirm-script.js';
+import { confirmScript, releaseScript } from '../deadman/confirm-script.js';
+import { holdFor, orInterrupt } from './interruptible.js';
 import { CONFIRM_MARKER } from '../router/markers.js';
 
 export async function confirmAll(run: RunState): Promise<void> {
@@ -31,12 +32,33 @@ export async function confirmAll(run: RunState): Promise<void> {
     if (connectErrors.length > 0) {
       throw new RunFailure('verify', `management access lost after applying (a new SSH connection failed): ${failures.join('; ')}`);
     }
-    const confirmErrors = await runWithProgress(run.opts.mode, hosts.map((h) => ({
+    // With a hold between confirmations (the fault matrix), the first host confirms alone first.
+    const between = run.opts.holds?.betweenConfirmsSec;
+    const waves = between ? [hosts.slice(0, 1), hosts.slice(1)] : [hosts];
+    const confirmErrors: Error[] = [];
+    for (const [n, wave] of waves.entries()) {
+      if (n > 0) await holdFor(between, run.opts.stop);
+      confirmErrors.push(...await orInterrupt(confirmWave(run, wave, fresh, failures), run.opts.stop));
+    }
+    if (confirmErrors.length > 0) throw new RunFailure('verify', `confirmation failed: ${confirmErrors.map((e) => e.message).join('; ')}`);
+    await releaseAll(run, hosts, fresh);
+  } finally {
+    for (const [h, t] of fresh) run.confirmStats.set(h, { ...t.stats });
+    await Promise.all([...fresh.values()].map((t) => t.close().catch(() => undefined)));
+  }
+}
+
+/**
+ * Confirms over the new connections, keeping each router's lock: until every host is confirmed, a
+ * failure elsewhere still rolls this one back under its lock (a partial confirmation).
+ */
+function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transport>, failures: string[]): Promise<Error[]> {
+  return runWithProgress(run.opts.mode, hosts.map((h) => ({
       host: h,
       title: `${h}: confirm`,
       run: async (setTitle) => {
         const after = [...stateLines(run.latest.get(h)!)].sort().join('\n');
-        const res = await fresh.get(h)!.run('confirm', confirmScript(run.runId, after));
+        const res = await fresh.get(h)!.run('confirm', confirmScript(run.runId, after, 'confirmed', false));
         run.opts.log.record(h, res);
         if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) {
           const late = /too-late (\S+)/.exec(res.stdout)?.[1];
@@ -47,9 +69,19 @@ export async function confirmAll(run: RunState): Promise<void> {
         setTitle(`${h}: confirmed, dead-man disarmed`);
       },
     })), run.opts.forks);
-    if (confirmErrors.length > 0) throw new RunFailure('verify', `confirmation failed: ${confirmErrors.map((e) => e.message).join('; ')}`);
-  } finally {
-    for (const [h, t] of fresh) run.confirmStats.set(h, { ...t.stats });
-    await Promise.all([...fresh.values()].map((t) => t.close().catch(() => undefined)));
-  }
+}
+
+/**
+ * Every host confirmed: the run is over, each lock is freed. A lock that cannot be freed (the new
+ * connection died just now) is said, not hidden: the run stays confirmed, `teqlctl unlock` frees it.
+ */
+async function releaseAll(run: RunState, hosts: string[], fresh: Map<string, Transport>): Promise<void> {
+  await Promise.all(hosts.map(async (h) => {
+    const res = await fresh.get(h)!.run('release', releaseScript(run.runId)).catch((err: Error) => ({ stdout: '', stderr: err.message, code: -1 }));
+    if ('label' in res) run.opts.log.record(h, res);
+    if (!res.stdout.includes(`${CONFIRM_MARKER} released`)) {
+      const report = run.reports.get(h)!;
+      report.warnings = [...(report.warnings ?? []), `confirmed, but its lock could not be freed (${res.stderr.trim() || `exit ${res.code}`}): \`teqlctl unlock\` frees it`];
+    }
+  }));
 }

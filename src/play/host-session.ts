@@ -7,11 +7,12 @@ import { readFacts } from '../gather/read-facts.js';
 import { parseSteps, stepsScript } from '../apply/script.js';
 import { checksScript, parseChecks, type CheckResult } from '../verify/ping-script.js';
 import { armScript, begunLine } from '../deadman/arm-script.js';
-import { claimRunScript, closeRunScript } from '../deadman/confirm-script.js';
+import { rollbackScript, undoFailures } from '../deadman/rollback-script.js';
+import { forgetApplierLine } from '../deadman/applier.js';
 import { lockHeldBy } from '../router/lock.js';
-import { ARM_FAILED_MARKER, REVERTED_MARKER } from '../router/markers.js';
+import { runDir } from '../router/paths.js';
+import { ARM_FAILED_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
-import type { Op } from '../plan/ops.js';
 import type { JournalEntry } from '../rollback/journal.js';
 import type { RunLog } from './run-log.js';
 
@@ -19,6 +20,22 @@ export interface DeadmanSettings {
   runId: string;
   owner: string;
   timeoutSec: number;
+  /** Fault injection (`--debug-hold step-B.K:S`): the router waits S s inside step K of batch B, after journaling it. */
+  holdInStep?: { batch: number; step: number; sec: number };
+  /** Fault injection (`--debug-hold rollback:S`): the router waits S s in the rollback, after claiming the run. */
+  holdInRollbackSec?: number;
+}
+
+export interface ApplyResult {
+  entries: JournalEntry[];
+  error?: string;
+  /** Another run holds the lock: nothing changed. */
+  locked?: string;
+  /** The dead-man could not be armed: nothing changed. */
+  armFailed?: string;
+  /** The router changed since its facts were read: nothing changed. */
+  stale?: boolean;
+  after?: Facts;
 }
 
 export class HostSession {
@@ -45,19 +62,29 @@ export class HostSession {
    * first failure. Returns what ran and, when everything ran, the facts read right after, all in
    * one round trip.
    */
-  async apply(changes: readonly Change[], deadman: DeadmanSettings): Promise<{ entries: JournalEntry[]; error?: string; locked?: string; armFailed?: string; after?: Facts }> {
+  async apply(changes: readonly Change[], deadman: DeadmanSettings, planned: Facts): Promise<ApplyResult> {
     const steps = changes.flatMap((c) => c.steps.map((s) => ({ ...s, change: c })));
     const ops = steps.map((s) => s.op);
     const batch = this.batches;
-    const before = armScript({ ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), redo: ops, summary: `${changes.length} change(s)` });
+    const before = armScript({
+      ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), redo: ops, summary: `${changes.length} change(s)`,
+      fingerprint: planned.fingerprint ?? '', sysctls: this.sysctls,
+    });
+    const hold = deadman.holdInStep?.batch === batch ? deadman.holdInStep : undefined;
+    const onBegin = (i: number) => begunLine(deadman.runId, batch, i) + (hold?.step === i ? ` && { echo 'holding ${hold.sec} s in step ${i} (--debug-hold)' >&2; sleep ${hold.sec}; }` : '');
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
-    const res = await this.transport.run('apply', stepsScript(ops, { before, onBegin: (i) => begunLine(deadman.runId, batch, i), then: factsScript(this.sysctls) }));
+    const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls)}`;
+    const res = await this.transport.run('apply', stepsScript(ops, { before, onBegin, then }), hold ? hold.sec + 120 : undefined);
     this.log.record(this.host, res);
     const locked = lockHeldBy(res.stdout);
     if (locked !== undefined) {
       this.batches--;
       return { entries: [], locked };
+    }
+    if (res.stdout.startsWith(STALE_MARKER)) {
+      this.batches--;
+      return { entries: [], stale: true };
     }
     const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
     if (armFailed !== undefined && parseSteps(ops, res.stdout).length === 0) {
@@ -87,18 +114,16 @@ export class HostSession {
   }
 
   /**
-   * Claims the run from the router's dead-man (or finds it already reverted), runs every inverse
-   * even when one fails, closes the run (disarms the timer) and reads the facts, in one round trip.
+   * Claims the run from the router's dead-man (or finds it already reverted), stops an apply still
+   * running there, undoes every step the router's journal says began (see rollback-script.ts),
+   * closes the run (timer off, lock freed) and reads the facts, in one round trip. `undoErrors` are
+   * the undo commands that failed: harmless when the facts equal the snapshot (the undo of a step
+   * that never took effect), the reason when they do not.
    */
-  async undo(ops: readonly Op[], runId: string): Promise<{ errors: string[]; after: Facts; revertedByDeadman: boolean }> {
-    const facts = factsScript(this.sysctls);
-    const script = stepsScript(ops, { keepGoing: true, before: claimRunScript(runId, facts), then: closeRunScript(runId, 'rolled-back') + '\n' + facts });
-    const res = await this.transport.run('rollback', script);
+  async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean }> {
+    const script = rollbackScript(runId, { then: factsScript(this.sysctls), ...(holdSec ? { holdSec } : {}) });
+    const res = await this.transport.run('rollback', script, holdSec ? holdSec + 120 : undefined);
     this.log.record(this.host, res);
-    if (res.stdout.includes(REVERTED_MARKER)) return { errors: [], after: parseFacts(this.host, res.stdout), revertedByDeadman: true };
-    const results = parseSteps(ops, res.stdout);
-    const errors = results.filter((r) => r.code !== 0).map((r) => `\`${r.command}\` failed (exit ${r.code}): ${r.output}`);
-    if (results.length !== ops.length) errors.push(`rollback script ended early (exit ${res.code}): ${res.stderr.trim()}`);
-    return { errors, after: parseFacts(this.host, res.stdout), revertedByDeadman: false };
+    return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER) };
   }
 }

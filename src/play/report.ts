@@ -18,6 +18,8 @@ export interface HostReport {
   stats?: TransportStats & { connections: number };
   /** The run journal: every command that ran on the host, with its exit code and its inverse. */
   journal?: Array<{ command: string; code: number; undo: string[] }>;
+  /** What the operator should know that did not fail the run (a lock left behind). */
+  warnings?: string[];
 }
 
 export interface RunReport {

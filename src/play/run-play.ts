@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { ConnectError, ExitCode, RefusedError, RunFailure, TeqlError } from '../errors.js';
 import type { LoadedRun, TaskInstance } from '../load/types.js';
 import { alignBootPhases, planHost, type PlannedHost } from '../plan/plan-host.js';
+import { applyAndVerify } from './apply-and-verify.js';
+import { holdFor } from './interruptible.js';
 import { changeCount } from '../plan/types.js';
 import { sysctlNames } from '../plan/facts-needed.js';
 import { runWithProgress } from '../ui/progress.js';
@@ -16,23 +18,6 @@ import type { HostReport, RunReport } from './report.js';
 import type { PlayOptions, RunState } from './run-state.js';
 
 export type { PlayOptions } from './run-state.js';
-
-/** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
-function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskInstance[] {
-  const out: TaskInstance[] = [];
-  let current = 0;
-  let sawCheck = false;
-  for (const t of tasks) {
-    if (t.module === 'ping') sawCheck = true;
-    else if (sawCheck) {
-      current++;
-      sawCheck = false;
-    }
-    if (current > phase) break;
-    out.push(t);
-  }
-  return out;
-}
 
 export function newRunId(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + randomUUID().slice(0, 8);
@@ -77,6 +62,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
         for (const p of plans) run.reports.get(p.plan.host)!.status = 'checked';
         continue;
       }
+      await holdFor(opts.holds?.approveSec, opts.stop);
       if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted before applying');
       const total = plans.reduce((n, p) => n + changeCount(p.plan), 0);
       if (total > 0 && !(await opts.approve(plans.map((p) => p.plan)))) {
@@ -85,7 +71,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
       await applyAndVerify(run, play.tasks, plans);
     }
     if (!opts.check) {
-      if (opts.holdBeforeConfirmMs) await new Promise((r) => setTimeout(r, opts.holdBeforeConfirmMs));
+      await holdFor(opts.holds?.confirmSec, opts.stop);
       await confirmAll(run);
     }
     return report(ExitCode.ok, opts.check ? 'check mode: nothing was changed' : 'converged and verified');
@@ -172,74 +158,3 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
   }
   return alignBootPhases(hosts.map((h) => planned.get(h)!));
 }
-
-async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>, plans: PlannedHost[]): Promise<void> {
-  const { opts } = run;
-  const deadman = { runId: run.runId, owner: opts.owner ?? 'teqlctl', timeoutSec: opts.confirmTimeoutSec };
-  const phases = Math.max(...plans.map((p) => p.plan.phases.length));
-  for (let i = 0; i < phases; i++) {
-    const failures: string[] = [];
-    let locked = false;
-    const changedHosts = plans.filter((p) => (p.plan.phases[i]?.changes.length ?? 0) > 0);
-    const applyErrors = await runWithProgress(opts.mode, changedHosts.map((p) => ({
-      host: p.plan.host,
-      title: `${p.plan.host}: apply ${p.plan.phases[i]!.changes.length} change(s)`,
-      run: async (setTitle) => {
-        const h = p.plan.host;
-        const report = run.reports.get(h)!;
-        const result = await run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, deadman);
-        const fail = (msg: string) => {
-          failures.push(`${h}: ${msg}`);
-          report.status = 'failed';
-          report.error = msg;
-          throw new Error(msg);
-        };
-        if (result.locked || result.armFailed) {
-          locked = true; // refused: this host changed nothing
-          fail(result.locked ? `locked by another run: ${result.locked}` : result.armFailed!);
-        }
-        run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);
-        report.applied += result.entries.filter((e) => e.code === 0).length;
-        report.status = 'changed';
-        if (result.error) fail(result.error);
-        run.latest.set(h, result.after!);
-        // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
-        // The boot configuration is planned with the last phase only (it comes after every check).
-        const persistence = i >= p.plan.phases.length - 1;
-        const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence }).plan.phases.flatMap((ph) => ph.changes);
-        if (left.length > 0) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
-        setTitle(`${h}: applied ${result.entries.length} step(s), dead-man armed (${deadman.timeoutSec} s)`);
-      },
-    })), opts.forks);
-    if (applyErrors.length > 0) {
-      throw new RunFailure(locked ? 'refused' : 'apply', `applying failed on ${failures.length === applyErrors.length ? failures.join('; ') : applyErrors.map((e) => e.message).join('; ')}`);
-    }
-    if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
-
-    const checkFailures: string[] = [];
-    const withChecks = plans.filter((p) => (p.plan.phases[i]?.checks.length ?? 0) > 0);
-    const checkErrors = await runWithProgress(opts.mode, withChecks.map((p) => ({
-      host: p.plan.host,
-      title: `${p.plan.host}: verify ${p.plan.phases[i]!.checks.map((c) => c.to).join(', ')}`,
-      run: async (setTitle) => {
-        const h = p.plan.host;
-        const results = await run.sessions.get(h)!.checks(p.plan.phases[i]!.checks);
-        run.reports.get(h)!.checks.push(...results);
-        const bad = results.filter((r) => !r.ok);
-        if (bad.length > 0) {
-          const msg = bad.map((r) => `ping ${r.check.to}${r.check.dev ? ` dev ${r.check.dev}` : ''}${r.check.from ? ` from ${r.check.from}` : ''} failed (${r.summary})`).join('; ');
-          checkFailures.push(`${h}: ${msg}`);
-          run.reports.get(h)!.status = 'failed';
-          run.reports.get(h)!.error = msg;
-          throw new Error(msg);
-        }
-        setTitle(`${h}: verified ${results.map((r) => r.check.to).join(', ')}`);
-      },
-    })), opts.forks);
-    if (checkErrors.length > 0) {
-      throw new RunFailure('verify', `verification failed: ${checkFailures.length === checkErrors.length ? checkFailures.join('; ') : checkErrors.map((e) => e.message).join('; ')}`);
-    }
-    if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
-  }
-}
-

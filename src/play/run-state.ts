@@ -30,8 +30,26 @@ export interface PlayOptions {
   confirmTimeoutSec: number;
   /** Who runs teqlctl (user@machine), recorded in the router's lock and journal. */
   owner?: string;
-  /** `--debug-hold-before-confirm`: fault injection for the dead-man's tests, wait this long between verifying and confirming. */
-  holdBeforeConfirmMs?: number;
+  /** `--debug-hold`: fault injection for the dead-man's tests and the fault matrix. */
+  holds?: DebugHolds;
+  /** Aborted by SIGINT, SIGTERM or SIGHUP: the run stops waiting for the round trip in flight and rolls back. */
+  stop?: AbortSignal;
+}
+
+/** Where a run waits when a test asks it to (`--debug-hold POINT:SECONDS`), so a fault can be injected there. */
+export interface DebugHolds {
+  /** After the plan is shown, before it is approved (a run waiting for its operator). */
+  approveSec?: number;
+  /** On the router, inside step `step` of apply batch `batch`, after the step is journaled as begun. */
+  step?: { batch: number; step: number; sec: number };
+  /** Between applying and verifying. */
+  verifySec?: number;
+  /** Between verifying and confirming. */
+  confirmSec?: number;
+  /** After the first host confirmed, before the others (they confirm one after the other then). */
+  betweenConfirmsSec?: number;
+  /** On the router, in teqlctl's rollback, after the run is claimed and before anything is undone. */
+  rollbackSec?: number;
 }
 
 export interface RunState {

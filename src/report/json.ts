@@ -17,6 +17,7 @@ export function toJson(r: RunReport) {
       rollback: h.rollback ? { ok: h.rollback.ok, errors: h.rollback.errors, residual: h.rollback.residual } : null,
       transport: h.stats ?? null,
       journal: h.journal ?? [],
+      warnings: h.warnings ?? [],
     }])),
   };
 }

@@ -7,6 +7,7 @@ export function formatRecap(r: RunReport): string {
     for (const c of h.checks) {
       lines.push(`${c.ok ? 'verified' : 'FAILED  '} ${h.host}: ping ${c.check.to}${c.check.dev ? ` dev ${c.check.dev}` : ''}${c.check.from ? ` from ${c.check.from}` : ''} — ${c.summary}`);
     }
+    for (const w of h.warnings ?? []) lines.push(`WARNING  ${h.host}: ${w}`);
     if (h.rollback && !h.rollback.ok) {
       for (const e of h.rollback.errors) lines.push(`ROLLBACK ${h.host}: ${e}`);
       for (const m of h.rollback.residual.missing) lines.push(`ROLLBACK ${h.host}: still missing: ${m}`);

@@ -8,3 +8,5 @@ export const RUN_MARKER = '@@teqlctl-run';
 export const CONFIRM_MARKER = '@@teqlctl-confirm';
 export const REVERTED_MARKER = '@@teqlctl-reverted';
 export const ARM_FAILED_MARKER = '@@teqlctl-arm-failed';
+export const STALE_MARKER = '@@teqlctl-stale';
+export const UNDO_MARKER = '@@teqlctl-undo';

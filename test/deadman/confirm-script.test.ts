@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { claimRunScript, closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
+import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
+import { rollbackScript } from '../../src/deadman/rollback-script.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 
 describe('confirming a run', () => {
@@ -19,9 +20,10 @@ describe('confirming a run', () => {
 
 describe('teqlctl rolling back by itself', () => {
   it('claims the run first; when the dead-man already reverted, it only reads the facts', () => {
-    const script = claimRunScript('r1', 'FACTS');
-    expect(script).toContain('echo rolling-back > /var/lib/teqlctl/runs/r1/state');
-    expect(script).toContain(`echo '${REVERTED_MARKER}'\nFACTS\nexit 0; fi`);
+    const script = rollbackScript('r1', { then: 'FACTS' });
+    expect(script).toContain('echo rolling-back > $d/state');
+    expect(script).toContain(`echo '${REVERTED_MARKER}'`);
+    expect(script.trimEnd().endsWith('fi\nFACTS\nexit 0')).toBe(true);
   });
 
   it('closes the run so that its timer cannot fire again', () => {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { revertScript } from '../../src/deadman/arm-script.js';
-import { claimRunScript, closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
+import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
+import { rollbackScript } from '../../src/deadman/rollback-script.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 
@@ -75,8 +76,9 @@ describe.each(SHELLS)('deciding a run under %s', (_name, shell) => {
   it("teqlctl's rollback after a partial confirmation rolls the confirmed host back and records it so", async () => {
     const r = router(shell);
     await r.run(confirmScript(RUN, 'x'));
-    const claimed = await r.run(claimRunScript(RUN, 'echo FACTS'));
+    const claimed = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
     expect(claimed.stdout).not.toContain(REVERTED_MARKER);
+    expect(r.state()).toBe('rolled-back');
     await r.run(closeRunScript(RUN, 'rolled-back'));
     expect(r.state()).toBe('rolled-back');
   });
@@ -84,7 +86,7 @@ describe.each(SHELLS)('deciding a run under %s', (_name, shell) => {
   it("teqlctl's rollback after the dead-man reverted skips the undo and only reads the facts", async () => {
     const r = router(shell);
     await r.run(revertScript(RUN));
-    const claimed = await r.run(claimRunScript(RUN, 'echo FACTS'));
+    const claimed = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
     expect(claimed.stdout).toBe(`${REVERTED_MARKER}\nFACTS\n`);
   });
 });

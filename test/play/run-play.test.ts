@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { CHECK_MARKER, CONFIRM_MARKER, STEP_MARKER } from '../../src/router/markers.js';
+import { CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
 import { replayedLab } from './helpers.js';
 
@@ -11,7 +11,8 @@ describe('a run against the replayed lab', () => {
     expect(r.exitCode, r.summary).toBe(ExitCode.ok);
     expect(r.summary).toBe('converged and verified');
     for (const router of Object.values(lab.routers)) {
-      expect(router.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm']);
+      // The lock is freed only once every host confirmed ('release').
+      expect(router.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm', 'release']);
       // The confirmation's connection is the proof that management access survived.
       expect(router.connections).toBe(2);
       expect(router.state).toBe('converged');
@@ -122,5 +123,53 @@ describe('a run against the replayed lab', () => {
     const r = await lab.run();
     expect(r.exitCode).toBe(ExitCode.verifyFailed);
     expect(r.summary).toContain('the dead-man had already fired (run state: reverted); raise --confirm-timeout');
+  });
+
+  it('a partial confirmation (a confirmed, b too late) rolls a back too, and frees no lock before that', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('confirm', () => ({ stdout: `${CONFIRM_MARKER} too-late reverted decided-by=revert\n`, code: 1 }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.verifyFailed);
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm', 'rollback']);
+    expect(lab.routers.router_a.state).toBe('pristine');
+    expect(r.hosts.find((h) => h.host === 'router_a')!.status).toBe('rolled back');
+  });
+
+  it('a router changed since its facts were read is refused as stale before any change (exit 8); the other is rolled back', async () => {
+    const lab = replayedLab();
+    lab.routers.router_a.overrides.set('apply', () => ({ stdout: `${STALE_MARKER} 0123abcd\n`, code: 3, state: 'pristine' }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.refused);
+    expect(r.summary).toContain('router_a: the router changed since its facts were read');
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply']);
+    expect(lab.routers.router_b.kinds().at(-1)).toBe('rollback');
+    expect(lab.routers.router_b.state).toBe('pristine');
+  });
+
+  it('a signal while an apply is in flight does not wait for it: both routers are rolled back from their own journals (exit 130)', async () => {
+    const lab = replayedLab();
+    const stop = new AbortController();
+    const r = await lab.run({
+      stop: stop.signal,
+      connect: async (host) => {
+        const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+        const run = t.run.bind(t);
+        // The apply never answers (held up on the router) until the rollback stops it.
+        t.run = async (label, script) => {
+          if (label === 'apply') {
+            await run(label, script);
+            stop.abort();
+            return new Promise(() => undefined);
+          }
+          return run(label, script);
+        };
+        return t;
+      },
+    });
+    expect(r.exitCode).toBe(ExitCode.interrupted);
+    for (const router of Object.values(lab.routers)) {
+      expect(router.kinds()).toEqual(['facts', 'apply', 'rollback']);
+      expect(router.state).toBe('pristine');
+    }
   });
 });

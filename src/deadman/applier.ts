@@ -1,0 +1,35 @@
+// The apply script in flight on a router. Whoever decides a run (the dead-man's revert, teqlctl's
+// rollback) stops it first: otherwise an apply script held up in a step (a hung command, a
+// controller that died while the router kept running it) could run that step, or the next ones,
+// after the revert undid them, and leave the router half-configured.
+
+/** The apply script records its shell's pid, so a revert can stop it; removed when it ends. */
+export function recordApplierLine(dir: string): string {
+  return `echo $$ > ${dir}/applier`;
+}
+
+export function forgetApplierLine(dir: string): string {
+  return `rm -f ${dir}/applier`;
+}
+
+/**
+ * Stops the run's apply script if it still runs: its whole process group (the step's command in
+ * flight, the session's shell, sudo) gets SIGTERM, then this waits (at most 10 s) until it is gone.
+ * Only a shell is stopped (a pid reused by another program is left alone), never our own group.
+ * Every later step also checks that the run is undecided before it starts (see begunLine).
+ */
+export function stopApplierLines(dir: string): string {
+  return [
+    `a=$(cat ${dir}/applier 2>/dev/null)`,
+    'if [ -n "$a" ] && [ "$a" != "$$" ] && [ -r /proc/$a/stat ]; then',
+    '  c=; read -r c < /proc/$a/comm',
+    '  case "$c" in',
+    '    sh|ash|dash|bash|busybox)',
+    '      read -r s < /proc/$a/stat; set -- $s; g=$5',
+    '      read -r s < /proc/$$/stat; set -- $s',
+    '      if [ -n "$g" ] && [ "$g" != "$5" ] && [ "$g" -gt 1 ]; then kill -TERM -"$g" 2>/dev/null || kill -TERM "$a" 2>/dev/null; else kill -TERM "$a" 2>/dev/null; fi',
+    '      i=0; while [ -d /proc/$a ] && [ $i -lt 50 ]; do sleep 0.2 2>/dev/null || sleep 1; i=$((i+1)); done;;',
+    '  esac',
+    'fi',
+  ].join('\n');
+}

@@ -1,0 +1,62 @@
+// teqlctl's own rollback of a run on one router (a failed apply or ping, a signal, a partial
+// confirmation). It undoes what the ROUTER's write-ahead journal says began, with the same undo
+// scripts the dead-man would run, not what the controller heard back: a step whose answer never
+// arrived (the controller was interrupted mid-apply) is undone all the same.
+import { assertSafeRunId, runDir } from '../router/paths.js';
+import { REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
+import { decide, DECIDED } from './decision.js';
+import { undoAllLine } from './arm-script.js';
+import { stopApplierLines } from './applier.js';
+import { closeRunScript } from './confirm-script.js';
+
+export interface RollbackScriptOptions {
+  /** Runs last, in the same round trip: the facts script, so the result is checked against the snapshot. */
+  then: string;
+  /** Fault injection (`--debug-hold rollback:S`): wait this long after claiming, before undoing. */
+  holdSec?: number;
+}
+
+/**
+ * Claims the run (the dead-man stands down), stops the apply script if it still runs, runs every
+ * batch's undo newest first, closes the run as rolled back (timer off, lock freed) and reads the
+ * facts. Once claimed it finishes even if the SSH session dies (HUP and PIPE ignored). If the
+ * dead-man decided first, it waits for its revert and only reads the facts. A run confirmed here
+ * (a partial confirmation: another host failed) is rolled back all the same, under the lock the
+ * run still holds. Undo failures are printed as `@@teqlctl-undo <line>`.
+ */
+export function rollbackScript(runId: string, o: RollbackScriptOptions): string {
+  const dir = runDir(assertSafeRunId(runId));
+  return [
+    "trap '' HUP PIPE",
+    'export LANG=C LC_ALL=C',
+    'umask 077',
+    `d=${dir}`,
+    'if [ -d $d ]; then',
+    `  if ${decide('$d', 'rollback')}; then echo rolling-back > $d/state; else`,
+    // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
+    `    i=0; while [ ! -s $d/${DECIDED}/by ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done`,
+    `    case "$(cat $d/${DECIDED}/by 2>/dev/null)" in`,
+    '      revert) i=0; while [ "$(cat $d/state 2>/dev/null)" != reverted ] && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
+    '      confirm) i=0; while [ "$(cat $d/state 2>/dev/null)" = pending ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
+    '    esac',
+    '  fi',
+    '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',
+    `    echo '${REVERTED_MARKER}'`,
+    '  else',
+    stopApplierLines('$d'),
+    ...(o.holdSec ? [`echo 'holding ${o.holdSec} s in the rollback (--debug-hold)' >&2; sleep ${o.holdSec}`] : []),
+    '    : > $d/rollback.log',
+    `    ${undoAllLine('$d', 'rollback.log')}`,
+    `    sed -n 's/^undo step /${UNDO_MARKER} undo step /p' $d/rollback.log`,
+    closeRunScript(runId, 'rolled-back'),
+    '  fi',
+    'fi',
+    o.then.trimEnd(),
+    'exit 0',
+  ].join('\n') + '\n';
+}
+
+/** The undo failures a rollback script printed. */
+export function undoFailures(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => l.startsWith(`${UNDO_MARKER} `)).map((l) => l.slice(UNDO_MARKER.length + 1));
+}

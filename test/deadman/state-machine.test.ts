@@ -1,0 +1,176 @@
+// The run's state machine on a router, for real: the apply script (write-ahead journal, held in a
+// step), the dead-man's revert, teqlctl's rollback and the confirmation, run under dash and
+// BusyBox's sh against a router's run files in a temporary folder. File steps stand in for ip/tc:
+// what matters here is who may change the router when, not what the change is.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { begunLine, revertScript, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { recordApplierLine } from '../../src/deadman/applier.js';
+import { confirmScript, releaseScript } from '../../src/deadman/confirm-script.js';
+import { rollbackScript, undoFailures } from '../../src/deadman/rollback-script.js';
+import { stepsScript } from '../../src/apply/script.js';
+import { ARM_FAILED_MARKER, CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
+import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import type { Op } from '../../src/plan/ops.js';
+
+const exec = promisify(execFile);
+const SHELLS: Array<[string, string[]]> = [['dash', ['/bin/dash', '-c']], ['busybox sh', ['/bin/busybox', 'sh', '-c']]];
+const RUN = 'r1';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function router(shell: string[]) {
+  const root = mkdtempSync(join(tmpdir(), 'teqlctl-states-'));
+  const dir = join(root, 'runs', RUN);
+  const etc = join(root, 'etc');
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(etc);
+  mkdirSync(join(root, 'lock'));
+  writeFileSync(join(dir, 'state'), 'pending\n');
+  writeFileSync(join(root, 'lock', 'owner'), `run=${RUN}\nowner=t@t\n`);
+  const local = (script: string) => script.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock'));
+  // Three steps, each writing a file; their inverses remove it. Batch 0's undo as arming writes it.
+  const ops: Op[] = [0, 1, 2].map((i) => ({ kind: 'file-write', path: join(etc, `step${i}`), content: `${i}\n`, executable: false }));
+  writeFileSync(join(dir, 'undo-0.sh'), local(undoBatchScript(ops.map((op) => [{ kind: 'file-remove', path: (op as { path: string }).path }]))));
+  writeFileSync(join(dir, 'begun-0'), '');
+  const run = async (script: string) => {
+    try {
+      const r = await exec(shell[0]!, [...shell.slice(1), local(script)], { encoding: 'utf8' });
+      return { code: 0, stdout: r.stdout };
+    } catch (err) {
+      const e = err as { code: number; stdout: string };
+      return { code: e.code, stdout: e.stdout };
+    }
+  };
+  /** The apply script of batch 0, held `holdSec` inside step `holdStep` (after journaling it), in the background. */
+  const startApply = (holdStep: number, holdSec: number) => {
+    const script = stepsScript(ops, {
+      before: recordApplierLine(dir),
+      onBegin: (i) => begunLine(RUN, 0, i) + (i === holdStep ? ` && sleep ${holdSec}` : ''),
+    });
+    const child = spawn(shell[0]!, [...shell.slice(1), local(script)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const done = new Promise<{ code: number | null; stdout: string }>((r) => child.on('close', (code) => r({ code, stdout })));
+    return { done };
+  };
+  const state = () => readFileSync(join(dir, 'state'), 'utf8').trim();
+  const begun = () => readFileSync(join(dir, 'begun-0'), 'utf8').trim().split('\n').filter(Boolean).map(Number);
+  const applied = () => [0, 1, 2].filter((i) => existsSync(join(etc, `step${i}`)));
+  const locked = () => existsSync(join(root, 'lock'));
+  const waitBegun = async (n: number) => { for (let i = 0; i < 100 && begun().length < n; i++) await sleep(50); };
+  return { dir, root, run, state, begun, applied, locked, startApply, waitBegun };
+}
+
+describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
+  it('applying: every step is journaled as begun before it runs, and all of them run', async () => {
+    const r = router(shell);
+    const apply = await r.startApply(-1, 0).done;
+    expect(apply.code).toBe(0);
+    expect(r.begun()).toEqual([0, 1, 2]);
+    expect(r.applied()).toEqual([0, 1, 2]);
+  });
+
+  it('pending -> reverted while the apply is held in step 1: the revert stops it first, undoes every begun step, and step 2 never runs', async () => {
+    const r = router(shell);
+    const apply = r.startApply(1, 30);
+    await r.waitBegun(2);
+    expect(r.applied()).toEqual([0]);
+    await r.run(revertScript(RUN));
+    const ended = await apply.done;
+    expect(ended.code).not.toBe(0); // stopped, not finished
+    expect(r.state()).toBe('reverted');
+    expect(r.begun()).toEqual([0, 1]);
+    expect(r.applied()).toEqual([]);
+    expect(r.locked()).toBe(false);
+    await sleep(300);
+    expect(r.applied()).toEqual([]); // nothing runs on after the revert
+  });
+
+  it('pending -> rolled-back by teqlctl while the apply is held: the same, and the undo of a step that never ran is harmless', async () => {
+    const r = router(shell);
+    const apply = r.startApply(2, 30);
+    await r.waitBegun(3);
+    const rolled = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    await apply.done;
+    expect(rolled.stdout).not.toContain(REVERTED_MARKER);
+    expect(rolled.stdout).toContain('FACTS');
+    expect(undoFailures(rolled.stdout)).toEqual([]);
+    expect(r.state()).toBe('rolled-back');
+    expect(r.applied()).toEqual([]);
+    expect(r.locked()).toBe(false);
+    expect(readFileSync(join(r.dir, 'decided', 'by'), 'utf8').trim()).toBe('rollback');
+  });
+
+  it('decided -> no step starts: an apply that comes after the revert changes nothing', async () => {
+    const r = router(shell);
+    await r.run(revertScript(RUN));
+    const late = await r.startApply(-1, 0).done;
+    expect(late.code).toBe(3);
+    expect(late.stdout).toContain(`${ARM_FAILED_MARKER} step 0 not started`);
+    expect(r.applied()).toEqual([]);
+  });
+
+  it('pending -> confirmed keeps the lock until released; a revert that comes later does nothing', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    const confirmed = await r.run(confirmScript(RUN, 'x', 'confirmed', false));
+    expect(confirmed.stdout).toContain(`${CONFIRM_MARKER} ok`);
+    expect(r.locked()).toBe(true);
+    await r.run(revertScript(RUN));
+    expect(r.state()).toBe('confirmed');
+    expect(r.applied()).toEqual([0, 1, 2]);
+    expect((await r.run(releaseScript(RUN))).stdout).toContain(`${CONFIRM_MARKER} released`);
+    expect(r.locked()).toBe(false);
+  });
+
+  it('confirmed -> rolled-back (a partial confirmation): undone under the lock the run still holds, then the lock is freed', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    await r.run(confirmScript(RUN, 'x', 'confirmed', false));
+    const rolled = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    expect(rolled.stdout).not.toContain(REVERTED_MARKER);
+    expect(r.state()).toBe('rolled-back');
+    expect(r.applied()).toEqual([]);
+    expect(r.locked()).toBe(false);
+  });
+
+  it('reverted -> a rollback that comes later only reads the facts', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    await r.run(revertScript(RUN));
+    const rolled = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    expect(rolled.stdout).toBe(`${REVERTED_MARKER}\nFACTS\n`);
+    expect(r.state()).toBe('reverted');
+  });
+
+  it('a rollback whose controller vanishes mid-way finishes on the router (HUP and PIPE ignored once claimed)', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    const script = rollbackScript(RUN, { then: 'echo FACTS', holdSec: 1 }).replaceAll(RUNS_DIR, join(r.root, 'runs')).replaceAll(LOCK_DIR, join(r.root, 'lock'));
+    const child = spawn(shell[0]!, [...shell.slice(1), script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    await sleep(300);
+    child.stdout.destroy(); // the controller's end of the pipe is gone
+    process.kill(-child.pid!, 'SIGHUP');
+    for (let i = 0; i < 60 && r.state() !== 'rolled-back'; i++) await sleep(100);
+    expect(r.state()).toBe('rolled-back');
+    expect(r.applied()).toEqual([]);
+  });
+
+  it('racing the revert against the rollback 20 times: exactly one decides, and the router always ends as it was', { timeout: 30_000 }, async () => {
+    let inconsistent = 0;
+    for (let i = 0; i < 20; i++) {
+      const r = router(shell);
+      await r.startApply(-1, 0).done;
+      const [, rolled] = await Promise.all([r.run(revertScript(RUN)), r.run(rollbackScript(RUN, { then: 'echo FACTS' }))]);
+      const by = readFileSync(join(r.dir, 'decided', 'by'), 'utf8').trim();
+      const ok = r.applied().length === 0 && !r.locked()
+        && (by === 'revert' ? r.state() === 'reverted' && rolled.stdout.includes(REVERTED_MARKER) : r.state() === 'rolled-back' && !rolled.stdout.includes(REVERTED_MARKER));
+      if (!ok) inconsistent++;
+    }
+    expect(inconsistent).toBe(0);
+  });
+});
