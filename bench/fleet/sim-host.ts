@@ -76,7 +76,7 @@ export function classify(script: string): ScriptKind {
   if (script.includes(UNDO_MARKER)) return 'rollback';
   if (stepIndices(script).length > 0) return 'apply';
   if (checkIndices(script).length > 0) return 'verify';
-  if (script.includes(`echo "${CONFIRM_MARKER} ok"`)) return 'confirm';
+  if (script.includes(`echo "${CONFIRM_MARKER} ok`)) return 'confirm';
   if (script.includes(`echo "${CONFIRM_MARKER} released"`)) return 'release';
   if (script.includes(`'${SECTION} links'`)) return 'facts';
   return 'unknown';

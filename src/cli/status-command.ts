@@ -37,7 +37,9 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
     lines.push(`${host}: ${armed.length ? `DEAD-MAN ARMED for run ${armed.map((r) => r.id).join(', ')}` : 'no timer armed'}; ${v.lock ? `locked by run ${v.lock.run} of ${v.lock.owner} since ${v.lock.started}${v.lock.alive ? '' : ' (holder gone)'}` : 'not locked'}`);
     if (v.runs.length === 0) lines.push('  no teqlctl run recorded');
     for (const r of v.runs) {
-      const when = r.reverted ? `, reverted by the dead-man at ${r.reverted}` : r.confirmed ? `, confirmed at ${r.confirmed}` : '';
+      // A run confirmed on this router and rolled back because another host failed (a partial
+      // confirmation) keeps its confirmed_at: it is shown as what it is now, rolled back.
+      const when = r.reverted ? `, reverted by the dead-man at ${r.reverted}` : r.confirmed && r.state.endsWith('confirmed') ? `, confirmed at ${r.confirmed}` : r.confirmed ? ` (after it was confirmed here at ${r.confirmed}: another host failed)` : '';
       lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${r.armed ? ' (timer armed)' : ''}`);
     }
   }

@@ -33,7 +33,8 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     heredoc(`${dir}/after-state`, afterState),
     syncFs(dir),
     ...(release ? [releaseLockLine(runId)] : []),
-    `echo "${CONFIRM_MARKER} ok"`,
+    // The client port of this connection: the log shows it is not the run's own.
+    `set -- $SSH_CONNECTION; echo "${CONFIRM_MARKER} ok port=\${2:-?}"`,
   ].join('\n') + '\n';
 }
 

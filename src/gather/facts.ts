@@ -56,6 +56,8 @@ export interface TeqlModuleFact {
 export interface ManagementFact {
   /** Address of the SSH client as the router sees it (from SSH_CONNECTION). */
   clientIp: string;
+  /** The client's TCP port of this SSH connection: tells one connection from another in the log. */
+  clientPort?: string;
   /** Interface and route that carry the SSH session (`ip route get clientIp`). */
   dev: string;
   via?: string;

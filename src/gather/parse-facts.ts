@@ -125,11 +125,11 @@ export function parseSysctls(text: string): Record<string, string> {
 
 export function parseManagement(host: string, text: string): ManagementFact | undefined {
   const firstLine = text.split('\n')[0] ?? '';
-  const m = /^client=(\S+)/.exec(firstLine);
+  const m = /^client=(\S+)(?: port=(\d+))?/.exec(firstLine);
   if (!m) return undefined;
   const [route] = parseJsonArray(host, 'management route', text.slice(firstLine.length));
   if (!route?.dev) return undefined;
-  return { clientIp: m[1]!, dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
+  return { clientIp: m[1]!, ...(m[2] ? { clientPort: m[2] } : {}), dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
 }
 
 /** The boot section: teqlctl's files (base64), networkd's managed links, ifupdown's interfaces. */

@@ -16,7 +16,7 @@ const SECTIONS: Array<[string, string]> = [
   ['qdisc_detail', 'tc qdisc show | while read -r _ kind handle _ d where _; do [ "$where" = root ] && [ "$handle" != 0: ] || continue; case $kind in teql*) continue;; esac; printf \'@@dev %s\\n\' "$d"; tc -d qdisc show dev "$d"; echo @@class; tc -d class show dev "$d"; echo @@filter; tc -d filter show dev "$d"; done'],
   // Only when the module is not loaded is modinfo (a process) needed to know it is available.
   ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; if modinfo -F filename sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
-  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1"; ip -j route get "$1"; fi'],
+  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1 port=$2"; ip -j route get "$1"; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.
   ['boot', [

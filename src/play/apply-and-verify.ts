@@ -70,7 +70,7 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
       throw new RunFailure(locked ? 'refused' : 'apply', `applying failed on ${failures.length === applyErrors.length ? failures.join('; ') : applyErrors.map((e) => e.message).join('; ')}`);
     }
     if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
-    await holdFor(holds.verifySec, opts.stop);
+    await holdFor('verify', holds.verifySec, opts);
 
     const checkFailures: string[] = [];
     const withChecks = plans.filter((p) => (p.plan.phases[i]?.checks.length ?? 0) > 0);

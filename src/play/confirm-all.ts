@@ -37,7 +37,7 @@ export async function confirmAll(run: RunState): Promise<void> {
     const waves = between ? [hosts.slice(0, 1), hosts.slice(1)] : [hosts];
     const confirmErrors: Error[] = [];
     for (const [n, wave] of waves.entries()) {
-      if (n > 0) await holdFor(between, run.opts.stop);
+      if (n > 0) await holdFor('between-confirms', between, run.opts);
       confirmErrors.push(...await orInterrupt(confirmWave(run, wave, fresh, failures), run.opts.stop));
     }
     if (confirmErrors.length > 0) throw new RunFailure('verify', `confirmation failed: ${confirmErrors.map((e) => e.message).join('; ')}`);
@@ -66,6 +66,9 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
           failures.push(`${h}: ${msg}`);
           throw new Error(msg);
         }
+        const own = run.latest.get(h)?.management?.clientPort ?? '?';
+        const port = new RegExp(`${CONFIRM_MARKER} ok port=(\\S+)`).exec(res.stdout)?.[1] ?? '?';
+        run.opts.log.note(`${h}: confirmed over a new connection (client port ${port}), not over the run's own (client port ${own})`);
         setTitle(`${h}: confirmed, dead-man disarmed`);
       },
     })), run.opts.forks);

@@ -23,8 +23,9 @@ export async function orInterrupt<T>(work: Promise<T>, stop: AbortSignal | undef
   });
 }
 
-/** Waits `sec` seconds (a debug hold), cut short by `stop`. */
-export function holdFor(sec: number | undefined, stop: AbortSignal | undefined): Promise<void> {
+/** Waits `sec` seconds at `point` (a debug hold), says so first (the fault matrix waits for it), cut short by `stop`. */
+export function holdFor(point: string, sec: number | undefined, o: { stop?: AbortSignal; onHold?: (point: string, sec: number) => void }): Promise<void> {
   if (!sec) return Promise.resolve();
-  return orInterrupt(new Promise<void>((r) => setTimeout(r, sec * 1000)), stop);
+  o.onHold?.(point, sec);
+  return orInterrupt(new Promise<void>((r) => setTimeout(r, sec * 1000)), o.stop);
 }

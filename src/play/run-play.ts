@@ -62,7 +62,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
         for (const p of plans) run.reports.get(p.plan.host)!.status = 'checked';
         continue;
       }
-      await holdFor(opts.holds?.approveSec, opts.stop);
+      await holdFor('approve', opts.holds?.approveSec, opts);
       if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted before applying');
       const total = plans.reduce((n, p) => n + changeCount(p.plan), 0);
       if (total > 0 && !(await opts.approve(plans.map((p) => p.plan)))) {
@@ -71,7 +71,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
       await applyAndVerify(run, play.tasks, plans);
     }
     if (!opts.check) {
-      await holdFor(opts.holds?.confirmSec, opts.stop);
+      await holdFor('confirm', opts.holds?.confirmSec, opts);
       await confirmAll(run);
     }
     return report(ExitCode.ok, opts.check ? 'check mode: nothing was changed' : 'converged and verified');

@@ -34,6 +34,8 @@ export interface PlayOptions {
   holds?: DebugHolds;
   /** Aborted by SIGINT, SIGTERM or SIGHUP: the run stops waiting for the round trip in flight and rolls back. */
   stop?: AbortSignal;
+  /** Told when a debug hold begins (the CLI says it on stderr). */
+  onHold?: (point: string, sec: number) => void;
 }
 
 /** Where a run waits when a test asks it to (`--debug-hold POINT:SECONDS`), so a fault can be injected there. */

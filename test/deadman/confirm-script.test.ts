@@ -7,7 +7,7 @@ describe('confirming a run', () => {
   it('confirms only a pending run, and says so when the dead-man got there first', () => {
     const script = confirmScript('r1', 'link eth1 up mtu 1500');
     expect(script).toContain(`if ! { mkdir /var/lib/teqlctl/runs/r1/decided 2>/dev/null && echo confirm > /var/lib/teqlctl/runs/r1/decided/by; }; then echo "${CONFIRM_MARKER} too-late`);
-    expect(script.indexOf('echo confirmed >')).toBeLessThan(script.indexOf(`echo "${CONFIRM_MARKER} ok"`));
+    expect(script.indexOf('echo confirmed >')).toBeLessThan(script.indexOf(`${CONFIRM_MARKER} ok port=`));
   });
 
   it('records the state the run left, whatever its lines (the heredoc delimiter is random and not among them)', () => {

@@ -9,7 +9,9 @@ import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 
 const both = bothStates;
 
-const pendingOn = async (router: 'a' | 'b') => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state 2>/dev/null')).stdout.includes('pending');
+// Pending, and its apply script done (it removes its `applier` file when it ends).
+const pendingOn = async (router: 'a' | 'b') =>
+  (await sshRun(router, 'for d in /var/lib/teqlctl/runs/*; do grep -qx pending $d/state 2>/dev/null && [ ! -e $d/applier ] && echo applied; done')).stdout.includes('applied');
 
 function startPlay(args: string[], env: NodeJS.ProcessEnv) {
   return spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });

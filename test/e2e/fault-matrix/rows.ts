@@ -1,0 +1,114 @@
+// The rows of the fault matrix: one fault injected into a cold apply of playbooks/teql.yml, and
+// the end the safety net promises for each router. Points are held with `--debug-hold` (router
+// side: inside a step, in the rollback; controller side: approval, verify, between confirmations).
+import { labCli, sshRun } from '../lab.js';
+import { sleep } from '../wait.js';
+import { routerUntil, type Controller, type End } from './harness.js';
+
+export const TIMEOUT = 15; // --confirm-timeout of every row: the dead-man fires 15 s after arming
+export const PERSIST = ['-e', 'teql_persist=true'];
+const RUNS = '/var/lib/teqlctl/runs';
+
+export interface Row {
+  fault: string;
+  persist: boolean;
+  args: string[];
+  inject: (c: Controller) => Promise<void>;
+  want: { a: End; b: End };
+  /** The controller's exit: a code, or the signal that killed it. */
+  exit: number[] | 'SIGKILL';
+  /** What `teqlctl status` says of the run on each router. */
+  status: { a: RegExp; b: RegExp };
+  /** The lock each router holds at the end (held: a run killed after confirming a, before freeing). */
+  locks?: { a: 'free' | 'held'; b: 'free' | 'held' };
+}
+
+const begun = (batch: number, step: number) => async () => {
+  await Promise.all((['a', 'b'] as const).map((r) => routerUntil(r, `grep -qx ${step} ${RUNS}/*/begun-${batch}`)));
+};
+const kill = (signal: NodeJS.Signals) => (c: Controller) => void c.child.kill(signal);
+const then = (...fs: Array<(c: Controller) => unknown>) => async (c: Controller) => { for (const f of fs) await f(c); };
+const held = (point: string) => (c: Controller) => c.waitFor(new RegExp(`holding at ${point}`));
+
+const DEADMAN = /reverted, reverted by the dead-man at/;
+const ROLLED_BACK = /rolled-back(?!.*confirmed here)/;
+
+/** A signal inside step 3 of the first apply, on both routers (their journals say step 3 began). */
+function inStep(signal: NodeJS.Signals, persist: boolean): Row {
+  const [batch, step] = persist ? [1, 1] : [0, 3];
+  const killed = signal === 'SIGKILL';
+  return {
+    fault: `${signal} of the controller inside step ${step} of apply batch ${batch}${persist ? ' (the boot files)' : ''}`,
+    persist,
+    args: ['--debug-hold', `step-${batch}.${step}:600`],
+    inject: then(begun(batch, step), kill(signal)),
+    want: { a: 'pristine', b: 'pristine' },
+    exit: killed ? 'SIGKILL' : [130],
+    status: killed ? { a: DEADMAN, b: DEADMAN } : { a: ROLLED_BACK, b: ROLLED_BACK },
+  };
+}
+
+export const ROWS: Row[] = [
+  { ...inStep('SIGKILL', false), fault: 'SIGKILL of the controller right after arming (inside step 0)', args: ['--debug-hold', 'step-0.0:600'], inject: then(begun(0, 0), kill('SIGKILL')) },
+  inStep('SIGKILL', false),
+  inStep('SIGKILL', true),
+  inStep('SIGTERM', false),
+  inStep('SIGHUP', false),
+  inStep('SIGINT', true),
+  {
+    fault: 'SIGKILL of the controller between apply and verify', persist: false, args: ['--debug-hold', 'verify:600'],
+    inject: then(held('verify'), kill('SIGKILL')), want: { a: 'pristine', b: 'pristine' }, exit: 'SIGKILL', status: { a: DEADMAN, b: DEADMAN },
+  },
+  {
+    fault: 'SIGTERM of the controller between apply and verify', persist: true, args: ['--debug-hold', 'verify:600'],
+    inject: then(held('verify'), kill('SIGTERM')), want: { a: 'pristine', b: 'pristine' }, exit: [130], status: { a: ROLLED_BACK, b: ROLLED_BACK },
+  },
+  {
+    // The one window two routers cannot close without talking to each other: a is confirmed (and
+    // keeps the run's lock, freed only once every host confirmed), b's dead-man reverts b.
+    fault: 'SIGKILL of the controller between confirming a and b', persist: false, args: ['--debug-hold', 'between-confirms:600'],
+    inject: then(held('between-confirms'), kill('SIGKILL')), want: { a: 'converged', b: 'pristine' }, exit: 'SIGKILL',
+    status: { a: /confirmed, confirmed at/, b: DEADMAN }, locks: { a: 'held', b: 'free' },
+  },
+  {
+    fault: 'SIGHUP of the controller between confirming a and b', persist: false, args: ['--debug-hold', 'between-confirms:600'],
+    inject: then(held('between-confirms'), kill('SIGHUP')), want: { a: 'pristine', b: 'pristine' }, exit: [130],
+    status: { a: /rolled-back \(after it was confirmed here/, b: ROLLED_BACK },
+  },
+  {
+    fault: "SIGKILL of the controller during its own rollback (after SIGTERM)", persist: false, args: ['--debug-hold', 'step-0.3:600', '--debug-hold', 'rollback:6'],
+    inject: then(begun(0, 3), kill('SIGTERM'), () => routerUntil('a', `grep -qx rolling-back ${RUNS}/*/state`), kill('SIGKILL')),
+    want: { a: 'pristine', b: 'pristine' }, exit: 'SIGKILL', status: { a: ROLLED_BACK, b: ROLLED_BACK },
+  },
+  {
+    fault: 'SIGTERM during the rollback that a SIGINT started', persist: false, args: ['--debug-hold', 'step-0.3:600', '--debug-hold', 'rollback:4'],
+    inject: then(begun(0, 3), kill('SIGINT'), () => routerUntil('a', `grep -qx rolling-back ${RUNS}/*/state`), kill('SIGTERM')),
+    want: { a: 'pristine', b: 'pristine' }, exit: [130], status: { a: ROLLED_BACK, b: ROLLED_BACK },
+  },
+  {
+    fault: "router a's management link cut during apply (restored after its dead-man fired)", persist: false, args: ['--debug-hold', 'step-0.3:8'],
+    inject: then(begun(0, 3), () => labCli(['cut', 'a']), () => sleep((TIMEOUT + 8) * 1000), () => labCli(['restore', 'a'])),
+    want: { a: 'pristine', b: 'pristine' }, exit: [4, 6], status: { a: DEADMAN, b: ROLLED_BACK },
+  },
+  {
+    fault: "router a's management link cut during confirmation (restored after its dead-man fired)", persist: false, args: ['--debug-hold', 'confirm:2'],
+    inject: then(held('confirm'), () => labCli(['cut', 'a']), () => sleep((TIMEOUT + 8) * 1000), () => labCli(['restore', 'a'])),
+    want: { a: 'pristine', b: 'pristine' }, exit: [5, 6], status: { a: DEADMAN, b: ROLLED_BACK },
+  },
+];
+
+/** Reads `teqlctl status` output: the line of each router's most recent run. */
+export function runLines(status: string): { a: string; b: string } {
+  const section = (host: string) => {
+    const start = status.indexOf(`${host}:`);
+    const rest = status.slice(start).split('\n').slice(1);
+    const runs = [];
+    for (const l of rest) { if (!l.startsWith('  ')) break; runs.push(l); }
+    return runs.at(-1) ?? '';
+  };
+  return { a: section('router_a'), b: section('router_b') };
+}
+
+export async function lockOf(r: 'a' | 'b'): Promise<'free' | 'held'> {
+  return (await sshRun(r, 'test -e /run/teqlctl.lock')).code === 0 ? 'held' : 'free';
+}

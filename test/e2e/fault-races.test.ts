@@ -1,0 +1,94 @@
+// Fault-matrix rows that are races, on the lab: the dead-man's timer firing while teqlctl confirms
+// (20 tries, each router must end consistently with what teqlctl reported), and a second controller
+// or an operator changing a router while a run waits for approval (the plan is refused as stale,
+// nobody's change is overwritten). Results go to the same table as fault-matrix.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetRouters, sshRun } from './lab.js';
+import { CHAPTER, LAB_INVENTORY, playJson, teqlctl } from './teqlctl.js';
+import { classify, routersNow, settle, startPlay, tableRow, type End, type States } from './fault-matrix/harness.js';
+import { lockOf, runLines } from './fault-matrix/rows.js';
+
+let ref: Record<End, States>;
+
+beforeAll(async () => {
+  await resetRouters('a', 'b');
+  const pristine = await routersNow();
+  const r = await playJson(CHAPTER);
+  expect(r.code, r.stderr).toBe(0);
+  ref = { pristine, converged: await routersNow() };
+});
+
+afterAll(async () => {
+  await resetRouters('a', 'b');
+});
+
+describe('the timer firing while teqlctl confirms', () => {
+  it('20 tries with a confirmation timed to meet the timer: every outcome consistent, on both routers and in the report', { timeout: 900_000 }, async () => {
+    const outcomes: string[] = [];
+    let inconsistent = 0;
+    for (let i = 0; i < 20; i++) {
+      await resetRouters('a', 'b');
+      // The timer fires 10 s after arming; apply and verify take about 3-5 s here, so a hold of 4 to 7 s
+      // brings the confirmation before, at, and after the moment the timer fires.
+      const c = startPlay(['--confirm-timeout', '10', '--debug-hold', `confirm:${4 + (i % 4)}`]);
+      const ended = await c.done;
+      const json = JSON.parse(ended.stdout || '{}');
+      const want = ended.code === 0 ? { a: 'converged', b: 'converged' } as const : { a: 'pristine', b: 'pristine' } as const;
+      const settled = await settle(ref, want, 40_000);
+      const end = await classify(ref);
+      const lines = runLines((await teqlctl(['status', '-i', LAB_INVENTORY])).stdout);
+      const locks = [await lockOf('a'), await lockOf('b')];
+      const consistent = settled >= 0 && end.a === want.a && end.b === want.b && locks.every((l) => l === 'free')
+        && (ended.code === 0
+          ? /confirmed, confirmed at/.test(lines.a) && /confirmed, confirmed at/.test(lines.b) && json.summary === 'converged and verified'
+          : [lines.a, lines.b].every((l) => /reverted, reverted by the dead-man|rolled-back/.test(l)) && /dead-man had already fired|every host was rolled back/.test(json.summary ?? ''));
+      if (!consistent) inconsistent++;
+      outcomes.push(ended.code === 0 ? 'confirmed' : 'reverted');
+      if (!consistent) console.error(`try ${i}: exit ${ended.code}, ends ${JSON.stringify(end)}, locks ${locks}, status ${JSON.stringify(lines)}, summary ${json.summary}`);
+    }
+    const confirmed = outcomes.filter((o) => o === 'confirmed').length;
+    tableRow(['the dead-man timer firing during confirmation (20 tries, confirm timed 4-7 s after verify, timer 10 s)', 'no', `${confirmed}× converged`, `${20 - confirmed}× pristine`, '0 or 5', `${inconsistent} inconsistent of 20`, '-']);
+    expect(inconsistent).toBe(0);
+    // The tries really met the timer from both sides.
+    expect(confirmed).toBeGreaterThan(0);
+    expect(confirmed).toBeLessThan(20);
+  });
+});
+
+describe('a change made while a run waits for approval is never overwritten', () => {
+  it('a second controller converges the routers meanwhile: the first run is refused as stale (exit 8), nothing of it applied', async () => {
+    await resetRouters('a', 'b');
+    const first = startPlay(['--debug-hold', 'approve:20']);
+    await first.waitFor(/holding at approve/);
+    const second = await playJson(CHAPTER);
+    expect(second.code, second.stderr).toBe(0);
+    const afterSecond = await routersNow();
+    const ended = await first.done;
+    const json = JSON.parse(ended.stdout);
+    tableRow(['a second controller converges the routers while the first waits for approval', 'no', 'converged (by the second)', 'converged (by the second)', String(ended.code), 'the second run confirmed; the first refused as stale', '-']);
+    expect(ended.code, first.stderr()).toBe(8);
+    expect(json.summary).toMatch(/the router changed since its facts were read .* the plan is stale/);
+    expect(await routersNow()).toEqual(afterSecond);
+    const lines = runLines((await teqlctl(['status', '-i', LAB_INVENTORY])).stdout);
+    expect(lines.a).toMatch(new RegExp(`run ${second.json.runId} .*confirmed, confirmed at`));
+    expect([await lockOf('a'), await lockOf('b')]).toEqual(['free', 'free']);
+  });
+
+  it('an operator adds an address on b meanwhile: b is refused as stale, a is rolled back, the address stays (exit 8)', async () => {
+    await resetRouters('a', 'b');
+    const first = startPlay(['--debug-hold', 'approve:15']);
+    await first.waitFor(/holding at approve/);
+    expect((await sshRun('b', 'ip addr add 198.51.100.7/24 dev lan0')).code).toBe(0);
+    const ended = await first.done;
+    const json = JSON.parse(ended.stdout);
+    const end = await classify(ref);
+    const b = (await routersNow()).b;
+    tableRow(['an operator changes router b while the run waits for approval', 'no', end.a, 'as the operator left it', String(ended.code), 'b refused as stale; a rolled back', '-']);
+    expect(ended.code, first.stderr()).toBe(8);
+    expect(json.hosts.router_b.error).toMatch(/the plan is stale/);
+    expect(end.a).toBe('pristine');
+    expect(b).toContain('lan0 198.51.100.7/24');
+    expect(b.replace('lan0 198.51.100.7/24\n', '').replace(/198\.51\.100\.0\/24 dev lan0 .*\n/, '')).toBe(ref.pristine.b);
+    expect([await lockOf('a'), await lockOf('b')]).toEqual(['free', 'free']);
+  });
+});
