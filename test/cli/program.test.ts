@@ -44,14 +44,14 @@ describe('play options: one default each', () => {
 
   it('refuses a --confirm-timeout outside 10..86400 s before reading any file', async () => {
     for (const confirmTimeout of ['5', '86401', '1.5', 'soon']) {
-      const err = await runPlayCommand('/nonexistent/playbook.yml', { ...PLAY_DEFAULTS, inventory: '/nonexistent/inventory.yml', confirmTimeout }).catch((e: unknown) => e);
+      const err = await runPlayCommand('/nonexistent/playbook.yml', { ...PLAY_DEFAULTS, inventory: ['/nonexistent/inventory.yml'], confirmTimeout }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).message).toContain('--confirm-timeout must be whole seconds between 10 and 86400');
     }
   });
 
   it('refuses a --forks that is not a positive integer', async () => {
-    const err = await runPlayCommand('/nonexistent/playbook.yml', { ...PLAY_DEFAULTS, inventory: '/nonexistent/inventory.yml', forks: '0' }).catch((e: unknown) => e);
+    const err = await runPlayCommand('/nonexistent/playbook.yml', { ...PLAY_DEFAULTS, inventory: ['/nonexistent/inventory.yml'], forks: '0' }).catch((e: unknown) => e);
     expect(describeError(err).code).toBe(ExitCode.badInput);
   });
 });
