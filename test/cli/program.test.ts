@@ -55,3 +55,28 @@ describe('play options: one default each', () => {
     expect(describeError(err).code).toBe(ExitCode.badInput);
   });
 });
+
+describe('-i as ansible-playbook takes it', () => {
+  // Each command that reads an inventory, with the arguments it needs besides -i.
+  it.each([
+    ['play', ['playbook.yml']],
+    ['status', []],
+    ['rollback', []],
+    ['unlock', []],
+  ])('%s keeps every -i, in order (the last one used to win silently)', async (name, args) => {
+    const program = buildProgram();
+    const cmd = program.commands.find((c) => c.name() === name)!;
+    let flags: { inventory?: unknown } = {};
+    cmd.action((...got: unknown[]) => {
+      flags = got.find((a) => a !== null && typeof a === 'object' && 'inventory' in a) as typeof flags;
+    });
+    await program.parseAsync(['node', 'teqlctl', name, ...args, '-i', 'staging', '--inventory', 'production', '-i', 'inventory/'], { from: 'node' });
+    expect(flags.inventory).toEqual(['staging', 'production', 'inventory/']);
+  });
+
+  it('still requires one', async () => {
+    const program = buildProgram();
+    program.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: () => undefined }));
+    await expect(program.parseAsync(['node', 'teqlctl', 'status'], { from: 'node' })).rejects.toMatchObject({ code: 'commander.missingMandatoryOptionValue' });
+  });
+});
