@@ -65,8 +65,9 @@ function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: num
     if (ignoredInDirectory(name)) continue;
     const path = join(dir, name);
     const st = statOf(path);
-    if (st?.isDirectory()) walk(path, files, seen, depth + 1, problems);
-    else if (st) addFile(path, st, files, problems);
+    if (!st) problems.add(`cannot read inventory '${path}': a broken symbolic link`, undefined, 'remove it, or fix its target');
+    else if (st.isDirectory()) walk(path, files, seen, depth + 1, problems);
+    else addFile(path, st, files, problems);
     if (files.length > MAX_INVENTORY_FILES) {
       problems.add(`inventory folder '${dir}' holds more than ${MAX_INVENTORY_FILES} files`, undefined, 'check that this is the folder you meant');
       return;

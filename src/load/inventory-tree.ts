@@ -60,7 +60,9 @@ export function groupOf(tree: InventoryTree, name: string, pos: SourcePos, paren
  * (a port written as `host:2222` is ansible_port, under the entry's own variables). Returns the names.
  */
 export function addHostEntry(tree: InventoryTree, group: string, entry: string, pos: SourcePos, vars: VarLayer, problems: Problems): string[] {
-  const expanded = expandHostEntry(entry, MAX_HOSTS + 1 - tree.hosts.size);
+  const room = MAX_HOSTS + 1 - tree.hosts.size;
+  if (room <= 0) return []; // loadInventory reports the count once
+  const expanded = expandHostEntry(entry, room);
   if ('error' in expanded) {
     problems.add(expanded.error, pos, expanded.hint);
     return [];

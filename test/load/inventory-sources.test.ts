@@ -1,5 +1,5 @@
 // Several -i, inventory folders, and group_vars/host_vars beside each source and beside the playbook.
-import { chmodSync } from 'node:fs';
+import { chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRun } from '../../src/load/index.js';
@@ -99,5 +99,15 @@ describe('group_vars and host_vars', () => {
     });
     // Without a playbook (status, rollback, unlock) only the inventory's are read, as `ansible` does.
     expect(loadInventory(join(dir, 'inv/hosts.ini')).inventory.hosts.get('r1')!.vars).toMatchObject({ v_group: 'inventory', v_hv: 'inventory' });
+  });
+});
+
+describe('an inventory folder that cannot be read as it is', () => {
+  it('reports a broken link and a link back up the tree instead of skipping or looping', () => {
+    const dir = writeCase({ 'inv/hosts.yml': 'all:\n  hosts:\n    r1:\n' });
+    symlinkSync(join(dir, 'missing'), join(dir, 'inv/dangling'));
+    symlinkSync(join(dir, 'inv'), join(dir, 'inv/loop'));
+    const messages = errorsOf(() => loadInventory(join(dir, 'inv'))).map((e) => e.message);
+    expect(messages).toEqual([`cannot read inventory '${join(dir, 'inv/dangling')}': a broken symbolic link`, `inventory folder '${join(dir, 'inv/loop')}' links back to a folder above it`]);
   });
 });
