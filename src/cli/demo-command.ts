@@ -22,7 +22,7 @@ export function registerDemoCommand(program: Command): void {
     .description('boot the built-in lab and run playbooks/teql.yml on it: converge, verify, show the load sharing')
     .action(async () => {
       await labUp();
-      const code = await runPlayCommand(join(projectRoot(), 'playbooks', 'teql.yml'), { ...PLAY_DEFAULTS, inventory: inventoryPath(), yes: true });
+      const code = await runPlayCommand(join(projectRoot(), 'playbooks', 'teql.yml'), { ...PLAY_DEFAULTS, inventory: [inventoryPath()], yes: true });
       if (code !== 0) return;
       const r = await runSsh(sshTarget(labPaths(), 'a'), [SHARE_CHECK], { timeoutMs: 60_000 });
       const m = /ping_rc=(\d+) eth1=(\d+) eth2=(\d+)/.exec(r.stdout);

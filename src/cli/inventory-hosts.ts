@@ -2,7 +2,7 @@
 // pick the hosts, connect to them all at once, with the same secrets as `play`. Bad input exits 2
 // before any connection; a remote command that fails is an error with its exit code, never read as
 // an empty answer.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadInventory, matchPattern } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
@@ -17,8 +17,16 @@ export interface HostConnection {
 }
 
 export interface InventoryFlags extends SecretFlags {
-  inventory: string;
+  /** Every -i, in order: Ansible merges them all (a later one adds hosts and overrides variables). */
+  inventory: string[];
   limit?: string;
+}
+
+/** `-i` as ansible-playbook takes it: repeatable, each a file or a folder, merged in order. */
+export function inventoryOption(): Option {
+  return new Option('-i, --inventory <path>', 'inventory file (YAML or INI) or folder of them; repeat -i to merge several, in order')
+    .makeOptionMandatory()
+    .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
 }
 
 /** The secret sources `play` reads: files, else the environment, else a question on a terminal. */

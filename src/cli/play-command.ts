@@ -20,6 +20,7 @@ import { toJson } from '../report/json.js';
 import { terminalJson, terminalText } from '../ui/terminal.js';
 import { ConfigError } from '../errors.js';
 import { askHidden, askYesNo } from '../ui/prompts.js';
+import { inventoryOption } from './inventory-hosts.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -40,7 +41,8 @@ export const PLAY_DEFAULTS = { forks: '10', confirmTimeout: '120' } as const;
 
 export interface PlayFlags {
   confirmTimeout: string;
-  inventory: string;
+  /** Every -i, in order (files or folders), merged as ansible-playbook merges them. */
+  inventory: string[];
   check?: boolean;
   diff?: boolean;
   yes?: boolean;
@@ -60,7 +62,7 @@ export interface PlayFlags {
 function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean, secrets: string[]): ConnectOptions {
   const given = givenSecrets(flags, process.env);
   secrets.push(...Object.values(given));
-  const rerun = shellJoin(['teqlctl', 'play', '-i', flags.inventory, playbook, ...(flags.limit ? ['-l', flags.limit] : []), ...(flags.extraVars ?? []).flatMap((e) => ['-e', e]), ...(flags.check ? ['--check'] : []), '--accept-new']);
+  const rerun = shellJoin(['teqlctl', 'play', ...flags.inventory.flatMap((i) => ['-i', i]), playbook, ...(flags.limit ? ['-l', flags.limit] : []), ...(flags.extraVars ?? []).flatMap((e) => ['-e', e]), ...(flags.check ? ['--check'] : []), '--accept-new']);
   return {
     ...given,
     strictBecome: true,
@@ -122,7 +124,7 @@ export function registerPlayCommand(program: Command): void {
     .command('play')
     .description('converge the hosts of an inventory to a playbook: plan, apply only the difference, verify, roll back on failure')
     .argument('<playbook>', 'playbook YAML file')
-    .requiredOption('-i, --inventory <file>', 'inventory YAML file (Ansible layout)')
+    .addOption(inventoryOption())
     .option('-C, --check', 'show the plan and stop; nothing is changed')
     .option('-D, --diff', 'show before and after values and the commands of each change')
     .option('-y, --yes', 'apply without asking (required without a terminal)')

@@ -6,7 +6,7 @@ import { ExitCode } from '../errors.js';
 import { newRunId } from '../play/run-id.js';
 import { rollbackRun } from '../play/rollback-run.js';
 import { terminalText } from '../ui/terminal.js';
-import { closeAll, connectInventory, inventoryConnectOptions, secretOptions, type InventoryFlags } from './inventory-hosts.js';
+import { closeAll, connectInventory, inventoryConnectOptions, inventoryOption, secretOptions, type InventoryFlags } from './inventory-hosts.js';
 import { confirmTimeout, PLAY_DEFAULTS } from './play-command.js';
 import { debugHold, DEBUG_HOLD_OPTION } from './debug-hold.js';
 
@@ -17,7 +17,7 @@ export function registerRollbackCommand(program: Command): void {
     program
       .command('rollback')
       .description('undo a completed run on every router that has it (default: the latest confirmed run)')
-      .requiredOption('-i, --inventory <file>', 'inventory YAML file')
+      .addOption(inventoryOption())
       .option('--run <id>', 'the run to undo (see `teqlctl status`)')
       .option('--force', 'undo even if a router changed since that run (or without a dead-man, for a run that has no redo scripts)')
       .option('--confirm-timeout <seconds>', 'each router redoes the run unless the rollback is confirmed within this time', PLAY_DEFAULTS.confirmTimeout)

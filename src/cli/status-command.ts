@@ -5,7 +5,7 @@ import { ExitCode } from '../errors.js';
 import { terminalJson, terminalText } from '../ui/terminal.js';
 import { parseRuns, runsScript, type RouterRun } from '../deadman/runs-script.js';
 import type { RouterLock } from '../router/lock.js';
-import { closeAll, connectInventory, runChecked, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
+import { closeAll, connectInventory, runChecked, inventoryOption, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
 
 type HostStatus = { error: string } | { runs: RouterRun[]; lock?: RouterLock };
 
@@ -52,7 +52,7 @@ export function registerStatusCommand(program: Command): void {
     program
       .command('status')
       .description('show, per router, teqlctl\'s lock, armed dead-man timers and recent runs')
-      .requiredOption('-i, --inventory <file>', 'inventory YAML file')
+      .addOption(inventoryOption())
       .option('-l, --limit <hosts>', 'only these hosts')
       .option('--json', 'one JSON document on stdout'),
   ).action(async (flags: InventoryFlags & { json?: boolean }) => {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { terminalText } from '../ui/terminal.js';
 import { unlockScript } from '../deadman/runs-script.js';
-import { closeAll, connectInventory, runChecked, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
+import { closeAll, connectInventory, runChecked, inventoryOption, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
 
 /** One line per router; exit 8 when a lock was kept, 3 when a router could not be reached or the script failed. */
 export async function unlockAll(conns: readonly HostConnection[], force: boolean): Promise<{ lines: string[]; exitCode: number }> {
@@ -30,7 +30,7 @@ export function registerUnlockCommand(program: Command): void {
     program
       .command('unlock')
       .description('remove the lock a dead teqlctl run left on the routers')
-      .requiredOption('-i, --inventory <file>', 'inventory YAML file')
+      .addOption(inventoryOption())
       .option('-l, --limit <hosts>', 'only these hosts')
       .option('--force', 'remove it even if its run looks alive or has a revert pending'),
   ).action(async (flags: InventoryFlags & { force?: boolean }) => {

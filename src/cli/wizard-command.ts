@@ -52,7 +52,7 @@ async function runRequest(r: PlayRequest): Promise<number> {
     // From here the engine handles Ctrl-C: it finishes the current step and rolls both routers back.
     const code = await runPlayCommand(r.playbook, {
       ...PLAY_DEFAULTS,
-      inventory: r.inventory,
+      inventory: [r.inventory],
       yes: true,
       ...(r.becomePassword !== undefined ? { becomePasswordFile: secretFile('become-password', r.becomePassword) } : {}),
       ...(r.keyPassphrase !== undefined ? { keyPassphraseFile: secretFile('key-passphrase', r.keyPassphrase) } : {}),

@@ -16,7 +16,7 @@ import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js'
 
 export type * from './types.js';
 export * from './module-schemas.js';
-export { loadInventory } from './inventory.js';
+export { loadInventory, type InventoryOptions } from './inventory.js';
 export { matchPattern, PatternError } from './host-pattern.js';
 
 export interface LoadOptions {
@@ -30,9 +30,9 @@ export interface LoadOptions {
  * Loads and validates the inventory and the playbook. Throws ConfigError (one problem) or ConfigErrors
  * (several, in file order): inventory problems first, then every playbook problem at once.
  */
-export function loadRun(inventoryFile: string, playbookFile: string, opts: LoadOptions = {}): LoadedRun {
+export function loadRun(inventorySources: string | readonly string[], playbookFile: string, opts: LoadOptions = {}): LoadedRun {
   const extra = extraVarsLayer(opts.extraVars ?? []);
-  const { inventory, layers } = loadInventory(inventoryFile);
+  const { inventory, layers } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile) });
   const problems = new Problems();
   connectWithExtraVars(inventory, layers, extra, problems);
   const limited = limitHosts(inventory, opts.limit, problems);
@@ -77,7 +77,7 @@ function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer
   const names = [...extra.origins.keys()];
   if (!names.some((n) => CONNECTION_VARS.includes(n) || PASSWORD_VARS.includes(n))) return;
   for (const host of inventory.hosts.values()) {
-    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(inventory.file), problems);
+    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), problems);
   }
 }
 

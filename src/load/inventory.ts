@@ -1,13 +1,19 @@
-// Loads the inventory: groups, hosts, their variables in Ansible's precedence, and how to reach them.
-import { dirname } from 'node:path';
+// Loads the inventory: every source given with -i, merged in order, its groups, hosts, their variables
+// in Ansible's precedence (group_vars/ and host_vars/ beside each source and beside the playbook), and
+// how to reach each host.
+import { dirname, resolve } from 'node:path';
 import { buildConnection } from './connection.js';
-import { readInventoryTree, type InventoryTree } from './inventory-tree.js';
+import { readIniInventory } from './inventory-ini.js';
+import { listInventoryFiles, type InventoryFile } from './inventory-sources.js';
+import { finishTree, newTree, type InventoryTree } from './inventory-tree.js';
+import { readYamlInventory } from './inventory-yaml.js';
 import { MAX_GROUPS, MAX_HOST_VARS, MAX_HOSTS } from './limits.js';
 import { Problems } from './problems.js';
 import { mergeLayers, VarScope, type VarLayer } from './scope.js';
 import { readYaml } from './source.js';
 import type { Inventory, InventoryHost } from './types.js';
-import { readVarFile } from './var-files.js';
+import { readVarFiles } from './var-files.js';
+import { readLimited } from './yaml-guard.js';
 
 export interface LoadedInventory {
   inventory: Inventory;
@@ -15,22 +21,33 @@ export interface LoadedInventory {
   layers: Map<string, VarLayer>;
 }
 
-/** Reads the inventory and its group_vars/host_vars; throws ConfigError(s) listing every problem found. */
-export function loadInventory(file: string): LoadedInventory {
+export interface InventoryOptions {
+  /** The playbook's folder: its group_vars/ and host_vars/ override the inventory's, as in Ansible. */
+  playbookDir?: string;
+}
+
+/**
+ * Reads the inventory sources (files or folders, as several -i: merged in order) and their
+ * group_vars/host_vars; throws ConfigError(s) listing every problem found.
+ */
+export function loadInventory(sources: string | readonly string[], opts: InventoryOptions = {}): LoadedInventory {
   const problems = new Problems();
-  const y = readYaml(file, 'inventory', problems);
-  if (!y) problems.throwIfAny();
-  // Structural problems do not stop the walk: variables and connections are still checked, to report all at once.
-  const tree: InventoryTree = readInventoryTree(y!, problems);
-  const allPos = tree.groups.get('all')?.pos;
+  const paths = typeof sources === 'string' ? [sources] : [...sources];
+  const { files, varsDirs } = listInventoryFiles(paths, problems);
+  const tree = newTree();
+  let unreadable = problems.count > 0;
+  for (const f of files) if (!readSource(f, tree, problems)) unreadable = true;
+  // A source that could not be read at all stops here; structural problems do not stop the walk:
+  // variables and connections are still checked, to report all at once.
+  if (unreadable) problems.throwIfAny();
+  finishTree(tree, { file: files[0]?.file ?? paths[0] ?? '', line: 1, col: 1 }, problems);
+  const allPos = tree.groups.get('all')!.pos;
   if (tree.hosts.size > MAX_HOSTS || tree.groups.size > MAX_GROUPS) {
     const [n, what, max] = tree.hosts.size > MAX_HOSTS ? [tree.hosts.size, 'hosts', MAX_HOSTS] : [tree.groups.size, 'groups', MAX_GROUPS];
     problems.add(`the inventory lists ${n} ${what}; teqlctl takes at most ${max}`, allPos, 'split the fleet into several inventories');
     problems.throwIfAny();
   }
 
-  const dir = dirname(file);
-  addUngrouped(tree);
   const depth = groupDepths(tree);
   const groupsOf = (host: string): string[] => {
     const found = new Set<string>();
@@ -44,7 +61,7 @@ export function loadInventory(file: string): LoadedInventory {
     return [...found].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || a.localeCompare(b));
   };
 
-  const groupFiles = new Map([...tree.groups.keys()].map((g) => [g, readVarFile(dir, 'group_vars', g, problems)]));
+  const vars = varFileReader(varsDirs, opts.playbookDir, problems);
   const groupMembers = new Map<string, string[]>([...tree.groups.keys()].map((g) => [g, []]));
   const hostGroups = new Map([...tree.hosts.keys()].map((h) => [h, groupsOf(h)]));
   hostGroups.forEach((groups, h) => groups.forEach((g) => groupMembers.get(g)?.push(h)));
@@ -55,39 +72,69 @@ export function loadInventory(file: string): LoadedInventory {
   let pairs = 0;
   for (const node of tree.hosts.values()) {
     const groups = hostGroups.get(node.name) ?? ['all'];
-    // all < parent group < child group < group_vars files (same order) < host in inventory < host_vars file
-    const parts = [...groups.map((g) => tree.groups.get(g)!.vars), ...groups.map((g) => groupFiles.get(g)!), node.vars, readVarFile(dir, 'host_vars', node.name, problems)];
+    const others = groups.filter((g) => g !== 'all');
+    // Ansible's order: inventory group vars (all, then parent < child) < group_vars/all (inventory,
+    // then playbook) < group_vars/<group> (inventory, then playbook) < host in inventory < host_vars
+    // (inventory, then playbook).
+    const parts = [
+      ...groups.map((g) => tree.groups.get(g)!.vars),
+      ...vars.inventory('group_vars', ['all']),
+      ...vars.playbook('group_vars', ['all']),
+      ...vars.inventory('group_vars', others),
+      ...vars.playbook('group_vars', others),
+      node.vars,
+      ...vars.inventory('host_vars', [node.name]),
+      ...vars.playbook('host_vars', [node.name]),
+    ];
     pairs += parts.reduce((n, l) => n + l.origins.size, 0);
     if (pairs > MAX_HOST_VARS) {
       problems.add(`the inventory gives its hosts more than ${MAX_HOST_VARS} variables in all (each host counts every variable it sees)`, allPos, 'set fewer variables, or split the fleet into several inventories');
       break;
     }
-    const vars = mergeLayers(parts);
-    const layer = withMagic(vars, node.name, groups, groupsVar, node.pos);
+    const merged = mergeLayers(parts);
+    const layer = withMagic(merged, node.name, groups, groupsVar, node.pos);
     layers.set(node.name, layer);
-    const connection = buildConnection(node.name, new VarScope(layer), dir, problems);
-    hosts.set(node.name, { name: node.name, vars: vars.values, groups, connection, pos: node.pos });
+    // Relative key paths are relative to the folder of the file that lists the host (its inventory_dir).
+    const connection = buildConnection(node.name, new VarScope(layer), dirname(node.pos.file), problems);
+    hosts.set(node.name, { name: node.name, vars: merged.values, groups, connection, pos: node.pos });
   }
   problems.throwIfAny();
-  return { inventory: { file, hosts, groups: groupMembers }, layers };
+  return { inventory: { sources: paths, hosts, groups: groupMembers }, layers };
 }
 
-/** Ansible's implicit group of the hosts listed only under `all`. */
-function addUngrouped(tree: InventoryTree): void {
-  let ungrouped = tree.groups.get('ungrouped');
-  const all = tree.groups.get('all');
-  if (!all) return;
-  if (!ungrouped) {
-    ungrouped = { name: 'ungrouped', pos: all.pos, parents: new Set(['all']), children: [], hosts: [], vars: mergeLayers([]) };
-    tree.groups.set('ungrouped', ungrouped);
-    all.children.push('ungrouped');
+/** Reads one inventory file into the tree; false when it could not be read or parsed at all. */
+function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems): boolean {
+  if (f.format === 'yaml') {
+    const y = readYaml(f.file, 'inventory', problems);
+    if (y) readYamlInventory(y, tree, problems);
+    return y !== undefined;
   }
-  for (const host of tree.hosts.values()) {
-    if (host.groups.size === 1 && host.groups.has('all')) {
-      host.groups.add('ungrouped');
-      ungrouped.hosts.push(host.name);
-    }
+  const read = readLimited(f.file);
+  if (!('text' in read)) {
+    problems.add(`cannot read inventory '${f.file}': ${read.why}`, undefined, read.hint ?? 'check the path of the inventory');
+    return false;
   }
+  readIniInventory(f.file, read.text, tree, problems);
+  return true;
+}
+
+/**
+ * The variable files of each folder, read once however many hosts need them. The playbook's folder
+ * is left out when it is also an inventory's: Ansible reads it twice, with the same result.
+ */
+function varFileReader(inventoryDirs: string[], playbookDir: string | undefined, problems: Problems) {
+  const memo = new Map<string, VarLayer>();
+  const read = (dir: string, kind: 'group_vars' | 'host_vars', name: string, label: string): VarLayer => {
+    const key = `${resolve(dir)}\0${kind}\0${name}`;
+    let layer = memo.get(key);
+    if (!layer) memo.set(key, (layer = readVarFiles(dir, kind, name, label, problems)));
+    return layer;
+  };
+  const play = playbookDir !== undefined && !inventoryDirs.some((d) => resolve(d) === resolve(playbookDir)) ? playbookDir : undefined;
+  return {
+    inventory: (kind: 'group_vars' | 'host_vars', names: string[]) => inventoryDirs.flatMap((d) => names.map((n) => read(d, kind, n, `${kind}/${n}`))),
+    playbook: (kind: 'group_vars' | 'host_vars', names: string[]) => (play === undefined ? [] : names.map((n) => read(play, kind, n, `${kind}/${n} beside the playbook`))),
+  };
 }
 
 /** all is 0; a child is one deeper than its deepest parent. Deeper groups win, as in Ansible. */

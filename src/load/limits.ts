@@ -21,6 +21,8 @@ export const MAX_NAME_CHARS = 255;
 /** Hosts, and groups, in one inventory (teqlctl is made for a few routers; this is far beyond). */
 export const MAX_HOSTS = 5000;
 export const MAX_GROUPS = 5000;
+/** Files read from inventory folders given with -i (and from one group_vars/NAME or host_vars/NAME folder). */
+export const MAX_INVENTORY_FILES = 1000;
 /** Host × variable pairs: every host holds its own copy of each variable it sees. */
 export const MAX_HOST_VARS = 200_000;
 /** Task instances in one run: hosts × tasks × loop items. */

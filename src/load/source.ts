@@ -4,6 +4,7 @@ import { ConfigError, type SourcePos } from '../errors.js';
 import { MAX_ALIAS_COUNT } from './limits.js';
 import type { Problems } from './problems.js';
 import { analyzeDocument, readLimited, scanTokens } from './yaml-guard.js';
+import { at1, VAULT_HINT, vaultRefusal } from './file-head.js';
 
 export interface YamlFile {
   file: string;
@@ -29,6 +30,11 @@ export function readYaml(file: string, what: string, problems: Problems): YamlFi
     return undefined;
   }
   const { text } = read;
+  const vault = vaultRefusal(text, file);
+  if (vault) {
+    problems.add(vault.message, at1(file), vault.hint);
+    return undefined;
+  }
   const refused = scanTokens(text);
   if (refused) {
     const before = text.slice(0, refused.offset);
@@ -44,6 +50,14 @@ export function readYaml(file: string, what: string, problems: Problems): YamlFi
     problems.add(`invalid YAML: ${e.message}`, at(y, e.pos[0]), HINTS[e.code] ?? 'fix the YAML syntax');
   }
   if (doc.errors.length > 0) return undefined;
+  // An unknown tag would otherwise read as plain text: a `!vault` value as its ciphertext.
+  const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  for (const w of tags) {
+    const vaulted = /!vault\b/.test(w.message);
+    const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'this tag';
+    problems.add(vaulted ? 'a !vault value (Ansible Vault) is not supported: teqlctl does not decrypt' : `unsupported YAML tag ${tag}`, at(y, w.pos[0]), vaulted ? VAULT_HINT : 'remove the tag; teqlctl reads plain YAML values');
+  }
+  if (tags.length > 0) return undefined;
   const analysis = analyzeDocument(doc);
   for (const p of analysis.problems) problems.add(p.message, posOf(y, p.node), p.hint);
   y.aliases = analysis.aliases;

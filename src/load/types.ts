@@ -24,7 +24,8 @@ export interface InventoryHost {
 }
 
 export interface Inventory {
-  file: string;
+  /** The -i arguments, in order (files or folders). */
+  sources: string[];
   hosts: Map<string, InventoryHost>;
   /** group name -> host names, `all` and `ungrouped` included. */
   groups: Map<string, string[]>;

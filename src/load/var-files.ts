@@ -1,25 +1,62 @@
-// group_vars/<group>.yml and host_vars/<host>.yml beside the inventory file.
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// group_vars/NAME and host_vars/NAME in one folder, found as Ansible's host_group_vars plugin finds
+// them: NAME, NAME.yml, NAME.yaml or NAME.json, where NAME may be a folder of such files.
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { at1 } from './file-head.js';
+import { MAX_INVENTORY_FILES } from './limits.js';
 import type { Problems } from './problems.js';
 import { emptyLayer, mergeLayers, type VarLayer } from './scope.js';
 import { readYaml } from './source.js';
 import { readVars } from './vars-node.js';
 
-/** Variables of `group_vars/<name>.yml` (or `.yaml`; both are read, .yml first); empty when there is none. */
-export function readVarFile(inventoryDir: string, kind: 'group_vars' | 'host_vars', name: string, problems: Problems): VarLayer {
-  const base = join(inventoryDir, kind, name);
-  if (existsSync(base) && statSync(base).isDirectory()) {
-    problems.add(`${kind}/${name} is a directory; teqlctl reads only ${kind}/${name}.yml`, undefined, `move its variables into ${base}.yml`);
-    return emptyLayer();
+const CANDIDATES = ['', '.yml', '.yaml', '.json'];
+
+/**
+ * Variables of `dir/kind/name`, every file read as YAML (JSON included), as Ansible does whatever
+ * the extension; empty when there is none. `label` names them in messages ("group_vars/routers").
+ */
+export function readVarFiles(dir: string, kind: 'group_vars' | 'host_vars', name: string, label: string, problems: Problems): VarLayer {
+  const base = join(dir, kind, name);
+  const found = CANDIDATES.map((ext) => base + ext).filter((p) => kindOf(p) !== undefined);
+  if (found.length === 0) return emptyLayer();
+  if (found.length > 1) {
+    // Ansible would read the first and skip the rest without a word: refused rather than guessed.
+    problems.add(`${found.join(' and ')} both exist; Ansible reads only ${found[0]} and ignores the other`, at1(found[1]!), `merge them into ${found[0]}`);
   }
+  const first = found[0]!;
+  const files = kindOf(first) === 'dir' ? filesIn(first, problems) : [first];
   const layers: VarLayer[] = [];
-  for (const file of [`${base}.yml`, `${base}.yaml`]) {
-    if (!existsSync(file)) continue;
+  for (const file of files) {
     const y = readYaml(file, `${kind} file`, problems);
-    if (!y) continue;
-    const what = `${kind} file`;
-    layers.push(readVars(y, y.doc.contents, what, `${kind}/${name}`, problems));
+    if (y) layers.push(readVars(y, y.doc.contents, `${kind} file`, label, problems));
   }
   return mergeLayers(layers);
+}
+
+function kindOf(path: string): 'dir' | 'file' | undefined {
+  try {
+    const st = statSync(path);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ansible's _get_dir_vars_files: sorted, recursive, no hidden or `~` files, only files without extension or with a YAML one. */
+function filesIn(dir: string, problems: Problems, depth = 0): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const path = join(dir, name);
+    const ext = extname(name);
+    const kind = kindOf(path);
+    if (kind === 'dir' && !ext && depth >= 16) problems.add(`${path} is nested more than 16 folders deep`, undefined, 'flatten it (or remove a symbolic link that loops)');
+    else if (kind === 'dir' && !ext) out.push(...filesIn(path, problems, depth + 1));
+    else if (kind === 'file' && (!ext || CANDIDATES.includes(ext))) out.push(path);
+    if (out.length > MAX_INVENTORY_FILES) {
+      problems.add(`${dir} holds more than ${MAX_INVENTORY_FILES} variable files`, undefined, 'check that this is the folder you meant');
+      return [];
+    }
+  }
+  return out;
 }

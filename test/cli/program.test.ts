@@ -44,14 +44,39 @@ describe('play options: one default each', () => {
 
   it('refuses a --confirm-timeout outside 10..86400 s before reading any file', async () => {
     for (const confirmTimeout of ['5', '86401', '1.5', 'soon']) {
-      const err = await runPlayCommand('/nonexistent/playbook.yml', { ...PLAY_DEFAULTS, inventory: '/nonexistent/inventory.yml', confirmTimeout }).catch((e: unknown) => e);
+      const err = await runPlayCommand('/nonexistent/playbook.yml', { ...PLAY_DEFAULTS, inventory: ['/nonexistent/inventory.yml'], confirmTimeout }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).message).toContain('--confirm-timeout must be whole seconds between 10 and 86400');
     }
   });
 
   it('refuses a --forks that is not a positive integer', async () => {
-    const err = await runPlayCommand('/nonexistent/playbook.yml', { ...PLAY_DEFAULTS, inventory: '/nonexistent/inventory.yml', forks: '0' }).catch((e: unknown) => e);
+    const err = await runPlayCommand('/nonexistent/playbook.yml', { ...PLAY_DEFAULTS, inventory: ['/nonexistent/inventory.yml'], forks: '0' }).catch((e: unknown) => e);
     expect(describeError(err).code).toBe(ExitCode.badInput);
+  });
+});
+
+describe('-i as ansible-playbook takes it', () => {
+  // Each command that reads an inventory, with the arguments it needs besides -i.
+  it.each([
+    ['play', ['playbook.yml']],
+    ['status', []],
+    ['rollback', []],
+    ['unlock', []],
+  ])('%s keeps every -i, in order (the last one used to win silently)', async (name, args) => {
+    const program = buildProgram();
+    const cmd = program.commands.find((c) => c.name() === name)!;
+    let flags: { inventory?: unknown } = {};
+    cmd.action((...got: unknown[]) => {
+      flags = got.find((a) => a !== null && typeof a === 'object' && 'inventory' in a) as typeof flags;
+    });
+    await program.parseAsync(['node', 'teqlctl', name, ...args, '-i', 'staging', '--inventory', 'production', '-i', 'inventory/'], { from: 'node' });
+    expect(flags.inventory).toEqual(['staging', 'production', 'inventory/']);
+  });
+
+  it('still requires one', async () => {
+    const program = buildProgram();
+    program.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: () => undefined }));
+    await expect(program.parseAsync(['node', 'teqlctl', 'status'], { from: 'node' })).rejects.toMatchObject({ code: 'commander.missingMandatoryOptionValue' });
   });
 });

@@ -1,0 +1,139 @@
+// Reads an INI inventory into the tree as Ansible's ini plugin does: hosts before any section are
+// ungrouped; [g] lists hosts with `k=v` variables (quoted as a shell would, each value read as a
+// Python literal), [g:vars] one `k = v` a line, [g:children] the names of groups declared elsewhere.
+import type { SourcePos } from '../errors.js';
+import { addHostEntry, groupOf, validName, type InventoryTree } from './inventory-tree.js';
+import type { Problems } from './problems.js';
+import { pyLiteral } from './python-literal.js';
+import { emptyLayer, mergeLayers, type VarLayer } from './scope.js';
+import { shlexSplit } from './shlex.js';
+import { shown } from './shown.js';
+import { VAR_NAME } from './vars-node.js';
+
+type State = 'hosts' | 'vars' | 'children';
+
+interface Pending {
+  pos: SourcePos;
+  state: 'vars' | 'children';
+  parents: string[];
+}
+
+const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
+const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
+const YAML_HINT = 'this looks like YAML: name a YAML inventory *.yml or *.yaml (a file with another extension, or none, is read as INI, as Ansible does)';
+
+export function readIniInventory(file: string, text: string, tree: InventoryTree, problems: Problems): void {
+  let group = 'ungrouped';
+  let state: State = 'hosts';
+  const pending = new Map<string, Pending>();
+  const known = (g: string) => g === 'all' || g === 'ungrouped' || tree.groups.has(g);
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const raw = lines[n]!;
+    const indent = raw.length - raw.trimStart().length;
+    const line = raw.trim();
+    const at = (offset: number): SourcePos => ({ file, line: n + 1, col: indent + offset + 1 });
+    const bad = (message: string, offset: number, hint: string) => problems.add(`invalid INI inventory: ${message}`, at(offset), hint);
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+
+    const section = SECTION.exec(line);
+    if (section) {
+      const name = section[1]!;
+      const kind = section[2] ?? 'hosts';
+      if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
+        bad(`section [${name}:${kind}] has unknown type '${kind}'`, 0, 'a section is [group], [group:vars] or [group:children]');
+        state = 'hosts';
+        group = '';
+        continue;
+      }
+      [group, state] = [name, kind];
+      if (!validName(name, 'group', at(1), problems)) {
+        group = '';
+        continue;
+      }
+      // [g] and [g:children] declare a group; [g:vars] needs it declared somewhere in the inventory.
+      if (!known(name) && state === 'vars' && !pending.has(name)) pending.set(name, { pos: at(1), state, parents: [] });
+      const waiting = pending.get(name);
+      if (state !== 'vars' && waiting) {
+        pending.delete(name);
+        for (const parent of waiting.parents) groupOf(tree, name, at(1), parent);
+      }
+      groupOf(tree, name, at(1));
+      continue;
+    }
+    if (line.startsWith('[') && line.endsWith(']')) {
+      bad(`invalid section ${shown(line)}`, 0, 'a section is [group], [group:vars] or [group:children], without spaces');
+      continue;
+    }
+    if (group === '') continue; // the section's own problem is reported once
+
+    if (state === 'hosts') readHostLine(line, group, at, tree, problems);
+    else if (state === 'vars') {
+      const eq = line.indexOf('=');
+      if (eq < 0) {
+        bad(`expected name=value in [${group}:vars], got ${shown(line)}`, 0, 'one variable a line, e.g. ansible_user=admin');
+        continue;
+      }
+      const name = line.slice(0, eq).trim();
+      const layer = variable(name, line.slice(eq + 1).trim(), at(0), `vars of group ${group} in the inventory`, `[${group}:vars]`, problems);
+      const g = tree.groups.get(group)!;
+      g.vars = mergeLayers([g.vars, layer]);
+    } else {
+      const m = GROUP_LINE.exec(line);
+      if (!m) {
+        bad(`expected a group name in [${group}:children], got ${shown(line)}`, 0, 'one group name a line');
+        continue;
+      }
+      const child = m[1]!;
+      if (!validName(child, 'group', at(0), problems)) continue;
+      if (child === 'all') problems.add("'all' cannot be a child group", at(0), 'every group is already inside all');
+      else if (known(child) && !pending.has(child)) groupOf(tree, child, at(0), group);
+      else {
+        const p = pending.get(child) ?? { pos: at(0), state: 'children', parents: [] };
+        p.parents.push(group);
+        pending.set(child, p);
+      }
+    }
+  }
+  for (const [name, p] of pending) {
+    const message = p.state === 'vars' ? `section [${name}:vars] is for group '${name}', which no section declares` : `section [${p.parents.at(-1)}:children] lists group '${name}', which no section declares`;
+    problems.add(`invalid INI inventory: ${message}`, p.pos, `declare it with a [${name}] section (it may be empty), as Ansible requires`);
+  }
+}
+
+function readHostLine(line: string, group: string, at: (offset: number) => SourcePos, tree: InventoryTree, problems: Problems): void {
+  const words = shlexSplit(line);
+  if (!Array.isArray(words)) {
+    problems.add(`invalid INI inventory: ${words.error} in host line ${shown(line)}`, at(words.at), 'quote a value that holds spaces as in a shell: key="a b" or key=\'a b\'');
+    return;
+  }
+  const [entry, ...rest] = words;
+  if (!entry) return;
+  if (entry.text === '---' || entry.text.endsWith(':')) {
+    problems.add(`invalid INI inventory: ${shown(entry.text)} is not a host`, at(entry.at), YAML_HINT);
+    return;
+  }
+  const layers: VarLayer[] = [];
+  for (const w of rest) {
+    const eq = w.text.indexOf('=');
+    if (eq < 0) {
+      problems.add(`invalid INI inventory: expected name=value after host ${shown(entry.text)}, got ${shown(w.text)}`, at(w.at), 'quote a value that holds spaces as in a shell: key="a b"');
+      return;
+    }
+    layers.push(variable(w.text.slice(0, eq), w.text.slice(eq + 1), at(w.at), `host ${entry.text} in the inventory`, `host '${entry.text}'`, problems));
+  }
+  addHostEntry(tree, group, entry.text, at(entry.at), mergeLayers(layers), problems);
+}
+
+/** One variable; its value as Python's literal_eval reads it, else the text itself (Ansible's rule). */
+function variable(name: string, text: string, pos: SourcePos, where: string, what: string, problems: Problems): VarLayer {
+  const layer = emptyLayer();
+  if (!VAR_NAME.test(name)) {
+    problems.add(`invalid variable name ${shown(name)} in ${what}`, pos, 'use letters, digits and _, not starting with a digit');
+    return layer;
+  }
+  const literal = pyLiteral(text);
+  layer.values[name] = literal ? literal.value : text;
+  layer.origins.set(name, { pos, where });
+  return layer;
+}

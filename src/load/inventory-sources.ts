@@ -1,0 +1,121 @@
+// Turns the -i arguments into the inventory files to read, in Ansible's order: each argument in turn;
+// a directory gives every file in it (alphabetical, recursively), except those Ansible skips. Files
+// teqlctl cannot read as Ansible would (scripts, TOML) are refused here, by their name alone.
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { MAX_DEPTH, MAX_INVENTORY_FILES } from './limits.js';
+import type { Problems } from './problems.js';
+import { at1, vaultRefusal } from './file-head.js';
+import { EXPORT_HINT } from './inventory-yaml.js';
+
+export interface InventoryFile {
+  file: string;
+  format: 'yaml' | 'ini';
+}
+
+export interface InventorySources {
+  files: InventoryFile[];
+  /** Per -i argument, the folder whose group_vars/ and host_vars/ belong to it: the folder itself, or the file's. */
+  varsDirs: string[];
+}
+
+// INVENTORY_IGNORE_EXTS as Ansible documents its default: REJECT_EXTS plus .orig, .ini, .cfg, .retry.
+const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
+// Ansible's IGNORED_ALWAYS: hidden files, and the variable folders that sit beside inventory files.
+const IGNORED_NAMES = /^\.|^host_vars$|^group_vars$|^vars_plugins$/;
+const YAML_EXTS = ['.yml', '.yaml', '.json'];
+
+/** Whether Ansible skips `name` inside an inventory directory. */
+export function ignoredInDirectory(name: string): boolean {
+  return IGNORED_NAMES.test(name) || IGNORED_EXTS.some((ext) => name.endsWith(ext));
+}
+
+export function listInventoryFiles(paths: readonly string[], problems: Problems): InventorySources {
+  const out: InventorySources = { files: [], varsDirs: [] };
+  if (paths.length === 0) problems.add('no inventory given', undefined, 'give one with -i FILE (repeat -i to merge several, as ansible-playbook does)');
+  for (const path of paths) {
+    const st = statOf(path);
+    if (!st) {
+      const hint = path.includes(',') ? 'a comma-separated host list (-i a,b,) is not supported; write the hosts into an inventory file' : 'check the path of the inventory';
+      problems.add(`cannot read inventory '${path}': no such file`, undefined, hint);
+      continue;
+    }
+    if (st.isDirectory()) {
+      out.varsDirs.push(path);
+      walk(path, out.files, new Set(), 0, problems);
+    } else {
+      out.varsDirs.push(dirname(path));
+      addFile(path, st, out.files, problems);
+    }
+  }
+  return out;
+}
+
+function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: number, problems: Problems): void {
+  const real = realpathSync(dir);
+  // A symbolic link back up the tree would otherwise be walked forever.
+  if (seen.has(real) || depth > MAX_DEPTH) {
+    problems.add(`inventory folder '${dir}' ${seen.has(real) ? 'links back to a folder above it' : `is nested more than ${MAX_DEPTH} levels deep`}`, undefined, 'remove the symbolic link, or flatten the folder');
+    return;
+  }
+  seen.add(real);
+  // Python's sorted(): by code point, not by locale.
+  const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const name of names) {
+    if (ignoredInDirectory(name)) continue;
+    const path = join(dir, name);
+    const st = statOf(path);
+    if (!st) problems.add(`cannot read inventory '${path}': a broken symbolic link`, undefined, 'remove it, or fix its target');
+    else if (st.isDirectory()) walk(path, files, seen, depth + 1, problems);
+    else addFile(path, st, files, problems);
+    if (files.length > MAX_INVENTORY_FILES) {
+      problems.add(`inventory folder '${dir}' holds more than ${MAX_INVENTORY_FILES} files`, undefined, 'check that this is the folder you meant');
+      return;
+    }
+  }
+  seen.delete(real);
+}
+
+function addFile(path: string, st: Stats, files: InventoryFile[], problems: Problems): void {
+  const ext = extname(path).toLowerCase();
+  if (!st.isFile()) {
+    problems.add(`inventory '${path}' is not a regular file`, at1(path), 'give a file or a folder of files');
+    return;
+  }
+  const head = headOf(path);
+  const vault = vaultRefusal(head, path);
+  // Ansible runs a file with a shebang, or an executable one, as a script; an executable text file
+  // without a shebang fails to run and is then read as a static inventory, as here.
+  const script = ext === '.py' || ext === '.sh' ? `its name ends in ${ext}`
+    : head.startsWith('#!') ? 'it starts with #!'
+    : (st.mode & 0o111) !== 0 && head.includes('\0') ? 'it is an executable program'
+    : undefined;
+  if (vault) problems.add(vault.message, at1(path), vault.hint);
+  else if (script) problems.add(`'${path}' is a dynamic inventory script (${script}); teqlctl does not run inventory scripts`, at1(path), EXPORT_HINT);
+  else if (ext === '.toml') problems.add(`TOML inventories are not supported ('${path}')`, at1(path), 'write it as YAML or INI; `ansible-inventory -i FILE --list --yaml` prints it as YAML');
+  else files.push({ file: path, format: YAML_EXTS.includes(ext) ? 'yaml' : 'ini' });
+}
+
+/** The first bytes of a file, enough to tell a script, a program or a vault from an inventory. */
+function headOf(path: string): string {
+  const buf = Buffer.alloc(512);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return ''; // the reader reports why it cannot be read
+  }
+  try {
+    return buf.toString('latin1', 0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}

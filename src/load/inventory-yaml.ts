@@ -1,0 +1,90 @@
+// Walks a YAML (or JSON) inventory into the tree, as Ansible's yaml plugin reads it: every top-level
+// key is a group (`all` or any other), each with hosts, children and vars.
+import { isMap, isScalar, type Node } from 'yaml';
+import type { SourcePos } from '../errors.js';
+import { addHostEntry, groupOf, validName, type InventoryTree } from './inventory-tree.js';
+import type { Problems } from './problems.js';
+import { mergeLayers } from './scope.js';
+import { shown } from './shown.js';
+import { child, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
+import { readVars } from './vars-node.js';
+
+const GROUP_KEYS = ['hosts', 'children', 'vars'];
+export const EXPORT_HINT = 'teqlctl reads static inventories only: export this one once with `ansible-inventory -i SOURCE --list --yaml > hosts.yml` and pass that file';
+
+export function readYamlInventory(y: YamlFile, tree: InventoryTree, problems: Problems): void {
+  const root = deref(y, y.doc.contents);
+  if (root === null || root === undefined || isNull(root)) {
+    problems.add('the inventory is empty', posOf(y, null), 'start it with `all:` (or a group name) and list hosts under hosts:');
+    return;
+  }
+  if (!isMap(root)) {
+    problems.add('the inventory must be a mapping of group names', posOf(y, root as Node), 'start it with `all:` (or a group name)');
+    return;
+  }
+  const plugin = root.items.find((p) => keyText(p.key) === 'plugin');
+  if (plugin) {
+    const name = toJS(y, plugin.value);
+    problems.add(`inventory plugin ${shown(String(name))} is not supported (this is a plugin configuration, not an inventory)`, posOf(y, plugin.key as Node), EXPORT_HINT);
+    return;
+  }
+  for (const pair of root.items) {
+    const name = keyText(pair.key);
+    const keyPos = posOf(y, pair.key as Node);
+    if (!validName(name, 'group', keyPos, problems)) continue;
+    // `all` keeps the position of its body, where "no hosts" points.
+    const pos = name === 'all' && pair.value ? posOf(y, deref(y, pair.value) as Node) : keyPos;
+    readGroup(y, name, pair.value, pos, undefined, tree, problems);
+  }
+}
+
+function readGroup(y: YamlFile, name: string, node: unknown, pos: SourcePos, parent: string | undefined, tree: InventoryTree, problems: Problems): void {
+  const group = groupOf(tree, name, pos, parent);
+  const n = deref(y, node);
+  if (n === null || n === undefined || isNull(n)) return;
+  if (!isMap(n)) {
+    problems.add(`group '${name}' must be a mapping with hosts, children and/or vars`, posOf(y, n as Node), 'write e.g. `routers: { hosts: { router_a: {} } }`');
+    return;
+  }
+  for (const pair of n.items) {
+    const key = keyText(pair.key);
+    if (!GROUP_KEYS.includes(key)) {
+      problems.add(`unknown key ${shown(key)} in group '${name}' (allowed: ${GROUP_KEYS.join(', ')})`, posOf(y, pair.key as Node), 'hosts go under hosts:, nested groups under children:, variables under vars:');
+    }
+  }
+  readHosts(y, name, child(y, n, 'hosts'), tree, problems);
+  const children = child(y, n, 'children');
+  if (children !== undefined && !(isMap(children) || isNull(children))) {
+    problems.add(`children of group '${name}' must be a mapping of group names`, posOf(y, children), 'write e.g. `children: { routers: { hosts: ... } }`');
+  } else if (isMap(children)) {
+    for (const pair of children.items) {
+      const childName = keyText(pair.key);
+      const childPos = posOf(y, pair.key as Node);
+      if (!validName(childName, 'group', childPos, problems)) continue;
+      if (childName === 'all') {
+        problems.add("'all' cannot be a child group", childPos, 'every group is already inside all');
+        continue;
+      }
+      readGroup(y, childName, pair.value, childPos, name, tree, problems);
+    }
+  }
+  const vars = readVars(y, child(y, n, 'vars'), `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems);
+  group.vars = mergeLayers([group.vars, vars]);
+}
+
+function readHosts(y: YamlFile, group: string, node: Node | undefined, tree: InventoryTree, problems: Problems): void {
+  if (node === undefined || isNull(node)) return;
+  if (!isMap(node)) {
+    problems.add(`hosts of group '${group}' must be a mapping of host names (to their variables)`, posOf(y, node), 'write e.g. `hosts: { router_a: { ansible_host: 192.0.2.1 } }`; a list is not accepted');
+    return;
+  }
+  for (const pair of node.items) {
+    const entry = keyText(pair.key);
+    const vars = readVars(y, pair.value, `host '${entry}'`, `host ${entry} in the inventory`, problems);
+    addHostEntry(tree, group, entry, posOf(y, pair.key as Node), vars, problems);
+  }
+}
+
+function isNull(node: unknown): boolean {
+  return isScalar(node) && node.value === null;
+}

@@ -1,0 +1,181 @@
+// Ansible reads each value of an INI inventory with Python's ast.literal_eval and keeps the text when
+// that fails: `22` is a number, `True` a boolean, `'22'` the string 22, `[1, 2]` a list, `foo` the
+// string foo. This is that subset of Python's literal syntax, pure and bounded in depth.
+import { MAX_DEPTH } from './limits.js';
+
+/** The value Python would read from `text`, or undefined where literal_eval would fail (the caller keeps the text). */
+export function pyLiteral(text: string): { value: unknown } | undefined {
+  const p = new Reader(text);
+  try {
+    p.skip();
+    const { items, comma } = p.sequence(undefined, 0);
+    const value = items.length === 1 && !comma ? items[0] : items.length === 0 ? p.fail() : items;
+    return p.i === text.length ? { value } : undefined;
+  } catch (err) {
+    if (err instanceof NotLiteral) return undefined;
+    throw err;
+  }
+}
+
+class NotLiteral extends Error {}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+const NUMBER = [
+  /^0[xX](?:_?[0-9a-fA-F])+/,
+  /^0[oO](?:_?[0-7])+/,
+  /^0[bB](?:_?[01])+/,
+  /^(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|^\d(?:_?\d)*\.?(?:[eE][+-]?\d(?:_?\d)*)|^\d(?:_?\d)*\./,
+  /^[1-9](?:_?\d)*|^0(?:_?0)*/,
+];
+
+class Reader {
+  i = 0;
+  constructor(readonly s: string) {}
+
+  fail(): never {
+    throw new NotLiteral();
+  }
+
+  /** Whitespace and `# comments`, which literal_eval's tokenizer skips too. */
+  skip(): void {
+    for (;;) {
+      while (/\s/.test(this.s[this.i] ?? '')) this.i++;
+      if (this.s[this.i] !== '#') return;
+      while (this.i < this.s.length && this.s[this.i] !== '\n') this.i++;
+    }
+  }
+
+  /** Items separated by commas up to `close` (or the end, where `1, 2` is a tuple as in Python). */
+  sequence(close: string | undefined, depth: number): { items: unknown[]; comma: boolean } {
+    const items: unknown[] = [];
+    let comma = false;
+    for (;;) {
+      this.skip();
+      if (this.s[this.i] === close || (close === undefined && this.i === this.s.length)) break;
+      items.push(this.value(depth));
+      this.skip();
+      if (this.s[this.i] !== ',') break;
+      this.i++;
+      comma = true;
+    }
+    if (close !== undefined && this.s[this.i++] !== close) this.fail();
+    return { items, comma };
+  }
+
+  value(depth: number): unknown {
+    if (depth > MAX_DEPTH) this.fail();
+    this.skip();
+    const c = this.s[this.i];
+    if (c === '[' || c === '(') {
+      this.i++;
+      const { items, comma } = this.sequence(c === '[' ? ']' : ')', depth + 1);
+      // (1) is just 1 in Python; (1,) is a tuple.
+      return c === '(' && items.length === 1 && !comma ? items[0] : items;
+    }
+    if (c === '{') return this.braces(depth + 1);
+    if (c === '+' || c === '-') {
+      this.i++;
+      this.skip();
+      const n = this.number();
+      return c === '-' ? -n : n;
+    }
+    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))?.[0];
+    if (word !== undefined && !/^(?:[rRuUbB]|[rR][bB]|[bB][rR])$/.test(word)) {
+      this.i += word.length;
+      if (word === 'True' || word === 'False') return word === 'True';
+      if (word === 'None') return null;
+      return this.fail();
+    }
+    if (this.s.startsWith('...', this.i)) {
+      this.i += 3;
+      return '...';
+    }
+    if (word !== undefined || c === "'" || c === '"') return this.strings();
+    return this.number();
+  }
+
+  /** `{}` and `{k: v}` are dicts, `{a, b}` a set (a list here, as Ansible turns it into one). */
+  braces(depth: number): unknown {
+    this.i++;
+    this.skip();
+    if (this.s[this.i] === '}') return (this.i++, {});
+    const first = this.value(depth);
+    this.skip();
+    if (this.s[this.i] !== ':') {
+      if (this.s[this.i] === ',') this.i++;
+      return [first, ...this.sequence('}', depth).items];
+    }
+    const out: Record<string, unknown> = {};
+    let key = first;
+    for (;;) {
+      this.skip();
+      if (this.s[this.i++] !== ':') this.fail();
+      if (key !== null && typeof key === 'object') this.fail(); // unhashable in Python
+      out[String(key)] = this.value(depth);
+      this.skip();
+      const sep = this.s[this.i++];
+      if (sep === '}') return out;
+      if (sep !== ',') this.fail();
+      this.skip();
+      if (this.s[this.i] === '}') return (this.i++, out);
+      key = this.value(depth);
+    }
+  }
+
+  number(): number {
+    for (const re of NUMBER) {
+      const m = re.exec(this.s.slice(this.i));
+      if (!m) continue;
+      const text = m[0].replace(/_/g, '');
+      this.i += m[0].length;
+      // 07 (leading zeros), 1j (complex), 1x: not a number literal_eval accepts.
+      if (/[0-9A-Za-z_.]/.test(this.s[this.i] ?? '')) this.fail();
+      return /^0[oObB]/.test(text) ? parseInt(text.slice(2), text[1]!.toLowerCase() === 'o' ? 8 : 2) : Number(text);
+    }
+    return this.fail();
+  }
+
+  /** One or more adjacent string literals, concatenated as Python does. */
+  strings(): string {
+    let out = '';
+    do {
+      out += this.string();
+      this.skip();
+    } while (/^(?:[rRuUbB]|[rR][bB]|[bB][rR])?['"]/.test(this.s.slice(this.i, this.i + 3)));
+    return out;
+  }
+
+  string(): string {
+    const prefix = /^[rRuUbB]{0,2}/.exec(this.s.slice(this.i))![0];
+    const raw = /r/i.test(prefix);
+    this.i += prefix.length;
+    const q = this.s[this.i];
+    if (q !== "'" && q !== '"') this.fail();
+    const quote = this.s.startsWith(q.repeat(3), this.i) ? q.repeat(3) : q;
+    this.i += quote.length;
+    let out = '';
+    for (;;) {
+      if (this.i >= this.s.length) this.fail();
+      if (this.s.startsWith(quote, this.i)) {
+        this.i += quote.length;
+        return out;
+      }
+      const c = this.s[this.i++]!;
+      if (c === '\n' && quote.length === 1) this.fail();
+      if (c !== '\\') {
+        out += c;
+        continue;
+      }
+      const e = this.s[this.i++] ?? this.fail();
+      if (raw) out += '\\' + e;
+      else if (e in ESCAPES) out += ESCAPES[e];
+      else if ((e === 'x' || e === 'u' || e === 'U') && /^[0-9a-fA-F]+$/.test(this.s.substr(this.i, e === 'x' ? 2 : e === 'u' ? 4 : 8))) {
+        const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+        const code = parseInt(this.s.substr(this.i, n), 16);
+        if (code > 0x10ffff) this.fail();
+        out += String.fromCodePoint(code);
+        this.i += n;
+      } else out += '\\' + e;
+    }
+  }
+}

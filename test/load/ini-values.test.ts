@@ -1,0 +1,97 @@
+// The pieces of Ansible's INI rules: shell-like words, Python literals, host ranges and ports.
+import { describe, expect, it } from 'vitest';
+import { expandHostEntry } from '../../src/load/host-range.js';
+import { pyLiteral } from '../../src/load/python-literal.js';
+import { shlexSplit } from '../../src/load/shlex.js';
+
+describe('values read as Python literals (ast.literal_eval), else kept as text', () => {
+  it.each([
+    ['22', 22],
+    ['-3', -3],
+    ['1_000', 1000],
+    ['0x1F', 31],
+    ['0o17', 15],
+    ['1.5', 1.5],
+    ['1e3', 1000],
+    ['True', true],
+    ['False', false],
+    ['None', null],
+    ["'22'", '22'],
+    ['"a b"', 'a b'],
+    ["'a' 'b'", 'ab'],
+    ["'tab\\there'", 'tab\there'],
+    ["r'\\d+'", '\\d+'],
+    ['[1, "x", None]', [1, 'x', null]],
+    ['(1, 2)', [1, 2]],
+    ['(1)', 1],
+    ['1, 2', [1, 2]],
+    ['{"a": 1, "b": [True]}', { a: 1, b: [true] }],
+    ['{}', {}],
+    ['8080 # a comment', 8080],
+  ])('%s reads as %j', (text, want) => {
+    expect(pyLiteral(text)).toEqual({ value: want });
+  });
+
+  it.each(['', 'foo', 'true', 'yes', 'FALSE', '07', '192.168.1.1', '1.5.2', '/usr/bin/python3', 'a=b', '[1, 2', "'open", '--1', 'foo # bar', '1j'])(
+    '%j is not a literal: the text is kept',
+    (text) => {
+      expect(pyLiteral(text)).toBeUndefined();
+    },
+  );
+
+  it('gives up on nesting deeper than the loader allows, rather than exhausting the stack', () => {
+    expect(pyLiteral('['.repeat(100) + ']'.repeat(100))).toBeUndefined();
+    expect(pyLiteral('['.repeat(10) + ']'.repeat(10))).toBeDefined();
+  });
+});
+
+describe('host lines split as shlex.split(comments=True)', () => {
+  const texts = (line: string) => {
+    const words = shlexSplit(line);
+    return Array.isArray(words) ? words.map((w) => w.text) : words;
+  };
+
+  it('splits on blanks, unquotes, and stops at a comment', () => {
+    expect(texts('h a=1   b="x y" c=\'p q\' # note')).toEqual(['h', 'a=1', 'b=x y', 'c=p q']);
+    expect(texts('h a=b#c')).toEqual(['h', 'a=b']);
+    expect(texts('h s="\'03#pa33w0rd\'"')).toEqual(['h', "s='03#pa33w0rd'"]);
+    expect(texts('h a="x\\"y" b=x\\ y')).toEqual(['h', 'a=x"y', 'b=x y']);
+  });
+
+  it('tells where each word starts, and where a quote is left open', () => {
+    expect(shlexSplit('h  a=1')).toEqual([{ text: 'h', at: 0 }, { text: 'a=1', at: 3 }]);
+    expect(shlexSplit('h a="x')).toEqual({ at: 4, error: 'no closing quotation' });
+  });
+});
+
+describe('host entries: ranges and ports', () => {
+  it('expands ranges, several in one name, and keeps the width of zero-padded bounds', () => {
+    expect(expandHostEntry('r[1:3]', 100)).toEqual({ hosts: ['r1', 'r2', 'r3'] });
+    expect(expandHostEntry('r[08:10]', 100)).toEqual({ hosts: ['r08', 'r09', 'r10'] });
+    expect(expandHostEntry('[a:b]-[1:2]', 100)).toEqual({ hosts: ['a-1', 'a-2', 'b-1', 'b-2'] });
+    expect(expandHostEntry('r[:2]', 100)).toEqual({ hosts: ['r0', 'r1', 'r2'] });
+  });
+
+  it('reads a trailing :port, also after a range', () => {
+    expect(expandHostEntry('badwolf.example.com:5309', 100)).toEqual({ hosts: ['badwolf.example.com'], port: 5309 });
+    expect(expandHostEntry('r[1:2]:2222', 100)).toEqual({ hosts: ['r1', 'r2'], port: 2222 });
+  });
+
+  it.each([
+    ['r:', "ends in ':'"],
+    ['r[1:2', "'[' without ']'"],
+    ['r[5:1]', "'5' comes after '1'"],
+    ['r[1:9:0]', "step '0'"],
+    ['r[1:x]', 'neither a number range nor a letter range'],
+    ['r[1:2:3:4]', 'begin:end or begin:end:step'],
+  ])('refuses %s', (entry, fragment) => {
+    const got = expandHostEntry(entry, 100);
+    expect('error' in got && got.error).toContain(fragment);
+  });
+
+  it('stops at the host limit without building the range', () => {
+    const got = expandHostEntry('r[0:999999999]', 5000);
+    expect('error' in got && got.error).toContain('expands to more than 5000 hosts');
+    expect(expandHostEntry('r[1:2]-[1:3]', 5)).toMatchObject({ error: expect.stringContaining('more than 5 hosts') });
+  });
+});

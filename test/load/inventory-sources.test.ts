@@ -1,0 +1,113 @@
+// Several -i, inventory folders, and group_vars/host_vars beside each source and beside the playbook.
+import { chmodSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRun } from '../../src/load/index.js';
+import { loadInventory } from '../../src/load/inventory.js';
+import { ignoredInDirectory } from '../../src/load/inventory-sources.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+const PLAY = '- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n';
+
+describe('several -i, merged in order', () => {
+  // "Managing inventory variable load order": -i staging -i production gives production's myvar.
+  const dir = writeCase({ staging: '[web]\nw1\n[all:vars]\nmyvar = 1\n', production: '[web]\nw2\n[all:vars]\nmyvar = 2\n' });
+  const myvar = (...files: string[]) => loadInventory(files.map((f) => join(dir, f))).inventory.hosts.get('w1')!.vars.myvar;
+
+  it('a later source overrides a variable of an earlier one, and adds its hosts', () => {
+    expect(myvar('staging', 'production')).toBe(2);
+    expect(myvar('production', 'staging')).toBe(1);
+    expect(loadInventory([join(dir, 'staging'), join(dir, 'production')]).inventory.groups.get('web')).toEqual(['w1', 'w2']);
+  });
+
+  it('refuses a host list (-i a,b,) instead of looking for a file of that name', () => {
+    const [e] = errorsOf(() => loadInventory(['r1,r2,']));
+    expect(e!.message).toBe("cannot read inventory 'r1,r2,': no such file");
+    expect(e!.hint).toContain('comma-separated host list');
+  });
+});
+
+describe('an inventory folder', () => {
+  it('reads its files in code-point order, recursing, and skips what Ansible skips', () => {
+    const dir = writeCase({
+      'inv/10-hosts.yml': 'routers:\n  hosts:\n    r1:\n  vars:\n    myvar: yaml\n',
+      'inv/2-more': '[routers]\nr2\n[routers:vars]\nmyvar=ini\n',
+      'inv/Z-upper': '[routers:vars]\nmyvar=upper\n[routers]\n',
+      'inv/sub/a.yaml': 'all:\n  hosts:\n    r3:\n',
+      // Each of these would be a problem if it were read.
+      'inv/README.md': '# not an inventory',
+      'inv/old.ini': '[broken',
+      'inv/hosts.retry': 'r9',
+      'inv/hosts~': '[broken',
+      'inv/.hidden.yml': ': :',
+      'inv/group_vars/routers.yml': 'from_group_vars: yes\n',
+    });
+    const { inventory } = loadInventory(join(dir, 'inv'));
+    expect([...inventory.hosts.keys()]).toEqual(['r1', 'r2', 'r3']);
+    // 10-hosts.yml < 2-more < Z-upper < sub/: "1" < "2" < "Z" < "s", as Python's sorted().
+    expect(inventory.hosts.get('r1')!.vars).toMatchObject({ myvar: 'upper', from_group_vars: 'yes' });
+  });
+
+  it('names the ignored extensions of INVENTORY_IGNORE_EXTS, and no others', () => {
+    const skipped = ['a.pyc', 'a.pyo', 'a.swp', 'a.bak', 'a~', 'a.rpm', 'a.md', 'a.txt', 'a.rst', 'a.orig', 'a.ini', 'a.cfg', 'a.retry', '.git', 'group_vars', 'host_vars', 'vars_plugins'];
+    expect(skipped.filter((n) => !ignoredInDirectory(n))).toEqual([]);
+    expect(['hosts', 'a.yml', 'a.yaml', 'a.json', 'prod', 'a.py'].filter(ignoredInDirectory)).toEqual([]);
+  });
+
+  it('reads an executable text file without #! as a static inventory, as Ansible ends up doing', () => {
+    const dir = writeCase({ hosts: '[routers]\nr1\n' });
+    chmodSync(join(dir, 'hosts'), 0o755);
+    expect([...loadInventory(join(dir, 'hosts')).inventory.hosts.keys()]).toEqual(['r1']);
+  });
+});
+
+describe('group_vars and host_vars', () => {
+  it('finds NAME, NAME.yml, NAME.yaml, NAME.json and NAME/ (its files in order)', () => {
+    const dir = writeCase({
+      'hosts.ini': '[a]\nh1\n[b]\nh1\n[c]\nh1\n[d]\nh1\n',
+      'group_vars/a': 'va: plain\n',
+      'group_vars/b.json': '{"vb": "json"}\n',
+      'group_vars/c.yaml': 'vc: yaml\n',
+      'group_vars/d/1-first.yml': 'vd: first\nvd1: one\n',
+      'group_vars/d/2-second': 'vd: second\n',
+      'group_vars/d/notes.md': 'vd: never read\n',
+      'host_vars/h1': 'vh: plain\n',
+    });
+    expect(loadInventory(join(dir, 'hosts.ini')).inventory.hosts.get('h1')!.vars).toMatchObject({ va: 'plain', vb: 'json', vc: 'yaml', vd: 'second', vd1: 'one', vh: 'plain' });
+  });
+
+  it('beside the playbook they override the inventory\'s, in Ansible\'s order', () => {
+    const dir = writeCase({
+      'inv/hosts.ini': '[routers]\nr1 v_host=inventory\n',
+      'inv/group_vars/all.yml': 'v_all: inventory\nv_order: inventory all\n',
+      'inv/group_vars/routers.yml': 'v_group: inventory\nv_order: inventory routers\nv_kept: inventory\n',
+      'inv/host_vars/r1.yml': 'v_hv: inventory\n',
+      'play/playbook.yml': PLAY,
+      'play/group_vars/all.yml': 'v_all: playbook\nv_order: playbook all\n',
+      'play/group_vars/routers': 'v_group: playbook\n',
+      'play/host_vars/r1.json': '{"v_hv": "playbook", "v_host": "playbook"}',
+    });
+    const run = loadRun(join(dir, 'inv/hosts.ini'), join(dir, 'play/playbook.yml'));
+    expect(run.inventory.hosts.get('r1')!.vars).toMatchObject({
+      v_all: 'playbook',
+      v_group: 'playbook',
+      v_kept: 'inventory',
+      // group_vars/<group> beside the inventory outranks group_vars/all beside the playbook.
+      v_order: 'inventory routers',
+      v_hv: 'playbook',
+      v_host: 'playbook',
+    });
+    // Without a playbook (status, rollback, unlock) only the inventory's are read, as `ansible` does.
+    expect(loadInventory(join(dir, 'inv/hosts.ini')).inventory.hosts.get('r1')!.vars).toMatchObject({ v_group: 'inventory', v_hv: 'inventory' });
+  });
+});
+
+describe('an inventory folder that cannot be read as it is', () => {
+  it('reports a broken link and a link back up the tree instead of skipping or looping', () => {
+    const dir = writeCase({ 'inv/hosts.yml': 'all:\n  hosts:\n    r1:\n' });
+    symlinkSync(join(dir, 'missing'), join(dir, 'inv/dangling'));
+    symlinkSync(join(dir, 'inv'), join(dir, 'inv/loop'));
+    const messages = errorsOf(() => loadInventory(join(dir, 'inv'))).map((e) => e.message);
+    expect(messages).toEqual([`cannot read inventory '${join(dir, 'inv/dangling')}': a broken symbolic link`, `inventory folder '${join(dir, 'inv/loop')}' links back to a folder above it`]);
+  });
+});
