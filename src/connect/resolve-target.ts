@@ -1,5 +1,6 @@
-// Where, as whom and through which hosts to connect: the inventory's connection variables win over
-// ~/.ssh/config, as in Ansible (it puts them on ssh's command line). Pure: no file is read here.
+// Where, as whom and through which hosts to connect, where no ssh client is installed (else
+// resolve-openssh.ts asks `ssh -G`): the inventory's connection variables win over ~/.ssh/config, as
+// in Ansible (it puts them on ssh's command line). Pure: no file is read here.
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
@@ -26,6 +27,10 @@ export interface Hop {
   defaultIdentities: boolean;
   /** Its name in known_hosts: HostKeyAlias, else `host`, or `[host]:port` when the port is not 22. */
   hostKeyName: string;
+  /** IdentityAgent: a socket other than SSH_AUTH_SOCK's, or null for none; absent means SSH_AUTH_SOCK. */
+  agent?: string | null;
+  /** StrictHostKeyChecking yes: a host key never seen is refused, even with --accept-new. */
+  strictHostKeys?: true;
 }
 
 export interface Target extends Hop {
@@ -57,6 +62,8 @@ interface Given {
   port?: number;
   user?: string;
   identityFiles: string[];
+  /** -J / -o ProxyJump of the inventory's ssh args: wins over ssh_config's. */
+  proxyJump?: string;
 }
 
 /** Resolves one host of the inventory: its own settings, then its ProxyJump chain. */
@@ -83,8 +90,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     const keyAlias = first('hostkeyalias')?.args[0];
 
     const jumps: Hop[] = [];
-    const jumpOpt = first('proxyjump');
-    const proxyCommand = first('proxycommand');
+    const jumpOpt = given.proxyJump !== undefined ? { args: [given.proxyJump], source: 'ansible_ssh_common_args' } : first('proxyjump');
+    const proxyCommand = given.proxyJump !== undefined ? undefined : first('proxycommand');
     if (jumpOpt && jumpOpt.args[0]!.toLowerCase() !== 'none') {
       const specs = parseProxyJump(jumpOpt.args[0]!);
       if (!specs) throw fail(`${jumpOpt.source}: ProxyJump "${jumpOpt.args[0]}" is not [user@]host[:port][,...]`, 'fix ~/.ssh/config');
@@ -112,12 +119,14 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     };
   };
 
-  return resolve({
+  const target = resolve({
     alias: spec.host,
     ...(spec.port !== undefined ? { port: spec.port } : {}),
     ...(spec.user !== undefined ? { user: spec.user } : {}),
-    identityFiles: spec.privateKeyFile ? [spec.privateKeyFile] : [],
+    ...(spec.proxyJump !== undefined ? { proxyJump: spec.proxyJump } : {}),
+    identityFiles: [...(spec.privateKeyFile ? [spec.privateKeyFile] : []), ...(spec.argIdentityFiles ?? [])],
   }, 0);
+  return spec.strictHostKeys ? { ...target, strictHostKeys: true } : target;
 }
 
 /** `user@host:port`, or `alias (user@host:port)` when ssh_config renamed it: for messages. */
