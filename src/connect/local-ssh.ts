@@ -1,28 +1,54 @@
-// What the local machine brings to a connection, read once: home, user name, ~/.ssh/config, ssh-agent.
-import { existsSync } from 'node:fs';
+// What the local machine brings to a connection, read once: home, user name, the ssh client (for
+// `ssh -G`) or else ~/.ssh/config, ssh-agent. And how one host is resolved with them.
+import { accessSync, constants, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import type { LocalEnv } from './resolve-target.js';
+import { delimiter, join } from 'node:path';
+import { ConnectError } from '../errors.js';
+import type { ConnectionSpec } from '../load/types.js';
+import { resolveWithOpenSsh } from './resolve-openssh.js';
+import { resolveTarget, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshConfig, type SshConfigBlock } from './ssh-config.js';
+import { runSshG } from './ssh-g.js';
 
 export interface LocalSsh {
   env: LocalEnv;
+  /** ~/.ssh/config as teqlctl's own parser reads it: used only where there is no ssh client. */
   config: SshConfigBlock[];
+  /** The ssh client that resolves hosts (`ssh -G`); absent: the parser above is used. */
+  ssh?: string;
+  /** -F for `ssh -G`, when ssh would otherwise read another ~/.ssh/config than $HOME's. */
+  configFile?: string;
   /** SSH_AUTH_SOCK, when it names a socket that exists (a stale one would fail the whole login). */
   agent?: string;
 }
 
-function localUser(): string {
+function localUser(): { name: string; home?: string } {
   try {
-    return userInfo().username;
+    const u = userInfo();
+    return { name: u.username, home: u.homedir };
   } catch {
-    return process.env.USER ?? 'root';
+    return { name: process.env.USER ?? 'root' };
   }
+}
+
+/** `ssh` on PATH, as a shell would find it. */
+export function findSsh(path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, 'ssh'), constants.X_OK);
+      return join(dir, 'ssh');
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }
 
 export async function readLocalSsh(): Promise<LocalSsh> {
   const home = homedir();
+  const user = localUser();
   const file = join(home, '.ssh', 'config');
   let text = '';
   try {
@@ -31,9 +57,28 @@ export async function readLocalSsh(): Promise<LocalSsh> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const sock = process.env.SSH_AUTH_SOCK;
+  const ssh = findSsh();
+  // ssh takes ~ from the password database, teqlctl from $HOME (known_hosts, keys): where they differ
+  // (a test's or a CI job's HOME), ssh is pointed at $HOME's config, so both read the same one.
+  const otherHome = user.home !== undefined && user.home !== home;
   return {
-    env: { home, localUser: localUser(), exists: (p) => existsSync(p) },
+    env: { home, localUser: user.name, exists: (p) => existsSync(p) },
     config: parseSshConfig(text, file),
+    ...(ssh ? { ssh } : {}),
+    ...(ssh && otherHome ? { configFile: existsSync(file) ? file : '/dev/null' } : {}),
     ...(sock && existsSync(sock) ? { agent: sock } : {}),
   };
+}
+
+/** One host's connection: by `ssh -G` where there is an ssh client, else by teqlctl's parser. */
+export async function resolveHost(name: string, spec: ConnectionSpec, local: LocalSsh): Promise<Target> {
+  if (local.ssh) return resolveWithOpenSsh(name, spec, runSshG(local.ssh), local.env, local.configFile);
+  if (spec.sshConfigFile === undefined) return resolveTarget(name, spec, local.config, local.env);
+  let text: string;
+  try {
+    text = await readFile(spec.sshConfigFile, 'utf8');
+  } catch (err) {
+    throw new ConnectError(name, `cannot read the ssh_config file ${spec.sshConfigFile} (-F of ansible_ssh_common_args): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the path');
+  }
+  return resolveTarget(name, spec, parseSshConfig(text, spec.sshConfigFile), local.env);
 }

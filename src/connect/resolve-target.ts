@@ -1,9 +1,13 @@
-// Where, as whom and through which hosts to connect: the inventory's connection variables win over
-// ~/.ssh/config, as in Ansible (it puts them on ssh's command line). Pure: no file is read here.
+// Where, as whom and through which hosts to connect, where no ssh client is installed (else
+// resolve-openssh.ts asks `ssh -G`): the inventory's connection variables win over ~/.ssh/config, as
+// in Ansible (it puts them on ssh's command line). Pure: no file is read here.
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
 import { optionsFor, type SshConfigBlock } from './ssh-config.js';
+import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
+
+export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
 
 export interface LocalEnv {
   home: string;
@@ -23,6 +27,10 @@ export interface Hop {
   defaultIdentities: boolean;
   /** Its name in known_hosts: HostKeyAlias, else `host`, or `[host]:port` when the port is not 22. */
   hostKeyName: string;
+  /** IdentityAgent: a socket other than SSH_AUTH_SOCK's, or null for none; absent means SSH_AUTH_SOCK. */
+  agent?: string | null;
+  /** StrictHostKeyChecking yes: a host key never seen is refused, even with --accept-new. */
+  strictHostKeys?: true;
 }
 
 export interface Target extends Hop {
@@ -32,35 +40,6 @@ export interface Target extends Hop {
 
 export const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 const MAX_DEPTH = 8;
-
-export interface JumpSpec {
-  user?: string;
-  host: string;
-  port?: number;
-}
-
-function parsePort(text: string | undefined): number | undefined {
-  if (!text || !/^\d+$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= 1 && n <= 65535 ? n : undefined;
-}
-
-/** `[user@]host[:port]` entries, comma-separated (ssh:// URIs and `[v6]:port` too); undefined when malformed. */
-export function parseProxyJump(text: string): JumpSpec[] | undefined {
-  const out: JumpSpec[] = [];
-  for (const raw of text.split(',')) {
-    const entry = raw.trim().replace(/^ssh:\/\//, '').replace(/\/$/, '');
-    const at = entry.lastIndexOf('@');
-    const user = at > 0 ? entry.slice(0, at) : undefined;
-    const rest = at >= 0 ? entry.slice(at + 1) : entry;
-    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest) ?? /^([^:[\]\s]+)(?::(\d+))?$/.exec(rest);
-    if (!m) return undefined;
-    const port = m[2] === undefined ? undefined : parsePort(m[2]);
-    if (m[2] !== undefined && port === undefined) return undefined;
-    out.push({ host: m[1]!, ...(user ? { user } : {}), ...(port ? { port } : {}) });
-  }
-  return out.length > 0 ? out : undefined;
-}
 
 interface Tokens {
   home: string;
@@ -83,6 +62,8 @@ interface Given {
   port?: number;
   user?: string;
   identityFiles: string[];
+  /** -J / -o ProxyJump of the inventory's ssh args: wins over ssh_config's. */
+  proxyJump?: string;
 }
 
 /** Resolves one host of the inventory: its own settings, then its ProxyJump chain. */
@@ -109,8 +90,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     const keyAlias = first('hostkeyalias')?.args[0];
 
     const jumps: Hop[] = [];
-    const jumpOpt = first('proxyjump');
-    const proxyCommand = first('proxycommand');
+    const jumpOpt = given.proxyJump !== undefined ? { args: [given.proxyJump], source: 'ansible_ssh_common_args' } : first('proxyjump');
+    const proxyCommand = given.proxyJump !== undefined ? undefined : first('proxycommand');
     if (jumpOpt && jumpOpt.args[0]!.toLowerCase() !== 'none') {
       const specs = parseProxyJump(jumpOpt.args[0]!);
       if (!specs) throw fail(`${jumpOpt.source}: ProxyJump "${jumpOpt.args[0]}" is not [user@]host[:port][,...]`, 'fix ~/.ssh/config');
@@ -138,12 +119,14 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     };
   };
 
-  return resolve({
+  const target = resolve({
     alias: spec.host,
     ...(spec.port !== undefined ? { port: spec.port } : {}),
     ...(spec.user !== undefined ? { user: spec.user } : {}),
-    identityFiles: spec.privateKeyFile ? [spec.privateKeyFile] : [],
+    ...(spec.proxyJump !== undefined ? { proxyJump: spec.proxyJump } : {}),
+    identityFiles: [...(spec.privateKeyFile ? [spec.privateKeyFile] : []), ...(spec.argIdentityFiles ?? [])],
   }, 0);
+  return spec.strictHostKeys ? { ...target, strictHostKeys: true } : target;
 }
 
 /** `user@host:port`, or `alias (user@host:port)` when ssh_config renamed it: for messages. */

@@ -107,7 +107,9 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
 
 /** `sock` gives a fresh stream through the previous hop for each attempt (a retry needs a new one). */
 export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?: () => Promise<Duplex>): Promise<NodeSSH> {
-  const plan = await planAuth(hop.user, hop.identityFiles, ctx.agent, ctx.keyPassphrase);
+  // IdentityAgent of ssh_config (through `ssh -G`) names another agent, or none.
+  const agent = hop.agent === null ? undefined : (hop.agent ?? ctx.agent);
+  const plan = await planAuth(hop.user, hop.identityFiles, agent, ctx.keyPassphrase);
   let methods = plan.methods;
   let asked = false;
   const canAsk = plan.locked.length > 0 && ctx.askKeyPassphrase !== undefined;
@@ -122,7 +124,7 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
     if (r.kind === 'ok') return r.ssh;
     if (r.kind === 'host key') {
       // Asked after hanging up: a person may take longer than readyTimeout or sshd's LoginGraceTime.
-      if (!r.unknownKey || trusted || !ctx.onUnknownHostKey) throw r.refusal;
+      if (!r.unknownKey || trusted || !ctx.onUnknownHostKey || hop.strictHostKeys) throw r.refusal;
       if (!(await ctx.onUnknownHostKey(fingerprint(r.unknownKey), hop.hostKeyName))) throw r.refusal;
       const file = await recordHostKey(ctx.home, hop.hostKeyName, r.unknownKey);
       ctx.knownHosts.push({ patterns: [hop.hostKeyName], keyType: keyTypeOf(r.unknownKey), key: r.unknownKey.toString('base64'), source: file });

@@ -8,8 +8,8 @@ import type { ConnectionSpec } from '../load/types.js';
 import { execCommand } from './exec-command.js';
 import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become, type BecomeCommand } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
-import { readLocalSsh, type LocalSsh } from './local-ssh.js';
-import { describeHop, resolveTarget, type Hop, type Target } from './resolve-target.js';
+import { readLocalSsh, resolveHost, type LocalSsh } from './local-ssh.js';
+import { describeHop, type Hop, type Target } from './resolve-target.js';
 import { connectHop, type HopContext } from './ssh-hop.js';
 import type { CommandResult, Transport, TransportStats } from './transport.js';
 import { IPROUTE2_HINT, IPROUTE2_PREAMBLE, missingIproute2 } from '../router/iproute2.js';
@@ -38,7 +38,7 @@ export interface ConnectOptions {
   onUnknownHostKey?: (fingerprint: string, hostLabel: string) => Promise<boolean>;
   /** The hint shown with an unknown host key (how to accept it with the caller's command line). */
   unknownHostHint?: (fingerprint: string) => string;
-  /** The local side (home, user, ~/.ssh/config, agent); read from the process when absent. */
+  /** The local side (home, user, ssh client or ~/.ssh/config, agent); read from the process when absent. */
   local?: LocalSsh;
 }
 
@@ -53,7 +53,7 @@ function forwardOut(name: string, via: NodeSSH, viaHop: Hop, to: Hop): Promise<D
 
 export async function connectSsh(name: string, spec: ConnectionSpec, opts: ConnectOptions = {}): Promise<Transport> {
   const local = opts.local ?? (await readLocalSsh());
-  const target = resolveTarget(name, spec, local.config, local.env);
+  const target = await resolveHost(name, spec, local);
   const files = knownHostsFiles(local.env.home, spec.knownHostsFile);
   const ctx: HopContext = {
     inventoryName: name,

@@ -1,6 +1,7 @@
 // The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { HONOURED_ANSIBLE_VARS, PASSWORD_VARS, passwordHint, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
 import { toBool } from './expr-eval.js';
 import { MAX_NAME_CHARS } from './limits.js';
@@ -8,22 +9,17 @@ import { parseIPv4 } from '../router/ipv4.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';
 import { codePoint, short, shown } from './shown.js';
+import { readSshArgs, type SshArgSettings } from './ssh-args.js';
 import type { ConnectionSpec } from './types.js';
 
-export const CONNECTION_VARS = [
-  'ansible_host',
-  'ansible_port',
-  'ansible_user',
-  'ansible_ssh_private_key_file',
-  'ansible_private_key_file',
-  'ansible_become',
-  'ansible_become_user',
-  'ansible_become_method',
-  'ansible_connection',
-  'teqlctl_known_hosts_file',
-];
+/** Variables that say where, as whom and how to connect: one list, with ansible-vars.ts. */
+export const CONNECTION_VARS = [...HONOURED_ANSIBLE_VARS, 'teqlctl_known_hosts_file'];
 
-export const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_become_password', 'ansible_become_pass'];
+export { PASSWORD_VARS };
+
+// The older names, as Ansible still reads them. When both are set it takes the older one (it is
+// later in its list of names); teqlctl refuses that case instead, since the two disagree silently.
+const OLDER_NAME: Record<string, string> = { ansible_host: 'ansible_ssh_host', ansible_port: 'ansible_ssh_port', ansible_user: 'ansible_ssh_user' };
 
 // None of these reaches a shell (ssh2 takes host and user as data, paths are read locally; the become
 // user does reach one, quoted), but each is held to what it can be, so a hostile value stops here.
@@ -53,6 +49,7 @@ const RULES: Record<string, { check: (v: string) => string | undefined; hint: st
     hint: 'an address (192.0.2.10), a DNS name or an ssh_config Host alias',
   },
   ansible_user: { check: oneWord, hint: 'a user name, e.g. ansible_user: admin' },
+
   ansible_become_user: {
     check: (v) => (BECOME_USER.test(v) ? undefined : `${shown(v)} is not a user name (letters, digits, _ . -, at most 32, not starting with a digit, - or .)`),
     hint: 'e.g. ansible_become_user: root',
@@ -61,6 +58,8 @@ const RULES: Record<string, { check: (v: string) => string | undefined; hint: st
   ansible_private_key_file: PATH_RULE,
   teqlctl_known_hosts_file: PATH_RULE,
 };
+RULES.ansible_ssh_host = RULES.ansible_host!;
+RULES.ansible_ssh_user = RULES.ansible_user!;
 
 /** `~` is the home folder; a relative path is relative to the inventory file's folder. */
 export function expandPath(p: string, inventoryDir: string): string {
@@ -94,34 +93,59 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
       problems.add(`${name} of host ${hostName}: ${why}`, posOfVar(name), rule?.hint);
       return undefined;
     }
-    if (typeof v === 'number' && name === 'ansible_host') return bad(name, 'a host name or address in text', v, 'quote it');
+    if (typeof v === 'number' && /^ansible(_ssh)?_host$/.test(name)) return bad(name, 'a host name or address in text', v, 'quote it');
     return bad(name, 'a non-empty string', v);
   };
 
+  // Also here, for inventories whose variables were not read by readVars: one message per place either way.
+  refuseUnknownAnsibleVars(scope.layer, problems);
   for (const name of PASSWORD_VARS) {
-    if (read(name) !== undefined) {
-      const hint = /become/.test(name)
-        ? 'a sudo password never goes in the inventory: give it with --become-password-file FILE or TEQLCTL_BECOME_PASSWORD (on a terminal, teqlctl asks)'
-        : 'use an SSH key (ansible_ssh_private_key_file, IdentityFile in ~/.ssh/config, or ssh-agent)';
-      problems.add(`${name} of host ${hostName}: passwords are not supported`, posOfVar(name), hint);
-    }
+    if (read(name) !== undefined) problems.add(`${name} of host ${hostName}: passwords are not supported`, posOfVar(name), passwordHint(name));
   }
+  /** The value under the current name or its older synonym; refused when the two disagree. */
+  const either = <T>(name: string, get: (n: string) => T | undefined): T | undefined => {
+    const older = OLDER_NAME[name]!;
+    const [now, old] = [get(name), get(older)];
+    if (now !== undefined && old !== undefined && JSON.stringify(now) !== JSON.stringify(old)) {
+      problems.add(`host ${hostName} has both ${name} and its older name ${older}, with different values`, posOfVar(older), `keep only ${name}`);
+      return undefined;
+    }
+    return now ?? old;
+  };
   const connection = read('ansible_connection');
   if (connection !== undefined && connection !== 'ssh') {
     bad('ansible_connection', "'ssh' (teqlctl only connects over SSH)", connection, 'remove ansible_connection or set it to ssh');
   }
 
-  const spec: ConnectionSpec = { host: text('ansible_host') ?? hostName, become: false, becomeUser: 'root' };
-  const port = read('ansible_port');
-  if (port !== undefined && port !== null) {
+  const portOf = (name: string): number | undefined => {
+    const port = read(name);
+    if (port === undefined || port === null) return undefined;
     const n = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
-    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) spec.port = n;
-    else bad('ansible_port', 'a port number 1..65535', port, 'e.g. ansible_port: 22, or leave it out for ssh_config or 22');
-  }
-  const user = text('ansible_user');
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) return n;
+    return bad(name, 'a port number 1..65535', port, 'e.g. ansible_port: 22, or leave it out for ssh_config or 22');
+  };
+
+  const spec: ConnectionSpec = { host: either('ansible_host', text) ?? hostName, become: false, becomeUser: 'root' };
+  const port = either('ansible_port', portOf);
+  if (port !== undefined) spec.port = port;
+  const user = either('ansible_user', text);
   if (user !== undefined) spec.user = user;
   const key = text('ansible_ssh_private_key_file') ?? text('ansible_private_key_file');
   if (key !== undefined) spec.privateKeyFile = expandPath(key, inventoryDir);
+  // As Ansible builds ssh's command line: its own -o Port/User/IdentityFile first (so they win),
+  // then the common args, then the extra args; ssh keeps the first value of each option.
+  const args: SshArgSettings = { identityFiles: [] };
+  for (const name of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
+    const given = text(name);
+    const r = given === undefined ? { ok: true as const } : readSshArgs(given, args);
+    if (!r.ok) problems.add(`${name} of host ${hostName}: ${r.why}`, posOfVar(name), r.hint);
+  }
+  if (args.port !== undefined) spec.port ??= args.port;
+  if (args.user !== undefined) spec.user ??= args.user;
+  if (args.identityFiles.length > 0) spec.argIdentityFiles = args.identityFiles.map((f) => expandPath(f, inventoryDir));
+  if (args.proxyJump !== undefined) spec.proxyJump = args.proxyJump;
+  if (args.configFile !== undefined) spec.sshConfigFile = expandPath(args.configFile, inventoryDir);
+  if (args.strictHostKeys) spec.strictHostKeys = true;
   const knownHosts = text('teqlctl_known_hosts_file');
   if (knownHosts !== undefined) spec.knownHostsFile = expandPath(knownHosts, inventoryDir);
   const become = read('ansible_become');

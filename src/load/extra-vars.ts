@@ -1,27 +1,70 @@
-// `-e key=value` (Ansible's --extra-vars): the highest-precedence variables of a run. The value is
-// read as a YAML scalar, so `-e teql_persist=true` gives a boolean and `-e mtu=1400` a number.
+// `-e` (Ansible's --extra-vars): the highest-precedence variables of a run, later -e over earlier.
+// As Ansible takes them: `@file` (YAML or JSON, relative to the current folder), an inline mapping
+// `{"k": ...}`, or `name=value` words. A bare value is read as a YAML scalar, so
+// `-e teql_persist=true` gives a boolean and `-e mtu=1400` a number; a quoted one stays text.
+import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError } from '../errors.js';
-import type { VarLayer } from './scope.js';
+import { refuseUnknownAnsibleVars } from './ansible-vars.js';
+import { keyValueWords } from './key-value-words.js';
+import type { Problems } from './problems.js';
+import { emptyLayer, mergeLayers, type VarLayer } from './scope.js';
+import { shown } from './shown.js';
+import { parseYamlText, readYaml } from './source.js';
+import { readVars, VAR_NAME } from './vars-node.js';
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const FORMS = "write -e name=value, -e 'a=1 b=\"x y\"', -e '{\"name\": value}' or -e @vars.yml";
 
-export function extraVarsLayer(pairs: readonly string[]): VarLayer {
-  const layer: VarLayer = { values: {}, origins: new Map() };
-  pairs.forEach((pair, i) => {
-    const eq = pair.indexOf('=');
-    const name = eq < 0 ? pair : pair.slice(0, eq);
-    if (eq < 0 || !NAME.test(name)) {
-      throw new ConfigError(`-e ${JSON.stringify(pair)}: expected name=value with a variable name such as teql_persist`, undefined, 'write e.g. -e teql_persist=true');
+function fromFile(arg: string, cwd: string, problems: Problems): VarLayer {
+  const file = resolve(cwd, arg.slice(1));
+  const y = readYaml(file, 'extra vars file (-e @FILE)', problems);
+  return y ? readVars(y, y.doc.contents, `the extra vars file ${shown(arg.slice(1), 80)}`, `-e ${arg}`, problems) : emptyLayer();
+}
+
+function inline(arg: string, n: number, problems: Problems): VarLayer {
+  const y = parseYamlText(arg, `(command line, -e #${n})`, problems);
+  return y ? readVars(y, y.doc.contents, `-e #${n}`, `-e #${n}`, problems) : emptyLayer();
+}
+
+function keyValues(arg: string, n: number, problems: Problems): VarLayer {
+  const layer = emptyLayer();
+  // Kept as before: line 1, column = which -e, so that messages point at the argument.
+  const pos = { file: '(command line)', line: 1, col: n };
+  const r = keyValueWords(arg);
+  if ('error' in r) {
+    problems.add(`-e ${shown(arg, 80)}: ${r.error} (at character ${r.offset + 1})`, pos, `${FORMS}; quote a value with spaces`);
+    return layer;
+  }
+  if (r.pairs.length === 0) problems.add('-e needs variables', pos, FORMS);
+  for (const p of r.pairs) {
+    if (!VAR_NAME.test(p.key)) {
+      problems.add(`-e ${shown(arg, 80)}: ${shown(p.key)} is not a variable name`, pos, 'use letters, digits and _, not starting with a digit, e.g. -e teql_persist=true');
+      continue;
     }
-    let value: unknown;
-    try {
-      value = parse(pair.slice(eq + 1));
-    } catch {
-      value = pair.slice(eq + 1);
+    let value: unknown = p.value;
+    if (!p.quoted && !p.value.includes('{{')) {
+      try {
+        value = parse(p.value) ?? '';
+      } catch {
+        value = p.value;
+      }
     }
-    layer.values[name] = value ?? '';
-    layer.origins.set(name, { pos: { file: '(command line)', line: 1, col: i + 1 }, where: `-e ${name}` });
-  });
+    layer.values[p.key] = value;
+    layer.origins.set(p.key, { pos, where: `-e ${p.key}` });
+  }
+  refuseUnknownAnsibleVars(layer, problems);
   return layer;
+}
+
+/** The -e arguments in order, merged so that a later one wins; problems name the file or the argument. */
+export function extraVarsLayer(args: readonly string[], problems: Problems, cwd = process.cwd()): VarLayer {
+  return mergeLayers(args.map((arg, i) => {
+    const n = i + 1;
+    if (arg.startsWith('@')) return fromFile(arg, cwd, problems);
+    if (arg.startsWith('{') || arg.startsWith('[')) return inline(arg, n, problems);
+    if (/^[./~]/.test(arg)) {
+      problems.add(`-e ${shown(arg, 80)}: a file name needs @ in front`, { file: '(command line)', line: 1, col: n }, `write -e @${arg}`);
+      return emptyLayer();
+    }
+    return keyValues(arg, n, problems);
+  }));
 }

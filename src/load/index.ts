@@ -22,7 +22,7 @@ export { matchPattern, PatternError } from './host-pattern.js';
 export interface LoadOptions {
   /** Host patterns (as --limit): only matching hosts run; several entries are a union. */
   limit?: string[];
-  /** `-e name=value` pairs: above every other variable, as in Ansible. */
+  /** `-e` arguments (name=value words, `@file`, `{...}`): above every other variable, later over earlier, as in Ansible. */
   extraVars?: string[];
 }
 
@@ -31,7 +31,10 @@ export interface LoadOptions {
  * (several, in file order): inventory problems first, then every playbook problem at once.
  */
 export function loadRun(inventorySources: string | readonly string[], playbookFile: string, opts: LoadOptions = {}): LoadedRun {
-  const extra = extraVarsLayer(opts.extraVars ?? []);
+  // A bad -e stops the run before anything else is read: it is the run's own command line.
+  const extraProblems = new Problems();
+  const extra = extraVarsLayer(opts.extraVars ?? [], extraProblems);
+  extraProblems.throwIfAny();
   const { inventory, layers } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile) });
   const problems = new Problems();
   connectWithExtraVars(inventory, layers, extra, problems);

@@ -1,6 +1,7 @@
 // The playbook as written: a list of plays, each with hosts, vars and tasks (host-independent).
 import { isMap, isSeq, type Node } from 'yaml';
 import type { SourcePos } from '../errors.js';
+import { PASSWORD_VARS, passwordHint } from './ansible-vars.js';
 import { CONNECTION_VARS } from './connection.js';
 import type { Problems } from './problems.js';
 import type { VarLayer } from './scope.js';
@@ -61,6 +62,9 @@ function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape
   for (const [name, origin] of vars.origins) {
     if (CONNECTION_VARS.includes(name)) {
       problems.add(`connection variable ${name} cannot be set in a play`, origin.pos, 'set it in the inventory (host or group vars)');
+      ok = false;
+    } else if (PASSWORD_VARS.includes(name)) {
+      problems.add(`${name} in play vars: passwords are not supported`, origin.pos, passwordHint(name));
       ok = false;
     }
   }

@@ -29,7 +29,11 @@ export function readYaml(file: string, what: string, problems: Problems): YamlFi
     problems.add(`cannot read ${what} '${file}': ${read.why}`, undefined, read.hint ?? `check the path of the ${what}`);
     return undefined;
   }
-  const { text } = read;
+  return parseYamlText(read.text, file, problems);
+}
+
+/** readYaml for text already in memory (an inline `-e '{...}'`); `file` names it in positions. */
+export function parseYamlText(text: string, file: string, problems: Problems): YamlFile | undefined {
   const vault = vaultRefusal(text, file);
   if (vault) {
     problems.add(vault.message, at1(file), vault.hint);

@@ -7,6 +7,14 @@ export interface ConnectionSpec {
   port?: number; // ansible_port; undefined means "ssh_config or 22"
   user?: string; // ansible_user
   privateKeyFile?: string; // ansible_ssh_private_key_file, `~` expanded
+  /** -i / -o IdentityFile of ansible_ssh_common_args/extra_args, `~` expanded: offered after privateKeyFile. */
+  argIdentityFiles?: string[];
+  /** -J / -o ProxyJump of those args (or `none`): wins over ssh_config's ProxyJump. */
+  proxyJump?: string;
+  /** -F of those args: the ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config. */
+  sshConfigFile?: string;
+  /** -o StrictHostKeyChecking=yes: a host key never seen is refused even with --accept-new. */
+  strictHostKeys?: true;
   /** Extra known_hosts file named by the inventory (teqlctl_known_hosts_file), `~` expanded. */
   knownHostsFile?: string;
   become: boolean; // ansible_become

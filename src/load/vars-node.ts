@@ -1,5 +1,6 @@
 // A YAML mapping of variables (inventory vars, group_vars/host_vars files, play vars) read into a layer.
 import { isMap } from 'yaml';
+import { refuseUnknownAnsibleVars } from './ansible-vars.js';
 import type { Problems } from './problems.js';
 import { emptyLayer, type VarLayer } from './scope.js';
 import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
@@ -29,5 +30,6 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
     layer.values[name] = value;
     layer.origins.set(name, { pos, where });
   }
+  refuseUnknownAnsibleVars(layer, problems);
   return layer;
 }

@@ -114,3 +114,14 @@ describe('IdentityFile tokens', () => {
     expect(expandIdentityPath('%d/keys/%u%%', t)).toBe('/home/me/keys/me%');
   });
 });
+
+describe('resolveTarget: the inventory ssh args (where no ssh client is installed)', () => {
+  it('-J wins over ssh_config, `none` goes direct; -i keys follow the inventory key; StrictHostKeyChecking=yes is carried', () => {
+    const t = resolve(LAB, { host: 'lab-b-via-a', proxyJump: 'admin@bastion:2222', privateKeyFile: '/k/inv', argIdentityFiles: ['/k/arg'], strictHostKeys: true });
+    expect(t.jumps.map((j) => `${j.user}@${j.host}:${j.port}`)).toEqual(['admin@bastion:2222']);
+    expect(t.identityFiles).toEqual(['/k/inv', '/k/arg']);
+    expect(t.strictHostKeys).toBe(true);
+    expect(resolve(LAB, { host: 'lab-b-via-a', proxyJump: 'none' }).jumps).toEqual([]);
+    expect(resolve(LAB, { host: 'lab-b-via-a' }).jumps.map((j) => j.alias)).toEqual(['lab-a']);
+  });
+});

@@ -76,12 +76,11 @@ describe('inventories from "How to build your inventory"', () => {
     expect(errors[0]!.hint).toContain('[northeast]');
   });
 
-  it('reads the behavioral parameters of the INI example', () => {
-    const hosts = load('behavioral.ini').hosts;
-    expect(hosts.get('some_host')!.connection).toMatchObject({ port: 2222, user: 'manager' });
-    expect(hosts.get('aws_host')!.connection.privateKeyFile).toBe('/home/example/.ssh/aws.pem');
-    // Not a Python literal: the text itself.
-    expect(hosts.get('ruby_module_host')!.vars.ansible_ruby_interpreter).toBe('/usr/bin/ruby.1.9.3');
+  it('reads the behavioral parameters of the INI example, and refuses by name the interpreters teqlctl does not use', () => {
+    // Interpreters mean nothing to teqlctl (it runs POSIX sh): refused where they are set, not ignored.
+    const errors = errorsOf(() => load('behavioral.ini'));
+    expect(errors.map((e) => `${e.pos?.line}: ${/ansible_\w+/.exec(e.message)?.[0]}`)).toEqual(['3: ansible_python_interpreter', '4: ansible_ruby_interpreter']);
+    expect(errors.every((e) => e.pos?.file === join(DOCS, 'behavioral.ini') && e.pos?.col === 19)).toBe(true);
   });
 
   it('merges several -i in order: -i inventory_test -i inventory_staging has both environments', () => {

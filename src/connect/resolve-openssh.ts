@@ -1,0 +1,81 @@
+// Where, as whom and through which hosts to connect, as OpenSSH resolves it: one `ssh -G` per hop.
+// The inventory's values go on its command line (-p, -l, -o ProxyJump), where they win over
+// ssh_config, as they do when Ansible runs ssh. Used wherever an ssh client is installed.
+import { ConnectError } from '../errors.js';
+import type { ConnectionSpec } from '../load/types.js';
+import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
+import { hostKeyName } from './known-hosts.js';
+import { DEFAULT_IDENTITIES, expandIdentityPath, type Hop, type LocalEnv, type Target } from './resolve-target.js';
+import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
+
+const MAX_DEPTH = 8;
+// What `ssh -G` lists when no IdentityFile applies (readconf.c, fill_default_options): then teqlctl
+// offers those of DEFAULT_IDENTITIES that exist, as without ssh.
+const OPENSSH_DEFAULTS = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((k) => `~/.ssh/${k}`);
+
+export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run: RunSshG, env: LocalEnv, configFile?: string): Promise<Target> {
+  const fail = (message: string, hint: string) => new ConnectError(name, message, hint);
+  const config = spec.sshConfigFile ?? configFile;
+
+  const resolve = async (q: SshGQuery, given: string[], depth: number): Promise<Target> => {
+    const args = sshGArgs({ ...q, ...(config !== undefined ? { configFile: config } : {}) });
+    const r = await run(args);
+    if (r.code !== 0) {
+      const said = r.stderr.trim().split('\n').filter((l) => !/^Pseudo-terminal/.test(l)).slice(-2).join(' / ');
+      throw fail(`ssh ${args.join(' ')} failed (exit ${r.code ?? 'none'}): ${said || 'no message'}`, `fix the ssh_config it names${config ? ` (${config})` : ' (~/.ssh/config, /etc/ssh/ssh_config)'}, or the host name`);
+    }
+    const g = parseSshG(r.stdout);
+    const one = (k: string) => g.get(k)?.[0];
+    const host = one('hostname') ?? q.alias;
+    const port = parsePort(one('port'));
+    if (port === undefined) throw fail(`ssh -G ${q.alias} gives port ${JSON.stringify(one('port'))}`, 'fix Port in ssh_config');
+    const user = one('user') ?? env.localUser;
+    const listed = (g.get('identityfile') ?? []).filter((f) => f.toLowerCase() !== 'none');
+    const isDefault = listed.length === OPENSSH_DEFAULTS.length && listed.every((f, i) => f === OPENSSH_DEFAULTS[i]);
+    const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: q.alias };
+    const named = [...new Set([...given, ...(isDefault ? [] : listed.map((f) => expandIdentityPath(f, tokens)))])];
+    const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
+    const agentOpt = one('identityagent');
+
+    const jumps: Hop[] = [];
+    const jumpText = one('proxyjump');
+    const proxyCommand = one('proxycommand');
+    if (jumpText !== undefined && jumpText.toLowerCase() !== 'none') {
+      const specs = parseProxyJump(jumpText);
+      if (!specs) throw fail(`ProxyJump "${jumpText}" (for ${q.alias}) is not [user@]host[:port][,...]`, 'fix ProxyJump in ssh_config');
+      if (depth >= MAX_DEPTH) throw fail(`ProxyJump goes more than ${MAX_DEPTH} hosts deep from ${name} (a loop?)`, 'fix ProxyJump in ssh_config');
+      for (const [i, j] of specs.entries()) {
+        const hop = await resolve({ alias: j.host, ...(j.port ? { port: j.port } : {}), ...(j.user ? { user: j.user } : {}) }, [], depth + 1);
+        // As `ssh -J a,b` does: only the first entry's own ProxyJump applies; b is reached through a.
+        if (i === 0) jumps.push(...hop.jumps);
+        const { jumps: _own, ...plain } = hop;
+        jumps.push(plain);
+      }
+    } else if (proxyCommand !== undefined && proxyCommand.toLowerCase() !== 'none') {
+      throw fail(`ProxyCommand (for ${q.alias}) is not supported`, 'use ProxyJump [user@]host[:port] instead');
+    }
+
+    return {
+      alias: q.alias,
+      host,
+      port,
+      user,
+      identityFiles: named.length > 0 ? named : defaults,
+      defaultIdentities: named.length === 0,
+      hostKeyName: one('hostkeyalias') ?? hostKeyName(host, port),
+      // `SSH_AUTH_SOCK` means the environment's agent, as when IdentityAgent is not set; a socket
+      // that does not exist counts as none, as ssh skips it (ssh2 would fail the whole login).
+      ...(agentOpt === undefined || agentOpt === 'SSH_AUTH_SOCK' ? {} : { agent: agentOpt.toLowerCase() !== 'none' && env.exists(agentOpt) ? agentOpt : null }),
+      ...(one('stricthostkeychecking') === 'true' ? { strictHostKeys: true } : {}),
+      jumps,
+    };
+  };
+
+  const target = await resolve({
+    alias: spec.host,
+    ...(spec.port !== undefined ? { port: spec.port } : {}),
+    ...(spec.user !== undefined ? { user: spec.user } : {}),
+    ...(spec.proxyJump !== undefined ? { proxyJump: spec.proxyJump } : {}),
+  }, [...(spec.privateKeyFile ? [spec.privateKeyFile] : []), ...(spec.argIdentityFiles ?? [])], 0);
+  return spec.strictHostKeys ? { ...target, strictHostKeys: true } : target;
+}

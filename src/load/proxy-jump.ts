@@ -1,0 +1,31 @@
+// OpenSSH's ProxyJump syntax, read where it is written: the inventory (ansible_ssh_common_args, so a bad
+// value is bad input, exit 2), and ssh_config (connect/). Pure.
+
+export interface JumpSpec {
+  user?: string;
+  host: string;
+  port?: number;
+}
+
+export function parsePort(text: string | undefined): number | undefined {
+  if (!text || !/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/** `[user@]host[:port]` entries, comma-separated (ssh:// URIs and `[v6]:port` too); undefined when malformed. */
+export function parseProxyJump(text: string): JumpSpec[] | undefined {
+  const out: JumpSpec[] = [];
+  for (const raw of text.split(',')) {
+    const entry = raw.trim().replace(/^ssh:\/\//, '').replace(/\/$/, '');
+    const at = entry.lastIndexOf('@');
+    const user = at > 0 ? entry.slice(0, at) : undefined;
+    const rest = at >= 0 ? entry.slice(at + 1) : entry;
+    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest) ?? /^([^:[\]\s]+)(?::(\d+))?$/.exec(rest);
+    if (!m) return undefined;
+    const port = m[2] === undefined ? undefined : parsePort(m[2]);
+    if (m[2] !== undefined && port === undefined) return undefined;
+    out.push({ host: m[1]!, ...(user ? { user } : {}), ...(port ? { port } : {}) });
+  }
+  return out.length > 0 ? out : undefined;
+}

@@ -1,0 +1,86 @@
+// ansible_ssh_common_args / ansible_ssh_extra_args: the ssh options teqlctl can carry out itself.
+// Anything else in them is refused, not dropped: `-o ProxyCommand=...` ignored would connect to
+// another machine than Ansible does. Pure: text in, settings or the reason out.
+import { parsePort, parseProxyJump } from './proxy-jump.js';
+import { shellWords } from './shell-words.js';
+
+export interface SshArgSettings {
+  proxyJump?: string;
+  port?: number;
+  user?: string;
+  /** -i / -o IdentityFile, in order, as written (`~` not yet expanded). */
+  identityFiles: string[];
+  /** StrictHostKeyChecking=yes: never trust a new host key, even with --accept-new. */
+  strictHostKeys?: true;
+  /** -F: the ssh_config file to read instead of ~/.ssh/config. */
+  configFile?: string;
+}
+
+export type SshArgsResult = { ok: true } | { ok: false; why: string; hint: string };
+
+const MAPPED = 'teqlctl maps -o ProxyJump=, -J, -o Port=, -o User=, -i, -o IdentityFile=, -o StrictHostKeyChecking=yes and -F';
+const REFUSED_HINT: Record<string, string> = {
+  proxycommand: 'use -o ProxyJump=[user@]host[:port] (or -J) instead',
+  stricthostkeychecking: 'teqlctl always checks host keys; accept a new one once with --accept-new, after checking its fingerprint',
+  userknownhostsfile: 'name an extra known_hosts file with teqlctl_known_hosts_file',
+  '-p': 'set ansible_port (or -o Port=)',
+  '-l': 'set ansible_user (or -o User=)',
+};
+
+/** Reads `text` into `into`, where a value already there wins (ssh keeps the first value of an option). */
+export function readSshArgs(text: string, into: SshArgSettings): SshArgsResult {
+  const split = shellWords(text);
+  if ('error' in split) return { ok: false, why: `cannot split it as ssh's arguments: ${split.error}`, hint: 'quote as in a shell, e.g. -o ProxyJump=admin@bastion' };
+  const words = split.words;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const flag = /^-[A-Za-z]/.test(w) ? w.slice(0, 2) : undefined;
+    if (!flag || !['-o', '-J', '-i', '-F'].includes(flag)) {
+      const what = flag ? `the option ${flag}` : `${JSON.stringify(w)} (not an option)`;
+      return { ok: false, why: `${what} is not supported`, hint: REFUSED_HINT[flag ?? ''] ?? MAPPED };
+    }
+    const value = w.length > 2 ? w.slice(2) : words[++i];
+    if (value === undefined || value === '') return { ok: false, why: `${flag} needs a value`, hint: MAPPED };
+    const r = flag === '-o' ? option(value, into) : set(flag === '-J' ? 'proxyjump' : flag === '-i' ? 'identityfile' : 'F', value, into);
+    if (!r.ok) return r;
+  }
+  return { ok: true };
+}
+
+function option(line: string, into: SshArgSettings): SshArgsResult {
+  const m = /^([A-Za-z]+)\s*(?:=\s*|\s+)(.+)$/.exec(line.trim());
+  if (!m) return { ok: false, why: `-o ${JSON.stringify(line)} is not Keyword=value`, hint: 'e.g. -o ProxyJump=admin@bastion' };
+  return set(m[1]!.toLowerCase(), m[2]!.trim(), into, m[1]!);
+}
+
+function set(key: string, value: string, into: SshArgSettings, written = key): SshArgsResult {
+  const bad = (why: string, hint = MAPPED): SshArgsResult => ({ ok: false, why, hint });
+  switch (key) {
+    case 'proxyjump':
+      if (value.toLowerCase() !== 'none' && !parseProxyJump(value)) return bad(`ProxyJump ${JSON.stringify(value)} is not [user@]host[:port][,...]`, 'e.g. -o ProxyJump=admin@bastion:2222');
+      into.proxyJump ??= value;
+      return { ok: true };
+    case 'port': {
+      const port = parsePort(value);
+      if (port === undefined) return bad(`Port ${JSON.stringify(value)} is not a port number 1..65535`, 'e.g. -o Port=2222');
+      into.port ??= port;
+      return { ok: true };
+    }
+    case 'user':
+      if (/\s/.test(value) || value.startsWith('-')) return bad(`User ${JSON.stringify(value)} is not a user name`, 'e.g. -o User=admin');
+      into.user ??= value;
+      return { ok: true };
+    case 'identityfile':
+      into.identityFiles.push(value);
+      return { ok: true };
+    case 'F':
+      into.configFile ??= value;
+      return { ok: true };
+    case 'stricthostkeychecking':
+      if (!['yes', 'true'].includes(value.toLowerCase())) return bad(`StrictHostKeyChecking=${value} is not supported (only yes)`, REFUSED_HINT.stricthostkeychecking!);
+      into.strictHostKeys = true;
+      return { ok: true };
+    default:
+      return bad(`-o ${written} is not supported`, REFUSED_HINT[key] ?? MAPPED);
+  }
+}

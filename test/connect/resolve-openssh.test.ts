@@ -1,0 +1,128 @@
+// Hosts resolved by the real `ssh -G` (it never connects), from temporary ssh_config files given
+// with -F: Include, Match, ProxyJump chains, IdentityAgent, and the inventory's values on top.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findSsh } from '../../src/connect/local-ssh.js';
+import { resolveWithOpenSsh } from '../../src/connect/resolve-openssh.js';
+import { resolveTarget, type LocalEnv } from '../../src/connect/resolve-target.js';
+import { parseSshConfig } from '../../src/connect/ssh-config.js';
+import { parseSshG, runSshG, sshGArgs } from '../../src/connect/ssh-g.js';
+import { ConnectError } from '../../src/errors.js';
+import type { ConnectionSpec } from '../../src/load/types.js';
+
+const ssh = findSsh();
+const dir = mkdtempSync(join(tmpdir(), 'teqlctl-sshg-'));
+const agentSock = join(dir, 'agent.sock');
+writeFileSync(agentSock, '');
+// ssh -G's default user is the real local one: the built-in resolver is given the same.
+const me = userInfo().username;
+const env = (files: string[] = []): LocalEnv => ({ home: '/home/me', localUser: me, exists: (p) => p === agentSock || files.includes(p) });
+const spec = (over: Partial<ConnectionSpec> = {}): ConnectionSpec => ({ host: 'r1', become: false, becomeUser: 'root', ...over });
+
+function config(text: string, more: Record<string, string> = {}): string {
+  const d = mkdtempSync(join(dir, 'cfg-'));
+  for (const [name, t] of Object.entries(more)) {
+    mkdirSync(join(d, name, '..'), { recursive: true });
+    writeFileSync(join(d, name), t.replaceAll('$D', d));
+  }
+  writeFileSync(join(d, 'config'), text.replaceAll('$D', d));
+  return join(d, 'config');
+}
+const resolve = (file: string, s: Partial<ConnectionSpec> = {}, e = env()) => resolveWithOpenSsh('r1', spec(s), runSshG(ssh!), e, file);
+
+const LAB = `
+Include $D/conf.d/*.conf
+Match originalhost r1 user ${me}
+  User matched
+Host r1
+  HostName 10.0.0.1
+  ProxyJump bastion
+  IdentityFile ~/.ssh/%h_%r
+  IdentityAgent ${agentSock}
+`;
+const INCLUDED = { 'conf.d/bastion.conf': `Host bastion\n  HostName 192.0.2.1\n  User jumper\n  Port 2222\n  IdentityFile ~/.ssh/jump\n  ProxyJump outer\nHost outer\n  HostName 198.51.100.1\n  IdentityAgent none\n` };
+
+describe('ssh -G: the command line and its output', () => {
+  it('an ssh client is installed here (these tests need it; they never connect)', () => {
+    expect(ssh).toMatch(/\/ssh$/);
+  });
+
+  it('inventory values go on the command line, the host after --', () => {
+    expect(sshGArgs({ alias: 'r1', port: 2201, user: 'op', proxyJump: 'j', configFile: 'c' })).toEqual(['-G', '-F', 'c', '-p', '2201', '-l', 'op', '-o', 'ProxyJump=j', '--', 'r1']);
+    expect(sshGArgs({ alias: 'r1' })).toEqual(['-G', '--', 'r1']);
+  });
+
+  it('parses keyword lines, keeping every value of a repeated keyword', () => {
+    const g = parseSshG('user root\nhostname 10.0.0.1\nidentityfile ~/a\nidentityfile ~/b\nglobalknownhostsfile /x /y\n\n');
+    expect(g.get('user')).toEqual(['root']);
+    expect(g.get('identityfile')).toEqual(['~/a', '~/b']);
+    expect(g.get('globalknownhostsfile')).toEqual(['/x /y']);
+  });
+});
+
+describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
+  it('Include, Match and a ProxyJump chain: each hop resolved with its own settings', async () => {
+    const t = await resolve(config(LAB, INCLUDED));
+    expect(t).toMatchObject({ alias: 'r1', host: '10.0.0.1', port: 22, user: 'matched', identityFiles: ['/home/me/.ssh/10.0.0.1_matched'], defaultIdentities: false, agent: agentSock, hostKeyName: '10.0.0.1' });
+    // The first entry's own ProxyJump comes first, as with `ssh -J`.
+    expect(t.jumps.map((j) => [j.alias, j.host, j.port, j.user])).toEqual([['outer', '198.51.100.1', 22, me], ['bastion', '192.0.2.1', 2222, 'jumper']]);
+    expect(t.jumps[0]!.agent).toBeNull();
+    expect(t.jumps[1]!.identityFiles).toEqual(['/home/me/.ssh/jump']);
+    expect(t.jumps[1]!.hostKeyName).toBe('[192.0.2.1]:2222');
+  });
+
+  it('the inventory wins over ssh_config (Match included): port, user, key first, ProxyJump', async () => {
+    const file = config(LAB, INCLUDED);
+    const t = await resolve(file, { port: 2201, user: 'op', privateKeyFile: '/k/inv', argIdentityFiles: ['/k/arg'], proxyJump: 'admin@bastion:22' });
+    expect(t).toMatchObject({ host: '10.0.0.1', port: 2201, user: 'op', hostKeyName: '[10.0.0.1]:2201' });
+    expect(t.identityFiles).toEqual(['/k/inv', '/k/arg', '/home/me/.ssh/10.0.0.1_op']);
+    expect(t.jumps.map((j) => `${j.user}@${j.host}:${j.port}`)).toEqual([`${me}@198.51.100.1:22`, 'admin@192.0.2.1:22']);
+    expect((await resolve(file, { proxyJump: 'none' })).jumps).toEqual([]);
+  });
+
+  it('no IdentityFile: the default identities that exist, as without ssh; a named key replaces them', async () => {
+    const file = config('Host *\n  User u\n');
+    const e = env(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']);
+    expect(await resolve(file, {}, e)).toMatchObject({ identityFiles: ['/home/me/.ssh/id_ed25519', '/home/me/.ssh/id_rsa'], defaultIdentities: true });
+    expect(await resolve(file, { privateKeyFile: '/k' }, e)).toMatchObject({ identityFiles: ['/k'], defaultIdentities: false });
+  });
+
+  it('IdentityAgent: a missing socket counts as none; SSH_AUTH_SOCK means the default agent', async () => {
+    expect((await resolve(config('Host r1\n  IdentityAgent /nonexistent/sock\n'))).agent).toBeNull();
+    expect('agent' in (await resolve(config('Host r1\n  IdentityAgent SSH_AUTH_SOCK\n')))).toBe(false);
+  });
+
+  it('HostKeyAlias and StrictHostKeyChecking yes are carried to the host key check', async () => {
+    const t = await resolve(config('Host r1\n  HostKeyAlias router-one\n  StrictHostKeyChecking yes\n'));
+    expect(t).toMatchObject({ hostKeyName: 'router-one', strictHostKeys: true });
+    expect((await resolve(config('Host r1\n  StrictHostKeyChecking accept-new\n'))).strictHostKeys).toBeUndefined();
+    expect((await resolve(config(''), { strictHostKeys: true })).strictHostKeys).toBe(true);
+  });
+
+  it('ProxyCommand is refused; a broken ssh_config is a connect error naming the file', async () => {
+    const pc = await resolve(config('Host r1\n  ProxyCommand nc %h %p\n')).catch((e: unknown) => e);
+    expect(pc).toBeInstanceOf(ConnectError);
+    expect((pc as ConnectError).message).toBe('ProxyCommand (for r1) is not supported');
+    const file = config('Host r1\n  NoSuchKeyword yes\n');
+    const bad = (await resolve(file).catch((e: unknown) => e)) as ConnectError;
+    expect(bad).toBeInstanceOf(ConnectError);
+    expect(bad.message).toContain(`${file}: line 2: Bad configuration option: nosuchkeyword`);
+    expect(bad.exitCode).toBe(3);
+  });
+
+  it('a ProxyJump loop stops', async () => {
+    const err = (await resolve(config('Host r1\n  ProxyJump a\nHost a\n  ProxyJump r1\n')).catch((e: unknown) => e)) as ConnectError;
+    expect(err.message).toMatch(/more than 8 hosts deep/);
+  });
+
+  it('gives what the built-in parser gives, for the config both understand', async () => {
+    const text = 'Host lab-*\n  User root\nHost lab-a\n  HostName 127.0.0.1\n  Port 2201\n  IdentityFile ~/lab/%n\n  ProxyJump j1,u@j2:23\nHost j1\n  HostName 192.0.2.9\n';
+    const file = config(text);
+    for (const s of [{ host: 'lab-a' }, { host: 'lab-a', port: 22, user: 'op', privateKeyFile: '/k' }, { host: 'j1' }]) {
+      const viaSsh = await resolveWithOpenSsh('r', spec(s), runSshG(ssh!), env(), file);
+      expect(viaSsh).toEqual(resolveTarget('r', spec(s), parseSshConfig(text, file), env()));
+    }
+  });
+});

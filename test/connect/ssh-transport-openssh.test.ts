@@ -1,0 +1,85 @@
+// The transport with hosts resolved by `ssh -G` (resolve-openssh.ts), against in-process SSH servers:
+// an ssh_config with Include and ProxyJump, the inventory's -J on top, StrictHostKeyChecking yes.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findSsh, readLocalSsh, type LocalSsh } from '../../src/connect/local-ssh.js';
+import { connectSsh } from '../../src/connect/ssh-transport.js';
+import { ConnectError } from '../../src/errors.js';
+import { ed25519KeyPair } from '../helpers/keys.js';
+import { startFakeSshd, type FakeSshd } from './fake-sshd.js';
+
+const login = ed25519KeyPair();
+let router: FakeSshd;
+let jump: FakeSshd;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'teqlctl-transport-sshg-'));
+  writeFileSync(join(dir, 'login'), login.private, { mode: 0o600 });
+  const pub = login.public.split(' ').slice(0, 2).join(' ');
+  router = await startFakeSshd({ name: 'router', authorized: [pub] });
+  jump = await startFakeSshd({ name: 'jump', authorized: [pub] });
+});
+
+afterAll(async () => {
+  await Promise.all([router.close(), jump.close()]);
+});
+
+/** A HOME whose known_hosts knows `known`, and an ssh_config given to ssh -G with -F. */
+function local(known: FakeSshd[], config: string, included: string): LocalSsh {
+  const home = mkdtempSync(join(dir, 'home-'));
+  mkdirSync(join(home, '.ssh'));
+  writeFileSync(join(home, '.ssh', 'known_hosts'), known.map((s) => `[127.0.0.1]:${s.port} ${s.publicKey}\n`).join(''));
+  writeFileSync(join(home, 'jump.conf'), included);
+  writeFileSync(join(home, 'config'), `Include ${join(home, 'jump.conf')}\n${config}`);
+  return { env: { home, localUser: 'me', exists: () => false }, config: [], ssh: findSsh()!, configFile: join(home, 'config') };
+}
+
+const JUMP = () => `Host j\n  HostName 127.0.0.1\n  Port ${jump.port}\n  User root\n  IdentityFile ${join(dir, 'login')}\n`;
+const TARGET = () => `Host target\n  HostName 127.0.0.1\n  Port ${router.port}\n  User root\n  IdentityFile ${join(dir, 'login')}\n`;
+const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ConnectError);
+
+describe('connectSsh with ssh -G', () => {
+  it('ProxyJump from ssh_config, the jump host defined in an Included file', async () => {
+    const l = local([jump, router], `${TARGET()}  ProxyJump j\n`, JUMP());
+    const t = await connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: l });
+    expect((await t.run('x', 'hostname\n')).stdout).toBe('router ran as root: hostname\n');
+    await t.close();
+    expect(jump.forwards.at(-1)).toBe(`127.0.0.1:${router.port}`);
+  });
+
+  it("the inventory's -J (ansible_ssh_common_args) on a host ssh_config reaches directly", async () => {
+    const l = local([jump, router], TARGET(), JUMP());
+    const before = jump.forwards.length;
+    const t = await connectSsh('r', { host: 'target', proxyJump: 'j', become: false, becomeUser: 'root' }, { local: l });
+    await t.close();
+    expect(jump.forwards.length).toBe(before + 1);
+  });
+
+  it('StrictHostKeyChecking yes: an unknown key is refused without asking, even where --accept-new would ask', async () => {
+    const l = local([], TARGET(), JUMP());
+    let asked = false;
+    const err = await failure(connectSsh('r', { host: 'target', strictHostKeys: true, become: false, becomeUser: 'root' }, { local: l, onUnknownHostKey: async () => (asked = true) }));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.message).toMatch(/unknown host key/);
+    expect(asked).toBe(false);
+  });
+});
+
+describe('readLocalSsh', () => {
+  it('finds the ssh client; where HOME is not the account home, ssh -G is pointed at $HOME/.ssh/config', async () => {
+    const saved = process.env.HOME;
+    const home = mkdtempSync(join(dir, 'fake-home-'));
+    try {
+      process.env.HOME = home;
+      expect(await readLocalSsh()).toMatchObject({ ssh: findSsh(), configFile: '/dev/null' });
+      mkdirSync(join(home, '.ssh'));
+      writeFileSync(join(home, '.ssh', 'config'), 'Host x\n  User y\n');
+      expect((await readLocalSsh()).configFile).toBe(join(home, '.ssh', 'config'));
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+});

@@ -1,0 +1,90 @@
+// ansible_* variables: the honoured ones reach the connection, the older ansible_ssh_* names too, and
+// every other one is refused by name wherever it is set.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HONOURED_ANSIBLE_VARS } from '../../src/load/ansible-vars.js';
+import { CONNECTION_VARS } from '../../src/load/connection.js';
+import { loadRun } from '../../src/load/index.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+const PLAY = '- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n';
+const run = (inventory: string, more: Record<string, string> = {}, extraVars: string[] = [], playbook = PLAY) => {
+  const dir = writeCase({ 'inventory.yml': inventory, 'playbook.yml': playbook, ...more });
+  return { dir, load: () => loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { extraVars }) };
+};
+const host = (vars: string) => `all:\n  hosts:\n    r1:\n${vars.split('\n').map((l) => `      ${l}`).join('\n')}\n`;
+const connection = (vars: string, extra: string[] = []) => run(host(vars), {}, extra).load().inventory.hosts.get('r1')!.connection;
+
+describe('one list of honoured ansible_* variables', () => {
+  it('the connection variables are that list (plus teqlctl_known_hosts_file)', () => {
+    expect(CONNECTION_VARS).toEqual([...HONOURED_ANSIBLE_VARS, 'teqlctl_known_hosts_file']);
+  });
+
+  it('an unhonoured ansible_* variable is refused in host vars, group vars, group_vars/ and host_vars/ files, and play vars', () => {
+    const inv = 'all:\n  vars:\n    ansible_shell_type: sh\n  children:\n    routers:\n      hosts:\n        r1:\n          ansible_python_interpreter: /usr/bin/python3\n';
+    const play = '- hosts: all\n  vars:\n    ansible_ssh_pipelining: true\n  tasks:\n    - ping: { to: 192.0.2.1 }\n';
+    const { dir, load } = run(inv, { 'group_vars/routers.yml': 'x: 1\nansible_network_os: vyos\n', 'host_vars/r1.yml': 'ansible_timeout: 5\n' });
+    const inventoryErrors = errorsOf(load).map((e) => e.located);
+    expect(inventoryErrors).toEqual([
+      `${join(dir, 'group_vars/routers.yml')}:2:1: 'ansible_network_os' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
+      `${join(dir, 'host_vars/r1.yml')}:1:1: 'ansible_timeout' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
+      `${join(dir, 'inventory.yml')}:3:5: 'ansible_shell_type' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
+      `${join(dir, 'inventory.yml')}:8:11: 'ansible_python_interpreter' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
+    ]);
+    const p = run('all:\n  hosts:\n    r1:\n', {}, [], play);
+    const playErrors = errorsOf(p.load);
+    expect(playErrors.map((e) => e.located)).toEqual([`${join(p.dir, 'playbook.yml')}:3:5: 'ansible_ssh_pipelining' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`]);
+    expect(playErrors[0]!.exitCode).toBe(2);
+  });
+
+  it('a password in play vars is refused too (it used to be ignored there)', () => {
+    const p = run('all:\n  hosts:\n    r1:\n', {}, [], '- hosts: all\n  vars:\n    ansible_become_pass: x\n  tasks:\n    - ping: { to: 192.0.2.1 }\n');
+    expect(errorsOf(p.load).map((e) => e.message)).toEqual(['ansible_become_pass in play vars: passwords are not supported']);
+  });
+
+  it('variables of other names are not concerned', () => {
+    expect(() => run(host('ansible_host: 192.0.2.1\nmy_ansible_thing: 1\nansiblex: 2')).load()).not.toThrow();
+  });
+});
+
+describe('the older ansible_ssh_* names', () => {
+  it('ansible_ssh_host, ansible_ssh_port, ansible_ssh_user work as ansible_host, ansible_port, ansible_user', () => {
+    expect(connection('ansible_ssh_host: 192.0.2.7\nansible_ssh_port: 2201\nansible_ssh_user: op')).toMatchObject({ host: '192.0.2.7', port: 2201, user: 'op' });
+  });
+  it('are checked as the new names are', () => {
+    const { dir, load } = run(host('ansible_ssh_port: 70000\nansible_ssh_user: "-oProxyCommand=x"'));
+    expect(errorsOf(load).map((e) => e.located)).toEqual([
+      `${join(dir, 'inventory.yml')}:4:7: ansible_ssh_port of host r1 must be a port number 1..65535, got 70000`,
+      `${join(dir, 'inventory.yml')}:5:7: ansible_ssh_user of host r1: '-oProxyCommand=x' starts with '-'`,
+    ]);
+  });
+  it('both names with the same value are fine; with different values, refused', () => {
+    expect(connection('ansible_user: op\nansible_ssh_user: op').user).toBe('op');
+    const { dir, load } = run(host('ansible_port: 22\nansible_ssh_port: 2222'));
+    expect(errorsOf(load).map((e) => e.located)).toEqual([`${join(dir, 'inventory.yml')}:5:7: host r1 has both ansible_port and its older name ansible_ssh_port, with different values`]);
+  });
+});
+
+describe('ansible_ssh_common_args / ansible_ssh_extra_args', () => {
+  it('map to the connection; ansible_port/user/key win over them; common args win over extra args', () => {
+    const c = connection(`ansible_port: 2201\nansible_ssh_private_key_file: /k/inv\nansible_ssh_common_args: -o ProxyJump=admin@bastion -o Port=9 -o User=a -i /k/common -F ssh.cfg -o StrictHostKeyChecking=yes\nansible_ssh_extra_args: -o User=b -J other -i k/extra`);
+    expect(c).toMatchObject({ port: 2201, user: 'a', privateKeyFile: '/k/inv', argIdentityFiles: ['/k/common', expect.stringMatching(/\/k\/extra$/)], proxyJump: 'admin@bastion', strictHostKeys: true });
+    expect(c.sshConfigFile).toMatch(/\/ssh\.cfg$/);
+    expect(connection('ansible_ssh_common_args: -o Port=9 -o User=a')).toMatchObject({ port: 9, user: 'a' });
+    expect(connection('ansible_ssh_extra_args: -J none').proxyJump).toBe('none');
+  });
+
+  it('-e args win over the inventory', () => {
+    expect(connection('ansible_ssh_common_args: -J a', ['ansible_ssh_common_args="-J b"']).proxyJump).toBe('b');
+  });
+
+  it('anything else is refused with exit 2, at the variable, with a hint', () => {
+    const { dir, load } = run(host(`ansible_host: 10.0.0.1\nansible_ssh_common_args: '-o ProxyCommand="ssh -W %h:%p -q bastion"'`));
+    const [e] = errorsOf(load);
+    expect(e!.located).toBe(`${join(dir, 'inventory.yml')}:5:7: ansible_ssh_common_args of host r1: -o ProxyCommand is not supported`);
+    expect(e!.hint).toBe('use -o ProxyJump=[user@]host[:port] (or -J) instead');
+    expect(e!.exitCode).toBe(2);
+    const nocheck = errorsOf(run(host('ansible_ssh_extra_args: -o StrictHostKeyChecking=no')).load);
+    expect(nocheck.map((x) => x.message)).toEqual(['ansible_ssh_extra_args of host r1: StrictHostKeyChecking=no is not supported (only yes)']);
+  });
+});

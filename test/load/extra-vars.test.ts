@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extraVarsLayer } from '../../src/load/extra-vars.js';
+import { keyValueWords } from '../../src/load/key-value-words.js';
+import { Problems } from '../../src/load/problems.js';
+import { writeCase } from './helpers.js';
+
+const layer = (args: string[], cwd = process.cwd()) => {
+  const problems = new Problems();
+  const l = extraVarsLayer(args, problems, cwd);
+  return { values: l.values, origins: l.origins, errors: problems.errors().map((e) => e.located), hints: problems.errors().map((e) => e.hint) };
+};
+
+describe('keyValueWords: Ansible key=value splitting', () => {
+  it('splits words; quotes keep spaces and are dropped; {{ }} stays whole', () => {
+    expect(keyValueWords(`a=1 b="x y" c='p q' d={{ v | default(1) }} e=`)).toEqual({ pairs: [
+      { key: 'a', value: '1', quoted: false, offset: 0 },
+      { key: 'b', value: 'x y', quoted: true, offset: 4 },
+      { key: 'c', value: 'p q', quoted: true, offset: 12 },
+      { key: 'd', value: '{{ v | default(1) }}', quoted: false, offset: 20 },
+      { key: 'e', value: '', quoted: false, offset: 43 },
+    ] });
+  });
+  it('a value only partly quoted keeps its quotes; \\" inside double quotes is a quote', () => {
+    expect(keyValueWords(`a=x"y z" b="say \\"hi\\""`)).toMatchObject({ pairs: [{ key: 'a', value: 'x"y z"' }, { key: 'b', value: 'say "hi"' }] });
+  });
+  it('refuses a word without =, an unterminated quote, an unclosed {{', () => {
+    expect(keyValueWords('a=1 world')).toEqual({ error: '"world" is not name=value', offset: 4 });
+    expect(keyValueWords('a="x')).toEqual({ error: 'unterminated "', offset: 2 });
+    expect(keyValueWords('a={{ x')).toEqual({ error: "unclosed '{{'", offset: 2 });
+  });
+});
+
+describe('extraVarsLayer: -e as Ansible takes it', () => {
+  it("-e 'a=1 b=2' is two variables; bare values are YAML scalars, quoted ones text", () => {
+    const r = layer(['a=1 b=2', 'c="1" d=true t={{ a }}']);
+    expect(r.values).toEqual({ a: 1, b: 2, c: '1', d: true, t: '{{ a }}' });
+    expect(r.errors).toEqual([]);
+  });
+
+  it("-e 'a=\"x y\" b=2' keeps the quoted spaces", () => {
+    expect(layer(['a="x y" b=2']).values).toEqual({ a: 'x y', b: 2 });
+  });
+
+  it('-e with a JSON or YAML flow mapping', () => {
+    expect(layer(['{"teql_persist": true, "mtu": 1400, "slaves": ["eth1", "eth2"]}', '{ x: 1 }']).values).toEqual({ teql_persist: true, mtu: 1400, slaves: ['eth1', 'eth2'], x: 1 });
+  });
+
+  it('-e @file.yml and -e @file.json, relative to the current folder; later -e wins', () => {
+    const dir = writeCase({ 'vars/a.yml': 'teql_mtu: 1400\nname: from-yml\n', 'b.json': '{"name": "from-json", "n": [1, 2]}' });
+    const r = layer(['@vars/a.yml', '@b.json', 'n=3'], dir);
+    expect(r.values).toEqual({ teql_mtu: 1400, name: 'from-json', n: 3 });
+    expect(r.origins.get('teql_mtu')!.pos).toEqual({ file: join(dir, 'vars/a.yml'), line: 1, col: 1 });
+    expect(layer(['n=3', '@b.json'], dir).values).toMatchObject({ n: [1, 2] });
+  });
+
+  it('an error in a vars file names the file, line and column', () => {
+    const dir = writeCase({ 'bad.json': '{\n  "a": 1,\n  "b": [1,\n}\n', 'list.yml': '- a\n- b\n' });
+    const bad = layer(['@bad.json'], dir).errors;
+    expect(bad.length).toBeGreaterThan(0);
+    expect(bad[0]).toMatch(new RegExp(`^${join(dir, 'bad.json')}:4:1: invalid YAML`));
+    expect(layer(['@list.yml'], dir).errors).toEqual([`${join(dir, 'list.yml')}:1:1: the extra vars file 'list.yml' must be a mapping of variable names to values`]);
+    expect(layer(['@missing.yml'], dir).errors).toEqual([`cannot read extra vars file (-e @FILE) '${join(dir, 'missing.yml')}': no such file`]);
+  });
+
+  it('an inline mapping with an error points into the argument', () => {
+    expect(layer(['a=1', '{"a": 1,, }']).errors[0]).toMatch(/^\(command line, -e #2\):1:\d+: invalid YAML/);
+    expect(layer(['["a"]']).errors).toEqual(['(command line, -e #1):1:1: -e #1 must be a mapping of variable names to values']);
+  });
+
+  it('refuses what Ansible would refuse or misread', () => {
+    expect(layer(['x=1', 'msg=hello world']).errors).toEqual(['(command line):1:2: -e \'msg=hello world\': "world" is not name=value (at character 11)']);
+    expect(layer(['vars.yml']).errors).toEqual(['(command line):1:1: -e \'vars.yml\': "vars.yml" is not name=value (at character 1)']);
+    expect(layer(['./vars.yml']).errors).toEqual(["(command line):1:1: -e './vars.yml': a file name needs @ in front"]);
+    expect(layer(['9a=1']).errors).toEqual(["(command line):1:1: -e '9a=1': '9a' is not a variable name"]);
+    expect(layer(['']).errors).toEqual(['(command line):1:1: -e needs variables']);
+  });
+
+  it('refuses an ansible_* variable teqlctl does not honour, in every form', () => {
+    const dir = writeCase({ 'v.yml': 'x: 1\nansible_python_interpreter: /usr/bin/python3\n' });
+    expect(layer(['ansible_ssh_timeout=5'], dir).errors).toEqual(["(command line):1:1: 'ansible_ssh_timeout' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)"]);
+    expect(layer(['{"ansible_shell_type": "sh"}'], dir).errors[0]).toMatch(/^\(command line, -e #1\):1:2: 'ansible_shell_type' is not supported/);
+    const file = layer(['@v.yml'], dir);
+    expect(file.errors).toEqual([`${join(dir, 'v.yml')}:2:1: 'ansible_python_interpreter' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`]);
+    expect(file.hints).toEqual(['teqlctl runs no Python on the router: remove it']);
+    expect(layer(['ansible_user=op ansible_ssh_common_args="-J b"']).errors).toEqual([]);
+  });
+});

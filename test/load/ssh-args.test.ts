@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { shellWords } from '../../src/load/shell-words.js';
+import { readSshArgs, type SshArgSettings } from '../../src/load/ssh-args.js';
+
+const read = (...texts: string[]) => {
+  const into: SshArgSettings = { identityFiles: [] };
+  for (const t of texts) {
+    const r = readSshArgs(t, into);
+    if (!r.ok) return r;
+  }
+  return into;
+};
+
+describe('shellWords: as Python shlex.split, which Ansible uses', () => {
+  it('splits at whitespace, keeps quoted spaces, drops the quotes', () => {
+    expect(shellWords(`-o 'ProxyCommand=ssh -W %h:%p b' -o "User=a b" x\\ y`)).toEqual({ words: ['-o', 'ProxyCommand=ssh -W %h:%p b', '-o', 'User=a b', 'x y'] });
+  });
+  it('in double quotes a backslash escapes only " \\ $ `', () => {
+    expect(shellWords('"a\\"b\\n"')).toEqual({ words: ['a"b\\n'] });
+  });
+  it('refuses an unterminated quote', () => {
+    expect(shellWords(`-o 'User=x`)).toEqual({ error: "unterminated ' at character 4" });
+  });
+});
+
+describe('readSshArgs: the ssh options teqlctl maps', () => {
+  it('maps -o ProxyJump=, -J, -o Port=, -o User=, -i, -o IdentityFile=, -F, in each written form', () => {
+    expect(read('-o ProxyJump=admin@bastion:2222 -o Port=2201 -oUser=op -i ~/k1 -o "IdentityFile ~/k2" -F cfg')).toEqual({
+      proxyJump: 'admin@bastion:2222', port: 2201, user: 'op', identityFiles: ['~/k1', '~/k2'], configFile: 'cfg',
+    });
+    expect(read('-Jj1,j2')).toMatchObject({ proxyJump: 'j1,j2' });
+    // Each variable is split on its own: a flag cannot take its value from the next variable.
+    expect(read('-J', 'ssh://u@j:23')).toMatchObject({ ok: false, why: '-J needs a value' });
+    expect(read('-J ssh://u@j:23')).toMatchObject({ proxyJump: 'ssh://u@j:23' });
+  });
+
+  it('the first value of an option wins, as in ssh (common args before extra args); key files accumulate', () => {
+    expect(read('-o Port=1 -i a', '-o Port=2 -i b -J x')).toEqual({ port: 1, identityFiles: ['a', 'b'], proxyJump: 'x' });
+  });
+
+  it('StrictHostKeyChecking only in its strict forms', () => {
+    expect(read('-o StrictHostKeyChecking=yes')).toMatchObject({ strictHostKeys: true });
+    expect(read('-o StrictHostKeyChecking=True')).toMatchObject({ strictHostKeys: true });
+    for (const v of ['no', 'accept-new', 'off', 'ask']) {
+      expect(read(`-o StrictHostKeyChecking=${v}`)).toMatchObject({ ok: false, why: `StrictHostKeyChecking=${v} is not supported (only yes)` });
+    }
+  });
+
+  it('refuses everything else by name, with a hint', () => {
+    expect(read(`-o ProxyCommand="ssh -W %h:%p bastion"`)).toEqual({ ok: false, why: '-o ProxyCommand is not supported', hint: 'use -o ProxyJump=[user@]host[:port] (or -J) instead' });
+    expect(read('-o UserKnownHostsFile=/dev/null')).toMatchObject({ ok: false, why: '-o UserKnownHostsFile is not supported', hint: expect.stringContaining('teqlctl_known_hosts_file') });
+    expect(read('-o ForwardAgent=yes')).toMatchObject({ ok: false, why: '-o ForwardAgent is not supported' });
+    expect(read('-p 2222')).toMatchObject({ ok: false, why: 'the option -p is not supported', hint: 'set ansible_port (or -o Port=)' });
+    expect(read('-A')).toMatchObject({ ok: false, why: 'the option -A is not supported' });
+    expect(read('bastion')).toMatchObject({ ok: false, why: '"bastion" (not an option) is not supported' });
+  });
+
+  it('refuses malformed values', () => {
+    expect(read('-o Port=ssh')).toMatchObject({ ok: false, why: 'Port "ssh" is not a port number 1..65535' });
+    expect(read('-J a:b:c')).toMatchObject({ ok: false, why: expect.stringContaining('is not [user@]host[:port]') });
+    expect(read('-i')).toMatchObject({ ok: false, why: '-i needs a value' });
+    expect(read('-o ProxyJump')).toMatchObject({ ok: false, why: '-o "ProxyJump" is not Keyword=value' });
+    expect(read(`-o 'Port=1`)).toMatchObject({ ok: false, why: expect.stringContaining('unterminated') });
+  });
+});
