@@ -92,6 +92,9 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
     });
     // An error after connect() resolved would crash Node without a listener; the transport adds its own.
     ssh.connection?.on('error', () => undefined);
+    // Each round trip is a few small writes: without TCP_NODELAY, Nagle's algorithm holds them back
+    // for the peer's delayed ACK. (A hop through a jump host is a channel, not a socket: a no-op.)
+    ssh.connection?.setNoDelay(true);
     return { kind: 'ok', ssh };
   } catch (err) {
     ssh.dispose();

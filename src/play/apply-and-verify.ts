@@ -25,7 +25,12 @@ function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskI
   return out;
 }
 
-export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>, plans: PlannedHost[]): Promise<void> {
+/**
+ * `last`: this is the last play, so once its last phase is applied no host changes any more: the
+ * confirmation's new connections are opened then, while verification runs (they still prove
+ * access after every change, and the handshake costs no time of its own).
+ */
+export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInstance[]>, plans: PlannedHost[], last = true): Promise<void> {
   const { opts } = run;
   const holds = opts.holds ?? {};
   const deadman = { runId: run.runId, owner: opts.owner ?? 'teqlctl', timeoutSec: opts.confirmTimeoutSec, ...(holds.step ? { holdInStep: holds.step } : {}) };
@@ -70,6 +75,7 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
       throw new RunFailure(locked ? 'refused' : 'apply', `applying failed on ${failures.length === applyErrors.length ? failures.join('; ') : applyErrors.map((e) => e.message).join('; ')}`);
     }
     if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
+    if (last && i === phases - 1) openConfirmConnections(run);
     await holdFor('verify', holds.verifySec, opts);
 
     const checkFailures: string[] = [];
@@ -99,3 +105,13 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
   }
 }
 
+
+/** Starts the new connection of every armed host for its confirmation (confirm-all.ts awaits it). */
+function openConfirmConnections(run: RunState): void {
+  for (const [h, session] of run.sessions) {
+    if (!session.armed || run.fresh.has(h)) continue;
+    const pending = run.opts.connectFresh(h, run.specs.get(h)!);
+    pending.catch(() => undefined); // awaited (and its error reported) by the confirmation
+    run.fresh.set(h, pending);
+  }
+}

@@ -21,7 +21,8 @@ export async function confirmAll(run: RunState): Promise<void> {
       title: `${h}: new connection to confirm`,
       run: async (setTitle) => {
         try {
-          fresh.set(h, await run.opts.connectFresh(h, run.specs.get(h)!));
+          // Opened while the last phase was verified (apply-and-verify.ts), else now.
+          fresh.set(h, await (run.fresh.get(h) ?? run.opts.connectFresh(h, run.specs.get(h)!)));
           setTitle(`${h}: management access still works`);
         } catch (err) {
           failures.push(`${h}: ${(err as Error).message}`);

@@ -35,6 +35,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
     journal: new Map(),
     reports: new Map<string, HostReport>(names.map((h) => [h, { host: h, status: 'ok', planned: [], applied: 0, checks: [] }])),
     confirmStats: new Map(),
+    fresh: new Map(),
   };
   const report = (exitCode: number, summary: string): RunReport => {
     for (const [h, s] of run.sessions) {
@@ -54,7 +55,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
 
   try {
     await connectAll(run, loaded, names);
-    for (const play of loaded.plays) {
+    for (const [n, play] of loaded.plays.entries()) {
       const plans = await gatherAndPlan(run, play.hosts, play.tasks);
       for (const p of plans) run.reports.get(p.plan.host)!.planned.push(...p.plan.phases.flatMap((ph) => ph.changes));
       opts.showPlan(plans.map((p) => p.plan));
@@ -68,7 +69,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
       if (total > 0 && !(await opts.approve(plans.map((p) => p.plan)))) {
         throw new RunFailure('refused', 'not applied: the plan was not approved (use --yes when running unattended)');
       }
-      await applyAndVerify(run, play.tasks, plans);
+      await applyAndVerify(run, play.tasks, plans, n === loaded.plays.length - 1);
     }
     if (!opts.check) {
       await holdFor('confirm', opts.holds?.confirmSec, opts);
@@ -88,7 +89,9 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
       ok ? `${failure.message}; every host was rolled back to its state before the run` : `${failure.message}; ROLLBACK INCOMPLETE, see the residual differences above`,
     );
   } finally {
-    await Promise.all([...run.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+    // The confirmation's connections too: a run that failed before confirming never used them.
+    const fresh = [...run.fresh.values()].map((p) => p.then((t) => t.close()).catch(() => undefined));
+    await Promise.all([...run.sessions.values()].map((s) => s.transport.close().catch(() => undefined)).concat(fresh));
   }
 }
 

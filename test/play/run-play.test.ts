@@ -172,4 +172,27 @@ describe('a run against the replayed lab', () => {
       expect(router.state).toBe('pristine');
     }
   });
+
+  it('opens the confirmation connections after the last apply, while verification runs, and closes them if the run fails', async () => {
+    const lab = replayedLab();
+    const events: string[] = [];
+    const opened: Array<{ closed: boolean }> = [];
+    lab.routers.router_b.overrides.set('verify', (script, recorded) => {
+      events.push('verify');
+      return { ...recorded, stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join('') };
+    });
+    const r = await lab.run({
+      connectFresh: async (host) => {
+        events.push(`fresh ${host} after ${lab.routers[host as 'router_a' | 'router_b'].kinds().join(',')}`);
+        const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+        opened.push(t);
+        return t;
+      },
+    });
+    expect(r.exitCode).toBe(ExitCode.verifyFailed);
+    // Both opened after their apply and before b's verification answered: the handshake overlaps it.
+    expect(events.slice(0, 2).sort()).toEqual(['fresh router_a after facts,apply', 'fresh router_b after facts,apply']);
+    expect(events[2]).toBe('verify');
+    expect(opened.map((t) => t.closed)).toEqual([true, true]);
+  });
 });
