@@ -55,12 +55,18 @@ export async function routerUntil(r: 'a' | 'b', cond: string, ms = 120_000): Pro
   }
 }
 
-/** Polls until both routers are in their expected end state; returns how long that took, or -1. */
+/** No run still pending on the router: whoever decides the run has decided and finished. */
+const DECIDED = 'for s in /var/lib/teqlctl/runs/*/state; do [ -f "$s" ] || continue; case "$(cat "$s")" in pending|reverting|rolling-back) exit 1;; esac; done; exit 0';
+
+/** Polls until both routers are in their expected end state and no run is undecided; how long that took, or -1. */
 export async function settle(ref: Record<End, States>, want: { a: End; b: End }, ms: number): Promise<number> {
   const start = Date.now();
   while (Date.now() - start < ms) {
     const now = await routersNow().catch(() => undefined);
-    if (now && now.a === ref[want.a].a && now.b === ref[want.b].b) return Date.now() - start;
+    if (now && now.a === ref[want.a].a && now.b === ref[want.b].b) {
+      const decided = await Promise.all((['a', 'b'] as const).map(async (r) => (await sshRun(r, DECIDED).catch(() => ({ code: 1 }))).code === 0));
+      if (decided.every(Boolean)) return Date.now() - start;
+    }
     await sleep(1000);
   }
   return -1;

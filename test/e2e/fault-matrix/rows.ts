@@ -32,6 +32,8 @@ const held = (point: string) => (c: Controller) => c.waitFor(new RegExp(`holding
 
 const DEADMAN = /reverted, reverted by the dead-man at/;
 const ROLLED_BACK = /rolled-back(?!.*confirmed here)/;
+// b while teqlctl waits on a's lost connection: its own timer may fire before teqlctl gives up on a.
+const EITHER = /reverted, reverted by the dead-man at|rolled-back(?!.*confirmed here)/;
 
 /** A signal inside step 3 of the first apply, on both routers (their journals say step 3 began). */
 function inStep(signal: NodeJS.Signals, persist: boolean): Row {
@@ -88,12 +90,12 @@ export const ROWS: Row[] = [
   {
     fault: "router a's management link cut during apply (restored after its dead-man fired)", persist: false, args: ['--debug-hold', 'step-0.3:8'],
     inject: then(begun(0, 3), () => labCli(['cut', 'a']), () => sleep((TIMEOUT + 8) * 1000), () => labCli(['restore', 'a'])),
-    want: { a: 'pristine', b: 'pristine' }, exit: [4, 6], status: { a: DEADMAN, b: ROLLED_BACK },
+    want: { a: 'pristine', b: 'pristine' }, exit: [4, 6], status: { a: DEADMAN, b: EITHER },
   },
   {
     fault: "router a's management link cut during confirmation (restored after its dead-man fired)", persist: false, args: ['--debug-hold', 'confirm:2'],
     inject: then(held('confirm'), () => labCli(['cut', 'a']), () => sleep((TIMEOUT + 8) * 1000), () => labCli(['restore', 'a'])),
-    want: { a: 'pristine', b: 'pristine' }, exit: [5, 6], status: { a: DEADMAN, b: ROLLED_BACK },
+    want: { a: 'pristine', b: 'pristine' }, exit: [5, 6], status: { a: DEADMAN, b: EITHER },
   },
 ];
 
