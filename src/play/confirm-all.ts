@@ -67,6 +67,7 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
           failures.push(`${h}: ${msg}`);
           throw new Error(msg);
         }
+        run.confirmed.add(h);
         const own = run.latest.get(h)?.management?.clientPort ?? '?';
         const port = new RegExp(`${CONFIRM_MARKER} ok port=(\\S+)`).exec(res.stdout)?.[1] ?? '?';
         run.opts.log.note(`${h}: confirmed over a new connection (client port ${port}), not over the run's own (client port ${own})`);

@@ -32,7 +32,10 @@ export async function rollbackAll(run: RunState): Promise<boolean> {
       } catch (err) {
         if (report.rollback) throw err;
         allOk = false;
-        const msg = `cannot reach ${h} to roll it back (${(err as Error).message}); its dead-man timer reverts it by itself within ${timeout} s of the first change`;
+        // A host confirmed a moment ago has its timer off: it does not revert by itself, say so.
+        const msg = run.confirmed.has(h)
+          ? `cannot reach ${h} to roll it back (${(err as Error).message}); it was confirmed, so its dead-man is off and it STAYS CHANGED: \`teqlctl rollback --run ${run.runId}\` undoes it once it answers`
+          : `cannot reach ${h} to roll it back (${(err as Error).message}); its dead-man timer reverts it by itself within ${timeout} s of the first change`;
         report.rollback = { ok: false, residual: { missing: [], extra: [] }, errors: [msg] };
         report.status = 'rollback failed';
         throw new Error(msg);

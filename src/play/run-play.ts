@@ -36,6 +36,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
     reports: new Map<string, HostReport>(names.map((h) => [h, { host: h, status: 'ok', planned: [], applied: 0, checks: [] }])),
     confirmStats: new Map(),
     fresh: new Map(),
+    confirmed: new Set(),
   };
   const report = (exitCode: number, summary: string): RunReport => {
     for (const [h, s] of run.sessions) {

@@ -65,6 +65,8 @@ export interface RunState {
   latest: Map<string, Facts>;
   journal: Journal;
   reports: Map<string, HostReport>;
+  /** Hosts whose confirmation succeeded: their timer is off, they do not revert by themselves. */
+  confirmed: Set<string>;
   /** The confirmation's new connections, opened while the last phase is verified. */
   fresh: Map<string, Promise<Transport>>;
   /** Round trips and bytes of the confirmation's own (second) connection, per host. */

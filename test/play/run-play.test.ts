@@ -195,4 +195,16 @@ describe('a run against the replayed lab', () => {
     expect(events[2]).toBe('verify');
     expect(opened.map((t) => t.closed)).toEqual([true, true]);
   });
+
+  it('a confirmed host that cannot be reached for the rollback of a partial confirmation is said to stay changed, not to revert by itself', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('confirm', () => ({ stdout: `${CONFIRM_MARKER} too-late reverted decided-by=revert\n`, code: 1 }));
+    // router_a's rollback trip fails: its run's connection is gone.
+    lab.routers.router_a.overrides.set('rollback', () => { throw new Error('connection lost'); });
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.rollbackIncomplete);
+    const a = r.hosts.find((h) => h.host === 'router_a')!;
+    expect(a.rollback!.errors.join(' ')).toMatch(/it was confirmed, so its dead-man is off and it STAYS CHANGED: `teqlctl rollback --run test-run-1`/);
+    expect(a.rollback!.errors.join(' ')).not.toMatch(/reverts it by itself/);
+  });
 });
