@@ -7,7 +7,8 @@ import { inventoryPath, labPaths, projectRoot } from '../lab/paths.js';
 import { sshTarget } from '../lab/router.js';
 import { runSsh } from '../lab/run-ssh.js';
 import { ExitCode } from '../errors.js';
-import { PLAY_DEFAULTS, runPlayCommand } from './play-command.js';
+import { PLAY_DEFAULTS } from './play-flags.js';
+import { runPlayCommand } from './play-run.js';
 
 const SHARE_CHECK = `
 tx() { cat /sys/class/net/$1/statistics/tx_packets; }

@@ -2,7 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, TeqlError, ConfigError, ConfigErrors, exitCodeOf } from '../errors.js';
 import { registerLabCommand } from './lab-command.js';
-import { registerPlayCommand, EXIT_CODES_HELP } from './play-command.js';
+import { registerPlayCommand } from './play-command.js';
+import { EXIT_CODES_HELP } from './play-flags.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerRollbackCommand } from './rollback-command.js';

@@ -7,7 +7,7 @@ import { newRunId } from '../play/run-id.js';
 import { rollbackRun } from '../play/rollback-run.js';
 import { terminalText } from '../ui/terminal.js';
 import { closeAll, connectInventory, inventoryConnectOptions, secretOptions, type InventoryFlags } from './inventory-hosts.js';
-import { confirmTimeout, debugHold, PLAY_DEFAULTS, DEBUG_HOLD_OPTION } from './play-command.js';
+import { confirmTimeout, debugHold, PLAY_DEFAULTS, DEBUG_HOLD_OPTION } from './play-flags.js';
 
 type RollbackFlags = InventoryFlags & { run?: string; force?: boolean; confirmTimeout: string; debugHoldBeforeConfirm?: string };
 
