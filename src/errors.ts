@@ -10,6 +10,8 @@ export const ExitCode = {
   rollbackIncomplete: 6,
   lab: 7,
   refused: 8,
+  /** Not a failure: `--check --detailed-exitcode` found changes to make (Terraform's plan uses 2, taken here by bad input). */
+  changesPending: 9,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

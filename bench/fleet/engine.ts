@@ -1,7 +1,7 @@
 // The engine under measure, alone in its process: loadRun + runPlay (silent, real SSH client) on a
 // SIMULATED fleet's inventory. Prints one JSON line with its wall time, CPU time and memory.
 //   tsx bench/fleet/engine.ts <inventory> <playbook> <forks> <log file>
-import { PLAY_DEFAULTS } from '../../src/cli/play-command.js';
+import { PLAY_DEFAULTS } from '../../src/cli/play-flags.js';
 import { performance } from 'node:perf_hooks';
 import { connectSsh } from '../../src/connect/ssh-transport.js';
 import { loadRun } from '../../src/load/index.js';

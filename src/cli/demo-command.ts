@@ -3,11 +3,12 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { labUp } from '../lab/up.js';
-import { inventoryPath, labPaths, projectRoot } from '../lab/paths.js';
+import { labPaths, projectRoot } from '../lab/paths.js';
 import { sshTarget } from '../lab/router.js';
 import { runSsh } from '../lab/run-ssh.js';
 import { ExitCode } from '../errors.js';
-import { PLAY_DEFAULTS, runPlayCommand } from './play-command.js';
+import { PLAY_DEFAULTS } from './play-flags.js';
+import { runPlayCommand } from './play-run.js';
 
 const SHARE_CHECK = `
 tx() { cat /sys/class/net/$1/statistics/tx_packets; }
@@ -20,9 +21,10 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('boot the built-in lab and run playbooks/teql.yml on it: converge, verify, show the load sharing')
-    .action(async () => {
-      await labUp();
-      const code = await runPlayCommand(join(projectRoot(), 'playbooks', 'teql.yml'), { ...PLAY_DEFAULTS, inventory: [inventoryPath()], yes: true });
+    .option('--inventory-out <path>', 'where `lab up` writes the lab\'s inventory (as in `teqlctl lab up`)')
+    .action(async (opts: { inventoryOut?: string }) => {
+      const inventory = await labUp(undefined, opts.inventoryOut);
+      const code = await runPlayCommand(join(projectRoot(), 'playbooks', 'teql.yml'), { ...PLAY_DEFAULTS, inventory: [inventory], yes: true });
       if (code !== 0) return;
       const r = await runSsh(sshTarget(labPaths(), 'a'), [SHARE_CHECK], { timeoutMs: 60_000 });
       const m = /ping_rc=(\d+) eth1=(\d+) eth2=(\d+)/.exec(r.stdout);

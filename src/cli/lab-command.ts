@@ -22,14 +22,15 @@ export function registerLabCommand(program: Command): void {
 
   lab
     .command('up')
-    .description('build the image if needed, boot both routers, write inventories/lab.yml')
+    .description('build the image if needed, boot both routers, write their inventory (./inventories/lab.yml if ./inventories exists, else ./lab.yml)')
     .option('--links <n>', `links between a and b, ${MIN_LINKS} to ${MAX_LINKS} (default 2)`)
     .option('--names <scheme>', 'interface names: eth (eth0, eth1, ...) or predictable (ens3, ens4, ...) (default eth)')
     .option('--link-manager <manager>', 'who configures the links at boot: none (they stay down) or networkd (default none)')
     .option('--flavor <flavor>', 'the routers\' userland: debian (systemd) or busybox (BusyBox, dash, iproute2, OpenSSH, no systemd) (default debian)')
-    .action(async (opts: { links?: string; names?: string; linkManager?: string; flavor?: string }) =>
-      labUp(parseTopology(opts.links, opts.names, opts.linkManager, opts.flavor)),
-    );
+    .option('--inventory-out <path>', 'write the inventory there instead (else $TEQLCTL_LAB_INVENTORY)')
+    .action(async (opts: { links?: string; names?: string; linkManager?: string; flavor?: string; inventoryOut?: string }) => {
+      await labUp(parseTopology(opts.links, opts.names, opts.linkManager, opts.flavor), opts.inventoryOut);
+    });
   lab.command('down').description('stop both routers').action(labDown);
   lab.command('status').description('show whether each router runs and how to reach it').action(labStatus);
   lab

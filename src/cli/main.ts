@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The one entry point: parses the command line, runs a command, maps errors to exit codes.
 import { buildProgram, describeError } from './program.js';
-import { terminalText } from '../ui/terminal.js';
+import { errorDocument, wantsJson } from './json-error.js';
+import { ExitCode } from '../errors.js';
+import { terminalJson, terminalText } from '../ui/terminal.js';
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -11,6 +13,8 @@ async function main(argv: string[]): Promise<number> {
     const { message, code } = describeError(err);
     // Error messages carry what routers said (sudo, iproute2): escaped before they reach the terminal.
     if (message) process.stderr.write(terminalText(message) + '\n');
+    // The message stays on stderr for people; stdout gets the document for scripts.
+    if (code === ExitCode.badInput && wantsJson(argv.slice(2))) process.stdout.write(terminalJson(errorDocument(err)) + '\n');
     return code;
   }
 }

@@ -2,16 +2,20 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, TeqlError, ConfigError, ConfigErrors, exitCodeOf } from '../errors.js';
 import { registerLabCommand } from './lab-command.js';
-import { registerPlayCommand, EXIT_CODES_HELP } from './play-command.js';
+import { registerPlayCommand } from './play-command.js';
+import { EXIT_CODES_HELP } from './play-flags.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerRollbackCommand } from './rollback-command.js';
 import { registerUnlockCommand } from './unlock-command.js';
 import { registerWizardCommand } from './wizard-command.js';
+import { registerCompletionCommand } from './completion-command.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('teqlctl')
     .description('Load sharing over several links between two Linux routers with TEQL (LARTC ch. 10).')
+    .version(packageVersion(), '-V, --version', 'print teqlctl\'s version')
     .exitOverride()
     .showHelpAfterError();
   registerPlayCommand(program);
@@ -21,6 +25,7 @@ export function buildProgram(): Command {
   registerLabCommand(program);
   registerDemoCommand(program);
   registerWizardCommand(program);
+  registerCompletionCommand(program);
   program.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }

@@ -7,7 +7,7 @@ import { newRunId } from '../play/run-id.js';
 import { rollbackRun } from '../play/rollback-run.js';
 import { terminalText } from '../ui/terminal.js';
 import { closeAll, connectInventory, inventoryConnectOptions, inventoryOption, secretOptions, type InventoryFlags } from './inventory-hosts.js';
-import { confirmTimeout, PLAY_DEFAULTS } from './play-command.js';
+import { confirmTimeout, PLAY_DEFAULTS } from './play-flags.js';
 import { debugHold, DEBUG_HOLD_OPTION } from './debug-hold.js';
 
 type RollbackFlags = InventoryFlags & { run?: string; force?: boolean; confirmTimeout: string; debugHoldBeforeConfirm?: string };

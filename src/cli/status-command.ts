@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { terminalJson, terminalText } from '../ui/terminal.js';
+import { SCHEMA_VERSION } from '../report/json.js';
 import { parseRuns, runsScript, type RouterRun } from '../deadman/runs-script.js';
 import type { RouterLock } from '../router/lock.js';
 import { closeAll, connectInventory, runChecked, inventoryOption, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
@@ -24,6 +25,11 @@ export async function readStatus(conns: readonly HostConnection[]): Promise<{ ho
     }
   }
   return { hosts, exitCode };
+}
+
+/** `status --json`: docs/json-schema/status.schema.json. */
+export function statusDocument(hosts: Record<string, HostStatus>) {
+  return { schemaVersion: SCHEMA_VERSION, kind: 'status' as const, hosts };
 }
 
 export function formatStatus(hosts: Record<string, HostStatus>): string {
@@ -59,7 +65,7 @@ export function registerStatusCommand(program: Command): void {
     const conns = await connectInventory(flags);
     try {
       const { hosts, exitCode } = await readStatus(conns);
-      process.stdout.write(flags.json ? terminalJson(hosts) + '\n' : formatStatus(hosts));
+      process.stdout.write(flags.json ? terminalJson(statusDocument(hosts)) + '\n' : formatStatus(hosts));
       if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
     } finally {
       await closeAll(conns);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { ConfigError, ExitCode } from '../errors.js';
 import { runWizard, type PlayRequest } from '../wizard/flow.js';
 import { isPromptExit } from '../ui/prompts.js';
-import { PLAY_DEFAULTS, runPlayCommand } from './play-command.js';
+import { PLAY_DEFAULTS } from './play-flags.js';
+import { runPlayCommand } from './play-run.js';
 
 export function registerWizardCommand(program: Command): void {
   program

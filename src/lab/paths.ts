@@ -1,7 +1,7 @@
 // Where the lab keeps its image, keys and run state, and where the project's own files are.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Router } from './topology.js';
 
@@ -31,9 +31,12 @@ export interface LabPaths {
   monitor(router: Router): string;
 }
 
-export function labDir(env: NodeJS.ProcessEnv = process.env): string {
+/** $TEQLCTL_LAB_DIR, else the lab in the XDG cache ($XDG_CACHE_HOME when absolute, as the spec says, else ~/.cache). */
+export function labDir(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
   const fromEnv = env.TEQLCTL_LAB_DIR;
-  return resolve(fromEnv && fromEnv !== '' ? fromEnv : join(homedir(), '.cache', 'teqlctl', 'lab'));
+  if (fromEnv && fromEnv !== '') return resolve(fromEnv);
+  const cache = env.XDG_CACHE_HOME;
+  return join(cache && isAbsolute(cache) ? cache : join(home, '.cache'), 'teqlctl', 'lab');
 }
 
 export function labPaths(dir: string = labDir()): LabPaths {
@@ -80,7 +83,16 @@ export function buildScript(): string {
   return join(projectRoot(), 'scripts', 'lab', 'build-image.sh');
 }
 
-export function inventoryPath(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Where `lab up` writes the lab's inventory and `demo` reads it: `--inventory-out`, else
+ * $TEQLCTL_LAB_INVENTORY, else the current folder: inventories/lab.yml where it has an inventories/
+ * folder (a clone of teqlctl, or a project laid out as Ansible's), lab.yml otherwise. Never the
+ * installed package's folder, which may not be writable and is replaced by the next install.
+ */
+export function inventoryPath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), out?: string): string {
+  if (out !== undefined && out !== '') return resolve(cwd, out);
   const fromEnv = env.TEQLCTL_LAB_INVENTORY;
-  return fromEnv && fromEnv !== '' ? resolve(fromEnv) : join(projectRoot(), 'inventories', 'lab.yml');
+  if (fromEnv && fromEnv !== '') return resolve(cwd, fromEnv);
+  const folder = join(cwd, 'inventories');
+  return existsSync(folder) && statSync(folder).isDirectory() ? join(folder, 'lab.yml') : join(cwd, 'lab.yml');
 }

@@ -19,8 +19,8 @@ function writeKnownHosts(p: LabPaths, ports: Record<Router, number>): void {
   writeFileSync(p.knownHosts, renderKnownHosts(entries));
 }
 
-function writeInventory(p: LabPaths, ports: Record<Router, number>, interfaces: Record<Router, RouterInterfaces>): string {
-  const file = inventoryPath();
+function writeInventory(p: LabPaths, ports: Record<Router, number>, interfaces: Record<Router, RouterInterfaces>, out?: string): string {
+  const file = inventoryPath(process.env, process.cwd(), out);
   mkdirSync(dirname(file), { recursive: true });
   const links = { a: interfaces.a.links, b: interfaces.b.links };
   writeFileSync(file, renderInventory({ sshPorts: ports, privateKeyFile: p.key, knownHostsFile: p.knownHosts, links }));
@@ -41,7 +41,8 @@ function refuseOtherTopology(p: LabPaths, running: Router[], wanted: LabTopology
   );
 }
 
-export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY): Promise<void> {
+/** Boots the lab; returns the inventory it wrote (`inventoryOut`, else as inventoryPath() says). */
+export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryOut?: string): Promise<string> {
   const started = Date.now();
   const p = labPaths();
   requireTools(RUN_TOOLS);
@@ -90,6 +91,7 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY): Promise<v
   }
   writeTopologyRecord(p, { ...topology, interfaces });
   for (const r of ROUTERS) log(`router ${r}: management ${interfaces[r].management}, links ${interfaces[r].links.join(' ')}`);
-  const inventory = writeInventory(p, ports, interfaces);
+  const inventory = writeInventory(p, ports, interfaces, inventoryOut);
   log(`lab up in ${seconds(started)}; inventory: ${inventory}; known_hosts: ${p.knownHosts}`);
+  return inventory;
 }

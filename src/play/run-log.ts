@@ -1,12 +1,23 @@
 // A log of every command sent and its result, with secrets redacted, for the operator's records.
+// `-v` streams the same lines to the terminal as they are written (see Echo).
 import { appendFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandResult } from '../connect/transport.js';
+
+/**
+ * Where `-v` sends the log as it is written, and how much: 1 = each command's header line and
+ * script (what was sent), 2 = its stdout and stderr too (facts are long: kept for -vv).
+ */
+export interface Echo {
+  level: number;
+  write: (text: string) => void;
+}
 
 export class RunLog {
   constructor(
     readonly file: string | undefined,
     private readonly secrets: string[] = [],
+    private readonly echo?: Echo,
   ) {
     if (!file) return;
     // Only its owner may read it (0600), in a folder created 0700 when missing.
@@ -20,18 +31,15 @@ export class RunLog {
   }
 
   record(host: string, result: CommandResult): void {
-    if (!this.file) return;
-    const block = [
-      `### ${new Date().toISOString()} ${host} ${result.label}: exit ${result.code} in ${result.durationMs} ms`,
-      '--- script', result.script.trimEnd(),
-      '--- stdout', result.stdout.trimEnd(),
-      '--- stderr', result.stderr.trimEnd(),
-      '',
-    ].join('\n');
-    appendFileSync(this.file, this.redact(block) + '\n');
+    const sent = [`### ${new Date().toISOString()} ${host} ${result.label}: exit ${result.code} in ${result.durationMs} ms`, '--- script', result.script.trimEnd()];
+    const said = ['--- stdout', result.stdout.trimEnd(), '--- stderr', result.stderr.trimEnd()];
+    if (this.file) appendFileSync(this.file, this.redact([...sent, ...said, ''].join('\n')) + '\n');
+    if (this.echo && this.echo.level >= 1) this.echo.write(this.redact([...sent, ...(this.echo.level >= 2 ? said : [])].join('\n')) + '\n');
   }
 
   note(line: string): void {
-    if (this.file) appendFileSync(this.file, this.redact(`# ${new Date().toISOString()} ${line}`) + '\n');
+    const text = this.redact(`# ${new Date().toISOString()} ${line}`) + '\n';
+    if (this.file) appendFileSync(this.file, text);
+    if (this.echo && this.echo.level >= 1) this.echo.write(text);
   }
 }

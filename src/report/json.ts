@@ -1,8 +1,17 @@
 // The --json document: one object, stable field names, no secrets (the journal holds none).
+// Its shape is docs/json-schema/run.schema.json, tested against real runs.
 import type { RunReport } from '../play/report.js';
+
+/**
+ * The version of every --json document's shape (run, status, error): raised when a field is
+ * removed, renamed or changes meaning; a new field leaves it as it is.
+ */
+export const SCHEMA_VERSION = 1;
 
 export function toJson(r: RunReport) {
   return {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'run' as const,
     runId: r.runId,
     exitCode: r.exitCode,
     check: r.check,

@@ -1,4 +1,5 @@
 // PLAY RECAP, as Ansible users expect it, plus what was verified and what rollback found.
+import { ExitCode } from '../errors.js';
 import type { RunReport } from '../play/report.js';
 
 export function formatRecap(r: RunReport): string {
@@ -29,7 +30,8 @@ export function formatRecap(r: RunReport): string {
     ];
     lines.push(`${h.host.padEnd(width)} : ${fields.join('  ')}`);
   }
-  lines.push('', `${r.exitCode === 0 ? 'OK' : 'FAILED'} (exit ${r.exitCode}): ${r.summary}`);
+  const verdict = r.exitCode === ExitCode.ok ? 'OK' : r.exitCode === ExitCode.changesPending ? 'CHANGES PENDING' : 'FAILED';
+  lines.push('', `${verdict} (exit ${r.exitCode}): ${r.summary}`);
   if (r.logFile) lines.push(`log: ${r.logFile}`);
   return lines.join('\n');
 }

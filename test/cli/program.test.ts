@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, describeError } from '../../src/cli/program.js';
-import { PLAY_DEFAULTS, runPlayCommand } from '../../src/cli/play-command.js';
+import { PLAY_DEFAULTS } from '../../src/cli/play-flags.js';
+import { runPlayCommand } from '../../src/cli/play-run.js';
 import { ConfigError, ConnectError, EXIT_CODE_OF, ExitCode, FactError, LabError, RefusedError, RunFailure, type Stage } from '../../src/errors.js';
 
 describe('errors become exit codes in one place', () => {

@@ -8,6 +8,7 @@ import { renderInventory } from '../../src/lab/inventory.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { stateLines } from '../../src/rollback/compare.js';
 import { RecordedRouter, recording } from '../helpers/replay-transport.js';
+import { schemaErrors } from '../helpers/json-schema.js';
 
 const routers = new Map<string, RecordedRouter>();
 vi.mock('../../src/connect/ssh-transport.js', () => ({
@@ -98,8 +99,10 @@ describe('teqlctl status', () => {
     routers.get('router_a')!.byLabel.set('status', () => ({ stdout: runLine(RUN, 'pending').replace('armed=0', 'armed=1') + '@@teqlctl-lock\trun=' + RUN + '\towner=op@host\tstarted=s\tpid=1\talive=1\t\n' }));
     await cli('status', '-i', inventory, '--json');
     const json = JSON.parse(out);
-    expect(json.router_a.lock).toEqual({ run: RUN, owner: 'op@host', started: 's', alive: true });
-    expect(json.router_a.runs[0]).toMatchObject({ id: RUN, state: 'pending', armed: true });
-    expect(json.router_b.lock).toBeUndefined();
+    expect(json).toMatchObject({ schemaVersion: 1, kind: 'status' });
+    expect(json.hosts.router_a.lock).toEqual({ run: RUN, owner: 'op@host', started: 's', alive: true });
+    expect(json.hosts.router_a.runs[0]).toMatchObject({ id: RUN, state: 'pending', armed: true });
+    expect(json.hosts.router_b.lock).toBeUndefined();
+    expect(schemaErrors('status', json)).toEqual([]);
   });
 });

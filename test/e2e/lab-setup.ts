@@ -8,7 +8,8 @@ function lab(args: string[], quiet = false): Promise<void> {
   const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
   return new Promise((resolve, reject) => {
     // Not quiet before the tests: the first run builds the image, and its progress is worth seeing.
-    const child = spawn(process.execPath, [cli, 'lab', ...args], { stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'] });
+    // From the project root: `lab up` writes inventories/lab.yml there, where teqlctl.ts reads it.
+    const child = spawn(process.execPath, [cli, 'lab', ...args], { cwd: projectRoot(), stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'] });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

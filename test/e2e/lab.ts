@@ -20,7 +20,8 @@ export function sshRun(router: Router, cmd: string, opts: { user?: string; input
 export function labCli(args: string[]): Promise<void> {
   const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'lab', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // From the project root: `lab up` writes inventories/lab.yml there, where teqlctl.ts reads it.
+    const child = spawn(process.execPath, [cli, 'lab', ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

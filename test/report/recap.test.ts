@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatRecap } from '../../src/report/recap.js';
 import type { RunReport } from '../../src/play/report.js';
 import { RunLog } from '../../src/play/run-log.js';
-import { runOutput } from '../../src/cli/play-command.js';
+import { runOutput } from '../../src/cli/play-output.js';
 
 const change = { action: '+' as const, resource: 'r', before: null, after: 'x', steps: [], task: 't', pos: { file: 'p', line: 1, col: 1 } };
 const check = { check: { task: 't', to: '10.0.0.1', count: 3, timeout: 2, pos: { file: 'p', line: 1, col: 1 } }, ok: true, attempts: 1, summary: '3 received' };

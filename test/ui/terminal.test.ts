@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { terminalJson, terminalText } from '../../src/ui/terminal.js';
 import { formatStatus } from '../../src/cli/status-command.js';
 import { describeError } from '../../src/cli/program.js';
-import { runOutput } from '../../src/cli/play-command.js';
+import { runOutput } from '../../src/cli/play-output.js';
 import { linksQuestion } from '../../src/wizard/questions.js';
 import { TeqlError } from '../../src/errors.js';
 import type { RunReport } from '../../src/play/report.js';

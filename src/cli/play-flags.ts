@@ -1,0 +1,75 @@
+// play's flags: their defaults, their checks (bad values are exit 2 before any file is read) and
+// the exit codes its help documents. Shared with rollback, demo and the wizard.
+import { Option } from 'commander';
+import { ConfigError, ExitCode } from '../errors.js';
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    converged and verified (or a clean --check)
+  2    bad input (inventory, playbook or options); no router was contacted
+  3    unreachable, authentication or host key failure; nothing changed
+  4    applying failed; every host rolled back
+  5    verification failed; every host rolled back
+  6    rollback incomplete: a host differs from its state before the run (see the recap),
+       or could not be reached to roll it back (its dead-man timer reverts it)
+  7    lab error (teqlctl lab)
+  8    refused: the router's state conflicts with the plan, another run holds its lock,
+       or the plan was not approved; nothing changed
+  ${ExitCode.changesPending}    --check --detailed-exitcode: changes are pending (the routers differ from
+       the playbook); nothing changed
+  130  interrupted; rolled back`;
+
+/** The defaults of play's options: the parser's, and the one source for callers that build flags. */
+export const PLAY_DEFAULTS = { forks: '10', confirmTimeout: '120' } as const;
+
+export interface PlayFlags {
+  confirmTimeout: string;
+  /** Every -i, in order (files or folders), merged as ansible-playbook merges them. */
+  inventory: string[];
+  check?: boolean;
+  diff?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  forks: string;
+  limit?: string;
+  extraVars?: string[];
+  log?: string;
+  becomePasswordFile?: string;
+  keyPassphraseFile?: string;
+  acceptNew?: boolean;
+  debugHoldBeforeConfirm?: string;
+  debugHold?: string[];
+  /** -v, -vv: how much of the run log is streamed to stderr (0: none). */
+  verbose?: number;
+  detailedExitcode?: boolean;
+  syntaxCheck?: boolean;
+  listHosts?: boolean;
+  listTasks?: boolean;
+}
+
+/** True when the flags ask for an offline look at the playbook: no connection, nothing run. */
+export function isOffline(flags: PlayFlags): boolean {
+  return Boolean(flags.syntaxCheck || flags.listHosts || flags.listTasks);
+}
+
+/** Combinations that cannot mean anything are refused before any file is read (exit 2). */
+export function checkCombinations(flags: PlayFlags): void {
+  if (flags.detailedExitcode && !flags.check && !isOffline(flags)) {
+    throw new ConfigError('--detailed-exitcode needs --check', undefined, 'teqlctl play --check --detailed-exitcode exits 0 when nothing would change, ' + ExitCode.changesPending + ' when changes are pending');
+  }
+  if (flags.json && isOffline(flags)) {
+    throw new ConfigError('--json does not combine with --syntax-check, --list-hosts or --list-tasks', undefined, 'their output is text, as ansible-playbook prints it; the exit code (0 or 2) says whether the playbook is valid');
+  }
+}
+
+export function forksOf(flags: { forks: string }): number {
+  const forks = Number(flags.forks);
+  if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
+  return forks;
+}
+
+export function confirmTimeout(flags: { confirmTimeout: string }): number {
+  const n = Number(flags.confirmTimeout);
+  if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
+  return n;
+}

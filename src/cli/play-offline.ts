@@ -1,0 +1,14 @@
+// `play --syntax-check | --list-hosts | --list-tasks`: load and validate exactly as a run does, print,
+// stop. Nothing connects: a bad input is exit 2 as in a run, a good one exit 0.
+import { loadRun } from '../load/index.js';
+import { ExitCode } from '../errors.js';
+import { formatListing } from '../report/list-plays.js';
+import { terminalText } from '../ui/terminal.js';
+import type { PlayFlags } from './play-flags.js';
+
+export async function showOffline(playbook: string, flags: PlayFlags): Promise<number> {
+  const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
+  // Templated names may hold what an inventory variable says: escaped as any text for the terminal.
+  process.stdout.write(terminalText(formatListing(loaded, playbook, { hosts: Boolean(flags.listHosts), tasks: Boolean(flags.listTasks) })));
+  return ExitCode.ok;
+}

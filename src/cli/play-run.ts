@@ -1,0 +1,117 @@
+// `teqlctl play` for real: load and validate (no host contacted on bad input), connect, run,
+// print, exit with the run's code. The offline looks (--syntax-check, --list-*) are in play-offline.ts.
+import { hostname, userInfo } from 'node:os';
+import { loadRun } from '../load/index.js';
+import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
+import { askOnce, givenSecrets } from '../connect/secrets.js';
+import { closeAll, connectFirst } from '../connect/connect-first.js';
+import type { Transport } from '../connect/transport.js';
+import { shellJoin } from '../router/shell-quote.js';
+import { runPlay } from '../play/run-play.js';
+import { newRunId } from '../play/run-id.js';
+import { RunLog } from '../play/run-log.js';
+import { progressMode } from '../ui/progress.js';
+import { formatPlan } from '../report/print-plan.js';
+import { terminalText } from '../ui/terminal.js';
+import { askHidden, askYesNo } from '../ui/prompts.js';
+import { checkCombinations, confirmTimeout, forksOf, isOffline, type PlayFlags } from './play-flags.js';
+import { debugHolds } from './debug-hold.js';
+import { detailedExit, logFile, runOutput, writeLocalJournal } from './play-output.js';
+import { showOffline } from './play-offline.js';
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** How `play` connects: secrets given up front (or asked on a terminal), --accept-new, strict sudo. */
+function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean, secrets: string[]): ConnectOptions {
+  const given = givenSecrets(flags, process.env);
+  secrets.push(...Object.values(given));
+  const rerun = shellJoin(['teqlctl', 'play', ...flags.inventory.flatMap((i) => ['-i', i]), playbook, ...(flags.limit ? ['-l', flags.limit] : []), ...(flags.extraVars ?? []).flatMap((e) => ['-e', e]), ...(flags.check ? ['--check'] : []), '--accept-new']);
+  return {
+    ...given,
+    strictBecome: true,
+    ...(interactive ? askOnce((message) => askHidden(message, flags.json ? process.stderr : undefined), (s) => secrets.push(s)) : {}),
+    ...(flags.acceptNew
+      ? {
+          onUnknownHostKey: async (fingerprint: string, name: string) => {
+            process.stderr.write(`--accept-new: trusting ${name} (${fingerprint}), seen for the first time; recorded in ~/.ssh/known_hosts\n`);
+            return true;
+          },
+        }
+      : {}),
+    unknownHostHint: (fingerprint) =>
+      `if ${fingerprint} is really the host's key (compare out of band, e.g. ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host), trust it on first use: ${rerun}`,
+  };
+}
+
+/** Runs a playbook as `teqlctl play` does; sets process.exitCode and returns the run's exit code. */
+export async function runPlayCommand(playbook: string, flags: PlayFlags): Promise<number> {
+  checkCombinations(flags);
+  if (isOffline(flags)) return showOffline(playbook, flags);
+  const forks = forksOf(flags);
+  const confirmTimeoutSec = confirmTimeout(flags);
+  const holds = debugHolds(flags);
+  const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const secrets: string[] = [];
+  const connecting = connectOptions(playbook, flags, interactive, secrets);
+  const runId = newRunId();
+  // -v streams the log to stderr: stdout stays the recap's, or the JSON document's alone.
+  const echo = flags.verbose ? { level: flags.verbose, write: (t: string) => process.stderr.write(terminalText(t)) } : undefined;
+  const log = new RunLog(logFile(flags.log, runId), secrets, echo);
+  const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
+  let interrupted = false;
+  const stop = new AbortController();
+  // Ctrl-C, a cancelled CI job (TERM) or a closed terminal (HUP): an orderly rollback at once while
+  // the connections live (a step in flight is stopped on the router); if they are gone too, each
+  // router's dead-man reverts it. A second signal changes nothing.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`${signal}: rolling back every router that changed (a step in flight is stopped on the router)`);
+    stop.abort();
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  let early: Map<string, Promise<Transport>> | undefined;
+  try {
+    // On a terminal, connect first: any question (passphrase, sudo password) comes before the progress display.
+    if (interactive) {
+      const hosts = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
+      early = await connectFirst(hosts, forks, (h) => connectSsh(h, loaded.inventory.hosts.get(h)!.connection, connecting));
+    }
+    const ran = await runPlay(loaded, {
+      runId,
+      confirmTimeoutSec,
+      owner: `${userInfo().username}@${hostname()}`,
+      holds,
+      stop: stop.signal,
+      onHold: (point, sec) => process.stderr.write(`debug: holding at ${point} for ${sec} s\n`),
+      check: Boolean(flags.check),
+      forks,
+      // -v's lines would tear listr2's redrawn display: plain progress lines then.
+      mode: echo && !flags.json ? 'plain' : progressMode(Boolean(flags.json)),
+      log,
+      connect: (host, spec) => early?.get(host) ?? connectSsh(host, spec, connecting),
+      connectFresh: (host, spec) => connectSsh(host, spec, connecting),
+      showPlan: (plans) => { if (!flags.json) say(formatPlan(plans, Boolean(flags.diff))); },
+      approve: async () => {
+        if (flags.yes) return true;
+        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+          say('refusing to change routers without --yes when there is no terminal to ask on');
+          return false;
+        }
+        return askYesNo('Apply these changes?');
+      },
+      interrupted: () => interrupted,
+    });
+    const result = flags.detailedExitcode ? detailedExit(ran) : ran;
+    // The local copy of the run's journal (the routers keep theirs under /var/lib/teqlctl/runs).
+    if (!result.check) writeLocalJournal(result.runId, runOutput(result, true, (t) => log.redact(t)));
+    if (flags.json) process.stdout.write(runOutput(result, true, (t) => log.redact(t)) + '\n');
+    else say(runOutput(result, false, (t) => log.redact(t)));
+    process.exitCode = result.exitCode;
+    return result.exitCode;
+  } finally {
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    await closeAll(early);
+  }
+}

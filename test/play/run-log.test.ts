@@ -1,0 +1,39 @@
+// -v streams the run log as it is written: -v the commands sent, -vv their output too; redacted
+// as the log is, and with or without a log file.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunLog } from '../../src/play/run-log.js';
+
+const result = { label: 'facts', script: 'ip -j addr show\ntc -j qdisc show', code: 0, stdout: '[{"ifname":"eth1"}]', stderr: 'sudo said hunter2', durationMs: 12 };
+
+function echoed(level: number, file?: string): string {
+  let out = '';
+  const log = new RunLog(file, ['hunter2'], { level, write: (t) => (out += t) });
+  log.note('run r1 started');
+  log.record('router_a', result);
+  return out;
+}
+
+describe('RunLog echo (-v)', () => {
+  it('-v shows each command sent, with its host, label and exit code, and no output', () => {
+    const out = echoed(1);
+    expect(out).toMatch(/^# \S+ run r1 started\n### \S+ router_a facts: exit 0 in 12 ms\n--- script\nip -j addr show\ntc -j qdisc show\n$/);
+    expect(out).not.toContain('ifname');
+  });
+
+  it('-vv adds stdout and stderr, with secrets redacted', () => {
+    const out = echoed(2);
+    expect(out).toContain('--- stdout\n[{"ifname":"eth1"}]\n--- stderr\nsudo said [REDACTED]\n');
+    expect(out).not.toContain('hunter2');
+  });
+
+  it('the file gets the whole block whatever the level; no echo without -v', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'teqlctl-run-log-')), 'r.log');
+    expect(echoed(0, file)).toBe('');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('--- stdout\n[{"ifname":"eth1"}]');
+    expect(text).toContain('sudo said [REDACTED]');
+  });
+});
