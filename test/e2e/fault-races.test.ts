@@ -41,9 +41,9 @@ describe('the timer firing while teqlctl confirms', () => {
       const json = JSON.parse(ended.stdout || '{}');
       const want = ended.code === 0 ? { a: 'converged', b: 'converged' } as const : { a: 'pristine', b: 'pristine' } as const;
       const settled = await settle(ref, want, 40_000);
-      const end = await classify(ref);
+      const { locks: held, ...end } = await classify(ref);
       const lines = runLines((await teqlctl(['status', '-i', LAB_INVENTORY])).stdout);
-      const locks = [await lockOf('a'), await lockOf('b')];
+      const locks = [held.a, held.b];
       const consistent = settled >= 0 && end.a === want.a && end.b === want.b && locks.every((l) => l === 'free')
         && (ended.code === 0
           ? /confirmed, confirmed at/.test(lines.a) && /confirmed, confirmed at/.test(lines.b) && json.summary === 'converged and verified'
@@ -89,7 +89,7 @@ describe('a change made while a run waits for approval is never overwritten', ()
     expect((await sshRun('b', 'ip addr add 203.0.113.7/24 dev lan0')).code).toBe(0);
     const ended = await first.done;
     const json = JSON.parse(ended.stdout);
-    const end = await classify(ref);
+    const { locks, ...end } = await classify(ref);
     const b = (await routersNow()).b;
     tableRow(['an operator changes router b while the run waits for approval', 'no', end.a, 'as the operator left it', String(ended.code), 'b refused as stale; a rolled back', '-']);
     expect(ended.code, first.stderr()).toBe(8);
@@ -97,6 +97,6 @@ describe('a change made while a run waits for approval is never overwritten', ()
     expect(end.a).toBe('pristine');
     expect(b).toContain('lan0 203.0.113.7/24');
     expect(b.replace('lan0 203.0.113.7/24\n', '').replace(/203\.0\.113\.0\/24 dev lan0 .*\n/, '')).toBe(ref.pristine.b);
-    expect([await lockOf('a'), await lockOf('b')]).toEqual(['free', 'free']);
+    expect(locks).toEqual({ a: 'free', b: 'free' });
   });
 });

@@ -4,7 +4,7 @@
 import type { Router } from '../../src/lab/topology.js';
 import { sshRun } from './lab.js';
 
-const SCRIPT = `
+export const STATE_SCRIPT = `
 export LANG=C
 echo "## links"; ip -br link show | awk '{print $1, $2}' | sed 's/@.*//' | sort
 echo "## mtu"; ip -o link show | awk '{print $2, $5}' | sort
@@ -16,7 +16,7 @@ echo "## rp_filter"; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo "$f $
 `;
 
 export async function readState(router: Router): Promise<string> {
-  const r = await sshRun(router, SCRIPT);
+  const r = await sshRun(router, STATE_SCRIPT);
   if (r.code !== 0) throw new Error(`reading router ${router} failed: ${r.stderr}`);
   return r.stdout;
 }

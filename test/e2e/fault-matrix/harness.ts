@@ -5,17 +5,36 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sshRun } from '../lab.js';
-import { bothStates, sleep } from '../wait.js';
+import { sleep } from '../wait.js';
+import { STATE_SCRIPT } from '../router-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT } from '../teqlctl.js';
 
 export type End = 'pristine' | 'converged';
 export type States = { a: string; b: string };
 
-/** Each router's state as readState shows it, plus teqlctl's boot files (persist). */
+/**
+ * One round trip per router, both at once: its state as readState shows it plus teqlctl's boot
+ * files (persist), whether every run on it is decided, and whether the lock is held.
+ */
+async function look(r: 'a' | 'b'): Promise<{ state: string; decided: boolean; lock: 'free' | 'held' }> {
+  const res = await sshRun(r, `${STATE_SCRIPT}\necho "## boot files"; ls -A /etc/teqlctl 2>/dev/null | sort\necho "@@decided"; ${UNDECIDED} && echo undecided || echo decided\necho "@@lock"; test -e /run/teqlctl.lock && echo held || echo free\n`);
+  if (res.code !== 0) throw new Error(`reading router ${r} failed: ${res.stderr}`);
+  const [state = '', rest = ''] = res.stdout.split('@@decided\n');
+  const [decided = '', lock = ''] = rest.split('@@lock\n');
+  return { state, decided: decided.trim() === 'decided', lock: lock.trim() === 'held' ? 'held' : 'free' };
+}
+
+/** Is a run still undecided on the router (pending, or its revert or rollback still running)? */
+const UNDECIDED = '( for s in /var/lib/teqlctl/runs/*/state; do [ -f "$s" ] || continue; case "$(cat "$s")" in pending|reverting|rolling-back) exit 0;; esac; done; exit 1 )';
+
+export async function lookBoth() {
+  const [a, b] = await Promise.all([look('a'), look('b')]);
+  return { a, b };
+}
+
 export async function routersNow(): Promise<States> {
-  const s = await bothStates();
-  const extra = async (r: 'a' | 'b') => `## boot files\n${(await sshRun(r, 'ls -A /etc/teqlctl 2>/dev/null | sort')).stdout}`;
-  return { a: s.a + (await extra('a')), b: s.b + (await extra('b')) };
+  const { a, b } = await lookBoth();
+  return { a: a.state, b: b.state };
 }
 
 export interface Controller {
@@ -55,28 +74,22 @@ export async function routerUntil(r: 'a' | 'b', cond: string, ms = 120_000): Pro
   }
 }
 
-/** No run still pending on the router: whoever decides the run has decided and finished. */
-const DECIDED = 'for s in /var/lib/teqlctl/runs/*/state; do [ -f "$s" ] || continue; case "$(cat "$s")" in pending|reverting|rolling-back) exit 1;; esac; done; exit 0';
-
 /** Polls until both routers are in their expected end state and no run is undecided; how long that took, or -1. */
 export async function settle(ref: Record<End, States>, want: { a: End; b: End }, ms: number): Promise<number> {
   const start = Date.now();
   while (Date.now() - start < ms) {
-    const now = await routersNow().catch(() => undefined);
-    if (now && now.a === ref[want.a].a && now.b === ref[want.b].b) {
-      const decided = await Promise.all((['a', 'b'] as const).map(async (r) => (await sshRun(r, DECIDED).catch(() => ({ code: 1 }))).code === 0));
-      if (decided.every(Boolean)) return Date.now() - start;
-    }
+    const now = await lookBoth().catch(() => undefined);
+    if (now && now.a.state === ref[want.a].a && now.b.state === ref[want.b].b && now.a.decided && now.b.decided) return Date.now() - start;
     await sleep(1000);
   }
   return -1;
 }
 
-/** The end state each router is in now: pristine, converged, or HALF (anything else: a defect). */
-export async function classify(ref: Record<End, States>): Promise<{ a: string; b: string }> {
-  const now = await routersNow();
-  const name = (r: 'a' | 'b') => (now[r] === ref.pristine[r] ? 'pristine' : now[r] === ref.converged[r] ? 'converged' : 'HALF-CONFIGURED');
-  return { a: name('a'), b: name('b') };
+/** The end state each router is in now (pristine, converged, or HALF: a defect), and its lock. */
+export async function classify(ref: Record<End, States>): Promise<{ a: string; b: string; locks: { a: 'free' | 'held'; b: 'free' | 'held' } }> {
+  const now = await lookBoth();
+  const name = (r: 'a' | 'b') => (now[r].state === ref.pristine[r] ? 'pristine' : now[r].state === ref.converged[r] ? 'converged' : 'HALF-CONFIGURED');
+  return { a: name('a'), b: name('b'), locks: { a: now.a.lock, b: now.b.lock } };
 }
 
 const TABLE = join(tmpdir(), 'teqlctl-fault-matrix.md');
