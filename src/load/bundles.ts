@@ -42,9 +42,12 @@ export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) 
   }
   // Older inventories: a bundle is two hosts whose peer_teql_address each give the other's equalizer.
   const older = [...drafts.values()].flat().filter((d) => d.declared === 'peer_teql_address' && d.address !== undefined);
+  // Indexed by equalizer address: a fleet of thousands of pairs is matched in linear time.
+  const byAddress = new Map<string, EndDraft[]>();
+  for (const d of older) byAddress.set(ipOf(d.address!), [...(byAddress.get(ipOf(d.address!)) ?? []), d]);
   for (const a of older) {
     if (paired.has(a)) continue;
-    const b = older.find((o) => o !== a && !paired.has(o) && o.host !== a.host && ipOf(o.address!) === a.peerTeqlAddress && o.peerTeqlAddress === ipOf(a.address!));
+    const b = byAddress.get(a.peerTeqlAddress!)?.find((o) => !paired.has(o) && o.host !== a.host && o.peerTeqlAddress === ipOf(a.address!));
     if (!b) continue;
     a.peer = b.host;
     b.peer = a.host;
