@@ -36,7 +36,7 @@ export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) 
         // Several bundles between the same two hosts pair up in the order they are written.
         const back = other.find((o) => !paired.has(o) && o.declared !== 'peer_teql_address' && o.peer === host);
         if (back) pair(end, back);
-        else problems.add(`${where} of host ${host} names ${end.peer}, but ${end.peer} does not name ${host} back`, end.pos, `add teql_peer: ${host} to ${end.peer} (or an entry with peer: ${host} to its teql_bundles); a bundle is declared on both of its ends`);
+        else problems.add(`${where} of host ${host} names ${end.peer}, but ${end.peer} does not name ${host} back${namedBy(other)}`, end.pos, `add teql_peer: ${host} to ${end.peer} (or an entry with peer: ${host} to its teql_bundles); a bundle is declared on both of its ends`);
       }
     }
   }
@@ -55,6 +55,12 @@ export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) 
   }
   bundles.sort((x, y) => order.get(x.ends[0].host)! - order.get(y.ends[0].host)!);
   return { bundles, derived: derivedLayers(hosts, bundles) };
+}
+
+/** " (it names router_c)": what the peer names instead, when it names anything. */
+function namedBy(ends: readonly EndDraft[]): string {
+  const names = [...new Set(ends.filter((e) => e.declared !== 'peer_teql_address').map((e) => e.peer))];
+  return names.length === 0 ? '' : ` (it names ${names.join(', ')})`;
 }
 
 /** The end as data, its peer network taken from the other end when not written here. */

@@ -71,7 +71,7 @@ describe('a hub with teql_bundles', () => {
     const errors = errorsOf(run);
     expect(errors[0]!.located).toBe(`${join(dir, 'inventory.yml')}:8:11: teql_bundles[1] of host hub: unknown key 'mtu'`);
     // The spoke's teql_peer then has no entry to pair with: said too, at the spoke.
-    expect(errors.map((e) => e.message)).toContain('teql_peer of host branch2 names hub, but hub does not name branch2 back');
+    expect(errors.map((e) => e.message)).toContain('teql_peer of host branch2 names hub, but hub does not name branch2 back (it names branch1)');
   });
 
   it('refuses an entry without an equalizer address, and a lan_network that is not a network', () => {

@@ -86,7 +86,7 @@ describe('peer references', () => {
   it('refuse a peer that does not name the host back', () => {
     const inv = inventory(host('router_a', 0, ['teql_peer: router_b']), host('router_b', 1, ['teql_peer: router_c']), host('router_c', 0, ['teql_peer: router_b']));
     const messages = errorsOf(load(inv).run).map((e) => e.message);
-    expect(messages).toContain('teql_peer of host router_a names router_b, but router_b does not name router_a back');
+    expect(messages).toContain('teql_peer of host router_a names router_b, but router_b does not name router_a back (it names router_c)');
   });
 
   it('refuse a host that names itself', () => {
