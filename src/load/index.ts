@@ -1,7 +1,11 @@
 // loadRun: inventory + playbook -> validated, templated task instances per host. Reads files, contacts nothing.
 import { RunBudget } from './budget.js';
+import { checkAgreement } from './bundle-agree.js';
+import { deriveBundles } from './bundles.js';
 import { checkAddresses } from './cross-host.js';
 import { matchPattern, PatternError } from './host-pattern.js';
+import { checkMtus } from './mtu-pairs.js';
+import { checkPairs } from './pair-checks.js';
 import { instantiate, type Placed } from './instantiate.js';
 import { loadInventory } from './inventory.js';
 import { readPlaybook } from './playbook.js';
@@ -15,6 +19,7 @@ import type { VarLayer } from './scope.js';
 import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
 
 export type * from './types.js';
+export type * from './bundle-types.js';
 export * from './module-schemas.js';
 export { loadInventory, type InventoryOptions } from './inventory.js';
 export { matchPattern, PatternError } from './host-pattern.js';
@@ -45,6 +50,9 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const placed: Placed[] = [];
   // Tasks and template steps are counted as they are made: the first one past a limit stops the run.
   const budget = new RunBudget();
+  // Bundles come from the inventory and -e, not from play vars: they are the same for every play.
+  const own = (host: string) => new VarScope(extra, new VarScope(layers.get(host)!), budget);
+  const { bundles, derived } = deriveBundles([...inventory.hosts.keys()], own, problems);
   for (const shape of shapes) {
     if (budget.exhausted) break;
     let hosts: string[];
@@ -58,7 +66,8 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
     const tasks = new Map<string, TaskInstance[]>();
     for (const host of hosts) {
       // Play vars override every inventory variable, as in Ansible.
-      const scope = new VarScope(extra, new VarScope(shape.vars, new VarScope(layers.get(host)!)), budget);
+      // What the host writes wins over what its bundles derive (and checkAgreement makes them agree).
+      const scope = new VarScope(extra, new VarScope(shape.vars, new VarScope(layers.get(host)!, new VarScope(derived.get(host)!))), budget);
       const mine = shape.tasks.flatMap((task) => instantiate(y!, task, host, scope, problems, budget, shape.persist));
       if (budget.exhausted) break;
       for (const p of mine) placed.push(p);
@@ -67,8 +76,11 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
     plays.push({ name: shape.name, pos: shape.pos, hosts, tasks });
   }
   checkAddresses(placed, problems);
+  checkAgreement(bundles, own, problems);
+  checkPairs(bundles, problems);
+  checkMtus(bundles, placed, problems);
   problems.throwIfAny();
-  return { inventory, playbookFile, plays };
+  return { inventory, playbookFile, plays, bundles };
 }
 
 /**

@@ -1,5 +1,6 @@
 // What the loader hands to the rest of the flow: plain data, validated, templates already rendered.
 import type { SourcePos } from '../errors.js';
+import type { Bundle } from './bundle-types.js';
 
 export interface ConnectionSpec {
   /** Address or ssh_config alias to connect to (ansible_host, else the inventory name). */
@@ -80,4 +81,6 @@ export interface LoadedRun {
   inventory: Inventory;
   playbookFile: string;
   plays: LoadedPlay[];
+  /** Every bundle of the inventory (whatever --limit selects), both ends each, in inventory order. */
+  bundles: Bundle[];
 }

@@ -27,3 +27,23 @@ export const TEQL_VARS = ['teql_slaves', 'link_addresses', 'teql_address', 'lan_
 
 /** Read by the playbook with a default or a `when`, given with -e rather than written. */
 export const OPTIONAL_PLAYBOOK_VARS = ['teql_device', 'teql_persist', 'teql_tcp_reordering'] as const;
+
+/**
+ * The same router with each fact written once: its peer named, and the peer variables above
+ * (peer_network, peer_teql_address, peer_lan_address, peer_addresses) derived by the loader from
+ * the peer's own entry (docs/playbook-language.md, "Bundles").
+ */
+export interface TeqlPeerHostVars {
+  /** The inventory host at the other end of the links. */
+  teql_peer: string;
+  teql_slaves: string[];
+  link_addresses: Array<{ dev: string; address: string }>;
+  teql_address: string;
+  /** The network behind this router (a CIDR, or `default` for the Internet): the peer routes it here. */
+  lan_network: string;
+  /** As in TeqlHostVars; written only when the peer has one too (the last ping needs both). */
+  lan_address?: string;
+}
+
+/** The names, in the order the writers write them. */
+export const TEQL_PEER_VARS = ['teql_peer', 'teql_slaves', 'link_addresses', 'teql_address', 'lan_network', 'lan_address'] as const satisfies ReadonlyArray<keyof TeqlPeerHostVars>;

@@ -1,9 +1,9 @@
 // The inventory the wizard writes: the lab's layout (routers group, the chapter's variable names),
 // commented so that it can be read and edited by hand. Pure: same model, same text.
 import { drawTopology } from './topology.js';
-import { ipOf, type RouterAnswers, type Side, type WizardModel } from './model.js';
-import { renderTeqlVars, type VarComments } from '../teql-vars/render-teql-vars.js';
-import type { TeqlHostVars } from '../teql-vars/teql-vars.js';
+import { type RouterAnswers, type Side, type WizardModel } from './model.js';
+import { renderTeqlPeerVars, type PeerVarComments } from '../teql-vars/render-teql-vars.js';
+import type { TeqlPeerHostVars } from '../teql-vars/teql-vars.js';
 import { commentedLine as line, flowList, scalar } from '../teql-vars/yaml-scalar.js';
 
 function connection(r: RouterAnswers): string[] {
@@ -17,44 +17,42 @@ function connection(r: RouterAnswers): string[] {
   return out;
 }
 
-/** What playbooks/teql.yml needs to know of one router, from the wizard's answers. */
-export function wizardVars(m: WizardModel, side: Side): TeqlHostVars {
-  const other: Side = side === 'a' ? 'b' : 'a';
+/**
+ * What playbooks/teql.yml needs to know of one router, from the wizard's answers, each fact once:
+ * the loader derives the peer's addresses and network from the peer's own entry (teql_peer).
+ */
+export function wizardVars(m: WizardModel, side: Side): TeqlPeerHostVars {
   const devs = m.links.map((l) => l[side]);
-  const mine = m.addressing.links.map((p) => p[side]);
-  const theirs = m.addressing.links.map((p) => p[other]);
   const net = m.networks;
-  const lan = net.kind === 'two' && net.lanA && net.lanB ? (side === 'a' ? { me: net.lanA, peer: net.lanB } : { me: net.lanB, peer: net.lanA }) : undefined;
+  // The last ping needs an address at both ends: written only when both were given.
+  const lan = net.kind === 'two' && net.lanA && net.lanB ? (side === 'a' ? net.lanA : net.lanB) : undefined;
   return {
+    teql_peer: m[side === 'a' ? 'b' : 'a'].name,
     teql_slaves: devs,
-    link_addresses: devs.map((dev, i) => ({ dev, address: mine[i]! })),
+    link_addresses: devs.map((dev, i) => ({ dev, address: m.addressing.links[i]![side] })),
     teql_address: m.addressing.teql[side],
-    ...(lan ? { lan_address: lan.me } : {}),
-    peer_network: side === 'a' ? (net.kind === 'two' ? net.network2 : 'default') : net.network1,
-    peer_teql_address: ipOf(m.addressing.teql[other]),
-    ...(lan ? { peer_lan_address: lan.peer } : {}),
-    peer_addresses: [...theirs.map(ipOf), ipOf(m.addressing.teql[other])],
+    // B's network may be the Internet (LARTC's special case): A then routes `default` to B.
+    lan_network: side === 'a' ? net.network1 : net.kind === 'two' ? net.network2 : 'default',
+    ...(lan ? { lan_address: lan } : {}),
   };
 }
 
 /** The comments that explain each variable to whoever edits the file by hand. */
-function comments(m: WizardModel, side: Side): VarComments {
+function comments(m: WizardModel, side: Side): PeerVarComments {
   const other: Side = side === 'a' ? 'b' : 'a';
   const net = m.networks;
   return {
+    teql_peer: `the other end: ${m[other].name}'s addresses and network are read from its entry`,
     teql_slaves: `wired in this order to ${m[other].name}'s ${flowList(m.links.map((l) => l[other]))}`,
     link_addresses: m.addressing.block ? (side === 'a' ? `one /31 per link out of ${m.addressing.block}: A the even end` : 'the odd ends') : `${side.toUpperCase()}'s end of each link`,
     teql_address: 'the equalizer',
-    lan_address: `${m[side].name}'s own address in ${side === 'a' ? 'network 1' : 'network 2'}`,
-    peer_network: side === 'a' ? (net.kind === 'two' ? 'network 2, behind B' : 'the Internet, through B: A\'s default route') : 'network 1, behind A',
-    peer_teql_address: `${m[other].name}'s teql0: the gateway of that route`,
-    peer_lan_address: 'the last ping goes from lan_address to here',
-    peer_addresses: 'pinged after applying',
+    lan_network: side === 'a' ? 'network 1, behind A: B routes it over the equalizer' : net.kind === 'two' ? 'network 2, behind B: A routes it over the equalizer' : "the Internet, through B: A's default route",
+    lan_address: `${m[side].name}'s own address in ${side === 'a' ? 'network 1' : 'network 2'}: the last ping goes between the two`,
   };
 }
 
 function hostBlock(m: WizardModel, side: Side): string[] {
-  return [line(8, `${m[side].name}:`), ...connection(m[side]), ...renderTeqlVars(wizardVars(m, side), 10, comments(m, side))];
+  return [line(8, `${m[side].name}:`), ...connection(m[side]), ...renderTeqlPeerVars(wizardVars(m, side), 10, comments(m, side))];
 }
 
 export function renderInventory(m: WizardModel, playbookPath: string, inventoryPath: string): string {

@@ -85,6 +85,17 @@ const CASES: [string, string, string][] = [
   ['71-group-vars-two-files', '71-group-vars-two-files/group_vars/routers.yaml:1:1', 'both exist; Ansible reads only'],
   ['72-host-range-width.inventory.yml', '72-host-range-width.inventory.yml:5:9', "host range 'router[01:9]': '01' and '9' differ in width"],
   ['73-ini-bad-host-var', '73-ini-bad-host-var/hosts.ini:2:33', "expected name=value after host 'router_a', got 'admin'"],
+  // Pair checks (issue 15): each points at the variable of the second end, or of the host at fault.
+  ['74-link-ends-two-subnets.inventory.yml', '74-link-ends-two-subnets.inventory.yml:17:11', 'the two ends of link 2 (router_a eth2 - router_b eth2) are not in one subnet: router_a has 10.0.0.2/31'],
+  ['75-link-ends-same-address.inventory.yml', '75-link-ends-same-address.inventory.yml:17:11', 'both ends of link 2 (router_a eth2 - router_b eth2) have the same address'],
+  ['76-equalizer-not-paired.inventory.yml', '76-equalizer-not-paired.inventory.yml:20:11', 'the two ends of the equalizer (router_a teql0 - router_b teql0) are not in one subnet'],
+  ['77-peer-network-overlaps.inventory.yml', '77-peer-network-overlaps.inventory.yml:21:11', "router_a routes 192.0.0.0/16 (router_b's lan_network) to its peer, which overlaps its own network 192.0.2.0/24"],
+  ['78-slave-in-two-bundles.inventory.yml', '78-slave-in-two-bundles.inventory.yml:8:11', 'hub eth2 is a slave of two bundles: hub:teql0<->branch1:teql0 and hub:teql1<->branch2:teql0'],
+  ['79-equalizer-twice-on-host.inventory.yml', '79-equalizer-twice-on-host.inventory.yml:8:11', 'hub uses teql0 for two bundles'],
+  ['80-peer-not-a-host.inventory.yml', '80-peer-not-a-host.inventory.yml:7:11', "teql_peer of host router_a names 'router_c', which is not a host of the inventory"],
+  ['81-peer-not-mutual.inventory.yml', '81-peer-not-mutual.inventory.yml:7:11', 'teql_peer of host router_a names router_b, but router_b does not name router_a back'],
+  ['82-mtu-differs', '82-mtu-differs/playbook.yml:4:50', 'the two ends of a wire get different MTUs: router_a eth1 gets mtu 9000'],
+  ['83-peer-variable-disagrees.inventory.yml', '83-peer-variable-disagrees.inventory.yml:11:11', 'peer_teql_address of host router_a is "10.0.0.6", but its teql_peer router_b gives "10.0.0.5"'],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {
@@ -109,7 +120,7 @@ describe('bad inputs', () => {
     expect(first.pos ? `${first.pos.file}:${first.pos.line}:${first.pos.col}` : '').toBe(where && join(BAD, where));
     expect(first.message).toContain(fragment);
     expect(first.exitCode).toBe(2);
-    // The inventory refusals (64 on) each say what to do instead.
+    // The inventory refusals and pair checks (64 on) each say what to do instead.
     if (Number(name.slice(0, 2)) >= 64) expect(first.hint ?? '').not.toBe('');
   });
 });

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { labVars, renderInventory } from '../../src/lab/inventory.js';
-import { renderTeqlVars } from '../../src/teql-vars/render-teql-vars.js';
-import { OPTIONAL_PLAYBOOK_VARS, TEQL_VARS, type TeqlHostVars } from '../../src/teql-vars/teql-vars.js';
+import { peerView, type BundleEnd } from '../../src/load/bundle-types.js';
+import { renderTeqlPeerVars, renderTeqlVars } from '../../src/teql-vars/render-teql-vars.js';
+import { OPTIONAL_PLAYBOOK_VARS, TEQL_PEER_VARS, TEQL_VARS, type TeqlHostVars, type TeqlPeerHostVars } from '../../src/teql-vars/teql-vars.js';
 import { renderInventory as renderWizardInventory, wizardVars } from '../../src/wizard/render-inventory.js';
 import { labModel } from '../wizard/fixtures.js';
 
@@ -31,6 +32,28 @@ describe('the contract between the inventory writers and playbooks/teql.yml', ()
       peer_addresses: ['10.0.0.1', '10.0.0.3', '10.0.0.5', '10.0.0.7'],
     };
     expect(parse(renderTeqlVars(vars, 0).join('\n'))).toEqual(vars);
+  });
+
+  it('in the teql_peer form, plus what the loader derives, still names every variable the playbook reads', () => {
+    const end = { host: 'b', peer: 'a', device: 'teql0', slaves: ['eth1'], linkAddresses: ['10.0.0.1/31'], address: '10.0.0.5/31', lanNetwork: '198.51.100.0/24', lanAddress: '198.51.100.1', declared: 'teql_peer', pos: { file: 'i', line: 1, col: 1 }, at: {} } satisfies BundleEnd;
+    const derived = Object.keys(peerView(end));
+    const named = [...TEQL_PEER_VARS, ...derived, ...OPTIONAL_PLAYBOOK_VARS] as string[];
+    expect([...used].filter((v) => !named.includes(v))).toEqual([]);
+    // What the loader derives is never written: each fact once.
+    expect(derived.filter((v) => (TEQL_PEER_VARS as readonly string[]).includes(v))).toEqual([]);
+  });
+
+  it('renders the teql_peer form as YAML that reads back as the same values', () => {
+    const vars: TeqlPeerHostVars = {
+      teql_peer: 'no',
+      teql_slaves: ['eth1', 'true'],
+      link_addresses: [{ dev: 'eth1', address: '10.0.0.0/31' }, { dev: 'true', address: '10.0.0.2/31' }],
+      teql_address: '10.0.0.4/31',
+      lan_network: 'default',
+    };
+    const text = renderTeqlPeerVars(vars, 0).join('\n');
+    expect(parse(text)).toEqual(vars);
+    expect(Object.keys(parse(renderTeqlPeerVars({ ...vars, lan_address: '192.0.2.1' }, 0).join('\n')))).toEqual([...TEQL_PEER_VARS]);
   });
 
   it('is what the lab writes for each router, besides how to reach it', () => {

@@ -62,16 +62,20 @@ describe('the written files', () => {
     expect([...run.inventory.hosts.keys()]).toEqual(['router_a', 'router_b']);
     const a = run.inventory.hosts.get('router_a')!;
     expect(a.connection).toEqual({ host: '127.0.0.1', port: 2201, user: 'root', privateKeyFile: '/root/.cache/teqlctl/lab/keys/id_ed25519', become: false, becomeUser: 'root' });
-    expect(a.vars).toMatchObject({
+    // Each fact once: the peer's addresses and network are derived from its own entry.
+    expect(a.vars).toEqual(expect.objectContaining({
+      teql_peer: 'router_b',
       teql_slaves: ['eth1', 'eth2'],
       link_addresses: [{ dev: 'eth1', address: '10.0.0.0/31' }, { dev: 'eth2', address: '10.0.0.2/31' }],
       teql_address: '10.0.0.4/31',
+      lan_network: '192.0.2.0/24',
       lan_address: '192.0.2.1',
-      peer_network: '198.51.100.0/24',
-      peer_teql_address: '10.0.0.5',
-      peer_lan_address: '198.51.100.1',
-      peer_addresses: ['10.0.0.1', '10.0.0.3', '10.0.0.5'],
-    });
+    }));
+    expect(Object.keys(a.vars).filter((k) => k.startsWith('peer_'))).toEqual([]);
+    expect(run.bundles.map((b) => [b.name, b.ends.map((e) => e.declared)])).toEqual([['router_a:teql0<->router_b:teql0', ['teql_peer', 'teql_peer']]]);
+    const tasks = run.plays[0]!.tasks.get('router_a')!;
+    expect(tasks.flatMap((t) => (t.module === 'ping' ? [[t.args.to, t.args.from]] : []))).toEqual([['10.0.0.1', undefined], ['10.0.0.3', undefined], ['10.0.0.5', undefined], ['198.51.100.1', '192.0.2.1']]);
+    expect(tasks.find((t) => t.module === 'route')!.args).toMatchObject({ to: '198.51.100.0/24', via: '10.0.0.5' });
     expect(run.plays[0]!.tasks.get('router_b')!.map((t) => t.name)).toContain('verify from network 1 to network 2 through the equalizer');
   });
 

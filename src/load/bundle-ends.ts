@@ -1,0 +1,146 @@
+// Each host's bundle ends, read from its variables: teql_peer (one bundle), teql_bundles (a hub), or
+// the hand-written peer_teql_address of older inventories (recognised, so they get bundles too).
+import type { SourcePos } from '../errors.js';
+import type { BundleEnd, FactPlace } from './bundle-types.js';
+import { ExprError } from './expr-error.js';
+import { checkHostCidr, checkInterfaceName, checkIPv4, checkNetworkCidr } from './net.js';
+import type { Problems } from './problems.js';
+import type { VarScope } from './scope.js';
+import { shown } from './shown.js';
+
+/** An end before pairing; an end recognised from peer_teql_address names its peer by that address. */
+export type EndDraft = BundleEnd & { peerTeqlAddress?: string };
+
+interface Read {
+  value: unknown;
+  place: FactPlace;
+}
+
+const BUNDLE_KEYS = ['peer', 'device', 'slaves', 'link_addresses', 'address'];
+
+/** A variable rendered, with its place; undefined when unset or when its template fails (reported where it is used). */
+function read(scope: VarScope, name: string): Read | undefined {
+  const origin = scope.origin(name);
+  if (!origin) return undefined;
+  try {
+    const found = scope.lookup(name);
+    return found.found ? { value: found.value, place: { name, pos: origin.pos } } : undefined;
+  } catch (err) {
+    if (err instanceof ExprError) return undefined;
+    throw err;
+  }
+}
+
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : undefined);
+const text = (r: Read | undefined): string | undefined => (typeof r?.value === 'string' ? r.value : undefined);
+
+/** Each slave's first address in `link_addresses` (a list of { dev, address }). */
+function linkAddressesOf(slaves: string[], value: unknown): Array<string | undefined> {
+  const list = Array.isArray(value) ? value : [];
+  return slaves.map((dev) => {
+    const entry = list.find((e) => typeof e === 'object' && e !== null && (e as { dev?: unknown }).dev === dev) as { address?: unknown } | undefined;
+    return typeof entry?.address === 'string' && checkHostCidr(entry.address) === undefined ? entry.address : undefined;
+  });
+}
+
+function valid(value: string | undefined, check: (v: string) => string | undefined): string | undefined {
+  return value !== undefined && check(value) === undefined ? value : undefined;
+}
+
+const lanNetworkCheck = (v: string): string | undefined => (v === 'default' ? undefined : checkNetworkCidr(v));
+
+/** The facts every form shares: the host's network and its address there. */
+function lanFacts(scope: VarScope, problems: Problems, host: string): Pick<BundleEnd, 'lanNetwork' | 'lanAddress' | 'at'> {
+  const net = read(scope, 'lan_network');
+  const addr = read(scope, 'lan_address');
+  const netText = text(net);
+  const why = net && (netText === undefined ? 'lan_network must be a network such as 192.0.2.0/24, or default' : lanNetworkCheck(netText));
+  if (why) problems.add(`lan_network of host ${host}: ${why}`, net!.place.pos, 'write the network behind this router with its prefix length, e.g. 192.0.2.0/24');
+  return {
+    lanNetwork: why ? undefined : netText,
+    lanAddress: valid(text(addr), checkIPv4),
+    at: { ...(net ? { lanNetwork: net.place } : {}), ...(addr ? { lanAddress: addr.place } : {}) },
+  };
+}
+
+/** The one end described by the host's own variables (teql_slaves, link_addresses, teql_address, teql_device). */
+function hostEnd(host: string, scope: VarScope, peer: string, declared: EndDraft['declared'], pos: SourcePos, problems: Problems): EndDraft {
+  const slaves = read(scope, 'teql_slaves');
+  const links = read(scope, 'link_addresses');
+  const address = read(scope, 'teql_address');
+  const device = read(scope, 'teql_device');
+  const peerNetwork = read(scope, 'peer_network');
+  const lan = lanFacts(scope, problems, host);
+  const slaveList = strings(slaves?.value) ?? [];
+  if (declared === 'teql_peer' && !slaves) problems.add(`host ${host} names a teql_peer but sets no teql_slaves`, pos, 'list the links of the bundle in wiring order: teql_slaves: [eth1, eth2]');
+  return {
+    host,
+    peer,
+    device: text(device) ?? 'teql0',
+    slaves: slaveList,
+    linkAddresses: linkAddressesOf(slaveList, links?.value),
+    address: valid(text(address), checkHostCidr),
+    lanNetwork: lan.lanNetwork,
+    lanAddress: lan.lanAddress,
+    peerNetwork: valid(text(peerNetwork), lanNetworkCheck),
+    declared,
+    pos,
+    at: { ...lan.at, ...(slaves ? { slaves: slaves.place } : {}), ...(links ? { linkAddresses: links.place } : {}), ...(address ? { address: address.place } : {}), ...(device ? { device: device.place } : {}), ...(peerNetwork ? { peerNetwork: peerNetwork.place } : {}) },
+  };
+}
+
+/** One entry of teql_bundles; undefined (and a problem) when it is not well formed. */
+function bundleEntry(host: string, entry: unknown, i: number, place: FactPlace, lan: ReturnType<typeof lanFacts>, problems: Problems): EndDraft | undefined {
+  const name = `teql_bundles[${i}]`;
+  const at = (field: string): FactPlace => ({ name: `${name}.${field}`, pos: place.pos });
+  const fail = (why: string, hint: string): undefined => void problems.add(`${name} of host ${host}: ${why}`, place.pos, hint);
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail('must be a mapping', `write - { peer: router_b, device: teql${i}, slaves: [eth1, eth2], link_addresses: [...], address: 10.0.0.4/31 }`);
+  const e = entry as Record<string, unknown>;
+  const unknown = Object.keys(e).find((k) => !BUNDLE_KEYS.includes(k));
+  if (unknown !== undefined) return fail(`unknown key ${shown(unknown)}`, `a bundle takes ${BUNDLE_KEYS.join(', ')}`);
+  if (typeof e.peer !== 'string') return fail('peer must name the host at the other end', 'add peer: <inventory host name>');
+  const slaves = strings(e.slaves);
+  if (!slaves || slaves.length === 0) return fail('slaves must be a list of interface names', 'list the links in wiring order: slaves: [eth1, eth2]');
+  const badSlave = slaves.map(checkInterfaceName).find((w) => w !== undefined);
+  if (badSlave) return fail(`slaves: ${badSlave}`, 'use the name `ip link` shows, e.g. eth1');
+  if (e.device !== undefined && (typeof e.device !== 'string' || !/^teql\d{1,4}$/.test(e.device))) return fail('device must be a TEQL device name: teql0, teql1, ...', 'write device: teql1');
+  const addrWhy = typeof e.address === 'string' ? checkHostCidr(e.address) : 'address (the equalizer\'s) must be an address with its prefix length';
+  if (addrWhy) return fail(addrWhy, 'write address: 10.0.0.4/31');
+  const linkAddresses = linkAddressesOf(slaves, e.link_addresses);
+  if (e.link_addresses !== undefined && linkAddresses.some((a) => a === undefined)) return fail('link_addresses must give each slave an address: a list of { dev, address }', 'write link_addresses: [{ dev: eth1, address: 10.0.0.0/31 }, ...]');
+  return {
+    host, peer: e.peer, device: (e.device as string | undefined) ?? 'teql0', slaves, linkAddresses, address: e.address as string,
+    lanNetwork: lan.lanNetwork, lanAddress: lan.lanAddress, declared: 'teql_bundles', pos: place.pos,
+    at: { ...lan.at, peer: at('peer'), device: at('device'), slaves: at('slaves'), linkAddresses: at('link_addresses'), address: at('address') },
+  };
+}
+
+/** The ends a host declares, in the order written. */
+export function readEnds(host: string, scope: VarScope, problems: Problems): EndDraft[] {
+  const peer = read(scope, 'teql_peer');
+  const list = read(scope, 'teql_bundles');
+  if (peer && list) {
+    problems.add(`host ${host} sets both teql_peer and teql_bundles`, list.place.pos, 'use teql_peer for one bundle, teql_bundles for several (a hub): not both');
+    return [];
+  }
+  if (peer) {
+    if (typeof peer.value !== 'string' || peer.value === '') {
+      problems.add(`teql_peer of host ${host} must name the host at the other end`, peer.place.pos, 'write teql_peer: router_b');
+      return [];
+    }
+    const end = hostEnd(host, scope, peer.value, 'teql_peer', peer.place.pos, problems);
+    return [{ ...end, at: { ...end.at, peer: peer.place } }];
+  }
+  if (list) {
+    if (!Array.isArray(list.value)) {
+      problems.add(`teql_bundles of host ${host} must be a list of bundles`, list.place.pos, 'write teql_bundles: [{ peer: router_b, device: teql0, slaves: [...], ... }, ...]');
+      return [];
+    }
+    const lan = lanFacts(scope, problems, host);
+    return list.value.flatMap((e, i) => bundleEntry(host, e, i, list.place, lan, problems) ?? []);
+  }
+  const peerTeql = read(scope, 'peer_teql_address');
+  const ip = valid(text(peerTeql), checkIPv4);
+  if (!peerTeql || ip === undefined) return [];
+  return [{ ...hostEnd(host, scope, '', 'peer_teql_address', peerTeql.place.pos, problems), peerTeqlAddress: ip }];
+}
