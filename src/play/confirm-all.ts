@@ -11,7 +11,8 @@ import { holdFor, orInterrupt } from './interruptible.js';
 import { CONFIRM_MARKER } from '../router/markers.js';
 
 export async function confirmAll(run: RunState): Promise<void> {
-  const hosts = [...run.sessions.entries()].filter(([, s]) => s.armed).map(([h]) => h);
+  // In inventory order (sessions are kept in the order their connections opened).
+  const hosts = [...run.reports.keys()].filter((h) => run.sessions.get(h)?.armed);
   if (hosts.length === 0) return;
   const fresh = new Map<string, Transport>();
   const failures: string[] = [];

@@ -79,7 +79,8 @@ describe('zsh completion', () => {
     // `*` marks the options that may be repeated (-e, -v).
     for (const o of PLAY_OPTIONS) expect(out).toMatch(new RegExp(` \\*?${o}\\[`));
     expect(out).toContain(' *--extra-vars[');
-    expect(out).toContain('-i[inventory YAML file (Ansible layout)]:file:_files');
+    // -i is repeatable now (several inventories merge in order), so it carries zsh's `*`.
+    expect(out).toContain(' *-i[inventory file (YAML or INI) or folder of them; repeat -i to merge several, in order]:file:_files');
     expect(out).toContain('1:playbook:_files');
     expect(zshDispatch('completion', '')).toContain('1:shell:(bash zsh)');
   });
