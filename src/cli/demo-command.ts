@@ -2,13 +2,9 @@
 // the same engine as `play`, then shows on the router itself that teql0 spreads packets over both links.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { labUp } from '../lab/up.js';
 import { labPaths, projectRoot } from '../lab/paths.js';
-import { sshTarget } from '../lab/router.js';
-import { runSsh } from '../lab/run-ssh.js';
 import { ExitCode } from '../errors.js';
 import { PLAY_DEFAULTS } from './play-flags.js';
-import { runPlayCommand } from './play-run.js';
 
 const SHARE_CHECK = `
 tx() { cat /sys/class/net/$1/statistics/tx_packets; }
@@ -23,6 +19,7 @@ export function registerDemoCommand(program: Command): void {
     .description('boot the built-in lab and run playbooks/teql.yml on it: converge, verify, show the load sharing')
     .option('--inventory-out <path>', 'where `lab up` writes the lab\'s inventory (as in `teqlctl lab up`)')
     .action(async (opts: { inventoryOut?: string }) => {
+      const [{ labUp }, { sshTarget }, { runSsh }, { runPlayCommand }] = await Promise.all([import('../lab/up.js'), import('../lab/router.js'), import('../lab/run-ssh.js'), import('./play-run.js')]);
       const inventory = await labUp(undefined, opts.inventoryOut);
       const code = await runPlayCommand(join(projectRoot(), 'playbooks', 'teql.yml'), { ...PLAY_DEFAULTS, inventory: [inventory], yes: true });
       if (code !== 0) return;

@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { EXIT_CODES_HELP, PLAY_DEFAULTS, type PlayFlags } from './play-flags.js';
 import { DEBUG_HOLD_OPTION, DEBUG_HOLDS_OPTION } from './debug-hold.js';
-import { inventoryOption } from './inventory-hosts.js';
-import { runPlayCommand } from './play-run.js';
+import { inventoryOption } from './inventory-options.js';
 
 export function registerPlayCommand(program: Command): void {
   program
@@ -34,6 +33,8 @@ export function registerPlayCommand(program: Command): void {
     .addOption(DEBUG_HOLDS_OPTION())
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (playbook: string, flags: PlayFlags) => {
+      // Loaded when play runs: `teqlctl --version`, `--help` and the other commands start without SSH or listr2.
+      const { runPlayCommand } = await import('./play-run.js');
       await runPlayCommand(playbook, flags);
     });
 }

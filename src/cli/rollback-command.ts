@@ -4,9 +4,9 @@ import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { newRunId } from '../play/run-id.js';
-import { rollbackRun } from '../play/rollback-run.js';
 import { terminalText } from '../ui/terminal.js';
-import { closeAll, connectInventory, inventoryConnectOptions, inventoryOption, secretOptions, type InventoryFlags } from './inventory-hosts.js';
+import { inventoryOption, secretOptions, type InventoryFlags } from './inventory-options.js';
+import { closeAll } from './host-connections.js';
 import { confirmTimeout, PLAY_DEFAULTS } from './play-flags.js';
 import { debugHold, DEBUG_HOLD_OPTION } from './debug-hold.js';
 
@@ -24,6 +24,9 @@ export function registerRollbackCommand(program: Command): void {
       .addOption(DEBUG_HOLD_OPTION())
       .option('-l, --limit <hosts>', 'only these hosts'),
   ).action(async (flags: RollbackFlags) => {
+    // Loaded when the command runs: defining the options must not load SSH.
+    const { connectInventory, inventoryConnectOptions } = await import('./inventory-hosts.js');
+    const { rollbackRun } = await import('../play/rollback-run.js');
     const timeoutSec = confirmTimeout(flags);
     const hold = debugHold(flags);
     const options = inventoryConnectOptions(flags);

@@ -6,7 +6,8 @@ import { terminalJson, terminalText } from '../ui/terminal.js';
 import { SCHEMA_VERSION } from '../report/json.js';
 import { parseRuns, runsScript, type RouterRun } from '../deadman/runs-script.js';
 import type { RouterLock } from '../router/lock.js';
-import { closeAll, connectInventory, runChecked, inventoryOption, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
+import { inventoryOption, secretOptions, type HostConnection, type InventoryFlags } from './inventory-options.js';
+import { closeAll, runChecked } from './host-connections.js';
 
 type HostStatus = { error: string } | { runs: RouterRun[]; lock?: RouterLock };
 
@@ -62,6 +63,8 @@ export function registerStatusCommand(program: Command): void {
       .option('-l, --limit <hosts>', 'only these hosts')
       .option('--json', 'one JSON document on stdout'),
   ).action(async (flags: InventoryFlags & { json?: boolean }) => {
+    // Loaded when the command runs: defining the options must not load SSH.
+    const { connectInventory } = await import('./inventory-hosts.js');
     const conns = await connectInventory(flags);
     try {
       const { hosts, exitCode } = await readStatus(conns);

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { terminalText } from '../ui/terminal.js';
 import { unlockScript } from '../deadman/runs-script.js';
-import { closeAll, connectInventory, runChecked, inventoryOption, secretOptions, type HostConnection, type InventoryFlags } from './inventory-hosts.js';
+import { inventoryOption, secretOptions, type HostConnection, type InventoryFlags } from './inventory-options.js';
+import { closeAll, runChecked } from './host-connections.js';
 
 /** One line per router; exit 8 when a lock was kept, 3 when a router could not be reached or the script failed. */
 export async function unlockAll(conns: readonly HostConnection[], force: boolean): Promise<{ lines: string[]; exitCode: number }> {
@@ -34,6 +35,7 @@ export function registerUnlockCommand(program: Command): void {
       .option('-l, --limit <hosts>', 'only these hosts')
       .option('--force', 'remove it even if its run looks alive or has a revert pending'),
   ).action(async (flags: InventoryFlags & { force?: boolean }) => {
+    const { connectInventory } = await import('./inventory-hosts.js');
     const conns = await connectInventory(flags);
     try {
       const { lines, exitCode } = await unlockAll(conns, Boolean(flags.force));

@@ -6,10 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, ExitCode } from '../errors.js';
-import { runWizard, type PlayRequest } from '../wizard/flow.js';
-import { isPromptExit } from '../ui/prompts.js';
+import type { PlayRequest } from '../wizard/flow.js';
 import { PLAY_DEFAULTS } from './play-flags.js';
-import { runPlayCommand } from './play-run.js';
 
 export function registerWizardCommand(program: Command): void {
   program
@@ -22,6 +20,8 @@ export function registerWizardCommand(program: Command): void {
 }
 
 export async function runWizardCommand(dir: string): Promise<number> {
+  // Loaded when the wizard runs: the prompts (inquirer) and SSH are not needed to define the command.
+  const [{ runWizard }, { isPromptExit }] = await Promise.all([import('../wizard/flow.js'), import('../ui/prompts.js')]);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new ConfigError(
       'teqlctl wizard asks questions and needs a terminal; stdin or stdout is not one',
@@ -50,7 +50,8 @@ async function runRequest(r: PlayRequest): Promise<number> {
   };
   try {
     process.stdout.write(`\n== Running: ${r.command} --yes\n`);
-    // From here the engine handles Ctrl-C: it finishes the current step and rolls both routers back.
+    // From here the engine handles Ctrl-C: it rolls both routers back at once.
+    const { runPlayCommand } = await import('./play-run.js');
     const code = await runPlayCommand(r.playbook, {
       ...PLAY_DEFAULTS,
       inventory: [r.inventory],

@@ -1,6 +1,5 @@
 // The progress UI lives behind this one module: listr2 on a terminal, plain lines otherwise,
 // nothing at all for --json. The host name is in every title because the plain renderer drops parents.
-import { Listr } from 'listr2';
 import { terminalText } from './terminal.js';
 
 export interface ProgressItem {
@@ -23,6 +22,23 @@ export function progressMode(json: boolean): ProgressMode {
  */
 export async function runWithProgress(mode: ProgressMode, items: ProgressItem[], concurrency: number): Promise<Error[]> {
   const errors: Array<Error | undefined> = items.map(() => undefined);
+  const failed = (item: ProgressItem, i: number, err: unknown): string => {
+    const message = err instanceof Error ? err.message : String(err);
+    errors[i] = new Error(item.host && !message.startsWith(`${item.host}:`) ? `${item.host}: ${message}` : message);
+    return message;
+  };
+  if (mode === 'silent') {
+    // --json and the tests: nothing is drawn, so listr2 is not even loaded; the same bounded concurrency.
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < items.length; i = next++) {
+        await items[i]!.run(() => undefined).catch((err: unknown) => failed(items[i]!, i, err));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+    return errors.filter((e): e is Error => e !== undefined);
+  }
+  const { Listr } = await import('listr2');
   const list = new Listr(
     items.map((item, i) => ({
       title: terminalText(item.title),
@@ -30,8 +46,7 @@ export async function runWithProgress(mode: ProgressMode, items: ProgressItem[],
         try {
           await item.run((t) => { task.title = terminalText(t); });
         } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          errors[i] = new Error(item.host && !message.startsWith(`${item.host}:`) ? `${item.host}: ${message}` : message);
+          const message = failed(item, i, err);
           // listr2 prints the message: escaped, as it may hold what the router said.
           throw new Error(terminalText(message));
         }
@@ -41,8 +56,8 @@ export async function runWithProgress(mode: ProgressMode, items: ProgressItem[],
       concurrent: concurrency,
       exitOnError: false,
       registerSignalListeners: false,
-      renderer: mode === 'tty' ? 'default' : mode === 'plain' ? 'simple' : 'silent',
-      fallbackRenderer: mode === 'silent' ? 'silent' : 'simple',
+      renderer: mode === 'tty' ? 'default' : 'simple',
+      fallbackRenderer: 'simple',
       rendererOptions: { collapseErrors: false },
     } as never,
   );
