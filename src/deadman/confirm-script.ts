@@ -39,7 +39,7 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
 }
 
 /** After teqlctl rolled back by itself: the run is over, the timer must not fire again. */
-export function closeRunScript(runId: string, state: 'rolled-back' | 'failed'): string {
+export function closeRunScript(runId: string, state: 'rolled-back'): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
     `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back|confirmed) [ -d ${dir} ] && echo ${state} > ${dir}/state;; esac`,
