@@ -58,7 +58,7 @@ await withLabLock('experiment: dead-man cost', async () => {
       if (a.code !== 0) throw new Error(`arm exited ${a.code}: ${a.out}`);
       t.arm!.push(a.ms);
       t.confirm!.push((await run(c, confirmScript(runId, 'bench'))).ms);
-      t.close!.push((await run(c, closeRunScript(runId, 'failed'))).ms);
+      t.close!.push((await run(c, closeRunScript(runId, 'rolled-back'))).ms);
       await run(c, `rm -rf ${runDir(runId)}; grep -q 'owner=bench' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}; true\n`);
       t.sessionPid!.push((await run(c, arm.split('\n')[0]! + '\n')).ms);
       for (const [key, extra] of [['systemdRun', ''], ['systemdRunNoBlock', '--no-block ']] as const) {
