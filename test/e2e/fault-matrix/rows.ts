@@ -37,12 +37,15 @@ const EITHER = /reverted, reverted by the dead-man at|rolled-back(?!.*confirmed 
 // b when a's confirmation hangs on the cut link: b may have confirmed first, then be rolled back.
 const ANY_UNDONE = /reverted, reverted by the dead-man at|rolled-back/;
 
-/** A signal inside step 3 of the first apply, on both routers (their journals say step 3 began). */
-function inStep(signal: NodeJS.Signals, persist: boolean): Row {
-  const [batch, step] = persist ? [1, 1] : [0, 3];
+/**
+ * A signal inside a step, on both routers (their journals say the step began): step 3 of the first
+ * apply, step 1 of the second (the boot files of persist), or step 0 (right after arming).
+ */
+function inStep(signal: NodeJS.Signals, persist: boolean, first = false): Row {
+  const [batch, step] = persist ? [1, 1] : first ? [0, 0] : [0, 3];
   const killed = signal === 'SIGKILL';
   return {
-    fault: `${signal} of the controller inside step ${step} of apply batch ${batch}${persist ? ' (the boot files)' : ''}`,
+    fault: first ? `${signal} of the controller right after arming (inside step 0)` : `${signal} of the controller inside step ${step} of apply batch ${batch}${persist ? ' (the boot files)' : ''}`,
     persist,
     args: ['--debug-hold', `step-${batch}.${step}:600`],
     inject: then(begun(batch, step), kill(signal)),
@@ -53,7 +56,9 @@ function inStep(signal: NodeJS.Signals, persist: boolean): Row {
 }
 
 export const ROWS: Row[] = [
-  { ...inStep('SIGKILL', false), fault: 'SIGKILL of the controller right after arming (inside step 0)', args: ['--debug-hold', 'step-0.0:600'], inject: then(begun(0, 0), kill('SIGKILL')) },
+  inStep('SIGKILL', false, true),
+  inStep('SIGTERM', false, true),
+  inStep('SIGHUP', false, true),
   inStep('SIGKILL', false),
   inStep('SIGKILL', true),
   inStep('SIGTERM', false),
@@ -68,6 +73,10 @@ export const ROWS: Row[] = [
     inject: then(held('verify'), kill('SIGTERM')), want: { a: 'pristine', b: 'pristine' }, exit: [130], status: { a: ROLLED_BACK, b: ROLLED_BACK },
   },
   {
+    fault: 'SIGHUP of the controller between apply and verify', persist: false, args: ['--debug-hold', 'verify:600'],
+    inject: then(held('verify'), kill('SIGHUP')), want: { a: 'pristine', b: 'pristine' }, exit: [130], status: { a: ROLLED_BACK, b: ROLLED_BACK },
+  },
+  {
     // The one window two routers cannot close without talking to each other: a is confirmed (and
     // keeps the run's lock, freed only once every host confirmed), b's dead-man reverts b.
     fault: 'SIGKILL of the controller between confirming a and b', persist: false, args: ['--debug-hold', 'between-confirms:600'],
@@ -80,9 +89,19 @@ export const ROWS: Row[] = [
     status: { a: /rolled-back \(after it was confirmed here/, b: ROLLED_BACK },
   },
   {
+    fault: 'SIGTERM of the controller between confirming a and b', persist: true, args: ['--debug-hold', 'between-confirms:600'],
+    inject: then(held('between-confirms'), kill('SIGTERM')), want: { a: 'pristine', b: 'pristine' }, exit: [130],
+    status: { a: /rolled-back \(after it was confirmed here/, b: ROLLED_BACK },
+  },
+  {
     fault: "SIGKILL of the controller during its own rollback (after SIGTERM)", persist: false, args: ['--debug-hold', 'step-0.3:600', '--debug-hold', 'rollback:6'],
     inject: then(begun(0, 3), kill('SIGTERM'), () => routerUntil('a', `grep -qx rolling-back ${RUNS}/*/state`), kill('SIGKILL')),
     want: { a: 'pristine', b: 'pristine' }, exit: 'SIGKILL', status: { a: ROLLED_BACK, b: ROLLED_BACK },
+  },
+  {
+    fault: 'SIGHUP during the rollback that a SIGTERM started', persist: true, args: ['--debug-hold', 'step-1.1:600', '--debug-hold', 'rollback:4'],
+    inject: then(begun(1, 1), kill('SIGTERM'), () => routerUntil('a', `grep -qx rolling-back ${RUNS}/*/state`), kill('SIGHUP')),
+    want: { a: 'pristine', b: 'pristine' }, exit: [130], status: { a: ROLLED_BACK, b: ROLLED_BACK },
   },
   {
     fault: 'SIGTERM during the rollback that a SIGINT started', persist: false, args: ['--debug-hold', 'step-0.3:600', '--debug-hold', 'rollback:4'],
