@@ -9,13 +9,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCli, resetRouters } from './lab.js';
 import { CHAPTER, LAB_INVENTORY, playJson, teqlctl } from './teqlctl.js';
-import { classify, routersNow, settle, startPlay, startTable, tableRow, TABLE_FILE, type End, type States } from './fault-matrix/harness.js';
+import { classify, routersNow, settle, startPlay, tableRow, TABLE_FILE, type End, type States } from './fault-matrix/harness.js';
 import { PERSIST, ROWS, runLines, TIMEOUT } from './fault-matrix/rows.js';
 
 const refs: Record<'plain' | 'persist', Record<End, States>> = {} as never;
 
 beforeAll(async () => {
-  startTable();
   await resetRouters('a', 'b');
   const pristine = await routersNow();
   for (const [mode, extra] of [['plain', []], ['persist', PERSIST]] as const) {

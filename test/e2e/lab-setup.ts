@@ -1,5 +1,7 @@
 // vitest globalSetup for the e2e project: one lab for all e2e files, booted pristine, stopped at the end.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/lab/paths.js';
 
@@ -23,6 +25,8 @@ function lab(args: string[], quiet = false): Promise<void> {
 }
 
 export async function setup(): Promise<void> {
+  // The fault matrix's table of this run starts empty (fault-matrix/harness.ts appends to it).
+  rmSync(join(tmpdir(), 'teqlctl-fault-matrix.md'), { force: true });
   // A lab left running by an earlier session may carry its changes: stop it, so every router boots pristine.
   await lab(['down']);
   await lab(['up']); // builds the image first when it is missing or build-image.sh changed

@@ -79,7 +79,9 @@ describe('teql_peer', () => {
 describe('peer references', () => {
   it('refuse a peer that is not a host', () => {
     const { dir, run } = load(inventory(host('router_a', 0, ['teql_peer: router_c']), host('router_b', 1)));
-    const [e] = errorsOf(run);
+    // The shipped playbook's own errors (its peer variables stay undefined) sort with the inventory's
+    // by file path, which depends on where the clone is: the bundle's error is found by its text.
+    const e = errorsOf(run).find((x) => x.message.startsWith('teql_peer'));
     expect(e!.located).toBe(`${join(dir, 'inventory.yml')}:10:11: teql_peer of host router_a names 'router_c', which is not a host of the inventory`);
   });
 
@@ -90,12 +92,12 @@ describe('peer references', () => {
   });
 
   it('refuse a host that names itself', () => {
-    expect(errorsOf(load(inventory(host('router_a', 0, ['teql_peer: router_a']))).run)[0]!.message).toBe('teql_peer of host router_a names the host itself');
+    expect(errorsOf(load(inventory(host('router_a', 0, ['teql_peer: router_a']))).run).map((e) => e.message)).toContain('teql_peer of host router_a names the host itself');
   });
 
   it('refuse teql_peer and teql_bundles on one host', () => {
     const inv = pair(['teql_bundles: []']);
-    expect(errorsOf(load(inv).run)[0]!.message).toBe('host router_a sets both teql_peer and teql_bundles');
+    expect(errorsOf(load(inv).run).map((e) => e.message)).toContain('host router_a sets both teql_peer and teql_bundles');
   });
 });
 

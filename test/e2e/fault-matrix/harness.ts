@@ -1,7 +1,7 @@
 // The fault matrix's tools: a controller started in the background whose stderr can be waited on,
 // the two reference states every row must end in (pristine, converged), and the table of results.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sshRun } from '../lab.js';
@@ -92,13 +92,13 @@ export async function classify(ref: Record<End, States>): Promise<{ a: string; b
   return { a: name('a'), b: name('b'), locks: { a: now.a.lock, b: now.b.lock } };
 }
 
-const TABLE = join(tmpdir(), 'teqlctl-fault-matrix.md');
+export const TABLE = join(tmpdir(), 'teqlctl-fault-matrix.md');
 
-export function startTable(): void {
-  writeFileSync(TABLE, '| fault | persist | router_a | router_b | exit | teqlctl status says | settled after |\n|---|---|---|---|---|---|---|\n');
-}
+const HEADER = '| fault | persist | router_a | router_b | exit | teqlctl status says | settled after |\n|---|---|---|---|---|---|---|\n';
 
+/** Appends a row; the table starts with the first row of a run (lab-setup.ts removes the last run's). */
 export function tableRow(cells: string[]): void {
+  if (!existsSync(TABLE)) writeFileSync(TABLE, HEADER);
   appendFileSync(TABLE, `| ${cells.map((c) => c.replace(/\|/g, '/')).join(' | ')} |\n`);
 }
 
