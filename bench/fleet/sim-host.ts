@@ -1,7 +1,7 @@
 // Pure: what a simulated router answers to each script teqlctl sends. It recognises the script by the
 // markers teqlctl's own modules put in it (facts sections, apply steps, ping checks), answers from
 // facts recorded on the lab, confirms a run, and turns "converged" after an apply ("pristine" after a rollback).
-import { CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP, UNDO_MARKER } from '../../src/router/markers.js';
+import { BARRIER_MARKER, CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP, UNDO_MARKER } from '../../src/router/markers.js';
 import type { LoadedRun } from '../../src/load/index.js';
 
 export type SimState = 'pristine' | 'converged';
@@ -71,6 +71,11 @@ export function answerFacts(script: string, recorded: string): { stdout: string;
   return { stdout, missing };
 }
 
+/** Does this script (its first part) end at a barrier, its shell waiting for the rest? */
+export function hasBarrier(script: string): boolean {
+  return script.includes(`'${BARRIER_MARKER}'`);
+}
+
 export function classify(script: string): ScriptKind {
   // The rollback undoes from the router's own journal (its undo scripts): no steps of its own.
   if (script.includes(UNDO_MARKER)) return 'rollback';
@@ -96,7 +101,9 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
       const next: SimState = kind === 'apply' ? 'converged' : 'pristine';
       const steps = stepIndices(script).map((i) => `${STEP} ${i} 0\n`).join('');
       const f = answerFacts(script, facts[next]);
-      return { kind, stdout: steps + f.stdout, missing: f.missing, stderr: '', code: 0, state: next };
+      // A staged apply's shell then waits at its barrier for the checks (see connect/transport.ts).
+      const barrier = hasBarrier(script) ? `${BARRIER_MARKER}\n` : '';
+      return { kind, stdout: steps + f.stdout + barrier, missing: f.missing, stderr: '', code: 0, state: next };
     }
     case 'verify': {
       const ok = '3 packets transmitted, 3 received, 0% packet loss, time 401ms\nrtt min/avg/max/mdev = 0.210/0.250/0.300/0.040 ms\n';

@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { renderFleetInventory, simHostName, type SimHost } from './inventory.js';
-import { reply, rewriteForPair, type SimFacts, type SimState } from './sim-host.js';
+import { hasBarrier, reply, rewriteForPair, type SimFacts, type SimState } from './sim-host.js';
 
 const [hostsArg, dir, delayArg, knownHostsMode = 'shared'] = process.argv.slice(2);
 const count = Number(hostsArg);
@@ -77,9 +77,10 @@ function serve(host: HostRuntime, client: ssh2.Connection): void {
         if (!/(^|\s)sh -s$/.test(info.command)) return rejectExec();
         const stream = accept();
         const chunks: Buffer[] = [];
-        stream.on('data', (d: Buffer) => chunks.push(d));
-        stream.on('end', () => {
-          const script = Buffer.concat(chunks).toString('utf8');
+        // A staged apply is answered up to its barrier while its channel stays open; the rest
+        // (the checks, or nothing) when stdin ends, as a router's waiting shell does.
+        let headLength = 0;
+        const answer = (script: string, end: boolean) => {
           const r = reply(script, host.state, host.facts);
           host.state = r.state;
           host.scripts[r.kind] = (host.scripts[r.kind] ?? 0) + 1;
@@ -88,11 +89,29 @@ function serve(host: HostRuntime, client: ssh2.Connection): void {
           const send = () => {
             if (r.stdout) stream.write(r.stdout);
             if (r.stderr) stream.stderr.write(r.stderr);
+            if (!end) return;
             stream.exit(r.code);
             stream.end();
           };
           if (delayMs > 0) setTimeout(send, delayMs);
           else send();
+        };
+        stream.on('data', (d: Buffer) => {
+          chunks.push(d);
+          const script = Buffer.concat(chunks).toString('utf8');
+          if (headLength === 0 && hasBarrier(script)) {
+            headLength = script.length;
+            answer(script, false);
+          }
+        });
+        stream.on('end', () => {
+          const script = Buffer.concat(chunks).toString('utf8');
+          const rest = script.slice(headLength);
+          if (headLength > 0 && !rest.trim()) {
+            stream.exit(0);
+            return stream.end();
+          }
+          answer(rest, true);
         });
       });
     });

@@ -23,6 +23,12 @@ export interface StepsScriptOptions {
   onBegin?: (index: number) => string;
   /** Runs after the steps, in the same round trip (the facts script, to re-read the router). */
   then?: string;
+  /**
+   * Ends the script with this marker line instead of an exit: the shell, which reads its script
+   * from stdin, then waits for more (a staged round trip, see connect/transport.ts). What runs
+   * before it reads /dev/null, never the rest of the script.
+   */
+  barrier?: string;
 }
 
 export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): string {
@@ -38,8 +44,8 @@ export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): str
   });
   const then = o.then ?? '';
   if (then) lines.push(then.trimEnd());
-  lines.push('exit $failed');
-  return lines.join('\n') + '\n';
+  if (o.barrier === undefined) return [...lines, 'exit $failed'].join('\n') + '\n';
+  return ['{', ...lines, `} </dev/null`, `printf '%s\\n' '${o.barrier}'`].join('\n') + '\n';
 }
 
 export function parseSteps(ops: readonly Op[], stdout: string): StepResult[] {

@@ -6,13 +6,20 @@ import { ConnectError } from '../errors.js';
 import type { BecomeCommand } from './become.js';
 
 /**
- * Runs `cmd` with `stdin`. With a sudo password, stdin stays open until sudo's prompt shows on
+ * Runs `cmd` with `stdin` (or, staged, its first part now and the rest when it resolves). With a sudo password, stdin stays open until sudo's prompt shows on
  * stderr; only then the password goes, followed by `stdin`. A sudo that does not ask never gets it
  * (the command then ends by its timeout), and the prompt is cut out of stderr. Whether or not the
  * router has a `timeout`, the command is stopped (its channel closed) after `deadlineSec` and
  * reported as not answering, instead of being waited on for ever. `lost` rejects with the connection.
  */
-export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand, stdin: string, deadlineSec: number, lost: Promise<never>): Promise<SSHExecCommandResponse> {
+export interface StagedStdin {
+  first: string;
+  /** Written once it resolves, then stdin ends (a rejection ends it at once). */
+  rest: Promise<string>;
+  onStdout?: (chunk: Buffer) => void;
+}
+
+export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand, stdin: string | StagedStdin, deadlineSec: number, lost: Promise<never>): Promise<SSHExecCommandResponse> {
   let channel: { close(): void } | undefined;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -24,23 +31,34 @@ export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand
   deadline.catch(() => undefined);
   try {
     const { sudo } = cmd;
-    let options: Parameters<NodeSSH['execCommand']>[1] = { stdin, noTrim: true, onChannel: (c) => (channel = c) };
-    if (sudo) {
+    const staged = typeof stdin === 'string' ? undefined : stdin;
+    const body = staged ? staged.first : (stdin as string);
+    let options: Parameters<NodeSSH['execCommand']>[1] = { stdin: body, noTrim: true, onChannel: (c) => (channel = c) };
+    if (sudo || staged) {
       const input = new PassThrough();
+      // A staged script's rest follows when the controller decides ('' lets the shell end).
+      const send = () => {
+        if (!staged) return input.end(body);
+        input.write(body);
+        staged.rest.then((rest) => input.end(rest), () => input.end());
+      };
       let seen = '';
       let sent = false;
       options = {
         stdin: input,
         noTrim: true,
         onChannel: (c) => (channel = c),
+        ...(staged?.onStdout ? { onStdout: staged.onStdout } : {}),
         onStderr: (chunk) => {
-          if (sent) return;
+          if (sent || !sudo) return;
           seen += chunk.toString();
           if (!seen.includes(sudo.prompt)) return;
           sent = true;
-          input.end(sudo.password + '\n' + stdin);
+          input.write(sudo.password + '\n');
+          send();
         },
       };
+      if (!sudo) send();
     }
     const res = await Promise.race([ssh.execCommand(cmd.command, options), lost, deadline]);
     return sudo ? { ...res, stderr: res.stderr.split(sudo.prompt).join('') } : res;

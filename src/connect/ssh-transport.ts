@@ -5,13 +5,13 @@ import type { Duplex } from 'node:stream';
 import type { NodeSSH, SSHExecCommandResponse } from 'node-ssh';
 import { ConnectError, RefusedError, TeqlError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
-import { execCommand } from './exec-command.js';
+import { execCommand, type StagedStdin } from './exec-command.js';
 import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become, type BecomeCommand } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
 import { readLocalSsh, resolveHost, type LocalSsh } from './local-ssh.js';
 import { describeHop, type Hop, type Target } from './resolve-target.js';
 import { connectHop, type HopContext } from './ssh-hop.js';
-import type { CommandResult, Transport, TransportStats } from './transport.js';
+import { beforeMarker, type CommandResult, type StagedRun, type Transport, type TransportStats } from './transport.js';
 import { IPROUTE2_HINT, IPROUTE2_PREAMBLE, missingIproute2 } from '../router/iproute2.js';
 
 export const BECOME_PASSWORD_WAYS = 'set TEQLCTL_BECOME_PASSWORD or pass --become-password-file FILE (on a terminal, teqlctl asks)';
@@ -119,7 +119,7 @@ class SshTransport implements Transport {
   }
 
   /** Runs `cmd` with `stdin` (see exec-command.ts), failing with the connection if it is lost. */
-  private async exec(cmd: BecomeCommand, stdin: string, deadlineSec = PROBE_DEADLINE_SEC): Promise<SSHExecCommandResponse> {
+  private async exec(cmd: BecomeCommand, stdin: string | StagedStdin, deadlineSec = PROBE_DEADLINE_SEC): Promise<SSHExecCommandResponse> {
     if (this.lostError) throw this.lostError;
     let res: SSHExecCommandResponse;
     try {
@@ -195,21 +195,51 @@ class SshTransport implements Transport {
     throw new ConnectError(this.host, `become: doas on ${where} ${why}`, 'check /etc/doas.conf for the login user (ansible_become_user, ansible_user), and that doas is installed');
   }
 
-  private async send(cmd: BecomeCommand, stdin: string, deadlineSec?: number): Promise<SSHExecCommandResponse> {
+  private async send(cmd: BecomeCommand, stdin: string | StagedStdin, deadlineSec?: number): Promise<SSHExecCommandResponse> {
     const res = await this.exec(cmd, stdin, deadlineSec);
     this.stats.roundTrips++;
-    this.stats.bytesSent += Buffer.byteLength(cmd.command) + Buffer.byteLength(stdin);
+    this.stats.bytesSent += Buffer.byteLength(cmd.command) + (typeof stdin === 'string' ? Buffer.byteLength(stdin) : 0);
     this.stats.bytesReceived += Buffer.byteLength(res.stdout) + Buffer.byteLength(res.stderr);
     return res;
   }
 
-  async run(label: string, script: string, timeoutSec = 120): Promise<CommandResult> {
-    const started = Date.now();
-    const res = await this.send(scriptCommand(this.become, timeoutSec), IPROUTE2_PREAMBLE + '\n' + script, timeoutSec + Math.min(30, timeoutSec));
+  async run(label: string, script: string | StagedStdin, timeoutSec = 120, started = Date.now()): Promise<CommandResult> {
+    const stdin = typeof script === 'string' ? IPROUTE2_PREAMBLE + '\n' + script : script;
+    const res = await this.send(scriptCommand(this.become, timeoutSec), stdin, timeoutSec + Math.min(30, timeoutSec));
     const missing = missingIproute2(res.code ?? -1, res.stdout);
     // Refused before the script's first line ran: nothing was read or changed on this router.
     if (missing) throw new RefusedError(`${this.host}: the router has no ${missing} (BusyBox's applets of the same name have no JSON output)`, IPROUTE2_HINT);
-    return { label, script, code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr, durationMs: Date.now() - started };
+    return { label, script: typeof script === 'string' ? script : script.first, code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr, durationMs: Date.now() - started };
+  }
+
+  runStaged(label: string, first: string, marker: string, timeoutSec = 120): StagedRun {
+    const started = Date.now();
+    let out = '';
+    let rest = '';
+    let give!: (rest: string) => void;
+    let atMarker!: (stdout: string) => void;
+    const seen = new Promise<string>((resolve) => (atMarker = resolve));
+    const stdin: StagedStdin = {
+      first: IPROUTE2_PREAMBLE + '\n' + first,
+      rest: new Promise<string>((resolve) => (give = resolve)),
+      onStdout: (chunk) => {
+        out += chunk.toString();
+        if (beforeMarker(out, marker) !== undefined) atMarker(out);
+      },
+    };
+    const whole = this.run(label, stdin, timeoutSec, started);
+    whole.catch(() => undefined);
+    const reached = Promise.race([seen.then((stdout) => ({ stdout })), whole.then((r) => ({ stdout: r.stdout, ended: r }))]);
+    return {
+      reached,
+      finish: async (more) => {
+        rest = more;
+        give(more);
+        const r = await whole;
+        this.stats.bytesSent += Buffer.byteLength(stdin.first) + Buffer.byteLength(rest);
+        return { ...r, script: first + rest };
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 // One host's side of a run: the remote round trips (facts, apply, checks, rollback), each logged.
-import type { Transport } from '../connect/transport.js';
+import { beforeMarker, stagedOverRun, type CommandResult, type Transport } from '../connect/transport.js';
 import type { Facts } from '../gather/facts.js';
 import { factsScript } from '../gather/script.js';
 import { parseFacts } from '../gather/parse-facts.js';
@@ -11,8 +11,9 @@ import { rollbackScript, undoFailures } from '../deadman/rollback-script.js';
 import { forgetApplierLine } from '../deadman/applier.js';
 import { lockHeldBy } from '../router/lock.js';
 import { runDir } from '../router/paths.js';
-import { ARM_FAILED_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
+import { ARM_FAILED_MARKER, BARRIER_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
+import type { Op } from '../plan/ops.js';
 import type { JournalEntry } from '../rollback/journal.js';
 import type { RunLog } from './run-log.js';
 
@@ -38,6 +39,15 @@ export interface ApplyResult {
   after?: Facts;
 }
 
+/** An apply in flight, its shell waiting at the barrier once `applied` resolves without a failure. */
+export interface ApplyStage {
+  applied: Promise<ApplyResult>;
+  /** Runs the checks in the waiting shell (none: it just ends). Once per stage. */
+  verify(checks: readonly Check[]): Promise<CheckResult[]>;
+  /** Lets the shell end without checking (a failed phase, a signal); does not wait. */
+  end(): void;
+}
+
 export class HostSession {
   private batches = 0;
 
@@ -58,11 +68,13 @@ export class HostSession {
   }
 
   /**
-   * Takes the lock, arms the dead-man (first batch), then runs the steps in order, stopping at the
-   * first failure. Returns what ran and, when everything ran, the facts read right after, all in
-   * one round trip.
+   * Takes the lock, arms the dead-man (first batch), runs the steps in order, stopping at the first
+   * failure, and reads the facts right after; then the router's shell waits at the barrier, in the
+   * same round trip, until the controller sends the phase's checks (`verify`, once every host
+   * applied) or nothing (`end`). Apply and verify are one round trip, and a ping still runs only
+   * after both ends applied. `waitSec`: how long the barrier and the checks may take.
    */
-  async apply(changes: readonly Change[], deadman: DeadmanSettings, planned: Facts): Promise<ApplyResult> {
+  apply(changes: readonly Change[], deadman: DeadmanSettings, planned: Facts, waitSec = 0): ApplyStage {
     const steps = changes.flatMap((c) => c.steps.map((s) => ({ ...s, change: c })));
     const ops = steps.map((s) => s.op);
     const batch = this.batches;
@@ -75,27 +87,44 @@ export class HostSession {
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
     const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls)}`;
-    const res = await this.transport.run('apply', stepsScript(ops, { before, onBegin, then }), hold ? hold.sec + 120 : undefined);
-    this.log.record(this.host, res);
+    const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER });
+    const staged = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, 120 + (hold?.sec ?? 0) + waitSec);
+    let finished: Promise<CommandResult> | undefined;
+    const finish = (rest: string) =>
+      (finished ??= staged.finish(rest).then((r) => {
+        this.log.record(this.host, r);
+        return r;
+      }));
+    const applied = staged.reached.then(({ stdout, ended }) => {
+      const result = this.readApply(ops, steps, ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' });
+      if (result.locked !== undefined || result.stale || (result.armFailed && result.entries.length === 0)) this.batches--;
+      return result;
+    });
+    return {
+      applied,
+      verify: async (checks) => {
+        const r = await finish(checks.length > 0 ? checksScript(checks) : '');
+        const head = beforeMarker(r.stdout, BARRIER_MARKER);
+        return parseChecks(checks, head === undefined ? r.stdout : r.stdout.slice(head.length + BARRIER_MARKER.length + 1));
+      },
+      end: () => void finish('').catch(() => undefined),
+    };
+  }
+
+  /** What an apply's output says: refused (lock, stale plan, arming), the steps that ran, the facts after. */
+  private readApply(ops: Op[], steps: Array<{ undo: Op[]; change: Change }>, res: { code: number; stdout: string; stderr: string }): ApplyResult {
     const locked = lockHeldBy(res.stdout);
-    if (locked !== undefined) {
-      this.batches--;
-      return { entries: [], locked };
-    }
-    if (res.stdout.startsWith(STALE_MARKER)) {
-      this.batches--;
-      return { entries: [], stale: true };
-    }
+    if (locked !== undefined) return { entries: [], locked };
+    if (res.stdout.startsWith(STALE_MARKER)) return { entries: [], stale: true };
+    const results = parseSteps(ops, res.stdout);
     const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
-    if (armFailed !== undefined && parseSteps(ops, res.stdout).length === 0) {
+    if (armFailed !== undefined && results.length === 0) {
       // Stopped before its first step: on a first batch the router is as it was (run folder removed, lock freed).
-      this.batches--;
       return { entries: [], armFailed: `cannot arm the dead-man: ${armFailed} (is /var/lib/teqlctl full or read-only?)` };
     }
-    const results = parseSteps(ops, res.stdout);
     const entries = results.map((r) => {
       const s = steps[r.index]!;
-      return { resource: s.change.resource, task: s.change.task, op: s.op, undo: s.undo, command: r.command, code: r.code, output: r.output };
+      return { resource: s.change.resource, task: s.change.task, op: ops[r.index]!, undo: s.undo, command: r.command, code: r.code, output: r.output };
     });
     const failed = entries.find((e) => e.code !== 0);
     if (failed) return { entries, error: `\`${failed.command}\` failed (exit ${failed.code}): ${failed.output || 'no output'}` };
@@ -107,8 +136,7 @@ export class HostSession {
 
   async checks(checks: readonly Check[]): Promise<CheckResult[]> {
     if (checks.length === 0) return [];
-    const timeout = checks.reduce((t, c) => t + 3 * (c.count * c.timeout + 2), 30);
-    const res = await this.transport.run('verify', checksScript(checks), timeout);
+    const res = await this.transport.run('verify', checksScript(checks), checksTimeoutSec(checks));
     this.log.record(this.host, res);
     return parseChecks(checks, res.stdout);
   }
@@ -126,4 +154,9 @@ export class HostSession {
     this.log.record(this.host, res);
     return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER) };
   }
+}
+
+/** How long a phase's pings may take: every check in parallel, each with its attempts. */
+export function checksTimeoutSec(checks: readonly Check[]): number {
+  return checks.reduce((t, c) => t + 3 * (c.count * c.timeout + 2), 30);
 }

@@ -10,3 +10,4 @@ export const REVERTED_MARKER = '@@teqlctl-reverted';
 export const ARM_FAILED_MARKER = '@@teqlctl-arm-failed';
 export const STALE_MARKER = '@@teqlctl-stale';
 export const UNDO_MARKER = '@@teqlctl-undo';
+export const BARRIER_MARKER = '@@teqlctl-barrier';

@@ -1,6 +1,7 @@
 // An in-process SSH server (ssh2's Server) for the transport's unit tests: public key logins, a sudo
 // that may want a password, direct-tcpip forwarding (a ProxyJump host), and scripted faults.
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect as tcpConnect, type AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
@@ -35,6 +36,8 @@ export interface FakeOptions {
   sudoPassword?: string;
   /** More host keys (PEM), offered besides the ed25519 one, as sshd offers all of its keys. */
   extraHostKeys?: string[];
+  /** Run each script in a real /bin/sh fed from the channel as it arrives (a router's shell), not echo it. */
+  shell?: boolean;
 }
 
 export function keyFingerprint(publicKey: string): string {
@@ -87,6 +90,7 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
         const prompt = opts.sudoPassword !== undefined ? /sudo -k -S -p '([^']+)'/.exec(info.command)?.[1] : undefined;
         let prompted = prompt === undefined;
         if (prompt !== undefined) setTimeout(() => { prompted = true; stream.stderr.write(prompt); }, 30);
+        if (opts.shell && /\/bin\/sh -s/.test(info.command)) return runShell(stream, prompt !== undefined ? opts.sudoPassword : undefined, () => prompted);
         stream.on('data', (d: Buffer) => {
           if (!prompted) beforePrompt += d.toString();
           stdin += d.toString();
@@ -149,4 +153,38 @@ export async function startRelay(port: number): Promise<{ port: number; blackHol
       server.close();
     },
   };
+}
+
+/**
+ * A router's shell: /bin/sh reads the script from the channel as it arrives (after sudo's password
+ * line, when one is wanted; the iproute2 preamble cut, as it needs a router's ip), and its output
+ * and exit status go back as they come.
+ */
+function runShell(stream: ssh2.ServerChannel, password: string | undefined, prompted: () => boolean): void {
+  let head = '';
+  let child: ReturnType<typeof spawn> | undefined;
+  const want = (password === undefined ? '' : password + '\n') + IPROUTE2_PREAMBLE + '\n';
+  const start = (rest: string) => {
+    child = spawn('/bin/sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => stream.write(d));
+    child.stderr!.on('data', (d: Buffer) => stream.stderr.write(d));
+    child.on('close', (code) => {
+      stream.exit(code ?? 1);
+      stream.end();
+    });
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.write(rest);
+  };
+  stream.on('data', (d: Buffer) => {
+    if (child) return void child.stdin!.write(d);
+    head += d.toString();
+    if (head.length < want.length) return;
+    if (!prompted() || !head.startsWith(want)) {
+      stream.stderr.write('fake shell: unexpected input before the script\n');
+      stream.exit(1);
+      return void stream.end();
+    }
+    start(head.slice(want.length));
+  });
+  stream.on('end', () => child?.stdin!.end());
 }

@@ -23,6 +23,8 @@ let router: FakeSshd;
 let jump: FakeSshd;
 let sudoRouter: FakeSshd;
 let twoKeys: FakeSshd;
+let shellRouter: FakeSshd;
+let sudoShell: FakeSshd;
 let dir: string;
 // The RSA host key `twoKeys` also has, and `router` has not; as known_hosts writes it.
 const rsaHostKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -40,10 +42,12 @@ beforeAll(async () => {
   jump = await startFakeSshd({ name: 'jump', authorized: [pub(login)] });
   sudoRouter = await startFakeSshd({ name: 'sudo-router', authorized: [pub(login)], sudoPassword: 'correct horse' });
   twoKeys = await startFakeSshd({ name: 'two-keys', authorized: [pub(login)], extraHostKeys: [rsaHostKey] });
+  shellRouter = await startFakeSshd({ name: 'shell', authorized: [pub(login)], shell: true });
+  sudoShell = await startFakeSshd({ name: 'sudo-shell', authorized: [pub(login)], sudoPassword: 'correct horse', shell: true });
 });
 
 afterAll(async () => {
-  await Promise.all([router.close(), jump.close(), sudoRouter.close(), twoKeys.close()]);
+  await Promise.all([router.close(), jump.close(), sudoRouter.close(), twoKeys.close(), shellRouter.close(), sudoShell.close()]);
 });
 
 /** A fresh HOME with a known_hosts that knows the given servers, and an ssh_config. */
@@ -320,5 +324,40 @@ describe('a connection that dies', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     await t.close();
     relay.close();
+  });
+});
+
+describe('a staged round trip (apply, barrier, checks) on a shell that reads its script as it comes', () => {
+  const first = 'echo applied > "$D/applied"; echo applied\nprintf \'%s\\n\' M\n';
+  const cases: Array<[string, () => FakeSshd, Partial<ConnectionSpec>, ConnectOptions]> = [
+    ['as root', () => shellRouter, {}, {}],
+    ['through sudo with a password', () => sudoShell, { user: 'operator', become: true }, { strictBecome: true, becomePassword: 'correct horse' }],
+  ];
+  it.each(cases)('%s: the shell runs the first part, waits at the marker, then runs what the controller sends, in one round trip', async (_n, server, over, o) => {
+    const d = mkdtempSync(join(dir, 'staged-'));
+    const t = await connectSsh('r', spec(server(), over), { local: local({ known: [server()] }), ...o });
+    const trips = t.stats.roundTrips;
+    const s = t.runStaged!('apply', `D=${d}\n${first}`, 'M');
+    expect(await s.reached).toEqual({ stdout: 'applied\nM\n' });
+    expect(readFileSync(join(d, 'applied'), 'utf8')).toBe('applied\n');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(() => statSync(join(d, 'checked')), 'nothing after the marker ran yet').toThrow();
+    const res = await s.finish('echo checked > "$D/checked"; echo checked\n');
+    expect(res).toMatchObject({ code: 0, stdout: 'applied\nM\nchecked\n', label: 'apply' });
+    expect(statSync(join(d, 'checked')).isFile()).toBe(true);
+    expect(t.stats.roundTrips - trips).toBe(1);
+    await t.close();
+  });
+
+  it('finished with nothing, the shell ends there; a script that ends before its marker says so at once', async () => {
+    const t = await connectSsh('r', spec(shellRouter), { local: local({ known: [shellRouter] }) });
+    const s = t.runStaged!('apply', 'echo one\nprintf \'%s\\n\' M\n', 'M');
+    await s.reached;
+    expect(await s.finish('')).toMatchObject({ code: 0, stdout: 'one\nM\n' });
+    const early = t.runStaged!('apply', 'echo failed; exit 1\nprintf \'%s\\n\' M\n', 'M');
+    const r = await early.reached;
+    expect(r.ended).toMatchObject({ code: 1, stdout: 'failed\n' });
+    expect(await early.finish('')).toMatchObject({ code: 1 });
+    await t.close();
   });
 });

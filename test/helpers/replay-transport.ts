@@ -3,7 +3,7 @@
 // verify, confirm, rollback). Pristine until an apply, converged after, pristine after a rollback.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommandResult, Transport, TransportStats } from '../../src/connect/transport.js';
+import { beforeMarker, type CommandResult, type StagedRun, type Transport, type TransportStats } from '../../src/connect/transport.js';
 import type { Router } from '../../src/lab/topology.js';
 import { reply, type ScriptKind, type SimFacts, type SimState } from '../../bench/fleet/sim-host.js';
 
@@ -76,6 +76,24 @@ export class ReplayTransport implements Transport {
     this.stats.bytesSent += script.length;
     this.stats.bytesReceived += r.stdout.length + r.stderr.length;
     return { label, script, durationMs: 1, ...r };
+  }
+
+  /** As a router's shell does: the first part answered up to its barrier, the rest (the checks) when sent. */
+  runStaged(label: string, first: string, marker: string): StagedRun {
+    const head = this.run(label, first);
+    const ended = (r: CommandResult) => beforeMarker(r.stdout, marker) === undefined;
+    return {
+      reached: head.then((r) => (ended(r) ? { stdout: r.stdout, ended: r } : { stdout: r.stdout })),
+      finish: async (rest) => {
+        const r = await head;
+        if (!rest || ended(r)) return r;
+        if (this.closed) throw new Error(`${this.host}: connection closed`);
+        const t = this.router.answer('verify', rest);
+        this.stats.bytesSent += rest.length;
+        this.stats.bytesReceived += t.stdout.length + t.stderr.length;
+        return { ...r, script: first + rest, stdout: r.stdout + t.stdout, stderr: r.stderr + t.stderr, code: t.code };
+      },
+    };
   }
 
   async close(): Promise<void> {

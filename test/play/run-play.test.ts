@@ -3,6 +3,7 @@ import { ExitCode } from '../../src/errors.js';
 import { CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
 import { replayedLab } from './helpers.js';
+import type { ReplayTransport } from '../helpers/replay-transport.js';
 
 describe('a run against the replayed lab', () => {
   it('converges both routers: facts, apply, verify, then confirms over a new connection', async () => {
@@ -36,6 +37,45 @@ describe('a run against the replayed lab', () => {
     expect(fresh.sort()).toEqual(['router_a', 'router_b']);
     for (const router of Object.values(lab.routers)) expect(router.connections).toBe(2);
     for (const h of r.hosts) expect(h.stats?.connections).toBe(2);
+  });
+
+  it('applies and verifies each host in one round trip, and no ping runs before every host applied (the barrier)', async () => {
+    const lab = replayedLab();
+    const events: string[] = [];
+    const run: ReplayTransport[] = [];
+    const r = await lab.run({
+      connect: async (host) => {
+        const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+        run.push(t);
+        const staged = t.runStaged.bind(t);
+        // router_b applies slowly: router_a waits at its barrier, its pings unsent, until b is there too.
+        t.runStaged = (label: string, first: string, marker: string) => {
+          const s = staged(label, first, marker);
+          const reached = s.reached.then(async (x) => {
+            await new Promise((done) => setTimeout(done, host === 'router_b' ? 200 : 0));
+            events.push(`${host} applied`);
+            return x;
+          });
+          return { reached, finish: (rest: string) => (events.push(`${host} ${rest ? 'pings' : 'ends'}`), s.finish(rest)) };
+        };
+        return t;
+      },
+    });
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(events.slice(0, 2)).toEqual(['router_a applied', 'router_b applied']);
+    expect(events.slice(2).sort()).toEqual(['router_a pings', 'router_b pings']);
+    // The run's own connection: the facts, then apply and verify as one round trip.
+    expect(run.map((t) => t.stats.roundTrips)).toEqual([2, 2]);
+    for (const router of Object.values(lab.routers)) expect(router.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm', 'release']);
+  });
+
+  it('a failed apply ends the other host\'s waiting shell without a ping, and rolls both back', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('apply', (script, recorded) => ({ ...recorded, stdout: `${STEP_MARKER} 0 1\n`, code: 1 }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.applyFailed);
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'rollback']);
+    expect(lab.routers.router_b.kinds()).toEqual(['facts', 'apply', 'rollback']);
   });
 
   it('in check mode reads the facts and sends nothing else', async () => {
