@@ -3,7 +3,9 @@
 //   tsx bench/fleet/engine.ts <inventory> <playbook> <forks> <log file>
 import { PLAY_DEFAULTS } from '../../src/cli/play-flags.js';
 import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { connectSsh } from '../../src/connect/ssh-transport.js';
+import { readLocalSsh } from '../../src/connect/local-ssh.js';
 import { loadRun } from '../../src/load/index.js';
 import { runPlay } from '../../src/play/run-play.js';
 import { RunLog } from '../../src/play/run-log.js';
@@ -15,8 +17,14 @@ let peakRss = process.memoryUsage.rss();
 const baselineRss = peakRss;
 let peakHeap = 0;
 let peakExternal = 0;
+// BENCH_HEAP_SNAPSHOT_MB=N: one heap snapshot the first time the heap passes N MB (bench/experiments/heap-top.ts reads it).
+const snapshotAtMb = Number(process.env.BENCH_HEAP_SNAPSHOT_MB ?? 0);
 const sample = () => {
   const m = process.memoryUsage();
+  if (snapshotAtMb > 0 && m.heapUsed > snapshotAtMb * 2 ** 20 && !process.env.BENCH_HEAP_SNAPSHOT_DONE) {
+    process.env.BENCH_HEAP_SNAPSHOT_DONE = writeHeapSnapshot();
+    process.stderr.write(`heap snapshot: ${process.env.BENCH_HEAP_SNAPSHOT_DONE}\n`);
+  }
   peakRss = Math.max(peakRss, m.rss);
   peakHeap = Math.max(peakHeap, m.heapUsed);
   peakExternal = Math.max(peakExternal, m.external);
@@ -26,14 +34,16 @@ const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const loaded = loadRun(inventory, playbook);
 const t1 = performance.now();
+// As `teqlctl play` does: the local side read once, each host resolved once for both of its connections.
+const local = await readLocalSsh();
 const report = await runPlay(loaded, {
   check: false,
   forks: Number(forksArg),
   confirmTimeoutSec: Number(PLAY_DEFAULTS.confirmTimeout),
   mode: 'silent',
   log: new RunLog(logFile),
-  connect: (host, spec) => connectSsh(host, spec),
-  connectFresh: (host, spec) => connectSsh(host, spec),
+  connect: (host, spec) => connectSsh(host, spec, { local }),
+  connectFresh: (host, spec) => connectSsh(host, spec, { local }),
   showPlan: () => undefined,
   approve: async () => true,
   interrupted: () => false,

@@ -74,7 +74,7 @@ function serve(host: HostRuntime, client: ssh2.Connection): void {
           done.exit(0);
           return done.end();
         }
-        if (!/(^|\s)sh -s$/.test(info.command)) return rejectExec();
+        if (!/(^|[\s/])sh -s$/.test(info.command)) return rejectExec(); // bare or as bounded() wraps it
         const stream = accept();
         const chunks: Buffer[] = [];
         // A staged apply is answered up to its barrier while its channel stays open; the rest

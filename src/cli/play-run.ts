@@ -3,6 +3,7 @@
 import { hostname, userInfo } from 'node:os';
 import { loadRun } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
+import { readLocalSsh } from '../connect/local-ssh.js';
 import { askOnce, givenSecrets } from '../connect/secrets.js';
 import { closeAll, connectFirst } from '../connect/connect-first.js';
 import type { Transport } from '../connect/transport.js';
@@ -53,7 +54,8 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
-  const connecting = connectOptions(playbook, flags, interactive, secrets);
+  // The local side (ssh client, ~/.ssh/config, agent) read once for the run's every connection.
+  const connecting = { ...connectOptions(playbook, flags, interactive, secrets), local: await readLocalSsh() };
   const runId = newRunId();
   // -v streams the log to stderr: stdout stays the recap's, or the JSON document's alone.
   const echo = flags.verbose ? { level: flags.verbose, write: (t: string) => process.stderr.write(terminalText(t)) } : undefined;

@@ -32,15 +32,20 @@ export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand
   try {
     const { sudo } = cmd;
     const staged = typeof stdin === 'string' ? undefined : stdin;
-    const body = staged ? staged.first : (stdin as string);
-    let options: Parameters<NodeSSH['execCommand']>[1] = { stdin: body, noTrim: true, onChannel: (c) => (channel = c) };
+    let options: Parameters<NodeSSH['execCommand']>[1] = { stdin: staged ? '' : (stdin as string), noTrim: true, onChannel: (c) => (channel = c) };
     if (sudo || staged) {
       const input = new PassThrough();
+      // Not kept once written: a fleet's scripts wait at their barrier together (42 KB each).
+      let body: string | undefined = staged ? staged.first : (stdin as string);
+      if (staged) staged.first = ''; // taken: the caller's object keeps no copy
+      const rest = staged?.rest;
       // A staged script's rest follows when the controller decides ('' lets the shell end).
       const send = () => {
-        if (!staged) return input.end(body);
-        input.write(body);
-        staged.rest.then((rest) => input.end(rest), () => input.end());
+        const text = body ?? '';
+        body = undefined;
+        if (!rest) return input.end(text);
+        input.write(text);
+        rest.then((more) => input.end(more), () => input.end());
       };
       let seen = '';
       let sent = false;

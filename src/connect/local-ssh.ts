@@ -70,8 +70,28 @@ export async function readLocalSsh(): Promise<LocalSsh> {
   };
 }
 
+/**
+ * Resolutions already made with one LocalSsh (one run): the confirmation's new connection, and a
+ * second connection to a host for any reason, reuse them, so a fleet spawns one `ssh -G` per hop
+ * and host, not one per connection.
+ */
+const resolved = new WeakMap<LocalSsh, Map<string, Promise<Target>>>();
+
 /** One host's connection: by `ssh -G` where there is an ssh client, else by teqlctl's parser. */
-export async function resolveHost(name: string, spec: ConnectionSpec, local: LocalSsh): Promise<Target> {
+export function resolveHost(name: string, spec: ConnectionSpec, local: LocalSsh): Promise<Target> {
+  let made = resolved.get(local);
+  if (!made) resolved.set(local, (made = new Map()));
+  const key = JSON.stringify([name, spec]);
+  let target = made.get(key);
+  if (!target) {
+    target = resolveUncached(name, spec, local);
+    made.set(key, target);
+    target.catch(() => made!.delete(key)); // a failure is tried again by the next connection
+  }
+  return target;
+}
+
+async function resolveUncached(name: string, spec: ConnectionSpec, local: LocalSsh): Promise<Target> {
   if (local.ssh) return resolveWithOpenSsh(name, spec, runSshG(local.ssh), local.env, local.configFile);
   if (spec.sshConfigFile === undefined) return resolveTarget(name, spec, local.config, local.env);
   let text: string;

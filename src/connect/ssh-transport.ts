@@ -209,12 +209,14 @@ class SshTransport implements Transport {
     const missing = missingIproute2(res.code ?? -1, res.stdout);
     // Refused before the script's first line ran: nothing was read or changed on this router.
     if (missing) throw new RefusedError(`${this.host}: the router has no ${missing} (BusyBox's applets of the same name have no JSON output)`, IPROUTE2_HINT);
-    return { label, script: typeof script === 'string' ? script : script.first, code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr, durationMs: Date.now() - started };
+    // A staged script's text is the caller's (runStaged): not kept here.
+    return { label, script: typeof script === 'string' ? script : '', code: res.code ?? -1, stdout: res.stdout, stderr: res.stderr, durationMs: Date.now() - started };
   }
 
   runStaged(label: string, first: string, marker: string, timeoutSec = 120): StagedRun {
     const started = Date.now();
     let out = '';
+    let reachedYet = false;
     let rest = '';
     let give!: (rest: string) => void;
     let atMarker!: (stdout: string) => void;
@@ -223,10 +225,15 @@ class SshTransport implements Transport {
       first: IPROUTE2_PREAMBLE + '\n' + first,
       rest: new Promise<string>((resolve) => (give = resolve)),
       onStdout: (chunk) => {
+        if (reachedYet) return; // the rest is node-ssh's to collect: one copy of the output, not two
         out += chunk.toString();
-        if (beforeMarker(out, marker) !== undefined) atMarker(out);
+        if (beforeMarker(out, marker) === undefined) return;
+        reachedYet = true;
+        atMarker(out);
+        out = '';
       },
     };
+    const firstBytes = Buffer.byteLength(stdin.first);
     const whole = this.run(label, stdin, timeoutSec, started);
     whole.catch(() => undefined);
     const reached = Promise.race([seen.then((stdout) => ({ stdout })), whole.then((r) => ({ stdout: r.stdout, ended: r }))]);
@@ -236,7 +243,7 @@ class SshTransport implements Transport {
         rest = more;
         give(more);
         const r = await whole;
-        this.stats.bytesSent += Buffer.byteLength(stdin.first) + Buffer.byteLength(rest);
+        this.stats.bytesSent += firstBytes + Buffer.byteLength(rest);
         return { ...r, script: first + rest };
       },
     };
