@@ -32,6 +32,15 @@ describe('teqlctl play on the lab', () => {
       expect(r.json.hosts[host].status).toBe('changed');
       expect(r.json.hosts[host].verification.every((v: any) => v.ok)).toBe(true);
       expect(r.json.hosts[host].verification).toHaveLength(4);
+      // facts, apply+verify (one staged round trip); the confirmation and the lock's release over the new connection.
+      expect(r.json.hosts[host].transport).toMatchObject({ roundTrips: 4, connections: 2 });
+    }
+    // The pings ran in the apply's own round trip, after the barrier (no verify round trip of its own).
+    const log = readFileSync(r.json.logFile, 'utf8');
+    expect(log).not.toMatch(/ verify: exit/);
+    for (const host of ['router_a', 'router_b']) {
+      const apply = log.split('\n### ').find((block) => block.includes(` ${host} apply: exit 0`))!;
+      expect(apply).toMatch(/@@teqlctl-barrier\n(.*\n)*@@teqlctl-check 3 0 \d/);
     }
     const a = await readState('a');
     expect(a).toMatch(/eth1 teql0\neth2 teql0/);
