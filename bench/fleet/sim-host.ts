@@ -23,7 +23,7 @@ export interface SimReply {
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const STEP_LINE = new RegExp(`printf '${escape(STEP)} %d %d\\\\n' (\\d+)`, 'g');
+const STEP_LINE = new RegExp(`printf '(?:\\\\n)?${escape(STEP)} %d %d\\\\n' (\\d+)`, 'g');
 const CHECK_LINE = new RegExp(`printf '${escape(CHECK)} %d %d %d\\\\n' (\\d+)`, 'g');
 
 export function stepIndices(script: string): number[] {

@@ -1,5 +1,5 @@
 // One batched script per host per phase. Each step prints its output then a marker with its exit
-// code; the first failure stops the script, so the journal knows exactly which steps ran.
+// code (on a line of its own); the first failure stops the script, so the journal knows exactly which steps ran.
 import type { Op } from '../plan/ops.js';
 import { renderOp } from './render-op.js';
 import { ARM_FAILED_MARKER, STEP_MARKER as STEP } from '../router/markers.js';
@@ -37,9 +37,10 @@ export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): str
   if (o.before) lines.push(o.before.trimEnd());
   ops.forEach((op, i) => {
     if (o.onBegin) lines.push(`${o.onBegin(i)} || { echo '${ARM_FAILED_MARKER} step ${i} not started: the run was decided meanwhile (its dead-man fired or a rollback claimed it), or its journal cannot be written'; exit 3; }`);
-    lines.push(`out=$( { ${renderOp(op)} ; } 2>&1 ); rc=$?`);
-    lines.push(`[ -n "$out" ] && printf '%s\\n' "$out"`);
-    lines.push(`printf '${STEP} %d %d\\n' ${i} "$rc"`);
+    // The step's output goes straight out (no $( ) subshell: no process per step beyond its own
+    // command); the marker starts on a line of its own even after output without a newline.
+    lines.push(`{ ${renderOp(op)} ; } 2>&1; rc=$?`);
+    lines.push(`printf '\\n${STEP} %d %d\\n' ${i} "$rc"`);
     lines.push(o.keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
   });
   const then = o.then ?? '';

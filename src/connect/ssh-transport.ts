@@ -6,12 +6,13 @@ import type { NodeSSH, SSHExecCommandResponse } from 'node-ssh';
 import { ConnectError, RefusedError, TeqlError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { execCommand, type StagedStdin } from './exec-command.js';
+import { stagedOverStdin } from './staged-stdin.js';
 import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become, type BecomeCommand } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
 import { readLocalSsh, resolveHost, type LocalSsh } from './local-ssh.js';
 import { describeHop, type Hop, type Target } from './resolve-target.js';
 import { connectHop, type HopContext } from './ssh-hop.js';
-import { beforeMarker, type CommandResult, type StagedRun, type Transport, type TransportStats } from './transport.js';
+import type { CommandResult, StagedRun, Transport, TransportStats } from './transport.js';
 import { IPROUTE2_HINT, IPROUTE2_PREAMBLE, missingIproute2 } from '../router/iproute2.js';
 
 export const BECOME_PASSWORD_WAYS = 'set TEQLCTL_BECOME_PASSWORD or pass --become-password-file FILE (on a terminal, teqlctl asks)';
@@ -203,7 +204,8 @@ class SshTransport implements Transport {
     return res;
   }
 
-  async run(label: string, script: string | StagedStdin, timeoutSec = 120, started = Date.now()): Promise<CommandResult> {
+  async run(label: string, script: string | StagedStdin, timeoutSec = 120): Promise<CommandResult> {
+    const started = Date.now();
     const stdin = typeof script === 'string' ? IPROUTE2_PREAMBLE + '\n' + script : script;
     const res = await this.send(scriptCommand(this.become, timeoutSec), stdin, timeoutSec + Math.min(30, timeoutSec));
     const missing = missingIproute2(res.code ?? -1, res.stdout);
@@ -214,39 +216,7 @@ class SshTransport implements Transport {
   }
 
   runStaged(label: string, first: string, marker: string, timeoutSec = 120): StagedRun {
-    const started = Date.now();
-    let out = '';
-    let reachedYet = false;
-    let rest = '';
-    let give!: (rest: string) => void;
-    let atMarker!: (stdout: string) => void;
-    const seen = new Promise<string>((resolve) => (atMarker = resolve));
-    const stdin: StagedStdin = {
-      first: IPROUTE2_PREAMBLE + '\n' + first,
-      rest: new Promise<string>((resolve) => (give = resolve)),
-      onStdout: (chunk) => {
-        if (reachedYet) return; // the rest is node-ssh's to collect: one copy of the output, not two
-        out += chunk.toString();
-        if (beforeMarker(out, marker) === undefined) return;
-        reachedYet = true;
-        atMarker(out);
-        out = '';
-      },
-    };
-    const firstBytes = Buffer.byteLength(stdin.first);
-    const whole = this.run(label, stdin, timeoutSec, started);
-    whole.catch(() => undefined);
-    const reached = Promise.race([seen.then((stdout) => ({ stdout })), whole.then((r) => ({ stdout: r.stdout, ended: r }))]);
-    return {
-      reached,
-      finish: async (more) => {
-        rest = more;
-        give(more);
-        const r = await whole;
-        this.stats.bytesSent += firstBytes + Buffer.byteLength(rest);
-        return { ...r, script: first + rest };
-      },
-    };
+    return stagedOverStdin(IPROUTE2_PREAMBLE + '\n', first, marker, (stdin) => this.run(label, stdin, timeoutSec), (n) => (this.stats.bytesSent += n));
   }
 
   async close(): Promise<void> {
