@@ -11,7 +11,7 @@ import { runFleet } from './fleet/run-fleet.js';
 import { CLI, labRunning, ROOT } from './lab/lab.js';
 import { labIteration, leaveLab, type LabIteration } from './lab/scenarios.js';
 import { CHAPTER } from './lab/teqlctl.js';
-import { runProc } from './lib/proc.js';
+import { cliStart, type CliStart } from './lib/cli-start.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { describeMachine, machine, type Machine } from './report/machine.js';
 import { fleetFigures, labFigures, PHASES, phaseFloorMs, targets, type FleetFigures, type LabFigures, type Target } from './report/summarize.js';
@@ -23,6 +23,7 @@ interface Results {
   machine: Machine;
   options: Record<string, unknown>;
   cliStartMs?: Summary;
+  cliStart?: CliStart;
   lab?: { figures: LabFigures; iterations: LabIteration[] };
   fleet?: FleetFigures & { loadAverage: number[] };
   targets: Target[];
@@ -54,9 +55,8 @@ async function measure(): Promise<Results> {
   const m = machine(ROOT);
   say(`bench on ${describeMachine(m)}`);
   const results: Results = { date: new Date().toISOString(), machine: m, options: { ...o }, targets: [] };
-  const start: number[] = [];
-  for (let i = 0; i < 5; i++) start.push((await runProc(process.execPath, [CLI, '--help'])).ms);
-  results.cliStartMs = summarize(start);
+  results.cliStart = await cliStart(CLI, CHAPTER);
+  results.cliStartMs = results.cliStart.help;
   if (!o['skip-lab']) {
     const wasRunning = labRunning();
     const iterations: LabIteration[] = [];
@@ -113,7 +113,10 @@ function chart(r: Results): string {
 function print(r: Results): void {
   const out: string[] = [''];
   if (r.lab) out.push(labTable(r.lab.figures), '');
-  if (r.cliStartMs) out.push(`CLI start (node dist/src/cli/main.js --help): ${r.cliStartMs.median.toFixed(0)} ms median`, '');
+  if (r.cliStart) {
+    const c = r.cliStart;
+    out.push(`CLI start, median of 5: --help ${c.help.median.toFixed(0)} ms, --version ${c.version.median.toFixed(0)} ms, play --check to its first connection (refused) ${c.checkToFirstConnect.median.toFixed(0)} ms`, '');
+  } else if (r.cliStartMs) out.push(`CLI start (node dist/src/cli/main.js --help): ${r.cliStartMs.median.toFixed(0)} ms median`, '');
   if (r.fleet) out.push(fleetTable(r.fleet), '');
   out.push(targetsTable(r.targets), '', `measured on ${describeMachine(r.machine)}`);
   process.stdout.write(out.join('\n') + '\n');

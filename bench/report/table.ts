@@ -88,5 +88,6 @@ export function fleetTable(fleet: FleetFigures): string {
 }
 
 export function targetsTable(ts: readonly Target[]): string {
+  if (ts.length === 0) return 'targets: none measured in this run (--skip-lab and --skip-fleet)';
   return ['targets (printed figures, not a timed test):', formatTable(ts.map((t) => [t.pass ? '  PASS' : '  MISS', t.name, t.value, t.limit]))].join('\n');
 }
