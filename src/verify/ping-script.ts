@@ -17,11 +17,13 @@ export function pingCommand(c: Check): string {
 }
 
 export function checksScript(checks: readonly Check[]): string {
-  const lines = ['export LANG=C LC_ALL=C', 'd=$(mktemp -d) || exit 1'];
+  const lines = ['export LANG=C LC_ALL=C', 'd=$(mktemp -d) || exit 1', 'pings='];
   checks.forEach((c, i) => {
-    lines.push(`( rc=1; n=0; while [ $n -lt ${ATTEMPTS} ]; do n=$((n+1)); if ${pingCommand(c)} > "$d/${i}.out" 2>&1; then rc=0; break; fi; sleep 1; done; echo "$rc $n" > "$d/${i}.rc" ) &`);
+    lines.push(`( rc=1; n=0; while [ $n -lt ${ATTEMPTS} ]; do n=$((n+1)); if ${pingCommand(c)} > "$d/${i}.out" 2>&1; then rc=0; break; fi; sleep 1; done; echo "$rc $n" > "$d/${i}.rc" ) & pings="$pings $!"`);
   });
-  lines.push('wait');
+  // Its own pings only: run in the apply's shell (after the barrier), a bare `wait` would also wait
+  // for the dead-man's timer, a child of that shell where there is no systemd.
+  lines.push('wait $pings');
   checks.forEach((_, i) => {
     lines.push(`tail -n 2 "$d/${i}.out"; read rc n < "$d/${i}.rc"; printf '${CHECK} %d %d %d\\n' ${i} "$rc" "$n"`);
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stepsScript } from '../../src/apply/script.js';
 import { beforeMarker } from '../../src/connect/transport.js';
+import { checksScript } from '../../src/verify/ping-script.js';
 import type { Op } from '../../src/plan/ops.js';
 
 const MARKER = '@@teqlctl-barrier';
@@ -66,6 +67,19 @@ describe.each(SHELLS)('a staged apply under %s', (_name, shell) => {
     sh.child.stdin.end(`echo rest-ran\n`);
     expect(await sh.done).toBe(0);
     expect(sh.out()).toMatch(/rest-ran\n$/);
+  });
+
+  it('the pings after the barrier wait for themselves only, not for the dead-man timer the same shell started (no systemd)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-staged-'));
+    // As arm-script.ts starts the timer where there is no systemd: a background child of this shell.
+    const sh = start(shell, staged(dir, { before: 'setsid sh -c "sleep 30" </dev/null >/dev/null 2>&1 &' }));
+    expect(await sh.reached()).toBeDefined();
+    const fakePing = 'ping() { echo "3 packets transmitted, 3 received"; }\n';
+    const started = Date.now();
+    sh.child.stdin.end(fakePing + checksScript([{ task: 't', to: '10.0.0.1', count: 3, timeout: 1, pos: { file: 'p', line: 1, col: 1 } }]));
+    expect(await sh.done).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(sh.out()).toContain('@@teqlctl-check 0 0 1');
   });
 
   it('a failing step ends the script before the barrier, with its exit status', async () => {
