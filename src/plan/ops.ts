@@ -29,3 +29,21 @@ export interface PlannedStep {
   op: Op;
   undo: Op[];
 }
+
+/**
+ * Does the op's effect outlive a reboot (a file on disk)? The others change the running kernel only
+ * (links, addresses, routes, qdiscs, sysctls, the module, systemd's loaded units), which a reboot
+ * resets by itself: their write-ahead journal line need not reach the disk before they run.
+ */
+export function survivesReboot(op: Op): boolean {
+  switch (op.kind) {
+    case 'file-write':
+    case 'file-remove':
+    case 'symlink':
+    case 'baseline-set':
+    case 'baseline-unset':
+      return true;
+    default:
+      return false;
+  }
+}

@@ -39,6 +39,8 @@ describe('the undo of a batch', () => {
 
   it('records each step before it runs (write-ahead), so the revert knows every step that may have run', () => {
     expect(begunLine('r1', 2, 5)).toBe('{ [ ! -d /var/lib/teqlctl/runs/r1/decided ] && echo 5 >> /var/lib/teqlctl/runs/r1/begun-2 && { sync -f /var/lib/teqlctl/runs/r1/begun-2 2>/dev/null || sync; }; }');
+    // A step on the running kernel only: recorded, not synced (a crash resets that step too).
+    expect(begunLine('r1', 2, 5, false)).toBe('{ [ ! -d /var/lib/teqlctl/runs/r1/decided ] && echo 5 >> /var/lib/teqlctl/runs/r1/begun-2; }');
   });
 });
 
