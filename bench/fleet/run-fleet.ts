@@ -101,7 +101,9 @@ async function engineRun(fleet: SimFleet, inventory: string, log: string, hosts:
   await fleet.ask(phase === 'cold' ? 'reset' : 'zero');
   const env = { ...process.env };
   delete env.SSH_AUTH_SOCK; // the simulated hosts take the generated key only
-  const r = await runProc(process.execPath, [...TSX, join(HERE, 'engine.ts'), inventory, playbook, String(forks), log], { env });
+  // BENCH_CPU_PROF=DIR: a V8 CPU profile of each engine run, written into DIR (for a look at where the time goes).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const r = await runProc(process.execPath, [...prof, ...TSX, join(HERE, 'engine.ts'), inventory, playbook, String(forks), log], { env });
   if (r.code !== 0) throw new Error(`engine on ${hosts} simulated hosts exited ${r.code}:\n${r.stderr}`);
   const e = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const stats = await fleet.ask('stats');

@@ -9,7 +9,8 @@ import type { ConnectionSpec } from '../load/types.js';
 import { resolveWithOpenSsh } from './resolve-openssh.js';
 import { resolveTarget, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshConfig, type SshConfigBlock } from './ssh-config.js';
-import { runSshG } from './ssh-g.js';
+import { runSshG, type RunSshG } from './ssh-g.js';
+import { sshGBroker } from './ssh-g-broker.js';
 
 export interface LocalSsh {
   env: LocalEnv;
@@ -91,8 +92,23 @@ export function resolveHost(name: string, spec: ConnectionSpec, local: LocalSsh)
   return target;
 }
 
+/**
+ * How this LocalSsh runs `ssh -G`: spawned directly for a few hosts, through one helper process
+ * once a run resolves more than BROKER_AFTER (a fleet; see ssh-g-broker.ts).
+ */
+const BROKER_AFTER = 16;
+const runners = new WeakMap<LocalSsh, { count: number; broker?: RunSshG }>();
+
+function sshGRunner(local: LocalSsh, binary: string): RunSshG {
+  let r = runners.get(local);
+  if (!r) runners.set(local, (r = { count: 0 }));
+  r.count++;
+  if (r.count <= BROKER_AFTER) return runSshG(binary);
+  return (r.broker ??= sshGBroker(binary));
+}
+
 async function resolveUncached(name: string, spec: ConnectionSpec, local: LocalSsh): Promise<Target> {
-  if (local.ssh) return resolveWithOpenSsh(name, spec, runSshG(local.ssh), local.env, local.configFile);
+  if (local.ssh) return resolveWithOpenSsh(name, spec, sshGRunner(local, local.ssh), local.env, local.configFile);
   if (spec.sshConfigFile === undefined) return resolveTarget(name, spec, local.config, local.env);
   let text: string;
   try {
