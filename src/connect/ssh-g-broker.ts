@@ -31,9 +31,18 @@ export function sshGBroker(binary: string, timeoutMs = 10_000): RunSshG {
       else h?.unref();
     }
   };
+  // A helper that died, or never started (spawn's 'error' comes without 'exit'), fails what it
+  // still owes as a failed ssh -G, and the next request starts a new one.
+  const fail = (c: unknown, why: string) => {
+    for (const done of waiting.values()) done({ code: null, stdout: '', stderr: `ssh -G helper ${why}` });
+    waiting.clear();
+    if (child === c) child = undefined;
+  };
   const start = () => {
     const c = spawn(process.execPath, ['-e', HELPER, binary, String(timeoutMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    c.on('error', () => undefined);
+    c.on('error', (err) => fail(c, `could not run: ${err.message}`));
+    c.on('close', (code) => fail(c, `exited (${code})`));
+    if (!c.stdin || !c.stdout) return c;
     c.stdin.on('error', () => undefined);
     createInterface({ input: c.stdout }).on('line', (line) => {
       const { id, ...result } = JSON.parse(line) as SshGResult & { id: number };
@@ -41,18 +50,13 @@ export function sshGBroker(binary: string, timeoutMs = 10_000): RunSshG {
       waiting.delete(id);
       if (waiting.size === 0) hold(false);
     });
-    // A helper that died answers every pending request as a failed ssh -G (exit null).
-    c.on('exit', (code) => {
-      for (const done of waiting.values()) done({ code: null, stdout: '', stderr: `ssh -G helper exited (${code})` });
-      waiting.clear();
-      if (child === c) child = undefined;
-    });
     return c;
   };
   return (args) => new Promise((resolve) => {
     child ??= start();
     const id = next++;
     waiting.set(id, resolve);
+    if (!child.stdin || !child.stdout) return fail(child, 'has no pipes (out of file descriptors?)');
     hold(true);
     child.stdin.write(JSON.stringify({ id, args }) + '\n');
   });

@@ -37,13 +37,22 @@ export interface PlannedStep {
  */
 export function survivesReboot(op: Op): boolean {
   switch (op.kind) {
-    case 'file-write':
-    case 'file-remove':
-    case 'symlink':
-    case 'baseline-set':
-    case 'baseline-unset':
-      return true;
-    default:
+    case 'modprobe':
+    case 'rmmod':
+    case 'link':
+    case 'qdisc-root':
+    case 'qdisc-root-del':
+    case 'qdisc-restore':
+    case 'addr-add':
+    case 'addr-del':
+    case 'route-add':
+    case 'route-del':
+    case 'route-replace':
+    case 'sysctl':
+    case 'systemd-reload':
       return false;
+    default:
+      // Files, the baseline, and any kind added later: synced unless listed above as kernel-only.
+      return true;
   }
 }

@@ -58,6 +58,8 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
     title: `${p.plan.host}: apply ${p.plan.phases[i]!.changes.length} change(s)`,
     run: async (setTitle) => {
       const h = p.plan.host;
+      // A host still queued behind --forks when a signal came starts nothing.
+      if (opts.interrupted()) throw new Error(`${h}: not applied: interrupted`);
       const report = run.reports.get(h)!;
       const checks = p.plan.phases[i]!.checks;
       const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, deadman, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60);

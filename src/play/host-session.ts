@@ -88,7 +88,9 @@ export class HostSession {
     this.batches++;
     const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls)}`;
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER });
-    const staged = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, 120 + (hold?.sec ?? 0) + waitSec);
+    // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
+    // window (past it the run is reverted anyway), not by this host's own apply time.
+    const staged = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, Math.max(120 + (hold?.sec ?? 0), deadman.timeoutSec) + waitSec);
     let finished: Promise<CommandResult> | undefined;
     const finish = (rest: string) =>
       (finished ??= staged.finish(rest).then((r) => {

@@ -69,6 +69,27 @@ describe('a run against the replayed lab', () => {
     for (const router of Object.values(lab.routers)) expect(router.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm', 'release']);
   });
 
+  it('a staged shell may wait at its barrier for the whole dead-man window (later --forks groups may still be applying)', async () => {
+    const lab = replayedLab();
+    const limits: number[] = [];
+    const r = await lab.run({
+      confirmTimeoutSec: 600,
+      forks: 1,
+      connect: async (host) => {
+        const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+        const staged = t.runStaged.bind(t);
+        t.runStaged = (label: string, first: string, marker: string, timeoutSec?: number) => {
+          limits.push(timeoutSec ?? 0);
+          return staged(label, first, marker);
+        };
+        return t;
+      },
+    });
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(limits).toHaveLength(2);
+    for (const limit of limits) expect(limit).toBeGreaterThan(600);
+  });
+
   it('a failed apply ends the other host\'s waiting shell without a ping, and rolls both back', async () => {
     const lab = replayedLab();
     lab.routers.router_b.overrides.set('apply', (script, recorded) => ({ ...recorded, stdout: `${STEP_MARKER} 0 1\n`, code: 1 }));
