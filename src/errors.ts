@@ -12,6 +12,8 @@ export const ExitCode = {
   refused: 8,
   /** Not a failure: `--check --detailed-exitcode` found changes to make (Terraform's plan uses 2, taken here by bad input). */
   changesPending: 9,
+  /** Some bundles failed (and were rolled back, both ends), the others converged and were confirmed. */
+  someBundlesFailed: 10,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -53,3 +53,12 @@ export function closeRunScript(runId: string, state: 'rolled-back'): string {
 export function releaseScript(runId: string): string {
   return `${releaseLockLine(runId)}; echo "${CONFIRM_MARKER} released"\n`;
 }
+
+/**
+ * A confirmed host that then undid some of its bundles (a peer's confirmation failed): the state it
+ * keeps replaces the one recorded at confirmation, so `teqlctl rollback` does not take it for drift.
+ */
+export function recordAfterScript(runId: string, afterState: string): string {
+  const dir = runDir(assertSafeRunId(runId));
+  return [`[ -d ${dir} ] || exit 0`, heredoc(`${dir}/after-state`, afterState), syncFs(dir), 'true'].join('\n') + '\n';
+}

@@ -48,6 +48,11 @@ export interface PlannedHost {
 export interface PlanOptions {
   /** Plan the boot configuration too (default). Off when re-checking a phase before the last. */
   persistence?: boolean;
+  /**
+   * Tasks to leave out (a hub's failed bundles): they plan nothing, and a left-out ping still closes
+   * its phase, so the phases keep their numbers across the hosts of the run.
+   */
+  exclude?: (task: TaskInstance) => boolean;
 }
 
 export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts, opts: PlanOptions = {}): PlannedHost {
@@ -55,16 +60,21 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
   const needed = equalizers(tasks);
   const phases: Phase[] = [{ changes: [], checks: [] }];
   let current = facts;
+  let barrier = false;
   for (const task of tasks) {
     let phase = phases[phases.length - 1]!;
+    const excluded = opts.exclude?.(task) === true;
     if (task.module === 'ping') {
-      phase.checks.push({ task: task.name, pos: task.pos, ...task.args });
+      if (!excluded) phase.checks.push({ task: task.name, pos: task.pos, ...task.args });
+      barrier = true;
       continue;
     }
+    if (excluded) continue;
     // A change after a barrier opens the next phase: it waits until every host passed the checks.
-    if (phase.checks.length > 0) {
+    if (barrier) {
       phase = { changes: [], checks: [] };
       phases.push(phase);
+      barrier = false;
     }
     const result = planTask(task, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets, equalizers: needed });
     const recorded = recordBaseline(result.changes, current);
@@ -72,10 +82,11 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     current = simulateAll(result.facts, recorded.ops);
   }
   // The boot configuration comes last, in a phase of its own: written only once every check passed.
-  const persisted = tasks.filter((t) => t.persist);
+  const kept = opts.exclude ? tasks.filter((t) => !opts.exclude!(t)) : tasks;
+  const persisted = kept.filter((t) => t.persist);
   if (opts.persistence !== false && persisted.length > 0) {
     const last = persisted[persisted.length - 1]!;
-    const boot = planPersist(host, tasks, current, { name: `boot configuration (persist, from "${last.name}")`, pos: last.pos });
+    const boot = planPersist(host, kept, current, { name: `boot configuration (persist, from "${last.name}")`, pos: last.pos });
     if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [], boot: true });
     current = boot.facts;
   }

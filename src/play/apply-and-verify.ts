@@ -8,6 +8,9 @@ import { runWithProgress } from '../ui/progress.js';
 import { holdFor, orInterrupt } from './interruptible.js';
 import type { RunState } from './run-state.js';
 import { checksTimeoutSec, type ApplyStage, type DeadmanSettings } from './host-session.js';
+import { checkBundles, goesWith } from '../plan/bundle-scope.js';
+import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
+import { settle } from './settle.js';
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
 function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskInstance[] {
@@ -36,22 +39,41 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
   const holds = opts.holds ?? {};
   const deadman: DeadmanSettings = { runId: run.runId, owner: opts.owner ?? 'teqlctl', timeoutSec: opts.confirmTimeoutSec, ...(holds.step ? { holdInStep: holds.step } : {}) };
   const phases = Math.max(...plans.map((p) => p.plan.phases.length));
+  let current = plans;
   for (let i = 0; i < phases; i++) {
     const stages = new Map<string, ApplyStage>();
     try {
-      await applyPhase(run, tasks, plans, i, deadman, stages, last && i === phases - 1);
+      await applyPhase(run, tasks, current.filter((p) => run.domains.alive(p.plan.host)), i, deadman, stages, last && i === phases - 1);
     } finally {
       // Shells still at their barrier (a failed phase, a signal) end without checking anything.
       for (const stage of stages.values()) stage.end();
     }
+    if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
+    // The bundles that failed in this phase are rolled back now, on both of their ends; the others go on.
+    await settle(run);
+    if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
+    current = current.map((p) => replanWithout(run, tasks, p, i));
   }
+}
+
+/** A hub that lost a bundle plans its next phases without that bundle's tasks (its boot files included). */
+function replanWithout(run: RunState, tasks: Map<string, TaskInstance[]>, p: PlannedHost, done: number): PlannedHost {
+  const h = p.plan.host;
+  const exclude = excludeFor(run, h);
+  if (!exclude || !run.domains.alive(h)) return p;
+  const again = planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude });
+  const phases = p.plan.phases.map((ph, k) => (k <= done ? ph : again.plan.phases[k] ?? { changes: [], checks: [], ...(ph.boot ? { boot: true as const } : {}) }));
+  // The boot phase keeps its place (alignBootPhases): after every host's last check.
+  const boot = again.plan.phases.find((ph) => ph.boot);
+  if (boot && !phases.slice(done + 1).some((ph) => ph.boot)) phases[phases.length - 1] = boot;
+  return { plan: { host: h, phases }, expected: again.expected };
 }
 
 async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, plans: PlannedHost[], i: number, deadman: DeadmanSettings, stages: Map<string, ApplyStage>, lastPhase: boolean): Promise<void> {
   const { opts } = run;
   const holds = opts.holds ?? {};
-  const failures: string[] = [];
-  let locked = false;
+  const failures: HostFailure[] = [];
+  const refusals: HostFailure[] = [];
   const changedHosts = plans.filter((p) => (p.plan.phases[i]?.changes.length ?? 0) > 0);
   const applyErrors = await orInterrupt(runWithProgress(opts.mode, changedHosts.map((p) => ({
     host: p.plan.host,
@@ -65,17 +87,17 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, deadman, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60);
       stages.set(h, stage);
       const result = await stage.applied;
-      const fail = (msg: string) => {
-        failures.push(`${h}: ${msg}`);
+      const fail = (msg: string, refused = false) => {
+        (refused ? refusals : failures).push({ host: h, message: msg });
         report.status = 'failed';
         report.error = msg;
         throw new Error(msg);
       };
       if (result.locked || result.armFailed || result.stale) {
-        locked = true; // refused: this host changed nothing
+        // refused: this host changed nothing
         fail(result.locked ? `locked by another run: ${result.locked}`
           : result.stale ? 'the router changed since its facts were read (another run or an operator, while this run waited): the plan is stale, nothing was applied here; run again to plan from what the router holds now'
-          : result.armFailed!);
+          : result.armFailed!, true);
       }
       run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);
       report.applied += result.entries.filter((e) => e.code === 0).length;
@@ -85,34 +107,50 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
       // The boot configuration is planned with the last phase only (it comes after every check).
       const persistence = i >= p.plan.phases.length - 1;
-      const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence }).plan.phases.flatMap((ph) => ph.changes);
+      const exclude = excludeFor(run, h);
+      const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence, ...(exclude ? { exclude } : {}) }).plan.phases.flatMap((ph) => ph.changes);
       if (left.length > 0) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
       setTitle(`${h}: applied ${result.entries.length} step(s), dead-man armed (${deadman.timeoutSec} s)`);
     },
   })), opts.forks), opts.stop);
-  if (applyErrors.length > 0) {
-    throw new RunFailure(locked ? 'refused' : 'apply', `applying failed on ${failures.length === applyErrors.length ? failures.join('; ') : applyErrors.map((e) => e.message).join('; ')}`);
+  if (opts.interrupted()) return;
+  // A host that failed without saying why (its connection died): its error is the reason.
+  const said = new Set([...failures, ...refusals].map((f) => f.host));
+  for (const e of applyErrors) {
+    const h = changedHosts.find((p) => e.message.startsWith(`${p.plan.host}:`))?.plan.host;
+    if (h && !said.has(h)) failures.push({ host: h, message: e.message.slice(h.length + 2) });
   }
-  if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
+  failUnits(run, 'refused', 'applying failed on ', refusals);
+  failUnits(run, 'apply', 'applying failed on ', failures);
   if (lastPhase) openConfirmConnections(run);
   await holdFor('verify', holds.verifySec, opts);
+  if (opts.interrupted()) return;
+  await verifyPhase(run, plans, i, stages);
+}
 
-  const checkFailures: string[] = [];
-  const withChecks = plans.filter((p) => (p.plan.phases[i]?.checks.length ?? 0) > 0);
+/** The phase's checks over each applied host's waiting shell, without the checks of failed bundles. */
+async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stages: Map<string, ApplyStage>): Promise<void> {
+  const { opts } = run;
+  const failed = run.domains.failed;
+  const checksOf = (p: PlannedHost) => (run.domains.alive(p.plan.host) ? (p.plan.phases[i]?.checks ?? []).filter((c) => !goesWith(checkBundles(c, run.domains.scopesOf(p.plan.host)), failed, run.domains.unitsOf(p.plan.host))) : []);
+  const withChecks = plans.filter((p) => checksOf(p).length > 0);
   for (const [h, stage] of stages) if (!withChecks.some((p) => p.plan.host === h)) stage.end();
+  const failures: HostFailure[] = [];
   const checkErrors = await orInterrupt(runWithProgress(opts.mode, withChecks.map((p) => ({
     host: p.plan.host,
-    title: `${p.plan.host}: verify ${p.plan.phases[i]!.checks.map((c) => c.to).join(', ')}`,
+    title: `${p.plan.host}: verify ${checksOf(p).map((c) => c.to).join(', ')}`,
     run: async (setTitle) => {
       const h = p.plan.host;
+      const checks = checksOf(p);
       // Over the applied host's waiting shell (the same round trip), or a round trip of its own.
       const stage = stages.get(h);
-      const results = stage ? await stage.verify(p.plan.phases[i]!.checks) : await run.sessions.get(h)!.checks(p.plan.phases[i]!.checks);
+      const results = stage ? await stage.verify(checks) : await run.sessions.get(h)!.checks(checks);
       run.reports.get(h)!.checks.push(...results);
       const bad = results.filter((r) => !r.ok);
       if (bad.length > 0) {
-        const msg = bad.map((r) => `ping ${r.check.to}${r.check.dev ? ` dev ${r.check.dev}` : ''}${r.check.from ? ` from ${r.check.from}` : ''} failed (${r.summary})`).join('; ');
-        checkFailures.push(`${h}: ${msg}`);
+        const scopes = run.domains.scopesOf(h);
+        for (const r of bad) failures.push({ host: h, message: `ping ${r.check.to}${r.check.dev ? ` dev ${r.check.dev}` : ''}${r.check.from ? ` from ${r.check.from}` : ''} failed (${r.summary})`, units: checkBundles(r.check, scopes) });
+        const msg = failures.filter((f) => f.host === h).map((f) => f.message).join('; ');
         run.reports.get(h)!.status = 'failed';
         run.reports.get(h)!.error = msg;
         throw new Error(msg);
@@ -120,17 +158,20 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       setTitle(`${h}: verified ${results.map((r) => r.check.to).join(', ')}`);
     },
   })), opts.forks), opts.stop);
-  if (checkErrors.length > 0) {
-    throw new RunFailure('verify', `verification failed: ${checkFailures.length === checkErrors.length ? checkFailures.join('; ') : checkErrors.map((e) => e.message).join('; ')}`);
+  if (opts.interrupted()) return;
+  const said = new Set(failures.map((f) => f.host));
+  for (const e of checkErrors) {
+    const h = withChecks.find((p) => e.message.startsWith(`${p.plan.host}:`))?.plan.host;
+    if (h && !said.has(h)) failures.push({ host: h, message: e.message.slice(h.length + 2) });
   }
-  if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
+  failUnits(run, 'verify', 'verification failed: ', failures);
 }
 
 
 /** Starts the new connection of every armed host for its confirmation (confirm-all.ts awaits it). */
 function openConfirmConnections(run: RunState): void {
   for (const [h, session] of run.sessions) {
-    if (!session.armed || run.fresh.has(h)) continue;
+    if (!session.armed || run.fresh.has(h) || !run.domains.alive(h)) continue;
     const pending = run.opts.connectFresh(h, run.specs.get(h)!);
     pending.catch(() => undefined); // awaited (and its error reported) by the confirmation
     run.fresh.set(h, pending);

@@ -1,6 +1,6 @@
 // After every check passed: prove management access still works by opening a NEW connection to
 // each changed host, then confirm over it (disarm the dead-man, record the state, free the lock).
-// Nothing is confirmed anywhere unless every new connection could be opened.
+// A bundle is confirmed on both of its ends or on neither: a failure rolls back its bundles only.
 import { RunFailure } from '../errors.js';
 import type { Transport } from '../connect/transport.js';
 import { runWithProgress } from '../ui/progress.js';
@@ -9,15 +9,22 @@ import type { RunState } from './run-state.js';
 import { confirmScript, releaseScript } from '../deadman/confirm-script.js';
 import { holdFor, orInterrupt } from './interruptible.js';
 import { CONFIRM_MARKER } from '../router/markers.js';
+import { failUnits, type HostFailure } from './unit-failures.js';
+import { settle } from './settle.js';
+
+/** The hosts that changed for a bundle still standing: the ones to confirm. */
+function toConfirm(run: RunState): string[] {
+  // In inventory order (sessions are kept in the order their connections opened).
+  return [...run.reports.keys()].filter((h) => run.sessions.get(h)?.armed && run.domains.alive(h) && !run.rolledBack.has(h));
+}
 
 export async function confirmAll(run: RunState): Promise<void> {
-  // In inventory order (sessions are kept in the order their connections opened).
-  const hosts = [...run.reports.keys()].filter((h) => run.sessions.get(h)?.armed);
+  const hosts = toConfirm(run);
   if (hosts.length === 0) return;
   const fresh = new Map<string, Transport>();
-  const failures: string[] = [];
   try {
-    const connectErrors = await runWithProgress(run.opts.mode, hosts.map((h) => ({
+    const lost: HostFailure[] = [];
+    await runWithProgress(run.opts.mode, hosts.map((h) => ({
       host: h,
       title: `${h}: new connection to confirm`,
       run: async (setTitle) => {
@@ -26,24 +33,29 @@ export async function confirmAll(run: RunState): Promise<void> {
           fresh.set(h, await (run.fresh.get(h) ?? run.opts.connectFresh(h, run.specs.get(h)!)));
           setTitle(`${h}: management access still works`);
         } catch (err) {
-          failures.push(`${h}: ${(err as Error).message}`);
+          lost.push({ host: h, message: (err as Error).message });
           throw err;
         }
       },
     })), run.opts.forks);
-    if (connectErrors.length > 0) {
-      throw new RunFailure('verify', `management access lost after applying (a new SSH connection failed): ${failures.join('; ')}`);
-    }
+    // A host whose management access did not survive is confirmed nowhere, nor are its peers in its bundles.
+    failUnits(run, 'verify', 'management access lost after applying (a new SSH connection failed): ', lost);
+    await settle(run);
+    if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
     // With a hold between confirmations (the fault matrix), the first host confirms alone first.
+    const ready = toConfirm(run).filter((h) => fresh.has(h));
     const between = run.opts.holds?.betweenConfirmsSec;
-    const waves = between ? [hosts.slice(0, 1), hosts.slice(1)] : [hosts];
-    const confirmErrors: Error[] = [];
+    const waves = between ? [ready.slice(0, 1), ready.slice(1)] : [ready];
+    const failures: HostFailure[] = [];
     for (const [n, wave] of waves.entries()) {
       if (n > 0) await holdFor('between-confirms', between, run.opts);
-      confirmErrors.push(...await orInterrupt(confirmWave(run, wave, fresh, failures), run.opts.stop));
+      await orInterrupt(confirmWave(run, wave, fresh, failures), run.opts.stop);
     }
-    if (confirmErrors.length > 0) throw new RunFailure('verify', `confirmation failed: ${confirmErrors.map((e) => e.message).join('; ')}`);
-    await releaseAll(run, hosts, fresh);
+    // A bundle with one end confirmed and the other not is rolled back on both (a partial confirmation).
+    failUnits(run, 'verify', 'confirmation failed: ', failures);
+    await settle(run);
+    if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
+    await releaseAll(run, toConfirm(run).filter((h) => run.confirmed.has(h)), fresh);
   } finally {
     for (const [h, t] of fresh) run.confirmStats.set(h, { ...t.stats });
     await Promise.all([...fresh.values()].map((t) => t.close().catch(() => undefined)));
@@ -54,18 +66,21 @@ export async function confirmAll(run: RunState): Promise<void> {
  * Confirms over the new connections, keeping each router's lock: until every host is confirmed, a
  * failure elsewhere still rolls this one back under its lock (a partial confirmation).
  */
-function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transport>, failures: string[]): Promise<Error[]> {
+function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transport>, failures: HostFailure[]): Promise<Error[]> {
   return runWithProgress(run.opts.mode, hosts.map((h) => ({
       host: h,
       title: `${h}: confirm`,
       run: async (setTitle) => {
         const after = [...stateLines(run.latest.get(h)!)].sort().join('\n');
-        const res = await fresh.get(h)!.run('confirm', confirmScript(run.runId, after, 'confirmed', false));
+        const res = await fresh.get(h)!.run('confirm', confirmScript(run.runId, after, 'confirmed', false)).catch((err: Error) => {
+          failures.push({ host: h, message: `confirmation failed: ${err.message}` });
+          throw err;
+        });
         run.opts.log.record(h, res);
         if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) {
           const late = /too-late (\S+)/.exec(res.stdout)?.[1];
           const msg = late ? `the dead-man had already fired (run state: ${late}); raise --confirm-timeout` : `confirmation failed (exit ${res.code}): ${res.stderr.trim()}`;
-          failures.push(`${h}: ${msg}`);
+          failures.push({ host: h, message: msg });
           throw new Error(msg);
         }
         run.confirmed.add(h);

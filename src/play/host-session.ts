@@ -9,6 +9,7 @@ import { checksScript, parseChecks, type CheckResult } from '../verify/ping-scri
 import { armScript, begunLine } from '../deadman/arm-script.js';
 import { rollbackScript, undoFailures } from '../deadman/rollback-script.js';
 import { forgetApplierLine } from '../deadman/applier.js';
+import { partialOutcome, partialUndoScript, type StepToUndo } from '../deadman/partial-undo-script.js';
 import { lockHeldBy } from '../router/lock.js';
 import { runDir } from '../router/paths.js';
 import { ARM_FAILED_MARKER, BARRIER_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
@@ -98,7 +99,7 @@ export class HostSession {
         return r;
       }));
     const applied = staged.reached.then(({ stdout, ended }) => {
-      const result = this.readApply(ops, steps, ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' });
+      const result = this.readApply(batch, ops, steps, ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' });
       if (result.locked !== undefined || result.stale || (result.armFailed && result.entries.length === 0)) this.batches--;
       return result;
     });
@@ -114,7 +115,7 @@ export class HostSession {
   }
 
   /** What an apply's output says: refused (lock, stale plan, arming), the steps that ran, the facts after. */
-  private readApply(ops: Op[], steps: Array<{ undo: Op[]; change: Change }>, res: { code: number; stdout: string; stderr: string }): ApplyResult {
+  private readApply(batch: number, ops: Op[], steps: Array<{ undo: Op[]; change: Change }>, res: { code: number; stdout: string; stderr: string }): ApplyResult {
     const locked = lockHeldBy(res.stdout);
     if (locked !== undefined) return { entries: [], locked };
     if (res.stdout.startsWith(STALE_MARKER)) return { entries: [], stale: true };
@@ -126,7 +127,7 @@ export class HostSession {
     }
     const entries = results.map((r) => {
       const s = steps[r.index]!;
-      return { resource: s.change.resource, task: s.change.task, op: ops[r.index]!, undo: s.undo, command: r.command, code: r.code, output: r.output };
+      return { resource: s.change.resource, task: s.change.task, op: ops[r.index]!, undo: s.undo, command: r.command, code: r.code, output: r.output, batch, index: r.index };
     });
     const failed = entries.find((e) => e.code !== 0);
     if (failed) return { entries, error: `\`${failed.command}\` failed (exit ${failed.code}): ${failed.output || 'no output'}` };
@@ -155,6 +156,18 @@ export class HostSession {
     const res = await this.transport.run('rollback', script, holdSec ? holdSec + 120 : undefined);
     this.log.record(this.host, res);
     return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER) };
+  }
+
+  /**
+   * Undoes some of the run's steps (a hub's failed bundles) and reads the facts, in one round trip;
+   * the run stays open, to be confirmed with what is left. `decided`: the run was no longer open
+   * (its dead-man or a rollback decided it), nothing was undone here.
+   */
+  async undoSome(runId: string, steps: readonly StepToUndo[]): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
+    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls)));
+    this.log.record(this.host, res);
+    const outcome = partialOutcome(res.stdout);
+    return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), ...(outcome.ok ? {} : { decided: outcome.state }) };
   }
 }
 

@@ -15,6 +15,8 @@ export interface HostReport {
   checks: CheckResult[];
   error?: string;
   rollback?: { ok: boolean; residual: StateDiff; errors: string[] };
+  /** A hub's failed bundles undone, its healthy ones kept: `residual` compares with exactly that. */
+  partialRollback?: { bundles: string[]; ok: boolean; residual: StateDiff; errors: string[] };
   stats?: TransportStats & { connections: number };
   /** The run journal: every command that ran on the host, with its exit code and its inverse. */
   journal?: Array<{ command: string; code: number; undo: string[] }>;
@@ -22,11 +24,21 @@ export interface HostReport {
   warnings?: string[];
 }
 
+/** A failure domain's outcome: a bundle (both ends), or the play's hosts without a bundle. */
+export interface BundleReport {
+  name: string;
+  hosts: string[];
+  status: 'converged' | 'unchanged' | 'checked' | 'failed' | 'rolled back' | 'rollback failed';
+  /** Why it failed: the first failure of the bundle. */
+  error?: string;
+}
+
 export interface RunReport {
   runId: string;
   exitCode: number;
   check: boolean;
   hosts: HostReport[];
+  bundles: BundleReport[];
   /** One line on why the run ended as it did. */
   summary: string;
   logFile?: string;

@@ -4,10 +4,15 @@ import { runWithProgress } from '../ui/progress.js';
 import type { RunState } from './run-state.js';
 import { diffState, isSameState } from '../rollback/compare.js';
 
-export async function rollbackAll(run: RunState): Promise<boolean> {
+/** Every host that was sent an apply trip, even one whose answer never came back, and not rolled back yet. */
+export function touchedHosts(run: RunState, among: Iterable<string> = run.sessions.keys()): string[] {
+  return [...among].filter((h) => run.sessions.has(h) && !run.rolledBack.has(h) && ((run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)!.armed));
+}
+
+/** Rolls back `hosts` wholly (default: every touched host); false when one of them is not back as it was. */
+export async function rollbackAll(run: RunState, hosts = touchedHosts(run)): Promise<boolean> {
   let allOk = true;
-  // Every host that was sent an apply trip, even one whose answer never came back.
-  const hosts = [...run.sessions.keys()].filter((h) => (run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)!.armed);
+  for (const h of hosts) run.rolledBack.add(h);
   const timeout = run.opts.confirmTimeoutSec;
   await runWithProgress(run.opts.mode, hosts.map((h) => ({
     host: h,

@@ -9,7 +9,11 @@ import { holdFor } from './interruptible.js';
 import { changeCount } from '../plan/types.js';
 import { sysctlNames } from '../plan/facts-needed.js';
 import { runWithProgress } from '../ui/progress.js';
-import { rollbackAll } from './rollback-all.js';
+import { rollbackAll, touchedHosts } from './rollback-all.js';
+import { FailureDomains } from './failure-domains.js';
+import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
+import { settle } from './settle.js';
+import { bundleReports, outcome } from './outcome.js';
 import { confirmAll } from './confirm-all.js';
 import { HostSession } from './host-session.js';
 import { renderOp } from '../apply/render-op.js';
@@ -37,8 +41,11 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
     confirmStats: new Map(),
     fresh: new Map(),
     confirmed: new Set(),
+    domains: new FailureDomains(loaded.bundles, names),
+    rolledBack: new Set(),
+    unitRollback: new Map(),
   };
-  const report = (exitCode: number, summary: string): RunReport => {
+  const report = (exitCode: number, summary: string, bundles = bundleReports(run)): RunReport => {
     for (const [h, s] of run.sessions) {
       const c = run.confirmStats.get(h);
       const t = s.transport.stats;
@@ -50,41 +57,51 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
     for (const [h, entries] of run.journal) {
       run.reports.get(h)!.journal = entries.map((e) => ({ command: e.command, code: e.code, undo: e.undo.map(renderOp) }));
     }
-    return { runId: run.runId, exitCode, check: opts.check, hosts: [...run.reports.values()], summary, ...(opts.log.file ? { logFile: opts.log.file } : {}) };
+    return { runId: run.runId, exitCode, check: opts.check, hosts: [...run.reports.values()], bundles, summary, ...(opts.log.file ? { logFile: opts.log.file } : {}) };
   };
   opts.log.note(`run ${run.runId} started: ${loaded.playbookFile} on ${names.join(', ')}${opts.check ? ' (check mode)' : ''}`);
 
   try {
     await connectAll(run, loaded, names);
     for (const [n, play] of loaded.plays.entries()) {
-      const plans = await gatherAndPlan(run, play.hosts, play.tasks);
-      for (const p of plans) run.reports.get(p.plan.host)!.planned.push(...p.plan.phases.flatMap((ph) => ph.changes));
-      opts.showPlan(plans.map((p) => p.plan));
+      const plans = await gatherAndPlan(run, play.hosts.filter((h) => run.domains.alive(h)), play.tasks);
+      // A host refused or unreadable: its bundles end here (and, from an earlier play, are rolled back).
+      await settle(run);
+      const live = plans.filter((p) => run.domains.alive(p.plan.host));
+      for (const p of live) run.reports.get(p.plan.host)!.planned.push(...p.plan.phases.flatMap((ph) => ph.changes));
+      if (live.length === 0) continue;
+      opts.showPlan(live.map((p) => p.plan));
       if (opts.check) {
-        for (const p of plans) run.reports.get(p.plan.host)!.status = 'checked';
+        for (const p of live) run.reports.get(p.plan.host)!.status = 'checked';
         continue;
       }
       await holdFor('approve', opts.holds?.approveSec, opts);
       if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted before applying');
-      const total = plans.reduce((n, p) => n + changeCount(p.plan), 0);
-      if (total > 0 && !(await opts.approve(plans.map((p) => p.plan)))) {
+      const total = live.reduce((k, p) => k + changeCount(p.plan), 0);
+      if (total > 0 && !(await opts.approve(live.map((p) => p.plan)))) {
         throw new RunFailure('refused', 'not applied: the plan was not approved (use --yes when running unattended)');
       }
-      await applyAndVerify(run, play.tasks, plans, n === loaded.plays.length - 1);
+      await applyAndVerify(run, play.tasks, live, n === loaded.plays.length - 1);
     }
     if (!opts.check) {
       await holdFor('confirm', opts.holds?.confirmSec, opts);
       await confirmAll(run);
     }
-    return report(ExitCode.ok, opts.check ? 'check mode: nothing was changed' : 'converged and verified');
+    const end = outcome(run, opts.check ? 'check mode: nothing was changed' : 'converged and verified');
+    if (run.domains.anyFailed) opts.log.note(`run ended: ${end.summary}`);
+    return report(end.exitCode, end.summary, end.bundles);
   } catch (err) {
+    // A signal, a refused approval: every bundle still standing ends here, rolled back if it changed.
     const failure = toFailure(err);
-    const touched = [...run.sessions.values()].some((s) => s.armed);
-    if (!touched) {
+    for (const u of run.domains.units) run.domains.fail(u.name, { stage: failure.stage, message: failure.message });
+    run.domains.takeNew();
+    const hosts = touchedHosts(run);
+    if (hosts.length === 0 && run.unitRollback.size === 0) {
       opts.log.note(`run ended without changing anything: ${failure.message}`);
       return report(failure.exitCode, failure.message + (opts.check ? '' : '; nothing was changed'));
     }
-    const ok = await rollbackAll(run);
+    const ok = (await rollbackAll(run, hosts)) && [...run.unitRollback.values()].every(Boolean);
+    for (const u of run.domains.units) if (!run.unitRollback.has(u.name) && u.hosts.some((h) => hosts.includes(h))) run.unitRollback.set(u.name, u.hosts.every((h) => !hosts.includes(h) || run.reports.get(h)!.rollback?.ok === true));
     return report(
       ok ? failure.exitCode : ExitCode.rollbackIncomplete,
       ok ? `${failure.message}; every host was rolled back to its state before the run` : `${failure.message}; ROLLBACK INCOMPLETE, see the residual differences above`,
@@ -102,8 +119,9 @@ function toFailure(err: unknown): RunFailure {
   throw err;
 }
 
+/** Connects to every host; an unreachable one fails its bundles, the others go on. */
 async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Promise<void> {
-  const failures: string[] = [];
+  const failures: HostFailure[] = [];
   const sysctls = new Map(names.map((h) => [h, sysctlNames(loaded.plays.flatMap((p) => p.tasks.get(h) ?? []))]));
   const errors = await runWithProgress(run.opts.mode, names.map((h) => ({
     host: h,
@@ -118,12 +136,13 @@ async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Pr
         const msg = err instanceof ConnectError ? err.message + (err.hint ? ` (hint: ${err.hint})` : '') : (err as Error).message;
         run.reports.get(h)!.status = 'unreachable';
         run.reports.get(h)!.error = msg;
-        failures.push(`${h}: ${msg}`);
+        failures.push({ host: h, message: msg });
         throw err;
       }
     },
   })), run.opts.forks);
-  if (errors.length > 0) throw new RunFailure('connect', `unreachable: ${failures.join('; ') || errors.map((e) => e.message).join('; ')}`);
+  if (errors.length > failures.length) throw new RunFailure('connect', `unreachable: ${errors.map((e) => e.message).join('; ')}`);
+  failUnits(run, 'connect', 'unreachable: ', failures);
 }
 
 function lockMessage(h: string, lock: RouterLock): string {
@@ -131,9 +150,10 @@ function lockMessage(h: string, lock: RouterLock): string {
     (lock.alive ? ' (still running)' : ' (its SSH session is gone: a dead run; `teqlctl status` shows whether its dead-man revert is pending, `teqlctl unlock` clears the lock)');
 }
 
+/** Reads and plans each host; a host refused (locked) or unreadable fails its bundles, the others go on. */
 async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, TaskInstance[]>): Promise<PlannedHost[]> {
   const planned = new Map<string, PlannedHost>();
-  const errors: TeqlError[] = [];
+  const errors: Array<{ host: string; err: TeqlError }> = [];
   const thrown = await runWithProgress(run.opts.mode, hosts.map((h) => ({
     host: h,
     title: `${h}: gather facts`,
@@ -143,12 +163,13 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
         if (facts.lock && facts.lock.run !== run.runId && !run.opts.check) throw new RefusedError(lockMessage(h, facts.lock));
         if (!run.snapshots.has(h)) run.snapshots.set(h, facts);
         run.latest.set(h, facts);
-        const p = planHost(h, tasks.get(h) ?? [], facts);
+        const exclude = excludeFor(run, h);
+        const p = planHost(h, tasks.get(h) ?? [], facts, exclude ? { exclude } : {});
         planned.set(h, p);
         setTitle(`${h}: ${changeCount(p.plan)} to change${facts.lock && run.opts.check ? ` (${lockMessage(h, facts.lock)})` : ''}`);
       } catch (err) {
         if (!(err instanceof TeqlError)) throw err;
-        errors.push(err);
+        errors.push({ host: h, err });
         run.reports.get(h)!.status = err instanceof RefusedError ? 'refused' : 'failed';
         run.reports.get(h)!.error = err.message;
         throw err;
@@ -156,9 +177,11 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
     },
   })), run.opts.forks);
   if (thrown.length > errors.length) throw new RunFailure('fact', `reading facts failed: ${thrown.map((e) => e.message).join('; ')}`);
-  if (errors.length > 0) {
-    const stage = errors.some((e) => e instanceof RefusedError) ? 'refused' : errors[0]!.stage;
-    throw new RunFailure(stage, errors.map((e) => e.message + (e.hint ? `\n  hint: ${e.hint}` : '')).join('\n'));
-  }
-  return alignBootPhases(hosts.map((h) => planned.get(h)!));
+  const said = (h: string, e: TeqlError) => (e.message.startsWith(`${h}: `) ? e.message.slice(h.length + 2) : e.message) + (e.hint ? `\n  hint: ${e.hint}` : '');
+  const refused = errors.filter((e) => e.err instanceof RefusedError);
+  const other = errors.filter((e) => !(e.err instanceof RefusedError));
+  // A lock message names its host first (lockMessage): it is said as it is, under its host.
+  failUnits(run, 'refused', '', refused.map((e) => ({ host: e.host, message: said(e.host, e.err) })));
+  for (const e of other) failUnits(run, e.err.stage, '', [{ host: e.host, message: said(e.host, e.err) }]);
+  return alignBootPhases(hosts.filter((h) => planned.has(h)).map((h) => planned.get(h)!));
 }

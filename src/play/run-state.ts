@@ -8,6 +8,7 @@ import type { HostSession } from './host-session.js';
 import type { Journal } from '../rollback/journal.js';
 import type { HostReport } from './report.js';
 import type { RunLog } from './run-log.js';
+import type { FailureDomains } from './failure-domains.js';
 
 export interface PlayOptions {
   check: boolean;
@@ -71,4 +72,10 @@ export interface RunState {
   fresh: Map<string, Promise<Transport>>;
   /** Round trips and bytes of the confirmation's own (second) connection, per host. */
   confirmStats: Map<string, TransportStats>;
+  /** The bundles (failure domains): which failed, which go on. */
+  domains: FailureDomains;
+  /** Hosts teqlctl rolled back wholly (all of their bundles failed): not rolled back twice. */
+  rolledBack: Set<string>;
+  /** Per failed unit: did every host that had changed for it get back to its state before (false: see the host reports)? */
+  unitRollback: Map<string, boolean>;
 }

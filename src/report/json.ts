@@ -24,9 +24,11 @@ export function toJson(r: RunReport) {
       appliedSteps: h.applied,
       verification: h.checks.map((c) => ({ ping: c.check.to, dev: c.check.dev ?? null, from: c.check.from ?? null, ok: c.ok, attempts: c.attempts, summary: c.summary })),
       rollback: h.rollback ? { ok: h.rollback.ok, errors: h.rollback.errors, residual: h.rollback.residual } : null,
+      partialRollback: h.partialRollback ? { bundles: h.partialRollback.bundles, ok: h.partialRollback.ok, errors: h.partialRollback.errors, residual: h.partialRollback.residual } : null,
       transport: h.stats ?? null,
       journal: h.journal ?? [],
       warnings: h.warnings ?? [],
     }])),
+    bundles: r.bundles.map((b) => ({ name: b.name, hosts: b.hosts, status: b.status, error: b.error ?? null })),
   };
 }

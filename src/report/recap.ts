@@ -9,6 +9,8 @@ export function formatRecap(r: RunReport): string {
       lines.push(`${c.ok ? 'verified' : 'FAILED  '} ${h.host}: ping ${c.check.to}${c.check.dev ? ` dev ${c.check.dev}` : ''}${c.check.from ? ` from ${c.check.from}` : ''} — ${c.summary}`);
     }
     for (const w of h.warnings ?? []) lines.push(`WARNING  ${h.host}: ${w}`);
+    const part = h.partialRollback;
+    if (part) lines.push(`${part.ok ? 'rolled back' : 'ROLLBACK'} ${h.host}: ${part.bundles.join(', ')}${part.ok ? ' (its other bundles kept)' : `: ${[...part.errors, ...part.residual.missing.map((m) => `still missing: ${m}`), ...part.residual.extra.map((x) => `left over: ${x}`)].join('; ')}`}`);
     if (h.rollback && !h.rollback.ok) {
       for (const e of h.rollback.errors) lines.push(`ROLLBACK ${h.host}: ${e}`);
       for (const m of h.rollback.residual.missing) lines.push(`ROLLBACK ${h.host}: still missing: ${m}`);
@@ -30,7 +32,12 @@ export function formatRecap(r: RunReport): string {
     ];
     lines.push(`${h.host.padEnd(width)} : ${fields.join('  ')}`);
   }
-  const verdict = r.exitCode === ExitCode.ok ? 'OK' : r.exitCode === ExitCode.changesPending ? 'CHANGES PENDING' : 'FAILED';
+  // Per bundle once there is more than one: which converged, which were rolled back (both ends).
+  if (r.bundles.length > 1) {
+    lines.push('', 'BUNDLE RECAP ' + '*'.repeat(48));
+    for (const b of r.bundles) lines.push(`${b.status.toUpperCase().padEnd(15)} ${b.name}${b.error ? ` — ${b.error.split('\n')[0]}` : ''}`);
+  }
+  const verdict = r.exitCode === ExitCode.ok ? 'OK' : r.exitCode === ExitCode.changesPending ? 'CHANGES PENDING' : r.exitCode === ExitCode.someBundlesFailed ? 'PARTLY FAILED' : 'FAILED';
   lines.push('', `${verdict} (exit ${r.exitCode}): ${r.summary}`);
   if (r.logFile) lines.push(`log: ${r.logFile}`);
   return lines.join('\n');

@@ -9,6 +9,9 @@ export interface JournalEntry {
   command: string;
   code: number;
   output: string;
+  /** Where the router journaled it (begun-BATCH, line INDEX): what a partial rollback names. */
+  batch?: number;
+  index?: number;
 }
 
 export type Journal = Map<string, JournalEntry[]>;

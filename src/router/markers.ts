@@ -11,3 +11,4 @@ export const ARM_FAILED_MARKER = '@@teqlctl-arm-failed';
 export const STALE_MARKER = '@@teqlctl-stale';
 export const UNDO_MARKER = '@@teqlctl-undo';
 export const BARRIER_MARKER = '@@teqlctl-barrier';
+export const PARTIAL_MARKER = '@@teqlctl-partial';

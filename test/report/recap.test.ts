@@ -9,7 +9,7 @@ const check = { check: { task: 't', to: '10.0.0.1', count: 3, timeout: 2, pos: {
 
 describe('PLAY RECAP', () => {
   it('counts what a converged run changed and verified, and shows the log', () => {
-    const r: RunReport = { runId: 'x', exitCode: 0, check: false, summary: 'converged and verified', logFile: '/tmp/l.log', hosts: [{ host: 'router_a', status: 'changed', planned: [change, change], applied: 2, checks: [check] }] };
+    const r: RunReport = { runId: 'x', bundles: [], exitCode: 0, check: false, summary: 'converged and verified', logFile: '/tmp/l.log', hosts: [{ host: 'router_a', status: 'changed', planned: [change, change], applied: 2, checks: [check] }] };
     const text = formatRecap(r);
     expect(text).toContain('verified router_a: ping 10.0.0.1 — 3 received');
     expect(text).toContain('router_a : ok=2  changed=2  unreachable=0  failed=0  rolled_back=0');
@@ -19,7 +19,7 @@ describe('PLAY RECAP', () => {
 
   it('shows a rolled-back host as changing nothing, and a residual difference loudly', () => {
     const r: RunReport = {
-      runId: 'x', exitCode: 6, check: false, summary: 'rollback incomplete',
+      runId: 'x', bundles: [], exitCode: 6, check: false, summary: 'rollback incomplete',
       hosts: [
         { host: 'a', status: 'rolled back', planned: [change], applied: 1, checks: [], rollback: { ok: true, residual: { missing: [], extra: [] }, errors: [] } },
         { host: 'b', status: 'rollback failed', planned: [change], applied: 1, checks: [], rollback: { ok: false, residual: { missing: ['address 10.0.0.1/31 dev eth1'], extra: [] }, errors: [] } },
@@ -37,7 +37,7 @@ describe('secrets in what a run prints', () => {
   it('the recap and --json redact the become password and passphrases as the log does', () => {
     const secret = 'hunter2 "q\\';
     const log = new RunLog(undefined, [secret]);
-    const r: RunReport = { runId: 'x', exitCode: 4, check: false, summary: `sudo echoed ${secret}`, hosts: [{ host: 'a', status: 'failed', planned: [change], applied: 0, checks: [], error: `output: ${secret}` }] };
+    const r: RunReport = { runId: 'x', bundles: [], exitCode: 4, check: false, summary: `sudo echoed ${secret}`, hosts: [{ host: 'a', status: 'failed', planned: [change], applied: 0, checks: [], error: `output: ${secret}` }] };
     for (const json of [true, false]) {
       const text = runOutput(r, json, (t) => log.redact(t));
       expect(text).not.toContain('hunter2');

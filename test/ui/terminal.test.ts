@@ -29,7 +29,7 @@ describe('terminal safety', () => {
   it('errors (sudo, iproute2 output), the recap and --json escape it', () => {
     const err = describeError(new TeqlError(`r: apply failed: ${HOSTILE}`, 'apply')).message;
     expect(terminalText(err)).not.toMatch(RAW);
-    const report: RunReport = { runId: 'x', exitCode: 4, check: false, summary: `failed: ${HOSTILE}`, hosts: [{ host: 'r', status: 'failed', planned: [], applied: 0, checks: [], error: `\`ip link set dev ${HOSTILE} up\` failed: ${HOSTILE}` }] };
+    const report: RunReport = { runId: 'x', bundles: [], exitCode: 4, check: false, summary: `failed: ${HOSTILE}`, hosts: [{ host: 'r', status: 'failed', planned: [], applied: 0, checks: [], error: `\`ip link set dev ${HOSTILE} up\` failed: ${HOSTILE}` }] };
     expect(runOutput(report, false, (t) => t), 'recap text is escaped by say()').toContain(HOSTILE);
     expect(terminalText(runOutput(report, false, (t) => t))).not.toMatch(RAW);
     expect(runOutput(report, true, (t) => t)).not.toMatch(RAW);

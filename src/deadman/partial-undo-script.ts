@@ -1,0 +1,60 @@
+// A hub's partial rollback: the steps of its failed bundles are undone, the steps of its healthy
+// bundles and the shared ones (sch_teql, conf.all) stay, and the run goes on to be confirmed. Each
+// undone step leaves the write-ahead journal (begun-B), so neither the dead-man's revert nor a later
+// `teqlctl rollback` undoes it again, nor a rollback's redo puts it back.
+import { renderOp, syncFs } from '../apply/render-op.js';
+import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
+import { PARTIAL_MARKER, UNDO_MARKER } from '../router/markers.js';
+import { assertSafeRunId, runDir } from '../router/paths.js';
+import type { Op } from '../plan/ops.js';
+
+/** A step of the run's journal to undo: where it was journaled (batch, index) and its inverse. */
+export interface StepToUndo {
+  batch: number;
+  index: number;
+  undo: readonly Op[];
+}
+
+/**
+ * Undoes `steps` newest first, only while the run is still open here (pending, or confirmed under
+ * the run's lock); a run the dead-man or a rollback already decided is left to them. A step is
+ * undone only if the journal says it began; its record is dropped after its undo (a crash between
+ * the two undoes it once more, which restores the same value again). Prints `PARTIAL_MARKER ok`,
+ * or `PARTIAL_MARKER state=S` when the run was no longer open; undo failures as UNDO_MARKER lines.
+ */
+export function partialUndoScript(runId: string, steps: readonly StepToUndo[], then: string): string {
+  const dir = runDir(assertSafeRunId(runId));
+  const newestFirst = [...steps].sort((x, y) => y.batch - x.batch || y.index - x.index);
+  const body = newestFirst.flatMap((s) => {
+    const file = `$d/begun-${s.batch}`;
+    return [
+      `    if grep -qx ${s.index} ${file} 2>/dev/null; then`,
+      ...s.undo.map((op) => `      ${renderOp(op)} || echo "${UNDO_MARKER} undo step ${s.batch}.${s.index} failed: ${renderOp(op).replace(/["`$\\]/g, '')}"`),
+      `      grep -vx ${s.index} ${file} > ${file}.new; mv -f ${file}.new ${file}`,
+      '    fi',
+    ];
+  });
+  return [
+    "trap '' HUP PIPE",
+    'export LANG=C LC_ALL=C',
+    'umask 077',
+    IPROUTE2_PREAMBLE,
+    `d=${dir}`,
+    'case "$(cat $d/state 2>/dev/null)" in',
+    '  pending|confirmed)',
+    ...body,
+    `    ${syncFs(dir)}`,
+    `    echo '${PARTIAL_MARKER} ok';;`,
+    `  *) echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)";;`,
+    'esac',
+    then.trimEnd(),
+    'exit 0',
+  ].join('\n') + '\n';
+}
+
+/** `ok`, or the state the run was found in (the dead-man or a rollback had decided it). */
+export function partialOutcome(stdout: string): { ok: true } | { ok: false; state: string } {
+  const m = new RegExp(`^${PARTIAL_MARKER} (ok|state=(\\S*))$`, 'm').exec(stdout);
+  if (!m) return { ok: false, state: 'no answer' };
+  return m[1] === 'ok' ? { ok: true } : { ok: false, state: m[2] ?? '' };
+}

@@ -1,0 +1,99 @@
+// Failure domains: the unit that is applied, verified, confirmed or rolled back together is the
+// bundle (its two ends), so that one broken site never undoes the healthy ones. Hosts of a play
+// that belong to no bundle make one unit together (a play of unrelated hosts fails as a whole,
+// as before bundles existed). Pure bookkeeping: the run (run-play.ts) tells it what failed.
+import type { Stage } from '../errors.js';
+import type { Bundle } from '../load/bundle-types.js';
+import { scopesOf, type EndScope } from '../plan/bundle-scope.js';
+
+export interface Unit {
+  name: string;
+  /** Its hosts in the run, in inventory order. */
+  hosts: string[];
+  /** false: the play's hosts that belong to no bundle. */
+  bundle: boolean;
+}
+
+export interface UnitFailure {
+  stage: Stage;
+  message: string;
+}
+
+export const UNBUNDLED = 'hosts without a bundle';
+
+export class FailureDomains {
+  readonly units: Unit[];
+  private readonly byHost = new Map<string, string[]>();
+  private readonly scopes = new Map<string, EndScope[]>();
+  private readonly failures = new Map<string, UnitFailure>();
+  private pending: string[] = [];
+
+  /** `hosts`: the run's hosts in inventory order; bundles with no end among them are left out. */
+  constructor(bundles: readonly Bundle[], hosts: readonly string[]) {
+    const inRun = new Set(hosts);
+    this.units = bundles
+      .map((b) => ({ name: b.name, hosts: [...new Set(b.ends.map((e) => e.host))].filter((h) => inRun.has(h)), bundle: true }))
+      .filter((u) => u.hosts.length > 0);
+    for (const u of this.units) for (const h of u.hosts) this.byHost.set(h, [...(this.byHost.get(h) ?? []), u.name]);
+    const loose = hosts.filter((h) => !this.byHost.has(h));
+    if (loose.length > 0) {
+      this.units.push({ name: UNBUNDLED, hosts: loose, bundle: false });
+      for (const h of loose) this.byHost.set(h, [UNBUNDLED]);
+    }
+    const inUnits = new Set(this.units.filter((u) => u.bundle).map((u) => u.name));
+    for (const h of hosts) this.scopes.set(h, scopesOf(h, bundles.filter((b) => inUnits.has(b.name))));
+  }
+
+  unitsOf(host: string): string[] {
+    return this.byHost.get(host) ?? [];
+  }
+
+  /** The host's bundle ends, to tell which of its steps and checks are whose (plan/bundle-scope.ts). */
+  scopesOf(host: string): EndScope[] {
+    return this.scopes.get(host) ?? [];
+  }
+
+  /** A unit fails once: its first failure is its reason. */
+  fail(unit: string, failure: UnitFailure): void {
+    if (this.failures.has(unit)) return;
+    this.failures.set(unit, failure);
+    this.pending.push(unit);
+  }
+
+  /** Every unit the host belongs to (an unreachable host, a failed apply, a check of its own). */
+  failHost(host: string, failure: UnitFailure): void {
+    for (const u of this.unitsOf(host)) this.fail(u, failure);
+  }
+
+  failureOf(unit: string): UnitFailure | undefined {
+    return this.failures.get(unit);
+  }
+
+  get failed(): ReadonlySet<string> {
+    return new Set(this.failures.keys());
+  }
+
+  /** The units that failed since the last call: what the run has to roll back now. */
+  takeNew(): Unit[] {
+    const names = new Set(this.pending);
+    this.pending = [];
+    return this.units.filter((u) => names.has(u.name));
+  }
+
+  /** Still has a unit that did not fail: the host goes on with the run. */
+  alive(host: string): boolean {
+    return this.unitsOf(host).some((u) => !this.failures.has(u));
+  }
+
+  failedOn(host: string): string[] {
+    return this.unitsOf(host).filter((u) => this.failures.has(u));
+  }
+
+  get anyAlive(): boolean {
+    return this.units.some((u) => !this.failures.has(u.name));
+  }
+
+  get anyFailed(): boolean {
+    return this.failures.size > 0;
+  }
+}

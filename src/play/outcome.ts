@@ -1,0 +1,47 @@
+// How a run ended, from its failure domains: every bundle converged (0), some failed and were
+// rolled back while the others were confirmed (10), all failed (the first failure's own code), or
+// a rollback did not get a router back (6, whatever else happened). Pure: reads the run's records.
+import { EXIT_CODE_OF, ExitCode } from '../errors.js';
+import type { BundleReport } from './report.js';
+import type { RunState } from './run-state.js';
+
+export interface Outcome {
+  exitCode: number;
+  summary: string;
+  bundles: BundleReport[];
+}
+
+export function bundleReports(run: RunState): BundleReport[] {
+  return run.domains.units.map((u) => {
+    const failure = run.domains.failureOf(u.name);
+    const back = run.unitRollback.get(u.name);
+    const status: BundleReport['status'] = failure
+      ? back === undefined ? 'failed' : back ? 'rolled back' : 'rollback failed'
+      : run.opts.check ? 'checked' : u.hosts.some((h) => run.confirmed.has(h)) ? 'converged' : 'unchanged';
+    return { name: u.name, hosts: u.hosts, status, ...(failure ? { error: failure.message } : {}) };
+  });
+}
+
+/** `okSummary`: what a run with no failure says (converged, or check mode's line). */
+export function outcome(run: RunState, okSummary: string): Outcome {
+  const bundles = bundleReports(run);
+  const failed = bundles.filter((b) => b.error !== undefined);
+  if (failed.length === 0) return { exitCode: ExitCode.ok, summary: okSummary, bundles };
+  const incomplete = [...run.unitRollback.values()].some((ok) => !ok);
+  const touched = run.unitRollback.size > 0;
+  if (failed.length === bundles.length) {
+    const first = run.domains.failureOf(failed[0]!.name)!;
+    const messages = [...new Set(failed.map((b) => b.error!))].join('\n');
+    const tail = run.opts.check ? '' : incomplete ? '; ROLLBACK INCOMPLETE, see the residual differences above'
+      : touched ? '; every host was rolled back to its state before the run' : '; nothing was changed';
+    return { exitCode: incomplete ? ExitCode.rollbackIncomplete : EXIT_CODE_OF[first.stage], summary: messages + tail, bundles };
+  }
+  const ok = bundles.length - failed.length;
+  const what = run.opts.check ? 'checked' : 'converged and verified';
+  const fate = run.opts.check ? 'could not be checked' : incomplete ? 'failed, and their ROLLBACK IS INCOMPLETE (see above)' : 'failed and were rolled back on both ends';
+  return {
+    exitCode: incomplete ? ExitCode.rollbackIncomplete : ExitCode.someBundlesFailed,
+    summary: `${ok} of ${bundles.length} bundles ${what}; ${failed.length} ${fate}: ${failed.map((b) => `${b.name}: ${b.error}`).join('\n')}`,
+    bundles,
+  };
+}

@@ -1,0 +1,34 @@
+// Turns what failed on hosts into failed units (bundles), and says which tasks a host leaves out
+// once some of its bundles failed. The stage's message keeps the form it had before bundles
+// ("verification failed: router_b: ping ...") with the hosts of each unit only.
+import type { Stage } from '../errors.js';
+import type { TaskInstance } from '../load/types.js';
+import { goesWith, taskBundles } from '../plan/bundle-scope.js';
+import type { RunState } from './run-state.js';
+
+export interface HostFailure {
+  host: string;
+  message: string;
+  /** The units it fails; all of the host's when not given (an unreachable host, a failed apply). */
+  units?: string[];
+}
+
+export function failUnits(run: RunState, stage: Stage, prefix: string, failures: readonly HostFailure[]): void {
+  const byUnit = new Map<string, string[]>();
+  for (const f of failures) {
+    const units = f.units && f.units.length > 0 ? f.units : run.domains.unitsOf(f.host);
+    // A message that names its host first (a lock's) is said as it is.
+    const said = f.message.startsWith(`${f.host} `) || f.message.startsWith(`${f.host}:`) ? f.message : `${f.host}: ${f.message}`;
+    for (const u of units) byUnit.set(u, [...(byUnit.get(u) ?? []), said]);
+  }
+  for (const [u, msgs] of byUnit) run.domains.fail(u, { stage, message: prefix + [...new Set(msgs)].join('; ') });
+}
+
+/** The tasks a host leaves out because every bundle they belong to failed; undefined when none failed. */
+export function excludeFor(run: RunState, host: string): ((task: TaskInstance) => boolean) | undefined {
+  const failed = run.domains.failed;
+  if (!run.domains.unitsOf(host).some((u) => failed.has(u))) return undefined;
+  const scopes = run.domains.scopesOf(host);
+  const units = run.domains.unitsOf(host);
+  return (task) => goesWith(taskBundles(task, scopes), failed, units);
+}
