@@ -33,6 +33,7 @@ describe('npm pack', () => {
       'inventories/example.yml',
       'package.json',
       'playbooks/teardown.yml',
+      'playbooks/teql-bundles.yml',
       'playbooks/teql.yml',
       ...filesUnder('scripts/lab').sort(),
     ].sort());

@@ -45,14 +45,16 @@ export function registerLabCommand(program: Command): void {
     .action(async (router?: string) => labReboot(router === undefined ? [...ROUTERS] : [parseRouter(router)]));
   lab
     .command('cut')
-    .description('unplug a router\'s management link (eth0 or ens3), leaving it running: for tests of lost routers')
+    .description('unplug a router\'s management link (eth0 or ens3), or with --link K one of its links to the other router, leaving it running: for tests of lost routers and broken bundles')
     .argument('<router>', 'a or b')
-    .action(async (router: string) => setManagementLink(parseRouter(router), false));
+    .option('--link <k>', 'the link to cut (1 = eth1 ...) instead of the management link')
+    .action(async (router: string, o: { link?: string }) => setManagementLink(parseRouter(router), false, linkNumber(o.link)));
   lab
     .command('restore')
-    .description('plug a router\'s management link back in after `lab cut`')
+    .description('plug a router\'s management link (or --link K) back in after `lab cut`')
     .argument('<router>', 'a or b')
-    .action(async (router: string) => setManagementLink(parseRouter(router), true));
+    .option('--link <k>', 'the link to restore instead of the management link')
+    .action(async (router: string, o: { link?: string }) => setManagementLink(parseRouter(router), true, linkNumber(o.link)));
   lab
     .command('ssh')
     .description('log in to a router as root, or run CMD there (use -- before CMD options)')
@@ -63,4 +65,10 @@ export function registerLabCommand(program: Command): void {
     .action(async (router: string, cmd: string[]) => {
       process.exitCode = await labSsh(parseRouter(router), cmd);
     });
+}
+
+function linkNumber(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-4]$/.test(text)) throw new LabError(`--link ${JSON.stringify(text)}: a link number 1 to 4`);
+  return Number(text);
 }

@@ -8,6 +8,7 @@ import type { PlayFlags } from './play-flags.js';
 
 export async function showOffline(playbook: string, flags: PlayFlags): Promise<number> {
   const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
+  for (const note of loaded.notes ?? []) process.stderr.write(terminalText(`note: ${note}`) + '\n');
   // Templated names may hold what an inventory variable says: escaped as any text for the terminal.
   process.stdout.write(terminalText(formatListing(loaded, playbook, { hosts: Boolean(flags.listHosts), tasks: Boolean(flags.listTasks) })));
   return ExitCode.ok;

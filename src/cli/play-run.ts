@@ -61,6 +61,10 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const echo = flags.verbose ? { level: flags.verbose, write: (t: string) => process.stderr.write(terminalText(t)) } : undefined;
   const log = new RunLog(logFile(flags.log, runId), secrets, echo);
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
+  for (const note of loaded.notes ?? []) {
+    say(`note: ${note}`);
+    log.note(note);
+  }
   let interrupted = false;
   const stop = new AbortController();
   // Ctrl-C, a cancelled CI job (TERM) or a closed terminal (HUP): an orderly rollback at once while

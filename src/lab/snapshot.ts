@@ -11,7 +11,7 @@ import { QEMU_BINARY } from './qemu-args.js';
 import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
 import { snapshotsToForget } from './snapshot-key.js';
-import type { Router } from './topology.js';
+import { MAX_LINKS, type Router } from './topology.js';
 
 const run = promisify(execFile);
 
@@ -100,9 +100,11 @@ export async function savePristine(p: LabPaths, router: Router, key: string, tar
 export async function restorePristine(p: LabPaths, router: Router): Promise<string | undefined> {
   const failed = await monitorOk(p, router, `loadvm ${PRISTINE}`, 60_000);
   if (failed) return failed;
-  // A router paused by a failed save, or its management link cut by `lab cut`: pristine is running and plugged in.
+  // A router paused by a failed save, or a link cut by `lab cut` (its management link, or one of
+  // its links with --link): pristine is running and plugged in. A link the topology lacks answers
+  // "not found", which changes nothing.
   await monitorOk(p, router, 'cont');
-  await monitorOk(p, router, 'set_link n0 on');
+  for (let k = 0; k <= MAX_LINKS; k++) await monitorOk(p, router, `set_link n${k} on`);
   return undefined;
 }
 

@@ -17,6 +17,7 @@ import { buildConnection, CONNECTION_VARS, PASSWORD_VARS } from './connection.js
 import { dirname } from 'node:path';
 import type { VarLayer } from './scope.js';
 import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
+import type { Bundle } from './bundle-types.js';
 
 export type * from './types.js';
 export type * from './bundle-types.js';
@@ -53,6 +54,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   // Bundles come from the inventory and -e, not from play vars: they are the same for every play.
   const own = (host: string) => new VarScope(extra, new VarScope(layers.get(host)!), budget);
   const { bundles, derived } = deriveBundles([...inventory.hosts.keys()], own, problems);
+  const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited) : undefined;
   for (const shape of shapes) {
     if (budget.exhausted) break;
     let hosts: string[];
@@ -80,7 +82,26 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);
   problems.throwIfAny();
-  return { inventory, playbookFile, plays, bundles };
+  return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected, notes: selection.notes } : {}) };
+}
+
+/**
+ * `--limit` never runs half a bundle: a host selects its bundles, and the other end of each is
+ * added to the run (said in a note). `limited` grows in place; a hub added only as a peer runs
+ * the selected bundles' tasks, not its others (the run leaves those out, play/unit-failures.ts).
+ */
+function selectBundles(bundles: readonly Bundle[], limited: Set<string>): { selected: string[]; notes: string[] } {
+  const named = new Set(limited);
+  const selected = bundles.filter((b) => b.ends.some((e) => named.has(e.host)));
+  const notes: string[] = [];
+  for (const b of selected) {
+    for (const e of b.ends) {
+      if (limited.has(e.host)) continue;
+      limited.add(e.host);
+      notes.push(`--limit: ${e.host} added, the other end of bundle ${b.name} (a bundle is changed on both of its ends or not at all)`);
+    }
+  }
+  return { selected: selected.map((b) => b.name), notes };
 }
 
 /**

@@ -83,4 +83,8 @@ export interface LoadedRun {
   plays: LoadedPlay[];
   /** Every bundle of the inventory (whatever --limit selects), both ends each, in inventory order. */
   bundles: Bundle[];
+  /** With --limit: the bundles it selected (both ends in the run); the others are left out. */
+  selectedBundles?: string[];
+  /** What the loader did that the operator should know (--limit added a bundle's other end). */
+  notes?: string[];
 }

@@ -28,10 +28,21 @@ export class FailureDomains {
   private readonly failures = new Map<string, UnitFailure>();
   private pending: string[] = [];
 
-  /** `hosts`: the run's hosts in inventory order; bundles with no end among them are left out. */
-  constructor(bundles: readonly Bundle[], hosts: readonly string[]) {
+  private readonly outside = new Map<string, string[]>();
+
+  /**
+   * `hosts`: the run's hosts in inventory order; bundles with no end among them are left out, as
+   * are bundles `selected` (--limit) does not name: their tasks are left out on the hosts that run.
+   */
+  constructor(bundles: readonly Bundle[], hosts: readonly string[], selected?: readonly string[]) {
     const inRun = new Set(hosts);
+    const chosen = selected ? new Set(selected) : undefined;
+    for (const b of bundles) {
+      if (!chosen || chosen.has(b.name)) continue;
+      for (const e of b.ends) if (inRun.has(e.host)) this.outside.set(e.host, [...(this.outside.get(e.host) ?? []), b.name]);
+    }
     this.units = bundles
+      .filter((b) => !chosen || chosen.has(b.name))
       .map((b) => ({ name: b.name, hosts: [...new Set(b.ends.map((e) => e.host))].filter((h) => inRun.has(h)), bundle: true }))
       .filter((u) => u.hosts.length > 0);
     for (const u of this.units) for (const h of u.hosts) this.byHost.set(h, [...(this.byHost.get(h) ?? []), u.name]);
@@ -40,15 +51,19 @@ export class FailureDomains {
       this.units.push({ name: UNBUNDLED, hosts: loose, bundle: false });
       for (const h of loose) this.byHost.set(h, [UNBUNDLED]);
     }
-    const inUnits = new Set(this.units.filter((u) => u.bundle).map((u) => u.name));
-    for (const h of hosts) this.scopes.set(h, scopesOf(h, bundles.filter((b) => inUnits.has(b.name))));
+    for (const h of hosts) this.scopes.set(h, scopesOf(h, bundles));
+  }
+
+  /** The host's bundles this run leaves out (--limit chose others): their tasks are not run. */
+  outsideOf(host: string): string[] {
+    return this.outside.get(host) ?? [];
   }
 
   unitsOf(host: string): string[] {
     return this.byHost.get(host) ?? [];
   }
 
-  /** The host's bundle ends, to tell which of its steps and checks are whose (plan/bundle-scope.ts). */
+  /** All of the host's bundle ends (left-out ones too), to tell which of its steps and checks are whose (plan/bundle-scope.ts). */
   scopesOf(host: string): EndScope[] {
     return this.scopes.get(host) ?? [];
   }

@@ -38,7 +38,8 @@ export function outcome(run: RunState, okSummary: string): Outcome {
   }
   const ok = bundles.length - failed.length;
   const what = run.opts.check ? 'checked' : 'converged and verified';
-  const fate = run.opts.check ? 'could not be checked' : incomplete ? 'failed, and their ROLLBACK IS INCOMPLETE (see above)' : 'failed and were rolled back on both ends';
+  const one = failed.length === 1;
+  const fate = run.opts.check ? 'could not be checked' : incomplete ? `failed, and ${one ? 'its' : 'their'} ROLLBACK IS INCOMPLETE (see above)` : `failed and ${one ? 'was' : 'were'} rolled back on both ends`;
   return {
     exitCode: incomplete ? ExitCode.rollbackIncomplete : ExitCode.someBundlesFailed,
     summary: `${ok} of ${bundles.length} bundles ${what}; ${failed.length} ${fate}: ${failed.map((b) => `${b.name}: ${b.error}`).join('\n')}`,

@@ -41,7 +41,7 @@ export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<Run
     confirmStats: new Map(),
     fresh: new Map(),
     confirmed: new Set(),
-    domains: new FailureDomains(loaded.bundles, names),
+    domains: new FailureDomains(loaded.bundles, names, loaded.selectedBundles),
     rolledBack: new Set(),
     unitRollback: new Map(),
   };

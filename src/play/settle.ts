@@ -26,7 +26,7 @@ export async function settle(run: RunState): Promise<void> {
   // was: all of its bundles fail, and it is rolled back wholly (its peers with it).
   for (const h of partly) {
     const p = run.reports.get(h)!.partialRollback;
-    if (p && !p.ok) run.domains.failHost(h, { stage: 'rollback', message: `${h}: ${p.errors.join('; ') || 'partial rollback incomplete'}` });
+    if (p && !p.ok) run.domains.failHost(h, { stage: 'rollback', message: `${h}: undoing ${p.bundles.join(', ')} alone left ${[...p.errors, ...p.residual.missing.map((m) => `missing: ${m}`), ...p.residual.extra.map((x) => `left over: ${x}`)].join('; ')}: rolled back wholly` });
   }
   await settle(run);
 }

@@ -15,7 +15,10 @@ export interface HostFailure {
 
 export function failUnits(run: RunState, stage: Stage, prefix: string, failures: readonly HostFailure[]): void {
   const byUnit = new Map<string, string[]>();
-  for (const f of failures) {
+  // In inventory order, whichever host answered first: the message is the same from run to run.
+  const order = [...run.reports.keys()];
+  const sorted = [...failures].sort((x, y) => order.indexOf(x.host) - order.indexOf(y.host));
+  for (const f of sorted) {
     const units = f.units && f.units.length > 0 ? f.units : run.domains.unitsOf(f.host);
     // A message that names its host first (a lock's) is said as it is.
     const said = f.message.startsWith(`${f.host} `) || f.message.startsWith(`${f.host}:`) ? f.message : `${f.host}: ${f.message}`;
@@ -24,11 +27,14 @@ export function failUnits(run: RunState, stage: Stage, prefix: string, failures:
   for (const [u, msgs] of byUnit) run.domains.fail(u, { stage, message: prefix + [...new Set(msgs)].join('; ') });
 }
 
-/** The tasks a host leaves out because every bundle they belong to failed; undefined when none failed. */
+/**
+ * The tasks a host leaves out: those of bundles that failed, or that --limit did not select (a hub
+ * added as a bundle's other end runs that bundle only). Undefined when it leaves none out.
+ */
 export function excludeFor(run: RunState, host: string): ((task: TaskInstance) => boolean) | undefined {
-  const failed = run.domains.failed;
-  if (!run.domains.unitsOf(host).some((u) => failed.has(u))) return undefined;
+  const failed = new Set([...run.domains.failed, ...run.domains.outsideOf(host)]);
+  const units = [...run.domains.unitsOf(host), ...run.domains.outsideOf(host)];
+  if (!units.some((u) => failed.has(u))) return undefined;
   const scopes = run.domains.scopesOf(host);
-  const units = run.domains.unitsOf(host);
   return (task) => goesWith(taskBundles(task, scopes), failed, units);
 }

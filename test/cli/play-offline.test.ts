@@ -23,10 +23,11 @@ describe('play, offline', () => {
     expect(r.stdout).toBe(`\nplaybook: ${PLAYBOOK}\n`);
   });
 
-  it('--list-hosts lists each play\'s hosts, --limit applied', async () => {
+  it('--list-hosts lists each play\'s hosts, --limit applied, a bundle\'s other end added with a note', async () => {
     const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--list-hosts', '-l', 'router_b']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('  play #1: Load sharing over multiple interfaces (LARTC chapter 10)\n    hosts (1):\n      router_b\n');
+    expect(r.stdout).toContain('  play #1: Load sharing over multiple interfaces (LARTC chapter 10)\n    hosts (2):\n      router_a\n      router_b\n');
+    expect(r.stderr).toBe('note: --limit: router_a added, the other end of bundle router_a:teql0<->router_b:teql0 (a bundle is changed on both of its ends or not at all)\n');
     expect(r.stdout).not.toContain('tasks:');
   });
 

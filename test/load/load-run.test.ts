@@ -52,11 +52,14 @@ describe('loadRun with the chapter playbook', () => {
     expect(run.inventory.hosts.get('router_a')!.pos).toEqual({ file: INVENTORY, line: 5, col: 9 });
   });
 
-  it('limits the hosts without changing the plays', () => {
+  it('limits the hosts without changing the plays, and never to half a bundle', () => {
     const limited = loadRun(INVENTORY, PLAYBOOK, { limit: ['router_b'] });
-    expect(limited.plays[0]!.hosts).toEqual(['router_b']);
-    expect([...limited.plays[0]!.tasks.keys()]).toEqual(['router_b']);
-    expect(loadRun(INVENTORY, PLAYBOOK, { limit: ['all', '!router_b'] }).plays[0]!.hosts).toEqual(['router_a']);
+    // router_a is router_b's other end: a bundle changes on both of its ends or not at all.
+    expect(limited.plays[0]!.hosts).toEqual(['router_a', 'router_b']);
+    expect([...limited.plays[0]!.tasks.keys()]).toEqual(['router_a', 'router_b']);
+    expect(limited.notes).toEqual(['--limit: router_a added, the other end of bundle router_a:teql0<->router_b:teql0 (a bundle is changed on both of its ends or not at all)']);
+    expect(limited.selectedBundles).toEqual(['router_a:teql0<->router_b:teql0']);
+    expect(loadRun(INVENTORY, PLAYBOOK, { limit: ['all', '!router_b'] }).plays[0]!.hosts).toEqual(['router_a', 'router_b']);
   });
 
   it('rejects a --limit that matches nothing, without a position', () => {

@@ -51,7 +51,12 @@ describe('MTUs at the two ends of a bundle', () => {
     expect(messages[0]).toContain('router_b eth1 gets no mtu setting');
   });
 
-  it('are not compared when the run leaves one end out (--limit)', () => {
-    expect(() => load('link_mtu: 9000', '', ['router_a']).run()).not.toThrow();
+  it('are compared with --limit too: it runs a bundle on both of its ends', () => {
+    expect(errorsOf(load('link_mtu: 9000', '', ['router_a']).run).map((e) => e.message).join('\n')).toMatch(/router_b eth1 gets no mtu setting/);
+  });
+
+  it('are not compared when the play leaves one end out (its hosts: pattern)', () => {
+    const dir = writeCase({ 'inventory.yml': inventory('link_mtu: 9000', ''), 'playbook.yml': PLAYBOOK.replace('hosts: routers', 'hosts: router_a') });
+    expect(() => loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'))).not.toThrow();
   });
 });

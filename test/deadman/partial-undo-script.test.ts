@@ -1,0 +1,73 @@
+// A hub's partial rollback, for real under dash and BusyBox sh, against a run's files in a
+// temporary folder: file steps stand in for ip/tc, as in state-machine.test.ts.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { partialOutcome, partialUndoScript } from '../../src/deadman/partial-undo-script.js';
+import { undoAllLine, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { RUNS_DIR } from '../../src/router/paths.js';
+import type { Op } from '../../src/plan/ops.js';
+
+const exec = promisify(execFile);
+const SHELLS: Array<[string, string[]]> = [['dash', ['/bin/dash', '-c']], ['busybox sh', ['/bin/busybox', 'sh', '-c']]];
+
+function runFiles(state: string) {
+  const root = mkdtempSync(join(tmpdir(), 'teqlctl-partial-'));
+  const dir = join(root, 'runs', 'r1');
+  const etc = join(root, 'etc');
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(etc);
+  writeFileSync(join(dir, 'state'), `${state}\n`);
+  // Four steps ran (each wrote a file); their undo removes it.
+  for (const i of [0, 1, 2, 3]) writeFileSync(join(etc, `step${i}`), `${i}\n`);
+  writeFileSync(join(dir, 'begun-0'), '0\n1\n2\n3\n');
+  const remove = (i: number): Op[] => [{ kind: 'file-remove', path: join(etc, `step${i}`) }];
+  const local = (s: string) => s.replaceAll(RUNS_DIR, join(root, 'runs'));
+  writeFileSync(join(dir, 'undo-0.sh'), local(undoBatchScript([0, 1, 2, 3].map(remove))));
+  return { dir, etc, remove, local, has: (i: number) => existsSync(join(etc, `step${i}`)), begun: () => readFileSync(join(dir, 'begun-0'), 'utf8').trim().split('\n').filter(Boolean) };
+}
+
+async function sh(shell: string[], script: string): Promise<string> {
+  return (await exec(shell[0]!, [...shell.slice(1), script], { encoding: 'utf8' })).stdout;
+}
+
+describe.each(SHELLS)('the partial undo under %s', (_name, shell) => {
+  it('undoes the named steps only, and drops them from the journal so that the revert does not undo them again', async () => {
+    const f = runFiles('pending');
+    const out = await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 1, undo: f.remove(1) }, { batch: 0, index: 3, undo: f.remove(3) }], 'echo then-ran')));
+    expect(partialOutcome(out)).toEqual({ ok: true });
+    expect(out).toContain('then-ran');
+    expect([0, 1, 2, 3].map(f.has)).toEqual([true, false, true, false]);
+    expect(f.begun()).toEqual(['0', '2']);
+    // The dead-man's revert afterwards undoes what is left: steps 0 and 2.
+    for (const i of [1, 3]) writeFileSync(join(f.etc, `step${i}`), 'put back by someone else\n');
+    await sh(shell, f.local(undoAllLine(f.dir, 'revert.log')));
+    expect([0, 1, 2, 3].map(f.has)).toEqual([false, true, false, true]);
+  });
+
+  it('works on a run confirmed under its lock (a peer\'s confirmation failed)', async () => {
+    const f = runFiles('confirmed');
+    expect(partialOutcome(await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 0, undo: f.remove(0) }], ''))))).toEqual({ ok: true });
+    expect(f.has(0)).toBe(false);
+  });
+
+  it('changes nothing on a run its dead-man or a rollback already decided, and says so', async () => {
+    for (const state of ['reverting', 'reverted', 'rolled-back']) {
+      const f = runFiles(state);
+      const out = await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 2, undo: f.remove(2) }], '')));
+      expect(partialOutcome(out)).toEqual({ ok: false, state });
+      expect(f.has(2)).toBe(true);
+      expect(f.begun()).toEqual(['0', '1', '2', '3']);
+    }
+  });
+
+  it('skips a step the journal does not list as begun', async () => {
+    const f = runFiles('pending');
+    writeFileSync(join(f.dir, 'begun-0'), '0\n');
+    await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 2, undo: f.remove(2) }], '')));
+    expect(f.has(2)).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+// Failure domains on real routers: a and b joined by three links carry two bundles (teql0 over
+// links 1 and 2, teql1 over link 3), so each router is a hub of two bundles. With link 3 cut, a
+// run from pristine confirms teql0 on both ends and rolls back only teql1, on both ends, keeping
+// what teql0 needs (sch_teql included); once the link is back, a run adds teql1 and touches
+// nothing of teql0. Leaves the default lab running for the other files.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROUTERS, type Router } from '../../src/lab/topology.js';
+import { labCli, sshRun } from './lab.js';
+import { readState } from './router-state.js';
+import { ROOT, teqlctl } from './teqlctl.js';
+
+const PLAYBOOK = resolve(ROOT, 'playbooks/teql-bundles.yml');
+const TEQL0 = 'router_a:teql0<->router_b:teql0';
+const TEQL1 = 'router_a:teql1<->router_b:teql1';
+
+/** The lab's connection variables, with two bundles per router between a (even ends) and b (odd). */
+function twoBundles(labInventory: string): string {
+  const lab = parse(readFileSync(labInventory, 'utf8')).all.children.routers;
+  const end = (r: Router) => {
+    const odd = r === 'a' ? 0 : 1;
+    const peer = r === 'a' ? 'router_b' : 'router_a';
+    return {
+      ansible_host: lab.hosts[`router_${r}`].ansible_host,
+      ansible_port: lab.hosts[`router_${r}`].ansible_port,
+      teql_bundles: [
+        { peer, device: 'teql0', slaves: ['eth1', 'eth2'], address: `10.0.0.${4 + odd}/31`, link_addresses: [{ dev: 'eth1', address: `10.0.0.${odd}/31` }, { dev: 'eth2', address: `10.0.0.${2 + odd}/31` }] },
+        { peer, device: 'teql1', slaves: ['eth3'], address: `10.0.1.${4 + odd}/31`, link_addresses: [{ dev: 'eth3', address: `10.0.1.${odd}/31` }] },
+      ],
+    };
+  };
+  return JSON.stringify({ all: { children: { routers: { hosts: { router_a: end('a'), router_b: end('b') }, vars: lab.vars } } } }, null, 2);
+}
+
+/** The lines of a router's state that name one of `devs`. */
+function linesOf(state: string, devs: string[]): string[] {
+  return state.split('\n').filter((l) => devs.some((d) => new RegExp(`\\b${d}\\b`).test(l)));
+}
+
+async function play(inventory: string, extra: string[] = []) {
+  const r = await teqlctl(['play', '-i', inventory, PLAYBOOK, '--json', ...extra]);
+  return { ...r, json: JSON.parse(r.stdout) };
+}
+
+describe('two bundles per router: the bundle is the failure domain', () => {
+  let inventory = '';
+  const pristine = {} as Record<Router, string>;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-bundles-'));
+    await labCli(['down']);
+    await labCli(['up', '--links', '3', '--inventory-out', join(dir, 'lab.yml')]);
+    inventory = join(dir, 'two-bundles.yml');
+    writeFileSync(inventory, twoBundles(join(dir, 'lab.yml')));
+    for (const r of ROUTERS) pristine[r] = await readState(r);
+  });
+
+  afterAll(async () => {
+    await labCli(['restore', 'b', '--link', '3']).catch(() => undefined);
+    await labCli(['down']);
+    await labCli(['up']);
+  });
+
+  it('with link 3 cut, teql0 is confirmed on both routers and only teql1 is rolled back, on both (exit 10)', async () => {
+    await labCli(['cut', 'b', '--link', '3']);
+    const r = await play(inventory, ['--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(10);
+    expect(r.json.bundles.map((b: { name: string; status: string }) => [b.name, b.status])).toEqual([[TEQL0, 'converged'], [TEQL1, 'rolled back']]);
+    expect(r.json.bundles[1].error).toMatch(/^verification failed: router_a: ping 10\.0\.1\.1 failed .*; router_b: ping 10\.0\.1\.0 failed/);
+    expect(r.json.summary).toMatch(/^1 of 2 bundles converged and verified; 1 failed and was rolled back on both ends/);
+    for (const h of ['router_a', 'router_b']) {
+      expect(r.json.hosts[h].partialRollback).toMatchObject({ bundles: [TEQL1], ok: true, residual: { missing: [], extra: [] } });
+      expect(r.json.hosts[h].rollback).toBeNull();
+    }
+    for (const router of ROUTERS) {
+      const now = await readState(router);
+      // teql1's link is as it was; teql1 itself (made by the sch_teql that teql0 keeps) holds nothing.
+      expect(linesOf(now, ['eth3'])).toEqual(linesOf(pristine[router], ['eth3']));
+      expect(now).not.toMatch(/^teql1 10\.0\.1/m);
+      expect(now).not.toMatch(/^eth3 teql1$/m);
+      // teql0 is in place and carries traffic.
+      expect(now).toMatch(/^teql0 10\.0\.0\.[45]\/31$/m);
+      expect(now).toMatch(/^eth1 teql0$/m);
+      const peer = router === 'a' ? '10.0.0.5' : '10.0.0.4';
+      // (Not `ping -I teql0`: the replies come back on eth1/eth2, which a socket bound to teql0 never sees.)
+      expect((await sshRun(router, `ip route get ${peer}`)).stdout).toMatch(/ dev teql0 /);
+      expect((await sshRun(router, `ping -c 2 -W 2 ${peer}`)).code).toBe(0);
+      // The run is confirmed there, and its lock freed.
+      expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
+      expect((await sshRun(router, 'test -e /run/teqlctl.lock && echo held || echo free')).stdout.trim()).toBe('free');
+    }
+    // What is left to do is teql1's alone.
+    const check = await play(inventory, ['--check']);
+    expect(check.code).toBe(0);
+    for (const h of ['router_a', 'router_b']) {
+      const changes: Array<{ resource: string }> = check.json.hosts[h].changes;
+      expect(changes.length).toBeGreaterThan(0);
+      for (const c of changes) expect(c.resource).toMatch(/eth3|teql1/);
+    }
+  });
+
+  it('with link 3 back, a run adds teql1 and changes nothing of teql0; a rerun changes nothing', async () => {
+    await labCli(['restore', 'b', '--link', '3']);
+    const teql0Before = Object.fromEntries(await Promise.all(ROUTERS.map(async (r) => [r, linesOf(await readState(r), ['eth1', 'eth2', 'teql0'])])));
+    const r = await play(inventory, ['--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json.bundles.map((b: { status: string }) => b.status)).toEqual(['converged', 'converged']);
+    for (const h of ['router_a', 'router_b']) for (const c of r.json.hosts[h].changes as Array<{ resource: string }>) expect(c.resource).toMatch(/eth3|teql1/);
+    for (const router of ROUTERS) {
+      expect(linesOf(await readState(router), ['eth1', 'eth2', 'teql0'])).toEqual(teql0Before[router]);
+      expect(await readState(router)).toMatch(/^eth3 teql1$/m);
+    }
+    const again = await play(inventory, ['--yes']);
+    expect(again.code).toBe(0);
+    for (const h of ['router_a', 'router_b']) expect(again.json.hosts[h].changes).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+// A fleet of three replayed pairs (each its own bundle): one broken pair never undoes the others.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { loadRun } from '../../src/load/index.js';
+import { runPlay } from '../../src/play/run-play.js';
+import { RunLog } from '../../src/play/run-log.js';
+import type { PlayOptions } from '../../src/play/run-state.js';
+import { CHECK_MARKER } from '../../src/router/markers.js';
+import { checkIndices, rewriteForPair } from '../../bench/fleet/sim-host.js';
+import { renderFleetInventory, simHostName } from '../../bench/fleet/inventory.js';
+import { RecordedRouter, recording } from '../helpers/replay-transport.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const PAIRS = 3;
+
+function fleet() {
+  const hosts = Array.from({ length: PAIRS * 2 }, (_, i) => ({ ...simHostName(i), port: 40000 + i }));
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-domains-'));
+  writeFileSync(join(dir, 'fleet.yml'), renderFleetInventory(hosts, join(dir, 'id')));
+  const loaded = loadRun(join(dir, 'fleet.yml'), join(ROOT, 'playbooks', 'teql.yml'));
+  const routers = new Map(hosts.map((h) => [h.name, new RecordedRouter(h.router, {
+    pristine: rewriteForPair(recording(h.router, 'pristine'), h.pair),
+    converged: rewriteForPair(recording(h.router, 'converged'), h.pair),
+  })]));
+  const names = hosts.map((h) => h.name);
+  const run = (opts: Partial<PlayOptions> = {}) => runPlay(loaded, {
+    runId: 'test-run-1', confirmTimeoutSec: 120, owner: 'tester@test', check: false, forks: 6, mode: 'silent',
+    log: new RunLog(undefined, []),
+    connect: async (host) => routers.get(host)!.connect(host),
+    connectFresh: async (host) => routers.get(host)!.connect(host),
+    showPlan: () => undefined, approve: async () => true, interrupted: () => false,
+    ...opts,
+  });
+  return { routers, names, run, loaded };
+}
+
+const lossy = (script: string) => ({ stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join('') });
+
+describe('failure domains: one broken pair of a fleet', () => {
+  it('has a bundle per pair', () => {
+    expect(fleet().loaded.bundles.map((b) => b.name)).toEqual(['pair0000_a:teql0<->pair0000_b:teql0', 'pair0001_a:teql0<->pair0001_b:teql0', 'pair0002_a:teql0<->pair0002_b:teql0']);
+  });
+
+  it('a failed ping rolls back its pair only, on both ends; the other pairs are confirmed (exit 10)', async () => {
+    const f = fleet();
+    f.routers.get('pair0001_b')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.summary).toMatch(/^2 of 3 bundles converged and verified; 1 failed and was rolled back on both ends: pair0001_a:teql0<->pair0001_b:teql0: verification failed: pair0001_b: ping /);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
+    for (const h of ['pair0000_a', 'pair0000_b', 'pair0002_a', 'pair0002_b']) {
+      expect(f.routers.get(h)!.state).toBe('converged');
+      expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+    }
+    for (const h of ['pair0001_a', 'pair0001_b']) {
+      expect(f.routers.get(h)!.state).toBe('pristine');
+      expect(f.routers.get(h)!.kinds()).not.toContain('confirm');
+      expect(f.routers.get(h)!.kinds().at(-1)).toBe('rollback');
+    }
+    expect(r.hosts.map((h) => h.status)).toEqual(['changed', 'changed', 'rolled back', 'rolled back', 'changed', 'changed']);
+  });
+
+  it('an unreachable router ends its pair before anything changes there; its peer is not even read', async () => {
+    const f = fleet();
+    const r = await f.run({ connect: async (host) => {
+      if (host === 'pair0002_a') throw new Error('connection refused');
+      return f.routers.get(host)!.connect(host);
+    } });
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => [b.status, b.error ?? ''])).toEqual([['converged', ''], ['converged', ''], ['failed', 'unreachable: pair0002_a: connection refused']]);
+    expect(f.routers.get('pair0002_b')!.kinds()).toEqual([]);
+    expect(f.routers.get('pair0000_a')!.state).toBe('converged');
+  });
+
+  it('a failed confirmation rolls back its pair, the end that confirmed included, and no other', async () => {
+    const f = fleet();
+    f.routers.get('pair0000_b')!.overrides.set('confirm', (_s, recorded) => ({ ...recorded, stdout: '@@teqlctl-confirm too-late reverted decided-by=revert\n', code: 1 }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'converged', 'converged']);
+    expect(f.routers.get('pair0000_a')!.kinds().slice(-2)).toEqual(['confirm', 'rollback']);
+    expect(f.routers.get('pair0001_a')!.kinds().at(-1)).toBe('release');
+  });
+
+  it('when every pair fails, the run fails as before bundles: the stage\'s exit code, everything rolled back', async () => {
+    const f = fleet();
+    for (const h of f.names) f.routers.get(h)!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.exitCode).toBe(ExitCode.verifyFailed);
+    expect(r.summary).toMatch(/; every host was rolled back to its state before the run$/);
+    expect(r.bundles.every((b) => b.status === 'rolled back')).toBe(true);
+    for (const h of f.names) expect(f.routers.get(h)!.state).toBe('pristine');
+  });
+
+  it('--check reads every pair, and an unreachable one does not hide the others\' plans', async () => {
+    const f = fleet();
+    const r = await f.run({ check: true, connect: async (host) => {
+      if (host === 'pair0001_b') throw new Error('no route to host');
+      return f.routers.get(host)!.connect(host);
+    } });
+    expect(r.exitCode).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['checked', 'failed', 'checked']);
+    expect(r.hosts.find((h) => h.host === 'pair0002_a')!.planned.length).toBeGreaterThan(0);
+  });
+});

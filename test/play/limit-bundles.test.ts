@@ -1,0 +1,74 @@
+// --limit never runs half a bundle: a spoke brings its hub, and the hub runs that bundle's tasks
+// only (and what its bundles share), not its bundle to the other spoke.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRun } from '../../src/load/index.js';
+import { FailureDomains } from '../../src/play/failure-domains.js';
+import { excludeFor } from '../../src/play/unit-failures.js';
+import type { RunState } from '../../src/play/run-state.js';
+import { writeCase } from '../load/helpers.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const HUB = `all:
+  children:
+    routers:
+      hosts:
+        hub:
+          teql_bundles:
+            - { peer: branch1, device: teql0, slaves: [eth1, eth2], address: 10.0.0.4/31,
+                link_addresses: [{ dev: eth1, address: 10.0.0.0/31 }, { dev: eth2, address: 10.0.0.2/31 }] }
+            - { peer: branch2, device: teql1, slaves: [eth3, eth4], address: 10.0.1.4/31,
+                link_addresses: [{ dev: eth3, address: 10.0.1.0/31 }, { dev: eth4, address: 10.0.1.2/31 }] }
+        branch1:
+          teql_peer: hub
+          teql_slaves: [eth1, eth2]
+          link_addresses: [{ dev: eth1, address: 10.0.0.1/31 }, { dev: eth2, address: 10.0.0.3/31 }]
+          teql_address: 10.0.0.5/31
+        branch2:
+          teql_peer: hub
+          teql_slaves: [eth1, eth2]
+          link_addresses: [{ dev: eth1, address: 10.0.1.1/31 }, { dev: eth2, address: 10.0.1.3/31 }]
+          teql_address: 10.0.1.5/31
+      vars: { ansible_user: root }
+`;
+const B1 = 'hub:teql0<->branch1:teql0';
+const B2 = 'hub:teql1<->branch2:teql0';
+
+function load(limit?: string[]) {
+  const dir = writeCase({ 'inventory.yml': HUB });
+  return loadRun(join(dir, 'inventory.yml'), join(ROOT, 'playbooks/teql-bundles.yml'), limit ? { limit } : {});
+}
+
+describe('--limit and bundles', () => {
+  it('a spoke selects its bundle and brings the hub, with a note; the other spoke stays out', () => {
+    const run = load(['branch1']);
+    expect(run.plays[0]!.hosts).toEqual(['hub', 'branch1']);
+    expect(run.selectedBundles).toEqual([B1]);
+    expect(run.notes).toEqual([`--limit: hub added, the other end of bundle ${B1} (a bundle is changed on both of its ends or not at all)`]);
+  });
+
+  it('the hub then leaves out the tasks of its bundle to the other spoke, and keeps what its bundles share', () => {
+    const run = load(['branch1']);
+    const domains = new FailureDomains(run.bundles, run.plays[0]!.hosts, run.selectedBundles);
+    expect(domains.units.map((u) => [u.name, u.hosts])).toEqual([[B1, ['hub', 'branch1']]]);
+    const exclude = excludeFor({ domains } as unknown as RunState, 'hub')!;
+    const kept = run.plays[0]!.tasks.get('hub')!.filter((t) => !exclude(t)).map((t) => t.name);
+    expect(kept).toContain('links up (eth1)');
+    expect(kept).toContain('equalize each bundle over its links (teql0)');
+    expect(kept).toContain('verify over each equalizer (teql0)');
+    expect(kept.filter((n) => /eth3|eth4|teql1/.test(n))).toEqual([]);
+    expect(excludeFor({ domains } as unknown as RunState, 'branch1')).toBeUndefined();
+  });
+
+  it('the hub named selects all of its bundles, both spokes included', () => {
+    const run = load(['hub']);
+    expect(run.plays[0]!.hosts).toEqual(['hub', 'branch1', 'branch2']);
+    expect(run.selectedBundles).toEqual([B1, B2]);
+  });
+
+  it('without --limit every bundle runs and nothing is noted', () => {
+    const run = load();
+    expect(run.selectedBundles).toBeUndefined();
+    expect(run.notes).toBeUndefined();
+  });
+});

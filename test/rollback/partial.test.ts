@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { partialResidual } from '../../src/rollback/partial.js';
+import type { Facts } from '../../src/gather/facts.js';
+import { pristineFacts } from '../helpers/facts.js';
+
+const withLink = (f: Facts, name: string, up: boolean): Facts => ({ ...f, links: [...f.links.filter((l) => l.name !== name), { name, up, operstate: up ? 'UP' : 'DOWN', mtu: 1500 }] });
+const withAddr = (f: Facts, dev: string, cidr: string): Facts => ({ ...f, addresses: [...f.addresses, { dev, cidr }] });
+// eth1 is bundle X's (failed), eth2 bundle Y's (kept); teqlN are made by the shared module.
+const goes = (line: string) => /\beth1\b|\bteql1\b/.test(line);
+
+describe('a partial rollback\'s residual', () => {
+  const snapshot = pristineFacts();
+  const before = withAddr(withAddr(withLink(withLink(withLink(withLink(snapshot, 'eth1', true), 'eth2', true), 'teql0', true), 'teql1', true), 'eth1', '10.0.0.0/31'), 'eth2', '10.0.1.0/31');
+
+  it('is empty when the failed bundle\'s lines are as in the snapshot and the rest as before', () => {
+    const after = withAddr(withLink(withLink(withLink(snapshot, 'eth2', true), 'teql0', true), 'teql1', false), 'eth2', '10.0.1.0/31');
+    expect(partialResidual(snapshot, before, after, goes)).toEqual({ missing: [], extra: [] });
+  });
+
+  it('names a failed bundle\'s line left over, and a kept bundle\'s line lost', () => {
+    const after = withAddr(withLink(withLink(snapshot, 'teql0', true), 'teql1', false), 'eth1', '10.0.0.0/31');
+    const r = partialResidual(snapshot, before, after, goes);
+    expect(r.extra).toEqual(['address 10.0.0.0/31 dev eth1', 'link eth2 down mtu 1500']);
+    expect(r.missing).toEqual(['address 10.0.1.0/31 dev eth2', 'link eth2 up mtu 1500']);
+  });
+
+  it('accepts a module-made equalizer left down, not one left up or holding an address', () => {
+    const up = withAddr(withLink(withLink(withLink(snapshot, 'eth2', true), 'teql0', true), 'teql1', true), 'eth2', '10.0.1.0/31');
+    expect(partialResidual(snapshot, before, up, goes).extra).toEqual(['link teql1 up mtu 1500']);
+    const addressed = withAddr(withAddr(withLink(withLink(withLink(snapshot, 'eth2', true), 'teql0', true), 'teql1', false), 'eth2', '10.0.1.0/31'), 'teql1', '10.0.9.4/31');
+    expect(partialResidual(snapshot, before, addressed, goes).extra).toEqual(['address 10.0.9.4/31 dev teql1']);
+  });
+});
