@@ -75,14 +75,31 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
       for (const p of mine) placed.push(p);
       tasks.set(host, mine.map((p) => p.instance));
     }
-    plays.push({ name: shape.name, pos: shape.pos, hosts, tasks });
+    plays.push({ name: shape.name, pos: shape.pos, hosts, tasks, ...(shape.serial ? { serial: shape.serial } : {}), ...(shape.maxFailPercentage !== undefined ? { maxFailPercentage: shape.maxFailPercentage } : {}) });
   }
+  checkBatching(plays, problems);
   checkAddresses(placed, problems);
   checkAgreement(bundles, own, problems);
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);
   problems.throwIfAny();
   return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected, notes: selection.notes } : {}) };
+}
+
+/** A run goes batch by batch through all of its plays: their serial and max_fail_percentage must agree. */
+function checkBatching(plays: readonly LoadedPlay[], problems: Problems): void {
+  const first = plays.find((p) => p.serial);
+  if (!first) {
+    const alone = plays.find((p) => p.maxFailPercentage !== undefined);
+    if (alone) problems.add(`max_fail_percentage without serial: the run is one batch, so there is no later batch to stop (play "${alone.name}")`, alone.pos, 'add serial: N (sites per batch), or remove max_fail_percentage');
+    return;
+  }
+  const size = (p: LoadedPlay) => (p.serial ? ('count' in p.serial ? String(p.serial.count) : `${p.serial.percent}%`) : 'none');
+  for (const p of plays) {
+    if (size(p) !== size(first) || p.maxFailPercentage !== first.maxFailPercentage) {
+      problems.add(`play "${p.name}" batches differently from play "${first.name}" (serial ${size(p)} against ${size(first)}, max_fail_percentage ${p.maxFailPercentage ?? 'none'} against ${first.maxFailPercentage ?? 'none'})`, p.serial?.pos ?? p.pos, 'teqlctl takes each batch through every play before the next batch: give every play the same serial and max_fail_percentage');
+    }
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { child, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { readPersist, readTask, type PersistShape, type TaskShape } from './task-shape.js';
 import { readVars } from './vars-node.js';
 import { shown } from './shown.js';
+import { readMaxFail, readSerial, type Serial } from './serial.js';
 
 export interface PlayShape {
   name: string;
@@ -18,10 +19,12 @@ export interface PlayShape {
   vars: VarLayer;
   /** `persist:` of the play, the default of its tasks: a boolean, or a template giving one per host. */
   persist?: PersistShape;
+  serial?: Serial;
+  maxFailPercentage?: number;
   tasks: TaskShape[];
 }
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'persist', 'tasks'];
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'persist', 'serial', 'max_fail_percentage', 'tasks'];
 
 export function readPlaybook(y: YamlFile, problems: Problems): PlayShape[] {
   const root = deref(y, y.doc.contents) as Node | null;
@@ -70,6 +73,9 @@ function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape
   }
   const persist = readPersist(y, child(y, node, 'persist'), problems);
   if (persist === null) ok = false;
+  const serial = readSerial(y, child(y, node, 'serial'), problems);
+  const maxFail = readMaxFail(y, child(y, node, 'max_fail_percentage'), problems);
+  if (serial === null || maxFail === null) ok = false;
   const tasksNode = child(y, node, 'tasks');
   const tasks: TaskShape[] = [];
   if (tasksNode && !isSeq(tasksNode) && toJS(y, tasksNode) !== null) {
@@ -90,6 +96,8 @@ function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape
     hostsPos: posOf(y, hostsNode),
     vars,
     ...(persist ? { persist } : {}),
+    ...(serial ? { serial } : {}),
+    ...(maxFail !== undefined && maxFail !== null ? { maxFailPercentage: maxFail } : {}),
     tasks,
   };
 }

@@ -1,6 +1,7 @@
 // What the loader hands to the rest of the flow: plain data, validated, templates already rendered.
 import type { SourcePos } from '../errors.js';
 import type { Bundle } from './bundle-types.js';
+import type { Serial } from './serial.js';
 
 export interface ConnectionSpec {
   /** Address or ssh_config alias to connect to (ansible_host, else the inventory name). */
@@ -75,6 +76,10 @@ export interface LoadedPlay {
   hosts: string[];
   /** Per host, its tasks in playbook order (tasks whose `when` is false are left out). */
   tasks: Map<string, TaskInstance[]>;
+  /** `serial:`: sites per batch, or a percentage of them (the same in every play that sets it). */
+  serial?: Serial;
+  /** `max_fail_percentage:`: no batch starts after one whose failed bundles exceed it. */
+  maxFailPercentage?: number;
 }
 
 export interface LoadedRun {

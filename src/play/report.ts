@@ -4,7 +4,7 @@ import type { CheckResult } from '../verify/ping-script.js';
 import type { StateDiff } from '../rollback/compare.js';
 import type { TransportStats } from '../connect/transport.js';
 
-export type HostStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'refused' | 'rolled back' | 'rollback failed' | 'checked';
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'refused' | 'rolled back' | 'rollback failed' | 'checked' | 'not run';
 
 export interface HostReport {
   host: string;
@@ -28,7 +28,7 @@ export interface HostReport {
 export interface BundleReport {
   name: string;
   hosts: string[];
-  status: 'converged' | 'unchanged' | 'checked' | 'failed' | 'rolled back' | 'rollback failed';
+  status: 'converged' | 'unchanged' | 'checked' | 'failed' | 'rolled back' | 'rollback failed' | 'not run';
   /** Why it failed: the first failure of the bundle. */
   error?: string;
 }

@@ -14,6 +14,7 @@ import { FailureDomains } from './failure-domains.js';
 import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 import { bundleReports, outcome } from './outcome.js';
+import { runInBatches } from './run-batches.js';
 import { confirmAll } from './confirm-all.js';
 import { HostSession } from './host-session.js';
 import { renderOp } from '../apply/render-op.js';
@@ -27,7 +28,12 @@ export function newRunId(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + randomUUID().slice(0, 8);
 }
 
+/** A run: batch by batch when a play sets `serial:` (run-batches.ts), else all of its sites at once. */
 export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport> {
+  return loaded.plays.some((p) => p.serial) ? runInBatches(loaded, opts, runOnce) : runOnce(loaded, opts);
+}
+
+async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport> {
   const names = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
   const run: RunState = {
     runId: opts.runId ?? newRunId(),

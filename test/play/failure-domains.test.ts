@@ -1,5 +1,5 @@
 // A fleet of three replayed pairs (each its own bundle): one broken pair never undoes the others.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,11 +16,14 @@ import { RecordedRouter, recording } from '../helpers/replay-transport.js';
 const ROOT = join(import.meta.dirname, '../..');
 const PAIRS = 3;
 
-function fleet() {
+/** `batching`: play keywords put after `hosts:` of playbooks/teql.yml (serial, max_fail_percentage). */
+function fleet(batching: string[] = []) {
   const hosts = Array.from({ length: PAIRS * 2 }, (_, i) => ({ ...simHostName(i), port: 40000 + i }));
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-domains-'));
   writeFileSync(join(dir, 'fleet.yml'), renderFleetInventory(hosts, join(dir, 'id')));
-  const loaded = loadRun(join(dir, 'fleet.yml'), join(ROOT, 'playbooks', 'teql.yml'));
+  const chapter = readFileSync(join(ROOT, 'playbooks', 'teql.yml'), 'utf8').replace('  hosts: routers\n', `  hosts: routers\n${batching.map((l) => `  ${l}\n`).join('')}`);
+  writeFileSync(join(dir, 'teql.yml'), chapter);
+  const loaded = loadRun(join(dir, 'fleet.yml'), join(dir, 'teql.yml'));
   const routers = new Map(hosts.map((h) => [h.name, new RecordedRouter(h.router, {
     pristine: rewriteForPair(recording(h.router, 'pristine'), h.pair),
     converged: rewriteForPair(recording(h.router, 'converged'), h.pair),
@@ -104,5 +107,41 @@ describe('failure domains: one broken pair of a fleet', () => {
     expect(r.exitCode).toBe(ExitCode.someBundlesFailed);
     expect(r.bundles.map((b) => b.status)).toEqual(['checked', 'failed', 'checked']);
     expect(r.hosts.find((h) => h.host === 'pair0002_a')!.planned.length).toBeGreaterThan(0);
+  });
+});
+
+describe('serial and max_fail_percentage: batches of sites', () => {
+  it('serial: 1 takes one pair at a time to confirmed before touching the next', async () => {
+    const f = fleet(['serial: 1']);
+    const order: string[] = [];
+    const r = await f.run({ connect: async (host) => {
+      order.push(host);
+      return f.routers.get(host)!.connect(host);
+    } });
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    // Each pair's routers are connected only once the pair before is confirmed and released.
+    expect(order).toEqual(f.names);
+    expect(f.routers.get('pair0000_a')!.kinds().at(-1)).toBe('release');
+    expect(r.summary.split('\n')).toEqual(['batch 1/3: converged and verified', 'batch 2/3: converged and verified', 'batch 3/3: converged and verified']);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'converged']);
+  });
+
+  it('a failed batch does not stop the next ones without max_fail_percentage (its bundles are rolled back)', async () => {
+    const f = fleet(['serial: "34%"']);
+    f.routers.get('pair0000_a')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'converged', 'converged']);
+  });
+
+  it('max_fail_percentage stops the batches after one that failed more: they never start, and say why', async () => {
+    const f = fleet(['serial: 1', 'max_fail_percentage: 0']);
+    f.routers.get('pair0000_b')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.verifyFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'not run', 'not run']);
+    expect(r.summary.split('\n').at(-1)).toBe('batches 2 to 3 not started (2 bundle(s), as they were): batch 1 failed 1 of its 1 bundles (100%), more than max_fail_percentage 0');
+    for (const h of ['pair0001_a', 'pair0001_b', 'pair0002_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds()).toEqual([]);
+    expect(r.hosts.filter((h) => h.status === 'not run').map((h) => h.host)).toEqual(['pair0001_a', 'pair0001_b', 'pair0002_a', 'pair0002_b']);
   });
 });

@@ -1,0 +1,74 @@
+// `serial:`: the run goes through its sites batch by batch, each batch a whole run of its own
+// (connect, plan, apply, verify, confirm, under one run id), so a batch's routers are confirmed
+// before the next batch is touched. `max_fail_percentage:` stops the batches that follow one whose
+// failed bundles exceed it; those never start, and their routers stay as they were.
+import { ExitCode } from '../errors.js';
+import type { LoadedRun } from '../load/types.js';
+import { FailureDomains } from './failure-domains.js';
+import type { BundleReport, HostReport, RunReport } from './report.js';
+import type { PlayOptions } from './run-state.js';
+import { batchesOf, sitesOf } from './sites.js';
+import { newRunId } from './run-id.js';
+
+type RunOnce = (loaded: LoadedRun, opts: PlayOptions) => Promise<RunReport>;
+
+/** The run restricted to `hosts`: their plays' hosts and tasks; bundles stay whole (the domains pick theirs). */
+function restrict(loaded: LoadedRun, hosts: ReadonlySet<string>): LoadedRun {
+  return {
+    ...loaded,
+    plays: loaded.plays.map((p) => ({ ...p, hosts: p.hosts.filter((h) => hosts.has(h)), tasks: new Map([...p.tasks].filter(([h]) => hosts.has(h))) })),
+  };
+}
+
+export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce: RunOnce): Promise<RunReport> {
+  const play = loaded.plays.find((p) => p.serial)!;
+  const names = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
+  const batches = batchesOf(sitesOf(loaded.bundles, names), play.serial!);
+  const runId = opts.runId ?? newRunId();
+  const reports: RunReport[] = [];
+  let stop: string | undefined;
+  for (const [k, sites] of batches.entries()) {
+    const hosts = new Set(sites.flat());
+    opts.log.note(`batch ${k + 1}/${batches.length}: ${sites.length} site(s): ${[...hosts].join(', ')}`);
+    const r = await runOnce(restrict(loaded, hosts), { ...opts, runId });
+    reports.push(r);
+    const failed = r.bundles.filter((b) => b.error !== undefined).length;
+    const percent = r.bundles.length === 0 ? 0 : (100 * failed) / r.bundles.length;
+    if (opts.interrupted() || r.exitCode === ExitCode.interrupted) stop = 'the run was interrupted';
+    else if (/^not applied: the plan was not approved/.test(r.summary)) stop = 'its plan was not approved';
+    else if (play.maxFailPercentage !== undefined && percent > play.maxFailPercentage) {
+      stop = `batch ${k + 1} failed ${failed} of its ${r.bundles.length} bundles (${Math.round(percent)}%), more than max_fail_percentage ${play.maxFailPercentage}`;
+    }
+    if (stop && k < batches.length - 1) {
+      opts.log.note(`batches ${k + 2} to ${batches.length} not started: ${stop}`);
+      return merge(loaded, reports, batches.slice(k + 1).map((b) => b.flat()), stop, batches.length, opts.check);
+    }
+  }
+  return merge(loaded, reports, [], undefined, batches.length, opts.check);
+}
+
+function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop: string | undefined, total: number, check: boolean): RunReport {
+  const left = notRun.flat();
+  const why = `not run: ${stop}`;
+  const skippedHosts: HostReport[] = left.map((host) => ({ host, status: 'not run', planned: [], applied: 0, checks: [], error: why }));
+  const skippedBundles: BundleReport[] = new FailureDomains(loaded.bundles, left, loaded.selectedBundles).units.map((u) => ({ name: u.name, hosts: u.hosts, status: 'not run', error: why }));
+  const bundles = [...reports.flatMap((r) => r.bundles), ...skippedBundles];
+  const good = bundles.filter((b) => b.error === undefined).length;
+  const codes = reports.map((r) => r.exitCode);
+  const exitCode = codes.includes(ExitCode.rollbackIncomplete) ? ExitCode.rollbackIncomplete
+    : codes.includes(ExitCode.interrupted) ? ExitCode.interrupted
+    : good === bundles.length ? ExitCode.ok
+    : good > 0 ? ExitCode.someBundlesFailed
+    : codes.find((c) => c !== ExitCode.ok) ?? ExitCode.someBundlesFailed;
+  const lines = reports.map((r, k) => `batch ${k + 1}/${total}: ${r.summary}`);
+  if (stop) lines.push(`batches ${reports.length + 1} to ${total} not started (${skippedBundles.length} bundle(s), as they were): ${stop}`);
+  return {
+    runId: reports[0]?.runId ?? '',
+    exitCode,
+    check,
+    hosts: [...reports.flatMap((r) => r.hosts), ...skippedHosts],
+    bundles,
+    summary: lines.join('\n'),
+    ...(reports[0]?.logFile ? { logFile: reports[0].logFile } : {}),
+  };
+}

@@ -1,0 +1,38 @@
+// Sites: the hosts that a run must batch together. Bundles that share a host (a hub and its
+// spokes) are one site: a hub's bundles are applied and confirmed in one go, never split across
+// batches. Hosts in no bundle make one site together (they fail together too, failure-domains.ts).
+import type { Bundle } from '../load/bundle-types.js';
+import { batchSize, type Serial } from '../load/serial.js';
+
+/** `hosts`: the run's hosts in inventory order; each site's hosts in that order, sites by their first host. */
+export function sitesOf(bundles: readonly Bundle[], hosts: readonly string[]): string[][] {
+  const inRun = new Set(hosts);
+  const parent = new Map(hosts.map((h) => [h, h]));
+  const find = (h: string): string => {
+    let r = h;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(h, r);
+    return r;
+  };
+  const bundled = new Set<string>();
+  for (const b of bundles) {
+    const ends = b.ends.map((e) => e.host).filter((h) => inRun.has(h));
+    for (const h of ends) bundled.add(h);
+    for (const h of ends.slice(1)) parent.set(find(h), find(ends[0]!));
+  }
+  const sites = new Map<string, string[]>();
+  const loose: string[] = [];
+  for (const h of hosts) {
+    if (!bundled.has(h)) loose.push(h);
+    else sites.set(find(h), [...(sites.get(find(h)) ?? []), h]);
+  }
+  return [...sites.values(), ...(loose.length > 0 ? [loose] : [])];
+}
+
+/** The sites in batches of `serial`, in order. */
+export function batchesOf(sites: readonly string[][], serial: Serial): string[][][] {
+  const size = batchSize(serial, sites.length);
+  const out: string[][][] = [];
+  for (let i = 0; i < sites.length; i += size) out.push(sites.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { Bundle } from '../../src/load/bundle-types.js';
+import { batchesOf, sitesOf } from '../../src/play/sites.js';
+
+const pos = { file: 'i.yml', line: 1, col: 1 };
+const bundle = (a: string, b: string, dev = 'teql0'): Bundle => ({
+  name: `${a}:${dev}<->${b}:teql0`,
+  ends: [a, b].map((host) => ({ host, peer: host === a ? b : a, device: dev, slaves: ['eth1'], linkAddresses: [], declared: 'teql_peer', pos, at: {} })) as unknown as Bundle['ends'],
+});
+
+describe('sites', () => {
+  it('a hub and all of its spokes are one site; a pair is a site; hosts in no bundle are one site, last', () => {
+    const bundles = [bundle('hub', 'br1'), bundle('hub', 'br2', 'teql1'), bundle('x_a', 'x_b')];
+    expect(sitesOf(bundles, ['hub', 'x_a', 'br1', 'lone1', 'x_b', 'br2', 'lone2'])).toEqual([['hub', 'br1', 'br2'], ['x_a', 'x_b'], ['lone1', 'lone2']]);
+  });
+
+  it('two hubs joined by a bundle are one site (a chain is batched whole)', () => {
+    expect(sitesOf([bundle('h1', 's1'), bundle('h1', 'h2', 'teql1'), bundle('h2', 's2')], ['h1', 'h2', 's1', 's2'])).toEqual([['h1', 'h2', 's1', 's2']]);
+  });
+
+  it("only the run's hosts count: a bundle whose other end is not in the run joins nothing", () => {
+    expect(sitesOf([bundle('a', 'b'), bundle('b', 'c', 'teql1')], ['a', 'c'])).toEqual([['a'], ['c']]);
+  });
+
+  it('batches by count or percentage of the sites (rounded down, at least one)', () => {
+    const sites = [['a'], ['b'], ['c'], ['d'], ['e']];
+    expect(batchesOf(sites, { count: 2, pos })).toEqual([[['a'], ['b']], [['c'], ['d']], [['e']]]);
+    expect(batchesOf(sites, { percent: 40, pos })).toEqual([[['a'], ['b']], [['c'], ['d']], [['e']]]);
+    expect(batchesOf(sites, { percent: 10, pos }).length).toBe(5);
+    expect(batchesOf(sites, { percent: 100, pos }).length).toBe(1);
+  });
+});
