@@ -71,7 +71,7 @@ async function measure(): Promise<Results> {
     const loadAverage = loadavg();
     say(`SIMULATED fleet (load average before: ${loadAverage.map((x) => x.toFixed(2)).join(' ')})`);
     const knownHosts = o['known-hosts'] === 'per-host' ? 'per-host' : 'shared';
-    const fleetRuns = await runFleet({ sizes: ints('fleet-sizes', o['fleet-sizes']!), forks: ints('fleet-forks', o['fleet-forks']!), playbook: CHAPTER, delayMs: Number(o['sim-delay-ms']), knownHosts }, say);
+    const fleetRuns = await runFleet({ sizes: ints('fleet-sizes', o['fleet-sizes']!), forks: ints('fleet-forks', o['fleet-forks']!), playbook: CHAPTER, delayMs: Number(o['sim-delay-ms']), knownHosts, faults: true }, say);
     results.fleet = { ...fleetFigures(fleetRuns.runs, fleetRuns.floor), delayMs: Number(o['sim-delay-ms']), knownHosts, loadAverage };
   }
   results.targets = targets(results.lab?.figures, results.fleet);

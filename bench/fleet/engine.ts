@@ -56,11 +56,16 @@ sample();
 const trips = report.hosts.map((h) => h.stats?.roundTrips ?? 0);
 const statuses: Record<string, number> = {};
 for (const h of report.hosts) statuses[h.status] = (statuses[h.status] ?? 0) + 1;
+const bundles: Record<string, number> = {};
+for (const b of report.bundles) bundles[b.status] = (bundles[b.status] ?? 0) + 1;
+const failedBundles = report.bundles.filter((b) => b.error !== undefined).map((b) => ({ name: b.name, status: b.status }));
 process.stdout.write(JSON.stringify({
   exitCode: report.exitCode,
   summary: report.summary.slice(0, 500),
   hosts: report.hosts.length,
   statuses,
+  bundles,
+  failedBundles,
   loadMs: t1 - t0,
   runMs: t2 - t1,
   wallMs: t2 - t0,

@@ -11,7 +11,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { measureFloor, type FloorSamples, type SshEndpoint } from '../lib/floor.js';
 import { runProc } from '../lib/proc.js';
 
-export type FleetPhase = 'cold' | 'noop';
+export type FleetPhase = 'cold' | 'noop' | 'faults';
 
 export interface FleetRun {
   phase: FleetPhase;
@@ -40,6 +40,25 @@ export interface FleetRun {
   unexpectedScripts: number;
   /** Facts sections teqlctl asked for that the recording lacks (re-record: bench/record-fixtures.ts). */
   missingSections: string[];
+  /** Bundles per status (converged, rolled back, failed, ...). */
+  bundles: Record<string, number>;
+  /** The faults phase: the bundles that failed, and whether they are exactly the three made to fail, as expected. */
+  failedBundles?: Array<{ name: string; status: string }>;
+  faultsAsExpected?: boolean;
+}
+
+/** Three bundles made to fail, far apart in the fleet: one unreachable router, one failed apply, one lost ping. */
+export function faultPlan(hosts: number): { spec: string; expected: Array<{ name: string; status: string }> } | undefined {
+  const pairs = Math.floor(hosts / 2);
+  if (pairs < 4) return undefined;
+  const name = (p: number, r: 'a' | 'b') => `pair${String(p).padStart(4, '0')}_${r}`;
+  const bundle = (p: number) => `${name(p, 'a')}:teql0<->${name(p, 'b')}:teql0`;
+  const [u, a, g] = [Math.floor(pairs / 4), Math.floor(pairs / 2), Math.floor((3 * pairs) / 4)];
+  return {
+    spec: `unreachable=${name(u, 'a')},apply=${name(a, 'b')},ping=${name(g, 'a')}`,
+    // Unreachable: nothing changed on its peer (failed); the other two changed both ends, rolled back.
+    expected: [{ name: bundle(u), status: 'failed' }, { name: bundle(a), status: 'rolled back' }, { name: bundle(g), status: 'rolled back' }],
+  };
 }
 
 export interface FleetOptions {
@@ -50,6 +69,8 @@ export interface FleetOptions {
   delayMs: number;
   /** One known_hosts file for the fleet (as an operator has), or one per host. */
   knownHosts: 'shared' | 'per-host';
+  /** After the cold and no-op runs, one more from pristine with three bundles made to fail (faultPlan). */
+  faults?: boolean;
 }
 
 const HERE = import.meta.dirname;
@@ -83,7 +104,7 @@ class SimFleet {
     });
   }
 
-  async ask(command: 'stats' | 'reset' | 'zero'): Promise<any> {
+  async ask(command: string): Promise<any> {
     const answer = this.next();
     this.child.stdin.write(command + '\n');
     return JSON.parse(await answer);
@@ -98,7 +119,9 @@ class SimFleet {
 }
 
 async function engineRun(fleet: SimFleet, inventory: string, log: string, hosts: number, forks: number, phase: FleetPhase, playbook: string): Promise<FleetRun> {
-  await fleet.ask(phase === 'cold' ? 'reset' : 'zero');
+  await fleet.ask(phase === 'noop' ? 'zero' : 'reset');
+  const plan = phase === 'faults' ? faultPlan(hosts) : undefined;
+  await fleet.ask(plan ? `faults ${plan.spec}` : 'faults');
   const env = { ...process.env };
   delete env.SSH_AUTH_SOCK; // the simulated hosts take the generated key only
   // BENCH_CPU_PROF=DIR: a V8 CPU profile of each engine run, written into DIR (for a look at where the time goes).
@@ -131,6 +154,8 @@ async function engineRun(fleet: SimFleet, inventory: string, log: string, hosts:
     bytesReceivedPerHost: e.bytesReceivedPerHost,
     unexpectedScripts: stats.unexpected.length,
     missingSections: stats.missingSections,
+    bundles: e.bundles,
+    ...(plan ? { failedBundles: e.failedBundles, faultsAsExpected: JSON.stringify(e.failedBundles) === JSON.stringify(plan.expected) && e.exitCode === 10 } : {}),
   };
 }
 
@@ -149,6 +174,14 @@ export async function runFleet(o: FleetOptions, say: (l: string) => void): Promi
           say(`  SIMULATED ${hosts} hosts, --forks ${forks}, ${phase}: ${(run.wallMs / 1000).toFixed(2)} s, ${run.cpuMsPerHost.toFixed(1)} CPU ms/host, peak RSS ${run.maxRssMb.toFixed(0)} MB, exit ${run.exitCode}`);
           out.push(run);
         }
+      }
+      // The failure domains at scale, once per size at the largest --forks.
+      if (o.faults && faultPlan(hosts)) {
+        const forks = Math.max(...o.forks);
+        const run = await engineRun(fleet, inventory, join(dir, `run-${forks}-faults.log`), hosts, forks, 'faults', o.playbook);
+        const counts = Object.entries(run.bundles).map(([k, n]) => `${n} ${k}`).join(', ');
+        say(`  SIMULATED ${hosts} hosts, --forks ${forks}, 3 bundles made to fail: ${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${run.maxRssMb.toFixed(0)} MB, exit ${run.exitCode}; bundles: ${counts}; ${run.faultsAsExpected ? 'exactly the three failed, as expected' : `NOT AS EXPECTED: ${JSON.stringify(run.failedBundles)}`}`);
+        out.push(run);
       }
     } finally {
       await fleet.stop();

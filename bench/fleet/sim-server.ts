@@ -8,6 +8,9 @@
 //   stats  -> one JSON line: connections and scripts per host, unexpected scripts
 //   reset  -> every host back to pristine, counters to zero; answers {"reset":true}
 //   zero   -> counters to zero, hosts left as they are; answers {"zero":true}
+//   faults KIND=HOST,... -> from now on HOST fails as KIND says (unreachable: the connection is
+//             dropped at once; apply: the first step fails; ping: every ping is lost); `faults`
+//             alone clears them; answers {"faults":N}
 // and exits when stdin closes.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +19,7 @@ import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { renderFleetInventory, simHostName, type SimHost } from './inventory.js';
 import { hasBarrier, reply, rewriteForPair, type SimFacts, type SimState } from './sim-host.js';
+import { CHECK_MARKER as CHECK, STEP_MARKER as STEP } from '../../src/router/markers.js';
 
 const [hostsArg, dir, delayArg, knownHostsMode = 'shared'] = process.argv.slice(2);
 const count = Number(hostsArg);
@@ -59,8 +63,21 @@ function authenticate(ctx: ssh2.AuthContext): void {
   ctx.accept();
 }
 
+type Fault = 'unreachable' | 'apply' | 'ping';
+let faults = new Map<string, Fault>();
+
+/** A failed first step, as the apply script prints it, with no facts and no barrier (it stopped). */
+function failedApply(): { stdout: string; code: number } {
+  return { stdout: `${STEP} 0 2\nRTNETLINK answers: Operation not permitted (SIMULATED fault)\n`, code: 2 };
+}
+
 function serve(host: HostRuntime, client: ssh2.Connection): void {
   host.connections++;
+  if (faults.get(host.spec.name) === 'unreachable') {
+    client.on('error', () => undefined);
+    client.end();
+    return;
+  }
   // A real router answers as fast as it can: no Nagle stalls on the simulated side of the link.
   (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
   client.on('error', () => undefined);
@@ -80,8 +97,15 @@ function serve(host: HostRuntime, client: ssh2.Connection): void {
         // A staged apply is answered up to its barrier while its channel stays open; the rest
         // (the checks, or nothing) when stdin ends, as a router's waiting shell does.
         let headLength = 0;
+        let ended = false;
         const answer = (script: string, end: boolean) => {
-          const r = reply(script, host.state, host.facts);
+          const fault = faults.get(host.spec.name);
+          let r = reply(script, host.state, host.facts);
+          if (fault === 'apply' && r.kind === 'apply') {
+            r = { ...r, ...failedApply(), state: host.state };
+            end = true;
+          }
+          if (fault === 'ping' && r.kind === 'verify') r = { ...r, stdout: r.stdout.replace(/3 received, 0% packet loss/g, '0 received, 100% packet loss').replace(new RegExp(`^(${CHECK} \\d+) 0 1$`, 'gm'), '$1 1 3') };
           host.state = r.state;
           host.scripts[r.kind] = (host.scripts[r.kind] ?? 0) + 1;
           if (r.kind === 'unknown') unexpected.push(`${host.spec.name}: ${script.slice(0, 120)}`);
@@ -89,7 +113,8 @@ function serve(host: HostRuntime, client: ssh2.Connection): void {
           const send = () => {
             if (r.stdout) stream.write(r.stdout);
             if (r.stderr) stream.stderr.write(r.stderr);
-            if (!end) return;
+            if (!end || ended) return;
+            ended = true;
             stream.exit(r.code);
             stream.end();
           };
@@ -107,7 +132,9 @@ function serve(host: HostRuntime, client: ssh2.Connection): void {
         stream.on('end', () => {
           const script = Buffer.concat(chunks).toString('utf8');
           const rest = script.slice(headLength);
+          if (ended) return;
           if (headLength > 0 && !rest.trim()) {
+            ended = true;
             stream.exit(0);
             return stream.end();
           }
@@ -160,6 +187,12 @@ rl.on('line', (line) => {
     unexpected = [];
     missingSections = new Set();
     process.stdout.write(JSON.stringify({ reset: true }) + '\n');
+  } else if (line === 'faults' || line.startsWith('faults ')) {
+    faults = new Map(line.slice('faults'.length).trim().split(',').filter(Boolean).map((kv) => {
+      const [kind, name] = kv.split('=') as [Fault, string];
+      return [name, kind];
+    }));
+    process.stdout.write(JSON.stringify({ faults: faults.size }) + '\n');
   } else if (line === 'zero') {
     for (const r of runtimes) Object.assign(r, { connections: 0, scripts: {} });
     process.stdout.write(JSON.stringify({ zero: true }) + '\n');

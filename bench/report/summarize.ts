@@ -176,6 +176,11 @@ export function targets(lab: LabFigures | undefined, fleet: FleetFigures | undef
       out.push({ name: what, value: `${f2(r)}x`, limit: `<= ${limit}x`, pass: r <= limit });
     }
   }
+  // Issue 15: three bundles made to fail; exactly they fail (rolled back or never changed), every other is confirmed.
+  for (const r of (fleet?.runs ?? []).filter((x) => x.phase === 'faults')) {
+    const counts = Object.entries(r.bundles ?? {}).map(([k, n]) => `${n} ${k}`).join(', ');
+    out.push({ name: `SIMULATED ${r.hosts} hosts, 3 bundles made to fail (unreachable, apply, ping)`, value: `${counts}; exit ${r.exitCode}`, limit: 'those 3 only, exit 10', pass: r.faultsAsExpected === true });
+  }
   const cold = (fleet?.runs ?? []).filter((r) => (r.phase ?? 'cold') === 'cold');
   if (cold.length > 0) {
     const biggest = Math.max(...cold.map((r) => r.hosts));

@@ -90,3 +90,17 @@ describe('simulated fleet addressing', () => {
     expect(inv).toContain('teqlctl_known_hosts_file: "/k/known_hosts"');
   });
 });
+
+describe('the simulated fleet\'s three faults', () => {
+  it('picks three pairs far apart, one per kind, and expects exactly their bundles to fail', async () => {
+    const { faultPlan } = await import('../../bench/fleet/run-fleet.js');
+    expect(faultPlan(6)).toBeUndefined();
+    const plan = faultPlan(500)!;
+    expect(plan.spec).toBe('unreachable=pair0062_a,apply=pair0125_b,ping=pair0187_a');
+    expect(plan.expected).toEqual([
+      { name: 'pair0062_a:teql0<->pair0062_b:teql0', status: 'failed' },
+      { name: 'pair0125_a:teql0<->pair0125_b:teql0', status: 'rolled back' },
+      { name: 'pair0187_a:teql0<->pair0187_b:teql0', status: 'rolled back' },
+    ]);
+  });
+});
