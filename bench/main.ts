@@ -2,6 +2,7 @@
 // SIMULATED fleet; prints the tables and the targets, writes JSON + SVG under bench/results/.
 //   npm run bench -- [--runs 5] [--skip-lab] [--skip-fleet] [--fleet-sizes 10,100,500]
 //                    [--fleet-forks 10,50,200] [--sim-delay-ms 0] [--known-hosts shared|per-host]
+//                    [--fleet-hubs 20]  (hubs of 5 spokes each; 0: none)
 //                    [--publish] [--from results.json]
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -36,6 +37,7 @@ const { values: o } = parseArgs({
     'skip-fleet': { type: 'boolean', default: false },
     'fleet-sizes': { type: 'string', default: '10,100,500' },
     'fleet-forks': { type: 'string', default: '10,50,200' },
+    'fleet-hubs': { type: 'string', default: '20' },
     'sim-delay-ms': { type: 'string', default: '0' },
     'known-hosts': { type: 'string', default: 'shared' },
     publish: { type: 'boolean', default: false },
@@ -71,7 +73,7 @@ async function measure(): Promise<Results> {
     const loadAverage = loadavg();
     say(`SIMULATED fleet (load average before: ${loadAverage.map((x) => x.toFixed(2)).join(' ')})`);
     const knownHosts = o['known-hosts'] === 'per-host' ? 'per-host' : 'shared';
-    const fleetRuns = await runFleet({ sizes: ints('fleet-sizes', o['fleet-sizes']!), forks: ints('fleet-forks', o['fleet-forks']!), playbook: CHAPTER, delayMs: Number(o['sim-delay-ms']), knownHosts, faults: true }, say);
+    const fleetRuns = await runFleet({ sizes: ints('fleet-sizes', o['fleet-sizes']!), forks: ints('fleet-forks', o['fleet-forks']!), playbook: CHAPTER, delayMs: Number(o['sim-delay-ms']), knownHosts, faults: true, hubs: o['fleet-hubs'] === '0' ? [] : ints('fleet-hubs', o['fleet-hubs']!) }, say);
     results.fleet = { ...fleetFigures(fleetRuns.runs, fleetRuns.floor), delayMs: Number(o['sim-delay-ms']), knownHosts, loadAverage };
   }
   results.targets = targets(results.lab?.figures, results.fleet);

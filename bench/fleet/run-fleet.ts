@@ -10,11 +10,15 @@ import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { measureFloor, type FloorSamples, type SshEndpoint } from '../lib/floor.js';
 import { runProc } from '../lib/proc.js';
+import { hubBundleName, SPOKES } from './hub-fleet.js';
+import { HUB_PLAYBOOK } from './hub-facts.js';
 
 export type FleetPhase = 'cold' | 'noop' | 'faults';
 
 export interface FleetRun {
   phase: FleetPhase;
+  /** Pairs (the lab's two routers, repeated), or hubs with 5 spokes each. */
+  topology?: 'pairs' | 'hubs';
   hosts: number;
   forks: number;
   exitCode: number;
@@ -47,6 +51,19 @@ export interface FleetRun {
   faultsAsExpected?: boolean;
 }
 
+/** The hub fleet's three: a spoke of three different hubs each, so each hub keeps its four other bundles. */
+export function hubFaultPlan(hubs: number): { spec: string; expected: Array<{ name: string; status: string }> } | undefined {
+  if (hubs < 4) return undefined;
+  const [u, a, g] = [Math.floor(hubs / 4), Math.floor(hubs / 2), Math.floor((3 * hubs) / 4)];
+  const spoke = (h: number, k: number) => `hub${String(h).padStart(3, '0')}_spoke${k}`;
+  return {
+    spec: `unreachable=${spoke(u, 0)},apply=${spoke(a, 1)},ping=${spoke(g, 2)}`,
+    // The unreachable spoke's bundle is left out on its hub before anything changes (failed); the
+    // other two are undone on their hub (its four other bundles kept) and on the spoke (rolled back).
+    expected: [{ name: hubBundleName(u, 0), status: 'failed' }, { name: hubBundleName(a, 1), status: 'rolled back' }, { name: hubBundleName(g, 2), status: 'rolled back' }],
+  };
+}
+
 /** Three bundles made to fail, far apart in the fleet: one unreachable router, one failed apply, one lost ping. */
 export function faultPlan(hosts: number): { spec: string; expected: Array<{ name: string; status: string }> } | undefined {
   const pairs = Math.floor(hosts / 2);
@@ -71,6 +88,8 @@ export interface FleetOptions {
   knownHosts: 'shared' | 'per-host';
   /** After the cold and no-op runs, one more from pristine with three bundles made to fail (faultPlan). */
   faults?: boolean;
+  /** Hub fleets to run besides the pairs: numbers of hubs (5 spokes each), with playbooks/teql-bundles.yml. */
+  hubs?: number[];
 }
 
 const HERE = import.meta.dirname;
@@ -89,8 +108,8 @@ class SimFleet {
     });
   }
 
-  static async start(hosts: number, dir: string, o: FleetOptions): Promise<{ fleet: SimFleet; inventory: string; first: SshEndpoint }> {
-    const child = spawn(process.execPath, [...TSX, join(HERE, 'sim-server.ts'), String(hosts), dir, String(o.delayMs), o.knownHosts], { stdio: ['pipe', 'pipe', 'inherit'] });
+  static async start(hosts: number, dir: string, o: FleetOptions, topology: 'pairs' | 'hubs' = 'pairs'): Promise<{ fleet: SimFleet; inventory: string; first: SshEndpoint }> {
+    const child = spawn(process.execPath, [...TSX, join(HERE, 'sim-server.ts'), String(hosts), dir, String(o.delayMs), o.knownHosts, topology], { stdio: ['pipe', 'pipe', 'inherit'] });
     const fleet = new SimFleet(child);
     const ready = JSON.parse(await fleet.next());
     const first = { host: '127.0.0.1', port: ready.firstPort, user: 'root', privateKeyFile: ready.keyFile, knownHostsFile: ready.knownHostsFile };
@@ -118,9 +137,9 @@ class SimFleet {
   }
 }
 
-async function engineRun(fleet: SimFleet, inventory: string, log: string, hosts: number, forks: number, phase: FleetPhase, playbook: string): Promise<FleetRun> {
+async function engineRun(fleet: SimFleet, inventory: string, log: string, hosts: number, forks: number, phase: FleetPhase, playbook: string, topology: 'pairs' | 'hubs' = 'pairs'): Promise<FleetRun> {
   await fleet.ask(phase === 'noop' ? 'zero' : 'reset');
-  const plan = phase === 'faults' ? faultPlan(hosts) : undefined;
+  const plan = phase !== 'faults' ? undefined : topology === 'hubs' ? hubFaultPlan(hosts / (SPOKES + 1)) : faultPlan(hosts);
   await fleet.ask(plan ? `faults ${plan.spec}` : 'faults');
   const env = { ...process.env };
   delete env.SSH_AUTH_SOCK; // the simulated hosts take the generated key only
@@ -133,6 +152,7 @@ async function engineRun(fleet: SimFleet, inventory: string, log: string, hosts:
   const perHost = Object.values<any>(stats.hosts);
   return {
     phase,
+    topology,
     hosts,
     forks,
     exitCode: e.exitCode,
@@ -181,6 +201,25 @@ export async function runFleet(o: FleetOptions, say: (l: string) => void): Promi
         const run = await engineRun(fleet, inventory, join(dir, `run-${forks}-faults.log`), hosts, forks, 'faults', o.playbook);
         const counts = Object.entries(run.bundles).map(([k, n]) => `${n} ${k}`).join(', ');
         say(`  SIMULATED ${hosts} hosts, --forks ${forks}, 3 bundles made to fail: ${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${run.maxRssMb.toFixed(0)} MB, exit ${run.exitCode}; bundles: ${counts}; ${run.faultsAsExpected ? 'exactly the three failed, as expected' : `NOT AS EXPECTED: ${JSON.stringify(run.failedBundles)}`}`);
+        out.push(run);
+      }
+    } finally {
+      await fleet.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // Hubs with 5 spokes each: a hub's bundles are one site; a failing spoke's bundle is undone on its hub alone.
+  for (const hubs of o.hubs ?? []) {
+    const hosts = hubs * (SPOKES + 1);
+    const dir = mkdtempSync(join(tmpdir(), `teqlctl-hubs-${hubs}-`));
+    const { fleet, inventory } = await SimFleet.start(hosts, dir, o, 'hubs');
+    try {
+      const forks = Math.max(...o.forks);
+      for (const phase of ['cold', 'noop', ...(o.faults ? ['faults' as const] : [])] as const) {
+        const run = await engineRun(fleet, inventory, join(dir, `run-${forks}-${phase}.log`), hosts, forks, phase, HUB_PLAYBOOK, 'hubs');
+        const counts = Object.entries(run.bundles).map(([k, n]) => `${n} ${k}`).join(', ');
+        const verdict = phase !== 'faults' ? '' : run.faultsAsExpected ? '; exactly the three failed, as expected' : `; NOT AS EXPECTED: ${JSON.stringify(run.failedBundles)}`;
+        say(`  SIMULATED ${hubs} hubs x ${SPOKES} spokes (${hosts} hosts), --forks ${forks}, ${phase}: ${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${run.maxRssMb.toFixed(0)} MB, exit ${run.exitCode}; bundles: ${counts}${verdict}`);
         out.push(run);
       }
     } finally {

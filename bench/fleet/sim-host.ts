@@ -1,15 +1,17 @@
 // Pure: what a simulated router answers to each script teqlctl sends. It recognises the script by the
 // markers teqlctl's own modules put in it (facts sections, apply steps, ping checks), answers from
 // facts recorded on the lab, confirms a run, and turns "converged" after an apply ("pristine" after a rollback).
-import { BARRIER_MARKER, CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP, UNDO_MARKER } from '../../src/router/markers.js';
+import { PARTIAL_MARKER, BARRIER_MARKER, CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP, UNDO_MARKER } from '../../src/router/markers.js';
 import type { LoadedRun } from '../../src/load/index.js';
 
-export type SimState = 'pristine' | 'converged';
-export type ScriptKind = 'facts' | 'apply' | 'rollback' | 'verify' | 'confirm' | 'release' | 'unknown';
+export type SimState = 'pristine' | 'converged' | 'partial';
+export type ScriptKind = 'facts' | 'apply' | 'rollback' | 'partial-rollback' | 'verify' | 'confirm' | 'release' | 'unknown';
 
 export interface SimFacts {
   pristine: string;
   converged: string;
+  /** A hub with its failed bundles undone and the others kept (what a partial rollback leaves). */
+  partial?: string;
 }
 
 export interface SimReply {
@@ -77,7 +79,8 @@ export function hasBarrier(script: string): boolean {
 }
 
 export function classify(script: string): ScriptKind {
-  // The rollback undoes from the router's own journal (its undo scripts): no steps of its own.
+  // A hub's partial rollback names the steps it undoes; the rollback undoes from the router's own journal.
+  if (script.includes(PARTIAL_MARKER)) return 'partial-rollback';
   if (script.includes(UNDO_MARKER)) return 'rollback';
   if (stepIndices(script).length > 0) return 'apply';
   if (checkIndices(script).length > 0) return 'verify';
@@ -92,7 +95,7 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
   const kind = classify(script);
   switch (kind) {
     case 'facts': {
-      const f = answerFacts(script, facts[state]);
+      const f = answerFacts(script, facts[state] ?? facts.converged);
       return { kind, stdout: f.stdout, missing: f.missing, stderr: '', code: 0, state };
     }
     case 'apply':
@@ -104,6 +107,10 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
       // A staged apply's shell then waits at its barrier for the checks (see connect/transport.ts).
       const barrier = hasBarrier(script) ? `${BARRIER_MARKER}\n` : '';
       return { kind, stdout: steps + f.stdout + barrier, missing: f.missing, stderr: '', code: 0, state: next };
+    }
+    case 'partial-rollback': {
+      const f = answerFacts(script, facts.partial ?? facts.pristine);
+      return { kind, stdout: `${PARTIAL_MARKER} ok\n${f.stdout}`, missing: f.missing, stderr: '', code: 0, state: facts.partial ? 'partial' : 'pristine' };
     }
     case 'verify': {
       const ok = '3 packets transmitted, 3 received, 0% packet loss, time 401ms\nrtt min/avg/max/mdev = 0.210/0.250/0.300/0.040 ms\n';

@@ -2,8 +2,9 @@
 // host key, answering teqlctl's scripts from the facts recorded on the lab (sim-host.ts). Runs as a
 // child process of the bench so that the CPU and memory measured in the engine are teqlctl's alone.
 //
-//   tsx bench/fleet/sim-server.ts <hosts> <dir> [delay-ms] [shared|per-host]
-// (per-host: one known_hosts file per host instead of one for the fleet.)
+//   tsx bench/fleet/sim-server.ts <hosts> <dir> [delay-ms] [shared|per-host] [pairs|hubs]
+// (per-host: one known_hosts file per host instead of one for the fleet; hubs: hubs with 5 spokes
+// each (hub-fleet.ts), whose facts come from teqlctl's own planner instead of the recordings.)
 // Prints one JSON line {"ready":...} when listening; then reads lines on stdin:
 //   stats  -> one JSON line: connections and scripts per host, unexpected scripts
 //   reset  -> every host back to pristine, counters to zero; answers {"reset":true}
@@ -18,10 +19,13 @@ import { createInterface } from 'node:readline';
 import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { renderFleetInventory, simHostName, type SimHost } from './inventory.js';
+import { hubHostName, renderHubInventory, type HubHost } from './hub-fleet.js';
+import { hubFacts } from './hub-facts.js';
 import { hasBarrier, reply, rewriteForPair, type SimFacts, type SimState } from './sim-host.js';
 import { CHECK_MARKER as CHECK, STEP_MARKER as STEP } from '../../src/router/markers.js';
 
-const [hostsArg, dir, delayArg, knownHostsMode = 'shared'] = process.argv.slice(2);
+const [hostsArg, dir, delayArg, knownHostsMode = 'shared', topology = 'pairs'] = process.argv.slice(2);
+const hubs = topology === 'hubs';
 const count = Number(hostsArg);
 if (!Number.isInteger(count) || count < 1 || !dir) throw new Error('usage: sim-server.ts <hosts> <dir> [delay-ms]');
 const delayMs = Number(delayArg ?? 0);
@@ -30,7 +34,7 @@ const fixture = (name: string) => readFileSync(join(fixtures, `${name}.txt`), 'u
 const FACTS = { a: { pristine: fixture('a-pristine'), converged: fixture('a-converged') }, b: { pristine: fixture('b-pristine'), converged: fixture('b-converged') } };
 
 interface HostRuntime {
-  spec: SimHost;
+  spec: SimHost | HubHost;
   facts: SimFacts;
   state: SimState;
   connections: number;
@@ -151,8 +155,9 @@ for (let i = 0; i < count; i++) {
   const { name, pair, router } = simHostName(i);
   const hostKey = keyPair();
   const runtime: HostRuntime = {
-    spec: { name, pair, router, port: 0 },
-    facts: { pristine: rewriteForPair(FACTS[router].pristine, pair), converged: rewriteForPair(FACTS[router].converged, pair) },
+    // A hub fleet's facts are planned once the inventory is written (hubFacts below).
+    spec: hubs ? { ...hubHostName(i), port: 0 } : { name, pair, router, port: 0 },
+    facts: hubs ? { pristine: '', converged: '' } : { pristine: rewriteForPair(FACTS[router].pristine, pair), converged: rewriteForPair(FACTS[router].converged, pair) },
     state: 'pristine',
     connections: 0,
     scripts: {},
@@ -174,7 +179,10 @@ if (knownHostsMode === 'per-host') {
   });
 }
 const inventory = join(dir, 'inventory.yml');
-writeFileSync(inventory, renderFleetInventory(runtimes.map((r) => r.spec), keyFile, knownHostsMode === 'per-host' ? undefined : knownHostsFile));
+const sharedKnownHosts = knownHostsMode === 'per-host' ? undefined : knownHostsFile;
+writeFileSync(inventory, hubs ? renderHubInventory(runtimes.map((r) => r.spec as HubHost), keyFile, sharedKnownHosts) : renderFleetInventory(runtimes.map((r) => r.spec as SimHost), keyFile, sharedKnownHosts));
+const planned = hubs ? hubFacts(inventory, runtimes.map((r) => r.spec as HubHost)) : undefined;
+if (planned) for (const r of runtimes) r.facts = planned.facts(r.spec.name);
 process.stdout.write(JSON.stringify({ ready: true, hosts: count, inventory, firstPort: runtimes[0]!.spec.port, keyFile, knownHostsFile }) + '\n');
 
 const rl = createInterface({ input: process.stdin });
@@ -192,6 +200,8 @@ rl.on('line', (line) => {
       const [kind, name] = kv.split('=') as [Fault, string];
       return [name, kind];
     }));
+    // A hub whose spoke fails keeps its other bundles: what its partial rollback leaves.
+    if (planned) for (const r of runtimes) r.facts = planned.facts(r.spec.name, [...faults.keys()]);
     process.stdout.write(JSON.stringify({ faults: faults.size }) + '\n');
   } else if (line === 'zero') {
     for (const r of runtimes) Object.assign(r, { connections: 0, scripts: {} });

@@ -132,7 +132,7 @@ export interface FleetFigures {
 export function fleetFigures(runs: FleetRun[], floor?: FloorSamples): FleetFigures {
   const fits: Record<string, Line> = {};
   const cpuFits: Record<string, Line> = {};
-  const cold = runs.filter((r) => (r.phase ?? 'cold') === 'cold');
+  const cold = runs.filter((r) => (r.phase ?? 'cold') === 'cold' && (r.topology ?? 'pairs') === 'pairs');
   for (const forks of new Set(cold.map((r) => r.forks))) {
     const mine = cold.filter((r) => r.forks === forks);
     if (new Set(mine.map((r) => r.hosts)).size < 2) continue;
@@ -179,9 +179,9 @@ export function targets(lab: LabFigures | undefined, fleet: FleetFigures | undef
   // Issue 15: three bundles made to fail; exactly they fail (rolled back or never changed), every other is confirmed.
   for (const r of (fleet?.runs ?? []).filter((x) => x.phase === 'faults')) {
     const counts = Object.entries(r.bundles ?? {}).map(([k, n]) => `${n} ${k}`).join(', ');
-    out.push({ name: `SIMULATED ${r.hosts} hosts, 3 bundles made to fail (unreachable, apply, ping)`, value: `${counts}; exit ${r.exitCode}`, limit: 'those 3 only, exit 10', pass: r.faultsAsExpected === true });
+    out.push({ name: `SIMULATED ${r.hosts} hosts${r.topology === 'hubs' ? ' (hubs of 5 spokes)' : ''}, 3 bundles made to fail (unreachable, apply, ping)`, value: `${counts}; exit ${r.exitCode}`, limit: 'those 3 only, exit 10', pass: r.faultsAsExpected === true });
   }
-  const cold = (fleet?.runs ?? []).filter((r) => (r.phase ?? 'cold') === 'cold');
+  const cold = (fleet?.runs ?? []).filter((r) => (r.phase ?? 'cold') === 'cold' && (r.topology ?? 'pairs') === 'pairs');
   if (cold.length > 0) {
     const biggest = Math.max(...cold.map((r) => r.hosts));
     const atMax = cold.filter((r) => r.hosts === biggest);

@@ -66,7 +66,7 @@ export function labTable(lab: LabFigures): string {
 export function fleetTable(fleet: FleetFigures): string {
   const rows: string[][] = [['phase', 'hosts', 'forks', 'wall s', 'load s', 'CPU s', 'CPU ms/host', 'peak RSS MB', 'heap / external MB', 'round trips/host (json)', 'conns/host', 'exit']];
   for (const r of fleet.runs) {
-    rows.push([r.phase ?? 'cold', String(r.hosts), String(r.forks), s(r.wallMs), s(r.loadMs), s(r.cpuMs), r.cpuMsPerHost.toFixed(1), r.maxRssMb.toFixed(0), `${r.peakHeapUsedMb?.toFixed(0) ?? '?'} / ${r.peakExternalMb?.toFixed(0) ?? '?'}`, `${r.roundTripsMax} (${r.transportRoundTripsMax})`, String(r.connectionsMax), String(r.exitCode)]);
+    rows.push([`${r.topology === 'hubs' ? 'hubs ' : ''}${r.phase ?? 'cold'}`, String(r.hosts), String(r.forks), s(r.wallMs), s(r.loadMs), s(r.cpuMs), r.cpuMsPerHost.toFixed(1), r.maxRssMb.toFixed(0), `${r.peakHeapUsedMb?.toFixed(0) ?? '?'} / ${r.peakExternalMb?.toFixed(0) ?? '?'}`, `${r.roundTripsMax} (${r.transportRoundTripsMax})`, String(r.connectionsMax), String(r.exitCode)]);
   }
   const fits = Object.entries(fleet.fits).map(([forks, l]) => `  --forks ${forks}: wall = ${s(l.intercept)} s + ${l.slope.toFixed(2)} ms x hosts (r2 ${l.r2.toFixed(3)}); CPU ${fleet.cpuFits[forks]!.slope.toFixed(2)} ms/host`);
   const missing = [...new Set(fleet.runs.flatMap((r) => r.missingSections))];

@@ -104,3 +104,34 @@ describe('the simulated fleet\'s three faults', () => {
     ]);
   });
 });
+
+describe('facts rendered for a simulated router', () => {
+  it.each(['a-pristine', 'a-converged', 'b-pristine', 'b-converged'])('read back as the lab\'s recording %s reads', async (name) => {
+    const { renderFacts } = await import('../../bench/fleet/render-facts.js');
+    const facts = parseFacts('r', fixture(name));
+    expect(parseFacts('r', renderFacts(facts))).toEqual(facts);
+  });
+});
+
+describe('the simulated hub fleet', () => {
+  it('writes an inventory teqlctl loads as 5 bundles per hub, each hub and its spokes one site', async () => {
+    const { hubHostName, renderHubInventory } = await import('../../bench/fleet/hub-fleet.js');
+    const { loadRun } = await import('../../src/load/index.js');
+    const { sitesOf } = await import('../../src/play/sites.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-hubs-'));
+    const hosts = Array.from({ length: 12 }, (_, i) => ({ ...hubHostName(i), port: 40000 + i }));
+    writeFileSync(join(dir, 'inv.yml'), renderHubInventory(hosts, '/k/id'));
+    const loaded = loadRun(join(dir, 'inv.yml'), join(import.meta.dirname, '../../playbooks/teql-bundles.yml'));
+    expect(loaded.bundles).toHaveLength(10);
+    expect(loaded.bundles[6]!.name).toBe('hub001:teql1<->hub001_spoke1:teql0');
+    expect(sitesOf(loaded.bundles, hosts.map((h) => h.name)).map((s) => s.length)).toEqual([6, 6]);
+  });
+
+  it('plans faults on spokes of three different hubs', async () => {
+    const { hubFaultPlan } = await import('../../bench/fleet/run-fleet.js');
+    expect(hubFaultPlan(20)!.spec).toBe('unreachable=hub005_spoke0,apply=hub010_spoke1,ping=hub015_spoke2');
+    expect(hubFaultPlan(20)!.expected.map((e) => e.status)).toEqual(['failed', 'rolled back', 'rolled back']);
+  });
+});

@@ -1,0 +1,47 @@
+// Pure: facts as a router's facts script prints them (the inverse of src/gather/parse-facts.ts), so a
+// SIMULATED router can answer with any state teqlctl's planner computes, not only the lab's recordings.
+// Only what the parser reads is written; a round-trip test keeps the two in step.
+import type { Facts } from '../../src/gather/facts.js';
+import { sysctlPath } from '../../src/router/sysctl-path.js';
+import { SECTION_MARKER as SECTION } from '../../src/router/markers.js';
+
+export function renderFacts(f: Facts): string {
+  const links = f.links.map((l) => ({ ifname: l.name, flags: l.up ? ['UP'] : [], mtu: l.mtu, operstate: l.operstate, ...(l.kind ? { linkinfo: { info_kind: l.kind } } : {}) }));
+  const byDev = new Map<string, Array<{ family: string; local: string; prefixlen: number }>>();
+  for (const a of f.addresses) {
+    const [local, len] = a.cidr.split('/');
+    byDev.set(a.dev, [...(byDev.get(a.dev) ?? []), { family: 'inet', local: local!, prefixlen: Number(len) }]);
+  }
+  const addresses = [...byDev].map(([ifname, addr_info]) => ({ ifname, addr_info }));
+  const routes = f.routes.map((r) => ({ dst: r.to.endsWith('/32') ? r.to.slice(0, -3) : r.to, ...(r.via ? { gateway: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}), ...(r.metric ? { metric: r.metric } : {}), ...(r.protocol ? { protocol: r.protocol } : {}), ...(r.scope ? { scope: r.scope } : {}) }));
+  const qdiscs = f.rootQdiscs.map((q) => ({ kind: q.kind, handle: q.handle, root: true, dev: q.dev, ...(q.options ? { options: q.options } : {}) }));
+  const details = f.rootQdiscs.filter((q) => q.detail).flatMap((q) => [`@@dev ${q.dev}`, ...q.detail!.qdiscs, '@@class', ...q.detail!.classes, '@@filter', ...q.detail!.filters]);
+  const teql = [`loaded=${f.teql.loaded ? 1 : 0}`, `available=${f.teql.available ? 1 : 0}`, ...(f.teql.maxEqualizers !== undefined ? [`max=${f.teql.maxEqualizers}`] : [])];
+  const m = f.management;
+  const management = m ? [`client=${m.clientIp}${m.clientPort ? ` port=${m.clientPort}` : ''}`, JSON.stringify([{ dst: m.clientIp, dev: m.dev, ...(m.via ? { gateway: m.via } : {}) }])] : [];
+  const b = f.boot;
+  const boot = b ? [
+    ...b.files.map((x) => (x.symlink !== undefined ? `symlink\t${x.path}\t${x.symlink}` : `file\t${x.path}\t${x.executable ? 'x' : '-'}\t${Buffer.from(x.content ?? '').toString('base64')}`)),
+    ...Object.entries(b.networkd).map(([k, v]) => `networkd\t${k}\t${v}`),
+    ...b.ifupdown.map((i) => `ifupdown\t${i}`),
+    ...(b.init ? [`init\t${b.init}`] : []),
+    ...(b.openrcLocal !== undefined ? [`openrc-local\t${b.openrcLocal ? 'yes' : 'no'}`] : []),
+    ...(b.busybox !== undefined ? [`userland\t${b.busybox ? 'busybox' : 'gnu'}`] : []),
+  ] : [];
+  const section = (name: string, lines: string[]) => `${SECTION} ${name}\n${lines.map((l) => `${l}\n`).join('')}`;
+  return [
+    section('links', [JSON.stringify(links)]),
+    section('addresses', [JSON.stringify(addresses)]),
+    section('routes', [JSON.stringify(routes)]),
+    section('qdiscs', [JSON.stringify(qdiscs)]),
+    section('qdisc_detail', details),
+    section('teql', teql),
+    section('management', management),
+    ...(b ? [section('boot', boot)] : []),
+    ...(f.baseline ? [section('baseline', Object.entries(f.baseline).map(([k, v]) => `${k}\t${v}`))] : []),
+    section('lock', []),
+    section('sysctls', Object.entries(f.sysctls).map(([k, v]) => `${sysctlPath(k)}\t${v}`)),
+    section('fingerprint', [f.fingerprint ?? '']),
+    section('end', []),
+  ].join('');
+}
