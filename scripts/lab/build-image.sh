@@ -31,7 +31,7 @@ step() { printf '[build-image %(%T)T] %s\n' -1 "$*"; }
 
 step "keys in $keys_dir"
 [[ -f $keys_dir/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C teqllab -f "$keys_dir/id_ed25519"
-for r in a b; do
+for r in a b h; do
   [[ -f $keys_dir/host_$r ]] || ssh-keygen -q -t ed25519 -N '' -C "router-$r" -f "$keys_dir/host_$r"
 done
 if [[ ! -s $keys_dir/operator-sudo-password ]]; then
@@ -54,7 +54,7 @@ echo router >"$root/etc/hostname"
 echo '/dev/vda / ext4 rw,noatime 0 0' >"$root/etc/fstab"
 
 install -d -m 700 "$root/etc/teqllab"
-for r in a b; do
+for r in a b h; do
   install -m 600 "$keys_dir/host_$r" "$root/etc/teqllab/host_$r"
   install -m 644 "$keys_dir/host_$r.pub" "$root/etc/teqllab/host_$r.pub"
 done
@@ -64,11 +64,13 @@ install -m 755 /dev/stdin "$root/usr/local/sbin/teqllab-identity" <<'SCRIPT'
 #!/bin/sh
 # Gives this boot of the shared base image its identity, from teqllab.router= on the kernel cmdline.
 set -eu
-router=$(sed -n 's/.*teqllab\.router=\([ab]\)\b.*/\1/p' /proc/cmdline)
+router=$(sed -n 's/.*teqllab\.router=\([abh]\)\b.*/\1/p' /proc/cmdline)
 case $router in
   a) idx=1 lan=192.0.2.1/24 sudo_rule='operator ALL=(ALL:ALL) ALL' doas_rule='permit operator as root' ;;
   b) idx=2 lan=198.51.100.1/24 sudo_rule='operator ALL=(ALL:ALL) NOPASSWD: ALL' doas_rule='permit nopass operator as root' ;;
-  *) echo "teqllab-identity: kernel cmdline lacks teqllab.router=a|b" >&2; exit 1 ;;
+  # h: the hub of `lab up --routers 3`, its LAN network 3 (TEST-NET-3).
+  h) idx=3 lan=203.0.113.1/24 sudo_rule='operator ALL=(ALL:ALL) NOPASSWD: ALL' doas_rule='permit nopass operator as root' ;;
+  *) echo "teqllab-identity: kernel cmdline lacks teqllab.router=a|b|h" >&2; exit 1 ;;
 esac
 name=router-$router
 echo "$name" >/etc/hostname

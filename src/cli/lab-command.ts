@@ -6,13 +6,15 @@ import { labReboot } from '../lab/reboot.js';
 import { labReset } from '../lab/reset.js';
 import { labSsh } from '../lab/ssh.js';
 import { labStatus } from '../lab/status.js';
-import { isRouter, MAX_LINKS, MIN_LINKS, parseTopology, ROUTERS, type Router } from '../lab/topology.js';
+import { isRouter, MAX_LINKS, MIN_LINKS, parseTopology, routersOf, type LabRouter } from '../lab/topology.js';
+import { currentTopology } from '../lab/topology-record.js';
+import { labPaths } from '../lab/paths.js';
 import { labUp } from '../lab/up.js';
 import { setManagementLink } from '../lab/management-link.js';
 
-function parseRouter(name: string): Router {
+function parseRouter(name: string): LabRouter {
   if (isRouter(name)) return name;
-  throw new LabError(`no lab router named "${name}"`, `the lab has routers ${ROUTERS.join(' and ')}`);
+  throw new LabError(`no lab router named "${name}"`, 'the lab has routers a and b (and h with `lab up --routers 3`)');
 }
 
 export function registerLabCommand(program: Command): void {
@@ -27,9 +29,10 @@ export function registerLabCommand(program: Command): void {
     .option('--names <scheme>', 'interface names: eth (eth0, eth1, ...) or predictable (ens3, ens4, ...) (default eth)')
     .option('--link-manager <manager>', 'who configures the links at boot: none (they stay down) or networkd (default none)')
     .option('--flavor <flavor>', 'the routers\' userland: debian (systemd) or busybox (BusyBox, dash, iproute2, OpenSSH, no systemd) (default debian)')
+    .option('--routers <n>', '2 (a and b, wired to each other) or 3 (a hub h wired to a and to b, 2 links each) (default 2)')
     .option('--inventory-out <path>', 'write the inventory there instead (else $TEQLCTL_LAB_INVENTORY)')
-    .action(async (opts: { links?: string; names?: string; linkManager?: string; flavor?: string; inventoryOut?: string }) => {
-      await labUp(parseTopology(opts.links, opts.names, opts.linkManager, opts.flavor), opts.inventoryOut);
+    .action(async (opts: { links?: string; names?: string; linkManager?: string; flavor?: string; routers?: string; inventoryOut?: string }) => {
+      await labUp(parseTopology(opts.links, opts.names, opts.linkManager, opts.flavor, opts.routers), opts.inventoryOut);
     });
   lab.command('down').description('stop both routers').action(labDown);
   lab.command('status').description('show whether each router runs and how to reach it').action(labStatus);
@@ -37,12 +40,12 @@ export function registerLabCommand(program: Command): void {
     .command('reset')
     .description('throw away a router\'s changes: fresh overlay, boot, wait for SSH (both if none named)')
     .argument('[router]', 'a or b')
-    .action(async (router?: string) => labReset(router === undefined ? [...ROUTERS] : [parseRouter(router)]));
+    .action(async (router?: string) => labReset(router === undefined ? routersOf(currentTopology(labPaths())) : [parseRouter(router)]));
   lab
     .command('reboot')
     .description('reboot a router\'s OS in place (its disk survives) and wait until it answers SSH again (both if none named)')
     .argument('[router]', 'a or b')
-    .action(async (router?: string) => labReboot(router === undefined ? [...ROUTERS] : [parseRouter(router)]));
+    .action(async (router?: string) => labReboot(router === undefined ? routersOf(currentTopology(labPaths())) : [parseRouter(router)]));
   lab
     .command('cut')
     .description('unplug a router\'s management link (eth0 or ens3), or with --link K one of its links to the other router, leaving it running: for tests of lost routers and broken bundles')

@@ -30,7 +30,9 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     return [
       `    if grep -qx ${s.index} ${file} 2>/dev/null; then`,
       ...s.undo.map((op) => `      ${renderOp(op)} || echo "${UNDO_MARKER} undo step ${s.batch}.${s.index} failed: ${renderOp(op).replace(/["`$\\]/g, '')}"`),
-      `      grep -vx ${s.index} ${file} > ${file}.new; mv -f ${file}.new ${file}`,
+      // grep: 1 is "no line left", fine; a failed write (a full or read-only /var) keeps the old
+      // journal, which lists the step as begun: undone once more later, which changes nothing.
+      `      grep -vx ${s.index} ${file} > ${file}.new; rc=$?; if [ $rc -le 1 ] && [ -f ${file}.new ]; then mv -f ${file}.new ${file}; else rm -f ${file}.new; echo "${UNDO_MARKER} step ${s.batch}.${s.index} undone, but the journal could not be rewritten"; fi`,
       '    fi',
     ];
   });

@@ -4,13 +4,15 @@ import { labPaths } from './paths.js';
 import { readPid } from './pidfile.js';
 import { stopRouter } from './router.js';
 import { readTopologyRecord } from './topology-record.js';
-import { describeTopology, ROUTERS } from './topology.js';
+import { ALL_ROUTERS, describeTopology } from './topology.js';
 
 export async function labDown(): Promise<void> {
   const p = labPaths();
   await Promise.all(
-    ROUTERS.map(async (r) => {
+    // Every router the lab may run (h too): a hub lab's h is stopped with its spokes.
+    ALL_ROUTERS.map(async (r) => {
       const pid = readPid(p.pidfile(r));
+      if (r === 'h' && pid === undefined) return;
       const stopped = await stopRouter(p, r);
       log(stopped ? `router ${r}: stopped (pid ${pid})` : `router ${r}: was not running`);
     }),

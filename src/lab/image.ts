@@ -17,7 +17,7 @@ export function scriptHash(script: string): string {
 
 /** The files that must exist for a boot; keys too, since the image holds copies of them. */
 function requiredFiles(p: LabPaths): string[] {
-  return [p.baseImage, p.kernel, p.initrd, p.busyboxInitrd, p.key, p.operatorPassword, p.hostKeyPub('a'), p.hostKeyPub('b')];
+  return [p.baseImage, p.kernel, p.initrd, p.busyboxInitrd, p.key, p.operatorPassword, p.hostKeyPub('a'), p.hostKeyPub('b'), p.hostKeyPub('h')];
 }
 
 /** Why the image must be (re)built, or undefined when it is current. */

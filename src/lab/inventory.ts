@@ -2,7 +2,7 @@
 import { renderTeqlVars } from '../teql-vars/render-teql-vars.js';
 import type { TeqlHostVars } from '../teql-vars/teql-vars.js';
 import { scalar } from '../teql-vars/yaml-scalar.js';
-import { otherRouter, ROUTERS, type Router } from './topology.js';
+import { ROUTERS, type Router } from './topology.js';
 
 export interface InventoryInput {
   sshPorts: Record<Router, number>;
@@ -32,7 +32,7 @@ function plan(router: Router, links: number): { links: string[]; teql: string } 
 
 /** What playbooks/teql.yml needs to know of one lab router. */
 export function labVars(router: Router, devs: string[]): TeqlHostVars {
-  const peerRouter = otherRouter(router);
+  const peerRouter: Router = router === 'a' ? 'b' : 'a';
   const me = plan(router, devs.length);
   const peer = plan(peerRouter, devs.length);
   return {

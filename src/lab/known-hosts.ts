@@ -1,5 +1,5 @@
 // Pure: known_hosts lines for the forwarded SSH ports, in the form OpenSSH itself writes them.
-import type { Router } from './topology.js';
+import type { LabRouter, Router } from './topology.js';
 
 /** `[127.0.0.1]:2201 ssh-ed25519 AAAA...`: non-22 ports are bracketed; the key's comment is dropped. */
 export function knownHostsLine(host: string, port: number, publicKey: string): string {
@@ -9,6 +9,6 @@ export function knownHostsLine(host: string, port: number, publicKey: string): s
   return `${name} ${type} ${blob}`;
 }
 
-export function renderKnownHosts(entries: { router: Router; port: number; publicKey: string }[]): string {
+export function renderKnownHosts(entries: { router: LabRouter; port: number; publicKey: string }[]): string {
   return entries.map((e) => knownHostsLine('127.0.0.1', e.port, e.publicKey) + '\n').join('');
 }

@@ -3,7 +3,7 @@
 import { labPaths } from './paths.js';
 import { monitorCommand } from './monitor.js';
 import { recordedInterfaces } from './topology-record.js';
-import type { Router } from './topology.js';
+import type { LabRouter, Router } from './topology.js';
 import { log } from './log.js';
 import { LabError } from '../errors.js';
 
@@ -11,7 +11,7 @@ import { LabError } from '../errors.js';
  * `link`: one of the links between the routers (1..4) instead: its wire goes dead at this end (no
  * carrier), as a cut fibre would, so a bundle over it fails its pings while the others work.
  */
-export async function setManagementLink(router: Router, up: boolean, link?: number): Promise<void> {
+export async function setManagementLink(router: LabRouter, up: boolean, link?: number): Promise<void> {
   const p = labPaths();
   if (link !== undefined) {
     const said = await monitorCommand(p.monitor(router), `set_link n${link} ${up ? 'on' : 'off'}`);

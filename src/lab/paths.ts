@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Router } from './topology.js';
+import type { LabRouter, Router } from './topology.js';
 
 export interface LabPaths {
   dir: string;
@@ -23,12 +23,12 @@ export interface LabPaths {
   knownHosts: string;
   /** The running lab's link count, name scheme and the interface names read from the routers. */
   topology: string;
-  hostKeyPub(router: Router): string;
-  overlay(router: Router): string;
-  pidfile(router: Router): string;
-  consoleLog(router: Router): string;
-  state(router: Router): string;
-  monitor(router: Router): string;
+  hostKeyPub(router: LabRouter): string;
+  overlay(router: LabRouter): string;
+  pidfile(router: LabRouter): string;
+  consoleLog(router: LabRouter): string;
+  state(router: LabRouter): string;
+  monitor(router: LabRouter): string;
 }
 
 /** $TEQLCTL_LAB_DIR, else the lab in the XDG cache ($XDG_CACHE_HOME when absolute, as the spec says, else ~/.cache). */

@@ -8,18 +8,19 @@ import {
   linkPort,
   macAddress,
   nicPciSlot,
-  otherRouter,
+  linkPeer,
   type Flavor,
   type LabTopology,
   type LinkManager,
   type NameScheme,
   type Router,
+  type LabRouter,
 } from './topology.js';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 
 export interface QemuSpec {
-  router: Router;
+  router: LabRouter;
   topology: LabTopology;
   sshPort: number;
   kernel: string;
@@ -33,7 +34,7 @@ export interface QemuSpec {
   loadvm?: string;
 }
 
-export function kernelCmdline(router: Router, names: NameScheme = 'eth', linkManager: LinkManager = 'none', flavor: Flavor = 'debian'): string {
+export function kernelCmdline(router: LabRouter, names: NameScheme = 'eth', linkManager: LinkManager = 'none', flavor: Flavor = 'debian'): string {
   // teqllab.router= is read by the image's identity unit (hostname, host key, addresses, sudoers).
   // Without net.ifnames=0, udev gives the predictable names (ens3, ...) that real routers have.
   const ifnames = names === 'eth' ? ' net.ifnames=0' : '';
@@ -45,9 +46,9 @@ export function kernelCmdline(router: Router, names: NameScheme = 'eth', linkMan
 }
 
 /** Link k: UDP over loopback, sending to the peer's port for the same link and listening on ours. */
-export function socketNetdev(router: Router, link: number): string {
-  const peer = otherRouter(router);
-  return `socket,id=n${link},udp=127.0.0.1:${linkPort(peer, link)},localaddr=127.0.0.1:${linkPort(router, link)}`;
+export function socketNetdev(router: LabRouter, link: number, topology: LabTopology = { links: 2, names: 'eth' }): string {
+  const peer = linkPeer(topology, router, link);
+  return `socket,id=n${link},udp=127.0.0.1:${linkPort(peer.router, peer.link)},localaddr=127.0.0.1:${linkPort(router, link)}`;
 }
 
 /** The management NIC: user-mode NAT that reaches nothing (restrict=on), only SSH forwarded from the host's loopback. */
@@ -56,7 +57,7 @@ export function managementNetdev(sshPort: number): string {
 }
 
 /** A virtio NIC in a fixed PCI slot (bus 0), so its predictable name is the same on every boot. */
-function nic(router: Router, n: number): string {
+function nic(router: LabRouter, n: number): string {
   return `virtio-net-pci,netdev=n${n},mac=${macAddress(router, n)},addr=0x${nicPciSlot(n).toString(16)}`;
 }
 
@@ -80,7 +81,7 @@ export function qemuArgs(spec: QemuSpec): string[] {
     '-device', `virtio-blk-pci,drive=disk0,addr=0x${DISK_PCI_SLOT.toString(16)}`,
     '-netdev', managementNetdev(spec.sshPort),
     '-device', nic(router, 0),
-    ...linkNumbers(topology).flatMap((k) => ['-netdev', socketNetdev(router, k), '-device', nic(router, k)]),
+    ...linkNumbers(topology, router).flatMap((k) => ['-netdev', socketNetdev(router, k, topology), '-device', nic(router, k)]),
     ...(spec.loadvm ? ['-loadvm', spec.loadvm] : []),
     '-daemonize',
     '-pidfile', spec.pidfile,

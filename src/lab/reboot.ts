@@ -7,12 +7,12 @@ import { runningPid } from './pidfile.js';
 import { sshTarget, waitRouter } from './router.js';
 import { runSsh } from './run-ssh.js';
 import { requireTools } from './tools.js';
-import type { Router } from './topology.js';
+import type { LabRouter, Router } from './topology.js';
 
 const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
 const REBOOT = 'if command -v systemctl >/dev/null 2>&1; then systemctl reboot --no-block; else reboot; fi';
 
-export async function labReboot(routers: Router[]): Promise<void> {
+export async function labReboot(routers: LabRouter[]): Promise<void> {
   requireTools(['ssh']);
   const p = labPaths();
   const stopped = routers.filter((r) => runningPid(p.pidfile(r)) === undefined);

@@ -9,9 +9,9 @@ import { bootRouter, currentSshPort, settleRouter, sshTarget, stopRouter, waitRo
 import { restorePristine, syncGuestClock } from './snapshot.js';
 import { RUN_TOOLS, requireTools } from './tools.js';
 import { currentTopology } from './topology-record.js';
-import type { Router } from './topology.js';
+import type { LabRouter, Router } from './topology.js';
 
-async function restoreRunning(p: LabPaths, r: Router, started: number): Promise<boolean> {
+async function restoreRunning(p: LabPaths, r: LabRouter, started: number): Promise<boolean> {
   if (runningPid(p.pidfile(r)) === undefined) return false;
   const failed = await restorePristine(p, r);
   if (failed) {
@@ -24,7 +24,7 @@ async function restoreRunning(p: LabPaths, r: Router, started: number): Promise<
   return true;
 }
 
-async function bootAgain(p: LabPaths, r: Router, started: number): Promise<void> {
+async function bootAgain(p: LabPaths, r: LabRouter, started: number): Promise<void> {
   const port = currentSshPort(p, r); // read before the stop forgets the port it was booted with
   await stopRouter(p, r);
   const boot = await bootRouter(p, r, port, currentTopology(p)); // that of the last `lab up`, which wrote the inventory too
@@ -34,7 +34,7 @@ async function bootAgain(p: LabPaths, r: Router, started: number): Promise<void>
   log(`router ${r}: pristine and accepting SSH after ${seconds(started)}`);
 }
 
-export async function labReset(routers: Router[]): Promise<void> {
+export async function labReset(routers: LabRouter[]): Promise<void> {
   requireTools(RUN_TOOLS);
   const p = labPaths();
   if (!existsSync(p.baseImage) || !existsSync(p.knownHosts)) {

@@ -13,7 +13,7 @@ import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
 import { snapshotKey } from './snapshot-key.js';
 import { forgetTemplate, imageStamp, PRISTINE, qemuVersion, savePristine, syncGuestClock, usableTemplate } from './snapshot.js';
-import { bootTimeoutMs, flavorOf, linkNumbers, linkPort, sshPort, sshPortEnvVar, type LabTopology, type Router } from './topology.js';
+import { bootTimeoutMs, flavorOf, linkNumbers, linkPort, sshPort, sshPortEnvVar, type LabTopology, type Router, type LabRouter } from './topology.js';
 import { waitForSsh, type WaitOptions } from './wait-ssh.js';
 
 const run = promisify(execFile);
@@ -23,7 +23,7 @@ interface RouterState {
   startedAt: string;
 }
 
-function readState(p: LabPaths, router: Router): RouterState | undefined {
+function readState(p: LabPaths, router: LabRouter): RouterState | undefined {
   try {
     return JSON.parse(readFileSync(p.state(router), 'utf8')) as RouterState;
   } catch {
@@ -32,24 +32,24 @@ function readState(p: LabPaths, router: Router): RouterState | undefined {
 }
 
 /** The port a running router was booted with (the env may have changed since), else the configured one. */
-export function currentSshPort(p: LabPaths, router: Router): number {
+export function currentSshPort(p: LabPaths, router: LabRouter): number {
   const state = runningPid(p.pidfile(router)) !== undefined ? readState(p, router) : undefined;
   return state?.sshPort ?? sshPort(router);
 }
 
-export function sshTarget(p: LabPaths, router: Router, user = 'root'): SshTarget {
+export function sshTarget(p: LabPaths, router: LabRouter, user = 'root'): SshTarget {
   return { port: currentSshPort(p, router), key: p.key, knownHosts: p.knownHosts, user };
 }
 
 /** A started router: its QEMU, the snapshot key of its machine, and whether it resumed a saved pristine state. */
 export interface Boot {
-  router: Router;
+  router: LabRouter;
   pid: number;
   snapshotKey: string;
   fromSnapshot: boolean;
 }
 
-async function startQemu(router: Router, args: string[]): Promise<void> {
+async function startQemu(router: LabRouter, args: string[]): Promise<void> {
   try {
     await run(QEMU_BINARY, args, { timeout: 60_000 });
   } catch (err) {
@@ -58,7 +58,7 @@ async function startQemu(router: Router, args: string[]): Promise<void> {
   }
 }
 
-async function createOverlay(p: LabPaths, router: Router): Promise<void> {
+async function createOverlay(p: LabPaths, router: LabRouter): Promise<void> {
   try {
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', p.baseImage, p.overlay(router)]);
   } catch (err) {
@@ -72,9 +72,9 @@ async function createOverlay(p: LabPaths, router: Router): Promise<void> {
  * (it resumes in about a second), else an empty overlay over the base image (it boots). Either way
  * the router starts pristine. A saved state QEMU refuses is forgotten, and the router boots.
  */
-export async function bootRouter(p: LabPaths, router: Router, port: number, topology: LabTopology): Promise<Boot> {
+export async function bootRouter(p: LabPaths, router: LabRouter, port: number, topology: LabTopology): Promise<Boot> {
   await assertTcpPortFree(port, sshPortEnvVar(router));
-  for (const k of linkNumbers(topology)) await assertUdpPortFree(linkPort(router, k));
+  for (const k of linkNumbers(topology, router)) await assertUdpPortFree(linkPort(router, k));
   mkdirSync(p.runDir, { recursive: true });
   for (const f of [p.overlay(router), p.consoleLog(router), p.pidfile(router)]) rmSync(f, { force: true });
   const spec: QemuSpec = {
@@ -121,7 +121,7 @@ export async function settleRouter(p: LabPaths, boot: Boot): Promise<void> {
 }
 
 /** Waits for an SSH login (and for `until`, if given); resolves with the output that proved it. */
-export function waitRouter(p: LabPaths, router: Router, until?: WaitOptions['until']): Promise<string> {
+export function waitRouter(p: LabPaths, router: LabRouter, until?: WaitOptions['until']): Promise<string> {
   return waitForSsh({
     router,
     target: sshTarget(p, router),
@@ -137,7 +137,7 @@ export function waitRouter(p: LabPaths, router: Router, until?: WaitOptions['unt
  * the PCI slots: the name comes from the guest's udev policy and the firmware's slot numbers, which
  * a newer image or QEMU could change, and an inventory with a wrong name fails only much later.
  */
-export async function readInterfaces(p: LabPaths, router: Router, topology: LabTopology): Promise<RouterInterfaces> {
+export async function readInterfaces(p: LabPaths, router: LabRouter, topology: LabTopology): Promise<RouterInterfaces> {
   const r = await runSsh(sshTarget(p, router), [IP_LINK_COMMAND], { timeoutMs: 30_000 });
   if (r.code !== 0) throw new LabError(`router ${router}: could not list its interfaces: ${r.stderr.trim()}`, `try \`teqlctl lab ssh ${router} ip -br link\``);
   try {
@@ -148,7 +148,7 @@ export async function readInterfaces(p: LabPaths, router: Router, topology: LabT
 }
 
 /** Stops the router's QEMU if ours runs; true if one was stopped. */
-export async function stopRouter(p: LabPaths, router: Router): Promise<boolean> {
+export async function stopRouter(p: LabPaths, router: LabRouter): Promise<boolean> {
   const stopped = await stopByPidfile(p.pidfile(router));
   rmSync(p.state(router), { force: true });
   return stopped;

@@ -11,7 +11,7 @@ import { QEMU_BINARY } from './qemu-args.js';
 import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
 import { snapshotsToForget } from './snapshot-key.js';
-import { MAX_LINKS, type Router } from './topology.js';
+import { MAX_LINKS, type Router, type LabRouter } from './topology.js';
 
 const run = promisify(execFile);
 
@@ -30,12 +30,12 @@ export function imageStamp(p: LabPaths): string {
   return existsSync(p.stamp) ? readFileSync(p.stamp, 'utf8') : '';
 }
 
-export function templatePath(p: LabPaths, key: string, router: Router): string {
+export function templatePath(p: LabPaths, key: string, router: LabRouter): string {
   return join(p.snapshotsDir, key, `${router}.qcow2`);
 }
 
 /** The saved overlay to start from, marked as just used, or undefined when there is none. */
-export function usableTemplate(p: LabPaths, key: string, router: Router): string | undefined {
+export function usableTemplate(p: LabPaths, key: string, router: LabRouter): string | undefined {
   const file = templatePath(p, key, router);
   if (!existsSync(file)) return undefined;
   const now = new Date();
@@ -43,12 +43,12 @@ export function usableTemplate(p: LabPaths, key: string, router: Router): string
   return file;
 }
 
-export function forgetTemplate(p: LabPaths, key: string, router: Router): void {
+export function forgetTemplate(p: LabPaths, key: string, router: LabRouter): void {
   rmSync(templatePath(p, key, router), { force: true });
 }
 
 /** The monitor answers these commands with nothing when they worked, with the reason otherwise. */
-async function monitorOk(p: LabPaths, router: Router, command: string, timeoutMs = 10_000): Promise<string | undefined> {
+async function monitorOk(p: LabPaths, router: LabRouter, command: string, timeoutMs = 10_000): Promise<string | undefined> {
   const answer = await monitorCommand(p.monitor(router), command, timeoutMs);
   return answer === '' ? undefined : answer;
 }
@@ -57,7 +57,7 @@ async function monitorOk(p: LabPaths, router: Router, command: string, timeoutMs
  * A restored guest's wall clock is the one it had when it was saved: set it from the host's. Its
  * monotonic clock and boot id stay those of the saved boot, as after a suspend and resume.
  */
-export async function syncGuestClock(target: SshTarget, router: Router): Promise<void> {
+export async function syncGuestClock(target: SshTarget, router: LabRouter): Promise<void> {
   const r = await runSsh(target, [`date -u -s @${Math.round(Date.now() / 1000)} >/dev/null`], { timeoutMs: 30_000 });
   if (r.code !== 0) log(`router ${router}: warning: could not set its clock after the restore: ${r.stderr.trim()}`);
 }
@@ -67,7 +67,7 @@ export async function syncGuestClock(target: SshTarget, router: Router): Promise
  * under `snapshots/<key>/` (for the next `lab up`). A failure only costs speed: it is logged, and
  * reset and up then boot as before.
  */
-export async function savePristine(p: LabPaths, router: Router, key: string, target: SshTarget): Promise<boolean> {
+export async function savePristine(p: LabPaths, router: LabRouter, key: string, target: SshTarget): Promise<boolean> {
   const started = Date.now();
   // Saved once boot has finished, so that every restore starts from the same settled router.
   await runSsh(target, ['command -v systemctl >/dev/null 2>&1 && systemctl is-system-running --wait >/dev/null 2>&1; true'], { timeoutMs: 90_000 });
@@ -97,7 +97,7 @@ export async function savePristine(p: LabPaths, router: Router, key: string, tar
 }
 
 /** `loadvm` of the pristine snapshot in the running router's overlay: RAM, devices and disk go back. */
-export async function restorePristine(p: LabPaths, router: Router): Promise<string | undefined> {
+export async function restorePristine(p: LabPaths, router: LabRouter): Promise<string | undefined> {
   const failed = await monitorOk(p, router, `loadvm ${PRISTINE}`, 60_000);
   if (failed) return failed;
   // A router paused by a failed save, or a link cut by `lab cut` (its management link, or one of

@@ -6,9 +6,9 @@ import { runningPid } from './pidfile.js';
 import { sshTarget } from './router.js';
 import { sshArgs } from './ssh-args.js';
 import { requireTools } from './tools.js';
-import type { Router } from './topology.js';
+import type { LabRouter, Router } from './topology.js';
 
-export async function labSsh(router: Router, command: string[]): Promise<number> {
+export async function labSsh(router: LabRouter, command: string[]): Promise<number> {
   requireTools(['ssh']);
   const p = labPaths();
   if (runningPid(p.pidfile(router)) === undefined) {

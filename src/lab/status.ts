@@ -6,7 +6,7 @@ import { runningPid } from './pidfile.js';
 import { currentSshPort, sshTarget } from './router.js';
 import { sshCommandLine } from './ssh-args.js';
 import { currentTopology, recordedInterfaces } from './topology-record.js';
-import { describeTopology, ROUTERS } from './topology.js';
+import { describeTopology, routersOf } from './topology.js';
 
 export function labStatus(): void {
   const p = labPaths();
@@ -14,7 +14,7 @@ export function labStatus(): void {
   const stale = existsSync(p.baseImage) ? staleReason(p, buildScript()) : 'not built yet';
   out.push(`image:    ${p.baseImage} (${stale ? `stale: ${stale}` : 'current'})`);
   out.push(`topology: ${describeTopology(currentTopology(p))} (of the last \`lab up\`; \`lab reset\` boots it again)`);
-  for (const r of ROUTERS) {
+  for (const r of routersOf(currentTopology(p))) {
     const pid = runningPid(p.pidfile(r));
     const nics = recordedInterfaces(p, r);
     out.push(

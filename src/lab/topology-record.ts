@@ -3,11 +3,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ethInterfaces, type RouterInterfaces } from './interfaces.js';
 import type { LabPaths } from './paths.js';
-import { DEFAULT_TOPOLOGY, FLAVORS, LINK_MANAGERS, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, ROUTERS, type LabTopology, type Router } from './topology.js';
+import { DEFAULT_TOPOLOGY, FLAVORS, LINK_MANAGERS, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, routersOf, type LabTopology, type LabRouter } from './topology.js';
 
 export interface TopologyRecord extends LabTopology {
   /** Filled in once the routers answer SSH; absent while they boot. */
-  interfaces?: Record<Router, RouterInterfaces>;
+  interfaces?: Partial<Record<LabRouter, RouterInterfaces>>;
 }
 
 function isTopology(x: unknown): x is LabTopology {
@@ -15,7 +15,8 @@ function isTopology(x: unknown): x is LabTopology {
   return (
     typeof t?.links === 'number' && t.links >= MIN_LINKS && t.links <= MAX_LINKS && NAME_SCHEMES.includes(t.names as LabTopology['names']) &&
     (t.linkManager === undefined || LINK_MANAGERS.includes(t.linkManager)) &&
-    (t.flavor === undefined || FLAVORS.includes(t.flavor))
+    (t.flavor === undefined || FLAVORS.includes(t.flavor)) &&
+    (t.hub === undefined || t.hub === true)
   );
 }
 
@@ -35,15 +36,15 @@ export function currentTopology(p: LabPaths): TopologyRecord {
 }
 
 /** A router's interface names as recorded, else the names of a router booted with net.ifnames=0. */
-export function recordedInterfaces(p: LabPaths, router: Router): RouterInterfaces | undefined {
+export function recordedInterfaces(p: LabPaths, router: LabRouter): RouterInterfaces | undefined {
   const record = currentTopology(p);
   if (record.interfaces) return record.interfaces[router];
-  return record.names === 'eth' ? ethInterfaces(record) : undefined;
+  return record.names === 'eth' ? ethInterfaces(record, router) : undefined;
 }
 
 export function writeTopologyRecord(p: LabPaths, record: TopologyRecord): void {
-  const { links, names, linkManager, flavor, interfaces } = record;
-  const ordered = interfaces ? Object.fromEntries(ROUTERS.map((r) => [r, interfaces[r]])) : undefined;
-  writeFileSync(p.topology, JSON.stringify({ links, names, ...(linkManager ? { linkManager } : {}), ...(flavor ? { flavor } : {}), ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
+  const { links, names, linkManager, flavor, hub, interfaces } = record;
+  const ordered = interfaces ? Object.fromEntries(routersOf(record).map((r) => [r, interfaces[r]])) : undefined;
+  writeFileSync(p.topology, JSON.stringify({ links, names, ...(linkManager ? { linkManager } : {}), ...(flavor ? { flavor } : {}), ...(hub ? { hub } : {}), ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
 }
 

@@ -1,10 +1,14 @@
 // The lab's shape: two routers, 2 to 4 links, their ports, MACs and PCI slots. Plain data, read by the pure builders.
 import { LabError } from '../errors.js';
 
+/** The lab's pair (the default topology). `lab up --routers 3` adds the hub h (routersOf). */
 export const ROUTERS = ['a', 'b'] as const;
 export type Router = (typeof ROUTERS)[number];
+/** Any router the lab may run: the pair, and the hub of `--routers 3`. */
+export const ALL_ROUTERS = ['a', 'b', 'h'] as const;
+export type LabRouter = (typeof ALL_ROUTERS)[number];
 
-export const DEFAULT_SSH_PORTS: Record<Router, number> = { a: 2201, b: 2202 };
+export const DEFAULT_SSH_PORTS: Record<LabRouter, number> = { a: 2201, b: 2202, h: 2203 };
 export const MEMORY_MB = 512;
 // A reboot under software emulation on a busy 2-core host was seen to need over 120 s (CI).
 const DEFAULT_BOOT_TIMEOUT_S = 240;
@@ -16,25 +20,30 @@ export function bootTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return seconds * 1000;
 }
 
-export function isRouter(name: string): name is Router {
-  return (ROUTERS as readonly string[]).includes(name);
+export function isRouter(name: string): name is LabRouter {
+  return (ALL_ROUTERS as readonly string[]).includes(name);
 }
 
-export function otherRouter(router: Router): Router {
+/** The routers of a topology: a and b, or with `--routers 3` the hub h first, then its spokes a and b. */
+export function routersOf(t: LabTopology): LabRouter[] {
+  return t.hub ? ['h', 'a', 'b'] : [...ROUTERS];
+}
+
+export function otherRouter(router: LabRouter): LabRouter {
   return router === 'a' ? 'b' : 'a';
 }
 
-/** 1 for a, 2 for b: used in ports and MACs so that each router's numbers are easy to recognise. */
-export function routerIndex(router: Router): 1 | 2 {
-  return router === 'a' ? 1 : 2;
+/** 1 for a, 2 for b, 3 for h: used in ports and MACs so that each router's numbers are easy to recognise. */
+export function routerIndex(router: LabRouter): 1 | 2 | 3 {
+  return router === 'a' ? 1 : router === 'b' ? 2 : 3;
 }
 
 /** The env var that moves a router's forwarded SSH port, e.g. TEQLCTL_LAB_SSH_PORT_A. */
-export function sshPortEnvVar(router: Router): string {
+export function sshPortEnvVar(router: LabRouter): string {
   return `TEQLCTL_LAB_SSH_PORT_${router.toUpperCase()}`;
 }
 
-export function sshPort(router: Router, env: NodeJS.ProcessEnv = process.env): number {
+export function sshPort(router: LabRouter, env: NodeJS.ProcessEnv = process.env): number {
   const name = sshPortEnvVar(router);
   const raw = env[name];
   if (raw === undefined || raw === '') return DEFAULT_SSH_PORTS[router];
@@ -58,6 +67,11 @@ export interface LabTopology {
   linkManager?: LinkManager;
   /** Absent means 'debian' (records written before the option existed). */
   flavor?: Flavor;
+  /**
+   * `--routers 3`: hub and spokes. The hub h has 2 x `links` link NICs: its first `links` wired to
+   * a's, the next `links` to b's; a and b are not wired to each other.
+   */
+  hub?: true;
 }
 export const NAME_SCHEMES: readonly NameScheme[] = ['eth', 'predictable'];
 export const LINK_MANAGERS: readonly LinkManager[] = ['none', 'networkd'];
@@ -66,8 +80,15 @@ export const MIN_LINKS = 2;
 export const MAX_LINKS = 4;
 export const DEFAULT_TOPOLOGY: LabTopology = { links: 2, names: 'eth' };
 
-/** `--links` and `--names` as typed; undefined means the default. */
-export function parseTopology(links: string | undefined, names: string | undefined, manager?: string, flavor?: string): LabTopology {
+/** `--links`, `--names`, ... and `--routers` as typed; undefined means the default. */
+export function parseTopology(links: string | undefined, names: string | undefined, manager?: string, flavor?: string, routers?: string): LabTopology {
+  if (routers !== undefined && routers !== '2' && routers !== '3') {
+    throw new LabError(`--routers ${routers} is not 2 or 3`, '2: routers a and b wired to each other; 3: a hub h wired to a and to b');
+  }
+  if (routers === '3' && links !== undefined && links !== '2') {
+    // The hub's NICs: 2 x links link NICs besides its management NIC, within the 4 link slots.
+    throw new LabError(`--routers 3 takes 2 links to each spoke, not --links ${links}`, 'leave out --links with --routers 3');
+  }
   const n = links === undefined ? DEFAULT_TOPOLOGY.links : /^\d+$/.test(links) ? Number(links) : NaN;
   if (!(n >= MIN_LINKS && n <= MAX_LINKS)) {
     throw new LabError(`--links ${links} is not a number of links from ${MIN_LINKS} to ${MAX_LINKS}`, `e.g. \`teqlctl lab up --links 3\``);
@@ -82,6 +103,9 @@ export function parseTopology(links: string | undefined, names: string | undefin
   if (flavor !== undefined && !(FLAVORS as readonly string[]).includes(flavor)) {
     throw new LabError(`--flavor ${flavor} is not one of ${FLAVORS.join(', ')}`, 'debian: Debian 12 with systemd; busybox: a BusyBox userland, dash, iproute2 and OpenSSH, no systemd');
   }
+  if (routers === '3' && flavor === 'busybox') {
+    throw new LabError('--routers 3 runs the debian flavour only', 'leave out --flavor busybox with --routers 3');
+  }
   if (flavor === 'busybox' && (scheme !== 'eth' || manager === 'networkd')) {
     // No udev renames NICs and no networkd runs in the busybox flavour: what was asked cannot be given.
     throw new LabError('--flavor busybox has no udev and no systemd-networkd', 'leave out --names predictable and --link-manager networkd with --flavor busybox');
@@ -91,6 +115,7 @@ export function parseTopology(links: string | undefined, names: string | undefin
     names: scheme as NameScheme,
     ...(manager === 'networkd' ? { linkManager: 'networkd' as const } : {}),
     ...(flavor === 'busybox' ? { flavor: 'busybox' as const } : {}),
+    ...(routers === '3' ? { hub: true as const } : {}),
   };
 }
 
@@ -103,27 +128,35 @@ export function linkManagerOf(t: LabTopology): LinkManager {
 }
 
 export function sameTopology(x: LabTopology, y: LabTopology): boolean {
-  return x.links === y.links && x.names === y.names && linkManagerOf(x) === linkManagerOf(y) && flavorOf(x) === flavorOf(y);
+  return x.links === y.links && x.names === y.names && linkManagerOf(x) === linkManagerOf(y) && flavorOf(x) === flavorOf(y) && Boolean(x.hub) === Boolean(y.hub);
 }
 
 export function describeTopology(t: LabTopology): string {
   const manager = linkManagerOf(t) === 'networkd' ? ', links managed by systemd-networkd' : '';
   const flavor = flavorOf(t) === 'busybox' ? ', BusyBox routers without systemd' : '';
-  return `${t.links} links, ${t.names === 'eth' ? 'eth names (net.ifnames=0)' : 'predictable names'}${manager}${flavor}`;
+  const shape = t.hub ? `3 routers (hub h, ${t.links} links to each of a and b)` : `${t.links} links`;
+  return `${shape}, ${t.names === 'eth' ? 'eth names (net.ifnames=0)' : 'predictable names'}${manager}${flavor}`;
 }
 
-/** 1..N: link k joins a's k-th link NIC to b's k-th. */
-export function linkNumbers(t: LabTopology): number[] {
-  return Array.from({ length: t.links }, (_, i) => i + 1);
+/** 1..N: link k joins a's k-th link NIC to b's k-th; the hub has 1..2N (a's, then b's). */
+export function linkNumbers(t: LabTopology, router: LabRouter = 'a'): number[] {
+  return Array.from({ length: t.hub && router === 'h' ? 2 * t.links : t.links }, (_, i) => i + 1);
+}
+
+/** The router and link at the other end of `router`'s link `link`. */
+export function linkPeer(t: LabTopology, router: LabRouter, link: number): { router: LabRouter; link: number } {
+  if (!t.hub) return { router: otherRouter(router), link };
+  if (router === 'h') return link <= t.links ? { router: 'a', link } : { router: 'b', link: link - t.links };
+  return { router: 'h', link: router === 'a' ? link : link + t.links };
 }
 
 /** UDP port on which `router` listens for link `link` (1..4): 40011, 40012, ..., 40021, 40022, .... */
-export function linkPort(router: Router, link: number): number {
+export function linkPort(router: LabRouter, link: number): number {
   return 40000 + 10 * routerIndex(router) + link;
 }
 
 /** Fixed MACs (QEMU's 52:54:00 prefix): 52:54:00:7e:<router>:<nic>, nic 0 = management, k = link k. */
-export function macAddress(router: Router, nic: number): string {
+export function macAddress(router: LabRouter, nic: number): string {
   return `52:54:00:7e:0${routerIndex(router)}:0${nic}`;
 }
 

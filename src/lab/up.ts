@@ -12,18 +12,25 @@ import { runningPid } from './pidfile.js';
 import { bootRouter, currentSshPort, readInterfaces, settleRouter, stopRouter, waitRouter, type Boot } from './router.js';
 import { RUN_TOOLS, requireTools } from './tools.js';
 import { currentTopology, writeTopologyRecord } from './topology-record.js';
-import { DEFAULT_TOPOLOGY, describeTopology, ROUTERS, sameTopology, type LabTopology, type Router } from './topology.js';
+import { ALL_ROUTERS, DEFAULT_TOPOLOGY, describeTopology, routersOf, sameTopology, type LabRouter, type LabTopology } from './topology.js';
+import { renderHubInventory } from './hub-inventory.js';
 
-function writeKnownHosts(p: LabPaths, ports: Record<Router, number>): void {
-  const entries = ROUTERS.map((router) => ({ router, port: ports[router], publicKey: readFileSync(p.hostKeyPub(router), 'utf8') }));
+type Ports = Partial<Record<LabRouter, number>>;
+type Interfaces = Partial<Record<LabRouter, RouterInterfaces>>;
+
+function writeKnownHosts(p: LabPaths, ports: Ports): void {
+  const entries = (Object.keys(ports) as LabRouter[]).map((router) => ({ router, port: ports[router]!, publicKey: readFileSync(p.hostKeyPub(router), 'utf8') }));
   writeFileSync(p.knownHosts, renderKnownHosts(entries));
 }
 
-function writeInventory(p: LabPaths, ports: Record<Router, number>, interfaces: Record<Router, RouterInterfaces>, out?: string): string {
+function writeInventory(p: LabPaths, topology: LabTopology, ports: Ports, interfaces: Interfaces, out?: string): string {
   const file = inventoryPath(process.env, process.cwd(), out);
   mkdirSync(dirname(file), { recursive: true });
-  const links = { a: interfaces.a.links, b: interfaces.b.links };
-  writeFileSync(file, renderInventory({ sshPorts: ports, privateKeyFile: p.key, knownHostsFile: p.knownHosts, links }));
+  const links = Object.fromEntries(Object.entries(interfaces).map(([r, i]) => [r, i!.links]));
+  const common = { privateKeyFile: p.key, knownHostsFile: p.knownHosts };
+  writeFileSync(file, topology.hub
+    ? renderHubInventory({ ...common, sshPorts: ports, links })
+    : renderInventory({ ...common, sshPorts: { a: ports.a!, b: ports.b! }, links: { a: links.a!, b: links.b! } }));
   return file;
 }
 
@@ -31,7 +38,7 @@ function writeInventory(p: LabPaths, ports: Record<Router, number>, interfaces: 
  * Running routers keep their topology: changing it means new NICs, so a reboot, and the lab is
  * shared (other sessions may be using it). Asking for another one is refused, never done silently.
  */
-function refuseOtherTopology(p: LabPaths, running: Router[], wanted: LabTopology): void {
+function refuseOtherTopology(p: LabPaths, running: LabRouter[], wanted: LabTopology): void {
   if (running.length === 0) return;
   const current = currentTopology(p);
   if (sameTopology(current, wanted)) return;
@@ -46,7 +53,8 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
   const started = Date.now();
   const p = labPaths();
   requireTools(RUN_TOOLS);
-  const running = ROUTERS.filter((r) => runningPid(p.pidfile(r)) !== undefined);
+  const routers = routersOf(topology);
+  const running = ALL_ROUTERS.filter((r) => runningPid(p.pidfile(r)) !== undefined);
   refuseOtherTopology(p, running, topology);
   const script = buildScript();
   const stale = staleReason(p, script);
@@ -56,13 +64,13 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
     log(`building the base image (${stale}); the first build takes about a minute`);
     await buildImage(p, script, log);
   }
-  const ports = { a: currentSshPort(p, 'a'), b: currentSshPort(p, 'b') };
+  const ports: Ports = Object.fromEntries(routers.map((r) => [r, currentSshPort(p, r)]));
   writeKnownHosts(p, ports);
 
-  const toBoot = ROUTERS.filter((r) => !running.includes(r));
+  const toBoot = routers.filter((r) => !running.includes(r));
   for (const r of running) log(`router ${r}: already running (pid ${runningPid(p.pidfile(r))})`);
   const booted: Boot[] = [];
-  let interfaces: Record<Router, RouterInterfaces>;
+  let interfaces: Interfaces;
   try {
     if (running.length === 0) {
       // Recorded before the boot, so that a `lab up` meanwhile compares with what is booting.
@@ -70,19 +78,19 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
       writeTopologyRecord(p, topology);
     }
     for (const r of toBoot) {
-      const boot = await bootRouter(p, r, ports[r], topology);
+      const boot = await bootRouter(p, r, ports[r]!, topology);
       booted.push(boot);
       const how = boot.fromSnapshot ? 'resumed from its saved pristine state' : 'booting';
       log(`router ${r}: QEMU started (pid ${boot.pid}), ${how}, SSH on 127.0.0.1:${ports[r]}, ${describeTopology(topology)}`);
     }
     await Promise.all(
-      ROUTERS.map(async (r) => {
+      routers.map(async (r) => {
         await waitRouter(p, r);
         log(`router ${r}: accepts SSH (${seconds(started)} after \`lab up\`)`);
       }),
     );
-    const [a, b] = await Promise.all(ROUTERS.map((r) => readInterfaces(p, r, topology)));
-    interfaces = { a: a!, b: b! };
+    const read = await Promise.all(routers.map((r) => readInterfaces(p, r, topology)));
+    interfaces = Object.fromEntries(routers.map((r, i) => [r, read[i]!]));
     await Promise.all(booted.map((boot) => settleRouter(p, boot)));
   } catch (err) {
     // No half-started lab: stop what this call started; the console logs stay for a look.
@@ -90,8 +98,8 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
     throw err;
   }
   writeTopologyRecord(p, { ...topology, interfaces });
-  for (const r of ROUTERS) log(`router ${r}: management ${interfaces[r].management}, links ${interfaces[r].links.join(' ')}`);
-  const inventory = writeInventory(p, ports, interfaces, inventoryOut);
+  for (const r of routers) log(`router ${r}: management ${interfaces[r]!.management}, links ${interfaces[r]!.links.join(' ')}`);
+  const inventory = writeInventory(p, topology, ports, interfaces, inventoryOut);
   log(`lab up in ${seconds(started)}; inventory: ${inventory}; known_hosts: ${p.knownHosts}`);
   return inventory;
 }

@@ -78,12 +78,28 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
     plays.push({ name: shape.name, pos: shape.pos, hosts, tasks, ...(shape.serial ? { serial: shape.serial } : {}), ...(shape.maxFailPercentage !== undefined ? { maxFailPercentage: shape.maxFailPercentage } : {}) });
   }
   checkBatching(plays, problems);
+  if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
   checkAddresses(placed, problems);
   checkAgreement(bundles, own, problems);
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);
   problems.throwIfAny();
   return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected, notes: selection.notes } : {}) };
+}
+
+/**
+ * A host that --limit runs for some of its bundles only must not write its boot configuration:
+ * the boot files describe all of its bundles at once, and would lose the others'.
+ */
+function checkLimitedPersist(plays: readonly LoadedPlay[], bundles: readonly Bundle[], selected: ReadonlySet<string>, problems: Problems): void {
+  for (const play of plays) {
+    for (const [host, tasks] of play.tasks) {
+      const left = bundles.filter((b) => !selected.has(b.name) && b.ends.some((e) => e.host === host)).map((b) => b.name);
+      const persisting = tasks.find((t) => t.persist);
+      if (left.length === 0 || !persisting) continue;
+      problems.add(`--limit runs ${host} for some of its bundles only (not ${left.join(', ')}), and task "${persisting.name}" writes its boot configuration, which describes all of its bundles: the others would be dropped from it`, persisting.pos, `add the other ends to --limit (${host} itself selects all of its bundles), or run without persist`);
+    }
+  }
 }
 
 /** A run goes batch by batch through all of its plays: their serial and max_fail_percentage must agree. */

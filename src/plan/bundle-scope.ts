@@ -8,6 +8,7 @@ import type { Op } from './ops.js';
 import type { Change, Check } from './types.js';
 import { ipOf } from '../load/bundle-types.js';
 import { rpFilterDevice } from '../router/sysctl-path.js';
+import { contains } from '../router/ipv4.js';
 
 /** One end of one bundle as seen from its host: what names and addresses make a thing "its". */
 export interface EndScope {
@@ -83,8 +84,18 @@ export function changeBundles(change: Change, scopes: readonly EndScope[]): stri
   return [...new Set(change.steps.flatMap((s) => opBundles(s.op, scopes)))];
 }
 
+/** A ping's bundle: by its device, by the address it pings, or by the peer's network that holds it. */
 export function checkBundles(check: Check, scopes: readonly EndScope[]): string[] {
-  return owners(scopes, [check.dev], [check.to]);
+  const direct = owners(scopes, [check.dev], [check.to]);
+  return direct.length > 0 ? direct : scopes.filter((s) => s.peerNetwork !== undefined && s.peerNetwork !== 'default' && safeContains(s.peerNetwork, check.to)).map((s) => s.bundle);
+}
+
+function safeContains(network: string, address: string): boolean {
+  try {
+    return contains(network, address);
+  } catch {
+    return false;
+  }
 }
 
 export function taskBundles(task: TaskInstance, scopes: readonly EndScope[]): string[] {
@@ -94,7 +105,7 @@ export function taskBundles(task: TaskInstance, scopes: readonly EndScope[]): st
     case 'address': return owners(scopes, [task.args.dev]);
     case 'sysctl': return owners(scopes, [sysctlDevice(task.args.name)]);
     case 'route': return owners(scopes, [task.args.dev], [task.args.via], [task.args.to]);
-    case 'ping': return owners(scopes, [task.args.dev], [task.args.to]);
+    case 'ping': return checkBundles({ task: task.name, pos: task.pos, ...task.args }, scopes);
   }
 }
 

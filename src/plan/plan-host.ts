@@ -69,13 +69,14 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
       barrier = true;
       continue;
     }
-    if (excluded) continue;
     // A change after a barrier opens the next phase: it waits until every host passed the checks.
+    // A left-out task opens it too, so that the phases keep their numbers.
     if (barrier) {
       phase = { changes: [], checks: [] };
       phases.push(phase);
       barrier = false;
     }
+    if (excluded) continue;
     const result = planTask(task, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets, equalizers: needed });
     const recorded = recordBaseline(result.changes, current);
     phase.changes.push(...recorded.changes);

@@ -56,16 +56,17 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
   }
 }
 
-/** A hub that lost a bundle plans its next phases without that bundle's tasks (its boot files included). */
+/**
+ * A hub that lost a bundle plans its next phases without that bundle's tasks. Left-out tasks keep
+ * the phases' numbers (plan-host.ts); a hub that writes boot files never gets here (settle.ts rolls
+ * it back wholly), so no boot phase moves.
+ */
 function replanWithout(run: RunState, tasks: Map<string, TaskInstance[]>, p: PlannedHost, done: number): PlannedHost {
   const h = p.plan.host;
   const exclude = excludeFor(run, h);
   if (!exclude || !run.domains.alive(h)) return p;
   const again = planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude });
-  const phases = p.plan.phases.map((ph, k) => (k <= done ? ph : again.plan.phases[k] ?? { changes: [], checks: [], ...(ph.boot ? { boot: true as const } : {}) }));
-  // The boot phase keeps its place (alignBootPhases): after every host's last check.
-  const boot = again.plan.phases.find((ph) => ph.boot);
-  if (boot && !phases.slice(done + 1).some((ph) => ph.boot)) phases[phases.length - 1] = boot;
+  const phases = p.plan.phases.map((ph, k) => (k <= done ? ph : again.plan.phases[k] ?? { changes: [], checks: [] }));
   return { plan: { host: h, phases }, expected: again.expected };
 }
 

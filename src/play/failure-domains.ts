@@ -80,6 +80,11 @@ export class FailureDomains {
     for (const u of this.unitsOf(host)) this.fail(u, failure);
   }
 
+  /** The failure that came first in time (units fail once, in the order they failed). */
+  get firstFailure(): UnitFailure | undefined {
+    return this.failures.values().next().value;
+  }
+
   failureOf(unit: string): UnitFailure | undefined {
     return this.failures.get(unit);
   }

@@ -30,7 +30,7 @@ export function outcome(run: RunState, okSummary: string): Outcome {
   const incomplete = [...run.unitRollback.values()].some((ok) => !ok);
   const touched = run.unitRollback.size > 0;
   if (failed.length === bundles.length) {
-    const first = run.domains.failureOf(failed[0]!.name)!;
+    const first = run.domains.firstFailure!;
     const messages = [...new Set(failed.map((b) => b.error!))].join('\n');
     const tail = run.opts.check ? '' : incomplete ? '; ROLLBACK INCOMPLETE, see the residual differences above'
       : touched ? '; every host was rolled back to its state before the run' : '; nothing was changed';
@@ -38,8 +38,11 @@ export function outcome(run: RunState, okSummary: string): Outcome {
   }
   const ok = bundles.length - failed.length;
   const what = run.opts.check ? 'checked' : 'converged and verified';
-  const one = failed.length === 1;
-  const fate = run.opts.check ? 'could not be checked' : incomplete ? `failed, and ${one ? 'its' : 'their'} ROLLBACK IS INCOMPLETE (see above)` : `failed and ${one ? 'was' : 'were'} rolled back on both ends`;
+  const back = failed.filter((b) => b.status === 'rolled back').length;
+  const untouched = failed.filter((b) => b.status === 'failed').length;
+  const fate = run.opts.check ? 'could not be checked'
+    : incomplete ? 'failed, and a ROLLBACK IS INCOMPLETE (see above)'
+    : `failed (${[back > 0 ? `${back} rolled back on both ends` : '', untouched > 0 ? `${untouched} before anything changed` : ''].filter(Boolean).join(', ')})`;
   return {
     exitCode: incomplete ? ExitCode.rollbackIncomplete : ExitCode.someBundlesFailed,
     summary: `${ok} of ${bundles.length} bundles ${what}; ${failed.length} ${fate}: ${failed.map((b) => `${b.name}: ${b.error}`).join('\n')}`,

@@ -41,13 +41,13 @@ export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce
     }
     if (stop && k < batches.length - 1) {
       opts.log.note(`batches ${k + 2} to ${batches.length} not started: ${stop}`);
-      return merge(loaded, reports, batches.slice(k + 1).map((b) => b.flat()), stop, batches.length, opts.check);
+      return merge(loaded, reports, batches.slice(k + 1).map((b) => b.flat()), stop, batches.length, opts.check, opts.interrupted());
     }
   }
   return merge(loaded, reports, [], undefined, batches.length, opts.check);
 }
 
-function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop: string | undefined, total: number, check: boolean): RunReport {
+function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop: string | undefined, total: number, check: boolean, interrupted = false): RunReport {
   const left = notRun.flat();
   const why = `not run: ${stop}`;
   const skippedHosts: HostReport[] = left.map((host) => ({ host, status: 'not run', planned: [], applied: 0, checks: [], error: why }));
@@ -56,7 +56,7 @@ function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop
   const good = bundles.filter((b) => b.error === undefined).length;
   const codes = reports.map((r) => r.exitCode);
   const exitCode = codes.includes(ExitCode.rollbackIncomplete) ? ExitCode.rollbackIncomplete
-    : codes.includes(ExitCode.interrupted) ? ExitCode.interrupted
+    : codes.includes(ExitCode.interrupted) || interrupted ? ExitCode.interrupted
     : good === bundles.length ? ExitCode.ok
     : good > 0 ? ExitCode.someBundlesFailed
     : codes.find((c) => c !== ExitCode.ok) ?? ExitCode.someBundlesFailed;

@@ -49,6 +49,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     confirmed: new Set(),
     domains: new FailureDomains(loaded.bundles, names, loaded.selectedBundles),
     rolledBack: new Set(),
+    persists: new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, ts]) => ts.some((t) => t.persist)).map(([h]) => h))),
     unitRollback: new Map(),
   };
   const report = (exitCode: number, summary: string, bundles = bundleReports(run)): RunReport => {
@@ -189,5 +190,10 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
   // A lock message names its host first (lockMessage): it is said as it is, under its host.
   failUnits(run, 'refused', '', refused.map((e) => ({ host: e.host, message: said(e.host, e.err) })));
   for (const e of other) failUnits(run, e.err.stage, '', [{ host: e.host, message: said(e.host, e.err) }]);
+  // Planned as each host answered; a peer refused or unreadable meanwhile leaves its bundles out now.
+  for (const h of planned.keys()) {
+    const exclude = excludeFor(run, h);
+    if (exclude) planned.set(h, planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude }));
+  }
   return alignBootPhases(hosts.filter((h) => planned.has(h)).map((h) => planned.get(h)!));
 }

@@ -74,6 +74,8 @@ export interface RunState {
   confirmStats: Map<string, TransportStats>;
   /** The bundles (failure domains): which failed, which go on. */
   domains: FailureDomains;
+  /** Hosts with tasks that write the boot configuration (persist): never rolled back in part. */
+  persists: Set<string>;
   /** Hosts teqlctl rolled back wholly (all of their bundles failed): not rolled back twice. */
   rolledBack: Set<string>;
   /** Per failed unit: did every host that had changed for it get back to its state before (false: see the host reports)? */

@@ -1,7 +1,30 @@
 // What "a hub rolled back its failed bundles" means: every line of state that belongs to them is as
 // in the snapshot, every other line (its healthy bundles, what they share) as before the undo.
 import type { Facts } from '../gather/facts.js';
+import { rpFilterDevice } from '../router/sysctl-path.js';
 import { stateLines, type StateDiff } from './compare.js';
+
+const ALL = 'net.ipv4.conf.all.rp_filter';
+
+/** The kernel's reverse-path filtering on `dev`: max(conf.all, conf.dev). */
+function effective(f: Facts, name: string): number {
+  return Math.max(Number(f.sysctls[ALL] ?? 0), Number(f.sysctls[name] ?? 0));
+}
+
+/**
+ * The failed bundles' per-device rp_filter lines, as the kernel applies them. `conf.all` is shared:
+ * lowered for the kept bundles, it stays low, so a failed bundle's link set back to its own value
+ * alone would filter less than before the run; it is raised to its old effective value instead
+ * (rpFilterRaises), and compared by that.
+ */
+function withEffectiveRpFilter(f: Facts, lines: Set<string>, goes: (line: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const l of lines) {
+    const m = /^sysctl (net\.ipv4\.conf\.(\S+)\.rp_filter) = /.exec(l);
+    out.add(m && m[2] !== 'all' && goes(l) ? `rp_filter in effect on ${m[2]} = ${effective(f, m[1]!)}` : l);
+  }
+  return out;
+}
 
 /**
  * `goes(line)`: the line belongs to the failed bundles only. One exception: an equalizer device the
@@ -9,16 +32,29 @@ import { stateLines, type StateDiff } from './compare.js';
  * goes, since the module stays.
  */
 export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goes: (line: string) => boolean): StateDiff {
-  const expected = new Set([...[...stateLines(snapshot)].filter(goes), ...[...stateLines(before)].filter((l) => !goes(l))]);
-  const now = stateLines(after);
+  const fromSnapshot = withEffectiveRpFilter(snapshot, new Set([...stateLines(snapshot)].filter(goes)), goes);
+  const expected = new Set([...fromSnapshot, ...[...stateLines(before)].filter((l) => !goes(l))]);
+  const now = withEffectiveRpFilter(after, stateLines(after), goes);
   // The device's own state only (down, its default sysctls): an address, a route or a qdisc on it still counts.
-  const madeBy = (l: string) => /^link (teql\d+) down /.exec(l)?.[1] ?? /^sysctl net\.ipv[46]\.(?:conf|neigh)\.(teql\d+)\./.exec(l)?.[1];
+  const madeBy = (l: string) => /^link (teql\d+) down /.exec(l)?.[1] ?? /^sysctl net\.ipv[46]\.(?:conf|neigh)\.(teql\d+)\./.exec(l)?.[1] ?? /^rp_filter in effect on (teql\d+) /.exec(l)?.[1];
   const moduleMade = (l: string) => {
     const dev = madeBy(l);
-    return dev !== undefined && goes(l) && !snapshot.links.some((k) => k.name === dev);
+    return dev !== undefined && !snapshot.links.some((k) => k.name === dev) && (goes(l) || l.startsWith('rp_filter in effect'));
   };
   return {
     missing: [...expected].filter((x) => !now.has(x)).sort(),
     extra: [...now].filter((x) => !expected.has(x) && !moduleMade(x)).sort(),
   };
+}
+
+/** The failed bundles' links that now filter less than before the run (conf.all stayed low), and the value they need. */
+export function rpFilterRaises(snapshot: Facts, after: Facts, goes: (line: string) => boolean): Array<{ name: string; from: string; to: string }> {
+  const out: Array<{ name: string; from: string; to: string }> = [];
+  for (const [name, value] of Object.entries(after.sysctls)) {
+    const dev = rpFilterDevice(name);
+    if (!dev || dev === 'all' || dev === 'default' || !goes(`sysctl ${name} = ${value}`) || snapshot.sysctls[name] === undefined) continue;
+    const want = effective(snapshot, name);
+    if (effective(after, name) < want) out.push({ name, from: value, to: String(want) });
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { labPaths, projectRoot } from '../../src/lab/paths.js';
 import { currentSshPort } from '../../src/lab/router.js';
 import { runSsh, type RunResult } from '../../src/lab/run-ssh.js';
-import type { Router } from '../../src/lab/topology.js';
+import type { LabRouter as Router } from '../../src/lab/topology.js';
 
 export type { RunResult };
 

@@ -1,7 +1,7 @@
 // Reads a lab router directly over OpenSSH (not through teqlctl), as an operator would check it.
 // Only non-default root qdiscs are listed: tc hides the noop of a never-activated link but shows
 // the pfifo_fast it gets once it was up, and both are the same kernel default (handle 0:).
-import type { Router } from '../../src/lab/topology.js';
+import type { LabRouter as Router } from '../../src/lab/topology.js';
 import { sshRun } from './lab.js';
 
 export const STATE_SCRIPT = `

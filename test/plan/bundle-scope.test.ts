@@ -43,6 +43,8 @@ describe('which bundle a thing on a hub belongs to', () => {
     expect(checkBundles(check({ to: '10.0.0.5' }), hub)).toEqual([B1]);
     expect(checkBundles(check({ to: '198.51.100.7', dev: 'teql1' }), hub)).toEqual([B2]);
     expect(checkBundles(check({ to: '198.51.100.7' }), hub)).toEqual([]);
+    // Inside the network routed to a peer: that bundle's, whatever the source.
+    expect(checkBundles(check({ to: '10.2.7.9', from: '192.0.2.1' }), hub)).toEqual([B2]);
   });
 
   it('tasks and lines of router state follow the same rules', () => {

@@ -6,7 +6,7 @@ import { loadRun } from '../../src/load/index.js';
 import { FailureDomains } from '../../src/play/failure-domains.js';
 import { excludeFor } from '../../src/play/unit-failures.js';
 import type { RunState } from '../../src/play/run-state.js';
-import { writeCase } from '../load/helpers.js';
+import { errorsOf, writeCase } from '../load/helpers.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const HUB = `all:
@@ -70,5 +70,16 @@ describe('--limit and bundles', () => {
     const run = load();
     expect(run.selectedBundles).toBeUndefined();
     expect(run.notes).toBeUndefined();
+  });
+});
+
+describe('--limit and the boot configuration', () => {
+  it('refuses a run that would write a hub\'s boot files for some of its bundles only, at the task', () => {
+    const dir = writeCase({ 'inventory.yml': HUB });
+    const [err] = errorsOf(() => loadRun(join(dir, 'inventory.yml'), join(ROOT, 'playbooks/teql-bundles.yml'), { limit: ['branch1'], extraVars: ['teql_persist=true'] }));
+    expect(err!.message).toMatch(/^--limit runs hub for some of its bundles only \(not hub:teql1<->branch2:teql0\), and task "links up \(eth1\)" writes its boot configuration/);
+    expect(err!.pos!.line).toBe(13);
+    expect(err!.hint).toContain('add the other ends to --limit');
+    expect(() => loadRun(join(dir, 'inventory.yml'), join(ROOT, 'playbooks/teql-bundles.yml'), { limit: ['hub'], extraVars: ['teql_persist=true'] })).not.toThrow();
   });
 });

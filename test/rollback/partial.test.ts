@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partialResidual } from '../../src/rollback/partial.js';
+import { partialResidual, rpFilterRaises } from '../../src/rollback/partial.js';
 import type { Facts } from '../../src/gather/facts.js';
 import { pristineFacts } from '../helpers/facts.js';
 
@@ -29,5 +29,25 @@ describe('a partial rollback\'s residual', () => {
     expect(partialResidual(snapshot, before, up, goes).extra).toEqual(['link teql1 up mtu 1500']);
     const addressed = withAddr(withAddr(withLink(withLink(withLink(snapshot, 'eth2', true), 'teql0', true), 'teql1', false), 'eth2', '10.0.1.0/31'), 'teql1', '10.0.9.4/31');
     expect(partialResidual(snapshot, before, addressed, goes).extra).toEqual(['address 10.0.9.4/31 dev teql1']);
+  });
+});
+
+describe('reverse-path filtering on a rolled-back bundle\'s links (conf.all stays low for the kept ones)', () => {
+  const set = (f: Facts, sysctls: Record<string, string>): Facts => ({ ...f, sysctls: { ...f.sysctls, ...sysctls } });
+  // Before the run: all=2, eth1=0, so eth1 filtered at 2. The run lowered all to 0 for the kept bundle (eth2).
+  const snapshot = set(pristineFacts(), { 'net.ipv4.conf.all.rp_filter': '2', 'net.ipv4.conf.eth1.rp_filter': '0', 'net.ipv4.conf.eth2.rp_filter': '0' });
+  const undone = set(snapshot, { 'net.ipv4.conf.all.rp_filter': '0' });
+  const goesEth1 = (line: string) => /\beth1\b/.test(line);
+
+  it('names the failed bundle\'s links that now filter less than before, and the value they need', () => {
+    expect(rpFilterRaises(snapshot, undone, goesEth1)).toEqual([{ name: 'net.ipv4.conf.eth1.rp_filter', from: '0', to: '2' }]);
+    expect(rpFilterRaises(snapshot, set(undone, { 'net.ipv4.conf.eth1.rp_filter': '2' }), goesEth1)).toEqual([]);
+  });
+
+  it('judges those links by the filtering in effect: loosened is a residual, raised back is as before', () => {
+    const before = undone;
+    expect(partialResidual(snapshot, before, undone, goesEth1).missing).toEqual(['rp_filter in effect on eth1 = 2']);
+    const raised = set(undone, { 'net.ipv4.conf.eth1.rp_filter': '2' });
+    expect(partialResidual(snapshot, before, raised, goesEth1)).toEqual({ missing: [], extra: [] });
   });
 });

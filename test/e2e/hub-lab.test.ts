@@ -1,0 +1,91 @@
+// Hub and spoke for real (issue 15): `lab up --routers 3` boots a hub h wired to a (links 1, 2)
+// and to b (links 3, 4). playbooks/teql-bundles.yml converges teql0 (h-a) and teql1 (h-b) on the
+// hub, with max_equalizers, and verifies both bundles. Then, from pristine with a's links cut, a
+// fresh run confirms h-b on both of its ends and rolls back only h-a, on both of its ends: a is
+// as it was, and h keeps teql1 and what it needs. Leaves the default lab running for the other files.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabRouter } from '../../src/lab/topology.js';
+import { labCli, sshRun } from './lab.js';
+import { readState } from './router-state.js';
+import { ROOT, teqlctl } from './teqlctl.js';
+
+const PLAYBOOK = resolve(ROOT, 'playbooks/teql-bundles.yml');
+const HA = 'router_h:teql0<->router_a:teql0';
+const HB = 'router_h:teql1<->router_b:teql0';
+const ROUTERS: LabRouter[] = ['h', 'a', 'b'];
+
+/** The lines of a router's state that name one of `devs`. */
+function linesOf(state: string, devs: string[]): string[] {
+  return state.split('\n').filter((l) => devs.some((d) => new RegExp(`\\b${d}\\b`).test(l)));
+}
+
+async function play(inventory: string, extra: string[] = []) {
+  const r = await teqlctl(['play', '-i', inventory, PLAYBOOK, '--json', ...extra]);
+  try {
+    return { ...r, json: JSON.parse(r.stdout) };
+  } catch {
+    throw new Error(`no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own failure domain', () => {
+  let inventory = '';
+
+  beforeAll(async () => {
+    inventory = join(mkdtempSync(join(tmpdir(), 'teqlctl-hub-')), 'hub.yml');
+    await labCli(['down']);
+    await labCli(['up', '--routers', '3', '--inventory-out', inventory]);
+  });
+
+  afterAll(async () => {
+    for (const k of ['1', '2']) await labCli(['restore', 'a', '--link', k]).catch(() => undefined);
+    await labCli(['down']);
+    await labCli(['up']);
+  });
+
+  it('converges both bundles on the hub (sch_teql with 2 equalizers) and both spokes, verifies them, and a rerun changes nothing', async () => {
+    const r = await play(inventory, ['--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json.bundles.map((b: { name: string; status: string }) => [b.name, b.status])).toEqual([[HA, 'converged'], [HB, 'converged']]);
+    const h = await readState('h');
+    expect(h).toMatch(/^eth1 teql0$/m);
+    expect(h).toMatch(/^eth2 teql0$/m);
+    expect(h).toMatch(/^eth3 teql1$/m);
+    expect(h).toMatch(/^eth4 teql1$/m);
+    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31$/m);
+    expect(h).toMatch(/^teql1 10\.0\.1\.4\/31$/m);
+    // The hub routes each spoke's LAN over that spoke's equalizer, and reaches it from its own LAN.
+    expect((await sshRun('h', 'ip route get 192.0.2.1')).stdout).toMatch(/via 10\.0\.0\.5 dev teql0/);
+    expect((await sshRun('h', 'ip route get 198.51.100.1')).stdout).toMatch(/via 10\.0\.1\.5 dev teql1/);
+    expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 198.51.100.1')).code).toBe(0);
+    expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 192.0.2.1')).code).toBe(0);
+    const again = await play(inventory, ['--yes']);
+    expect(again.code).toBe(0);
+    for (const host of ['router_h', 'router_a', 'router_b']) expect(again.json.hosts[host].changes).toEqual([]);
+  });
+
+  it('with a\'s links cut, a fresh run confirms h-b on both ends and rolls back only h-a, on both ends (exit 10)', async () => {
+    await labCli(['reset']);
+    const pristine = Object.fromEntries(await Promise.all(ROUTERS.map(async (r) => [r, await readState(r)])));
+    await labCli(['cut', 'a', '--link', '1']);
+    await labCli(['cut', 'a', '--link', '2']);
+    const r = await play(inventory, ['--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(10);
+    expect(r.json.bundles.map((b: { name: string; status: string }) => [b.name, b.status])).toEqual([[HA, 'rolled back'], [HB, 'converged']]);
+    expect(r.json.hosts.router_h.partialRollback).toMatchObject({ bundles: [HA], ok: true });
+    expect(r.json.hosts.router_a.status).toBe('rolled back');
+    // a is exactly as it was; on h, what h-a used is as it was, and h-b is in place.
+    expect(await readState('a')).toBe(pristine.a);
+    const h = await readState('h');
+    expect(linesOf(h, ['eth1', 'eth2'])).toEqual(linesOf(pristine.h!, ['eth1', 'eth2']));
+    expect(h).not.toMatch(/^teql0 10\.0\.0/m);
+    expect(h).toMatch(/^eth3 teql1$/m);
+    expect(h).toMatch(/^teql1 10\.0\.1\.4\/31$/m);
+    expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 198.51.100.1')).code).toBe(0);
+    expect(await readState('b')).toMatch(/^eth1 teql0$/m);
+    for (const router of ['h', 'b'] as const) expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
+  });
+});

@@ -1,0 +1,90 @@
+// A hub with five spokes, replayed (the simulated routers of bench/fleet answer with facts from
+// teqlctl's own planner): a failing spoke's bundle is undone on the hub alone, the others kept.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { loadRun } from '../../src/load/index.js';
+import { runPlay } from '../../src/play/run-play.js';
+import { RunLog } from '../../src/play/run-log.js';
+import type { PlayOptions } from '../../src/play/run-state.js';
+import { CHECK_MARKER, SECTION_MARKER } from '../../src/router/markers.js';
+import { checkIndices } from '../../bench/fleet/sim-host.js';
+import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
+import { hubFacts, HUB_PLAYBOOK } from '../../bench/fleet/hub-facts.js';
+import { RecordedRouter } from '../helpers/replay-transport.js';
+
+const lossy = (script: string) => ({ stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join('') });
+
+/** `failing`: the spokes made to fail, so that the hub's partial rollback answers with the rest kept. */
+function hub(failing: string[], extraVars: string[] = []) {
+  const hosts = Array.from({ length: SPOKES + 1 }, (_, i) => ({ ...hubHostName(i), port: 40000 + i }));
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-hub-'));
+  writeFileSync(join(dir, 'hub.yml'), renderHubInventory(hosts, join(dir, 'id')));
+  const loaded = loadRun(join(dir, 'hub.yml'), HUB_PLAYBOOK, { extraVars });
+  const facts = hubFacts(join(dir, 'hub.yml'), hosts);
+  const routers = new Map(hosts.map((h) => [h.name, new RecordedRouter('a', facts.facts(h.name, failing))]));
+  const run = (opts: Partial<PlayOptions> = {}) => runPlay(loaded, {
+    runId: 'test-run-1', confirmTimeoutSec: 120, owner: 't@t', check: false, forks: 6, mode: 'silent', log: new RunLog(undefined, []),
+    connect: async (h) => routers.get(h)!.connect(h), connectFresh: async (h) => routers.get(h)!.connect(h),
+    showPlan: () => undefined, approve: async () => true, interrupted: () => false,
+    ...opts,
+  });
+  return { routers, run, hub: routers.get('hub000')! };
+}
+
+describe('a hub whose spoke fails', () => {
+  it('undoes that bundle\'s steps on the hub alone and confirms the four others (exit 10)', async () => {
+    const f = hub(['hub000_spoke2']);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'rolled back', 'converged', 'converged']);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'confirm', 'release']);
+    // The partial undo names teql2's devices only: eth5, eth6, teql2.
+    const script = f.hub.sent.find((s) => s.kind === 'partial-rollback')!.script;
+    const undo = script.slice(script.indexOf('pending|confirmed)'), script.indexOf("@@teqlctl-partial ok'"));
+    const touched = [...undo.matchAll(/\b(eth\d+|teql\d+)\b/g)].map((m) => m[1]);
+    expect(new Set(touched)).toEqual(new Set(['eth5', 'eth6', 'teql2']));
+    expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, bundles: ['hub000:teql2<->hub000_spoke2:teql0'] });
+    expect(f.routers.get('hub000_spoke2')!.state).toBe('pristine');
+  });
+
+  it('a spoke refused while the facts are read: the hub leaves that bundle out of its apply', async () => {
+    const f = hub(['hub000_spoke1']);
+    f.routers.get('hub000_spoke1')!.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: rec.stdout.replace(`${SECTION_MARKER} lock\n`, `${SECTION_MARKER} lock\nrun=other-run-1\nowner=op@x\nstarted=now\nalive=1\n`) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'failed', 'converged', 'converged', 'converged']);
+    const commands = r.hosts.find((h) => h.host === 'hub000')!.journal!.map((e) => e.command);
+    expect(commands.length).toBeGreaterThan(0);
+    expect(commands.filter((c) => /\b(eth3|eth4|teql1)\b/.test(c))).toEqual([]);
+    expect(commands.filter((c) => /\b(eth1|teql0)\b/.test(c)).length).toBeGreaterThan(0);
+    expect(f.hub.kinds()).not.toContain('partial-rollback');
+  });
+
+  it('a hub that cannot do its second partial rollback is rolled back wholly, not reported as done', async () => {
+    const f = hub(['hub000_spoke2']);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    f.routers.get('hub000_spoke3')!.overrides.set('confirm', (_s, recorded) => ({ ...recorded, stdout: '@@teqlctl-confirm too-late reverted decided-by=revert\n', code: 1 }));
+    let partials = 0;
+    f.hub.overrides.set('partial-rollback', (_s, recorded) => (++partials === 2 ? { stdout: '', code: 255 } : recorded));
+    const r = await f.run();
+    expect(r.bundles.some((b) => b.status === 'converged')).toBe(false);
+    expect(r.hosts.find((h) => h.host === 'hub000')!.status).toBe('rolled back');
+    expect(f.hub.state).toBe('pristine');
+    expect(r.exitCode).toBe(ExitCode.verifyFailed);
+  });
+
+  it('a hub that writes its boot configuration is rolled back wholly, with all of its bundles', async () => {
+    const f = hub(['hub000_spoke2'], ['teql_persist=true']);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.verifyFailed);
+    expect(r.bundles.every((b) => b.status === 'rolled back')).toBe(true);
+    expect(f.hub.kinds()).not.toContain('partial-rollback');
+    expect(r.summary).toMatch(/hub000: writes its boot configuration, which describes all of its bundles: rolled back wholly/);
+    for (const router of f.routers.values()) expect(router.state).toBe('pristine');
+  });
+});
