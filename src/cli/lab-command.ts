@@ -13,7 +13,8 @@ import { labUp } from '../lab/up.js';
 import { setManagementLink } from '../lab/management-link.js';
 
 function parseRouter(name: string): LabRouter {
-  if (isRouter(name)) return name;
+  // Only the routers of the lab's topology: h exists with `lab up --routers 3` only.
+  if (isRouter(name) && routersOf(currentTopology(labPaths())).includes(name)) return name;
   throw new LabError(`no lab router named "${name}"`, 'the lab has routers a and b (and h with `lab up --routers 3`)');
 }
 
@@ -34,34 +35,34 @@ export function registerLabCommand(program: Command): void {
     .action(async (opts: { links?: string; names?: string; linkManager?: string; flavor?: string; routers?: string; inventoryOut?: string }) => {
       await labUp(parseTopology(opts.links, opts.names, opts.linkManager, opts.flavor, opts.routers), opts.inventoryOut);
     });
-  lab.command('down').description('stop both routers').action(labDown);
+  lab.command('down').description('stop every lab router').action(labDown);
   lab.command('status').description('show whether each router runs and how to reach it').action(labStatus);
   lab
     .command('reset')
-    .description('throw away a router\'s changes: fresh overlay, boot, wait for SSH (both if none named)')
-    .argument('[router]', 'a or b')
+    .description('throw away a router\'s changes: fresh overlay, boot, wait for SSH (all if none named)')
+    .argument('[router]', 'a, b (or h with --routers 3)')
     .action(async (router?: string) => labReset(router === undefined ? routersOf(currentTopology(labPaths())) : [parseRouter(router)]));
   lab
     .command('reboot')
-    .description('reboot a router\'s OS in place (its disk survives) and wait until it answers SSH again (both if none named)')
-    .argument('[router]', 'a or b')
+    .description('reboot a router\'s OS in place (its disk survives) and wait until it answers SSH again (all if none named)')
+    .argument('[router]', 'a, b (or h with --routers 3)')
     .action(async (router?: string) => labReboot(router === undefined ? routersOf(currentTopology(labPaths())) : [parseRouter(router)]));
   lab
     .command('cut')
     .description('unplug a router\'s management link (eth0 or ens3), or with --link K one of its links to the other router, leaving it running: for tests of lost routers and broken bundles')
-    .argument('<router>', 'a or b')
+    .argument('<router>', 'a, b (or h with --routers 3)')
     .option('--link <k>', 'the link to cut (1 = eth1 ...) instead of the management link')
     .action(async (router: string, o: { link?: string }) => setManagementLink(parseRouter(router), false, linkNumber(o.link)));
   lab
     .command('restore')
     .description('plug a router\'s management link (or --link K) back in after `lab cut`')
-    .argument('<router>', 'a or b')
+    .argument('<router>', 'a, b (or h with --routers 3)')
     .option('--link <k>', 'the link to restore instead of the management link')
     .action(async (router: string, o: { link?: string }) => setManagementLink(parseRouter(router), true, linkNumber(o.link)));
   lab
     .command('ssh')
     .description('log in to a router as root, or run CMD there (use -- before CMD options)')
-    .argument('<router>', 'a or b')
+    .argument('<router>', 'a, b (or h with --routers 3)')
     .argument('[cmd...]', 'command to run on the router')
     // The remote command's own options (ip -br a) are not ours: pass them through as arguments.
     .allowUnknownOption()

@@ -56,7 +56,8 @@ export interface PlanOptions {
 }
 
 export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts, opts: PlanOptions = {}): PlannedHost {
-  const targets = rpFilterTargets(tasks);
+  // From the tasks that run: a left-out bundle's links are raised like any other when conf.all comes down.
+  const targets = rpFilterTargets(opts.exclude ? tasks.filter((t) => !opts.exclude!(t)) : tasks);
   const needed = equalizers(tasks);
   const phases: Phase[] = [{ changes: [], checks: [] }];
   let current = facts;

@@ -58,8 +58,8 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
 
 /**
  * A hub that lost a bundle plans its next phases without that bundle's tasks. Left-out tasks keep
- * the phases' numbers (plan-host.ts); a hub that writes boot files never gets here (settle.ts rolls
- * it back wholly), so no boot phase moves.
+ * the phases' numbers (plan-host.ts); a hub that writes boot files never gets here (settle.ts fails
+ * all of its bundles, changed or not), so no boot phase moves.
  */
 function replanWithout(run: RunState, tasks: Map<string, TaskInstance[]>, p: PlannedHost, done: number): PlannedHost {
   const h = p.plan.host;

@@ -191,9 +191,16 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
   failUnits(run, 'refused', '', refused.map((e) => ({ host: e.host, message: said(e.host, e.err) })));
   for (const e of other) failUnits(run, e.err.stage, '', [{ host: e.host, message: said(e.host, e.err) }]);
   // Planned as each host answered; a peer refused or unreadable meanwhile leaves its bundles out now.
-  for (const h of planned.keys()) {
+  for (const h of [...planned.keys()]) {
     const exclude = excludeFor(run, h);
-    if (exclude) planned.set(h, planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude }));
+    if (!exclude) continue;
+    try {
+      planned.set(h, planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude }));
+    } catch (err) {
+      if (!(err instanceof TeqlError)) throw err;
+      planned.delete(h);
+      failUnits(run, err instanceof RefusedError ? 'refused' : err.stage, '', [{ host: h, message: said(h, err) }]);
+    }
   }
   return alignBootPhases(hosts.filter((h) => planned.has(h)).map((h) => planned.get(h)!));
 }

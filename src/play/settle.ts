@@ -48,7 +48,8 @@ function takeAll(run: RunState): Unit[] {
     for (const u of units) {
       const failure = run.domains.failureOf(u.name)!;
       for (const h of u.hosts) {
-        if (!run.persists.has(h) || !run.domains.alive(h) || touchedHosts(run, [h]).length === 0) continue;
+        // Changed or not yet: planned without the failed bundle, its boot files would drop it.
+        if (!run.persists.has(h) || !run.domains.alive(h)) continue;
         run.domains.failHost(h, { stage: failure.stage, message: `${h}: writes its boot configuration, which describes all of its bundles: rolled back wholly with ${u.name} (${failure.message})` });
       }
     }
@@ -68,7 +69,8 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
       const scopes = run.domains.scopesOf(h);
       const bundles = run.domains.failedOn(h);
       const steps: StepToUndo[] = (run.journal.get(h) ?? [])
-        .filter((e) => e.batch !== undefined && e.index !== undefined && goesWith(opBundles(e.op, scopes), failed, mine))
+        // An earlier partial rollback's raise of a link's rp_filter stays: it keeps that link as it was.
+        .filter((e) => e.batch !== undefined && e.index !== undefined && e.task !== RAISE_TASK && goesWith(opBundles(e.op, scopes), failed, mine))
         .map((e) => ({ batch: e.batch!, index: e.index!, undo: e.undo }));
       const before = run.latest.get(h)!;
       const goes = (line: string) => goesWith(lineBundles(line, scopes), failed, mine);
@@ -76,6 +78,7 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
       try {
         const undone = await run.sessions.get(h)!.undoSome(run.runId, steps);
         const { undoErrors, decided } = undone;
+        if (undoErrors.length > 0) run.opts.log.note(`${h}: partial rollback said: ${undoErrors.join('; ')}`);
         const after = undone.decided === undefined ? await raiseRpFilter(run, h, undone.after, goes) : undone.after;
         const residual = partialResidual(run.snapshots.get(h)!, before, after, goes);
         const ok = decided === undefined && isSameState(residual);
@@ -105,7 +108,7 @@ async function raiseRpFilter(run: RunState, h: string, after: Facts, goes: (line
   const raises = rpFilterRaises(run.snapshots.get(h)!, after, goes);
   if (raises.length === 0) return after;
   const changes: Change[] = raises.map((r) => ({
-    action: '~', resource: `sysctl ${r.name}`, before: r.from, after: r.to, task: 'partial rollback', pos: { file: '(teqlctl)', line: 1, col: 1 },
+    action: '~', resource: `sysctl ${r.name}`, before: r.from, after: r.to, task: RAISE_TASK, pos: { file: '(teqlctl)', line: 1, col: 1 },
     reason: 'conf.all.rp_filter stays low for the kept bundles: this link of a rolled-back bundle keeps the filtering it had before the run',
     steps: [{ op: { kind: 'sysctl', name: r.name, value: r.to }, undo: [{ kind: 'sysctl', name: r.name, value: r.from }] }],
   }));
@@ -113,8 +116,15 @@ async function raiseRpFilter(run: RunState, h: string, after: Facts, goes: (line
   try {
     const result = await stage.applied;
     run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);
+    // A run already confirmed here (a peer's confirmation failed after this hub's) takes no new
+    // batch: the links cannot be raised under the journal, so the hub is rolled back wholly.
+    const refused = result.armFailed ?? result.locked ?? result.error;
+    if (refused) throw new Error(`raising rp_filter on ${raises.map((r) => r.name).join(', ')} back to what it was before the run failed (${refused})`);
     return result.after ?? after;
   } finally {
     stage.end();
   }
 }
+
+/** The task name of a partial rollback's rp_filter raise: never undone by a later partial rollback. */
+const RAISE_TASK = 'partial rollback: rp_filter kept as before the run';

@@ -20,3 +20,15 @@ describe('planning with tasks left out', () => {
     expect(without).toEqual([[['A1'], ['ping A']], [[], []], [['final'], []]]);
   });
 });
+
+describe('reverse-path filtering with tasks left out', () => {
+  it('a left-out link is raised like any other when conf.all comes down for the kept ones', () => {
+    const facts = pristineFacts();
+    facts.sysctls = { ...facts.sysctls, 'net.ipv4.conf.all.rp_filter': '2', 'net.ipv4.conf.eth1.rp_filter': '0', 'net.ipv4.conf.eth2.rp_filter': '0' };
+    const rp = (dev: string) => task({ module: 'sysctl', args: { name: `net.ipv4.conf.${dev}.rp_filter`, value: '0', state: 'present' } }, `rp ${dev}`);
+    const changes = (exclude?: (t: { name: string }) => boolean) => planHost('h', [rp('eth1'), rp('eth2')], facts, exclude ? { exclude } : {}).plan.phases.flatMap((p) => p.changes.map((c) => `${c.resource}: ${c.before} -> ${c.after}`));
+    expect(changes()).not.toContain('sysctl net.ipv4.conf.eth2.rp_filter: 0 -> 2');
+    expect(changes((t) => t.name === 'rp eth2')).toContain('sysctl net.ipv4.conf.eth2.rp_filter: 0 -> 2');
+    expect(changes((t) => t.name === 'rp eth2')).toContain('sysctl net.ipv4.conf.all.rp_filter: 2 -> 0');
+  });
+});

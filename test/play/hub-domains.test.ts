@@ -88,3 +88,16 @@ describe('a hub whose spoke fails', () => {
     for (const router of f.routers.values()) expect(router.state).toBe('pristine');
   });
 });
+
+describe('a hub that writes its boot configuration', () => {
+  it('does not run at all when a spoke is refused before anything changed: its boot files would drop that bundle', async () => {
+    const f = hub([], ['teql_persist=true']);
+    f.routers.get('hub000_spoke1')!.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: rec.stdout.replace(`${SECTION_MARKER} lock\n`, `${SECTION_MARKER} lock\nrun=other-run-1\nowner=op@x\nstarted=now\nalive=1\n`) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.refused);
+    expect(r.bundles.map((b) => b.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(f.hub.kinds()).toEqual(['facts']);
+    for (const router of f.routers.values()) expect(router.kinds()).not.toContain('apply');
+    expect(r.summary).toMatch(/hub000_spoke1 is locked by run other-run-1/);
+  });
+});
