@@ -15,20 +15,27 @@ import type { SimFacts } from './sim-host.js';
 export const HUB_PLAYBOOK = join(import.meta.dirname, '..', '..', 'playbooks', 'teql-bundles.yml');
 const recorded = (name: string) => parseFacts(name, readFileSync(join(import.meta.dirname, '..', 'fixtures', `${name}.txt`), 'utf8'));
 
-export function hubFacts(inventory: string, hosts: readonly HubHost[]): { facts: (host: string, failing?: string[]) => SimFacts } {
-  const loaded = loadRun(inventory, HUB_PLAYBOOK);
+export function hubFacts(inventory: string, hosts: readonly HubHost[], extraVars: string[] = []): { facts: (host: string, failing?: string[]) => SimFacts } {
+  const loaded = loadRun(inventory, HUB_PLAYBOOK, { extraVars });
   const tasks = loaded.plays[0]!.tasks;
   const role = new Map(hosts.map((h) => [h.name, h.role]));
   const [hub, spoke] = [hubPristine(recorded('a-pristine')), recorded('b-pristine')];
   const pristineOf = (h: string): Facts => (role.get(h) === 'hub' ? hub : spoke);
   const converged = new Map<string, string>();
+  const applied = new Map<string, string>();
   const convergedOf = (h: string) => {
     if (!converged.has(h)) converged.set(h, renderFacts(planHost(h, tasks.get(h) ?? [], pristineOf(h)).expected));
     return converged.get(h)!;
   };
+  const appliedOf = (h: string) => {
+    if (!applied.has(h)) applied.set(h, renderFacts(planHost(h, tasks.get(h) ?? [], pristineOf(h), { persistence: false }).expected));
+    return applied.get(h)!;
+  };
   return {
     facts: (h, failing = []) => {
-      const out: SimFacts = { pristine: renderFacts(pristineOf(h)), converged: convergedOf(h) };
+      // A run that persists writes the boot files in a phase of its own, after every check.
+      const persists = (tasks.get(h) ?? []).some((t) => t.persist);
+      const out: SimFacts = { pristine: renderFacts(pristineOf(h)), converged: convergedOf(h), ...(persists ? { applied: appliedOf(h) } : {}) };
       if (role.get(h) !== 'hub') return out;
       // The bundles of this hub whose spoke is made to fail.
       const failed = new Set(loaded.bundles.filter((b) => b.ends.some((e) => e.host === h) && b.ends.some((e) => failing.includes(e.host))).map((b) => b.name));
@@ -36,7 +43,11 @@ export function hubFacts(inventory: string, hosts: readonly HubHost[]): { facts:
       const scopes = scopesOf(h, loaded.bundles);
       const mine = scopes.map((s) => s.bundle);
       const exclude = (t: Parameters<typeof taskBundles>[0]) => goesWith(taskBundles(t, scopes), failed, mine);
-      return { ...out, partial: renderFacts(planHost(h, tasks.get(h) ?? [], pristineOf(h), { exclude }).expected) };
+      return {
+        ...out,
+        partial: renderFacts(planHost(h, tasks.get(h) ?? [], pristineOf(h), { exclude, persistence: false }).expected),
+        kept: renderFacts(planHost(h, tasks.get(h) ?? [], pristineOf(h), { exclude }).expected),
+      };
     },
   };
 }

@@ -4,7 +4,7 @@
 import { PARTIAL_MARKER, BARRIER_MARKER, CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP, UNDO_MARKER } from '../../src/router/markers.js';
 import type { LoadedRun } from '../../src/load/index.js';
 
-export type SimState = 'pristine' | 'converged' | 'partial';
+export type SimState = 'pristine' | 'converged' | 'partial' | 'applied' | 'kept';
 export type ScriptKind = 'facts' | 'apply' | 'rollback' | 'partial-rollback' | 'verify' | 'confirm' | 'release' | 'unknown';
 
 export interface SimFacts {
@@ -12,6 +12,15 @@ export interface SimFacts {
   converged: string;
   /** A hub with its failed bundles undone and the others kept (what a partial rollback leaves). */
   partial?: string;
+  /** After an apply that writes no boot file (default: converged): the tasks applied, the boot files not yet. */
+  applied?: string;
+  /** A hub's kept bundles with their boot files: after it writes them once its partial rollback is done (default: converged). */
+  kept?: string;
+}
+
+/** Does an apply write teqlctl's boot files (render-op.ts writes each next to its target first)? */
+export function writesBootFiles(script: string): boolean {
+  return script.includes('.teqlctl-new');
 }
 
 export interface SimReply {
@@ -90,6 +99,25 @@ export function classify(script: string): ScriptKind {
   return 'unknown';
 }
 
+/** An apply's answer: every step done, the facts re-read in the same round trip, then its barrier. */
+export function applyAnswer(script: string, facts: string): string {
+  const steps = stepIndices(script).map((i) => `${STEP} ${i} 0\n`).join('');
+  // A staged apply's shell then waits at its barrier for the checks (see connect/transport.ts).
+  const barrier = hasBarrier(script) ? `${BARRIER_MARKER}\n` : '';
+  return steps + answerFacts(script, facts).stdout + barrier;
+}
+
+/** `facts` with its section `name` taken from `other`. */
+function withSectionOf(facts: string, name: string, other: string): string {
+  const from = recordedSections(other).get(name);
+  if (from === undefined) return facts;
+  // Where the facts script prints it: replaced, or added before the sections that close the output.
+  const sections = [...recordedSections(facts)].filter(([n]) => n !== name);
+  const at = sections.findIndex(([n]) => n === 'lock' || n === 'end');
+  sections.splice(at < 0 ? sections.length : at, 0, [name, from]);
+  return sections.map(([n, body]) => `${SECTION} ${n}\n${body}`).join('');
+}
+
 /** The answer of a host in `state` to `script`, and the state it is in afterwards. */
 export function reply(script: string, state: SimState, facts: SimFacts): SimReply {
   const kind = classify(script);
@@ -101,15 +129,13 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
     case 'apply':
     case 'rollback': {
       // The apply and rollback scripts re-read the facts in the same round trip.
-      const next: SimState = kind === 'apply' ? 'converged' : 'pristine';
-      const steps = stepIndices(script).map((i) => `${STEP} ${i} 0\n`).join('');
-      const f = answerFacts(script, facts[next]);
-      // A staged apply's shell then waits at its barrier for the checks (see connect/transport.ts).
-      const barrier = hasBarrier(script) ? `${BARRIER_MARKER}\n` : '';
-      return { kind, stdout: steps + f.stdout + barrier, missing: f.missing, stderr: '', code: 0, state: next };
+      const next: SimState = kind === 'rollback' ? 'pristine' : writesBootFiles(script) ? (state === 'partial' && facts.kept ? 'kept' : 'converged') : state === 'partial' ? 'partial' : facts.applied ? 'applied' : 'converged';
+      const f = answerFacts(script, facts[next] ?? facts.converged);
+      return { kind, stdout: applyAnswer(script, facts[next] ?? facts.converged), missing: f.missing, stderr: '', code: 0, state: next };
     }
     case 'partial-rollback': {
-      const f = answerFacts(script, facts.partial ?? facts.pristine);
+      // The boot files are shared by the bundles: a partial undo leaves them as they are.
+      const f = answerFacts(script, withSectionOf(facts.partial ?? facts.pristine, 'boot', facts[state] ?? facts.converged));
       return { kind, stdout: `${PARTIAL_MARKER} ok\n${f.stdout}`, missing: f.missing, stderr: '', code: 0, state: facts.partial ? 'partial' : 'pristine' };
     }
     case 'verify': {

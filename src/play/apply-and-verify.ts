@@ -39,6 +39,7 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
   const holds = opts.holds ?? {};
   const deadman: DeadmanSettings = { runId: run.runId, owner: opts.owner ?? 'teqlctl', timeoutSec: opts.confirmTimeoutSec, ...(holds.step ? { holdInStep: holds.step } : {}) };
   const phases = Math.max(...plans.map((p) => p.plan.phases.length));
+  run.tasks = tasks;
   let current = plans;
   for (let i = 0; i < phases; i++) {
     const stages = new Map<string, ApplyStage>();
@@ -58,15 +59,24 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
 
 /**
  * A hub that lost a bundle plans its next phases without that bundle's tasks. Left-out tasks keep
- * the phases' numbers (plan-host.ts); a hub that writes boot files never gets here (settle.ts fails
- * all of its bundles, changed or not), so no boot phase moves.
+ * the phases' numbers (plan-host.ts); the boot phase, planned for the kept bundles now, stays where
+ * alignBootPhases put it, after every host's checks.
  */
 function replanWithout(run: RunState, tasks: Map<string, TaskInstance[]>, p: PlannedHost, done: number): PlannedHost {
   const h = p.plan.host;
   const exclude = excludeFor(run, h);
   if (!exclude || !run.domains.alive(h)) return p;
   const again = planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude });
-  const phases = p.plan.phases.map((ph, k) => (k <= done ? ph : again.plan.phases[k] ?? { changes: [], checks: [] }));
+  const boot = again.plan.phases.find((ph) => ph.boot);
+  const taskPhases = again.plan.phases.filter((ph) => !ph.boot);
+  // Its boot files were planned (settle.ts let the hub go on), so the phase was there: same place.
+  const bootAt = p.plan.phases.findIndex((ph) => ph.boot);
+  const phases = p.plan.phases.map((ph, k) => (k <= done ? ph : k === bootAt ? boot ?? { changes: [], checks: [] } : taskPhases[k] ?? { changes: [], checks: [] }));
+  if (boot && (bootAt < 0 || bootAt <= done)) {
+    // Not expected (settle.ts keeps such a hub only when its boot files were planned): never left unwritten.
+    run.domains.failHost(h, { stage: 'apply', message: `${h}: its boot files, planned again for its kept bundles, have no phase of the run left to be written in: rolled back wholly` });
+    return p;
+  }
   return { plan: { host: h, phases }, expected: again.expected };
 }
 

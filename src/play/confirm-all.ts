@@ -42,19 +42,24 @@ export async function confirmAll(run: RunState): Promise<void> {
     failUnits(run, 'verify', 'management access lost after applying (a new SSH connection failed): ', lost);
     await settle(run);
     if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
+    // A hub confirms after the hosts that end only one bundle (its spokes): a spoke whose
+    // confirmation fails has its bundle undone on a hub whose dead-man still runs, so that the hub
+    // can still take a batch (its boot files written again for the kept bundles: settle.ts).
     // With a hold between confirmations (the fault matrix), the first host confirms alone first.
     const ready = toConfirm(run).filter((h) => fresh.has(h));
     const between = run.opts.holds?.betweenConfirmsSec;
-    const waves = between ? [ready.slice(0, 1), ready.slice(1)] : [ready];
-    const failures: HostFailure[] = [];
+    const hub = (h: string) => run.domains.unitsOf(h).length > 1;
+    const waves = between ? [ready.slice(0, 1), ready.slice(1)] : [ready.filter((h) => !hub(h)), ready.filter(hub)].filter((w) => w.length > 0);
     for (const [n, wave] of waves.entries()) {
-      if (n > 0) await holdFor('between-confirms', between, run.opts);
-      await orInterrupt(confirmWave(run, wave, fresh, failures), run.opts.stop);
+      if (n > 0 && between) await holdFor('between-confirms', between, run.opts);
+      const failures: HostFailure[] = [];
+      // Not one that an earlier wave's failure rolled back wholly.
+      await orInterrupt(confirmWave(run, wave.filter((h) => toConfirm(run).includes(h)), fresh, failures), run.opts.stop);
+      // A bundle with one end confirmed and the other not is rolled back on both (a partial confirmation).
+      failUnits(run, 'verify', 'confirmation failed: ', failures);
+      await settle(run);
+      if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
     }
-    // A bundle with one end confirmed and the other not is rolled back on both (a partial confirmation).
-    failUnits(run, 'verify', 'confirmation failed: ', failures);
-    await settle(run);
-    if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
     await releaseAll(run, toConfirm(run).filter((h) => run.confirmed.has(h)), fresh);
   } finally {
     for (const [h, t] of fresh) run.confirmStats.set(h, { ...t.stats });

@@ -1,5 +1,5 @@
 // What one run accumulates while it goes: shared by the steps of the flow, owned by run-play.ts.
-import type { ConnectionSpec } from '../load/types.js';
+import type { ConnectionSpec, TaskInstance } from '../load/types.js';
 import type { Transport, TransportStats } from '../connect/transport.js';
 import type { Facts } from '../gather/facts.js';
 import type { HostPlan } from '../plan/types.js';
@@ -74,8 +74,10 @@ export interface RunState {
   confirmStats: Map<string, TransportStats>;
   /** The bundles (failure domains): which failed, which go on. */
   domains: FailureDomains;
-  /** Hosts with tasks that write the boot configuration (persist): never rolled back in part. */
+  /** Hosts with tasks that write the boot configuration (persist): a partial rollback rewrites it for the kept bundles. */
   persists: Set<string>;
+  /** The tasks of the play being applied, per host: what a hub's kept bundles are planned from again. */
+  tasks: Map<string, TaskInstance[]>;
   /** Hosts teqlctl rolled back wholly (all of their bundles failed): not rolled back twice. */
   rolledBack: Set<string>;
   /** Per failed unit: did every host that had changed for it get back to its state before (false: see the host reports)? */

@@ -3,15 +3,15 @@
 // undoes the failed bundles' steps and keeps the rest (the shared ones included), then goes on.
 import { runWithProgress } from '../ui/progress.js';
 import { goesWith, lineBundles, opBundles } from '../plan/bundle-scope.js';
-import { partialResidual, rpFilterRaises } from '../rollback/partial.js';
-import type { Facts } from '../gather/facts.js';
-import type { Change } from '../plan/types.js';
+import { partialResidual } from '../rollback/partial.js';
+import { RAISE_TASK, raiseRpFilter, rewriteBootFiles } from './partial-batches.js';
 import type { Unit } from './failure-domains.js';
 import { isSameState, stateLines } from '../rollback/compare.js';
 import { rollbackAll, touchedHosts } from './rollback-all.js';
 import type { RunState } from './run-state.js';
 import type { StepToUndo } from '../deadman/partial-undo-script.js';
 import { recordAfterScript } from '../deadman/confirm-script.js';
+import { bootMention } from '../plan/persist/boot-presence.js';
 
 export async function settle(run: RunState): Promise<void> {
   const units = takeAll(run);
@@ -38,8 +38,10 @@ export async function settle(run: RunState): Promise<void> {
 }
 
 /**
- * The units failed since the last settle. A hub that writes its boot configuration is not undone
- * in part (its boot files describe all of its bundles at once): it fails wholly, its peers with it.
+ * The units failed since the last settle. A hub that writes its boot configuration keeps its other
+ * bundles only when the failed ones were not in its boot files before the run (boot-presence.ts):
+ * its boot files are then planned for the kept bundles alone. Otherwise it fails wholly, its peers
+ * with it.
  */
 function takeAll(run: RunState): Unit[] {
   const out: Unit[] = [];
@@ -48,9 +50,11 @@ function takeAll(run: RunState): Unit[] {
     for (const u of units) {
       const failure = run.domains.failureOf(u.name)!;
       for (const h of u.hosts) {
-        // Changed or not yet: planned without the failed bundle, its boot files would drop it.
         if (!run.persists.has(h) || !run.domains.alive(h)) continue;
-        run.domains.failHost(h, { stage: failure.stage, message: `${h}: writes its boot configuration, which describes all of its bundles: rolled back wholly with ${u.name} (${failure.message})` });
+        const scope = run.domains.scopesOf(h).find((s) => s.bundle === u.name);
+        const found = scope && run.snapshots.has(h) ? bootMention(run.snapshots.get(h)!, scope) : { path: 'its boot configuration', word: u.name };
+        if (!found) continue;
+        run.domains.failHost(h, { stage: failure.stage, message: `${h}: its boot configuration before the run already brought back ${u.name} (${found.path} names ${found.word}), and describes all of its bundles at once: rolled back wholly with ${u.name} (${failure.message})` });
       }
     }
   }
@@ -79,10 +83,15 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
         const undone = await run.sessions.get(h)!.undoSome(run.runId, steps);
         const { undoErrors, decided } = undone;
         if (undoErrors.length > 0) run.opts.log.note(`${h}: partial rollback said: ${undoErrors.join('; ')}`);
-        const after = undone.decided === undefined ? await raiseRpFilter(run, h, undone.after, goes) : undone.after;
-        const residual = partialResidual(run.snapshots.get(h)!, before, after, goes);
-        const ok = decided === undefined && isSameState(residual);
-        const errors = [...(decided !== undefined ? [`the run was already decided on the router (state: ${decided}): its bundles' steps were not undone by teqlctl`] : []), ...(ok ? [] : undoErrors)];
+        const raised = undone.decided === undefined ? await raiseRpFilter(run, h, undone.after, goes) : undone.after;
+        const residual = partialResidual(run.snapshots.get(h)!, before, raised, goes);
+        const undoneOk = decided === undefined && isSameState(residual);
+        // Checked before: the boot files, shared, are then rewritten for the kept bundles.
+        let after = raised;
+        const bootErrors: string[] = [];
+        if (undoneOk) after = await rewriteBootFiles(run, h, raised).catch((err: Error) => (bootErrors.push(err.message), raised));
+        const ok = undoneOk && bootErrors.length === 0;
+        const errors = [...(decided !== undefined ? [`the run was already decided on the router (state: ${decided}): its bundles' steps were not undone by teqlctl`] : []), ...(undoneOk ? [] : undoErrors), ...bootErrors];
         report.partialRollback = { bundles, ok, residual, errors };
         judged = true;
         run.latest.set(h, after);
@@ -98,33 +107,3 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
     },
   })), run.opts.forks);
 }
-
-/**
- * conf.all.rp_filter, lowered for the kept bundles, stays low: the failed bundles' links, set back
- * to their own values, would filter less than before the run. They are raised to their old
- * effective value, as a journaled batch of the run (the dead-man and a rollback undo it too).
- */
-async function raiseRpFilter(run: RunState, h: string, after: Facts, goes: (line: string) => boolean): Promise<Facts> {
-  const raises = rpFilterRaises(run.snapshots.get(h)!, after, goes);
-  if (raises.length === 0) return after;
-  const changes: Change[] = raises.map((r) => ({
-    action: '~', resource: `sysctl ${r.name}`, before: r.from, after: r.to, task: RAISE_TASK, pos: { file: '(teqlctl)', line: 1, col: 1 },
-    reason: 'conf.all.rp_filter stays low for the kept bundles: this link of a rolled-back bundle keeps the filtering it had before the run',
-    steps: [{ op: { kind: 'sysctl', name: r.name, value: r.to }, undo: [{ kind: 'sysctl', name: r.name, value: r.from }] }],
-  }));
-  const stage = run.sessions.get(h)!.apply(changes, { runId: run.runId, owner: run.opts.owner ?? 'teqlctl', timeoutSec: run.opts.confirmTimeoutSec }, after);
-  try {
-    const result = await stage.applied;
-    run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);
-    // A run already confirmed here (a peer's confirmation failed after this hub's) takes no new
-    // batch: the links cannot be raised under the journal, so the hub is rolled back wholly.
-    const refused = result.armFailed ?? result.locked ?? result.error;
-    if (refused) throw new Error(`raising rp_filter on ${raises.map((r) => r.name).join(', ')} back to what it was before the run failed (${refused})`);
-    return result.after ?? after;
-  } finally {
-    stage.end();
-  }
-}
-
-/** The task name of a partial rollback's rp_filter raise: never undone by a later partial rollback. */
-const RAISE_TASK = 'partial rollback: rp_filter kept as before the run';

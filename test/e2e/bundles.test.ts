@@ -2,7 +2,8 @@
 // links 1 and 2, teql1 over link 3), so each router is a hub of two bundles. With link 3 cut, a
 // run from pristine confirms teql0 on both ends and rolls back only teql1, on both ends, keeping
 // what teql0 needs (sch_teql included); once the link is back, a run adds teql1 and touches
-// nothing of teql0. Leaves the default lab running for the other files.
+// nothing of teql0. With persist, from pristine, each router keeps teql0 and writes boot files for it
+// alone. Leaves the default lab running for the other files.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +36,13 @@ function twoBundles(labInventory: string): string {
   return JSON.stringify({ all: { children: { routers: { hosts: { router_a: end('a'), router_b: end('b') }, vars: lab.vars } } } }, null, 2);
 }
 
+/** The same inventory with teql0 alone on each router: what a run that kept only teql0 must equal. */
+function teql0Only(inventory: string): string {
+  const inv = JSON.parse(readFileSync(inventory, 'utf8'));
+  for (const h of Object.values(inv.all.children.routers.hosts) as Array<{ teql_bundles: Array<{ device: string }> }>) h.teql_bundles = h.teql_bundles.filter((b) => b.device === 'teql0');
+  return JSON.stringify(inv, null, 2);
+}
+
 /** The lines of a router's state that name one of `devs`. */
 function linesOf(state: string, devs: string[]): string[] {
   return state.split('\n').filter((l) => devs.some((d) => new RegExp(`\\b${d}\\b`).test(l)));
@@ -43,6 +51,16 @@ function linesOf(state: string, devs: string[]): string[] {
 async function play(inventory: string, extra: string[] = []) {
   const r = await teqlctl(['play', '-i', inventory, PLAYBOOK, '--json', ...extra]);
   return { ...r, json: JSON.parse(r.stdout) };
+}
+
+/** Exit 10: teql0 confirmed, teql1 undone in part on both routers (neither rolled back wholly). */
+function expectTeql1RolledBackAlone(r: Awaited<ReturnType<typeof play>>): void {
+  expect(r.code, r.stdout + r.stderr).toBe(10);
+  expect(r.json.bundles.map((b: { name: string; status: string }) => [b.name, b.status])).toEqual([[TEQL0, 'converged'], [TEQL1, 'rolled back']]);
+  for (const h of ['router_a', 'router_b']) {
+    expect(r.json.hosts[h].partialRollback).toMatchObject({ bundles: [TEQL1], ok: true, residual: { missing: [], extra: [] } });
+    expect(r.json.hosts[h].rollback).toBeNull();
+  }
 }
 
 describe('two bundles per router: the bundle is the failure domain', () => {
@@ -67,14 +85,9 @@ describe('two bundles per router: the bundle is the failure domain', () => {
   it('with link 3 cut, teql0 is confirmed on both routers and only teql1 is rolled back, on both (exit 10)', async () => {
     await labCli(['cut', 'b', '--link', '3']);
     const r = await play(inventory, ['--yes']);
-    expect(r.code, r.stdout + r.stderr).toBe(10);
-    expect(r.json.bundles.map((b: { name: string; status: string }) => [b.name, b.status])).toEqual([[TEQL0, 'converged'], [TEQL1, 'rolled back']]);
+    expectTeql1RolledBackAlone(r);
     expect(r.json.bundles[1].error).toMatch(/^verification failed: router_a: ping 10\.0\.1\.1 failed .*; router_b: ping 10\.0\.1\.0 failed/);
     expect(r.json.summary).toMatch(/^1 of 2 bundles converged and verified; 1 failed \(1 rolled back on both ends\)/);
-    for (const h of ['router_a', 'router_b']) {
-      expect(r.json.hosts[h].partialRollback).toMatchObject({ bundles: [TEQL1], ok: true, residual: { missing: [], extra: [] } });
-      expect(r.json.hosts[h].rollback).toBeNull();
-    }
     for (const router of ROUTERS) {
       const now = await readState(router);
       // teql1's link is as it was; teql1 itself (made by the sch_teql that teql0 keeps) holds nothing.
@@ -116,5 +129,33 @@ describe('two bundles per router: the bundle is the failure domain', () => {
     const again = await play(inventory, ['--yes']);
     expect(again.code).toBe(0);
     for (const h of ['router_a', 'router_b']) expect(again.json.hosts[h].changes).toEqual([]);
+  });
+
+  it('with persist and link 3 cut, each router keeps teql0 and writes boot files for teql0 alone (exit 10)', async () => {
+    await labCli(['reset']);
+    await labCli(['cut', 'b', '--link', '3']);
+    try {
+      const r = await play(inventory, ['--yes', '-e', 'teql_persist=true']);
+      expectTeql1RolledBackAlone(r);
+      for (const router of ROUTERS) {
+        const now = await readState(router);
+        expect(linesOf(now, ['eth3'])).toEqual(linesOf(pristine[router], ['eth3']));
+        expect(now).toMatch(/^eth1 teql0$/m);
+        // Written once, for teql0 alone: the boot script sets up nothing of teql1.
+        const boot = await sshRun(router, 'cat /etc/teqlctl/boot.sh');
+        expect(boot.code, boot.stderr).toBe(0);
+        expect(boot.stdout).toMatch(/\bteql0\b/);
+        expect(boot.stdout).not.toMatch(/\bteql1\b|dev eth3\b|10\.0\.1\./);
+        expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
+      }
+      // Exactly what a run of teql0 alone writes, boot files included: nothing left to change.
+      const only = inventory.replace(/\.yml$/, '-teql0.yml');
+      writeFileSync(only, teql0Only(inventory));
+      const check = await play(only, ['--check', '-e', 'teql_persist=true']);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      for (const h of ['router_a', 'router_b']) expect(check.json.hosts[h].changes).toEqual([]);
+    } finally {
+      await labCli(['restore', 'b', '--link', '3']);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { runPlay } from '../../src/play/run-play.js';
 import { RunLog } from '../../src/play/run-log.js';
 import type { PlayOptions } from '../../src/play/run-state.js';
 import { CHECK_MARKER, SECTION_MARKER } from '../../src/router/markers.js';
-import { checkIndices } from '../../bench/fleet/sim-host.js';
+import { applyAnswer, checkIndices, writesBootFiles } from '../../bench/fleet/sim-host.js';
 import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
 import { hubFacts, HUB_PLAYBOOK } from '../../bench/fleet/hub-facts.js';
 import { RecordedRouter } from '../helpers/replay-transport.js';
@@ -23,15 +23,16 @@ function hub(failing: string[], extraVars: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-hub-'));
   writeFileSync(join(dir, 'hub.yml'), renderHubInventory(hosts, join(dir, 'id')));
   const loaded = loadRun(join(dir, 'hub.yml'), HUB_PLAYBOOK, { extraVars });
-  const facts = hubFacts(join(dir, 'hub.yml'), hosts);
+  const facts = hubFacts(join(dir, 'hub.yml'), hosts, extraVars);
   const routers = new Map(hosts.map((h) => [h.name, new RecordedRouter('a', facts.facts(h.name, failing))]));
+  const hubFactsOf = facts.facts('hub000', failing);
   const run = (opts: Partial<PlayOptions> = {}) => runPlay(loaded, {
     runId: 'test-run-1', confirmTimeoutSec: 120, owner: 't@t', check: false, forks: 6, mode: 'silent', log: new RunLog(undefined, []),
     connect: async (h) => routers.get(h)!.connect(h), connectFresh: async (h) => routers.get(h)!.connect(h),
     showPlan: () => undefined, approve: async () => true, interrupted: () => false,
     ...opts,
   });
-  return { routers, run, hub: routers.get('hub000')! };
+  return { routers, run, hub: routers.get('hub000')!, facts: hubFactsOf };
 }
 
 describe('a hub whose spoke fails', () => {
@@ -76,28 +77,80 @@ describe('a hub whose spoke fails', () => {
     expect(f.hub.state).toBe('pristine');
     expect(r.exitCode).toBe(ExitCode.verifyFailed);
   });
+});
 
-  it('a hub that writes its boot configuration is rolled back wholly, with all of its bundles', async () => {
+/**
+ * The boot files an apply script writes (render-op.ts: base64 of each file's content; its steps run
+ * as `{ ... }` lines, the undo and redo files the dead-man keeps hold the same writes), without the
+ * rp_filter pins: those name every link the all-rule raised, another bundle's too (boot-presence.ts).
+ */
+function bootContents(script: string): string {
+  const files = [...script.matchAll(/^\{ .*printf '%s' '?([A-Za-z0-9+/=]+)'? \| base64 -d/gm)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+  return files.join('\n').split('\n').filter((l) => !/conf[./]eth\d+[./]rp_filter/.test(l)).join('\n');
+}
+
+describe('a hub that writes its boot configuration', () => {
+  it('keeps its healthy bundles and writes boot files for them alone when a spoke fails its pings (exit 10)', async () => {
     const f = hub(['hub000_spoke2'], ['teql_persist=true']);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'rolled back', 'converged', 'converged']);
+    // The boot files were not written yet: the boot phase is planned without teql2.
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'apply', 'confirm', 'release']);
+    const boot = bootContents(f.hub.sent.filter((s) => s.kind === 'apply')[1]!.script);
+    for (const kept of ['teql0', 'teql1', 'teql3', 'teql4']) expect(boot).toMatch(new RegExp(`\\b${kept}\\b`));
+    expect(boot).not.toMatch(/\bteql2\b|\beth5\b|\beth6\b/);
+    expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, bundles: ['hub000:teql2<->hub000_spoke2:teql0'] });
+    expect(f.hub.state).toBe('kept');
+    expect(f.routers.get('hub000_spoke2')!.state).toBe('pristine');
+  });
+
+  it('writes its boot files again for the kept bundles when a spoke\'s confirmation fails after they were written', async () => {
+    const f = hub(['hub000_spoke3'], ['teql_persist=true']);
+    f.routers.get('hub000_spoke3')!.overrides.set('confirm', (_s, recorded) => ({ ...recorded, stdout: '@@teqlctl-confirm too-late reverted decided-by=revert\n', code: 1, state: 'pristine' }));
+    // The spokes confirm first: the hub's dead-man still runs when teql3 is undone there.
+    const seenByHub: string[][] = [];
+    f.hub.overrides.set('confirm', (_s, recorded) => (seenByHub.push([...f.routers.values()].filter((x) => x !== f.hub && x.kinds().includes('confirm')).map((x) => x.router)), recorded));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'converged', 'rolled back', 'converged']);
+    expect(seenByHub.map((s) => s.length)).toEqual([SPOKES]);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'apply', 'partial-rollback', 'apply', 'confirm', 'release']);
+    const [, first, again] = f.hub.sent.filter((s) => s.kind === 'apply').map((s) => bootContents(s.script));
+    expect(first).toMatch(/\bteql3\b/);
+    expect(again).not.toMatch(/\bteql3\b|\beth7\b|\beth8\b/);
+    for (const kept of ['teql0', 'teql1', 'teql2', 'teql4']) expect(again).toMatch(new RegExp(`\\b${kept}\\b`));
+    expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, bundles: ['hub000:teql3<->hub000_spoke3:teql0'] });
+  });
+
+  it('runs its other bundles when a spoke is refused before anything changed, with boot files for them alone', async () => {
+    const f = hub(['hub000_spoke1'], ['teql_persist=true']);
+    f.routers.get('hub000_spoke1')!.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: rec.stdout.replace(`${SECTION_MARKER} lock\n`, `${SECTION_MARKER} lock\nrun=other-run-1\nowner=op@x\nstarted=now\nalive=1\n`) }));
+    // Its state once teql1 was left out from the start: the kept bundles and their boot files.
+    f.hub.overrides.set('apply', (script, recorded) => (writesBootFiles(script) ? { stdout: applyAnswer(script, f.facts.kept!), state: 'kept' } : recorded));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'failed', 'converged', 'converged', 'converged']);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'apply', 'confirm', 'release']);
+    const boot = bootContents(f.hub.sent.filter((s) => s.kind === 'apply')[1]!.script);
+    expect(boot).not.toMatch(/\bteql1\b|\beth3\b|\beth4\b/);
+    expect(boot).toMatch(/\bteql0\b/);
+    expect(r.summary).toMatch(/hub000_spoke1 is locked by run other-run-1/);
+  });
+
+  it('is rolled back wholly, with all of its bundles, when its boot files already brought back the failed one', async () => {
+    const f = hub(['hub000_spoke2'], ['teql_persist=true']);
+    // Before the run, the hub's boot script already set up teql2 (an earlier run persisted it).
+    const withBoot = (facts: string) => facts.replace(`${SECTION_MARKER} boot\n`, `${SECTION_MARKER} boot\nfile\t/etc/teqlctl/boot.sh\tx\t${Buffer.from('ip link set dev eth5 up\n').toString('base64')}\n`);
+    f.hub.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: f.hub.state === 'pristine' ? withBoot(rec.stdout) : rec.stdout }));
+    f.hub.overrides.set('rollback', (_s, rec) => ({ ...rec, stdout: withBoot(rec.stdout) }));
     f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
     const r = await f.run();
     expect(r.exitCode, r.summary).toBe(ExitCode.verifyFailed);
     expect(r.bundles.every((b) => b.status === 'rolled back')).toBe(true);
     expect(f.hub.kinds()).not.toContain('partial-rollback');
-    expect(r.summary).toMatch(/hub000: writes its boot configuration, which describes all of its bundles: rolled back wholly/);
+    expect(r.summary).toMatch(/hub000: its boot configuration before the run already brought back hub000:teql2<->hub000_spoke2:teql0 \(\/etc\/teqlctl\/boot\.sh names eth5\)/);
     for (const router of f.routers.values()) expect(router.state).toBe('pristine');
-  });
-});
-
-describe('a hub that writes its boot configuration', () => {
-  it('does not run at all when a spoke is refused before anything changed: its boot files would drop that bundle', async () => {
-    const f = hub([], ['teql_persist=true']);
-    f.routers.get('hub000_spoke1')!.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: rec.stdout.replace(`${SECTION_MARKER} lock\n`, `${SECTION_MARKER} lock\nrun=other-run-1\nowner=op@x\nstarted=now\nalive=1\n`) }));
-    const r = await f.run();
-    expect(r.exitCode, r.summary).toBe(ExitCode.refused);
-    expect(r.bundles.map((b) => b.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
-    expect(f.hub.kinds()).toEqual(['facts']);
-    for (const router of f.routers.values()) expect(router.kinds()).not.toContain('apply');
-    expect(r.summary).toMatch(/hub000_spoke1 is locked by run other-run-1/);
   });
 });

@@ -50,4 +50,13 @@ describe('reverse-path filtering on a rolled-back bundle\'s links (conf.all stay
     const raised = set(undone, { 'net.ipv4.conf.eth1.rp_filter': '2' });
     expect(partialResidual(snapshot, before, raised, goesEth1)).toEqual({ missing: [], extra: [] });
   });
+
+  it('accepts the raise\'s baseline record of the link\'s own value before the run, and no other', () => {
+    const raised = set(undone, { 'net.ipv4.conf.eth1.rp_filter': '2' });
+    const recorded = (value: string, f: Facts = raised): Facts => ({ ...f, baseline: { ...f.baseline, 'sysctl:net.ipv4.conf.eth1.rp_filter': value } });
+    expect(partialResidual(snapshot, undone, recorded('0'), goesEth1)).toEqual({ missing: [], extra: [] });
+    // Not its value before the run, or a link not raised: a residual.
+    expect(partialResidual(snapshot, undone, recorded('1'), goesEth1).extra).toEqual(['baseline sysctl:net.ipv4.conf.eth1.rp_filter = 1']);
+    expect(partialResidual(snapshot, undone, recorded('0', set(undone, { 'net.ipv4.conf.eth1.rp_filter': '0' })), goesEth1).extra).toEqual(['baseline sysctl:net.ipv4.conf.eth1.rp_filter = 0', 'rp_filter in effect on eth1 = 0']);
+  });
 });
