@@ -15,8 +15,9 @@ import type { SimFacts } from './sim-host.js';
 export const HUB_PLAYBOOK = join(import.meta.dirname, '..', '..', 'playbooks', 'teql-bundles.yml');
 const recorded = (name: string) => parseFacts(name, readFileSync(join(import.meta.dirname, '..', 'fixtures', `${name}.txt`), 'utf8'));
 
-export function hubFacts(inventory: string, hosts: readonly HubHost[], extraVars: string[] = []): { facts: (host: string, failing?: string[]) => SimFacts } {
-  const loaded = loadRun(inventory, HUB_PLAYBOOK, { extraVars });
+/** `playbook`'s first play must hold every task that configures (a later play may ping). */
+export function hubFacts(inventory: string, hosts: readonly HubHost[], extraVars: string[] = [], playbook = HUB_PLAYBOOK): { facts: (host: string, failing?: string[]) => SimFacts } {
+  const loaded = loadRun(inventory, playbook, { extraVars });
   const tasks = loaded.plays[0]!.tasks;
   const role = new Map(hosts.map((h) => [h.name, h.role]));
   const [hub, spoke] = [hubPristine(recorded('a-pristine')), recorded('b-pristine')];

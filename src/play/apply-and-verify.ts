@@ -1,7 +1,7 @@
 // Applying a play's plans phase by phase, each phase verified across hosts before the next: the
 // dead-man is armed by the first apply on each host. A signal abandons the round trip in flight
 // (orInterrupt) and the caller rolls back from the routers' own journals.
-import { RunFailure } from '../errors.js';
+import { RunFailure, TeqlError } from '../errors.js';
 import type { TaskInstance } from '../load/types.js';
 import { planHost, type PlannedHost } from '../plan/plan-host.js';
 import { runWithProgress } from '../ui/progress.js';
@@ -39,7 +39,6 @@ export async function applyAndVerify(run: RunState, tasks: Map<string, TaskInsta
   const holds = opts.holds ?? {};
   const deadman: DeadmanSettings = { runId: run.runId, owner: opts.owner ?? 'teqlctl', timeoutSec: opts.confirmTimeoutSec, ...(holds.step ? { holdInStep: holds.step } : {}) };
   const phases = Math.max(...plans.map((p) => p.plan.phases.length));
-  run.tasks = tasks;
   let current = plans;
   for (let i = 0; i < phases; i++) {
     const stages = new Map<string, ApplyStage>();
@@ -66,12 +65,20 @@ function replanWithout(run: RunState, tasks: Map<string, TaskInstance[]>, p: Pla
   const h = p.plan.host;
   const exclude = excludeFor(run, h);
   if (!exclude || !run.domains.alive(h)) return p;
-  const again = planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude });
+  let again: PlannedHost;
+  try {
+    again = planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude });
+  } catch (err) {
+    // Refused for its kept bundles alone (their boot files have no mechanism left): this hub fails, not the run.
+    if (!(err instanceof TeqlError)) throw err;
+    run.domains.failHost(h, { stage: err.stage, message: `${h}: planned again without its failed bundles: ${err.message}: rolled back wholly` });
+    return p;
+  }
   const boot = again.plan.phases.find((ph) => ph.boot);
   const taskPhases = again.plan.phases.filter((ph) => !ph.boot);
   // Its boot files were planned (settle.ts let the hub go on), so the phase was there: same place.
   const bootAt = p.plan.phases.findIndex((ph) => ph.boot);
-  const phases = p.plan.phases.map((ph, k) => (k <= done ? ph : k === bootAt ? boot ?? { changes: [], checks: [] } : taskPhases[k] ?? { changes: [], checks: [] }));
+  const phases = p.plan.phases.map((ph, k) => (k <= done ? ph : k === bootAt ? boot ?? { changes: [], checks: [], boot: true as const } : taskPhases[k] ?? { changes: [], checks: [] }));
   if (boot && (bootAt < 0 || bootAt <= done)) {
     // Not expected (settle.ts keeps such a hub only when its boot files were planned): never left unwritten.
     run.domains.failHost(h, { stage: 'apply', message: `${h}: its boot files, planned again for its kept bundles, have no phase of the run left to be written in: rolled back wholly` });
@@ -111,6 +118,8 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
           : result.armFailed!, true);
       }
       run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);
+      // Its boot files are this play's: a partial rollback plans them again from these tasks.
+      if (p.plan.phases[i]!.boot) run.bootTasks.set(h, tasks.get(h) ?? []);
       report.applied += result.entries.filter((e) => e.code === 0).length;
       report.status = 'changed';
       if (result.error) fail(result.error);

@@ -42,14 +42,16 @@ export async function confirmAll(run: RunState): Promise<void> {
     failUnits(run, 'verify', 'management access lost after applying (a new SSH connection failed): ', lost);
     await settle(run);
     if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
-    // A hub confirms after the hosts that end only one bundle (its spokes): a spoke whose
-    // confirmation fails has its bundle undone on a hub whose dead-man still runs, so that the hub
-    // can still take a batch (its boot files written again for the kept bundles: settle.ts).
-    // With a hold between confirmations (the fault matrix), the first host confirms alone first.
+    // A hub that writes boot files confirms after the hosts that end only one bundle (its spokes):
+    // a spoke whose confirmation fails has its bundle undone on a hub whose dead-man still runs, so
+    // the hub can still take a batch (its boot files written again for the kept bundles:
+    // settle.ts). The price is a second round trip, a longer window between confirmations
+    // (docs/deadman.md), so only then. With a hold between confirmations (the fault matrix), the
+    // first host confirms alone first.
     const ready = toConfirm(run).filter((h) => fresh.has(h));
     const between = run.opts.holds?.betweenConfirmsSec;
-    const hub = (h: string) => run.domains.unitsOf(h).length > 1;
-    const waves = between ? [ready.slice(0, 1), ready.slice(1)] : [ready.filter((h) => !hub(h)), ready.filter(hub)].filter((w) => w.length > 0);
+    const later = (h: string) => run.domains.unitsOf(h).length > 1 && run.persists.has(h);
+    const waves = between ? [ready.slice(0, 1), ready.slice(1)] : [ready.filter((h) => !later(h)), ready.filter(later)].filter((w) => w.length > 0);
     for (const [n, wave] of waves.entries()) {
       if (n > 0 && between) await holdFor('between-confirms', between, run.opts);
       const failures: HostFailure[] = [];

@@ -52,19 +52,23 @@ export async function raiseRpFilter(run: RunState, h: string, after: Facts, goes
 
 /**
  * Boot files this run already wrote on `h` describe the failed bundles too: they are planned again
- * for the kept bundles alone and written. (Not written yet, the boot phase is planned without the
- * failed bundles anyway: apply-and-verify.ts.) Throws what keeps the hub from getting there.
+ * for the kept bundles alone, from the tasks of the play that wrote them, and written. (Not written
+ * yet, the boot phase is planned without the failed bundles anyway: apply-and-verify.ts.) Throws
+ * what keeps the hub from getting there.
  */
 export async function rewriteBootFiles(run: RunState, h: string, after: Facts): Promise<Facts> {
-  if (!run.persists.has(h) || !(run.journal.get(h) ?? []).some((e) => BOOT_OPS.has(e.op.kind))) return after;
+  if (!(run.journal.get(h) ?? []).some((e) => BOOT_OPS.has(e.op.kind))) return after;
+  // Those of the play that wrote them (a later play may not persist, or not have reached its boot phase).
+  const tasks = run.bootTasks.get(h);
+  if (!tasks) throw new Error('its boot files were written by this run, but by no boot phase teqlctl knows of: they cannot be planned again');
   const exclude = excludeFor(run, h);
-  const phases = planHost(h, run.tasks.get(h) ?? [], after, exclude ? { exclude } : {}).plan.phases;
+  const phases = planHost(h, tasks, after, exclude ? { exclude } : {}).plan.phases;
   const others = phases.filter((p) => !p.boot).flatMap((p) => p.changes);
   if (others.length > 0) throw new Error(`its kept bundles are not as planned, so their boot files cannot be written: ${others.map((c) => c.resource).join(', ')}`);
   const boot = phases.filter((p) => p.boot).flatMap((p) => p.changes);
   if (boot.length === 0) return after;
   const now = await applyBatch(run, h, boot, after, `writing the boot files for the kept bundles (${boot.map((c) => c.resource.replace(/^boot file /, '')).join(', ')})`);
-  const left = planHost(h, run.tasks.get(h) ?? [], now, exclude ? { exclude } : {}).plan.phases.flatMap((p) => p.changes);
+  const left = planHost(h, tasks, now, exclude ? { exclude } : {}).plan.phases.flatMap((p) => p.changes);
   if (left.length > 0) throw new Error(`the boot files written for the kept bundles are not as planned: ${left.map((c) => c.resource).join(', ')}`);
   return now;
 }

@@ -50,7 +50,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     domains: new FailureDomains(loaded.bundles, names, loaded.selectedBundles),
     rolledBack: new Set(),
     persists: new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, ts]) => ts.some((t) => t.persist)).map(([h]) => h))),
-    tasks: new Map(),
+    bootTasks: new Map(),
     unitRollback: new Map(),
   };
   const report = (exitCode: number, summary: string, bundles = bundleReports(run)): RunReport => {

@@ -76,8 +76,8 @@ export interface RunState {
   domains: FailureDomains;
   /** Hosts with tasks that write the boot configuration (persist): a partial rollback rewrites it for the kept bundles. */
   persists: Set<string>;
-  /** The tasks of the play being applied, per host: what a hub's kept bundles are planned from again. */
-  tasks: Map<string, TaskInstance[]>;
+  /** Per host, the tasks of the play whose boot phase it applied: what its boot files are planned from again. */
+  bootTasks: Map<string, TaskInstance[]>;
   /** Hosts teqlctl rolled back wholly (all of their bundles failed): not rolled back twice. */
   rolledBack: Set<string>;
   /** Per failed unit: did every host that had changed for it get back to its state before (false: see the host reports)? */

@@ -51,10 +51,13 @@ function takeAll(run: RunState): Unit[] {
       const failure = run.domains.failureOf(u.name)!;
       for (const h of u.hosts) {
         if (!run.persists.has(h) || !run.domains.alive(h)) continue;
-        const scope = run.domains.scopesOf(h).find((s) => s.bundle === u.name);
-        const found = scope && run.snapshots.has(h) ? bootMention(run.snapshots.get(h)!, scope) : { path: 'its boot configuration', word: u.name };
-        if (!found) continue;
-        run.domains.failHost(h, { stage: failure.stage, message: `${h}: its boot configuration before the run already brought back ${u.name} (${found.path} names ${found.word}), and describes all of its bundles at once: rolled back wholly with ${u.name} (${failure.message})` });
+        const scopes = run.domains.scopesOf(h);
+        const scope = scopes.find((s) => s.bundle === u.name);
+        const snapshot = run.snapshots.get(h);
+        const found = scope && snapshot ? bootMention(snapshot, scope, scopes.filter((s) => s !== scope)) : undefined;
+        const why = !scope || !snapshot ? `its boot configuration before the run is not known` : found ? `its boot configuration before the run already brought back ${u.name} (${found.path} names ${found.word})` : undefined;
+        if (!why) continue;
+        run.domains.failHost(h, { stage: failure.stage, message: `${h}: ${why}, and its boot files describe all of its bundles at once: rolled back wholly with ${u.name} (${failure.message})` });
       }
     }
   }

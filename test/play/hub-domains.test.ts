@@ -1,6 +1,7 @@
 // A hub with five spokes, replayed (the simulated routers of bench/fleet answer with facts from
 // teqlctl's own planner): a failing spoke's bundle is undone on the hub alone, the others kept.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,12 +19,12 @@ import { RecordedRouter } from '../helpers/replay-transport.js';
 const lossy = (script: string) => ({ stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join('') });
 
 /** `failing`: the spokes made to fail, so that the hub's partial rollback answers with the rest kept. */
-function hub(failing: string[], extraVars: string[] = []) {
+function hub(failing: string[], extraVars: string[] = [], playbook = HUB_PLAYBOOK) {
   const hosts = Array.from({ length: SPOKES + 1 }, (_, i) => ({ ...hubHostName(i), port: 40000 + i }));
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-hub-'));
   writeFileSync(join(dir, 'hub.yml'), renderHubInventory(hosts, join(dir, 'id')));
-  const loaded = loadRun(join(dir, 'hub.yml'), HUB_PLAYBOOK, { extraVars });
-  const facts = hubFacts(join(dir, 'hub.yml'), hosts, extraVars);
+  const loaded = loadRun(join(dir, 'hub.yml'), playbook, { extraVars });
+  const facts = hubFacts(join(dir, 'hub.yml'), hosts, extraVars, playbook);
   const routers = new Map(hosts.map((h) => [h.name, new RecordedRouter('a', facts.facts(h.name, failing))]));
   const hubFactsOf = facts.facts('hub000', failing);
   const run = (opts: Partial<PlayOptions> = {}) => runPlay(loaded, {
@@ -122,6 +123,27 @@ describe('a hub that writes its boot configuration', () => {
     expect(again).not.toMatch(/\bteql3\b|\beth7\b|\beth8\b/);
     for (const kept of ['teql0', 'teql1', 'teql2', 'teql4']) expect(again).toMatch(new RegExp(`\\b${kept}\\b`));
     expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, bundles: ['hub000:teql3<->hub000_spoke3:teql0'] });
+  });
+
+  it('writes them again from the play that wrote them, when a later play\'s ping fails a spoke', async () => {
+    // The hub playbook split in two: play 1 configures (and persists), play 2 only pings.
+    const [play] = parse(readFileSync(HUB_PLAYBOOK, 'utf8')) as Array<{ tasks: Array<Record<string, unknown>> }>;
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-two-plays-'));
+    const twoPlays = join(dir, 'two-plays.yml');
+    writeFileSync(twoPlays, stringify([
+      { ...play, tasks: play!.tasks.filter((t) => !('ping' in t)) },
+      { name: 'verify', hosts: 'routers', tasks: play!.tasks.filter((t) => 'ping' in t) },
+    ]));
+    const f = hub(['hub000_spoke2'], ['teql_persist=true'], twoPlays);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'rolled back', 'converged', 'converged']);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'apply', 'facts', 'verify', 'partial-rollback', 'apply', 'confirm', 'release']);
+    const again = bootContents(f.hub.sent.filter((s) => s.kind === 'apply')[2]!.script);
+    expect(again).not.toMatch(/\bteql2\b|\beth5\b|\beth6\b/);
+    for (const kept of ['teql0', 'teql1', 'teql3', 'teql4']) expect(again).toMatch(new RegExp(`\\b${kept}\\b`));
+    expect(f.hub.state).toBe('kept');
   });
 
   it('runs its other bundles when a spoke is refused before anything changed, with boot files for them alone', async () => {

@@ -22,11 +22,15 @@ function mentions(text: string, word: string): boolean {
 
 /**
  * The first of teqlctl's boot files (path or content) that names one of the bundle's devices, the
- * peer's addresses or its network, with the name found; undefined when none does. Conservative: a
+ * peer's addresses or its network (not shared with the host's `others` bundles), with the name
+ * found; undefined when none does. Conservative: a
  * mention is enough, since the price of a false "present" is a whole rollback, never a wrong file.
  */
-export function bootMention(facts: Facts, scope: EndScope): { path: string; word: string } | undefined {
-  const words = [...scope.devices, ...[...scope.peerAddresses].map(ipOf), ...(scope.peerNetwork && scope.peerNetwork !== 'default' ? [scope.peerNetwork] : [])];
+export function bootMention(facts: Facts, scope: EndScope, others: readonly EndScope[] = []): { path: string; word: string } | undefined {
+  const wordsOf = (s: EndScope) => [...s.devices, ...[...s.peerAddresses].map(ipOf), ...(s.peerNetwork && s.peerNetwork !== 'default' ? [s.peerNetwork] : [])];
+  // What the host's other bundles have too (two bundles to one peer share its LAN address) is theirs as well: not a mention.
+  const shared = new Set(others.flatMap(wordsOf));
+  const words = wordsOf(scope).filter((w) => !shared.has(w));
   for (const f of facts.boot?.files ?? []) {
     const text = `${f.path}\n${f.symlink ?? ''}\n${(f.content ?? '').replace(RP_FILTER, '')}`;
     const word = words.find((w) => mentions(text, w));

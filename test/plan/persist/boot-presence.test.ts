@@ -73,4 +73,11 @@ describe('a bundle in the boot files from before the run', () => {
     expect(bootMention(f('ip route replace 192.0.2.0/24 via 10.0.1.5\n'), scope(TEQL1))).toEqual({ path: '/etc/teqlctl/boot.sh', word: '10.0.1.5' });
     expect(bootMention(f('[Link]\nRequiredForOnline=no\n', '/etc/systemd/network/10-eth3.network.d/teqlctl.conf'), scope(TEQL1))).toMatchObject({ word: 'eth3' });
   });
+
+  it('leaves out what the host\'s other bundles have too: two bundles to one peer share its LAN address', () => {
+    const withLan = (s: ReturnType<typeof scope>) => ({ ...s, peerAddresses: new Set([...s.peerAddresses, '192.0.2.9']) });
+    const f: Facts = { ...pristine(), boot: { init: 'systemd', networkd: {}, ifupdown: [], files: [{ path: '/etc/teqlctl/boot.sh', content: 'ip route replace 198.51.100.0/24 via 192.0.2.9\n', executable: true }] } };
+    expect(bootMention(f, withLan(scope(TEQL1)))).toEqual({ path: '/etc/teqlctl/boot.sh', word: '192.0.2.9' });
+    expect(bootMention(f, withLan(scope(TEQL1)), [withLan(scope(TEQL0))])).toBeUndefined();
+  });
 });
