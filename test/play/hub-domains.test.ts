@@ -146,6 +146,31 @@ describe('a hub that writes its boot configuration', () => {
     expect(f.hub.state).toBe('kept');
   });
 
+  it('pins the rolled-back links\' rp_filter, raised back under the kept conf.all, in the boot files it writes', async () => {
+    const f = hub(['hub000_spoke2'], ['teql_persist=true']);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    // teql2's links filtered by conf.all alone before the run (their own value 0, all 2).
+    const own0 = (facts: string) => facts.replace(/(conf\/eth[56]\/rp_filter\t)2/g, '$10');
+    f.hub.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: f.hub.state === 'pristine' ? own0(rec.stdout) : rec.stdout }));
+    f.hub.overrides.set('partial-rollback', (_s, rec) => ({ ...rec, stdout: own0(rec.stdout) }));
+    // The raise: both links back to 2, their own value recorded as the baseline.
+    const recorded = (facts: string) => facts.replace(`${SECTION_MARKER} baseline\n`, `${SECTION_MARKER} baseline\nsysctl:net.ipv4.conf.eth5.rp_filter\t0\nsysctl:net.ipv4.conf.eth6.rp_filter\t0\n`);
+    f.hub.overrides.set('apply', (script, rec) => (f.hub.state === 'partial' && !writesBootFiles(script) ? { ...rec, stdout: recorded(rec.stdout) } : rec));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'apply', 'apply', 'confirm', 'release']);
+    const [, raise, boot] = f.hub.sent.filter((s) => s.kind === 'apply').map((s) => s.script);
+    for (const dev of ['eth5', 'eth6']) {
+      expect(raise).toContain(`printf '%s\\n' 2 > /proc/sys/net/ipv4/conf/${dev}/rp_filter`);
+      expect(raise).toMatch(new RegExp(`sysctl:net\\.ipv4\\.conf\\.${dev}\\.rp_filter`));
+    }
+    const files = [...boot!.matchAll(/^\{ .*printf '%s' '?([A-Za-z0-9+/=]+)'? \| base64 -d/gm)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('\n');
+    expect(files).toMatch(/^net\/ipv4\/conf\/all\/rp_filter = 0$/m);
+    expect(files).toMatch(/^net\/ipv4\/conf\/eth5\/rp_filter = 2$/m);
+    expect(files).toMatch(/^net\/ipv4\/conf\/eth6\/rp_filter = 2$/m);
+    expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, residual: { missing: [], extra: [] } });
+  });
+
   it('runs its other bundles when a spoke is refused before anything changed, with boot files for them alone', async () => {
     const f = hub(['hub000_spoke1'], ['teql_persist=true']);
     f.routers.get('hub000_spoke1')!.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: rec.stdout.replace(`${SECTION_MARKER} lock\n`, `${SECTION_MARKER} lock\nrun=other-run-1\nowner=op@x\nstarted=now\nalive=1\n`) }));
