@@ -22,10 +22,13 @@ export interface StepToUndo {
  * the two undoes it once more, which restores the same value again). Prints `PARTIAL_MARKER ok`,
  * or `PARTIAL_MARKER state=S` when the run was no longer open; undo failures as UNDO_MARKER lines.
  */
-export function partialUndoScript(runId: string, steps: readonly StepToUndo[], then: string): string {
+export function partialUndoScript(runId: string, steps: readonly StepToUndo[], then: string, holdSec?: number): string {
   const dir = runDir(assertSafeRunId(runId));
   const newestFirst = [...steps].sort((x, y) => y.batch - x.batch || y.index - x.index);
-  const body = newestFirst.flatMap((s) => {
+  // Fault injection (--debug-hold partial:S): a controller killed here leaves a hub half-way
+  // through its partial rollback; the file tells a test that the hold began.
+  const hold = holdSec ? [`    : > $d/debug-hold-partial; echo 'holding ${holdSec} s in the partial rollback (--debug-hold)' >&2; sleep ${holdSec}`] : [];
+  const body = newestFirst.flatMap((s, k) => {
     const file = `$d/begun-${s.batch}`;
     return [
       `    if grep -qx ${s.index} ${file} 2>/dev/null; then`,
@@ -34,6 +37,7 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
       // journal, which lists the step as begun: undone once more later, which changes nothing.
       `      grep -vx ${s.index} ${file} > ${file}.new; rc=$?; if [ $rc -le 1 ] && [ -f ${file}.new ]; then mv -f ${file}.new ${file}; else rm -f ${file}.new; echo "${UNDO_MARKER} step ${s.batch}.${s.index} undone, but the journal could not be rewritten"; fi`,
       '    fi',
+      ...(k === 0 ? hold : []),
     ];
   });
   return [
@@ -44,6 +48,7 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     `d=${dir}`,
     'case "$(cat $d/state 2>/dev/null)" in',
     '  pending|confirmed)',
+    ...(newestFirst.length === 0 ? hold : []),
     ...body,
     `    ${syncFs(dir)}`,
     `    echo '${PARTIAL_MARKER} ok';;`,

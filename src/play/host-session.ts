@@ -163,8 +163,8 @@ export class HostSession {
    * the run stays open, to be confirmed with what is left. `decided`: the run was no longer open
    * (its dead-man or a rollback decided it), nothing was undone here.
    */
-  async undoSome(runId: string, steps: readonly StepToUndo[]): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
-    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls)));
+  async undoSome(runId: string, steps: readonly StepToUndo[], holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
+    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls), holdSec));
     this.log.record(this.host, res);
     const outcome = partialOutcome(res.stdout);
     return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), ...(outcome.ok ? {} : { decided: outcome.state }) };

@@ -53,6 +53,8 @@ export interface DebugHolds {
   betweenConfirmsSec?: number;
   /** On the router, in teqlctl's rollback, after the run is claimed and before anything is undone. */
   rollbackSec?: number;
+  /** On a hub, in a partial rollback, after the first step is undone (it touches `debug-hold-partial` in the run's directory). */
+  partialSec?: number;
 }
 
 export interface RunState {

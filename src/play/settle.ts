@@ -83,7 +83,7 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
       const goes = (line: string) => goesWith(lineBundles(line, scopes), failed, mine);
       let judged = false;
       try {
-        const undone = await run.sessions.get(h)!.undoSome(run.runId, steps);
+        const undone = await run.sessions.get(h)!.undoSome(run.runId, steps, run.opts.holds?.partialSec);
         const { undoErrors, decided } = undone;
         if (undoErrors.length > 0) run.opts.log.note(`${h}: partial rollback said: ${undoErrors.join('; ')}`);
         const raised = undone.decided === undefined ? await raiseRpFilter(run, h, undone.after, goes) : undone.after;

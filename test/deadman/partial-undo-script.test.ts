@@ -48,6 +48,21 @@ describe.each(SHELLS)('the partial undo under %s', (_name, shell) => {
     expect([0, 1, 2, 3].map(f.has)).toEqual([false, true, false, true]);
   });
 
+  it('holds after its first undone step when asked (--debug-hold partial), and a revert meanwhile leaves every step undone', async () => {
+    const f = runFiles('pending');
+    const script = f.local(partialUndoScript('r1', [{ batch: 0, index: 1, undo: f.remove(1) }, { batch: 0, index: 3, undo: f.remove(3) }], '', 2));
+    const done = sh(shell, script);
+    const marker = join(f.dir, 'debug-hold-partial');
+    for (let i = 0; i < 100 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    // In the hold: step 3 (the newest) undone and out of the journal, step 1 not yet.
+    expect([f.has(1), f.has(3)]).toEqual([true, false]);
+    expect(f.begun()).toEqual(['0', '1', '2']);
+    // The dead-man fires while the controller is gone: it reverts what the journal lists.
+    await sh(shell, f.local(undoAllLine(f.dir, 'revert.log')));
+    expect(partialOutcome(await done)).toEqual({ ok: true });
+    expect([0, 1, 2, 3].map(f.has)).toEqual([false, false, false, false]);
+  });
+
   it('works on a run confirmed under its lock (a peer\'s confirmation failed)', async () => {
     const f = runFiles('confirmed');
     expect(partialOutcome(await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 0, undo: f.remove(0) }], ''))))).toEqual({ ok: true });

@@ -3,7 +3,8 @@
 // run from pristine confirms teql0 on both ends and rolls back only teql1, on both ends, keeping
 // what teql0 needs (sch_teql included); once the link is back, a run adds teql1 and touches
 // nothing of teql0. With persist, from pristine, each router keeps teql0 and writes boot files for it
-// alone. Leaves the default lab running for the other files.
+// alone. A controller killed half-way through the partial rollback leaves each router to its
+// dead-man, which reverts it to pristine. Leaves the default lab running for the other files.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,8 @@ import { ROUTERS, type Router } from '../../src/lab/topology.js';
 import { labCli, sshRun } from './lab.js';
 import { readState } from './router-state.js';
 import { ROOT, teqlctl } from './teqlctl.js';
+import { routerUntil, startPlay } from './fault-matrix/harness.js';
+import { runLines } from './fault-matrix/rows.js';
 
 const PLAYBOOK = resolve(ROOT, 'playbooks/teql-bundles.yml');
 const TEQL0 = 'router_a:teql0<->router_b:teql0';
@@ -154,6 +157,28 @@ describe('two bundles per router: the bundle is the failure domain', () => {
       const check = await play(only, ['--check', '-e', 'teql_persist=true']);
       expect(check.code, check.stdout + check.stderr).toBe(0);
       for (const h of ['router_a', 'router_b']) expect(check.json.hosts[h].changes).toEqual([]);
+    } finally {
+      await labCli(['restore', 'b', '--link', '3']);
+    }
+  });
+
+  it('SIGKILL of the controller half-way through the routers\' partial rollback of teql1: each reverts by its own dead-man, to pristine', async () => {
+    await labCli(['reset']);
+    await labCli(['cut', 'b', '--link', '3']);
+    try {
+      // Each router holds after undoing its newest teql1 step; the controller dies there.
+      const c = startPlay(['--confirm-timeout', '60', '--debug-hold', 'partial:20'], { inventory, playbook: PLAYBOOK });
+      await Promise.all(ROUTERS.map((r) => routerUntil(r, 'test -e /var/lib/teqlctl/runs/*/debug-hold-partial')));
+      c.child.kill('SIGKILL');
+      expect((await c.done).signal).toBe('SIGKILL');
+      // The partial undo goes on to its end (it ignores the hang-up), the run stays open, and the
+      // dead-man reverts what the journal still lists: teql0 and what the bundles share.
+      await Promise.all(ROUTERS.map((r) => routerUntil(r, 'grep -qx reverted /var/lib/teqlctl/runs/*/state', 150_000)));
+      for (const router of ROUTERS) expect(await readState(router)).toBe(pristine[router]);
+      const status = await teqlctl(['status', '-i', inventory]);
+      const lines = runLines(status.stdout);
+      expect(lines.a, status.stdout).toMatch(/reverted, reverted by the dead-man at/);
+      expect(lines.b, status.stdout).toMatch(/reverted, reverted by the dead-man at/);
     } finally {
       await labCli(['restore', 'b', '--link', '3']);
     }

@@ -45,9 +45,9 @@ export interface Controller {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>;
 }
 
-/** `teqlctl play --yes --json` of the chapter, in the background. */
-export function startPlay(args: string[]): Controller {
-  const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', ...args], {
+/** `teqlctl play --yes --json` of the chapter (or of `files`), in the background. */
+export function startPlay(args: string[], files: { inventory: string; playbook: string } = { inventory: LAB_INVENTORY, playbook: CHAPTER }): Controller {
+  const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', files.inventory, files.playbook, '--yes', '--json', ...args], {
     cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
