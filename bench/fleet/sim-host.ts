@@ -100,11 +100,12 @@ export function classify(script: string): ScriptKind {
 }
 
 /** An apply's answer: every step done, the facts re-read in the same round trip, then its barrier. */
-export function applyAnswer(script: string, facts: string): string {
+export function applyAnswer(script: string, facts: string): { stdout: string; missing: string[] } {
   const steps = stepIndices(script).map((i) => `${STEP} ${i} 0\n`).join('');
   // A staged apply's shell then waits at its barrier for the checks (see connect/transport.ts).
   const barrier = hasBarrier(script) ? `${BARRIER_MARKER}\n` : '';
-  return steps + answerFacts(script, facts).stdout + barrier;
+  const f = answerFacts(script, facts);
+  return { stdout: steps + f.stdout + barrier, missing: f.missing };
 }
 
 /** `facts` with its section `name` taken from `other`. */
@@ -130,8 +131,8 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
     case 'rollback': {
       // The apply and rollback scripts re-read the facts in the same round trip.
       const next: SimState = kind === 'rollback' ? 'pristine' : writesBootFiles(script) ? (state === 'partial' && facts.kept ? 'kept' : 'converged') : state === 'partial' ? 'partial' : facts.applied ? 'applied' : 'converged';
-      const f = answerFacts(script, facts[next] ?? facts.converged);
-      return { kind, stdout: applyAnswer(script, facts[next] ?? facts.converged), missing: f.missing, stderr: '', code: 0, state: next };
+      const a = applyAnswer(script, facts[next] ?? facts.converged);
+      return { kind, stdout: a.stdout, missing: a.missing, stderr: '', code: 0, state: next };
     }
     case 'partial-rollback': {
       // The boot files are shared by the bundles: a partial undo leaves them as they are.

@@ -175,7 +175,7 @@ describe('a hub that writes its boot configuration', () => {
     const f = hub(['hub000_spoke1'], ['teql_persist=true']);
     f.routers.get('hub000_spoke1')!.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: rec.stdout.replace(`${SECTION_MARKER} lock\n`, `${SECTION_MARKER} lock\nrun=other-run-1\nowner=op@x\nstarted=now\nalive=1\n`) }));
     // Its state once teql1 was left out from the start: the kept bundles and their boot files.
-    f.hub.overrides.set('apply', (script, recorded) => (writesBootFiles(script) ? { stdout: applyAnswer(script, f.facts.kept!), state: 'kept' } : recorded));
+    f.hub.overrides.set('apply', (script, recorded) => (writesBootFiles(script) ? { stdout: applyAnswer(script, f.facts.kept!).stdout, state: 'kept' } : recorded));
     const r = await f.run();
     expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
     expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'failed', 'converged', 'converged', 'converged']);
