@@ -2,10 +2,10 @@
 // pick the hosts, connect to them all at once, with the same secrets as `play`. Bad input exits 2
 // before any connection; a remote command that fails is an error with its exit code, never read as
 // an empty answer.
-import { loadInventory, matchPattern } from '../load/index.js';
+import { loadInventory, matchPattern, PatternError } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
-import { ConnectError } from '../errors.js';
+import { ConfigError, ConnectError } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 
 export type { HostConnection, InventoryFlags } from './inventory-options.js';
@@ -21,10 +21,20 @@ export function inventoryConnectOptions(flags: SecretFlags, interactive = Boolea
   };
 }
 
+/** `--limit`'s hosts; a pattern that matches nothing (or is malformed) is bad input, as for `play`: exit 2, nothing contacted. */
+function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[1]): string[] {
+  try {
+    return matchPattern(limit, inventory);
+  } catch (err) {
+    if (!(err instanceof PatternError)) throw err;
+    throw new ConfigError(`--limit: ${err.message}`, undefined, err.hint);
+  }
+}
+
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
   const { inventory } = loadInventory(flags.inventory);
-  const names = flags.limit ? matchPattern(flags.limit, inventory) : [...inventory.hosts.keys()];
+  const names = flags.limit ? limitedHosts(flags.limit, inventory) : [...inventory.hosts.keys()];
   return Promise.all(
     names.map(async (host) => {
       try {

@@ -17,6 +17,8 @@ Exit codes:
        or the plan was not approved; nothing changed
   ${ExitCode.changesPending}    --check --detailed-exitcode: changes are pending (the routers differ from
        the playbook); nothing changed
+  ${ExitCode.someBundlesFailed}   some bundles failed (rolled back on both of their ends), the others converged
+       and verified (see the BUNDLE RECAP); all failed: the first failure's own code
   130  interrupted; rolled back`;
 
 /** The defaults of play's options: the parser's, and the one source for callers that build flags. */
@@ -63,13 +65,14 @@ export function checkCombinations(flags: PlayFlags): void {
 }
 
 export function forksOf(flags: { forks: string }): number {
-  const forks = Number(flags.forks);
-  if (!Number.isInteger(forks) || forks < 1) throw new ConfigError(`--forks must be a positive integer, got "${flags.forks}"`);
+  // Digits only: Number() would take 1e3, 0x10 or 99999999999999999999 too.
+  const forks = /^\d{1,5}$/.test(flags.forks) ? Number(flags.forks) : NaN;
+  if (!Number.isInteger(forks) || forks < 1 || forks > 10000) throw new ConfigError(`--forks must be a whole number from 1 to 10000, got "${flags.forks}"`);
   return forks;
 }
 
 export function confirmTimeout(flags: { confirmTimeout: string }): number {
-  const n = Number(flags.confirmTimeout);
+  const n = /^\d{1,5}$/.test(flags.confirmTimeout) ? Number(flags.confirmTimeout) : NaN;
   if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
   return n;
 }

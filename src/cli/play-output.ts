@@ -8,18 +8,33 @@ import { toJson } from '../report/json.js';
 import { formatRecap } from '../report/recap.js';
 import { terminalJson } from '../ui/terminal.js';
 
-export function writeLocalJournal(runId: string, json: string): void {
+/** The folder of the local journals, made (or refused, exit 2) before the run changes anything. */
+export function journalDir(): string {
   const dir = localDir('runs');
-  privateDir(dir);
-  writePrivateFile(join(dir, `${runId}.json`), json + '\n');
-  prune(dir);
+  privateDir(dir, 'the folder of run journals');
+  return dir;
+}
+
+/**
+ * The local copy of the run's journal (the routers keep theirs). Written after the run: a failure
+ * then (a full disk) is said, never taken for the run's outcome.
+ */
+export function writeLocalJournal(runId: string, json: string): string | undefined {
+  try {
+    const dir = journalDir();
+    writePrivateFile(join(dir, `${runId}.json`), json + '\n');
+    prune(dir);
+    return undefined;
+  } catch (err) {
+    return `warning: the local copy of the run's journal was not written (${(err as Error).message}); the routers keep theirs (teqlctl status)`;
+  }
 }
 
 /** The log of this run: --log as given, else a new file in the logs folder (0700), whose oldest are pruned. */
 export function logFile(given: string | undefined, runId: string): string {
   if (given) return given;
   const dir = localDir('logs');
-  privateDir(dir);
+  privateDir(dir, 'the folder of run logs');
   prune(dir, KEEP_FILES - 1);
   return join(dir, `${runId}.log`);
 }

@@ -17,7 +17,7 @@ import { terminalText } from '../ui/terminal.js';
 import { askHidden, askYesNo } from '../ui/prompts.js';
 import { checkCombinations, confirmTimeout, forksOf, isOffline, type PlayFlags } from './play-flags.js';
 import { debugHolds } from './debug-hold.js';
-import { detailedExit, logFile, runOutput, writeLocalJournal } from './play-output.js';
+import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
 import { showOffline } from './play-offline.js';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -47,10 +47,14 @@ function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean
 /** Runs a playbook as `teqlctl play` does; sets process.exitCode and returns the run's exit code. */
 export async function runPlayCommand(playbook: string, flags: PlayFlags): Promise<number> {
   checkCombinations(flags);
-  if (isOffline(flags)) return showOffline(playbook, flags);
+  // Checked as a run checks them, offline looks too: what --syntax-check passes, a run accepts.
   const forks = forksOf(flags);
   const confirmTimeoutSec = confirmTimeout(flags);
   const holds = debugHolds(flags);
+  if (isOffline(flags)) {
+    givenSecrets(flags, process.env);
+    return showOffline(playbook, flags);
+  }
   const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
@@ -60,6 +64,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   // -v streams the log to stderr: stdout stays the recap's, or the JSON document's alone.
   const echo = flags.verbose ? { level: flags.verbose, write: (t: string) => process.stderr.write(terminalText(t)) } : undefined;
   const log = new RunLog(logFile(flags.log, runId), secrets, echo);
+  if (!flags.check) journalDir();
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
   for (const note of loaded.notes ?? []) {
     say(`note: ${note}`);
@@ -111,7 +116,8 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     });
     const result = flags.detailedExitcode ? detailedExit(ran) : ran;
     // The local copy of the run's journal (the routers keep theirs under /var/lib/teqlctl/runs).
-    if (!result.check) writeLocalJournal(result.runId, runOutput(result, true, (t) => log.redact(t)));
+    const unwritten = result.check ? undefined : writeLocalJournal(result.runId, runOutput(result, true, (t) => log.redact(t)));
+    if (unwritten) process.stderr.write(unwritten + '\n');
     if (flags.json) process.stdout.write(runOutput(result, true, (t) => log.redact(t)) + '\n');
     else say(runOutput(result, false, (t) => log.redact(t)));
     process.exitCode = result.exitCode;

@@ -1,5 +1,6 @@
 // Each host's bundle ends, read from its variables: teql_peer (one bundle), teql_bundles (a hub), or
 // the hand-written peer_teql_address of older inventories (recognised, so they get bundles too).
+import { MAX_TEQL_INDEX, teqlDeviceProblem } from './teql-device.js';
 import type { SourcePos } from '../errors.js';
 import type { BundleEnd, FactPlace } from './bundle-types.js';
 import { ExprError } from './expr-error.js';
@@ -103,7 +104,7 @@ function bundleEntry(host: string, entry: unknown, i: number, place: FactPlace, 
   if (!slaves || slaves.length === 0) return fail('slaves must be a list of interface names', 'list the links in wiring order: slaves: [eth1, eth2]');
   const badSlave = slaves.map(checkInterfaceName).find((w) => w !== undefined);
   if (badSlave) return fail(`slaves: ${badSlave}`, 'use the name `ip link` shows, e.g. eth1');
-  if (e.device !== undefined && (typeof e.device !== 'string' || !/^teql\d{1,4}$/.test(e.device))) return fail('device must be a TEQL device name: teql0, teql1, ...', 'write device: teql1');
+  if (e.device !== undefined && (typeof e.device !== 'string' || teqlDeviceProblem(e.device) !== undefined)) return fail(`device must be a TEQL device name: teql0, teql1, ... up to teql${MAX_TEQL_INDEX}${typeof e.device === 'string' ? ` (${teqlDeviceProblem(e.device)})` : ''}`, 'write device: teql1');
   const addrWhy = typeof e.address === 'string' ? checkHostCidr(e.address) : 'address (the equalizer\'s) must be an address with its prefix length';
   if (addrWhy) return fail(addrWhy, 'write address: 10.0.0.4/31');
   const linkAddresses = linkAddressesOf(slaves, e.link_addresses);

@@ -1,5 +1,6 @@
 // The arguments of each module, as zod schemas: validated after templating, per host, with defaults filled.
 // Exported for reuse (a JSON schema for editors: z.toJSONSchema(schema, { io: 'input' })).
+import { MAX_TEQL_INDEX, teqlDeviceProblem } from './teql-device.js';
 import * as z from 'zod';
 import { checkHostCidr, checkInterfaceName, checkIPv4, checkNetworkCidr } from './net.js';
 import { codePoint, shown } from './shown.js';
@@ -36,7 +37,7 @@ export const teqlArgs = z
   .strictObject({
     device: z
       .string()
-      .superRefine(by((v) => (/^teql\d+$/.test(v) ? checkInterfaceName(v) : `${shown(v)} is not a TEQL device name`), 'TEQL devices are named teql0, teql1, ...'))
+      .superRefine(by((v) => (/^teql\d+$/.test(v) ? teqlDeviceProblem(v) ?? checkInterfaceName(v) : `${shown(v)} is not a TEQL device name`), `TEQL devices are named teql0, teql1, ... up to teql${MAX_TEQL_INDEX}`))
       .default('teql0')
       .describe('the TEQL device, teqlN (default teql0)'),
     slaves: z

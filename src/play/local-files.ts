@@ -1,9 +1,10 @@
 // teqlctl's files on the operator's machine: command logs (cache: $XDG_CACHE_HOME/teqlctl/logs,
 // default ~/.cache) and run journals (state: $XDG_STATE_HOME/teqlctl/runs, default ~/.local/state),
 // readable by their owner only (files 0600 in folders 0700), the newest KEEP_FILES of each kept.
-import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import { ConfigError } from '../errors.js';
 
 /** Logs and journals kept per folder; older ones are removed when a run writes a new one. */
 export const KEEP_FILES = 200;
@@ -15,10 +16,23 @@ export function localDir(kind: 'logs' | 'runs', env: NodeJS.ProcessEnv = process
   return join(base && isAbsolute(base) ? base : fallback, 'teqlctl', kind);
 }
 
-/** Creates the folder (and missing parents) with mode 0700; one that exists is made 0700 too. */
-export function privateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+/**
+ * Creates the folder (and missing parents) with mode 0700; one that exists is made 0700 too. One
+ * that cannot be (a file in the way, /proc, no permission) is bad input: exit 2, said before any
+ * connection. Component by component: Node's recursive mkdir spins forever under /proc.
+ */
+export function privateDir(dir: string, what = 'teqlctl\'s folder'): void {
+  try {
+    const parts = resolve(dir).split(sep);
+    for (let i = 2; i <= parts.length; i++) {
+      const at = parts.slice(0, i).join(sep) || sep;
+      if (!existsSync(at)) mkdirSync(at, { mode: 0o700 });
+      else if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
+    }
+    chmodSync(dir, 0o700);
+  } catch (err) {
+    throw new ConfigError(`cannot use ${dir} as ${what}: ${(err as Error).message}`, undefined, 'point XDG_CACHE_HOME / XDG_STATE_HOME (or --log) at a folder you can write, or unset them');
+  }
 }
 
 /** Writes the file 0600 and flushes it to disk (a journal must outlive a crash of this machine). */

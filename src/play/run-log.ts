@@ -1,6 +1,7 @@
 // A log of every command sent and its result, with secrets redacted, for the operator's records.
 // `-v` streams the same lines to the terminal as they are written (see Echo).
-import { appendFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, statSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
 import { dirname } from 'node:path';
 import type { CommandResult } from '../connect/transport.js';
 
@@ -20,10 +21,17 @@ export class RunLog {
     private readonly echo?: Echo,
   ) {
     if (!file) return;
-    // Only its owner may read it (0600), in a folder created 0700 when missing.
-    if (!existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    appendFileSync(file, '', { mode: 0o600 });
-    chmodSync(file, 0o600);
+    // Only its owner may read it (0600). Its folder must exist (--log does not create folders,
+    // as a shell's redirection does not): a typo is said, not a new tree made.
+    if (!existsSync(dirname(file)) || !statSync(dirname(file)).isDirectory()) {
+      throw new ConfigError(`cannot write the log file ${file}: ${dirname(file)} is not a folder`, undefined, 'give --log a file in a folder that exists');
+    }
+    try {
+      appendFileSync(file, '', { mode: 0o600 });
+      chmodSync(file, 0o600);
+    } catch (err) {
+      throw new ConfigError(`cannot write the log file ${file}: ${(err as Error).message}`, undefined, 'give --log a file you can write (not a folder)');
+    }
   }
 
   redact(text: string): string {

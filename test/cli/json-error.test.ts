@@ -34,7 +34,7 @@ describe('--json on exit 2', () => {
   it('an error of the command line itself has a document without a position', async () => {
     const r = await runCli(['play', '-i', 'x.yml', 'playbooks/teql.yml', '--json', '--forks', '0']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'error', errors: [{ file: null, line: null, column: null, message: '--forks must be a positive integer, got "0"' }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'error', errors: [{ file: null, line: null, column: null, message: '--forks must be a whole number from 1 to 10000, got "0"' }] });
     const unknown = await runCli(['play', '-i', 'x.yml', 'playbooks/teql.yml', '--json', '--no-such-option']);
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.stdout)).toMatchObject({ errors: [{ message: "unknown option '--no-such-option'" }] });

@@ -25,6 +25,8 @@ describe('local logs and journals', () => {
       writePrivateFile(join(dir, 'r.json'), '{}');
       expect(statSync(dir).mode & 0o777).toBe(0o700);
       expect(statSync(join(dir, 'r.json')).mode & 0o777).toBe(0o600);
+      // The logs' folder is made as the journals' is (play-output.ts); the log file itself 0600.
+      privateDir(join(root, 'logs', 'new'));
       const log = new RunLog(join(root, 'logs', 'new', 'r.log'));
       log.note('x');
       expect(statSync(join(root, 'logs', 'new')).mode & 0o777).toBe(0o700);

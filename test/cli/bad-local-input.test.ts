@@ -1,0 +1,111 @@
+// Bad input the operator gives on the command line or in the environment, through the built CLI:
+// each is exit 2 with a message that says what to fix (never an internal error or a hang), and no
+// router is contacted (both point at a server of this test that counts connections).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { countingServer, labInventory, runCli } from '../helpers/cli.js';
+import { schemaErrors } from '../helpers/json-schema.js';
+
+const PLAYBOOK = 'playbooks/teql.yml';
+let server: Awaited<ReturnType<typeof countingServer>>;
+let inventory: string;
+const dir = mkdtempSync(join(tmpdir(), 'teqlctl-bad-local-'));
+
+beforeAll(async () => {
+  server = await countingServer();
+  inventory = labInventory(server.port);
+});
+afterAll(async () => {
+  expect(server.connections()).toBe(0);
+  await server.close();
+});
+
+const refused = (r: { code: number; stderr: string }) => {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+};
+
+describe('status, unlock and rollback with a --limit that matches nothing', () => {
+  it.each([['status'], ['unlock']])('%s: exit 2, naming the pattern and the hosts there are', async (command) => {
+    const r = await runCli([command, '-i', inventory, '-l', 'nohost']);
+    refused(r);
+    expect(r.stderr).toContain("--limit: host pattern 'nohost' matches no host or group");
+    expect(r.stderr).toContain('router_a');
+  });
+
+  it('status --json: an error document', async () => {
+    const r = await runCli(['status', '-i', inventory, '-l', 'nohost', '--json']);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.errors[0].message).toContain('matches no host or group');
+    expect(schemaErrors('error', doc)).toEqual([]);
+  });
+});
+
+describe('logs and journals that cannot be written', () => {
+  it('--log naming a folder', async () => {
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--check', '--log', dir]);
+    refused(r);
+    expect(r.stderr).toContain(`cannot write the log file ${dir}`);
+  });
+
+  it('--log in a folder that does not exist: said, not created', async () => {
+    const file = join(dir, 'missing', 'run.log');
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--check', '--log', file]);
+    refused(r);
+    expect(r.stderr).toContain(`${join(dir, 'missing')} is not a folder`);
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+
+  it('XDG_CACHE_HOME naming a file, or a place nothing can be made in (/proc): exit 2, no hang', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    for (const cache of [file, '/proc/teqlctl-nope']) {
+      const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--check'], { env: { XDG_CACHE_HOME: cache } });
+      refused(r);
+      expect(r.stderr).toContain(`cannot use ${join(cache, 'teqlctl', 'logs')} as the folder of run logs`);
+    }
+  });
+
+  it('XDG_STATE_HOME naming a file: a run (not a check) is refused before it connects', async () => {
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--yes'], { env: { XDG_STATE_HOME: join(dir, 'a-file') } });
+    refused(r);
+    expect(r.stderr).toContain('as the folder of run journals');
+  });
+});
+
+describe('flags are checked as a run checks them, by the offline looks too', () => {
+  it.each([
+    [['--forks', '0'], '--forks must be a whole number from 1 to 10000, got "0"'],
+    [['--forks', '1e3'], 'got "1e3"'],
+    [['--forks', '0x10'], 'got "0x10"'],
+    [['--confirm-timeout', '-5'], '--confirm-timeout must be whole seconds'],
+    [['--become-password-file', join(dir, 'nope')], '--become-password-file'],
+  ])('--syntax-check %j: exit 2', async (flags, message) => {
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', ...flags]);
+    refused(r);
+    expect(r.stderr).toContain(message);
+  });
+});
+
+describe('equalizer names', () => {
+  it.each([['teql99999999999'], ['teql256'], ['teql01']])('%s is refused at load time, at its line', async (device) => {
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', '-e', `teql_device=${device}`]);
+    refused(r);
+    expect(r.stderr).toMatch(new RegExp(`playbooks/teql\\.yml:\\d+:\\d+: .*${device}`));
+  });
+
+  it('teql255 is accepted', async () => {
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', '-e', 'teql_device=teql255']);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe('--help', () => {
+  it('lists exit code 10 (some bundles failed) with the others', async () => {
+    const r = await runCli(['play', '--help']);
+    expect(r.stdout).toMatch(/^ {2}10 {3}some bundles failed/m);
+  });
+});
