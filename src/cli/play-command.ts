@@ -24,7 +24,7 @@ export function registerPlayCommand(program: Command): void {
     .option('-f, --forks <n>', 'hosts worked on at once', PLAY_DEFAULTS.forks)
     .option('-l, --limit <hosts>', 'only these hosts (comma-separated)')
     .option('-e, --extra-vars <name=value>', 'set a variable above all others (repeatable), e.g. -e teql_persist=true', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--log <file>', 'log of every command sent (default $XDG_CACHE_HOME/teqlctl/logs/<run id>.log, ~/.cache if unset)')
+    .option('--log <file>', 'log of every command sent, in a folder that exists (default $XDG_CACHE_HOME/teqlctl/logs/<run id>.log, ~/.cache if unset)')
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')
     .option('--accept-new', 'trust a host key seen for the first time and record it in ~/.ssh/known_hosts (a changed key is still refused)')

@@ -1,6 +1,7 @@
 // The one list of Ansible's `ansible_*` variables that teqlctl honours. Any other `ansible_*` name is
 // refused wherever it is set (inventory, group_vars/host_vars, play vars, -e): a variable Ansible
 // would act on and teqlctl would not is a run that goes elsewhere, or as someone else, silently.
+// So are unknown `teqlctl_*` names and near misses of the bundle variables (typos).
 import type { Problems } from './problems.js';
 import type { VarLayer } from './scope.js';
 import { shown } from './shown.js';
@@ -48,18 +49,39 @@ const HINTS: Record<string, string> = {
   ansible_network_os: 'teqlctl drives Linux routers only: remove it',
 };
 
+/** teqlctl's own variables: any other `teqlctl_*` name is a typo that would be ignored without a word. */
+export const TEQLCTL_VARS = ['teqlctl_known_hosts_file'];
+
+// The bundle variables' near misses (docs/playbook-language.md, "Bundles"): a host that set one of
+// these would silently be in no bundle, or a bundle without its addresses.
+const NEAR_MISSES: Record<string, string> = {
+  teql_peers: 'teql_peer',
+  teql_bundle: 'teql_bundles',
+  teql_link_addresses: 'link_addresses',
+  peer_teql_addresses: 'peer_teql_address',
+};
+
 export function isHonoured(name: string): boolean {
+  if (name.startsWith('teqlctl_')) return TEQLCTL_VARS.includes(name);
+  if (NEAR_MISSES[name] !== undefined) return false;
   return !name.startsWith('ansible_') || HONOURED_ANSIBLE_VARS.includes(name) || PASSWORD_VARS.includes(name);
+}
+
+function refusal(name: string): { message: string; hint: string } {
+  if (name.startsWith('teqlctl_')) return { message: `${shown(name, 60)} is not a variable teqlctl reads (it would be ignored)`, hint: `teqlctl's own variables are ${TEQLCTL_VARS.join(', ')}` };
+  const meant = NEAR_MISSES[name];
+  if (meant !== undefined) return { message: `${shown(name, 60)} is not a variable teqlctl reads (it would be ignored)`, hint: `did you mean ${meant}?` };
+  return {
+    message: `${shown(name, 60)} is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
+    hint: HINTS[name] ?? `remove it; the ansible_* variables teqlctl honours are ${HONOURED_ANSIBLE_VARS.join(', ')}`,
+  };
 }
 
 /** Adds a problem for every `ansible_*` variable of `layer` that teqlctl neither honours nor refuses elsewhere. */
 export function refuseUnknownAnsibleVars(layer: VarLayer, problems: Problems): void {
   for (const [name, origin] of layer.origins) {
     if (isHonoured(name)) continue;
-    problems.add(
-      `${shown(name, 60)} is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
-      origin.pos,
-      HINTS[name] ?? `remove it; the ansible_* variables teqlctl honours are ${HONOURED_ANSIBLE_VARS.join(', ')}`,
-    );
+    const { message, hint } = refusal(name);
+    problems.add(message, origin.pos, hint);
   }
 }

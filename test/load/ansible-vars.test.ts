@@ -42,6 +42,17 @@ describe('one list of honoured ansible_* variables', () => {
     expect(errorsOf(p.load).map((e) => e.message)).toEqual(['ansible_become_pass in play vars: passwords are not supported']);
   });
 
+  it('an unknown teqlctl_* variable, and a near miss of a bundle variable, are refused with what was meant', () => {
+    const { dir, load } = run(host('teqlctl_known_host_file: /x\nteql_peers: r2'));
+    const errors = errorsOf(load);
+    expect(errors.map((e) => e.located)).toEqual([
+      `${join(dir, 'inventory.yml')}:4:7: 'teqlctl_known_host_file' is not a variable teqlctl reads (it would be ignored)`,
+      `${join(dir, 'inventory.yml')}:5:7: 'teql_peers' is not a variable teqlctl reads (it would be ignored)`,
+    ]);
+    expect(errors.map((e) => e.hint)).toEqual(["teqlctl's own variables are teqlctl_known_hosts_file", 'did you mean teql_peer?']);
+    expect(errorsOf(run('all:\n  hosts:\n    r1:\n', {}, ['teql_bundle=[]']).load)[0]!.message).toContain("'teql_bundle' is not a variable teqlctl reads");
+  });
+
   it('variables of other names are not concerned', () => {
     expect(() => run(host('ansible_host: 192.0.2.1\nmy_ansible_thing: 1\nansiblex: 2')).load()).not.toThrow();
   });

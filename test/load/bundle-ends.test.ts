@@ -74,6 +74,22 @@ describe('a hub with teql_bundles', () => {
     expect(errors.map((e) => e.message)).toContain('teql_peer of host branch2 names hub, but hub does not name branch2 back (it names branch1)');
   });
 
+  it('refuses link_addresses that leave a slave out, name another link, repeat one, or carry another key', () => {
+    const entry = (links: string) => `{ peer: branch2, device: teql1, slaves: [eth3, eth4], link_addresses: [${links}], address: 10.0.1.4/31 }`;
+    const message = (links: string) => errorsOf(load(hubInventory(entry(links))).run)[0]!.message;
+    expect(message('{ dev: eth3, address: 10.0.1.0/31 }, { dev: eth5, address: 10.0.1.2/31 }')).toBe('teql_bundles[1] of host hub: link_addresses: eth5 is not one of the slaves (eth3, eth4)');
+    expect(message('{ dev: eth3, address: 10.0.1.0/31 }')).toBe('teql_bundles[1] of host hub: link_addresses gives no address to slave eth4');
+    expect(message('{ dev: eth3, address: 10.0.1.0/31 }, { dev: eth3, address: 10.0.1.2/31 }')).toBe('teql_bundles[1] of host hub: link_addresses: eth3 is given twice');
+    expect(message('{ dev: eth3, address: 10.0.1.0/31, mtu: 1400 }, { dev: eth4, address: 10.0.1.2/31 }')).toBe("teql_bundles[1] of host hub: link_addresses: unknown key 'mtu' (an entry takes dev and address)");
+  });
+
+  it('refuses, with teql_peer, link_addresses for a link that is not one of teql_slaves', () => {
+    const { dir, run } = load(hubInventory().replace('link_addresses: [{ dev: eth1, address: 10.0.1.1/31 }, { dev: eth2, address: 10.0.1.3/31 }]', 'link_addresses: [{ dev: eth1, address: 10.0.1.1/31 }, { dev: eth3, address: 10.0.1.3/31 }]'));
+    const error = errorsOf(run).find((e) => e.message.startsWith('host branch2:'))!;
+    expect(error.message).toBe('host branch2: link_addresses: eth3 is not one of the slaves (eth1, eth2)');
+    expect(error.located).toMatch(new RegExp(`^${join(dir, 'inventory.yml')}:\\d+:\\d+: `));
+  });
+
   it('refuses an entry without an equalizer address, and a lan_network that is not a network', () => {
     expect(errorsOf(load(hubInventory('{ peer: branch2, device: teql1, slaves: [eth3, eth4] }')).run)[0]!.message).toContain("teql_bundles[1] of host hub: address (the equalizer's) must be");
     const badLan = hubInventory().replace('lan_network: 10.10.0.0/16', 'lan_network: 10.10.0.1/16');
