@@ -3,6 +3,7 @@ import { RunBudget } from './budget.js';
 import { checkAgreement } from './bundle-agree.js';
 import { deriveBundles } from './bundles.js';
 import { checkAddresses } from './cross-host.js';
+import { checkSlaves } from './slave-checks.js';
 import { matchPattern, PatternError } from './host-pattern.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
@@ -80,6 +81,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   checkBatching(plays, problems);
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
   checkAddresses(placed, problems);
+  checkSlaves(placed, problems);
   checkAgreement(bundles, own, problems);
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);
