@@ -4,6 +4,7 @@ import { checkAgreement } from './bundle-agree.js';
 import { deriveBundles } from './bundles.js';
 import { checkAddresses } from './cross-host.js';
 import { checkSlaves } from './slave-checks.js';
+import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { matchPattern, PatternError } from './host-pattern.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
@@ -66,6 +67,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
       problems.add(`hosts: ${err.message}`, shape.hostsPos, err.hint);
       continue;
     }
+    checkPlayBundleVars(shape.vars, hosts, derived, problems);
     const tasks = new Map<string, TaskInstance[]>();
     for (const host of hosts) {
       // Play vars override every inventory variable, as in Ansible.
