@@ -134,7 +134,9 @@ export function analyzeDocument(doc: Document.Parsed): { aliases: Map<Alias, Nod
     if (isMap(node)) {
       const keys = new Set<unknown>();
       for (const { key } of node.items) {
-        const k = isScalar(key) ? key.value : key;
+        // The merge key << reads as a symbol of its own each time: compared by its name.
+        const v = isScalar(key) ? key.value : key;
+        const k = typeof v === 'symbol' ? `symbol:${v.description}` : v;
         if (keys.has(k)) problems.push({ node: key as Node, message: 'invalid YAML: Map keys must be unique', hint: 'each key may appear only once in a mapping; remove or rename one of them' });
         keys.add(k);
       }

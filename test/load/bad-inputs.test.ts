@@ -96,6 +96,8 @@ const CASES: [string, string, string][] = [
   ['81-peer-not-mutual.inventory.yml', '81-peer-not-mutual.inventory.yml:7:11', 'teql_peer of host router_a names router_b, but router_b does not name router_a back'],
   ['82-mtu-differs', '82-mtu-differs/playbook.yml:4:50', 'the two ends of a wire get different MTUs: router_a eth1 gets mtu 9000'],
   ['83-peer-variable-disagrees.inventory.yml', '83-peer-variable-disagrees.inventory.yml:11:11', 'peer_teql_address of host router_a is "10.0.0.6", but its teql_peer router_b gives "10.0.0.5"'],
+  ['84-yaml-1-1-directive.playbook.yml', '84-yaml-1-1-directive.playbook.yml:1:1', '%YAML 1.1: teqlctl reads YAML 1.2 only'],
+  ['85-two-merge-keys.inventory.yml', '85-two-merge-keys.inventory.yml:10:11', 'Map keys must be unique'],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {
