@@ -95,6 +95,8 @@ export const sysctlArgs = z
     if (a.state === 'present' && a.value === undefined) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: 'sysctl needs a value', params: { hint: 'add value: ..., or state: absent to restore the value it had before teqlctl changed it' } });
     }
+    const kind = a.value === undefined ? undefined : knownSysctlProblem(a.name, a.value);
+    if (kind) ctx.addIssue({ code: 'custom', path: ['value'], message: kind.message, params: { hint: kind.hint } });
     if (a.state === 'absent' && a.value !== undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -105,6 +107,20 @@ export const sysctlArgs = z
     }
   })
   .describe('a kernel parameter');
+
+/**
+ * The values the kernel takes for the sysctls teqlctl's playbooks set: a wrong one would only fail
+ * at apply time, after other steps ran (and be rolled back).
+ */
+function knownSysctlProblem(name: string, value: string): { message: string; hint: string } | undefined {
+  if (/^net\.ipv4\.conf\.[^.]+\.rp_filter$/.test(name) && !/^[012]$/.test(value)) {
+    return { message: `${name} takes 0 (off), 1 (strict) or 2 (loose), not ${shown(value)}`, hint: 'the chapter turns it off on the links: value: 0' };
+  }
+  if (name === 'net.ipv4.tcp_reordering' && !/^[1-9]\d{0,5}$/.test(value)) {
+    return { message: `${name} takes a whole number of segments (the kernel's default is 3), not ${shown(value)}`, hint: 'e.g. value: 30' };
+  }
+  return undefined;
+}
 
 export const routeArgs = z
   .strictObject({

@@ -98,6 +98,7 @@ const CASES: [string, string, string][] = [
   ['83-peer-variable-disagrees.inventory.yml', '83-peer-variable-disagrees.inventory.yml:11:11', 'peer_teql_address of host router_a is "10.0.0.6", but its teql_peer router_b gives "10.0.0.5"'],
   ['84-yaml-1-1-directive.playbook.yml', '84-yaml-1-1-directive.playbook.yml:1:1', '%YAML 1.1: teqlctl reads YAML 1.2 only'],
   ['85-two-merge-keys.inventory.yml', '85-two-merge-keys.inventory.yml:10:11', 'Map keys must be unique'],
+  ['86-rp-filter-value.playbook.yml', '86-rp-filter-value.playbook.yml:3:60', "net.ipv4.conf.eth1.rp_filter takes 0 (off), 1 (strict) or 2 (loose), not '3'"],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {
