@@ -106,7 +106,8 @@ function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: 
 function persistOf(y: YamlFile, shape: PersistShape, scope: VarScope, host: string, problems: Problems): boolean | typeof FAILED {
   const v = rendered(y, shape.node, shape.value, [], scope, host, problems, 'persist');
   if (v === FAILED || typeof v === 'boolean') return v;
-  problems.add(`persist: ${JSON.stringify(shape.value)} gave ${describeValue(v)}, not true or false`, posOf(y, shape.node), 'set the variable to true or false (YAML booleans, not strings)', host);
+  // Where the value was set (an INI inventory's `teql_persist=true` is the string 'true').
+  problems.add(`persist: ${JSON.stringify(shape.value)} gave ${describeValue(v)}, not true or false (${origins(scope, shape.value)})`, posOf(y, shape.node), "set the variable to true or false (YAML booleans, not strings; in an INI inventory, True or False), or convert it: {{ x | bool }}", host);
   return FAILED;
 }
 

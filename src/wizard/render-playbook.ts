@@ -5,7 +5,7 @@ const TASKS = `- name: Load sharing over multiple interfaces (LARTC chapter 10)
   hosts: routers
   # true (-e teql_persist=true, or teql_persist: true in the inventory): once every check passed,
   # the boot configuration is written to match, so the routers come back load-sharing after a reboot.
-  persist: "{{ teql_persist | default(false) }}"
+  persist: "{{ teql_persist | default(false) | bool }}"
   tasks:
     - name: links up
       link: { dev: "{{ item }}", state: up }
