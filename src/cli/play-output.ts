@@ -23,7 +23,11 @@ export function writeLocalJournal(runId: string, json: string): string | undefin
   try {
     const dir = journalDir();
     writePrivateFile(join(dir, `${runId}.json`), json + '\n');
-    prune(dir);
+    try {
+      prune(dir);
+    } catch (err) {
+      return `warning: old run journals in ${dir} could not be pruned (${(err as Error).message})`;
+    }
     return undefined;
   } catch (err) {
     return `warning: the local copy of the run's journal was not written (${(err as Error).message}); the routers keep theirs (teqlctl status)`;

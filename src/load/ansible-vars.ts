@@ -63,13 +63,13 @@ const NEAR_MISSES: Record<string, string> = {
 
 export function isHonoured(name: string): boolean {
   if (name.startsWith('teqlctl_')) return TEQLCTL_VARS.includes(name);
-  if (NEAR_MISSES[name] !== undefined) return false;
+  if (Object.hasOwn(NEAR_MISSES, name)) return false;
   return !name.startsWith('ansible_') || HONOURED_ANSIBLE_VARS.includes(name) || PASSWORD_VARS.includes(name);
 }
 
 function refusal(name: string): { message: string; hint: string } {
   if (name.startsWith('teqlctl_')) return { message: `${shown(name, 60)} is not a variable teqlctl reads (it would be ignored)`, hint: `teqlctl's own variables are ${TEQLCTL_VARS.join(', ')}` };
-  const meant = NEAR_MISSES[name];
+  const meant = Object.hasOwn(NEAR_MISSES, name) ? NEAR_MISSES[name] : undefined;
   if (meant !== undefined) return { message: `${shown(name, 60)} is not a variable teqlctl reads (it would be ignored)`, hint: `did you mean ${meant}?` };
   return {
     message: `${shown(name, 60)} is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,

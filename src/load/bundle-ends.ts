@@ -45,19 +45,24 @@ function linkAddressesOf(slaves: string[], value: unknown): Array<string | undef
 }
 
 /**
- * What is wrong with a bundle's link_addresses, or undefined: a list of { dev, address } (no other
- * key), one per slave and for slaves only (an entry for another link would leave a slave without
- * its address, and its ping out, without a word).
+ * What is wrong with a bundle's link_addresses, or undefined: a list of { dev, address }, one per
+ * slave (a slave without one would have its ping left out without a word); `strict`: for slaves
+ * only, with no other key.
  */
-function linkAddressesProblem(slaves: readonly string[], value: unknown): string | undefined {
+function linkAddressesProblem(slaves: readonly string[], value: unknown, strict: boolean): string | undefined {
   if (!Array.isArray(value)) return 'link_addresses must be a list of { dev, address }';
   const seen = new Set<string>();
   for (const e of value) {
     if (typeof e !== 'object' || e === null || Array.isArray(e)) return 'each entry of link_addresses must be a mapping { dev, address }';
-    const unknown = Object.keys(e).find((k) => k !== 'dev' && k !== 'address');
-    if (unknown !== undefined) return `link_addresses: unknown key ${shown(unknown)} (an entry takes dev and address)`;
     const dev = (e as { dev?: unknown }).dev;
-    if (typeof dev !== 'string' || !slaves.includes(dev)) return `link_addresses: ${typeof dev === 'string' ? dev : shown(String(dev))} is not one of the slaves (${slaves.join(', ')})`;
+    if (typeof dev !== 'string') return 'an entry of link_addresses has no dev';
+    // A host variable (teql_peer) may list other links too, and keys its own playbooks read; a
+    // teql_bundles entry is teqlctl's alone: its slaves only, dev and address only.
+    if (strict) {
+      const unknown = Object.keys(e).find((k) => k !== 'dev' && k !== 'address');
+      if (unknown !== undefined) return `link_addresses: unknown key ${shown(unknown)} (an entry takes dev and address)`;
+      if (!slaves.includes(dev)) return `link_addresses: ${dev} is not one of the slaves (${slaves.join(', ')})`;
+    }
     if (seen.has(dev)) return `link_addresses: ${dev} is given twice`;
     seen.add(dev);
   }
@@ -95,7 +100,7 @@ function hostEnd(host: string, scope: VarScope, peer: string, declared: EndDraft
   const lan = lanFacts(scope, problems, host);
   const slaveList = strings(slaves?.value) ?? [];
   if (declared === 'teql_peer' && !slaves) problems.add(`host ${host} names a teql_peer but sets no teql_slaves`, pos, 'list the links of the bundle in wiring order: teql_slaves: [eth1, eth2]');
-  const linksWhy = declared === 'teql_peer' && slaves && links ? linkAddressesProblem(slaveList, links.value) : undefined;
+  const linksWhy = declared === 'teql_peer' && slaves && links ? linkAddressesProblem(slaveList, links.value, false) : undefined;
   if (linksWhy) problems.add(`host ${host}: ${linksWhy}`, links!.place.pos, 'give each slave of teql_slaves one entry: link_addresses: [{ dev: eth1, address: 10.0.0.0/31 }, ...]');
   return {
     host,
@@ -131,7 +136,7 @@ function bundleEntry(host: string, entry: unknown, i: number, place: FactPlace, 
   const addrWhy = typeof e.address === 'string' ? checkHostCidr(e.address) : 'address (the equalizer\'s) must be an address with its prefix length';
   if (addrWhy) return fail(addrWhy, 'write address: 10.0.0.4/31');
   const linkAddresses = linkAddressesOf(slaves, e.link_addresses);
-  const linksWhy = e.link_addresses === undefined ? undefined : linkAddressesProblem(slaves, e.link_addresses);
+  const linksWhy = e.link_addresses === undefined ? undefined : linkAddressesProblem(slaves, e.link_addresses, true);
   if (linksWhy) return fail(linksWhy, 'write link_addresses: [{ dev: eth1, address: 10.0.0.0/31 }, ...], one per slave');
   if (e.link_addresses !== undefined && linkAddresses.some((a) => a === undefined)) return fail('link_addresses must give each slave an address: a list of { dev, address }', 'write link_addresses: [{ dev: eth1, address: 10.0.0.0/31 }, ...]');
   return {

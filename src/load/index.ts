@@ -59,15 +59,17 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited) : undefined;
   for (const shape of shapes) {
     if (budget.exhausted) break;
-    let hosts: string[];
+    let all: string[];
     try {
-      hosts = matchPattern(shape.hosts, inventory).filter((h) => limited.has(h));
+      all = matchPattern(shape.hosts, inventory);
     } catch (err) {
       if (!(err instanceof PatternError)) throw err;
       problems.add(`hosts: ${err.message}`, shape.hostsPos, err.hint);
       continue;
     }
-    checkPlayBundleVars(shape.vars, hosts, derived, problems);
+    // Whatever --limit selects, as bundles are.
+    checkPlayBundleVars(shape.vars, all, derived, problems);
+    const hosts = all.filter((h) => limited.has(h));
     const tasks = new Map<string, TaskInstance[]>();
     for (const host of hosts) {
       // Play vars override every inventory variable, as in Ansible.

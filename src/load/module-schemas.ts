@@ -1,5 +1,6 @@
 // The arguments of each module, as zod schemas: validated after templating, per host, with defaults filled.
 // Exported for reuse (a JSON schema for editors: z.toJSONSchema(schema, { io: 'input' })).
+import { rpFilterDevice } from '../router/sysctl-path.js';
 import { MAX_TEQL_INDEX, teqlDeviceProblem } from './teql-device.js';
 import * as z from 'zod';
 import { checkHostCidr, checkInterfaceName, checkIPv4, checkNetworkCidr } from './net.js';
@@ -113,11 +114,11 @@ export const sysctlArgs = z
  * at apply time, after other steps ran (and be rolled back).
  */
 function knownSysctlProblem(name: string, value: string): { message: string; hint: string } | undefined {
-  if (/^net\.ipv4\.conf\.[^.]+\.rp_filter$/.test(name) && !/^[012]$/.test(value)) {
+  if (rpFilterDevice(name) !== undefined && !/^[012]$/.test(value)) {
     return { message: `${name} takes 0 (off), 1 (strict) or 2 (loose), not ${shown(value)}`, hint: 'the chapter turns it off on the links: value: 0' };
   }
   if (name === 'net.ipv4.tcp_reordering' && !/^[1-9]\d{0,5}$/.test(value)) {
-    return { message: `${name} takes a whole number of segments (the kernel's default is 3), not ${shown(value)}`, hint: 'e.g. value: 30' };
+    return { message: `${name} takes a whole number of segments from 1 (the kernel's default is 3), not ${shown(value)}`, hint: 'e.g. value: 30' };
   }
   return undefined;
 }

@@ -9,7 +9,12 @@ export function checkSlaves(placed: readonly Placed[], problems: Problems): void
   const owner = new Map<string, { device: string; at: string }>();
   for (const p of placed) {
     const t = p.instance;
-    if (t.module !== 'teql' || t.args.state !== 'present') continue;
+    if (t.module !== 'teql') continue;
+    if (t.args.state !== 'present') {
+      // Torn down: its links are free for another equalizer in a later task (a migration).
+      for (const slave of t.args.slaves) if (owner.get(`${p.host}\u0000${slave}`)?.device === t.args.device) owner.delete(`${p.host}\u0000${slave}`);
+      continue;
+    }
     const { pos } = p.argAt(['slaves']);
     for (const slave of t.args.slaves) {
       if (/^teql\d+$/.test(slave)) {

@@ -56,7 +56,7 @@ export function parseYamlText(text: string, file: string, problems: Problems): Y
   if (doc.errors.length > 0) return undefined;
   // A %YAML 1.1 directive would switch the parser to YAML 1.1: yes/no booleans, 0755 an octal number.
   if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.2') {
-    problems.add(`%YAML ${doc.directives.yaml.version}: teqlctl reads YAML 1.2 only (under 1.1, yes/no would be booleans and 0755 an octal number)`, at(y, 0), 'remove the %YAML line');
+    problems.add(`%YAML ${doc.directives.yaml.version}: teqlctl reads YAML 1.2 only (under 1.1, yes/no would be booleans and 0755 an octal number)`, at(y, Math.max(0, text.search(/^%YAML\b/m))), 'remove the %YAML line');
     return undefined;
   }
   // An unknown tag would otherwise read as plain text: a `!vault` value as its ciphertext.

@@ -137,7 +137,7 @@ export function analyzeDocument(doc: Document.Parsed): { aliases: Map<Alias, Nod
         // The merge key << reads as a symbol of its own each time: compared by its name.
         const v = isScalar(key) ? key.value : key;
         const k = typeof v === 'symbol' ? `symbol:${v.description}` : v;
-        if (keys.has(k)) problems.push({ node: key as Node, message: 'invalid YAML: Map keys must be unique', hint: 'each key may appear only once in a mapping; remove or rename one of them' });
+        if (keys.has(k)) problems.push({ node: key as Node, message: 'invalid YAML: Map keys must be unique', hint: typeof v === 'symbol' ? 'merge several mappings with one key: <<: [*a, *b]' : 'each key may appear only once in a mapping; remove or rename one of them' });
         keys.add(k);
       }
     }

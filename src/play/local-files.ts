@@ -26,8 +26,15 @@ export function privateDir(dir: string, what = 'teqlctl\'s folder'): void {
     const parts = resolve(dir).split(sep);
     for (let i = 2; i <= parts.length; i++) {
       const at = parts.slice(0, i).join(sep) || sep;
-      if (!existsSync(at)) mkdirSync(at, { mode: 0o700 });
-      else if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
+      if (!existsSync(at)) {
+        try {
+          mkdirSync(at, { mode: 0o700 });
+        } catch (err) {
+          // Another run made it meanwhile (two first runs at once): fine if it is a folder.
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+      }
+      if (!statSync(at).isDirectory()) throw new Error(`${at} is not a folder`);
     }
     chmodSync(dir, 0o700);
   } catch (err) {

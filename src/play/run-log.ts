@@ -28,7 +28,8 @@ export class RunLog {
     }
     try {
       appendFileSync(file, '', { mode: 0o600 });
-      chmodSync(file, 0o600);
+      // Its own log file only: --log /dev/null must not change /dev/null's mode.
+      if (statSync(file).isFile()) chmodSync(file, 0o600);
     } catch (err) {
       throw new ConfigError(`cannot write the log file ${file}: ${(err as Error).message}`, undefined, 'give --log a file you can write (not a folder)');
     }

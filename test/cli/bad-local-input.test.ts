@@ -27,7 +27,7 @@ const refused = (r: { code: number; stderr: string }) => {
   expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
 };
 
-describe('status, unlock and rollback with a --limit that matches nothing', () => {
+describe('status and unlock with a --limit that matches nothing', () => {
   it.each([['status'], ['unlock']])('%s: exit 2, naming the pattern and the hosts there are', async (command) => {
     const r = await runCli([command, '-i', inventory, '-l', 'nohost']);
     refused(r);

@@ -83,11 +83,16 @@ describe('a hub with teql_bundles', () => {
     expect(message('{ dev: eth3, address: 10.0.1.0/31, mtu: 1400 }, { dev: eth4, address: 10.0.1.2/31 }')).toBe("teql_bundles[1] of host hub: link_addresses: unknown key 'mtu' (an entry takes dev and address)");
   });
 
-  it('refuses, with teql_peer, link_addresses for a link that is not one of teql_slaves', () => {
+  it('refuses, with teql_peer, link_addresses that leave a slave without an address (an entry for another link instead)', () => {
     const { dir, run } = load(hubInventory().replace('link_addresses: [{ dev: eth1, address: 10.0.1.1/31 }, { dev: eth2, address: 10.0.1.3/31 }]', 'link_addresses: [{ dev: eth1, address: 10.0.1.1/31 }, { dev: eth3, address: 10.0.1.3/31 }]'));
     const error = errorsOf(run).find((e) => e.message.startsWith('host branch2:'))!;
-    expect(error.message).toBe('host branch2: link_addresses: eth3 is not one of the slaves (eth1, eth2)');
+    expect(error.message).toBe('host branch2: link_addresses gives no address to slave eth2');
     expect(error.located).toMatch(new RegExp(`^${join(dir, 'inventory.yml')}:\\d+:\\d+: `));
+  });
+
+  it('accepts, with teql_peer, link_addresses that also list another link or carry keys of the playbook\'s own', () => {
+    const more = hubInventory().replace('link_addresses: [{ dev: eth1, address: 10.0.1.1/31 }, { dev: eth2, address: 10.0.1.3/31 }]', 'link_addresses: [{ dev: eth1, address: 10.0.1.1/31, mtu: 1500 }, { dev: eth2, address: 10.0.1.3/31 }, { dev: lan0, address: 198.51.100.1/24 }]');
+    expect(() => load(more).run()).not.toThrow();
   });
 
   it('refuses an entry without an equalizer address, and a lan_network that is not a network', () => {

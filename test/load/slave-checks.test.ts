@@ -24,6 +24,10 @@ describe('slaves of the teql tasks of a host', () => {
     expect(errorsOf(run).map((e) => e.message)).toEqual(['task "teql" on r1: teql0 is an equalizer, not a link: it cannot be a slave of teql0']);
   });
 
+  it('accepts links moved to another equalizer once the first is torn down (a migration)', () => {
+    expect(() => load('    - teql: { device: teql0, slaves: [eth1, eth2] }\n    - teql: { device: teql0, slaves: [eth1, eth2], state: absent }\n    - teql: { device: teql1, slaves: [eth1, eth2] }\n').run()).not.toThrow();
+  });
+
   it('accepts the same equalizer and slaves written twice, and a teardown of one equalizer beside another', () => {
     expect(() => load('    - teql: { device: teql0, slaves: [eth1, eth2] }\n    - teql: { device: teql0, slaves: [eth1, eth2] }\n').run()).not.toThrow();
     expect(() => load('    - teql: { device: teql0, slaves: [eth1], state: absent }\n    - teql: { device: teql1, slaves: [eth1] }\n').run()).not.toThrow();
