@@ -111,7 +111,7 @@ function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems): 
   }
   const read = readLimited(f.file);
   if (!('text' in read)) {
-    problems.add(`cannot read inventory '${f.file}': ${read.why}`, undefined, read.hint ?? 'check the path of the inventory');
+    problems.add(`cannot read inventory '${f.file}': ${read.why}`, read.at ? { file: f.file, ...read.at } : undefined, read.hint ?? 'check the path of the inventory');
     return false;
   }
   readIniInventory(f.file, read.text, tree, problems);

@@ -26,7 +26,7 @@ const HINTS: Record<string, string> = {
 export function readYaml(file: string, what: string, problems: Problems): YamlFile | undefined {
   const read = readLimited(file);
   if (!('text' in read)) {
-    problems.add(`cannot read ${what} '${file}': ${read.why}`, undefined, read.hint ?? `check the path of the ${what}`);
+    problems.add(`cannot read ${what} '${file}': ${read.why}`, read.at ? { file, ...read.at } : undefined, read.hint ?? `check the path of the ${what}`);
     return undefined;
   }
   return parseYamlText(read.text, file, problems);

@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CST, Lexer, isAlias, isCollection, isMap, isPair, isScalar, type Alias, type Document, type Node } from 'yaml';
 import { MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TOKENS } from './limits.js';
 
-export type Read = { text: string } | { why: string; hint?: string };
+export type Read = { text: string } | { why: string; hint?: string; at?: { line: number; col: number } };
 
 const HUGE_HINT = 'inventories and playbooks are far smaller; check that this is the file you meant';
 
@@ -26,12 +26,35 @@ export function readLimited(file: string): Read {
     let n = 0;
     for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
     if (n > MAX_FILE_BYTES) return { why: `it is more than the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, hint: HUGE_HINT };
+    // Not decoded to U+FFFD without a word (a Latin-1 file): refused where its first bad byte is, as Ansible refuses it.
+    const bad = firstInvalidUtf8(buf, n);
+    if (bad >= 0) {
+      const before = buf.subarray(0, bad);
+      const line = before.filter((b) => b === 0x0a).length + 1;
+      const col = bad - before.lastIndexOf(0x0a);
+      return { why: `it is not UTF-8 text (byte 0x${buf[bad]!.toString(16)} at line ${line}, column ${col})`, hint: 'save it as UTF-8, e.g. iconv -f latin1 -t utf-8', at: { line, col } };
+    }
     return { text: buf.toString('utf8', 0, n) };
   } catch (err) {
     return { why: String(err) };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The offset of the first byte of `buf[0..n)` that is not part of valid UTF-8, or -1. */
+export function firstInvalidUtf8(buf: Uint8Array, n: number): number {
+  for (let i = 0; i < n; ) {
+    const b = buf[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > n) return i;
+    for (let k = 1; k < len; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return i;
+    // Overlong forms, surrogates and code points past U+10FFFF.
+    const c1 = buf[i + 1]!;
+    if ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 > 0x9f) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 > 0x8f)) return i;
+    i += len;
+  }
+  return -1;
 }
 
 export interface Refusal {

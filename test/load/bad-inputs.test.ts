@@ -99,6 +99,7 @@ const CASES: [string, string, string][] = [
   ['84-yaml-1-1-directive.playbook.yml', '84-yaml-1-1-directive.playbook.yml:1:1', '%YAML 1.1: teqlctl reads YAML 1.2 only'],
   ['85-two-merge-keys.inventory.yml', '85-two-merge-keys.inventory.yml:10:11', 'Map keys must be unique'],
   ['86-rp-filter-value.playbook.yml', '86-rp-filter-value.playbook.yml:3:60', "net.ipv4.conf.eth1.rp_filter takes 0 (off), 1 (strict) or 2 (loose), not '3'"],
+  ['87-latin1.inventory.yml', '87-latin1.inventory.yml:6:42', 'is not UTF-8 text (byte 0xe9 at line 6, column 42)'],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {
