@@ -42,7 +42,13 @@ export function listInventoryFiles(paths: readonly string[], problems: Problems)
     }
     if (st.isDirectory()) {
       out.varsDirs.push(path);
-      walk(path, out.files, new Set(), 0, problems);
+      const before = out.files.length;
+      const skipped: string[] = [];
+      walk(path, out.files, new Set(), 0, problems, skipped);
+      // A folder of hosts.ini only: Ansible skips it too, but "lists no hosts" alone would not say why.
+      if (out.files.length === before && skipped.length > 0) {
+        problems.add(`inventory folder '${path}' holds no file teqlctl reads: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''} ${skipped.length === 1 ? 'is' : 'are'} skipped, as Ansible skips ${IGNORED_EXTS.filter((e) => e.startsWith('.')).slice(-3).join(', ')} and the like in inventory folders`, undefined, 'rename the file (hosts, hosts.yml), or give the file itself with -i');
+      }
     } else {
       out.varsDirs.push(dirname(path));
       addFile(path, st, out.files, problems);
@@ -51,7 +57,7 @@ export function listInventoryFiles(paths: readonly string[], problems: Problems)
   return out;
 }
 
-function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: number, problems: Problems): void {
+function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: number, problems: Problems, skipped: string[]): void {
   const real = realpathSync(dir);
   // A symbolic link back up the tree would otherwise be walked forever.
   if (seen.has(real) || depth > MAX_DEPTH) {
@@ -62,11 +68,14 @@ function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: num
   // Python's sorted(): by code point, not by locale.
   const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const name of names) {
-    if (ignoredInDirectory(name)) continue;
+    if (ignoredInDirectory(name)) {
+      if (!IGNORED_NAMES.test(name)) skipped.push(join(dir, name));
+      continue;
+    }
     const path = join(dir, name);
     const st = statOf(path);
     if (!st) problems.add(`cannot read inventory '${path}': a broken symbolic link`, undefined, 'remove it, or fix its target');
-    else if (st.isDirectory()) walk(path, files, seen, depth + 1, problems);
+    else if (st.isDirectory()) walk(path, files, seen, depth + 1, problems, skipped);
     else addFile(path, st, files, problems);
     if (files.length > MAX_INVENTORY_FILES) {
       problems.add(`inventory folder '${dir}' holds more than ${MAX_INVENTORY_FILES} files`, undefined, 'check that this is the folder you meant');

@@ -54,6 +54,13 @@ describe('an inventory folder', () => {
     expect(['hosts', 'a.yml', 'a.yaml', 'a.json', 'prod', 'a.py'].filter(ignoredInDirectory)).toEqual([]);
   });
 
+  it('of files it skips only (hosts.ini) says which and why, instead of "lists no hosts" alone', () => {
+    const dir = writeCase({ 'inv/hosts.ini': '[routers]\nr1\n', 'inv/group_vars/routers.yml': 'x: 1\n' });
+    const errors = errorsOf(() => loadInventory(join(dir, 'inv')));
+    expect(errors.map((e) => e.message)).toEqual([`inventory folder '${join(dir, 'inv')}' holds no file teqlctl reads: ${join(dir, 'inv', 'hosts.ini')} is skipped, as Ansible skips .ini, .cfg, .retry and the like in inventory folders`]);
+    expect(errors[0]!.hint).toBe('rename the file (hosts, hosts.yml), or give the file itself with -i');
+  });
+
   it('reads an executable text file without #! as a static inventory, as Ansible ends up doing', () => {
     const dir = writeCase({ hosts: '[routers]\nr1\n' });
     chmodSync(join(dir, 'hosts'), 0o755);
