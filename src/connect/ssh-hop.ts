@@ -37,7 +37,11 @@ function noKeyError(ctx: HopContext, hop: Hop, plan: AuthPlan): ConnectError {
   }
   const why = plan.notes.length > 0 ? plan.notes.join('; ')
     : hop.defaultIdentities ? `no key file is named, none of ~/.ssh/${DEFAULT_IDENTITIES.join(', ')} exists, and no ssh-agent runs (SSH_AUTH_SOCK)` : 'no usable key';
-  return new ConnectError(ctx.inventoryName, `cannot log in to ${where}: ${why}`, 'set ansible_ssh_private_key_file (or IdentityFile in ~/.ssh/config), or add a key to ssh-agent');
+  // A key was named but cannot be used: the fix is its path or its mode, not naming one.
+  const hint = plan.notes.length > 0
+    ? 'fix the key file named by ansible_ssh_private_key_file (or IdentityFile in ~/.ssh/config, -i in ansible_ssh_common_args): its path, or its mode (chmod 600)'
+    : 'set ansible_ssh_private_key_file (or IdentityFile in ~/.ssh/config), or add a key to ssh-agent';
+  return new ConnectError(ctx.inventoryName, `cannot log in to ${where}: ${why}`, hint);
 }
 
 function authError(ctx: HopContext, hop: Hop, plan: AuthPlan, asked: boolean): ConnectError {

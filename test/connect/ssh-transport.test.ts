@@ -144,6 +144,12 @@ describe('keys, agent and passphrases', () => {
     expect(err.message).toMatch(/cannot log in to root@127\.0\.0\.1:\d+: no key file is named, none of ~\/\.ssh\/id_ed25519, id_ecdsa, id_rsa exists, and no ssh-agent runs/);
   });
 
+  it('a named key file that does not exist: the hint is to fix its path, not to name one', async () => {
+    const err = await failure(connectSsh('r', spec(router, { privateKeyFile: join(dir, 'no-such-key') }), { local: local({ known: [router] }) }));
+    expect(err.message).toContain(`cannot read ${join(dir, 'no-such-key')}: ENOENT`);
+    expect((err as { hint?: string }).hint).toMatch(/^fix the key file named by ansible_ssh_private_key_file .*its path, or its mode/);
+  });
+
   it('an encrypted key without a passphrase: exit-3 error naming both ways', async () => {
     const err = await failure(connectSsh('r', spec(router, { privateKeyFile: join(dir, 'locked') }), { local: local({ known: [router] }) }));
     expect(err.exitCode).toBe(3);
