@@ -11,6 +11,9 @@ import type { LabRouter, Router } from './topology.js';
 
 const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
 const REBOOT = 'if command -v systemctl >/dev/null 2>&1; then systemctl reboot --no-block; else reboot; fi';
+// sshd answers before every boot job is done (teqlctl-boot.service, a oneshot, may still be putting
+// the router back): "rebooted" is the boot finished, or 90 s, whichever first. BusyBox has no systemd.
+const BOOTED = 'if command -v systemctl >/dev/null 2>&1; then timeout 90 systemctl is-system-running --wait; fi; true';
 
 export async function labReboot(routers: LabRouter[]): Promise<void> {
   requireTools(['ssh']);
@@ -41,7 +44,8 @@ export async function labReboot(routers: LabRouter[]): Promise<void> {
         accept: (out) => out.trim() !== '' && out.trim() !== oldId,
         what: 'with a new boot id',
       });
-      log(`router ${r}: rebooted and accepting SSH after ${seconds(started)} (boot id ${newId.trim()})`);
+      const booted = await runSsh(sshTarget(p, r), [BOOTED], { timeoutMs: 200_000 });
+      log(`router ${r}: rebooted, accepting SSH and booted (${booted.stdout.trim() || 'no systemd'}) after ${seconds(started)} (boot id ${newId.trim()})`);
     }),
   );
 }
