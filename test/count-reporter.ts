@@ -10,9 +10,20 @@ export const DURATIONS_FILE = process.env.TEQLCTL_TEST_DURATIONS ?? '.teqlctl/te
 // Before it: the time of each file, so the slow ones are seen before the suite outgrows CI's limit.
 export default class CountReporter implements Reporter {
   private started = Date.now();
+  private readonly startedAt = new Map<string, number>();
+  private readonly endedAt = new Map<string, number>();
 
   onInit(): void {
     this.started = Date.now();
+  }
+
+  // Start and end of each file: the e2e lanes run files side by side, so their times overlap.
+  onTestModuleStart(mod: TestModule): void {
+    this.startedAt.set(mod.moduleId, Date.now());
+  }
+
+  onTestModuleEnd(mod: TestModule): void {
+    this.endedAt.set(mod.moduleId, Date.now());
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -33,7 +44,13 @@ export default class CountReporter implements Reporter {
       failed += failedHere;
       const d = mod.diagnostic();
       const ms = d.environmentSetupDuration + d.prepareDuration + d.collectDuration + d.setupDuration + d.duration;
-      files.push({ project: mod.project.name, file: relative(process.cwd(), mod.moduleId), ms });
+      files.push({
+        project: mod.project.name,
+        file: relative(process.cwd(), mod.moduleId),
+        ms,
+        startedAt: this.startedAt.get(mod.moduleId),
+        endedAt: this.endedAt.get(mod.moduleId),
+      });
     }
     const summary = summarize(files, Date.now() - this.started, { passed, failed, skipped });
     mkdirSync(dirname(DURATIONS_FILE), { recursive: true });

@@ -150,9 +150,26 @@ export function linkPeer(t: LabTopology, router: LabRouter, link: number): { rou
   return { router: 'h', link: router === 'a' ? link : link + t.links };
 }
 
-/** UDP port on which `router` listens for link `link` (1..4): 40011, 40012, ..., 40021, 40022, .... */
-export function linkPort(router: LabRouter, link: number): number {
-  return 40000 + 10 * routerIndex(router) + link;
+const DEFAULT_LINK_PORT_BASE = 40000;
+
+/**
+ * The first of the lab's UDP link ports: $TEQLCTL_LAB_LINK_PORT_BASE, else 40000. A second lab on
+ * the same host (its own TEQLCTL_LAB_DIR and SSH ports, as the e2e suite's second lane runs) needs
+ * its own links, or its routers would be wired to the first lab's.
+ */
+export function linkPortBase(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TEQLCTL_LAB_LINK_PORT_BASE;
+  if (raw === undefined || raw === '') return DEFAULT_LINK_PORT_BASE;
+  const base = Number(raw);
+  if (!/^\d+$/.test(raw) || base < 1024 || base > 65535 - 40) {
+    throw new LabError(`TEQLCTL_LAB_LINK_PORT_BASE=${raw} is not a port the lab can count up from`, 'set it to a number from 1024 to 65495, or unset it (40000)');
+  }
+  return base;
+}
+
+/** UDP port on which `router` listens for link `link` (1..8), from the base: 40011, 40012, ..., 40021, 40022, .... */
+export function linkPort(router: LabRouter, link: number, env: NodeJS.ProcessEnv = process.env): number {
+  return linkPortBase(env) + 10 * routerIndex(router) + link;
 }
 
 /** Fixed MACs (QEMU's 52:54:00 prefix): 52:54:00:7e:<router>:<nic>, nic 0 = management, k = link k. */

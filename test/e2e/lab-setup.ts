@@ -1,17 +1,18 @@
-// vitest globalSetup for the e2e project: one lab for all e2e files, booted pristine, stopped at the end.
+// vitest globalSetup for the e2e project: one lab per lane (lanes.ts), booted pristine, stopped at the end.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/lab/paths.js';
+import { laneCount, laneEnv, prepareLane } from './lanes.js';
 
 /** Runs `teqlctl lab ...`; `quiet` keeps its output unless it fails. */
-function lab(args: string[], quiet = false): Promise<void> {
+function lab(args: string[], quiet = false, env: Record<string, string> = {}): Promise<void> {
   const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
   return new Promise((resolve, reject) => {
     // Not quiet before the tests: the first run builds the image, and its progress is worth seeing.
     // From the project root: `lab up` writes inventories/lab.yml there, where teqlctl.ts reads it.
-    const child = spawn(process.execPath, [cli, 'lab', ...args], { cwd: projectRoot(), stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'] });
+    const child = spawn(process.execPath, [cli, 'lab', ...args], { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'] });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -19,7 +20,7 @@ function lab(args: string[], quiet = false): Promise<void> {
     child.on('close', (code) =>
       code === 0
         ? resolve()
-        : reject(new Error(`teqlctl lab ${args.join(' ')} exited ${code} (did \`npm run build\` run?)\n${output}`)),
+        : reject(new Error(`teqlctl lab ${args.join(' ')}${env.TEQLCTL_LAB_DIR ? ` (lab ${env.TEQLCTL_LAB_DIR})` : ''} exited ${code} (did \`npm run build\` run?)\n${output}`)),
     );
   });
 }
@@ -27,12 +28,18 @@ function lab(args: string[], quiet = false): Promise<void> {
 export async function setup(): Promise<void> {
   // The fault matrix's table of this run starts empty (fault-matrix/harness.ts appends to it).
   rmSync(join(tmpdir(), 'teqlctl-fault-matrix.md'), { force: true });
+  const lanes = Array.from({ length: laneCount() }, (_, i) => i + 1);
   // A lab left running by an earlier session may carry its changes: stop it, so every router boots pristine.
-  await lab(['down']);
-  await lab(['up']); // builds the image first when it is missing or build-image.sh changed
+  for (const lane of lanes) await lab(['down'], false, laneEnv(lane));
+  // Lane 1 first: it builds the image when it is missing or build-image.sh changed, and the other
+  // lanes share it. They boot one after another: two first boots at once would crawl on 2 cores.
+  for (const lane of lanes) {
+    prepareLane(lane);
+    await lab(['up'], false, laneEnv(lane));
+  }
 }
 
 export async function teardown(): Promise<void> {
   // Quiet: the count reporter's line must stay the last one printed, where CI reads it.
-  await lab(['down'], true);
+  await Promise.all(Array.from({ length: laneCount() }, (_, i) => lab(['down'], true, laneEnv(i + 1))));
 }

@@ -34,6 +34,15 @@ describe('link ports and MACs', () => {
     expect(macAddress('b', 3)).toBe('52:54:00:7e:02:03');
     expect(macAddress('a', 0)).toBe('52:54:00:7e:01:00');
   });
+
+  it('TEQLCTL_LAB_LINK_PORT_BASE moves every link port, for a second lab on the same host; a bad value is refused', () => {
+    const env = { TEQLCTL_LAB_LINK_PORT_BASE: '40100' };
+    expect([linkPort('a', 1, env), linkPort('b', 2, env), linkPort('h', 8, env)]).toEqual([40111, 40122, 40138]);
+    expect(linkPort('a', 1, { TEQLCTL_LAB_LINK_PORT_BASE: '' })).toBe(40011);
+    for (const bad of ['4e4', '-1', '80', '65530', ' 40100']) {
+      expect(() => linkPort('a', 1, { TEQLCTL_LAB_LINK_PORT_BASE: bad }), bad).toThrow(/TEQLCTL_LAB_LINK_PORT_BASE=.* is not a port/);
+    }
+  });
 });
 
 // `ip -j link show`, recorded on router b of `lab up --links 3 --names predictable` (ens3..ens6,

@@ -1,0 +1,43 @@
+// The e2e suite's lanes and file order (test/e2e/lanes.ts, file-order.ts): pure parts, no lab.
+import { describe, expect, it } from 'vitest';
+import { expectedSeconds } from './e2e/file-order.js';
+import { laneCount, laneEnv, laneOfWorker } from './e2e/lanes.js';
+
+describe('e2e lanes', () => {
+  it('two lanes by default; TEQLCTL_E2E_LANES picks 1 to 4 and refuses anything else', () => {
+    expect(laneCount({})).toBe(2);
+    expect(laneCount({ TEQLCTL_E2E_LANES: '1' })).toBe(1);
+    for (const bad of ['0', '5', 'two', '1.5']) expect(() => laneCount({ TEQLCTL_E2E_LANES: bad })).toThrow(/from 1 to 4/);
+  });
+
+  it('a worker runs the lane of its pool id, wrapping past the lane count', () => {
+    expect([1, 2, 3, 4].map((id) => laneOfWorker({ VITEST_POOL_ID: String(id) }))).toEqual([1, 2, 1, 2]);
+    expect(laneOfWorker({ VITEST_POOL_ID: '2', TEQLCTL_E2E_LANES: '1' })).toBe(1);
+    expect(laneOfWorker({})).toBe(1);
+  });
+
+  it('lane 1 is the lab as configured; lane 2 moves its folder, inventory, journals, SSH and link ports', () => {
+    const env = { HOME: '/home/op', XDG_CACHE_HOME: '/cache' };
+    expect(laneEnv(1, env)).toEqual({});
+    expect(laneEnv(2, env)).toEqual({
+      TEQLCTL_LAB_DIR: '/cache/teqlctl/lab-lane2',
+      TEQLCTL_LAB_INVENTORY: '/cache/teqlctl/lab-lane2/lab.yml',
+      TEQLCTL_LAB_LINK_PORT_BASE: '40100',
+      XDG_STATE_HOME: '/cache/teqlctl/lab-lane2/state',
+      TEQLCTL_LAB_SSH_PORT_A: '2211',
+      TEQLCTL_LAB_SSH_PORT_B: '2212',
+      TEQLCTL_LAB_SSH_PORT_H: '2213',
+    });
+    // Moved from where the operator put lane 1, not from the defaults.
+    const moved = laneEnv(3, { TEQLCTL_LAB_DIR: '/labs/x', TEQLCTL_LAB_SSH_PORT_A: '3000', TEQLCTL_LAB_LINK_PORT_BASE: '50000' });
+    expect(moved).toMatchObject({ TEQLCTL_LAB_DIR: '/labs/x-lane3', TEQLCTL_LAB_SSH_PORT_A: '3020', TEQLCTL_LAB_SSH_PORT_B: '2222', TEQLCTL_LAB_LINK_PORT_BASE: '50200' });
+  });
+});
+
+describe('e2e file order', () => {
+  it('e2e files by their measured time, unknown ones at 60 s, anything outside test/e2e at 0', () => {
+    expect(expectedSeconds('/w/test/e2e/fault-matrix.test.ts')).toBe(650);
+    expect(expectedSeconds('/w/test/e2e/new-thing.test.ts')).toBe(60);
+    expect(expectedSeconds('/w/test/play/run-play.test.ts')).toBe(0);
+  });
+});
