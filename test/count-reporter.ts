@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { summarize, timingTable, type FileTiming } from './timings.js';
 
 /** Where the run's timings go, for `.ci/run`'s time guard (git-ignored). */
@@ -24,6 +24,19 @@ export default class CountReporter implements Reporter {
 
   onTestModuleEnd(mod: TestModule): void {
     this.endedAt.set(mod.moduleId, Date.now());
+    // A file whose hook failed (its tests then skipped): said now too, with the hook's error.
+    const errors = [...mod.errors(), ...((mod as unknown as { task?: { result?: { errors?: Array<{ message?: string }> } } }).task?.result?.errors ?? [])];
+    if (mod.state() === 'failed' && errors.length > 0) this.sayNow(`${relative(process.cwd(), mod.moduleId)}`, errors[0]?.message);
+  }
+
+  // vitest prints failures once every file ended; a lab run killed by CI's clock would lose them.
+  onTestCaseResult(test: TestCase): void {
+    const result = test.result();
+    if (result.state === 'failed') this.sayNow(`${relative(process.cwd(), test.module.moduleId)} > ${test.fullName}`, result.errors?.[0]?.message);
+  }
+
+  private sayNow(where: string, message = ''): void {
+    process.stderr.write(`\nFAILED (said as it happened) ${where}: ${message.slice(0, 2000)}\n`);
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {

@@ -1,7 +1,11 @@
 // The e2e suite's lanes and file order (test/e2e/lanes.ts, file-order.ts): pure parts, no lab.
 import { describe, expect, it } from 'vitest';
 import { expectedSeconds } from './e2e/file-order.js';
-import { laneCount, laneEnv, laneOfWorker } from './e2e/lanes.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { claimFile, claimLane, laneCount, laneEnv } from './e2e/lanes.js';
 
 describe('e2e lanes', () => {
   it('two lanes by default; TEQLCTL_E2E_LANES picks 1 to 4 and refuses anything else', () => {
@@ -10,10 +14,16 @@ describe('e2e lanes', () => {
     for (const bad of ['0', '5', 'two', '1.5']) expect(() => laneCount({ TEQLCTL_E2E_LANES: bad })).toThrow(/from 1 to 4/);
   });
 
-  it('a worker runs the lane of its pool id, wrapping past the lane count', () => {
-    expect([1, 2, 3, 4].map((id) => laneOfWorker({ VITEST_POOL_ID: String(id) }))).toEqual([1, 2, 1, 2]);
-    expect(laneOfWorker({ VITEST_POOL_ID: '2', TEQLCTL_E2E_LANES: '1' })).toBe(1);
-    expect(laneOfWorker({})).toBe(1);
+  it('a worker claims the first lane no living worker holds; a dead worker\'s claim is taken over', async () => {
+    const env = { TEQLCTL_LAB_DIR: join(mkdtempSync(join(tmpdir(), 'teqlctl-lanes-')), 'lab'), TEQLCTL_E2E_LANES: '2' };
+    expect(await claimLane(env, process.pid)).toBe(1);
+    expect(await claimLane(env, process.pid)).toBe(1); // the same worker again: its own lane
+    expect(await claimLane(env, process.ppid)).toBe(2); // lane 1 is held by a living process
+    expect(readFileSync(claimFile(2, env), 'utf8')).toBe(String(process.ppid));
+    const dead = spawnSync('true').pid!;
+    writeFileSync(claimFile(1, env), String(dead));
+    expect(await claimLane(env, 4242424)).toBe(1);
+    expect(readFileSync(claimFile(1, env), 'utf8')).toBe('4242424');
   });
 
   it('lane 1 is the lab as configured; lane 2 moves its folder, inventory, journals, SSH and link ports', () => {

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/lab/paths.js';
-import { laneCount, laneEnv, prepareLane } from './lanes.js';
+import { clearClaims, laneCount, laneEnv, prepareLane } from './lanes.js';
 
 /** Runs `teqlctl lab ...`; `quiet` keeps its output unless it fails. */
 function lab(args: string[], quiet = false, env: Record<string, string> = {}): Promise<void> {
@@ -37,6 +37,7 @@ export async function setup(): Promise<void> {
     prepareLane(lane);
     await lab(['up'], false, laneEnv(lane));
   }
+  clearClaims();
 }
 
 export async function teardown(): Promise<void> {

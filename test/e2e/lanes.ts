@@ -5,7 +5,7 @@
 // Lane 1 is the default lab (or $TEQLCTL_LAB_DIR, and its ports). Lane n > 1 is the same lab kind
 // moved out of its way: its own folder beside it, SSH ports +10(n-1), link ports +100(n-1), its
 // own inventory and run journals. It shares lane 1's image and keys (symlinks): one image build serves all.
-import { existsSync, lstatSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDir, labPaths } from '../../src/lab/paths.js';
 import { ALL_ROUTERS, linkPortBase, sshPort, sshPortEnvVar } from '../../src/lab/topology.js';
@@ -22,10 +22,58 @@ export function laneCount(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
-/** Which lane a vitest worker runs: its pool id (1..maxWorkers, unique among the running workers). */
-export function laneOfWorker(env: NodeJS.ProcessEnv = process.env): number {
-  const id = Number(env.VITEST_POOL_ID ?? '1');
-  return ((Number.isInteger(id) && id > 0 ? id : 1) - 1) % laneCount(env) + 1;
+/** The file a worker holds while it runs on lane `lane`: its pid, in the lane's lab folder. */
+export function claimFile(lane: number, env: NodeJS.ProcessEnv = process.env): string {
+  return join(laneEnv(lane, env).TEQLCTL_LAB_DIR ?? labDir(env), 'e2e-lane.claim');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the first lane no living worker holds, and holds it until this process exits. Not by
+ * VITEST_POOL_ID: after the unit group, the e2e workers' pool ids were seen to map two files onto
+ * one lab (both fault files then failed on each other's locks). A claim left by a killed worker
+ * names a dead pid and is taken over. Waits while every lane is held (more workers than lanes).
+ */
+export async function claimLane(env: NodeJS.ProcessEnv = process.env, pid = process.pid): Promise<number> {
+  for (;;) {
+    for (let lane = 1; lane <= laneCount(env); lane++) {
+      const file = claimFile(lane, env);
+      mkdirSync(join(file, '..'), { recursive: true });
+      try {
+        writeFileSync(file, String(pid), { flag: 'wx' });
+      } catch {
+        let holder: number;
+        try {
+          holder = Number(readFileSync(file, 'utf8').trim());
+        } catch {
+          lane--; // released meanwhile: the same lane again
+          continue;
+        }
+        if (holder === pid) return lane;
+        if (Number.isInteger(holder) && holder > 0 && alive(holder)) continue;
+        rmSync(file, { force: true });
+        lane--; // the same lane again, now free
+        continue;
+      }
+      process.once('exit', () => {
+        try {
+          if (readFileSync(file, 'utf8').trim() === String(pid)) rmSync(file, { force: true });
+        } catch {
+          // already gone
+        }
+      });
+      return lane;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** The variables that point teqlctl, its lab commands and the e2e helpers at lane `lane`'s lab. */
@@ -62,4 +110,9 @@ function isSymlink(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Removes every lane's claim, before any worker starts: claims of an earlier, killed run. */
+export function clearClaims(env: NodeJS.ProcessEnv = process.env): void {
+  for (let lane = 1; lane <= laneCount(env); lane++) rmSync(claimFile(lane, env), { force: true });
 }
