@@ -5,7 +5,7 @@
 // Lane 1 is the default lab (or $TEQLCTL_LAB_DIR, and its ports). Lane n > 1 is the same lab kind
 // moved out of its way: its own folder beside it, SSH ports +10(n-1), link ports +100(n-1), its
 // own inventory and run journals. It shares lane 1's image and keys (symlinks): one image build serves all.
-import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDir, labPaths } from '../../src/lab/paths.js';
 import { ALL_ROUTERS, linkPortBase, sshPort, sshPortEnvVar } from '../../src/lab/topology.js';
@@ -47,9 +47,20 @@ export async function claimLane(env: NodeJS.ProcessEnv = process.env, pid = proc
     for (let lane = 1; lane <= laneCount(env); lane++) {
       const file = claimFile(lane, env);
       mkdirSync(join(file, '..'), { recursive: true });
+      // Written whole, then linked into place: link fails if the claim exists, and a claim is never
+      // seen half-written (an empty claim read as a dead holder put two workers on one lane).
+      const mine = `${file}.${pid}`;
+      writeFileSync(mine, String(pid));
+      let taken = false;
       try {
-        writeFileSync(file, String(pid), { flag: 'wx' });
+        linkSync(mine, file);
+        taken = true;
       } catch {
+        // held (or just taken): read who holds it
+      } finally {
+        rmSync(mine, { force: true });
+      }
+      if (!taken) {
         let holder: number;
         try {
           holder = Number(readFileSync(file, 'utf8').trim());
