@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { claimFile, claimLane, laneCount, laneEnv } from './e2e/lanes.js';
 
 describe('e2e lanes', () => {
-  it('two lanes by default; TEQLCTL_E2E_LANES picks 1 to 4 and refuses anything else', () => {
-    expect(laneCount({})).toBe(2);
+  it('one lane per 2 cores by default (1 to 4); TEQLCTL_E2E_LANES picks 1 to 4 and refuses anything else', () => {
+    expect([1, 2, 3, 4, 5, 8, 64].map((cores) => laneCount({}, cores))).toEqual([1, 1, 1, 2, 2, 4, 4]);
+    expect(laneCount({ TEQLCTL_E2E_LANES: '2' }, 2)).toBe(2);
     expect(laneCount({ TEQLCTL_E2E_LANES: '1' })).toBe(1);
     for (const bad of ['0', '5', 'two', '1.5']) expect(() => laneCount({ TEQLCTL_E2E_LANES: bad })).toThrow(/from 1 to 4/);
   });

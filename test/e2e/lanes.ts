@@ -1,22 +1,29 @@
-// The e2e suite runs its files in lanes, side by side, each lane against a lab of its own: most of
-// a file's time is routers waiting (dead-man timers, pings, boots), not CPU, so two labs on two
-// cores take far less wall time than one lab taking every file in turn (issue 13).
+// The e2e suite runs its files in lanes, side by side, each lane against a lab of its own (issue
+// 13): where there are cores to spare, two labs take less wall time than one lab taking every file
+// in turn. Each lane needs about a core for its emulated routers (see laneCount).
 //
 // Lane 1 is the default lab (or $TEQLCTL_LAB_DIR, and its ports). Lane n > 1 is the same lab kind
 // moved out of its way: its own folder beside it, SSH ports +10(n-1), link ports +100(n-1), its
 // own inventory and run journals. It shares lane 1's image and keys (symlinks): one image build serves all.
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { labDir, labPaths } from '../../src/lab/paths.js';
 import { ALL_ROUTERS, linkPortBase, sshPort, sshPortEnvVar } from '../../src/lab/topology.js';
 
-const DEFAULT_LANES = 2;
 const MAX_LANES = 4;
+// One lane kept 1.2 of this machine's 2 cores busy (its two emulated routers, mostly); two lanes on
+// 2 cores slowed each file by ~1.7x (fault-races 616 s -> 1031 s) and made the 15 s dead-man of the
+// fault matrix fire before the rows' hold points. So a lane per 2 cores.
+const CORES_PER_LANE = 2;
 
-/** How many labs the suite runs: $TEQLCTL_E2E_LANES (1 runs every file on one lab, in turn), else 2. */
-export function laneCount(env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * How many labs the suite runs: $TEQLCTL_E2E_LANES (1 runs every file on one lab, in turn), else
+ * one per 2 cores (1 on a 2-core machine), at most 4.
+ */
+export function laneCount(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const raw = env.TEQLCTL_E2E_LANES;
-  if (raw === undefined || raw === '') return DEFAULT_LANES;
+  if (raw === undefined || raw === '') return Math.min(MAX_LANES, Math.max(1, Math.floor(cores / CORES_PER_LANE)));
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < 1 || n > MAX_LANES) throw new Error(`TEQLCTL_E2E_LANES=${raw}: give a number from 1 to ${MAX_LANES}`);
   return n;
