@@ -19,6 +19,8 @@ export default defineConfig({
           // One lab per lane (test/e2e/lanes.ts): as many files at once as there are labs, each
           // worker on its own lab. After the unit tests (their own group), not beside them.
           maxWorkers: laneCount(),
+          // A process per worker: lanes are claimed by pid (threads would share one).
+          pool: 'forks',
           sequence: { groupOrder: 1 },
           testTimeout: 300_000,
           hookTimeout: 900_000,

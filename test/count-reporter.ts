@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule, TestSuite } from 'vitest/node';
 import { summarize, timingTable, type FileTiming } from './timings.js';
 
 /** Where the run's timings go, for `.ci/run`'s time guard (git-ignored). */
@@ -24,9 +24,15 @@ export default class CountReporter implements Reporter {
 
   onTestModuleEnd(mod: TestModule): void {
     this.endedAt.set(mod.moduleId, Date.now());
-    // A file whose hook failed (its tests then skipped): said now too, with the hook's error.
-    const errors = [...mod.errors(), ...((mod as unknown as { task?: { result?: { errors?: Array<{ message?: string }> } } }).task?.result?.errors ?? [])];
+    // A file whose top-level hook failed (its tests then skipped): said now too, with the error.
+    const errors = mod.errors();
     if (mod.state() === 'failed' && errors.length > 0) this.sayNow(`${relative(process.cwd(), mod.moduleId)}`, errors[0]?.message);
+  }
+
+  // A describe whose beforeAll failed: its tests are skipped, the error is the suite's.
+  onTestSuiteResult(suite: TestSuite): void {
+    const errors = suite.errors();
+    if (suite.state() === 'failed' && errors.length > 0) this.sayNow(`${relative(process.cwd(), suite.module.moduleId)} > ${suite.fullName}`, errors[0]?.message);
   }
 
   // vitest prints failures once every file ended; a lab run killed by CI's clock would lose them.

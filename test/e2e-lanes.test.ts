@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimFile, claimLane, laneCount, laneEnv } from './e2e/lanes.js';
+import { claimFile, claimLane, laneCommandPrefix, laneCount, laneEnv } from './e2e/lanes.js';
 
 describe('e2e lanes', () => {
   it('one lane per 2 cores by default (1 to 4); TEQLCTL_E2E_LANES picks 1 to 4 and refuses anything else', () => {
@@ -13,6 +13,19 @@ describe('e2e lanes', () => {
     expect(laneCount({ TEQLCTL_E2E_LANES: '2' }, 2)).toBe(2);
     expect(laneCount({ TEQLCTL_E2E_LANES: '1' })).toBe(1);
     for (const bad of ['0', '5', 'two', '1.5']) expect(() => laneCount({ TEQLCTL_E2E_LANES: bad })).toThrow(/from 1 to 4/);
+  });
+
+  it('one lane: lane 1 with no claim file', async () => {
+    const env = { TEQLCTL_LAB_DIR: join(mkdtempSync(join(tmpdir(), 'teqlctl-lanes-')), 'lab'), TEQLCTL_E2E_LANES: '1' };
+    expect(await claimLane(env, process.ppid)).toBe(1);
+    expect(() => readFileSync(claimFile(1, env))).toThrow(/ENOENT/);
+  });
+
+  it('a tmux command gets the lane on its line (tmux runs it with its server\'s environment)', () => {
+    expect(laneCommandPrefix({ PATH: '/bin' })).toBe('');
+    const lane2 = { ...laneEnv(2, { XDG_CACHE_HOME: '/c' }), TEQLCTL_E2E_LANE: '2', PATH: '/bin' };
+    expect(laneCommandPrefix(lane2)).toBe("env TEQLCTL_LAB_DIR='/c/teqlctl/lab-lane2' TEQLCTL_LAB_INVENTORY='/c/teqlctl/lab-lane2/lab.yml' TEQLCTL_LAB_LINK_PORT_BASE='40100' XDG_STATE_HOME='/c/teqlctl/lab-lane2/state' TEQLCTL_LAB_SSH_PORT_A='2211' TEQLCTL_LAB_SSH_PORT_B='2212' TEQLCTL_LAB_SSH_PORT_H='2213' TEQLCTL_E2E_LANE='2' ");
+    expect(laneCommandPrefix({ TEQLCTL_LAB_DIR: "/it's" })).toBe(`env TEQLCTL_LAB_DIR='/it'\\''s' `);
   });
 
   it('a worker claims the first lane no living worker holds; a dead worker\'s claim is taken over', async () => {
@@ -28,7 +41,7 @@ describe('e2e lanes', () => {
   });
 
   it('lane 1 is the lab as configured; lane 2 moves its folder, inventory, journals, SSH and link ports', () => {
-    const env = { HOME: '/home/op', XDG_CACHE_HOME: '/cache' };
+    const env = { XDG_CACHE_HOME: '/cache' };
     expect(laneEnv(1, env)).toEqual({});
     expect(laneEnv(2, env)).toEqual({
       TEQLCTL_LAB_DIR: '/cache/teqlctl/lab-lane2',

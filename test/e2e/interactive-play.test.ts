@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resetRouters } from './lab.js';
+import { laneCommandPrefix } from './lanes.js';
 import { CHAPTER, LAB_INVENTORY, ROOT } from './teqlctl.js';
 import { bothStates, sleep } from './wait.js';
 
@@ -36,7 +37,7 @@ describe('play on a terminal', () => {
     const log = join(work, 'run.log');
     const cli = resolve(ROOT, 'dist/src/cli/main.js');
     tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50',
-      `cd ${ROOT} && node ${cli} play -i ${LAB_INVENTORY} ${CHAPTER} --log ${log}; echo PLAY-EXIT=$?; sleep 3600`);
+      `cd ${ROOT} && ${laneCommandPrefix()}node ${cli} play -i ${LAB_INVENTORY} ${CHAPTER} --log ${log}; echo PLAY-EXIT=$?; sleep 3600`);
     await screenUntil(/Apply these changes\?/);
     tmux('send-keys', '-t', session, '-l', 'y');
     tmux('send-keys', '-t', session, 'Enter');

@@ -1,9 +1,9 @@
 // vitest globalSetup for the e2e project: one lab per lane (lanes.ts), booted pristine, stopped at the end.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/lab/paths.js';
+import { startTable } from './fault-matrix/harness.js';
 import { clearClaims, laneCount, laneEnv, prepareLane } from './lanes.js';
 
 /** Runs `teqlctl lab ...`; `quiet` keeps its output unless it fails. */
@@ -26,11 +26,12 @@ function lab(args: string[], quiet = false, env: Record<string, string> = {}): P
 }
 
 export async function setup(): Promise<void> {
-  // The fault matrix's table of this run starts empty (fault-matrix/harness.ts appends to it).
-  rmSync(join(tmpdir(), 'teqlctl-fault-matrix.md'), { force: true });
+  // The fault matrix's table of this run starts with its header alone (the fault files append to it).
+  startTable();
   const lanes = Array.from({ length: laneCount() }, (_, i) => i + 1);
-  // A lab left running by an earlier session may carry its changes: stop it, so every router boots pristine.
-  for (const lane of lanes) await lab(['down'], false, laneEnv(lane));
+  // A lab left running by an earlier session may carry its changes: stop it, so every router boots
+  // pristine. Lanes of an earlier run with more lanes too: an idle lab still costs CPU.
+  for (const lane of [1, 2, 3, 4]) if (lane <= lanes.length || existsSync(laneEnv(lane).TEQLCTL_LAB_DIR ?? '')) await lab(['down'], false, laneEnv(lane));
   // Lane 1 first: it builds the image when it is missing or build-image.sh changed, and the other
   // lanes share it. They boot one after another: two first boots at once would crawl on 2 cores.
   for (const lane of lanes) {

@@ -5,7 +5,7 @@
 // Lane 1 is the default lab (or $TEQLCTL_LAB_DIR, and its ports). Lane n > 1 is the same lab kind
 // moved out of its way: its own folder beside it, SSH ports +10(n-1), link ports +100(n-1), its
 // own inventory and run journals. It shares lane 1's image and keys (symlinks): one image build serves all.
-import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { labDir, labPaths } from '../../src/lab/paths.js';
@@ -34,12 +34,17 @@ export function claimFile(lane: number, env: NodeJS.ProcessEnv = process.env): s
   return join(laneEnv(lane, env).TEQLCTL_LAB_DIR ?? labDir(env), 'e2e-lane.claim');
 }
 
+/** A living node process (a vitest worker), not a dead one's pid reused by something else. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+  } catch {
+    return true; // no /proc: trust the signal check
   }
 }
 
@@ -50,6 +55,10 @@ function alive(pid: number): boolean {
  * names a dead pid and is taken over. Waits while every lane is held (more workers than lanes).
  */
 export async function claimLane(env: NodeJS.ProcessEnv = process.env, pid = process.pid): Promise<number> {
+  // One lab: nothing to share out. (vitest stops a worker with SIGTERM, so the exit hook below may
+  // not run: later claims then mostly take over dead holders' files.)
+  if (laneCount(env) === 1) return 1;
+  const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     for (let lane = 1; lane <= laneCount(env); lane++) {
       const file = claimFile(lane, env);
@@ -77,9 +86,13 @@ export async function claimLane(env: NodeJS.ProcessEnv = process.env, pid = proc
         }
         if (holder === pid) return lane;
         if (Number.isInteger(holder) && holder > 0 && alive(holder)) continue;
-        rmSync(file, { force: true });
-        lane--; // the same lane again, now free
-        continue;
+        // A dead holder's claim: replaced whole by ours (rename), then read back after a moment,
+        // since two workers may take over the same dead claim at once: the last rename wins, and
+        // the other sees a living holder and goes on to the next lane.
+        writeFileSync(mine, String(pid));
+        renameSync(mine, file);
+        await new Promise((r) => setTimeout(r, 200));
+        if (readFileSync(file, 'utf8').trim() !== String(pid)) continue;
       }
       process.once('exit', () => {
         try {
@@ -90,6 +103,7 @@ export async function claimLane(env: NodeJS.ProcessEnv = process.env, pid = proc
       });
       return lane;
     }
+    if (Date.now() > deadline) throw new Error(`no e2e lane came free in 15 minutes: ${Array.from({ length: laneCount(env) }, (_, i) => claimFile(i + 1, env)).join(', ')} are held`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -133,4 +147,14 @@ function isSymlink(path: string): boolean {
 /** Removes every lane's claim, before any worker starts: claims of an earlier, killed run. */
 export function clearClaims(env: NodeJS.ProcessEnv = process.env): void {
   for (let lane = 1; lane <= laneCount(env); lane++) rmSync(claimFile(lane, env), { force: true });
+}
+
+/**
+ * `env K=V ...` for a command run by tmux: tmux starts it with its server's environment (whichever
+ * worker started the server), not the caller's, so the lane's variables are passed on the line.
+ */
+export function laneCommandPrefix(env: NodeJS.ProcessEnv = process.env): string {
+  const keys = [...Object.keys(laneEnv(2, {})), 'TEQLCTL_E2E_LANE'];
+  const set = keys.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => `${k}='${env[k]!.replace(/'/g, `'\\''`)}'`);
+  return set.length > 0 ? `env ${set.join(' ')} ` : '';
 }

@@ -9,6 +9,7 @@ import { labPaths } from '../../src/lab/paths.js';
 import { currentSshPort } from '../../src/lab/router.js';
 import { loadRun } from '../../src/load/index.js';
 import { operatorSudoPassword, resetRouters, sshRun } from './lab.js';
+import { laneCommandPrefix } from './lanes.js';
 import { readState } from './router-state.js';
 import { ROOT, teqlctl } from './teqlctl.js';
 
@@ -39,7 +40,7 @@ class Terminal {
     const cli = resolve(ROOT, 'dist/src/cli/main.js');
     sessions.push(this.session);
     tmux('new-session', '-d', '-s', this.session, '-x', '200', '-y', '50',
-      `cd ${this.out} && env -u SSH_AUTH_SOCK HOME=${this.home} TEQLCTL_LAB_DIR=${lab.dir} node ${cli} wizard --dir ${this.out}; echo WIZARD-EXIT=$?; sleep 3600`);
+      `cd ${this.out} && ${laneCommandPrefix()}env -u SSH_AUTH_SOCK HOME=${this.home} TEQLCTL_LAB_DIR=${lab.dir} node ${cli} wizard --dir ${this.out}; echo WIZARD-EXIT=$?; sleep 3600`);
   }
 
   /** The whole pane, scrollback included, wrapped lines joined. */

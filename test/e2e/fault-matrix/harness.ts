@@ -1,7 +1,7 @@
 // The fault matrix's tools: a controller started in the background whose stderr can be waited on,
 // the two reference states every row must end in (pristine, converged), and the table of results.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sshRun } from '../lab.js';
@@ -96,9 +96,13 @@ export const TABLE = join(tmpdir(), 'teqlctl-fault-matrix.md');
 
 const HEADER = '| fault | persist | router_a | router_b | exit | teqlctl status says | settled after |\n|---|---|---|---|---|---|---|\n';
 
-/** Appends a row; the table starts with the first row of a run (lab-setup.ts removes the last run's). */
+/** Starts this run's table (lab-setup.ts, before any file): rows are only appended, from any lane. */
+export function startTable(): void {
+  writeFileSync(TABLE, HEADER);
+}
+
+/** Appends a row. */
 export function tableRow(cells: string[]): void {
-  if (!existsSync(TABLE)) writeFileSync(TABLE, HEADER);
   appendFileSync(TABLE, `| ${cells.map((c) => c.replace(/\|/g, '/')).join(' | ')} |\n`);
 }
 
