@@ -34,6 +34,15 @@ export interface QemuSpec {
   loadvm?: string;
 }
 
+/**
+ * Under TCG a `loadvm` into a running QEMU restores RAM and the virtual clock but not the TSC, which
+ * goes on from the QEMU's own start: a guest timing itself by the TSC saw its clock leap forward by
+ * the time the lab had run, then stalled its RCU grace periods ("timer wakeup didn't happen") and
+ * hung at the next reboot's unmounts. The HPET counts on the restored virtual clock; tsc=unstable
+ * keeps the scheduler's clock off the raw TSC too (the kernel's watchdog said so only after a jump).
+ */
+const CLOCK = 'clocksource=hpet tsc=unstable';
+
 export function kernelCmdline(router: LabRouter, names: NameScheme = 'eth', linkManager: LinkManager = 'none', flavor: Flavor = 'debian'): string {
   // teqllab.router= is read by the image's identity unit (hostname, host key, addresses, sudoers).
   // Without net.ifnames=0, udev gives the predictable names (ens3, ...) that real routers have.
@@ -41,8 +50,8 @@ export function kernelCmdline(router: LabRouter, names: NameScheme = 'eth', link
   // teqllab.links=networkd: the identity unit gives the link NICs to systemd-networkd (matched by MAC).
   const managed = linkManager === 'networkd' ? ' teqllab.links=networkd' : '';
   // The busybox flavour runs from its initramfs (rdinit=/init); the disk is there only so QEMU can save snapshots.
-  if (flavor === 'busybox') return `console=ttyS0 rdinit=/init${ifnames} quiet teqllab.router=${router}`;
-  return `console=ttyS0 root=/dev/vda rw${ifnames} quiet teqllab.router=${router}${managed}`;
+  if (flavor === 'busybox') return `console=ttyS0 rdinit=/init${ifnames} quiet ${CLOCK} teqllab.router=${router}`;
+  return `console=ttyS0 root=/dev/vda rw${ifnames} quiet ${CLOCK} teqllab.router=${router}${managed}`;
 }
 
 /** Link k: UDP over loopback, sending to the peer's port for the same link and listening on ours. */

@@ -83,7 +83,7 @@ describe('qemuArgs', () => {
 
   it('tells the image which router it is, and boots from a virtio disk in a pinned PCI slot', () => {
     expect(values(a, '-append')).toEqual([kernelCmdline('a')]);
-    expect(kernelCmdline('b')).toBe('console=ttyS0 root=/dev/vda rw net.ifnames=0 quiet teqllab.router=b');
+    expect(kernelCmdline('b')).toBe('console=ttyS0 root=/dev/vda rw net.ifnames=0 quiet clocksource=hpet tsc=unstable teqllab.router=b');
     expect(values(a, '-drive')).toEqual(['file=/lab/run/a.qcow2,format=qcow2,if=none,id=disk0,cache=unsafe']);
     expect(values(a, '-device')[0]).toBe('virtio-blk-pci,drive=disk0,addr=0x2');
   });
@@ -103,7 +103,7 @@ describe('qemuArgs for other topologies', () => {
   const b = qemuArgs(spec('b', 2202, three));
 
   it('predictable names: the kernel cmdline drops net.ifnames=0 and nothing else', () => {
-    expect(values(a, '-append')).toEqual(['console=ttyS0 root=/dev/vda rw quiet teqllab.router=a']);
+    expect(values(a, '-append')).toEqual(['console=ttyS0 root=/dev/vda rw quiet clocksource=hpet tsc=unstable teqllab.router=a']);
     expect(kernelCmdline('a', 'predictable')).toBe(kernelCmdline('a', 'eth').replace(' net.ifnames=0', ''));
   });
 
@@ -133,7 +133,7 @@ describe('qemuArgs for other topologies', () => {
 
 describe('--link-manager networkd', () => {
   it('asks the identity unit to give the link NICs to networkd, on the kernel cmdline', () => {
-    expect(kernelCmdline('a', 'predictable', 'networkd')).toBe('console=ttyS0 root=/dev/vda rw quiet teqllab.router=a teqllab.links=networkd');
+    expect(kernelCmdline('a', 'predictable', 'networkd')).toBe('console=ttyS0 root=/dev/vda rw quiet clocksource=hpet tsc=unstable teqllab.router=a teqllab.links=networkd');
     expect(kernelCmdline('b', 'eth', 'none')).toBe(kernelCmdline('b'));
   });
 });
@@ -162,10 +162,10 @@ describe('qemuArgs with a saved state', () => {
 
 describe('the busybox flavour', () => {
   it('runs /init from its initramfs, with eth names, and no root disk on the kernel cmdline', () => {
-    expect(kernelCmdline('a', 'eth', 'none', 'busybox')).toBe('console=ttyS0 rdinit=/init net.ifnames=0 quiet teqllab.router=a');
+    expect(kernelCmdline('a', 'eth', 'none', 'busybox')).toBe('console=ttyS0 rdinit=/init net.ifnames=0 quiet clocksource=hpet tsc=unstable teqllab.router=a');
     const args = qemuArgs({ ...spec('b', 2202, { links: 2, names: 'eth', flavor: 'busybox' }), initrd: '/lab/image/busybox-initrd.img' });
     expect(values(args, '-initrd')).toEqual(['/lab/image/busybox-initrd.img']);
-    expect(values(args, '-append')).toEqual(['console=ttyS0 rdinit=/init net.ifnames=0 quiet teqllab.router=b']);
+    expect(values(args, '-append')).toEqual(['console=ttyS0 rdinit=/init net.ifnames=0 quiet clocksource=hpet tsc=unstable teqllab.router=b']);
     // The disk stays: QEMU saves snapshots into it.
     expect(values(args, '-drive')).toHaveLength(1);
   });
