@@ -18,8 +18,13 @@ export function knownHostsFiles(home: string, inventoryFile?: string): string[] 
 // parse the file once, not once each before the first parse ends.
 const parsed = new Map<string, { version: string; entries: Promise<KnownHostEntry[]> }>();
 
+// The same list of files at the same versions gives back the same array, so that the name index
+// built over it (known-hosts.ts entriesFor) is built once per run, not once per connection.
+const combined = new Map<string, { versions: string; entries: KnownHostEntry[] }>();
+
 export async function loadKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
   const entries: KnownHostEntry[] = [];
+  const versions: string[] = [];
   for (const file of files) {
     let version: string;
     try {
@@ -37,7 +42,12 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
       mine.entries.catch(() => parsed.get(file) === mine && parsed.delete(file));
     }
     entries.push(...(await cached.entries));
+    versions.push(`${file}@${version}`);
   }
+  const key = files.join('\0');
+  const known = combined.get(key);
+  if (known?.versions === versions.join('\0')) return known.entries;
+  combined.set(key, { versions: versions.join('\0'), entries });
   return entries;
 }
 

@@ -1,6 +1,7 @@
 // What to offer the server: key files (unlocked when encrypted), then ssh-agent, as ssh2 auth methods.
 // A passphrase given up front is used at once; otherwise an encrypted key waits, and is only asked
 // for when nothing else got in.
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { tooOpen } from './secrets.js';
 import ssh2 from 'ssh2';
@@ -25,18 +26,40 @@ export function parsePrivateKey(file: string, text: string, passphrase?: string)
   return { file, kind: 'unusable', why: `${file}: ${parsed.message}` };
 }
 
+// Read and parsed once per file version and passphrase for the whole run: a fleet's 1,000
+// connections parsed the same key 1,000 times. The stat (and so the permission check) is per use.
+const keys = new Map<string, Promise<KeyState>>();
+
 export async function readPrivateKey(file: string, passphrase?: string): Promise<KeyState> {
-  let text: string;
+  let version: string;
   try {
     const st = await stat(file);
     const why = tooOpen(file, st.mode, st.uid);
     if (why) return { file, kind: 'unusable', why: `${why}: chmod 600 ${file}` };
-    text = await readFile(file, 'utf8');
+    version = `${st.mtimeMs}:${st.size}:${st.ino}`;
   } catch (err) {
-    return { file, kind: 'unusable', why: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    return unreadable(file, err);
   }
-  const state = parsePrivateKey(file, text, undefined);
-  return state.kind === 'locked' && passphrase !== undefined ? parsePrivateKey(file, text, passphrase) : state;
+  const key = [file, version, passphrase === undefined ? '' : createHash('sha256').update(passphrase).digest('hex')].join('\0');
+  let state = keys.get(key);
+  if (!state) {
+    state = readFile(file, 'utf8').then(
+      (text) => {
+        const plain = parsePrivateKey(file, text, undefined);
+        return plain.kind === 'locked' && passphrase !== undefined ? parsePrivateKey(file, text, passphrase) : plain;
+      },
+      (err: unknown) => {
+        keys.delete(key); // a read that failed is tried again next time
+        return unreadable(file, err);
+      },
+    );
+    keys.set(key, state);
+  }
+  return state;
+}
+
+function unreadable(file: string, err: unknown): KeyState {
+  return { file, kind: 'unusable', why: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
 }
 
 export interface AuthPlan {

@@ -68,6 +68,44 @@ function entryMatches(entry: KnownHostEntry, name: string): boolean {
   return matched;
 }
 
+/**
+ * The lines that can match a name, looked up instead of scanned: at 500 hosts, each of 1,000
+ * connections matched every line of a fleet-sized file twice. Lines of literal names only are
+ * indexed by name (without case, as OpenSSH compares them); hashed, wildcard and negated lines
+ * are still tried one by one. Built once per entries array (loadKnownHosts returns the same array
+ * while no file changes).
+ */
+interface Index {
+  size: number;
+  byName: Map<string, number[]>;
+  others: number[];
+}
+const indexes = new WeakMap<readonly KnownHostEntry[], Index>();
+
+function indexOf(entries: readonly KnownHostEntry[]): Index {
+  const known = indexes.get(entries);
+  if (known && known.size === entries.length) return known;
+  const index: Index = { size: entries.length, byName: new Map(), others: [] };
+  entries.forEach((e, i) => {
+    const literal = !e.hashed && e.patterns.every((p) => !/[*?!]/.test(p));
+    if (!literal) return void index.others.push(i);
+    for (const name of new Set(e.patterns.map((p) => p.toLowerCase()))) {
+      const list = index.byName.get(name) ?? [];
+      list.push(i);
+      index.byName.set(name, list);
+    }
+  });
+  indexes.set(entries, index);
+  return index;
+}
+
+/** The entries that match `name`, in file order (the first one found is the one reported). */
+export function entriesFor(entries: readonly KnownHostEntry[], name: string): KnownHostEntry[] {
+  const index = indexOf(entries);
+  const hits = [...(index.byName.get(name.toLowerCase()) ?? []), ...index.others.filter((i) => entryMatches(entries[i]!, name))];
+  return hits.sort((x, y) => x - y).map((i) => entries[i]!);
+}
+
 export function fingerprint(keyBlob: Buffer): string {
   return 'SHA256:' + createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '');
 }
@@ -93,7 +131,7 @@ export function checkHostKey(entries: readonly KnownHostEntry[], host: string, p
 export function checkHostKeyNamed(entries: readonly KnownHostEntry[], name: string, keyBlob: Buffer): HostKeyVerdict {
   const type = keyTypeOf(keyBlob);
   const blob = keyBlob.toString('base64');
-  const forHost = entries.filter((e) => entryMatches(e, name));
+  const forHost = entriesFor(entries, name);
   const revoked = forHost.find((e) => e.marker === '@revoked' && e.key === blob);
   if (revoked) return { kind: 'revoked', source: revoked.source };
   const plain = forHost.filter((e) => !e.marker);
@@ -107,7 +145,7 @@ export function checkHostKeyNamed(entries: readonly KnownHostEntry[], name: stri
 
 /** Key types known for a host, for ssh2's host key algorithms (an RSA key signs as rsa-sha2-*). */
 export function knownKeyTypes(entries: readonly KnownHostEntry[], name: string): string[] {
-  return [...new Set(entries.filter((e) => !e.marker && entryMatches(e, name)).map((e) => e.keyType))];
+  return [...new Set(entriesFor(entries, name).filter((e) => !e.marker).map((e) => e.keyType))];
 }
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePrivateKey, planAuth } from '../../src/connect/identities.js';
+import { parsePrivateKey, planAuth, readPrivateKey } from '../../src/connect/identities.js';
 import { ed25519KeyPair } from '../helpers/keys.js';
 
 const plain = ed25519KeyPair();
@@ -46,5 +46,35 @@ describe('planAuth', () => {
   it('only the agent: a host with no key file at all', async () => {
     const p = await planAuth('root', [], '/run/agent.sock', undefined);
     expect(p.methods).toEqual([{ type: 'agent', username: 'root', agent: '/run/agent.sock' }]);
+  });
+});
+
+describe('readPrivateKey: read once per file version for the run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-ids-cache-'));
+  const file = join(dir, 'id');
+
+  it('gives the same parsed key again, a new one once the file changes, and still checks permissions', async () => {
+    writeFileSync(file, plain.private, { mode: 0o600 });
+    const first = await readPrivateKey(file);
+    expect(first.kind).toBe('ready');
+    expect(await readPrivateKey(file)).toBe(first);
+
+    const other = ed25519KeyPair();
+    writeFileSync(file, other.private + '\n'); // another key, another size
+    const changed = await readPrivateKey(file);
+    expect(changed.kind).toBe('ready');
+    expect(changed).not.toBe(first);
+
+    chmodSync(file, 0o644);
+    expect(await readPrivateKey(file)).toMatchObject({ kind: 'unusable', why: expect.stringContaining(`chmod 600 ${file}`) });
+  });
+
+  it('keeps a key unlocked with one passphrase apart from the same file read without it', async () => {
+    const enc = join(dir, 'enc');
+    writeFileSync(enc, encrypted.private, { mode: 0o600 });
+    expect((await readPrivateKey(enc)).kind).toBe('locked');
+    expect((await readPrivateKey(enc, 'secretpass')).kind).toBe('ready');
+    expect((await readPrivateKey(enc, 'nope')).kind).toBe('unusable');
+    expect((await readPrivateKey(enc)).kind).toBe('locked');
   });
 });

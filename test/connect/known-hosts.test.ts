@@ -3,7 +3,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkHostKey, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
+import { checkHostKey, entriesFor, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
 import { recordHostKey } from '../../src/connect/host-keys.js';
 
 /** An ed25519 public key blob as SSH puts it on the wire: string "ssh-ed25519", string key. */
@@ -69,6 +69,43 @@ describe('a key of a new type for a known host', () => {
     const p = preferKnownTypes(['ssh-rsa'])!;
     expect(p.prepend.map(String)).toEqual(['/^rsa-sha2-512$/', '/^rsa-sha2-256$/', '/^ssh-rsa$/']);
     expect(p.remove).toEqual(p.prepend);
+  });
+});
+
+describe('the lines that can match a name (entriesFor, indexed by literal name)', () => {
+  const blob = ed25519Blob().toString('base64');
+  const text = [
+    `*.example ssh-ed25519 ${blob}`,
+    `Router1,other ssh-ed25519 ${blob}`,
+    `${hashed('router1')} ssh-ed25519 ${blob}`,
+    `router1,!router1 ssh-ed25519 ${blob}`,
+    `router1.example ssh-ed25519 ${blob}`,
+    `router?,router1 ssh-ed25519 ${blob}`,
+    `[router1]:2201 ssh-ed25519 ${blob}`,
+  ].join('\n');
+  const entries = parseKnownHosts(text, 'kh');
+  const lines = (name: string) => entriesFor(entries, name).map((e) => e.source);
+
+  it('finds literal, hashed and wildcard lines, in file order, without case for literal names', () => {
+    expect(lines('router1')).toEqual(['kh:2', 'kh:3', 'kh:6']);
+    expect(lines('ROUTER1')).toEqual(['kh:2', 'kh:6']); // a hashed name is compared as written
+    expect(lines('router1.example')).toEqual(['kh:1', 'kh:5']);
+    expect(lines('[router1]:2201')).toEqual(['kh:7']);
+    expect(lines('nobody')).toEqual([]);
+  });
+
+  it('matches as a scan of every line does', () => {
+    for (const name of ['router1', 'Router1', 'other', 'router2', 'x.example', '[router1]:2201', 'router1.example']) {
+      const scanned = entries.filter((e) => checkHostKey([e], name, 22, Buffer.from(blob, 'base64')).kind === 'match').map((e) => e.source);
+      expect(lines(name), name).toEqual(scanned);
+    }
+  });
+
+  it('sees a line added to the same array', () => {
+    const grown = parseKnownHosts(text, 'kh');
+    expect(entriesFor(grown, 'late')).toEqual([]);
+    grown.push(...parseKnownHosts(`late ssh-ed25519 ${blob}`, 'kh2'));
+    expect(entriesFor(grown, 'late').map((e) => e.source)).toEqual(['kh2:1']);
   });
 });
 
