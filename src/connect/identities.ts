@@ -3,6 +3,7 @@
 // for when nothing else got in.
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { signingOnce } from './fast-sign.js';
 import { tooOpen } from './secrets.js';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
@@ -18,7 +19,7 @@ export function parsePrivateKey(file: string, text: string, passphrase?: string)
   const parsed = ssh2.utils.parseKey(text, passphrase);
   if (!(parsed instanceof Error)) {
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (key?.isPrivateKey()) return { file, kind: 'ready', key };
+    if (key?.isPrivateKey()) return { file, kind: 'ready', key: signingOnce(key) };
     return { file, kind: 'unusable', why: `${file} is not a private key${file.endsWith('.pub') ? ' (that is the public half: drop .pub)' : ''}` };
   }
   if (passphrase === undefined && /encrypted/i.test(parsed.message)) return { file, kind: 'locked', text };

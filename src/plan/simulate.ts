@@ -6,8 +6,23 @@ import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
 export class SimulationError extends Error {}
 
+/**
+ * A copy deep enough for applyInPlace, which mutates only these: the lists (pushed to), a link's
+ * fields, the sysctls, the boot files' list and the baseline. Every other part is replaced, never
+ * changed, here and in the whole functional core, so it is shared. structuredClone of the whole
+ * facts was a fleet's biggest cost in planning (~50 us a copy, 20 copies a host).
+ */
 function clone(f: Facts): Facts {
-  return structuredClone(f);
+  return {
+    ...f,
+    links: f.links.map((l) => ({ ...l })),
+    addresses: [...f.addresses],
+    routes: [...f.routes],
+    rootQdiscs: [...f.rootQdiscs],
+    sysctls: { ...f.sysctls },
+    ...(f.boot ? { boot: { ...f.boot, files: [...f.boot.files] } } : {}),
+    ...(f.baseline ? { baseline: { ...f.baseline } } : {}),
+  };
 }
 
 export function sameRoute(a: RouteFact, b: RouteFact): boolean {
@@ -164,5 +179,6 @@ function resolveDev(f: Facts, route: RouteFact): RouteFact {
 
 /** One copy for the whole list, not one per op: a fleet's planning spent most of its time copying facts. */
 export function simulateAll(facts: Facts, ops: readonly Op[]): Facts {
+  if (ops.length === 0) return facts;
   return ops.reduce(applyInPlace, clone(facts));
 }

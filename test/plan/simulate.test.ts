@@ -19,6 +19,31 @@ describe('simulateAll', () => {
     expect(facts).toEqual(before);
   });
 
+  it('leaves them as they were through every kind of change, boot files and baseline too', () => {
+    const rich = {
+      ...pristineFacts(),
+      boot: { files: [{ path: '/etc/teqlctl/a', content: 'x' }], networkd: {}, ifupdown: [] },
+      baseline: { 'sysctl:net.ipv4.conf.eth1.rp_filter': '2' },
+    };
+    const before = structuredClone(rich);
+    const every: Op[] = [
+      ...ops,
+      { kind: 'link', dev: 'eth1', up: false, mtu: 1400 },
+      { kind: 'file-write', path: '/etc/teqlctl/b', content: 'y', executable: false },
+      { kind: 'file-remove', path: '/etc/teqlctl/a' },
+      { kind: 'symlink', path: '/etc/teqlctl/c', target: '/etc/teqlctl/b' },
+      { kind: 'baseline-set', key: 'link:eth1', value: 'down mtu 1500' },
+      { kind: 'baseline-unset', key: 'sysctl:net.ipv4.conf.eth1.rp_filter' },
+    ];
+    const after = simulateAll(rich, every);
+    expect(rich).toEqual(before);
+    expect(after.boot?.files.map((f) => f.path)).toEqual(['/etc/teqlctl/b', '/etc/teqlctl/c']);
+    expect(after.baseline).toMatchObject({ 'link:eth1': 'down mtu 1500' });
+    expect(after.baseline).not.toHaveProperty(['sysctl:net.ipv4.conf.eth1.rp_filter']);
+    expect(after.links.find((l) => l.name === 'eth1')).toMatchObject({ up: false, mtu: 1400 });
+    expect(simulateAll(rich, [])).toBe(rich);
+  });
+
   it('shares nothing with the ops: a restored root qdisc is a copy', () => {
     const root = { dev: 'eth1', kind: 'fq_codel', handle: '0:', isDefault: true };
     const after = simulateAll(facts, [{ kind: 'qdisc-restore', dev: 'eth1', root, args: [] } as unknown as Op]);
