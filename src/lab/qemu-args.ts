@@ -5,7 +5,8 @@ import {
   MEMORY_MB,
   linkManagerOf,
   linkNumbers,
-  linkPort,
+  linkPortBase,
+  linkPortFrom,
   macAddress,
   nicPciSlot,
   linkPeer,
@@ -32,6 +33,8 @@ export interface QemuSpec {
   monitor: string;
   /** Start from this internal snapshot of the overlay instead of booting (a warm `lab up`). */
   loadvm?: string;
+  /** The lab's first UDP link port (as recorded for a running lab); default $TEQLCTL_LAB_LINK_PORT_BASE or 40000. */
+  linkPortBase?: number;
 }
 
 /**
@@ -55,9 +58,9 @@ export function kernelCmdline(router: LabRouter, names: NameScheme = 'eth', link
 }
 
 /** Link k: UDP over loopback, sending to the peer's port for the same link and listening on ours. */
-export function socketNetdev(router: LabRouter, link: number, topology: LabTopology = { links: 2, names: 'eth' }): string {
+export function socketNetdev(router: LabRouter, link: number, topology: LabTopology = { links: 2, names: 'eth' }, base = linkPortBase()): string {
   const peer = linkPeer(topology, router, link);
-  return `socket,id=n${link},udp=127.0.0.1:${linkPort(peer.router, peer.link)},localaddr=127.0.0.1:${linkPort(router, link)}`;
+  return `socket,id=n${link},udp=127.0.0.1:${linkPortFrom(base, peer.router, peer.link)},localaddr=127.0.0.1:${linkPortFrom(base, router, link)}`;
 }
 
 /** The management NIC: user-mode NAT that reaches nothing (restrict=on), only SSH forwarded from the host's loopback. */
@@ -90,7 +93,7 @@ export function qemuArgs(spec: QemuSpec): string[] {
     '-device', `virtio-blk-pci,drive=disk0,addr=0x${DISK_PCI_SLOT.toString(16)}`,
     '-netdev', managementNetdev(spec.sshPort),
     '-device', nic(router, 0),
-    ...linkNumbers(topology, router).flatMap((k) => ['-netdev', socketNetdev(router, k, topology), '-device', nic(router, k)]),
+    ...linkNumbers(topology, router).flatMap((k) => ['-netdev', socketNetdev(router, k, topology, spec.linkPortBase), '-device', nic(router, k)]),
     ...(spec.loadvm ? ['-loadvm', spec.loadvm] : []),
     '-daemonize',
     '-pidfile', spec.pidfile,

@@ -8,7 +8,7 @@ import { runningPid } from './pidfile.js';
 import { bootRouter, currentSshPort, settleRouter, sshTarget, stopRouter, waitRouter } from './router.js';
 import { restorePristine, syncGuestClock } from './snapshot.js';
 import { RUN_TOOLS, requireTools } from './tools.js';
-import { currentTopology } from './topology-record.js';
+import { currentTopology, recordedLinkPortBase } from './topology-record.js';
 import type { LabRouter, Router } from './topology.js';
 
 async function restoreRunning(p: LabPaths, r: LabRouter, started: number): Promise<boolean> {
@@ -27,7 +27,8 @@ async function restoreRunning(p: LabPaths, r: LabRouter, started: number): Promi
 async function bootAgain(p: LabPaths, r: LabRouter, started: number): Promise<void> {
   const port = currentSshPort(p, r); // read before the stop forgets the port it was booted with
   await stopRouter(p, r);
-  const boot = await bootRouter(p, r, port, currentTopology(p)); // that of the last `lab up`, which wrote the inventory too
+  // The topology and link ports of the last `lab up` (which wrote the inventory too), where the peer listens.
+  const boot = await bootRouter(p, r, port, currentTopology(p), recordedLinkPortBase(p));
   log(`router ${r}: fresh overlay, QEMU started (pid ${boot.pid})${boot.fromSnapshot ? ', resumed from its saved pristine state' : ''}`);
   await waitRouter(p, r);
   await settleRouter(p, boot);

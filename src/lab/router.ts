@@ -13,7 +13,7 @@ import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
 import { snapshotKey } from './snapshot-key.js';
 import { forgetTemplate, imageStamp, PRISTINE, qemuVersion, savePristine, syncGuestClock, usableTemplate } from './snapshot.js';
-import { bootTimeoutMs, flavorOf, linkNumbers, linkPort, sshPort, sshPortEnvVar, type LabTopology, type Router, type LabRouter } from './topology.js';
+import { bootTimeoutMs, flavorOf, linkNumbers, linkPortFrom, sshPort, sshPortEnvVar, type LabTopology, type Router, type LabRouter } from './topology.js';
 import { waitForSsh, type WaitOptions } from './wait-ssh.js';
 
 const run = promisify(execFile);
@@ -72,9 +72,9 @@ async function createOverlay(p: LabPaths, router: LabRouter): Promise<void> {
  * (it resumes in about a second), else an empty overlay over the base image (it boots). Either way
  * the router starts pristine. A saved state QEMU refuses is forgotten, and the router boots.
  */
-export async function bootRouter(p: LabPaths, router: LabRouter, port: number, topology: LabTopology): Promise<Boot> {
+export async function bootRouter(p: LabPaths, router: LabRouter, port: number, topology: LabTopology, linkPortBase: number): Promise<Boot> {
   await assertTcpPortFree(port, sshPortEnvVar(router));
-  for (const k of linkNumbers(topology, router)) await assertUdpPortFree(linkPort(router, k));
+  for (const k of linkNumbers(topology, router)) await assertUdpPortFree(linkPortFrom(linkPortBase, router, k));
   mkdirSync(p.runDir, { recursive: true });
   for (const f of [p.overlay(router), p.consoleLog(router), p.pidfile(router)]) rmSync(f, { force: true });
   const spec: QemuSpec = {
@@ -87,6 +87,7 @@ export async function bootRouter(p: LabPaths, router: LabRouter, port: number, t
     pidfile: p.pidfile(router),
     monitor: p.monitor(router),
     consoleLog: p.consoleLog(router),
+    linkPortBase,
   };
   const args = qemuArgs(spec);
   const key = snapshotKey(args, imageStamp(p), await qemuVersion());

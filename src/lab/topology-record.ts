@@ -3,11 +3,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ethInterfaces, type RouterInterfaces } from './interfaces.js';
 import type { LabPaths } from './paths.js';
-import { DEFAULT_TOPOLOGY, FLAVORS, LINK_MANAGERS, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, routersOf, type LabTopology, type LabRouter } from './topology.js';
+import { DEFAULT_TOPOLOGY, FLAVORS, LINK_MANAGERS, linkPortBase, MAX_LINKS, MIN_LINKS, NAME_SCHEMES, routersOf, type LabTopology, type LabRouter } from './topology.js';
 
 export interface TopologyRecord extends LabTopology {
   /** Filled in once the routers answer SSH; absent while they boot. */
   interfaces?: Partial<Record<LabRouter, RouterInterfaces>>;
+  /**
+   * The first UDP link port the routers were booted with: a router booted again later (`lab reset`
+   * of a stopped one, `lab up` of a missing one) must listen where its running peer sends, whatever
+   * $TEQLCTL_LAB_LINK_PORT_BASE says by then. Absent in records older than the variable: 40000.
+   */
+  linkPortBase?: number;
 }
 
 function isTopology(x: unknown): x is LabTopology {
@@ -24,7 +30,9 @@ function isTopology(x: unknown): x is LabTopology {
 export function readTopologyRecord(p: LabPaths): TopologyRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(p.topology, 'utf8')) as unknown;
-    return isTopology(record) ? (record as TopologyRecord) : undefined;
+    if (!isTopology(record)) return undefined;
+    const base = (record as TopologyRecord).linkPortBase;
+    return base === undefined || (Number.isInteger(base) && base >= 1024 && base <= 65495) ? (record as TopologyRecord) : undefined;
   } catch {
     return undefined;
   }
@@ -35,6 +43,11 @@ export function currentTopology(p: LabPaths): TopologyRecord {
   return readTopologyRecord(p) ?? { ...DEFAULT_TOPOLOGY };
 }
 
+/** The link port base the running lab was booted with, else the configured one (a lab about to boot). */
+export function recordedLinkPortBase(p: LabPaths): number {
+  return readTopologyRecord(p)?.linkPortBase ?? linkPortBase();
+}
+
 /** A router's interface names as recorded, else the names of a router booted with net.ifnames=0. */
 export function recordedInterfaces(p: LabPaths, router: LabRouter): RouterInterfaces | undefined {
   const record = currentTopology(p);
@@ -43,8 +56,8 @@ export function recordedInterfaces(p: LabPaths, router: LabRouter): RouterInterf
 }
 
 export function writeTopologyRecord(p: LabPaths, record: TopologyRecord): void {
-  const { links, names, linkManager, flavor, hub, interfaces } = record;
+  const { links, names, linkManager, flavor, hub, interfaces, linkPortBase } = record;
   const ordered = interfaces ? Object.fromEntries(routersOf(record).map((r) => [r, interfaces[r]])) : undefined;
-  writeFileSync(p.topology, JSON.stringify({ links, names, ...(linkManager ? { linkManager } : {}), ...(flavor ? { flavor } : {}), ...(hub ? { hub } : {}), ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
+  writeFileSync(p.topology, JSON.stringify({ links, names, ...(linkManager ? { linkManager } : {}), ...(flavor ? { flavor } : {}), ...(hub ? { hub } : {}), ...(linkPortBase !== undefined ? { linkPortBase } : {}), ...(ordered ? { interfaces: ordered } : {}) }, null, 2) + '\n');
 }
 

@@ -169,7 +169,12 @@ export function linkPortBase(env: NodeJS.ProcessEnv = process.env): number {
 
 /** UDP port on which `router` listens for link `link` (1..8), from the base: 40011, 40012, ..., 40021, 40022, .... */
 export function linkPort(router: LabRouter, link: number, env: NodeJS.ProcessEnv = process.env): number {
-  return linkPortBase(env) + 10 * routerIndex(router) + link;
+  return linkPortFrom(linkPortBase(env), router, link);
+}
+
+/** As linkPort, from a base already chosen (the one a running lab was booted with). */
+export function linkPortFrom(base: number, router: LabRouter, link: number): number {
+  return base + 10 * routerIndex(router) + link;
 }
 
 /** Fixed MACs (QEMU's 52:54:00 prefix): 52:54:00:7e:<router>:<nic>, nic 0 = management, k = link k. */

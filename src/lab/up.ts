@@ -11,8 +11,8 @@ import { buildScript, inventoryPath, labPaths, type LabPaths } from './paths.js'
 import { runningPid } from './pidfile.js';
 import { bootRouter, currentSshPort, readInterfaces, settleRouter, stopRouter, waitRouter, type Boot } from './router.js';
 import { RUN_TOOLS, requireTools } from './tools.js';
-import { currentTopology, writeTopologyRecord } from './topology-record.js';
-import { ALL_ROUTERS, DEFAULT_TOPOLOGY, describeTopology, routersOf, sameTopology, type LabRouter, type LabTopology } from './topology.js';
+import { currentTopology, recordedLinkPortBase, writeTopologyRecord } from './topology-record.js';
+import { ALL_ROUTERS, DEFAULT_TOPOLOGY, describeTopology, linkPortBase, routersOf, sameTopology, type LabRouter, type LabTopology } from './topology.js';
 import { renderHubInventory } from './hub-inventory.js';
 
 type Ports = Partial<Record<LabRouter, number>>;
@@ -75,10 +75,11 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
     if (running.length === 0) {
       // Recorded before the boot, so that a `lab up` meanwhile compares with what is booting.
       mkdirSync(p.runDir, { recursive: true });
-      writeTopologyRecord(p, topology);
+      writeTopologyRecord(p, { ...topology, linkPortBase: linkPortBase() });
     }
+    const base = recordedLinkPortBase(p);
     for (const r of toBoot) {
-      const boot = await bootRouter(p, r, ports[r]!, topology);
+      const boot = await bootRouter(p, r, ports[r]!, topology, base);
       booted.push(boot);
       const how = boot.fromSnapshot ? 'resumed from its saved pristine state' : 'booting';
       log(`router ${r}: QEMU started (pid ${boot.pid}), ${how}, SSH on 127.0.0.1:${ports[r]}, ${describeTopology(topology)}`);
@@ -97,7 +98,7 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
     await Promise.all(booted.map((boot) => stopRouter(p, boot.router)));
     throw err;
   }
-  writeTopologyRecord(p, { ...topology, interfaces });
+  writeTopologyRecord(p, { ...topology, linkPortBase: recordedLinkPortBase(p), interfaces });
   for (const r of routers) log(`router ${r}: management ${interfaces[r]!.management}, links ${interfaces[r]!.links.join(' ')}`);
   const inventory = writeInventory(p, topology, ports, interfaces, inventoryOut);
   log(`lab up in ${seconds(started)}; inventory: ${inventory}; known_hosts: ${p.knownHosts}`);
