@@ -1,7 +1,7 @@
 // The e2e suite's lanes and file order (test/e2e/lanes.ts, file-order.ts): pure parts, no lab.
 import { describe, expect, it } from 'vitest';
 import { expectedSeconds } from './e2e/file-order.js';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,4 +64,41 @@ describe('e2e file order', () => {
     expect(expectedSeconds('/w/test/e2e/new-thing.test.ts')).toBe(60);
     expect(expectedSeconds('/w/test/play/run-play.test.ts')).toBe(0);
   });
+});
+
+describe('e2e lanes: claims raced by separate processes', () => {
+  // Each child claims a lane, says which, and holds it until its stdin closes.
+  const CHILD = `
+    import { claimLane } from ${JSON.stringify(join(process.cwd(), 'test/e2e/lanes.ts'))};
+    const lane = await claimLane();
+    process.stdout.write(lane + '\\n');
+    process.stdin.resume();
+    process.stdin.on('end', () => process.exit(0));
+  `;
+
+  function claimer(env: Record<string, string>) {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const lane = new Promise<number>((resolve, reject) => {
+      child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      child.once('exit', (code) => reject(new Error(`claimer exited ${code} before it said its lane`)));
+    });
+    return { child, lane, release: () => new Promise((r) => { child.once('exit', r); child.stdin.end(); }) };
+  }
+
+  it('three at once get three lanes; a fourth waits, then takes the lane the first gives back', async () => {
+    const env = { TEQLCTL_LAB_DIR: join(mkdtempSync(join(tmpdir(), 'teqlctl-lanes-race-')), 'lab'), TEQLCTL_E2E_LANES: '3' };
+    const three = [claimer(env), claimer(env), claimer(env)];
+    try {
+      const lanes = await Promise.all(three.map((c) => c.lane));
+      expect([...lanes].sort()).toEqual([1, 2, 3]);
+      const fourth = claimer(env);
+      three.push(fourth);
+      const early = await Promise.race([fourth.lane, new Promise((r) => setTimeout(() => r('waiting'), 1500))]);
+      expect(early).toBe('waiting');
+      await three[0]!.release();
+      expect(await fourth.lane).toBe(lanes[0]);
+    } finally {
+      for (const c of three) c.child.kill('SIGKILL');
+    }
+  }, 30_000);
 });
