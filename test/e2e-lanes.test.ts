@@ -1,10 +1,12 @@
 // The e2e suite's lanes and file order (test/e2e/lanes.ts, file-order.ts): pure parts, no lab.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { expectedSeconds } from './e2e/file-order.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { claimFile, claimLane, laneCommandPrefix, laneCount, laneEnv } from './e2e/lanes.js';
 
 describe('e2e lanes', () => {
@@ -67,9 +69,10 @@ describe('e2e file order', () => {
 });
 
 describe('e2e lanes: claims raced by separate processes', () => {
-  // Each child claims a lane, says which, and holds it until its stdin closes.
+  // Each child says it is ready, claims a lane, says which, and holds it until its stdin closes.
   const CHILD = `
-    import { claimLane } from ${JSON.stringify(join(process.cwd(), 'test/e2e/lanes.ts'))};
+    import { claimLane } from ${JSON.stringify(fileURLToPath(new URL('./e2e/lanes.ts', import.meta.url)))};
+    process.stdout.write('ready\\n');
     const lane = await claimLane();
     process.stdout.write(lane + '\\n');
     process.stdin.resume();
@@ -77,28 +80,33 @@ describe('e2e lanes: claims raced by separate processes', () => {
   `;
 
   function claimer(env: Record<string, string>) {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
-    const lane = new Promise<number>((resolve, reject) => {
-      child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
-      child.once('exit', (code) => reject(new Error(`claimer exited ${code} before it said its lane`)));
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
+      env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'], timeout: 60_000, killSignal: 'SIGKILL',
     });
-    return { child, lane, release: () => new Promise((r) => { child.once('exit', r); child.stdin.end(); }) };
+    onTestFinished(() => void child.kill('SIGKILL')); // runs after a timeout too: no claimer outlives its test
+    const lines = createInterface({ input: child.stdout });
+    const said = (pred: (l: string) => boolean) => new Promise<string>((resolve, reject) => {
+      lines.on('line', (l) => pred(l) && resolve(l));
+      child.once('exit', (code) => reject(new Error(`claimer exited ${code} before it said that`)));
+    });
+    const ready = said((l) => l === 'ready');
+    const lane = said((l) => /^\d+$/.test(l)).then(Number);
+    ready.catch(() => undefined);
+    lane.catch(() => undefined);
+    return { ready, lane, release: () => new Promise((r) => { child.once('exit', r); child.stdin.end(); }) };
   }
 
   it('three at once get three lanes; a fourth waits, then takes the lane the first gives back', async () => {
     const env = { TEQLCTL_LAB_DIR: join(mkdtempSync(join(tmpdir(), 'teqlctl-lanes-race-')), 'lab'), TEQLCTL_E2E_LANES: '3' };
     const three = [claimer(env), claimer(env), claimer(env)];
-    try {
-      const lanes = await Promise.all(three.map((c) => c.lane));
-      expect([...lanes].sort()).toEqual([1, 2, 3]);
-      const fourth = claimer(env);
-      three.push(fourth);
-      const early = await Promise.race([fourth.lane, new Promise((r) => setTimeout(() => r('waiting'), 1500))]);
-      expect(early).toBe('waiting');
-      await three[0]!.release();
-      expect(await fourth.lane).toBe(lanes[0]);
-    } finally {
-      for (const c of three) c.child.kill('SIGKILL');
-    }
-  }, 30_000);
+    const lanes = await Promise.all(three.map((c) => c.lane));
+    expect([...lanes].sort()).toEqual([1, 2, 3]);
+    const fourth = claimer(env);
+    await fourth.ready;
+    // Every lane held: from its first attempt on, the fourth must wait (claims are retried every 0.5 s).
+    const early = await Promise.race([fourth.lane, new Promise((r) => setTimeout(() => r('waiting'), 2000))]);
+    expect(early).toBe('waiting');
+    await three[0]!.release();
+    expect(await fourth.lane).toBe(lanes[0]);
+  }, 60_000);
 });

@@ -19,7 +19,8 @@ export function knownHostsFiles(home: string, inventoryFile?: string): string[] 
 const parsed = new Map<string, { version: string; entries: Promise<KnownHostEntry[]> }>();
 
 // The same list of files at the same versions gives back the same array, so that the name index
-// built over it (known-hosts.ts entriesFor) is built once per run, not once per connection.
+// built over it (known-hosts.ts entriesFor) is built once per run, not once per connection. It is
+// shared, so never changed: a key accepted on first use goes into a copy (ssh-hop.ts).
 const combined = new Map<string, { versions: string; entries: KnownHostEntry[] }>();
 
 export async function loadKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {

@@ -43,7 +43,7 @@ const compiled = new Map<string, RegExp>();
 
 function globMatch(pattern: string, name: string): boolean {
   // A literal name (most lines): compared as a string, as OpenSSH does, without case.
-  if (!pattern.includes('*') && !pattern.includes('?')) return pattern.length === name.length && pattern.toLowerCase() === name.toLowerCase();
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === name.toLowerCase();
   let re = compiled.get(pattern);
   if (!re) {
     re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');

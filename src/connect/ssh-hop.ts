@@ -134,7 +134,8 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
       if (!r.unknownKey || trusted || !ctx.onUnknownHostKey || hop.strictHostKeys) throw r.refusal;
       if (!(await ctx.onUnknownHostKey(fingerprint(r.unknownKey), hop.hostKeyName))) throw r.refusal;
       const file = await recordHostKey(ctx.home, hop.hostKeyName, r.unknownKey);
-      ctx.knownHosts.push({ patterns: [hop.hostKeyName], keyType: keyTypeOf(r.unknownKey), key: r.unknownKey.toString('base64'), source: file });
+      // A new array: the one loaded is shared by every connection of the run (host-keys.ts).
+      ctx.knownHosts = [...ctx.knownHosts, { patterns: [hop.hostKeyName], keyType: keyTypeOf(r.unknownKey), key: r.unknownKey.toString('base64'), source: file }];
       // Connect again with the key now known: a host that shows another key this time is refused.
       trusted = true;
       continue;

@@ -11,7 +11,7 @@ export interface TopologyRecord extends LabTopology {
   /**
    * The first UDP link port the routers were booted with: a router booted again later (`lab reset`
    * of a stopped one, `lab up` of a missing one) must listen where its running peer sends, whatever
-   * $TEQLCTL_LAB_LINK_PORT_BASE says by then. Absent in records older than the variable: 40000.
+   * $TEQLCTL_LAB_LINK_PORT_BASE says by then. Absent (records older than the variable): the variable's.
    */
   linkPortBase?: number;
 }
@@ -31,8 +31,9 @@ export function readTopologyRecord(p: LabPaths): TopologyRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(p.topology, 'utf8')) as unknown;
     if (!isTopology(record)) return undefined;
-    const base = (record as TopologyRecord).linkPortBase;
-    return base === undefined || (Number.isInteger(base) && base >= 1024 && base <= 65495) ? (record as TopologyRecord) : undefined;
+    // A base no lab could have used (a hand-edited record) is dropped alone: the shape still holds.
+    const { linkPortBase: base, ...rest } = record as TopologyRecord;
+    return Number.isInteger(base) && base! >= 1024 && base! <= 65495 ? (record as TopologyRecord) : rest;
   } catch {
     return undefined;
   }

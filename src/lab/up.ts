@@ -71,13 +71,14 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
   for (const r of running) log(`router ${r}: already running (pid ${runningPid(p.pidfile(r))})`);
   const booted: Boot[] = [];
   let interfaces: Interfaces;
+  let base: number;
   try {
     if (running.length === 0) {
       // Recorded before the boot, so that a `lab up` meanwhile compares with what is booting.
       mkdirSync(p.runDir, { recursive: true });
       writeTopologyRecord(p, { ...topology, linkPortBase: linkPortBase() });
     }
-    const base = recordedLinkPortBase(p);
+    base = recordedLinkPortBase(p);
     for (const r of toBoot) {
       const boot = await bootRouter(p, r, ports[r]!, topology, base);
       booted.push(boot);
@@ -98,7 +99,7 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
     await Promise.all(booted.map((boot) => stopRouter(p, boot.router)));
     throw err;
   }
-  writeTopologyRecord(p, { ...topology, linkPortBase: recordedLinkPortBase(p), interfaces });
+  writeTopologyRecord(p, { ...topology, linkPortBase: base, interfaces });
   for (const r of routers) log(`router ${r}: management ${interfaces[r]!.management}, links ${interfaces[r]!.links.join(' ')}`);
   const inventory = writeInventory(p, topology, ports, interfaces, inventoryOut);
   log(`lab up in ${seconds(started)}; inventory: ${inventory}; known_hosts: ${p.knownHosts}`);

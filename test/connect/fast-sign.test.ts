@@ -31,10 +31,12 @@ describe('signingOnce: the same signatures as ssh2, from a key object made once'
     expect(fast.sign(data)).toEqual(key.sign(data));
   });
 
-  it('ECDSA: a signature the key verifies', () => {
+  it('ECDSA: a signature the key verifies, with the hash of its curve when ssh2 names none (it never does)', () => {
     const key = parsed('ecdsa');
     const fast = signingOnce(key);
     expect(key.verify(data, fast.sign(data, 'sha256'), 'sha256')).toBe(true);
+    expect(key.verify(data, fast.sign(data))).toBe(true);
+    expect(key.verify(data, fast.sign(data), 'sha512')).toBe(false);
   });
 
   it('is still a parsed key to ssh2: same type, public blob and private flag', () => {
