@@ -1,19 +1,50 @@
 // `lab reboot [ROUTER]`: the guest OS reboots in place. Same QEMU, same overlay: unlike `lab reset`,
 // what the router wrote to its disk survives, as on a real router that restarts.
 import { LabError } from '../errors.js';
+import { consoleTail } from './console-log.js';
 import { log, seconds } from './log.js';
+import { monitorCommand } from './monitor.js';
 import { labPaths } from './paths.js';
 import { runningPid } from './pidfile.js';
 import { sshTarget, waitRouter } from './router.js';
 import { runSsh } from './run-ssh.js';
 import { requireTools } from './tools.js';
-import type { LabRouter, Router } from './topology.js';
+import { bootTimeoutMs, type LabRouter } from './topology.js';
+import type { LabPaths } from './paths.js';
 
 const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
 const REBOOT = 'if command -v systemctl >/dev/null 2>&1; then systemctl reboot --no-block; else reboot; fi';
 // sshd answers before every boot job is done (teqlctl-boot.service, a oneshot, may still be putting
 // the router back): "rebooted" is the boot finished, or 90 s, whichever first. BusyBox has no systemd.
 const BOOTED = 'if command -v systemctl >/dev/null 2>&1; then timeout 90 systemctl is-system-running --wait; fi; true';
+
+/**
+ * Seconds a reboot may take before the lab resets the machine, as a router's hardware watchdog
+ * would ($TEQLCTL_LAB_REBOOT_WATCHDOG, default 120; a reboot takes 25-50 s here). Under software
+ * emulation a guest was seen to stop dead in its shutdown, mid-line on its console, and never
+ * restart (CI, 2026-11-29, twice): a power cycle of a router that teqlctl's boot files and journal
+ * must survive anyway, and never silent: it is logged with the console's last line.
+ */
+export function rebootWatchdogMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TEQLCTL_LAB_REBOOT_WATCHDOG;
+  return (raw && /^\d+$/.test(raw) ? Number(raw) : 120) * 1000;
+}
+
+const NEW_BOOT = (oldId: string) => ({ command: BOOT_ID, accept: (out: string) => out.trim() !== '' && out.trim() !== oldId, what: 'with a new boot id' });
+
+/** Waits for the new boot; past the watchdog, resets the machine through QEMU once and waits again. */
+async function waitNewBoot(p: LabPaths, r: LabRouter, oldId: string): Promise<string> {
+  const watchdog = Math.min(rebootWatchdogMs(), bootTimeoutMs());
+  try {
+    return await waitRouter(p, r, NEW_BOOT(oldId), watchdog);
+  } catch (err) {
+    if (!(err instanceof LabError) || runningPid(p.pidfile(r)) === undefined) throw err;
+    const last = consoleTail(p.consoleLog(r), 1).trim();
+    log(`router ${r}: no new boot ${watchdog / 1000} s after the reboot was asked (console stops at: ${last || 'nothing'}); resetting it through QEMU (system_reset), as a hardware watchdog would`);
+    await monitorCommand(p.monitor(r), 'system_reset');
+    return waitRouter(p, r, NEW_BOOT(oldId));
+  }
+}
 
 export async function labReboot(routers: LabRouter[]): Promise<void> {
   requireTools(['ssh']);
@@ -39,11 +70,7 @@ export async function labReboot(routers: LabRouter[]): Promise<void> {
         throw new LabError(`router ${r}: \`systemctl reboot\` failed (exit ${asked.code}): ${asked.stderr.trim()}`, `try \`teqlctl lab ssh ${r} reboot\``);
       }
       log(`router ${r}: rebooting (boot id ${oldId})`);
-      const newId = await waitRouter(p, r, {
-        command: BOOT_ID,
-        accept: (out) => out.trim() !== '' && out.trim() !== oldId,
-        what: 'with a new boot id',
-      });
+      const newId = await waitNewBoot(p, r, oldId);
       const booted = await runSsh(sshTarget(p, r), [BOOTED], { timeoutMs: 200_000 });
       log(`router ${r}: rebooted, accepting SSH and booted (${booted.stdout.trim() || 'no systemd'}) after ${seconds(started)} (boot id ${newId.trim()})`);
     }),

@@ -122,12 +122,12 @@ export async function settleRouter(p: LabPaths, boot: Boot): Promise<void> {
 }
 
 /** Waits for an SSH login (and for `until`, if given); resolves with the output that proved it. */
-export function waitRouter(p: LabPaths, router: LabRouter, until?: WaitOptions['until']): Promise<string> {
+export function waitRouter(p: LabPaths, router: LabRouter, until?: WaitOptions['until'], timeoutMs = bootTimeoutMs()): Promise<string> {
   return waitForSsh({
     router,
     target: sshTarget(p, router),
     consoleLog: p.consoleLog(router),
-    timeoutMs: bootTimeoutMs(),
+    timeoutMs,
     isRunning: () => runningPid(p.pidfile(router)) !== undefined,
     until,
   });
