@@ -125,7 +125,8 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
   switch (kind) {
     case 'facts': {
       const f = answerFacts(script, facts[state] ?? facts.converged);
-      return { kind, stdout: f.stdout, missing: f.missing, stderr: '', code: 0, state };
+      // With early checks its shell then waits at a barrier, as a staged apply's does.
+      return { kind, stdout: f.stdout + (hasBarrier(script) ? `${BARRIER_MARKER}\n` : ''), missing: f.missing, stderr: '', code: 0, state };
     }
     case 'apply':
     case 'rollback': {

@@ -15,6 +15,11 @@ export interface ReadFactsOptions {
 export async function readFacts(transport: Transport, host: string, sysctls: readonly string[], opts: ReadFactsOptions = {}): Promise<Facts> {
   const res = await transport.run(opts.label ?? 'facts', factsScript(sysctls));
   opts.record?.(res);
+  return factsFrom(host, res);
+}
+
+/** The facts a finished facts round trip printed, or why there are none. */
+export function factsFrom(host: string, res: CommandResult): Facts {
   if (res.code !== 0) throw new FactError(host, `reading facts failed (exit ${res.code}): ${res.stderr.trim() || res.stdout.trim().slice(-300)}`);
   return parseFacts(host, res.stdout);
 }

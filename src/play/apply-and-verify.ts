@@ -11,6 +11,7 @@ import { checksTimeoutSec, type ApplyStage, type DeadmanSettings } from './host-
 import { checkBundles, goesWith } from '../plan/bundle-scope.js';
 import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
+import { checksWithoutApply } from './early-checks.js';
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
 function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskInstance[] {
@@ -162,9 +163,10 @@ async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stage
     run: async (setTitle) => {
       const h = p.plan.host;
       const checks = checksOf(p);
-      // Over the applied host's waiting shell (the same round trip), or a round trip of its own.
+      // Over the applied host's waiting shell (the same round trip); on a host that applied nothing,
+      // the pings started with its facts (a play that changes nothing) or a round trip of their own.
       const stage = stages.get(h);
-      const results = stage ? await stage.verify(checks) : await run.sessions.get(h)!.checks(checks);
+      const results = stage ? await stage.verify(checks) : await checksWithoutApply(run, h, checks);
       run.reports.get(h)!.checks.push(...results);
       const bad = results.filter((r) => !r.ok);
       if (bad.length > 0) {

@@ -3,9 +3,10 @@ import { beforeMarker, stagedOverRun, type CommandResult, type Transport } from 
 import type { Facts } from '../gather/facts.js';
 import { factsScript } from '../gather/script.js';
 import { parseFacts } from '../gather/parse-facts.js';
-import { readFacts } from '../gather/read-facts.js';
+import { factsFrom, readFacts } from '../gather/read-facts.js';
 import { parseSteps, stepsScript } from '../apply/script.js';
 import { checksScript, parseChecks, type CheckResult } from '../verify/ping-script.js';
+import { earlyChecksCollect, earlyChecksStart } from '../verify/early-checks.js';
 import { armScript, begunLine } from '../deadman/arm-script.js';
 import { rollbackScript, undoFailures } from '../deadman/rollback-script.js';
 import { forgetApplierLine } from '../deadman/applier.js';
@@ -49,6 +50,14 @@ export interface ApplyStage {
   end(): void;
 }
 
+/** Checks started beside a facts read (verify/early-checks.ts), collected or ended once. */
+export interface EarlyChecks {
+  /** Their results, each from one ping (the same promise on every call): every check "not run" if the shell is gone. */
+  results(): Promise<CheckResult[]>;
+  /** Lets the shell end without collecting (its trap stops the pings); does not wait. */
+  end(): void;
+}
+
 export class HostSession {
   private batches = 0;
 
@@ -66,6 +75,42 @@ export class HostSession {
 
   async facts(label = 'facts'): Promise<Facts> {
     return readFacts(this.transport, this.host, this.sysctls, { label, record: (res) => this.log.record(this.host, res) });
+  }
+
+  /**
+   * The facts, with `checks` started beside them in the same round trip: the shell then waits at a
+   * barrier until the checks are collected or it is told to end. Without checks, or on a transport
+   * that cannot hold a shell open between two parts, the plain facts round trip.
+   */
+  factsWithEarlyChecks(checks: readonly Check[]): { facts: Promise<Facts>; early?: EarlyChecks } {
+    if (checks.length === 0 || !this.transport.runStaged) return { facts: this.facts() };
+    const script = `export LANG=C LC_ALL=C\n${earlyChecksStart(checks)}{\n${factsScript(this.sysctls)}} </dev/null\nprintf '%s\\n' '${BARRIER_MARKER}'\n`;
+    // The shell waits while the other hosts' facts are read and planned: past this bound it ends,
+    // and the checks run in a round trip of their own (their results here read as not run).
+    const staged = stagedOverRun(this.transport, 'facts', script, BARRIER_MARKER, 120 + checksTimeoutSec(checks));
+    let finished: Promise<CommandResult> | undefined;
+    const finish = (rest: string) =>
+      (finished ??= staged.finish(rest).then((r) => {
+        this.log.record(this.host, r);
+        return r;
+      }));
+    const facts = staged.reached.then(async ({ stdout, ended }) =>
+      // Ended before its barrier (an error): its whole output is the answer.
+      ended ? factsFrom(this.host, await finish('')) : parseFacts(this.host, beforeMarker(stdout, BARRIER_MARKER)!));
+    let results: Promise<CheckResult[]> | undefined;
+    return {
+      facts,
+      early: {
+        results: () => (results ??= facts.then(() => finish(earlyChecksCollect(checks))).then(
+          (r) => {
+            const head = beforeMarker(r.stdout, BARRIER_MARKER);
+            return parseChecks(checks, head === undefined ? '' : r.stdout.slice(head.length + BARRIER_MARKER.length + 1));
+          },
+          () => parseChecks(checks, ''),
+        )),
+        end: () => void finish('').catch(() => undefined),
+      },
+    };
   }
 
   /**

@@ -17,6 +17,7 @@ import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
 import { confirmAll } from './confirm-all.js';
 import { HostSession } from './host-session.js';
+import { earlyChecksFor, endEarlyChecks } from './early-checks.js';
 import { renderOp } from '../apply/render-op.js';
 import type { RouterLock } from '../router/lock.js';
 import type { HostReport, RunReport } from './report.js';
@@ -52,6 +53,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     persists: new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, ts]) => ts.some((t) => t.persist)).map(([h]) => h))),
     bootTasks: new Map(),
     unitRollback: new Map(),
+    early: new Map(),
   };
   const report = (exitCode: number, summary: string, bundles = bundleReports(run)): RunReport => {
     for (const [h, s] of run.sessions) {
@@ -74,9 +76,14 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     for (const [n, play] of loaded.plays.entries()) {
       const plans = await gatherAndPlan(run, play.hosts.filter((h) => run.domains.alive(h)), play.tasks);
       // A host refused or unreadable: its bundles end here (and, from an earlier play, are rolled back).
+      const undone = run.rolledBack.size + run.unitRollback.size;
       await settle(run);
       const live = plans.filter((p) => run.domains.alive(p.plan.host));
       for (const p of live) run.reports.get(p.plan.host)!.planned.push(...p.plan.phases.flatMap((ph) => ph.changes));
+      const total = live.reduce((k, p) => k + changeCount(p.plan), 0);
+      // The pings started with the facts stand for a play that changes nothing, on no host, and
+      // only if settling rolled nothing back meanwhile (play/early-checks.ts).
+      if (total > 0 || run.rolledBack.size + run.unitRollback.size !== undone) endEarlyChecks(run);
       if (live.length === 0) continue;
       opts.showPlan(live.map((p) => p.plan));
       if (opts.check) {
@@ -85,11 +92,11 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
       }
       await holdFor('approve', opts.holds?.approveSec, opts);
       if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted before applying');
-      const total = live.reduce((k, p) => k + changeCount(p.plan), 0);
       if (total > 0 && !(await opts.approve(live.map((p) => p.plan)))) {
         throw new RunFailure('refused', 'not applied: the plan was not approved (use --yes when running unattended)');
       }
       await applyAndVerify(run, play.tasks, live, n === loaded.plays.length - 1);
+      endEarlyChecks(run);
     }
     if (!opts.check) {
       await holdFor('confirm', opts.holds?.confirmSec, opts);
@@ -115,6 +122,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
       ok ? `${failure.message}; every host was rolled back to its state before the run` : `${failure.message}; ROLLBACK INCOMPLETE, see the residual differences above`,
     );
   } finally {
+    endEarlyChecks(run);
     // The confirmation's connections too: a run that failed before confirming never used them.
     const fresh = [...run.fresh.values()].map((p) => p.then((t) => t.close()).catch(() => undefined));
     await Promise.all([...run.sessions.values()].map((s) => s.transport.close().catch(() => undefined)).concat(fresh));
@@ -167,7 +175,10 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
     title: `${h}: gather facts`,
     run: async (setTitle) => {
       try {
-        const facts = await run.sessions.get(h)!.facts();
+        // The play's pings start beside the facts: they verify a play that changes nothing, for free.
+        const read = run.sessions.get(h)!.factsWithEarlyChecks(earlyChecksFor(run, h, tasks.get(h) ?? []));
+        if (read.early) run.early.set(h, read.early);
+        const facts = await read.facts;
         if (facts.lock && facts.lock.run !== run.runId && !run.opts.check) throw new RefusedError(lockMessage(h, facts.lock));
         if (!run.snapshots.has(h)) run.snapshots.set(h, facts);
         run.latest.set(h, facts);

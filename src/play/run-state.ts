@@ -1,4 +1,5 @@
 // What one run accumulates while it goes: shared by the steps of the flow, owned by run-play.ts.
+import type { EarlyChecks } from './host-session.js';
 import type { ConnectionSpec, TaskInstance } from '../load/types.js';
 import type { Transport, TransportStats } from '../connect/transport.js';
 import type { Facts } from '../gather/facts.js';
@@ -82,6 +83,8 @@ export interface RunState {
   bootTasks: Map<string, TaskInstance[]>;
   /** Hosts teqlctl rolled back wholly (all of their bundles failed): not rolled back twice. */
   rolledBack: Set<string>;
+  /** Per host, the checks started beside its facts read in this play (play/early-checks.ts). */
+  early: Map<string, EarlyChecks>;
   /** Per failed unit: did every host that had changed for it get back to its state before (false: see the host reports)? */
   unitRollback: Map<string, boolean>;
 }

@@ -79,7 +79,41 @@ describe('teqlctl play on the lab', () => {
     const log = readFileSync(r.json.logFile, 'utf8');
     expect(log).not.toMatch(/ apply: exit/);
     expect(log).not.toMatch(/ip (addr|route|link) (add|del|set|replace)|tc qdisc (add|del|replace)|modprobe (-r )?sch_teql/);
+    // Verified by the pings started with the facts: one round trip, no verify round trip of its own.
+    expect(log).not.toMatch(/ verify: exit/);
+    for (const host of ['router_a', 'router_b']) {
+      expect(r.json.hosts[host].transport).toMatchObject({ roundTrips: 1, connections: 1 });
+      expect(r.json.hosts[host].verification).toHaveLength(4);
+      expect(r.json.hosts[host].verification.every((v: any) => v.ok && v.attempts === 1)).toBe(true);
+      const facts = log.split('\n### ').find((block) => block.includes(` ${host} facts: exit 0`))!;
+      expect(facts).toMatch(/@@teqlctl-section end\n@@teqlctl-barrier\n(.*\n)*@@teqlctl-check 3 0 1/);
+    }
     expect(await both()).toEqual(before);
+  });
+
+  it('a rerun whose early pings fail checks again with every attempt, and fails verification (exit 5) with nothing to undo', async () => {
+    // b drops what arrives on eth2: the pings over eth2 fail both ways, early and again.
+    const held = await sshRun('b', 'tc qdisc add dev eth2 ingress && tc filter add dev eth2 ingress matchall action drop');
+    expect(held.code, held.stderr).toBe(0);
+    try {
+      const before = await both();
+      const r = await playJson(CHAPTER);
+      expect(r.code).toBe(5);
+      expect(r.json.summary).toMatch(/verification failed/);
+      const log = readFileSync(r.json.logFile, 'utf8');
+      for (const host of ['router_a', 'router_b']) {
+        expect(log).toContain(`${host}: a check started with the facts did not pass: checking again`);
+        expect(log).toMatch(new RegExp(` ${host} verify: exit 0`));
+        expect(r.json.hosts[host].transport).toMatchObject({ roundTrips: 2, connections: 1 });
+        expect(r.json.hosts[host].changes).toEqual([]);
+      }
+      const eth2 = r.json.hosts.router_a.verification.find((v: any) => v.ping === '10.0.0.3');
+      expect(eth2).toMatchObject({ ok: false, attempts: 3 });
+      expect(log).not.toMatch(/ (apply|rollback): exit/);
+      expect(await both()).toEqual(before);
+    } finally {
+      await sshRun('b', 'tc qdisc del dev eth2 ingress');
+    }
   });
 });
 
