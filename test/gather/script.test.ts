@@ -1,0 +1,21 @@
+// The facts script on this machine's own shell and iproute2 (it only reads): the sysctls it prints.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { factsScript } from '../../src/gather/script.js';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
+
+describe('factsScript: sysctls', () => {
+  it('reads a named rp_filter once, in the loop over every interface, and another named sysctl by itself', () => {
+    const script = factsScript(['net.ipv4.conf.lo.rp_filter', 'net.ipv4.ip_forward']);
+    expect(script).not.toContain('/proc/sys/net/ipv4/conf/lo/rp_filter');
+    expect(script).toContain('cat /proc/sys/net/ipv4/ip_forward');
+    const out = execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' });
+    const facts = parseFacts('local', out);
+    const proc = (p: string) => readFileSync(p, 'utf8').trim();
+    expect(facts.sysctls['net.ipv4.conf.lo.rp_filter']).toBe(proc('/proc/sys/net/ipv4/conf/lo/rp_filter'));
+    expect(facts.sysctls['net.ipv4.ip_forward']).toBe(proc('/proc/sys/net/ipv4/ip_forward'));
+    expect(out.split('\n').filter((l) => l.startsWith('/proc/sys/net/ipv4/conf/lo/rp_filter\t'))).toHaveLength(1);
+  });
+});
