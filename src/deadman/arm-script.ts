@@ -78,8 +78,19 @@ export function heredoc(file: string, body: string, onFailure = 'exit 3'): strin
   let tag: string;
   do tag = `TEQLCTL_EOF_${randomBytes(8).toString('hex')}`;
   while (lines.has(tag));
-  return `cat > ${file} <<'${tag}' || ${onFailure}\n${text}${tag}`;
+  if (text.length > HEREDOC_BUILTIN_MAX) return `cat > ${file} <<'${tag}' || ${onFailure}\n${text}${tag}`;
+  // A small body is copied by the shell's own builtins, not by `cat` (a process: ~30 ms of an
+  // emulated router's time, three per first apply). `read` takes a pipe byte by byte, so a large
+  // body (a boot file's base64 in a redo script) is still cat's. A failed write fails it as cat's would.
+  return [
+    `teqlctl_hw=0; while IFS= read -r teqlctl_hl; do printf '%s\\n' "$teqlctl_hl" || teqlctl_hw=1; done > ${file} <<'${tag}' || teqlctl_hw=1`,
+    `${text}${tag}`,
+    `[ "$teqlctl_hw" = 0 ] || ${onFailure}`,
+  ].join('\n');
 }
+
+/** Bodies up to this size are written by a builtin loop (see heredoc). */
+const HEREDOC_BUILTIN_MAX = 4096;
 
 /**
  * The timer that runs `revert.sh` of `runId` after `timeoutSec`: systemd-run's survives the SSH
@@ -144,7 +155,8 @@ export function armScript(o: ArmOptions): string {
     takeLockScript(o.runId, o.owner),
     ...(o.first && o.fingerprint !== undefined ? staleCheck(o.runId, o.fingerprint, o.sysctls ?? []) : []),
     `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
-    `mkdir -p ${dir} && chmod 700 ${dir} || ${fail(`cannot create ${dir}`)}`,
+    // -m: one process, not mkdir then chmod (the mode is the last folder's, as chmod's was).
+    `mkdir -p -m 700 ${dir} || ${fail(`cannot create ${dir}`)}`,
     `${recordApplierLine(dir)} || ${fail(`cannot write ${dir}/applier`)}`,
   ];
   lines.push(

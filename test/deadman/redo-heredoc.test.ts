@@ -12,7 +12,7 @@ import { armRollbackScript, NO_REDO_MARKER } from '../../src/deadman/runs-script
 describe('redo scripts', () => {
   it('an apply batch writes its redo: the steps that ran, first step first', () => {
     const script = armScript({ runId: 'r1', owner: 'me@h', batch: 0, first: true, timeoutSec: 60, summary: 's', undo: [[{ kind: 'link', dev: 'eth1', up: false }], []], redo: [{ kind: 'link', dev: 'eth1', up: true }, { kind: 'link', dev: 'eth2', up: true }] });
-    expect(script).toContain('cat > /var/lib/teqlctl/runs/r1/redo-0.sh <<');
+    expect(script).toMatch(/done > \/var\/lib\/teqlctl\/runs\/r1\/redo-0\.sh <</);
     const redo = redoBatchScript([{ kind: 'link', dev: 'eth1', up: true }, { kind: 'link', dev: 'eth2', up: true }]);
     expect(redo.indexOf('grep -qx 0 "$d/begun-$b"')).toBeLessThan(redo.indexOf('grep -qx 1 "$d/begun-$b"'));
     expect(redo).toContain('ip link set dev eth1 up');
@@ -36,6 +36,24 @@ describe('here-documents', () => {
       const file = join(dir, `${shell}.out`);
       execFileSync(shell, ['-c', heredoc(file, body)]);
       expect(readFileSync(file, 'utf8'), shell).toBe(body);
+    }
+  });
+
+  it('small bodies by builtins, large ones by cat: either way written whole, backslashes, blanks and spaces kept, on dash and BusyBox', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-heredoc-'));
+    const small = '  lead\tand tab\nback\\slash \\n\n\n$HOME `x` \'q\' "d"\n';
+    const large = `${'x'.repeat(100)}\n`.repeat(60);
+    expect(heredoc('/f', small)).not.toContain('cat >');
+    expect(heredoc('/f', large)).toContain('cat >');
+    for (const shell of [['dash', '-c'], ['busybox', 'sh', '-c']]) {
+      for (const [name, body] of [['small', small], ['large', large]] as const) {
+        const file = join(dir, `${shell[0]}-${name}.out`);
+        execFileSync(shell[0]!, [...shell.slice(1), heredoc(file, body)]);
+        expect(readFileSync(file, 'utf8'), `${shell[0]} ${name}`).toBe(body);
+      }
+      // A file that cannot be written runs the failure, as cat's failure did.
+      const out = execFileSync(shell[0]!, [...shell.slice(1), `${heredoc(join(dir, 'no/such/dir/f'), small, 'echo write-failed')}\necho next`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      expect(out, shell[0]).toBe('write-failed\nnext\n');
     }
   });
 

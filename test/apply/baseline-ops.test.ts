@@ -1,0 +1,56 @@
+// The baseline's set and unset steps on real shells (dash and BusyBox's sh), in a folder of the
+// test's own in place of /var/lib/teqlctl: only the key's own line changes, whatever the others hold.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderOp } from '../../src/apply/render-op.js';
+import { BASELINE_FILE } from '../../src/router/paths.js';
+import type { Op } from '../../src/plan/ops.js';
+
+const SHELLS: Array<[string, string[]]> = [['dash', ['/bin/dash', '-c']], ['busybox sh', ['/bin/busybox', 'sh', '-c']]];
+const ROUTER_DIR = BASELINE_FILE.slice(0, BASELINE_FILE.lastIndexOf('/'));
+
+describe.each(SHELLS)('baseline steps under %s', (_name, shell) => {
+  const setUp = (content?: string) => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'teqlctl-baseline-')), 'teqlctl');
+    const file = join(dir, 'baseline');
+    if (content !== undefined) {
+      execFileSync('mkdir', ['-p', dir]);
+      writeFileSync(file, content);
+    }
+    const run = (op: Op) => execFileSync(shell[0]!, [...shell.slice(1), renderOp(op).split(ROUTER_DIR).join(dir)], { encoding: 'utf8' });
+    return { file, run };
+  };
+  // Neighbours a careless filter would lose or damage: a longer key with the same start, a
+  // backslash, leading spaces, and a last line without its newline.
+  const others = 'link:eth10\tup mtu 9000\nsysctl:x\tback\\slash\n  spaced\tv\nmodule:sch_teql\tnot loaded';
+
+  it('set: creates the folder and file when there are none', () => {
+    const b = setUp();
+    b.run({ kind: 'baseline-set', key: 'link:eth1', value: 'down mtu 1500' });
+    expect(readFileSync(b.file, 'utf8')).toBe('link:eth1\tdown mtu 1500\n');
+  });
+
+  it('set: replaces the key\'s own line and keeps every other line as it was', () => {
+    const b = setUp(`link:eth1\tup mtu 1500\n${others}`);
+    b.run({ kind: 'baseline-set', key: 'link:eth1', value: 'down mtu 1500' });
+    expect(readFileSync(b.file, 'utf8')).toBe(`${others}\nlink:eth1\tdown mtu 1500\n`);
+  });
+
+  it('unset: removes the key\'s own line only, and the file with its last line', () => {
+    const b = setUp(`${others}\nlink:eth1\tdown mtu 1500\n`);
+    b.run({ kind: 'baseline-unset', key: 'link:eth1' });
+    expect(readFileSync(b.file, 'utf8')).toBe(`${others}\n`);
+    const last = setUp('link:eth1\tdown mtu 1500\n');
+    last.run({ kind: 'baseline-unset', key: 'link:eth1' });
+    expect(existsSync(last.file)).toBe(false);
+  });
+
+  it('a key holding glob characters is matched literally', () => {
+    const b = setUp('link:eth*\tup mtu 1500\nlink:eth1\tdown mtu 1500\n');
+    b.run({ kind: 'baseline-unset', key: 'link:eth*' });
+    expect(readFileSync(b.file, 'utf8')).toBe('link:eth1\tdown mtu 1500\n');
+  });
+});
