@@ -13,7 +13,7 @@ import { readLocalSsh, resolveHost, type LocalSsh } from './local-ssh.js';
 import { describeHop, type Hop, type Target } from './resolve-target.js';
 import { connectHop, type HopContext } from './ssh-hop.js';
 import type { CommandResult, StagedRun, Transport, TransportStats } from './transport.js';
-import { IPROUTE2_HINT, IPROUTE2_PREAMBLE, missingIproute2 } from '../router/iproute2.js';
+import { IPROUTE2_HINT, IPROUTE2_PREAMBLE, missingIproute2, usesIproute2 } from '../router/iproute2.js';
 
 export const BECOME_PASSWORD_WAYS = 'set TEQLCTL_BECOME_PASSWORD or pass --become-password-file FILE (on a terminal, teqlctl asks)';
 
@@ -206,7 +206,7 @@ class SshTransport implements Transport {
 
   async run(label: string, script: string | StagedStdin, timeoutSec = 120): Promise<CommandResult> {
     const started = Date.now();
-    const stdin = typeof script === 'string' ? IPROUTE2_PREAMBLE + '\n' + script : script;
+    const stdin = typeof script !== 'string' ? script : usesIproute2(script) ? IPROUTE2_PREAMBLE + '\n' + script : script;
     const res = await this.send(scriptCommand(this.become, timeoutSec), stdin, timeoutSec + Math.min(30, timeoutSec));
     const missing = missingIproute2(res.code ?? -1, res.stdout);
     // Refused before the script's first line ran: nothing was read or changed on this router.

@@ -33,6 +33,16 @@ export const IPROUTE2_PREAMBLE = iproute2Preamble();
 export const IPROUTE2_HINT =
   "install iproute2's ip and tc (JSON output is needed): Debian/Ubuntu `apt-get install iproute2`; Alpine `apk add iproute2`; OpenWrt `opkg install ip-full tc-full`";
 
+/**
+ * Does `script` run `ip` or `tc`? Only such a script gets the preamble: a confirmation or a lock's
+ * release would pay its two processes (~70 ms of an emulated router's time, on the run's critical
+ * path) for nothing. A word `ip` or `tc` anywhere counts (a comment too: a preamble too many costs
+ * time, never correctness); `ip_forward` or `/etc/` do not.
+ */
+export function usesIproute2(script: string): boolean {
+  return /(?<![\w.-])(ip|tc)(?![\w.-])/.test(script);
+}
+
 /** The missing part named by a script that stopped at the preamble, or undefined. */
 export function missingIproute2(code: number, stdout: string): string | undefined {
   if (code !== MISSING_IPROUTE2_EXIT) return undefined;

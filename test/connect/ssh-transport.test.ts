@@ -223,9 +223,10 @@ describe('become', () => {
   it('sudo that wants a password: it goes on stdin only, once sudo asked with a prompt of its own, and sudo reads it', async () => {
     const before = sudoRouter.execs.length;
     const t = await connectSsh('r', op(), opts({ becomePassword: 'correct horse' }));
-    const res = await t.run('facts', 'echo hi\n');
+    // A script that runs `ip`: it gets the iproute2 preamble (usesIproute2), after the password.
+    const res = await t.run('facts', 'echo hi; ip -j link show\n');
     await t.close();
-    expect(res.stdout).toBe('sudo-router ran as root: echo hi\n');
+    expect(res.stdout).toBe('sudo-router ran as root: echo hi; ip -j link show\n');
     const execs = sudoRouter.execs.slice(before);
     const prompt = /-p '(\[teqlctl-sudo-[0-9a-f]{24}\])'/;
     expect(execs.map((e) => e.command.replace(prompt, "-p 'P'"))).toEqual([
@@ -235,7 +236,7 @@ describe('become', () => {
     ]);
     expect(prompt.exec(execs[1]!.command)![1], 'a new prompt per command').not.toBe(prompt.exec(execs[2]!.command)![1]);
     for (const e of execs) expect(e.command).not.toContain('correct horse');
-    expect(execs[2]!.stdin).toBe(`correct horse\n${IPROUTE2_PREAMBLE}\necho hi\n`);
+    expect(execs[2]!.stdin).toBe(`correct horse\n${IPROUTE2_PREAMBLE}\necho hi; ip -j link show\n`);
     for (const e of execs) expect(e.beforePrompt, 'nothing written before sudo asked').toBe('');
     expect(res.script).not.toContain('correct horse');
     expect(res.stderr, "sudo's prompt is cut out").toBe('');
@@ -248,6 +249,8 @@ describe('become', () => {
     await t.close();
     expect(res.stdout).toContain('ran as root: echo hi\n');
     expect(router.execs.slice(before).map((e) => e.command)).toEqual([bounded(30, 'doas -n true'), `doas -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`]);
+    // Neither ip nor tc in it: sent as it is, without the iproute2 preamble's two processes.
+    expect(router.execs.at(-1)!.stdin).toBe('echo hi\n');
   });
 
   it('doas that wants a password: exit 3 at connect time, saying doas reads it from a terminal only and what to do', async () => {
