@@ -14,10 +14,12 @@ const BASELINE_DIR = shellQuote(dirOf(BASELINE_FILE));
 /**
  * Every baseline line but key's, by the shell's own builtins: no process (an awk was ~30 ms of an
  * emulated router's time, for each of the chapter's 7 entries). The key, quoted in the pattern, is
- * matched literally up to its tab; `|| [ -n "$l" ]` keeps a last line without its newline.
+ * matched literally up to its tab; `|| [ -n "$l" ]` keeps a last line without its newline. A failed
+ * write (a full disk) sets teqlctl_bw: the loop's own status is only its last pass's, and the
+ * baseline must not be replaced by a file that lost lines.
  */
 function baselineWithout(key: string): string {
-  return `while IFS= read -r l || [ -n "$l" ]; do case $l in ${shellQuote(key)}'	'*) ;; *) printf '%s\n' "$l";; esac; done < ${B}`;
+  return `while IFS= read -r l || [ -n "$l" ]; do case $l in ${shellQuote(key)}'\t'*) ;; *) printf '%s\\n' "$l" || teqlctl_bw=1;; esac; done < ${B}`;
 }
 
 function routeArgs(r: RouteFact): string[] {
@@ -88,8 +90,8 @@ export function renderOp(op: Op): string {
     case 'systemd-reload':
       return 'systemctl daemon-reload';
     case 'baseline-set':
-      return `{ [ -d ${BASELINE_DIR} ] || mkdir -p ${BASELINE_DIR}; } && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)}; } > ${B}.new && mv -f ${B}.new ${B} && ${syncFs(dirOf(BASELINE_FILE))}`;
+      return `{ [ -d ${BASELINE_DIR} ] || mkdir -p ${BASELINE_DIR}; } && teqlctl_bw=0 && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)} || teqlctl_bw=1; } > ${B}.new && [ "$teqlctl_bw" = 0 ] && mv -f ${B}.new ${B} && ${syncFs(dirOf(BASELINE_FILE))}`;
     case 'baseline-unset':
-      return `if [ -f ${B} ]; then ${baselineWithout(op.key)} > ${B}.new && mv -f ${B}.new ${B} && { [ -s ${B} ] || rm -f ${B}; } && ${syncFs(dirOf(BASELINE_FILE))}; fi`;
+      return `if [ -f ${B} ]; then teqlctl_bw=0; ${baselineWithout(op.key)} > ${B}.new && [ "$teqlctl_bw" = 0 ] && mv -f ${B}.new ${B} && { [ -s ${B} ] || rm -f ${B}; } && ${syncFs(dirOf(BASELINE_FILE))}; fi`;
   }
 }

@@ -54,12 +54,14 @@ export interface ApplyStage {
 export interface EarlyChecks {
   /** Their results, each from one ping (the same promise on every call): every check "not run" if the shell is gone. */
   results(): Promise<CheckResult[]>;
-  /** Lets the shell end without collecting (its trap stops the pings); does not wait. */
-  end(): void;
+  /** Lets the shell end without collecting (its trap stops the pings); settles once it ended and was logged. */
+  end(): Promise<void>;
 }
 
 export class HostSession {
   private batches = 0;
+  /** Round trips sent that may change the router (applies, rollbacks): early checks are only for a router none changed since. */
+  changeRounds = 0;
 
   constructor(
     readonly host: string,
@@ -82,9 +84,9 @@ export class HostSession {
    * barrier until the checks are collected or it is told to end. Without checks, or on a transport
    * that cannot hold a shell open between two parts, the plain facts round trip.
    */
-  factsWithEarlyChecks(checks: readonly Check[]): { facts: Promise<Facts>; early?: EarlyChecks } {
+  factsWithEarlyChecks({ checks, needs }: { checks: readonly Check[]; needs?: readonly string[] }): { facts: Promise<Facts>; early?: EarlyChecks } {
     if (checks.length === 0 || !this.transport.runStaged) return { facts: this.facts() };
-    const script = `export LANG=C LC_ALL=C\n${earlyChecksStart(checks)}{\n${factsScript(this.sysctls)}} </dev/null\nprintf '%s\\n' '${BARRIER_MARKER}'\n`;
+    const script = `export LANG=C LC_ALL=C\n${earlyChecksStart(checks, needs)}{\n${factsScript(this.sysctls)}} </dev/null\nprintf '%s\\n' '${BARRIER_MARKER}'\n`;
     // The shell waits while the other hosts' facts are read and planned: past this bound it ends,
     // and the checks run in a round trip of their own (their results here read as not run).
     const staged = stagedOverRun(this.transport, 'facts', script, BARRIER_MARKER, 120 + checksTimeoutSec(checks));
@@ -108,7 +110,7 @@ export class HostSession {
           },
           () => parseChecks(checks, ''),
         )),
-        end: () => void finish('').catch(() => undefined),
+        end: () => finish('').then(() => undefined, () => undefined),
       },
     };
   }
@@ -132,6 +134,7 @@ export class HostSession {
     const onBegin = (i: number) => begunLine(deadman.runId, batch, i, survivesReboot(ops[i]!)) + (hold?.step === i ? ` && { echo 'holding ${hold.sec} s in step ${i} (--debug-hold)' >&2; sleep ${hold.sec}; }` : '');
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
+    this.changeRounds++;
     const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls)}`;
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
@@ -198,6 +201,7 @@ export class HostSession {
    */
   async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean }> {
     const script = rollbackScript(runId, { then: factsScript(this.sysctls), ...(holdSec ? { holdSec } : {}) });
+    this.changeRounds++;
     const res = await this.transport.run('rollback', script, holdSec ? holdSec + 120 : undefined);
     this.log.record(this.host, res);
     return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER) };
@@ -209,6 +213,7 @@ export class HostSession {
    * (its dead-man or a rollback decided it), nothing was undone here.
    */
   async undoSome(runId: string, steps: readonly StepToUndo[], holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
+    this.changeRounds++;
     const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls), holdSec));
     this.log.record(this.host, res);
     const outcome = partialOutcome(res.stdout);

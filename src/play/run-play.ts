@@ -17,7 +17,7 @@ import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
 import { confirmAll } from './confirm-all.js';
 import { HostSession } from './host-session.js';
-import { earlyChecksFor, endEarlyChecks } from './early-checks.js';
+import { earlyChecksEnded, earlyChecksFor, earlyChecksStart, endEarlyChecks } from './early-checks.js';
 import { renderOp } from '../apply/render-op.js';
 import type { RouterLock } from '../router/lock.js';
 import type { HostReport, RunReport } from './report.js';
@@ -54,6 +54,8 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     bootTasks: new Map(),
     unitRollback: new Map(),
     early: new Map(),
+    earlyFrom: 0,
+    earlyEnding: [],
   };
   const report = (exitCode: number, summary: string, bundles = bundleReports(run)): RunReport => {
     for (const [h, s] of run.sessions) {
@@ -76,14 +78,13 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     for (const [n, play] of loaded.plays.entries()) {
       const plans = await gatherAndPlan(run, play.hosts.filter((h) => run.domains.alive(h)), play.tasks);
       // A host refused or unreadable: its bundles end here (and, from an earlier play, are rolled back).
-      const undone = run.rolledBack.size + run.unitRollback.size;
       await settle(run);
       const live = plans.filter((p) => run.domains.alive(p.plan.host));
       for (const p of live) run.reports.get(p.plan.host)!.planned.push(...p.plan.phases.flatMap((ph) => ph.changes));
       const total = live.reduce((k, p) => k + changeCount(p.plan), 0);
       // The pings started with the facts stand for a play that changes nothing, on no host, and
-      // only if settling rolled nothing back meanwhile (play/early-checks.ts).
-      if (total > 0 || run.rolledBack.size + run.unitRollback.size !== undone) endEarlyChecks(run);
+      // only while no router changed since (a rollback of settle's: see checksWithoutApply).
+      if (total > 0) endEarlyChecks(run);
       if (live.length === 0) continue;
       opts.showPlan(live.map((p) => p.plan));
       if (opts.check) {
@@ -123,6 +124,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     );
   } finally {
     endEarlyChecks(run);
+    await earlyChecksEnded(run);
     // The confirmation's connections too: a run that failed before confirming never used them.
     const fresh = [...run.fresh.values()].map((p) => p.then((t) => t.close()).catch(() => undefined));
     await Promise.all([...run.sessions.values()].map((s) => s.transport.close().catch(() => undefined)).concat(fresh));
@@ -170,6 +172,7 @@ function lockMessage(h: string, lock: RouterLock): string {
 async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, TaskInstance[]>): Promise<PlannedHost[]> {
   const planned = new Map<string, PlannedHost>();
   const errors: Array<{ host: string; err: TeqlError }> = [];
+  earlyChecksStart(run);
   const thrown = await runWithProgress(run.opts.mode, hosts.map((h) => ({
     host: h,
     title: `${h}: gather facts`,

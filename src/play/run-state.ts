@@ -85,6 +85,10 @@ export interface RunState {
   rolledBack: Set<string>;
   /** Per host, the checks started beside its facts read in this play (play/early-checks.ts). */
   early: Map<string, EarlyChecks>;
+  /** The routers' change rounds (HostSession.changeRounds, summed) when those checks started. */
+  earlyFrom: number;
+  /** The early checks' shells told to end, until they have (the run log records them then). */
+  earlyEnding: Array<Promise<unknown>>;
   /** Per failed unit: did every host that had changed for it get back to its state before (false: see the host reports)? */
   unitRollback: Map<string, boolean>;
 }

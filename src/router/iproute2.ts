@@ -40,7 +40,7 @@ export const IPROUTE2_HINT =
  * time, never correctness); `ip_forward` or `/etc/` do not.
  */
 export function usesIproute2(script: string): boolean {
-  return /(?<![\w.-])(ip|tc)(?![\w.-])/.test(script);
+  return /(?<![\w./])(ip|tc)(?![\w.-])/.test(script);
 }
 
 /** The missing part named by a script that stopped at the preamble, or undefined. */

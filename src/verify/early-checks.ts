@@ -8,6 +8,7 @@
 import type { Check } from '../plan/types.js';
 import { CHECK_MARKER as CHECK } from '../router/markers.js';
 import { pingCommand } from './ping-script.js';
+import { shellQuote } from '../router/shell-quote.js';
 
 // Names of their own: the facts script that follows uses short names (d, f, i, s, v, ...).
 const DIR = 'tq_early';
@@ -15,18 +16,26 @@ const PIDS = 'tq_early_pids';
 
 /**
  * Starts each check's ping once, in the background, its output in a folder of its own. Without a
- * folder (mktemp failed: /tmp full or read-only) nothing starts, and the collection reports every
- * check as not run, so the play's checks run after planning as they would without early checks.
+ * folder (mktemp failed: /tmp full or read-only; or a path in `needs` is missing) nothing starts,
+ * and the collection reports every check as not run, so the play's checks run in a round trip of
+ * their own as they would without early checks.
  */
-export function earlyChecksStart(checks: readonly Check[]): string {
+export function earlyChecksStart(checks: readonly Check[], needs: readonly string[] = []): string {
+  // `needs`: paths without which the play cannot be a no-op (an equalizer it wants, not there yet:
+  // a router still to set up). Tested by the shell itself, at no cost; then no ping is started,
+  // and a cold run's facts read pays nothing for checks that would be dropped unread.
+  const present = needs.map((p) => `[ -e ${shellQuote(p)} ]`).join(' && ');
   const lines = [
-    `${DIR}=$(mktemp -d 2>/dev/null) || ${DIR}=`,
+    `${DIR}=`,
+    `${present ? `${present} && ` : ''}{ ${DIR}=$(mktemp -d 2>/dev/null) || ${DIR}=; }`,
     `${PIDS}=`,
     `if [ -n "$${DIR}" ]; then`,
-    // However the shell ends (collected, told to end, its connection lost), nothing is left behind.
-    `  trap 'kill $${PIDS} 2>/dev/null; rm -rf "$${DIR}"' EXIT`,
-    // A signal (the round trip's time bound, a lost connection) ends it through that trap too.
-    `  trap 'exit 143' TERM HUP INT`,
+    // However the shell ends at the end of its input (collected, told to end, its connection lost),
+    // nothing is left behind. A pid is killed only while it is a ping: the shell may have reaped a
+    // ping that ended, and its pid may be another process's now. No trap for TERM or HUP: a shell
+    // waiting at its barrier would only run it once input came, where the signal's default ends it
+    // at once (a ping then ends by itself, within its -c and -W; its folder stays in /tmp).
+    `  trap 'for p in $${PIDS}; do read -r c 2>/dev/null < /proc/$p/comm && [ "$c" = ping ] && kill $p 2>/dev/null; done; rm -rf "$${DIR}"' EXIT`,
   ];
   checks.forEach((c, i) => {
     lines.push(`  ${pingCommand(c)} > "$${DIR}/${i}.out" 2>&1 </dev/null & ${DIR}_${i}=$!; ${PIDS}="$${PIDS} $!"`);

@@ -1,7 +1,7 @@
 // The baseline's set and unset steps on real shells (dash and BusyBox's sh), in a folder of the
 // test's own in place of /var/lib/teqlctl: only the key's own line changes, whatever the others hold.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ describe.each(SHELLS)('baseline steps under %s', (_name, shell) => {
       execFileSync('mkdir', ['-p', dir]);
       writeFileSync(file, content);
     }
-    const run = (op: Op) => execFileSync(shell[0]!, [...shell.slice(1), renderOp(op).split(ROUTER_DIR).join(dir)], { encoding: 'utf8' });
+    const run = (op: Op) => execFileSync(shell[0]!, [...shell.slice(1), renderOp(op).split(ROUTER_DIR).join(dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { file, run };
   };
   // Neighbours a careless filter would lose or damage: a longer key with the same start, a
@@ -46,6 +46,16 @@ describe.each(SHELLS)('baseline steps under %s', (_name, shell) => {
     const last = setUp('link:eth1\tdown mtu 1500\n');
     last.run({ kind: 'baseline-unset', key: 'link:eth1' });
     expect(existsSync(last.file)).toBe(false);
+  });
+
+  it('a full disk (every write fails) leaves the baseline as it was, set or unset, even for its last line', () => {
+    const content = `${others}\nlink:eth1\tdown mtu 1500\n`;
+    for (const op of [{ kind: 'baseline-unset', key: 'link:eth1' }, { kind: 'baseline-set', key: 'link:eth2', value: 'down mtu 1500' }] as Op[]) {
+      const b = setUp(content);
+      symlinkSync('/dev/full', `${b.file}.new`);
+      expect(() => b.run(op), op.kind).toThrow();
+      expect(readFileSync(b.file, 'utf8'), op.kind).toBe(content);
+    }
   });
 
   it('a key holding glob characters is matched literally', () => {

@@ -13,7 +13,7 @@ describe('confirming a run', () => {
   it('records the state the run left, whatever its lines (the heredoc delimiter is random and not among them)', () => {
     const script = confirmScript('r1', 'line one\nTEQLCTL_EOF\nline two');
     const tag = /> \/var\/lib\/teqlctl\/runs\/r1\/after-state <<'([^']+)'/.exec(script)![1]!;
-    expect(script).toMatch(new RegExp(`<<'${tag}' \\|\\| [^\\n]*\\nline one\\nTEQLCTL_EOF\\nline two\\n${tag}\\n`));
+    expect(script).toMatch(new RegExp(`<<'${tag}' \\|\\| [^\\n]*\\nline one\\nTEQLCTL_EOF\\nline two\\n${tag}\\n\\[ "\\$teqlctl_hw" = 0 \\] \\|\\| exit 3\\n`));
     expect(tag).not.toBe('TEQLCTL_EOF');
   });
 });

@@ -51,9 +51,11 @@ describe('here-documents', () => {
         execFileSync(shell[0]!, [...shell.slice(1), heredoc(file, body)]);
         expect(readFileSync(file, 'utf8'), `${shell[0]} ${name}`).toBe(body);
       }
-      // A file that cannot be written runs the failure, as cat's failure did.
-      const out = execFileSync(shell[0]!, [...shell.slice(1), `${heredoc(join(dir, 'no/such/dir/f'), small, 'echo write-failed')}\necho next`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      expect(out, shell[0]).toBe('write-failed\nnext\n');
+      // A file that cannot be created, or a full disk (every write fails), runs the failure, as cat's did.
+      for (const target of [join(dir, 'no/such/dir/f'), '/dev/full']) {
+        const out = execFileSync(shell[0]!, [...shell.slice(1), `${heredoc(target, small, 'echo write-failed')}\necho next`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        expect(out, `${shell[0]} ${target}`).toBe('write-failed\nnext\n');
+      }
     }
   });
 

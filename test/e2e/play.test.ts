@@ -102,7 +102,7 @@ describe('teqlctl play on the lab', () => {
       expect(r.json.summary).toMatch(/verification failed/);
       const log = readFileSync(r.json.logFile, 'utf8');
       for (const host of ['router_a', 'router_b']) {
-        expect(log).toContain(`${host}: a check started with the facts did not pass: checking again`);
+        expect(log).toContain(`${host}: checks started with the facts did not pass: checking again`);
         expect(log).toMatch(new RegExp(` ${host} verify: exit 0`));
         expect(r.json.hosts[host].transport).toMatchObject({ roundTrips: 2, connections: 1 });
         expect(r.json.hosts[host].changes).toEqual([]);

@@ -7,6 +7,8 @@ import { CHECK_MARKER } from '../../src/router/markers.js';
 import { checkIndices } from '../../bench/fleet/sim-host.js';
 import { RunLog } from '../../src/play/run-log.js';
 import { replayedLab } from './helpers.js';
+import { checksWithoutApply } from '../../src/play/early-checks.js';
+import type { RunState } from '../../src/play/run-state.js';
 import type { ReplayTransport } from '../helpers/replay-transport.js';
 
 const COLLECT = 'wait $tq_early_0';
@@ -30,6 +32,8 @@ describe('early checks in a run against the replayed lab', () => {
       // The pings are started before the facts are read, and collected after: the same shell.
       expect(facts!.script.indexOf('ping -n')).toBeGreaterThan(-1);
       expect(facts!.script.indexOf('ping -n')).toBeLessThan(facts!.script.indexOf('ip -j -d link show'));
+      // Only where the equalizer is there already: on a router still to set up, no ping starts.
+      expect(facts!.script).toContain('[ -e /sys/class/net/teql0 ] && { tq_early=$(mktemp -d');
       expect(verify!.script).toContain(COLLECT);
       expect(verify!.script).not.toContain(RETRIES);
     }
@@ -83,7 +87,7 @@ describe('early checks in a run against the replayed lab', () => {
     expect(lab.routers.router_b.kinds()).toEqual(['facts', 'verify', 'verify']);
     expect(lab.routers.router_b.sent[2]!.script).toContain(RETRIES);
     expect(r.hosts.find((h) => h.host === 'router_b')!.checks.every((c) => c.ok)).toBe(true);
-    expect(notes.some((n) => /router_b: a check started with the facts did not pass: checking again/.test(n))).toBe(true);
+    expect(notes.some((n) => /router_b: checks started with the facts did not pass: checking again/.test(n))).toBe(true);
   });
 
   it('an early check that failed and fails again fails the run as before, with nothing to roll back (exit 5)', async () => {
@@ -109,5 +113,24 @@ describe('early checks in a run against the replayed lab', () => {
         expect(router.sent.some((s) => s.script.includes(COLLECT))).toBe(false);
       }
     }
+  });
+
+  it('stand no more once a router changed after they were sent (a bundle rolled back between two phases): the checks run again', async () => {
+    const check = { task: 'ping', to: '10.0.0.1', count: 3, timeout: 2, pos: { file: 'p.yml', line: 1, col: 1 } };
+    const again = [{ check, ok: true, attempts: 1, summary: 'again' }];
+    let ended = 0;
+    const session = { changeRounds: 0, checks: async () => again };
+    const run = {
+      sessions: new Map([['router_a', session]]),
+      early: new Map([['router_a', { results: async () => [{ check, ok: true, attempts: 1, summary: 'early' }], end: async () => void ended++ }]]),
+      earlyFrom: 0,
+      earlyEnding: [],
+      opts: { log: new RunLog(undefined, []) },
+    } as unknown as RunState;
+    expect((await checksWithoutApply(run, 'router_a', [check]))[0]!.summary).toBe('early');
+    session.changeRounds = 1;
+    expect((await checksWithoutApply(run, 'router_a', [check]))[0]!.summary).toBe('again');
+    expect(ended).toBe(1);
+    expect(run.early.size).toBe(0);
   });
 });

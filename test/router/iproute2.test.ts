@@ -61,7 +61,7 @@ describe('usesIproute2: which scripts get the preamble', () => {
   });
 
   it('finds ip and tc as commands however they stand, and not inside other words or paths', () => {
-    for (const s of ['ip link set eth1 up', 'x=$(ip -j addr)', 'true;tc qdisc show', '  tc -j qdisc', 'a && ip route']) expect(usesIproute2(s), s).toBe(true);
+    for (const s of ['ip link set eth1 up', 'x=$(ip -j addr)', 'cmd=${IP:-ip}; $cmd link', 'true;tc qdisc show', '  tc -j qdisc', 'a && ip route']) expect(usesIproute2(s), s).toBe(true);
     for (const s of ['cat /proc/sys/net/ipv4/ip_forward', 'rm -rf /etc/teqlctl', 'skip=1', 'echo tcp', '/run/ip.lock']) expect(usesIproute2(s), s).toBe(false);
   });
 });

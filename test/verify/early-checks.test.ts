@@ -31,7 +31,8 @@ function fakeTools(o: { mktempFails?: boolean } = {}): { bin: string; tmp: strin
     'for a; do last=$a; done',
     'case $last in',
     '  10.0.0.1) echo "3 packets transmitted, 3 received, 0% packet loss"; exit 0;;',
-    `  10.0.0.9) echo $$ > "${root}/sleeper.pid"; exec sleep 30;;`,
+    // Still a process named ping while it waits (the trap kills pings only): no exec of sleep.
+    `  10.0.0.9) echo $$ > "${root}/sleeper.pid"; while :; do sleep 1; done;;`,
     '  *) echo "3 packets transmitted, 0 received, 100% packet loss"; exit 1;;',
     'esac',
   ].join('\n');
@@ -58,17 +59,17 @@ function start(shell: string[], script: string, env: NodeJS.ProcessEnv) {
   return { child, done, reached, out: () => stdout };
 }
 
+/** Running: not gone, and not a zombie (one whose parent exited first waits to be reaped by init). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
 };
 
 describe.each(SHELLS)('early checks under %s', (_name, shell) => {
-  const script = (checks: Check[], prefix: string) => `${prefix}${earlyChecksStart(checks)}{\necho facts-read\n} </dev/null\nprintf '%s\\n' '${MARKER}'\n`;
+  const script = (checks: Check[], prefix: string, needs: string[] = []) => `${prefix}${earlyChecksStart(checks, needs)}{\necho facts-read\n} </dev/null\nprintf '%s\\n' '${MARKER}'\n`;
 
   it('start before the facts, and are collected after the barrier: each check once, with its output; nothing left behind', async () => {
     const tools = fakeTools();
@@ -107,6 +108,20 @@ describe.each(SHELLS)('early checks under %s', (_name, shell) => {
     expect(sh.out().endsWith(`${MARKER}\n`)).toBe(true);
     for (let i = 0; i < 40 && alive(sleeper); i++) await sleep(25);
     expect(alive(sleeper)).toBe(false);
+    expect(readdirSync(tools.tmp)).toEqual([]);
+  });
+
+  it('start only if every path they need is there (an equalizer the play wants): else none, and every check reads as not run', async () => {
+    const tools = fakeTools();
+    const checks = [check('10.0.0.1')];
+    for (const [needs, ran] of [[[tools.bin], true], [[tools.bin, join(tools.bin, 'teql0')], false]] as const) {
+      const sh = start(shell, script(checks, tools.prefix, [...needs]), tools.env);
+      expect(await sh.reached()).toBe('facts-read\n');
+      sh.child.stdin.end(earlyChecksCollect(checks));
+      expect(await sh.done).toBe(0);
+      const after = sh.out().slice(sh.out().indexOf(MARKER) + MARKER.length + 1);
+      expect(parseChecks(checks, after).map((r) => [r.ok, r.attempts]), JSON.stringify(needs)).toEqual(ran ? [[true, 1]] : [[false, 0]]);
+    }
     expect(readdirSync(tools.tmp)).toEqual([]);
   });
 
