@@ -80,7 +80,8 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
       run: async (setTitle) => {
         const after = [...stateLines(run.latest.get(h)!)].sort().join('\n');
         const res = await fresh.get(h)!.run('confirm', confirmScript(run.runId, after, 'confirmed', false)).catch((err: Error) => {
-          failures.push({ host: h, message: `confirmation failed: ${err.message}` });
+          // failUnits says "confirmation failed: <host>: " before it: the error's own words follow.
+          failures.push({ host: h, message: err.message });
           throw err;
         });
         run.opts.log.record(h, res);

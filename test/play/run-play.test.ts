@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ConnectError, ExitCode } from '../../src/errors.js';
 import { CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
 import { replayedLab } from './helpers.js';
@@ -177,6 +177,19 @@ describe('a run against the replayed lab', () => {
     expect(a.status).toBe('rolled back');
     expect(a.applied).toBe(1);
     expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'rollback']);
+  });
+
+  it('a confirmation whose new connection is lost once opened names the host and the loss, once; both roll back (exit 5)', async () => {
+    const lab = replayedLab();
+    const r = await lab.run({
+      connectFresh: async (host) => {
+        const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+        if (host === 'router_b') t.run = async () => { throw new ConnectError('router_b', 'connection lost: Keepalive timeout'); };
+        return t;
+      },
+    });
+    expect(r.exitCode).toBe(ExitCode.verifyFailed);
+    expect(r.summary).toBe('confirmation failed: router_b: connection lost: Keepalive timeout; every host was rolled back to its state before the run');
   });
 
   it('a confirmation that comes after the dead-man fired fails the run and says why (exit 5)', async () => {
