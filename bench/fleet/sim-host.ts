@@ -146,7 +146,8 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
     }
     case 'confirm':
       // The dead-man's switch is disarmed over a new connection once every check passed.
-      return { kind, stdout: `${CONFIRM_MARKER} ok\n`, missing: [], stderr: '', code: 0, state };
+      // Its shell then waits at a barrier to free the lock, as a staged apply's does.
+      return { kind, stdout: `${CONFIRM_MARKER} ok\n${hasBarrier(script) ? `${BARRIER_MARKER}\n` : ''}`, missing: [], stderr: '', code: 0, state };
     case 'release':
       // Every host confirmed: the run's lock is freed.
       return { kind, stdout: `${CONFIRM_MARKER} released\n`, missing: [], stderr: '', code: 0, state };

@@ -216,7 +216,9 @@ class SshTransport implements Transport {
   }
 
   runStaged(label: string, first: string, marker: string, timeoutSec = 120): StagedRun {
-    return stagedOverStdin(IPROUTE2_PREAMBLE + '\n', first, marker, (stdin) => this.run(label, stdin, timeoutSec), (n) => (this.stats.bytesSent += n));
+    // As run(): the iproute2 check only where the script uses ip or tc (its first part: the rest
+    // of every staged script so far, checks or a lock's release, runs neither without the first).
+    return stagedOverStdin(usesIproute2(first) ? IPROUTE2_PREAMBLE + '\n' : '', first, marker, (stdin) => this.run(label, stdin, timeoutSec), (n) => (this.stats.bytesSent += n));
   }
 
   async close(): Promise<void> {

@@ -192,6 +192,50 @@ describe('a run against the replayed lab', () => {
     expect(r.summary).toBe('confirmation failed: router_b: connection lost: Keepalive timeout; every host was rolled back to its state before the run');
   });
 
+  it('confirms and frees the lock in one round trip on the new connection: facts, apply+verify, confirm+release', async () => {
+    const lab = replayedLab();
+    const r = await lab.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    for (const h of r.hosts) {
+      expect(h.stats).toMatchObject({ roundTrips: 3, connections: 2 });
+      expect(h.warnings ?? []).toEqual([]);
+    }
+    // The release is the rest of the confirmation's script, sent to its waiting shell.
+    const sent = lab.routers.router_a.sent;
+    expect(sent.map((s) => s.kind).slice(-2)).toEqual(['confirm', 'release']);
+    expect(sent.at(-2)!.script).toMatch(/@@teqlctl-barrier'\n$/);
+  });
+
+  it('a confirmation whose shell ended at its barrier frees the lock in a round trip of its own', async () => {
+    const lab = replayedLab();
+    const r = await lab.run({
+      connectFresh: async (host) => {
+        const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+        const staged = t.runStaged.bind(t);
+        // The shell's bound passed while it waited: the rest is never read, its output ends at the barrier.
+        t.runStaged = (label: string, first: string, marker: string) => {
+          const s = staged(label, first, marker);
+          return { reached: s.reached, finish: () => s.finish('').then((head) => ({ ...head, code: 124 })) };
+        };
+        return t;
+      },
+    });
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    for (const h of r.hosts) expect(h.warnings ?? []).toEqual([]);
+    for (const router of Object.values(lab.routers)) expect(router.labels().at(-1)).toBe('release');
+  });
+
+  it('a lock the new connection cannot free is said as a warning, and the run stays confirmed', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('release', () => ({ stdout: '', stderr: 'rm: cannot remove', code: 1 }));
+    const r = await lab.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    const b = r.hosts.find((h) => h.host === 'router_b')!;
+    expect(b.warnings).toEqual(['confirmed, but its lock could not be freed (rm: cannot remove): `teqlctl unlock` frees it']);
+    // Tried twice: in the confirmation's round trip, then in one of its own.
+    expect(lab.routers.router_b.kinds().slice(-3)).toEqual(['confirm', 'release', 'release']);
+  });
+
   it('a confirmation that comes after the dead-man fired fails the run and says why (exit 5)', async () => {
     const lab = replayedLab();
     lab.routers.router_b.overrides.set('confirm', () => ({ stdout: `${CONFIRM_MARKER} too-late reverted\n`, code: 1 }));
