@@ -157,13 +157,15 @@ export async function startRelay(port: number): Promise<{ port: number; blackHol
 
 /**
  * A router's shell: /bin/sh reads the script from the channel as it arrives (after sudo's password
- * line, when one is wanted; the iproute2 preamble cut, as it needs a router's ip), and its output
+ * line, when one is wanted; the iproute2 preamble cut where it comes, as it needs a router's ip), and its output
  * and exit status go back as they come.
  */
 function runShell(stream: ssh2.ServerChannel, password: string | undefined, prompted: () => boolean): void {
   let head = '';
   let child: ReturnType<typeof spawn> | undefined;
-  const want = (password === undefined ? '' : password + '\n') + IPROUTE2_PREAMBLE + '\n';
+  const want = password === undefined ? '' : password + '\n';
+  // The preamble comes only before a script that runs ip or tc (usesIproute2).
+  const preamble = IPROUTE2_PREAMBLE + '\n';
   const start = (rest: string) => {
     child = spawn('/bin/sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => stream.write(d));
@@ -184,7 +186,13 @@ function runShell(stream: ssh2.ServerChannel, password: string | undefined, prom
       stream.exit(1);
       return void stream.end();
     }
-    start(head.slice(want.length));
+    const script = head.slice(want.length);
+    if (script.length < preamble.length && preamble.startsWith(script)) return; // more to come
+    start(script.startsWith(preamble) ? script.slice(preamble.length) : script);
   });
-  stream.on('end', () => child?.stdin!.end());
+  stream.on('end', () => {
+    // A script shorter than the preamble (or none): the shell still runs it, and ends.
+    if (!child && head.startsWith(want)) start(head.slice(want.length));
+    child?.stdin!.end();
+  });
 }

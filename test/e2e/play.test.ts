@@ -32,8 +32,9 @@ describe('teqlctl play on the lab', () => {
       expect(r.json.hosts[host].status).toBe('changed');
       expect(r.json.hosts[host].verification.every((v: any) => v.ok)).toBe(true);
       expect(r.json.hosts[host].verification).toHaveLength(4);
-      // facts, apply+verify (one staged round trip); the confirmation and the lock's release over the new connection.
-      expect(r.json.hosts[host].transport).toMatchObject({ roundTrips: 4, connections: 2 });
+      // facts, apply+verify (one staged round trip); over the new connection, the confirmation, whose
+      // shell frees the lock in the same round trip once both routers are confirmed.
+      expect(r.json.hosts[host].transport).toMatchObject({ roundTrips: 3, connections: 2 });
     }
     // The pings ran in the apply's own round trip, after the barrier (no verify round trip of its own).
     const log = readFileSync(r.json.logFile, 'utf8');
@@ -41,7 +42,11 @@ describe('teqlctl play on the lab', () => {
     for (const host of ['router_a', 'router_b']) {
       const apply = log.split('\n### ').find((block) => block.includes(` ${host} apply: exit 0`))!;
       expect(apply).toMatch(/@@teqlctl-barrier\n(.*\n)*@@teqlctl-check 3 0 \d/);
+      // The lock freed by the confirmation's waiting shell, after its barrier: no release round trip.
+      const confirm = log.split('\n### ').find((block) => block.includes(` ${host} confirm: exit 0`))!;
+      expect(confirm).toMatch(/ ok port=\d+\n@@teqlctl-barrier\n(.*\n)*@@teqlctl-confirm released/);
     }
+    expect(log).not.toMatch(/ release: exit/);
     const a = await readState('a');
     expect(a).toMatch(/eth1 teql0\neth2 teql0/);
     expect(a).toContain('eth1 10.0.0.0/31');
