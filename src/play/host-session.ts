@@ -19,6 +19,10 @@ import { survivesReboot, type Op } from '../plan/ops.js';
 import type { JournalEntry } from '../rollback/journal.js';
 import type { RunLog } from './run-log.js';
 
+// The facts re-read after changes (apply, rollback) carry no fingerprint: only a session's first
+// apply checks one (batches never go back to 0 once a change was sent), against its initial facts.
+const AFTER = { fingerprint: false } as const;
+
 export interface DeadmanSettings {
   runId: string;
   owner: string;
@@ -135,7 +139,7 @@ export class HostSession {
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
     this.changeRounds++;
-    const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls)}`;
+    const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls, AFTER)}`;
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
     // window (past it the run is reverted anyway), not by this host's own apply time.
@@ -200,7 +204,7 @@ export class HostSession {
    * that never took effect), the reason when they do not.
    */
   async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean }> {
-    const script = rollbackScript(runId, { then: factsScript(this.sysctls), ...(holdSec ? { holdSec } : {}) });
+    const script = rollbackScript(runId, { then: factsScript(this.sysctls, AFTER), ...(holdSec ? { holdSec } : {}) });
     this.changeRounds++;
     const res = await this.transport.run('rollback', script, holdSec ? holdSec + 120 : undefined);
     this.log.record(this.host, res);
@@ -214,7 +218,7 @@ export class HostSession {
    */
   async undoSome(runId: string, steps: readonly StepToUndo[], holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
     this.changeRounds++;
-    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls), holdSec));
+    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls, AFTER), holdSec));
     this.log.record(this.host, res);
     const outcome = partialOutcome(res.stdout);
     return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), ...(outcome.ok ? {} : { decided: outcome.state }) };

@@ -19,3 +19,16 @@ describe('factsScript: sysctls', () => {
     expect(out.split('\n').filter((l) => l.startsWith('/proc/sys/net/ipv4/conf/lo/rp_filter\t'))).toHaveLength(1);
   });
 });
+
+describe('factsScript: the re-read after changes', () => {
+  it('prints the same facts without the fingerprint and without the processes that hash it', () => {
+    const run = (script: string) => parseFacts('local', execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' }));
+    const plain = factsScript(['net.ipv4.ip_forward'], { fingerprint: false });
+    expect(plain).not.toMatch(/md5sum|stable=|valid_life_time/);
+    const { fingerprint, ...withFp } = run(factsScript(['net.ipv4.ip_forward']));
+    expect(fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    const without = run(plain);
+    expect(without.fingerprint).toBeUndefined();
+    expect(without).toEqual(withFp);
+  });
+});
