@@ -1,6 +1,6 @@
 // A log of every command sent and its result, with secrets redacted, for the operator's records.
 // `-v` streams the same lines to the terminal as they are written (see Echo).
-import { appendFileSync, chmodSync, existsSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { dirname } from 'node:path';
 import type { CommandResult } from '../connect/transport.js';
@@ -15,6 +15,11 @@ export interface Echo {
 }
 
 export class RunLog {
+  // Opened once for appending, on the first write: an append per record that opened and closed the
+  // file was ~0.1 s of CPU at 500 hosts (the fleet bench). Each record is still written at once
+  // (a killed run's log holds everything up to the kill); the process's exit closes it.
+  private fd: number | undefined;
+
   constructor(
     readonly file: string | undefined,
     private readonly secrets: string[] = [],
@@ -39,16 +44,23 @@ export class RunLog {
     return this.secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('[REDACTED]'), text);
   }
 
+  private append(text: string): void {
+    if (!this.file) return;
+    this.fd ??= openSync(this.file, 'a');
+    const buf = Buffer.from(text);
+    for (let at = 0; at < buf.length; ) at += writeSync(this.fd, buf, at);
+  }
+
   record(host: string, result: CommandResult): void {
     const sent = [`### ${new Date().toISOString()} ${host} ${result.label}: exit ${result.code} in ${result.durationMs} ms`, '--- script', result.script.trimEnd()];
     const said = ['--- stdout', result.stdout.trimEnd(), '--- stderr', result.stderr.trimEnd()];
-    if (this.file) appendFileSync(this.file, this.redact([...sent, ...said, ''].join('\n')) + '\n');
+    this.append(this.redact([...sent, ...said, ''].join('\n')) + '\n');
     if (this.echo && this.echo.level >= 1) this.echo.write(this.redact([...sent, ...(this.echo.level >= 2 ? said : [])].join('\n')) + '\n');
   }
 
   note(line: string): void {
     const text = this.redact(`# ${new Date().toISOString()} ${line}`) + '\n';
-    if (this.file) appendFileSync(this.file, text);
+    this.append(text);
     if (this.echo && this.echo.level >= 1) this.echo.write(text);
   }
 }
