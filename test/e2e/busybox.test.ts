@@ -7,6 +7,7 @@ import { labCli, resetRouters, sshRun } from './lab.js';
 import { bothStates, eventually } from './wait.js';
 import { readState } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
+import { userlandLine } from '../../src/gather/script.js';
 
 const both = bothStates;
 
@@ -27,6 +28,8 @@ describe('BusyBox routers without systemd', () => {
     const r = await sshRun('a', 'readlink /bin/sh; readlink /bin/timeout; ls /usr/sbin/ip /usr/sbin/tc; [ -d /run/systemd/system ] && echo systemd || echo no-systemd; command -v systemctl || echo no-systemctl');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')).toEqual(['dash', 'busybox', '/usr/sbin/ip', '/usr/sbin/tc', 'no-systemd', 'no-systemctl', '']);
+    // And the facts script's own test says so.
+    expect((await sshRun('a', userlandLine())).stdout).toBe('userland\tbusybox\n');
   });
 
   it('cold apply converges both routers and verifies; a rerun changes nothing', async () => {

@@ -1,8 +1,10 @@
 // The facts script on this machine's own shell and iproute2 (it only reads): the sysctls it prints.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { factsScript } from '../../src/gather/script.js';
+import { factsScript, userlandLine } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 
@@ -30,5 +32,23 @@ describe('factsScript: the re-read after changes', () => {
     const without = run(plain);
     expect(without.fingerprint).toBeUndefined();
     expect(without).toEqual(withFp);
+  });
+});
+
+describe('factsScript: whose userland', () => {
+  it('BusyBox by a symlink (--install -s) or a hard link, GNU otherwise, in dash and in BusyBox sh', () => {
+    const d = mkdtempSync(join(tmpdir(), 'userland-'));
+    writeFileSync(join(d, 'busybox'), '');
+    symlinkSync(join(d, 'busybox'), join(d, 'ls-symlink'));
+    linkSync(join(d, 'busybox'), join(d, 'ls-hardlink'));
+    writeFileSync(join(d, 'ls-own'), '');
+    for (const shell of [['dash'], ['busybox', 'sh']]) {
+      const run = (ls: string) => execFileSync(shell[0]!, [...shell.slice(1), '-c', userlandLine(join(d, ls), [join(d, 'busybox'), '/nonexistent/busybox'])], { encoding: 'utf8' });
+      expect(run('ls-symlink'), shell[0]).toBe('userland\tbusybox\n');
+      expect(run('ls-hardlink'), shell[0]).toBe('userland\tbusybox\n');
+      expect(run('ls-own'), shell[0]).toBe('userland\tgnu\n');
+    }
+    // This machine's own ls is GNU's.
+    expect(execFileSync('dash', ['-c', userlandLine()], { encoding: 'utf8' })).toBe('userland\tgnu\n');
   });
 });
