@@ -41,7 +41,8 @@ export function renderFacts(f: Facts): string {
     ...(f.baseline ? [section('baseline', Object.entries(f.baseline).map(([k, v]) => `${k}\t${v}`))] : []),
     section('lock', []),
     section('sysctls', Object.entries(f.sysctls).map(([k, v]) => `${sysctlPath(k)}\t${v}`)),
-    section('fingerprint', [f.fingerprint ?? '']),
+    // As the router prints it: empty without md5sum, absent from a re-read after changes.
+    ...(f.fingerprint !== undefined ? [section('fingerprint', [f.fingerprint])] : []),
     section('end', []),
   ].join('');
 }

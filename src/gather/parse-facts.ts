@@ -189,7 +189,8 @@ export function parseFacts(host: string, output: string): Facts {
   const lock = parseLock(s.get('lock') ?? '');
   if (lock) facts.lock = lock;
   const fingerprint = s.get('fingerprint')?.trim();
-  if (fingerprint) facts.fingerprint = fingerprint;
+  // Empty where the router has no md5sum; absent from a re-read after changes (factsScript).
+  if (fingerprint !== undefined) facts.fingerprint = fingerprint;
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
   return facts;

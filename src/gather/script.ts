@@ -6,15 +6,16 @@ import { READ_LOCK } from '../router/lock.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
 /**
- * Prints `userland busybox` when `ls` is BusyBox's, else `userland gnu`. A symlink (BusyBox's
- * --install -s, Alpine, OpenWrt) is resolved by readlink; a regular file is compared, by the
- * shell's own test (-ef: same device and inode), with the usual places of the busybox binary, so a
- * GNU userland (and a hard-linked BusyBox) costs no process (~30 ms of an emulated router's time
- * per facts read, three reads per cold apply). `ls` and `busybox`: a test's own files.
+ * Prints `userland busybox` when `ls` is BusyBox's, else `userland gnu`. First by the shell's own
+ * test (-ef: the same file, symlinks followed) against the usual places of the busybox binary: no
+ * process (~30 ms of an emulated router's time per facts read, three reads per cold apply), for a
+ * symlinked BusyBox (--install -s, Alpine, OpenWrt), a hard-linked one, and a GNU userland alike.
+ * Only a symlinked ls that none of them is gets resolved by readlink (a busybox elsewhere).
+ * `ls` and `busybox`: a test's own files.
  */
 export function userlandLine(ls = '/bin/ls', busybox: readonly string[] = ['/bin/busybox', '/usr/bin/busybox', '/sbin/busybox', '/usr/sbin/busybox']): string {
   const same = busybox.map((b) => `[ ${ls} -ef ${b} ]`).join(' || ');
-  return `teqlctl_u=gnu; if [ -L ${ls} ]; then case "$(readlink -f ${ls} 2>/dev/null)" in */busybox) teqlctl_u=busybox;; esac; elif { ${same}; } 2>/dev/null; then teqlctl_u=busybox; fi; printf 'userland\\t%s\\n' "$teqlctl_u"`;
+  return `teqlctl_u=gnu; if { ${same}; } 2>/dev/null; then teqlctl_u=busybox; elif [ -L ${ls} ]; then case "$(readlink -f ${ls} 2>/dev/null)" in */busybox) teqlctl_u=busybox;; esac; fi; printf 'userland\\t%s\\n' "$teqlctl_u"`;
 }
 
 /** Sections and the commands that print them; parsed by parse-facts.ts. */

@@ -12,6 +12,16 @@ import { BARRIER_MARKER, CONFIRM_MARKER } from '../router/markers.js';
 import { failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 
+/** How long a confirmation may take, as a round trip of its own (its shell's wait is longer). */
+const CONFIRM_SEC = 150;
+
+/** `p`, or a rejection with `message` after `ms`. */
+function within<T>(ms: number, p: Promise<T>, message = `no answer within ${ms / 1000} s`): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** The hosts that changed for a bundle still standing: the ones to confirm. */
 function toConfirm(run: RunState): string[] {
   // In inventory order (sessions are kept in the order their connections opened).
@@ -54,11 +64,16 @@ export async function confirmAll(run: RunState): Promise<void> {
     const between = run.opts.holds?.betweenConfirmsSec;
     const later = (h: string) => run.domains.unitsOf(h).length > 1 && run.persists.has(h);
     const waves = between ? [ready.slice(0, 1), ready.slice(1)] : [ready.filter((h) => !later(h)), ready.filter(later)].filter((w) => w.length > 0);
+    // How long a confirmed shell may wait at its barrier: the other confirmations (--forks at a
+    // time, each bounded as one round trip), the hold between them, and a rollback of another host
+    // (bounded by the dead-man's window). Past it the shell ends; releaseAll then frees the lock in
+    // a round trip of its own.
+    const waitSec = Math.max(120, run.opts.confirmTimeoutSec) + (between ?? 0) + CONFIRM_SEC * Math.ceil(ready.length / Math.max(1, run.opts.forks));
     for (const [n, wave] of waves.entries()) {
       if (n > 0 && between) await holdFor('between-confirms', between, run.opts);
       const failures: HostFailure[] = [];
       // Not one that an earlier wave's failure rolled back wholly.
-      await orInterrupt(confirmWave(run, wave.filter((h) => toConfirm(run).includes(h)), fresh, waiting, failures, between), run.opts.stop);
+      await orInterrupt(confirmWave(run, wave.filter((h) => toConfirm(run).includes(h)), fresh, waiting, failures, waitSec), run.opts.stop);
       // A bundle with one end confirmed and the other not is rolled back on both (a partial confirmation).
       failUnits(run, 'verify', 'confirmation failed: ', failures);
       await settle(run);
@@ -67,7 +82,8 @@ export async function confirmAll(run: RunState): Promise<void> {
     await releaseAll(run, toConfirm(run).filter((h) => run.confirmed.has(h)), fresh, waiting);
   } finally {
     // A shell still waiting (its host rolled back, or the run stopped) ends without freeing the lock.
-    await Promise.all([...waiting].map(([h, staged]) => staged.finish('').then((r) => run.opts.log.record(h, r), () => undefined)));
+    // Bounded: a shell still inside its confirmation (it did not answer) is stopped by the close below.
+    await Promise.all([...waiting].map(([h, staged]) => within(5_000, staged.finish('').then((r) => run.opts.log.record(h, r))).catch(() => undefined)));
     for (const [h, t] of fresh) run.confirmStats.set(h, { ...t.stats });
     await Promise.all([...fresh.values()].map((t) => t.close().catch(() => undefined)));
   }
@@ -79,22 +95,26 @@ export async function confirmAll(run: RunState): Promise<void> {
  * then waits at a barrier, in the same round trip, for releaseAll's word: freeing the lock costs no
  * round trip of its own (a new shell, ~0.3 s of an emulated router's time).
  */
-function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transport>, waiting: Map<string, StagedRun>, failures: HostFailure[], betweenSec = 0): Promise<Error[]> {
+function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transport>, waiting: Map<string, StagedRun>, failures: HostFailure[], waitSec: number): Promise<Error[]> {
   return runWithProgress(run.opts.mode, hosts.map((h) => ({
       host: h,
       title: `${h}: confirm`,
       run: async (setTitle) => {
         const after = [...stateLines(run.latest.get(h)!)].sort().join('\n');
-        // Bounded beyond the other hosts' confirmations and rollbacks: past it the shell ends, and
-        // releaseAll frees the lock in a round trip of its own.
-        const staged = stagedOverRun(fresh.get(h)!, 'confirm', `${confirmScript(run.runId, after, 'confirmed', false)}printf '%s\\n' '${BARRIER_MARKER}'\n`, BARRIER_MARKER, Math.max(120, run.opts.confirmTimeoutSec) + betweenSec);
-        const { stdout, ended } = await staged.reached.catch((err: Error) => {
+        const staged = stagedOverRun(fresh.get(h)!, 'confirm', `${confirmScript(run.runId, after, 'confirmed', false)}printf '%s\\n' '${BARRIER_MARKER}'\n`, BARRIER_MARKER, waitSec);
+        // Ended by the finally of confirmAll if it never gets its word (or never answers).
+        waiting.set(h, staged);
+        // The confirmation itself is bounded as a round trip of its own was: the shell's wait, not.
+        const { stdout, ended } = await within(CONFIRM_SEC * 1000, staged.reached, `no answer to the confirmation within ${CONFIRM_SEC} s`).catch((err: Error) => {
           // failUnits says "confirmation failed: <host>: " before it: the error's own words follow.
           failures.push({ host: h, message: err.message });
           throw err;
         });
-        if (ended) run.opts.log.record(h, ended);
-        else waiting.set(h, staged);
+        if (ended) {
+          waiting.delete(h);
+          // The whole round trip, its script too (a staged run's answer before finish has none).
+          run.opts.log.record(h, await staged.finish('').catch(() => ended));
+        }
         const res = ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' };
         if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) {
           const late = /too-late (\S+)/.exec(res.stdout)?.[1];

@@ -130,9 +130,11 @@ export class HostSession {
     const steps = changes.flatMap((c) => c.steps.map((s) => ({ ...s, change: c })));
     const ops = steps.map((s) => s.op);
     const batch = this.batches;
+    // The first batch checks the plan's facts under the lock: they must be a read with a fingerprint.
+    if (batch === 0 && planned.fingerprint === undefined) throw new Error(`${this.host}: internal: a first apply planned from facts without a fingerprint (a re-read after changes)`);
     const before = armScript({
       ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), redo: ops, summary: `${changes.length} change(s)`,
-      fingerprint: planned.fingerprint ?? '', sysctls: this.sysctls,
+      fingerprint: planned.fingerprint, sysctls: this.sysctls,
     });
     const hold = deadman.holdInStep?.batch === batch ? deadman.holdInStep : undefined;
     const onBegin = (i: number) => begunLine(deadman.runId, batch, i, survivesReboot(ops[i]!)) + (hold?.step === i ? ` && { echo 'holding ${hold.sec} s in step ${i} (--debug-hold)' >&2; sleep ${hold.sec}; }` : '');

@@ -1,6 +1,6 @@
 // The facts script on this machine's own shell and iproute2 (it only reads): the sysctls it prints.
 import { execFileSync } from 'node:child_process';
-import { linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,16 +36,21 @@ describe('factsScript: the re-read after changes', () => {
 });
 
 describe('factsScript: whose userland', () => {
-  it('BusyBox by a symlink (--install -s) or a hard link, GNU otherwise, in dash and in BusyBox sh', () => {
+  it('BusyBox by a symlink (--install -s), a hard link or a symlink to a busybox elsewhere, GNU otherwise, in dash and in BusyBox sh', () => {
     const d = mkdtempSync(join(tmpdir(), 'userland-'));
     writeFileSync(join(d, 'busybox'), '');
     symlinkSync(join(d, 'busybox'), join(d, 'ls-symlink'));
+    // A busybox in none of the places looked at: found through readlink.
+    mkdirSync(join(d, 'elsewhere'));
+    writeFileSync(join(d, 'elsewhere', 'busybox'), '');
+    symlinkSync(join(d, 'elsewhere', 'busybox'), join(d, 'ls-elsewhere'));
     linkSync(join(d, 'busybox'), join(d, 'ls-hardlink'));
     writeFileSync(join(d, 'ls-own'), '');
     for (const shell of [['dash'], ['busybox', 'sh']]) {
       const run = (ls: string) => execFileSync(shell[0]!, [...shell.slice(1), '-c', userlandLine(join(d, ls), [join(d, 'busybox'), '/nonexistent/busybox'])], { encoding: 'utf8' });
       expect(run('ls-symlink'), shell[0]).toBe('userland\tbusybox\n');
       expect(run('ls-hardlink'), shell[0]).toBe('userland\tbusybox\n');
+      expect(run('ls-elsewhere'), shell[0]).toBe('userland\tbusybox\n');
       expect(run('ls-own'), shell[0]).toBe('userland\tgnu\n');
     }
     // This machine's own ls is GNU's.

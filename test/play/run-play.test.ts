@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { RunLog } from '../../src/play/run-log.js';
 import { ConnectError, ExitCode } from '../../src/errors.js';
 import { CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
@@ -234,6 +238,61 @@ describe('a run against the replayed lab', () => {
     expect(b.warnings).toEqual(['confirmed, but its lock could not be freed (rm: cannot remove): `teqlctl unlock` frees it']);
     // Tried twice: in the confirmation's round trip, then in one of its own.
     expect(lab.routers.router_b.kinds().slice(-3)).toEqual(['confirm', 'release', 'release']);
+  });
+
+  it('a confirmation that does not answer is bounded as its own round trip was: the run fails and rolls back (exit 5)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const lab = replayedLab();
+      const run = lab.run({
+        connectFresh: async (host) => {
+          const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+          // router_b's confirmation hangs (a stuck systemctl stop or sync): no answer, no end.
+          if (host === 'router_b') t.runStaged = () => ({ reached: new Promise(() => undefined), finish: () => new Promise(() => undefined) });
+          return t;
+        },
+      });
+      await vi.advanceTimersByTimeAsync(200_000);
+      const r = await run;
+      expect(r.exitCode).toBe(ExitCode.verifyFailed);
+      expect(r.summary).toMatch(/^confirmation failed: router_b: no answer to the confirmation within 150 s; /);
+      expect(lab.routers.router_a.state).toBe('pristine');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a confirmation that ended before its barrier is logged whole, its script too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-log-'));
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('confirm', () => ({ stdout: `${CONFIRM_MARKER} too-late reverted\n`, code: 1 }));
+    const r = await lab.run({
+      log: new RunLog(join(dir, 'run.log')),
+      connectFresh: async (host) => {
+        const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+        // As over SSH: a staged round trip's early answer carries no script; its finish, the whole.
+        const staged = t.runStaged.bind(t);
+        t.runStaged = (label: string, first: string, marker: string) => {
+          const s = staged(label, first, marker);
+          return { reached: s.reached.then((x) => (x.ended ? { ...x, ended: { ...x.ended, script: '' } } : x)), finish: s.finish };
+        };
+        return t;
+      },
+    });
+    expect(r.exitCode).toBe(ExitCode.verifyFailed);
+    const block = readFileSync(join(dir, 'run.log'), 'utf8').split('\n### ').find((b) => b.includes(' router_b confirm: exit 1'))!;
+    expect(block).toMatch(/--- script\n(.*\n)*.*mkdir .*decided/);
+    expect(block).toContain('too-late reverted');
+  });
+
+  it('a first apply refuses to plan from facts without a fingerprint (a re-read): nothing applied anywhere', async () => {
+    const lab = replayedLab();
+    lab.routers.router_a.overrides.set('facts', (_script, recorded) => ({ ...recorded, stdout: recorded.stdout.replace(/@@teqlctl-section fingerprint\n[^@]*/, '') }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.applyFailed);
+    expect(r.summary).toContain('router_a: internal: a first apply planned from facts without a fingerprint');
+    expect(lab.routers.router_a.kinds()).toEqual(['facts']);
+    expect(lab.routers.router_a.state).toBe('pristine');
   });
 
   it('a confirmation that comes after the dead-man fired fails the run and says why (exit 5)', async () => {
