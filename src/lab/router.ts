@@ -12,7 +12,8 @@ import { QEMU_BINARY, qemuArgs, type QemuSpec } from './qemu-args.js';
 import { runSsh } from './run-ssh.js';
 import type { SshTarget } from './ssh-args.js';
 import { snapshotKey } from './snapshot-key.js';
-import { forgetTemplate, imageStamp, PRISTINE, qemuVersion, savePristine, syncGuestClock, usableTemplate } from './snapshot.js';
+import { syncGuestClock } from './guest-clock.js';
+import { forgetTemplate, imageStamp, PRISTINE, qemuVersion, savePristine, usableTemplate } from './snapshot.js';
 import { bootTimeoutMs, flavorOf, linkNumbers, linkPortFrom, sshPort, sshPortEnvVar, type LabTopology, type Router, type LabRouter } from './topology.js';
 import { waitForSsh, type WaitOptions } from './wait-ssh.js';
 

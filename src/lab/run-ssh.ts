@@ -8,9 +8,10 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runSsh(target: SshTarget, command: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+/** `extraOptions`: more OpenSSH options (`-o K=V` pairs), e.g. the e2e helpers' connection sharing. */
+export function runSsh(target: SshTarget, command: string[], opts: { input?: string; timeoutMs?: number; extraOptions?: string[] } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh', sshArgs(target, command, ['-o', 'ConnectTimeout=10']), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('ssh', sshArgs(target, command, ['-o', 'ConnectTimeout=10', ...(opts.extraOptions ?? [])]), { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

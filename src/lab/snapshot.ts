@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { syncGuestClock } from './guest-clock.js';
 import { log } from './log.js';
 import { monitorCommand } from './monitor.js';
 import type { LabPaths } from './paths.js';
@@ -51,15 +52,6 @@ export function forgetTemplate(p: LabPaths, key: string, router: LabRouter): voi
 async function monitorOk(p: LabPaths, router: LabRouter, command: string, timeoutMs = 10_000): Promise<string | undefined> {
   const answer = await monitorCommand(p.monitor(router), command, timeoutMs);
   return answer === '' ? undefined : answer;
-}
-
-/**
- * A restored guest's wall clock is the one it had when it was saved: set it from the host's. Its
- * monotonic clock and boot id stay those of the saved boot, as after a suspend and resume.
- */
-export async function syncGuestClock(target: SshTarget, router: LabRouter): Promise<void> {
-  const r = await runSsh(target, [`date -u -s @${Math.round(Date.now() / 1000)} >/dev/null`], { timeoutMs: 30_000 });
-  if (r.code !== 0) log(`router ${router}: warning: could not set its clock after the restore: ${r.stderr.trim()}`);
 }
 
 /**

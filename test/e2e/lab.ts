@@ -6,18 +6,38 @@ import { labPaths, projectRoot } from '../../src/lab/paths.js';
 import { currentSshPort } from '../../src/lab/router.js';
 import { runSsh, type RunResult } from '../../src/lab/run-ssh.js';
 import type { LabRouter as Router } from '../../src/lab/topology.js';
+import { closeMasters, retryAlone, sharedConnection } from './ssh-mux.js';
 
 export type { RunResult };
 
-/** Runs `cmd` (a shell line) on the router with strict host key checking against the lab's known_hosts. */
-export function sshRun(router: Router, cmd: string, opts: { user?: string; input?: string } = {}): Promise<RunResult> {
+/**
+ * Runs `cmd` (a shell line) on the router with strict host key checking against the lab's
+ * known_hosts, over the router's shared connection (ssh-mux.ts); again on a connection of its own
+ * if the shared one failed under it.
+ */
+export async function sshRun(router: Router, cmd: string, opts: { user?: string; input?: string } = {}): Promise<RunResult> {
   const p = labPaths();
   const target = { port: currentSshPort(p, router), key: p.key, knownHosts: p.knownHosts, user: opts.user ?? 'root' };
-  return runSsh(target, [cmd], { input: opts.input, timeoutMs: 60_000 });
+  const shared = sharedConnection();
+  const r = await runSsh(target, [cmd], { input: opts.input, timeoutMs: 60_000, extraOptions: shared });
+  if (shared.length === 0 || !retryAlone(r)) return r;
+  return runSsh(target, [cmd], { input: opts.input, timeoutMs: 60_000, extraOptions: ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'] });
 }
 
-/** Runs `teqlctl lab ARGS...` through the built CLI; rejects with its output if it fails. */
-export function labCli(args: string[]): Promise<void> {
+/**
+ * Runs `teqlctl lab ARGS...` through the built CLI; rejects with its output if it fails. Every lab
+ * command may restore, restart or unplug a router: the shared connections are closed before and after.
+ */
+export async function labCli(args: string[]): Promise<void> {
+  await closeMasters();
+  try {
+    await labCommand(args);
+  } finally {
+    await closeMasters();
+  }
+}
+
+function labCommand(args: string[]): Promise<void> {
   const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
   return new Promise<void>((resolve, reject) => {
     // From the project root: `lab up` writes inventories/lab.yml there, where teqlctl.ts reads it.

@@ -1,0 +1,87 @@
+// One shared OpenSSH connection per lab router for the e2e helpers' own commands (issue 13). A new
+// connection to an emulated router costs ~0.8 s (key exchange and sshd's re-exec on its one slow
+// vCPU); a command over an open one ~0.09 s. The suite polls routers by the hundred (a step begun?
+// every run decided?), so each of those paid the 0.8 s, and took the router's CPU from the run
+// under test while it did.
+//
+// A shared connection must never outlive what it was connected to: `lab reset` restores a router's
+// RAM (its TCP state, and slirp's, go back to a moment without this connection), `lab reboot`
+// restarts it, `lab cut` unplugs it. So every lab command of the helpers closes them all first and
+// after (closeMasters), and a command whose shared connection failed under it runs again on a new
+// connection of its own (retryAlone): the same command, as the suite always ran it.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunResult } from '../../src/lab/run-ssh.js';
+
+// A socket path may not be longer than 107 bytes; %C is 40 hex digits.
+const SOCKET_PATH_MAX = 107;
+
+/** This process's folder of control sockets, or undefined where its path would be too long. */
+export function muxDir(base = tmpdir(), pid = process.pid): string | undefined {
+  const dir = join(base, `teqlctl-e2e-mux-${pid}`);
+  return dir.length + 1 + 40 <= SOCKET_PATH_MAX ? dir : undefined;
+}
+
+/**
+ * The OpenSSH options that share one connection per router and user: the first command opens it,
+ * the next ones ride on it. ServerAlive ends a connection whose far end went away without a word
+ * (a restored router does not answer for the old one) within ~15 s, should a close be missed.
+ */
+export function muxOptions(dir: string): string[] {
+  return [
+    '-o', 'ControlMaster=auto',
+    '-o', `ControlPath=${join(dir, '%C')}`,
+    '-o', 'ControlPersist=60',
+    '-o', 'ServerAliveInterval=5',
+    '-o', 'ServerAliveCountMax=3',
+  ];
+}
+
+/**
+ * Whether a command that went over a shared connection must run again on its own: ssh itself
+ * failed (255) and not because no new connection could be made (a cut or stopped router says
+ * that again on its own connection, and the test expects it).
+ */
+export function retryAlone(r: RunResult): boolean {
+  if (r.code !== 255) return false;
+  return !/Connection timed out|Connection refused|No route to host|Host key verification failed|Permission denied/i.test(r.stderr);
+}
+
+let made = false;
+
+/** The options for the next command, making the folder on first use; [] where sharing is off. */
+export function sharedConnection(): string[] {
+  const dir = muxDir();
+  if (!dir) return [];
+  if (!made) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    made = true;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return muxOptions(dir);
+}
+
+/** Closes every shared connection of this process (`ssh -O exit`); the next command opens a new one. */
+export async function closeMasters(): Promise<void> {
+  const dir = muxDir();
+  if (!dir || !made) return;
+  let sockets: string[];
+  try {
+    sockets = readdirSync(dir);
+  } catch {
+    return;
+  }
+  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => {
+    const child = spawn('ssh', ['-o', `ControlPath=${join(dir, s)}`, '-O', 'exit', 'lab-router'], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.on('error', () => resolve());
+    child.on('close', () => {
+      clearTimeout(timer);
+      // A master that did not answer: its socket goes, so that no later command finds it.
+      rmSync(join(dir, s), { force: true });
+      resolve();
+    });
+  })));
+}
