@@ -11,20 +11,25 @@ import { closeAll, runChecked } from './host-connections.js';
 
 type HostStatus = { error: string } | { runs: RouterRun[]; lock?: RouterLock };
 
-/** Reads every connected router; an unreachable one or a failed read is an error of that host (exit 3). */
+/**
+ * Reads every connected router, all at once (a fleet's status is as slow as its slowest router, not
+ * their sum); an unreachable one or a failed read is an error of that host (exit 3). Hosts keep the
+ * inventory's order.
+ */
 export async function readStatus(conns: readonly HostConnection[]): Promise<{ hosts: Record<string, HostStatus>; exitCode: number }> {
-  const hosts: Record<string, HostStatus> = {};
-  let exitCode: number = ExitCode.ok;
-  for (const c of conns) {
+  const read = async (c: HostConnection): Promise<HostStatus> => {
     try {
       if (!c.transport) throw new Error(`unreachable: ${c.error}`);
       const res = await runChecked(c.transport, 'status', runsScript(), "reading teqlctl's runs and lock", 'connect');
-      hosts[c.host] = parseRuns(res.stdout);
+      return parseRuns(res.stdout);
     } catch (err) {
-      hosts[c.host] = { error: (err as Error).message.replace(`${c.host}: `, '') };
-      exitCode = ExitCode.unreachable;
+      return { error: (err as Error).message.replace(`${c.host}: `, '') };
     }
-  }
+  };
+  const statuses = await Promise.all(conns.map(read));
+  const hosts: Record<string, HostStatus> = {};
+  conns.forEach((c, i) => (hosts[c.host] = statuses[i]!));
+  const exitCode = statuses.some((h) => 'error' in h) ? ExitCode.unreachable : ExitCode.ok;
   return { hosts, exitCode };
 }
 
