@@ -40,8 +40,8 @@ describe('the timer firing while teqlctl confirms', () => {
       const ended = await c.done;
       const json = JSON.parse(ended.stdout || '{}');
       const want = ended.code === 0 ? { a: 'converged', b: 'converged' } as const : { a: 'pristine', b: 'pristine' } as const;
-      const settled = await settle(ref, want, 40_000);
-      const { locks: held, ...end } = await classify(ref);
+      const { ms: settled, seen } = await settle(ref, want, 40_000);
+      const { locks: held, ...end } = await classify(ref, seen);
       const lines = runLines((await teqlctl(['status', '-i', LAB_INVENTORY])).stdout);
       const locks = [held.a, held.b];
       const consistent = settled >= 0 && end.a === want.a && end.b === want.b && locks.every((l) => l === 'free')

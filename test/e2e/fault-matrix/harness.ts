@@ -74,20 +74,25 @@ export async function routerUntil(r: 'a' | 'b', cond: string, ms = 120_000): Pro
   }
 }
 
-/** Polls until both routers are in their expected end state and no run is undecided; how long that took, or -1. */
-export async function settle(ref: Record<End, States>, want: { a: End; b: End }, ms: number): Promise<number> {
+type Look = Awaited<ReturnType<typeof lookBoth>>;
+
+/**
+ * Polls until both routers are in their expected end state and no run is undecided: how long that
+ * took (or -1), and that last look, which classify can take instead of reading both routers again.
+ */
+export async function settle(ref: Record<End, States>, want: { a: End; b: End }, ms: number): Promise<{ ms: number; seen?: Look }> {
   const start = Date.now();
   while (Date.now() - start < ms) {
     const now = await lookBoth().catch(() => undefined);
-    if (now && now.a.state === ref[want.a].a && now.b.state === ref[want.b].b && now.a.decided && now.b.decided) return Date.now() - start;
-    await sleep(1000);
+    if (now && now.a.state === ref[want.a].a && now.b.state === ref[want.b].b && now.a.decided && now.b.decided) return { ms: Date.now() - start, seen: now };
+    await sleep(500);
   }
-  return -1;
+  return { ms: -1 };
 }
 
-/** The end state each router is in now (pristine, converged, or HALF: a defect), and its lock. */
-export async function classify(ref: Record<End, States>): Promise<{ a: string; b: string; locks: { a: 'free' | 'held'; b: 'free' | 'held' } }> {
-  const now = await lookBoth();
+/** The end state each router is in now, or in `seen` (pristine, converged, or HALF: a defect), and its lock. */
+export async function classify(ref: Record<End, States>, seen?: Look): Promise<{ a: string; b: string; locks: { a: 'free' | 'held'; b: 'free' | 'held' } }> {
+  const now = seen ?? await lookBoth();
   const name = (r: 'a' | 'b') => (now[r].state === ref.pristine[r] ? 'pristine' : now[r].state === ref.converged[r] ? 'converged' : 'HALF-CONFIGURED');
   return { a: name('a'), b: name('b'), locks: { a: now.a.lock, b: now.b.lock } };
 }
