@@ -45,7 +45,7 @@ describe('fault matrix: every router ends converged and confirmed, or exactly as
       throw err;
     }
     const ended = await controller.done;
-    const { ms: settled, seen } = await settle(ref, row.want, (TIMEOUT + 30) * 1000);
+    const { ms: settled, seen } = await settle(ref, row.want, (TIMEOUT + 30) * 1000, row.locks);
     const { locks, ...end } = await classify(ref, seen);
     const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
     const lines = runLines(status.stdout);

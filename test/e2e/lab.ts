@@ -6,22 +6,23 @@ import { labPaths, projectRoot } from '../../src/lab/paths.js';
 import { currentSshPort } from '../../src/lab/router.js';
 import { runSsh, type RunResult } from '../../src/lab/run-ssh.js';
 import type { LabRouter as Router } from '../../src/lab/topology.js';
-import { closeMasters, retryAlone, sharedConnection } from './ssh-mux.js';
+import { announced, closeMasters, retryAlone, sharedConnection, unannounced } from './ssh-mux.js';
 
 export type { RunResult };
 
 /**
  * Runs `cmd` (a shell line) on the router with strict host key checking against the lab's
  * known_hosts, over the router's shared connection (ssh-mux.ts); again on a connection of its own
- * if the shared one failed under it.
+ * if the shared one failed before the command started.
  */
 export async function sshRun(router: Router, cmd: string, opts: { user?: string; input?: string } = {}): Promise<RunResult> {
   const p = labPaths();
   const target = { port: currentSshPort(p, router), key: p.key, knownHosts: p.knownHosts, user: opts.user ?? 'root' };
   const shared = sharedConnection();
-  const r = await runSsh(target, [cmd], { input: opts.input, timeoutMs: 60_000, extraOptions: shared });
-  if (shared.length === 0 || !retryAlone(r)) return r;
-  return runSsh(target, [cmd], { input: opts.input, timeoutMs: 60_000, extraOptions: ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'] });
+  const alone = () => runSsh(target, [cmd], { input: opts.input, timeoutMs: 60_000, extraOptions: ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'] });
+  if (shared.length === 0) return alone();
+  const { result, started } = unannounced(await runSsh(target, [announced(cmd)], { input: opts.input, timeoutMs: 60_000, extraOptions: shared }));
+  return retryAlone(result, started) ? alone() : result;
 }
 
 /**

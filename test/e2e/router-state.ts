@@ -14,7 +14,7 @@ echo "## addresses"; ip -4 -o addr show | awk '{print $2, $4}' | sort
 echo "## routes"; ip -4 route show table main | sort
 echo "## root qdiscs"; tc qdisc show | awk '/ root / && $3 != "0:" { print $5, $2 }' | sort
 echo "## sch_teql"; if [ -d /sys/module/sch_teql ]; then echo loaded; else echo not loaded; fi
-echo "## rp_filter"; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do read v < $f; echo "$f $v"; done
+echo "## rp_filter"; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do v=; read -r v < "$f"; echo "$f $v"; done
 `;
 
 export async function readState(router: Router): Promise<string> {

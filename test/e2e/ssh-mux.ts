@@ -7,21 +7,23 @@
 // A shared connection must never outlive what it was connected to: `lab reset` restores a router's
 // RAM (its TCP state, and slirp's, go back to a moment without this connection), `lab reboot`
 // restarts it, `lab cut` unplugs it. So every lab command of the helpers closes them all first and
-// after (closeMasters), and a command whose shared connection failed under it runs again on a new
-// connection of its own (retryAlone): the same command, as the suite always ran it.
-import { spawn } from 'node:child_process';
+// after (closeMasters), and a command that never started because its shared connection failed
+// runs again on a connection of its own (retryAlone): the same command, as the suite always ran it.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../src/lab/run-ssh.js';
 
-// A socket path may not be longer than 107 bytes; %C is 40 hex digits.
+// A socket path may not be longer than 107 bytes. %C is 40 hex digits, and OpenSSH first binds
+// the socket at the path plus "." and 16 random characters, then links it into place.
 const SOCKET_PATH_MAX = 107;
+const TEMPORARY_SUFFIX = 17;
 
-/** This process's folder of control sockets, or undefined where its path would be too long. */
+/** This process's folder of control sockets, or undefined where a socket's path would be too long. */
 export function muxDir(base = tmpdir(), pid = process.pid): string | undefined {
   const dir = join(base, `teqlctl-e2e-mux-${pid}`);
-  return dir.length + 1 + 40 <= SOCKET_PATH_MAX ? dir : undefined;
+  return dir.length + 1 + 40 + TEMPORARY_SUFFIX <= SOCKET_PATH_MAX ? dir : undefined;
 }
 
 /**
@@ -33,19 +35,34 @@ export function muxOptions(dir: string): string[] {
   return [
     '-o', 'ControlMaster=auto',
     '-o', `ControlPath=${join(dir, '%C')}`,
-    '-o', 'ControlPersist=60',
+    '-o', 'ControlPersist=30',
     '-o', 'ServerAliveInterval=5',
     '-o', 'ServerAliveCountMax=3',
   ];
 }
 
+/** Printed by the router before the command: a command whose output lacks it never ran. */
+export const STARTED = '@@teqlctl-e2e-started';
+
+/** The command as sent over a shared connection: it says first that it started. */
+export function announced(cmd: string): string {
+  return `printf '%s\\n' '${STARTED}'; ${cmd}`;
+}
+
+/** The result without the announcement, and whether the command started. */
+export function unannounced(r: RunResult): { result: RunResult; started: boolean } {
+  const started = r.stdout.startsWith(`${STARTED}\n`);
+  return { result: started ? { ...r, stdout: r.stdout.slice(STARTED.length + 1) } : r, started };
+}
+
 /**
- * Whether a command that went over a shared connection must run again on its own: ssh itself
- * failed (255) and not because no new connection could be made (a cut or stopped router says
- * that again on its own connection, and the test expects it).
+ * Whether a command sent over a shared connection must run again on its own: ssh itself failed
+ * (255) before the command started (so it cannot run twice), and not because no new connection
+ * could be made (a cut or stopped router says that again on its own connection, and the test
+ * expects it).
  */
-export function retryAlone(r: RunResult): boolean {
-  if (r.code !== 255) return false;
+export function retryAlone(r: RunResult, started: boolean): boolean {
+  if (r.code !== 255 || started) return false;
   return !/Connection timed out|Connection refused|No route to host|Host key verification failed|Permission denied/i.test(r.stderr);
 }
 
@@ -58,23 +75,32 @@ export function sharedConnection(): string[] {
   if (!made) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     made = true;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    // Masters end with the process (they would otherwise hold their sessions ControlPersist long).
+    // vitest may end a worker with SIGTERM, which skips 'exit': ControlPersist ends those masters.
+    process.once('exit', () => {
+      for (const s of sockets(dir)) spawnSync('ssh', exitArgs(join(dir, s)), { stdio: 'ignore', timeout: 3000 });
+      rmSync(dir, { recursive: true, force: true });
+    });
   }
   return muxOptions(dir);
 }
+
+function sockets(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+const exitArgs = (socket: string) => ['-o', `ControlPath=${socket}`, '-O', 'exit', 'lab-router'];
 
 /** Closes every shared connection of this process (`ssh -O exit`); the next command opens a new one. */
 export async function closeMasters(): Promise<void> {
   const dir = muxDir();
   if (!dir || !made) return;
-  let sockets: string[];
-  try {
-    sockets = readdirSync(dir);
-  } catch {
-    return;
-  }
-  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => {
-    const child = spawn('ssh', ['-o', `ControlPath=${join(dir, s)}`, '-O', 'exit', 'lab-router'], { stdio: 'ignore' });
+  await Promise.all(sockets(dir).map((s) => new Promise<void>((resolve) => {
+    const child = spawn('ssh', exitArgs(join(dir, s)), { stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.on('error', () => resolve());
     child.on('close', () => {

@@ -1,6 +1,7 @@
 // Runs the built teqlctl CLI as a user would, against the lab's generated inventory.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { closeMasters } from './ssh-mux.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const LAB_INVENTORY = process.env.TEQLCTL_LAB_INVENTORY ?? resolve(ROOT, 'inventories/lab.yml');
@@ -12,7 +13,18 @@ export interface CliResult {
   stderr: string;
 }
 
-export function teqlctl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** A `lab` command (reset, cut, reboot...) first and last closes the helpers' shared SSH connections (ssh-mux.ts). */
+export async function teqlctl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  if (args[0] !== 'lab') return run(args, env);
+  await closeMasters();
+  try {
+    return await run(args, env);
+  } finally {
+    await closeMasters();
+  }
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), ...args], {
       cwd: ROOT,

@@ -75,23 +75,29 @@ export async function routerUntil(r: 'a' | 'b', cond: string, ms = 120_000): Pro
 }
 
 type Look = Awaited<ReturnType<typeof lookBoth>>;
+type Locks = { a: 'free' | 'held'; b: 'free' | 'held' };
 
 /**
- * Polls until both routers are in their expected end state and no run is undecided: how long that
- * took (or -1), and that last look, which classify can take instead of reading both routers again.
+ * Polls until both routers are in their expected end state, with the expected locks and no run
+ * undecided, in two looks in a row (an end that changes right after, such as a timer left armed,
+ * is not taken for settled): how long that took (or -1), and the last look, which classify takes
+ * instead of reading both routers once more.
  */
-export async function settle(ref: Record<End, States>, want: { a: End; b: End }, ms: number): Promise<{ ms: number; seen?: Look }> {
+export async function settle(ref: Record<End, States>, want: { a: End; b: End }, ms: number, locks: Locks = { a: 'free', b: 'free' }): Promise<{ ms: number; seen?: Look }> {
   const start = Date.now();
+  let matched = 0;
   while (Date.now() - start < ms) {
     const now = await lookBoth().catch(() => undefined);
-    if (now && now.a.state === ref[want.a].a && now.b.state === ref[want.b].b && now.a.decided && now.b.decided) return { ms: Date.now() - start, seen: now };
+    const ends = now !== undefined && now.a.state === ref[want.a].a && now.b.state === ref[want.b].b && now.a.decided && now.b.decided && now.a.lock === locks.a && now.b.lock === locks.b;
+    matched = ends ? matched + 1 : 0;
+    if (matched === 2) return { ms: Date.now() - start, seen: now };
     await sleep(500);
   }
   return { ms: -1 };
 }
 
 /** The end state each router is in now, or in `seen` (pristine, converged, or HALF: a defect), and its lock. */
-export async function classify(ref: Record<End, States>, seen?: Look): Promise<{ a: string; b: string; locks: { a: 'free' | 'held'; b: 'free' | 'held' } }> {
+export async function classify(ref: Record<End, States>, seen?: Look): Promise<{ a: string; b: string; locks: Locks }> {
   const now = seen ?? await lookBoth();
   const name = (r: 'a' | 'b') => (now[r].state === ref.pristine[r] ? 'pristine' : now[r].state === ref.converged[r] ? 'converged' : 'HALF-CONFIGURED');
   return { a: name('a'), b: name('b'), locks: { a: now.a.lock, b: now.b.lock } };
