@@ -1,7 +1,10 @@
 // The e2e helpers' shared SSH connections (test/e2e/ssh-mux.ts): pure parts, no lab.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { announced, muxDir, muxOptions, retryAlone, STARTED, unannounced } from './e2e/ssh-mux.js';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { announced, muxDir, muxOptions, removeStaleMuxDirs, retryAlone, STARTED, unannounced } from './e2e/ssh-mux.js';
 
 const r = (code: number, stdout: string, stderr = '') => ({ code, stdout, stderr });
 
@@ -38,5 +41,12 @@ describe('shared connections of the e2e helpers', () => {
     expect(retryAlone(r(255, '', 'ssh: connect to host 127.0.0.1 port 2201: Connection refused'), false)).toBe(false);
     expect(retryAlone(r(255, '', 'Connection timed out during banner exchange'), false)).toBe(false);
     expect(retryAlone(r(255, '', 'Host key verification failed.'), false)).toBe(false);
+  });
+
+  it("removes the socket folders of workers that are gone, and only theirs", () => {
+    const base = mkdtempSync(join(tmpdir(), 'teqlctl-mux-base-'));
+    for (const name of ['teqlctl-e2e-mux-11', 'teqlctl-e2e-mux-22', 'other-33']) mkdirSync(join(base, name));
+    removeStaleMuxDirs(base, (pid) => pid === 22);
+    expect(['teqlctl-e2e-mux-11', 'teqlctl-e2e-mux-22', 'other-33'].map((n) => existsSync(join(base, n)))).toEqual([false, true, true]);
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../src/lab/paths.js';
 import { startTable } from './fault-matrix/harness.js';
 import { clearClaims, laneCount, laneEnv, prepareLane } from './lanes.js';
+import { removeStaleMuxDirs } from './ssh-mux.js';
 
 /** Runs `teqlctl lab ...`; `quiet` keeps its output unless it fails. */
 function lab(args: string[], quiet = false, env: Record<string, string> = {}): Promise<void> {
@@ -44,4 +45,5 @@ export async function setup(): Promise<void> {
 export async function teardown(): Promise<void> {
   // Quiet: the count reporter's line must stay the last one printed, where CI reads it.
   await Promise.all(Array.from({ length: laneCount() }, (_, i) => lab(['down'], true, laneEnv(i + 1))));
+  removeStaleMuxDirs();
 }

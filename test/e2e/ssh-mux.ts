@@ -93,6 +93,29 @@ function sockets(dir: string): string[] {
   }
 }
 
+/**
+ * After the suite: the socket folders of workers that are gone (vitest may end a worker with
+ * SIGTERM, which skips its 'exit' hook), their masters asked to exit first. `base` and `alive` for tests.
+ */
+export function removeStaleMuxDirs(base = tmpdir(), alive = (pid: number) => isAlive(pid)): void {
+  for (const name of sockets(base)) {
+    const m = /^teqlctl-e2e-mux-(\d+)$/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    const dir = join(base, name);
+    for (const s of sockets(dir)) spawnSync('ssh', exitArgs(join(dir, s)), { stdio: 'ignore', timeout: 3000 });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const exitArgs = (socket: string) => ['-o', `ControlPath=${socket}`, '-O', 'exit', 'lab-router'];
 
 /** Closes every shared connection of this process (`ssh -O exit`); the next command opens a new one. */
