@@ -6,12 +6,14 @@ import { resolve } from 'node:path';
 import { labCli, resetRouters, sshRun } from './lab.js';
 import { bothStates, eventually } from './wait.js';
 import { readState } from './router-state.js';
+import { appliedAndPending, bothQuiet } from './run-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 import { userlandLine } from '../../src/gather/script.js';
 
 const both = bothStates;
 
-const pendingOn = async (router: 'a' | 'b') => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state 2>/dev/null')).stdout.includes('pending');
+// Pending and applied: `pending` alone is written before the first change.
+const pendingOn = appliedAndPending;
 
 describe('BusyBox routers without systemd', () => {
   beforeAll(async () => {
@@ -77,6 +79,7 @@ describe('BusyBox routers without systemd', () => {
     expect(timer.stdout).toMatch(/^pid \d+/);
     child.kill('SIGKILL');
     expect(await eventually(40_000, async () => JSON.stringify(await both()) === JSON.stringify(before))).toBe(true);
+    expect(await eventually(10_000, bothQuiet)).toBe(true);
     const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
     expect(status.stdout).toMatch(/router_a:[\s\S]*reverted, reverted by the dead-man at /);
     expect(status.stdout).toMatch(/router_b:[\s\S]*reverted, reverted by the dead-man at /);

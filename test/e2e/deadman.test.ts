@@ -3,15 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { resetRouters, sshRun } from './lab.js';
-import { bothStates, eventually, sleep } from './wait.js';
+import { bothStates, eventually } from './wait.js';
 import { readState } from './router-state.js';
+import { appliedAndPending, bothQuiet, lockHolderGone, quiet } from './run-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 
 const both = bothStates;
 
-// Pending, and its apply script done (it removes its `applier` file when it ends).
-const pendingOn = async (router: 'a' | 'b') =>
-  (await sshRun(router, 'for d in /var/lib/teqlctl/runs/*; do grep -qx pending $d/state 2>/dev/null && [ ! -e $d/applier ] && echo applied; done')).stdout.includes('applied');
+const pendingOn = appliedAndPending;
 
 function startPlay(args: string[], env: NodeJS.ProcessEnv) {
   return spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
@@ -28,6 +27,8 @@ describe('dead-man rollback', () => {
     child.kill('SIGKILL');
     // Within the timeout plus 10 s, both routers are back where they were, with no teqlctl alive.
     expect(await eventually(30_000, async () => JSON.stringify(await both()) === JSON.stringify(before))).toBe(true);
+    // The state is back before the revert writes `reverted` and frees the lock: wait for its end.
+    expect(await eventually(10_000, bothQuiet)).toBe(true);
     const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/router_a: no timer armed; not locked/);
@@ -51,6 +52,7 @@ describe('dead-man rollback', () => {
     expect(r.json.hosts.router_a.rollback.errors.join(' ')).toMatch(/dead-man timer reverts it by itself within 20 s/);
     // The router reverts itself: SSH works again and the state is the one before the run.
     expect(await eventually(40_000, async () => (await readState('a')) === before)).toBe(true);
+    expect(await eventually(10_000, () => quiet('a'))).toBe(true);
     const status = await teqlctl(['status', '-i', LAB_INVENTORY, '--limit', 'router_a']);
     expect(status.stdout).toMatch(/reverted, reverted by the dead-man/);
   });
@@ -109,6 +111,8 @@ describe('dead-man rollback', () => {
     rollback.kill('SIGKILL');
     expect(await eventually(90_000, async () => (await stateOf('a')) === 'confirmed' && (await stateOf('b')) === 'confirmed')).toBe(true);
     expect(await both()).toEqual(converged);
+    // `confirmed` is written back before the rollback's run is marked reverted and the lock freed.
+    expect(await eventually(10_000, bothQuiet)).toBe(true);
     const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
     expect(status.stdout).toMatch(/router_a: no timer armed; not locked/);
     expect(status.stdout).toMatch(/run \S+-rollback .* reverted, reverted by the dead-man at /);
@@ -128,7 +132,8 @@ describe('one run per router at a time', () => {
     expect(await both()).toEqual(state);
 
     first.kill('SIGKILL');
-    await sleep(1000);
+    // Its SSH sessions end on the routers a moment later: the third run must see them gone.
+    expect(await eventually(30_000, async () => (await lockHolderGone('a')) && (await lockHolderGone('b')))).toBe(true);
     const third = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes']);
     expect(third.code).toBe(8);
     expect(third.stdout + third.stderr).toMatch(/its SSH session is gone: a dead run/);

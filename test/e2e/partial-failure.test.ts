@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { resetRouters, sshRun } from './lab.js';
 import { eventually } from './wait.js';
 import { readState } from './router-state.js';
+import { appliedAndPending, quiet } from './run-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, teqlctl } from './teqlctl.js';
 
 
@@ -35,8 +36,8 @@ describe('partial failure', () => {
     });
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
-    const pending = async (r: 'a' | 'b') => (await sshRun(r, 'cat /var/lib/teqlctl/runs/*/state')).stdout.includes('pending');
-    expect(await eventually(90_000, async () => (await pending('a')) && (await pending('b')))).toBe(true);
+    // Applied on both (not only armed): the cut must fall between applying and confirming.
+    expect(await eventually(90_000, async () => (await appliedAndPending('a')) && (await appliedAndPending('b')))).toBe(true);
     // b vanishes while teqlctl waits to confirm: its new connection and its old one both fail.
     expect((await lab('cut', 'b')).code).toBe(0);
     try {
@@ -54,6 +55,7 @@ describe('partial failure', () => {
     }
     // By now b's own timer has fired (30 s after its first change): it is as it was.
     expect(await eventually(30_000, async () => (await readState('b')) === beforeB)).toBe(true);
+    expect(await eventually(10_000, () => quiet('b'))).toBe(true);
     expect((await sshRun('b', 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('reverted');
   });
 });
