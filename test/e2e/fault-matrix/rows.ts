@@ -26,6 +26,10 @@ export interface Row {
 const begun = (batch: number, step: number) => async () => {
   await Promise.all((['a', 'b'] as const).map((r) => routerUntil(r, `grep -qx ${step} ${RUNS}/*/begun-${batch}`)));
 };
+// Each router marks its own rollback: both are waited for, since they run side by side.
+const rollingBack = async () => {
+  await Promise.all((['a', 'b'] as const).map((r) => routerUntil(r, `grep -qx rolling-back ${RUNS}/*/state`)));
+};
 const kill = (signal: NodeJS.Signals) => (c: Controller) => void c.child.kill(signal);
 const then = (...fs: Array<(c: Controller) => unknown>) => async (c: Controller) => { for (const f of fs) await f(c); };
 const held = (point: string) => (c: Controller) => c.waitFor(new RegExp(`holding at ${point}`));
@@ -95,17 +99,17 @@ export const ROWS: Row[] = [
   },
   {
     fault: "SIGKILL of the controller during its own rollback (after SIGTERM)", persist: false, args: ['--debug-hold', 'step-0.3:600', '--debug-hold', 'rollback:6'],
-    inject: then(begun(0, 3), kill('SIGTERM'), () => routerUntil('a', `grep -qx rolling-back ${RUNS}/*/state`), kill('SIGKILL')),
+    inject: then(begun(0, 3), kill('SIGTERM'), rollingBack, kill('SIGKILL')),
     want: { a: 'pristine', b: 'pristine' }, exit: 'SIGKILL', status: { a: ROLLED_BACK, b: ROLLED_BACK },
   },
   {
     fault: 'SIGHUP during the rollback that a SIGTERM started', persist: true, args: ['--debug-hold', 'step-1.1:600', '--debug-hold', 'rollback:4'],
-    inject: then(begun(1, 1), kill('SIGTERM'), () => routerUntil('a', `grep -qx rolling-back ${RUNS}/*/state`), kill('SIGHUP')),
+    inject: then(begun(1, 1), kill('SIGTERM'), rollingBack, kill('SIGHUP')),
     want: { a: 'pristine', b: 'pristine' }, exit: [130], status: { a: ROLLED_BACK, b: ROLLED_BACK },
   },
   {
     fault: 'SIGTERM during the rollback that a SIGINT started', persist: false, args: ['--debug-hold', 'step-0.3:600', '--debug-hold', 'rollback:4'],
-    inject: then(begun(0, 3), kill('SIGINT'), () => routerUntil('a', `grep -qx rolling-back ${RUNS}/*/state`), kill('SIGTERM')),
+    inject: then(begun(0, 3), kill('SIGINT'), rollingBack, kill('SIGTERM')),
     want: { a: 'pristine', b: 'pristine' }, exit: [130], status: { a: ROLLED_BACK, b: ROLLED_BACK },
   },
   {
