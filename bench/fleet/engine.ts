@@ -1,6 +1,7 @@
 // The engine under measure, alone in its process: loadRun + runPlay (silent, real SSH client) on a
 // SIMULATED fleet's inventory. Prints one JSON line with its wall time, CPU time and memory.
-//   tsx bench/fleet/engine.ts <inventory> <playbook> <forks> <log file>
+//   node .teqlctl/bench-dist/bench/fleet/engine.js <inventory> <playbook> <forks> <log file>
+// (compiled by compiled-engine.ts, as teqlctl itself is compiled; see there why not under tsx)
 import { PLAY_DEFAULTS } from '../../src/cli/play-flags.js';
 import { performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';

@@ -1,5 +1,5 @@
 // Fleet scale, SIMULATED: for each fleet size, start the simulated routers (sim-server.ts, its own
-// process), then per --forks value run the engine (engine.ts, its own process) twice: a cold apply
+// process), then per --forks value run the engine (engine.ts, compiled: compiled-engine.ts) twice: a cold apply
 // from pristine, then a no-op rerun. Collects the engine's wall time, CPU time and memory, and what
 // the simulated routers saw (connections, scripts).
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -12,6 +12,7 @@ import { measureFloor, type FloorSamples, type SshEndpoint } from '../lib/floor.
 import { runProc } from '../lib/proc.js';
 import { hubBundleName, SPOKES } from './hub-fleet.js';
 import { HUB_PLAYBOOK } from './hub-facts.js';
+import { compiledEngine } from './compiled-engine.js';
 
 export type FleetPhase = 'cold' | 'noop' | 'faults';
 
@@ -145,7 +146,7 @@ async function engineRun(fleet: SimFleet, inventory: string, log: string, hosts:
   delete env.SSH_AUTH_SOCK; // the simulated hosts take the generated key only
   // BENCH_CPU_PROF=DIR: a V8 CPU profile of each engine run, written into DIR (for a look at where the time goes).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const r = await runProc(process.execPath, [...prof, ...TSX, join(HERE, 'engine.ts'), inventory, playbook, String(forks), log], { env });
+  const r = await runProc(process.execPath, [...prof, await compiledEngine(), inventory, playbook, String(forks), log], { env });
   if (r.code !== 0) throw new Error(`engine on ${hosts} simulated hosts exited ${r.code}:\n${r.stderr}`);
   const e = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const stats = await fleet.ask('stats');
