@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { projectRoot } from '../../src/lab/paths.js';
 import { startTable } from './fault-matrix/harness.js';
 import { clearClaims, laneCount, laneEnv, prepareLane } from './lanes.js';
-import { removeStaleMuxDirs } from './ssh-mux.js';
+import { closeMasters, removeStaleMuxDirs } from './ssh-mux.js';
+import { measureLabSpeed } from './lab-speed.js';
 
 /** Runs `teqlctl lab ...`; `quiet` keeps its output unless it fails. */
 function lab(args: string[], quiet = false, env: Record<string, string> = {}): Promise<void> {
@@ -39,6 +40,9 @@ export async function setup(): Promise<void> {
     prepareLane(lane);
     await lab(['up'], false, laneEnv(lane));
   }
+  // The lab's speed today, for CI's time guard (lab-speed.ts); lane 1's router a, pristine after.
+  await measureLabSpeed();
+  await closeMasters();
   clearClaims();
 }
 

@@ -1,0 +1,2 @@
+export declare const REFERENCE_MS: number;
+export declare function e2eBudget(baseS: number, capS: number, processStartMs: number | undefined): { budgetS: number; factor: number; why: string };

@@ -1,0 +1,27 @@
+// CI's time budget for the e2e files, scaled by how fast the lab ran in this very run.
+//
+// The base budget holds on a machine whose emulated routers start a process in REFERENCE_MS (the
+// 2-core machine of 2026-11-29/30: `/bin/true` 20 times in 0.56-0.65 s, and the e2e files in
+// 2236-2539 s). A slower machine, or the same one on a slow day, gets proportionally more, never
+// more than the cap, which keeps the whole of .ci/run (setup, npm ci, the image, unit tests)
+// inside CI's 90 minutes. A faster one keeps the base: the guard is there to catch the suite
+// growing, and it still does, in units of this machine's speed.
+
+export const REFERENCE_MS = 30;
+
+/**
+ * @param {number} baseS the budget at the reference speed, in seconds
+ * @param {number} capS the most it may become, in seconds
+ * @param {number | undefined} processStartMs this run's probe (test/e2e/lab-speed.ts), if any
+ * @returns {{ budgetS: number, factor: number, why: string }}
+ */
+export function e2eBudget(baseS, capS, processStartMs) {
+  if (processStartMs === undefined || !Number.isFinite(processStartMs) || processStartMs <= 0) {
+    return { budgetS: baseS, factor: 1, why: 'no lab speed was measured: the base budget' };
+  }
+  const factor = Math.max(1, processStartMs / REFERENCE_MS);
+  const budgetS = Math.min(capS, Math.round(baseS * factor));
+  const speed = `router a started a process in ${processStartMs.toFixed(1)} ms, the reference machine in ${REFERENCE_MS} ms`;
+  if (factor === 1) return { budgetS, factor, why: `${speed}: the base budget` };
+  return { budgetS, factor, why: `${speed}: the base budget x${factor.toFixed(2)}${budgetS === capS ? ', at its cap' : ''}` };
+}
