@@ -16,7 +16,7 @@ if (speedFile) {
     // no figure: the base budget, and the guard says so
   }
 }
-const { budgetS: limitS, why } = e2eBudget(baseS, capText ? Number(capText) : baseS, processStartMs);
+const { budgetS: limitS, factor, why } = e2eBudget(baseS, capText ? Number(capText) : baseS, processStartMs);
 let summary;
 try {
   summary = JSON.parse(readFileSync(file, 'utf8'));
@@ -31,6 +31,8 @@ const e2eSumS = (summary.projects?.e2e ?? 0) / 1000;
 const ciS = Number(ciSecondsText);
 console.log(`CI: .ci/run took ${Math.floor(ciS / 60)} min ${ciS % 60} s; the tests ${(summary.wallMs / 1000).toFixed(0)} s, of which the e2e files ${e2eS.toFixed(0)} s of wall time (${e2eSumS.toFixed(0)} s added up over the lanes)`);
 console.log(`CI: the e2e files' budget is ${(limitS / 60).toFixed(1)} min (${why})`);
+// The suite's own size, whatever the machine's speed today: what shows it growing from run to run.
+if (factor > 1) console.log(`CI: at the reference speed the e2e files would have taken ${(e2eS / factor / 60).toFixed(1)} min (the base budget ${(baseS / 60).toFixed(1)})`);
 let code = 0;
 if (e2eS > limitS) {
   console.log(

@@ -20,9 +20,10 @@ describe("CI's e2e budget, scaled by the lab's measured speed", () => {
     expect(b.why).toMatch(/x3\.00, at its cap$/);
   });
 
-  it('keeps the base budget when no speed was measured or the figure is nonsense', () => {
-    for (const ms of [undefined, Number.NaN, 0, -5, Number.POSITIVE_INFINITY]) {
-      expect(e2eBudget(3000, 4500, ms)).toEqual({ budgetS: 3000, factor: 1, why: 'no lab speed was measured: the base budget' });
+  it('keeps the base budget when no speed was measured or the figure is nonsense, and says which', () => {
+    expect(e2eBudget(3000, 4500, undefined)).toEqual({ budgetS: 3000, factor: 1, why: 'no lab speed was measured: the base budget' });
+    for (const ms of [Number.NaN, 0, -5, Number.POSITIVE_INFINITY]) {
+      expect(e2eBudget(3000, 4500, ms)).toEqual({ budgetS: 3000, factor: 1, why: `the lab speed figure ${ms} is not usable: the base budget` });
     }
   });
 });

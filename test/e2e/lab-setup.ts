@@ -41,12 +41,15 @@ export async function setup(): Promise<void> {
     await lab(['up'], false, laneEnv(lane));
   }
   // The lab's speed today, for CI's time guard (lab-speed.ts); lane 1's router a, pristine after.
-  await measureLabSpeed();
+  await measureLabSpeed('before');
   await closeMasters();
   clearClaims();
 }
 
 export async function teardown(): Promise<void> {
+  // And after the files, silently: the lower figure of the two counts.
+  await measureLabSpeed('after');
+  await closeMasters();
   // Quiet: the count reporter's line must stay the last one printed, where CI reads it.
   await Promise.all(Array.from({ length: laneCount() }, (_, i) => lab(['down'], true, laneEnv(i + 1))));
   removeStaleMuxDirs();
