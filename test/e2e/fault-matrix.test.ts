@@ -37,7 +37,8 @@ describe('fault matrix: every router ends converged and confirmed, or exactly as
   it.each(ROWS.map((row) => [row.fault + (row.persist ? ', with persist' : ''), row] as const))('%s', async (_name, row) => {
     await resetRouters('a', 'b');
     const ref = refs[row.persist ? 'persist' : 'plain'];
-    const controller = startPlay(['--confirm-timeout', String(TIMEOUT), ...(row.persist ? PERSIST : []), ...row.args]);
+    const timeout = row.timeout ?? TIMEOUT;
+    const controller = startPlay(['--confirm-timeout', String(timeout), ...(row.persist ? PERSIST : []), ...row.args]);
     try {
       await row.inject(controller);
     } catch (err) {
@@ -45,7 +46,7 @@ describe('fault matrix: every router ends converged and confirmed, or exactly as
       throw err;
     }
     const ended = await controller.done;
-    const { ms: settled, seen } = await settle(ref, row.want, (TIMEOUT + 30) * 1000, row.locks);
+    const { ms: settled, seen } = await settle(ref, row.want, (timeout + 30) * 1000, row.locks);
     const { locks, ...end } = await classify(ref, seen);
     const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
     const lines = runLines(status.stdout);

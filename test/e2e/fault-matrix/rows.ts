@@ -5,7 +5,12 @@ import { labCli, sshRun } from '../lab.js';
 import { sleep } from '../wait.js';
 import { routerUntil, type Controller, type End } from './harness.js';
 
-export const TIMEOUT = 15; // --confirm-timeout of every row: the dead-man fires 15 s after arming
+export const TIMEOUT = 15; // --confirm-timeout of a row: the dead-man fires 15 s after arming
+// Rows held in the boot files (the second apply batch, after the first and its pings): the timer,
+// armed at the first batch, must outlast the way there and the controller's reaction to a signal.
+// At 15 s, on a machine running at about half its speed, router a's dead-man fired first in the
+// clean-clone CI of 3583ab0 (its rollback never began; the row wants it rolled back by teqlctl).
+export const TIMEOUT_PERSIST_STEP = 30;
 export const PERSIST = ['-e', 'teql_persist=true'];
 const RUNS = '/var/lib/teqlctl/runs';
 
@@ -21,6 +26,8 @@ export interface Row {
   status: { a: RegExp; b: RegExp };
   /** The lock each router holds at the end (held: a run killed after confirming a, before freeing). */
   locks?: { a: 'free' | 'held'; b: 'free' | 'held' };
+  /** Its --confirm-timeout, when not TIMEOUT. */
+  timeout?: number;
 }
 
 const begun = (batch: number, step: number) => async () => {
@@ -53,6 +60,7 @@ function inStep(signal: NodeJS.Signals, persist: boolean, first = false): Row {
     persist,
     args: ['--debug-hold', `step-${batch}.${step}:600`],
     inject: then(begun(batch, step), kill(signal)),
+    ...(persist ? { timeout: TIMEOUT_PERSIST_STEP } : {}),
     want: { a: 'pristine', b: 'pristine' },
     exit: killed ? 'SIGKILL' : [130],
     status: killed ? { a: DEADMAN, b: DEADMAN } : { a: ROLLED_BACK, b: ROLLED_BACK },
@@ -104,7 +112,7 @@ export const ROWS: Row[] = [
   },
   {
     fault: 'SIGHUP during the rollback that a SIGTERM started', persist: true, args: ['--debug-hold', 'step-1.1:600', '--debug-hold', 'rollback:4'],
-    inject: then(begun(1, 1), kill('SIGTERM'), rollingBack, kill('SIGHUP')),
+    inject: then(begun(1, 1), kill('SIGTERM'), rollingBack, kill('SIGHUP')), timeout: TIMEOUT_PERSIST_STEP,
     want: { a: 'pristine', b: 'pristine' }, exit: [130], status: { a: ROLLED_BACK, b: ROLLED_BACK },
   },
   {
