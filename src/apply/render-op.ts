@@ -43,7 +43,15 @@ function publicDir(dir: string): string {
   return `(umask 022 && mkdir -p ${shellQuote(dir)})`;
 }
 
-export function renderOp(op: Op): string {
+export interface RenderOptions {
+  /**
+   * false: a baseline-set ends without its own flush. Only for a run's forward steps (see
+   * apply/script.ts): undo and redo scripts, which no confirmation follows, keep it.
+   */
+  syncBaseline?: boolean;
+}
+
+export function renderOp(op: Op, o: RenderOptions = {}): string {
   switch (op.kind) {
     case 'modprobe':
       return shellJoin(['modprobe', op.module, ...(op.maxEqualizers ? [`max_equalizers=${op.maxEqualizers}`] : [])]);
@@ -90,7 +98,7 @@ export function renderOp(op: Op): string {
     case 'systemd-reload':
       return 'systemctl daemon-reload';
     case 'baseline-set':
-      return `{ [ -d ${BASELINE_DIR} ] || mkdir -p ${BASELINE_DIR}; } && teqlctl_bw=0 && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)} || teqlctl_bw=1; } > ${B}.new && [ "$teqlctl_bw" = 0 ] && mv -f ${B}.new ${B} && ${syncFs(dirOf(BASELINE_FILE))}`;
+      return `{ [ -d ${BASELINE_DIR} ] || mkdir -p ${BASELINE_DIR}; } && teqlctl_bw=0 && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)} || teqlctl_bw=1; } > ${B}.new && [ "$teqlctl_bw" = 0 ] && mv -f ${B}.new ${B}${o.syncBaseline === false ? '' : ` && ${syncFs(dirOf(BASELINE_FILE))}`}`;
     case 'baseline-unset':
       return `if [ -f ${B} ]; then teqlctl_bw=0; ${baselineWithout(op.key)} > ${B}.new && [ "$teqlctl_bw" = 0 ] && mv -f ${B}.new ${B} && { [ -s ${B} ] || rm -f ${B}; } && ${syncFs(dirOf(BASELINE_FILE))}; fi`;
   }

@@ -1,7 +1,7 @@
 // One batched script per host per phase. Each step prints its output then a marker with its exit
 // code (on a line of its own); the first failure stops the script, so the journal knows exactly which steps ran.
 import type { Op } from '../plan/ops.js';
-import { renderOp } from './render-op.js';
+import { renderOp, type RenderOptions } from './render-op.js';
 import { ARM_FAILED_MARKER, STEP_MARKER as STEP } from '../router/markers.js';
 
 export interface StepResult {
@@ -31,6 +31,20 @@ export interface StepsScriptOptions {
   barrier?: string;
 }
 
+/**
+ * A run's forward steps: a baseline entry is not flushed on its own (~30 ms each, 7 in the chapter,
+ * issue 17). Its write-ahead record was flushed before it (begunLine: the baseline is a file), so
+ * whatever a power cut leaves of it is undone by the revert at boot; and the next flush covers it:
+ * the record of the run's next file step (syncfs flushes the whole file system), the confirmation,
+ * or the undo that forgets it again (baseline-unset keeps its flush).
+ */
+const FORWARD: RenderOptions = { syncBaseline: false };
+
+/** A forward step as the apply script runs it (and the plan and the journal show it). */
+export function renderStep(op: Op): string {
+  return renderOp(op, FORWARD);
+}
+
 export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): string {
   // umask 077: the run's files (journal, lock, baseline) are root's alone; boot files set their modes.
   const lines = ['export LANG=C LC_ALL=C', 'umask 077', 'failed=0'];
@@ -39,7 +53,7 @@ export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): str
     if (o.onBegin) lines.push(`${o.onBegin(i)} || { echo '${ARM_FAILED_MARKER} step ${i} not started: the run was decided meanwhile (its dead-man fired or a rollback claimed it), or its journal cannot be written'; exit 3; }`);
     // The step's output goes straight out (no $( ) subshell: no process per step beyond its own
     // command); the marker starts on a line of its own even after output without a newline.
-    lines.push(`{ ${renderOp(op)} ; } 2>&1; rc=$?`);
+    lines.push(`{ ${renderStep(op)} ; } 2>&1; rc=$?`);
     lines.push(`printf '\\n${STEP} %d %d\\n' ${i} "$rc"`);
     lines.push(o.keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
   });
@@ -59,7 +73,7 @@ export function parseSteps(ops: readonly Op[], stdout: string): StepResult[] {
       continue;
     }
     const index = Number(m[1]);
-    results.push({ index, command: renderOp(ops[index]!), code: Number(m[2]), output: buffer.join('\n').trim() });
+    results.push({ index, command: renderStep(ops[index]!), code: Number(m[2]), output: buffer.join('\n').trim() });
     buffer = [];
   }
   return results;

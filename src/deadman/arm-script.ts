@@ -9,7 +9,7 @@ import { ARM_FAILED_MARKER } from '../router/markers.js';
 import { decide, DECIDED } from './decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
-import { releaseLockLine, safeOwner, takeLockScript } from '../router/lock.js';
+import { releaseLockLine, ROUTER_NOW, safeOwner, takeLockScript } from '../router/lock.js';
 import { fingerprintScript } from '../gather/script.js';
 import { STALE_MARKER } from '../router/markers.js';
 import { recordApplierLine, stopApplierLines } from './applier.js';
@@ -113,8 +113,8 @@ export function timerLines(runId: string, timeoutSec: number, fail: (what: strin
 }
 
 /** The run's meta file (who, when, how long the timer, what), values reduced to safe characters. */
-export function metaLine(runId: string, owner: string, timeoutSec: number, summary: string): string {
-  return `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${assertSafeRunId(runId)} '${safeOwner(owner)}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${runDir(runId)}/meta`;
+export function metaLine(runId: string, owner: string, timeoutSec: number, summary: string, now = ROUTER_NOW): string {
+  return `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${assertSafeRunId(runId)} '${safeOwner(owner)}' ${now} ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${runDir(runId)}/meta`;
 }
 
 export interface ArmOptions {
@@ -152,7 +152,9 @@ export function armScript(o: ArmOptions): string {
     // A later phase changes nothing once the run is decided (its dead-man fired between two phases,
     // during a slow verify or a long approval): checked before the lock, which the revert freed.
     ...(o.first ? [] : [`if [ -d ${dir}/${DECIDED} ] || [ "$(cat ${dir}/state 2>/dev/null)" != pending ]; then echo "${ARM_FAILED_MARKER} run ${o.runId} is no longer pending here: $(cat ${dir}/state 2>/dev/null) (decided by $(cat ${dir}/${DECIDED}/by 2>/dev/null)); nothing of this phase was applied"; exit 3; fi`]),
-    takeLockScript(o.runId, o.owner),
+    // One `date` for the lock and the run's meta (a process each, issue 17): the same time in both.
+    ...(o.first ? [`tq_now=${ROUTER_NOW}`] : []),
+    takeLockScript(o.runId, o.owner, o.first ? '"$tq_now"' : ROUTER_NOW),
     ...(o.first && o.fingerprint !== undefined ? staleCheck(o.runId, o.fingerprint, o.sysctls ?? []) : []),
     `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
     // -m: one process, not mkdir then chmod (the mode is the last folder's, as chmod's was).
@@ -167,7 +169,7 @@ export function armScript(o: ArmOptions): string {
   if (o.first) {
     lines.push(
       heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),
-      `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary)} || ${fail(`cannot write ${dir}/meta`)}`,
+      `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary, '"$tq_now"')} || ${fail(`cannot write ${dir}/meta`)}`,
       `echo pending > ${dir}/state || ${fail(`cannot write ${dir}/state`)}`,
       // Written files can still be empty on a full disk: the revert and the state must be there.
       `[ -s ${dir}/revert.sh ] && [ -s ${dir}/state ] && [ -s ${dir}/undo-${o.batch}.sh ] || ${fail(`the run files in ${dir} are empty (is the disk full?)`)}`,

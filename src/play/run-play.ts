@@ -67,7 +67,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
         : { ...t, connections: 1 };
     }
     for (const [h, entries] of run.journal) {
-      run.reports.get(h)!.journal = entries.map((e) => ({ command: e.command, code: e.code, undo: e.undo.map(renderOp) }));
+      run.reports.get(h)!.journal = entries.map((e) => ({ command: e.command, code: e.code, undo: e.undo.map((op) => renderOp(op)) }));
     }
     return { runId: run.runId, exitCode, check: opts.check, hosts: [...run.reports.values()], bundles, summary, ...(opts.log.file ? { logFile: opts.log.file } : {}) };
   };

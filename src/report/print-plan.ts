@@ -1,7 +1,7 @@
 // The plan as people read it: `+ ~ -` per host, like terraform plan; --diff adds before and after.
 import type { HostPlan } from '../plan/types.js';
 import { changeCount } from '../plan/types.js';
-import { renderOp } from '../apply/render-op.js';
+import { renderStep } from '../apply/script.js';
 
 export function formatPlan(plans: readonly HostPlan[], diff: boolean): string {
   const lines: string[] = [];
@@ -15,7 +15,7 @@ export function formatPlan(plans: readonly HostPlan[], diff: boolean): string {
         if (diff) {
           lines.push(`      before: ${c.before ?? '(absent)'}`, `      after:  ${c.after ?? '(absent)'}`);
           if (c.detail) for (const l of c.detail) lines.push(`      ${l}`);
-          else for (const s of c.steps) lines.push(`      run:    ${renderOp(s.op)}`);
+          else for (const s of c.steps) lines.push(`      run:    ${renderStep(s.op)}`);
         }
         if (c.reason) lines.push(`      why: ${c.reason}`);
       }

@@ -22,13 +22,19 @@ export function safeOwner(owner: string): string {
   return owner.replace(/[^A-Za-z0-9@._-]/g, '_');
 }
 
-/** Takes the router's lock for this run (mkdir is atomic), or exits 3 naming the holder. */
-export function takeLockScript(runId: string, owner: string): string {
+/** The router's time now, as the run files record it: a shell word (one `date` process). */
+export const ROUTER_NOW = '"$(date -u +%Y-%m-%dT%H:%M:%SZ)"';
+
+/**
+ * Takes the router's lock for this run (mkdir is atomic), or exits 3 naming the holder. `now`: the
+ * shell word for the time it was taken (a variable set once, where the run's files record it too).
+ */
+export function takeLockScript(runId: string, owner: string, now = ROUTER_NOW): string {
   assertSafeRunId(runId);
   return [
     SESSION_PID,
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
-    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\n' ${runId} '${safeOwner(owner)}' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$p" > ${LOCK_OWNER}`,
+    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" > ${LOCK_OWNER}`,
     `elif ! grep -qx 'run=${runId}' ${LOCK_OWNER} 2>/dev/null; then`,
     `  echo '${LOCK_MARKER} held'; cat ${LOCK_OWNER}; exit 3`,
     'fi',
@@ -40,8 +46,12 @@ export function lockHeldBy(stdout: string): string | undefined {
   return stdout.startsWith(`${LOCK_MARKER} held`) ? stdout.split('\n').slice(1).join(' ').trim() : undefined;
 }
 
-/** Prints the owner file's key=value lines and `alive=0|1`, nothing when there is no lock. */
-export const READ_LOCK = `if [ -f ${LOCK_OWNER} ]; then cat ${LOCK_OWNER}; p=$(sed -n 's/^pid=//p' ${LOCK_OWNER}); if [ -n "$p" ] && [ -d /proc/$p ]; then echo alive=1; else echo alive=0; fi; fi`;
+/**
+ * Prints the owner file's key=value lines and `alive=0|1`, nothing when there is no lock. The
+ * shell's own `read`, not `cat` and `sed`: it runs in every facts read, and an emulated router
+ * starts a process in ~30 ms (issue 17). Its own names: the facts script uses short ones.
+ */
+export const READ_LOCK = `if [ -f ${LOCK_OWNER} ]; then tq_lp=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do printf '%s\\n' "$tq_l"; case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; esac; done < ${LOCK_OWNER}; if [ -n "$tq_lp" ] && [ -d /proc/$tq_lp ]; then echo alive=1; else echo alive=0; fi; fi`;
 
 /** Parses what READ_LOCK printed (key=value lines, in any order). */
 export function parseLock(text: string): RouterLock | undefined {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderOp } from '../../src/apply/render-op.js';
+import { renderStep } from '../../src/apply/script.js';
 import { BASELINE_FILE } from '../../src/router/paths.js';
 import type { Op } from '../../src/plan/ops.js';
 
@@ -20,8 +21,8 @@ describe.each(SHELLS)('baseline steps under %s', (_name, shell) => {
       execFileSync('mkdir', ['-p', dir]);
       writeFileSync(file, content);
     }
-    const run = (op: Op) => execFileSync(shell[0]!, [...shell.slice(1), renderOp(op).split(ROUTER_DIR).join(dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { file, run };
+    const runAs = (render: (op: Op) => string) => (op: Op) => execFileSync(shell[0]!, [...shell.slice(1), render(op).split(ROUTER_DIR).join(dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { file, run: runAs((op) => renderOp(op)), runForward: runAs(renderStep) };
   };
   // Neighbours a careless filter would lose or damage: a longer key with the same start, a
   // backslash, leading spaces, and a last line without its newline.
@@ -36,6 +37,12 @@ describe.each(SHELLS)('baseline steps under %s', (_name, shell) => {
   it('set: replaces the key\'s own line and keeps every other line as it was', () => {
     const b = setUp(`link:eth1\tup mtu 1500\n${others}`);
     b.run({ kind: 'baseline-set', key: 'link:eth1', value: 'down mtu 1500' });
+    expect(readFileSync(b.file, 'utf8')).toBe(`${others}\nlink:eth1\tdown mtu 1500\n`);
+  });
+
+  it('set as a run\'s forward step (no flush of its own) writes the same file', () => {
+    const b = setUp(`link:eth1\tup mtu 1500\n${others}`);
+    b.runForward({ kind: 'baseline-set', key: 'link:eth1', value: 'down mtu 1500' });
     expect(readFileSync(b.file, 'utf8')).toBe(`${others}\nlink:eth1\tdown mtu 1500\n`);
   });
 
@@ -62,5 +69,19 @@ describe.each(SHELLS)('baseline steps under %s', (_name, shell) => {
     const b = setUp('link:eth*\tup mtu 1500\nlink:eth1\tdown mtu 1500\n');
     b.run({ kind: 'baseline-unset', key: 'link:eth*' });
     expect(readFileSync(b.file, 'utf8')).toBe('link:eth1\tdown mtu 1500\n');
+  });
+});
+
+describe('which baseline steps flush the file system', () => {
+  const set: Op = { kind: 'baseline-set', key: 'link:eth1', value: 'down mtu 1500' };
+  const unset: Op = { kind: 'baseline-unset', key: 'link:eth1' };
+  it('a run\'s forward set does not (its write-ahead record was flushed, the next flush covers it)', () => {
+    expect(renderStep(set)).not.toMatch(/sync/);
+    expect(renderStep(unset)).toMatch(/sync -f/);
+  });
+
+  it('undo and redo scripts, which no confirmation follows, flush after both', () => {
+    expect(renderOp(set)).toMatch(/mv -f \S+ \S+ && \{ sync -f /);
+    expect(renderOp(unset)).toMatch(/sync -f/);
   });
 });

@@ -23,6 +23,11 @@ describe('the lock, read and parsed', () => {
     expect(parseLock(readLockOf('run=r1\nowner=op@host\nstarted=x\npid=999999999\n'))?.alive).toBe(false);
   });
 
+  it('prints the owner file line by line, the last even without its newline', () => {
+    expect(readLockOf('run=r1\nowner=op@host\nstarted=s\npid=999999999')).toBe('run=r1\nowner=op@host\nstarted=s\npid=999999999\nalive=0\n');
+    expect(readLockOf(`run=r1\npid=${process.pid}`)).toBe(`run=r1\npid=${process.pid}\nalive=1\n`);
+  });
+
   it('is no lock when nothing was printed (no owner file)', () => {
     expect(execFileSync('sh', ['-c', READ_LOCK.replaceAll(LOCK_OWNER, '/nonexistent/owner')], { encoding: 'utf8' })).toBe('');
     expect(parseLock('')).toBeUndefined();

@@ -34,4 +34,23 @@ describe('checksScript', () => {
     const out = execFileSync('sh', ['-c', fake + checksScript(checks).replace(/sleep 1/g, 'true')], { encoding: 'utf8' });
     expect(parseChecks(checks, out).map((r) => [r.check.to, r.ok, r.attempts])).toEqual([['10.0.0.9', false, 3], ['10.0.0.1', true, 1]]);
   });
+
+  it("keeps each output's last two lines, as tail -n 2 did, and leaves no folder behind", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { checksScript } = await import('../../src/verify/ping-script.js');
+    const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-checks-'));
+    // Four lines, the last without its newline: only the last two are kept.
+    const fake = 'ping() { printf "PING header\\n\\n3 packets transmitted, 3 received, 0%% packet loss\\nrtt min/avg/max/mdev = 1/2/3/0 ms"; }\n';
+    const checks = [check('10.0.0.1'), check('10.0.0.3')];
+    const out = execFileSync('sh', ['-c', fake + checksScript(checks)], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    expect(out).not.toContain('PING header');
+    const r = parseChecks(checks, out);
+    expect(r.map((x) => x.summary)).toEqual(Array(2).fill('3 packets transmitted, 3 received, 0% packet loss; rtt min/avg/max/mdev = 1/2/3/0 ms'));
+    // Removed in the background: gone within a few seconds.
+    for (let i = 0; i < 50 && readdirSync(tmp).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(readdirSync(tmp)).toEqual([]);
+  });
 });
