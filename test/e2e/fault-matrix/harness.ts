@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sshRun } from '../lab.js';
 import { sleep } from '../wait.js';
-import { STATE_SCRIPT } from '../router-state.js';
+import { normalizeState, STATE_SCRIPT } from '../router-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT } from '../teqlctl.js';
 
 export type End = 'pristine' | 'converged';
@@ -17,15 +17,18 @@ export type States = { a: string; b: string };
  * files (persist), whether every run on it is decided, and whether the lock is held.
  */
 async function look(r: 'a' | 'b'): Promise<{ state: string; decided: boolean; lock: 'free' | 'held' }> {
-  const res = await sshRun(r, `${STATE_SCRIPT}\necho "## boot files"; ls -A /etc/teqlctl 2>/dev/null | sort\necho "@@decided"; ${UNDECIDED} && echo undecided || echo decided\necho "@@lock"; test -e /run/teqlctl.lock && echo held || echo free\n`);
+  const res = await sshRun(r, `${STATE_SCRIPT}\necho "## boot files"; ${BOOT_FILES}\necho "@@decided"; ${UNDECIDED} && echo undecided || echo decided\necho "@@lock"; test -e /run/teqlctl.lock && echo held || echo free\n`);
   if (res.code !== 0) throw new Error(`reading router ${r} failed: ${res.stderr}`);
   const [state = '', rest = ''] = res.stdout.split('@@decided\n');
   const [decided = '', lock = ''] = rest.split('@@lock\n');
-  return { state, decided: decided.trim() === 'decided', lock: lock.trim() === 'held' ? 'held' : 'free' };
+  return { state: normalizeState(state), decided: decided.trim() === 'decided', lock: lock.trim() === 'held' ? 'held' : 'free' };
 }
 
+/** The names in /etc/teqlctl, hidden ones and dangling symlinks too (as `ls -A` listed them), by the shell's globs. */
+const BOOT_FILES = 'for f in /etc/teqlctl/* /etc/teqlctl/.[!.]* /etc/teqlctl/..?*; do { [ -e "$f" ] || [ -L "$f" ]; } && echo "${f##*/}"; done';
+
 /** Is a run still undecided on the router (pending, or its revert or rollback still running)? */
-const UNDECIDED = '( for s in /var/lib/teqlctl/runs/*/state; do [ -f "$s" ] || continue; case "$(cat "$s")" in pending|reverting|rolling-back) exit 0;; esac; done; exit 1 )';
+const UNDECIDED = '( for s in /var/lib/teqlctl/runs/*/state; do [ -f "$s" ] || continue; st=; read -r st < "$s"; case "$st" in pending|reverting|rolling-back) exit 0;; esac; done; exit 1 )';
 
 export async function lookBoth() {
   const [a, b] = await Promise.all([look('a'), look('b')]);
