@@ -38,6 +38,11 @@ export function syncFs(path: string): string {
   return `{ sync -f ${shellQuote(path)} 2>/dev/null || sync; }`;
 }
 
+/** Flushes the file system of the baseline (a batch's one flush for its forward baseline-set steps, apply/script.ts). */
+export function flushBaseline(): string {
+  return syncFs(dirOf(BASELINE_FILE));
+}
+
 /** A folder other programs must read (systemd, networkd, ifupdown): created 0755 whatever the script's umask 077. */
 function publicDir(dir: string): string {
   return `(umask 022 && mkdir -p ${shellQuote(dir)})`;

@@ -1,7 +1,7 @@
 // One batched script per host per phase. Each step prints its output then a marker with its exit
 // code (on a line of its own); the first failure stops the script, so the journal knows exactly which steps ran.
 import type { Op } from '../plan/ops.js';
-import { renderOp, type RenderOptions } from './render-op.js';
+import { flushBaseline, renderOp, type RenderOptions } from './render-op.js';
 import { ARM_FAILED_MARKER, STEP_MARKER as STEP } from '../router/markers.js';
 
 export interface StepResult {
@@ -33,10 +33,11 @@ export interface StepsScriptOptions {
 
 /**
  * A run's forward steps: a baseline entry is not flushed on its own (~30 ms each, 7 in the chapter,
- * issue 17). Its write-ahead record was flushed before it (begunLine: the baseline is a file), so
- * whatever a power cut leaves of it is undone by the revert at boot; and the next flush covers it:
- * the record of the run's next file step (syncfs flushes the whole file system), the confirmation,
- * or the undo that forgets it again (baseline-unset keeps its flush).
+ * issue 17), but once for the batch, after its last step (stepsScript). Its write-ahead record was
+ * flushed before it (begunLine: the baseline is a file), so whatever a power cut leaves of it is
+ * undone by the revert at boot; a batch that stops at a failed step is undone, and the undo that
+ * forgets the entry (baseline-unset) keeps its own flush. The batch's flush is of the baseline's own
+ * file system: the confirmation flushes the run folder's, which an operator may have mounted apart.
  */
 const FORWARD: RenderOptions = { syncBaseline: false };
 
@@ -57,6 +58,7 @@ export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): str
     lines.push(`printf '\\n${STEP} %d %d\\n' ${i} "$rc"`);
     lines.push(o.keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
   });
+  if (ops.some((op) => op.kind === 'baseline-set')) lines.push(flushBaseline());
   const then = o.then ?? '';
   if (then) lines.push(then.trimEnd());
   if (o.barrier === undefined) return [...lines, 'exit $failed'].join('\n') + '\n';

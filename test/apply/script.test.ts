@@ -87,3 +87,22 @@ describe('files on the router', () => {
     expect(script.indexOf('begun-0')).toBeLessThan(script.indexOf('ip link set dev eth1 up'));
   });
 });
+
+describe('the baseline flush of a batch', () => {
+  const set = (key: string): Op => ({ kind: 'baseline-set', key, value: 'down mtu 1500' });
+  const link: Op = { kind: 'link', dev: 'eth1', up: true };
+  const flushes = (script: string) => script.split('\n').filter((l) => /sync -f '?\/var\/lib\/teqlctl'? /.test(l));
+
+  it('flushes the baseline\'s file system once, after the last step and before the re-read', () => {
+    const script = stepsScript([set('link:eth1'), link, set('link:eth2'), link], { then: 'echo reread' });
+    expect(flushes(script)).toHaveLength(1);
+    const lines = script.split('\n');
+    const flushAt = lines.findIndex((l) => flushes(l).length > 0);
+    expect(flushAt).toBeGreaterThan(lines.findIndex((l) => l.includes('@@teqlctl-step %d %d') && l.includes(' 3 ')));
+    expect(flushAt).toBeLessThan(lines.indexOf('echo reread'));
+  });
+
+  it('a batch without a baseline entry flushes nothing for it', () => {
+    expect(flushes(stepsScript([link]))).toEqual([]);
+  });
+});

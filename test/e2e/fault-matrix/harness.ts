@@ -24,8 +24,8 @@ async function look(r: 'a' | 'b'): Promise<{ state: string; decided: boolean; lo
   return { state: normalizeState(state), decided: decided.trim() === 'decided', lock: lock.trim() === 'held' ? 'held' : 'free' };
 }
 
-/** The names in /etc/teqlctl, hidden ones and dangling symlinks too (as `ls -A` listed them), by the shell's globs. */
-const BOOT_FILES = 'for f in /etc/teqlctl/* /etc/teqlctl/.[!.]* /etc/teqlctl/..?*; do { [ -e "$f" ] || [ -L "$f" ]; } && echo "${f##*/}"; done';
+/** The names in /etc/teqlctl, hidden ones and dangling symlinks too (as `ls -A` listed them), by the shell's globs; printf, not echo: a name is printed as it is. */
+const BOOT_FILES = 'for f in /etc/teqlctl/* /etc/teqlctl/.[!.]* /etc/teqlctl/..?*; do { [ -e "$f" ] || [ -L "$f" ]; } && printf "%s\\n" "${f##*/}"; done';
 
 /** Is a run still undecided on the router (pending, or its revert or rollback still running)? */
 const UNDECIDED = '( for s in /var/lib/teqlctl/runs/*/state; do [ -f "$s" ] || continue; st=; read -r st < "$s"; case "$st" in pending|reverting|rolling-back) exit 0;; esac; done; exit 1 )';
