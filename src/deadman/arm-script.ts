@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { renderOp, syncFs } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { ARM_FAILED_MARKER } from '../router/markers.js';
-import { decide, DECIDED } from './decision.js';
+import { decide, DECIDED, RESERVE, withRoom, writeReserve } from './decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, safeOwner, takeLockScript } from '../router/lock.js';
@@ -57,11 +57,13 @@ d=${dir}
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
 # Exactly one of this revert, the confirmation and teqlctl's own rollback decides the run.
 ${decide('$d', 'revert')} || exit 0
-echo reverting > $d/state
+# On a disk that filled since arming, the reserve makes room for the state and the undo's own files.
+${withRoom('$d', ['echo reverting > $d/state'])}
 ${stopApplierLines('$d')}
 ${undoAllLine('$d', 'revert.log')}
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
-echo reverted > $d/state
+${withRoom('$d', ['echo reverted > $d/state'])}
+rm -f $d/${RESERVE}
 ${releaseLockLine(runId)}
 exit 0
 `;
@@ -171,6 +173,8 @@ export function armScript(o: ArmOptions): string {
       heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),
       `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary, '"$tq_now"')} || ${fail(`cannot write ${dir}/meta`)}`,
       `echo pending > ${dir}/state || ${fail(`cannot write ${dir}/state`)}`,
+      // Room for the run's decision and its records should the disk fill before then (decision.ts).
+      `{\n${writeReserve(dir)}\n} || ${fail(`cannot write ${dir}/${RESERVE}`)}`,
       // Written files can still be empty on a full disk: the revert and the state must be there.
       `[ -s ${dir}/revert.sh ] && [ -s ${dir}/state ] && [ -s ${dir}/undo-${o.batch}.sh ] || ${fail(`the run files in ${dir} are empty (is the disk full?)`)}`,
       ...timerLines(o.runId, o.timeoutSec, fail),

@@ -3,7 +3,7 @@
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { CONFIRM_MARKER } from '../router/markers.js';
-import { decide, DECIDED } from './decision.js';
+import { decide, DECIDED, RESERVE, withRoom } from './decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
 
@@ -27,11 +27,14 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     'umask 077',
     // Exactly one of confirm and the dead-man's revert wins the run: the one that makes the directory.
     `if ! ${decide(dir, 'confirm')}; then echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=$(cat ${dir}/${DECIDED}/by 2>/dev/null)"; exit 1; fi`,
-    `echo ${state} > ${dir}/state`,
     disarm(dir),
-    `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`,
-    heredoc(`${dir}/after-state`, afterState),
+    // The run's records, with the reserve's room on a disk that filled since arming. Where even that
+    // is not enough, they are flushed as far as they got before exit 3 (the controller then rolls
+    // this host back: the run is decided here, its timer stopped).
+    `${withRoom(dir, [`echo ${state} > ${dir}/state`, `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`, heredoc(`${dir}/after-state`, afterState, 'false')])} || { ${syncFs(dir)}; exit 3; }`,
     syncFs(dir),
+    // Not needed once the run is recorded; removed in the background (a process, on the critical path).
+    `rm -f ${dir}/${RESERVE} </dev/null >/dev/null 2>&1 &`,
     ...(release ? [releaseLockLine(runId)] : []),
     // The client port of this connection: the log shows it is not the run's own.
     `set -- $SSH_CONNECTION; echo "${CONFIRM_MARKER} ok port=\${2:-?}"`,
@@ -42,8 +45,8 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
 export function closeRunScript(runId: string, state: 'rolled-back'): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
-    `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back|confirmed) [ -d ${dir} ] && echo ${state} > ${dir}/state;; esac`,
-    `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; }`,
+    `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back|confirmed) [ -d ${dir} ] && {\n${withRoom(dir, [`echo ${state} > ${dir}/state`])}\n} ;; esac`,
+    `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; rm -f ${dir}/${RESERVE}; }`,
     releaseLockLine(runId),
     'true',
   ].join('\n');

@@ -2,13 +2,66 @@
 // Both the confirmation and the revert used to read the run's state and then write it, so with the
 // timer firing at confirmation time both could win. mkdir is atomic on every filesystem and in every
 // shell: whoever creates the directory has decided, and everyone else finds out and says so.
+//
+// A disk that fills after arming (a runaway log, another program) must not stop a decision: a
+// revert that cannot decide does nothing, and leaves the router changed and unconfirmed for good.
+// So arming, done while the disk still had room, writes a reserve file in the run's folder; a
+// decision or a write after it that finds the disk full frees the reserve and tries again.
+import { syncFs } from '../apply/render-op.js';
 
 /** The directory whose creation decides the run; `by` inside it names who decided. */
 export const DECIDED = 'decided';
 
+/** The run's reserve: written at arming, freed when a decision or its records find the disk full. */
+export const RESERVE = 'reserve';
+
+/**
+ * 32 KiB: room, in 4 KiB blocks or pages, for every file a decider writes on a full disk (`decided`
+ * itself on ext4, `by`, the state, the confirmation's two records or the revert's log and time, the
+ * baseline's new copy that an undo writes).
+ */
+export const RESERVE_BLOCKS = 32;
+
 export type Decider = 'confirm' | 'revert' | 'rollback';
 
-/** A shell condition: true for the one caller that decides the run in `dir`, false for all later ones. */
+/**
+ * Frees the reserve. The flush is what lets ext4 allocate the freed blocks again (it reuses
+ * blocks freed by a transaction only once that transaction is committed).
+ */
+export function freeReserve(dir: string): string {
+  return `{ rm -f ${dir}/${RESERVE}; ${syncFs(dir)}; }`;
+}
+
+/**
+ * The reserve, written by the shell's own builtins (no process on the cold apply's critical path):
+ * a line of 1023 characters and its newline per KiB. True when all of it was written.
+ */
+export function writeReserve(dir: string): string {
+  return [
+    `tq_r=${'0'.repeat(64)}; tq_r=$tq_r$tq_r$tq_r$tq_r; tq_r=$tq_r$tq_r$tq_r$tq_r; tq_r=\${tq_r%?}; tq_rw=0; tq_i=0`,
+    `while [ $tq_i -lt ${RESERVE_BLOCKS} ]; do printf '%s\\n' "$tq_r" || tq_rw=1; tq_i=$((tq_i+1)); done > ${dir}/${RESERVE} || tq_rw=1`,
+    '[ "$tq_rw" = 0 ]',
+  ].join('\n');
+}
+
+/**
+ * Shell lines that run `writes` (each a command that writes a file of the run) and are true when
+ * every one succeeded; on a full disk, once more after freeing the reserve. The commands must be
+ * safe to run twice (each rewrites its whole file).
+ */
+export function withRoom(dir: string, writes: readonly string[]): string {
+  const all = ['tq_ok=1', ...writes.map((w) => `{ ${w}; } || tq_ok=0`), '[ "$tq_ok" = 1 ]'].join('\n');
+  return `{\n${all}\n} 2>/dev/null || {\n${freeReserve(dir)}\n${all}\n}`;
+}
+
+/**
+ * A shell condition: true for the one caller that decides the run in `dir`, false for all later
+ * ones. On a full disk (mkdir fails and nobody decided) it frees the reserve and tries once more.
+ * Who decided is recorded after the decision, with room made the same way; a record that still
+ * cannot be written leaves the decision standing (readers wait a while for it, then go on).
+ */
 export function decide(dir: string, by: Decider): string {
-  return `{ mkdir ${dir}/${DECIDED} 2>/dev/null && echo ${by} > ${dir}/${DECIDED}/by; }`;
+  const mk = `mkdir ${dir}/${DECIDED} 2>/dev/null`;
+  const record = `echo ${by} > ${dir}/${DECIDED}/by`;
+  return `{ { ${mk} || { [ ! -e ${dir}/${DECIDED} ] && [ -f ${dir}/${RESERVE} ] && ${freeReserve(dir)} && ${mk}; }; } && { { ${record}; } 2>/dev/null || { ${freeReserve(dir)}; ${record}; } 2>/dev/null; true; }; }`;
 }

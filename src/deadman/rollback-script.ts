@@ -4,7 +4,7 @@
 // arrived (the controller was interrupted mid-apply) is undone all the same.
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
-import { decide, DECIDED } from './decision.js';
+import { decide, DECIDED, withRoom } from './decision.js';
 import { undoAllLine } from './arm-script.js';
 import { stopApplierLines } from './applier.js';
 import { closeRunScript } from './confirm-script.js';
@@ -32,7 +32,7 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     'umask 077',
     `d=${dir}`,
     'if [ -d $d ]; then',
-    `  if ${decide('$d', 'rollback')}; then echo rolling-back > $d/state; else`,
+    `  if ${decide('$d', 'rollback')}; then\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n  else`,
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
     `    i=0; while [ ! -s $d/${DECIDED}/by ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done`,
     `    case "$(cat $d/${DECIDED}/by 2>/dev/null)" in`,

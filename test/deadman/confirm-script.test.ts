@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript } from '../../src/deadman/rollback-script.js';
+import { decide } from '../../src/deadman/decision.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 
 describe('confirming a run', () => {
   it('confirms only a pending run, and says so when the dead-man got there first', () => {
     const script = confirmScript('r1', 'link eth1 up mtu 1500');
-    expect(script).toContain(`if ! { mkdir /var/lib/teqlctl/runs/r1/decided 2>/dev/null && echo confirm > /var/lib/teqlctl/runs/r1/decided/by; }; then echo "${CONFIRM_MARKER} too-late`);
+    expect(script).toContain(`if ! ${decide('/var/lib/teqlctl/runs/r1', 'confirm')}; then echo "${CONFIRM_MARKER} too-late`);
     expect(script.indexOf('echo confirmed >')).toBeLessThan(script.indexOf(`${CONFIRM_MARKER} ok port=`));
   });
 
   it('records the state the run left, whatever its lines (the heredoc delimiter is random and not among them)', () => {
     const script = confirmScript('r1', 'line one\nTEQLCTL_EOF\nline two');
     const tag = /> \/var\/lib\/teqlctl\/runs\/r1\/after-state <<'([^']+)'/.exec(script)![1]!;
-    expect(script).toMatch(new RegExp(`<<'${tag}' \\|\\| [^\\n]*\\nline one\\nTEQLCTL_EOF\\nline two\\n${tag}\\n\\[ "\\$teqlctl_hw" = 0 \\] \\|\\| exit 3\\n`));
+    expect(script).toMatch(new RegExp(`<<'${tag}' \\|\\| [^\\n]*\\nline one\\nTEQLCTL_EOF\\nline two\\n${tag}\\n\\[ "\\$teqlctl_hw" = 0 \\] \\|\\| false; \\} \\|\\| tq_ok=0\\n`));
     expect(tag).not.toBe('TEQLCTL_EOF');
   });
 });
@@ -28,7 +29,7 @@ describe('teqlctl rolling back by itself', () => {
 
   it('closes the run so that its timer cannot fire again', () => {
     const script = closeRunScript('r1', 'rolled-back');
-    expect(script).toContain('pending|rolling-back|confirmed) [ -d /var/lib/teqlctl/runs/r1 ] && echo rolled-back >');
+    expect(script).toContain('pending|rolling-back|confirmed) [ -d /var/lib/teqlctl/runs/r1 ] && {\n{\ntq_ok=1\n{ echo rolled-back > /var/lib/teqlctl/runs/r1/state; } || tq_ok=0');
     expect(script).toContain("grep -qx 'run=r1' /run/teqlctl.lock/owner");
   });
 });

@@ -2,7 +2,7 @@
 // rollback run under dash and BusyBox's sh against a router's run files in a temporary folder,
 // alone and racing each other.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { revertScript } from '../../src/deadman/arm-script.js';
 import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript } from '../../src/deadman/rollback-script.js';
+import { RESERVE, RESERVE_BLOCKS, writeReserve } from '../../src/deadman/decision.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 
@@ -88,5 +89,33 @@ describe.each(SHELLS)('deciding a run under %s', (_name, shell) => {
     await r.run(revertScript(RUN));
     const claimed = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
     expect(claimed.stdout).toBe(`${REVERTED_MARKER}\nFACTS\n`);
+  });
+
+  it('arming writes the reserve (32 KiB) with builtins; whoever decides removes it once the run is recorded', async () => {
+    for (const [script, state] of [[confirmScript(RUN, 'x'), 'confirmed'], [revertScript(RUN), 'reverted'], [rollbackScript(RUN, { then: 'true' }), 'rolled-back']] as const) {
+      const r = router(shell);
+      expect((await r.run(`${writeReserve(r.dir.replace(join(r.root, 'runs'), RUNS_DIR))} && echo written`)).stdout).toBe('written\n');
+      expect(statSync(join(r.dir, RESERVE)).size).toBe(RESERVE_BLOCKS * 1024);
+      await r.run(script);
+      expect(r.state()).toBe(state);
+      // The confirmation removes it in the background.
+      for (let i = 0; i < 50 && existsSync(join(r.dir, RESERVE)); i++) await new Promise((done) => setTimeout(done, 20));
+      expect(existsSync(join(r.dir, RESERVE)), state).toBe(false);
+    }
+  });
+
+  it('a decision still made where mkdir failed for want of room: the reserve is freed and mkdir tried again', async () => {
+    const r = router(shell);
+    writeFileSync(join(r.dir, RESERVE), 'x');
+    // A `mkdir` that fails while the reserve is there, as on a full disk, ahead of the real one on PATH.
+    const bin = join(r.root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'mkdir'), `#!/bin/sh\n[ -e ${join(r.dir, RESERVE)} ] && { echo 'No space left on device' >&2; exit 1; }\nexec /bin/mkdir "$@"\n`, { mode: 0o755 });
+    const reverted = await r.run(`PATH=${bin}:$PATH; ${revertScript(RUN)}`);
+    expect(reverted.code).toBe(0);
+    expect(r.state()).toBe('reverted');
+    expect(readFileSync(join(r.dir, 'decided', 'by'), 'utf8').trim()).toBe('revert');
+    // A second decider finds it decided, reserve or not.
+    expect((await r.run(confirmScript(RUN, 'x'))).stdout).toContain('too-late reverted decided-by=revert');
   });
 });
