@@ -48,6 +48,8 @@ describe('arming the dead-man on a full disk', () => {
     const full = await fill();
     expect(full.stderr).toMatch(/No space left on device/);
     child.kill('SIGKILL');
+    // Full before anyone decided: the dead-man has the full disk to deal with, not a disk with room.
+    expect((await sshRun('a', 'cat /var/lib/teqlctl/runs/*/state; ls /var/lib/teqlctl/runs/*/')).stdout).toMatch(/^pending\n(?![\s\S]*decided)/);
     // The dead-man (15 s) decides on the full disk: it frees the run's reserve to record it.
     expect(await eventually(60_000, async () => JSON.stringify(await bothStates()) === JSON.stringify(before))).toBe(true);
     expect(await eventually(20_000, bothQuiet)).toBe(true);
@@ -59,12 +61,14 @@ describe('arming the dead-man on a full disk', () => {
   it('a disk that fills after arming, the controller going on: both routers confirmed, converged', async () => {
     await resetRouters('a', 'b');
     expect((await smallDisk(160)).code).toBe(0);
-    const child = heldPlay(6);
+    const child = heldPlay(8);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     const ended = new Promise<number | null>((done) => child.on('close', done));
     expect(await eventually(90_000, async () => (await appliedAndPending('a')) && (await appliedAndPending('b')))).toBe(true);
     expect((await fill()).stderr).toMatch(/No space left on device/);
+    // Full before the confirmation (held 8 s after the checks) decided anything.
+    expect((await sshRun('a', 'cat /var/lib/teqlctl/runs/*/state; ls /var/lib/teqlctl/runs/*/')).stdout).toMatch(/^pending\n(?![\s\S]*decided)/);
     expect(await ended).toBe(0);
     const json = JSON.parse(out);
     expect(json.hosts.router_a.status).toBe('changed');
