@@ -17,6 +17,8 @@ export interface StagedStdin {
   /** Written once it resolves, then stdin ends (a rejection ends it at once). */
   rest: Promise<string>;
   onStdout?: (chunk: Buffer) => void;
+  /** Sees stderr as it comes (a staged script's answer may be read long before it ends). */
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand, stdin: string | StagedStdin, deadlineSec: number, lost: Promise<never>): Promise<SSHExecCommandResponse> {
@@ -55,6 +57,7 @@ export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand
         onChannel: (c) => (channel = c),
         ...(staged?.onStdout ? { onStdout: staged.onStdout } : {}),
         onStderr: (chunk) => {
+          staged?.onStderr?.(chunk);
           if (sent || !sudo) return;
           seen += chunk.toString();
           if (!seen.includes(sudo.prompt)) return;

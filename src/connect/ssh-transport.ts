@@ -13,7 +13,8 @@ import { readLocalSsh, resolveHost, type LocalSsh } from './local-ssh.js';
 import { describeHop, type Hop, type Target } from './resolve-target.js';
 import { connectHop, type HopContext } from './ssh-hop.js';
 import type { CommandResult, StagedRun, Transport, TransportStats } from './transport.js';
-import { IPROUTE2_HINT, IPROUTE2_PREAMBLE, missingIproute2, usesIproute2 } from '../router/iproute2.js';
+import { IPROUTE2_HINT, missingIproute2, usesIproute2 } from '../router/iproute2.js';
+import { Iproute2Cache } from './iproute2-cache.js';
 
 export const BECOME_PASSWORD_WAYS = 'set TEQLCTL_BECOME_PASSWORD or pass --become-password-file FILE (on a terminal, teqlctl asks)';
 
@@ -97,6 +98,8 @@ class SshTransport implements Transport {
   private become: Become = { kind: 'none' };
   private lostError: ConnectError | undefined;
   private closing = false;
+  /** Where this connection's first script with `ip`/`tc` found them: later scripts skip the probe. */
+  private readonly iproute2 = new Iproute2Cache();
   /** Rejects once the connection (or a jump host's) errors or closes: pending runs end with it. */
   private readonly lost: Promise<never>;
 
@@ -206,8 +209,9 @@ class SshTransport implements Transport {
 
   async run(label: string, script: string | StagedStdin, timeoutSec = 120): Promise<CommandResult> {
     const started = Date.now();
-    const stdin = typeof script !== 'string' ? script : usesIproute2(script) ? IPROUTE2_PREAMBLE + '\n' + script : script;
-    const res = await this.send(scriptCommand(this.become, timeoutSec), stdin, timeoutSec + Math.min(30, timeoutSec));
+    const stdin = typeof script !== 'string' ? this.iproute2.watch(script) : usesIproute2(script) ? this.iproute2.preamble() + script : script;
+    const sent = await this.send(scriptCommand(this.become, timeoutSec), stdin, timeoutSec + Math.min(30, timeoutSec));
+    const res = { ...sent, stderr: this.iproute2.learn(sent.stderr) };
     const missing = missingIproute2(res.code ?? -1, res.stdout);
     // Refused before the script's first line ran: nothing was read or changed on this router.
     if (missing) throw new RefusedError(`${this.host}: the router has no ${missing} (BusyBox's applets of the same name have no JSON output)`, IPROUTE2_HINT);
@@ -218,7 +222,7 @@ class SshTransport implements Transport {
   runStaged(label: string, first: string, marker: string, timeoutSec = 120): StagedRun {
     // As run(): the iproute2 check only where the script uses ip or tc (its first part: the rest
     // of every staged script so far, checks or a lock's release, runs neither without the first).
-    return stagedOverStdin(usesIproute2(first) ? IPROUTE2_PREAMBLE + '\n' : '', first, marker, (stdin) => this.run(label, stdin, timeoutSec), (n) => (this.stats.bytesSent += n));
+    return stagedOverStdin(usesIproute2(first) ? this.iproute2.preamble() : '', first, marker, (stdin) => this.run(label, stdin, timeoutSec), (n) => (this.stats.bytesSent += n));
   }
 
   async close(): Promise<void> {

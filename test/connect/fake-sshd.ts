@@ -1,6 +1,9 @@
 // An in-process SSH server (ssh2's Server) for the transport's unit tests: public key logins, a sudo
 // that may want a password, direct-tcpip forwarding (a ProxyJump host), and scripted faults.
-import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
+import { iproute2Preamble } from '../../src/router/iproute2.js';
+
+/** The preamble a transport sends first on a connection (it probes, and says where it found ip and tc). */
+const PREAMBLE = iproute2Preamble(undefined, { announce: true });
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect as tcpConnect, type AddressInfo } from 'node:net';
@@ -106,7 +109,7 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
           }
           // A real router runs the iproute2 preamble silently: the echo shows the script after it.
           const sent = s ? s.stdin : stdin;
-          const script = sent.startsWith(IPROUTE2_PREAMBLE + '\n') ? sent.slice(IPROUTE2_PREAMBLE.length + 1) : sent;
+          const script = sent.startsWith(PREAMBLE + '\n') ? sent.slice(PREAMBLE.length + 1) : sent;
           if (script.includes('HANG')) return; // never answers
           if (script.includes('DROP')) return client.end();
           stream.write(`${opts.name} ran as ${s ? 'root' : user}: ${script}`);
@@ -165,7 +168,7 @@ function runShell(stream: ssh2.ServerChannel, password: string | undefined, prom
   let child: ReturnType<typeof spawn> | undefined;
   const want = password === undefined ? '' : password + '\n';
   // The preamble comes only before a script that runs ip or tc (usesIproute2).
-  const preamble = IPROUTE2_PREAMBLE + '\n';
+  const preamble = PREAMBLE + '\n';
   const start = (rest: string) => {
     child = spawn('/bin/sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => stream.write(d));

@@ -1,7 +1,7 @@
 // The SSH transport against in-process SSH servers: host keys, keys and passphrases, ProxyJump,
 // become through a sudo that wants a password, and connections that die under a running command.
 import { bounded } from '../../src/connect/become.js';
-import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
+import { iproute2Preamble } from '../../src/router/iproute2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -236,7 +236,7 @@ describe('become', () => {
     ]);
     expect(prompt.exec(execs[1]!.command)![1], 'a new prompt per command').not.toBe(prompt.exec(execs[2]!.command)![1]);
     for (const e of execs) expect(e.command).not.toContain('correct horse');
-    expect(execs[2]!.stdin).toBe(`correct horse\n${IPROUTE2_PREAMBLE}\necho hi; ip -j link show\n`);
+    expect(execs[2]!.stdin).toBe(`correct horse\n${iproute2Preamble(undefined, { announce: true })}\necho hi; ip -j link show\n`);
     for (const e of execs) expect(e.beforePrompt, 'nothing written before sudo asked').toBe('');
     expect(res.script).not.toContain('correct horse');
     expect(res.stderr, "sudo's prompt is cut out").toBe('');

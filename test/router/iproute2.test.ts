@@ -1,10 +1,10 @@
 // The preamble run for real under both shells a router may have as /bin/sh: dash and BusyBox ash.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { iproute2Preamble, missingIproute2, MISSING_IPROUTE2_EXIT, usesIproute2 } from '../../src/router/iproute2.js';
+import { foundIproute2, iproute2Preamble, IPROUTE2_FOUND_MARKER, missingIproute2, MISSING_IPROUTE2_EXIT, usesIproute2 } from '../../src/router/iproute2.js';
 
 const SHELLS: Array<[string, string[]]> = [
   ['dash', ['/bin/dash', '-s']],
@@ -34,6 +34,49 @@ describe.each(SHELLS)('the iproute2 preamble under %s', (_name, shell) => {
     expect(r.code).toBe(MISSING_IPROUTE2_EXIT);
     expect(r.stdout).not.toContain('SCRIPT RAN');
     expect(missingIproute2(r.code, r.stdout)).toBe("iproute2's ip and iproute2's tc");
+  });
+});
+
+/** A folder with an `ip` and a `tc` that log each call's arguments and answer -V as iproute2's. */
+function loggingIproute2() {
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-ipr-'));
+  const log = join(dir, 'calls');
+  writeFileSync(log, '');
+  for (const tool of ['ip', 'tc']) {
+    writeFileSync(join(dir, tool), `#!/bin/sh\necho "${tool} $*" >> ${log}\n[ "$1" = -V ] && echo '${tool} utility, iproute2-6.1.0'\nexit 0\n`, { mode: 0o755 });
+  }
+  return { dir, calls: () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) };
+}
+
+describe.each(SHELLS)('the preamble over one connection, under %s', (_name, shell) => {
+  it('the first script probes (ip -V, tc -V) and says on stderr where it found them', () => {
+    const t = loggingIproute2();
+    const r = run(shell, `${iproute2Preamble([t.dir], { announce: true })}\nip link show\n`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(t.calls()).toEqual(['ip -V', 'tc -V', 'ip link show']);
+    expect(foundIproute2(r.stderr)).toEqual({ paths: { ip: join(t.dir, 'ip'), tc: join(t.dir, 'tc') }, stderr: '' });
+  });
+
+  it('a later one, given where they are, runs no process to find them; where they are gone, it probes again', () => {
+    const t = loggingIproute2();
+    const known = { ip: join(t.dir, 'ip'), tc: join(t.dir, 'tc') };
+    const r = run(shell, `${iproute2Preamble([t.dir], { known })}\nip addr show\ntc qdisc show\n`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(t.calls()).toEqual(['ip addr show', 'tc qdisc show']);
+    const moved = run(shell, `${iproute2Preamble([t.dir], { known: { ip: '/nonexistent/ip', tc: known.tc } })}\nip route show\n`);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(t.calls().slice(2)).toEqual(['ip -V', 'tc -V', 'ip route show']);
+  });
+});
+
+describe('foundIproute2', () => {
+  it("takes the preamble's line out of stderr, keeps the rest, and trusts only plain absolute paths", () => {
+    expect(foundIproute2(`warning\n${IPROUTE2_FOUND_MARKER} /usr/sbin/ip /usr/sbin/tc\nmore\n`)).toEqual({ paths: { ip: '/usr/sbin/ip', tc: '/usr/sbin/tc' }, stderr: 'warning\nmore\n' });
+    expect(foundIproute2(`${IPROUTE2_FOUND_MARKER} /opt/$(reboot)/ip /sbin/tc\n`)).toEqual({ stderr: '' });
+    expect(foundIproute2(`${IPROUTE2_FOUND_MARKER} ip tc\n`)).toEqual({ stderr: '' });
+    expect(foundIproute2('nothing here\n')).toEqual({ stderr: 'nothing here\n' });
+    // A path that is not plain is never written into a later script.
+    expect(iproute2Preamble(['/sbin'], { known: { ip: '/a b/ip', tc: '/sbin/tc' } })).not.toContain('/a b/ip');
   });
 });
 
