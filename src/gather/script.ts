@@ -27,8 +27,11 @@ const SECTIONS: Array<[string, string]> = [
   // Everything under each root qdisc that a run may replace (not the kernel's default, not teql's),
   // as text: tc prints htb classes as text only, even with -j. Three tc processes per such device.
   ['qdisc_detail', 'tc qdisc show | while read -r _ kind handle _ d where _; do [ "$where" = root ] && [ "$handle" != 0: ] || continue; case $kind in teql*) continue;; esac; printf \'@@dev %s\\n\' "$d"; tc -d qdisc show dev "$d"; echo @@class; tc -d class show dev "$d"; echo @@filter; tc -d filter show dev "$d"; done'],
-  // Only when the module is not loaded is modinfo (a process) needed to know it is available.
-  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; if modinfo -F filename sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
+  // Only when the module is not loaded is it looked for on disk: first where the running kernel's
+  // modules are (the shell's own glob, no process; .ko, .ko.xz, .ko.zst, .ko.gz), and only where it
+  // is not there by modinfo (a process, ~60 ms of an emulated router's time; it also finds a module
+  // that depmod placed elsewhere, e.g. updates/).
+  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; tq_k=; read -r tq_k < /proc/sys/kernel/osrelease; tq_a=0; for tq_f in /lib/modules/$tq_k/kernel/net/sched/sch_teql.ko*; do [ -n "$tq_k" ] && [ -f "$tq_f" ] && tq_a=1; done; if [ $tq_a = 1 ] || modinfo -F filename sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
   ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1 port=$2"; ip -j route get "$1"; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.
