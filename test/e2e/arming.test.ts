@@ -14,9 +14,9 @@ import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 const smallDisk = (kb: number) => sshRun('a', `mkdir -p /var/lib/teqlctl && mount -t tmpfs -o size=${kb}k tmpfs /var/lib/teqlctl`);
 /** Fills it to the last page: a big file, then empty files until even one byte does not fit. */
 const fill = () => sshRun('a', 'cd /var/lib/teqlctl && { dd if=/dev/zero of=fill bs=4k count=1000 2>/dev/null; i=0; while echo x > fill-$i 2>/dev/null; do i=$((i+1)); done; echo x > probe; }');
-/** A play held (`--debug-hold confirm:S`) between its verification and its confirmation. */
-const heldPlay = (sec: number) =>
-  spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--confirm-timeout', '15', '--debug-hold', `confirm:${sec}`], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** A play held (`--debug-hold confirm:S`) between its verification and its confirmation, its dead-man at `timeout` s. */
+const heldPlay = (sec: number, timeout: number) =>
+  spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--confirm-timeout', String(timeout), '--debug-hold', `confirm:${sec}`], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('arming the dead-man on a full disk', () => {
   afterAll(async () => {
@@ -43,7 +43,7 @@ describe('arming the dead-man on a full disk', () => {
     await resetRouters('a', 'b');
     expect((await smallDisk(160)).code).toBe(0);
     const before = await bothStates();
-    const child = heldPlay(600);
+    const child = heldPlay(600, 15);
     expect(await eventually(90_000, async () => (await appliedAndPending('a')) && (await appliedAndPending('b')))).toBe(true);
     const full = await fill();
     expect(full.stderr).toMatch(/No space left on device/);
@@ -61,7 +61,8 @@ describe('arming the dead-man on a full disk', () => {
   it('a disk that fills after arming, the controller going on: both routers confirmed, converged', async () => {
     await resetRouters('a', 'b');
     expect((await smallDisk(160)).code).toBe(0);
-    const child = heldPlay(8);
+    // The dead-man (armed before the first change) must not fire during the apply, the pings and the hold.
+    const child = heldPlay(8, 40);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     const ended = new Promise<number | null>((done) => child.on('close', done));
