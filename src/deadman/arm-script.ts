@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { renderOp, syncFs } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { ARM_FAILED_MARKER } from '../router/markers.js';
-import { decide, DECIDED, RESERVE, withRoom, writeReserve } from './decision.js';
+import { decide, DECIDED, freeReserve, RESERVE, withRoom, writeReserve } from './decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, safeOwner, takeLockScript } from '../router/lock.js';
@@ -57,13 +57,14 @@ d=${dir}
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
 # Exactly one of this revert, the confirmation and teqlctl's own rollback decides the run.
 ${decide('$d', 'revert')} || exit 0
-# On a disk that filled since arming, the reserve makes room for the state and the undo's own files.
+# On a disk that filled since arming, the reserve makes room for the state; then it is freed for
+# what the undo writes (the baseline's new copy, the log) and the records after it.
 ${withRoom('$d', ['echo reverting > $d/state'])}
+${freeReserve('$d')}
 ${stopApplierLines('$d')}
 ${undoAllLine('$d', 'revert.log')}
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 ${withRoom('$d', ['echo reverted > $d/state'])}
-rm -f $d/${RESERVE}
 ${releaseLockLine(runId)}
 exit 0
 `;

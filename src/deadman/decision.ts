@@ -50,7 +50,9 @@ export function writeReserve(dir: string): string {
  * safe to run twice (each rewrites its whole file).
  */
 export function withRoom(dir: string, writes: readonly string[]): string {
-  const all = ['tq_ok=1', ...writes.map((w) => `{ ${w}; } || tq_ok=0`), '[ "$tq_ok" = 1 ]'].join('\n');
+  // The closing brace on a line of its own: a write may be a here-document, whose delimiter must
+  // end its line (`TAG; }` would leave the document open, and the shell reading to its end).
+  const all = ['tq_ok=1', ...writes.map((w) => `{ ${w}\n} || tq_ok=0`), '[ "$tq_ok" = 1 ]'].join('\n');
   return `{\n${all}\n} 2>/dev/null || {\n${freeReserve(dir)}\n${all}\n}`;
 }
 
@@ -63,5 +65,17 @@ export function withRoom(dir: string, writes: readonly string[]): string {
 export function decide(dir: string, by: Decider): string {
   const mk = `mkdir ${dir}/${DECIDED} 2>/dev/null`;
   const record = `echo ${by} > ${dir}/${DECIDED}/by`;
-  return `{ { ${mk} || { [ ! -e ${dir}/${DECIDED} ] && [ -f ${dir}/${RESERVE} ] && ${freeReserve(dir)} && ${mk}; }; } && { { ${record}; } 2>/dev/null || { ${freeReserve(dir)}; ${record}; } 2>/dev/null; true; }; }`;
+  // The retry does not ask whether the reserve is still there: another decider that failed the
+  // same way may have freed it a moment ago, and its own retry may fail; trying costs nothing.
+  // The empty file named after the decider needs no data block (only `by` may fail on a full disk).
+  return `{ { ${mk} || { [ ! -e ${dir}/${DECIDED} ] && ${freeReserve(dir)} && ${mk}; }; } && { : > ${dir}/${DECIDED}/${by}; { ${record}; } 2>/dev/null || { ${freeReserve(dir)}; ${record}; } 2>/dev/null; true; }; }`;
+}
+
+/**
+ * Shell lines that set `tq_by` to who decided the run in `dir` (empty while nobody said yet): from
+ * the decider's empty file, which a full disk cannot stop, else from `by` (runs decided by older
+ * versions).
+ */
+export function whoDecided(dir: string): string {
+  return `tq_by=; for tq_x in confirm revert rollback; do [ -e ${dir}/${DECIDED}/$tq_x ] && tq_by=$tq_x; done; [ -n "$tq_by" ] || read -r tq_by 2>/dev/null < ${dir}/${DECIDED}/by`;
 }

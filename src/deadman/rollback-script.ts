@@ -4,7 +4,7 @@
 // arrived (the controller was interrupted mid-apply) is undone all the same.
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
-import { decide, DECIDED, withRoom } from './decision.js';
+import { decide, freeReserve, withRoom, whoDecided } from './decision.js';
 import { undoAllLine } from './arm-script.js';
 import { stopApplierLines } from './applier.js';
 import { closeRunScript } from './confirm-script.js';
@@ -34,8 +34,8 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     'if [ -d $d ]; then',
     `  if ${decide('$d', 'rollback')}; then\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n  else`,
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
-    `    i=0; while [ ! -s $d/${DECIDED}/by ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done`,
-    `    case "$(cat $d/${DECIDED}/by 2>/dev/null)" in`,
+    `    i=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); ${whoDecided('$d')}; done`,
+    '    case "$tq_by" in',
     '      revert) i=0; while [ "$(cat $d/state 2>/dev/null)" != reverted ] && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
     '      confirm) i=0; while [ "$(cat $d/state 2>/dev/null)" = pending ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
     '    esac',
@@ -45,6 +45,8 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     '  else',
     stopApplierLines('$d'),
     ...(o.holdSec ? [`echo 'holding ${o.holdSec} s in the rollback (--debug-hold)' >&2; sleep ${o.holdSec}`] : []),
+    // Room for what the undo writes (the baseline's new copy, the log) on a disk that filled.
+    `    ${freeReserve('$d')}`,
     '    : > $d/rollback.log',
     `    ${undoAllLine('$d', 'rollback.log')}`,
     `    sed -n 's/^undo step /${UNDO_MARKER} undo step /p' $d/rollback.log`,

@@ -4,7 +4,7 @@ import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
 import { heredoc, metaLine, timerLines } from './arm-script.js';
-import { decide, RESERVE, withRoom, writeReserve } from './decision.js';
+import { decide, freeReserve, withRoom, writeReserve } from './decision.js';
 import { syncFs } from '../apply/render-op.js';
 
 /**
@@ -108,11 +108,11 @@ d=${d}; x=${x}
 # Exactly one of this revert and the rollback's confirmation decides the rollback's run.
 ${decide('$d', 'revert')} || exit 0
 ${withRoom('$d', ['echo reverting > $d/state'])}
+${freeReserve('$d')}
 for f in $(ls $x/redo-*.sh 2>/dev/null | sed 's/.*redo-\\([0-9]*\\)\\.sh/\\1/' | sort -n); do /bin/sh $x/redo-$f.sh >> $d/revert.log 2>&1; done
 echo confirmed > $x/state; rm -f $x/rolled_back_at
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 ${withRoom('$d', ['echo reverted > $d/state'])}
-rm -f $d/${RESERVE}
 grep -qx 'run=${rollbackId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}
 exit 0
 `;

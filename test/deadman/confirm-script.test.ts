@@ -14,7 +14,7 @@ describe('confirming a run', () => {
   it('records the state the run left, whatever its lines (the heredoc delimiter is random and not among them)', () => {
     const script = confirmScript('r1', 'line one\nTEQLCTL_EOF\nline two');
     const tag = /> \/var\/lib\/teqlctl\/runs\/r1\/after-state <<'([^']+)'/.exec(script)![1]!;
-    expect(script).toMatch(new RegExp(`<<'${tag}' \\|\\| [^\\n]*\\nline one\\nTEQLCTL_EOF\\nline two\\n${tag}\\n\\[ "\\$teqlctl_hw" = 0 \\] \\|\\| false; \\} \\|\\| tq_ok=0\\n`));
+    expect(script).toMatch(new RegExp(`<<'${tag}' \\|\\| [^\\n]*\\nline one\\nTEQLCTL_EOF\\nline two\\n${tag}\\n\\[ "\\$teqlctl_hw" = 0 \\] \\|\\| false\\n\\} \\|\\| tq_ok=0\\n`));
     expect(tag).not.toBe('TEQLCTL_EOF');
   });
 });
@@ -29,7 +29,7 @@ describe('teqlctl rolling back by itself', () => {
 
   it('closes the run so that its timer cannot fire again', () => {
     const script = closeRunScript('r1', 'rolled-back');
-    expect(script).toContain('pending|rolling-back|confirmed) [ -d /var/lib/teqlctl/runs/r1 ] && {\n{\ntq_ok=1\n{ echo rolled-back > /var/lib/teqlctl/runs/r1/state; } || tq_ok=0');
+    expect(script).toContain('pending|rolling-back|confirmed) [ -d /var/lib/teqlctl/runs/r1 ] && {\n{\ntq_ok=1\n{ echo rolled-back > /var/lib/teqlctl/runs/r1/state\n} || tq_ok=0');
     expect(script).toContain("grep -qx 'run=r1' /run/teqlctl.lock/owner");
   });
 });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { revertScript } from '../../src/deadman/arm-script.js';
 import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript } from '../../src/deadman/rollback-script.js';
-import { RESERVE, RESERVE_BLOCKS, writeReserve } from '../../src/deadman/decision.js';
+import { RESERVE, RESERVE_BLOCKS, whoDecided, writeReserve } from '../../src/deadman/decision.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 
@@ -117,5 +117,27 @@ describe.each(SHELLS)('deciding a run under %s', (_name, shell) => {
     expect(readFileSync(join(r.dir, 'decided', 'by'), 'utf8').trim()).toBe('revert');
     // A second decider finds it decided, reserve or not.
     expect((await r.run(confirmScript(RUN, 'x'))).stdout).toContain('too-late reverted decided-by=revert');
+  });
+
+  it('a confirmation whose recorded state is larger than 4 KiB (written by cat) still confirms and records it whole', async () => {
+    const r = router(shell);
+    const after = Array.from({ length: 200 }, (_, i) => `route 10.${i >> 8}.${i & 255}.0/24 via 10.0.0.5 dev teql0 metric 0`).join('\n');
+    expect(after.length).toBeGreaterThan(4096);
+    const confirmed = await r.run(confirmScript(RUN, after));
+    expect(confirmed.stdout).toContain(`${CONFIRM_MARKER} ok`);
+    expect(readFileSync(join(r.dir, 'after-state'), 'utf8')).toBe(`${after}\n`);
+    expect(r.state()).toBe('confirmed');
+  });
+
+  it("who decided is known from the decider's empty file when `by` could not be written, and from `by` for older runs", async () => {
+    const r = router(shell);
+    const who = async () => (await r.run(`d=${RUNS_DIR}/${RUN}; ${whoDecided('$d')}; echo "[$tq_by]"`)).stdout.trim();
+    expect(await who()).toBe('[]');
+    mkdirSync(join(r.dir, 'decided'));
+    writeFileSync(join(r.dir, 'decided', 'by'), 'confirm\n');
+    expect(await who()).toBe('[confirm]');
+    writeFileSync(join(r.dir, 'decided', 'by'), '');
+    writeFileSync(join(r.dir, 'decided', 'revert'), '');
+    expect(await who()).toBe('[revert]');
   });
 });
