@@ -167,7 +167,7 @@ export function armScript(o: ArmOptions): string {
   lines.push(
     heredoc(`${dir}/undo-${o.batch}.sh`, undoBatchScript(o.undo), fail(`cannot write ${dir}/undo-${o.batch}.sh`)),
     heredoc(`${dir}/redo-${o.batch}.sh`, redoBatchScript(o.redo), fail(`cannot write ${dir}/redo-${o.batch}.sh`)),
-    `: > ${dir}/begun-${o.batch} || ${fail(`cannot write ${dir}/begun-${o.batch}`)}`,
+    `true > ${dir}/begun-${o.batch} || ${fail(`cannot write ${dir}/begun-${o.batch}`)}`,
   );
   if (o.first) {
     lines.push(

@@ -7,7 +7,6 @@
 // revert that cannot decide does nothing, and leaves the router changed and unconfirmed for good.
 // So arming, done while the disk still had room, writes a reserve file in the run's folder; a
 // decision or a write after it that finds the disk full frees the reserve and tries again.
-import { syncFs } from '../apply/render-op.js';
 
 /** The directory whose creation decides the run; `by` inside it names who decided. */
 export const DECIDED = 'decided';
@@ -29,7 +28,9 @@ export type Decider = 'confirm' | 'revert' | 'rollback';
  * blocks freed by a transaction only once that transaction is committed).
  */
 export function freeReserve(dir: string): string {
-  return `{ rm -f ${dir}/${RESERVE}; ${syncFs(dir)}; }`;
+  // `dir` as the scripts give it (a safe run folder, or `$d`), not quoted: `sync -f '$d'` would
+  // always fail over to a whole-system sync.
+  return `{ rm -f ${dir}/${RESERVE}; { sync -f ${dir} 2>/dev/null || sync; }; }`;
 }
 
 /**
@@ -68,7 +69,8 @@ export function decide(dir: string, by: Decider): string {
   // The retry does not ask whether the reserve is still there: another decider that failed the
   // same way may have freed it a moment ago, and its own retry may fail; trying costs nothing.
   // The empty file named after the decider needs no data block (only `by` may fail on a full disk).
-  return `{ { ${mk} || { [ ! -e ${dir}/${DECIDED} ] && ${freeReserve(dir)} && ${mk}; }; } && { : > ${dir}/${DECIDED}/${by}; { ${record}; } 2>/dev/null || { ${freeReserve(dir)}; ${record}; } 2>/dev/null; true; }; }`;
+  // `true >`, not `: >`: a failed redirection of a special builtin ends a non-interactive shell.
+  return `{ { ${mk} || { [ ! -e ${dir}/${DECIDED} ] && ${freeReserve(dir)} && ${mk}; }; } && { { true > ${dir}/${DECIDED}/${by}; } 2>/dev/null; { ${record}; } 2>/dev/null || { ${freeReserve(dir)}; ${record}; } 2>/dev/null; true; }; }`;
 }
 
 /**

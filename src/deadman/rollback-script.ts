@@ -47,7 +47,8 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     ...(o.holdSec ? [`echo 'holding ${o.holdSec} s in the rollback (--debug-hold)' >&2; sleep ${o.holdSec}`] : []),
     // Room for what the undo writes (the baseline's new copy, the log) on a disk that filled.
     `    ${freeReserve('$d')}`,
-    '    : > $d/rollback.log',
+    // `true >`, not `: >`: a failed redirection of a special builtin would end the script here.
+    '    true > $d/rollback.log',
     `    ${undoAllLine('$d', 'rollback.log')}`,
     `    sed -n 's/^undo step /${UNDO_MARKER} undo step /p' $d/rollback.log`,
     closeRunScript(runId, 'rolled-back'),

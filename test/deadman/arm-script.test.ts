@@ -22,7 +22,7 @@ describe('arming the dead-man', () => {
     expect(second).not.toContain('--on-active');
     expect(second).not.toContain('revert.sh');
     expect(second).toContain('/var/lib/teqlctl/runs/r1/undo-1.sh');
-    expect(second).toContain(': > /var/lib/teqlctl/runs/r1/begun-1');
+    expect(second).toContain('true > /var/lib/teqlctl/runs/r1/begun-1');
   });
 
   it('refuses a run id that could reach the shell unquoted', () => {

@@ -140,4 +140,16 @@ describe.each(SHELLS)('deciding a run under %s', (_name, shell) => {
     writeFileSync(join(r.dir, 'decided', 'revert'), '');
     expect(await who()).toBe('[revert]');
   });
+
+  it('a decider whose own empty file cannot be written goes on with the decision it made (a failed `: >` would end its shell)', async () => {
+    const r = router(shell);
+    // A `mkdir` that leaves a directory where the decider's empty file goes: writing it fails (EISDIR).
+    const bin = join(r.root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'mkdir'), '#!/bin/sh\n/bin/mkdir "$@" || exit 1\ncase "$1" in */decided) /bin/mkdir "$1/revert";; esac\n', { mode: 0o755 });
+    const reverted = await r.run(`PATH=${bin}:$PATH; ${revertScript(RUN)}`);
+    expect(reverted.code).toBe(0);
+    expect(r.state()).toBe('reverted');
+    expect(readFileSync(join(r.dir, 'decided', 'by'), 'utf8').trim()).toBe('revert');
+  });
 });
