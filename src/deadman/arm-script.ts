@@ -202,12 +202,14 @@ function staleCheck(runId: string, fingerprint: string, sysctls: readonly string
  * a file), so where the step changed nothing the undo changes nothing, or fails harmlessly (an
  * address or route to delete that is not there), and the revert goes on to the next one.
  */
-export function begunLine(runId: string, batch: number, index: number, durable = true): string {
+export function begunLine(runId: string, batch: number, index: number, durable = true, ahead: readonly number[] = []): string {
   const dir = runDir(assertSafeRunId(runId));
   const file = `${dir}/begun-${batch}`;
   // A run decided meanwhile (its dead-man fired, or teqlctl's rollback claimed it) starts no step.
   // `durable`: synced before the step, for a step whose effect survives a power cut (a file). A
   // step that changes the running kernel only needs no sync (~33 ms each on the lab): a crash
   // undoes it with the record, and the next synced line (syncfs) flushes the earlier ones too.
-  return `{ [ ! -d ${dir}/${DECIDED} ] && echo ${index} >> ${file}${durable ? ` && ${syncFs(file)}` : ''}; }`;
+  // `ahead`: later steps recorded with this one (begun-records.ts), by the shell's own printf.
+  const record = ahead.length === 0 ? `echo ${index}` : `printf '%s\\n' ${[index, ...ahead].join(' ')}`;
+  return `{ [ ! -d ${dir}/${DECIDED} ] && ${record} >> ${file}${durable ? ` && ${syncFs(file)}` : ''}; }`;
 }

@@ -15,7 +15,8 @@ import { lockHeldBy } from '../router/lock.js';
 import { runDir } from '../router/paths.js';
 import { ARM_FAILED_MARKER, BARRIER_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
-import { survivesReboot, type Op } from '../plan/ops.js';
+import type { Op } from '../plan/ops.js';
+import { begunRecords } from '../deadman/begun-records.js';
 import type { JournalEntry } from '../rollback/journal.js';
 import type { RunLog } from './run-log.js';
 
@@ -137,7 +138,8 @@ export class HostSession {
       fingerprint: planned.fingerprint, sysctls: this.sysctls,
     });
     const hold = deadman.holdInStep?.batch === batch ? deadman.holdInStep : undefined;
-    const onBegin = (i: number) => begunLine(deadman.runId, batch, i, survivesReboot(ops[i]!)) + (hold?.step === i ? ` && { echo 'holding ${hold.sec} s in step ${i} (--debug-hold)' >&2; sleep ${hold.sec}; }` : '');
+    const records = begunRecords(ops);
+    const onBegin = (i: number) => begunLine(deadman.runId, batch, i, records[i]!.durable, records[i]!.ahead) + (hold?.step === i ? ` && { echo 'holding ${hold.sec} s in step ${i} (--debug-hold)' >&2; sleep ${hold.sec}; }` : '');
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
     this.changeRounds++;

@@ -42,6 +42,8 @@ describe('the undo of a batch', () => {
     expect(begunLine('r1', 2, 5)).toBe('{ [ ! -d /var/lib/teqlctl/runs/r1/decided ] && echo 5 >> /var/lib/teqlctl/runs/r1/begun-2 && { sync -f /var/lib/teqlctl/runs/r1/begun-2 2>/dev/null || sync; }; }');
     // A step on the running kernel only: recorded, not synced (a crash resets that step too).
     expect(begunLine('r1', 2, 5, false)).toBe('{ [ ! -d /var/lib/teqlctl/runs/r1/decided ] && echo 5 >> /var/lib/teqlctl/runs/r1/begun-2; }');
+    // Later steps journaled ahead with this one, one line each, in the same flushed record.
+    expect(begunLine('r1', 2, 5, true, [7, 9])).toBe("{ [ ! -d /var/lib/teqlctl/runs/r1/decided ] && printf '%s\\n' 5 7 9 >> /var/lib/teqlctl/runs/r1/begun-2 && { sync -f /var/lib/teqlctl/runs/r1/begun-2 2>/dev/null || sync; }; }");
   });
 });
 
