@@ -6,6 +6,7 @@ import { CONFIRM_MARKER } from '../router/markers.js';
 import { decide, DECIDED, RESERVE, withRoom } from './decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
+import { wholeScript } from '../router/whole-script.js';
 
 function disarm(dir: string): string {
   return [
@@ -22,7 +23,8 @@ function disarm(dir: string): string {
  */
 export function confirmScript(runId: string, afterState: string, state = 'confirmed', release = true): string {
   const dir = runDir(assertSafeRunId(runId));
-  return [
+  // Whole: a confirmation cut off after its decision must not leave the run decided and unrecorded.
+  return wholeScript([
     'export LANG=C LC_ALL=C',
     'umask 077',
     // Exactly one of confirm and the dead-man's revert wins the run: the one that makes the directory.
@@ -38,18 +40,18 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     ...(release ? [releaseLockLine(runId)] : []),
     // The client port of this connection: the log shows it is not the run's own.
     `set -- $SSH_CONNECTION; echo "${CONFIRM_MARKER} ok port=\${2:-?}"`,
-  ].join('\n') + '\n';
+  ].join('\n'));
 }
 
 /** After teqlctl rolled back by itself: the run is over, the timer must not fire again. */
 export function closeRunScript(runId: string, state: 'rolled-back'): string {
   const dir = runDir(assertSafeRunId(runId));
-  return [
+  return wholeScript([
     `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back|confirmed) [ -d ${dir} ] && {\n${withRoom(dir, [`echo ${state} > ${dir}/state`])}\n} ;; esac`,
     `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; rm -f ${dir}/${RESERVE}; }`,
     releaseLockLine(runId),
     'true',
-  ].join('\n');
+  ].join('\n'));
 }
 
 /** After every host of a play confirmed: the run is over here, its lock is freed. */
@@ -63,5 +65,5 @@ export function releaseScript(runId: string): string {
  */
 export function recordAfterScript(runId: string, afterState: string): string {
   const dir = runDir(assertSafeRunId(runId));
-  return [`[ -d ${dir} ] || exit 0`, heredoc(`${dir}/after-state`, afterState), syncFs(dir), 'true'].join('\n') + '\n';
+  return wholeScript([`[ -d ${dir} ] || exit 0`, heredoc(`${dir}/after-state`, afterState), syncFs(dir), 'true'].join('\n'));
 }
