@@ -33,9 +33,11 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     return [
       `    if grep -qx ${s.index} ${file} 2>/dev/null; then`,
       ...s.undo.map((op) => `      ${renderOp(op)} || echo "${UNDO_MARKER} undo step ${s.batch}.${s.index} failed: ${renderOp(op).replace(/["`$\\]/g, '')}"`),
-      // grep: 1 is "no line left", fine; a failed write (a full or read-only /var) keeps the old
-      // journal, which lists the step as begun: undone once more later, which changes nothing.
-      `      grep -vx ${s.index} ${file} > ${file}.new; rc=$?; if [ $rc -le 1 ] && [ -f ${file}.new ]; then mv -f ${file}.new ${file}; else rm -f ${file}.new; echo "${UNDO_MARKER} step ${s.batch}.${s.index} undone, but the journal could not be rewritten"; fi`,
+      // The journal without the step's lines, by the shell's own read and printf: BusyBox's grep
+      // exits 0 when its output cannot be written, which had put an empty journal in place on a
+      // full disk (and the revert then undid nothing). A failed write keeps the old journal, which
+      // lists the step as begun: undone once more later, which changes nothing.
+      `      tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do [ "$tq_l" = ${s.index} ] || printf '%s\\n' "$tq_l" || tq_w=1; done < ${file} > ${file}.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ]; then mv -f ${file}.new ${file}; else rm -f ${file}.new; echo "${UNDO_MARKER} step ${s.batch}.${s.index} undone, but the journal could not be rewritten"; fi`,
       '    fi',
       ...(k === 0 ? hold : []),
     ];

@@ -1,7 +1,7 @@
 // A hub's partial rollback, for real under dash and BusyBox sh, against a run's files in a
 // temporary folder: file steps stand in for ip/tc, as in state-machine.test.ts.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { partialOutcome, partialUndoScript } from '../../src/deadman/partial-undo-script.js';
 import { undoAllLine, undoBatchScript } from '../../src/deadman/arm-script.js';
 import { RUNS_DIR } from '../../src/router/paths.js';
+import { shellQuote } from '../../src/router/shell-quote.js';
 import type { Op } from '../../src/plan/ops.js';
 
 const exec = promisify(execFile);
@@ -30,6 +31,15 @@ function runFiles(state: string) {
   return { dir, etc, remove, local, has: (i: number) => existsSync(join(etc, `step${i}`)), begun: () => readFileSync(join(dir, 'begun-0'), 'utf8').trim().split('\n').filter(Boolean) };
 }
 
+/** A folder of BusyBox applet links (grep, mv, rm, sync), made once. */
+let applets: string | undefined;
+function busyboxBin(): string {
+  if (applets) return applets;
+  applets = mkdtempSync(join(tmpdir(), 'teqlctl-applets-'));
+  for (const a of ['grep', 'mv', 'rm', 'sync', 'cat']) symlinkSync('/bin/busybox', join(applets, a));
+  return applets;
+}
+
 async function sh(shell: string[], script: string): Promise<string> {
   return (await exec(shell[0]!, [...shell.slice(1), script], { encoding: 'utf8' })).stdout;
 }
@@ -46,6 +56,25 @@ describe.each(SHELLS)('the partial undo under %s', (_name, shell) => {
     for (const i of [1, 3]) writeFileSync(join(f.etc, `step${i}`), 'put back by someone else\n');
     await sh(shell, f.local(undoAllLine(f.dir, 'revert.log')));
     expect([0, 1, 2, 3].map(f.has)).toEqual([false, true, false, true]);
+  });
+
+  it('on a full disk the journal is kept as it was, and said; the revert then undoes what is left', async () => {
+    const f = runFiles('pending');
+    // The run folder on a full 64 KiB tmpfs, in a mount namespace of its own (unshare -r: no root
+    // needed); BusyBox's applets first on PATH, as on a BusyBox router: its grep exits 0 when its
+    // output cannot be written.
+    const partial = f.local(partialUndoScript('r1', [{ batch: 0, index: 1, undo: f.remove(1) }], ''));
+    const inside = [
+      `cp -a ${f.dir} ${f.dir}.saved && mount -t tmpfs -o size=64k tmpfs ${f.dir} && cp -a ${f.dir}.saved/. ${f.dir}/ || exit 99`,
+      `dd if=/dev/zero of=${f.dir}/fill bs=1k count=1000 2>/dev/null`,
+      `PATH=${busyboxBin()}:$PATH ${shell.join(' ')} ${shellQuote(partial)}`,
+      `echo @@begun; cat ${f.dir}/begun-0`,
+      `${shell.join(' ')} ${shellQuote(f.local(undoAllLine(f.dir, 'revert.log')))}`,
+    ].join('\n');
+    const { stdout: out } = await exec('unshare', ['-r', '-m', 'sh', '-c', inside], { encoding: 'utf8' });
+    expect(out).toContain('step 0.1 undone, but the journal could not be rewritten');
+    expect(out.slice(out.indexOf('@@begun')).split('\n').slice(1).filter(Boolean)).toEqual(['0', '1', '2', '3']);
+    expect([0, 1, 2, 3].map(f.has)).toEqual([false, false, false, false]);
   });
 
   it('holds after its first undone step when asked (--debug-hold partial), and a revert meanwhile leaves every step undone', async () => {
