@@ -89,10 +89,14 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
       return `printf '%s\\n' ${shellQuote(op.value)} > ${shellQuote(sysctlPath(op.name))}`;
     case 'file-write': {
       // Written next to the target, then renamed: a reader never sees half a file; synced before
-      // the step counts as done, so a power cut cannot leave an empty boot file.
+      // the step counts as done, so a power cut cannot leave an empty boot file. Its size is
+      // checked: BusyBox's base64 exits 0 when its output cannot be written (a full disk), and a
+      // cut-short file would otherwise replace the old one.
       const tmp = shellQuote(`${op.path}.teqlctl-new`);
       const b64 = Buffer.from(op.content, 'utf8').toString('base64');
-      return `${publicDir(dirOf(op.path))} && printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && chmod ${op.executable ? '0755' : '0644'} ${tmp} && mv -f ${tmp} ${shellQuote(op.path)} && ${syncFs(dirOf(op.path))}`;
+      const size = Buffer.byteLength(op.content, 'utf8');
+      // A failed write leaves no temporary file behind (on a full disk, its room is needed).
+      return `${publicDir(dirOf(op.path))} && { printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && teqlctl_n=$(wc -c < ${tmp}) && [ $teqlctl_n -eq ${size} ] && chmod ${op.executable ? '0755' : '0644'} ${tmp} && mv -f ${tmp} ${shellQuote(op.path)} || { rm -f ${tmp}; false; }; } && ${syncFs(dirOf(op.path))}`;
     }
     case 'file-remove': {
       const dir = ownedDir(op.path);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { shellQuote } from '../../src/router/shell-quote.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { begunLine } from '../../src/deadman/arm-script.js';
@@ -64,6 +65,29 @@ describe('stepsScript', () => {
 });
 
 describe('files on the router', () => {
+  it.each([['dash', '/bin/dash'], ['busybox sh', '/bin/busybox sh']])('a file written to a full disk (%s, BusyBox applets): the step fails and the old file stays', (_name, shell) => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-fullfile-'));
+    const etc = join(root, 'etc');
+    mkdirSync(etc);
+    const path = join(etc, 'boot.sh');
+    writeFileSync(path, 'old\n');
+    const applets = join(root, 'bin');
+    mkdirSync(applets);
+    for (const a of ['base64', 'wc', 'chmod', 'mv', 'mkdir', 'sync']) symlinkSync('/bin/busybox', join(applets, a));
+    const script = stepsScript([{ kind: 'file-write', path, content: 'x'.repeat(80_000), executable: true }]);
+    // etc on a 64 KiB tmpfs (a mount namespace of its own), the old file copied back onto it.
+    const inside = `mount -t tmpfs -o size=64k tmpfs ${etc} && echo old > ${path} || exit 99\nPATH=${applets}:$PATH ${shell} -c ${shellQuote(script)}\necho "@@size $(wc -c < ${path})"; ls ${etc}`;
+    let out = '';
+    try {
+      out = execFileSync('unshare', ['-r', '-m', 'sh', '-c', inside], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      out = String((err as { stdout: string }).stdout);
+    }
+    expect(out).toMatch(/@@teqlctl-step 0 [1-9]/);
+    expect(out).toContain('@@size 4');
+    expect(out).not.toContain('boot.sh.teqlctl-new');
+  });
+
   it('scripts run under umask 077; boot folders are still created 0755 and files written with their modes, then synced (sh and dash)', () => {
     for (const shell of ['sh', 'dash']) {
       const root = mkdtempSync(join(tmpdir(), 'teqlctl-umask-'));
