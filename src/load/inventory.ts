@@ -51,14 +51,17 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   const depth = groupDepths(tree);
   const groupsOf = (host: string): string[] => {
     const found = new Set<string>();
-    const up = (g: string): void => {
-      if (found.has(g)) return;
+    // A walk with a stack of its own, not recursion: a chain of thousands of groups is no crash.
+    const todo = [...(tree.hosts.get(host)?.groups ?? [])];
+    for (let g = todo.pop(); g !== undefined; g = todo.pop()) {
+      if (found.has(g)) continue;
       found.add(g);
-      tree.groups.get(g)?.parents.forEach(up);
-    };
-    tree.hosts.get(host)?.groups.forEach(up);
+      todo.push(...(tree.groups.get(g)?.parents ?? []));
+    }
     found.add('all');
-    return [...found].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || a.localeCompare(b));
+    // As Ansible sorts a host's groups (depth, then name as Python compares strings: by code
+    // point), which decides whose group_vars win: not by locale ('PAR' before 'edge').
+    return [...found].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
   };
 
   const vars = varFileReader(varsDirs, opts.playbookDir, problems);
@@ -139,16 +142,32 @@ function varFileReader(inventoryDirs: string[], playbookDir: string | undefined,
 
 /** all is 0; a child is one deeper than its deepest parent. Deeper groups win, as in Ansible. */
 function groupDepths(tree: InventoryTree): Map<string, number> {
+  // A group's depth is one more than its deepest parent's (a parent on the path, a cycle that
+  // is refused elsewhere, does not count). Walked with a stack of its own: a chain of thousands
+  // of groups is no crash.
   const depth = new Map<string, number>();
-  const of = (g: string, seen: string[]): number => {
-    const known = depth.get(g);
-    if (known !== undefined) return known;
-    const parents = [...(tree.groups.get(g)?.parents ?? [])].filter((p) => !seen.includes(p));
-    const d = parents.length === 0 ? 0 : 1 + Math.max(...parents.map((p) => of(p, [...seen, g])));
-    depth.set(g, d);
-    return d;
-  };
-  for (const g of tree.groups.keys()) of(g, []);
+  const onPath = new Set<string>();
+  const parentsOf = (g: string) => [...(tree.groups.get(g)?.parents ?? [])];
+  for (const start of tree.groups.keys()) {
+    const stack: Array<{ g: string; opened: boolean }> = [{ g: start, opened: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (depth.has(top.g)) {
+        stack.pop();
+        continue;
+      }
+      if (!top.opened) {
+        top.opened = true;
+        onPath.add(top.g);
+        for (const p of parentsOf(top.g)) if (!depth.has(p) && !onPath.has(p)) stack.push({ g: p, opened: false });
+        continue;
+      }
+      const known = parentsOf(top.g).flatMap((p) => (depth.has(p) ? [depth.get(p)!] : []));
+      depth.set(top.g, known.length === 0 ? 0 : 1 + known.reduce((m, d) => Math.max(m, d), 0));
+      onPath.delete(top.g);
+      stack.pop();
+    }
+  }
   return depth;
 }
 

@@ -74,6 +74,26 @@ describe('inventory', () => {
     expect(expandPath('id', '/inv')).toBe('/inv/id');
   });
 
+  it("orders a host's groups of one depth as Ansible does (by code point, not locale): the later group's group_vars win", () => {
+    const dir = writeCase({
+      'hosts.ini': '[PAR]\nr1\n[edge]\nr1\n',
+      'group_vars/PAR.yml': 'ansible_user: par_admin\n',
+      'group_vars/edge.yml': 'ansible_user: edge_admin\n',
+    });
+    const { inventory: inv } = loadInventory(join(dir, 'hosts.ini'));
+    // ansible-inventory 2.14 gives edge_admin: 'PAR' < 'edge' by code point, so edge comes later.
+    expect(inv.hosts.get('r1')!.vars.ansible_user).toBe('edge_admin');
+    expect(inv.hosts.get('r1')!.groups).toEqual(['all', 'PAR', 'edge']);
+  });
+
+  it('takes a chain of 4990 nested groups (no recursion to overflow)', () => {
+    const n = 4990;
+    const ini = Array.from({ length: n - 1 }, (_, i) => `[g${i + 1}:children]\ng${i}\n`).join('') + '[g0]\nr1\n';
+    const { inventory: inv } = loadInventory(join(writeCase({ 'hosts.ini': ini }), 'hosts.ini'));
+    expect(inv.hosts.get('r1')!.groups).toHaveLength(n + 1);
+    expect(inv.hosts.get('r1')!.groups.slice(0, 3)).toEqual(['all', `g${n - 1}`, `g${n - 2}`]);
+  });
+
   it('reports every inventory problem at once', () => {
     const dir = writeCase({
       'inventory.yml': `
