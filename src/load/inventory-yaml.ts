@@ -46,14 +46,20 @@ function readGroup(y: YamlFile, name: string, node: unknown, pos: SourcePos, par
     problems.add(`group '${name}' must be a mapping with hosts, children and/or vars`, posOf(y, n as Node), 'write e.g. `routers: { hosts: { router_a: {} } }`');
     return;
   }
+  // In the document's order, as Ansible reads a group: a host set both under hosts: and in a
+  // child group takes the variables written last.
   for (const pair of n.items) {
     const key = keyText(pair.key);
     if (!GROUP_KEYS.includes(key)) {
       problems.add(`unknown key ${shown(key)} in group '${name}' (allowed: ${GROUP_KEYS.join(', ')})`, posOf(y, pair.key as Node), 'hosts go under hosts:, nested groups under children:, variables under vars:');
-    }
+    } else if (key === 'hosts') readHosts(y, name, child(y, n, 'hosts'), tree, problems);
+    else if (key === 'children') readChildren(y, name, child(y, n, 'children'), tree, problems);
   }
-  readHosts(y, name, child(y, n, 'hosts'), tree, problems);
-  const children = child(y, n, 'children');
+  const vars = readVars(y, child(y, n, 'vars'), `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems);
+  group.vars = mergeLayers([group.vars, vars]);
+}
+
+function readChildren(y: YamlFile, name: string, children: Node | undefined, tree: InventoryTree, problems: Problems): void {
   if (children !== undefined && !(isMap(children) || isNull(children))) {
     problems.add(`children of group '${name}' must be a mapping of group names`, posOf(y, children), 'write e.g. `children: { routers: { hosts: ... } }`');
   } else if (isMap(children)) {
@@ -68,8 +74,6 @@ function readGroup(y: YamlFile, name: string, node: unknown, pos: SourcePos, par
       readGroup(y, childName, pair.value, childPos, name, tree, problems);
     }
   }
-  const vars = readVars(y, child(y, n, 'vars'), `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems);
-  group.vars = mergeLayers([group.vars, vars]);
 }
 
 function readHosts(y: YamlFile, group: string, node: Node | undefined, tree: InventoryTree, problems: Problems): void {

@@ -86,6 +86,13 @@ describe('inventory', () => {
     expect(inv.hosts.get('r1')!.groups).toEqual(['all', 'PAR', 'edge']);
   });
 
+  it('reads a YAML group in document order, as Ansible does: a host written under hosts: after a child group takes the later variables', () => {
+    const later = writeCase({ 'inventory.yml': 'all:\n  children:\n    routers:\n      hosts:\n        r1: { ansible_host: 10.0.0.1 }\n  hosts:\n    r1: { ansible_host: 10.9.9.9 }\n' });
+    expect(loadInventory(join(later, 'inventory.yml')).inventory.hosts.get('r1')!.vars.ansible_host).toBe('10.9.9.9');
+    const earlier = writeCase({ 'inventory.yml': 'all:\n  hosts:\n    r1: { ansible_host: 10.9.9.9 }\n  children:\n    routers:\n      hosts:\n        r1: { ansible_host: 10.0.0.1 }\n' });
+    expect(loadInventory(join(earlier, 'inventory.yml')).inventory.hosts.get('r1')!.vars.ansible_host).toBe('10.0.0.1');
+  });
+
   it('takes a chain of 4990 nested groups (no recursion to overflow)', () => {
     const n = 4990;
     const ini = Array.from({ length: n - 1 }, (_, i) => `[g${i + 1}:children]\ng${i}\n`).join('') + '[g0]\nr1\n';
