@@ -65,6 +65,13 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
       bad(`invalid section ${shown(line)}`, 0, 'a section is [group], [group:vars] or [group:children], without spaces');
       continue;
     }
+    // Ansible refuses it too (as a host range); only # starts a comment after a section.
+    const semi = /^(\[[^\]]*\])\s*;/.exec(line);
+    if (semi) {
+      bad(`a comment after the section ${semi[1]} starts with ';'`, line.indexOf(';', semi[1]!.length), 'after a section, a comment starts with # (a ; comment takes a line of its own)');
+      group = '';
+      continue;
+    }
     if (group === '') continue; // the section's own problem is reported once
 
     if (state === 'hosts') readHostLine(line, group, at, tree, problems);
