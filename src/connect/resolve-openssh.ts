@@ -10,8 +10,11 @@ import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
 
 const MAX_DEPTH = 8;
 // What `ssh -G` lists when no IdentityFile applies (readconf.c, fill_default_options): then teqlctl
-// offers those of DEFAULT_IDENTITIES that exist, as without ssh.
-const OPENSSH_DEFAULTS = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((k) => `~/.ssh/${k}`);
+// offers those of DEFAULT_IDENTITIES that exist, as without ssh. The list differs by version
+// (OpenSSH 8.0: rsa, dsa, ecdsa, ed25519, xmss; 9.2: seven; builds without DSA: six), so a list of
+// at least four of these names, and nothing else, is taken for it: nobody writes four of them.
+const OPENSSH_DEFAULT_NAMES = new Set(['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((k) => `~/.ssh/${k}`));
+const isOpenSshDefaultList = (listed: readonly string[]) => listed.length >= 4 && new Set(listed).size === listed.length && listed.every((f) => OPENSSH_DEFAULT_NAMES.has(f));
 
 export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run: RunSshG, env: LocalEnv, configFile?: string): Promise<Target> {
   const fail = (message: string, hint: string) => new ConnectError(name, message, hint);
@@ -31,7 +34,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     if (port === undefined) throw fail(`ssh -G ${q.alias} gives port ${JSON.stringify(one('port'))}`, 'fix Port in ssh_config');
     const user = one('user') ?? env.localUser;
     const listed = (g.get('identityfile') ?? []).filter((f) => f.toLowerCase() !== 'none');
-    const isDefault = listed.length === OPENSSH_DEFAULTS.length && listed.every((f, i) => f === OPENSSH_DEFAULTS[i]);
+    const isDefault = isOpenSshDefaultList(listed);
     const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: q.alias };
     const named = [...new Set([...given, ...(isDefault ? [] : listed.map((f) => expandIdentityPath(f, tokens)))])];
     const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];

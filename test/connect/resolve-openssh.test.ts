@@ -89,6 +89,16 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect(await resolve(file, { privateKeyFile: '/k' }, e)).toMatchObject({ identityFiles: ['/k'], defaultIdentities: false });
   });
 
+  it("no IdentityFile, with another OpenSSH version's default list (8.0, a build without DSA): still the defaults; a key or two of those names is named", async () => {
+    const sshG = (ids: string[]) => async () => ({ code: 0, stdout: `hostname 10.0.0.1\nport 22\nuser u\n${ids.map((i) => `identityfile ~/.ssh/${i}\n`).join('')}`, stderr: '' });
+    const e = env(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']);
+    const defaults = { identityFiles: ['/home/me/.ssh/id_ed25519', '/home/me/.ssh/id_rsa'], defaultIdentities: true };
+    // OpenSSH 8.0 (RHEL 8): readconf.c's list then.
+    expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_xmss']), e)).toMatchObject(defaults);
+    expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss']), e)).toMatchObject(defaults);
+    expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa']), e)).toMatchObject({ identityFiles: ['/home/me/.ssh/id_rsa'], defaultIdentities: false });
+  });
+
   it('IdentityAgent: a missing socket counts as none; SSH_AUTH_SOCK means the default agent', async () => {
     expect((await resolve(config('Host r1\n  IdentityAgent /nonexistent/sock\n'))).agent).toBeNull();
     expect('agent' in (await resolve(config('Host r1\n  IdentityAgent SSH_AUTH_SOCK\n')))).toBe(false);
