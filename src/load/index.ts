@@ -43,7 +43,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const extraProblems = new Problems();
   const extra = extraVarsLayer(opts.extraVars ?? [], extraProblems);
   extraProblems.throwIfAny();
-  const { inventory, layers } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile) });
+  const { inventory, layers, notes: inventoryNotes } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile) });
   const problems = new Problems();
   connectWithExtraVars(inventory, layers, extra, problems);
   const limited = limitHosts(inventory, opts.limit, problems);
@@ -90,7 +90,8 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);
   problems.throwIfAny();
-  return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected, notes: selection.notes } : {}) };
+  const notes = [...inventoryNotes, ...(selection?.notes ?? [])];
+  return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected } : {}), ...(notes.length > 0 ? { notes } : {}) };
 }
 
 /**

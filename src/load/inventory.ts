@@ -12,6 +12,7 @@ import { Problems } from './problems.js';
 import { mergeLayers, VarScope, type VarLayer } from './scope.js';
 import { readYaml } from './source.js';
 import type { Inventory, InventoryHost } from './types.js';
+import { unreadVarFiles } from './unread-var-files.js';
 import { readVarFiles } from './var-files.js';
 import { readLimited } from './yaml-guard.js';
 
@@ -19,6 +20,8 @@ export interface LoadedInventory {
   inventory: Inventory;
   /** Per host: its variables with where each was set, plus the built-in ones (inventory_hostname, ...). */
   layers: Map<string, VarLayer>;
+  /** What the operator should know: variable files found but not read (unread-var-files.ts). */
+  notes: string[];
 }
 
 export interface InventoryOptions {
@@ -102,7 +105,8 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
     hosts.set(node.name, { name: node.name, vars: merged.values, groups, connection, pos: node.pos });
   }
   problems.throwIfAny();
-  return { inventory: { sources: paths, hosts, groups: groupMembers }, layers };
+  const notes = unreadVarFiles([...varsDirs, ...(opts.playbookDir !== undefined ? [opts.playbookDir] : [])], new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys()));
+  return { inventory: { sources: paths, hosts, groups: groupMembers }, layers, notes };
 }
 
 /** Reads one inventory file into the tree; false when it could not be read or parsed at all. */

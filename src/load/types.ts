@@ -90,6 +90,6 @@ export interface LoadedRun {
   bundles: Bundle[];
   /** With --limit: the bundles it selected (both ends in the run); the others are left out. */
   selectedBundles?: string[];
-  /** What the loader did that the operator should know (--limit added a bundle's other end). */
+  /** What the operator should know: --limit added a bundle's other end, a variable file was not read. */
   notes?: string[];
 }

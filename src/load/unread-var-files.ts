@@ -1,0 +1,71 @@
+// group_vars/ and host_vars/ entries that no variable of the run comes from, said rather than
+// skipped in silence (Ansible skips them without a word): a host_vars file for a host this
+// inventory does not list (a typo, r1 for r01, a short name for an FQDN), a group_vars file for no
+// group, an extension Ansible does not read (.YML, .txt). The run goes on: a folder shared by
+// several inventories holds files for hosts of the others.
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+
+const READ_EXTS = ['', '.yml', '.yaml', '.json'];
+const MAX_NAMED = 5;
+
+function entries(dir: string): Array<{ name: string; dir: boolean }> {
+  try {
+    return readdirSync(dir)
+      .filter((n) => !n.startsWith('.') && !n.endsWith('~'))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap((name) => {
+        try {
+          const st = statSync(join(dir, name));
+          return st.isDirectory() || st.isFile() ? [{ name, dir: st.isDirectory() }] : [];
+        } catch {
+          return [];
+        }
+      });
+  } catch {
+    return [];
+  }
+}
+
+/** Files inside a NAME/ folder that Ansible does not read (an extension other than .yml, .yaml, .json). */
+function skippedInside(dir: string, depth = 0): string[] {
+  if (depth > 16) return [];
+  return entries(dir).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.dir) return extname(e.name) === '' ? skippedInside(path, depth + 1) : [];
+    return READ_EXTS.includes(extname(e.name)) ? [] : [path];
+  });
+}
+
+const listed = (paths: string[]) => `${paths.slice(0, MAX_NAMED).join(', ')}${paths.length > MAX_NAMED ? ` and ${paths.length - MAX_NAMED} more` : ''}`;
+
+/** Notes for the operator, one per kind of unread entry and folder. */
+export function unreadVarFiles(dirs: readonly string[], groups: ReadonlySet<string>, hosts: ReadonlySet<string>): string[] {
+  const notes: string[] = [];
+  for (const dir of new Set(dirs)) {
+    for (const kind of ['group_vars', 'host_vars'] as const) {
+      const base = join(dir, kind);
+      const known = kind === 'group_vars' ? groups : hosts;
+      const noMatch: string[] = [];
+      const badExt: string[] = [];
+      const inside: string[] = [];
+      for (const e of entries(base)) {
+        const path = join(base, e.name);
+        const ext = extname(e.name);
+        if (!e.dir && !READ_EXTS.includes(ext)) {
+          // A NAME.ext with another extension: Ansible reads NAME, NAME.yml, NAME.yaml, NAME.json only.
+          badExt.push(path);
+          continue;
+        }
+        const name = e.dir || ext === '' ? e.name : e.name.slice(0, -ext.length);
+        if (!known.has(name)) noMatch.push(path);
+        else if (e.dir) inside.push(...skippedInside(path));
+      }
+      const what = kind === 'group_vars' ? 'no group of the inventory has its name' : 'no host of the inventory has its name';
+      if (noMatch.length > 0) notes.push(`not read: ${listed(noMatch)}: ${what} (check the spelling; a host_vars name is the inventory's host name, not its address)`);
+      if (badExt.length > 0) notes.push(`not read: ${listed(badExt)}: Ansible reads ${kind}/NAME, NAME.yml, NAME.yaml or NAME.json only (rename it)`);
+      if (inside.length > 0) notes.push(`not read: ${listed(inside)}: in a ${kind} folder, only files without an extension or ending in .yml, .yaml or .json are read (rename it)`);
+    }
+  }
+  return notes;
+}

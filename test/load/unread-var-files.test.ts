@@ -1,0 +1,42 @@
+// Variable files found beside the inventory or the playbook but read for no host: each kind said
+// once, with what to do; what is read says nothing.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/load/inventory.js';
+import { writeCase } from './helpers.js';
+
+const INI = '[routers]\nr01\n[edge]\nr02\n';
+
+describe('variable files that no host reads', () => {
+  it('a host_vars name that is no host, a group_vars name that is no group, an extension Ansible skips, a skipped file in a folder', () => {
+    const dir = writeCase({
+      'hosts.ini': INI,
+      'host_vars/r1.yml': 'x: 1\n',
+      'host_vars/r01.yml': 'x: 2\n',
+      'group_vars/routres.yml': 'y: 1\n',
+      'group_vars/edge.YML': 'y: 2\n',
+      'group_vars/all/main.yml': 'z: 1\n',
+      'group_vars/all/b.txt': 'z: 2\n',
+    });
+    const { inventory, notes } = loadInventory(join(dir, 'hosts.ini'));
+    expect(inventory.hosts.get('r01')!.vars.x).toBe(2);
+    expect(notes).toEqual([
+      `not read: ${dir}/group_vars/routres.yml: no group of the inventory has its name (check the spelling; a host_vars name is the inventory's host name, not its address)`,
+      `not read: ${dir}/group_vars/edge.YML: Ansible reads group_vars/NAME, NAME.yml, NAME.yaml or NAME.json only (rename it)`,
+      `not read: ${dir}/group_vars/all/b.txt: in a group_vars folder, only files without an extension or ending in .yml, .yaml or .json are read (rename it)`,
+      `not read: ${dir}/host_vars/r1.yml: no host of the inventory has its name (check the spelling; a host_vars name is the inventory's host name, not its address)`,
+    ]);
+  });
+
+  it('everything read (all, ungrouped, a group, a host, a folder of files): no note', () => {
+    const dir = writeCase({
+      'hosts.ini': INI,
+      'host_vars/r01': 'x: 1\n',
+      'group_vars/all.yaml': 'y: 1\n',
+      'group_vars/ungrouped.yml': 'y: 2\n',
+      'group_vars/routers/a.yml': 'z: 1\n',
+      'group_vars/routers/b.json': '{"w": 1}\n',
+    });
+    expect(loadInventory(join(dir, 'hosts.ini')).notes).toEqual([]);
+  });
+});
