@@ -1,15 +1,28 @@
 // Strict host key checking: which known_hosts files are read, how a first-use key is recorded, and
 // the refusals. A changed or revoked key is always refused; nothing here can turn checking off.
 import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConnectError } from '../errors.js';
 import { fingerprint, keyTypeOf, parseKnownHosts, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
 import type { Hop } from './resolve-target.js';
 
 export const GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts';
 
-export function knownHostsFiles(home: string, inventoryFile?: string): string[] {
-  return [join(home, '.ssh', 'known_hosts'), GLOBAL_KNOWN_HOSTS, ...(inventoryFile ? [inventoryFile] : [])];
+/**
+ * The known_hosts files of a connection: ssh_config's UserKnownHostsFile and GlobalKnownHostsFile
+ * where set (of the host and of every jump host), else ~/.ssh/known_hosts and the global one; then
+ * the inventory's teqlctl_known_hosts_file.
+ */
+export function knownHostsFiles(home: string, inventoryFile?: string, configured?: Array<Hop['knownHosts']>): string[] {
+  const defaults = [join(home, '.ssh', 'known_hosts'), GLOBAL_KNOWN_HOSTS];
+  const hops = configured === undefined || configured.length === 0 ? [undefined] : configured;
+  const own = [...new Set(hops.flatMap((k) => (k ? [...k.user, ...k.global] : defaults)))];
+  return [...own, ...(inventoryFile ? [inventoryFile] : [])];
+}
+
+/** Where a key accepted on first use is written: ssh_config's first UserKnownHostsFile, else ~/.ssh/known_hosts. */
+export function recordFileFor(home: string, hop: Hop): string {
+  return hop.knownHosts?.user[0] ?? join(home, '.ssh', 'known_hosts');
 }
 
 // Parsed once per file and version for the whole run: at 500 hosts, re-parsing a fleet-sized
@@ -56,10 +69,8 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
  * Appends `name type base64` (OpenSSH's format) to ~/.ssh/known_hosts, creating ~/.ssh (mode 700) if
  * needed; a file whose last line has no newline gets one first, so the two lines do not run together.
  */
-export async function recordHostKey(home: string, name: string, key: Buffer): Promise<string> {
-  const dir = join(home, '.ssh');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, 'known_hosts');
+export async function recordHostKey(file: string, name: string, key: Buffer): Promise<string> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   let lastByte = '\n';
   try {
     const fh = await open(file, 'r');

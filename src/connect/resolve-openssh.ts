@@ -14,6 +14,11 @@ const MAX_DEPTH = 8;
 // (OpenSSH 8.0: rsa, dsa, ecdsa, ed25519, xmss; 9.2: seven; builds without DSA: six), so a list of
 // at least four of these names, and nothing else, is taken for it: nobody writes four of them.
 const OPENSSH_DEFAULT_NAMES = new Set(['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((k) => `~/.ssh/${k}`));
+// UserKnownHostsFile and GlobalKnownHostsFile as `ssh -G` prints them when ssh_config sets neither:
+// OpenSSH 9 prints the user's files with ~ expanded (from the password database, which may not be
+// $HOME), older versions with ~.
+const isDefaultUserKnownHosts = (line: string) => /^(\S+)\/\.ssh\/known_hosts \1\/\.ssh\/known_hosts2$/.test(line);
+const DEFAULT_GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2';
 const isOpenSshDefaultList = (listed: readonly string[]) => listed.length >= 4 && new Set(listed).size === listed.length && listed.every((f) => OPENSSH_DEFAULT_NAMES.has(f));
 
 export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run: RunSshG, env: LocalEnv, configFile?: string): Promise<Target> {
@@ -39,6 +44,12 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     const named = [...new Set([...given, ...(isDefault ? [] : listed.map((f) => expandIdentityPath(f, tokens)))])];
     const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
     const agentOpt = one('identityagent');
+    // Set in ssh_config: the files ssh would read (and write a new key to), not teqlctl's defaults.
+    const userKnown = (g.get('userknownhostsfile') ?? []).join(' ');
+    const globalKnown = (g.get('globalknownhostsfile') ?? []).join(' ');
+    const files = (line: string) => line.split(/\s+/).filter((f) => f !== '' && f.toLowerCase() !== 'none').map((f) => expandIdentityPath(f, tokens));
+    const defaultKnown = (userKnown === '' || isDefaultUserKnownHosts(userKnown)) && (globalKnown === '' || globalKnown === DEFAULT_GLOBAL_KNOWN_HOSTS);
+    const knownHosts = defaultKnown ? undefined : { user: files(userKnown), global: files(globalKnown) };
 
     const jumps: Hop[] = [];
     const jumpText = one('proxyjump');
@@ -70,6 +81,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       // that does not exist counts as none, as ssh skips it (ssh2 would fail the whole login).
       ...(agentOpt === undefined || agentOpt === 'SSH_AUTH_SOCK' ? {} : { agent: agentOpt.toLowerCase() !== 'none' && env.exists(agentOpt) ? agentOpt : null }),
       ...(one('stricthostkeychecking') === 'true' ? { strictHostKeys: true } : {}),
+      ...(knownHosts ? { knownHosts } : {}),
       jumps,
     };
   };

@@ -31,6 +31,12 @@ export interface Hop {
   agent?: string | null;
   /** StrictHostKeyChecking yes: a host key never seen is refused, even with --accept-new. */
   strictHostKeys?: true;
+  /**
+   * UserKnownHostsFile and GlobalKnownHostsFile of ssh_config, where they are not OpenSSH's
+   * defaults (`~` and `%` tokens expanded): read instead of ~/.ssh/known_hosts and
+   * /etc/ssh/ssh_known_hosts; a key accepted on first use goes into the first user file.
+   */
+  knownHosts?: { user: string[]; global: string[] };
 }
 
 export interface Target extends Hop {

@@ -56,7 +56,7 @@ function forwardOut(name: string, via: NodeSSH, viaHop: Hop, to: Hop): Promise<D
 export async function connectSsh(name: string, spec: ConnectionSpec, opts: ConnectOptions = {}): Promise<Transport> {
   const local = opts.local ?? (await readLocalSsh());
   const target = await resolveHost(name, spec, local);
-  const files = knownHostsFiles(local.env.home, spec.knownHostsFile);
+  const files = knownHostsFiles(local.env.home, spec.knownHostsFile, [target, ...target.jumps].map((h) => h.knownHosts));
   const ctx: HopContext = {
     inventoryName: name,
     home: local.env.home,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkHostKey, entriesFor, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
-import { recordHostKey } from '../../src/connect/host-keys.js';
+import { knownHostsFiles, recordFileFor, recordHostKey } from '../../src/connect/host-keys.js';
 
 /** An ed25519 public key blob as SSH puts it on the wire: string "ssh-ed25519", string key. */
 function ed25519Blob(): Buffer {
@@ -116,10 +116,29 @@ describe('recording a key (--accept-new)', () => {
     const file = join(home, '.ssh', 'known_hosts');
     writeFileSync(file, 'old ssh-ed25519 AAAA');
     const blob = ed25519Blob();
-    await recordHostKey(home, '[h]:2201', blob);
+    await recordHostKey(file, '[h]:2201', blob);
     expect(readFileSync(file, 'utf8')).toBe(`old ssh-ed25519 AAAA\n[h]:2201 ssh-ed25519 ${blob.toString('base64')}\n`);
-    await recordHostKey(home, 'h2', blob);
+    await recordHostKey(file, 'h2', blob);
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(4);
     expect(parseKnownHosts(readFileSync(file, 'utf8'), 'kh').map((e) => e.patterns[0])).toEqual(['old', '[h]:2201', 'h2']);
+  });
+
+  it("goes into ssh_config's first UserKnownHostsFile where it is set, its folder made (0700)", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
+    const hop = { alias: 'r1', host: 'r1', port: 22, user: 'u', identityFiles: [], defaultIdentities: true, hostKeyName: 'r1' };
+    expect(recordFileFor(home, hop)).toBe(join(home, '.ssh', 'known_hosts'));
+    const lab = join(home, 'lab', 'known_hosts.lab');
+    const file = recordFileFor(home, { ...hop, knownHosts: { user: [lab, join(home, 'other')], global: [] } });
+    expect(file).toBe(lab);
+    await recordHostKey(file, 'r1', ed25519Blob());
+    expect(readFileSync(lab, 'utf8')).toMatch(/^r1 ssh-ed25519 /);
+    expect(statSync(join(home, 'lab')).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('the known_hosts files of a connection', () => {
+  it("ssh_config's files where set, of the host and of each jump host (OpenSSH's defaults where not), then the inventory's", () => {
+    expect(knownHostsFiles('/h', '/inv/kh')).toEqual(['/h/.ssh/known_hosts', '/etc/ssh/ssh_known_hosts', '/inv/kh']);
+    expect(knownHostsFiles('/h', undefined, [{ user: ['/h/.ssh/kh.lab'], global: ['/etc/ssh/ssh_known_hosts'] }, undefined])).toEqual(['/h/.ssh/kh.lab', '/etc/ssh/ssh_known_hosts', '/h/.ssh/known_hosts']);
   });
 });

@@ -99,6 +99,15 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa']), e)).toMatchObject({ identityFiles: ['/home/me/.ssh/id_rsa'], defaultIdentities: false });
   });
 
+  it('UserKnownHostsFile and GlobalKnownHostsFile set in ssh_config: the files ssh would read, ~ and tokens expanded; unset: none given', async () => {
+    // ssh expands ~ from the password database (OpenSSH 9), whatever $HOME is.
+    const pw = userInfo().homedir;
+    const t = await resolve(config('Host r1\n  HostName 10.0.0.1\n  UserKnownHostsFile ~/.ssh/known_hosts.lab ~/.ssh/kh_%h\n'));
+    expect(t.knownHosts).toEqual({ user: [`${pw}/.ssh/known_hosts.lab`, `${pw}/.ssh/kh_10.0.0.1`], global: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'] });
+    expect((await resolve(config('Host r1\n  GlobalKnownHostsFile /etc/ssh/lab_hosts\n'))).knownHosts).toEqual({ user: [`${pw}/.ssh/known_hosts`, `${pw}/.ssh/known_hosts2`], global: ['/etc/ssh/lab_hosts'] });
+    expect('knownHosts' in (await resolve(config('Host r1\n  User u\n')))).toBe(false);
+  });
+
   it('IdentityAgent: a missing socket counts as none; SSH_AUTH_SOCK means the default agent', async () => {
     expect((await resolve(config('Host r1\n  IdentityAgent /nonexistent/sock\n'))).agent).toBeNull();
     expect('agent' in (await resolve(config('Host r1\n  IdentityAgent SSH_AUTH_SOCK\n')))).toBe(false);
