@@ -63,7 +63,7 @@ export async function readLocalSsh(): Promise<LocalSsh> {
   // (a test's or a CI job's HOME), ssh is pointed at $HOME's config, so both read the same one.
   const otherHome = user.home !== undefined && user.home !== home;
   return {
-    env: { home, localUser: user.name, exists: (p) => existsSync(p) },
+    env: { home, localUser: user.name, exists: (p) => existsSync(p), vars: process.env, ...(process.getuid ? { uid: process.getuid() } : {}) },
     config: parseSshConfig(text, file),
     ...(ssh ? { ssh } : {}),
     ...(ssh && otherHome ? { configFile: existsSync(file) ? file : '/dev/null' } : {}),

@@ -5,7 +5,7 @@ import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 import { hostKeyName } from './known-hosts.js';
-import { DEFAULT_IDENTITIES, expandIdentityPath, type Hop, type LocalEnv, type Target } from './resolve-target.js';
+import { DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type Hop, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
 
 const MAX_DEPTH = 8;
@@ -20,6 +20,13 @@ const OPENSSH_DEFAULT_NAMES = new Set(['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_
 const isDefaultUserKnownHosts = (line: string) => /^(\S+)\/\.ssh\/known_hosts \1\/\.ssh\/known_hosts2$/.test(line);
 const DEFAULT_GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2';
 const isOpenSshDefaultList = (listed: readonly string[]) => listed.length >= 4 && new Set(listed).size === listed.length && listed.every((f) => OPENSSH_DEFAULT_NAMES.has(f));
+
+/** IdentityAgent's socket: a path (tokens expanded), `$NAME` for an environment variable's value; null for none or a socket that does not exist. */
+function agentSocket(opt: string, expand: (f: string) => string, env: LocalEnv): string | null {
+  if (opt.toLowerCase() === 'none') return null;
+  const path = opt.startsWith('$') && !opt.startsWith('${') ? env.vars?.[opt.slice(1)] : expand(opt);
+  return path !== undefined && path !== '' && env.exists(path) ? path : null;
+}
 
 export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run: RunSshG, env: LocalEnv, configFile?: string): Promise<Target> {
   const fail = (message: string, hint: string) => new ConnectError(name, message, hint);
@@ -40,14 +47,24 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     const user = one('user') ?? env.localUser;
     const listed = (g.get('identityfile') ?? []).filter((f) => f.toLowerCase() !== 'none');
     const isDefault = isOpenSshDefaultList(listed);
-    const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: q.alias };
-    const named = [...new Set([...given, ...(isDefault ? [] : listed.map((f) => expandIdentityPath(f, tokens)))])];
+    const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: q.alias, ...(env.uid !== undefined ? { uid: env.uid } : {}) };
+    // ssh -G prints IdentityFile as written: its tokens and ${VAR}s are expanded here, as ssh
+    // expands them when it connects; one that cannot be is an error, not a key never found.
+    const expand = (f: string) => {
+      try {
+        return expandIdentityPath(f, tokens, env.vars);
+      } catch (err) {
+        if (err instanceof SshPathError) throw fail(`ssh_config (for ${q.alias}): ${err.message}`, `fix it in ssh_config${config ? ` (${config})` : ''}, or set the variable`);
+        throw err;
+      }
+    };
+    const named = [...new Set([...given, ...(isDefault ? [] : listed.map(expand))])];
     const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
     const agentOpt = one('identityagent');
     // Set in ssh_config: the files ssh would read (and write a new key to), not teqlctl's defaults.
     const userKnown = (g.get('userknownhostsfile') ?? []).join(' ');
     const globalKnown = (g.get('globalknownhostsfile') ?? []).join(' ');
-    const files = (line: string) => line.split(/\s+/).filter((f) => f !== '' && f.toLowerCase() !== 'none').map((f) => expandIdentityPath(f, tokens));
+    const files = (line: string) => line.split(/\s+/).filter((f) => f !== '' && f.toLowerCase() !== 'none').map(expand);
     const defaultKnown = (userKnown === '' || isDefaultUserKnownHosts(userKnown)) && (globalKnown === '' || globalKnown === DEFAULT_GLOBAL_KNOWN_HOSTS);
     const knownHosts = defaultKnown ? undefined : { user: files(userKnown), global: files(globalKnown) };
 
@@ -79,7 +96,8 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       hostKeyName: one('hostkeyalias') ?? hostKeyName(host, port),
       // `SSH_AUTH_SOCK` means the environment's agent, as when IdentityAgent is not set; a socket
       // that does not exist counts as none, as ssh skips it (ssh2 would fail the whole login).
-      ...(agentOpt === undefined || agentOpt === 'SSH_AUTH_SOCK' ? {} : { agent: agentOpt.toLowerCase() !== 'none' && env.exists(agentOpt) ? agentOpt : null }),
+      // `$NAME` (not `${NAME}`): the socket's path is in that environment variable, as ssh reads it.
+      ...(agentOpt === undefined || agentOpt === 'SSH_AUTH_SOCK' ? {} : { agent: agentSocket(agentOpt, expand, env) }),
       ...(one('stricthostkeychecking') === 'true' ? { strictHostKeys: true } : {}),
       ...(knownHosts ? { knownHosts } : {}),
       jumps,

@@ -13,6 +13,10 @@ export interface LocalEnv {
   home: string;
   localUser: string;
   exists: (path: string) => boolean;
+  /** The environment, for ${VAR} in ssh_config paths and IdentityAgent $VAR. */
+  vars?: Readonly<Record<string, string | undefined>>;
+  /** The local user's uid, for %i. */
+  uid?: number;
 }
 
 export interface Hop {
@@ -54,13 +58,32 @@ interface Tokens {
   host: string;
   port: number;
   alias: string;
+  /** The local user's uid (%i). */
+  uid?: number;
 }
 
-/** IdentityFile: `~`, and the tokens %d %u %r %h %p %n %%. */
-export function expandIdentityPath(path: string, t: Tokens): string {
+/** A token or environment variable in an ssh_config path that teqlctl cannot expand as ssh would. */
+export class SshPathError extends Error {}
+
+/**
+ * IdentityFile (and the known_hosts files): `~`, `${VAR}` from the environment (`vars`; ssh refuses
+ * an unset one, so does this), and the tokens %d %u %r %h %p %n %i %%. Any other token (%C, %l,
+ * %L, %j, %k ...) is refused rather than left in the path: a key file named with a literal %C
+ * would silently not be found.
+ */
+export function expandIdentityPath(path: string, t: Tokens, vars: Readonly<Record<string, string | undefined>> = {}): string {
   const tilde = path === '~' ? t.home : path.startsWith('~/') ? t.home + path.slice(1) : path;
-  const map: Record<string, string> = { '%': '%', d: t.home, u: t.localUser, r: t.remoteUser, h: t.host, p: String(t.port), n: t.alias };
-  return tilde.replace(/%([%durhpn])/g, (_, k: string) => map[k]!);
+  const withVars = tilde.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+    const v = vars[name];
+    if (v === undefined) throw new SshPathError(`${path}: environment variable \${${name}} is not set`);
+    return v;
+  });
+  const map: Record<string, string | undefined> = { '%': '%', d: t.home, u: t.localUser, r: t.remoteUser, h: t.host, p: String(t.port), n: t.alias, i: t.uid !== undefined ? String(t.uid) : undefined };
+  return withVars.replace(/%(.?)/g, (_, k: string) => {
+    const v = map[k];
+    if (v === undefined) throw new SshPathError(`${path}: the token %${k} is not one teqlctl expands (it takes %d %u %r %h %p %n %i %%)`);
+    return v;
+  });
 }
 
 interface Given {
@@ -89,8 +112,16 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     }
     port ??= 22;
     const user = given.user ?? first('user')?.args[0] ?? env.localUser;
-    const tokens: Tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: given.alias };
-    const fromConfig = o.identityFiles.map((f) => f.args[0]!).filter((f) => f.toLowerCase() !== 'none').map((f) => expandIdentityPath(f, tokens));
+    const tokens: Tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: given.alias, ...(env.uid !== undefined ? { uid: env.uid } : {}) };
+    const expand = (f: string) => {
+      try {
+        return expandIdentityPath(f, tokens, env.vars);
+      } catch (err) {
+        if (err instanceof SshPathError) throw fail(`~/.ssh/config: IdentityFile ${err.message}`, 'fix IdentityFile in ~/.ssh/config, or set the variable');
+        throw err;
+      }
+    };
+    const fromConfig = o.identityFiles.map((f) => f.args[0]!).filter((f) => f.toLowerCase() !== 'none').map(expand);
     const named = [...new Set([...given.identityFiles, ...fromConfig])];
     const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
     const keyAlias = first('hostkeyalias')?.args[0];

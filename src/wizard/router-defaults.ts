@@ -1,6 +1,15 @@
 // Defaults for a router's connection, from what the operator typed, ~/.ssh/config and the agent. Pure.
 // ~/.ssh/config is read as `teqlctl play` reads it (src/connect), so the defaults are what play would use.
-import { DEFAULT_IDENTITIES, expandIdentityPath, type LocalEnv as ConnectEnv } from '../connect/resolve-target.js';
+import { DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type LocalEnv as ConnectEnv } from '../connect/resolve-target.js';
+
+function expandedOr(written: string, expand: () => string): string {
+  try {
+    return expand();
+  } catch (err) {
+    if (err instanceof SshPathError) return written;
+    throw err;
+  }
+}
 import { optionsFor, type SshConfigBlock } from '../connect/ssh-config.js';
 
 export interface LocalEnv extends ConnectEnv {
@@ -48,7 +57,8 @@ export function routerDefaults(typed: string, config: readonly SshConfigBlock[],
   let keyFile = '';
   if (identity) {
     const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port: port ?? 22, alias: typed };
-    keyFile = tildify(expandIdentityPath(identity, tokens), env.home);
+    // A default to show, not a connection: a path ssh would expand further is shown as written.
+    keyFile = tildify(expandedOr(identity, () => expandIdentityPath(identity, tokens, env.vars)), env.home);
     fromConfig.push(`IdentityFile ${identity}`);
   } else {
     const found = DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).find((p) => env.exists(p));

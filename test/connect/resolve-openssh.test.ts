@@ -108,6 +108,19 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect('knownHosts' in (await resolve(config('Host r1\n  User u\n')))).toBe(false);
   });
 
+  it('IdentityFile with ${VAR} and %i expanded as ssh expands them; an unset variable or a token teqlctl does not expand is an error naming it', async () => {
+    const e = { ...env(), vars: { KEYDIR: '/keys' }, uid: 1234 };
+    const t = await resolve(config('Host r1\n  IdentityFile ${KEYDIR}/lab_%r_%i\n  User netops\n'), {}, e);
+    expect(t.identityFiles).toEqual(['/keys/lab_netops_1234']);
+    await expect(resolve(config('Host r1\n  IdentityFile ${NOPE}/k\n'), {}, e)).rejects.toThrow(/IdentityFile|\$\{NOPE\} is not set/);
+    await expect(resolve(config('Host r1\n  IdentityFile ~/.ssh/%C\n'), {}, e)).rejects.toThrow(/the token %C is not one teqlctl expands/);
+  });
+
+  it('IdentityAgent $NAME: the socket named by that environment variable; unset, none', async () => {
+    expect((await resolve(config('Host r1\n  IdentityAgent $MYSOCK\n'), {}, { ...env(), vars: { MYSOCK: agentSock } })).agent).toBe(agentSock);
+    expect((await resolve(config('Host r1\n  IdentityAgent $MYSOCK\n'), {}, { ...env(), vars: {} })).agent).toBeNull();
+  });
+
   it('IdentityAgent: a missing socket counts as none; SSH_AUTH_SOCK means the default agent', async () => {
     expect((await resolve(config('Host r1\n  IdentityAgent /nonexistent/sock\n'))).agent).toBeNull();
     expect('agent' in (await resolve(config('Host r1\n  IdentityAgent SSH_AUTH_SOCK\n')))).toBe(false);
