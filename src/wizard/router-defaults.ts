@@ -1,7 +1,9 @@
 // Defaults for a router's connection, from what the operator typed, ~/.ssh/config and the agent. Pure.
 // ~/.ssh/config is read as `teqlctl play` reads it (src/connect), so the defaults are what play would use.
 import { DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type LocalEnv as ConnectEnv } from '../connect/resolve-target.js';
+import { optionsFor, type SshConfigBlock } from '../connect/ssh-config.js';
 
+/** A path ssh would expand further (a %C, an unset ${VAR}) is shown as written. */
 function expandedOr(written: string, expand: () => string): string {
   try {
     return expand();
@@ -10,7 +12,6 @@ function expandedOr(written: string, expand: () => string): string {
     throw err;
   }
 }
-import { optionsFor, type SshConfigBlock } from '../connect/ssh-config.js';
 
 export interface LocalEnv extends ConnectEnv {
   /** SSH_AUTH_SOCK is set. */
