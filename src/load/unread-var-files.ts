@@ -52,14 +52,15 @@ export function unreadVarFiles(dirs: readonly string[], groups: ReadonlySet<stri
       for (const e of entries(base)) {
         const path = join(base, e.name);
         const ext = extname(e.name);
-        if (!e.dir && !READ_EXTS.includes(ext)) {
-          // A NAME.ext with another extension: Ansible reads NAME, NAME.yml, NAME.yaml, NAME.json only.
+        // As var-files.ts looks them up: NAME itself (a host named r1.example.com or 192.0.2.1 has
+        // a dot in its name, not an extension), or NAME with .yml, .yaml or .json, file or folder.
+        const stem = ext !== '' && READ_EXTS.includes(ext) ? e.name.slice(0, -ext.length) : undefined;
+        if (known.has(e.name) || (stem !== undefined && known.has(stem))) {
+          if (e.dir) inside.push(...skippedInside(path));
+        } else if (ext !== '' && stem === undefined && known.has(e.name.slice(0, -ext.length))) {
+          // NAME.ext for a known NAME, with another extension: Ansible reads NAME.yml, .yaml, .json only.
           badExt.push(path);
-          continue;
-        }
-        const name = e.dir || ext === '' ? e.name : e.name.slice(0, -ext.length);
-        if (!known.has(name)) noMatch.push(path);
-        else if (e.dir) inside.push(...skippedInside(path));
+        } else noMatch.push(path);
       }
       const what = kind === 'group_vars' ? 'no group of the inventory has its name' : 'no host of the inventory has its name';
       if (noMatch.length > 0) notes.push(`not read: ${listed(noMatch)}: ${what} (check the spelling; a host_vars name is the inventory's host name, not its address)`);

@@ -28,9 +28,12 @@ describe('variable files that no host reads', () => {
     ]);
   });
 
-  it('everything read (all, ungrouped, a group, a host, a folder of files): no note', () => {
+  it('everything read (all, ungrouped, a group, a host, a folder of files, hosts named with dots, a NAME.yml folder): no note', () => {
     const dir = writeCase({
-      'hosts.ini': INI,
+      'hosts.ini': `${INI}r1.example.com\n192.0.2.1\n`,
+      'host_vars/r1.example.com': 'x: 3\n',
+      'host_vars/192.0.2.1.yml': 'x: 4\n',
+      'group_vars/edge.yml/main.yml': 'z: 2\n',
       'host_vars/r01': 'x: 1\n',
       'group_vars/all.yaml': 'y: 1\n',
       'group_vars/ungrouped.yml': 'y: 2\n',
