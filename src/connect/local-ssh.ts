@@ -2,7 +2,7 @@
 // `ssh -G`) or else ~/.ssh/config, ssh-agent. And how one host is resolved with them.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
+import { homedir, hostname, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
@@ -63,7 +63,7 @@ export async function readLocalSsh(): Promise<LocalSsh> {
   // (a test's or a CI job's HOME), ssh is pointed at $HOME's config, so both read the same one.
   const otherHome = user.home !== undefined && user.home !== home;
   return {
-    env: { home, localUser: user.name, exists: (p) => existsSync(p), vars: process.env, ...(process.getuid ? { uid: process.getuid() } : {}) },
+    env: { home, localUser: user.name, exists: (p) => existsSync(p), vars: process.env, ...(process.getuid ? { uid: process.getuid() } : {}), localHost: hostname() },
     config: parseSshConfig(text, file),
     ...(ssh ? { ssh } : {}),
     ...(ssh && otherHome ? { configFile: existsSync(file) ? file : '/dev/null' } : {}),

@@ -47,7 +47,13 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     const user = one('user') ?? env.localUser;
     const listed = (g.get('identityfile') ?? []).filter((f) => f.toLowerCase() !== 'none');
     const isDefault = isOpenSshDefaultList(listed);
-    const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: q.alias, ...(env.uid !== undefined ? { uid: env.uid } : {}) };
+    const keyAlias = one('hostkeyalias');
+    const jump = one('proxyjump');
+    const tokens = {
+      home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: q.alias,
+      ...(env.uid !== undefined ? { uid: env.uid } : {}), ...(env.localHost !== undefined ? { localHost: env.localHost } : {}),
+      ...(keyAlias !== undefined ? { keyAlias } : {}), ...(jump !== undefined && jump.toLowerCase() !== 'none' ? { proxyJump: jump } : {}),
+    };
     // ssh -G prints IdentityFile as written: its tokens and ${VAR}s are expanded here, as ssh
     // expands them when it connects; one that cannot be is an error, not a key never found.
     const expand = (f: string) => {
@@ -64,7 +70,8 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     // Set in ssh_config: the files ssh would read (and write a new key to), not teqlctl's defaults.
     const userKnown = (g.get('userknownhostsfile') ?? []).join(' ');
     const globalKnown = (g.get('globalknownhostsfile') ?? []).join(' ');
-    const files = (line: string) => line.split(/\s+/).filter((f) => f !== '' && f.toLowerCase() !== 'none').map(expand);
+    // Printed expanded by ssh (tokens, and ~ from the password database); older versions print ~.
+    const files = (line: string) => line.split(/\s+/).filter((f) => f !== '' && f.toLowerCase() !== 'none').map((f) => (f === '~' ? env.home : f.startsWith('~/') ? env.home + f.slice(1) : f));
     const defaultKnown = (userKnown === '' || isDefaultUserKnownHosts(userKnown)) && (globalKnown === '' || globalKnown === DEFAULT_GLOBAL_KNOWN_HOSTS);
     const knownHosts = defaultKnown ? undefined : { user: files(userKnown), global: files(globalKnown) };
 

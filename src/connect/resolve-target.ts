@@ -1,6 +1,7 @@
 // Where, as whom and through which hosts to connect, where no ssh client is installed (else
 // resolve-openssh.ts asks `ssh -G`): the inventory's connection variables win over ~/.ssh/config, as
 // in Ansible (it puts them on ssh's command line). Pure: no file is read here.
+import { createHash } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
@@ -17,6 +18,8 @@ export interface LocalEnv {
   vars?: Readonly<Record<string, string | undefined>>;
   /** The local user's uid, for %i. */
   uid?: number;
+  /** This machine's host name, for %l, %L and %C. */
+  localHost?: string;
 }
 
 export interface Hop {
@@ -60,28 +63,42 @@ interface Tokens {
   alias: string;
   /** The local user's uid (%i). */
   uid?: number;
+  /** This machine's host name, with its domain (%l; %L is its first part; %C hashes it). */
+  localHost?: string;
+  /** HostKeyAlias, where set (%k). */
+  keyAlias?: string;
+  /** ProxyJump, where set (%j). */
+  proxyJump?: string;
 }
 
 /** A token or environment variable in an ssh_config path that teqlctl cannot expand as ssh would. */
 export class SshPathError extends Error {}
 
 /**
- * IdentityFile (and the known_hosts files): `~`, `${VAR}` from the environment (`vars`; ssh refuses
- * an unset one, so does this), and the tokens %d %u %r %h %p %n %i %%. Any other token (%C, %l,
- * %L, %j, %k ...) is refused rather than left in the path: a key file named with a literal %C
- * would silently not be found.
+ * IdentityFile and IdentityAgent as ssh expands them when it connects (`ssh -G` prints them as
+ * written): `~`, then in one pass `${VAR}` from the environment (`vars`; unset is an error, as in
+ * ssh) and the tokens OpenSSH 9.2 takes there: %% %C %d %h %i %k %L %l %n %p %r %u (and %j of later
+ * versions). %C is the SHA-1 of %l%h%p%r, as in 9.2 (9.4 adds %j to it). Any other token is an
+ * error naming it, where ssh would refuse too: never a path with a literal % in it.
  */
 export function expandIdentityPath(path: string, t: Tokens, vars: Readonly<Record<string, string | undefined>> = {}): string {
   const tilde = path === '~' ? t.home : path.startsWith('~/') ? t.home + path.slice(1) : path;
-  const withVars = tilde.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
-    const v = vars[name];
-    if (v === undefined) throw new SshPathError(`${path}: environment variable \${${name}} is not set`);
-    return v;
-  });
-  const map: Record<string, string | undefined> = { '%': '%', d: t.home, u: t.localUser, r: t.remoteUser, h: t.host, p: String(t.port), n: t.alias, i: t.uid !== undefined ? String(t.uid) : undefined };
-  return withVars.replace(/%(.?)/g, (_, k: string) => {
-    const v = map[k];
-    if (v === undefined) throw new SshPathError(`${path}: the token %${k} is not one teqlctl expands (it takes %d %u %r %h %p %n %i %%)`);
+  const local = t.localHost ?? '';
+  const map: Record<string, string | undefined> = {
+    '%': '%', d: t.home, u: t.localUser, r: t.remoteUser, h: t.host, p: String(t.port), n: t.alias,
+    i: t.uid !== undefined ? String(t.uid) : undefined,
+    l: t.localHost, L: t.localHost?.split('.')[0],
+    k: t.keyAlias ?? t.alias, j: t.proxyJump ?? '',
+    C: t.localHost !== undefined ? createHash('sha1').update(`${local}${t.host}${t.port}${t.remoteUser}`).digest('hex') : undefined,
+  };
+  return tilde.replace(/\$\{([^}]*)\}|%(.?)/g, (whole: string, name: string | undefined, k: string | undefined) => {
+    if (name !== undefined) {
+      const v = vars[name];
+      if (v === undefined) throw new SshPathError(`${path}: environment variable \${${name}} is not set`);
+      return v;
+    }
+    const v = map[k ?? ''];
+    if (v === undefined) throw new SshPathError(`${path}: the token ${whole} is not one ssh expands here (%% %C %d %h %i %k %L %l %n %p %r %u)`);
     return v;
   });
 }
@@ -112,7 +129,12 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     }
     port ??= 22;
     const user = given.user ?? first('user')?.args[0] ?? env.localUser;
-    const tokens: Tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: given.alias, ...(env.uid !== undefined ? { uid: env.uid } : {}) };
+    const aliasOpt = first('hostkeyalias')?.args[0];
+    const tokens: Tokens = {
+      home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: given.alias,
+      ...(env.uid !== undefined ? { uid: env.uid } : {}), ...(env.localHost !== undefined ? { localHost: env.localHost } : {}),
+      ...(aliasOpt !== undefined ? { keyAlias: aliasOpt } : {}),
+    };
     const expand = (f: string) => {
       try {
         return expandIdentityPath(f, tokens, env.vars);

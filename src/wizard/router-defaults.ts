@@ -57,7 +57,7 @@ export function routerDefaults(typed: string, config: readonly SshConfigBlock[],
   const identity = o.identityFiles.map((f) => f.args[0]!).find((f) => f.toLowerCase() !== 'none');
   let keyFile = '';
   if (identity) {
-    const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port: port ?? 22, alias: typed };
+    const tokens = { home: env.home, localUser: env.localUser, remoteUser: user, host, port: port ?? 22, alias: typed, ...(env.uid !== undefined ? { uid: env.uid } : {}), ...(env.localHost !== undefined ? { localHost: env.localHost } : {}) };
     // A default to show, not a connection: a path ssh would expand further is shown as written.
     keyFile = tildify(expandedOr(identity, () => expandIdentityPath(identity, tokens, env.vars)), env.home);
     fromConfig.push(`IdentityFile ${identity}`);

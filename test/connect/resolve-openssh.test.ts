@@ -1,7 +1,10 @@
 // Hosts resolved by the real `ssh -G` (it never connects), from temporary ssh_config files given
 // with -F: Include, Match, ProxyJump chains, IdentityAgent, and the inventory's values on top.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findSsh } from '../../src/connect/local-ssh.js';
@@ -108,12 +111,24 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect('knownHosts' in (await resolve(config('Host r1\n  User u\n')))).toBe(false);
   });
 
-  it('IdentityFile with ${VAR} and %i expanded as ssh expands them; an unset variable or a token teqlctl does not expand is an error naming it', async () => {
-    const e = { ...env(), vars: { KEYDIR: '/keys' }, uid: 1234 };
-    const t = await resolve(config('Host r1\n  IdentityFile ${KEYDIR}/lab_%r_%i\n  User netops\n'), {}, e);
-    expect(t.identityFiles).toEqual(['/keys/lab_netops_1234']);
-    await expect(resolve(config('Host r1\n  IdentityFile ${NOPE}/k\n'), {}, e)).rejects.toThrow(/IdentityFile|\$\{NOPE\} is not set/);
-    await expect(resolve(config('Host r1\n  IdentityFile ~/.ssh/%C\n'), {}, e)).rejects.toThrow(/the token %C is not one teqlctl expands/);
+  it('IdentityFile with ${VAR} and the tokens ssh takes there, expanded in one pass as ssh expands them; an unset variable or an unknown token is an error naming it', async () => {
+    const e = { ...env(), vars: { KEYDIR: '/keys', PCT: '/k/50%x' }, uid: 1234, localHost: 'ctl.example.net' };
+    const t = await resolve(config('Host r1\n  HostName 10.0.0.1\n  IdentityFile ${KEYDIR}/lab_%r_%i_%L_%l_%k\n  User netops\n'), {}, e);
+    expect(t.identityFiles).toEqual(['/keys/lab_netops_1234_ctl_ctl.example.net_r1']);
+    // %C: SHA-1 of %l%h%p%r (OpenSSH 9.2), as `ssh -G` prints it for ControlPath %C on this machine.
+    const c = await resolve(config('Host r1\n  IdentityFile ~/.ssh/%C\n  User u\n'), {}, e);
+    expect(c.identityFiles).toEqual([`/home/me/.ssh/${createHash('sha1').update('ctl.example.net' + 'r1' + '22' + 'u').digest('hex')}`]);
+    // A variable's value is not expanded again.
+    expect((await resolve(config('Host r1\n  IdentityFile ${PCT}\n'), {}, e)).identityFiles).toEqual(['/k/50%x']);
+    await expect(resolve(config('Host r1\n  IdentityFile ${NOPE}/k\n'), {}, e)).rejects.toThrow(/\$\{NOPE\} is not set/);
+    await expect(resolve(config('Host r1\n  IdentityFile ~/.ssh/%z\n'), {}, e)).rejects.toThrow(/the token %z is not one ssh expands here/);
+  });
+
+  it('%C is the hash ssh itself makes (ControlPath %C, printed expanded by ssh -G)', async () => {
+    const { stdout } = await promisify(execFile)(ssh!, ['-G', '-F', config('Host r1\n  ControlPath /tmp/%C\n  User u\n'), 'r1'], { encoding: 'utf8' });
+    const printed = /^controlpath (\S+)$/m.exec(stdout)![1]!;
+    const t = await resolve(config('Host r1\n  IdentityFile /tmp/%C\n  User u\n'), {}, { ...env(), localHost: hostname() });
+    expect(t.identityFiles).toEqual([printed]);
   });
 
   it('IdentityAgent $NAME: the socket named by that environment variable; unset, none', async () => {
