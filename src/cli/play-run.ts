@@ -34,7 +34,7 @@ function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean
     ...(flags.acceptNew
       ? {
           onUnknownHostKey: async (fingerprint: string, name: string) => {
-            process.stderr.write(`--accept-new: trusting ${name} (${fingerprint}), seen for the first time; recorded in ~/.ssh/known_hosts\n`);
+            process.stderr.write(`--accept-new: trusting ${name} (${fingerprint}), seen for the first time; recorded in ~/.ssh/known_hosts (or the first UserKnownHostsFile ssh_config names for it)\n`);
             return true;
           },
         }

@@ -56,7 +56,9 @@ function forwardOut(name: string, via: NodeSSH, viaHop: Hop, to: Hop): Promise<D
 export async function connectSsh(name: string, spec: ConnectionSpec, opts: ConnectOptions = {}): Promise<Transport> {
   const local = opts.local ?? (await readLocalSsh());
   const target = await resolveHost(name, spec, local);
-  const files = knownHostsFiles(local.env.home, spec.knownHostsFile, [target, ...target.jumps].map((h) => h.knownHosts));
+  // Each hop is checked against its own known_hosts files (ssh_config may name other files for a
+  // jump host than for the router), as ssh checks each of them; then the inventory's file.
+  const files = knownHostsFiles(local.env.home, spec.knownHostsFile, [target.knownHosts]);
   const ctx: HopContext = {
     inventoryName: name,
     home: local.env.home,
@@ -76,7 +78,9 @@ export async function connectSsh(name: string, spec: ConnectionSpec, opts: Conne
     const hops = [...target.jumps, target];
     let sock: (() => Promise<Duplex>) | undefined;
     for (const [i, hop] of hops.entries()) {
-      const client = await connectHop(ctx, hop, i < hops.length - 1 ? 'jump host ' : '', sock);
+      const own = hop === target ? files : knownHostsFiles(local.env.home, spec.knownHostsFile, [hop.knownHosts]);
+      const hopCtx = own.join("\0") === files.join("\0") ? ctx : { ...ctx, knownHosts: await loadKnownHosts(own), knownHostsFiles: own };
+      const client = await connectHop(hopCtx, hop, i < hops.length - 1 ? 'jump host ' : '', sock);
       clients.push(client);
       const next = hops[i + 1];
       if (next) sock = () => forwardOut(name, client, hop, next);

@@ -1,6 +1,6 @@
 // The transport with hosts resolved by `ssh -G` (resolve-openssh.ts), against in-process SSH servers:
 // an ssh_config with Include and ProxyJump, the inventory's -J on top, StrictHostKeyChecking yes.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,25 @@ describe('connectSsh with ssh -G', () => {
     const t = await connectSsh('r', { host: 'target', proxyJump: 'j', become: false, becomeUser: 'root' }, { local: l });
     await t.close();
     expect(jump.forwards.length).toBe(before + 1);
+  });
+
+  it("each hop against its own known_hosts: the router's key in the UserKnownHostsFile its Host block names, the jump host's in ~/.ssh/known_hosts; a key accepted for the router goes into its file", async () => {
+    const l = local([jump], '', JUMP());
+    const labFile = join(l.env.home, 'lab', 'known_hosts.lab');
+    mkdirSync(join(l.env.home, 'lab'));
+    writeFileSync(labFile, `[127.0.0.1]:${router.port} ${router.publicKey}\n`);
+    writeFileSync(l.configFile!, `Include ${join(l.env.home, 'jump.conf')}\n${TARGET()}  ProxyJump j\n  UserKnownHostsFile ${labFile}\n`);
+    const t = await connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: l });
+    await t.close();
+    // The router's key only in ~/.ssh/known_hosts (not in the file its Host block names): unknown for it, as for ssh.
+    writeFileSync(labFile, '');
+    writeFileSync(join(l.env.home, '.ssh', 'known_hosts'), `[127.0.0.1]:${jump.port} ${jump.publicKey}\n[127.0.0.1]:${router.port} ${router.publicKey}\n`);
+    const err = await failure(connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: l }));
+    expect(err.message).toMatch(new RegExp(`unknown host key for \\[127\\.0\\.0\\.1\\]:${router.port}.*read: ${labFile.replace(/[.]/g, '\\.')}`));
+    // --accept-new: recorded where ssh would record it.
+    const t2 = await connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: l, onUnknownHostKey: async () => true });
+    await t2.close();
+    expect(readFileSync(labFile, 'utf8')).toContain(`[127.0.0.1]:${router.port} `);
   });
 
   it('StrictHostKeyChecking yes: an unknown key is refused without asking, even where --accept-new would ask', async () => {
