@@ -9,7 +9,7 @@ import { runningPid } from '../../src/lab/pidfile.js';
 import { currentSshPort } from '../../src/lab/router.js';
 import { runSsh } from '../../src/lab/run-ssh.js';
 import { ROUTERS } from '../../src/lab/topology.js';
-import { operatorSudoPassword, rebootRouters, resetRouters, routerFacts, sshRun } from './lab.js';
+import { operatorSudoPassword, REBOOT_TEST_TIMEOUT_MS, rebootRouters, resetRouters, routerFacts, sshRun } from './lab.js';
 
 describe('lab smoke', () => {
   // Later e2e files must start from pristine routers.
@@ -92,5 +92,5 @@ describe('lab smoke', () => {
     expect((await routerFacts('a')).links.eth2).toEqual({ up: false, addresses: [] });
     // The same QEMU process: the guest rebooted, the lab did not boot a new router.
     expect(runningPid(labPaths().pidfile('a'))).toBe(qemu);
-  });
+  }, REBOOT_TEST_TIMEOUT_MS);
 });

@@ -47,7 +47,11 @@ function labCommand(args: string[]): Promise<void> {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`teqlctl lab ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.on('close', (code) => {
+      // A router the lab had to power-cycle (its reboot froze) is said, not hidden: the test goes on.
+      for (const line of output.split('\n')) if (line.includes('system_reset')) process.stderr.write(`${line}\n`);
+      return code === 0 ? resolve() : reject(new Error(`teqlctl lab ${args.join(' ')} exited ${code}:\n${output}`));
+    });
   });
 }
 
@@ -55,6 +59,15 @@ function labCommand(args: string[]): Promise<void> {
 export async function resetRouters(...routers: Router[]): Promise<void> {
   await Promise.all(routers.map((router) => labCli(['reset', router])));
 }
+
+/**
+ * The time limit of a test that reboots routers. One reboot under software emulation takes 80-100 s
+ * here; a guest that freezes on its way up (seen under TCG, at the boot's first network jobs) is
+ * power-cycled by the lab's watchdog after 120 s and boots again. The suite's 300 s default was
+ * shorter than that path plus the test's own checks (CI timed out at 300 s, 2026-12-01): a hang
+ * guard, not a speed target (the lab's figures are in docs/lab.md).
+ */
+export const REBOOT_TEST_TIMEOUT_MS = 600_000;
 
 /** `teqlctl lab reboot` for each router, in parallel: the OS restarts, the disk (and /etc) survives. */
 export async function rebootRouters(...routers: Router[]): Promise<void> {

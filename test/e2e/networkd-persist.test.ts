@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTERS, type Router } from '../../src/lab/topology.js';
-import { labCli, rebootRouters, sshRun } from './lab.js';
+import { labCli, REBOOT_TEST_TIMEOUT_MS, rebootRouters, sshRun } from './lab.js';
 import { readState, txPackets } from './router-state.js';
 import { CHAPTER, playJson, ROOT } from './teqlctl.js';
 
@@ -57,7 +57,7 @@ describe('persist on routers whose links systemd-networkd manages', () => {
     const check = await playJson(CHAPTER, ['-e', 'teql_persist=true', '--check']);
     expect(check.code, check.stderr).toBe(0);
     expect(changeCount(check.json)).toBe(0);
-  });
+  }, REBOOT_TEST_TIMEOUT_MS);
 
   it('teardown returns both routers to the snapshot taken before the first run, drop-ins included', async () => {
     const r = await playJson(TEARDOWN);

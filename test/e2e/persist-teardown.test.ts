@@ -2,7 +2,7 @@
 // passing the checks with no teqlctl run in between; then the teardown playbook returns both to the
 // snapshot taken before the first run, boot files included, and a second teardown changes nothing.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rebootRouters, resetRouters, sshRun } from './lab.js';
+import { REBOOT_TEST_TIMEOUT_MS, rebootRouters, resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, playJson, ROOT } from './teqlctl.js';
 import { spawn } from 'node:child_process';
@@ -70,7 +70,7 @@ describe('persist, reboot, teardown', () => {
     const check = await playJson(CHAPTER, [...PERSIST, '--check']);
     expect(check.code, check.stderr).toBe(0);
     expect(changeCount(check.json)).toBe(0);
-  });
+  }, REBOOT_TEST_TIMEOUT_MS);
 
   it('teardown returns both routers to the snapshot taken before the first run; twice changes nothing', async () => {
     const r = await playJson(TEARDOWN);
@@ -87,7 +87,7 @@ describe('persist, reboot, teardown', () => {
     await rebootRouters('a');
     const now = await snapshot();
     expect(now.a).toBe(pristine.a);
-  });
+  }, REBOOT_TEST_TIMEOUT_MS);
 });
 
 describe('a router that restarts before the run is confirmed', () => {
@@ -115,5 +115,5 @@ describe('a router that restarts before the run is confirmed', () => {
     const deadline = Date.now() + 180_000;
     while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
     expect((await snapshot()).b).toBe(before.b);
-  });
+  }, REBOOT_TEST_TIMEOUT_MS);
 });
