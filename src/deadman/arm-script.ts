@@ -50,7 +50,14 @@ export function undoAllLine(dir: string, log: string): string {
   return `for f in $(ls ${dir}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${dir}/undo-$f.sh >> ${dir}/${log} 2>&1; done`;
 }
 
-/** Runs every batch's undo, newest first, once: records `reverted` and frees the lock. */
+/**
+ * Runs every batch's undo, newest first, once: records `reverted` and frees the lock. With the
+ * argument `resume` (the boot script's), it instead finishes an undo a power cut interrupted: a run
+ * left `reverting` (this revert's) or `rolling-back` (teqlctl's rollback's) has every batch's undo
+ * run again, whole: a step already undone is undone again to the same value, or fails harmlessly
+ * (an address already gone), and the run ends `reverted` or `rolled-back`. Nothing else decides
+ * such a run: it was decided before the cut, and no timer outlives a reboot.
+ */
 export function revertScript(runId: string): string {
   const dir = runDir(assertSafeRunId(runId));
   return `#!/bin/sh
@@ -58,17 +65,27 @@ export function revertScript(runId: string): string {
 export LANG=C LC_ALL=C
 umask 077
 d=${dir}
+if [ "\${1:-}" = resume ]; then
+  case "$(cat $d/state 2>/dev/null)" in
+    reverting) final=reverted; log=revert.log;;
+    rolling-back) final=rolled-back; log=rollback.log;;
+    *) exit 0;;
+  esac
+  echo "resumed at boot: the undo of a $(cat $d/state) run, cut off" >> $d/$log
+else
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
 # Exactly one of this revert, the confirmation and teqlctl's own rollback decides the run.
 ${decide('$d', 'revert')} || exit 0
 # On a disk that filled since arming, the reserve makes room for the state; then it is freed for
 # what the undo writes (the baseline's new copy, the log) and the records after it.
 ${withRoom('$d', ['echo reverting > $d/state'])}
+final=reverted; log=revert.log
+fi
 ${freeReserve('$d')}
 ${stopApplierLines('$d')}
-${undoAllLine('$d', 'revert.log')}
-date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
-${withRoom('$d', ['echo reverted > $d/state'])}
+${undoAllLine('$d', '$log')}
+[ $final = reverted ] && date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
+${withRoom('$d', ['echo $final > $d/state'])}
 ${releaseLockLine(runId)}
 exit 0
 `;

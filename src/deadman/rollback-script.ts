@@ -43,6 +43,9 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',
     `    echo '${REVERTED_MARKER}'`,
     '  else',
+    // A confirmed run undone here (a partial confirmation) is marked first: cut by a power cut
+    // half-way, the boot script finishes the undo (revert.sh resume) instead of booting half of it.
+    `    case "$(cat $d/state 2>/dev/null)" in confirmed) {\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n} ;; esac`,
     stopApplierLines('$d'),
     ...(o.holdSec ? [`echo 'holding ${o.holdSec} s in the rollback (--debug-hold)' >&2; sleep ${o.holdSec}`] : []),
     // Room for what the undo writes (the baseline's new copy, the log) on a disk that filled.

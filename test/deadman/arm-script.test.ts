@@ -53,6 +53,8 @@ describe('the revert', () => {
     expect(script).toContain('[ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0');
     expect(script).toContain('sort -nr');
     expect(script).toContain("grep -qx 'run=r1' /run/teqlctl.lock/owner 2>/dev/null && rm -rf /run/teqlctl.lock");
-    expect(script.indexOf('echo reverting')).toBeLessThan(script.indexOf('echo reverted >'));
+    expect(script.indexOf('echo reverting')).toBeLessThan(script.indexOf('echo $final >'));
+    // What `resume` does (an undo a power cut interrupted), run for real: state-machine.test.ts.
+    expect(script).toContain('reverting) final=reverted; log=revert.log;;');
   });
 });

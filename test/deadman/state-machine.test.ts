@@ -3,7 +3,7 @@
 // BusyBox's sh against a router's run files in a temporary folder. File steps stand in for ip/tc:
 // what matters here is who may change the router when, not what the change is.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -57,12 +57,26 @@ function router(shell: string[]) {
     const done = new Promise<{ code: number | null; stdout: string }>((r) => child.on('close', (code) => r({ code, stdout })));
     return { done };
   };
+  /** `script` as a file run with `args` (the boot script runs revert.sh so), in the foreground. */
+  const runFile = async (script: string, args: string[]) => {
+    const path = join(root, 'script.sh');
+    writeFileSync(path, local(script));
+    const r = await exec(shell[0]!, [...shell.slice(1, -1), path, ...args], { encoding: 'utf8' });
+    return r.stdout;
+  };
+  /** The rollback, killed (SIGKILL: a power cut, for the router) while it holds before undoing. */
+  const cutRollback = async () => {
+    const child = spawn(shell[0]!, [...shell.slice(1), local(rollbackScript(RUN, { then: 'echo FACTS', holdSec: 30 }))], { stdio: 'ignore', detached: true });
+    for (let i = 0; i < 100 && readFileSync(join(dir, 'state'), 'utf8').trim() !== 'rolling-back'; i++) await sleep(50);
+    await sleep(200);
+    process.kill(-child.pid!, 'SIGKILL');
+  };
   const state = () => readFileSync(join(dir, 'state'), 'utf8').trim();
   const begun = () => readFileSync(join(dir, 'begun-0'), 'utf8').trim().split('\n').filter(Boolean).map(Number);
   const applied = () => [0, 1, 2].filter((i) => existsSync(join(etc, `step${i}`)));
   const locked = () => existsSync(join(root, 'lock'));
   const waitBegun = async (n: number) => { for (let i = 0; i < 100 && begun().length < n; i++) await sleep(50); };
-  return { dir, root, run, state, begun, applied, locked, startApply, waitBegun };
+  return { dir, root, run, runFile, cutRollback, state, begun, applied, locked, startApply, waitBegun };
 }
 
 describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
@@ -172,5 +186,45 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
       if (!ok) inconsistent++;
     }
     expect(inconsistent).toBe(0);
+  });
+
+  // A power cut during an undo leaves the run decided and half undone, with no timer (none outlives
+  // a reboot): the boot script runs `revert.sh resume` for it (boot-script.test.ts).
+  it('reverting, cut by a power cut half-way through its undo: `revert.sh resume` finishes it, and the run ends reverted', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    mkdirSync(join(r.dir, 'decided'));
+    writeFileSync(join(r.dir, 'decided', 'revert'), '');
+    writeFileSync(join(r.dir, 'state'), 'reverting\n');
+    rmSync(join(r.root, 'etc', 'step2')); // the newest step was undone before the cut
+    await r.runFile(revertScript(RUN), ['resume']);
+    expect(r.state()).toBe('reverted');
+    expect(r.applied()).toEqual([]);
+    expect(r.locked()).toBe(false);
+    expect(existsSync(join(r.dir, 'reverted_at'))).toBe(true);
+    expect(readFileSync(join(r.dir, 'revert.log'), 'utf8')).toContain('resumed at boot: the undo of a reverting run');
+  });
+
+  it("a partial confirmation's rollback marks the confirmed run rolling-back before it undoes; cut there, `resume` ends it rolled-back", async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    await r.run(confirmScript(RUN, 'x', 'confirmed', false));
+    await r.cutRollback();
+    expect(r.state()).toBe('rolling-back');
+    expect(r.applied()).toEqual([0, 1, 2]);
+    await r.runFile(revertScript(RUN), ['resume']);
+    expect(r.state()).toBe('rolled-back');
+    expect(r.applied()).toEqual([]);
+    expect(existsSync(join(r.dir, 'reverted_at'))).toBe(false);
+  });
+
+  it.each(['pending', 'confirmed', 'reverted', 'rolled-back'])('`resume` on a %s run changes nothing: only an undo that was cut is resumed', async (st) => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    writeFileSync(join(r.dir, 'state'), `${st}\n`);
+    await r.runFile(revertScript(RUN), ['resume']);
+    expect(r.state()).toBe(st);
+    expect(r.applied()).toEqual([0, 1, 2]);
+    expect(existsSync(join(r.dir, 'decided'))).toBe(false);
   });
 });

@@ -40,12 +40,13 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     'run() { "$@" || { echo "teqlctl boot: failed: $*" >&2; failed=1; }; }',
     'retry() { n=0; until "$@" 2>/dev/null; do n=$((n + 1)); if [ $n -ge 30 ]; then run "$@"; return; fi; sleep 1; done; }',
     // The dead-man's timer does not outlive a reboot: a run still pending (the router restarted
-    // before it was confirmed) is reverted here, as the timer would have done, files included;
-    // then the configuration it restored, if any, starts over, once. A run its revert cannot settle
-    // (a read-only /var, or decided by another that did not finish) stays pending: said, and not
-    // counted, or the script would run itself again forever and hold up the boot (network.target).
+    // before it was confirmed) is reverted here, as the timer would have done, files included; a
+    // run whose undo a power cut interrupted (reverting, rolling-back) has it finished. Then the
+    // configuration it restored, if any, starts over, once. A run its revert cannot settle (a
+    // read-only /var, or decided by another that did not finish) is said, and not counted, or the
+    // script would run itself again forever and hold up the boot (network.target).
     'reverted=0',
-    `for s in ${RUNS_DIR}/*/state; do if [ -f "$s" ] && [ "$(cat "$s")" = pending ]; then /bin/sh "\${s%/state}/revert.sh"; if [ "$(cat "$s" 2>/dev/null)" = pending ]; then echo "teqlctl boot: run \${s%/state} is still pending after its revert (a read-only disk, or decided elsewhere): left as it is, see teqlctl status" >&2; failed=1; else reverted=1; fi; fi; done`,
+    `for s in ${RUNS_DIR}/*/state; do [ -f "$s" ] || continue; case "$(cat "$s")" in pending) /bin/sh "\${s%/state}/revert.sh";; reverting|rolling-back) /bin/sh "\${s%/state}/revert.sh" resume;; *) continue;; esac; case "$(cat "$s" 2>/dev/null)" in pending|reverting|rolling-back) echo "teqlctl boot: run \${s%/state} is still $(cat "$s" 2>/dev/null) after its revert (a read-only disk, or decided elsewhere): left as it is, see teqlctl status" >&2; failed=1;; *) reverted=1;; esac; done`,
     'if [ $reverted = 1 ] && [ -z "${TEQLCTL_BOOT_AGAIN:-}" ]; then if [ -x "$0" ]; then export TEQLCTL_BOOT_AGAIN=1; exec "$0"; fi; exit 0; fi',
   ];
   const options = opts.inline && model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';

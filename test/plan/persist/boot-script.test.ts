@@ -11,7 +11,7 @@ import { RUNS_DIR } from '../../../src/router/paths.js';
 
 const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '/bin/busybox sh']];
 
-function router(shell: string, revert: string) {
+function router(shell: string, revert: string, state = 'pending') {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-boot-'));
   const bin = join(root, 'bin');
   const run = join(root, 'runs', 'r1');
@@ -21,9 +21,9 @@ function router(shell: string, revert: string) {
     writeFileSync(join(bin, tool), `#!/bin/sh\n[ "$1" = -V ] && { echo "${tool} utility, iproute2-6.1.0"; exit 0; }\necho "${tool} $*" >> ${root}/calls\n`);
     chmodSync(join(bin, tool), 0o755);
   }
-  writeFileSync(join(run, 'state'), 'pending\n');
+  writeFileSync(join(run, 'state'), `${state}\n`);
   // The revert as the harness sees it: counted, then `revert` (what the real one would do here).
-  writeFileSync(join(run, 'revert.sh'), `echo x >> ${root}/reverts\n${revert}\n`);
+  writeFileSync(join(run, 'revert.sh'), `echo "x $*" >> ${root}/reverts\n${revert}\n`);
   const script = bootScript({ host: 'a', steps: [{ kind: 'address', dev: 'teql0', cidr: '10.9.9.1/31' }], teql: { maxEqualizers: 1 }, sysctls: [] }, new Set())
     .replaceAll(RUNS_DIR, join(root, 'runs'))
     .replace(/for d in [^;]*; do/, `for d in ${bin}; do`)
@@ -45,7 +45,8 @@ function router(shell: string, revert: string) {
       return 0;
     }
   };
-  return { boot, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
+  const revertArgs = () => readFileSync(join(root, 'reverts'), 'utf8').split('\n').filter(Boolean).map((l) => l.slice(2));
+  return { boot, revertArgs, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
 }
 
 describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
@@ -74,5 +75,31 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     const res = r.boot();
     expect(res.code).not.toBe(124);
     expect(r.reverts()).toBe(2);
+  });
+
+  it.each([['reverting', 'reverted'], ['rolling-back', 'rolled-back']])('a run whose undo a power cut interrupted (%s): its revert is resumed, and the script starts over once', (from, to) => {
+    const r = router(shell, `[ "$1" = resume ] && echo ${to} > "$(dirname "$0")/state"`, from);
+    const res = r.boot();
+    expect(res.code).toBe(0);
+    expect(r.revertArgs()).toEqual(['resume']);
+    expect(r.state()).toBe(to);
+    expect(r.calls()).toBe(2);
+  });
+
+  it('a resumed undo that cannot finish (an older revert.sh, a read-only disk): said with the state it stays in', () => {
+    const r = router(shell, 'exit 0', 'rolling-back');
+    const res = r.boot();
+    expect(res.code).toBe(1);
+    expect(r.reverts()).toBe(1);
+    expect(res.stderr).toMatch(/run .*r1 is still rolling-back after its revert/);
+  });
+
+  it.each(['confirmed', 'reverted', 'rolled-back', 'rollback-confirmed'])('a %s run is left alone: no revert runs', (st) => {
+    const r = router(shell, 'exit 0', st);
+    const res = r.boot();
+    expect(res.code).toBe(0);
+    expect(r.reverts()).toBe(0);
+    expect(r.state()).toBe(st);
+    expect(r.calls()).toBe(2);
   });
 });
