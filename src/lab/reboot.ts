@@ -2,6 +2,7 @@
 // what the router wrote to its disk survives, as on a real router that restarts.
 import { LabError } from '../errors.js';
 import { consoleTail } from './console-log.js';
+import { consoleSilenceMs, silenceTracker } from './console-silence.js';
 import { log, seconds } from './log.js';
 import { monitorCommand } from './monitor.js';
 import { labPaths } from './paths.js';
@@ -32,15 +33,22 @@ export function rebootWatchdogMs(env: NodeJS.ProcessEnv = process.env): number {
 
 const NEW_BOOT = (oldId: string) => ({ command: BOOT_ID, accept: (out: string) => out.trim() !== '' && out.trim() !== oldId, what: 'with a new boot id' });
 
-/** Waits for the new boot; past the watchdog, resets the machine through QEMU once and waits again. */
+/**
+ * Waits for the new boot; past the watchdog, or once the console has been silent too long (a
+ * frozen guest, see console-silence.ts), resets the machine through QEMU once and waits again.
+ */
 async function waitNewBoot(p: LabPaths, r: LabRouter, oldId: string): Promise<string> {
   const watchdog = Math.min(rebootWatchdogMs(), bootTimeoutMs());
+  const silence = silenceTracker(p.consoleLog(r));
+  const limit = consoleSilenceMs();
+  const frozen = () => (silence() >= limit ? `its console silent for ${limit / 1000} s` : undefined);
   try {
-    return await waitRouter(p, r, NEW_BOOT(oldId), watchdog);
+    return await waitRouter(p, r, NEW_BOOT(oldId), watchdog, frozen);
   } catch (err) {
     if (!(err instanceof LabError) || runningPid(p.pidfile(r)) === undefined) throw err;
     const last = consoleTail(p.consoleLog(r), 1).trim();
-    log(`router ${r}: no new boot ${watchdog / 1000} s after the reboot was asked (console stops at: ${last || 'nothing'}); resetting it through QEMU (system_reset), as a hardware watchdog would`);
+    const why = frozen() ?? `no new boot ${watchdog / 1000} s after the reboot was asked`;
+    log(`router ${r}: ${why} (console stops at: ${last || 'nothing'}); resetting it through QEMU (system_reset), as a hardware watchdog would`);
     await monitorCommand(p.monitor(r), 'system_reset');
     return waitRouter(p, r, NEW_BOOT(oldId));
   }

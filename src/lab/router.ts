@@ -123,8 +123,9 @@ export async function settleRouter(p: LabPaths, boot: Boot): Promise<void> {
 }
 
 /** Waits for an SSH login (and for `until`, if given); resolves with the output that proved it. */
-export function waitRouter(p: LabPaths, router: LabRouter, until?: WaitOptions['until'], timeoutMs = bootTimeoutMs()): Promise<string> {
+export function waitRouter(p: LabPaths, router: LabRouter, until?: WaitOptions['until'], timeoutMs = bootTimeoutMs(), stalled?: WaitOptions['stalled']): Promise<string> {
   return waitForSsh({
+    stalled,
     router,
     target: sshTarget(p, router),
     consoleLog: p.consoleLog(router),

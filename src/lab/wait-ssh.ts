@@ -28,6 +28,8 @@ export interface WaitOptions {
   consoleLog: string;
   timeoutMs: number;
   isRunning: () => boolean;
+  /** Checked between tries: a reason to give up now (a frozen guest), or undefined to go on waiting. */
+  stalled?: () => string | undefined;
   /** Wait for more than a login: this command must succeed and its output be accepted (default `true`). */
   until?: { command: string; accept: (stdout: string) => boolean; what: string };
 }
@@ -43,6 +45,8 @@ export async function waitForSsh(opts: WaitOptions): Promise<string> {
   let lastError = '';
   while (Date.now() < deadline) {
     if (!opts.isRunning()) throw fail('QEMU exited while the router was booting');
+    const stalled = opts.stalled?.();
+    if (stalled) throw fail(stalled);
     if (await sshBanner(opts.target.port, 2000)) {
       const result = await runSsh(opts.target, [opts.until?.command ?? 'true'], { timeoutMs: 20_000 });
       if (result.code === 0 && (opts.until?.accept(result.stdout) ?? true)) return result.stdout;
