@@ -46,7 +46,9 @@ export function registerLabCommand(program: Command): void {
     .command('reboot')
     .description('reboot a router\'s OS in place (its disk survives) and wait until it answers SSH again (all if none named)')
     .argument('[router]', 'a, b (or h with --routers 3)')
-    .action(async (router?: string) => labReboot(router === undefined ? routersOf(currentTopology(labPaths())) : [parseRouter(router)]));
+    .option('--power-cut', 'cut the power instead (QEMU system_reset: no shutdown, nothing flushed that was not): for tests of what survives one')
+    .action(async (router: string | undefined, o: { powerCut?: boolean }) =>
+      labReboot(router === undefined ? routersOf(currentTopology(labPaths())) : [parseRouter(router)], { powerCut: o.powerCut === true }));
   lab
     .command('cut')
     .description('unplug a router\'s management link (eth0 or ens3), or with --link K one of its links to the other router, leaving it running: for tests of lost routers and broken bundles')

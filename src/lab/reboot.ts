@@ -54,7 +54,8 @@ async function waitNewBoot(p: LabPaths, r: LabRouter, oldId: string): Promise<st
   }
 }
 
-export async function labReboot(routers: LabRouter[]): Promise<void> {
+/** `powerCut`: the machine is reset through QEMU at once, as a power cut would: no shutdown runs. */
+export async function labReboot(routers: LabRouter[], o: { powerCut?: boolean } = {}): Promise<void> {
   requireTools(['ssh']);
   const p = labPaths();
   const stopped = routers.filter((r) => runningPid(p.pidfile(r)) === undefined);
@@ -70,14 +71,19 @@ export async function labReboot(routers: LabRouter[]): Promise<void> {
       if (before.code !== 0 || oldId === '') {
         throw new LabError(`router ${r}: could not read its boot id: ${before.stderr.trim()}`, `is it reachable? \`teqlctl lab ssh ${r} true\``);
       }
-      // --no-block: systemctl returns once the job is queued, so the SSH session ends cleanly
-      // before sshd stops (a session cut by the shutdown exits 255, also accepted).
-      // BusyBox's reboot signals the busybox flavour's /init, which restarts the guest.
-      const asked = await runSsh(sshTarget(p, r), [REBOOT], { timeoutMs: 30_000 });
-      if (asked.code !== 0 && asked.code !== 255) {
-        throw new LabError(`router ${r}: \`systemctl reboot\` failed (exit ${asked.code}): ${asked.stderr.trim()}`, `try \`teqlctl lab ssh ${r} reboot\``);
+      if (o.powerCut) {
+        await monitorCommand(p.monitor(r), 'system_reset');
+        log(`router ${r}: power cut (system_reset; boot id ${oldId})`);
+      } else {
+        // --no-block: systemctl returns once the job is queued, so the SSH session ends cleanly
+        // before sshd stops (a session cut by the shutdown exits 255, also accepted).
+        // BusyBox's reboot signals the busybox flavour's /init, which restarts the guest.
+        const asked = await runSsh(sshTarget(p, r), [REBOOT], { timeoutMs: 30_000 });
+        if (asked.code !== 0 && asked.code !== 255) {
+          throw new LabError(`router ${r}: \`systemctl reboot\` failed (exit ${asked.code}): ${asked.stderr.trim()}`, `try \`teqlctl lab ssh ${r} reboot\``);
+        }
+        log(`router ${r}: rebooting (boot id ${oldId})`);
       }
-      log(`router ${r}: rebooting (boot id ${oldId})`);
       const newId = await waitNewBoot(p, r, oldId);
       const booted = await runSsh(sshTarget(p, r), [BOOTED], { timeoutMs: 200_000 });
       log(`router ${r}: rebooted, accepting SSH and booted (${booted.stdout.trim() || 'no systemd'}) after ${seconds(started)} (boot id ${newId.trim()})`);

@@ -1,8 +1,10 @@
 // Issue 7 on real routers: persist the chapter, reboot both routers and find them converged and
 // passing the checks with no teqlctl run in between; then the teardown playbook returns both to the
 // snapshot taken before the first run, boot files included, and a second teardown changes nothing.
+// A router that restarts (or loses its power) mid-run comes back as it was: the boot script reverts
+// a pending run, and finishes an undo that the power cut interrupted.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REBOOT_TEST_TIMEOUT_MS, rebootRouters, resetRouters, sshRun } from './lab.js';
+import { labCli, REBOOT_TEST_TIMEOUT_MS, rebootRouters, resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, playJson, ROOT } from './teqlctl.js';
 import { spawn } from 'node:child_process';
@@ -90,6 +92,15 @@ describe('persist, reboot, teardown', () => {
   }, REBOOT_TEST_TIMEOUT_MS);
 });
 
+// The boot files exist (the last phase ran) while the run is still pending.
+const written = async () => (await sshRun('a', 'test -f /etc/teqlctl/boot.sh && grep -lx pending /var/lib/teqlctl/runs/*/state')).code === 0;
+
+async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await cond()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+  return cond();
+}
+
 describe('a router that restarts before the run is confirmed', () => {
   it('comes back as it was before the run: the boot script reverts the unconfirmed run, files included', async () => {
     await resetRouters('a', 'b');
@@ -99,11 +110,7 @@ describe('a router that restarts before the run is confirmed', () => {
       cwd: ROOT, env: process.env, stdio: 'ignore',
     });
     try {
-      // The boot files exist (the last phase ran) while the run is still pending.
-      const written = async () => (await sshRun('a', 'test -f /etc/teqlctl/boot.sh && grep -lx pending /var/lib/teqlctl/runs/*/state')).code === 0;
-      const deadline = Date.now() + 120_000;
-      while (!(await written()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
-      expect(await written()).toBe(true);
+      expect(await waitFor(written, 120_000)).toBe(true);
       await rebootRouters('a');
     } finally {
       child.kill('SIGKILL');
@@ -115,5 +122,30 @@ describe('a router that restarts before the run is confirmed', () => {
     const deadline = Date.now() + 180_000;
     while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
     expect((await snapshot()).b).toBe(before.b);
+  }, REBOOT_TEST_TIMEOUT_MS);
+
+  it('a rollback cut by a power cut is finished at boot: the router comes back exactly as it was, boot files gone', async () => {
+    await resetRouters('a', 'b');
+    const before = await snapshot();
+    // Held before confirming; then SIGTERM: teqlctl rolls back, and each router's rollback holds
+    // 300 s once it claimed the run (state rolling-back), where a loses its power.
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...PERSIST, '--debug-hold-before-confirm', '600', '--debug-hold', 'rollback:300'], {
+      cwd: ROOT, env: process.env, stdio: 'ignore',
+    });
+    try {
+      expect(await waitFor(written, 120_000)).toBe(true);
+      child.kill('SIGTERM');
+      expect(await waitFor(async () => (await sshRun('a', 'grep -lx rolling-back /var/lib/teqlctl/runs/*/state')).code === 0, 60_000)).toBe(true);
+      expect((await sshRun('a', 'test -f /etc/teqlctl/boot.sh')).code, 'the boot files are still there when the power goes').toBe(0);
+      await labCli(['reboot', '--power-cut', 'a']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect((await snapshot()).a).toBe(before.a);
+    const run = await sshRun('a', 'cat /var/lib/teqlctl/runs/*/state /var/lib/teqlctl/runs/*/rollback.log');
+    expect(run.stdout.split('\n')[0]).toBe('rolled-back');
+    expect(run.stdout).toContain('resumed at boot: the undo of a rolling-back run, cut off');
+    // b's rollback is still holding on the router: the next file finds b pristine all the same.
+    await resetRouters('b');
   }, REBOOT_TEST_TIMEOUT_MS);
 });
