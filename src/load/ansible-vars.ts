@@ -47,6 +47,8 @@ const HINTS: Record<string, string> = {
   ansible_ssh_timeout: 'teqlctl waits 20 s for a connection: remove it',
   ansible_timeout: 'teqlctl waits 20 s for a connection: remove it',
   ansible_network_os: 'teqlctl drives Linux routers only: remove it',
+  // Honoured among a group's variables in the inventory itself (group-priority.ts), and nowhere else.
+  ansible_group_priority: "move it to the group's variables in the inventory ([group:vars] in INI, the group's vars: in YAML); a group_vars/ file, a host's or a play's variables are read after the groups are ordered",
 };
 
 /** teqlctl's own variables: any other `teqlctl_*` name is a typo that would be ignored without a word. */
@@ -69,6 +71,7 @@ export function isHonoured(name: string): boolean {
 
 function refusal(name: string): { message: string; hint: string } {
   if (name.startsWith('teqlctl_')) return { message: `${shown(name, 60)} is not a variable teqlctl reads (it would be ignored)`, hint: `teqlctl's own variables are ${TEQLCTL_VARS.join(', ')}` };
+  if (name === 'ansible_group_priority') return { message: `${shown(name, 60)} has no effect here, in Ansible or teqlctl: it orders groups only among a group's variables in the inventory itself`, hint: HINTS[name]! };
   const meant = Object.hasOwn(NEAR_MISSES, name) ? NEAR_MISSES[name] : undefined;
   if (meant !== undefined) return { message: `${shown(name, 60)} is not a variable teqlctl reads (it would be ignored)`, hint: `did you mean ${meant}?` };
   return {
@@ -78,9 +81,9 @@ function refusal(name: string): { message: string; hint: string } {
 }
 
 /** Adds a problem for every `ansible_*` variable of `layer` that teqlctl neither honours nor refuses elsewhere. */
-export function refuseUnknownAnsibleVars(layer: VarLayer, problems: Problems): void {
+export function refuseUnknownAnsibleVars(layer: VarLayer, problems: Problems, allowed: readonly string[] = []): void {
   for (const [name, origin] of layer.origins) {
-    if (isHonoured(name)) continue;
+    if (isHonoured(name) || allowed.includes(name)) continue;
     const { message, hint } = refusal(name);
     problems.add(message, origin.pos, hint);
   }

@@ -1,5 +1,6 @@
 // Walks a YAML (or JSON) inventory into the tree, as Ansible's yaml plugin reads it: every top-level
 // key is a group (`all` or any other), each with hosts, children and vars.
+import { GROUP_PRIORITY } from './group-priority.js';
 import { isMap, isScalar, type Node } from 'yaml';
 import type { SourcePos } from '../errors.js';
 import { addHostEntry, groupOf, validName, type InventoryTree } from './inventory-tree.js';
@@ -55,7 +56,7 @@ function readGroup(y: YamlFile, name: string, node: unknown, pos: SourcePos, par
     } else if (key === 'hosts') readHosts(y, name, child(y, n, 'hosts'), tree, problems);
     else if (key === 'children') readChildren(y, name, child(y, n, 'children'), tree, problems);
   }
-  const vars = readVars(y, child(y, n, 'vars'), `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems);
+  const vars = readVars(y, child(y, n, 'vars'), `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems, [GROUP_PRIORITY]);
   group.vars = mergeLayers([group.vars, vars]);
 }
 

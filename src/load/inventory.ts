@@ -3,6 +3,7 @@
 // how to reach each host.
 import { dirname, resolve } from 'node:path';
 import { buildConnection } from './connection.js';
+import { groupOrder, takeGroupPriorities } from './group-priority.js';
 import { readIniInventory } from './inventory-ini.js';
 import { listInventoryFiles, type InventoryFile } from './inventory-sources.js';
 import { finishTree, newTree, type InventoryTree } from './inventory-tree.js';
@@ -52,6 +53,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   }
 
   const depth = groupDepths(tree);
+  const order = groupOrder(depth, takeGroupPriorities(tree, problems));
   const groupsOf = (host: string): string[] => {
     const found = new Set<string>();
     // A walk with a stack of its own, not recursion: a chain of thousands of groups is no crash.
@@ -62,9 +64,9 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
       todo.push(...(tree.groups.get(g)?.parents ?? []));
     }
     found.add('all');
-    // As Ansible sorts a host's groups (depth, then name as Python compares strings: by code
-    // point), which decides whose group_vars win: not by locale ('PAR' before 'edge').
-    return [...found].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+    // As Ansible sorts a host's groups (depth, ansible_group_priority, then name as Python
+    // compares strings: by code point), which decides whose group_vars win: not by locale.
+    return [...found].sort(order);
   };
 
   const vars = varFileReader(varsDirs, opts.playbookDir, problems);

@@ -9,7 +9,8 @@ import { shown } from './shown.js';
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Reads `node` (a mapping or nothing) as variables; `what` names it in messages ("vars of group routers"). */
-export function readVars(y: YamlFile, node: unknown, what: string, where: string, problems: Problems): VarLayer {
+/** `allowed`: `ansible_*` names this place may hold besides those teqlctl honours everywhere. */
+export function readVars(y: YamlFile, node: unknown, what: string, where: string, problems: Problems, allowed: readonly string[] = []): VarLayer {
   const layer = emptyLayer();
   const n = deref(y, node);
   if (n === null || n === undefined || toJS(y, n) === null) return layer;
@@ -30,6 +31,6 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
     layer.values[name] = value;
     layer.origins.set(name, { pos, where });
   }
-  refuseUnknownAnsibleVars(layer, problems);
+  refuseUnknownAnsibleVars(layer, problems, allowed);
   return layer;
 }

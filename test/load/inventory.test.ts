@@ -86,6 +86,40 @@ describe('inventory', () => {
     expect(inv.hosts.get('r1')!.groups).toEqual(['all', 'PAR', 'edge']);
   });
 
+  // Each expectation below is what ansible-inventory 2.14 gives for the same files (checked by hand).
+  it('ansible_group_priority in the inventory orders groups of one depth before their names: the higher priority wins, group_vars/ included', () => {
+    const ini = writeCase({
+      'hosts.ini': '[zed]\nr1\n[alpha]\nr1\n[zed:vars]\nansible_user=zeduser\n[alpha:vars]\nansible_user=alphauser\nansible_group_priority=10\n',
+      'group_vars/alpha.yml': 'teql_device: teql1\n',
+      'group_vars/zed.yml': 'teql_device: teql2\n',
+    });
+    const r1 = loadInventory(join(ini, 'hosts.ini')).inventory.hosts.get('r1')!;
+    expect(r1.groups).toEqual(['all', 'zed', 'alpha']);
+    expect(r1.vars.ansible_user).toBe('alphauser');
+    expect(r1.vars.teql_device).toBe('teql1');
+    // Ansible keeps it out of the variables: it set the priority.
+    expect(r1.vars).not.toHaveProperty('ansible_group_priority');
+    const yaml = writeCase({ 'inventory.yml': 'all:\n  children:\n    zed:\n      hosts: { r1: {} }\n      vars: { ansible_user: zeduser }\n    alpha:\n      hosts: { r1: {} }\n      vars: { ansible_user: alphauser, ansible_group_priority: "10" }\n' });
+    expect(loadInventory(join(yaml, 'inventory.yml')).inventory.hosts.get('r1')!.vars.ansible_user).toBe('alphauser');
+  });
+
+  it('ansible_group_priority does not reach over depth: a child group still wins over its higher-priority parent', () => {
+    const dir = writeCase({ 'hosts.ini': '[parent:children]\nchild\n[child]\nr1\n[parent:vars]\nansible_user=p\nansible_group_priority=99\n[child:vars]\nansible_user=c\n' });
+    expect(loadInventory(join(dir, 'hosts.ini')).inventory.hosts.get('r1')!.vars.ansible_user).toBe('c');
+  });
+
+  it('ansible_group_priority where Ansible ignores it (a group_vars/ file) or that is not a whole number: an error at its place, not ignored', () => {
+    const located = (dir: string, file: string) => errorsOf(() => loadInventory(join(dir, file))).map((e) => `${e.located}\n  hint: ${e.hint}`);
+    const inFile = writeCase({ 'hosts.ini': '[zed]\nr1\n[alpha]\nr1\n', 'group_vars/alpha.yml': 'ansible_group_priority: 10\n' });
+    const [misplaced] = located(inFile, 'hosts.ini');
+    expect(misplaced).toMatch(/group_vars\/alpha\.yml:1:1: 'ansible_group_priority' has no effect here, in Ansible or teqlctl/);
+    expect(misplaced).toContain("hint: move it to the group's variables in the inventory");
+    const notWhole = writeCase({ 'hosts.ini': '[zed]\nr1\n[zed:vars]\nansible_group_priority=high\n' });
+    expect(located(notWhole, 'hosts.ini')).toEqual([expect.stringMatching(/hosts\.ini:4:1: ansible_group_priority of group 'zed' must be a whole number, not 'high'\n  hint: write e\.g\. ansible_group_priority: 10/)]);
+    const fraction = writeCase({ 'inventory.yml': 'all:\n  children:\n    zed:\n      hosts: { r1: {} }\n      vars: { ansible_group_priority: 2.5 }\n' });
+    expect(located(fraction, 'inventory.yml')).toEqual([expect.stringMatching(/inventory\.yml:5:\d+: ansible_group_priority of group 'zed' must be a whole number, not 2\.5/)]);
+  });
+
   it('reads a YAML group in document order, as Ansible does: a host written under hosts: after a child group takes the later variables', () => {
     const later = writeCase({ 'inventory.yml': 'all:\n  children:\n    routers:\n      hosts:\n        r1: { ansible_host: 10.0.0.1 }\n  hosts:\n    r1: { ansible_host: 10.9.9.9 }\n' });
     expect(loadInventory(join(later, 'inventory.yml')).inventory.hosts.get('r1')!.vars.ansible_host).toBe('10.9.9.9');

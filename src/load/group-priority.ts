@@ -1,0 +1,49 @@
+// Ansible's ansible_group_priority: among a host's groups of the same depth, the one with the
+// higher priority is merged later, so its variables win (the default is 1; then by name). Ansible
+// reads it only among a group's variables in the inventory itself, where it sets the priority and
+// is not kept as a variable; in a group_vars/ file it changes nothing (those files are read after
+// the groups are ordered), so teqlctl refuses it there (ansible-vars.ts) rather than ignore it.
+import type { InventoryTree } from './inventory-tree.js';
+import type { Problems } from './problems.js';
+import { shown } from './shown.js';
+
+export const GROUP_PRIORITY = 'ansible_group_priority';
+const DEFAULT_PRIORITY = 1;
+
+/** A whole number as Python's int() reads one from the inventory: 10, "10", " -3 "; else undefined. */
+function wholeNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) {
+    const n = Number(value.trim());
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Takes every group's ansible_group_priority out of its variables (as Ansible does) and returns the
+ * priorities; a value that is not a whole number is a problem at its place.
+ */
+export function takeGroupPriorities(tree: InventoryTree, problems: Problems): Map<string, number> {
+  const priorities = new Map<string, number>();
+  for (const group of tree.groups.values()) {
+    const origin = group.vars.origins.get(GROUP_PRIORITY);
+    if (origin === undefined) continue;
+    const value = group.vars.values[GROUP_PRIORITY];
+    const n = wholeNumber(value);
+    if (n === undefined) {
+      problems.add(`${GROUP_PRIORITY} of group '${group.name}' must be a whole number, not ${typeof value === 'string' ? shown(value) : shown(JSON.stringify(value) ?? String(value)).replace(/^'|'$/g, '')}`, origin.pos, `write e.g. ${GROUP_PRIORITY}: 10 (the default is ${DEFAULT_PRIORITY}; among groups of the same depth the higher priority wins)`);
+    } else {
+      priorities.set(group.name, n);
+    }
+    delete group.vars.values[GROUP_PRIORITY];
+    group.vars.origins.delete(GROUP_PRIORITY);
+  }
+  return priorities;
+}
+
+/** Ansible's order of a host's groups, lowest precedence first: depth, then priority, then name by code point. */
+export function groupOrder(depth: ReadonlyMap<string, number>, priority: ReadonlyMap<string, number>): (a: string, b: string) => number {
+  const p = (g: string) => priority.get(g) ?? DEFAULT_PRIORITY;
+  return (a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || p(a) - p(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
