@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { renderOp, syncFs } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
-import { ARM_FAILED_MARKER } from '../router/markers.js';
+import { ARM_FAILED_MARKER, RESUMABLE_MARK } from '../router/markers.js';
 import { decide, DECIDED, freeReserve, RESERVE, withRoom, writeReserve } from './decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
@@ -62,10 +62,13 @@ export function revertScript(runId: string): string {
   const dir = runDir(assertSafeRunId(runId));
   return `#!/bin/sh
 # written by teqlctl: the dead-man's revert of run ${runId}; does nothing once the run is confirmed.
+${RESUMABLE_MARK}
 export LANG=C LC_ALL=C
 umask 077
 d=${dir}
-if [ "\${1:-}" = resume ]; then
+# resume: an undo a power cut interrupted; boot: a pending run found at boot. Kept: \`set --\` below.
+mode=\${1:-}
+if [ "$mode" = resume ]; then
   case "$(cat $d/state 2>/dev/null)" in
     reverting) final=reverted; log=revert.log;;
     rolling-back) final=rolled-back; log=rollback.log;;
@@ -79,10 +82,15 @@ ${decide('$d', 'revert')} || exit 0
 # On a disk that filled since arming, the reserve makes room for the state; then it is freed for
 # what the undo writes (the baseline's new copy, the log) and the records after it.
 ${withRoom('$d', ['echo reverting > $d/state'])}
+# On disk before the undo's first change: a power cut during the undo then finds it (boot: resume).
+${syncFs('$d')}
 final=reverted; log=revert.log
 fi
 ${freeReserve('$d')}
+# At boot the applier's pid is the previous boot's, maybe another process's now: nothing to stop.
+if [ "$mode" != resume ] && [ "$mode" != boot ]; then
 ${stopApplierLines('$d')}
+fi
 ${undoAllLine('$d', '$log')}
 [ $final = reverted ] && date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 ${withRoom('$d', ['echo $final > $d/state'])}

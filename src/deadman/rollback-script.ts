@@ -2,6 +2,7 @@
 // confirmation). It undoes what the ROUTER's write-ahead journal says began, with the same undo
 // scripts the dead-man would run, not what the controller heard back: a step whose answer never
 // arrived (the controller was interrupted mid-apply) is undone all the same.
+import { syncFs } from '../apply/render-op.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { decide, freeReserve, withRoom, whoDecided } from './decision.js';
@@ -32,7 +33,8 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     'umask 077',
     `d=${dir}`,
     'if [ -d $d ]; then',
-    `  if ${decide('$d', 'rollback')}; then\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n  else`,
+    // Synced: a power cut during the undo must find the state on disk (boot: revert.sh resume).
+    `  if ${decide('$d', 'rollback')}; then\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFs('$d')}\n  else`,
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
     `    i=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); ${whoDecided('$d')}; done`,
     '    case "$tq_by" in',
@@ -45,7 +47,7 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     '  else',
     // A confirmed run undone here (a partial confirmation) is marked first: cut by a power cut
     // half-way, the boot script finishes the undo (revert.sh resume) instead of booting half of it.
-    `    case "$(cat $d/state 2>/dev/null)" in confirmed) {\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n} ;; esac`,
+    `    case "$(cat $d/state 2>/dev/null)" in confirmed) {\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFs('$d')}\n} ;; esac`,
     stopApplierLines('$d'),
     ...(o.holdSec ? [`echo 'holding ${o.holdSec} s in the rollback (--debug-hold)' >&2; sleep ${o.holdSec}`] : []),
     // Room for what the undo writes (the baseline's new copy, the log) on a disk that filled.

@@ -12,3 +12,6 @@ export const STALE_MARKER = '@@teqlctl-stale';
 export const UNDO_MARKER = '@@teqlctl-undo';
 export const BARRIER_MARKER = '@@teqlctl-barrier';
 export const PARTIAL_MARKER = '@@teqlctl-partial';
+
+/** A line of revert.sh by which the boot script knows one that can finish an interrupted undo (`revert.sh resume`). */
+export const RESUMABLE_MARK = '# teqlctl: resumable';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { armScript, begunLine, revertScript, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { RESUMABLE_MARK } from '../../src/router/markers.js';
 import type { Op } from '../../src/plan/ops.js';
 
 const link = (dev: string, up: boolean) => ({ kind: 'link', dev, up }) as unknown as Op;
@@ -56,5 +57,9 @@ describe('the revert', () => {
     expect(script.indexOf('echo reverting')).toBeLessThan(script.indexOf('echo $final >'));
     // What `resume` does (an undo a power cut interrupted), run for real: state-machine.test.ts.
     expect(script).toContain('reverting) final=reverted; log=revert.log;;');
+    // The boot script resumes only a revert.sh with this line (boot-script.test.ts).
+    expect(script.split('\n')).toContain(RESUMABLE_MARK);
+    // At boot (resume, boot) the recorded applier pid is the previous boot's: never signalled.
+    expect(script).toContain('if [ "$mode" != resume ] && [ "$mode" != boot ]; then');
   });
 });

@@ -227,4 +227,21 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.applied()).toEqual([0, 1, 2]);
     expect(existsSync(join(r.dir, 'decided'))).toBe(false);
   });
+
+  it('a pending run reverted at boot (`revert.sh boot`) signals no process: the applier pid it recorded is the previous boot\'s', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    // A shell of this boot that happens to have that pid now.
+    const other = spawn('/bin/sh', ['-c', 'sleep 30'], { stdio: 'ignore', detached: true });
+    writeFileSync(join(r.dir, 'applier'), `${other.pid}\n`);
+    try {
+      await r.runFile(revertScript(RUN), ['boot']);
+      expect(r.state()).toBe('reverted');
+      expect(r.applied()).toEqual([]);
+      expect(other.exitCode).toBeNull();
+      expect(() => process.kill(other.pid!, 0)).not.toThrow();
+    } finally {
+      process.kill(-other.pid!, 'SIGKILL');
+    }
+  });
 });

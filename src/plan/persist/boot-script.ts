@@ -3,7 +3,8 @@
 import { IPROUTE2_PREAMBLE } from '../../router/iproute2.js';
 import { sysctlPath } from '../../router/sysctl-path.js';
 import { shellJoin, shellQuote } from '../../router/shell-quote.js';
-import { BOOT_SCRIPT, RUNS_DIR } from '../../router/paths.js';
+import { BOOT_SCRIPT, LOCK_OWNER, RUNS_DIR } from '../../router/paths.js';
+import { RESUMABLE_MARK } from '../../router/markers.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
 function command(step: BootStep): string {
@@ -41,12 +42,28 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     'retry() { n=0; until "$@" 2>/dev/null; do n=$((n + 1)); if [ $n -ge 30 ]; then run "$@"; return; fi; sleep 1; done; }',
     // The dead-man's timer does not outlive a reboot: a run still pending (the router restarted
     // before it was confirmed) is reverted here, as the timer would have done, files included; a
-    // run whose undo a power cut interrupted (reverting, rolling-back) has it finished. Then the
-    // configuration it restored, if any, starts over, once. A run its revert cannot settle (a
-    // read-only /var, or decided by another that did not finish) is said, and not counted, or the
-    // script would run itself again forever and hold up the boot (network.target).
+    // run whose undo a power cut interrupted (reverting, rolling-back) has it finished, if it is
+    // the latest run (an older one's undo would undo a later run's configuration), no live shell
+    // holds the lock for it (the unit restarted, an ifup by hand), and its revert.sh can resume.
+    // Then the configuration it restored, if any, starts over, once. A run its revert cannot
+    // settle (a read-only /var, or decided by another that did not finish) is said, and not
+    // counted, or the script would run itself again forever and hold up the boot (network.target).
     'reverted=0',
-    `for s in ${RUNS_DIR}/*/state; do [ -f "$s" ] || continue; case "$(cat "$s")" in pending) /bin/sh "\${s%/state}/revert.sh";; reverting|rolling-back) /bin/sh "\${s%/state}/revert.sh" resume;; *) continue;; esac; case "$(cat "$s" 2>/dev/null)" in pending|reverting|rolling-back) echo "teqlctl boot: run \${s%/state} is still $(cat "$s" 2>/dev/null) after its revert (a read-only disk, or decided elsewhere): left as it is, see teqlctl status" >&2; failed=1;; *) reverted=1;; esac; done`,
+    `last=; for s in ${RUNS_DIR}/*/state; do [ -f "$s" ] && last=$s; done`,
+    `for s in ${RUNS_DIR}/*/state; do`,
+    '  [ -f "$s" ] || continue',
+    '  st=$(cat "$s"); r=${s%/state}; r=${r##*/}',
+    '  case "$st" in',
+    '    pending) /bin/sh "${s%/state}/revert.sh" boot;;',
+    '    reverting|rolling-back)',
+    `      if [ "$s" != "$last" ]; then echo "teqlctl boot: run $r is $st, and a later run exists: its undo is not resumed (it would undo the later run's configuration); see teqlctl status" >&2; continue; fi`,
+    `      if grep -qx "run=$r" ${LOCK_OWNER} 2>/dev/null; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; continue; fi`,
+    `      if ! grep -qx '${RESUMABLE_MARK}' "\${s%/state}/revert.sh" 2>/dev/null; then echo "teqlctl boot: run $r is $st, and its revert.sh cannot finish it (an older teqlctl's, or a rollback's redo): left as it is, see teqlctl status" >&2; continue; fi`,
+    '      /bin/sh "${s%/state}/revert.sh" resume;;',
+    '    *) continue;;',
+    '  esac',
+    `  case "$(cat "$s" 2>/dev/null)" in pending|reverting|rolling-back) echo "teqlctl boot: run \${s%/state} is still $(cat "$s" 2>/dev/null) after its revert (a read-only disk, or decided elsewhere): left as it is, see teqlctl status" >&2; failed=1;; *) reverted=1;; esac`,
+    'done',
     'if [ $reverted = 1 ] && [ -z "${TEQLCTL_BOOT_AGAIN:-}" ]; then if [ -x "$0" ]; then export TEQLCTL_BOOT_AGAIN=1; exec "$0"; fi; exit 0; fi',
   ];
   const options = opts.inline && model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';

@@ -1,17 +1,18 @@
 // The boot script's revert of a run left pending by a reboot, run for real under dash and BusyBox's
 // sh in a temporary folder (ip, tc and modprobe as logging stand-ins): a run its revert settles is
 // reverted and the script starts over once; one it cannot settle must not hold up the boot.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootScript } from '../../../src/plan/persist/boot-script.js';
-import { RUNS_DIR } from '../../../src/router/paths.js';
+import { RESUMABLE_MARK } from '../../../src/router/markers.js';
+import { LOCK_OWNER, RUNS_DIR } from '../../../src/router/paths.js';
 
 const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '/bin/busybox sh']];
 
-function router(shell: string, revert: string, state = 'pending') {
+function router(shell: string, revert: string, state = 'pending', resumable = true) {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-boot-'));
   const bin = join(root, 'bin');
   const run = join(root, 'runs', 'r1');
@@ -23,20 +24,18 @@ function router(shell: string, revert: string, state = 'pending') {
   }
   writeFileSync(join(run, 'state'), `${state}\n`);
   // The revert as the harness sees it: counted, then `revert` (what the real one would do here).
-  writeFileSync(join(run, 'revert.sh'), `echo "x $*" >> ${root}/reverts\n${revert}\n`);
+  writeFileSync(join(run, 'revert.sh'), `${resumable ? `${RESUMABLE_MARK}\n` : ''}echo "x $*" >> ${root}/reverts\n${revert}\n`);
   const script = bootScript({ host: 'a', steps: [{ kind: 'address', dev: 'teql0', cidr: '10.9.9.1/31' }], teql: { maxEqualizers: 1 }, sysctls: [] }, new Set())
     .replaceAll(RUNS_DIR, join(root, 'runs'))
+    .replaceAll(LOCK_OWNER, join(root, 'lock-owner'))
     .replace(/for d in [^;]*; do/, `for d in ${bin}; do`)
     // By its path: BusyBox's sh runs its own modprobe applet before any on PATH.
     .replace('run modprobe', `run ${bin}/modprobe`);
   const path = join(root, 'boot.sh');
   writeFileSync(path, script, { mode: 0o755 });
   const boot = () => {
-    try {
-      return { code: 0, stderr: execFileSync('/usr/bin/timeout', ['10', ...shell.split(' '), path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
-    } catch (err) {
-      return { code: (err as { status: number }).status, stderr: String((err as { stderr: string }).stderr) };
-    }
+    const r = spawnSync('/usr/bin/timeout', ['10', ...shell.split(' '), path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: r.status, stderr: r.stderr };
   };
   const count = (name: string) => {
     try {
@@ -46,7 +45,13 @@ function router(shell: string, revert: string, state = 'pending') {
     }
   };
   const revertArgs = () => readFileSync(join(root, 'reverts'), 'utf8').split('\n').filter(Boolean).map((l) => l.slice(2));
-  return { boot, revertArgs, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
+  /** Another run's folder, named to sort after r1 (a later run) or before it. */
+  const otherRun = (name: string, st: string) => {
+    mkdirSync(join(root, 'runs', name));
+    writeFileSync(join(root, 'runs', name, 'state'), `${st}\n`);
+  };
+  const lockedBy = (id: string) => writeFileSync(join(root, 'lock-owner'), `run=${id}\nowner=t@t\n`);
+  return { boot, revertArgs, otherRun, lockedBy, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
 }
 
 describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
@@ -86,12 +91,50 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(r.calls()).toBe(2);
   });
 
-  it('a resumed undo that cannot finish (an older revert.sh, a read-only disk): said with the state it stays in', () => {
+  it('a resumed undo that cannot finish (a read-only disk): said with the state it stays in, and the unit fails', () => {
     const r = router(shell, 'exit 0', 'rolling-back');
     const res = r.boot();
     expect(res.code).toBe(1);
-    expect(r.reverts()).toBe(1);
+    expect(r.revertArgs()).toEqual(['resume']);
     expect(res.stderr).toMatch(/run .*r1 is still rolling-back after its revert/);
+  });
+
+  it('a pending run is reverted with `boot` (its applier pid is the previous boot\'s: nothing to stop)', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    r.boot();
+    expect(r.revertArgs()).toEqual(['boot']);
+  });
+
+  it('an interrupted undo is not resumed when a later run exists (it would undo that run\'s configuration): said, the boot goes on', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`, 'reverting');
+    r.otherRun('r2', 'confirmed');
+    const res = r.boot();
+    expect(res.code).toBe(0);
+    expect(r.reverts()).toBe(0);
+    expect(r.state()).toBe('reverting');
+    expect(res.stderr).toContain('teqlctl boot: run r1 is reverting, and a later run exists: its undo is not resumed');
+    // An earlier run does not stop it.
+    const s = router(shell, `[ "$1" = resume ] && echo reverted > "$(dirname "$0")/state"`, 'reverting');
+    s.otherRun('r0', 'confirmed');
+    expect(s.boot().code).toBe(0);
+    expect(s.state()).toBe('reverted');
+  });
+
+  it('an undo whose run holds the lock is running now (the unit restarted, an ifup by hand): not resumed beside it', () => {
+    const r = router(shell, 'exit 0', 'rolling-back');
+    r.lockedBy('r1');
+    const res = r.boot();
+    expect(res.code).toBe(0);
+    expect(r.reverts()).toBe(0);
+    expect(res.stderr).toContain('teqlctl boot: run r1 is rolling-back and holds the lock');
+  });
+
+  it('a revert.sh that cannot resume (an older teqlctl\'s, a rollback\'s redo) is not run for it: said, the unit does not fail', () => {
+    const r = router(shell, 'exit 0', 'reverting', false);
+    const res = r.boot();
+    expect(res.code).toBe(0);
+    expect(r.reverts()).toBe(0);
+    expect(res.stderr).toContain('teqlctl boot: run r1 is reverting, and its revert.sh cannot finish it');
   });
 
   it.each(['confirmed', 'reverted', 'rolled-back', 'rollback-confirmed'])('a %s run is left alone: no revert runs', (st) => {
