@@ -17,6 +17,11 @@ export interface InventorySources {
   files: InventoryFile[];
   /** Per -i argument, the folder whose group_vars/ and host_vars/ belong to it: the folder itself, or the file's. */
   varsDirs: string[];
+  /**
+   * group_vars/ and host_vars/ folders in a subfolder of an inventory folder: Ansible reads them
+   * only beside a -i argument, so neither it nor teqlctl reads these (said in a note).
+   */
+  nestedVarsDirs: string[];
 }
 
 // INVENTORY_IGNORE_EXTS as Ansible documents its default: REJECT_EXTS plus .orig, .ini, .cfg, .retry.
@@ -31,7 +36,7 @@ export function ignoredInDirectory(name: string): boolean {
 }
 
 export function listInventoryFiles(paths: readonly string[], problems: Problems): InventorySources {
-  const out: InventorySources = { files: [], varsDirs: [] };
+  const out: InventorySources = { files: [], varsDirs: [], nestedVarsDirs: [] };
   if (paths.length === 0) problems.add('no inventory given', undefined, 'give one with -i FILE (repeat -i to merge several, as ansible-playbook does)');
   for (const path of paths) {
     const st = statOf(path);
@@ -44,7 +49,7 @@ export function listInventoryFiles(paths: readonly string[], problems: Problems)
       out.varsDirs.push(path);
       const before = out.files.length;
       const skipped: string[] = [];
-      walk(path, out.files, new Set(), 0, problems, skipped);
+      walk(path, out.files, new Set(), 0, problems, skipped, out.nestedVarsDirs);
       // A folder of hosts.ini only: Ansible skips it too, but "lists no hosts" alone would not say why.
       if (out.files.length === before && skipped.length > 0) {
         problems.add(`inventory folder '${path}' holds no file teqlctl reads: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''} ${skipped.length === 1 ? 'is' : 'are'} skipped, as Ansible skips ${IGNORED_EXTS.filter((e) => e.startsWith('.')).slice(-3).join(', ')} and the like in inventory folders`, undefined, 'rename the file (hosts, hosts.yml), or give the file itself with -i');
@@ -57,7 +62,7 @@ export function listInventoryFiles(paths: readonly string[], problems: Problems)
   return out;
 }
 
-function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: number, problems: Problems, skipped: string[]): void {
+function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: number, problems: Problems, skipped: string[], nestedVars: string[]): void {
   const real = realpathSync(dir);
   // A symbolic link back up the tree would otherwise be walked forever.
   if (seen.has(real) || depth > MAX_DEPTH) {
@@ -70,12 +75,13 @@ function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: num
   for (const name of names) {
     if (ignoredInDirectory(name)) {
       if (!IGNORED_NAMES.test(name)) skipped.push(join(dir, name));
+      else if (depth > 0 && (name === 'group_vars' || name === 'host_vars') && statOf(join(dir, name))?.isDirectory()) nestedVars.push(join(dir, name));
       continue;
     }
     const path = join(dir, name);
     const st = statOf(path);
     if (!st) problems.add(`cannot read inventory '${path}': a broken symbolic link`, undefined, 'remove it, or fix its target');
-    else if (st.isDirectory()) walk(path, files, seen, depth + 1, problems, skipped);
+    else if (st.isDirectory()) walk(path, files, seen, depth + 1, problems, skipped, nestedVars);
     else addFile(path, st, files, problems);
     if (files.length > MAX_INVENTORY_FILES) {
       problems.add(`inventory folder '${dir}' holds more than ${MAX_INVENTORY_FILES} files`, undefined, 'check that this is the folder you meant');

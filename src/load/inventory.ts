@@ -13,7 +13,7 @@ import { Problems } from './problems.js';
 import { mergeLayers, VarScope, type VarLayer } from './scope.js';
 import { readYaml } from './source.js';
 import type { Inventory, InventoryHost } from './types.js';
-import { unreadVarFiles } from './unread-var-files.js';
+import { nestedVarsNote, unreadVarFiles } from './unread-var-files.js';
 import { readVarFiles } from './var-files.js';
 import { readLimited } from './yaml-guard.js';
 
@@ -37,7 +37,7 @@ export interface InventoryOptions {
 export function loadInventory(sources: string | readonly string[], opts: InventoryOptions = {}): LoadedInventory {
   const problems = new Problems();
   const paths = typeof sources === 'string' ? [sources] : [...sources];
-  const { files, varsDirs } = listInventoryFiles(paths, problems);
+  const { files, varsDirs, nestedVarsDirs } = listInventoryFiles(paths, problems);
   const tree = newTree();
   let unreadable = problems.count > 0;
   for (const f of files) if (!readSource(f, tree, problems)) unreadable = true;
@@ -107,7 +107,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
     hosts.set(node.name, { name: node.name, vars: merged.values, groups, connection, pos: node.pos });
   }
   problems.throwIfAny();
-  const notes = unreadVarFiles([...varsDirs, ...(opts.playbookDir !== undefined ? [opts.playbookDir] : [])], new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys()));
+  const notes = [...nestedVarsDirs.map(nestedVarsNote), ...unreadVarFiles([...varsDirs, ...(opts.playbookDir !== undefined ? [opts.playbookDir] : [])], new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys()))];
   return { inventory: { sources: paths, hosts, groups: groupMembers }, layers, notes };
 }
 

@@ -4,7 +4,7 @@
 // group, an extension Ansible does not read (.YML, .txt). The run goes on: a folder shared by
 // several inventories holds files for hosts of the others.
 import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 
 const READ_EXTS = ['', '.yml', '.yaml', '.json'];
 const MAX_NAMED = 5;
@@ -69,4 +69,10 @@ export function unreadVarFiles(dirs: readonly string[], groups: ReadonlySet<stri
     }
   }
   return notes;
+}
+
+/** A group_vars/ or host_vars/ folder inside a subfolder of an inventory folder given with -i. */
+export function nestedVarsNote(dir: string): string {
+  const parent = dirname(dir);
+  return `not read: ${dir}: Ansible reads ${basename(dir)}/ only beside an inventory given with -i, not in the subfolders of an inventory folder (move it up to that folder, or give -i ${parent})`;
 }

@@ -42,4 +42,25 @@ describe('variable files that no host reads', () => {
     });
     expect(loadInventory(join(dir, 'hosts.ini')).notes).toEqual([]);
   });
+
+  it('group_vars/ and host_vars/ in a subfolder of an inventory folder: not read, by Ansible either (ansible-inventory 2.14), and said', () => {
+    const dir = writeCase({
+      'inv/sub/hosts': '[routers]\nr1\n',
+      'inv/sub/group_vars/routers.yml': 'teql_device: teql1\n',
+      'inv/sub/host_vars/r1.yml': 'teql_device: teql2\n',
+      'inv/group_vars/routers.yml': 'teql_mtu: 1400\n',
+    });
+    const { inventory, notes } = loadInventory(join(dir, 'inv'));
+    expect(inventory.hosts.get('r1')!.vars).toMatchObject({ teql_mtu: 1400 });
+    expect(inventory.hosts.get('r1')!.vars).not.toHaveProperty('teql_device');
+    expect(notes).toEqual([
+      `not read: ${join(dir, 'inv/sub/group_vars')}: Ansible reads group_vars/ only beside an inventory given with -i, not in the subfolders of an inventory folder (move it up to that folder, or give -i ${join(dir, 'inv/sub')})`,
+      `not read: ${join(dir, 'inv/sub/host_vars')}: Ansible reads host_vars/ only beside an inventory given with -i, not in the subfolders of an inventory folder (move it up to that folder, or give -i ${join(dir, 'inv/sub')})`,
+    ]);
+    // Given the subfolder itself, they are read, and nothing is said.
+    const sub = loadInventory(join(dir, 'inv/sub'));
+    expect(sub.inventory.hosts.get('r1')!.vars).toMatchObject({ teql_device: 'teql2' });
+    expect(sub.notes).toEqual([]);
+  });
 });
+
