@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { resolveHost } from '../connect/local-ssh.js';
+import type { Target } from '../connect/resolve-target.js';
 import { hostAliases } from '../connect/ssh-config.js';
 import { ConnectError } from '../errors.js';
 import { askConfirm, askSecret, askText, isPromptExit } from '../ui/prompts.js';
@@ -12,14 +14,30 @@ import { routerDefaults, tildify } from './router-defaults.js';
 import { other, type WizardSession } from './session.js';
 import { heading, say } from './terminal.js';
 
+/**
+ * How `teqlctl play` would reach the name typed, with nothing else given (`ssh -G` where ssh is
+ * installed: Include, Match and /etc/ssh/ssh_config apply). A name ssh_config cannot resolve is
+ * said, and the questions then offer OpenSSH's own defaults.
+ */
+async function resolveTyped(s: WizardSession, typed: string): Promise<Target | undefined> {
+  try {
+    return await resolveHost(typed, { host: typed, become: false, becomeUser: 'root' }, await s.localSsh());
+  } catch (err) {
+    if (!(err instanceof ConnectError)) throw err;
+    say(`  ! ssh_config for ${typed}: ${err.message}`);
+    return undefined;
+  }
+}
+
 async function askRouter(s: WizardSession, side: Side, prev: RouterAnswers | undefined): Promise<RouterAnswers> {
   heading(`Router ${side.toUpperCase()}`);
   const home = homedir();
   const localUser = process.env.USER ?? userInfo().username;
   const agent = Boolean(process.env.SSH_AUTH_SOCK);
   const typed = (await askText(q.hostQuestion(side, prev ? prev.alias ?? prev.host : undefined, hostAliases(s.sshConfig)))).trim();
-  const d = routerDefaults(typed, s.sshConfig, { home, localUser, agent, exists: existsSync });
-  if (d.fromConfig.length > 0) say(`  from ~/.ssh/config: ${d.fromConfig.join(', ')}`);
+  const d = routerDefaults(typed, await resolveTyped(s, typed), { home, localUser, agent, exists: existsSync });
+  if (d.fromConfig.length > 0) say(`  from ssh_config: ${d.fromConfig.join(', ')}`);
+  if (d.notCarried.length > 0) say(`  ! not used by the wizard nor the inventory it writes: ${d.notCarried.join(', ')} (they connect to ${d.host} directly; set ansible_host: ${typed} by hand to go through it)`);
   const same = prev !== undefined && (prev.alias ?? prev.host) === typed;
   const port = Number((await askText(q.portQuestion(side, same ? prev.port : d.port))).trim());
   const user = (await askText(q.userQuestion(side, same ? prev.user : d.user))).trim();

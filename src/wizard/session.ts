@@ -1,5 +1,6 @@
 // What the wizard holds between its steps: the open connections, what was read from each router,
 // and a scratch folder for the preview's copies (removed at the end, whatever happens).
+import { readLocalSsh, type LocalSsh } from '../connect/local-ssh.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ export class WizardSession {
   readonly conns = new Map<Side, Connected>();
   readonly routers = new Map<Side, Router>();
   readonly sshConfig: SshConfigBlock[];
+  private local: Promise<LocalSsh> | undefined;
   readonly mode: ProgressMode = process.stdout.isTTY ? 'tty' : 'plain';
   private tempDir: string | undefined;
   private closed = false;
@@ -35,6 +37,11 @@ export class WizardSession {
   constructor(readonly dir: string) {
     const file = join(homedir(), '.ssh', 'config');
     this.sshConfig = existsSync(file) ? parseSshConfig(readFileSync(file, 'utf8'), file) : [];
+  }
+
+  /** This machine's ssh setup, read once: what `teqlctl play` resolves hosts with. */
+  localSsh(): Promise<LocalSsh> {
+    return (this.local ??= readLocalSsh());
   }
 
   router(side: Side): Router {

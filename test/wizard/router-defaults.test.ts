@@ -1,7 +1,13 @@
-// The wizard's defaults for a router, from ~/.ssh/config as `teqlctl play` reads it (src/connect/ssh-config.ts;
-// the parser's own cases are in test/connect/ssh-config.test.ts and test/connect/resolve-target.test.ts).
+// The wizard's defaults for a router: what `teqlctl play` resolves for the name (ssh -G, or teqlctl's
+// parser without ssh), and what of it came from ssh_config (the resolvers' own cases are in test/connect/).
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveWithOpenSsh } from '../../src/connect/resolve-openssh.js';
+import { resolveTarget } from '../../src/connect/resolve-target.js';
 import { parseSshConfig } from '../../src/connect/ssh-config.js';
+import { runSshG } from '../../src/connect/ssh-g.js';
 import { routerDefaults, tildify } from '../../src/wizard/router-defaults.js';
 
 const CONFIG = `
@@ -31,19 +37,21 @@ Host *
 `;
 
 const env = { home: '/home/me', localUser: 'me', agent: true, exists: (p: string) => p === '/home/me/.ssh/id_ecdsa' };
-const defaults = (typed: string, text: string) => routerDefaults(typed, parseSshConfig(text, '/home/me/.ssh/config'), env);
+const SPEC = (typed: string) => ({ host: typed, become: false, becomeUser: 'root' });
+/** The wizard's defaults where teqlctl's own parser resolves (no ssh client). */
+const defaults = (typed: string, text: string) => routerDefaults(typed, resolveTarget(typed, SPEC(typed), parseSshConfig(text, '/home/me/.ssh/config'), env), env);
 
-describe('router defaults from ~/.ssh/config', () => {
+describe('router defaults from ssh_config, as play resolves the name', () => {
   it('uses ~/.ssh/config for an alias and says what came from it', () => {
     const d = defaults('edge-a', 'Host edge-a\n HostName 192.0.2.10\n Port 2222\n User root\n IdentityFile ~/.ssh/routers');
-    expect(d).toEqual({ host: '192.0.2.10', port: 2222, user: 'root', keyFile: '~/.ssh/routers', become: false, fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User root', 'IdentityFile ~/.ssh/routers'] });
+    expect(d).toEqual({ host: '192.0.2.10', port: 2222, user: 'root', keyFile: '~/.ssh/routers', become: false, fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User root', 'IdentityFile ~/.ssh/routers'], notCarried: [] });
   });
 
   it('takes the first value obtained for each setting, global lines first; the first IdentityFile is the key', () => {
     // The global `User admin` comes before any Host block, so it wins for every host.
     expect(defaults('edge-a', CONFIG)).toEqual({
       host: '192.0.2.10', port: 2222, user: 'admin', keyFile: '~/.ssh/routers_ed25519', become: true,
-      fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User admin', 'IdentityFile ~/.ssh/routers_ed25519'],
+      fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User admin', 'IdentityFile ~/.ssh/routers_ed25519'], notCarried: [],
     });
     expect(defaults('edge-a.example', CONFIG).host).toBe('192.0.2.10');
   });
@@ -51,17 +59,17 @@ describe('router defaults from ~/.ssh/config', () => {
   it('reads key=value, quotes and %h in HostName, skips Match blocks, and expands the key path\'s tokens', () => {
     expect(defaults('edge-b', CONFIG)).toEqual({
       host: 'edge-b.routers.example', port: 2200, user: 'admin', keyFile: '~/.ssh/id_admin', become: true,
-      fromConfig: ['HostName edge-b.routers.example', 'Port 2200', 'User admin', 'IdentityFile %d/.ssh/id_%r'],
+      fromConfig: ['HostName edge-b.routers.example', 'Port 2200', 'User admin', 'IdentityFile ~/.ssh/id_admin'], notCarried: [],
     });
     expect(defaults('r1', 'Host r1\n  User "root"\n').user).toBe('root');
   });
 
-  it('an unknown name gets only the wildcard settings', () => {
+  it('an unknown name gets only the wildcard settings; what equals OpenSSH\'s own default is not said to come from ssh_config', () => {
     expect(defaults('10.1.1.1', CONFIG)).toEqual({
       host: '10.1.1.1', port: 22, user: 'admin', keyFile: '~/.ssh/id_admin', become: true,
-      fromConfig: ['Port 22', 'User admin', 'IdentityFile %d/.ssh/id_%r'],
+      fromConfig: ['User admin', 'IdentityFile ~/.ssh/id_admin'], notCarried: [],
     });
-    expect(defaults('x', '')).toEqual({ host: 'x', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [] });
+    expect(defaults('x', '')).toEqual({ host: 'x', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [], notCarried: [] });
   });
 
   it('a negated pattern keeps its block\'s settings away', () => {
@@ -70,18 +78,32 @@ describe('router defaults from ~/.ssh/config', () => {
     expect(defaults('r1.routers.example', 'Host *.routers.example !secret.routers.example\n  User ops\n').user).toBe('ops');
   });
 
-  it('ignores IdentityFile none and a port that is not a number (the wizard asks; it does not stop)', () => {
-    expect(defaults('x', 'Host x\n IdentityFile none\n Port abc')).toEqual({ host: 'x', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [] });
+  it('a ProxyJump is said as not carried: the wizard and its inventory connect to the host directly', () => {
+    expect(defaults('edge-c', 'Host edge-c\n HostName 10.2.2.2\n ProxyJump ops@bastion:2022\n').notCarried).toEqual(['ProxyJump ops@bastion:2022']);
   });
 });
 
-describe('router defaults without ~/.ssh/config', () => {
+describe('router defaults from ssh -G (an ssh client is installed): Include and Match apply', () => {
+  it('an alias defined in an Included file gives its HostName, Port, User and key, as play would use them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-wizard-sshg-'));
+    mkdirSync(join(dir, 'conf.d'));
+    writeFileSync(join(dir, 'config'), `Include ${dir}/conf.d/*.conf\n`);
+    writeFileSync(join(dir, 'conf.d', 'routers.conf'), 'Host edge1\n  HostName 10.9.9.9\n  Port 2201\n  User ops\n  IdentityFile ~/.ssh/%h_key\n');
+    const target = await resolveWithOpenSsh('edge1', SPEC('edge1'), runSshG('ssh'), env, join(dir, 'config'));
+    expect(routerDefaults('edge1', target, env)).toEqual({
+      host: '10.9.9.9', port: 2201, user: 'ops', keyFile: '~/.ssh/10.9.9.9_key', become: true,
+      fromConfig: ['HostName 10.9.9.9', 'Port 2201', 'User ops', 'IdentityFile ~/.ssh/10.9.9.9_key'], notCarried: [],
+    });
+  });
+});
+
+describe('router defaults when the name could not be resolved', () => {
   it('port 22, the local user with sudo, the first default key that exists', () => {
-    expect(routerDefaults('10.1.1.1', [], env)).toEqual({ host: '10.1.1.1', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [] });
+    expect(routerDefaults('10.1.1.1', undefined, env)).toEqual({ host: '10.1.1.1', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [], notCarried: [] });
   });
 
   it('no key file at all leaves the agent', () => {
-    expect(routerDefaults('r', [], { ...env, exists: () => false }).keyFile).toBe('');
+    expect(routerDefaults('r', undefined, { ...env, exists: () => false }).keyFile).toBe('');
   });
 
   it('writes home paths with ~', () => {
