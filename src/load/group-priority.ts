@@ -10,11 +10,16 @@ import { shown } from './shown.js';
 export const GROUP_PRIORITY = 'ansible_group_priority';
 const DEFAULT_PRIORITY = 1;
 
-/** A whole number as Python's int() reads one from the inventory: 10, "10", " -3 "; else undefined. */
+/**
+ * The priority as Ansible's int() takes it: a number (a fraction cut toward zero, 1.9 -> 1), a
+ * boolean (True -> 1), or a string of digits with a sign, spaces around and _ between digits
+ * ("10", " -3 ", "1_0"); else undefined.
+ */
 function wholeNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
-  if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) {
-    const n = Number(value.trim());
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) < Number.MAX_SAFE_INTEGER ? Math.trunc(value) : undefined;
+  if (typeof value === 'string' && /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(value)) {
+    const n = Number(value.trim().replace(/_/g, ''));
     return Number.isSafeInteger(n) ? n : undefined;
   }
   return undefined;

@@ -13,7 +13,7 @@ import { Problems } from './problems.js';
 import { mergeLayers, VarScope, type VarLayer } from './scope.js';
 import { readYaml } from './source.js';
 import type { Inventory, InventoryHost } from './types.js';
-import { nestedVarsNote, unreadVarFiles } from './unread-var-files.js';
+import { nestedVarsNote, unreadNestedVars, unreadVarFiles } from './unread-var-files.js';
 import { readVarFiles } from './var-files.js';
 import { readLimited } from './yaml-guard.js';
 
@@ -107,7 +107,8 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
     hosts.set(node.name, { name: node.name, vars: merged.values, groups, connection, pos: node.pos });
   }
   problems.throwIfAny();
-  const notes = [...nestedVarsDirs.map(nestedVarsNote), ...unreadVarFiles([...varsDirs, ...(opts.playbookDir !== undefined ? [opts.playbookDir] : [])], new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys()))];
+  const readDirs = [...varsDirs, ...(opts.playbookDir !== undefined ? [opts.playbookDir] : [])];
+  const notes = [...unreadNestedVars(nestedVarsDirs, readDirs).map(nestedVarsNote), ...unreadVarFiles(readDirs, new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys()))];
   return { inventory: { sources: paths, hosts, groups: groupMembers }, layers, notes };
 }
 

@@ -3,7 +3,7 @@
 // inventory does not list (a typo, r1 for r01, a short name for an FQDN), a group_vars file for no
 // group, an extension Ansible does not read (.YML, .txt). The run goes on: a folder shared by
 // several inventories holds files for hosts of the others.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 
 const READ_EXTS = ['', '.yml', '.yaml', '.json'];
@@ -75,4 +75,22 @@ export function unreadVarFiles(dirs: readonly string[], groups: ReadonlySet<stri
 export function nestedVarsNote(dir: string): string {
   const parent = dirname(dir);
   return `not read: ${dir}: Ansible reads ${basename(dir)}/ only beside an inventory given with -i, not in the subfolders of an inventory folder (move it up to that folder, or give -i ${parent})`;
+}
+
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The nested group_vars/ and host_vars/ folders that no variable comes from: not those beside a
+ * folder that is read all the same (a second -i, the playbook's folder), nor a link to a folder
+ * that is read (`inv/prod/group_vars -> ../group_vars`); each once.
+ */
+export function unreadNestedVars(nested: readonly string[], readDirs: readonly string[]): string[] {
+  const read = new Set(readDirs.flatMap((d) => [real(d), real(join(d, 'group_vars')), real(join(d, 'host_vars'))]));
+  return [...new Set(nested)].filter((dir) => !read.has(real(dirname(dir))) && !read.has(real(dir)));
 }

@@ -16,16 +16,20 @@ import { heading, say } from './terminal.js';
 
 /**
  * How `teqlctl play` would reach the name typed, with nothing else given (`ssh -G` where ssh is
- * installed: Include, Match and /etc/ssh/ssh_config apply). A name ssh_config cannot resolve is
- * said, and the questions then offer OpenSSH's own defaults.
+ * installed: Include, Match and /etc/ssh/ssh_config apply), and the same with no ssh_config at all,
+ * to tell what came from it. A name ssh_config cannot resolve is said, and the questions then
+ * offer OpenSSH's own defaults.
  */
-async function resolveTyped(s: WizardSession, typed: string): Promise<Target | undefined> {
+async function resolveTyped(s: WizardSession, typed: string): Promise<{ resolved?: Target; bare?: Target }> {
+  const local = await s.localSsh();
+  const spec = { host: typed, become: false, becomeUser: 'root' };
   try {
-    return await resolveHost(typed, { host: typed, become: false, becomeUser: 'root' }, await s.localSsh());
+    const [resolved, bare] = await Promise.all([resolveHost(typed, spec, local), resolveHost(typed, { ...spec, sshConfigFile: '/dev/null' }, local)]);
+    return { resolved, bare };
   } catch (err) {
     if (!(err instanceof ConnectError)) throw err;
     say(`  ! ssh_config for ${typed}: ${err.message}`);
-    return undefined;
+    return {};
   }
 }
 
@@ -35,7 +39,8 @@ async function askRouter(s: WizardSession, side: Side, prev: RouterAnswers | und
   const localUser = process.env.USER ?? userInfo().username;
   const agent = Boolean(process.env.SSH_AUTH_SOCK);
   const typed = (await askText(q.hostQuestion(side, prev ? prev.alias ?? prev.host : undefined, hostAliases(s.sshConfig)))).trim();
-  const d = routerDefaults(typed, await resolveTyped(s, typed), { home, localUser, agent, exists: existsSync });
+  const { resolved, bare } = await resolveTyped(s, typed);
+  const d = routerDefaults(typed, resolved, { home, localUser, agent, exists: existsSync }, bare);
   if (d.fromConfig.length > 0) say(`  from ssh_config: ${d.fromConfig.join(', ')}`);
   if (d.notCarried.length > 0) say(`  ! not used by the wizard nor the inventory it writes: ${d.notCarried.join(', ')} (they connect to ${d.host} directly; set ansible_host: ${typed} by hand to go through it)`);
   const same = prev !== undefined && (prev.alias ?? prev.host) === typed;

@@ -29,19 +29,20 @@ export function tildify(path: string, home: string): string {
 
 /**
  * `resolved`: how play would connect to `typed` with nothing else given; undefined when it could
- * not be resolved (the wizard then asks with OpenSSH's own defaults). A value equal to what OpenSSH
- * takes without any ssh_config (port 22, the local user, a default key) is not shown as from it.
+ * not be resolved (the wizard then asks with OpenSSH's own defaults). `bare`: the same without any
+ * ssh_config (`-F /dev/null`): what equals it (ssh's own lower-casing of a name, a `user@host`
+ * typed, the user of the password database) is not shown as coming from ssh_config.
  */
-export function routerDefaults(typed: string, resolved: Target | undefined, env: LocalEnv): RouterDefaults {
+export function routerDefaults(typed: string, resolved: Target | undefined, env: LocalEnv, bare?: Target): RouterDefaults {
   const firstDefaultKey = () => DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).find((p) => env.exists(p));
   if (resolved === undefined) {
     const key = firstDefaultKey();
     return { host: typed, port: 22, user: env.localUser, keyFile: key ? tildify(key, env.home) : '', become: env.localUser !== 'root', fromConfig: [], notCarried: [] };
   }
   const fromConfig: string[] = [];
-  if (resolved.host !== typed) fromConfig.push(`HostName ${resolved.host}`);
-  if (resolved.port !== 22) fromConfig.push(`Port ${resolved.port}`);
-  if (resolved.user !== env.localUser) fromConfig.push(`User ${resolved.user}`);
+  if (resolved.host !== (bare?.host ?? typed)) fromConfig.push(`HostName ${resolved.host}`);
+  if (resolved.port !== (bare?.port ?? 22)) fromConfig.push(`Port ${resolved.port}`);
+  if (resolved.user !== (bare?.user ?? env.localUser)) fromConfig.push(`User ${resolved.user}`);
   const named = resolved.defaultIdentities ? undefined : resolved.identityFiles[0];
   if (named !== undefined) fromConfig.push(`IdentityFile ${tildify(named, env.home)}`);
   const key = named ?? resolved.identityFiles[0] ?? firstDefaultKey();

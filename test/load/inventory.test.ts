@@ -116,8 +116,20 @@ describe('inventory', () => {
     expect(misplaced).toContain("hint: move it to the group's variables in the inventory");
     const notWhole = writeCase({ 'hosts.ini': '[zed]\nr1\n[zed:vars]\nansible_group_priority=high\n' });
     expect(located(notWhole, 'hosts.ini')).toEqual([expect.stringMatching(/hosts\.ini:4:1: ansible_group_priority of group 'zed' must be a whole number, not 'high'\n  hint: write e\.g\. ansible_group_priority: 10/)]);
-    const fraction = writeCase({ 'inventory.yml': 'all:\n  children:\n    zed:\n      hosts: { r1: {} }\n      vars: { ansible_group_priority: 2.5 }\n' });
-    expect(located(fraction, 'inventory.yml')).toEqual([expect.stringMatching(/inventory\.yml:5:\d+: ansible_group_priority of group 'zed' must be a whole number, not 2\.5/)]);
+    const list = writeCase({ 'inventory.yml': 'all:\n  children:\n    zed:\n      hosts: { r1: {} }\n      vars: { ansible_group_priority: [2] }\n' });
+    expect(located(list, 'inventory.yml')).toEqual([expect.stringMatching(/inventory\.yml:5:\d+: ansible_group_priority of group 'zed' must be a whole number, not \[2\]/)]);
+  });
+
+  it('ansible_group_priority read as Python\'s int() reads it: 1.9 is 1, True is 1, "1_0" is 10 (as ansible-inventory 2.14 takes them)', () => {
+    const order = (alpha: string) => {
+      const dir = writeCase({ 'hosts.ini': `[zed]\nr1\n[alpha]\nr1\n[zed:vars]\nansible_user=zeduser\n[alpha:vars]\nansible_user=alphauser\nansible_group_priority=${alpha}\n` });
+      return loadInventory(join(dir, 'hosts.ini')).inventory.hosts.get('r1')!.groups;
+    };
+    expect(order('1.9')).toEqual(['all', 'alpha', 'zed']); // 1 = zed's default: by name
+    expect(order('2.9')).toEqual(['all', 'zed', 'alpha']);
+    expect(order('True')).toEqual(['all', 'alpha', 'zed']);
+    expect(order('"1_0"')).toEqual(['all', 'zed', 'alpha']);
+    expect(order('-3')).toEqual(['all', 'alpha', 'zed']);
   });
 
   it('reads a YAML group in document order, as Ansible does: a host written under hosts: after a child group takes the later variables', () => {

@@ -1,5 +1,6 @@
 // Variable files found beside the inventory or the playbook but read for no host: each kind said
 // once, with what to do; what is read says nothing.
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/load/inventory.js';
@@ -61,6 +62,20 @@ describe('variable files that no host reads', () => {
     const sub = loadInventory(join(dir, 'inv/sub'));
     expect(sub.inventory.hosts.get('r1')!.vars).toMatchObject({ teql_device: 'teql2' });
     expect(sub.notes).toEqual([]);
+  });
+
+  it('a nested group_vars/ that is read all the same (its folder given with -i too, or a link to one that is read) is not said', () => {
+    const dir = writeCase({
+      'inv/sub/hosts': '[routers]\nr1\n',
+      'inv/sub/group_vars/routers.yml': 'teql_device: teql1\n',
+      'inv/group_vars/routers.yml': 'teql_mtu: 1400\n',
+    });
+    const both = loadInventory([join(dir, 'inv'), join(dir, 'inv/sub')]);
+    expect(both.inventory.hosts.get('r1')!.vars).toMatchObject({ teql_device: 'teql1', teql_mtu: 1400 });
+    expect(both.notes).toEqual([]);
+    const linked = writeCase({ 'inv/prod/hosts': '[routers]\nr1\n', 'inv/group_vars/routers.yml': 'teql_mtu: 1400\n' });
+    symlinkSync('../group_vars', join(linked, 'inv/prod/group_vars'));
+    expect(loadInventory(join(linked, 'inv')).notes).toEqual([]);
   });
 });
 

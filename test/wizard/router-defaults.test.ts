@@ -97,6 +97,20 @@ describe('router defaults from ssh -G (an ssh client is installed): Include and 
   });
 });
 
+describe('router defaults: what ssh does without any ssh_config is not said to come from it', () => {
+  it('a name in capitals (ssh lower-cases it) and user@host typed: nothing listed as from ssh_config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-wizard-bare-'));
+    writeFileSync(join(dir, 'config'), '# nothing for these names\n');
+    for (const typed of ['Router1', 'admin@10.0.0.1']) {
+      const [resolved, bare] = await Promise.all([
+        resolveWithOpenSsh(typed, SPEC(typed), runSshG('ssh'), env, join(dir, 'config')),
+        resolveWithOpenSsh(typed, SPEC(typed), runSshG('ssh'), env, '/dev/null'),
+      ]);
+      expect(routerDefaults(typed, resolved, env, bare).fromConfig, typed).toEqual([]);
+    }
+  });
+});
+
 describe('router defaults when the name could not be resolved', () => {
   it('port 22, the local user with sudo, the first default key that exists', () => {
     expect(routerDefaults('10.1.1.1', undefined, env)).toEqual({ host: '10.1.1.1', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [], notCarried: [] });
