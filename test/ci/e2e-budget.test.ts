@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { e2eBudget, REFERENCE_MS } from '../../scripts/ci/e2e-budget.mjs';
+import { e2eBudget, FIXED_SHARE, REFERENCE_MS } from '../../scripts/ci/e2e-budget.mjs';
 
 describe("CI's e2e budget, scaled by the lab's measured speed", () => {
   it('keeps the base budget at the reference speed and on a faster machine', () => {
@@ -8,16 +8,20 @@ describe("CI's e2e budget, scaled by the lab's measured speed", () => {
     expect(e2eBudget(3000, 4500, 20).why).toMatch(/20\.0 ms, the reference machine in 30 ms: the base budget$/);
   });
 
-  it('grows in proportion on a slower machine', () => {
-    const b = e2eBudget(3000, 4500, REFERENCE_MS * 1.2);
+  it('grows on a slower machine by the scaling share only: timers and holds take as long anywhere', () => {
+    expect(FIXED_SHARE).toBe(0.6);
+    // 0.6 + 0.4 * 1.5 = 1.2
+    const b = e2eBudget(3000, 4500, REFERENCE_MS * 1.5);
     expect(b.budgetS).toBe(3600);
-    expect(b.why).toMatch(/the base budget x1\.20$/);
+    expect(b.why).toMatch(/the base budget x1\.20 \(its scaling 40% x1\.50\)$/);
+    // The machine of 2026-11-30 (49.5 ms) with today's base: 3900 * (0.6 + 0.4 * 1.65) = 4914, capped at 4800.
+    expect(e2eBudget(3900, 4800, 49.5).budgetS).toBe(4800);
   });
 
   it('never beyond its cap, and says so', () => {
     const b = e2eBudget(3000, 4500, REFERENCE_MS * 3);
     expect(b.budgetS).toBe(4500);
-    expect(b.why).toMatch(/x3\.00, at its cap$/);
+    expect(b.why).toMatch(/x1\.80 \(its scaling 40% x3\.00\), at its cap$/);
   });
 
   it('keeps the base budget when no speed was measured or the figure is nonsense, and says which', () => {
