@@ -2,7 +2,7 @@
 // (run, owner, started, pid of the sshd session that took it). Taking, reading and freeing it.
 import { parseKeyValues } from './key-values.js';
 import { LOCK_MARKER } from './markers.js';
-import { LOCK_DIR, LOCK_OWNER, assertSafeRunId } from './paths.js';
+import { BOOT_ID_FILE, LOCK_DIR, LOCK_OWNER, assertSafeRunId } from './paths.js';
 
 /** Who holds the lock, when a run holds it. */
 export interface RouterLock {
@@ -14,8 +14,9 @@ export interface RouterLock {
 }
 
 /** Finds the sshd process of this connection: the lock is alive as long as that process is. */
-// Builtins only (read), no process per level: comm, then the 4th field of stat is the parent.
-const SESSION_PID = `p=$$; while [ "$p" -gt 1 ]; do c=; read c < /proc/$p/comm 2>/dev/null; case "$c" in sshd*) break;; esac; s=; read s < /proc/$p/stat 2>/dev/null || s='x x x 1'; set -- $s; p=\${4:-1}; done`;
+// Builtins only (read), no process per level: comm, then the parent from stat, the field after the
+// state that follows comm's last ") " (a comm may hold spaces and parentheses: "node (vitest 1)").
+const SESSION_PID = `p=$$; while [ "$p" -gt 1 ]; do c=; read c < /proc/$p/comm 2>/dev/null; case "$c" in sshd*) break;; esac; s=; read s < /proc/$p/stat 2>/dev/null || s='1 (x) S 1'; s=\${s##*') '}; set -- $s; p=\${2:-1}; done`;
 
 /** Owners are written into a shell string and a key=value file: only plain characters survive. */
 export function safeOwner(owner: string): string {
@@ -34,7 +35,9 @@ export function takeLockScript(runId: string, owner: string, now = ROUTER_NOW): 
   return [
     SESSION_PID,
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
-    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" > ${LOCK_OWNER}`,
+    // The boot it was taken in (the shell's read, no process): see BOOT_ID_FILE.
+    `  tq_bi=; read -r tq_bi 2>/dev/null < ${BOOT_ID_FILE}`,
+    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" "$tq_bi" > ${LOCK_OWNER}`,
     `elif ! grep -qx 'run=${runId}' ${LOCK_OWNER} 2>/dev/null; then`,
     `  echo '${LOCK_MARKER} held'; cat ${LOCK_OWNER}; exit 3`,
     'fi',
@@ -49,9 +52,10 @@ export function lockHeldBy(stdout: string): string | undefined {
 /**
  * Prints the owner file's key=value lines and `alive=0|1`, nothing when there is no lock. The
  * shell's own `read`, not `cat` and `sed`: it runs in every facts read, and an emulated router
- * starts a process in ~30 ms (issue 17). Its own names: the facts script uses short ones.
+ * starts a process in ~30 ms (issue 17). Its own names: the facts script uses short ones. A lock
+ * taken in an earlier boot (a /run kept across reboots) is never alive, whatever its pid is now.
  */
-export const READ_LOCK = `if [ -f ${LOCK_OWNER} ]; then tq_lp=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do printf '%s\\n' "$tq_l"; case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; esac; done < ${LOCK_OWNER}; if [ -n "$tq_lp" ] && [ -d /proc/$tq_lp ]; then echo alive=1; else echo alive=0; fi; fi`;
+export const READ_LOCK = `if [ -f ${LOCK_OWNER} ]; then tq_lp=; tq_lb=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do printf '%s\\n' "$tq_l"; case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; boot=*) tq_lb=\${tq_l#boot=};; esac; done < ${LOCK_OWNER}; tq_bn=; [ -z "$tq_lb" ] || read -r tq_bn 2>/dev/null < ${BOOT_ID_FILE}; if [ -n "$tq_lp" ] && [ -d /proc/$tq_lp ] && { [ -z "$tq_lb" ] || [ -z "$tq_bn" ] || [ "$tq_lb" = "$tq_bn" ]; }; then echo alive=1; else echo alive=0; fi; fi`;
 
 /** Parses what READ_LOCK printed (key=value lines, in any order). */
 export function parseLock(text: string): RouterLock | undefined {

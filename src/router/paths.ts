@@ -5,6 +5,9 @@
 export const RUNS_DIR = '/var/lib/teqlctl/runs';
 export const LOCK_DIR = '/run/teqlctl.lock';
 export const LOCK_OWNER = `${LOCK_DIR}/owner`;
+// Where /run is not a tmpfs (some BusyBox and embedded systems), a lock outlives a reboot: the lock
+// records the boot it was taken in, and the boot script tells a lock of an earlier boot from a live one.
+export const BOOT_ID_FILE = '/proc/sys/kernel/random/boot_id';
 
 export function runDir(runId: string): string {
   return `${RUNS_DIR}/${runId}`;

@@ -1,22 +1,29 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockHeldBy, parseLock, READ_LOCK, releaseLockLine, takeLockScript } from '../../src/router/lock.js';
-import { LOCK_OWNER } from '../../src/router/paths.js';
+import { BOOT_ID_FILE, LOCK_DIR, LOCK_OWNER } from '../../src/router/paths.js';
 
 /** READ_LOCK run by sh against an owner file of our own instead of the router's. */
-function readLockOf(owner: string): string {
+function readLockOf(owner: string, bootId = 'this-boot'): string {
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-lock-'));
   writeFileSync(join(dir, 'owner'), owner);
-  return execFileSync('sh', ['-c', READ_LOCK.replaceAll(LOCK_OWNER, join(dir, 'owner'))], { encoding: 'utf8' });
+  writeFileSync(join(dir, 'boot_id'), `${bootId}\n`);
+  return execFileSync('sh', ['-c', READ_LOCK.replaceAll(LOCK_OWNER, join(dir, 'owner')).replaceAll(BOOT_ID_FILE, join(dir, 'boot_id'))], { encoding: 'utf8' });
 }
 
 describe('the lock, read and parsed', () => {
   it('is held by a live run when the pid that took it still exists', () => {
     const out = readLockOf(`run=r1\nowner=op@host\nstarted=2026-01-01T00:00:00Z\npid=${process.pid}\n`);
     expect(parseLock(out)).toEqual({ run: 'r1', owner: 'op@host', started: '2026-01-01T00:00:00Z', alive: true });
+  });
+
+  it('is a dead run\'s when taken in an earlier boot (a /run kept across reboots), even if its pid exists now', () => {
+    const owner = `run=r1\nowner=op@host\nstarted=x\npid=${process.pid}\nboot=an-earlier-boot\n`;
+    expect(parseLock(readLockOf(owner))?.alive).toBe(false);
+    expect(parseLock(readLockOf(owner, 'an-earlier-boot'))?.alive).toBe(true);
   });
 
   it('is a dead run\'s when that pid is gone', () => {
@@ -48,6 +55,19 @@ describe('taking and freeing the lock', () => {
     const script = takeLockScript('r1', "op'; rm -rf /; echo '@host");
     expect(script).toContain("'op___rm_-rf____echo__@host'");
     expect(script).not.toContain('rm -rf /;');
+  });
+
+  it('records the boot it was taken in (a lock on a /run kept across reboots is then told from a live one)', () => {
+    const take = (bootId?: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'teqlctl-lock-'));
+      if (bootId !== undefined) writeFileSync(join(dir, 'boot_id'), `${bootId}\n`);
+      const script = takeLockScript('r1', 'op@host', 'now').replaceAll(LOCK_OWNER, join(dir, 'lock', 'owner')).replaceAll(LOCK_DIR, join(dir, 'lock')).replaceAll(BOOT_ID_FILE, join(dir, 'boot_id'));
+      execFileSync('sh', ['-c', script], { encoding: 'utf8' });
+      return readFileSync(join(dir, 'lock', 'owner'), 'utf8');
+    };
+    expect(take('6b1e0c2a-0000-4000-8000-000000000001')).toMatch(/^run=r1\nowner=op@host\nstarted=now\npid=\d+\nboot=6b1e0c2a-0000-4000-8000-000000000001\n$/);
+    // No boot id to read: the lock is taken all the same, with an empty boot line (counted as live).
+    expect(take()).toMatch(/\nboot=\n$/);
   });
 
   it('refuses a run id that could reach the shell unquoted', () => {

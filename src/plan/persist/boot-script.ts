@@ -3,7 +3,7 @@
 import { IPROUTE2_PREAMBLE } from '../../router/iproute2.js';
 import { sysctlPath } from '../../router/sysctl-path.js';
 import { shellJoin, shellQuote } from '../../router/shell-quote.js';
-import { BOOT_SCRIPT, LOCK_OWNER, RUNS_DIR } from '../../router/paths.js';
+import { BOOT_ID_FILE, BOOT_SCRIPT, LOCK_OWNER, RUNS_DIR } from '../../router/paths.js';
 import { RESUMABLE_MARK } from '../../router/markers.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
@@ -48,7 +48,11 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     // Then the configuration it restored, if any, starts over, once. A run its revert cannot
     // settle (a read-only /var, or decided by another that did not finish) is said, and not
     // counted, or the script would run itself again forever and hold up the boot (network.target).
+    // A lock taken in an earlier boot (where /run is kept across reboots) holds nothing: its shell
+    // died with that boot. A lock without a boot line (an older teqlctl's) counts as live.
     'reverted=0',
+    `bid=; read -r bid 2>/dev/null < ${BOOT_ID_FILE}`,
+    `held() { grep -qx "run=$1" ${LOCK_OWNER} 2>/dev/null || return 1; [ -n "$bid" ] && grep -q '^boot=.' ${LOCK_OWNER} && ! grep -qx "boot=$bid" ${LOCK_OWNER} && { echo "teqlctl boot: run $1's lock is from an earlier boot (/run kept across the reboot): nothing holds it, its undo is resumed" >&2; return 1; }; return 0; }`,
     `last=; for s in ${RUNS_DIR}/*/state; do [ -f "$s" ] && last=$s; done`,
     `for s in ${RUNS_DIR}/*/state; do`,
     '  [ -f "$s" ] || continue',
@@ -57,7 +61,7 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     '    pending) /bin/sh "${s%/state}/revert.sh" boot;;',
     '    reverting|rolling-back)',
     `      if [ "$s" != "$last" ]; then echo "teqlctl boot: run $r is $st, and a later run exists: its undo is not resumed (it would undo the later run's configuration); see teqlctl status" >&2; continue; fi`,
-    `      if grep -qx "run=$r" ${LOCK_OWNER} 2>/dev/null; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; continue; fi`,
+    `      if held "$r"; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; continue; fi`,
     `      if ! grep -qx '${RESUMABLE_MARK}' "\${s%/state}/revert.sh" 2>/dev/null; then echo "teqlctl boot: run $r is $st, and its revert.sh cannot finish it (an older teqlctl's, or a rollback's redo): left as it is, see teqlctl status" >&2; continue; fi`,
     '      /bin/sh "${s%/state}/revert.sh" resume;;',
     '    *) continue;;',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootScript } from '../../../src/plan/persist/boot-script.js';
 import { RESUMABLE_MARK } from '../../../src/router/markers.js';
-import { LOCK_OWNER, RUNS_DIR } from '../../../src/router/paths.js';
+import { BOOT_ID_FILE, LOCK_OWNER, RUNS_DIR } from '../../../src/router/paths.js';
 
 const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '/bin/busybox sh']];
 
@@ -28,6 +28,7 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
   const script = bootScript({ host: 'a', steps: [{ kind: 'address', dev: 'teql0', cidr: '10.9.9.1/31' }], teql: { maxEqualizers: 1 }, sysctls: [] }, new Set())
     .replaceAll(RUNS_DIR, join(root, 'runs'))
     .replaceAll(LOCK_OWNER, join(root, 'lock-owner'))
+    .replaceAll(BOOT_ID_FILE, join(root, 'boot-id'))
     .replace(/for d in [^;]*; do/, `for d in ${bin}; do`)
     // By its path: BusyBox's sh runs its own modprobe applet before any on PATH.
     .replace('run modprobe', `run ${bin}/modprobe`);
@@ -50,7 +51,9 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
     mkdirSync(join(root, 'runs', name));
     writeFileSync(join(root, 'runs', name, 'state'), `${st}\n`);
   };
-  const lockedBy = (id: string) => writeFileSync(join(root, 'lock-owner'), `run=${id}\nowner=t@t\n`);
+  writeFileSync(join(root, 'boot-id'), 'this-boot\n');
+  /** The lock's owner file; `boot`: the boot it was taken in (none: an older teqlctl's lock). */
+  const lockedBy = (id: string, boot?: string) => writeFileSync(join(root, 'lock-owner'), `run=${id}\nowner=t@t\n${boot === undefined ? '' : `boot=${boot}\n`}`);
   return { boot, revertArgs, otherRun, lockedBy, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
 }
 
@@ -127,6 +130,20 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(res.code).toBe(0);
     expect(r.reverts()).toBe(0);
     expect(res.stderr).toContain('teqlctl boot: run r1 is rolling-back and holds the lock');
+  });
+
+  it('a lock of this boot holds; one taken in an earlier boot (a /run kept across reboots) does not: its undo is resumed', () => {
+    const live = router(shell, 'exit 0', 'rolling-back');
+    live.lockedBy('r1', 'this-boot');
+    expect(live.boot().stderr).toContain('teqlctl boot: run r1 is rolling-back and holds the lock');
+    expect(live.reverts()).toBe(0);
+    const stale = router(shell, `[ "$1" = resume ] && echo rolled-back > "$(dirname "$0")/state"`, 'rolling-back');
+    stale.lockedBy('r1', 'an-earlier-boot');
+    const res = stale.boot();
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain("teqlctl boot: run r1's lock is from an earlier boot (/run kept across the reboot): nothing holds it, its undo is resumed");
+    expect(stale.revertArgs()).toEqual(['resume']);
+    expect(stale.state()).toBe('rolled-back');
   });
 
   it('a revert.sh that cannot resume (an older teqlctl\'s, a rollback\'s redo) is not run for it: said, the unit does not fail', () => {
