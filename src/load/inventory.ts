@@ -14,7 +14,7 @@ import { mergeLayers, VarScope, type VarLayer } from './scope.js';
 import { readYaml } from './source.js';
 import type { Inventory, InventoryHost } from './types.js';
 import { nestedVarsNote, unreadNestedVars, unreadVarFiles } from './unread-var-files.js';
-import { readVarFiles } from './var-files.js';
+import { readVarFiles, varFolderNames } from './var-files.js';
 import { readLimited } from './yaml-guard.js';
 
 export interface LoadedInventory {
@@ -134,10 +134,13 @@ function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems): 
  */
 function varFileReader(inventoryDirs: string[], playbookDir: string | undefined, problems: Problems) {
   const memo = new Map<string, VarLayer>();
+  const folders = new Map<string, ReturnType<typeof varFolderNames>>();
   const read = (dir: string, kind: 'group_vars' | 'host_vars', name: string, label: string): VarLayer => {
-    const key = `${resolve(dir)}\0${kind}\0${name}`;
+    const folder = `${resolve(dir)}\0${kind}`;
+    if (!folders.has(folder)) folders.set(folder, varFolderNames(dir, kind));
+    const key = `${folder}\0${name}`;
     let layer = memo.get(key);
-    if (!layer) memo.set(key, (layer = readVarFiles(dir, kind, name, label, problems)));
+    if (!layer) memo.set(key, (layer = readVarFiles(dir, kind, name, label, problems, folders.get(folder))));
     return layer;
   };
   const play = playbookDir !== undefined && !inventoryDirs.some((d) => resolve(d) === resolve(playbookDir)) ? playbookDir : undefined;

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkHostKey, entriesFor, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
-import { knownHostsFiles, recordFileFor, recordHostKey } from '../../src/connect/host-keys.js';
+import { knownHostsFiles, loadKnownHosts, recordFileFor, recordHostKey } from '../../src/connect/host-keys.js';
 
 /** An ed25519 public key blob as SSH puts it on the wire: string "ssh-ed25519", string key. */
 function ed25519Blob(): Buffer {
@@ -133,6 +133,40 @@ describe('recording a key (--accept-new)', () => {
     await recordHostKey(file, 'r1', ed25519Blob());
     expect(readFileSync(lab, 'utf8')).toMatch(/^r1 ssh-ed25519 /);
     expect(statSync(join(home, 'lab')).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('reading the known_hosts files once per version', () => {
+  it('connections starting at once share one read; a missing file is skipped; the same files give the same array', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
+    const file = join(dir, 'known_hosts');
+    const blob = ed25519Blob();
+    writeFileSync(file, `r1 ssh-ed25519 ${blob.toString('base64')}\n`);
+    const files = [file, join(dir, 'absent')];
+    const at = await Promise.all(Array.from({ length: 50 }, () => loadKnownHosts(files)));
+    expect(at[0]!.map((e) => e.patterns[0])).toEqual(['r1']);
+    expect(new Set(at).size).toBe(1);
+    expect(await loadKnownHosts(files)).toBe(at[0]);
+  });
+
+  it('a key recorded meanwhile is read by the next connection, even with reads still under way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, `r1 ssh-ed25519 ${ed25519Blob().toString('base64')}\n`);
+    const before = loadKnownHosts([file]);
+    await recordHostKey(file, 'r2', ed25519Blob());
+    const after = await loadKnownHosts([file]);
+    expect(after.map((e) => e.patterns[0])).toEqual(['r1', 'r2']);
+    expect((await before).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a file changed by someone else is read again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, `r1 ssh-ed25519 ${ed25519Blob().toString('base64')}\n`);
+    expect((await loadKnownHosts([file])).map((e) => e.patterns[0])).toEqual(['r1']);
+    writeFileSync(file, `r3 ssh-ed25519 ${ed25519Blob().toString('base64')}\nr4 ssh-ed25519 ${ed25519Blob().toString('base64')}\n`);
+    expect((await loadKnownHosts([file])).map((e) => e.patterns[0])).toEqual(['r3', 'r4']);
   });
 });
 
