@@ -52,7 +52,9 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       // A run confirmed on this router and rolled back because another host failed (a partial
       // confirmation) keeps its confirmed_at: it is shown as what it is now, rolled back.
       const when = r.reverted ? `, reverted by the dead-man at ${r.reverted}` : r.confirmed && r.state.endsWith('confirmed') ? `, confirmed at ${r.confirmed}` : r.confirmed ? ` (after it was confirmed here at ${r.confirmed}: another host failed)` : '';
-      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${r.armed ? ' (timer armed)' : ''}`);
+      // Decided by the boot script: cut by a restart, with a later run made after it (boot-script.ts).
+      const why = r.state === 'abandoned' ? ': the router restarted before it was confirmed (the restart dropped its kernel changes), and a later run was made after it, so it was not reverted' : '';
+      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${r.armed ? ' (timer armed)' : ''}`);
     }
   }
   // Run ids, owners and states are read from the router's files: escaped like any router output.

@@ -6,13 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { renderOp, syncFs } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { ARM_FAILED_MARKER, RESUMABLE_MARK } from '../router/markers.js';
-import { decide, DECIDED, freeReserve, RESERVE, withRoom, writeReserve } from './decision.js';
+import { decide, DECIDED, freeReserve, RESERVE, withRoom, writeReserve } from '../router/decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
-import { releaseLockLine, ROUTER_NOW, safeOwner, takeLockScript } from '../router/lock.js';
+import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
 import { fingerprintScript } from '../gather/script.js';
 import { STALE_MARKER } from '../router/markers.js';
 import { recordApplierLine, stopApplierLines } from './applier.js';
+import { metaLine } from './run-meta.js';
 
 /**
  * The undo of one apply batch: each step's inverse runs only if that step is recorded as done,
@@ -146,11 +147,6 @@ export function timerLines(runId: string, timeoutSec: number, fail: (what: strin
     `  echo "pid $!" > ${dir}/timer || { kill $! 2>/dev/null; ${fail(`cannot write ${dir}/timer`)}; }`,
     'fi',
   ];
-}
-
-/** The run's meta file (who, when, how long the timer, what), values reduced to safe characters. */
-export function metaLine(runId: string, owner: string, timeoutSec: number, summary: string, now = ROUTER_NOW): string {
-  return `printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\n' ${assertSafeRunId(runId)} '${safeOwner(owner)}' ${now} ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' > ${runDir(runId)}/meta`;
 }
 
 export interface ArmOptions {

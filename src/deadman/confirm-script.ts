@@ -3,10 +3,11 @@
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { CONFIRM_MARKER } from '../router/markers.js';
-import { decide, DECIDED, RESERVE, withRoom } from './decision.js';
+import { decide, DECIDED, RESERVE, withRoom } from '../router/decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
 import { wholeScript } from '../router/whole-script.js';
+import { armedInEarlierBoot, readBootId, readRunBoot } from '../router/boot-id.js';
 
 function disarm(dir: string): string {
   return [
@@ -27,6 +28,12 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
   return wholeScript([
     'export LANG=C LC_ALL=C',
     'umask 077',
+    // A router that restarted since the run was armed lost the run's kernel changes and its timer:
+    // confirming would record a configuration it no longer has. Not decided here: the controller
+    // rolls the run back (its undo is harmless on what the restart left), or the boot script did.
+    readRunBoot(dir, 'tq_rb'),
+    readBootId('tq_bn'),
+    `if ${armedInEarlierBoot('tq_rb', 'tq_bn')}; then echo "${CONFIRM_MARKER} rebooted $(cat ${dir}/state 2>/dev/null)"; exit 1; fi`,
     // Exactly one of confirm and the dead-man's revert wins the run: the one that makes the directory.
     `if ! ${decide(dir, 'confirm')}; then echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=$(cat ${dir}/${DECIDED}/by 2>/dev/null)"; exit 1; fi`,
     disarm(dir),

@@ -5,7 +5,7 @@
 import { syncFs } from '../apply/render-op.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
-import { decide, freeReserve, withRoom, whoDecided } from './decision.js';
+import { decide, freeReserve, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './arm-script.js';
 import { stopApplierLines } from './applier.js';
 import { closeRunScript } from './confirm-script.js';

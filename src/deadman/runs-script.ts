@@ -3,8 +3,10 @@ import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js'
 import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
-import { heredoc, metaLine, timerLines } from './arm-script.js';
-import { decide, freeReserve, withRoom, writeReserve } from './decision.js';
+import { heredoc, timerLines } from './arm-script.js';
+import { metaLine } from './run-meta.js';
+import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
+import { decide, freeReserve, withRoom, writeReserve } from '../router/decision.js';
 import { syncFs } from '../apply/render-op.js';
 
 /**
@@ -136,12 +138,18 @@ export function unlockRunScript(runId: string): string {
   return `grep -qx 'run=${assertSafeRunId(runId)}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}; true\n`;
 }
 
-/** Removes the lock only when its holder is gone and no dead-man of its run is still pending. */
+/**
+ * Removes the lock only when its holder is gone and no dead-man of its run is still pending. A lock
+ * taken in an earlier boot (where /run is kept across reboots) has neither: its session and its
+ * timer ended with that boot, whatever process has its pid now.
+ */
 export function unlockScript(force: boolean): string {
-  return `p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner 2>/dev/null); r=$(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)
-[ -d ${LOCK_DIR} ] || { echo "unlock: no lock"; exit 0; }
-${force ? '' : `if [ -n "$p" ] && [ -d /proc/$p ]; then echo "unlock: refused: run $r is still connected (pid $p)"; exit 8; fi
-if [ -n "$r" ] && [ "$(cat ${RUNS_DIR}/$r/state 2>/dev/null)" = pending ]; then echo "unlock: refused: run $r has a dead-man revert pending"; exit 8; fi`}
-rm -rf ${LOCK_DIR} && echo "unlock: removed the lock of run $r"
+  return `[ -d ${LOCK_DIR} ] || { echo "unlock: no lock"; exit 0; }
+p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner 2>/dev/null); r=$(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null); b=$(sed -n 's/^boot=//p' ${LOCK_DIR}/owner 2>/dev/null)
+${readBootId('bn')}
+earlier=; if ${armedInEarlierBoot('b', 'bn')}; then earlier=' (taken in an earlier boot)'; fi
+${force ? '' : `if [ -z "$earlier" ] && [ -n "$p" ] && [ -d /proc/$p ]; then echo "unlock: refused: run $r is still connected (pid $p)"; exit 8; fi
+if [ -z "$earlier" ] && [ -n "$r" ] && [ "$(cat ${RUNS_DIR}/$r/state 2>/dev/null)" = pending ]; then echo "unlock: refused: run $r has a dead-man revert pending"; exit 8; fi`}
+rm -rf ${LOCK_DIR} && echo "unlock: removed the lock of run $r$earlier"
 `;
 }

@@ -118,7 +118,10 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
         const res = ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' };
         if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) {
           const late = /too-late (\S+)/.exec(res.stdout)?.[1];
-          const msg = late ? `the dead-man had already fired (run state: ${late}); raise --confirm-timeout` : `confirmation failed (exit ${res.code}): ${res.stderr.trim()}`;
+          const rebooted = new RegExp(`${CONFIRM_MARKER} rebooted`).test(res.stdout);
+          const msg = rebooted
+            ? 'the router restarted after it was verified (its boot id is not the one the run was armed in): the restart dropped the changes, so the run is not confirmed'
+            : late ? `the dead-man had already fired (run state: ${late}); raise --confirm-timeout` : `confirmation failed (exit ${res.code}): ${res.stderr.trim()}`;
           failures.push({ host: h, message: msg });
           throw new Error(msg);
         }

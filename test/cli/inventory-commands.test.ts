@@ -59,6 +59,12 @@ describe('status', () => {
     expect(exitCode).toBe(3);
     expect(formatStatus(hosts)).toBe('router_a: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  confirmed\nrouter_b: unreachable: connection refused\n');
   });
+
+  it('says why a run is abandoned: the boot script found it cut by a restart, with a later run after it', async () => {
+    const conns: HostConnection[] = [{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(runLine('r1', 'abandoned') + runLine('r2', 'confirmed')) }) }];
+    const { hosts } = await readStatus(conns);
+    expect(formatStatus(hosts)).toContain('run r1  started 2026-01-01T00:00:00Z  abandoned: the router restarted before it was confirmed (the restart dropped its kernel changes), and a later run was made after it, so it was not reverted');
+  });
 });
 
 describe('secrets', () => {

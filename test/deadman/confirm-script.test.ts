@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript } from '../../src/deadman/rollback-script.js';
-import { decide } from '../../src/deadman/decision.js';
+import { decide } from '../../src/router/decision.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 
 describe('confirming a run', () => {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRuns, runsScript } from '../../src/deadman/runs-script.js';
-import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
+import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 
 /** The status script run by sh over a router's files laid out in a temporary folder. */
 function statusOf(layout: (root: string) => void): ReturnType<typeof parseRuns> {
@@ -46,5 +46,42 @@ describe('the runs on a router, as status reads them', () => {
   it('reads a run without a state file as unknown', () => {
     const s = statusOf((root) => run(root, 'r1', {}));
     expect(s.runs[0]!.state).toBe('unknown');
+  });
+});
+
+describe('unlock', () => {
+  /** The unlock script under dash over a lock held by a live pid (this test's) for a pending run. */
+  function unlockWith(lockBoot: string | undefined, force = false) {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-unlock-'));
+    mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+    writeFileSync(join(root, 'runs', 'r1', 'state'), 'pending\n');
+    mkdirSync(join(root, 'lock'));
+    writeFileSync(join(root, 'lock', 'owner'), `run=r1\nowner=op@host\npid=${process.pid}\n${lockBoot === undefined ? '' : `boot=${lockBoot}\n`}`);
+    writeFileSync(join(root, 'boot-id'), 'this-boot\n');
+    const script = unlockScript(force).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+    try {
+      return { code: 0, out: execFileSync('/bin/dash', ['-c', script], { encoding: 'utf8' }), locked: existsSync(join(root, 'lock')) };
+    } catch (err) {
+      const e = err as { status: number; stdout: string };
+      return { code: e.status, out: e.stdout, locked: existsSync(join(root, 'lock')) };
+    }
+  }
+
+  it('refuses a lock whose holder lives in this boot (or an older lock without its boot); --force removes it', () => {
+    for (const boot of ['this-boot', undefined]) {
+      const r = unlockWith(boot);
+      expect(r.code).toBe(8);
+      expect(r.out).toContain(`unlock: refused: run r1 is still connected (pid ${process.pid})`);
+      expect(r.locked).toBe(true);
+    }
+    const forced = unlockWith('this-boot', true);
+    expect([forced.code, forced.locked]).toEqual([0, false]);
+  });
+
+  it('removes a lock taken in an earlier boot: its pid is another process now, and its run\'s timer ended with that boot', () => {
+    const r = unlockWith('an-earlier-boot');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('unlock: removed the lock of run r1 (taken in an earlier boot)');
+    expect(r.locked).toBe(false);
   });
 });

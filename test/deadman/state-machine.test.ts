@@ -14,7 +14,7 @@ import { confirmScript, releaseScript } from '../../src/deadman/confirm-script.j
 import { rollbackScript, undoFailures } from '../../src/deadman/rollback-script.js';
 import { stepsScript } from '../../src/apply/script.js';
 import { ARM_FAILED_MARKER, CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
-import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import type { Op } from '../../src/plan/ops.js';
 
 const exec = promisify(execFile);
@@ -31,7 +31,10 @@ function router(shell: string[]) {
   mkdirSync(join(root, 'lock'));
   writeFileSync(join(dir, 'state'), 'pending\n');
   writeFileSync(join(root, 'lock', 'owner'), `run=${RUN}\nowner=t@t\n`);
-  const local = (script: string) => script.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock'));
+  writeFileSync(join(root, 'boot-id'), 'this-boot\n');
+  const local = (script: string) => script.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+  /** The boot the run was armed in, as its meta records it. */
+  const armedIn = (boot: string) => writeFileSync(join(dir, 'meta'), `run=${RUN}\nowner=t@t\nboot=${boot}\n`);
   // Three steps, each writing a file; their inverses remove it. Batch 0's undo as arming writes it.
   const ops: Op[] = [0, 1, 2].map((i) => ({ kind: 'file-write', path: join(etc, `step${i}`), content: `${i}\n`, executable: false }));
   writeFileSync(join(dir, 'undo-0.sh'), local(undoBatchScript(ops.map((op) => [{ kind: 'file-remove', path: (op as { path: string }).path }]))));
@@ -76,7 +79,7 @@ function router(shell: string[]) {
   const applied = () => [0, 1, 2].filter((i) => existsSync(join(etc, `step${i}`)));
   const locked = () => existsSync(join(root, 'lock'));
   const waitBegun = async (n: number) => { for (let i = 0; i < 100 && begun().length < n; i++) await sleep(50); };
-  return { dir, root, run, runFile, cutRollback, state, begun, applied, locked, startApply, waitBegun };
+  return { dir, root, run, runFile, cutRollback, state, begun, applied, locked, startApply, waitBegun, armedIn };
 }
 
 describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
@@ -139,6 +142,27 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.applied()).toEqual([0, 1, 2]);
     expect((await r.run(releaseScript(RUN))).stdout).toContain(`${CONFIRM_MARKER} released`);
     expect(r.locked()).toBe(false);
+  });
+
+  it('a run armed in an earlier boot (the router restarted after verify) is not confirmed: said, left undecided for the rollback', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    r.armedIn('an-earlier-boot');
+    const res = await r.run(confirmScript(RUN, 'x', 'confirmed', false));
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(`${CONFIRM_MARKER} rebooted pending`);
+    expect(r.state()).toBe('pending');
+    expect(existsSync(join(r.dir, 'decided'))).toBe(false);
+    // teqlctl's rollback then decides it, as after any failed confirmation.
+    expect((await r.run(rollbackScript(RUN, { then: 'echo FACTS' }))).stdout).toContain('FACTS');
+    expect(r.state()).toBe('rolled-back');
+    expect(r.applied()).toEqual([]);
+    // The same run armed in this boot confirms.
+    const s = router(shell);
+    await s.startApply(-1, 0).done;
+    s.armedIn('this-boot');
+    expect((await s.run(confirmScript(RUN, 'x', 'confirmed', false))).stdout).toContain(`${CONFIRM_MARKER} ok`);
+    expect(s.state()).toBe('confirmed');
   });
 
   it('confirmed -> rolled-back (a partial confirmation): undone under the lock the run still holds, then the lock is freed', async () => {

@@ -5,6 +5,8 @@ import { sysctlPath } from '../../router/sysctl-path.js';
 import { shellJoin, shellQuote } from '../../router/shell-quote.js';
 import { BOOT_ID_FILE, BOOT_SCRIPT, LOCK_OWNER, RUNS_DIR } from '../../router/paths.js';
 import { RESUMABLE_MARK } from '../../router/markers.js';
+import { decide } from '../../router/decision.js';
+import { readRunBoot } from '../../router/boot-id.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
 function command(step: BootStep): string {
@@ -58,7 +60,19 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     '  [ -f "$s" ] || continue',
     '  st=$(cat "$s"); r=${s%/state}; r=${r##*/}',
     '  case "$st" in',
-    '    pending) /bin/sh "${s%/state}/revert.sh" boot;;',
+    '    pending)',
+    // Armed in this boot (the unit restarted, an ifup ran the hook, during a run): its own timer
+    // and controller decide it; its revert here would race its apply. Armed in an earlier boot but
+    // not the latest run: that reboot already undid its kernel changes, and a later run was made
+    // from what was left; its undo now would undo the later one's configuration. It is decided as
+    // abandoned, so that no later boot takes it up either.
+    `      ${readRunBoot('"${s%/state}"', 'rb')}`,
+    `      if [ -n "$bid" ] && [ "$rb" = "$bid" ]; then echo "teqlctl boot: run $r was armed in this boot: its own dead-man decides it, not the boot script" >&2; continue; fi`,
+    `      if [ "$s" != "$last" ]; then`,
+    `        ${decide('"${s%/state}"', 'revert')} && echo abandoned > "$s"`,
+    `        echo "teqlctl boot: run $r was left pending by an earlier restart, and a later run exists: not reverted (it would undo the later run's configuration), recorded as abandoned; see teqlctl status" >&2; continue`,
+    '      fi',
+    '      /bin/sh "${s%/state}/revert.sh" boot;;',
     '    reverting|rolling-back)',
     `      if [ "$s" != "$last" ]; then echo "teqlctl boot: run $r is $st, and a later run exists: its undo is not resumed (it would undo the later run's configuration); see teqlctl status" >&2; continue; fi`,
     `      if held "$r"; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; continue; fi`,

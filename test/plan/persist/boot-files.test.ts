@@ -164,7 +164,8 @@ describe('persist: true', () => {
       '/etc/teqlctl/boot.sh',
     ]);
     const script = content(after, '/etc/teqlctl/boot.sh');
-    expect(script).toContain('    pending) /bin/sh "${s%/state}/revert.sh" boot;;');
+    expect(script).toContain('    pending)');
+    expect(script).toContain('      /bin/sh "${s%/state}/revert.sh" boot;;');
     expect(script).toContain('      /bin/sh "${s%/state}/revert.sh" resume;;');
     // What the revert does at boot, run for real: test/plan/persist/boot-script.test.ts.
     expect(script.indexOf('reverted=1')).toBeLessThan(script.indexOf('exit $failed'));

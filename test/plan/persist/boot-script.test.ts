@@ -54,7 +54,10 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
   writeFileSync(join(root, 'boot-id'), 'this-boot\n');
   /** The lock's owner file; `boot`: the boot it was taken in (none: an older teqlctl's lock). */
   const lockedBy = (id: string, boot?: string) => writeFileSync(join(root, 'lock-owner'), `run=${id}\nowner=t@t\n${boot === undefined ? '' : `boot=${boot}\n`}`);
-  return { boot, revertArgs, otherRun, lockedBy, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
+  /** The boot run r1 was armed in, as its meta records it (none: an older teqlctl's run). */
+  const armedIn = (boot: string) => writeFileSync(join(run, 'meta'), `run=r1\nowner=t@t\nstarted=2026-12-01T00:00:00Z\ntimeout=120\nsummary=x\nboot=${boot}\n`);
+  const decidedBy = () => ['confirm', 'revert', 'rollback'].filter((w) => { try { readFileSync(join(run, 'decided', w)); return true; } catch { return false; } });
+  return { boot, revertArgs, otherRun, lockedBy, armedIn, decidedBy, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
 }
 
 describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
@@ -152,6 +155,41 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(res.code).toBe(0);
     expect(r.reverts()).toBe(0);
     expect(res.stderr).toContain('teqlctl boot: run r1 is reverting, and its revert.sh cannot finish it');
+  });
+
+  it('a pending run armed in this boot (the unit restarted, an ifup ran the hook, mid-run) is left to its own dead-man: not reverted, the boot goes on', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    r.armedIn('this-boot');
+    const res = r.boot();
+    expect(res.code).toBe(0);
+    expect(r.reverts()).toBe(0);
+    expect(r.state()).toBe('pending');
+    expect(r.decidedBy()).toEqual([]);
+    expect(res.stderr).toContain('teqlctl boot: run r1 was armed in this boot: its own dead-man decides it, not the boot script');
+    expect(r.calls()).toBe(2);
+  });
+
+  it('a pending run of an earlier boot, the latest: reverted as its timer would have', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    r.armedIn('an-earlier-boot');
+    r.otherRun('r0', 'confirmed');
+    expect(r.boot().code).toBe(0);
+    expect(r.revertArgs()).toEqual(['boot']);
+    expect(r.state()).toBe('reverted');
+  });
+
+  it.each([['an-earlier-boot'], [undefined]])('a pending run of an earlier boot (%s) with a later run: not reverted over the later configuration, decided as abandoned for good', (boot) => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    if (boot) r.armedIn(boot);
+    r.otherRun('r2', 'confirmed');
+    const res = r.boot();
+    expect(res.code).toBe(0);
+    expect(r.reverts()).toBe(0);
+    expect(r.state()).toBe('abandoned');
+    expect(r.decidedBy()).toEqual(['revert']);
+    expect(res.stderr).toContain('teqlctl boot: run r1 was left pending by an earlier restart, and a later run exists: not reverted');
+    // The next boot says nothing more of it.
+    expect(r.boot().stderr).not.toContain('r1');
   });
 
   it.each(['confirmed', 'reverted', 'rolled-back', 'rollback-confirmed'])('a %s run is left alone: no revert runs', (st) => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { revertScript } from '../../src/deadman/arm-script.js';
 import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript } from '../../src/deadman/rollback-script.js';
-import { RESERVE, RESERVE_BLOCKS, whoDecided, writeReserve } from '../../src/deadman/decision.js';
+import { RESERVE, RESERVE_BLOCKS, whoDecided, writeReserve } from '../../src/router/decision.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 
