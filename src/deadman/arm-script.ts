@@ -8,12 +8,13 @@ import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { ARM_FAILED_MARKER, RESUMABLE_MARK } from '../router/markers.js';
 import { decide, DECIDED, freeReserve, RESERVE, withRoom, writeReserve } from '../router/decision.js';
 import type { Op } from '../plan/ops.js';
-import { assertSafeRunId, runDir } from '../router/paths.js';
+import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
 import { fingerprintScript } from '../gather/script.js';
 import { STALE_MARKER } from '../router/markers.js';
 import { recordApplierLine, stopApplierLines } from './applier.js';
 import { metaLine } from './run-meta.js';
+import { timerLines } from './timer-lines.js';
 
 /**
  * The undo of one apply batch: each step's inverse runs only if that step is recorded as done,
@@ -125,29 +126,8 @@ export function heredoc(file: string, body: string, onFailure = 'exit 3'): strin
 /** Bodies up to this size are written by a builtin loop (see heredoc). */
 const HEREDOC_BUILTIN_MAX = 4096;
 
-/**
- * The timer that runs `revert.sh` of `runId` after `timeoutSec`: systemd-run's survives the SSH
- * session; without systemd, a sleeper in its own session. /bin/sh by path (BusyBox's setsid runs a
- * bare `sh` as its own ash); the sleep's pid is kept so that confirming can stop it without pkill,
- * which BusyBox builds often lack. `fail` runs when the timer cannot be armed.
- */
-export function timerLines(runId: string, timeoutSec: number, fail: (what: string) => string = () => 'exit 3'): string[] {
-  const dir = runDir(assertSafeRunId(runId));
-  const unit = `teqlctl-deadman-${runId}`;
-  return [
-    `if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then`,
-    `  systemd-run --quiet --unit=${unit} --on-active=${timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || ${fail('systemd-run could not start the timer')}`,
-    `  echo "systemd ${unit}" > ${dir}/timer || { systemctl stop ${unit}.timer >/dev/null 2>&1; ${fail(`cannot write ${dir}/timer`)}; }`,
-    // Without setsid the sleeper would not start, and nothing would say so (its error goes where
-    // its output goes, to /dev/null): refused, before any change (some BusyBox builds leave it out).
-    `elif ! command -v setsid >/dev/null 2>&1; then`,
-    `  ${fail('no systemd and no setsid on this router: the dead-man timer cannot be armed; install setsid (util-linux, or a BusyBox built with it)')}`,
-    'else',
-    `  setsid /bin/sh -c 'sleep ${timeoutSec} & echo $! > ${dir}/sleeper; wait; exec /bin/sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
-    `  echo "pid $!" > ${dir}/timer || { kill $! 2>/dev/null; ${fail(`cannot write ${dir}/timer`)}; }`,
-    'fi',
-  ];
-}
+/** Said when teqlctl's rollback reached the router before the run's first apply had armed it. */
+export const ROLLED_BACK_FIRST = 'the run was rolled back here before it was armed (a signal just after the apply was sent): nothing of it applied';
 
 export interface ArmOptions {
   runId: string;
@@ -189,8 +169,15 @@ export function armScript(o: ArmOptions): string {
     takeLockScript(o.runId, o.owner, o.first ? '"$tq_now"' : ROUTER_NOW),
     ...(o.first && o.fingerprint !== undefined ? staleCheck(o.runId, o.fingerprint, o.sysctls ?? []) : []),
     `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
-    // -m: one process, not mkdir then chmod (the mode is the last folder's, as chmod's was).
-    `mkdir -p -m 700 ${dir} || ${fail(`cannot create ${dir}`)}`,
+    ...(o.first
+      ? [
+          // The run's folder is made by this mkdir alone: one that exists already is teqlctl's
+          // rollback's, sent while this script was on its way (a signal just after the apply was
+          // sent): the run is decided, nothing of it is armed or applied, and its records stay.
+          `[ -d ${RUNS_DIR} ] || mkdir -p ${RUNS_DIR} || ${fail(`cannot create ${dir}`)}`,
+          `if ! mkdir -m 700 ${dir} 2>/dev/null; then [ -d ${dir} ] && { echo "${ARM_FAILED_MARKER} ${ROLLED_BACK_FIRST}"; ${releaseLockLine(o.runId)}; exit 3; }; ${fail(`cannot create ${dir}`)}; fi`,
+        ]
+      : [`mkdir -p -m 700 ${dir} || ${fail(`cannot create ${dir}`)}`]),
     `${recordApplierLine(dir)} || ${fail(`cannot write ${dir}/applier`)}`,
   ];
   lines.push(
@@ -202,7 +189,9 @@ export function armScript(o: ArmOptions): string {
     lines.push(
       heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),
       `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary, '"$tq_now"')} || ${fail(`cannot write ${dir}/meta`)}`,
-      `echo pending > ${dir}/state || ${fail(`cannot write ${dir}/state`)}`,
+      // Never over a state the rollback wrote meanwhile (noclobber): it decided the run first.
+      `set -C; echo pending > ${dir}/state; tq_sw=$?; set +C`,
+      `if [ $tq_sw != 0 ]; then [ -s ${dir}/state ] && { echo "${ARM_FAILED_MARKER} ${ROLLED_BACK_FIRST}"; ${releaseLockLine(o.runId)}; exit 3; }; ${fail(`cannot write ${dir}/state`)}; fi`,
       // Room for the run's decision and its records should the disk fill before then (decision.ts).
       `{\n${writeReserve(dir)}\n} || ${fail(`cannot write ${dir}/${RESERVE}`)}`,
       // Written files can still be empty on a full disk: the revert and the state must be there.

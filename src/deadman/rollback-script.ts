@@ -3,7 +3,8 @@
 // scripts the dead-man would run, not what the controller heard back: a step whose answer never
 // arrived (the controller was interrupted mid-apply) is undone all the same.
 import { syncFs } from '../apply/render-op.js';
-import { assertSafeRunId, runDir } from '../router/paths.js';
+import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
+import { releaseLockLine } from '../router/lock.js';
 import { REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { decide, freeReserve, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './arm-script.js';
@@ -32,7 +33,14 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     'export LANG=C LC_ALL=C',
     'umask 077',
     `d=${dir}`,
-    'if [ -d $d ]; then',
+    // No run here yet: the first apply is still on its way (teqlctl was stopped just after sending
+    // it). A run folder decided as rolled back, made first, makes that apply arm nothing
+    // (arm-script.ts makes the folder with a plain mkdir). If the apply made it first, it is undone
+    // as below.
+    `if mkdir -p ${RUNS_DIR} 2>/dev/null && mkdir -m 700 $d 2>/dev/null; then`,
+    `  ${decide('$d', 'rollback')} && echo rolled-back > $d/state; ${syncFs('$d')}`,
+    `  ${releaseLockLine(runId)}`,
+    'elif [ -d $d ]; then',
     // Synced: a power cut during the undo must find the state on disk (boot: revert.sh resume).
     `  if ${decide('$d', 'rollback')}; then\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFs('$d')}\n  else`,
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.

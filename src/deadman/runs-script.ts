@@ -3,7 +3,8 @@ import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js'
 import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
-import { heredoc, timerLines } from './arm-script.js';
+import { heredoc } from './arm-script.js';
+import { timerLines } from './timer-lines.js';
 import { metaLine } from './run-meta.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
 import { decide, freeReserve, withRoom, writeReserve } from '../router/decision.js';

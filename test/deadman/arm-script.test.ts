@@ -10,7 +10,8 @@ describe('arming the dead-man', () => {
   it('takes the lock before writing anything', () => {
     const script = arm(0);
     expect(script.indexOf('mkdir /run/teqlctl.lock')).toBeGreaterThan(-1);
-    expect(script.indexOf('mkdir /run/teqlctl.lock')).toBeLessThan(script.indexOf('mkdir -p -m 700 /var/lib/teqlctl/runs/r1'));
+    expect(script.indexOf('mkdir /run/teqlctl.lock')).toBeLessThan(script.indexOf('mkdir -m 700 /var/lib/teqlctl/runs/r1'));
+    expect(script.indexOf('mkdir -m 700 /var/lib/teqlctl/runs/r1')).toBeGreaterThan(-1);
   });
 
   it('arms the timer, writes the revert and marks the run pending on the first batch only', () => {

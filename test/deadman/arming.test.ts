@@ -2,11 +2,12 @@
 // run file that cannot be written (a full or read-only /var) stops the script before its first
 // step, says what failed, and leaves no run folder and no lock behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { armScript, begunLine } from '../../src/deadman/arm-script.js';
+import { armScript, begunLine, ROLLED_BACK_FIRST } from '../../src/deadman/arm-script.js';
+import { rollbackScript } from '../../src/deadman/rollback-script.js';
 import { stepsScript } from '../../src/apply/script.js';
 import { ARM_FAILED_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
@@ -86,5 +87,37 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     expect(r.stdout).not.toContain(STEP_MARKER);
     expect(existsSync(join(root, 'lock'))).toBe(false);
     expect(existsSync(join(runs, 'r1', 'undo-1.sh'))).toBe(false);
+  });
+
+  it("teqlctl's rollback reaches the router before the first apply (a signal just after it was sent): the apply arms nothing and changes nothing", () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+    const runs = join(root, 'runs');
+    const local = (x: string) => x.replaceAll(RUNS_DIR, runs).replaceAll(LOCK_DIR, join(root, 'lock'));
+    // The rollback finds no run (the runs folder not even made yet): it leaves the run decided.
+    const rolled = run(shell, local(rollbackScript('r1', { then: 'echo FACTS' })));
+    expect(rolled.stdout).toContain('FACTS');
+    expect(readFileSync(join(runs, 'r1', 'state'), 'utf8').trim()).toBe('rolled-back');
+    expect(existsSync(join(runs, 'r1', 'decided', 'rollback'))).toBe(true);
+    const r = run(shell, applyScript(runs, join(root, 'lock'), (x) => x));
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(`${ARM_FAILED_MARKER} ${ROLLED_BACK_FIRST}`);
+    expect(r.stdout).not.toContain(STEP_MARKER);
+    expect(readdirSync(join(runs, 'r1')).sort()).toEqual(['decided', 'state']);
+    expect(readFileSync(join(runs, 'r1', 'state'), 'utf8').trim()).toBe('rolled-back');
+    expect(existsSync(join(root, 'lock'))).toBe(false);
+  });
+
+  it('a rollback that decides the run while the first apply arms (after its folder, before its state): the apply does not write pending over it, arms no timer, runs no step', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+    const runs = join(root, 'runs');
+    mkdirSync(runs);
+    // The rollback's decision and state, made at that very moment (its stop of the apply aside).
+    const r = run(shell, applyScript(runs, join(root, 'lock'), (x) => x.replace('set -C; echo pending >', `mkdir ${runs}/r1/decided; echo rolling-back > ${runs}/r1/state; set -C; echo pending >`)));
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(`${ARM_FAILED_MARKER} ${ROLLED_BACK_FIRST}`);
+    expect(r.stdout).not.toContain(STEP_MARKER);
+    expect(readFileSync(join(runs, 'r1', 'state'), 'utf8').trim()).toBe('rolling-back');
+    expect(existsSync(join(runs, 'r1', 'timer'))).toBe(false);
+    expect(existsSync(join(root, 'lock'))).toBe(false);
   });
 });
