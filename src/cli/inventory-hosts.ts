@@ -2,7 +2,7 @@
 // pick the hosts, connect to them all at once, with the same secrets as `play`. Bad input exits 2
 // before any connection; a remote command that fails is an error with its exit code, never read as
 // an empty answer.
-import { loadInventory, matchPattern, PatternError } from '../load/index.js';
+import { loadInventory, matchPattern, PatternError, refuseMissingKnownHosts } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
 import { ConfigError, ConnectError } from '../errors.js';
@@ -35,6 +35,7 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
   const { inventory } = loadInventory(flags.inventory);
   const names = flags.limit ? limitedHosts(flags.limit, inventory) : [...inventory.hosts.keys()];
+  refuseMissingKnownHosts(inventory, names);
   return Promise.all(
     names.map(async (host) => {
       try {

@@ -1,7 +1,7 @@
 // `teqlctl play` for real: load and validate (no host contacted on bad input), connect, run,
 // print, exit with the run's code. The offline looks (--syntax-check, --list-*) are in play-offline.ts.
 import { hostname, userInfo } from 'node:os';
-import { loadRun } from '../load/index.js';
+import { loadRun, refuseMissingKnownHosts } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { readLocalSsh } from '../connect/local-ssh.js';
 import { askOnce, givenSecrets } from '../connect/secrets.js';
@@ -56,6 +56,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     return showOffline(playbook, flags);
   }
   const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
+  refuseMissingKnownHosts(loaded.inventory, new Set(loaded.plays.flatMap((p) => p.hosts)));
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
   // The local side (ssh client, ~/.ssh/config, agent) read once for the run's every connection.

@@ -1,4 +1,6 @@
 // The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
+import { existsSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { HONOURED_ANSIBLE_VARS, PASSWORD_VARS, passwordHint, refuseUnknownAnsibleVars } from './ansible-vars.js';
@@ -19,13 +21,30 @@ export { PASSWORD_VARS };
 
 // The older names, as Ansible still reads them. When both are set it takes the older one (it is
 // later in its list of names); teqlctl refuses that case instead, since the two disagree silently.
-const OLDER_NAME: Record<string, string> = { ansible_host: 'ansible_ssh_host', ansible_port: 'ansible_ssh_port', ansible_user: 'ansible_ssh_user' };
+const OLDER_NAME: Record<string, string> = {
+  ansible_host: 'ansible_ssh_host',
+  ansible_port: 'ansible_ssh_port',
+  ansible_user: 'ansible_ssh_user',
+  ansible_private_key_file: 'ansible_ssh_private_key_file',
+};
 
 // None of these reaches a shell (ssh2 takes host and user as data, paths are read locally; the become
 // user does reach one, quoted), but each is held to what it can be, so a hostile value stops here.
 const SPACE_OR_INVISIBLE = /[\s\p{Cc}\p{Cf}]/u;
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const BECOME_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+
+/**
+ * What Ansible would hand ssh as a host, and ssh would take as a name to resolve: a port, a prefix
+ * or brackets around it would become a DNS query for a name that does not exist, after loading.
+ */
+function hostShape(v: string): string | undefined {
+  if (/^[\d.]+$/.test(v) && parseIPv4(v) === undefined) return `${shown(v)} is not an IPv4 address (four numbers 0..255 without leading zeros)`;
+  if (v.startsWith('[')) return `${shown(v)} is in brackets: give the address alone (and its port in ansible_port)`;
+  if (v.includes('/')) return `${shown(v)} holds a prefix length: give the address alone`;
+  if (v.includes(':') && !isIPv6(v)) return `${shown(v)} is not an IPv6 address; a port goes in ansible_port, not after the host`;
+  return undefined;
+}
 
 function oneWord(v: string): string | undefined {
   const bad = SPACE_OR_INVISIBLE.exec(v)?.[0];
@@ -45,8 +64,8 @@ const PATH_RULE = {
 };
 const RULES: Record<string, { check: (v: string) => string | undefined; hint: string }> = {
   ansible_host: {
-    check: (v) => oneWord(v) ?? (/^[\d.]+$/.test(v) && parseIPv4(v) === undefined ? `${shown(v)} is not an IPv4 address (four numbers 0..255 without leading zeros)` : undefined),
-    hint: 'an address (192.0.2.10), a DNS name or an ssh_config Host alias',
+    check: (v) => oneWord(v) ?? hostShape(v),
+    hint: 'an address (192.0.2.10, 2001:db8::1), a DNS name or an ssh_config Host alias; a port goes in ansible_port',
   },
   ansible_user: { check: oneWord, hint: 'a user name, e.g. ansible_user: admin' },
 
@@ -130,8 +149,11 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   if (port !== undefined) spec.port = port;
   const user = either('ansible_user', text);
   if (user !== undefined) spec.user = user;
-  const key = text('ansible_ssh_private_key_file') ?? text('ansible_private_key_file');
-  if (key !== undefined) spec.privateKeyFile = expandPath(key, inventoryDir);
+  // A path given with -e is relative to where teqlctl runs, as ssh would read it for Ansible; one
+  // set in the inventory, to the inventory file's folder.
+  const baseOf = (...names: string[]) => (names.some((n) => scope.origin(n)?.where.startsWith('-e ')) ? process.cwd() : inventoryDir);
+  const key = either('ansible_private_key_file', text);
+  if (key !== undefined) spec.privateKeyFile = expandPath(key, baseOf('ansible_private_key_file', 'ansible_ssh_private_key_file'));
   // As Ansible builds ssh's command line: its own -o Port/User/IdentityFile first (so they win),
   // then the common args, then the extra args; ssh keeps the first value of each option.
   const args: SshArgSettings = { identityFiles: [] };
@@ -147,7 +169,11 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   if (args.configFile !== undefined) spec.sshConfigFile = expandPath(args.configFile, inventoryDir);
   if (args.strictHostKeys) spec.strictHostKeys = true;
   const knownHosts = text('teqlctl_known_hosts_file');
-  if (knownHosts !== undefined) spec.knownHostsFile = expandPath(knownHosts, inventoryDir);
+  if (knownHosts !== undefined) {
+    spec.knownHostsFile = expandPath(knownHosts, baseOf('teqlctl_known_hosts_file'));
+    const at = posOfVar('teqlctl_known_hosts_file');
+    if (at) spec.knownHostsFileAt = at;
+  }
   const become = read('ansible_become');
   if (become !== undefined && become !== null) {
     try {
@@ -161,4 +187,18 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   if (method === 'sudo' || method === 'doas') spec.becomeMethod = method;
   else if (method !== undefined) bad('ansible_become_method', "'sudo' or 'doas' (Alpine's default)", method, 'teqlctl becomes root with sudo or doas only; set ansible_become_method: sudo or doas');
   return spec;
+}
+
+/**
+ * Before connecting (not for --syntax-check or --list-hosts, which connect to nothing): a
+ * teqlctl_known_hosts_file that is not there is refused at its place. The keys pinned in it are what
+ * the host is checked against: missing (a typo), the host would be checked against ~/.ssh/known_hosts
+ * alone, or trusted on first use.
+ */
+export function missingKnownHostsFiles(hosts: Iterable<[string, ConnectionSpec]>, problems: Problems): void {
+  for (const [host, spec] of hosts) {
+    if (spec.knownHostsFile !== undefined && !existsSync(spec.knownHostsFile)) {
+      problems.add(`teqlctl_known_hosts_file of host ${host}: ${spec.knownHostsFile} does not exist`, spec.knownHostsFileAt, "check the path (relative to the inventory file's folder); it names the known_hosts file this host's key is checked against");
+    }
+  }
 }

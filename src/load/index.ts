@@ -5,6 +5,7 @@ import { deriveBundles } from './bundles.js';
 import { checkAddresses } from './cross-host.js';
 import { checkSlaves } from './slave-checks.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
+import { checkPlayConnectionVars } from './play-connection-vars.js';
 import { matchPattern, PatternError } from './host-pattern.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
@@ -15,10 +16,10 @@ import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
 import { extraVarsLayer } from './extra-vars.js';
 import { readYaml } from './source.js';
-import { buildConnection, CONNECTION_VARS, PASSWORD_VARS } from './connection.js';
+import { buildConnection, missingKnownHostsFiles } from './connection.js';
 import { dirname } from 'node:path';
 import type { VarLayer } from './scope.js';
-import type { Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
+import type { ConnectionSpec, Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
 import type { Bundle } from './bundle-types.js';
 
 export type * from './types.js';
@@ -26,6 +27,13 @@ export type * from './bundle-types.js';
 export * from './module-schemas.js';
 export { loadInventory, type InventoryOptions } from './inventory.js';
 export { matchPattern, PatternError } from './host-pattern.js';
+
+/** Before connecting to `hosts`: exit 2 at its place for a teqlctl_known_hosts_file that is not there (connection.ts). */
+export function refuseMissingKnownHosts(inventory: Inventory, hosts: Iterable<string>): void {
+  const problems = new Problems();
+  missingKnownHostsFiles([...hosts].map((h) => [h, inventory.hosts.get(h)!.connection] as [string, ConnectionSpec]), problems);
+  problems.throwIfAny();
+}
 
 export interface LoadOptions {
   /** Host patterns (as --limit): only matching hosts run; several entries are a union. */
@@ -69,6 +77,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
     }
     // Whatever --limit selects, as bundles are.
     checkPlayBundleVars(shape.vars, all, derived, problems);
+    checkPlayConnectionVars(shape.vars, all, inventory, extra, layers, problems);
     const hosts = all.filter((h) => limited.has(h));
     const tasks = new Map<string, TaskInstance[]>();
     for (const host of hosts) {
@@ -150,8 +159,9 @@ function selectBundles(bundles: readonly Bundle[], limited: Set<string>): { sele
  * (a password variable is refused there too).
  */
 function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, problems: Problems): void {
-  const names = [...extra.origins.keys()];
-  if (!names.some((n) => CONNECTION_VARS.includes(n) || PASSWORD_VARS.includes(n))) return;
+  // Any -e variable, not only the connection variables by name: a connection variable's template
+  // may read it (ansible_host: "{{ mgmt_ip }}" with -e mgmt_ip=...), as Ansible renders it.
+  if (extra.origins.size === 0) return;
   for (const host of inventory.hosts.values()) {
     host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), problems);
   }

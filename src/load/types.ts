@@ -19,6 +19,8 @@ export interface ConnectionSpec {
   strictHostKeys?: true;
   /** Extra known_hosts file named by the inventory (teqlctl_known_hosts_file), `~` expanded. */
   knownHostsFile?: string;
+  /** Where teqlctl_known_hosts_file was set, for the refusal of a file that is not there. */
+  knownHostsFileAt?: SourcePos;
   become: boolean; // ansible_become
   becomeUser: string; // ansible_become_user, default root
   becomeMethod?: 'sudo' | 'doas'; // ansible_become_method, default sudo

@@ -19,6 +19,7 @@ const { buildProgram, describeError } = await import('../../src/cli/program.js')
 const dir = mkdtempSync(join(tmpdir(), 'teqlctl-cli-test-'));
 const inventory = join(dir, 'lab.yml');
 writeFileSync(inventory, renderInventory({ sshPorts: { a: 2201, b: 2202 }, privateKeyFile: join(dir, 'id'), knownHostsFile: join(dir, 'known_hosts') }));
+writeFileSync(join(dir, 'known_hosts'), ''); // a missing one is refused before connecting
 
 const RUN = '20260101T000000-abc';
 const runLine = (id: string, state: string) => `@@teqlctl-run\tid=${id}\tstate=${state}\tstarted=2026-01-01T00:00:00Z\tconfirmed=\treverted=\tarmed=0\towner=op@host\ttimeout=120\n`;

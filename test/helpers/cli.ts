@@ -51,5 +51,7 @@ export function labInventory(port: number): string {
   const key = join(dir, 'id_rsa');
   writeFileSync(key, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), { mode: 0o600 });
   writeFileSync(file, renderInventory({ sshPorts: { a: port, b: port }, privateKeyFile: key, knownHostsFile: join(dir, 'known_hosts') }));
+  // As `lab up` writes it next to the inventory: a missing one is refused before connecting.
+  writeFileSync(join(dir, 'known_hosts'), '');
   return file;
 }

@@ -55,6 +55,7 @@ describe('inventory', () => {
       user: 'admin',
       privateKeyFile: join(dir, 'keys/site'),
       knownHostsFile: join(dir, 'known_hosts'),
+      knownHostsFileAt: expect.objectContaining({ file: expect.stringContaining('precedence') }),
       become: true,
       becomeUser: 'root',
     });
@@ -62,6 +63,7 @@ describe('inventory', () => {
       host: '192.0.2.50',
       privateKeyFile: '/etc/keys/s1',
       knownHostsFile: join(dir, 'known_hosts'),
+      knownHostsFileAt: expect.objectContaining({ file: expect.stringContaining('precedence') }),
       become: false,
       becomeUser: 'netops',
     });

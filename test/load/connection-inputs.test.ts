@@ -1,0 +1,79 @@
+// How each host is reached, as an operator with Ansible habits writes it: templates in connection
+// variables read -e and refuse play vars (Ansible would connect elsewhere), an ansible_host that is
+// not a host, the two names of the key file, paths given with -e, a known_hosts file that is not there.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRun, refuseMissingKnownHosts } from '../../src/load/index.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+const PING = '- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n';
+const inventoryOf = (hostVars: string) => `all:\n  vars: { mgmt_port: 2201, mgmt_user: invuser }\n  hosts:\n    h1:\n${hostVars}`;
+const TEMPLATED = '      ansible_host: 127.0.0.1\n      ansible_port: "{{ mgmt_port }}"\n      ansible_user: "{{ mgmt_user }}"\n';
+
+describe('connection variables', () => {
+  it('a template reads -e, as Ansible renders it: -e mgmt_user=... changes the user even when no connection variable is named', () => {
+    const dir = writeCase({ 'inv.yml': inventoryOf(TEMPLATED), 'pb.yml': PING });
+    const plain = loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'));
+    expect(plain.inventory.hosts.get('h1')!.connection).toMatchObject({ host: '127.0.0.1', port: 2201, user: 'invuser' });
+    const run = loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'), { extraVars: ['mgmt_user=cliuser', 'mgmt_port=39999'] });
+    expect(run.inventory.hosts.get('h1')!.connection).toMatchObject({ host: '127.0.0.1', port: 39999, user: 'cliuser' });
+  });
+
+  it('a play var that a connection template reads is refused at the variable (teqlctl connects once, before any play)', () => {
+    const dir = writeCase({ 'inv.yml': inventoryOf(TEMPLATED), 'pb.yml': `- hosts: all\n  vars:\n    unrelated: 1\n    mgmt_user: playuser\n  tasks:\n    - ping: { to: 192.0.2.1 }\n` });
+    const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')));
+    expect(errors.map((e) => `${e.pos?.line}:${e.pos?.col} ${e.message}`)).toEqual([
+      '4:5 mgmt_user in play vars changes how host h1 is reached (user "invuser" -> "playuser") through a connection variable\'s template; teqlctl connects to each host once, before any play, with the inventory\'s and -e\'s variables',
+    ]);
+    expect(errors[0]!.hint).toBe('set mgmt_user in the inventory (host or group vars, group_vars/host_vars) or with -e');
+    // The same play vars with -e on top of them: -e wins in Ansible too, the connection is unchanged.
+    expect(errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'), { extraVars: ['mgmt_user=invuser'] }))).toEqual([]);
+  });
+
+  it.each([
+    ['127.0.0.1:2222', 'is not an IPv6 address; a port goes in ansible_port'],
+    ['r1.example.com:22', 'is not an IPv6 address; a port goes in ansible_port'],
+    ['[::1]', 'is in brackets: give the address alone'],
+    ['10.0.0.1/32', 'holds a prefix length: give the address alone'],
+  ])('ansible_host %s is refused at load, before any name is resolved', (host, why) => {
+    const dir = writeCase({ 'inv.yml': inventoryOf(`      ansible_host: "${host}"\n`), 'pb.yml': PING });
+    const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain(why);
+    expect(errors[0]!.pos).toMatchObject({ line: 5, col: 7 });
+  });
+
+  it('an IPv6 address, a name and an alias are hosts', () => {
+    for (const host of ['2001:db8::1', 'fe80::1%eth0', 'r1.example.com', 'r1']) {
+      const dir = writeCase({ 'inv.yml': inventoryOf(`      ansible_host: "${host}"\n`), 'pb.yml': PING });
+      expect(loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')).inventory.hosts.get('h1')!.connection.host).toBe(host);
+    }
+  });
+
+  it('the key file under both its names with different values is refused, as ansible_user and ansible_ssh_user are', () => {
+    const dir = writeCase({ 'inv.yml': `all:\n  vars:\n    ansible_ssh_private_key_file: keys/group_key\n  hosts:\n    h1:\n      ansible_private_key_file: keys/host_key\n`, 'pb.yml': PING });
+    const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')));
+    expect(errors.map((e) => e.message)).toEqual(['host h1 has both ansible_private_key_file and its older name ansible_ssh_private_key_file, with different values']);
+    const same = writeCase({ 'inv.yml': `all:\n  vars:\n    ansible_ssh_private_key_file: keys/k\n  hosts:\n    h1:\n      ansible_private_key_file: keys/k\n`, 'pb.yml': PING });
+    expect(loadRun(join(same, 'inv.yml'), join(same, 'pb.yml')).inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(same, 'keys/k'));
+  });
+
+  it('a relative key path is the inventory folder\'s when the inventory sets it, the working folder\'s when -e does (as ssh reads it for Ansible)', () => {
+    const dir = writeCase({ 'inv/inv.yml': inventoryOf('      ansible_ssh_private_key_file: keys/k\n'), 'pb.yml': PING });
+    expect(loadRun(join(dir, 'inv/inv.yml'), join(dir, 'pb.yml')).inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(dir, 'inv/keys/k'));
+    const fromE = loadRun(join(dir, 'inv/inv.yml'), join(dir, 'pb.yml'), { extraVars: ['ansible_ssh_private_key_file=./mykey'] });
+    expect(fromE.inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(process.cwd(), 'mykey'));
+  });
+
+  it('a teqlctl_known_hosts_file that is not there is refused at its place before connecting (the keys pinned in it would not be checked); loading alone (--list-hosts) does not need it', () => {
+    const dir = writeCase({ 'inv.yml': inventoryOf('      teqlctl_known_hosts_file: kh/nope\n'), 'pb.yml': PING });
+    const run = loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'));
+    expect(run.inventory.hosts.get('h1')!.connection.knownHostsFile).toBe(join(dir, 'kh/nope'));
+    const errors = errorsOf(() => refuseMissingKnownHosts(run.inventory, ['h1']));
+    expect(errors.map((e) => `${e.pos?.file}:${e.pos?.line}:${e.pos?.col} ${e.message}`)).toEqual([`${join(dir, 'inv.yml')}:5:7 teqlctl_known_hosts_file of host h1: ${join(dir, 'kh/nope')} does not exist`]);
+    mkdirSync(join(dir, 'kh'));
+    writeFileSync(join(dir, 'kh/nope'), '');
+    expect(errorsOf(() => refuseMissingKnownHosts(run.inventory, ['h1']))).toEqual([]);
+  });
+});
