@@ -7,6 +7,7 @@ import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
 import { ConfigError, ConnectError } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
+import { terminalText } from '../ui/terminal.js';
 
 export type { HostConnection, InventoryFlags } from './inventory-options.js';
 export { inventoryOption, secretOptions } from './inventory-options.js';
@@ -33,7 +34,9 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[
 
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
-  const { inventory } = loadInventory(flags.inventory);
+  const { inventory, notes } = loadInventory(flags.inventory);
+  // What the inventory holds and no host reads (a host_vars typo, a skipped hosts.ini): said, as play says it.
+  for (const note of notes ?? []) process.stderr.write(terminalText(`note: ${note}`) + '\n');
   const names = flags.limit ? limitedHosts(flags.limit, inventory) : [...inventory.hosts.keys()];
   refuseMissingKnownHosts(inventory, names);
   return Promise.all(

@@ -1,6 +1,6 @@
 // The options of commands that act on an inventory, kept apart from how they connect: defining a
 // command's options must not load SSH (`teqlctl --version` and `--help` start without it).
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SecretFlags } from '../connect/secrets.js';
 import type { Transport } from '../connect/transport.js';
 
@@ -21,6 +21,17 @@ export function inventoryOption(): Option {
   return new Option('-i, --inventory <path>', 'inventory file (YAML or INI) or folder of them; repeat -i to merge several, in order')
     .makeOptionMandatory()
     .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+}
+
+/**
+ * `-l`'s value: one pattern list, never empty. Ansible runs an empty --limit on every host and keeps
+ * only the last of several: a script whose $HOSTS came out empty would then reach the whole fleet,
+ * and `-l a -l b` would quietly mean b. Both are refused (exit 2, nothing contacted).
+ */
+export function limitArg(value: string, previous: string | undefined): string {
+  if (previous !== undefined) throw new InvalidArgumentError(`--limit is already '${previous}': give one --limit with the patterns separated by commas (-l a,b)`);
+  if (value.trim() === '') throw new InvalidArgumentError('it is empty: give a host pattern, or leave --limit out to run on every host');
+  return value;
 }
 
 /** The secret sources `play` reads: files, else the environment, else a question on a terminal. */

@@ -92,6 +92,10 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     } else if (proxyCommand !== undefined && proxyCommand.toLowerCase() !== 'none') {
       throw fail(`ProxyCommand (for ${q.alias}) is not supported`, 'use ProxyJump [user@]host[:port] instead');
     }
+    // Settings that change where a connection comes from or how it logs in, which teqlctl's SSH
+    // client cannot follow: refused rather than dropped (a router's ACL may admit only that source).
+    const unfollowed = unsupportedSettings(g);
+    if (unfollowed.length > 0) throw fail(`ssh_config (for ${q.alias}) sets ${unfollowed.join(', ')}, which teqlctl cannot follow`, `remove ${unfollowed.length > 1 ? 'them' : 'it'} for this host (a Host block of its own, or -F with another config in ansible_ssh_common_args); teqlctl logs in with keys from the system's own source address`);
 
     return {
       alias: q.alias,
@@ -118,4 +122,16 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     ...(spec.proxyJump !== undefined ? { proxyJump: spec.proxyJump } : {}),
   }, [...(spec.privateKeyFile ? [spec.privateKeyFile] : []), ...(spec.argIdentityFiles ?? [])], 0);
   return spec.strictHostKeys ? { ...target, strictHostKeys: true } : target;
+}
+
+/** ssh -G's settings that teqlctl cannot follow (ssh -G prints the first two only when set). */
+function unsupportedSettings(g: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const [key, name] of [['bindaddress', 'BindAddress'], ['bindinterface', 'BindInterface'], ['certificatefile', 'CertificateFile']] as const) {
+    const v = g.get(key)?.[0];
+    if (v !== undefined && v.toLowerCase() !== 'none') out.push(`${name} ${v}`);
+  }
+  const pubkey = g.get('pubkeyauthentication')?.[0]?.toLowerCase();
+  if (pubkey === 'false' || pubkey === 'no') out.push('PubkeyAuthentication no');
+  return out;
 }

@@ -14,7 +14,13 @@ const SYNTAX_HINT = 'patterns: host, group, all, *, glob*, a:b or a,b (union), a
 
 /** Host names matched by `pattern`, in inventory order. Every term must match something. */
 export function matchPattern(pattern: string | readonly string[], inv: Inventory): string[] {
-  const terms = (typeof pattern === 'string' ? [pattern] : pattern)
+  const whole = typeof pattern === 'string' ? [pattern] : pattern;
+  // Said for what they are, not as names that match no host.
+  const templated = whole.find((p) => p.includes('{{') || p.includes('{%'));
+  if (templated !== undefined) throw new PatternError(`templates are not supported in host patterns: '${templated}'`, 'name the hosts or groups (e.g. hosts: routers), and narrow a run with --limit');
+  const retry = whole.find((p) => p.trim().startsWith('@'));
+  if (retry !== undefined) throw new PatternError(`'${retry}': host lists read from a file (@file, Ansible's retry files) are not supported`, 'give the hosts themselves: -l router_a,router_b');
+  const terms = whole
     .flatMap((p) => (p.includes(',') ? p.split(',') : p.split(':')))
     .map((t) => t.trim())
     .filter((t) => t !== '');

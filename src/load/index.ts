@@ -17,6 +17,8 @@ import { VarScope } from './scope.js';
 import { extraVarsLayer } from './extra-vars.js';
 import { readYaml } from './source.js';
 import { buildConnection, missingKnownHostsFiles } from './connection.js';
+import { ansibleConfigNotes } from './ansible-config.js';
+import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import type { VarLayer } from './scope.js';
 import type { ConnectionSpec, Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
@@ -99,7 +101,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);
   problems.throwIfAny();
-  const notes = [...inventoryNotes, ...(selection?.notes ?? [])];
+  const notes = [...ansibleConfigNotes(process.env, process.cwd(), homedir()), ...inventoryNotes, ...(selection?.notes ?? [])];
   return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected } : {}), ...(notes.length > 0 ? { notes } : {}) };
 }
 

@@ -20,7 +20,7 @@ interface Pending {
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
-const YAML_HINT = 'this looks like YAML: name a YAML inventory *.yml or *.yaml (a file with another extension, or none, is read as INI, as Ansible does)';
+const YAML_HINT = 'this looks like YAML: name a YAML inventory *.yml or *.yaml (a file with another extension is read as INI, as Ansible does; one without an extension is read as YAML when it parses as a YAML mapping)';
 
 export function readIniInventory(file: string, text: string, tree: InventoryTree, problems: Problems): void {
   let group = 'ungrouped';

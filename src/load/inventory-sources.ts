@@ -7,6 +7,8 @@ import { MAX_DEPTH, MAX_INVENTORY_FILES } from './limits.js';
 import type { Problems } from './problems.js';
 import { at1, vaultRefusal } from './file-head.js';
 import { EXPORT_HINT } from './inventory-yaml.js';
+import { isMap, parseDocument } from 'yaml';
+import { readLimited } from './yaml-guard.js';
 
 export interface InventoryFile {
   file: string;
@@ -22,6 +24,11 @@ export interface InventorySources {
    * only beside a -i argument, so neither it nor teqlctl reads these (said in a note).
    */
   nestedVarsDirs: string[];
+  /**
+   * .ini and .cfg files of an inventory folder that was read: Ansible skips them there without a
+   * word, and a hosts.ini beside a prod.yml looks like part of the inventory (said in a note).
+   */
+  skippedInventoryLike: string[];
 }
 
 // INVENTORY_IGNORE_EXTS as Ansible documents its default: REJECT_EXTS plus .orig, .ini, .cfg, .retry.
@@ -36,7 +43,7 @@ export function ignoredInDirectory(name: string): boolean {
 }
 
 export function listInventoryFiles(paths: readonly string[], problems: Problems): InventorySources {
-  const out: InventorySources = { files: [], varsDirs: [], nestedVarsDirs: [] };
+  const out: InventorySources = { files: [], varsDirs: [], nestedVarsDirs: [], skippedInventoryLike: [] };
   if (paths.length === 0) problems.add('no inventory given', undefined, 'give one with -i FILE (repeat -i to merge several, as ansible-playbook does)');
   for (const path of paths) {
     const st = statOf(path);
@@ -53,7 +60,7 @@ export function listInventoryFiles(paths: readonly string[], problems: Problems)
       // A folder of hosts.ini only: Ansible skips it too, but "lists no hosts" alone would not say why.
       if (out.files.length === before && skipped.length > 0) {
         problems.add(`inventory folder '${path}' holds no file teqlctl reads: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''} ${skipped.length === 1 ? 'is' : 'are'} skipped, as Ansible skips ${IGNORED_EXTS.filter((e) => e.startsWith('.')).slice(-3).join(', ')} and the like in inventory folders`, undefined, 'rename the file (hosts, hosts.yml), or give the file itself with -i');
-      }
+      } else out.skippedInventoryLike.push(...skipped.filter((f) => f.endsWith('.ini') || f.endsWith('.cfg')));
     } else {
       out.varsDirs.push(dirname(path));
       addFile(path, st, out.files, problems);
@@ -108,7 +115,19 @@ function addFile(path: string, st: Stats, files: InventoryFile[], problems: Prob
   if (vault) problems.add(vault.message, at1(path), vault.hint);
   else if (script) problems.add(`'${path}' is a dynamic inventory script (${script}); teqlctl does not run inventory scripts`, at1(path), EXPORT_HINT);
   else if (ext === '.toml') problems.add(`TOML inventories are not supported ('${path}')`, at1(path), 'write it as YAML or INI; `ansible-inventory -i FILE --list --yaml` prints it as YAML');
-  else files.push({ file: path, format: YAML_EXTS.includes(ext) ? 'yaml' : 'ini' });
+  else files.push({ file: path, format: YAML_EXTS.includes(ext) || (ext === '' && yamlMapping(path)) ? 'yaml' : 'ini' });
+}
+
+/**
+ * A file without an extension is tried as YAML first, as Ansible's yaml plugin (before its ini
+ * plugin) does: a `hosts` file written in YAML is common. It is YAML when it parses without error
+ * into a mapping (its groups); an INI file (`[routers]`, `r1 ansible_host=...`) never does.
+ */
+function yamlMapping(path: string): boolean {
+  const read = readLimited(path);
+  if (!('text' in read)) return false; // the INI reader says why it cannot be read
+  const doc = parseDocument(read.text);
+  return doc.errors.length === 0 && isMap(doc.contents);
 }
 
 /** The first bytes of a file, enough to tell a script, a program or a vault from an inventory. */

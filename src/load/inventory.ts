@@ -37,7 +37,7 @@ export interface InventoryOptions {
 export function loadInventory(sources: string | readonly string[], opts: InventoryOptions = {}): LoadedInventory {
   const problems = new Problems();
   const paths = typeof sources === 'string' ? [sources] : [...sources];
-  const { files, varsDirs, nestedVarsDirs } = listInventoryFiles(paths, problems);
+  const { files, varsDirs, nestedVarsDirs, skippedInventoryLike } = listInventoryFiles(paths, problems);
   const tree = newTree();
   let unreadable = problems.count > 0;
   for (const f of files) if (!readSource(f, tree, problems)) unreadable = true;
@@ -108,7 +108,11 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   }
   problems.throwIfAny();
   const readDirs = [...varsDirs, ...(opts.playbookDir !== undefined ? [opts.playbookDir] : [])];
-  const notes = [...unreadNestedVars(nestedVarsDirs, readDirs).map(nestedVarsNote), ...unreadVarFiles(readDirs, new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys()))];
+  const notes = [
+    ...(skippedInventoryLike.length > 0 ? [`not read: ${skippedInventoryLike.slice(0, 5).join(', ')}${skippedInventoryLike.length > 5 ? ', ...' : ''}: Ansible skips .ini and .cfg files in an inventory folder (rename it, e.g. hosts, or give it with its own -i)`] : []),
+    ...unreadNestedVars(nestedVarsDirs, readDirs).map(nestedVarsNote),
+    ...unreadVarFiles(readDirs, new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys())),
+  ];
   return { inventory: { sources: paths, hosts, groups: groupMembers }, layers, notes };
 }
 

@@ -27,12 +27,13 @@ function entries(dir: string): Array<{ name: string; dir: boolean }> {
   }
 }
 
-/** Files inside a NAME/ folder that Ansible does not read (an extension other than .yml, .yaml, .json). */
+/** Files inside a NAME/ folder that Ansible does not read (an extension other than .yml, .yaml, .json), and folders it does not enter (any extension). */
 function skippedInside(dir: string, depth = 0): string[] {
   if (depth > 16) return [];
   return entries(dir).flatMap((e) => {
     const path = join(dir, e.name);
-    if (e.dir) return extname(e.name) === '' ? skippedInside(path, depth + 1) : [];
+    // Ansible goes into a subfolder only when its name has no extension: vars.d/ is skipped.
+    if (e.dir) return extname(e.name) === '' ? skippedInside(path, depth + 1) : [`${path}/`];
     return READ_EXTS.includes(extname(e.name)) ? [] : [path];
   });
 }
@@ -65,7 +66,7 @@ export function unreadVarFiles(dirs: readonly string[], groups: ReadonlySet<stri
       const what = kind === 'group_vars' ? 'no group of the inventory has its name' : 'no host of the inventory has its name';
       if (noMatch.length > 0) notes.push(`not read: ${listed(noMatch)}: ${what} (check the spelling; a host_vars name is the inventory's host name, not its address)`);
       if (badExt.length > 0) notes.push(`not read: ${listed(badExt)}: Ansible reads ${kind}/NAME, NAME.yml, NAME.yaml or NAME.json only (rename it)`);
-      if (inside.length > 0) notes.push(`not read: ${listed(inside)}: in a ${kind} folder, only files without an extension or ending in .yml, .yaml or .json are read (rename it)`);
+      if (inside.length > 0) notes.push(`not read: ${listed(inside)}: in a ${kind} folder, only files without an extension or ending in .yml, .yaml or .json, and folders without an extension, are read (rename it)`);
     }
   }
   return notes;

@@ -35,6 +35,16 @@ describe('status and unlock with a --limit that matches nothing', () => {
     expect(r.stderr).toContain('router_a');
   });
 
+  it.each([['play'], ['status'], ['unlock'], ['rollback']])('%s: an empty --limit is refused (Ansible would take every host), and so is a second --limit (Ansible would keep the last)', async (command) => {
+    const args = command === 'play' ? ['play', '-i', inventory, PLAYBOOK, '--check'] : [command, '-i', inventory];
+    const empty = await runCli([...args, '-l', '']);
+    refused(empty);
+    expect(empty.stderr).toContain('it is empty: give a host pattern, or leave --limit out to run on every host');
+    const twice = await runCli([...args, '-l', 'router_a', '-l', 'router_b']);
+    refused(twice);
+    expect(twice.stderr).toContain("--limit is already 'router_a': give one --limit with the patterns separated by commas (-l a,b)");
+  });
+
   it('status --json: an error document', async () => {
     const r = await runCli(['status', '-i', inventory, '-l', 'nohost', '--json']);
     expect(r.code).toBe(2);

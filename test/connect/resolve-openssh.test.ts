@@ -159,6 +159,14 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect(bad.exitCode).toBe(3);
   });
 
+  it('BindAddress, BindInterface, CertificateFile and PubkeyAuthentication no are refused, not dropped; their defaults pass', async () => {
+    const err = (await resolve(config('Host r1\n  BindAddress 127.0.0.2\n  CertificateFile /tmp/c.pub\n  PubkeyAuthentication no\n')).catch((e: unknown) => e)) as ConnectError;
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.message).toBe('ssh_config (for r1) sets BindAddress 127.0.0.2, CertificateFile /tmp/c.pub, PubkeyAuthentication no, which teqlctl cannot follow');
+    expect(err.hint).toContain('remove them for this host');
+    expect((await resolve(config('Host r1\n  PubkeyAuthentication yes\n  IdentitiesOnly no\n'))).host).toBe('r1');
+  });
+
   it('a ProxyJump loop stops', async () => {
     const err = (await resolve(config('Host r1\n  ProxyJump a\nHost a\n  ProxyJump r1\n')).catch((e: unknown) => e)) as ConnectError;
     expect(err.message).toMatch(/more than 8 hosts deep/);

@@ -77,7 +77,6 @@ const CASES: [string, string, string][] = [
   ['63-become-method.inventory.yml', '63-become-method.inventory.yml:5:7', "ansible_become_method of host router_a"],
   ['64-ini-unclosed-quote', '64-ini-unclosed-quote/hosts.ini:2:46', 'invalid INI inventory: no closing quotation'],
   ['65-ini-undeclared-child', '65-ini-undeclared-child/hosts.ini:6:1', "invalid INI inventory: section [southeast:children] lists group 'raleigh', which no section declares"],
-  ['66-yaml-read-as-ini', '66-yaml-read-as-ini/hosts:2:1', "invalid INI inventory: 'all:' is not a host"],
   ['67-inventory-script', '67-inventory-script/inventory/02-dynamic-inventory.py:1:1', 'is a dynamic inventory script (its name ends in .py)'],
   ['68-vault-group-vars', '68-vault-group-vars/group_vars/routers/vault.yml:1:1', 'is encrypted with Ansible Vault'],
   ['69-inventory-plugin.inventory.yml', '69-inventory-plugin.inventory.yml:1:1', "inventory plugin 'amazon.aws.aws_ec2' is not supported"],

@@ -16,6 +16,11 @@ describe('host patterns', () => {
     expect(match('ungrouped')).toEqual(['lonely']);
   });
 
+  it('a template or an @file is said for what it is, not as a name that matches nothing', () => {
+    expect(() => match('{{ target }}')).toThrow("templates are not supported in host patterns: '{{ target }}'");
+    expect(() => match('@retry.txt')).toThrow(/'@retry.txt': host lists read from a file \(@file, Ansible's retry files\) are not supported/);
+  });
+
   it('take unions with : or , and keep inventory order', () => {
     expect(match('s1:r1')).toEqual(['r1', 's1']);
     expect(match('switches, lonely')).toEqual(['lonely', 's1']);

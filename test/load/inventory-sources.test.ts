@@ -61,6 +61,21 @@ describe('an inventory folder', () => {
     expect(errors[0]!.hint).toBe('rename the file (hosts, hosts.yml), or give the file itself with -i');
   });
 
+  it('beside files it reads, a skipped hosts.ini or .cfg is said in a note (Ansible skips it without a word); a README is not', () => {
+    const dir = writeCase({ 'inv/prod.yml': 'all:\n  hosts:\n    r1:\n', 'inv/hosts.ini': '[all:vars]\nansible_user=admin\nr2\n', 'inv/README.md': '# notes\n' });
+    const { inventory, notes } = loadInventory(join(dir, 'inv'));
+    expect([...inventory.hosts.keys()]).toEqual(['r1']);
+    expect(notes).toEqual([`not read: ${join(dir, 'inv', 'hosts.ini')}: Ansible skips .ini and .cfg files in an inventory folder (rename it, e.g. hosts, or give it with its own -i)`]);
+  });
+
+  it('a file without an extension is YAML when it parses as a YAML mapping (Ansible tries its yaml plugin first), else INI', () => {
+    const dir = writeCase({ 'yaml/hosts': '# YAML, with no .yml\nall:\n  hosts:\n    router_a:\n      ansible_host: 127.0.0.1\n', 'ini/hosts': '[routers]\nr1 ansible_host=127.0.0.1\n', 'bare/hosts': 'r1\nr2\n' });
+    const yaml = loadInventory(join(dir, 'yaml/hosts')).inventory;
+    expect(yaml.hosts.get('router_a')!.connection.host).toBe('127.0.0.1');
+    expect(loadInventory(join(dir, 'ini/hosts')).inventory.hosts.get('r1')!.groups).toContain('routers');
+    expect([...loadInventory(join(dir, 'bare/hosts')).inventory.hosts.keys()]).toEqual(['r1', 'r2']);
+  });
+
   it('reads an executable text file without #! as a static inventory, as Ansible ends up doing', () => {
     const dir = writeCase({ hosts: '[routers]\nr1\n' });
     chmodSync(join(dir, 'hosts'), 0o755);

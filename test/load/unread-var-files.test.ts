@@ -18,13 +18,16 @@ describe('variable files that no host reads', () => {
       'group_vars/edge.YML': 'y: 2\n',
       'group_vars/all/main.yml': 'z: 1\n',
       'group_vars/all/b.txt': 'z: 2\n',
+      'group_vars/edge/vars.d/main.yml': 'ansible_user: fromdotd\n',
     });
     const { inventory, notes } = loadInventory(join(dir, 'hosts.ini'));
+    // Ansible does not go into a subfolder whose name has an extension: neither does teqlctl, and it says so.
+    expect(inventory.hosts.get('r02')!.vars.ansible_user).toBeUndefined();
     expect(inventory.hosts.get('r01')!.vars.x).toBe(2);
     expect(notes).toEqual([
       `not read: ${dir}/group_vars/routres.yml: no group of the inventory has its name (check the spelling; a host_vars name is the inventory's host name, not its address)`,
       `not read: ${dir}/group_vars/edge.YML: Ansible reads group_vars/NAME, NAME.yml, NAME.yaml or NAME.json only (rename it)`,
-      `not read: ${dir}/group_vars/all/b.txt: in a group_vars folder, only files without an extension or ending in .yml, .yaml or .json are read (rename it)`,
+      `not read: ${dir}/group_vars/all/b.txt, ${dir}/group_vars/edge/vars.d/: in a group_vars folder, only files without an extension or ending in .yml, .yaml or .json, and folders without an extension, are read (rename it)`,
       `not read: ${dir}/host_vars/r1.yml: no host of the inventory has its name (check the spelling; a host_vars name is the inventory's host name, not its address)`,
     ]);
   });
