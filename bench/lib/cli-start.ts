@@ -33,6 +33,8 @@ export async function cliStart(cli: string, playbook: string): Promise<CliStart>
     writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     // The lab's inventory with port 1 on loopback: nothing listens there, the connection is refused at once (exit 3).
     writeFileSync(inventory, renderInventory({ sshPorts: { a: 1, b: 1 }, privateKeyFile: key, knownHostsFile: join(dir, 'known_hosts') }));
+    // It must exist (a missing one is refused before connecting): empty, nothing is ever reached.
+    writeFileSync(join(dir, 'known_hosts'), '');
     return {
       help: await times([cli, '--help'], 0),
       version: await times([cli, '--version'], 0),
