@@ -198,7 +198,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
 export function missingKnownHostsFiles(hosts: Iterable<[string, ConnectionSpec]>, problems: Problems): void {
   for (const [host, spec] of hosts) {
     if (spec.knownHostsFile !== undefined && !existsSync(spec.knownHostsFile)) {
-      problems.add(`teqlctl_known_hosts_file of host ${host}: ${spec.knownHostsFile} does not exist`, spec.knownHostsFileAt, "check the path (relative to the inventory file's folder); it names the known_hosts file this host's key is checked against");
+      problems.add(`teqlctl_known_hosts_file of host ${host}: ${spec.knownHostsFile} does not exist`, spec.knownHostsFileAt, "check the path (a relative one is taken from the inventory file's folder, or from the working folder when -e gives it); it names the known_hosts file this host's key is checked against");
     }
   }
 }

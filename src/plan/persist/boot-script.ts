@@ -55,22 +55,30 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     'reverted=0',
     `bid=; read -r bid 2>/dev/null < ${BOOT_ID_FILE}`,
     `held() { grep -qx "run=$1" ${LOCK_OWNER} 2>/dev/null || return 1; [ -n "$bid" ] && grep -q '^boot=.' ${LOCK_OWNER} && ! grep -qx "boot=$bid" ${LOCK_OWNER} && { echo "teqlctl boot: run $1's lock is from an earlier boot (/run kept across the reboot): nothing holds it, its undo is resumed" >&2; return 1; }; return 0; }`,
-    `last=; for s in ${RUNS_DIR}/*/state; do [ -f "$s" ] && last=$s; done`,
+    // The latest run that armed (a run folder teqlctl's rollback made for a run that never armed
+    // here has no meta: it does not count, or it would hide the run a reboot cut).
+    `last=; for s in ${RUNS_DIR}/*/state; do [ -f "$s" ] && [ -f "\${s%/state}/meta" ] && last=$s; done`,
+    // A run armed after run $1: later by name (the controllers' clocks) and by its meta's time (the
+    // router's), both, so that neither a controller's skewed clock nor a router clock reset at boot
+    // makes an older run look later. Builtins only (test -nt).
+    `later() { tq_m="\${1%/state}/meta"; tq_past=0; for tq_o in ${RUNS_DIR}/*/meta; do if [ "$tq_o" = "$tq_m" ]; then tq_past=1; elif [ $tq_past = 1 ] && [ "$tq_o" -nt "$tq_m" ]; then return 0; fi; done; return 1; }`,
     `for s in ${RUNS_DIR}/*/state; do`,
     '  [ -f "$s" ] || continue',
     '  st=$(cat "$s"); r=${s%/state}; r=${r##*/}',
     '  case "$st" in',
     '    pending)',
     // Armed in this boot (the unit restarted, an ifup ran the hook, during a run): its own timer
-    // and controller decide it; its revert here would race its apply. Armed in an earlier boot but
-    // not the latest run: that reboot already undid its kernel changes, and a later run was made
-    // from what was left; its undo now would undo the later one's configuration. It is decided as
-    // abandoned, so that no later boot takes it up either.
+    // and controller decide it; its revert here would race its apply. Armed in an earlier boot, with
+    // a run armed after it (later()): that reboot already undid its kernel changes, and the later
+    // run was made from what was left; its undo now would undo the later one's configuration. It is
+    // decided as abandoned, so that no later boot takes it up either. A run without a boot line (an
+    // older teqlctl's) is reverted, as before.
     `      ${readRunBoot('"${s%/state}"', 'rb')}`,
     `      if [ -n "$bid" ] && [ "$rb" = "$bid" ]; then echo "teqlctl boot: run $r was armed in this boot: its own dead-man decides it, not the boot script" >&2; continue; fi`,
-    `      if [ "$s" != "$last" ]; then`,
-    `        ${decide('"${s%/state}"', 'revert')} && echo abandoned > "$s"`,
-    `        echo "teqlctl boot: run $r was left pending by an earlier restart, and a later run exists: not reverted (it would undo the later run's configuration), recorded as abandoned; see teqlctl status" >&2; continue`,
+    `      if [ -n "$rb" ] && later "$s"; then`,
+    `        if ${decide('"${s%/state}"', 'revert')} && echo abandoned > "$s"; then echo "teqlctl boot: run $r was left pending by an earlier restart, and a later run exists: not reverted (it would undo the later run's configuration), recorded as abandoned; see teqlctl status" >&2`,
+    `        else echo "teqlctl boot: run $r was left pending by an earlier restart, and a later run exists: not reverted, but it could not be recorded as abandoned (decided by another, or a read-only disk): see teqlctl status" >&2; failed=1; fi`,
+    '        continue',
     '      fi',
     '      /bin/sh "${s%/state}/revert.sh" boot;;',
     '    reverting|rolling-back)',

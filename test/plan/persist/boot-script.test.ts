@@ -2,7 +2,7 @@
 // sh in a temporary folder (ip, tc and modprobe as logging stand-ins): a run its revert settles is
 // reverted and the script starts over once; one it cannot settle must not hold up the boot.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
     chmodSync(join(bin, tool), 0o755);
   }
   writeFileSync(join(run, 'state'), `${state}\n`);
+  // Every run that armed has a meta file (this one as an older teqlctl wrote it: no boot line).
+  writeFileSync(join(run, 'meta'), 'run=r1\nowner=t@t\n');
   // The revert as the harness sees it: counted, then `revert` (what the real one would do here).
   writeFileSync(join(run, 'revert.sh'), `${resumable ? `${RESUMABLE_MARK}\n` : ''}echo "x $*" >> ${root}/reverts\n${revert}\n`);
   const script = bootScript({ host: 'a', steps: [{ kind: 'address', dev: 'teql0', cidr: '10.9.9.1/31' }], teql: { maxEqualizers: 1 }, sysctls: [] }, new Set())
@@ -46,10 +48,17 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
     }
   };
   const revertArgs = () => readFileSync(join(root, 'reverts'), 'utf8').split('\n').filter(Boolean).map((l) => l.slice(2));
-  /** Another run's folder, named to sort after r1 (a later run) or before it. */
-  const otherRun = (name: string, st: string) => {
+  /**
+   * Another run's folder, named to sort after r1 (a later run) or before it. `metaAt`: when its meta
+   * was written (a minute after r1's by default: armed after it); null: no meta, a folder teqlctl's
+   * rollback made for a run that never armed.
+   */
+  const otherRun = (name: string, st: string, metaAt: Date | null = new Date(Date.now() + 60_000)) => {
     mkdirSync(join(root, 'runs', name));
     writeFileSync(join(root, 'runs', name, 'state'), `${st}\n`);
+    if (metaAt === null) return;
+    writeFileSync(join(root, 'runs', name, 'meta'), `run=${name}\nboot=some-boot\n`);
+    utimesSync(join(root, 'runs', name, 'meta'), metaAt, metaAt);
   };
   writeFileSync(join(root, 'boot-id'), 'this-boot\n');
   /** The lock's owner file; `boot`: the boot it was taken in (none: an older teqlctl's lock). */
@@ -178,9 +187,9 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(r.state()).toBe('reverted');
   });
 
-  it.each([['an-earlier-boot'], [undefined]])('a pending run of an earlier boot (%s) with a later run: not reverted over the later configuration, decided as abandoned for good', (boot) => {
+  it('a pending run of an earlier boot with a run armed after it: not reverted over the later configuration, decided as abandoned for good', () => {
     const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
-    if (boot) r.armedIn(boot);
+    r.armedIn('an-earlier-boot');
     r.otherRun('r2', 'confirmed');
     const res = r.boot();
     expect(res.code).toBe(0);
@@ -190,6 +199,38 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(res.stderr).toContain('teqlctl boot: run r1 was left pending by an earlier restart, and a later run exists: not reverted');
     // The next boot says nothing more of it.
     expect(r.boot().stderr).not.toContain('r1');
+  });
+
+  it('the run a reboot cut is reverted whatever follows it that is not a run armed after it: a rollback\'s folder of a run that never armed (no meta), a later name whose meta is older (a controller\'s clock behind), an older teqlctl\'s run without a boot line', () => {
+    for (const setup of [
+      (r: ReturnType<typeof router>) => { r.armedIn('an-earlier-boot'); r.otherRun('r2', 'rolled-back', null); },
+      (r: ReturnType<typeof router>) => { r.armedIn('an-earlier-boot'); r.otherRun('r2', 'confirmed', new Date(Date.now() - 3_600_000)); },
+      (r: ReturnType<typeof router>) => { r.otherRun('r2', 'confirmed'); },
+    ]) {
+      const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+      setup(r);
+      expect(r.boot().code).toBe(0);
+      expect(r.revertArgs()).toEqual(['boot']);
+      expect(r.state()).toBe('reverted');
+    }
+    // The same for an undo a power cut interrupted: a rollback's folder after it does not stop its resume.
+    const u = router(shell, `[ "$1" = resume ] && echo reverted > "$(dirname "$0")/state"`, 'reverting');
+    u.armedIn('an-earlier-boot');
+    u.otherRun('r2', 'rolled-back', null);
+    expect(u.boot().code).toBe(0);
+    expect(u.revertArgs()).toEqual(['resume']);
+  });
+
+  it('a pending run that cannot be recorded as abandoned (decided already) is said as such, and the unit fails', () => {
+    const r = router(shell, 'exit 0');
+    r.armedIn('an-earlier-boot');
+    r.otherRun('r2', 'confirmed');
+    mkdirSync(join(r.path, '..', 'runs', 'r1', 'decided'));
+    const res = r.boot();
+    expect(res.code).toBe(1);
+    expect(r.state()).toBe('pending');
+    expect(r.reverts()).toBe(0);
+    expect(res.stderr).toContain('it could not be recorded as abandoned (decided by another, or a read-only disk)');
   });
 
   it.each(['confirmed', 'reverted', 'rolled-back', 'rollback-confirmed'])('a %s run is left alone: no revert runs', (st) => {
