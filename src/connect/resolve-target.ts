@@ -188,8 +188,13 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
   return spec.strictHostKeys ? { ...target, strictHostKeys: true } : target;
 }
 
+/** `host:port`, or `[2001:db8::1]:port` for an IPv6 address: for messages, as ssh writes them. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** `user@host:port`, or `alias (user@host:port)` when ssh_config renamed it: for messages. */
 export function describeHop(hop: Hop): string {
-  const where = `${hop.user}@${hop.host}:${hop.port}`;
+  const where = `${hop.user}@${hostPort(hop.host, hop.port)}`;
   return hop.alias === hop.host ? where : `${hop.alias} (${where})`;
 }

@@ -7,7 +7,7 @@ import { ConnectError, TeqlError } from '../errors.js';
 import { hostKeyRefusal, recordFileFor, recordHostKey } from './host-keys.js';
 import { PASSPHRASE_WAYS, parsePrivateKey, planAuth, type AuthPlan } from './identities.js';
 import { checkHostKeyNamed, fingerprint, keyTypeOf, knownKeyTypes, preferKnownTypes, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
-import { describeHop, DEFAULT_IDENTITIES, type Hop } from './resolve-target.js';
+import { describeHop, DEFAULT_IDENTITIES, hostPort, type Hop } from './resolve-target.js';
 
 export interface HopContext {
   inventoryName: string;
@@ -148,6 +148,6 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
       }
       throw authError(ctx, hop, plan, asked);
     }
-    throw new ConnectError(ctx.inventoryName, `cannot connect to ${role}${describeHop(hop)}: ${r.error.message}`, `check that ${hop.host}:${hop.port} is reachable and runs sshd`);
+    throw new ConnectError(ctx.inventoryName, `cannot connect to ${role}${describeHop(hop)}: ${r.error.message}`, `check that ${hostPort(hop.host, hop.port)} is reachable and runs sshd`);
   }
 }

@@ -10,7 +10,7 @@ import { stagedOverStdin } from './staged-stdin.js';
 import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become, type BecomeCommand } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
 import { readLocalSsh, resolveHost, type LocalSsh } from './local-ssh.js';
-import { describeHop, type Hop, type Target } from './resolve-target.js';
+import { describeHop, hostPort, type Hop, type Target } from './resolve-target.js';
 import { connectHop, type HopContext } from './ssh-hop.js';
 import type { CommandResult, StagedRun, Transport, TransportStats } from './transport.js';
 import { IPROUTE2_HINT, missingIproute2, usesIproute2 } from '../router/iproute2.js';
@@ -47,7 +47,7 @@ export interface ConnectOptions {
 function forwardOut(name: string, via: NodeSSH, viaHop: Hop, to: Hop): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     via.connection!.forwardOut('127.0.0.1', 0, to.host, to.port, (err, stream) => {
-      if (err) reject(new ConnectError(name, `jump host ${describeHop(viaHop)} cannot open a connection to ${to.host}:${to.port}: ${err.message}`, 'check the address and that the jump host allows TCP forwarding (AllowTcpForwarding)'));
+      if (err) reject(new ConnectError(name, `jump host ${describeHop(viaHop)} cannot open a connection to ${hostPort(to.host, to.port)}: ${err.message}`, 'check the address and that the jump host allows TCP forwarding (AllowTcpForwarding)'));
       else resolve(stream);
     });
   });

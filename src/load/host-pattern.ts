@@ -1,4 +1,5 @@
 // Ansible host patterns: names, groups, all, `a:b` or `a,b` unions, `&` intersections, `!` exclusions, `*` globs.
+import { isIPv6 } from 'node:net';
 import type { Inventory } from './types.js';
 
 export class PatternError extends Error {
@@ -21,7 +22,8 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
   const retry = whole.find((p) => p.trim().startsWith('@'));
   if (retry !== undefined) throw new PatternError(`'${retry}': host lists read from a file (@file, Ansible's retry files) are not supported`, 'give the hosts themselves: -l router_a,router_b');
   const terms = whole
-    .flatMap((p) => (p.includes(',') ? p.split(',') : p.split(':')))
+    // An IPv6 address (a host's name) is one term, as in Ansible, not a ':' union of its groups.
+    .flatMap((p) => (p.includes(',') ? p.split(',') : isIPv6(p.trim().replace(/^[&!]/, '')) ? [p] : p.split(':')))
     .map((t) => t.trim())
     .filter((t) => t !== '');
   if (terms.length === 0) throw new PatternError('empty host pattern', SYNTAX_HINT);

@@ -1,5 +1,8 @@
 // An inventory host entry as Ansible reads it: `name`, `name:port`, and ranges such as `r[01:20]`,
-// `[a:c]`, `db[1:9:2]` (several ranges multiply). Pure; the caller checks each expanded name.
+// `[a:c]`, `db[1:9:2]` (several ranges multiply); an IPv6 address alone (`2001:db8::1`) or in
+// brackets with its port (`[2001:db8::1]:2222`), as Ansible's parse_address takes them. Pure; the
+// caller checks each expanded name.
+import { isIPv6 } from 'node:net';
 
 export type Expanded = { hosts: string[]; port?: number } | { error: string; hint: string };
 
@@ -14,6 +17,10 @@ export function expandHostEntry(entry: string, max: number): Expanded {
   if (entry.endsWith(':')) {
     return { error: `host '${entry}' ends in ':'`, hint: "':' is reserved for a port: write host:2222, or set ansible_port" };
   }
+  // Checked before ranges: `[2001:db8::1]:22` would otherwise read as a range with a bad bound.
+  const v6 = /^\[([^\]]+)\]:(\d+)$/.exec(entry);
+  if (v6 && isIPv6(v6[1]!)) return { hosts: [v6[1]!], port: Number(v6[2]) };
+  if (isIPv6(entry)) return { hosts: [entry] };
   let pattern = entry;
   let port: number | undefined;
   const m = /^(.*[^:]):(\d+)$/.exec(entry);

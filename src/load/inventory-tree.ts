@@ -1,5 +1,6 @@
 // The groups and hosts of every inventory source, merged into one tree as Ansible's InventoryData
 // does: a later source adds hosts, groups, children and variables (a variable set twice: later wins).
+import { isIPv6 } from 'node:net';
 import type { SourcePos } from '../errors.js';
 import { expandHostEntry } from './host-range.js';
 import { MAX_HOSTS, MAX_NAME_CHARS } from './limits.js';
@@ -90,10 +91,12 @@ export function addHostEntry(tree: InventoryTree, group: string, entry: string, 
 
 export function validName(name: string, what: string, pos: SourcePos, problems: Problems): boolean {
   const invisible = INVISIBLE.exec(name)?.[0];
-  if (name === '' || BAD_NAME.test(name) || invisible !== undefined || name.length > MAX_NAME_CHARS) {
+  // An IPv6 address is a host name as in Ansible: its colons are not a pattern's (matchPattern).
+  const v6 = what === 'host' && isIPv6(name);
+  if (name === '' || (BAD_NAME.test(name) && !v6) || invisible !== undefined || name.length > MAX_NAME_CHARS) {
     const hint = invisible !== undefined ? `the name holds an invisible character (${codePoint(invisible)}); retype it`
       : name.length > MAX_NAME_CHARS ? `names are at most ${MAX_NAME_CHARS} characters`
-      : 'names may not contain whitespace or , : ! & * ? [ ] (they mean something in host patterns)';
+      : `names may not contain whitespace or , : ! & * ? [ ] (they mean something in host patterns)${what === 'host' ? '; an IPv6 address may be a host name as it is (2001:db8::1, or [2001:db8::1]:2222 with a port), or give the host a name and set ansible_host' : ''}`;
     problems.add(`invalid ${what} name ${shown(name)}`, pos, hint);
     return false;
   }

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labPaths } from '../../src/lab/paths.js';
@@ -85,6 +86,35 @@ describe('host keys', () => {
 
     // Known now: no flag needed any more.
     expect((await teqlctl(['play', '-i', inv, pb, '--check'], envFor(h))).code).toBe(0);
+  });
+});
+
+describe('an IPv6 address as the host name', () => {
+  it('an INI host [::1]:PORT is reached at that address and port; its key is recorded as [::1]:PORT; --limit names it', async () => {
+    // Router a's SSH, also on the IPv6 loopback: the lab forwards 127.0.0.1 only.
+    const proxy = createServer((c) => {
+      const up = createConnection(portA, '127.0.0.1');
+      c.pipe(up).pipe(c);
+      up.on('error', () => c.destroy());
+      c.on('error', () => up.destroy());
+    });
+    await new Promise<void>((done) => proxy.listen(0, '::1', done));
+    const port = (proxy.address() as AddressInfo).port;
+    try {
+      const h = home();
+      const inv = join(tmp, `inventory-${++n}.ini`);
+      writeFileSync(inv, `[routers]\n[::1]:${port} ansible_user=root ansible_ssh_private_key_file=${lab.key}\n`);
+      const pb = playbook('eth1');
+      const refused = await teqlctl(['play', '-i', inv, pb, '--check'], envFor(h));
+      expect(refused.code, refused.stdout + refused.stderr).toBe(3);
+      expect(refused.stdout + refused.stderr).toContain(`unknown host key for [::1]:${port}: ssh-ed25519 ${fingerprintOf(lab.hostKeyPub('a'))}`);
+      const accepted = await teqlctl(['play', '-i', inv, pb, '--check', '--accept-new', '-l', '::1'], envFor(h));
+      expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+      expect(accepted.stdout).toMatch(/::1: 1 change\(s\)/);
+      expect(readFileSync(join(h, '.ssh', 'known_hosts'), 'utf8')).toBe(`[::1]:${port} ${keyOf(lab.hostKeyPub('a'))}\n`);
+    } finally {
+      proxy.close();
+    }
   });
 });
 

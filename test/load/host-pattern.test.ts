@@ -27,6 +27,14 @@ describe('host patterns', () => {
     expect(match(['switches', 'routers'])).toEqual(['r1', 'r2', 's1']);
   });
 
+  it('take an IPv6 host name as one term, not as a union split at its colons', () => {
+    const inv = { ...inventory, hosts: new Map([...inventory.hosts, ['2001:db8::1', inventory.hosts.get('r1')!]]) };
+    expect(matchPattern('2001:db8::1', inv)).toEqual(['2001:db8::1']);
+    expect(matchPattern('2001:db8::1,s1', inv)).toEqual(['s1', '2001:db8::1']);
+    expect(matchPattern(['all', '!2001:db8::1'], inv)).toEqual(['lonely', 'r1', 'r2', 's1']);
+    expect(() => matchPattern('2001:db8::9', inv)).toThrow("host pattern '2001:db8::9' matches no host or group");
+  });
+
   it('apply & and ! after the unions, whatever the written order', () => {
     expect(match('site:!switches')).toEqual(['r1', 'r2']);
     expect(match('!switches:site')).toEqual(['r1', 'r2']);

@@ -77,6 +77,14 @@ describe('host entries: ranges and ports', () => {
     expect(expandHostEntry('r[1:2]:2222', 100)).toEqual({ hosts: ['r1', 'r2'], port: 2222 });
   });
 
+  it('takes an IPv6 address as a host, alone or in brackets with its port, as Ansible does', () => {
+    expect(expandHostEntry('2001:db8::1', 100)).toEqual({ hosts: ['2001:db8::1'] });
+    // Its last group is not a port: ::1:22 is one address.
+    expect(expandHostEntry('2001:db8::1:22', 100)).toEqual({ hosts: ['2001:db8::1:22'] });
+    expect(expandHostEntry('[2001:db8::2]:2222', 100)).toEqual({ hosts: ['2001:db8::2'], port: 2222 });
+    expect(expandHostEntry('fe80::[a:c]', 100)).toEqual({ hosts: ['fe80::a', 'fe80::b', 'fe80::c'] });
+  });
+
   it.each([
     ['r:', "ends in ':'"],
     ['r[1:2', "'[' without ']'"],

@@ -70,6 +70,23 @@ describe('inventory', () => {
     expect(inventory.hosts.get('lonely')!.connection).toEqual({ host: 'lonely', become: false, becomeUser: 'root' });
   });
 
+  it('takes IPv6 addresses as host names in INI, as Ansible does: the address to connect to, a bracketed port, host_vars by that name', () => {
+    const dir = writeCase({
+      'hosts.ini': '[routers]\n2001:db8::1\n[2001:db8::2]:2222\n',
+      'host_vars/2001:db8::1.yml': 'ansible_user: v6admin\n',
+    });
+    const { inventory: inv } = loadInventory(join(dir, 'hosts.ini'));
+    expect([...inv.hosts.keys()]).toEqual(['2001:db8::1', '2001:db8::2']);
+    expect(inv.hosts.get('2001:db8::1')!.connection).toMatchObject({ host: '2001:db8::1', user: 'v6admin' });
+    expect(inv.hosts.get('2001:db8::2')!.connection).toMatchObject({ host: '2001:db8::2', port: 2222 });
+  });
+
+  it('refuses a host name with a colon that is no IPv6 address, saying how to write one', () => {
+    const dir = writeCase({ 'hosts.ini': '[routers]\nr1:edge\n' });
+    const [e] = errorsOf(() => loadInventory(join(dir, 'hosts.ini')));
+    expect(`${e!.located}\n  hint: ${e!.hint}`).toMatch(/hosts\.ini:2:1: invalid host name 'r1:edge'\n  hint: .*an IPv6 address may be a host name as it is \(2001:db8::1, or \[2001:db8::1\]:2222 with a port\), or give the host a name and set ansible_host/);
+  });
+
   it('expands ~ to the home folder', () => {
     expect(expandPath('~/.ssh/id', '/inv')).toBe(join(homedir(), '.ssh/id'));
     expect(expandPath('~', '/inv')).toBe(homedir());
