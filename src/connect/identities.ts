@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { signingOnce } from './fast-sign.js';
+import { matchingAgent, publicBlobOf } from './matching-agent.js';
 import { tooOpen } from './secrets.js';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
@@ -74,9 +75,14 @@ export interface AuthPlan {
   offered: string[];
 }
 
-export async function planAuth(user: string, files: readonly string[], agent: string | undefined, passphrase: string | undefined): Promise<AuthPlan> {
+/**
+ * `identitiesOnly` (IdentitiesOnly yes): the agent offers only the keys of `files` that cannot be
+ * offered from their file (encrypted without a passphrase, unreadable), found by their `.pub`.
+ */
+export async function planAuth(user: string, files: readonly string[], agent: string | undefined, passphrase: string | undefined, identitiesOnly = false): Promise<AuthPlan> {
   const plan: AuthPlan = { methods: [], locked: [], notes: [], offered: [] };
-  for (const state of await Promise.all(files.map((f) => readPrivateKey(f, passphrase)))) {
+  const states = await Promise.all(files.map((f) => readPrivateKey(f, passphrase)));
+  for (const state of states) {
     if (state.kind === 'ready') {
       plan.methods.push({ type: 'publickey', username: user, key: state.key });
       plan.offered.push(state.file);
@@ -86,7 +92,16 @@ export async function planAuth(user: string, files: readonly string[], agent: st
       plan.notes.push(state.why);
     }
   }
-  if (agent) {
+  if (agent && identitiesOnly) {
+    const blobs = await Promise.all(states.filter((s) => s.kind !== 'ready').map((s) => publicBlobOf(s.file)));
+    const wanted = blobs.filter((b): b is Buffer => b !== undefined);
+    if (wanted.length > 0) {
+      plan.methods.push({ type: 'agent', username: user, agent: matchingAgent(agent, wanted) });
+      plan.offered.push('ssh-agent (its keys of the files named: IdentitiesOnly)');
+    } else {
+      plan.notes.push('ssh-agent not asked: IdentitiesOnly yes, and no key file named without its private half has a .pub the agent could match');
+    }
+  } else if (agent) {
     plan.methods.push({ type: 'agent', username: user, agent });
     plan.offered.push('ssh-agent');
   }

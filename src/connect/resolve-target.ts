@@ -38,6 +38,8 @@ export interface Hop {
   agent?: string | null;
   /** StrictHostKeyChecking yes: a host key never seen is refused, even with --accept-new. */
   strictHostKeys?: true;
+  /** IdentitiesOnly yes: the agent offers only keys of identityFiles (identities.ts). */
+  identitiesOnly?: true;
   /**
    * UserKnownHostsFile and GlobalKnownHostsFile of ssh_config, where they are not OpenSSH's
    * defaults (`~` and `%` tokens expanded): read instead of ~/.ssh/known_hosts and
@@ -174,6 +176,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       identityFiles: named.length > 0 ? named : defaults,
       defaultIdentities: named.length === 0,
       hostKeyName: keyAlias ?? hostKeyName(host, port),
+      ...((depth === 0 ? spec.identitiesOnly : undefined) ?? ['yes', 'true'].includes(first('identitiesonly')?.args[0]?.toLowerCase() ?? '') ? { identitiesOnly: true } : {}),
       jumps,
     };
   };

@@ -27,7 +27,7 @@ export interface HopContext {
 type Attempt =
   | { kind: 'ok'; ssh: NodeSSH }
   | { kind: 'host key'; refusal: ConnectError; unknownKey?: Buffer }
-  | { kind: 'auth failed' }
+  | { kind: 'auth failed'; tooMany?: true }
   | { kind: 'error'; error: Error };
 
 function noKeyError(ctx: HopContext, hop: Hop, plan: AuthPlan): ConnectError {
@@ -44,8 +44,16 @@ function noKeyError(ctx: HopContext, hop: Hop, plan: AuthPlan): ConnectError {
   return new ConnectError(ctx.inventoryName, `cannot log in to ${where}: ${why}`, hint);
 }
 
-function authError(ctx: HopContext, hop: Hop, plan: AuthPlan, asked: boolean): ConnectError {
+function authError(ctx: HopContext, hop: Hop, plan: AuthPlan, asked: boolean, tooMany = false): ConnectError {
   const notes = [...plan.notes, ...(asked ? [] : plan.locked.map((l) => `${l.file} is encrypted and no passphrase was given`))];
+  // sshd hangs up after MaxAuthTries keys (6 by default): an agent with many keys spends them all.
+  if (tooMany) {
+    return new ConnectError(
+      ctx.inventoryName,
+      `authentication as ${hop.user} to ${describeHop(hop)} failed: the server hung up after too many keys (its MaxAuthTries) (offered: ${plan.offered.join(', ') || 'nothing'})${notes.length ? `; ${notes.join('; ')}` : ''}`,
+      hop.identitiesOnly ? 'check ansible_user and the key files named' : 'set IdentitiesOnly yes for this host in ~/.ssh/config (or -o IdentitiesOnly=yes in ansible_ssh_common_args), so that only the key files named are offered',
+    );
+  }
   return new ConnectError(
     ctx.inventoryName,
     `authentication as ${hop.user} to ${describeHop(hop)} failed (offered: ${plan.offered.join(', ') || 'nothing'})${notes.length ? `; ${notes.join('; ')}` : ''}`,
@@ -108,6 +116,7 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
     }
     const e = err as Error & { level?: string };
     if (e.level === 'client-authentication' || /authentication methods failed/i.test(e.message)) return { kind: 'auth failed' };
+    if (/too many authentication failures/i.test(e.message)) return { kind: 'auth failed', tooMany: true };
     return { kind: 'error', error: e };
   }
 }
@@ -116,7 +125,7 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
 export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?: () => Promise<Duplex>): Promise<NodeSSH> {
   // IdentityAgent of ssh_config (through `ssh -G`) names another agent, or none.
   const agent = hop.agent === null ? undefined : (hop.agent ?? ctx.agent);
-  const plan = await planAuth(hop.user, hop.identityFiles, agent, ctx.keyPassphrase);
+  const plan = await planAuth(hop.user, hop.identityFiles, agent, ctx.keyPassphrase, hop.identitiesOnly === true);
   let methods = plan.methods;
   let asked = false;
   const canAsk = plan.locked.length > 0 && ctx.askKeyPassphrase !== undefined;
@@ -146,7 +155,7 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
         asked = true;
         continue;
       }
-      throw authError(ctx, hop, plan, asked);
+      throw authError(ctx, hop, plan, asked, r.tooMany === true);
     }
     throw new ConnectError(ctx.inventoryName, `cannot connect to ${role}${describeHop(hop)}: ${r.error.message}`, `check that ${hostPort(hop.host, hop.port)} is reachable and runs sshd`);
   }

@@ -168,6 +168,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   if (args.proxyJump !== undefined) spec.proxyJump = args.proxyJump;
   if (args.configFile !== undefined) spec.sshConfigFile = expandPath(args.configFile, inventoryDir);
   if (args.strictHostKeys) spec.strictHostKeys = true;
+  if (args.identitiesOnly !== undefined) spec.identitiesOnly = args.identitiesOnly;
   const knownHosts = text('teqlctl_known_hosts_file');
   if (knownHosts !== undefined) {
     spec.knownHostsFile = expandPath(knownHosts, baseOf('teqlctl_known_hosts_file'));

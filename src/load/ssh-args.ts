@@ -12,13 +12,15 @@ export interface SshArgSettings {
   identityFiles: string[];
   /** StrictHostKeyChecking=yes: never trust a new host key, even with --accept-new. */
   strictHostKeys?: true;
+  /** IdentitiesOnly=yes|no: of the agent's keys, only those of the key files named (yes). */
+  identitiesOnly?: boolean;
   /** -F: the ssh_config file to read instead of ~/.ssh/config. */
   configFile?: string;
 }
 
 export type SshArgsResult = { ok: true } | { ok: false; why: string; hint: string };
 
-const MAPPED = 'teqlctl maps -o ProxyJump=, -J, -o Port=, -o User=, -i, -o IdentityFile=, -o StrictHostKeyChecking=yes and -F';
+const MAPPED = 'teqlctl maps -o ProxyJump=, -J, -o Port=, -o User=, -i, -o IdentityFile=, -o IdentitiesOnly=, -o StrictHostKeyChecking=yes and -F';
 const REFUSED_HINT: Record<string, string> = {
   proxycommand: 'use -o ProxyJump=[user@]host[:port] (or -J) instead',
   stricthostkeychecking: 'teqlctl always checks host keys; accept a new one once with --accept-new, after checking its fingerprint',
@@ -80,6 +82,12 @@ function set(key: string, value: string, into: SshArgSettings, written = key): S
       if (!['yes', 'true'].includes(value.toLowerCase())) return bad(`StrictHostKeyChecking=${value} is not supported (only yes)`, REFUSED_HINT.stricthostkeychecking!);
       into.strictHostKeys = true;
       return { ok: true };
+    case 'identitiesonly': {
+      const yes = ['yes', 'true'].includes(value.toLowerCase());
+      if (!yes && !['no', 'false'].includes(value.toLowerCase())) return bad(`IdentitiesOnly=${value} is not yes or no`, 'e.g. -o IdentitiesOnly=yes');
+      into.identitiesOnly ??= yes;
+      return { ok: true };
+    }
     default:
       return bad(`-o ${written} is not supported`, REFUSED_HINT[key] ?? MAPPED);
   }

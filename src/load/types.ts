@@ -17,6 +17,8 @@ export interface ConnectionSpec {
   sshConfigFile?: string;
   /** -o StrictHostKeyChecking=yes: a host key never seen is refused even with --accept-new. */
   strictHostKeys?: true;
+  /** -o IdentitiesOnly= of those args: wins over ssh_config's for the host itself (not its jump hosts). */
+  identitiesOnly?: boolean;
   /** Extra known_hosts file named by the inventory (teqlctl_known_hosts_file), `~` expanded. */
   knownHostsFile?: string;
   /** Where teqlctl_known_hosts_file was set, for the refusal of a file that is not there. */

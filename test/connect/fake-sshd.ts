@@ -26,6 +26,8 @@ export interface FakeSshd {
   fingerprint: string;
   execs: Exec[];
   forwards: string[];
+  /** Each public key a client offered (base64), once per connection, in the order offered. */
+  keysOffered: string[];
   /** Drops every client connection at once (a router that died with a FIN). */
   dropAll(): void;
   close(): Promise<void>;
@@ -65,14 +67,21 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
   const allowed = opts.authorized.map((k) => Buffer.from(k.split(' ')[1]!, 'base64'));
   const execs: Exec[] = [];
   const forwards: string[] = [];
+  const keysOffered: string[] = [];
   const sockets = new Set<{ end(): void }>();
   const server = new ssh2.Server({ hostKeys: [hostKey.private, ...(opts.extraHostKeys ?? [])] }, (client) => {
     sockets.add(client);
     let user = '';
     client.on('error', () => undefined);
     client.on('close', () => sockets.delete(client));
+    const offeredHere = new Set<string>();
     client.on('authentication', (ctx) => {
       user = ctx.username;
+      if (ctx.method === 'publickey') {
+        const k = ctx.key.data.toString('base64');
+        if (!offeredHere.has(k)) keysOffered.push(k);
+        offeredHere.add(k);
+      }
       if (ctx.method === 'publickey' && allowed.some((k) => k.equals(ctx.key.data))) return ctx.accept();
       return ctx.reject(['publickey']);
     });
@@ -127,6 +136,7 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
     fingerprint: keyFingerprint(hostKey.public),
     execs,
     forwards,
+    keysOffered,
     dropAll: () => { for (const c of sockets) c.end(); },
     close: () => {
       for (const c of sockets) c.end();

@@ -148,6 +148,16 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect((await resolve(config(''), { strictHostKeys: true })).strictHostKeys).toBe(true);
   });
 
+  it('IdentitiesOnly yes is carried to the login, for each hop its own; the inventory\'s -o wins for the host alone', async () => {
+    const file = config('Host r1\n  IdentitiesOnly yes\n  ProxyJump j\nHost j\n  IdentitiesOnly no\n');
+    const t = await resolve(file);
+    expect(t.identitiesOnly).toBe(true);
+    expect(t.jumps[0]!.identitiesOnly).toBeUndefined();
+    expect((await resolve(file, { identitiesOnly: false })).identitiesOnly).toBeUndefined();
+    const over = await resolve(config('Host r1\n  ProxyJump j\n'), { identitiesOnly: true });
+    expect([over.identitiesOnly, over.jumps[0]!.identitiesOnly]).toEqual([true, undefined]);
+  });
+
   it('ProxyCommand is refused; a broken ssh_config is a connect error naming the file', async () => {
     const pc = await resolve(config('Host r1\n  ProxyCommand nc %h %p\n')).catch((e: unknown) => e);
     expect(pc).toBeInstanceOf(ConnectError);
@@ -173,9 +183,9 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
   });
 
   it('gives what the built-in parser gives, for the config both understand', async () => {
-    const text = 'Host lab-*\n  User root\nHost lab-a\n  HostName 127.0.0.1\n  Port 2201\n  IdentityFile ~/lab/%n\n  ProxyJump j1,u@j2:23\nHost j1\n  HostName 192.0.2.9\n';
+    const text = 'Host lab-*\n  User root\nHost lab-a\n  HostName 127.0.0.1\n  Port 2201\n  IdentityFile ~/lab/%n\n  ProxyJump j1,u@j2:23\nHost j1\n  HostName 192.0.2.9\n  IdentitiesOnly yes\n';
     const file = config(text);
-    for (const s of [{ host: 'lab-a' }, { host: 'lab-a', port: 22, user: 'op', privateKeyFile: '/k' }, { host: 'j1' }]) {
+    for (const s of [{ host: 'lab-a' }, { host: 'lab-a', port: 22, user: 'op', privateKeyFile: '/k' }, { host: 'j1' }, { host: 'j1', identitiesOnly: false }, { host: 'lab-a', identitiesOnly: true }]) {
       const viaSsh = await resolveWithOpenSsh('r', spec(s), runSshG(ssh!), env(), file);
       expect(viaSsh).toEqual(resolveTarget('r', spec(s), parseSshConfig(text, file), env()));
     }

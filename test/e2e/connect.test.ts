@@ -151,6 +151,39 @@ describe('OpenSSH habits', () => {
     }
   });
 
+  it("IdentitiesOnly yes: an agent with 6 other keys first still logs in (sshd's MaxAuthTries is 6); without it, refused", async () => {
+    const started = spawnSync('ssh-agent', ['-s'], { encoding: 'utf8' });
+    const sock = /SSH_AUTH_SOCK=([^;]+);/.exec(started.stdout)![1]!;
+    const pid = Number(/SSH_AGENT_PID=(\d+);/.exec(started.stdout)![1]);
+    try {
+      const agentEnv = { ...process.env, SSH_AUTH_SOCK: sock };
+      for (let i = 0; i < 6; i++) {
+        const other = join(tmp, `other-key-${i}`);
+        execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+        execFileSync('ssh-add', ['-q', other], { env: agentEnv });
+      }
+      execFileSync('ssh-add', ['-q', lab.key], { env: agentEnv });
+      // The lab key's file, encrypted (no passphrase given to teqlctl), its .pub beside it.
+      const key = join(tmp, 'agent_only_key');
+      copyFileSync(lab.key, key);
+      chmodSync(key, 0o600);
+      execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'secretpass', '-f', key]);
+      copyFileSync(`${lab.key}.pub`, `${key}.pub`);
+      const config = (only: string) => `Host lab-a\n  HostName 127.0.0.1\n  Port ${portA}\n  User root\n  IdentityFile ${key}\n${only}`;
+      const pb = playbook('eth1');
+      const refused = await teqlctl(['play', '-i', inventory('lab-a', {}), pb, '--check'], envFor(home({ config: config(''), knownHosts: labKnownHosts() }), { SSH_AUTH_SOCK: sock }));
+      expect(refused.code, refused.stdout + refused.stderr).toBe(3);
+      expect(refused.stdout + refused.stderr).toMatch(/authentication as root to lab-a \(root@127\.0\.0\.1:\d+\) failed: the server hung up after too many keys \(its MaxAuthTries\) \(offered: ssh-agent\).*\(hint: set IdentitiesOnly yes for this host/);
+      const only = await teqlctl(['play', '-i', inventory('lab-a', {}), pb, '--check'], envFor(home({ config: config('  IdentitiesOnly yes\n'), knownHosts: labKnownHosts() }), { SSH_AUTH_SOCK: sock }));
+      expect(only.code, only.stdout + only.stderr).toBe(0);
+      // The same from the inventory, as an Ansible user writes it.
+      const viaArgs = await teqlctl(['play', '-i', inventory('lab-a', { ansible_ssh_common_args: '-o IdentitiesOnly=yes' }), pb, '--check'], envFor(home({ config: config(''), knownHosts: labKnownHosts() }), { SSH_AUTH_SOCK: sock }));
+      expect(viaArgs.code, viaArgs.stdout + viaArgs.stderr).toBe(0);
+    } finally {
+      process.kill(pid);
+    }
+  });
+
   it('without a key file or agent, the default identities in ~/.ssh are tried', async () => {
     const h = home({ knownHosts: labKnownHosts() });
     copyFileSync(lab.key, join(h, '.ssh', 'id_ed25519'));

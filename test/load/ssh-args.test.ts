@@ -46,6 +46,12 @@ describe('readSshArgs: the ssh options teqlctl maps', () => {
     }
   });
 
+  it('IdentitiesOnly yes or no, the first value winning; anything else refused', () => {
+    expect(read('-o IdentitiesOnly=yes', '-o IdentitiesOnly=no')).toEqual({ identityFiles: [], identitiesOnly: true });
+    expect(read('-oIdentitiesOnly=no')).toEqual({ identityFiles: [], identitiesOnly: false });
+    expect(read('-o IdentitiesOnly=maybe')).toMatchObject({ ok: false, why: 'IdentitiesOnly=maybe is not yes or no' });
+  });
+
   it('refuses everything else by name, with a hint', () => {
     expect(read(`-o ProxyCommand="ssh -W %h:%p bastion"`)).toEqual({ ok: false, why: '-o ProxyCommand is not supported', hint: 'use -o ProxyJump=[user@]host[:port] (or -J) instead' });
     expect(read('-o UserKnownHostsFile=/dev/null')).toMatchObject({ ok: false, why: '-o UserKnownHostsFile is not supported', hint: expect.stringContaining('teqlctl_known_hosts_file') });
