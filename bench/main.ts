@@ -118,7 +118,7 @@ function print(r: Results): void {
   if (r.cliStart) {
     const c = r.cliStart;
     out.push(`CLI start, median of 5: --help ${c.help.median.toFixed(0)} ms, --version ${c.version.median.toFixed(0)} ms, play --check to its first connection (refused) ${c.checkToFirstConnect.median.toFixed(0)} ms`, '');
-  } else if (r.cliStartMs) out.push(`CLI start (node dist/src/cli/main.js --help): ${r.cliStartMs.median.toFixed(0)} ms median`, '');
+  } else if (r.cliStartMs) out.push(`CLI start (node dist/cli/main.js --help): ${r.cliStartMs.median.toFixed(0)} ms median`, '');
   if (r.fleet) out.push(fleetTable(r.fleet), '');
   out.push(targetsTable(r.targets), '', `measured on ${describeMachine(r.machine)}`);
   process.stdout.write(out.join('\n') + '\n');

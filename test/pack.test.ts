@@ -19,14 +19,16 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('npm pack', () => {
-  it('ships the built CLI: one .js per source file, and the bin among them', () => {
-    const expected = filesUnder('src').filter((f) => f.endsWith('.ts')).map((f) => `dist/${f.replace(/\.ts$/, '.js')}`);
-    expect(files).toEqual(expect.arrayContaining(expected));
-    expect(files).toContain(pkg.bin.teqlctl);
+  it('ships the bundled CLI (scripts/bundle-cli.mjs): its entry, the bin, and its chunks, nothing else of dist/', () => {
+    expect(pkg.bin.teqlctl).toBe('dist/cli/main.js');
+    const dist = files.filter((f) => f.startsWith('dist/'));
+    expect(dist).toContain('dist/cli/main.js');
+    expect(dist.filter((f) => f !== 'dist/cli/main.js').every((f) => /^dist\/cli\/chunk-[A-Z0-9]+\.js$/.test(f))).toBe(true);
+    expect(dist).toEqual(readdirSync(join(ROOT, 'dist/cli')).filter((f) => f.endsWith('.js')).map((f) => `dist/cli/${f}`).sort());
   });
 
   it('ships what a user needs beside it, exactly', () => {
-    const others = files.filter((f) => !f.startsWith('dist/src/'));
+    const others = files.filter((f) => !f.startsWith('dist/'));
     expect(others).toEqual([
       'README.md',
       ...filesUnder('docs').filter((f) => f.endsWith('.md') || f.startsWith('docs/json-schema/')).sort(),

@@ -41,4 +41,4 @@ for (const [label, spec] of MODULES) {
 }
 const help: number[] = [];
 for (let i = 0; i < runs; i++) help.push((await runProc(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), '--help'])).ms);
-console.log(`node dist/src/cli/main.js --help: ${median(help).toFixed(0)} ms (+${(median(help) - bare).toFixed(0)} ms)`);
+console.log(`node dist/cli/main.js --help: ${median(help).toFixed(0)} ms (+${(median(help) - bare).toFixed(0)} ms)`);

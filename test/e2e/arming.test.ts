@@ -16,7 +16,7 @@ const smallDisk = (kb: number) => sshRun('a', `mkdir -p /var/lib/teqlctl && moun
 const fill = () => sshRun('a', 'cd /var/lib/teqlctl && { dd if=/dev/zero of=fill bs=4k count=1000 2>/dev/null; i=0; while echo x > fill-$i 2>/dev/null; do i=$((i+1)); done; echo x > probe; }');
 /** A play held (`--debug-hold confirm:S`) between its verification and its confirmation, its dead-man at `timeout` s. */
 const heldPlay = (sec: number, timeout: number) =>
-  spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--confirm-timeout', String(timeout), '--debug-hold', `confirm:${sec}`], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--confirm-timeout', String(timeout), '--debug-hold', `confirm:${sec}`], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('arming the dead-man on a full disk', () => {
   afterAll(async () => {

@@ -68,7 +68,7 @@ describe('BusyBox routers without systemd', () => {
   it('a controller killed before confirming: both routers revert by themselves, without systemd', async () => {
     await resetRouters('a', 'b');
     const before = await both();
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--confirm-timeout', '20', '--debug-hold-before-confirm', '600'], {
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--confirm-timeout', '20', '--debug-hold-before-confirm', '600'], {
       cwd: ROOT,
       env: process.env,
       stdio: 'ignore',

@@ -13,7 +13,7 @@ const both = bothStates;
 const pendingOn = appliedAndPending;
 
 function startPlay(args: string[], env: NodeJS.ProcessEnv) {
-  return spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+  return spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
 }
 
 describe('dead-man rollback', () => {
@@ -103,7 +103,7 @@ describe('dead-man rollback', () => {
     const r = await playJson(CHAPTER);
     expect(r.code).toBe(0);
     const converged = await both();
-    const rollback = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'rollback', '-i', LAB_INVENTORY, '--run', r.json.runId, '--confirm-timeout', '20', '--debug-hold-before-confirm', '600'], {
+    const rollback = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'rollback', '-i', LAB_INVENTORY, '--run', r.json.runId, '--confirm-timeout', '20', '--debug-hold-before-confirm', '600'], {
       cwd: ROOT, env: process.env, stdio: 'ignore',
     });
     const stateOf = async (router: 'a' | 'b') => (await sshRun(router, `cat /var/lib/teqlctl/runs/${r.json.runId}/state`)).stdout.trim();

@@ -35,7 +35,7 @@ describe('play on a terminal', () => {
     await resetRouters('a', 'b');
     const work = mkdtempSync(join(tmpdir(), 'teqlctl-tty-'));
     const log = join(work, 'run.log');
-    const cli = resolve(ROOT, 'dist/src/cli/main.js');
+    const cli = resolve(ROOT, 'dist/cli/main.js');
     tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50',
       `cd ${ROOT} && ${laneCommandPrefix()}node ${cli} play -i ${LAB_INVENTORY} ${CHAPTER} --log ${log}; echo PLAY-EXIT=$?; sleep 3600`);
     await screenUntil(/Apply these changes\?/);

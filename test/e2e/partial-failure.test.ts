@@ -31,7 +31,7 @@ describe('partial failure', () => {
     const beforeA = await readState('a');
     const beforeB = await readState('b');
     let out = '';
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--confirm-timeout', '30', '--debug-hold-before-confirm', '10'], {
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--confirm-timeout', '30', '--debug-hold-before-confirm', '10'], {
       cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'ignore'],
     });
     child.stdout.on('data', (d) => (out += d));

@@ -106,7 +106,7 @@ describe('a router that restarts before the run is confirmed', () => {
     await resetRouters('a', 'b');
     const before = await snapshot();
     // Holds before confirming, long enough for a reboot of a; b's dead-man reverts b by itself.
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...PERSIST, '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...PERSIST, '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {
       cwd: ROOT, env: process.env, stdio: 'ignore',
     });
     try {
@@ -129,7 +129,7 @@ describe('a router that restarts before the run is confirmed', () => {
     const before = await snapshot();
     // Held before confirming; then SIGTERM: teqlctl rolls back, and each router's rollback holds
     // 300 s once it claimed the run (state rolling-back), where a loses its power.
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...PERSIST, '--debug-hold-before-confirm', '600', '--debug-hold', 'rollback:300'], {
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...PERSIST, '--debug-hold-before-confirm', '600', '--debug-hold', 'rollback:300'], {
       cwd: ROOT, env: process.env, stdio: 'ignore',
     });
     try {

@@ -26,7 +26,7 @@ export async function teqlctl(args: string[], env: NodeJS.ProcessEnv = {}): Prom
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), ...args], {
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

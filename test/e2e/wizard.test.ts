@@ -37,7 +37,7 @@ class Terminal {
     this.out = join(work, label, 'out');
     mkdirSync(this.home, { recursive: true });
     mkdirSync(this.out, { recursive: true });
-    const cli = resolve(ROOT, 'dist/src/cli/main.js');
+    const cli = resolve(ROOT, 'dist/cli/main.js');
     sessions.push(this.session);
     tmux('new-session', '-d', '-s', this.session, '-x', '200', '-y', '50',
       `cd ${this.out} && ${laneCommandPrefix()}env -u SSH_AUTH_SOCK HOME=${this.home} TEQLCTL_LAB_DIR=${lab.dir} node ${cli} wizard --dir ${this.out}; echo WIZARD-EXIT=$?; sleep 3600`);

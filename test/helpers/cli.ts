@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { renderInventory } from '../../src/lab/inventory.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
-export const CLI = join(ROOT, 'dist/src/cli/main.js');
+export const CLI = join(ROOT, 'dist/cli/main.js');
 
 export interface CliResult {
   code: number;

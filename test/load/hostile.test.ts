@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const HOSTILE = fileURLToPath(new URL('./hostile/', import.meta.url));
-const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const MAX_RSS_KB = 200 * 1024;
 const HUGE_BYTES = 10 * 1024 * 1024;
 

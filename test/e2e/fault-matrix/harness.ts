@@ -50,7 +50,7 @@ export interface Controller {
 
 /** `teqlctl play --yes --json` of the chapter (or of `files`), in the background. */
 export function startPlay(args: string[], files: { inventory: string; playbook: string } = { inventory: LAB_INVENTORY, playbook: CHAPTER }): Controller {
-  const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'play', '-i', files.inventory, files.playbook, '--yes', '--json', ...args], {
+  const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', files.inventory, files.playbook, '--yes', '--json', ...args], {
     cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
