@@ -21,11 +21,7 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
   if (templated !== undefined) throw new PatternError(`templates are not supported in host patterns: '${templated}'`, 'name the hosts or groups (e.g. hosts: routers), and narrow a run with --limit');
   const retry = whole.find((p) => p.trim().startsWith('@'));
   if (retry !== undefined) throw new PatternError(`'${retry}': host lists read from a file (@file, Ansible's retry files) are not supported`, 'give the hosts themselves: -l router_a,router_b');
-  const terms = whole
-    // An IPv6 address (a host's name) is one term, as in Ansible, not a ':' union of its groups.
-    .flatMap((p) => (p.includes(',') ? p.split(',') : isIPv6(p.trim().replace(/^[&!]/, '')) ? [p] : p.split(':')))
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
+  const terms = termsOf(whole);
   if (terms.length === 0) throw new PatternError('empty host pattern', SYNTAX_HINT);
   // As Ansible: unions first, then intersections, then exclusions, whatever the written order.
   const plain = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
@@ -40,6 +36,23 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
   for (const t of not) matchTerm(t, inv).forEach((h) => selected.delete(h));
   if (selected.size === 0) throw new PatternError(`host pattern '${terms.join(':')}' leaves no host`, 'check the & and ! terms');
   return [...inv.hosts.keys()].filter((h) => selected.has(h));
+}
+
+function termsOf(whole: readonly string[]): string[] {
+  return whole
+    // An IPv6 address (a host's name) is one term, as in Ansible, not a ':' union of its groups.
+    .flatMap((p) => (p.includes(',') ? p.split(',') : isIPv6(p.trim().replace(/^[&!]/, '')) ? [p] : p.split(':')))
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+/**
+ * The hosts the pattern's `!` terms name: excluded on purpose, so never added back (a bundle's
+ * other end is added to a --limit, except one of these). Call after matchPattern accepted it.
+ */
+export function excludedBy(pattern: string | readonly string[], inv: Inventory): Set<string> {
+  const terms = termsOf(typeof pattern === 'string' ? [pattern] : pattern);
+  return new Set(terms.filter((t) => t.startsWith('!')).flatMap((t) => matchTerm(t.slice(1), inv)));
 }
 
 function matchTerm(term: string, inv: Inventory): string[] {

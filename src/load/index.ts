@@ -6,7 +6,7 @@ import { checkAddresses } from './cross-host.js';
 import { checkSlaves } from './slave-checks.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
-import { matchPattern, PatternError } from './host-pattern.js';
+import { excludedBy, matchPattern, PatternError } from './host-pattern.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
 import { instantiate, type Placed } from './instantiate.js';
@@ -66,7 +66,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   // Bundles come from the inventory and -e, not from play vars: they are the same for every play.
   const own = (host: string) => new VarScope(extra, new VarScope(layers.get(host)!), budget);
   const { bundles, derived } = deriveBundles([...inventory.hosts.keys()], own, problems);
-  const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited) : undefined;
+  const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, opts.limit)) : undefined;
   for (const shape of shapes) {
     if (budget.exhausted) break;
     let all: string[];
@@ -139,17 +139,32 @@ function checkBatching(plays: readonly LoadedPlay[], problems: Problems): void {
 /**
  * `--limit` never runs half a bundle: a host selects its bundles, and the other end of each is
  * added to the run (said in a note). `limited` grows in place; a hub added only as a peer runs
- * the selected bundles' tasks, not its others (the run leaves those out, play/unit-failures.ts).
+ * the selected bundles' tasks, not its others (the run leaves those out, play/failure-domains.ts).
+ * A bundle with an end that a `!` term excludes is left out whole, never run on that end: the
+ * exclusion is what the operator asked for (a broken branch skipped), and its hub keeps the rest.
  */
-function selectBundles(bundles: readonly Bundle[], limited: Set<string>): { selected: string[]; notes: string[] } {
+function selectBundles(bundles: readonly Bundle[], limited: Set<string>, excluded: ReadonlySet<string>): { selected: string[]; notes: string[] } {
   const named = new Set(limited);
-  const selected = bundles.filter((b) => b.ends.some((e) => named.has(e.host)));
   const notes: string[] = [];
+  const selected = bundles.filter((b) => {
+    if (!b.ends.some((e) => named.has(e.host))) return false;
+    const out = b.ends.find((e) => excluded.has(e.host));
+    if (out) notes.push(`--limit: bundle ${b.name} left out, on both of its ends: ${out.host} is excluded (a bundle is changed on both of its ends or not at all)`);
+    return out === undefined;
+  });
   for (const b of selected) {
     for (const e of b.ends) {
       if (limited.has(e.host)) continue;
       limited.add(e.host);
       notes.push(`--limit: ${e.host} added, the other end of bundle ${b.name} (a bundle is changed on both of its ends or not at all)`);
+    }
+  }
+  // A host all of whose bundles were left out has nothing of its own to run: it leaves the run.
+  for (const host of named) {
+    const mine = bundles.filter((b) => b.ends.some((e) => e.host === host));
+    if (mine.length > 0 && !mine.some((b) => selected.includes(b))) {
+      limited.delete(host);
+      notes.push(`--limit: ${host} left out: each of its bundles has an excluded end`);
     }
   }
   return { selected: selected.map((b) => b.name), notes };
@@ -166,6 +181,15 @@ function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer
   if (extra.origins.size === 0) return;
   for (const host of inventory.hosts.values()) {
     host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), problems);
+  }
+}
+
+/** The hosts --limit's `!` terms exclude (none when the pattern is bad: limitHosts said so). */
+function excludedHosts(inventory: Inventory, limit: string[]): Set<string> {
+  try {
+    return excludedBy(limit, inventory);
+  } catch {
+    return new Set();
   }
 }
 

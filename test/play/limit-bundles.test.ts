@@ -66,6 +66,30 @@ describe('--limit and bundles', () => {
     expect(run.selectedBundles).toEqual([B1, B2]);
   });
 
+  it('a spoke excluded with ! is never added back: its bundle is left out, the hub runs its other bundle only', () => {
+    for (const limit of [['all:!branch2'], ['hub:!branch2'], ['all', '!branch2']]) {
+      const run = load(limit);
+      expect(run.plays[0]!.hosts).toEqual(['hub', 'branch1']);
+      expect(run.selectedBundles).toEqual([B1]);
+      expect(run.notes![0]).toBe(`--limit: bundle ${B2} left out, on both of its ends: branch2 is excluded (a bundle is changed on both of its ends or not at all)`);
+      // hub:!branch2 names the hub alone: branch1 comes in as its bundle's other end, said so.
+      expect(run.notes!.slice(1)).toEqual(limit[0] === 'hub:!branch2' ? [`--limit: branch1 added, the other end of bundle ${B1} (a bundle is changed on both of its ends or not at all)`] : []);
+      const domains = new FailureDomains(run.bundles, run.plays[0]!.hosts, run.selectedBundles);
+      const exclude = excludeFor({ domains } as unknown as RunState, 'hub')!;
+      expect(run.plays[0]!.tasks.get('hub')!.filter((t) => !exclude(t)).map((t) => t.name).filter((n) => /eth3|eth4|teql1/.test(n))).toEqual([]);
+    }
+  });
+
+  it('a hub excluded with ! leaves out every one of its bundles, even those a spoke selects', () => {
+    const run = load(['branch1:!hub']);
+    expect(run.plays[0]!.hosts).toEqual([]);
+    expect(run.selectedBundles).toEqual([]);
+    expect(run.notes).toEqual([
+      `--limit: bundle ${B1} left out, on both of its ends: hub is excluded (a bundle is changed on both of its ends or not at all)`,
+      '--limit: branch1 left out: each of its bundles has an excluded end',
+    ]);
+  });
+
   it('without --limit every bundle runs and nothing is noted', () => {
     const run = load();
     expect(run.selectedBundles).toBeUndefined();
