@@ -1,7 +1,8 @@
 // How a run ended, from its failure domains: every bundle converged (0), some failed and were
-// rolled back while the others were confirmed (10), all failed (the first failure's own code), or
+// rolled back while the others were confirmed (10), all failed (the first failure's own code; the
+// furthest stage reached when some were rolled back), or
 // a rollback did not get a router back (6, whatever else happened). Pure: reads the run's records.
-import { EXIT_CODE_OF, ExitCode } from '../errors.js';
+import { EXIT_CODE_OF, ExitCode, type Stage } from '../errors.js';
 import type { BundleReport } from './report.js';
 import type { RunState } from './run-state.js';
 
@@ -22,6 +23,16 @@ export function bundleReports(run: RunState): BundleReport[] {
   });
 }
 
+// How far a run got, for the exit code when every bundle failed and some were rolled back: one
+// branch unreachable (3, "nothing changed") and the others rolled back after their pings (5) is a
+// 5, whichever failed first in time (a review found 3 beside "every host was rolled back").
+const REACH: readonly Stage[] = ['config', 'connect', 'fact', 'refused', 'apply', 'verify', 'interrupted'];
+
+function furthest(run: RunState): Stage | undefined {
+  const stages = run.domains.units.map((u) => run.domains.failureOf(u.name)?.stage).filter((s): s is Stage => s !== undefined && REACH.includes(s));
+  return stages.sort((a, b) => REACH.indexOf(b) - REACH.indexOf(a))[0];
+}
+
 /** `okSummary`: what a run with no failure says (converged, or check mode's line). */
 export function outcome(run: RunState, okSummary: string): Outcome {
   const bundles = bundleReports(run);
@@ -34,7 +45,7 @@ export function outcome(run: RunState, okSummary: string): Outcome {
     const messages = [...new Set(failed.map((b) => b.error!))].join('\n');
     const tail = run.opts.check ? '' : incomplete ? '; ROLLBACK INCOMPLETE, see the residual differences above'
       : touched ? '; every host was rolled back to its state before the run' : '; nothing was changed';
-    return { exitCode: incomplete ? ExitCode.rollbackIncomplete : EXIT_CODE_OF[first.stage], summary: messages + tail, bundles };
+    return { exitCode: incomplete ? ExitCode.rollbackIncomplete : EXIT_CODE_OF[(touched ? furthest(run) : undefined) ?? first.stage], summary: messages + tail, bundles };
   }
   const ok = bundles.length - failed.length;
   const what = run.opts.check ? 'checked' : 'converged and verified';

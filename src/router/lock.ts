@@ -13,10 +13,13 @@ export interface RouterLock {
   alive: boolean;
 }
 
-/** Finds the sshd process of this connection: the lock is alive as long as that process is. */
+/**
+ * Finds the SSH server's process of this connection (OpenSSH's sshd, or Dropbear's, as on OpenWrt
+ * and many BusyBox routers): the lock is alive as long as that process is.
+ */
 // Builtins only (read), no process per level: comm, then the parent from stat, the field after the
 // state that follows comm's last ") " (a comm may hold spaces and parentheses: "node (vitest 1)").
-const SESSION_PID = `p=$$; while [ "$p" -gt 1 ]; do c=; read c < /proc/$p/comm 2>/dev/null; case "$c" in sshd*) break;; esac; s=; read s < /proc/$p/stat 2>/dev/null || s='1 (x) S 1'; s=\${s##*') '}; set -- $s; p=\${2:-1}; done`;
+const SESSION_PID = `p=$$; while [ "$p" -gt 1 ]; do c=; read c < /proc/$p/comm 2>/dev/null; case "$c" in sshd*|dropbear*) break;; esac; s=; read s < /proc/$p/stat 2>/dev/null || s='1 (x) S 1'; s=\${s##*') '}; set -- $s; p=\${2:-1}; done`;
 
 /** Owners are written into a shell string and a key=value file: only plain characters survive. */
 export function safeOwner(owner: string): string {

@@ -90,6 +90,19 @@ function bootContents(script: string): string {
   return files.join('\n').split('\n').filter((l) => !/conf[./]eth\d+[./]rp_filter/.test(l)).join('\n');
 }
 
+describe('every bundle failing, for reasons of their own', () => {
+  it('one spoke unreachable, the four others rolled back after their pings: exit 5 as the summary says, not the first failure\'s 3', async () => {
+    const spokes = Array.from({ length: SPOKES }, (_, i) => `hub000_spoke${i}`);
+    const f = hub(spokes);
+    f.routers.get('hub000_spoke2')!.connect = () => { throw new Error('connect ETIMEDOUT'); };
+    for (const h of spokes.filter((x) => x !== 'hub000_spoke2')) f.routers.get(h)!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run();
+    expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'rolled back', 'failed', 'rolled back', 'rolled back']);
+    expect(r.summary).toMatch(/every host was rolled back to its state before the run$/);
+    expect(r.exitCode, r.summary).toBe(ExitCode.verifyFailed);
+  });
+});
+
 describe('a hub that writes its boot configuration', () => {
   it('keeps its healthy bundles and writes boot files for them alone when a spoke fails its pings (exit 10)', async () => {
     const f = hub(['hub000_spoke2'], ['teql_persist=true']);
@@ -189,7 +202,7 @@ describe('a hub that writes its boot configuration', () => {
   it('is rolled back wholly, with all of its bundles, when its boot files already brought back the failed one', async () => {
     const f = hub(['hub000_spoke2'], ['teql_persist=true']);
     // Before the run, the hub's boot script already set up teql2 (an earlier run persisted it).
-    const withBoot = (facts: string) => facts.replace(`${SECTION_MARKER} boot\n`, `${SECTION_MARKER} boot\nfile\t/etc/teqlctl/boot.sh\tx\t${Buffer.from('ip link set dev eth5 up\n').toString('base64')}\n`);
+    const withBoot = (facts: string) => facts.replace(`${SECTION_MARKER} boot\n`, `${SECTION_MARKER} boot\nfile\t/etc/teqlctl/boot.sh\tx\t24\t${Buffer.from('ip link set dev eth5 up\n').toString('base64')}\n`);
     f.hub.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: f.hub.state === 'pristine' ? withBoot(rec.stdout) : rec.stdout }));
     f.hub.overrides.set('rollback', (_s, rec) => ({ ...rec, stdout: withBoot(rec.stdout) }));
     f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));

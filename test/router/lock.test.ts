@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,18 @@ describe('taking and freeing the lock', () => {
     expect(take('6b1e0c2a-0000-4000-8000-000000000001')).toMatch(/^run=r1\nowner=op@host\nstarted=now\npid=\d+\nboot=6b1e0c2a-0000-4000-8000-000000000001\n$/);
     // No boot id to read: the lock is taken all the same, with an empty boot line (counted as live).
     expect(take()).toMatch(/\nboot=\n$/);
+  });
+
+  it("records the SSH server's process of the session, Dropbear's as OpenSSH's: not an ancestor up to pid 1, that would never die", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-lock-'));
+    const script = takeLockScript('r1', 'op@host', 'now').replaceAll(LOCK_OWNER, join(dir, 'lock', 'owner')).replaceAll(LOCK_DIR, join(dir, 'lock')).replaceAll(BOOT_ID_FILE, join(dir, 'boot_id'));
+    // A shell named as Dropbear's session process is (its comm), running the script in a child sh.
+    const dropbear = join(dir, 'dropbear');
+    copyFileSync('/bin/dash', dropbear);
+    execFileSync('chmod', ['755', dropbear]);
+    const out = execFileSync(dropbear, ['-c', `sh -c '${script.replaceAll("'", "'\\''")}'; echo "session=$$"`], { encoding: 'utf8' });
+    const session = /session=(\d+)/.exec(out)![1];
+    expect(readFileSync(join(dir, 'lock', 'owner'), 'utf8')).toContain(`\npid=${session}\n`);
   });
 
   it('refuses a run id that could reach the shell unquoted', () => {
