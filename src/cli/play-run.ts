@@ -19,6 +19,7 @@ import { checkCombinations, confirmTimeout, forksOf, isOffline, type PlayFlags }
 import { debugHolds } from './debug-hold.js';
 import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
 import { showOffline } from './play-offline.js';
+import { serialNote } from '../play/sites.js';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -67,7 +68,8 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const log = new RunLog(logFile(flags.log, runId), secrets, echo);
   if (!flags.check) journalDir();
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
-  for (const note of loaded.notes ?? []) {
+  const serial = serialNote(loaded.bundles, loaded.plays);
+  for (const note of [...(loaded.notes ?? []), ...(serial ? [serial] : [])]) {
     say(`note: ${note}`);
     log.note(note);
   }

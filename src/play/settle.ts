@@ -50,7 +50,8 @@ function takeAll(run: RunState): Unit[] {
     for (const u of units) {
       const failure = run.domains.failureOf(u.name)!;
       for (const h of u.hosts) {
-        if (!run.persists.has(h) || !run.domains.alive(h)) continue;
+        // --check writes no boot file: the hub's others are checked whatever its boot files say.
+        if (run.opts.check || !run.persists.has(h) || !run.domains.alive(h)) continue;
         const scopes = run.domains.scopesOf(h);
         const scope = scopes.find((s) => s.bundle === u.name);
         const snapshot = run.snapshots.get(h);

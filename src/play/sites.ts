@@ -36,3 +36,20 @@ export function batchesOf(sites: readonly string[][], serial: Serial): string[][
   for (let i = 0; i < sites.length; i += size) out.push(sites.slice(i, i + size));
   return out;
 }
+
+/**
+ * What `serial` will do, said before the run where it differs from what an Ansible user reads in
+ * it: batches are of sites, and a hub with its spokes is one site (its bundles are never split).
+ */
+export function serialNote(bundles: readonly Bundle[], plays: ReadonlyArray<{ hosts: readonly string[]; serial?: Serial }>): string | undefined {
+  const play = plays.find((p) => p.serial);
+  if (!play) return undefined;
+  const hosts = [...new Set(plays.flatMap((p) => p.hosts))];
+  const sites = sitesOf(bundles, hosts);
+  const hubs = sites.filter((s) => s.length > 2 && bundles.some((b) => b.ends.some((e) => s.includes(e.host))));
+  if (hubs.length === 0) return undefined;
+  const batches = batchesOf(sites, play.serial!).length;
+  const ends = (h: string) => bundles.filter((b) => b.ends.some((e) => e.host === h)).length;
+  const hubOf = (site: readonly string[]) => [...site].sort((a, b) => ends(b) - ends(a))[0]!;
+  return `serial batches sites, not hosts: ${hubs.map((s) => `${hubOf(s)} and ${s.length - 1} other host(s)`).join(', ')} ${hubs.length > 1 ? 'are sites' : 'is one site'} (a hub's bundles are applied and confirmed together), so this run has ${batches} batch(es)`;
+}

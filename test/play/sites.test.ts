@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/load/bundle-types.js';
-import { batchesOf, sitesOf } from '../../src/play/sites.js';
+import { batchesOf, serialNote, sitesOf } from '../../src/play/sites.js';
 
 const pos = { file: 'i.yml', line: 1, col: 1 };
 const bundle = (a: string, b: string, dev = 'teql0'): Bundle => ({
@@ -28,5 +28,18 @@ describe('sites', () => {
     expect(batchesOf(sites, { percent: 40, pos })).toEqual([[['a'], ['b']], [['c'], ['d']], [['e']]]);
     expect(batchesOf(sites, { percent: 10, pos }).length).toBe(5);
     expect(batchesOf(sites, { percent: 100, pos }).length).toBe(1);
+  });
+});
+
+describe('serialNote', () => {
+  it('says, before the run, that a hub and its spokes are one site of a serial run, and how many batches there are', () => {
+    const bundles = [bundle('br1', 'hub'), bundle('hub', 'br2', 'teql1'), bundle('hub', 'br3', 'teql2'), bundle('x_a', 'x_b')];
+    const plays = [{ hosts: ['br1', 'hub', 'br2', 'br3', 'x_a', 'x_b'], serial: { count: 2, pos } }];
+    expect(serialNote(bundles, plays)).toBe("serial batches sites, not hosts: hub and 3 other host(s) is one site (a hub's bundles are applied and confirmed together), so this run has 1 batch(es)");
+  });
+
+  it('says nothing without serial, or where every site is a pair', () => {
+    expect(serialNote([bundle('hub', 'br1'), bundle('hub', 'br2', 'teql1')], [{ hosts: ['hub', 'br1', 'br2'] }])).toBeUndefined();
+    expect(serialNote([bundle('a', 'b'), bundle('c', 'd')], [{ hosts: ['a', 'b', 'c', 'd'], serial: { count: 1, pos } }])).toBeUndefined();
   });
 });
