@@ -21,7 +21,7 @@ export function renderFacts(f: Facts): string {
   const management = m ? [`client=${m.clientIp}${m.clientPort ? ` port=${m.clientPort}` : ''}`, JSON.stringify([{ dst: m.clientIp, dev: m.dev, ...(m.via ? { gateway: m.via } : {}) }])] : [];
   const b = f.boot;
   const boot = b ? [
-    ...b.files.map((x) => (x.symlink !== undefined ? `symlink\t${x.path}\t${x.symlink}` : `file\t${x.path}\t${x.executable ? 'x' : '-'}\t${Buffer.from(x.content ?? '').toString('base64')}`)),
+    ...b.files.map((x) => (x.symlink !== undefined ? `symlink\t${x.path}\t${x.symlink}` : `file\t${x.path}\t${x.executable ? 'x' : '-'}\t${Buffer.byteLength(x.content ?? '')}\t${Buffer.from(x.content ?? '').toString('base64')}`)),
     ...Object.entries(b.networkd).map(([k, v]) => `networkd\t${k}\t${v}`),
     ...b.ifupdown.map((i) => `ifupdown\t${i}`),
     ...(b.init ? [`init\t${b.init}`] : []),

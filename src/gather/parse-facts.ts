@@ -133,12 +133,18 @@ export function parseManagement(host: string, text: string): ManagementFact | un
 }
 
 /** The boot section: teqlctl's files (base64), networkd's managed links, ifupdown's interfaces. */
-export function parseBoot(text: string): BootFact {
+export function parseBoot(text: string, host = '?'): BootFact {
   const boot: BootFact = { files: [], networkd: {}, ifupdown: [] };
   for (const line of text.split('\n')) {
     const f = line.split('\t');
-    if (f[0] === 'file' && f.length === 4) {
-      boot.files.push({ path: f[1]!, content: Buffer.from(f[3]!, 'base64').toString('utf8'), executable: f[2] === 'x' });
+    if (f[0] === 'file') {
+      // Read exactly, or not at all: what is read here is what an undo writes back.
+      const size = Number((f[3] ?? '').trim());
+      const bytes = Buffer.from(f[4] ?? '', 'base64');
+      if (f.length !== 5 || !/^\s*\d+\s*$/.test(f[3]!) || bytes.length !== size) {
+        throw new FactError(host, `could not read the boot file ${f[1] ?? '?'} exactly (${Number.isFinite(size) ? `${size} bytes on the router, ${bytes.length} read` : 'no size'}): is base64 or wc missing or different there?`);
+      }
+      boot.files.push({ path: f[1]!, content: bytes.toString('utf8'), executable: f[2] === 'x' });
     } else if (f[0] === 'symlink' && f.length === 3) {
       boot.files.push({ path: f[1]!, symlink: f[2]! });
     } else if (f[0] === 'networkd' && f.length === 3) {
@@ -184,7 +190,7 @@ export function parseFacts(host: string, output: string): Facts {
   if (facts.teql.loaded && facts.teql.maxEqualizers === undefined) {
     facts.teql.maxEqualizers = facts.links.filter((l) => /^teql\d+$/.test(l.name)).length;
   }
-  if (s.has('boot')) facts.boot = parseBoot(s.get('boot')!);
+  if (s.has('boot')) facts.boot = parseBoot(s.get('boot')!, host);
   if (s.has('baseline')) facts.baseline = parseBaseline(s.get('baseline')!);
   const lock = parseLock(s.get('lock') ?? '');
   if (lock) facts.lock = lock;

@@ -35,8 +35,10 @@ const SECTIONS: Array<[string, string]> = [
   ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1 port=$2"; ip -j route get "$1"; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.
+  // Each file's size beside it: an older BusyBox base64 (no -w) that fails, or any short read, must
+  // not pass for an empty file (its undo would write the empty file back: parseBoot refuses it).
   ['boot', [
-    `for f in ${BOOT_GLOBS.join(' ')}; do if [ -L "$f" ]; then printf 'symlink\\t%s\\t%s\\n' "$f" "$(readlink "$f")"; elif [ -f "$f" ]; then x=-; [ -x "$f" ] && x=x; printf 'file\\t%s\\t%s\\t%s\\n' "$f" "$x" "$(base64 -w0 < "$f")"; fi; done`,
+    `for f in ${BOOT_GLOBS.join(' ')}; do if [ -L "$f" ]; then printf 'symlink\\t%s\\t%s\\n' "$f" "$(readlink "$f")"; elif [ -f "$f" ]; then x=-; [ -x "$f" ] && x=x; printf 'file\\t%s\\t%s\\t%s\\t%s\\n' "$f" "$x" "$(wc -c < "$f")" "$(base64 < "$f" | tr -d '\\n')"; fi; done`,
     // networkd's per-link state files name the .network file in use; no process per link.
     `for d in /sys/class/net/*; do [ -r "$d/ifindex" ] || continue; read i < "$d/ifindex"; s=/run/systemd/netif/links/$i; [ -f "$s" ] || continue; a=; n=; while IFS== read -r k v; do case $k in ADMIN_STATE) a=$v;; NETWORK_FILE) n=$v;; esac; done < "$s"; [ -n "$n" ] && [ "$a" != unmanaged ] && printf 'networkd\\t%s\\t%s\\n' "\${d##*/}" "$n"; done`,
     // What runs the boot, so persist writes where it will run (or refuses), and whose userland this is.

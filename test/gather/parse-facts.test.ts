@@ -64,8 +64,9 @@ describe('the boot and baseline sections', () => {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   it('reads teqlctl boot files (content, executable bit, symlink), networkd links, ifupdown interfaces; ignores junk', () => {
     const text = [
-      `file\t/etc/teqlctl/boot.sh\tx\t${b64('#!/bin/sh\nrun ip link set dev eth1 up\n')}`,
-      `file\t/etc/modules-load.d/teqlctl.conf\t-\t${b64('sch_teql\n')}`,
+      `file\t/etc/teqlctl/boot.sh\tx\t${Buffer.byteLength('#!/bin/sh\nrun ip link set dev eth1 up\n')}\t${b64('#!/bin/sh\nrun ip link set dev eth1 up\n')}`,
+      // As BusyBox's wc prints a size: padded.
+      `file\t/etc/modules-load.d/teqlctl.conf\t-\t      9\t${b64('sch_teql\n')}`,
       'symlink\t/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service\t/etc/systemd/system/teqlctl-boot.service',
       'networkd\tens4\t/run/systemd/network/30-ens4.network',
       'ifupdown\teth1',

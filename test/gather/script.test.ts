@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { factsScript, userlandLine } from '../../src/gather/script.js';
-import { parseFacts } from '../../src/gather/parse-facts.js';
+import { parseBoot, parseFacts } from '../../src/gather/parse-facts.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 
 describe('factsScript: sysctls', () => {
@@ -55,5 +55,37 @@ describe('factsScript: whose userland', () => {
     }
     // This machine's own ls is GNU's.
     expect(execFileSync('dash', ['-c', userlandLine()], { encoding: 'utf8' })).toBe('userland\tgnu\n');
+  });
+});
+
+describe('factsScript: teqlctl boot files, read exactly', () => {
+  // The boot section's first line, pointed at a folder of this test instead of /etc.
+  const dir = mkdtempSync(join(tmpdir(), 'boot-read-'));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const line = factsScript().split('\n').find((l) => l.includes('for f in /etc/teqlctl/'))!;
+  const reader = line.replace(/^\{ /, '').replace(/^for f in [^;]+;/, `for f in ${dir}/files/*;`);
+  mkdirSync(join(dir, 'files'));
+  // Longer than base64's 76-column lines, with a tab and a line of its own: framing must not matter.
+  const content = `#!/bin/sh\n# ${'x'.repeat(200)}\nrun\tip link set dev eth1 up\n\n`;
+  writeFileSync(join(dir, 'files', 'boot.sh'), content, { mode: 0o755 });
+  const realBase64 = execFileSync('sh', ['-c', 'command -v base64'], { encoding: 'utf8' }).trim();
+  const run = (shell: string[], base64: string) => {
+    writeFileSync(join(bin, 'base64'), base64, { mode: 0o755 });
+    const out = execFileSync(shell[0]!, [...shell.slice(1), '-s'], { input: reader, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    return () => parseBoot(out, 'r1');
+  };
+  // An older BusyBox base64: no -w (its usage is [-d] [FILE]).
+  const old = `#!/bin/sh\nfor a; do [ "$a" = -w0 ] || [ "$a" = -w ] && { echo "base64: invalid option -- 'w'" >&2; exit 1; }; done\nexec ${realBase64} "$@"\n`;
+  for (const shell of [['dash'], ['busybox', 'sh']]) {
+    it(`${shell.join(' ')}: a file is read byte for byte, even where base64 takes no -w (BusyBox sh: its own applet)`, () => {
+      expect(run(shell, old)().files).toEqual([{ path: join(dir, 'files', 'boot.sh'), content, executable: true }]);
+    });
+
+  }
+
+  // (BusyBox sh runs its own base64 applet, whatever PATH says: the stand-ins above reach dash only.)
+  it('dash: a base64 that prints nothing is a facts error, never an empty file (its undo would write it back)', () => {
+    expect(run(['dash'], '#!/bin/sh\nexit 1\n')).toThrow(/could not read the boot file .*boot\.sh exactly \(\d+ bytes on the router, 0 read\)/);
   });
 });
