@@ -135,6 +135,8 @@ export function parseManagement(host: string, text: string): ManagementFact | un
 /** The boot section: teqlctl's files (base64), networkd's managed links, ifupdown's interfaces. */
 export function parseBoot(text: string, host = '?'): BootFact {
   const boot: BootFact = { files: [], networkd: {}, ifupdown: [] };
+  // Only the interfaces ifupdown brings up by itself at boot (auto, allow-hotplug) count.
+  const autoUp = new Set<string>();
   for (const line of text.split('\n')) {
     const f = line.split('\t');
     if (f[0] === 'file') {
@@ -151,6 +153,8 @@ export function parseBoot(text: string, host = '?'): BootFact {
       boot.networkd[f[1]!] = f[2]!;
     } else if (f[0] === 'ifupdown' && f.length === 2 && f[1] && !boot.ifupdown.includes(f[1])) {
       boot.ifupdown.push(f[1]);
+    } else if (f[0] === 'ifupdown-auto' && f.length === 2 && f[1]) {
+      autoUp.add(f[1]);
     } else if (f[0] === 'init' && f.length === 2 && (f[1] === 'systemd' || f[1] === 'openrc' || f[1] === 'none')) {
       boot.init = f[1];
     } else if (f[0] === 'openrc-local' && f.length === 2) {
@@ -160,6 +164,7 @@ export function parseBoot(text: string, host = '?'): BootFact {
     }
   }
   boot.files.sort((a, b) => a.path.localeCompare(b.path));
+  boot.ifupdown = boot.ifupdown.filter((d) => autoUp.has(d));
   return boot;
 }
 

@@ -44,7 +44,9 @@ const SECTIONS: Array<[string, string]> = [
     // What runs the boot, so persist writes where it will run (or refuses), and whose userland this is.
     `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; fi`,
     userlandLine(),
-    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do [ "$w" = iface ] && printf 'ifupdown\\t%s\\n' "$name"; done; fi`,
+    // ifupdown's interfaces, and which of them it brings up by itself (auto, allow-hotplug): a hook
+    // on an interface that nothing brings up at boot would never run.
+    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do case $w in iface) printf 'ifupdown\\t%s\\n' "$name";; auto|allow-*) for n in $name $rest; do case $n in '#'*) break;; esac; printf 'ifupdown-auto\\t%s\\n' "$n"; done;; esac; done; fi`,
   ].join('\n')],
   ['baseline', `if [ -f ${BASELINE_FILE} ]; then cat ${BASELINE_FILE}; fi`],
   ['lock', READ_LOCK],

@@ -71,6 +71,10 @@ describe('the boot and baseline sections', () => {
       'networkd\tens4\t/run/systemd/network/30-ens4.network',
       'ifupdown\teth1',
       'ifupdown\teth1',
+      // eth2 has a stanza, but nothing brings it up at boot (no auto, no allow-hotplug): not counted.
+      'ifupdown\teth2',
+      'ifupdown-auto\tlo',
+      'ifupdown-auto\teth1',
       'cat: /etc/network/interfaces.d/*: No such file or directory',
     ].join('\n');
     const f = parseFacts('router_a', fixture('lab-a-pristine').replace('@@teqlctl-section sysctls', `@@teqlctl-section boot\n${text}\n@@teqlctl-section baseline\nsysctl:net.ipv4.conf.all.rp_filter\t2\nlink:eth1\tdown mtu 1500\njunk\n@@teqlctl-section sysctls`));

@@ -89,3 +89,19 @@ describe('factsScript: teqlctl boot files, read exactly', () => {
     expect(run(['dash'], '#!/bin/sh\nexit 1\n')).toThrow(/could not read the boot file .*boot\.sh exactly \(\d+ bytes on the router, 0 read\)/);
   });
 });
+
+describe('factsScript: what ifupdown brings up at boot', () => {
+  it('counts an iface only where auto or allow-hotplug names it (several names on a line, a comment after them), in dash and BusyBox sh', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ifupdown-'));
+    mkdirSync(join(dir, 'interfaces.d'));
+    writeFileSync(join(dir, 'ifup'), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(join(dir, 'interfaces'), 'auto lo eth1 # the first links\niface lo inet loopback\niface eth1 inet manual\niface eth2 inet manual\n');
+    writeFileSync(join(dir, 'interfaces.d', 'eth3'), 'allow-hotplug eth3\niface eth3 inet manual\n');
+    const line = factsScript().split('\n').find((l) => l.includes('/etc/network/interfaces'))!;
+    const script = line.replace(/^\{ /, '').replace(/; \} 2>&1$/, '').replaceAll('/sbin/ifup', join(dir, 'ifup')).replaceAll('/etc/network/interfaces', join(dir, 'interfaces'));
+    for (const shell of [['dash'], ['busybox', 'sh']]) {
+      const out = execFileSync(shell[0]!, [...shell.slice(1), '-c', script], { encoding: 'utf8' });
+      expect(parseBoot(out).ifupdown, shell.join(' ')).toEqual(['lo', 'eth1', 'eth3']);
+    }
+  });
+});
