@@ -92,7 +92,7 @@ export interface BootFact {
   files: BootFileFact[];
   /** Interfaces systemd-networkd manages (not `unmanaged`): name -> the .network file it uses. */
   networkd: Record<string, string>;
-  /** Interfaces declared by `iface` in /etc/network/interfaces(.d), when ifupdown is installed. */
+  /** Interfaces declared by `iface` in /etc/network/interfaces(.d) and brought up at boot (auto, allow-hotplug), when ifupdown is installed. */
   ifupdown: string[];
   /** What runs the boot: systemd, OpenRC, or neither (absent: facts read before it was gathered, from systemd routers). */
   init?: InitSystem;
@@ -100,6 +100,8 @@ export interface BootFact {
   openrcLocal?: boolean;
   /** The userland is BusyBox's (/bin/ls is BusyBox), as on OpenWrt, Alpine and embedded images. */
   busybox?: boolean;
+  /** teqlctl's folders (/var/lib/teqlctl, /etc/teqlctl) that are on a file system a reboot empties (tmpfs, ramfs): path -> its type. */
+  volatile?: Record<string, string>;
 }
 
 export type InitSystem = 'systemd' | 'openrc' | 'none';

@@ -133,6 +133,9 @@ export function parseManagement(host: string, text: string): ManagementFact | un
 }
 
 /** The boot section: teqlctl's files (base64), networkd's managed links, ifupdown's interfaces. */
+/** File systems a reboot empties. */
+const VOLATILE_FS = new Set(['tmpfs', 'ramfs']);
+
 export function parseBoot(text: string, host = '?'): BootFact {
   const boot: BootFact = { files: [], networkd: {}, ifupdown: [] };
   // Only the interfaces ifupdown brings up by itself at boot (auto, allow-hotplug) count.
@@ -159,6 +162,8 @@ export function parseBoot(text: string, host = '?'): BootFact {
       boot.init = f[1];
     } else if (f[0] === 'openrc-local' && f.length === 2) {
       boot.openrcLocal = f[1] === 'yes';
+    } else if (f[0] === 'fs' && f.length === 3 && VOLATILE_FS.has(f[2]!)) {
+      boot.volatile = { ...boot.volatile, [f[1]!]: f[2]! };
     } else if (f[0] === 'userland' && f.length === 2) {
       boot.busybox = f[1] === 'busybox';
     }

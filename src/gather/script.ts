@@ -1,7 +1,7 @@
 // The one remote script that reads every fact in a single round trip; each section is framed by markers.
 import { rpFilterDevice, sysctlPath } from '../router/sysctl-path.js';
 import { shellQuote } from '../router/shell-quote.js';
-import { BASELINE_FILE, BOOT_GLOBS } from '../router/paths.js';
+import { BASELINE_FILE, BOOT_DIR, BOOT_GLOBS, RUNS_DIR } from '../router/paths.js';
 import { READ_LOCK } from '../router/lock.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
@@ -44,6 +44,9 @@ const SECTIONS: Array<[string, string]> = [
     // What runs the boot, so persist writes where it will run (or refuses), and whose userland this is.
     `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; fi`,
     userlandLine(),
+    // The file system each of teqlctl's folders is on (the longest mount point over it; the shell's
+    // own read of /proc/mounts, no process): a reboot empties a tmpfs, with the run records in it.
+    `for tq_p in ${RUNS_DIR} ${BOOT_DIR}; do tq_b=; tq_t=; while read -r tq_d tq_m tq_y tq_r; do case "$tq_p/" in "\${tq_m%/}/"*) [ \${#tq_m} -ge \${#tq_b} ] && { tq_b=$tq_m; tq_t=$tq_y; };; esac; done < /proc/mounts; printf 'fs\\t%s\\t%s\\n' "$tq_p" "$tq_t"; done`,
     // ifupdown's interfaces, and which of them it brings up by itself (auto, allow-hotplug): a hook
     // on an interface that nothing brings up at boot would never run.
     `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do case $w in iface) printf 'ifupdown\\t%s\\n' "$name";; auto|allow-*) for n in $name $rest; do case $n in '#'*) break;; esac; printf 'ifupdown-auto\\t%s\\n' "$n"; done;; esac; done; fi`,

@@ -105,3 +105,17 @@ describe('factsScript: what ifupdown brings up at boot', () => {
     }
   });
 });
+
+describe('factsScript: the file systems of teqlctl folders', () => {
+  it('names the one a folder is on (the longest mount point over it, the later of two alike); only tmpfs and ramfs are kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mounts-'));
+    writeFileSync(join(dir, 'mounts'), '/dev/sda1 / ext4 rw 0 0\nnone /var tmpfs rw 0 0\n/dev/sda2 /var/libx ext4 rw 0 0\ntmpfs /etc tmpfs rw 0 0\noverlay /etc overlay rw 0 0\n');
+    const line = factsScript().split('\n').find((l) => l.includes('/proc/mounts'))!;
+    const script = line.replace(/^\{ /, '').replace(/; \} 2>&1$/, '').replaceAll('/proc/mounts', join(dir, 'mounts'));
+    for (const shell of [['dash'], ['busybox', 'sh']]) {
+      const out = execFileSync(shell[0]!, [...shell.slice(1), '-c', script], { encoding: 'utf8' });
+      expect(out, shell.join(' ')).toBe('fs\t/var/lib/teqlctl/runs\ttmpfs\nfs\t/etc/teqlctl\toverlay\n');
+      expect(parseBoot(out).volatile).toEqual({ '/var/lib/teqlctl/runs': 'tmpfs' });
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // Pure: what will run teqlctl's boot script on this router, read off its facts. Persisting where
 // nothing runs at boot would be a promise that is silently broken at the next reboot: refused.
 import type { Facts } from '../../gather/facts.js';
+import { RUNS_DIR } from '../../router/paths.js';
 
 export type BootMechanism =
   /** A oneshot unit; modules-load.d and sysctl.d are read by systemd itself. */
@@ -14,6 +15,16 @@ export type NoBootMechanism = { kind: 'none'; why: string; hint: string };
 
 export function bootMechanism(facts: Facts, devices: readonly string[]): BootMechanism | NoBootMechanism {
   const boot = facts.boot;
+  // Boot files in a folder a reboot empties are not there at boot; run records that are not are
+  // worse: the boot script finds no unconfirmed run to revert, and applies its configuration.
+  const gone = Object.entries(boot?.volatile ?? {});
+  if (gone.length > 0) {
+    return {
+      kind: 'none',
+      why: `${gone.map(([p, t]) => `${p} is on ${t}`).join(' and ')}, which a reboot empties: ${gone.some(([p]) => p === RUNS_DIR) ? 'the boot script would not find an unconfirmed run to revert, and would apply its configuration' : 'the boot files would be gone at boot'}`,
+      hint: `keep ${gone.map(([p]) => p).join(' and ')} on persistent storage (a diskless Alpine: lbu include and commit), or leave persist off for this host`,
+    };
+  }
   const init = boot?.init ?? 'systemd';
   if (init === 'systemd') return { kind: 'systemd' };
   if (init === 'openrc') {

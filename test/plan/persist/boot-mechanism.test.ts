@@ -69,6 +69,23 @@ describe('persist where neither systemd nor OpenRC runs the boot', () => {
     expect((err as RefusedError).hint).toMatch(/leave persist off/);
   });
 
+  it('with the run records on a tmpfs (systemd or not): refused before any change, as the boot script would apply an unconfirmed run', () => {
+    for (const boot of [{ init: 'systemd' as const }, { init: 'none' as const, ifupdown: ['eth1', 'eth2'] }]) {
+      const err = (() => {
+        try {
+          planHost('router_a', tasks(), on({ ...boot, volatile: { '/var/lib/teqlctl/runs': 'tmpfs' } }));
+        } catch (e) {
+          return e as RefusedError;
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(RefusedError);
+      expect(err!.message).toMatch(/persist: \/var\/lib\/teqlctl\/runs is on tmpfs, which a reboot empties: the boot script would not find an unconfirmed run to revert, and would apply its configuration/);
+      expect(err!.hint).toMatch(/^keep \/var\/lib\/teqlctl\/runs on persistent storage .* or leave persist off for this host$/);
+    }
+    expect(() => planHost('router_a', tasks([]), on({ init: 'systemd', volatile: { '/var/lib/teqlctl/runs': 'tmpfs' } }))).not.toThrow();
+  });
+
   it('without persist, the same router plans as any other', () => {
     expect(() => planHost('router_a', tasks([]), on({ init: 'none', busybox: true }))).not.toThrow();
   });
