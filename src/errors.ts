@@ -99,7 +99,12 @@ export class FactError extends TeqlError {
 
 /** The router's state forbids the plan (conflicting qdisc, management path, ...): nothing changed. */
 export class RefusedError extends TeqlError {
-  constructor(message: string, hint?: string) {
+  constructor(
+    message: string,
+    hint?: string,
+    /** The task whose plan met the conflict, where one did: a hub then fails that task's bundle alone. */
+    readonly at?: { task: string; pos: SourcePos },
+  ) {
     super(message, 'refused', hint);
   }
 }

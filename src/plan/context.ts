@@ -23,7 +23,7 @@ export interface ModuleResult {
 
 /** A state on the router that the plan must not override: nothing is changed anywhere. */
 export function conflict(ctx: PlanContext, message: string, hint?: string): RefusedError {
-  return new RefusedError(`${ctx.host}: ${ctx.pos.file}:${ctx.pos.line}:${ctx.pos.col}: task "${ctx.task}": ${message}`, hint);
+  return new RefusedError(`${ctx.host}: ${ctx.pos.file}:${ctx.pos.line}:${ctx.pos.col}: task "${ctx.task}": ${message}`, hint, { task: ctx.task, pos: ctx.pos });
 }
 
 export function requireLink(ctx: PlanContext, facts: Facts, dev: string) {

@@ -12,6 +12,7 @@ import { runWithProgress } from '../ui/progress.js';
 import { rollbackAll, touchedHosts } from './rollback-all.js';
 import { FailureDomains } from './failure-domains.js';
 import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
+import { planNarrowing } from './plan-narrowing.js';
 import { settle } from './settle.js';
 import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
@@ -185,8 +186,7 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
         if (facts.lock && facts.lock.run !== run.runId && !run.opts.check) throw new RefusedError(lockMessage(h, facts.lock));
         if (!run.snapshots.has(h)) run.snapshots.set(h, facts);
         run.latest.set(h, facts);
-        const exclude = excludeFor(run, h);
-        const p = planHost(h, tasks.get(h) ?? [], facts, exclude ? { exclude } : {});
+        const p = planNarrowing(run, h, tasks.get(h) ?? [], facts);
         planned.set(h, p);
         setTitle(`${h}: ${changeCount(p.plan)} to change${facts.lock && run.opts.check ? ` (${lockMessage(h, facts.lock)})` : ''}`);
       } catch (err) {
@@ -205,16 +205,22 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
   // A lock message names its host first (lockMessage): it is said as it is, under its host.
   failUnits(run, 'refused', '', refused.map((e) => ({ host: e.host, message: said(e.host, e.err) })));
   for (const e of other) failUnits(run, e.err.stage, '', [{ host: e.host, message: said(e.host, e.err) }]);
-  // Planned as each host answered; a peer refused or unreadable meanwhile leaves its bundles out now.
-  for (const h of [...planned.keys()]) {
-    const exclude = excludeFor(run, h);
-    if (!exclude) continue;
-    try {
-      planned.set(h, planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude }));
-    } catch (err) {
-      if (!(err instanceof TeqlError)) throw err;
-      planned.delete(h);
-      failUnits(run, err instanceof RefusedError ? 'refused' : err.stage, '', [{ host: h, message: said(h, err) }]);
+  // Planned as each host answered; a peer refused or unreadable meanwhile leaves its bundles out now
+  // (and a hub whose replan refuses one more bundle leaves that one out too: the loop goes again).
+  for (let again = true; again; ) {
+    again = false;
+    for (const h of [...planned.keys()]) {
+      if (!excludeFor(run, h)) continue;
+      const failedBefore = run.domains.failed.size;
+      try {
+        planned.set(h, planNarrowing(run, h, tasks.get(h) ?? [], run.latest.get(h)!));
+        again ||= run.domains.failed.size > failedBefore;
+      } catch (err) {
+        if (!(err instanceof TeqlError)) throw err;
+        planned.delete(h);
+        failUnits(run, err instanceof RefusedError ? 'refused' : err.stage, '', [{ host: h, message: said(h, err) }]);
+        again = true;
+      }
     }
   }
   return alignBootPhases(hosts.filter((h) => planned.has(h)).map((h) => planned.get(h)!));

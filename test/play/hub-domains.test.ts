@@ -90,6 +90,21 @@ function bootContents(script: string): string {
   return files.join('\n').split('\n').filter((l) => !/conf[./]eth\d+[./]rp_filter/.test(l)).join('\n');
 }
 
+describe('a hub whose state conflicts with one bundle', () => {
+  it('a leftover root qdisc on one branch\'s link refuses that bundle alone; the hub converges its four others (exit 10)', async () => {
+    const f = hub([]);
+    const tbf = '{"kind":"tbf","handle":"8001:","dev":"eth5","root":true,"refcnt":2,"options":{"rate":1000000,"burst":1600,"lat":50000}}';
+    f.hub.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: f.hub.state === 'pristine' ? rec.stdout.replace(/(@@teqlctl-section qdiscs\n\[)/, `$1${tbf},`) : rec.stdout }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'failed', 'converged', 'converged']);
+    expect(r.bundles[2]!.error).toMatch(/^hub000: .*task ".*": .*eth5/);
+    // That branch's spoke was never changed; the hub applied, verified and confirmed the rest.
+    expect(f.routers.get('hub000_spoke2')!.kinds()).toEqual(['facts']);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm', 'release']);
+  });
+});
+
 describe('every bundle failing, for reasons of their own', () => {
   it('one spoke unreachable, the four others rolled back after their pings: exit 5 as the summary says, not the first failure\'s 3', async () => {
     const spokes = Array.from({ length: SPOKES }, (_, i) => `hub000_spoke${i}`);
