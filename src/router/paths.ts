@@ -5,6 +5,8 @@
 export const RUNS_DIR = '/var/lib/teqlctl/runs';
 export const LOCK_DIR = '/run/teqlctl.lock';
 export const LOCK_OWNER = `${LOCK_DIR}/owner`;
+/** Held by the boot script while it runs: two of them at once (two interfaces' if-up.d hooks) would interleave a revert and an apply. */
+export const BOOT_LOCK_DIR = '/run/teqlctl-boot.lock';
 // Where /run is not a tmpfs (some BusyBox and embedded systems), a lock outlives a reboot: the lock
 // records the boot it was taken in, and the boot script tells a lock of an earlier boot from a live one.
 export const BOOT_ID_FILE = '/proc/sys/kernel/random/boot_id';

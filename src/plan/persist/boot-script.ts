@@ -3,7 +3,7 @@
 import { IPROUTE2_PREAMBLE } from '../../router/iproute2.js';
 import { sysctlPath } from '../../router/sysctl-path.js';
 import { shellJoin, shellQuote } from '../../router/shell-quote.js';
-import { BOOT_ID_FILE, BOOT_SCRIPT, LOCK_OWNER, RUNS_DIR } from '../../router/paths.js';
+import { BOOT_ID_FILE, BOOT_LOCK_DIR, BOOT_SCRIPT, LOCK_OWNER, RUNS_DIR } from '../../router/paths.js';
 import { RESUMABLE_MARK } from '../../router/markers.js';
 import { decide } from '../../router/decision.js';
 import { readRunBoot } from '../../router/boot-id.js';
@@ -54,6 +54,12 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     // died with that boot. A lock without a boot line (an older teqlctl's) counts as live.
     'reverted=0',
     `bid=; read -r bid 2>/dev/null < ${BOOT_ID_FILE}`,
+    // One boot script at a time (two interfaces' if-up.d hooks at once, the unit beside a hook):
+    // a second one meanwhile would find the first's revert half done, and apply over it. It waits
+    // (bounded); a holder that died, or of an earlier boot, holds nothing. The script's own exec
+    // below keeps its pid, so it finds the lock its own.
+    `tq_bw=0; until mkdir ${BOOT_LOCK_DIR} 2>/dev/null; do tq_bh=; tq_bb=; read -r tq_bh tq_bb 2>/dev/null < ${BOOT_LOCK_DIR}/holder; [ "$tq_bh" = "$$" ] && break; if [ -n "$tq_bh" ] && { [ ! -d "/proc/$tq_bh" ] || [ "$tq_bb" != "$bid" ]; }; then rm -rf ${BOOT_LOCK_DIR}; continue; fi; tq_bw=$((tq_bw + 1)); if [ $tq_bw -ge 300 ]; then echo "teqlctl boot: another boot script (pid $tq_bh) still runs after 300 s: not waiting longer" >&2; exit 1; fi; sleep 1; done`,
+    `printf '%s %s\n' $$ "$bid" > ${BOOT_LOCK_DIR}/holder; trap 'rm -rf ${BOOT_LOCK_DIR}' EXIT`,
     `held() { grep -qx "run=$1" ${LOCK_OWNER} 2>/dev/null || return 1; [ -n "$bid" ] && grep -q '^boot=.' ${LOCK_OWNER} && ! grep -qx "boot=$bid" ${LOCK_OWNER} && { echo "teqlctl boot: run $1's lock is from an earlier boot (/run kept across the reboot): nothing holds it, its undo is resumed" >&2; return 1; }; return 0; }`,
     // The latest run that armed (a run folder teqlctl's rollback made for a run that never armed
     // here has no meta: it does not count, or it would hide the run a reboot cut).

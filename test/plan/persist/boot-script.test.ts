@@ -1,14 +1,14 @@
 // The boot script's revert of a run left pending by a reboot, run for real under dash and BusyBox's
 // sh in a temporary folder (ip, tc and modprobe as logging stand-ins): a run its revert settles is
 // reverted and the script starts over once; one it cannot settle must not hold up the boot.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootScript } from '../../../src/plan/persist/boot-script.js';
 import { RESUMABLE_MARK } from '../../../src/router/markers.js';
-import { BOOT_ID_FILE, LOCK_OWNER, RUNS_DIR } from '../../../src/router/paths.js';
+import { BOOT_ID_FILE, BOOT_LOCK_DIR, LOCK_OWNER, RUNS_DIR } from '../../../src/router/paths.js';
 
 const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '/bin/busybox sh']];
 
@@ -31,6 +31,7 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
     .replaceAll(RUNS_DIR, join(root, 'runs'))
     .replaceAll(LOCK_OWNER, join(root, 'lock-owner'))
     .replaceAll(BOOT_ID_FILE, join(root, 'boot-id'))
+    .replaceAll(BOOT_LOCK_DIR, join(root, 'boot.lock'))
     .replace(/for d in [^;]*; do/, `for d in ${bin}; do`)
     // By its path: BusyBox's sh runs its own modprobe applet before any on PATH.
     .replace('run modprobe', `run ${bin}/modprobe`);
@@ -40,6 +41,13 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
     const r = spawnSync('/usr/bin/timeout', ['10', ...shell.split(' '), path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { code: r.status, stderr: r.stderr };
   };
+  /** Two boot scripts at once, as two interfaces' if-up.d hooks start them. */
+  const bootTwice = async () => Promise.all([0, 1].map(() => new Promise<{ code: number | null; stderr: string }>((done) => {
+    const c = spawn('/usr/bin/timeout', ['20', ...shell.split(' '), path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    c.on('close', (code) => done({ code, stderr }));
+  })));
   const count = (name: string) => {
     try {
       return readFileSync(join(root, name), 'utf8').trim().split('\n').filter(Boolean).length;
@@ -66,10 +74,31 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
   /** The boot run r1 was armed in, as its meta records it (none: an older teqlctl's run). */
   const armedIn = (boot: string) => writeFileSync(join(run, 'meta'), `run=r1\nowner=t@t\nstarted=2026-12-01T00:00:00Z\ntimeout=120\nsummary=x\nboot=${boot}\n`);
   const decidedBy = () => ['confirm', 'revert', 'rollback'].filter((w) => { try { readFileSync(join(run, 'decided', w)); return true; } catch { return false; } });
-  return { boot, revertArgs, otherRun, lockedBy, armedIn, decidedBy, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
+  return { boot, bootTwice, root, revertArgs, otherRun, lockedBy, armedIn, decidedBy, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
 }
 
 describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
+  it('two at once (two if-up.d hooks): the second waits for the first, the run is reverted once, no apply meets a revert half done', async () => {
+    const r = router(shell, `echo reverting > "$(dirname "$0")/state"; sleep 1; echo reverted > "$(dirname "$0")/state"`);
+    const [one, two] = await r.bootTwice();
+    expect([one!.code, two!.code], one!.stderr + two!.stderr).toEqual([0, 0]);
+    expect(r.reverts()).toBe(1);
+    expect(r.state()).toBe('reverted');
+    expect(one!.stderr + two!.stderr).not.toMatch(/left as it is/);
+    // Each applied the configuration once the revert was over: modprobe and the address, twice.
+    expect(r.calls()).toBe(4);
+    expect(existsSync(join(r.root, 'boot.lock'))).toBe(false);
+  });
+
+  it('a boot lock left by a boot script that died is taken over at once', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    mkdirSync(join(r.root, 'boot.lock'));
+    writeFileSync(join(r.root, 'boot.lock', 'holder'), '999999999 this-boot\n');
+    const res = r.boot();
+    expect(res.code, res.stderr).toBe(0);
+    expect(r.reverts()).toBe(1);
+  });
+
   it('a pending run its revert settles: reverted once, then the (restored) script runs to its end', () => {
     const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
     const res = r.boot();
