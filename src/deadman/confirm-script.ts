@@ -2,6 +2,7 @@
 // the state the run left (so a later `teqlctl rollback` can tell whether the router moved), free the lock.
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
+import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { CONFIRM_MARKER } from '../router/markers.js';
 import { decide, DECIDED, RESERVE, withRoom } from '../router/decision.js';
 import { heredoc } from './arm-script.js';
@@ -9,11 +10,14 @@ import { syncFs } from '../apply/render-op.js';
 import { wholeScript } from '../router/whole-script.js';
 import { armedInEarlierBoot, readBootId, readRunBoot } from '../router/boot-id.js';
 
-function disarm(dir: string): string {
+/** Stops the run's timer, whichever kind (exported for its tests). */
+export function disarm(dir: string): string {
   return [
-    `read kind what < ${dir}/timer 2>/dev/null`,
-    // The sleeper's shell first, so it cannot go on to the revert when its sleep ends.
-    `case "$kind" in systemd) systemctl stop "$what.timer" "$what.service" >/dev/null 2>&1;; pid) kill "$what" 2>/dev/null; [ -f ${dir}/sleeper ] && kill "$(cat ${dir}/sleeper)" 2>/dev/null;; esac`,
+    `kind=; what=; start=; read -r kind what start < ${dir}/timer 2>/dev/null`,
+    // The sleeper's shell first, so it cannot go on to the revert when its sleep ends; only while
+    // that pid is still the timer's (long fired, its number may be another process's now).
+    PROC_START_FN,
+    `case "$kind" in systemd) systemctl stop "$what.timer" "$what.service" >/dev/null 2>&1;; pid) if [ -n "$what" ] && ${sameProcess('$what', '$start')}; then kill "$what" 2>/dev/null; [ -f ${dir}/sleeper ] && kill "$(cat ${dir}/sleeper)" 2>/dev/null; fi;; esac`,
   ].join('\n');
 }
 

@@ -2,6 +2,7 @@
 import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js';
 import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
+import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
 import { heredoc } from './arm-script.js';
 import { timerLines } from './timer-lines.js';
@@ -18,12 +19,13 @@ import { syncFs } from '../apply/render-op.js';
  */
 export function runsScript(limit = 10): string {
   return `export LANG=C LC_ALL=C
+${PROC_START_FN}
 for d in $(ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}); do
   d=\${d%/}; id=\${d##*/}; armed=0
-  kind=; what=; read -r kind what 2>/dev/null < "$d/timer"
+  kind=; what=; start=; read -r kind what start 2>/dev/null < "$d/timer"
   case "$kind" in
     systemd) systemctl is-active --quiet "$what.timer" 2>/dev/null && armed=1;;
-    pid) kill -0 "$what" 2>/dev/null && armed=1;;
+    pid) kill -0 "$what" 2>/dev/null && ${sameProcess('$what', '$start')} && armed=1;;
   esac
   state=; read -r state 2>/dev/null < "$d/state"
   confirmed=; read -r confirmed 2>/dev/null < "$d/confirmed_at"

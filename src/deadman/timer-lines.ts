@@ -1,5 +1,6 @@
 // The dead-man's timer: systemd-run's where systemd runs, a sleeper in its own session elsewhere.
 import { assertSafeRunId, runDir } from '../router/paths.js';
+import { PROC_START_FN } from '../router/proc-start.js';
 
 /**
  * The timer that runs `revert.sh` of `runId` after `timeoutSec`: systemd-run's survives the SSH
@@ -20,7 +21,9 @@ export function timerLines(runId: string, timeoutSec: number, fail: (what: strin
     `  ${fail('no systemd and no setsid on this router: the dead-man timer cannot be armed; install setsid (util-linux, or a BusyBox built with it)')}`,
     'else',
     `  setsid /bin/sh -c 'sleep ${timeoutSec} & echo $! > ${dir}/sleeper; wait; exec /bin/sh ${dir}/revert.sh' </dev/null >/dev/null 2>&1 &`,
-    `  echo "pid $!" > ${dir}/timer || { kill $! 2>/dev/null; ${fail(`cannot write ${dir}/timer`)}; }`,
+    // With its start time: a pid alone would name another process once this one is gone.
+    `  ${PROC_START_FN}; tq_started $!`,
+    `  echo "pid $! $tq_st" > ${dir}/timer || { kill $! 2>/dev/null; ${fail(`cannot write ${dir}/timer`)}; }`,
     'fi',
   ];
 }
