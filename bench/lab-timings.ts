@@ -9,7 +9,7 @@ import { withLabLock } from './lib/lock.js';
 import { summarize, type Summary } from './lib/stats.js';
 
 const RUNS = Number(process.env.BENCH_LAB_RUNS ?? 5);
-const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+const cli = join(projectRoot(), 'dist', 'cli', 'main.js');
 
 /** Seconds one `teqlctl lab ...` took; throws with its output if it failed. */
 function timed(args: string[]): number {

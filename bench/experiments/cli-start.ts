@@ -40,5 +40,5 @@ for (const [label, spec] of MODULES) {
   console.log(`${label}: +${((await time(`await import(${JSON.stringify(spec)})`)) - bare).toFixed(0)} ms`);
 }
 const help: number[] = [];
-for (let i = 0; i < runs; i++) help.push((await runProc(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), '--help'])).ms);
+for (let i = 0; i < runs; i++) help.push((await runProc(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), '--help'])).ms);
 console.log(`node dist/cli/main.js --help: ${median(help).toFixed(0)} ms (+${(median(help) - bare).toFixed(0)} ms)`);

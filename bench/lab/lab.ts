@@ -9,7 +9,7 @@ import { ROUTERS, type Router } from '../../src/lab/topology.js';
 import { mustRun } from '../lib/proc.js';
 
 export const ROOT = projectRoot();
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
 export function labRunning(): boolean {
   const p = labPaths();

@@ -99,7 +99,7 @@ export async function planAuth(user: string, files: readonly string[], agent: st
       plan.methods.push({ type: 'agent', username: user, agent: matchingAgent(agent, wanted) });
       plan.offered.push('ssh-agent (its keys of the files named: IdentitiesOnly)');
     } else {
-      plan.notes.push('ssh-agent not asked: IdentitiesOnly yes, and no key file named without its private half has a .pub the agent could match');
+      plan.notes.push('ssh-agent not asked: IdentitiesOnly yes, and no key file named that teqlctl cannot open itself shows a public key the agent could match (the file itself, its OpenSSH header, or its .pub)');
     }
   } else if (agent) {
     plan.methods.push({ type: 'agent', username: user, agent });

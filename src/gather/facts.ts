@@ -92,7 +92,7 @@ export interface BootFact {
   files: BootFileFact[];
   /** Interfaces systemd-networkd manages (not `unmanaged`): name -> the .network file it uses. */
   networkd: Record<string, string>;
-  /** Interfaces declared by `iface` in /etc/network/interfaces(.d) and brought up at boot (auto, allow-hotplug), when ifupdown is installed. */
+  /** Interfaces declared by `iface` in /etc/network/interfaces(.d) and brought up at boot by `ifup -a` (auto, allow-auto), when ifupdown is installed. */
   ifupdown: string[];
   /** What runs the boot: systemd, OpenRC, or neither (absent: facts read before it was gathered, from systemd routers). */
   init?: InitSystem;

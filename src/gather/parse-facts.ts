@@ -133,12 +133,12 @@ export function parseManagement(host: string, text: string): ManagementFact | un
 }
 
 /** The boot section: teqlctl's files (base64), networkd's managed links, ifupdown's interfaces. */
-/** File systems a reboot empties. */
-const VOLATILE_FS = new Set(['tmpfs', 'ramfs']);
+/** File systems a reboot empties (rootfs: a system running from its initramfs). */
+const VOLATILE_FS = new Set(['tmpfs', 'ramfs', 'rootfs']);
 
 export function parseBoot(text: string, host = '?'): BootFact {
   const boot: BootFact = { files: [], networkd: {}, ifupdown: [] };
-  // Only the interfaces ifupdown brings up by itself at boot (auto, allow-hotplug) count.
+  // Only the interfaces ifupdown brings up by itself at boot (auto, allow-auto: what `ifup -a` raises) count.
   const autoUp = new Set<string>();
   for (const line of text.split('\n')) {
     const f = line.split('\t');

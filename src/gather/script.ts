@@ -44,12 +44,14 @@ const SECTIONS: Array<[string, string]> = [
     // What runs the boot, so persist writes where it will run (or refuses), and whose userland this is.
     `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; fi`,
     userlandLine(),
-    // The file system each of teqlctl's folders is on (the longest mount point over it; the shell's
-    // own read of /proc/mounts, no process): a reboot empties a tmpfs, with the run records in it.
-    `for tq_p in ${RUNS_DIR} ${BOOT_DIR}; do tq_b=; tq_t=; while read -r tq_d tq_m tq_y tq_r; do case "$tq_p/" in "\${tq_m%/}/"*) [ \${#tq_m} -ge \${#tq_b} ] && { tq_b=$tq_m; tq_t=$tq_y; };; esac; done < /proc/mounts; printf 'fs\\t%s\\t%s\\n' "$tq_p" "$tq_t"; done`,
-    // ifupdown's interfaces, and which of them it brings up by itself (auto, allow-hotplug): a hook
-    // on an interface that nothing brings up at boot would never run.
-    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do case $w in iface) printf 'ifupdown\\t%s\\n' "$name";; auto|allow-*) for n in $name $rest; do case $n in '#'*) break;; esac; printf 'ifupdown-auto\\t%s\\n' "$n"; done;; esac; done; fi`,
+    // The file system each of teqlctl's folders is on (the longest mount point over it, its path
+    // resolved first: OpenWrt's /var is a symlink to /tmp; the shell's own read of /proc/mounts):
+    // a reboot empties a tmpfs, with the run records in it.
+    `for tq_p in ${RUNS_DIR} ${BOOT_DIR}; do tq_q=$tq_p; while [ -n "$tq_q" ] && [ ! -d "$tq_q" ]; do tq_q=\${tq_q%/*}; done; tq_a=$(cd -P "\${tq_q:-/}" 2>/dev/null && pwd -P); tq_a=\${tq_a%/}\${tq_p#"$tq_q"}; tq_b=; tq_t=; while read -r tq_d tq_m tq_y tq_r; do case "$tq_a/" in "\${tq_m%/}/"*) [ \${#tq_m} -ge \${#tq_b} ] && { tq_b=$tq_m; tq_t=$tq_y; };; esac; done < /proc/mounts; printf 'fs\\t%s\\t%s\\n' "$tq_p" "$tq_t"; done`,
+    // ifupdown's interfaces, and which of them `ifup -a` brings up at boot (auto, allow-auto): a hook
+    // on an interface that nothing brings up would never run. Not allow-hotplug: BusyBox's ifup -a
+    // skips it, and without udev nothing else raises it.
+    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do case $w in iface) printf 'ifupdown\\t%s\\n' "$name";; auto|allow-auto) for n in $name $rest; do case $n in '#'*) break;; esac; printf 'ifupdown-auto\\t%s\\n' "$n"; done;; esac; done; fi`,
   ].join('\n')],
   ['baseline', `if [ -f ${BASELINE_FILE} ]; then cat ${BASELINE_FILE}; fi`],
   ['lock', READ_LOCK],

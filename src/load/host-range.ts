@@ -14,13 +14,13 @@ const RANGE_HINT = 'write a range as [01:20] (digits, same width when zero-padde
  * hostile `r[0:99999999]` costs nothing.
  */
 export function expandHostEntry(entry: string, max: number): Expanded {
-  if (entry.endsWith(':')) {
-    return { error: `host '${entry}' ends in ':'`, hint: "':' is reserved for a port: write host:2222, or set ansible_port" };
-  }
-  // Checked before ranges: `[2001:db8::1]:22` would otherwise read as a range with a bad bound.
+  // Checked first: `[2001:db8::1]:22` would read as a range with a bad bound, `fd00::` as a port-less `:`.
   const v6 = /^\[([^\]]+)\]:(\d+)$/.exec(entry);
   if (v6 && isIPv6(v6[1]!)) return { hosts: [v6[1]!], port: Number(v6[2]) };
   if (isIPv6(entry)) return { hosts: [entry] };
+  if (entry.endsWith(':')) {
+    return { error: `host '${entry}' ends in ':'`, hint: "':' is reserved for a port: write host:2222, or set ansible_port" };
+  }
   let pattern = entry;
   let port: number | undefined;
   const m = /^(.*[^:]):(\d+)$/.exec(entry);

@@ -50,15 +50,16 @@ function takeAll(run: RunState): Unit[] {
     for (const u of units) {
       const failure = run.domains.failureOf(u.name)!;
       for (const h of u.hosts) {
-        // --check writes no boot file: the hub's others are checked whatever its boot files say.
-        if (run.opts.check || !run.persists.has(h) || !run.domains.alive(h)) continue;
+        if (!run.persists.has(h) || !run.domains.alive(h)) continue;
         const scopes = run.domains.scopesOf(h);
         const scope = scopes.find((s) => s.bundle === u.name);
         const snapshot = run.snapshots.get(h);
         const found = scope && snapshot ? bootMention(snapshot, scope, scopes.filter((s) => s !== scope)) : undefined;
         const why = !scope || !snapshot ? `its boot configuration before the run is not known` : found ? `its boot configuration before the run already brought back ${u.name} (${found.path} names ${found.word})` : undefined;
         if (!why) continue;
-        run.domains.failHost(h, { stage: failure.stage, message: `${h}: ${why}, and its boot files describe all of its bundles at once: rolled back wholly with ${u.name} (${failure.message})` });
+        // --check says what a run would do (a preview that passed where the run fails would mislead).
+        const fate = run.opts.check ? `a run would roll it back wholly with ${u.name}` : `rolled back wholly with ${u.name}`;
+        run.domains.failHost(h, { stage: failure.stage, message: `${h}: ${why}, and its boot files describe all of its bundles at once: ${fate} (${failure.message})` });
       }
     }
   }

@@ -36,6 +36,10 @@ beforeAll(async () => {
   execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'secretpass', '-f', join(dir, 'right')]);
   writeFileSync(join(dir, 'right.pub'), right.public);
   writeFileSync(join(dir, 'plain'), strangers[0]!.private, { mode: 0o600 });
+  // The same encrypted key without its .pub (its OpenSSH header still names its public half), and
+  // the public half alone, as agent-only keys are named (IdentityFile ~/.ssh/key.pub).
+  execFileSync('cp', [join(dir, 'right'), join(dir, 'right-alone')]);
+  writeFileSync(join(dir, 'agent-only.pub'), right.public);
 });
 
 afterAll(async () => {
@@ -72,6 +76,13 @@ describe('IdentitiesOnly', () => {
     expect(offered).toEqual([blob(right)]);
   });
 
+  it('yes, with the public half named (an agent-only key) or an encrypted key without a .pub: its agent key alone', async () => {
+    for (const file of ['agent-only.pub', 'right-alone']) {
+      const config = `Host r\n  HostName 127.0.0.1\n  Port ${server.port}\n  IdentityFile ${join(dir, file)}\n  IdentitiesOnly yes\n`;
+      expect(await offeredBy(() => connectSsh('r', spec(), { local: local(config) })), file).toEqual([blob(right)]);
+    }
+  });
+
   it('-o IdentitiesOnly=yes of the inventory wins over ssh_config, and =no too', async () => {
     expect(await offeredBy(() => connectSsh('r', spec({ identitiesOnly: true }), { local: local(hostBlock('')) }))).toEqual([blob(right)]);
     const offered = await offeredBy(() => connectSsh('r', spec({ identitiesOnly: false }), { local: local(hostBlock('  IdentitiesOnly yes\n')) }));
@@ -83,6 +94,6 @@ describe('IdentitiesOnly', () => {
     const before = server.keysOffered.length;
     const err = await connectSsh('r', spec(), { local: local(config) }).then(() => undefined, (e: Error) => e);
     expect(server.keysOffered.slice(before)).toEqual([blob(strangers[0]!)]);
-    expect(err?.message).toBe(`authentication as root to r (root@127.0.0.1:${server.port}) failed (offered: ${join(dir, 'plain')}); ssh-agent not asked: IdentitiesOnly yes, and no key file named without its private half has a .pub the agent could match`);
+    expect(err?.message).toBe(`authentication as root to r (root@127.0.0.1:${server.port}) failed (offered: ${join(dir, 'plain')}); ssh-agent not asked: IdentitiesOnly yes, and no key file named that teqlctl cannot open itself shows a public key the agent could match (the file itself, its OpenSSH header, or its .pub)`);
   });
 });

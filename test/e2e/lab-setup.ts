@@ -10,7 +10,7 @@ import { measureLabSpeed } from './lab-speed.js';
 
 /** Runs `teqlctl lab ...`; `quiet` keeps its output unless it fails. */
 function lab(args: string[], quiet = false, env: Record<string, string> = {}): Promise<void> {
-  const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+  const cli = join(projectRoot(), 'dist', 'cli', 'main.js');
   return new Promise((resolve, reject) => {
     // Not quiet before the tests: the first run builds the image, and its progress is worth seeing.
     // From the project root: `lab up` writes inventories/lab.yml there, where teqlctl.ts reads it.

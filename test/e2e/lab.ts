@@ -39,7 +39,7 @@ export async function labCli(args: string[]): Promise<void> {
 }
 
 function labCommand(args: string[]): Promise<void> {
-  const cli = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+  const cli = join(projectRoot(), 'dist', 'cli', 'main.js');
   return new Promise<void>((resolve, reject) => {
     // From the project root: `lab up` writes inventories/lab.yml there, where teqlctl.ts reads it.
     const child = spawn(process.execPath, [cli, 'lab', ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });

@@ -71,7 +71,7 @@ describe('the boot and baseline sections', () => {
       'networkd\tens4\t/run/systemd/network/30-ens4.network',
       'ifupdown\teth1',
       'ifupdown\teth1',
-      // eth2 has a stanza, but nothing brings it up at boot (no auto, no allow-hotplug): not counted.
+      // eth2 has a stanza, but nothing brings it up at boot (no auto line): not counted.
       'ifupdown\teth2',
       'ifupdown-auto\tlo',
       'ifupdown-auto\teth1',

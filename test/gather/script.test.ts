@@ -91,12 +91,12 @@ describe('factsScript: teqlctl boot files, read exactly', () => {
 });
 
 describe('factsScript: what ifupdown brings up at boot', () => {
-  it('counts an iface only where auto or allow-hotplug names it (several names on a line, a comment after them), in dash and BusyBox sh', () => {
+  it('counts an iface only where auto or allow-auto names it (several names on a line, a comment after them), not allow-hotplug (BusyBox ifup -a skips it), in dash and BusyBox sh', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ifupdown-'));
     mkdirSync(join(dir, 'interfaces.d'));
     writeFileSync(join(dir, 'ifup'), '#!/bin/sh\n', { mode: 0o755 });
     writeFileSync(join(dir, 'interfaces'), 'auto lo eth1 # the first links\niface lo inet loopback\niface eth1 inet manual\niface eth2 inet manual\n');
-    writeFileSync(join(dir, 'interfaces.d', 'eth3'), 'allow-hotplug eth3\niface eth3 inet manual\n');
+    writeFileSync(join(dir, 'interfaces.d', 'eth3'), 'allow-auto eth3\niface eth3 inet manual\nallow-hotplug eth4\niface eth4 inet manual\n');
     const line = factsScript().split('\n').find((l) => l.includes('/etc/network/interfaces'))!;
     const script = line.replace(/^\{ /, '').replace(/; \} 2>&1$/, '').replaceAll('/sbin/ifup', join(dir, 'ifup')).replaceAll('/etc/network/interfaces', join(dir, 'interfaces'));
     for (const shell of [['dash'], ['busybox', 'sh']]) {
@@ -117,5 +117,19 @@ describe('factsScript: the file systems of teqlctl folders', () => {
       expect(out, shell.join(' ')).toBe('fs\t/var/lib/teqlctl/runs\ttmpfs\nfs\t/etc/teqlctl\toverlay\n');
       expect(parseBoot(out).volatile).toEqual({ '/var/lib/teqlctl/runs': 'tmpfs' });
     }
+  });
+
+  it('follows a symlink on the way (OpenWrt: /var -> /tmp, a tmpfs under an overlay root), and counts rootfs as volatile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mounts-'));
+    mkdirSync(join(dir, 'tmp'));
+    symlinkSync(join(dir, 'tmp'), join(dir, 'var'));
+    writeFileSync(join(dir, 'mounts'), `rootfs / rootfs rw 0 0\noverlayfs:/overlay / overlay rw 0 0\ntmpfs ${dir}/tmp tmpfs rw 0 0\n`);
+    const line = factsScript().split('\n').find((l) => l.includes('/proc/mounts'))!;
+    const script = line.replace(/^\{ /, '').replace(/; \} 2>&1$/, '').replaceAll('/proc/mounts', join(dir, 'mounts')).replaceAll('/var/lib/teqlctl/runs', `${dir}/var/lib/teqlctl/runs`);
+    for (const shell of [['dash'], ['busybox', 'sh']]) {
+      const out = execFileSync(shell[0]!, [...shell.slice(1), '-c', script], { encoding: 'utf8' });
+      expect(out, shell.join(' ')).toBe(`fs\t${dir}/var/lib/teqlctl/runs\ttmpfs\nfs\t/etc/teqlctl\toverlay\n`);
+    }
+    expect(parseBoot('fs\t/etc/teqlctl\trootfs\n').volatile).toEqual({ '/etc/teqlctl': 'rootfs' });
   });
 });

@@ -83,6 +83,7 @@ describe('host entries: ranges and ports', () => {
     expect(expandHostEntry('2001:db8::1:22', 100)).toEqual({ hosts: ['2001:db8::1:22'] });
     expect(expandHostEntry('[2001:db8::2]:2222', 100)).toEqual({ hosts: ['2001:db8::2'], port: 2222 });
     expect(expandHostEntry('fe80::[a:c]', 100)).toEqual({ hosts: ['fe80::a', 'fe80::b', 'fe80::c'] });
+    expect(expandHostEntry('fd00::', 100)).toEqual({ hosts: ['fd00::'] });
   });
 
   it.each([

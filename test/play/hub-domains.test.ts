@@ -214,14 +214,15 @@ describe('a hub that writes its boot configuration', () => {
     expect(r.summary).toMatch(/hub000_spoke1 is locked by run other-run-1/);
   });
 
-  it('--check: a spoke offline does not fail the hub\'s other bundles, whatever its boot files say (check mode writes none)', async () => {
+  it('--check says what the run would do: a spoke offline whose bundle the hub\'s boot files name fails the hub, worded as a run would', async () => {
     const f = hub([], ['teql_persist=true']);
     const withBoot = (facts: string) => facts.replace(`${SECTION_MARKER} boot\n`, `${SECTION_MARKER} boot\nfile\t/etc/teqlctl/boot.sh\tx\t48\t${Buffer.from('ip link set dev eth1 up\nip link set dev eth5 up\n').toString('base64')}\n`);
     f.hub.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: withBoot(rec.stdout) }));
     f.routers.get('hub000_spoke2')!.connect = () => { throw new Error('connect ETIMEDOUT'); };
     const r = await f.run({ check: true });
-    expect(r.bundles.map((b) => b.status)).toEqual(['checked', 'checked', 'failed', 'checked', 'checked']);
-    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(r.bundles[0]!.error).toMatch(/hub000: its boot configuration before the run already brought back .* a run would roll it back wholly with hub000:teql2<->hub000_spoke2:teql0/);
+    expect(f.hub.kinds()).toEqual(['facts']);
   });
 
   it('is rolled back wholly, with all of its bundles, when its boot files already brought back the failed one', async () => {

@@ -39,7 +39,7 @@ export function bootMechanism(facts: Facts, devices: readonly string[]): BootMec
   if (declared.length > 0) return { kind: 'ifupdown', devices: declared };
   return {
     kind: 'none',
-    why: `the router runs neither systemd nor OpenRC, and ifupdown brings up none of ${devices.length > 0 ? devices.join(', ') : 'its interfaces'} at boot (an iface stanza with auto or allow-hotplug in /etc/network/interfaces): nothing would run teqlctl's boot script, so the configuration would not come back after a reboot`,
-    hint: 'declare the slave links in /etc/network/interfaces with auto (or allow-hotplug) and an iface stanza (ifupdown, or BusyBox ifup with its if-up.d hooks), or leave persist off for this host (its configuration then ends with the next reboot)',
+    why: `the router runs neither systemd nor OpenRC, and ifupdown brings up none of ${devices.length > 0 ? devices.join(', ') : 'its interfaces'} at boot (an iface stanza named by an auto line in /etc/network/interfaces): nothing would run teqlctl's boot script, so the configuration would not come back after a reboot`,
+    hint: 'declare the slave links in /etc/network/interfaces with an auto line and an iface stanza (ifupdown, or BusyBox ifup with its if-up.d hooks), or leave persist off for this host (its configuration then ends with the next reboot)',
   };
 }

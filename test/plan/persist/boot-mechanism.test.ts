@@ -65,7 +65,7 @@ describe('persist where neither systemd nor OpenRC runs the boot', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(RefusedError);
-    expect((err as RefusedError).message).toMatch(/^router_a: .*teql\.yml:\d+:\d+: task ".*": persist: the router runs neither systemd nor OpenRC, and ifupdown brings up none of .* at boot \(an iface stanza with auto or allow-hotplug in \/etc\/network\/interfaces\)/);
+    expect((err as RefusedError).message).toMatch(/^router_a: .*teql\.yml:\d+:\d+: task ".*": persist: the router runs neither systemd nor OpenRC, and ifupdown brings up none of .* at boot \(an iface stanza named by an auto line in \/etc\/network\/interfaces\)/);
     expect((err as RefusedError).hint).toMatch(/leave persist off/);
   });
 

@@ -90,6 +90,16 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(existsSync(join(r.root, 'boot.lock'))).toBe(false);
   });
 
+  it('a boot lock without a holder (its script killed between mkdir and its record) is taken over after 3 s; two waiters on a stale lock take it in turn', async () => {
+    const r = router(shell, `echo reverting > "$(dirname "$0")/state"; sleep 1; echo reverted > "$(dirname "$0")/state"`);
+    mkdirSync(join(r.root, 'boot.lock'));
+    const [one, two] = await r.bootTwice();
+    expect([one!.code, two!.code], one!.stderr + two!.stderr).toEqual([0, 0]);
+    expect(r.reverts()).toBe(1);
+    expect(one!.stderr + two!.stderr).not.toMatch(/left as it is/);
+    expect(existsSync(join(r.root, 'boot.lock'))).toBe(false);
+  });
+
   it('a boot lock left by a boot script that died is taken over at once', () => {
     const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
     mkdirSync(join(r.root, 'boot.lock'));
