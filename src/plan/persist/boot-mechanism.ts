@@ -14,17 +14,20 @@ export type BootMechanism =
 export type NoBootMechanism = { kind: 'none'; why: string; hint: string };
 
 export function bootMechanism(facts: Facts, devices: readonly string[]): BootMechanism | NoBootMechanism {
-  const boot = facts.boot;
+  const runner = bootRunner(facts, devices);
   // Boot files in a folder a reboot empties are not there at boot; run records that are not are
   // worse: the boot script finds no unconfirmed run to revert, and applies its configuration.
-  const gone = Object.entries(boot?.volatile ?? {});
-  if (gone.length > 0) {
-    return {
-      kind: 'none',
-      why: `${gone.map(([p, t]) => `${p} is on ${t}`).join(' and ')}, which a reboot empties: ${gone.some(([p]) => p === RUNS_DIR) ? 'the boot script would not find an unconfirmed run to revert, and would apply its configuration' : 'the boot files would be gone at boot'}`,
-      hint: `keep ${gone.map(([p]) => p).join(' and ')} on persistent storage (a diskless Alpine: lbu include and commit), or leave persist off for this host`,
-    };
-  }
+  // Said with what else stands in the way, so that one fix is not followed by another refusal.
+  const gone = Object.entries(facts.boot?.volatile ?? {});
+  if (gone.length === 0) return runner;
+  const why = `${gone.map(([p, t]) => `${p} is on ${t}`).join(' and ')}, which a reboot empties: ${gone.some(([p]) => p === RUNS_DIR) ? 'the boot script would not find an unconfirmed run to revert, and would apply its configuration' : 'the boot files would be gone at boot'}`;
+  const hint = `keep ${gone.map(([p]) => p).join(' and ')} on persistent storage (a diskless Alpine: lbu include and commit), or leave persist off for this host`;
+  return runner.kind === 'none' ? { kind: 'none', why: `${why}; and ${runner.why}`, hint: `${hint}; and ${runner.hint}` } : { kind: 'none', why, hint };
+}
+
+/** What would run the boot script at boot, whatever the file systems. */
+function bootRunner(facts: Facts, devices: readonly string[]): BootMechanism | NoBootMechanism {
+  const boot = facts.boot;
   const init = boot?.init ?? 'systemd';
   if (init === 'systemd') return { kind: 'systemd' };
   if (init === 'openrc') {

@@ -84,6 +84,9 @@ describe('persist where neither systemd nor OpenRC runs the boot', () => {
       expect(err!.hint).toMatch(/^keep \/var\/lib\/teqlctl\/runs on persistent storage .* or leave persist off for this host$/);
     }
     expect(() => planHost('router_a', tasks([]), on({ init: 'systemd', volatile: { '/var/lib/teqlctl/runs': 'tmpfs' } }))).not.toThrow();
+    // With nothing to run the boot script either: both said, so that one fix is not followed by another refusal.
+    const both = (() => { try { planHost('router_a', tasks(), on({ init: 'none', volatile: { '/var/lib/teqlctl/runs': 'rootfs' } })); } catch (e) { return e as RefusedError; } return undefined; })();
+    expect(both!.message).toMatch(/persist: \/var\/lib\/teqlctl\/runs is on rootfs, which a reboot empties: .*; and the router runs neither systemd nor OpenRC/);
   });
 
   it('without persist, the same router plans as any other', () => {
