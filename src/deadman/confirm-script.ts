@@ -1,9 +1,9 @@
 // Confirmation, sent over a new SSH connection once verification passed: disarm the timer, record
 // the state the run left (so a later `teqlctl rollback` can tell whether the router moved), free the lock.
-import { assertSafeRunId, runDir } from '../router/paths.js';
+import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
-import { CONFIRM_MARKER } from '../router/markers.js';
+import { CONFIRM_MARKER, RETIRING_MARK } from '../router/markers.js';
 import { decide, DECIDED, RESERVE, withRoom } from '../router/decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
@@ -46,6 +46,10 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     // this host back: the run is decided here, its timer stopped).
     `${withRoom(dir, [`echo ${state} > ${dir}/state`, `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`, heredoc(`${dir}/after-state`, afterState, 'false')])} || { ${syncFs(dir)}; exit 3; }`,
     syncFs(dir),
+    // A teardown's boot script stayed, to revert the run after a restart: confirmed, it goes, with
+    // what starts it (plan/persist/retiring-script.ts). Not a failure of the confirmation where it
+    // cannot: at the next boot it finds nothing to revert and retires itself.
+    `if grep -qx '${RETIRING_MARK}' ${BOOT_SCRIPT} 2>/dev/null; then /bin/sh ${BOOT_SCRIPT} retire </dev/null >/dev/null 2>&1 || echo "teqlctl: the teardown's boot script could not be removed: it is at the next boot" >&2; fi`,
     // Not needed once the run is recorded; removed in the background (a process, on the critical path).
     `rm -f ${dir}/${RESERVE} </dev/null >/dev/null 2>&1 &`,
     ...(release ? [releaseLockLine(runId)] : []),

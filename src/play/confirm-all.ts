@@ -5,6 +5,7 @@ import { RunFailure } from '../errors.js';
 import { beforeMarker, stagedOverRun, type CommandResult, type StagedRun, type Transport } from '../connect/transport.js';
 import { runWithProgress } from '../ui/progress.js';
 import { stateLines } from '../rollback/compare.js';
+import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import type { RunState } from './run-state.js';
 import { confirmScript, releaseScript } from '../deadman/confirm-script.js';
 import { holdFor, orInterrupt } from './interruptible.js';
@@ -100,7 +101,7 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
       host: h,
       title: `${h}: confirm`,
       run: async (setTitle) => {
-        const after = [...stateLines(run.latest.get(h)!)].sort().join('\n');
+        const after = [...stateLines(afterConfirmation(run.latest.get(h)!))].sort().join('\n');
         const staged = stagedOverRun(fresh.get(h)!, 'confirm', `${confirmScript(run.runId, after, 'confirmed', false)}printf '%s\\n' '${BARRIER_MARKER}'\n`, BARRIER_MARKER, waitSec);
         // Ended by the finally of confirmAll if it never gets its word (or never answers).
         waiting.set(h, staged);

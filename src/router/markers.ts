@@ -15,3 +15,9 @@ export const PARTIAL_MARKER = '@@teqlctl-partial';
 
 /** A line of revert.sh by which the boot script knows one that can finish an interrupted undo (`revert.sh resume`). */
 export const RESUMABLE_MARK = '# teqlctl: resumable';
+
+/**
+ * A line of the boot script a teardown leaves until its run is confirmed (retiring-script.ts): the
+ * confirmation then runs it with `retire`, and the plan knows it for the teardown's own.
+ */
+export const RETIRING_MARK = '# teqlctl: retiring';

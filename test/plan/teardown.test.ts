@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRun } from '../../src/load/index.js';
 import { planHost } from '../../src/plan/plan-host.js';
 import { simulateAll } from '../../src/plan/simulate.js';
+import { afterConfirmation, retiringFiles } from '../../src/plan/persist/retiring-script.js';
 import { diffState, stateLines } from '../../src/rollback/compare.js';
 import { pristineFacts, task } from '../helpers/facts.js';
 import type { Facts } from '../../src/gather/facts.js';
@@ -37,7 +38,13 @@ describe('playbooks/teardown.yml', () => {
       expect((converged.boot?.files ?? []).length > 0).toBe(persist);
 
       const { plan } = planHost('router_a', tasksOf('playbooks/teardown.yml'), converged);
-      const after = simulateAll(converged, ops(plan));
+      const applied = simulateAll(converged, ops(plan));
+      // Until the run is confirmed, the boot script stays (reduced to reverting pending runs) with
+      // what starts it: a restart in the window reverts the teardown. The confirmation removes them.
+      expect(retiringFiles(applied.boot?.files ?? [])).toEqual(persist ? ['/etc/teqlctl/boot.sh', '/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service', '/etc/systemd/system/teqlctl-boot.service'] : []);
+      // Planned again after its apply (the check that the router holds it), nothing is left to do.
+      expect(changes(planHost('router_a', tasksOf('playbooks/teardown.yml'), applied).plan)).toEqual([]);
+      const after = afterConfirmation(applied);
       expect(diffState(before, after)).toEqual({ missing: [], extra: [] });
       expect(after.sysctls['net.ipv4.conf.all.rp_filter']).toBe('2');
       expect(after.sysctls['net.ipv4.conf.eth0.rp_filter']).toBe('0');
@@ -46,9 +53,12 @@ describe('playbooks/teardown.yml', () => {
 
       // Twice changes nothing.
       expect(changes(planHost('router_a', tasksOf('playbooks/teardown.yml'), after).plan)).toEqual([]);
-      // Its rollback puts the converged state back exactly, boot files and baseline included.
-      const rolledBack = simulateAll(after, undo(plan));
-      expect([...stateLines(rolledBack)].sort()).toEqual([...stateLines(converged)].sort());
+      // Its rollback puts the converged state back exactly, boot files and baseline included:
+      // after the confirmation, and by the dead-man before it.
+      for (const from of [after, applied]) {
+        const rolledBack = simulateAll(from, undo(plan));
+        expect([...stateLines(rolledBack)].sort()).toEqual([...stateLines(converged)].sort());
+      }
     });
   }
 

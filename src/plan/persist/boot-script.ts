@@ -42,6 +42,30 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     'failed=0',
     'run() { "$@" || { echo "teqlctl boot: failed: $*" >&2; failed=1; }; }',
     'retry() { n=0; until "$@" 2>/dev/null; do n=$((n + 1)); if [ $n -ge 30 ]; then run "$@"; return; fi; sleep 1; done; }',
+    ...revertPendingRuns(),
+  ];
+  const options = opts.inline && model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';
+  if (model.teql) lines.push(`run modprobe sch_teql${options}`);
+  if (opts.inline && model.sysctls.length > 0) {
+    lines.push('setsys() { echo "$2" > "$1"; }');
+    for (const [k, v] of model.sysctls) lines.push(shellJoin(['run', 'setsys', sysctlPath(k), v]));
+  }
+  for (const step of model.steps) {
+    const dev = step.kind === 'route' ? step.dev : step.dev;
+    if (dev && skip.has(dev) && step.kind !== 'teql-up') continue;
+    lines.push(command(step));
+  }
+  lines.push('exit $failed', '');
+  return lines.join('\n');
+}
+
+/**
+ * Reverts, at boot, a run a restart left pending, and finishes an undo a power cut interrupted;
+ * then starts the script over once (the configuration the revert restored). Shared by the boot
+ * script and the retiring script a teardown leaves until it is confirmed (retiring-script.ts).
+ */
+export function revertPendingRuns(): string[] {
+  return [
     // The dead-man's timer does not outlive a reboot: a run still pending (the router restarted
     // before it was confirmed) is reverted here, as the timer would have done, files included; a
     // run whose undo a power cut interrupted (reverting, rolling-back) has it finished, if it is
@@ -101,19 +125,6 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     'done',
     'if [ $reverted = 1 ] && [ -z "${TEQLCTL_BOOT_AGAIN:-}" ]; then if [ -x "$0" ]; then export TEQLCTL_BOOT_AGAIN=1; exec "$0"; fi; exit 0; fi',
   ];
-  const options = opts.inline && model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';
-  if (model.teql) lines.push(`run modprobe sch_teql${options}`);
-  if (opts.inline && model.sysctls.length > 0) {
-    lines.push('setsys() { echo "$2" > "$1"; }');
-    for (const [k, v] of model.sysctls) lines.push(shellJoin(['run', 'setsys', sysctlPath(k), v]));
-  }
-  for (const step of model.steps) {
-    const dev = step.kind === 'route' ? step.dev : step.dev;
-    if (dev && skip.has(dev) && step.kind !== 'teql-up') continue;
-    lines.push(command(step));
-  }
-  lines.push('exit $failed', '');
-  return lines.join('\n');
 }
 
 /** ifupdown runs every script in if-up.d after bringing an interface up, with IFACE set. */

@@ -2,7 +2,7 @@
 // removal with its inverse (the old content back, or the file gone), like every other change.
 import type { BootFileFact, Facts } from '../../gather/facts.js';
 import type { TaskInstance } from '../../load/types.js';
-import { BOOT_UNIT } from '../../router/paths.js';
+import { BOOT_SCRIPT, BOOT_UNIT } from '../../router/paths.js';
 import type { Op, PlannedStep } from '../ops.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
@@ -11,6 +11,7 @@ import { RefusedError } from '../../errors.js';
 import { bootFiles } from './boot-files.js';
 import { bootMechanism, type BootMechanism } from './boot-mechanism.js';
 import { fileDiff } from './file-diff.js';
+import { isRetiring, retiringScript, startersOf } from './retiring-script.js';
 
 function writeOp(f: BootFileFact): Op {
   return f.symlink !== undefined
@@ -44,6 +45,10 @@ export function planPersist(host: string, tasks: readonly TaskInstance[], expect
   const step = (op: Op, undo: Op[]): PlannedStep => ({ op, undo });
   const reloadAfter = (path: string, steps: PlannedStep[]): PlannedStep[] =>
     path === BOOT_UNIT ? [...steps.map((s) => ({ ...s, undo: [...s.undo, { kind: 'systemd-reload' as const }] })), step({ kind: 'systemd-reload' }, [])] : steps;
+  // A teardown keeps the boot script (reduced to reverting pending runs) and what starts it until
+  // its run is confirmed (retiring-script.ts); planned again after its apply, they are its own.
+  const kept = wanted.length === 0 ? keptUntilConfirmed(host, have, task) : { changes: [], paths: [] };
+  changes.push(...kept.changes);
 
   for (const want of wanted) {
     const old = have.find((f) => f.path === want.path);
@@ -62,7 +67,7 @@ export function planPersist(host: string, tasks: readonly TaskInstance[], expect
   }
   // Removed in reverse path order (the script, the unit and its reload, then the enablement link).
   for (const old of [...have].reverse()) {
-    if (wanted.some((f) => f.path === old.path)) continue;
+    if (wanted.some((f) => f.path === old.path) || kept.paths.includes(old.path)) continue;
     changes.push({
       action: '-',
       resource: `boot file ${old.path}`,
@@ -75,6 +80,35 @@ export function planPersist(host: string, tasks: readonly TaskInstance[], expect
     });
   }
   return { changes, facts: simulateAll(expected, changes.flatMap((c) => c.steps.map((s) => s.op))) };
+}
+
+/**
+ * A teardown's boot script and its starters: each planned as removed (its undo writes it back),
+ * applied as the retiring script and the starters as they are, removed by the confirmation.
+ */
+function keptUntilConfirmed(host: string, have: readonly BootFileFact[], task: { name: string; pos: TaskInstance['pos'] }): { changes: Change[]; paths: string[] } {
+  const script = have.find((f) => f.path === BOOT_SCRIPT);
+  if (!script) return { changes: [], paths: [] };
+  const starters = startersOf(have);
+  const paths = [BOOT_SCRIPT, ...starters];
+  // Already retiring (this run's apply, read again): nothing more to do before the confirmation.
+  if (isRetiring(script)) return { changes: [], paths };
+  const note = 'removed once the run is confirmed: until then, a restart runs the boot script, which reverts this run';
+  const changes = paths.map((path): Change => {
+    const old = have.find((f) => f.path === path)!;
+    const now: BootFileFact = path === BOOT_SCRIPT ? { path, content: retiringScript(host, starters), executable: true } : old;
+    return {
+      action: '-',
+      resource: `boot file ${path}`,
+      before: describe(old),
+      after: null,
+      steps: [{ op: writeOp(now), undo: path === BOOT_UNIT ? [writeOp(old), { kind: 'systemd-reload' }] : [writeOp(old)] }],
+      detail: [...fileDiff(old, undefined), `(${note})`],
+      task: task.name,
+      pos: task.pos,
+    };
+  });
+  return { changes, paths };
 }
 
 /** Where the boot files go; refused, before any change, where nothing would run them at boot. */
