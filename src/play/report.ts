@@ -15,8 +15,11 @@ export interface HostReport {
   checks: CheckResult[];
   error?: string;
   rollback?: { ok: boolean; residual: StateDiff; errors: string[] };
-  /** A hub's failed bundles undone, its healthy ones kept: `residual` compares with exactly that. */
-  partialRollback?: { bundles: string[]; ok: boolean; residual: StateDiff; errors: string[] };
+  /**
+   * A hub's failed bundles undone, its healthy ones kept: `residual` compares with exactly that.
+   * `undoneChanges`: how many of `planned` were those bundles' (the recap's changed= leaves them out).
+   */
+  partialRollback?: { bundles: string[]; ok: boolean; residual: StateDiff; errors: string[]; undoneChanges?: number };
   stats?: TransportStats & { connections: number };
   /** The run journal: every command that ran on the host, with its exit code and its inverse. */
   journal?: Array<{ command: string; code: number; undo: string[] }>;

@@ -67,6 +67,9 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
         ? { roundTrips: t.roundTrips + c.roundTrips, bytesSent: t.bytesSent + c.bytesSent, bytesReceived: t.bytesReceived + c.bytesReceived, connections: 2 }
         : { ...t, connections: 1 };
     }
+    // A hub that undid its failed bundles and confirmed the others ends changed, not failed: what
+    // failed is said by its bundles, its partial rollback and its error.
+    for (const [h, r] of run.reports) if (r.status === 'failed' && r.partialRollback?.ok && run.confirmed.has(h)) r.status = 'changed';
     for (const [h, entries] of run.journal) {
       run.reports.get(h)!.journal = entries.map((e) => ({ command: e.command, code: e.code, undo: e.undo.map((op) => renderOp(op)) }));
     }

@@ -2,7 +2,7 @@
 // whose bundles failed is rolled back wholly (rollback-all.ts), a hub that keeps a healthy bundle
 // undoes the failed bundles' steps and keeps the rest (the shared ones included), then goes on.
 import { runWithProgress } from '../ui/progress.js';
-import { goesWith, lineBundles, opBundles } from '../plan/bundle-scope.js';
+import { changeBundles, goesWith, lineBundles, opBundles } from '../plan/bundle-scope.js';
 import { partialResidual } from '../rollback/partial.js';
 import { RAISE_TASK, raiseRpFilter, rewriteBootFiles } from './partial-batches.js';
 import type { Unit } from './failure-domains.js';
@@ -97,7 +97,8 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
         if (undoneOk) after = await rewriteBootFiles(run, h, raised).catch((err: Error) => (bootErrors.push(err.message), raised));
         const ok = undoneOk && bootErrors.length === 0;
         const errors = [...(decided !== undefined ? [`the run was already decided on the router (state: ${decided}): its bundles' steps were not undone by teqlctl`] : []), ...(undoneOk ? [] : undoErrors), ...bootErrors];
-        report.partialRollback = { bundles, ok, residual, errors };
+        const undoneChanges = report.planned.filter((c) => goesWith(changeBundles(c, scopes), failed, mine)).length;
+        report.partialRollback = { bundles, ok, residual, errors, undoneChanges };
         judged = true;
         run.latest.set(h, after);
         // Confirmed a moment ago (a peer's confirmation failed): what it keeps is what a later rollback compares against.

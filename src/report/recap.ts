@@ -21,8 +21,10 @@ export function formatRecap(r: RunReport): string {
   const width = Math.max(...r.hosts.map((h) => h.host.length), 4);
   for (const h of r.hosts) {
     const failed = ['failed', 'refused', 'rollback failed'].includes(h.status) ? 1 : 0;
-    // As Ansible counts: changed is what the run left changed; a rolled-back host changed nothing.
-    const changed = r.check || h.rollback || ['refused', 'unreachable'].includes(h.status) ? 0 : h.planned.length;
+    // As Ansible counts: changed is what the run left changed; a rolled-back host changed nothing,
+    // a hub that undid a failed bundle kept the changes of its others only.
+    const undone = h.partialRollback?.ok ? h.partialRollback.undoneChanges ?? 0 : 0;
+    const changed = r.check || h.rollback || ['refused', 'unreachable'].includes(h.status) ? 0 : h.planned.length - undone;
     const fields = [
       `ok=${h.status === 'unreachable' ? 0 : h.checks.filter((c) => c.ok).length + 1}`,
       `changed=${changed}`,

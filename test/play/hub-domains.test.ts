@@ -15,6 +15,7 @@ import { applyAnswer, checkIndices, writesBootFiles } from '../../bench/fleet/si
 import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
 import { hubFacts, HUB_PLAYBOOK } from '../../bench/fleet/hub-facts.js';
 import { RecordedRouter } from '../helpers/replay-transport.js';
+import { formatRecap } from '../../src/report/recap.js';
 
 const lossy = (script: string) => ({ stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join('') });
 
@@ -51,6 +52,37 @@ describe('a hub whose spoke fails', () => {
     expect(new Set(touched)).toEqual(new Set(['eth5', 'eth6', 'teql2']));
     expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, bundles: ['hub000:teql2<->hub000_spoke2:teql0'] });
     expect(f.routers.get('hub000_spoke2')!.state).toBe('pristine');
+    // The hub kept four bundles: changed, not failed; the recap counts the changes it kept only
+    // (a review: "failed" and every planned change, as if nothing had been undone).
+    const hubReport = r.hosts.find((h) => h.host === 'hub000')!;
+    expect(hubReport.status).toBe('changed');
+    const teql2 = hubReport.planned.filter((c) => /\b(eth5|eth6|teql2)\b/.test(c.resource)).length;
+    expect(teql2).toBeGreaterThan(0);
+    expect(hubReport.partialRollback!.undoneChanges).toBe(teql2);
+    const recap = formatRecap(r).split('\n').find((l) => l.startsWith('hub000 '))!;
+    expect(recap).toContain(`changed=${hubReport.planned.length - teql2} `);
+    expect(recap).toContain('failed=0');
+    expect(formatRecap(r).split('\n').find((l) => l.startsWith('hub000_spoke2 '))).toMatch(/changed=0 .*rolled_back=1/);
+  });
+
+  it('the hub\'s own pings over the failed bundle fail too: it ends changed (its four others confirmed), not failed', async () => {
+    const f = hub(['hub000_spoke2']);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    // The hub's pings of spoke2 (10.16.2.x: its links and its teql0) lose every packet; the others pass.
+    f.hub.overrides.set('verify', (script, recorded) => {
+      const lost = [...script.matchAll(/ping [^>]* 10\.16\.2\.\d+ > "\$d\/(\d+)\.out"/g)].map((m) => m[1]!);
+      expect(lost.length).toBeGreaterThan(0);
+      let stdout = recorded.stdout;
+      for (const i of lost) stdout = stdout.replace(new RegExp(`${CHECK_MARKER} ${i} 0 \\d+`), `${CHECK_MARKER} ${i} 1 3`);
+      return { ...recorded, stdout };
+    });
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    const hubReport = r.hosts.find((h) => h.host === 'hub000')!;
+    expect(hubReport.checks.some((c) => !c.ok)).toBe(true);
+    expect(hubReport.partialRollback).toMatchObject({ ok: true });
+    expect(hubReport.status).toBe('changed');
+    expect(formatRecap(r).split('\n').find((l) => l.startsWith('hub000 '))).toContain('failed=0');
   });
 
   it('a spoke refused while the facts are read: the hub leaves that bundle out of its apply', async () => {
