@@ -21,6 +21,21 @@ export function planTeql(args: TeqlArgs, facts: Facts, ctx: PlanContext): Module
   return args.state === 'absent' ? planAbsent(args, facts, ctx) : planPresent(args, facts, ctx);
 }
 
+/**
+ * The kernel fixes sch_teql's number of equalizers when it loads it. Unloading it destroys every
+ * equalizer, so the hint says which are in use (a live hub getting a new branch): that takes a
+ * maintenance window.
+ */
+function tooFewEqualizers(ctx: PlanContext, f: Facts, device: string, needed: number): Error {
+  const max = f.teql.maxEqualizers ?? 1;
+  const inUse = [...new Set(f.rootQdiscs.filter((q) => /^teql\d+$/.test(q.kind)).map((q) => q.kind))].sort();
+  const range = max > 1 ? `teql0..teql${max - 1}` : 'teql0';
+  const hint = inUse.length > 0
+    ? `sch_teql cannot be unloaded while ${inUse.join(', ')} ${inUse.length > 1 ? 'are' : 'is'} in use, and unloading it takes down every bundle of this router: in a maintenance window, take them down (playbooks/teardown.yml), unload it (modprobe -r sch_teql) and run the play again; teqlctl then loads it with max_equalizers=${needed}`
+    : `no equalizer is in use: unload it (modprobe -r sch_teql) and run again; teqlctl loads it with max_equalizers=${needed}`;
+  return conflict(ctx, `sch_teql is loaded with max_equalizers=${max} (${range}), so ${device} does not exist: the kernel fixes the number of equalizers when the module loads`, hint);
+}
+
 function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   const changes: Change[] = [];
   let f = facts;
@@ -38,8 +53,10 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
       reason: 'tc does not load sch_teql by itself: the qdisc kind is teql0, not the module name',
     }));
     f = simulateAll(f, [op]);
-  } else if ((f.teql.maxEqualizers ?? 1) < needed) {
-    throw conflict(ctx, `sch_teql is loaded with max_equalizers=${f.teql.maxEqualizers ?? 1}, so ${args.device} does not exist`, `unload it (modprobe -r sch_teql) or load it with max_equalizers=${needed}`);
+  } else if ((f.teql.maxEqualizers ?? 1) <= deviceIndex(args.device)) {
+    // This equalizer's task only, not every teql task of the host: on a hub, the bundles whose
+    // equalizers exist go on (plan-narrowing.ts fails this one's bundle alone).
+    throw tooFewEqualizers(ctx, f, args.device, needed);
   }
 
   const device = requireLink(ctx, f, args.device);

@@ -1,0 +1,52 @@
+// A hub whose sch_teql was loaded for fewer equalizers than a new branch needs: only the task of
+// the equalizer that does not exist is refused (the others exist and go on), and the hint says
+// which equalizers are in use, rather than telling an operator to unload the module under them.
+import { describe, expect, it } from 'vitest';
+import { planHost } from '../../../src/plan/plan-host.js';
+import { simulateAll } from '../../../src/plan/simulate.js';
+import { RefusedError } from '../../../src/errors.js';
+import { pristineFacts, task } from '../../helpers/facts.js';
+import type { Facts } from '../../../src/gather/facts.js';
+
+/** sch_teql loaded with max_equalizers=2, teql0 on eth1 and up: a hub with one live bundle. */
+function liveHub(): Facts {
+  return simulateAll(pristineFacts(), [
+    { kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 },
+    { kind: 'link', dev: 'eth1', up: true },
+    { kind: 'qdisc-root', dev: 'eth1', qdisc: 'teql0', replace: false },
+    { kind: 'link', dev: 'teql0', up: true },
+  ]);
+}
+
+const teql = (device: string, slave: string) => task({ module: 'teql', args: { device, slaves: [slave], state: 'present', replace: false } }, `equalizer ${device}`);
+
+function refusal(fn: () => unknown): RefusedError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof RefusedError) return err;
+    throw err;
+  }
+  throw new Error('not refused');
+}
+
+describe('sch_teql loaded with too few equalizers', () => {
+  it('plans the equalizers that exist: teql0 (live) and teql1 need nothing of the module', () => {
+    const changes = planHost('hub', [teql('teql0', 'eth1'), teql('teql1', 'eth2')], liveHub()).plan.phases.flatMap((p) => p.changes.map((c) => c.resource));
+    expect(changes).toEqual(['root qdisc of eth2', 'link teql1']);
+  });
+
+  it('refuses the task of the equalizer that does not exist, naming it and the ones in use', () => {
+    const err = refusal(() => planHost('hub', [teql('teql0', 'eth1'), teql('teql2', 'eth2')], liveHub()));
+    expect(err.message).toMatch(/task "equalizer teql2": sch_teql is loaded with max_equalizers=2 \(teql0\.\.teql1\), so teql2 does not exist/);
+    expect(err.at?.task).toBe('equalizer teql2');
+    expect(err.hint).toMatch(/cannot be unloaded while teql0 is in use.*maintenance window.*max_equalizers=3/);
+  });
+
+  it('with no equalizer in use, says to unload it and run again', () => {
+    const idle = simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }]);
+    const err = refusal(() => planHost('hub', [teql('teql1', 'eth2')], idle));
+    expect(err.message).toMatch(/max_equalizers=1 \(teql0\), so teql1 does not exist/);
+    expect(err.hint).toMatch(/^no equalizer is in use: unload it \(modprobe -r sch_teql\) and run again; teqlctl loads it with max_equalizers=2$/);
+  });
+});
