@@ -87,8 +87,15 @@ function stableBlock(sysctls: readonly string[]): string {
   return lines.join('\n');
 }
 
-/** Shell lines that set `fp` to the fingerprint of `$stable` (empty where md5sum is missing). */
-const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' | md5sum 2>/dev/null); fp=\${1:-}`;
+/**
+ * Shell lines that set `fp` to the fingerprint of `$stable` (empty where md5sum is missing). Left
+ * out of it, as no plan depends on them: the lifetimes of dynamic addresses (they count down by
+ * the second) and a link's carrier (operstate, LOWER_UP, NO-CARRIER, a route's linkdown: a cable
+ * or a peer that flaps between the facts and the apply must not refuse a hub's run as stale;
+ * operstate is read for messages only, and the pings judge the links).
+ */
+const CARRIER_FLAGS = ['LOWER_UP', 'NO-CARRIER', 'linkdown'].map((f) => `-e 's/,"${f}"//g' -e 's/"${f}",//g' -e 's/"${f}"//g'`).join(' ');
+const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} | md5sum 2>/dev/null); fp=\${1:-}`;
 
 /** Shell lines that set `fp` to the router's current fingerprint, as the facts script computes it. */
 export function fingerprintScript(sysctls: readonly string[] = []): string {

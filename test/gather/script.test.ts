@@ -4,7 +4,7 @@ import { linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { factsScript, userlandLine } from '../../src/gather/script.js';
+import { factsScript, fingerprintScript, userlandLine } from '../../src/gather/script.js';
 import { parseBoot, parseFacts } from '../../src/gather/parse-facts.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 
@@ -131,5 +131,28 @@ describe('factsScript: the file systems of teqlctl folders', () => {
       expect(out, shell.join(' ')).toBe(`fs\t${dir}/var/lib/teqlctl/runs\ttmpfs\nfs\t/etc/teqlctl\toverlay\n`);
     }
     expect(parseBoot('fs\t/etc/teqlctl\trootfs\n').volatile).toEqual({ '/etc/teqlctl': 'rootfs' });
+  });
+});
+
+describe('the fingerprint', () => {
+  // A fake ip and tc: the link and the route as the lab's router a shows them, with its carrier
+  // and an address as the test sets them.
+  function fingerprintOf(carrier: boolean, address = '10.0.0.0/31'): string {
+    const d = mkdtempSync(join(tmpdir(), 'fingerprint-'));
+    const link = carrier
+      ? '[{"ifindex":3,"ifname":"eth1","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"teql0","operstate":"UP"}]'
+      : '[{"ifindex":3,"ifname":"eth1","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"],"mtu":1500,"qdisc":"teql0","operstate":"DOWN"}]';
+    const route = `[{"dst":"10.0.0.0/31","dev":"eth1","protocol":"kernel","scope":"link","prefsrc":"10.0.0.0","flags":[${carrier ? '' : '"linkdown"'}]}]`;
+    const addr = `[{"ifindex":3,"ifname":"eth1","addr_info":[{"family":"inet","local":"${address.split('/')[0]}","prefixlen":${address.split('/')[1]}}]}]`;
+    writeFileSync(join(d, 'ip'), `#!/bin/sh\ncase "$*" in *link*) echo '${link}';; *addr*) echo '${addr}';; *route*) echo '${route}';; esac\n`, { mode: 0o755 });
+    writeFileSync(join(d, 'tc'), '#!/bin/sh\necho "[]"\n', { mode: 0o755 });
+    return execFileSync('sh', ['-c', `${fingerprintScript()}\necho "$fp"`], { encoding: 'utf8', env: { ...process.env, PATH: `${d}:${process.env.PATH}` } }).trim();
+  }
+
+  it('does not change with a link\'s carrier (a flap between the facts and the apply is no stale plan), and does with an address', () => {
+    const up = fingerprintOf(true);
+    expect(up).toMatch(/^[0-9a-f]{32}$/);
+    expect(fingerprintOf(false)).toBe(up);
+    expect(fingerprintOf(true, '10.0.0.0/30')).not.toBe(up);
   });
 });
