@@ -148,6 +148,8 @@ export interface ArmOptions {
   fingerprint?: string;
   /** The sysctls the facts script read (the fingerprint covers them). */
   sysctls?: readonly string[];
+  /** The hosts that share a bundle of the run with this one, recorded in the meta (run-meta.ts). */
+  peers?: readonly string[];
 }
 
 /**
@@ -188,7 +190,7 @@ export function armScript(o: ArmOptions): string {
   if (o.first) {
     lines.push(
       heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),
-      `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary, '"$tq_now"')} || ${fail(`cannot write ${dir}/meta`)}`,
+      `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary, '"$tq_now"', o.peers)} || ${fail(`cannot write ${dir}/meta`)}`,
       // Never over a state the rollback wrote meanwhile (noclobber): it decided the run first.
       `set -C; echo pending > ${dir}/state; tq_sw=$?; set +C`,
       `if [ $tq_sw != 0 ]; then [ -s ${dir}/state ] && { echo "${ARM_FAILED_MARKER} ${ROLLED_BACK_FIRST}"; ${releaseLockLine(o.runId)}; exit 3; }; ${fail(`cannot write ${dir}/state`)}; fi`,

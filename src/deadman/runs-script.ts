@@ -6,7 +6,7 @@ import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
 import { heredoc } from './arm-script.js';
 import { timerLines } from './timer-lines.js';
-import { metaLine } from './run-meta.js';
+import { metaLine, parsePeers } from './run-meta.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
 import { decide, freeReserve, withRoom, writeReserve } from '../router/decision.js';
 import { syncFs } from '../apply/render-op.js';
@@ -30,14 +30,14 @@ for d in $(ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}); do
   state=; read -r state 2>/dev/null < "$d/state"
   confirmed=; read -r confirmed 2>/dev/null < "$d/confirmed_at"
   reverted=; read -r reverted 2>/dev/null < "$d/reverted_at"
-  started=; owner=; timeout=
+  started=; owner=; timeout=; peers=-
   if [ -f "$d/meta" ]; then
     while IFS= read -r l || [ -n "$l" ]; do
-      case "$l" in started=*) started=\${l#started=};; owner=*) owner=\${l#owner=};; timeout=*) timeout=\${l#timeout=};; esac
+      case "$l" in started=*) started=\${l#started=};; owner=*) owner=\${l#owner=};; timeout=*) timeout=\${l#timeout=};; peers=*) peers=\${l#peers=};; esac
     done 2>/dev/null < "$d/meta"
   fi
-  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\n' "$id" \\
-    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout"
+  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\n' "$id" \\
+    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers"
 done
 if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
 `;
@@ -52,10 +52,18 @@ export interface RouterRun {
   armed: boolean;
   owner: string;
   timeout: string;
+  /** The hosts that share a bundle of the run with this router (its meta); undefined: not known (an older run). */
+  peers?: string[];
 }
 
 function fields(line: string): Map<string, string> {
   return parseKeyValues(line.split('\t').slice(1).join('\n'));
+}
+
+/** `-`: the meta has no peers line (an older run's); `?`: unknown. */
+function peersOf(value: string | undefined): { peers?: string[] } {
+  const peers = value === undefined || value === '-' ? undefined : parsePeers(value);
+  return peers === undefined ? {} : { peers };
 }
 
 export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLock } {
@@ -67,6 +75,7 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
       runs.push({
         id: f.get('id') ?? '', state: f.get('state') || 'unknown', started: f.get('started') ?? '', confirmed: f.get('confirmed') ?? '',
         reverted: f.get('reverted') ?? '', armed: f.get('armed') === '1', owner: f.get('owner') ?? '', timeout: f.get('timeout') ?? '',
+        ...peersOf(f.get('peers')),
       });
     } else if (line.startsWith(LOCK_MARKER + '\t')) {
       lock = parseLock(line.split('\t').slice(1).join('\n'));

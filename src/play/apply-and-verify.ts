@@ -11,6 +11,7 @@ import { checksTimeoutSec, type ApplyStage, type DeadmanSettings } from './host-
 import { checkBundles, goesWith } from '../plan/bundle-scope.js';
 import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
+import { UNBUNDLED } from './failure-domains.js';
 import { checksWithoutApply } from './early-checks.js';
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
@@ -103,7 +104,7 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       if (opts.interrupted()) throw new Error(`${h}: not applied: interrupted`);
       const report = run.reports.get(h)!;
       const checks = p.plan.phases[i]!.checks;
-      const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, deadman, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60);
+      const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, peers: peersOf(run, h) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60);
       stages.set(h, stage);
       const result = await stage.applied;
       const fail = (msg: string, refused = false) => {
@@ -189,6 +190,11 @@ async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stage
   failUnits(run, 'verify', 'verification failed: ', failures);
 }
 
+
+/** The hosts that share a bundle with `h` in this run (not the play's hosts without a bundle). */
+function peersOf(run: RunState, h: string): string[] {
+  return [...new Set(run.domains.units.filter((u) => u.name !== UNBUNDLED && u.hosts.includes(h)).flatMap((u) => u.hosts))].filter((x) => x !== h);
+}
 
 /** Starts the new connection of every armed host for its confirmation (confirm-all.ts awaits it). */
 function openConfirmConnections(run: RunState): void {

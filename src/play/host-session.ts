@@ -32,6 +32,8 @@ export interface DeadmanSettings {
   holdInStep?: { batch: number; step: number; sec: number };
   /** Fault injection (`--debug-hold rollback:S`): the router waits S s in the rollback, after claiming the run. */
   holdInRollbackSec?: number;
+  /** The hosts sharing a bundle with this one in the run: recorded with it for `teqlctl rollback`. */
+  peers?: readonly string[];
 }
 
 export interface ApplyResult {

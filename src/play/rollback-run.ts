@@ -10,6 +10,7 @@ import { movedSince } from '../rollback/drift.js';
 import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScript, undoRunScript, unlockRunScript } from '../deadman/runs-script.js';
 import { confirmScript } from '../deadman/confirm-script.js';
 import { takeLockScript } from '../router/lock.js';
+import { splitBundles } from '../rollback/split-bundles.js';
 import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
 
 export interface RollbackHost {
@@ -42,14 +43,23 @@ async function checked(t: Transport, label: string, script: string, what: string
 
 /** Undoes one run on every router that has it; returns the exit code (0, or 6 when an undo or its check failed). */
 export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOptions): Promise<number> {
-  const down = conns.filter((c) => !c.transport);
-  if (down.length > 0) throw new ConnectError(down[0]!.host, `unreachable: ${down.map((c) => `${c.host}: ${c.error}`).join('; ')}`);
-  const found = await Promise.all(conns.map(async (c) => ({ c, t: c.transport!, ...parseRuns((await checked(c.transport!, 'status', runsScript(50), "reading teqlctl's runs")).stdout) })));
+  const down = new Map(conns.filter((c) => !c.transport).map((c) => [c.host, c.error ?? 'unreachable']));
+  const up = conns.filter((c) => c.transport);
+  if (up.length === 0) throw new ConnectError(conns[0]?.host ?? '?', `unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')}`);
+  const found = await Promise.all(up.map(async (c) => ({ c, t: c.transport!, ...parseRuns((await checked(c.transport!, 'status', runsScript(50), "reading teqlctl's runs")).stdout) })));
   const confirmed = found.flatMap((f) => f.runs.filter((r) => r.state === 'confirmed').map((r) => r.id)).sort();
   const runId = o.run ?? confirmed[confirmed.length - 1];
-  if (!runId) throw new RefusedError('no confirmed run to roll back on these routers', 'see `teqlctl status -i ...`');
+  const unreachableToo = down.size > 0 ? ` (unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')})` : '';
+  if (!runId) throw new RefusedError(`no confirmed run to roll back on these routers${unreachableToo}`, 'see `teqlctl status -i ...`');
   const targets = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed'));
-  if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers`);
+  if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers${unreachableToo}`);
+  // A router that cannot be reached holds up only the rollback of the routers it shares a bundle with.
+  const split = splitBundles(runId, targets.map((f) => ({ host: f.c.host, run: f.runs.find((r) => r.id === runId)! })), down, new Set(conns.map((c) => c.host)));
+  if (split.blocked.length > 0) {
+    throw new ConnectError([...down.keys()][0]!, `run ${runId} is not rolled back anywhere: undone on the others alone, its bundles would stay configured on one end:\n  ${split.blocked.join('\n  ')}`,
+      `roll it back once ${down.size > 1 ? 'they answer' : 'it answers'}; or undo it on the others now, leaving ${down.size > 1 ? 'them' : 'it'} out: teqlctl rollback -i ... --run ${runId} -l 'all:${[...down.keys()].map((h) => `!${h}`).join(':')}' (${down.size > 1 ? 'each' : 'it'} keeps the run until rolled back there alone)`);
+  }
+  for (const h of split.aside) o.say(`${h}: unreachable (${down.get(h)}): no router rolled back here shares a bundle of run ${runId} with it; if it holds the run, roll it back there once it answers: teqlctl rollback --run ${runId} -l ${h}`);
   const locked: Transport[] = [];
   // Hosts whose dead-man is armed and not yet confirmed: their lock stays, the revert frees it.
   const armed = new Set<string>();
@@ -101,7 +111,9 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     for (const { c } of targets) {
       if (!(await verifyAndConfirm(c.host, runId, o, armed))) exitCode = ExitCode.rollbackIncomplete;
     }
-    return exitCode;
+    for (const { host, peer } of split.outside) o.say(`${peer} (not selected) shares a bundle of run ${runId} with ${host}: if it holds the run, that bundle is now configured on ${peer}'s end only; teqlctl rollback --run ${runId} -l ${peer} undoes it there`);
+    // Rolled back around a host that did not answer: the run may still be on it.
+    return split.aside.length > 0 && exitCode === ExitCode.ok ? ExitCode.rollbackIncomplete : exitCode;
   } finally {
     await Promise.all(locked.filter((t) => !armed.has(t.host)).map((t) => t.run('unlock', unlockRunScript(o.lockId)).catch(() => undefined)));
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
+import { metaLine } from '../../src/deadman/run-meta.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 
 /** The status script run by sh over a router's files laid out in a temporary folder. */
@@ -31,6 +32,18 @@ describe('the runs on a router, as status reads them', () => {
       { id: '20260101T000000-a', state: 'confirmed', started: '2026-01-01T00:00:00Z', confirmed: '2026-01-01T00:00:05Z', reverted: '', armed: false, owner: 'op@host', timeout: '120' },
       { id: '20260102T000000-b', state: 'reverted', started: '2026-01-02T00:00:00Z', confirmed: '', reverted: '2026-01-02T00:01:00Z', armed: false, owner: 'op@host', timeout: '60' },
     ]);
+  });
+
+  it('reads the peers a run recorded as its meta line writes them (none, unknown, or not recorded: an older run)', () => {
+    const s = statusOf((root) => {
+      for (const [id, peers] of [['r1', ['hub_b', 'branch_2']], ['r2', []], ['r3', ['bad name']]] as const) {
+        mkdirSync(join(root, 'runs', id));
+        const line = metaLine(id, 'op@host', 120, 'x', '2026-01-01T00:00:00Z', peers).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+        execFileSync('sh', ['-c', line]);
+      }
+      run(root, 'r4', { state: 'confirmed\n', meta: 'run=r4\nowner=op@host\n' });
+    });
+    expect(s.runs.map((r) => [r.id, r.peers])).toEqual([['r1', ['branch_2', 'hub_b']], ['r2', []], ['r3', undefined], ['r4', undefined]]);
   });
 
   it('shows a timer armed while its sleeper lives, and the lock with whether its holder lives', () => {

@@ -1,7 +1,10 @@
 // The dead-man (commit-confirmed), the router lock, `status`, `rollback` and `unlock`, on the lab.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { parse, stringify } from 'yaml';
 import { resetRouters, sshRun } from './lab.js';
 import { bothStates, eventually } from './wait.js';
 import { readState } from './router-state.js';
@@ -96,6 +99,35 @@ describe('dead-man rollback', () => {
     expect(await both()).toEqual(before);
     // The rollback freed the lock it took.
     expect((await sshRun('a', 'test -e /run/teqlctl.lock')).code).not.toBe(0);
+  });
+
+  it('rollback with a router down: held up where it shares a bundle of the run, not by one that shares none (exit 6, said)', async () => {
+    await resetRouters('a', 'b');
+    const before = await both();
+    const r = await playJson(CHAPTER);
+    expect(r.code).toBe(0);
+    const converged = await both();
+    // Port 1 of loopback: refused at once, as a router that is down.
+    const inventory = (edit: (hosts: any) => void) => {
+      const doc = parse(readFileSync(LAB_INVENTORY, 'utf8'));
+      edit(doc.all.children.routers.hosts);
+      const file = join(mkdtempSync(join(tmpdir(), 'teqlctl-rollback-')), 'inventory.yml');
+      writeFileSync(file, stringify(doc));
+      return file;
+    };
+    const bDown = inventory((hosts) => (hosts.router_b.ansible_port = 1));
+    const held = await teqlctl(['rollback', '-i', bDown, '--run', r.json.runId]);
+    expect(held.code, held.stdout + held.stderr).toBe(3);
+    expect(held.stderr).toMatch(new RegExp(`router_a shares a bundle of run ${r.json.runId} with router_b, which cannot be reached`));
+    expect(held.stderr).toMatch(/-l 'all:!router_b'/);
+    expect(await both()).toEqual(converged);
+    // A third host that is down and shares no bundle of the run: both routers rolled back around it.
+    const ghost = inventory((hosts) => (hosts.router_c = { ansible_host: '127.0.0.1', ansible_port: 1 }));
+    const undone = await teqlctl(['rollback', '-i', ghost, '--run', r.json.runId]);
+    expect(undone.code, undone.stdout + undone.stderr).toBe(6);
+    expect(undone.stdout).toMatch(new RegExp(`router_c: unreachable .*no router rolled back here shares a bundle of run ${r.json.runId} with it`));
+    expect(undone.stdout).toMatch(/router_b: verified over a fresh connection/);
+    expect(await both()).toEqual(before);
   });
 
   it('a rollback killed before it confirms is undone by its own dead-man: the routers redo the run', async () => {

@@ -1,0 +1,45 @@
+// `teqlctl rollback` on a fleet: which bundles a rollback would leave configured on one end only.
+// Each router records with a run the hosts that share a bundle of it (its meta's peers, written
+// when the run armed). A router that cannot be reached blocks the rollback only where a router
+// being rolled back shares a bundle of the run with it (or does not know: an older run's record);
+// one that shares none does not hold up the others (a hundred branches are not held hostage by
+// one that is down). A peer left out by --limit is said, not refused: the operator chose it.
+import type { RouterRun } from '../deadman/runs-script.js';
+
+export interface Holder {
+  host: string;
+  run: Pick<RouterRun, 'peers'>;
+}
+
+export interface SplitVerdict {
+  /** Why the rollback must not start (a reachable holder shares a bundle with an unreachable host). */
+  blocked: string[];
+  /** Unreachable hosts no holder names: rolled back around them; each may hold the run itself. */
+  aside: string[];
+  /** Peers outside the selection (--limit): their bundle with a holder ends on one end only. */
+  outside: Array<{ host: string; peer: string }>;
+}
+
+/**
+ * `holders`: the reachable routers that hold the run as confirmed; `down`: the selected hosts that
+ * could not be reached, with why; `selected`: every host the command was given (after --limit).
+ */
+export function splitBundles(runId: string, holders: readonly Holder[], down: ReadonlyMap<string, string>, selected: ReadonlySet<string>): SplitVerdict {
+  const blocked: string[] = [];
+  const named = new Set<string>();
+  const outside: SplitVerdict['outside'] = [];
+  for (const h of holders) {
+    const peers = h.run.peers;
+    if (peers === undefined) {
+      if (down.size > 0) blocked.push(`${h.host}'s record of run ${runId} does not say which routers share its bundles (a run of an older teqlctl), and ${[...down.keys()].join(', ')} cannot be reached`);
+      continue;
+    }
+    for (const p of peers) {
+      named.add(p);
+      if (down.has(p)) blocked.push(`${h.host} shares a bundle of run ${runId} with ${p}, which cannot be reached (${down.get(p)})`);
+      else if (!selected.has(p)) outside.push({ host: h.host, peer: p });
+    }
+  }
+  const aside = blocked.length > 0 ? [] : [...down.keys()].filter((d) => !named.has(d));
+  return { blocked, aside, outside };
+}

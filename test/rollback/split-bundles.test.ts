@@ -1,0 +1,34 @@
+// Which routers a rollback must not undo alone: a router it cannot reach holds up the ones that
+// share a bundle of the run with it (or cannot say), and only those.
+import { describe, expect, it } from 'vitest';
+import { splitBundles } from '../../src/rollback/split-bundles.js';
+
+const hub = { host: 'hub', run: { peers: ['b1', 'b2', 'b3'] } };
+const b1 = { host: 'b1', run: { peers: ['hub'] } };
+const all = new Set(['hub', 'b1', 'b2', 'b3', 'other']);
+
+describe('splitBundles', () => {
+  it('blocks where a holder shares a bundle with a router that is down, naming both', () => {
+    const v = splitBundles('r1', [hub, b1], new Map([['b2', 'connection refused']]), all);
+    expect(v.blocked).toEqual(['hub shares a bundle of run r1 with b2, which cannot be reached (connection refused)']);
+    expect(v.aside).toEqual([]);
+  });
+
+  it('goes on around a router that is down and shares no bundle of the run with any holder', () => {
+    const v = splitBundles('r1', [hub, b1], new Map([['other', 'timed out']]), all);
+    expect(v).toEqual({ blocked: [], aside: ['other'], outside: [] });
+  });
+
+  it('blocks when a holder does not know its peers (an older run) and some router is down', () => {
+    const v = splitBundles('r1', [{ host: 'old', run: {} }], new Map([['other', 'timed out']]), all);
+    expect(v.blocked[0]).toMatch(/old's record of run r1 does not say which routers share its bundles .* other cannot be reached/);
+    // Nothing down: an older run is rolled back as before.
+    expect(splitBundles('r1', [{ host: 'old', run: {} }], new Map(), all).blocked).toEqual([]);
+  });
+
+  it('says which peers --limit left out, without blocking', () => {
+    const v = splitBundles('r1', [hub], new Map(), new Set(['hub', 'b1']));
+    expect(v.blocked).toEqual([]);
+    expect(v.outside).toEqual([{ host: 'hub', peer: 'b2' }, { host: 'hub', peer: 'b3' }]);
+  });
+});
