@@ -49,7 +49,7 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     // A teardown's boot script stayed, to revert the run after a restart: confirmed, it goes, with
     // what starts it (plan/persist/retiring-script.ts). Not a failure of the confirmation where it
     // cannot: at the next boot it finds nothing to revert and retires itself.
-    `if grep -qx '${RETIRING_MARK}' ${BOOT_SCRIPT} 2>/dev/null; then /bin/sh ${BOOT_SCRIPT} retire </dev/null >/dev/null 2>&1 || echo "teqlctl: the teardown's boot script could not be removed: it is at the next boot" >&2; fi`,
+    `if grep -qx '${RETIRING_MARK}' ${BOOT_SCRIPT} 2>/dev/null; then /bin/sh ${BOOT_SCRIPT} retire </dev/null >/dev/null 2>&1 || echo "${CONFIRM_MARKER} retire-failed"; fi`,
     // Not needed once the run is recorded; removed in the background (a process, on the critical path).
     `rm -f ${dir}/${RESERVE} </dev/null >/dev/null 2>&1 &`,
     ...(release ? [releaseLockLine(runId)] : []),

@@ -104,7 +104,7 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       if (opts.interrupted()) throw new Error(`${h}: not applied: interrupted`);
       const report = run.reports.get(h)!;
       const checks = p.plan.phases[i]!.checks;
-      const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, peers: peersOf(run, h) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60);
+      const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, ...withPeers(peersOf(run, h)) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60);
       stages.set(h, stage);
       const result = await stage.applied;
       const fail = (msg: string, refused = false) => {
@@ -191,10 +191,17 @@ async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stage
 }
 
 
-/** The hosts that share a bundle with `h` in this run (not the play's hosts without a bundle). */
-function peersOf(run: RunState, h: string): string[] {
-  return [...new Set(run.domains.units.filter((u) => u.name !== UNBUNDLED && u.hosts.includes(h)).flatMap((u) => u.hosts))].filter((x) => x !== h);
+/**
+ * The hosts that share a bundle with `h` in this run. Undefined (recorded as not known) for a host
+ * of the play's hosts without a bundle: what its tasks link it to is not known (a review: "no
+ * peers" let a rollback undo one end of a link that its playbook made by hand).
+ */
+function peersOf(run: RunState, h: string): string[] | undefined {
+  if (run.domains.units.some((u) => u.name === UNBUNDLED && u.hosts.includes(h))) return undefined;
+  return [...new Set(run.domains.units.filter((u) => u.hosts.includes(h)).flatMap((u) => u.hosts))].filter((x) => x !== h);
 }
+
+const withPeers = (peers: string[] | undefined) => (peers === undefined ? {} : { peers });
 
 /** Starts the new connection of every armed host for its confirmation (confirm-all.ts awaits it). */
 function openConfirmConnections(run: RunState): void {

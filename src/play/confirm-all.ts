@@ -10,6 +10,7 @@ import type { RunState } from './run-state.js';
 import { confirmScript, releaseScript } from '../deadman/confirm-script.js';
 import { holdFor, orInterrupt } from './interruptible.js';
 import { BARRIER_MARKER, CONFIRM_MARKER } from '../router/markers.js';
+import { BOOT_SCRIPT } from '../router/paths.js';
 import { failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 
@@ -127,6 +128,10 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
           throw new Error(msg);
         }
         run.confirmed.add(h);
+        if (res.stdout.includes(`${CONFIRM_MARKER} retire-failed`)) {
+          const report = run.reports.get(h)!;
+          report.warnings = [...(report.warnings ?? []), `the teardown's boot script ${BOOT_SCRIPT} and what starts it could not be removed after the confirmation: they remove themselves at the next boot (until then, \`teqlctl rollback\` of this run sees them as a change)`];
+        }
         const own = run.latest.get(h)?.management?.clientPort ?? '?';
         const port = new RegExp(`${CONFIRM_MARKER} ok port=(\\S+)`).exec(res.stdout)?.[1] ?? '?';
         run.opts.log.note(`${h}: confirmed over a new connection (client port ${port}), not over the run's own (client port ${own})`);

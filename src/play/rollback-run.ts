@@ -11,6 +11,7 @@ import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScr
 import { confirmScript } from '../deadman/confirm-script.js';
 import { takeLockScript } from '../router/lock.js';
 import { splitBundles } from '../rollback/split-bundles.js';
+import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
 
 export interface RollbackHost {
@@ -46,6 +47,10 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   const down = new Map(conns.filter((c) => !c.transport).map((c) => [c.host, c.error ?? 'unreachable']));
   const up = conns.filter((c) => c.transport);
   if (up.length === 0) throw new ConnectError(conns[0]?.host ?? '?', `unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')}`);
+  // The latest run of the routers that answer need not be the latest of all (a review): unnamed, it is not guessed.
+  if (o.run === undefined && down.size > 0) {
+    throw new ConnectError([...down.keys()][0]!, `which run is the latest cannot be told while ${[...down.keys()].join(', ')} ${down.size > 1 ? 'do' : 'does'} not answer (${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')}); nothing was rolled back`, 'name the run: teqlctl rollback -i ... --run ID (`teqlctl status -i ...` lists the runs)');
+  }
   const found = await Promise.all(up.map(async (c) => ({ c, t: c.transport!, ...parseRuns((await checked(c.transport!, 'status', runsScript(50), "reading teqlctl's runs")).stdout) })));
   const confirmed = found.flatMap((f) => f.runs.filter((r) => r.state === 'confirmed').map((r) => r.id)).sort();
   const runId = o.run ?? confirmed[confirmed.length - 1];
@@ -127,7 +132,7 @@ async function verifyAndConfirm(host: string, runId: string, o: RollbackOptions,
     const state = parseRuns((await checked(fresh, 'status', runsScript(50), "reading teqlctl's runs")).stdout).runs.find((r) => r.id === runId)?.state;
     if (state !== 'rolled-back') throw new Error(`run ${runId} is recorded as ${state ?? 'missing'}, not rolled-back`);
     if (armed.has(host)) {
-      const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(after)].join('\n'), 'rollback-confirmed'));
+      const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(afterConfirmation(after))].join('\n'), 'rollback-confirmed'));
       if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) throw new Error(`the rollback could not be confirmed, its dead-man redid run ${runId} (exit ${res.code}): ${res.stdout.trim()}`);
       armed.delete(host);
     }

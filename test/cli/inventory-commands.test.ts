@@ -151,6 +151,22 @@ describe('rollback', () => {
     expect(await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => { throw new Error('unreachable: timed out'); }))).toBe(6);
     expect(said).toEqual(['router_a: run r1 undone with errors (exit 1)', 'router_a: not verified after the rollback: unreachable: timed out; its dead-man redoes run r1 within 60 s']);
   });
+
+  it('without --run, a router that does not answer is refused before anything: the latest run may be on it (a review)', async () => {
+    const t = confirmedRouter();
+    const err = await rollbackRun([{ host: 'router_a', transport: t }, { host: 'router_d', error: 'connection refused' }], { ...opts(async () => t), run: undefined } as RollbackOptions).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(3);
+    expect((err as TeqlError).message).toMatch(/which run is the latest cannot be told while router_d does not answer \(router_d: connection refused\); nothing was rolled back/);
+    expect(t.labels).toEqual([]);
+  });
+
+  it('a router whose record of the run names no peers (a host without a bundle) is held up by any router that does not answer', async () => {
+    const t = confirmedRouter({ status: ok(runLine('r1', 'confirmed').replace('\n', '\tpeers=?\n')) });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }, { host: 'router_d', error: 'timed out' }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(3);
+    expect((err as TeqlError).message).toMatch(/router_a's record of run r1 does not say which routers share its bundles/);
+    expect(t.labels).toEqual(['status']);
+  });
 });
 
 function stateOf(facts: string): Set<string> {

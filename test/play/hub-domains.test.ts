@@ -137,6 +137,27 @@ describe('a hub whose state conflicts with one bundle', () => {
   });
 });
 
+describe('a hub whose sch_teql was loaded for fewer equalizers than its bundles', () => {
+  it('refuses the bundle whose equalizer does not exist, alone, naming it; the hub converges the four others (exit 10)', async () => {
+    const f = hub([]);
+    // Loaded earlier with max_equalizers=4: teql0..teql3 exist, teql4 (the fifth spoke's) does not.
+    const teqls = [0, 1, 2, 3].map((i) => `{"ifindex":${90 + i},"ifname":"teql${i}","flags":["POINTOPOINT","NOARP"],"mtu":1500,"qdisc":"noop","operstate":"DOWN","link_type":"void"}`).join(',');
+    f.hub.overrides.set('facts', (_s, rec) => ({
+      ...rec,
+      stdout: f.hub.state === 'pristine'
+        ? rec.stdout.replace(/(@@teqlctl-section links\n\[)/, `$1${teqls},`).replace(/(@@teqlctl-section teql\n)loaded=0\navailable=1/, '$1loaded=1\navailable=1')
+        : rec.stdout,
+    }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'converged', 'converged', 'failed']);
+    expect(r.bundles[4]!.error).toMatch(/sch_teql is loaded with max_equalizers=4 \(teql0\.\.teql3\), so teql4 does not exist/);
+    // In use once this run converged the others: the hint the operator reads afterwards holds.
+    expect(r.bundles[4]!.error).toMatch(/hint: sch_teql cannot be unloaded while teql0, teql1, teql2, teql3 are in use.*maintenance window.*max_equalizers=5$/);
+    expect(f.routers.get('hub000_spoke4')!.kinds()).toEqual(['facts']);
+  });
+});
+
 describe('every bundle failing, for reasons of their own', () => {
   it('one spoke unreachable, the four others rolled back after their pings: exit 5 as the summary says, not the first failure\'s 3', async () => {
     const spokes = Array.from({ length: SPOKES }, (_, i) => `hub000_spoke${i}`);

@@ -1,5 +1,6 @@
 // The boot script (run by the unit, and by ifupdown's hook) and the if-up.d hook itself. Every
 // command is idempotent (replace, not add), so running the script again changes nothing.
+import { createHash } from 'node:crypto';
 import { IPROUTE2_PREAMBLE } from '../../router/iproute2.js';
 import { sysctlPath } from '../../router/sysctl-path.js';
 import { shellJoin, shellQuote } from '../../router/shell-quote.js';
@@ -56,7 +57,21 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     lines.push(command(step));
   }
   lines.push('exit $failed', '');
-  return lines.join('\n');
+  return withSelfId(lines.join('\n'));
+}
+
+/** Stands in a boot script for its own id until withSelfId puts it there. */
+const SELF_ID_LINE = '# teqlctl boot script @@SELF-ID@@';
+
+/**
+ * Puts the script's id (a hash of its text, so the same configuration gives the same file) in
+ * place: a running copy knows by it whether the file on disk is still itself.
+ */
+export function withSelfId(script: string): string {
+  const id = createHash('sha256').update(script).digest('hex').slice(0, 16);
+  const line = SELF_ID_LINE.replace('@@SELF-ID@@', id);
+  // Once as a line of its own (what the check greps for), and in the check itself.
+  return script.replaceAll(SELF_ID_LINE, line).replace('\nexport LANG=C LC_ALL=C\n', `\n${line}\nexport LANG=C LC_ALL=C\n`);
 }
 
 /**
@@ -87,6 +102,11 @@ export function revertPendingRuns(): string[] {
     // so it finds the lock its own.
     `tq_bw=0; tq_bn=0; until mkdir ${BOOT_LOCK_DIR} 2>/dev/null; do tq_bh=; tq_bb=; read -r tq_bh tq_bb 2>/dev/null < ${BOOT_LOCK_DIR}/holder; [ "$tq_bh" = "$$" ] && break; if [ -z "$tq_bh" ]; then tq_bn=$((tq_bn + 1)); else tq_bn=0; fi; if { [ -n "$tq_bh" ] && { [ ! -d "/proc/$tq_bh" ] || [ "$tq_bb" != "$bid" ]; }; } || [ $tq_bn -ge 3 ]; then if mkdir ${BOOT_LOCK_DIR}.takeover 2>/dev/null; then tq_bh2=; tq_bb2=; read -r tq_bh2 tq_bb2 2>/dev/null < ${BOOT_LOCK_DIR}/holder; [ "$tq_bh2 $tq_bb2" = "$tq_bh $tq_bb" ] && rm -rf ${BOOT_LOCK_DIR}; rmdir ${BOOT_LOCK_DIR}.takeover; continue; fi; fi; tq_bw=$((tq_bw + 1)); if [ $tq_bw -ge 300 ]; then echo "teqlctl boot: another boot script (pid $tq_bh) still runs after 300 s: not waiting longer" >&2; exit 1; fi; sleep 1; done`,
     `printf '%s %s\n' $$ "$bid" > ${BOOT_LOCK_DIR}/holder; trap 'rm -rf ${BOOT_LOCK_DIR}' EXIT`,
+    // A copy that waited for the lock while another one's revert replaced the script (two hooks
+    // at once, the unit beside a hook) is a stale copy: it would apply the reverted run's
+    // configuration, or retire the files the revert just wrote back (a review). The script on disk,
+    // if it is another one now, runs instead (keeping this pid, so the lock is its own); none, nothing.
+    `grep -qxF '${SELF_ID_LINE}' ${BOOT_SCRIPT} 2>/dev/null || { if [ -x ${BOOT_SCRIPT} ]; then exec ${BOOT_SCRIPT}; fi; exit 0; }`,
     `held() { grep -qx "run=$1" ${LOCK_OWNER} 2>/dev/null || return 1; [ -n "$bid" ] && grep -q '^boot=.' ${LOCK_OWNER} && ! grep -qx "boot=$bid" ${LOCK_OWNER} && { echo "teqlctl boot: run $1's lock is from an earlier boot (/run kept across the reboot): nothing holds it, its undo is resumed" >&2; return 1; }; return 0; }`,
     // The latest run that armed (a run folder teqlctl's rollback made for a run that never armed
     // here has no meta: it does not count, or it would hide the run a reboot cut).

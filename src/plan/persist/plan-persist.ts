@@ -102,7 +102,9 @@ function keptUntilConfirmed(host: string, have: readonly BootFileFact[], task: {
       resource: `boot file ${path}`,
       before: describe(old),
       after: null,
-      steps: [{ op: writeOp(now), undo: path === BOOT_UNIT ? [writeOp(old), { kind: 'systemd-reload' }] : [writeOp(old)] }],
+      // No reload in the undo: a starter is written back as it is (the boot reads it fresh), and
+      // a reload from a revert at boot, inside the boot unit, could hold the boot up (a review).
+      steps: [{ op: writeOp(now), undo: [writeOp(old)] }],
       detail: [...fileDiff(old, undefined), `(${note})`],
       task: task.name,
       pos: task.pos,

@@ -9,7 +9,7 @@ import type { BootFileFact, Facts } from '../../gather/facts.js';
 import { RETIRING_MARK } from '../../router/markers.js';
 import { BOOT_DIR, BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, IFUP_HOOK, OPENRC_LOCAL_START, RUNS_DIR } from '../../router/paths.js';
 import { shellQuote } from '../../router/shell-quote.js';
-import { revertPendingRuns } from './boot-script.js';
+import { revertPendingRuns, withSelfId } from './boot-script.js';
 
 /** What runs the boot script at boot, in the order they are removed (the enablement first). */
 const STARTERS = [BOOT_UNIT_WANTS, BOOT_UNIT, OPENRC_LOCAL_START, IFUP_HOOK];
@@ -40,7 +40,7 @@ export function retiringScript(host: string, starters: readonly string[]): strin
   const systemd = starters.includes(BOOT_UNIT);
   // In this order: what starts the script first, then the script (rm takes its operands in turn).
   const retire = `rm -f ${[...starters, BOOT_SCRIPT].map(shellQuote).join(' ')} && { rmdir ${BOOT_DIR} 2>/dev/null; true; }`;
-  return [
+  return withSelfId([
     '#!/bin/sh',
     `# Written by teqlctl for ${host}: a teardown's, until its run is confirmed. At boot it reverts`,
     '# a run a restart left pending (the teardown, whose undo writes the boot files back); once the',
@@ -49,7 +49,7 @@ export function retiringScript(host: string, starters: readonly string[]): strin
     'export LANG=C LC_ALL=C',
     // `retire`: the confirmation's, after it recorded the run confirmed. systemd is told the unit
     // is gone (not at boot: a reload from a unit of the boot transaction can hold it up).
-    `if [ "\${1:-}" = retire ]; then ${retire}${systemd ? ' && { ! command -v systemctl >/dev/null 2>&1 || [ ! -d /run/systemd/system ] || systemctl daemon-reload; }' : ''}; exit $?; fi`,
+    `if [ "\${1:-}" = retire ]; then ${retire}${systemd ? ' && { ! command -v systemctl >/dev/null 2>&1 || [ ! -d /run/systemd/system ] || systemctl daemon-reload || true; }' : ''}; exit $?; fi`,
     'failed=0',
     ...revertPendingRuns(),
     // Nothing reverted, and no run is pending or being undone: the teardown was confirmed (its
@@ -57,5 +57,5 @@ export function retiringScript(host: string, starters: readonly string[]): strin
     `if ! grep -qx -e pending -e reverting -e rolling-back ${RUNS_DIR}/*/state 2>/dev/null; then ${retire} || failed=1; fi`,
     'exit $failed',
     '',
-  ].join('\n');
+  ].join('\n'));
 }

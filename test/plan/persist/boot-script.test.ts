@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootScript } from '../../../src/plan/persist/boot-script.js';
 import { RESUMABLE_MARK } from '../../../src/router/markers.js';
-import { BOOT_ID_FILE, BOOT_LOCK_DIR, LOCK_OWNER, RUNS_DIR } from '../../../src/router/paths.js';
+import { BOOT_ID_FILE, BOOT_LOCK_DIR, BOOT_SCRIPT, LOCK_OWNER, RUNS_DIR } from '../../../src/router/paths.js';
 
 const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '/bin/busybox sh']];
 
@@ -32,6 +32,7 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
     .replaceAll(LOCK_OWNER, join(root, 'lock-owner'))
     .replaceAll(BOOT_ID_FILE, join(root, 'boot-id'))
     .replaceAll(BOOT_LOCK_DIR, join(root, 'boot.lock'))
+    .replaceAll(BOOT_SCRIPT, join(root, 'boot.sh'))
     .replace(/for d in [^;]*; do/, `for d in ${bin}; do`)
     // By its path: BusyBox's sh runs its own modprobe applet before any on PATH.
     .replace('run modprobe', `run ${bin}/modprobe`);
@@ -88,6 +89,17 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     // Each applied the configuration once the revert was over: modprobe and the address, twice.
     expect(r.calls()).toBe(4);
     expect(existsSync(join(r.root, 'boot.lock'))).toBe(false);
+  });
+
+  it('two at once, the first\'s revert writing the old script back: the second, a stale copy, runs the old script, not the reverted configuration (a review)', async () => {
+    // The revert as a file-write step does it: beside the script, then renamed over it.
+    const r = router(shell, `d=$(cd "$(dirname "$0")/../.." && pwd); sleep 1; printf '#!/bin/sh\\necho old-configured >> %s/calls\\n' "$d" > "$d/boot.new"; chmod 755 "$d/boot.new"; mv -f "$d/boot.new" "$d/boot.sh"; echo reverted > "$(dirname "$0")/state"`);
+    const [one, two] = await r.bootTwice();
+    expect([one!.code, two!.code], one!.stderr + two!.stderr).toEqual([0, 0]);
+    expect(r.reverts()).toBe(1);
+    const calls = readFileSync(join(r.root, 'calls'), 'utf8').trim().split('\n');
+    // Each copy ran the old script once; neither applied the reverted run's modprobe and address.
+    expect(calls).toEqual(['old-configured', 'old-configured']);
   });
 
   it('a boot lock without a holder (its script killed between mkdir and its record) is taken over after 3 s; two waiters on a stale lock take it in turn', async () => {

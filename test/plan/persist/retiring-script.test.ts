@@ -2,7 +2,7 @@
 // BusyBox's sh in a temporary folder: at boot it reverts the teardown a restart left pending (and
 // runs the boot script its revert wrote back), it retires with its starters once nothing is
 // pending, and the confirmation's `retire` removes it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { pristineFacts } from '../../helpers/facts.js';
 
 const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '/bin/busybox sh']];
 
-function router(shell: string, state: string, armedBoot = 'an-earlier-boot') {
+function router(shell: string, state: string, armedBoot = 'an-earlier-boot', revertDelay = 0) {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-retiring-'));
   const etc = join(root, 'etc');
   const run = join(root, 'runs', 'r1');
@@ -25,7 +25,7 @@ function router(shell: string, state: string, armedBoot = 'an-earlier-boot') {
   // The teardown's undo, as the harness sees it: the old boot script written back (beside it, then
   // renamed, as a file-write step does: the running shell keeps reading its own), the run reverted.
   const oldScript = `#!/bin/sh\necho configured >> ${root}/calls\n`;
-  writeFileSync(join(run, 'revert.sh'), `echo "x $*" >> ${root}/reverts\nprintf '%s' '${oldScript}' > ${etc}/teqlctl/new && chmod 755 ${etc}/teqlctl/new && mv -f ${etc}/teqlctl/new ${etc}/teqlctl/boot.sh\necho reverted > "$(dirname "$0")/state"\n`);
+  writeFileSync(join(run, 'revert.sh'), `echo "x $*" >> ${root}/reverts\nsleep ${revertDelay}\nprintf '%s' '${oldScript}' > ${etc}/teqlctl/new && chmod 755 ${etc}/teqlctl/new && mv -f ${etc}/teqlctl/new ${etc}/teqlctl/boot.sh\necho reverted > "$(dirname "$0")/state"\n`);
   const unit = join(etc, 'unit.service');
   const wants = join(etc, 'wants.service');
   writeFileSync(unit, '[Service]\n');
@@ -47,9 +47,17 @@ function router(shell: string, state: string, armedBoot = 'an-earlier-boot') {
     const r = spawnSync('/usr/bin/timeout', ['10', ...shell.split(' '), path, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { code: r.status, stderr: r.stderr };
   };
+  /** Two at once (the unit and an if-up.d hook), the second started while the first reverts. */
+  const execTwice = async () => {
+    const start = () => new Promise<number | null>((done) => spawn('/usr/bin/timeout', ['20', ...shell.split(' '), path], { stdio: 'ignore' }).on('close', done));
+    const first = start();
+    await new Promise((r) => setTimeout(r, 300));
+    return Promise.all([first, start()]);
+  };
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
   return {
     exec,
+    execTwice,
     left: () => [wants, unit, path, join(etc, 'teqlctl')].filter(existsSync).map((f) => f.slice(etc.length + 1)),
     calls: () => read(join(root, 'calls')).trim(),
     reverts: () => read(join(root, 'reverts')).trim(),
@@ -66,6 +74,16 @@ describe.each(SHELLS)('the retiring boot script, under %s', (_name, shell) => {
     expect(r.state()).toBe('reverted');
     expect(r.calls()).toBe('configured');
     expect(r.left()).toEqual(['wants.service', 'unit.service', 'teqlctl/boot.sh', 'teqlctl']);
+  });
+
+  it('two at once (the unit and a hook), the second waiting while the first reverts: the second does not retire the files the revert wrote back (a review)', async () => {
+    const r = router(shell, 'pending', 'an-earlier-boot', 1);
+    expect(await r.execTwice()).toEqual([0, 0]);
+    expect(r.reverts()).toBe('x boot');
+    expect(r.state()).toBe('reverted');
+    expect(r.left()).toEqual(['wants.service', 'unit.service', 'teqlctl/boot.sh', 'teqlctl']);
+    // The restored script ran, from the first copy and from the second (which found it on disk).
+    expect(r.calls()).toBe('configured\nconfigured');
   });
 
   it('the confirmation retires it: the script, its starters and its folder are gone', () => {
