@@ -194,11 +194,14 @@ async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stage
 /**
  * The hosts that share a bundle with `h` in this run. Undefined (recorded as not known) for a host
  * of the play's hosts without a bundle: what its tasks link it to is not known (a review: "no
- * peers" let a rollback undo one end of a link that its playbook made by hand).
+ * peers" let a rollback undo one end of a link that its playbook made by hand). A bundled host
+ * names them among its peers for the same reason (a second review).
  */
 function peersOf(run: RunState, h: string): string[] | undefined {
-  if (run.domains.units.some((u) => u.name === UNBUNDLED && u.hosts.includes(h))) return undefined;
-  return [...new Set(run.domains.units.filter((u) => u.hosts.includes(h)).flatMap((u) => u.hosts))].filter((x) => x !== h);
+  const unbundled = run.domains.units.find((u) => u.name === UNBUNDLED)?.hosts ?? [];
+  if (unbundled.includes(h)) return undefined;
+  // The play's hosts without a bundle count too: a task may link this host to one of them.
+  return [...new Set([...run.domains.units.filter((u) => u.hosts.includes(h)).flatMap((u) => u.hosts), ...unbundled])].filter((x) => x !== h);
 }
 
 const withPeers = (peers: string[] | undefined) => (peers === undefined ? {} : { peers });

@@ -31,7 +31,7 @@ export function splitBundles(runId: string, holders: readonly Holder[], down: Re
   for (const h of holders) {
     const peers = h.run.peers;
     if (peers === undefined) {
-      if (down.size > 0) blocked.push(`${h.host}'s record of run ${runId} does not say which routers share its bundles (a run of an older teqlctl), and ${[...down.keys()].join(', ')} cannot be reached`);
+      if (down.size > 0) blocked.push(`${h.host}'s record of run ${runId} does not say which routers share its bundles (a run of an older teqlctl, or a host without a bundle), and ${[...down.keys()].join(', ')} cannot be reached`);
       continue;
     }
     for (const p of peers) {

@@ -52,6 +52,9 @@ describe('a hub whose spoke fails', () => {
     expect(new Set(touched)).toEqual(new Set(['eth5', 'eth6', 'teql2']));
     expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, bundles: ['hub000:teql2<->hub000_spoke2:teql0'] });
     expect(f.routers.get('hub000_spoke2')!.state).toBe('pristine');
+    // Each end records its bundle peers with the run, for a later `teqlctl rollback` (run-meta.ts).
+    expect(f.hub.sent.find((x) => x.kind === 'apply')!.script).toContain('\\npeers=hub000_spoke0,hub000_spoke1,hub000_spoke2,hub000_spoke3,hub000_spoke4\\n');
+    expect(f.routers.get('hub000_spoke2')!.sent.find((x) => x.kind === 'apply')!.script).toContain('\\npeers=hub000\\n');
     // The hub kept four bundles: changed, not failed; the recap counts the changes it kept only
     // (a review: "failed" and every planned change, as if nothing had been undone).
     const hubReport = r.hosts.find((h) => h.host === 'hub000')!;

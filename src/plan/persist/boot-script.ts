@@ -105,8 +105,14 @@ export function revertPendingRuns(): string[] {
     // A copy that waited for the lock while another one's revert replaced the script (two hooks
     // at once, the unit beside a hook) is a stale copy: it would apply the reverted run's
     // configuration, or retire the files the revert just wrote back (a review). The script on disk,
-    // if it is another one now, runs instead (keeping this pid, so the lock is its own); none, nothing.
-    `grep -qxF '${SELF_ID_LINE}' ${BOOT_SCRIPT} 2>/dev/null || { if [ -x ${BOOT_SCRIPT} ]; then exec ${BOOT_SCRIPT}; fi; exit 0; }`,
+    // if it is another one now, runs instead (keeping this pid, so the lock is its own); none,
+    // nothing. Once only: a script on disk without its id line (edited by hand) would otherwise
+    // exec itself for ever and hold up the boot (a second review); one that cannot be read is run
+    // as this copy is.
+    `if [ ! -e ${BOOT_SCRIPT} ]; then exit 0; fi`,
+    `grep -qxF '${SELF_ID_LINE}' ${BOOT_SCRIPT} 2>/dev/null; tq_si=$?`,
+    `if [ $tq_si = 1 ]; then if [ -n "\${TEQLCTL_BOOT_SELF:-}" ]; then echo "teqlctl boot: ${BOOT_SCRIPT} has no id line of its own (edited by hand?): run as it is" >&2; elif [ -x ${BOOT_SCRIPT} ]; then export TEQLCTL_BOOT_SELF=1; exec ${BOOT_SCRIPT}; else exit 0; fi`,
+    `elif [ $tq_si != 0 ]; then echo "teqlctl boot: ${BOOT_SCRIPT} cannot be read to check it is this script: run as it is" >&2; fi`,
     `held() { grep -qx "run=$1" ${LOCK_OWNER} 2>/dev/null || return 1; [ -n "$bid" ] && grep -q '^boot=.' ${LOCK_OWNER} && ! grep -qx "boot=$bid" ${LOCK_OWNER} && { echo "teqlctl boot: run $1's lock is from an earlier boot (/run kept across the reboot): nothing holds it, its undo is resumed" >&2; return 1; }; return 0; }`,
     // The latest run that armed (a run folder teqlctl's rollback made for a run that never armed
     // here has no meta: it does not count, or it would hide the run a reboot cut).

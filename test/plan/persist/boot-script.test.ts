@@ -102,6 +102,16 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(calls).toEqual(['old-configured', 'old-configured']);
   });
 
+  it('a script edited by hand, its id line gone: runs once more from disk, then as it is, never exec\'ing itself for ever (a second review)', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`, 'confirmed');
+    writeFileSync(r.path, readFileSync(r.path, 'utf8').replace(/^# teqlctl boot script [0-9a-f]{16}\n/m, ''), { mode: 0o755 });
+    const res = r.boot();
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/has no id line of its own \(edited by hand\?\): run as it is/);
+    // modprobe and the address, once.
+    expect(r.calls()).toBe(2);
+  });
+
   it('a boot lock without a holder (its script killed between mkdir and its record) is taken over after 3 s; two waiters on a stale lock take it in turn', async () => {
     const r = router(shell, `echo reverting > "$(dirname "$0")/state"; sleep 1; echo reverted > "$(dirname "$0")/state"`);
     mkdirSync(join(r.root, 'boot.lock'));
