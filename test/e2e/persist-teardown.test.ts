@@ -75,6 +75,40 @@ describe('persist, reboot, teardown', () => {
     expect(changeCount(check.json)).toBe(0);
   }, REBOOT_TEST_TIMEOUT_MS);
 
+  it('a teardown cut by a restart before it is confirmed: the router comes back converged, boot files and all, the teardown reverted (its peer by its dead-man)', async () => {
+    // Converged with persist by the tests before (and restarted since): no reset, no run of its own.
+    const before = await snapshot();
+    // Held before confirming: the teardown has applied, its boot script is the retiring one. a
+    // restarts; b's dead-man reverts it meanwhile (60 s from its first change), starters included.
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, TEARDOWN, '--yes', '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {
+      cwd: ROOT, env: process.env, stdio: 'ignore',
+    });
+    const retiring = (r: Router) => async () => (await sshRun(r, `grep -qx '${RETIRING_MARK}' /etc/teqlctl/boot.sh && grep -lx pending /var/lib/teqlctl/runs/*/state`)).code === 0;
+    try {
+      expect(await waitFor(retiring('a'), 120_000)).toBe(true);
+      expect(await waitFor(retiring('b'), 60_000)).toBe(true);
+      // Torn down at run time: no equalizer until the restart.
+      expect((await sshRun('a', 'ip link show teql0')).code).not.toBe(0);
+      await rebootRouters('a');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const deadline = Date.now() + 180_000;
+    while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
+    expect(await snapshot()).toEqual(before);
+    // The first run confirmed, the teardown reverted (b's revert writes its state just after the
+    // state it restores).
+    for (const router of ROUTERS) {
+      const states = async () => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim().split('\n').sort().join(' ');
+      const deadline = Date.now() + 30_000;
+      while ((await states()) !== 'confirmed reverted' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+      expect(await states()).toBe('confirmed reverted');
+    }
+    // And the bundle works: the converged state, not only its files.
+    const ping = await sshRun('a', `ping -c 2 -W 2 ${PEER.a.teql} >/dev/null && echo ok`);
+    expect(ping.stdout.trim()).toBe('ok');
+  }, REBOOT_TEST_TIMEOUT_MS);
+
   it('teardown returns both routers to the snapshot taken before the first run; twice changes nothing', async () => {
     const r = await playJson(TEARDOWN);
     expect(r.code, r.stderr).toBe(0);
@@ -123,38 +157,6 @@ describe('a router that restarts before the run is confirmed', () => {
     const deadline = Date.now() + 180_000;
     while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
     expect((await snapshot()).b).toBe(before.b);
-  }, REBOOT_TEST_TIMEOUT_MS);
-
-  it('a teardown cut by a restart before it is confirmed: the router comes back converged, boot files and all, the teardown reverted (its peer by its dead-man)', async () => {
-    await resetRouters('a', 'b');
-    const persisted = await playJson(CHAPTER, PERSIST);
-    expect(persisted.code, persisted.stderr).toBe(0);
-    const before = await snapshot();
-    // Held before confirming: the teardown has applied, its boot script is the retiring one. a
-    // restarts; b's dead-man reverts it meanwhile (60 s from its first change), starters included.
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, TEARDOWN, '--yes', '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {
-      cwd: ROOT, env: process.env, stdio: 'ignore',
-    });
-    const retiring = (r: Router) => async () => (await sshRun(r, `grep -qx '${RETIRING_MARK}' /etc/teqlctl/boot.sh && grep -lx pending /var/lib/teqlctl/runs/*/state`)).code === 0;
-    try {
-      expect(await waitFor(retiring('a'), 120_000)).toBe(true);
-      expect(await waitFor(retiring('b'), 60_000)).toBe(true);
-      // Torn down at run time: no equalizer until the restart.
-      expect((await sshRun('a', 'ip link show teql0')).code).not.toBe(0);
-      await rebootRouters('a');
-    } finally {
-      child.kill('SIGKILL');
-    }
-    const deadline = Date.now() + 180_000;
-    while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
-    expect(await snapshot()).toEqual(before);
-    for (const router of ROUTERS) {
-      const states = (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim().split('\n').sort();
-      expect(states).toEqual(['confirmed', 'reverted']);
-    }
-    // And the bundle works: the converged state, not only its files.
-    const ping = await sshRun('a', `ping -c 2 -W 2 ${PEER.a.teql} >/dev/null && echo ok`);
-    expect(ping.stdout.trim()).toBe('ok');
   }, REBOOT_TEST_TIMEOUT_MS);
 
   it('a rollback cut by a power cut is finished at boot: the router comes back exactly as it was, boot files gone', async () => {
