@@ -16,11 +16,14 @@ import { syncFs } from '../apply/render-op.js';
  * The files are read by the shell's own `read` (a router may start a process in ~30 ms, and this
  * read ~12 per run: `teqlctl status` of ten runs took seconds); only `systemctl` is a process.
  * Each `2>/dev/null` comes before the `<`, so that a missing file says nothing.
+ * `alsoRun`: a run read whatever its age (`rollback --run` of a run older than the latest `limit`:
+ * a busy hub no longer listed it, and its branch was rolled back alone).
  */
-export function runsScript(limit = 10): string {
+export function runsScript(limit = 10, alsoRun?: string): string {
+  const also = alsoRun === undefined ? '' : `; [ -d ${runDir(assertSafeRunId(alsoRun))} ] && echo ${runDir(alsoRun)}/`;
   return `export LANG=C LC_ALL=C
 ${PROC_START_FN}
-for d in $(ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}); do
+for d in $({ ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}${also}; } | sort -u); do
   d=\${d%/}; id=\${d##*/}; armed=0
   kind=; what=; start=; read -r kind what start 2>/dev/null < "$d/timer"
   case "$kind" in

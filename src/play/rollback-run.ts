@@ -51,7 +51,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   if (o.run === undefined && down.size > 0) {
     throw new ConnectError([...down.keys()][0]!, `which run is the latest cannot be told while ${[...down.keys()].join(', ')} ${down.size > 1 ? 'do' : 'does'} not answer (${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')}); nothing was rolled back`, 'name the run: teqlctl rollback -i ... --run ID (`teqlctl status -i ...` lists the runs)');
   }
-  const found = await Promise.all(up.map(async (c) => ({ c, t: c.transport!, ...parseRuns((await checked(c.transport!, 'status', runsScript(50), "reading teqlctl's runs")).stdout) })));
+  const found = await Promise.all(up.map(async (c) => ({ c, t: c.transport!, ...parseRuns((await checked(c.transport!, 'status', runsScript(50, o.run), "reading teqlctl's runs")).stdout) })));
   const confirmed = found.flatMap((f) => f.runs.filter((r) => r.state === 'confirmed').map((r) => r.id)).sort();
   const runId = o.run ?? confirmed[confirmed.length - 1];
   const unreachableToo = down.size > 0 ? ` (unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')})` : '';
@@ -59,11 +59,17 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   const targets = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed'));
   if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers${unreachableToo}`);
   // A router that cannot be reached holds up only the rollback of the routers it shares a bundle with.
-  const split = splitBundles(runId, targets.map((f) => ({ host: f.c.host, run: f.runs.find((r) => r.id === runId)! })), down, new Set(conns.map((c) => c.host)));
+  const records = new Map(found.flatMap((f) => f.runs.filter((r) => r.id === runId).map((r) => [f.c.host, r.state] as const)));
+  const split = splitBundles(runId, targets.map((f) => ({ host: f.c.host, run: f.runs.find((r) => r.id === runId)! })), down, new Set(conns.map((c) => c.host)), records);
   if (split.blocked.length > 0) {
     throw new ConnectError([...down.keys()][0]!, `run ${runId} is not rolled back anywhere: undone on the others alone, its bundles would stay configured on one end:\n  ${split.blocked.join('\n  ')}`,
       `roll it back once ${down.size > 1 ? 'they answer' : 'it answers'}; or undo it on the others now, leaving ${down.size > 1 ? 'them' : 'it'} out: teqlctl rollback -i ... --run ${runId} -l 'all:${[...down.keys()].map((h) => `!${h}`).join(':')}' (${down.size > 1 ? 'each' : 'it'} keeps the run until rolled back there alone)`);
   }
+  if (split.unheld.length > 0 && !o.force) {
+    throw new RefusedError(`run ${runId} is not rolled back anywhere: undone on the routers that hold it confirmed alone, its bundles would stay configured on the other end:\n  ${split.unheld.join('\n  ')}`,
+      'see `teqlctl status -i ...` on both; undo it on the holders anyway with --force');
+  }
+  for (const line of split.unheld) o.say(`${line} (--force)`);
   for (const h of split.aside) o.say(`${h}: unreachable (${down.get(h)}): no router rolled back here shares a bundle of run ${runId} with it; if it holds the run, roll it back there once it answers: teqlctl rollback --run ${runId} -l ${h}`);
   const locked: Transport[] = [];
   // Hosts whose dead-man is armed and not yet confirmed: their lock stays, the revert frees it.
@@ -129,7 +135,7 @@ async function verifyAndConfirm(host: string, runId: string, o: RollbackOptions,
   try {
     fresh = await o.reconnect(host);
     const after = await readFacts(fresh, host, []);
-    const state = parseRuns((await checked(fresh, 'status', runsScript(50), "reading teqlctl's runs")).stdout).runs.find((r) => r.id === runId)?.state;
+    const state = parseRuns((await checked(fresh, 'status', runsScript(1, runId), "reading teqlctl's runs")).stdout).runs.find((r) => r.id === runId)?.state;
     if (state !== 'rolled-back') throw new Error(`run ${runId} is recorded as ${state ?? 'missing'}, not rolled-back`);
     if (armed.has(host)) {
       const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(afterConfirmation(after))].join('\n'), 'rollback-confirmed'));

@@ -3,7 +3,9 @@
 // when the run armed). A router that cannot be reached blocks the rollback only where a router
 // being rolled back shares a bundle of the run with it (or does not know: an older run's record);
 // one that shares none does not hold up the others (a hundred branches are not held hostage by
-// one that is down). A peer left out by --limit is said, not refused: the operator chose it.
+// one that is down). A peer left out by --limit is said, not refused: the operator chose it. A peer
+// that answers and holds the run neither confirmed nor undone (no record of it, or pending) is
+// refused unless forced: undone on the holder alone, the bundle would stay configured on its end.
 import type { RouterRun } from '../deadman/runs-script.js';
 
 export interface Holder {
@@ -18,16 +20,24 @@ export interface SplitVerdict {
   aside: string[];
   /** Peers outside the selection (--limit): their bundle with a holder ends on one end only. */
   outside: Array<{ host: string; peer: string }>;
+  /** Selected peers that answer but do not hold the run confirmed, nor already undone: refused unless --force. */
+  unheld: string[];
 }
+
+/** A peer's record of the run that means its end of the bundle is undone already: the holder's undo completes it. */
+const UNDONE = new Set(['rolled-back', 'reverted']);
 
 /**
  * `holders`: the reachable routers that hold the run as confirmed; `down`: the selected hosts that
- * could not be reached, with why; `selected`: every host the command was given (after --limit).
+ * could not be reached, with why; `selected`: every host the command was given (after --limit);
+ * `records`: each reachable host's state of the run (absent: it has no record of it).
  */
-export function splitBundles(runId: string, holders: readonly Holder[], down: ReadonlyMap<string, string>, selected: ReadonlySet<string>): SplitVerdict {
+export function splitBundles(runId: string, holders: readonly Holder[], down: ReadonlyMap<string, string>, selected: ReadonlySet<string>, records: ReadonlyMap<string, string> = new Map()): SplitVerdict {
   const blocked: string[] = [];
   const named = new Set<string>();
   const outside: SplitVerdict['outside'] = [];
+  const unheld: string[] = [];
+  const holding = new Set(holders.map((h) => h.host));
   for (const h of holders) {
     const peers = h.run.peers;
     if (peers === undefined) {
@@ -38,8 +48,12 @@ export function splitBundles(runId: string, holders: readonly Holder[], down: Re
       named.add(p);
       if (down.has(p)) blocked.push(`${h.host} shares a bundle of run ${runId} with ${p}, which cannot be reached (${down.get(p)})`);
       else if (!selected.has(p)) outside.push({ host: h.host, peer: p });
+      else if (!holding.has(p) && !UNDONE.has(records.get(p) ?? '')) {
+        const record = records.get(p);
+        unheld.push(`${h.host} shares a bundle of run ${runId} with ${p}, which ${record === undefined ? 'has no record of the run' : `holds it as ${record}`}`);
+      }
     }
   }
   const aside = blocked.length > 0 ? [] : [...down.keys()].filter((d) => !named.has(d));
-  return { blocked, aside, outside };
+  return { blocked, aside, outside, unheld };
 }

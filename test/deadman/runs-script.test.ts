@@ -8,11 +8,11 @@ import { metaLine } from '../../src/deadman/run-meta.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 
 /** The status script run by sh over a router's files laid out in a temporary folder. */
-function statusOf(layout: (root: string) => void): ReturnType<typeof parseRuns> {
+function statusOf(layout: (root: string) => void, script0 = runsScript()): ReturnType<typeof parseRuns> {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-runs-'));
   mkdirSync(join(root, 'runs'));
   layout(root);
-  const script = runsScript().replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock'));
+  const script = script0.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock'));
   return parseRuns(execFileSync('sh', ['-c', script], { encoding: 'utf8' }));
 }
 
@@ -32,6 +32,19 @@ describe('the runs on a router, as status reads them', () => {
       { id: '20260101T000000-a', state: 'confirmed', started: '2026-01-01T00:00:00Z', confirmed: '2026-01-01T00:00:05Z', reverted: '', armed: false, owner: 'op@host', timeout: '120' },
       { id: '20260102T000000-b', state: 'reverted', started: '2026-01-02T00:00:00Z', confirmed: '', reverted: '2026-01-02T00:01:00Z', armed: false, owner: 'op@host', timeout: '60' },
     ]);
+  });
+
+  it('reads a named run whatever its age, beside the latest (rollback --run of a run a busy hub no longer lists)', () => {
+    const layout = (root: string) => { for (let i = 10; i < 70; i++) run(root, `202601${i}T000000-r`, { state: 'confirmed\n' }); };
+    const old = '20260110T000000-r';
+    expect(statusOf(layout, runsScript(50)).runs.map((r) => r.id)).not.toContain(old);
+    const s = statusOf(layout, runsScript(50, old));
+    expect(s.runs.map((r) => r.id)).toContain(old);
+    expect(s.runs).toHaveLength(51);
+    expect(s.runs.find((r) => r.id === old)?.state).toBe('confirmed');
+    // Among the latest already, or not there at all: listed once, or not at all.
+    expect(statusOf(layout, runsScript(50, '20260169T000000-r')).runs).toHaveLength(50);
+    expect(statusOf(layout, runsScript(50, '20260101T000000-x')).runs).toHaveLength(50);
   });
 
   it('reads the peers a run recorded as its meta line writes them (none, unknown, or not recorded: an older run)', () => {

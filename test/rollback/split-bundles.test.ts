@@ -15,8 +15,8 @@ describe('splitBundles', () => {
   });
 
   it('goes on around a router that is down and shares no bundle of the run with any holder', () => {
-    const v = splitBundles('r1', [hub, b1], new Map([['other', 'timed out']]), all);
-    expect(v).toEqual({ blocked: [], aside: ['other'], outside: [] });
+    const v = splitBundles('r1', [hub, b1], new Map([['other', 'timed out']]), all, new Map([['b2', 'rolled-back'], ['b3', 'rolled-back']]));
+    expect(v).toEqual({ blocked: [], aside: ['other'], outside: [], unheld: [] });
   });
 
   it('blocks when a holder does not know its peers (an older run) and some router is down', () => {
@@ -30,5 +30,14 @@ describe('splitBundles', () => {
     const v = splitBundles('r1', [hub], new Map(), new Set(['hub', 'b1']));
     expect(v.blocked).toEqual([]);
     expect(v.outside).toEqual([{ host: 'hub', peer: 'b2' }, { host: 'hub', peer: 'b3' }]);
+  });
+
+  it('names a peer that answers but has no record of the run, or holds it pending; one that undid it already completes the rollback', () => {
+    const records = new Map([['hub', 'confirmed'], ['b2', 'pending'], ['b3', 'rolled-back']]);
+    const v = splitBundles('r1', [hub], new Map(), all, records);
+    expect(v.blocked).toEqual([]);
+    expect(v.unheld).toEqual(['hub shares a bundle of run r1 with b1, which has no record of the run', 'hub shares a bundle of run r1 with b2, which holds it as pending']);
+    // A peer that holds the run confirmed too is rolled back with it; one reverted by its dead-man is undone already.
+    expect(splitBundles('r1', [hub, b1], new Map(), all, new Map([['hub', 'confirmed'], ['b1', 'confirmed'], ['b2', 'reverted'], ['b3', 'rolled-back']])).unheld).toEqual([]);
   });
 });
