@@ -26,12 +26,26 @@ export function newPrompt(): string {
 }
 
 /**
+ * How a router's `timeout` takes its limit: `SECS PROG` (GNU's, BusyBox's since 1.30), or `-t SECS
+ * PROG` (older BusyBox, e.g. OpenWrt 18.06's 1.28), which takes a bare SECS for the program.
+ */
+export type TimeoutStyle = 'secs' | 'dash-t';
+
+/**
  * `argv` under `timeout SEC` where the router has a `timeout` (GNU's or BusyBox's), else as it is:
  * not every router has one (OpenWrt builds may not), and teqlctl bounds every command from its own
  * side as well (the transport's deadline). No shell but /bin/sh, by path, is ever involved.
  */
-export function bounded(sec: number, argv: string): string {
-  return `/bin/sh -c 'command -v timeout >/dev/null 2>&1 && exec timeout ${sec} "$0" "$@"; exec "$0" "$@"' ${argv}`;
+export function bounded(sec: number, argv: string, style: TimeoutStyle = 'secs'): string {
+  return `/bin/sh -c 'command -v timeout >/dev/null 2>&1 && exec timeout ${style === 'dash-t' ? '-t ' : ''}${sec} "$0" "$@"; exec "$0" "$@"' ${argv}`;
+}
+
+/**
+ * Did an older BusyBox's `timeout` take the limit for the program to run? It says so and exits 127
+ * before anything ran (its exec of "SEC" failed): the same command with `-t SEC` is safe to send.
+ */
+export function wantsDashT(code: number | null, stderr: string): boolean {
+  return code === 127 && /^timeout: can't execute '\d+': /m.test(stderr);
 }
 
 /**
@@ -39,9 +53,9 @@ export function bounded(sec: number, argv: string): string {
  * facts need to find the SSH session's interface, so `env` sets it again. `-k` makes sudo ignore
  * cached credentials, so it always asks, with `prompt`, before reading the password.
  */
-export function scriptCommand(become: Become, timeoutSec: number, prompt = newPrompt()): BecomeCommand {
+export function scriptCommand(become: Become, timeoutSec: number, prompt = newPrompt(), style: TimeoutStyle = 'secs'): BecomeCommand {
   // /bin/sh by path: BusyBox's `timeout` runs a bare `sh` as its own ash, not the router's /bin/sh.
-  const sh = bounded(timeoutSec, '/bin/sh -s');
+  const sh = bounded(timeoutSec, '/bin/sh -s', style);
   if (become.kind === 'none') return { command: sh };
   const keep = `env SSH_CONNECTION="$SSH_CONNECTION" ${sh}`;
   if (become.kind === 'doas') return { command: `doas -n${asUser(become.user)} ${keep}` };
@@ -50,14 +64,14 @@ export function scriptCommand(become: Become, timeoutSec: number, prompt = newPr
 }
 
 /** Does doas let us in without a password? */
-export function doasProbeCommand(user: string): BecomeCommand {
-  return { command: bounded(30, `doas -n${asUser(user)} true`) };
+export function doasProbeCommand(user: string, style: TimeoutStyle = 'secs'): BecomeCommand {
+  return { command: bounded(30, `doas -n${asUser(user)} true`, style) };
 }
 
 /** Does sudo let us in without a password (no `password`), or with this one, given when it asks? */
-export function probeCommand(user: string, password?: string, prompt = newPrompt()): BecomeCommand {
-  if (password === undefined) return { command: bounded(30, `sudo -k -n${asUser(user)} true`) };
-  return { command: bounded(30, `sudo -k -S -p ${shellQuote(prompt)}${asUser(user)} true`), sudo: { prompt, password } };
+export function probeCommand(user: string, password?: string, prompt = newPrompt(), style: TimeoutStyle = 'secs'): BecomeCommand {
+  if (password === undefined) return { command: bounded(30, `sudo -k -n${asUser(user)} true`, style) };
+  return { command: bounded(30, `sudo -k -S -p ${shellQuote(prompt)}${asUser(user)} true`, style), sudo: { prompt, password } };
 }
 
 export type ProbeVerdict = 'ok' | 'password required' | 'password rejected' | 'timeout' | 'failed';

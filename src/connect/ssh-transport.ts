@@ -7,7 +7,7 @@ import { ConnectError, RefusedError, TeqlError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { execCommand, type StagedStdin } from './exec-command.js';
 import { stagedOverStdin } from './staged-stdin.js';
-import { doasProbeCommand, probeCommand, readProbe, scriptCommand, type Become, type BecomeCommand } from './become.js';
+import { doasProbeCommand, probeCommand, readProbe, scriptCommand, wantsDashT, type Become, type BecomeCommand, type TimeoutStyle } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
 import { readLocalSsh, resolveHost, type LocalSsh } from './local-ssh.js';
 import { describeHop, hostPort, type Hop, type Target } from './resolve-target.js';
@@ -104,6 +104,7 @@ class SshTransport implements Transport {
   private closing = false;
   /** Where this connection's first script with `ip`/`tc` found them: later scripts skip the probe. */
   private readonly iproute2 = new Iproute2Cache();
+  private timeoutStyle: TimeoutStyle | undefined; // learnt from the first command's answer (send)
   /** Rejects once the connection (or a jump host's) errors or closes: pending runs end with it. */
   private readonly lost: Promise<never>;
 
@@ -149,7 +150,7 @@ class SshTransport implements Transport {
     if (spec.becomeMethod === 'doas') return this.settleDoas(user, where);
     const fail = (what: string, res: SSHExecCommandResponse) =>
       new ConnectError(this.host, `become: sudo on ${where} ${what}: ${res.stderr.trim().split('\n').pop() || `exit ${res.code}`}`, 'check the sudo rule of the login user (ansible_become_user, ansible_user)');
-    const plain = await this.send(probeCommand(user), '');
+    const plain = await this.send((style) => probeCommand(user, undefined, undefined, style), '');
     const verdict = readProbe(plain.code, plain.stderr);
     if (verdict === 'ok') {
       this.become = { kind: 'sudo', user };
@@ -172,7 +173,7 @@ class SshTransport implements Transport {
       }
       throw new ConnectError(this.host, `become: sudo on ${where} asks for a password, and none was given`, BECOME_PASSWORD_WAYS);
     }
-    const withPassword = await this.send(probeCommand(user, password), '');
+    const withPassword = await this.send((style) => probeCommand(user, password, undefined, style), '');
     const second = readProbe(withPassword.code, withPassword.stderr);
     if (second === 'ok') {
       this.become = { kind: 'sudo', user, password };
@@ -186,7 +187,7 @@ class SshTransport implements Transport {
 
   /** doas without a password, or a refusal that says why: doas reads passwords from a terminal only. */
   private async settleDoas(user: string, where: string): Promise<void> {
-    const res = await this.send(doasProbeCommand(user), '');
+    const res = await this.send((style) => doasProbeCommand(user, style), '');
     const verdict = readProbe(res.code, res.stderr);
     if (verdict === 'ok') {
       this.become = { kind: 'doas', user };
@@ -203,7 +204,19 @@ class SshTransport implements Transport {
     throw new ConnectError(this.host, `become: doas on ${where} ${why}`, 'check /etc/doas.conf for the login user (ansible_become_user, ansible_user), and that doas is installed');
   }
 
-  private async send(cmd: BecomeCommand, stdin: string | StagedStdin, deadlineSec?: number): Promise<SSHExecCommandResponse> {
+  /**
+   * One command, for the router's `timeout`. An older BusyBox's refuses a connection's first command
+   * before it ran: sent again with `-t SEC`, as are all later ones (a staged first part is kept till then).
+   */
+  private async send(build: (style: TimeoutStyle) => BecomeCommand, stdin: string | StagedStdin, deadlineSec?: number): Promise<SSHExecCommandResponse> {
+    const again = this.timeoutStyle === undefined && typeof stdin !== 'string' ? { ...stdin } : stdin;
+    const res = await this.sendOnce(build(this.timeoutStyle ?? 'secs'), stdin, deadlineSec);
+    if (this.timeoutStyle === undefined && wantsDashT(res.code, res.stderr)) return this.sendOnce(build((this.timeoutStyle = 'dash-t')), again, deadlineSec);
+    this.timeoutStyle ??= 'secs';
+    return res;
+  }
+
+  private async sendOnce(cmd: BecomeCommand, stdin: string | StagedStdin, deadlineSec?: number): Promise<SSHExecCommandResponse> {
     const res = await this.exec(cmd, stdin, deadlineSec);
     this.stats.roundTrips++;
     this.stats.bytesSent += Buffer.byteLength(cmd.command) + (typeof stdin === 'string' ? Buffer.byteLength(stdin) : 0);
@@ -214,7 +227,7 @@ class SshTransport implements Transport {
   async run(label: string, script: string | StagedStdin, timeoutSec = 120): Promise<CommandResult> {
     const started = Date.now();
     const stdin = typeof script !== 'string' ? this.iproute2.watch(script) : usesIproute2(script) ? this.iproute2.preamble() + script : script;
-    const sent = await this.send(scriptCommand(this.become, timeoutSec), stdin, timeoutSec + Math.min(30, timeoutSec));
+    const sent = await this.send((style) => scriptCommand(this.become, timeoutSec, undefined, style), stdin, timeoutSec + Math.min(30, timeoutSec));
     const res = { ...sent, stderr: this.iproute2.learn(sent.stderr) };
     const missing = missingIproute2(res.code ?? -1, res.stdout);
     // Refused before the script's first line ran: nothing was read or changed on this router.

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { bounded, doasProbeCommand, newPrompt, probeCommand, readProbe, scriptCommand } from '../../src/connect/become.js';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bounded, doasProbeCommand, newPrompt, probeCommand, readProbe, scriptCommand, wantsDashT } from '../../src/connect/become.js';
 
 describe('become command lines', () => {
   it('no become: the script on stdin of /bin/sh (by path: BusyBox timeout runs a bare sh as its own ash), under a timeout', () => {
@@ -59,7 +62,7 @@ describe('bounded: timeout where the router has one', () => {
   const run = (shell: string[], cmd: string, path: string) => {
     const started = Date.now();
     const r = spawnSync(shell[0]!, [...shell.slice(1), cmd], { encoding: 'utf8', env: { PATH: path } });
-    return { code: r.status, out: r.stdout, ms: Date.now() - started };
+    return { code: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - started };
   };
   for (const shell of [['/bin/dash', '-c'], ['/bin/busybox', 'sh', '-c']]) {
     it(`under ${shell[0]}: a command that runs too long is stopped by timeout`, () => {
@@ -72,4 +75,37 @@ describe('bounded: timeout where the router has one', () => {
       expect(r).toMatchObject({ code: 0, out: 'hi\n' });
     });
   }
+});
+
+describe("an older BusyBox's timeout, which wants -t SECS (before 1.30: OpenWrt 18.06)", () => {
+  // Its parsing, as BusyBox 1.28 does it: options first, and the first other word is the program.
+  const bin = mkdtempSync(join(tmpdir(), 'teqlctl-old-timeout-'));
+  writeFileSync(join(bin, 'timeout'), `#!/bin/sh
+t=10
+while :; do case "$1" in -t) t=$2; shift 2;; -s) shift 2;; *) break;; esac; done
+command -v "$1" >/dev/null 2>&1 || { echo "timeout: can't execute '$1': No such file or directory" >&2; exit 127; }
+exec /usr/bin/timeout "$t" "$@"
+`);
+  chmodSync(join(bin, 'timeout'), 0o755);
+  const run = (cmd: string) => spawnSync('/bin/dash', ['-c', cmd], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` } });
+
+  it('refuses the usual form before running anything, and says so in words wantsDashT knows', () => {
+    const r = run(bounded(5, '/bin/echo ran'));
+    expect(r.stdout).toBe('');
+    expect(wantsDashT(r.status, r.stderr)).toBe(true);
+  });
+
+  it('runs the command, bounded, in the -t form', () => {
+    expect(run(bounded(5, '/bin/echo ran', 'dash-t'))).toMatchObject({ status: 0, stdout: 'ran\n' });
+    const started = Date.now();
+    expect(run(bounded(1, '/bin/sleep 5', 'dash-t')).status).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it("a script's own 127 (a command not found) is not taken for it: the script ran, it is not sent again", () => {
+    const r = run(bounded(5, '/bin/sh -c nosuchcommand', 'dash-t'));
+    expect(r.status).toBe(127);
+    expect(wantsDashT(r.status, r.stderr)).toBe(false);
+    expect(wantsDashT(127, "sh: 1: timeout: can't execute 'x': No such file or directory\n")).toBe(false);
+  });
 });

@@ -43,6 +43,8 @@ export interface FakeOptions {
   extraHostKeys?: string[];
   /** Run each script in a real /bin/sh fed from the channel as it arrives (a router's shell), not echo it. */
   shell?: boolean;
+  /** The router's `timeout` is an older BusyBox's: a bare SECS is taken for the program (exit 127). */
+  oldTimeout?: boolean;
 }
 
 export function keyFingerprint(publicKey: string): string {
@@ -102,6 +104,14 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
         const prompt = opts.sudoPassword !== undefined ? /sudo -k -S -p '([^']+)'/.exec(info.command)?.[1] : undefined;
         let prompted = prompt === undefined;
         if (prompt !== undefined) setTimeout(() => { prompted = true; stream.stderr.write(prompt); }, 30);
+        const bareSecs = opts.oldTimeout ? /exec timeout (\d+) /.exec(info.command)?.[1] : undefined;
+        if (bareSecs !== undefined) {
+          execs.push({ user, command: info.command, stdin: '', beforePrompt: '' });
+          stream.stderr.write(`timeout: can't execute '${bareSecs}': No such file or directory\n`);
+          stream.exit(127);
+          stream.end();
+          return;
+        }
         if (opts.shell && /\/bin\/sh -s/.test(info.command)) return runShell(stream, prompt !== undefined ? opts.sudoPassword : undefined, () => prompted);
         stream.on('data', (d: Buffer) => {
           if (!prompted) beforePrompt += d.toString();

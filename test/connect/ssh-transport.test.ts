@@ -370,3 +370,48 @@ describe('a staged round trip (apply, barrier, checks) on a shell that reads its
     await t.close();
   });
 });
+
+describe("a router whose timeout is an older BusyBox's (it wants -t SECS)", () => {
+  it('the first command, refused before it ran, is sent again with -t; every later one has -t at once', async () => {
+    const old = await startFakeSshd({ name: 'old-busybox', authorized: [pub(login)], oldTimeout: true });
+    try {
+      const t = await connectSsh('r', spec(old), { local: local({ known: [old] }) });
+      const first = await t.run('facts', 'echo hi\n');
+      const second = await t.run('apply', 'echo again\n', 60);
+      await t.close();
+      expect(first).toMatchObject({ code: 0, stdout: 'old-busybox ran as root: echo hi\n', stderr: '' });
+      expect(second).toMatchObject({ code: 0, stdout: 'old-busybox ran as root: echo again\n' });
+      expect(old.execs.map((e) => e.command)).toEqual([bounded(120, '/bin/sh -s'), bounded(120, '/bin/sh -s', 'dash-t'), bounded(60, '/bin/sh -s', 'dash-t')]);
+      expect(old.execs[1]!.stdin, 'the script, sent whole the second time').toBe('echo hi\n');
+    } finally {
+      await old.close();
+    }
+  });
+
+  it("become's probe learns it the same way (sudo -n under -t)", async () => {
+    const old = await startFakeSshd({ name: 'old-busybox', authorized: [pub(login)], oldTimeout: true });
+    try {
+      const t = await connectSsh('r', spec(old, { user: 'operator', become: true }), { local: local({ known: [old] }), strictBecome: true });
+      const res = await t.run('facts', 'echo hi\n');
+      await t.close();
+      expect(res.stdout).toBe('old-busybox ran as root: echo hi\n');
+      expect(old.execs.map((e) => e.command)).toEqual([bounded(30, 'sudo -k -n true'), bounded(30, 'sudo -k -n true', 'dash-t'), `sudo -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s', 'dash-t')}`]);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('a staged first command (the facts, a confirmation on its fresh connection) is sent again whole, its rest after the marker', async () => {
+    const old = await startFakeSshd({ name: 'old-shell', authorized: [pub(login)], oldTimeout: true, shell: true });
+    try {
+      const t = await connectSsh('r', spec(old), { local: local({ known: [old] }) });
+      const s = t.runStaged!('facts', "echo facts\nprintf '%s\\n' M\n", 'M');
+      expect(await s.reached).toEqual({ stdout: 'facts\nM\n' });
+      expect(await s.finish('echo pings\n')).toMatchObject({ code: 0, stdout: 'facts\nM\npings\n' });
+      await t.close();
+      expect(old.execs.map((e) => e.command)).toEqual([bounded(120, '/bin/sh -s')]);
+    } finally {
+      await old.close();
+    }
+  });
+});
