@@ -12,6 +12,7 @@ import { planRoute } from './modules/route.js';
 import { recordBaseline } from './baseline.js';
 import { simulateAll } from './simulate.js';
 import { planPersist } from './persist/plan-persist.js';
+import { RefusedError } from '../errors.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
   switch (task.module) {
@@ -53,6 +54,11 @@ export interface PlanOptions {
    * its phase, so the phases keep their numbers across the hosts of the run.
    */
   exclude?: (task: TaskInstance) => boolean;
+  /**
+   * Left-out tasks whose bundle the host keeps as it was (a hub's failed bundle it did not touch):
+   * still in its boot files, so they must plan nothing; refused (a RefusedError) if they would.
+   */
+  keepInBoot?: (task: TaskInstance) => boolean;
 }
 
 export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts, opts: PlanOptions = {}): PlannedHost {
@@ -84,7 +90,12 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     current = simulateAll(result.facts, recorded.ops);
   }
   // The boot configuration comes last, in a phase of its own: written only once every check passed.
-  const kept = opts.exclude ? tasks.filter((t) => !opts.exclude!(t)) : tasks;
+  const asWas = opts.keepInBoot ? tasks.filter((t) => opts.exclude?.(t) === true && opts.keepInBoot!(t)) : [];
+  for (const task of asWas) {
+    const moves = planTask(task, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets, equalizers: needed }).changes;
+    if (moves.length > 0) throw new RefusedError(`${host}: task "${task.name}" of a failed bundle kept as it was would change ${moves.map((c) => c.resource).join(', ')}: its boot files cannot bring it back as it is`, 'the hub is rolled back wholly instead');
+  }
+  const kept = opts.exclude ? tasks.filter((t) => !opts.exclude!(t) || asWas.includes(t)) : tasks;
   const persisted = kept.filter((t) => t.persist);
   if (opts.persistence !== false && persisted.length > 0) {
     const last = persisted[persisted.length - 1]!;

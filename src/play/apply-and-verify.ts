@@ -9,7 +9,7 @@ import { holdFor, orInterrupt } from './interruptible.js';
 import type { RunState } from './run-state.js';
 import { checksTimeoutSec, type ApplyStage, type DeadmanSettings } from './host-session.js';
 import { checkBundles, goesWith } from '../plan/bundle-scope.js';
-import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
+import { excludeFor, failUnits, planScope, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 import { UNBUNDLED } from './failure-domains.js';
 import { checksWithoutApply } from './early-checks.js';
@@ -69,7 +69,7 @@ function replanWithout(run: RunState, tasks: Map<string, TaskInstance[]>, p: Pla
   if (!exclude || !run.domains.alive(h)) return p;
   let again: PlannedHost;
   try {
-    again = planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, { exclude });
+    again = planHost(h, tasks.get(h) ?? [], run.latest.get(h)!, planScope(run, h));
   } catch (err) {
     // Refused for its kept bundles alone (their boot files have no mechanism left): this hub fails, not the run.
     if (!(err instanceof TeqlError)) throw err;
@@ -129,8 +129,7 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
       // The boot configuration is planned with the last phase only (it comes after every check).
       const persistence = i >= p.plan.phases.length - 1;
-      const exclude = excludeFor(run, h);
-      const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence, ...(exclude ? { exclude } : {}) }).plan.phases.flatMap((ph) => ph.changes);
+      const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence, ...planScope(run, h) }).plan.phases.flatMap((ph) => ph.changes);
       if (left.length > 0) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
       setTitle(`${h}: applied ${result.entries.length} step(s), dead-man armed (${deadman.timeoutSec} s)`);
     },

@@ -8,7 +8,7 @@ import { planHost } from '../plan/plan-host.js';
 import { rpFilterRaises } from '../rollback/partial.js';
 import type { Change } from '../plan/types.js';
 import type { RunState } from './run-state.js';
-import { excludeFor } from './unit-failures.js';
+import { planScope } from './unit-failures.js';
 
 /** The task name of a partial rollback's rp_filter raise: never undone by a later partial rollback. */
 export const RAISE_TASK = 'partial rollback: rp_filter kept as before the run';
@@ -61,14 +61,14 @@ export async function rewriteBootFiles(run: RunState, h: string, after: Facts): 
   // Those of the play that wrote them (a later play may not persist, or not have reached its boot phase).
   const tasks = run.bootTasks.get(h);
   if (!tasks) throw new Error('its boot files were written by this run, but by no boot phase teqlctl knows of: they cannot be planned again');
-  const exclude = excludeFor(run, h);
-  const phases = planHost(h, tasks, after, exclude ? { exclude } : {}).plan.phases;
+  const scope = planScope(run, h);
+  const phases = planHost(h, tasks, after, scope).plan.phases;
   const others = phases.filter((p) => !p.boot).flatMap((p) => p.changes);
   if (others.length > 0) throw new Error(`its kept bundles are not as planned, so their boot files cannot be written: ${others.map((c) => c.resource).join(', ')}`);
   const boot = phases.filter((p) => p.boot).flatMap((p) => p.changes);
   if (boot.length === 0) return after;
   const now = await applyBatch(run, h, boot, after, `writing the boot files for the kept bundles (${boot.map((c) => c.resource.replace(/^boot file /, '')).join(', ')})`);
-  const left = planHost(h, tasks, now, exclude ? { exclude } : {}).plan.phases.flatMap((p) => p.changes);
+  const left = planHost(h, tasks, now, scope).plan.phases.flatMap((p) => p.changes);
   if (left.length > 0) throw new Error(`the boot files written for the kept bundles are not as planned: ${left.map((c) => c.resource).join(', ')}`);
   return now;
 }

@@ -6,7 +6,7 @@ import type { Facts } from '../gather/facts.js';
 import type { TaskInstance } from '../load/types.js';
 import { taskBundles } from '../plan/bundle-scope.js';
 import { planHost, type PlannedHost } from '../plan/plan-host.js';
-import { excludeFor, failUnits } from './unit-failures.js';
+import { failUnits, planScope } from './unit-failures.js';
 import type { RunState } from './run-state.js';
 
 /** The host's bundles a refusal belongs to, when they are some of its live bundles, not all. */
@@ -28,9 +28,8 @@ function refusedBundles(run: RunState, host: string, tasks: readonly TaskInstanc
  */
 export function planNarrowing(run: RunState, host: string, tasks: readonly TaskInstance[], facts: Facts): PlannedHost {
   for (;;) {
-    const exclude = excludeFor(run, host);
     try {
-      return planHost(host, [...tasks], facts, exclude ? { exclude } : {});
+      return planHost(host, [...tasks], facts, planScope(run, host));
     } catch (err) {
       if (!(err instanceof RefusedError)) throw err;
       const units = refusedBundles(run, host, tasks, err);

@@ -53,6 +53,8 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     rolledBack: new Set(),
     persists: new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, ts]) => ts.some((t) => t.persist)).map(([h]) => h))),
     bootTasks: new Map(),
+    playTasks: new Map(),
+    keptAsWas: new Map(),
     unitRollback: new Map(),
     early: new Map(),
     earlyFrom: 0,
@@ -80,6 +82,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
   try {
     await connectAll(run, loaded, names);
     for (const [n, play] of loaded.plays.entries()) {
+      run.playTasks = play.tasks;
       const plans = await gatherAndPlan(run, play.hosts.filter((h) => run.domains.alive(h)), play.tasks);
       // A host refused or unreadable: its bundles end here (and, from an earlier play, are rolled back).
       await settle(run);

@@ -81,6 +81,14 @@ export interface RunState {
   persists: Set<string>;
   /** Per host, the tasks of the play whose boot phase it applied: what its boot files are planned from again. */
   bootTasks: Map<string, TaskInstance[]>;
+  /** Per host, the tasks of the play being run. */
+  playTasks: Map<string, TaskInstance[]>;
+  /**
+   * Per hub, failed bundles it keeps as they were: its end of them was converged before the run and
+   * is untouched, and its boot files bring them back (boot-presence.ts): planned in its boot files
+   * still, their tasks planning nothing (settle.ts).
+   */
+  keptAsWas: Map<string, Set<string>>;
   /** Hosts teqlctl rolled back wholly (all of their bundles failed): not rolled back twice. */
   rolledBack: Set<string>;
   /** Per host, the checks started beside its facts read in this play (play/early-checks.ts). */

@@ -12,6 +12,7 @@ import type { RunState } from './run-state.js';
 import type { StepToUndo } from '../deadman/partial-undo-script.js';
 import { recordAfterScript } from '../deadman/confirm-script.js';
 import { bootMention } from '../plan/persist/boot-presence.js';
+import { planHost } from '../plan/plan-host.js';
 
 export async function settle(run: RunState): Promise<void> {
   const units = takeAll(run);
@@ -39,9 +40,11 @@ export async function settle(run: RunState): Promise<void> {
 
 /**
  * The units failed since the last settle. A hub that writes its boot configuration keeps its other
- * bundles only when the failed ones were not in its boot files before the run (boot-presence.ts):
- * its boot files are then planned for the kept bundles alone. Otherwise it fails wholly, its peers
- * with it.
+ * bundles when the failed ones were not in its boot files before the run (boot-presence.ts): its
+ * boot files are then planned for the kept bundles alone; or when its end of a failed one was
+ * converged before the run and the run touched none of it (one branch down while a run adds
+ * another): that one stays as it was, in its boot files too (keptAsWas). Otherwise it fails wholly,
+ * its peers with it.
  */
 function takeAll(run: RunState): Unit[] {
   const out: Unit[] = [];
@@ -57,6 +60,11 @@ function takeAll(run: RunState): Unit[] {
         const found = scope && snapshot ? bootMention(snapshot, scope, scopes.filter((s) => s !== scope)) : undefined;
         const why = !scope || !snapshot ? `its boot configuration before the run is not known` : found ? `its boot configuration before the run already brought back ${u.name} (${found.path} names ${found.word})` : undefined;
         if (!why) continue;
+        if (untouchedEnd(run, h, u.name)) {
+          run.keptAsWas.set(h, new Set([...(run.keptAsWas.get(h) ?? []), u.name]));
+          run.opts.log.note(`${h}: ${u.name} failed; its end here was converged before the run and untouched by it: kept as it was, in its boot files too`);
+          continue;
+        }
         // --check says what a run would do (a preview that passed where the run fails would mislead).
         const fate = run.opts.check ? `a run would roll it back wholly with ${u.name}` : `rolled back wholly with ${u.name}`;
         run.domains.failHost(h, { stage: failure.stage, message: `${h}: ${why}, and its boot files describe all of its bundles at once: ${fate} (${failure.message})` });
@@ -64,6 +72,25 @@ function takeAll(run: RunState): Unit[] {
     }
   }
   return out;
+}
+
+/**
+ * The hub's end of `unit` was converged before the run (its tasks of this play plan nothing of it
+ * against the first facts) and the run applied none of it. Shared changes (conf.all, the boot files)
+ * are not its own: a partial rollback judges them (partial.ts), and the boot plan refuses to keep a
+ * bundle whose tasks would then plan something (plan-host.ts keepInBoot).
+ */
+function untouchedEnd(run: RunState, h: string, unit: string): boolean {
+  const scopes = run.domains.scopesOf(h);
+  const tasks = run.playTasks.get(h);
+  const snapshot = run.snapshots.get(h);
+  if (!tasks || !snapshot) return false;
+  if ((run.journal.get(h) ?? []).some((e) => opBundles(e.op, scopes).includes(unit))) return false;
+  try {
+    return planHost(h, tasks, snapshot, { persistence: false }).plan.phases.every((p) => p.changes.every((c) => !changeBundles(c, scopes).includes(unit)));
+  } catch {
+    return false; // refused before the run: not known to be converged
+  }
 }
 
 /** Undoes, on each hub, the steps of its failed bundles, and checks the router holds exactly the rest. */

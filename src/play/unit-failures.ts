@@ -5,6 +5,7 @@ import type { Stage } from '../errors.js';
 import type { TaskInstance } from '../load/types.js';
 import { goesWith, taskBundles } from '../plan/bundle-scope.js';
 import type { RunState } from './run-state.js';
+import type { PlanOptions } from '../plan/plan-host.js';
 
 export interface HostFailure {
   host: string;
@@ -37,4 +38,14 @@ export function excludeFor(run: RunState, host: string): ((task: TaskInstance) =
   if (!units.some((u) => failed.has(u))) return undefined;
   const scopes = run.domains.scopesOf(host);
   return (task) => goesWith(taskBundles(task, scopes), failed, units);
+}
+
+/** How `host` is planned once some of its bundles failed: their tasks left out, those it keeps as they were still in its boot files. */
+export function planScope(run: RunState, host: string): PlanOptions {
+  const exclude = excludeFor(run, host);
+  if (!exclude) return {};
+  const kept = run.keptAsWas.get(host);
+  if (!kept || kept.size === 0) return { exclude };
+  const scopes = run.domains.scopesOf(host);
+  return { exclude, keepInBoot: (task) => ((owned) => owned.length > 0 && owned.every((b) => kept.has(b)))(taskBundles(task, scopes)) };
 }

@@ -11,11 +11,15 @@ import { runPlay } from '../../src/play/run-play.js';
 import { RunLog } from '../../src/play/run-log.js';
 import type { PlayOptions } from '../../src/play/run-state.js';
 import { CHECK_MARKER, SECTION_MARKER } from '../../src/router/markers.js';
-import { applyAnswer, checkIndices, writesBootFiles } from '../../bench/fleet/sim-host.js';
+import { answerFacts, applyAnswer, checkIndices, writesBootFiles } from '../../bench/fleet/sim-host.js';
 import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
 import { hubFacts, HUB_PLAYBOOK } from '../../bench/fleet/hub-facts.js';
 import { RecordedRouter } from '../helpers/replay-transport.js';
 import { formatRecap } from '../../src/report/recap.js';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { planHost } from '../../src/plan/plan-host.js';
+import { goesWith, scopesOf, taskBundles } from '../../src/plan/bundle-scope.js';
+import { renderFacts } from '../../bench/fleet/render-facts.js';
 
 const lossy = (script: string) => ({ stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join('') });
 
@@ -34,7 +38,7 @@ function hub(failing: string[], extraVars: string[] = [], playbook = HUB_PLAYBOO
     showPlan: () => undefined, approve: async () => true, interrupted: () => false,
     ...opts,
   });
-  return { routers, run, hub: routers.get('hub000')!, facts: hubFactsOf };
+  return { routers, run, hub: routers.get('hub000')!, facts: hubFactsOf, loaded };
 }
 
 describe('a hub whose spoke fails', () => {
@@ -279,6 +283,36 @@ describe('a hub that writes its boot configuration', () => {
     expect(r.bundles.map((b) => b.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
     expect(r.bundles[0]!.error).toMatch(/hub000: its boot configuration before the run already brought back .* a run would roll it back wholly with hub000:teql2<->hub000_spoke2:teql0/);
     expect(f.hub.kinds()).toEqual(['facts']);
+  });
+
+  it('keeps a failed bundle as it was when its end was converged before the run and untouched (a branch down while the run changes the others): the others converge, its boot files bring all back (exit 10)', async () => {
+    const f = hub([], ['teql_persist=true']);
+    // Before the run, an earlier run converged and persisted teql2 (spoke2's bundle) on the hub only:
+    // its boot files name eth5 (boot-presence.ts), which refused every bundle of the hub before.
+    const TEQL2 = 'hub000:teql2<->hub000_spoke2:teql0';
+    const tasks = f.loaded.plays[0]!.tasks.get('hub000')!;
+    const scopes = scopesOf('hub000', f.loaded.bundles);
+    const others = new Set(scopes.map((x) => x.bundle).filter((b) => b !== TEQL2));
+    const exclude = (t: (typeof tasks)[number]) => goesWith(taskBundles(t, scopes), others, scopes.map((x) => x.bundle));
+    const before = renderFacts(planHost('hub000', tasks, parseFacts('hub000', f.facts.pristine), { exclude }).expected);
+    expect(before).toMatch(/boot\.sh/);
+    // What the hub holds after each apply, planned from that state (the simulation starts from pristine).
+    const applied = renderFacts(planHost('hub000', tasks, parseFacts('hub000', before), { persistence: false }).expected);
+    const converged = renderFacts(planHost('hub000', tasks, parseFacts('hub000', before)).expected);
+    const now = () => (f.hub.state === 'pristine' ? before : f.hub.state === 'applied' ? applied : converged);
+    f.hub.overrides.set('facts', (script, rec) => ({ ...rec, stdout: answerFacts(script, now()).stdout }));
+    f.hub.overrides.set('apply', (script, rec) => ({ ...rec, stdout: applyAnswer(script, writesBootFiles(script) ? converged : applied).stdout }));
+    f.routers.get('hub000_spoke2')!.connect = () => { throw new Error('connect ETIMEDOUT'); };
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'failed', 'converged', 'converged']);
+    const applies = f.hub.sent.filter((x) => x.kind === 'apply').map((x) => x.script);
+    // Nothing of teql2 changed on the hub; the boot files it wrote bring teql2 back with the others.
+    expect(applies[0]).not.toMatch(/\b(eth5|eth6|teql2)\b/);
+    expect(bootContents(applies.at(-1)!)).toMatch(/\bteql2\b/);
+    expect(bootContents(applies.at(-1)!)).toMatch(/\bteql4\b/);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'apply', 'confirm', 'release']);
+    expect(r.hosts.find((h) => h.host === 'hub000')!.status).toBe('changed');
   });
 
   it('is rolled back wholly, with all of its bundles, when its boot files already brought back the failed one', async () => {
