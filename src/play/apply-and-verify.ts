@@ -199,8 +199,11 @@ async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stage
 function peersOf(run: RunState, h: string): string[] | undefined {
   const unbundled = run.domains.units.find((u) => u.name === UNBUNDLED)?.hosts ?? [];
   if (unbundled.includes(h)) return undefined;
-  // The play's hosts without a bundle count too: a task may link this host to one of them.
-  return [...new Set([...run.domains.units.filter((u) => u.hosts.includes(h)).flatMap((u) => u.hosts), ...unbundled])].filter((x) => x !== h);
+  // The play's hosts without a bundle count too: a task may link this host to one of them. A peer
+  // that changes nothing in the run keeps no record of it and has nothing to undo: not named (a
+  // rollback would refuse it as a peer without the run), unless a later play may change it.
+  const changes = (x: string) => run.laterPlays || (run.reports.get(x)?.planned.length ?? 0) > 0;
+  return [...new Set([...run.domains.units.filter((u) => u.hosts.includes(h)).flatMap((u) => u.hosts), ...unbundled])].filter((x) => x !== h && changes(x));
 }
 
 const withPeers = (peers: string[] | undefined) => (peers === undefined ? {} : { peers });

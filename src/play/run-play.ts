@@ -54,6 +54,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     persists: new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, ts]) => ts.some((t) => t.persist)).map(([h]) => h))),
     bootTasks: new Map(),
     playTasks: new Map(),
+    laterPlays: loaded.plays.length > 1,
     keptAsWas: new Map(),
     unitRollback: new Map(),
     early: new Map(),
@@ -83,6 +84,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     await connectAll(run, loaded, names);
     for (const [n, play] of loaded.plays.entries()) {
       run.playTasks = play.tasks;
+      run.laterPlays = n < loaded.plays.length - 1;
       const plans = await gatherAndPlan(run, play.hosts.filter((h) => run.domains.alive(h)), play.tasks);
       // A host refused or unreadable: its bundles end here (and, from an earlier play, are rolled back).
       await settle(run);

@@ -83,6 +83,8 @@ export interface RunState {
   bootTasks: Map<string, TaskInstance[]>;
   /** Per host, the tasks of the play being run. */
   playTasks: Map<string, TaskInstance[]>;
+  /** Plays come after the one being run (what they change is not planned yet). */
+  laterPlays: boolean;
   /**
    * Per hub, failed bundles it keeps as they were: its end of them was converged before the run and
    * is untouched, and its boot files bring them back (boot-presence.ts): planned in its boot files
