@@ -65,11 +65,9 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     throw new ConnectError([...down.keys()][0]!, `run ${runId} is not rolled back anywhere: undone on the others alone, its bundles would stay configured on one end:\n  ${split.blocked.join('\n  ')}`,
       `roll it back once ${down.size > 1 ? 'they answer' : 'it answers'}; or undo it on the others now, leaving ${down.size > 1 ? 'them' : 'it'} out: teqlctl rollback -i ... --run ${runId} -l 'all:${[...down.keys()].map((h) => `!${h}`).join(':')}' (${down.size > 1 ? 'each' : 'it'} keeps the run until rolled back there alone)`);
   }
-  if (split.unheld.length > 0 && !o.force) {
-    throw new RefusedError(`run ${runId} is not rolled back anywhere: undone on the routers that hold it confirmed alone, its bundles would stay configured on the other end:\n  ${split.unheld.join('\n  ')}`,
-      'see `teqlctl status -i ...` on both; undo it on the holders anyway with --force');
-  }
-  for (const line of split.unheld) o.say(`${line} (--force)`);
+  // Said, not refused: such a peer has nothing of the run teqlctl could undo (it failed before
+  // arming, and its hub undid that bundle then; or its records are gone).
+  for (const line of split.unheld) o.say(`${line}: nothing of it is undone there`);
   for (const h of split.aside) o.say(`${h}: unreachable (${down.get(h)}): no router rolled back here shares a bundle of run ${runId} with it; if it holds the run, roll it back there once it answers: teqlctl rollback --run ${runId} -l ${h}`);
   const locked: Transport[] = [];
   // Hosts whose dead-man is armed and not yet confirmed: their lock stays, the revert frees it.

@@ -4,8 +4,7 @@
 // being rolled back shares a bundle of the run with it (or does not know: an older run's record);
 // one that shares none does not hold up the others (a hundred branches are not held hostage by
 // one that is down). A peer left out by --limit is said, not refused: the operator chose it. A peer
-// that answers and holds the run neither confirmed nor undone (no record of it, or pending) is
-// refused unless forced: undone on the holder alone, the bundle would stay configured on its end.
+// that answers and holds the run neither confirmed nor undone (no record of it, or pending) is said.
 import type { RouterRun } from '../deadman/runs-script.js';
 
 export interface Holder {
@@ -20,7 +19,7 @@ export interface SplitVerdict {
   aside: string[];
   /** Peers outside the selection (--limit): their bundle with a holder ends on one end only. */
   outside: Array<{ host: string; peer: string }>;
-  /** Selected peers that answer but do not hold the run confirmed, nor already undone: refused unless --force. */
+  /** Selected peers that answer but do not hold the run confirmed, nor already undone: said. */
   unheld: string[];
 }
 
