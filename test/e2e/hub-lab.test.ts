@@ -2,7 +2,8 @@
 // and to b (links 3, 4). playbooks/teql-bundles.yml converges teql0 (h-a) and teql1 (h-b) on the
 // hub, with max_equalizers, and verifies both bundles. Then, from pristine with a's links cut, a
 // fresh run confirms h-b on both of its ends and rolls back only h-a, on both of its ends: a is
-// as it was, and h keeps teql1 and what it needs. Leaves the default lab running for the other files.
+// as it was, and h keeps teql1 and what it needs. With persist, b's links cut then: h keeps h-b as
+// it was (in its boot files too) and converges h-a. Leaves the default lab running for the other files.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,7 +42,7 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
   });
 
   afterAll(async () => {
-    for (const k of ['1', '2']) await labCli(['restore', 'a', '--link', k]).catch(() => undefined);
+    for (const r of ['a', 'b']) for (const k of ['1', '2']) await labCli(['restore', r, '--link', k]).catch(() => undefined);
     await labCli(['down']);
     await labCli(['up']);
   });
@@ -87,5 +88,31 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 198.51.100.1')).code).toBe(0);
     expect(await readState('b')).toMatch(/^eth1 teql0$/m);
     for (const router of ['h', 'b'] as const) expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
+  });
+
+  it('with persist, a branch failing whose bundle the hub\'s boot files already bring back, untouched by the run, is kept as it was there; the other bundle converges (exit 10)', async () => {
+    // From the test before: a's links cut, h-b converged on both ends. This run persists h-b alone
+    // (h-a fails again): the hub's boot files name h-b's links now.
+    const first = await play(inventory, ['--yes', '-e', 'teql_persist=true']);
+    expect(first.code, first.stdout + first.stderr).toBe(10);
+    expect((await sshRun('h', 'grep -cw teql1 /etc/teqlctl/boot.sh; grep -cw teql0 /etc/teqlctl/boot.sh')).stdout).toMatch(/^[1-9]\d*\n0\n$/);
+    await labCli(['restore', 'a', '--link', '1']);
+    await labCli(['restore', 'a', '--link', '2']);
+    await labCli(['cut', 'b', '--link', '1']);
+    await labCli(['cut', 'b', '--link', '2']);
+    const b = await readState('b');
+    const hb = linesOf(await readState('h'), ['eth3', 'eth4', 'teql1']);
+    // h-b fails its pings now; before, this rolled the hub back wholly, h-a with it.
+    const r = await play(inventory, ['--yes', '-e', 'teql_persist=true']);
+    expect(r.code, r.stdout + r.stderr).toBe(10);
+    expect(r.json.bundles.map((x: { name: string; status: string }) => [x.name, x.status])).toEqual([[HA, 'converged'], [HB, 'rolled back']]);
+    expect(r.json.hosts.router_h.status).toBe('changed');
+    const h = await readState('h');
+    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31$/m);
+    expect(linesOf(h, ['eth3', 'eth4', 'teql1'])).toEqual(hb);
+    expect(await readState('b')).toBe(b);
+    // Its boot files bring both back: h-b as it was, h-a as converged.
+    expect((await sshRun('h', 'grep -cw teql1 /etc/teqlctl/boot.sh; grep -cw teql0 /etc/teqlctl/boot.sh')).stdout).toMatch(/^[1-9]\d*\n[1-9]\d*\n$/);
+    expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 192.0.2.1')).code).toBe(0);
   });
 });
