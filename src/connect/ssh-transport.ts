@@ -206,12 +206,14 @@ class SshTransport implements Transport {
 
   /**
    * One command, for the router's `timeout`. An older BusyBox's refuses a connection's first command
-   * before it ran: sent again with `-t SEC`, as are all later ones (a staged first part is kept till then).
+   * before it ran: sent again with `-t SEC`, as are all later ones. Any output means it ran: learnt.
    */
   private async send(build: (style: TimeoutStyle) => BecomeCommand, stdin: string | StagedStdin, deadlineSec?: number): Promise<SSHExecCommandResponse> {
-    const again = this.timeoutStyle === undefined && typeof stdin !== 'string' ? { ...stdin } : stdin;
-    const res = await this.sendOnce(build(this.timeoutStyle ?? 'secs'), stdin, deadlineSec);
-    if (this.timeoutStyle === undefined && wantsDashT(res.code, res.stderr)) return this.sendOnce(build((this.timeoutStyle = 'dash-t')), again, deadlineSec);
+    const style = this.timeoutStyle;
+    const learn = (chunk: Buffer) => (this.timeoutStyle ??= 'secs', chunk);
+    const staged = style === undefined && typeof stdin !== 'string' ? { again: { ...stdin }, first: { ...stdin, onStdout: (c: Buffer) => stdin.onStdout?.(learn(c)) } } : undefined;
+    const res = await this.sendOnce(build(style ?? 'secs'), staged?.first ?? stdin, deadlineSec);
+    if (style === undefined && wantsDashT(res.code, res.stderr)) return this.sendOnce(build((this.timeoutStyle = 'dash-t')), staged?.again ?? stdin, deadlineSec);
     this.timeoutStyle ??= 'secs';
     return res;
   }

@@ -388,6 +388,18 @@ describe("a router whose timeout is an older BusyBox's (it wants -t SECS)", () =
     }
   });
 
+  it('two commands sent at once before it is learnt are both sent again with -t (a review)', async () => {
+    const old = await startFakeSshd({ name: 'old-busybox', authorized: [pub(login)], oldTimeout: true });
+    try {
+      const t = await connectSsh('r', spec(old), { local: local({ known: [old] }) });
+      const [a, b] = await Promise.all([t.run('facts', 'echo a\n'), t.run('facts', 'echo b\n')]);
+      await t.close();
+      expect([a.code, a.stdout, b.code, b.stdout]).toEqual([0, 'old-busybox ran as root: echo a\n', 0, 'old-busybox ran as root: echo b\n']);
+    } finally {
+      await old.close();
+    }
+  });
+
   it("become's probe learns it the same way (sudo -n under -t)", async () => {
     const old = await startFakeSshd({ name: 'old-busybox', authorized: [pub(login)], oldTimeout: true });
     try {
