@@ -4,7 +4,7 @@
 // being rolled back shares a bundle of the run with it (or does not know: an older run's record);
 // one that shares none does not hold up the others (a hundred branches are not held hostage by
 // one that is down). A peer left out by --limit is said, not refused: the operator chose it. A peer
-// that answers and holds the run neither confirmed nor undone (no record of it, or pending) is said.
+// that answers and holds the run neither confirmed nor undone is named (rollback-run.ts decides).
 import type { RouterRun } from '../deadman/runs-script.js';
 
 export interface Holder {
@@ -19,8 +19,8 @@ export interface SplitVerdict {
   aside: string[];
   /** Peers outside the selection (--limit): their bundle with a holder ends on one end only. */
   outside: Array<{ host: string; peer: string }>;
-  /** Selected peers that answer but do not hold the run confirmed, nor already undone: said. */
-  unheld: string[];
+  /** Selected peers that answer but do not hold the run confirmed, nor already undone; `record`: their state of it, if any. */
+  unheld: Array<{ line: string; record?: string }>;
 }
 
 /** A peer's record of the run that means its end of the bundle is undone already: the holder's undo completes it. */
@@ -35,7 +35,7 @@ export function splitBundles(runId: string, holders: readonly Holder[], down: Re
   const blocked: string[] = [];
   const named = new Set<string>();
   const outside: SplitVerdict['outside'] = [];
-  const unheld: string[] = [];
+  const unheld: SplitVerdict['unheld'] = [];
   const holding = new Set(holders.map((h) => h.host));
   for (const h of holders) {
     const peers = h.run.peers;
@@ -49,7 +49,7 @@ export function splitBundles(runId: string, holders: readonly Holder[], down: Re
       else if (!selected.has(p)) outside.push({ host: h.host, peer: p });
       else if (!holding.has(p) && !UNDONE.has(records.get(p) ?? '')) {
         const record = records.get(p);
-        unheld.push(`${h.host} shares a bundle of run ${runId} with ${p}, which ${record === undefined ? 'has no record of the run' : `holds it as ${record}`}`);
+        unheld.push({ line: `${h.host} shares a bundle of run ${runId} with ${p}, which ${record === undefined ? 'has no record of the run' : `holds it as ${record}`}`, ...(record === undefined ? {} : { record }) });
       }
     }
   }

@@ -174,8 +174,32 @@ describe('rollback', () => {
     said.length = 0;
     expect(await rollbackRun([{ host: 'router_a', transport: t }, { host: 'router_b', transport: peer }], opts(async () => freshRouter()))).toBe(0);
     expect(t.labels).toContain('rollback');
-    expect(peer.labels).toEqual(['status']);
+    // Its list, then the run read by name: nothing else.
+    expect(peer.labels).toEqual(['status', 'status']);
     expect(said[0]).toBe('router_a shares a bundle of run r1 with router_b, which has no record of the run: nothing of it is undone there');
+  });
+
+  it('a peer that holds the run pending (its changes may still be there) refuses the rollback of its holders, nothing changed; --force goes on and says it', async () => {
+    const holder = () => confirmedRouter({ status: ok(runLine('r1', 'confirmed').replace('\n', '\tpeers=router_b\n')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const t = holder();
+    const err = await rollbackRun([{ host: 'router_a', transport: t }, { host: 'router_b', transport: fakeRouter('router_b', { status: ok(runLine('r1', 'pending')) }) }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect((err as TeqlError).message).toMatch(/router_a shares a bundle of run r1 with router_b, which holds it as pending/);
+    expect(t.labels).toEqual(['status']);
+    said.length = 0;
+    const forced = holder();
+    expect(await rollbackRun([{ host: 'router_a', transport: forced }, { host: 'router_b', transport: fakeRouter('router_b', { status: ok(runLine('r1', 'pending')) }) }], opts(async () => freshRouter(), true))).toBe(0);
+    expect(said[0]).toBe('router_a shares a bundle of run r1 with router_b, which holds it as pending: not undone there (--force)');
+  });
+
+  it('without --run, the latest run is read directly on a router whose 50 latest runs no longer list it: both ends are rolled back (a review)', async () => {
+    const a = confirmedRouter({ status: ok(runLine('r1', 'confirmed').replace('\n', '\tpeers=router_b\n')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    // router_b's list holds newer runs only; read by name, it holds r1 confirmed.
+    const b = fakeRouter('router_b', { status: (n) => ok(n === 0 ? runLine('r0', 'rolled-back') : runLine('r1', 'confirmed').replace('\n', '\tpeers=router_a\n')), lock: ok(), 'after-state': ok([...stateOf(FACTS)].join('\n')), facts: ok(FACTS), rollback: ok() });
+    said.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], { ...opts(async () => freshRouter()), run: undefined } as RollbackOptions)).toBe(0);
+    expect(a.labels).toContain('rollback');
+    expect(b.labels).toContain('rollback');
   });
 });
 

@@ -36,7 +36,10 @@ describe('splitBundles', () => {
     const records = new Map([['hub', 'confirmed'], ['b2', 'pending'], ['b3', 'rolled-back']]);
     const v = splitBundles('r1', [hub], new Map(), all, records);
     expect(v.blocked).toEqual([]);
-    expect(v.unheld).toEqual(['hub shares a bundle of run r1 with b1, which has no record of the run', 'hub shares a bundle of run r1 with b2, which holds it as pending']);
+    expect(v.unheld).toEqual([
+      { line: 'hub shares a bundle of run r1 with b1, which has no record of the run' },
+      { line: 'hub shares a bundle of run r1 with b2, which holds it as pending', record: 'pending' },
+    ]);
     // A peer that holds the run confirmed too is rolled back with it; one reverted by its dead-man is undone already.
     expect(splitBundles('r1', [hub, b1], new Map(), all, new Map([['hub', 'confirmed'], ['b1', 'confirmed'], ['b2', 'reverted'], ['b3', 'rolled-back']])).unheld).toEqual([]);
   });
