@@ -1,7 +1,7 @@
 // A conflict on a hub that belongs to one of its bundles (a leftover qdisc on that branch's link)
 // fails that bundle alone: the hub is planned again without its tasks, and its other bundles go on.
 // One broken branch must not refuse a hundred healthy ones (a review found exit 8 for all of them).
-import { RefusedError } from '../errors.js';
+import { RefusedError, TeqlError } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
 import type { TaskInstance } from '../load/types.js';
 import { taskBundles } from '../plan/bundle-scope.js';
@@ -39,4 +39,24 @@ export function planNarrowing(run: RunState, host: string, tasks: readonly TaskI
       run.opts.log.note(`${host}: ${units.join(', ')} refused (${err.message}); planned again without ${units.length > 1 ? 'them' : 'it'}`);
     }
   }
+}
+
+/**
+ * Hubs that keep a failed bundle as it was (settle.ts finds them once every host is planned) are
+ * planned again, that bundle in their boot files: the plan shown, approved and `--check`ed is the
+ * one that runs (a review). A refusal (its tasks would plan something) fails the hub wholly.
+ */
+export function replanKept(run: RunState, tasks: Map<string, TaskInstance[]>, plans: readonly PlannedHost[]): PlannedHost[] {
+  return plans.flatMap((p) => {
+    const h = p.plan.host;
+    if (!run.domains.alive(h)) return [];
+    if (!run.keptAsWas.get(h)?.size) return [p];
+    try {
+      return [planNarrowing(run, h, tasks.get(h) ?? [], run.latest.get(h)!)];
+    } catch (err) {
+      if (!(err instanceof TeqlError)) throw err;
+      run.domains.failHost(h, { stage: err.stage, message: err.message.startsWith(`${h}: `) ? err.message : `${h}: ${err.message}` });
+      return [];
+    }
+  });
 }

@@ -12,7 +12,7 @@ import { runWithProgress } from '../ui/progress.js';
 import { rollbackAll, touchedHosts } from './rollback-all.js';
 import { FailureDomains } from './failure-domains.js';
 import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
-import { planNarrowing } from './plan-narrowing.js';
+import { planNarrowing, replanKept } from './plan-narrowing.js';
 import { settle } from './settle.js';
 import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
@@ -85,10 +85,13 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     for (const [n, play] of loaded.plays.entries()) {
       run.playTasks = play.tasks;
       run.laterPlays = n < loaded.plays.length - 1;
-      const plans = await gatherAndPlan(run, play.hosts.filter((h) => run.domains.alive(h)), play.tasks);
-      // A host refused or unreadable: its bundles end here (and, from an earlier play, are rolled back).
-      await settle(run);
-      const live = plans.filter((p) => run.domains.alive(p.plan.host));
+      let live = await gatherAndPlan(run, play.hosts.filter((h) => run.domains.alive(h)), play.tasks);
+      // A host refused or unreadable: its bundles end here (and, from an earlier play, are rolled
+      // back); a hub that keeps one as it was is planned again with it in its boot files.
+      for (let failed = -1; failed !== run.domains.failed.size; live = alignBootPhases(replanKept(run, play.tasks, live))) {
+        failed = run.domains.failed.size;
+        await settle(run);
+      }
       for (const p of live) run.reports.get(p.plan.host)!.planned.push(...p.plan.phases.flatMap((ph) => ph.changes));
       const total = live.reduce((k, p) => k + changeCount(p.plan), 0);
       // The pings started with the facts stand for a play that changes nothing, on no host, and

@@ -10,6 +10,7 @@ import { loadRun } from '../../src/load/index.js';
 import { runPlay } from '../../src/play/run-play.js';
 import { RunLog } from '../../src/play/run-log.js';
 import type { PlayOptions } from '../../src/play/run-state.js';
+import type { HostPlan } from '../../src/plan/types.js';
 import { CHECK_MARKER, SECTION_MARKER } from '../../src/router/markers.js';
 import { answerFacts, applyAnswer, checkIndices, writesBootFiles } from '../../bench/fleet/sim-host.js';
 import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
@@ -39,6 +40,29 @@ function hub(failing: string[], extraVars: string[] = [], playbook = HUB_PLAYBOO
     ...opts,
   });
   return { routers, run, hub: routers.get('hub000')!, facts: hubFactsOf, loaded };
+}
+
+/**
+ * A hub whose teql2 (spoke2's bundle) an earlier run converged and persisted, spoke2 unreachable
+ * now: its boot files name eth5 (boot-presence.ts), which refused every bundle of the hub before.
+ */
+function hubWithTeql2Persisted() {
+  const f = hub([], ['teql_persist=true']);
+  const TEQL2 = 'hub000:teql2<->hub000_spoke2:teql0';
+  const tasks = f.loaded.plays[0]!.tasks.get('hub000')!;
+  const scopes = scopesOf('hub000', f.loaded.bundles);
+  const others = new Set(scopes.map((x) => x.bundle).filter((b) => b !== TEQL2));
+  const exclude = (t: (typeof tasks)[number]) => goesWith(taskBundles(t, scopes), others, scopes.map((x) => x.bundle));
+  const before = renderFacts(planHost('hub000', tasks, parseFacts('hub000', f.facts.pristine), { exclude }).expected);
+  if (!before.includes('boot.sh')) throw new Error('no boot files before the run');
+  // What the hub holds after each apply, planned from that state (the simulation starts from pristine).
+  const applied = renderFacts(planHost('hub000', tasks, parseFacts('hub000', before), { persistence: false }).expected);
+  const converged = renderFacts(planHost('hub000', tasks, parseFacts('hub000', before)).expected);
+  const now = () => (f.hub.state === 'pristine' ? before : f.hub.state === 'applied' ? applied : converged);
+  f.hub.overrides.set('facts', (script, rec) => ({ ...rec, stdout: answerFacts(script, now()).stdout }));
+  f.hub.overrides.set('apply', (script, rec) => ({ ...rec, stdout: applyAnswer(script, writesBootFiles(script) ? converged : applied).stdout }));
+  f.routers.get('hub000_spoke2')!.connect = () => { throw new Error('connect ETIMEDOUT'); };
+  return { f };
 }
 
 describe('a hub whose spoke fails', () => {
@@ -286,23 +310,7 @@ describe('a hub that writes its boot configuration', () => {
   });
 
   it('keeps a failed bundle as it was when its end was converged before the run and untouched (a branch down while the run changes the others): the others converge, its boot files bring all back (exit 10)', async () => {
-    const f = hub([], ['teql_persist=true']);
-    // Before the run, an earlier run converged and persisted teql2 (spoke2's bundle) on the hub only:
-    // its boot files name eth5 (boot-presence.ts), which refused every bundle of the hub before.
-    const TEQL2 = 'hub000:teql2<->hub000_spoke2:teql0';
-    const tasks = f.loaded.plays[0]!.tasks.get('hub000')!;
-    const scopes = scopesOf('hub000', f.loaded.bundles);
-    const others = new Set(scopes.map((x) => x.bundle).filter((b) => b !== TEQL2));
-    const exclude = (t: (typeof tasks)[number]) => goesWith(taskBundles(t, scopes), others, scopes.map((x) => x.bundle));
-    const before = renderFacts(planHost('hub000', tasks, parseFacts('hub000', f.facts.pristine), { exclude }).expected);
-    expect(before).toMatch(/boot\.sh/);
-    // What the hub holds after each apply, planned from that state (the simulation starts from pristine).
-    const applied = renderFacts(planHost('hub000', tasks, parseFacts('hub000', before), { persistence: false }).expected);
-    const converged = renderFacts(planHost('hub000', tasks, parseFacts('hub000', before)).expected);
-    const now = () => (f.hub.state === 'pristine' ? before : f.hub.state === 'applied' ? applied : converged);
-    f.hub.overrides.set('facts', (script, rec) => ({ ...rec, stdout: answerFacts(script, now()).stdout }));
-    f.hub.overrides.set('apply', (script, rec) => ({ ...rec, stdout: applyAnswer(script, writesBootFiles(script) ? converged : applied).stdout }));
-    f.routers.get('hub000_spoke2')!.connect = () => { throw new Error('connect ETIMEDOUT'); };
+    const { f } = hubWithTeql2Persisted();
     const r = await f.run();
     expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
     expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'failed', 'converged', 'converged']);
@@ -316,6 +324,13 @@ describe('a hub that writes its boot configuration', () => {
     expect(bootContents(applies.at(-1)!)).toMatch(/\bteql4\b/);
     expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'apply', 'confirm', 'release']);
     expect(r.hosts.find((h) => h.host === 'hub000')!.status).toBe('changed');
+    // The plan shown and approved is the one that ran: teql2 in the boot script (a review found it
+    // planned before the hub was known to keep it, without teql2, and so said by --check).
+    const bootScript = (plans: HostPlan[]) => plans.find((p) => p.host === 'hub000')!.phases.flatMap((ph) => ph.changes).flatMap((c) => c.steps).map((st) => st.op).find((op) => op.kind === 'file-write' && op.path === '/etc/teqlctl/boot.sh');
+    let shown: HostPlan[] = [];
+    const again = hubWithTeql2Persisted();
+    await again.f.run({ check: true, showPlan: (plans) => (shown = plans) });
+    expect(bootScript(shown)).toMatchObject({ content: expect.stringMatching(/\bteql2\b/) });
   });
 
   it('is rolled back wholly, with all of its bundles, when its boot files already brought back the failed one', async () => {
