@@ -210,8 +210,7 @@ class SshTransport implements Transport {
    */
   private async send(build: (style: TimeoutStyle) => BecomeCommand, stdin: string | StagedStdin, deadlineSec?: number): Promise<SSHExecCommandResponse> {
     const style = this.timeoutStyle;
-    const learn = (chunk: Buffer) => (this.timeoutStyle ??= 'secs', chunk);
-    const staged = style === undefined && typeof stdin !== 'string' ? { again: { ...stdin }, first: { ...stdin, onStdout: (c: Buffer) => stdin.onStdout?.(learn(c)) } } : undefined;
+    const staged = style === undefined && typeof stdin !== 'string' ? { again: { ...stdin }, first: { ...stdin, onStdout: (c: Buffer) => ((this.timeoutStyle ??= 'secs'), stdin.onStdout?.(c)) } } : undefined;
     const res = await this.sendOnce(build(style ?? 'secs'), staged?.first ?? stdin, deadlineSec);
     if (style === undefined && wantsDashT(res.code, res.stderr)) return this.sendOnce(build((this.timeoutStyle = 'dash-t')), staged?.again ?? stdin, deadlineSec);
     this.timeoutStyle ??= 'secs';
