@@ -212,7 +212,7 @@ class SshTransport implements Transport {
     const style = this.timeoutStyle;
     const staged = style === undefined && typeof stdin !== 'string' ? { again: { ...stdin }, first: { ...stdin, onStdout: (c: Buffer) => ((this.timeoutStyle ??= 'secs'), stdin.onStdout?.(c)) } } : undefined;
     const res = await this.sendOnce(build(style ?? 'secs'), staged?.first ?? stdin, deadlineSec);
-    if (style === undefined && wantsDashT(res.code, res.stderr)) return this.sendOnce(build((this.timeoutStyle = 'dash-t')), staged?.again ?? stdin, deadlineSec);
+    if (style === undefined && this.timeoutStyle !== 'secs' && wantsDashT(res.code, res.stderr)) return this.sendOnce(build((this.timeoutStyle = 'dash-t')), staged?.again ?? stdin, deadlineSec);
     this.timeoutStyle ??= 'secs';
     return res;
   }

@@ -6,7 +6,7 @@ import type { Facts } from '../gather/facts.js';
 import type { TaskInstance } from '../load/types.js';
 import { taskBundles } from '../plan/bundle-scope.js';
 import { planHost, type PlannedHost } from '../plan/plan-host.js';
-import { failUnits, planScope } from './unit-failures.js';
+import { excludeFor, failUnits, planScope } from './unit-failures.js';
 import type { RunState } from './run-state.js';
 
 /** The host's bundles a refusal belongs to, when they are some of its live bundles, not all. */
@@ -42,15 +42,17 @@ export function planNarrowing(run: RunState, host: string, tasks: readonly TaskI
 }
 
 /**
- * Hubs that keep a failed bundle as it was (settle.ts finds them once every host is planned) are
- * planned again, that bundle in their boot files: the plan shown, approved and `--check`ed is the
- * one that runs (a review). A refusal (its tasks would plan something) fails the hub wholly.
+ * After settle.ts: every live host with a failed bundle is planned again, so that the plan shown,
+ * approved and `--check`ed is the one that runs (a review): a hub that keeps a failed bundle as it
+ * was (found once every host is planned) with it in its boot files, and a peer of a bundle failed
+ * meanwhile without its end of it. A refusal (a kept bundle's tasks would plan something) fails
+ * the host wholly.
  */
 export function replanKept(run: RunState, tasks: Map<string, TaskInstance[]>, plans: readonly PlannedHost[]): PlannedHost[] {
   return plans.flatMap((p) => {
     const h = p.plan.host;
     if (!run.domains.alive(h)) return [];
-    if (!run.keptAsWas.get(h)?.size) return [p];
+    if (!excludeFor(run, h)) return [p];
     try {
       return [planNarrowing(run, h, tasks.get(h) ?? [], run.latest.get(h)!)];
     } catch (err) {

@@ -58,7 +58,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   if (!runId) throw new RefusedError(`no confirmed run to roll back on these routers${unreachableToo}`, 'see `teqlctl status -i ...`');
   // The latest run, chosen from the routers' 50 latest: one that lists 50 newer runs (play and
   // rollback cycles) may still hold it. Read there directly (a review).
-  await Promise.all(found.filter((f) => !f.runs.some((r) => r.id === runId)).map(async (f) => f.runs.push(...parseRuns((await checked(f.t, 'status', runsScript(0, runId), "reading teqlctl's runs")).stdout).runs)));
+  if (o.run === undefined) await Promise.all(found.filter((f) => !f.runs.some((r) => r.id === runId)).map(async (f) => f.runs.push(...parseRuns((await checked(f.t, 'status', runsScript(0, runId), "reading teqlctl's runs")).stdout).runs)));
   const targets = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed'));
   if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers${unreachableToo}`);
   // A router that cannot be reached holds up only the rollback of the routers it shares a bundle with.
@@ -70,13 +70,14 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   }
   // A peer without a record of the run is said, not refused: it has nothing of the run teqlctl could
   // undo (it failed before arming, and its hub undid that bundle then; or its records are gone).
-  // One that holds it otherwise (pending, abandoned) may hold its changes: refused unless --force.
-  const held = split.unheld.filter((u) => u.record !== undefined);
+  // One that holds it otherwise (pending, reverting) may hold its changes: refused unless --force;
+  // `abandoned` (its restart dropped them, a later run came after) is said.
+  const held = split.unheld.filter((u) => u.record !== undefined && u.record !== 'abandoned');
   if (held.length > 0 && !o.force) {
     throw new RefusedError(`run ${runId} is not rolled back anywhere: undone on the routers that hold it confirmed, its bundles could stay configured on the other end:\n  ${held.map((u) => u.line).join('\n  ')}`,
       'see `teqlctl status -i ...` there (a dead-man still armed reverts it by itself); undo it on the holders anyway with --force');
   }
-  for (const u of split.unheld) o.say(`${u.line}: ${u.record === undefined ? 'nothing of it is undone there' : 'not undone there (--force)'}`);
+  for (const u of split.unheld) o.say(`${u.line}: ${u.record === undefined || u.record === 'abandoned' ? 'nothing of it is undone there' : 'not undone there (--force)'}`);
   for (const h of split.aside) o.say(`${h}: unreachable (${down.get(h)}): no router rolled back here shares a bundle of run ${runId} with it; if it holds the run, roll it back there once it answers: teqlctl rollback --run ${runId} -l ${h}`);
   const locked: Transport[] = [];
   // Hosts whose dead-man is armed and not yet confirmed: their lock stays, the revert frees it.
