@@ -36,3 +36,17 @@ export function e2eBudget(baseS, capS, processStartMs) {
   if (factor === 1) return { budgetS, factor, why: `${speed}: the base budget` };
   return { budgetS, factor, why: `${speed}: the base budget x${factor.toFixed(2)} (its scaling ${Math.round((1 - FIXED_SHARE) * 100)}% x${speedFactor.toFixed(2)})${budgetS === capS ? ', at its cap' : ''}` };
 }
+
+/**
+ * The most the e2e files may take in this run: CI's limit for the whole run (less a margin) minus
+ * what this run spent outside them (setup, npm ci, the image, the unit tests), as measured. A fixed
+ * cap of 80 minutes failed runs whose whole took 83 of CI's 90 (2026-12-01: setup ~4 minutes with
+ * the image cached), and would let one through on a machine whose setup took 15.
+ * @param {number} runCapS the whole run's limit, in seconds
+ * @param {number} ciS the whole run so far, in seconds
+ * @param {number} e2eS the e2e files' wall time, in seconds
+ */
+export function e2eCap(runCapS, ciS, e2eS) {
+  return Math.max(0, Math.round(runCapS - Math.max(0, ciS - e2eS)));
+}
+

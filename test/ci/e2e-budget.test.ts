@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { e2eBudget, FIXED_SHARE, REFERENCE_MS } from '../../scripts/ci/e2e-budget.mjs';
+import { e2eBudget, e2eCap, FIXED_SHARE, REFERENCE_MS } from '../../scripts/ci/e2e-budget.mjs';
 
 describe("CI's e2e budget, scaled by the lab's measured speed", () => {
   it('keeps the base budget at the reference speed and on a faster machine', () => {
@@ -31,3 +31,16 @@ describe("CI's e2e budget, scaled by the lab's measured speed", () => {
     }
   });
 });
+
+describe("CI's e2e cap: what the whole run's limit leaves after the rest of the run", () => {
+  it('is the run cap less the time spent outside the e2e files, never negative', () => {
+    // 88 minutes for the whole; 81 min 53 s in all, 4656 s of them e2e: the rest took 257 s.
+    expect(e2eCap(5280, 4913, 4656)).toBe(5023);
+    // A setup of 15 minutes leaves 73 for the e2e files.
+    expect(e2eCap(5280, 900 + 3000, 3000)).toBe(4380);
+    expect(e2eCap(5280, 6000, 0)).toBe(0);
+    // Timings that do not add up (e2e longer than the run) leave the whole cap.
+    expect(e2eCap(5280, 100, 200)).toBe(5280);
+  });
+});
+
