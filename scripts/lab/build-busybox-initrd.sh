@@ -98,7 +98,7 @@ ip addr add 10.0.2.15/24 dev "$mgmt"; ip link set "$mgmt" up; ip route add defau
 ip link add lan0 address "52:54:00:7e:0$idx:10" type dummy; ip addr add "$lan" dev lan0; ip link set lan0 up
 cp "/etc/teqllab/host_$router" /etc/ssh/ssh_host_ed25519_key; chmod 600 /etc/ssh/ssh_host_ed25519_key
 mkdir -p /run/sshd /var/lib; chmod 755 /run/sshd
-/usr/sbin/sshd -E /run/sshd.log && echo "teqllab: router-$router (busybox) ready: sshd started"
+/usr/sbin/sshd -r -E /run/sshd.log && echo "teqllab: router-$router (busybox) ready: sshd started"
 # PID 1 must not exit: reap orphans and wait; `reboot` (BusyBox) restarts the guest.
 trap 'reboot -f' TERM
 while :; do sleep 3600; done
