@@ -45,13 +45,29 @@ export function parseTemplate(s: string): Segment[] {
     const kind = s[start + 1];
     if (kind === '%') throw new ExprError(`Jinja statements ({% ... %}) are not supported: '${s}'`, `use loop: and when: on the task; inside {{ }}: ${SUPPORTED_SYNTAX}`);
     if (kind === '#') throw new ExprError(`Jinja comments ({# ... #}) are not supported: '${s}'`, 'use a YAML comment (# ...) instead');
-    const end = closing(s, start + 2);
+    // Jinja's whitespace control: `{{-` strips the whitespace before the tag, `-}}` the whitespace
+    // after it (newlines too). A `-` there is never an operator: no expression ends with one.
+    const trimBefore = s[start + 2] === '-';
+    const from = start + (trimBefore ? 3 : 2);
+    const end = closing(s, from);
     if (end < 0) throw new ExprError(`unclosed '{{' in '${s}'`, "close the expression with '}}'");
-    segments.push({ expr: parseExpr(s.slice(start + 2, end)) });
+    const trimAfter = s[end - 1] === '-' && end - 1 >= from;
+    if (trimBefore) trimLastText(segments);
+    segments.push({ expr: parseExpr(s.slice(from, trimAfter ? end - 1 : end)) });
     i = end + 2;
+    if (trimAfter) while (i < s.length && /\s/.test(s[i]!)) i++;
   }
   cache.set(s, segments);
   return segments;
+}
+
+/** `{{-`: the text before the tag loses its trailing whitespace; nothing left, no segment. */
+function trimLastText(segments: Segment[]): void {
+  const last = segments.at(-1);
+  if (!last || !('text' in last)) return;
+  const text = last.text.replace(/\s+$/, '');
+  if (text === '') segments.pop();
+  else segments[segments.length - 1] = { text };
 }
 
 /** Renders one string; exactly one `{{ expr }}` and nothing else returns the value itself. */

@@ -52,6 +52,17 @@ describe('templates', () => {
     expect(render('{{ flag }} and {{ nothing }}')).toBe('True and None');
   });
 
+  it("strip whitespace as Jinja's {{- and -}} say, newlines too, never taking the - for an operator", () => {
+    expect(render('eth {{- port }} x')).toBe('eth22 x');
+    expect(render('eth {{ port -}} x')).toBe('eth 22x');
+    expect(render('a \n {{- slaves[0] -}} \n b')).toBe('aeth1b');
+    expect(render('{{-port-}}')).toBe(22);
+    // Nothing left beside the expression: its value keeps its type, as a lone {{ expr }}.
+    expect(render('  {{- slaves -}}\n')).toEqual(['eth1', 'eth2']);
+    // Only the tag's own first and last character: a minus inside is still the operator (refused).
+    expect(fails('{{- port - 2 -}}')).toContain("unsupported operator '-' in ' port - 2 '");
+  });
+
   it('read dotted paths, indexes and string keys', () => {
     expect(render('{{ links[0].dev }}')).toBe('eth1');
     expect(render("{{ links[0]['address'] }}")).toBe('10.0.0.0/31');
