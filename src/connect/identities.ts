@@ -16,12 +16,24 @@ export type KeyState =
 
 export const PASSPHRASE_WAYS = 'set TEQLCTL_SSH_PASSPHRASE or pass --key-passphrase-file FILE (or add the key to ssh-agent: ssh-add FILE)';
 
+const notPrivate = (file: string) => `${file} is not a private key${file.endsWith('.pub') ? ' (that is the public half: drop .pub)' : ''}`;
+
+/**
+ * A file readable by others that holds a public key (a `.pub` is 0644 by design): that it is not a
+ * private key is the news, not "chmod 600", which would make a public key no more usable.
+ */
+async function publicKeyFile(file: string): Promise<string | undefined> {
+  const parsed = ssh2.utils.parseKey(await readFile(file, 'utf8').catch(() => ''));
+  const key = parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+  return key && !key.isPrivateKey() ? notPrivate(file) : undefined;
+}
+
 export function parsePrivateKey(file: string, text: string, passphrase?: string): KeyState {
   const parsed = ssh2.utils.parseKey(text, passphrase);
   if (!(parsed instanceof Error)) {
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
     if (key?.isPrivateKey()) return { file, kind: 'ready', key: signingOnce(key) };
-    return { file, kind: 'unusable', why: `${file} is not a private key${file.endsWith('.pub') ? ' (that is the public half: drop .pub)' : ''}` };
+    return { file, kind: 'unusable', why: notPrivate(file) };
   }
   if (passphrase === undefined && /encrypted/i.test(parsed.message)) return { file, kind: 'locked', text };
   if (passphrase !== undefined) return { file, kind: 'unusable', why: `${file} is encrypted, and the passphrase given does not unlock it` };
@@ -37,7 +49,7 @@ export async function readPrivateKey(file: string, passphrase?: string): Promise
   try {
     const st = await stat(file);
     const why = tooOpen(file, st.mode, st.uid);
-    if (why) return { file, kind: 'unusable', why: `${why}: chmod 600 ${file}` };
+    if (why) return { file, kind: 'unusable', why: (await publicKeyFile(file)) ?? `${why}: chmod 600 ${file}` };
     version = `${st.mtimeMs}:${st.size}:${st.ino}`;
   } catch (err) {
     return unreadable(file, err);

@@ -69,6 +69,13 @@ describe('readPrivateKey: read once per file version for the run', () => {
     expect(await readPrivateKey(file)).toMatchObject({ kind: 'unusable', why: expect.stringContaining(`chmod 600 ${file}`) });
   });
 
+  it('a public key file (0644, as ssh-keygen writes it) is named a public key, not told to be chmod 600', async () => {
+    const pub = join(dir, 'id_ed25519.pub');
+    writeFileSync(pub, plain.public, { mode: 0o644 });
+    chmodSync(pub, 0o644);
+    expect(await readPrivateKey(pub)).toEqual({ file: pub, kind: 'unusable', why: `${pub} is not a private key (that is the public half: drop .pub)` });
+  });
+
   it('keeps a key unlocked with one passphrase apart from the same file read without it', async () => {
     const enc = join(dir, 'enc');
     writeFileSync(enc, encrypted.private, { mode: 0o600 });
