@@ -18,7 +18,12 @@ install -m 755 "$root/bin/busybox" "$ir/bin/busybox"
 
 # In the order of their dependencies (modules.dep): no modprobe needed.
 modules=(virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk)
+builtin=$root/lib/modules/$kver/modules.builtin
+wanted=()
 for m in "${modules[@]}"; do
+  # A kernel built with the driver inside needs no module for it.
+  if [[ -f $builtin ]] && grep -q "/$m\.ko\$" "$builtin"; then continue; fi
+  wanted+=("$m")
   f=$(find "$root/lib/modules/$kver/kernel/drivers" -name "$m.ko*" | head -n 1)
   [[ -n $f ]] || { echo "build-boot-initrd: no $m module in $kver" >&2; exit 1; }
   # BusyBox's insmod takes plain .ko files only.
@@ -36,12 +41,14 @@ cat >"$ir/init" <<EOF
 bb=/bin/busybox
 \$bb mount -t proc proc /proc
 \$bb mount -t devtmpfs devtmpfs /dev
-for m in ${modules[*]}; do \$bb insmod /modules/\$m.ko || echo "teqllab initrd: insmod \$m failed"; done
+for m in ${wanted[*]}; do \$bb insmod /modules/\$m.ko || echo "teqllab initrd: insmod \$m failed"; done
 i=0
 while [ ! -b /dev/vda ] && [ \$i -lt 300 ]; do \$bb usleep 100000; i=\$((i + 1)); done
 if ! \$bb mount -t ext4 -o rw,noatime /dev/vda /newroot; then
-  echo "teqllab initrd: cannot mount /dev/vda; a shell on the console"
-  exec \$bb sh
+  # Nobody types on the lab's console (a file): power off, so that the lab says so at once
+  # instead of waiting for a boot that cannot come.
+  echo "teqllab initrd: cannot mount /dev/vda; powering off"
+  exec \$bb poweroff -f
 fi
 \$bb umount /proc
 \$bb mount --move /dev /newroot/dev

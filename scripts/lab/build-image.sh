@@ -208,7 +208,7 @@ systemctl --root="$root" mask \
   systemd-timesyncd.service getty@tty1.service serial-getty@ttyS0.service \
   systemd-journal-flush.service >/dev/null 2>&1
 # Nor these: a console login, kernel debug and hugepage mounts, modules nothing here uses, utmp, the
-# random seed (the kernel seeds itself), pstore. Boot to SSH 51 -> 36 s, a reboot 85-115 -> 43 s
+# random seed (the kernel seeds itself), pstore. Boot to SSH 51 -> 36 s, a reboot 85-115 -> 50-60 s
 # (with the initramfs below): the reboot tests' wait, twice per router in some (2026-12-02).
 systemctl --root="$root" mask \
   getty-static.service dev-hugepages.mount dev-mqueue.mount sys-kernel-debug.mount \

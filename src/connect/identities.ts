@@ -23,7 +23,10 @@ const notPrivate = (file: string) => `${file} is not a private key${file.endsWit
  * private key is the news, not "chmod 600", which would make a public key no more usable.
  */
 async function publicKeyFile(file: string): Promise<string | undefined> {
-  const parsed = ssh2.utils.parseKey(await readFile(file, 'utf8').catch(() => ''));
+  const text = await readFile(file, 'utf8').catch(() => '');
+  // A private key OpenSSH would refuse for its mode is not parsed: only the refusal is said.
+  if (/PRIVATE KEY/.test(text)) return undefined;
+  const parsed = ssh2.utils.parseKey(text);
   const key = parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
   return key && !key.isPrivateKey() ? notPrivate(file) : undefined;
 }

@@ -46,7 +46,7 @@ export function parseTemplate(s: string): Segment[] {
     if (kind === '%') throw new ExprError(`Jinja statements ({% ... %}) are not supported: '${s}'`, `use loop: and when: on the task; inside {{ }}: ${SUPPORTED_SYNTAX}`);
     if (kind === '#') throw new ExprError(`Jinja comments ({# ... #}) are not supported: '${s}'`, 'use a YAML comment (# ...) instead');
     // Jinja's whitespace control: `{{-` strips the whitespace before the tag, `-}}` the whitespace
-    // after it (newlines too). A `-` there is never an operator: no expression ends with one.
+    // after it (newlines too). A `-` there is never an operator (`{{-1}}` is 1, as in Jinja; -1 is `{{ -1 }}`).
     const trimBefore = s[start + 2] === '-';
     const from = start + (trimBefore ? 3 : 2);
     const end = closing(s, from);

@@ -10,7 +10,7 @@ export function checkCondition(value: unknown): asserts value is string | boolea
     throw new ExprError(`when: must be a condition such as "x == 'y'", or a list of them; got ${JSON.stringify(value)}`);
   }
   if (value.includes('{{')) {
-    throw new ExprError(`when: is already an expression and must not contain {{ }}: '${value}'`, `write the bare expression, e.g. when: ${value.replace(/\{\{\s*|\s*\}\}/g, '')}`);
+    throw new ExprError(`when: is already an expression and must not contain {{ }}: '${value}'`, `write the bare expression, e.g. when: ${value.replace(/\{\{-?\s*|\s*-?\}\}/g, '')}`);
   }
   try {
     parseExpr(value);

@@ -57,6 +57,8 @@ describe('templates', () => {
     expect(render('eth {{ port -}} x')).toBe('eth 22x');
     expect(render('a \n {{- slaves[0] -}} \n b')).toBe('aeth1b');
     expect(render('{{-port-}}')).toBe(22);
+    expect(render('{{-1}}')).toBe(1);
+    expect(render('{{ -1 }}')).toBe(-1);
     // Nothing left beside the expression: its value keeps its type, as a lone {{ expr }}.
     expect(render('  {{- slaves -}}\n')).toEqual(['eth1', 'eth2']);
     // Only the tag's own first and last character: a minus inside is still the operator (refused).

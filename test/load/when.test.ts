@@ -37,6 +37,8 @@ describe('when', () => {
 
   it('rejects at check time what can never work', () => {
     expect(() => checkCondition('{{ on }}')).toThrow('must not contain {{ }}');
+    // The hint drops Jinja's whitespace-control dashes with the braces.
+    expect(() => checkCondition('{{- on -}}')).toThrow(expect.objectContaining({ hint: 'write the bare expression, e.g. when: on' }));
     expect(() => checkCondition('n >= 3')).toThrow("unsupported operator '>='");
     expect(() => checkCondition('n in list')).toThrow("unsupported operator 'in'");
     expect(() => checkCondition(3)).toThrow('when: must be a condition');
