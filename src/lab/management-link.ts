@@ -5,6 +5,7 @@ import { monitorCommand } from './monitor.js';
 import { recordedInterfaces } from './topology-record.js';
 import type { LabRouter, Router } from './topology.js';
 import { log } from './log.js';
+import { waitForLinkCarrier } from './link-carrier.js';
 import { LabError } from '../errors.js';
 
 /**
@@ -16,6 +17,7 @@ export async function setManagementLink(router: LabRouter, up: boolean, link?: n
   if (link !== undefined) {
     const said = await monitorCommand(p.monitor(router), `set_link n${link} ${up ? 'on' : 'off'}`);
     if (/not found|error/i.test(said)) throw new LabError(`router ${router}: link ${link}: ${said.trim()} (does the lab have ${link} links? \`lab up --links N\`)`);
+    await waitForLinkCarrier(p, router, link, up);
     log(`router ${router}: link ${link} ${up ? 'restored' : 'cut (no carrier at this end; the router keeps running)'}`);
     return;
   }
