@@ -5,7 +5,7 @@
 import { syncFs } from '../apply/render-op.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
-import { REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
+import { ABANDONED_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { decide, freeReserve, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './arm-script.js';
 import { stopApplierLines } from './applier.js';
@@ -22,7 +22,8 @@ export interface RollbackScriptOptions {
  * Claims the run (the dead-man stands down), stops the apply script if it still runs, runs every
  * batch's undo newest first, closes the run as rolled back (timer off, lock freed) and reads the
  * facts. Once claimed it finishes even if the SSH session dies (HUP and PIPE ignored). If the
- * dead-man decided first, it waits for its revert and only reads the facts. A run confirmed here
+ * dead-man decided first, it waits for its revert and only reads the facts; a run the boot script
+ * decided as abandoned is not undone (a later run's configuration is what the router holds). A run confirmed here
  * (a partial confirmation: another host failed) is rolled back all the same, under the lock the
  * run still holds. Undo failures are printed as `@@teqlctl-undo <line>`.
  */
@@ -46,12 +47,18 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
     `    i=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); ${whoDecided('$d')}; done`,
     '    case "$tq_by" in',
-    '      revert) i=0; while [ "$(cat $d/state 2>/dev/null)" != reverted ] && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
+    // The revert's own states (pending until it writes reverting, then reverted); the boot script
+    // decides as the revert does and writes abandoned at once: nothing to wait for then.
+    '      revert) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting) true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
     '      confirm) i=0; while [ "$(cat $d/state 2>/dev/null)" = pending ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
     '    esac',
     '  fi',
     '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',
     `    echo '${REVERTED_MARKER}'`,
+    // Abandoned at boot: a restart dropped its kernel changes and a later run was made after it.
+    // Its undo now would undo that later run's configuration: nothing is undone, it is said.
+    '  elif [ "$(cat $d/state 2>/dev/null)" = abandoned ]; then',
+    `    echo '${ABANDONED_MARKER}'`,
     '  else',
     // A confirmed run undone here (a partial confirmation) is marked first: cut by a power cut
     // half-way, the boot script finishes the undo (revert.sh resume) instead of booting half of it.

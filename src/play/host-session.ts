@@ -13,7 +13,7 @@ import { forgetApplierLine } from '../deadman/applier.js';
 import { partialOutcome, partialUndoScript, type StepToUndo } from '../deadman/partial-undo-script.js';
 import { lockHeldBy } from '../router/lock.js';
 import { runDir } from '../router/paths.js';
-import { ARM_FAILED_MARKER, BARRIER_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
+import { ABANDONED_MARKER, ARM_FAILED_MARKER, BARRIER_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
 import { begunRecords } from '../deadman/begun-records.js';
@@ -207,14 +207,15 @@ export class HostSession {
    * running there, undoes every step the router's journal says began (see rollback-script.ts),
    * closes the run (timer off, lock freed) and reads the facts, in one round trip. `undoErrors` are
    * the undo commands that failed: harmless when the facts equal the snapshot (the undo of a step
-   * that never took effect), the reason when they do not.
+   * that never took effect), the reason when they do not. `abandoned`: the router restarted during
+   * the run and a later run came after (its boot script decided so): nothing was undone there.
    */
-  async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean }> {
+  async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean; abandoned: boolean }> {
     const script = rollbackScript(runId, { then: factsScript(this.sysctls, AFTER), ...(holdSec ? { holdSec } : {}) });
     this.changeRounds++;
     const res = await this.transport.run('rollback', script, holdSec ? holdSec + 120 : undefined);
     this.log.record(this.host, res);
-    return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER) };
+    return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER), abandoned: res.stdout.includes(ABANDONED_MARKER) };
   }
 
   /**

@@ -20,12 +20,14 @@ export async function rollbackAll(run: RunState, hosts = touchedHosts(run)): Pro
     run: async (setTitle) => {
       const report = run.reports.get(h)!;
       try {
-        const { undoErrors, after, revertedByDeadman } = await run.sessions.get(h)!.undo(run.runId, run.opts.holds?.rollbackSec);
+        const { undoErrors, after, revertedByDeadman, abandoned } = await run.sessions.get(h)!.undo(run.runId, run.opts.holds?.rollbackSec);
         const residual = diffState(run.snapshots.get(h)!, after);
         // The router is judged by what it holds: an undo that failed because its step never took
         // effect (nothing to delete) is harmless, and only logged, when the facts equal the snapshot.
         const ok = isSameState(residual);
-        const errors = ok ? [] : undoErrors;
+        // Abandoned: a restart dropped the run's changes and a later run configured the router; undoing
+        // this one would undo that. What the router holds now is said against the snapshot.
+        const errors = ok ? [] : abandoned ? [`run ${run.runId} was recorded as abandoned there (the router restarted during it and a later run was made after it): nothing of it was undone, the later run's configuration stays`] : undoErrors;
         if (ok && undoErrors.length > 0) run.opts.log.note(`${h}: rolled back; undo commands that found nothing to undo: ${undoErrors.join('; ')}`);
         report.rollback = { ok, residual, errors };
         report.status = ok ? 'rolled back' : 'rollback failed';
@@ -33,7 +35,7 @@ export async function rollbackAll(run: RunState, hosts = touchedHosts(run)): Pro
           allOk = false;
           throw new Error(`rollback incomplete: ${[...errors, ...residual.missing.map((m) => `missing: ${m}`), ...residual.extra.map((x) => `left over: ${x}`)].join('; ')}`);
         }
-        setTitle(`${h}: ${revertedByDeadman ? 'reverted by its own dead-man timer' : 'rolled back'}, equals its state before the run`);
+        setTitle(`${h}: ${abandoned ? 'the run was abandoned at a restart (nothing undone)' : revertedByDeadman ? 'reverted by its own dead-man timer' : 'rolled back'}, equals its state before the run`);
       } catch (err) {
         if (report.rollback) throw err;
         allOk = false;

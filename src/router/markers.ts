@@ -7,6 +7,8 @@ export const LOCK_MARKER = '@@teqlctl-lock';
 export const RUN_MARKER = '@@teqlctl-run';
 export const CONFIRM_MARKER = '@@teqlctl-confirm';
 export const REVERTED_MARKER = '@@teqlctl-reverted';
+/** A rollback met its run decided as abandoned at boot (boot-script.ts): nothing of it is undone. */
+export const ABANDONED_MARKER = '@@teqlctl-abandoned';
 export const ARM_FAILED_MARKER = '@@teqlctl-arm-failed';
 export const STALE_MARKER = '@@teqlctl-stale';
 export const UNDO_MARKER = '@@teqlctl-undo';

@@ -13,7 +13,7 @@ import { recordApplierLine } from '../../src/deadman/applier.js';
 import { confirmScript, releaseScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript, undoFailures } from '../../src/deadman/rollback-script.js';
 import { stepsScript } from '../../src/apply/script.js';
-import { ARM_FAILED_MARKER, CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
+import { ABANDONED_MARKER, ARM_FAILED_MARKER, CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import type { Op } from '../../src/plan/ops.js';
 
@@ -183,6 +183,20 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     const rolled = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
     expect(rolled.stdout).toBe(`${REVERTED_MARKER}\nFACTS\n`);
     expect(r.state()).toBe('reverted');
+  });
+
+  it('abandoned at boot (a restart dropped its changes, a later run came after) -> a rollback undoes nothing, says so, and does not wait for a revert', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    // What the boot script does (boot-script.ts): decides the run as the revert would, records it abandoned.
+    await r.run(`mkdir ${RUNS_DIR}/${RUN}/decided && echo revert > ${RUNS_DIR}/${RUN}/decided/by && true > ${RUNS_DIR}/${RUN}/decided/revert && echo abandoned > ${RUNS_DIR}/${RUN}/state`);
+    const started = Date.now();
+    const rolled = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(rolled.stdout).toBe(`${ABANDONED_MARKER}\nFACTS\n`);
+    expect(r.state()).toBe('abandoned');
+    // The files stand for the later run's configuration: its undo here would have removed them.
+    expect(r.applied()).toEqual([0, 1, 2]);
   });
 
   it('a rollback whose controller vanishes mid-way finishes on the router (HUP and PIPE ignored once claimed)', async () => {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { RunLog } from '../../src/play/run-log.js';
 import { ConnectError, ExitCode } from '../../src/errors.js';
-import { CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
+import { ABANDONED_MARKER, CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
 import { replayedLab } from './helpers.js';
-import type { ReplayTransport } from '../helpers/replay-transport.js';
+import { recording, type ReplayTransport } from '../helpers/replay-transport.js';
 
 describe('a run against the replayed lab', () => {
   it('converges both routers: facts, apply, verify, then confirms over a new connection', async () => {
@@ -384,5 +384,22 @@ describe('a run against the replayed lab', () => {
     const a = r.hosts.find((h) => h.host === 'router_a')!;
     expect(a.rollback!.errors.join(' ')).toMatch(/it was confirmed, so its dead-man is off and it STAYS CHANGED: `teqlctl rollback --run test-run-1`/);
     expect(a.rollback!.errors.join(' ')).not.toMatch(/reverts it by itself/);
+  });
+
+  it('a rollback that finds its run abandoned at a restart undoes nothing there, and says so against the snapshot (exit 6)', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('verify', (script, recorded) => ({
+      ...recorded,
+      stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join(''),
+    }));
+    // router_a restarted meanwhile and a later run configured it: its boot script decided the run abandoned.
+    lab.routers.router_a.overrides.set('rollback', () => ({ stdout: `${ABANDONED_MARKER}\n${recording('a', 'converged')}`, state: 'converged' }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.rollbackIncomplete);
+    const a = r.hosts.find((h) => h.host === 'router_a')!;
+    expect(a.status).toBe('rollback failed');
+    expect(a.rollback!.errors).toEqual(['run test-run-1 was recorded as abandoned there (the router restarted during it and a later run was made after it): nothing of it was undone, the later run\'s configuration stays']);
+    expect(a.rollback!.residual.extra.length).toBeGreaterThan(0);
+    expect(r.hosts.find((h) => h.host === 'router_b')!.status).toBe('rolled back');
   });
 });
