@@ -47,9 +47,10 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
     `    i=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); ${whoDecided('$d')}; done`,
     '    case "$tq_by" in',
-    // The revert's own states (pending until it writes reverting, then reverted); the boot script
-    // decides as the revert does and writes abandoned at once: nothing to wait for then.
-    '      revert) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting) true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
+    // The revert's own states (pending until it writes reverting, then reverted; empty for the
+    // moment each write truncates the file); the boot script decides as the revert does and writes
+    // abandoned at once: nothing to wait for then.
+    `      revert) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;`,
     '      confirm) i=0; while [ "$(cat $d/state 2>/dev/null)" = pending ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
     '    esac',
     '  fi',
