@@ -126,7 +126,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
   return spec.strictHostKeys ? { ...target, strictHostKeys: true } : target;
 }
 
-/** ssh -G's settings that teqlctl cannot follow (ssh -G prints the first two only when set). */
+/** ssh -G's settings that teqlctl cannot follow (ssh -G prints BindAddress, BindInterface and KnownHostsCommand only when set). */
 function unsupportedSettings(g: Map<string, string[]>): string[] {
   const out: string[] = [];
   for (const [key, name] of [['bindaddress', 'BindAddress'], ['bindinterface', 'BindInterface'], ['certificatefile', 'CertificateFile']] as const) {
@@ -135,5 +135,13 @@ function unsupportedSettings(g: Map<string, string[]>): string[] {
   }
   const pubkey = g.get('pubkeyauthentication')?.[0]?.toLowerCase();
   if (pubkey === 'false' || pubkey === 'no') out.push('PubkeyAuthentication no');
+  // The address family ssh would use (a router's ACL may admit one of them only): teqlctl connects
+  // by whatever the name resolves to first.
+  const family = g.get('addressfamily')?.[0]?.toLowerCase();
+  if (family !== undefined && family !== 'any') out.push(`AddressFamily ${family}`);
+  // Host keys from a command (a CA's inventory): teqlctl reads known_hosts files only, and would
+  // call every router unknown and offer --accept-new, which pins a plain key instead.
+  const khc = g.get('knownhostscommand')?.[0];
+  if (khc !== undefined && khc.toLowerCase() !== 'none') out.push(`KnownHostsCommand ${khc}`);
   return out;
 }

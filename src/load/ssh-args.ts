@@ -14,8 +14,10 @@ export interface SshArgSettings {
   strictHostKeys?: true;
   /** IdentitiesOnly=yes|no: of the agent's keys, only those of the key files named (yes). */
   identitiesOnly?: boolean;
-  /** -F: the ssh_config file to read instead of ~/.ssh/config. */
+  /** -F: the ssh_config file to read instead of ~/.ssh/config (the last -F: ssh reads that one only). */
   configFile?: string;
+  /** A -J was read (ssh refuses a second one, in the common args or the extra args). */
+  jumpFlag?: true;
 }
 
 export type SshArgsResult = { ok: true } | { ok: false; why: string; hint: string };
@@ -29,7 +31,7 @@ const REFUSED_HINT: Record<string, string> = {
   '-l': 'set ansible_user (or -o User=)',
 };
 
-/** Reads `text` into `into`, where a value already there wins (ssh keeps the first value of an option). */
+/** Reads `text` into `into`, where a value already there wins (ssh keeps the first value of an option; -F the last). */
 export function readSshArgs(text: string, into: SshArgSettings): SshArgsResult {
   const split = shellWords(text);
   if ('error' in split) return { ok: false, why: `cannot split it as ssh's arguments: ${split.error}`, hint: 'quote as in a shell, e.g. -o ProxyJump=admin@bastion' };
@@ -43,6 +45,10 @@ export function readSshArgs(text: string, into: SshArgSettings): SshArgsResult {
     }
     const value = w.length > 2 ? w.slice(2) : words[++i];
     if (value === undefined || value === '') return { ok: false, why: `${flag} needs a value`, hint: MAPPED };
+    if (flag === '-J') {
+      if (into.jumpFlag) return { ok: false, why: `a second -J ${value}: ssh permits a single -J option`, hint: 'name every jump host in one, separated by commas: -J admin@bastion1,bastion2' };
+      into.jumpFlag = true;
+    }
     const r = flag === '-o' ? option(value, into) : set(flag === '-J' ? 'proxyjump' : flag === '-i' ? 'identityfile' : 'F', value, into);
     if (!r.ok) return r;
   }
@@ -76,7 +82,8 @@ function set(key: string, value: string, into: SshArgSettings, written = key): S
       into.identityFiles.push(value);
       return { ok: true };
     case 'F':
-      into.configFile ??= value;
+      // Not the first value, as for -o: ssh keeps the last -F and reads that file only.
+      into.configFile = value;
       return { ok: true };
     case 'stricthostkeychecking':
       if (!['yes', 'true'].includes(value.toLowerCase())) return bad(`StrictHostKeyChecking=${value} is not supported (only yes)`, REFUSED_HINT.stricthostkeychecking!);

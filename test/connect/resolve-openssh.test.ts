@@ -177,6 +177,14 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect((await resolve(config('Host r1\n  PubkeyAuthentication yes\n  IdentitiesOnly no\n'))).host).toBe('r1');
   });
 
+  it('AddressFamily other than any and KnownHostsCommand are refused, not dropped; AddressFamily any passes', async () => {
+    const err = (await resolve(config('Host r1\n  AddressFamily inet6\n  KnownHostsCommand /bin/cat /etc/ca-hosts\n')).catch((e: unknown) => e)) as ConnectError;
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.message).toBe('ssh_config (for r1) sets AddressFamily inet6, KnownHostsCommand /bin/cat /etc/ca-hosts, which teqlctl cannot follow');
+    expect(err.exitCode).toBe(3);
+    expect((await resolve(config('Host r1\n  AddressFamily any\n'))).host).toBe('r1');
+  });
+
   it('a ProxyJump loop stops', async () => {
     const err = (await resolve(config('Host r1\n  ProxyJump a\nHost a\n  ProxyJump r1\n')).catch((e: unknown) => e)) as ConnectError;
     expect(err.message).toMatch(/more than 8 hosts deep/);

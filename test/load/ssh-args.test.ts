@@ -35,7 +35,18 @@ describe('readSshArgs: the ssh options teqlctl maps', () => {
   });
 
   it('the first value of an option wins, as in ssh (common args before extra args); key files accumulate', () => {
-    expect(read('-o Port=1 -i a', '-o Port=2 -i b -J x')).toEqual({ port: 1, identityFiles: ['a', 'b'], proxyJump: 'x' });
+    expect(read('-o Port=1 -i a', '-o Port=2 -i b -J x')).toEqual({ port: 1, identityFiles: ['a', 'b'], proxyJump: 'x', jumpFlag: true });
+  });
+
+  it('-F: the last one, as ssh reads only that file (common args before extra args)', () => {
+    expect(read('-F a.conf', '-F b.conf')).toMatchObject({ configFile: 'b.conf' });
+    expect(read('-F a.conf -F b.conf')).toMatchObject({ configFile: 'b.conf' });
+  });
+
+  it('a second -J is refused, as ssh refuses it, in one variable or across the two', () => {
+    for (const texts of [['-J a -J b'], ['-J a', '-J b']]) {
+      expect(read(...texts)).toEqual({ ok: false, why: 'a second -J b: ssh permits a single -J option', hint: 'name every jump host in one, separated by commas: -J admin@bastion1,bastion2' });
+    }
   });
 
   it('StrictHostKeyChecking only in its strict forms', () => {
