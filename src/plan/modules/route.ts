@@ -31,7 +31,8 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
   let action: Change['action'];
 
   if (args.state === 'absent') {
-    if (!existing || (want.via && existing.via !== want.via)) return { changes: [], facts };
+    // Only the route the task names: with another gateway or on another device it is not this one.
+    if (!existing || (want.via && existing.via !== want.via) || (want.dev && existing.dev !== want.dev)) return { changes: [], facts };
     if (facts.management && contains(existing.to, facts.management.clientIp) && existing.dev === facts.management.dev) {
       throw conflict(ctx, `removing ${describe(existing)} could cut this SSH session (from ${facts.management.clientIp})`);
     }

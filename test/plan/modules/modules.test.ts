@@ -54,3 +54,12 @@ describe.each(cases)('$name', ({ call, changes, noop, pristine }) => {
     expect(plan(call, noop)).toEqual([]);
   });
 });
+
+describe('route absent names the route it removes', () => {
+  it('leaves the route to the same network on another device, as it leaves one via another gateway', () => {
+    const call: TaskCall = { module: 'route', args: { to: '198.51.100.0/24', state: 'absent', dev: 'eth2' } };
+    expect(converged().routes.find((r) => r.to === '198.51.100.0/24')?.dev).toBe('teql0');
+    expect(plan(call, converged())).toEqual([]);
+    expect(plan({ module: 'route', args: { to: '198.51.100.0/24', state: 'absent', via: '10.0.0.9' } }, converged())).toEqual([]);
+  });
+});
