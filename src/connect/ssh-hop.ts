@@ -22,6 +22,8 @@ export interface HopContext {
   readyTimeoutMs: number;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
+  /** Says what the login left out although it got in (a key file named but not usable), as ssh warns of it. */
+  warn?: (line: string) => void;
 }
 
 type Attempt =
@@ -137,7 +139,11 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
   let trusted = false;
   for (;;) {
     const r = await attempt(ctx, hop, methods, sock ? await sock() : undefined);
-    if (r.kind === 'ok') return r.ssh;
+    if (r.kind === 'ok') {
+      // Another key or the agent got in: the key the user named is still not what logged in.
+      for (const n of plan.notes) ctx.warn?.(`${ctx.inventoryName}: warning: ${n} (logged in to ${describeHop(hop)} without it)`);
+      return r.ssh;
+    }
     if (r.kind === 'host key') {
       // Asked after hanging up: a person may take longer than readyTimeout or sshd's LoginGraceTime.
       if (!r.unknownKey || trusted || !ctx.onUnknownHostKey || hop.strictHostKeys) throw r.refusal;

@@ -42,6 +42,16 @@ export interface ConnectOptions {
   unknownHostHint?: (fingerprint: string) => string;
   /** The local side (home, user, ssh client or ~/.ssh/config, agent); read from the process when absent. */
   local?: LocalSsh;
+  /** Where a warning of the login goes (a key file named but not usable); default: stderr, once per process. */
+  warn?: (line: string) => void;
+}
+
+const warned = new Set<string>();
+/** Each warning once: a run opens two connections per host (the confirmation's is fresh). */
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(`${line}\n`);
 }
 
 function forwardOut(name: string, via: NodeSSH, viaHop: Hop, to: Hop): Promise<Duplex> {
@@ -72,6 +82,7 @@ export async function connectSsh(name: string, spec: ConnectionSpec, opts: Conne
     readyTimeoutMs: opts.readyTimeoutMs ?? 20_000,
     keepaliveIntervalMs: opts.keepaliveIntervalMs ?? 5_000,
     keepaliveCountMax: opts.keepaliveCountMax ?? 3,
+    warn: opts.warn ?? warnOnce,
   };
   const clients: NodeSSH[] = [];
   try {

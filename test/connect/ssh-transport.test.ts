@@ -178,6 +178,18 @@ describe('keys, agent and passphrases', () => {
     expect(asked).toEqual([join(dir, 'locked')]);
   });
 
+  it('a named key file that cannot be used is said as a warning when another key gets in, as ssh warns of it', async () => {
+    const said: string[] = [];
+    const t = await connectSsh('r', spec(router, { privateKeyFile: join(dir, 'no-such-key'), argIdentityFiles: [join(dir, 'login')] }), { local: local({ known: [router] }), warn: (l) => said.push(l) });
+    await t.close();
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(new RegExp(`^r: warning: cannot read ${join(dir, 'no-such-key')}: ENOENT.* \\(logged in to root@127\\.0\\.0\\.1:${router.port} without it\\)$`));
+    // Nothing to say when every key named is usable.
+    const quiet: string[] = [];
+    await (await connectSsh('r', spec(router), { local: local({ known: [router] }), warn: (l) => quiet.push(l) })).close();
+    expect(quiet).toEqual([]);
+  });
+
   it('a rejected key says what was offered', async () => {
     const stranger = ed25519KeyPair();
     writeFileSync(join(dir, 'stranger'), stranger.private, { mode: 0o600 });
