@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
-import { optionsFor, type SshConfigBlock } from './ssh-config.js';
+import { optionsFor, unfollowedSettings, type SshConfigBlock } from './ssh-config.js';
 import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
@@ -121,6 +121,11 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
   const resolve = (given: Given, depth: number): Target => {
     const o = optionsFor(config, given.alias);
     const first = (key: string) => o.first.get(key);
+    const unfollowed = unfollowedSettings(config, o);
+    if (unfollowed.length > 0) {
+      throw fail(`ssh_config (for ${given.alias}) has what teqlctl's own reader of it cannot follow (OpenSSH's ssh, which reads it for teqlctl, is not installed): ${unfollowed.join('; ')}`,
+        'install the OpenSSH client (Debian: apt-get install openssh-client), or remove these lines for this host');
+    }
     const hostName = first('hostname')?.args[0];
     const host = hostName ? hostName.replace(/%(%|h)/g, (_, k: string) => (k === 'h' ? given.alias : '%')) : given.alias;
     let port = given.port;
@@ -177,6 +182,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       defaultIdentities: named.length === 0,
       hostKeyName: keyAlias ?? hostKeyName(host, port),
       ...((depth === 0 ? spec.identitiesOnly : undefined) ?? ['yes', 'true'].includes(first('identitiesonly')?.args[0]?.toLowerCase() ?? '') ? { identitiesOnly: true } : {}),
+      // As through ssh -G: never trust a new key for this host, even with --accept-new.
+      ...(['yes', 'true'].includes(first('stricthostkeychecking')?.args[0]?.toLowerCase() ?? '') ? { strictHostKeys: true as const } : {}),
       jumps,
     };
   };

@@ -1,6 +1,7 @@
 // OpenSSH's client configuration (ssh_config(5)), the part teqlctl honours. Pure: text in, settings out.
 // Host blocks with `*`, `?` and `!` patterns; for each keyword the first value obtained wins, except
-// IdentityFile, which accumulates. Match blocks and Include are not followed (their lines never apply).
+// IdentityFile, which accumulates. Match blocks and Include are not followed: unfollowedSettings names
+// them, and what else ssh would do that this reader cannot, so that a run refuses instead of ignoring.
 
 export interface SshConfigOption {
   /** Keyword in lower case. */
@@ -14,8 +15,10 @@ export interface SshConfigBlock {
   /** Host patterns; lines before the first Host apply to every host. */
   patterns: string[];
   options: SshConfigOption[];
-  /** A Match block: not evaluated, so none of its lines apply. */
+  /** A Match block: not evaluated, so none of its lines apply (unfollowedSettings names it). */
   match?: true;
+  /** `file:line` of the block's Host or Match line. */
+  source?: string;
 }
 
 /** Words of a line, double quotes respected; an unquoted word starting with `#` ends the line. */
@@ -38,8 +41,8 @@ export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
     if (!m) return;
     const key = m[1]!.toLowerCase();
     const args = splitWords(m[2]!);
-    if (key === 'host') blocks.push({ patterns: args, options: [] });
-    else if (key === 'match') blocks.push({ patterns: [], options: [], match: true });
+    if (key === 'host') blocks.push({ patterns: args, options: [], source: `${file}:${i + 1}` });
+    else if (key === 'match') blocks.push({ patterns: [], options: [], match: true, source: `${file}:${i + 1}` });
     else blocks[blocks.length - 1]!.options.push({ key, args, source: `${file}:${i + 1}` });
   });
   return blocks;
@@ -88,4 +91,24 @@ export function optionsFor(blocks: readonly SshConfigBlock[], name: string): Hos
 /** Names of Host lines written without `*`, `?` or `!`, in file order, each once: what can be typed as a host. */
 export function hostAliases(blocks: readonly SshConfigBlock[]): string[] {
   return [...new Set(blocks.flatMap((b) => (b.match ? [] : b.patterns.filter((p) => !/[*?!]/.test(p)))))];
+}
+
+/**
+ * What the built-in reader (used only where OpenSSH's `ssh -G` is missing) does not follow, but ssh
+ * would, for a host whose options are `o`: said, never dropped (a Match block could change its
+ * HostName, an Include add a Host block, a known_hosts file or a source address change what is
+ * trusted or allowed). `file:line` and the setting: Match blocks, Include, then the settings.
+ */
+export function unfollowedSettings(blocks: readonly SshConfigBlock[], o: HostOptions): string[] {
+  const out = blocks.filter((b) => b.match).map((b) => `${b.source ?? '?'}: Match`);
+  const is = (key: string, test: (v: string) => boolean) => {
+    const opt = o.first.get(key);
+    if (opt && test(opt.args[0]!.toLowerCase())) out.push(`${opt.source}: ${opt.key} ${opt.args.join(' ')}`);
+  };
+  is('include', () => true);
+  for (const key of ['bindaddress', 'bindinterface', 'certificatefile', 'userknownhostsfile', 'globalknownhostsfile', 'identityagent', 'knownhostscommand']) is(key, (v) => v !== 'none');
+  is('addressfamily', (v) => v !== 'any');
+  is('pubkeyauthentication', (v) => v === 'no' || v === 'false');
+  is('canonicalizehostname', (v) => v !== 'no' && v !== 'false');
+  return out;
 }

