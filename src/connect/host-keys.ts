@@ -1,5 +1,6 @@
 // Strict host key checking: which known_hosts files are read, how a first-use key is recorded, and
 // the refusals. A changed or revoked key is always refused; nothing here can turn checking off.
+import { createHmac, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConnectError } from '../errors.js';
@@ -96,7 +97,14 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
  * Appends `name type base64` (OpenSSH's format) to ~/.ssh/known_hosts, creating ~/.ssh (mode 700) if
  * needed; a file whose last line has no newline gets one first, so the two lines do not run together.
  */
-export async function recordHostKey(file: string, name: string, key: Buffer): Promise<string> {
+/** `name` as known_hosts holds it: hashed (`|1|salt|HMAC-SHA1`) where HashKnownHosts says so, as ssh writes it. */
+export function knownHostsName(name: string, hashed = false): string {
+  if (!hashed) return name;
+  const salt = randomBytes(20);
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
+export async function recordHostKey(file: string, name: string, key: Buffer, hashed = false): Promise<string> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   let lastByte = '\n';
   try {
@@ -110,7 +118,7 @@ export async function recordHostKey(file: string, name: string, key: Buffer): Pr
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await appendFile(file, `${lastByte === '\n' ? '' : '\n'}${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+  await appendFile(file, `${lastByte === '\n' ? '' : '\n'}${knownHostsName(name, hashed)} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
   // A connection that asks from now on stats the file again, and so reads the key just written.
   statting.delete(file);
   return file;

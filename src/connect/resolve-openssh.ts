@@ -110,6 +110,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       // `$NAME` (not `${NAME}`): the socket's path is in that environment variable, as ssh reads it.
       ...(agentOpt === undefined || agentOpt === 'SSH_AUTH_SOCK' ? {} : { agent: agentSocket(agentOpt, expand, env) }),
       ...(one('stricthostkeychecking') === 'true' ? { strictHostKeys: true } : {}),
+      ...(one('hashknownhosts') === 'yes' ? { hashKnownHosts: true } : {}),
       // As ssh: the command line's -o (the inventory's ssh args) wins, for the host, not its jump hosts.
       ...((depth === 0 ? spec.identitiesOnly : undefined) ?? one('identitiesonly') === 'yes' ? { identitiesOnly: true } : {}),
       ...(knownHosts ? { knownHosts } : {}),

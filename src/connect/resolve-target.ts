@@ -46,6 +46,8 @@ export interface Hop {
    * /etc/ssh/ssh_known_hosts; a key accepted on first use goes into the first user file.
    */
   knownHosts?: { user: string[]; global: string[] };
+  /** HashKnownHosts yes: a key accepted on first use is written with its name hashed, as ssh writes it. */
+  hashKnownHosts?: true;
 }
 
 export interface Target extends Hop {
@@ -184,6 +186,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       ...((depth === 0 ? spec.identitiesOnly : undefined) ?? ['yes', 'true'].includes(first('identitiesonly')?.args[0]?.toLowerCase() ?? '') ? { identitiesOnly: true } : {}),
       // As through ssh -G: never trust a new key for this host, even with --accept-new.
       ...(['yes', 'true'].includes(first('stricthostkeychecking')?.args[0]?.toLowerCase() ?? '') ? { strictHostKeys: true as const } : {}),
+      ...(['yes', 'true'].includes(first('hashknownhosts')?.args[0]?.toLowerCase() ?? '') ? { hashKnownHosts: true as const } : {}),
       jumps,
     };
   };

@@ -148,7 +148,7 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
       // Asked after hanging up: a person may take longer than readyTimeout or sshd's LoginGraceTime.
       if (!r.unknownKey || trusted || !ctx.onUnknownHostKey || hop.strictHostKeys) throw r.refusal;
       if (!(await ctx.onUnknownHostKey(fingerprint(r.unknownKey), hop.hostKeyName))) throw r.refusal;
-      const file = await recordHostKey(recordFileFor(ctx.home, hop), hop.hostKeyName, r.unknownKey);
+      const file = await recordHostKey(recordFileFor(ctx.home, hop), hop.hostKeyName, r.unknownKey, hop.hashKnownHosts === true);
       // A new array: the one loaded is shared by every connection of the run (host-keys.ts).
       ctx.knownHosts = [...ctx.knownHosts, { patterns: [hop.hostKeyName], keyType: keyTypeOf(r.unknownKey), key: r.unknownKey.toString('base64'), source: file }];
       // Connect again with the key now known: a host that shows another key this time is refused.

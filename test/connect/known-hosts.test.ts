@@ -123,6 +123,21 @@ describe('recording a key (--accept-new)', () => {
     expect(parseKnownHosts(readFileSync(file, 'utf8'), 'kh').map((e) => e.patterns[0])).toEqual(['old', '[h]:2201', 'h2']);
   });
 
+  it('HashKnownHosts yes: the name hashed as ssh hashes it (|1|salt|HMAC-SHA1), found again by the reader, and only by that name', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
+    const file = join(home, 'known_hosts');
+    const blob = ed25519Blob();
+    await recordHostKey(file, '[h]:2201', blob, true);
+    const line = readFileSync(file, 'utf8');
+    expect(line).not.toContain('[h]:2201');
+    const m = /^\|1\|([A-Za-z0-9+/=]+)\|([A-Za-z0-9+/=]+) ssh-ed25519 (\S+)\n$/.exec(line)!;
+    expect(m).not.toBeNull();
+    expect(createHmac('sha1', Buffer.from(m[1]!, 'base64')).update('[h]:2201').digest('base64')).toBe(m[2]);
+    const entries = parseKnownHosts(line, 'kh');
+    expect(checkHostKey(entries, 'h', 2201, blob).kind).toBe('match');
+    expect(checkHostKey(entries, 'h', 2202, blob).kind).toBe('unknown');
+  });
+
   it("goes into ssh_config's first UserKnownHostsFile where it is set, its folder made (0700)", async () => {
     const home = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
     const hop = { alias: 'r1', host: 'r1', port: 22, user: 'u', identityFiles: [], defaultIdentities: true, hostKeyName: 'r1' };

@@ -185,6 +185,11 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect((await resolve(config('Host r1\n  AddressFamily any\n'))).host).toBe('r1');
   });
 
+  it('HashKnownHosts yes is carried to the hop (a key accepted on first use is written hashed)', async () => {
+    expect((await resolve(config('Host r1\n  HashKnownHosts yes\n'))).hashKnownHosts).toBe(true);
+    expect((await resolve(config('Host r1\n  HashKnownHosts no\n'))).hashKnownHosts).toBeUndefined();
+  });
+
   it('a ProxyJump loop stops', async () => {
     const err = (await resolve(config('Host r1\n  ProxyJump a\nHost a\n  ProxyJump r1\n')).catch((e: unknown) => e)) as ConnectError;
     expect(err.message).toMatch(/more than 8 hosts deep/);

@@ -150,4 +150,8 @@ describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh 
     expect(resolve('Host r1\n  StrictHostKeyChecking yes\n').strictHostKeys).toBe(true);
     expect(resolve('Host r1\n  StrictHostKeyChecking accept-new\n').strictHostKeys).toBeUndefined();
   });
+
+  it('HashKnownHosts yes is followed: a key accepted on first use is written hashed', () => {
+    expect(resolve('Host r1\n  HashKnownHosts yes\n').hashKnownHosts).toBe(true);
+  });
 });
