@@ -48,11 +48,22 @@ export interface Hop {
   knownHosts?: { user: string[]; global: string[] };
   /** HashKnownHosts yes: a key accepted on first use is written with its name hashed, as ssh writes it. */
   hashKnownHosts?: true;
+  /** ConnectTimeout: the bound on this hop's connection and login, instead of teqlctl's own. */
+  connectTimeoutMs?: number;
 }
 
 export interface Target extends Hop {
   /** Hosts to pass through first, in order (ProxyJump); empty when the connection is direct. */
   jumps: Hop[];
+}
+
+/**
+ * ConnectTimeout (seconds, `none` by default): bounds the hop's connection and login, as ssh bounds
+ * its connection and banner; teqlctl's own 20 s otherwise.
+ */
+export function connectTimeoutOf(v: string | undefined): { connectTimeoutMs?: number } {
+  const n = v === undefined || v === 'none' ? NaN : Number(v);
+  return Number.isInteger(n) && n > 0 ? { connectTimeoutMs: n * 1000 } : {};
 }
 
 export const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -187,6 +198,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       // As through ssh -G: never trust a new key for this host, even with --accept-new.
       ...(['yes', 'true'].includes(first('stricthostkeychecking')?.args[0]?.toLowerCase() ?? '') ? { strictHostKeys: true as const } : {}),
       ...(['yes', 'true'].includes(first('hashknownhosts')?.args[0]?.toLowerCase() ?? '') ? { hashKnownHosts: true as const } : {}),
+      ...connectTimeoutOf(first('connecttimeout')?.args[0]?.toLowerCase()),
       jumps,
     };
   };

@@ -93,7 +93,7 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
       username: hop.user,
       ...(sock ? { sock } : {}),
       authHandler: methods,
-      readyTimeout: ctx.readyTimeoutMs,
+      readyTimeout: hop.connectTimeoutMs ?? ctx.readyTimeoutMs,
       keepaliveInterval: ctx.keepaliveIntervalMs,
       keepaliveCountMax: ctx.keepaliveCountMax,
       // @types/ssh2 lists algorithm names only; ssh2 also takes RegExps (lib/utils.js, generateAlgorithmList).

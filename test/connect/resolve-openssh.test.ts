@@ -190,6 +190,13 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect((await resolve(config('Host r1\n  HashKnownHosts no\n'))).hashKnownHosts).toBeUndefined();
   });
 
+  it('ConnectTimeout bounds the hop\'s connection and login; PKCS11Provider is refused (its keys cannot be offered)', async () => {
+    expect((await resolve(config('Host r1\n  ConnectTimeout 7\n'))).connectTimeoutMs).toBe(7000);
+    expect((await resolve(config('Host r1\n'))).connectTimeoutMs).toBeUndefined();
+    const err = (await resolve(config('Host r1\n  PKCS11Provider /usr/lib/p11.so\n')).catch((e: unknown) => e)) as ConnectError;
+    expect(err.message).toBe('ssh_config (for r1) sets PKCS11Provider /usr/lib/p11.so, which teqlctl cannot follow');
+  });
+
   it('a ProxyJump loop stops', async () => {
     const err = (await resolve(config('Host r1\n  ProxyJump a\nHost a\n  ProxyJump r1\n')).catch((e: unknown) => e)) as ConnectError;
     expect(err.message).toMatch(/more than 8 hosts deep/);

@@ -154,4 +154,9 @@ describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh 
   it('HashKnownHosts yes is followed: a key accepted on first use is written hashed', () => {
     expect(resolve('Host r1\n  HashKnownHosts yes\n').hashKnownHosts).toBe(true);
   });
+
+  it('ConnectTimeout is followed: it bounds the connection and login', () => {
+    expect(resolve('Host r1\n  ConnectTimeout 7\n').connectTimeoutMs).toBe(7000);
+    expect(resolve('Host r1\n  ConnectTimeout none\n').connectTimeoutMs).toBeUndefined();
+  });
 });
