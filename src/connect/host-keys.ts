@@ -149,9 +149,11 @@ export function hostKeyRefusal(inventoryName: string, hop: Hop, verdict: Exclude
       `check the new key out of band; if it is right, add it yourself (e.g. ssh-keyscan -t ${keyTypeOf(key)} -p PORT HOST >> ~/.ssh/known_hosts, after comparing its fingerprint)`,
     );
   }
+  // Said, not dropped: the operator trusts a CA for this host, which teqlctl's client cannot check.
+  const ca = verdict.ca ? `; ${verdict.ca.join(', ')} trusts a certificate authority for it (@cert-authority), whose host certificates teqlctl cannot check: it checks the host's own key` : '';
   return new ConnectError(
     inventoryName,
-    `unknown host key for ${where}: ${seen} is in no known_hosts file (read: ${files.join(', ')})`,
+    `unknown host key for ${where}: ${seen} is in no known_hosts file (read: ${files.join(', ')})${ca}`,
     unknownHint ?? `check the fingerprint out of band, then add the key to ~/.ssh/known_hosts (or name a known_hosts file with teqlctl_known_hosts_file)`,
   );
 }

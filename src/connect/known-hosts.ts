@@ -121,7 +121,7 @@ export type HostKeyVerdict =
   | { kind: 'mismatch'; source: string; expected: string }
   | { kind: 'revoked'; source: string }
   /** `known`: keys of other types listed for the host (OpenSSH: "keys of different type are already known for this host"). */
-  | { kind: 'unknown'; known: { keyType: string; source: string }[] };
+  | { kind: 'unknown'; known: { keyType: string; source: string }[]; ca?: string[] };
 
 export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
   return checkHostKeyNamed(entries, hostKeyName(host, port), keyBlob);
@@ -140,7 +140,9 @@ export function checkHostKeyNamed(entries: readonly KnownHostEntry[], name: stri
   // OpenSSH refuses a different key of the same type; a key of a type we have not seen is unknown.
   const clash = plain.find((e) => e.keyType === type);
   if (clash) return { kind: 'mismatch', source: clash.source, expected: fingerprint(Buffer.from(clash.key, 'base64')) };
-  return { kind: 'unknown', known: plain.map((e) => ({ keyType: e.keyType, source: e.source })) };
+  // @cert-authority lines for the host: ssh would take a certificate they signed; teqlctl checks keys only.
+  const ca = forHost.filter((e) => e.marker === '@cert-authority').map((e) => e.source);
+  return { kind: 'unknown', known: plain.map((e) => ({ keyType: e.keyType, source: e.source })), ...(ca.length > 0 ? { ca } : {}) };
 }
 
 /** Key types known for a host, for ssh2's host key algorithms (an RSA key signs as rsa-sha2-*). */

@@ -3,8 +3,8 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkHostKey, entriesFor, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
-import { knownHostsFiles, loadKnownHosts, recordFileFor, recordHostKey } from '../../src/connect/host-keys.js';
+import { type HostKeyVerdict, checkHostKey, entriesFor, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
+import { hostKeyRefusal, knownHostsFiles, loadKnownHosts, recordFileFor, recordHostKey } from '../../src/connect/host-keys.js';
 
 /** An ed25519 public key blob as SSH puts it on the wire: string "ssh-ed25519", string key. */
 function ed25519Blob(): Buffer {
@@ -62,6 +62,14 @@ describe('a key of a new type for a known host', () => {
     expect(checkHostKey(entries, '127.0.0.1', 2201, ed)).toEqual({ kind: 'unknown', known: [{ keyType: 'ssh-rsa', source: 'kh:1' }] });
     expect(checkHostKey(entries, '127.0.0.1', 2202, ed)).toEqual({ kind: 'unknown', known: [] });
     expect(knownKeyTypes(entries, '[127.0.0.1]:2201')).toEqual(['ssh-rsa']);
+  });
+
+  it('an @cert-authority line for the host is named with the unknown key (teqlctl checks keys, not certificates)', () => {
+    const entries = parseKnownHosts(`@cert-authority *.routers.example ${rsaLine('x').split(' ').slice(1).join(' ')}\n`, 'kh');
+    expect(checkHostKey(entries, 'r1.routers.example', 22, ed)).toEqual({ kind: 'unknown', known: [], ca: ['kh:1'] });
+    const hop = { alias: 'r1', host: 'r1.routers.example', port: 22, user: 'u', identityFiles: [], defaultIdentities: true, hostKeyName: 'r1.routers.example' };
+    const err = hostKeyRefusal('r1', hop, checkHostKey(entries, 'r1.routers.example', 22, ed) as Exclude<HostKeyVerdict, { kind: 'match' }>, ed, ['kh']);
+    expect(err.message).toMatch(/is in no known_hosts file \(read: kh\); kh:1 trusts a certificate authority for it \(@cert-authority\), whose host certificates teqlctl cannot check: it checks the host's own key$/);
   });
 
   it('makes the known types the preferred host key algorithms (OpenSSH: order_hostkeyalgs)', () => {
