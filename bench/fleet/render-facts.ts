@@ -30,9 +30,8 @@ export function renderFacts(f: Facts): string {
   ] : [];
   const section = (name: string, lines: string[]) => `${SECTION} ${name}\n${lines.map((l) => `${l}\n`).join('')}`;
   return [
-    section('links', [JSON.stringify(links)]),
-    section('addresses', [JSON.stringify(addresses)]),
-    section('routes', [JSON.stringify(routes)]),
+    // One `ip` batch: addresses, routes, links (gather/script.ts).
+    section('ip', [JSON.stringify(addresses), JSON.stringify(routes), JSON.stringify(links)]),
     section('qdiscs', [JSON.stringify(qdiscs)]),
     section('qdisc_detail', details),
     section('teql', teql),

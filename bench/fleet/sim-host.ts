@@ -67,6 +67,16 @@ export function recordedSections(output: string): Map<string, string> {
 }
 
 /**
+ * A recording made before the facts read the addresses, routes and links by one `ip` batch: its
+ * three sections, as that batch prints them (gather/script.ts).
+ */
+function ipFromSections(sections: Map<string, string>): string | undefined {
+  const bodies = ['addresses', 'routes', 'links'].map((n) => sections.get(n));
+  if (bodies.some((b) => b === undefined)) return undefined;
+  return bodies.map((b) => `${b!.trim()}\n`).join('');
+}
+
+/**
  * The facts output for the sections `script` asks for, from a recording. A section the recording
  * lacks (teqlctl reads more than when it was recorded) is answered empty and named in `missing`.
  */
@@ -75,7 +85,7 @@ export function answerFacts(script: string, recorded: string): { stdout: string;
   const missing: string[] = [];
   let stdout = '';
   for (const name of requestedSections(script)) {
-    const body = sections.get(name);
+    const body = sections.get(name) ?? (name === 'ip' ? ipFromSections(sections) : undefined);
     if (body === undefined) missing.push(name);
     stdout += `${SECTION} ${name}\n${body ?? ''}`;
   }
@@ -95,7 +105,7 @@ export function classify(script: string): ScriptKind {
   if (checkIndices(script).length > 0) return 'verify';
   if (script.includes(`echo "${CONFIRM_MARKER} ok`)) return 'confirm';
   if (script.includes(`echo "${CONFIRM_MARKER} released"`)) return 'release';
-  if (script.includes(`'${SECTION} links'`)) return 'facts';
+  if (script.includes(`'${SECTION} ip'`)) return 'facts';
   return 'unknown';
 }
 

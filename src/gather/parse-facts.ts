@@ -2,6 +2,7 @@
 import { FactError } from '../errors.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 import { parseKeyValues } from '../router/key-values.js';
+import { ipSections } from './ip-batch.js';
 import { parseLock } from '../router/lock.js';
 import { sysctlName } from '../router/sysctl-path.js';
 import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
@@ -185,13 +186,15 @@ export function parseBaseline(text: string): Record<string, string> {
 
 export function parseFacts(host: string, output: string): Facts {
   const s = splitSections(output);
-  for (const name of ['links', 'addresses', 'routes', 'qdiscs', 'teql', 'management', 'sysctls', 'end']) {
+  const ipNames = s.has('ip') ? ['ip'] : ['links', 'addresses', 'routes'];
+  for (const name of [...ipNames, 'qdiscs', 'teql', 'management', 'sysctls', 'end']) {
     if (!s.has(name)) throw new FactError(host, `facts output is missing its "${name}" section (is this a Linux router with iproute2?)`);
   }
+  const ip = ipSections(host, s);
   const facts: Facts = {
-    links: parseLinks(parseJsonArray(host, 'links', s.get('links')!)),
-    addresses: parseAddresses(parseJsonArray(host, 'addresses', s.get('addresses')!)),
-    routes: parseRoutes(parseJsonArray(host, 'routes', s.get('routes')!)),
+    links: parseLinks(parseJsonArray(host, 'links', ip.links)),
+    addresses: parseAddresses(parseJsonArray(host, 'addresses', ip.addresses)),
+    routes: parseRoutes(parseJsonArray(host, 'routes', ip.routes)),
     rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!), parseQdiscDetails(s.get('qdisc_detail') ?? '')),
     sysctls: parseSysctls(s.get('sysctls')!),
     teql: parseTeql(s.get('teql')!),

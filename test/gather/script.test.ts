@@ -144,7 +144,9 @@ describe('the fingerprint', () => {
       : '[{"ifindex":3,"ifname":"eth1","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"],"mtu":1500,"qdisc":"teql0","operstate":"DOWN"}]';
     const route = `[{"dst":"10.0.0.0/31","dev":"eth1","protocol":"kernel","scope":"link","prefsrc":"10.0.0.0","flags":[${carrier ? '' : '"linkdown"'}]}]`;
     const addr = `[{"ifindex":3,"ifname":"eth1","addr_info":[{"family":"inet","local":"${address.split('/')[0]}","prefixlen":${address.split('/')[1]}}]}]`;
-    writeFileSync(join(d, 'ip'), `#!/bin/sh\ncase "$*" in *link*) echo '${link}';; *addr*) echo '${addr}';; *route*) echo '${route}';; esac\n`, { mode: 0o755 });
+    // As iproute2 answers its batch (gather/script.ts): one array per command read from stdin.
+    const answer = `case "$c" in *link*) echo '${link}';; *addr*) echo '${addr}';; *route*) echo '${route}';; esac`;
+    writeFileSync(join(d, 'ip'), `#!/bin/sh\ncase "$*" in *-batch*) while read -r c; do ${answer}; done;; *) c="$*"; ${answer};; esac\n`, { mode: 0o755 });
     writeFileSync(join(d, 'tc'), '#!/bin/sh\necho "[]"\n', { mode: 0o755 });
     return execFileSync('sh', ['-c', `${fingerprintScript()}\necho "$fp"`], { encoding: 'utf8', env: { ...process.env, PATH: `${d}:${process.env.PATH}` } }).trim();
   }

@@ -1,0 +1,64 @@
+// The facts' `ip` section: one iproute2 batch (addresses, routes, links) instead of three processes.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonArrays } from '../../src/gather/ip-batch.js';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { factsScript } from '../../src/gather/script.js';
+import { FactError } from '../../src/errors.js';
+import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', `${name}.txt`), 'utf8');
+const sh = (script: string) => execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' });
+
+describe('jsonArrays', () => {
+  it('finds each array on its line, and arrays printed without a newline between them', () => {
+    expect(jsonArrays('[1]\n[{"a":"x"}]\n[]\n')).toEqual(['[1]', '[{"a":"x"}]', '[]']);
+    expect(jsonArrays('[1][2]\n[3]')).toEqual(['[1]', '[2]', '[3]']);
+  });
+
+  it('follows strings: brackets, quotes and escapes inside them do not end an array', () => {
+    expect(jsonArrays('[{"ifalias":"uplink ] [ \\"x\\" \\\\"}]\n[2]\n')).toEqual(['[{"ifalias":"uplink ] [ \\"x\\" \\\\"}]', '[2]']);
+  });
+
+  it('skips a line that is not an array (an error of one command of the batch), even one with brackets in it', () => {
+    expect(jsonArrays('[1]\nError: table [main] does not exist\nCommand failed -:2\n[3]\n')).toEqual(['[1]', '[3]']);
+  });
+});
+
+describe('the ip section on this machine\'s own iproute2 and shell', () => {
+  it('reads the same links, addresses and routes as the three commands did', () => {
+    const facts = parseFacts('local', sh(factsScript()));
+    const json = (cmd: string) => JSON.parse(execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }));
+    expect(facts.links.map((l) => l.name)).toEqual(json('ip -j -d link show').map((l: { ifname: string }) => l.ifname));
+    const inet = json('ip -j -4 addr show').flatMap((l: { ifname: string; addr_info: Array<{ local: string; prefixlen: number }> }) => l.addr_info.map((a) => ({ dev: l.ifname, cidr: `${a.local}/${a.prefixlen}` })));
+    expect(facts.addresses).toEqual(inet);
+    expect(facts.routes.map((r) => r.to)).toEqual(json('ip -j -4 route show table main').map((r: { dst: string }) => (r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}/32`)));
+  });
+
+  it.each([['dash'], ['busybox', 'sh']])('runs ip once for the three, and never reads the rest of the script as its batch (%s)', (...shell) => {
+    const script = factsScript();
+    expect(script.match(/\bip -/g)).toHaveLength(2); // the batch, and `ip -j route get` of the management section
+    // A script read from stdin that goes on after the facts (as a round trip's does): the line after them still runs.
+    const out = execFileSync(shell[0]!, [...shell.slice(1), '-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}echo after-the-facts\n`, encoding: 'utf8' });
+    expect(out).toMatch(/@@teqlctl-section end\nafter-the-facts\n$/);
+    expect(parseFacts('local', out).links.length).toBeGreaterThan(0);
+  });
+});
+
+describe('parseFacts: the ip section', () => {
+  it('a recording of the three sections (an older teqlctl) reads as before', () => {
+    expect(parseFacts('router_a', fixture('lab-a-pristine')).links.map((l) => l.name)).toEqual(['lo', 'eth0', 'eth1', 'eth2', 'lan0']);
+  });
+
+  it('a batch that printed fewer than three arrays is refused, naming what it got', () => {
+    const out = factsOut('[{"ifname":"eth0","addr_info":[]}]\nError: any valid prefix is expected rather than "main".\n');
+    expect(() => parseFacts('r1', out)).toThrow(FactError);
+    expect(() => parseFacts('r1', out)).toThrow(/expected three JSON arrays from iproute2 \(`ip -batch`\), got 1: .*Error: any valid prefix/s);
+  });
+});
+
+function factsOut(ip: string): string {
+  return ['@@teqlctl-section ip', ip, '@@teqlctl-section qdiscs', '[]', '@@teqlctl-section teql', 'loaded=0', 'available=1', '@@teqlctl-section management', '@@teqlctl-section sysctls', '@@teqlctl-section end', ''].join('\n');
+}
