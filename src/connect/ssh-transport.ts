@@ -10,8 +10,10 @@ import { stagedOverStdin } from './staged-stdin.js';
 import { doasProbeCommand, probeCommand, readProbe, scriptCommand, wantsDashT, type Become, type BecomeCommand, type TimeoutStyle } from './become.js';
 import { knownHostsFiles, loadKnownHosts } from './host-keys.js';
 import { readLocalSsh, resolveHost, type LocalSsh } from './local-ssh.js';
-import { describeHop, hostPort, type Hop, type Target } from './resolve-target.js';
+import { describeHop, type Hop, type Target } from './resolve-target.js';
 import { connectHop, type HopContext } from './ssh-hop.js';
+import { forwardOut } from './forward-out.js';
+import { warnOnce } from './warn-once.js';
 import type { CommandResult, StagedRun, Transport, TransportStats } from './transport.js';
 import { IPROUTE2_HINT, missingIproute2, usesIproute2 } from '../router/iproute2.js';
 import { Iproute2Cache } from './iproute2-cache.js';
@@ -44,23 +46,6 @@ export interface ConnectOptions {
   local?: LocalSsh;
   /** Where a warning of the login goes (a key file named but not usable); default: stderr, once per process. */
   warn?: (line: string) => void;
-}
-
-const warned = new Set<string>();
-/** Each warning once: a run opens two connections per host (the confirmation's is fresh). */
-function warnOnce(line: string): void {
-  if (warned.has(line)) return;
-  warned.add(line);
-  process.stderr.write(`${line}\n`);
-}
-
-function forwardOut(name: string, via: NodeSSH, viaHop: Hop, to: Hop): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    via.connection!.forwardOut('127.0.0.1', 0, to.host, to.port, (err, stream) => {
-      if (err) reject(new ConnectError(name, `jump host ${describeHop(viaHop)} cannot open a connection to ${hostPort(to.host, to.port)}: ${err.message}`, 'check the address and that the jump host allows TCP forwarding (AllowTcpForwarding)'));
-      else resolve(stream);
-    });
-  });
 }
 
 export async function connectSsh(name: string, spec: ConnectionSpec, opts: ConnectOptions = {}): Promise<Transport> {
