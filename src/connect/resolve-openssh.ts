@@ -5,7 +5,7 @@ import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 import { hostKeyName } from './known-hosts.js';
-import { connectTimeoutOf, DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type Hop, type LocalEnv, type Target } from './resolve-target.js';
+import { addressFamilyOf, connectTimeoutOf, DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type Hop, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
 
 const MAX_DEPTH = 8;
@@ -112,6 +112,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       ...(one('stricthostkeychecking') === 'true' ? { strictHostKeys: true } : {}),
       ...(one('hashknownhosts') === 'yes' ? { hashKnownHosts: true } : {}),
       ...connectTimeoutOf(one('connecttimeout')),
+      ...addressFamilyOf(one('addressfamily')),
       // As ssh: the command line's -o (the inventory's ssh args) wins, for the host, not its jump hosts.
       ...((depth === 0 ? spec.identitiesOnly : undefined) ?? one('identitiesonly') === 'yes' ? { identitiesOnly: true } : {}),
       ...(knownHosts ? { knownHosts } : {}),
@@ -137,15 +138,11 @@ function unsupportedSettings(g: Map<string, string[]>): string[] {
   }
   const pubkey = g.get('pubkeyauthentication')?.[0]?.toLowerCase();
   if (pubkey === 'false' || pubkey === 'no') out.push('PubkeyAuthentication no');
-  // The address family ssh would use (a router's ACL may admit one of them only): teqlctl connects
-  // by whatever the name resolves to first.
-  const family = g.get('addressfamily')?.[0]?.toLowerCase();
-  if (family !== undefined && family !== 'any') out.push(`AddressFamily ${family}`);
-  // Host keys from a command (a CA's inventory): teqlctl reads known_hosts files only, and would
-  // call every router unknown and offer --accept-new, which pins a plain key instead.
   // Keys on a token: teqlctl's client cannot offer them (the agent may log in with another key).
   const p11 = g.get('pkcs11provider')?.[0];
   if (p11 !== undefined && p11.toLowerCase() !== 'none') out.push(`PKCS11Provider ${p11}`);
+  // Host keys from a command (a CA's inventory): teqlctl reads known_hosts files only, and would
+  // call every router unknown and offer --accept-new, which pins a plain key instead.
   const khc = g.get('knownhostscommand')?.[0];
   if (khc !== undefined && khc.toLowerCase() !== 'none') out.push(`KnownHostsCommand ${khc}`);
   return out;

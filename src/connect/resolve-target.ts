@@ -48,8 +48,10 @@ export interface Hop {
   knownHosts?: { user: string[]; global: string[] };
   /** HashKnownHosts yes: a key accepted on first use is written with its name hashed, as ssh writes it. */
   hashKnownHosts?: true;
-  /** ConnectTimeout: the bound on this hop's connection and login, instead of teqlctl's own. */
+  /** ConnectTimeout: the bound on this hop's TCP connection (the login after it keeps teqlctl's own). */
   connectTimeoutMs?: number;
+  /** AddressFamily inet or inet6: the name resolved to that family only. */
+  addressFamily?: 'inet' | 'inet6';
 }
 
 export interface Target extends Hop {
@@ -58,12 +60,17 @@ export interface Target extends Hop {
 }
 
 /**
- * ConnectTimeout (seconds, `none` by default): bounds the hop's connection and login, as ssh bounds
- * its connection and banner; teqlctl's own 20 s otherwise.
+ * ConnectTimeout (seconds, `none` by default): bounds the hop's TCP connection, as ssh bounds it;
+ * the system's own otherwise. The login after it keeps teqlctl's 20 s.
  */
 export function connectTimeoutOf(v: string | undefined): { connectTimeoutMs?: number } {
   const n = v === undefined || v === 'none' ? NaN : Number(v);
   return Number.isInteger(n) && n > 0 ? { connectTimeoutMs: n * 1000 } : {};
+}
+
+/** AddressFamily: `inet` or `inet6` kept (the name resolved to that family only), `any` is the default. */
+export function addressFamilyOf(v: string | undefined): { addressFamily?: 'inet' | 'inet6' } {
+  return v === 'inet' || v === 'inet6' ? { addressFamily: v } : {};
 }
 
 export const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -199,6 +206,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       ...(['yes', 'true'].includes(first('stricthostkeychecking')?.args[0]?.toLowerCase() ?? '') ? { strictHostKeys: true as const } : {}),
       ...(['yes', 'true'].includes(first('hashknownhosts')?.args[0]?.toLowerCase() ?? '') ? { hashKnownHosts: true as const } : {}),
       ...connectTimeoutOf(first('connecttimeout')?.args[0]?.toLowerCase()),
+      ...addressFamilyOf(first('addressfamily')?.args[0]?.toLowerCase()),
       jumps,
     };
   };

@@ -107,7 +107,6 @@ export function unfollowedSettings(blocks: readonly SshConfigBlock[], o: HostOpt
   };
   is('include', () => true);
   for (const key of ['bindaddress', 'bindinterface', 'certificatefile', 'userknownhostsfile', 'globalknownhostsfile', 'identityagent', 'knownhostscommand', 'pkcs11provider']) is(key, (v) => v !== 'none');
-  is('addressfamily', (v) => v !== 'any');
   is('pubkeyauthentication', (v) => v === 'no' || v === 'false');
   is('canonicalizehostname', (v) => v !== 'no' && v !== 'false');
   return out;

@@ -8,6 +8,7 @@ import { hostKeyRefusal, recordFileFor, recordHostKey } from './host-keys.js';
 import { PASSPHRASE_WAYS, parsePrivateKey, planAuth, type AuthPlan } from './identities.js';
 import { checkHostKeyNamed, fingerprint, keyTypeOf, knownKeyTypes, preferKnownTypes, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
 import { describeHop, DEFAULT_IDENTITIES, hostPort, type Hop } from './resolve-target.js';
+import { connectTcp } from './tcp-connect.js';
 
 export interface HopContext {
   inventoryName: string;
@@ -87,13 +88,17 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
   let seen: Buffer | undefined;
   const preferred = preferKnownTypes(knownKeyTypes(ctx.knownHosts, hop.hostKeyName));
   try {
+    // ConnectTimeout bounds the TCP connection alone, as in ssh (tcp-connect.ts); a jump's stream is made already.
+    const stream = sock ?? (hop.connectTimeoutMs ? await connectTcp(hop.host, hop.port, hop.connectTimeoutMs, hop.addressFamily) : undefined);
     await ssh.connect({
       host: hop.host,
       port: hop.port,
       username: hop.user,
-      ...(sock ? { sock } : {}),
+      ...(stream ? { sock: stream } : {}),
       authHandler: methods,
-      readyTimeout: hop.connectTimeoutMs ?? ctx.readyTimeoutMs,
+      readyTimeout: ctx.readyTimeoutMs,
+      // AddressFamily of ssh_config: the name resolved to that family only, as ssh does.
+      ...(hop.addressFamily === 'inet' ? { forceIPv4: true } : hop.addressFamily === 'inet6' ? { forceIPv6: true } : {}),
       keepaliveInterval: ctx.keepaliveIntervalMs,
       keepaliveCountMax: ctx.keepaliveCountMax,
       // @types/ssh2 lists algorithm names only; ssh2 also takes RegExps (lib/utils.js, generateAlgorithmList).

@@ -177,12 +177,14 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect((await resolve(config('Host r1\n  PubkeyAuthentication yes\n  IdentitiesOnly no\n'))).host).toBe('r1');
   });
 
-  it('AddressFamily other than any and KnownHostsCommand are refused, not dropped; AddressFamily any passes', async () => {
-    const err = (await resolve(config('Host r1\n  AddressFamily inet6\n  KnownHostsCommand /bin/cat /etc/ca-hosts\n')).catch((e: unknown) => e)) as ConnectError;
+  it('KnownHostsCommand is refused, not dropped; AddressFamily is followed (inet, inet6), any is the default', async () => {
+    const err = (await resolve(config('Host r1\n  KnownHostsCommand /bin/cat /etc/ca-hosts\n')).catch((e: unknown) => e)) as ConnectError;
     expect(err).toBeInstanceOf(ConnectError);
-    expect(err.message).toBe('ssh_config (for r1) sets AddressFamily inet6, KnownHostsCommand /bin/cat /etc/ca-hosts, which teqlctl cannot follow');
+    expect(err.message).toBe('ssh_config (for r1) sets KnownHostsCommand /bin/cat /etc/ca-hosts, which teqlctl cannot follow');
     expect(err.exitCode).toBe(3);
-    expect((await resolve(config('Host r1\n  AddressFamily any\n'))).host).toBe('r1');
+    expect((await resolve(config('Host *\n  AddressFamily inet\n'))).addressFamily).toBe('inet');
+    expect((await resolve(config('Host r1\n  AddressFamily inet6\n'))).addressFamily).toBe('inet6');
+    expect((await resolve(config('Host r1\n  AddressFamily any\n'))).addressFamily).toBeUndefined();
   });
 
   it('HashKnownHosts yes is carried to the hop (a key accepted on first use is written hashed)', async () => {
@@ -190,7 +192,7 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect((await resolve(config('Host r1\n  HashKnownHosts no\n'))).hashKnownHosts).toBeUndefined();
   });
 
-  it('ConnectTimeout bounds the hop\'s connection and login; PKCS11Provider is refused (its keys cannot be offered)', async () => {
+  it('ConnectTimeout bounds the hop\'s TCP connection; PKCS11Provider is refused (its keys cannot be offered)', async () => {
     expect((await resolve(config('Host r1\n  ConnectTimeout 7\n'))).connectTimeoutMs).toBe(7000);
     expect((await resolve(config('Host r1\n'))).connectTimeoutMs).toBeUndefined();
     const err = (await resolve(config('Host r1\n  PKCS11Provider /usr/lib/p11.so\n')).catch((e: unknown) => e)) as ConnectError;

@@ -127,10 +127,10 @@ describe('resolveTarget: the inventory ssh args (where no ssh client is installe
 });
 
 describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh to read ssh_config) is refused, not dropped', () => {
-  it('a Match block anywhere, an Include, a known_hosts file, a source address or family of the host: exit 3, each named at file:line', () => {
+  it('a Match block anywhere, an Include, a known_hosts file or command, a source address of the host: exit 3, each named at file:line', () => {
     const err = (() => {
       try {
-        resolve('Include ~/.ssh/config.d/*\nHost r1\n  HostName 127.0.0.1\n  UserKnownHostsFile ~/.ssh/pinned\n  BindAddress 127.0.0.2\n  AddressFamily inet6\nMatch host r1\n  Port 1\n');
+        resolve('Include ~/.ssh/config.d/*\nHost r1\n  HostName 127.0.0.1\n  UserKnownHostsFile ~/.ssh/pinned\n  BindAddress 127.0.0.2\n  KnownHostsCommand /bin/true\nMatch host r1\n  Port 1\n');
       } catch (e) {
         return e as ConnectError;
       }
@@ -138,7 +138,7 @@ describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh 
     })();
     expect(err).toBeInstanceOf(ConnectError);
     expect(err.exitCode).toBe(3);
-    expect(err.message).toBe("ssh_config (for r1) has what teqlctl's own reader of it cannot follow (OpenSSH's ssh, which reads it for teqlctl, is not installed): cfg:7: Match; cfg:1: include ~/.ssh/config.d/*; cfg:5: bindaddress 127.0.0.2; cfg:4: userknownhostsfile ~/.ssh/pinned; cfg:6: addressfamily inet6");
+    expect(err.message).toBe("ssh_config (for r1) has what teqlctl's own reader of it cannot follow (OpenSSH's ssh, which reads it for teqlctl, is not installed): cfg:7: Match; cfg:1: include ~/.ssh/config.d/*; cfg:5: bindaddress 127.0.0.2; cfg:4: userknownhostsfile ~/.ssh/pinned; cfg:6: knownhostscommand /bin/true");
     expect(err.hint).toMatch(/install the OpenSSH client/);
   });
 
@@ -155,7 +155,12 @@ describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh 
     expect(resolve('Host r1\n  HashKnownHosts yes\n').hashKnownHosts).toBe(true);
   });
 
-  it('ConnectTimeout is followed: it bounds the connection and login', () => {
+  it('AddressFamily is followed: inet or inet6 kept for the connection', () => {
+    expect(resolve('Host *\n  AddressFamily inet\n').addressFamily).toBe('inet');
+    expect(resolve('Host r1\n  AddressFamily any\n').addressFamily).toBeUndefined();
+  });
+
+  it('ConnectTimeout is followed: it bounds the TCP connection', () => {
     expect(resolve('Host r1\n  ConnectTimeout 7\n').connectTimeoutMs).toBe(7000);
     expect(resolve('Host r1\n  ConnectTimeout none\n').connectTimeoutMs).toBeUndefined();
   });

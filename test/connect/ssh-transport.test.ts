@@ -190,6 +190,22 @@ describe('keys, agent and passphrases', () => {
     expect(quiet).toEqual([]);
   });
 
+  it('ConnectTimeout and AddressFamily inet of ssh_config: the connection is made by teqlctl, in that family, and the login goes on', async () => {
+    const cfg = `Host r\n  HostName localhost\n  Port ${router.port}\n  ConnectTimeout 5\n  AddressFamily inet\n`;
+    const known: FakeSshd[] = [];
+    const home = local({ config: cfg, known });
+    writeFileSync(join(home.env.home, '.ssh', 'known_hosts'), `[localhost]:${router.port} ${router.publicKey}\n`);
+    const t = await connectSsh('r', { host: 'r', user: 'root', become: false, becomeUser: 'root', privateKeyFile: join(dir, 'login') }, { local: home });
+    expect((await t.run('t', 'echo hi\n')).stdout).toContain('echo hi');
+    await t.close();
+    // inet6: localhost as ::1 only, where the server (127.0.0.1) does not listen.
+    const v6 = local({ config: cfg.replace('inet', 'inet6'), known });
+    writeFileSync(join(v6.env.home, '.ssh', 'known_hosts'), `[localhost]:${router.port} ${router.publicKey}\n`);
+    const err = await failure(connectSsh('r', { host: 'r', user: 'root', become: false, becomeUser: 'root', privateKeyFile: join(dir, 'login') }, { local: v6 }));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.message).not.toMatch(/127\.0\.0\.1/);
+  });
+
   it('a rejected key says what was offered', async () => {
     const stranger = ed25519KeyPair();
     writeFileSync(join(dir, 'stranger'), stranger.private, { mode: 0o600 });
