@@ -5,7 +5,7 @@
 import { syncFs } from '../apply/render-op.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
-import { ABANDONED_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
+import { ABANDONED_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { decide, freeReserve, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './arm-script.js';
 import { stopApplierLines } from './applier.js';
@@ -51,7 +51,7 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // moment each write truncates the file); the boot script decides as the revert does and writes
     // abandoned at once: nothing to wait for then.
     `      revert) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;`,
-    '      confirm) i=0; while [ "$(cat $d/state 2>/dev/null)" = pending ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;',
+    `      confirm) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;`,
     '    esac',
     '  fi',
     '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',
@@ -60,6 +60,11 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // Its undo now would undo that later run's configuration: nothing is undone, it is said.
     '  elif [ "$(cat $d/state 2>/dev/null)" = abandoned ]; then',
     `    echo '${ABANDONED_MARKER}'`,
+    // Decided by the revert, not ended: a revert still undoing after 60 s, or the boot script's
+    // decision that could not be recorded as abandoned (a full or read-only disk). The revert owns
+    // the undo: a second one beside it, or over a later run's configuration, is not made.
+    '  elif [ "${tq_by:-}" = revert ]; then',
+    `    echo "${REVERT_OWNS_MARKER} state=$(cat $d/state 2>/dev/null)"`,
     '  else',
     // A confirmed run undone here (a partial confirmation) is marked first: cut by a power cut
     // half-way, the boot script finishes the undo (revert.sh resume) instead of booting half of it.

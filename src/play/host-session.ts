@@ -13,7 +13,7 @@ import { forgetApplierLine } from '../deadman/applier.js';
 import { partialOutcome, partialUndoScript, type StepToUndo } from '../deadman/partial-undo-script.js';
 import { lockHeldBy } from '../router/lock.js';
 import { runDir } from '../router/paths.js';
-import { ABANDONED_MARKER, ARM_FAILED_MARKER, BARRIER_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
+import { ABANDONED_MARKER, ARM_FAILED_MARKER, BARRIER_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
 import { begunRecords } from '../deadman/begun-records.js';
@@ -210,12 +210,12 @@ export class HostSession {
    * that never took effect), the reason when they do not. `abandoned`: the router restarted during
    * the run and a later run came after (its boot script decided so): nothing was undone there.
    */
-  async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean; abandoned: boolean }> {
+  async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean; abandoned: boolean; revertOwns?: string }> {
     const script = rollbackScript(runId, { then: factsScript(this.sysctls, AFTER), ...(holdSec ? { holdSec } : {}) });
     this.changeRounds++;
     const res = await this.transport.run('rollback', script, holdSec ? holdSec + 120 : undefined);
     this.log.record(this.host, res);
-    return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER), abandoned: res.stdout.includes(ABANDONED_MARKER) };
+    return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER), abandoned: res.stdout.includes(ABANDONED_MARKER), ...revertOwns(res.stdout) };
   }
 
   /**
@@ -235,4 +235,10 @@ export class HostSession {
 /** How long a phase's pings may take: every check in parallel, each with its attempts. */
 export function checksTimeoutSec(checks: readonly Check[]): number {
   return checks.reduce((t, c) => t + 3 * (c.count * c.timeout + 2), 30);
+}
+
+/** The state in which a rollback left the undo to the run's revert (rollback-script.ts), if it did. */
+function revertOwns(stdout: string): { revertOwns?: string } {
+  const m = new RegExp(`^${REVERT_OWNS_MARKER} state=(.*)$`, 'm').exec(stdout);
+  return m ? { revertOwns: m[1]!.trim() || 'none' } : {};
 }

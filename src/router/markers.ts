@@ -9,6 +9,8 @@ export const CONFIRM_MARKER = '@@teqlctl-confirm';
 export const REVERTED_MARKER = '@@teqlctl-reverted';
 /** A rollback met its run decided as abandoned at boot (boot-script.ts): nothing of it is undone. */
 export const ABANDONED_MARKER = '@@teqlctl-abandoned';
+/** A rollback met its run decided by the revert and not ended: the revert owns the undo (`state=S` follows). */
+export const REVERT_OWNS_MARKER = '@@teqlctl-revert-owns';
 export const ARM_FAILED_MARKER = '@@teqlctl-arm-failed';
 export const STALE_MARKER = '@@teqlctl-stale';
 export const UNDO_MARKER = '@@teqlctl-undo';

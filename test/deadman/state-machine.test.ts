@@ -13,7 +13,7 @@ import { recordApplierLine } from '../../src/deadman/applier.js';
 import { confirmScript, releaseScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript, undoFailures } from '../../src/deadman/rollback-script.js';
 import { stepsScript } from '../../src/apply/script.js';
-import { ABANDONED_MARKER, ARM_FAILED_MARKER, CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
+import { ABANDONED_MARKER, ARM_FAILED_MARKER, CONFIRM_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import type { Op } from '../../src/plan/ops.js';
 
@@ -196,6 +196,19 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(rolled.stdout).toBe(`${ABANDONED_MARKER}\nFACTS\n`);
     expect(r.state()).toBe('abandoned');
     // The files stand for the later run's configuration: its undo here would have removed them.
+    expect(r.applied()).toEqual([0, 1, 2]);
+  });
+
+  it('decided by the revert but never ended (the boot script could not record it abandoned: a full disk) -> the rollback waits, then undoes nothing and says the revert owns it', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    await r.run(`mkdir ${RUNS_DIR}/${RUN}/decided && echo revert > ${RUNS_DIR}/${RUN}/decided/by && true > ${RUNS_DIR}/${RUN}/decided/revert`);
+    // Its wait for the revert shortened from 60 s to 0.5 s: what is tested is what comes after it.
+    const script = rollbackScript(RUN, { then: 'echo FACTS' });
+    expect(script).toContain('[ $i -lt 600 ]');
+    const rolled = await r.run(script.replace('[ $i -lt 600 ]', '[ $i -lt 5 ]'));
+    expect(rolled.stdout).toBe(`${REVERT_OWNS_MARKER} state=pending\nFACTS\n`);
+    expect(r.state()).toBe('pending');
     expect(r.applied()).toEqual([0, 1, 2]);
   });
 

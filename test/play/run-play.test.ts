@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { RunLog } from '../../src/play/run-log.js';
 import { ConnectError, ExitCode } from '../../src/errors.js';
-import { ABANDONED_MARKER, CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
+import { ABANDONED_MARKER, REVERT_OWNS_MARKER, CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
 import { replayedLab } from './helpers.js';
 import { recording, type ReplayTransport } from '../helpers/replay-transport.js';
@@ -401,5 +401,18 @@ describe('a run against the replayed lab', () => {
     expect(a.rollback!.errors).toEqual(['run test-run-1 was recorded as abandoned there (the router restarted during it and a later run was made after it): nothing of it was undone, the later run\'s configuration stays']);
     expect(a.rollback!.residual.extra.length).toBeGreaterThan(0);
     expect(r.hosts.find((h) => h.host === 'router_b')!.status).toBe('rolled back');
+  });
+
+  it('a rollback that finds the run decided by its revert, not ended, undoes nothing beside it and says so (exit 6)', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('verify', (script, recorded) => ({
+      ...recorded,
+      stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join(''),
+    }));
+    lab.routers.router_a.overrides.set('rollback', () => ({ stdout: `${REVERT_OWNS_MARKER} state=reverting\n${recording('a', 'converged')}`, state: 'converged' }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.rollbackIncomplete);
+    const a = r.hosts.find((h) => h.host === 'router_a')!;
+    expect(a.rollback!.errors).toEqual(["run test-run-1 is decided there by its own dead-man's revert, not ended (state reverting): teqlctl did not undo it a second time beside it; see teqlctl status"]);
   });
 });
