@@ -12,13 +12,25 @@ import { macAddress, type LabRouter } from './topology.js';
 const WAIT_MS = 20_000;
 const POLL_MS = 250;
 
-/** The shell command that prints the carrier (0/1) of the NIC with `mac`, or nothing if it has none to read. */
-export function carrierCommand(mac: string): string {
-  return `for d in /sys/class/net/*; do [ "$(cat "$d/address" 2>/dev/null)" = "${mac}" ] && cat "$d/carrier" 2>/dev/null; done; true`;
+/**
+ * The shell command that prints `CARRIER OPERSTATE` of the NIC with `mac` (carrier `none` where it
+ * has none to read: administratively down), or nothing without such a NIC. The NIC itself (a
+ * `device` link in sysfs), not a VLAN or bridge that shares its MAC. The operstate too: the carrier
+ * changes at once, the operstate (and a route's linkdown) when the kernel's linkwatch runs, up to
+ * a second later, and teqlctl's facts read the operstate.
+ */
+export function carrierCommand(mac: string, sysfs = '/sys/class/net'): string {
+  return `for d in ${sysfs}/*; do [ -e "$d/device" ] && [ "$(cat "$d/address" 2>/dev/null)" = "${mac}" ] || continue; c=$(cat "$d/carrier" 2>/dev/null) || c=none; printf '%s %s\\n' "\${c:-none}" "$(cat "$d/operstate" 2>/dev/null)"; break; done; true`;
+}
+
+/** Whether `seen` (carrierCommand's output) is the state the switch asked for; true where there is nothing to wait for. */
+export function carrierSettled(seen: string, up: boolean): boolean {
+  const [carrier, operstate] = seen.trim().split(/\s+/);
+  if (!carrier || carrier === 'none') return true;
+  return up ? carrier === '1' && (operstate === 'up' || operstate === 'unknown') : carrier === '0' && operstate !== 'up';
 }
 
 export async function waitForLinkCarrier(p: LabPaths, router: LabRouter, link: number, up: boolean): Promise<void> {
-  const want = up ? '1' : '0';
   const command = carrierCommand(macAddress(router, link));
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
@@ -29,10 +41,9 @@ export async function waitForLinkCarrier(p: LabPaths, router: LabRouter, link: n
       return;
     }
     const seen = r.stdout.trim();
-    // An interface that is administratively down has no carrier to read: the wire's state is all there is.
-    if (seen === want || seen === '') return;
+    if (carrierSettled(seen, up)) return;
     if (Date.now() >= deadline) {
-      throw new LabError(`router ${router}: link ${link}: its kernel still reports carrier ${seen} ${WAIT_MS / 1000} s after the switch`, 'look at the router (`teqlctl lab ssh ROUTER ip link`)');
+      throw new LabError(`router ${router}: link ${link}: its kernel still reports carrier and operstate "${seen}" ${WAIT_MS / 1000} s after the switch`, 'look at the router (`teqlctl lab ssh ROUTER ip link`)');
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
