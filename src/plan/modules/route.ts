@@ -29,14 +29,18 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
   const existing = facts.routes.find((r) => r.to === want.to && r.metric === want.metric);
   let steps: PlannedStep[];
   let action: Change['action'];
+  let before = existing;
 
   if (args.state === 'absent') {
-    // Only the route the task names: with another gateway or on another device it is not this one.
-    if (!existing || (want.via && existing.via !== want.via) || (want.dev && existing.dev !== want.dev)) return { changes: [], facts };
-    if (facts.management && contains(existing.to, facts.management.clientIp) && existing.dev === facts.management.dev) {
-      throw conflict(ctx, `removing ${describe(existing)} could cut this SSH session (from ${facts.management.clientIp})`);
+    // Only the route the task names: with another gateway or on another device it is not this one
+    // (two routes to one network, on two devices, are both looked at).
+    const named = facts.routes.find((r) => r.to === want.to && r.metric === want.metric && (!want.via || r.via === want.via) && (!want.dev || r.dev === want.dev));
+    if (!named) return { changes: [], facts };
+    if (facts.management && contains(named.to, facts.management.clientIp) && named.dev === facts.management.dev) {
+      throw conflict(ctx, `removing ${describe(named)} could cut this SSH session (from ${facts.management.clientIp})`);
     }
-    steps = [{ op: { kind: 'route-del', route: existing }, undo: [{ kind: 'route-add', route: existing }] }];
+    steps = [{ op: { kind: 'route-del', route: named }, undo: [{ kind: 'route-add', route: named }] }];
+    before = named;
     action = '-';
   } else {
     if (existing && (existing.via ?? '') === (want.via ?? '') && (!want.dev || existing.dev === want.dev)) return { changes: [], facts };
@@ -59,7 +63,7 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
     changes: [{
       action,
       resource: `route ${want.to}${want.metric ? ` metric ${want.metric}` : ''}`,
-      before: existing ? describe(existing) : null,
+      before: before ? describe(before) : null,
       after: action === '-' ? null : describe(want),
       steps,
       task: ctx.task,

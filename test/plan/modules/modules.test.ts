@@ -62,4 +62,14 @@ describe('route absent names the route it removes', () => {
     expect(plan(call, converged())).toEqual([]);
     expect(plan({ module: 'route', args: { to: '198.51.100.0/24', state: 'absent', via: '10.0.0.9' } }, converged())).toEqual([]);
   });
+
+  it('of two routes to one network on two devices, removes the one on the device named, whichever comes first', () => {
+    // As `ip route append` makes them (the simulator keeps one route per network and metric).
+    const two = converged();
+    two.routes.push({ to: '198.51.100.0/24', dev: 'eth2', metric: 0 });
+    expect(two.routes.filter((r) => r.to === '198.51.100.0/24').map((r) => r.dev)).toEqual(['teql0', 'eth2']);
+    const got = plan({ module: 'route', args: { to: '198.51.100.0/24', state: 'absent', dev: 'eth2' } }, two);
+    expect(got.map((c) => `${c.action} ${c.resource}: ${c.before} -> ${c.after}`)).toEqual(['- route 198.51.100.0/24: 198.51.100.0/24 dev eth2 -> null']);
+    expect(got[0]!.steps.map((s) => s.op)).toEqual([{ kind: 'route-del', route: { to: '198.51.100.0/24', dev: 'eth2', metric: 0 } }]);
+  });
 });
