@@ -30,8 +30,9 @@ export function renderFacts(f: Facts): string {
   ] : [];
   const section = (name: string, lines: string[]) => `${SECTION} ${name}\n${lines.map((l) => `${l}\n`).join('')}`;
   return [
-    // One `ip` batch: addresses, routes, links (gather/script.ts).
-    section('ip', [JSON.stringify(addresses), JSON.stringify(routes), JSON.stringify(links)]),
+    section('links', [JSON.stringify(links)]),
+    // One `ip` batch: addresses, then routes (gather/script.ts).
+    section('ip', [JSON.stringify(addresses), JSON.stringify(routes)]),
     section('qdiscs', [JSON.stringify(qdiscs)]),
     section('qdisc_detail', details),
     section('teql', teql),

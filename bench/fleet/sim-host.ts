@@ -67,11 +67,11 @@ export function recordedSections(output: string): Map<string, string> {
 }
 
 /**
- * A recording made before the facts read the addresses, routes and links by one `ip` batch: its
- * three sections, as that batch prints them (gather/script.ts).
+ * A recording made before the facts read the addresses and routes by one `ip` batch: its two
+ * sections, as that batch prints them (gather/script.ts).
  */
 function ipFromSections(sections: Map<string, string>): string | undefined {
-  const bodies = ['addresses', 'routes', 'links'].map((n) => sections.get(n));
+  const bodies = ['addresses', 'routes'].map((n) => sections.get(n));
   if (bodies.some((b) => b === undefined)) return undefined;
   return bodies.map((b) => `${b!.trim()}\n`).join('');
 }
@@ -105,7 +105,7 @@ export function classify(script: string): ScriptKind {
   if (checkIndices(script).length > 0) return 'verify';
   if (script.includes(`echo "${CONFIRM_MARKER} ok`)) return 'confirm';
   if (script.includes(`echo "${CONFIRM_MARKER} released"`)) return 'release';
-  if (script.includes(`'${SECTION} ip'`)) return 'facts';
+  if (script.includes(`'${SECTION} links'`)) return 'facts';
   return 'unknown';
 }
 

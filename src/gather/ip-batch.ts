@@ -1,5 +1,5 @@
-// Pure: the facts script's `ip` section, one iproute2 batch printing three JSON arrays (addresses,
-// routes, links; see gather/script.ts), split into the three sections they were before.
+// Pure: the facts script's `ip` section, one iproute2 batch printing two JSON arrays (addresses,
+// routes; see gather/script.ts), split into the two sections they were before.
 import { FactError } from '../errors.js';
 
 /**
@@ -38,14 +38,14 @@ export function jsonArrays(text: string): string[] {
 }
 
 /**
- * The `ip` section (one batch: addresses, routes, links, see gather/script.ts) as the three
- * sections an older teqlctl read by three processes; those sections as they are when present (a
+ * The links, and the `ip` section (one batch: addresses, routes, see gather/script.ts) as the two
+ * sections an older teqlctl read by two processes; those sections as they are when present (a
  * recording of one).
  */
 export function ipSections(host: string, s: Map<string, string>): { links: string; addresses: string; routes: string } {
   const batch = s.get('ip');
   if (batch === undefined) return { links: s.get('links')!, addresses: s.get('addresses')!, routes: s.get('routes')! };
   const arrays = jsonArrays(batch);
-  if (arrays.length !== 3) throw new FactError(host, `could not read addresses, routes and links: expected three JSON arrays from iproute2 (\`ip -batch\`), got ${arrays.length}: ${batch.trim().slice(0, 200)}`);
-  return { addresses: arrays[0]!, routes: arrays[1]!, links: arrays[2]! };
+  if (arrays.length !== 2) throw new FactError(host, `could not read addresses and routes: expected two JSON arrays from iproute2 (\`ip -batch\`), got ${arrays.length}: ${batch.trim().slice(0, 200)}`);
+  return { links: s.get('links')!, addresses: arrays[0]!, routes: arrays[1]! };
 }

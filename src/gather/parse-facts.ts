@@ -186,7 +186,7 @@ export function parseBaseline(text: string): Record<string, string> {
 
 export function parseFacts(host: string, output: string): Facts {
   const s = splitSections(output);
-  const ipNames = s.has('ip') ? ['ip'] : ['links', 'addresses', 'routes'];
+  const ipNames = s.has('ip') ? ['links', 'ip'] : ['links', 'addresses', 'routes'];
   for (const name of [...ipNames, 'qdiscs', 'teql', 'management', 'sysctls', 'end']) {
     if (!s.has(name)) throw new FactError(host, `facts output is missing its "${name}" section (is this a Linux router with iproute2?)`);
   }

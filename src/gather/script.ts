@@ -19,19 +19,20 @@ export function userlandLine(ls = '/bin/ls', busybox: readonly string[] = ['/bin
 }
 
 /**
- * The addresses, the main table's routes and the links, by one `ip` process (its batch mode): three
- * processes were ~0.25 s of an emulated router's time per facts read, and a cold apply reads the
- * facts three times. One JSON array each, in this order (parse-facts.ts, ipBatchArrays). The
- * options are global in a batch: -4 keeps the addresses and routes IPv4 as before (-d only adds
- * fields), and `link show` comes last, since it switches ip's family to links for what follows
- * in some versions. -force: a command that fails does not keep the others from printing (its error
- * is in the section; the parser then names it). The heredoc, not `-batch -` alone: the shell's own
- * stdin is the rest of this script.
+ * The addresses and the main table's routes by one `ip` process (its batch mode): a process is
+ * 60-170 ms of an emulated router's time, and a cold apply reads the facts three times. One JSON
+ * array each, in this order (parse-facts.ts, ip-batch.ts). The options are global in a batch: -4
+ * as the two commands had; not -d, which the links need (their own process) and under which an
+ * older iproute2 prints every route's type without a JSON key (invalid JSON). -force: a command
+ * that fails does not keep the other from printing (its error is in the section; the parser then
+ * names it). The batch from printf, not the shell's stdin (the rest of this script) nor a heredoc
+ * (a temporary file for an older bash as sh, on a /tmp that may be full).
  */
-const IP_BATCH = "ip -4 -j -d -force -batch - <<'TEQLCTL_IP_BATCH'\naddr show\nroute show table main\nlink show\nTEQLCTL_IP_BATCH\n";
+const IP_BATCH = "printf 'addr show\\nroute show table main\\n' | ip -4 -j -force -batch -";
 
 /** Sections and the commands that print them; parsed by parse-facts.ts. */
 const SECTIONS: Array<[string, string]> = [
+  ['links', 'ip -j -d link show'],
   ['ip', IP_BATCH],
   ['qdiscs', 'tc -j -d qdisc show'],
   // Everything under each root qdisc that a run may replace (not the kernel's default, not teql's),
@@ -67,11 +68,6 @@ const SECTIONS: Array<[string, string]> = [
   ['lock', READ_LOCK],
 ];
 
-/** A section's command with its errors in its output; one that ends in a heredoc keeps its delimiter line alone. */
-function grouped(command: string): string {
-  return command.endsWith('\n') ? `{ ${command}} 2>&1` : `{ ${command}; } 2>&1`;
-}
-
 /** Sections that may change while a run waits (the session's own path, the lock): not fingerprinted. */
 const VOLATILE = new Set(['management', 'lock']);
 
@@ -84,7 +80,7 @@ const VOLATILE = new Set(['management', 'lock']);
 function stableBlock(sysctls: readonly string[]): string {
   const lines: string[] = [];
   for (const [name, command] of SECTIONS) {
-    if (!VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, grouped(command));
+    if (!VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
   }
   lines.push(`echo '${SECTION} sysctls'`);
   // `read` is a shell builtin: no process per file (the $(cat) version cost ~200 ms on the lab).
@@ -105,12 +101,19 @@ function stableBlock(sysctls: readonly string[]): string {
 /**
  * Shell lines that set `fp` to the fingerprint of `$stable` (empty where md5sum is missing). Left
  * out of it, as no plan depends on them: the lifetimes of dynamic addresses (they count down by
- * the second) and a link's carrier (operstate, LOWER_UP, NO-CARRIER, a route's linkdown: a cable
+ * the second), a bridge's running timers, and a link's carrier (operstate, LOWER_UP, NO-CARRIER, a route's linkdown: a cable
  * or a peer that flaps between the facts and the apply must not refuse a hub's run as stale;
  * operstate is read for messages only, and the pings judge the links).
  */
 const CARRIER_FLAGS = ['LOWER_UP', 'NO-CARRIER', 'linkdown'].map((f) => `-e 's/,"${f}"//g' -e 's/"${f}",//g' -e 's/"${f}"//g'`).join(' ');
-const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} | md5sum 2>/dev/null); fp=\${1:-}`;
+/**
+ * A Linux bridge's running timers, which `ip -d link show` prints for the bridge and its ports
+ * (seconds, counting): on a router with a bridge (OpenWrt's br-lan) every fingerprint would differ
+ * from the last, and every run be refused as stale. One expression each: BusyBox sed has no `\|`.
+ */
+const BRIDGE_TIMERS = ['hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_timer', 'message_age_timer', 'forward_delay_timer', 'hold_timer']
+  .map((t) => `-e 's/"${t}":[0-9.]*/"${t}":_/g'`).join(' ');
+const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} ${BRIDGE_TIMERS} | md5sum 2>/dev/null); fp=\${1:-}`;
 
 /** Shell lines that set `fp` to the router's current fingerprint, as the facts script computes it. */
 export function fingerprintScript(sysctls: readonly string[] = []): string {
@@ -128,7 +131,7 @@ export function fingerprintScript(sysctls: readonly string[] = []): string {
 export function factsScript(sysctls: readonly string[] = [], { fingerprint = true }: { fingerprint?: boolean } = {}): string {
   const lines = ['export LANG=C LC_ALL=C', ...(fingerprint ? [fingerprintScript(sysctls), `printf '%s\\n' "$stable"`] : [stableBlock(sysctls)])];
   for (const [name, command] of SECTIONS) {
-    if (VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, grouped(command));
+    if (VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
   }
   if (fingerprint) lines.push(`echo '${SECTION} fingerprint'`, 'echo "$fp"');
   lines.push(`echo '${SECTION} end'`);

@@ -45,7 +45,7 @@ describe('simulated host: recognising the scripts teqlctl sends', () => {
   it('reports every apply step as passed, then the converged facts, and stays converged', () => {
     // As teqlctl sends it: the steps, then the facts script in the same round trip.
     const script = stepsScript(ops).replace(/exit \$failed\n$/, factsScript(sysctls) + 'exit $failed\n');
-    expect(script).toContain("'@@teqlctl-section ip'");
+    expect(script).toContain("'@@teqlctl-section links'");
     expect(classify(script)).toBe('apply');
     const r = reply(script, 'pristine', facts);
     expect(r.state).toBe('converged');

@@ -1,4 +1,4 @@
-// The facts' `ip` section: one iproute2 batch (addresses, routes, links) instead of three processes.
+// The facts' `ip` section: one iproute2 batch (addresses, routes) instead of two processes.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,9 +37,9 @@ describe('the ip section on this machine\'s own iproute2 and shell', () => {
     expect(facts.routes.map((r) => r.to)).toEqual(json('ip -j -4 route show table main').map((r: { dst: string }) => (r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}/32`)));
   });
 
-  it.each([['dash'], ['busybox', 'sh']])('runs ip once for the three, and never reads the rest of the script as its batch (%s)', (...shell) => {
+  it.each([['dash'], ['busybox', 'sh']])('runs ip once for addresses and routes, and never reads the rest of the script as its batch (%s)', (...shell) => {
     const script = factsScript();
-    expect(script.match(/\bip -/g)).toHaveLength(2); // the batch, and `ip -j route get` of the management section
+    expect(script.match(/\bip -/g)).toHaveLength(3); // the links, the batch, and `ip -j route get` of the management section
     // A script read from stdin that goes on after the facts (as a round trip's does): the line after them still runs.
     const out = execFileSync(shell[0]!, [...shell.slice(1), '-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}echo after-the-facts\n`, encoding: 'utf8' });
     expect(out).toMatch(/@@teqlctl-section end\nafter-the-facts\n$/);
@@ -48,17 +48,17 @@ describe('the ip section on this machine\'s own iproute2 and shell', () => {
 });
 
 describe('parseFacts: the ip section', () => {
-  it('a recording of the three sections (an older teqlctl) reads as before', () => {
+  it('a recording of the addresses and routes sections (an older teqlctl) reads as before', () => {
     expect(parseFacts('router_a', fixture('lab-a-pristine')).links.map((l) => l.name)).toEqual(['lo', 'eth0', 'eth1', 'eth2', 'lan0']);
   });
 
-  it('a batch that printed fewer than three arrays is refused, naming what it got', () => {
+  it('a batch that printed fewer than two arrays is refused, naming what it got', () => {
     const out = factsOut('[{"ifname":"eth0","addr_info":[]}]\nError: any valid prefix is expected rather than "main".\n');
     expect(() => parseFacts('r1', out)).toThrow(FactError);
-    expect(() => parseFacts('r1', out)).toThrow(/expected three JSON arrays from iproute2 \(`ip -batch`\), got 1: .*Error: any valid prefix/s);
+    expect(() => parseFacts('r1', out)).toThrow(/expected two JSON arrays from iproute2 \(`ip -batch`\), got 1: .*Error: any valid prefix/s);
   });
 });
 
 function factsOut(ip: string): string {
-  return ['@@teqlctl-section ip', ip, '@@teqlctl-section qdiscs', '[]', '@@teqlctl-section teql', 'loaded=0', 'available=1', '@@teqlctl-section management', '@@teqlctl-section sysctls', '@@teqlctl-section end', ''].join('\n');
+  return ['@@teqlctl-section links', '[]', '@@teqlctl-section ip', ip, '@@teqlctl-section qdiscs', '[]', '@@teqlctl-section teql', 'loaded=0', 'available=1', '@@teqlctl-section management', '@@teqlctl-section sysctls', '@@teqlctl-section end', ''].join('\n');
 }

@@ -31,7 +31,7 @@ describe('early checks in a run against the replayed lab', () => {
       const [facts, verify] = router.sent;
       // The pings are started before the facts are read, and collected after: the same shell.
       expect(facts!.script.indexOf('ping -n')).toBeGreaterThan(-1);
-      expect(facts!.script.indexOf('ping -n')).toBeLessThan(facts!.script.indexOf('ip -4 -j -d -force -batch'));
+      expect(facts!.script.indexOf('ping -n')).toBeLessThan(facts!.script.indexOf('ip -j -d link show'));
       // Only where the equalizer is there already: on a router still to set up, no ping starts.
       expect(facts!.script).toContain('[ -e /sys/class/net/teql0 ] && { tq_early=$(mktemp -d');
       expect(verify!.script).toContain(COLLECT);

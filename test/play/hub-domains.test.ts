@@ -176,7 +176,7 @@ describe('a hub whose sch_teql was loaded for fewer equalizers than its bundles'
     f.hub.overrides.set('facts', (_s, rec) => ({
       ...rec,
       stdout: f.hub.state === 'pristine'
-        ? rec.stdout.replace(/(@@teqlctl-section ip\n[^\n]*\n[^\n]*\n\[)/, `$1${teqls},`).replace(/(@@teqlctl-section teql\n)loaded=0\navailable=1/, '$1loaded=1\navailable=1')
+        ? rec.stdout.replace(/(@@teqlctl-section links\n\[)/, `$1${teqls},`).replace(/(@@teqlctl-section teql\n)loaded=0\navailable=1/, '$1loaded=1\navailable=1')
         : rec.stdout,
     }));
     const r = await f.run();
