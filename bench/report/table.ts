@@ -52,8 +52,8 @@ export function labTable(lab: LabFigures): string {
     formatTable([
       ['  one SSH connection + `true`', ms(fl.connectTrue)],
       ['  `true` over an open connection', ms(fl.openTrue)],
-      ['  a script to `sh -s` over an open connection (Nagle on, as teqlctl)', ms(fl.openScript)],
-      ['  the same with TCP_NODELAY', ms(fl.openScriptNoDelay)],
+      ['  a script to `sh -s` over an open connection (Nagle on, ssh2 default)', ms(fl.openScript)],
+      ['  the same with TCP_NODELAY (as teqlctl sets it)', ms(fl.openScriptNoDelay)],
       ['  OpenSSH: connect + `true` (the reference script\'s transport)', ms(fl.opensshConnectTrue)],
     ]),
     `  floor s of a phase = connect + true, plus one open-connection \`true\` per further round trip`,
@@ -77,7 +77,7 @@ export function fleetTable(fleet: FleetFigures): string {
     ...(fleet.floor
       ? [
           `floor against one simulated host: connect + true ${ms(fleet.floor.connectTrue)}; true on an open connection ${ms(fleet.floor.openTrue)};`,
-          `  a script to sh -s on an open connection ${ms(fleet.floor.openScript)} (Nagle on, as teqlctl), ${ms(fleet.floor.openScriptNoDelay)} with TCP_NODELAY`,
+          `  a script to sh -s on an open connection ${ms(fleet.floor.openScript)} (Nagle on, ssh2's default), ${ms(fleet.floor.openScriptNoDelay)} with TCP_NODELAY (as teqlctl)`,
         ]
       : []),
     'least-squares fit of cold-apply wall time against hosts:',
