@@ -191,8 +191,9 @@ export function armScript(o: ArmOptions): string {
     lines.push(
       heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),
       `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary, '"$tq_now"', o.peers)} || ${fail(`cannot write ${dir}/meta`)}`,
-      // Never over a state the rollback wrote meanwhile (noclobber): it decided the run first.
-      `set -C; echo pending > ${dir}/state; tq_sw=$?; set +C`,
+      // Never over a state the rollback wrote meanwhile (noclobber): it decided the run first. The
+      // shell's own "File exists" is not shown: the next line says what happened.
+      `set -C; { echo pending > ${dir}/state; } 2>/dev/null; tq_sw=$?; set +C`,
       `if [ $tq_sw != 0 ]; then [ -s ${dir}/state ] && { echo "${ARM_FAILED_MARKER} ${ROLLED_BACK_FIRST}"; ${releaseLockLine(o.runId)}; exit 3; }; ${fail(`cannot write ${dir}/state`)}; fi`,
       // Room for the run's decision and its records should the disk fill before then (decision.ts).
       `{\n${writeReserve(dir)}\n} || ${fail(`cannot write ${dir}/${RESERVE}`)}`,
