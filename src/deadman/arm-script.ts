@@ -198,7 +198,7 @@ export function armScript(o: ArmOptions): string {
       // Room for the run's decision and its records should the disk fill before then (decision.ts).
       `{\n${writeReserve(dir)}\n} || ${fail(`cannot write ${dir}/${RESERVE}`)}`,
       // Written files can still be empty on a full disk: the revert and the state must be there.
-      `[ -s ${dir}/revert.sh ] && [ -s ${dir}/state ] && [ -s ${dir}/undo-${o.batch}.sh ] || ${fail(`the run files in ${dir} are empty (is the disk full?)`)}`,
+      `[ -s ${dir}/revert.sh ] && [ -s ${dir}/state ] && [ -s ${dir}/undo-${o.batch}.sh ] || ${fail(`the run files in ${dir} are empty`)}`,
       ...timerLines(o.runId, o.timeoutSec, fail),
     );
   }

@@ -13,6 +13,7 @@ import { forgetApplierLine } from '../deadman/applier.js';
 import { partialOutcome, partialUndoScript, type StepToUndo } from '../deadman/partial-undo-script.js';
 import { lockHeldBy } from '../router/lock.js';
 import { runDir } from '../router/paths.js';
+import { armRefusal } from './arm-refusal.js';
 import { ABANDONED_MARKER, ARM_FAILED_MARKER, BARRIER_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
@@ -181,7 +182,7 @@ export class HostSession {
     const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
     if (armFailed !== undefined && results.length === 0) {
       // Stopped before its first step: on a first batch the router is as it was (run folder removed, lock freed).
-      return { entries: [], armFailed: `cannot arm the dead-man: ${armFailed} (is /var/lib/teqlctl full or read-only?)` };
+      return { entries: [], armFailed: armRefusal(armFailed) };
     }
     const entries = results.map((r) => {
       const s = steps[r.index]!;
