@@ -101,7 +101,7 @@ function stableBlock(sysctls: readonly string[]): string {
 /**
  * Shell lines that set `fp` to the fingerprint of `$stable` (empty where md5sum is missing). Left
  * out of it, as no plan depends on them: the lifetimes of dynamic addresses (they count down by
- * the second), a bridge's running timers, and a link's carrier (operstate, LOWER_UP, NO-CARRIER, a route's linkdown: a cable
+ * the second), a bridge's running timers, running counters, and a link's carrier (operstate, LOWER_UP, NO-CARRIER, a route's linkdown: a cable
  * or a peer that flaps between the facts and the apply must not refuse a hub's run as stale;
  * operstate is read for messages only, and the pings judge the links).
  */
@@ -113,7 +113,18 @@ const CARRIER_FLAGS = ['LOWER_UP', 'NO-CARRIER', 'linkdown'].map((f) => `-e 's/,
  */
 const BRIDGE_TIMERS = ['hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_timer', 'message_age_timer', 'forward_delay_timer', 'hold_timer']
   .map((t) => `-e 's/"${t}":[0-9.]*/"${t}":_/g'`).join(' ');
-const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} ${BRIDGE_TIMERS} | md5sum 2>/dev/null); fp=\${1:-}`;
+/**
+ * Counters that `ip -d` and `tc -d` print without -s, and that traffic or a capture moves: htb's
+ * direct_packets_stat (JSON and text), a bond port's link failures and MII status, a link's
+ * promiscuity count (tcpdump raises it). With them in the hash, a router with an htb qdisc or a
+ * bond had every run refused as stale after a single packet.
+ */
+const RUNNING_COUNTERS = [
+  ...['direct_packets_stat', 'link_failure_count', 'promiscuity'].map((c) => `-e 's/"${c}":[0-9]*/"${c}":_/g'`),
+  `-e 's/ direct_packets_stat [0-9]*/ direct_packets_stat _/g'`,
+  `-e 's/"mii_status":"[A-Z]*"/"mii_status":_/g'`,
+].join(' ');
+const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} ${BRIDGE_TIMERS} ${RUNNING_COUNTERS} | md5sum 2>/dev/null); fp=\${1:-}`;
 
 /** Shell lines that set `fp` to the router's current fingerprint, as the facts script computes it. */
 export function fingerprintScript(sysctls: readonly string[] = []): string {

@@ -62,7 +62,8 @@ function paramsOf(kind: string, o: Record<string, unknown>, text: string): Resto
   if (kind === 'htb') {
     const extra = unknown(['r2q', 'default', 'direct_packets_stat', 'ver', 'direct_qlen', 'offload']);
     if (extra) return { why: `the htb option ${extra} is not understood` };
-    const def = /^0x([0-9a-f]+)$/i.exec(String(o.default ?? '0x0'))?.[1];
+    // tc prints it with %#llx: "0x10", but "0" for class 0 (the # adds no 0x to a zero).
+    const def = /^(?:0x)?([0-9a-f]+)$/i.exec(String(o.default ?? '0x0'))?.[1];
     if (def === undefined) return { why: `its default class ${String(o.default)} is not understood` };
     return { args: [...(num('r2q') ? ['r2q', num('r2q')!] : []), 'default', def, ...(num('direct_qlen') ? ['direct_qlen', num('direct_qlen')!] : [])] };
   }
