@@ -61,7 +61,9 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
     case 'modprobe':
       return shellJoin(['modprobe', op.module, ...(op.maxEqualizers ? [`max_equalizers=${op.maxEqualizers}`] : [])]);
     case 'rmmod':
-      return shellJoin(['modprobe', '-r', op.module]);
+      // rmmod, not modprobe -r: OpenWrt's modprobe (ubox) has no -r; kmod's, BusyBox's and
+      // ubox's rmmod all take the name (sch_teql depends on no other module).
+      return shellJoin(['rmmod', op.module]);
     case 'link': {
       const args = ['ip', 'link', 'set', 'dev', op.dev];
       if (op.mtu !== undefined) args.push('mtu', String(op.mtu));

@@ -41,8 +41,9 @@ const SECTIONS: Array<[string, string]> = [
   // Only when the module is not loaded is it looked for on disk: first where the running kernel's
   // modules are (the shell's own glob, no process; .ko, .ko.xz, .ko.zst, .ko.gz), and only where it
   // is not there by modinfo (a process, ~60 ms of an emulated router's time; it also finds a module
-  // that depmod placed elsewhere, e.g. updates/).
-  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; tq_k=; read -r tq_k < /proc/sys/kernel/osrelease; tq_a=0; for tq_f in /lib/modules/$tq_k/kernel/net/sched/sch_teql.ko*; do [ -n "$tq_k" ] && [ -f "$tq_f" ] && tq_a=1; done; if [ $tq_a = 1 ] || modinfo -F filename sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
+  // that depmod placed elsewhere, e.g. updates/). OpenWrt keeps its modules flat in that folder,
+  // and its modinfo (ubox) takes the module's name alone: no -F.
+  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; tq_k=; read -r tq_k < /proc/sys/kernel/osrelease; tq_a=0; for tq_f in /lib/modules/$tq_k/kernel/net/sched/sch_teql.ko* /lib/modules/$tq_k/sch_teql.ko*; do [ -n "$tq_k" ] && [ -f "$tq_f" ] && tq_a=1; done; if [ $tq_a = 1 ] || modinfo -F filename sch_teql >/dev/null 2>&1 || modinfo sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
   ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1 port=$2"; ip -j route get "$1"; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.

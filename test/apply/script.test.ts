@@ -16,6 +16,8 @@ describe('renderOp', () => {
     expect(renderOp({ kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.0/31' })).toBe('ip addr add 10.0.0.0/31 dev eth1');
     expect(renderOp({ kind: 'route-add', route: { to: '198.51.100.0/24', via: '10.0.0.5', metric: 0 } })).toBe('ip route add 198.51.100.0/24 via 10.0.0.5 metric 0');
     expect(renderOp({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 })).toBe('modprobe sch_teql max_equalizers=2');
+    // The undo of loading it, on every userland teqlctl runs on (OpenWrt's modprobe has no -r).
+    expect(renderOp({ kind: 'rmmod', module: 'sch_teql' })).toBe('rmmod sch_teql');
     expect(renderOp({ kind: 'sysctl', name: 'net.ipv4.conf.eth0.100.rp_filter', value: '0' })).toBe(`printf '%s\\n' 0 > /proc/sys/net/ipv4/conf/eth0.100/rp_filter`);
   });
 

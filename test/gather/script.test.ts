@@ -174,3 +174,37 @@ describe('the fingerprint', () => {
     expect(fingerprintOf(true, '10.0.0.0/31', '287.06')).toBe(fingerprintOf(true));
   });
 });
+
+describe('the module section', () => {
+  // The teql section against a fake /lib/modules and a fake modinfo, under dash and BusyBox sh.
+  function teqlSection(layout: 'debian' | 'openwrt' | 'elsewhere' | 'none', modinfo: 'kmod' | 'ubox'): string {
+    const d = mkdtempSync(join(tmpdir(), 'teql-module-'));
+    const mods = join(d, 'lib/modules/6.6.0');
+    mkdirSync(join(mods, 'kernel/net/sched'), { recursive: true });
+    writeFileSync(join(d, 'osrelease'), '6.6.0\n');
+    if (layout === 'openwrt') writeFileSync(join(mods, 'sch_teql.ko'), '');
+    if (layout === 'debian') writeFileSync(join(mods, 'kernel/net/sched/sch_teql.ko.xz'), '');
+    mkdirSync(join(d, 'bin'));
+    // kmod's modinfo knows -F; ubox's (OpenWrt) takes exactly one argument, the name. They find the
+    // module only where depmod placed it elsewhere (updates/), outside the folders looked at first.
+    const found = layout === 'elsewhere' ? 0 : 1;
+    const fake = modinfo === 'kmod' ? `exit ${found}` : `[ $# = 1 ] || { echo "Usage: modinfo <module>" >&2; exit 1; }; exit ${found}`;
+    writeFileSync(join(d, 'bin/modinfo'), `#!/bin/sh\n${fake}\n`, { mode: 0o755 });
+    const line = factsScript().split('\n').find((l) => l.includes('sch_teql.ko'))!;
+    const script = line.replaceAll('/lib/modules', join(d, 'lib/modules')).replaceAll('/proc/sys/kernel/osrelease', join(d, 'osrelease')).replaceAll('/sys/module/sch_teql', join(d, 'nothing'));
+    // BusyBox sh runs its own modinfo applet, not one on PATH: it answers for the file layouts only.
+    const shells = layout === 'elsewhere' ? [['dash']] : [['dash'], ['busybox', 'sh']];
+    const outs = shells.map((sh) => execFileSync(sh[0]!, [...sh.slice(1), '-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${d}/bin:${process.env.PATH}` } }));
+    expect(outs.at(-1)).toBe(outs[0]);
+    return outs[0]!;
+  }
+
+  it('finds sch_teql where Debian keeps it and where OpenWrt does (flat), and says when it is nowhere', () => {
+    expect(teqlSection('debian', 'kmod')).toBe('loaded=0\navailable=1\n');
+    expect(teqlSection('openwrt', 'ubox')).toBe('loaded=0\navailable=1\n');
+    expect(teqlSection('elsewhere', 'kmod')).toBe('loaded=0\navailable=1\n');
+    expect(teqlSection('elsewhere', 'ubox')).toBe('loaded=0\navailable=1\n');
+    expect(teqlSection('none', 'kmod')).toBe('loaded=0\navailable=0\n');
+    expect(teqlSection('none', 'ubox')).toBe('loaded=0\navailable=0\n');
+  });
+});
