@@ -13,7 +13,18 @@ export function renderFacts(f: Facts): string {
     byDev.set(a.dev, [...(byDev.get(a.dev) ?? []), { family: 'inet', local: local!, prefixlen: Number(len) }]);
   }
   const addresses = [...byDev].map(([ifname, addr_info]) => ({ ifname, addr_info }));
-  const routes = f.routes.map((r) => ({ dst: r.to.endsWith('/32') ? r.to.slice(0, -3) : r.to, ...(r.via ? { gateway: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}), ...(r.metric ? { metric: r.metric } : {}), ...(r.protocol ? { protocol: r.protocol } : {}), ...(r.scope ? { scope: r.scope } : {}) }));
+  // A route teqlctl could not restore (unrestorable) is not simulated: its raw form is not kept.
+  const routes = f.routes.map((r) => ({
+    ...(r.type ? { type: r.type } : {}),
+    dst: r.to.endsWith('/32') ? r.to.slice(0, -3) : r.to,
+    ...(r.via ? { gateway: r.via } : {}),
+    ...(r.dev ? { dev: r.dev } : {}),
+    ...(r.metric ? { metric: r.metric } : {}),
+    ...(r.protocol ? { protocol: r.protocol } : {}),
+    ...(r.scope ? { scope: r.scope } : {}),
+    ...(r.src ? { prefsrc: r.src } : {}),
+    flags: r.onlink ? ['onlink'] : [],
+  }));
   const qdiscs = f.rootQdiscs.map((q) => ({ kind: q.kind, handle: q.handle, root: true, dev: q.dev, ...(q.options ? { options: q.options } : {}) }));
   const details = f.rootQdiscs.filter((q) => q.detail).flatMap((q) => [`@@dev ${q.dev}`, ...q.detail!.qdiscs, '@@class', ...q.detail!.classes, '@@filter', ...q.detail!.filters]);
   const teql = [`loaded=${f.teql.loaded ? 1 : 0}`, `available=${f.teql.available ? 1 : 0}`, ...(f.teql.maxEqualizers !== undefined ? [`max=${f.teql.maxEqualizers}`] : [])];

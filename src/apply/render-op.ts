@@ -1,6 +1,6 @@
 // Renders an op as the iproute2 / kmod / procfs command that performs it.
 import type { Op } from '../plan/ops.js';
-import type { RouteFact } from '../gather/facts.js';
+import { routeCommandArgs } from '../gather/route-fact.js';
 import { shellJoin, shellQuote } from '../router/shell-quote.js';
 import { sysctlPath } from '../router/sysctl-path.js';
 import { BASELINE_FILE, ownedDir } from '../router/paths.js';
@@ -20,14 +20,6 @@ const BASELINE_DIR = shellQuote(dirOf(BASELINE_FILE));
  */
 function baselineWithout(key: string): string {
   return `while IFS= read -r l || [ -n "$l" ]; do case $l in ${shellQuote(key)}'\t'*) ;; *) printf '%s\\n' "$l" || teqlctl_bw=1;; esac; done < ${B}`;
-}
-
-function routeArgs(r: RouteFact): string[] {
-  const args = [r.to];
-  if (r.via) args.push('via', r.via);
-  if (r.dev) args.push('dev', r.dev);
-  args.push('metric', String(r.metric));
-  return args;
 }
 
 /**
@@ -81,11 +73,11 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
     case 'addr-del':
       return shellJoin(['ip', 'addr', 'del', op.cidr, 'dev', op.dev]);
     case 'route-add':
-      return shellJoin(['ip', 'route', 'add', ...routeArgs(op.route)]);
+      return shellJoin(['ip', 'route', 'add', ...routeCommandArgs(op.route)]);
     case 'route-del':
-      return shellJoin(['ip', 'route', 'del', ...routeArgs(op.route)]);
+      return shellJoin(['ip', 'route', 'del', ...routeCommandArgs(op.route)]);
     case 'route-replace':
-      return shellJoin(['ip', 'route', 'replace', ...routeArgs(op.route)]);
+      return shellJoin(['ip', 'route', 'replace', ...routeCommandArgs(op.route)]);
     case 'sysctl':
       // Writing /proc/sys directly: a failed write is a non-zero exit, unlike `sysctl -w`.
       return `printf '%s\\n' ${shellQuote(op.value)} > ${shellQuote(sysctlPath(op.name))}`;

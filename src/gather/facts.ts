@@ -26,6 +26,17 @@ export interface RouteFact {
   metric: number;
   protocol?: string;
   scope?: string;
+  /** Not a unicast route: blackhole, unreachable, prohibit, throw (the kernel's type). */
+  type?: string;
+  /** Its gateway is taken as on the link, whether a connected route reaches it or not. */
+  onlink?: true;
+  /** The source address it gives (prefsrc). */
+  src?: string;
+  /**
+   * Why teqlctl could not put this route back exactly were it replaced, removed, or flushed with
+   * its link (route-fact.ts): several next hops, an IPv6 gateway, route metrics, a nexthop object.
+   */
+  unrestorable?: string;
 }
 
 export interface RootQdiscFact {

@@ -3,6 +3,7 @@ import { FactError } from '../errors.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 import { parseKeyValues } from '../router/key-values.js';
 import { ipSections } from './ip-batch.js';
+import { parseRoutes } from './route-fact.js';
 import { parseLock } from '../router/lock.js';
 import { sysctlName } from '../router/sysctl-path.js';
 import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
@@ -56,18 +57,6 @@ export function parseAddresses(json: any[]): AddressFact[] {
     }
   }
   return out;
-}
-
-export function parseRoutes(json: any[]): RouteFact[] {
-  return json.map((r) => {
-    const to = r.dst === 'default' ? 'default' : String(r.dst).includes('/') ? String(r.dst) : `${r.dst}/32`;
-    const route: RouteFact = { to, metric: Number(r.metric ?? 0) };
-    if (r.gateway) route.via = String(r.gateway);
-    if (r.dev) route.dev = String(r.dev);
-    if (r.protocol) route.protocol = String(r.protocol);
-    if (r.scope) route.scope = String(r.scope);
-    return route;
-  });
 }
 
 export function parseRootQdiscs(json: any[], details: Map<string, QdiscDetail> = new Map()): RootQdiscFact[] {

@@ -2,7 +2,7 @@
 // what the whole play asks of this host.
 import { RefusedError } from '../errors.js';
 import type { SourcePos } from '../errors.js';
-import type { Facts } from '../gather/facts.js';
+import type { Facts, RouteFact } from '../gather/facts.js';
 import type { Change } from './types.js';
 import type { Op } from './ops.js';
 
@@ -49,7 +49,15 @@ export function guardManagement(ctx: PlanContext, facts: Facts, dev: string, wha
  * Undo of taking a link down: bring it up, then put back the routes through it, which the kernel
  * flushed when it went down (connected routes come back with the addresses, static ones do not).
  */
-export function linkDownUndo(facts: Facts, dev: string): Op[] {
+/** Refuses, before any change, to take away a route whose undo could not put it back exactly. */
+export function refuseUnrestorable(ctx: PlanContext, route: RouteFact, after: string): void {
+  if (!route.unrestorable) return;
+  throw conflict(ctx, `the route to ${route.to}${route.dev ? ` on ${route.dev}` : ''} could not be put back exactly after ${after}: ${route.unrestorable}`, 'change or remove that route by hand first, or leave it as it is');
+}
+
+/** The undo of taking `dev` down: up again, with the routes the kernel flushed with it. */
+export function linkDownUndo(facts: Facts, dev: string, ctx: PlanContext): Op[] {
   const routes = facts.routes.filter((r) => r.dev === dev && r.protocol !== 'kernel');
+  for (const r of routes) refuseUnrestorable(ctx, r, `taking ${dev} down, which flushes it`);
   return [{ kind: 'link', dev, up: true }, ...routes.map((route) => ({ kind: 'route-add' as const, route }))];
 }

@@ -29,8 +29,9 @@ export function sameRoute(a: RouteFact, b: RouteFact): boolean {
   return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '');
 }
 
+/** The route the kernel adds with an address: its source is that address (prefsrc). */
 function connectedRoute(dev: string, cidr: string): RouteFact {
-  return { to: cidrNetwork(cidr), dev, metric: 0, protocol: 'kernel', scope: 'link' };
+  return { to: cidrNetwork(cidr), dev, metric: 0, protocol: 'kernel', scope: 'link', src: splitCidr(cidr).ip };
 }
 
 function isUp(f: Facts, dev: string): boolean {

@@ -2,12 +2,13 @@
 // reads of the same state compare equal (kernel default qdiscs are all alike, order does not matter).
 import { createHash } from 'node:crypto';
 import type { Facts } from '../gather/facts.js';
+import { routeLine } from '../gather/route-fact.js';
 
 export function stateLines(f: Facts): Set<string> {
   const lines = new Set<string>();
   for (const l of f.links) lines.add(`link ${l.name} ${l.up ? 'up' : 'down'} mtu ${l.mtu}`);
   for (const a of f.addresses) lines.add(`address ${a.cidr} dev ${a.dev}`);
-  for (const r of f.routes) lines.add(`route ${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''} metric ${r.metric}`);
+  for (const r of f.routes) lines.add(routeLine(r));
   for (const q of f.rootQdiscs) {
     if (q.isDefault) continue;
     // Not only the kind: handle, options, classes and filters, as tc shows them (teql's own handle is the kernel's pick).

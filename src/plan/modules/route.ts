@@ -1,7 +1,7 @@
 // route: one route of the main table, matched on destination and metric.
 import type { RouteArgs } from '../../load/types.js';
 import type { Facts, RouteFact } from '../../gather/facts.js';
-import { conflict, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, refuseUnrestorable, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import { contains, prefixLength } from '../../router/ipv4.js';
 import type { Change } from '../types.js';
@@ -25,7 +25,9 @@ function cutsManagement(facts: Facts, want: RouteFact): boolean {
 }
 
 export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): ModuleResult {
-  const want: RouteFact = { to: args.to, metric: args.metric ?? 0, ...(args.via ? { via: args.via } : {}), ...(args.dev ? { dev: args.dev } : {}) };
+  // The kernel says `default` for 0.0.0.0/0: written either way, it is the same route.
+  const to = args.to === '0.0.0.0/0' ? 'default' : args.to;
+  const want: RouteFact = { to, metric: args.metric ?? 0, ...(args.via ? { via: args.via } : {}), ...(args.dev ? { dev: args.dev } : {}) };
   const existing = facts.routes.find((r) => r.to === want.to && r.metric === want.metric);
   let steps: PlannedStep[];
   let action: Change['action'];
@@ -36,6 +38,7 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
     // (two routes to one network, on two devices, are both looked at).
     const named = facts.routes.find((r) => r.to === want.to && r.metric === want.metric && (!want.via || r.via === want.via) && (!want.dev || r.dev === want.dev));
     if (!named) return { changes: [], facts };
+    refuseUnrestorable(ctx, named, 'removing it');
     if (facts.management && contains(named.to, facts.management.clientIp) && named.dev === facts.management.dev) {
       throw conflict(ctx, `removing ${describe(named)} could cut this SSH session (from ${facts.management.clientIp})`);
     }
@@ -43,7 +46,8 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
     before = named;
     action = '-';
   } else {
-    if (existing && (existing.via ?? '') === (want.via ?? '') && (!want.dev || existing.dev === want.dev)) return { changes: [], facts };
+    // A route teqlctl cannot read whole (multipath, an IPv6 gateway) is not taken for the one wanted.
+    if (existing && !existing.unrestorable && !existing.type && (existing.via ?? '') === (want.via ?? '') && (!want.dev || existing.dev === want.dev)) return { changes: [], facts };
     if (cutsManagement(facts, want)) {
       throw conflict(
         ctx,
@@ -54,6 +58,7 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
     if (existing?.protocol === 'kernel') {
       throw conflict(ctx, `${want.to} is the connected route of ${existing.dev}; a route task cannot replace it`);
     }
+    if (existing) refuseUnrestorable(ctx, existing, 'replacing it');
     steps = existing
       ? [{ op: { kind: 'route-replace', route: want }, undo: [{ kind: 'route-replace', route: existing }] }]
       : [{ op: { kind: 'route-add', route: want }, undo: [{ kind: 'route-del', route: want }] }];

@@ -107,7 +107,7 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
   const dev = f.links.find((l) => l.name === args.device);
   if (dev?.up) {
     const op = { kind: 'link' as const, dev: args.device, up: false };
-    changes.push(change(ctx, { action: '~', resource: `link ${args.device}`, before: 'up', after: 'down', steps: [{ op, undo: linkDownUndo(f, args.device) }] }));
+    changes.push(change(ctx, { action: '~', resource: `link ${args.device}`, before: 'up', after: 'down', steps: [{ op, undo: linkDownUndo(f, args.device, ctx) }] }));
     f = simulateAll(f, [op]);
   }
   for (const slave of args.slaves) {

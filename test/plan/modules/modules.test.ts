@@ -73,3 +73,38 @@ describe('route absent names the route it removes', () => {
     expect(got[0]!.steps.map((s) => s.op)).toEqual([{ kind: 'route-del', route: { to: '198.51.100.0/24', dev: 'eth2', metric: 0 } }]);
   });
 });
+
+describe('routes teqlctl could not put back exactly', () => {
+  const withRoute = (route: Facts['routes'][number]) => {
+    const f = converged();
+    f.routes.push(route);
+    return f;
+  };
+  const multipath = { to: '10.4.0.0/16', metric: 0, unrestorable: 'it has 2 next hops (multipath)' };
+
+  it('are not replaced, removed, or flushed with their link: refused before any change, saying why', () => {
+    expect(() => plan({ module: 'route', args: { to: '10.4.0.0/16', via: '10.0.0.5', state: 'present' } }, withRoute(multipath))).toThrow(/the route to 10.4.0.0\/16 could not be put back exactly after replacing it: it has 2 next hops \(multipath\)/);
+    expect(() => plan({ module: 'route', args: { to: '10.4.0.0/16', state: 'absent' } }, withRoute(multipath))).toThrow(/after removing it: it has 2 next hops/);
+    const v6gw = { to: '10.5.0.0/16', dev: 'teql0', metric: 0, unrestorable: 'its gateway is an inet6 address (fe80::1)' };
+    // Not taken for the device route wanted: it goes through a gateway.
+    expect(() => plan({ module: 'route', args: { to: '10.5.0.0/16', dev: 'teql0', state: 'present' } }, withRoute(v6gw))).toThrow(/after replacing it: its gateway is an inet6 address/);
+    expect(() => plan({ module: 'link', args: { dev: 'teql0', state: 'down' } }, withRoute(v6gw))).toThrow(/the route to 10.5.0.0\/16 on teql0 could not be put back exactly after taking teql0 down, which flushes it/);
+  });
+
+  it('a blackhole route is replaced with an undo that puts the blackhole back', () => {
+    const got = plan({ module: 'route', args: { to: '10.2.0.0/16', via: '10.0.0.5', state: 'present' } }, withRoute({ to: '10.2.0.0/16', metric: 0, type: 'blackhole' }));
+    expect(got[0]!.steps[0]!.undo).toEqual([{ kind: 'route-replace', route: { to: '10.2.0.0/16', metric: 0, type: 'blackhole' } }]);
+  });
+});
+
+describe('0.0.0.0/0 is the default route', () => {
+  // The lab's pristine router has its default route through the management link (eth0).
+  it('present: the kernel\'s `default` is the route written as 0.0.0.0/0 (no add of an existing route)', () => {
+    expect(converged().routes.find((r) => r.to === 'default')).toMatchObject({ via: '10.0.2.2', dev: 'eth0' });
+    expect(plan({ module: 'route', args: { to: '0.0.0.0/0', via: '10.0.2.2', state: 'present' } }, converged())).toEqual([]);
+  });
+
+  it('absent: it is found (here refused, as it carries the SSH session), not silently taken for no route', () => {
+    expect(() => plan({ module: 'route', args: { to: '0.0.0.0/0', via: '10.0.2.2', state: 'absent' } }, converged())).toThrow(/removing default via 10.0.2.2 dev eth0 could cut this SSH session/);
+  });
+});

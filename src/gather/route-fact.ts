@@ -1,0 +1,59 @@
+// Routes of the main table as iproute2's JSON shows them, with what teqlctl needs to put one back
+// exactly (its undo of a replace, a removal, or a link taken down that flushed it), and why not
+// where it cannot: a route re-added without its onlink flag fails, one without its type or
+// source address is another route, and a multipath route's next hops are lost.
+import type { RouteFact } from './facts.js';
+
+/** The route types `ip route add <type>` takes back, besides unicast. */
+const TYPES = new Set(['blackhole', 'unreachable', 'prohibit', 'throw']);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function parseRoutes(json: any[]): RouteFact[] {
+  return json.map((r) => {
+    const to = r.dst === 'default' ? 'default' : String(r.dst).includes('/') ? String(r.dst) : `${r.dst}/32`;
+    const route: RouteFact = { to, metric: Number(r.metric ?? 0) };
+    if (r.type && r.type !== 'unicast') route.type = String(r.type);
+    if (r.gateway) route.via = String(r.gateway);
+    if (r.dev) route.dev = String(r.dev);
+    if (r.protocol) route.protocol = String(r.protocol);
+    if (r.scope) route.scope = String(r.scope);
+    if (Array.isArray(r.flags) && r.flags.includes('onlink')) route.onlink = true;
+    if (r.prefsrc) route.src = String(r.prefsrc);
+    const why = unrestorable(r);
+    if (why) route.unrestorable = why;
+    return route;
+  });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function unrestorable(r: any): string | undefined {
+  if (r.type && r.type !== 'unicast' && !TYPES.has(String(r.type))) return `it is a ${String(r.type)} route`;
+  if (Array.isArray(r.nexthops)) return `it has ${r.nexthops.length} next hops (multipath)`;
+  if (r.via && typeof r.via === 'object') return `its gateway is an ${String(r.via.family ?? 'other')} address (${String(r.via.host ?? '')})`;
+  if (r.nhid !== undefined) return `it uses nexthop object ${String(r.nhid)}`;
+  // `ip -j` shows a metric's value but not its lock (mtu lock 1400 reads as mtu 1400).
+  if (Array.isArray(r.metrics) && r.metrics.length > 0) return `it has route metrics (${r.metrics.flatMap((m: object) => Object.keys(m)).join(', ')}), which iproute2's JSON shows without their locks`;
+  return undefined;
+}
+
+/** The route as `ip route add|replace|del` takes it: everything read, so the same route comes back. */
+export function routeCommandArgs(r: RouteFact): string[] {
+  const args = [...(r.type ? [r.type] : []), r.to];
+  if (r.via) args.push('via', r.via);
+  if (r.dev) args.push('dev', r.dev);
+  args.push('metric', String(r.metric));
+  if (r.onlink) args.push('onlink');
+  if (r.src) args.push('src', r.src);
+  // The kernel's default (boot) is left out: teqlctl's own routes have it.
+  if (r.protocol && r.protocol !== 'boot') args.push('proto', r.protocol);
+  return args;
+}
+
+/**
+ * One line per route, every attribute teqlctl reads: two reads of one route compare equal. The
+ * network stays the second word (bundle-scope.ts reads it there), its type after it.
+ */
+export function routeLine(r: RouteFact): string {
+  const [to, ...rest] = routeCommandArgs({ ...r, type: undefined });
+  return ['route', to, ...(r.type ? ['type', r.type] : []), ...rest].join(' ') + (r.unrestorable ? ` (${r.unrestorable})` : '');
+}
