@@ -30,6 +30,16 @@ export function syncFs(path: string): string {
   return `{ sync -f ${shellQuote(path)} 2>/dev/null || sync; }`;
 }
 
+/**
+ * The same for the path a shell variable holds (`$d` of the revert and rollback scripts), expanded
+ * by the router's shell: a quoted '$d' named no file, and every such flush fell back to a whole
+ * system's `sync` (seconds on slow flash, forever on a hung network mount).
+ */
+export function syncFsAt(variable: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new Error(`not a shell variable name: ${variable}`);
+  return `{ sync -f "$${variable}" 2>/dev/null || sync; }`;
+}
+
 /** Flushes the file system of the baseline (a batch's one flush for its forward baseline-set steps, apply/script.ts). */
 export function flushBaseline(): string {
   return syncFs(dirOf(BASELINE_FILE));

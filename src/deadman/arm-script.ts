@@ -3,7 +3,7 @@
 // confirms in time. The timer lives on the router (systemd-run, else a detached sleeper), so it
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
 import { randomBytes } from 'node:crypto';
-import { renderOp, syncFs } from '../apply/render-op.js';
+import { renderOp, syncFs, syncFsAt } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { ARM_FAILED_MARKER, RESUMABLE_MARK } from '../router/markers.js';
 import { decide, DECIDED, freeReserve, RESERVE, withRoom, writeReserve } from '../router/decision.js';
@@ -85,7 +85,7 @@ ${decide('$d', 'revert')} || exit 0
 # what the undo writes (the baseline's new copy, the log) and the records after it.
 ${withRoom('$d', ['echo reverting > $d/state'])}
 # On disk before the undo's first change: a power cut during the undo then finds it (boot: resume).
-${syncFs('$d')}
+${syncFsAt('d')}
 final=reverted; log=revert.log
 fi
 ${freeReserve('$d')}

@@ -2,7 +2,7 @@
 // confirmation). It undoes what the ROUTER's write-ahead journal says began, with the same undo
 // scripts the dead-man would run, not what the controller heard back: a step whose answer never
 // arrived (the controller was interrupted mid-apply) is undone all the same.
-import { syncFs } from '../apply/render-op.js';
+import { syncFsAt } from '../apply/render-op.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { ABANDONED_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
@@ -39,11 +39,11 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // (arm-script.ts makes the folder with a plain mkdir). If the apply made it first, it is undone
     // as below.
     `if mkdir -p ${RUNS_DIR} 2>/dev/null && mkdir -m 700 $d 2>/dev/null; then`,
-    `  ${decide('$d', 'rollback')} && echo rolled-back > $d/state; ${syncFs('$d')}`,
+    `  ${decide('$d', 'rollback')} && echo rolled-back > $d/state; ${syncFsAt('d')}`,
     `  ${releaseLockLine(runId)}`,
     'elif [ -d $d ]; then',
     // Synced: a power cut during the undo must find the state on disk (boot: revert.sh resume).
-    `  if ${decide('$d', 'rollback')}; then\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFs('$d')}\n  else`,
+    `  if ${decide('$d', 'rollback')}; then\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFsAt('d')}\n  else`,
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
     `    i=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); ${whoDecided('$d')}; done`,
     '    case "$tq_by" in',
@@ -68,7 +68,7 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     '  else',
     // A confirmed run undone here (a partial confirmation) is marked first: cut by a power cut
     // half-way, the boot script finishes the undo (revert.sh resume) instead of booting half of it.
-    `    case "$(cat $d/state 2>/dev/null)" in confirmed) {\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFs('$d')}\n} ;; esac`,
+    `    case "$(cat $d/state 2>/dev/null)" in confirmed) {\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFsAt('d')}\n} ;; esac`,
     stopApplierLines('$d'),
     ...(o.holdSec ? [`echo 'holding ${o.holdSec} s in the rollback (--debug-hold)' >&2; sleep ${o.holdSec}`] : []),
     // Room for what the undo writes (the baseline's new copy, the log) on a disk that filled.

@@ -4,9 +4,10 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileS
 import { shellQuote } from '../../src/router/shell-quote.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { begunLine } from '../../src/deadman/arm-script.js';
+import { begunLine, revertScript } from '../../src/deadman/arm-script.js';
+import { rollbackScript } from '../../src/deadman/rollback-script.js';
 import { parseSteps, stepsScript } from '../../src/apply/script.js';
-import { renderOp } from '../../src/apply/render-op.js';
+import { renderOp, syncFsAt } from '../../src/apply/render-op.js';
 import type { Op } from '../../src/plan/ops.js';
 
 describe('renderOp', () => {
@@ -130,5 +131,16 @@ describe('the baseline flush of a batch', () => {
 
   it('a batch without a baseline entry flushes nothing for it', () => {
     expect(flushes(stepsScript([link]))).toEqual([]);
+  });
+});
+
+describe('syncFsAt', () => {
+  it('flushes the file system of the path the variable holds, not of a file named $d (which fell back to a whole sync)', () => {
+    const d = mkdtempSync(join(tmpdir(), 'syncfs-'));
+    // A sync that logs how it was called and fails -f on a path that does not exist, as sync does.
+    writeFileSync(join(d, 'sync'), `#!/bin/sh\necho "$*" >> ${d}/calls\n[ "$1" != -f ] || [ -e "$2" ]\n`, { mode: 0o755 });
+    execFileSync('sh', ['-c', `d=${d}\n${syncFsAt('d')}`], { env: { ...process.env, PATH: `${d}:${process.env.PATH}` } });
+    expect(readFileSync(join(d, 'calls'), 'utf8')).toBe(`-f ${d}\n`);
+    for (const script of [revertScript('r1'), rollbackScript('r1', { then: 'true' })]) expect(script).not.toMatch(/sync -f '\$/);
   });
 });
