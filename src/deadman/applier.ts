@@ -2,10 +2,15 @@
 // rollback) stops it first: otherwise an apply script held up in a step (a hung command, a
 // controller that died while the router kept running it) could run that step, or the next ones,
 // after the revert undid them, and leave the router half-configured.
+import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 
-/** The apply script records its shell's pid, so a revert can stop it; removed when it ends. */
+/**
+ * The apply script records its shell's pid, so a revert can stop it; removed when it ends. With
+ * the shell's start time: a record left behind (an apply that stopped early, or was killed) must
+ * not name whatever process has that pid when the dead-man fires, minutes later.
+ */
 export function recordApplierLine(dir: string): string {
-  return `echo $$ > ${dir}/applier`;
+  return `{ ${PROC_START_FN}; tq_started $$; echo "$$ $tq_st" > ${dir}/applier; }`;
 }
 
 export function forgetApplierLine(dir: string): string {
@@ -15,13 +20,16 @@ export function forgetApplierLine(dir: string): string {
 /**
  * Stops the run's apply script if it still runs: its whole process group (the step's command in
  * flight, the session's shell, sudo) gets SIGTERM, then this waits (at most 10 s) until it is gone.
- * Only a shell is stopped (a pid reused by another program is left alone), never our own group.
+ * Only the shell recorded is stopped (same start time, and a shell: a pid reused by another
+ * process is left alone), never our own group.
  * Every later step also checks that the run is undecided before it starts (see begunLine).
  */
 export function stopApplierLines(dir: string): string {
   return [
-    `a=$(cat ${dir}/applier 2>/dev/null)`,
-    'if [ -n "$a" ] && [ "$a" != "$$" ] && [ -r /proc/$a/stat ]; then',
+    PROC_START_FN,
+    // An older teqlctl's record holds the pid alone: trusted as before (sameProcess).
+    `a=; as=; read -r a as < ${dir}/applier 2>/dev/null`,
+    `if [ -n "$a" ] && [ "$a" != "$$" ] && [ -r /proc/$a/stat ] && ${sameProcess('$a', '$as')}; then`,
     '  c=; read -r c < /proc/$a/comm',
     '  case "$c" in',
     '    sh|ash|dash|bash|busybox)',

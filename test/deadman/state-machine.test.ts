@@ -295,4 +295,23 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
       process.kill(-other.pid!, 'SIGKILL');
     }
   });
+
+  it('the dead-man signals no process that took the pid of an apply that ended without removing its record (the start time differs)', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    // The apply's own record, then a shell of the same name that got its pid later.
+    expect(readFileSync(join(r.dir, 'applier'), 'utf8')).toMatch(/^\d+ \d+\n$/);
+    const other = spawn('/bin/sh', ['-c', 'sleep 30'], { stdio: 'ignore', detached: true });
+    writeFileSync(join(r.dir, 'applier'), `${other.pid} 1\n`);
+    try {
+      await r.runFile(revertScript(RUN), []);
+      expect(r.state()).toBe('reverted');
+      expect(r.applied()).toEqual([]);
+      expect(other.exitCode).toBeNull();
+      expect(() => process.kill(other.pid!, 0)).not.toThrow();
+    } finally {
+      process.kill(-other.pid!, 'SIGKILL');
+    }
+  });
 });
+
