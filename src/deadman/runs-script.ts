@@ -10,6 +10,7 @@ import { metaLine, parsePeers } from './run-meta.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
 import { decide, freeReserve, withRoom, writeReserve } from '../router/decision.js';
 import { syncFs } from '../apply/render-op.js';
+import { stopApplierLines } from './applier.js';
 
 /**
  * One line per run (newest last), then the lock: every field on one line, key=value, tab-separated.
@@ -91,20 +92,6 @@ export function afterStateScript(runId: string): string {
   return `cat ${runDir(assertSafeRunId(runId))}/after-state`;
 }
 
-/** Undoes a finished run from the router's own journal (every batch, newest first). */
-export function undoRunScript(runId: string): string {
-  const d = runDir(assertSafeRunId(runId));
-  return `export LANG=C LC_ALL=C
-umask 077
-trap '' HUP PIPE
-failed=0
-for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${d}/undo-$f.sh || failed=1; done
-echo rolled-back > ${d}/state || exit 1
-date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at || exit 1
-exit $failed
-`;
-}
-
 export const NO_REDO_MARKER = '@@teqlctl-no-redo';
 
 /**
@@ -126,6 +113,8 @@ d=${d}; x=${x}
 ${decide('$d', 'revert')} || exit 0
 ${withRoom('$d', ['echo reverting > $d/state'])}
 ${freeReserve('$d')}
+# The rollback's undo still running here (undo-run-script.ts records it): stopped before the redo.
+${stopApplierLines('$d')}
 for f in $(ls $x/redo-*.sh 2>/dev/null | sed 's/.*redo-\\([0-9]*\\)\\.sh/\\1/' | sort -n); do /bin/sh $x/redo-$f.sh >> $d/revert.log 2>&1; done
 echo confirmed > $x/state; rm -f $x/rolled_back_at
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at

@@ -7,7 +7,8 @@ import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
 import { stateLines } from '../rollback/compare.js';
 import { movedSince } from '../rollback/drift.js';
-import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScript, undoRunScript, unlockRunScript } from '../deadman/runs-script.js';
+import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
+import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../deadman/undo-run-script.js';
 import { confirmScript } from '../deadman/confirm-script.js';
 import { takeLockScript } from '../router/lock.js';
 import { splitBundles } from '../rollback/split-bundles.js';
@@ -107,29 +108,34 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
       else o.say(`${c.host}: no dead-man (run ${runId} has no redo scripts; --force)`);
     }
     let exitCode: number = ExitCode.ok;
-    for (const { c, t } of targets) {
+    // Every router at once, then every confirmation at once: one by one, a slow undo (one that cut
+    // its management path waits out its round trip) let the others' dead-men fire meanwhile.
+    await Promise.all(targets.map(async ({ c, t }) => {
       let res;
       try {
-        res = await t.run('rollback', undoRunScript(runId));
+        res = await t.run('rollback', undoRunScript(runId, o.lockId));
       } catch (err) {
         // The undo may have cut this connection: the fresh one below tells.
         o.say(`${c.host}: ${(err as Error).message} while undoing run ${runId}`);
-        continue;
+        return;
       }
+      const decided = new RegExp(`^${ROLLBACK_DECIDED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
       const errors = res.stderr.trim();
-      if (res.code !== 0 || errors) {
+      if (decided !== undefined) {
+        o.say(`${c.host}: the rollback's dead-man had already decided (${decided || 'no state'}) before the undo finished: its redo puts run ${runId} back there`);
+        exitCode = ExitCode.rollbackIncomplete;
+      } else if (res.code !== 0 || errors) {
         o.say(`${c.host}: run ${runId} undone with errors (exit ${res.code})${errors ? `: ${errors}` : ''}`);
         exitCode = ExitCode.rollbackIncomplete;
       } else {
         o.say(`${c.host}: run ${runId} undone`);
       }
-    }
+    }));
     if (o.holdBeforeConfirmMs) await new Promise((r) => setTimeout(r, o.holdBeforeConfirmMs));
     // Re-verify over a fresh connection (the router still answers, and records the run as rolled
     // back), then confirm over it: the dead-man stands down and the lock is freed.
-    for (const { c } of targets) {
-      if (!(await verifyAndConfirm(c.host, runId, o, armed))) exitCode = ExitCode.rollbackIncomplete;
-    }
+    const verified = await Promise.all(targets.map(({ c }) => verifyAndConfirm(c.host, runId, o, armed)));
+    if (verified.includes(false)) exitCode = ExitCode.rollbackIncomplete;
     for (const { host, peer } of split.outside) o.say(`${peer} (not selected) shares a bundle of run ${runId} with ${host}: if it holds the run, that bundle is now configured on ${peer}'s end only; teqlctl rollback --run ${runId} -l ${peer} undoes it there`);
     // Rolled back around a host that did not answer: the run may still be on it.
     return split.aside.length > 0 && exitCode === ExitCode.ok ? ExitCode.rollbackIncomplete : exitCode;
