@@ -21,7 +21,8 @@ export interface RollbackScriptOptions {
 /**
  * Claims the run (the dead-man stands down), stops the apply script if it still runs, runs every
  * batch's undo newest first, closes the run as rolled back (timer off, lock freed) and reads the
- * facts. Once claimed it finishes even if the SSH session dies (HUP and PIPE ignored). If the
+ * facts. Once claimed it finishes even if the SSH session dies or its round trip's bound runs out
+ * (HUP, PIPE and TERM ignored). If the
  * dead-man decided first, it waits for its revert and only reads the facts; a run the boot script
  * decided as abandoned is not undone (a later run's configuration is what the router holds). A run confirmed here
  * (a partial confirmation: another host failed) is rolled back all the same, under the lock the
@@ -30,7 +31,9 @@ export interface RollbackScriptOptions {
 export function rollbackScript(runId: string, o: RollbackScriptOptions): string {
   const dir = runDir(assertSafeRunId(runId));
   return [
-    "trap '' HUP PIPE",
+    // TERM too: the round trip runs under `timeout 120` on the router, whose SIGTERM would cut an
+    // undo it claimed half-way, and the dead-man then stands down (the run is no longer pending).
+    "trap '' HUP PIPE TERM",
     'export LANG=C LC_ALL=C',
     'umask 077',
     `d=${dir}`,

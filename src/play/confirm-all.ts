@@ -110,6 +110,7 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
         const { stdout, ended } = await within(CONFIRM_SEC * 1000, staged.reached, `no answer to the confirmation within ${CONFIRM_SEC} s`).catch((err: Error) => {
           // failUnits says "confirmation failed: <host>: " before it: the error's own words follow.
           failures.push({ host: h, message: err.message });
+          run.confirmUnanswered.add(h);
           throw err;
         });
         if (ended) {
@@ -119,6 +120,9 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
         }
         const res = ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' };
         if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) {
+          // No word of the confirmation at all (the session ended before it said anything): it may
+          // have run to its end there all the same.
+          if (!res.stdout.includes(CONFIRM_MARKER)) run.confirmUnanswered.add(h);
           const late = /too-late (\S+)/.exec(res.stdout)?.[1];
           const rebooted = new RegExp(`${CONFIRM_MARKER} rebooted`).test(res.stdout);
           const msg = rebooted

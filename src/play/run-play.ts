@@ -49,6 +49,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     confirmStats: new Map(),
     fresh: new Map(),
     confirmed: new Set(),
+    confirmUnanswered: new Set(),
     domains: new FailureDomains(loaded.bundles, names, loaded.selectedBundles),
     rolledBack: new Set(),
     persists: new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, ts]) => ts.some((t) => t.persist)).map(([h]) => h))),

@@ -71,6 +71,11 @@ export interface RunState {
   reports: Map<string, HostReport>;
   /** Hosts whose confirmation succeeded: their timer is off, they do not revert by themselves. */
   confirmed: Set<string>;
+  /**
+   * Hosts whose confirmation was sent and whose answer never came (the connection dropped, the
+   * bound ran out): it may have run to its end there, the timer off, or not.
+   */
+  confirmUnanswered: Set<string>;
   /** The confirmation's new connections, opened while the last phase is verified. */
   fresh: Map<string, Promise<Transport>>;
   /** Round trips and bytes of the confirmation's own (second) connection, per host. */

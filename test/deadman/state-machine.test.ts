@@ -225,6 +225,19 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.applied()).toEqual([]);
   });
 
+  it('a rollback that outlives the router-side bound of its round trip (timeout sends SIGTERM to its group) finishes its undo there, as claimed', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    // Held 3 s after claiming (a hung ip, a slow sync), under a bound of 1 s as `timeout 120 sh -s` is.
+    const script = rollbackScript(RUN, { then: 'echo FACTS', holdSec: 3 }).replaceAll(RUNS_DIR, join(r.root, 'runs')).replaceAll(LOCK_DIR, join(r.root, 'lock'));
+    const child = spawn('timeout', ['1', ...shell, script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(r.state()).toBe('rolled-back');
+    expect(r.applied()).toEqual([]);
+    expect(r.locked()).toBe(false);
+    expect(code).toBe(124);
+  });
+
   it('racing the revert against the rollback 20 times: exactly one decides, and the router always ends as it was', { timeout: 30_000 }, async () => {
     let inconsistent = 0;
     for (let i = 0; i < 20; i++) {

@@ -183,6 +183,30 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'rollback']);
   });
 
+  it('a confirmation never answered, on a host then unreachable: the report says it may be confirmed there (timer off), not that it reverts by itself', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const lab = replayedLab();
+      // router_b's rollback cannot reach it either (its link went down after the confirmation was sent).
+      lab.routers.router_b.byLabel.set('rollback', () => { throw new ConnectError('router_b', 'connection lost: Keepalive timeout'); });
+      const run = lab.run({
+        connectFresh: async (host) => {
+          const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+          if (host === 'router_b') t.runStaged = () => ({ reached: new Promise(() => undefined), finish: () => new Promise(() => undefined) });
+          return t;
+        },
+      });
+      await vi.advanceTimersByTimeAsync(200_000);
+      const r = await run;
+      const errors = r.hosts.find((h) => h.host === 'router_b')!.rollback!.errors.join(' ');
+      expect(errors).toMatch(/its confirmation was sent and never answered: it may have been confirmed there \(its dead-man off: it STAYS CHANGED\) or not/);
+      expect(errors).toMatch(/`teqlctl status` says which/);
+      expect(lab.routers.router_a.state).toBe('pristine');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a confirmation whose new connection is lost once opened names the host and the loss, once; both roll back (exit 5)', async () => {
     const lab = replayedLab();
     const r = await lab.run({
