@@ -125,8 +125,10 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
           if (!res.stdout.includes(CONFIRM_MARKER)) run.confirmUnanswered.add(h);
           const late = /too-late (\S+)/.exec(res.stdout)?.[1];
           const rebooted = new RegExp(`${CONFIRM_MARKER} rebooted`).test(res.stdout);
+          const takenOver = /too-late \S* ?decided-by=rollback/.test(res.stdout);
           const msg = rebooted
             ? 'the router restarted after it was verified (its boot id is not the one the run was armed in): the restart dropped the changes, so the run is not confirmed'
+            : takenOver ? 'a rollback took the run over while its confirmation was held up there: it is undone, not confirmed'
             : late ? `the dead-man had already fired (run state: ${late}); raise --confirm-timeout` : `confirmation failed (exit ${res.code}): ${res.stderr.trim()}`;
           failures.push({ host: h, message: msg });
           throw new Error(msg);

@@ -10,6 +10,8 @@
 
 /** The directory whose creation decides the run; `by` inside it names who decided. */
 export const DECIDED = 'decided';
+/** Made by whoever writes a confirmed run's records: its confirmation, or a rollback that took it over. */
+export const RECORDS = 'records';
 
 /** The run's reserve: written at arming, freed when a decision or its records find the disk full. */
 export const RESERVE = 'reserve';

@@ -144,6 +144,25 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.locked()).toBe(false);
   });
 
+  it('a confirmation held up after its decision (a slow systemctl stop) while a rollback comes: the rollback takes the run over, the confirmation writes nothing over it', { timeout: 20_000 }, async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    // Decided by the confirmation, then held 7 s, longer than the rollback waits for its records.
+    const held = confirmScript(RUN, 'x', 'confirmed', false).replace(`mkdir ${RUNS_DIR}/${RUN}/records`, `sleep 7; mkdir ${RUNS_DIR}/${RUN}/records`);
+    expect(held).toContain('sleep 7; mkdir');
+    const confirming = r.run(held);
+    for (let i = 0; i < 50 && !existsSync(join(r.dir, 'decided')); i++) await sleep(50);
+    const rolled = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    expect(rolled.stdout).toContain('FACTS');
+    expect(r.state()).toBe('rolled-back');
+    expect(r.applied()).toEqual([]);
+    const confirmed = await confirming;
+    expect(confirmed.code).not.toBe(0);
+    expect(confirmed.stdout).toContain(`${CONFIRM_MARKER} too-late rolled-back decided-by=rollback`);
+    expect(r.state()).toBe('rolled-back');
+    expect(existsSync(join(r.dir, 'after-state'))).toBe(false);
+  });
+
   it('a run armed in an earlier boot (the router restarted after verify) is not confirmed: said, left undecided for the rollback', async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;
