@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { renderOp, syncFs, syncFsAt } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { ARM_FAILED_MARKER, RESUMABLE_MARK } from '../router/markers.js';
-import { decide, DECIDED, freeReserve, RESERVE, withRoom, writeReserve } from '../router/decision.js';
+import { decide, DECIDED, freeReserve, RESERVE, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
@@ -80,13 +80,27 @@ if [ "$mode" = resume ]; then
 else
 [ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
 # Exactly one of this revert, the confirmation and teqlctl's own rollback decides the run.
-${decide('$d', 'revert')} || exit 0
+if ${decide('$d', 'revert')}; then
+final=reverted; log=revert.log
+# At boot, a run decided in the boot it was armed in (by this revert, a rollback, or a confirmation
+# that never recorded it, hence never said ok) whose state a power cut kept from the disk: nobody
+# else finishes it now. Its undo runs, as the decider's would have: rolled back for a rollback.
+elif [ "$mode" = boot ]; then
+${whoDecided('$d')}
+case "$tq_by" in revert|confirm) final=reverted; log=revert.log;; rollback) final=rolled-back; log=rollback.log;; *) exit 0;; esac
+echo "at boot: decided by $tq_by before a restart, its state not recorded: undone now" >> $d/$log
+else
+exit 0
+fi
 # On a disk that filled since arming, the reserve makes room for the state; then it is freed for
 # what the undo writes (the baseline's new copy, the log) and the records after it.
+if [ $final = reverted ]; then
 ${withRoom('$d', ['echo reverting > $d/state'])}
+else
+${withRoom('$d', ['echo rolling-back > $d/state'])}
+fi
 # On disk before the undo's first change: a power cut during the undo then finds it (boot: resume).
 ${syncFsAt('d')}
-final=reverted; log=revert.log
 fi
 ${freeReserve('$d')}
 # At boot the applier's pid is the previous boot's, maybe another process's now: nothing to stop.

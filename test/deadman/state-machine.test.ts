@@ -311,6 +311,26 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(existsSync(join(r.dir, 'decided'))).toBe(false);
   });
 
+  it.each([['revert', 'reverted'], ['rollback', 'rolled-back'], ['confirm', 'reverted']])('decided by the %s before a power cut that kept its state from the disk: undone at boot, and ends %s', async (by, end) => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    mkdirSync(join(r.dir, 'decided'));
+    writeFileSync(join(r.dir, 'decided', by), '');
+    writeFileSync(join(r.dir, 'decided', 'by'), `${by}\n`);
+    expect(r.state()).toBe('pending');
+    await r.runFile(revertScript(RUN), ['boot']);
+    expect(r.state()).toBe(end);
+    expect(r.applied()).toEqual([]);
+    // Not at boot (the dead-man's own firing): a run someone else decided is theirs to end.
+    const again = router(shell);
+    await again.startApply(-1, 0).done;
+    mkdirSync(join(again.dir, 'decided'));
+    writeFileSync(join(again.dir, 'decided', 'by'), `${by}\n`);
+    await again.runFile(revertScript(RUN), []);
+    expect(again.state()).toBe('pending');
+    expect(again.applied()).toEqual([0, 1, 2]);
+  });
+
   it('a pending run reverted at boot (`revert.sh boot`) signals no process: the applier pid it recorded is the previous boot\'s', async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;
