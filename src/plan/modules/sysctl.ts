@@ -27,7 +27,9 @@ function setting(ctx: PlanContext, name: string, before: string, after: string, 
 
 export function planSysctl(args: SysctlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   if (args.state === 'absent') return planAbsent(args.name, facts, ctx);
-  const value = args.value!; // the loader requires a value unless absent
+  // The loader requires a value unless absent. Compared as the facts read it, whitespace
+  // collapsed: "4096\t131072" is the kernel's "4096 131072", not a change on every run.
+  const value = args.value!.trim().replace(/\s+/g, ' ');
   const current = facts.sysctls[args.name];
   if (current === undefined) {
     throw conflict(ctx, `sysctl ${args.name} does not exist on this router`, 'check the name (interface sysctls appear only once the interface exists)');

@@ -108,3 +108,12 @@ describe('0.0.0.0/0 is the default route', () => {
     expect(() => plan({ module: 'route', args: { to: '0.0.0.0/0', via: '10.0.2.2', state: 'absent' } }, converged())).toThrow(/removing default via 10.0.2.2 dev eth0 could cut this SSH session/);
   });
 });
+
+describe('a sysctl of several numbers', () => {
+  it('written with tabs or double spaces is the value the kernel shows with single spaces: no change once there', () => {
+    const f = simulateAll(pristineFacts(), [{ kind: 'sysctl', name: 'net.ipv4.tcp_rmem', value: '4096 131072 6291456' }]);
+    expect(plan({ module: 'sysctl', args: { name: 'net.ipv4.tcp_rmem', value: '4096\t131072  6291456', state: 'present' } }, f)).toEqual([]);
+    const changed = plan({ module: 'sysctl', args: { name: 'net.ipv4.tcp_rmem', value: '4096\t87380\t6291456', state: 'present' } }, f);
+    expect(changed.map((c) => `${c.action} ${c.resource}: ${c.before} -> ${c.after}`)).toEqual(['~ sysctl net.ipv4.tcp_rmem: 4096 131072 6291456 -> 4096 87380 6291456']);
+  });
+});
