@@ -179,6 +179,9 @@ export function parseFacts(host: string, output: string): Facts {
   for (const name of [...ipNames, 'qdiscs', 'teql', 'management', 'sysctls', 'end']) {
     if (!s.has(name)) throw new FactError(host, `facts output is missing its "${name}" section (is this a Linux router with iproute2?)`);
   }
+  // An iproute2 older than its JSON output (Debian 9's 4.9): said as such, not as unreadable JSON.
+  const noJson = /Option "-j(?:son)?" is unknown/.exec(output);
+  if (noJson) throw new FactError(host, `this router's iproute2 has no JSON output (\`${noJson[0]}\`): teqlctl reads ip and tc with -j, which newer iproute2 releases have (4.19 and later, as in Debian 10 and later)`);
   const ip = ipSections(host, s);
   const facts: Facts = {
     links: parseLinks(parseJsonArray(host, 'links', ip.links)),

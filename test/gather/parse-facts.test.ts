@@ -41,6 +41,11 @@ describe('parseFacts on recorded lab output', () => {
     expect(() => parseFacts('router_a', 'bash: ip: command not found\n')).toThrow(/missing its "links" section/);
   });
 
+  it('says an iproute2 without JSON output is too old (Debian 9\'s 4.9), not that its JSON is unreadable', () => {
+    const old = fixture('lab-a-pristine').replace(/(@@teqlctl-section links\n)[^@]*/, '$1Option "-j" is unknown, try "ip -help".\n');
+    expect(() => parseFacts('router_a', old)).toThrow(/this router's iproute2 has no JSON output \(`Option "-j" is unknown`\): teqlctl reads ip and tc with -j/);
+  });
+
   it('asks for the sysctls the plan needs, in the one script', () => {
     expect(factsScript(['net.ipv4.tcp_reordering'])).toContain('/proc/sys/net/ipv4/tcp_reordering');
     // Not the shell's read, which takes a byte at a time: /proc/sys gives EOF at a non-zero offset,
