@@ -7,8 +7,9 @@ import { addHostEntry, groupOf, validName, type InventoryTree } from './inventor
 import type { Problems } from './problems.js';
 import { mergeLayers } from './scope.js';
 import { shown } from './shown.js';
-import { child, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
+import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { readVars } from './vars-node.js';
+import { mappingPairs } from './mapping-pairs.js';
 
 const GROUP_KEYS = ['hosts', 'children', 'vars'];
 export const EXPORT_HINT = 'teqlctl reads static inventories only: export this one once with `ansible-inventory -i SOURCE --list --yaml > hosts.yml` and pass that file';
@@ -29,9 +30,9 @@ export function readYamlInventory(y: YamlFile, tree: InventoryTree, problems: Pr
     problems.add(`inventory plugin ${shown(String(name))} is not supported (this is a plugin configuration, not an inventory)`, posOf(y, plugin.key as Node), EXPORT_HINT);
     return;
   }
-  for (const pair of root.items) {
-    const name = keyText(pair.key);
-    const keyPos = posOf(y, pair.key as Node);
+  for (const pair of mappingPairs(y, root, 'group', problems)) {
+    const name = pair.name;
+    const keyPos = posOf(y, pair.key);
     if (!validName(name, 'group', keyPos, problems)) continue;
     // `all` keeps the position of its body, where "no hosts" points.
     const pos = name === 'all' && pair.value ? posOf(y, deref(y, pair.value) as Node) : keyPos;
@@ -49,14 +50,17 @@ function readGroup(y: YamlFile, name: string, node: unknown, pos: SourcePos, par
   }
   // In the document's order, as Ansible reads a group: a host set both under hosts: and in a
   // child group takes the variables written last.
-  for (const pair of n.items) {
-    const key = keyText(pair.key);
+  let varsNode: Node | undefined;
+  for (const pair of mappingPairs(y, n, 'key', problems)) {
+    const key = pair.name;
+    const value = (deref(y, pair.value) ?? undefined) as Node | undefined;
     if (!GROUP_KEYS.includes(key)) {
-      problems.add(`unknown key ${shown(key)} in group '${name}' (allowed: ${GROUP_KEYS.join(', ')})`, posOf(y, pair.key as Node), 'hosts go under hosts:, nested groups under children:, variables under vars:');
-    } else if (key === 'hosts') readHosts(y, name, child(y, n, 'hosts'), tree, problems);
-    else if (key === 'children') readChildren(y, name, child(y, n, 'children'), tree, problems);
+      problems.add(`unknown key ${shown(key)} in group '${name}' (allowed: ${GROUP_KEYS.join(', ')})`, posOf(y, pair.key), 'hosts go under hosts:, nested groups under children:, variables under vars:');
+    } else if (key === 'hosts') readHosts(y, name, value, tree, problems);
+    else if (key === 'children') readChildren(y, name, value, tree, problems);
+    else varsNode = value;
   }
-  const vars = readVars(y, child(y, n, 'vars'), `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems, [GROUP_PRIORITY]);
+  const vars = readVars(y, varsNode, `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems, [GROUP_PRIORITY]);
   group.vars = mergeLayers([group.vars, vars]);
 }
 
@@ -64,9 +68,9 @@ function readChildren(y: YamlFile, name: string, children: Node | undefined, tre
   if (children !== undefined && !(isMap(children) || isNull(children))) {
     problems.add(`children of group '${name}' must be a mapping of group names`, posOf(y, children), 'write e.g. `children: { routers: { hosts: ... } }`');
   } else if (isMap(children)) {
-    for (const pair of children.items) {
-      const childName = keyText(pair.key);
-      const childPos = posOf(y, pair.key as Node);
+    for (const pair of mappingPairs(y, children, 'group', problems)) {
+      const childName = pair.name;
+      const childPos = posOf(y, pair.key);
       if (!validName(childName, 'group', childPos, problems)) continue;
       if (childName === 'all') {
         problems.add("'all' cannot be a child group", childPos, 'every group is already inside all');
@@ -83,10 +87,10 @@ function readHosts(y: YamlFile, group: string, node: Node | undefined, tree: Inv
     problems.add(`hosts of group '${group}' must be a mapping of host names (to their variables)`, posOf(y, node), 'write e.g. `hosts: { router_a: { ansible_host: 192.0.2.1 } }`; a list is not accepted');
     return;
   }
-  for (const pair of node.items) {
-    const entry = keyText(pair.key);
+  for (const pair of mappingPairs(y, node, 'host', problems)) {
+    const entry = pair.name;
     const vars = readVars(y, pair.value, `host '${entry}'`, `host ${entry} in the inventory`, problems);
-    addHostEntry(tree, group, entry, posOf(y, pair.key as Node), vars, problems);
+    addHostEntry(tree, group, entry, posOf(y, pair.key), vars, problems);
   }
 }
 

@@ -1,0 +1,59 @@
+// YAML merge keys and non-string keys where an inventory names hosts and groups (a review, checked
+// against ansible-inventory 2.14: `<<` brings in the merged hosts; 010 or ~ as a name is refused).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/load/inventory.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+describe('a merge key (<<) in an inventory', () => {
+  it('under hosts: brings in the merged hosts, its own entries winning; no host named "<<"', () => {
+    const dir = writeCase({
+      'hosts.yml': `
+routers:
+  hosts: &rh
+    r1: {ansible_host: 192.0.2.1}
+    r2: {ansible_host: 192.0.2.2}
+backup:
+  hosts:
+    <<: *rh
+    r2: {ansible_host: 192.0.2.22}
+    r3: {ansible_host: 192.0.2.3}
+`,
+    });
+    const { inventory } = loadInventory(join(dir, 'hosts.yml'));
+    expect([...inventory.hosts.keys()].sort()).toEqual(['r1', 'r2', 'r3']);
+    expect([...inventory.groups.get('backup')!].sort()).toEqual(['r1', 'r2', 'r3']);
+    expect(inventory.hosts.get('r2')!.vars.ansible_host).toBe('192.0.2.22');
+  });
+
+  it('under children and in a group\'s own mapping, as well', () => {
+    const dir = writeCase({
+      'hosts.yml': `
+all:
+  children: &kids
+    a: {hosts: {r1: {}}}
+site:
+  <<: {vars: {v: 1}}
+  children:
+    <<: *kids
+    b: {hosts: {r2: {}}}
+`,
+    });
+    const { inventory } = loadInventory(join(dir, 'hosts.yml'));
+    expect([...inventory.groups.get('site')!].sort()).toEqual(['r1', 'r2']);
+    expect(inventory.hosts.get('r2')!.vars.v).toBe(1);
+    expect(inventory.groups.has('<<')).toBe(false);
+  });
+});
+
+describe('a host or group name that YAML reads as no string', () => {
+  it('is refused at its place (Ansible refuses it), not renamed (010 -> 10, ~ -> null)', () => {
+    const dir = writeCase({ 'hosts.yml': 'routers:\n  hosts:\n    010: {}\n    r1: {}\n~:\n  hosts: {r2: {}}\n' });
+    const errors = errorsOf(() => loadInventory(join(dir, 'hosts.yml')));
+    expect(errors.map((e) => `${e.pos?.line}:${e.pos?.col} ${e.message}`)).toEqual([
+      "3:5 host name '010' is not a string: YAML reads it as the number 10",
+      "5:1 group name '~' is not a string: YAML reads it as null",
+    ]);
+    expect(errors[0]!.hint).toMatch(/quote it: "010":/);
+  });
+});
