@@ -5,7 +5,7 @@ import type { SourcePos } from '../errors.js';
 import { expandHostEntry } from './host-range.js';
 import { MAX_HOSTS, MAX_NAME_CHARS } from './limits.js';
 import type { Problems } from './problems.js';
-import { emptyLayer, mergeLayers, type VarLayer } from './scope.js';
+import { emptyLayer, formatPos, mergeLayers, type VarLayer } from './scope.js';
 import { codePoint, shown } from './shown.js';
 
 export interface GroupNode {
@@ -75,8 +75,14 @@ export function addHostEntry(tree: InventoryTree, group: string, entry: string, 
   }
   const names = expanded.hosts.filter((name) => validName(name, 'host', pos, problems));
   for (const name of names) {
-    const layer = mergeLayers([port, vars]);
     const known = tree.hosts.get(name);
+    // Ansible takes a host's port from the entry that first lists it (InventoryData.add_host) and
+    // drops the port of a later one without a word: a different one is refused here, not dropped.
+    const laterPort = known !== undefined && expanded.port !== undefined && String(known.vars.values.ansible_port ?? '') !== String(expanded.port);
+    if (laterPort) {
+      problems.add(`host ${shown(name)} is given port ${expanded.port} here, after its first entry at ${formatPos(known.pos)}: Ansible takes a host's port from its first entry only, and would ignore this one`, pos, 'write the port on the host\'s first entry, or set ansible_port in its variables');
+    }
+    const layer = mergeLayers([laterPort ? emptyLayer() : port, vars]);
     const g = tree.groups.get(group);
     if (g && !known?.groups.has(group)) g.hosts.push(name);
     if (known) {

@@ -57,3 +57,15 @@ describe('a host or group name that YAML reads as no string', () => {
     expect(errors[0]!.hint).toMatch(/quote it: "010":/);
   });
 });
+
+describe('a host listed again with host:port', () => {
+  it('a different port after the host\'s first entry is refused (Ansible would ignore it); the same port, or none, is fine', () => {
+    const dir = writeCase({ 'hosts.ini': '[a]\nr1 ansible_port=2200 ansible_host=192.0.2.1\nr2:2222\n[b]\nr1:3333\nr2:2222\n[c]\nr2\n' });
+    const errors = errorsOf(() => loadInventory(join(dir, 'hosts.ini')));
+    expect(errors.map((e) => `${e.pos?.line} ${e.message}`)).toEqual([
+      `5 host 'r1' is given port 3333 here, after its first entry at ${join(dir, 'hosts.ini')}:2:1: Ansible takes a host's port from its first entry only, and would ignore this one`,
+    ]);
+    const ok = writeCase({ 'hosts.ini': '[a]\nr2:2222\n[b]\nr2:2222\n[c]\nr2\n' });
+    expect(loadInventory(join(ok, 'hosts.ini')).inventory.hosts.get('r2')!.vars.ansible_port).toBe(2222);
+  });
+});
