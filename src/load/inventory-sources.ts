@@ -70,7 +70,16 @@ export function listInventoryFiles(paths: readonly string[], problems: Problems)
 }
 
 function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: number, problems: Problems, skipped: string[], nestedVars: string[]): void {
-  const real = realpathSync(dir);
+  let real: string;
+  let listed: string[];
+  try {
+    real = realpathSync(dir);
+    listed = readdirSync(dir);
+  } catch (err) {
+    // A folder teqlctl cannot list (its permissions): refused, not skipped, nor a crash.
+    problems.add(`cannot read inventory folder '${dir}': ${(err as Error).message}`, undefined, 'make it readable by the user running teqlctl, or give the files you mean with -i');
+    return;
+  }
   // A symbolic link back up the tree would otherwise be walked forever.
   if (seen.has(real) || depth > MAX_DEPTH) {
     problems.add(`inventory folder '${dir}' ${seen.has(real) ? 'links back to a folder above it' : `is nested more than ${MAX_DEPTH} levels deep`}`, undefined, 'remove the symbolic link, or flatten the folder');
@@ -78,7 +87,7 @@ function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: num
   }
   seen.add(real);
   // Python's sorted(): by code point, not by locale.
-  const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = listed.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const name of names) {
     if (ignoredInDirectory(name)) {
       if (!IGNORED_NAMES.test(name)) skipped.push(join(dir, name));

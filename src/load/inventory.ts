@@ -141,7 +141,7 @@ function varFileReader(inventoryDirs: string[], playbookDir: string | undefined,
   const folders = new Map<string, ReturnType<typeof varFolderNames>>();
   const read = (dir: string, kind: 'group_vars' | 'host_vars', name: string, label: string): VarLayer => {
     const folder = `${resolve(dir)}\0${kind}`;
-    if (!folders.has(folder)) folders.set(folder, varFolderNames(dir, kind));
+    if (!folders.has(folder)) folders.set(folder, varFolderNames(dir, kind, problems));
     const key = `${folder}\0${name}`;
     let layer = memo.get(key);
     if (!layer) memo.set(key, (layer = readVarFiles(dir, kind, name, label, problems, folders.get(folder))));

@@ -1,6 +1,6 @@
 // group_vars/NAME and host_vars/NAME in one folder, found as Ansible's host_group_vars plugin finds
 // them: NAME, NAME.yml, NAME.yaml or NAME.json, where NAME may be a folder of such files.
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { at1 } from './file-head.js';
 import { MAX_INVENTORY_FILES } from './limits.js';
@@ -16,12 +16,16 @@ const CANDIDATES = ['', '.yml', '.yaml', '.json'];
  * four failed stats per host and folder were a tenth of loading the inventory. Undefined when the
  * folder cannot be listed for another reason than its absence: each name is then looked up alone.
  */
-export function varFolderNames(dir: string, kind: 'group_vars' | 'host_vars'): ReadonlySet<string> | undefined {
+export function varFolderNames(dir: string, kind: 'group_vars' | 'host_vars', problems?: Problems): ReadonlySet<string> | undefined {
   try {
     return new Set(readdirSync(join(dir, kind)));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? new Set() : undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return new Set();
+    // A folder of variables that cannot be read (its permissions, another owner): its files would
+    // be skipped without a word, and the hosts reached with other users and ports.
+    problems?.add(`cannot read ${join(dir, kind)}: ${(err as Error).message}`, undefined, `make it readable by the user running teqlctl, or remove it`);
+    return undefined;
   }
 }
 
@@ -34,7 +38,7 @@ export function readVarFiles(dir: string, kind: 'group_vars' | 'host_vars', name
   const base = join(dir, kind, name);
   const found = CANDIDATES.filter((ext) => names === undefined || names.has(name + ext))
     .map((ext) => base + ext)
-    .filter((p) => kindOf(p) !== undefined);
+    .filter((p) => kindOf(p, problems) !== undefined);
   if (found.length === 0) return emptyLayer();
   if (found.length > 1) {
     // Ansible would read the first and skip the rest without a word: refused rather than guessed.
@@ -50,11 +54,24 @@ export function readVarFiles(dir: string, kind: 'group_vars' | 'host_vars', name
   return mergeLayers(layers);
 }
 
-function kindOf(path: string): 'dir' | 'file' | undefined {
+/**
+ * A variables file or folder; undefined where there is none. One that is there but cannot be read
+ * (a broken symbolic link, no permission) is a problem when `problems` is given, not nothing.
+ */
+function kindOf(path: string, problems?: Problems): 'dir' | 'file' | undefined {
   try {
     const st = statSync(path);
     return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      let link = false;
+      try {
+        link = lstatSync(path).isSymbolicLink();
+      } catch {
+        // not there at all
+      }
+      if (link) problems?.add(`cannot read ${path}: a broken symbolic link`, undefined, 'remove it, or fix its target');
+    } else problems?.add(`cannot read ${path}: ${(err as Error).message}`, undefined, 'make it readable by the user running teqlctl, or remove it');
     return undefined;
   }
 }
@@ -62,11 +79,18 @@ function kindOf(path: string): 'dir' | 'file' | undefined {
 /** Ansible's _get_dir_vars_files: sorted, recursive, no hidden or `~` files, only files without extension or with a YAML one. */
 function filesIn(dir: string, problems: Problems, depth = 0): string[] {
   const out: string[] = [];
-  for (const name of readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  } catch (err) {
+    problems.add(`cannot read ${dir}: ${(err as Error).message}`, undefined, 'make it readable by the user running teqlctl, or remove it');
+    return out;
+  }
+  for (const name of names) {
     if (name.startsWith('.') || name.endsWith('~')) continue;
     const path = join(dir, name);
     const ext = extname(name);
-    const kind = kindOf(path);
+    const kind = kindOf(path, problems);
     if (kind === 'dir' && !ext && depth >= 16) problems.add(`${path} is nested more than 16 folders deep`, undefined, 'flatten it (or remove a symbolic link that loops)');
     else if (kind === 'dir' && !ext) out.push(...filesIn(path, problems, depth + 1));
     else if (kind === 'file' && (!ext || CANDIDATES.includes(ext))) out.push(path);
