@@ -16,6 +16,8 @@ export interface AddressFact {
   dev: string;
   /** `10.0.0.0/31` form. */
   cidr: string;
+  /** A secondary address: another one of its subnet on this link is the primary. */
+  secondary?: true;
 }
 
 export interface RouteFact {

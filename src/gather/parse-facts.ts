@@ -53,7 +53,7 @@ export function parseAddresses(json: any[]): AddressFact[] {
   const out: AddressFact[] = [];
   for (const link of json) {
     for (const a of link.addr_info ?? []) {
-      if (a.family === 'inet') out.push({ dev: String(link.ifname), cidr: `${a.local}/${a.prefixlen}` });
+      if (a.family === 'inet') out.push({ dev: String(link.ifname), cidr: `${a.local}/${a.prefixlen}`, ...(a.secondary === true ? { secondary: true as const } : {}) });
     }
   }
   return out;

@@ -49,3 +49,11 @@ describe('routes, on the real kernel', () => {
     expect(routeTo(to)!.unrestorable).toMatch(why);
   });
 });
+
+describe('addresses, on the real kernel', () => {
+  it('a second address in a subnet is read as its secondary', () => {
+    sh('ip addr add 10.0.5.1/24 dev v2 && ip addr add 10.0.5.2/24 dev v2');
+    const on = parseFacts('ns', sh(factsScript())).addresses.filter((a) => a.cidr.startsWith('10.0.5.'));
+    expect(on).toEqual([{ dev: 'v2', cidr: '10.0.5.1/24' }, { dev: 'v2', cidr: '10.0.5.2/24', secondary: true }]);
+  });
+});

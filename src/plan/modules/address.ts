@@ -1,10 +1,26 @@
 // address: one IPv4 address on one interface. Other addresses on an ordinary link are left alone;
 // on an equalizer, an address of another subnet is a conflict (it would be routed over the bundle).
 import type { AddressArgs } from '../../load/types.js';
-import type { Facts } from '../../gather/facts.js';
+import type { AddressFact, Facts } from '../../gather/facts.js';
 import { conflict, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import { cidrNetwork, splitCidr } from '../../router/ipv4.js';
+
+/**
+ * Refuses to delete a primary address that has secondaries in its subnet: the kernel deletes them
+ * with it (unless promote_secondaries is on), and the undo would put back the primary alone.
+ */
+function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[], gone: AddressFact): void {
+  if (gone.secondary) return;
+  const { prefix } = splitCidr(gone.cidr);
+  const lost = onDev.filter((a) => a.secondary && splitCidr(a.cidr).prefix === prefix && cidrNetwork(a.cidr) === cidrNetwork(gone.cidr));
+  if (lost.length === 0) return;
+  throw conflict(
+    ctx,
+    `removing ${gone.cidr} from ${gone.dev} would remove its secondary address${lost.length > 1 ? 'es' : ''} ${lost.map((a) => a.cidr).join(', ')} with it (the kernel removes a primary address's secondaries unless net.ipv4.conf.${gone.dev}.promote_secondaries is 1), and the undo could not put them back`,
+    'remove the secondary addresses first (address tasks with state: absent), or leave this address as it is',
+  );
+}
 
 export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   const { ip } = splitCidr(args.address);
@@ -15,6 +31,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     const present = onDev.filter((a) => splitCidr(a.cidr).ip === ip);
     if (present.length === 0) return { changes: [], facts };
     guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
+    for (const a of present) refuseLosingSecondaries(ctx, onDev, a);
     const steps = present.map((a) => ({ op: { kind: 'addr-del' as const, dev: args.dev, cidr: a.cidr }, undo: [{ kind: 'addr-add' as const, dev: args.dev, cidr: a.cidr }] }));
     return {
       changes: [{ action: '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', '), after: null, steps, task: ctx.task, pos: ctx.pos }],
@@ -37,6 +54,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
   guardManagement(ctx, facts, args.dev, `adding ${args.address}`);
   // Same address with another prefix: replace it (delete, then add), undone the other way round.
   const samePrefixless = onDev.find((a) => splitCidr(a.cidr).ip === ip);
+  if (samePrefixless) refuseLosingSecondaries(ctx, onDev, samePrefixless);
   const steps = samePrefixless
     ? [
         { op: { kind: 'addr-del' as const, dev: args.dev, cidr: samePrefixless.cidr }, undo: [{ kind: 'addr-add' as const, dev: args.dev, cidr: samePrefixless.cidr }] },

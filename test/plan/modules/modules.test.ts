@@ -117,3 +117,23 @@ describe('a sysctl of several numbers', () => {
     expect(changed.map((c) => `${c.action} ${c.resource}: ${c.before} -> ${c.after}`)).toEqual(['~ sysctl net.ipv4.tcp_rmem: 4096 131072 6291456 -> 4096 87380 6291456']);
   });
 });
+
+describe('a primary address with secondaries in its subnet', () => {
+  const withSecondary = () => {
+    const f = converged();
+    f.addresses.push({ dev: 'eth2', cidr: '10.0.5.1/24' }, { dev: 'eth2', cidr: '10.0.5.2/24', secondary: true });
+    return f;
+  };
+
+  it('is not removed nor replaced: the kernel would remove its secondaries with it, and the undo could not put them back', () => {
+    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, withSecondary())).toThrow(/removing 10.0.5.1\/24 from eth2 would remove its secondary address 10.0.5.2\/24 with it/);
+    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/25', state: 'present' } }, withSecondary())).toThrow(/promote_secondaries/);
+  });
+
+  it('a secondary itself, or a primary without secondaries, is removed as before', () => {
+    expect(plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.2/24', state: 'absent' } }, withSecondary()).map((c) => c.action)).toEqual(['-']);
+    const lone = converged();
+    lone.addresses.push({ dev: 'eth2', cidr: '10.0.5.1/24' });
+    expect(plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, lone).map((c) => c.action)).toEqual(['-']);
+  });
+});
