@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
+import { homeOf, pathProblem } from './user-home.js';
 import { isAbsolute, resolve } from 'node:path';
 import { HONOURED_ANSIBLE_VARS, PASSWORD_VARS, passwordHint, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
@@ -58,7 +59,9 @@ const PATH_RULE = {
   check: (v: string) => {
     const bad = INVISIBLE.exec(v)?.[0];
     if (bad !== undefined) return `${shown(v)} contains a control or invisible character (${codePoint(bad)})`;
-    return Buffer.byteLength(v) > 4096 ? `${shown(v)} is longer than 4096 bytes` : undefined;
+    if (Buffer.byteLength(v) > 4096) return `${shown(v)} is longer than 4096 bytes`;
+    const unread = pathProblem(v);
+    return unread ? `${unread.why}: ${unread.hint}` : undefined;
   },
   hint: 'a path to a file, e.g. ~/.ssh/id_ed25519',
 };
@@ -80,9 +83,14 @@ const RULES: Record<string, { check: (v: string) => string | undefined; hint: st
 RULES.ansible_ssh_host = RULES.ansible_host!;
 RULES.ansible_ssh_user = RULES.ansible_user!;
 
-/** `~` is the home folder; a relative path is relative to the inventory file's folder. */
+/**
+ * `~` is the home folder, `~user` that user's (pathProblem refuses one not found); a relative path
+ * is relative to the inventory file's folder.
+ */
 export function expandPath(p: string, inventoryDir: string): string {
-  const home = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : p;
+  const user = /^~([^/]+)(\/.*)?$/.exec(p);
+  const other = user ? homeOf(user[1]!) : undefined;
+  const home = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : other !== undefined ? resolve(other, (user![2] ?? '/').slice(1)) : p;
   return isAbsolute(home) ? home : resolve(inventoryDir, home);
 }
 
@@ -161,6 +169,11 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     const given = text(name);
     const r = given === undefined ? { ok: true as const } : readSshArgs(given, args);
     if (!r.ok) problems.add(`${name} of host ${hostName}: ${r.why}`, posOfVar(name), r.hint);
+  }
+  // The paths of -i and -F as ssh would read them: a ~user teqlctl cannot find, or a % token, is refused.
+  for (const path of [...args.identityFiles, ...(args.configFile !== undefined ? [args.configFile] : [])]) {
+    const unread = pathProblem(path);
+    if (unread) problems.add(`ssh arguments of host ${hostName}: ${unread.why}`, posOfVar('ansible_ssh_common_args') ?? posOfVar('ansible_ssh_extra_args'), unread.hint);
   }
   if (args.port !== undefined) spec.port ??= args.port;
   if (args.user !== undefined) spec.user ??= args.user;

@@ -77,3 +77,18 @@ describe('connection variables', () => {
     expect(errorsOf(() => refuseMissingKnownHosts(run.inventory, ['h1']))).toEqual([]);
   });
 });
+
+describe('key and config paths as ssh reads them', () => {
+  it('~user/ is that user\'s home folder (from /etc/passwd), not a folder named ~user beside the inventory', () => {
+    const dir = writeCase({ 'inv.yml': inventoryOf('      ansible_host: 127.0.0.1\n      ansible_ssh_private_key_file: ~root/.ssh/id_ed25519\n'), 'pb.yml': PING });
+    const run = loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'));
+    expect(run.inventory.hosts.get('h1')!.connection.privateKeyFile).toBe('/root/.ssh/id_ed25519');
+  });
+
+  it('a ~user teqlctl cannot find, or an ssh % token, is refused where it is written, not read as a path beside the inventory', () => {
+    const dir = writeCase({ 'inv.yml': inventoryOf('      ansible_host: 127.0.0.1\n      ansible_ssh_private_key_file: ~nosuchuser-teqlctl/k\n      ansible_ssh_common_args: "-i %d/.ssh/k2"\n'), 'pb.yml': PING });
+    const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')));
+    expect(errors.map((e) => `${e.pos?.line} ${e.message}`).join('\n')).toMatch(/6 .*the user nosuchuser-teqlctl of ~nosuchuser-teqlctl\/k is not in \/etc\/passwd/);
+    expect(errors.map((e) => `${e.pos?.line} ${e.message}`).join('\n')).toMatch(/7 ssh arguments of host h1: %d\/.ssh\/k2 holds a token \(%d\) that ssh expands and teqlctl does not/);
+  });
+});
