@@ -136,7 +136,16 @@ function yamlMapping(path: string): boolean {
   const read = readLimited(path);
   if (!('text' in read)) return false; // the INI reader says why it cannot be read
   const doc = parseDocument(read.text);
-  return doc.errors.length === 0 && isMap(doc.contents);
+  // One that starts as YAML does (`all:`, `routers:`: never an INI line) is YAML with a mistake in
+  // it: the YAML reader says which and where, not the INI reader about every line.
+  return (doc.errors.length === 0 && isMap(doc.contents)) || startsAsYamlMapping(read.text);
+}
+
+/** The first line that is not blank or a comment is a mapping key alone (`name:`), as no INI line is. */
+export function startsAsYamlMapping(text: string): boolean {
+  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l) && l.trim() !== '---');
+  // Not an IPv6 host that ends in :: (an INI line).
+  return first !== undefined && !first.includes('::') && /^[^\s[#;=:][^=]*:\s*(#.*)?$/.test(first);
 }
 
 /** The first bytes of a file, enough to tell a script, a program or a vault from an inventory. */

@@ -76,6 +76,13 @@ describe('an inventory folder', () => {
     expect([...loadInventory(join(dir, 'bare/hosts')).inventory.hosts.keys()]).toEqual(['r1', 'r2']);
   });
 
+  it('a file without an extension that starts as YAML does, with a mistake in it, is refused with the YAML error at its place, not as INI on every line', () => {
+    const dir = writeCase({ hosts: 'all:\n  children:\n    routers:\n      hosts:\n        r1:\n          ansible_host: 192.0.2.1\n         ansible_user: admin\n' });
+    const errors = errorsOf(() => loadInventory(join(dir, 'hosts')));
+    expect(errors).toHaveLength(1);
+    expect(`${errors[0]!.pos?.line} ${errors[0]!.message}`).toMatch(/^7 invalid YAML/);
+  });
+
   it('reads an executable text file without #! as a static inventory, as Ansible ends up doing', () => {
     const dir = writeCase({ hosts: '[routers]\nr1\n' });
     chmodSync(join(dir, 'hosts'), 0o755);
