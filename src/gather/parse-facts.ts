@@ -117,7 +117,11 @@ export function parseManagement(host: string, text: string): ManagementFact | un
   const firstLine = text.split('\n')[0] ?? '';
   const m = /^client=(\S+)(?: port=(\d+))?/.exec(firstLine);
   if (!m) return undefined;
-  const [route] = parseJsonArray(host, 'management route', text.slice(firstLine.length));
+  // No route to the client (an address `ip route get` refuses): the path is unknown, as for a route
+  // without a device, not a facts read that fails (the dead-man still covers a cut path).
+  const rest = text.slice(firstLine.length);
+  if (!rest.includes('[')) return undefined;
+  const [route] = parseJsonArray(host, 'management route', rest);
   if (!route?.dev) return undefined;
   return { clientIp: m[1]!, ...(m[2] ? { clientPort: m[2] } : {}), dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
 }

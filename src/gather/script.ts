@@ -44,7 +44,9 @@ const SECTIONS: Array<[string, string]> = [
   // that depmod placed elsewhere, e.g. updates/). OpenWrt keeps its modules flat in that folder,
   // and its modinfo (ubox) takes the module's name alone: no -F.
   ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; tq_k=; read -r tq_k < /proc/sys/kernel/osrelease; tq_a=0; for tq_f in /lib/modules/$tq_k/kernel/net/sched/sch_teql.ko* /lib/modules/$tq_k/sch_teql.ko*; do [ -n "$tq_k" ] && [ -f "$tq_f" ] && tq_a=1; done; if [ $tq_a = 1 ] || modinfo -F filename sch_teql >/dev/null 2>&1 || modinfo sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
-  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "client=$1 port=$2"; ip -j route get "$1"; fi'],
+  // The client as `ip route get` takes it: an IPv4 client seen through an IPv6 socket (::ffff:)
+  // as IPv4 (the path IPv4 changes could cut), a link-local one's zone (fe80::1%eth0) as its oif.
+  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then tq_c=${1#::ffff:}; tq_z=; case $tq_c in *%*) tq_z=${tq_c#*%}; tq_c=${tq_c%%%*};; esac; echo "client=$tq_c port=$2"; if [ -n "$tq_z" ]; then ip -j route get "$tq_c" oif "$tq_z"; else ip -j route get "$tq_c"; fi; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.
   // Each file's size beside it: an older BusyBox base64 (no -w) that fails, or any short read, must

@@ -57,3 +57,22 @@ describe('addresses, on the real kernel', () => {
     expect(on).toEqual([{ dev: 'v2', cidr: '10.0.5.1/24' }, { dev: 'v2', cidr: '10.0.5.2/24', secondary: true }]);
   });
 });
+
+describe('the management path, on the real kernel', () => {
+  const management = (conn: string) => {
+    const out = execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', factsScript()], { encoding: 'utf8', env: { ...process.env, SSH_CONNECTION: conn } });
+    return parseFacts('ns', out).management;
+  };
+
+  it('an IPv4 client seen through an IPv6 socket (::ffff:) is looked up as IPv4', () => {
+    expect(management('::ffff:172.16.0.9 5555 172.16.0.2 22')).toEqual({ clientIp: '172.16.0.9', clientPort: '5555', dev: 'v0' });
+  });
+
+  it('a link-local client with its zone (fe80::1%v2) is looked up on that link', () => {
+    expect(management('fe80::1%v2 5555 fe80::2 22')).toMatchObject({ clientIp: 'fe80::1', dev: 'v2' });
+  });
+
+  it('a client iproute2 finds no route to is an unknown path, not a facts read that fails', () => {
+    expect(management('2001:db8::1 5555 2001:db8::2 22')).toBeUndefined();
+  });
+});
