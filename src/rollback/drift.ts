@@ -11,10 +11,26 @@ export function comparedForDrift(line: string): boolean {
   return !line.startsWith('sysctl ');
 }
 
+/**
+ * A route line as teqlctl wrote it before it read routes whole (2026-12-02): network, gateway,
+ * device and metric only. A run confirmed by that version left its after-state so; what the router
+ * holds now is compared in the same terms, or every route would look moved after an upgrade.
+ */
+export function legacyRouteLine(line: string): string {
+  if (!line.startsWith('route ')) return line;
+  return line.replace(/ type \S+/, '').replace(/( metric \d+).*$/, '$1');
+}
+
+/** An after-state whose route lines carry a source or a protocol: written since routes are read whole. */
+function wholeRoutes(lines: readonly string[]): boolean {
+  return lines.some((l) => l.startsWith('route ') && / (src|proto) /.test(l));
+}
+
 /** One message per difference, `host: no longer holds ...` / `host: now also holds ...`. */
 export function movedSince(host: string, afterRun: readonly string[], now: Facts): string[] {
   const after = new Set(afterRun.filter((l) => l && comparedForDrift(l)));
-  const current = new Set([...stateLines(now)].filter(comparedForDrift));
+  const legacy = !wholeRoutes(afterRun);
+  const current = new Set([...stateLines(now)].filter(comparedForDrift).map((l) => (legacy ? legacyRouteLine(l) : l)));
   return [
     ...[...after].filter((l) => !current.has(l)).map((l) => `${host}: no longer holds ${l}`),
     ...[...current].filter((l) => !after.has(l)).map((l) => `${host}: now also holds ${l}`),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { stateLines } from '../../src/rollback/compare.js';
-import { comparedForDrift, movedSince } from '../../src/rollback/drift.js';
+import { comparedForDrift, legacyRouteLine, movedSince } from '../../src/rollback/drift.js';
 import { recording } from '../helpers/replay-transport.js';
 
 const converged = parseFacts('router_a', recording('a', 'converged'));
@@ -19,6 +19,16 @@ describe('what moved on a router since a run', () => {
     expect(moved).toContain('router_a: no longer holds module sch_teql loaded');
     expect(moved).toContain('router_a: now also holds module sch_teql not loaded');
     expect(moved.some((m) => m.startsWith('router_a: no longer holds address 10.0.0.4/31 dev teql0'))).toBe(true);
+  });
+
+  it('an after-state an older teqlctl wrote (routes as network, gateway, device, metric) is compared in its own terms: no drift after an upgrade', () => {
+    const older = afterRun.map(legacyRouteLine);
+    expect(older.filter((l) => l.startsWith('route ')).every((l) => !/ (src|proto) /.test(l))).toBe(true);
+    expect(older).not.toEqual(afterRun);
+    expect(movedSince('router_a', older, converged)).toEqual([]);
+    // A route moved is still seen.
+    const moved = movedSince('router_a', older, pristine);
+    expect(moved.some((m) => /no longer holds route 198\.51\.100\.0\/24|no longer holds route .* dev teql0/.test(m))).toBe(true);
   });
 
   it('leaves sysctls out: rollback cannot read the sysctls the run read without its playbook', () => {
