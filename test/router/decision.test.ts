@@ -61,7 +61,7 @@ describe.each(SHELLS)('deciding a run under %s', (_name, shell) => {
     expect(existsSync(join(r.root, 'lock'))).toBe(false);
   });
 
-  it('racing each other 40 times: exactly one wins every time, and the loser knows', async () => {
+  it('racing each other 40 times: exactly one wins every time, and the loser knows', { timeout: 30_000 }, async () => {
     let inconsistent = 0;
     for (let i = 0; i < 40; i++) {
       const r = router(shell);
