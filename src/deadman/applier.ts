@@ -28,7 +28,8 @@ export function stopApplierLines(dir: string): string {
   return [
     PROC_START_FN,
     // An older teqlctl's record holds the pid alone: trusted as before (sameProcess).
-    `a=; as=; read -r a as < ${dir}/applier 2>/dev/null`,
+    // Braced: a redirection's own "cannot open" (no apply running, the usual case) is not shown.
+    `a=; as=; { read -r a as < ${dir}/applier; } 2>/dev/null`,
     `if [ -n "$a" ] && [ "$a" != "$$" ] && [ -r /proc/$a/stat ] && ${sameProcess('$a', '$as')}; then`,
     '  c=; read -r c < /proc/$a/comm',
     '  case "$c" in',

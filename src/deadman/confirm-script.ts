@@ -13,7 +13,7 @@ import { armedInEarlierBoot, readBootId, readRunBoot } from '../router/boot-id.j
 /** Stops the run's timer, whichever kind (exported for its tests). */
 export function disarm(dir: string): string {
   return [
-    `kind=; what=; start=; read -r kind what start < ${dir}/timer 2>/dev/null`,
+    `kind=; what=; start=; read -r kind what start 2>/dev/null < ${dir}/timer`,
     // The sleeper's shell first, so it cannot go on to the revert when its sleep ends; only while
     // that pid is still the timer's (long fired, its number may be another process's now).
     PROC_START_FN,

@@ -21,9 +21,11 @@ export function undoRunScript(runId: string, rollbackId: string): string {
   return `export LANG=C LC_ALL=C
 umask 077
 trap '' HUP PIPE
+# Recorded first, checked after: the redo decides, then reads the record, so whichever comes first,
+# either this sees the decision or the redo sees this script (and stops it).
 if [ -d ${rb} ]; then
-  ${undecided} || { echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }
   ${recordApplierLine(rb)} || exit 1
+  ${undecided} || { ${forgetApplierLine(rb)}; echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }
 fi
 failed=0
 for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${d}/undo-$f.sh || failed=1; done

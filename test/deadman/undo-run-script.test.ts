@@ -60,6 +60,21 @@ describe.each(SHELLS)('the rollback\'s undo and its dead-man, under %s', (_name,
     expect(r.steps()).toEqual([0, 1]);
   });
 
+  it('a dead-man that fires between the undo\'s record of itself and its check stops it all the same: never an undo after the redo', async () => {
+    const r = router(0);
+    expect((await r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 1))).code).toBe(0);
+    // Held 2 s between the two first lines of its guard, the record and the check (a slow scheduler).
+    const script = undoRunScript(RUN, RB).replace(/(if \[ -d \S+ \]; then\n[^\n]*\n)/, '$1  sleep 2\n');
+    expect(script).toMatch(/then\n[^\n]*\n  sleep 2\n/);
+    const undo = await r.sh(shell, script);
+    expect(undo.code).not.toBe(0);
+    for (let i = 0; i < 50 && r.state(RB) !== 'reverted'; i++) await sleep(100);
+    await sleep(300);
+    expect(r.state(RB)).toBe('reverted');
+    expect(r.state(RUN)).toBe('confirmed');
+    expect(r.steps()).toEqual([0, 1]);
+  });
+
   it('an undo that starts after the dead-man decided undoes nothing and says so', async () => {
     const r = router(0);
     expect((await r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 1))).code).toBe(0);
