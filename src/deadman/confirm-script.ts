@@ -4,7 +4,7 @@ import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { CONFIRM_MARKER, RETIRING_MARK } from '../router/markers.js';
-import { decide, DECIDED, RECORDS, RESERVE, withRoom } from '../router/decision.js';
+import { claimRecords, decide, DECIDED, RECORDS, RESERVE, withRoom } from '../router/decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
 import { wholeScript } from '../router/whole-script.js';
@@ -44,7 +44,8 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     // The records after the decision are written by one side only: this confirmation, or a rollback
     // that found the run decided by it but not recorded after its wait (a confirmation stalled in
     // systemctl or a sync) and undid it. Whoever makes the directory writes them.
-    `mkdir ${dir}/${RECORDS} 2>/dev/null || { echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=rollback"; exit 1; }`,
+    // Not made and not there: a disk too full even for a directory, said as a failed record (exit 3).
+    `${claimRecords(dir)} || { [ -d ${dir}/${RECORDS} ] && { echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=rollback"; exit 1; }; ${syncFs(dir)}; exit 3; }`,
     // The run's records, with the reserve's room on a disk that filled since arming. Where even that
     // is not enough, they are flushed as far as they got before exit 3 (the controller then rolls
     // this host back: the run is decided here, its timer stopped).

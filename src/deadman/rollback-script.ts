@@ -6,7 +6,7 @@ import { syncFsAt } from '../apply/render-op.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { ABANDONED_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
-import { decide, freeReserve, RECORDS, withRoom, whoDecided } from '../router/decision.js';
+import { claimRecords, decide, freeReserve, RECORDS, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './arm-script.js';
 import { stopApplierLines } from './applier.js';
 import { closeRunScript } from './confirm-script.js';
@@ -58,7 +58,7 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // while (a confirmation stalled before it): made here, the confirmation then writes nothing and
     // says so, and the run is undone as pending. Made by it: its records are waited for.
     `      confirm) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done`,
-    `        if case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && ! mkdir $d/${RECORDS} 2>/dev/null; then i=0; while case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi;;`,
+    `        if case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && ! ${claimRecords('$d')} && [ -d $d/${RECORDS} ]; then i=0; while case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi;;`,
     '    esac',
     '  fi',
     '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',

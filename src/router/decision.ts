@@ -13,6 +13,16 @@ export const DECIDED = 'decided';
 /** Made by whoever writes a confirmed run's records: its confirmation, or a rollback that took it over. */
 export const RECORDS = 'records';
 
+/**
+ * True when this script made the records directory (retried once with the reserve freed, as a
+ * decision is, on a disk that filled); false when the other side made it, or when it cannot be
+ * made at all (then `[ -d .../records ]` is false: the caller tells the two apart).
+ */
+export function claimRecords(dir: string): string {
+  const mk = `mkdir ${dir}/${RECORDS} 2>/dev/null`;
+  return `{ ${mk} || { [ ! -e ${dir}/${RECORDS} ] && ${freeReserve(dir)} && ${mk}; }; }`;
+}
+
 /** The run's reserve: written at arming, freed when a decision or its records find the disk full. */
 export const RESERVE = 'reserve';
 

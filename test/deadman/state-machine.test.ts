@@ -163,6 +163,17 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(existsSync(join(r.dir, 'after-state'))).toBe(false);
   });
 
+  it('a confirmation that cannot make its records directory (a full disk) fails as a record that could not be written (exit 3), not as a rollback\'s takeover', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    // A file in its place: mkdir fails and no directory is there, as on a disk with no room left.
+    writeFileSync(join(r.dir, 'records'), '');
+    const res = await r.run(confirmScript(RUN, 'x', 'confirmed', false));
+    expect(res.code).toBe(3);
+    expect(res.stdout).not.toContain('too-late');
+    expect(r.state()).toBe('pending');
+  });
+
   it('a run armed in an earlier boot (the router restarted after verify) is not confirmed: said, left undecided for the rollback', async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;
