@@ -21,9 +21,13 @@ export function legacyRouteLine(line: string): string {
   return line.replace(/ type \S+/, '').replace(/( metric \d+).*$/, '$1');
 }
 
-/** An after-state whose route lines carry a source or a protocol: written since routes are read whole. */
+/**
+ * An after-state with any route attribute the older lines never had (a type, onlink, a source, a
+ * protocol, why it cannot be put back): written since routes are read whole. One with none reads
+ * the same in both forms.
+ */
 function wholeRoutes(lines: readonly string[]): boolean {
-  return lines.some((l) => l.startsWith('route ') && / (src|proto) /.test(l));
+  return lines.some((l) => l.startsWith('route ') && (/ (type|src|proto) /.test(l) || / onlink( |$)/.test(l) || l.endsWith(')')));
 }
 
 /** One message per difference, `host: no longer holds ...` / `host: now also holds ...`. */

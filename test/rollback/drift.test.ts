@@ -31,6 +31,14 @@ describe('what moved on a router since a run', () => {
     expect(moved.some((m) => /no longer holds route 198\.51\.100\.0\/24|no longer holds route .* dev teql0/.test(m))).toBe(true);
   });
 
+  it('an after-state of this version whose routes carry no source or protocol (only /32 addresses, an onlink default) is not taken for an older one', () => {
+    const hosting = parseFacts('r1', recording('a', 'converged'));
+    hosting.routes = [{ to: 'default', via: '192.0.2.1', dev: 'eth1', metric: 0, onlink: true }];
+    const after = [...stateLines(hosting)].sort();
+    expect(after).toContain('route default via 192.0.2.1 dev eth1 metric 0 onlink');
+    expect(movedSince('r1', after, hosting)).toEqual([]);
+  });
+
   it('leaves sysctls out: rollback cannot read the sysctls the run read without its playbook', () => {
     expect(comparedForDrift('sysctl net.ipv4.tcp_reordering = 3')).toBe(false);
     expect(comparedForDrift('module sch_teql loaded')).toBe(true);
