@@ -29,6 +29,11 @@ export function sameRoute(a: RouteFact, b: RouteFact): boolean {
   return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '');
 }
 
+/** Same prefix length and network: a second such address on a link is the first one's secondary. */
+function sameSubnet(a: string, b: string): boolean {
+  return splitCidr(a).prefix === splitCidr(b).prefix && cidrNetwork(a) === cidrNetwork(b);
+}
+
 /** The route the kernel adds with an address: its source is that address (prefsrc). */
 function connectedRoute(dev: string, cidr: string): RouteFact {
   return { to: cidrNetwork(cidr), dev, metric: 0, protocol: 'kernel', scope: 'link', src: splitCidr(cidr).ip };
@@ -114,13 +119,20 @@ function applyInPlace(f: Facts, op: Op): Facts {
     }
     case 'addr-add': {
       if (f.addresses.some((a) => a.dev === op.dev && a.cidr === op.cidr)) throw new SimulationError('address exists');
-      f.addresses.push({ dev: op.dev, cidr: op.cidr });
+      // The kernel makes it a secondary where the link has a primary in the same subnet.
+      const primary = f.addresses.some((a) => a.dev === op.dev && !a.secondary && sameSubnet(a.cidr, op.cidr));
+      f.addresses.push({ dev: op.dev, cidr: op.cidr, ...(primary ? { secondary: true as const } : {}) });
       if (isUp(f, op.dev)) addConnected(f, op.dev, op.cidr);
       return f;
     }
     case 'addr-del': {
-      if (!f.addresses.some((a) => a.dev === op.dev && a.cidr === op.cidr)) throw new SimulationError('no such address');
-      f.addresses = f.addresses.filter((a) => !(a.dev === op.dev && a.cidr === op.cidr));
+      const gone = f.addresses.find((a) => a.dev === op.dev && a.cidr === op.cidr);
+      if (!gone) throw new SimulationError('no such address');
+      // A primary takes its secondaries with it (promote_secondaries off, the kernel's default), and
+      // every route that gives the address as its source goes with it.
+      f.addresses = f.addresses.filter((a) => !(a.dev === op.dev && (a.cidr === op.cidr || (!gone.secondary && a.secondary && sameSubnet(a.cidr, op.cidr)))));
+      const ip = splitCidr(op.cidr).ip;
+      f.routes = f.routes.filter((r) => r.src !== ip || f.addresses.some((a) => splitCidr(a.cidr).ip === ip));
       const net = cidrNetwork(op.cidr);
       if (!f.addresses.some((a) => a.dev === op.dev && cidrNetwork(a.cidr) === net)) {
         f.routes = f.routes.filter((r) => !(r.dev === op.dev && r.protocol === 'kernel' && r.to === net));

@@ -7,10 +7,22 @@ import { simulateAll } from '../simulate.js';
 import { cidrNetwork, splitCidr } from '../../router/ipv4.js';
 
 /**
- * Refuses to delete a primary address that has secondaries in its subnet: the kernel deletes them
- * with it (unless promote_secondaries is on), and the undo would put back the primary alone.
+ * Refuses to delete an address that takes others with it: the routes that give it as their source,
+ * and a primary's secondaries in its subnet (unless promote_secondaries is on). The kernel deletes
+ * them with it, and the undo would put back the address alone.
  */
-function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[], gone: AddressFact): void {
+function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[], gone: AddressFact, facts: Facts): void {
+  // Routes that give the address as their source go with it (the kernel flushes them), and its undo
+  // puts back the address alone. The connected route comes back with the address by itself.
+  const { ip: goneIp } = splitCidr(gone.cidr);
+  const sourced = facts.routes.filter((r) => r.src === goneIp && r.protocol !== 'kernel');
+  if (sourced.length > 0) {
+    throw conflict(
+      ctx,
+      `removing ${gone.cidr} from ${gone.dev} would remove the route${sourced.length > 1 ? 's' : ''} that give${sourced.length > 1 ? '' : 's'} it as source (${sourced.map((r) => `${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`).join(', ')}) with it, and the undo could not put them back`,
+      'change those routes first (route tasks), or leave this address as it is',
+    );
+  }
   if (gone.secondary) return;
   const { prefix } = splitCidr(gone.cidr);
   const lost = onDev.filter((a) => a.secondary && splitCidr(a.cidr).prefix === prefix && cidrNetwork(a.cidr) === cidrNetwork(gone.cidr));
@@ -31,7 +43,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     const present = onDev.filter((a) => splitCidr(a.cidr).ip === ip);
     if (present.length === 0) return { changes: [], facts };
     guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
-    for (const a of present) refuseLosingSecondaries(ctx, onDev, a);
+    for (const a of present) refuseLosingSecondaries(ctx, onDev, a, facts);
     const steps = present.map((a) => ({ op: { kind: 'addr-del' as const, dev: args.dev, cidr: a.cidr }, undo: [{ kind: 'addr-add' as const, dev: args.dev, cidr: a.cidr }] }));
     return {
       changes: [{ action: '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', '), after: null, steps, task: ctx.task, pos: ctx.pos }],
@@ -54,7 +66,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
   guardManagement(ctx, facts, args.dev, `adding ${args.address}`);
   // Same address with another prefix: replace it (delete, then add), undone the other way round.
   const samePrefixless = onDev.find((a) => splitCidr(a.cidr).ip === ip);
-  if (samePrefixless) refuseLosingSecondaries(ctx, onDev, samePrefixless);
+  if (samePrefixless) refuseLosingSecondaries(ctx, onDev, samePrefixless, facts);
   const steps = samePrefixless
     ? [
         { op: { kind: 'addr-del' as const, dev: args.dev, cidr: samePrefixless.cidr }, undo: [{ kind: 'addr-add' as const, dev: args.dev, cidr: samePrefixless.cidr }] },

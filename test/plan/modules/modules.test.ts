@@ -137,3 +137,22 @@ describe('a primary address with secondaries in its subnet', () => {
     expect(plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, lone).map((c) => c.action)).toEqual(['-']);
   });
 });
+
+describe('an address that takes others with it, as the plan so far leaves the router', () => {
+  it('a secondary added earlier in the same play counts: removing its primary later is refused', () => {
+    const f = converged();
+    f.addresses.push({ dev: 'eth2', cidr: '10.0.5.1/24' });
+    const tasks = [
+      task({ module: 'address', args: { dev: 'eth2', address: '10.0.5.5/24', state: 'present' } }),
+      task({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }),
+    ];
+    expect(() => planHost('a', tasks, f)).toThrow(/would remove its secondary address 10.0.5.5\/24 with it/);
+  });
+
+  it('a route that gives the address as its source is not flushed with it: refused, naming the route', () => {
+    const f = converged();
+    f.addresses.push({ dev: 'eth2', cidr: '10.0.5.1/24' });
+    f.routes.push({ to: 'default', via: '10.0.5.254', dev: 'eth2', metric: 100, protocol: 'dhcp', src: '10.0.5.1' });
+    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/30', state: 'present' } }, f)).toThrow(/removing 10.0.5.1\/24 from eth2 would remove the route that gives it as source \(default via 10.0.5.254 dev eth2\)/);
+  });
+});
