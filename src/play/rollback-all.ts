@@ -45,7 +45,7 @@ export async function rollbackAll(run: RunState, hosts = touchedHosts(run)): Pro
         const msg = run.confirmed.has(h)
           ? `${cannot}; it was confirmed, so its dead-man is off and it STAYS CHANGED: \`teqlctl rollback --run ${run.runId}\` undoes it once it answers`
           : run.confirmUnanswered.has(h)
-            ? `${cannot}; its confirmation was sent and never answered: it may have been confirmed there (its dead-man off: it STAYS CHANGED) or not (its dead-man timer reverts it within ${timeout} s of the first change): \`teqlctl status\` says which, and \`teqlctl rollback --run ${run.runId}\` undoes it if it was confirmed`
+            ? `${cannot}; its confirmation was sent and never answered: it may have been confirmed there (its dead-man off: it STAYS CHANGED) or not (then its dead-man timer reverts it by itself within ${timeout} s of the first change): \`teqlctl status\` says which, and \`teqlctl rollback --run ${run.runId}\` undoes it if it was confirmed`
             // A rollback that reached the router and claimed the run finishes there, unanswered.
             : `${cannot}; its dead-man timer reverts it by itself within ${timeout} s of the first change, unless the rollback sent there claimed the run first and finishes it: \`teqlctl status\` says which`;
         report.rollback = { ok: false, residual: { missing: [], extra: [] }, errors: [msg] };

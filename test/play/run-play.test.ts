@@ -200,6 +200,7 @@ describe('a run against the replayed lab', () => {
       const r = await run;
       const errors = r.hosts.find((h) => h.host === 'router_b')!.rollback!.errors.join(' ');
       expect(errors).toMatch(/its confirmation was sent and never answered: it may have been confirmed there \(its dead-man off: it STAYS CHANGED\) or not/);
+      expect(errors).toMatch(/or not \(then its dead-man timer reverts it by itself within \d+ s of the first change\)/);
       expect(errors).toMatch(/`teqlctl status` says which/);
       expect(lab.routers.router_a.state).toBe('pristine');
     } finally {
