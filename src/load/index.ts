@@ -91,7 +91,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
       for (const p of mine) placed.push(p);
       tasks.set(host, mine.map((p) => p.instance));
     }
-    plays.push({ name: shape.name, pos: shape.pos, hosts, tasks, ...(shape.serial ? { serial: shape.serial } : {}), ...(shape.maxFailPercentage !== undefined ? { maxFailPercentage: shape.maxFailPercentage } : {}) });
+    plays.push({ name: shape.name, pos: shape.pos, hostsPos: shape.hostsPos, hosts, tasks, ...(shape.serial ? { serial: shape.serial } : {}), ...(shape.maxFailPercentage !== undefined ? { maxFailPercentage: shape.maxFailPercentage } : {}) });
   }
   checkBatching(plays, problems);
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);

@@ -76,6 +76,8 @@ export type TaskInstance = TaskCall & {
 export interface LoadedPlay {
   name: string;
   pos: SourcePos;
+  /** Where its `hosts:` pattern is written. */
+  hostsPos: SourcePos;
   /** Host names matched by the play's `hosts` pattern, in inventory order. */
   hosts: string[];
   /** Per host, its tasks in playbook order (tasks whose `when` is false are left out). */

@@ -1,0 +1,41 @@
+// A bundle is changed on both of its ends or not at all. `--limit` keeps to that by adding the
+// other end (load/index.ts, selectBundles); a play's own `hosts:` could still name a hub without
+// one of its branches (`hosts: hub:branch1`), and the hub would then change its end of the
+// hub-branch2 bundle alone: its links at another MTU, or an equalizer whose peer never comes, and
+// pings that may still pass. Refused before anything connects, at the play's `hosts:` (a review).
+import { Problems } from '../load/problems.js';
+import type { LoadedRun } from '../load/types.js';
+import { scopesOf, taskBundles } from '../plan/bundle-scope.js';
+
+/** Throws ConfigErrors (exit 2) naming each play that runs one end of a bundle whose other end no play of the run runs. */
+export function refuseHalfBundles(loaded: LoadedRun): void {
+  const problems = new Problems();
+  // Across the run: a play of the hubs and a play of the branches take part in the same bundles.
+  const running = new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, tasks]) => tasks.length > 0).map(([h]) => h)));
+  const chosen = loaded.selectedBundles ? new Set(loaded.selectedBundles) : undefined;
+  const byName = new Map(loaded.bundles.map((b) => [b.name, b]));
+  for (const play of loaded.plays) {
+    for (const [host, tasks] of play.tasks) {
+      const scopes = scopesOf(host, loaded.bundles);
+      // Per bundle, the tasks of its end here. A ping changes nothing: a play that only checks one end configures no half.
+      const half = new Map<string, string[]>();
+      for (const task of tasks.filter((t) => t.module !== 'ping')) {
+        for (const name of taskBundles(task, scopes)) {
+          if (chosen && !chosen.has(name)) continue; // left out by --limit: the run does not run its tasks
+          if (byName.get(name)!.ends.every((e) => e.host === host || running.has(e.host))) continue;
+          half.set(name, [...(half.get(name) ?? []), task.name]);
+        }
+      }
+      for (const [name, named] of half) {
+        const missing = byName.get(name)!.ends.find((e) => e.host !== host && !running.has(e.host))!.host;
+        const more = named.length > 1 ? ` and ${named.length - 1} more` : '';
+        problems.add(
+          `play "${play.name}" runs ${host}'s end of bundle ${name} (task "${named[0]}"${more}), and no play of this run runs its other end, ${missing}: a bundle is changed on both of its ends or not at all`,
+          play.hostsPos,
+          `add ${missing} to the play's hosts; to run some of ${host}'s bundles only, name their other ends with --limit (${host} then runs those bundles alone)`,
+        );
+      }
+    }
+  }
+  problems.throwIfAny();
+}
