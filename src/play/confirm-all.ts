@@ -56,15 +56,17 @@ export async function confirmAll(run: RunState): Promise<void> {
     failUnits(run, 'verify', 'management access lost after applying (a new SSH connection failed): ', lost);
     await settle(run);
     if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
-    // A hub that writes boot files confirms after the hosts that end only one bundle (its spokes):
-    // a spoke whose confirmation fails has its bundle undone on a hub whose dead-man still runs, so
-    // the hub can still take a batch (its boot files written again for the kept bundles:
-    // settle.ts). The price is a second round trip, a longer window between confirmations
-    // (docs/deadman.md), so only then. With a hold between confirmations (the fault matrix), the
-    // first host confirms alone first.
+    // A hub confirms after the hosts that end only one bundle (its spokes): a spoke whose
+    // confirmation fails has its bundle undone on a hub whose dead-man still runs, so the hub can
+    // still take a batch (a failed link's rp_filter raised back, its boot files written again for
+    // the kept bundles: settle.ts). Confirmed at once with its spokes, such a hub refused that
+    // batch and was rolled back wholly, every healthy spoke with it (a review). The price is a
+    // second round trip for runs with hubs, a longer window between confirmations
+    // (docs/deadman.md). With a hold between confirmations (the fault matrix), the first host
+    // confirms alone first.
     const ready = toConfirm(run).filter((h) => fresh.has(h));
     const between = run.opts.holds?.betweenConfirmsSec;
-    const later = (h: string) => run.domains.unitsOf(h).length > 1 && run.persists.has(h);
+    const later = (h: string) => run.domains.unitsOf(h).length > 1;
     const waves = between ? [ready.slice(0, 1), ready.slice(1)] : [ready.filter((h) => !later(h)), ready.filter(later)].filter((w) => w.length > 0);
     // How long a confirmed shell may wait at its barrier: the other confirmations (--forks at a
     // time, each bounded as one round trip), the hold between them, and a rollback of another host

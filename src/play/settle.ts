@@ -134,7 +134,10 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
         setTitle(`${h}: rolled back ${bundles.join(', ')}, kept ${mine.filter((u) => !failed.has(u)).join(', ')}`);
       } catch (err) {
         // Always this attempt's outcome, never an earlier partial rollback's.
-        if (!judged) report.partialRollback = { bundles, ok: false, residual: { missing: [], extra: [] }, errors: [`cannot reach ${h} to roll back ${bundles.join(', ')} (${(err as Error).message}); its dead-man timer reverts the whole run there by itself within ${run.opts.confirmTimeoutSec} s of the first change unless it is confirmed`] };
+        // The host may be reachable (a confirmed run refuses a new batch): said as what failed, and
+        // whether a dead-man still stands behind it.
+        const timer = run.confirmed.has(h) ? 'it is confirmed already, so no dead-man timer reverts it' : `its dead-man timer reverts the whole run there by itself within ${run.opts.confirmTimeoutSec} s of the first change unless it is confirmed`;
+        if (!judged) report.partialRollback = { bundles, ok: false, residual: { missing: [], extra: [] }, errors: [`rolling back ${bundles.join(', ')} on ${h} failed (${(err as Error).message}); ${timer}`] };
         throw err;
       }
     },

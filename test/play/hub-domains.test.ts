@@ -11,7 +11,7 @@ import { runPlay } from '../../src/play/run-play.js';
 import { RunLog } from '../../src/play/run-log.js';
 import type { PlayOptions } from '../../src/play/run-state.js';
 import type { HostPlan } from '../../src/plan/types.js';
-import { CHECK_MARKER, SECTION_MARKER } from '../../src/router/markers.js';
+import { ARM_FAILED_MARKER, CHECK_MARKER, SECTION_MARKER } from '../../src/router/markers.js';
 import { answerFacts, applyAnswer, checkIndices, writesBootFiles } from '../../bench/fleet/sim-host.js';
 import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
 import { hubFacts, HUB_PLAYBOOK } from '../../bench/fleet/hub-facts.js';
@@ -140,6 +140,26 @@ describe('a hub whose spoke fails', () => {
     expect(r.hosts.find((h) => h.host === 'hub000')!.status).toBe('rolled back');
     expect(f.hub.state).toBe('pristine');
     expect(r.exitCode).toBe(ExitCode.verifyFailed);
+  });
+
+  it('a hub that writes no boot files confirms after its spokes: a spoke\'s failed confirmation whose links need their rp_filter raised keeps the others', async () => {
+    const f = hub(['hub000_spoke3']);
+    // teql3's links filtered by conf.all alone before the run (their own value 0, all 2): undone, they need a raise, a batch of its own.
+    const own0 = (facts: string) => facts.replace(/(conf\/eth[78]\/rp_filter\t)2/g, '$10');
+    f.hub.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: f.hub.state === 'pristine' ? own0(rec.stdout) : rec.stdout }));
+    f.hub.overrides.set('partial-rollback', (_s, rec) => ({ ...rec, stdout: own0(rec.stdout) }));
+    const recorded = (facts: string) => facts.replace(`${SECTION_MARKER} baseline\n`, `${SECTION_MARKER} baseline\nsysctl:net.ipv4.conf.eth7.rp_filter\t0\nsysctl:net.ipv4.conf.eth8.rp_filter\t0\n`);
+    // As the router answers: a run it holds confirmed takes no new batch (arm-script.ts).
+    f.hub.overrides.set('apply', (_s, rec) => (f.hub.kinds().includes('confirm')
+      ? { stdout: `${ARM_FAILED_MARKER} run test-run-1 is no longer pending here: confirmed (decided by confirm); nothing of this phase was applied\n`, code: 3 }
+      : f.hub.state === 'partial' ? { ...rec, stdout: recorded(rec.stdout) } : rec));
+    f.routers.get('hub000_spoke3')!.overrides.set('confirm', (_s, rec) => ({ ...rec, stdout: '@@teqlctl-confirm too-late reverted decided-by=revert\n', code: 1, state: 'pristine' }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.filter((b) => b.status === 'converged').length).toBe(4);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'apply', 'confirm', 'release']);
+    expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, bundles: ['hub000:teql3<->hub000_spoke3:teql0'] });
+    for (const spoke of ['hub000_spoke0', 'hub000_spoke1', 'hub000_spoke2', 'hub000_spoke4']) expect(f.routers.get(spoke)!.state, spoke).not.toBe('pristine');
   });
 });
 
@@ -277,9 +297,9 @@ describe('a hub that writes its boot configuration', () => {
       expect(raise).toMatch(new RegExp(`sysctl:net\\.ipv4\\.conf\\.${dev}\\.rp_filter`));
     }
     const files = [...boot!.matchAll(/^\{ .*printf '%s' '?([A-Za-z0-9+/=]+)'? \| base64 -d/gm)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('\n');
-    expect(files).toMatch(/^net\/ipv4\/conf\/all\/rp_filter = 0$/m);
-    expect(files).toMatch(/^net\/ipv4\/conf\/eth5\/rp_filter = 2$/m);
-    expect(files).toMatch(/^net\/ipv4\/conf\/eth6\/rp_filter = 2$/m);
+    expect(files).toMatch(/^run setsys \/proc\/sys\/net\/ipv4\/conf\/all\/rp_filter 0$/m);
+    expect(files).toMatch(/^run setsys \/proc\/sys\/net\/ipv4\/conf\/eth5\/rp_filter 2$/m);
+    expect(files).toMatch(/^run setsys \/proc\/sys\/net\/ipv4\/conf\/eth6\/rp_filter 2$/m);
     expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, residual: { missing: [], extra: [] } });
   });
 
