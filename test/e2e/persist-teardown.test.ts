@@ -47,9 +47,11 @@ describe('persist, reboot, teardown', () => {
     for (const router of ROUTERS) {
       const boot = r.json.hosts[HOST[router]].changes.filter((c: any) => c.resource.startsWith('boot file'));
       expect(boot.map((c: any) => c.resource)).toContain('boot file /etc/teqlctl/boot.sh');
-      const enabled = await sshRun(router, 'systemctl is-enabled teqlctl-boot.service; cat /etc/modules-load.d/teqlctl.conf');
+      // The module and sysctls are the script's own, after its revert: nothing in modules-load.d or sysctl.d.
+      const enabled = await sshRun(router, 'systemctl is-enabled teqlctl-boot.service; grep -x "run modprobe sch_teql" /etc/teqlctl/boot.sh; ls /etc/modules-load.d/teqlctl.conf /etc/sysctl.d/99-teqlctl.conf 2>&1');
       expect(enabled.stdout).toContain('enabled');
-      expect(enabled.stdout).toContain('sch_teql');
+      expect(enabled.stdout).toContain('\nrun modprobe sch_teql\n');
+      expect(enabled.stdout).toMatch(/teqlctl\.conf.*No such file[\s\S]*99-teqlctl\.conf.*No such file/);
       expect(await tcpReordering(router)).toBe('30');
     }
     const again = await playJson(CHAPTER, PERSIST);

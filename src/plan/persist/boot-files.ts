@@ -2,10 +2,9 @@
 // an ifupdown hook and networkd drop-ins where those manage the interfaces. Empty model, no files.
 import type { BootFileFact, Facts } from '../../gather/facts.js';
 import {
-  BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, IFUP_HOOK, MODPROBE_OPTIONS, MODULES_LOAD, OPENRC_LOCAL_START, SYSCTL_FILE, networkdDropIn as dropInPath,
+  BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, IFUP_HOOK, OPENRC_LOCAL_START, networkdDropIn as dropInPath,
 } from '../../router/paths.js';
 import { bootDevices, type BootModel } from './boot-model.js';
-import { sysctlPath } from '../../router/sysctl-path.js';
 import { bootScript, ifupHook } from './boot-script.js';
 import { bootUnit } from './systemd-unit.js';
 import { networkdDropIn } from './networkd-dropin.js';
@@ -13,26 +12,21 @@ import type { BootMechanism } from './boot-mechanism.js';
 
 const HEADER = '# Written by teqlctl. teqlctl rewrites or removes this file: change the playbook instead.';
 
-function file(path: string, lines: string[], executable = false): BootFileFact {
-  return { path, content: [HEADER, ...lines, ''].join('\n'), executable };
-}
 
 /** What the host's boot files are written for; `none` is refused by planPersist before this runs. */
 export function bootFiles(model: BootModel, facts: Facts, mechanism: BootMechanism): BootFileFact[] {
   if (model.steps.length === 0 && model.sysctls.length === 0 && !model.teql) return [];
   const files: BootFileFact[] = [];
+  // The module and the sysctls are the script's own, after its revert of a run a reboot cut, for
+  // every init: written to modules-load.d and sysctl.d, an unconfirmed run's values were applied
+  // at boot before the script reverted the run (the revert then removed the files, not what the
+  // kernel already held), and a confirmed run's values that the revert wrote back came too late
+  // for that boot (a review). An earlier teqlctl's files there are removed by the next run.
   if (mechanism.kind === 'ifupdown') {
-    // No systemd or OpenRC reads modules-load.d or sysctl.d here: the script does it itself.
-    files.push({ path: BOOT_SCRIPT, content: bootScript(model, new Set(), { inline: true }), executable: true });
+    files.push({ path: BOOT_SCRIPT, content: bootScript(model, new Set()), executable: true });
     files.push({ path: IFUP_HOOK, content: ifupHook(mechanism.devices), executable: true });
     return files.sort((a, b) => a.path.localeCompare(b.path));
   }
-  if (model.teql) {
-    files.push(file(MODULES_LOAD, ['sch_teql']));
-    if (model.teql.maxEqualizers > 1) files.push(file(MODPROBE_OPTIONS, [`options sch_teql max_equalizers=${model.teql.maxEqualizers}`]));
-  }
-  // The slash form: in sysctl.d a dot is a separator, so an interface named eth0.100 needs it.
-  if (model.sysctls.length > 0) files.push(file(SYSCTL_FILE, model.sysctls.map(([k, v]) => `${sysctlPath(k).slice('/proc/sys/'.length)} = ${v}`)));
 
   const devices = bootDevices(model);
   const networkd = facts.boot?.networkd ?? {};

@@ -29,11 +29,10 @@ function command(step: BootStep): string {
 }
 
 /**
- * `skip`: interfaces networkd configures from its drop-ins; their steps are left to it. `inline`:
- * no init system reads modules-load.d, modprobe.d or sysctl.d on this router, so the script loads
- * the module with its options and sets the sysctls itself.
+ * `skip`: interfaces networkd configures from its drop-ins; their steps are left to it. The script
+ * loads the module with its options and sets the sysctls itself, after the revert (boot-files.ts).
  */
-export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { inline?: boolean } = {}): string {
+export function bootScript(model: BootModel, skip: ReadonlySet<string>): string {
   const lines = [
     '#!/bin/sh',
     `# Written by teqlctl for ${model.host}: brings the verified TEQL configuration back at boot.`,
@@ -45,9 +44,9 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, opts: { 
     'retry() { n=0; until "$@" 2>/dev/null; do n=$((n + 1)); if [ $n -ge 30 ]; then run "$@"; return; fi; sleep 1; done; }',
     ...revertPendingRuns(),
   ];
-  const options = opts.inline && model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';
+  const options = model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';
   if (model.teql) lines.push(`run modprobe sch_teql${options}`);
-  if (opts.inline && model.sysctls.length > 0) {
+  if (model.sysctls.length > 0) {
     lines.push('setsys() { echo "$2" > "$1"; }');
     for (const [k, v] of model.sysctls) lines.push(shellJoin(['run', 'setsys', sysctlPath(k), v]));
   }

@@ -28,8 +28,6 @@ describe('persist: true', () => {
     expect(plan.phases[0]!.checks.length).toBeGreaterThan(0);
     expect(last.checks).toEqual([]);
     expect(last.changes.map((c) => `${c.action} ${c.resource}`)).toEqual([
-      '+ boot file /etc/modules-load.d/teqlctl.conf',
-      '+ boot file /etc/sysctl.d/99-teqlctl.conf',
       '+ boot file /etc/systemd/system/multi-user.target.wants/teqlctl-boot.service',
       '+ boot file /etc/systemd/system/teqlctl-boot.service',
       '+ boot file /etc/teqlctl/boot.sh',
@@ -38,12 +36,11 @@ describe('persist: true', () => {
 
   it('boots into what the run verified: module, sysctls (the all-rule included), links, equalizer, addresses, route', () => {
     const { after } = converge(pristineFacts());
-    expect(content(after, '/etc/modules-load.d/teqlctl.conf')).toContain('\nsch_teql\n');
-    // The slash form, as sysctl.d reads it (an interface name may hold a dot).
-    const sysctl = content(after, '/etc/sysctl.d/99-teqlctl.conf').split('\n').filter((l) => l.startsWith('net/'));
-    expect(sysctl[0]).toBe('net/ipv4/conf/all/rp_filter = 0');
-    expect(sysctl).toEqual(expect.arrayContaining(['net/ipv4/conf/eth1/rp_filter = 0', 'net/ipv4/conf/eth2/rp_filter = 0', 'net/ipv4/conf/eth0/rp_filter = 2', 'net/ipv4/conf/lo/rp_filter = 2']));
-    const script = content(after, '/etc/teqlctl/boot.sh').split('\n').filter((l) => /^(run|retry) /.test(l));
+    // The script's own, after its revert: no file that the init reads before the script runs.
+    const sysctl = content(after, '/etc/teqlctl/boot.sh').split('\n').filter((l) => l.startsWith('run setsys '));
+    expect(sysctl[0]).toBe('run setsys /proc/sys/net/ipv4/conf/all/rp_filter 0');
+    expect(sysctl).toEqual(expect.arrayContaining(['run setsys /proc/sys/net/ipv4/conf/eth1/rp_filter 0', 'run setsys /proc/sys/net/ipv4/conf/eth2/rp_filter 0', 'run setsys /proc/sys/net/ipv4/conf/eth0/rp_filter 2', 'run setsys /proc/sys/net/ipv4/conf/lo/rp_filter 2']));
+    const script = content(after, '/etc/teqlctl/boot.sh').split('\n').filter((l) => /^(run|retry) /.test(l) && !l.startsWith('run setsys '));
     expect(script).toEqual([
       'run modprobe sch_teql',
       'run ip link set dev eth1 up',
@@ -128,16 +125,16 @@ describe('persist: true', () => {
     expect(ops(plan)).toContainEqual({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 });
     expect(after.rootQdiscs.filter((q) => q.kind === 'teql0').map((q) => q.dev)).toEqual(['eth1', 'eth2', 'eth3']);
     expect(after.links.find((l) => l.name === 'teql1')!.up).toBe(true);
-    expect(content(after, '/etc/modprobe.d/teqlctl.conf')).toContain('options sch_teql max_equalizers=2');
+    expect(content(after, '/etc/teqlctl/boot.sh')).toContain('\nrun modprobe sch_teql max_equalizers=2\n');
     expect(content(after, '/etc/teqlctl/boot.sh')).toContain('retry ip link set dev teql1 up');
   });
 
-  it('writes an interface name with a dot (a VLAN) in the slash form sysctl.d needs', () => {
+  it('writes an interface name with a dot (a VLAN) in the slash form: its own /proc/sys path', () => {
     const facts = pristineFacts();
     facts.links.push({ name: 'eth1.100', up: false, operstate: 'DOWN', mtu: 1500 });
     facts.sysctls['net.ipv4.conf.eth1.100.rp_filter'] = '2';
     const t = [task({ module: 'sysctl', args: { name: 'net.ipv4.conf.eth1.100.rp_filter', value: '0', state: 'present' } })].map((x) => ({ ...x, persist: true }));
-    expect(content(converge(facts, t).after, '/etc/sysctl.d/99-teqlctl.conf')).toContain('\nnet/ipv4/conf/eth1.100/rp_filter = 0\n');
+    expect(content(converge(facts, t).after, '/etc/teqlctl/boot.sh')).toContain('\nrun setsys /proc/sys/net/ipv4/conf/eth1.100/rp_filter 0\n');
   });
 
   it('refuses a networkd file shared with another interface: the drop-in would reach it too at boot', () => {
@@ -158,7 +155,6 @@ describe('persist: true', () => {
     facts.sysctls['net.ipv4.tcp_reordering'] = '3';
     const after = converge(facts, t).after;
     expect(Object.keys(files(after))).toEqual([
-      '/etc/sysctl.d/99-teqlctl.conf',
       '/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service',
       '/etc/systemd/system/teqlctl-boot.service',
       '/etc/teqlctl/boot.sh',
@@ -169,6 +165,24 @@ describe('persist: true', () => {
     expect(script).toContain('      /bin/sh "${s%/state}/revert.sh" resume;;');
     // What the revert does at boot, run for real: test/plan/persist/boot-script.test.ts.
     expect(script.indexOf('reverted=1')).toBeLessThan(script.indexOf('exit $failed'));
+    // Nothing of the run is set at boot before the revert: the module and sysctls follow it.
+    expect(script.indexOf('reverted=1')).toBeLessThan(script.indexOf('run setsys /proc/sys/net/ipv4/tcp_reordering 30'));
+  });
+
+  it('removes the modules-load.d, modprobe.d and sysctl.d files of an earlier teqlctl: their values would be set at boot before a cut run is reverted', () => {
+    const { after: current } = converge(pristineFacts(), tasks(['teql_persist=true']));
+    const older = structuredClone(current);
+    const header = '# Written by teqlctl. teqlctl rewrites or removes this file: change the playbook instead.\n';
+    older.boot!.files.push(
+      { path: '/etc/modules-load.d/teqlctl.conf', content: `${header}sch_teql\n`, executable: false },
+      { path: '/etc/sysctl.d/99-teqlctl.conf', content: `${header}net/ipv4/conf/all/rp_filter = 0\n`, executable: false },
+    );
+    const { plan, after } = converge(older);
+    expect(plan.phases.flatMap((p) => p.changes).map((c) => `${c.action} ${c.resource}`).sort()).toEqual([
+      '- boot file /etc/modules-load.d/teqlctl.conf',
+      '- boot file /etc/sysctl.d/99-teqlctl.conf',
+    ]);
+    expect(Object.keys(files(after)).filter((f) => !f.startsWith('/etc/teqlctl/') && !f.startsWith('/etc/systemd/'))).toEqual([]);
   });
 
   it('escapes interface names in device unit names as systemd-escape does', () => {

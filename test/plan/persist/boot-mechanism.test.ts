@@ -22,12 +22,10 @@ function converge(facts: Facts, extra?: string[]) {
 }
 
 describe('persist where the router runs OpenRC', () => {
-  it('writes modules-load.d, sysctl.d, the script and /etc/local.d/teqlctl.start, and no systemd unit', () => {
+  it('writes the script and /etc/local.d/teqlctl.start, and no systemd unit nor any file OpenRC reads before the script', () => {
     const after = converge(on({ init: 'openrc', openrcLocal: true, busybox: true }));
     expect(Object.keys(files(after)).sort()).toEqual([
       '/etc/local.d/teqlctl.start',
-      '/etc/modules-load.d/teqlctl.conf',
-      '/etc/sysctl.d/99-teqlctl.conf',
       '/etc/teqlctl/boot.sh',
     ]);
     const start = files(after)['/etc/local.d/teqlctl.start']!;
