@@ -67,6 +67,8 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const own = (host: string) => new VarScope(extra, new VarScope(layers.get(host)!), budget);
   const { bundles, derived } = deriveBundles([...inventory.hosts.keys()], own, problems);
   const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, opts.limit)) : undefined;
+  // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).
+  if (selection && limited.size === 0 && problems.count === 0) problems.add(`--limit ${opts.limit!.join(',')} leaves no host to run: ${selection.notes.join('; ')}`, undefined, 'a bundle runs on both of its ends or not at all: name hosts whose bundles have no excluded end');
   for (const shape of shapes) {
     if (budget.exhausted) break;
     let all: string[];

@@ -59,14 +59,11 @@ describe('loadRun with the chapter playbook', () => {
     expect([...limited.plays[0]!.tasks.keys()]).toEqual(['router_a', 'router_b']);
     expect(limited.notes).toEqual(['--limit: router_a added, the other end of bundle router_a:teql0<->router_b:teql0 (a bundle is changed on both of its ends or not at all)']);
     expect(limited.selectedBundles).toEqual(['router_a:teql0<->router_b:teql0']);
-    // An exclusion wins: never router_b, so never half of its bundle on router_a either.
-    const excluded = loadRun(INVENTORY, PLAYBOOK, { limit: ['all', '!router_b'] });
-    expect(excluded.plays[0]!.hosts).toEqual([]);
-    expect(excluded.selectedBundles).toEqual([]);
-    expect(excluded.notes).toEqual([
-      '--limit: bundle router_a:teql0<->router_b:teql0 left out, on both of its ends: router_b is excluded (a bundle is changed on both of its ends or not at all)',
-      '--limit: router_a left out: each of its bundles has an excluded end',
-    ]);
+    // An exclusion wins: never router_b, so never half of its bundle on router_a either; with
+    // nothing left, the run is refused (a --check would pass having checked nothing).
+    expect(() => loadRun(INVENTORY, PLAYBOOK, { limit: ['all', '!router_b'] })).toThrow(
+      '--limit all,!router_b leaves no host to run: --limit: bundle router_a:teql0<->router_b:teql0 left out, on both of its ends: router_b is excluded (a bundle is changed on both of its ends or not at all); --limit: router_a left out: each of its bundles has an excluded end',
+    );
   });
 
   it('rejects a --limit that matches nothing, without a position', () => {

@@ -80,13 +80,10 @@ describe('--limit and bundles', () => {
     }
   });
 
-  it('a hub excluded with ! leaves out every one of its bundles, even those a spoke selects', () => {
-    const run = load(['branch1:!hub']);
-    expect(run.plays[0]!.hosts).toEqual([]);
-    expect(run.selectedBundles).toEqual([]);
-    expect(run.notes).toEqual([
-      `--limit: bundle ${B1} left out, on both of its ends: hub is excluded (a bundle is changed on both of its ends or not at all)`,
-      '--limit: branch1 left out: each of its bundles has an excluded end',
+  it('a hub excluded with ! leaves out every one of its bundles, even those a spoke selects: nothing is left, refused', () => {
+    const errs = errorsOf(() => load(['branch1:!hub']));
+    expect(errs.map((e) => e.message)).toEqual([
+      `--limit branch1:!hub leaves no host to run: --limit: bundle ${B1} left out, on both of its ends: hub is excluded (a bundle is changed on both of its ends or not at all); --limit: branch1 left out: each of its bundles has an excluded end`,
     ]);
   });
 
@@ -105,5 +102,13 @@ describe('--limit and the boot configuration', () => {
     expect(err!.pos!.line).toBe(13);
     expect(err!.hint).toContain('add the other ends to --limit');
     expect(() => loadRun(join(dir, 'inventory.yml'), join(ROOT, 'playbooks/teql-bundles.yml'), { limit: ['hub'], extraVars: ['teql_persist=true'] })).not.toThrow();
+  });
+
+  it('refuses a --limit that leaves every bundle out: a --check would pass having checked nothing', () => {
+    for (const limit of [['!hub'], ['all:!hub']]) {
+      const errs = errorsOf(() => load(limit));
+      expect(errs.map((e) => e.message), limit.join()).toEqual([expect.stringMatching(/^--limit .* leaves no host to run: --limit: bundle .* left out, on both of its ends: hub is excluded/)]);
+    }
+    expect(load(['branch1']).plays[0]!.hosts).toEqual(['hub', 'branch1']);
   });
 });
