@@ -4,6 +4,7 @@ import { checkAgreement } from './bundle-agree.js';
 import { deriveBundles } from './bundles.js';
 import { checkAddresses } from './cross-host.js';
 import { checkSlaves } from './slave-checks.js';
+import { checkTaskConflicts } from './task-conflicts.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
 import { excludedBy, matchPattern, PatternError } from './host-pattern.js';
@@ -99,6 +100,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
   checkAddresses(placed, problems);
   checkSlaves(placed, problems);
+  checkTaskConflicts(placed, problems);
   checkAgreement(bundles, own, problems);
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);

@@ -103,7 +103,7 @@ all:
 - hosts: all
   tasks:
     - name: edge only
-      link: { dev: eth1, state: up }
+      link: { dev: eth1, state: down }
       when: role == 'edge'
     - name: per item
       link: { dev: "{{ item }}", state: down }
