@@ -1,7 +1,8 @@
 // The one list of Ansible's `ansible_*` variables that teqlctl honours. Any other `ansible_*` name is
 // refused wherever it is set (inventory, group_vars/host_vars, play vars, -e): a variable Ansible
 // would act on and teqlctl would not is a run that goes elsewhere, or as someone else, silently.
-// So are unknown `teqlctl_*` names and near misses of the bundle variables (typos).
+// So are unknown `teqlctl_*` names, near misses of the bundle variables (typos), and the names
+// Ansible reserves for its magic variables.
 import type { Problems } from './problems.js';
 import type { VarLayer } from './scope.js';
 import { shown } from './shown.js';
@@ -63,13 +64,37 @@ const NEAR_MISSES: Record<string, string> = {
   peer_teql_addresses: 'peer_teql_address',
 };
 
+// Ansible's magic variables ("Special Variables"): Ansible sets them itself, over any value given to
+// them ("Found variable using reserved name"). teqlctl provides the first five; a value set for any of
+// them would be ignored by Ansible, and by teqlctl either ignored or (play vars, -e, the names teqlctl
+// does not provide) read where Ansible reads its own: refused where it is set.
+export const PROVIDED_MAGIC_VARS = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'item'];
+export const RESERVED_VARS = new Set([
+  ...PROVIDED_MAGIC_VARS,
+  'hostvars', 'omit', 'playbook_dir', 'inventory_dir', 'inventory_file', 'play_hosts', 'role_name', 'role_names', 'role_path',
+  'ansible_check_mode', 'ansible_collection_name', 'ansible_config_file', 'ansible_dependent_role_names', 'ansible_diff_mode',
+  'ansible_forks', 'ansible_index_var', 'ansible_inventory_sources', 'ansible_limit', 'ansible_loop', 'ansible_loop_var',
+  'ansible_parent_role_names', 'ansible_parent_role_paths', 'ansible_play_batch', 'ansible_play_hosts', 'ansible_play_hosts_all',
+  'ansible_play_name', 'ansible_play_role_names', 'ansible_playbook_python', 'ansible_role_name', 'ansible_role_names',
+  'ansible_run_tags', 'ansible_search_path', 'ansible_skip_tags', 'ansible_verbosity', 'ansible_version',
+]);
+
+/** The origin teqlctl gives the magic variables it provides (inventory.ts): its own values, never refused. */
+export const BUILT_IN = 'built in';
+
 export function isHonoured(name: string): boolean {
+  if (RESERVED_VARS.has(name)) return false;
   if (name.startsWith('teqlctl_')) return TEQLCTL_VARS.includes(name);
   if (Object.hasOwn(NEAR_MISSES, name)) return false;
   return !name.startsWith('ansible_') || HONOURED_ANSIBLE_VARS.includes(name) || PASSWORD_VARS.includes(name);
 }
 
 function refusal(name: string): { message: string; hint: string } {
+  if (RESERVED_VARS.has(name)) {
+    const own = PROVIDED_MAGIC_VARS.includes(name) ? `; teqlctl provides ${name} itself, as Ansible does` : '';
+    const why = name === 'item' ? "a task's loop sets it, over a value set here" : 'Ansible sets this magic variable itself and ignores a value set here';
+    return { message: `${shown(name, 60)} is a reserved name: ${why}`, hint: `rename the variable, e.g. my_${name}${own}` };
+  }
   if (name.startsWith('teqlctl_')) return { message: `${shown(name, 60)} is not a variable teqlctl reads (it would be ignored)`, hint: `teqlctl's own variables are ${TEQLCTL_VARS.join(', ')}` };
   if (name === 'ansible_group_priority') return { message: `${shown(name, 60)} has no effect here, in Ansible or teqlctl: it orders groups only among a group's variables in the inventory itself`, hint: HINTS[name]! };
   const meant = Object.hasOwn(NEAR_MISSES, name) ? NEAR_MISSES[name] : undefined;
@@ -80,10 +105,19 @@ function refusal(name: string): { message: string; hint: string } {
   };
 }
 
-/** Adds a problem for every `ansible_*` variable of `layer` that teqlctl neither honours nor refuses elsewhere. */
+/** Adds a problem for every `ansible_*` or reserved variable of `layer` that teqlctl neither honours nor refuses elsewhere. */
 export function refuseUnknownAnsibleVars(layer: VarLayer, problems: Problems, allowed: readonly string[] = []): void {
   for (const [name, origin] of layer.origins) {
-    if (isHonoured(name) || allowed.includes(name)) continue;
+    if (isHonoured(name) || allowed.includes(name) || origin.where === BUILT_IN) continue;
+    const { message, hint } = refusal(name);
+    problems.add(message, origin.pos, hint);
+  }
+}
+
+/** The reserved names of `layer` alone: for the INI reader, whose values teqlctl's own replace before any other check sees them. */
+export function refuseReservedVars(layer: VarLayer, problems: Problems): void {
+  for (const [name, origin] of layer.origins) {
+    if (!RESERVED_VARS.has(name)) continue;
     const { message, hint } = refusal(name);
     problems.add(message, origin.pos, hint);
   }

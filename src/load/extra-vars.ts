@@ -3,13 +3,13 @@
 // `{"k": ...}`, or `name=value` words. A bare value is read as a YAML scalar, so
 // `-e teql_persist=true` gives a boolean and `-e mtu=1400` a number; a quoted one stays text.
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { keyValueWords } from './key-value-words.js';
 import type { Problems } from './problems.js';
 import { emptyLayer, mergeLayers, type VarLayer } from './scope.js';
 import { shown } from './shown.js';
-import { parseYamlText, readYaml } from './source.js';
+import { parseYamlText, readYaml, tagProblems } from './source.js';
 import { readVars, VAR_NAME } from './vars-node.js';
 
 const FORMS = "write -e name=value, -e 'a=1 b=\"x y\"', -e '{\"name\": value}' or -e @vars.yml";
@@ -42,8 +42,15 @@ function keyValues(arg: string, n: number, problems: Problems): VarLayer {
     }
     let value: unknown = p.value;
     if (!p.quoted && !p.value.includes('{{')) {
+      const doc = parseDocument(p.value);
+      // A tag here (-e a=!!binary, -e pattern=!r1) as anywhere YAML is read: refused, not a surprise value.
+      const tag = tagProblems(p.value, doc)[0];
+      if (tag) {
+        problems.add(`-e ${shown(arg, 80)}: ${tag.message}`, pos, `${tag.hint}, e.g. -e '${p.key}="${p.value}"'`);
+        continue;
+      }
       try {
-        value = parse(p.value) ?? '';
+        value = doc.errors.length > 0 ? p.value : (doc.toJS() ?? '');
       } catch {
         value = p.value;
       }

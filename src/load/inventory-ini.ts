@@ -2,10 +2,11 @@
 // ungrouped; [g] lists hosts with `k=v` variables (quoted as a shell would, each value read as a
 // Python literal), [g:vars] one `k = v` a line, [g:children] the names of groups declared elsewhere.
 import type { SourcePos } from '../errors.js';
+import { refuseReservedVars } from './ansible-vars.js';
 import { addHostEntry, groupOf, validName, type InventoryTree } from './inventory-tree.js';
 import type { Problems } from './problems.js';
 import { pyLiteral } from './python-literal.js';
-import { emptyLayer, mergeLayers, type VarLayer } from './scope.js';
+import { emptyLayer, formatPos, mergeLayers, type VarLayer } from './scope.js';
 import { shlexSplit } from './shlex.js';
 import { shown } from './shown.js';
 import { VAR_NAME } from './vars-node.js';
@@ -22,10 +23,16 @@ const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
 const YAML_HINT = 'this looks like YAML: name a YAML inventory *.yml or *.yaml (a file with another extension is read as INI, as Ansible does; one without an extension is read as YAML when it parses as a YAML mapping)';
 
-export function readIniInventory(file: string, text: string, tree: InventoryTree, problems: Problems): void {
+const TWICE = 'Ansible would take the last one without a word';
+
+/** Reads `text` into `tree`; returns notes for the operator (what a comment cut from a host line). */
+export function readIniInventory(file: string, text: string, tree: InventoryTree, problems: Problems): string[] {
   let group = 'ungrouped';
   let state: State = 'hosts';
   const pending = new Map<string, Pending>();
+  const notes: string[] = [];
+  // The variables of the current [g:vars] section, where each was first set.
+  let sectionVars = new Map<string, SourcePos>();
   const known = (g: string) => g === 'all' || g === 'ungrouped' || tree.groups.has(g);
   const lines = text.split(/\r?\n/);
   for (let n = 0; n < lines.length; n++) {
@@ -38,6 +45,7 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
 
     const section = SECTION.exec(line);
     if (section) {
+      sectionVars = new Map();
       const name = section[1]!;
       const kind = section[2] ?? 'hosts';
       if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
@@ -74,14 +82,22 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
     }
     if (group === '') continue; // the section's own problem is reported once
 
-    if (state === 'hosts') readHostLine(line, group, at, tree, problems);
-    else if (state === 'vars') {
+    if (state === 'hosts') {
+      const cut = readHostLine(line, group, at, tree, problems);
+      if (cut) notes.push(cut);
+    } else if (state === 'vars') {
       const eq = line.indexOf('=');
       if (eq < 0) {
         bad(`expected name=value in [${group}:vars], got ${shown(line)}`, 0, 'one variable a line, e.g. ansible_user=admin');
         continue;
       }
       const name = line.slice(0, eq).trim();
+      const first = sectionVars.get(name);
+      if (first) {
+        bad(`${shown(name)} is set twice in [${group}:vars] (first on line ${first.line}); ${TWICE}`, 0, `keep one ${name}=... line`);
+        continue;
+      }
+      sectionVars.set(name, at(0));
       const layer = variable(name, line.slice(eq + 1).trim(), at(0), `vars of group ${group} in the inventory`, `[${group}:vars]`, problems);
       const g = tree.groups.get(group)!;
       g.vars = mergeLayers([g.vars, layer]);
@@ -106,30 +122,65 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
     const message = p.state === 'vars' ? `section [${name}:vars] is for group '${name}', which no section declares` : `section [${p.parents.at(-1)}:children] lists group '${name}', which no section declares`;
     problems.add(`invalid INI inventory: ${message}`, p.pos, `declare it with a [${name}] section (it may be empty), as Ansible requires`);
   }
+  return notes;
 }
 
-function readHostLine(line: string, group: string, at: (offset: number) => SourcePos, tree: InventoryTree, problems: Problems): void {
+/** Reads one host line; returns a note when a # inside a word cut the rest of the line. */
+function readHostLine(line: string, group: string, at: (offset: number) => SourcePos, tree: InventoryTree, problems: Problems): string | undefined {
   const words = shlexSplit(line);
   if (!Array.isArray(words)) {
     problems.add(`invalid INI inventory: ${words.error} in host line ${shown(line)}`, at(words.at), 'quote a value that holds spaces as in a shell: key="a b" or key=\'a b\'');
-    return;
+    return undefined;
   }
   const [entry, ...rest] = words;
-  if (!entry) return;
+  if (!entry) return undefined;
   if (entry.text === '---' || entry.text.endsWith(':')) {
     problems.add(`invalid INI inventory: ${shown(entry.text)} is not a host`, at(entry.at), YAML_HINT);
-    return;
+    return undefined;
   }
   const layers: VarLayer[] = [];
+  const seen = new Map<string, SourcePos>();
   for (const w of rest) {
     const eq = w.text.indexOf('=');
     if (eq < 0) {
       problems.add(`invalid INI inventory: expected name=value after host ${shown(entry.text)}, got ${shown(w.text)}`, at(w.at), 'quote a value that holds spaces as in a shell: key="a b"');
-      return;
+      return undefined;
     }
-    layers.push(variable(w.text.slice(0, eq), w.text.slice(eq + 1), at(w.at), `host ${entry.text} in the inventory`, `host '${entry.text}'`, problems));
+    const name = w.text.slice(0, eq);
+    const first = seen.get(name);
+    if (first) {
+      problems.add(`invalid INI inventory: ${shown(name)} is set twice for host ${shown(entry.text)} (first at column ${first.col}); ${TWICE}`, at(w.at), `keep one ${name}=... on the line`);
+      continue;
+    }
+    seen.set(name, at(w.at));
+    layers.push(variable(name, w.text.slice(eq + 1), at(w.at), `host ${entry.text} in the inventory`, `host '${entry.text}'`, problems));
   }
   addHostEntry(tree, group, entry.text, at(entry.at), mergeLayers(layers), problems);
+  const hash = commentInWord(line);
+  if (hash < 0) return undefined;
+  const pos = at(hash);
+  // Ansible's shlex cuts the same way: kept, but said, since the cut text reads as settings.
+  return `not read: ${formatPos(pos)}: ${shown(line.slice(hash), 80)}, on the line of host ${shown(entry.text)}: a # inside a word starts a comment, as in Ansible (quote the value if the # belongs to it: key="a#b")`;
+}
+
+/** Where a # that shlex takes for a comment sits inside a word (not after a blank), or -1. */
+function commentInWord(line: string): number {
+  let quote: string | undefined;
+  let inWord = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === '#') return inWord ? i : -1;
+    else if (' \t\r\n'.includes(c)) inWord = false;
+    else {
+      inWord = true;
+      if (c === "'" || c === '"') quote = c;
+      else if (c === '\\') i++;
+    }
+  }
+  return -1;
 }
 
 /** One variable; its value as Python's literal_eval reads it, else the text itself (Ansible's rule). */
@@ -142,5 +193,7 @@ function variable(name: string, text: string, pos: SourcePos, where: string, wha
   const literal = pyLiteral(text);
   layer.values[name] = literal ? literal.value : text;
   layer.origins.set(name, { pos, where });
+  // Refused here: once merged, teqlctl's own inventory_hostname and the like hide the value set.
+  refuseReservedVars(layer, problems);
   return layer;
 }

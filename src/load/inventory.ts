@@ -2,6 +2,7 @@
 // in Ansible's precedence (group_vars/ and host_vars/ beside each source and beside the playbook), and
 // how to reach each host.
 import { dirname, resolve } from 'node:path';
+import { BUILT_IN } from './ansible-vars.js';
 import { buildConnection } from './connection.js';
 import { groupOrder, takeGroupPriorities } from './group-priority.js';
 import { readIniInventory } from './inventory-ini.js';
@@ -40,7 +41,8 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   const { files, varsDirs, nestedVarsDirs, skippedInventoryLike } = listInventoryFiles(paths, problems);
   const tree = newTree();
   let unreadable = problems.count > 0;
-  for (const f of files) if (!readSource(f, tree, problems)) unreadable = true;
+  const iniNotes: string[] = [];
+  for (const f of files) if (!readSource(f, tree, problems, iniNotes)) unreadable = true;
   // A source that could not be read at all stops here; structural problems do not stop the walk:
   // variables and connections are still checked, to report all at once.
   if (unreadable) problems.throwIfAny();
@@ -109,6 +111,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   problems.throwIfAny();
   const readDirs = [...varsDirs, ...(opts.playbookDir !== undefined ? [opts.playbookDir] : [])];
   const notes = [
+    ...iniNotes,
     ...(skippedInventoryLike.length > 0 ? [`not read: ${skippedInventoryLike.slice(0, 5).join(', ')}${skippedInventoryLike.length > 5 ? ', ...' : ''}: Ansible skips .ini and .cfg files in an inventory folder (rename it, e.g. hosts, or give it with its own -i)`] : []),
     ...unreadNestedVars(nestedVarsDirs, readDirs).map(nestedVarsNote),
     ...unreadVarFiles(readDirs, new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys())),
@@ -117,7 +120,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
 }
 
 /** Reads one inventory file into the tree; false when it could not be read or parsed at all. */
-function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems): boolean {
+function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems, notes: string[]): boolean {
   if (f.format === 'yaml') {
     const y = readYaml(f.file, 'inventory', problems);
     if (y) readYamlInventory(y, tree, problems);
@@ -128,7 +131,7 @@ function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems): 
     problems.add(`cannot read inventory '${f.file}': ${read.why}`, read.at ? { file: f.file, ...read.at } : undefined, read.hint ?? 'check the path of the inventory');
     return false;
   }
-  readIniInventory(f.file, read.text, tree, problems);
+  notes.push(...readIniInventory(f.file, read.text, tree, problems));
   return true;
 }
 
@@ -186,7 +189,7 @@ function groupDepths(tree: InventoryTree): Map<string, number> {
 }
 
 function withMagic(vars: VarLayer, host: string, groups: string[], groupsVar: Record<string, string[]>, pos: InventoryHost['pos']): VarLayer {
-  const builtIn = { pos, where: 'built in' };
+  const builtIn = { pos, where: BUILT_IN };
   const magic: VarLayer = {
     values: {
       inventory_hostname: host,

@@ -88,6 +88,8 @@ export const sysctlArgs = z
       .union([z.string(), z.number()])
       .transform(String)
       .superRefine(by(checkSysctlValue, 'write the value on one line; separate several numbers with spaces or tabs'))
+      // An empty value would fail only on the router (`sysctl -w name=` is an invalid argument), after other steps ran.
+      .superRefine(by((v) => (v.trim() === '' ? `the value is ${v === '' ? 'empty' : 'only blanks'}` : undefined), 'give the value to set, e.g. value: 1; to put back the value it had before teqlctl, write state: absent without a value'))
       .optional()
       .describe('the value, a string or a number (required unless state is absent)'),
     state,

@@ -60,7 +60,13 @@ function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape
     problems.add(hostsNode ? 'hosts: must be a host pattern such as routers or router_a:router_b' : 'a play needs hosts:', posOf(y, hostsNode ?? node), 'name a group, a host, or all');
     ok = false;
   }
-  const nameValue = toJS(y, child(y, node, 'name'));
+  const nameNode = child(y, node, 'name');
+  const nameValue = toJS(y, nameNode);
+  // As a task's name: a mapping or a list would print as [object Object] in --list-tasks and reports.
+  if (typeof nameValue === 'object' && nameValue !== null) {
+    problems.add('a play name must be text', posOf(y, nameNode), 'write name: followed by text (quote it if it holds a colon or starts with { or [)');
+    ok = false;
+  }
   const vars = readVars(y, child(y, node, 'vars'), 'the play\'s vars', 'play vars', problems);
   for (const [name, origin] of vars.origins) {
     if (CONNECTION_VARS.includes(name)) {

@@ -1,5 +1,5 @@
 // Reads a YAML file and keeps what is needed to point back at any node: file, document, line counter.
-import { LineCounter, parseDocument, visit, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node } from 'yaml';
+import { CST, Lexer, LineCounter, parseDocument, visit, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type ScalarTag } from 'yaml';
 import { ConfigError, type SourcePos } from '../errors.js';
 import { MAX_ALIAS_COUNT } from './limits.js';
 import type { Problems } from './problems.js';
@@ -13,6 +13,37 @@ export interface YamlFile {
   /** Every alias and the node it stands for, resolved once (resolving through the yaml package walks the whole document each time). */
   aliases: Map<Alias, Node>;
 }
+
+// The core schema's tags, which teqlctl reads, and what each takes. Any other (!!timestamp, !!binary,
+// !!set, !!omap, !unsafe, a local !tag) would give a value no check expects (a date, bytes), or pass
+// unnoticed where nothing reads it: refused where it is written.
+const CORE = 'tag:yaml.org,2002:';
+const CORE_TAGS: Record<string, string> = {
+  str: 'a scalar',
+  int: 'an integer, e.g. 42, 0x2a or 0o52',
+  float: 'a number, e.g. 1, 1.5, 1e3 or .inf',
+  bool: 'true or false',
+  null: 'null, ~ or nothing',
+  map: 'a mapping',
+  seq: 'a sequence',
+};
+const TAG_HINT = `teqlctl reads plain YAML values and the core tags ${Object.keys(CORE_TAGS).map((t) => `!!${t}`).join(', ')}: remove the tag (quote the value to keep it as text)`;
+const TAG_CODES = new Set(['TAG_RESOLVE_FAILED', 'BAD_COLLECTION_TYPE']);
+
+// YAML 1.2 reads `!!float 1` as 1.0 (its core float pattern takes integers); the yaml package's float
+// tags want a dot or an exponent. Only where !!float is written (default: false): a plain 1 stays an int.
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const explicitFloat: ScalarTag = {
+  tag: `${CORE}float`,
+  default: false,
+  resolve(text, onError) {
+    if (FLOAT.test(text)) return Number(text);
+    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
+    if (/^\.(?:nan|NaN|NAN)$/.test(text)) return NaN;
+    onError(`Unresolved tag: ${CORE}float`);
+    return text;
+  },
+};
 
 const HINTS: Record<string, string> = {
   MULTIPLE_DOCS: 'keep one YAML document per file (remove the second `---`)',
@@ -48,29 +79,59 @@ export function parseYamlText(text: string, file: string, problems: Problems): Y
   }
   const lines = new LineCounter();
   // uniqueKeys: false because analyzeDocument finds duplicate keys in linear time.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: false, customTags: [explicitFloat] });
   const y: YamlFile = { file, doc, lines, aliases: new Map() };
-  for (const e of doc.errors) {
+  const tags = tagProblems(text, doc);
+  for (const t of tags) problems.add(t.message, at(y, t.offset), t.hint);
+  const tagged = new Set(tags.map((t) => t.offset));
+  // A tag's own complaint (a date !!timestamp cannot read) is said once, by tagProblems.
+  const errors = doc.errors.filter((e) => !(TAG_CODES.has(e.code) && tagged.has(e.pos[0])));
+  for (const e of errors) {
     problems.add(`invalid YAML: ${e.message}`, at(y, e.pos[0]), HINTS[e.code] ?? 'fix the YAML syntax');
   }
-  if (doc.errors.length > 0) return undefined;
+  if (doc.errors.length > 0 || tags.length > 0) return undefined;
   // A %YAML 1.1 directive would switch the parser to YAML 1.1: yes/no booleans, 0755 an octal number.
   if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.2') {
     problems.add(`%YAML ${doc.directives.yaml.version}: teqlctl reads YAML 1.2 only (under 1.1, yes/no would be booleans and 0755 an octal number)`, at(y, Math.max(0, text.search(/^%YAML\b/m))), 'remove the %YAML line');
     return undefined;
   }
-  // An unknown tag would otherwise read as plain text: a `!vault` value as its ciphertext.
-  const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
-  for (const w of tags) {
-    const vaulted = /!vault\b/.test(w.message);
-    const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'this tag';
-    problems.add(vaulted ? 'a !vault value (Ansible Vault) is not supported: teqlctl does not decrypt' : `unsupported YAML tag ${tag}`, at(y, w.pos[0]), vaulted ? VAULT_HINT : 'remove the tag; teqlctl reads plain YAML values');
-  }
-  if (tags.length > 0) return undefined;
   const analysis = analyzeDocument(doc);
   for (const p of analysis.problems) problems.add(p.message, posOf(y, p.node), p.hint);
   y.aliases = analysis.aliases;
   return analysis.problems.length > 0 ? undefined : y;
+}
+
+export interface TagProblem {
+  offset: number;
+  message: string;
+  hint: string;
+}
+
+/**
+ * Every tag of `text` that teqlctl does not read (at the tag itself), and every core tag whose value
+ * it cannot tag (`!!int 1.5`). `doc` is `text` parsed, for its %TAG directives and its complaints.
+ */
+export function tagProblems(text: string, doc: Document.Parsed): TagProblem[] {
+  if (!text.includes('!')) return [];
+  const complaints = new Set([...doc.errors, ...doc.warnings].filter((w) => TAG_CODES.has(w.code)).map((w) => w.pos[0]));
+  const out: TagProblem[] = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    // The lexer's own control tokens are not in the text (as in scanTokens).
+    if (token.length === 1 && (type === 'doc-mode' || type === 'scalar' || type === 'flow-error-end')) continue;
+    if (type === 'tag') {
+      const name = doc.directives.tagName(token, () => {}) ?? token;
+      const short = name.startsWith(CORE) ? name.slice(CORE.length) : undefined;
+      const core = short !== undefined && Object.hasOwn(CORE_TAGS, short) ? CORE_TAGS[short] : undefined;
+      // An unknown tag would otherwise read as plain text: a `!vault` value as its ciphertext.
+      if (token === '!vault') out.push({ offset, message: 'a !vault value (Ansible Vault) is not supported: teqlctl does not decrypt', hint: VAULT_HINT });
+      else if (core === undefined) out.push({ offset, message: `unsupported YAML tag ${token}`, hint: TAG_HINT });
+      else if (complaints.has(offset)) out.push({ offset, message: `YAML tag ${token} cannot tag this value: it takes ${core}`, hint: 'fix the value, or remove the tag' });
+    }
+    offset += token.length;
+  }
+  return out;
 }
 
 export function at(y: YamlFile, offset: number): SourcePos {

@@ -56,12 +56,12 @@ export function readVarFiles(dir: string, kind: 'group_vars' | 'host_vars', name
 
 /**
  * A variables file or folder; undefined where there is none. One that is there but cannot be read
- * (a broken symbolic link, no permission) is a problem when `problems` is given, not nothing.
+ * (a broken symbolic link, no permission) is a problem when `problems` is given, not nothing. A pipe,
+ * socket or device counts as a file: the reader refuses it by name, rather than it being skipped.
  */
 function kindOf(path: string, problems?: Problems): 'dir' | 'file' | undefined {
   try {
-    const st = statSync(path);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+    return statSync(path).isDirectory() ? 'dir' : 'file';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       let link = false;

@@ -1,6 +1,6 @@
 // Guards run before and right after parsing a YAML file, so that no hostile file can exhaust memory,
 // time or the stack: a size limit (stat first), a token budget, a depth limit, and an alias budget.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { CST, Lexer, isAlias, isCollection, isMap, isPair, isScalar, type Alias, type Document, type Node } from 'yaml';
 import { MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TOKENS } from './limits.js';
 
@@ -8,20 +8,36 @@ export type Read = { text: string } | { why: string; hint?: string; at?: { line:
 
 const HUGE_HINT = 'inventories and playbooks are far smaller; check that this is the file you meant';
 
-/** Reads at most MAX_FILE_BYTES: a regular file is refused by its size before any byte is read. */
+/** What a path that is not a regular file is, for messages. */
+function fileKind(st: Stats): string {
+  return st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a special file';
+}
+
+// At 1:1, as the inventory reader refuses one given with -i (inventory-sources.ts).
+function notRegular(st: Stats): Read {
+  return { why: `it is ${fileKind(st)}, not a regular file`, hint: 'give a regular file: teqlctl reads no pipe, socket or device (one would wait for a writer, or never end)', at: { line: 1, col: 1 } };
+}
+
+/** Reads at most MAX_FILE_BYTES of a regular file, refused by its size before any byte is read. */
 export function readLimited(file: string): Read {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Opening a FIFO without O_NONBLOCK waits for a writer, forever if none comes: it is opened
+    // without waiting, then refused by what fstat says it is (a stat before the open could race).
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    // A socket cannot be opened at all (ENXIO): said for what it is.
+    const st = code === 'ENXIO' ? statOf(file) : undefined;
+    if (st && !st.isFile()) return notRegular(st);
     return { why: code === 'ENOENT' ? 'no such file' : String(err) };
   }
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) return { why: 'it is a directory' };
-    if (st.isFile() && st.size > MAX_FILE_BYTES) return { why: `it is ${st.size} bytes, more than the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, hint: HUGE_HINT };
-    // A pipe or a device has no size to check beforehand: read one byte past the limit at most.
+    if (!st.isFile()) return notRegular(st);
+    if (st.size > MAX_FILE_BYTES) return { why: `it is ${st.size} bytes, more than the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, hint: HUGE_HINT };
+    // The file may grow after fstat: read one byte past the limit at most.
     const buf = Buffer.alloc(MAX_FILE_BYTES + 1);
     let n = 0;
     for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
@@ -39,6 +55,14 @@ export function readLimited(file: string): Read {
     return { why: String(err) };
   } finally {
     closeSync(fd);
+  }
+}
+
+function statOf(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
   }
 }
 
