@@ -5,6 +5,7 @@ import { deriveBundles } from './bundles.js';
 import { checkAddresses } from './cross-host.js';
 import { checkSlaves } from './slave-checks.js';
 import { checkTaskConflicts } from './task-conflicts.js';
+import { checkUnreadVars } from './unread-vars.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
 import { excludedBy, matchPattern, PatternError } from './host-pattern.js';
@@ -16,7 +17,7 @@ import { readPlaybook } from './playbook.js';
 import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
 import { extraVarsLayer } from './extra-vars.js';
-import { readYaml } from './source.js';
+import { readYaml, type YamlFile } from './source.js';
 import { buildConnection, missingKnownHostsFiles } from './connection.js';
 import { ansibleConfigNotes } from './ansible-config.js';
 import { homedir } from 'node:os';
@@ -96,6 +97,8 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
     }
     plays.push({ name: shape.name, pos: shape.pos, hostsPos: shape.hostsPos, hosts, tasks, ...(shape.serial ? { serial: shape.serial } : {}), ...(shape.maxFailPercentage !== undefined ? { maxFailPercentage: shape.maxFailPercentage } : {}) });
   }
+  const unreadNotes: string[] = [];
+  if (y) checkUnreadVars({ playbook: playbookValue(y), inventory: layers.values(), plays: shapes.map((p) => p.vars), extra, derived: derived.values() }, problems, unreadNotes);
   checkBatching(plays, problems);
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
   checkAddresses(placed, problems);
@@ -105,7 +108,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);
   problems.throwIfAny();
-  const notes = [...ansibleConfigNotes(process.env, process.cwd(), homedir()), ...inventoryNotes, ...(selection?.notes ?? [])];
+  const notes = [...ansibleConfigNotes(process.env, process.cwd(), homedir()), ...inventoryNotes, ...(selection?.notes ?? []), ...unreadNotes];
   return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected } : {}), ...(notes.length > 0 ? { notes } : {}) };
 }
 
@@ -205,5 +208,14 @@ function limitHosts(inventory: Inventory, limit: string[] | undefined, problems:
     if (!(err instanceof PatternError)) throw err;
     problems.add(`--limit: ${err.message}`, undefined, err.hint);
     return new Set();
+  }
+}
+
+/** The playbook as plain values, for what its templates read; none if it cannot be made (the checks above said why). */
+function playbookValue(y: YamlFile): unknown {
+  try {
+    return y.doc.toJS({ maxAliasCount: 1000 });
+  } catch {
+    return undefined;
   }
 }

@@ -1,0 +1,92 @@
+// A variable set and read by nothing is a setting silently ignored: `teql_persit: true` wrote no
+// boot files, `-e lan_adress=...` dropped the LAN ping (a review). What reads a variable: teqlctl
+// itself (the bundle's sources, the ansible_* it honours, what it derives), and the templates and
+// `when:` conditions of this playbook and of the variables' own values. A name read by nothing
+// that is one or two letters from a name this run reads (or its start) is a typo: refused when it
+// is teqlctl's own (teql_*), else a note naming the one meant. Any other name read by nothing is a
+// note when the run's own command line or the play set it, or it is teql_*; another inventory
+// variable may serve other playbooks, and passes.
+import type { Problems } from './problems.js';
+import type { VarLayer } from './scope.js';
+import { BUILT_IN, HONOURED_ANSIBLE_VARS, PASSWORD_VARS, TEQLCTL_VARS } from './ansible-vars.js';
+import { BUNDLE_SOURCES } from './play-bundle-vars.js';
+
+// A name, not an attribute (`item.peer_address` reads item) nor part of a number.
+const IDENTIFIER = /(?<![.\w])[A-Za-z_][A-Za-z0-9_]*/g;
+
+/** Every identifier inside the `{{ }}` of a value, or in a `when:` condition: over-counted (filters, keywords), never missed. */
+function readNames(value: unknown, out: Set<string>, isCondition = false): void {
+  if (typeof value === 'string') {
+    const parts = isCondition ? [value] : [...value.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => m[1]!);
+    for (const part of parts) for (const m of part.matchAll(IDENTIFIER)) out.add(m[0]);
+  } else if (Array.isArray(value)) {
+    for (const v of value) readNames(v, out, isCondition);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) readNames(v, out, k === 'when');
+  }
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** `teql_tcp_reorder` for `teql_tcp_reordering`: a long name with its end left off (or one added). */
+function cutShort(a: string, b: string): boolean {
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.length >= 8 && long.startsWith(short) && long.length - short.length <= 4;
+}
+
+/**
+ * What the playbooks teqlctl ships read (playbooks/*.yml; a unit test keeps the list true): an
+ * inventory serves all of them, so a name one of them reads is never a stray in another's run.
+ */
+export const SHIPPED_PLAYBOOK_VARS = ['lan_address', 'link_addresses', 'peer_addresses', 'peer_lan_address', 'peer_network', 'peer_teql_address', 'teql_address', 'teql_device', 'teql_persist', 'teql_slaves', 'teql_tcp_reordering'];
+
+export interface SetVars {
+  /** The playbook as parsed (its tasks' templates and conditions). */
+  playbook: unknown;
+  /** Each host's inventory variables (group_vars and host_vars merged in). */
+  inventory: Iterable<VarLayer>;
+  /** Each play's `vars:`. */
+  plays: readonly VarLayer[];
+  /** `-e`. */
+  extra: VarLayer;
+  /** What teqlctl derives for each host (bundles, peer_*). */
+  derived: Iterable<VarLayer>;
+}
+
+export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[]): void {
+  const derived = [...set.derived];
+  const layers = [...set.inventory, ...set.plays, set.extra];
+  const loader = [...BUNDLE_SOURCES, ...TEQLCTL_VARS, ...HONOURED_ANSIBLE_VARS, ...PASSWORD_VARS, ...SHIPPED_PLAYBOOK_VARS];
+  const byPlaybook = new Set<string>();
+  readNames(set.playbook, byPlaybook);
+  const derivedNames = new Set(derived.flatMap((l) => [...l.origins.keys()]));
+  const read = new Set<string>([...loader, ...byPlaybook, ...derivedNames]);
+  for (const layer of [...layers, ...derived]) readNames(layer.values, read);
+  // What a typo was meant as: a name this run surely reads. An inventory serves other playbooks
+  // too, so its names are held against this playbook's and teqlctl's own, not what teqlctl derives.
+  const meant = (own: boolean) => [...loader, ...byPlaybook, ...(own ? derivedNames : [])].filter((n) => /^[a-z]/.test(n) && n.includes('_'));
+  const noted = new Set<string>();
+  for (const layer of layers) {
+    const ownRun = layer === set.extra || set.plays.includes(layer);
+    for (const [name, origin] of layer.origins) {
+      // ansible_* and teqlctl_* are refused or honoured by name (ansible-vars.ts); magic ones are teqlctl's own.
+      if (read.has(name) || name.startsWith('ansible_') || name.startsWith('teqlctl_') || origin.where === BUILT_IN) continue;
+      const near = [...new Set(meant(ownRun))].filter((k) => k !== name && (distance(k, name) <= (name.length < 8 ? 1 : 2) || cutShort(k, name)));
+      const key = `${name}\u0000${origin.pos.file}:${origin.pos.line}`;
+      if (near.length > 0 && name.startsWith('teql_')) {
+        problems.add(`${name} is read by nothing in this run (it would be ignored)`, origin.pos, `did you mean ${near.slice(0, 3).join(' or ')}?`);
+      } else if ((near.length > 0 || ownRun || name.startsWith('teql_')) && !noted.has(key)) {
+        noted.add(key);
+        notes.push(`${name} (${origin.where}) is read by nothing in this run: it changes nothing${near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(' or ')}?)` : ''}`);
+      }
+    }
+  }
+}
