@@ -1,5 +1,6 @@
 // Each host's bundle ends, read from its variables: teql_peer (one bundle), teql_bundles (a hub), or
 // the hand-written peer_teql_address of older inventories (recognised, so they get bundles too).
+import { contains } from '../router/ipv4.js';
 import { MAX_TEQL_INDEX, teqlDeviceProblem } from './teql-device.js';
 import type { SourcePos } from '../errors.js';
 import type { BundleEnd, FactPlace } from './bundle-types.js';
@@ -83,9 +84,14 @@ function lanFacts(scope: VarScope, problems: Problems, host: string): Pick<Bundl
   const netText = text(net);
   const why = net && (netText === undefined ? 'lan_network must be a network such as 192.0.2.0/24, or default' : lanNetworkCheck(netText));
   if (why) problems.add(`lan_network of host ${host}: ${why}`, net!.place.pos, 'write the network behind this router with its prefix length, e.g. 192.0.2.0/24');
+  const lanAddress = valid(text(addr), checkIPv4);
+  // The peer routes lan_network here: a lan_address outside it gets no reply to the LAN ping.
+  if (!why && netText && netText !== 'default' && lanAddress && !contains(netText, lanAddress)) {
+    problems.add(`lan_address ${lanAddress} of host ${host} is not in its lan_network ${netText}: the peer routes only lan_network to it, so the LAN ping's reply cannot come back`, addr!.place.pos, 'give this router\'s own address inside lan_network, or correct lan_network');
+  }
   return {
     lanNetwork: why ? undefined : netText,
-    lanAddress: valid(text(addr), checkIPv4),
+    lanAddress,
     at: { ...(net ? { lanNetwork: net.place } : {}), ...(addr ? { lanAddress: addr.place } : {}) },
   };
 }

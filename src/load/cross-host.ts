@@ -41,7 +41,9 @@ function who(e: Entry, here: SourcePos): string {
  */
 export function checkAddresses(placed: readonly Placed[], problems: Problems): void {
   const bySlash31 = new Map<number, Entry[]>();
-  for (const e of entries(placed)) {
+  const all = entries(placed);
+  checkOverlaps(all, problems);
+  for (const e of all) {
     const key = e.cidr.ip >>> 1;
     const earlierOnes = bySlash31.get(key) ?? [];
     for (const earlier of earlierOnes) conflict(e, earlier, problems);
@@ -77,4 +79,30 @@ function conflict(e: Entry, earlier: Entry, problems: Problems): void {
 /** `b`'s address lies in `a`'s /31 while `b` is not a /31 itself. */
 function inside(a: Entry, b: Entry): boolean {
   return a.cidr.prefix === 31 && b.cidr.prefix !== 31 && networkOf({ ip: b.cidr.ip, prefix: 31 }) === networkOf(a.cidr);
+}
+
+/**
+ * Two interfaces of one host whose subnets overlap (10.0.0.1/29 on eth1 and 10.0.0.3/29 on eth3,
+ * or a /30 inside that /29 on teql0): the kernel sends the overlap out of one of them only, so a
+ * ping over the other fails after the apply (a rollback) or passes the wrong way. A /32 holds no
+ * subnet. Compared per host; each pair once, at the later.
+ */
+function checkOverlaps(all: readonly Entry[], problems: Problems): void {
+  const byHost = new Map<string, Entry[]>();
+  for (const e of all) {
+    if (e.cidr.prefix >= 32) continue;
+    const earlier = byHost.get(e.host) ?? [];
+    for (const o of earlier) {
+      if (o.dev === e.dev || o.cidr.ip === e.cidr.ip) continue; // the same address twice: said by checkAddresses
+      const shorter = Math.min(o.cidr.prefix, e.cidr.prefix);
+      if (networkOf({ ip: o.cidr.ip, prefix: shorter }) !== networkOf({ ip: e.cidr.ip, prefix: shorter })) continue;
+      problems.add(
+        `${e.host}: ${e.text} on ${e.dev} overlaps ${o.text} on ${o.dev}: ${who(e, e.pos)} and ${who(o, e.pos)}; the kernel routes the overlap out of one of them only`,
+        e.pos,
+        'give each interface its own subnet (the chapter: a /31 per link and one for the equalizer)',
+      );
+    }
+    earlier.push(e);
+    byHost.set(e.host, earlier);
+  }
 }
