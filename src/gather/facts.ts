@@ -111,6 +111,8 @@ export interface BootFact {
   init?: InitSystem;
   /** OpenRC's `local` service is in the default runlevel, so /etc/local.d/*.start runs at boot. */
   openrcLocal?: boolean;
+  /** Without systemd or OpenRC: a boot script (inittab, rcS, rcS.d, rc2.d, rc.local) runs `ifup -a`. Unknown in older facts. */
+  ifupAtBoot?: boolean;
   /** The userland is BusyBox's (/bin/ls is BusyBox), as on OpenWrt, Alpine and embedded images. */
   busybox?: boolean;
   /** teqlctl's folders (/var/lib/teqlctl, /etc/teqlctl) that are on a file system a reboot empties (tmpfs, ramfs): path -> its type. */

@@ -56,7 +56,9 @@ const SECTIONS: Array<[string, string]> = [
     // networkd's per-link state files name the .network file in use; no process per link.
     `for d in /sys/class/net/*; do [ -r "$d/ifindex" ] || continue; read i < "$d/ifindex"; s=/run/systemd/netif/links/$i; [ -f "$s" ] || continue; a=; n=; while IFS== read -r k v; do case $k in ADMIN_STATE) a=$v;; NETWORK_FILE) n=$v;; esac; done < "$s"; [ -n "$n" ] && [ "$a" != unmanaged ] && printf 'networkd\\t%s\\t%s\\n' "\${d##*/}" "$n"; done`,
     // What runs the boot, so persist writes where it will run (or refuses), and whose userland this is.
-    `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; fi`,
+    // Without systemd or OpenRC, whether anything at boot runs `ifup -a` (Debian's sysvinit networking
+    // script, a BusyBox rcS or its S* scripts): ifupdown's hooks run only if it does.
+    `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; ${ifupAtBootLine()}; fi`,
     userlandLine(),
     // The file system each of teqlctl's folders is on (the longest mount point over it, its path
     // resolved first: OpenWrt's /var is a symlink to /tmp; the shell's own read of /proc/mounts):
@@ -150,4 +152,13 @@ export function factsScript(sysctls: readonly string[] = [], { fingerprint = tru
   if (fingerprint) lines.push(`echo '${SECTION} fingerprint'`, 'echo "$fp"');
   lines.push(`echo '${SECTION} end'`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Prints `ifup-boot yes` when a boot script runs `ifup -a` (an uncommented line naming ifup with -a),
+ * else `ifup-boot no`. `root`: the folder the router's /etc is in (tests run it over a fake one).
+ */
+export function ifupAtBootLine(root = ''): string {
+  const files = ['/etc/inittab', '/etc/init.d/rcS', '/etc/init.d/S*', '/etc/rcS.d/S*', '/etc/rc2.d/S*', '/etc/rc.local'].map((f) => `${root}${f}`).join(' ');
+  return `if grep -qsE '^[^#]*ifup[^#]*[[:space:]]-a' ${files}; then printf 'ifup-boot\\tyes\\n'; else printf 'ifup-boot\\tno\\n'; fi`;
 }

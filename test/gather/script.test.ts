@@ -4,7 +4,7 @@ import { linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { factsScript, fingerprintScript, userlandLine } from '../../src/gather/script.js';
+import { factsScript, fingerprintScript, ifupAtBootLine, userlandLine } from '../../src/gather/script.js';
 import { parseBoot, parseFacts } from '../../src/gather/parse-facts.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 
@@ -207,4 +207,30 @@ describe('the module section', () => {
     expect(teqlSection('none', 'kmod')).toBe('loaded=0\navailable=0\n');
     expect(teqlSection('none', 'ubox')).toBe('loaded=0\navailable=0\n');
   });
+});
+
+describe('ifupAtBootLine: does a boot script run `ifup -a`', () => {
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ['Debian sysvinit: the networking service enabled in rcS.d', { 'init.d/networking': '#!/bin/sh\n  if ifup -a $exclusions $verbose && ifup_hotplug; then\n', 'rcS.d/S01networking': '@init.d/networking' }, 'yes'],
+    ['BusyBox init with an rcS that runs it', { inittab: '::sysinit:/etc/init.d/rcS\n', 'init.d/rcS': '#!/bin/sh\nmount -a\n/sbin/ifup -a\n' }, 'yes'],
+    ['a Buildroot S40network', { 'init.d/S40network': 'start)\n\t/sbin/ifup -a\n\t;;\n' }, 'yes'],
+    ['an rcS that runs it only in a comment', { 'init.d/rcS': '#!/bin/sh\n# /sbin/ifup -a\nmount -a\n' }, 'no'],
+    ['the networking script present but not enabled', { 'init.d/networking': 'ifup -a\n' }, 'no'],
+    ['nothing at all', {}, 'no'],
+  ];
+  for (const shell of ['dash', 'busybox sh']) {
+    it.each(cases)(`${shell}: %s`, (_name, files, expected) => {
+      const root = mkdtempSync(join(tmpdir(), 'teqlctl-ifup-'));
+      mkdirSync(join(root, 'etc/init.d'), { recursive: true });
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(join(root, 'etc', path, '..'), { recursive: true });
+        if (text.startsWith('@')) symlinkSync(join(root, 'etc', text.slice(1)), join(root, 'etc', path));
+        else writeFileSync(join(root, 'etc', path), text);
+      }
+      const [cmd, ...args] = shell.split(' ');
+      const out = execFileSync(cmd!, [...args, '-c', ifupAtBootLine(root)], { encoding: 'utf8' });
+      expect(out).toBe(`ifup-boot\t${expected}\n`);
+      expect(parseBoot(out).ifupAtBoot).toBe(expected === 'yes');
+    });
+  }
 });

@@ -4,11 +4,11 @@ import type { Facts } from '../../gather/facts.js';
 import { RUNS_DIR } from '../../router/paths.js';
 
 export type BootMechanism =
-  /** A oneshot unit; modules-load.d and sysctl.d are read by systemd itself. */
+  /** A oneshot unit runs the script (which loads the module and sets the sysctls after its revert, as on every init). */
   | { kind: 'systemd' }
-  /** /etc/local.d/teqlctl.start (OpenRC's `local` service); its `modules` and `sysctl` services read modules-load.d and sysctl.d. */
+  /** /etc/local.d/teqlctl.start (OpenRC's `local` service) runs the script. */
   | { kind: 'openrc' }
-  /** No init system teqlctl knows: ifupdown's (or BusyBox ifup's) if-up.d hook runs the script, which then loads the module and sets the sysctls itself. */
+  /** No init system teqlctl knows: ifupdown's (or BusyBox ifup's) if-up.d hook runs the script. */
   | { kind: 'ifupdown'; devices: string[] };
 
 export type NoBootMechanism = { kind: 'none'; why: string; hint: string };
@@ -39,6 +39,15 @@ function bootRunner(facts: Facts, devices: readonly string[]): BootMechanism | N
     };
   }
   const declared = devices.filter((d) => boot?.ifupdown.includes(d));
+  // An auto line is a promise only if something at boot runs `ifup -a` (a custom rcS may not, a
+  // disabled networking service does not): else the hook never runs, and a cut run stays pending.
+  if (declared.length > 0 && boot?.ifupAtBoot === false) {
+    return {
+      kind: 'none',
+      why: `the router runs neither systemd nor OpenRC, and no boot script runs \`ifup -a\` (none of /etc/inittab, /etc/init.d/rcS, /etc/init.d/S*, /etc/rcS.d/S*, /etc/rc2.d/S*, /etc/rc.local does), so ifupdown's hook for ${declared.join(', ')} would never run at boot`,
+      hint: 'have the boot run `ifup -a` (a line in /etc/init.d/rcS, or the networking service enabled), or leave persist off for this host (its configuration then ends with the next reboot)',
+    };
+  }
   if (declared.length > 0) return { kind: 'ifupdown', devices: declared };
   return {
     kind: 'none',

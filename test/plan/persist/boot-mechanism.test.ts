@@ -67,6 +67,17 @@ describe('persist where neither systemd nor OpenRC runs the boot', () => {
     expect((err as RefusedError).hint).toMatch(/leave persist off/);
   });
 
+  it('with auto lines but no boot script that runs `ifup -a`: refused before any change, the hook would never run', () => {
+    const refused = (() => { try { planHost('router_a', tasks(), on({ init: 'none', ifupdown: ['eth1', 'eth2'], ifupAtBoot: false, busybox: true })); } catch (e) { return e as RefusedError; } return undefined; })();
+    expect(refused).toBeInstanceOf(RefusedError);
+    expect(refused!.message).toMatch(/persist: the router runs neither systemd nor OpenRC, and no boot script runs `ifup -a` \(none of \/etc\/inittab, .*\), so ifupdown's hook for eth1, eth2 would never run at boot/);
+    expect(refused!.hint).toMatch(/^have the boot run `ifup -a`/);
+    // Found, or not known (facts of an older teqlctl): the hook, as before.
+    for (const ifupAtBoot of [true, undefined]) {
+      expect(Object.keys(files(converge(on({ init: 'none', ifupdown: ['eth1', 'eth2'], busybox: true, ...(ifupAtBoot === undefined ? {} : { ifupAtBoot }) }))))).toContain('/etc/network/if-up.d/teqlctl');
+    }
+  });
+
   it('with the run records on a tmpfs (systemd or not): refused before any change, as the boot script would apply an unconfirmed run', () => {
     for (const boot of [{ init: 'systemd' as const }, { init: 'none' as const, ifupdown: ['eth1', 'eth2'] }]) {
       const err = (() => {
