@@ -161,6 +161,29 @@ describe('a router that restarts before the run is confirmed', () => {
     expect((await snapshot()).b).toBe(before.b);
   }, REBOOT_TEST_TIMEOUT_MS);
 
+  it('a run that only writes the boot files (the chapter applied before without them) cut by a reboot: nothing it wrote is set at boot', async () => {
+    await resetRouters('a', 'b');
+    const pristine = await readState('a');
+    const first = await playJson(CHAPTER, []);
+    expect(first.code, first.stderr).toBe(0);
+    // The same chapter, persisted: its only changes are the boot files (module and sysctls in them).
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '-e', 'teql_persist=true', '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {
+      cwd: ROOT, env: process.env, stdio: 'ignore',
+    });
+    try {
+      expect(await waitFor(written, 120_000)).toBe(true);
+      await rebootRouters('a');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    // A reboot without the run brings back what the boot held before it: nothing of the chapter,
+    // which was never persisted. Before boot.sh set the module and sysctls itself, systemd loaded
+    // sch_teql and set rp_filter 0 from the run's files before boot.sh reverted the run.
+    // The kernel's state only: run 1's baseline file stays, as it does after any confirmed run.
+    expect(await readState('a')).toBe(pristine);
+    expect((await sshRun('a', 'cat /var/lib/teqlctl/runs/*/state; ls /etc/teqlctl 2>&1')).stdout).toMatch(/reverted[\s\S]*No such file/);
+  }, REBOOT_TEST_TIMEOUT_MS);
+
   it('a rollback cut by a power cut is finished at boot: the router comes back exactly as it was, boot files gone', async () => {
     await resetRouters('a', 'b');
     const before = await snapshot();
