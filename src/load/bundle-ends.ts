@@ -152,8 +152,11 @@ function bundleEntry(host: string, entry: unknown, i: number, place: FactPlace, 
   };
 }
 
-/** The ends a host declares, in the order written. */
-export function readEnds(host: string, scope: VarScope, problems: Problems): EndDraft[] {
+/**
+ * The ends a host declares, in the order written. `broken` collects the peers named by entries that
+ * are not well formed (their own problem is said): the peer's end is not "not named back".
+ */
+export function readEnds(host: string, scope: VarScope, problems: Problems, broken?: Set<string>): EndDraft[] {
   const peer = read(scope, 'teql_peer');
   const list = read(scope, 'teql_bundles');
   if (peer && list) {
@@ -174,7 +177,11 @@ export function readEnds(host: string, scope: VarScope, problems: Problems): End
       return [];
     }
     const lan = lanFacts(scope, problems, host);
-    return list.value.flatMap((e, i) => bundleEntry(host, e, i, list.place, lan, problems) ?? []);
+    return list.value.flatMap((e, i) => {
+      const end = bundleEntry(host, e, i, list.place, lan, problems);
+      if (!end && typeof (e as { peer?: unknown } | null)?.peer === 'string') broken?.add((e as { peer: string }).peer);
+      return end ?? [];
+    });
   }
   const peerTeql = read(scope, 'peer_teql_address');
   const ip = valid(text(peerTeql), checkIPv4);

@@ -14,7 +14,9 @@ export interface DerivedBundles {
 
 /** `hosts` in inventory order; `scopeOf` gives a host's variables as the play sees them, play vars aside. */
 export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) => VarScope, problems: Problems): DerivedBundles {
-  const drafts = new Map(hosts.map((h) => [h, readEnds(h, scopeOf(h), problems)]));
+  // Per host, the peers its malformed teql_bundles entries name (each said by its own problem).
+  const broken = new Map(hosts.map((h) => [h, new Set<string>()]));
+  const drafts = new Map(hosts.map((h) => [h, readEnds(h, scopeOf(h), problems, broken.get(h))]));
   const order = new Map(hosts.map((h, i) => [h, i]));
   const bundles: Bundle[] = [];
   const paired = new Set<EndDraft>();
@@ -36,7 +38,7 @@ export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) 
         // Several bundles between the same two hosts pair up in the order they are written.
         const back = other.find((o) => !paired.has(o) && o.declared !== 'peer_teql_address' && o.peer === host);
         if (back) pair(end, back);
-        else problems.add(`${where} of host ${host} names ${end.peer}, but ${end.peer} does not name ${host} back${namedBy(other)}`, end.pos, `add teql_peer: ${host} to ${end.peer} (or an entry with peer: ${host} to its teql_bundles); a bundle is declared on both of its ends`);
+        else if (!broken.get(end.peer)?.has(host)) problems.add(`${where} of host ${host} names ${end.peer}, but ${end.peer} does not name ${host} back${namedBy(other)}`, end.pos, `add teql_peer: ${host} to ${end.peer} (or an entry with peer: ${host} to its teql_bundles); a bundle is declared on both of its ends`);
       }
     }
   }

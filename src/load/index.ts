@@ -68,6 +68,9 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   // Bundles come from the inventory and -e, not from play vars: they are the same for every play.
   const own = (host: string) => new VarScope(extra, new VarScope(layers.get(host)!), budget);
   const { bundles, derived } = deriveBundles([...inventory.hosts.keys()], own, problems);
+  // Inventory problems first, alone: a broken bundle would make every task that reads what it
+  // derives (bundle_links, peer_*) an "undefined variable" with a hint to define it (a review).
+  problems.throwIfAny();
   const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, opts.limit)) : undefined;
   // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).
   if (selection && limited.size === 0 && problems.count === 0) problems.add(`--limit ${opts.limit!.join(',')} leaves no host to run: ${selection.notes.join('; ')}`, undefined, 'a bundle runs on both of its ends or not at all: name hosts whose bundles have no excluded end');
