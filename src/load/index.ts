@@ -6,6 +6,7 @@ import { checkAddresses } from './cross-host.js';
 import { checkSlaves } from './slave-checks.js';
 import { checkTaskConflicts } from './task-conflicts.js';
 import { checkUnreadVars } from './unread-vars.js';
+import { checkSameTarget } from './same-target.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
 import { excludedBy, matchPattern, PatternError } from './host-pattern.js';
@@ -102,6 +103,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   }
   const unreadNotes: string[] = [];
   if (y) checkUnreadVars({ playbook: playbookValue(y), inventory: layers.values(), plays: shapes.map((p) => p.vars), extra, derived: derived.values() }, problems, unreadNotes);
+  checkSameTarget(inventory, new Set(plays.flatMap((p) => p.hosts)), problems);
   checkBatching(plays, problems);
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
   checkAddresses(placed, problems);
