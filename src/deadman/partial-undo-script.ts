@@ -2,6 +2,7 @@
 // bundles and the shared ones (sch_teql, conf.all) stay, and the run goes on to be confirmed. Each
 // undone step leaves the write-ahead journal (begun-B), so neither the dead-man's revert nor a later
 // `teqlctl rollback` undoes it again, nor a rollback's redo puts it back.
+import { peersValue } from './run-meta.js';
 import { renderOp, syncFs } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { PARTIAL_MARKER, UNDO_MARKER } from '../router/markers.js';
@@ -22,7 +23,7 @@ export interface StepToUndo {
  * the two undoes it once more, which restores the same value again). Prints `PARTIAL_MARKER ok`,
  * or `PARTIAL_MARKER state=S` when the run was no longer open; undo failures as UNDO_MARKER lines.
  */
-export function partialUndoScript(runId: string, steps: readonly StepToUndo[], then: string, holdSec?: number): string {
+export function partialUndoScript(runId: string, steps: readonly StepToUndo[], then: string, holdSec?: number, keptPeers?: readonly string[]): string {
   const dir = runDir(assertSafeRunId(runId));
   const newestFirst = [...steps].sort((x, y) => y.batch - x.batch || y.index - x.index);
   // Fault injection (--debug-hold partial:S): a controller killed here leaves a hub half-way
@@ -52,6 +53,10 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     '  pending|confirmed)',
     ...(newestFirst.length === 0 ? hold : []),
     ...body,
+    // The meta's peers without those of the undone bundles (undone on both ends): a later
+    // `teqlctl rollback` is not held off by a branch that shares nothing of the run any more. A
+    // failed write keeps the old line, which only holds off more.
+    ...(keptPeers ? [`    tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in peers=*) printf 'peers=%s\\n' '${peersValue(keptPeers)}' || tq_w=1;; *) printf '%s\\n' "$tq_l" || tq_w=1;; esac; done < $d/meta > $d/meta.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ]; then mv -f $d/meta.new $d/meta; else rm -f $d/meta.new; fi`] : []),
     `    ${syncFs(dir)}`,
     `    echo '${PARTIAL_MARKER} ok';;`,
     `  *) echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)";;`,

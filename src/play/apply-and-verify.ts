@@ -11,7 +11,7 @@ import { checksTimeoutSec, type ApplyStage, type DeadmanSettings } from './host-
 import { checkBundles, goesWith } from '../plan/bundle-scope.js';
 import { excludeFor, failUnits, planScope, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
-import { UNBUNDLED } from './failure-domains.js';
+import { peersOf } from './run-peers.js';
 import { checksWithoutApply } from './early-checks.js';
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
@@ -189,22 +189,6 @@ async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stage
   failUnits(run, 'verify', 'verification failed: ', failures);
 }
 
-
-/**
- * The hosts that share a bundle with `h` in this run. Undefined (recorded as not known) for a host
- * of the play's hosts without a bundle: what its tasks link it to is not known (a review: "no
- * peers" let a rollback undo one end of a link that its playbook made by hand). A bundled host
- * names them among its peers for the same reason (a second review).
- */
-function peersOf(run: RunState, h: string): string[] | undefined {
-  const unbundled = run.domains.units.find((u) => u.name === UNBUNDLED)?.hosts ?? [];
-  if (unbundled.includes(h)) return undefined;
-  // The play's hosts without a bundle count too: a task may link this host to one of them. A peer
-  // that changes nothing in the run keeps no record of it and has nothing to undo: not named (a
-  // rollback would refuse it as a peer without the run), unless a later play may change it.
-  const changes = (x: string) => run.laterPlays || (run.reports.get(x)?.planned.length ?? 0) > 0;
-  return [...new Set([...run.domains.units.filter((u) => u.hosts.includes(h)).flatMap((u) => u.hosts), ...unbundled])].filter((x) => x !== h && changes(x));
-}
 
 const withPeers = (peers: string[] | undefined) => (peers === undefined ? {} : { peers });
 

@@ -224,9 +224,9 @@ export class HostSession {
    * the run stays open, to be confirmed with what is left. `decided`: the run was no longer open
    * (its dead-man or a rollback decided it), nothing was undone here.
    */
-  async undoSome(runId: string, steps: readonly StepToUndo[], holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
+  async undoSome(runId: string, steps: readonly StepToUndo[], holdSec?: number, keptPeers?: readonly string[]): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
     this.changeRounds++;
-    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls, AFTER), holdSec));
+    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls, AFTER), holdSec, keptPeers));
     this.log.record(this.host, res);
     const outcome = partialOutcome(res.stdout);
     return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), ...(outcome.ok ? {} : { decided: outcome.state }) };

@@ -13,6 +13,7 @@ import type { StepToUndo } from '../deadman/partial-undo-script.js';
 import { recordAfterScript } from '../deadman/confirm-script.js';
 import { bootMention } from '../plan/persist/boot-presence.js';
 import { planHost } from '../plan/plan-host.js';
+import { peersOf } from './run-peers.js';
 
 export async function settle(run: RunState): Promise<void> {
   const units = takeAll(run);
@@ -112,7 +113,7 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
       const goes = (line: string) => goesWith(lineBundles(line, scopes), failed, mine);
       let judged = false;
       try {
-        const undone = await run.sessions.get(h)!.undoSome(run.runId, steps, run.opts.holds?.partialSec);
+        const undone = await run.sessions.get(h)!.undoSome(run.runId, steps, run.opts.holds?.partialSec, peersOf(run, h, failed));
         const { undoErrors, decided } = undone;
         if (undoErrors.length > 0) run.opts.log.note(`${h}: partial rollback said: ${undoErrors.join('; ')}`);
         const raised = undone.decided === undefined ? await raiseRpFilter(run, h, undone.after, goes) : undone.after;

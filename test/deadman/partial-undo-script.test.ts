@@ -45,6 +45,17 @@ async function sh(shell: string[], script: string): Promise<string> {
 }
 
 describe.each(SHELLS)('the partial undo under %s', (_name, shell) => {
+  it('rewrites the meta\'s peers without the undone bundles\' ones, the other lines as they were', async () => {
+    const f = runFiles('pending');
+    writeFileSync(join(f.dir, 'meta'), 'run=r1\nowner=t@t\npeers=hub_spoke1,hub_spoke2,hub_spoke3\nboot=b1\n');
+    const out = await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 1, undo: f.remove(1) }], '', undefined, ['hub_spoke1', 'hub_spoke3'])));
+    expect(partialOutcome(out)).toEqual({ ok: true });
+    expect(readFileSync(join(f.dir, 'meta'), 'utf8')).toBe('run=r1\nowner=t@t\npeers=hub_spoke1,hub_spoke3\nboot=b1\n');
+    // Without kept peers given (an older caller), the meta is left alone.
+    await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 2, undo: f.remove(2) }], '')));
+    expect(readFileSync(join(f.dir, 'meta'), 'utf8')).toBe('run=r1\nowner=t@t\npeers=hub_spoke1,hub_spoke3\nboot=b1\n');
+  });
+
   it('undoes the named steps only, and drops them from the journal so that the revert does not undo them again', async () => {
     const f = runFiles('pending');
     const out = await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 1, undo: f.remove(1) }, { batch: 0, index: 3, undo: f.remove(3) }], 'echo then-ran')));

@@ -160,6 +160,8 @@ describe('a hub whose spoke fails', () => {
     expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'apply', 'confirm', 'release']);
     expect(r.hosts.find((h) => h.host === 'hub000')!.partialRollback).toMatchObject({ ok: true, bundles: ['hub000:teql3<->hub000_spoke3:teql0'] });
     for (const spoke of ['hub000_spoke0', 'hub000_spoke1', 'hub000_spoke2', 'hub000_spoke4']) expect(f.routers.get(spoke)!.state, spoke).not.toBe('pristine');
+    // The hub's meta then names the kept bundles' peers only: a later rollback is not held off by spoke3.
+    expect(f.hub.sent.find((x) => x.kind === 'partial-rollback')!.script).toContain("printf 'peers=%s\\n' 'hub000_spoke0,hub000_spoke1,hub000_spoke2,hub000_spoke4'");
   });
 });
 
