@@ -67,7 +67,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   const split = splitBundles(runId, targets.map((f) => ({ host: f.c.host, run: f.runs.find((r) => r.id === runId)! })), down, new Set(conns.map((c) => c.host)), records);
   if (split.blocked.length > 0) {
     throw new ConnectError([...down.keys()][0]!, `run ${runId} is not rolled back anywhere: undone on the others alone, its bundles would stay configured on one end:\n  ${split.blocked.join('\n  ')}`,
-      `roll it back once ${down.size > 1 ? 'they answer' : 'it answers'}; or undo it on the others now, leaving ${down.size > 1 ? 'them' : 'it'} out: teqlctl rollback -i ... --run ${runId} -l 'all:${[...down.keys()].map((h) => `!${h}`).join(':')}' --force (${down.size > 1 ? 'each' : 'it'} keeps the run until rolled back there alone)`);
+      `roll it back once ${down.size > 1 ? 'they answer' : 'it answers'}; or undo it on the others now, leaving ${down.size > 1 ? 'them' : 'it'} out: teqlctl rollback -i ... --run ${runId} -l 'all:${[...down.keys()].map((h) => `!${h}`).join(':')}' (${down.size > 1 ? 'each' : 'it'} keeps the run until rolled back there alone)`);
   }
   // A peer without a record of the run is said, not refused: it has nothing of the run teqlctl could
   // undo (it failed before arming, and its hub undid that bundle then; or its records are gone).
@@ -77,14 +77,6 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   if (held.length > 0 && !o.force) {
     throw new RefusedError(`run ${runId} is not rolled back anywhere: undone on the routers that hold it confirmed, its bundles could stay configured on the other end:\n  ${held.map((u) => u.line).join('\n  ')}`,
       'see `teqlctl status -i ...` there (a dead-man still armed reverts it by itself); undo it on the holders anyway with --force');
-  }
-  // --limit left out a peer of a bundle of the run: undone here alone, that bundle would stay on its
-  // end (`play --limit` adds the other end; a rollback, which cannot know without asking it,
-  // refuses instead). --force goes on, and says it.
-  if (split.outside.length > 0 && !o.force) {
-    const peers = [...new Set(split.outside.map((x) => x.peer))];
-    throw new RefusedError(`run ${runId} is not rolled back anywhere: --limit leaves out ${peers.join(', ')}, which ${peers.length > 1 ? 'share' : 'shares'} a bundle of it with ${[...new Set(split.outside.map((x) => x.host))].join(', ')}: undone there alone, ${peers.length > 1 ? 'those bundles' : 'that bundle'} would stay configured on ${peers.length > 1 ? 'their' : 'its'} end`,
-      `add ${peers.join(', ')} to --limit (or leave -l out); or undo it on the selected routers alone with --force`);
   }
   for (const u of split.unheld) o.say(`${u.line}: ${u.record === undefined || u.record === 'abandoned' ? 'nothing of it is undone there' : 'not undone there (--force)'}`);
   for (const h of split.aside) o.say(`${h}: unreachable (${down.get(h)}): no router rolled back here shares a bundle of run ${runId} with it; if it holds the run, roll it back there once it answers: teqlctl rollback --run ${runId} -l ${h}`);
@@ -144,7 +136,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     // back), then confirm over it: the dead-man stands down and the lock is freed.
     const verified = await Promise.all(targets.map(({ c }) => verifyAndConfirm(c.host, runId, o, armed)));
     if (verified.includes(false)) exitCode = ExitCode.rollbackIncomplete;
-    for (const { host, peer } of split.outside) o.say(`${peer} (not selected) shares a bundle of run ${runId} with ${host}: if it holds the run, that bundle is now configured on ${peer}'s end only (--force); teqlctl rollback --run ${runId} -l ${peer} undoes it there`);
+    for (const { host, peer } of split.outside) o.say(`${peer} (not selected) shares a bundle of run ${runId} with ${host}: if it holds the run, that bundle is now configured on ${peer}'s end only; teqlctl rollback --run ${runId} -l ${peer} undoes it there`);
     // Rolled back around a host that did not answer: the run may still be on it.
     return split.aside.length > 0 && exitCode === ExitCode.ok ? ExitCode.rollbackIncomplete : exitCode;
   } finally {

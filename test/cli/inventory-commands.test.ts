@@ -197,21 +197,6 @@ describe('rollback', () => {
     expect(said[0]).toBe('router_a shares a bundle of run r1 with router_b, which holds it as abandoned: nothing of it is undone there');
   });
 
-  it('a peer that --limit leaves out refuses the rollback, nothing changed: undone on the hub alone, its bundle would stay on the peer; --force goes on and says it (a review)', async () => {
-    const hub = () => confirmedRouter({ status: ok(runLine('r1', 'confirmed').replace('\n', '\tpeers=router_b,router_c\n')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
-    const t = hub();
-    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
-    expect((err as TeqlError).exitCode).toBe(8);
-    expect((err as TeqlError).message).toBe('run r1 is not rolled back anywhere: --limit leaves out router_b, router_c, which share a bundle of it with router_a: undone there alone, those bundles would stay configured on their end');
-    expect((err as TeqlError).hint).toBe('add router_b, router_c to --limit (or leave -l out); or undo it on the selected routers alone with --force');
-    expect(t.labels).toEqual(['status']);
-    said.length = 0;
-    const forced = hub();
-    expect(await rollbackRun([{ host: 'router_a', transport: forced }], opts(async () => freshRouter(), true))).toBe(0);
-    expect(forced.labels).toContain('rollback');
-    expect(said.filter((l) => l.includes('(not selected)'))).toHaveLength(2);
-  });
-
   it('without --run, the latest run is read directly on a router whose 50 latest runs no longer list it: both ends are rolled back (a review)', async () => {
     const a = confirmedRouter({ status: ok(runLine('r1', 'confirmed').replace('\n', '\tpeers=router_b\n')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
     // router_b's list holds newer runs only; read by name, it holds r1 confirmed.
