@@ -160,5 +160,5 @@ export function factsScript(sysctls: readonly string[] = [], { fingerprint = tru
  */
 export function ifupAtBootLine(root = ''): string {
   const files = ['/etc/inittab', '/etc/init.d/rcS', '/etc/init.d/S*', '/etc/rcS.d/S*', '/etc/rc2.d/S*', '/etc/rc.local'].map((f) => `${root}${f}`).join(' ');
-  return `if grep -qsE '^[^#]*ifup[^#]*[[:space:]]-a' ${files}; then printf 'ifup-boot\\tyes\\n'; else printf 'ifup-boot\\tno\\n'; fi`;
+  return `if grep -qsE '^[^#]*ifup[^#]*[[:space:]](-a|--all)([[:space:]]|$)' ${files}; then printf 'ifup-boot\\tyes\\n'; else printf 'ifup-boot\\tno\\n'; fi`;
 }

@@ -82,10 +82,10 @@ function inside(a: Entry, b: Entry): boolean {
 }
 
 /**
- * Two interfaces of one host whose subnets overlap (10.0.0.1/29 on eth1 and 10.0.0.3/29 on eth3,
- * or a /30 inside that /29 on teql0): the kernel sends the overlap out of one of them only, so a
- * ping over the other fails after the apply (a rollback) or passes the wrong way. A /32 holds no
- * subnet. Compared per host; each pair once, at the later.
+ * Two interfaces of one host in the same subnet (10.0.0.1/29 on eth1 and 10.0.0.3/29 on eth3): the
+ * kernel sends it out of one of them only, so a ping over the other fails after the apply (a
+ * rollback) or passes the wrong way. A subnet inside another (a /31 in a /16) is not compared:
+ * the longest prefix wins, a plan of its own. A /32 holds no subnet. Each pair once, at the later.
  */
 function checkOverlaps(all: readonly Entry[], problems: Problems): void {
   const byHost = new Map<string, Entry[]>();
@@ -94,10 +94,9 @@ function checkOverlaps(all: readonly Entry[], problems: Problems): void {
     const earlier = byHost.get(e.host) ?? [];
     for (const o of earlier) {
       if (o.dev === e.dev || o.cidr.ip === e.cidr.ip) continue; // the same address twice: said by checkAddresses
-      const shorter = Math.min(o.cidr.prefix, e.cidr.prefix);
-      if (networkOf({ ip: o.cidr.ip, prefix: shorter }) !== networkOf({ ip: e.cidr.ip, prefix: shorter })) continue;
+      if (o.cidr.prefix !== e.cidr.prefix || networkOf(o.cidr) !== networkOf(e.cidr)) continue;
       problems.add(
-        `${e.host}: ${e.text} on ${e.dev} overlaps ${o.text} on ${o.dev}: ${who(e, e.pos)} and ${who(o, e.pos)}; the kernel routes the overlap out of one of them only`,
+        `${e.host}: ${e.text} on ${e.dev} is in the subnet of ${o.text} on ${o.dev}: ${who(e, e.pos)} and ${who(o, e.pos)}; the kernel routes the subnet out of one of them only`,
         e.pos,
         'give each interface its own subnet (the chapter: a /31 per link and one for the equalizer)',
       );

@@ -29,13 +29,15 @@ function wanted(p: Placed): Array<{ key: string; what: string } & Wanted> {
       ];
     case 'route': {
       // The kernel keeps one route per destination and metric (in the main table): another
-      // gateway or device for the same pair replaces it.
+      // gateway for the same pair replaces it. 0.0.0.0/0 is default. Compared by gateway when
+      // one is given (a dev beside it only pins it), else by device.
       const metric = t.args.metric ?? 0;
-      const value = [...(t.args.via !== undefined ? [`via ${t.args.via}`] : []), ...(t.args.dev !== undefined ? [`dev ${t.args.dev}`] : [])].join(' ');
-      return [{ key: `route ${t.args.to} ${metric}`, what: `the route to ${t.args.to} (metric ${metric})`, value, arg: t.args.via !== undefined ? 'via' : 'dev' }];
+      const to = t.args.to === '0.0.0.0/0' ? 'default' : t.args.to;
+      const value = t.args.via !== undefined ? `via ${t.args.via}` : `dev ${t.args.dev}`;
+      return [{ key: `route ${to} ${metric}`, what: `the route to ${to} (metric ${metric})`, value, arg: t.args.via !== undefined ? 'via' : 'dev' }];
     }
-    case 'teql':
-      return [{ key: `teql ${t.args.device}`, what: `equalizer ${t.args.device}`, value: `slaves ${[...t.args.slaves].join(' ')}`, arg: 'slaves' }];
+    // Not teql: a teql task adds the slaves it lists and detaches none, so two tasks of one
+    // equalizer (a loop over its links) add up; a link under two equalizers is slave-checks.ts's.
     default:
       return [];
   }

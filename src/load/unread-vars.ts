@@ -36,10 +36,12 @@ function distance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** `teql_tcp_reorder` for `teql_tcp_reordering`: a long name with its end left off (or one added). */
-function cutShort(a: string, b: string): boolean {
-  const [short, long] = a.length < b.length ? [a, b] : [b, a];
-  return short.length >= 8 && long.startsWith(short) && long.length - short.length <= 4;
+/**
+ * `teql_tcp_reorder` for `teql_tcp_reordering`: the name set is a known one with its end left off.
+ * Not the other way: `teql_device_mtu` beside `teql_device` is a name of its own (another playbook's).
+ */
+function cutShort(known: string, set: string): boolean {
+  return set.length >= 8 && known.startsWith(set) && known.length - set.length <= 4;
 }
 
 /**
@@ -79,7 +81,8 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
     for (const [name, origin] of layer.origins) {
       // ansible_* and teqlctl_* are refused or honoured by name (ansible-vars.ts); magic ones are teqlctl's own.
       if (read.has(name) || name.startsWith('ansible_') || name.startsWith('teqlctl_') || origin.where === BUILT_IN) continue;
-      const near = [...new Set(meant(ownRun))].filter((k) => k !== name && (distance(k, name) <= (name.length < 8 ? 1 : 2) || cutShort(k, name)));
+      // Not a known name with something added (teql_peer2): a name of its own.
+      const near = [...new Set(meant(ownRun))].filter((k) => k !== name && ((!name.startsWith(k) && distance(k, name) <= (name.length < 8 ? 1 : 2)) || cutShort(k, name)));
       const key = `${name}\u0000${origin.pos.file}:${origin.pos.line}`;
       if (near.length > 0 && name.startsWith('teql_')) {
         problems.add(`${name} is read by nothing in this run (it would be ignored)`, origin.pos, `did you mean ${near.slice(0, 3).join(' or ')}?`);

@@ -11,7 +11,15 @@ import { scopesOf, taskBundles } from '../plan/bundle-scope.js';
 export function refuseHalfBundles(loaded: LoadedRun): void {
   const problems = new Problems();
   // Across the run: a play of the hubs and a play of the branches take part in the same bundles.
-  const running = new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, tasks]) => tasks.length > 0).map(([h]) => h)));
+  // An end runs a bundle when one of its tasks that change something belongs to it: a play that
+  // only pings every router (a common last play) runs none of them (a review).
+  const running = new Set<string>();
+  for (const play of loaded.plays) {
+    for (const [host, tasks] of play.tasks) {
+      const scopes = scopesOf(host, loaded.bundles);
+      for (const t of tasks) if (t.module !== 'ping') for (const name of taskBundles(t, scopes)) running.add(`${host}\u0000${name}`);
+    }
+  }
   const chosen = loaded.selectedBundles ? new Set(loaded.selectedBundles) : undefined;
   const byName = new Map(loaded.bundles.map((b) => [b.name, b]));
   for (const play of loaded.plays) {
@@ -22,15 +30,15 @@ export function refuseHalfBundles(loaded: LoadedRun): void {
       for (const task of tasks.filter((t) => t.module !== 'ping')) {
         for (const name of taskBundles(task, scopes)) {
           if (chosen && !chosen.has(name)) continue; // left out by --limit: the run does not run its tasks
-          if (byName.get(name)!.ends.every((e) => e.host === host || running.has(e.host))) continue;
+          if (byName.get(name)!.ends.every((e) => e.host === host || running.has(`${e.host}\u0000${name}`))) continue;
           half.set(name, [...(half.get(name) ?? []), task.name]);
         }
       }
       for (const [name, named] of half) {
-        const missing = byName.get(name)!.ends.find((e) => e.host !== host && !running.has(e.host))!.host;
+        const missing = byName.get(name)!.ends.find((e) => e.host !== host && !running.has(`${e.host}\u0000${name}`))!.host;
         const more = named.length > 1 ? ` and ${named.length - 1} more` : '';
         problems.add(
-          `play "${play.name}" runs ${host}'s end of bundle ${name} (task "${named[0]}"${more}), and no play of this run runs its other end, ${missing}: a bundle is changed on both of its ends or not at all`,
+          `play "${play.name}" runs ${host}'s end of bundle ${name} (task "${named[0]}"${more}), and no play of this run changes its other end, ${missing}: a bundle is changed on both of its ends or not at all`,
           play.hostsPos,
           `add ${missing} to the play's hosts; to run some of ${host}'s bundles only, name their other ends with --limit (${host} then runs those bundles alone)`,
         );

@@ -214,6 +214,8 @@ describe('ifupAtBootLine: does a boot script run `ifup -a`', () => {
     ['Debian sysvinit: the networking service enabled in rcS.d', { 'init.d/networking': '#!/bin/sh\n  if ifup -a $exclusions $verbose && ifup_hotplug; then\n', 'rcS.d/S01networking': '@init.d/networking' }, 'yes'],
     ['BusyBox init with an rcS that runs it', { inittab: '::sysinit:/etc/init.d/rcS\n', 'init.d/rcS': '#!/bin/sh\nmount -a\n/sbin/ifup -a\n' }, 'yes'],
     ['a Buildroot S40network', { 'init.d/S40network': 'start)\n\t/sbin/ifup -a\n\t;;\n' }, 'yes'],
+    ['an rcS with the long option', { 'init.d/rcS': '#!/bin/sh\n/sbin/ifup --all\n' }, 'yes'],
+    ['an rcS with another -a word beside ifup', { 'init.d/rcS': '#!/bin/sh\n[ -x /sbin/ifup -a -f /etc/network/interfaces ] && echo ok\n' }, 'yes'],
     ['an rcS that runs it only in a comment', { 'init.d/rcS': '#!/bin/sh\n# /sbin/ifup -a\nmount -a\n' }, 'no'],
     ['the networking script present but not enabled', { 'init.d/networking': 'ifup -a\n' }, 'no'],
     ['nothing at all', {}, 'no'],

@@ -24,22 +24,32 @@ describe('tasks that contradict each other', () => {
     expect(errs[0]!.hint).toBe('keep one of them, or make both ask the same');
   });
 
-  it('a link up and down, or at two MTUs; one route by two gateways; an equalizer over two sets of links', () => {
+  it('a link up and down, or at two MTUs; one route by two gateways, or 0.0.0.0/0 and default by two', () => {
     const messages = errorsOf(load([
       '    - link: { dev: eth1, state: up, mtu: 1500 }',
       '    - link: { dev: eth1, state: down, mtu: 9000 }',
       '    - route: { to: 10.20.0.0/16, via: 10.0.0.5 }',
       '    - route: { to: 10.20.0.0/16, dev: eth2 }',
-      '    - teql: { device: teql0, slaves: [eth3, eth4] }',
-      '    - teql: { device: teql0, slaves: [eth3] }',
+      '    - route: { to: 0.0.0.0/0, via: 10.0.0.5 }',
+      '    - route: { to: default, via: 10.0.0.7 }',
       '',
     ].join('\n'), 'r1')).map((e) => e.message.replace(/ \(at [^)]*\)/, ''));
     expect(messages).toEqual([
       'task "link" wants link eth1 as down, and task "link" as up: the later would override the earlier on every run (host r1)',
       'task "link" wants the MTU of eth1 as 9000, and task "link" as 1500: the later would override the earlier on every run (host r1)',
       'task "route" wants the route to 10.20.0.0/16 (metric 0) as dev eth2, and task "route" as via 10.0.0.5: the later would override the earlier on every run (host r1)',
-      'task "teql" wants equalizer teql0 as slaves eth3, and task "teql" as slaves eth3 eth4: the later would override the earlier on every run (host r1)',
+      'task "route" wants the route to default (metric 0) as via 10.0.0.7, and task "route" as via 10.0.0.5: the later would override the earlier on every run (host r1)',
     ]);
+  });
+
+  it('passes an equalizer over its links task by task (a teql task adds its slaves, detaches none), and a route by one gateway with or without its device', () => {
+    expect(load([
+      '    - { teql: { device: teql0, slaves: ["{{ item }}"] }, loop: [eth1, eth2] }',
+      '    - teql: { device: teql0, slaves: [eth2, eth1] }',
+      '    - route: { to: 10.20.0.0/16, via: 10.0.0.5 }',
+      '    - route: { to: 10.20.0.0/16, via: 10.0.0.5, dev: teql0 }',
+      '',
+    ].join('\n'), 'r1')).not.toThrow();
   });
 
   it('passes the same thing asked twice, routes of other metrics, other hosts, and a teardown after a set', () => {

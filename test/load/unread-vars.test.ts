@@ -52,6 +52,13 @@ describe('variables read by nothing', () => {
     ]);
   });
 
+  it('takes a known name with something added for a name of its own, not a typo (another playbook\'s)', () => {
+    expect(load(['teql_device_mtu: 1400', 'teql_peer2: x'], { playbook: join(ROOT, 'playbooks/teardown.yml') })().notes).toEqual([
+      'teql_device_mtu (vars of group routers in the inventory) is read by nothing in this run: it changes nothing',
+      'teql_peer2 (vars of group routers in the inventory) is read by nothing in this run: it changes nothing',
+    ]);
+  });
+
   it('holds an inventory name against this playbook\'s, not against what another playbook would read', () => {
     // teardown.yml reads no teql_persist: the inventory's is for the chapter's playbook, and passes.
     expect(load(['teql_persist: true'], { playbook: join(ROOT, 'playbooks/teardown.yml') })().notes).toBeUndefined();

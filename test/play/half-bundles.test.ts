@@ -23,7 +23,7 @@ describe('half bundles', () => {
     const errs = errorsOf(run('hub:branch1'));
     // One problem per play, host and bundle: the first task and how many more.
     expect(errs.map((e) => e.message)).toEqual([
-      `play "Load sharing over several bundles per router (LARTC chapter 10)" runs hub's end of bundle ${B2} (task "links up (eth3)" and 7 more), and no play of this run runs its other end, branch2: a bundle is changed on both of its ends or not at all`,
+      `play "Load sharing over several bundles per router (LARTC chapter 10)" runs hub's end of bundle ${B2} (task "links up (eth3)" and 7 more), and no play of this run changes its other end, branch2: a bundle is changed on both of its ends or not at all`,
     ]);
     expect(errs[0]!.pos).toMatchObject({ line: 10, col: 10 });
     expect(errs[0]!.hint).toBe("add branch2 to the play's hosts; to run some of hub's bundles only, name their other ends with --limit (hub then runs those bundles alone)");
@@ -32,7 +32,7 @@ describe('half bundles', () => {
   it('a branch alone, without its hub, is refused too', () => {
     const errs = errorsOf(run('branch1'));
     expect(errs.length).toBeGreaterThan(0);
-    expect(errs[0]!.message).toMatch(/runs branch1's end of bundle hub:teql0<->branch1:teql0 .* its other end, hub:/);
+    expect(errs[0]!.message).toMatch(/runs branch1's end of bundle hub:teql0<->branch1:teql0 .* changes its other end, hub:/);
   });
 
   it('passes when every bundle has both ends in the run: all routers, or the hubs and the branches in two plays', () => {
@@ -43,6 +43,12 @@ describe('half bundles', () => {
 
   it('passes with --limit choosing the bundle: the hub then leaves its other bundle out', () => {
     expect(() => run('hub:branch1', { limit: ['branch1'] })()).not.toThrow();
+  });
+
+  it('a later play that only pings the missing end does not make it run the bundle', () => {
+    const pingBranch2 = `- name: check branch2\n  hosts: branch2\n  tasks:\n    - ping: { to: 10.0.1.4 }\n`;
+    const errs = errorsOf(run('hub:branch1', { extraPlay: pingBranch2 }));
+    expect(errs.map((e) => e.message)).toEqual([expect.stringMatching(/runs hub's end of bundle hub:teql1<->branch2:teql0 .* changes its other end, branch2:/)]);
   });
 
   it('a play that only pings one end changes nothing and passes', () => {

@@ -45,9 +45,16 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>): string 
     ...revertPendingRuns(),
   ];
   const options = model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';
-  if (model.teql) lines.push(`run modprobe sch_teql${options}`);
+  if (model.teql) {
+    lines.push(`run modprobe sch_teql${options}`);
+    // The teqlN devices the module just made: udev may still be applying sysctl.d's globs to them
+    // (net.ipv4.conf.*.rp_filter = 2 on some distributions), after which ours must come.
+    lines.push('command -v udevadm >/dev/null 2>&1 && udevadm settle -t 10 2>/dev/null');
+  }
   if (model.sysctls.length > 0) {
-    lines.push('setsys() { echo "$2" > "$1"; }');
+    // An interface that is not there yet (a tunnel or VLAN another service brings up later) is
+    // said and skipped, not a failure: the unit would be restarted for it until it gave up.
+    lines.push('setsys() { if [ -e "$1" ]; then echo "$2" > "$1"; else echo "teqlctl boot: $1 is not there (its interface is not up yet): not set" >&2; fi; }');
     for (const [k, v] of model.sysctls) lines.push(shellJoin(['run', 'setsys', sysctlPath(k), v]));
   }
   for (const step of model.steps) {

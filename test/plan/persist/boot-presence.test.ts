@@ -17,6 +17,7 @@ const TEQL1 = 'router_a:teql1<->router_b:teql1';
 function twoBundles() {
   const end = (odd: number, peer: string) => ({
     ansible_host: '127.0.0.1',
+    ansible_port: 2201 + odd,
     teql_bundles: [
       { peer, device: 'teql0', slaves: ['eth1', 'eth2'], address: `10.0.0.${4 + odd}/31`, link_addresses: [{ dev: 'eth1', address: `10.0.0.${odd}/31` }, { dev: 'eth2', address: `10.0.0.${2 + odd}/31` }] },
       { peer, device: 'teql1', slaves: ['eth3'], address: `10.0.1.${4 + odd}/31`, link_addresses: [{ dev: 'eth3', address: `10.0.1.${odd}/31` }] },
