@@ -20,7 +20,7 @@ import { debugHolds } from './debug-hold.js';
 import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
 import { showOffline } from './play-offline.js';
 import { serialNote } from '../play/sites.js';
-import { refuseHalfBundles } from '../play/half-bundles.js';
+import { withHalfBundleNotes } from '../play/half-bundles.js';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -57,8 +57,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     givenSecrets(flags, process.env);
     return showOffline(playbook, flags);
   }
-  const loaded = await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) });
-  refuseHalfBundles(loaded);
+  const loaded = withHalfBundleNotes(await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) }));
   refuseMissingKnownHosts(loaded.inventory, new Set(loaded.plays.flatMap((p) => p.hosts)));
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];

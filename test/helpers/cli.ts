@@ -44,13 +44,17 @@ export async function countingServer(): Promise<{ port: number; connections: () 
   };
 }
 
-/** The lab's inventory as `lab up` writes it, with both routers on `port` (a counting server) and a real key. */
+/**
+ * The lab's inventory as `lab up` writes it, router a on `port` (a counting server), b on port 1
+ * (nothing listens: refused at once; one port for both is one router under two names, refused
+ * at load), and a real key.
+ */
 export function labInventory(port: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-cli-test-'));
   const file = join(dir, 'lab.yml');
   const key = join(dir, 'id_rsa');
   writeFileSync(key, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), { mode: 0o600 });
-  writeFileSync(file, renderInventory({ sshPorts: { a: port, b: port }, privateKeyFile: key, knownHostsFile: join(dir, 'known_hosts') }));
+  writeFileSync(file, renderInventory({ sshPorts: { a: port, b: 1 }, privateKeyFile: key, knownHostsFile: join(dir, 'known_hosts') }));
   // As `lab up` writes it next to the inventory: a missing one is refused before connecting.
   writeFileSync(join(dir, 'known_hosts'), '');
   return file;
