@@ -29,6 +29,13 @@ export interface StepsScriptOptions {
    * before it reads /dev/null, never the rest of the script.
    */
   barrier?: string;
+  /**
+   * Per op, the bundle it belongs to alone on a host that runs several (a hub), else undefined.
+   * A failed step of a bundle stops that bundle's later steps only: the other bundles' steps go
+   * on, so that one broken spoke is undone alone (apply-and-verify.ts) while the rest converges.
+   * A failed step without a bundle (the module, shared sysctls, boot files) still stops the script.
+   */
+  bundles?: ReadonlyArray<string | undefined>;
 }
 
 /**
@@ -50,13 +57,19 @@ export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): str
   // umask 077: the run's files (journal, lock, baseline) are root's alone; boot files set their modes.
   const lines = ['export LANG=C LC_ALL=C', 'umask 077', 'failed=0'];
   if (o.before) lines.push(o.before.trimEnd());
+  const groups = [...new Set((o.bundles ?? []).filter((b): b is string => b !== undefined))];
   ops.forEach((op, i) => {
+    const bundle = o.bundles?.[i];
+    // A shell variable per bundle (skip_0, skip_1...): set once a step of that bundle failed.
+    const skip = bundle === undefined || o.keepGoing ? undefined : `skip_${groups.indexOf(bundle)}`;
+    if (skip) lines.push(`if [ -z "\${${skip}:-}" ]; then`);
     if (o.onBegin) lines.push(`${o.onBegin(i)} || { echo '${ARM_FAILED_MARKER} step ${i} not started: the run was decided meanwhile (its dead-man fired or a rollback claimed it), or its journal cannot be written'; exit 3; }`);
     // The step's output goes straight out (no $( ) subshell: no process per step beyond its own
     // command); the marker starts on a line of its own even after output without a newline.
     lines.push(`{ ${renderStep(op)} ; } 2>&1; rc=$?`);
     lines.push(`printf '\\n${STEP} %d %d\\n' ${i} "$rc"`);
-    lines.push(o.keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : '[ "$rc" -eq 0 ] || exit 1');
+    lines.push(o.keepGoing ? '[ "$rc" -eq 0 ] || failed=1' : skip ? `[ "$rc" -eq 0 ] || ${skip}=1` : '[ "$rc" -eq 0 ] || exit 1');
+    if (skip) lines.push('fi');
   });
   if (ops.some((op) => op.kind === 'baseline-set')) lines.push(flushBaseline());
   const then = o.then ?? '';

@@ -8,7 +8,8 @@ import { runWithProgress } from '../ui/progress.js';
 import { holdFor, orInterrupt } from './interruptible.js';
 import type { RunState } from './run-state.js';
 import { checksTimeoutSec, type ApplyStage, type DeadmanSettings } from './host-session.js';
-import { checkBundles, goesWith } from '../plan/bundle-scope.js';
+import { changeBundles, checkBundles, goesWith } from '../plan/bundle-scope.js';
+import type { Change } from '../plan/types.js';
 import { excludeFor, failUnits, planScope, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 import { peersOf } from './run-peers.js';
@@ -104,7 +105,7 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       if (opts.interrupted()) throw new Error(`${h}: not applied: interrupted`);
       const report = run.reports.get(h)!;
       const checks = p.plan.phases[i]!.checks;
-      const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, ...withPeers(peersOf(run, h)) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60);
+      const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, ...withPeers(peersOf(run, h)) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60, ownBundleOf(run, h));
       stages.set(h, stage);
       const result = await stage.applied;
       const fail = (msg: string, refused = false) => {
@@ -126,12 +127,19 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       report.status = 'changed';
       if (result.error) fail(result.error);
       run.latest.set(h, result.after!);
+      // A hub's bundle whose own step failed fails alone (settle.ts undoes its steps): the others' steps ran.
+      const lost = new Set((result.bundleErrors ?? []).map((b) => b.bundle));
+      for (const b of result.bundleErrors ?? []) failures.push({ host: h, message: b.message, units: [b.bundle] });
       // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
       // The boot configuration is planned with the last phase only (it comes after every check).
       const persistence = i >= p.plan.phases.length - 1;
-      const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence, ...planScope(run, h) }).plan.phases.flatMap((ph) => ph.changes);
+      const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence, ...planScope(run, h, lost) }).plan.phases.flatMap((ph) => ph.changes);
       if (left.length > 0) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
-      setTitle(`${h}: applied ${result.entries.length} step(s), dead-man armed (${deadman.timeoutSec} s)`);
+      if (lost.size > 0) {
+        report.status = 'failed';
+        report.error = (result.bundleErrors ?? []).map((b) => `${b.bundle}: ${b.message}`).join('; ');
+      }
+      setTitle(`${h}: applied ${result.entries.length} step(s)${lost.size > 0 ? ` (${[...lost].join(', ')} failed: undone alone)` : ''}, dead-man armed (${deadman.timeoutSec} s)`);
     },
   })), opts.forks), opts.stop);
   if (opts.interrupted()) return;
@@ -189,6 +197,20 @@ async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stage
   failUnits(run, 'verify', 'verification failed: ', failures);
 }
 
+
+/**
+ * On a host that still runs several bundles, the bundle a change belongs to alone: a failed step
+ * of it fails that bundle only (apply/script.ts goes on with the others' steps). Else none.
+ */
+function ownBundleOf(run: RunState, h: string): ((change: Change) => string | undefined) | undefined {
+  const live = run.domains.unitsOf(h).filter((u) => !run.domains.failed.has(u));
+  if (live.length < 2) return undefined;
+  const scopes = run.domains.scopesOf(h);
+  return (change) => {
+    const owned = changeBundles(change, scopes);
+    return owned.length === 1 && live.includes(owned[0]!) ? owned[0] : undefined;
+  };
+}
 
 const withPeers = (peers: string[] | undefined) => (peers === undefined ? {} : { peers });
 

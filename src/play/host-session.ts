@@ -4,26 +4,25 @@ import type { Facts } from '../gather/facts.js';
 import { factsScript } from '../gather/script.js';
 import { parseFacts } from '../gather/parse-facts.js';
 import { factsFrom, readFacts } from '../gather/read-facts.js';
-import { parseSteps, stepsScript } from '../apply/script.js';
+import { stepsScript } from '../apply/script.js';
 import { checksScript, parseChecks, type CheckResult } from '../verify/ping-script.js';
 import { earlyChecksCollect, earlyChecksStart } from '../verify/early-checks.js';
 import { armScript, begunLine } from '../deadman/arm-script.js';
 import { rollbackScript, undoFailures } from '../deadman/rollback-script.js';
 import { forgetApplierLine } from '../deadman/applier.js';
 import { partialOutcome, partialUndoScript, type StepToUndo } from '../deadman/partial-undo-script.js';
-import { lockHeldBy } from '../router/lock.js';
 import { runDir } from '../router/paths.js';
-import { armRefusal } from './arm-refusal.js';
-import { ABANDONED_MARKER, ARM_FAILED_MARKER, BARRIER_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, STALE_MARKER } from '../router/markers.js';
+import { readApply, type ApplyResult } from './apply-result.js';
+import { ABANDONED_MARKER, BARRIER_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
-import type { Op } from '../plan/ops.js';
 import { begunRecords } from '../deadman/begun-records.js';
-import type { JournalEntry } from '../rollback/journal.js';
 import type { RunLog } from './run-log.js';
 
 // The facts re-read after changes (apply, rollback) carry no fingerprint: only a session's first
 // apply checks one (batches never go back to 0 once a change was sent), against its initial facts.
 const AFTER = { fingerprint: false } as const;
+
+export type { ApplyResult } from './apply-result.js';
 
 export interface DeadmanSettings {
   runId: string;
@@ -35,18 +34,6 @@ export interface DeadmanSettings {
   holdInRollbackSec?: number;
   /** The hosts sharing a bundle with this one in the run: recorded with it for `teqlctl rollback`. */
   peers?: readonly string[];
-}
-
-export interface ApplyResult {
-  entries: JournalEntry[];
-  error?: string;
-  /** Another run holds the lock: nothing changed. */
-  locked?: string;
-  /** The dead-man could not be armed: nothing changed. */
-  armFailed?: string;
-  /** The router changed since its facts were read: nothing changed. */
-  stale?: boolean;
-  after?: Facts;
 }
 
 /** An apply in flight, its shell waiting at the barrier once `applied` resolves without a failure. */
@@ -128,11 +115,13 @@ export class HostSession {
    * failure, and reads the facts right after; then the router's shell waits at the barrier, in the
    * same round trip, until the controller sends the phase's checks (`verify`, once every host
    * applied) or nothing (`end`). Apply and verify are one round trip, and a ping still runs only
-   * after both ends applied. `waitSec`: how long the barrier and the checks may take.
+   * after both ends applied. `waitSec`: how long the barrier and the checks may take. `bundleOf`:
+   * on a hub, the bundle a change belongs to alone: a failed step of it stops that bundle only.
    */
-  apply(changes: readonly Change[], deadman: DeadmanSettings, planned: Facts, waitSec = 0): ApplyStage {
+  apply(changes: readonly Change[], deadman: DeadmanSettings, planned: Facts, waitSec = 0, bundleOf?: (change: Change) => string | undefined): ApplyStage {
     const steps = changes.flatMap((c) => c.steps.map((s) => ({ ...s, change: c })));
     const ops = steps.map((s) => s.op);
+    const bundles = bundleOf ? steps.map((s) => bundleOf(s.change)) : [];
     const batch = this.batches;
     // The first batch checks the plan's facts under the lock: they must be a read with a fingerprint.
     if (batch === 0 && planned.fingerprint === undefined) throw new Error(`${this.host}: internal: a first apply planned from facts without a fingerprint (a re-read after changes)`);
@@ -147,7 +136,7 @@ export class HostSession {
     this.batches++;
     this.changeRounds++;
     const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls, AFTER)}`;
-    const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER });
+    const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER, bundles });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
     // window (past it the run is reverted anyway), not by this host's own apply time.
     const staged = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, Math.max(120 + (hold?.sec ?? 0), deadman.timeoutSec) + waitSec);
@@ -158,7 +147,7 @@ export class HostSession {
         return r;
       }));
     const applied = staged.reached.then(({ stdout, ended }) => {
-      const result = this.readApply(batch, ops, steps, ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' });
+      const result = readApply(this.host, batch, ops, steps, ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' }, bundles);
       if (result.locked !== undefined || result.stale || (result.armFailed && result.entries.length === 0)) this.batches--;
       return result;
     });
@@ -171,29 +160,6 @@ export class HostSession {
       },
       end: () => void finish('').catch(() => undefined),
     };
-  }
-
-  /** What an apply's output says: refused (lock, stale plan, arming), the steps that ran, the facts after. */
-  private readApply(batch: number, ops: Op[], steps: Array<{ undo: Op[]; change: Change }>, res: { code: number; stdout: string; stderr: string }): ApplyResult {
-    const locked = lockHeldBy(res.stdout);
-    if (locked !== undefined) return { entries: [], locked };
-    if (res.stdout.startsWith(STALE_MARKER)) return { entries: [], stale: true };
-    const results = parseSteps(ops, res.stdout);
-    const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
-    if (armFailed !== undefined && results.length === 0) {
-      // Stopped before its first step: on a first batch the router is as it was (run folder removed, lock freed).
-      return { entries: [], armFailed: armRefusal(armFailed) };
-    }
-    const entries = results.map((r) => {
-      const s = steps[r.index]!;
-      return { resource: s.change.resource, task: s.change.task, op: ops[r.index]!, undo: s.undo, command: r.command, code: r.code, output: r.output, batch, index: r.index };
-    });
-    const failed = entries.find((e) => e.code !== 0);
-    if (failed) return { entries, error: `\`${failed.command}\` failed (exit ${failed.code}): ${failed.output || 'no output'}` };
-    if (res.code !== 0 || entries.length !== ops.length) {
-      return { entries, error: `apply script ended early (exit ${res.code}): ${res.stderr.trim() || 'no output'}` };
-    }
-    return { entries, after: parseFacts(this.host, res.stdout) };
   }
 
   async checks(checks: readonly Check[]): Promise<CheckResult[]> {

@@ -32,17 +32,20 @@ export function failUnits(run: RunState, stage: Stage, prefix: string, failures:
  * The tasks a host leaves out: those of bundles that failed, or that --limit did not select (a hub
  * added as a bundle's other end runs that bundle only). Undefined when it leaves none out.
  */
-export function excludeFor(run: RunState, host: string): ((task: TaskInstance) => boolean) | undefined {
-  const failed = new Set([...run.domains.failed, ...run.domains.outsideOf(host)]);
+export function excludeFor(run: RunState, host: string, failing: ReadonlySet<string> = new Set()): ((task: TaskInstance) => boolean) | undefined {
+  const failed = new Set([...run.domains.failed, ...run.domains.outsideOf(host), ...failing]);
   const units = [...run.domains.unitsOf(host), ...run.domains.outsideOf(host)];
   if (!units.some((u) => failed.has(u))) return undefined;
   const scopes = run.domains.scopesOf(host);
   return (task) => goesWith(taskBundles(task, scopes), failed, units);
 }
 
-/** How `host` is planned once some of its bundles failed: their tasks left out, those it keeps as they were still in its boot files. */
-export function planScope(run: RunState, host: string): PlanOptions {
-  const exclude = excludeFor(run, host);
+/**
+ * How `host` is planned once some of its bundles failed: their tasks left out, those it keeps as
+ * they were still in its boot files. `failing`: bundles failed in the stage under way, not yet told to the run.
+ */
+export function planScope(run: RunState, host: string, failing?: ReadonlySet<string>): PlanOptions {
+  const exclude = excludeFor(run, host, failing);
   if (!exclude) return {};
   const kept = run.keptAsWas.get(host);
   if (!kept || kept.size === 0) return { exclude };

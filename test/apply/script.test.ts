@@ -58,6 +58,25 @@ describe('stepsScript', () => {
     expect(parseSteps(ops, out).map((s) => s.code === 0)).toEqual([true, false, true]);
   });
 
+  it.each([['sh', 'sh'], ['dash', 'dash'], ['busybox sh', '/bin/busybox sh']])('a failed step of one bundle skips only that bundle\'s later steps; the others run and the script goes on to its end (%s)', (_name, shell) => {
+    const five: Op[] = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ kind: 'sysctl', name, value: '1' }));
+    const journal = join(mkdtempSync(join(tmpdir(), 'teqlctl-skip-')), 'begun');
+    // b (bundle X) fails: d (X) is skipped, not even recorded as begun; c (Y) and e (shared) run.
+    const script = stepsScript(five, { bundles: ['X', 'X', 'Y', 'X', undefined], onBegin: (i) => `echo ${i} >> ${journal}`, then: 'echo THEN' });
+    const local = script.replace(/> \/proc\/sys\/b/, '> /nonexistent/dir/b').replace(/> \/proc\/sys\/[acde]/g, '> /dev/null');
+    const [cmd, ...args] = shell.split(' ');
+    const out = execFileSync(cmd!, [...args, '-c', local], { encoding: 'utf8' });
+    expect(parseSteps(five, out).map((s) => [s.index, s.code === 0])).toEqual([[0, true], [1, false], [2, true], [4, true]]);
+    expect(out).toMatch(/THEN\n$/);
+    expect(readFileSync(journal, 'utf8')).toBe('0\n1\n2\n4\n');
+  });
+
+  it('a failed step that belongs to no single bundle still stops the script, whatever the bundles\' steps', () => {
+    const { code, out } = run(stepsScript(ops, { bundles: ['X', undefined, 'Y'] }));
+    expect(code).toBe(1);
+    expect(parseSteps(ops, out).map((s) => [s.index, s.code === 0])).toEqual([[0, true], [1, false]]);
+  });
+
   it('records each step before running it (write-ahead): a step that fails, or never finishes, is recorded too', () => {
     const journal = join(mkdtempSync(join(tmpdir(), 'teqlctl-wal-')), 'begun');
     const { code } = run(stepsScript(ops, { onBegin: (i) => `echo ${i} >> ${journal}` }));

@@ -3,7 +3,8 @@
 // hub, with max_equalizers, and verifies both bundles. Then, from pristine with a's links cut, a
 // fresh run confirms h-b on both of its ends and rolls back only h-a, on both of its ends: a is
 // as it was, and h keeps teql1 and what it needs. With persist, b's links cut then: h keeps h-b as
-// it was (in its boot files too) and converges h-a. Leaves the default lab running for the other files.
+// it was (in its boot files too) and converges h-a. A step of h-b failing on the hub itself fails
+// h-b alone. Leaves the default lab running for the other files.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,5 +115,32 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     // Its boot files bring both back: h-b as it was, h-a as converged.
     expect((await sshRun('h', 'grep -cw teql1 /etc/teqlctl/boot.sh; grep -cw teql0 /etc/teqlctl/boot.sh')).stdout).toMatch(/^[1-9]\d*\n[1-9]\d*\n$/);
     expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 192.0.2.1')).code).toBe(0);
+  });
+
+  it('a step of h-b failing on the hub itself (a sysctl its kernel will not let be written) fails h-b alone: h-a converges on both ends, h-b is undone on both (exit 10)', async () => {
+    await labCli(['reset']);
+    const pristine = Object.fromEntries(await Promise.all(ROUTERS.map(async (r) => [r, await readState(r)])));
+    // eth4's rp_filter read-only (as a hardened or containerised router has it): reading it works,
+    // so the plan cannot know; only writing it fails. Before, that failed step rolled back the whole
+    // hub, and with it a, whose bundle had nothing wrong.
+    const ro = await sshRun('h', 'f=/proc/sys/net/ipv4/conf/eth4/rp_filter; cat $f > /run/rp && mount --bind /run/rp $f && mount -o remount,bind,ro $f');
+    expect(ro.code, ro.stderr).toBe(0);
+    const r = await play(inventory, ['--yes']);
+    expect(r.code, r.stdout + r.stderr).toBe(10);
+    expect(r.json.bundles.map((b: { name: string; status: string }) => [b.name, b.status])).toEqual([[HA, 'converged'], [HB, 'rolled back']]);
+    expect(r.json.bundles[1].error).toMatch(/^applying failed on router_h: `.*\/proc\/sys\/net\/ipv4\/conf\/eth4\/rp_filter` failed \(exit \d+\): .*Read-only file system$/);
+    expect(r.json.hosts.router_h.partialRollback).toMatchObject({ bundles: [HB], ok: true });
+    expect(r.json.hosts.router_h.status).toBe('changed');
+    expect(r.json.hosts.router_b.status).toBe('rolled back');
+    // b is exactly as it was; on h, h-b's links are as they were and teql1 holds nothing; h-a is in place on both ends.
+    expect(await readState('b')).toBe(pristine.b);
+    const h = await readState('h');
+    expect(linesOf(h, ['eth3', 'eth4'])).toEqual(linesOf(pristine.h!, ['eth3', 'eth4']));
+    expect(h).not.toMatch(/^teql1 10\.0\.1/m);
+    expect(h).toMatch(/^eth1 teql0$/m);
+    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31$/m);
+    expect(await readState('a')).toMatch(/^eth1 teql0$/m);
+    expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 192.0.2.1')).code).toBe(0);
+    for (const router of ['h', 'a'] as const) expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
   });
 });

@@ -142,6 +142,39 @@ describe('a hub whose spoke fails', () => {
     expect(r.exitCode).toBe(ExitCode.verifyFailed);
   });
 
+  it('a step of one bundle failing on the hub fails that bundle alone: its later steps are not run, the others\' are, and the four others converge (exit 10)', async () => {
+    const f = hub(['hub000_spoke2']);
+    const TEQL2 = 'hub000:teql2<->hub000_spoke2:teql0';
+    // As the router runs the script (apply/script.ts): teql2's first step fails (a sysctl the
+    // router refuses), its later steps are skipped (their markers never printed), the rest ran.
+    f.hub.overrides.set('apply', (script, rec) => {
+      const cmds = [...script.matchAll(/^\{ (.*) ; \} 2>&1; rc=\$\?\nprintf '\\n@@teqlctl-step %d %d\\n' (\d+)/gm)].map((m) => ({ cmd: m[1]!, i: m[2]! }));
+      const teql2 = cmds.filter((c) => /\b(eth5|eth6|teql2)\b/.test(c.cmd)).map((c) => c.i);
+      expect(teql2.length).toBeGreaterThan(1);
+      let stdout = rec.stdout.replace(`@@teqlctl-step ${teql2[0]} 0\n`, `sh: write error: Read-only file system\n@@teqlctl-step ${teql2[0]} 1\n`);
+      for (const i of teql2.slice(1)) stdout = stdout.replace(`@@teqlctl-step ${i} 0\n`, '');
+      return { ...rec, stdout };
+    });
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'rolled back', 'converged', 'converged']);
+    expect(r.bundles[2]!.error).toMatch(/^applying failed on hub000: `.*(eth5|eth6|teql2).*` failed \(exit 1\): sh: write error: Read-only file system$/);
+    // Each bundle's steps are skipped on their own once one of them failed; shared steps still stop all.
+    const applyScript = f.hub.sent.find((x) => x.kind === 'apply')!.script;
+    expect(new Set([...applyScript.matchAll(/\$\{(skip_\d+):-\}/g)].map((m) => m[1])).size).toBe(5);
+    expect(applyScript).toMatch(/^\{ modprobe sch_teql.*\n.*\n\[ "\$rc" -eq 0 \] \|\| exit 1$/m);
+    expect(f.routers.get('hub000_spoke2')!.sent.find((x) => x.kind === 'apply')!.script).not.toContain('skip_');
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'confirm', 'release']);
+    // The hub's pings over teql2 were never sent; spoke2's neither (its bundle failed before them).
+    expect(f.hub.sent.find((x) => x.kind === 'apply')!.script).toBeDefined();
+    const hubReport = r.hosts.find((h) => h.host === 'hub000')!;
+    expect(hubReport.checks.map((c) => c.check.to).filter((to) => to.startsWith('10.16.2.'))).toEqual([]);
+    expect(hubReport.partialRollback).toMatchObject({ ok: true, bundles: [TEQL2] });
+    expect(hubReport.status).toBe('changed');
+    expect(f.routers.get('hub000_spoke2')!.state).toBe('pristine');
+    for (const spoke of ['hub000_spoke0', 'hub000_spoke1', 'hub000_spoke3', 'hub000_spoke4']) expect(f.routers.get(spoke)!.state, spoke).not.toBe('pristine');
+  });
+
   it('a hub that writes no boot files confirms after its spokes: a spoke\'s failed confirmation whose links need their rp_filter raised keeps the others', async () => {
     const f = hub(['hub000_spoke3']);
     // teql3's links filtered by conf.all alone before the run (their own value 0, all 2): undone, they need a raise, a batch of its own.

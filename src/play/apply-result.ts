@@ -1,0 +1,62 @@
+// What an apply round trip's output says: refused (lock, stale plan, arming), the steps that ran,
+// the bundles whose own step failed (a hub goes on with the others), the facts read after.
+import type { Facts } from '../gather/facts.js';
+import { parseFacts } from '../gather/parse-facts.js';
+import { parseSteps } from '../apply/script.js';
+import { lockHeldBy } from '../router/lock.js';
+import { ARM_FAILED_MARKER, STALE_MARKER } from '../router/markers.js';
+import type { Change } from '../plan/types.js';
+import type { Op } from '../plan/ops.js';
+import type { JournalEntry } from '../rollback/journal.js';
+import { armRefusal } from './arm-refusal.js';
+
+export interface ApplyResult {
+  entries: JournalEntry[];
+  error?: string;
+  /**
+   * A step of one bundle failed on a host that runs several: that bundle's later steps were not
+   * run, the other bundles' steps were, and `after` was read. One message per failed bundle.
+   */
+  bundleErrors?: Array<{ bundle: string; message: string }>;
+  /** Another run holds the lock: nothing changed. */
+  locked?: string;
+  /** The dead-man could not be armed: nothing changed. */
+  armFailed?: string;
+  /** The router changed since its facts were read: nothing changed. */
+  stale?: boolean;
+  after?: Facts;
+}
+
+const failedStep = (e: JournalEntry) => `\`${e.command}\` failed (exit ${e.code}): ${e.output || 'no output'}`;
+
+/**
+ * `bundles`: per op, the bundle it belongs to alone (stepsScript's option of the same name), so
+ * that a failed step of one goes on with the others' steps.
+ */
+export function readApply(host: string, batch: number, ops: Op[], steps: Array<{ undo: Op[]; change: Change }>, res: { code: number; stdout: string; stderr: string }, bundles: ReadonlyArray<string | undefined> = []): ApplyResult {
+  const locked = lockHeldBy(res.stdout);
+  if (locked !== undefined) return { entries: [], locked };
+  if (res.stdout.startsWith(STALE_MARKER)) return { entries: [], stale: true };
+  const results = parseSteps(ops, res.stdout);
+  const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
+  if (armFailed !== undefined && results.length === 0) {
+    // Stopped before its first step: on a first batch the router is as it was (run folder removed, lock freed).
+    return { entries: [], armFailed: armRefusal(armFailed) };
+  }
+  const entries = results.map((r) => {
+    const s = steps[r.index]!;
+    return { resource: s.change.resource, task: s.change.task, op: ops[r.index]!, undo: s.undo, command: r.command, code: r.code, output: r.output, batch, index: r.index };
+  });
+  const failed = entries.filter((e) => e.code !== 0);
+  const unowned = failed.find((e) => bundles[e.index!] === undefined);
+  if (unowned) return { entries, error: failedStep(unowned) };
+  // Every step ran but those of bundles that failed a step first (never one of a bundle that did not).
+  const failedBundles = new Set(failed.map((e) => bundles[e.index!]!));
+  const ran = new Set(entries.map((e) => e.index));
+  const complete = ops.every((_, i) => ran.has(i) || failedBundles.has(bundles[i]!));
+  if (res.code !== 0 || !complete) {
+    return { entries, error: `apply script ended early (exit ${res.code}): ${res.stderr.trim() || 'no output'}` };
+  }
+  const bundleErrors = [...failedBundles].map((bundle) => ({ bundle, message: failedStep(failed.find((e) => bundles[e.index!] === bundle)!) }));
+  return { entries, ...(bundleErrors.length > 0 ? { bundleErrors } : {}), after: parseFacts(host, res.stdout) };
+}
