@@ -53,15 +53,15 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     expect(existsSync(join(root, 'lock'))).toBe(false);
   });
 
-  it('no systemd and no setsid (a BusyBox built without it): refused before the first step, nothing left behind', () => {
+  it('no systemd, no setsid and no start-stop-daemon: refused before the first step, nothing left behind', () => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
     const runs = join(root, 'runs');
     mkdirSync(runs);
-    // The router's commands as a router without setsid has them: systemd-run and setsid unknown
-    // to `command -v` (renamed), every other line as it is.
-    const r = run(shell, applyScript(runs, join(root, 'lock'), (s) => s.replaceAll('command -v systemd-run', 'command -v teqlctl-test-no-systemd-run').replaceAll('command -v setsid', 'command -v teqlctl-test-no-setsid')));
+    // The router's commands as such a router has them: systemd-run, setsid and start-stop-daemon
+    // unknown to `command -v` (renamed), every other line as it is.
+    const r = run(shell, applyScript(runs, join(root, 'lock'), (s) => s.replaceAll('command -v systemd-run', 'command -v teqlctl-test-no-systemd-run').replaceAll('command -v setsid', 'command -v teqlctl-test-no-setsid').replaceAll('command -v start-stop-daemon', 'command -v teqlctl-test-no-ssd')));
     expect(r.code).toBe(3);
-    expect(r.stdout).toContain(`${ARM_FAILED_MARKER} no systemd and no setsid on this router: the dead-man timer cannot be armed`);
+    expect(r.stdout).toContain(`${ARM_FAILED_MARKER} no systemd, no setsid and no start-stop-daemon on this router: the dead-man timer cannot be armed`);
     expect(r.stdout).not.toContain(STEP_MARKER);
     expect(readdirSync(runs)).toEqual([]);
     expect(existsSync(join(root, 'lock'))).toBe(false);

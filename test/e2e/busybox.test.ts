@@ -65,8 +65,13 @@ describe('BusyBox routers without systemd', () => {
     expect(await both()).toEqual(before);
   });
 
-  it('a controller killed before confirming: both routers revert by themselves, without systemd', async () => {
+  it.each([
+    ['with setsid', ''],
+    // OpenWrt's default BusyBox is built without setsid: start-stop-daemon detaches the timer there.
+    ['without setsid, as on OpenWrt (start-stop-daemon starts the timer)', 'rm /bin/setsid'],
+  ])('a controller killed before confirming: both routers revert by themselves, without systemd, %s', async (_how, prepare) => {
     await resetRouters('a', 'b');
+    if (prepare) for (const r of ['a', 'b'] as const) expect((await sshRun(r, `${prepare} && ! command -v setsid && command -v start-stop-daemon`)).code).toBe(0);
     const before = await both();
     const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--confirm-timeout', '20', '--debug-hold-before-confirm', '600'], {
       cwd: ROOT,

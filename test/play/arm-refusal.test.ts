@@ -14,7 +14,7 @@ describe('armRefusal', () => {
 
   it('a router that cannot start a timer is said as it is, not as a disk problem', () => {
     expect(armRefusal('systemd-run could not start the timer')).toBe('cannot arm the dead-man: systemd-run could not start the timer');
-    const noTimer = 'no systemd and no setsid on this router: the dead-man timer cannot be armed; install setsid (util-linux, or a BusyBox built with it)';
+    const noTimer = 'no systemd, no setsid and no start-stop-daemon on this router: the dead-man timer cannot be armed; install setsid (util-linux, or a BusyBox built with it)';
     expect(armRefusal(noTimer)).toBe(`cannot arm the dead-man: ${noTimer}`);
   });
 

@@ -1,6 +1,6 @@
 // A timer's pid is the timer's only while its start time matches (a reused pid is another process):
 // status does not call a fired timer armed, and disarming does not kill what got its number.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawnSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,30 @@ describe('a process known by its pid and start time', () => {
 });
 
 describe('arming without systemd', () => {
+  it('without setsid (OpenWrt\'s BusyBox), start-stop-daemon starts the sleeper in a session of its own: it outlives the round trip\'s process group, is recorded, and disarming stops it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-ssd-'));
+    mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+    // BusyBox's applets on the PATH, setsid hidden from `command -v` as OpenWrt's build leaves it out.
+    const script = timerLines('r1', 30).join('\n').replaceAll('/run/systemd/system', join(root, 'no-systemd')).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll('command -v setsid', 'command -v teqlctl-test-no-setsid').replaceAll('start-stop-daemon -S', 'busybox start-stop-daemon -S');
+    // Under `timeout`, which kills its whole process group when its bound runs out (the round trip's
+    // bound on the router), with the shell still there when it does.
+    const r = spawnSync('timeout', ['-s', 'KILL', '2', 'busybox', 'sh', '-c', `${script}\necho "sid $(cut -d' ' -f6 /proc/$$/stat)"\nsleep 10`], { encoding: 'utf8' });
+    expect(r.status ?? r.signal).toMatch(/^(137|SIGKILL)$/);
+    const [kind, pid, start] = readFileSync(join(root, 'runs', 'r1', 'timer'), 'utf8').trim().split(' ');
+    expect(kind).toBe('pid');
+    // Still running, with its recorded start: it outlived the killed group.
+    expect(start).toBe(startOf(Number(pid)));
+    const session = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[3];
+    expect(r.stdout).toMatch(/^sid \d+$/m);
+    expect(`sid ${session}`).not.toBe(r.stdout.trim());
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('sleep 30');
+    expect(readFileSync(join(root, 'runs', 'r1', 'sleeper'), 'utf8').trim()).toMatch(/^\d+$/);
+    execFileSync('sh', ['-c', `${disarm(join(root, 'runs', 'r1'))}\ntrue`]);
+    await new Promise((r) => setTimeout(r, 200));
+    const state = (() => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]; } catch { return 'gone'; } })();
+    expect(['gone', 'Z']).toContain(state);
+  });
+
   it.each(SHELLS)('%s: records the sleeper shell with its start time, and disarming by that record stops it', async (...shell) => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
     mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
