@@ -99,6 +99,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       owner: `${userInfo().username}@${hostname()}`,
       holds,
       stop: stop.signal,
+      note: (text) => say(`note: ${text}`),
       onHold: (point, sec) => process.stderr.write(`debug: holding at ${point} for ${sec} s\n`),
       check: Boolean(flags.check),
       forks,

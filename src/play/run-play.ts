@@ -14,6 +14,7 @@ import { FailureDomains } from './failure-domains.js';
 import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
 import { planNarrowing, replanKept } from './plan-narrowing.js';
 import { settle } from './settle.js';
+import { wavesNote } from './waves-note.js';
 import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
 import { confirmAll } from './confirm-all.js';
@@ -100,6 +101,11 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
       if (total > 0) endEarlyChecks(run);
       if (live.length === 0) continue;
       opts.showPlan(live.map((p) => p.plan));
+      const waves = wavesNote(live.filter((p) => changeCount(p.plan) > 0).length, opts.forks, opts.confirmTimeoutSec);
+      if (waves) {
+        opts.log.note(waves);
+        opts.note?.(waves);
+      }
       if (opts.check) {
         for (const p of live) run.reports.get(p.plan.host)!.status = 'checked';
         continue;

@@ -36,6 +36,8 @@ export interface PlayOptions {
   holds?: DebugHolds;
   /** Aborted by SIGINT, SIGTERM or SIGHUP: the run stops waiting for the round trip in flight and rolls back. */
   stop?: AbortSignal;
+  /** A note for the operator, said when it is found (the CLI prints it as `note: ...`); the log has it too. */
+  note?: (text: string) => void;
   /** Told when a debug hold begins (the CLI says it on stderr). */
   onHold?: (point: string, sec: number) => void;
 }
