@@ -96,6 +96,24 @@ describe.each(SHELLS)('a batch with three baseline entries, under %s', (_name, s
     expect(r.read('baseline')).toBe('k0\tkept\n');
   });
 
+  it('a hub\'s batch whose bundle Y fails a step: Y\'s later entry is skipped, X\'s steps run, the baseline is flushed once at the end; the controller dying right there, the revert leaves the baseline as before', () => {
+    const r = router();
+    const hub = [set('k1'), link('eth1'), set('k2'), link('eth-bad'), set('k3'), link('eth3')];
+    const records = begunRecords(hub);
+    const script = stepsScript(hub, { onBegin: (i) => begunLine('r1', 0, i, records[i]!.durable, records[i]!.ahead), bundles: ['X', 'X', 'Y', 'Y', 'Y', 'X'] });
+    const res = r.sh(shell, script);
+    expect(res.code).toBe(0);
+    expect(r.calls().filter((c) => c.startsWith('ip'))).toEqual(['ip link set dev eth1 up', 'ip link set dev eth-bad up', 'ip link set dev eth3 up']);
+    expect(r.read('baseline')).toBe('k0\tkept\nk1\told\nk2\told\n');
+    expect(r.calls().filter((c) => c.startsWith('sync'))).toEqual([`sync -f ${r.root}/runs/r1/begun-0`, `sync -f ${r.root}`]);
+    // k3 (step 4) journaled ahead with the first entry, never begun on its own line, never run.
+    expect(new Set(r.begun())).toEqual(new Set([0, 1, 2, 3, 4, 5]));
+    const undo = undoBatchScript(hub.map((op) => (op.kind === 'baseline-set' ? [unset(op.key)] : [])));
+    writeFileSync(join(r.root, 'runs', 'r1', 'undo-0.sh'), undo.replaceAll('/var/lib/teqlctl', r.root));
+    expect(r.sh(shell, `/bin/sh ${r.root}/runs/r1/undo-0.sh`).code).toBe(0);
+    expect(r.read('baseline')).toBe('k0\tkept\n');
+  });
+
   it('a run decided before a later entry: that entry does not start, though journaled ahead', () => {
     const r = router();
     const script = stepsScript(ops, {
