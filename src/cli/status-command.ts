@@ -54,7 +54,10 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       const when = r.reverted ? `, reverted by the dead-man at ${r.reverted}` : r.confirmed && r.state.endsWith('confirmed') ? `, confirmed at ${r.confirmed}` : r.confirmed ? ` (after it was confirmed here at ${r.confirmed}: another host failed)` : '';
       // Decided by the boot script: cut by a restart, with a later run made after it (boot-script.ts).
       const why = r.state === 'abandoned' ? ': the router restarted before it was confirmed (the restart dropped its kernel changes), and a later run was made after it, so it was not reverted' : '';
-      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${r.armed ? ' (timer armed)' : ''}`);
+      // The other ends of its bundles that the run kept here: a hub's partial rollback leaves out the
+      // peers of the bundles it undid (partial-undo-script.ts), so this says which spokes it serves.
+      const peers = r.peers && r.peers.length > 0 ? `  with ${r.peers.join(', ')}` : '';
+      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${r.armed ? ' (timer armed)' : ''}${peers}`);
     }
   }
   // Run ids, owners and states are read from the router's files: escaped like any router output.

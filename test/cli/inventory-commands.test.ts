@@ -60,6 +60,13 @@ describe('status', () => {
     expect(formatStatus(hosts)).toBe('router_a: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  confirmed\nrouter_b: unreachable: connection refused\n');
   });
 
+  it('names the other ends a run kept (a hub after a partial rollback: the spokes it still serves)', async () => {
+    const line = runLine('r1', 'confirmed').replace('\n', '\tpeers=router_a,router_c\n');
+    const conns: HostConnection[] = [{ host: 'hub', transport: fakeRouter('hub', { status: ok(line + runLine('r0', 'confirmed')) }) }];
+    const { hosts } = await readStatus(conns);
+    expect(formatStatus(hosts)).toBe('hub: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  confirmed  with router_a, router_c\n  run r0  started 2026-01-01T00:00:00Z  confirmed\n');
+  });
+
   it('says why a run is abandoned: the boot script found it cut by a restart, with a later run after it', async () => {
     const conns: HostConnection[] = [{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(runLine('r1', 'abandoned') + runLine('r2', 'confirmed')) }) }];
     const { hosts } = await readStatus(conns);

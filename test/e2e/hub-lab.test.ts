@@ -142,5 +142,8 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     expect(await readState('a')).toMatch(/^eth1 teql0$/m);
     expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 192.0.2.1')).code).toBe(0);
     for (const router of ['h', 'a'] as const) expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
+    // status says which spokes the hub's run kept.
+    const status = await teqlctl(['status', '-i', inventory, '-l', 'router_h']);
+    expect(status.stdout).toMatch(new RegExp(`^  run ${r.json.runId}  started \\S+  confirmed, confirmed at \\S+  with router_a$`, 'm'));
   });
 });
