@@ -20,10 +20,15 @@ export interface BegunRecord {
  * the undo of one that never ran finds nothing to remove. Every other durable step (a boot file)
  * keeps its own flushed record, written when it begins.
  */
-export function begunRecords(ops: readonly Op[]): BegunRecord[] {
+export function begunRecords(ops: readonly Op[], bundles: ReadonlyArray<string | undefined> = []): BegunRecord[] {
+  // On a hub (stepsScript's `bundles`), a bundle whose step failed skips its later steps, begun
+  // records included: each bundle's entries (and the shared ones) are journaled ahead by their own
+  // first entry, so a skipped bundle never leaves the others' entries without a flushed record.
+  const group = (i: number) => bundles[i] ?? '';
   const entries = ops.flatMap((op, i) => (op.kind === 'baseline-set' ? [i] : []));
   return ops.map((op, i) => {
     if (op.kind !== 'baseline-set') return { durable: survivesReboot(op), ahead: [] };
-    return i === entries[0] ? { durable: true, ahead: entries.slice(1) } : { durable: false, ahead: [] };
+    const mine = entries.filter((e) => group(e) === group(i));
+    return i === mine[0] ? { durable: true, ahead: mine.slice(1) } : { durable: false, ahead: [] };
   });
 }

@@ -130,9 +130,12 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       // A hub's bundle whose own step failed fails alone (settle.ts undoes its steps): the others' steps ran.
       const lost = new Set((result.bundleErrors ?? []).map((b) => b.bundle));
       for (const b of result.bundleErrors ?? []) failures.push({ host: h, message: b.message, units: [b.bundle] });
+      if (result.skipped) run.skipped.set(h, [...(run.skipped.get(h) ?? []), ...result.skipped]);
       // A step that "succeeded" without taking effect is a failure: plan again, expect nothing.
-      // The boot configuration is planned with the last phase only (it comes after every check).
-      const persistence = i >= p.plan.phases.length - 1;
+      // The boot configuration is planned with the last phase only (it comes after every check);
+      // not once a bundle failed here: its boot files are then settle's to write for the kept ones
+      // (or the hub is rolled back wholly), and planned here they would differ for that reason alone.
+      const persistence = i >= p.plan.phases.length - 1 && lost.size === 0;
       const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence, ...planScope(run, h, lost) }).plan.phases.flatMap((ph) => ph.changes);
       if (left.length > 0) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
       if (lost.size > 0) {

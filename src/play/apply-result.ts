@@ -18,6 +18,8 @@ export interface ApplyResult {
    * run, the other bundles' steps were, and `after` was read. One message per failed bundle.
    */
   bundleErrors?: Array<{ bundle: string; message: string }>;
+  /** The steps of those bundles that were skipped (batch, index, op, inverse). */
+  skipped?: Array<{ batch: number; index: number; op: Op; undo: Op[] }>;
   /** Another run holds the lock: nothing changed. */
   locked?: string;
   /** The dead-man could not be armed: nothing changed. */
@@ -58,5 +60,6 @@ export function readApply(host: string, batch: number, ops: Op[], steps: Array<{
     return { entries, error: `apply script ended early (exit ${res.code}): ${res.stderr.trim() || 'no output'}` };
   }
   const bundleErrors = [...failedBundles].map((bundle) => ({ bundle, message: failedStep(failed.find((e) => bundles[e.index!] === bundle)!) }));
-  return { entries, ...(bundleErrors.length > 0 ? { bundleErrors } : {}), after: parseFacts(host, res.stdout) };
+  const skipped = ops.flatMap((op, i) => (ran.has(i) ? [] : [{ batch, index: i, op, undo: steps[i]!.undo }]));
+  return { entries, ...(bundleErrors.length > 0 ? { bundleErrors, skipped } : {}), after: parseFacts(host, res.stdout) };
 }

@@ -130,7 +130,7 @@ export class HostSession {
       fingerprint: planned.fingerprint, sysctls: this.sysctls,
     });
     const hold = deadman.holdInStep?.batch === batch ? deadman.holdInStep : undefined;
-    const records = begunRecords(ops);
+    const records = begunRecords(ops, bundles);
     const onBegin = (i: number) => begunLine(deadman.runId, batch, i, records[i]!.durable, records[i]!.ahead) + (hold?.step === i ? ` && { echo 'holding ${hold.sec} s in step ${i} (--debug-hold)' >&2; sleep ${hold.sec}; }` : '');
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;

@@ -46,6 +46,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     snapshots: new Map(),
     latest: new Map(),
     journal: new Map(),
+    skipped: new Map(),
     reports: new Map<string, HostReport>(names.map((h) => [h, { host: h, status: 'ok', planned: [], applied: 0, checks: [] }])),
     confirmStats: new Map(),
     fresh: new Map(),

@@ -10,6 +10,8 @@ import type { Journal } from '../rollback/journal.js';
 import type { HostReport } from './report.js';
 import type { RunLog } from './run-log.js';
 import type { FailureDomains } from './failure-domains.js';
+import type { StepToUndo } from '../deadman/partial-undo-script.js';
+import type { Op } from '../plan/ops.js';
 
 export interface PlayOptions {
   check: boolean;
@@ -70,6 +72,12 @@ export interface RunState {
   /** Facts of each host after its last apply: what a confirmed run leaves. */
   latest: Map<string, Facts>;
   journal: Journal;
+  /**
+   * Per hub, the steps of a bundle that failed a step in a batch and were skipped there: its
+   * baseline entries among them were journaled ahead on the router (begun-records.ts), so its
+   * partial rollback drops them from the journal too (their undo finds nothing to undo).
+   */
+  skipped: Map<string, Array<StepToUndo & { op: Op }>>;
   reports: Map<string, HostReport>;
   /** Hosts whose confirmation succeeded: their timer is off, they do not revert by themselves. */
   confirmed: Set<string>;

@@ -105,9 +105,9 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
       const mine = run.domains.unitsOf(h);
       const scopes = run.domains.scopesOf(h);
       const bundles = run.domains.failedOn(h);
-      const steps: StepToUndo[] = (run.journal.get(h) ?? [])
+      const steps: StepToUndo[] = [...(run.journal.get(h) ?? []), ...(run.skipped.get(h) ?? [])]
         // An earlier partial rollback's raise of a link's rp_filter stays: it keeps that link as it was.
-        .filter((e) => e.batch !== undefined && e.index !== undefined && e.task !== RAISE_TASK && goesWith(opBundles(e.op, scopes), failed, mine))
+        .filter((e) => e.batch !== undefined && e.index !== undefined && !('task' in e && e.task === RAISE_TASK) && goesWith(opBundles(e.op, scopes), failed, mine))
         .map((e) => ({ batch: e.batch!, index: e.index!, undo: e.undo }));
       const before = run.latest.get(h)!;
       const goes = (line: string) => goesWith(lineBundles(line, scopes), failed, mine);

@@ -17,6 +17,18 @@ const link = (dev: string): Op => ({ kind: 'link', dev, up: true });
 const file: Op = { kind: 'file-write', path: '/etc/teqlctl/x', content: 'x', executable: false };
 
 describe('begunRecords', () => {
+  it('on a hub, each bundle\'s entries (and the shared ones) are journaled ahead by their own first: a bundle skipped from its first step on leaves the others flushed', () => {
+    const ops = [link('eth1'), set('k1'), set('k2'), set('k3'), set('k4'), set('k5')];
+    expect(begunRecords(ops, ['U', 'U', 'V', 'U', undefined, 'V'])).toEqual([
+      { durable: false, ahead: [] },
+      { durable: true, ahead: [3] },
+      { durable: true, ahead: [5] },
+      { durable: false, ahead: [] },
+      { durable: true, ahead: [] },
+      { durable: false, ahead: [] },
+    ]);
+  });
+
   it("journals every baseline entry of the batch, flushed, when the first one begins; each later one unflushed", () => {
     const ops = [link('eth0'), set('k1'), link('eth1'), set('k2'), file, set('k3'), link('eth2')];
     expect(begunRecords(ops)).toEqual([
@@ -99,14 +111,16 @@ describe.each(SHELLS)('a batch with three baseline entries, under %s', (_name, s
   it('a hub\'s batch whose bundle Y fails a step: Y\'s later entry is skipped, X\'s steps run, the baseline is flushed once at the end; the controller dying right there, the revert leaves the baseline as before', () => {
     const r = router();
     const hub = [set('k1'), link('eth1'), set('k2'), link('eth-bad'), set('k3'), link('eth3')];
-    const records = begunRecords(hub);
-    const script = stepsScript(hub, { onBegin: (i) => begunLine('r1', 0, i, records[i]!.durable, records[i]!.ahead), bundles: ['X', 'X', 'Y', 'Y', 'Y', 'X'] });
+    const bundles = ['X', 'X', 'Y', 'Y', 'Y', 'X'];
+    const records = begunRecords(hub, bundles);
+    const script = stepsScript(hub, { onBegin: (i) => begunLine('r1', 0, i, records[i]!.durable, records[i]!.ahead), bundles });
     const res = r.sh(shell, script);
     expect(res.code).toBe(0);
     expect(r.calls().filter((c) => c.startsWith('ip'))).toEqual(['ip link set dev eth1 up', 'ip link set dev eth-bad up', 'ip link set dev eth3 up']);
     expect(r.read('baseline')).toBe('k0\tkept\nk1\told\nk2\told\n');
-    expect(r.calls().filter((c) => c.startsWith('sync'))).toEqual([`sync -f ${r.root}/runs/r1/begun-0`, `sync -f ${r.root}`]);
-    // k3 (step 4) journaled ahead with the first entry, never begun on its own line, never run.
+    // Each bundle's first entry flushes its own record (X's k1, Y's k2 with k3 ahead), the baseline once at the end.
+    expect(r.calls().filter((c) => c.startsWith('sync'))).toEqual([`sync -f ${r.root}/runs/r1/begun-0`, `sync -f ${r.root}/runs/r1/begun-0`, `sync -f ${r.root}`]);
+    // k3 (step 4) journaled ahead with Y's first entry, never begun on its own line, never run.
     expect(new Set(r.begun())).toEqual(new Set([0, 1, 2, 3, 4, 5]));
     const undo = undoBatchScript(hub.map((op) => (op.kind === 'baseline-set' ? [unset(op.key)] : [])));
     writeFileSync(join(r.root, 'runs', 'r1', 'undo-0.sh'), undo.replaceAll('/var/lib/teqlctl', r.root));

@@ -22,6 +22,12 @@ import { planHost } from '../../src/plan/plan-host.js';
 import { goesWith, scopesOf, taskBundles } from '../../src/plan/bundle-scope.js';
 import { renderFacts } from '../../bench/fleet/render-facts.js';
 
+/** The step indices of teql2 (eth5, eth6) after its first, in an apply script: those the test's hub skips. */
+function skippedOf(script: string): string[] {
+  const cmds = [...script.matchAll(/^\{ (.*) ; \} 2>&1; rc=\$\?\nprintf '\\n@@teqlctl-step %d %d\\n' (\d+)/gm)].map((m) => ({ cmd: m[1]!, i: m[2]! }));
+  return cmds.filter((c) => /\b(eth5|eth6|teql2)\b/.test(c.cmd)).map((c) => c.i).slice(1);
+}
+
 const lossy = (script: string) => ({ stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join('') });
 
 /** `failing`: the spokes made to fail, so that the hub's partial rollback answers with the rest kept. */
@@ -165,8 +171,10 @@ describe('a hub whose spoke fails', () => {
     expect(applyScript).toMatch(/^\{ modprobe sch_teql.*\n.*\n\[ "\$rc" -eq 0 \] \|\| exit 1$/m);
     expect(f.routers.get('hub000_spoke2')!.sent.find((x) => x.kind === 'apply')!.script).not.toContain('skip_');
     expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'confirm', 'release']);
-    // The hub's pings over teql2 were never sent; spoke2's neither (its bundle failed before them).
-    expect(f.hub.sent.find((x) => x.kind === 'apply')!.script).toBeDefined();
+    // The partial undo drops teql2's skipped steps from the journal too (its skipped baseline
+    // entries were journaled ahead): a later rollback's redo would put them back.
+    const partial = f.hub.sent.find((x) => x.kind === 'partial-rollback')!.script;
+    for (const i of skippedOf(applyScript)) expect(partial).toContain(`if grep -qx ${i} $d/begun-0 2>/dev/null; then`);
     const hubReport = r.hosts.find((h) => h.host === 'hub000')!;
     expect(hubReport.checks.map((c) => c.check.to).filter((to) => to.startsWith('10.16.2.'))).toEqual([]);
     expect(hubReport.partialRollback).toMatchObject({ ok: true, bundles: [TEQL2] });
@@ -386,6 +394,29 @@ describe('a hub that writes its boot configuration', () => {
     const again = hubWithTeql2Persisted();
     await again.f.run({ check: true, showPlan: (plans) => (shown = plans) });
     expect(bootScript(shown)).toMatchObject({ content: expect.stringMatching(/\bteql2\b/) });
+  });
+
+  it('a hub converged and persisted whose drifted bundle fails a step: rolled back wholly (its boot files brought it back), every bundle told the failed command, not a boot-file mismatch', async () => {
+    const f = hub([], ['teql_persist=true']);
+    const tasks = f.loaded.plays[0]!.tasks.get('hub000')!;
+    const converged = renderFacts(planHost('hub000', tasks, parseFacts('hub000', f.facts.pristine)).expected);
+    // teql2's eth5 filters again (an operator's change): the only change planned, its boot files already as wanted.
+    const drifted = converged.replace(/(conf\/eth5\/rp_filter\t)0/, '$11');
+    expect(drifted).not.toBe(converged);
+    f.hub.overrides.set('facts', (script, rec) => ({ ...rec, stdout: answerFacts(script, f.hub.state === 'pristine' ? drifted : converged).stdout }));
+    f.hub.overrides.set('rollback', (script, rec) => ({ ...rec, stdout: answerFacts(script, drifted).stdout }));
+    f.hub.overrides.set('apply', (script, rec) => {
+      const i = /\{ printf '%s\\n' 0 > \/proc\/sys\/net\/ipv4\/conf\/eth5\/rp_filter ; \} 2>&1; rc=\$\?\nprintf '\\n@@teqlctl-step %d %d\\n' (\d+)/.exec(script)?.[1];
+      expect(i).toBeDefined();
+      return { ...rec, stdout: applyAnswer(script, drifted).stdout.replace(`@@teqlctl-step ${i} 0\n`, `sh: write error: Read-only file system\n@@teqlctl-step ${i} 1\n`) };
+    });
+    const r = await f.run();
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'rollback']);
+    expect(r.bundles.every((b) => b.status === 'rolled back')).toBe(true);
+    const failedStep = "applying failed on hub000: `printf '%s\\n' 0 > /proc/sys/net/ipv4/conf/eth5/rp_filter` failed (exit 1): sh: write error: Read-only file system";
+    expect(r.bundles[2]!.error).toBe(failedStep);
+    for (const b of r.bundles.filter((_, k) => k !== 2)) expect(b.error).toMatch(/its boot configuration before the run already brought back hub000:teql2<->hub000_spoke2:teql0 .*rolled back wholly with hub000:teql2<->hub000_spoke2:teql0 \(applying failed on hub000: `printf '%s\\n' 0 > \/proc\/sys\/net\/ipv4\/conf\/eth5\/rp_filter` failed \(exit 1\)/);
+    expect(JSON.stringify(r)).not.toMatch(/does not hold it/);
   });
 
   it('is rolled back wholly, with all of its bundles, when its boot files already brought back the failed one', async () => {
