@@ -56,7 +56,8 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       const why = r.state === 'abandoned' ? ': the router restarted before it was confirmed (the restart dropped its kernel changes), and a later run was made after it, so it was not reverted' : '';
       // The other ends of its bundles that the run kept here: a hub's partial rollback leaves out the
       // peers of the bundles it undid (partial-undo-script.ts), so this says which spokes it serves.
-      const peers = r.peers && r.peers.length > 0 ? `  with ${r.peers.join(', ')}` : '';
+      // Of a confirmed run only: a run rolled back or reverted keeps no bundle, whatever its meta says.
+      const peers = r.state === 'confirmed' && r.peers && r.peers.length > 0 ? `  with ${r.peers.join(', ')}` : '';
       lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${r.armed ? ' (timer armed)' : ''}${peers}`);
     }
   }

@@ -14,7 +14,7 @@ import { FailureDomains } from './failure-domains.js';
 import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
 import { planNarrowing, replanKept } from './plan-narrowing.js';
 import { settle } from './settle.js';
-import { wavesNote } from './waves-note.js';
+import { wavesNote, wavesOf } from './waves-note.js';
 import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
 import { confirmAll } from './confirm-all.js';
@@ -85,6 +85,8 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
 
   try {
     await connectAll(run, loaded, names);
+    // The apply waves of the run so far (the first play's timers run until the last play is confirmed), said once.
+    let [waves, noted] = [0, false];
     for (const [n, play] of loaded.plays.entries()) {
       run.playTasks = play.tasks;
       run.laterPlays = n < loaded.plays.length - 1;
@@ -102,10 +104,12 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
       if (total > 0) endEarlyChecks(run);
       if (live.length === 0) continue;
       opts.showPlan(live.map((p) => p.plan));
-      const waves = wavesNote(live.filter((p) => changeCount(p.plan) > 0).length, opts.forks, opts.confirmTimeoutSec);
-      if (waves) {
-        opts.log.note(waves);
-        opts.note?.(waves);
+      waves += wavesOf(live.map((p) => p.plan), opts.forks);
+      const note = noted ? undefined : wavesNote(waves, opts.forks, opts.confirmTimeoutSec, n + 1);
+      if (note) {
+        noted = true;
+        opts.log.note(note);
+        opts.note?.(note);
       }
       if (opts.check) {
         for (const p of live) run.reports.get(p.plan.host)!.status = 'checked';

@@ -2,13 +2,28 @@
 // change until every host is verified and confirmed, so the first wave waits for the last. Past
 // the window those hosts revert by themselves and their bundles fail, healthy or not: said before
 // the operator approves, while a larger window or serial batches can still be chosen.
+import type { HostPlan } from '../plan/types.js';
 
 /** Below this many seconds of the window per wave, a wave of real routers may not fit (facts re-read, steps, re-read). */
 const MIN_WAVE_SEC = 10;
 
-/** The note, when `changed` hosts at `forks` at a time leave each wave under MIN_WAVE_SEC of `timeoutSec`. */
-export function wavesNote(changed: number, forks: number, timeoutSec: number): string | undefined {
-  const waves = Math.ceil(changed / Math.max(1, forks));
+/**
+ * The waves a play's plans apply in: each phase (the tasks up to a ping, the boot files) is applied
+ * by its own waves of --forks hosts, verified before the next phase starts.
+ */
+export function wavesOf(plans: readonly HostPlan[], forks: number): number {
+  const phases = Math.max(0, ...plans.map((p) => p.phases.length));
+  let waves = 0;
+  for (let i = 0; i < phases; i++) waves += Math.ceil(plans.filter((p) => (p.phases[i]?.changes.length ?? 0) > 0).length / Math.max(1, forks));
+  return waves;
+}
+
+/**
+ * The note, when `waves` (of this run so far: every play's, as the first play's timers run until
+ * the last play is confirmed) leave each under MIN_WAVE_SEC of `timeoutSec`.
+ */
+export function wavesNote(waves: number, forks: number, timeoutSec: number, plays = 1): string | undefined {
   if (waves < 2 || timeoutSec / waves >= MIN_WAVE_SEC) return undefined;
-  return `${changed} hosts change, ${forks} at a time (--forks ${forks}): ${waves} waves. Each host's dead-man (${timeoutSec} s) runs from its first change until every host is verified and confirmed: should the waves take more than ${timeoutSec} s in all (${Math.floor(timeoutSec / waves)} s each), the first hosts revert by themselves and their bundles fail. A larger --forks or --confirm-timeout, or serial: in the play (each batch confirmed before the next), keeps every wave inside the window`;
+  const where = plays > 1 ? ` over this run's ${plays} plays so far` : '';
+  return `this run applies in ${waves} waves${where} (each phase of a play, up to a ping and the boot files, by --forks ${forks} hosts at a time). Each host's dead-man (${timeoutSec} s) runs from its first change until every host is verified and confirmed: should the waves take more than ${timeoutSec} s in all (${Math.floor(timeoutSec / waves)} s each), the first hosts revert by themselves and their bundles fail. A larger --forks or --confirm-timeout, or serial: in the play (each batch confirmed before the next), keeps every wave inside the window`;
 }

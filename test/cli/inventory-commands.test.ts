@@ -62,9 +62,11 @@ describe('status', () => {
 
   it('names the other ends a run kept (a hub after a partial rollback: the spokes it still serves)', async () => {
     const line = runLine('r1', 'confirmed').replace('\n', '\tpeers=router_a,router_c\n');
-    const conns: HostConnection[] = [{ host: 'hub', transport: fakeRouter('hub', { status: ok(line + runLine('r0', 'confirmed')) }) }];
+    // A run rolled back keeps none of them, whatever its meta still names.
+    const back = runLine('r2', 'rolled-back').replace('\n', '\tpeers=router_a\n');
+    const conns: HostConnection[] = [{ host: 'hub', transport: fakeRouter('hub', { status: ok(line + runLine('r0', 'confirmed') + back) }) }];
     const { hosts } = await readStatus(conns);
-    expect(formatStatus(hosts)).toBe('hub: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  confirmed  with router_a, router_c\n  run r0  started 2026-01-01T00:00:00Z  confirmed\n');
+    expect(formatStatus(hosts)).toBe('hub: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  confirmed  with router_a, router_c\n  run r0  started 2026-01-01T00:00:00Z  confirmed\n  run r2  started 2026-01-01T00:00:00Z  rolled-back\n');
   });
 
   it('says why a run is abandoned: the boot script found it cut by a restart, with a later run after it', async () => {
