@@ -35,10 +35,9 @@ export function undoBatchScript(undo: readonly Op[][]): string {
  * The redo of one apply batch: the steps recorded as begun, first step first. `teqlctl rollback`
  * arms a dead-man that runs these, so an undo that cuts the management path is itself undone.
  * Only a confirmed run is rolled back this way, and its batches ran to their end: the baseline
- * entries journaled ahead of running (begun-records.ts) all ran too, but those of a hub's bundle
- * that failed a step and was skipped, which its partial rollback drops from the journal (settle.ts,
- * run.skipped). A redo of a batch that stopped half-way would also record those entries (harmless:
- * each holds the value read before the run, which the setting still has).
+ * entries journaled ahead (begun-records.ts) all ran too, but a hub's skipped bundle's, which its
+ * partial rollback drops (settle.ts, run.skipped). A redo of a batch that stopped half-way would
+ * also record them (harmless: each holds the value read before the run, the setting's still).
  */
 export function redoBatchScript(ops: readonly Op[]): string {
   const lines = ['#!/bin/sh', '# written by teqlctl: the steps of one apply batch that ran, first step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#redo-}'];
