@@ -31,8 +31,9 @@ export async function cliStart(cli: string, playbook: string): Promise<CliStart>
     const inventory = join(dir, 'hosts.yml');
     const key = join(dir, 'id');
     writeFileSync(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    // The lab's inventory with port 1 on loopback: nothing listens there, the connection is refused at once (exit 3).
-    writeFileSync(inventory, renderInventory({ sshPorts: { a: 1, b: 1 }, privateKeyFile: key, knownHostsFile: join(dir, 'known_hosts') }));
+    // The lab's inventory with ports 1 and 2 on loopback: nothing listens there, the connections are
+    // refused at once (exit 3). Not one port for both: two names for one router are refused at load.
+    writeFileSync(inventory, renderInventory({ sshPorts: { a: 1, b: 2 }, privateKeyFile: key, knownHostsFile: join(dir, 'known_hosts') }));
     // It must exist (a missing one is refused before connecting): empty, nothing is ever reached.
     writeFileSync(join(dir, 'known_hosts'), '');
     return {
