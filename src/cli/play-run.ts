@@ -14,7 +14,8 @@ import { RunLog } from '../play/run-log.js';
 import { progressMode } from '../ui/progress.js';
 import { formatPlan } from '../report/print-plan.js';
 import { terminalText } from '../ui/terminal.js';
-import { askHidden, askYesNo } from '../ui/prompts.js';
+import { askHidden } from '../ui/prompts.js';
+import { askApproval } from './approval-prompt.js';
 import { checkCombinations, confirmTimeout, forksOf, isOffline, type PlayFlags } from './play-flags.js';
 import { debugHolds } from './debug-hold.js';
 import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
@@ -109,13 +110,13 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       connect: (host, spec) => early?.get(host) ?? connectSsh(host, spec, connecting),
       connectFresh: (host, spec) => connectSsh(host, spec, connecting),
       showPlan: (plans) => { if (!flags.json) say(formatPlan(plans, Boolean(flags.diff))); },
-      approve: async () => {
+      approve: async (_plans, deadline) => {
         if (flags.yes) return true;
         if (!process.stdin.isTTY || !process.stdout.isTTY) {
           say('refusing to change routers without --yes when there is no terminal to ask on');
           return false;
         }
-        return askYesNo('Apply these changes?');
+        return askApproval(deadline);
       },
       interrupted: () => interrupted,
     });

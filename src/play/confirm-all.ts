@@ -1,6 +1,7 @@
 // After every check passed: prove management access still works by opening a NEW connection to
 // each changed host, then confirm over it (disarm the dead-man, record the state, free the lock).
 // A bundle is confirmed on both of its ends or on neither: a failure rolls back its bundles only.
+import { approvalDeadline, type ApprovalDeadline } from './approval-deadline.js';
 import { RunFailure } from '../errors.js';
 import { beforeMarker, stagedOverRun, type CommandResult, type StagedRun, type Transport } from '../connect/transport.js';
 import { runWithProgress } from '../ui/progress.js';
@@ -28,6 +29,11 @@ function within<T>(ms: number, p: Promise<T>, message = `no answer within ${ms /
 function toConfirm(run: RunState): string[] {
   // In inventory order (sessions are kept in the order their connections opened).
   return [...run.reports.keys()].filter((h) => run.sessions.get(h)?.armed && run.domains.alive(h) && !run.rolledBack.has(h));
+}
+
+/** When the timers of the hosts awaiting confirmation fire (a later play's approval is asked under them). */
+export function confirmDeadline(run: RunState): ApprovalDeadline | undefined {
+  return approvalDeadline(toConfirm(run).map((h) => ({ host: h, armedAt: run.sessions.get(h)!.armedAt ?? Date.now() })), run.opts.confirmTimeoutSec);
 }
 
 export async function confirmAll(run: RunState): Promise<void> {

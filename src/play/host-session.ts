@@ -57,6 +57,8 @@ export class HostSession {
   private batches = 0;
   /** Round trips sent that may change the router (applies, rollbacks): early checks are only for a router none changed since. */
   changeRounds = 0;
+  /** Epoch ms when the first apply batch was sent: the dead-man's window runs from a little after. */
+  armedAt?: number;
 
   constructor(
     readonly host: string,
@@ -135,6 +137,7 @@ export class HostSession {
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
     this.changeRounds++;
+    this.armedAt ??= Date.now();
     const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls, AFTER)}`;
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER, bundles });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's

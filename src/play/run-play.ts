@@ -15,9 +15,10 @@ import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
 import { planNarrowing, replanKept } from './plan-narrowing.js';
 import { settle } from './settle.js';
 import { wavesNote, wavesOf } from './waves-note.js';
+import { refusalMessage } from './approval-deadline.js';
 import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
-import { confirmAll } from './confirm-all.js';
+import { confirmAll, confirmDeadline } from './confirm-all.js';
 import { HostSession } from './host-session.js';
 import { earlyChecksEnded, earlyChecksFor, earlyChecksStart, endEarlyChecks } from './early-checks.js';
 import { renderOp } from '../apply/render-op.js';
@@ -82,7 +83,6 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     return { runId: run.runId, exitCode, check: opts.check, hosts: [...run.reports.values()], bundles, summary, ...(opts.log.file ? { logFile: opts.log.file } : {}) };
   };
   opts.log.note(`run ${run.runId} started: ${loaded.playbookFile} on ${names.join(', ')}${opts.check ? ' (check mode)' : ''}`);
-
   try {
     await connectAll(run, loaded, names);
     // The apply waves of the run so far (the first play's timers run until the last play is confirmed), said once.
@@ -117,9 +117,9 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
       }
       await holdFor('approve', opts.holds?.approveSec, opts);
       if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted before applying');
-      if (total > 0 && !(await opts.approve(live.map((p) => p.plan)))) {
-        throw new RunFailure('refused', 'not applied: the plan was not approved (use --yes when running unattended)');
-      }
+      const deadline = confirmDeadline(run);
+      const answer = total > 0 ? await opts.approve(live.map((p) => p.plan), deadline) : true;
+      if (answer !== true) throw new RunFailure('refused', refusalMessage(answer, deadline));
       await applyAndVerify(run, play.tasks, live, n === loaded.plays.length - 1);
       endEarlyChecks(run);
     }

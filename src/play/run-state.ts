@@ -12,6 +12,7 @@ import type { RunLog } from './run-log.js';
 import type { FailureDomains } from './failure-domains.js';
 import type { StepToUndo } from '../deadman/partial-undo-script.js';
 import type { Op } from '../plan/ops.js';
+import type { ApprovalDeadline } from './approval-deadline.js';
 
 export interface PlayOptions {
   check: boolean;
@@ -26,8 +27,11 @@ export interface PlayOptions {
    */
   connectFresh: (host: string, spec: ConnectionSpec) => Promise<Transport>;
   showPlan: (plans: HostPlan[]) => void;
-  /** Asks whether to apply (or answers for --yes / no TTY); false means "do not apply". */
-  approve: (plans: HostPlan[]) => Promise<boolean>;
+  /**
+   * Asks whether to apply (or answers for --yes / no TTY); false means "do not apply". With a
+   * deadline (a later play, the earlier plays' timers running), 'late' means no answer by its `answerBy`.
+   */
+  approve: (plans: HostPlan[], deadline?: ApprovalDeadline) => Promise<boolean | 'late'>;
   interrupted: () => boolean;
   runId?: string;
   /** Seconds after which each router reverts itself unless the run is confirmed (dead-man). */

@@ -34,8 +34,9 @@ export interface CheckboxQuestion<T> {
   validate?: (values: T[]) => true | string;
 }
 
-export async function askYesNo(message: string, fallback = false): Promise<boolean> {
-  return confirm({ message, default: fallback });
+/** A yes/no question; `signal` ends it unanswered (the prompt rejects with AbortPromptError). */
+export async function askYesNo(message: string, fallback = false, signal?: AbortSignal): Promise<boolean> {
+  return confirm({ message, default: fallback }, signal ? { signal } : undefined);
 }
 
 export async function askSecret(message: string): Promise<string> {

@@ -1,0 +1,16 @@
+// The plan's approval on a terminal. A later play's question runs under the earlier plays' dead-man
+// timers: it says when they fire, and ends unanswered (as 'late') before they do (approval-deadline.ts).
+import { approvalQuestion, type ApprovalDeadline } from '../play/approval-deadline.js';
+import { askYesNo } from '../ui/prompts.js';
+
+export async function askApproval(deadline: ApprovalDeadline | undefined, now: () => number = Date.now): Promise<boolean | 'late'> {
+  if (!deadline) return askYesNo(approvalQuestion(undefined));
+  const left = deadline.answerBy - now();
+  if (left <= 0) return 'late';
+  try {
+    return await askYesNo(approvalQuestion(deadline), false, AbortSignal.timeout(left));
+  } catch (err) {
+    if ((err as Error).name === 'AbortPromptError') return 'late';
+    throw err;
+  }
+}
