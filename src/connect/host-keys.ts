@@ -11,12 +11,13 @@ export const GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts';
 
 /**
  * The known_hosts files a hop is checked against: ssh_config's UserKnownHostsFile and
- * GlobalKnownHostsFile where set, else ~/.ssh/known_hosts and the global one; then the inventory's
+ * GlobalKnownHostsFile where set, else ~/.ssh/known_hosts{,2} and the global ones; then the inventory's
  * teqlctl_known_hosts_file. Where ssh_config names no user file (`UserKnownHostsFile none`), the
  * file a first-use key is recorded in (recordFileFor) is read too, so that it is found next time.
  */
 export function knownHostsFiles(home: string, inventoryFile?: string, configured?: Array<Hop['knownHosts']>): string[] {
-  const defaults = [join(home, '.ssh', 'known_hosts'), GLOBAL_KNOWN_HOSTS];
+  // ssh's own defaults, the *2 files with them (readconf.c: _PATH_SSH_USER_HOSTFILE2, _PATH_SSH_SYSTEM_HOSTFILE2).
+  const defaults = [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2'), GLOBAL_KNOWN_HOSTS, `${GLOBAL_KNOWN_HOSTS}2`];
   const hops = configured === undefined || configured.length === 0 ? [undefined] : configured;
   const own = [...new Set(hops.flatMap((k) => (k ? [...(k.user.length > 0 ? k.user : [join(home, '.ssh', 'known_hosts')]), ...k.global] : defaults)))];
   return [...own, ...(inventoryFile ? [inventoryFile] : [])];

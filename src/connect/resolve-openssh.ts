@@ -7,6 +7,7 @@ import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 import { hostKeyName } from './known-hosts.js';
 import { addressFamilyOf, connectTimeoutOf, DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type Hop, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
+import { algorithmsOf } from './ssh-algorithms.js';
 
 const MAX_DEPTH = 8;
 // What `ssh -G` lists when no IdentityFile applies (readconf.c, fill_default_options): then teqlctl
@@ -95,6 +96,11 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     // Settings that change where a connection comes from or how it logs in, which teqlctl's SSH
     // client cannot follow: refused rather than dropped (a router's ACL may admit only that source).
     const unfollowed = unsupportedSettings(g);
+    const { algorithms, unsupported } = algorithmsOf(g);
+    if (unsupported.length > 0) {
+      const u = unsupported[0]!;
+      throw fail(`ssh_config (for ${q.alias}) allows only ${u.name} ${u.listed.join(',')}, none of which teqlctl's SSH client (ssh2) has`, `add one it has for this host (${u.name} +${u.supported[0]}; ssh2 has ${u.supported.join(', ')}), if the router offers it`);
+    }
     if (unfollowed.length > 0) throw fail(`ssh_config (for ${q.alias}) sets ${unfollowed.join(', ')}, which teqlctl cannot follow`, `remove ${unfollowed.length > 1 ? 'them' : 'it'} for this host (a Host block of its own, or -F with another config in ansible_ssh_common_args); teqlctl logs in with keys from the system's own source address`);
 
     return {
@@ -116,6 +122,8 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       // As ssh: the command line's -o (the inventory's ssh args) wins, for the host, not its jump hosts.
       ...((depth === 0 ? spec.identitiesOnly : undefined) ?? one('identitiesonly') === 'yes' ? { identitiesOnly: true } : {}),
       ...(knownHosts ? { knownHosts } : {}),
+      ...(Object.keys(algorithms).length > 0 ? { algorithms } : {}),
+      ...(ignoredSettings(g).length > 0 ? { ignored: ignoredSettings(g) } : {}),
       jumps,
     };
   };
@@ -143,7 +151,35 @@ function unsupportedSettings(g: Map<string, string[]>): string[] {
   if (p11 !== undefined && p11.toLowerCase() !== 'none') out.push(`PKCS11Provider ${p11}`);
   // Host keys from a command (a CA's inventory): teqlctl reads known_hosts files only, and would
   // call every router unknown and offer --accept-new, which pins a plain key instead.
+  // Keys revoked by a file (plain keys or a binary KRL): not read, so a revoked key would pass.
+  const revoked = g.get('revokedhostkeys')?.[0];
+  if (revoked !== undefined && revoked.toLowerCase() !== 'none') out.push(`RevokedHostKeys ${revoked}`);
   const khc = g.get('knownhostscommand')?.[0];
   if (khc !== undefined && khc.toLowerCase() !== 'none') out.push(`KnownHostsCommand ${khc}`);
+  return out;
+}
+
+// Debian's /etc/ssh/ssh_config sends the locale to every host: the system's default, not a choice.
+const DEBIAN_SEND_ENV = new Set(['LANG', 'LC_*']);
+
+/**
+ * ssh -G's settings for an interactive session that teqlctl does not follow and that do not change
+ * where or as whom it logs in: said as a warning (never silently dropped), the run goes on. ssh
+ * itself refuses RemoteCommand with a command line, as Ansible's runs do.
+ */
+export function ignoredSettings(g: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  const one = (k: string) => g.get(k)?.[0];
+  if (one('remotecommand') !== undefined && one('remotecommand')!.toLowerCase() !== 'none') out.push(`RemoteCommand ${one('remotecommand')}: not run (teqlctl sends its own commands)`);
+  const tty = one('requesttty')?.toLowerCase();
+  if (tty === 'yes' || tty === 'force' || tty === 'true') out.push(`RequestTTY ${tty}: no terminal is asked for (teqlctl's scripts run without one)`);
+  if (one('checkhostip') === 'yes' || one('checkhostip') === 'true') out.push("CheckHostIP yes: the host's address is not checked in known_hosts (its key is, under its name or HostKeyAlias)");
+  const setEnv = g.get('setenv') ?? [];
+  if (setEnv.length > 0) out.push(`SetEnv ${setEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
+  const sendEnv = (g.get('sendenv') ?? []).flatMap((v) => v.split(/\s+/)).filter((v) => v !== '' && !DEBIAN_SEND_ENV.has(v));
+  if (sendEnv.length > 0) out.push(`SendEnv ${sendEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
+  for (const [k, name] of [['localforward', 'LocalForward'], ['remoteforward', 'RemoteForward'], ['dynamicforward', 'DynamicForward']] as const) {
+    if ((g.get(k) ?? []).length > 0) out.push(`${name}: not set up (teqlctl opens no forwards)`);
+  }
   return out;
 }

@@ -1,6 +1,7 @@
 // Where, as whom and through which hosts to connect, where no ssh client is installed (else
 // resolve-openssh.ts asks `ssh -G`): the inventory's connection variables win over ~/.ssh/config, as
 // in Ansible (it puts them on ssh's command line). Pure: no file is read here.
+import type { SshAlgorithms } from './ssh-algorithms.js';
 import { createHash } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
@@ -52,6 +53,10 @@ export interface Hop {
   connectTimeoutMs?: number;
   /** AddressFamily inet or inet6: the name resolved to that family only. */
   addressFamily?: 'inet' | 'inet6';
+  /** KexAlgorithms, Ciphers, HostKeyAlgorithms, MACs of ssh -G, as far as ssh2 has them (ssh-algorithms.ts); ssh2's own without ssh. */
+  algorithms?: SshAlgorithms;
+  /** ssh_config's settings for a login session that teqlctl's own commands leave out, said when it logs in (ignoredSettings). */
+  ignored?: string[];
 }
 
 export interface Target extends Hop {

@@ -106,7 +106,9 @@ export function unfollowedSettings(blocks: readonly SshConfigBlock[], o: HostOpt
     if (opt && test(opt.args[0]!.toLowerCase())) out.push(`${opt.source}: ${opt.key} ${opt.args.join(' ')}`);
   };
   is('include', () => true);
-  for (const key of ['bindaddress', 'bindinterface', 'certificatefile', 'userknownhostsfile', 'globalknownhostsfile', 'identityagent', 'knownhostscommand', 'pkcs11provider']) is(key, (v) => v !== 'none');
+  for (const key of ['bindaddress', 'bindinterface', 'certificatefile', 'userknownhostsfile', 'globalknownhostsfile', 'identityagent', 'knownhostscommand', 'pkcs11provider', 'revokedhostkeys']) is(key, (v) => v !== 'none');
+  // Algorithm lists: their +, - and ^ apply to ssh's own defaults, which only ssh knows.
+  for (const key of ['ciphers', 'kexalgorithms', 'hostkeyalgorithms', 'macs']) is(key, () => true);
   is('pubkeyauthentication', (v) => v === 'no' || v === 'false');
   is('canonicalizehostname', (v) => v !== 'no' && v !== 'false');
   return out;

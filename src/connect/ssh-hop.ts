@@ -6,6 +6,7 @@ import type { AnyAuthMethod } from 'ssh2';
 import { ConnectError, TeqlError } from '../errors.js';
 import { hostKeyRefusal, recordFileFor, recordHostKey } from './host-keys.js';
 import { PASSPHRASE_WAYS, parsePrivateKey, planAuth, type AuthPlan } from './identities.js';
+import { orderHostKeyAlgorithms } from './ssh-algorithms.js';
 import { checkHostKeyNamed, fingerprint, keyTypeOf, knownKeyTypes, preferKnownTypes, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
 import { describeHop, DEFAULT_IDENTITIES, hostPort, type Hop } from './resolve-target.js';
 import { connectTcp } from './tcp-connect.js';
@@ -86,7 +87,10 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
   const ssh = new NodeSSH();
   let verdict: HostKeyVerdict | undefined;
   let seen: Buffer | undefined;
-  const preferred = preferKnownTypes(knownKeyTypes(ctx.knownHosts, hop.hostKeyName));
+  const knownTypes = knownKeyTypes(ctx.knownHosts, hop.hostKeyName);
+  const preferred = hop.algorithms?.serverHostKey ? undefined : preferKnownTypes(knownTypes);
+  // ssh_config's lists (ssh -G), the host key algorithms of the types known for this host first.
+  const configured = hop.algorithms ? { ...hop.algorithms, ...(hop.algorithms.serverHostKey ? { serverHostKey: orderHostKeyAlgorithms(hop.algorithms.serverHostKey, knownTypes) } : {}) } : undefined;
   try {
     // ConnectTimeout bounds the TCP connection alone, as in ssh (tcp-connect.ts); a jump's stream is made already.
     const stream = sock ?? (hop.connectTimeoutMs ? await connectTcp(hop.host, hop.port, hop.connectTimeoutMs, hop.addressFamily) : undefined);
@@ -102,7 +106,12 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
       keepaliveInterval: ctx.keepaliveIntervalMs,
       keepaliveCountMax: ctx.keepaliveCountMax,
       // @types/ssh2 lists algorithm names only; ssh2 also takes RegExps (lib/utils.js, generateAlgorithmList).
-      ...(preferred ? { algorithms: { serverHostKey: { ...preferred, append: [] } as unknown as NonNullable<Parameters<NodeSSH['connect']>[0]['algorithms']>['serverHostKey'] } } : {}),
+      ...(preferred || configured ? {
+        algorithms: {
+          ...configured,
+          ...(preferred ? { serverHostKey: { ...preferred, append: [] } as unknown as NonNullable<Parameters<NodeSSH['connect']>[0]['algorithms']>['serverHostKey'] } : {}),
+        } as NonNullable<Parameters<NodeSSH['connect']>[0]['algorithms']>,
+      } : {}),
       hostVerifier: (key: Buffer) => {
         seen = key;
         verdict = checkHostKeyNamed(ctx.knownHosts, hop.hostKeyName, key);
@@ -147,6 +156,7 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
     if (r.kind === 'ok') {
       // Another key or the agent got in: the key the user named is still not what logged in.
       for (const n of plan.notes) ctx.warn?.(`${ctx.inventoryName}: warning: ${n} (logged in to ${describeHop(hop)} without it)`);
+      for (const n of hop.ignored ?? []) ctx.warn?.(`${ctx.inventoryName}: warning: ssh_config (for ${hop.alias}) sets ${n}`);
       return r.ssh;
     }
     if (r.kind === 'host key') {
@@ -168,6 +178,10 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
       }
       throw authError(ctx, hop, plan, asked, r.tooMany === true);
     }
-    throw new ConnectError(ctx.inventoryName, `cannot connect to ${role}${describeHop(hop)}: ${r.error.message}`, `check that ${hostPort(hop.host, hop.port)} is reachable and runs sshd`);
+    // No algorithm in common: teqlctl offered what ssh_config allows (as ssh would), ssh2's own without ssh.
+    const hint = /no matching/i.test(r.error.message)
+      ? `the router offers none of the ${hop.algorithms ? 'algorithms ssh_config allows for this host (`ssh -G ' + hop.alias + '` lists them)' : "algorithms teqlctl's SSH client has"}: \`ssh -vv ${hop.alias}\` shows the router's; add one with + (e.g. HostKeyAlgorithms +ssh-rsa) in a Host block of its own`
+      : `check that ${hostPort(hop.host, hop.port)} is reachable and runs sshd`;
+    throw new ConnectError(ctx.inventoryName, `cannot connect to ${role}${describeHop(hop)}: ${r.error.message}`, hint);
   }
 }

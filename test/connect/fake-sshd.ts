@@ -45,6 +45,8 @@ export interface FakeOptions {
   shell?: boolean;
   /** The router's `timeout` is an older BusyBox's: a bare SECS is taken for the program (exit 127). */
   oldTimeout?: boolean;
+  /** The only host key (PEM) and the algorithms the server offers, instead of an ed25519 key and ssh2's lists (an old router). */
+  only?: { hostKey: string; publicKey: string; algorithms: NonNullable<ConstructorParameters<typeof ssh2.Server>[0]['algorithms']> };
 }
 
 export function keyFingerprint(publicKey: string): string {
@@ -71,7 +73,8 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
   const forwards: string[] = [];
   const keysOffered: string[] = [];
   const sockets = new Set<{ end(): void }>();
-  const server = new ssh2.Server({ hostKeys: [hostKey.private, ...(opts.extraHostKeys ?? [])] }, (client) => {
+  const config = opts.only ? { hostKeys: [opts.only.hostKey], algorithms: opts.only.algorithms } : { hostKeys: [hostKey.private, ...(opts.extraHostKeys ?? [])] };
+  const server = new ssh2.Server(config, (client) => {
     sockets.add(client);
     let user = '';
     client.on('error', () => undefined);
@@ -142,7 +145,7 @@ export async function startFakeSshd(opts: FakeOptions): Promise<FakeSshd> {
   return {
     name: opts.name,
     port: (server.address() as AddressInfo).port,
-    publicKey: hostKey.public.split(' ').slice(0, 2).join(' '),
+    publicKey: opts.only?.publicKey ?? hostKey.public.split(' ').slice(0, 2).join(' '),
     fingerprint: keyFingerprint(hostKey.public),
     execs,
     forwards,

@@ -195,7 +195,8 @@ describe('reading the known_hosts files once per version', () => {
 
 describe('the known_hosts files of a connection', () => {
   it("ssh_config's files where set, of the host and of each jump host (OpenSSH's defaults where not), then the inventory's", () => {
-    expect(knownHostsFiles('/h', '/inv/kh')).toEqual(['/h/.ssh/known_hosts', '/etc/ssh/ssh_known_hosts', '/inv/kh']);
-    expect(knownHostsFiles('/h', undefined, [{ user: ['/h/.ssh/kh.lab'], global: ['/etc/ssh/ssh_known_hosts'] }, undefined])).toEqual(['/h/.ssh/kh.lab', '/etc/ssh/ssh_known_hosts', '/h/.ssh/known_hosts']);
+    // ssh's defaults hold the *2 files too (ssh -G lists them).
+    expect(knownHostsFiles('/h', '/inv/kh')).toEqual(['/h/.ssh/known_hosts', '/h/.ssh/known_hosts2', '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2', '/inv/kh']);
+    expect(knownHostsFiles('/h', undefined, [{ user: ['/h/.ssh/kh.lab'], global: ['/etc/ssh/ssh_known_hosts'] }, undefined])).toEqual(['/h/.ssh/kh.lab', '/etc/ssh/ssh_known_hosts', '/h/.ssh/known_hosts', '/h/.ssh/known_hosts2', '/etc/ssh/ssh_known_hosts2']);
   });
 });

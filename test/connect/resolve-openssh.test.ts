@@ -199,6 +199,24 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect(err.message).toBe('ssh_config (for r1) sets PKCS11Provider /usr/lib/p11.so, which teqlctl cannot follow');
   });
 
+  it('RevokedHostKeys is refused (not read: a revoked key would pass), not dropped', async () => {
+    const err = (await resolve(config('Host r1\n  RevokedHostKeys ~/.ssh/revoked\n')).catch((e: unknown) => e)) as ConnectError;
+    expect(err.message).toMatch(/^ssh_config \(for r1\) sets RevokedHostKeys \S+\/\.ssh\/revoked, which teqlctl cannot follow$/);
+  });
+
+  it("a session's settings teqlctl leaves out are named for the warning it says at login; Debian's SendEnv LANG LC_* is not", async () => {
+    const r = await resolve(config('Host r1\n  RemoteCommand tmux\n  RequestTTY yes\n  SetEnv FOO=bar BAZ=1\n  SendEnv LANG LC_* MYVAR\n  LocalForward 8080 127.0.0.1:80\n  CheckHostIP yes\n'));
+    expect(r.ignored).toEqual([
+      'RemoteCommand tmux: not run (teqlctl sends its own commands)',
+      "RequestTTY true: no terminal is asked for (teqlctl's scripts run without one)",
+      "CheckHostIP yes: the host's address is not checked in known_hosts (its key is, under its name or HostKeyAlias)",
+      "SetEnv FOO=bar BAZ=1: not sent (teqlctl's scripts set their own environment)",
+      "SendEnv MYVAR: not sent (teqlctl's scripts set their own environment)",
+      'LocalForward: not set up (teqlctl opens no forwards)',
+    ]);
+    expect((await resolve(config('Host r1\n  SendEnv LANG LC_*\n'))).ignored).toBeUndefined();
+  });
+
   it('a ProxyJump loop stops', async () => {
     const err = (await resolve(config('Host r1\n  ProxyJump a\nHost a\n  ProxyJump r1\n')).catch((e: unknown) => e)) as ConnectError;
     expect(err.message).toMatch(/more than 8 hosts deep/);
@@ -208,8 +226,12 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     const text = 'Host lab-*\n  User root\nHost lab-a\n  HostName 127.0.0.1\n  Port 2201\n  IdentityFile ~/lab/%n\n  ProxyJump j1,u@j2:23\nHost j1\n  HostName 192.0.2.9\n  IdentitiesOnly yes\n';
     const file = config(text);
     for (const s of [{ host: 'lab-a' }, { host: 'lab-a', port: 22, user: 'op', privateKeyFile: '/k' }, { host: 'j1' }, { host: 'j1', identitiesOnly: false }, { host: 'lab-a', identitiesOnly: true }]) {
-      const viaSsh = await resolveWithOpenSsh('r', spec(s), runSshG(ssh!), env(), file);
-      expect(viaSsh).toEqual(resolveTarget('r', spec(s), parseSshConfig(text, file), env()));
+      // The algorithm lists are ssh's alone (its defaults, which the built-in reader does not know).
+      const { algorithms, jumps, ...viaSsh } = await resolveWithOpenSsh('r', spec(s), runSshG(ssh!), env(), file);
+      expect(algorithms?.kex).toContain('curve25519-sha256');
+      const { jumps: ownJumps, ...own } = resolveTarget('r', spec(s), parseSshConfig(text, file), env());
+      expect(viaSsh).toEqual(own);
+      expect(jumps.map(({ algorithms: _a, ...j }) => j)).toEqual(ownJumps);
     }
   });
 });

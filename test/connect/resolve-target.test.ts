@@ -142,6 +142,12 @@ describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh 
     expect(err.hint).toMatch(/install the OpenSSH client/);
   });
 
+  it('algorithm lists (their + and - apply to defaults only ssh knows) and RevokedHostKeys: refused, each named', () => {
+    expect(() => resolve('Host r1\n  HostKeyAlgorithms +ssh-rsa\n  Ciphers aes256-ctr\n  RevokedHostKeys ~/.ssh/revoked\n')).toThrow(
+      "ssh_config (for r1) has what teqlctl's own reader of it cannot follow (OpenSSH's ssh, which reads it for teqlctl, is not installed): cfg:4: revokedhostkeys ~/.ssh/revoked; cfg:3: ciphers aes256-ctr; cfg:2: hostkeyalgorithms +ssh-rsa",
+    );
+  });
+
   it('only what applies to the host (a Match excepted): another host\'s lines and OpenSSH\'s defaults pass', () => {
     expect(resolve('Host other\n  BindAddress 127.0.0.2\nHost r1\n  AddressFamily any\n  IdentityAgent none\n').host).toBe('r1');
   });

@@ -2,6 +2,8 @@
 // an ssh_config with Include and ProxyJump, the inventory's -J on top, StrictHostKeyChecking yes.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { generateKeyPairSync } from 'node:crypto';
+import ssh2, { type ParsedKey } from 'ssh2';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSsh, readLocalSsh, type LocalSsh } from '../../src/connect/local-ssh.js';
@@ -84,6 +86,51 @@ describe('connectSsh with ssh -G', () => {
     expect(err).toBeInstanceOf(ConnectError);
     expect(err.message).toMatch(/unknown host key/);
     expect(asked).toBe(false);
+  });
+});
+
+describe('connectSsh with the algorithms ssh_config allows', () => {
+  it('offers what ssh -G lists: a host key algorithm the config leaves out is not accepted, and the refusal says where to look', async () => {
+    const l = local([router], `${TARGET()}  HostKeyAlgorithms ecdsa-sha2-nistp256\n`, JUMP());
+    const err = await failure(connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: l }));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect(err.message).toMatch(/no matching/i);
+    expect(err.hint).toContain('the router offers none of the algorithms ssh_config allows for this host (`ssh -G target` lists them)');
+  });
+
+  it("a router that signs only with ssh-rsa (SHA-1): refused under OpenSSH's defaults, as ssh refuses it; HostKeyAlgorithms +ssh-rsa lets it in", async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const parsed = ssh2.utils.parseKey(privateKey) as ParsedKey;
+    const old = await startFakeSshd({
+      name: 'old', authorized: [login.public.split(' ').slice(0, 2).join(' ')],
+      only: { hostKey: privateKey, publicKey: `ssh-rsa ${parsed.getPublicSSH().toString('base64')}`, algorithms: { serverHostKey: ['ssh-rsa'] } },
+    });
+    try {
+      const host = `Host old\n  HostName 127.0.0.1\n  Port ${old.port}\n  User root\n  IdentityFile ${join(dir, 'login')}\n`;
+      const err = await failure(connectSsh('r', { host: 'old', become: false, becomeUser: 'root' }, { local: local([old], host, JUMP()) }));
+      expect(err.message).toMatch(/no matching/i);
+      const t = await connectSsh('r', { host: 'old', become: false, becomeUser: 'root' }, { local: local([old], `${host}  HostKeyAlgorithms +ssh-rsa\n`, JUMP()) });
+      expect((await t.run('x', 'hostname\n')).stdout).toBe('old ran as root: hostname\n');
+      await t.close();
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('a RemoteCommand of ssh_config is said as a warning at login, and the run goes on with its own commands', async () => {
+    const warned: string[] = [];
+    const t = await connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: local([router], `${TARGET()}  RemoteCommand tmux\n`, JUMP()), warn: (l) => warned.push(l) });
+    expect((await t.run('x', 'hostname\n')).stdout).toBe('router ran as root: hostname\n');
+    await t.close();
+    expect(warned).toEqual(['r: warning: ssh_config (for target) sets RemoteCommand tmux: not run (teqlctl sends its own commands)']);
+  });
+
+  it('a list with nothing ssh2 has is refused before connecting, naming the setting and what ssh2 has', async () => {
+    const before = router.execs.length;
+    const err = await failure(connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: local([router], `${TARGET()}  KexAlgorithms sntrup761x25519-sha512@openssh.com\n`, JUMP()) }));
+    expect(err.message).toBe("ssh_config (for target) allows only KexAlgorithms sntrup761x25519-sha512@openssh.com, none of which teqlctl's SSH client (ssh2) has");
+    expect(err.hint).toMatch(/^add one it has for this host \(KexAlgorithms \+curve25519-sha256@libssh\.org; ssh2 has curve25519-sha256@libssh\.org, curve25519-sha256, /);
+    expect(router.execs.length).toBe(before);
   });
 });
 
