@@ -64,6 +64,12 @@ export interface TeqlModuleFact {
   /** `modinfo` finds the module on disk: `modprobe sch_teql` would work. */
   available: boolean;
   maxEqualizers?: number;
+  /**
+   * Built into the kernel (CONFIG_NET_SCH_TEQL=y): its teqlN devices exist from boot, without a
+   * /sys/module/sch_teql (its one parameter is not in sysfs). Never loaded nor unloaded; its number
+   * of equalizers is the kernel command line's `sch_teql.max_equalizers`.
+   */
+  builtin?: true;
 }
 
 export interface ManagementFact {

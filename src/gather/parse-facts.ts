@@ -30,12 +30,27 @@ function parseJsonArray(host: string, section: string, text: string): any[] {
   const start = text.indexOf('[');
   const end = text.lastIndexOf(']');
   if (start < 0 || end < start) throw new FactError(host, `could not read ${section}: expected JSON from iproute2, got: ${text.trim().slice(0, 200)}`);
+  const json = text.slice(start, end + 1);
   try {
-    const value = JSON.parse(text.slice(start, end + 1));
+    const value = parseOrRepaired(json);
     if (!Array.isArray(value)) throw new Error('not an array');
     return value;
   } catch (err) {
     throw new FactError(host, `could not parse ${section} JSON: ${(err as Error).message}`);
+  }
+}
+
+// iproute2 before its fix of issue #37 (5.10 and earlier, as FRR and bird routers run) prints a
+// route's type without its key: `{"blackhole","dst":"192.0.2.0/24",...}`. Read as the key it lost.
+const KEYLESS_ROUTE_TYPE = /([{,])\s*"(unicast|local|broadcast|multicast|throw|unreachable|prohibit|blackhole|nat|anycast)"\s*(?=[,}])/g;
+
+function parseOrRepaired(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (err) {
+    const repaired = json.replace(KEYLESS_ROUTE_TYPE, '$1"type":"$2"');
+    if (repaired === json) throw err;
+    return JSON.parse(repaired);
   }
 }
 
@@ -189,14 +204,17 @@ export function parseFacts(host: string, output: string): Facts {
   const noJson = /Option "-j(?:son)?" is unknown/.exec(output);
   if (noJson) throw new FactError(host, `this router's iproute2 has no JSON output (\`${noJson[0]}\`): teqlctl reads ip and tc with -j, which newer iproute2 releases have (4.19 and later, as in Debian 10 and later)`);
   const ip = ipSections(host, s);
+  const links = parseJsonArray(host, 'links', ip.links);
   const facts: Facts = {
-    links: parseLinks(parseJsonArray(host, 'links', ip.links)),
+    links: parseLinks(links),
     addresses: parseAddresses(parseJsonArray(host, 'addresses', ip.addresses)),
     routes: parseRoutes(parseJsonArray(host, 'routes', ip.routes)),
     rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!), parseQdiscDetails(s.get('qdisc_detail') ?? '')),
     sysctls: parseSysctls(s.get('sysctls')!),
     teql: parseTeql(s.get('teql')!),
   };
+  // Not a module, but its equalizers are there (link type void, ARPHRD_VOID): built into the kernel.
+  if (!facts.teql.loaded && links.some((l) => /^teql\d+$/.test(String(l.ifname)) && l.link_type === 'void')) facts.teql = { loaded: true, available: true, builtin: true };
   // sch_teql does not expose max_equalizers in /sys: the teqlN devices it created tell it.
   if (facts.teql.loaded && facts.teql.maxEqualizers === undefined) {
     facts.teql.maxEqualizers = facts.links.filter((l) => /^teql\d+$/.test(l.name)).length;

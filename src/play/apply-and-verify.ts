@@ -114,9 +114,9 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
         report.error = msg;
         throw new Error(msg);
       };
-      if (result.locked || result.armFailed || result.stale) {
+      if (result.locked !== undefined || result.armFailed !== undefined || result.stale) {
         // refused: this host changed nothing
-        fail(result.locked ? `locked by another run: ${result.locked}`
+        fail(result.locked !== undefined ? `locked by another run: ${result.locked}`
           : result.stale ? 'the router changed since its facts were read (another run or an operator, while this run waited): the plan is stale, nothing was applied here; run again to plan from what the router holds now'
           : result.armFailed!, true);
       }

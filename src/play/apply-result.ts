@@ -3,7 +3,7 @@
 import type { Facts } from '../gather/facts.js';
 import { parseFacts } from '../gather/parse-facts.js';
 import { parseSteps } from '../apply/script.js';
-import { lockHeldBy } from '../router/lock.js';
+import { lockHeldBy, lockUnusable } from '../router/lock.js';
 import { ARM_FAILED_MARKER, STALE_MARKER } from '../router/markers.js';
 import type { Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
@@ -38,6 +38,8 @@ const failedStep = (e: JournalEntry) => `\`${e.command}\` failed (exit ${e.code}
 export function readApply(host: string, batch: number, ops: Op[], steps: Array<{ undo: Op[]; change: Change }>, res: { code: number; stdout: string; stderr: string }, bundles: ReadonlyArray<string | undefined> = []): ApplyResult {
   const locked = lockHeldBy(res.stdout);
   if (locked !== undefined) return { entries: [], locked };
+  const unusable = lockUnusable(res.stdout);
+  if (unusable !== undefined) return { entries: [], armFailed: unusable };
   if (res.stdout.startsWith(STALE_MARKER)) return { entries: [], stale: true };
   const results = parseSteps(ops, res.stdout);
   const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];

@@ -40,16 +40,34 @@ export function takeLockScript(runId: string, owner: string, now = ROUTER_NOW): 
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
     // The boot it was taken in (the shell's read, no process): see BOOT_ID_FILE.
     `  tq_bi=; read -r tq_bi 2>/dev/null < ${BOOT_ID_FILE}`,
-    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" "$tq_bi" > ${LOCK_OWNER}`,
+    // An owner that cannot be written (a full /run) would leave a lock no run names: given back.
+    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" "$tq_bi" > ${LOCK_OWNER} || { rm -rf ${LOCK_DIR}; echo '${LOCK_MARKER} unusable'; echo 'cannot write ${LOCK_OWNER} (is /run full?)'; exit 3; }`,
+    // Not made, and not there: no /run (an OpenWrt before 24.10), or one that is read-only. mkdir
+    // again, on this path only, for its own words.
+    `elif [ ! -d ${LOCK_DIR} ]; then`,
+    `  echo '${LOCK_MARKER} unusable'; mkdir ${LOCK_DIR} 2>&1; exit 3`,
     `elif ! grep -qx 'run=${runId}' ${LOCK_OWNER} 2>/dev/null; then`,
-    `  echo '${LOCK_MARKER} held'; cat ${LOCK_OWNER}; exit 3`,
+    `  echo '${LOCK_MARKER} held'; cat ${LOCK_OWNER} 2>/dev/null; exit 3`,
     'fi',
   ].join('\n');
 }
 
 /** Did the apply script stop because another run holds the lock? Then the rest names the holder. */
 export function lockHeldBy(stdout: string): string | undefined {
-  return stdout.startsWith(`${LOCK_MARKER} held`) ? stdout.split('\n').slice(1).join(' ').trim() : undefined;
+  if (!stdout.startsWith(`${LOCK_MARKER} held`)) return undefined;
+  const holder = stdout.split('\n').slice(1).join(' ').trim();
+  // A lock whose owner file is empty or gone: taken by a run that could not record itself.
+  return holder !== '' ? holder : `a lock that names no run (${LOCK_OWNER} is empty or missing: /run was full when it was taken?); \`teqlctl unlock\` removes it`;
+}
+
+/** Could the lock not be taken at all (no /run, a full or read-only one)? Then why, and what to do. */
+export function lockUnusable(stdout: string): string | undefined {
+  if (!stdout.startsWith(`${LOCK_MARKER} unusable`)) return undefined;
+  const why = stdout.split('\n').slice(1).join(' ').trim() || 'no reason given';
+  const hint = /no such file/i.test(why)
+    ? 'teqlctl keeps its lock in /run, a tmpfs: an OpenWrt before 24.10 has none, `ln -s /tmp/run /run` there gives it one'
+    : 'free space in /run (`df /run`), or make it writable';
+  return `cannot take teqlctl's lock ${LOCK_DIR}: ${why}; nothing was changed (${hint})`;
 }
 
 /**

@@ -37,6 +37,22 @@ describe('parseFacts on recorded lab output', () => {
     expect(parseFacts('router_a', noisy).routes).toEqual(parseFacts('router_a', fixture('lab-a-pristine')).routes);
   });
 
+  it('sch_teql built into the kernel: no /sys/module/sch_teql (loaded=0), but teql0 is there as a void link: loaded, built in', () => {
+    const builtin = fixture('lab-a-converged').replace(/@@teqlctl-section teql\n[^@]*/, '@@teqlctl-section teql\nloaded=0\navailable=0\n');
+    expect(parseFacts('router_a', builtin).teql).toEqual({ loaded: true, available: true, builtin: true, maxEqualizers: 1 });
+    // Without teql0 (no module, nothing built in): not loaded, as before.
+    expect(parseFacts('router_a', fixture('lab-a-pristine')).teql).toEqual({ loaded: false, available: true });
+  });
+
+  it("an older iproute2's route types printed without their key (iproute2 issue #37: FRR's blackhole routes) are read with it", () => {
+    const keyless = fixture('lab-a-pristine').replace('{"dst":"192.0.2.0/24"', '{"blackhole","dst":"198.51.100.0/24","protocol":"static","flags":[]},{"unreachable","dst":"203.0.113.0/24","flags":[]},{"dst":"192.0.2.0/24"');
+    const routes = parseFacts('router_a', keyless).routes;
+    expect(routes).toContainEqual({ to: '198.51.100.0/24', metric: 0, type: 'blackhole', protocol: 'static' });
+    expect(routes).toContainEqual({ to: '203.0.113.0/24', metric: 0, type: 'unreachable' });
+    // JSON broken otherwise is still said as such.
+    expect(() => parseFacts('router_a', fixture('lab-a-pristine').replace('{"dst":"default"', '{"dst":"default",,'))).toThrow(/could not parse routes JSON/);
+  });
+
   it('fails clearly when a section is missing', () => {
     expect(() => parseFacts('router_a', 'bash: ip: command not found\n')).toThrow(/missing its "links" section/);
   });

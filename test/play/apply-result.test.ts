@@ -43,4 +43,13 @@ describe('readApply', () => {
     expect(r.error).toBe('`ip link set dev eth2 up` failed (exit 1): RTNETLINK answers: Operation not permitted');
     expect(r.bundleErrors).toBeUndefined();
   });
+
+  it('a lock that cannot be taken (no /run) is a refusal with its reason, and a lock naming no run is still a lock', () => {
+    const unusable = readApply('h', 0, ops, steps, { code: 3, stdout: "@@teqlctl-lock unusable\nmkdir: can't create directory '/run/teqlctl.lock': No such file or directory\n", stderr: '' });
+    expect(unusable.entries).toEqual([]);
+    expect(unusable.armFailed).toMatch(/^cannot take teqlctl's lock \/run\/teqlctl\.lock: mkdir: can't create directory/);
+    const nameless = readApply('h', 0, ops, steps, { code: 3, stdout: '@@teqlctl-lock held\n', stderr: '' });
+    expect(nameless.locked).toMatch(/^a lock that names no run/);
+  });
 });
+

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lockHeldBy, parseLock, READ_LOCK, releaseLockLine, takeLockScript } from '../../src/router/lock.js';
+import { lockHeldBy, lockUnusable, parseLock, READ_LOCK, releaseLockLine, takeLockScript } from '../../src/router/lock.js';
 import { BOOT_ID_FILE, LOCK_DIR, LOCK_OWNER } from '../../src/router/paths.js';
 
 /** READ_LOCK run by sh against an owner file of our own instead of the router's. */
@@ -80,6 +80,34 @@ describe('taking and freeing the lock', () => {
     const out = execFileSync(dropbear, ['-c', `sh -c '${script.replaceAll("'", "'\\''")}'; echo "session=$$"`], { encoding: 'utf8' });
     const session = /session=(\d+)/.exec(out)![1];
     expect(readFileSync(join(dir, 'lock', 'owner'), 'utf8')).toContain(`\npid=${session}\n`);
+  });
+
+  it('no /run to take it in (an OpenWrt before 24.10): refused as unusable with mkdir\'s words, not as held by a run with no name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-lock-'));
+    const script = takeLockScript('r1', 'op@host', 'now').replaceAll(LOCK_OWNER, join(dir, 'run', 'lock', 'owner')).replaceAll(LOCK_DIR, join(dir, 'run', 'lock')).replaceAll(BOOT_ID_FILE, join(dir, 'boot_id'));
+    for (const shell of ['sh', 'dash']) {
+      const r = spawnSync(shell, ['-c', script], { encoding: 'utf8' });
+      expect(r.status).toBe(3);
+      expect(lockHeldBy(r.stdout)).toBeUndefined();
+      expect(lockUnusable(r.stdout)).toMatch(/^cannot take teqlctl's lock \/run\/teqlctl\.lock: mkdir: .*No such file or directory; nothing was changed \(.*ln -s \/tmp\/run \/run/);
+    }
+  });
+
+  it('an owner that cannot be written (a full /run): the lock is given back, and the run refused as unusable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-lock-'));
+    // The owner's path is a directory: the write fails as it would on a full tmpfs.
+    const owner = join(dir, 'owner-dir');
+    mkdirSync(owner);
+    const script = takeLockScript('r1', 'op@host', 'now').replaceAll(LOCK_OWNER, owner).replaceAll(LOCK_DIR, join(dir, 'lock')).replaceAll(BOOT_ID_FILE, join(dir, 'boot_id'));
+    const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(lockUnusable(r.stdout)).toContain(`cannot write ${owner} (is /run full?); nothing was changed (free space in /run (\`df /run\`), or make it writable)`);
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+
+  it('a lock whose owner file is empty (left by a run that could not record itself) is named as such, with the way out', () => {
+    expect(lockHeldBy('@@teqlctl-lock held\n')).toBe(`a lock that names no run (${LOCK_OWNER} is empty or missing: /run was full when it was taken?); \`teqlctl unlock\` removes it`);
+    expect(lockHeldBy('@@teqlctl-lock held\nrun=r0\nowner=x\n')).toBe('run=r0 owner=x');
   });
 
   it('refuses a run id that could reach the shell unquoted', () => {

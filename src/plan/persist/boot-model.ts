@@ -16,8 +16,8 @@ export type BootStep =
 export interface BootModel {
   host: string;
   steps: BootStep[];
-  /** sch_teql must be loaded at boot; maxEqualizers when more than one equalizer is used. */
-  teql?: { maxEqualizers: number };
+  /** sch_teql must be loaded at boot; maxEqualizers when more than one equalizer is used; builtin: it is there from boot (no modprobe). */
+  teql?: { maxEqualizers: number; builtin?: true };
   /** name -> value, in the order they must be applied (all and default first). */
   sysctls: [string, string][];
 }
@@ -83,7 +83,7 @@ export function bootModel(host: string, tasks: readonly TaskInstance[], expected
   return {
     host,
     steps,
-    ...(maxEqualizers > 0 ? { teql: { maxEqualizers } } : {}),
+    ...(maxEqualizers > 0 ? { teql: { maxEqualizers, ...(expected.teql.builtin ? { builtin: true as const } : {}) } } : {}),
     sysctls: [...sysctls].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)),
   };
 }

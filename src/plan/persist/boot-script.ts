@@ -45,7 +45,8 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>): string 
     ...revertPendingRuns(),
   ];
   const options = model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';
-  if (model.teql) {
+  // Built into the kernel: nothing to load (a BusyBox modprobe would not find it).
+  if (model.teql && !model.teql.builtin) {
     lines.push(`run modprobe sch_teql${options}`);
     // The teqlN devices the module just made: udev may still be applying sysctl.d's globs to them
     // (net.ipv4.conf.*.rp_filter = 2 on some distributions), after which ours must come.

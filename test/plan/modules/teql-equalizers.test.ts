@@ -50,3 +50,23 @@ describe('sch_teql loaded with too few equalizers', () => {
     expect(err.hint).toMatch(/^no equalizer is in use: unload it \(modprobe -r sch_teql\) and run again; teqlctl loads it with max_equalizers=2$/);
   });
 });
+
+describe('sch_teql built into the kernel (CONFIG_NET_SCH_TEQL=y)', () => {
+  // Its teql0 is there from boot (link type void) and /sys/module/sch_teql is not (the facts say not loaded).
+  const builtin = (): Facts => {
+    const f = simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }]);
+    return { ...f, teql: { loaded: true, available: true, builtin: true, maxEqualizers: 1 } };
+  };
+
+  it('is never loaded nor unloaded: the chapter plans the qdiscs and the device, no module', () => {
+    const resources = planHost('r', [teql('teql0', 'eth1')], builtin()).plan.phases.flatMap((p) => p.changes.map((c) => c.resource));
+    expect(resources).not.toContain('module sch_teql');
+    expect(resources).toContain('root qdisc of eth1');
+  });
+
+  it('too few equalizers: the kernel command line, not an unload, is the way', () => {
+    const err = refusal(() => planHost('hub', [teql('teql1', 'eth2')], builtin()));
+    expect(err.message).toContain('sch_teql is built into this kernel with max_equalizers=1 (teql0), so teql1 does not exist');
+    expect(err.hint).toBe('boot with sch_teql.max_equalizers=2 on the kernel command line (built in, it cannot be unloaded or reloaded)');
+  });
+});

@@ -303,3 +303,12 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(r.calls()).toBe(2);
   });
 });
+
+describe('bootScript with sch_teql built into the kernel', () => {
+  it('loads nothing (a BusyBox modprobe would not find it); a module is loaded as before', () => {
+    const model = { host: 'a', steps: [{ kind: 'teql-up' as const, dev: 'teql0' }], sysctls: [] };
+    expect(bootScript({ ...model, teql: { maxEqualizers: 1, builtin: true } }, new Set())).not.toContain('modprobe');
+    expect(bootScript({ ...model, teql: { maxEqualizers: 2 } }, new Set())).toContain('run modprobe sch_teql max_equalizers=2');
+  });
+});
+
