@@ -1,6 +1,6 @@
 // Sites: the hosts that a run must batch together. Bundles that share a host (a hub and its
 // spokes) are one site: a hub's bundles are applied and confirmed in one go, never split across
-// batches. Hosts in no bundle make one site together (they fail together too, failure-domains.ts).
+// batches. A host in no bundle is a site of its own.
 import type { Bundle } from '../load/bundle-types.js';
 import { batchSize, type Serial } from '../load/serial.js';
 
@@ -20,13 +20,14 @@ export function sitesOf(bundles: readonly Bundle[], hosts: readonly string[]): s
     for (const h of ends) bundled.add(h);
     for (const h of ends.slice(1)) parent.set(find(h), find(ends[0]!));
   }
+  // A host in no bundle is a site of its own: `serial: 1` over six such routers is six batches, as
+  // in Ansible (one site for all of them was one batch, the rolling change made at once).
   const sites = new Map<string, string[]>();
-  const loose: string[] = [];
   for (const h of hosts) {
-    if (!bundled.has(h)) loose.push(h);
-    else sites.set(find(h), [...(sites.get(find(h)) ?? []), h]);
+    const key = bundled.has(h) ? find(h) : `\u0000${h}`;
+    sites.set(key, [...(sites.get(key) ?? []), h]);
   }
-  return [...sites.values(), ...(loose.length > 0 ? [loose] : [])];
+  return [...sites.values()];
 }
 
 /** The sites in batches of `serial`, in order. */

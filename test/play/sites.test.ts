@@ -9,9 +9,11 @@ const bundle = (a: string, b: string, dev = 'teql0'): Bundle => ({
 });
 
 describe('sites', () => {
-  it('a hub and all of its spokes are one site; a pair is a site; hosts in no bundle are one site, last', () => {
+  it('a hub and all of its spokes are one site; a pair is a site; a host in no bundle is a site of its own (serial: 1 over six of them is six batches, as in Ansible)', () => {
     const bundles = [bundle('hub', 'br1'), bundle('hub', 'br2', 'teql1'), bundle('x_a', 'x_b')];
-    expect(sitesOf(bundles, ['hub', 'x_a', 'br1', 'lone1', 'x_b', 'br2', 'lone2'])).toEqual([['hub', 'br1', 'br2'], ['x_a', 'x_b'], ['lone1', 'lone2']]);
+    expect(sitesOf(bundles, ['hub', 'x_a', 'br1', 'lone1', 'x_b', 'br2', 'lone2'])).toEqual([['hub', 'br1', 'br2'], ['x_a', 'x_b'], ['lone1'], ['lone2']]);
+    const six = ['r01', 'r02', 'r03', 'r04', 'r05', 'r06'];
+    expect(batchesOf(sitesOf([], six), { count: 1, pos })).toEqual(six.map((h) => [[h]]));
   });
 
   it('two hubs joined by a bundle are one site (a chain is batched whole)', () => {
