@@ -8,6 +8,8 @@ import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
 import { ConfigError, ConnectError } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 import { terminalText } from '../ui/terminal.js';
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export type { HostConnection, InventoryFlags } from './inventory-options.js';
 export { inventoryOption, secretOptions } from './inventory-options.js';
@@ -34,7 +36,9 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[
 
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
-  const { inventory, notes } = loadInventory(flags.inventory);
+  const { inventory, notes } = loadInventory(flags.inventory, flags.playbookDir !== undefined ? { playbookDir: flags.playbookDir } : {});
+  const unread = flags.playbookDir === undefined ? unreadPlaybookVars(process.cwd(), flags.inventory) : undefined;
+  if (unread) process.stderr.write(terminalText(`note: ${unread}`) + '\n');
   // What the inventory holds and no host reads (a host_vars typo, a skipped hosts.ini): said, as play says it.
   for (const note of notes ?? []) process.stderr.write(terminalText(`note: ${note}`) + '\n');
   const names = flags.limit ? limitedHosts(flags.limit, inventory) : [...inventory.hosts.keys()];
@@ -48,6 +52,20 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
       }
     }),
   );
+}
+
+/**
+ * group_vars/ or host_vars/ in the current folder, which is no inventory's: `play` of a playbook
+ * here reads them (they may set the user, port, become), a command without a playbook does not,
+ * as `ansible` does not without --playbook-dir. Said, so that a rollback does not log in otherwise
+ * than the run it undoes without a word.
+ */
+export function unreadPlaybookVars(cwd: string, sources: readonly string[]): string | undefined {
+  const inventoryDirs = sources.map((s) => resolve(statSync(s, { throwIfNoEntry: false })?.isDirectory() ? s : dirname(s)));
+  if (inventoryDirs.includes(resolve(cwd))) return undefined;
+  const found = ['group_vars', 'host_vars'].filter((d) => statSync(join(cwd, d), { throwIfNoEntry: false })?.isDirectory());
+  if (found.length === 0) return undefined;
+  return `${found.map((d) => `${d}/`).join(' and ')} in this folder ${found.length > 1 ? 'are' : 'is'} not read (no playbook here to read ${found.length > 1 ? 'them' : 'it'} beside): give --playbook-dir . to read ${found.length > 1 ? 'them' : 'it'} as \`play\` of a playbook here does`;
 }
 
 /** Runs a script and returns its result, or throws RemoteCommandError unless it exited with one of `ok`. */

@@ -14,6 +14,8 @@ export interface InventoryFlags extends SecretFlags {
   /** Every -i, in order: Ansible merges them all (a later one adds hosts and overrides variables). */
   inventory: string[];
   limit?: string;
+  /** The folder whose group_vars/ and host_vars/ `play` reads beside its playbook (Ansible's --playbook-dir). */
+  playbookDir?: string;
 }
 
 /** `-i` as ansible-playbook takes it: repeatable, each a file or a folder, merged in order. */
@@ -21,6 +23,11 @@ export function inventoryOption(): Option {
   return new Option('-i, --inventory <path>', 'inventory file (YAML or INI) or folder of them; repeat -i to merge several, in order')
     .makeOptionMandatory()
     .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+}
+
+/** `--playbook-dir`, as `ansible` takes it: the group_vars/ and host_vars/ a play beside them would read. */
+export function playbookDirOption(): Option {
+  return new Option('--playbook-dir <dir>', "read group_vars/ and host_vars/ in this folder too, as `play` reads them beside its playbook (they may set the user, port or become)");
 }
 
 /**

@@ -98,7 +98,7 @@ function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: num
     const st = statOf(path);
     if (!st) problems.add(`cannot read inventory '${path}': a broken symbolic link`, undefined, 'remove it, or fix its target');
     else if (st.isDirectory()) walk(path, files, seen, depth + 1, problems, skipped, nestedVars);
-    else addFile(path, st, files, problems);
+    else if (!emptyYaml(path, st)) addFile(path, st, files, problems);
     if (files.length > MAX_INVENTORY_FILES) {
       problems.add(`inventory folder '${dir}' holds more than ${MAX_INVENTORY_FILES} files`, undefined, 'check that this is the folder you meant');
       return;
@@ -124,7 +124,25 @@ function addFile(path: string, st: Stats, files: InventoryFile[], problems: Prob
   if (vault) problems.add(vault.message, at1(path), vault.hint);
   else if (script) problems.add(`'${path}' is a dynamic inventory script (${script}); teqlctl does not run inventory scripts`, at1(path), EXPORT_HINT);
   else if (ext === '.toml') problems.add(`TOML inventories are not supported ('${path}')`, at1(path), 'write it as YAML or INI; `ansible-inventory -i FILE --list --yaml` prints it as YAML');
-  else files.push({ file: path, format: YAML_EXTS.includes(ext) || (ext === '' && yamlMapping(path)) ? 'yaml' : 'ini' });
+  else files.push({ file: path, format: (YAML_EXTS.includes(ext) && !iniInYaml(path)) || (ext === '' && yamlMapping(path)) ? 'yaml' : 'ini' });
+}
+
+/**
+ * An INI inventory under a YAML name (`hosts.yml` holding `[routers]`): Ansible's yaml plugin fails
+ * on it and its ini plugin reads it, as here. Only when it is not YAML and starts with a section.
+ */
+function iniInYaml(path: string): boolean {
+  const read = readLimited(path);
+  if (!('text' in read)) return false;
+  const first = read.text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l));
+  return first !== undefined && /^\s*\[[^\],]+\]\s*$/.test(first) && parseDocument(read.text).errors.length > 0;
+}
+
+/** A YAML file of a folder with nothing but comments: it configures nothing, and Ansible skips it. */
+function emptyYaml(path: string, st: Stats): boolean {
+  if (!st.isFile() || !YAML_EXTS.includes(extname(path).toLowerCase()) || st.size > 65536) return false;
+  const read = readLimited(path);
+  return 'text' in read && read.text.split(/\r?\n/).every((l) => l.trim() === '' || l.trim() === '---' || /^\s*#/.test(l));
 }
 
 /**

@@ -137,7 +137,7 @@ function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems, n
 
 /**
  * The variable files of each folder, read once however many hosts need them. The playbook's folder
- * is left out when it is also an inventory's: Ansible reads it twice, with the same result.
+ * is a layer of its own even when it is also an inventory's, as Ansible reads it twice.
  */
 function varFileReader(inventoryDirs: string[], playbookDir: string | undefined, problems: Problems) {
   const memo = new Map<string, VarLayer>();
@@ -150,7 +150,9 @@ function varFileReader(inventoryDirs: string[], playbookDir: string | undefined,
     if (!layer) memo.set(key, (layer = readVarFiles(dir, kind, name, label, problems, folders.get(folder))));
     return layer;
   };
-  const play = playbookDir !== undefined && !inventoryDirs.some((d) => resolve(d) === resolve(playbookDir)) ? playbookDir : undefined;
+  // Also when it is an inventory's folder (read once, memo): with several -i, that folder at the
+  // playbook's level wins over the later sources' files, as Ansible's second reading of it does.
+  const play = playbookDir;
   return {
     inventory: (kind: 'group_vars' | 'host_vars', names: string[]) => inventoryDirs.flatMap((d) => names.map((n) => read(d, kind, n, `${kind}/${n}`))),
     playbook: (kind: 'group_vars' | 'host_vars', names: string[]) => (play === undefined ? [] : names.map((n) => read(play, kind, n, `${kind}/${n} beside the playbook`))),

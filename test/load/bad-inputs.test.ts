@@ -103,6 +103,7 @@ const CASES: [string, string, string][] = [
   ['88-ini-semicolon-after-section', '88-ini-semicolon-after-section/hosts.ini:1:11', "invalid INI inventory: a comment after the section [routers] starts with ';'"],
   ['89-overlapping-subnets.playbook.yml', '89-overlapping-subnets.playbook.yml:5:38', 'router_a: 10.6.0.3/29 on eth4 is in the subnet of 10.6.0.1/29 on eth3'],
   ['90-lan-address-outside-lan-network.inventory.yml', '90-lan-address-outside-lan-network.inventory.yml:12:11', 'lan_address 203.0.113.1 of host router_a is not in its lan_network 192.0.2.0/24'],
+  ['91-host-vars-nested.inventory.yml', '91-host-vars-nested.inventory.yml:4:7', "host 'router_a' has 'vars:' with variables under it: a host's variables go directly under its name"],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {

@@ -83,6 +83,19 @@ describe('an inventory folder', () => {
     expect(`${errors[0]!.pos?.line} ${errors[0]!.message}`).toMatch(/^7 invalid YAML/);
   });
 
+  it('an INI inventory under a YAML name (hosts.yml holding [routers]) is read as INI, as Ansible\'s ini plugin reads it after its yaml plugin fails', () => {
+    const dir = writeCase({ 'hosts.yml': '# routers\n[routers]\nr1 ansible_host=192.0.2.1\nr2 ansible_host=192.0.2.2\n' });
+    const inv = loadInventory([join(dir, 'hosts.yml')]).inventory;
+    expect(inv.groups.get('routers')).toEqual(['r1', 'r2']);
+    expect(inv.hosts.get('r1')!.connection.host).toBe('192.0.2.1');
+  });
+
+  it('an empty or comment-only YAML file in a folder is skipped, as Ansible skips it; given alone with -i, it is refused as empty', () => {
+    const dir = writeCase({ 'inv/a.yml': 'all:\n  hosts:\n    r1:\n', 'inv/b.yml': '# nothing here yet\n---\n', 'inv/c.yaml': '' });
+    expect([...loadInventory([join(dir, 'inv')]).inventory.hosts.keys()]).toEqual(['r1']);
+    expect(errorsOf(() => loadInventory([join(dir, 'inv', 'b.yml')]))[0]!.message).toBe('the inventory is empty');
+  });
+
   it('reads an executable text file without #! as a static inventory, as Ansible ends up doing', () => {
     const dir = writeCase({ hosts: '[routers]\nr1\n' });
     chmodSync(join(dir, 'hosts'), 0o755);
@@ -128,6 +141,18 @@ describe('group_vars and host_vars', () => {
     });
     // Without a playbook (status, rollback, unlock) only the inventory's are read, as `ansible` does.
     expect(loadInventory(join(dir, 'inv/hosts.ini')).inventory.hosts.get('r1')!.vars).toMatchObject({ v_group: 'inventory', v_hv: 'inventory' });
+  });
+
+  it('the playbook\'s folder that is also the first of several -i: its files win over the later source\'s, as Ansible\'s second reading of it (ansible-playbook -i hosts -i overrides/lab.yml)', () => {
+    const dir = writeCase({
+      'hosts': '[routers]\nr1\n',
+      'group_vars/all.yml': 'ansible_user: from_root\nansible_port: 22\n',
+      'overrides/lab.yml': 'all:\n  hosts:\n    r1:\n',
+      'overrides/group_vars/all.yml': 'ansible_user: from_overrides\nansible_port: 2222\n',
+      'playbook.yml': PLAY,
+    });
+    const run = loadRun([join(dir, 'hosts'), join(dir, 'overrides/lab.yml')], join(dir, 'playbook.yml'));
+    expect(run.inventory.hosts.get('r1')!.connection).toMatchObject({ user: 'from_root', port: 22 });
   });
 });
 
