@@ -75,6 +75,9 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   const groupMembers = new Map<string, string[]>([...tree.groups.keys()].map((g) => [g, []]));
   const hostGroups = new Map([...tree.hosts.keys()].map((h) => [h, groupsOf(h)]));
   hostGroups.forEach((groups, h) => groups.forEach((g) => groupMembers.get(g)?.push(h)));
+  // `groups['core'][0]` as Ansible gives it: a group's own hosts in its order, then its children's
+  // (in their order); `all` and `ungrouped` keep the inventory's order.
+  for (const g of groupMembers.keys()) if (g !== 'all' && g !== 'ungrouped') groupMembers.set(g, membersInOrder(tree, g));
   const hosts = new Map<string, InventoryHost>();
   const layers = new Map<string, VarLayer>();
   const groupsVar = Object.fromEntries(groupMembers); // the same for every host
@@ -157,6 +160,23 @@ function varFileReader(inventoryDirs: string[], playbookDir: string | undefined,
     inventory: (kind: 'group_vars' | 'host_vars', names: string[]) => inventoryDirs.flatMap((d) => names.map((n) => read(d, kind, n, `${kind}/${n}`))),
     playbook: (kind: 'group_vars' | 'host_vars', names: string[]) => (play === undefined ? [] : names.map((n) => read(play, kind, n, `${kind}/${n} beside the playbook`))),
   };
+}
+
+/** The hosts of `group` and of its descendants: its own first, then each child's, depth first, once each. */
+function membersInOrder(tree: InventoryTree, group: string): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  // A stack of its own (a chain of thousands of groups is no crash); children pushed in reverse.
+  const todo = [group];
+  for (let g = todo.pop(); g !== undefined; g = todo.pop()) {
+    if (seen.has(g)) continue;
+    seen.add(g);
+    const node = tree.groups.get(g);
+    if (!node) continue;
+    for (const h of node.hosts) out.add(h);
+    todo.push(...[...node.children].reverse());
+  }
+  return [...out];
 }
 
 /** all is 0; a child is one deeper than its deepest parent. Deeper groups win, as in Ansible. */

@@ -103,6 +103,17 @@ describe('an inventory folder', () => {
   });
 });
 
+describe("groups['g'] in Ansible's order", () => {
+  it("a group's own hosts in its order, then its children's: groups['core'][0] is the host listed first under core", () => {
+    const dir = writeCase({ hosts: '[edge]\ne2\ne1\n[core]\nc1\ne1\n[routers:children]\ncore\nedge\n' });
+    const { groups } = loadInventory([join(dir, 'hosts')]).inventory;
+    // As ansible-inventory 2.14 gives them.
+    expect(groups.get('core')).toEqual(['c1', 'e1']);
+    expect(groups.get('edge')).toEqual(['e2', 'e1']);
+    expect(groups.get('routers')).toEqual(['c1', 'e1', 'e2']);
+  });
+});
+
 describe('group_vars and host_vars', () => {
   it('finds NAME, NAME.yml, NAME.yaml, NAME.json and NAME/ (its files in order)', () => {
     const dir = writeCase({
