@@ -3,6 +3,8 @@
 // before any connection; a remote command that fails is an error with its exit code, never read as
 // an empty answer.
 import { loadInventory, matchPattern, PatternError, refuseMissingKnownHosts } from '../load/index.js';
+import { hostProblems } from '../load/inventory.js';
+import { Problems } from '../load/problems.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
 import { ConfigError, ConnectError } from '../errors.js';
@@ -36,12 +38,16 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[
 
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
-  const { inventory, notes } = loadInventory(flags.inventory, flags.playbookDir !== undefined ? { playbookDir: flags.playbookDir } : {});
+  const { inventory, notes, deferred } = loadInventory(flags.inventory, { ...(flags.playbookDir !== undefined ? { playbookDir: flags.playbookDir } : {}), deferHostProblems: true });
   const unread = flags.playbookDir === undefined ? unreadPlaybookVars(process.cwd(), flags.inventory) : undefined;
   if (unread) process.stderr.write(terminalText(`note: ${unread}`) + '\n');
   // What the inventory holds and no host reads (a host_vars typo, a skipped hosts.ini): said, as play says it.
   for (const note of notes ?? []) process.stderr.write(terminalText(`note: ${note}`) + '\n');
   const names = flags.limit ? limitedHosts(flags.limit, inventory) : [...inventory.hosts.keys()];
+  // Only the problems of the hosts reached: a --limit past a shared inventory's broken host works, as in Ansible.
+  const problems = new Problems();
+  hostProblems(deferred, names, problems);
+  problems.throwIfAny();
   refuseMissingKnownHosts(inventory, names);
   return Promise.all(
     names.map(async (host) => {

@@ -13,7 +13,7 @@ import { excludedBy, matchPattern, PatternError } from './host-pattern.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
 import { instantiate, type Placed } from './instantiate.js';
-import { loadInventory } from './inventory.js';
+import { hostProblems, loadInventory } from './inventory.js';
 import { readPlaybook } from './playbook.js';
 import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
@@ -56,9 +56,9 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const extraProblems = new Problems();
   const extra = extraVarsLayer(opts.extraVars ?? [], extraProblems);
   extraProblems.throwIfAny();
-  const { inventory, layers, notes: inventoryNotes } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile) });
+  const { inventory, layers, notes: inventoryNotes, deferred = new Map() } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile), deferHostProblems: true });
   const problems = new Problems();
-  connectWithExtraVars(inventory, layers, extra, problems);
+  connectWithExtraVars(inventory, layers, extra, deferred);
   const limited = limitHosts(inventory, opts.limit, problems);
   const y = readYaml(playbookFile, 'playbook', problems);
   const shapes = y ? readPlaybook(y, problems) : [];
@@ -103,6 +103,8 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   }
   const unreadNotes: string[] = [];
   if (y) checkUnreadVars({ playbook: playbookValue(y), inventory: layers.values(), plays: shapes.map((p) => p.vars), extra, derived: derived.values() }, problems, unreadNotes);
+  // The problems of the hosts this run reaches; a shared inventory's others do not stop it.
+  hostProblems(deferred, new Set(plays.flatMap((p) => p.hosts)), problems);
   checkSameTarget(inventory, new Set(plays.flatMap((p) => p.hosts)), problems);
   checkBatching(plays, problems);
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
@@ -187,12 +189,14 @@ function selectBundles(bundles: readonly Bundle[], limited: Set<string>, exclude
  * as in Ansible: each host's connection is built again with them on top, and checked the same way
  * (a password variable is refused there too).
  */
-function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, problems: Problems): void {
+function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, deferred: Map<string, Problems>): void {
   // Any -e variable, not only the connection variables by name: a connection variable's template
   // may read it (ansible_host: "{{ mgmt_ip }}" with -e mgmt_ip=...), as Ansible renders it.
   if (extra.origins.size === 0) return;
   for (const host of inventory.hosts.values()) {
-    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), problems);
+    const own = deferred.get(host.name) ?? new Problems();
+    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), own);
+    if (own.count > 0) deferred.set(host.name, own);
   }
 }
 

@@ -1,7 +1,7 @@
 // Loads the inventory: every source given with -i, merged in order, its groups, hosts, their variables
 // in Ansible's precedence (group_vars/ and host_vars/ beside each source and beside the playbook), and
 // how to reach each host.
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { BUILT_IN } from './ansible-vars.js';
 import { buildConnection } from './connection.js';
 import { groupOrder, takeGroupPriorities } from './group-priority.js';
@@ -15,7 +15,7 @@ import { mergeLayers, VarScope, type VarLayer } from './scope.js';
 import { readYaml } from './source.js';
 import type { Inventory, InventoryHost } from './types.js';
 import { nestedVarsNote, unreadNestedVars, unreadVarFiles } from './unread-var-files.js';
-import { readVarFiles, varFolderNames } from './var-files.js';
+import { varFileReader } from './var-file-reader.js';
 import { readLimited } from './yaml-guard.js';
 
 export interface LoadedInventory {
@@ -24,11 +24,30 @@ export interface LoadedInventory {
   layers: Map<string, VarLayer>;
   /** What the operator should know: variable files found but not read (unread-var-files.ts). */
   notes: string[];
+  /**
+   * With `deferHostProblems`: each host's own problems (its connection variables, the variable
+   * files only its groups read), for the caller to raise for the hosts it runs on (hostProblems).
+   */
+  deferred?: Map<string, Problems>;
 }
 
 export interface InventoryOptions {
   /** The playbook's folder: its group_vars/ and host_vars/ override the inventory's, as in Ansible. */
   playbookDir?: string;
+  /**
+   * A shared inventory's other hosts (`localhost ansible_connection=local`, a vault-encrypted
+   * group_vars/db/) must not stop a run of the routers, as they do not stop ansible-playbook: their
+   * problems are returned in `deferred` instead of thrown. The caller raises those of its hosts.
+   */
+  deferHostProblems?: boolean;
+}
+
+/** The deferred problems of `hosts`, added to `problems` (a host outside the run keeps its own). */
+export function hostProblems(deferred: Map<string, Problems> | undefined, hosts: Iterable<string>, problems: Problems): void {
+  for (const h of hosts) {
+    const own = deferred?.get(h);
+    if (own) problems.absorb(own);
+  }
 }
 
 /**
@@ -71,7 +90,8 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
     return [...found].sort(order);
   };
 
-  const vars = varFileReader(varsDirs, opts.playbookDir, problems);
+  const vars = varFileReader(varsDirs, opts.playbookDir);
+  const deferred = new Map<string, Problems>();
   const groupMembers = new Map<string, string[]>([...tree.groups.keys()].map((g) => [g, []]));
   const hostGroups = new Map([...tree.hosts.keys()].map((h) => [h, groupsOf(h)]));
   hostGroups.forEach((groups, h) => groups.forEach((g) => groupMembers.get(g)?.push(h)));
@@ -107,10 +127,19 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
     const merged = mergeLayers(parts);
     const layer = withMagic(merged, node.name, groups, groupsVar, node.pos);
     layers.set(node.name, layer);
+    // Its own problems: those of the variable files it read, and of its connection variables.
+    const own = new Problems();
+    for (const l of parts) {
+      const p = vars.problemsOf(l);
+      if (p) own.absorb(p);
+    }
     // Relative key paths are relative to the folder of the file that lists the host (its inventory_dir).
-    const connection = buildConnection(node.name, new VarScope(layer), dirname(node.pos.file), problems);
+    const connection = buildConnection(node.name, new VarScope(layer), dirname(node.pos.file), own);
+    if (own.count > 0) deferred.set(node.name, own);
     hosts.set(node.name, { name: node.name, vars: merged.values, groups, connection, pos: node.pos });
   }
+  // Deferred only when the inventory is otherwise sound: beside its other problems, all are said at once.
+  if (!opts.deferHostProblems || problems.count > 0) hostProblems(deferred, deferred.keys(), problems);
   problems.throwIfAny();
   const readDirs = [...varsDirs, ...(opts.playbookDir !== undefined ? [opts.playbookDir] : [])];
   const notes = [
@@ -119,7 +148,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
     ...unreadNestedVars(nestedVarsDirs, readDirs).map(nestedVarsNote),
     ...unreadVarFiles(readDirs, new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys())),
   ];
-  return { inventory: { sources: paths, hosts, groups: groupMembers }, layers, notes };
+  return { inventory: { sources: paths, hosts, groups: groupMembers }, layers, notes, ...(opts.deferHostProblems ? { deferred } : {}) };
 }
 
 /** Reads one inventory file into the tree; false when it could not be read or parsed at all. */
@@ -138,29 +167,6 @@ function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems, n
   return true;
 }
 
-/**
- * The variable files of each folder, read once however many hosts need them. The playbook's folder
- * is a layer of its own even when it is also an inventory's, as Ansible reads it twice.
- */
-function varFileReader(inventoryDirs: string[], playbookDir: string | undefined, problems: Problems) {
-  const memo = new Map<string, VarLayer>();
-  const folders = new Map<string, ReturnType<typeof varFolderNames>>();
-  const read = (dir: string, kind: 'group_vars' | 'host_vars', name: string, label: string): VarLayer => {
-    const folder = `${resolve(dir)}\0${kind}`;
-    if (!folders.has(folder)) folders.set(folder, varFolderNames(dir, kind, problems));
-    const key = `${folder}\0${name}`;
-    let layer = memo.get(key);
-    if (!layer) memo.set(key, (layer = readVarFiles(dir, kind, name, label, problems, folders.get(folder))));
-    return layer;
-  };
-  // Also when it is an inventory's folder (read once, memo): with several -i, that folder at the
-  // playbook's level wins over the later sources' files, as Ansible's second reading of it does.
-  const play = playbookDir;
-  return {
-    inventory: (kind: 'group_vars' | 'host_vars', names: string[]) => inventoryDirs.flatMap((d) => names.map((n) => read(d, kind, n, `${kind}/${n}`))),
-    playbook: (kind: 'group_vars' | 'host_vars', names: string[]) => (play === undefined ? [] : names.map((n) => read(play, kind, n, `${kind}/${n} beside the playbook`))),
-  };
-}
 
 /** The hosts of `group` and of its descendants: its own first, then each child's, depth first, once each. */
 function membersInOrder(tree: InventoryTree, group: string): string[] {

@@ -31,6 +31,15 @@ export class Problems {
     this.entries.set(key, { message, pos, hint, hosts: new Set(host ? [host] : []) });
   }
 
+  /** Takes in another pass's problems (a host's, kept apart until its host is known to run). */
+  absorb(other: Problems): void {
+    for (const [key, e] of other.entries) {
+      const known = this.entries.get(key);
+      if (known) for (const h of e.hosts) known.hosts.add(h);
+      else this.entries.set(key, { ...e, hosts: new Set(e.hosts) });
+    }
+  }
+
   get count(): number {
     return this.entries.size;
   }

@@ -1,0 +1,37 @@
+// A shared inventory, as Ansible users keep one for everything: hosts outside the run (localhost with
+// ansible_connection=local, a database group whose group_vars are vault-encrypted) do not stop a run
+// of the routers, as they do not stop ansible-playbook; a run that reaches them is refused as before.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRun } from '../../src/load/index.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+const VAULT = '$ANSIBLE_VAULT;1.1;AES256\n61626364\n';
+const play = (hosts: string) => `- hosts: ${hosts}\n  tasks:\n    - ping: { to: 192.0.2.1 }\n`;
+const shared = (hosts: string) => writeCase({
+  hosts: '[local]\nlocalhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n\n[db]\ndb1 ansible_host=192.0.2.50\n\n[routers]\nr1 ansible_host=192.0.2.1\n',
+  'group_vars/db/vault.yml': VAULT,
+  'playbook.yml': play(hosts),
+});
+
+describe('a shared inventory', () => {
+  it("a run of the routers loads; the other hosts' problems are theirs", () => {
+    const dir = shared('routers');
+    const run = loadRun(join(dir, 'hosts'), join(dir, 'playbook.yml'));
+    expect(run.plays[0]!.hosts).toEqual(['r1']);
+  });
+
+  it('a run that reaches them is refused, naming each problem where it is', () => {
+    const dir = shared('all');
+    const messages = errorsOf(() => loadRun(join(dir, 'hosts'), join(dir, 'playbook.yml'))).map((e) => e.message);
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringMatching(/ansible_connection/),
+      expect.stringMatching(/vault/i),
+    ]));
+  });
+
+  it('--limit past them works as well', () => {
+    const dir = shared('all');
+    expect(loadRun(join(dir, 'hosts'), join(dir, 'playbook.yml'), { limit: ['routers'] }).plays[0]!.hosts).toEqual(['r1']);
+  });
+});
