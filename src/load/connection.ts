@@ -91,7 +91,13 @@ export function expandPath(p: string, inventoryDir: string): string {
   const user = /^~([^/]+)(\/.*)?$/.exec(p);
   const other = user ? homeOf(user[1]!) : undefined;
   const home = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : other !== undefined ? resolve(other, (user![2] ?? '/').slice(1)) : p;
-  return isAbsolute(home) ? home : resolve(inventoryDir, home);
+  if (isAbsolute(home)) return home;
+  // Relative to the inventory's folder; where nothing is there but is from the current folder, that
+  // one: Ansible hands the path to ssh as written, which reads it from where ansible-playbook runs
+  // (keys/ at a repository's root, `-i inventories/prod/hosts`).
+  const own = resolve(inventoryDir, home);
+  const fromHere = resolve(home);
+  return !existsSync(own) && existsSync(fromHere) ? fromHere : own;
 }
 
 export function buildConnection(hostName: string, scope: VarScope, inventoryDir: string, problems: Problems): ConnectionSpec {

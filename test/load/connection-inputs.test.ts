@@ -66,6 +66,14 @@ describe('connection variables', () => {
     expect(fromE.inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(process.cwd(), 'mykey'));
   });
 
+  it("a relative key path that is not in the inventory's folder but is in the working folder is the working folder's, as ssh reads it for Ansible (keys/ at a repository's root)", () => {
+    // package.json is in the working folder (the repository), not beside the inventory.
+    const dir = writeCase({ 'inv/inv.yml': inventoryOf('      ansible_ssh_private_key_file: package.json\n'), 'both/inv.yml': inventoryOf('      ansible_ssh_private_key_file: package.json\n'), 'both/package.json': '{}', 'pb.yml': PING });
+    expect(loadRun(join(dir, 'inv/inv.yml'), join(dir, 'pb.yml')).inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(process.cwd(), 'package.json'));
+    // Where both folders have it, the inventory's (and where neither has it: the test above).
+    expect(loadRun(join(dir, 'both/inv.yml'), join(dir, 'pb.yml')).inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(dir, 'both/package.json'));
+  });
+
   it('a teqlctl_known_hosts_file that is not there is refused at its place before connecting (the keys pinned in it would not be checked); loading alone (--list-hosts) does not need it', () => {
     const dir = writeCase({ 'inv.yml': inventoryOf('      teqlctl_known_hosts_file: kh/nope\n'), 'pb.yml': PING });
     const run = loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'));
