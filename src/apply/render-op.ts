@@ -60,8 +60,14 @@ export interface RenderOptions {
 
 export function renderOp(op: Op, o: RenderOptions = {}): string {
   switch (op.kind) {
-    case 'modprobe':
-      return shellJoin(['modprobe', op.module, ...(op.maxEqualizers ? [`max_equalizers=${op.maxEqualizers}`] : [])]);
+    case 'modprobe': {
+      if (!op.maxEqualizers || op.maxEqualizers < 2) return shellJoin(['modprobe', op.module]);
+      const option = `max_equalizers=${op.maxEqualizers}`;
+      // OpenWrt's modprobe (ubox's kmodloader) loads the module and drops its options without a
+      // word: then the last equalizer is missing, and the module (just loaded, used by nothing) is
+      // loaded again by insmod, which passes them (ubox's takes the name).
+      return `${shellJoin(['modprobe', op.module, option])} && { [ -e /sys/class/net/teql${op.maxEqualizers - 1} ] || { rmmod ${op.module} && insmod ${op.module} ${option}; }; }`;
+    }
     case 'rmmod':
       // rmmod, not modprobe -r: OpenWrt's modprobe (ubox) has no -r; kmod's, BusyBox's and
       // ubox's rmmod all take the name (sch_teql depends on no other module).

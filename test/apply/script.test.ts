@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { shellQuote } from '../../src/router/shell-quote.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,15 @@ describe('renderOp', () => {
     expect(renderOp({ kind: 'link', dev: 'teql0', up: true })).toBe('ip link set dev teql0 up');
     expect(renderOp({ kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.0/31' })).toBe('ip addr add 10.0.0.0/31 dev eth1');
     expect(renderOp({ kind: 'route-add', route: { to: '198.51.100.0/24', via: '10.0.0.5', metric: 0 } })).toBe('ip route add 198.51.100.0/24 via 10.0.0.5 metric 0');
-    expect(renderOp({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 })).toBe('modprobe sch_teql max_equalizers=2');
+    expect(renderOp({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 })).toBe('modprobe sch_teql max_equalizers=2 && { [ -e /sys/class/net/teql1 ] || { rmmod sch_teql && insmod sch_teql max_equalizers=2; }; }');
+    expect(renderOp({ kind: 'modprobe', module: 'sch_teql' })).toBe('modprobe sch_teql');
+    // Run with stubs that load nothing (as OpenWrt's modprobe drops the option): teql1 is not made,
+    // so the module is loaded again by insmod with it. (Where this machine has a teql1, modprobe alone.)
+    const bin = mkdtempSync(join(tmpdir(), 'teqlctl-modprobe-'));
+    for (const tool of ['modprobe', 'rmmod', 'insmod']) writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> ${bin}/log\n`, { mode: 0o755 });
+    const r = spawnSync('sh', ['-c', renderOp({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 })], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(bin, 'log'), 'utf8')).toBe(existsSync('/sys/class/net/teql1') ? 'modprobe sch_teql max_equalizers=2\n' : 'modprobe sch_teql max_equalizers=2\nrmmod sch_teql\ninsmod sch_teql max_equalizers=2\n');
     // The undo of loading it, on every userland teqlctl runs on (OpenWrt's modprobe has no -r).
     expect(renderOp({ kind: 'rmmod', module: 'sch_teql' })).toBe('rmmod sch_teql');
     expect(renderOp({ kind: 'sysctl', name: 'net.ipv4.conf.eth0.100.rp_filter', value: '0' })).toBe(`printf '%s\\n' 0 > /proc/sys/net/ipv4/conf/eth0.100/rp_filter`);

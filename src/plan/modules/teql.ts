@@ -34,8 +34,8 @@ function tooFewEqualizers(ctx: PlanContext, f: Facts, device: string, needed: nu
     return conflict(ctx, `sch_teql is built into this kernel with max_equalizers=${max} (${range}), so ${device} does not exist`, `boot with sch_teql.max_equalizers=${needed} on the kernel command line (built in, it cannot be unloaded or reloaded)`);
   }
   const hint = inUse.length > 0
-    ? `sch_teql cannot be unloaded while ${inUse.join(', ')} ${inUse.length > 1 ? 'are' : 'is'} in use, and unloading it takes down every bundle of this router: in a maintenance window, take them down (playbooks/teardown.yml), unload it (modprobe -r sch_teql) and run the play again; teqlctl then loads it with max_equalizers=${needed}`
-    : `no equalizer is in use: unload it (modprobe -r sch_teql) and run again; teqlctl loads it with max_equalizers=${needed}`;
+    ? `sch_teql cannot be unloaded while ${inUse.join(', ')} ${inUse.length > 1 ? 'are' : 'is'} in use, and unloading it takes down every bundle of this router: in a maintenance window, take them down (playbooks/teardown.yml), unload it (rmmod sch_teql) and run the play again; teqlctl then loads it with max_equalizers=${needed}`
+    : `no equalizer is in use: unload it (rmmod sch_teql) and run again; teqlctl loads it with max_equalizers=${needed}`;
   return conflict(ctx, `sch_teql is loaded with max_equalizers=${max} (${range}), so ${device} does not exist: the kernel fixes the number of equalizers when the module loads`, hint);
 }
 

@@ -47,7 +47,7 @@ describe('sch_teql loaded with too few equalizers', () => {
     const idle = simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }]);
     const err = refusal(() => planHost('hub', [teql('teql1', 'eth2')], idle));
     expect(err.message).toMatch(/max_equalizers=1 \(teql0\), so teql1 does not exist/);
-    expect(err.hint).toMatch(/^no equalizer is in use: unload it \(modprobe -r sch_teql\) and run again; teqlctl loads it with max_equalizers=2$/);
+    expect(err.hint).toMatch(/^no equalizer is in use: unload it \(rmmod sch_teql\) and run again; teqlctl loads it with max_equalizers=2$/);
   });
 });
 
