@@ -111,6 +111,8 @@ export interface BootFact {
   files: BootFileFact[];
   /** Interfaces systemd-networkd manages (not `unmanaged`): name -> the .network file it uses. */
   networkd: Record<string, string>;
+  /** systemd's version where networkd manages a link (absent: none does, or facts of an older teqlctl). */
+  networkdVersion?: number;
   /** Interfaces declared by `iface` in /etc/network/interfaces(.d) and brought up at boot by `ifup -a` (auto, allow-auto), when ifupdown is installed. */
   ifupdown: string[];
   /** What runs the boot: systemd, OpenRC, or neither (absent: facts read before it was gathered, from systemd routers). */

@@ -163,6 +163,8 @@ export function parseBoot(text: string, host = '?'): BootFact {
       boot.files.push({ path: f[1]!, symlink: f[2]! });
     } else if (f[0] === 'networkd' && f.length === 3) {
       boot.networkd[f[1]!] = f[2]!;
+    } else if (f[0] === 'networkd-version' && f.length === 2 && /^\d+$/.test(f[1]!)) {
+      boot.networkdVersion = Number(f[1]);
     } else if (f[0] === 'ifupdown' && f.length === 2 && f[1] && !boot.ifupdown.includes(f[1])) {
       boot.ifupdown.push(f[1]);
     } else if (f[0] === 'ifupdown-auto' && f.length === 2 && f[1]) {

@@ -58,6 +58,19 @@ describe('factsScript: whose userland', () => {
   });
 });
 
+describe("factsScript: systemd's version, where networkd manages a link", () => {
+  it('is read from systemctl --version only then, and parsed as a number', () => {
+    const line = factsScript().split('\n').find((l) => l.includes('networkd-version'))!;
+    const bin = mkdtempSync(join(tmpdir(), 'networkd-version-'));
+    writeFileSync(join(bin, 'systemctl'), '#!/bin/sh\nprintf "systemd 249 (249.11-0ubuntu3.12)\\n+PAM +AUDIT\\n"\n', { mode: 0o755 });
+    const run = (pre: string) => execFileSync('sh', ['-c', `${pre}${line}`], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(run('tq_nd=1; ')).toBe('networkd-version\t249\n');
+    expect(parseBoot(run('tq_nd=1; ')).networkdVersion).toBe(249);
+    // No link that networkd manages: no process, no line.
+    expect(run('')).toBe('');
+  });
+});
+
 describe('factsScript: teqlctl boot files, read exactly', () => {
   // The boot section's first line, pointed at a folder of this test instead of /etc.
   const dir = mkdtempSync(join(tmpdir(), 'boot-read-'));

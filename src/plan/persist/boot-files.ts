@@ -31,11 +31,15 @@ export function bootFiles(model: BootModel, facts: Facts, mechanism: BootMechani
   const devices = bootDevices(model);
   const networkd = facts.boot?.networkd ?? {};
   const managed = devices.filter((d) => networkd[d] !== undefined);
-  for (const dev of managed) files.push({ path: dropInPath(networkd[dev]!), content: networkdDropIn(model, dev), executable: false });
+  // networkd before 252 sets a [TrivialLinkEqualizer] qdisc as soon as the link appears, fails the
+  // link while sch_teql is not loaded (the boot script loads it, after networkd) and never tries
+  // again: there the boot script makes the slaves itself, and the drop-ins keep the rest.
+  const oldNetworkd = facts.boot?.networkdVersion !== undefined && facts.boot.networkdVersion < 252;
+  for (const dev of managed) files.push({ path: dropInPath(networkd[dev]!), content: networkdDropIn(model, dev, !oldNetworkd), executable: false });
 
   // Always, even for sysctls alone: the script is also what reverts an unconfirmed run at boot.
   {
-    files.push({ path: BOOT_SCRIPT, content: bootScript(model, new Set(managed)), executable: true });
+    files.push({ path: BOOT_SCRIPT, content: bootScript(model, new Set(managed), oldNetworkd ? new Set(managed) : undefined), executable: true });
     if (mechanism.kind === 'openrc') {
       files.push({ path: OPENRC_LOCAL_START, content: ['#!/bin/sh', HEADER, `exec ${BOOT_SCRIPT}`, ''].join('\n'), executable: true });
     } else {

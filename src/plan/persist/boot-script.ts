@@ -29,10 +29,11 @@ function command(step: BootStep): string {
 }
 
 /**
- * `skip`: interfaces networkd configures from its drop-ins; their steps are left to it. The script
- * loads the module with its options and sets the sysctls itself, after the revert (boot-files.ts).
+ * `skip`: interfaces networkd configures from its drop-ins; their steps are left to it, but for
+ * `ownSlaves`, whose teql qdisc the script sets itself (a networkd before 252). The script loads
+ * the module with its options and sets the sysctls itself, after the revert (boot-files.ts).
  */
-export function bootScript(model: BootModel, skip: ReadonlySet<string>): string {
+export function bootScript(model: BootModel, skip: ReadonlySet<string>, ownSlaves: ReadonlySet<string> = new Set()): string {
   const lines = [
     '#!/bin/sh',
     `# Written by teqlctl for ${model.host}: brings the verified TEQL configuration back at boot.`,
@@ -60,7 +61,7 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>): string 
   }
   for (const step of model.steps) {
     const dev = step.kind === 'route' ? step.dev : step.dev;
-    if (dev && skip.has(dev) && step.kind !== 'teql-up') continue;
+    if (dev && skip.has(dev) && step.kind !== 'teql-up' && !(step.kind === 'slave' && ownSlaves.has(dev))) continue;
     lines.push(command(step));
   }
   lines.push('exit $failed', '');

@@ -3,7 +3,8 @@
 // does not drop them as foreign configuration when it starts.
 import type { BootModel } from './boot-model.js';
 
-export function networkdDropIn(model: BootModel, dev: string): string {
+/** `withQdisc` false: networkd before 252, which fails a link whose teql qdisc it sets before sch_teql is loaded: the boot script sets it. */
+export function networkdDropIn(model: BootModel, dev: string, withQdisc = true): string {
   const link: string[] = [];
   const network: string[] = [];
   const teql: string[] = [];
@@ -14,7 +15,7 @@ export function networkdDropIn(model: BootModel, dev: string): string {
       if (s.up === false) link.push('ActivationPolicy=down');
     } else if (s.kind === 'address' && s.dev === dev) {
       network.push(`Address=${s.cidr}`);
-    } else if (s.kind === 'slave' && s.dev === dev) {
+    } else if (s.kind === 'slave' && s.dev === dev && withQdisc) {
       teql.push(`Id=${s.teql.slice(4)}`);
     } else if (s.kind === 'route' && s.dev === dev) {
       routes.push('', '[Route]', `Destination=${s.route.to === 'default' ? '0.0.0.0/0' : s.route.to}`, ...(s.route.via ? [`Gateway=${s.route.via}`] : []), `Metric=${s.route.metric}`);

@@ -101,6 +101,21 @@ describe('persist: true', () => {
     expect(content(after, '/etc/systemd/system/teqlctl-boot.service')).toContain('systemd-networkd.service');
   });
 
+  it("a networkd before 252 (Debian 11, Ubuntu 22.04) fails a link whose teql qdisc it sets before sch_teql is loaded: the boot script makes the slaves, the drop-ins keep the addresses", () => {
+    const networkd = { eth1: '/run/systemd/network/30-eth1.network', eth2: '/etc/systemd/network/30-eth2.network' };
+    const { after } = converge({ ...pristineFacts(), boot: { files: [], networkd, networkdVersion: 249, ifupdown: [] } });
+    const dropIn = content(after, '/etc/systemd/network/30-eth1.network.d/60-teqlctl.conf');
+    expect(dropIn).toContain('[Network]\nAddress=10.0.0.0/31\n');
+    expect(dropIn).not.toContain('TrivialLinkEqualizer');
+    const script = content(after, '/etc/teqlctl/boot.sh');
+    expect(script).toMatch(/tc qdisc replace dev eth1 root teql0/);
+    expect(script).toMatch(/tc qdisc replace dev eth2 root teql0/);
+    expect(script).not.toMatch(/addr.* dev eth[12]\b/);
+    // 252 and later wait for the equalizer themselves: as above.
+    const { after: newer } = converge({ ...pristineFacts(), boot: { files: [], networkd, networkdVersion: 252, ifupdown: [] } });
+    expect(content(newer, '/etc/systemd/network/30-eth1.network.d/60-teqlctl.conf')).toContain('[TrivialLinkEqualizer]\nId=0\n');
+  });
+
   it('adds an if-up.d hook where ifupdown declares the links', () => {
     const facts: Facts = { ...pristineFacts(), boot: { files: [], networkd: {}, ifupdown: ['lo', 'eth0', 'eth1', 'eth2'] } };
     const { after } = converge(facts);
