@@ -6,7 +6,11 @@ import { askYesNo } from '../ui/prompts.js';
 export async function askApproval(deadline: ApprovalDeadline | undefined, now: () => number = Date.now): Promise<boolean | 'late'> {
   if (!deadline) return askYesNo(approvalQuestion(undefined));
   const left = deadline.answerBy - now();
-  if (left <= 0) return 'late';
+  if (left <= 0) {
+    // Said, or the run's "no answer by" would speak of a question nobody saw.
+    process.stderr.write(`not asked: ${approvalQuestion(deadline).replace(/^Apply these changes\? \((.*)\)$/, '$1')}, and that time is past\n`);
+    return 'late';
+  }
   try {
     return await askYesNo(approvalQuestion(deadline), false, AbortSignal.timeout(left));
   } catch (err) {

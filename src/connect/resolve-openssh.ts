@@ -159,8 +159,9 @@ function unsupportedSettings(g: Map<string, string[]>): string[] {
   return out;
 }
 
-// Debian's /etc/ssh/ssh_config sends the locale to every host: the system's default, not a choice.
-const DEBIAN_SEND_ENV = new Set(['LANG', 'LC_*']);
+// The locale, which Debian's and RHEL's /etc/ssh/ssh_config send to every host: the system's
+// default, not a choice (and teqlctl's scripts set LANG=C themselves).
+const isLocale = (v: string) => /^(LANG|LANGUAGE|LC_[A-Z_*]*|XMODIFIERS)$/.test(v);
 
 /**
  * ssh -G's settings for an interactive session that teqlctl does not follow and that do not change
@@ -173,10 +174,9 @@ export function ignoredSettings(g: Map<string, string[]>): string[] {
   if (one('remotecommand') !== undefined && one('remotecommand')!.toLowerCase() !== 'none') out.push(`RemoteCommand ${one('remotecommand')}: not run (teqlctl sends its own commands)`);
   const tty = one('requesttty')?.toLowerCase();
   if (tty === 'yes' || tty === 'force' || tty === 'true') out.push(`RequestTTY ${tty}: no terminal is asked for (teqlctl's scripts run without one)`);
-  if (one('checkhostip') === 'yes' || one('checkhostip') === 'true') out.push("CheckHostIP yes: the host's address is not checked in known_hosts (its key is, under its name or HostKeyAlias)");
   const setEnv = g.get('setenv') ?? [];
   if (setEnv.length > 0) out.push(`SetEnv ${setEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
-  const sendEnv = (g.get('sendenv') ?? []).flatMap((v) => v.split(/\s+/)).filter((v) => v !== '' && !DEBIAN_SEND_ENV.has(v));
+  const sendEnv = (g.get('sendenv') ?? []).flatMap((v) => v.split(/\s+/)).filter((v) => v !== '' && !isLocale(v));
   if (sendEnv.length > 0) out.push(`SendEnv ${sendEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
   for (const [k, name] of [['localforward', 'LocalForward'], ['remoteforward', 'RemoteForward'], ['dynamicforward', 'DynamicForward']] as const) {
     if ((g.get(k) ?? []).length > 0) out.push(`${name}: not set up (teqlctl opens no forwards)`);

@@ -13,7 +13,8 @@ import { excludedBy, matchPattern, PatternError } from './host-pattern.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
 import { instantiate, type Placed } from './instantiate.js';
-import { hostProblems, loadInventory } from './inventory.js';
+import { hostProblems, loadInventory, type HostProblems } from './inventory.js';
+import { reachedHosts } from './reached-hosts.js';
 import { readPlaybook } from './playbook.js';
 import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
@@ -69,8 +70,10 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   // Bundles come from the inventory and -e, not from play vars: they are the same for every play.
   const own = (host: string) => new VarScope(extra, new VarScope(layers.get(host)!), budget);
   const { bundles, derived } = deriveBundles([...inventory.hosts.keys()], own, problems);
-  // Inventory problems first, alone: a broken bundle would make every task that reads what it
-  // derives (bundle_links, peer_*) an "undefined variable" with a hint to define it (a review).
+  // The problems of the hosts this run reaches (and their bundles' far ends); a shared inventory's
+  // others do not stop it. Inventory problems first, alone: a broken bundle would make every task
+  // that reads what it derives (bundle_links, peer_*) an "undefined variable" with a hint to define it.
+  hostProblems(deferred, reachedHosts(shapes.map((s) => s.hosts), inventory, limited, bundles, own), problems);
   problems.throwIfAny();
   const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, opts.limit)) : undefined;
   // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).
@@ -103,8 +106,6 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   }
   const unreadNotes: string[] = [];
   if (y) checkUnreadVars({ playbook: playbookValue(y), inventory: layers.values(), plays: shapes.map((p) => p.vars), extra, derived: derived.values() }, problems, unreadNotes);
-  // The problems of the hosts this run reaches; a shared inventory's others do not stop it.
-  hostProblems(deferred, new Set(plays.flatMap((p) => p.hosts)), problems);
   checkSameTarget(inventory, new Set(plays.flatMap((p) => p.hosts)), problems);
   checkBatching(plays, problems);
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
@@ -189,14 +190,18 @@ function selectBundles(bundles: readonly Bundle[], limited: Set<string>, exclude
  * as in Ansible: each host's connection is built again with them on top, and checked the same way
  * (a password variable is refused there too).
  */
-function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, deferred: Map<string, Problems>): void {
+function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, deferred: Map<string, HostProblems>): void {
   // Any -e variable, not only the connection variables by name: a connection variable's template
   // may read it (ansible_host: "{{ mgmt_ip }}" with -e mgmt_ip=...), as Ansible renders it.
   if (extra.origins.size === 0) return;
   for (const host of inventory.hosts.values()) {
-    const own = deferred.get(host.name) ?? new Problems();
-    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), own);
-    if (own.count > 0) deferred.set(host.name, own);
+    // Built again with -e: its problems replace the inventory-only build's (-e mgmt_ip=... defines
+    // what ansible_host: "{{ mgmt_ip }}" reads), its files' stay.
+    const own = deferred.get(host.name) ?? { files: new Problems(), connection: new Problems() };
+    own.connection = new Problems();
+    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), own.connection);
+    if (own.files.count + own.connection.count > 0) deferred.set(host.name, own);
+    else deferred.delete(host.name);
   }
 }
 

@@ -135,7 +135,12 @@ function iniInYaml(path: string): boolean {
   const read = readLimited(path);
   if (!('text' in read)) return false;
   const first = read.text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l));
-  return first !== undefined && /^\s*\[[^\],]+\]\s*$/.test(first) && parseDocument(read.text).errors.length > 0;
+  if (first === undefined || startsAsYamlMapping(read.text)) return false;
+  // A section (`[routers]`, `[routers:vars]  # core`), or a host line (`r0 ansible_host=192.0.2.1`).
+  const iniLine = /^\s*\[[^\],\s]+\]\s*([#;].*)?$/.test(first) || /^[^\s=#;[\]{}:,"'-][^\s=]*(\s+[A-Za-z_][A-Za-z0-9_]*=\S*)+\s*$/.test(first);
+  if (!iniLine) return false;
+  const doc = parseDocument(read.text);
+  return doc.errors.length > 0 || !isMap(doc.contents);
 }
 
 /** A YAML file of a folder with nothing but comments: it configures nothing, and Ansible skips it. */

@@ -90,13 +90,12 @@ function readHosts(y: YamlFile, group: string, node: Node | undefined, tree: Inv
   for (const pair of mappingPairs(y, node, 'host', problems)) {
     const entry = pair.name;
     const vars = readVars(y, pair.value, `host '${entry}'`, `host ${entry} in the inventory`, problems);
-    // A group's keys under a host are, for Ansible, variables of those names: its ansible_host and
-    // the rest inside would be dropped without a word. Refused, with where they go.
-    for (const key of ['vars', 'hosts', 'children']) {
-      const v = vars.values[key];
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-        problems.add(`host '${entry}' has '${key}:' with variables under it: a host's variables go directly under its name (${key}: is a group's key, and Ansible would read it as one variable named ${key})`, vars.origins.get(key)!.pos, `move what is under ${key}: one level up, e.g. \`${entry}: { ansible_host: 192.0.2.1 }\``);
-      }
+    // `vars:` under a host is, for Ansible, one variable named vars: its ansible_host and the rest
+    // inside would be dropped without a word. Refused, with where they go. (`hosts:` or `children:`
+    // holding a mapping may be a host's own data, an /etc/hosts-like map: left as variables.)
+    const nested = vars.values.vars;
+    if (nested !== null && typeof nested === 'object' && !Array.isArray(nested)) {
+      problems.add(`host '${entry}' has 'vars:' with variables under it: a host's variables go directly under its name (vars: is a group's key, and Ansible would read it as one variable named vars)`, vars.origins.get('vars')!.pos, `move what is under vars: one level up, e.g. \`${entry}: { ansible_host: 192.0.2.1 }\``);
     }
     addHostEntry(tree, group, entry, posOf(y, pair.key), vars, problems);
   }

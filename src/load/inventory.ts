@@ -28,7 +28,13 @@ export interface LoadedInventory {
    * With `deferHostProblems`: each host's own problems (its connection variables, the variable
    * files only its groups read), for the caller to raise for the hosts it runs on (hostProblems).
    */
-  deferred?: Map<string, Problems>;
+  deferred?: Map<string, HostProblems>;
+}
+
+/** A host's own problems: of the variable files it reads, and of its connection (built again with -e). */
+export interface HostProblems {
+  files: Problems;
+  connection: Problems;
 }
 
 export interface InventoryOptions {
@@ -43,10 +49,13 @@ export interface InventoryOptions {
 }
 
 /** The deferred problems of `hosts`, added to `problems` (a host outside the run keeps its own). */
-export function hostProblems(deferred: Map<string, Problems> | undefined, hosts: Iterable<string>, problems: Problems): void {
+export function hostProblems(deferred: Map<string, HostProblems> | undefined, hosts: Iterable<string>, problems: Problems): void {
   for (const h of hosts) {
     const own = deferred?.get(h);
-    if (own) problems.absorb(own);
+    if (own) {
+      problems.absorb(own.files);
+      problems.absorb(own.connection);
+    }
   }
 }
 
@@ -91,7 +100,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   };
 
   const vars = varFileReader(varsDirs, opts.playbookDir);
-  const deferred = new Map<string, Problems>();
+  const deferred = new Map<string, HostProblems>();
   const groupMembers = new Map<string, string[]>([...tree.groups.keys()].map((g) => [g, []]));
   const hostGroups = new Map([...tree.hosts.keys()].map((h) => [h, groupsOf(h)]));
   hostGroups.forEach((groups, h) => groups.forEach((g) => groupMembers.get(g)?.push(h)));
@@ -128,14 +137,14 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
     const layer = withMagic(merged, node.name, groups, groupsVar, node.pos);
     layers.set(node.name, layer);
     // Its own problems: those of the variable files it read, and of its connection variables.
-    const own = new Problems();
+    const own: HostProblems = { files: new Problems(), connection: new Problems() };
     for (const l of parts) {
       const p = vars.problemsOf(l);
-      if (p) own.absorb(p);
+      if (p) own.files.absorb(p);
     }
     // Relative key paths are relative to the folder of the file that lists the host (its inventory_dir).
-    const connection = buildConnection(node.name, new VarScope(layer), dirname(node.pos.file), own);
-    if (own.count > 0) deferred.set(node.name, own);
+    const connection = buildConnection(node.name, new VarScope(layer), dirname(node.pos.file), own.connection);
+    if (own.files.count + own.connection.count > 0) deferred.set(node.name, own);
     hosts.set(node.name, { name: node.name, vars: merged.values, groups, connection, pos: node.pos });
   }
   // Deferred only when the inventory is otherwise sound: beside its other problems, all are said at once.
@@ -168,19 +177,23 @@ function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems, n
 }
 
 
-/** The hosts of `group` and of its descendants: its own first, then each child's, depth first, once each. */
+/**
+ * The hosts of `group` and of its descendants, as Ansible's Group.get_hosts gives them: the groups
+ * level by level (itself, its children in order, their children...), each group's own hosts in its
+ * order, each host once.
+ */
 function membersInOrder(tree: InventoryTree, group: string): string[] {
   const out = new Set<string>();
-  const seen = new Set<string>();
-  // A stack of its own (a chain of thousands of groups is no crash); children pushed in reverse.
-  const todo = [group];
-  for (let g = todo.pop(); g !== undefined; g = todo.pop()) {
-    if (seen.has(g)) continue;
-    seen.add(g);
-    const node = tree.groups.get(g);
-    if (!node) continue;
-    for (const h of node.hosts) out.add(h);
-    todo.push(...[...node.children].reverse());
+  const seen = new Set<string>([group]);
+  for (let level = [group]; level.length > 0;) {
+    const next: string[] = [];
+    for (const g of level) {
+      const node = tree.groups.get(g);
+      if (!node) continue;
+      for (const h of node.hosts) out.add(h);
+      for (const c of node.children) if (!seen.has(c)) (seen.add(c), next.push(c));
+    }
+    level = next;
   }
   return [...out];
 }

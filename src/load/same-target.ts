@@ -10,13 +10,12 @@ import { isIPv6 } from 'node:net';
 
 /**
  * One spelling per place: names in lower case (DNS and ssh -G ignore case), IPv6 in its short form
- * (2001:db8:0:0::1 is 2001:db8::1). A port not given is ssh's 22 (ssh_config could say otherwise for
- * that name: two such hosts are then refused, with the hint to tell them apart).
+ * (2001:db8:0:0::1 is 2001:db8::1), a link-local zone as written (interface names have a case). A
+ * port not given is not taken for 22: ssh_config may give that name another.
  */
 function sameHost(host: string): string {
-  const h = host.toLowerCase();
-  const bare = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-  if (!isIPv6(bare)) return h;
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (!isIPv6(bare)) return host.toLowerCase();
   // A link-local address's zone (fe80::1%eth0) stays as written: URL has no room for it.
   const [addr, zone] = bare.split('%') as [string, string | undefined];
   return new URL(`http://[${addr}]/`).hostname.slice(1, -1) + (zone !== undefined ? `%${zone}` : '');
@@ -28,7 +27,7 @@ export function checkSameTarget(inventory: Inventory, hosts: Iterable<string>, p
     const host = inventory.hosts.get(name);
     if (!host) continue;
     const c = host.connection;
-    const key = [sameHost(c.host), c.port ?? 22, c.proxyJump ?? '', c.sshConfigFile ?? ''].join('\u0000');
+    const key = [sameHost(c.host), c.port ?? '', c.proxyJump ?? '', c.sshConfigFile ?? ''].join('\u0000');
     const other = first.get(key);
     if (other === undefined) {
       first.set(key, name);

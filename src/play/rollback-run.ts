@@ -10,7 +10,7 @@ import { movedSince } from '../rollback/drift.js';
 import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../deadman/undo-run-script.js';
 import { confirmScript } from '../deadman/confirm-script.js';
-import { takeLockScript } from '../router/lock.js';
+import { lockHeldBy, lockUnusable, takeLockScript } from '../router/lock.js';
 import { splitBundles } from '../rollback/split-bundles.js';
 import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
@@ -87,9 +87,10 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     // The lock first: nothing else may change a router between the comparison below and the undo.
     for (const { c, t } of targets) {
       const res = await checked(t, 'lock', takeLockScript(o.lockId, o.owner), 'taking the lock', 'connect', [0, 3]);
-      if (res.stdout.startsWith(`${LOCK_MARKER} held`)) {
-        throw new RefusedError(`${c.host} is locked: ${res.stdout.split('\n').slice(1).join(' ').trim()}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
-      }
+      const held = lockHeldBy(res.stdout);
+      if (held !== undefined) throw new RefusedError(`${c.host} is locked: ${held}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
+      const unusable = lockUnusable(res.stdout);
+      if (unusable !== undefined) throw new RefusedError(`${c.host}: ${unusable}`, 'nothing was rolled back');
       if (res.code !== 0) throw new RemoteCommandError(c.host, res, 'taking the lock', 'connect');
       locked.push(t);
     }

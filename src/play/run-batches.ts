@@ -36,6 +36,8 @@ export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce
     const percent = r.bundles.length === 0 ? 0 : (100 * failed) / r.bundles.length;
     if (opts.interrupted() || r.exitCode === ExitCode.interrupted) stop = 'the run was interrupted';
     else if (/^not applied: the plan was not approved/.test(r.summary)) stop = 'its plan was not approved';
+    // A later play's question left unanswered before the earlier plays' timers (approval-deadline.ts): as a no.
+    else if (/^not applied: no answer by /.test(r.summary)) stop = 'its plan was not approved in time';
     else if (play.maxFailPercentage !== undefined && percent > play.maxFailPercentage) {
       stop = `batch ${k + 1} failed ${failed} of its ${r.bundles.length} bundles (${Math.round(percent)}%), more than max_fail_percentage ${play.maxFailPercentage}`;
     }

@@ -45,7 +45,8 @@ export function takeLockScript(runId: string, owner: string, now = ROUTER_NOW): 
     // Not made, and not there: no /run (an OpenWrt before 24.10), or one that is read-only. mkdir
     // again, on this path only, for its own words.
     `elif [ ! -d ${LOCK_DIR} ]; then`,
-    `  echo '${LOCK_MARKER} unusable'; mkdir ${LOCK_DIR} 2>&1; exit 3`,
+    // (Made this time: another run freed it meanwhile; given back, and this run refused all the same.)
+    `  echo '${LOCK_MARKER} unusable'; if mkdir ${LOCK_DIR} 2>&1; then rmdir ${LOCK_DIR}; echo 'the lock was freed meanwhile by another run: run again'; fi; exit 3`,
     `elif ! grep -qx 'run=${runId}' ${LOCK_OWNER} 2>/dev/null; then`,
     `  echo '${LOCK_MARKER} held'; cat ${LOCK_OWNER} 2>/dev/null; exit 3`,
     'fi',
@@ -57,7 +58,7 @@ export function lockHeldBy(stdout: string): string | undefined {
   if (!stdout.startsWith(`${LOCK_MARKER} held`)) return undefined;
   const holder = stdout.split('\n').slice(1).join(' ').trim();
   // A lock whose owner file is empty or gone: taken by a run that could not record itself.
-  return holder !== '' ? holder : `a lock that names no run (${LOCK_OWNER} is empty or missing: /run was full when it was taken?); \`teqlctl unlock\` removes it`;
+  return holder !== '' ? holder : `a lock that names no run yet (${LOCK_OWNER} is empty or missing: another run taking it this very moment, or one that could not write it); run again, and if it stays, \`teqlctl unlock\` removes it`;
 }
 
 /** Could the lock not be taken at all (no /run, a full or read-only one)? Then why, and what to do. */

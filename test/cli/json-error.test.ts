@@ -10,7 +10,8 @@ import { schemaErrors } from '../helpers/json-schema.js';
 
 function badInventory(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'teqlctl-json-error-')), 'inventory.yml');
-  writeFileSync(file, 'all:\n  hosts:\n    r1:\n      ansible_port: nope\n');
+  // r1 in the playbook's group: a host's own problem stops a run that reaches it.
+  writeFileSync(file, 'all:\n  children:\n    routers:\n      hosts:\n        r1:\n          ansible_port: nope\n');
   return file;
 }
 
@@ -20,9 +21,9 @@ describe('--json on exit 2', () => {
     const r = await runCli(['play', '-i', inventory, 'playbooks/teql.yml', '--json']);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout) as { errors: unknown[] };
-    expect(doc.errors).toEqual([{ file: inventory, line: 4, column: 7, message: 'ansible_port of host r1 must be a port number 1..65535, got "nope"', hint: expect.any(String) }]);
+    expect(doc.errors).toEqual([{ file: inventory, line: 6, column: 11, message: 'ansible_port of host r1 must be a port number 1..65535, got "nope"', hint: expect.any(String) }]);
     expect(schemaErrors('error', doc)).toEqual([]);
-    expect(r.stderr).toContain(`${inventory}:4:7: ansible_port of host r1`);
+    expect(r.stderr).toContain(`${inventory}:6:11: ansible_port of host r1`);
   });
 
   it('status prints it too, before any connection', async () => {

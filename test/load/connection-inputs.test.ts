@@ -66,6 +66,13 @@ describe('connection variables', () => {
     expect(fromE.inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(process.cwd(), 'mykey'));
   });
 
+  it('connection variables templated from -e (ansible_host: "{{ mgmt_ip }}" with -e mgmt_ip=...), as Ansible renders them; without the -e, refused at their place', () => {
+    const dir = writeCase({ 'inv.yml': inventoryOf('      ansible_host: "{{ mgmt_ip }}"\n      ansible_port: "{{ mgmt_port }}"\n'), 'pb.yml': PING });
+    const run = loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'), { extraVars: ['mgmt_ip=192.0.2.9', 'mgmt_port=2222'] });
+    expect(run.inventory.hosts.get('h1')!.connection).toMatchObject({ host: '192.0.2.9', port: 2222 });
+    expect(errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'))).map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/mgmt_ip/)]));
+  });
+
   it("a relative key path that is not in the inventory's folder but is in the working folder is the working folder's, as ssh reads it for Ansible (keys/ at a repository's root)", () => {
     // package.json is in the working folder (the repository), not beside the inventory.
     const dir = writeCase({ 'inv/inv.yml': inventoryOf('      ansible_ssh_private_key_file: package.json\n'), 'both/inv.yml': inventoryOf('      ansible_ssh_private_key_file: package.json\n'), 'both/package.json': '{}', 'pb.yml': PING });

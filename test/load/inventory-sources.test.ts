@@ -88,6 +88,10 @@ describe('an inventory folder', () => {
     const inv = loadInventory([join(dir, 'hosts.yml')]).inventory;
     expect(inv.groups.get('routers')).toEqual(['r1', 'r2']);
     expect(inv.hosts.get('r1')!.connection.host).toBe('192.0.2.1');
+    // Starting with an ungrouped host line, or a section with a comment: INI too, as for Ansible.
+    const more = writeCase({ 'a.yml': 'r0 ansible_host=192.0.2.9\n[routers]\nr1\n', 'b.yaml': '[routers] # core\nr1 ansible_host=192.0.2.1\n' });
+    expect([...loadInventory([join(more, 'a.yml')]).inventory.hosts.keys()]).toEqual(['r0', 'r1']);
+    expect(loadInventory([join(more, 'b.yaml')]).inventory.groups.get('routers')).toEqual(['r1']);
   });
 
   it('an empty or comment-only YAML file in a folder is skipped, as Ansible skips it; given alone with -i, it is refused as empty', () => {
@@ -107,10 +111,13 @@ describe("groups['g'] in Ansible's order", () => {
   it("a group's own hosts in its order, then its children's: groups['core'][0] is the host listed first under core", () => {
     const dir = writeCase({ hosts: '[edge]\ne2\ne1\n[core]\nc1\ne1\n[routers:children]\ncore\nedge\n' });
     const { groups } = loadInventory([join(dir, 'hosts')]).inventory;
-    // As ansible-inventory 2.14 gives them.
+    // As ansible-core 2.14's InventoryManager gives them (get_groups_dict).
     expect(groups.get('core')).toEqual(['c1', 'e1']);
     expect(groups.get('edge')).toEqual(['e2', 'e1']);
     expect(groups.get('routers')).toEqual(['c1', 'e1', 'e2']);
+    // Deeper groups level by level, as Group.get_hosts walks them (ansible-core 2.14's API: r1,c1,e1,s1).
+    const deep = writeCase({ hosts: '[core_sub]\ns1\n[core]\nc1\n[core:children]\ncore_sub\n[edge]\ne1\n[routers]\nr1\n[routers:children]\ncore\nedge\n' });
+    expect(loadInventory([join(deep, 'hosts')]).inventory.groups.get('routers')).toEqual(['r1', 'c1', 'e1', 's1']);
   });
 });
 

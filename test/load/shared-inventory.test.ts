@@ -34,4 +34,16 @@ describe('a shared inventory', () => {
     const dir = shared('all');
     expect(loadRun(join(dir, 'hosts'), join(dir, 'playbook.yml'), { limit: ['routers'] }).plays[0]!.hosts).toEqual(['r1']);
   });
+
+  it("a bundle's far end outside the play's hosts is reached: its broken host_vars stop the run, said at their place (not its stale values used, nor a bundle that names no one back)", () => {
+    const dir = writeCase({
+      'hosts.yml': 'all:\n  hosts:\n    router_a: { teql_peer: router_b }\n    router_b: { teql_address: 10.0.0.5/31 }\n',
+      'host_vars/router_b.yml': 'teql_peer: router_a\nteql_address: 10.0.0.7/31\nbad: [unclosed\n',
+      'playbook.yml': play('router_a'),
+    });
+    const errors = errorsOf(() => loadRun(join(dir, 'hosts.yml'), join(dir, 'playbook.yml')));
+    const yaml = errors.find((e) => /^invalid YAML/.test(e.message));
+    expect(yaml?.pos?.file).toBe(join(dir, 'host_vars/router_b.yml'));
+  });
 });
+

@@ -1,4 +1,5 @@
 // A fleet of three replayed pairs (each its own bundle): one broken pair never undoes the others.
+import { runInBatches } from '../../src/play/run-batches.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,12 @@ const ROOT = join(import.meta.dirname, '../..');
 const PAIRS = 3;
 
 /** `batching`: play keywords put after `hosts:` of playbooks/teql.yml (serial, max_fail_percentage). */
+const baseOptions = (): PlayOptions => ({
+  confirmTimeoutSec: 120, owner: 'tester@test', check: false, forks: 6, mode: 'silent', log: new RunLog(undefined, []),
+  connect: async () => { throw new Error('not here'); }, connectFresh: async () => { throw new Error('not here'); },
+  showPlan: () => undefined, approve: async () => true, interrupted: () => false,
+});
+
 function fleet(batching: string[] = []) {
   const hosts = Array.from({ length: PAIRS * 2 }, (_, i) => ({ ...simHostName(i), port: 40000 + i }));
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-domains-'));
@@ -132,6 +139,18 @@ describe('serial and max_fail_percentage: batches of sites', () => {
     const r = await f.run();
     expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
     expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'converged', 'converged']);
+  });
+
+  it("a batch whose later play's question went unanswered before the timers stops the batches after it, as a no does", async () => {
+    const f = fleet(['serial: 1']);
+    const ran: string[][] = [];
+    const late = 'not applied: no answer by 02:00:00, 10 s before the earlier plays\' dead-man timers fire (02:00:10, --confirm-timeout); every host was rolled back to its state before the run';
+    const r = await runInBatches(f.loaded, { ...baseOptions(), runId: 'test-run-1' }, async (l) => {
+      ran.push(l.plays.flatMap((p) => p.hosts));
+      return { runId: 'test-run-1', exitCode: ExitCode.refused, check: false, hosts: [], bundles: [], summary: late };
+    });
+    expect(ran).toEqual([['pair0000_a', 'pair0000_b']]);
+    expect(r.summary.split('\n').at(-1)).toBe('batches 2 to 3 not started (2 bundle(s), as they were): its plan was not approved in time');
   });
 
   it('max_fail_percentage stops the batches after one that failed more: they never start, and say why', async () => {

@@ -97,7 +97,8 @@ describe('error.schema.json', () => {
     writeFileSync(inventory, 'all:\n  hosts:\n    r1:\n      ansible_port: nope\n');
     let thrown: unknown;
     try {
-      loadRun(inventory, join(dir, 'missing.yml'));
+      writeFileSync(join(dir, 'play.yml'), '- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n');
+      loadRun(inventory, join(dir, 'play.yml'));
     } catch (err) {
       thrown = err;
     }

@@ -106,7 +106,7 @@ describe('taking and freeing the lock', () => {
   });
 
   it('a lock whose owner file is empty (left by a run that could not record itself) is named as such, with the way out', () => {
-    expect(lockHeldBy('@@teqlctl-lock held\n')).toBe(`a lock that names no run (${LOCK_OWNER} is empty or missing: /run was full when it was taken?); \`teqlctl unlock\` removes it`);
+    expect(lockHeldBy('@@teqlctl-lock held\n')).toBe(`a lock that names no run yet (${LOCK_OWNER} is empty or missing: another run taking it this very moment, or one that could not write it); run again, and if it stays, \`teqlctl unlock\` removes it`);
     expect(lockHeldBy('@@teqlctl-lock held\nrun=r0\nowner=x\n')).toBe('run=r0 owner=x');
   });
 

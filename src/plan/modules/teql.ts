@@ -139,8 +139,9 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
 function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
   const original = f.baseline?.[MODULE_KEY];
   if (original === undefined || f.rootQdiscs.some((q) => /^teql\d+$/.test(q.kind))) return undefined;
-  // Already unloaded (a reboot without persist): only the record is left to forget.
-  if (!f.teql.loaded) {
+  // Already unloaded (a reboot without persist), or built into the kernel (a record of an older
+  // teqlctl, which took a built-in sch_teql for not loaded): only the record is left to forget.
+  if (!f.teql.loaded || f.teql.builtin) {
     return change(ctx, { action: '~', resource: 'module sch_teql', before: 'not loaded', after: 'not loaded (as before teqlctl)', steps: [forgetStep(MODULE_KEY, original)] });
   }
   const devices = new Set(f.links.filter((l) => /^teql\d+$/.test(l.name)).map((l) => l.name));

@@ -7,6 +7,7 @@ import { simulateAll } from '../../../src/plan/simulate.js';
 import { RefusedError } from '../../../src/errors.js';
 import { pristineFacts, task } from '../../helpers/facts.js';
 import type { Facts } from '../../../src/gather/facts.js';
+import { MODULE_KEY } from '../../../src/plan/baseline.js';
 
 /** sch_teql loaded with max_equalizers=2, teql0 on eth1 and up: a hub with one live bundle. */
 function liveHub(): Facts {
@@ -58,10 +59,14 @@ describe('sch_teql built into the kernel (CONFIG_NET_SCH_TEQL=y)', () => {
     return { ...f, teql: { loaded: true, available: true, builtin: true, maxEqualizers: 1 } };
   };
 
-  it('is never loaded nor unloaded: the chapter plans the qdiscs and the device, no module', () => {
-    const resources = planHost('r', [teql('teql0', 'eth1')], builtin()).plan.phases.flatMap((p) => p.changes.map((c) => c.resource));
-    expect(resources).not.toContain('module sch_teql');
-    expect(resources).toContain('root qdisc of eth1');
+  it('is never unloaded: a teardown where the baseline says teqlctl loaded it (an older teqlctl\'s record) only forgets the record, no rmmod', () => {
+    const facts = { ...builtin(), baseline: { [MODULE_KEY]: 'not loaded' } };
+    const absent = task({ module: 'teql', args: { device: 'teql0', slaves: [], state: 'absent', replace: false } }, 'no equalizer');
+    const ops = planHost('r', [absent], facts).plan.phases.flatMap((p) => p.changes.flatMap((c) => c.steps.map((st) => st.op.kind)));
+    expect(ops).not.toContain('rmmod');
+    // The same record on a module: unloaded.
+    const module = { ...facts, teql: { loaded: true, available: true, maxEqualizers: 1 } };
+    expect(planHost('r', [absent], module).plan.phases.flatMap((p) => p.changes.flatMap((c) => c.steps.map((st) => st.op.kind)))).toContain('rmmod');
   });
 
   it('too few equalizers: the kernel command line, not an unload, is the way', () => {
