@@ -1,7 +1,7 @@
 // Where, as whom and through which hosts to connect, where no ssh client is installed (else
 // resolve-openssh.ts asks `ssh -G`): the inventory's connection variables win over ~/.ssh/config, as
 // in Ansible (it puts them on ssh's command line). Pure: no file is read here.
-import type { SshAlgorithms } from './ssh-algorithms.js';
+import { algorithmsOf, type SshAlgorithms } from './ssh-algorithms.js';
 import { createHash } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
@@ -198,7 +198,11 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       throw fail(`${proxyCommand.source}: ProxyCommand is not supported`, 'use ProxyJump [user@]host[:port] instead');
     }
 
+    // Algorithm lists written out (those with +, - or ^ were refused above), as ssh -G would print them.
+    const { algorithms, unsupported } = algorithmsOf(new Map(['kexalgorithms', 'ciphers', 'hostkeyalgorithms', 'macs'].flatMap((k) => (first(k) ? [[k, [first(k)!.args.join(',')]]] : []))));
+    if (unsupported[0]) throw fail(`ssh_config (for ${given.alias}) allows only ${unsupported[0].name} ${unsupported[0].listed.join(',')}, none of which teqlctl's SSH client (ssh2) has`, `add one it has (ssh2 has ${unsupported[0].supported.join(', ')})`);
     return {
+      ...(Object.keys(algorithms).length > 0 ? { algorithms } : {}),
       alias: given.alias,
       host,
       port,

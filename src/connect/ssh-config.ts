@@ -107,8 +107,9 @@ export function unfollowedSettings(blocks: readonly SshConfigBlock[], o: HostOpt
   };
   is('include', () => true);
   for (const key of ['bindaddress', 'bindinterface', 'certificatefile', 'userknownhostsfile', 'globalknownhostsfile', 'identityagent', 'knownhostscommand', 'pkcs11provider', 'revokedhostkeys']) is(key, (v) => v !== 'none');
-  // Algorithm lists: their +, - and ^ apply to ssh's own defaults, which only ssh knows.
-  for (const key of ['ciphers', 'kexalgorithms', 'hostkeyalgorithms', 'macs']) is(key, () => true);
+  // Algorithm lists with +, - or ^: they apply to ssh's own defaults, which only ssh knows (a list
+  // written out is followed as written: resolve-target.ts).
+  for (const key of ['ciphers', 'kexalgorithms', 'hostkeyalgorithms', 'macs']) is(key, (v) => /^[+\-^]/.test(v));
   is('pubkeyauthentication', (v) => v === 'no' || v === 'false');
   is('canonicalizehostname', (v) => v !== 'no' && v !== 'false');
   return out;

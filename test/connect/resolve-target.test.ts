@@ -142,10 +142,11 @@ describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh 
     expect(err.hint).toMatch(/install the OpenSSH client/);
   });
 
-  it('algorithm lists (their + and - apply to defaults only ssh knows) and RevokedHostKeys: refused, each named', () => {
-    expect(() => resolve('Host r1\n  HostKeyAlgorithms +ssh-rsa\n  Ciphers aes256-ctr\n  RevokedHostKeys ~/.ssh/revoked\n')).toThrow(
-      "ssh_config (for r1) has what teqlctl's own reader of it cannot follow (OpenSSH's ssh, which reads it for teqlctl, is not installed): cfg:4: revokedhostkeys ~/.ssh/revoked; cfg:3: ciphers aes256-ctr; cfg:2: hostkeyalgorithms +ssh-rsa",
+  it('algorithm lists with + or - (they apply to defaults only ssh knows) and RevokedHostKeys: refused, each named; a list written out is followed', () => {
+    expect(() => resolve('Host r1\n  HostKeyAlgorithms +ssh-rsa\n  Ciphers -aes128-ctr\n  RevokedHostKeys ~/.ssh/revoked\n')).toThrow(
+      "ssh_config (for r1) has what teqlctl's own reader of it cannot follow (OpenSSH's ssh, which reads it for teqlctl, is not installed): cfg:4: revokedhostkeys ~/.ssh/revoked; cfg:3: ciphers -aes128-ctr; cfg:2: hostkeyalgorithms +ssh-rsa",
     );
+    expect(resolve('Host r1\n  Ciphers aes256-gcm@openssh.com,aes256-ctr\n  KexAlgorithms curve25519-sha256\n').algorithms).toEqual({ kex: ['curve25519-sha256'], cipher: ['aes256-gcm@openssh.com', 'aes256-ctr'] });
   });
 
   it('only what applies to the host (a Match excepted): another host\'s lines and OpenSSH\'s defaults pass', () => {
