@@ -1,8 +1,10 @@
-// The run's meta file: who, when, how long the timer, what, and the boot it was armed in
-// (router/boot-id.ts says why that matters).
+// The run's meta file: who, when, how long the timer, what, the boot it was armed in
+// (router/boot-id.ts says why that matters) and its place among the runs armed on the router
+// (router/arm-order.ts).
 import { assertSafeRunId, runDir } from '../router/paths.js';
 import { readBootId } from '../router/boot-id.js';
 import { ROUTER_NOW, safeOwner } from '../router/lock.js';
+import { nextArmSeq } from '../router/arm-order.js';
 
 /**
  * The run's meta file (who, when, how long the timer, what, and the boot it was armed in: see
@@ -11,7 +13,7 @@ import { ROUTER_NOW, safeOwner } from '../router/lock.js';
  */
 export function metaLine(runId: string, owner: string, timeoutSec: number, summary: string, now = ROUTER_NOW, peers?: readonly string[]): string {
   const peerLine = peers === undefined ? '' : `peers=${peersValue(peers)}\\n`;
-  return `${readBootId('tq_mb')}; printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\nboot=%s\\n${peerLine}' ${assertSafeRunId(runId)} '${safeOwner(owner)}' ${now} ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' "$tq_mb" > ${runDir(runId)}/meta`;
+  return `${readBootId('tq_mb')}; ${nextArmSeq('tq_ms')}; printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\nboot=%s\\nseq=%s\\n${peerLine}' ${assertSafeRunId(runId)} '${safeOwner(owner)}' ${now} ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' "$tq_mb" "$tq_ms" > ${runDir(runId)}/meta`;
 }
 
 /** A name as it may stand in the meta file (and in printf's format): else the peers are unknown. */

@@ -8,6 +8,7 @@ import { BOOT_ID_FILE, BOOT_LOCK_DIR, BOOT_SCRIPT, LOCK_OWNER, RUNS_DIR } from '
 import { RESUMABLE_MARK } from '../../router/markers.js';
 import { decide } from '../../router/decision.js';
 import { readRunBoot } from '../../router/boot-id.js';
+import { readRunSeq } from '../../router/arm-order.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
 function command(step: BootStep): string {
@@ -124,13 +125,15 @@ export function revertPendingRuns(): string[] {
     `if [ $tq_si = 1 ]; then if [ -n "\${TEQLCTL_BOOT_SELF:-}" ]; then echo "teqlctl boot: ${BOOT_SCRIPT} has no id line of its own (edited by hand?): run as it is" >&2; elif [ -x ${BOOT_SCRIPT} ]; then export TEQLCTL_BOOT_SELF=1; exec ${BOOT_SCRIPT}; else exit 0; fi`,
     `elif [ $tq_si != 0 ]; then echo "teqlctl boot: ${BOOT_SCRIPT} cannot be read to check it is this script: run as it is" >&2; fi`,
     `held() { grep -qx "run=$1" ${LOCK_OWNER} 2>/dev/null || return 1; [ -n "$bid" ] && grep -q '^boot=.' ${LOCK_OWNER} && ! grep -qx "boot=$bid" ${LOCK_OWNER} && { echo "teqlctl boot: run $1's lock is from an earlier boot (/run kept across the reboot): nothing holds it, its undo is resumed" >&2; return 1; }; return 0; }`,
-    // The latest run that armed (a run folder teqlctl's rollback made for a run that never armed
-    // here has no meta: it does not count, or it would hide the run a reboot cut).
-    `last=; for s in ${RUNS_DIR}/*/state; do [ -f "$s" ] && [ -f "\${s%/state}/meta" ] && last=$s; done`,
-    // A run armed after run $1: later by name (the controllers' clocks) and by its meta's time (the
-    // router's), both, so that neither a controller's skewed clock nor a router clock reset at boot
-    // makes an older run look later. Builtins only (test -nt).
-    `later() { tq_m="\${1%/state}/meta"; tq_past=0; for tq_o in ${RUNS_DIR}/*/meta; do if [ "$tq_o" = "$tq_m" ]; then tq_past=1; elif [ $tq_past = 1 ] && [ "$tq_o" -nt "$tq_m" ]; then return 0; fi; done; return 1; }`,
+    // A run armed after run $1, a state file's path (a run folder teqlctl's rollback made for a run
+    // that never armed here has no meta: it does not count, or it would hide the run a reboot cut).
+    // Where both metas record their place in the order the router armed them (seq=,
+    // router/arm-order.ts), that decides: a router clock set back at boot (no battery-backed clock)
+    // and a controller's skewed clock both leave it right. Where one does not (an older teqlctl's
+    // run), as before: later by name (the controllers' clocks) and by its meta's time (the
+    // router's), both, so that neither clock alone makes an older run look later; with \`name\` as
+    // $2, by name alone, and only runs that have a state count. Builtins only (test -nt).
+    `later() { tq_m="\${1%/state}/meta"; ${readRunSeq('"$tq_m"', 'tq_ls')}; tq_past=0; for tq_o in ${RUNS_DIR}/*/meta; do if [ "$tq_o" = "$tq_m" ]; then tq_past=1; continue; fi; [ -f "$tq_o" ] || continue; if [ "\${2:-}" = name ] && [ ! -f "\${tq_o%/meta}/state" ]; then continue; fi; ${readRunSeq('"$tq_o"', 'tq_os')}; if [ -n "$tq_ls" ] && [ -n "$tq_os" ]; then [ "$tq_os" -gt "$tq_ls" ] && return 0; elif [ $tq_past = 1 ]; then if [ "\${2:-}" = name ] || [ "$tq_o" -nt "$tq_m" ]; then return 0; fi; fi; done; return 1; }`,
     `for s in ${RUNS_DIR}/*/state; do`,
     '  [ -f "$s" ] || continue',
     '  st=$(cat "$s"); r=${s%/state}; r=${r##*/}',
@@ -151,7 +154,7 @@ export function revertPendingRuns(): string[] {
     '      fi',
     '      /bin/sh "${s%/state}/revert.sh" boot;;',
     '    reverting|rolling-back)',
-    `      if [ "$s" != "$last" ]; then echo "teqlctl boot: run $r is $st, and a later run exists: its undo is not resumed (it would undo the later run's configuration); see teqlctl status" >&2; continue; fi`,
+    `      if later "$s" name; then echo "teqlctl boot: run $r is $st, and a later run exists: its undo is not resumed (it would undo the later run's configuration); see teqlctl status" >&2; continue; fi`,
     `      if held "$r"; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; continue; fi`,
     `      if ! grep -qx '${RESUMABLE_MARK}' "\${s%/state}/revert.sh" 2>/dev/null; then echo "teqlctl boot: run $r is $st, and its revert.sh cannot finish it (an older teqlctl's, or a rollback's redo): left as it is, see teqlctl status" >&2; continue; fi`,
     '      /bin/sh "${s%/state}/revert.sh" resume;;',

@@ -62,18 +62,18 @@ function router(shell: string, revert: string, state = 'pending', resumable = tr
    * was written (a minute after r1's by default: armed after it); null: no meta, a folder teqlctl's
    * rollback made for a run that never armed.
    */
-  const otherRun = (name: string, st: string, metaAt: Date | null = new Date(Date.now() + 60_000)) => {
+  const otherRun = (name: string, st: string, metaAt: Date | null = new Date(Date.now() + 60_000), seq?: number) => {
     mkdirSync(join(root, 'runs', name));
     writeFileSync(join(root, 'runs', name, 'state'), `${st}\n`);
     if (metaAt === null) return;
-    writeFileSync(join(root, 'runs', name, 'meta'), `run=${name}\nboot=some-boot\n`);
+    writeFileSync(join(root, 'runs', name, 'meta'), `run=${name}\nboot=some-boot\n${seq === undefined ? '' : `seq=${seq}\n`}`);
     utimesSync(join(root, 'runs', name, 'meta'), metaAt, metaAt);
   };
   writeFileSync(join(root, 'boot-id'), 'this-boot\n');
   /** The lock's owner file; `boot`: the boot it was taken in (none: an older teqlctl's lock). */
   const lockedBy = (id: string, boot?: string) => writeFileSync(join(root, 'lock-owner'), `run=${id}\nowner=t@t\n${boot === undefined ? '' : `boot=${boot}\n`}`);
   /** The boot run r1 was armed in, as its meta records it (none: an older teqlctl's run). */
-  const armedIn = (boot: string) => writeFileSync(join(run, 'meta'), `run=r1\nowner=t@t\nstarted=2026-12-01T00:00:00Z\ntimeout=120\nsummary=x\nboot=${boot}\n`);
+  const armedIn = (boot: string, seq?: number) => writeFileSync(join(run, 'meta'), `run=r1\nowner=t@t\nstarted=2026-12-01T00:00:00Z\ntimeout=120\nsummary=x\nboot=${boot}\n${seq === undefined ? '' : `seq=${seq}\n`}`);
   const decidedBy = () => ['confirm', 'revert', 'rollback'].filter((w) => { try { readFileSync(join(run, 'decided', w)); return true; } catch { return false; } });
   return { boot, bootTwice, root, revertArgs, otherRun, lockedBy, armedIn, decidedBy, reverts: () => count('reverts'), calls: () => count('calls'), state: () => readFileSync(join(run, 'state'), 'utf8').trim(), path };
 }
@@ -280,6 +280,40 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     u.otherRun('r2', 'rolled-back', null);
     expect(u.boot().code).toBe(0);
     expect(u.revertArgs()).toEqual(['resume']);
+  });
+
+  it('where the runs record the order the router armed them (seq=), that decides which came later, whatever the clocks said', () => {
+    const inPast = new Date(Date.now() - 3_600_000);
+    // Armed after r1, though the router's clock was set back at boot (no battery): its meta looks
+    // older. Before, r1 was reverted over it.
+    const behind = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    behind.armedIn('an-earlier-boot', 5);
+    behind.otherRun('r2', 'confirmed', inPast, 6);
+    expect(behind.boot().code).toBe(0);
+    expect(behind.reverts()).toBe(0);
+    expect(behind.state()).toBe('abandoned');
+    // Armed after r1 by a controller whose clock is behind: its name sorts first.
+    const named = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    named.armedIn('an-earlier-boot', 5);
+    named.otherRun('r0', 'confirmed', undefined, 6);
+    expect(named.boot().code).toBe(0);
+    expect(named.state()).toBe('abandoned');
+    // Named after r1, its meta newer (touched since), but armed before it: r1 is the one a reboot cut.
+    const before = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    before.armedIn('an-earlier-boot', 5);
+    before.otherRun('r2', 'confirmed', undefined, 4);
+    expect(before.boot().code).toBe(0);
+    expect(before.revertArgs()).toEqual(['boot']);
+    expect(before.state()).toBe('reverted');
+    // An undo a power cut interrupted, with a run armed after it whose name sorts first: not
+    // resumed (by name alone it was the last run, and its undo would have undone r0's configuration).
+    const undo = router(shell, `[ "$1" = resume ] && echo reverted > "$(dirname "$0")/state"`, 'reverting');
+    undo.armedIn('an-earlier-boot', 5);
+    undo.otherRun('r0', 'confirmed', undefined, 6);
+    const res = undo.boot();
+    expect(res.code).toBe(0);
+    expect(undo.reverts()).toBe(0);
+    expect(res.stderr).toContain('teqlctl boot: run r1 is reverting, and a later run exists: its undo is not resumed');
   });
 
   it('a pending run that cannot be recorded as abandoned (decided already) is said as such, and the unit fails', () => {

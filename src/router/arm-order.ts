@@ -1,0 +1,36 @@
+// The order in which runs armed on one router, as the router itself counted them. Which run came
+// later decides what the boot script may undo (plan/persist/boot-script.ts): a run cut by a reboot
+// is not reverted over the configuration of a run armed after it. Run ids carry the controller's
+// clock and meta files the router's; a controller's clock can be behind another's, and a router
+// without a battery-backed clock can start a boot in the past, so neither orders runs for sure.
+// Each meta file therefore records `seq=N`: one more than any run before it on this router, taken
+// under teqlctl's lock (every meta is written under it), so no two runs get the same number.
+import { RUNS_DIR } from './paths.js';
+
+/** The last number given out; a cache of the highest `seq=` of the metas, rebuilt when missing. */
+export const ARM_SEQ_FILE = '/var/lib/teqlctl/arm-seq';
+
+/**
+ * Shell: sets `$name` to the `seq=` a meta file (`meta`, a shell word) records; empty for a run
+ * armed by a teqlctl before it did, for a missing file or for a value that is not a number.
+ * Builtins only.
+ */
+export function readRunSeq(meta: string, name: string): string {
+  return `${name}=; while IFS= read -r tq_sl || [ -n "$tq_sl" ]; do case $tq_sl in seq=*) ${name}=\${tq_sl#seq=};; esac; done 2>/dev/null < ${meta}; case $${name} in *[!0-9]*) ${name}=;; esac`;
+}
+
+/**
+ * Shell: sets `$name` to the number of the run being armed, and records it. From the counter file;
+ * where that is missing, empty or damaged (deleted by hand, a crash while it was rewritten), from
+ * the highest number the run folders record, so that a lost counter never gives out a number lower
+ * than a run's already there. Failing to record it is left unsaid: the meta file written next holds
+ * the number, and the next run finds it there. Builtins only.
+ */
+export function nextArmSeq(name: string): string {
+  return [
+    `${name}=; read -r ${name} 2>/dev/null < ${ARM_SEQ_FILE}`,
+    `case $${name} in ''|*[!0-9]*) ${name}=0; for tq_so in ${RUNS_DIR}/*/meta; do ${readRunSeq('"$tq_so"', 'tq_sv')}; [ -n "$tq_sv" ] && [ "$tq_sv" -gt "$${name}" ] && ${name}=$tq_sv; done;; esac`,
+    `${name}=$((${name} + 1))`,
+    `{ printf '%s\\n' "$${name}" > ${ARM_SEQ_FILE}; } 2>/dev/null`,
+  ].join('; ');
+}
