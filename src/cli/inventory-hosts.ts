@@ -11,6 +11,8 @@ import { ConfigError, ConnectError } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 import { terminalText } from '../ui/terminal.js';
 import { statSync } from 'node:fs';
+import { rememberedPlaybookDir } from './remembered-playbook-dir.js';
+import { warnOnce } from '../connect/warn-once.js';
 import { dirname, join, resolve } from 'node:path';
 
 export type { HostConnection, InventoryFlags } from './inventory-options.js';
@@ -38,11 +40,12 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[
 
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
-  const { inventory, notes, deferred } = loadInventory(flags.inventory, { ...(flags.playbookDir !== undefined ? { playbookDir: flags.playbookDir } : {}), deferHostProblems: true });
-  const unread = flags.playbookDir === undefined ? unreadPlaybookVars(process.cwd(), flags.inventory) : undefined;
-  if (unread) process.stderr.write(terminalText(`note: ${unread}`) + '\n');
+  const playbookDir = flags.playbookDir ?? lastRunsPlaybookDir(flags.inventory);
+  const { inventory, notes, deferred } = loadInventory(flags.inventory, { ...(playbookDir !== undefined ? { playbookDir } : {}), deferHostProblems: true });
+  const unread = playbookDir === undefined || resolve(playbookDir) !== resolve(process.cwd()) ? unreadPlaybookVars(process.cwd(), flags.inventory) : undefined;
+  if (unread) warnOnce(terminalText(`note: ${unread}`));
   // What the inventory holds and no host reads (a host_vars typo, a skipped hosts.ini): said, as play says it.
-  for (const note of notes ?? []) process.stderr.write(terminalText(`note: ${note}`) + '\n');
+  for (const note of notes ?? []) warnOnce(terminalText(`note: ${note}`));
   const names = flags.limit ? limitedHosts(flags.limit, inventory) : [...inventory.hosts.keys()];
   // Only the problems of the hosts reached: a --limit past a shared inventory's broken host works, as in Ansible.
   const problems = new Problems();
@@ -58,6 +61,18 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
       }
     }),
   );
+}
+
+/**
+ * Without --playbook-dir: the folder of the playbook the last `play` with this -i ran, read as it
+ * read it (its group_vars/ may set how to log in), and said.
+ */
+function lastRunsPlaybookDir(sources: readonly string[]): string | undefined {
+  const last = rememberedPlaybookDir(sources);
+  if (!last) return undefined;
+  // Once: a rollback connects again to a host it lost.
+  warnOnce(terminalText(`note: reading group_vars/ and host_vars/ in ${last.dir}, as the last play with this inventory did (${last.playbook}, run ${last.runId}): --playbook-dir to read another folder's`));
+  return last.dir;
 }
 
 /**

@@ -20,6 +20,7 @@ import { checkCombinations, confirmTimeout, forksOf, isOffline, type PlayFlags }
 import { debugHolds } from './debug-hold.js';
 import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
 import { showOffline } from './play-offline.js';
+import { recordPlaybookDir } from './remembered-playbook-dir.js';
 import { serialNote } from '../play/sites.js';
 import { withHalfBundleNotes } from '../play/half-bundles.js';
 
@@ -68,7 +69,12 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   // -v streams the log to stderr: stdout stays the recap's, or the JSON document's alone.
   const echo = flags.verbose ? { level: flags.verbose, write: (t: string) => process.stderr.write(terminalText(t)) } : undefined;
   const log = new RunLog(logFile(flags.log, runId), secrets, echo);
-  if (!flags.check) journalDir();
+  if (!flags.check) {
+    journalDir();
+    // status, rollback and unlock read its group_vars/ as this run did (they have no playbook).
+    const unrecorded = recordPlaybookDir(flags.inventory, playbook, runId);
+    if (unrecorded) process.stderr.write(terminalText(unrecorded) + '\n');
+  }
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
   const serial = serialNote(loaded.bundles, loaded.plays);
   for (const note of [...(loaded.notes ?? []), ...(serial ? [serial] : [])]) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parse, stringify } from 'yaml';
 import { resetRouters, sshRun } from './lab.js';
@@ -126,6 +126,39 @@ describe('dead-man rollback', () => {
     const undone = await teqlctl(['rollback', '-i', ghost, '--run', r.json.runId]);
     expect(undone.code, undone.stdout + undone.stderr).toBe(6);
     expect(undone.stdout).toMatch(new RegExp(`router_c: unreachable .*no router rolled back here shares a bundle of run ${r.json.runId} with it`));
+    expect(undone.stdout).toMatch(/router_b: verified over a fresh connection/);
+    expect(await both()).toEqual(before);
+  });
+
+  it('status and rollback log in as the run did when host_vars/ beside its playbook set the ports: the last play with the inventory is remembered, and said', async () => {
+    // Pristine: the test before rolled its run back and checked it (no reset needed).
+    const before = await both();
+    // The lab inventory without its ports; host_vars/ beside a copy of the playbook give them.
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-pbdir-'));
+    const doc = parse(readFileSync(LAB_INVENTORY, 'utf8'));
+    const hosts = doc.all.children.routers.hosts;
+    mkdirSync(join(dir, 'playbooks', 'host_vars'), { recursive: true });
+    for (const [name, vars] of Object.entries<any>(hosts)) {
+      writeFileSync(join(dir, 'playbooks', 'host_vars', `${name}.yml`), `ansible_port: ${vars.ansible_port}\n`);
+      delete vars.ansible_port;
+    }
+    const inventory = join(dir, 'inventory.yml');
+    writeFileSync(inventory, stringify(doc));
+    const playbook = join(dir, 'playbooks', 'teql.yml');
+    writeFileSync(playbook, readFileSync(CHAPTER, 'utf8'));
+    const r = await teqlctl(['play', '-i', inventory, playbook, '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const runId = JSON.parse(r.stdout).runId as string;
+    // From another folder, without --playbook-dir: as the run logged in (port 22 of loopback otherwise).
+    const status = await teqlctl(['status', '-i', inventory]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stderr).toContain(`note: reading group_vars/ and host_vars/ in ${join(dir, 'playbooks')}, as the last play with this inventory did (${playbook}, run ${runId})`);
+    const [ofA, ofB] = status.stdout.split(/^(?=router_b:)/m);
+    expect(ofA).toMatch(/^router_a:/);
+    for (const of of [ofA, ofB]) expect(of).toMatch(new RegExp(`run ${runId} .* confirmed, confirmed at`));
+    const undone = await teqlctl(['rollback', '-i', inventory]);
+    expect(undone.code, undone.stdout + undone.stderr).toBe(0);
+    expect(undone.stderr.match(/note: reading group_vars/g)).toHaveLength(1);
     expect(undone.stdout).toMatch(/router_b: verified over a fresh connection/);
     expect(await both()).toEqual(before);
   });
