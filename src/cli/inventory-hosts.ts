@@ -70,9 +70,14 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
 function lastRunsPlaybookDir(sources: readonly string[]): string | undefined {
   const last = rememberedPlaybookDir(sources);
   if (!last) return undefined;
-  // Once: a rollback connects again to a host it lost.
-  warnOnce(terminalText(`note: reading group_vars/ and host_vars/ in ${last.dir}, as the last play with this inventory did (${last.playbook}, run ${last.runId}): --playbook-dir to read another folder's`));
+  // An inventory's own folder is read anyway: nothing new to say. Once: a rollback connects again to a host it lost.
+  if (!inventoryDirs(sources).includes(last.dir)) warnOnce(terminalText(`note: reading group_vars/ and host_vars/ in ${last.dir}, as the last play with this inventory did (${last.playbook}, run ${last.runId}): --playbook-dir to read another folder's`));
   return last.dir;
+}
+
+/** The folders an inventory's group_vars/ are read in: each -i folder, or an -i file's folder. */
+function inventoryDirs(sources: readonly string[]): string[] {
+  return sources.map((s) => resolve(statSync(s, { throwIfNoEntry: false })?.isDirectory() ? s : dirname(s)));
 }
 
 /**
@@ -82,8 +87,7 @@ function lastRunsPlaybookDir(sources: readonly string[]): string | undefined {
  * than the run it undoes without a word.
  */
 export function unreadPlaybookVars(cwd: string, sources: readonly string[]): string | undefined {
-  const inventoryDirs = sources.map((s) => resolve(statSync(s, { throwIfNoEntry: false })?.isDirectory() ? s : dirname(s)));
-  if (inventoryDirs.includes(resolve(cwd))) return undefined;
+  if (inventoryDirs(sources).includes(resolve(cwd))) return undefined;
   const found = ['group_vars', 'host_vars'].filter((d) => statSync(join(cwd, d), { throwIfNoEntry: false })?.isDirectory());
   if (found.length === 0) return undefined;
   return `${found.map((d) => `${d}/`).join(' and ')} in this folder ${found.length > 1 ? 'are' : 'is'} not read (no playbook here to read ${found.length > 1 ? 'them' : 'it'} beside): give --playbook-dir . to read ${found.length > 1 ? 'them' : 'it'} as \`play\` of a playbook here does`;
