@@ -13,7 +13,7 @@ export class PatternError extends Error {
 
 const SYNTAX_HINT = 'patterns: host, group, all, *, glob*, a:b or a,b (union), a:&b (and), a:!b (except)';
 
-/** Host names matched by `pattern`, in inventory order. Every term must match something. */
+/** Host names matched by `pattern`, in the order Ansible gives them. Every term must match something. */
 export function matchPattern(pattern: string | readonly string[], inv: Inventory): string[] {
   const whole = typeof pattern === 'string' ? [pattern] : pattern;
   // Said for what they are, not as names that match no host.
@@ -27,6 +27,9 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
   const plain = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
   const and = terms.filter((t) => t.startsWith('&')).map((t) => t.slice(1));
   const not = terms.filter((t) => t.startsWith('!')).map((t) => t.slice(1));
+  // In Ansible's order, which a play's hosts and its serial: batches follow: each union term's hosts
+  // in the written order (a group's as groups['g'] lists them), each host where it first appears;
+  // & and ! only take hosts out.
   const selected = new Set<string>();
   for (const t of plain.length ? plain : ['all']) matchTerm(t, inv).forEach((h) => selected.add(h));
   for (const t of and) {
@@ -35,7 +38,7 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
   }
   for (const t of not) matchTerm(t, inv).forEach((h) => selected.delete(h));
   if (selected.size === 0) throw new PatternError(`host pattern '${terms.join(':')}' leaves no host`, 'check the & and ! terms');
-  return [...inv.hosts.keys()].filter((h) => selected.has(h));
+  return [...selected];
 }
 
 function termsOf(whole: readonly string[]): string[] {
@@ -59,7 +62,7 @@ function matchTerm(term: string, inv: Inventory): string[] {
   if (term.startsWith('~')) throw new PatternError(`regular-expression host patterns are not supported: '${term}'`, SYNTAX_HINT);
   if (/[[\]]/.test(term)) throw new PatternError(`subscripts and ranges in host patterns are not supported: '${term}'`, SYNTAX_HINT);
   if (term === '') throw new PatternError("'&' or '!' must be followed by a host or group", SYNTAX_HINT);
-  if (term === 'all' || term === '*') return [...inv.hosts.keys()];
+  if (term === 'all' || term === '*') return inv.groups.get('all') ?? [...inv.hosts.keys()];
   const group = inv.groups.get(term);
   if (group) return group;
   if (inv.hosts.has(term)) return [term];

@@ -120,13 +120,19 @@ export function finishTree(tree: InventoryTree, start: SourcePos, problems: Prob
   for (const g of tree.groups.values()) {
     if (g.name !== 'all' && g.parents.size === 0) groupOf(tree, g.name, g.pos, 'all');
   }
+  // Ansible makes `ungrouped` all's first child when it starts: groups['all'] lists its hosts first.
+  all.children = ['ungrouped', ...all.children.filter((c) => c !== 'ungrouped')];
+  // An INI file's hosts above its first section are ungrouped before that group exists: listed here.
+  const listed = new Set(ungrouped.hosts);
   for (const host of tree.hosts.values()) {
     const others = [...host.groups].filter((g) => g !== 'all' && g !== 'ungrouped');
-    if (others.length === 0 && !host.groups.has('ungrouped')) {
+    if (others.length === 0) {
       host.groups.add('ungrouped');
-      ungrouped.hosts.push(host.name);
-    } else if (others.length > 0 && host.groups.delete('ungrouped')) {
-      ungrouped.hosts.splice(ungrouped.hosts.indexOf(host.name), 1);
+      if (!listed.has(host.name)) ungrouped.hosts.push(host.name);
+    } else {
+      host.groups.delete('ungrouped');
+      const at = ungrouped.hosts.indexOf(host.name);
+      if (at >= 0) ungrouped.hosts.splice(at, 1);
     }
   }
   checkCycles(tree, problems);

@@ -105,8 +105,9 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   const hostGroups = new Map([...tree.hosts.keys()].map((h) => [h, groupsOf(h)]));
   hostGroups.forEach((groups, h) => groups.forEach((g) => groupMembers.get(g)?.push(h)));
   // `groups['core'][0]` as Ansible gives it: a group's own hosts in its order, then its children's
-  // (in their order); `all` and `ungrouped` keep the inventory's order.
-  for (const g of groupMembers.keys()) if (g !== 'all' && g !== 'ungrouped') groupMembers.set(g, membersInOrder(tree, g));
+  // (in their order), level by level; `all` too (its own hosts, then `ungrouped`'s, then the top
+  // groups'...), as ansible-core 2.14 gives groups['all'] and the hosts of `hosts: all`.
+  for (const g of groupMembers.keys()) groupMembers.set(g, membersInOrder(tree, g));
   const hosts = new Map<string, InventoryHost>();
   const layers = new Map<string, VarLayer>();
   const groupsVar = Object.fromEntries(groupMembers); // the same for every host

@@ -4,7 +4,7 @@
 import type { Bundle } from '../load/bundle-types.js';
 import { batchSize, type Serial } from '../load/serial.js';
 
-/** `hosts`: the run's hosts in inventory order; each site's hosts in that order, sites by their first host. */
+/** `hosts`: the run's hosts in its plays' order (Ansible's); each site's hosts in that order, sites by their first host. */
 export function sitesOf(bundles: readonly Bundle[], hosts: readonly string[]): string[][] {
   const inRun = new Set(hosts);
   const parent = new Map(hosts.map((h) => [h, h]));

@@ -21,16 +21,17 @@ describe('host patterns', () => {
     expect(() => match('@retry.txt')).toThrow(/'@retry.txt': host lists read from a file \(@file, Ansible's retry files\) are not supported/);
   });
 
-  it('take unions with : or , and keep inventory order', () => {
-    expect(match('s1:r1')).toEqual(['r1', 's1']);
-    expect(match('switches, lonely')).toEqual(['lonely', 's1']);
-    expect(match(['switches', 'routers'])).toEqual(['r1', 'r2', 's1']);
+  it('take unions with : or , in the written order (as Ansible: a play\'s hosts and its serial: batches follow it)', () => {
+    expect(match('s1:r1')).toEqual(['s1', 'r1']);
+    expect(match('switches, lonely')).toEqual(['s1', 'lonely']);
+    expect(match(['switches', 'routers'])).toEqual(['s1', 'r1', 'r2']);
+    expect(match('routers:site')).toEqual(['r1', 'r2', 's1']);
   });
 
   it('take an IPv6 host name as one term, not as a union split at its colons', () => {
     const inv = { ...inventory, hosts: new Map([...inventory.hosts, ['2001:db8::1', inventory.hosts.get('r1')!]]) };
     expect(matchPattern('2001:db8::1', inv)).toEqual(['2001:db8::1']);
-    expect(matchPattern('2001:db8::1,s1', inv)).toEqual(['s1', '2001:db8::1']);
+    expect(matchPattern('2001:db8::1,s1', inv)).toEqual(['2001:db8::1', 's1']);
     expect(matchPattern(['all', '!2001:db8::1'], inv)).toEqual(['lonely', 'r1', 'r2', 's1']);
     expect(() => matchPattern('2001:db8::9', inv)).toThrow("host pattern '2001:db8::9' matches no host or group");
   });
