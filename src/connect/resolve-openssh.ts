@@ -72,7 +72,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     const userKnown = (g.get('userknownhostsfile') ?? []).join(' ');
     const globalKnown = (g.get('globalknownhostsfile') ?? []).join(' ');
     // Printed expanded by ssh (tokens, and ~ from the password database); older versions print ~.
-    const files = (line: string) => line.split(/\s+/).filter((f) => f !== '' && f.toLowerCase() !== 'none').map((f) => (f === '~' ? env.home : f.startsWith('~/') ? env.home + f.slice(1) : f));
+    const files = (line: string) => knownHostsPaths(line).filter((f) => f.toLowerCase() !== 'none').map((f) => (f === '~' ? env.home : f.startsWith('~/') ? env.home + f.slice(1) : f));
     const defaultKnown = (userKnown === '' || isDefaultUserKnownHosts(userKnown)) && (globalKnown === '' || globalKnown === DEFAULT_GLOBAL_KNOWN_HOSTS);
     const knownHosts = defaultKnown ? undefined : { user: files(userKnown), global: files(globalKnown) };
 
@@ -180,6 +180,23 @@ export function ignoredSettings(g: Map<string, string[]>): string[] {
   if (sendEnv.length > 0) out.push(`SendEnv ${sendEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
   for (const [k, name] of [['localforward', 'LocalForward'], ['remoteforward', 'RemoteForward'], ['dynamicforward', 'DynamicForward']] as const) {
     if ((g.get(k) ?? []).length > 0) out.push(`${name}: not set up (teqlctl opens no forwards)`);
+  }
+  return out;
+}
+
+/**
+ * The files of a UserKnownHostsFile or GlobalKnownHostsFile line as `ssh -G` prints it: separated
+ * by spaces, but a path with a space in it ("/srv/lab hosts/known", quoted in ssh_config) printed
+ * as it is. ssh -G prints each expanded (absolute, or starting with ~ for an older ssh): a word
+ * that is neither continues the path before it, so the space stays where ssh_config put it.
+ */
+export function knownHostsPaths(line: string): string[] {
+  const out: string[] = [];
+  // Each word with the spaces before it, so that a path keeps its own spaces as they were.
+  for (const [, gap, word] of line.matchAll(/( *)([^ ]+)/g)) {
+    const starts = word!.startsWith('/') || word!.startsWith('~') || word!.toLowerCase() === 'none';
+    if (!starts && out.length > 0) out[out.length - 1] += `${gap}${word}`;
+    else out.push(word!);
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findSsh } from '../../src/connect/local-ssh.js';
-import { resolveWithOpenSsh } from '../../src/connect/resolve-openssh.js';
+import { knownHostsPaths, resolveWithOpenSsh } from '../../src/connect/resolve-openssh.js';
 import { resolveTarget, type LocalEnv } from '../../src/connect/resolve-target.js';
 import { parseSshConfig } from '../../src/connect/ssh-config.js';
 import { parseSshG, runSshG, sshGArgs } from '../../src/connect/ssh-g.js';
@@ -109,6 +109,13 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect(t.knownHosts).toEqual({ user: [`${pw}/.ssh/known_hosts.lab`, `${pw}/.ssh/kh_10.0.0.1`], global: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'] });
     expect((await resolve(config('Host r1\n  GlobalKnownHostsFile /etc/ssh/lab_hosts\n'))).knownHosts).toEqual({ user: [`${pw}/.ssh/known_hosts`, `${pw}/.ssh/known_hosts2`], global: ['/etc/ssh/lab_hosts'] });
     expect('knownHosts' in (await resolve(config('Host r1\n  User u\n')))).toBe(false);
+  });
+
+  it('a UserKnownHostsFile with a space in its path (quoted in ssh_config, printed bare by ssh -G) stays one file', async () => {
+    const pw = userInfo().homedir;
+    const t = await resolve(config('Host r1\n  UserKnownHostsFile "/srv/lab hosts/known" ~/.ssh/kh\n  GlobalKnownHostsFile "/etc/ssh/lab  two/k"\n'));
+    expect(t.knownHosts).toEqual({ user: ['/srv/lab hosts/known', `${pw}/.ssh/kh`], global: ['/etc/ssh/lab  two/k'] });
+    expect(knownHostsPaths('/a b/c none ~/x y /d')).toEqual(['/a b/c', 'none', '~/x y', '/d']);
   });
 
   it('IdentityFile with ${VAR} and the tokens ssh takes there, expanded in one pass as ssh expands them; an unset variable or an unknown token is an error naming it', async () => {
