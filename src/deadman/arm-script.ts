@@ -13,7 +13,7 @@ import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
 import { fingerprintScript } from '../gather/script.js';
 import { STALE_MARKER } from '../router/markers.js';
 import { recordApplierLine, stopApplierLines } from './applier.js';
-import { metaLine } from './run-meta.js';
+import { ARM_SEQ_FILE, metaLine } from './run-meta.js';
 import { timerLines } from './timer-lines.js';
 
 /**
@@ -204,7 +204,7 @@ export function armScript(o: ArmOptions): string {
   if (o.first) {
     lines.push(
       heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),
-      `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary, '"$tq_now"', o.peers)} || ${fail(`cannot write ${dir}/meta`)}`,
+      `${metaLine(o.runId, o.owner, o.timeoutSec, o.summary, '"$tq_now"', o.peers)} || ${fail(`cannot write ${dir}/meta or ${ARM_SEQ_FILE}`)}`,
       // Never over a state the rollback wrote meanwhile (noclobber): it decided the run first. The
       // shell's own "File exists" is not shown: the next line says what happened.
       `set -C; { echo pending > ${dir}/state; } 2>/dev/null; tq_sw=$?; set +C`,

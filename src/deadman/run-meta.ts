@@ -6,14 +6,17 @@ import { readBootId } from '../router/boot-id.js';
 import { ROUTER_NOW, safeOwner } from '../router/lock.js';
 import { nextArmSeq } from '../router/arm-order.js';
 
+export { ARM_SEQ_FILE } from '../router/arm-order.js';
+
 /**
  * The run's meta file (who, when, how long the timer, what, and the boot it was armed in: see
  * router/boot-id.ts), values reduced to safe characters. One command list whose last command writes the
- * file, so that `metaLine(...) || fail` fails on that write.
+ * file, so that `metaLine(...) || fail` fails on that write, or on the run's number not recorded
+ * (router/arm-order.ts).
  */
 export function metaLine(runId: string, owner: string, timeoutSec: number, summary: string, now = ROUTER_NOW, peers?: readonly string[]): string {
   const peerLine = peers === undefined ? '' : `peers=${peersValue(peers)}\\n`;
-  return `${readBootId('tq_mb')}; ${nextArmSeq('tq_ms')}; printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\nboot=%s\\nseq=%s\\n${peerLine}' ${assertSafeRunId(runId)} '${safeOwner(owner)}' ${now} ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' "$tq_mb" "$tq_ms" > ${runDir(runId)}/meta`;
+  return `${readBootId('tq_mb')}; ${nextArmSeq('tq_ms')} && printf 'run=%s\\nowner=%s\\nstarted=%s\\ntimeout=%s\\nsummary=%s\\nboot=%s\\nseq=%s\\n${peerLine}' ${assertSafeRunId(runId)} '${safeOwner(owner)}' ${now} ${timeoutSec} '${summary.replace(/[^A-Za-z0-9 ,.:/_-]/g, '_')}' "$tq_mb" "$tq_ms" > ${runDir(runId)}/meta`;
 }
 
 /** A name as it may stand in the meta file (and in printf's format): else the peers are unknown. */

@@ -20,17 +20,21 @@ export function readRunSeq(meta: string, name: string): string {
 }
 
 /**
- * Shell: sets `$name` to the number of the run being armed, and records it. From the counter file;
- * where that is missing, empty or damaged (deleted by hand, a crash while it was rewritten), from
- * the highest number the run folders record, so that a lost counter never gives out a number lower
- * than a run's already there. Failing to record it is left unsaid: the meta file written next holds
- * the number, and the next run finds it there. Builtins only.
+ * Shell: sets `$name` to the number of the run being armed, and records it; its status is whether
+ * the record holds it (read back). From the counter file; where that is missing, empty or damaged
+ * (deleted by hand, a crash while it was rewritten), from the highest number the run folders
+ * record, so that a lost counter never gives out a number lower than a run's already there. A
+ * counter that cannot be written fails the arming (metaLine): one left holding an old number (a
+ * read-only file, a restored backup) would give the next runs the same or lower numbers, and the
+ * boot script would then take a later run for an earlier one (a review). Builtins only.
  */
 export function nextArmSeq(name: string): string {
   return [
     `${name}=; read -r ${name} 2>/dev/null < ${ARM_SEQ_FILE}`,
     `case $${name} in ''|*[!0-9]*) ${name}=0; for tq_so in ${RUNS_DIR}/*/meta; do ${readRunSeq('"$tq_so"', 'tq_sv')}; [ -n "$tq_sv" ] && [ "$tq_sv" -gt "$${name}" ] && ${name}=$tq_sv; done;; esac`,
     `${name}=$((${name} + 1))`,
-    `{ printf '%s\\n' "$${name}" > ${ARM_SEQ_FILE}; } 2>/dev/null`,
+    `{ printf '%s\n' "$${name}" > ${ARM_SEQ_FILE}; } 2>/dev/null`,
+    `tq_sc=; read -r tq_sc 2>/dev/null < ${ARM_SEQ_FILE}`,
+    `[ "$tq_sc" = "$${name}" ]`,
   ].join('; ');
 }

@@ -11,6 +11,7 @@ import { rollbackScript } from '../../src/deadman/rollback-script.js';
 import { stepsScript } from '../../src/apply/script.js';
 import { ARM_FAILED_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import type { Op } from '../../src/plan/ops.js';
 
 const SHELLS: Array<[string, string]> = [['dash', '/bin/dash'], ['busybox sh', '/bin/busybox']];
@@ -20,7 +21,7 @@ function applyScript(runs: string, lock: string, broken: (script: string) => str
   const before = armScript({ runId: 'r1', owner: 'op@host', batch: 0, first: true, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
   // No timer is started here: the test stops before it, or replaces systemd-run/setsid with true.
   const script = stepsScript([{ kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op], { before, onBegin: (i) => begunLine('r1', 0, i) });
-  return broken(script.replaceAll(RUNS_DIR, runs).replaceAll(LOCK_DIR, lock));
+  return broken(script.replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, lock));
 }
 
 function run(shell: string, script: string): { code: number; stdout: string; stderr: string } {
@@ -76,7 +77,7 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     const before = armScript({ runId: 'r1', owner: 'op@host', batch: 1, first: false, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
     // A harmless step (a file that is not there): were the guard to fail, nothing on this machine changes.
     const harmless = { kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op;
-    const script = stepsScript([harmless], { before, onBegin: (i) => begunLine('r1', 1, i) }).replaceAll(RUNS_DIR, runs).replaceAll(LOCK_DIR, join(root, 'lock'));
+    const script = stepsScript([harmless], { before, onBegin: (i) => begunLine('r1', 1, i) }).replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, join(root, 'lock'));
     const r = run(shell, script);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(`${ARM_FAILED_MARKER} run r1 is no longer pending here: reverted (decided by revert)`);
@@ -88,7 +89,7 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
   it("teqlctl's rollback reaches the router before the first apply (a signal just after it was sent): the apply arms nothing and changes nothing", () => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
     const runs = join(root, 'runs');
-    const local = (x: string) => x.replaceAll(RUNS_DIR, runs).replaceAll(LOCK_DIR, join(root, 'lock'));
+    const local = (x: string) => x.replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, join(root, 'lock'));
     // The rollback finds no run (the runs folder not even made yet): it leaves the run decided.
     const rolled = run(shell, local(rollbackScript('r1', { then: 'echo FACTS' })));
     expect(rolled.stdout).toContain('FACTS');

@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
 import { metaLine } from '../../src/deadman/run-meta.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 
 /** The status script run by sh over a router's files laid out in a temporary folder. */
 function statusOf(layout: (root: string) => void, script0 = runsScript()): ReturnType<typeof parseRuns> {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-runs-'));
   mkdirSync(join(root, 'runs'));
   layout(root);
-  const script = script0.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock'));
+  const script = script0.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock'));
   return parseRuns(execFileSync('sh', ['-c', script], { encoding: 'utf8' }));
 }
 
@@ -51,7 +52,7 @@ describe('the runs on a router, as status reads them', () => {
     const s = statusOf((root) => {
       for (const [id, peers] of [['r1', ['hub_b', 'branch_2']], ['r2', []], ['r3', ['bad name']]] as const) {
         mkdirSync(join(root, 'runs', id));
-        const line = metaLine(id, 'op@host', 120, 'x', '2026-01-01T00:00:00Z', peers).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+        const line = metaLine(id, 'op@host', 120, 'x', '2026-01-01T00:00:00Z', peers).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
         execFileSync('sh', ['-c', line]);
       }
       run(root, 'r4', { state: 'confirmed\n', meta: 'run=r4\nowner=op@host\n' });
@@ -84,7 +85,7 @@ describe('unlock', () => {
     mkdirSync(join(root, 'lock'));
     writeFileSync(join(root, 'lock', 'owner'), `run=r1\nowner=op@host\npid=${process.pid}\n${lockBoot === undefined ? '' : `boot=${lockBoot}\n`}`);
     writeFileSync(join(root, 'boot-id'), 'this-boot\n');
-    const script = unlockScript(force).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+    const script = unlockScript(force).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
     try {
       return { code: 0, out: execFileSync('/bin/dash', ['-c', script], { encoding: 'utf8' }), locked: existsSync(join(root, 'lock')) };
     } catch (err) {

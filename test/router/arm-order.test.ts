@@ -50,11 +50,18 @@ describe.each(SHELLS)('the order runs armed in, under %s', (_name, shell) => {
     }
   });
 
-  it('a counter that cannot be written: the number is still given, nothing said (the meta file holds it)', () => {
+  it('a counter that cannot be written, or keeps an old number: fails, and so does the meta file (no two runs with one number)', () => {
     const r = router(shell);
     mkdirSync(r.counter);
     r.run('r1', 'run=r1\nseq=4\n');
-    expect(r.next()).toEqual({ code: 0, stdout: '5\n', stderr: '' });
+    expect(r.sh(`${nextArmSeq('n')} || echo "failed at $n"`)).toEqual({ code: 0, stdout: 'failed at 5\n', stderr: '' });
+    mkdirSync(join(r.root, 'runs', 'run-2'));
+    expect(r.sh(metaLine('run-2', 'op@host', 120, 'x')).code).not.toBe(0);
+    expect(existsSync(join(r.root, 'runs', 'run-2', 'meta'))).toBe(false);
+    // A counter that keeps what it held (a read-only file, as root sees it: a stand-in that ignores writes).
+    const kept = router(shell);
+    writeFileSync(kept.counter, '7\n');
+    expect(kept.sh(`${nextArmSeq('n').replace(`> ${ARM_SEQ_FILE}`, '> /dev/null')} || echo "failed at $n"`).stdout).toBe('failed at 8\n');
   });
 
   it('the meta file records it, and reads back; a meta without it reads as unknown', () => {
