@@ -1,5 +1,5 @@
 // One host's side of a run: the remote round trips (facts, apply, checks, rollback), each logged.
-import { beforeMarker, stagedOverRun, type CommandResult, type Transport } from '../connect/transport.js';
+import { beforeMarker, stagedOverRun, type CommandResult, type StagedRun, type Transport } from '../connect/transport.js';
 import type { Facts } from '../gather/facts.js';
 import { factsScript } from '../gather/script.js';
 import { parseFacts } from '../gather/parse-facts.js';
@@ -142,12 +142,18 @@ export class HostSession {
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER, bundles });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
     // window (past it the run is reverted anyway), not by this host's own apply time.
-    const staged = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, Math.max(120 + (hold?.sec ?? 0), deadman.timeoutSec) + waitSec);
-    let finished: Promise<CommandResult> | undefined;
+    let staged: StagedRun | undefined = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, Math.max(120 + (hold?.sec ?? 0), deadman.timeoutSec) + waitSec);
+    // The round trip's output after the barrier: the checks'. Once logged, the rest (the script,
+    // ~50 KB with its undo and redo files, and the steps' output) is let go: a fleet's run keeps its
+    // stages to the end, and 500 hosts held ~60 MB of it (the fleet bench's heap).
+    let finished: Promise<string> | undefined;
     const finish = (rest: string) =>
-      (finished ??= staged.finish(rest).then((r) => {
+      (finished ??= staged!.finish(rest).then((r) => {
         this.log.record(this.host, r);
-        return r;
+        staged = undefined;
+        const head = beforeMarker(r.stdout, BARRIER_MARKER);
+        // A copy, not a slice: V8's slice would keep the whole output alive.
+        return head === undefined ? r.stdout : Buffer.from(r.stdout.slice(head.length + BARRIER_MARKER.length + 1)).toString();
       }));
     const applied = staged.reached.then(({ stdout, ended }) => {
       const result = readApply(this.host, batch, ops, steps, ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' }, bundles);
@@ -156,11 +162,7 @@ export class HostSession {
     });
     return {
       applied,
-      verify: async (checks) => {
-        const r = await finish(checks.length > 0 ? checksScript(checks) : '');
-        const head = beforeMarker(r.stdout, BARRIER_MARKER);
-        return parseChecks(checks, head === undefined ? r.stdout : r.stdout.slice(head.length + BARRIER_MARKER.length + 1));
-      },
+      verify: async (checks) => parseChecks(checks, await finish(checks.length > 0 ? checksScript(checks) : '')),
       end: () => void finish('').catch(() => undefined),
     };
   }
