@@ -11,9 +11,9 @@ import { ConfigError, ConnectError } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 import { terminalText } from '../ui/terminal.js';
 import { statSync } from 'node:fs';
-import { rememberedPlaybookDir } from './remembered-playbook-dir.js';
+import { realPath, rememberedPlaybookDir, type Remembered } from './remembered-playbook-dir.js';
 import { warnOnce } from '../connect/warn-once.js';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export type { HostConnection, InventoryFlags } from './inventory-options.js';
 export { inventoryOption, secretOptions } from './inventory-options.js';
@@ -40,9 +40,9 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[
 
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
-  const playbookDir = flags.playbookDir ?? lastRunsPlaybookDir(flags.inventory);
+  const playbookDir = flags.playbookDir ?? lastRunsPlaybookDir(flags.inventory, flags.run);
   const { inventory, notes, deferred } = loadInventory(flags.inventory, { ...(playbookDir !== undefined ? { playbookDir } : {}), deferHostProblems: true });
-  const unread = playbookDir === undefined || resolve(playbookDir) !== resolve(process.cwd()) ? unreadPlaybookVars(process.cwd(), flags.inventory) : undefined;
+  const unread = playbookDir === undefined || realPath(playbookDir) !== realPath(process.cwd()) ? unreadPlaybookVars(process.cwd(), flags.inventory) : undefined;
   if (unread) warnOnce(terminalText(`note: ${unread}`));
   // What the inventory holds and no host reads (a host_vars typo, a skipped hosts.ini): said, as play says it.
   for (const note of notes ?? []) warnOnce(terminalText(`note: ${note}`));
@@ -63,21 +63,27 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
   );
 }
 
+const remembered = new Map<string, Remembered | undefined>();
+
 /**
  * Without --playbook-dir: the folder of the playbook the last `play` with this -i ran, read as it
  * read it (its group_vars/ may set how to log in), and said.
  */
-function lastRunsPlaybookDir(sources: readonly string[]): string | undefined {
-  const last = rememberedPlaybookDir(sources);
+function lastRunsPlaybookDir(sources: readonly string[], runId: string | undefined): string | undefined {
+  // Once per command: a rollback that connects again to a host it lost reads what it read first,
+  // whatever a play meanwhile recorded.
+  const key = JSON.stringify([sources, runId ?? null]);
+  if (!remembered.has(key)) remembered.set(key, rememberedPlaybookDir(sources, runId));
+  const last = remembered.get(key);
   if (!last) return undefined;
-  // An inventory's own folder is read anyway: nothing new to say. Once: a rollback connects again to a host it lost.
-  if (!inventoryDirs(sources).includes(last.dir)) warnOnce(terminalText(`note: reading group_vars/ and host_vars/ in ${last.dir}, as the last play with this inventory did (${last.playbook}, run ${last.runId}): --playbook-dir to read another folder's`));
+  // An inventory's own folder is read anyway: nothing new to say.
+  if (!inventoryDirs(sources).includes(realPath(last.dir))) warnOnce(terminalText(`note: reading group_vars/ and host_vars/ in ${last.dir}, as ${last.runId === runId ? 'the run' : 'the last play with this inventory'} did (${last.playbook}, run ${last.runId}): --playbook-dir to read another folder's`));
   return last.dir;
 }
 
 /** The folders an inventory's group_vars/ are read in: each -i folder, or an -i file's folder. */
 function inventoryDirs(sources: readonly string[]): string[] {
-  return sources.map((s) => resolve(statSync(s, { throwIfNoEntry: false })?.isDirectory() ? s : dirname(s)));
+  return sources.map((s) => realPath(statSync(s, { throwIfNoEntry: false })?.isDirectory() ? s : dirname(s)));
 }
 
 /**
@@ -87,7 +93,7 @@ function inventoryDirs(sources: readonly string[]): string[] {
  * than the run it undoes without a word.
  */
 export function unreadPlaybookVars(cwd: string, sources: readonly string[]): string | undefined {
-  if (inventoryDirs(sources).includes(resolve(cwd))) return undefined;
+  if (inventoryDirs(sources).includes(realPath(cwd))) return undefined;
   const found = ['group_vars', 'host_vars'].filter((d) => statSync(join(cwd, d), { throwIfNoEntry: false })?.isDirectory());
   if (found.length === 0) return undefined;
   return `${found.map((d) => `${d}/`).join(' and ')} in this folder ${found.length > 1 ? 'are' : 'is'} not read (no playbook here to read ${found.length > 1 ? 'them' : 'it'} beside): give --playbook-dir . to read ${found.length > 1 ? 'them' : 'it'} as \`play\` of a playbook here does`;

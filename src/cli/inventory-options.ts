@@ -16,6 +16,8 @@ export interface InventoryFlags extends SecretFlags {
   limit?: string;
   /** The folder whose group_vars/ and host_vars/ `play` reads beside its playbook (Ansible's --playbook-dir). */
   playbookDir?: string;
+  /** rollback's --run: without --playbook-dir, the playbook folder that run read is read. */
+  run?: string;
 }
 
 /** `-i` as ansible-playbook takes it: repeatable, each a file or a folder, merged in order. */

@@ -69,12 +69,16 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   // -v streams the log to stderr: stdout stays the recap's, or the JSON document's alone.
   const echo = flags.verbose ? { level: flags.verbose, write: (t: string) => process.stderr.write(terminalText(t)) } : undefined;
   const log = new RunLog(logFile(flags.log, runId), secrets, echo);
-  if (!flags.check) {
-    journalDir();
-    // status, rollback and unlock read its group_vars/ as this run did (they have no playbook).
+  if (!flags.check) journalDir();
+  // Once approved, before any change: status, rollback and unlock read the group_vars/ beside the
+  // playbook as this run did (they have no playbook). A declined plan leaves the last run's record.
+  let recorded = false;
+  const record = () => {
+    if (recorded || flags.check) return;
+    recorded = true;
     const unrecorded = recordPlaybookDir(flags.inventory, playbook, runId);
     if (unrecorded) process.stderr.write(terminalText(unrecorded) + '\n');
-  }
+  };
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');
   const serial = serialNote(loaded.bundles, loaded.plays);
   for (const note of [...(loaded.notes ?? []), ...(serial ? [serial] : [])]) {
@@ -117,12 +121,13 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       connectFresh: (host, spec) => connectSsh(host, spec, connecting),
       showPlan: (plans) => { if (!flags.json) say(formatPlan(plans, Boolean(flags.diff))); },
       approve: async (_plans, deadline) => {
-        if (flags.yes) return true;
-        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        if (!flags.yes && (!process.stdin.isTTY || !process.stdout.isTTY)) {
           say('refusing to change routers without --yes when there is no terminal to ask on');
           return false;
         }
-        return askApproval(deadline);
+        const answer = flags.yes ? true : await askApproval(deadline);
+        if (answer === true) record();
+        return answer;
       },
       interrupted: () => interrupted,
     });

@@ -1,19 +1,23 @@
-// The playbook folder of the last run with an inventory. `status`, `rollback` and `unlock` have no
-// playbook, yet the group_vars/ and host_vars/ beside the run's playbook may have set how it logged
+// The playbook folders of the runs made with an inventory. `status`, `rollback` and `unlock` have
+// no playbook, yet the group_vars/ and host_vars/ beside a run's playbook may have set how it logged
 // in (user, port, become): read without them, a rollback logged in otherwise than the run it undoes,
-// or not at all, after a controller that died mid-run. `play` records the folder before it changes
-// anything; the others read it back for the same -i. A file in teqlctl's state folder, 0600.
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+// or not at all, after a controller that died mid-run. `play` records its folder once the plan is
+// approved (before any change; a declined plan records nothing); the others read it back for the
+// same -i: the folder of the run `rollback --run` names, else the latest. One file per inventory (a
+// hash of its files' real paths, in order) in teqlctl's state folder, 0600: two plays of different
+// inventories at once do not overwrite each other's record.
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { localDir, privateDir, writePrivateFile } from '../play/local-files.js';
 
-/** Inventories remembered; the oldest beyond these are dropped. */
-const KEEP = 100;
+/** Playbook folders remembered per inventory, and runs per folder; older ones are dropped. */
+const KEEP_DIRS = 10;
+const KEEP_RUNS = 50;
 
 interface Entry {
-  inventory: string[];
   playbook: string;
-  runId: string;
+  runIds: string[];
 }
 
 export interface Remembered {
@@ -23,14 +27,24 @@ export interface Remembered {
   runId: string;
 }
 
-/** Where the records are: beside the run journals, in teqlctl's state folder. */
-export function recordFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(dirname(localDir('runs', env)), 'playbook-dirs.json');
+/** A path as the file system resolves it (symbolic links followed); as given, made absolute, where it does not exist. */
+export function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
-/** The same -i as another command's: each path made absolute, in order (Ansible merges them in order). */
-function sameInventory(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((p, i) => resolve(p) === resolve(b[i]!));
+/** The folder of the records: beside the run journals, in teqlctl's state folder. */
+export function recordDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(localDir('runs', env)), 'playbook-dirs');
+}
+
+/** The record of one inventory: the same files, in the same order (Ansible merges them in order). */
+function recordFile(inventory: readonly string[], dir: string): string {
+  const key = createHash('sha256').update(inventory.map(realPath).join('\0')).digest('hex').slice(0, 32);
+  return join(dir, `${key}.json`);
 }
 
 function readEntries(file: string): Entry[] {
@@ -38,8 +52,8 @@ function readEntries(file: string): Entry[] {
     const data = JSON.parse(readFileSync(file, 'utf8')) as { entries?: unknown };
     if (!Array.isArray(data.entries)) return [];
     return data.entries.filter((e): e is Entry =>
-      e !== null && typeof e === 'object' && Array.isArray(e.inventory) && e.inventory.every((p: unknown) => typeof p === 'string')
-      && typeof e.playbook === 'string' && typeof e.runId === 'string');
+      e !== null && typeof e === 'object' && typeof e.playbook === 'string'
+      && Array.isArray(e.runIds) && e.runIds.length > 0 && e.runIds.every((r: unknown) => typeof r === 'string'));
   } catch {
     // Missing, or damaged (a crash mid-write is ruled out by the rename): nothing remembered.
     return [];
@@ -47,32 +61,47 @@ function readEntries(file: string): Entry[] {
 }
 
 /**
- * Records the playbook of a run that may change routers, for its -i. Returns a warning when it
+ * Records the playbook of a run about to change routers, for its -i. Returns a warning when it
  * could not be written (the run goes on: --playbook-dir still works for the other commands).
  */
-export function recordPlaybookDir(inventory: readonly string[], playbook: string, runId: string, file = recordFile()): string | undefined {
+export function recordPlaybookDir(inventory: readonly string[], playbook: string, runId: string, dir = recordDir()): string | undefined {
   try {
-    const entry: Entry = { inventory: inventory.map((p) => resolve(p)), playbook: resolve(playbook), runId };
-    const entries = [entry, ...readEntries(file).filter((e) => !sameInventory(e.inventory, entry.inventory))].slice(0, KEEP);
-    privateDir(dirname(file), 'teqlctl\'s state folder');
+    const file = recordFile(inventory, dir);
+    const path = realPath(playbook);
+    const old = readEntries(file);
+    const same = old.find((e) => e.playbook === path);
+    const entry: Entry = { playbook: path, runIds: [runId, ...(same?.runIds ?? [])].slice(0, KEEP_RUNS) };
+    const entries = [entry, ...old.filter((e) => e !== same)].slice(0, KEEP_DIRS);
+    privateDir(dir, 'teqlctl\'s state folder');
     const temp = `${file}.${process.pid}.new`;
-    writePrivateFile(temp, JSON.stringify({ version: 1, entries }, null, 1) + '\n');
+    writePrivateFile(temp, JSON.stringify({ version: 1, inventory: inventory.map(realPath), entries }, null, 1) + '\n');
     renameSync(temp, file);
     return undefined;
   } catch (err) {
-    return `warning: the playbook's folder was not recorded for status, rollback and unlock (${(err as Error).message}): give them --playbook-dir ${dirname(playbook)} if its group_vars/ or host_vars/ set how to log in`;
+    return `warning: the playbook's folder was not recorded for status, rollback and unlock (${(err as Error).message}): give them --playbook-dir ${dirname(resolve(playbook))} if its group_vars/ or host_vars/ set how to log in`;
   }
 }
 
+/** A folder's group_vars/ or host_vars/, if it still has one; one that cannot be looked at counts as none. */
+function hasVars(dir: string): boolean {
+  return ['group_vars', 'host_vars'].some((d) => {
+    try {
+      return statSync(join(dir, d), { throwIfNoEntry: false })?.isDirectory() ?? false;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
- * The playbook folder the last run with this -i read, when it still holds group_vars/ or
- * host_vars/ (else there is nothing of it to read).
+ * The playbook folder of run `runId` with this -i, else of the latest run with it, when it still
+ * holds group_vars/ or host_vars/ (else there is nothing of it to read).
  */
-export function rememberedPlaybookDir(inventory: readonly string[], file = recordFile()): Remembered | undefined {
-  if (!existsSync(file)) return undefined;
-  const entry = readEntries(file).find((e) => sameInventory(e.inventory, inventory));
+export function rememberedPlaybookDir(inventory: readonly string[], runId?: string, dir = recordDir()): Remembered | undefined {
+  const entries = readEntries(recordFile(inventory, dir));
+  const entry = (runId !== undefined ? entries.find((e) => e.runIds.includes(runId)) : undefined) ?? entries[0];
   if (!entry) return undefined;
-  const dir = dirname(entry.playbook);
-  const hasVars = ['group_vars', 'host_vars'].some((d) => statSync(join(dir, d), { throwIfNoEntry: false })?.isDirectory());
-  return hasVars ? { dir, playbook: entry.playbook, runId: entry.runId } : undefined;
+  const folder = dirname(entry.playbook);
+  const id = runId !== undefined && entry.runIds.includes(runId) ? runId : entry.runIds[0]!;
+  return hasVars(folder) ? { dir: folder, playbook: entry.playbook, runId: id } : undefined;
 }

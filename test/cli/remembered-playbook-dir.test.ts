@@ -1,74 +1,100 @@
-// The playbook folder `play` records for its -i, read back by status, rollback and unlock.
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// The playbook folders `play` records for its -i, read back by status, rollback and unlock.
+import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordFile, recordPlaybookDir, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
+import { recordDir, recordPlaybookDir, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
 
 function place() {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-remember-'));
-  const file = join(root, 'state', 'teqlctl', 'playbook-dirs.json');
+  const dir = join(root, 'state', 'teqlctl', 'playbook-dirs');
   const playbooks = join(root, 'playbooks');
   mkdirSync(join(playbooks, 'group_vars'), { recursive: true });
-  return { root, file, playbook: join(playbooks, 'teql.yml'), inventory: join(root, 'inventories', 'site.yml') };
+  mkdirSync(join(root, 'old', 'host_vars'), { recursive: true });
+  return { root, dir, playbook: join(playbooks, 'teql.yml'), older: join(root, 'old', 'teql.yml'), inventory: join(root, 'inventories', 'site.yml') };
 }
 
-describe('the playbook folder of the last play with an inventory', () => {
-  it('is read back for the same -i, however written (relative or absolute), newest first; the file is its owner\'s alone', () => {
+describe('the playbook folders of the runs with an inventory', () => {
+  it('the latest run\'s, for the same -i however written (relative, through a symbolic link); the files are their owner\'s alone', () => {
     const p = place();
-    expect(recordPlaybookDir([p.inventory], join(p.root, 'old', 'x.yml'), 'run-1', p.file)).toBeUndefined();
-    expect(recordPlaybookDir([p.inventory], p.playbook, 'run-2', p.file)).toBeUndefined();
-    expect(rememberedPlaybookDir([relative(process.cwd(), p.inventory)], p.file)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-2' });
-    expect(statSync(p.file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(p.file, 'utf8')).entries).toHaveLength(1);
+    expect(recordPlaybookDir([p.inventory], p.older, 'run-1', p.dir)).toBeUndefined();
+    expect(recordPlaybookDir([p.inventory], p.playbook, 'run-2', p.dir)).toBeUndefined();
+    expect(rememberedPlaybookDir([relative(process.cwd(), p.inventory)], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-2' });
+    mkdirSync(join(p.root, 'inventories'));
+    writeFileSync(p.inventory, 'all: {}\n');
+    symlinkSync(join(p.root, 'inventories'), join(p.root, 'link'));
+    expect(rememberedPlaybookDir([join(p.root, 'link', 'site.yml')], undefined, p.dir)?.runId).toBe('run-2');
+    const [file] = readdirSync(p.dir);
+    expect(statSync(join(p.dir, file!)).mode & 0o777).toBe(0o600);
   });
 
-  it('nothing for another -i (other files, or the same in another order: Ansible merges them in order)', () => {
+  it('rollback --run: the folder that run read, though a later run read another', () => {
+    const p = place();
+    recordPlaybookDir([p.inventory], p.older, 'run-1', p.dir);
+    recordPlaybookDir([p.inventory], p.playbook, 'run-2', p.dir);
+    recordPlaybookDir([p.inventory], p.older, 'run-3', p.dir);
+    expect(rememberedPlaybookDir([p.inventory], 'run-2', p.dir)).toMatchObject({ dir: join(p.root, 'playbooks'), runId: 'run-2' });
+    expect(rememberedPlaybookDir([p.inventory], 'run-1', p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-1' });
+    // A run it does not know: the latest's, said as such.
+    expect(rememberedPlaybookDir([p.inventory], 'run-9', p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-3' });
+  });
+
+  it('nothing for another -i (other files, or the same in another order: Ansible merges them in order); each inventory keeps its own', () => {
     const p = place();
     const other = join(p.root, 'inventories', 'lab.yml');
-    recordPlaybookDir([p.inventory, other], p.playbook, 'run-1', p.file);
-    expect(rememberedPlaybookDir([p.inventory], p.file)).toBeUndefined();
-    expect(rememberedPlaybookDir([other, p.inventory], p.file)).toBeUndefined();
-    expect(rememberedPlaybookDir([p.inventory, other], p.file)?.runId).toBe('run-1');
+    recordPlaybookDir([p.inventory, other], p.playbook, 'run-1', p.dir);
+    recordPlaybookDir([other], p.older, 'run-2', p.dir);
+    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toBeUndefined();
+    expect(rememberedPlaybookDir([other, p.inventory], undefined, p.dir)).toBeUndefined();
+    expect(rememberedPlaybookDir([p.inventory, other], undefined, p.dir)?.runId).toBe('run-1');
+    expect(rememberedPlaybookDir([other], undefined, p.dir)?.runId).toBe('run-2');
   });
 
-  it('nothing where the folder holds no group_vars/ or host_vars/ (any more): there is nothing of it to read', () => {
+  it('nothing where the folder holds no group_vars/ or host_vars/ (any more, or cannot be looked at): there is nothing of it to read', () => {
     const p = place();
     const bare = join(p.root, 'bare');
     mkdirSync(bare);
-    recordPlaybookDir([p.inventory], join(bare, 'teql.yml'), 'run-1', p.file);
-    expect(rememberedPlaybookDir([p.inventory], p.file)).toBeUndefined();
+    recordPlaybookDir([p.inventory], join(bare, 'teql.yml'), 'run-1', p.dir);
+    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toBeUndefined();
     mkdirSync(join(bare, 'host_vars'));
-    expect(rememberedPlaybookDir([p.inventory], p.file)?.dir).toBe(bare);
+    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)?.dir).toBe(bare);
+    // The folder became a file: ENOTDIR, not a crash of status or unlock.
+    const gone = join(p.root, 'gone');
+    writeFileSync(gone, 'x');
+    recordPlaybookDir([p.inventory], join(gone, 'teql.yml'), 'run-2', p.dir);
+    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toBeUndefined();
   });
 
-  it('a damaged or foreign file remembers nothing, and the next play writes it anew', () => {
+  it('a damaged record remembers nothing, and the next play writes it anew', () => {
     const p = place();
-    mkdirSync(join(p.root, 'state', 'teqlctl'), { recursive: true });
-    for (const text of ['{"entries": [', '[]', '{"entries": [{"inventory": "x", "playbook": 1}]}']) {
-      writeFileSync(p.file, text);
-      expect(rememberedPlaybookDir([p.inventory], p.file)).toBeUndefined();
+    recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.dir);
+    const [file] = readdirSync(p.dir);
+    for (const text of ['{"entries": [', '[]', '{"entries": [{"playbook": "x", "runIds": []}]}', '{"entries": [{"playbook": 1}]}']) {
+      writeFileSync(join(p.dir, file!), text);
+      expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toBeUndefined();
     }
-    recordPlaybookDir([p.inventory], p.playbook, 'run-3', p.file);
-    expect(rememberedPlaybookDir([p.inventory], p.file)?.runId).toBe('run-3');
+    recordPlaybookDir([p.inventory], p.playbook, 'run-3', p.dir);
+    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)?.runId).toBe('run-3');
   });
 
-  it('keeps the 100 newest inventories', () => {
+  it('keeps the 10 latest folders per inventory', () => {
     const p = place();
-    for (let i = 0; i < 105; i++) recordPlaybookDir([join(p.root, `inv-${i}.yml`)], p.playbook, `run-${i}`, p.file);
-    expect(rememberedPlaybookDir([join(p.root, 'inv-104.yml')], p.file)?.runId).toBe('run-104');
-    expect(rememberedPlaybookDir([join(p.root, 'inv-5.yml')], p.file)?.runId).toBe('run-5');
-    expect(rememberedPlaybookDir([join(p.root, 'inv-4.yml')], p.file)).toBeUndefined();
+    for (let i = 0; i < 12; i++) {
+      mkdirSync(join(p.root, `pb-${i}`, 'group_vars'), { recursive: true });
+      recordPlaybookDir([p.inventory], join(p.root, `pb-${i}`, 'x.yml'), `run-${i}`, p.dir);
+    }
+    expect(rememberedPlaybookDir([p.inventory], 'run-2', p.dir)?.runId).toBe('run-2');
+    expect(rememberedPlaybookDir([p.inventory], 'run-1', p.dir)?.runId).toBe('run-11');
   });
 
   it('a folder it cannot be written in: a warning naming --playbook-dir, not a failure', () => {
     const p = place();
     mkdirSync(join(p.root, 'state'));
     writeFileSync(join(p.root, 'state', 'teqlctl'), 'a file in the way');
-    expect(recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.file)).toMatch(new RegExp(`^warning: the playbook's folder was not recorded for status, rollback and unlock \\(.*\\): give them --playbook-dir ${join(p.root, 'playbooks')} `));
+    expect(recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.dir)).toMatch(new RegExp(`^warning: the playbook's folder was not recorded for status, rollback and unlock \\(.*\\): give them --playbook-dir ${join(p.root, 'playbooks')} `));
   });
 
   it('lives in teqlctl\'s state folder, beside the run journals', () => {
-    expect(recordFile({ XDG_STATE_HOME: '/srv/state' })).toBe('/srv/state/teqlctl/playbook-dirs.json');
+    expect(recordDir({ XDG_STATE_HOME: '/srv/state' })).toBe('/srv/state/teqlctl/playbook-dirs');
   });
 });
