@@ -68,7 +68,9 @@ function matchTerm(term: string, inv: Inventory): string[] {
   if (inv.hosts.has(term)) return [term];
   const found = new Set<string>();
   if (/[*?]/.test(term)) {
-    for (const [g, hosts] of inv.groups) if (globMatch(term, g)) hosts.forEach((h) => found.add(h));
+    // Groups in the order Ansible made them: all and ungrouped first (it makes them when it starts).
+    const groups = ['all', 'ungrouped', ...[...inv.groups.keys()].filter((g) => g !== 'all' && g !== 'ungrouped')];
+    for (const g of groups) if (globMatch(term, g)) inv.groups.get(g)?.forEach((h) => found.add(h));
     for (const h of inv.hosts.keys()) if (globMatch(term, h)) found.add(h);
   }
   if (found.size === 0) {

@@ -83,7 +83,9 @@ export function addHostEntry(tree: InventoryTree, group: string, entry: string, 
       problems.add(`host ${shown(name)} is given port ${expanded.port} here, after its first entry at ${formatPos(known.pos)}: Ansible takes a host's port from its first entry only, and would ignore this one`, pos, 'write the port on the host\'s first entry, or set ansible_port in its variables');
     }
     const layer = mergeLayers([laterPort ? emptyLayer() : port, vars]);
-    const g = tree.groups.get(group);
+    // An INI file's hosts above its first section are ungrouped's as they come, as in Ansible (whose
+    // ungrouped group exists from the start): not after the ungrouped hosts a later source names.
+    const g = tree.groups.get(group) ?? (group === 'ungrouped' ? groupOf(tree, 'ungrouped', pos) : undefined);
     if (g && !known?.groups.has(group)) g.hosts.push(name);
     if (known) {
       known.vars = mergeLayers([known.vars, layer]);

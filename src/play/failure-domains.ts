@@ -8,7 +8,7 @@ import { scopesOf, type EndScope } from '../plan/bundle-scope.js';
 
 export interface Unit {
   name: string;
-  /** Its hosts in the run, in inventory order. */
+  /** Its hosts in the run, in the run's host order (the plays' patterns', as Ansible's). */
   hosts: string[];
   /** false: the play's hosts that belong to no bundle. */
   bundle: boolean;
@@ -31,7 +31,7 @@ export class FailureDomains {
   private readonly outside = new Map<string, string[]>();
 
   /**
-   * `hosts`: the run's hosts in inventory order; bundles with no end among them are left out, as
+   * `hosts`: the run's hosts in its plays' order; bundles with no end among them are left out, as
    * are bundles `selected` (--limit) does not name: their tasks are left out on the hosts that run.
    */
   constructor(bundles: readonly Bundle[], hosts: readonly string[], selected?: readonly string[]) {

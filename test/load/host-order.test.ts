@@ -30,4 +30,16 @@ describe('host order, as Ansible gives it', () => {
     expect(match('other:hq')).toEqual(['b1', 'x9', 'hub']);
     expect(inventory.groups.get('ungrouped')).toEqual(['z0']);
   });
+
+  it('a glob that matches all too: all\'s hosts first, as Ansible goes through all and ungrouped before the other groups', () => {
+    const { inventory } = loadInventory(join(dir, 'glob.ini'));
+    expect(matchPattern('a*', inventory)).toEqual(['u0', 'b1', 'a1', 'a0']);
+    expect(matchPattern('*p*', inventory)).toEqual(['u0', 'a1']);
+  });
+
+  it('hosts above an INI file\'s first section are ungrouped where they come, before a later source\'s ungrouped hosts', () => {
+    const { inventory } = loadInventory([join(dir, 'top.ini'), join(dir, 'ungrouped.yml')]);
+    expect(inventory.groups.get('ungrouped')).toEqual(['t1', 'u1']);
+    expect(inventory.groups.get('all')).toEqual(['t1', 'u1', 'g1']);
+  });
 });
