@@ -8,8 +8,8 @@
 // inventories at once do not overwrite each other's record.
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { localDir, privateDir, writePrivateFile } from '../play/local-files.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { localDir, privateDir, prune, writePrivateFile } from '../play/local-files.js';
 
 /** Playbook folders remembered per inventory, and runs per folder; older ones are dropped. */
 const KEEP_DIRS = 10;
@@ -67,7 +67,8 @@ function readEntries(file: string): Entry[] {
 export function recordPlaybookDir(inventory: readonly string[], playbook: string, runId: string, dir = recordDir()): string | undefined {
   try {
     const file = recordFile(inventory, dir);
-    const path = realPath(playbook);
+    // The folder as play read it (the one holding the playbook, even a symbolic link to one elsewhere), its path made real.
+    const path = join(realPath(dirname(resolve(playbook))), basename(playbook));
     const old = readEntries(file);
     const same = old.find((e) => e.playbook === path);
     const entry: Entry = { playbook: path, runIds: [runId, ...(same?.runIds ?? [])].slice(0, KEEP_RUNS) };
@@ -76,6 +77,8 @@ export function recordPlaybookDir(inventory: readonly string[], playbook: string
     const temp = `${file}.${process.pid}.new`;
     writePrivateFile(temp, JSON.stringify({ version: 1, inventory: inventory.map(realPath), entries }, null, 1) + '\n');
     renameSync(temp, file);
+    // One file per inventory: the oldest go, as old run journals do.
+    prune(dir);
     return undefined;
   } catch (err) {
     return `warning: the playbook's folder was not recorded for status, rollback and unlock (${(err as Error).message}): give them --playbook-dir ${dirname(resolve(playbook))} if its group_vars/ or host_vars/ set how to log in`;

@@ -6,7 +6,7 @@ import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
 import { heredoc } from './arm-script.js';
 import { timerLines } from './timer-lines.js';
-import { metaLine, parsePeers } from './run-meta.js';
+import { ARM_SEQ_FILE, metaLine, parsePeers } from './run-meta.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
 import { decide, freeReserve, withRoom, writeReserve } from '../router/decision.js';
 import { syncFs } from '../apply/render-op.js';
@@ -128,7 +128,8 @@ exit 0
     `[ "$(ls ${x}/undo-*.sh 2>/dev/null | wc -l)" -eq "$(ls ${x}/redo-*.sh 2>/dev/null | wc -l)" ] || { echo '${NO_REDO_MARKER}'; exit 9; }`,
     `mkdir -p ${d} && chmod 700 ${d} || exit 3`,
     heredoc(`${d}/revert.sh`, revert),
-    metaLine(rollbackId, owner, timeoutSec, `rollback of ${runId}`),
+    // Its number among the runs armed here (router/arm-order.ts) must be recorded, as an apply's must.
+    `${metaLine(rollbackId, owner, timeoutSec, `rollback of ${runId}`)} || { echo "cannot write ${d}/meta or ${ARM_SEQ_FILE} (is /var/lib/teqlctl full or read-only?)" >&2; rm -rf ${d}; exit 3; }`,
     `echo pending > ${d}/state`,
     // Room for the decision should the disk fill before the rollback is confirmed (decision.ts).
     writeReserve(d),

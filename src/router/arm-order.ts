@@ -21,19 +21,21 @@ export function readRunSeq(meta: string, name: string): string {
 
 /**
  * Shell: sets `$name` to the number of the run being armed, and records it; its status is whether
- * the record holds it (read back). From the counter file; where that is missing, empty or damaged
- * (deleted by hand, a crash while it was rewritten), from the highest number the run folders
- * record, so that a lost counter never gives out a number lower than a run's already there. A
- * counter that cannot be written fails the arming (metaLine): one left holding an old number (a
- * read-only file, a restored backup) would give the next runs the same or lower numbers, and the
- * boot script would then take a later run for an earlier one (a review). Builtins only.
+ * the record holds it (read back). From the counter file, taken as a floor: a meta file written
+ * since the counter was (a counter restored from a backup, or left behind by a write that did not
+ * happen) raises it to that run's number. Where the counter is missing, empty or damaged (deleted
+ * by hand, a crash while it was rewritten), from the highest number every run folder records. So a
+ * lost or stale counter never gives out a number lower than a run's already there (a review). A
+ * counter that cannot be written fails the arming (metaLine), naming it. Builtins only; with the
+ * counter, only the metas newer than it are read (the last run's, usually).
  */
 export function nextArmSeq(name: string): string {
   return [
     `${name}=; read -r ${name} 2>/dev/null < ${ARM_SEQ_FILE}`,
-    `case $${name} in ''|*[!0-9]*) ${name}=0; for tq_so in ${RUNS_DIR}/*/meta; do ${readRunSeq('"$tq_so"', 'tq_sv')}; [ -n "$tq_sv" ] && [ "$tq_sv" -gt "$${name}" ] && ${name}=$tq_sv; done;; esac`,
+    `tq_sa=1; case $${name} in ''|*[!0-9]*) ${name}=0; tq_sa=;; esac`,
+    `for tq_so in ${RUNS_DIR}/*/meta; do [ -z "$tq_sa" ] || [ "$tq_so" -nt ${ARM_SEQ_FILE} ] || continue; ${readRunSeq('"$tq_so"', 'tq_sv')}; [ -n "$tq_sv" ] && [ "$tq_sv" -gt "$${name}" ] && ${name}=$tq_sv; done`,
     `${name}=$((${name} + 1))`,
-    `{ printf '%s\n' "$${name}" > ${ARM_SEQ_FILE}; } 2>/dev/null`,
+    `{ printf '%s\\n' "$${name}" > ${ARM_SEQ_FILE}; } 2>/dev/null`,
     `tq_sc=; read -r tq_sc 2>/dev/null < ${ARM_SEQ_FILE}`,
     `[ "$tq_sc" = "$${name}" ]`,
   ].join('; ');

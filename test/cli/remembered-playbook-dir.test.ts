@@ -28,6 +28,15 @@ describe('the playbook folders of the runs with an inventory', () => {
     expect(statSync(join(p.dir, file!)).mode & 0o777).toBe(0o600);
   });
 
+  it('a playbook that is a symbolic link to one elsewhere: the folder holding the link, whose group_vars/ play read (a review)', () => {
+    const p = place();
+    mkdirSync(join(p.root, 'shared'));
+    writeFileSync(join(p.root, 'shared', 'teql.yml'), '- hosts: all\n');
+    symlinkSync(join(p.root, 'shared', 'teql.yml'), p.playbook);
+    recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.dir);
+    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-1' });
+  });
+
   it('rollback --run: the folder that run read, though a later run read another', () => {
     const p = place();
     recordPlaybookDir([p.inventory], p.older, 'run-1', p.dir);

@@ -15,6 +15,7 @@ import { rollbackScript, undoFailures } from '../../src/deadman/rollback-script.
 import { stepsScript } from '../../src/apply/script.js';
 import { ABANDONED_MARKER, ARM_FAILED_MARKER, CONFIRM_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import type { Op } from '../../src/plan/ops.js';
 
 const exec = promisify(execFile);
@@ -32,7 +33,7 @@ function router(shell: string[]) {
   writeFileSync(join(dir, 'state'), 'pending\n');
   writeFileSync(join(root, 'lock', 'owner'), `run=${RUN}\nowner=t@t\n`);
   writeFileSync(join(root, 'boot-id'), 'this-boot\n');
-  const local = (script: string) => script.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+  const local = (script: string) => script.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
   /** The boot the run was armed in, as its meta records it. */
   const armedIn = (boot: string) => writeFileSync(join(dir, 'meta'), `run=${RUN}\nowner=t@t\nboot=${boot}\n`);
   // Three steps, each writing a file; their inverses remove it. Batch 0's undo as arming writes it.

@@ -9,6 +9,7 @@ import { redoBatchScript, undoBatchScript } from '../../src/deadman/arm-script.j
 import { armRollbackScript } from '../../src/deadman/runs-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../../src/deadman/undo-run-script.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import type { Op } from '../../src/plan/ops.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,7 +22,7 @@ function router(slowSec: number) {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-undo-run-'));
   for (const d of ['runs', 'etc', 'run']) mkdirSync(join(root, d), { recursive: true });
   writeFileSync(join(root, 'boot-id'), 'this-boot\n');
-  const local = (s: string) => s.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'run/lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id')).replaceAll('/run/systemd/system', join(root, 'no-systemd'));
+  const local = (s: string) => s.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'run/lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id')).replaceAll('/run/systemd/system', join(root, 'no-systemd'));
   const dir = join(root, 'runs', RUN);
   mkdirSync(dir);
   const ops: Op[] = [0, 1].map((i) => ({ kind: 'file-write', path: join(root, 'etc', `step${i}`), content: `${i}\n`, executable: false }));
@@ -47,6 +48,15 @@ function router(slowSec: number) {
 }
 
 describe.each(SHELLS)('the rollback\'s undo and its dead-man, under %s', (_name, shell) => {
+  it('a counter of armed runs that cannot be written: the rollback arms nothing (exit 3, its folder gone) and changes nothing (a review)', async () => {
+    const r = router(0);
+    mkdirSync(join(r.root, 'arm-seq'));
+    expect((await r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30))).code).toBe(3);
+    expect(existsSync(join(r.root, 'runs', RB))).toBe(false);
+    expect(r.state(RUN)).toBe('confirmed');
+    expect(r.steps()).toEqual([0, 1]);
+  });
+
   it('a dead-man that fires while the undo runs stops it, then redoes the run whole: the router ends as the run left it, never half', async () => {
     const r = router(3);
     // The rollback's dead-man, armed for 1 s (no systemd here: the detached sleeper).

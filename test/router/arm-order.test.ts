@@ -2,7 +2,7 @@
 // sh in a temporary folder: the next number after the counter, or after the highest a run folder
 // records when the counter is lost, and the meta file that holds it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,14 @@ describe.each(SHELLS)('the order runs armed in, under %s', (_name, shell) => {
       expect(r.next().stdout).toBe('10\n');
       expect(readFileSync(r.counter, 'utf8')).toBe('10\n');
     }
+  });
+
+  it('a counter older than a run folder\'s meta (restored from a backup) is a floor: on from that run\'s number (a review)', () => {
+    const r = router(shell);
+    writeFileSync(r.counter, '3\n');
+    utimesSync(r.counter, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    r.run('r8', 'run=r8\nseq=8\n');
+    expect(r.next().stdout).toBe('9\n');
   });
 
   it('a counter that cannot be written, or keeps an old number: fails, and so does the meta file (no two runs with one number)', () => {

@@ -132,10 +132,11 @@ export function revertPendingRuns(): string[] {
     // and a controller's skewed clock both leave it right. Where one does not (an older teqlctl's
     // run), as before: later by name (the controllers' clocks) and by its meta's time (the
     // router's), both, so that neither clock alone makes an older run look later; with \`name\` as
-    // $2, by name alone, and only runs that have a state count; a run without a meta of its own (a
-    // rollback decided it before it armed) then counts any such run as later, as it never was the
-    // latest (a review). Builtins only (test -nt).
-    `later() { tq_m="\${1%/state}/meta"; if [ ! -f "$tq_m" ]; then [ "\${2:-}" = name ] || return 1; for tq_o in ${RUNS_DIR}/*/meta; do [ -f "\${tq_o%/meta}/state" ] && return 0; done; return 1; fi; ${readRunSeq('"$tq_m"', 'tq_ls')}; tq_past=0; for tq_o in ${RUNS_DIR}/*/meta; do if [ "$tq_o" = "$tq_m" ]; then tq_past=1; continue; fi; [ -f "$tq_o" ] || continue; if [ "\${2:-}" = name ] && [ ! -f "\${tq_o%/meta}/state" ]; then continue; fi; ${readRunSeq('"$tq_o"', 'tq_os')}; if [ -n "$tq_ls" ] && [ -n "$tq_os" ]; then [ "$tq_os" -gt "$tq_ls" ] && return 0; elif [ $tq_past = 1 ]; then if [ "\${2:-}" = name ] || [ "$tq_o" -nt "$tq_m" ]; then return 0; fi; fi; done; return 1; }`,
+    // $2, by name alone, and only runs that have a state count. A run without a meta of its own (a
+    // rollback decided it before it armed: nothing of it began, its undo is empty) has none after
+    // it: its undo is resumed and ends it, rather than leaving it rolling-back for good (a review).
+    // Builtins only (test -nt).
+    `later() { tq_m="\${1%/state}/meta"; [ -f "$tq_m" ] || return 1; ${readRunSeq('"$tq_m"', 'tq_ls')}; tq_past=0; for tq_o in ${RUNS_DIR}/*/meta; do if [ "$tq_o" = "$tq_m" ]; then tq_past=1; continue; fi; [ -f "$tq_o" ] || continue; if [ "\${2:-}" = name ] && [ ! -f "\${tq_o%/meta}/state" ]; then continue; fi; ${readRunSeq('"$tq_o"', 'tq_os')}; if [ -n "$tq_ls" ] && [ -n "$tq_os" ]; then [ "$tq_os" -gt "$tq_ls" ] && return 0; elif [ $tq_past = 1 ]; then if [ "\${2:-}" = name ] || [ "$tq_o" -nt "$tq_m" ]; then return 0; fi; fi; done; return 1; }`,
     `for s in ${RUNS_DIR}/*/state; do`,
     '  [ -f "$s" ] || continue',
     '  st=$(cat "$s"); r=${s%/state}; r=${r##*/}',
