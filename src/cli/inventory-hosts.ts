@@ -11,7 +11,7 @@ import { ConfigError, ConnectError } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 import { terminalText } from '../ui/terminal.js';
 import { statSync } from 'node:fs';
-import { realPath, rememberedPlaybookDir, type Remembered } from './remembered-playbook-dir.js';
+import { realPath, recordDir, rememberedPlaybookDir, type Remembered, type RunChoice } from './remembered-playbook-dir.js';
 import { warnOnce } from '../connect/warn-once.js';
 import { dirname, join } from 'node:path';
 
@@ -40,7 +40,7 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[
 
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
-  const playbookDir = flags.playbookDir ?? lastRunsPlaybookDir(flags.inventory, flags.run);
+  const playbookDir = playbookDirOf(flags);
   const { inventory, notes, deferred } = loadInventory(flags.inventory, { ...(playbookDir !== undefined ? { playbookDir } : {}), deferHostProblems: true });
   const unread = playbookDir === undefined || realPath(playbookDir) !== realPath(process.cwd()) ? unreadPlaybookVars(process.cwd(), flags.inventory) : undefined;
   if (unread) warnOnce(terminalText(`note: ${unread}`));
@@ -65,19 +65,28 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
 
 const remembered = new Map<string, Remembered | undefined>();
 
+/** The folder whose group_vars/ and host_vars/ this command reads besides the inventory's: --playbook-dir, else a recorded run's. */
+export function playbookDirOf(flags: InventoryFlags): string | undefined {
+  const choice: RunChoice = flags.run !== undefined ? { runId: flags.run } : flags.latestConfirmed ? 'latest-confirmed' : 'latest';
+  return flags.playbookDir ?? lastRunsPlaybookDir(flags.inventory, choice);
+}
+
 /**
- * Without --playbook-dir: the folder of the playbook the last `play` with this -i ran, read as it
- * read it (its group_vars/ may set how to log in), and said.
+ * Without --playbook-dir: the folder of the playbook a recorded `play` with this -i ran (the run
+ * named, the latest confirmed, or the latest), read as it read it (its group_vars/ may set how to
+ * log in), and said.
  */
-function lastRunsPlaybookDir(sources: readonly string[], runId: string | undefined): string | undefined {
+function lastRunsPlaybookDir(sources: readonly string[], choice: RunChoice): string | undefined {
   // Once per command: a rollback that connects again to a host it lost reads what it read first,
   // whatever a play meanwhile recorded.
-  const key = JSON.stringify([sources, runId ?? null]);
-  if (!remembered.has(key)) remembered.set(key, rememberedPlaybookDir(sources, runId));
+  const key = JSON.stringify([sources, choice, recordDir()]);
+  if (!remembered.has(key)) remembered.set(key, rememberedPlaybookDir(sources, choice));
   const last = remembered.get(key);
   if (!last) return undefined;
+  const which = typeof choice === 'object' && last.runId === choice.runId ? 'the run'
+    : choice === 'latest-confirmed' && last.confirmed ? 'the latest confirmed run with this inventory' : 'the last play with this inventory';
   // An inventory's own folder is read anyway: nothing new to say.
-  if (!inventoryDirs(sources).includes(realPath(last.dir))) warnOnce(terminalText(`note: reading group_vars/ and host_vars/ in ${last.dir}, as ${last.runId === runId ? 'the run' : 'the last play with this inventory'} did (${last.playbook}, run ${last.runId}): --playbook-dir to read another folder's`));
+  if (!inventoryDirs(sources).includes(realPath(last.dir))) warnOnce(terminalText(`note: reading group_vars/ and host_vars/ in ${last.dir}, as ${which} did (${last.playbook}, run ${last.runId}): --playbook-dir to read another folder's`));
   return last.dir;
 }
 

@@ -18,6 +18,8 @@ export interface InventoryFlags extends SecretFlags {
   playbookDir?: string;
   /** rollback's --run: without --playbook-dir, the playbook folder that run read is read. */
   run?: string;
+  /** rollback without --run (it undoes the routers' latest confirmed run): the folder of the latest run recorded confirmed is read. */
+  latestConfirmed?: boolean;
 }
 
 /** `-i` as ansible-playbook takes it: repeatable, each a file or a folder, merged in order. */

@@ -20,7 +20,7 @@ import { checkCombinations, confirmTimeout, forksOf, isOffline, type PlayFlags }
 import { debugHolds } from './debug-hold.js';
 import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
 import { showOffline } from './play-offline.js';
-import { recordPlaybookDir } from './remembered-playbook-dir.js';
+import { recordPlaybookDir, recordRunOutcome } from './remembered-playbook-dir.js';
 import { serialNote } from '../play/sites.js';
 import { withHalfBundleNotes } from '../play/half-bundles.js';
 
@@ -132,6 +132,11 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       interrupted: () => interrupted,
     });
     const result = flags.detailedExitcode ? detailedExit(ran) : ran;
+    // Confirmed on a router: the run a later `rollback` without --run undoes, whose folder it reads.
+    if (recorded && ran.hosts.some((h) => h.status === 'changed')) {
+      const unrecorded = recordRunOutcome(flags.inventory, runId, true);
+      if (unrecorded) process.stderr.write(terminalText(unrecorded) + '\n');
+    }
     // The local copy of the run's journal (the routers keep theirs under /var/lib/teqlctl/runs).
     const unwritten = result.check ? undefined : writeLocalJournal(result.runId, runOutput(result, true, (t) => log.redact(t)));
     if (unwritten) process.stderr.write(unwritten + '\n');

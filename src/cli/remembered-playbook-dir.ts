@@ -3,9 +3,11 @@
 // in (user, port, become): read without them, a rollback logged in otherwise than the run it undoes,
 // or not at all, after a controller that died mid-run. `play` records its folder once the plan is
 // approved (before any change; a declined plan records nothing); the others read it back for the
-// same -i: the folder of the run `rollback --run` names, else the latest. One file per inventory (a
-// hash of its files' real paths, in order) in teqlctl's state folder, 0600: two plays of different
-// inventories at once do not overwrite each other's record.
+// same -i: the folder of the run `rollback --run` names; a rollback without --run, the folder of the
+// latest run known confirmed (the run the routers will name: a run approved and then rolled back is
+// not it); else the latest. One file per inventory (a hash of its files' real paths, in order) in
+// teqlctl's state folder, 0600: two plays of different inventories at once do not overwrite each
+// other's record.
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -18,6 +20,8 @@ const KEEP_RUNS = 50;
 interface Entry {
   playbook: string;
   runIds: string[];
+  /** Of runIds, those confirmed on some router and not undone since by a rollback from here. */
+  confirmed?: string[];
 }
 
 export interface Remembered {
@@ -25,6 +29,8 @@ export interface Remembered {
   dir: string;
   playbook: string;
   runId: string;
+  /** The run is recorded as confirmed on some router (and not undone from here since). */
+  confirmed: boolean;
 }
 
 /** A path as the file system resolves it (symbolic links followed); as given, made absolute, where it does not exist. */
@@ -53,7 +59,8 @@ function readEntries(file: string): Entry[] {
     if (!Array.isArray(data.entries)) return [];
     return data.entries.filter((e): e is Entry =>
       e !== null && typeof e === 'object' && typeof e.playbook === 'string'
-      && Array.isArray(e.runIds) && e.runIds.length > 0 && e.runIds.every((r: unknown) => typeof r === 'string'));
+      && Array.isArray(e.runIds) && e.runIds.length > 0 && e.runIds.every((r: unknown) => typeof r === 'string'))
+      .map((e) => ({ ...e, confirmed: Array.isArray(e.confirmed) ? e.confirmed.filter((r: unknown) => typeof r === 'string' && e.runIds.includes(r)) : [] }));
   } catch {
     // Missing, or damaged (a crash mid-write is ruled out by the rename): nothing remembered.
     return [];
@@ -71,17 +78,40 @@ export function recordPlaybookDir(inventory: readonly string[], playbook: string
     const path = join(realPath(dirname(resolve(playbook))), basename(playbook));
     const old = readEntries(file);
     const same = old.find((e) => e.playbook === path);
-    const entry: Entry = { playbook: path, runIds: [runId, ...(same?.runIds ?? [])].slice(0, KEEP_RUNS) };
-    const entries = [entry, ...old.filter((e) => e !== same)].slice(0, KEEP_DIRS);
-    privateDir(dir, 'teqlctl\'s state folder');
-    const temp = `${file}.${process.pid}.new`;
-    writePrivateFile(temp, JSON.stringify({ version: 1, inventory: inventory.map(realPath), entries }, null, 1) + '\n');
-    renameSync(temp, file);
-    // One file per inventory: the oldest go, as old run journals do.
-    prune(dir);
+    const runIds = [runId, ...(same?.runIds ?? [])].slice(0, KEEP_RUNS);
+    const entry: Entry = { playbook: path, runIds, confirmed: (same?.confirmed ?? []).filter((r) => runIds.includes(r)) };
+    writeEntries(file, inventory, [entry, ...old.filter((e) => e !== same)].slice(0, KEEP_DIRS), dir);
     return undefined;
   } catch (err) {
     return `warning: the playbook's folder was not recorded for status, rollback and unlock (${(err as Error).message}): give them --playbook-dir ${dirname(resolve(playbook))} if its group_vars/ or host_vars/ set how to log in`;
+  }
+}
+
+function writeEntries(file: string, inventory: readonly string[], entries: Entry[], dir: string): void {
+  privateDir(dir, 'teqlctl\'s state folder');
+  const temp = `${file}.${process.pid}.new`;
+  writePrivateFile(temp, JSON.stringify({ version: 1, inventory: inventory.map(realPath), entries }, null, 1) + '\n');
+  renameSync(temp, file);
+  // One file per inventory: the oldest go, as old run journals do.
+  prune(dir);
+}
+
+/**
+ * What became of a recorded run: confirmed on some router (play), or undone (rollback), so that a
+ * rollback without --run reads the folder of the run the routers will name. A run not recorded
+ * (a --check, a record that failed) is left alone; returns a warning when it could not be written.
+ */
+export function recordRunOutcome(inventory: readonly string[], runId: string, confirmed: boolean, dir = recordDir()): string | undefined {
+  try {
+    const file = recordFile(inventory, dir);
+    const entries = readEntries(file);
+    const entry = entries.find((e) => e.runIds.includes(runId));
+    if (!entry || entry.confirmed!.includes(runId) === confirmed) return undefined;
+    entry.confirmed = confirmed ? [runId, ...entry.confirmed!] : entry.confirmed!.filter((r) => r !== runId);
+    writeEntries(file, inventory, entries, dir);
+    return undefined;
+  } catch (err) {
+    return `warning: run ${runId} was not recorded as ${confirmed ? 'confirmed' : 'undone'} (${(err as Error).message}): a rollback without --run may read another run's playbook folder, and says so`;
   }
 }
 
@@ -96,15 +126,36 @@ function hasVars(dir: string): boolean {
   });
 }
 
+/** Which recorded run: the one named, else the latest known confirmed (what `rollback` undoes), else the latest. */
+export type RunChoice = { runId: string } | 'latest-confirmed' | 'latest';
+
 /**
- * The playbook folder of run `runId` with this -i, else of the latest run with it, when it still
- * holds group_vars/ or host_vars/ (else there is nothing of it to read).
+ * The playbook folder of the chosen run with this -i (the latest when the one named is not
+ * recorded), when it still holds group_vars/ or host_vars/ (else there is nothing of it to read).
  */
-export function rememberedPlaybookDir(inventory: readonly string[], runId?: string, dir = recordDir()): Remembered | undefined {
+export function rememberedPlaybookDir(inventory: readonly string[], choice: RunChoice = 'latest', dir = recordDir()): Remembered | undefined {
+  const found = recordedRun(inventory, choice, dir);
+  return found && hasVars(dirname(found.playbook)) ? { dir: dirname(found.playbook), ...found } : undefined;
+}
+
+function recordedRun(inventory: readonly string[], choice: RunChoice, dir: string): Omit<Remembered, 'dir'> | undefined {
   const entries = readEntries(recordFile(inventory, dir));
-  const entry = (runId !== undefined ? entries.find((e) => e.runIds.includes(runId)) : undefined) ?? entries[0];
-  if (!entry) return undefined;
-  const folder = dirname(entry.playbook);
-  const id = runId !== undefined && entry.runIds.includes(runId) ? runId : entry.runIds[0]!;
-  return hasVars(folder) ? { dir: folder, playbook: entry.playbook, runId: id } : undefined;
+  const run = (e: Entry, runId: string) => ({ playbook: e.playbook, runId, confirmed: e.confirmed!.includes(runId) });
+  if (typeof choice === 'object') {
+    const named = entries.find((e) => e.runIds.includes(choice.runId));
+    if (named) return run(named, choice.runId);
+  }
+  if (choice === 'latest-confirmed') {
+    // The routers name their latest confirmed run by its id's order (its start time): the same order here.
+    const latest = entries.flatMap((e) => e.confirmed!.map((runId) => run(e, runId))).sort((x, y) => (x.runId < y.runId ? 1 : -1))[0];
+    if (latest) return latest;
+  }
+  return entries[0] && run(entries[0], entries[0].runIds[0]!);
+}
+
+/** Whether run `runId` is recorded with this -i, and the folder it read (undefined: one without group_vars/ or host_vars/). */
+export function recordedRunDir(inventory: readonly string[], runId: string, dir = recordDir()): { dir: string | undefined } | undefined {
+  const found = recordedRun(inventory, { runId }, dir);
+  if (!found || found.runId !== runId) return undefined;
+  return { dir: hasVars(dirname(found.playbook)) ? dirname(found.playbook) : undefined };
 }

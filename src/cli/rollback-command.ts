@@ -2,7 +2,7 @@
 // confirmed run later on every router that has it (lock, drift check, dead-man, fresh re-verify).
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { ExitCode } from '../errors.js';
+import { ExitCode, RefusedError } from '../errors.js';
 import { newRunId } from '../play/run-id.js';
 import { terminalText } from '../ui/terminal.js';
 import { inventoryOption, playbookDirOption, secretOptions, type InventoryFlags, limitArg } from './inventory-options.js';
@@ -26,14 +26,31 @@ export function registerRollbackCommand(program: Command): void {
       .option('-l, --limit <hosts>', 'only these hosts', limitArg),
   ).action(async (flags: RollbackFlags) => {
     // Loaded when the command runs: defining the options must not load SSH.
-    const { connectInventory, inventoryConnectOptions } = await import('./inventory-hosts.js');
+    const { connectInventory, inventoryConnectOptions, playbookDirOf } = await import('./inventory-hosts.js');
+    const { recordedRunDir, recordRunOutcome } = await import('./remembered-playbook-dir.js');
     const { rollbackRun } = await import('../play/rollback-run.js');
     const timeoutSec = confirmTimeout(flags);
     const hold = debugHold(flags);
     const options = inventoryConnectOptions(flags);
+    // Without --run it undoes the routers' latest confirmed run: it logs in as the latest run recorded confirmed here did.
+    if (flags.run === undefined) flags.latestConfirmed = true;
     const conns = await connectInventory(flags, options);
+    let undoing: string | undefined;
     try {
       const exitCode = await rollbackRun(conns, {
+        chosen: (runId) => {
+          undoing = runId;
+          if (flags.run !== undefined || flags.playbookDir !== undefined) return;
+          // The routers named another run than the one whose folder was read (one made elsewhere
+          // since, or one whose outcome was never recorded here): undone as logged in otherwise, a
+          // dead-man's redo or a reconnect could lock it out. Named, it is read as that run read it.
+          const recorded = recordedRunDir(flags.inventory, runId);
+          const read = playbookDirOf(flags);
+          if (recorded && recorded.dir !== read) {
+            const what = (dir: string | undefined) => (dir ? `the group_vars/ and host_vars/ in ${dir}` : 'no playbook folder\'s group_vars/ or host_vars/');
+            throw new RefusedError(`run ${runId} is the routers' latest confirmed run; it logged in with ${what(recorded.dir)}, and this rollback with ${what(read)}: nothing was rolled back`, `name it, to log in as it did: teqlctl rollback -i ... --run ${runId} (or choose with --playbook-dir)`);
+          }
+        },
         ...(flags.run ? { run: flags.run } : {}),
         force: Boolean(flags.force),
         lockId: `${newRunId()}-rollback`,
@@ -48,6 +65,11 @@ export function registerRollbackCommand(program: Command): void {
         say: (line) => process.stdout.write(terminalText(line) + '\n'),
       });
       if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
+      // Undone everywhere: the next rollback without --run reads the folder of the run before it.
+      else if (undoing !== undefined) {
+        const unrecorded = recordRunOutcome(flags.inventory, undoing, false);
+        if (unrecorded) process.stderr.write(terminalText(unrecorded) + '\n');
+      }
     } finally {
       await closeAll(conns);
     }

@@ -35,6 +35,8 @@ export interface RollbackOptions {
   /** `--debug-hold-before-confirm`, as for play: wait before re-verifying. */
   holdBeforeConfirmMs?: number;
   say: (line: string) => void;
+  /** The run chosen, before anything changes: may refuse it (throw), as when it was logged into otherwise than that run. */
+  chosen?: (runId: string) => void;
 }
 
 async function checked(t: Transport, label: string, script: string, what: string, stage: Stage = 'connect', ok: readonly number[] = [0]) {
@@ -57,6 +59,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   const runId = o.run ?? confirmed[confirmed.length - 1];
   const unreachableToo = down.size > 0 ? ` (unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')})` : '';
   if (!runId) throw new RefusedError(`no confirmed run to roll back on these routers${unreachableToo}`, 'see `teqlctl status -i ...`');
+  o.chosen?.(runId);
   // The latest run, chosen from the routers' 50 latest: one that lists 50 newer runs (play and
   // rollback cycles) may still hold it. Read there directly (a review).
   if (o.run === undefined) await Promise.all(found.filter((f) => !f.runs.some((r) => r.id === runId)).map(async (f) => f.runs.push(...parseRuns((await checked(f.t, 'status', runsScript(0, runId), "reading teqlctl's runs")).stdout).runs)));

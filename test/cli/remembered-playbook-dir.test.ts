@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordDir, recordPlaybookDir, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
+import { recordDir, recordedRunDir, recordPlaybookDir, recordRunOutcome, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
 
 function place() {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-remember-'));
@@ -19,7 +19,7 @@ describe('the playbook folders of the runs with an inventory', () => {
     const p = place();
     expect(recordPlaybookDir([p.inventory], p.older, 'run-1', p.dir)).toBeUndefined();
     expect(recordPlaybookDir([p.inventory], p.playbook, 'run-2', p.dir)).toBeUndefined();
-    expect(rememberedPlaybookDir([relative(process.cwd(), p.inventory)], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-2' });
+    expect(rememberedPlaybookDir([relative(process.cwd(), p.inventory)], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-2', confirmed: false });
     mkdirSync(join(p.root, 'inventories'));
     writeFileSync(p.inventory, 'all: {}\n');
     symlinkSync(join(p.root, 'inventories'), join(p.root, 'link'));
@@ -34,7 +34,7 @@ describe('the playbook folders of the runs with an inventory', () => {
     writeFileSync(join(p.root, 'shared', 'teql.yml'), '- hosts: all\n');
     symlinkSync(join(p.root, 'shared', 'teql.yml'), p.playbook);
     recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.dir);
-    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-1' });
+    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-1', confirmed: false });
   });
 
   it('rollback --run: the folder that run read, though a later run read another', () => {
@@ -42,10 +42,48 @@ describe('the playbook folders of the runs with an inventory', () => {
     recordPlaybookDir([p.inventory], p.older, 'run-1', p.dir);
     recordPlaybookDir([p.inventory], p.playbook, 'run-2', p.dir);
     recordPlaybookDir([p.inventory], p.older, 'run-3', p.dir);
-    expect(rememberedPlaybookDir([p.inventory], 'run-2', p.dir)).toMatchObject({ dir: join(p.root, 'playbooks'), runId: 'run-2' });
-    expect(rememberedPlaybookDir([p.inventory], 'run-1', p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-1' });
+    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-2' }, p.dir)).toMatchObject({ dir: join(p.root, 'playbooks'), runId: 'run-2', confirmed: false });
+    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-1' }, p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-1', confirmed: false });
     // A run it does not know: the latest's, said as such.
-    expect(rememberedPlaybookDir([p.inventory], 'run-9', p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-3' });
+    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-9' }, p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-3' });
+  });
+
+  it('rollback without --run: the folder of the latest run recorded confirmed, not of a later one approved and rolled back (a review)', () => {
+    const p = place();
+    recordPlaybookDir([p.inventory], p.older, '20261203T100000-1-aa', p.dir);
+    expect(recordRunOutcome([p.inventory], '20261203T100000-1-aa', true, p.dir)).toBeUndefined();
+    // Approved from another folder, then rolled back by its own verification: never confirmed.
+    recordPlaybookDir([p.inventory], p.playbook, '20261203T110000-2-bb', p.dir);
+    expect(rememberedPlaybookDir([p.inventory], 'latest', p.dir)).toMatchObject({ dir: join(p.root, 'playbooks'), runId: '20261203T110000-2-bb', confirmed: false });
+    expect(rememberedPlaybookDir([p.inventory], 'latest-confirmed', p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: '20261203T100000-1-aa', confirmed: true });
+    // A later confirmed run in the first folder, then one in the second: the latest by run id, whatever folder came last.
+    recordPlaybookDir([p.inventory], p.playbook, '20261203T120000-3-cc', p.dir);
+    recordRunOutcome([p.inventory], '20261203T120000-3-cc', true, p.dir);
+    recordPlaybookDir([p.inventory], p.older, '20261203T130000-4-dd', p.dir);
+    expect(rememberedPlaybookDir([p.inventory], 'latest-confirmed', p.dir)).toMatchObject({ dir: join(p.root, 'playbooks'), runId: '20261203T120000-3-cc' });
+    // Rolled back from here: the one before it is the routers' latest confirmed again.
+    recordRunOutcome([p.inventory], '20261203T120000-3-cc', false, p.dir);
+    expect(rememberedPlaybookDir([p.inventory], 'latest-confirmed', p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: '20261203T100000-1-aa' });
+    // Nothing confirmed any more: the latest run's, as for status.
+    recordRunOutcome([p.inventory], '20261203T100000-1-aa', false, p.dir);
+    expect(rememberedPlaybookDir([p.inventory], 'latest-confirmed', p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: '20261203T130000-4-dd', confirmed: false });
+  });
+
+  it('a run\'s own folder, only for a run recorded: what a rollback compares with the folder it read', () => {
+    const p = place();
+    const bare = join(p.root, 'bare');
+    mkdirSync(bare);
+    recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.dir);
+    recordPlaybookDir([p.inventory], join(bare, 'teql.yml'), 'run-2', p.dir);
+    expect(recordedRunDir([p.inventory], 'run-1', p.dir)).toEqual({ dir: join(p.root, 'playbooks') });
+    expect(recordedRunDir([p.inventory], 'run-2', p.dir)).toEqual({ dir: undefined });
+    expect(recordedRunDir([p.inventory], 'run-3', p.dir)).toBeUndefined();
+    // An outcome for a run never recorded (a --check, another -i) writes nothing.
+    expect(recordRunOutcome([p.inventory], 'run-3', true, p.dir)).toBeUndefined();
+    // None confirmed: the latest run's folder, which has nothing to read.
+    expect(rememberedPlaybookDir([p.inventory], 'latest-confirmed', p.dir)).toBeUndefined();
+    recordRunOutcome([p.inventory], 'run-1', true, p.dir);
+    expect(rememberedPlaybookDir([p.inventory], 'latest-confirmed', p.dir)?.runId).toBe('run-1');
   });
 
   it('nothing for another -i (other files, or the same in another order: Ansible merges them in order); each inventory keeps its own', () => {
@@ -92,8 +130,8 @@ describe('the playbook folders of the runs with an inventory', () => {
       mkdirSync(join(p.root, `pb-${i}`, 'group_vars'), { recursive: true });
       recordPlaybookDir([p.inventory], join(p.root, `pb-${i}`, 'x.yml'), `run-${i}`, p.dir);
     }
-    expect(rememberedPlaybookDir([p.inventory], 'run-2', p.dir)?.runId).toBe('run-2');
-    expect(rememberedPlaybookDir([p.inventory], 'run-1', p.dir)?.runId).toBe('run-11');
+    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-2' }, p.dir)?.runId).toBe('run-2');
+    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-1' }, p.dir)?.runId).toBe('run-11');
   });
 
   it('a folder it cannot be written in: a warning naming --playbook-dir, not a failure', () => {

@@ -1,6 +1,6 @@
 // `teqlctl rollback` and `teqlctl status` against replayed routers: the SSH transport is replaced by
 // recorded ones, everything else (loading the inventory, the command, its output) is the real thing.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import { parseFacts } from '../../src/gather/parse-facts.js';
 import { stateLines } from '../../src/rollback/compare.js';
 import { RecordedRouter, recording } from '../helpers/replay-transport.js';
 import { schemaErrors } from '../helpers/json-schema.js';
+import { recordPlaybookDir, recordRunOutcome, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
 
 const routers = new Map<string, RecordedRouter>();
 vi.mock('../../src/connect/ssh-transport.js', () => ({
@@ -85,6 +86,32 @@ describe('teqlctl rollback', () => {
     for (const r of routers.values()) r.byLabel.set('status', () => ({ stdout: runLine(RUN, 'reverted') }));
     const err = await cli('rollback', '-i', inventory).catch((e: unknown) => e);
     expect(describeError(err)).toEqual({ code: 8, message: 'error: no confirmed run to roll back on these routers\n  hint: see `teqlctl status -i ...`' });
+  });
+
+  it('without --run, refuses a run that read another playbook folder than the one it logged in with, and names it; with --run, undoes it as it logged in, and forgets it was confirmed', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'teqlctl-state-'));
+    vi.stubEnv('XDG_STATE_HOME', state);
+    try {
+      const [first, later] = ['first', 'later'].map((d) => join(dir, d));
+      for (const d of [first!, later!]) mkdirSync(join(d, 'host_vars'), { recursive: true });
+      // RUN read `first`; a later run from `later` was confirmed on other routers of this inventory.
+      recordPlaybookDir([inventory], join(first!, 'teql.yml'), RUN);
+      recordRunOutcome([inventory], RUN, true);
+      recordPlaybookDir([inventory], join(later!, 'teql.yml'), '20260102T000000-def');
+      recordRunOutcome([inventory], '20260102T000000-def', true);
+      const err = await cli('rollback', '-i', inventory).catch((e: unknown) => e);
+      expect(describeError(err)).toEqual({ code: 8, message: `error: run ${RUN} is the routers' latest confirmed run; it logged in with the group_vars/ and host_vars/ in ${first}, and this rollback with the group_vars/ and host_vars/ in ${later}: nothing was rolled back\n  hint: name it, to log in as it did: teqlctl rollback -i ... --run ${RUN} (or choose with --playbook-dir)` });
+      for (const r of routers.values()) expect(r.labels()).toEqual(['status']);
+      await cli('rollback', '-i', inventory, '--run', RUN);
+      expect(out).toContain(`router_b: run ${RUN} undone`);
+      expect(process.exitCode).toBeUndefined();
+      // Undone: no longer the latest confirmed run whose folder a rollback reads.
+      expect(rememberedPlaybookDir([inventory], 'latest-confirmed')?.runId).toBe('20260102T000000-def');
+      recordRunOutcome([inventory], '20260102T000000-def', false);
+      expect(rememberedPlaybookDir([inventory], 'latest-confirmed')).toMatchObject({ runId: '20260102T000000-def', confirmed: false });
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('reports an undo that wrote errors as an incomplete rollback (exit 6)', async () => {

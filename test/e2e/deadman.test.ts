@@ -159,6 +159,8 @@ describe('dead-man rollback', () => {
     const undone = await teqlctl(['rollback', '-i', inventory]);
     expect(undone.code, undone.stdout + undone.stderr).toBe(0);
     expect(undone.stderr.match(/note: reading group_vars/g)).toHaveLength(1);
+    // play recorded the run confirmed: the run a rollback without --run undoes.
+    expect(undone.stderr).toContain(`note: reading group_vars/ and host_vars/ in ${join(dir, 'playbooks')}, as the latest confirmed run with this inventory did (${playbook}, run ${runId})`);
     expect(undone.stdout).toMatch(/router_b: verified over a fresh connection/);
     expect(await both()).toEqual(before);
   });
