@@ -11,6 +11,8 @@ import { resolveTarget, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshConfig, type SshConfigBlock } from './ssh-config.js';
 import { runSshG, type RunSshG } from './ssh-g.js';
 import { sshGBroker } from './ssh-g-broker.js';
+import { sharedSshG } from './ssh-g-shared.js';
+import { readHostLines } from './ssh-config-hosts.js';
 
 export interface LocalSsh {
   env: LocalEnv;
@@ -93,18 +95,34 @@ export function resolveHost(name: string, spec: ConnectionSpec, local: LocalSsh)
 }
 
 /**
- * How this LocalSsh runs `ssh -G`: spawned directly for a few hosts, through one helper process
- * once a run resolves more than BROKER_AFTER (a fleet; see ssh-g-broker.ts).
+ * How this LocalSsh runs `ssh -G`: once per group of hosts ssh_config cannot tell apart
+ * (ssh-g-shared.ts); spawned directly for a few, through one helper process once a run has spawned
+ * more than BROKER_AFTER (a fleet; see ssh-g-broker.ts).
  */
 const BROKER_AFTER = 16;
-const runners = new WeakMap<LocalSsh, { count: number; broker?: RunSshG }>();
+const runners = new WeakMap<LocalSsh, RunSshG>();
 
 function sshGRunner(local: LocalSsh, binary: string): RunSshG {
   let r = runners.get(local);
-  if (!r) runners.set(local, (r = { count: 0 }));
-  r.count++;
-  if (r.count <= BROKER_AFTER) return runSshG(binary);
-  return (r.broker ??= sshGBroker(binary));
+  if (!r) {
+    let count = 0;
+    let broker: RunSshG | undefined;
+    const spawnOne: RunSshG = (args) => (++count <= BROKER_AFTER ? runSshG(binary)(args) : (broker ??= sshGBroker(binary))(args));
+    runners.set(local, (r = sharedSshG(spawnOne, (rest) => readHostLines(sshConfigFiles(rest), passwdHome()))));
+  }
+  return r;
+}
+
+/** The files `ssh -G` reads: -F's alone, else the user's (in the account's home, as ssh finds it) and the system's. */
+export function sshConfigFiles(args: readonly string[], home = passwdHome()): string[] {
+  const f = args.indexOf('-F');
+  if (f >= 0) return args[f + 1] === undefined || args[f + 1]!.toLowerCase() === 'none' ? [] : [args[f + 1]!];
+  return [join(home, '.ssh', 'config'), '/etc/ssh/ssh_config'];
+}
+
+/** ssh's ~: the home directory of the password database, not $HOME. */
+function passwdHome(): string {
+  return localUser().home ?? homedir();
 }
 
 async function resolveUncached(name: string, spec: ConnectionSpec, local: LocalSsh): Promise<Target> {

@@ -1,0 +1,130 @@
+// One `ssh -G` per group of hosts ssh_config cannot tell apart: every derived answer must be what
+// ssh itself answers for that host. Checked against this machine's real ssh, for configurations
+// that group hosts (Host patterns, negations, tokens of the name and port, Include) and ones that
+// must not (Match, a hash of the name, canonicalization).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findSsh, sshConfigFiles } from '../../src/connect/local-ssh.js';
+import { hostLineKey, readHostLines } from '../../src/connect/ssh-config-hosts.js';
+import { runSshG, sshGArgs, type RunSshG, type SshGQuery } from '../../src/connect/ssh-g.js';
+import { deriveAnswer, sharedSshG } from '../../src/connect/ssh-g-shared.js';
+
+const ssh = findSsh();
+if (!ssh) throw new Error('these tests compare with OpenSSH\'s own ssh -G: install openssh-client');
+const dir = mkdtempSync(join(tmpdir(), 'teqlctl-sshg-shared-'));
+const home = join(dir, 'home');
+mkdirSync(join(home, '.ssh'), { recursive: true });
+
+/** ssh -G as ssh answers it, each question asked once across the tests (they are slow to ask). */
+const real = new Map<string, ReturnType<RunSshG>>();
+const askSsh: RunSshG = (args) => {
+  const key = JSON.stringify(args);
+  if (!real.has(key)) real.set(key, runSshG(ssh)(args));
+  return real.get(key)!;
+};
+
+const ALIASES = ['r1', 'r2', 'r10', 'r11', 'r3', 'router-1', 'router-2', 'router-3', 'router-9', '10.0.0.1', '10.0.0.10', 'fe80::1', 'Mixed', 'admin@r3'];
+const PORTS = [undefined, 2201, 22];
+
+/** Every alias and port, asked through sharedSshG at once; returns its answers, ssh's own, and how many it asked ssh. */
+async function compare(configText: string, extra: Partial<SshGQuery> = {}) {
+  const config = join(dir, `config-${real.size}-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(config, configText);
+  const queries = ALIASES.flatMap((alias) => PORTS.map((port) => sshGArgs({ alias, ...(port !== undefined ? { port } : {}), configFile: config, ...extra })));
+  let spawned = 0;
+  const shared = sharedSshG((args) => ((spawned += 1), askSsh(args)), (rest) => readHostLines(sshConfigFiles(rest, home), home));
+  const derived = await Promise.all(queries.map((q) => shared(q)));
+  const own = await Promise.all(queries.map((q) => askSsh(q)));
+  return { derived: derived.map((r) => [r.code, r.stdout]), own: own.map((r) => [r.code, r.stdout]), spawned, asked: queries.length };
+}
+
+describe('ssh -G shared by hosts that ssh_config cannot tell apart', () => {
+  it('no configuration: a group per kind of name (host name, IPv4, IPv6) and port given or not, every answer ssh\'s own', async () => {
+    const r = await compare('');
+    expect(r.derived).toEqual(r.own);
+    // 3 kinds x (no port, a port): each group its first host, one check by name, one by port, one by both at most.
+    expect(r.spawned).toBeLessThan(r.asked);
+  });
+
+  it('Host patterns, negations, and tokens of the name and port in the values: grouped by the Host lines each name matches', async () => {
+    const r = await compare([
+      'Host r1*',
+      '  Port 2200',
+      '  User first',
+      'Host router-* !router-9',
+      '  ProxyJump jump.example',
+      '  IdentityFile ~/.ssh/id_%h',
+      'Host *',
+      '  HostName %h.corp.example',
+      '  UserKnownHostsFile ~/.ssh/known-%h-%p ~/.ssh/known-%n',
+      '  User ops',
+    ].join('\n'));
+    expect(r.derived).toEqual(r.own);
+    expect(r.spawned).toBeLessThan(r.asked);
+  });
+
+  it('a Host block in an included file groups as one in the file itself', async () => {
+    const inc = join(dir, 'included.conf');
+    writeFileSync(inc, 'Host r2\n  Port 2299\n');
+    const r = await compare(`Include ${inc}\nHost *\n  User ops\n`);
+    expect(r.derived).toEqual(r.own);
+    expect(r.derived[ALIASES.indexOf('r2') * PORTS.length]).toEqual(r.own[ALIASES.indexOf('r2') * PORTS.length]);
+    expect(r.own[ALIASES.indexOf('r2') * PORTS.length]![1]).toContain('port 2299');
+  });
+
+  it('the same user or jump host for every host: grouped; another user is another group', async () => {
+    const r = await compare('Host *\n  ServerAliveInterval 5\n', { user: 'backup', proxyJump: 'bastion.example:2222' });
+    expect(r.derived).toEqual(r.own);
+    expect(r.spawned).toBeLessThan(r.asked);
+  });
+
+  it('a hash of the name and port (%C) cannot be derived: the check fails, and every host is asked for itself', async () => {
+    const r = await compare('Host *\n  ControlMaster auto\n  ControlPath /tmp/cm-%C\n');
+    expect(r.derived).toEqual(r.own);
+    expect(r.spawned).toBe(r.asked);
+  });
+
+  it('Match, or canonicalization: not grouped at all, every host asked for itself', async () => {
+    for (const text of ['Match host r1\n  Port 2200\n', 'CanonicalizeHostname yes\nCanonicalDomains example.com\n', `Include ${join(dir, 'with-match.conf')}\n`]) {
+      writeFileSync(join(dir, 'with-match.conf'), 'Match exec "true"\n  User other\n');
+      const r = await compare(text);
+      expect(r.derived).toEqual(r.own);
+      expect(r.spawned).toBe(r.asked);
+    }
+  });
+});
+
+describe('the Host lines of the files ssh reads', () => {
+  it('follows Include, relative to ~/.ssh (and /etc/ssh: more is safe) and with wildcards in the file name', () => {
+    mkdirSync(join(home, '.ssh', 'conf.d'), { recursive: true });
+    writeFileSync(join(home, '.ssh', 'conf.d', 'a.conf'), 'Host a*\n');
+    writeFileSync(join(home, '.ssh', 'conf.d', 'b.conf'), 'Host b*\nInclude ~/.ssh/more\n');
+    writeFileSync(join(home, '.ssh', 'more'), 'Host c* !c1\n');
+    writeFileSync(join(home, '.ssh', 'config'), 'Include conf.d/*.conf\nHost *\n');
+    expect(readHostLines([join(home, '.ssh', 'config')], home)).toEqual([['a*'], ['b*'], ['c*', '!c1'], ['*']]);
+  });
+
+  it('gives up where it cannot read as ssh does: Match anywhere, a token or a variable in Include, a wildcard in a folder, a line it cannot parse', () => {
+    const cases = ['Include ~/.ssh/%h.conf\n', 'Include ${HOME}/x\n', 'Include /etc/*/x.conf\n', 'Host a\n  = oops\n', 'Host a\nMatch all\n'];
+    for (const text of cases) {
+      const f = join(dir, 'give-up.conf');
+      writeFileSync(f, text);
+      expect(readHostLines([f], home), text).toBeUndefined();
+    }
+    // A missing file is read as empty, as ssh skips it.
+    expect(readHostLines([join(dir, 'missing')], home)).toEqual([]);
+  });
+
+  it('a name matching a line case-insensitively only is told apart from one matching neither', () => {
+    expect(hostLineKey([['R*']], 'r1')).not.toBe(hostLineKey([['R*']], 'x1'));
+    expect(hostLineKey([['r*', '!r9']], 'r9')).toBe(hostLineKey([['r*', '!r9']], 'x1'));
+  });
+
+  it('derives only whole names and numbers: 10.0.0.1 is not changed inside 10.0.0.10, port 22 not inside 2222', () => {
+    const first = { alias: '10.0.0.1', port: '22', rest: [] };
+    const a = { code: 0, stdout: 'hostname 10.0.0.1\nport 22\nother 10.0.0.10 2222\n', stderr: '' };
+    expect(deriveAnswer(first, a, { alias: '10.0.0.7', port: '2201', rest: [] }).stdout).toBe('hostname 10.0.0.7\nport 2201\nother 10.0.0.10 2222\n');
+  });
+});
