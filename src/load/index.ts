@@ -1,4 +1,5 @@
 // loadRun: inventory + playbook -> validated, templated task instances per host. Reads files, contacts nothing.
+import { yaml11Mark, yaml11Note } from './yaml11-readings.js';
 import { RunBudget } from './budget.js';
 import { checkAgreement } from './bundle-agree.js';
 import { deriveBundles } from './bundles.js';
@@ -54,10 +55,11 @@ export interface LoadOptions {
  */
 export function loadRun(inventorySources: string | readonly string[], playbookFile: string, opts: LoadOptions = {}): LoadedRun {
   // A bad -e stops the run before anything else is read: it is the run's own command line.
+  const mark = yaml11Mark();
   const extraProblems = new Problems();
   const extra = extraVarsLayer(opts.extraVars ?? [], extraProblems);
   extraProblems.throwIfAny();
-  const { inventory, layers, notes: inventoryNotes, deferred = new Map() } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile), deferHostProblems: true });
+  const { inventory, layers, notes: inventoryNotes, deferred = new Map() } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile), deferHostProblems: true, callerNotesYaml11: true });
   const problems = new Problems();
   connectWithExtraVars(inventory, layers, extra, deferred);
   const limited = limitHosts(inventory, opts.limit, problems);
@@ -116,7 +118,8 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   checkPairs(bundles, problems);
   checkMtus(bundles, placed, problems);
   problems.throwIfAny();
-  const notes = [...ansibleConfigNotes(process.env, process.cwd(), homedir()), ...inventoryNotes, ...(selection?.notes ?? []), ...unreadNotes];
+  const yaml11 = yaml11Note(mark);
+  const notes = [...ansibleConfigNotes(process.env, process.cwd(), homedir()), ...inventoryNotes, ...(yaml11 ? [yaml11] : []), ...(selection?.notes ?? []), ...unreadNotes];
   return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected } : {}), ...(notes.length > 0 ? { notes } : {}) };
 }
 

@@ -1,6 +1,7 @@
 // Loads the inventory: every source given with -i, merged in order, its groups, hosts, their variables
 // in Ansible's precedence (group_vars/ and host_vars/ beside each source and beside the playbook), and
 // how to reach each host.
+import { yaml11Mark, yaml11Note } from './yaml11-readings.js';
 import { dirname } from 'node:path';
 import { BUILT_IN } from './ansible-vars.js';
 import { buildConnection } from './connection.js';
@@ -46,6 +47,8 @@ export interface InventoryOptions {
    * problems are returned in `deferred` instead of thrown. The caller raises those of its hosts.
    */
   deferHostProblems?: boolean;
+  /** The caller says the plain values YAML 1.1 reads otherwise (loadRun, with the playbook's and -e's): not in `notes`. */
+  callerNotesYaml11?: boolean;
 }
 
 /** The deferred problems of `hosts`, added to `problems` (a host outside the run keeps its own). */
@@ -65,6 +68,7 @@ export function hostProblems(deferred: Map<string, HostProblems> | undefined, ho
  */
 export function loadInventory(sources: string | readonly string[], opts: InventoryOptions = {}): LoadedInventory {
   const problems = new Problems();
+  const mark = yaml11Mark();
   const paths = typeof sources === 'string' ? [sources] : [...sources];
   const { files, varsDirs, nestedVarsDirs, skippedInventoryLike } = listInventoryFiles(paths, problems);
   const tree = newTree();
@@ -157,6 +161,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
     ...(skippedInventoryLike.length > 0 ? [`not read: ${skippedInventoryLike.slice(0, 5).join(', ')}${skippedInventoryLike.length > 5 ? ', ...' : ''}: Ansible skips .ini and .cfg files in an inventory folder (rename it, e.g. hosts, or give it with its own -i)`] : []),
     ...unreadNestedVars(nestedVarsDirs, readDirs).map(nestedVarsNote),
     ...unreadVarFiles(readDirs, new Set([...tree.groups.keys(), 'all', 'ungrouped']), new Set(tree.hosts.keys())),
+    ...(opts.callerNotesYaml11 ? [] : [yaml11Note(mark)].filter((n) => n !== undefined)),
   ];
   return { inventory: { sources: paths, hosts, groups: groupMembers }, layers, notes, ...(opts.deferHostProblems ? { deferred } : {}) };
 }

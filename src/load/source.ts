@@ -5,6 +5,7 @@ import { MAX_ALIAS_COUNT } from './limits.js';
 import type { Problems } from './problems.js';
 import { analyzeDocument, readLimited, scanTokens } from './yaml-guard.js';
 import { at1, VAULT_HINT, vaultRefusal } from './file-head.js';
+import { recordYaml11Readings, yaml11Readings } from './yaml11-readings.js';
 
 export interface YamlFile {
   file: string;
@@ -98,7 +99,12 @@ export function parseYamlText(text: string, file: string, problems: Problems): Y
   const analysis = analyzeDocument(doc);
   for (const p of analysis.problems) problems.add(p.message, posOf(y, p.node), p.hint);
   y.aliases = analysis.aliases;
-  return analysis.problems.length > 0 ? undefined : y;
+  if (analysis.problems.length > 0) return undefined;
+  recordYaml11Readings(yaml11Readings(doc), (offset) => {
+    const p = at(y, offset);
+    return `${p.file}:${p.line}:${p.col}`;
+  });
+  return y;
 }
 
 export interface TagProblem {

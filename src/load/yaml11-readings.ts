@@ -1,0 +1,81 @@
+// Plain YAML values that Ansible (YAML 1.1, PyYAML's resolver) reads otherwise than teqlctl (YAML
+// 1.2, the core schema): `010` is 10 here and 8 there, `10:30` text here and 630 there, `1e3` a
+// number here and text there, `on` text here and true there. An inventory is often Ansible's too,
+// so each such value is said (a note, not an error: teqlctl's reading is the documented one).
+import { isScalar, visit, type Document, type Scalar } from 'yaml';
+
+/** A value as PyYAML's resolver reads a plain scalar: its implicit bool, int, float and null patterns. */
+export function yaml11Value(text: string): unknown {
+  if (/^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(text)) return true;
+  if (/^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(text)) return false;
+  if (/^(?:~|null|Null|NULL|)$/.test(text)) return null;
+  const sign = text.startsWith('-') ? -1 : 1;
+  const body = text.replace(/^[-+]/, '').replace(/_/g, '');
+  if (/^[-+]?0b[01_]+$/.test(text)) return sign * parseInt(body.slice(2), 2);
+  if (/^[-+]?0x[0-9a-fA-F_]+$/.test(text)) return sign * parseInt(body.slice(2), 16);
+  if (/^[-+]?0[0-7_]+$/.test(text)) return sign * parseInt(body, 8);
+  if (/^[-+]?(?:0|[1-9][0-9_]*)$/.test(text)) return sign * parseInt(body, 10);
+  // Base 60: 1:20 is 80, 1:20.5 is 80.5.
+  if (/^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/.test(text) || /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/.test(text)) {
+    return sign * body.split(':').reduce((n, part) => n * 60 + Number(part), 0);
+  }
+  if (/^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?$/.test(text) || /^[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?$/.test(text)) return sign * Number(body);
+  if (/^[-+]?\.(?:inf|Inf|INF)$/.test(text)) return sign * Infinity;
+  if (/^\.(?:nan|NaN|NAN)$/.test(text)) return NaN;
+  return text;
+}
+
+const same = (a: unknown, b: unknown) => Object.is(a, b) || (typeof a === 'number' && typeof b === 'number' && a === b);
+const shown = (v: unknown) => (typeof v === 'string' ? `the text ${JSON.stringify(v)}` : v === null ? 'null' : String(v));
+
+export interface Yaml11Reading {
+  offset: number;
+  /** As written. */
+  text: string;
+  here: string;
+  ansible: string;
+}
+
+/** Every plain value of `doc` (not a key) that YAML 1.1 reads otherwise; an explicit tag decides for itself. */
+export function yaml11Readings(doc: Document.Parsed): Yaml11Reading[] {
+  const out: Yaml11Reading[] = [];
+  visit(doc, {
+    Scalar(key, node: Scalar) {
+      if (key === 'key' || node.type !== 'PLAIN' || node.tag !== undefined || !node.range || !isScalar(node)) return;
+      const text = node.source;
+      if (typeof text !== 'string') return;
+      const ansible = yaml11Value(text);
+      if (!same(ansible, node.value)) out.push({ offset: node.range[0], text, here: shown(node.value), ansible: shown(ansible) });
+    },
+  });
+  return out;
+}
+
+// Readings found while loading, in the order read: a loader takes those since it began (yaml11Mark).
+// Kept here, not threaded through every reader of YAML files (inventory, group_vars, playbook, -e).
+const found: string[] = [];
+let dropped = 0;
+
+/** Records `file`'s readings; `position` turns an offset into `file:line:col`. */
+export function recordYaml11Readings(readings: readonly Yaml11Reading[], position: (offset: number) => string): void {
+  for (const r of readings) found.push(`${position(r.offset)} \`${r.text}\` (teqlctl: ${r.here}; Ansible: ${r.ansible})`);
+  // A long-lived process (a test run) must not keep them all.
+  if (found.length > 10_000) {
+    dropped += 5_000;
+    found.splice(0, 5_000);
+  }
+}
+
+export function yaml11Mark(): number {
+  return dropped + found.length;
+}
+
+const SHOWN = 5;
+
+/** One note for the readings recorded since `mark`, each place once; undefined when there are none. */
+export function yaml11Note(mark: number): string | undefined {
+  const places = [...new Set(found.slice(Math.max(0, mark - dropped)))];
+  if (places.length === 0) return undefined;
+  const more = places.length > SHOWN ? `, and ${places.length - SHOWN} more` : '';
+  return `plain YAML values that Ansible (YAML 1.1) reads otherwise than teqlctl (YAML 1.2): ${places.slice(0, SHOWN).join(', ')}${more}; teqlctl uses its reading: quote a value (\`"010"\`) or write it so both read the same, where Ansible reads these files too`;
+}

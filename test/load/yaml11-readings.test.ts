@@ -1,0 +1,66 @@
+// Plain values that Ansible (YAML 1.1) reads otherwise than teqlctl (YAML 1.2): said as one note
+// naming each place, as a run or `status` loads its files; the values themselves stay YAML 1.2's.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadInventory, loadRun } from '../../src/load/index.js';
+import { yaml11Readings, yaml11Value } from '../../src/load/yaml11-readings.js';
+import { writeCase } from './helpers.js';
+
+describe('YAML 1.1 as PyYAML resolves a plain value', () => {
+  it('as ansible-core 2.14.18 reads each (checked with a vars_files play and debug of the values as JSON, 2026-12-03)', () => {
+    expect(yaml11Value('010')).toBe(8);
+    expect(yaml11Value('10:30')).toBe(630);
+    expect(yaml11Value('52:54:00:12:34:56')).toBe(41135085296);
+    expect(yaml11Value('1_000')).toBe(1000);
+    expect(yaml11Value('0b101')).toBe(5);
+    expect(yaml11Value('-0x1A')).toBe(-26);
+    expect(yaml11Value('1e3')).toBe('1e3');
+    expect(yaml11Value('0o17')).toBe('0o17');
+    expect(yaml11Value('on')).toBe(true);
+    expect(yaml11Value('Off')).toBe(false);
+    expect(yaml11Value('1.5')).toBe(1.5);
+    expect(yaml11Value('~')).toBeNull();
+    expect(yaml11Value('10.0.0.1')).toBe('10.0.0.1');
+  });
+});
+
+describe('the values read otherwise', () => {
+  it('plain values only: a quoted or tagged value, a key, and what both read alike are not said', () => {
+    const doc = parseDocument('a: 010\n010: x\nb: "010"\nc: !!str 010\nd: 1.5\ne: [0o17, text, 42, 0x1A]\nf: 10.0.0.1/31\n');
+    expect(yaml11Readings(doc).map((r) => [r.text, r.here, r.ansible])).toEqual([['010', '10', '8'], ['0o17', '15', 'the text "0o17"']]);
+  });
+
+  it('one note for a run, each place by file:line:col, the inventory\'s, its group_vars\' and the playbook\'s; the values stay YAML 1.2\'s', () => {
+    const inv = readFileSync('test/load/good/inventory.yml', 'utf8').replace('ansible_port: 2201', 'ansible_port: 2201\n          mac: 52:54:00:12:34:56');
+    const dir = writeCase({
+      'inventory.yml': inv,
+      'group_vars/routers.yml': 'build: 1_000\nlabel: "1_000"\n',
+      'teql.yml': readFileSync('test/load/good/teql.yml', 'utf8').replace('  hosts: routers\n', '  hosts: routers\n  vars:\n    mode: 0o17\n'),
+    });
+    const run = loadRun(join(dir, 'inventory.yml'), join(dir, 'teql.yml'));
+    const notes = (run.notes ?? []).filter((n) => n.startsWith('plain YAML values'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain(`${join(dir, 'inventory.yml')}:8:16 \`52:54:00:12:34:56\` (teqlctl: the text "52:54:00:12:34:56"; Ansible: 41135085296)`);
+    expect(notes[0]).toContain(`${join(dir, 'group_vars', 'routers.yml')}:1:8 \`1_000\` (teqlctl: the text "1_000"; Ansible: 1000)`);
+    expect(notes[0]).toContain(`${join(dir, 'teql.yml')}:4:11 \`0o17\` (teqlctl: 15; Ansible: the text "0o17")`);
+    expect(notes[0]).toMatch(/; teqlctl uses its reading: quote a value/);
+    expect(run.inventory.hosts.get('router_a')!.vars.mac).toBe('52:54:00:12:34:56');
+    // status, rollback and unlock load the inventory alone: its own note.
+    const inventoryOnly = loadInventory(join(dir, 'inventory.yml'), { playbookDir: dir }).notes.filter((n) => n.startsWith('plain YAML values'));
+    expect(inventoryOnly).toHaveLength(1);
+    expect(inventoryOnly[0]).not.toContain('0o17');
+  });
+
+  it('many places: the first five and how many more', () => {
+    const dir = writeCase({ 'inv.yml': `all:\n  hosts:\n${Array.from({ length: 8 }, (_, i) => `    r${i}:\n      ansible_host: 127.0.0.${i + 1}\n      mtu: 0${i + 1}500\n`).join('')}` });
+    const [note] = loadInventory(join(dir, 'inv.yml')).notes.filter((n) => n.startsWith('plain YAML values'));
+    expect(note!.match(/`0\d500`/g)).toHaveLength(5);
+    expect(note).toContain(', and 3 more;');
+  });
+
+  it('nothing to say: no note', () => {
+    expect(loadRun('test/load/good/inventory.yml', 'test/load/good/teql.yml').notes?.filter((n) => n.startsWith('plain YAML values')) ?? []).toEqual([]);
+  });
+});
