@@ -25,7 +25,8 @@ export function globMatch(pattern: string, name: string, ignoreCase = false): bo
  * component, a token or a variable: not followed (undefined).
  */
 function includedFiles(arg: string, home: string): string[] | undefined {
-  if (/[%$]/.test(arg)) return undefined;
+  // A token, a variable, or another account's home (~name/).
+  if (/[%$]/.test(arg) || (arg.startsWith('~') && arg !== '~' && !arg.startsWith('~/'))) return undefined;
   const path = arg === '~' ? home : arg.startsWith('~/') ? join(home, arg.slice(2)) : arg;
   const candidates = isAbsolute(path) ? [path] : [join(home, '.ssh', path), join('/etc/ssh', path)];
   const out: string[] = [];
@@ -65,11 +66,14 @@ function readLines(file: string, home: string, depth: number, out: HostLines): b
     const m = /^([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+|$)(.*)$/.exec(line);
     if (!m) return false;
     const key = m[1]!.toLowerCase();
+    // ssh's own quoting (single quotes, quotes inside a word, backslashes) is not this reader's.
+    if ((key === 'host' || key === 'include') && /['"\\]/.test(m[2]!)) return false;
     const args = splitWords(m[2]!);
     if (key === 'host') out.push(args);
-    // Match may test anything (exec, the user, the network); canonicalization asks DNS and reads the file again.
+    // Match may test anything (exec, the user, the network); canonicalization asks DNS and reads the
+    // file again, and CanonicalizePermittedCNAMEs alone makes ssh look every host up.
     else if (key === 'match') return false;
-    else if (key === 'canonicalizehostname' && !['no', 'false'].includes((args[0] ?? '').toLowerCase())) return false;
+    else if (key.startsWith('canonical') && !['no', 'none', 'false'].includes((args[0] ?? '').toLowerCase())) return false;
     else if (key === 'include') {
       for (const arg of args) {
         const files = includedFiles(arg, home);

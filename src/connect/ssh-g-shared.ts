@@ -34,25 +34,62 @@ function parseArgs(args: readonly string[]): Query | undefined {
   return { alias: args[dash + 1]!, port, rest };
 }
 
-/** A name ssh prints as given: lower case, a host name or an address (no user@, no upper case ssh would lower). */
-const PLAIN_NAME = /^[a-z0-9_][a-z0-9._:-]*$/;
-const shape = (alias: string) => (/^[0-9.]+$/.test(alias) ? 'ipv4' : alias.includes(':') ? 'ipv6' : 'name');
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** Every place `from` stands as a whole (not inside a longer name or number) replaced by `to`. */
-function replaceWhole(text: string, from: string, to: string): string {
-  return text.replace(new RegExp(`(?<![A-Za-z0-9_])${escape(from)}(?![A-Za-z0-9_])`, 'g'), to);
+/**
+ * The kind of a name that ssh prints as given: a host name (lower case, not something inet_aton or
+ * getaddrinfo would read as an address: `10.1`, `0x0a000001`) or an IPv4 address in dotted-quad form.
+ * Anything else (upper case, user@, an IPv6 address ssh may print in another spelling) is asked
+ * for itself: undefined.
+ */
+export function nameKind(alias: string): 'name' | 'ipv4' | undefined {
+  if (!/^[a-z0-9_][a-z0-9._-]*$/.test(alias)) return undefined;
+  const octet = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+  if (new RegExp(`^${octet}(?:\\.${octet}){3}$`).test(alias)) return 'ipv4';
+  // inet_aton's other spellings of an address (1 to 4 parts, decimal, octal or hex): ssh rewrites them.
+  if (/^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}\.?$/.test(alias)) return undefined;
+  return 'name';
 }
 
-/** The first's answer as it would be for `q`: its name and port put in. */
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The first's answer as it would be for `q`: its name and port put in, in one pass (a name put in
+ * is never read again: `sw-22` stays `sw-22` when port 22 becomes 2200), whole words only
+ * (`10.0.0.1` is not changed inside `10.0.0.10`).
+ */
 export function deriveAnswer(first: Query, answer: SshGResult, q: Query): SshGResult {
-  const put = (text: string) => {
-    let out = text;
-    if (q.alias !== first.alias) out = replaceWhole(out, first.alias, q.alias);
-    if (q.port !== first.port && first.port !== undefined && q.port !== undefined) out = replaceWhole(out, first.port, q.port);
-    return out;
-  };
+  const swaps = new Map<string, string>();
+  if (q.alias !== first.alias) swaps.set(first.alias, q.alias);
+  if (q.port !== first.port && first.port !== undefined && q.port !== undefined) swaps.set(first.port, q.port);
+  if (swaps.size === 0) return answer;
+  const re = new RegExp(`(?<![A-Za-z0-9_])(?:${[...swaps.keys()].map(escape).join('|')})(?![A-Za-z0-9_])`, 'g');
+  const put = (text: string) => text.replace(re, (m) => swaps.get(m) ?? m);
   return { code: answer.code, stdout: put(answer.stdout), stderr: put(answer.stderr) };
+}
+
+/** The first line of `key` in an answer. */
+const field = (stdout: string, key: string) => new RegExp(`^${key} (.*)$`, 'm').exec(stdout)?.[1];
+
+/**
+ * ssh refuses a host whose jump host is itself ("jumphost loop"), a check a derived answer never
+ * went through: where the host name is among the jump hosts, ssh is asked.
+ */
+function mayLoop(stdout: string): boolean {
+  const jump = field(stdout, 'proxyjump');
+  const host = field(stdout, 'hostname');
+  if (jump === undefined || jump.toLowerCase() === 'none' || host === undefined) return false;
+  return jump.split(',').some((hop) => hop.replace(/^.*@/, '').replace(/^\[(.*)\](?::\d+)?$/, '$1').replace(/:\d+$/, '') === host);
+}
+
+/**
+ * Whether the check's answer proves the derivation: equal to the derived one, and neither name nor
+ * port of either found in the other's answer by chance (`HostName gw-%h` with the names `gw-gw` and
+ * `gw` passes an equality check that `r1` would fail).
+ */
+function provesDerivation(first: Query, answer: SshGResult, check: Query, own: SshGResult): boolean {
+  if (answer.code !== 0 || own.code !== 0 || deriveAnswer(first, answer, check).stdout !== own.stdout) return false;
+  const has = (text: string, word: string) => new RegExp(`(?<![A-Za-z0-9_])${escape(word)}(?![A-Za-z0-9_])`).test(text);
+  const apart = (a: string | undefined, b: string | undefined) => a === b || a === undefined || b === undefined || (!has(own.stdout, a) && !has(answer.stdout, b));
+  return apart(first.alias, check.alias) && apart(first.port, check.port);
 }
 
 /**
@@ -67,17 +104,22 @@ export function sharedSshG(run: RunSshG, hostLines: (rest: readonly string[]) =>
   const ask = (args: string[]) => {
     const key = JSON.stringify(args);
     let answer = asked.get(key);
-    if (!answer) asked.set(key, (answer = run(args)));
+    if (!answer) {
+      asked.set(key, (answer = run(args)));
+      // Only an answer is kept: a failure (a timeout) is asked again by the next host, as before.
+      void answer.then((r) => r.code !== 0 && asked.delete(key));
+    }
     return answer;
   };
   return async (args) => {
     const q = parseArgs(args);
-    if (!q || !PLAIN_NAME.test(q.alias) || (q.port !== undefined && !/^[0-9]+$/.test(q.port))) return ask(args);
+    const kind = q && nameKind(q.alias);
+    if (!q || !kind || (q.port !== undefined && !/^[1-9][0-9]*$/.test(q.port))) return ask(args);
     const restKey = JSON.stringify(q.rest);
     if (!lines.has(restKey)) lines.set(restKey, hostLines(q.rest));
     const tree = lines.get(restKey);
     if (!tree) return ask(args);
-    const groupKey = JSON.stringify([q.rest, q.port !== undefined, shape(q.alias), hostLineKey(tree, q.alias)]);
+    const groupKey = JSON.stringify([q.rest, q.port !== undefined, kind, hostLineKey(tree, q.alias)]);
     const group = groups.get(groupKey);
     if (!group) {
       const answer = ask(args);
@@ -90,9 +132,11 @@ export function sharedSshG(run: RunSshG, hostLines: (rest: readonly string[]) =>
     if (!checked) {
       // This host checks the derivation for its group: its own answer against the derived one.
       const own = ask(args);
-      group.checked.set(how, Promise.all([group.answer, own]).then(([a, o]) => a.code === 0 && o.code === 0 && deriveAnswer(group.first, a, q).stdout === o.stdout));
+      group.checked.set(how, Promise.all([group.answer, own]).then(([a, o]) => provesDerivation(group.first, a, q, o)));
       return own;
     }
-    return (await checked) ? deriveAnswer(group.first, await group.answer, q) : ask(args);
+    if (!(await checked)) return ask(args);
+    const derived = deriveAnswer(group.first, await group.answer, q);
+    return mayLoop(derived.stdout) ? ask(args) : derived;
   };
 }

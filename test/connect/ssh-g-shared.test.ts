@@ -96,6 +96,50 @@ describe('ssh -G shared by hosts that ssh_config cannot tell apart', () => {
   });
 });
 
+/** The queries in this order, one after another (the first asked, the next checks, the last derived), against ssh's own answers. */
+async function inOrder(configText: string, queries: Array<Omit<SshGQuery, 'configFile'>>) {
+  const config = join(dir, `order-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(config, configText);
+  const args = queries.map((q) => sshGArgs({ ...q, configFile: config }));
+  const shared = sharedSshG(askSsh, (rest) => readHostLines(sshConfigFiles(rest, home), home));
+  const derived: Array<[number | null, string]> = [];
+  for (const a of args) derived.push(await shared(a).then((r) => [r.code, r.code === 0 ? r.stdout : '']));
+  const own = await Promise.all(args.map((a) => askSsh(a).then((r): [number | null, string] => [r.code, r.code === 0 ? r.stdout : ''])));
+  return { derived, own };
+}
+
+describe('what a review found deriving wrongly (each against ssh\'s own answer)', () => {
+  it('a name holding the first host\'s port: the name and port put in at once (sw-22 stayed sw-2200)', async () => {
+    const r = await inOrder('', [{ alias: 'sw-1', port: 22 }, { alias: 'sw-2', port: 2222 }, { alias: 'sw-22', port: 2200 }, { alias: '10.0.0.1', port: 22 }, { alias: '10.0.0.2', port: 2200 }, { alias: '10.0.22.5', port: 222 }]);
+    expect(r.derived).toEqual(r.own);
+  });
+
+  it('addresses ssh prints in another spelling (IPv6, 10.1, 0x0a000001) are asked for themselves', async () => {
+    const r = await inOrder('', [{ alias: '2001:db8::1' }, { alias: '2001:db8::2' }, { alias: '2001:0db8::0003' }, { alias: 'host-a' }, { alias: 'host-b' }, { alias: '0x0a000001' }, { alias: '10.1' }]);
+    expect(r.derived).toEqual(r.own);
+  });
+
+  it('a host that is its own jump host: ssh refuses it (jumphost loop), so does the derivation', async () => {
+    const r = await inOrder('Host *\n  ProxyJump bastion\n', [{ alias: 'r1' }, { alias: 'r2' }, { alias: 'bastion' }]);
+    expect(r.derived).toEqual(r.own);
+    expect(r.own[2]![0]).not.toBe(0);
+  });
+
+  it('CanonicalizePermittedCNAMEs, single quotes in Host or Include, Include ~user/: not grouped', async () => {
+    const inc = join(dir, 'quoted.conf');
+    writeFileSync(inc, 'Host r1\n  Port 2201\n');
+    for (const text of ['CanonicalizePermittedCNAMEs *:*\n', "Host 'r1'\n  Port 2201\n", 'Host r"1"\n  Port 2201\n', `Include '${inc}'\n`, `Include ~root/../${inc}\n`]) {
+      const r = await inOrder(text, [{ alias: 'r2' }, { alias: 'r3' }, { alias: 'r1' }]);
+      expect(r.derived, text).toEqual(r.own);
+    }
+  });
+
+  it('a check that passes by chance (HostName gw-%h, names gw-gw and gw) proves nothing', async () => {
+    const r = await inOrder('Host *\n  HostName gw-%h\n', [{ alias: 'gw-gw' }, { alias: 'gw' }, { alias: 'r1' }]);
+    expect(r.derived).toEqual(r.own);
+  });
+});
+
 describe('the Host lines of the files ssh reads', () => {
   it('follows Include, relative to ~/.ssh (and /etc/ssh: more is safe) and with wildcards in the file name', () => {
     mkdirSync(join(home, '.ssh', 'conf.d'), { recursive: true });
