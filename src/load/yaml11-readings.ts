@@ -1,7 +1,7 @@
 // Plain YAML values that Ansible (YAML 1.1, PyYAML's resolver) reads otherwise than teqlctl (YAML
 // 1.2, the core schema): `010` is 10 here and 8 there, `10:30` text here and 630 there, `1e3` a
-// number here and text there, `on` text here and true there. An inventory is often Ansible's too,
-// so each such value is said (a note, not an error: teqlctl's reading is the documented one).
+// number here and text there. An inventory is often Ansible's too, so each such value is said (a
+// note, not an error: teqlctl's reading is the documented one).
 import { isScalar, visit, type Document, type Scalar } from 'yaml';
 
 /** A value as PyYAML's resolver reads a plain scalar: its implicit bool, int, float and null patterns. */
@@ -36,14 +36,21 @@ export interface Yaml11Reading {
   ansible: string;
 }
 
-/** Every plain value of `doc` (not a key) that YAML 1.1 reads otherwise; an explicit tag decides for itself. */
+// yes/no/on/off: common in inventories Ansible reads for other playbooks, and refused with a hint
+// wherever teqlctl needs a boolean (ansible_become, teql_persist): listing them would be noise.
+const BOOLEAN_WORDS = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
+
+/**
+ * Every plain value of `doc` (not a key) that YAML 1.1 reads otherwise, but the boolean words; an
+ * explicit tag decides for itself.
+ */
 export function yaml11Readings(doc: Document.Parsed): Yaml11Reading[] {
   const out: Yaml11Reading[] = [];
   visit(doc, {
     Scalar(key, node: Scalar) {
       if (key === 'key' || node.type !== 'PLAIN' || node.tag !== undefined || !node.range || !isScalar(node)) return;
       const text = node.source;
-      if (typeof text !== 'string') return;
+      if (typeof text !== 'string' || BOOLEAN_WORDS.test(text)) return;
       const ansible = yaml11Value(text);
       if (!same(ansible, node.value)) out.push({ offset: node.range[0], text, here: shown(node.value), ansible: shown(ansible) });
     },

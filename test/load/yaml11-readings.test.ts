@@ -30,6 +30,8 @@ describe('the values read otherwise', () => {
   it('plain values only: a quoted or tagged value, a key, and what both read alike are not said', () => {
     const doc = parseDocument('a: 010\n010: x\nb: "010"\nc: !!str 010\nd: 1.5\ne: [0o17, text, 42, 0x1A]\nf: 10.0.0.1/31\n');
     expect(yaml11Readings(doc).map((r) => [r.text, r.here, r.ansible])).toEqual([['010', '10', '8'], ['0o17', '15', 'the text "0o17"']]);
+    // yes/no/on/off: refused where teqlctl needs a boolean, and left out here (another playbook's switches).
+    expect(yaml11Readings(parseDocument('a: yes\nb: Off\nc: True\n'))).toEqual([]);
   });
 
   it('one note for a run, each place by file:line:col, the inventory\'s, its group_vars\' and the playbook\'s; the values stay YAML 1.2\'s', () => {
