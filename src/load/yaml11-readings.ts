@@ -11,22 +11,37 @@ export function yaml11Value(text: string): unknown {
   if (/^(?:~|null|Null|NULL|)$/.test(text)) return null;
   const sign = text.startsWith('-') ? -1 : 1;
   const body = text.replace(/^[-+]/, '').replace(/_/g, '');
-  if (/^[-+]?0b[01_]+$/.test(text)) return sign * parseInt(body.slice(2), 2);
-  if (/^[-+]?0x[0-9a-fA-F_]+$/.test(text)) return sign * parseInt(body.slice(2), 16);
+  // PyYAML's patterns take `0x_`, then fail to convert it: Ansible cannot load such a file.
+  if (/^[-+]?0b[01_]+$/.test(text)) return body.length > 2 ? sign * parseInt(body.slice(2), 2) : UNLOADABLE;
+  if (/^[-+]?0x[0-9a-fA-F_]+$/.test(text)) return body.length > 2 ? sign * parseInt(body.slice(2), 16) : UNLOADABLE;
   if (/^[-+]?0[0-7_]+$/.test(text)) return sign * parseInt(body, 8);
   if (/^[-+]?(?:0|[1-9][0-9_]*)$/.test(text)) return sign * parseInt(body, 10);
-  // Base 60: 1:20 is 80, 1:20.5 is 80.5.
+  // Base 60: 1:20 is 80, 1:20.5 is 80.5, summed from the last part as PyYAML does (the same float).
   if (/^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/.test(text) || /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/.test(text)) {
-    return sign * body.split(':').reduce((n, part) => n * 60 + Number(part), 0);
+    let value = 0;
+    let base = 1;
+    for (const part of body.split(':').reverse()) {
+      value += Number(part) * base;
+      base *= 60;
+    }
+    return sign * value;
   }
-  if (/^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?$/.test(text) || /^[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?$/.test(text)) return sign * Number(body);
+  // A leading dot takes neither a sign nor an underscore first (`-.5` and `._5` are text to PyYAML).
+  if (/^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?$/.test(text) || /^\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?$/.test(text)) return sign * Number(body);
   if (/^[-+]?\.(?:inf|Inf|INF)$/.test(text)) return sign * Infinity;
   if (/^\.(?:nan|NaN|NAN)$/.test(text)) return NaN;
+  // A date with a time: a datetime to PyYAML, printed otherwise (2001-12-14 21:59:43.100000-05:00).
+  // A date alone prints as written, and is not a difference worth a word.
+  if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$/.test(text)) return DATETIME;
   return text;
 }
 
+/** Readings without a plain value of their own. */
+const UNLOADABLE = Symbol('an error: Ansible cannot load the file');
+const DATETIME = Symbol('a date and time');
+
 const same = (a: unknown, b: unknown) => Object.is(a, b) || (typeof a === 'number' && typeof b === 'number' && a === b);
-const shown = (v: unknown) => (typeof v === 'string' ? `the text ${JSON.stringify(v)}` : v === null ? 'null' : String(v));
+const shown = (v: unknown) => (typeof v === 'string' ? `the text ${JSON.stringify(v)}` : typeof v === 'symbol' ? v.description! : v === null ? 'null' : String(v));
 
 export interface Yaml11Reading {
   offset: number;

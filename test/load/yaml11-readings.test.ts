@@ -24,6 +24,19 @@ describe('YAML 1.1 as PyYAML resolves a plain value', () => {
     expect(yaml11Value('~')).toBeNull();
     expect(yaml11Value('10.0.0.1')).toBe('10.0.0.1');
   });
+
+  it('as PyYAML 6 reads the edges a differential test of 1,800 values found (2026-12-03)', () => {
+    // A leading dot takes no sign and no underscore first.
+    expect(yaml11Value('.5')).toBe(0.5);
+    expect(yaml11Value('-.5')).toBe('-.5');
+    expect(yaml11Value('._5')).toBe('._5');
+    // Base 60 summed from the last part: Python's float, to the last digit.
+    expect(yaml11Value('9:59:59.999')).toBe(35999.998999999996);
+    // A date and time is a datetime; a date alone prints as written.
+    expect(yaml11Readings(parseDocument('a: 2001-12-14 21:59:43.10 -5\nb: 2001-12-14\nc: 0x_\nd: -.5\n')).map((r) => [r.text, r.ansible])).toEqual([
+      ['2001-12-14 21:59:43.10 -5', 'a date and time'], ['0x_', 'an error: Ansible cannot load the file'], ['-.5', 'the text "-.5"'],
+    ]);
+  });
 });
 
 describe('the values read otherwise', () => {
