@@ -84,7 +84,7 @@ function lastRunsPlaybookDir(sources: readonly string[], choice: RunChoice): str
   const last = remembered.get(key);
   if (!last) return undefined;
   const which = typeof choice === 'object' && last.runId === choice.runId ? 'the run'
-    : choice === 'latest-confirmed' && last.confirmed ? 'the latest confirmed run with this inventory' : 'the last play with this inventory';
+    : choice === 'latest-confirmed' && last.confirmed ? 'the latest run with this inventory recorded here as confirmed' : 'the last play with this inventory';
   // An inventory's own folder is read anyway: nothing new to say.
   if (!inventoryDirs(sources).includes(realPath(last.dir))) warnOnce(terminalText(`note: reading group_vars/ and host_vars/ in ${last.dir}, as ${which} did (${last.playbook}, run ${last.runId}): --playbook-dir to read another folder's`));
   return last.dir;

@@ -9,7 +9,7 @@
 // teqlctl's state folder, 0600: two plays of different inventories at once do not overwrite each
 // other's record.
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { localDir, privateDir, prune, writePrivateFile } from '../play/local-files.js';
 
@@ -76,19 +76,48 @@ export function recordPlaybookDir(inventory: readonly string[], playbook: string
     const file = recordFile(inventory, dir);
     // The folder as play read it (the one holding the playbook, even a symbolic link to one elsewhere), its path made real.
     const path = join(realPath(dirname(resolve(playbook))), basename(playbook));
-    const old = readEntries(file);
-    const same = old.find((e) => e.playbook === path);
-    const runIds = [runId, ...(same?.runIds ?? [])].slice(0, KEEP_RUNS);
-    const entry: Entry = { playbook: path, runIds, confirmed: (same?.confirmed ?? []).filter((r) => runIds.includes(r)) };
-    writeEntries(file, inventory, [entry, ...old.filter((e) => e !== same)].slice(0, KEEP_DIRS), dir);
+    locked(file, dir, () => {
+      const old = readEntries(file);
+      const same = old.find((e) => e.playbook === path);
+      const runIds = [runId, ...(same?.runIds ?? [])].slice(0, KEEP_RUNS);
+      const entry: Entry = { playbook: path, runIds, confirmed: (same?.confirmed ?? []).filter((r) => runIds.includes(r)) };
+      writeEntries(file, inventory, [entry, ...old.filter((e) => e !== same)].slice(0, KEEP_DIRS), dir);
+    });
     return undefined;
   } catch (err) {
     return `warning: the playbook's folder was not recorded for status, rollback and unlock (${(err as Error).message}): give them --playbook-dir ${dirname(resolve(playbook))} if its group_vars/ or host_vars/ set how to log in`;
   }
 }
 
-function writeEntries(file: string, inventory: readonly string[], entries: Entry[], dir: string): void {
+/**
+ * Runs `update` (a read, then a write of the record) while holding the record's lock file: two
+ * teqlctl processes at once (a play ending as a rollback ends) would otherwise lose one's update.
+ * A lock older than any update takes (its holder died) is taken over.
+ */
+function locked<T>(file: string, dir: string, update: () => T): T {
   privateDir(dir, 'teqlctl\'s state folder');
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 10_000) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) throw new Error(`${lock} is held by another teqlctl`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  try {
+    return update();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function writeEntries(file: string, inventory: readonly string[], entries: Entry[], dir: string): void {
   const temp = `${file}.${process.pid}.new`;
   writePrivateFile(temp, JSON.stringify({ version: 1, inventory: inventory.map(realPath), entries }, null, 1) + '\n');
   renameSync(temp, file);
@@ -104,11 +133,15 @@ function writeEntries(file: string, inventory: readonly string[], entries: Entry
 export function recordRunOutcome(inventory: readonly string[], runId: string, confirmed: boolean, dir = recordDir()): string | undefined {
   try {
     const file = recordFile(inventory, dir);
-    const entries = readEntries(file);
-    const entry = entries.find((e) => e.runIds.includes(runId));
-    if (!entry || entry.confirmed!.includes(runId) === confirmed) return undefined;
-    entry.confirmed = confirmed ? [runId, ...entry.confirmed!] : entry.confirmed!.filter((r) => r !== runId);
-    writeEntries(file, inventory, entries, dir);
+    // Nothing recorded for this inventory: nothing to mark, and no folder made for it.
+    if (readEntries(file).length === 0) return undefined;
+    locked(file, dir, () => {
+      const entries = readEntries(file);
+      const entry = entries.find((e) => e.runIds.includes(runId));
+      if (!entry || entry.confirmed!.includes(runId) === confirmed) return;
+      entry.confirmed = confirmed ? [runId, ...entry.confirmed!] : entry.confirmed!.filter((r) => r !== runId);
+      writeEntries(file, inventory, entries, dir);
+    });
     return undefined;
   } catch (err) {
     return `warning: run ${runId} was not recorded as ${confirmed ? 'confirmed' : 'undone'} (${(err as Error).message}): a rollback without --run may read another run's playbook folder, and says so`;

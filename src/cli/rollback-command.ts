@@ -35,21 +35,32 @@ export function registerRollbackCommand(program: Command): void {
     // Without --run it undoes the routers' latest confirmed run: it logs in as the latest run recorded confirmed here did.
     if (flags.run === undefined) flags.latestConfirmed = true;
     const conns = await connectInventory(flags, options);
-    let undoing: string | undefined;
     try {
       const exitCode = await rollbackRun(conns, {
         chosen: (runId) => {
-          undoing = runId;
           if (flags.run !== undefined || flags.playbookDir !== undefined) return;
           // The routers named another run than the one whose folder was read (one made elsewhere
           // since, or one whose outcome was never recorded here): undone as logged in otherwise, a
           // dead-man's redo or a reconnect could lock it out. Named, it is read as that run read it.
           const recorded = recordedRunDir(flags.inventory, runId);
           const read = playbookDirOf(flags);
+          const what = (dir: string | undefined) => (dir ? `the group_vars/ and host_vars/ in ${dir}` : 'no playbook folder\'s group_vars/ or host_vars/');
+          const limit = flags.limit !== undefined ? ` -l '${flags.limit}'` : '';
           if (recorded && recorded.dir !== read) {
-            const what = (dir: string | undefined) => (dir ? `the group_vars/ and host_vars/ in ${dir}` : 'no playbook folder\'s group_vars/ or host_vars/');
-            throw new RefusedError(`run ${runId} is the routers' latest confirmed run; it logged in with ${what(recorded.dir)}, and this rollback with ${what(read)}: nothing was rolled back`, `name it, to log in as it did: teqlctl rollback -i ... --run ${runId} (or choose with --playbook-dir)`);
+            throw new RefusedError(`run ${runId} is the routers' latest confirmed run; it logged in with ${what(recorded.dir)}, and this rollback with ${what(read)}: nothing was rolled back`, `name it, to log in as it did: teqlctl rollback -i ...${limit} --run ${runId} (or choose with --playbook-dir)`);
           }
+          // Not recorded here (another controller's run, the inventory given otherwise, a record
+          // pruned), while another run's folder was read: how it logged in is not known.
+          if (!recorded && read !== undefined) {
+            throw new RefusedError(`run ${runId} is the routers' latest confirmed run, and how it logged in is not recorded here (another controller's run, the inventory given otherwise, or an old one); this rollback read ${what(read)}, as another run did: nothing was rolled back`, `give the folder of the playbook run ${runId} ran: teqlctl rollback -i ...${limit} --playbook-dir DIR (--playbook-dir ${read} if it logged in as that one did)`);
+          }
+        },
+        // Undone everywhere it was: the next rollback without --run reads the folder of the run
+        // before it. A rollback of some hosts (-l) leaves the run on the others.
+        undone: (runId) => {
+          if (flags.limit !== undefined) return;
+          const unrecorded = recordRunOutcome(flags.inventory, runId, false);
+          if (unrecorded) process.stderr.write(terminalText(unrecorded) + '\n');
         },
         ...(flags.run ? { run: flags.run } : {}),
         force: Boolean(flags.force),
@@ -65,11 +76,6 @@ export function registerRollbackCommand(program: Command): void {
         say: (line) => process.stdout.write(terminalText(line) + '\n'),
       });
       if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
-      // Undone everywhere: the next rollback without --run reads the folder of the run before it.
-      else if (undoing !== undefined) {
-        const unrecorded = recordRunOutcome(flags.inventory, undoing, false);
-        if (unrecorded) process.stderr.write(terminalText(unrecorded) + '\n');
-      }
     } finally {
       await closeAll(conns);
     }

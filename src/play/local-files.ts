@@ -62,7 +62,8 @@ export function prune(dir: string, keep = KEEP_FILES): string[] {
   } catch {
     return [];
   }
-  const files = names.map((n) => ({ path: join(dir, n), st: statSync(join(dir, n)) })).filter((f) => f.st.isFile());
+  // A file another process renames or removes meanwhile (its temporary file) is no failure.
+  const files = names.map((n) => ({ path: join(dir, n), st: statSync(join(dir, n), { throwIfNoEntry: false }) })).filter((f): f is { path: string; st: NonNullable<typeof f.st> } => f.st?.isFile() ?? false);
   const old = files.sort((a, b) => b.st.mtimeMs - a.st.mtimeMs || a.path.localeCompare(b.path)).slice(keep);
   for (const f of old) rmSync(f.path, { force: true });
   return old.map((f) => f.path);

@@ -37,6 +37,8 @@ export interface RollbackOptions {
   say: (line: string) => void;
   /** The run chosen, before anything changes: may refuse it (throw), as when it was logged into otherwise than that run. */
   chosen?: (runId: string) => void;
+  /** The run undone and confirmed on every router given that held it, none of its bundles left on one end. */
+  undone?: (runId: string) => void;
 }
 
 async function checked(t: Transport, label: string, script: string, what: string, stage: Stage = 'connect', ok: readonly number[] = [0]) {
@@ -142,7 +144,9 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     if (verified.includes(false)) exitCode = ExitCode.rollbackIncomplete;
     for (const { host, peer } of split.outside) o.say(`${peer} (not selected) shares a bundle of run ${runId} with ${host}: if it holds the run, that bundle is now configured on ${peer}'s end only; teqlctl rollback --run ${runId} -l ${peer} undoes it there`);
     // Rolled back around a host that did not answer: the run may still be on it.
-    return split.aside.length > 0 && exitCode === ExitCode.ok ? ExitCode.rollbackIncomplete : exitCode;
+    if (split.aside.length > 0 && exitCode === ExitCode.ok) return ExitCode.rollbackIncomplete;
+    if (exitCode === ExitCode.ok && split.outside.length === 0 && split.unheld.every((u) => u.record === undefined || u.record === 'abandoned')) o.undone?.(runId);
+    return exitCode;
   } finally {
     await Promise.all(locked.filter((t) => !armed.has(t.host)).map((t) => t.run('unlock', unlockRunScript(o.lockId)).catch(() => undefined)));
   }

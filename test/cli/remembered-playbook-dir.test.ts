@@ -2,6 +2,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { recordDir, recordedRunDir, recordPlaybookDir, recordRunOutcome, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
 
@@ -140,6 +143,21 @@ describe('the playbook folders of the runs with an inventory', () => {
     writeFileSync(join(p.root, 'state', 'teqlctl'), 'a file in the way');
     expect(recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.dir)).toMatch(new RegExp(`^warning: the playbook's folder was not recorded for status, rollback and unlock \\(.*\\): give them --playbook-dir ${join(p.root, 'playbooks')} `));
   });
+
+  it('four processes recording at once lose no run: the record is updated under a lock file (a review)', async () => {
+    const p = place();
+    const mod = pathToFileURL(join(import.meta.dirname, '../../src/cli/remembered-playbook-dir.ts')).href;
+    const writer = (w: number) => `const { recordPlaybookDir, recordRunOutcome } = await import(${JSON.stringify(mod)});
+      for (let i = 0; i < 10; i++) {
+        const id = 'run-${w}-' + i;
+        const bad = recordPlaybookDir([${JSON.stringify(p.inventory)}], ${JSON.stringify(p.playbook)}, id, ${JSON.stringify(p.dir)}) ?? recordRunOutcome([${JSON.stringify(p.inventory)}], id, true, ${JSON.stringify(p.dir)});
+        if (bad) { console.error(bad); process.exit(1); }
+      }`;
+    await Promise.all([0, 1, 2, 3].map((w) => promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', writer(w)], { timeout: 60_000 })));
+    const ids = [0, 1, 2, 3].flatMap((w) => Array.from({ length: 10 }, (_, i) => `run-${w}-${i}`));
+    for (const id of ids) expect(rememberedPlaybookDir([p.inventory], { runId: id }, p.dir), id).toMatchObject({ runId: id, confirmed: true });
+    expect(readdirSync(p.dir).filter((f) => f.endsWith('.lock') || f.endsWith('.new'))).toEqual([]);
+  }, 90_000);
 
   it('lives in teqlctl\'s state folder, beside the run journals', () => {
     expect(recordDir({ XDG_STATE_HOME: '/srv/state' })).toBe('/srv/state/teqlctl/playbook-dirs');

@@ -114,6 +114,44 @@ describe('teqlctl rollback', () => {
     }
   });
 
+  it('a run the routers name that is not recorded here, while another run\'s folder was read: refused, naming --playbook-dir (a review)', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'teqlctl-state-'));
+    vi.stubEnv('XDG_STATE_HOME', state);
+    try {
+      const first = join(dir, 'first-only');
+      mkdirSync(join(first, 'group_vars'), { recursive: true });
+      recordPlaybookDir([inventory], join(first, 'teql.yml'), '20251231T000000-old');
+      recordRunOutcome([inventory], '20251231T000000-old', true);
+      const err = await cli('rollback', '-i', inventory, '-l', 'all').catch((e: unknown) => e);
+      expect(describeError(err)).toEqual({ code: 8, message: `error: run ${RUN} is the routers' latest confirmed run, and how it logged in is not recorded here (another controller's run, the inventory given otherwise, or an old one); this rollback read the group_vars/ and host_vars/ in ${first}, as another run did: nothing was rolled back\n  hint: give the folder of the playbook run ${RUN} ran: teqlctl rollback -i ... -l 'all' --playbook-dir DIR (--playbook-dir ${first} if it logged in as that one did)` });
+      for (const r of routers.values()) expect(r.labels()).toEqual(['status']);
+      // Given the folder, it goes on.
+      await cli('rollback', '-i', inventory, '--playbook-dir', first);
+      expect(out).toContain(`router_a: run ${RUN} undone`);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('a rollback of some hosts (-l) leaves the run recorded confirmed: the others still hold it (a review)', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'teqlctl-state-'));
+    vi.stubEnv('XDG_STATE_HOME', state);
+    try {
+      const folder = join(dir, 'limited');
+      mkdirSync(join(folder, 'group_vars'), { recursive: true });
+      recordPlaybookDir([inventory], join(folder, 'teql.yml'), RUN);
+      recordRunOutcome([inventory], RUN, true);
+      await cli('rollback', '-i', inventory, '-l', 'router_a');
+      expect(out).toContain(`router_a: run ${RUN} undone`);
+      expect(rememberedPlaybookDir([inventory], 'latest-confirmed')).toMatchObject({ runId: RUN, confirmed: true });
+      // Both: undone everywhere, no longer confirmed.
+      await cli('rollback', '-i', inventory, '--run', RUN);
+      expect(rememberedPlaybookDir([inventory], 'latest-confirmed')).toMatchObject({ runId: RUN, confirmed: false });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('reports an undo that wrote errors as an incomplete rollback (exit 6)', async () => {
     routers.get('router_a')!.byLabel.set('rollback', () => ({ stdout: '', stderr: 'RTNETLINK answers: Cannot find device "teql0"\n' }));
     await cli('rollback', '-i', inventory);

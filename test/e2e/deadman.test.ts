@@ -160,7 +160,7 @@ describe('dead-man rollback', () => {
     expect(undone.code, undone.stdout + undone.stderr).toBe(0);
     expect(undone.stderr.match(/note: reading group_vars/g)).toHaveLength(1);
     // play recorded the run confirmed: the run a rollback without --run undoes.
-    expect(undone.stderr).toContain(`note: reading group_vars/ and host_vars/ in ${join(dir, 'playbooks')}, as the latest confirmed run with this inventory did (${playbook}, run ${runId})`);
+    expect(undone.stderr).toContain(`note: reading group_vars/ and host_vars/ in ${join(dir, 'playbooks')}, as the latest run with this inventory recorded here as confirmed did (${playbook}, run ${runId})`);
     expect(undone.stdout).toMatch(/router_b: verified over a fresh connection/);
     expect(await both()).toEqual(before);
   });
