@@ -122,10 +122,11 @@ exit 0
  */
 export function heredoc(file: string, body: string, onFailure = 'exit 3'): string {
   const text = body.endsWith('\n') ? body : `${body}\n`;
-  const lines = new Set(text.split('\n'));
+  // A tag found anywhere in the body (not only as a whole line) is drawn again: stricter than the
+  // shell needs, and a search instead of a set of every line (~50 ms of CPU at 500 hosts).
   let tag: string;
   do tag = `TEQLCTL_EOF_${randomBytes(8).toString('hex')}`;
-  while (lines.has(tag));
+  while (text.includes(tag));
   if (text.length > HEREDOC_BUILTIN_MAX) return `cat > ${file} <<'${tag}' || ${onFailure}\n${text}${tag}`;
   // A small body is copied by the shell's own builtins, not by `cat` (a process: ~30 ms of an
   // emulated router's time, three per first apply). `read` takes a pipe byte by byte, so a large

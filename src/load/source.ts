@@ -1,9 +1,10 @@
 // Reads a YAML file and keeps what is needed to point back at any node: file, document, line counter.
-import { CST, Lexer, LineCounter, parseDocument, visit, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type ScalarTag } from 'yaml';
+import { CST, Lexer, LineCounter, visit, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type ScalarTag } from 'yaml';
 import { ConfigError, type SourcePos } from '../errors.js';
 import { MAX_ALIAS_COUNT } from './limits.js';
 import type { Problems } from './problems.js';
-import { analyzeDocument, readLimited, scanTokens } from './yaml-guard.js';
+import { analyzeDocument, readLimited } from './yaml-guard.js';
+import { parseGuarded } from './guarded-parse.js';
 import { at1, VAULT_HINT, vaultRefusal } from './file-head.js';
 import { recordYaml11Readings, yaml11Readings } from './yaml11-readings.js';
 
@@ -71,16 +72,17 @@ export function parseYamlText(text: string, file: string, problems: Problems): Y
     problems.add(vault.message, at1(file), vault.hint);
     return undefined;
   }
-  const refused = scanTokens(text);
-  if (refused) {
+  const lines = new LineCounter();
+  // uniqueKeys: false because analyzeDocument finds duplicate keys in linear time.
+  const parsed = parseGuarded(text, lines, { prettyErrors: false, merge: true, uniqueKeys: false, customTags: [explicitFloat] });
+  if ('refused' in parsed) {
+    const { refused } = parsed;
     const before = text.slice(0, refused.offset);
     const line = before.split('\n').length;
     problems.add(refused.message, { file, line, col: refused.offset - before.lastIndexOf('\n') }, refused.hint);
     return undefined;
   }
-  const lines = new LineCounter();
-  // uniqueKeys: false because analyzeDocument finds duplicate keys in linear time.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: false, customTags: [explicitFloat] });
+  const { doc } = parsed;
   const y: YamlFile = { file, doc, lines, aliases: new Map() };
   const tags = tagProblems(text, doc);
   for (const t of tags) problems.add(t.message, at(y, t.offset), t.hint);

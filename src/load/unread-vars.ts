@@ -14,15 +14,28 @@ import { BUNDLE_SOURCES } from './play-bundle-vars.js';
 // A name, not an attribute (`item.peer_address` reads item) nor part of a number.
 const IDENTIFIER = /(?<![.\w])[A-Za-z_][A-Za-z0-9_]*/g;
 
-/** Every identifier inside the `{{ }}` of a value, or in a `when:` condition: over-counted (filters, keywords), never missed. */
-function readNames(value: unknown, out: Set<string>, isCondition = false): void {
+/**
+ * Every identifier inside the `{{ }}` of a value, or in a `when:` condition: over-counted (filters,
+ * keywords), never missed. `seen`: containers already read outside a condition. Every host's layer
+ * holds its groups' values, the same objects: read once, not once per host (~80 ms at 500 hosts).
+ */
+function readNames(value: unknown, out: Set<string>, isCondition = false, seen = new WeakSet<object>()): void {
   if (typeof value === 'string') {
+    if (!isCondition && !value.includes('{{')) return;
     const parts = isCondition ? [value] : [...value.matchAll(/\{\{([\s\S]*?)\}\}/g)].map((m) => m[1]!);
     for (const part of parts) for (const m of part.matchAll(IDENTIFIER)) out.add(m[0]);
-  } else if (Array.isArray(value)) {
-    for (const v of value) readNames(v, out, isCondition);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) readNames(v, out, k === 'when');
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  // Read under a condition, a container's strings are conditions themselves: not the same reading.
+  if (!isCondition) {
+    if (seen.has(value)) return;
+    seen.add(value);
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) readNames(v, out, isCondition, seen);
+  } else {
+    for (const [k, v] of Object.entries(value)) readNames(v, out, k === 'when', seen);
   }
 }
 
@@ -71,7 +84,8 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
   readNames(set.playbook, byPlaybook);
   const derivedNames = new Set(derived.flatMap((l) => [...l.origins.keys()]));
   const read = new Set<string>([...loader, ...byPlaybook, ...derivedNames]);
-  for (const layer of [...layers, ...derived]) readNames(layer.values, read);
+  const seen = new WeakSet<object>();
+  for (const layer of [...layers, ...derived]) readNames(layer.values, read, false, seen);
   // What a typo was meant as: a name this run surely reads. An inventory serves other playbooks
   // too, so its names are held against this playbook's and teqlctl's own, not what teqlctl derives.
   const meant = (own: boolean) => [...loader, ...byPlaybook, ...(own ? derivedNames : [])].filter((n) => /^[a-z]/.test(n) && n.includes('_'));

@@ -1,7 +1,7 @@
 // Guards run before and right after parsing a YAML file, so that no hostile file can exhaust memory,
 // time or the stack: a size limit (stat first), a token budget, a depth limit, and an alias budget.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { CST, Lexer, isAlias, isCollection, isMap, isPair, isScalar, type Alias, type Document, type Node } from 'yaml';
+import { CST, isAlias, isCollection, isMap, isPair, isScalar, type Alias, type Document, type Node } from 'yaml';
 import { MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TOKENS } from './limits.js';
 
 export type Read = { text: string } | { why: string; hint?: string; at?: { line: number; col: number } };
@@ -93,45 +93,50 @@ const BLOCK_INDICATORS = new Set(['seq-item-ind', 'explicit-key-ind', 'map-value
 const DEEP_HINT = 'flatten the structure';
 
 /**
- * Counts tokens and estimates nesting with the lexer alone (a stream of strings, no tree), which is
- * cheap on any input, so that the parser (recursive, some 500 bytes a token) never sees a hostile file.
- * Block nesting is over-estimated from the open indentation levels plus the `- `, `? ` and `: ` on a
- * line, so that a file the estimate lets through cannot exhaust the parser's stack.
+ * Counts tokens and estimates nesting with the lexer's tokens alone (a stream of strings, no tree),
+ * which is cheap on any input, so that the parser (recursive, some 500 bytes a token) never sees a
+ * hostile file: each token is fed here before the parser gets it (guarded-parse.ts), and the first
+ * one past a limit stops both. Block nesting is over-estimated from the open indentation levels plus
+ * the `- `, `? ` and `: ` on a line, so that a file the estimate lets through cannot exhaust the
+ * parser's stack.
  */
-export function scanTokens(text: string): Refusal | undefined {
-  let offset = 0;
-  let tokens = 0;
-  let flow = 0;
-  let col = 0;
-  let lineStart = true;
-  let indicators = 0;
-  const indents: number[] = [];
-  for (const token of new Lexer().lex(text)) {
+export class TokenGuard {
+  private offset = 0;
+  private tokens = 0;
+  private flow = 0;
+  private col = 0;
+  private lineStart = true;
+  private indicators = 0;
+  private readonly indents: number[] = [];
+
+  /** The refusal this token (the next of the lexer's) brings, if any. */
+  feed(token: string): Refusal | undefined {
     const type = CST.tokenType(token);
-    if (token.length === 1 && type !== null && MARKERS.has(type)) continue;
-    const refuse = (message: string, hint: string): Refusal => ({ offset, message: `invalid YAML: ${message}`, hint });
+    if (token.length === 1 && type !== null && MARKERS.has(type)) return undefined;
+    const refuse = (message: string, hint: string): Refusal => ({ offset: this.offset, message: `invalid YAML: ${message}`, hint });
+    const indents = this.indents;
     if (type === null || !NOT_COUNTED.has(type)) {
-      if (++tokens > MAX_TOKENS) return refuse(`more than ${MAX_TOKENS} tokens (scalars and indicators) in one file`, HUGE_HINT);
-      if (flow === 0 && lineStart) {
-        while (indents.length > 0 && indents[indents.length - 1]! >= col) indents.pop();
-        indents.push(col);
-        lineStart = false;
+      if (++this.tokens > MAX_TOKENS) return refuse(`more than ${MAX_TOKENS} tokens (scalars and indicators) in one file`, HUGE_HINT);
+      if (this.flow === 0 && this.lineStart) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= this.col) indents.pop();
+        indents.push(this.col);
+        this.lineStart = false;
       }
-      if (flow === 0 && type !== null && BLOCK_INDICATORS.has(type)) indicators++;
-      if (indents.length + indicators > 2 * MAX_DEPTH) return refuse(`indentation and - ? : nested more than ${2 * MAX_DEPTH} levels deep`, DEEP_HINT);
+      if (this.flow === 0 && type !== null && BLOCK_INDICATORS.has(type)) this.indicators++;
+      if (indents.length + this.indicators > 2 * MAX_DEPTH) return refuse(`indentation and - ? : nested more than ${2 * MAX_DEPTH} levels deep`, DEEP_HINT);
     }
-    if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
-    if (type === 'flow-seq-end' || type === 'flow-map-end') flow = Math.max(0, flow - 1);
-    if (flow > MAX_DEPTH) return refuse(`[ ] and { } nested more than ${MAX_DEPTH} levels deep`, DEEP_HINT);
+    if (type === 'flow-seq-start' || type === 'flow-map-start') this.flow++;
+    if (type === 'flow-seq-end' || type === 'flow-map-end') this.flow = Math.max(0, this.flow - 1);
+    if (this.flow > MAX_DEPTH) return refuse(`[ ] and { } nested more than ${MAX_DEPTH} levels deep`, DEEP_HINT);
     if (type === 'newline') {
-      lineStart = true;
-      indicators = 0;
+      this.lineStart = true;
+      this.indicators = 0;
     }
     const nl = token.lastIndexOf('\n');
-    col = nl < 0 ? col + token.length : token.length - nl - 1;
-    offset += token.length;
+    this.col = nl < 0 ? this.col + token.length : token.length - nl - 1;
+    this.offset += token.length;
+    return undefined;
   }
-  return undefined;
 }
 
 export interface NodeProblem {
