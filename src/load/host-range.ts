@@ -1,8 +1,8 @@
 // An inventory host entry as Ansible reads it: `name`, `name:port`, and ranges such as `r[01:20]`,
 // `[a:c]`, `db[1:9:2]` (several ranges multiply); an IPv6 address alone (`2001:db8::1`) or in
-// brackets with its port (`[2001:db8::1]:2222`), as Ansible's parse_address takes them. Pure; the
-// caller checks each expanded name.
-import { isIPv6 } from 'node:net';
+// brackets with its port (`[2001:db8::1]:2222`), as Ansible's parse_address takes them
+// (parse-address.ts). Pure; the caller checks each expanded name.
+import { parseAddress } from './parse-address.js';
 
 export type Expanded = { hosts: string[]; port?: number } | { error: string; hint: string };
 
@@ -14,31 +14,25 @@ const RANGE_HINT = 'write a range as [01:20] (digits, same width when zero-padde
  * hostile `r[0:99999999]` costs nothing.
  */
 export function expandHostEntry(entry: string, max: number): Expanded {
-  // Checked first: `[2001:db8::1]:22` would read as a range with a bad bound, `fd00::` as a port-less `:`.
-  const v6 = /^\[([^\]]+)\]:(\d+)$/.exec(entry);
-  if (v6 && isIPv6(v6[1]!)) return { hosts: [v6[1]!], port: Number(v6[2]) };
-  if (isIPv6(entry)) return { hosts: [entry] };
-  if (entry.endsWith(':')) {
+  // A port only where Ansible takes one; else the whole entry is the name (then refused by the
+  // caller for its ':', not split into a host Ansible does not have).
+  const parsed = parseAddress(entry);
+  if (!parsed && entry.endsWith(':')) {
     return { error: `host '${entry}' ends in ':'`, hint: "':' is reserved for a port: write host:2222, or set ansible_port" };
   }
-  let pattern = entry;
-  let port: number | undefined;
-  const m = /^(.*[^:]):(\d+)$/.exec(entry);
-  // A colon inside brackets belongs to a range (r[1:2]), not to a port.
-  if (m && depthAtEnd(m[1]!) === 0 && !m[1]!.replace(/\[[^\]]*\]/g, '').includes(':')) {
-    pattern = m[1]!;
-    port = Number(m[2]);
+  const notAPort = parsed ? undefined : /^([^:[\]]+):(\d+)$/.exec(entry);
+  if (notAPort) {
+    return {
+      error: `host '${entry}' is one host name to Ansible, not '${notAPort[1]}' on port ${notAPort[2]}: a port follows only a host name (labels of letters, digits, - and _, none ending in - or _) or an IP address`,
+      hint: `write the host's name alone and set ansible_port=${notAPort[2]}${notAPort[1]!.includes('@') ? ' (and ansible_user for the part before @)' : ''}`,
+    };
   }
+  const pattern = parsed?.host ?? entry;
+  const port = parsed?.port;
   const hosts: string[] = [];
   const error = expand(pattern, hosts, max);
   if (error) return { error: `host range '${entry}': ${error}`, hint: error.startsWith('expands') ? 'list fewer hosts, or split the fleet into several inventories' : RANGE_HINT };
   return port === undefined ? { hosts } : { hosts, port };
-}
-
-function depthAtEnd(text: string): number {
-  let depth = 0;
-  for (const c of text) depth += c === '[' ? 1 : c === ']' ? -1 : 0;
-  return depth;
 }
 
 /** Ansible's expand_hostname_range: the first [..] is expanded, then each result again. */

@@ -6,6 +6,7 @@ import { refuseReservedVars } from './ansible-vars.js';
 import { addHostEntry, groupOf, validName, type InventoryTree } from './inventory-tree.js';
 import type { Problems } from './problems.js';
 import { pyLiteral } from './python-literal.js';
+import { refusePythonBreaks } from './foreign-line-breaks.js';
 import { emptyLayer, formatPos, mergeLayers, type VarLayer } from './scope.js';
 import { shlexSplit } from './shlex.js';
 import { shown } from './shown.js';
@@ -16,7 +17,8 @@ type State = 'hosts' | 'vars' | 'children';
 interface Pending {
   pos: SourcePos;
   state: 'vars' | 'children';
-  parents: string[];
+  /** The [parent:children] sections that list the group, and where. */
+  parents: Array<{ group: string; at: SourcePos }>;
 }
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -34,6 +36,7 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
   // The variables of the current [g:vars] section, where each was first set.
   let sectionVars = new Map<string, SourcePos>();
   const known = (g: string) => g === 'all' || g === 'ungrouped' || tree.groups.has(g);
+  if (refusePythonBreaks(text, file, problems)) return notes;
   const lines = text.split(/\r?\n/);
   for (let n = 0; n < lines.length; n++) {
     const raw = lines[n]!;
@@ -64,7 +67,7 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
       const waiting = pending.get(name);
       if (state !== 'vars' && waiting) {
         pending.delete(name);
-        for (const parent of waiting.parents) groupOf(tree, name, at(1), parent);
+        for (const parent of waiting.parents) groupOf(tree, name, at(1), parent.group, parent.at);
       }
       groupOf(tree, name, at(1));
       continue;
@@ -110,16 +113,19 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
       const child = m[1]!;
       if (!validName(child, 'group', at(0), problems)) continue;
       if (child === 'all') problems.add("'all' cannot be a child group", at(0), 'every group is already inside all');
-      else if (known(child) && !pending.has(child)) groupOf(tree, child, at(0), group);
+      // A group only a [g:vars] section named so far exists already (Ansible adds it there, and
+      // still wants it declared): it takes its place among the children here, not once declared.
+      else if (known(child)) groupOf(tree, child, at(0), group);
       else {
         const p = pending.get(child) ?? { pos: at(0), state: 'children', parents: [] };
-        p.parents.push(group);
+        p.parents.push({ group, at: at(0) });
         pending.set(child, p);
       }
     }
   }
   for (const [name, p] of pending) {
-    const message = p.state === 'vars' ? `section [${name}:vars] is for group '${name}', which no section declares` : `section [${p.parents.at(-1)}:children] lists group '${name}', which no section declares`;
+    // The first section that lists it, at that entry (Ansible names the last section at the first entry's line).
+    const message = p.state === 'vars' ? `section [${name}:vars] is for group '${name}', which no section declares` : `section [${p.parents[0]!.group}:children] lists group '${name}', which no section declares`;
     problems.add(`invalid INI inventory: ${message}`, p.pos, `declare it with a [${name}] section (it may be empty), as Ansible requires`);
   }
   return notes;

@@ -13,6 +13,8 @@ export interface GroupNode {
   pos: SourcePos;
   parents: Set<string>;
   children: string[];
+  /** Where each child was listed under this group: a loop of groups is said at the entry that closes it. */
+  childAt: Map<string, SourcePos>;
   /** Hosts listed directly under this group. */
   hosts: string[];
   vars: VarLayer;
@@ -41,17 +43,23 @@ export function newTree(): InventoryTree {
   return { groups: new Map(), hosts: new Map() };
 }
 
-/** The group `name`, made at `pos` if it is new; `parent` (if any) becomes one of its parents. */
-export function groupOf(tree: InventoryTree, name: string, pos: SourcePos, parent?: string): GroupNode {
+/**
+ * The group `name`, made at `pos` if it is new; `parent` (if any) becomes one of its parents, the
+ * child listed under it at `listedAt`.
+ */
+export function groupOf(tree: InventoryTree, name: string, pos: SourcePos, parent?: string, listedAt: SourcePos = pos): GroupNode {
   let group = tree.groups.get(name);
   if (!group) {
-    group = { name, pos, parents: new Set(), children: [], hosts: [], vars: emptyLayer() };
+    group = { name, pos, parents: new Set(), children: [], childAt: new Map(), hosts: [], vars: emptyLayer() };
     tree.groups.set(name, group);
   }
   if (parent !== undefined) {
     group.parents.add(parent);
     const p = tree.groups.get(parent);
-    if (p && !p.children.includes(name)) p.children.push(name);
+    if (p && !p.children.includes(name)) {
+      p.children.push(name);
+      p.childAt.set(name, listedAt);
+    }
   }
   return group;
 }
@@ -171,7 +179,9 @@ function checkCycles(tree: InventoryTree, problems: Problems): void {
       }
       const c = children[top.next++]!;
       if (onPath.has(c)) {
-        problems.add(`group '${c}' is its own ancestor: ${[...path, c].join(' -> ')}`, tree.groups.get(c)?.pos, 'remove one of the children entries');
+        // At the entry that closes the loop (the group's own declaration may be far from it).
+        const closing = tree.groups.get(top.name)?.childAt.get(c);
+        problems.add(`group '${c}' is its own ancestor: ${[...path, c].join(' -> ')}`, closing ?? tree.groups.get(c)?.pos, `remove one of the children entries of the loop, as this one ('${c}' listed as a child of '${top.name}')`);
         return;
       } else if (!done.has(c)) {
         stack.push({ name: c, next: 0 });

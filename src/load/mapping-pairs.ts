@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Problems } from './problems.js';
 import { shown } from './shown.js';
 import { deref, keyText, posOf, type YamlFile } from './source.js';
+import { yaml11NotText } from './yaml11-readings.js';
 
 export interface NamedPair {
   name: string;
@@ -40,6 +41,14 @@ export function mappingPairs(y: YamlFile, map: YAMLMap, what: string, problems: 
     if (isScalar(key) && typeof key.value !== 'string') {
       const text = key.source ?? String(key.value);
       problems.add(`${what} name ${shown(text)} is not a string: YAML reads it as ${key.value === null ? 'null' : `the ${typeof key.value} ${String(key.value)}`}`, posOf(y, key), `quote it: "${text}": (Ansible refuses it too)`);
+      continue;
+    }
+    // `on`, `yes`, `1_0`, `1:20`: text to YAML 1.2, not to Ansible's YAML 1.1, which refuses them
+    // as names (and `1:20` would be host 1 on port 20 here).
+    const old = isScalar(key) ? yaml11NotText(key) : undefined;
+    if (old !== undefined) {
+      const text = keyText(key);
+      problems.add(`${what} name ${shown(text)} is not a string to Ansible: YAML 1.1 reads it as ${old}`, posOf(y, key), `quote it: "${text}": (Ansible refuses it unquoted)`);
       continue;
     }
     own.push({ name: keyText(key), key, value: pair.value });

@@ -5,6 +5,7 @@ import { MAX_ALIAS_COUNT } from './limits.js';
 import type { Problems } from './problems.js';
 import { analyzeDocument, readLimited } from './yaml-guard.js';
 import { parseGuarded } from './guarded-parse.js';
+import { refuseYaml11Breaks } from './foreign-line-breaks.js';
 import { at1, VAULT_HINT, vaultRefusal } from './file-head.js';
 import { recordYaml11Readings, yaml11Readings } from './yaml11-readings.js';
 
@@ -72,6 +73,7 @@ export function parseYamlText(text: string, file: string, problems: Problems): Y
     problems.add(vault.message, at1(file), vault.hint);
     return undefined;
   }
+  if (refuseYaml11Breaks(text, file, problems)) return undefined;
   const lines = new LineCounter();
   // uniqueKeys: false because analyzeDocument finds duplicate keys in linear time.
   const parsed = parseGuarded(text, lines, { prettyErrors: false, merge: true, uniqueKeys: false, customTags: [explicitFloat] });

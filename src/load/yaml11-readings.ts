@@ -51,6 +51,17 @@ export interface Yaml11Reading {
   ansible: string;
 }
 
+/**
+ * How YAML 1.1 (Ansible) reads a plain scalar that YAML 1.2 reads as text, when that is not text
+ * (`on`: the boolean true, `1:20`: the number 80); undefined when both read text.
+ */
+export function yaml11NotText(node: Scalar): string | undefined {
+  if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.value !== 'string' || typeof node.source !== 'string') return undefined;
+  const ansible = yaml11Value(node.source);
+  if (typeof ansible === 'string') return undefined;
+  return typeof ansible === 'boolean' ? `the boolean ${ansible}` : typeof ansible === 'number' ? `the number ${ansible}` : shown(ansible);
+}
+
 // yes/no/on/off: common in inventories Ansible reads for other playbooks, and refused with a hint
 // wherever teqlctl needs a boolean (ansible_become, teql_persist): listing them would be noise.
 const BOOLEAN_WORDS = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;

@@ -77,6 +77,20 @@ describe('host entries: ranges and ports', () => {
     expect(expandHostEntry('r[1:2]:2222', 100)).toEqual({ hosts: ['r1', 'r2'], port: 2222 });
   });
 
+  it('splits a port off only where Ansible does (its parse_address): a host name or an address before it, brackets too', () => {
+    expect(expandHostEntry('[router1]:2222', 100)).toEqual({ hosts: ['router1'], port: 2222 });
+    expect(expandHostEntry('[10.0.0.1]:2222', 100)).toEqual({ hosts: ['10.0.0.1'], port: 2222 });
+    // Both forms in turn, as Ansible tries them: the inner port wins.
+    expect(expandHostEntry('[r1:22]:2222', 100)).toEqual({ hosts: ['r1'], port: 22 });
+    expect(expandHostEntry('r_1.lan:2222', 100)).toEqual({ hosts: ['r_1.lan'], port: 2222 });
+  });
+
+  it.each(['admin@r1:2222', 'router1.example.com.:2222', 'r1-:2222', 'r1_:2222', '.r1:2222', 'r1..lan:2222'])('refuses %s, which Ansible reads as one host name with no port (here it was split)', (entry) => {
+    const r = expandHostEntry(entry, 100);
+    expect('error' in r && r.error).toBe(`host '${entry}' is one host name to Ansible, not '${entry.replace(/:\d+$/, '')}' on port 2222: a port follows only a host name (labels of letters, digits, - and _, none ending in - or _) or an IP address`);
+    expect('hint' in r && r.hint).toMatch(/^write the host's name alone and set ansible_port=2222/);
+  });
+
   it('takes an IPv6 address as a host, alone or in brackets with its port, as Ansible does', () => {
     expect(expandHostEntry('2001:db8::1', 100)).toEqual({ hosts: ['2001:db8::1'] });
     // Its last group is not a port: ::1:22 is one address.

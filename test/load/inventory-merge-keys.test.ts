@@ -56,6 +56,21 @@ describe('a host or group name that YAML reads as no string', () => {
     ]);
     expect(errors[0]!.hint).toMatch(/quote it: "010":/);
   });
+
+  it('is refused where YAML 1.1 (Ansible) reads no string though YAML 1.2 reads text: on, yes, 1_0, and 1:20 (not host 1 on port 20)', () => {
+    const dir = writeCase({ 'hosts.yml': 'routers:\n  hosts:\n    on: {}\n    "off": {}\n    1_0: {}\n    1:20: {}\n    r1: {}\nyes:\n  hosts: {r2: {}}\n' });
+    const errors = errorsOf(() => loadInventory(join(dir, 'hosts.yml')));
+    expect(errors.map((e) => `${e.pos?.line}:${e.pos?.col} ${e.message}`)).toEqual([
+      "3:5 host name 'on' is not a string to Ansible: YAML 1.1 reads it as the boolean true",
+      "5:5 host name '1_0' is not a string to Ansible: YAML 1.1 reads it as the number 10",
+      "6:5 host name '1:20' is not a string to Ansible: YAML 1.1 reads it as the number 80",
+      "8:1 group name 'yes' is not a string to Ansible: YAML 1.1 reads it as the boolean true",
+    ]);
+    expect(errors[0]!.hint).toBe('quote it: "on": (Ansible refuses it unquoted)');
+    // Quoted, both read text.
+    const ok = writeCase({ 'hosts.yml': 'routers:\n  hosts:\n    "on": {}\n    !!str 1_0: {}\n' });
+    expect([...loadInventory(join(ok, 'hosts.yml')).inventory.hosts.keys()]).toEqual(['on', '1_0']);
+  });
 });
 
 describe('a host listed again with host:port', () => {
