@@ -27,13 +27,35 @@ export function yaml11Value(text: string): unknown {
     return sign * value;
   }
   // A leading dot takes neither a sign nor an underscore first (`-.5` and `._5` are text to PyYAML).
-  if (/^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?$/.test(text) || /^\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?$/.test(text)) return sign * Number(body);
+  if (isDecimalFloat(text)) return sign * Number(body);
   if (/^[-+]?\.(?:inf|Inf|INF)$/.test(text)) return sign * Infinity;
   if (/^\.(?:nan|NaN|NAN)$/.test(text)) return NaN;
   // A date with a time: a datetime to PyYAML, printed otherwise (2001-12-14 21:59:43.100000-05:00).
   // A date alone prints as written, and is not a difference worth a word.
   if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$/.test(text)) return DATETIME;
   return text;
+}
+
+function isDecimalFloat(text: string): boolean {
+  return /^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?$/.test(text) || /^\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?$/.test(text);
+}
+
+/**
+ * How Python prints a float (repr, as a template shows it): `1.0`, `1e+16`, `1e-05`, where
+ * JavaScript prints `1`, `10000000000000000`, `0.00001`.
+ */
+export function pythonFloatText(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(v);
+  if (abs >= 1e16 || abs < 1e-4) {
+    const [mantissa, exp] = v.toExponential().split('e');
+    const e = Number(exp);
+    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  const text = String(v);
+  return text.includes('.') ? text : `${text}.0`;
 }
 
 /** Readings without a plain value of their own. */
@@ -78,7 +100,14 @@ export function yaml11Readings(doc: Document.Parsed): Yaml11Reading[] {
       const text = node.source;
       if (typeof text !== 'string' || BOOLEAN_WORDS.test(text)) return;
       const ansible = yaml11Value(text);
-      if (!same(ansible, node.value)) out.push({ offset: node.range[0], text, here: shown(node.value), ansible: shown(ansible) });
+      const value = node.value;
+      if (!same(ansible, value)) out.push({ offset: node.range[0], text, here: shown(value), ansible: shown(ansible) });
+      // The same number, printed apart: Python keeps a float a float (1.0), and an integer exact.
+      else if (typeof value === 'number' && isDecimalFloat(text) && pythonFloatText(value) !== String(value)) {
+        out.push({ offset: node.range[0], text, here: `the number ${String(value)}`, ansible: `the float ${pythonFloatText(value)}` });
+      } else if (typeof value === 'number' && Number.isFinite(value) && !Number.isSafeInteger(value) && /^[-+]?(?:0|[1-9][0-9]*)$/.test(text) && BigInt(text) !== BigInt(value)) {
+        out.push({ offset: node.range[0], text, here: `the number ${String(value)} (the nearest JavaScript holds)`, ansible: `the integer ${BigInt(text)}` });
+      }
     },
   });
   return out;
@@ -110,5 +139,5 @@ export function yaml11Note(mark: number): string | undefined {
   const places = [...new Set(found.slice(Math.max(0, mark - dropped)))];
   if (places.length === 0) return undefined;
   const more = places.length > SHOWN ? `, and ${places.length - SHOWN} more` : '';
-  return `plain YAML values that Ansible (YAML 1.1) reads otherwise than teqlctl (YAML 1.2): ${places.slice(0, SHOWN).join(', ')}${more}; teqlctl uses its reading: quote a value (\`"010"\`) or write it so both read the same, where Ansible reads these files too`;
+  return `plain YAML values that Ansible (YAML 1.1, Python's numbers) reads or prints otherwise than teqlctl (YAML 1.2): ${places.slice(0, SHOWN).join(', ')}${more}; teqlctl uses its reading: quote a value (\`"010"\`) or write it so both read the same, where Ansible reads these files too`;
 }

@@ -1,4 +1,4 @@
-// Plain values that Ansible (YAML 1.1) reads otherwise than teqlctl (YAML 1.2): said as one note
+// Plain values that Ansible (YAML 1.1, Python's numbers) reads or prints otherwise than teqlctl (YAML 1.2): said as one note
 // naming each place, as a run or `status` loads its files; the values themselves stay YAML 1.2's.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,6 +66,17 @@ describe('the values read otherwise', () => {
     const inventoryOnly = loadInventory(join(dir, 'inventory.yml'), { playbookDir: dir }).notes.filter((n) => n.startsWith('plain YAML values'));
     expect(inventoryOnly).toHaveLength(1);
     expect(inventoryOnly[0]).not.toContain('0o17');
+  });
+
+  it('the same number printed apart: a float Python keeps a float (1.0, 1e+16), an integer past 2^53 Python keeps exact', () => {
+    const doc = parseDocument('a: 1.0\nb: 2.5\nc: 1.0e+16\nd: 0.00001\ne: 12345678901234567891\nf: 9007199254740993\ng: 9007199254740992\nh: 1500\n');
+    expect(yaml11Readings(doc).map((r) => [r.text, r.here, r.ansible])).toEqual([
+      ['1.0', 'the number 1', 'the float 1.0'],
+      ['1.0e+16', 'the number 10000000000000000', 'the float 1e+16'],
+      ['0.00001', 'the number 0.00001', 'the float 1e-05'],
+      ['12345678901234567891', 'the number 12345678901234567000 (the nearest JavaScript holds)', 'the integer 12345678901234567891'],
+      ['9007199254740993', 'the number 9007199254740992 (the nearest JavaScript holds)', 'the integer 9007199254740993'],
+    ]);
   });
 
   it('many places: the first five and how many more', () => {
