@@ -54,10 +54,14 @@ function asBool(v: unknown, where: string): boolean {
   throw new ExprError(`${where} needs true or false, got ${describeValue(v)}`, 'compare explicitly (x == \'yes\') or convert with | bool');
 }
 
+/** Python's ==, as Ansible's Jinja compares: True == 1, 1.0 == True, mappings whatever their key order. */
 function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  const numeric = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
+  if (numeric(a) && numeric(b)) return Number(a) === Number(b);
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
+  const [ka, kb] = [Object.keys(a), Object.keys(b)];
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 export function toInt(v: unknown): number {
@@ -71,14 +75,20 @@ export function toBool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   if (v === 1 || v === 0) return v === 1;
   if (typeof v === 'string') {
-    const s = v.trim().toLowerCase();
+    // Not trimmed, as Ansible's to_bool: ' yes' is false there, refused here (not true).
+    const s = v.toLowerCase();
     if (['yes', 'on', 'true', '1'].includes(s)) return true;
     if (['no', 'off', 'false', '0', ''].includes(s)) return false;
   }
   throw new ExprError(`| bool cannot turn ${describeValue(v)} into true or false`, 'use yes/no, on/off, true/false or 1/0');
 }
 
-/** How a value reads inside text (Jinja's str(): True, False, None). */
+/** How a value reads inside text, as Ansible prints it: Jinja's str(), and none as nothing (its finalize). */
+export function textOf(v: unknown): string {
+  return v === null || v === undefined ? '' : toText(v);
+}
+
+/** Jinja's str(): True, False, None (the `string` filter). */
 export function toText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
@@ -95,6 +105,16 @@ function falsy(v: unknown): boolean {
 function step(target: unknown, key: string | number, e: Expr): unknown {
   const what = show(e);
   if (target instanceof Undefined) return new Undefined(what, target.why);
+  if (typeof target === 'string' && typeof key === 'number' && Number.isInteger(key)) {
+    // Python indexes a string by code point: 'eth1'[0] is 'e', [-1] is '1'.
+    const chars = Array.from(target);
+    const i = key < 0 ? chars.length + key : key;
+    return i >= 0 && i < chars.length ? chars[i] : new Undefined(what, `${show(leftOf(e))} has ${chars.length} characters, no index ${key}`);
+  }
+  if (isMapping(target) && e.kind === 'attr' && DICT_METHODS.has(String(key))) {
+    // Jinja finds the mapping's own method first (item.values is a method there, not the key).
+    throw new ExprError(`'${what}' is the mapping's ${String(key)} method to Ansible, not its key '${String(key)}'`, `write ${show(leftOf(e))}['${String(key)}'] for the key`);
+  }
   if (Array.isArray(target)) {
     if (typeof key !== 'number' || !Number.isInteger(key)) {
       return new Undefined(what, `${what} does not exist (${show(leftOf(e))} is a list; index it with a number)`);
@@ -106,6 +126,12 @@ function step(target: unknown, key: string | number, e: Expr): unknown {
     return (target as Record<string, unknown>)[String(key)];
   }
   return new Undefined(what, `${what} does not exist (${show(leftOf(e))} is ${describeValue(target)})`);
+}
+
+const DICT_METHODS = new Set(['clear', 'copy', 'fromkeys', 'get', 'items', 'keys', 'pop', 'popitem', 'setdefault', 'update', 'values']);
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function leftOf(e: Expr): Expr {

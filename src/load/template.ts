@@ -3,7 +3,7 @@
 import { ExprError, SUPPORTED_SYNTAX } from './expr-error.js';
 import { parseExpr, type Expr } from './expr-parse.js';
 import { rootVars } from './expr-show.js';
-import { evalExpr, toText, type Scope } from './expr-eval.js';
+import { evalExpr, textOf, type Scope } from './expr-eval.js';
 import { checkValueSize } from './budget.js';
 import { MAX_TEMPLATE_CHARS } from './limits.js';
 
@@ -76,7 +76,9 @@ export function renderString(s: string, scope: Scope): unknown {
   const segments = parseTemplate(s);
   const only = segments.length === 1 ? segments[0] : undefined;
   if (only && 'expr' in only) {
-    const v = evalExpr(only.expr, scope);
+    const value = evalExpr(only.expr, scope);
+    // Ansible prints none as nothing, but for a bare {{ name }} (which gives the value itself).
+    const v = value === null && only.expr.kind !== 'var' ? '' : value;
     // What a value costs later (validation, comparisons) is its size as a tree: charged here, bounded.
     scope.spend?.(typeof v === 'string' ? textCost(v) : checkValueSize(v));
     return v;
@@ -84,7 +86,7 @@ export function renderString(s: string, scope: Scope): unknown {
   const parts: string[] = [];
   let chars = 0;
   for (const seg of segments) {
-    const text = 'text' in seg ? seg.text : toText(evalExpr(seg.expr, scope));
+    const text = 'text' in seg ? seg.text : textOf(evalExpr(seg.expr, scope));
     chars += text.length;
     if (chars > MAX_TEMPLATE_CHARS) throw new ExprError(`the template gives more than ${MAX_TEMPLATE_CHARS} characters`, 'a variable that repeats another one several times doubles with each level: simplify it');
     parts.push(text);
