@@ -12,6 +12,3 @@ export class ExprError extends Error {
     super(message);
   }
 }
-
-/** A variable, key or index that is not there: `is defined` and `default` take it, even from inside another variable's template. */
-export class UndefinedError extends ExprError {}

@@ -1,6 +1,6 @@
 // Evaluates a parsed expression against the variables of one host. Undefined is an error unless
 // `default` or `is defined` handles it (Ansible's strict undefined).
-import { ExprError, UndefinedError } from './expr-error.js';
+import { ExprError } from './expr-error.js';
 import type { Expr } from './expr-parse.js';
 import { show } from './expr-show.js';
 import { shown } from './shown.js';
@@ -18,8 +18,6 @@ class Undefined {
   constructor(
     readonly what: string,
     readonly why: string,
-    /** The hint of an undefined found inside another variable's template (it names what to define). */
-    readonly hint?: string,
   ) {}
 }
 
@@ -39,12 +37,11 @@ export function describeValue(v: unknown): string {
 function undefinedError(u: Undefined): ExprError {
   const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(u.what)?.[0] ?? u.what;
   const hint =
-    u.hint ??
     UNSUPPORTED_MAGIC[root] ??
     (root === 'item' ? 'item is the current element of the task\'s loop; check the loop\'s list and the task\'s loop:' : undefined) ??
     `define ${root} in the inventory (host or group vars, host_vars/, group_vars/) or in the play's vars, ` +
       `or give a fallback: {{ ${u.what} | default(...) }}`;
-  return new UndefinedError(`undefined variable: ${u.why}`, hint);
+  return new ExprError(`undefined variable: ${u.why}`, hint);
 }
 
 function defined(v: unknown): unknown {
@@ -149,15 +146,7 @@ function evaluate(e: Expr, scope: Scope): unknown {
     case 'list':
       return e.items.map((i) => defined(evaluate(i, scope)));
     case 'var': {
-      let r: Lookup;
-      try {
-        r = scope.lookup(e.name);
-      } catch (err) {
-        // A variable whose template reads an undefined one is undefined itself, as in Ansible:
-        // `peer_ip is defined` is false, `peer_ip | default(x)` gives x; used bare, the error names both.
-        if (!(err instanceof UndefinedError)) throw err;
-        return new Undefined(e.name, err.message.replace(/^undefined variable: /, ''), err.hint);
-      }
+      const r = scope.lookup(e.name);
       return r.found ? r.value : new Undefined(e.name, `'${e.name}' is not defined`);
     }
     case 'attr':

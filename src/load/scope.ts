@@ -1,7 +1,7 @@
 // The variables one host sees, with where each was set. Values that hold templates are rendered when
 // read (lazily, as Ansible does), so a variable may refer to another one.
 import type { SourcePos } from '../errors.js';
-import { ExprError, UndefinedError } from './expr-error.js';
+import { ExprError } from './expr-error.js';
 import type { RunBudget } from './budget.js';
 import type { Lookup, Scope } from './expr-eval.js';
 import { hasTemplateDeep, renderDeep } from './template.js';
@@ -92,7 +92,7 @@ export class VarScope implements Scope {
       return { found: true, value };
     } catch (err) {
       if (!(err instanceof ExprError) || err.message.includes('refers to itself')) throw err;
-      throw new (err instanceof UndefinedError ? UndefinedError : ExprError)(`${err.message}, in variable '${name}'${where}`, err.hint);
+      throw new ExprError(`${err.message}, in variable '${name}'${where}`, err.hint);
     } finally {
       this.resolving.pop();
     }

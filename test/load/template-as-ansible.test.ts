@@ -74,16 +74,3 @@ describe("a mapping's method names", () => {
     expect(render("{{ d['values'] }}")).toEqual([1]);
   });
 });
-
-describe('a variable whose template reads an undefined one', () => {
-  const nested = scope({ peer_ip: '{{ peer_lan_address }}', peer_net: 'net {{ peer_lan_address }}' });
-  it('is undefined itself, as in Ansible: is defined is false, default takes it', () => {
-    expect(evalCondition('peer_ip is defined', nested)).toBe(false);
-    expect(evalCondition('peer_net is not defined', nested)).toBe(true);
-    expect(renderString("{{ peer_ip | default('x') }}", nested)).toBe('x');
-  });
-
-  it('used bare, the error names the variable missing and the one that read it, with the hint for the missing one', () => {
-    expect(error(() => renderString('{{ peer_ip }}', nested))).toBe("undefined variable: 'peer_lan_address' is not defined, in variable 'peer_ip' (set at inv.yml:1:1) | define peer_lan_address in the inventory (host or group vars, host_vars/, group_vars/) or in the play's vars, or give a fallback: {{ peer_lan_address | default(...) }}");
-  });
-});
