@@ -6,7 +6,7 @@ import { homeOf, pathProblem } from './user-home.js';
 import { isAbsolute, resolve } from 'node:path';
 import { HONOURED_ANSIBLE_VARS, PASSWORD_VARS, passwordHint, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
-import { toBool } from './expr-eval.js';
+import { ansibleBoolean } from './ansible-boolean.js';
 import { MAX_NAME_CHARS } from './limits.js';
 import { parseIPv4 } from '../router/ipv4.js';
 import type { Problems } from './problems.js';
@@ -197,7 +197,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   const become = read('ansible_become');
   if (become !== undefined && become !== null) {
     try {
-      spec.become = toBool(become);
+      spec.become = ansibleBoolean(become);
     } catch {
       bad('ansible_become', 'true or false', become, 'write ansible_become: true (or yes/no)');
     }

@@ -11,6 +11,8 @@ export interface Scope {
   lookup(name: string): Lookup;
   /** Charges evaluation steps to the run's budget (throws ExprError past it); absent: unbounded. */
   spend?(steps: number): void;
+  /** A variable's value as set, its templates not rendered; undefined when it is not set. */
+  rawValue?(name: string): { value: unknown } | undefined;
 }
 
 /** A value that is not there, carried until something (default, is defined) decides what it means. */

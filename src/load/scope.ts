@@ -70,6 +70,11 @@ export class VarScope implements Scope {
     return { value: this.layer.values[name], origin: this.layer.origins.get(name) };
   }
 
+  rawValue(name: string): { value: unknown } | undefined {
+    const found = this.find(name);
+    return found && { value: found.value };
+  }
+
   /** Where a variable was set. */
   origin(name: string): VarOrigin | undefined {
     return this.find(name)?.origin;

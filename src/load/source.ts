@@ -73,7 +73,6 @@ export function parseYamlText(text: string, file: string, problems: Problems): Y
     problems.add(vault.message, at1(file), vault.hint);
     return undefined;
   }
-  if (refuseYaml11Breaks(text, file, problems)) return undefined;
   const lines = new LineCounter();
   // uniqueKeys: false because analyzeDocument finds duplicate keys in linear time.
   const parsed = parseGuarded(text, lines, { prettyErrors: false, merge: true, uniqueKeys: false, customTags: [explicitFloat] });
@@ -85,6 +84,8 @@ export function parseYamlText(text: string, file: string, problems: Problems): Y
     return undefined;
   }
   const { doc } = parsed;
+  // After the guard: its check may read the file as JSON, which a file past the limits must not reach.
+  if (refuseYaml11Breaks(text, file, problems)) return undefined;
   const y: YamlFile = { file, doc, lines, aliases: new Map() };
   const tags = tagProblems(text, doc);
   for (const t of tags) problems.add(t.message, at(y, t.offset), t.hint);

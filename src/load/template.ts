@@ -70,6 +70,9 @@ function trimLastText(segments: Segment[]): void {
   else segments[segments.length - 1] = { text };
 }
 
+/** Ansible's Templar.SINGLE_VAR: the whole string is one variable's name in braces. */
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
+
 /** Renders one string; exactly one `{{ expr }}` and nothing else returns the value itself. */
 export function renderString(s: string, scope: Scope): unknown {
   if (!isTemplate(s)) return s;
@@ -77,8 +80,10 @@ export function renderString(s: string, scope: Scope): unknown {
   const only = segments.length === 1 ? segments[0] : undefined;
   if (only && 'expr' in only) {
     const value = evalExpr(only.expr, scope);
-    // Ansible prints none as nothing, but for a bare {{ name }} (which gives the value itself).
-    const v = value === null && only.expr.kind !== 'var' ? '' : value;
+    // Ansible prints none as nothing, but for exactly `{{ name }}` of a variable set to none itself
+    // (its Templar's shortcut): `{{- x -}}`, `{{ (x) }}` and a variable templated to none print ''.
+    const bare = SINGLE_VAR.exec(s);
+    const v = value === null && !(bare && scope.rawValue?.(bare[1]!)?.value === null) ? '' : value;
     // What a value costs later (validation, comparisons) is its size as a tree: charged here, bounded.
     scope.spend?.(typeof v === 'string' ? textCost(v) : checkValueSize(v));
     return v;

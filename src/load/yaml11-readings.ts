@@ -79,6 +79,8 @@ export interface Yaml11Reading {
  */
 export function yaml11NotText(node: Scalar): string | undefined {
   if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.value !== 'string' || typeof node.source !== 'string') return undefined;
+  // A date alone prints as written (yaml11Value keeps it text) but is a date to PyYAML, no name.
+  if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(node.source)) return 'a date';
   const ansible = yaml11Value(node.source);
   if (typeof ansible === 'string') return undefined;
   return typeof ansible === 'boolean' ? `the boolean ${ansible}` : typeof ansible === 'number' ? `the number ${ansible}` : shown(ansible);

@@ -67,6 +67,9 @@ describe('a host or group name that YAML reads as no string', () => {
       "8:1 group name 'yes' is not a string to Ansible: YAML 1.1 reads it as the boolean true",
     ]);
     expect(errors[0]!.hint).toBe('quote it: "on": (Ansible refuses it unquoted)');
+    // A date is a date to PyYAML: ansible-inventory refuses it as a group name ("got datetime.date").
+    const date = writeCase({ 'hosts.yml': '2024-05-01:\n  hosts: {r1: {}}\n' });
+    expect(errorsOf(() => loadInventory(join(date, 'hosts.yml'))).map((e) => e.message)).toEqual(["group name '2024-05-01' is not a string to Ansible: YAML 1.1 reads it as a date"]);
     // Quoted, both read text.
     const ok = writeCase({ 'hosts.yml': 'routers:\n  hosts:\n    "on": {}\n    !!str 1_0: {}\n' });
     expect([...loadInventory(join(ok, 'hosts.yml')).inventory.hosts.keys()]).toEqual(['on', '1_0']);
@@ -82,5 +85,15 @@ describe('a host listed again with host:port', () => {
     ]);
     const ok = writeCase({ 'hosts.ini': '[a]\nr2:2222\n[b]\nr2:2222\n[c]\nr2\n' });
     expect(loadInventory(join(ok, 'hosts.ini')).inventory.hosts.get('r2')!.vars.ansible_port).toBe(2222);
+  });
+});
+
+describe('ansible_become as Ansible reads it (its boolean(), not the | bool filter)', () => {
+  it('trimmed, any case, with y/t/n/f: "yes " and T are true, " N" false; anything else refused at its place', () => {
+    const dir = writeCase({ 'hosts.yml': 'all:\n  hosts:\n    r1: { ansible_become: "yes " }\n    r2: { ansible_become: T }\n    r3: { ansible_become: " N" }\n' });
+    const { inventory } = loadInventory(join(dir, 'hosts.yml'));
+    expect(['r1', 'r2', 'r3'].map((h) => inventory.hosts.get(h)!.connection.become)).toEqual([true, true, false]);
+    const bad = writeCase({ 'hosts.yml': 'all:\n  hosts:\n    r1: { ansible_become: maybe }\n' });
+    expect(errorsOf(() => loadInventory(join(bad, 'hosts.yml'))).map((e) => `${e.pos?.line}:${e.pos?.col} ${e.message.split(',')[0]}`)).toEqual(['3:11 ansible_become of host r1 must be true or false']);
   });
 });

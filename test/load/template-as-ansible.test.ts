@@ -13,7 +13,7 @@ function scope(values: Record<string, unknown>): VarScope {
   return new VarScope(layer);
 }
 
-const vars = scope({ persist: 1, off: 0, site: { a: 1, b: 2, lan: null }, other: { b: 2, a: 1 }, flags: [true], s: 'eth1', d: { values: [1], keys: 'k' }, nothing: null, padded: ' yes', one: '1 ', ordered: { a: 1, b: [1, true] }, reordered: { b: [true, 1.0], a: true } });
+const vars = scope({ persist: 1, off: 0, site: { a: 1, b: 2, lan: null }, other: { b: 2, a: 1 }, flags: [true], s: 'eth1', d: { values: [1], keys: 'k' }, nothing: null, padded: ' yes', one: '1 ', templated_none: '{{ nothing }}', ordered: { a: 1, b: [1, true] }, reordered: { b: [true, 1.0], a: true } });
 const render = (s: string) => renderString(s, vars);
 const when = (c: string) => evalCondition(c, vars);
 const error = (f: () => unknown) => {
@@ -55,6 +55,10 @@ describe('none in a template', () => {
     expect(render("{{ nothing | default('x') }}")).toBe('');
     expect(render('{{ nothing }}')).toBeNull();
     expect(render('{{ nothing | string }}')).toBe('None');
+    // Only exactly {{ name }} of a variable set to none itself (Ansible's shortcut).
+    expect(render('{{- nothing -}}')).toBe('');
+    expect(render('{{ (nothing) }}')).toBe('');
+    expect(render('{{ templated_none }}')).toBe('');
   });
 });
 
