@@ -5,16 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { renderOp, syncFs, syncFsAt } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
-import { ARM_FAILED_MARKER, RESUMABLE_MARK } from '../router/markers.js';
+import { ARM_FAILED_MARKER, RESUMABLE_MARK, STALE_MARKER } from '../router/markers.js';
 import { decide, DECIDED, freeReserve, RESERVE, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
 import { fingerprintScript } from '../gather/script.js';
-import { STALE_MARKER } from '../router/markers.js';
 import { recordApplierLine, stopApplierLines } from './applier.js';
 import { ARM_SEQ_FILE, metaLine } from './run-meta.js';
 import { timerLines } from './timer-lines.js';
+import { pruneRunsScript } from './prune-runs.js';
 
 /**
  * The undo of one apply batch: each step's inverse runs only if that step is recorded as done,
@@ -139,7 +139,6 @@ export function heredoc(file: string, body: string, onFailure = 'exit 3'): strin
 
 /** Bodies up to this size are written by a builtin loop (see heredoc). */
 const HEREDOC_BUILTIN_MAX = 4096;
-
 /** Said when teqlctl's rollback reached the router before the run's first apply had armed it. */
 export const ROLLED_BACK_FIRST = 'the run was rolled back here before it was armed (a signal just after the apply was sent): nothing of it applied';
 
@@ -190,6 +189,7 @@ export function armScript(o: ArmOptions): string {
           // The run's folder is made by this mkdir alone: one that exists already is teqlctl's
           // rollback's, sent while this script was on its way (a signal just after the apply was
           // sent): the run is decided, nothing of it is armed or applied, and its records stay.
+          pruneRunsScript(), // first, old runs' records: room on a small disk (prune-runs.ts)
           `[ -d ${RUNS_DIR} ] || mkdir -p ${RUNS_DIR} || ${fail(`cannot create ${dir}`)}`,
           `if ! mkdir -m 700 ${dir} 2>/dev/null; then [ -d ${dir} ] && { echo "${ARM_FAILED_MARKER} ${ROLLED_BACK_FIRST}"; ${releaseLockLine(o.runId)}; exit 3; }; ${fail(`cannot create ${dir}`)}; fi`,
         ]

@@ -11,6 +11,7 @@ import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
 import { decide, freeReserve, withRoom, writeReserve } from '../router/decision.js';
 import { syncFs } from '../apply/render-op.js';
 import { stopApplierLines } from './applier.js';
+import { PRUNED_FILE } from './prune-runs.js';
 
 /**
  * One line per run (newest last), then the lock: every field on one line, key=value, tab-separated.
@@ -43,8 +44,14 @@ for d in $({ ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}${also};
   printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\n' "$id" \\
     "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers"
 done
+${alsoRun === undefined ? '' : prunedRunLine(alsoRun)}
 if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
 `;
+}
+
+/** A run named by `rollback --run` whose folder was pruned (prune-runs.ts): its line, from its tombstone. */
+function prunedRunLine(runId: string): string {
+  return `if [ ! -d ${runDir(runId)} ]; then tq_was=; while read -r tq_i tq_s; do [ "$tq_i" = '${runId}' ] && tq_was=$tq_s; done 2>/dev/null < ${PRUNED_FILE}; [ -n "$tq_was" ] && printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tpruned=1\\n' '${runId}' "$tq_was"; fi`;
 }
 
 export interface RouterRun {
@@ -58,6 +65,8 @@ export interface RouterRun {
   timeout: string;
   /** The hosts that share a bundle of the run with this router (its meta); undefined: not known (an older run). */
   peers?: string[];
+  /** Its records were pruned (prune-runs.ts): `state` is the one it was in; nothing of it can be undone. */
+  pruned?: boolean;
 }
 
 function fields(line: string): Map<string, string> {
@@ -80,6 +89,7 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
         id: f.get('id') ?? '', state: f.get('state') || 'unknown', started: f.get('started') ?? '', confirmed: f.get('confirmed') ?? '',
         reverted: f.get('reverted') ?? '', armed: f.get('armed') === '1', owner: f.get('owner') ?? '', timeout: f.get('timeout') ?? '',
         ...peersOf(f.get('peers')),
+        ...(f.get('pruned') === '1' ? { pruned: true } : {}),
       });
     } else if (line.startsWith(LOCK_MARKER + '\t')) {
       lock = parseLock(line.split('\t').slice(1).join('\n'));

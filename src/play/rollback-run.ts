@@ -11,7 +11,7 @@ import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScr
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../deadman/undo-run-script.js';
 import { confirmScript } from '../deadman/confirm-script.js';
 import { lockHeldBy, lockUnusable, takeLockScript } from '../router/lock.js';
-import { splitBundles } from '../rollback/split-bundles.js';
+import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
 import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
 
@@ -57,7 +57,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     throw new ConnectError([...down.keys()][0]!, `which run is the latest cannot be told while ${[...down.keys()].join(', ')} ${down.size > 1 ? 'do' : 'does'} not answer (${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')}); nothing was rolled back`, 'name the run: teqlctl rollback -i ... --run ID (`teqlctl status -i ...` lists the runs)');
   }
   const found = await Promise.all(up.map(async (c) => ({ c, t: c.transport!, ...parseRuns((await checked(c.transport!, 'status', runsScript(50, o.run), "reading teqlctl's runs")).stdout) })));
-  const confirmed = found.flatMap((f) => f.runs.filter((r) => r.state === 'confirmed').map((r) => r.id)).sort();
+  const confirmed = found.flatMap((f) => f.runs.filter((r) => r.state === 'confirmed' && !r.pruned).map((r) => r.id)).sort();
   const runId = o.run ?? confirmed[confirmed.length - 1];
   const unreachableToo = down.size > 0 ? ` (unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')})` : '';
   if (!runId) throw new RefusedError(`no confirmed run to roll back on these routers${unreachableToo}`, 'see `teqlctl status -i ...`');
@@ -65,10 +65,12 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   // The latest run, chosen from the routers' 50 latest: one that lists 50 newer runs (play and
   // rollback cycles) may still hold it. Read there directly (a review).
   if (o.run === undefined) await Promise.all(found.filter((f) => !f.runs.some((r) => r.id === runId)).map(async (f) => f.runs.push(...parseRuns((await checked(f.t, 'status', runsScript(0, runId), "reading teqlctl's runs")).stdout).runs)));
-  const targets = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed'));
-  if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers${unreachableToo}`);
+  // A run whose records a router pruned (prune-runs.ts) is no target there: nothing is left to undo it with.
+  const targets = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed' && !r.pruned));
+  const pruned = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed' && r.pruned)).map((f) => f.c.host);
+  if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers${pruned.length > 0 ? `: ${prunedWords(pruned)}` : ''}${unreachableToo}`);
   // A router that cannot be reached holds up only the rollback of the routers it shares a bundle with.
-  const records = new Map(found.flatMap((f) => f.runs.filter((r) => r.id === runId).map((r) => [f.c.host, r.state] as const)));
+  const records = new Map(found.flatMap((f) => f.runs.filter((r) => r.id === runId).map((r) => [f.c.host, r.pruned && r.state === 'confirmed' ? PRUNED_RECORD : r.state] as const)));
   const split = splitBundles(runId, targets.map((f) => ({ host: f.c.host, run: f.runs.find((r) => r.id === runId)! })), down, new Set(conns.map((c) => c.host)), records);
   if (split.blocked.length > 0) {
     throw new ConnectError([...down.keys()][0]!, `run ${runId} is not rolled back anywhere: undone on the others alone, its bundles would stay configured on one end:\n  ${split.blocked.join('\n  ')}`,

@@ -6,6 +6,7 @@
 // one that is down). A peer left out by --limit is said, not refused: the operator chose it. A peer
 // that answers and holds the run neither confirmed nor undone is named (rollback-run.ts decides).
 import type { RouterRun } from '../deadman/runs-script.js';
+import { KEEP_RUNS } from '../deadman/prune-runs.js';
 
 export interface Holder {
   host: string;
@@ -21,6 +22,16 @@ export interface SplitVerdict {
   outside: Array<{ host: string; peer: string }>;
   /** Selected peers that answer but do not hold the run confirmed, nor already undone; `record`: their state of it, if any. */
   unheld: Array<{ line: string; record?: string }>;
+}
+
+/** The record of a confirmed run whose folder the router pruned (prune-runs.ts): it cannot be undone there. */
+export const PRUNED_RECORD = 'pruned';
+
+const PRUNED_WHY = `(a router keeps its ${KEEP_RUNS} latest runs, docs/deadman.md): teqlctl cannot undo it there`;
+
+/** Says that `hosts` pruned their records of a confirmed run. */
+export function prunedWords(hosts: readonly string[]): string {
+  return `${hosts.join(', ')} pruned ${hosts.length > 1 ? 'their' : 'its'} records of it ${PRUNED_WHY}`;
 }
 
 /** A peer's record of the run that means its end of the bundle is undone already: the holder's undo completes it. */
@@ -49,7 +60,8 @@ export function splitBundles(runId: string, holders: readonly Holder[], down: Re
       else if (!selected.has(p)) outside.push({ host: h.host, peer: p });
       else if (!holding.has(p) && !UNDONE.has(records.get(p) ?? '')) {
         const record = records.get(p);
-        unheld.push({ line: `${h.host} shares a bundle of run ${runId} with ${p}, which ${record === undefined ? 'has no record of the run' : `holds it as ${record}`}`, ...(record === undefined ? {} : { record }) });
+        const which = record === undefined ? 'has no record of the run' : record === PRUNED_RECORD ? `pruned its records of it ${PRUNED_WHY}` : `holds it as ${record}`;
+        unheld.push({ line: `${h.host} shares a bundle of run ${runId} with ${p}, which ${which}`, ...(record === undefined ? {} : { record }) });
       }
     }
   }

@@ -7,13 +7,14 @@ import { parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-scri
 import { metaLine } from '../../src/deadman/run-meta.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
+import { PRUNED_FILE } from '../../src/deadman/prune-runs.js';
 
 /** The status script run by sh over a router's files laid out in a temporary folder. */
 function statusOf(layout: (root: string) => void, script0 = runsScript()): ReturnType<typeof parseRuns> {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-runs-'));
   mkdirSync(join(root, 'runs'));
   layout(root);
-  const script = script0.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock'));
+  const script = script0.replaceAll('ROOT', root).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock'));
   return parseRuns(execFileSync('sh', ['-c', script], { encoding: 'utf8' }));
 }
 
@@ -46,6 +47,19 @@ describe('the runs on a router, as status reads them', () => {
     // Among the latest already, or not there at all: listed once, or not at all.
     expect(statusOf(layout, runsScript(50, '20260169T000000-r')).runs).toHaveLength(50);
     expect(statusOf(layout, runsScript(50, '20260101T000000-x')).runs).toHaveLength(50);
+  });
+
+  it('reads a named run whose folder was pruned from its tombstone, marked pruned with the state it was in; a folder wins over a tombstone', () => {
+    const layout = (root: string) => {
+      writeFileSync(join(root, 'pruned-runs'), 'r0 rolled-back\nr1 confirmed\nr2 confirmed\n');
+      run(root, 'r2', { state: 'confirmed\n' });
+    };
+    const read = (id: string) => statusOf(layout, runsScript(0, id).replaceAll(PRUNED_FILE, PRUNED_FILE.replace('/var/lib/teqlctl', 'ROOT'))).runs;
+    expect(read('r1')).toEqual([{ id: 'r1', state: 'confirmed', started: '', confirmed: '', reverted: '', armed: false, owner: '', timeout: '', pruned: true }]);
+    expect(read('r0')).toMatchObject([{ id: 'r0', state: 'rolled-back', pruned: true }]);
+    expect(read('r2')).toMatchObject([{ id: 'r2', state: 'confirmed' }]);
+    expect(read('r2')[0]!.pruned).toBeUndefined();
+    expect(read('r9')).toEqual([]);
   });
 
   it('reads the peers a run recorded as its meta line writes them (none, unknown, or not recorded: an older run)', () => {

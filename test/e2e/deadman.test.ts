@@ -9,7 +9,7 @@ import { resetRouters, sshRun } from './lab.js';
 import { bothStates, eventually } from './wait.js';
 import { readState } from './router-state.js';
 import { appliedAndPending, bothQuiet, lockHolderGone, quiet } from './run-state.js';
-import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, ROOT, TEARDOWN, playJson, teqlctl } from './teqlctl.js';
 
 const both = bothStates;
 
@@ -183,6 +183,35 @@ describe('dead-man rollback', () => {
     const status = await teqlctl(['status', '-i', LAB_INVENTORY]);
     expect(status.stdout).toMatch(/router_a: no timer armed; not locked/);
     expect(status.stdout).toMatch(/run \S+-rollback .* reverted, reverted by the dead-man at /);
+    await resetRouters('a', 'b');
+  });
+
+  it('prunes old run records past 30 runs, keeping the 20 latest by the router\'s count and the latest confirmed; a pruned run is refused by rollback, said', async () => {
+    await resetRouters('a', 'b');
+    const first = await playJson(CHAPTER);
+    expect(first.code).toBe(0);
+    // 34 later runs on router a, as runs leave them (copies of the real one's folder, each with the
+    // next number of the router's count): the first confirmed, the others rolled back.
+    const runs = '/var/lib/teqlctl/runs';
+    const seeded = await sshRun('a', `cd ${runs} && s=$(cat /var/lib/teqlctl/arm-seq) && for i in $(seq 1 34); do d=20200101T0000$(printf %02d $i)-old; cp -a ${first.json.runId} $d; [ $i = 1 ] || echo rolled-back > $d/state; s=$((s+1)); sed -i "s/^seq=.*/seq=$s/" $d/meta; done; echo $s > /var/lib/teqlctl/arm-seq; ls | wc -l`);
+    expect(seeded.stdout.trim()).toBe('35');
+    const teardown = await playJson(TEARDOWN);
+    expect(teardown.code, teardown.stderr).toBe(0);
+    // 15 candidates (the oldest by count): the first run goes though confirmed (a later one is), the
+    // later confirmed one stays, 13 rolled-back ones go; the 20 latest and the teardown's run stay.
+    const left = (await sshRun('a', `ls -a ${runs}`)).stdout.trim().split('\n').filter((n) => n !== '.' && n !== '..');
+    const old = (i: number) => `20200101T0000${String(i).padStart(2, '0')}-old`;
+    expect(left.sort()).toEqual([old(1), ...Array.from({ length: 20 }, (_, i) => old(15 + i)), teardown.json.runId].sort());
+    const tombstones = (await sshRun('a', 'cat /var/lib/teqlctl/pruned-runs')).stdout;
+    expect(tombstones).toContain(`${first.json.runId} confirmed\n`);
+    expect(tombstones.trim().split('\n')).toHaveLength(14);
+    // Router b pruned nothing (2 runs): the first run is confirmed there, its records gone on a.
+    const before = await both();
+    const refused = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', first.json.runId]);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(8);
+    expect(refused.stderr).toContain(`router_b shares a bundle of run ${first.json.runId} with router_a, which pruned its records of it (a router keeps its 20 latest runs, docs/deadman.md): teqlctl cannot undo it there`);
+    expect(await both()).toEqual(before);
+    expect((await teqlctl(['rollback', '-i', LAB_INVENTORY, '-l', 'router_a', '--run', first.json.runId])).stderr).toContain(`run ${first.json.runId} is not a confirmed run on any of these routers: router_a pruned its records of it`);
     await resetRouters('a', 'b');
   });
 });

@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTERS, type Router } from '../../src/lab/topology.js';
 import { labCli, REBOOT_TEST_TIMEOUT_MS, rebootRouters, sshRun } from './lab.js';
 import { readState, txPackets } from './router-state.js';
-import { CHAPTER, playJson, ROOT } from './teqlctl.js';
+import { CHAPTER, playJson, ROOT, TEARDOWN } from './teqlctl.js';
 
-const TEARDOWN = resolve(ROOT, 'playbooks/teardown.yml');
 const TWO_EQUALIZERS = resolve(ROOT, 'test/e2e/playbooks/two-equalizers.yml');
 const PEER_TEQL: Record<Router, string> = { a: '10.0.0.7', b: '10.0.0.6' };
 const LEFTOVERS = 'ls -d /etc/teqlctl /etc/systemd/system/teqlctl-boot.service /etc/modules-load.d/teqlctl.conf /etc/sysctl.d/99-teqlctl.conf /etc/systemd/network/*.network.d /var/lib/teqlctl/baseline 2>/dev/null; true';

@@ -6,13 +6,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labCli, REBOOT_TEST_TIMEOUT_MS, rebootRouters, resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
-import { CHAPTER, LAB_INVENTORY, playJson, ROOT } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, playJson, ROOT, TEARDOWN } from './teqlctl.js';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Router } from '../../src/lab/topology.js';
 import { RETIRING_MARK } from '../../src/router/markers.js';
 
-const TEARDOWN = resolve(ROOT, 'playbooks/teardown.yml');
 const ROUTERS: Router[] = ['a', 'b'];
 const HOST: Record<Router, string> = { a: 'router_a', b: 'router_b' };
 const PEER: Record<Router, { links: string[]; teql: string; lan: string; myLan: string }> = {

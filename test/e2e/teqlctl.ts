@@ -6,6 +6,7 @@ import { closeMasters } from './ssh-mux.js';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const LAB_INVENTORY = process.env.TEQLCTL_LAB_INVENTORY ?? resolve(ROOT, 'inventories/lab.yml');
 export const CHAPTER = resolve(ROOT, 'playbooks/teql.yml');
+export const TEARDOWN = resolve(ROOT, 'playbooks/teardown.yml');
 
 export interface CliResult {
   code: number;

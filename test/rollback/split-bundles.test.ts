@@ -1,7 +1,8 @@
 // Which routers a rollback must not undo alone: a router it cannot reach holds up the ones that
 // share a bundle of the run with it (or cannot say), and only those.
 import { describe, expect, it } from 'vitest';
-import { splitBundles } from '../../src/rollback/split-bundles.js';
+import { PRUNED_RECORD, splitBundles } from '../../src/rollback/split-bundles.js';
+import { KEEP_RUNS } from '../../src/deadman/prune-runs.js';
 
 const hub = { host: 'hub', run: { peers: ['b1', 'b2', 'b3'] } };
 const b1 = { host: 'b1', run: { peers: ['hub'] } };
@@ -39,6 +40,10 @@ describe('splitBundles', () => {
     expect(v.unheld).toEqual([
       { line: 'hub shares a bundle of run r1 with b1, which has no record of the run' },
       { line: 'hub shares a bundle of run r1 with b2, which holds it as pending', record: 'pending' },
+    ]);
+    // A peer that pruned its records of the run is named so: nothing there can undo its end.
+    expect(splitBundles('r1', [b1], new Map(), all, new Map([['b1', 'confirmed'], ['hub', PRUNED_RECORD]])).unheld).toEqual([
+      { line: `b1 shares a bundle of run r1 with hub, which pruned its records of it (a router keeps its ${KEEP_RUNS} latest runs, docs/deadman.md): teqlctl cannot undo it there`, record: PRUNED_RECORD },
     ]);
     // A peer that holds the run confirmed too is rolled back with it; one reverted by its dead-man is undone already.
     expect(splitBundles('r1', [hub, b1], new Map(), all, new Map([['hub', 'confirmed'], ['b1', 'confirmed'], ['b2', 'reverted'], ['b3', 'rolled-back']])).unheld).toEqual([]);
