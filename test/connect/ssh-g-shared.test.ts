@@ -25,6 +25,9 @@ const askSsh: RunSshG = (args) => {
   return real.get(key)!;
 };
 
+// Each compare() starts up to 42 ssh processes: seconds on a busy 2-core machine, past vitest's 5 s.
+const SLOW = { timeout: 60_000 };
+
 const ALIASES = ['r1', 'r2', 'r10', 'r11', 'r3', 'router-1', 'router-2', 'router-3', 'router-9', '10.0.0.1', '10.0.0.10', 'fe80::1', 'Mixed', 'admin@r3'];
 const PORTS = [undefined, 2201, 22];
 
@@ -40,7 +43,7 @@ async function compare(configText: string, extra: Partial<SshGQuery> = {}) {
   return { derived: derived.map((r) => [r.code, r.stdout]), own: own.map((r) => [r.code, r.stdout]), spawned, asked: queries.length };
 }
 
-describe('ssh -G shared by hosts that ssh_config cannot tell apart', () => {
+describe('ssh -G shared by hosts that ssh_config cannot tell apart', SLOW, () => {
   it('no configuration: a group per kind of name (host name, IPv4, IPv6) and port given or not, every answer ssh\'s own', async () => {
     const r = await compare('');
     expect(r.derived).toEqual(r.own);
@@ -108,7 +111,7 @@ async function inOrder(configText: string, queries: Array<Omit<SshGQuery, 'confi
   return { derived, own };
 }
 
-describe('what a review found deriving wrongly (each against ssh\'s own answer)', () => {
+describe('what a review found deriving wrongly (each against ssh\'s own answer)', SLOW, () => {
   it('a name holding the first host\'s port: the name and port put in at once (sw-22 stayed sw-2200)', async () => {
     const r = await inOrder('', [{ alias: 'sw-1', port: 22 }, { alias: 'sw-2', port: 2222 }, { alias: 'sw-22', port: 2200 }, { alias: '10.0.0.1', port: 22 }, { alias: '10.0.0.2', port: 2200 }, { alias: '10.0.22.5', port: 222 }]);
     expect(r.derived).toEqual(r.own);
