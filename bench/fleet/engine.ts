@@ -3,8 +3,10 @@
 //   node .teqlctl/bench-dist/bench/fleet/engine.js <inventory> <playbook> <forks> <log file>
 // (compiled by compiled-engine.ts, as teqlctl itself is compiled; see there why not under tsx)
 import { PLAY_DEFAULTS } from '../../src/cli/play-flags.js';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
+import { startAllocationProfile } from './allocation-profile.js';
 import { connectSsh } from '../../src/connect/ssh-transport.js';
 import { readLocalSsh } from '../../src/connect/local-ssh.js';
 import { loadRun } from '../../src/load/index.js';
@@ -36,6 +38,8 @@ const sample = () => {
   peakExternal = Math.max(peakExternal, m.external);
 };
 const sampler = setInterval(sample, 20);
+// BENCH_ALLOC_PROF=DIR: a sampling profile of every allocation of each run, collected or not (where GC's work comes from), into DIR.
+const allocProf = process.env.BENCH_ALLOC_PROF ? await startAllocationProfile() : undefined;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const loaded = loadRun(inventory, playbook);
@@ -57,6 +61,7 @@ const report = await runPlay(loaded, {
 const t2 = performance.now();
 const cpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
+if (allocProf) await allocProf(join(process.env.BENCH_ALLOC_PROF!, `Alloc.${Date.now()}.${process.pid}.heapprofile`));
 sample();
 
 const trips = report.hosts.map((h) => h.stats?.roundTrips ?? 0);

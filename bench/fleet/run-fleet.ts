@@ -146,6 +146,8 @@ async function engineRun(fleet: SimFleet, inventory: string, log: string, hosts:
   delete env.SSH_AUTH_SOCK; // the simulated hosts take the generated key only
   // BENCH_CPU_PROF=DIR: a V8 CPU profile of each engine run, written into DIR (for a look at where the time goes).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  // BENCH_ENGINE_FLAGS='--heap-prof ...': more node flags for the engine's process (experiments only).
+  prof.push(...(process.env.BENCH_ENGINE_FLAGS ?? '').split(' ').filter(Boolean));
   const r = await runProc(process.execPath, [...prof, await compiledEngine(), inventory, playbook, String(forks), log], { env });
   if (r.code !== 0) throw new Error(`engine on ${hosts} simulated hosts exited ${r.code}:\n${r.stderr}`);
   const e = JSON.parse(r.stdout.trim().split('\n').pop()!);
