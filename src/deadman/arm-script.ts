@@ -189,7 +189,7 @@ export function armScript(o: ArmOptions): string {
           // The run's folder is made by this mkdir alone: one that exists already is teqlctl's
           // rollback's, sent while this script was on its way (a signal just after the apply was
           // sent): the run is decided, nothing of it is armed or applied, and its records stay.
-          pruneRunsScript(), // first, old runs' records: room on a small disk (prune-runs.ts)
+          pruneRunsScript(o.runId), // first, old runs' records: room on a small disk (prune-runs.ts)
           `[ -d ${RUNS_DIR} ] || mkdir -p ${RUNS_DIR} || ${fail(`cannot create ${dir}`)}`,
           `if ! mkdir -m 700 ${dir} 2>/dev/null; then [ -d ${dir} ] && { echo "${ARM_FAILED_MARKER} ${ROLLED_BACK_FIRST}"; ${releaseLockLine(o.runId)}; exit 3; }; ${fail(`cannot create ${dir}`)}; fi`,
         ]

@@ -86,10 +86,17 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     expect(existsSync(join(runs, 'r1', 'undo-1.sh'))).toBe(false);
   });
 
-  it("teqlctl's rollback reaches the router before the first apply (a signal just after it was sent): the apply arms nothing and changes nothing", () => {
+  // With 31 older runs, the prune of old records (prune-runs.ts) runs first in the same arm: it must
+  // leave the rollback's mark alone (a review: it took it for an old rolled-back run, and the apply armed).
+  it.each([0, 31])("teqlctl's rollback reaches the router before the first apply (a signal just after it was sent): the apply arms nothing and changes nothing (%i older runs there)", (older) => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
     const runs = join(root, 'runs');
     const local = (x: string) => x.replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, join(root, 'lock'));
+    for (let i = 1; i <= older; i++) {
+      mkdirSync(join(runs, `old${String(i).padStart(2, '0')}`), { recursive: true });
+      writeFileSync(join(runs, `old${String(i).padStart(2, '0')}`, 'meta'), `seq=${i}\n`);
+      writeFileSync(join(runs, `old${String(i).padStart(2, '0')}`, 'state'), 'rolled-back\n');
+    }
     // The rollback finds no run (the runs folder not even made yet): it leaves the run decided.
     const rolled = run(shell, local(rollbackScript('r1', { then: 'echo FACTS' })));
     expect(rolled.stdout).toContain('FACTS');
@@ -102,6 +109,8 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     expect(readdirSync(join(runs, 'r1')).sort()).toEqual(['decided', 'state']);
     expect(readFileSync(join(runs, 'r1', 'state'), 'utf8').trim()).toBe('rolled-back');
     expect(existsSync(join(root, 'lock'))).toBe(false);
+    // 32 folders: the 12 oldest of the others pruned, down to 20 (r1 among them).
+    expect(readdirSync(runs).filter((n) => n.startsWith('old'))).toHaveLength(older === 0 ? 0 : 19);
   });
 
   it('a rollback that decides the run while the first apply arms (after its folder, before its state): the apply does not write pending over it, arms no timer, runs no step', () => {

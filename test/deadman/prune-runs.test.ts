@@ -1,7 +1,7 @@
 // The pruning of old run records, run under dash and BusyBox's sh over run folders in a temporary
 // directory: which runs go (the oldest decided ones, by the router's own count), which stay (the
 // latest KEEP_RUNS, anything undecided, the latest confirmed run), and the tombstones left.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ const SHELLS: Array<[string, string[]]> = [['dash', ['/bin/dash', '-c']], ['busy
 const roots: string[] = [];
 afterEach(() => roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));
 
-interface Run { id: string; seq?: number; state?: string }
+interface Run { id: string; seq?: number; state?: string; summary?: string; noMeta?: boolean }
+const OWN = '20261203T120000-1-own';
 
 /** Run folders as an apply leaves them: meta with its seq, state, and a file standing for the scripts. */
 function routerWith(runs: readonly Run[]): string {
@@ -23,16 +24,19 @@ function routerWith(runs: readonly Run[]): string {
   for (const r of runs) {
     const d = join(root, 'runs', r.id);
     mkdirSync(d, { recursive: true });
-    writeFileSync(join(d, 'meta'), `run=${r.id}\nowner=op@host\n${r.seq === undefined ? '' : `seq=${r.seq}\n`}`);
+    if (!r.noMeta) writeFileSync(join(d, 'meta'), `run=${r.id}\nowner=op@host\n${r.summary === undefined ? '' : `summary=${r.summary}\n`}${r.seq === undefined ? '' : `seq=${r.seq}\n`}`);
     if (r.state !== undefined) writeFileSync(join(d, 'state'), `${r.state}\n`);
     writeFileSync(join(d, 'undo-0.sh'), '#!/bin/sh\n');
   }
   return root;
 }
 
-function prune(shell: string[], root: string, env: NodeJS.ProcessEnv = process.env): void {
-  const script = pruneRunsScript().replaceAll(PRUNED_FILE, join(root, 'pruned-runs')).replaceAll(RUNS_DIR, join(root, 'runs'));
-  execFileSync(shell[0]!, [...shell.slice(1), `umask 077\n${script}\necho done`], { encoding: 'utf8', env });
+/** Runs the prune as the arm of run OWN would; returns what it wrote to stderr (nothing, ever). */
+function prune(shell: string[], root: string, env: NodeJS.ProcessEnv = process.env): string {
+  const script = pruneRunsScript(OWN).replaceAll(PRUNED_FILE, join(root, 'pruned-runs')).replaceAll(RUNS_DIR, join(root, 'runs'));
+  const r = spawnSync(shell[0]!, [...shell.slice(1), `umask 077\n${script}\necho done`], { encoding: 'utf8', env });
+  expect(r.stdout).toBe('done\n');
+  return r.stderr;
 }
 
 const left = (root: string) => readdirSync(join(root, 'runs')).sort();
@@ -44,7 +48,7 @@ const many = (n: number, state = (_i: number): string | undefined => 'confirmed'
 describe.each(SHELLS)('pruneRunsScript under %s', (_name, shell) => {
   it(`leaves ${KEEP_RUNS + PRUNE_SLACK} runs as they are, with no process at all (the path of every arm)`, () => {
     const root = routerWith(many(KEEP_RUNS + PRUNE_SLACK));
-    prune(shell, root, { PATH: '/nonexistent' });
+    expect(prune(shell, root, { PATH: '/nonexistent' })).toBe('');
     expect(left(root)).toHaveLength(KEEP_RUNS + PRUNE_SLACK);
     expect(tombstones(root)).toBe('');
   });
@@ -65,9 +69,43 @@ describe.each(SHELLS)('pruneRunsScript under %s', (_name, shell) => {
     // reboot cut) and 10, the latest confirmed run: every later one was rolled back.
     const kept = [5, 7, 8, 9, 10, ...Array.from({ length: 20 }, (_, i) => 17 + i)];
     expect(left(root)).toEqual(kept.map(id).sort());
-    expect(tombstones(root)).toContain(`${id(1)} reverted\n`);
-    expect(tombstones(root)).toContain(`${id(3)} confirmed\n`);
-    expect(tombstones(root)).toContain(`${id(6)} rollback-confirmed\n`);
+    // A tombstone for the confirmed one only: a peer's rollback reads an undone run and no record alike.
+    expect(tombstones(root)).toBe(`${id(3)} confirmed\n`);
+  });
+
+  it("never prunes the run's own folder nor any folder without a meta (teqlctl's rollback marks so a run whose apply had not armed yet: that arm must find it), nor a run an undecided rollback would redo", () => {
+    const runs = many(36, (i) => (i === 36 ? 'confirmed' : 'rolled-back'));
+    const root = routerWith([
+      ...runs,
+      { id: OWN, state: 'rolled-back', noMeta: true },
+      { id: '20200101T000000-1-marked', state: 'rolled-back', noMeta: true },
+      { id: `${id(40)}-rollback`, seq: 40, state: 'reverting', summary: `rollback of ${id(2)}` },
+    ]);
+    expect(prune(shell, root)).toBe('');
+    // 39 folders: 19 candidates, 3 of them kept here (the two without a meta, and run 2).
+    expect(left(root)).toEqual([OWN, '20200101T000000-1-marked', id(2), ...many(36).slice(19).map((r) => r.id), `${id(40)}-rollback`].sort());
+  });
+
+  it('on a disk already full, the undone runs go first, without a write, and make the room for the tombstones of the confirmed ones', () => {
+    const mnt = mkdtempSync(join(tmpdir(), 'teqlctl-prune-full-'));
+    roots.push(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', mnt]);
+    try {
+      const runs = many(35, (i) => (i <= 10 ? 'rolled-back' : i <= 15 ? 'confirmed' : 'reverted'));
+      const root = join(mnt, 'teqlctl');
+      for (const r of runs) {
+        mkdirSync(join(root, 'runs', r.id), { recursive: true });
+        writeFileSync(join(root, 'runs', r.id, 'meta'), `seq=${r.seq}\n`);
+        writeFileSync(join(root, 'runs', r.id, 'state'), `${r.state}\n`);
+      }
+      expect(spawnSync('sh', ['-c', `cat /dev/zero > ${join(mnt, 'filler')}`]).status).not.toBe(0);
+      expect(spawnSync('sh', ['-c', `echo x >> ${join(root, 'probe')}`]).status).not.toBe(0);
+      expect(prune(shell, root)).toBe('');
+      expect(left(root)).toEqual(many(35).slice(14).map((r) => r.id).sort());
+      expect(tombstones(root)).toBe([11, 12, 13, 14].map((i) => `${id(i)} confirmed\n`).join(''));
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
   });
 
   it('orders runs of an older teqlctl (no seq) first, by their ids; a damaged state is left alone', () => {
@@ -77,7 +115,7 @@ describe.each(SHELLS)('pruneRunsScript under %s', (_name, shell) => {
     // 34 runs, 14 candidates: the 12 seq-less ones, then seq 1 (its state damaged: stays) and seq 2.
     // The latest confirmed run of all is the last seq-less one by id.
     expect(left(root)).toEqual([old[11]!.id, id(1), ...many(22).slice(2).map((r) => r.id)].sort());
-    expect(tombstones(root)).toContain(`${id(2)} reverted\n`);
+    expect(tombstones(root)).toBe(old.slice(0, 11).map((r) => `${r.id} confirmed\n`).join(''));
   });
 
   it('removes what a prune cut by a power loss left (a renamed folder), and keeps older tombstones', () => {
