@@ -1,5 +1,6 @@
 // The options of commands that act on an inventory, kept apart from how they connect: defining a
 // command's options must not load SSH (`teqlctl --version` and `--help` start without it).
+import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SecretFlags } from '../connect/secrets.js';
 import type { Transport } from '../connect/transport.js';
@@ -31,7 +32,25 @@ export function inventoryOption(): Option {
 
 /** `--playbook-dir`, as `ansible` takes it: the group_vars/ and host_vars/ a play beside them would read. */
 export function playbookDirOption(): Option {
-  return new Option('--playbook-dir <dir>', "read group_vars/ and host_vars/ in this folder too, as `play` reads them beside its playbook (they may set the user, port or become)");
+  return new Option('--playbook-dir <dir>', "read group_vars/ and host_vars/ in this folder too, as `play` reads them beside its playbook (they may set the user, port or become)").argParser(folderArg);
+}
+
+/** A folder that is there: a typo would leave the group_vars/ that set how to log in silently unread. */
+function folderArg(value: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(value).isDirectory();
+  } catch {
+    throw new InvalidArgumentError(`${value} does not exist: give the folder of the playbook whose group_vars/ and host_vars/ to read`);
+  }
+  if (!isDir) throw new InvalidArgumentError(`${value} is not a folder: give the folder of the playbook, not a file`);
+  return value;
+}
+
+/** A run id as teqlctl gives them (`teqlctl status` lists them): checked before any router is contacted. */
+export function runIdArg(value: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(value) || value === '.' || value === '..') throw new InvalidArgumentError(`'${value}' is not a run id: give one as \`teqlctl status\` lists it (letters, digits, . _ -)`);
+  return value;
 }
 
 /**

@@ -33,6 +33,8 @@ export function readPlaybook(y: YamlFile, problems: Problems): PlayShape[] {
     problems.add(what, posOf(y, root), 'start each play with `- name: ...` then `hosts:` and `tasks:`');
     return [];
   }
+  // As Ansible refuses it ("A playbook must contain at least one play"): an empty list is no run.
+  if (root.items.length === 0) problems.add('the playbook holds no play', posOf(y, root), 'start each play with `- name: ...` then `hosts:` and `tasks:`');
   return root.items.flatMap((item) => {
     const play = readPlay(y, deref(y, item) as Node | null, problems);
     return play ? [play] : [];

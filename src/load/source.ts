@@ -205,6 +205,7 @@ export function toJS(y: YamlFile, node: unknown): unknown {
   try {
     return target.toJS(y.doc, { maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
+    if (err instanceof Error && /^Merge sources must be/.test(err.message)) throw badMerge(y, target);
     // The yaml package's guard against alias bombs; the checks of readYaml normally refuse them first.
     if (!(err instanceof ReferenceError)) throw err;
     const uses = new Map<string, { first: Alias; count: number }>();
@@ -219,4 +220,15 @@ export function toJS(y: YamlFile, node: unknown): unknown {
     const name = most ? `*${most.source}` : 'an anchor';
     throw new ConfigError(`invalid YAML: ${name} is used too often here (more than the yaml parser's maxAliasCount of ${MAX_ALIAS_COUNT}, a guard against alias bombs)`, posOf(y, most ?? target), 'use fewer aliases, or write the values out');
   }
+}
+
+/** A merge key (`<<`) whose value is no mapping nor list of them (the yaml package throws on it): said at that key. */
+function badMerge(y: YamlFile, target: Node): ConfigError {
+  const mergeable = (v: unknown) => {
+    const n = deref(y, v);
+    return isMap(n) || (isSeq(n) && n.items.every((i) => isMap(deref(y, i))));
+  };
+  let at: Node | undefined;
+  visit(target, { Pair: (_k, p) => void (at ??= keyText(p.key) === '<<' && !mergeable(p.value) ? (p.key as Node) : undefined) });
+  return new ConfigError('invalid YAML: a merge key (<<) must bring in a mapping (`<<: *anchor`) or a list of them', posOf(y, at ?? target), 'write `<<: *anchor` of a mapping, or write the entries out');
 }

@@ -104,6 +104,9 @@ const CASES: [string, string, string][] = [
   ['89-overlapping-subnets.playbook.yml', '89-overlapping-subnets.playbook.yml:5:38', 'router_a: 10.6.0.3/29 on eth4 is in the subnet of 10.6.0.1/29 on eth3'],
   ['90-lan-address-outside-lan-network.inventory.yml', '90-lan-address-outside-lan-network.inventory.yml:12:11', 'lan_address 203.0.113.1 of host router_a is not in its lan_network 192.0.2.0/24'],
   ['91-host-vars-nested.inventory.yml', '91-host-vars-nested.inventory.yml:4:7', "host 'router_a' has 'vars:' with variables under it: a host's variables go directly under its name"],
+  ['92-no-plays.playbook.yml', '92-no-plays.playbook.yml:1:1', 'the playbook holds no play'],
+  ['93-merge-not-a-mapping.inventory.yml', '93-merge-not-a-mapping.inventory.yml:5:7', 'a merge key (<<) must bring in a mapping'],
+  ['94-merge-in-vars.playbook.yml', '94-merge-in-vars.playbook.yml:4:5', 'a merge key (<<) must bring in a mapping'],
 ];
 
 function filesOf(name: string): { inventory: string; playbook: string } {
