@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { signingOnce } from './fast-sign.js';
 import { matchingAgent, publicBlobOf } from './matching-agent.js';
 import { tooOpen } from './secrets.js';
+import { notAKeyFile, readKeyFile } from './read-key-file.js';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
 
@@ -23,7 +24,7 @@ const notPrivate = (file: string) => `${file} is not a private key${file.endsWit
  * private key is the news, not "chmod 600", which would make a public key no more usable.
  */
 async function publicKeyFile(file: string): Promise<string | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => '');
+  const text = (await readKeyFile(file)) ?? '';
   // A private key OpenSSH would refuse for its mode is not parsed: only the refusal is said.
   if (/PRIVATE KEY/.test(text)) return undefined;
   const parsed = ssh2.utils.parseKey(text);
@@ -51,6 +52,8 @@ export async function readPrivateKey(file: string, passphrase?: string): Promise
   let version: string;
   try {
     const st = await stat(file);
+    const odd = notAKeyFile(file, st);
+    if (odd) return { file, kind: 'unusable', why: odd };
     const why = tooOpen(file, st.mode, st.uid);
     if (why) return { file, kind: 'unusable', why: (await publicKeyFile(file)) ?? `${why}: chmod 600 ${file}` };
     version = `${st.mtimeMs}:${st.size}:${st.ino}`;

@@ -2,7 +2,7 @@
 // files named (a key loaded with ssh-add whose file is encrypted, say). Without it, a server with a
 // low MaxAuthTries (6 by default) sees every key the agent holds and may refuse the login before
 // the right one is offered.
-import { readFile } from 'node:fs/promises';
+import { readKeyFile } from './read-key-file.js';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 
@@ -35,12 +35,12 @@ class MatchingAgent extends ssh2.OpenSSHAgent {
  * in its header, else `file.pub`.
  */
 export async function publicBlobOf(file: string): Promise<Buffer | undefined> {
-  const own = await readFile(file, 'utf8').catch(() => undefined);
+  const own = await readKeyFile(file);
   if (own !== undefined) {
     const blob = publicKeyText(own) ?? openSshHeaderBlob(own);
     if (blob) return blob;
   }
-  const pub = await readFile(`${file}.pub`, 'utf8').catch(() => undefined);
+  const pub = await readKeyFile(`${file}.pub`);
   return pub === undefined ? undefined : publicKeyText(pub);
 }
 

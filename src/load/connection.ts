@@ -1,5 +1,5 @@
 // The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { homeOf, pathProblem } from './user-home.js';
@@ -186,6 +186,10 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   if (args.identityFiles.length > 0) spec.argIdentityFiles = args.identityFiles.map((f) => expandPath(f, inventoryDir));
   if (args.proxyJump !== undefined) spec.proxyJump = args.proxyJump;
   if (args.configFile !== undefined) spec.sshConfigFile = expandPath(args.configFile, inventoryDir);
+  // ssh reads that file instead of ~/.ssh/config: one not there failed only at connect, the other hosts contacted.
+  const config = spec.sshConfigFile;
+  const configWhy = config === undefined || config === '/dev/null' ? undefined : !existsSync(config) ? 'does not exist' : statSync(config).isFile() ? undefined : 'is not a file (a folder, a pipe or a device)';
+  if (configWhy) problems.add(`ssh arguments of host ${hostName}: -F ${config} ${configWhy}`, posOfVar('ansible_ssh_common_args') ?? posOfVar('ansible_ssh_extra_args'), 'check the path given to -F (ssh reads that file instead of ~/.ssh/config; -F /dev/null reads none)');
   if (args.strictHostKeys) spec.strictHostKeys = true;
   if (args.identitiesOnly !== undefined) spec.identitiesOnly = args.identitiesOnly;
   const knownHosts = text('teqlctl_known_hosts_file');
@@ -217,8 +221,12 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
  */
 export function missingKnownHostsFiles(hosts: Iterable<[string, ConnectionSpec]>, problems: Problems): void {
   for (const [host, spec] of hosts) {
-    if (spec.knownHostsFile !== undefined && !existsSync(spec.knownHostsFile)) {
-      problems.add(`teqlctl_known_hosts_file of host ${host}: ${spec.knownHostsFile} does not exist`, spec.knownHostsFileAt, "check the path (a relative one is taken from the inventory file's folder, or from the working folder when -e gives it); it names the known_hosts file this host's key is checked against");
+    if (spec.knownHostsFile === undefined) continue;
+    // Read whole at connect time: a folder, a pipe (it would wait forever) or a device (/dev/zero
+    // filled the memory) is refused here, before any host is contacted, as a missing file is.
+    const kind = !existsSync(spec.knownHostsFile) ? 'does not exist' : statSync(spec.knownHostsFile).isFile() ? undefined : 'is not a file (a folder, a pipe or a device)';
+    if (kind !== undefined) {
+      problems.add(`teqlctl_known_hosts_file of host ${host}: ${spec.knownHostsFile} ${kind}`, spec.knownHostsFileAt, "check the path (a relative one is taken from the inventory file's folder, or from the working folder when -e gives it); it names the known_hosts file this host's key is checked against");
     }
   }
 }

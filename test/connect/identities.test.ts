@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,14 @@ describe('planAuth', () => {
     expect(p.offered).toEqual([join(dir, 'plain'), 'ssh-agent']);
     expect(p.locked.map((l) => l.file)).toEqual([join(dir, 'enc')]);
     expect(p.notes).toEqual([`cannot read ${join(dir, 'missing')}: ENOENT`]);
+  });
+
+  it('a named pipe, a folder or a device given as a key is never read (a pipe waited forever, /dev/zero never ends): a note says what it is', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const p = await planAuth('root', [fifo, dir, '/dev/zero', join(dir, 'plain')], '/run/agent.sock', undefined, true);
+    expect(p.offered).toEqual([join(dir, 'plain')]);
+    expect(p.notes.slice(0, 3)).toEqual([fifo, dir, '/dev/zero'].map((f) => `${f} is not a file (a folder, a pipe or a device): no key is read from it`));
   });
 
   it('a passphrase given up front unlocks at once', async () => {

@@ -78,11 +78,18 @@ describe('the older ansible_ssh_* names', () => {
 
 describe('ansible_ssh_common_args / ansible_ssh_extra_args', () => {
   it('map to the connection; ansible_port/user/key win over them; common args win over extra args', () => {
-    const c = connection(`ansible_port: 2201\nansible_ssh_private_key_file: /k/inv\nansible_ssh_common_args: -o ProxyJump=admin@bastion -o Port=9 -o User=a -i /k/common -F ssh.cfg -o StrictHostKeyChecking=yes\nansible_ssh_extra_args: -o User=b -J other -i k/extra`);
+    const c = connection(`ansible_port: 2201\nansible_ssh_private_key_file: /k/inv\nansible_ssh_common_args: -o ProxyJump=admin@bastion -o Port=9 -o User=a -i /k/common -F /dev/null -o StrictHostKeyChecking=yes\nansible_ssh_extra_args: -o User=b -J other -i k/extra`);
     expect(c).toMatchObject({ port: 2201, user: 'a', privateKeyFile: '/k/inv', argIdentityFiles: ['/k/common', expect.stringMatching(/\/k\/extra$/)], proxyJump: 'admin@bastion', strictHostKeys: true });
-    expect(c.sshConfigFile).toMatch(/\/ssh\.cfg$/);
+    expect(c.sshConfigFile).toBe('/dev/null');
     expect(connection('ansible_ssh_common_args: -o Port=9 -o User=a')).toMatchObject({ port: 9, user: 'a' });
     expect(connection('ansible_ssh_extra_args: -J none').proxyJump).toBe('none');
+  });
+
+  it('-F of a file that is not there, or is a folder, is refused at the variable before connecting (it failed at connect, the other hosts contacted)', () => {
+    const { dir, load } = run(host('ansible_host: 10.0.0.1\nansible_ssh_common_args: -F nosuch.cfg'));
+    expect(errorsOf(load).map((e) => e.located)).toEqual([`${join(dir, 'inventory.yml')}:5:7: ssh arguments of host r1: -F ${join(dir, 'nosuch.cfg')} does not exist`]);
+    const folder = run(host('ansible_host: 10.0.0.1\nansible_ssh_extra_args: -F /tmp'));
+    expect(errorsOf(folder.load).map((e) => e.located)).toEqual([`${join(folder.dir, 'inventory.yml')}:5:7: ssh arguments of host r1: -F /tmp is not a file (a folder, a pipe or a device)`]);
   });
 
   it('-e args win over the inventory', () => {

@@ -1,6 +1,7 @@
 // How each host is reached, as an operator with Ansible habits writes it: templates in connection
 // variables read -e and refuse play vars (Ansible would connect elsewhere), an ansible_host that is
 // not a host, the two names of the key file, paths given with -e, a known_hosts file that is not there.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +91,18 @@ describe('connection variables', () => {
     mkdirSync(join(dir, 'kh'));
     writeFileSync(join(dir, 'kh/nope'), '');
     expect(errorsOf(() => refuseMissingKnownHosts(run.inventory, ['h1']))).toEqual([]);
+  });
+
+  it('a teqlctl_known_hosts_file that is a folder, a named pipe or a device is refused at its place before connecting (a pipe waited forever, /dev/zero filled the memory)', () => {
+    const dir = writeCase({ 'pb.yml': PING });
+    mkdirSync(join(dir, 'folder'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    for (const kh of [join(dir, 'folder'), join(dir, 'fifo'), '/dev/zero']) {
+      writeFileSync(join(dir, 'inv.yml'), inventoryOf(`      teqlctl_known_hosts_file: ${kh}\n`));
+      const run = loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'));
+      const errors = errorsOf(() => refuseMissingKnownHosts(run.inventory, ['h1']));
+      expect(errors.map((e) => `${e.pos?.line}:${e.pos?.col} ${e.message}`)).toEqual([`5:7 teqlctl_known_hosts_file of host h1: ${kh} is not a file (a folder, a pipe or a device)`]);
+    }
   });
 });
 
