@@ -2,6 +2,7 @@
 // `-v` streams the same lines to the terminal as they are written (see Echo).
 import { appendFileSync, chmodSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import { warnOnce } from '../connect/warn-once.js';
 import { dirname } from 'node:path';
 import type { CommandResult } from '../connect/transport.js';
 
@@ -19,6 +20,8 @@ export class RunLog {
   // file was ~0.1 s of CPU at 500 hosts (the fleet bench). Each record is still written at once
   // (a killed run's log holds everything up to the kill); the process's exit closes it.
   private fd: number | undefined;
+  /** A write failed: the log ends there (said once). */
+  private broken = false;
 
   constructor(
     readonly file: string | undefined,
@@ -45,10 +48,17 @@ export class RunLog {
   }
 
   private append(text: string): void {
-    if (!this.file) return;
-    this.fd ??= openSync(this.file, 'a');
-    const buf = Buffer.from(text);
-    for (let at = 0; at < buf.length; ) at += writeSync(this.fd, buf, at);
+    if (!this.file || this.broken) return;
+    try {
+      this.fd ??= openSync(this.file, 'a');
+      const buf = Buffer.from(text);
+      for (let at = 0; at < buf.length; ) at += writeSync(this.fd, buf, at);
+    } catch (err) {
+      // A full disk or a failing device must not stop a run halfway (its routers would be left to
+      // their dead-man): said once, and the run goes on without its log.
+      this.broken = true;
+      warnOnce(`warning: cannot write the log file ${this.file} (${(err as Error).message}): the run goes on, its log ends here`);
+    }
   }
 
   record(host: string, result: CommandResult): void {

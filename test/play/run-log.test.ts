@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RunLog } from '../../src/play/run-log.js';
 
 const result = { label: 'facts', script: 'ip -j addr show\ntc -j qdisc show', code: 0, stdout: '[{"ifname":"eth1"}]', stderr: 'sudo said hunter2', durationMs: 12 };
@@ -35,5 +35,23 @@ describe('RunLog echo (-v)', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('--- stdout\n[{"ifname":"eth1"}]');
     expect(text).toContain('sudo said [REDACTED]');
+  });
+});
+
+describe('RunLog on a file it cannot write', () => {
+  it('a failed write (a full disk: /dev/full) is said once on stderr, and the run goes on without its log', () => {
+    const said = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const log = new RunLog('/dev/full');
+      expect(() => {
+        log.note('run r1 started');
+        log.record('router_a', result);
+        log.note('run r1 ended');
+      }).not.toThrow();
+      const lines = said.mock.calls.map((c) => String(c[0]));
+      expect(lines).toEqual([expect.stringMatching(/^warning: cannot write the log file \/dev\/full \(ENOSPC.*\): the run goes on, its log ends here\n$/)]);
+    } finally {
+      said.mockRestore();
+    }
   });
 });
