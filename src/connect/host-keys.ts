@@ -50,7 +50,12 @@ function versionOf(file: string): Promise<string | undefined> {
   let pending = statting.get(file);
   if (!pending) {
     pending = stat(file).then(
-      (st) => `${st.mtimeMs}:${st.size}:${st.ino}`,
+      (st) => {
+        // Read whole: a named pipe (ssh_config's UserKnownHostsFile) waited forever, a device
+        // never ends. /dev/null, ssh's idiom for none, reads as empty.
+        if (!st.isFile() && file !== '/dev/null') throw new Error(`the known_hosts file ${file} is not a file (a folder, a pipe or a device): teqlctl reads files only`);
+        return `${st.mtimeMs}:${st.size}:${st.ino}`;
+      },
       (err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') return undefined;
         throw err;

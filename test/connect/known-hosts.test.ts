@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,6 +171,15 @@ describe('reading the known_hosts files once per version', () => {
     expect(at[0]!.map((e) => e.patterns[0])).toEqual(['r1']);
     expect(new Set(at).size).toBe(1);
     expect(await loadKnownHosts(files)).toBe(at[0]);
+  });
+
+  it('a named pipe, a folder or a device named as a known_hosts file is refused, never read (a pipe waited forever); /dev/null reads as none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    for (const file of [join(dir, 'fifo'), dir, '/dev/zero']) {
+      await expect(loadKnownHosts([file])).rejects.toThrow(`the known_hosts file ${file} is not a file (a folder, a pipe or a device): teqlctl reads files only`);
+    }
+    expect(await loadKnownHosts(['/dev/null'])).toEqual([]);
   });
 
   it('a key recorded meanwhile is read by the next connection, even with reads still under way', async () => {
