@@ -4,7 +4,7 @@
 // Reading more files than ssh does only splits hosts apart further; reading fewer could put
 // together hosts that ssh tells apart, so anything this reader cannot follow exactly gives up
 // (undefined), and every host then gets its own `ssh -G`.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { splitWords } from './ssh-config.js';
 
@@ -55,6 +55,8 @@ function readLines(file: string, home: string, depth: number, out: HostLines): b
   if (depth > MAX_INCLUDE_DEPTH) return false;
   let text: string;
   try {
+    // A named pipe (or a device) would hold this synchronous read, and the whole run, forever.
+    if (!statSync(file).isFile() && file !== '/dev/null') return false;
     text = readFileSync(file, 'utf8');
   } catch (err) {
     // ssh skips a missing user or included file; one it may read and this reader cannot: give up.

@@ -2,6 +2,7 @@
 // ssh itself answers for that host. Checked against this machine's real ssh, for configurations
 // that group hosts (Host patterns, negations, tokens of the name and port, Include) and ones that
 // must not (Match, a hash of the name, canonicalization).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +163,11 @@ describe('the Host lines of the files ssh reads', () => {
     }
     // A missing file is read as empty, as ssh skips it.
     expect(readHostLines([join(dir, 'missing')], home)).toEqual([]);
+    // A named pipe included is never read (the read would wait forever): every host asked for itself.
+    execFileSync('mkfifo', [join(dir, 'pipe.conf')]);
+    writeFileSync(join(dir, 'with-pipe.conf'), `Host a*\nInclude ${join(dir, 'pipe.conf')}\n`);
+    expect(readHostLines([join(dir, 'with-pipe.conf')], home)).toBeUndefined();
+    expect(readHostLines(['/dev/null'], home)).toEqual([]);
   });
 
   it('a name matching a line case-insensitively only is told apart from one matching neither', () => {
