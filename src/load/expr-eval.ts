@@ -33,6 +33,9 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string ${shown(v)}`;
+  // YAML reads .nan and .inf as floats: "the number NaN" read as if NaN were a number to give.
+  if (typeof v === 'number' && Number.isNaN(v)) return "not-a-number (YAML's .nan)";
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v < 0 ? 'minus ' : ''}infinity (YAML's ${v < 0 ? '-' : ''}.inf)`;
   return `the ${typeof v} ${String(v)}`;
 }
 

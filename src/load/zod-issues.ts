@@ -28,6 +28,7 @@ export function showPath(module: string, path: readonly PropertyKey[]): string {
 }
 
 function typeHint(expected: string, input: unknown): string | undefined {
+  if (typeof input === 'number' && !Number.isFinite(input)) return expected === 'string' ? 'quote it to give the text ("...")' : 'give a finite number, or quote it to give the text';
   if ((expected === 'int' || expected === 'number') && typeof input === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(input)) {
     return 'the value is text; write it unquoted, or convert a template with | int, e.g. "{{ mtu | int }}"';
   }
@@ -67,7 +68,7 @@ export function argIssues(module: ModuleName, issues: readonly z.core.$ZodIssue[
         return [{ path, atKey: false, message: `${where}: ${what}, got ${Array.isArray(input) ? `${input.length}` : describeValue(input)}` }];
       }
       case 'invalid_union':
-        return [{ path, atKey: false, message: `${where}: expected a string or a number, got ${describeValue(input)}` }];
+        return [{ path, atKey: false, message: `${where}: expected a string or a number, got ${describeValue(input)}`, hint: typeHint('string', input) }];
       case 'custom': {
         const hint = (issue.params as { hint?: string } | undefined)?.hint;
         return [{ path, atKey: false, message: `${where}: ${issue.message}`, hint }];
