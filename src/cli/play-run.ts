@@ -131,7 +131,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       },
       interrupted: () => interrupted,
     });
-    const result = flags.detailedExitcode ? detailedExit(ran) : ran;
+    const result = { ...(flags.detailedExitcode ? detailedExit(ran) : ran), ...(log.incomplete ? { logIncomplete: true } : {}) };
     // Confirmed on a router: the run a later `rollback` without --run undoes, whose folder it reads.
     if (recorded && ran.hosts.some((h) => h.status === 'changed')) {
       const unrecorded = recordRunOutcome(flags.inventory, runId, true);

@@ -45,4 +45,6 @@ export interface RunReport {
   /** One line on why the run ended as it did. */
   summary: string;
   logFile?: string;
+  /** Writing the log failed during the run (a full disk): it ends there. */
+  logIncomplete?: boolean;
 }

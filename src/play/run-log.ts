@@ -20,8 +20,12 @@ export class RunLog {
   // file was ~0.1 s of CPU at 500 hosts (the fleet bench). Each record is still written at once
   // (a killed run's log holds everything up to the kill); the process's exit closes it.
   private fd: number | undefined;
-  /** A write failed: the log ends there (said once). */
+  /** A write failed: the log ends there (said once, and again by the recap's log line). */
   private broken = false;
+
+  get incomplete(): boolean {
+    return this.broken;
+  }
 
   constructor(
     readonly file: string | undefined,

@@ -41,6 +41,6 @@ export function formatRecap(r: RunReport): string {
   }
   const verdict = r.exitCode === ExitCode.ok ? 'OK' : r.exitCode === ExitCode.changesPending ? 'CHANGES PENDING' : r.exitCode === ExitCode.someBundlesFailed ? 'PARTLY FAILED' : 'FAILED';
   lines.push('', `${verdict} (exit ${r.exitCode}): ${r.summary}`);
-  if (r.logFile) lines.push(`log: ${r.logFile}`);
+  if (r.logFile) lines.push(`log: ${r.logFile}${r.logIncomplete ? ' (incomplete: writing it failed, see the warning above)' : ''}`);
   return lines.join('\n');
 }

@@ -43,6 +43,7 @@ describe('RunLog on a file it cannot write', () => {
     const said = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const log = new RunLog('/dev/full');
+      expect(log.incomplete).toBe(false);
       expect(() => {
         log.note('run r1 started');
         log.record('router_a', result);
@@ -50,6 +51,7 @@ describe('RunLog on a file it cannot write', () => {
       }).not.toThrow();
       const lines = said.mock.calls.map((c) => String(c[0]));
       expect(lines).toEqual([expect.stringMatching(/^warning: cannot write the log file \/dev\/full \(ENOSPC.*\): the run goes on, its log ends here\n$/)]);
+      expect(log.incomplete).toBe(true);
     } finally {
       said.mockRestore();
     }

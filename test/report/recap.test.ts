@@ -15,6 +15,9 @@ describe('PLAY RECAP', () => {
     expect(text).toContain('router_a : ok=2  changed=2  unreachable=0  failed=0  rolled_back=0');
     expect(text).toContain('OK (exit 0): converged and verified');
     expect(text).toContain('log: /tmp/l.log');
+    expect(text).not.toContain('incomplete');
+    // A log whose writing failed (a full disk) is not pointed at as if it held the run.
+    expect(formatRecap({ ...r, logIncomplete: true })).toContain('log: /tmp/l.log (incomplete: writing it failed, see the warning above)');
   });
 
   it('shows a rolled-back host as changing nothing, and a residual difference loudly', () => {
