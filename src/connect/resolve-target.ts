@@ -152,7 +152,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
         'install the OpenSSH client (Debian: apt-get install openssh-client), or remove these lines for this host');
     }
     const hostName = first('hostname')?.args[0];
-    const host = hostName ? hostName.replace(/%(%|h)/g, (_, k: string) => (k === 'h' ? given.alias : '%')) : given.alias;
+    // As OpenSSH 9.2 (ssh.c): %h expanded, then the name lowercased, as are HostKeyAlias and known_hosts names.
+    const host = (hostName ? hostName.replace(/%(%|h)/g, (_, k: string) => (k === 'h' ? given.alias : '%')) : given.alias).toLowerCase();
     let port = given.port;
     const portOpt = first('port');
     if (port === undefined && portOpt) {
@@ -161,7 +162,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     }
     port ??= 22;
     const user = given.user ?? first('user')?.args[0] ?? env.localUser;
-    const aliasOpt = first('hostkeyalias')?.args[0];
+    const aliasOpt = first('hostkeyalias')?.args[0]?.toLowerCase();
     const tokens: Tokens = {
       home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: given.alias,
       ...(env.uid !== undefined ? { uid: env.uid } : {}), ...(env.localHost !== undefined ? { localHost: env.localHost } : {}),
@@ -178,7 +179,6 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     const fromConfig = o.identityFiles.map((f) => f.args[0]!).filter((f) => f.toLowerCase() !== 'none').map(expand);
     const named = [...new Set([...given.identityFiles, ...fromConfig])];
     const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
-    const keyAlias = first('hostkeyalias')?.args[0];
 
     const jumps: Hop[] = [];
     const jumpOpt = given.proxyJump !== undefined ? { args: [given.proxyJump], source: 'ansible_ssh_common_args' } : first('proxyjump');
@@ -209,7 +209,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       user,
       identityFiles: named.length > 0 ? named : defaults,
       defaultIdentities: named.length === 0,
-      hostKeyName: keyAlias ?? hostKeyName(host, port),
+      hostKeyName: aliasOpt ?? hostKeyName(host, port),
       ...((depth === 0 ? spec.identitiesOnly : undefined) ?? ['yes', 'true'].includes(first('identitiesonly')?.args[0]?.toLowerCase() ?? '') ? { identitiesOnly: true } : {}),
       // As through ssh -G: never trust a new key for this host, even with --accept-new.
       ...(['yes', 'true'].includes(first('stricthostkeychecking')?.args[0]?.toLowerCase() ?? '') ? { strictHostKeys: true as const } : {}),

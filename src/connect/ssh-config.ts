@@ -48,9 +48,11 @@ export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
   return blocks;
 }
 
+// Case-sensitive, against the name as given: OpenSSH 9.2 (match_pattern) lowercases the host name
+// only after reading its configuration, so `Host R*` applies to `ssh R1`, not to `ssh r1`.
 function globMatch(pattern: string, name: string): boolean {
   const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i').test(name);
+  return new RegExp(`^${re}$`, 's').test(name);
 }
 
 /** OpenSSH: a block applies when one pattern matches and no negated pattern does. */

@@ -43,6 +43,17 @@ describe('resolveTarget: ssh_config under the inventory', () => {
     expect(resolve('Host r*\n  HostName %h.lab.example\n', { host: 'r1' }).host).toBe('r1.lab.example');
   });
 
+  it('the host name is lowercased after ssh_config is read, and so are HostKeyAlias and the known_hosts name', () => {
+    // Checked against `ssh -G` of OpenSSH 9.2: `ssh -G R1` with `Host R*` / `HostName %h.Example`
+    // gives `hostname r1.example`; `ssh -G ROUTER` gives `hostname router`; HostKeyAlias R1-Key gives r1-key.
+    const t = resolve('Host R*\n  HostName %h.Example\n  Port 2222\n', { host: 'R1' });
+    expect(t).toMatchObject({ alias: 'R1', host: 'r1.example', hostKeyName: '[r1.example]:2222' });
+    expect(resolve('', { host: 'ROUTER' })).toMatchObject({ host: 'router', hostKeyName: 'router' });
+    expect(resolve('Host r1\n  HostKeyAlias R1-Key\n').hostKeyName).toBe('r1-key');
+    // ...and matched case-sensitively: `Host r*` does not apply to `ssh R1`.
+    expect(resolve('Host r*\n  Port 2222\n', { host: 'R1' }).port).toBe(22);
+  });
+
   it('HostKeyAlias names the key in known_hosts', () => {
     expect(resolve('Host r1\n  HostKeyAlias router-one\n  Port 2222\n').hostKeyName).toBe('router-one');
   });

@@ -46,11 +46,15 @@ describe('ssh_config parser', () => {
 });
 
 describe('Host patterns', () => {
-  it('`*` and `?` wildcards, case-insensitive', () => {
+  it('`*` and `?` wildcards, case-sensitive against the name as given', () => {
     expect(hostMatches(['lab-*'], 'lab-a')).toBe(true);
     expect(hostMatches(['r?'], 'r1')).toBe(true);
     expect(hostMatches(['r?'], 'r12')).toBe(false);
-    expect(hostMatches(['ROUTER'], 'router')).toBe(true);
+    // Checked against `ssh -G` of OpenSSH 9.2: `Host ROUTER` does not apply to `ssh router`,
+    // `Host router` not to `ssh ROUTER`, `Host R*` applies to `ssh R1` (the name is lowercased later).
+    expect(hostMatches(['ROUTER'], 'router')).toBe(false);
+    expect(hostMatches(['router'], 'ROUTER')).toBe(false);
+    expect(hostMatches(['R*'], 'R1')).toBe(true);
     expect(hostMatches(['10.0.0.*'], '10.0.0.1')).toBe(true);
     expect(hostMatches(['10.0.0.*'], '10.0.0x1')).toBe(false);
   });
