@@ -1,10 +1,10 @@
 // What the local machine brings to a connection, read once: home, user name, the ssh client (for
 // `ssh -G`) or else ~/.ssh/config, ssh-agent. And how one host is resolved with them.
 import { accessSync, constants, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { homedir, hostname, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ConnectError } from '../errors.js';
+import { ConfigError, ConnectError } from '../errors.js';
+import { readSshConfigText } from './read-ssh-config.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { resolveWithOpenSsh } from './resolve-openssh.js';
 import { resolveTarget, type LocalEnv, type Target } from './resolve-target.js';
@@ -53,12 +53,7 @@ export async function readLocalSsh(): Promise<LocalSsh> {
   const home = homedir();
   const user = localUser();
   const file = join(home, '.ssh', 'config');
-  let text = '';
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const text = (await readSshConfigText(file, "the user's ssh_config")) ?? '';
   const sock = process.env.SSH_AUTH_SOCK;
   const ssh = findSsh();
   // ssh takes ~ from the password database, teqlctl from $HOME (known_hosts, keys): where they differ
@@ -128,11 +123,13 @@ function passwdHome(): string {
 async function resolveUncached(name: string, spec: ConnectionSpec, local: LocalSsh): Promise<Target> {
   if (local.ssh) return resolveWithOpenSsh(name, spec, sshGRunner(local, local.ssh), local.env, local.configFile);
   if (spec.sshConfigFile === undefined) return resolveTarget(name, spec, local.config, local.env);
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(spec.sshConfigFile, 'utf8');
+    text = await readSshConfigText(spec.sshConfigFile, '-F of ansible_ssh_common_args');
   } catch (err) {
-    throw new ConnectError(name, `cannot read the ssh_config file ${spec.sshConfigFile} (-F of ansible_ssh_common_args): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the path');
+    if (err instanceof ConfigError) throw new ConnectError(name, err.message, err.hint);
+    throw err;
   }
+  if (text === undefined) throw new ConnectError(name, `cannot read the ssh_config file ${spec.sshConfigFile} (-F of ansible_ssh_common_args): ENOENT`, 'check the path');
   return resolveTarget(name, spec, parseSshConfig(text, spec.sshConfigFile), local.env);
 }

@@ -1,4 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { readLocalSsh } from '../../src/connect/local-ssh.js';
+import { readSshConfigText } from '../../src/connect/read-ssh-config.js';
+import { ConfigError } from '../../src/errors.js';
 import { hostAliases, hostMatches, optionsFor, parseSshConfig, splitWords } from '../../src/connect/ssh-config.js';
 
 const first = (text: string, name: string, key: string) => optionsFor(parseSshConfig(text, 'cfg'), name).first.get(key)?.args[0];
@@ -72,5 +79,43 @@ describe('hostAliases', () => {
     const text = 'User admin\nHost edge-a edge-a.example\n  Port 2222\nHost edge-b *.lab !secret\nMatch host m\n  User x\nHost edge-a r?\nHost *\n  Port 22\n';
     expect(hostAliases(parseSshConfig(text, 'cfg'))).toEqual(['edge-a', 'edge-a.example', 'edge-b']);
     expect(hostAliases(parseSshConfig('', 'cfg'))).toEqual([]);
+  });
+});
+
+describe('an ssh_config that is not a regular file', () => {
+  const home = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-sshcfg-'));
+    mkdirSync(join(dir, '.ssh'));
+    return dir;
+  };
+
+  it('~/.ssh/config as a named pipe: refused at once, naming the file (it waited for a writer forever)', async () => {
+    const dir = home();
+    execFileSync('mkfifo', [join(dir, '.ssh', 'config')]);
+    vi.stubEnv('HOME', dir);
+    try {
+      const err = await readLocalSsh().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).message).toContain(`${join(dir, '.ssh', 'config')} (the user's ssh_config) is a named pipe (FIFO)`);
+      expect((err as ConfigError).exitCode).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 5000);
+
+  it('~/.ssh/config as a folder: the same, not EISDIR with a stack trace', async () => {
+    const dir = home();
+    mkdirSync(join(dir, '.ssh', 'config'));
+    vi.stubEnv('HOME', dir);
+    try {
+      await expect(readLocalSsh()).rejects.toThrow(/config \(the user's ssh_config\) is a folder: teqlctl reads ssh_config from a regular file only/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('none at all reads as nothing, /dev/null as empty', async () => {
+    expect(await readSshConfigText(join(home(), '.ssh', 'config'), 'x')).toBeUndefined();
+    expect(await readSshConfigText('/dev/null', '-F')).toBe('');
   });
 });
