@@ -75,6 +75,10 @@ export interface HostOptions {
   identityFiles: SshConfigOption[];
 }
 
+// One setting in OpenSSH (readconf.c): whichever of ProxyCommand and ProxyJump comes first wins,
+// `none` included; the other is then ignored.
+const PROXY = ['proxycommand', 'proxyjump'];
+
 /** The options ssh would use for `name`, the host as given on its command line. */
 export function optionsFor(blocks: readonly SshConfigBlock[], name: string): HostOptions {
   const first = new Map<string, SshConfigOption>();
@@ -84,6 +88,7 @@ export function optionsFor(blocks: readonly SshConfigBlock[], name: string): Hos
     for (const opt of block.options) {
       if (opt.args.length === 0) continue;
       if (opt.key === 'identityfile') identityFiles.push(opt);
+      else if (PROXY.includes(opt.key) && PROXY.some((k) => first.has(k))) continue;
       else if (!first.has(opt.key)) first.set(opt.key, opt);
     }
   }

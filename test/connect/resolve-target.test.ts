@@ -79,6 +79,15 @@ describe('resolveTarget: ssh_config under the inventory', () => {
     expect(() => resolve('Host r1\n  ProxyCommand nc %h %p\n')).toThrow(/ProxyCommand is not supported/);
     expect(resolve('Host r1\n  ProxyCommand none\n').jumps).toEqual([]);
   });
+
+  it('whichever of ProxyCommand and ProxyJump comes first wins, none included', () => {
+    // Checked against `ssh -G` of OpenSSH 9.2: ProxyCommand first gives `proxycommand nc %h %p` and
+    // no proxyjump; ProxyCommand none first, then ProxyJump a, gives neither; ProxyJump first wins over
+    // a later ProxyCommand.
+    expect(() => resolve('Host r1\n  ProxyCommand nc %h %p\nHost *\n  ProxyJump lab-a\n')).toThrow(/cfg:2: ProxyCommand is not supported/);
+    expect(resolve('Host r1\n  ProxyCommand none\n  ProxyJump lab-a\n').jumps).toEqual([]);
+    expect(resolve('Host r1\n  ProxyJump lab-a\nHost r*\n  ProxyCommand nc %h %p\n').jumps.map((j) => j.alias)).toEqual(['lab-a']);
+  });
 });
 
 describe('ProxyJump', () => {
