@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
-import { optionsFor, unfollowedSettings, type SshConfigBlock } from './ssh-config.js';
+import { optionsFor, unfollowedSettings, type SshConfigBlock, type SshConfigOption } from './ssh-config.js';
 import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
@@ -168,15 +168,15 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       ...(env.uid !== undefined ? { uid: env.uid } : {}), ...(env.localHost !== undefined ? { localHost: env.localHost } : {}),
       ...(aliasOpt !== undefined ? { keyAlias: aliasOpt } : {}),
     };
-    const expand = (f: string) => {
+    const expand = (f: SshConfigOption) => {
       try {
-        return expandIdentityPath(f, tokens, env.vars);
+        return expandIdentityPath(f.args[0]!, tokens, env.vars);
       } catch (err) {
-        if (err instanceof SshPathError) throw fail(`~/.ssh/config: IdentityFile ${err.message}`, 'fix IdentityFile in ~/.ssh/config, or set the variable');
+        if (err instanceof SshPathError) throw fail(`${f.source}: IdentityFile ${err.message}`, `fix IdentityFile at ${f.source}, or set the variable`);
         throw err;
       }
     };
-    const fromConfig = o.identityFiles.map((f) => f.args[0]!).filter((f) => f.toLowerCase() !== 'none').map(expand);
+    const fromConfig = o.identityFiles.filter((f) => f.args[0]!.toLowerCase() !== 'none').map(expand);
     const named = [...new Set([...given.identityFiles, ...fromConfig])];
     const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
 

@@ -133,6 +133,12 @@ describe('IdentityFile tokens', () => {
     expect(expandIdentityPath('~/.ssh/%n-%r@%h:%p', t)).toBe('/home/me/.ssh/lab-a-root@10.0.0.1:2201');
     expect(expandIdentityPath('%d/keys/%u%%', t)).toBe('/home/me/keys/me%');
   });
+
+  it('an unset ${VAR} or an unknown token is refused at the file:line of its IdentityFile (it said ~/.ssh/config, even for -F)', () => {
+    // ssh -G of OpenSSH 9.2 prints both as written; ssh refuses them when it connects.
+    expect(() => resolveTarget('r1', spec(), parseSshConfig('Host r1\n  Port 22\n  IdentityFile ${UNSET}/k\n', '/srv/lab.conf'), env())).toThrow(/^\/srv\/lab\.conf:3: IdentityFile \$\{UNSET\}\/k: environment variable/);
+    expect(() => resolve('Host r1\n  IdentityFile /keys/%x\n')).toThrow(/^cfg:2: IdentityFile \/keys\/%x: the token %x/);
+  });
 });
 
 describe('resolveTarget: the inventory ssh args (where no ssh client is installed)', () => {
