@@ -8,6 +8,7 @@ import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
 import { optionsFor, unfollowedSettings, type SshConfigBlock, type SshConfigOption } from './ssh-config.js';
 import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
+import { hostNameToken, refusedLines, timeSeconds } from './ssh-config-check.js';
 
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
 
@@ -142,6 +143,8 @@ interface Given {
 /** Resolves one host of the inventory: its own settings, then its ProxyJump chain. */
 export function resolveTarget(inventoryName: string, spec: ConnectionSpec, config: readonly SshConfigBlock[], env: LocalEnv): Target {
   const fail = (message: string, hint?: string) => new ConnectError(inventoryName, message, hint);
+  const refused = refusedLines(config);
+  if (refused.length > 0) throw fail(`ssh_config has lines for which OpenSSH refuses the whole file: ${refused.join('; ')}`, 'fix them (ssh itself could not connect with this file)');
 
   const resolve = (given: Given, depth: number): Target => {
     const o = optionsFor(config, given.alias);
@@ -152,6 +155,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
         'install the OpenSSH client (Debian: apt-get install openssh-client), or remove these lines for this host');
     }
     const hostName = first('hostname')?.args[0];
+    const badToken = hostNameToken(first('hostname'));
+    if (badToken) throw fail(badToken, 'fix HostName in ssh_config');
     // As OpenSSH 9.2 (ssh.c): %h expanded, then the name lowercased, as are HostKeyAlias and known_hosts names.
     const host = (hostName ? hostName.replace(/%(%|h)/g, (_, k: string) => (k === 'h' ? given.alias : '%')) : given.alias).toLowerCase();
     let port = given.port;
@@ -214,7 +219,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       // As through ssh -G: never trust a new key for this host, even with --accept-new.
       ...(['yes', 'true'].includes(first('stricthostkeychecking')?.args[0]?.toLowerCase() ?? '') ? { strictHostKeys: true as const } : {}),
       ...(['yes', 'true'].includes(first('hashknownhosts')?.args[0]?.toLowerCase() ?? '') ? { hashKnownHosts: true as const } : {}),
-      ...connectTimeoutOf(first('connecttimeout')?.args[0]?.toLowerCase()),
+      // In seconds, as ssh -G prints it (ConnectTimeout 1m30s: 90).
+      ...connectTimeoutOf(String(timeSeconds(first('connecttimeout')?.args[0] ?? '') ?? 'none')),
       ...addressFamilyOf(first('addressfamily')?.args[0]?.toLowerCase()),
       jumps,
     };

@@ -54,6 +54,30 @@ describe('resolveTarget: ssh_config under the inventory', () => {
     expect(resolve('Host r*\n  Port 2222\n', { host: 'R1' }).port).toBe(22);
   });
 
+  it('a file OpenSSH refuses whole is refused, naming each line, whichever host is asked for', () => {
+    // Checked against `ssh -G` of OpenSSH 9.2, which exits 255 for each of these, even in a Host
+    // block that does not apply: "Bad port '0'", "invalid time value", "no argument after keyword",
+    // "Missing argument" (HostKeyAlias ""), "extra arguments at end of line", "unsupported option".
+    const refused = (text: string) => (() => resolve(`Host other\n${text}\nHost r1\n  User op\n`))();
+    expect(() => refused('  Port 0')).toThrow(/OpenSSH refuses the whole file: cfg:2: port "0" is not a port number/);
+    expect(() => refused('  ConnectTimeout -3')).toThrow(/cfg:2: connecttimeout "-3" is not a value ssh takes/);
+    expect(() => refused('  ServerAliveInterval x')).toThrow(/cfg:2: serveraliveinterval "x"/);
+    expect(() => refused('  User')).toThrow(/cfg:2: user has no value/);
+    expect(() => refused('  HostKeyAlias ""')).toThrow(/cfg:2: hostkeyalias has no value/);
+    expect(() => refused('  Port 22 33')).toThrow(/cfg:2: port has more than one value/);
+    expect(() => refused('  AddressFamily bogus')).toThrow(/cfg:2: addressfamily "bogus"/);
+    expect(() => refused('  IdentitiesOnly maybe')).toThrow(/cfg:2: identitiesonly "maybe"/);
+    expect(() => resolve('Host\n  Port 2\n')).toThrow(/cfg:1: Host has no pattern/);
+    // ...and what it takes passes: times with units, none, accept-new, yes/true in any case.
+    expect(resolve('Host r1\n  ConnectTimeout 1m30s\n  ServerAliveInterval 30\n  StrictHostKeyChecking accept-new\n  IdentitiesOnly Yes\n').connectTimeoutMs).toBe(90_000);
+  });
+
+  it('HostName takes %h and %% only: another token is refused at its line', () => {
+    // `ssh -G` of OpenSSH 9.2 with `HostName %r.x`: "percent_expand: unknown key %r", exit 255.
+    expect(() => resolve('Host r1\n  HostName %r.x\n')).toThrow(/^cfg:2: HostName %r\.x: the token %r is not one ssh expands there/);
+    expect(resolve('Host r1\n  HostName %h-%%.x\n').host).toBe('r1-%.x');
+  });
+
   it('HostKeyAlias names the key in known_hosts', () => {
     expect(resolve('Host r1\n  HostKeyAlias router-one\n  Port 2222\n').hostKeyName).toBe('router-one');
   });

@@ -1,0 +1,64 @@
+// The lines for which OpenSSH refuses a whole ssh_config file, whichever host is asked for (ssh -G
+// exits 255 naming the line), as far as teqlctl's own reader can tell: it refuses the file too,
+// where it would otherwise have gone on with a value ssh never uses. Pure. Checked against ssh -G
+// of OpenSSH 9.2. Unknown keywords are not checked here (the list differs between versions).
+import { parsePort } from '../load/proxy-jump.js';
+import type { SshConfigBlock, SshConfigOption } from './ssh-config.js';
+
+const FLAG = ['yes', 'no', 'true', 'false'];
+// Keywords of one value (more is "extra arguments at end of line"), and the values ssh takes.
+const ONE: Record<string, readonly string[] | ((v: string) => boolean) | undefined> = {
+  hostname: undefined, user: undefined, hostkeyalias: undefined, identityfile: undefined,
+  // Numbers ssh refuses (0, 70000, -1); a word may be a service name of /etc/services, which ssh
+  // takes and this pure check cannot know: the host's own Port is refused by resolve-target.ts then.
+  port: (v) => !/^\s*[+-]?\d+$/.test(v) || parsePort(v.trim().replace(/^\+/, '')) !== undefined,
+  connecttimeout: (v) => v === 'none' || isTime(v),
+  serveraliveinterval: isTime,
+  identitiesonly: FLAG, hashknownhosts: FLAG, compression: FLAG,
+  stricthostkeychecking: [...FLAG, 'ask', 'off', 'accept-new'],
+  addressfamily: ['inet', 'inet6', 'any'],
+};
+
+/** OpenSSH's convtime: a number of seconds, or numbers each with a unit s, m, h, d or w. */
+function isTime(v: string): boolean {
+  return /^(\d+|(\d+[smhdw])+\d*)$/i.test(v);
+}
+
+const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** A time of ssh_config in seconds, as `ssh -G` prints it (1m30s: 90); undefined when ssh would refuse it. */
+export function timeSeconds(v: string): number | undefined {
+  if (!isTime(v)) return undefined;
+  return [...v.matchAll(/(\d+)([smhdw]?)/gi)].reduce((sum, [, n, u]) => sum + Number(n) * (UNIT[u!.toLowerCase()] ?? 1), 0);
+}
+
+function problem(opt: SshConfigOption): string | undefined {
+  // `Key ""` too: ssh says "Missing argument".
+  if (opt.args.length === 0 || opt.args[0] === '') return `${opt.key} has no value`;
+  if (!(opt.key in ONE)) return undefined;
+  if (opt.args.length > 1) return `${opt.key} has more than one value (${opt.args.join(' ')})`;
+  const allowed = ONE[opt.key];
+  const v = opt.args[0]!;
+  const ok = allowed === undefined || (typeof allowed === 'function' ? allowed(v) : allowed.includes(v.toLowerCase()));
+  if (ok) return undefined;
+  return opt.key === 'port' ? `port "${v}" is not a port number 1..65535` : `${opt.key} "${v}" is not a value ssh takes`;
+}
+
+/** `file:line: what`, for every line of any block (or Host line) ssh would refuse the file for. */
+export function refusedLines(blocks: readonly SshConfigBlock[]): string[] {
+  const out: string[] = [];
+  for (const b of blocks) {
+    if (b.source !== undefined && !b.match && b.patterns.length === 0) out.push(`${b.source}: Host has no pattern`);
+    for (const opt of b.options) {
+      const why = problem(opt);
+      if (why) out.push(`${opt.source}: ${why}`);
+    }
+  }
+  return out;
+}
+
+/** HostName takes %h and %% only: OpenSSH 9.2 stops at any other token ("unknown key"). */
+export function hostNameToken(opt: SshConfigOption | undefined): string | undefined {
+  const bad = opt?.args[0]?.replace(/%[%h]/g, '').match(/%.?/)?.[0];
+  return bad === undefined ? undefined : `${opt!.source}: HostName ${opt!.args[0]}: the token ${bad} is not one ssh expands there (%h %%)`;
+}
