@@ -9,6 +9,7 @@ import { hostKeyName } from './known-hosts.js';
 import { optionsFor, unfollowedSettings, type SshConfigBlock, type SshConfigOption } from './ssh-config.js';
 import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 import { hostNameToken, refusedLines, timeSeconds } from './ssh-config-check.js';
+import { unknownKeywords } from './ssh-keywords.js';
 
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
 
@@ -143,10 +144,10 @@ interface Given {
 /** Resolves one host of the inventory: its own settings, then its ProxyJump chain. */
 export function resolveTarget(inventoryName: string, spec: ConnectionSpec, config: readonly SshConfigBlock[], env: LocalEnv): Target {
   const fail = (message: string, hint?: string) => new ConnectError(inventoryName, message, hint);
-  const refused = refusedLines(config);
-  if (refused.length > 0) throw fail(`ssh_config has lines for which OpenSSH refuses the whole file: ${refused.join('; ')}`, 'fix them (ssh itself could not connect with this file)');
 
   const resolve = (given: Given, depth: number): Target => {
+    const refused = [...refusedLines(config), ...unknownKeywords(config, given.alias)];
+    if (refused.length > 0) throw fail(`ssh_config has lines for which OpenSSH refuses the whole file: ${refused.join('; ')}`, 'fix them, or name a keyword of another ssh in an IgnoreUnknown line before it (ssh itself could not connect with this file)');
     const o = optionsFor(config, given.alias);
     const first = (key: string) => o.first.get(key);
     const unfollowed = unfollowedSettings(config, o);

@@ -37,8 +37,9 @@ export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     // `Keyword value`, `Keyword=value` and `Keyword = value` are all allowed.
-    const m = /^([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+|$)(.*)$/.exec(line);
-    if (!m) return;
+    // A line that is no `Keyword value` (`Port:22`) is kept under its first word, which is then no
+    // keyword: refused as ssh refuses it (ssh-keywords.ts), not skipped.
+    const m = /^([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+|$)(.*)$/.exec(line) ?? /^(\S+)\s*(.*)$/.exec(line)!;
     const key = m[1]!.toLowerCase();
     const args = splitWords(m[2]!);
     if (key === 'host') blocks.push({ patterns: args, options: [], source: `${file}:${i + 1}` });

@@ -72,6 +72,20 @@ describe('resolveTarget: ssh_config under the inventory', () => {
     expect(resolve('Host r1\n  ConnectTimeout 1m30s\n  ServerAliveInterval 30\n  StrictHostKeyChecking accept-new\n  IdentitiesOnly Yes\n').connectTimeoutMs).toBe(90_000);
   });
 
+  it('an unknown keyword is refused at its line, as ssh refuses the file, unless an IgnoreUnknown before it names it', () => {
+    // ssh -G of OpenSSH 9.2: "cfg: line 2: Bad configuration option: prot", even in a Host block that
+    // does not apply; `Port:22`: "no argument after keyword "port:22"". A typo skipped would have
+    // connected to port 22 where the operator wrote 2222.
+    expect(() => resolve('Host other\n  Prot 2222\nHost r1\n  User op\n')).toThrow(/OpenSSH refuses the whole file: cfg:2: unknown keyword "prot"/);
+    expect(() => resolve('Host r1\n  Port:2222\n')).toThrow(/cfg:2: port:2222 has no value; cfg:2: unknown keyword "port:2222"/);
+    // IgnoreUnknown counts from its line on, in a block that applies to the host (ssh -G: the same).
+    expect(resolve('IgnoreUnknown UseKeychain2,foo*\nHost r1\n  UseKeychain2 yes\n  FooBar 1\n  Port 2222\n').port).toBe(2222);
+    expect(() => resolve('Host r1\n  Bogus yes\n  IgnoreUnknown bogus\n')).toThrow(/cfg:2: unknown keyword "bogus"/);
+    expect(() => resolve('Host other\n  IgnoreUnknown bogus\nHost r1\n  Bogus yes\n')).toThrow(/cfg:4: unknown keyword "bogus"/);
+    // Deprecated keywords ssh only warns about, and those of later or other builds of ssh, are taken.
+    expect(resolve('Host r1\n  RSAAuthentication no\n  UseRoaming no\n  KeepAlive yes\n  Tag x\n  ChannelTimeout session=5m\n  UseKeychain yes\n  Port 2222\n').port).toBe(2222);
+  });
+
   it('HostName takes %h and %% only: another token is refused at its line', () => {
     // `ssh -G` of OpenSSH 9.2 with `HostName %r.x`: "percent_expand: unknown key %r", exit 255.
     expect(() => resolve('Host r1\n  HostName %r.x\n')).toThrow(/^cfg:2: HostName %r\.x: the token %r is not one ssh expands there/);
