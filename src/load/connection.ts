@@ -1,14 +1,12 @@
 // The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
 import { existsSync, statSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { homeOf, pathProblem } from './user-home.js';
 import { isAbsolute, resolve } from 'node:path';
 import { HONOURED_ANSIBLE_VARS, PASSWORD_VARS, passwordHint, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
 import { ansibleBoolean } from './ansible-boolean.js';
-import { MAX_NAME_CHARS } from './limits.js';
-import { parseIPv4 } from '../router/ipv4.js';
+import { hostProblem, userProblem } from './login-rules.js';
 import type { Problems } from './problems.js';
 import type { VarScope } from './scope.js';
 import { codePoint, short, shown } from './shown.js';
@@ -31,29 +29,8 @@ const OLDER_NAME: Record<string, string> = {
 
 // None of these reaches a shell (ssh2 takes host and user as data, paths are read locally; the become
 // user does reach one, quoted), but each is held to what it can be, so a hostile value stops here.
-const SPACE_OR_INVISIBLE = /[\s\p{Cc}\p{Cf}]/u;
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const BECOME_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
-
-/**
- * What Ansible would hand ssh as a host, and ssh would take as a name to resolve: a port, a prefix
- * or brackets around it would become a DNS query for a name that does not exist, after loading.
- */
-function hostShape(v: string): string | undefined {
-  if (/^[\d.]+$/.test(v) && parseIPv4(v) === undefined) return `${shown(v)} is not an IPv4 address (four numbers 0..255 without leading zeros)`;
-  if (v.startsWith('[')) return `${shown(v)} is in brackets: give the address alone (and its port in ansible_port)`;
-  if (v.includes('/')) return `${shown(v)} holds a prefix length: give the address alone`;
-  if (v.includes(':') && !isIPv6(v)) return `${shown(v)} is not an IPv6 address; a port goes in ansible_port, not after the host`;
-  return undefined;
-}
-
-function oneWord(v: string): string | undefined {
-  const bad = SPACE_OR_INVISIBLE.exec(v)?.[0];
-  if (bad !== undefined) return `${shown(v)} contains whitespace or an invisible character (${codePoint(bad)})`;
-  if (v.startsWith('-')) return `${shown(v)} starts with '-'`;
-  if (v.length > MAX_NAME_CHARS) return `${shown(v)} is longer than ${MAX_NAME_CHARS} characters`;
-  return undefined;
-}
 
 const PATH_RULE = {
   check: (v: string) => {
@@ -67,10 +44,10 @@ const PATH_RULE = {
 };
 const RULES: Record<string, { check: (v: string) => string | undefined; hint: string }> = {
   ansible_host: {
-    check: (v) => oneWord(v) ?? hostShape(v),
+    check: hostProblem,
     hint: 'an address (192.0.2.10, 2001:db8::1), a DNS name or an ssh_config Host alias; a port goes in ansible_port',
   },
-  ansible_user: { check: oneWord, hint: 'a user name, e.g. ansible_user: admin' },
+  ansible_user: { check: userProblem, hint: 'a user name, e.g. ansible_user: admin' },
 
   ansible_become_user: {
     check: (v) => (BECOME_USER.test(v) ? undefined : `${shown(v)} is not a user name (letters, digits, _ . -, at most 32, not starting with a digit, - or .)`),

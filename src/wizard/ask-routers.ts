@@ -6,6 +6,7 @@ import { resolveHost } from '../connect/local-ssh.js';
 import type { Target } from '../connect/resolve-target.js';
 import { hostAliases } from '../connect/ssh-config.js';
 import { ConnectError } from '../errors.js';
+import { hostProblem } from '../load/login-rules.js';
 import { askConfirm, askSecret, askText, isPromptExit } from '../ui/prompts.js';
 import { checkKeyFile, connectRouter } from './connect-router.js';
 import { hostName, type RouterAnswers, type Side } from './model.js';
@@ -41,6 +42,12 @@ async function askRouter(s: WizardSession, side: Side, prev: RouterAnswers | und
   const typed = (await askText(q.hostQuestion(side, prev ? prev.alias ?? prev.host : undefined, hostAliases(s.sshConfig)))).trim();
   const { resolved, bare } = await resolveTyped(s, typed);
   const d = routerDefaults(typed, resolved, { home, localUser, agent, exists: existsSync }, bare);
+  const badHost = hostProblem(d.host);
+  if (badHost) {
+    // A HostName from ssh_config, held to what the inventory can hold (as the typed name was).
+    say(`  ! ssh_config gives ${typed} the HostName ${d.host}, which the inventory cannot hold: ${badHost}. Give an address or another name.`);
+    return askRouter(s, side, prev);
+  }
   if (d.fromConfig.length > 0) say(`  from ssh_config: ${d.fromConfig.join(', ')}`);
   if (d.notCarried.length > 0) say(`  ! not used by the wizard nor the inventory it writes: ${d.notCarried.join(', ')} (they connect to ${d.host} directly; set ansible_host: ${typed} by hand to go through it)`);
   const same = prev !== undefined && (prev.alias ?? prev.host) === typed;

@@ -2,6 +2,9 @@
 // Pure: what they check comes in as arguments, so each question can be tested through the real prompt.
 import type { CheckboxQuestion, Choice, SelectQuestion, TextQuestion } from '../ui/prompts.js';
 import { checkHostCidr } from '../load/net.js';
+import { isIPv6 } from 'node:net';
+import { hostProblem, userProblem } from '../load/login-rules.js';
+import { shown } from '../load/shown.js';
 import { checkBlock, checkPair } from './addressing.js';
 import type { LinkRow } from './links.js';
 import type { Side } from './model.js';
@@ -16,8 +19,27 @@ export function hostQuestion(side: Side, previous: string | undefined, aliases: 
   return {
     message: `${label(side)}: host${hint}`,
     ...(previous ? { default: previous } : {}),
-    validate: (v) => (v.trim() === '' ? 'the address or name to connect to' : /\s/.test(v.trim()) ? 'one address or name, without spaces' : true),
+    validate: (v) => ok(checkHostAnswer(v.trim())),
   };
+}
+
+// OpenSSH refuses these in a host name ("hostname contains invalid characters").
+const NOT_IN_A_HOST = /['`"$\\;&<>|(){},]/;
+
+/**
+ * The host as typed (an address, a name, an alias, or `user@host` as ssh takes it), held to what the
+ * inventory loader takes for ansible_host: `010.0.0.1` (octal to the resolver: 8.0.0.1), `[::1]`
+ * or `host:2222` would reach another machine or none, and the inventory written would not load.
+ */
+export function checkHostAnswer(typed: string): string | undefined {
+  if (typed === '') return 'the address or name to connect to';
+  if (/\s/.test(typed)) return 'one address or name, without spaces';
+  const host = typed.slice(typed.lastIndexOf('@') + 1);
+  if (host === '') return 'the address or name after the @';
+  const bad = NOT_IN_A_HOST.exec(host)?.[0];
+  if (bad !== undefined) return `a host name cannot hold ${bad}: give an address (192.0.2.10, 2001:db8::1), a DNS name or a ~/.ssh/config alias`;
+  if (host.startsWith('[') || (host.includes(':') && !isIPv6(host))) return `${shown(host)}: give the address or name alone, without brackets or a port (the port is the next question)`;
+  return hostProblem(host);
 }
 
 export function portQuestion(side: Side, fallback: number): TextQuestion {
@@ -32,7 +54,11 @@ export function userQuestion(side: Side, fallback: string): TextQuestion {
   return {
     message: `${label(side)}: SSH user`,
     default: fallback,
-    validate: (v) => (/^[A-Za-z0-9._][A-Za-z0-9._@-]*$/.test(v.trim()) ? true : 'a user name, e.g. root or admin'),
+    validate: (v) => {
+      const user = v.trim();
+      if (!/^[A-Za-z0-9._][A-Za-z0-9._@-]*$/.test(user)) return 'a user name, e.g. root or admin (letters, digits, . _ - @; no spaces)';
+      return ok(userProblem(user)); // the loader's length limit: the inventory written must load
+    },
   };
 }
 

@@ -23,6 +23,27 @@ describe('router questions', () => {
     await expect(answer).resolves.toBe('127.0.0.1');
   });
 
+  it('host: refuses at the question what the inventory loader would refuse, or ssh would not resolve', () => {
+    const check = (v: string) => q.hostQuestion('a', undefined, []).validate!(v);
+    // 010.0.0.1 reads as 8.0.0.1 to the resolver: the wizard would reach another machine.
+    expect(check('010.0.0.1')).toContain('is not an IPv4 address');
+    expect(check('127.0.0.1:22')).toContain('the port is the next question');
+    expect(check('[::1]')).toContain('without brackets');
+    expect(check('$(id)')).toContain('a host name cannot hold $');
+    expect(check('a;b')).toContain('cannot hold ;');
+    expect(check('-oProxyCommand=x')).toContain("starts with '-'");
+    expect(check('h'.repeat(300))).toContain('longer than 255');
+    expect(check('root@')).toContain('after the @');
+    for (const good of ['127.0.0.1', '2001:db8::1', '::1', 'edge-a', 'root@192.0.2.1', 'r1.example.net']) expect(check(good)).toBe(true);
+  });
+
+  it('user: a name the inventory loader takes (a 300-character user wrote an inventory that did not load)', () => {
+    const check = (v: string) => q.userQuestion('a', 'root').validate!(v);
+    expect(check('u'.repeat(300))).toContain('longer than 255');
+    expect(check('root user')).toContain('no spaces');
+    expect(check('admin')).toBe(true);
+  });
+
   it('port: defaults from ssh_config, refuses what is not a port', async () => {
     const { answer, events, getScreen } = await render(askText, q.portQuestion('b', 2202));
     expect(getScreen()).toContain('Router B: SSH port (2202)');
