@@ -1,6 +1,7 @@
 // Connecting to one router for the wizard: trust on first use, a sudo password only if sudo asks,
 // then one facts round trip. Reads nothing on the router that `teqlctl play` would not read.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { notAKeyFile } from '../connect/read-key-file.js';
 import { homedir } from 'node:os';
 import ssh2 from 'ssh2';
 import { connectSsh } from '../connect/ssh-transport.js';
@@ -34,6 +35,9 @@ export function expandHome(path: string): string {
 export function checkKeyFile(path: string): string | undefined {
   let text: string;
   try {
+    // Stat first: a named pipe held this synchronous read, and the terminal (Ctrl-C too), forever.
+    const unusable = notAKeyFile(path, statSync(expandHome(path)));
+    if (unusable) return unusable;
     text = readFileSync(expandHome(path), 'utf8');
   } catch (err) {
     return `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
