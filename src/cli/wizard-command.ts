@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, ExitCode } from '../errors.js';
 import type { PlayRequest } from '../wizard/flow.js';
 import { PLAY_DEFAULTS } from './play-flags.js';
@@ -21,7 +21,9 @@ export function registerWizardCommand(program: Command): void {
 
 export async function runWizardCommand(dir: string): Promise<number> {
   // Loaded when the wizard runs: the prompts (inquirer) and SSH are not needed to define the command.
-  const [{ runWizard }, { isPromptExit }] = await Promise.all([import('../wizard/flow.js'), import('../ui/prompts.js')]);
+  const [{ runWizard }, { isPromptExit }, { targetDirProblem }] = await Promise.all([import('../wizard/flow.js'), import('../ui/prompts.js'), import('../wizard/target-dir.js')]);
+  const dirProblem = targetDirProblem(resolve(dir));
+  if (dirProblem) throw new ConfigError(`--dir ${dir}: ${dirProblem}`, undefined, 'give a folder you can write to (it is created if missing): teqlctl wizard --dir <folder>');
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new ConfigError(
       'teqlctl wizard asks questions and needs a terminal; stdin or stdout is not one',

@@ -25,6 +25,35 @@ describe('teqlctl wizard without a terminal', () => {
   });
 });
 
+describe('teqlctl wizard --dir, checked before the first question', () => {
+  const refusal = async (d: string) => describeError(await runWizardCommand(d).catch((e: unknown) => e));
+
+  it('refuses a file, a path under a file, and an inventories/ that is a file, with exit 2', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    for (const [d, said] of [[file, `${file} is not a folder`], [join(file, 'sub'), `${file} is not a folder`]] as const) {
+      const { message, code } = await refusal(d);
+      expect(code).toBe(2);
+      expect(message).toContain(said);
+      expect(message).toContain('give a folder you can write to');
+    }
+    const odd = join(dir, 'odd');
+    mkdirSync(odd);
+    writeFileSync(join(odd, 'inventories'), '');
+    expect((await refusal(odd)).message).toContain(`${join(odd, 'inventories')} is not a folder`);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a folder that cannot be written', async () => {
+    const ro = join(dir, 'ro');
+    mkdirSync(ro, { mode: 0o555 });
+    expect((await refusal(ro)).message).toContain(`${ro} cannot be written (EACCES)`);
+  });
+
+  it('takes a folder that does not exist yet (created when writing): the next refusal is the terminal', async () => {
+    expect((await refusal(join(dir, 'new', 'deeper'))).message).toContain('needs a terminal');
+  });
+});
+
 describe('writing the files', () => {
   const files = () => [
     { path: join(dir, 'inventories', 'x.yml'), text: 'inventory\n' },

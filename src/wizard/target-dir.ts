@@ -1,0 +1,35 @@
+// --dir is checked before the first question: a folder that is a file, or that cannot be written,
+// was found only when writing, after both routers had been read and every question answered.
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** undefined where nothing is (ENOENT, or ENOTDIR: a part of the path is a file). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (err) {
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw err;
+  }
+}
+
+/** What keeps the wizard from writing under `dir`/inventories and `dir`/playbooks, if anything. */
+export function targetDirProblem(dir: string): string | undefined {
+  for (const sub of [join(dir, 'inventories'), join(dir, 'playbooks')]) {
+    // The deepest part that exists must be a folder we can write into; the rest is created.
+    let at = sub;
+    let st = statOf(at);
+    while (!st && dirname(at) !== at) {
+      at = dirname(at);
+      st = statOf(at);
+    }
+    if (!st) return `${sub}: no part of this path exists`;
+    if (!st.isDirectory()) return `${at} is not a folder`;
+    try {
+      accessSync(at, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      return `${at} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    }
+  }
+  return undefined;
+}
