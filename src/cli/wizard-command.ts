@@ -35,11 +35,18 @@ export async function runWizardCommand(dir: string): Promise<number> {
   try {
     request = await runWizard({ dir });
   } catch (err) {
-    if (!isPromptExit(err)) throw err;
-    process.stderr.write('\nwizard interrupted: nothing was written and no router was changed\n');
+    const message = interruptedMessage(err, isPromptExit);
+    if (message === undefined) throw err;
+    process.stderr.write(`\nwizard ${message}\n`);
     return ExitCode.interrupted;
   }
   return request ? runRequest(request) : 0;
+}
+
+/** What Ctrl-C in a prompt ends with: "nothing was written" only while that is true. */
+export function interruptedMessage(err: unknown, isPromptExit: (err: unknown) => boolean): string | undefined {
+  if (err instanceof Error && err.name === 'StoppedAfterWriting') return err.message;
+  return isPromptExit(err) ? 'interrupted: nothing was written and no router was changed' : undefined;
 }
 
 /** Runs what the wizard wrote; secrets typed in the wizard reach play through 0600 files, removed after. */

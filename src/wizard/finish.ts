@@ -1,11 +1,11 @@
 // Step 7: name and write the files, then offer to run them. The wizard does not run the play: it
 // returns what to run (with the secrets typed while connecting), and `teqlctl wizard` runs it.
-import { askConfirm, askText } from '../ui/prompts.js';
+import { askConfirm, askText, isPromptExit } from '../ui/prompts.js';
 import * as q from './questions.js';
 import { modelOf, renderFiles, type Choices } from './review.js';
 import type { WizardSession } from './session.js';
 import { heading, say, shown } from './terminal.js';
-import { existing, stageFiles } from './write-files.js';
+import { existing, notFiles, stageFiles } from './write-files.js';
 
 /** What the operator agreed to run: `teqlctl play -i inventory playbook --yes`. */
 export interface PlayRequest {
@@ -25,16 +25,50 @@ export async function finish(s: WizardSession, choices: Choices, runnable: boole
   for (;;) {
     name = (await askText(q.nameQuestion(name))).trim();
     const files = renderFiles(s, modelOf(s, name, choices));
-    const there = existing([files.inventory, files.playbook]);
+    const both = [files.inventory, files.playbook];
+    const odd = notFiles(both);
+    if (odd.length > 0) {
+      say(`  ! ${odd.map(shown).join(' and ')} ${odd.length === 1 ? 'is' : 'are'} not a file (a folder?): give another name.`);
+      continue;
+    }
+    const there = existing(both);
     if (there.length > 0 && !(await askConfirm({ message: `${there.map(shown).join(' and ')} already exist${there.length === 1 ? 's' : ''}. Overwrite?`, default: false }))) continue;
     if (!(await askConfirm({ message: `Write ${shown(files.inventory.path)} and ${shown(files.playbook.path)}?`, default: true }))) {
       say('Nothing was written.');
       return undefined;
     }
-    // Written and renamed in one synchronous stretch: no signal handler can run in between.
-    stageFiles([files.inventory, files.playbook]).commit();
+    let written: string[] = [];
+    try {
+      // Written and renamed in one synchronous stretch: no signal handler can run in between.
+      const staged = stageFiles(both);
+      written = staged.renamed;
+      staged.commit();
+    } catch (err) {
+      // A full disk, a folder made read-only meanwhile: said, and the answers are kept.
+      const what = err as NodeJS.ErrnoException;
+      if (typeof what.code !== 'string') throw err;
+      say(`  ! could not write the files: ${what.message}${written.length > 0 ? ` (${written.map(shown).join(' and ')} was written)` : ''}`);
+      say('    Fix that (from another terminal) and give the name again, or another name; Ctrl-C ends the wizard.');
+      continue;
+    }
     say(`Wrote ${shown(files.inventory.path)} and ${shown(files.playbook.path)}.`);
-    return offerRun(s, files.inventory.path, files.playbook.path, runnable);
+    try {
+      return await offerRun(s, files.inventory.path, files.playbook.path, runnable);
+    } catch (err) {
+      if (isPromptExit(err)) throw new StoppedAfterWriting(files.inventory.path, files.playbook.path);
+      throw err;
+    }
+  }
+}
+
+/** Ctrl-C once the files are written (at "Apply it now?"): no router was changed, but the files are there. */
+export class StoppedAfterWriting extends Error {
+  constructor(
+    readonly inventory: string,
+    readonly playbook: string,
+  ) {
+    super(`interrupted: ${shown(inventory)} and ${shown(playbook)} were written; no router was changed`);
+    this.name = 'StoppedAfterWriting';
   }
 }
 
