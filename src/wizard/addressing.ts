@@ -14,8 +14,23 @@ export function defaultBlock(linkCount: number): string {
   return `10.0.0.0/${blockPrefix(linkCount)}`;
 }
 
+// Not unicast host addresses: the loader takes them, but the links' pings would fail and the run
+// roll back (127/8 arriving on a wire is a martian; multicast and 240/4 are no interface's address).
+const RESERVED = [
+  { cidr: '0.0.0.0/8', what: '0.0.0.0/8 ("this network")' },
+  { cidr: '127.0.0.0/8', what: '127.0.0.0/8 (loopback)' },
+  { cidr: '224.0.0.0/4', what: '224.0.0.0/4 (multicast)' },
+  { cidr: '240.0.0.0/4', what: '240.0.0.0/4 (reserved, with 255.255.255.255)' },
+];
+
+/** Why a link address or block is not usable on a wire, if it is not. */
+export function reservedProblem(cidr: string): string | undefined {
+  const hit = RESERVED.find((r) => overlaps(cidr, r.cidr));
+  return hit ? `${cidr} reaches into ${hit.what}: give unicast addresses, e.g. out of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16` : undefined;
+}
+
 export function checkBlock(text: string, linkCount: number): string | undefined {
-  const bad = checkNetworkCidr(text);
+  const bad = checkNetworkCidr(text) ?? reservedProblem(text);
   if (bad) return bad;
   const { prefix } = parseCidr(text) as Cidr;
   const need = blockPrefix(linkCount);
@@ -42,7 +57,7 @@ export function suggestPeer(a: string): string | undefined {
 /** Both ends valid host addresses of the same subnet, and not the same address. */
 export function checkPair(pair: AddressPair): string | undefined {
   for (const end of [pair.a, pair.b]) {
-    const bad = checkHostCidr(end);
+    const bad = checkHostCidr(end) ?? reservedProblem(end);
     if (bad) return bad;
   }
   const a = parseCidr(pair.a) as Cidr;
@@ -101,13 +116,12 @@ export function clashesWithRouters(addressing: Addressing, devs: { a: string[]; 
     { router: 'A', dev: 'teql0', cidr: addressing.teql.a },
     { router: 'B', dev: 'teql0', cidr: addressing.teql.b },
   ];
-  const out: string[] = [];
-  for (const e of existing) {
-    if (e.cidr.startsWith('127.')) continue;
-    for (const w of wanted) {
-      if (w.router !== e.router || (w.dev === e.dev && w.cidr === e.cidr) || !overlaps(w.cidr, e.cidr)) continue;
-      out.push(`${w.cidr} for ${w.dev} on ${w.router} overlaps ${e.cidr}, already on ${e.dev} of ${e.router}`);
-    }
-  }
-  return [...new Set(out)];
+  return [...new Set(wanted.flatMap((w) => clashesOfOne(w as ExistingAddress, existing)))];
+}
+
+/** The same, for one address as it is typed (so that the question itself refuses it). */
+export function clashesOfOne(w: ExistingAddress, existing: readonly ExistingAddress[]): string[] {
+  return existing
+    .filter((e) => !e.cidr.startsWith('127.') && w.router === e.router && !(w.dev === e.dev && w.cidr === e.cidr) && overlaps(w.cidr, e.cidr))
+    .map((e) => `${w.cidr} for ${w.dev} on ${w.router} overlaps ${e.cidr}, already on ${e.dev} of ${e.router}`);
 }

@@ -1,7 +1,7 @@
 // Step 4: the addresses of the links and the equalizer (proposed /31s or typed), checked against
 // each other and against what the routers already hold.
 import { askSelect, askText } from '../ui/prompts.js';
-import { checkAddressing, clashesWithRouters, defaultBlock, proposeAddresses, suggestPeer } from './addressing.js';
+import { checkAddressing, clashesOfOne, clashesWithRouters, defaultBlock, overlaps, proposeAddresses, subnetOf, suggestPeer } from './addressing.js';
 import type { Addressing, LinkPair } from './model.js';
 import * as q from './questions.js';
 import type { WizardSession } from './session.js';
@@ -13,13 +13,23 @@ export async function askAddressing(s: WizardSession, pairs: LinkPair[]): Promis
     heading('Addresses');
     const mode = await askSelect(q.addressingQuestion(n, defaultBlock(n)));
     let addressing: Addressing;
+    const devs = { a: pairs.map((p) => p.a), b: pairs.map((p) => p.b) };
     if (mode === 'propose') {
-      addressing = proposeAddresses((await askText(q.blockQuestion(n, defaultBlock(n)))).trim(), n);
+      const clash = (block: string) => clashesWithRouters(proposeAddresses(block, n), devs, s.existingAddresses())[0];
+      addressing = proposeAddresses((await askText(q.blockQuestion(n, defaultBlock(n), clash))).trim(), n);
     } else {
       const proposal = proposeAddresses(defaultBlock(n), n);
+      const chosen: Array<{ what: string; cidr: string }> = [];
+      // Refused at the question: a subnet already taken by an earlier link, or by an address on the router.
+      const free = (router: 'A' | 'B', dev: string) => (v: string) => {
+        const taken = chosen.find((c) => overlaps(v, c.cidr));
+        if (taken) return `${v} overlaps ${subnetOf(taken.cidr)} of ${taken.what}: every link and the equalizer need their own subnet`;
+        return clashesOfOne({ router, dev, cidr: v }, s.existingAddresses())[0];
+      };
       const ask = async (what: string, fallbackA: string, devA: string, devB: string) => {
-        const a = (await askText(q.addressQuestion(`${what}, A's ${devA}`, fallbackA))).trim();
-        const b = (await askText(q.addressQuestion(`${what}, B's ${devB}`, suggestPeer(a), { side: 'b', other: a }))).trim();
+        const a = (await askText(q.addressQuestion(`${what}, A's ${devA}`, fallbackA, undefined, free('A', devA)))).trim();
+        const b = (await askText(q.addressQuestion(`${what}, B's ${devB}`, suggestPeer(a), { side: 'b', other: a }, free('B', devB)))).trim();
+        chosen.push({ what: `${what} (${devA})`, cidr: a });
         return { a, b };
       };
       const links = [];
@@ -28,7 +38,7 @@ export async function askAddressing(s: WizardSession, pairs: LinkPair[]): Promis
     }
     const problems = [
       ...checkAddressing(addressing, pairs.map((p) => p.a)),
-      ...clashesWithRouters(addressing, { a: pairs.map((p) => p.a), b: pairs.map((p) => p.b) }, s.existingAddresses()),
+      ...clashesWithRouters(addressing, devs, s.existingAddresses()),
     ];
     if (problems.length > 0) {
       say(problems.map((p) => `  ! ${p}`).join('\n') + '\n    Choose the addresses again.');

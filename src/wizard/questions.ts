@@ -5,7 +5,7 @@ import { checkHostCidr } from '../load/net.js';
 import { isIPv6 } from 'node:net';
 import { hostProblem, userProblem } from '../load/login-rules.js';
 import { shown } from '../load/shown.js';
-import { checkBlock, checkPair } from './addressing.js';
+import { checkBlock, checkPair, reservedProblem } from './addressing.js';
 import type { LinkRow } from './links.js';
 import type { Side } from './model.js';
 import { checkNetwork } from './networks.js';
@@ -113,19 +113,21 @@ export function addressingQuestion(linkCount: number, block: string): SelectQues
   };
 }
 
-export function blockQuestion(linkCount: number, fallback: string): TextQuestion {
-  return { message: `Block to carve the /31s from (one per link and one for teql0)`, default: fallback, validate: (v) => ok(checkBlock(v.trim(), linkCount)) };
+/** `extra`: checks that need the routers (a block that overlaps an address already on one). */
+export function blockQuestion(linkCount: number, fallback: string, extra: (v: string) => string | undefined = () => undefined): TextQuestion {
+  return { message: `Block to carve the /31s from (one per link and one for teql0)`, default: fallback, validate: (v) => ok(checkBlock(v.trim(), linkCount) ?? extra(v.trim())) };
 }
 
-export function addressQuestion(what: string, fallback: string | undefined, peer?: { side: Side; other: string }): TextQuestion {
+/** `extra`: checks against what was chosen before and what the routers hold, so a clash is refused here. */
+export function addressQuestion(what: string, fallback: string | undefined, peer?: { side: Side; other: string }, extra: (v: string) => string | undefined = () => undefined): TextQuestion {
   return {
     message: `${what}: address/prefix`,
     ...(fallback ? { default: fallback } : {}),
     validate: (v) => {
-      const bad = checkHostCidr(v.trim());
+      const bad = checkHostCidr(v.trim()) ?? reservedProblem(v.trim());
       if (bad) return bad;
-      if (!peer) return true;
-      return ok(checkPair(peer.side === 'b' ? { a: peer.other, b: v.trim() } : { a: v.trim(), b: peer.other }));
+      const pair = peer && checkPair(peer.side === 'b' ? { a: peer.other, b: v.trim() } : { a: v.trim(), b: peer.other });
+      return ok(pair ?? extra(v.trim()));
     },
   };
 }
