@@ -90,6 +90,8 @@ export function optionsFor(blocks: readonly SshConfigBlock[], name: string): Hos
       if (opt.args.length === 0) continue;
       if (opt.key === 'identityfile') identityFiles.push(opt);
       else if (PROXY.includes(opt.key) && PROXY.some((k) => first.has(k))) continue;
+      // `ConnectTimeout none` is ssh's own "not set" (-1): a later value still wins (ssh -G of 9.2).
+      else if (opt.key === 'connecttimeout' && opt.args[0]!.toLowerCase() === 'none') continue;
       else if (!first.has(opt.key)) first.set(opt.key, opt);
     }
   }

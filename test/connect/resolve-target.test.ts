@@ -70,6 +70,8 @@ describe('resolveTarget: ssh_config under the inventory', () => {
     expect(() => resolve('Host\n  Port 2\n')).toThrow(/cfg:1: Host has no pattern/);
     // ...and what it takes passes: times with units, none, accept-new, yes/true in any case.
     expect(resolve('Host r1\n  ConnectTimeout 1m30s\n  ServerAliveInterval 30\n  StrictHostKeyChecking accept-new\n  IdentitiesOnly Yes\n').connectTimeoutMs).toBe(90_000);
+    // `none` is ssh's "not set": a later line still wins (ssh -G of OpenSSH 9.2: connecttimeout 5).
+    expect(resolve('Host r1\n  ConnectTimeout none\nHost *\n  ConnectTimeout 5\n').connectTimeoutMs).toBe(5_000);
   });
 
   it('an unknown keyword is refused at its line, as ssh refuses the file, unless an IgnoreUnknown before it names it', () => {
