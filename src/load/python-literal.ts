@@ -19,7 +19,7 @@ export function pyLiteral(text: string): { value: unknown } | undefined {
 
 class NotLiteral extends Error {}
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
 const NUMBER = [
   /^0[xX](?:_?[0-9a-fA-F])+/,
   /^0[oO](?:_?[0-7])+/,
@@ -135,47 +135,77 @@ class Reader {
     return this.fail();
   }
 
-  /** One or more adjacent string literals, concatenated as Python does. */
+  /** One or more adjacent string literals, concatenated as Python does (bytes with bytes only). */
   strings(): string {
     let out = '';
+    let bytes: boolean | undefined;
     do {
-      out += this.string();
+      const s = this.string();
+      if (bytes !== undefined && bytes !== s.bytes) this.fail(); // SyntaxError: cannot mix bytes and nonbytes literals
+      bytes = s.bytes;
+      out += s.text;
       this.skip();
     } while (/^(?:[rRuUbB]|[rR][bB]|[bB][rR])?['"]/.test(this.s.slice(this.i, this.i + 3)));
     return out;
   }
 
-  string(): string {
+  /**
+   * One literal. Bytes (b'') keep \u, \U and \N as written and take only ASCII characters; Ansible
+   * turns them into text with to_text (UTF-8, an undecodable byte kept as Python's surrogateescape
+   * does). `\N{NAME}` needs Unicode's names, which JavaScript lacks: kept as written.
+   */
+  string(): { text: string; bytes: boolean } {
     const prefix = /^[rRuUbB]{0,2}/.exec(this.s.slice(this.i))![0];
     const raw = /r/i.test(prefix);
+    const bytes = /b/i.test(prefix);
     this.i += prefix.length;
     const q = this.s[this.i];
     if (q !== "'" && q !== '"') this.fail();
     const quote = this.s.startsWith(q.repeat(3), this.i) ? q.repeat(3) : q;
     this.i += quote.length;
-    let out = '';
+    const codes: number[] = [];
+    const add = (text: string) => {
+      for (const ch of text) codes.push(ch.codePointAt(0)!);
+    };
     for (;;) {
       if (this.i >= this.s.length) this.fail();
       if (this.s.startsWith(quote, this.i)) {
         this.i += quote.length;
-        return out;
+        return { text: bytes ? fromBytes(codes) : String.fromCodePoint(...codes), bytes };
       }
       const c = this.s[this.i++]!;
       if (c === '\n' && quote.length === 1) this.fail();
+      if (bytes && c > '\x7f') this.fail(); // SyntaxError: bytes can only contain ASCII literal characters
       if (c !== '\\') {
-        out += c;
+        add(c);
         continue;
       }
       const e = this.s[this.i++] ?? this.fail();
-      if (raw) out += '\\' + e;
-      else if (e in ESCAPES) out += ESCAPES[e];
-      else if ((e === 'x' || e === 'u' || e === 'U') && /^[0-9a-fA-F]+$/.test(this.s.substr(this.i, e === 'x' ? 2 : e === 'u' ? 4 : 8))) {
+      // Up to three octal digits: '\101' is A, '\012' a newline (in bytes, the low eight bits).
+      const octal = raw ? undefined : /^[0-7]{1,3}/.exec(this.s.slice(this.i - 1))?.[0];
+      if (raw) add('\\' + e);
+      else if (octal !== undefined) {
+        this.i += octal.length - 1;
+        const code = parseInt(octal, 8);
+        codes.push(bytes ? code & 0xff : code);
+      } else if (e in ESCAPES) add(ESCAPES[e]!);
+      else if ((e === 'x' || (!bytes && (e === 'u' || e === 'U'))) && /^[0-9a-fA-F]+$/.test(this.s.substr(this.i, e === 'x' ? 2 : e === 'u' ? 4 : 8))) {
         const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const code = parseInt(this.s.substr(this.i, n), 16);
         if (code > 0x10ffff) this.fail();
-        out += String.fromCodePoint(code);
+        codes.push(code);
         this.i += n;
-      } else out += '\\' + e;
+      } else add('\\' + e);
     }
+  }
+}
+
+/** Bytes as Ansible's to_text reads them: UTF-8, else each byte past ASCII as a lone surrogate (surrogateescape). */
+function fromBytes(codes: number[]): string {
+  const bytes = Uint8Array.from(codes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return String.fromCharCode(...codes.map((b) => (b < 0x80 ? b : 0xdc00 + b)));
   }
 }

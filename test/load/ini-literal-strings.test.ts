@@ -1,0 +1,44 @@
+// Python string literals in INI values, against ansible-inventory 2.14.18 (Debian 12, Python 3.11),
+// found by a differential run of random inventories: octal escapes and bytes literals.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/load/inventory.js';
+import { pyLiteral } from '../../src/load/python-literal.js';
+import { writeCase } from './helpers.js';
+
+describe('string literals in INI values, as literal_eval reads them', () => {
+  it('octal escapes, inline and in [g:vars]', () => {
+    // [g]
+    // r1 f="'\012'" k="'\1x'"
+    // [g:vars]
+    // v1 = 'pa\123ss'
+    // v2 = '\101\1234'
+    // ansible-inventory --host r1: {"f": "\n", "k": "\u0001x", "v1": "paSss", "v2": "AS4"}
+    // (teqlctl read "\u000012", "\\1x", "pa\\123ss" and "\\101\\1234")
+    const dir = writeCase({ hosts: `[g]\nr1 f="'\\012'" k="'\\1x'"\n[g:vars]\nv1 = 'pa\\123ss'\nv2 = '\\101\\1234'\n` });
+    const vars = loadInventory(join(dir, 'hosts')).inventory.hosts.get('r1')!.vars;
+    expect(vars).toMatchObject({ f: '\n', k: '\x01x', v1: 'paSss', v2: 'AS4' });
+  });
+
+  it('an octal escape past 0o377: the code point in text, its low eight bits in bytes', () => {
+    expect(pyLiteral("'\\777'")).toEqual({ value: '\u01ff' });
+    expect(pyLiteral("b'\\777'")).toEqual({ value: '\udcff' });
+    expect(pyLiteral("'\\08'")).toEqual({ value: '\x008' });
+    expect(pyLiteral("r'\\101'")).toEqual({ value: '\\101' });
+  });
+
+  it('bytes: \\u is no escape, non-ASCII characters and mixing with text are errors (the text is kept)', () => {
+    // [g]
+    // r1 d="b'\u0041'" e="'x' b'y'" g="b'é'"
+    // [g:vars]
+    // v4 = b'\xe9'
+    // ansible-inventory --host r1: {"d": "\\u0041", "e": "'x' b'y'", "g": "b'é'", "v4": "?"}, the last
+    // being the lone surrogate U+DCE9 that to_text makes of the byte 0xE9 (surrogateescape)
+    // (teqlctl read "A", "xy", "é" and "é")
+    const dir = writeCase({ hosts: `[g]\nr1 d="b'\\u0041'" e="'x' b'y'" g="b'é'"\n[g:vars]\nv4 = b'\\xe9'\n` });
+    const vars = loadInventory(join(dir, 'hosts')).inventory.hosts.get('r1')!.vars;
+    expect(vars).toMatchObject({ d: '\\u0041', e: "'x' b'y'", g: "b'é'", v4: '\udce9' });
+    expect(pyLiteral("b'a' B'c'")).toEqual({ value: 'ac' });
+    expect(pyLiteral("b'\\xc3\\xa9'")).toEqual({ value: 'é' });
+  });
+});
