@@ -36,10 +36,13 @@ class Reader {
     throw new NotLiteral();
   }
 
-  /** Whitespace and `# comments`, which literal_eval's tokenizer skips too. */
+  /**
+   * Blanks and `# comments`, which literal_eval's tokenizer skips too: space, tab, form feed (and
+   * line ends); any other blank (a no-break space) is a SyntaxError there, so the text is kept.
+   */
   skip(): void {
     for (;;) {
-      while (/\s/.test(this.s[this.i] ?? '')) this.i++;
+      while (/[ \t\f\r\n]/.test(this.s[this.i] ?? '')) this.i++;
       if (this.s[this.i] !== '#') return;
       while (this.i < this.s.length && this.s[this.i] !== '\n') this.i++;
     }
