@@ -37,11 +37,15 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
   let sectionVars = new Map<string, SourcePos>();
   const known = (g: string) => g === 'all' || g === 'ungrouped' || tree.groups.has(g);
   if (refusePythonBreaks(text, file, problems)) return notes;
+  if (text.startsWith('\ufeff')) {
+    problems.add("the file starts with a byte order mark (U+FEFF): Ansible's INI reader reads it as part of the first line (then no section, or a host whose name starts with it)", { file, line: 1, col: 1 }, 'save the file as UTF-8 without a byte order mark');
+    return notes;
+  }
   const lines = text.split(/\r?\n/);
   for (let n = 0; n < lines.length; n++) {
     const raw = lines[n]!;
-    const indent = raw.length - raw.trimStart().length;
-    const line = raw.trim();
+    const indent = raw.length - pyStrip(raw, 'start').length;
+    const line = pyStrip(raw);
     const at = (offset: number): SourcePos => ({ file, line: n + 1, col: indent + offset + 1 });
     const bad = (message: string, offset: number, hint: string) => problems.add(`invalid INI inventory: ${message}`, at(offset), hint);
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
@@ -94,14 +98,14 @@ export function readIniInventory(file: string, text: string, tree: InventoryTree
         bad(`expected name=value in [${group}:vars], got ${shown(line)}`, 0, 'one variable a line, e.g. ansible_user=admin');
         continue;
       }
-      const name = line.slice(0, eq).trim();
+      const name = pyStrip(line.slice(0, eq));
       const first = sectionVars.get(name);
       if (first) {
         bad(`${shown(name)} is set twice in [${group}:vars] (first on line ${first.line}); ${TWICE}`, 0, `keep one ${name}=... line`);
         continue;
       }
       sectionVars.set(name, at(0));
-      const layer = variable(name, line.slice(eq + 1).trim(), at(0), `vars of group ${group} in the inventory`, `[${group}:vars]`, problems);
+      const layer = variable(name, pyStrip(line.slice(eq + 1)), at(0), `vars of group ${group} in the inventory`, `[${group}:vars]`, problems);
       const g = tree.groups.get(group)!;
       g.vars = mergeLayers([g.vars, layer]);
     } else {
@@ -187,6 +191,12 @@ function commentInWord(line: string): number {
     }
   }
   return -1;
+}
+
+/** Python's str.strip(): JavaScript's trim() also takes off U+FEFF, which Python keeps (`v = 1<U+FEFF>` is text there). */
+function pyStrip(s: string, end: 'start' | 'both' = 'both'): string {
+  const start = s.replace(/^[^\S\ufeff]+/, '');
+  return end === 'start' ? start : start.replace(/[^\S\ufeff]+$/, '');
 }
 
 /** One variable; its value as Python's literal_eval reads it, else the text itself (Ansible's rule). */
