@@ -130,6 +130,7 @@ export function finishTree(tree: InventoryTree, start: SourcePos, problems: Prob
   for (const g of tree.groups.values()) {
     if (g.name !== 'all' && g.parents.size === 0) groupOf(tree, g.name, g.pos, 'all');
   }
+  refuseUngroupedRelations(tree, problems);
   // Ansible makes `ungrouped` all's first child when it starts: groups['all'] lists its hosts first.
   all.children = ['ungrouped', ...all.children.filter((c) => c !== 'ungrouped')];
   // An INI file's hosts above its first section are ungrouped before that group exists: listed here.
@@ -151,6 +152,23 @@ export function finishTree(tree: InventoryTree, start: SourcePos, problems: Prob
   for (const name of tree.groups.keys()) {
     const host = tree.hosts.get(name);
     if (host) problems.add(`'${name}' is both a group and a host`, host.pos, 'rename one of them; host patterns could not tell them apart');
+  }
+}
+
+/**
+ * Ansible's reconcile_inventory takes `ungrouped` out of the groups of a host that is in another
+ * group: made a child of a group, ungrouped's hosts end in no group and out of the inventory; given
+ * children, a host listed in both loses ungrouped's variables (ansible-inventory 2.14). Refused.
+ */
+function refuseUngroupedRelations(tree: InventoryTree, problems: Problems): void {
+  const ungrouped = tree.groups.get('ungrouped')!;
+  for (const p of ungrouped.parents) {
+    if (p === 'all') continue;
+    const at = tree.groups.get(p)?.childAt.get('ungrouped');
+    problems.add(`'ungrouped' is listed as a child of group '${p}': Ansible then drops its hosts from the inventory (they end in no group)`, at ?? ungrouped.pos, `list those hosts under '${p}' itself, or in a group of their own`);
+  }
+  for (const c of ungrouped.children) {
+    problems.add(`'ungrouped' is given the child group '${c}': Ansible then takes ungrouped (and its variables) from a host listed in both`, ungrouped.childAt.get(c) ?? ungrouped.pos, `make '${c}' a child of another group, or of all`);
   }
 }
 
