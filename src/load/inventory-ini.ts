@@ -207,6 +207,10 @@ function variable(name: string, text: string, pos: SourcePos, where: string, wha
     return layer;
   }
   const literal = pyLiteral(text);
+  if (literal && 'unsupported' in literal) {
+    problems.add(`${literal.unsupported} in ${shown(name)}: Python reads it as the character it names, which teqlctl cannot`, pos, 'write the character itself, or its \\uXXXX escape');
+    return layer;
+  }
   layer.values[name] = literal ? literal.value : text;
   layer.origins.set(name, { pos, where });
   // Refused here: once merged, teqlctl's own inventory_hostname and the like hide the value set.

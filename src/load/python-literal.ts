@@ -3,8 +3,11 @@
 // string foo. This is that subset of Python's literal syntax, pure and bounded in depth.
 import { MAX_DEPTH } from './limits.js';
 
-/** The value Python would read from `text`, or undefined where literal_eval would fail (the caller keeps the text). */
-export function pyLiteral(text: string): { value: unknown } | undefined {
+/**
+ * The value Python would read from `text`, or undefined where literal_eval would fail (the caller
+ * keeps the text); `unsupported` where Python reads a value this reader cannot (a `\N{NAME}` escape).
+ */
+export function pyLiteral(text: string): { value: unknown } | { unsupported: string } | undefined {
   const p = new Reader(text);
   try {
     p.skip();
@@ -13,11 +16,13 @@ export function pyLiteral(text: string): { value: unknown } | undefined {
     return p.i === text.length ? { value } : undefined;
   } catch (err) {
     if (err instanceof NotLiteral) return undefined;
+    if (err instanceof Unsupported) return { unsupported: err.message };
     throw err;
   }
 }
 
 class NotLiteral extends Error {}
+class Unsupported extends Error {}
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
 const NUMBER = [
@@ -155,7 +160,7 @@ class Reader {
   /**
    * One literal. Bytes (b'') keep \u, \U and \N as written and take only ASCII characters; Ansible
    * turns them into text with to_text (UTF-8, an undecodable byte kept as Python's surrogateescape
-   * does). `\N{NAME}` needs Unicode's names, which JavaScript lacks: kept as written.
+   * does). `\N{NAME}` needs Unicode's names, which JavaScript lacks: said, not read.
    */
   string(): { text: string; bytes: boolean } {
     const prefix = /^[rRuUbB]{0,2}/.exec(this.s.slice(this.i))![0];
@@ -192,6 +197,7 @@ class Reader {
         const code = parseInt(octal, 8);
         codes.push(bytes ? code & 0xff : code);
       } else if (e in ESCAPES) add(ESCAPES[e]!);
+      else if (e === 'N' && !bytes && this.s[this.i] === '{') throw new Unsupported(`the escape \\N${/^\{[^}]*\}?/.exec(this.s.slice(this.i))![0]}`);
       else if ((e === 'x' || (!bytes && (e === 'u' || e === 'U'))) && /^[0-9a-fA-F]+$/.test(this.s.substr(this.i, e === 'x' ? 2 : e === 'u' ? 4 : 8))) {
         const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const code = parseInt(this.s.substr(this.i, n), 16);

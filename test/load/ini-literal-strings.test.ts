@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/load/inventory.js';
 import { pyLiteral } from '../../src/load/python-literal.js';
-import { writeCase } from './helpers.js';
+import { errorsOf, writeCase } from './helpers.js';
 
 describe('string literals in INI values, as literal_eval reads them', () => {
   it('octal escapes, inline and in [g:vars]', () => {
@@ -40,5 +40,15 @@ describe('string literals in INI values, as literal_eval reads them', () => {
     expect(vars).toMatchObject({ d: '\\u0041', e: "'x' b'y'", g: "b'é'", v4: '\udce9' });
     expect(pyLiteral("b'a' B'c'")).toEqual({ value: 'ac' });
     expect(pyLiteral("b'\\xc3\\xa9'")).toEqual({ value: 'é' });
+  });
+
+  it('a \\N{NAME} escape is refused where it is written: Python reads the named character, teqlctl has no names', () => {
+    // [g] / r1 / [g:vars] / v5 = '\N{BULLET}'      ansible-inventory --host r1: {"v5": "\u2022"}
+    // (teqlctl read the text \N{BULLET}, backslash and all)
+    const dir = writeCase({ hosts: "[g]\nr1\n[g:vars]\nv5 = '\\N{BULLET}'\n" });
+    const errors = errorsOf(() => loadInventory(join(dir, 'hosts')));
+    expect(errors.map((e) => e.located.replace(`${dir}/`, ''))).toEqual([expect.stringMatching(/^hosts:4:1: the escape \\N\{BULLET\} in 'v5': Python reads it as the character/)]);
+    expect(pyLiteral("r'\\N{BULLET}'")).toEqual({ value: '\\N{BULLET}' });
+    expect(pyLiteral("b'\\N{BULLET}'")).toEqual({ value: '\\N{BULLET}' });
   });
 });
