@@ -3,13 +3,16 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** undefined where nothing is (ENOENT, or ENOTDIR: a part of the path is a file). */
-function statOf(path: string): Stats | undefined {
+/**
+ * undefined where nothing is (ENOENT, or ENOTDIR: a part of the path is a file); the code where stat
+ * fails otherwise (EACCES: another user's home; ELOOP, ENAMETOOLONG), said instead of a stack trace.
+ */
+function statOf(path: string): Stats | string | undefined {
   try {
     return statSync(path);
   } catch (err) {
-    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return undefined;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return ['ENOENT', 'ENOTDIR'].includes(code) ? undefined : code;
   }
 }
 
@@ -24,6 +27,7 @@ export function targetDirProblem(dir: string): string | undefined {
       st = statOf(at);
     }
     if (!st) return `${sub}: no part of this path exists`;
+    if (typeof st === 'string') return `${at} cannot be looked at (${st})`;
     if (!st.isDirectory()) return `${at} is not a folder`;
     try {
       accessSync(at, constants.W_OK | constants.X_OK);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWizardCommand } from '../../src/cli/wizard-command.js';
@@ -49,6 +49,19 @@ describe('teqlctl wizard --dir, checked before the first question', () => {
     const { message, code } = await refusal('/proc/1');
     expect(code).toBe(2);
     expect(message).toMatch(/^--dir \/proc\/1: \/proc\/1 cannot be written \((EPERM|EACCES)\)/);
+  });
+
+  it('refuses a path that cannot be looked at (EACCES for a user, here ELOOP and ENAMETOOLONG), with exit 2 and no stack', async () => {
+    // A folder under another user's home gives EACCES, which root (CI) cannot provoke: a symlink
+    // loop and an over-long name fail stat in the same way, for any user.
+    const loop = join(dir, 'loop');
+    symlinkSync(loop, loop);
+    for (const [d, code] of [[join(loop, 'x'), 'ELOOP'], [join(dir, 'n'.repeat(300)), 'ENAMETOOLONG']] as const) {
+      const refused = await refusal(d);
+      expect(refused.code).toBe(2);
+      expect(refused.message).toMatch(new RegExp(`^--dir .*: .* cannot be looked at \\(${code}\\)`));
+      expect(refused.message).not.toContain('internal error');
+    }
   });
 
   it('takes a folder that does not exist yet (created when writing): the next refusal is the terminal', async () => {
