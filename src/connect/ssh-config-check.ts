@@ -12,8 +12,9 @@ const ONE: Record<string, readonly string[] | ((v: string) => boolean) | undefin
   // Numbers ssh refuses (0, 70000, -1); a word may be a service name of /etc/services, which ssh
   // takes and this pure check cannot know: the host's own Port is refused by resolve-target.ts then.
   port: (v) => !/^\s*[+-]?\d+$/.test(v) || parsePort(v.trim().replace(/^\+/, '')) !== undefined,
+  // `none` (lower case only) is taken by both: ssh -G of 9.2 prints serveraliveinterval 0 for it.
   connecttimeout: (v) => v === 'none' || isTime(v),
-  serveraliveinterval: isTime,
+  serveraliveinterval: (v) => v === 'none' || isTime(v),
   identitiesonly: FLAG, hashknownhosts: FLAG, compression: FLAG,
   stricthostkeychecking: [...FLAG, 'ask', 'off', 'accept-new'],
   addressfamily: ['inet', 'inet6', 'any'],
@@ -48,7 +49,7 @@ function problem(opt: SshConfigOption): string | undefined {
 export function refusedLines(blocks: readonly SshConfigBlock[]): string[] {
   const out: string[] = [];
   for (const b of blocks) {
-    if (b.source !== undefined && !b.match && b.patterns.length === 0) out.push(`${b.source}: Host has no pattern`);
+    if (b.bare) out.push(`${b.source}: Host has no pattern`);
     for (const opt of b.options) {
       const why = problem(opt);
       if (why) out.push(`${opt.source}: ${why}`);

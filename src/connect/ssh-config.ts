@@ -19,6 +19,8 @@ export interface SshConfigBlock {
   match?: true;
   /** `file:line` of the block's Host or Match line. */
   source?: string;
+  /** Nothing at all after `Host` (ssh refuses it; `Host # note` it takes, as a block for no host). */
+  bare?: true;
 }
 
 /** Words of a line, double quotes respected; an unquoted word starting with `#` ends the line. */
@@ -42,7 +44,7 @@ export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
     const m = /^([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+|$)(.*)$/.exec(line) ?? /^(\S+)\s*(.*)$/.exec(line)!;
     const key = m[1]!.toLowerCase();
     const args = splitWords(m[2]!);
-    if (key === 'host') blocks.push({ patterns: args, options: [], source: `${file}:${i + 1}` });
+    if (key === 'host') blocks.push({ patterns: args, options: [], source: `${file}:${i + 1}`, ...(m[2] === '' ? { bare: true as const } : {}) });
     else if (key === 'match') blocks.push({ patterns: [], options: [], match: true, source: `${file}:${i + 1}` });
     else blocks[blocks.length - 1]!.options.push({ key, args, source: `${file}:${i + 1}` });
   });

@@ -74,6 +74,16 @@ describe('resolveTarget: ssh_config under the inventory', () => {
     expect(resolve('Host r1\n  ConnectTimeout none\nHost *\n  ConnectTimeout 5\n').connectTimeoutMs).toBe(5_000);
   });
 
+  it('what ssh takes is not refused: ServerAliveInterval none, a Host line holding only a comment', () => {
+    // ssh -G of OpenSSH 9.2: `ServerAliveInterval none` gives serveraliveinterval 0 (`NONE` is "invalid
+    // time value"); `Host # old` is a block that applies to no host, exit 0 (a bare `Host` is "no
+    // argument after keyword").
+    expect(resolve('Host *\n  ServerAliveInterval none\n  Port 2222\n').port).toBe(2222);
+    expect(() => resolve('Host *\n  ServerAliveInterval NONE\n')).toThrow(/cfg:2: serveraliveinterval "NONE" is not a value ssh takes/);
+    expect(resolve('Host # old\n  Port 2\nHost r1\n  Port 2222\n').port).toBe(2222);
+    expect(() => resolve('Host\t\n  Port 2\n')).toThrow(/cfg:1: Host has no pattern/);
+  });
+
   it('an unknown keyword is refused at its line, as ssh refuses the file, unless an IgnoreUnknown before it names it', () => {
     // ssh -G of OpenSSH 9.2: "cfg: line 2: Bad configuration option: prot", even in a Host block that
     // does not apply; `Port:22`: "no argument after keyword "port:22"". A typo skipped would have
