@@ -197,9 +197,14 @@ class Reader {
         const code = parseInt(octal, 8);
         codes.push(bytes ? code & 0xff : code);
       } else if (e in ESCAPES) add(ESCAPES[e]!);
-      else if (e === 'N' && !bytes && this.s[this.i] === '{') throw new Unsupported(`the escape \\N${/^\{[^}]*\}?/.exec(this.s.slice(this.i))![0]}`);
-      else if ((e === 'x' || (!bytes && (e === 'u' || e === 'U'))) && /^[0-9a-fA-F]+$/.test(this.s.substr(this.i, e === 'x' ? 2 : e === 'u' ? 4 : 8))) {
+      else if (e === 'N' && !bytes) {
+        // Malformed (no {NAME}) is a SyntaxError: the whole text is kept, as by Ansible.
+        const named = /^\{[^}]*\}/.exec(this.s.slice(this.i))?.[0] ?? this.fail();
+        throw new Unsupported(`the escape \\N${named}`);
+      } else if (e === 'x' || (!bytes && (e === 'u' || e === 'U'))) {
+        // Cut short (`'C:\x!'`) is a SyntaxError too ("truncated \xXX escape"), not kept as written.
         const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+        if (!new RegExp(`^[0-9a-fA-F]{${n}}`).test(this.s.slice(this.i))) this.fail();
         const code = parseInt(this.s.substr(this.i, n), 16);
         if (code > 0x10ffff) this.fail();
         codes.push(code);
@@ -218,3 +223,4 @@ function fromBytes(codes: number[]): string {
     return String.fromCharCode(...codes.map((b) => (b < 0x80 ? b : 0xdc00 + b)));
   }
 }
+

@@ -52,3 +52,23 @@ describe('string literals in INI values, as literal_eval reads them', () => {
     expect(pyLiteral("b'\\N{BULLET}'")).toEqual({ value: '\\N{BULLET}' });
   });
 });
+
+describe('a malformed escape: literal_eval fails, and Ansible keeps the whole text, quotes included', () => {
+  it('\\x, \\u and \\U cut short, \\N without {NAME}: the text as written, not the escape kept', () => {
+    // python3.11 -c "import ast; ast.literal_eval(r\"'C:\New folder'\")": SyntaxError, malformed \N
+    // character escape; truncated \xXX, \uXXXX, \UXXXXXXXX escape; b'\x4': invalid \x escape.
+    // Ansible's _parse_value then keeps the value as the text itself.
+    for (const text of ["'C:\\New folder'", "'pa\\x!ss'", "'\\x4'", "b'\\x4'", "'\\u12'", "'\\U0001F60'", "'\\N{BULLET'", "'a\\N'"]) {
+      expect(pyLiteral(text), text).toBeUndefined();
+    }
+    // What stays: \u in bytes and \N in bytes are no escapes; full ones are read.
+    expect(pyLiteral("b'\\u12\\N'")).toEqual({ value: '\\u12\\N' });
+    expect(pyLiteral("'\\x41\\u00e9\\U0001F600'")).toEqual({ value: 'A\u00e9\u{1F600}' });
+  });
+
+  it('in an inventory: the password as Ansible reads it (teqlctl dropped the quotes)', () => {
+    // [g] / r1 ansible_become_password="'pa\x!ss'"   ansible-inventory --host r1 gives the text 'pa\x!ss'
+    const dir = writeCase({ hosts: `[g]\nr1\n[g:vars]\nv = 'pa\\x!ss'\n` });
+    expect(loadInventory(join(dir, 'hosts')).inventory.hosts.get('r1')!.vars).toMatchObject({ v: "'pa\\x!ss'" });
+  });
+});
