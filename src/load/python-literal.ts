@@ -179,7 +179,7 @@ class Reader {
       if (this.i >= this.s.length) this.fail();
       if (this.s.startsWith(quote, this.i)) {
         this.i += quote.length;
-        return { text: bytes ? fromBytes(codes) : String.fromCodePoint(...codes), bytes };
+        return { text: bytes ? fromBytes(codes) : fromCodes(codes, String.fromCodePoint), bytes };
       }
       const c = this.s[this.i++]!;
       if (c === '\n' && quote.length === 1) this.fail();
@@ -220,7 +220,13 @@ function fromBytes(codes: number[]): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return String.fromCharCode(...codes.map((b) => (b < 0x80 ? b : 0xdc00 + b)));
+    return fromCodes(codes.map((b) => (b < 0x80 ? b : 0xdc00 + b)), String.fromCharCode);
   }
 }
 
+/** `make(...codes)` a slice at a time: spread whole, a literal of some 120 000 characters overflowed the stack. */
+function fromCodes(codes: readonly number[], make: (...codes: number[]) => string): string {
+  let out = '';
+  for (let i = 0; i < codes.length; i += 8192) out += make(...codes.slice(i, i + 8192));
+  return out;
+}

@@ -72,3 +72,13 @@ describe('a malformed escape: literal_eval fails, and Ansible keeps the whole te
     expect(loadInventory(join(dir, 'hosts')).inventory.hosts.get('r1')!.vars).toMatchObject({ v: "'pa\\x!ss'" });
   });
 });
+
+describe('a long string literal (a file under the 1 MiB limit may hold one)', () => {
+  it('is read, not a RangeError from spreading its characters into one call', () => {
+    const long = 'a'.repeat(300_000);
+    expect(pyLiteral(`'${long}'`)).toEqual({ value: long });
+    expect((pyLiteral(`b'${long}\\xff'`) as { value: string }).value).toBe(`${long}\udcff`);
+    const dir = writeCase({ hosts: `[g]\nr1\n[g:vars]\nv = '${long}'\n` });
+    expect(loadInventory(join(dir, 'hosts')).inventory.hosts.get('r1')!.vars['v']).toBe(long);
+  });
+});
