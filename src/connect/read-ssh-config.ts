@@ -22,7 +22,10 @@ export async function readSshConfigText(file: string, what: string): Promise<str
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw refuse(code === 'ENXIO' ? 'is a socket' : `cannot be read (${code ?? (err as Error).message})`);
+    if (code === 'ENXIO') throw refuse('is a socket');
+    // EACCES (a root-owned 600 file after `sudo vi`), ELOOP: a regular file, maybe, that cannot be opened.
+    throw new ConfigError(`${file} (${what}) cannot be opened (${code ?? (err as Error).message})`, undefined,
+      'check the file and its permissions (ssh cannot read it either), or remove it');
   }
   try {
     const st = await handle.stat();

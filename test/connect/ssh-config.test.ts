@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -117,5 +117,18 @@ describe('an ssh_config that is not a regular file', () => {
   it('none at all reads as nothing, /dev/null as empty', async () => {
     expect(await readSshConfigText(join(home(), '.ssh', 'config'), 'x')).toBeUndefined();
     expect(await readSshConfigText('/dev/null', '-F')).toBe('');
+  });
+});
+
+describe('an ssh_config that cannot be opened', () => {
+  it('is said with its error code and a hint that fits (not "make it a regular file": it may be one)', async () => {
+    // EACCES (a ~/.ssh/config of mode 600 owned by root, after `sudo vi`) cannot be provoked as root
+    // (CI): a symlink loop fails open() the same way.
+    const file = join(mkdtempSync(join(tmpdir(), 'teqlctl-sshcfg-')), 'config');
+    symlinkSync(file, file);
+    const err = await readSshConfigText(file, '-F').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe(`${file} (-F) cannot be opened (ELOOP)`);
+    expect((err as ConfigError).hint).toMatch(/^check the file and its permissions/);
   });
 });
