@@ -81,7 +81,7 @@ export async function connectSsh(name: string, spec: ConnectionSpec, opts: Conne
       const next = hops[i + 1];
       if (next) sock = () => forwardOut(name, client, hop, next);
     }
-    const transport = new SshTransport(name, clients[clients.length - 1]!, clients.slice(0, -1));
+    const transport = new SshTransport(name, clients[clients.length - 1]!, clients.slice(0, -1), describeHop(target));
     await transport.settleBecome(target, spec, opts);
     return transport;
   } catch (err) {
@@ -108,6 +108,7 @@ class SshTransport implements Transport {
     readonly host: string,
     private readonly ssh: NodeSSH,
     private readonly jumps: NodeSSH[],
+    readonly target?: string,
   ) {
     this.lost = new Promise<never>((_, reject) => {
       const onLost = (why: string) => {

@@ -32,6 +32,8 @@ export interface StagedRun {
 
 export interface Transport {
   readonly host: string;
+  /** Where it connected, as ssh_config and the inventory resolved it (`alias (user@host:port)`), for messages. */
+  readonly target?: string;
   /** Runs a POSIX sh script on the router (as root: become is the transport's business). */
   run(label: string, script: string, timeoutSec?: number): Promise<CommandResult>;
   /** A staged round trip (see StagedRun). Transports without it get two round trips (stagedOverRun). */

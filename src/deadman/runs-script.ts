@@ -1,4 +1,5 @@
 // Reading teqlctl's runs on a router (for `status` and `rollback`), and acting on one of them.
+import { IDENTITY_LINE } from '../router/stack-identity.js';
 import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js';
 import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
@@ -21,7 +22,7 @@ import { PRUNED_FILE } from './prune-runs.js';
  * `alsoRun`: a run read whatever its age (`rollback --run` of a run older than the latest `limit`:
  * a busy hub no longer listed it, and its branch was rolled back alone).
  */
-export function runsScript(limit = 10, alsoRun?: string): string {
+export function runsScript(limit = 10, alsoRun?: string, { identity = false }: { identity?: boolean } = {}): string {
   const also = alsoRun === undefined ? '' : `; [ -d ${runDir(assertSafeRunId(alsoRun))} ] && echo ${runDir(alsoRun)}/`;
   return `export LANG=C LC_ALL=C
 ${PROC_START_FN}
@@ -46,6 +47,7 @@ for d in $({ ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}${also};
 done
 ${alsoRun === undefined ? '' : prunedRunLine(alsoRun)}
 if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
+${identity ? IDENTITY_LINE : ''}
 `;
 }
 

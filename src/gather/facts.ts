@@ -94,6 +94,12 @@ export interface Facts {
   lock?: RouterLock;
   /** md5 of the sections a plan depends on, as the router hashed them (see gather/script.ts); empty without md5sum. */
   fingerprint?: string;
+  /**
+   * Which network stack answered: the kernel's boot id with the links' indexes, names and MACs (a
+   * container's or namespace's links differ from its host's under one boot id). Two hosts of a run
+   * with the same one are one router under two names. Absent where the kernel gives no boot id.
+   */
+  identity?: string;
 }
 
 /** A file of teqlctl's boot configuration as it is on the router. */

@@ -6,6 +6,7 @@ import { ipSections } from './ip-batch.js';
 import { parseRoutes } from './route-fact.js';
 import { parseLock } from '../router/lock.js';
 import { sysctlName } from '../router/sysctl-path.js';
+import { stackIdentity } from '../router/stack-identity.js';
 import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 
 export function splitSections(output: string): Map<string, string> {
@@ -230,5 +231,8 @@ export function parseFacts(host: string, output: string): Facts {
   if (fingerprint !== undefined) facts.fingerprint = fingerprint;
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
+  const identity = stackIdentity(s.get('identity') ?? '', links);
+  if (identity) facts.identity = identity;
   return facts;
 }
+

@@ -3,6 +3,7 @@ import { rpFilterDevice, sysctlPath } from '../router/sysctl-path.js';
 import { shellQuote } from '../router/shell-quote.js';
 import { BASELINE_FILE, BOOT_DIR, BOOT_GLOBS, RUNS_DIR } from '../router/paths.js';
 import { READ_LOCK } from '../router/lock.js';
+import { readBootId } from '../router/boot-id.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
 /**
@@ -74,10 +75,13 @@ const SECTIONS: Array<[string, string]> = [
   ].join('\n')],
   ['baseline', `if [ -f ${BASELINE_FILE} ]; then cat ${BASELINE_FILE}; fi`],
   ['lock', READ_LOCK],
+  // The kernel's boot id (the shell's own read: no process). With the links' indexes and MACs it
+  // tells one router reached under two names in one run (run-play.ts, same-router.ts).
+  ['identity', `${readBootId('tq_bi')}; printf 'boot=%s\\n' "$tq_bi"`],
 ];
 
-/** Sections that may change while a run waits (the session's own path, the lock): not fingerprinted. */
-const VOLATILE = new Set(['management', 'lock']);
+/** Sections that may change while a run waits (the session's own path, the lock), or that no plan depends on: not fingerprinted. */
+const VOLATILE = new Set(['management', 'lock', 'identity']);
 
 /**
  * The commands printing every section a plan depends on. Their output, with the lifetimes of

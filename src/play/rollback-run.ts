@@ -14,6 +14,8 @@ import { lockHeldBy, lockUnusable, takeLockScript } from '../router/lock.js';
 import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
 import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
+import { identityIn } from '../router/stack-identity.js';
+import { SAME_ROUTER_HINT, sameRouterGroups, sameRouterMessage } from './same-router.js';
 
 export interface RollbackHost {
   host: string;
@@ -56,7 +58,11 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   if (o.run === undefined && down.size > 0) {
     throw new ConnectError([...down.keys()][0]!, `which run is the latest cannot be told while ${[...down.keys()].join(', ')} ${down.size > 1 ? 'do' : 'does'} not answer (${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')}); nothing was rolled back`, 'name the run: teqlctl rollback -i ... --run ID (`teqlctl status -i ...` lists the runs)');
   }
-  const found = await Promise.all(up.map(async (c) => ({ c, t: c.transport!, ...parseRuns((await checked(c.transport!, 'status', runsScript(50, o.run), "reading teqlctl's runs")).stdout) })));
+  const read = async (c: RollbackHost) => (await checked(c.transport!, 'status', runsScript(50, o.run, { identity: true }), "reading teqlctl's runs")).stdout;
+  const found = await Promise.all(up.map(async (c) => ((out) => ({ c, t: c.transport!, identity: identityIn(out), ...parseRuns(out) }))(await read(c))));
+  // One router under two names would be undone twice at once (same-router.ts): refused whole.
+  const twins = sameRouterGroups(found.map((f) => [f.c.host, f.identity]));
+  if (twins.length > 0) throw new RefusedError(`${twins.map((g) => sameRouterMessage(g, 'rolled back')).join('; ')}; nothing was rolled back`, SAME_ROUTER_HINT);
   const confirmed = found.flatMap((f) => f.runs.filter((r) => r.state === 'confirmed' && !r.pruned).map((r) => r.id)).sort();
   const runId = o.run ?? confirmed[confirmed.length - 1];
   const unreachableToo = down.size > 0 ? ` (unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')})` : '';

@@ -20,9 +20,10 @@ import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
 import { confirmAll, confirmDeadline } from './confirm-all.js';
 import { HostSession } from './host-session.js';
+import { refuseSameRouter, twinOf } from './same-router.js';
 import { earlyChecksEnded, earlyChecksFor, earlyChecksStart, endEarlyChecks } from './early-checks.js';
 import { renderOp } from '../apply/render-op.js';
-import type { RouterLock } from '../router/lock.js';
+import { lockMessage } from '../router/lock.js';
 import type { HostReport, RunReport } from './report.js';
 import type { PlayOptions, RunState } from './run-state.js';
 
@@ -173,7 +174,7 @@ async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Pr
       try {
         const transport = await run.opts.connect(h, spec);
         run.sessions.set(h, new HostSession(h, transport, run.opts.log, sysctls.get(h)!));
-        setTitle(`${h}: connected to ${spec.host}:${spec.port ?? 22}`);
+        setTitle(`${h}: connected to ${transport.target ?? `${spec.host}:${spec.port ?? 22}`}`);
       } catch (err) {
         const msg = err instanceof ConnectError ? err.message + (err.hint ? ` (hint: ${err.hint})` : '') : (err as Error).message;
         run.reports.get(h)!.status = 'unreachable';
@@ -185,11 +186,6 @@ async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Pr
   })), run.opts.forks);
   if (errors.length > failures.length) throw new RunFailure('connect', `unreachable: ${errors.map((e) => e.message).join('; ')}`);
   failUnits(run, 'connect', 'unreachable: ', failures);
-}
-
-function lockMessage(h: string, lock: RouterLock): string {
-  return `${h} is locked by run ${lock.run} of ${lock.owner}, started ${lock.started}` +
-    (lock.alive ? ' (still running)' : ' (its SSH session is gone: a dead run; `teqlctl status` shows whether its dead-man revert is pending, `teqlctl unlock` clears the lock)');
 }
 
 /** Reads and plans each host; a host refused (locked) or unreadable fails its bundles, the others go on. */
@@ -209,6 +205,8 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
         if (facts.lock && facts.lock.run !== run.runId && !run.opts.check) throw new RefusedError(lockMessage(h, facts.lock));
         if (!run.snapshots.has(h)) run.snapshots.set(h, facts);
         run.latest.set(h, facts);
+        const twin = twinOf(run, h, facts);
+        if (twin !== undefined) return setTitle(`${h}: the same router as ${twin}, refused`);
         const p = planNarrowing(run, h, tasks.get(h) ?? [], facts);
         planned.set(h, p);
         setTitle(`${h}: ${changeCount(p.plan)} to change${facts.lock && run.opts.check ? ` (${lockMessage(h, facts.lock)})` : ''}`);
@@ -223,6 +221,7 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
   })), run.opts.forks);
   if (thrown.length > errors.length) throw new RunFailure('fact', `reading facts failed: ${thrown.map((e) => e.message).join('; ')}`);
   const said = (h: string, e: TeqlError) => (e.message.startsWith(`${h}: `) ? e.message.slice(h.length + 2) : e.message) + (e.hint ? `\n  hint: ${e.hint}` : '');
+  refuseSameRouter(run, hosts, planned);
   const refused = errors.filter((e) => e.err instanceof RefusedError);
   const other = errors.filter((e) => !(e.err instanceof RefusedError));
   // A lock message names its host first (lockMessage): it is said as it is, under its host.

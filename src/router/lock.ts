@@ -90,3 +90,9 @@ export function parseLock(text: string): RouterLock | undefined {
 export function releaseLockLine(runId: string): string {
   return `grep -qx 'run=${assertSafeRunId(runId)}' ${LOCK_OWNER} 2>/dev/null && rm -rf ${LOCK_DIR}`;
 }
+
+/** What a run is told of a router another run holds (`h`: the router's inventory name). */
+export function lockMessage(h: string, lock: RouterLock): string {
+  return `${h} is locked by run ${lock.run} of ${lock.owner}, started ${lock.started}` +
+    (lock.alive ? ' (still running)' : ' (its SSH session is gone: a dead run; `teqlctl status` shows whether its dead-man revert is pending, `teqlctl unlock` clears the lock)');
+}

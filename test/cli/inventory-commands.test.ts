@@ -124,6 +124,21 @@ describe('rollback', () => {
     expect(t.labels).not.toContain('rollback');
   });
 
+  it('one router under two names (the same boot and links answered both) is refused before its lock is taken: nothing rolled back (exit 8)', async () => {
+    const identity = `@@teqlctl-identity\tboot=b1\t${JSON.stringify([{ ifindex: 1, ifname: 'lo', address: '00:00:00:00:00:00' }])}\n`;
+    const twin = () => confirmedRouter({ status: ok(runLine('r1', 'confirmed') + identity) });
+    const [a, b] = [twin(), twin()];
+    const err = await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect((err as TeqlError).message).toBe('router_a and router_b are one router (one kernel boot and the same links answered both names): refused, so that it is not rolled back twice at once; nothing was rolled back');
+    expect(a.labels).toEqual(['status']);
+    expect(b.labels).toEqual(['status']);
+    // Another boot under the same links: two routers (the script asked for the identity line).
+    const other = confirmedRouter({ status: ok(runLine('r1', 'confirmed') + identity.replace('boot=b1', 'boot=b2')) });
+    const err2 = await rollbackRun([{ host: 'router_a', transport: twin() }, { host: 'router_b', transport: other }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);
+    expect(String((err2 as TeqlError | undefined)?.message)).not.toContain('one router');
+  });
+
   it('takes the lock before comparing, arms a dead-man before undoing, reads the router again and confirms over a fresh connection', async () => {
     const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
     const fresh = freshRouter();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { labPaths } from '../../src/lab/paths.js';
 import { currentSshPort } from '../../src/lab/router.js';
 import { resetRouters, routerFacts, sshRun } from './lab.js';
-import { teqlctl } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, teqlctl } from './teqlctl.js';
 
 const lab = labPaths();
 const portA = currentSshPort(lab, 'a');
@@ -130,6 +130,26 @@ describe('OpenSSH habits', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/lab-a: 1 change\(s\)/);
     expect(r.stdout).toMatch(/link eth1/);
+  });
+
+  it('one router under two names (its address, and an ssh_config alias that leads to it): both refused after the facts, the router untouched (exit 8)', async () => {
+    const h = home({ config: `Host lab-twin\n  HostName 127.0.0.1\n  Port ${portA}\n` });
+    // The lab's inventory, router_b's entry pointed at the alias: the inventory check sees two places.
+    const twin = readFileSync(LAB_INVENTORY, 'utf8').replace(/(router_b:\n(\s+))ansible_host: 127\.0\.0\.1\n\s+ansible_port: \d+/, '$1ansible_host: lab-twin');
+    expect(twin).toContain('ansible_host: lab-twin');
+    const inv = join(tmp, `inventory-${++n}.yml`);
+    writeFileSync(inv, twin);
+    const before = await routerFacts('a');
+    const r = await teqlctl(['play', '-i', inv, CHAPTER, '--yes'], envFor(h));
+    const out = r.stdout + r.stderr;
+    expect(r.code, out).toBe(8);
+    expect(out).toContain('router_a and router_b are one router (one kernel boot and the same links answered both names)');
+    expect(out).toContain('nothing was changed');
+    // rollback reads the same from its first round trip, before any lock is taken.
+    const rb = await teqlctl(['rollback', '-i', inv, '--run', '20260101T000000-0000-twinrun'], envFor(h));
+    expect(rb.code, rb.stdout + rb.stderr).toBe(8);
+    expect(rb.stdout + rb.stderr).toContain('router_a and router_b are one router (one kernel boot and the same links answered both names): refused, so that it is not rolled back twice at once; nothing was rolled back');
+    expect(await routerFacts('a')).toEqual(before);
   });
 
   it('ssh-agent: a host without any key file logs in with the agent', async () => {

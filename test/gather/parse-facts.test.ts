@@ -119,3 +119,11 @@ describe('the boot and baseline sections', () => {
     expect(withBoot(['init\tupstart'])?.init).toBeUndefined();
   });
 });
+
+describe('the identity section', () => {
+  it('is read from the facts when the section is there, absent from facts without it', () => {
+    const out = fixture('lab-a-pristine');
+    expect(parseFacts('router_a', out).identity).toBeUndefined();
+    expect(parseFacts('router_a', out.replace('@@teqlctl-section end', '@@teqlctl-section identity\nboot=b1\n@@teqlctl-section end')).identity).toMatch(/^b1 [0-9a-f]{16}$/);
+  });
+});

@@ -35,6 +35,20 @@ describe('factsScript: the re-read after changes', () => {
   });
 });
 
+describe('factsScript: which network stack answered', () => {
+  const read = (argv: string[]) => parseFacts('local', execFileSync(argv[0]!, [...argv.slice(1), 'sh', '-s'], { input: `${IPROUTE2_PREAMBLE}\n${factsScript()}`, encoding: 'utf8' })).identity;
+
+  it("is this kernel's boot id with its links, the same on a second read; a network namespace (a container's) under the same boot is another", () => {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const here = read(['env']);
+    expect(here).toMatch(new RegExp(`^${boot} [0-9a-f]{16}$`));
+    expect(read(['env'])).toBe(here);
+    const inNamespace = read(['unshare', '-n']);
+    expect(inNamespace?.startsWith(`${boot} `)).toBe(true);
+    expect(inNamespace).not.toBe(here);
+  });
+});
+
 describe('factsScript: whose userland', () => {
   it('BusyBox by a symlink (--install -s), a hard link or a symlink to a busybox elsewhere, GNU otherwise, in dash and in BusyBox sh', () => {
     const d = mkdtempSync(join(tmpdir(), 'userland-'));

@@ -135,6 +135,20 @@ describe('a hub whose spoke fails', () => {
     expect(f.hub.kinds()).not.toContain('partial-rollback');
   });
 
+  it('two spokes that are one router (one boot, the same links): their two bundles refused, the hub converges the three others (exit 10)', async () => {
+    const f = hub(['hub000_spoke1', 'hub000_spoke2']);
+    const spoke1 = f.routers.get('hub000_spoke1')!;
+    spoke1.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: rec.stdout.replace(`${SECTION_MARKER} end`, `${SECTION_MARKER} identity\nboot=one-boot\n${SECTION_MARKER} end`) }));
+    const r = await f.run({ connect: async (h) => (h === 'hub000_spoke2' ? spoke1 : f.routers.get(h)!).connect(h) });
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'failed', 'failed', 'converged', 'converged']);
+    expect(r.summary).toContain('hub000_spoke1 and hub000_spoke2 are one router');
+    const commands = r.hosts.find((h) => h.host === 'hub000')!.journal!.map((e) => e.command);
+    expect(commands.filter((c) => /\b(eth3|eth4|teql1|eth5|eth6|teql2)\b/.test(c))).toEqual([]);
+    expect(commands.filter((c) => /\b(eth1|teql0)\b/.test(c)).length).toBeGreaterThan(0);
+    expect(spoke1.kinds()).toEqual(['facts', 'facts']);
+  });
+
   it('a hub that cannot do its second partial rollback is rolled back wholly, not reported as done', async () => {
     const f = hub(['hub000_spoke2']);
     f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
