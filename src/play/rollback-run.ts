@@ -15,7 +15,7 @@ import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bund
 import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
 import { identityIn } from '../router/stack-identity.js';
-import { SAME_ROUTER_HINT, sameRouterGroups, sameRouterMessage } from './same-router.js';
+import { sameRouterGroups, sameRouterHint, sameRouterMessage } from './same-router.js';
 
 export interface RollbackHost {
   host: string;
@@ -62,7 +62,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   const found = await Promise.all(up.map(async (c) => ((out) => ({ c, t: c.transport!, identity: identityIn(out), ...parseRuns(out) }))(await read(c))));
   // One router under two names would be undone twice at once (same-router.ts): refused whole.
   const twins = sameRouterGroups(found.map((f) => [f.c.host, f.identity]));
-  if (twins.length > 0) throw new RefusedError(`${twins.map((g) => sameRouterMessage(g, 'rolled back')).join('; ')}; nothing was rolled back`, SAME_ROUTER_HINT);
+  if (twins.length > 0) throw new RefusedError(`${twins.map((g) => sameRouterMessage(g, 'rolled back')).join('; ')}; nothing was rolled back`, sameRouterHint(false));
   const confirmed = found.flatMap((f) => f.runs.filter((r) => r.state === 'confirmed' && !r.pruned).map((r) => r.id)).sort();
   const runId = o.run ?? confirmed[confirmed.length - 1];
   const unreachableToo = down.size > 0 ? ` (unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')})` : '';

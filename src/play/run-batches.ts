@@ -25,12 +25,13 @@ export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce
   const names = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
   const batches = batchesOf(sitesOf(loaded.bundles, names), play.serial!);
   const runId = opts.runId ?? newRunId();
+  const batchIdentities = new Map<string, string>();
   const reports: RunReport[] = [];
   let stop: string | undefined;
   for (const [k, sites] of batches.entries()) {
     const hosts = new Set(sites.flat());
     opts.log.note(`batch ${k + 1}/${batches.length}: ${sites.length} site(s): ${[...hosts].join(', ')}`);
-    const r = await runOnce(restrict(loaded, hosts), { ...opts, runId });
+    const r = await runOnce(restrict(loaded, hosts), { ...opts, runId, batchIdentities });
     reports.push(r);
     const failed = r.bundles.filter((b) => b.error !== undefined).length;
     const percent = r.bundles.length === 0 ? 0 : (100 * failed) / r.bundles.length;

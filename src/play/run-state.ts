@@ -34,6 +34,8 @@ export interface PlayOptions {
   approve: (plans: HostPlan[], deadline?: ApprovalDeadline) => Promise<boolean | 'late'>;
   interrupted: () => boolean;
   runId?: string;
+  /** `serial:`: the routers earlier batches read (identity -> host), so a later name of one is refused (same-router.ts). */
+  batchIdentities?: Map<string, string>;
   /** Seconds after which each router reverts itself unless the run is confirmed (dead-man). */
   confirmTimeoutSec: number;
   /** Who runs teqlctl (user@machine), recorded in the router's lock and journal. */

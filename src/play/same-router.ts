@@ -24,7 +24,14 @@ export function sameRouterMessage(group: readonly string[], what = 'planned and 
   return `${names} are one router (one kernel boot and the same links answered ${group.length === 2 ? 'both' : 'all'} names): refused, so that it is not ${what} ${group.length === 2 ? 'twice' : `${group.length} times`} at once`;
 }
 
-export const SAME_ROUTER_HINT = 'give each router one name in the inventory (two addresses or ports that lead to one router are one host), or limit the run to one of them with -l';
+/**
+ * What to do. `-l` one name only where that leaves the other out: --limit adds the other end of a
+ * bundle it selects, so two ends of one bundle are told to fix the entry that leads elsewhere.
+ */
+export function sameRouterHint(oneBundle: boolean): string {
+  const fix = 'give each router one name in the inventory: fix the address, port or ssh_config alias of the name that was meant for another router';
+  return oneBundle ? fix : `${fix}, or leave all but one of them out with -l`;
+}
 
 /**
  * A host read earlier in this run that answered as `facts` did: the same router. The later name is
@@ -33,28 +40,37 @@ export const SAME_ROUTER_HINT = 'give each router one name in the inventory (two
 export function twinOf(run: RunState, host: string, facts: Facts): string | undefined {
   if (facts.identity === undefined) return undefined;
   for (const [h, f] of run.latest) if (h !== host && f.identity === facts.identity) return h;
-  return undefined;
+  const before = run.opts.batchIdentities?.get(facts.identity);
+  return before !== host ? before : undefined;
 }
 
 /**
- * Refuses every group of hosts read in this run that are one router, where one of them was read
- * in this round (`hosts`): they leave the run's plan, their bundles fail as refused (exit 8; 10
- * where other bundles converge). Called before the round's other failures are told, so that this
+ * Refuses every group of hosts read in this run (or an earlier `serial:` batch: opts.batchIdentities)
+ * that are one router, where one of them was read in this round (`hosts`): this run's names leave
+ * its plan, their bundles fail as refused (exit 8; 10 where other bundles converge); an earlier
+ * batch's stays as that batch ended. Called before the round's other failures are told, so that this
  * cause is the one said. Hosts in run order, so the message is the same from run to run.
  */
 export function refuseSameRouter(run: RunState, hosts: readonly string[], planned: Map<string, PlannedHost>): void {
+  const earlier = run.opts.batchIdentities ?? new Map<string, string>();
   const read = [...run.reports.keys()].filter((h) => run.latest.has(h));
-  for (const group of sameRouterGroups(read.map((h) => [h, run.latest.get(h)!.identity]))) {
+  const entries: Array<[string, string | undefined]> = [...[...earlier].filter(([, h]) => !run.reports.has(h)).map(([id, h]): [string, string] => [h, id]), ...read.map((h): [string, string | undefined] => [h, run.latest.get(h)!.identity])];
+  for (const group of sameRouterGroups(entries)) {
     if (!group.some((h) => hosts.includes(h))) continue;
-    const message = sameRouterMessage(group);
-    for (const h of group) {
+    const mine = group.filter((h) => run.reports.has(h));
+    const before = group.filter((h) => !run.reports.has(h));
+    const message = sameRouterMessage([...mine, ...before]) + (before.length > 0 ? `; ${before.join(', ')} ran in an earlier batch and stays as that batch ended` : '');
+    const units = [...new Set(mine.flatMap((h) => run.domains.unitsOf(h)))];
+    const hint = sameRouterHint(run.domains.units.some((u) => u.bundle && u.hosts.filter((h) => group.includes(h)).length > 1));
+    for (const h of mine) {
       planned.delete(h);
       const report = run.reports.get(h)!;
       report.status = 'refused';
-      report.error = `${message} (hint: ${SAME_ROUTER_HINT})`;
+      report.error = `${message} (hint: ${hint})`;
     }
     // Said once, for the whole group: the message names every host (its first one first).
-    const units = [...new Set(group.flatMap((h) => run.domains.unitsOf(h)))];
-    failUnits(run, 'refused', '', [{ host: group[0]!, message: `${message}\n  hint: ${SAME_ROUTER_HINT}`, units }]);
+    failUnits(run, 'refused', '', [{ host: mine[0]!, message: `${message}\n  hint: ${hint}`, units }]);
   }
+  // What this batch read, for the batches after it.
+  if (run.opts.batchIdentities) for (const h of read) ((id) => id !== undefined && !earlier.has(id) && earlier.set(id, h))(run.latest.get(h)!.identity);
 }

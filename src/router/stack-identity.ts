@@ -1,4 +1,5 @@
-// Which network stack a script ran on: the kernel's boot id with every link's index, name and MAC.
+// Which network stack a script ran on: the kernel's boot id with every link's index, name and MAC
+// (but the teqlN equalizers).
 // Two inventory names whose routers answer with the same one are one router (play: same-router.ts;
 // rollback). A container or network namespace under the same kernel has links of its own, so it
 // is another. From `ip -j link show` (netlink), not /sys/class/net, which shows the host's links
@@ -15,7 +16,9 @@ export const IDENTITY_LINE = `${readBootId('tq_bi')}; printf '${IDENTITY_MARKER}
 export function stackIdentity(bootLine: string, links: readonly any[]): string | undefined {
   const boot = /^boot=(\S+)/m.exec(bootLine)?.[1];
   if (boot === undefined) return undefined;
-  const stack = links.map((l) => `${l.ifindex}:${l.ifname}:${l.address ?? ''}`).sort().join(' ');
+  // Not the equalizers: loading sch_teql (a run's first step) creates them, and a router read
+  // again after a run (a later play or serial: batch) must still be known.
+  const stack = links.filter((l) => !/^teql\d+$/.test(String(l.ifname))).map((l) => `${l.ifindex}:${l.ifname}:${l.address ?? ''}`).sort().join(' ');
   return `${boot} ${createHash('sha256').update(stack).digest('hex').slice(0, 16)}`;
 }
 

@@ -18,15 +18,18 @@ const SUDO_WANTS_PASSWORD = { code: 1, stdout: '', stderr: 'sudo: a password is 
 type Reply = { code: number; stdout: string; stderr: string };
 
 /** A router that answers each script by its label; records the labels it was sent. */
-function fakeRouter(host: string, replies: Record<string, Reply | ((n: number) => Reply)>): Transport & { labels: string[] } {
+function fakeRouter(host: string, replies: Record<string, Reply | ((n: number) => Reply)>): Transport & { labels: string[]; scripts: string[] } {
   const counts = new Map<string, number>();
   const labels: string[] = [];
+  const scripts: string[] = [];
   return {
     host,
     labels,
+    scripts,
     stats: { roundTrips: 0, bytesSent: 0, bytesReceived: 0 },
     async run(label: string, script: string): Promise<CommandResult> {
       labels.push(label);
+      scripts.push(script);
       const n = counts.get(label) ?? 0;
       counts.set(label, n + 1);
       const r = replies[label];
@@ -133,6 +136,8 @@ describe('rollback', () => {
     expect((err as TeqlError).message).toBe('router_a and router_b are one router (one kernel boot and the same links answered both names): refused, so that it is not rolled back twice at once; nothing was rolled back');
     expect(a.labels).toEqual(['status']);
     expect(b.labels).toEqual(['status']);
+    // The script asked for it (IDENTITY_LINE): the answer above is what a router prints then.
+    expect(a.scripts[0]).toContain("printf '@@teqlctl-identity\\tboot=%s\\t'");
     // Another boot under the same links: two routers (the script asked for the identity line).
     const other = confirmedRouter({ status: ok(runLine('r1', 'confirmed') + identity.replace('boot=b1', 'boot=b2')) });
     const err2 = await rollbackRun([{ host: 'router_a', transport: twin() }, { host: 'router_b', transport: other }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);

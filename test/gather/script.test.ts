@@ -43,7 +43,7 @@ describe('factsScript: which network stack answered', () => {
     const here = read(['env']);
     expect(here).toMatch(new RegExp(`^${boot} [0-9a-f]{16}$`));
     expect(read(['env'])).toBe(here);
-    const inNamespace = read(['unshare', '-n']);
+    const inNamespace = read(['unshare', '-rn']);
     expect(inNamespace?.startsWith(`${boot} `)).toBe(true);
     expect(inNamespace).not.toBe(here);
   });

@@ -163,4 +163,20 @@ describe('serial and max_fail_percentage: batches of sites', () => {
     for (const h of ['pair0001_a', 'pair0001_b', 'pair0002_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds()).toEqual([]);
     expect(r.hosts.filter((h) => h.status === 'not run').map((h) => h.host)).toEqual(['pair0001_a', 'pair0001_b', 'pair0002_a', 'pair0002_b']);
   });
+
+  it('a name in a later batch that leads to a router of an earlier batch is refused there; the earlier batch stays converged (exit 10)', async () => {
+    const f = fleet(['serial: 1']);
+    const withBoot = (stdout: string, boot: string) => stdout.replace('@@teqlctl-section end', `@@teqlctl-section identity\nboot=${boot}\n@@teqlctl-section end`);
+    for (const [i, router] of [...f.routers.values()].entries()) router.overrides.set('facts', (_s, rec) => ({ ...rec, stdout: withBoot(rec.stdout, `boot-${i}`) }));
+    const shared = f.routers.get('pair0000_a')!;
+    const to = (h: string) => (h === 'pair0001_a' ? shared : f.routers.get(h)!);
+    const r = await f.run({ connect: async (h) => to(h).connect(h), connectFresh: async (h) => to(h).connect(h) });
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.summary.split('\n').slice(1, 3).join('\n')).toBe('batch 2/3: pair0001_a and pair0000_a are one router (one kernel boot and the same links answered both names): refused, so that it is not planned and changed twice at once; ' +
+      'pair0000_a ran in an earlier batch and stays as that batch ended\n  hint: give each router one name in the inventory: fix the address, port or ssh_config alias of the name that was meant for another router, or leave all but one of them out with -l; nothing was changed');
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'failed', 'converged']);
+    // Its facts read twice (once per name), changed once, by its own batch.
+    expect(shared.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm', 'release', 'facts']);
+    expect(shared.state).toBe('converged');
+  });
 });

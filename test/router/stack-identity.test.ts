@@ -13,6 +13,8 @@ describe('stackIdentity', () => {
     expect(stackIdentity('boot=b2\n', links)).not.toBe(id);
     expect(stackIdentity('boot=b1\n', [links[0]!, { ...links[1]!, address: '52:54:00:12:34:57' }])).not.toBe(id);
     expect(stackIdentity('boot=b1\n', [links[0]!, { ...links[1]!, ifname: 'eth1' }])).not.toBe(id);
+    // An equalizer that a run's module load created does not make the router another.
+    expect(stackIdentity('boot=b1\n', [...links, { ifindex: 9, ifname: 'teql0' }])).toBe(id);
     expect(stackIdentity('boot=\n', links)).toBeUndefined();
     expect(stackIdentity('', links)).toBeUndefined();
   });
@@ -26,7 +28,7 @@ describe('IDENTITY_LINE on this machine', () => {
     const here = read(['env']);
     const linksHere = JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }));
     expect(here).toBe(stackIdentity(`boot=${boot}`, linksHere));
-    const other = read(['unshare', '-n']);
+    const other = read(['unshare', '-rn']);
     expect(other?.startsWith(`${boot} `)).toBe(true);
     expect(other).not.toBe(here);
   });
