@@ -13,24 +13,26 @@ const ONE: Record<string, readonly string[] | ((v: string) => boolean) | undefin
   // takes and this pure check cannot know: the host's own Port is refused by resolve-target.ts then.
   port: (v) => !/^\s*[+-]?\d+$/.test(v) || parsePort(v.trim().replace(/^\+/, '')) !== undefined,
   // `none` (lower case only) is taken by both: ssh -G of 9.2 prints serveraliveinterval 0 for it.
-  connecttimeout: (v) => v === 'none' || isTime(v),
-  serveraliveinterval: (v) => v === 'none' || isTime(v),
+  connecttimeout: (v) => v === 'none' || timeSeconds(v) !== undefined,
+  serveraliveinterval: (v) => v === 'none' || timeSeconds(v) !== undefined,
   identitiesonly: FLAG, hashknownhosts: FLAG, compression: FLAG,
   stricthostkeychecking: [...FLAG, 'ask', 'off', 'accept-new'],
   addressfamily: ['inet', 'inet6', 'any'],
 };
 
-/** OpenSSH's convtime: a number of seconds, or numbers each with a unit s, m, h, d or w. */
-function isTime(v: string): boolean {
-  return /^(\d+|(\d+[smhdw])+\d*)$/i.test(v);
-}
-
 const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+const INT_MAX = 2 ** 31 - 1;
 
-/** A time of ssh_config in seconds, as `ssh -G` prints it (1m30s: 90); undefined when ssh would refuse it. */
+/**
+ * A time of ssh_config in seconds, as `ssh -G` prints it (1m30s: 90); undefined when ssh would refuse
+ * it. OpenSSH's convtime: a number of seconds, or numbers each with a unit s, m, h, d or w, the
+ * total at most INT_MAX (ssh 9.2: `ConnectTimeout 3550w` is 2147040000, `3551w` and `2147483648`
+ * are "invalid time value", for the whole file).
+ */
 export function timeSeconds(v: string): number | undefined {
-  if (!isTime(v)) return undefined;
-  return [...v.matchAll(/(\d+)([smhdw]?)/gi)].reduce((sum, [, n, u]) => sum + Number(n) * (UNIT[u!.toLowerCase()] ?? 1), 0);
+  if (!/^(\d+|(\d+[smhdw])+\d*)$/i.test(v)) return undefined;
+  const total = [...v.matchAll(/(\d+)([smhdw]?)/gi)].reduce((sum, [, n, u]) => sum + Number(n) * (UNIT[u!.toLowerCase()] ?? 1), 0);
+  return total <= INT_MAX ? total : undefined;
 }
 
 function problem(opt: SshConfigOption): string | undefined {
