@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { resolveWithOpenSsh } from '../../src/connect/resolve-openssh.js';
 import { resolveTarget, type Hop, type LocalEnv, type Target } from '../../src/connect/resolve-target.js';
 import { parseSshConfig } from '../../src/connect/ssh-config.js';
+import { tcpServicePort } from '../../src/connect/tcp-services.js';
 import type { RunSshG } from '../../src/connect/ssh-g.js';
 import type { ConnectionSpec } from '../../src/load/types.js';
 
@@ -26,7 +27,7 @@ const chance = (p: number) => rnd() < p;
 
 const home = mkdtempSync(join(tmpdir(), 'sshcfg-home-'));
 const dir = mkdtempSync(join(tmpdir(), 'sshcfg-cfg-'));
-const env: LocalEnv = { home, localUser: userInfo().username, exists: () => false, vars: { HOME: home, KEYDIR: '/keys' }, uid: process.getuid!(), localHost: hostname() };
+const env: LocalEnv = { home, localUser: userInfo().username, exists: () => false, vars: { HOME: home, KEYDIR: '/keys' }, uid: process.getuid!(), localHost: hostname(), servicePort: (n) => tcpServicePort(n) };
 
 const NAMES = ['r1', 'r2', 'R1', 'router-a', 'lab-a', 'lab-b', 'bastion', 'jump1', '10.0.0.5', 'edge.example.com', 'Edge.Example.com', 'core1'];
 const PATTERNS = [...NAMES, '*', 'r?', 'lab-*', '!bastion', '!r2', '10.0.0.*', '*.example.com', 'R*', 'jump*', '!lab-b', '*-a'];

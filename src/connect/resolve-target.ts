@@ -7,8 +7,8 @@ import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
 import { optionsFor, unfollowedSettings, type SshConfigBlock, type SshConfigOption } from './ssh-config.js';
-import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
-import { hostNameToken, refusedLines, timeSeconds } from './ssh-config-check.js';
+import { parseProxyJump } from '../load/proxy-jump.js';
+import { hostNameToken, refusedLines, sshPort, timeSeconds, type ServicePort } from './ssh-config-check.js';
 import { unknownKeywords } from './ssh-keywords.js';
 
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
@@ -23,6 +23,8 @@ export interface LocalEnv {
   uid?: number;
   /** This machine's host name, for %l, %L and %C. */
   localHost?: string;
+  /** TCP service names a Port may be written as (`Port ssh`), as ssh reads /etc/services; none if absent. */
+  servicePort?: ServicePort;
 }
 
 export interface Hop {
@@ -147,7 +149,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
   const fail = (message: string, hint?: string) => new ConnectError(inventoryName, message, hint);
 
   const resolve = (given: Given, depth: number): Target => {
-    const refused = [...refusedLines(config), ...unknownKeywords(config, given.alias)];
+    const refused = [...refusedLines(config, env.servicePort), ...unknownKeywords(config, given.alias)];
     if (refused.length > 0) throw fail(`ssh_config has lines for which OpenSSH refuses the whole file: ${refused.join('; ')}`, 'fix them, or name a keyword of another ssh in an IgnoreUnknown line before it (ssh itself could not connect with this file)');
     const o = optionsFor(config, given.alias);
     const first = (key: string) => o.first.get(key);
@@ -161,13 +163,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     if (badToken) throw fail(badToken, 'fix HostName in ssh_config');
     // As OpenSSH 9.2 (ssh.c): %h expanded, then the name lowercased, as are HostKeyAlias and known_hosts names.
     const host = (hostName ? hostName.replace(/%(%|h)/g, (_, k: string) => (k === 'h' ? given.alias : '%')) : given.alias).toLowerCase();
-    let port = given.port;
-    const portOpt = first('port');
-    if (port === undefined && portOpt) {
-      port = parsePort(portOpt.args[0]);
-      if (port === undefined) throw fail(`${portOpt.source}: Port "${portOpt.args[0]}" is not a port number 1..65535`, 'fix ~/.ssh/config');
-    }
-    port ??= 22;
+    // Checked by refusedLines: a Port written there is one ssh takes (a number or a service name).
+    const port = given.port ?? sshPort(first('port')?.args[0] ?? '22', env.servicePort) ?? 22;
     const user = given.user ?? first('user')?.args[0] ?? env.localUser;
     const aliasOpt = first('hostkeyalias')?.args[0]?.toLowerCase();
     const tokens: Tokens = {

@@ -2,16 +2,14 @@
 // exits 255 naming the line), as far as teqlctl's own reader can tell: it refuses the file too,
 // where it would otherwise have gone on with a value ssh never uses. Pure. Checked against ssh -G
 // of OpenSSH 9.2. Unknown keywords are not checked here (the list differs between versions).
-import { parsePort } from '../load/proxy-jump.js';
 import type { SshConfigBlock, SshConfigOption } from './ssh-config.js';
 
 const FLAG = ['yes', 'no', 'true', 'false'];
 // Keywords of one value (more is "extra arguments at end of line"), and the values ssh takes.
 const ONE: Record<string, readonly string[] | ((v: string) => boolean) | undefined> = {
   hostname: undefined, user: undefined, hostkeyalias: undefined, identityfile: undefined,
-  // Numbers ssh refuses (0, 70000, -1); a word may be a service name of /etc/services, which ssh
-  // takes and this pure check cannot know: the host's own Port is refused by resolve-target.ts then.
-  port: (v) => !/^\s*[+-]?\d+$/.test(v) || parsePort(v.trim().replace(/^\+/, '')) !== undefined,
+  // Checked by sshPort, against the service names given.
+  port: undefined,
   // `none` (lower case only) is taken by both: ssh -G of 9.2 prints serveraliveinterval 0 for it.
   connecttimeout: (v) => v === 'none' || timeSeconds(v) !== undefined,
   serveraliveinterval: (v) => v === 'none' || timeSeconds(v) !== undefined,
@@ -19,6 +17,23 @@ const ONE: Record<string, readonly string[] | ((v: string) => boolean) | undefin
   stricthostkeychecking: [...FLAG, 'ask', 'off', 'accept-new'],
   addressfamily: ['inet', 'inet6', 'any'],
 };
+
+/** Port numbers and TCP service names (/etc/services: tcp-services.ts); none by default. */
+export type ServicePort = (name: string) => number | undefined;
+
+/**
+ * A port as OpenSSH 9.2's a2port reads it: a decimal number 1..65535 (strtonum: leading blanks, a
+ * sign and zeros allowed: ` 22`, `+22`, `022`), else a TCP service name (`ssh`, `www`, case-sensitive).
+ * Undefined where ssh says "Bad port" (0, 70000, -1, 0x16, abc, SSH) and refuses the whole file.
+ */
+export function sshPort(v: string, services: ServicePort = () => undefined): number | undefined {
+  if (/^\s*[+-]?\d+$/.test(v)) {
+    const n = Number(v.trim());
+    return n >= 1 && n <= 65535 ? n : undefined;
+  }
+  const p = services(v);
+  return p !== undefined && p >= 1 && p <= 65535 ? p : undefined;
+}
 
 const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 const INT_MAX = 2 ** 31 - 1;
@@ -35,25 +50,28 @@ export function timeSeconds(v: string): number | undefined {
   return total <= INT_MAX ? total : undefined;
 }
 
-function problem(opt: SshConfigOption): string | undefined {
+function problem(opt: SshConfigOption, services: ServicePort): string | undefined {
   // `Key ""` too: ssh says "Missing argument".
   if (opt.args.length === 0 || opt.args[0] === '') return `${opt.key} has no value`;
   if (!(opt.key in ONE)) return undefined;
   if (opt.args.length > 1) return `${opt.key} has more than one value (${opt.args.join(' ')})`;
   const allowed = ONE[opt.key];
   const v = opt.args[0]!;
+  if (opt.key === 'port') return sshPort(v, services) === undefined ? `port "${v}" is neither a port number 1..65535 nor a tcp service name of /etc/services` : undefined;
   const ok = allowed === undefined || (typeof allowed === 'function' ? allowed(v) : allowed.includes(v.toLowerCase()));
-  if (ok) return undefined;
-  return opt.key === 'port' ? `port "${v}" is not a port number 1..65535` : `${opt.key} "${v}" is not a value ssh takes`;
+  return ok ? undefined : `${opt.key} "${v}" is not a value ssh takes`;
 }
 
-/** `file:line: what`, for every line of any block (or Host line) ssh would refuse the file for. */
-export function refusedLines(blocks: readonly SshConfigBlock[]): string[] {
+/**
+ * `file:line: what`, for every line of any block (or Host line) ssh would refuse the file for;
+ * `services` names the TCP service names a Port may be written as (ssh: /etc/services).
+ */
+export function refusedLines(blocks: readonly SshConfigBlock[], services?: ServicePort): string[] {
   const out: string[] = [];
   for (const b of blocks) {
     if (b.bare) out.push(`${b.source}: Host has no pattern`);
     for (const opt of b.options) {
-      const why = problem(opt);
+      const why = problem(opt, services ?? (() => undefined));
       if (why) out.push(`${opt.source}: ${why}`);
     }
   }
