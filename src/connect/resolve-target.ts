@@ -190,6 +190,9 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     if (jumpOpt && jumpOpt.args[0]!.toLowerCase() !== 'none') {
       const specs = parseProxyJump(jumpOpt.args[0]!);
       if (!specs) throw fail(`${jumpOpt.source}: ProxyJump "${jumpOpt.args[0]}" is not [user@]host[:port][,...]`, 'fix ~/.ssh/config');
+      // As ssh.c of 9.2: the last entry as written (its user, port: the host's user, 22) is this host.
+      const last = specs[specs.length - 1]!;
+      if (last.host === host && (last.user ?? user) === user && (last.port ?? 22) === port) throw fail(`${jumpOpt.source}: ProxyJump ${jumpOpt.args[0]} for ${given.alias}: jumphost loop via ${last.host} (the host would be reached through itself; ssh refuses it too)`, 'remove ProxyJump for this host (e.g. ProxyJump none in its own Host block, before the one that sets it)');
       if (depth >= MAX_DEPTH) throw fail(`${jumpOpt.source}: ProxyJump goes more than ${MAX_DEPTH} hosts deep (a loop?)`, 'fix ~/.ssh/config');
       specs.forEach((j, i) => {
         const hop = resolve({ alias: j.host, identityFiles: [], ...(j.port ? { port: j.port } : {}), ...(j.user ? { user: j.user } : {}) }, depth + 1);

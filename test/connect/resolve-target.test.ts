@@ -249,3 +249,29 @@ describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh 
     expect(resolve('Host r1\n  ConnectTimeout none\n').connectTimeoutMs).toBeUndefined();
   });
 });
+
+describe('resolveTarget: a jump host that is the host itself (ssh 9.2: "jumphost loop")', () => {
+  // ssh -G of 9.2 exits 255 "jumphost loop via bastion" for `-J bastion bastion`, for `ProxyJump
+  // bastion` in `Host bastion`, for `-J a,bastion bastion` and for `-J bastion r1` where r1's HostName
+  // is bastion; it takes `-J u@bastion`, `-J bastion:2222`, `-J Bastion`, `-J bastion,a` and a
+  // bastion whose HostName is another name.
+  const loop = /ProxyJump .*jumphost loop via bastion/;
+  const asked = (config: string, s: Partial<ConnectionSpec>) => (() => resolve(config, { host: 'bastion', ...s }));
+
+  it('is refused before connecting, naming where the ProxyJump was written', () => {
+    expect(asked('', { proxyJump: 'bastion' })).toThrow(/^ansible_ssh_common_args: ProxyJump bastion for bastion: jumphost loop via bastion/);
+    expect(asked('Host bastion\n  ProxyJump bastion\n', {})).toThrow(/^cfg:2: ProxyJump bastion for bastion: jumphost loop/);
+    expect(asked('', { proxyJump: 'a,bastion' })).toThrow(loop);
+    expect(asked('Host r1\n  HostName bastion\n', { host: 'r1', proxyJump: 'bastion' })).toThrow(loop);
+    // Reached as a jump host of another: the same, for that hop.
+    expect(() => resolve('Host r1\n  ProxyJump bastion\nHost bastion\n  ProxyJump bastion\n')).toThrow(/^cfg:4: ProxyJump bastion for bastion: jumphost loop/);
+  });
+
+  it('is not a loop where ssh takes it', () => {
+    expect(asked('', { proxyJump: 'u@bastion' })().jumps.map((j) => j.user)).toEqual(['u']);
+    expect(asked('', { proxyJump: 'bastion:2222' })().jumps.map((j) => j.port)).toEqual([2222]);
+    expect(asked('', { proxyJump: 'Bastion' })().jumps.map((j) => j.host)).toEqual(['bastion']);
+    expect(asked('', { proxyJump: 'bastion,a' })().jumps.map((j) => j.alias)).toEqual(['bastion', 'a']);
+    expect(asked('Host bastion\n  HostName 10.0.0.1\n', { proxyJump: 'bastion' })().host).toBe('10.0.0.1');
+  });
+});
