@@ -7,11 +7,14 @@ import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
 import { optionsFor, unfollowedSettings, type SshConfigBlock, type SshConfigOption } from './ssh-config.js';
-import { parseProxyJump } from '../load/proxy-jump.js';
-import { hostNameToken, refusedLines, sshPort, timeSeconds, type ServicePort } from './ssh-config-check.js';
+import { hostNameToken, refusedLines, timeSeconds } from './ssh-config-check.js';
+import { sshPort, type ServicePort } from './tcp-services.js';
+import { isNoneCommand, proxyJumpOf } from './ssh-proxy-jump.js';
 import { unknownKeywords } from './ssh-keywords.js';
 
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
+export { addressFamilyOf, connectTimeoutOf } from './hop-settings.js';
+import { addressFamilyOf, connectTimeoutOf } from './hop-settings.js';
 
 export interface LocalEnv {
   home: string;
@@ -66,21 +69,6 @@ export interface Hop {
 export interface Target extends Hop {
   /** Hosts to pass through first, in order (ProxyJump); empty when the connection is direct. */
   jumps: Hop[];
-}
-
-/**
- * ConnectTimeout (seconds, `none` by default): bounds the hop's TCP connection, as ssh bounds it;
- * the system's own otherwise. The login after it keeps teqlctl's 20 s. In milliseconds at most
- * INT_MAX (24.8 days), as ssh 9.2 caps it (ssh.c); a longer timer would fire at once in Node.
- */
-export function connectTimeoutOf(v: string | undefined): { connectTimeoutMs?: number } {
-  const n = v === undefined || v === 'none' ? NaN : Number(v);
-  return Number.isInteger(n) && n > 0 ? { connectTimeoutMs: Math.min(n * 1000, 2 ** 31 - 1) } : {};
-}
-
-/** AddressFamily: `inet` or `inet6` kept (the name resolved to that family only), `any` is the default. */
-export function addressFamilyOf(v: string | undefined): { addressFamily?: 'inet' | 'inet6' } {
-  return v === 'inet' || v === 'inet6' ? { addressFamily: v } : {};
 }
 
 export const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -187,9 +175,10 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     const jumps: Hop[] = [];
     const jumpOpt = given.proxyJump !== undefined ? { args: [given.proxyJump], source: 'ansible_ssh_common_args' } : first('proxyjump');
     const proxyCommand = given.proxyJump !== undefined ? undefined : first('proxycommand');
-    if (jumpOpt && jumpOpt.args[0]!.toLowerCase() !== 'none') {
-      const specs = parseProxyJump(jumpOpt.args[0]!);
-      if (!specs) throw fail(`${jumpOpt.source}: ProxyJump "${jumpOpt.args[0]}" is not [user@]host[:port][,...]`, 'fix ~/.ssh/config');
+    const jumpUse = jumpOpt && proxyJumpOf(jumpOpt, env.servicePort);
+    if (jumpUse && 'problem' in jumpUse) throw fail(jumpUse.problem, 'write it bare, as ProxyJump [user@]host[:port][,...], a comment on a line of its own');
+    if (jumpOpt && jumpUse && jumpUse.jumps.length > 0) {
+      const specs = jumpUse.jumps;
       // As ssh.c of 9.2: the last entry as written (its user, port: the host's user, 22) is this host.
       const last = specs[specs.length - 1]!;
       if (last.host === host && (last.user ?? user) === user && (last.port ?? 22) === port) throw fail(`${jumpOpt.source}: ProxyJump ${jumpOpt.args[0]} for ${given.alias}: jumphost loop via ${last.host} (the host would be reached through itself; ssh refuses it too)`, 'remove ProxyJump for this host (e.g. ProxyJump none in its own Host block, before the one that sets it)');
@@ -201,7 +190,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
         const { jumps: _own, ...plain } = hop;
         jumps.push(plain);
       });
-    } else if (proxyCommand && proxyCommand.args[0]!.toLowerCase() !== 'none') {
+    } else if (proxyCommand && !isNoneCommand(proxyCommand)) {
       throw fail(`${proxyCommand.source}: ProxyCommand is not supported`, 'use ProxyJump [user@]host[:port] instead');
     }
 

@@ -3,6 +3,8 @@
 // where it would otherwise have gone on with a value ssh never uses. Pure. Checked against ssh -G
 // of OpenSSH 9.2. Unknown keywords are not checked here (the list differs between versions).
 import type { SshConfigBlock, SshConfigOption } from './ssh-config.js';
+import { parseJump } from './ssh-proxy-jump.js';
+import { sshPort, type ServicePort } from './tcp-services.js';
 
 const FLAG = ['yes', 'no', 'true', 'false'];
 // Keywords of one value (more is "extra arguments at end of line"), and the values ssh takes.
@@ -17,23 +19,6 @@ const ONE: Record<string, readonly string[] | ((v: string) => boolean) | undefin
   stricthostkeychecking: [...FLAG, 'ask', 'off', 'accept-new'],
   addressfamily: ['inet', 'inet6', 'any'],
 };
-
-/** Port numbers and TCP service names (/etc/services: tcp-services.ts); none by default. */
-export type ServicePort = (name: string) => number | undefined;
-
-/**
- * A port as OpenSSH 9.2's a2port reads it: a decimal number 1..65535 (strtonum: leading blanks, a
- * sign and zeros allowed: ` 22`, `+22`, `022`), else a TCP service name (`ssh`, `www`, case-sensitive).
- * Undefined where ssh says "Bad port" (0, 70000, -1, 0x16, abc, SSH) and refuses the whole file.
- */
-export function sshPort(v: string, services: ServicePort = () => undefined): number | undefined {
-  if (/^\s*[+-]?\d+$/.test(v)) {
-    const n = Number(v.trim());
-    return n >= 1 && n <= 65535 ? n : undefined;
-  }
-  const p = services(v);
-  return p !== undefined && p >= 1 && p <= 65535 ? p : undefined;
-}
 
 const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 const INT_MAX = 2 ** 31 - 1;
@@ -51,6 +36,8 @@ export function timeSeconds(v: string): number | undefined {
 }
 
 function problem(opt: SshConfigOption, services: ServicePort): string | undefined {
+  // ProxyJump: the rest of the line, as ssh reads it (`ProxyJump #x` is an invalid one).
+  if (opt.key === 'proxyjump' && opt.raw && !parseJump(opt, services)) return `ProxyJump ${opt.raw}: ssh says "Invalid ProxyJump" ([user@]host[:port][,...])`;
   // `Key ""` too: ssh says "Missing argument".
   if (opt.args.length === 0 || opt.args[0] === '') return `${opt.key} has no value`;
   if (!(opt.key in ONE)) return undefined;

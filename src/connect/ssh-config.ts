@@ -7,6 +7,8 @@ export interface SshConfigOption {
   /** Keyword in lower case. */
   key: string;
   args: string[];
+  /** The line after the keyword, unsplit (quotes and a comment kept): ProxyJump and ProxyCommand are read from it, as ssh reads them. */
+  raw?: string;
   /** `file:line`, for messages. */
   source: string;
 }
@@ -46,7 +48,7 @@ export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
     const args = splitWords(m[2]!);
     if (key === 'host') blocks.push({ patterns: args, options: [], source: `${file}:${i + 1}`, ...(m[2] === '' ? { bare: true as const } : {}) });
     else if (key === 'match') blocks.push({ patterns: [], options: [], match: true, source: `${file}:${i + 1}` });
-    else blocks[blocks.length - 1]!.options.push({ key, args, source: `${file}:${i + 1}` });
+    else blocks[blocks.length - 1]!.options.push({ key, args, raw: m[2]!, source: `${file}:${i + 1}` });
   });
   return blocks;
 }

@@ -28,3 +28,20 @@ export function tcpServicePort(name: string, file = '/etc/services'): number | u
   }
   return cached.get(name);
 }
+
+/** Port numbers and TCP service names (/etc/services: tcp-services.ts); none by default. */
+export type ServicePort = (name: string) => number | undefined;
+
+/**
+ * A port as OpenSSH 9.2's a2port reads it: a decimal number 1..65535 (strtonum: leading blanks, a
+ * sign and zeros allowed: ` 22`, `+22`, `022`), else a TCP service name (`ssh`, `www`, case-sensitive).
+ * Undefined where ssh says "Bad port" (0, 70000, -1, 0x16, abc, SSH) and refuses the whole file.
+ */
+export function sshPort(v: string, services: ServicePort = () => undefined): number | undefined {
+  if (/^\s*[+-]?\d+$/.test(v)) {
+    const n = Number(v.trim());
+    return n >= 1 && n <= 65535 ? n : undefined;
+  }
+  const p = services(v);
+  return p !== undefined && p >= 1 && p <= 65535 ? p : undefined;
+}

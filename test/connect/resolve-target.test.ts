@@ -174,7 +174,7 @@ describe('ProxyJump', () => {
     expect(parseProxyJump('[fe80::1]:2200')).toEqual([{ host: 'fe80::1', port: 2200 }]);
     expect(parseProxyJump('host:99999')).toBeUndefined();
     expect(parseProxyJump('a b')).toBeUndefined();
-    expect(() => resolve('Host r1\n  ProxyJump host:0\n')).toThrow(/is not \[user@\]host\[:port\]/);
+    expect(() => resolve('Host r1\n  ProxyJump host:0\n')).toThrow(/cfg:2: ProxyJump host:0: ssh says "Invalid ProxyJump"/);
   });
 });
 
