@@ -29,9 +29,12 @@ function closing(s: string, from: number): number {
   return -1;
 }
 
-export function parseTemplate(s: string): Segment[] {
-  const cached = cache.get(s);
+export function parseTemplate(raw: string): Segment[] {
+  const cached = cache.get(raw);
   if (cached) return cached;
+  // As Jinja reads its source: every line break is \n, and one at the very end is dropped (Ansible
+  // puts back what the result lacks of the source's trailing newlines: see renderString).
+  const s = raw.replace(/\r\n?/g, '\n').replace(/\n$/, '');
   const segments: Segment[] = [];
   let i = 0;
   while (i < s.length) {
@@ -57,7 +60,7 @@ export function parseTemplate(s: string): Segment[] {
     i = end + 2;
     if (trimAfter) while (i < s.length && /\s/.test(s[i]!)) i++;
   }
-  cache.set(s, segments);
+  cache.set(raw, segments);
   return segments;
 }
 
@@ -70,8 +73,20 @@ function trimLastText(segments: Segment[]): void {
   else segments[segments.length - 1] = { text };
 }
 
-/** Ansible's Templar.SINGLE_VAR: the whole string is one variable's name in braces. */
-const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
+/** Ansible's Templar.SINGLE_VAR: the whole string is one variable's name in braces (Python's $: a final \n may follow). */
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/;
+
+/** Ansible's preserve_trailing_newlines: text gets the newlines that end the template and not yet the text. */
+function withTrailingNewlines(template: string, text: string): string {
+  const missing = trailingNewlines(template) - trailingNewlines(text);
+  return missing > 0 ? text + '\n'.repeat(missing) : text;
+}
+
+function trailingNewlines(s: string): number {
+  let n = 0;
+  while (s[s.length - 1 - n] === '\n') n++;
+  return n;
+}
 
 /** Renders one string; exactly one `{{ expr }}` and nothing else returns the value itself. */
 export function renderString(s: string, scope: Scope): unknown {
@@ -83,7 +98,8 @@ export function renderString(s: string, scope: Scope): unknown {
     // Ansible prints none as nothing, but for exactly `{{ name }}` of a variable set to none itself
     // (its Templar's shortcut): `{{- x -}}`, `{{ (x) }}` and a variable templated to none print ''.
     const bare = SINGLE_VAR.exec(s);
-    const v = value === null && !(bare && scope.rawValue?.(bare[1]!)?.value === null) ? '' : value;
+    const typed = value === null && !(bare && scope.rawValue?.(bare[1]!)?.value === null) ? '' : value;
+    const v = typeof typed === 'string' ? withTrailingNewlines(s, typed) : typed;
     // What a value costs later (validation, comparisons) is its size as a tree: charged here, bounded.
     scope.spend?.(typeof v === 'string' ? textCost(v) : checkValueSize(v));
     return v;
@@ -96,7 +112,7 @@ export function renderString(s: string, scope: Scope): unknown {
     if (chars > MAX_TEMPLATE_CHARS) throw new ExprError(`the template gives more than ${MAX_TEMPLATE_CHARS} characters`, 'a variable that repeats another one several times doubles with each level: simplify it');
     parts.push(text);
   }
-  const text = parts.join('');
+  const text = withTrailingNewlines(s, parts.join(''));
   scope.spend?.(textCost(text));
   return text;
 }

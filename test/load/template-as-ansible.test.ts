@@ -78,3 +78,25 @@ describe("a mapping's method names", () => {
     expect(render("{{ d['values'] }}")).toEqual([1]);
   });
 });
+
+describe('line breaks in a template, as Jinja reads its source and Ansible keeps the trailing ones', () => {
+  const lines = scope({ word: 'abc', nl: 'v\n', flag: true, slaves: ['eth1'], nothing: null });
+  const r = (s: string) => renderString(s, lines);
+  it('a final newline is dropped, then put back only as far as the text lacks it', () => {
+    expect(r('{{ nl }}\n')).toBe('v\n');
+    expect(r('{{ word -}}\n')).toBe('abc\n');
+    expect(r('x {{ nothing -}}\n')).toBe('x \n');
+    expect(r('{{ word }}\n\n')).toBe('abc\n\n');
+    expect(r('a {{ word }}\n')).toBe('a abc\n');
+  });
+  it('what is left of one expression keeps its type: a boolean or list gets no newline back', () => {
+    expect(r('{{ flag }}\n')).toBe(true);
+    expect(r('{{ slaves }}\n')).toEqual(['eth1']);
+    expect(r('{{ nothing }}\n')).toBeNull();
+  });
+  it('\\r\\n and \\r are \\n, in the text and in a quoted literal', () => {
+    expect(r('a\r\n{{ word }}')).toBe('a\nabc');
+    expect(r("{{ 'a\r\nb\rc' }}")).toBe('a\nb\nc');
+    expect(r('{{ word }}\r\n')).toBe('abc\n');
+  });
+});
