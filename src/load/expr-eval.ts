@@ -1,6 +1,7 @@
 // Evaluates a parsed expression against the variables of one host. Undefined is an error unless
 // `default` or `is defined` handles it (Ansible's strict undefined).
 import { ExprError } from './expr-error.js';
+import { JINJA_GLOBALS, refusePythonAttribute } from './python-attrs.js';
 import type { Expr } from './expr-parse.js';
 import { show } from './expr-show.js';
 import { shown } from './shown.js';
@@ -72,7 +73,11 @@ function equal(a: unknown, b: unknown): boolean {
 export function toInt(v: unknown): number {
   if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string' && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(v)) return Math.trunc(Number(v));
+  if (typeof v === 'string' && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(v)) {
+    const n = Math.trunc(Number(v));
+    if (Number.isSafeInteger(n)) return n;
+    throw new ExprError(`| int cannot turn ${describeValue(v)} into an integer exactly: it is past 2^53`, 'keep it as text');
+  }
   throw new ExprError(`| int cannot turn ${describeValue(v)} into an integer`, 'pass a number or a string of digits');
 }
 
@@ -116,9 +121,11 @@ function step(target: unknown, key: string | number, e: Expr): unknown {
     const i = key < 0 ? chars.length + key : key;
     return i >= 0 && i < chars.length ? chars[i] : new Undefined(what, `${show(leftOf(e))} has ${chars.length} characters, no index ${key}`);
   }
-  if (isMapping(target) && e.kind === 'attr' && DICT_METHODS.has(String(key))) {
-    // Jinja finds the mapping's own method first (item.values is a method there, not the key).
-    throw new ExprError(`'${what}' is the mapping's ${String(key)} method to Ansible, not its key '${String(key)}'`, `write ${show(leftOf(e))}['${String(key)}'] for the key`);
+  const hasKey = isMapping(target) && Object.hasOwn(target, String(key));
+  // Jinja finds a Python method before a key (item.values), or when there is no key (s['upper']).
+  refusePythonAttribute(target, key, e.kind === 'attr', what, show(leftOf(e)), hasKey);
+  if (hasKey && typeof key === 'number') {
+    throw new ExprError(`'${what}' reads the key '${key}' by a number: Ansible finds it only if the key was written as the number ${key}, which teqlctl does not tell from the text '${key}'`, `quote the key in YAML and read it as text: ${show(leftOf(e))}['${key}']`);
   }
   if (Array.isArray(target)) {
     if (typeof key !== 'number' || !Number.isInteger(key)) {
@@ -132,8 +139,6 @@ function step(target: unknown, key: string | number, e: Expr): unknown {
   }
   return new Undefined(what, `${what} does not exist (${show(leftOf(e))} is ${describeValue(target)})`);
 }
-
-const DICT_METHODS = new Set(['clear', 'copy', 'fromkeys', 'get', 'items', 'keys', 'pop', 'popitem', 'setdefault', 'update', 'values']);
 
 function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -152,7 +157,11 @@ function evaluate(e: Expr, scope: Scope): unknown {
       return e.items.map((i) => defined(evaluate(i, scope)));
     case 'var': {
       const r = scope.lookup(e.name);
-      return r.found ? r.value : new Undefined(e.name, `'${e.name}' is not defined`);
+      if (r.found) return r.value;
+      if (JINJA_GLOBALS.has(e.name)) {
+        throw new ExprError(`'${e.name}' is not set, and to Ansible it is Jinja's global function ${e.name}(), always defined`, `set ${e.name}, or name the variable otherwise`);
+      }
+      return new Undefined(e.name, `'${e.name}' is not defined`);
     }
     case 'attr':
       return step(evaluate(e.target, scope), e.name, e);
@@ -169,7 +178,8 @@ function evaluate(e: Expr, scope: Scope): unknown {
         const alsoFalsy = e.args[1] ? asBool(defined(evaluate(e.args[1], scope)), 'default(value, boolean)') : false;
         const replace = v instanceof Undefined || (alsoFalsy && falsy(v));
         if (!replace) return v;
-        return e.args[0] ? defined(evaluate(e.args[0], scope)) : '';
+        // An undefined fallback stays undefined, for a later default or `is defined` (as in Jinja).
+        return e.args[0] ? evaluate(e.args[0], scope) : '';
       }
       if (e.name === 'int') return toInt(defined(v));
       if (e.name === 'bool') return toBool(defined(v));

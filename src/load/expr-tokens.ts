@@ -31,18 +31,22 @@ export function tokenize(src: string): Token[] {
       i += name[0].length;
     } else if (num || (neg && valueExpected)) {
       const m = (num ?? neg)!;
+      checkNumber(m[0], src);
       out.push({ t: 'num', v: Number(m[0]) });
       i += m[0].length;
     } else if (c === '"' || c === "'") {
       let j = i + 1;
       let v = '';
       while (j < src.length && src[j] !== c) {
-        if (src[j] === '\\' && j + 1 < src.length) j++;
+        if (src[j] === '\\') {
+          throw new ExprError(`a backslash in a quoted literal of '${src.trim()}': Ansible keeps it inside {{ }} and reads it as an escape in when:`, 'write the literal without backslashes, or set a variable to the text and use that');
+        }
         v += src[j];
         j++;
       }
       if (j >= src.length) throw new ExprError(`unterminated string in '${src}'`, 'close the quote');
-      out.push({ t: 'str', v });
+      // Jinja reads every line break in a literal as \n.
+      out.push({ t: 'str', v: v.replace(/\r\n?/g, '\n') });
       i = j + 1;
     } else {
       const op = OPS.find((o) => rest.startsWith(o));
@@ -57,4 +61,17 @@ export function tokenize(src: string): Token[] {
   }
   out.push({ t: 'end' });
   return out;
+}
+
+/** Integers Jinja reads otherwise: 007 is a syntax error there, 12345678901234567891 exact (a double here). */
+function checkNumber(text: string, src: string): void {
+  if (/^-?0\d+$/.test(text)) {
+    throw new ExprError(`number ${text} in '${src.trim()}' starts with 0, which Jinja refuses`, `write it without the leading zeros: ${Number(text)}`);
+  }
+  if (/\.0+$/.test(text)) {
+    throw new ExprError(`number ${text} in '${src.trim()}' is a float to Jinja, printed ${text.replace(/0+$/, '0')} by Ansible and ${Number(text)} by teqlctl`, `write ${Number(text)}, or '${text}' for the text`);
+  }
+  if (!text.includes('.') && !Number.isSafeInteger(Number(text))) {
+    throw new ExprError(`number ${text} in '${src.trim()}' is past 2^53, which teqlctl cannot hold exactly`, "write it as text ('...') if it is a name or an identifier");
+  }
 }

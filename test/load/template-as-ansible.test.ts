@@ -100,3 +100,54 @@ describe('line breaks in a template, as Jinja reads its source and Ansible keeps
     expect(r('{{ word }}\r\n')).toBe('abc\n');
   });
 });
+
+describe('what Jinja finds on Python objects, refused here (Ansible takes it as defined)', () => {
+  const objs = scope({ s: 'eth1', l: ['a'], n: 42, t: true, m: { a: 1, '1': 'one' } });
+  const r = (s: string) => renderString(s, objs);
+  const w = (c: string) => evalCondition(c, objs);
+  it("a string's, list's or number's methods and attributes, by dot or subscript", () => {
+    expect(error(() => w('s.upper is defined'))).toMatch(/^when: 's\.upper' is the string's upper method to Ansible, always defined there/);
+    expect(error(() => w("s['split'] is defined"))).toMatch(/^when: 's\['split'\]' is the string's split method/);
+    expect(error(() => r('{{ l.append | default(1) }}'))).toMatch(/^'l\.append' is the list's append method/);
+    expect(error(() => r('{{ n.real }}'))).toMatch(/^'n\.real' is the number's real method/);
+    expect(error(() => w('t.numerator is defined'))).toMatch(/'t\.numerator' is the number's numerator method/);
+    expect(error(() => w('s.__class__ is defined'))).toMatch(/Python's internal attribute __class__/);
+    expect(w('s.missing is defined')).toBe(false);
+  });
+  it("a mapping's method names read by subscript only when the mapping lacks the key", () => {
+    expect(error(() => w("m['values'] is defined"))).toMatch(/^when: 'm\['values'\]' is the mapping's values method to Ansible/);
+    expect(render("{{ d['values'] }}")).toEqual([1]);
+  });
+  it("Jinja's global functions, when no variable of the name is set", () => {
+    expect(error(() => w('range is defined'))).toBe("when: 'range' is not set, and to Ansible it is Jinja's global function range(), always defined | set range, or name the variable otherwise");
+    expect(error(() => r('{{ undef | default(1) }}'))).toMatch(/Jinja's global function undef\(\)/);
+    expect(renderString('{{ range }}', scope({ range: 5 }))).toBe(5);
+  });
+  it('a key written as text is not read by a number (Ansible: no element 1)', () => {
+    expect(error(() => r('{{ m[1] }}'))).toMatch(/^'m\[1\]' reads the key '1' by a number/);
+    expect(w('m[2] is defined')).toBe(false);
+    expect(r("{{ m['1'] }}")).toBe('one');
+  });
+});
+
+describe('an undefined fallback of default stays undefined, as in Jinja', () => {
+  it('for a later default or is defined', () => {
+    expect(render("{{ missing | default(elsewhere) | default('z') }}")).toBe('z');
+    expect(when('(missing | d(elsewhere)) is defined')).toBe(false);
+    expect(error(() => render('{{ missing | default(elsewhere) }}'))).toMatch(/^undefined variable: 'elsewhere' is not defined/);
+  });
+});
+
+describe('literals Jinja reads otherwise, refused', () => {
+  it('an integer with a leading zero (a syntax error to Jinja), past 2^53, or a float ending in .0; a backslash', () => {
+    expect(error(() => render('{{ 007 }}'))).toBe("number 007 in '007' starts with 0, which Jinja refuses | write it without the leading zeros: 7");
+    expect(error(() => when('01 == 1'))).toMatch(/^when: number 01 in '01 == 1' starts with 0/);
+    expect(error(() => render('{{ 12345678901234567891 }}'))).toMatch(/^number 12345678901234567891 in .* is past 2\^53/);
+    expect(error(() => render("{{ '12345678901234567891' | int }}"))).toMatch(/^\| int cannot turn the string '12345678901234567891' into an integer exactly/);
+    expect(error(() => render('{{ 1.0 }}'))).toMatch(/^number 1\.0 in '1\.0' is a float to Jinja, printed 1\.0 by Ansible and 1 by teqlctl/);
+    expect(error(() => render("{{ 'a\\tb' }}"))).toMatch(/^a backslash in a quoted literal of ''a\\tb''/);
+    expect(error(() => when("s == 'it\\'s'"))).toMatch(/^when: a backslash in a quoted literal/);
+    expect(render('{{ 0 }}{{ 10 }}{{ 2.5 }}{{ 1.05 }}{{ 00.5 }}')).toBe('0102.51.050.5');
+    expect(render("{{ '9007199254740991' | int }}")).toBe(9007199254740991);
+  });
+});
