@@ -25,7 +25,7 @@ export function tokenize(src: string): Token[] {
     const num = /^\d+(\.\d+)?/.exec(rest);
     const neg = /^-\d+(\.\d+)?/.exec(rest);
     const prev = out[out.length - 1];
-    const valueExpected = !prev || (prev.t === 'op' && prev.v !== ')' && prev.v !== ']');
+    const valueExpected = !prev || (prev.t === 'op' && prev.v !== ')' && prev.v !== ']') || (prev.t === 'name' && ['not', 'and', 'or'].includes(prev.v));
     if (name) {
       out.push({ t: 'name', v: name[0] });
       i += name[0].length;

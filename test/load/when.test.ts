@@ -35,6 +35,12 @@ describe('when', () => {
     expect(() => when('missing == 1')).toThrow("undefined variable: 'missing' is not defined");
   });
 
+  it('reads a negative number after not, and, or (it said: unsupported operator -)', () => {
+    expect(when('n != 3 or -1 == -1')).toBe(true);
+    expect(when('n == 3 and -3 != n')).toBe(true);
+    expect(() => when('not -1')).toThrow("'not' needs true or false, got the number -1");
+  });
+
   it('rejects at check time what can never work', () => {
     expect(() => checkCondition('{{ on }}')).toThrow('must not contain {{ }}');
     // The hint drops Jinja's whitespace-control dashes with the braces.
