@@ -8,6 +8,10 @@ export type Token =
   | { t: 'op'; v: string }
   | { t: 'end' };
 
+/** Whitespace as Python's str.isspace() and re's \s read it (Jinja's): \x1c-\x1f and \x85 too, not \ufeff. */
+export const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const SPACE = new RegExp(PY_SPACE);
+
 const OPS = ['==', '!=', '.', '[', ']', '(', ')', ',', '|'];
 const UNSUPPORTED_OPS = ['<=', '>=', '//', '**', '<', '>', '+', '-', '*', '/', '%', '~', '=', '{', '}', ':', '?'];
 
@@ -16,7 +20,7 @@ export function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (/\s/.test(c)) {
+    if (SPACE.test(c)) {
       i++;
       continue;
     }
@@ -56,6 +60,10 @@ export function tokenize(src: string): Token[] {
         continue;
       }
       const bad = UNSUPPORTED_OPS.find((o) => rest.startsWith(o)) ?? c;
+      if (!/^[\x21-\x7e]$/.test(bad[0]!)) {
+        const code = `U+${rest.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+        throw new ExprError(`unexpected character ${code} in '${src}': Jinja reads names, numbers, quoted text and operators, and Python's whitespace`, 'remove the character, or quote it as text');
+      }
       throw new ExprError(`unsupported operator '${bad}' in '${src}'`, SUPPORTED_SYNTAX);
     }
   }

@@ -2,6 +2,7 @@
 // type (a list stays a list, as in Ansible); anything else is text interpolation.
 import { ExprError, SUPPORTED_SYNTAX } from './expr-error.js';
 import { parseExpr, type Expr } from './expr-parse.js';
+import { PY_SPACE } from './expr-tokens.js';
 import { rootVars } from './expr-show.js';
 import { evalExpr, textOf, type Scope } from './expr-eval.js';
 import { checkValueSize } from './budget.js';
@@ -10,6 +11,9 @@ import { MAX_TEMPLATE_CHARS } from './limits.js';
 type Segment = { text: string } | { expr: Expr };
 
 const cache = new Map<string, Segment[]>();
+// Jinja strips for {{- and -}} what Python takes for whitespace (\x85 and \x1c-\x1f too, not \ufeff).
+const SPACE = new RegExp(PY_SPACE);
+const TRAILING_SPACE = new RegExp(`${PY_SPACE}+$`);
 
 export function isTemplate(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || s.includes('{#');
@@ -58,7 +62,7 @@ export function parseTemplate(raw: string): Segment[] {
     if (trimBefore) trimLastText(segments);
     segments.push({ expr: parseExpr(s.slice(from, trimAfter ? end - 1 : end)) });
     i = end + 2;
-    if (trimAfter) while (i < s.length && /\s/.test(s[i]!)) i++;
+    if (trimAfter) while (i < s.length && SPACE.test(s[i]!)) i++;
   }
   cache.set(raw, segments);
   return segments;
@@ -68,7 +72,7 @@ export function parseTemplate(raw: string): Segment[] {
 function trimLastText(segments: Segment[]): void {
   const last = segments.at(-1);
   if (!last || !('text' in last)) return;
-  const text = last.text.replace(/\s+$/, '');
+  const text = last.text.replace(TRAILING_SPACE, '');
   if (text === '') segments.pop();
   else segments[segments.length - 1] = { text };
 }

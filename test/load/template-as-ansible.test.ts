@@ -151,3 +151,19 @@ describe('literals Jinja reads otherwise, refused', () => {
     expect(render("{{ '9007199254740991' | int }}")).toBe(9007199254740991);
   });
 });
+
+describe("whitespace as Python's (Jinja's), not JavaScript's", () => {
+  const ws = scope({ s: 'eth1' });
+  const r = (s: string) => renderString(s, ws);
+  it('{{- and -}} strip \\x85 and \\x1c-\\x1f, not \\ufeff', () => {
+    expect(r('a\x85{{- s }}')).toBe('aeth1');
+    expect(r('{{ s -}}\x1f\u2028b')).toBe('eth1b');
+    expect(r('a\ufeff{{- s }}')).toBe('a\ufeffeth1');
+    expect(r('{{ s -}}\ufeffb')).toBe('eth1\ufeffb');
+  });
+  it('inside an expression: \\x1c is a space, \\ufeff an unexpected character', () => {
+    expect(r('{{\x1cs }}')).toBe('eth1');
+    expect(error(() => r('{{\ufeffs }}'))).toMatch(/^unexpected character U\+FEFF in/);
+    expect(error(() => r('{{ s \u00e9 }}'))).toMatch(/^unexpected character U\+00E9 in/);
+  });
+});
