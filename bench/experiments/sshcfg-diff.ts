@@ -12,18 +12,10 @@ import { parseSshConfig } from '../../src/connect/ssh-config.js';
 import { tcpServicePort } from '../../src/connect/tcp-services.js';
 import type { RunSshG } from '../../src/connect/ssh-g.js';
 import type { ConnectionSpec } from '../../src/load/types.js';
+import { seededRandom } from './seeded-random.js';
 
 const count = Number(process.argv[2] ?? 2000);
-let seed = Number(process.argv[3] ?? 1);
-// mulberry32: reproducible from the seed.
-const rnd = () => {
-  let t = (seed = (seed + 0x6d2b79f5) | 0);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-const chance = (p: number) => rnd() < p;
+const { rnd, pick, chance } = seededRandom(Number(process.argv[3] ?? 1));
 
 const home = mkdtempSync(join(tmpdir(), 'sshcfg-home-'));
 const dir = mkdtempSync(join(tmpdir(), 'sshcfg-cfg-'));

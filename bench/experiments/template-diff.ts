@@ -36,18 +36,10 @@ import { ExprError } from '../../src/load/expr-error.js';
 import { VarScope, type VarLayer } from '../../src/load/scope.js';
 import { renderString } from '../../src/load/template.js';
 import { checkCondition, evalCondition } from '../../src/load/when.js';
+import { seededRandom } from './seeded-random.js';
 
 const count = Number(process.argv[2] ?? 4000);
-let seed = Number(process.argv[3] ?? 1);
-// mulberry32: reproducible from the seed.
-const rnd = () => {
-  let t = (seed = (seed + 0x6d2b79f5) | 0);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-const chance = (p: number) => rnd() < p;
+const { rnd, pick, chance } = seededRandom(Number(process.argv[3] ?? 1));
 
 const VARS: Record<string, unknown> = {
   s: 'eth1', yes_s: 'yes', true_s: 'True', TRUE_s: 'TRUE', no_s: 'No', on_s: 'on', one_s: '1', empty: '', padded: ' 42 ',
