@@ -34,6 +34,7 @@ export function renderFacts(f: Facts): string {
   const boot = b ? [
     ...b.files.map((x) => (x.symlink !== undefined ? `symlink\t${x.path}\t${x.symlink}` : `file\t${x.path}\t${x.executable ? 'x' : '-'}\t${Buffer.byteLength(x.content ?? '')}\t${Buffer.from(x.content ?? '').toString('base64')}`)),
     ...Object.entries(b.networkd).map(([k, v]) => `networkd\t${k}\t${v}`),
+    ...(b.networkdVersion !== undefined ? [`networkd-version\t${b.networkdVersion}`] : []),
     ...b.ifupdown.flatMap((i) => [`ifupdown\t${i}`, `ifupdown-auto\t${i}`]),
     ...(b.init ? [`init\t${b.init}`] : []),
     ...(b.openrcLocal !== undefined ? [`openrc-local\t${b.openrcLocal ? 'yes' : 'no'}`] : []),

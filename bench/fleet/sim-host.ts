@@ -121,12 +121,25 @@ export function applyAnswer(script: string, facts: string): { stdout: string; mi
 /** `facts` with its section `name` taken from `other`. */
 function withSectionOf(facts: string, name: string, other: string): string {
   const from = recordedSections(other).get(name);
-  if (from === undefined) return facts;
-  // Where the facts script prints it: replaced, or added before the sections that close the output.
+  return from === undefined ? facts : withSection(facts, name, from);
+}
+
+/** `facts` with its section `name` set to `body`: replaced, or added before the sections that close the output. */
+function withSection(facts: string, name: string, body: string): string {
   const sections = [...recordedSections(facts)].filter(([n]) => n !== name);
   const at = sections.findIndex(([n]) => n === 'lock' || n === 'end');
-  sections.splice(at < 0 ? sections.length : at, 0, [name, from]);
-  return sections.map(([n, body]) => `${SECTION} ${n}\n${body}`).join('');
+  sections.splice(at < 0 ? sections.length : at, 0, [name, body]);
+  return sections.map(([n, b]) => `${SECTION} ${n}\n${b}`).join('');
+}
+
+/**
+ * Every state of a simulated host with the host's own boot id. The hosts answer from one recording,
+ * and teqlctl refuses inventory names that answer with the same router's identity (boot id and
+ * links: play/same-router.ts) as one router under two names.
+ */
+export function ownIdentity(facts: SimFacts, name: string): SimFacts {
+  const body = `boot=sim-${name}\n`;
+  return Object.fromEntries(Object.entries(facts).map(([state, text]) => [state, text === undefined || text === '' ? text : withSection(text, 'identity', body)])) as unknown as SimFacts;
 }
 
 /** The answer of a host in `state` to `script`, and the state it is in afterwards. */

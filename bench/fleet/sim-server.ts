@@ -21,7 +21,7 @@ import ssh2 from 'ssh2';
 import { renderFleetInventory, simHostName, type SimHost } from './inventory.js';
 import { hubHostName, renderHubInventory, type HubHost } from './hub-fleet.js';
 import { hubFacts } from './hub-facts.js';
-import { hasBarrier, reply, rewriteForPair, type SimFacts, type SimState } from './sim-host.js';
+import { hasBarrier, ownIdentity, reply, rewriteForPair, type SimFacts, type SimState } from './sim-host.js';
 import { CHECK_MARKER as CHECK, STEP_MARKER as STEP } from '../../src/router/markers.js';
 
 const [hostsArg, dir, delayArg, knownHostsMode = 'shared', topology = 'pairs'] = process.argv.slice(2);
@@ -157,7 +157,7 @@ for (let i = 0; i < count; i++) {
   const runtime: HostRuntime = {
     // A hub fleet's facts are planned once the inventory is written (hubFacts below).
     spec: hubs ? { ...hubHostName(i), port: 0 } : { name, pair, router, port: 0 },
-    facts: hubs ? { pristine: '', converged: '' } : { pristine: rewriteForPair(FACTS[router].pristine, pair), converged: rewriteForPair(FACTS[router].converged, pair) },
+    facts: hubs ? { pristine: '', converged: '' } : ownIdentity({ pristine: rewriteForPair(FACTS[router].pristine, pair), converged: rewriteForPair(FACTS[router].converged, pair) }, name),
     state: 'pristine',
     connections: 0,
     scripts: {},
@@ -182,7 +182,7 @@ const inventory = join(dir, 'inventory.yml');
 const sharedKnownHosts = knownHostsMode === 'per-host' ? undefined : knownHostsFile;
 writeFileSync(inventory, hubs ? renderHubInventory(runtimes.map((r) => r.spec as HubHost), keyFile, sharedKnownHosts) : renderFleetInventory(runtimes.map((r) => r.spec as SimHost), keyFile, sharedKnownHosts));
 const planned = hubs ? hubFacts(inventory, runtimes.map((r) => r.spec as HubHost)) : undefined;
-if (planned) for (const r of runtimes) r.facts = planned.facts(r.spec.name);
+if (planned) for (const r of runtimes) r.facts = ownIdentity(planned.facts(r.spec.name), r.spec.name);
 process.stdout.write(JSON.stringify({ ready: true, hosts: count, inventory, firstPort: runtimes[0]!.spec.port, keyFile, knownHostsFile }) + '\n');
 
 const rl = createInterface({ input: process.stdin });
@@ -201,7 +201,7 @@ rl.on('line', (line) => {
       return [name, kind];
     }));
     // A hub whose spoke fails keeps its other bundles: what its partial rollback leaves.
-    if (planned) for (const r of runtimes) r.facts = planned.facts(r.spec.name, [...faults.keys()]);
+    if (planned) for (const r of runtimes) r.facts = ownIdentity(planned.facts(r.spec.name, [...faults.keys()]), r.spec.name);
     process.stdout.write(JSON.stringify({ faults: faults.size }) + '\n');
   } else if (line === 'zero') {
     for (const r of runtimes) Object.assign(r, { connections: 0, scripts: {} });

@@ -9,7 +9,7 @@ import { confirmScript } from '../../src/deadman/confirm-script.js';
 import { CONFIRM_MARKER } from '../../src/router/markers.js';
 import type { Op } from '../../src/plan/ops.js';
 import type { Check } from '../../src/plan/types.js';
-import { answerFacts, classify, pairPrefix, reply, requestedSections, rewriteForPair } from '../../bench/fleet/sim-host.js';
+import { answerFacts, classify, ownIdentity, pairPrefix, reply, requestedSections, rewriteForPair } from '../../bench/fleet/sim-host.js';
 import { renderFleetInventory, simHostName } from '../../bench/fleet/inventory.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../bench/fixtures', `${name}.txt`), 'utf8');
@@ -32,6 +32,16 @@ describe('simulated host: recognising the scripts teqlctl sends', () => {
     const f = parseFacts('h', r.stdout);
     expect(f.teql.loaded).toBe(false);
     expect(f.links.find((l) => l.name === 'eth1')!.up).toBe(false);
+  });
+
+  it('gives each simulated host its own identity, so that two hosts of one recording are two routers to teqlctl', () => {
+    const read = (name: string) => parseFacts(name, reply(factsScript(sysctls), 'converged', ownIdentity(facts, name)).stdout);
+    const [one, other] = [read('pair0000_a'), read('pair0001_a')];
+    expect(one.identity).toBeDefined();
+    expect(other.identity).toBeDefined();
+    expect(one.identity).not.toBe(other.identity);
+    expect(read('pair0000_a').identity).toBe(one.identity);
+    expect(one.links.map((l) => l.name)).toEqual(other.links.map((l) => l.name));
   });
 
   it('answers every section asked for, empty (and named) when the recording lacks it', () => {
@@ -108,7 +118,10 @@ describe('the simulated fleet\'s three faults', () => {
 describe('facts rendered for a simulated router', () => {
   it.each(['a-pristine', 'a-converged', 'b-pristine', 'b-converged'])('read back as the lab\'s recording %s reads', async (name) => {
     const { renderFacts } = await import('../../bench/fleet/render-facts.js');
-    const facts = parseFacts('r', fixture(name));
+    // The identity (a hash of the boot id and the links' MACs) is each router's own, not rendered:
+    // a simulated router is given its own boot id (ownIdentity).
+    const { identity, ...facts } = parseFacts('r', fixture(name));
+    expect(identity).toBeDefined();
     expect(parseFacts('r', renderFacts(facts))).toEqual(facts);
   });
 });
