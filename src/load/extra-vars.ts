@@ -1,7 +1,8 @@
 // `-e` (Ansible's --extra-vars): the highest-precedence variables of a run, later -e over earlier.
 // As Ansible takes them: `@file` (YAML or JSON, relative to the current folder), an inline mapping
-// `{"k": ...}`, or `name=value` words. A bare value is read as a YAML scalar, so
-// `-e teql_persist=true` gives a boolean and `-e mtu=1400` a number; a quoted one stays text.
+// `{"k": ...}`, or `name=value` words. A bare value is read as YAML where it reads back as written,
+// so `-e teql_persist=true` gives a boolean and `-e mtu=1400` a number (Ansible: the text 'true',
+// '1400'); `-e unit=010` stays '010', as in Ansible; a quoted one stays text.
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { refuseUnknownAnsibleVars } from './ansible-vars.js';
@@ -50,7 +51,7 @@ function keyValues(arg: string, n: number, problems: Problems): VarLayer {
         continue;
       }
       try {
-        value = doc.errors.length > 0 ? p.value : (doc.toJS() ?? '');
+        value = doc.errors.length > 0 ? p.value : typedAsWritten(doc.toJS(), p.value);
       } catch {
         value = p.value;
       }
@@ -60,6 +61,19 @@ function keyValues(arg: string, n: number, problems: Problems): VarLayer {
   }
   refuseUnknownAnsibleVars(layer, problems);
   return layer;
+}
+
+/**
+ * A bare `-e name=value`'s YAML reading, where it reads back as written: true/false, a number in its
+ * own decimal form (1400, 1.5), a flow list or mapping. Anything else is the text typed, as Ansible
+ * keeps every name=value: `-e unit=010` was 10 here and "010" there (eth1.10 for eth1.010), 1.10 was
+ * 1.1, 1e3 and 0x10 numbers, null and ~ empty, #x a comment.
+ */
+function typedAsWritten(read: unknown, text: string): unknown {
+  if (typeof read === 'boolean') return /^(true|false|True|False|TRUE|FALSE)$/.test(text) ? read : text;
+  if (typeof read === 'number') return String(read) === text ? read : text;
+  if (read !== null && typeof read === 'object') return read;
+  return text;
 }
 
 /** The -e arguments in order, merged so that a later one wins; problems name the file or the argument. */
