@@ -135,25 +135,20 @@ export function hostKeyRefusal(inventoryName: string, hop: Hop, verdict: Exclude
   const seen = `${keyTypeOf(key)} ${fingerprint(key)}`;
   if (verdict.kind === 'mismatch') {
     const file = verdict.source.replace(/:\d+$/, '');
+    // A key of another type than the one listed is a changed key to ssh too (REMOTE HOST
+    // IDENTIFICATION HAS CHANGED, even with accept-new): the listed key may still be right.
+    const otherType = !verdict.expected.startsWith(`${keyTypeOf(key)} `);
     return new ConnectError(
       inventoryName,
-      `HOST KEY CHANGED for ${where}: the host presents ${seen}, but ${verdict.source} says ${verdict.expected}. ` +
+      `HOST KEY CHANGED for ${where}: the host presents ${seen}, but ${verdict.source} says ${verdict.expected}${otherType ? ' (a key of another type)' : ''}. ` +
         'Someone may be intercepting the connection (man in the middle), or the host was reinstalled. Refused; --accept-new does not override this.',
-      `check the new key out of band; if it is right, remove the old line (ssh-keygen -R '${hop.hostKeyName}' -f ${file}) and run again with --accept-new`,
+      otherType
+        ? `check the new key out of band; if it is right, add it yourself (e.g. ssh-keyscan -t ${keyTypeOf(key)} -p PORT HOST >> ${file}, after comparing its fingerprint)`
+        : `check the new key out of band; if it is right, remove the old line (ssh-keygen -R '${hop.hostKeyName}' -f ${file}) and run again with --accept-new`,
     );
   }
   if (verdict.kind === 'revoked') {
     return new ConnectError(inventoryName, `host key of ${where} (${seen}) is marked @revoked in ${verdict.source}. Refused.`);
-  }
-  if (verdict.known.length > 0) {
-    // OpenSSH asks here, saying "but keys of different type are already known for this host"; a
-    // host that stops showing the key we know is as suspicious as a changed key: never accepted blindly.
-    const known = verdict.known.map((k) => `${k.keyType} (${k.source})`).join(', ');
-    return new ConnectError(
-      inventoryName,
-      `host key of a new type for ${where}: it presents ${seen}, but keys of different type are already known for this host: ${known}. Refused; --accept-new only trusts a host seen for the first time.`,
-      `check the new key out of band; if it is right, add it yourself (e.g. ssh-keyscan -t ${keyTypeOf(key)} -p PORT HOST >> ~/.ssh/known_hosts, after comparing its fingerprint)`,
-    );
   }
   // Said, not dropped: the operator trusts a CA for this host, which teqlctl's client cannot check.
   const ca = verdict.ca ? `; ${verdict.ca.join(', ')} trusts a certificate authority for it (@cert-authority), whose host certificates teqlctl cannot check: it checks the host's own key` : '';

@@ -1,25 +1,36 @@
 // OpenSSH known_hosts matching (plain, [host]:port, wildcard and hashed |1|salt|hmac entries).
 import { createHash, createHmac } from 'node:crypto';
+import { canonicalBlob, canonicalKey } from './key-blob.js';
+import { orderHostKeyAlgorithms, SSH2_DEFAULT_HOST_KEY } from './ssh-algorithms.js';
 
 export interface KnownHostEntry {
   patterns: string[]; // or one hashed entry
   hashed?: { salt: Buffer; hash: Buffer };
   keyType: string;
-  key: string; // base64 blob
+  key: string; // base64 blob, in canonical form (key-blob.ts)
   marker?: '@revoked' | '@cert-authority';
   source: string; // file:line
 }
 
+/**
+ * The lines ssh would use, as OpenSSH 9.2's hostkeys_foreach reads them: fields split at spaces and
+ * tabs (a CR ending the line is dropped), a marker other than @revoked or @cert-authority, or a key
+ * ssh cannot parse (key-blob.ts), makes the line one ssh skips, and so it is skipped here.
+ */
 export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
   const out: KnownHostEntry[] = [];
   text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
+    const line = raw.replace(/\r$/, '').replace(/^[ \t]+/, '');
     if (!line || line.startsWith('#')) return;
-    const fields = line.split(/\s+/);
+    const fields = line.split(/[ \t]+/);
     let marker: KnownHostEntry['marker'];
-    if (fields[0] === '@revoked' || fields[0] === '@cert-authority') marker = fields.shift() as KnownHostEntry['marker'];
-    const [hosts, keyType, key] = fields;
-    if (!hosts || !keyType || !key) return;
+    if (fields[0]!.startsWith('@')) {
+      if (fields[0] !== '@revoked' && fields[0] !== '@cert-authority') return;
+      marker = fields.shift() as KnownHostEntry['marker'];
+    }
+    const [hosts, keyType, blob] = fields;
+    const key = hosts && keyType && blob ? canonicalKey(keyType, blob) : undefined;
+    if (!hosts || !keyType || key === undefined) return;
     const entry: KnownHostEntry = { patterns: [], keyType, key, source: `${file}:${i + 1}`, ...(marker ? { marker } : {}) };
     if (hosts.startsWith('|1|')) {
       const [, , salt, hash] = hosts.split('|');
@@ -118,31 +129,47 @@ export function keyTypeOf(keyBlob: Buffer): string {
 
 export type HostKeyVerdict =
   | { kind: 'match'; source: string }
+  /** `expected`: the key type and fingerprint of the line ssh names ("Offending ... key in"). */
   | { kind: 'mismatch'; source: string; expected: string }
   | { kind: 'revoked'; source: string }
-  /** `known`: keys of other types listed for the host (OpenSSH: "keys of different type are already known for this host"). */
-  | { kind: 'unknown'; known: { keyType: string; source: string }[]; ca?: string[] };
+  | { kind: 'unknown'; ca?: string[] };
 
 export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
   return checkHostKeyNamed(entries, hostKeyName(host, port), keyBlob);
 }
 
-/** As checkHostKey, for a name already in known_hosts form (`[host]:port`, or a HostKeyAlias). */
+/**
+ * As checkHostKey, for a name already in known_hosts form (`[host]:port`, or a HostKeyAlias). As
+ * OpenSSH 9.2's check_hostkeys_by_key_or_type: a line with the key is a match; else any other key
+ * listed for the name, of whatever type, is a changed key (ssh names the last such line); an
+ * @revoked line with the key beats both.
+ */
 export function checkHostKeyNamed(entries: readonly KnownHostEntry[], name: string, keyBlob: Buffer): HostKeyVerdict {
-  const type = keyTypeOf(keyBlob);
-  const blob = keyBlob.toString('base64');
+  const blob = canonicalBlob(keyBlob) ?? keyBlob.toString('base64');
   const forHost = entriesFor(entries, name);
   const revoked = forHost.find((e) => e.marker === '@revoked' && e.key === blob);
   if (revoked) return { kind: 'revoked', source: revoked.source };
   const plain = forHost.filter((e) => !e.marker);
-  const hit = plain.find((e) => e.keyType === type && e.key === blob);
+  const hit = plain.find((e) => e.key === blob);
   if (hit) return { kind: 'match', source: hit.source };
-  // OpenSSH refuses a different key of the same type; a key of a type we have not seen is unknown.
-  const clash = plain.find((e) => e.keyType === type);
-  if (clash) return { kind: 'mismatch', source: clash.source, expected: fingerprint(Buffer.from(clash.key, 'base64')) };
+  const clash = plain.at(-1);
+  if (clash) return { kind: 'mismatch', source: clash.source, expected: `${clash.keyType} ${fingerprint(Buffer.from(clash.key, 'base64'))}` };
   // @cert-authority lines for the host: ssh would take a certificate they signed; teqlctl checks keys only.
   const ca = forHost.filter((e) => e.marker === '@cert-authority').map((e) => e.source);
-  return { kind: 'unknown', known: plain.map((e) => ({ keyType: e.keyType, source: e.source })), ...(ca.length > 0 ? { ca } : {}) };
+  return { kind: 'unknown', ...(ca.length > 0 ? { ca } : {}) };
+}
+
+/**
+ * As checkHostKeyNamed, then, for a key unknown under `[host]:port` (no line for that name at all),
+ * under the bare host name, as ssh does without HostKeyAlias ("checking without port identifier"):
+ * a match there is a match. ssh looks there quietly and goes on when it finds the key @revoked
+ * there; teqlctl refuses it.
+ */
+export function checkHostKeyFor(entries: readonly KnownHostEntry[], name: string, withoutPort: string | undefined, keyBlob: Buffer): HostKeyVerdict {
+  const verdict = checkHostKeyNamed(entries, name, keyBlob);
+  if (verdict.kind !== 'unknown' || withoutPort === undefined) return verdict;
+  const bare = checkHostKeyNamed(entries, withoutPort, keyBlob);
+  return bare.kind === 'match' || bare.kind === 'revoked' ? bare : verdict;
 }
 
 /** Key types known for a host, for ssh2's host key algorithms (an RSA key signs as rsa-sha2-*). */
@@ -151,12 +178,10 @@ export function knownKeyTypes(entries: readonly KnownHostEntry[], name: string):
 }
 
 /**
- * The host key algorithms to ask for, the types known for this host first, as OpenSSH's
- * order_hostkeyalgs (sshconnect2.c) does, so that a host that has several keys shows the one we know.
+ * ssh2's own host key algorithms (no ssh_config read through ssh), reordered for the types known
+ * for this host as OpenSSH's order_hostkeyalgs would (ssh-algorithms.ts orderHostKeyAlgorithms).
  */
-export function preferKnownTypes(types: readonly string[]): { remove: RegExp[]; prepend: RegExp[] } | undefined {
-  const algos = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t])).filter((a) => /^[a-z0-9@.-]+$/.test(a));
-  if (algos.length === 0) return undefined;
-  const exact = algos.map((a) => new RegExp(`^${a.replace(/\./g, '\\.')}$`));
-  return { remove: exact, prepend: exact };
+export function preferKnownTypes(types: readonly string[]): string[] | undefined {
+  const ordered = orderHostKeyAlgorithms(SSH2_DEFAULT_HOST_KEY, types);
+  return ordered.every((a, i) => a === SSH2_DEFAULT_HOST_KEY[i]) ? undefined : ordered;
 }

@@ -111,6 +111,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       identityFiles: named.length > 0 ? named : defaults,
       defaultIdentities: named.length === 0,
       hostKeyName: one('hostkeyalias') ?? hostKeyName(host, port),
+      ...(one('hostkeyalias') === undefined && port !== 22 ? { hostKeyNameWithoutPort: host } : {}),
       // `SSH_AUTH_SOCK` means the environment's agent, as when IdentityAgent is not set; a socket
       // that does not exist counts as none, as ssh skips it (ssh2 would fail the whole login).
       // `$NAME` (not `${NAME}`): the socket's path is in that environment variable, as ssh reads it.

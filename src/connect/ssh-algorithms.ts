@@ -19,11 +19,14 @@ interface Ssh2Lists {
   SUPPORTED_CIPHER: string[];
   DEFAULT_CIPHER: string[];
   SUPPORTED_SERVER_HOST_KEY: string[];
+  DEFAULT_SERVER_HOST_KEY: string[];
   SUPPORTED_MAC: string[];
   DEFAULT_MAC: string[];
 }
 // ssh2's own lists (the version is pinned in package.json): what its client can negotiate.
 const ssh2 = createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as Ssh2Lists;
+/** The host key algorithms ssh2 asks for when told nothing (no ssh_config read through ssh). */
+export const SSH2_DEFAULT_HOST_KEY: readonly string[] = ssh2.DEFAULT_SERVER_HOST_KEY;
 
 type Kind = keyof SshAlgorithms;
 const SETTINGS: ReadonlyArray<{ key: string; name: string; kind: Kind; supported: string[]; speedOrder?: string[] }> = [
@@ -64,12 +67,17 @@ export function algorithmsOf(g: ReadonlyMap<string, string[]>): { algorithms: Ss
   return { algorithms, unsupported };
 }
 
+/** The key type an algorithm signs with (an RSA key signs as rsa-sha2-512, rsa-sha2-256 and ssh-rsa). */
+const keyTypeOfAlgorithm = (a: string) => (a === 'rsa-sha2-512' || a === 'rsa-sha2-256' ? 'ssh-rsa' : a);
+
 /**
- * The host key algorithms to ask for: those of the key types known_hosts holds for this host first
- * (as OpenSSH's order_hostkeyalgs), so that a host with several keys shows the one known, then the
- * rest of `allowed` in its order. Never one `allowed` leaves out.
+ * The host key algorithms to ask for, as OpenSSH 9.2's order_hostkeyalgs: `allowed` as it is when
+ * known_hosts holds a key of its first algorithm's type for this host; else the algorithms of the
+ * types it holds first, each part in `allowed`'s order. (Putting every known type first instead let
+ * a host that lost its ed25519 key show an RSA key listed with it, where ssh asks for its ECDSA key.)
  */
 export function orderHostKeyAlgorithms(allowed: readonly string[], knownTypes: readonly string[]): string[] {
-  const known = knownTypes.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t])).filter((a) => allowed.includes(a));
-  return [...new Set([...known, ...allowed])];
+  const known = (a: string) => knownTypes.includes(keyTypeOfAlgorithm(a));
+  if (allowed.length === 0 || known(allowed[0]!)) return [...allowed];
+  return [...allowed.filter(known), ...allowed.filter((a) => !known(a))];
 }

@@ -6,8 +6,9 @@ import type { AnyAuthMethod } from 'ssh2';
 import { ConnectError, TeqlError } from '../errors.js';
 import { hostKeyRefusal, recordFileFor, recordHostKey } from './host-keys.js';
 import { PASSPHRASE_WAYS, parsePrivateKey, planAuth, type AuthPlan } from './identities.js';
+import { canonicalBlob } from './key-blob.js';
 import { orderHostKeyAlgorithms } from './ssh-algorithms.js';
-import { checkHostKeyNamed, fingerprint, keyTypeOf, knownKeyTypes, preferKnownTypes, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
+import { checkHostKeyFor, fingerprint, keyTypeOf, knownKeyTypes, preferKnownTypes, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
 import { describeHop, DEFAULT_IDENTITIES, hostPort, type Hop } from './resolve-target.js';
 import { connectTcp } from './tcp-connect.js';
 
@@ -109,12 +110,12 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
       ...(preferred || configured ? {
         algorithms: {
           ...configured,
-          ...(preferred ? { serverHostKey: { ...preferred, append: [] } as unknown as NonNullable<Parameters<NodeSSH['connect']>[0]['algorithms']>['serverHostKey'] } : {}),
+          ...(preferred ? { serverHostKey: preferred as NonNullable<NonNullable<Parameters<NodeSSH['connect']>[0]['algorithms']>['serverHostKey']> } : {}),
         } as NonNullable<Parameters<NodeSSH['connect']>[0]['algorithms']>,
       } : {}),
       hostVerifier: (key: Buffer) => {
         seen = key;
-        verdict = checkHostKeyNamed(ctx.knownHosts, hop.hostKeyName, key);
+        verdict = checkHostKeyFor(ctx.knownHosts, hop.hostKeyName, hop.hostKeyNameWithoutPort, key);
         return verdict.kind === 'match';
       },
     });
@@ -128,7 +129,7 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
     ssh.dispose();
     if (verdict && verdict.kind !== 'match' && seen) {
       const hint = ctx.unknownHostHint?.(fingerprint(seen));
-      return { kind: 'host key', refusal: hostKeyRefusal(ctx.inventoryName, hop, verdict, seen, ctx.knownHostsFiles, hint), ...(verdict.kind === 'unknown' && verdict.known.length === 0 ? { unknownKey: seen } : {}) };
+      return { kind: 'host key', refusal: hostKeyRefusal(ctx.inventoryName, hop, verdict, seen, ctx.knownHostsFiles, hint), ...(verdict.kind === 'unknown' ? { unknownKey: seen } : {}) };
     }
     const e = err as Error & { level?: string };
     if (e.level === 'client-authentication' || /authentication methods failed/i.test(e.message)) return { kind: 'auth failed' };
@@ -165,7 +166,7 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
       if (!(await ctx.onUnknownHostKey(fingerprint(r.unknownKey), hop.hostKeyName))) throw r.refusal;
       const file = await recordHostKey(recordFileFor(ctx.home, hop), hop.hostKeyName, r.unknownKey, hop.hashKnownHosts === true);
       // A new array: the one loaded is shared by every connection of the run (host-keys.ts).
-      ctx.knownHosts = [...ctx.knownHosts, { patterns: [hop.hostKeyName], keyType: keyTypeOf(r.unknownKey), key: r.unknownKey.toString('base64'), source: file }];
+      ctx.knownHosts = [...ctx.knownHosts, { patterns: [hop.hostKeyName], keyType: keyTypeOf(r.unknownKey), key: canonicalBlob(r.unknownKey) ?? r.unknownKey.toString('base64'), source: file }];
       // Connect again with the key now known: a host that shows another key this time is refused.
       trusted = true;
       continue;

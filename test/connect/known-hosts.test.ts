@@ -4,7 +4,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HostKeyVerdict, checkHostKey, entriesFor, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
+import { type HostKeyVerdict, checkHostKey, checkHostKeyFor, entriesFor, fingerprint, hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, preferKnownTypes } from '../../src/connect/known-hosts.js';
 import { hostKeyRefusal, knownHostsFiles, loadKnownHosts, recordFileFor, recordHostKey } from '../../src/connect/host-keys.js';
 
 /** An ed25519 public key blob as SSH puts it on the wire: string "ssh-ed25519", string key. */
@@ -48,36 +48,96 @@ describe('known_hosts', () => {
 
   it('reports a changed key with the expected fingerprint, and a revoked one', () => {
     const v = checkHostKey(parseKnownHosts(line('[127.0.0.1]:2201', other), 'kh'), '127.0.0.1', 2201, key);
-    expect(v).toEqual({ kind: 'mismatch', source: 'kh:1', expected: fingerprint(other) });
+    expect(v).toEqual({ kind: 'mismatch', source: 'kh:1', expected: `ssh-ed25519 ${fingerprint(other)}` });
     const r = checkHostKey(parseKnownHosts(`@revoked ${line('*')}`, 'kh'), '127.0.0.1', 2201, key);
     expect(r.kind).toBe('revoked');
   });
 });
 
-describe('a key of a new type for a known host', () => {
-  const ed = ed25519Blob();
-  const rsaLine = (host: string) => `${host} ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx`;
+/** An RSA public key blob (string "ssh-rsa", mpint e, mpint n), written with `pad` extra zero bytes before n. */
+function rsaBlob(pad = 0, jwk = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' })): Buffer {
+  const str = (b: Buffer) => { const l = Buffer.alloc(4); l.writeUInt32BE(b.length); return Buffer.concat([l, b]); };
+  const mpint = (b: Buffer, zeros = 0) => str(Buffer.concat([Buffer.alloc(zeros + ((b[0]! & 0x80) !== 0 ? 1 : 0)), b]));
+  return Buffer.concat([str(Buffer.from('ssh-rsa')), mpint(Buffer.from(jwk.e!, 'base64url')), mpint(Buffer.from(jwk.n!, 'base64url'), pad)]);
+}
 
-  it('is unknown, with the types already known for the host and where', () => {
-    const entries = parseKnownHosts(`${rsaLine('[127.0.0.1]:2201')}\n${rsaLine('other')}\n`, 'kh');
-    expect(checkHostKey(entries, '127.0.0.1', 2201, ed)).toEqual({ kind: 'unknown', known: [{ keyType: 'ssh-rsa', source: 'kh:1' }] });
-    expect(checkHostKey(entries, '127.0.0.1', 2202, ed)).toEqual({ kind: 'unknown', known: [] });
+describe('a key of another type than the one listed for the host', () => {
+  const ed = ed25519Blob();
+  const rsa = rsaBlob().toString('base64');
+  const rsaLine = (host: string) => `${host} ssh-rsa ${rsa}`;
+
+  it('is a changed key, as to ssh 9.2 (REMOTE HOST IDENTIFICATION HAS CHANGED), naming the last line listed', () => {
+    const entries = parseKnownHosts(`${rsaLine('[127.0.0.1]:2201')}\n${rsaLine('other')}\n${rsaLine('*:2201')}\n`, 'kh');
+    expect(checkHostKey(entries, '127.0.0.1', 2201, ed)).toEqual({ kind: 'mismatch', source: 'kh:3', expected: `ssh-rsa ${fingerprint(Buffer.from(rsa, 'base64'))}` });
+    expect(checkHostKey(entries, '127.0.0.1', 2202, ed)).toEqual({ kind: 'unknown' });
     expect(knownKeyTypes(entries, '[127.0.0.1]:2201')).toEqual(['ssh-rsa']);
+    const hop = { alias: 'r1', host: '127.0.0.1', port: 2201, user: 'u', identityFiles: [], defaultIdentities: true, hostKeyName: '[127.0.0.1]:2201' };
+    const err = hostKeyRefusal('r1', hop, checkHostKey(entries, '127.0.0.1', 2201, ed) as Exclude<HostKeyVerdict, { kind: 'match' }>, ed, ['kh']);
+    expect(err.message).toMatch(/^HOST KEY CHANGED for \[127\.0\.0\.1\]:2201 \(r1\): the host presents ssh-ed25519 SHA256:\S+, but kh:3 says ssh-rsa SHA256:\S+ \(a key of another type\)/);
+    expect(err.hint).toMatch(/ssh-keyscan -t ssh-ed25519/);
   });
 
   it('an @cert-authority line for the host is named with the unknown key (teqlctl checks keys, not certificates)', () => {
-    const entries = parseKnownHosts(`@cert-authority *.routers.example ${rsaLine('x').split(' ').slice(1).join(' ')}\n`, 'kh');
-    expect(checkHostKey(entries, 'r1.routers.example', 22, ed)).toEqual({ kind: 'unknown', known: [], ca: ['kh:1'] });
+    const entries = parseKnownHosts(`@cert-authority *.routers.example ssh-rsa ${rsa}\n`, 'kh');
+    expect(checkHostKey(entries, 'r1.routers.example', 22, ed)).toEqual({ kind: 'unknown', ca: ['kh:1'] });
     const hop = { alias: 'r1', host: 'r1.routers.example', port: 22, user: 'u', identityFiles: [], defaultIdentities: true, hostKeyName: 'r1.routers.example' };
     const err = hostKeyRefusal('r1', hop, checkHostKey(entries, 'r1.routers.example', 22, ed) as Exclude<HostKeyVerdict, { kind: 'match' }>, ed, ['kh']);
     expect(err.message).toMatch(/is in no known_hosts file \(read: kh\); kh:1 trusts a certificate authority for it \(@cert-authority\), whose host certificates teqlctl cannot check: it checks the host's own key$/);
   });
 
-  it('makes the known types the preferred host key algorithms (OpenSSH: order_hostkeyalgs)', () => {
+  it("reorders ssh2's own host key algorithms as OpenSSH's order_hostkeyalgs: untouched when the first one's type is known", () => {
     expect(preferKnownTypes([])).toBeUndefined();
-    const p = preferKnownTypes(['ssh-rsa'])!;
-    expect(p.prepend.map(String)).toEqual(['/^rsa-sha2-512$/', '/^rsa-sha2-256$/', '/^ssh-rsa$/']);
-    expect(p.remove).toEqual(p.prepend);
+    expect(preferKnownTypes(['ssh-ed25519', 'ssh-rsa'])).toBeUndefined();
+    expect(preferKnownTypes(['ssh-rsa'])!.slice(0, 3)).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(preferKnownTypes(['ssh-rsa', 'ecdsa-sha2-nistp256'])!.slice(0, 4)).toEqual(['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+  });
+});
+
+describe('lines ssh cannot parse count for nothing, as ssh skips them', () => {
+  const ed = ed25519Blob();
+  const b64 = ed.toString('base64');
+  const rsa = rsaBlob();
+
+  it('bad base64, a type that is not the blob\'s, an unknown type, a blob cut short or with bytes left over, a marker ssh does not know', () => {
+    for (const l of [`h ssh-ed25519 ${b64.slice(0, -4)}`, `h ssh-ed25519 ${b64}=`, `h ssh-ed25519 ${b64.slice(0, -1)}`, `h ssh-rsa ${b64}`, `h ssh-foo ${b64}`,
+      `h ecdsa-sha2-nistp256 ${b64}`, `h ssh-ed25519`, `@REVOKED h ssh-ed25519 ${b64}`, `@bogus h ssh-ed25519 ${b64}`, `h ssh-ed25519 ${Buffer.concat([ed, Buffer.from([0])]).toString('base64')}`]) {
+      expect(parseKnownHosts(l, 'kh'), l).toEqual([]);
+    }
+    // Read by ssh, so here: a tab, leading blanks, a CR at the end, a comment after the key.
+    expect(parseKnownHosts(`\t h\tssh-ed25519  ${b64} c\r\n h2 ssh-ed25519 ${b64}\r`, 'kh').map((e) => e.patterns)).toEqual([['h'], ['h2']]);
+  });
+
+  it('a line ssh skips is no changed key for the host', () => {
+    const entries = parseKnownHosts(`[127.0.0.1]:2201 ssh-ed25519 ${b64.slice(0, -4)}\n[127.0.0.1]:2201 ssh-rsa ${b64}\n`, 'kh');
+    expect(checkHostKey(entries, '127.0.0.1', 2201, ed)).toEqual({ kind: 'unknown' });
+  });
+
+  it('an RSA key written with a leading zero in its modulus is the same key to ssh: @revoked so, it is still revoked', () => {
+    const jwk = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    const key = rsaBlob(0, jwk);
+    const spelled = rsaBlob(1, jwk);
+    expect(spelled.equals(key)).toBe(false);
+    const text = `h ssh-rsa ${key.toString('base64')}\n@revoked h ssh-rsa ${spelled.toString('base64')}\n`;
+    expect(checkHostKey(parseKnownHosts(text, 'kh'), 'h', 22, key)).toEqual({ kind: 'revoked', source: 'kh:2' });
+  });
+});
+
+describe('a key unknown under [host]:port is looked up under the host, as ssh ("checking without port identifier")', () => {
+  const key = ed25519Blob();
+  const other = ed25519Blob();
+  const b64 = key.toString('base64');
+
+  it('a match under the bare name is a match; a changed key there is not a change; @revoked there is refused', () => {
+    const entries = parseKnownHosts(`127.0.0.1 ssh-ed25519 ${b64}\nr9 ssh-ed25519 ${other.toString('base64')}\n@revoked r8 ssh-ed25519 ${b64}\n`, 'kh');
+    expect(checkHostKeyFor(entries, '[127.0.0.1]:2201', '127.0.0.1', key)).toEqual({ kind: 'match', source: 'kh:1' });
+    expect(checkHostKeyFor(entries, '[127.0.0.1]:2201', undefined, key)).toEqual({ kind: 'unknown' });
+    expect(checkHostKeyFor(entries, '[r9]:2201', 'r9', key)).toEqual({ kind: 'unknown' });
+    expect(checkHostKeyFor(entries, '[r8]:2201', 'r8', key)).toEqual({ kind: 'revoked', source: 'kh:3' });
+  });
+
+  it('only when nothing is listed under [host]:port: a changed key there stays changed', () => {
+    const entries = parseKnownHosts(`127.0.0.1 ssh-ed25519 ${b64}\n[127.0.0.1]:2201 ssh-ed25519 ${other.toString('base64')}\n`, 'kh');
+    expect(checkHostKeyFor(entries, '[127.0.0.1]:2201', '127.0.0.1', key).kind).toBe('mismatch');
   });
 });
 
@@ -123,10 +183,10 @@ describe('recording a key (--accept-new)', () => {
     const home = mkdtempSync(join(tmpdir(), 'teqlctl-kh-'));
     mkdirSync(join(home, '.ssh'));
     const file = join(home, '.ssh', 'known_hosts');
-    writeFileSync(file, 'old ssh-ed25519 AAAA');
     const blob = ed25519Blob();
+    writeFileSync(file, `old ssh-ed25519 ${blob.toString('base64')}`);
     await recordHostKey(file, '[h]:2201', blob);
-    expect(readFileSync(file, 'utf8')).toBe(`old ssh-ed25519 AAAA\n[h]:2201 ssh-ed25519 ${blob.toString('base64')}\n`);
+    expect(readFileSync(file, 'utf8')).toBe(`old ssh-ed25519 ${blob.toString('base64')}\n[h]:2201 ssh-ed25519 ${blob.toString('base64')}\n`);
     await recordHostKey(file, 'h2', blob);
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(4);
     expect(parseKnownHosts(readFileSync(file, 'utf8'), 'kh').map((e) => e.patterns[0])).toEqual(['old', '[h]:2201', 'h2']);

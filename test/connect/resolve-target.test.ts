@@ -146,7 +146,7 @@ describe('ProxyJump', () => {
     const t = resolve(LAB, { host: 'lab-b-via-a', user: 'root' });
     expect(t).toMatchObject({ host: '10.0.0.1', port: 22, user: 'root', hostKeyName: '10.0.0.1' });
     expect(t.jumps).toEqual([
-      { alias: 'lab-a', host: '127.0.0.1', port: 2201, user: 'root', identityFiles: ['/home/me/lab/id_ed25519'], defaultIdentities: false, hostKeyName: '[127.0.0.1]:2201' },
+      { alias: 'lab-a', host: '127.0.0.1', port: 2201, user: 'root', identityFiles: ['/home/me/lab/id_ed25519'], defaultIdentities: false, hostKeyName: '[127.0.0.1]:2201', hostKeyNameWithoutPort: '127.0.0.1' },
     ]);
   });
 

@@ -40,4 +40,11 @@ describe('orderHostKeyAlgorithms', () => {
     expect(orderHostKeyAlgorithms(['ssh-ed25519', 'ecdsa-sha2-nistp256'], ['ecdsa-sha2-nistp256', 'ssh-dss'])).toEqual(['ecdsa-sha2-nistp256', 'ssh-ed25519']);
     expect(orderHostKeyAlgorithms(['ssh-ed25519'], [])).toEqual(['ssh-ed25519']);
   });
+
+  it("as OpenSSH's order_hostkeyalgs: the list untouched when the first algorithm's type is known, else the known ones first in the list's order", () => {
+    // ed25519 and RSA known: ssh asks in its own order, so a host without its ed25519 key shows ECDSA (a changed key), not RSA.
+    const all = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256'];
+    expect(orderHostKeyAlgorithms(all, ['ssh-rsa', 'ssh-ed25519'])).toEqual(all);
+    expect(orderHostKeyAlgorithms(all, ['ssh-rsa', 'ecdsa-sha2-nistp256'])).toEqual(['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-ed25519']);
+  });
 });
