@@ -172,9 +172,18 @@ export function checkHostKeyFor(entries: readonly KnownHostEntry[], name: string
   return bare.kind === 'match' || bare.kind === 'revoked' ? bare : verdict;
 }
 
-/** Key types known for a host, for ssh2's host key algorithms (an RSA key signs as rsa-sha2-*). */
+/**
+ * Key types known for a host, for ordering the host key algorithms, as OpenSSH 9.2's
+ * lookup_key_in_hostkeys_by_type: a type counts when the first line of that type listed for the
+ * name holds a key that is not @revoked for it (a type whose first key is revoked is not asked for
+ * first: ssh then sees the host's other key, and so must teqlctl).
+ */
 export function knownKeyTypes(entries: readonly KnownHostEntry[], name: string): string[] {
-  return [...new Set(entriesFor(entries, name).filter((e) => !e.marker).map((e) => e.keyType))];
+  const forHost = entriesFor(entries, name);
+  const revoked = new Set(forHost.filter((e) => e.marker === '@revoked').map((e) => e.key));
+  const first = new Map<string, string>();
+  for (const e of forHost) if (!e.marker && !first.has(e.keyType)) first.set(e.keyType, e.key);
+  return [...first].filter(([, key]) => !revoked.has(key)).map(([type]) => type);
 }
 
 /**

@@ -85,6 +85,13 @@ describe('a key of another type than the one listed for the host', () => {
     expect(err.message).toMatch(/is in no known_hosts file \(read: kh\); kh:1 trusts a certificate authority for it \(@cert-authority\), whose host certificates teqlctl cannot check: it checks the host's own key$/);
   });
 
+  it('a type whose first key listed for the host is @revoked is not a known type (ssh does not ask for it first)', () => {
+    const rsa2 = rsaBlob().toString('base64');
+    const text = `h ssh-rsa ${rsa}\nh ssh-rsa ${rsa2}\nh ssh-ed25519 ${ed.toString('base64')}\n@revoked h ssh-rsa ${rsa}\n`;
+    expect(knownKeyTypes(parseKnownHosts(text, 'kh'), 'h')).toEqual(['ssh-ed25519']);
+    expect(knownKeyTypes(parseKnownHosts(text.replace('@revoked h', '@revoked other'), 'kh'), 'h')).toEqual(['ssh-rsa', 'ssh-ed25519']);
+  });
+
   it("reorders ssh2's own host key algorithms as OpenSSH's order_hostkeyalgs: untouched when the first one's type is known", () => {
     expect(preferKnownTypes([])).toBeUndefined();
     expect(preferKnownTypes(['ssh-ed25519', 'ssh-rsa'])).toBeUndefined();
