@@ -7,7 +7,7 @@ import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 import { hostKeyName } from './known-hosts.js';
 import { addressFamilyOf, connectTimeoutOf, DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type Hop, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
-import { algorithmsOf } from './ssh-algorithms.js';
+import { algorithmsOf, reordersHostKeyAlgorithms } from './ssh-algorithms.js';
 
 const MAX_DEPTH = 8;
 // What `ssh -G` lists when no IdentityFile applies (readconf.c, fill_default_options): then teqlctl
@@ -27,6 +27,18 @@ function agentSocket(opt: string, expand: (f: string) => string, env: LocalEnv):
   if (opt.toLowerCase() === 'none') return null;
   const path = opt.startsWith('$') && !opt.startsWith('${') ? env.vars?.[opt.slice(1)] : expand(opt);
   return path !== undefined && path !== '' && env.exists(path) ? path : null;
+}
+
+// OpenSSH's own HostKeyAlgorithms (ssh -G without a config), once per ssh: a host's list that
+// differs from it other than by + or - is asked for as listed (ssh-algorithms.ts).
+const defaults = new WeakMap<RunSshG, Promise<string[]>>();
+function defaultHostKeyAlgorithms(run: RunSshG): Promise<string[]> {
+  let known = defaults.get(run);
+  if (!known) {
+    known = run(['-G', '-F', '/dev/null', '--', 'teqlctl-defaults']).then((r) => parseSshG(r.stdout).get('hostkeyalgorithms')?.[0]?.split(',') ?? []);
+    defaults.set(run, known);
+  }
+  return known;
 }
 
 export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run: RunSshG, env: LocalEnv, configFile?: string): Promise<Target> {
@@ -112,6 +124,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       defaultIdentities: named.length === 0,
       hostKeyName: one('hostkeyalias') ?? hostKeyName(host, port),
       ...(one('hostkeyalias') === undefined && port !== 22 ? { hostKeyNameWithoutPort: host } : {}),
+      ...(reordersHostKeyAlgorithms(g.get('hostkeyalgorithms')?.[0]?.split(',') ?? [], await defaultHostKeyAlgorithms(run)) ? {} : { hostKeyAlgorithmsAsListed: true }),
       // `SSH_AUTH_SOCK` means the environment's agent, as when IdentityAgent is not set; a socket
       // that does not exist counts as none, as ssh skips it (ssh2 would fail the whole login).
       // `$NAME` (not `${NAME}`): the socket's path is in that environment variable, as ssh reads it.

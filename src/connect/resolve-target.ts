@@ -44,6 +44,8 @@ export interface Hop {
   hostKeyName: string;
   /** Without HostKeyAlias, on a port not 22: the bare host, where ssh looks a key up next ("checking without port identifier"). */
   hostKeyNameWithoutPort?: string;
+  /** HostKeyAlgorithms written out (or with ^): asked for as listed, as ssh does, not reordered for known_hosts. */
+  hostKeyAlgorithmsAsListed?: true;
   /** IdentityAgent: a socket other than SSH_AUTH_SOCK's, or null for none; absent means SSH_AUTH_SOCK. */
   agent?: string | null;
   /** StrictHostKeyChecking yes: a host key never seen is refused, even with --accept-new. */
@@ -209,6 +211,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       defaultIdentities: named.length === 0,
       hostKeyName: aliasOpt ?? hostKeyName(host, port),
       ...(aliasOpt === undefined && port !== 22 ? { hostKeyNameWithoutPort: host } : {}),
+      ...(algorithms.serverHostKey ? { hostKeyAlgorithmsAsListed: true as const } : {}),
       ...((depth === 0 ? spec.identitiesOnly : undefined) ?? ['yes', 'true'].includes(first('identitiesonly')?.args[0]?.toLowerCase() ?? '') ? { identitiesOnly: true } : {}),
       // As through ssh -G: never trust a new key for this host, even with --accept-new.
       ...(['yes', 'true'].includes(first('stricthostkeychecking')?.args[0]?.toLowerCase() ?? '') ? { strictHostKeys: true as const } : {}),

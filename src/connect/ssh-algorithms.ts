@@ -81,3 +81,27 @@ export function orderHostKeyAlgorithms(allowed: readonly string[], knownTypes: r
   if (allowed.length === 0 || known(allowed[0]!)) return [...allowed];
   return [...allowed.filter(known), ...allowed.filter((a) => !known(a))];
 }
+
+/**
+ * Whether ssh reorders a host key algorithm list (ssh -G prints it resolved) for the keys
+ * known_hosts holds: OpenSSH 9.2 does for its default list and for one the config changed with + or
+ * - (its defaults with some left out, some appended), not for a list written out or with ^ (probed
+ * against ssh 9.2). A list written out in the defaults' order cannot be told from a - list here,
+ * and is reordered.
+ */
+export function reordersHostKeyAlgorithms(resolved: readonly string[], defaults: readonly string[]): boolean {
+  let at = 0;
+  let appended = false;
+  for (const a of resolved) {
+    const i = defaults.indexOf(a, at);
+    if (i < 0) {
+      if (defaults.includes(a)) return false; // out of the defaults' order
+      appended = true;
+    } else if (appended) {
+      return false; // one of the defaults after an added one: written out, or ^
+    } else {
+      at = i + 1;
+    }
+  }
+  return true;
+}

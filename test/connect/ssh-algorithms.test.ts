@@ -1,6 +1,6 @@
 // ssh_config's algorithm lists, as ssh -G prints them, offered by ssh2 (connect/ssh-algorithms.ts).
 import { describe, expect, it } from 'vitest';
-import { algorithmsOf, orderHostKeyAlgorithms } from '../../src/connect/ssh-algorithms.js';
+import { algorithmsOf, orderHostKeyAlgorithms, reordersHostKeyAlgorithms } from '../../src/connect/ssh-algorithms.js';
 
 // OpenSSH 9.2's defaults, as `ssh -G` prints them with no ssh_config.
 const OPENSSH_9_2 = new Map([
@@ -46,5 +46,19 @@ describe('orderHostKeyAlgorithms', () => {
     const all = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256'];
     expect(orderHostKeyAlgorithms(all, ['ssh-rsa', 'ssh-ed25519'])).toEqual(all);
     expect(orderHostKeyAlgorithms(all, ['ssh-rsa', 'ecdsa-sha2-nistp256'])).toEqual(['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-ed25519']);
+  });
+});
+
+describe('reordersHostKeyAlgorithms (does ssh 9.2 reorder the list for known_hosts?)', () => {
+  const defaults = ['ssh-ed25519-cert-v01@openssh.com', 'ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256'];
+  it('its defaults, and a list changed with - or +: yes', () => {
+    expect(reordersHostKeyAlgorithms(defaults, defaults)).toBe(true);
+    expect(reordersHostKeyAlgorithms(defaults.filter((a) => a !== 'ecdsa-sha2-nistp256'), defaults)).toBe(true);
+    expect(reordersHostKeyAlgorithms([...defaults, 'ssh-rsa'], defaults)).toBe(true);
+  });
+  it('a list written out of the defaults\' order, or with ^: no, asked for as listed (ssh: rsa-sha2-256,ssh-ed25519 shows RSA even when only ed25519 is known)', () => {
+    expect(reordersHostKeyAlgorithms(['rsa-sha2-256', 'ssh-ed25519'], defaults)).toBe(false);
+    expect(reordersHostKeyAlgorithms(['ssh-rsa', ...defaults], defaults)).toBe(false);
+    expect(reordersHostKeyAlgorithms(['ecdsa-sha2-nistp256', ...defaults.filter((a) => a !== 'ecdsa-sha2-nistp256')], defaults)).toBe(false);
   });
 });

@@ -90,6 +90,21 @@ describe('connectSsh with ssh -G', () => {
 });
 
 describe('connectSsh with the algorithms ssh_config allows', () => {
+  it('HostKeyAlgorithms written out is asked for as listed, as ssh does: a host with ed25519 and RSA keys, only ed25519 known, shows RSA, a changed key', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const two = await startFakeSshd({ name: 'two', authorized: [login.public.split(' ').slice(0, 2).join(' ')], extraHostKeys: [rsa] });
+    try {
+      const block = (algs: string) => `Host two\n  HostName 127.0.0.1\n  Port ${two.port}\n  User root\n  IdentityFile ${join(dir, 'login')}\n  HostKeyAlgorithms ${algs}\n`;
+      const err = await failure(connectSsh('r', { host: 'two', become: false, becomeUser: 'root' }, { local: local([two], block('rsa-sha2-256,ssh-ed25519'), '') }));
+      expect(err.message).toMatch(/^HOST KEY CHANGED for \[127\.0\.0\.1\]:\d+ \(two\): the host presents ssh-rsa /);
+      // ssh's defaults changed with +: reordered for the key known, as ssh reorders them.
+      const t = await connectSsh('r', { host: 'two', become: false, becomeUser: 'root' }, { local: local([two], block('+ssh-rsa'), '') });
+      await t.close();
+    } finally {
+      await two.close();
+    }
+  });
+
   it('offers what ssh -G lists: a host key algorithm the config leaves out is not accepted, and the refusal says where to look', async () => {
     const l = local([router], `${TARGET()}  HostKeyAlgorithms ecdsa-sha2-nistp256\n`, JUMP());
     const err = await failure(connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: l }));
