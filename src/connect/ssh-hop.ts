@@ -90,7 +90,7 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
   let seen: Buffer | undefined;
   const knownTypes = knownKeyTypes(ctx.knownHosts, hop.hostKeyName);
   const preferred = hop.algorithms?.serverHostKey ? undefined : preferKnownTypes(knownTypes);
-  // ssh_config's lists (ssh -G), the host key algorithms of the types known for this host first.
+  // ssh_config's lists (ssh -G); host key algorithms reordered for the types known, as ssh does, unless written out.
   const configured = hop.algorithms ? { ...hop.algorithms, ...(hop.algorithms.serverHostKey ? { serverHostKey: hop.hostKeyAlgorithmsAsListed ? hop.algorithms.serverHostKey : orderHostKeyAlgorithms(hop.algorithms.serverHostKey, knownTypes) } : {}) } : undefined;
   try {
     // ConnectTimeout bounds the TCP connection alone, as in ssh (tcp-connect.ts); a jump's stream is made already.
