@@ -2,6 +2,7 @@
 // the exit codes its help documents. Shared with rollback, demo and the wizard.
 import { Option } from 'commander';
 import { ConfigError, ExitCode } from '../errors.js';
+import type { LoadOptions } from '../load/index.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -75,4 +76,9 @@ export function confirmTimeout(flags: { confirmTimeout: string }): number {
   const n = /^\d{1,5}$/.test(flags.confirmTimeout) ? Number(flags.confirmTimeout) : NaN;
   if (!Number.isInteger(n) || n < 10 || n > 86400) throw new ConfigError(`--confirm-timeout must be whole seconds between 10 and 86400, got "${flags.confirmTimeout}"`);
   return n;
+}
+
+/** What loadRun takes from the flags: -l and -e (shared by a run and --list-hosts, so both select the same hosts). */
+export function loadOptions(flags: Pick<PlayFlags, 'limit' | 'extraVars'>): LoadOptions {
+  return { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) };
 }

@@ -5,10 +5,10 @@ import { ExitCode } from '../errors.js';
 import { withHalfBundleNotes } from '../play/half-bundles.js';
 import { formatListing } from '../report/list-plays.js';
 import { terminalText } from '../ui/terminal.js';
-import type { PlayFlags } from './play-flags.js';
+import { loadOptions, type PlayFlags } from './play-flags.js';
 
 export async function showOffline(playbook: string, flags: PlayFlags): Promise<number> {
-  const loaded = withHalfBundleNotes(await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) }));
+  const loaded = withHalfBundleNotes(await loadRun(flags.inventory, playbook, loadOptions(flags)));
   for (const note of loaded.notes ?? []) process.stderr.write(terminalText(`note: ${note}`) + '\n');
   // Templated names may hold what an inventory variable says: escaped as any text for the terminal.
   process.stdout.write(terminalText(formatListing(loaded, playbook, { hosts: Boolean(flags.listHosts), tasks: Boolean(flags.listTasks) })));

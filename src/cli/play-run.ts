@@ -16,7 +16,7 @@ import { formatPlan } from '../report/print-plan.js';
 import { terminalText } from '../ui/terminal.js';
 import { askHidden } from '../ui/prompts.js';
 import { askApproval } from './approval-prompt.js';
-import { checkCombinations, confirmTimeout, forksOf, isOffline, type PlayFlags } from './play-flags.js';
+import { checkCombinations, confirmTimeout, forksOf, isOffline, loadOptions, type PlayFlags } from './play-flags.js';
 import { debugHolds } from './debug-hold.js';
 import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
 import { showOffline } from './play-offline.js';
@@ -59,7 +59,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     givenSecrets(flags, process.env);
     return showOffline(playbook, flags);
   }
-  const loaded = withHalfBundleNotes(await loadRun(flags.inventory, playbook, { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) }));
+  const loaded = withHalfBundleNotes(await loadRun(flags.inventory, playbook, loadOptions(flags)));
   refuseMissingKnownHosts(loaded.inventory, new Set(loaded.plays.flatMap((p) => p.hosts)));
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
