@@ -80,5 +80,5 @@ export function confirmTimeout(flags: { confirmTimeout: string }): number {
 
 /** What loadRun takes from the flags: -l and -e (shared by a run and --list-hosts, so both select the same hosts). */
 export function loadOptions(flags: Pick<PlayFlags, 'limit' | 'extraVars'>): LoadOptions {
-  return { ...(flags.limit ? { limit: flags.limit.split(',') } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) };
+  return { ...(flags.limit ? { limit: [flags.limit] } : {}), ...(flags.extraVars ? { extraVars: flags.extraVars } : {}) };
 }

@@ -1,5 +1,5 @@
 // Ansible host patterns: names, groups, all, `a:b` or `a,b` unions, `&` intersections, `!` exclusions, `*` globs.
-import { isIPv6 } from 'node:net';
+import { splitHostPattern } from './split-pattern.js';
 import type { Inventory } from './types.js';
 
 export class PatternError extends Error {
@@ -21,7 +21,8 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
   if (templated !== undefined) throw new PatternError(`templates are not supported in host patterns: '${templated}'`, 'name the hosts or groups (e.g. hosts: routers), and narrow a run with --limit');
   const retry = whole.find((p) => p.trim().startsWith('@'));
   if (retry !== undefined) throw new PatternError(`'${retry}': host lists read from a file (@file, Ansible's retry files) are not supported`, 'give the hosts themselves: -l router_a,router_b');
-  const terms = termsOf(whole);
+  // Cut as Ansible cuts it: 'a:b,c' is 'a:b' and c, 'r1 r2' two terms, an IPv6 address one.
+  const terms = splitHostPattern(whole);
   if (terms.length === 0) throw new PatternError('empty host pattern', SYNTAX_HINT);
   // As Ansible: unions first, then intersections, then exclusions, whatever the written order.
   const plain = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
@@ -41,20 +42,12 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
   return [...selected];
 }
 
-function termsOf(whole: readonly string[]): string[] {
-  return whole
-    // An IPv6 address (a host's name) is one term, as in Ansible, not a ':' union of its groups.
-    .flatMap((p) => (p.includes(',') ? p.split(',') : isIPv6(p.trim().replace(/^[&!]/, '')) ? [p] : p.split(':')))
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
-}
-
 /**
  * The hosts the pattern's `!` terms name: excluded on purpose, so never added back (a bundle's
  * other end is added to a --limit, except one of these). Call after matchPattern accepted it.
  */
 export function excludedBy(pattern: string | readonly string[], inv: Inventory): Set<string> {
-  const terms = termsOf(typeof pattern === 'string' ? [pattern] : pattern);
+  const terms = splitHostPattern(pattern);
   return new Set(terms.filter((t) => t.startsWith('!')).flatMap((t) => matchTerm(t.slice(1), inv)));
 }
 

@@ -32,8 +32,18 @@ describe('host patterns', () => {
     const inv = { ...inventory, hosts: new Map([...inventory.hosts, ['2001:db8::1', inventory.hosts.get('r1')!]]) };
     expect(matchPattern('2001:db8::1', inv)).toEqual(['2001:db8::1']);
     expect(matchPattern('2001:db8::1,s1', inv)).toEqual(['2001:db8::1', 's1']);
-    expect(matchPattern(['all', '!2001:db8::1'], inv)).toEqual(['lonely', 'r1', 'r2', 's1']);
+    expect(matchPattern('all,!2001:db8::1', inv)).toEqual(['lonely', 'r1', 'r2', 's1']);
+    // Ansible takes a whole address only: '!2001:db8::1' alone is split at its colons (and excludes nothing there).
+    expect(() => matchPattern(['all', '!2001:db8::1'], inv)).toThrow("host pattern 'db8' matches no host or group");
     expect(() => matchPattern('2001:db8::9', inv)).toThrow("host pattern '2001:db8::9' matches no host or group");
+  });
+
+  it('cut the pattern as Ansible does: a text with , on , only, whitespace between terms, brackets whole', () => {
+    // 'r1:r2' is one name to Ansible, which matches nothing: never r1 and r2.
+    expect(() => match('r1:r2,s1')).toThrow("host pattern 'r1:r2' matches no host or group");
+    expect(match('r1 s1')).toEqual(['r1', 's1']);
+    expect(match(' s1 \tlonely:r2 ')).toEqual(['s1', 'lonely', 'r2']);
+    expect(() => match('routers[0:1]')).toThrow("subscripts and ranges in host patterns are not supported: 'routers[0:1]'");
   });
 
   it('apply & and ! after the unions, whatever the written order', () => {
