@@ -202,10 +202,10 @@ const show = (c: Case) => `hosts: ${JSON.stringify(c.hosts)}${c.limit !== undefi
 function documented(err: string, py: Py): string | undefined {
   if (/regular-expression host patterns are not supported/.test(err)) return 'doc: ~regex refused';
   if (/subscripts and ranges .*not supported|subscripts .*not supported/.test(err)) return 'doc: subscripts and [..] refused';
+  if (/implicit localhost/.test(err)) return 'doc: the implicit localhost is not a host here';
   if (/matches no host or group/.test(err) && py.warned.length > 0) return 'doc: a term that matches nothing is refused (Ansible warns)';
   if (/leaves no host/.test(err) && py.hosts?.length === 0) return 'doc: a play left with no host is refused (Ansible skips it)';
   if (/host lists read from a file/.test(err)) return 'doc: @file refused';
-  if (/matches no host or group/.test(err) && /localhost/.test(err) && py.hosts?.includes('localhost')) return "doc: the implicit localhost is not a host here";
   return undefined;
 }
 

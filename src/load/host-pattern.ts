@@ -66,6 +66,10 @@ function matchTerm(term: string, inv: Inventory): string[] {
     for (const g of groups) if (globMatch(term, g)) inv.groups.get(g)?.forEach((h) => found.add(h));
     for (const h of inv.hosts.keys()) if (globMatch(term, h)) found.add(h);
   }
+  // Ansible runs these on its own machine when the inventory lacks them; teqlctl changes routers only.
+  if (found.size === 0 && ['localhost', '127.0.0.1', '::1'].includes(term)) {
+    throw new PatternError(`host pattern '${term}' matches no host or group: Ansible's implicit localhost (the machine it runs on) is not a host to teqlctl`, 'name the routers to change, or add the router as a host of the inventory');
+  }
   if (found.size === 0) {
     const groups = [...inv.groups.keys()].join(', ');
     const hosts = [...inv.hosts.keys()].join(', ');

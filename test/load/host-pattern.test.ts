@@ -63,6 +63,7 @@ describe('host patterns', () => {
   it('refuse a term that matches nothing, and syntax outside the subset', () => {
     expect(() => match('routers:!firewalls')).toThrow("host pattern 'firewalls' matches no host or group");
     expect(() => match('x*')).toThrow(PatternError);
+    expect(() => match('routers:&localhost')).toThrow("host pattern 'localhost' matches no host or group: Ansible's implicit localhost");
     expect(() => match('~r[12]')).toThrow('regular-expression host patterns are not supported');
     expect(() => match('routers[0]')).toThrow('subscripts and ranges');
     expect(() => match(' , ')).toThrow('empty host pattern');
