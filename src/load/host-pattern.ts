@@ -60,17 +60,22 @@ function matchTerm(term: string, inv: Inventory): string[] {
   if (group) return group;
   if (inv.hosts.has(term)) return [term];
   const found = new Set<string>();
+  // A glob that names an empty group matches it, as the group's own name does (Ansible: no warning).
+  let groupMatched = false;
   if (/[*?]/.test(term)) {
     // Groups in the order Ansible made them: all and ungrouped first (it makes them when it starts).
     const groups = ['all', 'ungrouped', ...[...inv.groups.keys()].filter((g) => g !== 'all' && g !== 'ungrouped')];
-    for (const g of groups) if (globMatch(term, g)) inv.groups.get(g)?.forEach((h) => found.add(h));
+    for (const g of groups.filter((name) => globMatch(term, name))) {
+      groupMatched = true;
+      inv.groups.get(g)?.forEach((h) => found.add(h));
+    }
     for (const h of inv.hosts.keys()) if (globMatch(term, h)) found.add(h);
   }
   // Ansible runs these on its own machine when the inventory lacks them; teqlctl changes routers only.
   if (found.size === 0 && ['localhost', '127.0.0.1', '::1'].includes(term)) {
     throw new PatternError(`host pattern '${term}' matches no host or group: Ansible's implicit localhost (the machine it runs on) is not a host to teqlctl`, 'name the routers to change, or add the router as a host of the inventory');
   }
-  if (found.size === 0) {
+  if (found.size === 0 && !groupMatched) {
     const groups = [...inv.groups.keys()].join(', ');
     const hosts = [...inv.hosts.keys()].join(', ');
     throw new PatternError(`host pattern '${term}' matches no host or group`, `groups: ${groups}; hosts: ${hosts}`);

@@ -60,6 +60,13 @@ describe('host patterns', () => {
     expect(match('?1')).toEqual(['r1', 's1']);
   });
 
+  it('take a glob that names an empty group as the group\'s name: it matches, with no host (Ansible warns of nothing)', () => {
+    const inv = { ...inventory, groups: new Map([...inventory.groups, ['spare', []]]) };
+    expect(matchPattern('spar?:r1', inv)).toEqual(['r1']);
+    expect(matchPattern('spare:r1', inv)).toEqual(['r1']);
+    expect(() => matchPattern('sp*', inv)).toThrow("host pattern 'sp*' leaves no host");
+  });
+
   it('refuse a term that matches nothing, and syntax outside the subset', () => {
     expect(() => match('routers:!firewalls')).toThrow("host pattern 'firewalls' matches no host or group");
     expect(() => match('x*')).toThrow(PatternError);
