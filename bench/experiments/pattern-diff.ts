@@ -4,16 +4,18 @@
 // case) and random patterns of Ansible's grammar (unions : and , and YAML lists, :& and :!, globs, [abc],
 // ~regex, subscripts, all, *, ungrouped, localhost, names that match nothing, @file limits). Ansible's side is
 // what ansible-playbook does: inventory.subset(limit), its "leaves us with no hosts" check, then
-// get_hosts(play.hosts) for the order the play (and its serial: batches) follows. It runs three times, under
-// three PYTHONHASHSEEDs: where Ansible's own order changes with the seed (it walks a set from two levels
-// below a group), only the hosts are compared. Each difference is put in a class:
+// get_hosts(play.hosts) for the order the play (and its serial: batches) follows. It runs six times: as is,
+// and with the groups of Group._walk_relationship's sets taken in the order found and its reverse, by name
+// and its reverse, and shuffled: where Ansible's
+// order changes so (it walks a set of groups, by object address, from two levels below a group), only the
+// hosts are compared. Each difference is put in a class:
 //   a  same hosts, same order (counted as agreeing)
 //   b  teqlctl refuses where Ansible runs: fine when docs/playbook-language.md says so ("doc" buckets)
 //   c  other hosts, another order, teqlctl runs where Ansible stops, or a crash: a bug
 // A sample of cases also goes through the real CLIs (teqlctl play --list-hosts, ansible-playbook
 // --list-hosts, which prints a set: hosts compared, not their order) to check the in-process sides.
 // Usage: npx tsx bench/experiments/pattern-diff.ts [count] [seed]   (inventories, 8 patterns each; 300 and 1 by
-//   default; SHOW=n examples per bucket, CLI=n cases through the real CLIs, 12 by default; needs dist/, npm run build).
+//   default; SHOW=n examples per bucket, KEEP=1 keeps the files, CLI=n cases through the real CLIs, 12 by default; needs dist/, npm run build).
 //   Exit 1 on a difference in no "doc" bucket.
 //
 // Found on 2026-12-04 (seeds 1-3, 300 inventories each), before the fixes of this branch (helper/patterns):
@@ -166,6 +168,37 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.inventory.manager import InventoryManager
 import ansible.inventory.manager as m
 from ansible.utils.display import Display
+from itertools import chain
+from ansible.inventory.group import Group
+import os, random
+# Group has no __hash__: _walk_relationship's sets go by object address. Walked in two more orders
+# (names sorted, reversed) to see where Ansible's own order is the one of its set.
+WALK = os.environ['WALK']
+def walk(self, rel, include_self=False, preserve_ordering=False):
+    def order(xs):
+        if WALK == 'set': return xs
+        if WALK.endswith('declared') and preserve_ordering: return sorted(xs, key=ordered.index, reverse=WALK == 'undeclared')
+        xs = sorted(xs, key=lambda g: g.name, reverse=WALK == 'reversed')
+        if WALK.startswith('shuffle'): random.Random(WALK).shuffle(xs)
+        return xs
+    seen = set([])
+    unprocessed = set(getattr(self, rel))
+    if include_self: unprocessed.add(self)
+    if preserve_ordering:
+        ordered = [self] if include_self else []
+        ordered.extend(getattr(self, rel))
+    while unprocessed:
+        seen.update(unprocessed)
+        new_unprocessed = set([])
+        for new_item in chain.from_iterable(getattr(g, rel) for g in order(unprocessed)):
+            new_unprocessed.add(new_item)
+            if preserve_ordering:
+                if new_item not in seen: ordered.append(new_item)
+        new_unprocessed.difference_update(seen)
+        unprocessed = new_unprocessed
+    if preserve_ordering: return ordered
+    return seen
+Group._walk_relationship = walk
 warned = []
 Display.warning = lambda self, msg, formatted=False: warned.append(str(msg))
 data = json.load(sys.stdin)
@@ -192,8 +225,8 @@ json.dump(out, sys.stdout)
 `;
 type Py = { hosts?: string[]; err?: string; warned: string[] };
 const input = JSON.stringify({ invs: invs.map((v) => v.file), cases: cases.map((c) => ({ inv: c.inv, hosts: c.hosts, ...(c.limit !== undefined ? { limit: c.limit } : {}) })) });
-const runs = ['1', '2', '3'].map((seed) => JSON.parse(execFileSync('/usr/bin/python3', ['-c', PY], {
-  input, maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PYTHONHASHSEED: seed, ANSIBLE_LOCALHOST_WARNING: 'false' },
+const runs = ['set', 'declared', 'undeclared', 'sorted', 'reversed', 'shuffle1'].map((walk, seed) => JSON.parse(execFileSync('/usr/bin/python3', ['-c', PY], {
+  input, maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PYTHONHASHSEED: String(seed), WALK: walk, ANSIBLE_LOCALHOST_WARNING: 'false' },
 }).toString()) as Py[]);
 
 const show = (c: Case) => `hosts: ${JSON.stringify(c.hosts)}${c.limit !== undefined ? ` -l ${JSON.stringify(c.limit)}${c.limitFile ? ` (file: ${JSON.stringify(c.limitFile)})` : ''}` : ''} [${invs[c.inv]!.file.replace(/.*\//, '')}]`;
@@ -264,12 +297,13 @@ for (const c of cases.slice(0, Number(process.env.CLI ?? 12))) {
   cliChecked++;
 }
 
-console.log(`${invs.length} inventories (${refusedInventories} more refused by teqlctl's reader), ${cases.length} cases (seed ${seedArg}): ${agree} agree, ${unordered} where Ansible's own order varies with PYTHONHASHSEED (same hosts); ${cliChecked} through both CLIs`);
+console.log(`${invs.length} inventories (${refusedInventories} more refused by teqlctl's reader), ${cases.length} cases (seed ${seedArg}): ${agree} agree, ${unordered} where Ansible's own order is a set's (same hosts); ${cliChecked} through both CLIs`);
 for (const [key, b] of [...buckets].sort((x, y) => x[1].cls.localeCompare(y[1].cls) || y[1].examples.length - x[1].examples.length)) {
   console.log(`\n[${b.cls}] ${key}  ×${b.examples.length}`);
   for (const e of b.examples.sort((x, y) => x.length - y.length).slice(0, Number(process.env.SHOW ?? 2))) console.log(`   ${e}`);
 }
 const bad = [...buckets.values()].filter((b) => b.cls !== 'doc').reduce((n, b) => n + b.examples.length, 0);
 console.log(`\n${bad} differences the doc does not explain${bad ? ' (exit 1)' : ''}`);
-rmSync(dir, { recursive: true, force: true });
+if (process.env.KEEP) console.log(`cases kept in ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
 process.exitCode = bad ? 1 : 0;
