@@ -2,7 +2,7 @@
 // pick the hosts, connect to them all at once, with the same secrets as `play`. Bad input exits 2
 // before any connection; a remote command that fails is an error with its exit code, never read as
 // an empty answer.
-import { loadInventory, matchPattern, PatternError, refuseMissingKnownHosts } from '../load/index.js';
+import { limitTerms, loadInventory, matchTerms, PatternError, refuseMissingKnownHosts } from '../load/index.js';
 import { hostProblems } from '../load/inventory.js';
 import { Problems } from '../load/problems.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
@@ -29,9 +29,9 @@ export function inventoryConnectOptions(flags: SecretFlags, interactive = Boolea
 }
 
 /** `--limit`'s hosts; a pattern that matches nothing (or is malformed) is bad input, as for `play`: exit 2, nothing contacted. */
-function limitedHosts(limit: string, inventory: Parameters<typeof matchPattern>[1]): string[] {
+function limitedHosts(limit: string, inventory: Parameters<typeof matchTerms>[1]): string[] {
   try {
-    return matchPattern(limit, inventory);
+    return matchTerms(limitTerms([limit]), inventory);
   } catch (err) {
     if (!(err instanceof PatternError)) throw err;
     throw new ConfigError(`--limit: ${err.message}`, undefined, err.hint);

@@ -20,9 +20,13 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
   const templated = whole.find((p) => p.includes('{{') || p.includes('{%'));
   if (templated !== undefined) throw new PatternError(`templates are not supported in host patterns: '${templated}'`, 'name the hosts or groups (e.g. hosts: routers), and narrow a run with --limit');
   const retry = whole.find((p) => p.trim().startsWith('@'));
-  if (retry !== undefined) throw new PatternError(`'${retry}': host lists read from a file (@file, Ansible's retry files) are not supported`, 'give the hosts themselves: -l router_a,router_b');
+  if (retry !== undefined) throw new PatternError(`'${retry}': a host list read from a file (@file, Ansible's retry files) is taken by --limit only`, 'name the hosts or groups here, or give the file with -l @file');
   // Cut as Ansible cuts it: 'a:b,c' is 'a:b' and c, 'r1 r2' two terms, an IPv6 address one.
-  const terms = splitHostPattern(whole);
+  return matchTerms(splitHostPattern(whole), inv);
+}
+
+/** Host names matched by terms already cut (--limit's: limit-terms.ts), in the order Ansible gives them. */
+export function matchTerms(terms: readonly string[], inv: Inventory): string[] {
   if (terms.length === 0) throw new PatternError('empty host pattern', SYNTAX_HINT);
   // As Ansible: unions first, then intersections, then exclusions, whatever the written order.
   const plain = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
@@ -46,8 +50,7 @@ export function matchPattern(pattern: string | readonly string[], inv: Inventory
  * The hosts the pattern's `!` terms name: excluded on purpose, so never added back (a bundle's
  * other end is added to a --limit, except one of these). Call after matchPattern accepted it.
  */
-export function excludedBy(pattern: string | readonly string[], inv: Inventory): Set<string> {
-  const terms = splitHostPattern(pattern);
+export function excludedBy(terms: readonly string[], inv: Inventory): Set<string> {
   return new Set(terms.filter((t) => t.startsWith('!')).flatMap((t) => matchTerm(t.slice(1), inv)));
 }
 

@@ -10,7 +10,8 @@ import { checkUnreadVars } from './unread-vars.js';
 import { checkSameTarget } from './same-target.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
-import { excludedBy, matchPattern, PatternError } from './host-pattern.js';
+import { excludedBy, matchPattern, matchTerms, PatternError } from './host-pattern.js';
+import { limitTerms } from './limit-terms.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
 import { instantiate, type Placed } from './instantiate.js';
@@ -33,7 +34,8 @@ export type * from './types.js';
 export type * from './bundle-types.js';
 export * from './module-schemas.js';
 export { loadInventory, type InventoryOptions } from './inventory.js';
-export { matchPattern, PatternError } from './host-pattern.js';
+export { matchPattern, matchTerms, PatternError } from './host-pattern.js';
+export { limitTerms } from './limit-terms.js';
 
 /** Before connecting to `hosts`: exit 2 at its place for a teqlctl_known_hosts_file that is not there (connection.ts). */
 export function refuseMissingKnownHosts(inventory: Inventory, hosts: Iterable<string>): void {
@@ -211,7 +213,7 @@ function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer
 /** The hosts --limit's `!` terms exclude (none when the pattern is bad: limitHosts said so). */
 function excludedHosts(inventory: Inventory, limit: string[]): Set<string> {
   try {
-    return excludedBy(limit, inventory);
+    return excludedBy(limitTerms(limit), inventory);
   } catch {
     return new Set();
   }
@@ -220,7 +222,7 @@ function excludedHosts(inventory: Inventory, limit: string[]): Set<string> {
 function limitHosts(inventory: Inventory, limit: string[] | undefined, problems: Problems): Set<string> {
   if (!limit || limit.length === 0) return new Set(inventory.hosts.keys());
   try {
-    return new Set(matchPattern(limit, inventory));
+    return new Set(matchTerms(limitTerms(limit), inventory));
   } catch (err) {
     if (!(err instanceof PatternError)) throw err;
     problems.add(`--limit: ${err.message}`, undefined, err.hint);

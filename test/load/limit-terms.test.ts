@@ -1,0 +1,26 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { limitTerms } from '../../src/load/limit-terms.js';
+import { writeCase } from './helpers.js';
+
+const dir = writeCase({ 'retry': 'r1\n\n  r2:r3 \r\n!r4\rg[0]\n', 'blank': '\n  \n', 'one': 'web' });
+mkdirSync(join(dir, 'folder'));
+
+describe('--limit terms, @file read as Ansible reads it', () => {
+  it('cuts the pattern as hosts: is cut', () => {
+    expect(limitTerms(['a:b,c'])).toEqual(['a:b', 'c']);
+    expect(limitTerms(['a:!b &c'])).toEqual(['a', '!b', '&c']);
+  });
+
+  it('takes each line of an @file as one term, stripped, not cut again; blank lines left out', () => {
+    expect(limitTerms([`@${join(dir, 'retry')}`])).toEqual(['r1', 'r2:r3', '!r4', 'g[0]']);
+    expect(limitTerms([`x,@${join(dir, 'one')},!y`])).toEqual(['x', 'web', '!y']);
+  });
+
+  it('refuses a file that names no host (Ansible would run every host), a folder, a missing file', () => {
+    expect(() => limitTerms([`@${join(dir, 'blank')}`])).toThrow('the limit file names no host (Ansible would then run every host)');
+    expect(() => limitTerms([`@${join(dir, 'folder')}`])).toThrow('a limit file must be a file, not a folder');
+    expect(() => limitTerms([`@${join(dir, 'nope')}`])).toThrow('the limit file cannot be read (ENOENT)');
+  });
+});
