@@ -150,7 +150,7 @@ for (let i = 0; i < count; i++) {
     let limitFile: string[] | undefined;
     if (chance(0.4)) {
       if (chance(0.15)) {
-        limitFile = Array.from({ length: Math.floor(rnd() * 3) }, () => String(pattern(inv, true)));
+        limitFile = Array.from({ length: chance(0.1) ? 0 : 1 + Math.floor(rnd() * 3) }, () => String(pattern(inv, true)));
         limit = `@${join(dir, `limit${i}-${k}.txt`)}`;
         writeFileSync(limit.slice(1), limitFile.join('\n') + '\n');
       } else limit = String(pattern(inv, true));
@@ -238,7 +238,7 @@ function documented(err: string, py: Py): string | undefined {
   if (/implicit localhost/.test(err)) return 'doc: the implicit localhost is not a host here';
   if (/matches no host or group/.test(err) && py.warned.length > 0) return 'doc: a term that matches nothing is refused (Ansible warns)';
   if (/leaves no host/.test(err) && py.hosts?.length === 0) return 'doc: a play left with no host is refused (Ansible skips it)';
-  if (/host lists read from a file/.test(err)) return 'doc: @file refused';
+  if (/the limit file names no host/.test(err) && py.hosts !== undefined) return 'doc: an empty @file is refused (Ansible limits nothing)';
   return undefined;
 }
 
