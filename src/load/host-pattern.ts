@@ -1,4 +1,5 @@
 // Ansible host patterns: names, groups, all, `a:b` or `a,b` unions, `&` intersections, `!` exclusions, `*` globs.
+import { parseAddress } from './parse-address.js';
 import { splitHostPattern } from './split-pattern.js';
 import type { Inventory } from './types.js';
 
@@ -81,7 +82,9 @@ function matchTerm(term: string, inv: Inventory): string[] {
   if (found.size === 0 && !groupMatched) {
     const groups = [...inv.groups.keys()].join(', ');
     const hosts = [...inv.hosts.keys()].join(', ');
-    throw new PatternError(`host pattern '${term}' matches no host or group`, `groups: ${groups}; hosts: ${hosts}`);
+    // 'a:b' left whole: the pattern held ',' (Ansible then splits on ',' only), or is an address to Ansible.
+    const joined = term.includes(':') && !parseAddress(term) ? `'${term}' is one name, as Ansible cuts a pattern holding ',' on ',' only: write ${term.replace(/:/g, ',')}; ` : '';
+    throw new PatternError(`host pattern '${term}' matches no host or group`, `${joined}groups: ${groups}; hosts: ${hosts}`);
   }
   return [...found];
 }
