@@ -6,6 +6,11 @@ import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
 export class SimulationError extends Error {}
 
+/** The MTUs of the links whose root qdisc is the equalizer `device`. */
+function slaveMtus(f: Facts, device: string): number[] {
+  return f.rootQdiscs.filter((q) => q.kind === device).flatMap((q) => f.links.filter((l) => l.name === q.dev).map((l) => l.mtu));
+}
+
 /**
  * A copy deep enough for applyInPlace, which mutates only these: the lists (pushed to), a link's
  * fields, the sysctls, the boot files' list and the baseline. Every other part is replaced, never
@@ -91,6 +96,7 @@ function applyInPlace(f: Facts, op: Op): Facts {
           throw new SimulationError(`${op.dev} has no slaves`);
         }
         link.up = true;
+        if (/^teql\d+$/.test(op.dev)) link.mtu = Math.min(...slaveMtus(f, op.dev));
         for (const a of f.addresses.filter((x) => x.dev === op.dev)) addConnected(f, op.dev, a.cidr);
       } else if (op.up === false && link.up) {
         link.up = false;
@@ -102,8 +108,13 @@ function applyInPlace(f: Facts, op: Op): Facts {
     case 'qdisc-root': {
       const existing = f.rootQdiscs.find((q) => q.dev === op.dev);
       if (existing && !existing.isDefault && !op.replace) throw new SimulationError(`${op.dev} already has a root qdisc`);
+      // An equalizer down takes its first slave's MTU, then the smallest (teql_qdisc_init).
+      const master = f.links.find((l) => l.name === op.qdisc && /^teql\d+$/.test(l.name));
+      const others = slaveMtus(f, op.qdisc);
       f.rootQdiscs = f.rootQdiscs.filter((q) => q.dev !== op.dev);
       f.rootQdiscs.push({ dev: op.dev, kind: op.qdisc, handle: '8001:', isDefault: false });
+      const slave = f.links.find((l) => l.name === op.dev);
+      if (master && !master.up && slave) master.mtu = Math.min(slave.mtu, ...(others.length > 0 ? [master.mtu] : []));
       return f;
     }
     case 'qdisc-restore': {

@@ -97,11 +97,23 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     const op = { kind: 'link' as const, dev: args.device, up: true };
     changes.push(change(ctx, {
       action: '~', resource: `link ${args.device}`, before: 'down', after: 'up',
-      steps: [{ op, undo: [{ kind: 'link', dev: args.device, up: false }] }],
+      steps: [{ op, undo: [{ kind: 'link', dev: args.device, up: false, keepAddresses: true }] }],
     }));
     f = simulateAll(f, [op]);
   }
-  return { changes, facts: f };
+  return { changes: restoresMtu(changes, device.name, device.mtu, facts.teql.loaded), facts: f };
+}
+
+/**
+ * The kernel gives an equalizer its slaves' smallest MTU when one attaches and when it opens, and
+ * leaves it so when they detach: an equalizer that existed before the run gets its MTU back, in
+ * the undo of the task's first change, which runs last (its slaves detached, it is down).
+ */
+function restoresMtu(changes: Change[], device: string, mtu: number, existed: boolean): Change[] {
+  const first = changes[0];
+  if (!existed || !first) return changes;
+  const steps = first.steps.map((s, i) => (i === 0 ? { ...s, undo: [...s.undo, { kind: 'link' as const, dev: device, mtu }] } : s));
+  return [{ ...first, steps }, ...changes.slice(1)];
 }
 
 function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
