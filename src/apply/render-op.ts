@@ -50,6 +50,16 @@ function publicDir(dir: string): string {
   return `(umask 022 && mkdir -p ${shellQuote(dir)})`;
 }
 
+/**
+ * `down` as `ip link set … down`, with the link's IPv6 addresses kept: the kernel deletes them on
+ * down unless keep_addr_on_down is set (then a permanent one stays, tentative again unless nodad,
+ * as one added while the link was down). Set for the moment, its value put back.
+ */
+function keepingIpv6(dev: string, down: string): string {
+  const k = shellQuote(`/proc/sys/net/ipv6/conf/${dev}/keep_addr_on_down`);
+  return `if [ -w ${k} ]; then read -r teqlctl_k < ${k}; echo 1 > ${k} && ${down}; teqlctl_s=$?; printf '%s\\n' "$teqlctl_k" > ${k}; [ $teqlctl_s = 0 ]; else ${down}; fi`;
+}
+
 export interface RenderOptions {
   /**
    * false: a baseline-set ends without its own flush. Only for a run's forward steps (see
@@ -76,7 +86,7 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
       const args = ['ip', 'link', 'set', 'dev', op.dev];
       if (op.mtu !== undefined) args.push('mtu', String(op.mtu));
       if (op.up !== undefined) args.push(op.up ? 'up' : 'down');
-      return shellJoin(args);
+      return op.up === false && op.keepAddresses ? keepingIpv6(op.dev, shellJoin(args)) : shellJoin(args);
     }
     case 'qdisc-root':
       return shellJoin(['tc', 'qdisc', op.replace ? 'replace' : 'add', 'dev', op.dev, 'root', op.qdisc]);

@@ -5,7 +5,8 @@ import type { RootQdiscFact, RouteFact } from '../gather/facts.js';
 export type Op =
   | { kind: 'modprobe'; module: 'sch_teql'; maxEqualizers?: number }
   | { kind: 'rmmod'; module: 'sch_teql' }
-  | { kind: 'link'; dev: string; up?: boolean; mtu?: number }
+  /** keepAddresses: down without losing its IPv6 addresses (an undo: teqlctl does not read them). */
+  | { kind: 'link'; dev: string; up?: boolean; mtu?: number; keepAddresses?: true }
   | { kind: 'qdisc-root'; dev: string; qdisc: string; replace: boolean }
   | { kind: 'qdisc-root-del'; dev: string }
   /** Puts back a root qdisc exactly (handle, kind, options) with `tc ${args}`; `root` is what it restores. */

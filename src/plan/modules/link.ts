@@ -46,7 +46,7 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
     after.push(`mtu ${mtu}`);
   }
   if (wantUp !== undefined && link.up !== wantUp) {
-    steps.push({ op: { kind: 'link', dev, up: wantUp }, undo: wantUp ? [{ kind: 'link', dev, up: false }] : linkDownUndo(facts, dev, ctx) });
+    steps.push({ op: { kind: 'link', dev, up: wantUp }, undo: wantUp ? [{ kind: 'link', dev, up: false, keepAddresses: true }] : linkDownUndo(facts, dev, ctx) });
     before.push(link.up ? 'up' : 'down');
     after.push(wantUp ? 'up' : 'down');
   }
