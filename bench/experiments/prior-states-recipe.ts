@@ -1,0 +1,80 @@
+// Random prior states for prior-states.ts: shell commands run on the lab's routers before a run,
+// within what a real router plausibly has and what the chapter's playbook may still apply over
+// (or refuses before any change, exit 8). Never touches eth0, the management link.
+import type { seededRandom } from './seeded-random.js';
+
+export type Mode = 'verify' | 'rollback' | 'deadman';
+export interface Step {
+  router: 'a' | 'b';
+  cmd: string;
+}
+export interface Recipe {
+  mode: Mode;
+  steps: Step[];
+  /** Extra `play` arguments. */
+  extra: string[];
+}
+
+type Rnd = ReturnType<typeof seededRandom>;
+
+/** The chapter's own link addresses per router, to sometimes find them already there. */
+const OWN = { a: ['10.0.0.0/31', '10.0.0.2/31', '10.0.0.4/31'], b: ['10.0.0.1/31', '10.0.0.3/31', '10.0.0.5/31'] };
+
+function routerSteps(r: Rnd, router: 'a' | 'b', full: boolean): string[] {
+  const c: string[] = [];
+  const slaves = ['eth1', 'eth2'];
+  const p = full ? 1 : 0.4; // router b gets fewer changes: it must still answer for most runs
+  const n = router === 'a' ? 1 : 2;
+  // The module first: teql0 exists only once it is loaded.
+  const teql = r.chance(0.45 * p);
+  if (teql) c.push(r.chance(0.2) ? 'modprobe sch_teql max_equalizers=2' : 'modprobe sch_teql');
+  const up = new Set<string>();
+  for (const dev of slaves) {
+    if (r.chance(0.3 * p)) c.push(`ip link set ${dev} mtu ${r.pick([1400, 1480, 1600, 9000])}`);
+    if (r.chance(0.5 * p)) {
+      c.push(`ip link set ${dev} up`);
+      up.add(dev);
+    }
+    if (r.chance(0.35 * p)) c.push(`ip addr add 172.${16 + n}.${dev === 'eth1' ? 1 : 2}.1/24 dev ${dev}`);
+    if (r.chance(0.2 * p)) c.push(`ip addr add 172.${16 + n}.${dev === 'eth1' ? 1 : 2}.9/24 dev ${dev}`); // a secondary, or the primary alone
+    if (r.chance(0.3 * p)) c.push(`ip -6 addr add 2001:db8:${n}${dev === 'eth1' ? 1 : 2}::1/64 dev ${dev}${r.chance(0.3) ? ' nodad' : ''}`);
+    if (r.chance(0.15 * p)) c.push(`ip addr add ${OWN[router][dev === 'eth1' ? 0 : 1]} dev ${dev}`);
+    if (r.chance(0.1 * p)) c.push(`sysctl -qw net.ipv6.conf.${dev}.disable_ipv6=1`);
+    if (r.chance(0.06 * p)) {
+      const q = r.pick(['pfifo limit 100', 'fq_codel', 'handle 1: tbf rate 10mbit burst 32kb latency 50ms', 'handle 5: bfifo limit 30000']);
+      c.push(`tc qdisc add dev ${dev} root ${q}`);
+    }
+  }
+  if (teql) {
+    if (r.chance(0.35)) c.push(`ip addr add ${r.chance(0.5) ? OWN[router][2] : `10.99.${n}.1/24`} dev teql0`);
+    if (r.chance(0.2)) c.push(`ip link set teql0 mtu ${r.pick([1400, 1500, 1600])}`);
+    if (r.chance(0.2)) c.push('sysctl -qw net.ipv4.conf.teql0.rp_filter=1');
+  }
+  for (const conf of ['all', 'default', ...slaves]) {
+    if (r.chance(0.5 * p)) c.push(`sysctl -qw net.ipv4.conf.${conf}.rp_filter=${r.pick([0, 1, 2])}`);
+  }
+  const peerNet = router === 'a' ? '198.51.100.0/24' : '192.0.2.0/24';
+  if (r.chance(0.2 * p)) c.push(`ip route add ${peerNet} via 10.0.2.2 dev eth0 metric ${r.pick([50, 100, 600])}${r.chance(0.5) ? ' proto static' : ''}`);
+  if (r.chance(0.1 * p)) c.push(`ip route add ${peerNet} via 10.0.2.2 dev eth0${r.chance(0.5) ? ' proto static' : ''}`);
+  if (r.chance(0.2 * p)) c.push(`ip route add ${peerNet} via 10.0.2.2 dev eth0 table ${r.pick([100, 200])}`);
+  if (r.chance(0.15 * p)) c.push(`ip rule add from ${router === 'a' ? '192.0.2.0/24' : '198.51.100.0/24'} lookup 100 pref ${r.pick([1000, 30000])}`);
+  if (r.chance(0.15 * p)) c.push(`ip route add 203.0.113.0/24 via 10.0.2.2 dev eth0 metric 20 mtu lock 1400`);
+  if (r.chance(0.2 * p)) c.push(`ip -6 route add 2001:db8:99::/48 dev lan0 metric ${r.pick([256, 1024])}`);
+  if (r.chance(0.2 * p)) c.push('ip link add dum0 type dummy', 'ip addr add 172.31.0.1/32 dev dum0', ...(r.chance(0.5) ? ['ip link set dum0 up'] : []));
+  if (r.chance(0.2 * p)) c.push('ip link add link eth1 name eth1.10 type vlan id 10', 'ip addr add 172.30.10.1/24 dev eth1.10', ...(up.has('eth1') && r.chance(0.6) ? ['ip link set eth1.10 up'] : []));
+  if (r.chance(0.3 * p)) c.push(`sysctl -qw net.ipv4.ip_forward=${r.pick([0, 1])}`);
+  if (r.chance(0.15 * p)) c.push(`sysctl -qw net.ipv4.conf.eth1.forwarding=${r.pick([0, 1])}`);
+  if (r.chance(0.15 * p)) c.push(`sysctl -qw net.ipv6.conf.all.forwarding=1`);
+  if (r.chance(0.15 * p)) c.push(`sysctl -qw net.ipv4.tcp_reordering=${r.pick([3, 10])}`);
+  return c;
+}
+
+export function priorRecipe(r: Rnd, only?: Mode): Recipe {
+  const mode = only ?? r.pick<Mode>(['verify', 'verify', 'rollback', 'deadman']);
+  const steps: Step[] = [
+    ...routerSteps(r, 'a', true).map((cmd) => ({ router: 'a' as const, cmd })),
+    ...routerSteps(r, 'b', r.chance(0.3)).map((cmd) => ({ router: 'b' as const, cmd })),
+  ];
+  const extra = r.chance(0.25) ? ['-e', `teql_tcp_reordering=${r.pick([30, 3])}`] : [];
+  return { mode, steps, extra };
+}
