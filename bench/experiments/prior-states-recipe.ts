@@ -78,3 +78,16 @@ export function priorRecipe(r: Rnd, only?: Mode): Recipe {
   const extra = r.chance(0.25) ? ['-e', `teql_tcp_reordering=${r.pick([30, 3])}`] : [];
   return { mode, steps, extra };
 }
+
+/**
+ * The cases this test found, run as they are by `prior-states.ts COUNT SEED regressions` (COUNT and
+ * SEED then unused): each left a router changed before its fix.
+ */
+export const REGRESSIONS: Recipe[] = [
+  // sch_teql loaded with teql0 at 1500, slaves at 1400: teql0 stayed at 1400 (exit 6).
+  { mode: 'verify', extra: [], steps: ['modprobe sch_teql', 'ip link set eth1 mtu 1400', 'ip link set eth2 mtu 1400'].map((cmd) => ({ router: 'a' as const, cmd })) },
+  // IPv6 addresses on links that were down: the rollback's down deleted them.
+  { mode: 'rollback', extra: [], steps: [{ router: 'a', cmd: 'ip -6 addr add 2001:db8:12::1/64 dev eth2' }, { router: 'b', cmd: 'ip -6 addr add 2001:db8:21::1/64 dev eth1 nodad' }] },
+  // Both at once, reverted by the routers' dead-man.
+  { mode: 'deadman', extra: [], steps: ['modprobe sch_teql', 'ip link set eth1 mtu 1480', 'ip link set teql0 mtu 1400', 'ip -6 addr add 2001:db8:11::1/64 dev eth1'].map((cmd) => ({ router: 'a' as const, cmd })) },
+];

@@ -4,7 +4,8 @@
 // SIGKILLed once it applied (the routers' dead-man reverts it), must leave each router exactly as
 // it was. Each trial prints its recipe, the exit codes and every difference; exit 1 on any.
 //   npm run build && npx tsx bench/experiments/prior-states.ts [COUNT] [SEED] [MODE]
-// MODE (optional): verify | rollback | deadman, else each trial picks one. Holds the lab lock
+// MODE (optional): verify | rollback | deadman, else each trial picks one; `regressions` runs the
+// cases found so far instead (prior-states-recipe.ts). Holds the lab lock
 // (/tmp/teqlctl-lab.lock) one trial at a time, so others get the lab between trials.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -14,13 +15,14 @@ import { resetRouters, sshRun } from '../../test/e2e/lab.js';
 import { appliedAndPending, quiet } from '../../test/e2e/run-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, teqlctl } from '../../test/e2e/teqlctl.js';
 import { eventually, sleep } from '../../test/e2e/wait.js';
-import { priorRecipe, type Mode, type Step } from './prior-states-recipe.js';
+import { priorRecipe, REGRESSIONS, type Mode, type Step } from './prior-states-recipe.js';
 import { diffStates, normalizeState, STATE_SCRIPT } from './prior-states-read.js';
 
 type R = 'a' | 'b';
 const count = Number(process.argv[2] ?? 10);
 const seed = Number(process.argv[3] ?? 1);
-const onlyMode = process.argv[4] as Mode | undefined;
+const regressions = process.argv[4] === 'regressions';
+const onlyMode = regressions ? undefined : (process.argv[4] as Mode | undefined);
 const CONFIRM_TIMEOUT = 15;
 
 async function readRouter(router: R): Promise<string[]> {
@@ -82,15 +84,16 @@ let differing = 0;
 let since = Date.now();
 const outcomes = new Map<string, number>();
 const rnd = seededRandom(seed);
-for (let i = 0; i < count; i++) {
-  const recipe = priorRecipe(rnd, onlyMode);
+const recipes = regressions ? REGRESSIONS : Array.from({ length: count }, () => priorRecipe(rnd, onlyMode));
+for (let i = 0; i < recipes.length; i++) {
+  const recipe = recipes[i]!;
   if (only && !only.includes(i + 1)) continue;
   // The lab is shared: a pause between trials, and a minute's pause every 9 minutes of use.
   if (Date.now() - since > 9 * 60_000) {
     await sleep(60_000);
     since = Date.now();
   } else await sleep(2000);
-  console.log(`\n=== trial ${i + 1}/${count} (seed ${seed}), mode ${recipe.mode}${recipe.extra.length ? `, ${recipe.extra.join(' ')}` : ''}`);
+  console.log(`\n=== trial ${i + 1}/${recipes.length} (${regressions ? 'regressions' : `seed ${seed}`}), mode ${recipe.mode}${recipe.extra.length ? `, ${recipe.extra.join(' ')}` : ''}`);
   for (const s of recipe.steps) console.log(`  ${s.router}# ${s.cmd}`);
   await withLabLock(`prior-states trial ${i + 1}`, async () => {
     await resetRouters('a', 'b');
@@ -103,12 +106,14 @@ for (let i = 0; i < count; i++) {
     }
     await sleep(3000); // IPv6 DAD and operstate settle before the snapshot
     const before = await readBoth();
+    const t0 = Date.now();
     const outcome = await runTrial(recipe.mode, recipe.extra);
+    const took = ((Date.now() - t0) / 1000).toFixed(1);
     await sleep(1000);
     const after = await readBoth();
     const key = outcome.replace(/:.*/, '');
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-    console.log(`  outcome: ${outcome}`);
+    console.log(`  outcome: ${outcome} (${took} s)`);
     for (const router of ['a', 'b'] as const) {
       const all = diffStates(before[router], after[router]);
       const kernel = all.filter((l) => / kernel-made /.test(l));
@@ -122,5 +127,5 @@ for (let i = 0; i < count; i++) {
   }, (line) => console.log(line));
 }
 await withLabLock('prior-states: reset at the end', () => resetRouters('a', 'b')).catch(() => {});
-console.log(`\n${count} trials: ${[...outcomes].map(([k, n]) => `${n}x ${k}`).join('; ')}; ${differing} router(s) with a difference`);
+console.log(`\n${recipes.length} trials: ${[...outcomes].map(([k, n]) => `${n}x ${k}`).join('; ')}; ${differing} router(s) with a difference`);
 process.exit(differing > 0 ? 1 : 0);
