@@ -88,6 +88,9 @@ export const REGRESSIONS: Recipe[] = [
   { mode: 'verify', extra: [], steps: ['modprobe sch_teql', 'ip link set eth1 mtu 1400', 'ip link set eth2 mtu 1400'].map((cmd) => ({ router: 'a' as const, cmd })) },
   // IPv6 addresses on links that were down: the rollback's down deleted them.
   { mode: 'rollback', extra: [], steps: [{ router: 'a', cmd: 'ip -6 addr add 2001:db8:12::1/64 dev eth2' }, { router: 'b', cmd: 'ip -6 addr add 2001:db8:21::1/64 dev eth1 nodad' }] },
+  // A nodad address on a link that was down has its local (and, forwarding, anycast) route at once:
+  // keeping the address through the down (keep_addr_on_down) lost those routes (seed 3, trial 16).
+  { mode: 'verify', extra: [], steps: ['sysctl -qw net.ipv6.conf.all.forwarding=1', 'ip -6 addr add 2001:db8:12::1/64 dev eth2', 'ip -6 addr add 2001:db8:12::2/64 dev eth2 nodad', 'ip -6 addr add 2001:db8:13::5/64 dev eth2 noprefixroute'].map((cmd) => ({ router: 'a' as const, cmd })) },
   // Both at once, reverted by the routers' dead-man.
   { mode: 'deadman', extra: [], steps: ['modprobe sch_teql', 'ip link set eth1 mtu 1480', 'ip link set teql0 mtu 1400', 'ip -6 addr add 2001:db8:11::1/64 dev eth1'].map((cmd) => ({ router: 'a' as const, cmd })) },
 ];

@@ -51,13 +51,19 @@ function publicDir(dir: string): string {
 }
 
 /**
- * `down` as `ip link set … down`, with the link's IPv6 addresses kept: the kernel deletes them on
- * down unless keep_addr_on_down is set (then a permanent one stays, tentative again unless nodad,
- * as one added while the link was down). Set for the moment, its value put back.
+ * `ip link set … down` that leaves the link's IPv6 addresses as they were: the kernel deletes them
+ * on down (keep_addr_on_down 0), and teqlctl reads none. The permanent global ones are listed
+ * first (newest first, as the kernel keeps them) and added again oldest first with the flags `ip
+ * addr add` takes, so order, flags and the routes the kernel gives them (a nodad address's local
+ * route) come back as on a link that was down. keep_addr_on_down instead kept the address without
+ * those routes.
  */
 function keepingIpv6(dev: string, down: string): string {
-  const k = shellQuote(`/proc/sys/net/ipv6/conf/${dev}/keep_addr_on_down`);
-  return `if [ -w ${k} ]; then read -r teqlctl_k < ${k}; echo 1 > ${k} && ${down}; teqlctl_s=$?; printf '%s\\n' "$teqlctl_k" > ${k}; [ $teqlctl_s = 0 ]; else ${down}; fi`;
+  const d = shellQuote(dev);
+  const list = `ip -6 -o addr show dev ${d} scope global permanent 2>/dev/null | while read -r _ _ _ a r; do f=; for w in $r; do case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; esac; done; echo "$a$f"; done`;
+  // sed's tac (1!G;h;$p): BusyBox and GNU sed alike, where tac may be missing.
+  const readd = `printf '%s\\n' "$teqlctl_6" | sed -n '1!G;h;$p' | while read -r a f; do if [ -n "$a" ]; then ip -6 addr add "$a" dev ${d} $f 2>/dev/null || true; fi; done`;
+  return `teqlctl_6=$(${list}); ${down} && { ${readd}; }`;
 }
 
 export interface RenderOptions {

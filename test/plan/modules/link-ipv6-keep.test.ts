@@ -1,10 +1,10 @@
 // The kernel deletes a link's IPv6 addresses when it goes down (net.ipv6.conf.*.keep_addr_on_down
 // 0, the default), and teqlctl reads no IPv6 addresses to put back. Found by
 // bench/experiments/prior-states.ts: eth2 down with 2001:db8:12::1/64 before the run lost it when
-// the rollback took eth2 down again. The undo of bringing a link up keeps them.
+// the rollback took eth2 down again. The undo of bringing a link up keeps them (rendered as
+// test/apply/link-down-ipv6.test.ts checks).
 import { describe, expect, it } from 'vitest';
 import { planHost } from '../../../src/plan/plan-host.js';
-import { renderOp } from '../../../src/apply/render-op.js';
 import { pristineFacts, task } from '../../helpers/facts.js';
 import { simulateAll } from '../../../src/plan/simulate.js';
 
@@ -19,19 +19,5 @@ describe('taking a link down again in an undo', () => {
   it('keeps them on an equalizer the run brought up (teql task)', () => {
     const undo = undoOf({ module: 'teql', args: { device: 'teql0', slaves: ['eth1'], state: 'present', replace: false } }, simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }]));
     expect(undo).toContainEqual({ kind: 'link', dev: 'teql0', up: false, keepAddresses: true });
-  });
-
-  it('is rendered with keep_addr_on_down set for the moment, and its value put back', () => {
-    const cmd = renderOp({ kind: 'link', dev: 'eth1', up: false, keepAddresses: true });
-    const k = '/proc/sys/net/ipv6/conf/eth1/keep_addr_on_down';
-    expect(cmd).toContain(`read -r teqlctl_k < ${k}`);
-    expect(cmd.indexOf(`echo 1 > ${k}`)).toBeLessThan(cmd.indexOf('ip link set dev eth1 down'));
-    expect(cmd.indexOf('ip link set dev eth1 down')).toBeLessThan(cmd.indexOf(`"$teqlctl_k" > ${k}`));
-    // Without IPv6 (ipv6.disable=1) the file is missing: a plain down.
-    expect(cmd).toMatch(/else ip link set dev eth1 down; fi$/);
-  });
-
-  it('is a plain down where nothing asks to keep them', () => {
-    expect(renderOp({ kind: 'link', dev: 'eth1', up: false })).toBe('ip link set dev eth1 down');
   });
 });
