@@ -147,6 +147,9 @@ export function hostKeyRefusal(inventoryName: string, hop: Hop, verdict: Exclude
         : `check the new key out of band; if it is right, remove the old line (ssh-keygen -R '${hop.hostKeyName}' -f ${file}) and run again with --accept-new`,
     );
   }
+  if (verdict.kind === 'bad') {
+    return new ConnectError(inventoryName, `host key of ${where} (${seen}) is one ssh refuses to use (an RSA key under 1024 bits, or a malformed key). Refused.`, 'give the router a stronger host key (e.g. ssh-keygen -t ed25519 on it, as HostKey in its sshd_config)');
+  }
   if (verdict.kind === 'revoked') {
     return new ConnectError(inventoryName, `host key of ${where} (${seen}) is marked @revoked in ${verdict.source}. Refused.`);
   }

@@ -20,6 +20,16 @@ const CURVE: Record<string, { name: string; point: number }> = {
   'sk-ecdsa-sha2-nistp256@openssh.com': { name: 'nistp256', point: 65 },
 };
 
+// What else sshkey_type_from_name takes for a plain key's type on a known_hosts line: the RSA
+// signature names, and a type's short name in any case (ECDSA alone fails its curve check there).
+const TYPE_ALIASES: Record<string, string> = { 'rsa-sha2-256': 'ssh-rsa', 'rsa-sha2-512': 'ssh-rsa' };
+const SHORT_NAMES: Record<string, string> = { rsa: 'ssh-rsa', dsa: 'ssh-dss', ed25519: 'ssh-ed25519', 'ed25519-sk': 'sk-ssh-ed25519@openssh.com', 'ecdsa-sk': 'sk-ecdsa-sha2-nistp256@openssh.com' };
+
+/** The key type a known_hosts line's type field names, as OpenSSH 9.2 reads it (`RSA`, `rsa-sha2-512`: ssh-rsa). */
+export function lineKeyType(field: string): string {
+  return TYPE_ALIASES[field] ?? SHORT_NAMES[field.toLowerCase()] ?? field;
+}
+
 function readString(buf: Buffer, at: number): [Buffer, number] | undefined {
   if (at + 4 > buf.length) return undefined;
   const len = buf.readUInt32BE(at);
@@ -51,7 +61,7 @@ export function canonicalBlob(blob: Buffer, type?: string): string | undefined {
   if (!head) return undefined;
   const name = head[0].toString('latin1');
   const layout = LAYOUT[name];
-  if (layout === undefined || (type !== undefined && type !== name)) return undefined;
+  if (layout === undefined || (type !== undefined && lineKeyType(type) !== name)) return undefined;
   let at = head[1];
   const out = [sshString(head[0])];
   for (const [i, kind] of [...layout].entries()) {

@@ -1,6 +1,6 @@
 // OpenSSH known_hosts matching (plain, [host]:port, wildcard and hashed |1|salt|hmac entries).
 import { createHash, createHmac } from 'node:crypto';
-import { canonicalBlob, canonicalKey } from './key-blob.js';
+import { canonicalBlob, canonicalKey, lineKeyType } from './key-blob.js';
 import { orderHostKeyAlgorithms, SSH2_DEFAULT_HOST_KEY } from './ssh-algorithms.js';
 
 export interface KnownHostEntry {
@@ -31,7 +31,8 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
     const [hosts, keyType, blob] = fields;
     const key = hosts && keyType && blob ? canonicalKey(keyType, blob) : undefined;
     if (!hosts || !keyType || key === undefined) return;
-    const entry: KnownHostEntry = { patterns: [], keyType, key, source: `${file}:${i + 1}`, ...(marker ? { marker } : {}) };
+    // The key's own type (an `rsa-sha2-512` or `RSA` line holds an ssh-rsa key), as ssh counts it.
+    const entry: KnownHostEntry = { patterns: [], keyType: lineKeyType(keyType), key, source: `${file}:${i + 1}`, ...(marker ? { marker } : {}) };
     if (hosts.startsWith('|1|')) {
       const [, , salt, hash] = hosts.split('|');
       entry.hashed = { salt: Buffer.from(salt ?? '', 'base64'), hash: Buffer.from(hash ?? '', 'base64') };
@@ -132,7 +133,9 @@ export type HostKeyVerdict =
   /** `expected`: the key type and fingerprint of the line ssh names ("Offending ... key in"). */
   | { kind: 'mismatch'; source: string; expected: string }
   | { kind: 'revoked'; source: string }
-  | { kind: 'unknown'; ca?: string[] };
+  | { kind: 'unknown'; ca?: string[] }
+  /** A key ssh refuses to read (an RSA modulus under 1024 bits, a malformed blob): never trusted, never recorded. */
+  | { kind: 'bad' };
 
 export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
   return checkHostKeyNamed(entries, hostKeyName(host, port), keyBlob);
@@ -145,7 +148,9 @@ export function checkHostKey(entries: readonly KnownHostEntry[], host: string, p
  * @revoked line with the key beats both.
  */
 export function checkHostKeyNamed(entries: readonly KnownHostEntry[], name: string, keyBlob: Buffer): HostKeyVerdict {
-  const blob = canonicalBlob(keyBlob) ?? keyBlob.toString('base64');
+  const blob = canonicalBlob(keyBlob);
+  // ssh: "Bad server host key"; accepted and recorded, its line would then be skipped as unreadable.
+  if (blob === undefined) return { kind: 'bad' };
   const forHost = entriesFor(entries, name);
   const revoked = forHost.find((e) => e.marker === '@revoked' && e.key === blob);
   if (revoked) return { kind: 'revoked', source: revoked.source };

@@ -277,3 +277,28 @@ describe('the known_hosts files of a connection', () => {
     expect(knownHostsFiles('/h', undefined, [{ user: ['/h/.ssh/kh.lab'], global: ['/etc/ssh/ssh_known_hosts'] }, undefined])).toEqual(['/h/.ssh/kh.lab', '/etc/ssh/ssh_known_hosts', '/h/.ssh/known_hosts', '/h/.ssh/known_hosts2', '/etc/ssh/ssh_known_hosts2']);
   });
 });
+
+describe('known_hosts type names ssh 9.2 also reads, and server keys it refuses (a review)', () => {
+  const ed = ed25519Blob();
+  const rsa = rsaBlob();
+
+  it('an RSA key written as rsa-sha2-512, rsa-sha2-256 or RSA is listed for the host: another key is a changed one, not unknown', () => {
+    for (const type of ['rsa-sha2-512', 'rsa-sha2-256', 'RSA', 'rsa']) {
+      const entries = parseKnownHosts(`[r1]:2222 ${type} ${rsa.toString('base64')}\n`, 'kh');
+      expect(entries.map((e) => e.keyType)).toEqual(['ssh-rsa']);
+      expect(checkHostKey(entries, 'r1', 2222, ed).kind).toBe('mismatch');
+      expect(checkHostKey(entries, 'r1', 2222, rsa).kind).toBe('match');
+      expect(knownKeyTypes(entries, '[r1]:2222')).toEqual(['ssh-rsa']);
+    }
+    // ECDSA alone fails ssh's curve check: the line counts for nothing, there as here.
+    expect(parseKnownHosts(`r1 ED25519 ${ed.toString('base64')}\nr1 ECDSA ${ed.toString('base64')}\n`, 'kh').map((e) => e.keyType)).toEqual(['ssh-ed25519']);
+  });
+
+  it('a server key ssh refuses to read (RSA under 1024 bits) is refused, never taken as unknown (which --accept-new would record)', () => {
+    const small = rsaBlob(0, generateKeyPairSync('rsa', { modulusLength: 768 }).publicKey.export({ format: 'jwk' }));
+    const verdict = checkHostKeyFor(parseKnownHosts('', 'kh'), '[r1]:2222', 'r1', small);
+    expect(verdict).toEqual({ kind: 'bad' });
+    const hop = { hostKeyName: '[r1]:2222', alias: 'r1', host: 'r1' } as Parameters<typeof hostKeyRefusal>[1];
+    expect(hostKeyRefusal('r1', hop, verdict as Exclude<HostKeyVerdict, { kind: 'match' }>, small, ['kh']).message).toMatch(/one ssh refuses to use \(an RSA key under 1024 bits/);
+  });
+});
