@@ -72,7 +72,9 @@ function keyValues(arg: string, n: number, problems: Problems): VarLayer {
 function typedAsWritten(read: unknown, text: string): unknown {
   if (typeof read === 'boolean') return /^(true|false|True|False|TRUE|FALSE)$/.test(text) ? read : text;
   if (typeof read === 'number') return String(read) === text ? read : text;
-  if (read !== null && typeof read === 'object') return read;
+  // A flow list or mapping as written (-e 'slaves=[eth1,eth2]'); YAML's block forms (-e x=- is [null],
+  // -e x=foo: is {foo: null}) are the text, as in Ansible.
+  if (read !== null && typeof read === 'object' && /^[[{]/.test(text)) return read;
   return text;
 }
 

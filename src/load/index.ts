@@ -64,7 +64,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const { inventory, layers, notes: inventoryNotes, deferred = new Map() } = loadInventory(inventorySources, { playbookDir: dirname(playbookFile), deferHostProblems: true, callerNotesYaml11: true });
   const problems = new Problems();
   connectWithExtraVars(inventory, layers, extra, deferred);
-  const limited = limitHosts(inventory, opts.limit, problems);
+  const { limited, terms: limitTermsRead } = limitHosts(inventory, opts.limit, problems);
   const y = readYaml(playbookFile, 'playbook', problems);
   const shapes = y ? readPlaybook(y, problems) : [];
   const plays: LoadedPlay[] = [];
@@ -79,7 +79,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   // that reads what it derives (bundle_links, peer_*) an "undefined variable" with a hint to define it.
   hostProblems(deferred, reachedHosts(shapes.map((s) => s.hosts), inventory, limited, bundles, own), problems);
   problems.throwIfAny();
-  const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, opts.limit)) : undefined;
+  const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, limitTermsRead)) : undefined;
   // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).
   if (selection && limited.size === 0 && problems.count === 0) problems.add(`--limit ${opts.limit!.join(',')} leaves no host to run: ${selection.notes.join('; ')}`, undefined, 'a bundle runs on both of its ends or not at all: name hosts whose bundles have no excluded end');
   for (const shape of shapes) {
@@ -211,22 +211,24 @@ function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer
 }
 
 /** The hosts --limit's `!` terms exclude (none when the pattern is bad: limitHosts said so). */
-function excludedHosts(inventory: Inventory, limit: string[]): Set<string> {
+function excludedHosts(inventory: Inventory, terms: readonly string[] | undefined): Set<string> {
   try {
-    return excludedBy(limitTerms(limit), inventory);
+    return terms ? excludedBy(terms, inventory) : new Set();
   } catch {
     return new Set();
   }
 }
 
-function limitHosts(inventory: Inventory, limit: string[] | undefined, problems: Problems): Set<string> {
-  if (!limit || limit.length === 0) return new Set(inventory.hosts.keys());
+/** The hosts --limit selects, and its terms: an @file is read once, for the selection and its ! terms alike. */
+function limitHosts(inventory: Inventory, limit: string[] | undefined, problems: Problems): { limited: Set<string>; terms?: string[] } {
+  if (!limit || limit.length === 0) return { limited: new Set(inventory.hosts.keys()) };
   try {
-    return new Set(matchTerms(limitTerms(limit), inventory));
+    const terms = limitTerms(limit);
+    return { limited: new Set(matchTerms(terms, inventory)), terms };
   } catch (err) {
     if (!(err instanceof PatternError)) throw err;
     problems.add(`--limit: ${err.message}`, undefined, err.hint);
-    return new Set();
+    return { limited: new Set() };
   }
 }
 

@@ -40,10 +40,10 @@ describe('extraVarsLayer: -e as Ansible takes it', () => {
   });
 
   it('a bare value is typed only where it reads back as written; any other stays the text typed, as Ansible keeps it', () => {
-    const r = layer(["t=true f=False n=1400 m=-3 r=1.5 l=[eth1,eth2] o={\"a\":1}", "z=010 v=1.10 e=1e3 h=0x10 p=+1 nz=-0 inf=.inf nul=null tl=~ c=#x y=yes s=eth1 em="]);
+    const r = layer(["t=true f=False n=1400 m=-3 r=1.5 l=[eth1,eth2] o={\"a\":1}", "z=010 v=1.10 e=1e3 h=0x10 p=+1 nz=-0 inf=.inf nul=null tl=~ c=#x y=yes s=eth1 em= d=- k=foo:"]);
     expect(r.errors).toEqual([]);
     expect(r.values).toEqual({ t: true, f: false, n: 1400, m: -3, r: 1.5, l: ['eth1', 'eth2'], o: { a: 1 },
-      z: '010', v: '1.10', e: '1e3', h: '0x10', p: '+1', nz: '-0', inf: '.inf', nul: 'null', tl: '~', c: '#x', y: 'yes', s: 'eth1', em: '' });
+      z: '010', v: '1.10', e: '1e3', h: '0x10', p: '+1', nz: '-0', inf: '.inf', nul: 'null', tl: '~', c: '#x', y: 'yes', s: 'eth1', em: '', d: '-', k: 'foo:' });
   });
 
   it("-e 'a=\"x y\" b=2' keeps the quoted spaces", () => {
