@@ -1,6 +1,8 @@
 // Random prior states for prior-states.ts: shell commands run on the lab's routers before a run,
 // within what a real router plausibly has and what the chapter's playbook may still apply over
 // (or refuses before any change, exit 8). Never touches eth0, the management link.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { seededRandom } from './seeded-random.js';
 
 export type Mode = 'verify' | 'rollback' | 'deadman';
@@ -13,9 +15,14 @@ export interface Recipe {
   steps: Step[];
   /** Extra `play` arguments. */
   extra: string[];
+  /** Another playbook than the chapter's. */
+  playbook?: string;
 }
 
 type Rnd = ReturnType<typeof seededRandom>;
+
+/** The chapter with the links' MTU lowered to 1400 by its first task. */
+export const SLAVE_MTU_PLAYBOOK = resolve(dirname(fileURLToPath(import.meta.url)), 'prior-states-slave-mtu.yml');
 
 /** The chapter's own link addresses per router, to sometimes find them already there. */
 const OWN = { a: ['10.0.0.0/31', '10.0.0.2/31', '10.0.0.4/31'], b: ['10.0.0.1/31', '10.0.0.3/31', '10.0.0.5/31'] };
@@ -29,6 +36,7 @@ function routerSteps(r: Rnd, router: 'a' | 'b', full: boolean): string[] {
   const teql = r.chance(0.45 * p);
   if (teql) c.push(r.chance(0.2) ? 'modprobe sch_teql max_equalizers=2' : 'modprobe sch_teql');
   const up = new Set<string>();
+  const rooted = new Set<string>();
   for (const dev of slaves) {
     if (r.chance(0.3 * p)) c.push(`ip link set ${dev} mtu ${r.pick([1400, 1480, 1600, 9000])}`);
     if (r.chance(0.5 * p)) {
@@ -43,12 +51,18 @@ function routerSteps(r: Rnd, router: 'a' | 'b', full: boolean): string[] {
     if (r.chance(0.06 * p)) {
       const q = r.pick(['pfifo limit 100', 'fq_codel', 'handle 1: tbf rate 10mbit burst 32kb latency 50ms', 'handle 5: bfifo limit 30000']);
       c.push(`tc qdisc add dev ${dev} root ${q}`);
+      rooted.add(dev);
     }
   }
   if (teql) {
     if (r.chance(0.35)) c.push(`ip addr add ${r.chance(0.5) ? OWN[router][2] : `10.99.${n}.1/24`} dev teql0`);
     if (r.chance(0.2)) c.push(`ip link set teql0 mtu ${r.pick([1400, 1500, 1600])}`);
     if (r.chance(0.2)) c.push('sysctl -qw net.ipv4.conf.teql0.rp_filter=1');
+    // Half set up by hand or by an older tool: some slaves attached, the equalizer maybe up (the
+    // kernel then gives it the slaves' smallest MTU, and refuses a slave below it: `|| true`).
+    const attached = slaves.filter((dev) => !rooted.has(dev) && r.chance(0.4));
+    for (const dev of attached) c.push(`tc qdisc add dev ${dev} root teql0 || true`);
+    if (attached.length > 0 && r.chance(0.5)) c.push('ip link set teql0 up');
   }
   for (const conf of ['all', 'default', ...slaves]) {
     if (r.chance(0.5 * p)) c.push(`sysctl -qw net.ipv4.conf.${conf}.rp_filter=${r.pick([0, 1, 2])}`);
@@ -91,6 +105,16 @@ export const REGRESSIONS: Recipe[] = [
   // A nodad address on a link that was down has its local (and, forwarding, anycast) route at once:
   // keeping the address through the down (keep_addr_on_down) lost those routes (seed 3, trial 16).
   { mode: 'verify', extra: [], steps: ['sysctl -qw net.ipv6.conf.all.forwarding=1', 'ip -6 addr add 2001:db8:12::1/64 dev eth2', 'ip -6 addr add 2001:db8:12::2/64 dev eth2 nodad', 'ip -6 addr add 2001:db8:13::5/64 dev eth2 noprefixroute'].map((cmd) => ({ router: 'a' as const, cmd })) },
+  // sch_teql gave teql0 its first slave's 9000 without telling IPv6 (net.ipv6.conf.teql0.mtu 1500);
+  // the run's up made it 9000, and the rollback left it so (seed 21, trial 4).
+  { mode: 'verify', extra: [], steps: ['modprobe sch_teql', 'ip link set eth1 mtu 9000', 'ip link set eth2 mtu 9000', 'tc qdisc add dev eth1 root teql0'].map((cmd) => ({ router: 'a' as const, cmd })) },
+  // Slaves attached before the run, which lowers their MTU: teql0's MTU went back while eth1 was
+  // still at 1400, and the kernel refused it (EINVAL), so the rollback failed.
+  { mode: 'verify', extra: [], playbook: SLAVE_MTU_PLAYBOOK, steps: ['modprobe sch_teql', 'tc qdisc add dev eth1 root teql0', 'tc qdisc add dev eth2 root teql0'].map((cmd) => ({ router: 'a' as const, cmd })) },
+  { mode: 'deadman', extra: [], playbook: SLAVE_MTU_PLAYBOOK, steps: ['modprobe sch_teql', 'tc qdisc add dev eth1 root teql0', 'ip -6 addr add 2001:db8:11::1/64 dev eth1', 'sysctl -qw net.ipv6.conf.eth2.mtu=1280'].map((cmd) => ({ router: 'a' as const, cmd })) },
+  // Refused before any change (exit 8): teql0 at 1500 above a slave lowered once attached, which
+  // bringing teql0 up would change for good.
+  { mode: 'verify', extra: [], steps: ['modprobe sch_teql', 'tc qdisc add dev eth1 root teql0', 'ip link set eth1 mtu 1400'].map((cmd) => ({ router: 'a' as const, cmd })) },
   // Both at once, reverted by the routers' dead-man.
   { mode: 'deadman', extra: [], steps: ['modprobe sch_teql', 'ip link set eth1 mtu 1480', 'ip link set teql0 mtu 1400', 'ip -6 addr add 2001:db8:11::1/64 dev eth1'].map((cmd) => ({ router: 'a' as const, cmd })) },
 ];

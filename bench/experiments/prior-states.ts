@@ -44,8 +44,8 @@ async function prepare(steps: Step[]): Promise<void> {
 /** Verification fails after every change is applied: the LAN ping goes to an address nobody has. */
 const FAIL_VERIFY = ['-e', 'peer_lan_address=203.0.113.77'];
 
-async function runTrial(mode: Mode, extra: string[]): Promise<string> {
-  const play = ['play', '-i', LAB_INVENTORY, CHAPTER, '--yes', ...extra];
+async function runTrial(mode: Mode, extra: string[], playbook = CHAPTER): Promise<string> {
+  const play = ['play', '-i', LAB_INVENTORY, playbook, '--yes', ...extra];
   if (mode === 'verify') {
     const r = await teqlctl([...play, ...FAIL_VERIFY]);
     return `play ${r.code}${said(r.code, r.stdout + r.stderr)}`;
@@ -93,7 +93,7 @@ for (let i = 0; i < recipes.length; i++) {
     await sleep(60_000);
     since = Date.now();
   } else await sleep(2000);
-  console.log(`\n=== trial ${i + 1}/${recipes.length} (${regressions ? 'regressions' : `seed ${seed}`}), mode ${recipe.mode}${recipe.extra.length ? `, ${recipe.extra.join(' ')}` : ''}`);
+  console.log(`\n=== trial ${i + 1}/${recipes.length} (${regressions ? 'regressions' : `seed ${seed}`}), mode ${recipe.mode}${recipe.playbook ? `, ${recipe.playbook}` : ''}${recipe.extra.length ? `, ${recipe.extra.join(' ')}` : ''}`);
   for (const s of recipe.steps) console.log(`  ${s.router}# ${s.cmd}`);
   await withLabLock(`prior-states trial ${i + 1}`, async () => {
     await resetRouters('a', 'b');
@@ -107,7 +107,7 @@ for (let i = 0; i < recipes.length; i++) {
     await sleep(3000); // IPv6 DAD and operstate settle before the snapshot
     const before = await readBoth();
     const t0 = Date.now();
-    const outcome = await runTrial(recipe.mode, recipe.extra);
+    const outcome = await runTrial(recipe.mode, recipe.extra, recipe.playbook);
     const took = ((Date.now() - t0) / 1000).toFixed(1);
     await sleep(1000);
     const after = await readBoth();

@@ -119,12 +119,20 @@ export function parseTeql(text: string): TeqlModuleFact {
   return fact;
 }
 
+/**
+ * `PATH<tab>VALUE` (the rp_filter loop) and `PATH:VALUE` (grep -H, a line per line of the file:
+ * joined, as the kernel's multi-line values are read as one). Paths hold neither a tab nor ':'.
+ */
 export function parseSysctls(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const tab = line.indexOf('\t');
-    if (tab <= 0 || !line.startsWith('/proc/sys/')) continue;
-    out[sysctlName(line.slice(0, tab))] = line.slice(tab + 1).trim().replace(/\s+/g, ' ');
+    if (!line.startsWith('/proc/sys/')) continue;
+    // The first of the two ends the path: a value may hold either (tcp_rmem holds tabs).
+    const cut = line.search(/[\t:]/);
+    if (cut <= 0) continue;
+    const name = sysctlName(line.slice(0, cut));
+    const value = line.slice(cut + 1).trim().replace(/\s+/g, ' ');
+    out[name] = line[cut] === ':' && name in out ? `${out[name]} ${value}`.trim() : value;
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { SourcePos } from '../errors.js';
 import type { Facts, RouteFact } from '../gather/facts.js';
 import type { Change } from './types.js';
 import type { Op } from './ops.js';
+import type { EqualizerMtu } from './equalizer-mtu.js';
 
 export interface PlanContext {
   host: string;
@@ -19,6 +20,8 @@ export interface PlanContext {
 export interface ModuleResult {
   changes: Change[];
   facts: Facts;
+  /** An equalizer's MTU before the task, which the undo puts back (placed by equalizer-mtu.ts). */
+  equalizerMtu?: EqualizerMtu;
 }
 
 /** A state on the router that the plan must not override: nothing is changed anywhere. */

@@ -1,7 +1,20 @@
 // What a host's tasks need read besides the fixed facts: the facts script fetches it in the same trip.
 import type { TaskInstance } from '../load/types.js';
 
-/** Sysctl names the tasks read (every rp_filter is read anyway). */
+/**
+ * Sysctl names the tasks read (every rp_filter is read anyway), and the IPv6 MTU of every link a
+ * task may change: the kernel sets it to the link's MTU when that changes or the link comes up,
+ * so an undo puts it back (an operator's lower IPv6 MTU, or one sch_teql left behind).
+ */
 export function sysctlNames(tasks: readonly TaskInstance[]): string[] {
-  return [...new Set(tasks.flatMap((t) => (t.module === 'sysctl' ? [t.args.name] : [])))];
+  return [...new Set(tasks.flatMap((t) => {
+    if (t.module === 'sysctl') return [t.args.name];
+    if (t.module === 'link') return [ipv6MtuName(t.args.dev)];
+    if (t.module === 'teql') return [ipv6MtuName(t.args.device)];
+    return [];
+  }))];
+}
+
+export function ipv6MtuName(dev: string): string {
+  return `net.ipv6.conf.${dev}.mtu`;
 }

@@ -13,6 +13,7 @@ import { recordBaseline } from './baseline.js';
 import { simulateAll } from './simulate.js';
 import { planPersist } from './persist/plan-persist.js';
 import { RefusedError } from '../errors.js';
+import { placeEqualizerMtu } from './equalizer-mtu.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
   switch (task.module) {
@@ -84,9 +85,16 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
       barrier = false;
     }
     if (excluded) continue;
-    const result = planTask(task, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets, equalizers: needed });
+    const ctx: PlanContext = { host, task: task.name, pos: task.pos, rpFilterTargets: targets, equalizers: needed };
+    const result = planTask(task, current, ctx);
     const recorded = recordBaseline(result.changes, current);
     phase.changes.push(...recorded.changes);
+    if (result.equalizerMtu) {
+      const earlier = phases.flatMap((p) => p.changes);
+      const first = recorded.changes[0]!;
+      const moved = placeEqualizerMtu(earlier.slice(0, earlier.indexOf(first)), first, result.equalizerMtu, facts, ctx);
+      for (const p of phases) p.changes = p.changes.map((c) => moved.get(c) ?? c);
+    }
     current = simulateAll(result.facts, recorded.ops);
   }
   // The boot configuration comes last, in a phase of its own: written only once every check passed.

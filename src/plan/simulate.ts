@@ -12,6 +12,18 @@ function slaveMtus(f: Facts, device: string): number[] {
 }
 
 /**
+ * addrconf gives a link's IPv6 MTU (net.ipv6.conf.DEV.mtu) the link's MTU when that changes and
+ * when the link comes up (NETDEV_CHANGEMTU, NETDEV_UP); below 1280 IPv6 leaves the link, and its
+ * conf with it. Only where the facts read it.
+ */
+function syncIpv6Mtu(f: Facts, dev: string, mtu: number): void {
+  const name = `net.ipv6.conf.${dev}.mtu`;
+  if (!(name in f.sysctls)) return;
+  if (mtu < 1280) delete f.sysctls[name];
+  else f.sysctls[name] = String(mtu);
+}
+
+/**
  * A copy deep enough for applyInPlace, which mutates only these: the lists (pushed to), a link's
  * fields, the sysctls, the boot files' list and the baseline. Every other part is replaced, never
  * changed, here and in the whole functional core, so it is shared. structuredClone of the whole
@@ -90,13 +102,22 @@ function applyInPlace(f: Facts, op: Op): Facts {
     case 'link': {
       const link = f.links.find((l) => l.name === op.dev);
       if (!link) throw new SimulationError(`no link ${op.dev}`);
-      if (op.mtu !== undefined) link.mtu = op.mtu;
+      if (op.mtu !== undefined && op.mtu !== link.mtu) {
+        // teql_master_mtu: an equalizer's MTU may not exceed any slave's (EINVAL); the same MTU
+        // again is no change at all (dev_set_mtu returns before asking the driver).
+        if (/^teql\d+$/.test(op.dev) && slaveMtus(f, op.dev).some((m) => m < op.mtu!)) {
+          throw new SimulationError(`${op.dev} cannot take MTU ${op.mtu}: a slave's is below it`);
+        }
+        link.mtu = op.mtu;
+        syncIpv6Mtu(f, op.dev, link.mtu);
+      }
       if (op.up === true && !link.up) {
         if (/^teql\d+$/.test(op.dev) && !f.rootQdiscs.some((q) => q.kind === op.dev)) {
           throw new SimulationError(`${op.dev} has no slaves`);
         }
         link.up = true;
         if (/^teql\d+$/.test(op.dev)) link.mtu = Math.min(...slaveMtus(f, op.dev));
+        if (f.sysctls[`net.ipv6.conf.${op.dev}.disable_ipv6`] !== '1') syncIpv6Mtu(f, op.dev, link.mtu);
         for (const a of f.addresses.filter((x) => x.dev === op.dev)) addConnected(f, op.dev, a.cidr);
       } else if (op.up === false && link.up) {
         link.up = false;

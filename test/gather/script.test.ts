@@ -1,24 +1,44 @@
 // The facts script on this machine's own shell and iproute2 (it only reads): the sysctls it prints.
 import { execFileSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { factsScript, fingerprintScript, ifupAtBootLine, userlandLine } from '../../src/gather/script.js';
-import { parseBoot, parseFacts } from '../../src/gather/parse-facts.js';
+import { parseBoot, parseFacts, parseSysctls } from '../../src/gather/parse-facts.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 
 describe('factsScript: sysctls', () => {
   it('reads a named rp_filter once, in the loop over every interface, and another named sysctl by itself', () => {
     const script = factsScript(['net.ipv4.conf.lo.rp_filter', 'net.ipv4.ip_forward']);
     expect(script).not.toContain('/proc/sys/net/ipv4/conf/lo/rp_filter');
-    expect(script).toContain('cat /proc/sys/net/ipv4/ip_forward');
+    expect(script).toContain("grep -H '' /proc/sys/net/ipv4/ip_forward");
     const out = execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' });
     const facts = parseFacts('local', out);
     const proc = (p: string) => readFileSync(p, 'utf8').trim();
     expect(facts.sysctls['net.ipv4.conf.lo.rp_filter']).toBe(proc('/proc/sys/net/ipv4/conf/lo/rp_filter'));
     expect(facts.sysctls['net.ipv4.ip_forward']).toBe(proc('/proc/sys/net/ipv4/ip_forward'));
     expect(out.split('\n').filter((l) => l.startsWith('/proc/sys/net/ipv4/conf/lo/rp_filter\t'))).toHaveLength(1);
+  });
+
+  it('reads every other named sysctl with one process, whole values, a missing one left out', () => {
+    const names = ['net.ipv4.tcp_rmem', 'net.ipv6.conf.lo.mtu', 'net.ipv4.conf.nosuchlink0.forwarding'];
+    const script = factsScript(names);
+    expect(script.split('\n').filter((l) => l.includes('/proc/sys/net/ipv4/tcp_rmem'))).toEqual([`grep -H '' /proc/sys/net/ipv4/tcp_rmem /proc/sys/net/ipv6/conf/lo/mtu /proc/sys/net/ipv4/conf/nosuchlink0/forwarding 2>/dev/null`]);
+    const facts = parseFacts('local', execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' }));
+    const proc = (p: string) => readFileSync(p, 'utf8').trim().replace(/\s+/g, ' ');
+    expect(facts.sysctls['net.ipv4.tcp_rmem']).toBe(proc('/proc/sys/net/ipv4/tcp_rmem'));
+    expect(facts.sysctls['net.ipv4.tcp_rmem']).toMatch(/^\d+ \d+ \d+$/);
+    // A machine without IPv6 has no such file: then it is left out as the missing one.
+    expect(facts.sysctls['net.ipv6.conf.lo.mtu']).toBe(existsSync('/proc/sys/net/ipv6/conf/lo/mtu') ? proc('/proc/sys/net/ipv6/conf/lo/mtu') : undefined);
+    expect('net.ipv4.conf.nosuchlink0.forwarding' in facts.sysctls).toBe(false);
+  });
+});
+
+describe('parseSysctls', () => {
+  it("reads grep -H's lines (PATH:VALUE, a value of several lines joined) and the loop's (PATH<tab>VALUE)", () => {
+    const text = ['/proc/sys/net/ipv4/conf/eth1/rp_filter\t2', '/proc/sys/net/ipv6/conf/eth1.10/mtu:1400', '/proc/sys/net/x/multi:a b', '/proc/sys/net/x/multi:c', '/proc/sys/net/x/empty:'].join('\n');
+    expect(parseSysctls(text)).toEqual({ 'net.ipv4.conf.eth1.rp_filter': '2', 'net.ipv6.conf.eth1.10.mtu': '1400', 'net.x.multi': 'a b c', 'net.x.empty': '' });
   });
 });
 

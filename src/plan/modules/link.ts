@@ -6,6 +6,7 @@ import { guardManagement, linkDownUndo, requireLink, type ModuleResult, type Pla
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
+import { ipv6MtuName } from '../facts-needed.js';
 
 export function planLink(args: LinkArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   if (args.state === 'absent') return planAbsent(args.dev, facts, ctx);
@@ -52,5 +53,9 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
   }
   if (steps.length === 0) return undefined;
   guardManagement(ctx, facts, dev, `setting link ${after.join(', ')}`);
+  // The kernel gives the link's IPv6 MTU its MTU when that changes or the link comes up: the
+  // undo's first step (the last to run) puts back the one read before (an operator's, maybe lower).
+  const mtu6 = facts.sysctls[ipv6MtuName(dev)];
+  if (mtu6 !== undefined) steps[0] = { ...steps[0]!, undo: [...steps[0]!.undo, { kind: 'sysctl', name: ipv6MtuName(dev), value: mtu6 }] };
   return { action: '~', resource: `link ${dev}`, before: before.join(', '), after: after.join(', '), steps, task: ctx.task, pos: ctx.pos };
 }

@@ -8,6 +8,7 @@ import type { Change } from '../types.js';
 import type { Op } from '../ops.js';
 import { forgetStep, MODULE_KEY } from '../baseline.js';
 import { restoreArgs } from '../qdisc-restore.js';
+import { ipv6MtuName } from '../facts-needed.js';
 
 function change(ctx: PlanContext, fields: Omit<Change, 'task' | 'pos'>): Change {
   return { ...fields, task: ctx.task, pos: ctx.pos };
@@ -101,19 +102,10 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     }));
     f = simulateAll(f, [op]);
   }
-  return { changes: restoresMtu(changes, device.name, device.mtu, facts.teql.loaded), facts: f };
-}
-
-/**
- * The kernel gives an equalizer its slaves' smallest MTU when one attaches and when it opens, and
- * leaves it so when they detach: an equalizer that existed before the run gets its MTU back, in
- * the undo of the task's first change, which runs last (its slaves detached, it is down).
- */
-function restoresMtu(changes: Change[], device: string, mtu: number, existed: boolean): Change[] {
-  const first = changes[0];
-  if (!existed || !first) return changes;
-  const steps = first.steps.map((s, i) => (i === 0 ? { ...s, undo: [...s.undo, { kind: 'link' as const, dev: device, mtu }] } : s));
-  return [{ ...first, steps }, ...changes.slice(1)];
+  // sch_teql changes the MTU of an equalizer that existed before the run: planHost puts it back.
+  if (!facts.teql.loaded || changes.length === 0) return { changes, facts: f };
+  const mtu6 = facts.sysctls[ipv6MtuName(args.device)];
+  return { changes, facts: f, equalizerMtu: { device: args.device, mtu: device.mtu, changed: requireLink(ctx, f, args.device).mtu !== device.mtu, ...(mtu6 !== undefined && !device.up ? { mtu6: Number(mtu6) } : {}) } };
 }
 
 function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
