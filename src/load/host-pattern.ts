@@ -42,7 +42,7 @@ export function matchTerms(terms: readonly string[], inv: Inventory): string[] {
     const keep = new Set(matchTerm(t, inv));
     for (const h of selected) if (!keep.has(h)) selected.delete(h);
   }
-  for (const t of not) matchTerm(t, inv).forEach((h) => selected.delete(h));
+  for (const t of not) matchTerm(t, inv, true).forEach((h) => selected.delete(h));
   if (selected.size === 0) throw new PatternError(`host pattern '${terms.join(':')}' leaves no host`, 'check the & and ! terms');
   return [...selected];
 }
@@ -52,10 +52,11 @@ export function matchTerms(terms: readonly string[], inv: Inventory): string[] {
  * other end is added to a --limit, except one of these). Call after matchPattern accepted it.
  */
 export function excludedBy(terms: readonly string[], inv: Inventory): Set<string> {
-  return new Set(terms.filter((t) => t.startsWith('!')).flatMap((t) => matchTerm(t.slice(1), inv)));
+  return new Set(terms.filter((t) => t.startsWith('!')).flatMap((t) => matchTerm(t.slice(1), inv, true)));
 }
 
-function matchTerm(term: string, inv: Inventory): string[] {
+/** `excluding`: a `!` term, where Ansible's implicit localhost is a name that takes nothing out. */
+function matchTerm(term: string, inv: Inventory, excluding = false): string[] {
   if (term.startsWith('~')) throw new PatternError(`regular-expression host patterns are not supported: '${term}'`, SYNTAX_HINT);
   if (/[[\]]/.test(term)) throw new PatternError(`subscripts and ranges in host patterns are not supported: '${term}'`, SYNTAX_HINT);
   if (term === '') throw new PatternError("'&' or '!' must be followed by a host or group", SYNTAX_HINT);
@@ -76,7 +77,10 @@ function matchTerm(term: string, inv: Inventory): string[] {
     for (const h of inv.hosts.keys()) if (globMatch(term, h)) found.add(h);
   }
   // Ansible runs these on its own machine when the inventory lacks them; teqlctl changes routers only.
+  // `all:!localhost`, a habit to keep a play off the control machine, excludes nothing here, as
+  // there (its `all` never holds the implicit localhost): no typo can hide behind it.
   if (found.size === 0 && ['localhost', '127.0.0.1', '::1'].includes(term)) {
+    if (excluding) return [];
     throw new PatternError(`host pattern '${term}' matches no host or group: Ansible's implicit localhost (the machine it runs on) is not a host to teqlctl`, 'name the routers to change, or add the router as a host of the inventory');
   }
   if (found.size === 0 && !groupMatched) {

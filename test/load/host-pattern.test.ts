@@ -71,10 +71,18 @@ describe('host patterns', () => {
     expect(() => match('routers:!firewalls')).toThrow("host pattern 'firewalls' matches no host or group");
     expect(() => match('x*')).toThrow(PatternError);
     expect(() => match('routers:&localhost')).toThrow("host pattern 'localhost' matches no host or group: Ansible's implicit localhost");
+    expect(() => match('localhost')).toThrow("host pattern 'localhost' matches no host or group: Ansible's implicit localhost");
     expect(() => match('~r[12]')).toThrow('regular-expression host patterns are not supported');
     expect(() => match('routers[0]')).toThrow('subscripts and ranges');
     expect(() => match(' , ')).toThrow('empty host pattern');
     expect(() => match('routers:&switches')).toThrow("host pattern 'routers:&switches' leaves no host");
+  });
+});
+
+describe("excluding Ansible's implicit localhost", () => {
+  it('takes nothing out when the inventory lacks it (all:!localhost, a habit from Ansible), as Ansible', () => {
+    expect(match('all:!localhost')).toEqual(match('all'));
+    expect(match('routers,!127.0.0.1,!::1')).toEqual(match('routers'));
   });
 });
 
