@@ -2,7 +2,7 @@
 import type { LinkArgs } from '../../load/types.js';
 import type { Facts, LinkFact } from '../../gather/facts.js';
 import { forgetStep, linkBaselineValue, linkKey, parseLinkBaseline } from '../baseline.js';
-import { guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
@@ -22,7 +22,7 @@ function planAbsent(dev: string, facts: Facts, ctx: PlanContext): ModuleResult {
   const link = facts.links.find((l) => l.name === dev);
   const was = original === undefined ? undefined : parseLinkBaseline(original);
   if (original === undefined || !was || !link) return { changes: [], facts };
-  const restore = linkChange(link, facts, ctx, was.up, was.mtu);
+  const restore = linkChange(link, facts, ctx, was.up, was.mtu, true);
   const forget = forgetStep(linkKey(dev), original);
   const change: Change = {
     action: '~',
@@ -36,12 +36,18 @@ function planAbsent(dev: string, facts: Facts, ctx: PlanContext): ModuleResult {
   return { changes: [change], facts: simulateAll(facts, change.steps.map((s) => s.op)) };
 }
 
-function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: boolean | undefined, mtu: number | undefined): Change | undefined {
+/** `restoring`: back to the MTU before teqlctl (below 1280, the link had no IPv6 then either). */
+function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: boolean | undefined, mtu: number | undefined, restoring = false): Change | undefined {
   const dev = link.name;
   const steps: PlannedStep[] = [];
   const before: string[] = [];
   const after: string[] = [];
   if (mtu !== undefined && link.mtu !== mtu) {
+    // Below 1280 the kernel takes IPv6 off the link (addrconf_ifdown): its addresses, routes and
+    // every net.ipv6.conf setting, which come back as defaults when the MTU rises again.
+    if (!restoring && mtu < 1280 && link.mtu >= 1280 && facts.sysctls[ipv6MtuName(dev)] !== undefined) {
+      throw conflict(ctx, `an MTU of ${mtu} on ${dev} takes IPv6 off the link: the kernel drops its IPv6 addresses and settings below 1280, and no rollback could put them back`, `use an MTU of 1280 or more on ${dev}, or boot the router with IPv6 off (ipv6.disable=1) if the link must carry smaller frames`);
+    }
     steps.push({ op: { kind: 'link', dev, mtu }, undo: [{ kind: 'link', dev, mtu: link.mtu }] });
     before.push(`mtu ${link.mtu}`);
     after.push(`mtu ${mtu}`);

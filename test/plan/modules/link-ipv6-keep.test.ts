@@ -21,3 +21,20 @@ describe('taking a link down again in an undo', () => {
     expect(undo).toContainEqual({ kind: 'link', dev: 'teql0', up: false, keepAddresses: true });
   });
 });
+
+// Below 1280 the kernel takes IPv6 off a link (addresses, routes, every net.ipv6.conf setting),
+// and raising the MTU again brings the defaults back, not what was there: no undo is exact.
+describe('an MTU below IPv6 minimum of 1280', () => {
+  const withIpv6 = (mtu: string) => ({ ...pristineFacts(), sysctls: { ...pristineFacts().sysctls, 'net.ipv6.conf.eth1.mtu': mtu } });
+
+  it('is refused before any change on a link with IPv6, saying why and what to do', () => {
+    expect(() => undoOf({ module: 'link', args: { dev: 'eth1', mtu: 1200 } }, withIpv6('1500'))).toThrow(/an MTU of 1200 on eth1 takes IPv6 off the link: the kernel drops its IPv6 addresses and settings below 1280, and no rollback could put them back/);
+  });
+
+  it('is planned where the link has no IPv6 (a kernel without it), and 1280 itself everywhere', () => {
+    expect(undoOf({ module: 'link', args: { dev: 'eth1', mtu: 1200 } })).toContainEqual({ kind: 'link', dev: 'eth1', mtu: 1500 });
+    // The IPv6 MTU goes back after the MTU (which sets it to 1500 as well): ops in the order they run.
+    const undo = undoOf({ module: 'link', args: { dev: 'eth1', mtu: 1280 } }, withIpv6('1500')).filter((o) => o.kind === 'link' || o.kind === 'sysctl');
+    expect(undo).toEqual([{ kind: 'link', dev: 'eth1', mtu: 1500 }, { kind: 'sysctl', name: 'net.ipv6.conf.eth1.mtu', value: '1500' }]);
+  });
+});
