@@ -221,7 +221,7 @@ export function parseFacts(host: string, output: string): Facts {
     addresses: parseAddresses(parseJsonArray(host, 'addresses', ip.addresses)),
     routes: parseRoutes(parseJsonArray(host, 'routes', ip.routes)),
     rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!), parseQdiscDetails(s.get('qdisc_detail') ?? '')),
-    sysctls: parseSysctls(s.get('sysctls')!),
+    sysctls: { ...parseSysctls(s.get('sysctls')!), ...parseSysctls(s.get('ipv6_mtus') ?? '') },
     teql: parseTeql(s.get('teql')!),
   };
   // Not a module, but its equalizers are there (link type void, ARPHRD_VOID): built into the kernel.

@@ -102,9 +102,23 @@ function stableBlock(sysctls: readonly string[]): string {
   // tcp_reordering of 30 (the rp_filter values above are one digit, where read is exact). One
   // process for them all (a `cat` each cost ~30 ms of an emulated router's time); a missing file
   // prints nothing. Every rp_filter is printed by the loop above: not read twice.
-  const paths = sysctls.filter((name) => rpFilterDevice(name) === undefined).map((name) => shellQuote(sysctlPath(name)));
-  if (paths.length > 0) lines.push(`grep -H '' ${paths.join(' ')} 2>/dev/null`);
+  const paths = sysctls.filter((name) => rpFilterDevice(name) === undefined && !isIpv6Mtu(name)).map(procPath);
+  if (paths.length > 0) lines.push(readSysctls(paths));
   return lines.join('\n');
+}
+
+const procPath = (name: string) => shellQuote(sysctlPath(name));
+const readSysctls = (paths: readonly string[]) => `grep -H '' ${paths.join(' ')} 2>/dev/null`;
+
+/**
+ * A link's IPv6 MTU is read for an undo only (the kernel sets it when the MTU changes or the link
+ * comes up), and a router advertisement's MTU option or a carrier coming up moves it: outside the
+ * fingerprint, in a section of its own, or a run would be refused as stale for it.
+ */
+const isIpv6Mtu = (name: string) => /^net\.ipv6\.conf\..+\.mtu$/.test(name);
+function ipv6MtuSection(sysctls: readonly string[]): string[] {
+  const paths = sysctls.filter(isIpv6Mtu).map(procPath);
+  return paths.length > 0 ? [`echo '${SECTION} ipv6_mtus'`, readSysctls(paths)] : [];
 }
 
 /**
@@ -153,6 +167,7 @@ export function factsScript(sysctls: readonly string[] = [], { fingerprint = tru
   for (const [name, command] of SECTIONS) {
     if (VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
   }
+  lines.push(...ipv6MtuSection(sysctls));
   if (fingerprint) lines.push(`echo '${SECTION} fingerprint'`, 'echo "$fp"');
   lines.push(`echo '${SECTION} end'`);
   return lines.join('\n') + '\n';

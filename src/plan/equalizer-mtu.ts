@@ -1,51 +1,64 @@
 // Where the undo puts back the MTU of an equalizer that existed before the run. sch_teql gives
-// teqlN its first slave's MTU when one attaches, its slaves' smallest when it opens, and leaves it
-// so when they detach (teql_qdisc_init, teql_master_open). The kernel refuses an equalizer MTU
-// above any attached slave's (teql_master_mtu, EINVAL), and slaves attached before the run stay
-// attached through the undo: the MTU goes back only after their own MTUs did.
+// teqlN the MTU of the first slave that attaches, lowers it to each smaller one that attaches
+// while it is down, gives it its slaves' smallest when it opens, and leaves it so when they detach
+// (teql_qdisc_init, teql_master_open), all without telling IPv6, whose MTU catches up when teqlN
+// comes up. The kernel refuses an equalizer MTU above any attached slave's (teql_master_mtu,
+// EINVAL), and slaves attached before the run stay attached through the undo: the MTU goes back
+// only after their own MTUs did, and to its value before the run (not before the teql task).
 import type { Facts } from '../gather/facts.js';
 import { conflict, type PlanContext } from './context.js';
-import type { Op } from './ops.js';
+import type { Op, PlannedStep } from './ops.js';
 import type { Change } from './types.js';
 import { ipv6MtuName } from './facts-needed.js';
 
 export interface EqualizerMtu {
   device: string;
-  /** Its MTU before the teql task. */
-  mtu: number;
-  /** Whether the task leaves it another MTU. */
-  changed: boolean;
-  /**
-   * Its IPv6 MTU before the task, when the task brings it up: the kernel then gives it the MTU,
-   * which sch_teql set without telling IPv6 (a stale value an exact undo puts back).
-   */
-  mtu6?: number;
+  /** The slaves the task names. */
+  slaves: readonly string[];
+  /** Its MTU once the task ran. */
+  mtuAfter: number;
+  /** Whether the task brings it up (addrconf then gives its IPv6 MTU the MTU). */
+  bringsUp: boolean;
 }
+
+const isMtuOf = (devs: readonly string[]) => (s: PlannedStep) => s.op.kind === 'link' && s.op.mtu !== undefined && devs.includes(s.op.dev);
 
 /**
  * The changes to replace (old -> new) so that the undo sets the equalizer's MTU last of all that
- * concerns it: in the undo of the earliest change to a kept slave's MTU (undos run last change
- * first), else of the teql task's first change. `earlier` is every change planned before that one,
- * in order; `before` the facts read before the run. Refused, before any change, when the old MTU
- * is above a kept slave's: no undo could put it back.
+ * concerns it: in the undo of the MTU step of the earliest change to a kept slave's MTU (undos run
+ * last change first), else of the teql task's first change. `earlier`: every change planned before
+ * that one, in order; `runBefore`: the facts read before the run's first change; `now`: those the
+ * plan starts from (the same, or read after part of the run: a hub's replan, a later play).
+ * Refused, before the teql task changes anything, where no undo could put the old values back.
  */
-export function placeEqualizerMtu(earlier: readonly Change[], first: Change, want: EqualizerMtu, before: Facts, ctx: PlanContext): Map<Change, Change> {
-  const kept = before.rootQdiscs.filter((q) => q.kind === want.device).map((q) => q.dev);
-  const below = before.links.find((l) => kept.includes(l.name) && l.mtu < want.mtu);
-  if (below && want.changed) {
-    throw conflict(ctx, `${want.device} has MTU ${want.mtu}, above its slave ${below.name}'s ${below.mtu}: the run would change it, and a rollback could not put ${want.mtu} back (the kernel refuses an equalizer MTU above a slave's)`, `before the run, set ${want.device}'s MTU to ${below.mtu} or ${below.name}'s to ${want.mtu} (ip link set ...): a state the kernel can return to`);
+export function placeEqualizerMtu(earlier: readonly Change[], first: Change, want: EqualizerMtu, runBefore: Facts, now: Facts, ctx: PlanContext): Map<Change, Change> {
+  const was = runBefore.links.find((l) => l.name === want.device);
+  if (!was) return new Map(); // made by this run (an earlier play loaded sch_teql): its undo unloads it
+  const kept = runBefore.rootQdiscs.filter((q) => q.kind === want.device).map((q) => q.dev);
+  const below = runBefore.links.find((l) => kept.includes(l.name) && l.mtu < was.mtu);
+  if (below && want.mtuAfter !== was.mtu) {
+    throw conflict(ctx, `${want.device} has MTU ${was.mtu}, above its slave ${below.name}'s ${below.mtu}: the run would change it, and a rollback could not put ${was.mtu} back (the kernel refuses an equalizer MTU above a slave's)`, `set ${want.device}'s MTU to ${below.mtu} or ${below.name}'s to ${was.mtu} (ip link set ...) and run again: a state the kernel can return to`);
   }
-  // The kernel takes an IPv6 MTU up to the link's only (addrconf_sysctl_mtu).
-  if (want.mtu6 !== undefined && want.mtu6 > want.mtu) {
-    throw conflict(ctx, `${want.device}'s IPv6 MTU is ${want.mtu6}, above its MTU ${want.mtu} (sch_teql lowered it without telling IPv6): bringing it up sets ${want.mtu}, and a rollback could not put ${want.mtu6} back`, `before the run: sysctl -w net.ipv6.conf.${want.device}.mtu=${want.mtu}`);
+  const mtu6 = runBefore.sysctls[ipv6MtuName(want.device)];
+  const syncs6 = mtu6 !== undefined && !was.up && want.bringsUp;
+  // The kernel takes an IPv6 MTU from 1280 up to the link's (addrconf_sysctl_mtu).
+  if (syncs6 && Number(mtu6) > was.mtu) {
+    throw conflict(ctx, `${want.device}'s IPv6 MTU is ${mtu6}, above its MTU ${was.mtu} (sch_teql lowered it without telling IPv6): bringing it up sets ${was.mtu}, and a rollback could not put ${mtu6} back`, `${was.mtu >= 1280 ? `sysctl -w net.ipv6.conf.${want.device}.mtu=${was.mtu}` : `ip link set dev ${want.device} down; ip link set dev ${want.device} mtu ${mtu6}, with its slaves at ${mtu6} or more,`} and run again`);
   }
-  const touchesKept = (c: Change) => c.steps.some((s) => s.op.kind === 'link' && s.op.mtu !== undefined && kept.includes(s.op.dev));
-  const target = earlier.find(touchesKept) ?? first;
+  // A kept slave whose MTU an applied part of this run changed: when this plan is a hub's replan,
+  // the journaled change carries the restore (the first plan put it there); after another play,
+  // no undo can come after that play's, and the rollback's comparison names what is left.
+  const slaves = kept.filter((d) => want.slaves.includes(d));
+  const touched = earlier.find((c) => c.steps.some(isMtuOf(slaves)));
+  const applied = slaves.some((d) => now.links.find((l) => l.name === d)?.mtu !== runBefore.links.find((l) => l.name === d)?.mtu);
+  if (!touched && applied) return new Map();
+  const target = touched ?? first;
+  const at = touched ? target.steps.findIndex(isMtuOf(slaves)) : target.steps.findIndex((s) => s.op.kind !== 'baseline-set' && s.op.kind !== 'baseline-unset');
   const restore: Op[] = [
-    ...(below ? [] : [{ kind: 'link' as const, dev: want.device, mtu: want.mtu }]),
-    ...(want.mtu6 !== undefined ? [{ kind: 'sysctl' as const, name: ipv6MtuName(want.device), value: String(want.mtu6) }] : []),
+    ...(below ? [] : [{ kind: 'link' as const, dev: want.device, mtu: was.mtu }]),
+    ...(syncs6 ? [{ kind: 'sysctl' as const, name: ipv6MtuName(want.device), value: mtu6 }] : []),
   ];
-  if (restore.length === 0) return new Map();
-  const steps = target.steps.map((s, i) => (i === 0 ? { ...s, undo: [...s.undo, ...restore] } : s));
+  if (restore.length === 0 || at < 0) return new Map();
+  const steps = target.steps.map((s, i) => (i === at ? { ...s, undo: [...s.undo, ...restore] } : s));
   return new Map([[target, { ...target, steps }]]);
 }

@@ -60,6 +60,11 @@ export interface PlanOptions {
    * still in its boot files, so they must plan nothing; refused (a RefusedError) if they would.
    */
   keepInBoot?: (task: TaskInstance) => boolean;
+  /**
+   * The facts read before the run's first change, where the plan starts from later ones (a hub's
+   * replan, a later play): what an undo must return to (equalizer-mtu.ts).
+   */
+  runBefore?: Facts;
 }
 
 export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts, opts: PlanOptions = {}): PlannedHost {
@@ -92,7 +97,7 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     if (result.equalizerMtu) {
       const earlier = phases.flatMap((p) => p.changes);
       const first = recorded.changes[0]!;
-      const moved = placeEqualizerMtu(earlier.slice(0, earlier.indexOf(first)), first, result.equalizerMtu, facts, ctx);
+      const moved = placeEqualizerMtu(earlier.slice(0, earlier.indexOf(first)), first, result.equalizerMtu, opts.runBefore ?? facts, facts, ctx);
       for (const p of phases) p.changes = p.changes.map((c) => moved.get(c) ?? c);
     }
     current = simulateAll(result.facts, recorded.ops);

@@ -96,7 +96,9 @@ function applyInPlace(f: Facts, op: Op): Facts {
       f.links = f.links.filter((l) => !gone.has(l.name));
       f.addresses = f.addresses.filter((a) => !gone.has(a.dev));
       f.routes = f.routes.filter((r) => !gone.has(r.dev ?? ''));
-      for (const name of gone) delete f.sysctls[`net.ipv4.conf.${name}.rp_filter`];
+      for (const name of gone) {
+        for (const key of Object.keys(f.sysctls)) if (key.startsWith(`net.ipv4.conf.${name}.`) || key.startsWith(`net.ipv6.conf.${name}.`)) delete f.sysctls[key];
+      }
       return f;
     }
     case 'link': {

@@ -45,10 +45,13 @@ export function excludeFor(run: RunState, host: string, failing: ReadonlySet<str
  * they were still in its boot files. `failing`: bundles failed in the stage under way, not yet told to the run.
  */
 export function planScope(run: RunState, host: string, failing?: ReadonlySet<string>): PlanOptions {
+  // What an undo returns to: the facts read before the run, whatever facts this plan starts from.
+  const before = run.snapshots.get(host);
+  const runBefore = before ? { runBefore: before } : {};
   const exclude = excludeFor(run, host, failing);
-  if (!exclude) return {};
+  if (!exclude) return runBefore;
   const kept = run.keptAsWas.get(host);
-  if (!kept || kept.size === 0) return { exclude };
+  if (!kept || kept.size === 0) return { exclude, ...runBefore };
   const scopes = run.domains.scopesOf(host);
-  return { exclude, keepInBoot: (task) => ((owned) => owned.length > 0 && owned.every((b) => kept.has(b)))(taskBundles(task, scopes)) };
+  return { exclude, ...runBefore, keepInBoot: (task) => ((owned) => owned.length > 0 && owned.every((b) => kept.has(b)))(taskBundles(task, scopes)) };
 }

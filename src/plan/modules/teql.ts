@@ -104,8 +104,7 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
   }
   // sch_teql changes the MTU of an equalizer that existed before the run: planHost puts it back.
   if (!facts.teql.loaded || changes.length === 0) return { changes, facts: f };
-  const mtu6 = facts.sysctls[ipv6MtuName(args.device)];
-  return { changes, facts: f, equalizerMtu: { device: args.device, mtu: device.mtu, changed: requireLink(ctx, f, args.device).mtu !== device.mtu, ...(mtu6 !== undefined && !device.up ? { mtu6: Number(mtu6) } : {}) } };
+  return { changes, facts: f, equalizerMtu: { device: args.device, slaves: args.slaves, mtuAfter: requireLink(ctx, f, args.device).mtu, bringsUp: !dev.up } };
 }
 
 function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
@@ -132,7 +131,20 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
     changes.push(unload);
     f = simulateAll(f, unload.steps.map((s) => s.op));
   }
-  return { changes, facts: f };
+  return { changes: restoresIpv6Mtu(changes, facts, args.device), facts: f };
+}
+
+/**
+ * Its undo brings teqlN up again (or loads sch_teql again), and addrconf gives its IPv6 MTU the
+ * MTU: the value read before goes back last, in the first change's undo (where the kernel takes it).
+ */
+function restoresIpv6Mtu(changes: Change[], facts: Facts, device: string): Change[] {
+  const mtu6 = facts.sysctls[ipv6MtuName(device)];
+  const link = facts.links.find((l) => l.name === device);
+  const first = changes[0];
+  if (mtu6 === undefined || !link || Number(mtu6) > link.mtu || !first) return changes;
+  const steps = first.steps.map((s, i) => (i === 0 ? { ...s, undo: [...s.undo, { kind: 'sysctl' as const, name: ipv6MtuName(device), value: mtu6 }] } : s));
+  return [{ ...first, steps }, ...changes.slice(1)];
 }
 
 /**

@@ -118,6 +118,54 @@ describe("an equalizer's MTU, which the kernel takes from its slaves", () => {
     expect(diffState(before, undone)).toEqual({ missing: [], extra: [] });
   });
 
+  // From a review: a hub's replan starts from facts read after part of the run; the kept slave's
+  // MTU the run lowered is no reason to refuse, and its journaled change carries the restore.
+  it("adds no refusal and no second restore in a replan after the kept slave's MTU was applied", () => {
+    const before = simulateAll(pristineFacts(), [
+      { kind: 'modprobe', module: 'sch_teql' },
+      { kind: 'qdisc-root', dev: 'eth1', qdisc: 'teql0', replace: false },
+      { kind: 'qdisc-root', dev: 'eth2', qdisc: 'teql0', replace: false },
+    ]);
+    const lower = task({ module: 'link', args: { dev: 'eth1', mtu: 1400 } }, 'smaller frames');
+    const first = planHost('a', [lower, teql], before).plan.phases[0]!.changes;
+    const journaled = first.find((c) => c.resource === 'link eth1')!;
+    const now = simulateAll(before, journaled.steps.map((s) => s.op));
+    const replan = planHost('a', [lower, teql], now, { runBefore: before }).plan.phases[0]!.changes;
+    expect(replan.map((c) => c.resource)).toEqual(['link teql0']);
+    expect(replan.flatMap((c) => c.steps).flatMap((s) => s.undo).filter((o) => o.kind === 'link' && o.mtu !== undefined)).toEqual([]);
+    // The whole undo, in the order a rollback runs it (the replan's, then the journaled change's).
+    const after = simulateAll(now, replan.flatMap((c) => c.steps.map((s) => s.op)));
+    const undo = [...replan, journaled].flatMap((c) => c.steps).reverse().flatMap((s) => s.undo);
+    expect(diffState(before, simulateAll(after, undo))).toEqual({ missing: [], extra: [] });
+  });
+
+  it("puts the restore in the undo of the kept slave's MTU step itself, not of a baseline record journaled ahead", () => {
+    const before = simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }, { kind: 'qdisc-root', dev: 'eth1', qdisc: 'teql0', replace: false }]);
+    const lower = task({ module: 'link', args: { dev: 'eth1', mtu: 1400 } }, 'smaller frames');
+    const change = planHost('a', [lower, teql], before).plan.phases[0]!.changes.find((c) => c.resource === 'link eth1')!;
+    const withRestore = change.steps.filter((s) => s.undo.some((o) => o.kind === 'link' && o.dev === 'teql0'));
+    expect(withRestore.map((s) => s.op)).toEqual([{ kind: 'link', dev: 'eth1', mtu: 1400 }]);
+  });
+
+  it('refuses to bring up, by a link task, an equalizer whose IPv6 MTU is above its MTU', () => {
+    const before = withIpv6Mtu(simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }, { kind: 'link', dev: 'eth1', mtu: 1400 }, { kind: 'qdisc-root', dev: 'eth1', qdisc: 'teql0', replace: false }]), { teql0: '1500' });
+    const up = task({ module: 'link', args: { dev: 'teql0', state: 'up' } }, 'equalizer up');
+    expect(() => planHost('a', [up], before)).toThrow(/teql0's IPv6 MTU is 1500, above its MTU 1400: setting the link up sets it to the MTU, and a rollback could not put 1500 back/);
+  });
+
+  it('puts back the IPv6 MTU of an equalizer a teardown took down, once its undo brought it up again', () => {
+    const converged = simulateAll(pristineFacts(), [
+      { kind: 'modprobe', module: 'sch_teql' },
+      { kind: 'qdisc-root', dev: 'eth1', qdisc: 'teql0', replace: false },
+      { kind: 'qdisc-root', dev: 'eth2', qdisc: 'teql0', replace: false },
+      { kind: 'link', dev: 'teql0', up: true },
+    ]);
+    const before = withIpv6Mtu(converged, { teql0: '1400' }); // an operator's, below the MTU
+    const absent = task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'absent', replace: false } }, 'teardown');
+    const { undone } = roundTrip(before, [absent]);
+    expect(diffState(before, undone)).toEqual({ missing: [], extra: [] });
+  });
+
   it('needs no undo of its own when the run loads sch_teql (unloading removes teql0)', () => {
     const changes = planHost('a', [teql], pristineFacts()).plan.phases[0]!.changes;
     const undo = changes.flatMap((c) => c.steps).flatMap((s) => s.undo);
