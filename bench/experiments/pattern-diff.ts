@@ -35,6 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory, loadRun } from '../../src/load/index.js';
 import { loadOptions } from '../../src/cli/play-flags.js';
+import { iniText, yamlText, type RandomGroup } from './random-inventory.js';
 import { seededRandom } from './seeded-random.js';
 
 const count = Number(process.argv[2] ?? 300);
@@ -48,10 +49,9 @@ const HOST_ENTRIES = ['r[01:04]', 'r[05:06]', 'sw[a:c]', 'n[1:7:3]', 'web1', 'we
 const GROUP_NAMES = ['web', 'db-x', 'core_net', 'Edge', 'edge', 'leaf', 'spine', 'dc1', 'dc2', 'branches', 'r0', 'WEB'];
 
 interface Inv { file: string; hosts: string[]; groups: string[] }
-interface Group { name: string; hosts: string[]; children: string[] }
 
 function randomInventory(i: number): { file: string; text: string } {
-  const groups: Group[] = GROUP_NAMES.filter(() => chance(0.45)).map((name) => ({ name, hosts: [], children: [] }));
+  const groups: RandomGroup[] = GROUP_NAMES.filter(() => chance(0.45)).map((name) => ({ name, hosts: [], children: [] }));
   const entries = HOST_ENTRIES.filter(() => chance(0.5));
   // Children: a group's children come later in the list, so there is no cycle; some have several parents.
   groups.forEach((g, k) => { for (const c of groups.slice(k + 1)) if (chance(0.25)) g.children.push(c.name); });
@@ -63,37 +63,7 @@ function randomInventory(i: number): { file: string; text: string } {
   }
   const ini = chance(0.5);
   const file = join(dir, `inv${i}.${ini ? 'ini' : 'yml'}`);
-  return { file, text: ini ? iniText(groups.sort(() => rnd() - 0.5), ungrouped) : yamlText(groups, ungrouped) };
-}
-
-function iniText(groups: Group[], ungrouped: string[]): string {
-  const lines = [...ungrouped];
-  for (const g of groups) {
-    if (g.hosts.length || chance(0.5)) lines.push(`[${g.name}]`, ...g.hosts);
-    if (g.children.length) lines.push(`[${g.name}:children]`, ...g.children);
-  }
-  return lines.join('\n') + '\n';
-}
-
-function yamlText(groups: Group[], ungrouped: string[]): string {
-  const q = (s: string) => JSON.stringify(s);
-  const out = ['all:', '  hosts:', ...ungrouped.map((h) => `    ${q(h)}: {}`), '  children:'];
-  const tops = groups.filter((g) => !groups.some((p) => p.children.includes(g.name)));
-  const written = new Set<string>();
-  const write = (g: Group, ind: string) => {
-    out.push(`${ind}${q(g.name)}:`);
-    if (written.has(g.name)) { out[out.length - 1] += ' {}'; return; }
-    written.add(g.name);
-    if (g.hosts.length) out.push(`${ind}  hosts:`, ...g.hosts.map((h) => `${ind}    ${q(h)}: {}`));
-    if (g.children.length) {
-      out.push(`${ind}  children:`);
-      for (const c of g.children) write(groups.find((x) => x.name === c)!, `${ind}    `);
-    }
-    if (!g.hosts.length && !g.children.length) out[out.length - 1] += ' {}';
-  };
-  for (const g of tops) write(g, '    ');
-  if (tops.length === 0) out.push('    {}'.replace('    {}', '    none_here: {}'));
-  return out.join('\n') + '\n';
+  return { file, text: ini ? iniText(groups.sort(() => rnd() - 0.5), ungrouped, chance) : yamlText(groups, ungrouped) };
 }
 
 function term(inv: Inv): string {
