@@ -208,7 +208,7 @@ function variable(name: string, text: string, pos: SourcePos, where: string, wha
   }
   const literal = pyLiteral(text);
   if (literal && 'unsupported' in literal) {
-    problems.add(`${literal.unsupported} in ${shown(name)}: Python reads it as the character it names, which teqlctl cannot`, pos, 'write the character itself, or its \\uXXXX escape');
+    problems.add(`${literal.unsupported} in ${shown(name)}: ${literal.why}`, pos, literal.hint);
     return layer;
   }
   layer.values[name] = literal ? literal.value : text;

@@ -32,7 +32,7 @@ describe('values read as Python literals (ast.literal_eval), else kept as text',
     expect(pyLiteral(text)).toEqual({ value: want });
   });
 
-  it.each(['', 'foo', 'true', 'yes', 'FALSE', '07', '192.168.1.1', '1.5.2', '/usr/bin/python3', 'a=b', '[1, 2', "'open", '--1', 'foo # bar', '1j'])(
+  it.each(['', 'foo', 'true', 'yes', 'FALSE', '07', '192.168.1.1', '1.5.2', '/usr/bin/python3', 'a=b', '[1, 2', "'open", '--1', 'foo # bar', '1j x', '1j+1'])(
     '%j is not a literal: the text is kept',
     (text) => {
       expect(pyLiteral(text)).toBeUndefined();

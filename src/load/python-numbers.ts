@@ -1,0 +1,67 @@
+// Python's number literals as ast.literal_eval (Python 3.11, Ansible's INI reader) takes them: ints
+// in every base, floats, `_` between digits, and imaginary numbers (`1j`, `07j`), which make a
+// complex number no value of teqlctl's can stand for. Also what Python reads without a word where
+// teqlctl has no such value: they are refused where written (python-literal.ts), as \N{NAME} is.
+
+const NUMBER = [
+  /^0[xX](?:_?[0-9a-fA-F])+/,
+  /^0[oO](?:_?[0-7])+/,
+  /^0[bB](?:_?[01])+/,
+  /^(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|^\d(?:_?\d)*\.?(?:[eE][+-]?\d(?:_?\d)*)|^\d(?:_?\d)*\./,
+  /^[1-9](?:_?\d)*|^0(?:_?0)*/,
+];
+// Python's imagnumber: a float, or digits that may start with 0 (`07j` is 7j, though 07 is no int).
+const IMAGINARY = /^(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.?(?:[eE][+-]?\d(?:_?\d)*)?)[jJ]/;
+
+export interface PyNumber {
+  value: number;
+  /** Where the literal ends in the text. */
+  end: number;
+  /** `1j`: the imaginary part of a complex number (its value is then the coefficient). */
+  imaginary: boolean;
+}
+
+/** The number literal at `s[i]`, or undefined: none there, or one with a letter, digit, `_` or `.` after it (07, 1x, 0x1j). */
+export function numberAt(s: string, i: number): PyNumber | undefined {
+  const rest = s.slice(i);
+  const im = IMAGINARY.exec(rest)?.[0];
+  const m = im ?? NUMBER.map((re) => re.exec(rest)?.[0]).find((x) => x !== undefined);
+  if (m === undefined) return undefined;
+  const end = i + m.length;
+  if (/[0-9A-Za-z_.]/.test(s[end] ?? '')) return undefined;
+  const text = m.replace(/_/g, '').replace(/[jJ]$/, '');
+  const value = /^0[oObB]/.test(text) ? parseInt(text.slice(2), text[1]!.toLowerCase() === 'o' ? 8 : 2) : Number(text);
+  return { value, end, imaginary: im !== undefined };
+}
+
+/** A value Python reads and teqlctl cannot: what it is, why that matters, what to write instead. */
+export interface PyUnsupported {
+  unsupported: string;
+  why: string;
+  hint: string;
+}
+
+const QUOTE = 'quote it to keep it as text, as Ansible then does (k="\'1j\'" on a host line, k = \'1j\' in [g:vars])';
+
+export const UNSUPPORTED = {
+  complex: (text: string): PyUnsupported => ({
+    unsupported: `the complex number ${text}`,
+    why: "Ansible's literal_eval reads a Python complex number, which teqlctl has no value for (a template there prints it as (1+2j), 1j)",
+    hint: QUOTE,
+  }),
+  ellipsis: (): PyUnsupported => ({
+    unsupported: '...',
+    why: "Ansible's literal_eval reads Python's Ellipsis object, which teqlctl has no value for (a template there prints Ellipsis)",
+    hint: QUOTE.replace(/1j/g, '...'),
+  }),
+  unhashable: (): PyUnsupported => ({
+    unsupported: 'a list, mapping or set as a mapping key or set element',
+    why: "Python's literal_eval stops there (TypeError: unhashable type), and Ansible then cannot read the inventory at all (Unable to parse ... as an inventory source)",
+    hint: "a key or set element is a number, text or tuple in Python; quote the whole value to keep it as text",
+  }),
+  tupleKey: (): PyUnsupported => ({
+    unsupported: 'a tuple as a mapping key',
+    why: "Ansible's literal_eval reads a mapping keyed by a Python tuple, which teqlctl has no value for",
+    hint: "use text keys ('1,2'), or quote the whole value to keep it as text",
+  }),
+};

@@ -1,0 +1,60 @@
+// INI values Python's literal_eval reads into what teqlctl has no value for, or stops on, against
+// ansible-inventory 2.14.18 (Python 3.11), found by bench/experiments/inventory-diff.ts.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/load/inventory.js';
+import { pyLiteral } from '../../src/load/python-literal.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+const located = (dir: string, fn: () => unknown) => errorsOf(fn).map((e) => `${e.located.replace(`${dir}/`, '')} | ${e.hint}`);
+
+describe('a sign before a number in parentheses', () => {
+  it('is the number: -(1) is -1 to Python (the parentheses make no node), not the text -(1)', () => {
+    // [g] / r1 a="-(1)" b="+( 2.5 )" / [g:vars] / c = -((3))     ansible-inventory --host r1: {"a": -1, "b": 2.5, "c": -3}
+    const dir = writeCase({ hosts: '[g]\nr1 a="-(1)" b="+( 2.5 )"\n[g:vars]\nc = -((3))\n' });
+    expect(loadInventory(join(dir, 'hosts')).inventory.hosts.get('r1')!.vars).toMatchObject({ a: -1, b: 2.5, c: -3 });
+    // Python's ValueError (a malformed node): the text is kept.
+    for (const text of ['-(-1)', '-(1,)', '-(True)', '1+2', '1j+1', '-(1']) expect(pyLiteral(text), text).toBeUndefined();
+  });
+});
+
+describe('what Python reads and teqlctl has no value for is refused where written', () => {
+  it('a complex number (1j, 1+2j, 07j): refused, not the text 1j', () => {
+    // ansible-inventory --host r1 stops: "Object of type complex is not JSON serializable"; a template prints 1j, (1+2j)
+    const dir = writeCase({ hosts: '[g]\nr1 a=1j\n[g:vars]\nb = 1 + 2j\nc = [-(07j)]\n' });
+    expect(located(dir, () => loadInventory(join(dir, 'hosts')))).toEqual([
+      expect.stringMatching(/^hosts:2:4: the complex number 1j in 'a': Ansible's literal_eval reads a Python complex number, which teqlctl has no value for .* \| quote it to keep it as text/),
+      expect.stringMatching(/^hosts:4:1: the complex number 1 \+ 2j in 'b': /),
+      expect.stringMatching(/^hosts:5:1: the complex number -\(07j\) in 'c': /),
+    ]);
+    // Quoted, it is text to both.
+    const quoted = writeCase({ hosts: `[g]\nr1 a="'1j'"\n` });
+    expect(loadInventory(join(quoted, 'hosts')).inventory.hosts.get('r1')!.vars.a).toBe('1j');
+  });
+
+  it('... (Python\'s Ellipsis, which a template prints as Ellipsis): refused, not the text ...', () => {
+    const dir = writeCase({ hosts: '[g]\nr1 a=...\n[g:vars]\nb = [1, ...]\n' });
+    expect(located(dir, () => loadInventory(join(dir, 'hosts')))).toEqual([
+      expect.stringMatching(/^hosts:2:4: \.\.\. in 'a': Ansible's literal_eval reads Python's Ellipsis object/),
+      expect.stringMatching(/^hosts:4:1: \.\.\. in 'b': /),
+    ]);
+  });
+
+  it('a list as a key or set element: Ansible cannot read the inventory at all (TypeError: unhashable type), teqlctl read the text', () => {
+    // [g] / r1 a="{[1]: 2}"    ansible-inventory: "Unable to parse hosts as an inventory source", no host
+    const dir = writeCase({ hosts: '[g]\nr1 a="{[1]: 2}"\n[g:vars]\nb = {(1, [2])}\n' });
+    expect(located(dir, () => loadInventory(join(dir, 'hosts')))).toEqual([
+      expect.stringMatching(/^hosts:2:4: a list, mapping or set as a mapping key or set element in 'a': Python's literal_eval stops there \(TypeError: unhashable type\), and Ansible then cannot read the inventory at all/),
+      expect.stringMatching(/^hosts:4:1: a list, mapping or set as a mapping key or set element in 'b': /),
+    ]);
+    // A tuple of hashable items is one (a set's element here); as a key it has no value here.
+    expect(pyLiteral('{(1, 2)}')).toEqual({ value: [[1, 2]] });
+    expect(pyLiteral('{(1, 2): 3}')).toMatchObject({ unsupported: 'a tuple as a mapping key' });
+    // A syntax error after it: Python keeps the text, as here.
+    expect(pyLiteral('{[1]: 2} x')).toBeUndefined();
+  });
+
+  it("a mapping's key '__proto__' is a key, as in Python, not the mapping's prototype", () => {
+    expect(JSON.stringify((pyLiteral("{'__proto__': 1, 'a': 2}") as { value: unknown }).value)).toBe('{"__proto__":1,"a":2}');
+  });
+});
