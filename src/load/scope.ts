@@ -21,7 +21,9 @@ export interface VarLayer {
 }
 
 export function emptyLayer(): VarLayer {
-  return { values: {}, origins: new Map() };
+  // No prototype: a variable named __proto__ (Ansible keeps it like any other) is then set as a
+  // value, not as the object's prototype, by `values[name] =` and Object.assign alike.
+  return { values: Object.create(null) as Record<string, unknown>, origins: new Map() };
 }
 
 /** Merges layers, lowest precedence first; a later value replaces an earlier one whole (hash_behaviour=replace). */
