@@ -28,6 +28,8 @@ export interface HostNode {
   vars: VarLayer;
   /** Groups that list the host directly. */
   groups: Set<string>;
+  /** The port its first entry wrote (`h7:2222`): Ansible's, whatever later entries write. */
+  entryPort?: number;
 }
 
 export interface InventoryTree {
@@ -86,11 +88,15 @@ export function addHostEntry(tree: InventoryTree, group: string, entry: string, 
     const known = tree.hosts.get(name);
     // Ansible takes a host's port from the entry that first lists it (InventoryData.add_host) and
     // drops the port of a later one without a word: a different one is refused here, not dropped.
-    const laterPort = known !== undefined && expanded.port !== undefined && String(known.vars.values.ansible_port ?? '') !== String(expanded.port);
+    // The first entry's port, or the ansible_port the host has by now, is no difference: ignored, it
+    // changes nothing. (Compared with ansible_port alone, `h7:2222` again was refused once a variable
+    // had changed it, or would have undone that variable.)
+    const laterPort = known !== undefined && expanded.port !== undefined && known.entryPort !== expanded.port && String(known.vars.values.ansible_port ?? '') !== String(expanded.port);
     if (laterPort) {
       problems.add(`host ${shown(name)} is given port ${expanded.port} here, after its first entry at ${formatPos(known.pos)}: Ansible takes a host's port from its first entry only, and would ignore this one`, pos, 'write the port on the host\'s first entry, or set ansible_port in its variables');
     }
-    const layer = mergeLayers([laterPort ? emptyLayer() : port, vars]);
+    // A later entry's port is never applied again (it would undo an ansible_port set in between).
+    const layer = mergeLayers([known ? emptyLayer() : port, vars]);
     // An INI file's hosts above its first section are ungrouped's as they come, as in Ansible (whose
     // ungrouped group exists from the start): not after the ungrouped hosts a later source names.
     const g = tree.groups.get(group) ?? (group === 'ungrouped' ? groupOf(tree, 'ungrouped', pos) : undefined);
@@ -99,7 +105,7 @@ export function addHostEntry(tree: InventoryTree, group: string, entry: string, 
       known.vars = mergeLayers([known.vars, layer]);
       known.groups.add(group);
     } else {
-      tree.hosts.set(name, { name, pos, vars: layer, groups: new Set([group]) });
+      tree.hosts.set(name, { name, pos, vars: layer, groups: new Set([group]), ...(expanded.port !== undefined ? { entryPort: expanded.port } : {}) });
     }
   }
   return names;
