@@ -51,14 +51,16 @@ const YAML_DICTS = ['{a: 1}', '{b: 2, c: {x: 1}}', '\n  a: 5\n  z: [1]', '{}', '
 // Values as an INI host line writes them (one shlex word after `k=`).
 const INI_HOST_VALUES = ['42', '-7', '+5', '1.5', '.5', '5.', '1e3', '1E-2', '0x10', '0o17', '0b101', '010', '00', '0', '1_000', '1__0', 'True', 'False',
   'None', 'true', 'yes', 'no', 'on', 'null', 'hello', '"hello world"', "'42'", `"'42'"`, `"[1, 'a', None]"`, '[1,2]', "{'a':1}", `"{'a': [1, {'b': None}]}"`,
-  '{1,2}', '(1,2)', '()', '[]', '{}', '1j', `"u'x'"`, `"b'x'"`, `"'a' 'b'"`, `"'\\x41'"`, "a=b", 'a#b', '...', '1.0', '-0', '1e999', "'x'y", 'http://x/y',
+  '{1,2}', '(1,2)', '()', '[]', '{}', `"u'x'"`, `"b'x'"`, `"'a' 'b'"`, `"'\\x41'"`, "a=b", 'a#b', '1.0', '-0', '1e999', "'x'y", 'http://x/y',
   '/usr/bin/python3', '192.0.2.1', '2001:db8::1', '"a b # c"', '"  padded  "', '"\'it\\\'s\'"', '-', '""', "''", '"\'\'"', '1,2', '[1,', 'x;y', '"{1: 2}"',
-  '"[[1]]"', '"(1)"', '"-(1)"', '"1 if 1 else 2"', '"{[1]: 2}"', '"{\'a\': 1, \'a\': 2}"', '"1+2j"', '"0777"', '"0_7"'];
+  '"[[1]]"', '"(1)"', '"-(1)"', '"1 if 1 else 2"', '"{\'a\': 1, \'a\': 2}"', '"0777"', '"0_7"', '"-( 4 )"', '"+(1.5)"', '"{(1, 2)}"', '"{\'__proto__\': 1}"'];
+// Rarer, since teqlctl refuses them (a whole inventory less to compare): Python objects teqlctl has no value for, unhashable keys.
+const INI_REFUSED = ['1j', '...', '"1+2j"', '"{[1]: 2}"', '"{(1, 2): 3}"', '"[...]"', '"07j"'];
 const INI_HOST_DICTS = [`"{'a': 1}"`, `"{'b': 2, 'c': {'x': 1}}"`, "{}", `"{'a': {'b': 1}}"`];
 // Values as a [g:vars] line writes them (everything after `=`, spaces and comments included).
 const INI_GROUP_VALUES = ['42', 'hello', 'hello world', '[1, 2]', "{'a': 1, 'b': [2]}", '8080 # web', 'host # note', "'x' # c", 'a = b', '"quoted"', "'single'",
   '  spaced  ', ';semi', 'x;y', '#v', 'True', 'true', 'yes', 'None', '010', '0x10', '1e3', '1_000', '', "'a' 'b'", '1,2', '(1,)', '{1, 2}', '"a\\tb"', "r'a\\tb'",
-  '5.', '-0.0', "u'u'", '...', '[1, [2, [3]]]', '"a" # c', 'a # b # c', "{'k': None}", '1 # 2', "'#'"];
+  '5.', '-0.0', "u'u'", '[1, [2, [3]]]', '"a" # c', 'a # b # c', "{'k': None}", '1 # 2', "'#'"];
 const INI_GROUP_DICTS = ["{'a': 1}", "{'b': 2, 'c': {'x': 1}}", '{}', "{'a': {'b': 1}}"];
 // JSON files: the JavaScript values written with JSON.stringify.
 const JSON_VALUES: unknown[] = [1, 'x', true, null, 1.5, [1, 'a'], { a: 1 }, '010', 'yes', { b: { c: 2 } }, 1e3, '', 0, -0.5, 'a # b'];
@@ -67,6 +69,9 @@ type Fmt = 'yaml' | 'ini-host' | 'ini-group';
 /** A value for `key` in `fmt`; YAML texts are remembered per key, to tell the documented YAML 1.1 readings. */
 function value(key: string, fmt: Fmt, yamlTexts: Map<string, Set<string>>): string {
   const dict = key === 'd' && chance(0.8);
+  if (key === 'ansible_port') return pick(fmt === 'yaml' ? ['2201', '22', '"2202"'] : ['2201', '22', "'2202'"]);
+  if (key === 'ansible_host') return pick(['192.0.2.1', 'r9.example.com', '2001:db8::9']);
+  if (fmt !== 'yaml' && chance(0.01)) return pick(INI_REFUSED).replace(/^"(.*)"$/, fmt === 'ini-group' ? '$1' : '"$1"');
   if (fmt === 'ini-host') return pick(dict ? INI_HOST_DICTS : INI_HOST_VALUES);
   if (fmt === 'ini-group') return pick(dict ? INI_GROUP_DICTS : INI_GROUP_VALUES);
   const text = pick(dict ? YAML_DICTS : YAML_VALUES);
@@ -78,6 +83,7 @@ function value(key: string, fmt: Fmt, yamlTexts: Map<string, Set<string>>): stri
 function someVars(fmt: Fmt, yamlTexts: Map<string, Set<string>>, p = 0.3): Array<[string, string]> {
   const keys = KEYS.filter(() => chance(p));
   if (chance(0.03)) keys.push(pick(ODD_KEYS));
+  if (chance(0.05)) keys.push(pick(['ansible_port', 'ansible_host']));
   return keys.map((k) => [k, value(k, fmt, yamlTexts)]);
 }
 
@@ -121,6 +127,8 @@ function inventoryText(ini: boolean, yamlTexts: Map<string, Set<string>>): strin
 
 /** A variables file's text: YAML `k: v` lines or a JSON object. */
 function varFileText(json: boolean, yamlTexts: Map<string, Set<string>>): string {
+  // A merge key: the anchored mapping's keys, the mapping's own winning (both YAMLs).
+  if (!json && chance(0.05)) return 'd: &base {a: 1, b: [2]}\nv1:\n  <<: *base\n  b: 3\n';
   if (json) return JSON.stringify(Object.fromEntries(KEYS.filter(() => chance(0.4)).map((k) => [k, pick(JSON_VALUES)])));
   const vars = someVars('yaml', yamlTexts, 0.4);
   if (vars.length === 0) return pick(['', '# nothing here\n', '---\n']);
@@ -149,7 +157,13 @@ function makeCase(n: number): Case {
   mkdirSync(invDir, { recursive: true });
   const yamlTexts = new Map<string, Set<string>>();
   let sources: string[];
-  if (chance(0.15)) {
+  if (chance(0.1)) {
+    // Two -i: each with its own group_vars/ and host_vars/, read in -i order.
+    mkdirSync(join(dir, 'inv2'), { recursive: true });
+    sources = [join(invDir, 'a.yml'), join(dir, 'inv2', chance(0.5) ? 'hosts.yml' : 'hosts')];
+    writeFileSync(sources[0]!, inventoryText(false, yamlTexts));
+    writeFileSync(sources[1]!, inventoryText(!sources[1]!.endsWith('.yml'), yamlTexts));
+  } else if (chance(0.15)) {
     // A folder: a YAML file and an INI file without an extension, read in sorted order.
     writeFileSync(join(invDir, 'a.yml'), inventoryText(false, yamlTexts));
     writeFileSync(join(invDir, 'b'), inventoryText(true, yamlTexts));
@@ -162,7 +176,7 @@ function makeCase(n: number): Case {
   }
   const pb = chance(0.2) ? invDir : join(dir, 'pb');
   mkdirSync(pb, { recursive: true });
-  const c: Case = { n, sources, pb, keys: [...KEYS, ...ODD_KEYS, 'ansible_port'], yamlTexts, teql: { hosts: {} } };
+  const c: Case = { n, sources, pb, keys: [...KEYS, ...ODD_KEYS, 'ansible_port', 'ansible_host'], yamlTexts, teql: { hosts: {} } };
   let loaded;
   try {
     loaded = loadInventory(sources, { playbookDir: pb });
@@ -172,8 +186,9 @@ function makeCase(n: number): Case {
     c.teql = { err: errText(err) };
   }
   const hosts = loaded ? [...loaded.inventory.hosts.keys()] : [];
-  const groups = loaded ? [...loaded.inventory.groups.keys()].filter((g) => g !== 'ungrouped') : ['all'];
-  for (const d of pb === invDir ? [invDir] : [invDir, pb]) {
+  const groups = loaded ? [...loaded.inventory.groups.keys()] : ['all'];
+  const dirs = [...new Set([...sources.map((s) => (s === invDir ? s : dirname(s))), pb])];
+  for (const d of dirs) {
     for (const g of groups) if (chance(0.35)) writeVarFiles(d, 'group_vars', g, yamlTexts);
     for (const h of hosts) if (chance(0.3)) writeVarFiles(d, 'host_vars', h, yamlTexts);
   }
