@@ -146,7 +146,7 @@ class Reader {
     return this.number();
   }
 
-  /** `{}` and `{k: v}` are dicts, `{a, b}` a set (a list here, as Ansible turns it into one). */
+  /** `{}` and `{k: v}` are dicts; `{a, b}` is a set, said (Ansible keeps a Python set: no list). */
   braces(depth: number): unknown {
     this.i++;
     this.skip();
@@ -156,7 +156,7 @@ class Reader {
     if (this.s[this.i] !== ':') {
       if (this.s[this.i] === ',') this.i++;
       const set = [first, ...this.sequence('}', depth).items];
-      if (!set.every((x) => this.hashable(x))) this.defer(UNSUPPORTED.unhashable());
+      this.defer(set.every((x) => this.hashable(x)) ? UNSUPPORTED.set() : UNSUPPORTED.unhashable());
       return set;
     }
     const out: Record<string, unknown> = {};

@@ -59,6 +59,11 @@ export const UNSUPPORTED = {
     why: "Python's literal_eval stops there (TypeError: unhashable type), and Ansible then cannot read the inventory at all (Unable to parse ... as an inventory source)",
     hint: "a key or set element is a number, text or tuple in Python; quote the whole value to keep it as text",
   }),
+  set: (): PyUnsupported => ({
+    unsupported: 'a set',
+    why: "Ansible's literal_eval reads a Python set, which teqlctl has no value for (unordered and without duplicates: a template there prints {'b', 'a'}, {1, 1} has length 1)",
+    hint: "write a list ([...]), or quote the whole value to keep it as text",
+  }),
   tupleKey: (): PyUnsupported => ({
     unsupported: 'a tuple as a mapping key',
     why: "Ansible's literal_eval reads a mapping keyed by a Python tuple, which teqlctl has no value for",

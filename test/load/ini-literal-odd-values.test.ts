@@ -47,11 +47,21 @@ describe('what Python reads and teqlctl has no value for is refused where writte
       expect.stringMatching(/^hosts:2:4: a list, mapping or set as a mapping key or set element in 'a': Python's literal_eval stops there \(TypeError: unhashable type\), and Ansible then cannot read the inventory at all/),
       expect.stringMatching(/^hosts:4:1: a list, mapping or set as a mapping key or set element in 'b': /),
     ]);
-    // A tuple of hashable items is one (a set's element here); as a key it has no value here.
-    expect(pyLiteral('{(1, 2)}')).toEqual({ value: [[1, 2]] });
+    // A tuple of hashable items is hashable: as a key it has no value here, nor has the set.
     expect(pyLiteral('{(1, 2): 3}')).toMatchObject({ unsupported: 'a tuple as a mapping key' });
+    expect(pyLiteral('{(1, 2)}')).toMatchObject({ unsupported: 'a set' });
     // A syntax error after it: Python keeps the text, as here.
     expect(pyLiteral('{[1]: 2} x')).toBeUndefined();
+  });
+
+  it('a set: refused, not a list (Ansible keeps a Python set: {1, 1, 2} has length 2, a template prints {\'b\', \'a\'})', () => {
+    // [g] / r1 ansible_connection=local x="{'b', 'a'}" y="{1, 1, 2}"; debug: msg='{{ x }} {{ y | length }}' prints "{'b', 'a'} 2"
+    // in the order of Python's hashes (teqlctl had the lists ['b', 'a'] and [1, 1, 2])
+    const dir = writeCase({ hosts: `[g]\nr1 x="{'b', 'a'}"\n[g:vars]\ny = {1, 1, 2}\n` });
+    expect(located(dir, () => loadInventory(join(dir, 'hosts')))).toEqual([
+      expect.stringMatching(/^hosts:2:4: a set in 'x': Ansible's literal_eval reads a Python set, .* \| write a list/),
+      expect.stringMatching(/^hosts:4:1: a set in 'y': /),
+    ]);
   });
 
   it("a mapping's key '__proto__' is a key, as in Python, not the mapping's prototype", () => {
