@@ -41,7 +41,11 @@ class Reader {
   private readonly tuples = new WeakSet<object>();
   constructor(readonly s: string) {}
 
+  /** How many unsupported values were read: whether one operand was, not just any before it. */
+  private deferred = 0;
+
   private defer(what: PyUnsupported): void {
+    this.deferred++;
     this.unsupported ??= what;
   }
 
@@ -85,8 +89,10 @@ class Reader {
   /** A value; a real number followed by `+ 2j` or `- 2j` is a complex number to Python (`1+2j`). */
   value(depth: number): unknown {
     const start = this.i;
+    const seen = this.deferred;
     const v = this.operand(depth);
-    if (typeof v !== 'number' || this.unsupported) return v;
+    // `1j+1j` is no literal to Python (text), but `1j, 1+2j` holds a complex number after one.
+    if (typeof v !== 'number' || this.deferred !== seen) return v;
     const back = this.i;
     this.skip();
     if (this.s[this.i] === '+' || this.s[this.i] === '-') {
@@ -116,9 +122,9 @@ class Reader {
     this.skip();
     const c = this.s[this.i];
     if (c === '+' || c === '-') {
-      this.i++;
+      const sign = this.i++;
       const n = this.parenthesised(() => numberAt(this.s, this.i)) ?? this.fail();
-      if (n.imaginary) this.defer(UNSUPPORTED.complex(this.s.slice(this.s.lastIndexOf(c, this.i), this.i)));
+      if (n.imaginary) this.defer(UNSUPPORTED.complex(this.s.slice(sign, this.i)));
       return c === '-' ? -n.value : n.value;
     }
     if (c === '[' || c === '(') {

@@ -32,6 +32,20 @@ describe('what Python reads and teqlctl has no value for is refused where writte
     expect(loadInventory(join(quoted, 'hosts')).inventory.hosts.get('r1')!.vars.a).toBe('1j');
   });
 
+  // From a review: after a first one, a second value teqlctl has no value for left its `+ 2j` unread,
+  // so the whole text was no literal and kept as text (`a="1j, 1+2j"`); Python reads them all.
+  it('a complex number after another unsupported value in the same text: refused too, not the text', () => {
+    const dir = writeCase({ hosts: '[g]\nr1 a="1j, 1+2j" b="[..., 1+2j]"\n[g:vars]\nc = 1+2j, 3-4j\nd = -1e-5j\n' });
+    expect(located(dir, () => loadInventory(join(dir, 'hosts')))).toEqual([
+      expect.stringMatching(/^hosts:2:4: the complex number 1j in 'a': /),
+      expect.stringMatching(/^hosts:2:17: \.\.\. in 'b': /),
+      expect.stringMatching(/^hosts:4:1: the complex number 1\+2j in 'c': /),
+      expect.stringMatching(/^hosts:5:1: the complex number -1e-5j in 'd': /),
+    ]);
+    // Python's ValueError there (a complex number added to one): text for both, as before.
+    expect(pyLiteral('1j+1j')).toBeUndefined();
+  });
+
   it('... (Python\'s Ellipsis, which a template prints as Ellipsis): refused, not the text ...', () => {
     const dir = writeCase({ hosts: '[g]\nr1 a=...\n[g:vars]\nb = [1, ...]\n' });
     expect(located(dir, () => loadInventory(join(dir, 'hosts')))).toEqual([
