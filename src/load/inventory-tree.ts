@@ -88,10 +88,11 @@ export function addHostEntry(tree: InventoryTree, group: string, entry: string, 
     const known = tree.hosts.get(name);
     // Ansible takes a host's port from the entry that first lists it (InventoryData.add_host) and
     // drops the port of a later one without a word: a different one is refused here, not dropped.
-    // The first entry's port, or the ansible_port the host has by now, is no difference: ignored, it
-    // changes nothing. (Compared with ansible_port alone, `h7:2222` again was refused once a variable
+    // The first entry's port, or the ansible_port the host has by now or sets on this very line
+    // (`h7:2201 ansible_port=2201`), is no difference: ignored, it changes nothing. (Compared with ansible_port alone, `h7:2222` again was refused once a variable
     // had changed it, or would have undone that variable.)
-    const laterPort = known !== undefined && expanded.port !== undefined && known.entryPort !== expanded.port && String(known.vars.values.ansible_port ?? '') !== String(expanded.port);
+    const same = (v: unknown) => v !== undefined && String(v) === String(expanded.port);
+    const laterPort = known !== undefined && expanded.port !== undefined && known.entryPort !== expanded.port && !same(known.vars.values.ansible_port) && !same(vars.values.ansible_port);
     if (laterPort) {
       problems.add(`host ${shown(name)} is given port ${expanded.port} here, after its first entry at ${formatPos(known.pos)}: Ansible takes a host's port from its first entry only, and would ignore this one`, pos, 'write the port on the host\'s first entry, or set ansible_port in its variables');
     }

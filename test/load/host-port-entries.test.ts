@@ -19,6 +19,13 @@ describe('a later entry with the port of the first one', () => {
     expect([port(dir, 'a.yml'), port(dir, 'b.ini'), port(dir, 'c.ini')]).toEqual([2201, 2201, 2201]);
   });
 
+  // From a review: the later entry's own ansible_port is the port the host ends with, so that entry's
+  // port is no difference either (ansible-inventory: 2201).
+  it('changes nothing where that entry sets the same ansible_port itself', () => {
+    const dir = writeCase({ 'f.ini': '[g]\nh7:2222\n[k]\nh7:2201 ansible_port=2201\n' });
+    expect(port(dir, 'f.ini')).toBe(2201);
+  });
+
   it('another port than the first entry\'s and the host\'s ansible_port is still refused, naming the first entry', () => {
     const dir = writeCase({ 'd.ini': '[g]\nh7:2222 ansible_port=2201\n[k]\nh7:2300\n', 'e.ini': '[g]\nh7:2222 ansible_port=2201\n[k]\nh7:2201\n' });
     expect(errorsOf(() => loadInventory(join(dir, 'd.ini'))).map((e) => e.located.replace(`${dir}/`, ''))).toEqual([
