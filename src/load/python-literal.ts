@@ -44,9 +44,16 @@ class Reader {
   /** How many unsupported values were read: whether one operand was, not just any before it. */
   private deferred = 0;
 
-  private defer(what: PyUnsupported): void {
+  /** An unhashable key or element was read: Python raises TypeError there. */
+  private stopped = false;
+
+  /** `error`: Python's own TypeError, said over any value before it that teqlctl cannot hold. */
+  private defer(what: PyUnsupported, error = false): void {
     this.deferred++;
-    this.unsupported ??= what;
+    if (error && !this.stopped) {
+      this.unsupported = what;
+      this.stopped = true;
+    } else this.unsupported ??= what;
   }
 
   private hashable(v: unknown): boolean {
@@ -162,7 +169,8 @@ class Reader {
     if (this.s[this.i] !== ':') {
       if (this.s[this.i] === ',') this.i++;
       const set = [first, ...this.sequence('}', depth).items];
-      this.defer(set.every((x) => this.hashable(x)) ? UNSUPPORTED.set() : UNSUPPORTED.unhashable());
+      if (set.every((x) => this.hashable(x))) this.defer(UNSUPPORTED.set());
+      else this.defer(UNSUPPORTED.unhashable(), true);
       return set;
     }
     const out: Record<string, unknown> = {};
@@ -170,7 +178,7 @@ class Reader {
     for (;;) {
       this.skip();
       if (this.s[this.i++] !== ':') this.fail();
-      if (!this.hashable(key)) this.defer(UNSUPPORTED.unhashable());
+      if (!this.hashable(key)) this.defer(UNSUPPORTED.unhashable(), true);
       else if (key !== null && typeof key === 'object') this.defer(UNSUPPORTED.tupleKey());
       // Defined, not assigned: a key '__proto__' is a key, as in Python, not the object's prototype.
       Object.defineProperty(out, String(key), { value: this.value(depth), writable: true, enumerable: true, configurable: true });
