@@ -50,6 +50,7 @@ import { parse as parseYaml12 } from 'yaml';
 import { loadInventory } from '../../src/load/index.js';
 import { iniText, yamlText, type AllPart, type RandomGroup } from './random-inventory.js';
 import { seededRandom } from './seeded-random.js';
+import { diffBuckets } from './diff-buckets.js';
 
 const count = Number(process.argv[2] ?? 300);
 const seedArg = Number(process.argv[3] ?? 1);
@@ -336,12 +337,7 @@ function documented(err: string): string | undefined {
   return undefined;
 }
 
-const buckets = new Map<string, { cls: string; examples: string[] }>();
-const add = (key: string, cls: string, example: string) => {
-  const b = buckets.get(key) ?? { cls, examples: [] };
-  b.examples.push(example);
-  buckets.set(key, b);
-};
+const { buckets, add } = diffBuckets();
 let agree = 0;
 let bothStop = 0;
 let hostsCompared = 0;

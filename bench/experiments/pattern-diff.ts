@@ -37,6 +37,7 @@ import { loadInventory, loadRun } from '../../src/load/index.js';
 import { loadOptions } from '../../src/cli/play-flags.js';
 import { iniText, yamlText, type RandomGroup } from './random-inventory.js';
 import { seededRandom } from './seeded-random.js';
+import { diffBuckets } from './diff-buckets.js';
 
 const count = Number(process.argv[2] ?? 300);
 const seedArg = Number(process.argv[3] ?? 1);
@@ -228,12 +229,7 @@ function documented(err: string, py: Py): string | undefined {
   return undefined;
 }
 
-const buckets = new Map<string, { cls: string; examples: string[] }>();
-const add = (key: string, cls: string, example: string) => {
-  const b = buckets.get(key) ?? { cls, examples: [] };
-  b.examples.push(example);
-  buckets.set(key, b);
-};
+const { buckets, add } = diffBuckets();
 let agree = 0;
 let unordered = 0;
 cases.forEach((c, i) => {
