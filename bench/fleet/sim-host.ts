@@ -1,6 +1,7 @@
 // Pure: what a simulated router answers to each script teqlctl sends. It recognises the script by the
 // markers teqlctl's own modules put in it (facts sections, apply steps, ping checks), answers from
 // facts recorded on the lab, confirms a run, and turns "converged" after an apply ("pristine" after a rollback).
+import { sysctlNames } from '../../src/plan/facts-needed.js';
 import { PARTIAL_MARKER, BARRIER_MARKER, CHECK_MARKER as CHECK, CONFIRM_MARKER, SECTION_MARKER as SECTION, STEP_MARKER as STEP, UNDO_MARKER } from '../../src/router/markers.js';
 import type { LoadedRun } from '../../src/load/index.js';
 
@@ -190,8 +191,7 @@ export function rewriteForPair(text: string, pair: number): string {
   return text.replace(/(?<![\d.])10\.0\.0\.([0-7])(?![\d])/g, `${prefix}.$1`);
 }
 
-/** The sysctl names the chapter's tasks name: the facts script reads them besides every rp_filter. */
+/** What the facts script reads for the chapter's tasks besides every rp_filter, as teqlctl asks for it (the links' IPv6 MTUs too). */
 export function chapterSysctls(loaded: LoadedRun): string[] {
-  const names = loaded.plays.flatMap((p) => [...p.tasks.values()].flat()).flatMap((t) => (t.module === 'sysctl' ? [t.args.name] : []));
-  return [...new Set(names)];
+  return sysctlNames(loaded.plays.flatMap((p) => [...p.tasks.values()].flat()));
 }
