@@ -25,7 +25,7 @@ export function undoBatchScript(undo: readonly Op[][]): string {
   for (let i = undo.length - 1; i >= 0; i--) {
     if (undo[i]!.length === 0) continue;
     lines.push(`if grep -qx ${i} "$d/begun-$b"; then`);
-    for (const op of undo[i]!) lines.push(`  ${renderOp(op)} || echo "undo step ${i} failed: ${renderOp(op).replace(/["`$\\]/g, '')}" >&2`);
+    for (const op of undo[i]!) lines.push(orSay(renderOp(op), `undo step ${i}`));
     lines.push('fi');
   }
   return lines.join('\n') + '\n';
@@ -42,14 +42,32 @@ export function undoBatchScript(undo: readonly Op[][]): string {
 export function redoBatchScript(ops: readonly Op[]): string {
   const lines = ['#!/bin/sh', '# written by teqlctl: the steps of one apply batch that ran, first step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#redo-}'];
   ops.forEach((op, i) => {
-    lines.push(`if grep -qx ${i} "$d/begun-$b"; then`, `  ${renderOp(op)} || echo "redo step ${i} failed: ${renderOp(op).replace(/["`$\\]/g, '')}" >&2`, 'fi');
+    lines.push(`if grep -qx ${i} "$d/begun-$b"; then`, orSay(renderOp(op), `redo step ${i}`), 'fi');
   });
   return lines.join('\n') + '\n';
 }
 
-/** Runs every batch's undo script, newest batch first, appending what they print to `log`. */
-export function undoAllLine(dir: string, log: string): string {
-  return `for f in $(ls ${dir}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${dir}/undo-$f.sh >> ${dir}/${log} 2>&1; done`;
+/** An undo or redo script's line: the command, and what failed said on stderr (for its log). */
+function orSay(command: string, what: string): string {
+  return `  ${command} || echo "${what} failed: ${command.replace(/["`$\\]/g, '')}" >&2`;
+}
+
+/** Runs every batch's undo script, newest batch first, appending what they print to `log` (see undoLogLine). */
+export function undoAllLine(dir: string, log: string, o: { fresh?: boolean } = {}): string {
+  return `${undoLogLine(dir, log, o)}
+for f in $(ls ${dir}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${dir}/undo-$f.sh >> "$tq_ul" 2>&1; done`;
+}
+
+/**
+ * Sets `tq_ul` to the file an undo's or redo's output goes to: `log` in the run's folder (emptied
+ * first when `fresh`), else a file in /run, else /dev/null. A command whose redirection fails is not
+ * run at all: on a file system out of inodes (the reserve's one freed inode taken by the decision's
+ * mkdir) the log could not be made, and a revert recorded `reverted` having undone nothing (found by
+ * a review). `true`, not `:`, opens it: a special builtin's failed redirection ends the script.
+ */
+export function undoLogLine(dir: string, log: string, { fresh = false }: { fresh?: boolean } = {}): string {
+  const open = fresh ? '>' : '>>';
+  return `tq_ul=${dir}/${log}; true 2>/dev/null ${open} "$tq_ul" || { tq_ul=${dir}; tq_ul=/run/teqlctl-\${tq_ul##*/}-${log}; true 2>/dev/null ${open} "$tq_ul"; } || tq_ul=/dev/null`;
 }
 
 /**

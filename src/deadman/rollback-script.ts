@@ -80,10 +80,8 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     ...(o.holdSec ? [`echo 'holding ${o.holdSec} s in the rollback (--debug-hold)' >&2; sleep ${o.holdSec}`] : []),
     // Room for what the undo writes (the baseline's new copy, the log) on a disk that filled.
     `    ${freeReserve('$d')}`,
-    // `true >`, not `: >`: a failed redirection of a special builtin would end the script here.
-    '    true > $d/rollback.log',
-    `    ${undoAllLine('$d', 'rollback.log')}`,
-    `    sed -n 's/^undo step /${UNDO_MARKER} undo step /p' $d/rollback.log`,
+    `    ${undoAllLine('$d', 'rollback.log', { fresh: true })}`,
+    `    sed -n 's/^undo step /${UNDO_MARKER} undo step /p' "$tq_ul"`,
     closeRunScript(runId, 'rolled-back'),
     '  fi',
     'fi',

@@ -5,7 +5,7 @@ import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
-import { heredoc } from './arm-script.js';
+import { heredoc, undoLogLine } from './arm-script.js';
 import { timerLines } from './timer-lines.js';
 import { ARM_SEQ_FILE, metaLine, parsePeers } from './run-meta.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
@@ -127,7 +127,8 @@ ${withRoom('$d', ['echo reverting > $d/state'])}
 ${freeReserve('$d')}
 # The rollback's undo still running here (undo-run-script.ts records it): stopped before the redo.
 ${stopApplierLines('$d')}
-for f in $(ls $x/redo-*.sh 2>/dev/null | sed 's/.*redo-\\([0-9]*\\)\\.sh/\\1/' | sort -n); do /bin/sh $x/redo-$f.sh >> $d/revert.log 2>&1; done
+${undoLogLine('$d', 'revert.log')}
+for f in $(ls $x/redo-*.sh 2>/dev/null | sed 's/.*redo-\\([0-9]*\\)\\.sh/\\1/' | sort -n); do /bin/sh $x/redo-$f.sh >> "$tq_ul" 2>&1; done
 echo confirmed > $x/state; rm -f $x/rolled_back_at
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 ${withRoom('$d', ['echo reverted > $d/state'])}

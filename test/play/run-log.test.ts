@@ -36,6 +36,21 @@ describe('RunLog echo (-v)', () => {
     expect(text).toContain('--- stdout\n[{"ifname":"eth1"}]');
     expect(text).toContain('sudo said [REDACTED]');
   });
+  it('the file holds each record as one block, in order, with or without secrets to redact', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-run-log-'));
+    const block = (said: string) => `### T router_a facts: exit 0 in 12 ms\n--- script\nip -j addr show\ntc -j qdisc show\n--- stdout\n[{"ifname":"eth1"}]\n--- stderr\nsudo said ${said}\n\n`;
+    for (const secrets of [[], ['hunter2']]) {
+      const file = join(dir, `${secrets.length}.log`);
+      const log = new RunLog(file, secrets);
+      log.record('router_a', { ...result, stdout: `${result.stdout}\n\n` });
+      log.note('between');
+      log.record('router_a', result);
+      const text = readFileSync(file, 'utf8').replace(/^(###|#) \S+/gm, '$1 T');
+      const said = secrets.length ? '[REDACTED]' : 'hunter2';
+      expect(text).toBe(`${block(said)}# T between\n${block(said)}`);
+    }
+  });
+
 });
 
 describe('RunLog on a file it cannot write', () => {
