@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { RunLog } from '../../src/play/run-log.js';
-import { ConnectError, ExitCode } from '../../src/errors.js';
+import { ConnectError, ExitCode, RunFailure } from '../../src/errors.js';
 import { ABANDONED_MARKER, REVERT_OWNS_MARKER, CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
 import { replayedLab } from './helpers.js';
@@ -164,6 +164,14 @@ describe('a run against the replayed lab', () => {
     const r = await lab.run({ approve: async () => false });
     expect(r.exitCode).toBe(ExitCode.refused);
     expect(r.summary).toContain('the plan was not approved');
+    expect(lab.routers.router_a.kinds()).toEqual(['facts']);
+  });
+
+  it('Ctrl-C at the approval question (askApproval throws an interruption) ends the run as interrupted (exit 130), nothing changed', async () => {
+    const lab = replayedLab();
+    const r = await lab.run({ approve: async () => { throw new RunFailure('interrupted', 'interrupted at the approval question'); } });
+    expect(r.exitCode).toBe(130);
+    expect(r.summary).toBe('interrupted at the approval question; nothing was changed');
     expect(lab.routers.router_a.kinds()).toEqual(['facts']);
   });
 
