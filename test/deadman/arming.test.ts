@@ -86,6 +86,30 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     expect(existsSync(join(runs, 'r1', 'undo-1.sh'))).toBe(false);
   });
 
+  it('a later phase whose dead-man fires between its pending check and its lock frees the lock it took anew, and changes nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+    const runs = join(root, 'runs');
+    mkdirSync(join(runs, 'r1'), { recursive: true });
+    // The revert ended (state recorded, lock freed) just after the check before the lock read
+    // `pending`: a `cat` that still answers pending for the state stands in for that moment.
+    writeFileSync(join(runs, 'r1', 'state'), 'reverted\n');
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'cat'), `#!/bin/sh\ncase "$1" in */r1/state) echo pending;; *) exec /bin/cat "$@";; esac\n`, { mode: 0o755 });
+    const before = armScript({ runId: 'r1', owner: 'op@host', batch: 1, first: false, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
+    const harmless = { kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op;
+    const script = stepsScript([harmless], { before, onBegin: (i) => begunLine('r1', 1, i) }).replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, join(root, 'lock'));
+    const r = run(shell, `PATH=${bin}:$PATH\n${script}`);
+    expect(r.code).toBe(3);
+    // BusyBox's sh runs its own cat applet whatever PATH says: there the check before the lock
+    // sees the revert already (the race cannot be staged), and the outcome must be the same.
+    const checkedUnderLock = `${ARM_FAILED_MARKER} run r1 is no longer pending here: reverted; nothing of this phase was applied`;
+    if (shell === '/bin/dash') expect(r.stdout).toContain(checkedUnderLock);
+    else expect(r.stdout).toContain(`${ARM_FAILED_MARKER} run r1 is no longer pending here: reverted`);
+    expect(r.stdout).not.toContain(STEP_MARKER);
+    expect(existsSync(join(root, 'lock'))).toBe(false);
+  });
+
   // With 31 older runs, the prune of old records (prune-runs.ts) runs first in the same arm: it must
   // leave the rollback's mark alone (a review: it took it for an old rolled-back run, and the apply armed).
   it.each([0, 31])("teqlctl's rollback reaches the router before the first apply (a signal just after it was sent): the apply arms nothing and changes nothing (%i older runs there)", (older) => {
