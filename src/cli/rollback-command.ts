@@ -10,6 +10,8 @@ import { closeAll } from './host-connections.js';
 import { confirmTimeout, PLAY_DEFAULTS } from './play-flags.js';
 import { debugHold, DEBUG_HOLD_OPTION } from './debug-hold.js';
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 type RollbackFlags = InventoryFlags & { run?: string; force?: boolean; confirmTimeout: string; debugHoldBeforeConfirm?: string };
 
 export function registerRollbackCommand(program: Command): void {
@@ -35,6 +37,16 @@ export function registerRollbackCommand(program: Command): void {
     // Without --run it undoes the routers' latest confirmed run: it logs in as the latest run recorded confirmed here did.
     if (flags.run === undefined) flags.latestConfirmed = true;
     const conns = await connectInventory(flags, options);
+    // Ctrl-C, TERM or HUP: Node's default ended the process at once, leaving locks taken and no
+    // dead-man armed behind (found by a review). Now rollbackRun stops at its next point before the
+    // undo, or finishes an undo under way (see RollbackOptions.interrupted).
+    let interrupted = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (interrupted) return;
+      interrupted = true;
+      process.stderr.write(`${signal}: stopping before the undo; an undo already under way runs to its end and is confirmed\n`);
+    };
+    for (const s of STOP_SIGNALS) process.on(s, onSignal);
     try {
       const exitCode = await rollbackRun(conns, {
         chosen: (runId) => {
@@ -74,9 +86,11 @@ export function registerRollbackCommand(program: Command): void {
           return c.transport;
         },
         say: (line) => process.stdout.write(terminalText(line) + '\n'),
+        interrupted: () => interrupted,
       });
       if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
     } finally {
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
       await closeAll(conns);
     }
   });

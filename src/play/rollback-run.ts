@@ -2,7 +2,7 @@
 // journal kept on the router, as safely as `play` applies: the lock first, a refusal when a router
 // moved since that run, a dead-man (the router redoes the run unless the rollback is confirmed in
 // time), then each router read again and confirmed over a fresh connection.
-import { ConnectError, ExitCode, RefusedError, RemoteCommandError, type Stage } from '../errors.js';
+import { ConnectError, ExitCode, RefusedError, RemoteCommandError, RunFailure, type Stage } from '../errors.js';
 import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
 import { stateLines } from '../rollback/compare.js';
@@ -41,6 +41,20 @@ export interface RollbackOptions {
   chosen?: (runId: string) => void;
   /** The run undone and confirmed on every router given that held it, none of its bundles left on one end. */
   undone?: (runId: string) => void;
+  /**
+   * A signal came (Ctrl-C, TERM, HUP). Before the undo starts the rollback stops (exit 130): the
+   * locks it took are freed, and a router already armed is left to its dead-man, which frees its
+   * lock (its redo finds the run still applied). Once an undo is sent it runs to its end and is
+   * confirmed, or each router redoes the run: stopping between hosts would leave bundles on one end.
+   */
+  interrupted?: () => boolean;
+}
+
+/** Thrown where the rollback stops for a signal, nothing of the run undone. */
+function stopIfInterrupted(o: RollbackOptions, runId: string, armed: ReadonlySet<string>): void {
+  if (!o.interrupted?.()) return;
+  const left = armed.size > 0 ? ` (${[...armed].join(', ')} armed: ${armed.size > 1 ? 'their' : 'its'} dead-man frees the lock within ${o.timeoutSec} s, its redo finding run ${runId} still there)` : '';
+  throw new RunFailure('interrupted', `interrupted before the undo: nothing of run ${runId} was rolled back${left}`);
 }
 
 async function checked(t: Transport, label: string, script: string, what: string, stage: Stage = 'connect', ok: readonly number[] = [0]) {
@@ -99,6 +113,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   try {
     // The lock first: nothing else may change a router between the comparison below and the undo.
     for (const { c, t } of targets) {
+      stopIfInterrupted(o, runId, armed);
       const res = await checked(t, 'lock', takeLockScript(o.lockId, o.owner), 'taking the lock', 'connect', [0, 3]);
       const held = lockHeldBy(res.stdout);
       if (held !== undefined) throw new RefusedError(`${c.host} is locked: ${held}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
@@ -116,11 +131,13 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');
     // The dead-man, before any change: a rollback that cuts the management path is undone by the router.
     for (const { c, t } of targets) {
+      stopIfInterrupted(o, runId, armed);
       const res = await checked(t, 'arm', armRollbackScript(o.lockId, o.owner, runId, o.timeoutSec), 'arming the dead-man', 'connect', [0, 9]);
       if (!res.stdout.includes(NO_REDO_MARKER)) armed.add(c.host);
       else if (!o.force) throw new RefusedError(`${c.host}: run ${runId} predates the redo scripts a rollback's dead-man needs`, 'undo it without a dead-man with --force');
       else o.say(`${c.host}: no dead-man (run ${runId} has no redo scripts; --force)`);
     }
+    stopIfInterrupted(o, runId, armed);
     let exitCode: number = ExitCode.ok;
     // Every router at once, then every confirmation at once: one by one, a slow undo (one that cut
     // its management path waits out its round trip) let the others' dead-men fire meanwhile.

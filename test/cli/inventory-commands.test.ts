@@ -154,6 +154,28 @@ describe('rollback', () => {
     expect(said).toEqual(['router_a: run r1 undone', 'router_a: verified over a fresh connection']);
   });
 
+  it('a signal before the undo stops the rollback (exit 130): the locks taken are freed, nothing undone; one that comes once the undo was sent lets it finish', async () => {
+    // Signalled once the lock is taken (while comparing): no arm, no undo, the lock freed.
+    let signalled = false;
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), facts: () => ((signalled = true), ok(FACTS)) });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }], { ...opts(async () => freshRouter()), interrupted: () => signalled }).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(130);
+    expect((err as TeqlError).message).toBe('interrupted before the undo: nothing of run r1 was rolled back');
+    expect(t.labels).toEqual(['status', 'lock', 'after-state', 'facts', 'unlock']);
+    // Signalled while arming: the armed router keeps its lock for its dead-man, and is named.
+    let armedYet = false;
+    const u = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), arm: () => ((armedYet = true), ok()) });
+    const err2 = await rollbackRun([{ host: 'router_a', transport: u }], { ...opts(async () => freshRouter()), interrupted: () => armedYet }).catch((e: unknown) => e as TeqlError);
+    expect((err2 as TeqlError).message).toBe('interrupted before the undo: nothing of run r1 was rolled back (router_a armed: its dead-man frees the lock within 60 s, its redo finding run r1 still there)');
+    expect(u.labels).toEqual(['status', 'lock', 'after-state', 'facts', 'arm']);
+    // Signalled during the undo: it finishes, and is confirmed.
+    let undoing = false;
+    const v = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), rollback: () => ((undoing = true), ok()) });
+    const fresh = freshRouter();
+    expect(await rollbackRun([{ host: 'router_a', transport: v }], { ...opts(async () => fresh), interrupted: () => undoing })).toBe(0);
+    expect(fresh.labels).toEqual(['facts', 'status', 'confirm']);
+  });
+
   it('a run without redo scripts is refused (no dead-man possible) unless --force', async () => {
     const noRedo = { arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } };
     const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), ...noRedo });
