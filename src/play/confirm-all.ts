@@ -81,6 +81,7 @@ export async function confirmAll(run: RunState): Promise<void> {
     const waitSec = Math.max(120, run.opts.confirmTimeoutSec) + (between ?? 0) + CONFIRM_SEC * Math.ceil(ready.length / Math.max(1, run.opts.forks));
     for (const [n, wave] of waves.entries()) {
       if (n > 0 && between) await holdFor('between-confirms', between, run.opts);
+      await reopenChanged(run, wave, fresh);
       const failures: HostFailure[] = [];
       // Not one that an earlier wave's failure rolled back wholly.
       await orInterrupt(confirmWave(run, wave.filter((h) => toConfirm(run).includes(h)), fresh, waiting, failures, waitSec), run.opts.stop);
@@ -97,6 +98,37 @@ export async function confirmAll(run: RunState): Promise<void> {
     for (const [h, t] of fresh) run.confirmStats.set(h, { ...t.stats });
     await Promise.all([...fresh.values()].map((t) => t.close().catch(() => undefined)));
   }
+}
+
+/**
+ * A hub whose partial rollback (a failed bundle undone, a link's rp_filter raised, its boot files
+ * written again) came after its confirmation's connection was opened gets a new one: the
+ * confirmation must travel over a connection opened after the router's last change (found by a
+ * review). One that cannot be opened fails the host's bundles, as at first.
+ */
+async function reopenChanged(run: RunState, wave: readonly string[], fresh: Map<string, Transport>): Promise<void> {
+  const hosts = wave.filter((h) => run.changedAfterFresh.has(h) && toConfirm(run).includes(h));
+  if (hosts.length === 0) return;
+  const lost: HostFailure[] = [];
+  await runWithProgress(run.opts.mode, hosts.map((h) => ({
+    host: h,
+    title: `${h}: new connection to confirm, after its partial rollback`,
+    run: async () => {
+      run.changedAfterFresh.delete(h);
+      const old = fresh.get(h);
+      fresh.delete(h);
+      await old?.close().catch(() => undefined);
+      try {
+        fresh.set(h, await run.opts.connectFresh(h, run.specs.get(h)!));
+      } catch (err) {
+        lost.push({ host: h, message: (err as Error).message });
+        throw err;
+      }
+    },
+  })), run.opts.forks);
+  failUnits(run, 'verify', 'management access lost after a partial rollback (a new SSH connection failed): ', lost);
+  await settle(run);
+  if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
 }
 
 /**

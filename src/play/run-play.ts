@@ -52,6 +52,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     reports: new Map<string, HostReport>(names.map((h) => [h, { host: h, status: 'ok', planned: [], applied: 0, checks: [] }])),
     confirmStats: new Map(),
     fresh: new Map(),
+    changedAfterFresh: new Set(),
     confirmed: new Set(),
     confirmUnanswered: new Set(),
     domains: new FailureDomains(loaded.bundles, names, loaded.selectedBundles),

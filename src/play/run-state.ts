@@ -94,6 +94,11 @@ export interface RunState {
   confirmUnanswered: Set<string>;
   /** The confirmation's new connections, opened while the last phase is verified. */
   fresh: Map<string, Promise<Transport>>;
+  /**
+   * Hosts a partial rollback changed after their confirmation's connection was opened: it no longer
+   * proves management access after the last change, and a new one is opened (confirm-all.ts).
+   */
+  changedAfterFresh: Set<string>;
   /** Round trips and bytes of the confirmation's own (second) connection, per host. */
   confirmStats: Map<string, TransportStats>;
   /** The bundles (failure domains): which failed, which go on. */

@@ -102,6 +102,28 @@ describe('a hub whose spoke fails', () => {
     expect(formatRecap(r).split('\n').find((l) => l.startsWith('hub000_spoke2 '))).toMatch(/changed=0 .*rolled_back=1/);
   });
 
+  it('the hub confirms over a connection opened after its partial rollback: the one opened before it proves nothing of that change', async () => {
+    const f = hub(['hub000_spoke2']);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    // What the hub had been sent when each of its confirmation's connections was opened.
+    const opened: string[][] = [];
+    const r = await f.run({ connectFresh: async (h) => { if (h === 'hub000') opened.push(f.hub.kinds()); return f.routers.get(h)!.connect(h); } });
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(opened).toEqual([['facts', 'apply'], ['facts', 'apply', 'verify', 'partial-rollback']]);
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'confirm', 'release']);
+    expect(r.hosts.find((h) => h.host === 'hub000')!.status).toBe('changed');
+  });
+
+  it('a hub that cannot be reached anew after its partial rollback is confirmed nowhere: all of its bundles are rolled back', async () => {
+    const f = hub(['hub000_spoke2']);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    let opens = 0;
+    const r = await f.run({ connectFresh: async (h) => { if (h === 'hub000' && ++opens === 2) throw new Error('connect ETIMEDOUT'); return f.routers.get(h)!.connect(h); } });
+    expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'rolled back', 'rolled back', 'rolled back', 'rolled back']);
+    expect(f.hub.kinds()).not.toContain('confirm');
+    expect(r.summary).toContain('management access lost after a partial rollback (a new SSH connection failed): hub000: connect ETIMEDOUT');
+  });
+
   it('the hub\'s own pings over the failed bundle fail too: it ends changed (its four others confirmed), not failed', async () => {
     const f = hub(['hub000_spoke2']);
     f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
