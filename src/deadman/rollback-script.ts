@@ -7,7 +7,7 @@ import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { ABANDONED_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { claimRecords, decide, freeReserve, RECORDS, withRoom, whoDecided } from '../router/decision.js';
-import { undoAllLine } from './arm-script.js';
+import { undoAllLine } from './batch-scripts.js';
 import { stopApplierLines } from './applier.js';
 import { closeRunScript } from './confirm-script.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { armScript, begunLine, revertScript, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { armScript, begunLine, revertScript } from '../../src/deadman/arm-script.js';
+import { undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { RESUMABLE_MARK } from '../../src/router/markers.js';
 import type { Op } from '../../src/plan/ops.js';
 
@@ -52,7 +53,7 @@ describe('the undo of a batch', () => {
 describe('the revert', () => {
   it('runs only while the run is pending, every batch newest first, then frees the lock of its own run', () => {
     const script = revertScript('r1');
-    expect(script).toContain('[ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0');
+    expect(script).toContain(`case "$(cat $d/state 2>/dev/null)" in pending|'') ;; *) exit 0;; esac`);
     expect(script).toContain('sort -nr');
     expect(script).toContain("grep -qx 'run=r1' /run/teqlctl.lock/owner 2>/dev/null && rm -rf /run/teqlctl.lock");
     expect(script.indexOf('echo reverting')).toBeLessThan(script.indexOf('echo $final >'));

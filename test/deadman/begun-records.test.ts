@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { begunRecords } from '../../src/deadman/begun-records.js';
-import { begunLine, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { begunLine } from '../../src/deadman/arm-script.js';
+import { undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { stepsScript } from '../../src/apply/script.js';
 import type { Op } from '../../src/plan/ops.js';
 

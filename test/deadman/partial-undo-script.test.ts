@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { partialOutcome, partialUndoScript } from '../../src/deadman/partial-undo-script.js';
-import { undoAllLine, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { undoAllLine, undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { RUNS_DIR } from '../../src/router/paths.js';
 import { shellQuote } from '../../src/router/shell-quote.js';
 import type { Op } from '../../src/plan/ops.js';

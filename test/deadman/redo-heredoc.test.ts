@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { armScript, heredoc, redoBatchScript } from '../../src/deadman/arm-script.js';
+import { armScript, heredoc } from '../../src/deadman/arm-script.js';
+import { redoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { confirmScript } from '../../src/deadman/confirm-script.js';
 import { armRollbackScript, NO_REDO_MARKER } from '../../src/deadman/runs-script.js';
 

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { begunLine, revertScript, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { begunLine, revertScript } from '../../src/deadman/arm-script.js';
+import { undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { recordApplierLine } from '../../src/deadman/applier.js';
 import { confirmScript, releaseScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript, undoFailures } from '../../src/deadman/rollback-script.js';
@@ -341,6 +342,19 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     await again.runFile(revertScript(RUN), []);
     expect(again.state()).toBe('pending');
     expect(again.applied()).toEqual([0, 1, 2]);
+  });
+
+  it.each([['no one', 'reverted'], ['revert', 'reverted'], ['rollback', 'rolled-back'], ['confirm', 'reverted']])('a state a power cut left empty (truncated by a decider, not yet written), decided by %s: undone at boot, and ends %s', async (by, end) => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    if (by !== 'no one') {
+      mkdirSync(join(r.dir, 'decided'));
+      writeFileSync(join(r.dir, 'decided', by), '');
+    }
+    writeFileSync(join(r.dir, 'state'), '');
+    await r.runFile(revertScript(RUN), ['boot']);
+    expect(r.state()).toBe(end);
+    expect(r.applied()).toEqual([]);
   });
 
   it('a pending run reverted at boot (`revert.sh boot`) signals no process: the applier pid it recorded is the previous boot\'s', async () => {

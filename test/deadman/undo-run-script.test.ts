@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { redoBatchScript, undoBatchScript } from '../../src/deadman/arm-script.js';
+import { redoBatchScript, undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { armRollbackScript } from '../../src/deadman/runs-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../../src/deadman/undo-run-script.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';

@@ -141,7 +141,8 @@ export function revertPendingRuns(): string[] {
     '  [ -f "$s" ] || continue',
     '  st=$(cat "$s"); r=${s%/state}; r=${r##*/}',
     '  case "$st" in',
-    '    pending)',
+    // Empty: a power cut between a decider's truncation of the state and its write (revert.sh).
+    "    pending|'')",
     // Armed in this boot (the unit restarted, an ifup ran the hook, during a run): its own timer
     // and controller decide it; its revert here would race its apply. Armed in an earlier boot, with
     // a run armed after it (later()): that reboot already undid its kernel changes, and the later

@@ -175,7 +175,7 @@ describe('persist: true', () => {
       '/etc/teqlctl/boot.sh',
     ]);
     const script = content(after, '/etc/teqlctl/boot.sh');
-    expect(script).toContain('    pending)');
+    expect(script).toContain("    pending|'')");
     expect(script).toContain('      /bin/sh "${s%/state}/revert.sh" boot;;');
     expect(script).toContain('      /bin/sh "${s%/state}/revert.sh" resume;;');
     // What the revert does at boot, run for real: test/plan/persist/boot-script.test.ts.
