@@ -149,8 +149,9 @@ export function armScript(o: ArmOptions): string {
     ...(o.first ? [`tq_now=${ROUTER_NOW}`] : []),
     takeLockScript(o.runId, o.owner, o.first ? '"$tq_now"' : ROUTER_NOW),
     // Again under the lock: a revert that ended between the check above and the lock freed it, and
-    // the lock just taken is this run's anew, which nobody would free (found by a review).
-    ...(o.first ? [] : [`tq_st=; read -r tq_st 2>/dev/null < ${dir}/state; if [ -d ${dir}/${DECIDED} ] || [ "$tq_st" != pending ]; then ${releaseLockLine(o.runId)}; echo "${ARM_FAILED_MARKER} run ${o.runId} is no longer pending here: $tq_st; nothing of this phase was applied"; exit 3; fi`]),
+    // the lock just taken is this run's anew, which nobody would free (found by a review). Freed
+    // only when taken anew here: a revert still undoing holds it (a second review).
+    ...(o.first ? [] : [`tq_st=; read -r tq_st 2>/dev/null < ${dir}/state; if [ -d ${dir}/${DECIDED} ] || [ "$tq_st" != pending ]; then [ "\${tq_newlock:-}" = 1 ] && ${releaseLockLine(o.runId)}; echo "${ARM_FAILED_MARKER} run ${o.runId} is no longer pending here: $tq_st; nothing of this phase was applied"; exit 3; fi`]),
     ...(o.first && o.fingerprint !== undefined ? staleCheck(o.runId, o.fingerprint, o.sysctls ?? []) : []),
     `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
     ...(o.first

@@ -28,7 +28,7 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
   const newestFirst = [...steps].sort((x, y) => y.batch - x.batch || y.index - x.index);
   // Fault injection (--debug-hold partial:S): a controller killed here leaves a hub half-way
   // through its partial rollback; the file tells a test that the hold began.
-  const hold = holdSec ? [`    : > $d/debug-hold-partial; echo 'holding ${holdSec} s in the partial rollback (--debug-hold)' >&2; sleep ${holdSec}`] : [];
+  const hold = holdSec ? [`    true > $d/debug-hold-partial; echo 'holding ${holdSec} s in the partial rollback (--debug-hold)' >&2; sleep ${holdSec}`] : [];
   const body = newestFirst.flatMap((s, k) => {
     const file = `$d/begun-${s.batch}`;
     return [

@@ -221,6 +221,8 @@ const withPeers = (peers: string[] | undefined) => (peers === undefined ? {} : {
 function openConfirmConnections(run: RunState): void {
   for (const [h, session] of run.sessions) {
     if (!session.armed || run.fresh.has(h) || !run.domains.alive(h)) continue;
+    // Opened after every change so far: only a later partial rollback needs another (confirm-all.ts).
+    run.changedAfterFresh.delete(h);
     const pending = run.opts.connectFresh(h, run.specs.get(h)!);
     pending.catch(() => undefined); // awaited (and its error reported) by the confirmation
     run.fresh.set(h, pending);

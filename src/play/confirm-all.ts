@@ -50,6 +50,7 @@ export async function confirmAll(run: RunState): Promise<void> {
       run: async (setTitle) => {
         try {
           // Opened while the last phase was verified (apply-and-verify.ts), else now.
+          if (!run.fresh.has(h)) run.changedAfterFresh.delete(h);
           fresh.set(h, await (run.fresh.get(h) ?? run.opts.connectFresh(h, run.specs.get(h)!)));
           setTitle(`${h}: management access still works`);
         } catch (err) {
@@ -107,8 +108,13 @@ export async function confirmAll(run: RunState): Promise<void> {
  * review). One that cannot be opened fails the host's bundles, as at first.
  */
 async function reopenChanged(run: RunState, wave: readonly string[], fresh: Map<string, Transport>): Promise<void> {
-  const hosts = wave.filter((h) => run.changedAfterFresh.has(h) && toConfirm(run).includes(h));
-  if (hosts.length === 0) return;
+  // Until none is left: a failed reopening's settle may roll back part of another hub of the wave.
+  for (let hosts = changed(run, wave); hosts.length > 0; hosts = changed(run, wave)) await reopen(run, hosts, fresh);
+}
+
+const changed = (run: RunState, wave: readonly string[]) => wave.filter((h) => run.changedAfterFresh.has(h) && toConfirm(run).includes(h));
+
+async function reopen(run: RunState, hosts: readonly string[], fresh: Map<string, Transport>): Promise<void> {
   const lost: HostFailure[] = [];
   await runWithProgress(run.opts.mode, hosts.map((h) => ({
     host: h,

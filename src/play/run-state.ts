@@ -95,8 +95,9 @@ export interface RunState {
   /** The confirmation's new connections, opened while the last phase is verified. */
   fresh: Map<string, Promise<Transport>>;
   /**
-   * Hosts a partial rollback changed after their confirmation's connection was opened: it no longer
-   * proves management access after the last change, and a new one is opened (confirm-all.ts).
+   * Hosts a partial rollback changed since their confirmation's connection was opened (or before
+   * it was: then cleared when it opens): it proves nothing of that change, and a new one is opened
+   * (confirm-all.ts).
    */
   changedAfterFresh: Set<string>;
   /** Round trips and bytes of the confirmation's own (second) connection, per host. */

@@ -112,8 +112,8 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
       const before = run.latest.get(h)!;
       const goes = (line: string) => goesWith(lineBundles(line, scopes), failed, mine);
       let judged = false;
-      // Changed after the confirmation's connection was opened: it is opened anew (confirm-all.ts).
-      if (run.fresh.has(h)) run.changedAfterFresh.add(h);
+      // A change: a confirmation's connection opened before it is opened anew (confirm-all.ts).
+      run.changedAfterFresh.add(h);
       try {
         const undone = await run.sessions.get(h)!.undoSome(run.runId, steps, run.opts.holds?.partialSec, peersOf(run, h, failed));
         const { undoErrors, decided } = undone;

@@ -41,7 +41,7 @@ export function takeLockScript(runId: string, owner: string, now = ROUTER_NOW): 
     // The boot it was taken in (the shell's read, no process): see BOOT_ID_FILE.
     `  tq_bi=; read -r tq_bi 2>/dev/null < ${BOOT_ID_FILE}`,
     // An owner that cannot be written (a full /run) would leave a lock no run names: given back.
-    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" "$tq_bi" > ${LOCK_OWNER} || { rm -rf ${LOCK_DIR}; echo '${LOCK_MARKER} unusable'; echo 'cannot write ${LOCK_OWNER} (is /run full?)'; exit 3; }`,
+    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" "$tq_bi" > ${LOCK_OWNER} || { rm -rf ${LOCK_DIR}; echo '${LOCK_MARKER} unusable'; echo 'cannot write ${LOCK_OWNER} (is /run full?)'; exit 3; }; tq_newlock=1`,
     // Not made, and not there: no /run (an OpenWrt before 24.10), or one that is read-only. mkdir
     // again, on this path only, for its own words.
     `elif [ ! -d ${LOCK_DIR} ]; then`,

@@ -110,6 +110,29 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     expect(existsSync(join(root, 'lock'))).toBe(false);
   });
 
+  it('a later phase whose dead-man decides between its pending check and its lock leaves the lock to the revert still undoing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+    const runs = join(root, 'runs');
+    // Decided and undoing (its decided/ left out: the check before the lock tests it with a
+    // builtin, and a `cat` that still answers pending stages the moment before the decision).
+    mkdirSync(join(runs, 'r1'), { recursive: true });
+    writeFileSync(join(runs, 'r1', 'state'), 'reverting\n');
+    // The run's own lock, which the revert frees once its undo is done.
+    mkdirSync(join(root, 'lock'));
+    writeFileSync(join(root, 'lock', 'owner'), 'run=r1\nowner=op@host\n');
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'cat'), `#!/bin/sh\ncase "$1" in */r1/state) echo pending;; *) exec /bin/cat "$@";; esac\n`, { mode: 0o755 });
+    const before = armScript({ runId: 'r1', owner: 'op@host', batch: 1, first: false, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
+    const harmless = { kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op;
+    const script = stepsScript([harmless], { before, onBegin: (i) => begunLine('r1', 1, i) }).replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, join(root, 'lock'));
+    const r = run(shell, `PATH=${bin}:$PATH\n${script}`);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(`${ARM_FAILED_MARKER} run r1 is no longer pending here: reverting`);
+    expect(r.stdout).not.toContain(STEP_MARKER);
+    expect(readFileSync(join(root, 'lock', 'owner'), 'utf8')).toContain('run=r1');
+  });
+
   // With 31 older runs, the prune of old records (prune-runs.ts) runs first in the same arm: it must
   // leave the rollback's mark alone (a review: it took it for an old rolled-back run, and the apply armed).
   it.each([0, 31])("teqlctl's rollback reaches the router before the first apply (a signal just after it was sent): the apply arms nothing and changes nothing (%i older runs there)", (older) => {

@@ -175,6 +175,13 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(res.stderr).toMatch(/run .*r1 is still rolling-back after its revert/);
   });
 
+  it('a run whose state a power cut left empty (truncated by a decider, not yet written) is taken as pending: reverted with `boot`', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`, '');
+    expect(r.boot().code).toBe(0);
+    expect(r.revertArgs()).toEqual(['boot']);
+    expect(r.state()).toBe('reverted');
+  });
+
   it('a pending run is reverted with `boot` (its applier pid is the previous boot\'s: nothing to stop)', () => {
     const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
     r.boot();
