@@ -16,6 +16,8 @@ import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
 import { identityIn } from '../router/stack-identity.js';
 import { sameRouterGroups, sameRouterHint, sameRouterMessage } from './same-router.js';
+import { heldBack } from '../rollback/confirm-groups.js';
+import type { Facts } from '../gather/facts.js';
 
 export interface RollbackHost {
   host: string;
@@ -164,9 +166,21 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     }));
     if (o.holdBeforeConfirmMs) await new Promise((r) => setTimeout(r, o.holdBeforeConfirmMs));
     // Re-verify over a fresh connection (the router still answers, and records the run as rolled
-    // back), then confirm over it: the dead-man stands down and the lock is freed.
-    const verified = await Promise.all(targets.map(({ c }) => verifyAndConfirm(c.host, runId, o, armed)));
-    if (verified.includes(false)) exitCode = ExitCode.rollbackIncomplete;
+    // back), then confirm over it: the dead-man stands down and the lock is freed. A bundle is
+    // confirmed on both of its ends or neither (confirm-groups.ts): a router not verified redoes the
+    // run by its dead-man, and so do the routers joined to it by the run's bundles.
+    const verified = await Promise.all(targets.map(({ c }) => verifyFresh(c.host, runId, o, armed)));
+    const failed = new Set(verified.filter((v) => !v.fresh).map((v) => v.host));
+    const held = heldBack(targets.map((f) => ({ host: f.c.host, ...peersOf(f.runs.find((r) => r.id === runId)) })), failed);
+    const confirmed = await Promise.all(verified.map(async (v) => {
+      if (!v.fresh) return false;
+      const by = held.get(v.host);
+      if (by === undefined) return confirmVerified(v.host, v.fresh, v.after!, runId, o, armed);
+      await v.fresh.close().catch(() => undefined);
+      o.say(`${v.host}: not confirmed: it shares a bundle of run ${runId} with ${by} (through the run's bundles), which was not verified${armed.has(v.host) ? `; its dead-man redoes run ${runId} within ${o.timeoutSec} s, as ${by}'s does` : ''}`);
+      return false;
+    }));
+    if (confirmed.includes(false)) exitCode = ExitCode.rollbackIncomplete;
     for (const { host, peer } of split.outside) o.say(`${peer} (not selected) shares a bundle of run ${runId} with ${host}: if it holds the run, that bundle is now configured on ${peer}'s end only; teqlctl rollback --run ${runId} -l ${peer} undoes it there`);
     // Rolled back around a host that did not answer: the run may still be on it.
     if (split.aside.length > 0 && exitCode === ExitCode.ok) return ExitCode.rollbackIncomplete;
@@ -177,13 +191,31 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   }
 }
 
-async function verifyAndConfirm(host: string, runId: string, o: RollbackOptions, armed: Set<string>): Promise<boolean> {
+/** The run's recorded peers of one router, when its record names them. */
+function peersOf(run: { peers?: string[] } | undefined): { peers?: string[] } {
+  return run?.peers !== undefined ? { peers: run.peers } : {};
+}
+
+/** A fresh connection to `host`, and the router read over it: the run must be recorded rolled back. */
+async function verifyFresh(host: string, runId: string, o: RollbackOptions, armed: Set<string>): Promise<{ host: string; fresh?: Transport; after?: Facts }> {
   let fresh: Transport | undefined;
   try {
     fresh = await o.reconnect(host);
     const after = await readFacts(fresh, host, []);
     const state = parseRuns((await checked(fresh, 'status', runsScript(1, runId), "reading teqlctl's runs")).stdout).runs.find((r) => r.id === runId)?.state;
     if (state !== 'rolled-back') throw new Error(`run ${runId} is recorded as ${state ?? 'missing'}, not rolled-back`);
+    return { host, fresh, after };
+  } catch (err) {
+    await fresh?.close().catch(() => undefined);
+    const pending = armed.has(host) ? `; its dead-man redoes run ${runId} within ${o.timeoutSec} s` : '';
+    o.say(`${host}: not verified after the rollback: ${(err as Error).message}${pending}`);
+    return { host };
+  }
+}
+
+/** Confirms the rollback over the fresh connection verifyFresh opened, then closes it. */
+async function confirmVerified(host: string, fresh: Transport, after: Facts, runId: string, o: RollbackOptions, armed: Set<string>): Promise<boolean> {
+  try {
     if (armed.has(host)) {
       const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(afterConfirmation(after))].join('\n'), 'rollback-confirmed'));
       if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) throw new Error(`the rollback could not be confirmed, its dead-man redid run ${runId} (exit ${res.code}): ${res.stdout.trim()}`);
@@ -197,6 +229,6 @@ async function verifyAndConfirm(host: string, runId: string, o: RollbackOptions,
     o.say(`${host}: not verified after the rollback: ${(err as Error).message}${pending}`);
     return false;
   } finally {
-    await fresh?.close().catch(() => undefined);
+    await fresh.close().catch(() => undefined);
   }
 }

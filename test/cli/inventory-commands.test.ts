@@ -176,6 +176,23 @@ describe('rollback', () => {
     expect(fresh.labels).toEqual(['facts', 'status', 'confirm']);
   });
 
+  it('a bundle is confirmed on both ends or neither: a router joined by the run\'s bundles to one not verified is not confirmed either (its dead-man redoes the run too); a router apart is', async () => {
+    const holder = (host: string, peers: string) => fakeRouter(host, { status: ok(runLine('r1', 'confirmed').replace('\n', `\tpeers=${peers}\n`)), lock: ok(), 'after-state': ok([...stateOf(FACTS)].join('\n')), facts: ok(FACTS), rollback: ok() });
+    const undone = (host: string) => fakeRouter(host, { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')), confirm: ok('@@teqlctl-confirm ok\n') });
+    const fresh = { router_a: undone('router_a'), router_c: undone('router_c') };
+    said.length = 0;
+    const code = await rollbackRun(
+      [{ host: 'router_a', transport: holder('router_a', 'router_b') }, { host: 'router_b', transport: holder('router_b', 'router_a') }, { host: 'router_c', transport: holder('router_c', 'router_d') }],
+      opts(async (h) => { if (h === 'router_b') throw new Error('unreachable: timed out'); return fresh[h as keyof typeof fresh]; }),
+    );
+    expect(code).toBe(6);
+    expect(fresh.router_a.labels, 'verified, not confirmed').toEqual(['facts', 'status']);
+    expect(fresh.router_c.labels).toEqual(['facts', 'status', 'confirm']);
+    expect(said).toContain('router_b: not verified after the rollback: unreachable: timed out; its dead-man redoes run r1 within 60 s');
+    expect(said).toContain("router_a: not confirmed: it shares a bundle of run r1 with router_b (through the run's bundles), which was not verified; its dead-man redoes run r1 within 60 s, as router_b's does");
+    expect(said).toContain('router_c: verified over a fresh connection');
+  });
+
   it('a run without redo scripts is refused (no dead-man possible) unless --force', async () => {
     const noRedo = { arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } };
     const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), ...noRedo });
