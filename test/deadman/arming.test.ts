@@ -30,6 +30,22 @@ function run(shell: string, script: string): { code: number; stdout: string; std
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Batch 1 of run r1 under `root`, whose check before the lock still reads `pending` (a `cat` on PATH
+ * that answers so for the state) while the state file says otherwise: the moment a revert decides
+ * or ends between that check and the lock. A harmless step: nothing on this machine changes.
+ */
+function laterBatchSeeingPending(shell: string, root: string): { code: number; stdout: string; stderr: string } {
+  const runs = join(root, 'runs');
+  const bin = join(root, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'cat'), `#!/bin/sh\ncase "$1" in */r1/state) echo pending;; *) exec /bin/cat "$@";; esac\n`, { mode: 0o755 });
+  const before = armScript({ runId: 'r1', owner: 'op@host', batch: 1, first: false, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
+  const harmless = { kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op;
+  const script = stepsScript([harmless], { before, onBegin: (i) => begunLine('r1', 1, i) }).replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, join(root, 'lock'));
+  return run(shell, `PATH=${bin}:$PATH\n${script}`);
+}
+
 describe.each(SHELLS)('arming under %s', (_name, shell) => {
   it('a run folder that cannot be created: refused before the first step, the lock freed', () => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
@@ -93,13 +109,7 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     // The revert ended (state recorded, lock freed) just after the check before the lock read
     // `pending`: a `cat` that still answers pending for the state stands in for that moment.
     writeFileSync(join(runs, 'r1', 'state'), 'reverted\n');
-    const bin = join(root, 'bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'cat'), `#!/bin/sh\ncase "$1" in */r1/state) echo pending;; *) exec /bin/cat "$@";; esac\n`, { mode: 0o755 });
-    const before = armScript({ runId: 'r1', owner: 'op@host', batch: 1, first: false, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
-    const harmless = { kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op;
-    const script = stepsScript([harmless], { before, onBegin: (i) => begunLine('r1', 1, i) }).replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, join(root, 'lock'));
-    const r = run(shell, `PATH=${bin}:$PATH\n${script}`);
+    const r = laterBatchSeeingPending(shell, root);
     expect(r.code).toBe(3);
     // BusyBox's sh runs its own cat applet whatever PATH says: there the check before the lock
     // sees the revert already (the race cannot be staged), and the outcome must be the same.
@@ -120,13 +130,7 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     // The run's own lock, which the revert frees once its undo is done.
     mkdirSync(join(root, 'lock'));
     writeFileSync(join(root, 'lock', 'owner'), 'run=r1\nowner=op@host\n');
-    const bin = join(root, 'bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'cat'), `#!/bin/sh\ncase "$1" in */r1/state) echo pending;; *) exec /bin/cat "$@";; esac\n`, { mode: 0o755 });
-    const before = armScript({ runId: 'r1', owner: 'op@host', batch: 1, first: false, undo: [[op]], timeoutSec: 3600, summary: '1 change(s)', redo: [op] });
-    const harmless = { kind: 'file-remove', path: '/nonexistent/teqlctl-test' } as unknown as Op;
-    const script = stepsScript([harmless], { before, onBegin: (i) => begunLine('r1', 1, i) }).replaceAll(RUNS_DIR, runs).replaceAll(ARM_SEQ_FILE, `${runs}-arm-seq`).replaceAll(LOCK_DIR, join(root, 'lock'));
-    const r = run(shell, `PATH=${bin}:$PATH\n${script}`);
+    const r = laterBatchSeeingPending(shell, root);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(`${ARM_FAILED_MARKER} run r1 is no longer pending here: reverting`);
     expect(r.stdout).not.toContain(STEP_MARKER);
