@@ -2,22 +2,19 @@
 // journal kept on the router, as safely as `play` applies: the lock first, a refusal when a router
 // moved since that run, a dead-man (the router redoes the run unless the rollback is confirmed in
 // time), then each router read again and confirmed over a fresh connection.
-import { ConnectError, ExitCode, RefusedError, RemoteCommandError, RunFailure, type Stage } from '../errors.js';
+import { ConnectError, ExitCode, RefusedError, RemoteCommandError, RunFailure } from '../errors.js';
 import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
-import { stateLines } from '../rollback/compare.js';
 import { movedSince } from '../rollback/drift.js';
 import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../deadman/undo-run-script.js';
-import { confirmScript } from '../deadman/confirm-script.js';
 import { lockHeldBy, lockUnusable, takeLockScript } from '../router/lock.js';
 import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
-import { afterConfirmation } from '../plan/persist/retiring-script.js';
-import { CONFIRM_MARKER, LOCK_MARKER } from '../router/markers.js';
+import { LOCK_MARKER } from '../router/markers.js';
 import { identityIn } from '../router/stack-identity.js';
 import { sameRouterGroups, sameRouterHint, sameRouterMessage } from './same-router.js';
-import { heldBack } from '../rollback/confirm-groups.js';
-import type { Facts } from '../gather/facts.js';
+import { confirmRollback, peersOf } from './rollback-confirm.js';
+import { checked } from './checked-run.js';
 
 export interface RollbackHost {
   host: string;
@@ -59,11 +56,6 @@ function stopIfInterrupted(o: RollbackOptions, runId: string, armed: ReadonlySet
   throw new RunFailure('interrupted', `interrupted before the undo: nothing of run ${runId} was rolled back${left}`);
 }
 
-async function checked(t: Transport, label: string, script: string, what: string, stage: Stage = 'connect', ok: readonly number[] = [0]) {
-  const res = await t.run(label, script);
-  if (!ok.includes(res.code)) throw new RemoteCommandError(t.host, res, what, stage);
-  return res;
-}
 
 /** Undoes one run on every router that has it; returns the exit code (0, or 6 when an undo or its check failed). */
 export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOptions): Promise<number> {
@@ -132,6 +124,8 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     }
     if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');
     // The dead-man, before any change: a rollback that cuts the management path is undone by the router.
+    // The earliest any of the rollback's timers can fire counts from here (before the first arm).
+    const armsSentAt = Date.now();
     for (const { c, t } of targets) {
       stopIfInterrupted(o, runId, armed);
       const res = await checked(t, 'arm', armRollbackScript(o.lockId, o.owner, runId, o.timeoutSec), 'arming the dead-man', 'connect', [0, 9]);
@@ -165,22 +159,9 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
       }
     }));
     if (o.holdBeforeConfirmMs) await new Promise((r) => setTimeout(r, o.holdBeforeConfirmMs));
-    // Re-verify over a fresh connection (the router still answers, and records the run as rolled
-    // back), then confirm over it: the dead-man stands down and the lock is freed. A bundle is
-    // confirmed on both of its ends or neither (confirm-groups.ts): a router not verified redoes the
-    // run by its dead-man, and so do the routers joined to it by the run's bundles.
-    const verified = await Promise.all(targets.map(({ c }) => verifyFresh(c.host, runId, o, armed)));
-    const failed = new Set(verified.filter((v) => !v.fresh).map((v) => v.host));
-    const held = heldBack(targets.map((f) => ({ host: f.c.host, ...peersOf(f.runs.find((r) => r.id === runId)) })), failed);
-    const confirmed = await Promise.all(verified.map(async (v) => {
-      if (!v.fresh) return false;
-      const by = held.get(v.host);
-      if (by === undefined) return confirmVerified(v.host, v.fresh, v.after!, runId, o, armed);
-      await v.fresh.close().catch(() => undefined);
-      o.say(`${v.host}: not confirmed: it shares a bundle of run ${runId} with ${by} (through the run's bundles), which was not verified${armed.has(v.host) ? `; its dead-man redoes run ${runId} within ${o.timeoutSec} s, as ${by}'s does` : ''}`);
-      return false;
-    }));
-    if (confirmed.includes(false)) exitCode = ExitCode.rollbackIncomplete;
+    // Re-verify over a fresh connection, then confirm: a bundle on both of its ends or neither.
+    const hosts = targets.map((f) => ({ host: f.c.host, ...peersOf(f.runs.find((r) => r.id === runId)) }));
+    if (!(await confirmRollback(hosts, runId, o, armed, armsSentAt + o.timeoutSec * 1000))) exitCode = ExitCode.rollbackIncomplete;
     for (const { host, peer } of split.outside) o.say(`${peer} (not selected) shares a bundle of run ${runId} with ${host}: if it holds the run, that bundle is now configured on ${peer}'s end only; teqlctl rollback --run ${runId} -l ${peer} undoes it there`);
     // Rolled back around a host that did not answer: the run may still be on it.
     if (split.aside.length > 0 && exitCode === ExitCode.ok) return ExitCode.rollbackIncomplete;
@@ -188,47 +169,5 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     return exitCode;
   } finally {
     await Promise.all(locked.filter((t) => !armed.has(t.host)).map((t) => t.run('unlock', unlockRunScript(o.lockId)).catch(() => undefined)));
-  }
-}
-
-/** The run's recorded peers of one router, when its record names them. */
-function peersOf(run: { peers?: string[] } | undefined): { peers?: string[] } {
-  return run?.peers !== undefined ? { peers: run.peers } : {};
-}
-
-/** A fresh connection to `host`, and the router read over it: the run must be recorded rolled back. */
-async function verifyFresh(host: string, runId: string, o: RollbackOptions, armed: Set<string>): Promise<{ host: string; fresh?: Transport; after?: Facts }> {
-  let fresh: Transport | undefined;
-  try {
-    fresh = await o.reconnect(host);
-    const after = await readFacts(fresh, host, []);
-    const state = parseRuns((await checked(fresh, 'status', runsScript(1, runId), "reading teqlctl's runs")).stdout).runs.find((r) => r.id === runId)?.state;
-    if (state !== 'rolled-back') throw new Error(`run ${runId} is recorded as ${state ?? 'missing'}, not rolled-back`);
-    return { host, fresh, after };
-  } catch (err) {
-    await fresh?.close().catch(() => undefined);
-    const pending = armed.has(host) ? `; its dead-man redoes run ${runId} within ${o.timeoutSec} s` : '';
-    o.say(`${host}: not verified after the rollback: ${(err as Error).message}${pending}`);
-    return { host };
-  }
-}
-
-/** Confirms the rollback over the fresh connection verifyFresh opened, then closes it. */
-async function confirmVerified(host: string, fresh: Transport, after: Facts, runId: string, o: RollbackOptions, armed: Set<string>): Promise<boolean> {
-  try {
-    if (armed.has(host)) {
-      const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(afterConfirmation(after))].join('\n'), 'rollback-confirmed'));
-      if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) throw new Error(`the rollback could not be confirmed, its dead-man redid run ${runId} (exit ${res.code}): ${res.stdout.trim()}`);
-      if (res.stdout.includes(`${CONFIRM_MARKER} retire-failed`)) o.say(`${host}: the teardown's boot script could not be removed after the confirmation: it removes itself at the next boot`);
-      armed.delete(host);
-    }
-    o.say(`${host}: verified over a fresh connection`);
-    return true;
-  } catch (err) {
-    const pending = armed.has(host) ? `; its dead-man redoes run ${runId} within ${o.timeoutSec} s` : '';
-    o.say(`${host}: not verified after the rollback: ${(err as Error).message}${pending}`);
-    return false;
-  } finally {
-    await fresh.close().catch(() => undefined);
   }
 }

@@ -189,8 +189,37 @@ describe('rollback', () => {
     expect(fresh.router_a.labels, 'verified, not confirmed').toEqual(['facts', 'status']);
     expect(fresh.router_c.labels).toEqual(['facts', 'status', 'confirm']);
     expect(said).toContain('router_b: not verified after the rollback: unreachable: timed out; its dead-man redoes run r1 within 60 s');
-    expect(said).toContain("router_a: not confirmed: it shares a bundle of run r1 with router_b (through the run's bundles), which was not verified; its dead-man redoes run r1 within 60 s, as router_b's does");
+    expect(said).toContain("router_a: not confirmed: it is joined to router_b through the bundles of run r1, and router_b was not verified; its dead-man redoes run r1 within 60 s, as router_b's does");
     expect(said).toContain('router_c: verified over a fresh connection');
+  });
+
+  it('a router whose verification hangs counts as not verified before the rollback\'s timers come due: the routers apart are confirmed in time', async () => {
+    const holder = (host: string, peers: string) => fakeRouter(host, { status: ok(runLine('r1', 'confirmed').replace('\n', `\tpeers=${peers}\n`)), lock: ok(), 'after-state': ok([...stateOf(FACTS)].join('\n')), facts: ok(FACTS), rollback: ok() });
+    const fresh = fakeRouter('router_c', { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')), confirm: ok('@@teqlctl-confirm ok\n') });
+    said.length = 0;
+    const started = Date.now();
+    // A 1 s dead-man: the wait for router_a ends 0.25 s before it (a quarter of it, at most 10 s).
+    const code = await rollbackRun(
+      [{ host: 'router_a', transport: holder('router_a', '') }, { host: 'router_c', transport: holder('router_c', '') }],
+      { ...opts(async (h) => (h === 'router_a' ? new Promise<never>(() => undefined) : fresh)), timeoutSec: 1 },
+    );
+    expect(code).toBe(6);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(fresh.labels).toEqual(['facts', 'status', 'confirm']);
+    expect(said).toContain("router_a: not verified after the rollback: no answer before the rollback's dead-man timers come due; its dead-man redoes run r1");
+  });
+
+  it('a router rolled back without a dead-man (--force, no redo scripts) is not held back: it stays rolled back, and a bundle left on one end is said', async () => {
+    const holder = (host: string, peers: string, over: Record<string, Reply> = {}) => fakeRouter(host, { status: ok(runLine('r1', 'confirmed').replace('\n', `\tpeers=${peers}\n`)), lock: ok(), 'after-state': ok([...stateOf(FACTS)].join('\n')), facts: ok(FACTS), rollback: ok(), ...over });
+    const freshB = fakeRouter('router_b', { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')) });
+    said.length = 0;
+    const code = await rollbackRun(
+      [{ host: 'router_a', transport: holder('router_a', 'router_b') }, { host: 'router_b', transport: holder('router_b', 'router_a', { arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } }) }],
+      opts(async (h) => { if (h === 'router_a') throw new Error('unreachable: timed out'); return freshB; }, true),
+    );
+    expect(code).toBe(6);
+    expect(said).toContain('router_b: verified over a fresh connection');
+    expect(said).toContain("router_b stays rolled back (no dead-man, --force) while router_a's dead-man redoes run r1: their bundle ends on router_a's end only; teqlctl rollback --run r1 -l router_a once it answers");
   });
 
   it('a run without redo scripts is refused (no dead-man possible) unless --force', async () => {
