@@ -3,7 +3,11 @@ import type { Op } from '../plan/ops.js';
 import { routeCommandArgs } from '../gather/route-fact.js';
 import { shellJoin, shellQuote } from '../router/shell-quote.js';
 import { sysctlPath } from '../router/sysctl-path.js';
-import { BASELINE_FILE, ownedDir } from '../router/paths.js';
+import { BASELINE_FILE, BOOT_SCRIPT, BOOT_STARTERS, ownedDir } from '../router/paths.js';
+import { RETIRING_MARK } from '../router/markers.js';
+
+/** Set by `teqlctl rollback`'s undo once it put a retiring boot script in place: see 'file-remove'. */
+export const KEEP_RETIRING_ENV = 'TEQLCTL_KEEP_RETIRING';
 
 function dirOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
@@ -126,7 +130,12 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
     }
     case 'file-remove': {
       const dir = ownedDir(op.path);
-      return `rm -f ${shellQuote(op.path)}${dir ? ` && { rmdir ${shellQuote(dir)} 2>/dev/null || true; }` : ''}`;
+      const rm = `rm -f ${shellQuote(op.path)}${dir ? ` && { rmdir ${shellQuote(dir)} 2>/dev/null || true; }` : ''}`;
+      // The boot script and what starts it stay while `teqlctl rollback`'s undo has put a retiring
+      // script in their place (deadman/undo-run-script.ts): a restart before the rollback is
+      // confirmed must find something that runs the rollback's dead-man, which redoes the run.
+      if (op.path !== BOOT_SCRIPT && !BOOT_STARTERS.includes(op.path)) return rm;
+      return `if [ -n "\${${KEEP_RETIRING_ENV}:-}" ] && grep -qx ${shellQuote(RETIRING_MARK)} ${shellQuote(BOOT_SCRIPT)} 2>/dev/null; then true; else ${rm}; fi`;
     }
     case 'symlink':
       return `${publicDir(dirOf(op.path))} && ln -sfn ${shellQuote(op.target)} ${shellQuote(op.path)} && ${syncFs(dirOf(op.path))}`;

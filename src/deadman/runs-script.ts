@@ -4,14 +4,14 @@ import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js'
 import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
-import { LOCK_MARKER, RUN_MARKER } from '../router/markers.js';
+import { LOCK_MARKER, RESUMABLE_MARK, RUN_MARKER } from '../router/markers.js';
 import { heredoc } from './arm-script.js';
 import { undoLogLine } from './batch-scripts.js';
 import { timerLines } from './timer-lines.js';
 import { ARM_SEQ_FILE, metaLine, parsePeers } from './run-meta.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
-import { decide, freeReserve, withRoom, writeReserve } from '../router/decision.js';
-import { syncFs } from '../apply/render-op.js';
+import { decide, freeReserve, whoDecided, withRoom, writeReserve } from '../router/decision.js';
+import { syncFs, syncFsAt } from '../apply/render-op.js';
 import { stopApplierLines } from './applier.js';
 import { PRUNED_FILE } from './prune-runs.js';
 
@@ -120,14 +120,37 @@ export function armRollbackScript(rollbackId: string, owner: string, runId: stri
 # written by teqlctl: the dead-man of rollback ${rollbackId}: redoes run ${runId} unless the rollback is confirmed.
 export LANG=C LC_ALL=C
 umask 077
+${RESUMABLE_MARK}
 d=${d}; x=${x}
-[ "$(cat $d/state 2>/dev/null)" = pending ] || exit 0
-# Exactly one of this revert and the rollback's confirmation decides the rollback's run.
-${decide('$d', 'revert')} || exit 0
-${withRoom('$d', ['echo reverting > $d/state'])}
+# The boot script's (plan/persist/boot-script.ts) resume: a redo a power cut interrupted, run again
+# whole (a step redone already is set again to the same value, or fails harmlessly); boot: a rollback
+# left pending (or its state empty: a power cut between a decider's truncation and its write) by a
+# restart before its confirmation. Until 2026-12-04 neither was finished at boot (a review).
+mode=\${1:-}
+if [ "$mode" = resume ]; then
+  [ "$(cat $d/state 2>/dev/null)" = reverting ] || exit 0
+  echo "resumed at boot: the redo of run ${runId}, cut off" >> $d/revert.log
+else
+  case "$(cat $d/state 2>/dev/null)" in pending|'') ;; *) exit 0;; esac
+  # Exactly one of this revert and the rollback's confirmation decides the rollback's run. At boot, a
+  # decision whose state a power cut kept from the disk is this revert's or a confirmation that never
+  # said ok (teqlctl took it as failed, its dead-man redoing): the redo runs.
+  if ${decide('$d', 'revert')}; then true
+  elif [ "$mode" = boot ]; then
+    ${whoDecided('$d')}
+    case "$tq_by" in revert|confirm) echo "at boot: decided by $tq_by before a restart, its state not recorded: redone now" >> $d/revert.log;; *) exit 0;; esac
+  else exit 0
+  fi
+  ${withRoom('$d', ['echo reverting > $d/state'])}
+  # On disk before the redo's first change: a power cut during the redo then finds it (resume).
+  ${syncFsAt('d')}
+fi
 ${freeReserve('$d')}
 # The rollback's undo still running here (undo-run-script.ts records it): stopped before the redo.
+# At boot its pid is the previous boot's: nothing to stop.
+if [ "$mode" != resume ] && [ "$mode" != boot ]; then
 ${stopApplierLines('$d')}
+fi
 ${undoLogLine('$d', 'revert.log')}
 for f in $(ls $x/redo-*.sh 2>/dev/null | sed 's/.*redo-\\([0-9]*\\)\\.sh/\\1/' | sort -n); do /bin/sh $x/redo-$f.sh >> "$tq_ul" 2>&1; done
 echo confirmed > $x/state; rm -f $x/rolled_back_at

@@ -85,7 +85,7 @@ async function confirmVerified(host: string, fresh: Transport, after: Facts, run
     if (armed.has(host)) {
       const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(afterConfirmation(after))].join('\n'), 'rollback-confirmed'));
       if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) throw new Error(`the rollback could not be confirmed, its dead-man redid run ${runId} (exit ${res.code}): ${res.stdout.trim()}`);
-      if (res.stdout.includes(`${CONFIRM_MARKER} retire-failed`)) o.say(`${host}: the teardown's boot script could not be removed after the confirmation: it removes itself at the next boot`);
+      if (res.stdout.includes(`${CONFIRM_MARKER} retire-failed`)) o.say(`${host}: the retiring boot script (kept until the rollback was confirmed) could not be removed: it removes itself at the next boot`);
       armed.delete(host);
     }
     o.say(`${host}: verified over a fresh connection`);

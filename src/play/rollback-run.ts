@@ -15,6 +15,7 @@ import { identityIn } from '../router/stack-identity.js';
 import { sameRouterGroups, sameRouterHint, sameRouterMessage } from './same-router.js';
 import { confirmRollback, peersOf } from './rollback-confirm.js';
 import { checked } from './checked-run.js';
+import { retiringScript, startersOf } from '../plan/persist/retiring-script.js';
 
 export interface RollbackHost {
   host: string;
@@ -118,9 +119,13 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     }
     // Moved since the run? Compare what the run left with what the router holds now.
     const moved: string[] = [];
+    // Each router's retiring boot script, should its undo remove the boot script (undo-run-script.ts).
+    const retiring = new Map<string, string>();
     for (const { c, t } of targets) {
       const after = (await checked(t, 'after-state', afterStateScript(runId), `reading what run ${runId} left`)).stdout.split('\n');
-      moved.push(...movedSince(c.host, after, await readFacts(t, c.host, [])));
+      const facts = await readFacts(t, c.host, []);
+      moved.push(...movedSince(c.host, after, facts));
+      retiring.set(c.host, retiringScript(c.host, startersOf(facts.boot?.files ?? [])));
     }
     if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');
     // The dead-man, before any change: a rollback that cuts the management path is undone by the router.
@@ -140,7 +145,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     await Promise.all(targets.map(async ({ c, t }) => {
       let res;
       try {
-        res = await t.run('rollback', undoRunScript(runId, o.lockId));
+        res = await t.run('rollback', undoRunScript(runId, o.lockId, retiring.get(c.host)));
       } catch (err) {
         // The undo may have cut this connection: the fresh one below tells.
         o.say(`${c.host}: ${(err as Error).message} while undoing run ${runId}`);

@@ -36,6 +36,8 @@ export const SYSCTL_FILE = '/etc/sysctl.d/99-teqlctl.conf';
 export const IFUP_HOOK = '/etc/network/if-up.d/teqlctl';
 /** OpenRC's `local` service runs /etc/local.d/*.start at boot. */
 export const OPENRC_LOCAL_START = '/etc/local.d/teqlctl.start';
+/** What runs the boot script at boot, in the order they are removed (the enablement first). */
+export const BOOT_STARTERS = [BOOT_UNIT_WANTS, BOOT_UNIT, OPENRC_LOCAL_START, IFUP_HOOK];
 export const NETWORKD_DIR = '/etc/systemd/network';
 export const NETWORKD_DROPIN = '60-teqlctl.conf';
 

@@ -1,6 +1,6 @@
 // `teqlctl rollback --run`'s undo against its own dead-man (whose revert redoes the run), for real
 // under dash and BusyBox sh, on a router's run files in a temporary folder: the two never interleave.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { redoBatchScript, undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { armRollbackScript } from '../../src/deadman/runs-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../../src/deadman/undo-run-script.js';
-import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { BOOT_DIR, BOOT_ID_FILE, BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { RETIRING_MARK } from '../../src/router/markers.js';
+import { retiringScript } from '../../src/plan/persist/retiring-script.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import type { Op } from '../../src/plan/ops.js';
 
@@ -108,5 +110,140 @@ describe.each(SHELLS)('the rollback\'s undo and its dead-man, under %s', (_name,
     // The sleeper of 30 s is left to end by itself: the revert it would run finds the run decided
     // only once confirmed; here the test's folder is simply dropped with it.
     await r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+});
+
+/**
+ * A confirmed run that made the boot script and its systemd starters (a persisted chapter), or
+ * (`touchesBoot` false) one that left an earlier run's boot script alone: its undo removes a step
+ * file, and the boot files it made.
+ */
+function persistedRouter(touchesBoot: boolean) {
+  const root = mkdtempSync(join(tmpdir(), 'teqlctl-undo-boot-'));
+  for (const d of ['runs', 'etc/teqlctl', 'run']) mkdirSync(join(root, d), { recursive: true });
+  writeFileSync(join(root, 'boot-id'), 'this-boot\n');
+  const local = (s: string) => s.replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'run/lock'))
+    .replaceAll(BOOT_ID_FILE, join(root, 'boot-id')).replaceAll('/run/systemd/system', join(root, 'no-systemd'))
+    .replaceAll(BOOT_UNIT_WANTS, join(root, 'etc/wants')).replaceAll(BOOT_UNIT, join(root, 'etc/unit')).replaceAll(BOOT_DIR, join(root, 'etc/teqlctl'));
+  const dir = join(root, 'runs', RUN);
+  mkdirSync(dir);
+  const made = [join(root, 'etc/step'), ...(touchesBoot ? [BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS] : [])];
+  writeFileSync(join(dir, 'undo-0.sh'), local(undoBatchScript([made.map((path) => ({ kind: 'file-remove', path }))])));
+  writeFileSync(join(dir, 'redo-0.sh'), '');
+  writeFileSync(join(dir, 'begun-0'), '0\n');
+  writeFileSync(join(dir, 'state'), 'confirmed\n');
+  writeFileSync(join(root, 'etc/step'), 'x\n');
+  writeFileSync(join(root, 'etc/teqlctl/boot.sh'), '#!/bin/sh\necho the run\'s boot script\n', { mode: 0o755 });
+  for (const f of ['unit', 'wants']) writeFileSync(join(root, 'etc', f), '[Unit]\n');
+  const sh = (shell: string[], script: string) => {
+    const r = spawnSync(shell[0]!, [...shell.slice(1), '-c', local(script)], { encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const read = (f: string) => (existsSync(join(root, f)) ? readFileSync(join(root, f), 'utf8') : undefined);
+  const state = () => readFileSync(join(dir, 'state'), 'utf8').trim();
+  return { sh, read, state, root };
+}
+
+const RETIRING = retiringScript('a', [BOOT_UNIT_WANTS, BOOT_UNIT]);
+
+describe.each(SHELLS)('the rollback\'s undo of a persisted run, under %s', (_name, shell) => {
+  it('under a dead-man, a retiring boot script takes the place of the run\'s, and it and its starters stay for a restart before the confirmation', () => {
+    const r = persistedRouter(true);
+    expect(r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30)).code).toBe(0);
+    const undo = r.sh(shell, undoRunScript(RUN, RB, RETIRING));
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(r.read('etc/step')).toBeUndefined();
+    expect(r.read('etc/teqlctl/boot.sh')?.split('\n')).toContain(RETIRING_MARK);
+    expect(r.read('etc/unit')).toBe('[Unit]\n');
+    expect(r.read('etc/wants')).toBe('[Unit]\n');
+    expect(r.state()).toBe('rolled-back');
+    r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+
+  it('without a dead-man (--force on a run without redo scripts: nothing would redo it at boot), the undo removes the boot files', () => {
+    const r = persistedRouter(true);
+    const undo = r.sh(shell, undoRunScript(RUN, RB, RETIRING));
+    expect(undo.code, undo.stderr).toBe(0);
+    expect([r.read('etc/teqlctl/boot.sh'), r.read('etc/unit'), r.read('etc/wants')]).toEqual([undefined, undefined, undefined]);
+    expect(r.state()).toBe('rolled-back');
+  });
+
+  it('a run whose undo leaves the boot script alone (an earlier run\'s) keeps it as it is', () => {
+    const r = persistedRouter(false);
+    expect(r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30)).code).toBe(0);
+    expect(r.sh(shell, undoRunScript(RUN, RB, RETIRING)).code).toBe(0);
+    expect(r.read('etc/teqlctl/boot.sh')).toBe('#!/bin/sh\necho the run\'s boot script\n');
+    expect(r.read('etc/step')).toBeUndefined();
+    r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+
+  it('a retiring script that cannot be written: nothing is undone (exit 3, said), so that the dead-man redoes a whole run', () => {
+    const r = persistedRouter(true);
+    expect(r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30)).code).toBe(0);
+    // Its temporary file's name taken by a folder: the write fails as on a full or read-only /etc.
+    mkdirSync(join(r.root, 'etc/teqlctl/boot.sh.teqlctl-new'));
+    const undo = r.sh(shell, undoRunScript(RUN, RB, RETIRING));
+    expect(undo.code).toBe(3);
+    expect(undo.stderr).toContain('cannot put a retiring boot script in place');
+    expect([r.read('etc/step'), r.read('etc/unit')]).toEqual(['x\n', '[Unit]\n']);
+    expect(r.read('etc/teqlctl/boot.sh')).toBe('#!/bin/sh\necho the run\'s boot script\n');
+    expect(r.state()).toBe('confirmed');
+    expect(existsSync(join(r.root, 'runs', RB, 'applier'))).toBe(false);
+    r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+
+  it('the undo of a play\'s own revert (no rollback) removes a retiring boot script as any', () => {
+    const r = persistedRouter(true);
+    writeFileSync(join(r.root, 'etc/teqlctl/boot.sh'), `#!/bin/sh\n${RETIRING_MARK}\n`);
+    expect(r.sh(shell, `/bin/sh ${RUNS_DIR}/${RUN}/undo-0.sh`).code).toBe(0);
+    expect([r.read('etc/teqlctl/boot.sh'), r.read('etc/unit')]).toEqual([undefined, undefined]);
+  });
+});
+
+describe.each(SHELLS)('the rollback\'s dead-man at boot (the boot script\'s boot and resume), under %s', (_name, shell) => {
+  /** Armed for 30 s, then undone (both steps gone), as a rollback that a restart cut before its confirmation. */
+  async function rolledBack() {
+    const r = router(0);
+    expect((await r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30))).code).toBe(0);
+    expect((await r.sh(shell, undoRunScript(RUN, RB))).code).toBe(0);
+    expect(r.steps()).toEqual([]);
+    const revert = (mode: string) => r.sh(shell, `set -- ${mode}; . ${RUNS_DIR}/${RB}/revert.sh`);
+    const set = (state: string, decidedBy?: string) => r.sh(shell, `printf '${state}' > ${RUNS_DIR}/${RB}/state${decidedBy ? `; mkdir ${RUNS_DIR}/${RB}/decided && : > ${RUNS_DIR}/${RB}/decided/${decidedBy}` : ''}`);
+    return { ...r, revert, set };
+  }
+
+  it('a rollback left pending by a restart is redone at boot: the run whole again, recorded confirmed', async () => {
+    const r = await rolledBack();
+    expect((await r.revert('boot')).code).toBe(0);
+    expect(r.steps()).toEqual([0, 1]);
+    expect([r.state(RUN), r.state(RB)]).toEqual(['confirmed', 'reverted']);
+  });
+
+  it('a redo a power cut interrupted (reverting) is finished at boot (resume)', async () => {
+    const r = await rolledBack();
+    await r.set('reverting\n', 'revert');
+    expect((await r.revert('resume')).code).toBe(0);
+    expect(r.steps()).toEqual([0, 1]);
+    expect([r.state(RUN), r.state(RB)]).toEqual(['confirmed', 'reverted']);
+    expect(readFileSync(join(r.root, 'runs', RB, 'revert.log'), 'utf8')).toContain(`resumed at boot: the redo of run ${RUN}, cut off`);
+  });
+
+  it('an empty state after a power cut is taken as pending: decided by the revert, or by a confirmation that never said ok, the run is redone at boot', async () => {
+    for (const by of ['revert', 'confirm']) {
+      const r = await rolledBack();
+      await r.set('', by);
+      expect((await r.revert('boot')).code).toBe(0);
+      expect(r.steps(), by).toEqual([0, 1]);
+      expect([r.state(RUN), r.state(RB)]).toEqual(['confirmed', 'reverted']);
+    }
+  });
+
+  it('resume leaves a rollback that is not being redone alone, and a rollback confirmed is never redone at boot', async () => {
+    const r = await rolledBack();
+    expect((await r.revert('resume')).code).toBe(0);
+    expect([r.steps(), r.state(RB)]).toEqual([[], 'pending']);
+    await r.set('rollback-confirmed\n', 'confirm');
+    expect((await r.revert('boot')).code).toBe(0);
+    expect([r.steps(), r.state(RUN), r.state(RB)]).toEqual([[], 'rolled-back', 'rollback-confirmed']);
   });
 });

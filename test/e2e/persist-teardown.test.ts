@@ -110,6 +110,39 @@ describe('persist, reboot, teardown', () => {
     expect(ping.stdout.trim()).toBe('ok');
   }, REBOOT_TEST_TIMEOUT_MS);
 
+  it('`teqlctl rollback` of the persisted chapter cut by a power cut before its confirmation: the router comes back with the chapter, boot files and all (its peer by its dead-man)', async () => {
+    // Converged with persist (the chapter's run, the latest confirmed). The rollback undoes it on
+    // both routers, then holds before confirming; a loses its power. Until 2026-12-04 the undo had
+    // removed the boot script: nothing ran the rollback's dead-man at boot, a came back without the
+    // chapter, recorded neither rolled back nor redone, while b's dead-man redid it.
+    const before = await snapshot();
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'rollback', '-i', LAB_INVENTORY, '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {
+      cwd: ROOT, env: process.env, stdio: 'ignore',
+    });
+    const undone = (r: Router) => async () => (await sshRun(r, `grep -qx '${RETIRING_MARK}' /etc/teqlctl/boot.sh && grep -lx rolled-back /var/lib/teqlctl/runs/*/state`)).code === 0;
+    try {
+      expect(await waitFor(undone('a'), 120_000)).toBe(true);
+      expect(await waitFor(undone('b'), 60_000)).toBe(true);
+      expect((await sshRun('a', 'ip link show teql0')).code, 'undone at run time: no equalizer until the power cut').not.toBe(0);
+      await labCli(['reboot', '--power-cut', 'a']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const deadline = Date.now() + 180_000;
+    while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
+    expect(await snapshot()).toEqual(before);
+    // The chapter's run confirmed again, the rollback's run reverted (its dead-man's redo), and the
+    // teardown of the test before still reverted.
+    for (const router of ROUTERS) {
+      const states = async () => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim().split('\n').sort().join(' ');
+      const deadline = Date.now() + 30_000;
+      while ((await states()) !== 'confirmed reverted reverted' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+      expect(await states()).toBe('confirmed reverted reverted');
+    }
+    const ping = await sshRun('a', `ping -c 2 -W 2 ${PEER.a.teql} >/dev/null && echo ok`);
+    expect(ping.stdout.trim()).toBe('ok');
+  }, REBOOT_TEST_TIMEOUT_MS);
+
   it('teardown returns both routers to the snapshot taken before the first run; twice changes nothing', async () => {
     const r = await playJson(TEARDOWN);
     expect(r.code, r.stderr).toBe(0);

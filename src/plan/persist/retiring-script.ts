@@ -7,16 +7,13 @@
 // that finds nothing to revert at boot retires itself too (a confirmation cut before it could).
 import type { BootFileFact, Facts } from '../../gather/facts.js';
 import { RETIRING_MARK } from '../../router/markers.js';
-import { BOOT_DIR, BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, IFUP_HOOK, OPENRC_LOCAL_START, RUNS_DIR } from '../../router/paths.js';
+import { BOOT_DIR, BOOT_SCRIPT, BOOT_STARTERS, BOOT_UNIT, RUNS_DIR } from '../../router/paths.js';
 import { shellQuote } from '../../router/shell-quote.js';
 import { revertPendingRuns, withSelfId } from './boot-script.js';
 
-/** What runs the boot script at boot, in the order they are removed (the enablement first). */
-const STARTERS = [BOOT_UNIT_WANTS, BOOT_UNIT, OPENRC_LOCAL_START, IFUP_HOOK];
-
 /** The files that start the boot script, of those on the router. */
 export function startersOf(files: readonly BootFileFact[]): string[] {
-  return STARTERS.filter((p) => files.some((f) => f.path === p));
+  return BOOT_STARTERS.filter((p) => files.some((f) => f.path === p));
 }
 
 export function isRetiring(f: BootFileFact | undefined): boolean {
