@@ -63,11 +63,15 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
   ].join('\n'));
 }
 
-/** After teqlctl rolled back by itself: the run is over, the timer must not fire again. */
+/**
+ * After teqlctl rolled back by itself: the run is over, the timer must not fire again. An empty
+ * state is the rollback's own `rolling-back` whose write failed after truncating (a full disk even
+ * with the reserve's room): recorded too, or `status` showed the run as unknown (a review).
+ */
 export function closeRunScript(runId: string, state: 'rolled-back'): string {
   const dir = runDir(assertSafeRunId(runId));
   return wholeScript([
-    `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back|confirmed) [ -d ${dir} ] && {\n${withRoom(dir, [`echo ${state} > ${dir}/state`])}\n} ;; esac`,
+    `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back|confirmed|'') [ -d ${dir} ] && {\n${withRoom(dir, [`echo ${state} > ${dir}/state`])}\n} ;; esac`,
     `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; rm -f ${dir}/${RESERVE}; }`,
     releaseLockLine(runId),
     'true',

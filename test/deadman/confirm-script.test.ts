@@ -29,7 +29,7 @@ describe('teqlctl rolling back by itself', () => {
 
   it('closes the run so that its timer cannot fire again', () => {
     const script = closeRunScript('r1', 'rolled-back');
-    expect(script).toContain('pending|rolling-back|confirmed) [ -d /var/lib/teqlctl/runs/r1 ] && {\n{\ntq_ok=1\n{ echo rolled-back > /var/lib/teqlctl/runs/r1/state\n} || tq_ok=0');
+    expect(script).toContain("pending|rolling-back|confirmed|'') [ -d /var/lib/teqlctl/runs/r1 ] && {\n{\ntq_ok=1\n{ echo rolled-back > /var/lib/teqlctl/runs/r1/state\n} || tq_ok=0");
     expect(script).toContain("grep -qx 'run=r1' /run/teqlctl.lock/owner");
   });
 });

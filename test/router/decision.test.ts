@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { revertScript } from '../../src/deadman/arm-script.js';
 import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript } from '../../src/deadman/rollback-script.js';
-import { RESERVE, RESERVE_BLOCKS, whoDecided, writeReserve } from '../../src/router/decision.js';
+import { decide, RESERVE, RESERVE_BLOCKS, whoDecided, writeReserve } from '../../src/router/decision.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 
@@ -80,6 +80,14 @@ describe.each(SHELLS)('deciding a run under %s', (_name, shell) => {
     const claimed = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
     expect(claimed.stdout).not.toContain(REVERTED_MARKER);
     expect(r.state()).toBe('rolled-back');
+    await r.run(closeRunScript(RUN, 'rolled-back'));
+    expect(r.state()).toBe('rolled-back');
+  });
+
+  it("teqlctl's rollback whose rolling-back could not be written (an empty state, a full disk) is closed as rolled back all the same", async () => {
+    const r = router(shell);
+    await r.run(`${decide(r.dir.replace(join(r.root, 'runs'), RUNS_DIR), 'rollback')} && : > ${RUNS_DIR}/${RUN}/state`);
+    expect(r.state()).toBe('');
     await r.run(closeRunScript(RUN, 'rolled-back'));
     expect(r.state()).toBe('rolled-back');
   });
