@@ -4,10 +4,14 @@ import { routeCommandArgs } from '../gather/route-fact.js';
 import { shellJoin, shellQuote } from '../router/shell-quote.js';
 import { sysctlPath } from '../router/sysctl-path.js';
 import { BASELINE_FILE, BOOT_SCRIPT, BOOT_STARTERS, ownedDir } from '../router/paths.js';
-import { RETIRING_MARK } from '../router/markers.js';
 
 /** Set by `teqlctl rollback`'s undo once it put a retiring boot script in place: see 'file-remove'. */
 export const KEEP_RETIRING_ENV = 'TEQLCTL_KEEP_RETIRING';
+
+/** The last command of a file-write step: the new file moved over `path` (also how a script's steps on it are found). */
+export function fileWriteMove(path: string): string {
+  return `mv -f ${shellQuote(`${path}.teqlctl-new`)} ${shellQuote(path)}`;
+}
 
 function dirOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
@@ -126,16 +130,16 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
       const b64 = Buffer.from(op.content, 'utf8').toString('base64');
       const size = Buffer.byteLength(op.content, 'utf8');
       // A failed write leaves no temporary file behind (on a full disk, its room is needed).
-      return `${publicDir(dirOf(op.path))} && { printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && teqlctl_n=$(wc -c < ${tmp}) && [ $teqlctl_n -eq ${size} ] && chmod ${op.executable ? '0755' : '0644'} ${tmp} && mv -f ${tmp} ${shellQuote(op.path)} || { rm -f ${tmp}; false; }; } && ${syncFs(dirOf(op.path))}`;
+      return `${publicDir(dirOf(op.path))} && { printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && teqlctl_n=$(wc -c < ${tmp}) && [ $teqlctl_n -eq ${size} ] && chmod ${op.executable ? '0755' : '0644'} ${tmp} && ${fileWriteMove(op.path)} || { rm -f ${tmp}; false; }; } && ${syncFs(dirOf(op.path))}`;
     }
     case 'file-remove': {
       const dir = ownedDir(op.path);
       const rm = `rm -f ${shellQuote(op.path)}${dir ? ` && { rmdir ${shellQuote(dir)} 2>/dev/null || true; }` : ''}`;
-      // The boot script and what starts it stay while `teqlctl rollback`'s undo has put a retiring
+      // The boot script and what starts it stay while `teqlctl rollback`'s undo keeps a retiring
       // script in their place (deadman/undo-run-script.ts): a restart before the rollback is
       // confirmed must find something that runs the rollback's dead-man, which redoes the run.
       if (op.path !== BOOT_SCRIPT && !BOOT_STARTERS.includes(op.path)) return rm;
-      return `if [ -n "\${${KEEP_RETIRING_ENV}:-}" ] && grep -qx ${shellQuote(RETIRING_MARK)} ${shellQuote(BOOT_SCRIPT)} 2>/dev/null; then true; else ${rm}; fi`;
+      return `if [ -n "\${${KEEP_RETIRING_ENV}:-}" ]; then true; else ${rm}; fi`;
     }
     case 'symlink':
       return `${publicDir(dirOf(op.path))} && ln -sfn ${shellQuote(op.target)} ${shellQuote(op.path)} && ${syncFs(dirOf(op.path))}`;

@@ -53,8 +53,11 @@ final=reverted; log=revert.log
 # else finishes it now. Its undo runs, as the decider's would have: rolled back for a rollback.
 elif [ "$mode" = boot ]; then
 ${whoDecided('$d')}
-case "$tq_by" in revert|confirm) final=reverted; log=revert.log;; rollback) final=rolled-back; log=rollback.log;; *) exit 0;; esac
-echo "at boot: decided by $tq_by before a restart, its state not recorded: undone now" >> $d/$log
+# A decider a power cut kept from recording itself (mkdir done, its file not): any of the three
+# undoes now, so the undo runs, recorded as the revert's (a review: left as it was, the boot script
+# counted the run reverted and a retiring boot script retired itself, nothing undone).
+case "$tq_by" in rollback) final=rolled-back; log=rollback.log;; *) final=reverted; log=revert.log;; esac
+echo "at boot: decided by \${tq_by:-a decider that did not record itself} before a restart, its state not recorded: undone now" >> $d/$log
 else
 exit 0
 fi

@@ -133,12 +133,13 @@ if [ "$mode" = resume ]; then
 else
   case "$(cat $d/state 2>/dev/null)" in pending|'') ;; *) exit 0;; esac
   # Exactly one of this revert and the rollback's confirmation decides the rollback's run. At boot, a
-  # decision whose state a power cut kept from the disk is this revert's or a confirmation that never
-  # said ok (teqlctl took it as failed, its dead-man redoing): the redo runs.
+  # decision whose state a power cut kept from the disk is this revert's or a confirmation's that
+  # never said ok (teqlctl took it as failed, its dead-man redoing), or one whose decider a power cut
+  # kept from recording itself (a review): the redo runs for each.
   if ${decide('$d', 'revert')}; then true
   elif [ "$mode" = boot ]; then
     ${whoDecided('$d')}
-    case "$tq_by" in revert|confirm) echo "at boot: decided by $tq_by before a restart, its state not recorded: redone now" >> $d/revert.log;; *) exit 0;; esac
+    echo "at boot: decided by \${tq_by:-a decider that did not record itself} before a restart, its state not recorded: redone now" >> $d/revert.log
   else exit 0
   fi
   ${withRoom('$d', ['echo reverting > $d/state'])}

@@ -7,7 +7,7 @@ import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
 import { forgetApplierLine, recordApplierLine } from './applier.js';
 import { DECIDED } from '../router/decision.js';
 import { RETIRING_MARK } from '../router/markers.js';
-import { KEEP_RETIRING_ENV, renderOp } from '../apply/render-op.js';
+import { fileWriteMove, KEEP_RETIRING_ENV, renderOp } from '../apply/render-op.js';
 import { shellQuote } from '../router/shell-quote.js';
 
 /**
@@ -16,18 +16,42 @@ import { shellQuote } from '../router/shell-quote.js';
  * back with nothing to run the rollback's dead-man at boot: the run half gone (not persisted any
  * more, its kernel state lost), recorded neither rolled back nor redone, while its peers' dead-men
  * redid it, a bundle on one end (a review, 2026-12-04). As a teardown does (retiring-script.ts):
- * before the undo, where the undo removes the boot script, a retiring script takes its place, and
- * the undo keeps it and its starters (render-op.ts 'file-remove'); at boot it runs the pending
- * rollback's dead-man (the redo writes the run's boot files back), and the rollback's confirmation
- * retires it (confirm-script.ts). Not written, nothing is undone (exit 3): the dead-man redoes.
+ * where the undo ends by removing the boot script, a retiring script takes its place before the
+ * undo, the undo's removals of it and its starters are skipped (render-op.ts 'file-remove', while
+ * KEEP_RETIRING_ENV is set), and it is put back after the undo should one of the undo's own steps
+ * have written an older boot script over it (a run that wrote it in two batches: several plays, a
+ * hub's partial rollback; a second review). Every boot script revokes pending runs, so one is
+ * always in place. At boot it runs the pending rollback's dead-man (the redo writes the run's boot
+ * files back), and the rollback's confirmation retires it (confirm-script.ts). Not written, nothing
+ * is undone (exit 3): the dead-man redoes.
  */
 function keepBootScript(runDirPath: string, retiring: string, forgetApplier: string): string {
-  const removal = renderOp({ kind: 'file-remove', path: BOOT_SCRIPT });
-  const write = renderOp({ kind: 'file-write', path: BOOT_SCRIPT, content: retiring, executable: true });
-  return `  if [ -f ${shellQuote(BOOT_SCRIPT)} ] && ! grep -qx ${shellQuote(RETIRING_MARK)} ${shellQuote(BOOT_SCRIPT)} 2>/dev/null && grep -qF ${shellQuote(removal)} ${runDirPath}/undo-*.sh 2>/dev/null; then
-    ${write} || { ${forgetApplier}; echo "cannot put a retiring boot script in place of ${BOOT_SCRIPT} (is /etc full or read-only?): nothing undone" >&2; exit 3; }
-  fi
-  export ${KEEP_RETIRING_ENV}=1`;
+  return `  if [ -f ${shellQuote(BOOT_SCRIPT)} ] && [ "$(${lastBootScriptStep(runDirPath)})" = remove ]; then
+    ${writeRetiring(retiring)} || { ${forgetApplier}; echo "cannot put a retiring boot script in place of ${BOOT_SCRIPT} (is /etc full or read-only?): nothing undone" >&2; exit 3; }
+    export ${KEEP_RETIRING_ENV}=1
+  fi`;
+}
+
+/** After the undo: the retiring script again, where a step of the undo wrote an older boot script over it. */
+function rewriteRetiring(retiring: string): string {
+  return `if [ -n "\${${KEEP_RETIRING_ENV}:-}" ] && ! grep -qx ${shellQuote(RETIRING_MARK)} ${shellQuote(BOOT_SCRIPT)} 2>/dev/null; then
+  ${writeRetiring(retiring)} || { echo "cannot put the retiring boot script back in place of ${BOOT_SCRIPT}: the run's older boot script stays after the rollback" >&2; failed=1; }
+fi`;
+}
+
+function writeRetiring(retiring: string): string {
+  return renderOp({ kind: 'file-write', path: BOOT_SCRIPT, content: retiring, executable: true });
+}
+
+/**
+ * Prints what the undo does last to the boot script, \`remove\` or \`write\` (nothing: it leaves it
+ * alone): the undo scripts run newest batch first, each one's steps in the order of its lines.
+ */
+function lastBootScriptStep(runDirPath: string): string {
+  const removal = shellQuote(renderOp({ kind: 'file-remove', path: BOOT_SCRIPT }));
+  const write = shellQuote(fileWriteMove(BOOT_SCRIPT));
+  const last = (pattern: string) => `$(grep -nF ${pattern} "$tq_f" 2>/dev/null | tail -n 1 | cut -d: -f1)`;
+  return `tq_last=; for tq_f in $(ls ${runDirPath}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do tq_f=${runDirPath}/undo-$tq_f.sh; tq_r=${last(removal)}; tq_w=${last(write)}; if [ -n "$tq_r" ] && [ "$tq_r" -gt "\${tq_w:-0}" ]; then tq_last=remove; elif [ -n "$tq_w" ]; then tq_last=write; fi; done; echo "$tq_last"`;
 }
 
 /** Said when the rollback's dead-man decided before this undo began: nothing undone. */
@@ -54,7 +78,7 @@ if [ -d ${rb} ]; then
 ${retiring === undefined ? '' : `${keepBootScript(d, retiring, forgetApplierLine(rb))}\n`}fi
 failed=0
 for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${d}/undo-$f.sh || failed=1; done
-# Decided meanwhile (the redo stops this script first; this covers the moment before it does).
+${retiring === undefined ? '' : `${rewriteRetiring(retiring)}\n`}# Decided meanwhile (the redo stops this script first; this covers the moment before it does).
 if [ -d ${rb} ]; then ${undecided} || { echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }; fi
 echo rolled-back > ${d}/state || exit 1
 date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at || exit 1

@@ -357,6 +357,17 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.applied()).toEqual([]);
   });
 
+  it('decided by a decider that a power cut kept from recording itself (decided/ made, nothing in it), its state empty: undone at boot, ends reverted (a review)', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    mkdirSync(join(r.dir, 'decided'));
+    writeFileSync(join(r.dir, 'state'), '');
+    await r.runFile(revertScript(RUN), ['boot']);
+    expect(r.state()).toBe('reverted');
+    expect(r.applied()).toEqual([]);
+    expect(readFileSync(join(r.dir, 'revert.log'), 'utf8')).toContain('decided by a decider that did not record itself');
+  });
+
   it('a pending run reverted at boot (`revert.sh boot`) signals no process: the applier pid it recorded is the previous boot\'s', async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;

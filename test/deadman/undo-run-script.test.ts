@@ -118,7 +118,7 @@ describe.each(SHELLS)('the rollback\'s undo and its dead-man, under %s', (_name,
  * (`touchesBoot` false) one that left an earlier run's boot script alone: its undo removes a step
  * file, and the boot files it made.
  */
-function persistedRouter(touchesBoot: boolean) {
+function persistedRouter(touchesBoot: boolean, rewrittenInBatch1 = false) {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-undo-boot-'));
   for (const d of ['runs', 'etc/teqlctl', 'run']) mkdirSync(join(root, d), { recursive: true });
   writeFileSync(join(root, 'boot-id'), 'this-boot\n');
@@ -129,6 +129,13 @@ function persistedRouter(touchesBoot: boolean) {
   mkdirSync(dir);
   const made = [join(root, 'etc/step'), ...(touchesBoot ? [BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS] : [])];
   writeFileSync(join(dir, 'undo-0.sh'), local(undoBatchScript([made.map((path) => ({ kind: 'file-remove', path }))])));
+  // A second batch that wrote the boot script again (a second play, a hub's partial rollback): its
+  // undo, run first, writes batch 0's version back.
+  if (rewrittenInBatch1) {
+    writeFileSync(join(dir, 'undo-1.sh'), local(undoBatchScript([[{ kind: 'file-write', path: BOOT_SCRIPT, content: '#!/bin/sh\necho batch 0\'s boot script\n', executable: true }]])));
+    writeFileSync(join(dir, 'redo-1.sh'), '');
+    writeFileSync(join(dir, 'begun-1'), '0\n');
+  }
   writeFileSync(join(dir, 'redo-0.sh'), '');
   writeFileSync(join(dir, 'begun-0'), '0\n');
   writeFileSync(join(dir, 'state'), 'confirmed\n');
@@ -157,6 +164,25 @@ describe.each(SHELLS)('the rollback\'s undo of a persisted run, under %s', (_nam
     expect(r.read('etc/unit')).toBe('[Unit]\n');
     expect(r.read('etc/wants')).toBe('[Unit]\n');
     expect(r.state()).toBe('rolled-back');
+    r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+
+  it('a run that wrote the boot script in two batches: the older one the undo writes back is replaced by the retiring script again, and the starters stay (a second review)', () => {
+    const r = persistedRouter(true, true);
+    expect(r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30)).code).toBe(0);
+    const undo = r.sh(shell, undoRunScript(RUN, RB, RETIRING));
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(r.read('etc/teqlctl/boot.sh')?.split('\n')).toContain(RETIRING_MARK);
+    expect([r.read('etc/unit'), r.read('etc/wants'), r.read('etc/step')]).toEqual(['[Unit]\n', '[Unit]\n', undefined]);
+    expect(r.state()).toBe('rolled-back');
+    r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+
+  it('a run that changed an older boot script: its undo writes that one back, and no retiring script is left', () => {
+    const r = persistedRouter(false, true);
+    expect(r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30)).code).toBe(0);
+    expect(r.sh(shell, undoRunScript(RUN, RB, RETIRING)).code).toBe(0);
+    expect(r.read('etc/teqlctl/boot.sh')).toBe('#!/bin/sh\necho batch 0\'s boot script\n');
     r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
   });
 
@@ -236,6 +262,15 @@ describe.each(SHELLS)('the rollback\'s dead-man at boot (the boot script\'s boot
       expect(r.steps(), by).toEqual([0, 1]);
       expect([r.state(RUN), r.state(RB)]).toEqual(['confirmed', 'reverted']);
     }
+  });
+
+  it('an empty state decided by a decider that a power cut kept from recording itself: redone at boot (a review)', async () => {
+    const r = await rolledBack();
+    await r.set('');
+    await r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+    expect((await r.revert('boot')).code).toBe(0);
+    expect(r.steps()).toEqual([0, 1]);
+    expect([r.state(RUN), r.state(RB)]).toEqual(['confirmed', 'reverted']);
   });
 
   it('resume leaves a rollback that is not being redone alone, and a rollback confirmed is never redone at boot', async () => {

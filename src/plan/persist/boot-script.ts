@@ -164,7 +164,7 @@ export function revertPendingRuns(): string[] {
     '      /bin/sh "${s%/state}/revert.sh" resume;;',
     '    *) continue;;',
     '  esac',
-    `  case "$(cat "$s" 2>/dev/null)" in pending|reverting|rolling-back) echo "teqlctl boot: run \${s%/state} is still $(cat "$s" 2>/dev/null) after its revert (a read-only disk, or decided elsewhere): left as it is, see teqlctl status" >&2; failed=1;; *) reverted=1;; esac`,
+    `  case "$(cat "$s" 2>/dev/null)" in pending|reverting|rolling-back|'') echo "teqlctl boot: run \${s%/state} is still $(cat "$s" 2>/dev/null) after its revert (a read-only disk, or decided elsewhere): left as it is, see teqlctl status" >&2; failed=1;; *) reverted=1;; esac`,
     'done',
     'if [ $reverted = 1 ] && [ -z "${TEQLCTL_BOOT_AGAIN:-}" ]; then if [ -x "$0" ]; then export TEQLCTL_BOOT_AGAIN=1; exec "$0"; fi; exit 0; fi',
   ];

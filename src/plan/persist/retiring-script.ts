@@ -51,7 +51,9 @@ export function retiringScript(host: string, starters: readonly string[]): strin
     ...revertPendingRuns(),
     // Nothing reverted, and no run is pending or being undone: the teardown was confirmed (its
     // confirmation cut before it could retire this script). Its work is done.
-    `if ! grep -qx -e pending -e reverting -e rolling-back ${RUNS_DIR}/*/state 2>/dev/null; then ${retire} || failed=1; fi`,
+    // An empty state counts as open (a power cut between a decider's truncation and its write).
+    `tq_open=0; for tq_s in ${RUNS_DIR}/*/state; do [ -f "$tq_s" ] || continue; case "$(cat "$tq_s" 2>/dev/null)" in pending|reverting|rolling-back|'') tq_open=1;; esac; done`,
+    `if [ $tq_open = 0 ]; then ${retire} || failed=1; fi`,
     'exit $failed',
     '',
   ].join('\n'));

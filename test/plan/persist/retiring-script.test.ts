@@ -62,6 +62,7 @@ function router(shell: string, state: string, armedBoot = 'an-earlier-boot', rev
     calls: () => read(join(root, 'calls')).trim(),
     reverts: () => read(join(root, 'reverts')).trim(),
     state: () => read(join(run, 'state')).trim(),
+    run,
   };
 }
 
@@ -100,6 +101,16 @@ describe.each(SHELLS)('the retiring boot script, under %s', (_name, shell) => {
     expect(res.code, res.stderr).toBe(0);
     expect(r.left()).toEqual([]);
     expect(r.calls()).toBe('');
+  });
+
+  it('a run whose state a power cut left empty and whose revert cannot settle it (a read-only disk): said, and the script does not retire itself (a review)', () => {
+    const r = router(shell, '');
+    writeFileSync(join(r.run, 'revert.sh'), `echo "x $*" >> ${join(r.run, '..', '..', 'reverts')}\n`);
+    const res = r.exec();
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('after its revert');
+    expect(r.reverts()).toBe('x boot');
+    expect(r.left()).toEqual(['wants.service', 'unit.service', 'teqlctl/boot.sh', 'teqlctl']);
   });
 
   it('run by a hook while its own run is pending in this boot: neither reverts nor retires (the run decides)', () => {
