@@ -32,10 +32,14 @@ function keepBootScript(runDirPath: string, retiring: string, forgetApplier: str
   fi`;
 }
 
-/** After the undo: the retiring script again, where a step of the undo wrote an older boot script over it. */
-function rewriteRetiring(retiring: string): string {
+/**
+ * After the undo: the retiring script again, where a step of the undo wrote an older boot script
+ * over it. Where it cannot be, the run is not recorded rolled back: the older script would apply
+ * part of the run at every boot; unconfirmed, the dead-man redoes the whole run (a review).
+ */
+function rewriteRetiring(retiring: string, forgetApplier: string): string {
   return `if [ -n "\${${KEEP_RETIRING_ENV}:-}" ] && ! grep -qx ${shellQuote(RETIRING_MARK)} ${shellQuote(BOOT_SCRIPT)} 2>/dev/null; then
-  ${writeRetiring(retiring)} || { echo "cannot put the retiring boot script back in place of ${BOOT_SCRIPT}: the run's older boot script stays after the rollback" >&2; failed=1; }
+  ${writeRetiring(retiring)} || { ${forgetApplier}; echo "cannot put the retiring boot script back in place of ${BOOT_SCRIPT}: not recorded rolled back, the dead-man redoes the run" >&2; exit 3; }
 fi`;
 }
 
@@ -45,7 +49,9 @@ function writeRetiring(retiring: string): string {
 
 /**
  * Prints what the undo does last to the boot script, \`remove\` or \`write\` (nothing: it leaves it
- * alone): the undo scripts run newest batch first, each one's steps in the order of its lines.
+ * alone): the undo scripts run newest batch first, each one's steps in the order of its lines. A
+ * removal is only ever the undo of the run's first write of it (plan/persist/plan-persist.ts), so it
+ * comes last; a run whose later batch removed it again would have no boot script for a moment here.
  */
 function lastBootScriptStep(runDirPath: string): string {
   const removal = shellQuote(renderOp({ kind: 'file-remove', path: BOOT_SCRIPT }));
@@ -78,7 +84,7 @@ if [ -d ${rb} ]; then
 ${retiring === undefined ? '' : `${keepBootScript(d, retiring, forgetApplierLine(rb))}\n`}fi
 failed=0
 for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${d}/undo-$f.sh || failed=1; done
-${retiring === undefined ? '' : `${rewriteRetiring(retiring)}\n`}# Decided meanwhile (the redo stops this script first; this covers the moment before it does).
+${retiring === undefined ? '' : `${rewriteRetiring(retiring, forgetApplierLine(rb))}\n`}# Decided meanwhile (the redo stops this script first; this covers the moment before it does).
 if [ -d ${rb} ]; then ${undecided} || { echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }; fi
 echo rolled-back > ${d}/state || exit 1
 date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at || exit 1

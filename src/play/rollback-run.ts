@@ -15,7 +15,8 @@ import { identityIn } from '../router/stack-identity.js';
 import { sameRouterGroups, sameRouterHint, sameRouterMessage } from './same-router.js';
 import { confirmRollback, peersOf } from './rollback-confirm.js';
 import { checked } from './checked-run.js';
-import { retiringScript, startersOf } from '../plan/persist/retiring-script.js';
+import { retiringScript } from '../plan/persist/retiring-script.js';
+import { BOOT_STARTERS } from '../router/paths.js';
 
 export interface RollbackHost {
   host: string;
@@ -125,7 +126,9 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
       const after = (await checked(t, 'after-state', afterStateScript(runId), `reading what run ${runId} left`)).stdout.split('\n');
       const facts = await readFacts(t, c.host, []);
       moved.push(...movedSince(c.host, after, facts));
-      retiring.set(c.host, retiringScript(c.host, startersOf(facts.boot?.files ?? [])));
+      // Every starter: one a later batch of the run removed is written back by the undo, kept there
+      // while the retiring script is (render-op.ts), and must go with it at the confirmation (a review).
+      retiring.set(c.host, retiringScript(c.host, BOOT_STARTERS));
     }
     if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');
     // The dead-man, before any change: a rollback that cuts the management path is undone by the router.

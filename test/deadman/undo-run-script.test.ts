@@ -178,6 +178,20 @@ describe.each(SHELLS)('the rollback\'s undo of a persisted run, under %s', (_nam
     r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
   });
 
+  it('the retiring script that cannot be put back after the undo: not recorded rolled back (exit 3, said), so that the dead-man redoes the whole run', () => {
+    const r = persistedRouter(true, true);
+    expect(r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30)).code).toBe(0);
+    // The second batch's undo writes the older script back, then /etc refuses the next write.
+    const undo1 = join(r.root, 'runs', RUN, 'undo-1.sh');
+    writeFileSync(undo1, `${readFileSync(undo1, 'utf8')}mkdir ${join(r.root, 'etc/teqlctl/boot.sh.teqlctl-new')}\n`);
+    const undo = r.sh(shell, undoRunScript(RUN, RB, RETIRING));
+    expect(undo.code).toBe(3);
+    expect(undo.stderr).toContain('cannot put the retiring boot script back');
+    expect(r.state()).toBe('confirmed');
+    expect(existsSync(join(r.root, 'runs', RB, 'applier'))).toBe(false);
+    r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+
   it('a run that changed an older boot script: its undo writes that one back, and no retiring script is left', () => {
     const r = persistedRouter(false, true);
     expect(r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30)).code).toBe(0);
