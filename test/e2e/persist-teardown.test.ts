@@ -94,20 +94,9 @@ describe('persist, reboot, teardown', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    const deadline = Date.now() + 180_000;
-    while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
-    expect(await snapshot()).toEqual(before);
     // The first run confirmed, the teardown reverted (b's revert writes its state just after the
     // state it restores).
-    for (const router of ROUTERS) {
-      const states = async () => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim().split('\n').sort().join(' ');
-      const deadline = Date.now() + 30_000;
-      while ((await states()) !== 'confirmed reverted' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
-      expect(await states()).toBe('confirmed reverted');
-    }
-    // And the bundle works: the converged state, not only its files.
-    const ping = await sshRun('a', `ping -c 2 -W 2 ${PEER.a.teql} >/dev/null && echo ok`);
-    expect(ping.stdout.trim()).toBe('ok');
+    await expectBackConverged(before, 'confirmed reverted');
   }, REBOOT_TEST_TIMEOUT_MS);
 
   it('`teqlctl rollback` of the persisted chapter cut by a power cut before its confirmation: the router comes back with the chapter, boot files and all (its peer by its dead-man)', async () => {
@@ -128,19 +117,9 @@ describe('persist, reboot, teardown', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    const deadline = Date.now() + 180_000;
-    while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
-    expect(await snapshot()).toEqual(before);
     // The chapter's run confirmed again, the rollback's run reverted (its dead-man's redo), and the
     // teardown of the test before still reverted.
-    for (const router of ROUTERS) {
-      const states = async () => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim().split('\n').sort().join(' ');
-      const deadline = Date.now() + 30_000;
-      while ((await states()) !== 'confirmed reverted reverted' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
-      expect(await states()).toBe('confirmed reverted reverted');
-    }
-    const ping = await sshRun('a', `ping -c 2 -W 2 ${PEER.a.teql} >/dev/null && echo ok`);
-    expect(ping.stdout.trim()).toBe('ok');
+    await expectBackConverged(before, 'confirmed reverted reverted');
   }, REBOOT_TEST_TIMEOUT_MS);
 
   it('teardown returns both routers to the snapshot taken before the first run; twice changes nothing', async () => {
@@ -162,6 +141,25 @@ describe('persist, reboot, teardown', () => {
 });
 
 // The boot files exist (the last phase ran) while the run is still pending.
+/**
+ * Both routers back to `before` (b by its dead-man, up to 180 s), their runs' states sorted equal to
+ * `states` (up to 30 s more: a revert writes its state just after what it restores), and the bundle
+ * working: the converged state, not only its files.
+ */
+async function expectBackConverged(before: Record<Router, string>, states: string): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while ((await snapshot()).b !== before.b && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3000));
+  expect(await snapshot()).toEqual(before);
+  for (const router of ROUTERS) {
+    const now = async () => (await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim().split('\n').sort().join(' ');
+    const until = Date.now() + 30_000;
+    while ((await now()) !== states && Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
+    expect(await now()).toBe(states);
+  }
+  const ping = await sshRun('a', `ping -c 2 -W 2 ${PEER.a.teql} >/dev/null && echo ok`);
+  expect(ping.stdout.trim()).toBe('ok');
+}
+
 const written = async () => (await sshRun('a', 'test -f /etc/teqlctl/boot.sh && grep -lx pending /var/lib/teqlctl/runs/*/state')).code === 0;
 
 async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
