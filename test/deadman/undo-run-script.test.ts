@@ -148,7 +148,7 @@ function persistedRouter(touchesBoot: boolean, rewrittenInBatch1 = false) {
   };
   const read = (f: string) => (existsSync(join(root, f)) ? readFileSync(join(root, f), 'utf8') : undefined);
   const state = () => readFileSync(join(dir, 'state'), 'utf8').trim();
-  return { sh, read, state, root };
+  return { sh, read, state, root, local };
 }
 
 const RETIRING = retiringScript('a', [BOOT_UNIT_WANTS, BOOT_UNIT]);
@@ -189,6 +189,17 @@ describe.each(SHELLS)('the rollback\'s undo of a persisted run, under %s', (_nam
     expect(undo.stderr).toContain('cannot put the retiring boot script back');
     expect(r.state()).toBe('confirmed');
     expect(existsSync(join(r.root, 'runs', RB, 'applier'))).toBe(false);
+    r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+
+  it('an undo whose last step on the boot script is a write (a removal before it): no retiring script, the older one written back', () => {
+    const r = persistedRouter(false, true);
+    // Batch 1's undo (run first) removes the boot script, batch 0's then writes the older one back.
+    writeFileSync(join(r.root, 'runs', RUN, 'undo-1.sh'), r.local(undoBatchScript([[{ kind: 'file-remove', path: BOOT_SCRIPT }]])));
+    writeFileSync(join(r.root, 'runs', RUN, 'undo-0.sh'), r.local(undoBatchScript([[{ kind: 'file-write', path: BOOT_SCRIPT, content: 'older\n', executable: true }]])));
+    expect(r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30)).code).toBe(0);
+    expect(r.sh(shell, undoRunScript(RUN, RB, RETIRING)).code).toBe(0);
+    expect(r.read('etc/teqlctl/boot.sh')).toBe('older\n');
     r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
   });
 
