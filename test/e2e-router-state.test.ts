@@ -17,6 +17,7 @@ const RAW = [
   '## addresses',
   '3: eth2    inet 10.0.0.2/31 scope global eth2\\       valid_lft forever preferred_lft forever',
   '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
+  '3: eth1    inet 10.0.0.0/24 metric 77 brd 10.0.0.255 scope global dynamic eth1:old\\       valid_lft 3599sec preferred_lft 3599sec',
   '## routes',
   '198.51.100.0/24 via 10.0.0.5 dev teql0 ',
   '10.0.0.0/31 dev eth1 proto kernel scope link src 10.0.0.0 ',
@@ -42,7 +43,7 @@ describe('normalizeState: the router state as the e2e suite compares it', () => 
     expect(normalizeState(RAW)).toBe([
       '## links', 'eth1 DOWN', 'eth2 UP', 'lo UNKNOWN', 'teql0 UNKNOWN', 'vlan5',
       '## mtu', 'eth1: 1500', 'lo: 65536',
-      '## addresses', 'eth2 10.0.0.2/31', 'lo 127.0.0.1/8',
+      '## addresses', 'eth1 10.0.0.0/24 metric 77 brd 10.0.0.255 scope global dynamic eth1:old', 'eth2 10.0.0.2/31 scope global eth2', 'lo 127.0.0.1/8 scope host lo',
       '## routes', '10.0.0.0/31 dev eth1 proto kernel scope link src 10.0.0.0 ', '198.51.100.0/24 via 10.0.0.5 dev teql0 ',
       '## root qdiscs', 'eth1 teql0', 'eth2 teql0',
       '## sch_teql', 'loaded',

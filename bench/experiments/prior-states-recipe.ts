@@ -43,10 +43,12 @@ function routerSteps(r: Rnd, router: 'a' | 'b', full: boolean): string[] {
       c.push(`ip link set ${dev} up`);
       up.add(dev);
     }
-    if (r.chance(0.35 * p)) c.push(`ip addr add 172.${16 + n}.${dev === 'eth1' ? 1 : 2}.1/24 dev ${dev}`);
+    // Attributes a rollback must put back with the address (a bare re-add lost them, 2026-12-05).
+    if (r.chance(0.35 * p)) c.push(`ip addr add 172.${16 + n}.${dev === 'eth1' ? 1 : 2}.1/24${r.chance(0.4) ? ` brd + label ${dev}:p metric 5` : ''} dev ${dev}`);
     if (r.chance(0.2 * p)) c.push(`ip addr add 172.${16 + n}.${dev === 'eth1' ? 1 : 2}.9/24 dev ${dev}`); // a secondary, or the primary alone
     if (r.chance(0.3 * p)) c.push(`ip -6 addr add 2001:db8:${n}${dev === 'eth1' ? 1 : 2}::1/64 dev ${dev}${r.chance(0.3) ? ' nodad' : ''}`);
-    if (r.chance(0.15 * p)) c.push(`ip addr add ${OWN[router][dev === 'eth1' ? 0 : 1]} dev ${dev}`);
+    // The chapter's own address, sometimes with another prefix and a broadcast: the run replaces it.
+    if (r.chance(0.15 * p)) c.push(`ip addr add ${r.chance(0.4) ? `${OWN[router][dev === 'eth1' ? 0 : 1]!.replace('/31', '/24')} brd +` : OWN[router][dev === 'eth1' ? 0 : 1]} dev ${dev}`);
     if (r.chance(0.1 * p)) c.push(`sysctl -qw net.ipv6.conf.${dev}.disable_ipv6=1`);
     if (r.chance(0.06 * p)) {
       const q = r.pick(['pfifo limit 100', 'fq_codel', 'handle 1: tbf rate 10mbit burst 32kb latency 50ms', 'handle 5: bfifo limit 30000']);

@@ -7,10 +7,21 @@ import { SECTION_MARKER as SECTION } from '../../src/router/markers.js';
 
 export function renderFacts(f: Facts): string {
   const links = f.links.map((l) => ({ ifname: l.name, flags: l.up ? ['UP'] : [], mtu: l.mtu, operstate: l.operstate, ...(l.kind ? { linkinfo: { info_kind: l.kind } } : {}) }));
-  const byDev = new Map<string, Array<{ family: string; local: string; prefixlen: number }>>();
+  const byDev = new Map<string, object[]>();
   for (const a of f.addresses) {
     const [local, len] = a.cidr.split('/');
-    byDev.set(a.dev, [...(byDev.get(a.dev) ?? []), { family: 'inet', local: local!, prefixlen: Number(len) }]);
+    const info = {
+      family: 'inet', local: local!, prefixlen: Number(len),
+      ...(a.peer !== undefined ? { address: a.peer } : {}),
+      ...(a.broadcast !== undefined ? { broadcast: a.broadcast } : {}),
+      ...(a.scope !== undefined ? { scope: a.scope } : {}),
+      ...(a.label !== undefined ? { label: a.label } : {}),
+      ...(a.metric !== undefined ? { metric: a.metric } : {}),
+      ...(a.secondary ? { secondary: true } : {}),
+      ...Object.fromEntries((a.flags ?? []).map((flag) => [flag, true])),
+      ...(a.lifetimes ? { valid_life_time: a.lifetimes.valid, preferred_life_time: a.lifetimes.preferred } : {}),
+    };
+    byDev.set(a.dev, [...(byDev.get(a.dev) ?? []), info]);
   }
   const addresses = [...byDev].map(([ifname, addr_info]) => ({ ifname, addr_info }));
   // A route teqlctl could not restore (unrestorable) is not simulated: its raw form is not kept.

@@ -1,6 +1,7 @@
 // Renders an op as the iproute2 / kmod / procfs command that performs it.
 import type { Op } from '../plan/ops.js';
 import { routeCommandArgs } from '../gather/route-fact.js';
+import { addressAddArgs, addressDelArgs } from '../gather/address-fact.js';
 import { shellJoin, shellQuote } from '../router/shell-quote.js';
 import { sysctlPath } from '../router/sysctl-path.js';
 import { BASELINE_FILE, BOOT_SCRIPT, BOOT_STARTERS, ownedDir } from '../router/paths.js';
@@ -62,13 +63,15 @@ function publicDir(dir: string): string {
  * `ip link set … down` that leaves the link's IPv6 addresses as they were: the kernel deletes them
  * on down (keep_addr_on_down 0), and teqlctl reads none. The permanent global ones are listed
  * first (newest first, as the kernel keeps them) and added again oldest first with the flags `ip
- * addr add` takes, so order, flags and the routes the kernel gives them (a nodad address's local
- * route) come back as on a link that was down. keep_addr_on_down instead kept the address without
+ * addr add` takes (and a peer, a metric), so order, flags and the routes the kernel gives them (a
+ * nodad address's local route) come back as on a link that was down. keep_addr_on_down instead kept the address without
  * those routes.
  */
 function keepingIpv6(dev: string, down: string): string {
   const d = shellQuote(dev);
-  const list = `ip -6 -o addr show dev ${d} scope global permanent 2>/dev/null | while read -r _ _ _ a r; do f=; for w in $r; do case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; esac; done; echo "$a$f"; done`;
+  // A point-to-point address's peer and a metric are two words each (`peer P/128`, `metric 5`):
+  // read with the word after them, they come back too (both were lost, 2026-12-05).
+  const list = `ip -6 -o addr show dev ${d} scope global permanent 2>/dev/null | while read -r _ _ _ a r; do f=; k=; for w in $r; do if [ -n "$k" ]; then f="$f $k $w"; k=; continue; fi; case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; peer|metric) k=$w;; esac; done; echo "$a$f"; done`;
   // sed's tac (1!G;h;$p): BusyBox and GNU sed alike, where tac may be missing.
   const readd = `printf '%s\\n' "$teqlctl_6" | sed -n '1!G;h;$p' | while read -r a f; do if [ -n "$a" ]; then ip -6 addr add "$a" dev ${d} $f 2>/dev/null || true; fi; done`;
   return `teqlctl_6=$(${list}); ${down} && { ${readd}; }`;
@@ -109,9 +112,9 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
     case 'qdisc-restore':
       return shellJoin(['tc', ...op.args]);
     case 'addr-add':
-      return shellJoin(['ip', 'addr', 'add', op.cidr, 'dev', op.dev]);
+      return shellJoin(['ip', 'addr', 'add', ...addressAddArgs(op.dev, op.cidr, op.attrs)]);
     case 'addr-del':
-      return shellJoin(['ip', 'addr', 'del', op.cidr, 'dev', op.dev]);
+      return shellJoin(['ip', 'addr', 'del', ...addressDelArgs(op.dev, op.cidr, op.peer)]);
     case 'route-add':
       return shellJoin(['ip', 'route', 'add', ...routeCommandArgs(op.route)]);
     case 'route-del':

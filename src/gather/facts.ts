@@ -12,12 +12,31 @@ export interface LinkFact {
   kind?: string;
 }
 
-export interface AddressFact {
+export interface AddressFact extends AddressAttrs {
   dev: string;
   /** `10.0.0.0/31` form. */
   cidr: string;
   /** A secondary address: another one of its subnet on this link is the primary. */
   secondary?: true;
+  /** Why teqlctl could not put it back exactly were it removed (gather/address-fact.ts). */
+  unrestorable?: string;
+}
+
+/** What `ip addr add` needs besides device and CIDR to put an address back as it was read. */
+export interface AddressAttrs {
+  /** A point-to-point address's peer: the CIDR's prefix length is the peer's. */
+  peer?: string;
+  broadcast?: string;
+  /** Its label where it is not the device's own name (`eth1:old`). */
+  label?: string;
+  /** Where not global. */
+  scope?: string;
+  /** The metric of its prefix route, where not 0. */
+  metric?: number;
+  /** The flags `ip addr add` sets again (noprefixroute, autojoin). */
+  flags?: string[];
+  /** Seconds left, as read, where not forever (a DHCP lease's address). */
+  lifetimes?: { valid: number; preferred: number };
 }
 
 export interface RouteFact {

@@ -4,10 +4,11 @@ import { SECTION_MARKER as SECTION } from '../router/markers.js';
 import { parseKeyValues } from '../router/key-values.js';
 import { ipSections } from './ip-batch.js';
 import { parseRoutes } from './route-fact.js';
+import { parseAddresses } from './address-fact.js';
 import { parseLock } from '../router/lock.js';
 import { sysctlName } from '../router/sysctl-path.js';
 import { stackIdentity } from '../router/stack-identity.js';
-import type { AddressFact, BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
+import type { BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 
 export function splitSections(output: string): Map<string, string> {
   const sections = new Map<string, string>();
@@ -63,16 +64,6 @@ export function parseLinks(json: any[]): LinkFact[] {
     mtu: Number(l.mtu),
     ...(l.linkinfo?.info_kind ? { kind: String(l.linkinfo.info_kind) } : {}),
   }));
-}
-
-export function parseAddresses(json: any[]): AddressFact[] {
-  const out: AddressFact[] = [];
-  for (const link of json) {
-    for (const a of link.addr_info ?? []) {
-      if (a.family === 'inet') out.push({ dev: String(link.ifname), cidr: `${a.local}/${a.prefixlen}`, ...(a.secondary === true ? { secondary: true as const } : {}) });
-    }
-  }
-  return out;
 }
 
 export function parseRootQdiscs(json: any[], details: Map<string, QdiscDetail> = new Map()): RootQdiscFact[] {

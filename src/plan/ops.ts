@@ -1,6 +1,6 @@
 // Router operations as data. The planner emits them, apply/ renders them to iproute2 commands,
 // and simulate.ts replays them on facts so the planner can thread state from task to task.
-import type { RootQdiscFact, RouteFact } from '../gather/facts.js';
+import type { AddressAttrs, RootQdiscFact, RouteFact } from '../gather/facts.js';
 
 export type Op =
   | { kind: 'modprobe'; module: 'sch_teql'; maxEqualizers?: number }
@@ -11,8 +11,10 @@ export type Op =
   | { kind: 'qdisc-root-del'; dev: string }
   /** Puts back a root qdisc exactly (handle, kind, options) with `tc ${args}`; `root` is what it restores. */
   | { kind: 'qdisc-restore'; dev: string; root: RootQdiscFact; args: string[] }
-  | { kind: 'addr-add'; dev: string; cidr: string }
-  | { kind: 'addr-del'; dev: string; cidr: string }
+  /** attrs: an undo's, putting back an address as it was read (gather/address-fact.ts). */
+  | { kind: 'addr-add'; dev: string; cidr: string; attrs?: AddressAttrs }
+  /** peer: a point-to-point address is found by its peer too. */
+  | { kind: 'addr-del'; dev: string; cidr: string; peer?: string }
   | { kind: 'route-add'; route: RouteFact }
   | { kind: 'route-del'; route: RouteFact }
   | { kind: 'route-replace'; route: RouteFact }

@@ -1,6 +1,6 @@
 // Replays ops on facts, as the kernel would, so that planning can see the effect of earlier tasks
 // and tests can check that a plan converges and that its inverses restore the snapshot.
-import type { Facts, RouteFact } from '../gather/facts.js';
+import type { AddressAttrs, Facts, RouteFact } from '../gather/facts.js';
 import type { Op } from './ops.js';
 import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
@@ -60,10 +60,14 @@ function isUp(f: Facts, dev: string): boolean {
   return f.links.find((l) => l.name === dev)?.up ?? false;
 }
 
-function addConnected(f: Facts, dev: string, cidr: string): void {
-  const r = connectedRoute(dev, cidr);
-  // A /32 has no connected route; otherwise the kernel adds one per prefix, once.
-  if (splitCidr(cidr).prefix === 32 || f.routes.some((x) => sameRoute(x, r))) return;
+function addConnected(f: Facts, dev: string, cidr: string, attrs: AddressAttrs = {}): void {
+  // An undo's address as it was read: no prefix route with noprefixroute; a peer's prefix is the
+  // peer's network; the route takes the address's metric.
+  if (attrs.flags?.includes('noprefixroute')) return;
+  const { ip, prefix } = splitCidr(cidr);
+  const r = { ...connectedRoute(dev, attrs.peer !== undefined ? `${attrs.peer}/${prefix}` : cidr), src: ip, metric: attrs.metric ?? 0 };
+  // A /32 has no connected route (but to its peer); otherwise the kernel adds one per prefix, once.
+  if ((prefix === 32 && attrs.peer === undefined) || f.routes.some((x) => sameRoute(x, r))) return;
   f.routes.push(r);
 }
 
@@ -120,7 +124,7 @@ function applyInPlace(f: Facts, op: Op): Facts {
         link.up = true;
         if (/^teql\d+$/.test(op.dev)) link.mtu = Math.min(...slaveMtus(f, op.dev));
         if (f.sysctls[`net.ipv6.conf.${op.dev}.disable_ipv6`] !== '1') syncIpv6Mtu(f, op.dev, link.mtu);
-        for (const a of f.addresses.filter((x) => x.dev === op.dev)) addConnected(f, op.dev, a.cidr);
+        for (const a of f.addresses.filter((x) => x.dev === op.dev)) addConnected(f, op.dev, a.cidr, a);
       } else if (op.up === false && link.up) {
         link.up = false;
         // The kernel flushes every IPv4 route through a device that goes down.
@@ -155,8 +159,8 @@ function applyInPlace(f: Facts, op: Op): Facts {
       if (f.addresses.some((a) => a.dev === op.dev && a.cidr === op.cidr)) throw new SimulationError('address exists');
       // The kernel makes it a secondary where the link has a primary in the same subnet.
       const primary = f.addresses.some((a) => a.dev === op.dev && !a.secondary && sameSubnet(a.cidr, op.cidr));
-      f.addresses.push({ dev: op.dev, cidr: op.cidr, ...(primary ? { secondary: true as const } : {}) });
-      if (isUp(f, op.dev)) addConnected(f, op.dev, op.cidr);
+      f.addresses.push({ dev: op.dev, cidr: op.cidr, ...op.attrs, ...(primary ? { secondary: true as const } : {}) });
+      if (isUp(f, op.dev)) addConnected(f, op.dev, op.cidr, op.attrs);
       return f;
     }
     case 'addr-del': {

@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import type { Facts } from '../gather/facts.js';
 import { routeLine } from '../gather/route-fact.js';
+import { addressLine } from '../gather/address-fact.js';
 
 export function stateLines(f: Facts): Set<string> {
   const lines = new Set<string>();
   for (const l of f.links) lines.add(`link ${l.name} ${l.up ? 'up' : 'down'} mtu ${l.mtu}`);
-  for (const a of f.addresses) lines.add(`address ${a.cidr} dev ${a.dev}`);
+  for (const a of f.addresses) lines.add(addressLine(a));
   for (const r of f.routes) lines.add(routeLine(r));
   for (const q of f.rootQdiscs) {
     if (q.isDefault) continue;

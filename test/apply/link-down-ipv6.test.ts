@@ -36,11 +36,40 @@ describe('taking a link down in an undo, its IPv6 addresses kept', () => {
     ]);
   });
 
+  it('a peer and a metric come back with their values (two words each)', () => {
+    expect(run('4: eth2    inet6 2001:db8:14::1 peer 2001:db8:14::2/128 metric 5 scope global nodad \\       valid_lft forever preferred_lft forever')).toEqual([
+      '-6 -o addr show dev eth2 scope global permanent',
+      'link set dev eth2 down',
+      '-6 addr add 2001:db8:14::1 dev eth2 peer 2001:db8:14::2/128 metric 5 nodad',
+    ]);
+  });
+
   it('is the down alone where the link has none', () => {
     expect(run('')).toEqual(['-6 -o addr show dev eth2 scope global permanent', 'link set dev eth2 down']);
   });
 
   it('is a plain down where nothing asks to keep them', () => {
     expect(renderOp({ kind: 'link', dev: 'eth1', up: false })).toBe('ip link set dev eth1 down');
+  });
+});
+
+describe('on the real kernel, in a network namespace (needs root, as CI has)', () => {
+  const NS = `teqlctl-v6-${process.pid}`;
+  const sh = (line: string) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', line], { encoding: 'utf8' });
+  const listed = () => sh('ip -6 -o addr show dev v0 scope global').replace(/\\.*$/gm, '').trim();
+
+  it('a link that was down, taken down again by the undo, holds its IPv6 addresses as before: peer, metric and flags too', () => {
+    execFileSync('ip', ['netns', 'add', NS]);
+    try {
+      sh('ip link add v0 type veth peer name v1 && ip link set v1 up');
+      sh('ip -6 addr add 2001:db8:15::1/64 dev v0 metric 7 && ip -6 addr add 2001:db8:16::1 peer 2001:db8:16::2/128 dev v0 nodad && ip -6 addr add 2001:db8:17::1/64 dev v0 noprefixroute');
+      const before = listed();
+      expect(before).toMatch(/peer 2001:db8:16::2\/128/);
+      sh('ip link set v0 up');
+      sh(renderOp({ kind: 'link', dev: 'v0', up: false, keepAddresses: true }));
+      expect(listed()).toBe(before);
+    } finally {
+      execFileSync('ip', ['netns', 'del', NS]);
+    }
   });
 });

@@ -141,12 +141,18 @@ describe('partial state, failures and rollback', () => {
     // b silently drops everything that arrives on eth2: the a->b ping over eth2 cannot pass.
     const held = await sshRun('b', 'tc qdisc add dev eth2 ingress && tc filter add dev eth2 ingress matchall action drop');
     expect(held.code, held.stderr).toBe(0);
+    // a's eth1 holds the chapter's address with another prefix, a broadcast, a label and a metric:
+    // the run replaces it, and the rollback must put back all of it, not a bare 10.0.0.0/24.
+    const old = await sshRun('a', 'ip addr add 10.0.0.0/24 brd 10.0.0.255 label eth1:old metric 77 dev eth1');
+    expect(old.code, old.stderr).toBe(0);
     const before = await both();
     const r = await playJson(CHAPTER);
     expect(r.code).toBe(5);
     expect(r.json.summary).toMatch(/verification failed/);
+    expect(r.json.hosts.router_a.changes.find((c: any) => c.resource === 'address 10.0.0.0 on eth1')).toMatchObject({ action: '~', before: '10.0.0.0/24', after: '10.0.0.0/31' });
     expect(r.json.hosts.router_a.rollback.ok).toBe(true);
     expect(r.json.hosts.router_b.rollback.ok).toBe(true);
+    expect((await sshRun('a', 'ip -4 -o addr show dev eth1')).stdout).toMatch(/inet 10\.0\.0\.0\/24 metric 77 brd 10\.0\.0\.255 scope global eth1:old/);
     expect(await both()).toEqual(before);
   });
 

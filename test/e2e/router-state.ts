@@ -27,7 +27,9 @@ const sorted = (lines: string[]): string[] => [...lines].sort((x, y) => (x < y ?
 const PICK: Record<string, ((line: string) => string | undefined) | undefined> = {
   links: (l) => { const f = fields(l); return `${f[0] ?? ''} ${f[1] ?? ''}`.replace(/@.*/, ''); },
   mtu: (l) => { const f = fields(l); return `${f[1] ?? ''} ${f[4] ?? ''}`; },
-  addresses: (l) => { const f = fields(l); return `${f[1] ?? ''} ${f[3] ?? ''}`; },
+  // Every attribute of the address (broadcast, metric, scope, flags, label): a rollback that put it
+  // back bare is not the state before. Not the lifetimes, after the backslash: they count down.
+  addresses: (l) => { const f = fields(l.replace(/\\.*$/, '')); return [f[1] ?? '', ...f.slice(3)].join(' '); },
   routes: (l) => l,
   'root qdiscs': (l) => { const f = fields(l); return / root /.test(l) && f[2] !== '0:' ? `${f[4] ?? ''} ${f[1] ?? ''}` : undefined; },
   'boot files': (l) => l,

@@ -33,7 +33,7 @@ describe('the ip section on this machine\'s own iproute2 and shell', () => {
     const json = (cmd: string) => JSON.parse(execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }));
     expect(facts.links.map((l) => l.name)).toEqual(json('ip -j -d link show').map((l: { ifname: string }) => l.ifname));
     const inet = json('ip -j -4 addr show').flatMap((l: { ifname: string; addr_info: Array<{ local: string; prefixlen: number }> }) => l.addr_info.map((a) => ({ dev: l.ifname, cidr: `${a.local}/${a.prefixlen}` })));
-    expect(facts.addresses).toEqual(inet);
+    expect(facts.addresses.map((a) => ({ dev: a.dev, cidr: a.cidr }))).toEqual(inet);
     expect(facts.routes.map((r) => r.to)).toEqual(json('ip -j -4 route show table main').map((r: { dst: string }) => (r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}/32`)));
   });
 

@@ -15,7 +15,8 @@ describe('parseFacts on recorded lab output', () => {
     const f = parseFacts('router_a', fixture('lab-a-pristine'));
     expect(f.links.map((l) => `${l.name}:${l.up ? 'up' : 'down'}`)).toEqual(['lo:up', 'eth0:up', 'eth1:down', 'eth2:down', 'lan0:up']);
     expect(f.links.find((l) => l.name === 'lan0')!.kind).toBe('dummy');
-    expect(f.addresses).toContainEqual({ dev: 'lan0', cidr: '192.0.2.1/24' });
+    expect(f.addresses).toContainEqual({ dev: 'lan0', cidr: '192.0.2.1/24', broadcast: '192.0.2.255' });
+    expect(f.addresses).toContainEqual({ dev: 'lo', cidr: '127.0.0.1/8', scope: 'host' });
     expect(f.routes).toContainEqual({ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0, protocol: 'static' });
     expect(f.rootQdiscs.every((q) => q.isDefault)).toBe(true);
     expect(f.sysctls['net.ipv4.conf.all.rp_filter']).toBe('2');

@@ -5,6 +5,24 @@ import type { AddressFact, Facts } from '../../gather/facts.js';
 import { conflict, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import { cidrNetwork, splitCidr } from '../../router/ipv4.js';
+import { addressAttrs } from '../../gather/address-fact.js';
+import type { PlannedStep } from '../ops.js';
+
+/**
+ * The removal of an address read from the router, undone by adding it back with every attribute
+ * read (broadcast, label, scope, metric, peer, flags, lifetimes). One teqlctl could not set again
+ * is refused: the undo would put back another address.
+ */
+function removal(ctx: PlanContext, gone: AddressFact): PlannedStep {
+  if (gone.unrestorable) {
+    throw conflict(ctx, `removing ${gone.cidr} from ${gone.dev} could not be undone exactly: ${gone.unrestorable}`, 'remove or change that address by hand first, or leave it as it is');
+  }
+  const attrs = addressAttrs(gone);
+  return {
+    op: { kind: 'addr-del', dev: gone.dev, cidr: gone.cidr, ...(gone.peer !== undefined ? { peer: gone.peer } : {}) },
+    undo: [{ kind: 'addr-add', dev: gone.dev, cidr: gone.cidr, ...(attrs ? { attrs } : {}) }],
+  };
+}
 
 /**
  * Refuses to delete an address that takes others with it: the routes that give it as their source,
@@ -44,7 +62,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     if (present.length === 0) return { changes: [], facts };
     guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
     for (const a of present) refuseLosingSecondaries(ctx, onDev, a, facts);
-    const steps = present.map((a) => ({ op: { kind: 'addr-del' as const, dev: args.dev, cidr: a.cidr }, undo: [{ kind: 'addr-add' as const, dev: args.dev, cidr: a.cidr }] }));
+    const steps = present.map((a) => removal(ctx, a));
     return {
       changes: [{ action: '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', '), after: null, steps, task: ctx.task, pos: ctx.pos }],
       facts: simulateAll(facts, steps.map((s) => s.op)),
@@ -69,7 +87,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
   if (samePrefixless) refuseLosingSecondaries(ctx, onDev, samePrefixless, facts);
   const steps = samePrefixless
     ? [
-        { op: { kind: 'addr-del' as const, dev: args.dev, cidr: samePrefixless.cidr }, undo: [{ kind: 'addr-add' as const, dev: args.dev, cidr: samePrefixless.cidr }] },
+        removal(ctx, samePrefixless),
         { op: { kind: 'addr-add' as const, dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del' as const, dev: args.dev, cidr: args.address }] },
       ]
     : [{ op: { kind: 'addr-add' as const, dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del' as const, dev: args.dev, cidr: args.address }] }];

@@ -6,6 +6,7 @@ import { conflict, guardManagement, linkDownUndo, requireLink, type ModuleResult
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { Op } from '../ops.js';
+import { addressAttrs } from '../../gather/address-fact.js';
 import { forgetStep, MODULE_KEY } from '../baseline.js';
 import { restoreArgs } from '../qdisc-restore.js';
 import { ipv6MtuName } from '../facts-needed.js';
@@ -162,9 +163,14 @@ function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
   }
   const devices = new Set(f.links.filter((l) => /^teql\d+$/.test(l.name)).map((l) => l.name));
   const max = f.teql.maxEqualizers ?? 1;
+  const lost = f.addresses.find((a) => devices.has(a.dev) && a.unrestorable);
+  if (lost) throw conflict(ctx, `unloading sch_teql removes ${lost.dev} with its address ${lost.cidr}, which could not be put back exactly: ${lost.unrestorable}`, `remove that address from ${lost.dev} by hand first`);
   const undo: Op[] = [
     { kind: 'modprobe', module: 'sch_teql', ...(max > 1 ? { maxEqualizers: max } : {}) },
-    ...f.addresses.filter((a) => devices.has(a.dev)).map((a) => ({ kind: 'addr-add' as const, dev: a.dev, cidr: a.cidr })),
+    ...f.addresses.filter((a) => devices.has(a.dev)).map((a) => {
+      const attrs = addressAttrs(a);
+      return { kind: 'addr-add' as const, dev: a.dev, cidr: a.cidr, ...(attrs ? { attrs } : {}) };
+    }),
     ...[...devices].flatMap((d) => {
       const name = `net.ipv4.conf.${d}.rp_filter`;
       const value = f.sysctls[name];

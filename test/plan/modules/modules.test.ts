@@ -5,7 +5,7 @@ import { simulateAll } from '../../../src/plan/simulate.js';
 import { pristineFacts, task } from '../../helpers/facts.js';
 import { diffState } from '../../../src/rollback/compare.js';
 import type { TaskCall } from '../../../src/load/types.js';
-import type { Facts } from '../../../src/gather/facts.js';
+import type { AddressFact, Facts } from '../../../src/gather/facts.js';
 import type { Op } from '../../../src/plan/ops.js';
 
 const converged = (extra: Op[] = []): Facts =>
@@ -154,5 +154,32 @@ describe('an address that takes others with it, as the plan so far leaves the ro
     f.addresses.push({ dev: 'eth2', cidr: '10.0.5.1/24' });
     f.routes.push({ to: 'default', via: '10.0.5.254', dev: 'eth2', metric: 100, protocol: 'dhcp', src: '10.0.5.1' });
     expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/30', state: 'present' } }, f)).toThrow(/removing 10.0.5.1\/24 from eth2 would remove the route that gives it as source \(default via 10.0.5.254 dev eth2\)/);
+  });
+});
+
+describe('an address removed or replaced is put back by its undo as it was read', () => {
+  const withAddress = (extra: Partial<AddressFact>) => {
+    const f = converged();
+    f.addresses.push({ dev: 'eth2', cidr: '10.0.5.1/24', ...extra });
+    return f;
+  };
+
+  it('a replacement by another prefix, and a removal: the undo adds back its broadcast, label, metric, flags', () => {
+    const attrs = { broadcast: '10.0.5.255', label: 'eth2:old', metric: 77, flags: ['noprefixroute'] };
+    const [replaced] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/31', state: 'present' } }, withAddress(attrs));
+    expect(replaced!.steps[0]!.undo).toEqual([{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24', attrs }]);
+    const [removed] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, withAddress(attrs));
+    expect(removed!.steps.map((s) => s.undo)).toEqual([[{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24', attrs }]]);
+  });
+
+  it('a point-to-point address is removed with its peer named (the kernel finds it by both)', () => {
+    const [removed] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/32', state: 'absent' } }, withAddress({ cidr: '10.0.5.1/32', peer: '10.0.5.2' }));
+    expect(removed!.steps[0]!.op).toEqual({ kind: 'addr-del', dev: 'eth2', cidr: '10.0.5.1/32', peer: '10.0.5.2' });
+  });
+
+  it('one with an attribute teqlctl cannot set again is not removed nor replaced, and says why', () => {
+    const f = withAddress({ unrestorable: 'iproute2 shows protocol on it, which teqlctl does not know how to set again' });
+    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, f)).toThrow(/removing 10.0.5.1\/24 from eth2 could not be undone exactly: iproute2 shows protocol on it/);
+    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/31', state: 'present' } }, f)).toThrow(/could not be undone exactly/);
   });
 });

@@ -75,3 +75,22 @@ describe('sch_teql built into the kernel (CONFIG_NET_SCH_TEQL=y)', () => {
     expect(err.hint).toBe('boot with sch_teql.max_equalizers=2 on the kernel command line (built in, it cannot be unloaded or reloaded)');
   });
 });
+
+describe('sch_teql unloaded by a teardown, with an address on its equalizer', () => {
+  const loadedByTeqlctl = (address: Partial<Facts['addresses'][number]>): Facts => {
+    const f = simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }]);
+    return { ...f, addresses: [...f.addresses, { dev: 'teql0', cidr: '10.9.0.1/24', ...address }], baseline: { [MODULE_KEY]: 'not loaded' }, teql: { loaded: true, available: true, maxEqualizers: 1 } };
+  };
+  const absent = task({ module: 'teql', args: { device: 'teql0', slaves: [], state: 'absent', replace: false } }, 'no equalizer');
+
+  it('the undo of the unload puts the address back as it was read (the unload deletes teql0 with it)', () => {
+    const steps = planHost('r', [absent], loadedByTeqlctl({ broadcast: '10.9.0.255', metric: 9 })).plan.phases.flatMap((p) => p.changes.flatMap((c) => c.steps));
+    const unload = steps.find((s) => s.op.kind === 'rmmod')!;
+    expect(unload.undo).toContainEqual({ kind: 'addr-add', dev: 'teql0', cidr: '10.9.0.1/24', attrs: { broadcast: '10.9.0.255', metric: 9 } });
+  });
+
+  it('one teqlctl could not put back is refused, naming it', () => {
+    const err = refusal(() => planHost('r', [absent], loadedByTeqlctl({ unrestorable: 'iproute2 shows protocol on it, which teqlctl does not know how to set again' })));
+    expect(err.message).toMatch(/unloading sch_teql removes teql0 with its address 10\.9\.0\.1\/24, which could not be put back exactly: iproute2 shows protocol on it/);
+  });
+});
