@@ -119,4 +119,7 @@ export const REGRESSIONS: Recipe[] = [
   { mode: 'verify', extra: [], steps: ['modprobe sch_teql', 'tc qdisc add dev eth1 root teql0', 'ip link set eth1 mtu 1400'].map((cmd) => ({ router: 'a' as const, cmd })) },
   // Both at once, reverted by the routers' dead-man.
   { mode: 'deadman', extra: [], steps: ['modprobe sch_teql', 'ip link set eth1 mtu 1480', 'ip link set teql0 mtu 1400', 'ip -6 addr add 2001:db8:11::1/64 dev eth1'].map((cmd) => ({ router: 'a' as const, cmd })) },
+  // The chapter's address with another prefix and attributes, replaced by the run: put back bare
+  // (no broadcast, label, metric) before 2026-12-05; a peer IPv6 address lost its peer on the down.
+  { mode: 'deadman', extra: [], steps: ['ip addr add 10.0.0.0/24 brd + label eth1:old metric 77 dev eth1', 'ip -6 addr add 2001:db8:11::1 peer 2001:db8:11::2/128 metric 9 dev eth2'].map((cmd) => ({ router: 'a' as const, cmd })) },
 ];
