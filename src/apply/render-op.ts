@@ -70,8 +70,9 @@ function publicDir(dir: string): string {
 function keepingIpv6(dev: string, down: string): string {
   const d = shellQuote(dev);
   // A point-to-point address's peer and a metric are two words each (`peer P/128`, `metric 5`):
-  // read with the word after them, they come back too (both were lost, 2026-12-05).
-  const list = `ip -6 -o addr show dev ${d} scope global permanent 2>/dev/null | while read -r _ _ _ a r; do f=; k=; for w in $r; do if [ -n "$k" ]; then f="$f $k $w"; k=; continue; fi; case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; peer|metric) k=$w;; esac; done; echo "$a$f"; done`;
+  // read with the word after them, they come back too (both were lost, 2026-12-05), as does a
+  // permanent address made deprecated (`preferred_lft 0`).
+  const list = `ip -6 -o addr show dev ${d} scope global permanent 2>/dev/null | while read -r _ _ _ a r; do f=; k=; for w in $r; do if [ -n "$k" ]; then f="$f $k $w"; k=; continue; fi; case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; deprecated) f="$f preferred_lft 0";; peer|metric) k=$w;; esac; done; echo "$a$f"; done`;
   // sed's tac (1!G;h;$p): BusyBox and GNU sed alike, where tac may be missing.
   const readd = `printf '%s\\n' "$teqlctl_6" | sed -n '1!G;h;$p' | while read -r a f; do if [ -n "$a" ]; then ip -6 addr add "$a" dev ${d} $f 2>/dev/null || true; fi; done`;
   return `teqlctl_6=$(${list}); ${down} && { ${readd}; }`;

@@ -10,7 +10,9 @@ const FOREVER = 4294967295;
 const SETTABLE_FLAGS = ['noprefixroute', 'autojoin'] as const;
 /**
  * Keys of an IPv4 `addr_info` entry that need nothing more: read into the fact, or implied by what
- * is (dynamic and deprecated by the lifetimes, secondary by the order the undo adds them back).
+ * is (dynamic and deprecated by the lifetimes; secondary by the primary of its subnet, which a run
+ * never removes from under it: address.ts refuses). A secondary comes back last of its subnet's,
+ * a limit docs/deadman.md names.
  */
 const READ_KEYS = new Set(['family', 'local', 'address', 'prefixlen', 'broadcast', 'scope', 'label', 'metric', 'valid_life_time', 'preferred_life_time', 'secondary', 'temporary', 'dynamic', 'deprecated', 'permanent', ...SETTABLE_FLAGS]);
 

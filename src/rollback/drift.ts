@@ -30,11 +30,28 @@ function wholeRoutes(lines: readonly string[]): boolean {
   return lines.some((l) => l.startsWith('route ') && (/ (type|src|proto) /.test(l) || / onlink( |$)/.test(l) || l.endsWith(')')));
 }
 
+/**
+ * An address line as teqlctl wrote it before it read addresses whole (2026-12-05): CIDR and device
+ * only. The same upgrade as routes': lo's `scope host` alone would have looked moved on every router.
+ */
+export function legacyAddressLine(line: string): string {
+  if (!line.startsWith('address ')) return line;
+  const words = line.split(' ');
+  return `address ${words[1]} dev ${words[words.length - 1]}`;
+}
+
+/** An after-state with any address attribute (a broadcast, a scope, ...): written since addresses are read whole. */
+function wholeAddresses(lines: readonly string[]): boolean {
+  return lines.some((l) => l.startsWith('address ') && !/^address \S+ dev \S+$/.test(l));
+}
+
 /** One message per difference, `host: no longer holds ...` / `host: now also holds ...`. */
 export function movedSince(host: string, afterRun: readonly string[], now: Facts): string[] {
   const after = new Set(afterRun.filter((l) => l && comparedForDrift(l)));
-  const legacy = !wholeRoutes(afterRun);
-  const current = new Set([...stateLines(now)].filter(comparedForDrift).map((l) => (legacy ? legacyRouteLine(l) : l)));
+  const legacyRoutes = !wholeRoutes(afterRun);
+  const legacyAddresses = !wholeAddresses(afterRun);
+  const inTheirTerms = (l: string) => (legacyAddresses ? legacyAddressLine(legacyRoutes ? legacyRouteLine(l) : l) : legacyRoutes ? legacyRouteLine(l) : l);
+  const current = new Set([...stateLines(now)].filter(comparedForDrift).map(inTheirTerms));
   return [
     ...[...after].filter((l) => !current.has(l)).map((l) => `${host}: no longer holds ${l}`),
     ...[...current].filter((l) => !after.has(l)).map((l) => `${host}: now also holds ${l}`),

@@ -44,6 +44,14 @@ describe('taking a link down in an undo, its IPv6 addresses kept', () => {
     ]);
   });
 
+  it('a permanent address made deprecated (preferred_lft 0) comes back deprecated', () => {
+    expect(run('4: eth2    inet6 2001:db8:18::1/64 scope global deprecated \\       valid_lft forever preferred_lft 0sec')).toEqual([
+      '-6 -o addr show dev eth2 scope global permanent',
+      'link set dev eth2 down',
+      '-6 addr add 2001:db8:18::1/64 dev eth2 preferred_lft 0',
+    ]);
+  });
+
   it('is the down alone where the link has none', () => {
     expect(run('')).toEqual(['-6 -o addr show dev eth2 scope global permanent', 'link set dev eth2 down']);
   });
@@ -62,9 +70,10 @@ describe('on the real kernel, in a network namespace (needs root, as CI has)', (
     execFileSync('ip', ['netns', 'add', NS]);
     try {
       sh('ip link add v0 type veth peer name v1 && ip link set v1 up');
-      sh('ip -6 addr add 2001:db8:15::1/64 dev v0 metric 7 && ip -6 addr add 2001:db8:16::1 peer 2001:db8:16::2/128 dev v0 nodad && ip -6 addr add 2001:db8:17::1/64 dev v0 noprefixroute');
+      sh('ip -6 addr add 2001:db8:15::1/64 dev v0 metric 7 && ip -6 addr add 2001:db8:16::1 peer 2001:db8:16::2/128 dev v0 nodad && ip -6 addr add 2001:db8:17::1/64 dev v0 noprefixroute && ip -6 addr add 2001:db8:18::1/64 dev v0 preferred_lft 0');
       const before = listed();
       expect(before).toMatch(/peer 2001:db8:16::2\/128/);
+      expect(before).toMatch(/2001:db8:18::1\/64 scope global deprecated/);
       sh('ip link set v0 up');
       sh(renderOp({ kind: 'link', dev: 'v0', up: false, keepAddresses: true }));
       expect(listed()).toBe(before);

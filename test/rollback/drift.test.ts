@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { stateLines } from '../../src/rollback/compare.js';
-import { comparedForDrift, legacyRouteLine, movedSince } from '../../src/rollback/drift.js';
+import { comparedForDrift, legacyAddressLine, legacyRouteLine, movedSince } from '../../src/rollback/drift.js';
 import { recording } from '../helpers/replay-transport.js';
 
 const converged = parseFacts('router_a', recording('a', 'converged'));
@@ -29,6 +29,18 @@ describe('what moved on a router since a run', () => {
     // A route moved is still seen.
     const moved = movedSince('router_a', older, pristine);
     expect(moved.some((m) => /no longer holds route 198\.51\.100\.0\/24|no longer holds route .* dev teql0/.test(m))).toBe(true);
+  });
+
+  it('an after-state written before addresses were read whole (CIDR and device only) is compared in its own terms: no drift after an upgrade', () => {
+    const older = afterRun.map(legacyRouteLine).map(legacyAddressLine);
+    expect(older).toContain('address 127.0.0.1/8 dev lo');
+    expect(afterRun).toContain('address 127.0.0.1/8 scope host dev lo');
+    expect(movedSince('router_a', older, converged)).toEqual([]);
+    // An address gone is still seen.
+    expect(movedSince('router_a', older, pristine)).toContain('router_a: no longer holds address 10.0.0.4/31 dev teql0');
+    // This version's after-state still compares every attribute: a broadcast lost shows.
+    const lostBroadcast = { ...converged, addresses: converged.addresses.map((a) => ({ ...a, broadcast: undefined })) };
+    expect(movedSince('router_a', afterRun, lostBroadcast).some((m) => /no longer holds address 192\.0\.2\.1\/24 broadcast 192\.0\.2\.255/.test(m))).toBe(true);
   });
 
   it('an after-state of this version whose routes carry no source or protocol (only /32 addresses, an onlink default) is not taken for an older one', () => {
