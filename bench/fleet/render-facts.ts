@@ -17,6 +17,7 @@ export function renderFacts(f: Facts): string {
       ...(a.scope !== undefined ? { scope: a.scope } : {}),
       ...(a.label !== undefined ? { label: a.label } : {}),
       ...(a.metric !== undefined ? { metric: a.metric } : {}),
+      ...(a.protocol !== undefined ? { protocol: a.protocol } : {}),
       ...(a.secondary ? { secondary: true } : {}),
       ...Object.fromEntries((a.flags ?? []).map((flag) => [flag, true])),
       ...(a.lifetimes ? { valid_life_time: a.lifetimes.valid, preferred_life_time: a.lifetimes.preferred } : {}),

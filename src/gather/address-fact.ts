@@ -14,7 +14,7 @@ const SETTABLE_FLAGS = ['noprefixroute', 'autojoin'] as const;
  * never removes from under it: address.ts refuses). A secondary comes back last of its subnet's,
  * a limit docs/deadman.md names.
  */
-const READ_KEYS = new Set(['family', 'local', 'address', 'prefixlen', 'broadcast', 'scope', 'label', 'metric', 'valid_life_time', 'preferred_life_time', 'secondary', 'temporary', 'dynamic', 'deprecated', 'permanent', ...SETTABLE_FLAGS]);
+const READ_KEYS = new Set(['family', 'local', 'address', 'prefixlen', 'broadcast', 'scope', 'label', 'metric', 'protocol', 'valid_life_time', 'preferred_life_time', 'secondary', 'temporary', 'dynamic', 'deprecated', 'permanent', ...SETTABLE_FLAGS]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function parseAddresses(json: any[]): AddressFact[] {
@@ -37,6 +37,8 @@ function parseAddress(dev: string, a: any): AddressFact {
   if (a.label !== undefined && String(a.label) !== dev) fact.label = String(a.label);
   if (a.scope !== undefined && String(a.scope) !== 'global') fact.scope = String(a.scope);
   if (a.metric !== undefined && Number(a.metric) !== 0) fact.metric = Number(a.metric);
+  // An iproute2 that shows it takes it back (`proto`, 6.3 and later).
+  if (a.protocol !== undefined) fact.protocol = String(a.protocol);
   const flags = SETTABLE_FLAGS.filter((f) => a[f] === true);
   if (flags.length > 0) fact.flags = flags;
   const valid = Number(a.valid_life_time ?? FOREVER);
@@ -67,6 +69,7 @@ export function addressAddArgs(dev: string, cidr: string, attrs: AddressAttrs = 
   if (attrs.label !== undefined) args.push('label', attrs.label);
   if (attrs.scope !== undefined) args.push('scope', attrs.scope);
   if (attrs.metric !== undefined) args.push('metric', String(attrs.metric));
+  if (attrs.protocol !== undefined) args.push('proto', attrs.protocol);
   args.push(...(attrs.flags ?? []));
   if (attrs.lifetimes) args.push('valid_lft', String(attrs.lifetimes.valid), 'preferred_lft', String(attrs.lifetimes.preferred));
   args.push('dev', dev);

@@ -33,6 +33,8 @@ export interface AddressAttrs {
   scope?: string;
   /** The metric of its prefix route, where not 0. */
   metric?: number;
+  /** Who added it (IFA_PROTO, as iproute2 6.3 and later show it): set again with `proto`. */
+  protocol?: string;
   /** The flags `ip addr add` sets again (noprefixroute, autojoin). */
   flags?: string[];
   /** Seconds left, as read, where not forever (a DHCP lease's address). */

@@ -19,9 +19,15 @@ describe('parseAddresses', () => {
   });
 
   it('an attribute it does not know makes the address unrestorable, naming it; IPv6 is not read', () => {
-    const [a, ...rest] = parseAddresses([link('eth1', inet({ local: '10.0.0.1', prefixlen: 24, label: 'eth1', protocol: 'kernel_ll' }), { family: 'inet6', local: 'fe80::1', prefixlen: 64 })]);
-    expect(a!.unrestorable).toBe('iproute2 shows protocol on it, which teqlctl does not know how to set again');
+    const [a, ...rest] = parseAddresses([link('eth1', inet({ local: '10.0.0.1', prefixlen: 24, label: 'eth1', weight: 3 }), { family: 'inet6', local: 'fe80::1', prefixlen: 64 })]);
+    expect(a!.unrestorable).toBe('iproute2 shows weight on it, which teqlctl does not know how to set again');
     expect(rest).toEqual([]);
+  });
+
+  it('a protocol (IFA_PROTO, shown by iproute2 6.3 and later) is read and given back with proto', () => {
+    const [a] = parseAddresses([link('eth1', inet({ local: '10.0.0.1', prefixlen: 24, label: 'eth1', protocol: 'kernel_ll' }))]);
+    expect(a).toEqual({ dev: 'eth1', cidr: '10.0.0.1/24', protocol: 'kernel_ll' });
+    expect(addressAddArgs(a!.dev, a!.cidr, { protocol: a!.protocol! })).toEqual(['10.0.0.1/24', 'proto', 'kernel_ll', 'dev', 'eth1']);
   });
 });
 

@@ -178,8 +178,8 @@ describe('an address removed or replaced is put back by its undo as it was read'
   });
 
   it('one with an attribute teqlctl cannot set again is not removed nor replaced, and says why', () => {
-    const f = withAddress({ unrestorable: 'iproute2 shows protocol on it, which teqlctl does not know how to set again' });
-    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, f)).toThrow(/removing 10.0.5.1\/24 from eth2 could not be undone exactly: iproute2 shows protocol on it/);
+    const f = withAddress({ unrestorable: 'iproute2 shows weight on it, which teqlctl does not know how to set again' });
+    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, f)).toThrow(/removing 10.0.5.1\/24 from eth2 could not be undone exactly: iproute2 shows weight on it/);
     expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/31', state: 'present' } }, f)).toThrow(/could not be undone exactly/);
   });
 });

@@ -90,7 +90,7 @@ describe('sch_teql unloaded by a teardown, with an address on its equalizer', ()
   });
 
   it('one teqlctl could not put back is refused, naming it', () => {
-    const err = refusal(() => planHost('r', [absent], loadedByTeqlctl({ unrestorable: 'iproute2 shows protocol on it, which teqlctl does not know how to set again' })));
-    expect(err.message).toMatch(/unloading sch_teql removes teql0 with its address 10\.9\.0\.1\/24, which could not be put back exactly: iproute2 shows protocol on it/);
+    const err = refusal(() => planHost('r', [absent], loadedByTeqlctl({ unrestorable: 'iproute2 shows weight on it, which teqlctl does not know how to set again' })));
+    expect(err.message).toMatch(/unloading sch_teql removes teql0 with its address 10\.9\.0\.1\/24, which could not be put back exactly: iproute2 shows weight on it/);
   });
 });
