@@ -107,7 +107,8 @@ function stableBlock(sysctls: readonly string[]): string {
   return lines.join('\n');
 }
 
-const procPath = (name: string) => shellQuote(sysctlPath(name));
+// A `*` (every interface's value of a sysctl, sysctl-propagation.ts) is left to the shell's glob.
+const procPath = (name: string) => sysctlPath(name).split('*').map(shellQuote).join('*');
 const readSysctls = (paths: readonly string[]) => `grep -H '' ${paths.join(' ')} 2>/dev/null`;
 
 /**

@@ -1,5 +1,6 @@
 // What a host's tasks need read besides the fixed facts: the facts script fetches it in the same trip.
 import type { TaskInstance } from '../load/types.js';
+import { propagatedNames } from './sysctl-propagation.js';
 
 /**
  * Sysctl names the tasks read (every rp_filter is read anyway), and the IPv6 MTU of every link a
@@ -8,7 +9,8 @@ import type { TaskInstance } from '../load/types.js';
  */
 export function sysctlNames(tasks: readonly TaskInstance[]): string[] {
   return [...new Set(tasks.flatMap((t) => {
-    if (t.module === 'sysctl') return [t.args.name];
+    // Forwarding: every interface's value too, which the kernel overwrites (sysctl-propagation.ts).
+    if (t.module === 'sysctl') return [t.args.name, ...propagatedNames(t.args.name)];
     if (t.module === 'link') return [ipv6MtuName(t.args.dev)];
     if (t.module === 'teql') return [ipv6MtuName(t.args.device)];
     return [];

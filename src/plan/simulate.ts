@@ -2,6 +2,7 @@
 // and tests can check that a plan converges and that its inverses restore the snapshot.
 import type { AddressAttrs, Facts, RouteFact } from '../gather/facts.js';
 import type { Op } from './ops.js';
+import { propagatedValues } from './sysctl-propagation.js';
 import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
 export class SimulationError extends Error {}
@@ -194,6 +195,8 @@ function applyInPlace(f: Facts, op: Op): Facts {
       return f;
     }
     case 'sysctl':
+      // Forwarding is copied onto every interface by the kernel (sysctl-propagation.ts).
+      Object.assign(f.sysctls, propagatedValues(op.name, op.value, f.sysctls));
       f.sysctls[op.name] = op.value;
       return f;
     case 'file-write':

@@ -9,16 +9,24 @@ import { forgetStep, sysctlKey } from '../baseline.js';
 import type { PlannedStep } from '../ops.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
+import { overwritten, refusedWrite } from '../sysctl-propagation.js';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
 
-function setting(ctx: PlanContext, name: string, before: string, after: string, reason?: string): Change {
+/**
+ * The write of one sysctl, undone by writing `before` back, then (for forwarding, which the kernel
+ * copies onto every interface) every value the kernel overwrote, as read (sysctl-propagation.ts).
+ */
+function setting(ctx: PlanContext, name: string, before: string, after: string, sysctls: Readonly<Record<string, string>>, reason?: string): Change {
+  const refused = refusedWrite(name, before, after);
+  if (refused) throw conflict(ctx, `setting ${name} to ${after}: ${refused}`, 'leave it as it is in the playbook, and change it by hand or at boot if it must change');
+  const undo = [{ kind: 'sysctl' as const, name, value: before }, ...overwritten(name, sysctls).map((o) => ({ kind: 'sysctl' as const, ...o }))];
   return {
     action: '~',
     resource: `sysctl ${name}`,
     before,
     after,
-    steps: [{ op: { kind: 'sysctl', name, value: after }, undo: [{ kind: 'sysctl', name, value: before }] }],
+    steps: [{ op: { kind: 'sysctl', name, value: after }, undo }],
     ...(reason ? { reason } : {}),
     task: ctx.task,
     pos: ctx.pos,
@@ -35,7 +43,7 @@ export function planSysctl(args: SysctlArgs, facts: Facts, ctx: PlanContext): Mo
     throw conflict(ctx, `sysctl ${args.name} does not exist on this router`, 'check the name (interface sysctls appear only once the interface exists)');
   }
   const dev = rpFilterDevice(args.name);
-  const changes = dev && dev !== 'all' && dev !== 'default' ? planRpFilter(value, args.name, dev, current, facts, ctx) : current === value ? [] : [setting(ctx, args.name, current, value)];
+  const changes = dev && dev !== 'all' && dev !== 'default' ? planRpFilter(value, args.name, dev, current, facts, ctx) : current === value ? [] : [setting(ctx, args.name, current, value, facts.sysctls)];
   return { changes, facts: simulateAll(facts, changes.flatMap((c) => c.steps.map((s) => s.op))) };
 }
 
@@ -49,12 +57,12 @@ function planRpFilter(value: string, name: string, dev: string, current: string,
       const other = rpFilterDevice(name);
       if (!other || other === 'all' || other === dev || ctx.rpFilterTargets.has(other)) continue;
       if (Number(value) < all) {
-        changes.push(setting(ctx, name, value, String(all), `${why}; ${other} is raised first so it keeps its effective value ${all}`));
+        changes.push(setting(ctx, name, value, String(all), facts.sysctls, `${why}; ${other} is raised first so it keeps its effective value ${all}`));
       }
     }
-    changes.push(setting(ctx, ALL, String(all), value, why));
+    changes.push(setting(ctx, ALL, String(all), value, facts.sysctls, why));
   }
-  if (current !== value) changes.push(setting(ctx, name, current, value));
+  if (current !== value) changes.push(setting(ctx, name, current, value, facts.sysctls));
   return changes;
 }
 
@@ -82,7 +90,7 @@ function planAbsent(name: string, facts: Facts, ctx: PlanContext): ModuleResult 
     const steps: PlannedStep[] = [];
     // An interface that is gone (a teqlN after unloading) has nothing left to restore.
     if (current !== undefined && current !== original) {
-      steps.push({ op: { kind: 'sysctl', name: n, value: original }, undo: [{ kind: 'sysctl', name: n, value: current }] });
+      steps.push(setting(ctx, n, current, original, facts.sysctls).steps[0]!);
     }
     steps.push(forgetStep(sysctlKey(n), original));
     changes.push({

@@ -183,3 +183,19 @@ describe('an address removed or replaced is put back by its undo as it was read'
     expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/31', state: 'present' } }, f)).toThrow(/could not be undone exactly/);
   });
 });
+
+describe('disable_ipv6, whose write deletes IPv6 addresses and routes teqlctl does not read', () => {
+  const withV6 = (values: Record<string, string>) => ({ ...converged(), sysctls: { ...converged().sysctls, ...values } });
+
+  it('turning IPv6 off on an interface, or any change of all.disable_ipv6, is refused, naming why', () => {
+    expect(() => plan({ module: 'sysctl', args: { name: 'net.ipv6.conf.eth1.disable_ipv6', value: '1', state: 'present' } }, withV6({ 'net.ipv6.conf.eth1.disable_ipv6': '0' })))
+      .toThrow(/setting net\.ipv6\.conf\.eth1\.disable_ipv6 to 1: turning IPv6 off on eth1 deletes its IPv6 addresses and routes, which no rollback could put back/);
+    expect(() => plan({ module: 'sysctl', args: { name: 'net.ipv6.conf.all.disable_ipv6', value: '0', state: 'present' } }, withV6({ 'net.ipv6.conf.all.disable_ipv6': '1' })))
+      .toThrow(/copies net\.ipv6\.conf\.all\.disable_ipv6 onto every interface/);
+  });
+
+  it('turning it on for one interface, or default\'s (for interfaces made later), is planned', () => {
+    expect(plan({ module: 'sysctl', args: { name: 'net.ipv6.conf.eth1.disable_ipv6', value: '0', state: 'present' } }, withV6({ 'net.ipv6.conf.eth1.disable_ipv6': '1' })).map((c) => c.action)).toEqual(['~']);
+    expect(plan({ module: 'sysctl', args: { name: 'net.ipv6.conf.default.disable_ipv6', value: '1', state: 'present' } }, withV6({ 'net.ipv6.conf.default.disable_ipv6': '0' })).map((c) => c.action)).toEqual(['~']);
+  });
+});

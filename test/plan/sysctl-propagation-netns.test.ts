@@ -1,0 +1,64 @@
+// Forwarding, which the kernel copies onto every interface (and, IPv4, onto all.accept_redirects),
+// written by a run and undone, against the real kernel in a network namespace (needs root, as CI
+// has): the undo must leave every value as it was, not only the global one. A review found a
+// hardened router's all.accept_redirects at 1 and an interface that forwarded on its own at 0.
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factsScript } from '../../src/gather/script.js';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { renderOp } from '../../src/apply/render-op.js';
+import { planHost } from '../../src/plan/plan-host.js';
+import { sysctlNames } from '../../src/plan/facts-needed.js';
+import { task } from '../helpers/facts.js';
+import type { TaskInstance } from '../../src/load/types.js';
+
+const NS = `teqlctl-fwd-${process.pid}`;
+const sh = (line: string) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', line], { encoding: 'utf8' });
+const values = () => sh('grep -H "" /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv4/conf/*/accept_redirects /proc/sys/net/ipv6/conf/*/forwarding');
+
+/** Plans the tasks on the namespace's facts, runs the forward ops, checks `during`, then runs every undo newest first. */
+function runAndUndo(tasks: TaskInstance[], during: (v: string) => void): void {
+  const facts = parseFacts('ns', sh(factsScript(sysctlNames(tasks))));
+  const steps = planHost('ns', tasks, facts, { persistence: false }).plan.phases.flatMap((p) => p.changes.flatMap((c) => c.steps)).filter((s) => s.op.kind === 'sysctl');
+  expect(steps.length).toBeGreaterThan(0);
+  for (const s of steps) sh(renderOp(s.op));
+  during(values());
+  for (const s of [...steps].reverse()) for (const op of s.undo) sh(renderOp(op));
+}
+
+beforeAll(() => {
+  execFileSync('ip', ['netns', 'add', NS]);
+  sh('ip link add v1 type veth peer name v2');
+});
+afterAll(() => execFileSync('ip', ['netns', 'del', NS]));
+
+describe('forwarding turned on by a run and undone, on the real kernel', () => {
+  it('net.ipv4.ip_forward: every interface\'s forwarding and all.accept_redirects come back as they were', () => {
+    sh('echo 0 > /proc/sys/net/ipv4/ip_forward; echo 0 > /proc/sys/net/ipv4/conf/all/accept_redirects; echo 1 > /proc/sys/net/ipv4/conf/v1/forwarding');
+    const before = values();
+    expect(before).toContain('/proc/sys/net/ipv4/conf/v1/forwarding:1');
+    runAndUndo([task({ module: 'sysctl', args: { name: 'net.ipv4.ip_forward', value: '1', state: 'present' } })], (v) => expect(v).toContain('/proc/sys/net/ipv4/conf/v2/forwarding:1'));
+    expect(values()).toBe(before);
+  });
+
+  it('net.ipv6.conf.all.forwarding: an interface that forwarded on its own still does', () => {
+    sh('echo 0 > /proc/sys/net/ipv6/conf/all/forwarding; echo 1 > /proc/sys/net/ipv6/conf/v2/forwarding');
+    const before = values();
+    runAndUndo([task({ module: 'sysctl', args: { name: 'net.ipv6.conf.all.forwarding', value: '1', state: 'present' } })], (v) => expect(v).toContain('/proc/sys/net/ipv6/conf/v1/forwarding:1'));
+    expect(values()).toBe(before);
+  });
+
+  it('a later task of the same play on one interface\'s forwarding is planned on what the global write left', () => {
+    sh('echo 0 > /proc/sys/net/ipv4/ip_forward; echo 0 > /proc/sys/net/ipv4/conf/v1/forwarding');
+    const before = values();
+    const tasks = [
+      task({ module: 'sysctl', args: { name: 'net.ipv4.ip_forward', value: '1', state: 'present' } }),
+      task({ module: 'sysctl', args: { name: 'net.ipv4.conf.v1.forwarding', value: '0', state: 'present' } }),
+    ];
+    runAndUndo(tasks, (v) => {
+      expect(v).toContain('/proc/sys/net/ipv4/conf/v1/forwarding:0');
+      expect(v).toContain('/proc/sys/net/ipv4/conf/v2/forwarding:1');
+    });
+    expect(values()).toBe(before);
+  });
+});
