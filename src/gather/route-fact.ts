@@ -17,6 +17,9 @@ export function parseRoutes(json: any[]): RouteFact[] {
     if (r.dev) route.dev = String(r.dev);
     if (r.protocol) route.protocol = String(r.protocol);
     if (r.scope) route.scope = String(r.scope);
+    // iproute2 leaves out a global scope; a route without a gateway is added with scope link unless
+    // told: one added `scope global` came back `scope link` (a review, 2026-12-05).
+    else if (!r.gateway && !r.via && !Array.isArray(r.nexthops) && r.nhid === undefined && !route.type) route.scope = 'global';
     if (Array.isArray(r.flags) && r.flags.includes('onlink')) route.onlink = true;
     if (r.prefsrc) route.src = String(r.prefsrc);
     const why = unrestorable(r);
@@ -25,8 +28,17 @@ export function parseRoutes(json: any[]): RouteFact[] {
   });
 }
 
+/**
+ * Keys of a route that teqlctl reads, or knows it cannot put back (below). Any other (a type of
+ * service, a realm, which `ip -j` shows as tos and flow) is not put back: the route is named
+ * unrestorable rather than re-added without it (a review, 2026-12-05).
+ */
+const KNOWN_KEYS = new Set(['dst', 'type', 'gateway', 'dev', 'protocol', 'scope', 'metric', 'flags', 'prefsrc', 'nexthops', 'via', 'nhid', 'metrics']);
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function unrestorable(r: any): string | undefined {
+  const unknown = Object.keys(r).filter((k) => !KNOWN_KEYS.has(k));
+  if (unknown.length > 0) return `iproute2 shows ${unknown.join(', ')} on it, which teqlctl does not put back`;
   if (r.type && r.type !== 'unicast' && !TYPES.has(String(r.type))) return `it is a ${String(r.type)} route`;
   if (Array.isArray(r.nexthops)) return `it has ${r.nexthops.length} next hops (multipath)`;
   if (r.via && typeof r.via === 'object') return `its gateway is an ${String(r.via.family ?? 'other')} address (${String(r.via.host ?? '')})`;
@@ -44,6 +56,8 @@ export function routeCommandArgs(r: RouteFact): string[] {
   args.push('metric', String(r.metric));
   if (r.onlink) args.push('onlink');
   if (r.src) args.push('src', r.src);
+  // Only where it is not the default iproute2 gives a route without a gateway (scope link).
+  if (r.scope === 'global' && !r.via && !r.type) args.push('scope', 'global');
   // The kernel's default (boot) is left out: teqlctl's own routes have it.
   if (r.protocol && r.protocol !== 'boot') args.push('proto', r.protocol);
   return args;

@@ -62,5 +62,8 @@ export function refuseUnrestorable(ctx: PlanContext, route: RouteFact, after: st
 export function linkDownUndo(facts: Facts, dev: string, ctx: PlanContext): Op[] {
   const routes = facts.routes.filter((r) => r.dev === dev && r.protocol !== 'kernel');
   for (const r of routes) refuseUnrestorable(ctx, r, `taking ${dev} down, which flushes it`);
-  return [{ kind: 'link', dev, up: true }, ...routes.map((route) => ({ kind: 'route-add' as const, route }))];
+  // Routes without a gateway first: a gateway reached by one of them (a host route to it) must be
+  // there before the routes through it, or the kernel refuses them (a review, 2026-12-05).
+  const ordered = [...routes.filter((r) => !r.via), ...routes.filter((r) => r.via)];
+  return [{ kind: 'link', dev, up: true }, ...ordered.map((route) => ({ kind: 'route-add' as const, route }))];
 }
