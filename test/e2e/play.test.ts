@@ -1,9 +1,10 @@
 // teqlctl play against the real lab routers; every assertion reads the routers directly.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { resetRouters, sshRun } from './lab.js';
 import { readState, txPackets } from './router-state.js';
-import { CHAPTER, LAB_INVENTORY, playJson, teqlctl } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 
 const both = async () => ({ a: await readState('a'), b: await readState('b') });
 
@@ -154,6 +155,23 @@ describe('partial state, failures and rollback', () => {
     expect(r.json.hosts.router_b.rollback.ok).toBe(true);
     expect((await sshRun('a', 'ip -4 -o addr show dev eth1')).stdout).toMatch(/inet 10\.0\.0\.0\/24 metric 77 brd 10\.0\.0\.255 scope global eth1:old/);
     expect(await both()).toEqual(before);
+  });
+
+  it('a run that turns forwarding on and fails verification leaves every interface\'s forwarding and accept_redirects as they were (exit 5)', async () => {
+    await resetRouters('a', 'b');
+    // A hardened router a (no redirects accepted) whose eth2 forwarded on its own: ip_forward=1
+    // sets every interface's forwarding and all.accept_redirects to 0, its undo to 0 and 1.
+    const prior = await sshRun('a', 'echo 0 > /proc/sys/net/ipv4/conf/all/accept_redirects && echo 1 > /proc/sys/net/ipv4/conf/eth2/forwarding');
+    expect(prior.code, prior.stderr).toBe(0);
+    const VALUES = 'grep -H "" /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv4/conf/all/accept_redirects';
+    const before = { a: (await sshRun('a', VALUES)).stdout, b: (await sshRun('b', VALUES)).stdout };
+    expect(before.a).toContain('/proc/sys/net/ipv4/conf/eth2/forwarding:1');
+    expect(before.a).toContain('/proc/sys/net/ipv4/conf/all/accept_redirects:0');
+    const r = await playJson(resolve(ROOT, 'test/e2e/playbooks/forwarding.yml'));
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.json.hosts.router_a.rollback.ok).toBe(true);
+    expect(r.json.hosts.router_b.rollback.ok).toBe(true);
+    expect({ a: (await sshRun('a', VALUES)).stdout, b: (await sshRun('b', VALUES)).stdout }).toEqual(before);
   });
 
   it('a failure while applying on one router rolls both back (exit 4)', async () => {
