@@ -64,17 +64,22 @@ function publicDir(dir: string): string {
  * on down (keep_addr_on_down 0), and teqlctl reads none. The permanent global ones are listed
  * first (newest first, as the kernel keeps them) and added again oldest first with the flags `ip
  * addr add` takes (and a peer, a metric), so order, flags and the routes the kernel gives them (a
- * nodad address's local route) come back as on a link that was down. keep_addr_on_down instead kept the address without
- * those routes.
+ * nodad address's local route) come back as on a link that was down. keep_addr_on_down instead
+ * kept the address without those routes. The same for the devices stacked on the link (its
+ * VLANs, /sys/class/net/DEV/upper_*): the kernel takes them down with it (vlan_device_event), and
+ * up with it when the run brought it up, so a VLAN's IPv6 addresses were lost by the rollback
+ * (seen on the lab, 2026-12-05). A device the down leaves as it was (a bridge above a port) just
+ * refuses the address it still has.
  */
 function keepingIpv6(dev: string, down: string): string {
   const d = shellQuote(dev);
+  const uppers = `$(for u in /sys/class/net/${d}/upper_*; do [ -e "$u" ] && echo "\${u##*/upper_}"; done)`;
   // A point-to-point address's peer and a metric are two words each (`peer P/128`, `metric 5`):
   // read with the word after them, they come back too (both were lost, 2026-12-05), as does a
   // permanent address made deprecated (`preferred_lft 0`).
-  const list = `ip -6 -o addr show dev ${d} scope global permanent 2>/dev/null | while read -r _ _ _ a r; do f=; k=; for w in $r; do if [ -n "$k" ]; then f="$f $k $w"; k=; continue; fi; case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; deprecated) f="$f preferred_lft 0";; peer|metric) k=$w;; esac; done; echo "$a$f"; done`;
+  const list = `for teqlctl_d in ${d} ${uppers}; do ip -6 -o addr show dev "$teqlctl_d" scope global permanent 2>/dev/null | while read -r _ _ _ a r; do f=; k=; for w in $r; do if [ -n "$k" ]; then f="$f $k $w"; k=; continue; fi; case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; deprecated) f="$f preferred_lft 0";; peer|metric) k=$w;; esac; done; echo "$teqlctl_d $a$f"; done; done`;
   // sed's tac (1!G;h;$p): BusyBox and GNU sed alike, where tac may be missing.
-  const readd = `printf '%s\\n' "$teqlctl_6" | sed -n '1!G;h;$p' | while read -r a f; do if [ -n "$a" ]; then ip -6 addr add "$a" dev ${d} $f 2>/dev/null || true; fi; done`;
+  const readd = `printf '%s\\n' "$teqlctl_6" | sed -n '1!G;h;$p' | while read -r n a f; do if [ -n "$a" ]; then ip -6 addr add "$a" dev "$n" $f 2>/dev/null || true; fi; done`;
   return `teqlctl_6=$(${list}); ${down} && { ${readd}; }`;
 }
 

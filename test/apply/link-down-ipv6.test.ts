@@ -70,6 +70,11 @@ describe('on the real kernel, in a network namespace (needs root, as CI has)', (
     execFileSync('ip', ['netns', 'add', NS]);
     try {
       sh('ip link add v0 type veth peer name v1 && ip link set v1 up');
+      // A device stacked on the link that its down leaves up (a macvlan; a VLAN goes down with it,
+      // tested on the lab: this kernel has no 8021q): listed too, its addresses stay as they were.
+      sh('ip link add link v0 name mv0 type macvlan mode bridge && ip -6 addr add 2001:db8:19::1/64 dev mv0 nodad && ip -6 addr add 2001:db8:19::2/64 dev mv0 nodad');
+      const stacked = () => sh('ip -6 -o addr show dev mv0 scope global').replace(/\\.*$/gm, '').trim();
+      const stackedBefore = stacked();
       sh('ip -6 addr add 2001:db8:15::1/64 dev v0 metric 7 && ip -6 addr add 2001:db8:16::1 peer 2001:db8:16::2/128 dev v0 nodad && ip -6 addr add 2001:db8:17::1/64 dev v0 noprefixroute && ip -6 addr add 2001:db8:18::1/64 dev v0 preferred_lft 0');
       const before = listed();
       expect(before).toMatch(/peer 2001:db8:16::2\/128/);
@@ -77,6 +82,7 @@ describe('on the real kernel, in a network namespace (needs root, as CI has)', (
       sh('ip link set v0 up');
       sh(renderOp({ kind: 'link', dev: 'v0', up: false, keepAddresses: true }));
       expect(listed()).toBe(before);
+      expect(stacked()).toBe(stackedBefore);
     } finally {
       execFileSync('ip', ['netns', 'del', NS]);
     }

@@ -146,6 +146,13 @@ describe('partial state, failures and rollback', () => {
     // the run replaces it, and the rollback must put back all of it, not a bare 10.0.0.0/24.
     const old = await sshRun('a', 'ip addr add 10.0.0.0/24 brd 10.0.0.255 label eth1:old metric 77 dev eth1');
     expect(old.code, old.stderr).toBe(0);
+    // A VLAN on a's eth2 with an IPv6 address: the run's eth2 up brings the VLAN up with it, and the
+    // rollback's eth2 down takes it down, which deletes its IPv6 addresses unless put back.
+    const vlan = await sshRun('a', 'ip link add link eth2 name eth2.10 type vlan id 10 && ip -6 addr add 2001:db8:10::1/64 dev eth2.10');
+    expect(vlan.code, vlan.stderr).toBe(0);
+    const vlanV6 = async () => (await sshRun('a', 'ip -6 -o addr show dev eth2.10 scope global')).stdout.replace(/\\.*$/gm, '');
+    const vlanBefore = await vlanV6();
+    expect(vlanBefore).toContain('2001:db8:10::1/64');
     const before = await both();
     const r = await playJson(CHAPTER);
     expect(r.code).toBe(5);
@@ -154,6 +161,7 @@ describe('partial state, failures and rollback', () => {
     expect(r.json.hosts.router_a.rollback.ok).toBe(true);
     expect(r.json.hosts.router_b.rollback.ok).toBe(true);
     expect((await sshRun('a', 'ip -4 -o addr show dev eth1')).stdout).toMatch(/inet 10\.0\.0\.0\/24 metric 77 brd 10\.0\.0\.255 scope global eth1:old/);
+    expect(await vlanV6()).toBe(vlanBefore);
     expect(await both()).toEqual(before);
   });
 
