@@ -10,6 +10,11 @@ export interface LinkFact {
   mtu: number;
   /** `ip -d` link kind: dummy, veth, ... (undefined for plain NICs and teql devices). */
   kind?: string;
+  /**
+   * The device it is stacked on, for the kinds whose MTU the kernel lowers with it (a VLAN, a
+   * macvlan, an ipvlan): lowering that device's MTU lowers theirs, which its undo raises again.
+   */
+  lower?: string;
 }
 
 export interface AddressFact extends AddressAttrs {

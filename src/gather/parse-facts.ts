@@ -56,6 +56,9 @@ function parseOrRepaired(json: string): unknown {
   }
 }
 
+/** Kinds whose MTU the kernel caps at their lower device's, and lowers with it (NETDEV_CHANGEMTU). */
+const STACKED_KINDS = new Set(['vlan', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap']);
+
 export function parseLinks(json: any[]): LinkFact[] {
   return json.map((l) => ({
     name: String(l.ifname),
@@ -63,6 +66,7 @@ export function parseLinks(json: any[]): LinkFact[] {
     operstate: String(l.operstate ?? 'UNKNOWN'),
     mtu: Number(l.mtu),
     ...(l.linkinfo?.info_kind ? { kind: String(l.linkinfo.info_kind) } : {}),
+    ...(STACKED_KINDS.has(String(l.linkinfo?.info_kind)) && typeof l.link === 'string' ? { lower: l.link } : {}),
   }));
 }
 

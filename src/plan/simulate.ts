@@ -117,6 +117,11 @@ function applyInPlace(f: Facts, op: Op): Facts {
         }
         link.mtu = op.mtu;
         syncIpv6Mtu(f, op.dev, link.mtu);
+        // The devices stacked on it are capped at its MTU (a VLAN, a macvlan).
+        for (const upper of f.links.filter((l) => l.lower === op.dev && l.mtu > op.mtu!)) {
+          upper.mtu = op.mtu;
+          syncIpv6Mtu(f, upper.name, upper.mtu);
+        }
       }
       if (op.up === true && !link.up) {
         if (/^teql\d+$/.test(op.dev) && !f.rootQdiscs.some((q) => q.kind === op.dev)) {

@@ -48,7 +48,10 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
     if (!restoring && mtu < 1280 && link.mtu >= 1280 && facts.sysctls[ipv6MtuName(dev)] !== undefined) {
       throw conflict(ctx, `an MTU of ${mtu} on ${dev} takes IPv6 off the link: the kernel drops its IPv6 addresses and settings below 1280, and no rollback could put them back`, `use an MTU of 1280 or more on ${dev}, or boot the router with IPv6 off (ipv6.disable=1) if the link must carry smaller frames`);
     }
-    steps.push({ op: { kind: 'link', dev, mtu }, undo: [{ kind: 'link', dev, mtu: link.mtu }] });
+    // The devices stacked on it (VLANs, macvlans) above the new MTU are lowered with it by the
+    // kernel: the undo raises them again once the link's own MTU is back (a review, 2026-12-05).
+    const lowered = facts.links.filter((l) => l.lower === dev && l.mtu > mtu).map((l) => ({ kind: 'link' as const, dev: l.name, mtu: l.mtu }));
+    steps.push({ op: { kind: 'link', dev, mtu }, undo: [{ kind: 'link', dev, mtu: link.mtu }, ...lowered] });
     before.push(`mtu ${link.mtu}`);
     after.push(`mtu ${mtu}`);
   }
