@@ -2,8 +2,8 @@
 // a removal or a replacement), against the real kernel and iproute2 in a network namespace (needs
 // root, as CI has): every attribute must come back, broadcast, label, scope, metric, peer, flags,
 // and the state comparison a rollback trusts must see an attribute that did not.
-import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { netnsShell } from '../helpers/netns.js';
 import { factsScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { addressLine } from '../../src/gather/address-fact.js';
@@ -12,17 +12,10 @@ import { planAddress } from '../../src/plan/modules/address.js';
 import { diffState, isSameState } from '../../src/rollback/compare.js';
 import type { PlanContext } from '../../src/plan/context.js';
 
-const NS = `teqlctl-addr-${process.pid}`;
-const sh = (line: string) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', line], { encoding: 'utf8' });
+const sh = netnsShell('addr', 'ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up');
 const facts = () => parseFacts('ns', sh(factsScript()));
 const addressOf = (ip: string) => facts().addresses.find((a) => a.cidr.startsWith(`${ip}/`));
 const CTX: PlanContext = { host: 'ns', task: 'an address task', pos: { file: 'site.yml', line: 3, col: 7 }, rpFilterTargets: new Set(), equalizers: 1 };
-
-beforeAll(() => {
-  execFileSync('ip', ['netns', 'add', NS]);
-  sh('ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up');
-});
-afterAll(() => execFileSync('ip', ['netns', 'del', NS]));
 
 describe('an address removed and put back by teqlctl, on the real kernel', () => {
   it.each([

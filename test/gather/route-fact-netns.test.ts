@@ -1,8 +1,8 @@
 // Routes read by the facts script and put back by teqlctl's own commands, against the real kernel
 // and iproute2 in a network namespace (needs root, as CI has): what is read must come back the same
 // route, type, onlink flag, source and protocol included; what cannot must say why.
-import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { netnsShell } from '../helpers/netns.js';
 import { factsScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { routeLine } from '../../src/gather/route-fact.js';
@@ -10,16 +10,9 @@ import { renderOp } from '../../src/apply/render-op.js';
 import { planHost } from '../../src/plan/plan-host.js';
 import { task } from '../helpers/facts.js';
 
-const NS = `teqlctl-rt-${process.pid}`;
-const sh = (line: string) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', line], { encoding: 'utf8' });
+const sh = netnsShell('rt', 'ip link add v0 type veth peer name v1 && ip link add v2 type veth peer name v3 && for d in v0 v1 v2 v3; do ip link set $d up; done && ip addr add 172.16.0.2/24 dev v0 && ip addr add 172.17.0.2/24 dev v2');
 const routeTo = (to: string) => parseFacts('ns', sh(factsScript())).routes.find((r) => r.to === to);
 
-beforeAll(() => {
-  execFileSync('ip', ['netns', 'add', NS]);
-  sh('ip link add v0 type veth peer name v1 && ip link add v2 type veth peer name v3 && for d in v0 v1 v2 v3; do ip link set $d up; done');
-  sh('ip addr add 172.16.0.2/24 dev v0 && ip addr add 172.17.0.2/24 dev v2');
-});
-afterAll(() => execFileSync('ip', ['netns', 'del', NS]));
 
 describe('routes, on the real kernel', () => {
   it.each([
@@ -68,8 +61,7 @@ describe('addresses, on the real kernel', () => {
 
 describe('the management path, on the real kernel', () => {
   const management = (conn: string) => {
-    const out = execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', factsScript()], { encoding: 'utf8', env: { ...process.env, SSH_CONNECTION: conn } });
-    return parseFacts('ns', out).management;
+    return parseFacts('ns', sh(factsScript(), { SSH_CONNECTION: conn })).management;
   };
 
   it('an IPv4 client seen through an IPv6 socket (::ffff:) is looked up as IPv4', () => {

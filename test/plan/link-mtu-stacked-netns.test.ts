@@ -2,8 +2,8 @@
 // here; a VLAN does the same in the kernel, NETDEV_CHANGEMTU, and this kernel has no 8021q),
 // against the real kernel in a network namespace (needs root, as CI has): the kernel lowers the
 // stacked device's MTU with its lower's, and the undo must raise it again (a review, 2026-12-05).
-import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { netnsShell } from '../helpers/netns.js';
 import { factsScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { renderOp } from '../../src/apply/render-op.js';
@@ -11,16 +11,11 @@ import { planHost } from '../../src/plan/plan-host.js';
 import { sysctlNames } from '../../src/plan/facts-needed.js';
 import { task } from '../helpers/facts.js';
 
-const NS = `teqlctl-mtu-${process.pid}`;
-const sh = (line: string) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', line], { encoding: 'utf8' });
+const sh = netnsShell('mtu', [
+  'ip link add d0 type veth peer name p0 && ip link set d0 up && ip link set p0 up',
+  'ip link add link d0 name mv0 type macvlan mode bridge && ip link add link d0 name mv1 type macvlan mode bridge && ip link set mv1 mtu 1300 && ip link set mv0 up',
+].join(' && '));
 const mtus = () => sh('for d in d0 mv0 mv1; do printf "%s %s %s\\n" $d $(cat /sys/class/net/$d/mtu) $(cat /proc/sys/net/ipv6/conf/$d/mtu); done');
-
-beforeAll(() => {
-  execFileSync('ip', ['netns', 'add', NS]);
-  sh('ip link add d0 type veth peer name p0 && ip link set d0 up && ip link set p0 up');
-  sh('ip link add link d0 name mv0 type macvlan mode bridge && ip link add link d0 name mv1 type macvlan mode bridge && ip link set mv1 mtu 1300 && ip link set mv0 up');
-});
-afterAll(() => execFileSync('ip', ['netns', 'del', NS]));
 
 describe('a link\'s MTU lowered and put back, on the real kernel', () => {
   it('the devices stacked on it that the kernel lowered with it get their MTU back; one already below is left alone', () => {

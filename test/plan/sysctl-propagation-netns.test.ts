@@ -2,8 +2,8 @@
 // written by a run and undone, against the real kernel in a network namespace (needs root, as CI
 // has): the undo must leave every value as it was, not only the global one. A review found a
 // hardened router's all.accept_redirects at 1 and an interface that forwarded on its own at 0.
-import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { netnsShell } from '../helpers/netns.js';
 import { factsScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { renderOp } from '../../src/apply/render-op.js';
@@ -12,8 +12,7 @@ import { sysctlNames } from '../../src/plan/facts-needed.js';
 import { task } from '../helpers/facts.js';
 import type { TaskInstance } from '../../src/load/types.js';
 
-const NS = `teqlctl-fwd-${process.pid}`;
-const sh = (line: string) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', line], { encoding: 'utf8' });
+const sh = netnsShell('fwd', 'ip link add v1 type veth peer name v2');
 const values = () => sh('grep -H "" /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv4/conf/*/accept_redirects /proc/sys/net/ipv6/conf/*/forwarding');
 
 /** Plans the tasks on the namespace's facts, runs the forward ops, checks `during`, then runs every undo newest first. */
@@ -25,12 +24,6 @@ function runAndUndo(tasks: TaskInstance[], during: (v: string) => void): void {
   during(values());
   for (const s of [...steps].reverse()) for (const op of s.undo) sh(renderOp(op));
 }
-
-beforeAll(() => {
-  execFileSync('ip', ['netns', 'add', NS]);
-  sh('ip link add v1 type veth peer name v2');
-});
-afterAll(() => execFileSync('ip', ['netns', 'del', NS]));
 
 describe('forwarding turned on by a run and undone, on the real kernel', () => {
   it('net.ipv4.ip_forward: every interface\'s forwarding and all.accept_redirects come back as they were', () => {
