@@ -56,8 +56,10 @@ export function routeCommandArgs(r: RouteFact): string[] {
   args.push('metric', String(r.metric));
   if (r.onlink) args.push('onlink');
   if (r.src) args.push('src', r.src);
-  // Only where it is not the default iproute2 gives a route without a gateway (scope link).
-  if (r.scope === 'global' && !r.via && !r.type) args.push('scope', 'global');
+  // Only where it is not the default iproute2 gives it: link without a gateway, global with one
+  // or with a type (a host or site scope came back link, a review, 2026-12-05).
+  const usual = r.via || r.type ? 'global' : 'link';
+  if (r.scope !== undefined && r.scope !== usual) args.push('scope', r.scope);
   // The kernel's default (boot) is left out: teqlctl's own routes have it.
   if (r.protocol && r.protocol !== 'boot') args.push('proto', r.protocol);
   return args;

@@ -2,7 +2,8 @@
 import type { TaskInstance } from '../load/types.js';
 import type { Facts } from '../gather/facts.js';
 import { rpFilterDevice } from '../router/sysctl-path.js';
-import type { ModuleResult, PlanContext } from './context.js';
+import { conflict, type ModuleResult, type PlanContext } from './context.js';
+import { overwrittenBy } from './sysctl-propagation.js';
 import type { HostPlan, Phase } from './types.js';
 import { planLink } from './modules/link.js';
 import { planTeql } from './modules/teql.js';
@@ -67,6 +68,22 @@ export interface PlanOptions {
   runBefore?: Facts;
 }
 
+/**
+ * An interface's forwarding set by a task and overwritten by a later task's global forwarding (the
+ * kernel copies it onto every interface): the run would not leave what the play asks, and every
+ * run would change it again. Refused before any change, saying which task to put first.
+ */
+function refuseOverwrittenSysctls(host: string, tasks: readonly TaskInstance[], final: Facts, opts: PlanOptions, rpFilterTargets: ReadonlySet<string>, equalizers: number): void {
+  for (const task of tasks) {
+    if (task.module !== 'sysctl' || task.args.state === 'absent' || opts.exclude?.(task) === true || overwrittenBy(task.args.name).length === 0) continue;
+    const want = task.args.value!.trim().replace(/\s+/g, ' ');
+    const now = final.sysctls[task.args.name];
+    if (now === undefined || now === want) continue;
+    const globals = overwrittenBy(task.args.name).join(' or ');
+    throw conflict({ host, task: task.name, pos: task.pos, rpFilterTargets, equalizers }, `${task.args.name} is set to ${want}, and a later task's ${globals} sets it to ${now} (the kernel copies it onto every interface): the run would not leave it as the play asks`, `put the task on ${globals} before this one`);
+  }
+}
+
 export function planHost(host: string, tasks: readonly TaskInstance[], facts: Facts, opts: PlanOptions = {}): PlannedHost {
   // From the tasks that run: a left-out bundle's links are raised like any other when conf.all comes down.
   const targets = rpFilterTargets(opts.exclude ? tasks.filter((t) => !opts.exclude!(t)) : tasks);
@@ -102,6 +119,7 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     }
     current = simulateAll(result.facts, recorded.ops);
   }
+  refuseOverwrittenSysctls(host, tasks, current, opts, targets, needed);
   // The boot configuration comes last, in a phase of its own: written only once every check passed.
   const asWas = opts.keepInBoot ? tasks.filter((t) => opts.exclude?.(t) === true && opts.keepInBoot!(t)) : [];
   for (const task of asWas) {

@@ -3,6 +3,7 @@
 import type { AddressAttrs, Facts, RouteFact } from '../gather/facts.js';
 import type { Op } from './ops.js';
 import { propagatedValues } from './sysctl-propagation.js';
+import { stackedMtuAfter } from './stacked-mtu.js';
 import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
 export class SimulationError extends Error {}
@@ -117,9 +118,9 @@ function applyInPlace(f: Facts, op: Op): Facts {
         }
         link.mtu = op.mtu;
         syncIpv6Mtu(f, op.dev, link.mtu);
-        // The devices stacked on it are capped at its MTU (a VLAN, a macvlan).
-        for (const upper of f.links.filter((l) => l.lower === op.dev && l.mtu > op.mtu!)) {
-          upper.mtu = op.mtu;
+        // The devices stacked on it follow (stacked-mtu.ts).
+        for (const upper of f.links.filter((l) => l.lower === op.dev && stackedMtuAfter(l, op.mtu!) !== l.mtu)) {
+          upper.mtu = stackedMtuAfter(upper, op.mtu);
           syncIpv6Mtu(f, upper.name, upper.mtu);
         }
       }

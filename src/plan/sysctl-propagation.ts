@@ -66,3 +66,10 @@ export function refusedWrite(name: string, before: string, value: string): strin
   }
   return undefined;
 }
+
+/** The globals whose write overwrites `name` (an interface's forwarding), or none. */
+export function overwrittenBy(name: string): string[] {
+  if (/^net\.ipv4\.conf\.(.+)\.forwarding$/.test(name) || name === 'net.ipv4.conf.all.accept_redirects') return ['net.ipv4.ip_forward', 'net.ipv4.conf.all.forwarding'].filter((g) => g !== name);
+  if (/^net\.ipv6\.conf\.(.+)\.forwarding$/.test(name)) return ['net.ipv6.conf.all.forwarding'].filter((g) => g !== name);
+  return [];
+}

@@ -3,6 +3,7 @@
 import type { Facts } from '../gather/facts.js';
 import { rpFilterDevice } from '../router/sysctl-path.js';
 import { stateLines, type StateDiff } from './compare.js';
+import { overwrittenBy } from '../plan/sysctl-propagation.js';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
 
@@ -31,7 +32,15 @@ function withEffectiveRpFilter(f: Facts, lines: Set<string>, goes: (line: string
  * shared sch_teql created (max_equalizers) stays, down and with its default sysctls, when its bundle
  * goes, since the module stays.
  */
-export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goes: (line: string) => boolean): StateDiff {
+export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goesWithBundle: (line: string) => boolean): StateDiff {
+  // An interface's forwarding is what the kept global forwarding (shared by the bundles, kept with
+  // the healthy ones) made it: the kernel copies the global onto every interface, so a failed
+  // bundle's link keeps the value before the undo, not the snapshot's (sysctl-propagation.ts).
+  const keptGlobal = (g: string) => snapshot.sysctls[g] !== before.sysctls[g] && !goesWithBundle(`sysctl ${g} = ${before.sysctls[g]}`);
+  const goes = (l: string) => {
+    const name = /^sysctl (\S+) = /.exec(l)?.[1];
+    return goesWithBundle(l) && !(name !== undefined && overwrittenBy(name).some(keptGlobal));
+  };
   const fromSnapshot = withEffectiveRpFilter(snapshot, new Set([...stateLines(snapshot)].filter(goes)), goes);
   const expected = new Set([...fromSnapshot, ...[...stateLines(before)].filter((l) => !goes(l))]);
   const now = withEffectiveRpFilter(after, stateLines(after), goes);

@@ -22,6 +22,7 @@ describe('routes, on the real kernel', () => {
     ['a source address and a protocol', '10.7.0.0/16 via 172.16.0.1 dev v0 src 172.16.0.2 proto dhcp', '10.7.0.0/16'],
     ['a plain gateway route', '10.8.0.0/16 via 172.17.0.1 metric 5', '10.8.0.0/16'],
     ['a route without a gateway, of scope global (iproute2\'s default there is link)', '10.10.0.0/16 dev v2 scope global', '10.10.0.0/16'],
+    ['a route without a gateway, of scope host', '10.13.0.0/16 dev v2 scope host', '10.13.0.0/16'],
   ])('%s: read, removed, put back by teqlctl\'s commands exactly', (_name, spec, to) => {
     sh(`ip route add ${spec}`);
     const before = routeTo(to)!;

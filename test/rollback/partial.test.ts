@@ -60,3 +60,22 @@ describe('reverse-path filtering on a rolled-back bundle\'s links (conf.all stay
     expect(partialResidual(snapshot, undone, recorded('0', set(undone, { 'net.ipv4.conf.eth1.rp_filter': '0' })), goesEth1).extra).toEqual(['baseline sysctl:net.ipv4.conf.eth1.rp_filter = 0', 'rp_filter in effect on eth1 = 0']);
   });
 });
+
+describe('a partial rollback after a run that turned forwarding on (shared, kept with the healthy bundle)', () => {
+  const fw = (v: string): Record<string, string> => ({
+    'net.ipv4.ip_forward': v, 'net.ipv4.conf.all.forwarding': v, 'net.ipv4.conf.default.forwarding': v,
+    'net.ipv4.conf.eth1.forwarding': v, 'net.ipv4.conf.eth2.forwarding': v, 'net.ipv4.conf.all.accept_redirects': v === '1' ? '0' : '1',
+  });
+  const snapshot: Facts = { ...pristineFacts(), sysctls: { ...pristineFacts().sysctls, ...fw('0') } };
+  const before: Facts = { ...snapshot, sysctls: { ...snapshot.sysctls, ...fw('1') } };
+
+  it('the failed bundle\'s link keeps the forwarding the kept global gave it: nothing left over (it was "incomplete")', () => {
+    expect(partialResidual(snapshot, before, before, goes)).toEqual({ missing: [], extra: [] });
+  });
+
+  it('with the global undone too (no bundle left), the link\'s forwarding is compared with the snapshot\'s', () => {
+    const all = () => true;
+    expect(partialResidual(snapshot, before, before, all).missing).toContain('sysctl net.ipv4.conf.eth1.forwarding = 0');
+    expect(partialResidual(snapshot, before, snapshot, all)).toEqual({ missing: [], extra: [] });
+  });
+});

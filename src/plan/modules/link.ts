@@ -7,6 +7,7 @@ import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
 import { ipv6MtuName } from '../facts-needed.js';
+import { stackedMtuAfter } from '../stacked-mtu.js';
 
 export function planLink(args: LinkArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   if (args.state === 'absent') return planAbsent(args.dev, facts, ctx);
@@ -48,9 +49,9 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
     if (!restoring && mtu < 1280 && link.mtu >= 1280 && facts.sysctls[ipv6MtuName(dev)] !== undefined) {
       throw conflict(ctx, `an MTU of ${mtu} on ${dev} takes IPv6 off the link: the kernel drops its IPv6 addresses and settings below 1280, and no rollback could put them back`, `use an MTU of 1280 or more on ${dev}, or boot the router with IPv6 off (ipv6.disable=1) if the link must carry smaller frames`);
     }
-    // The devices stacked on it (VLANs, macvlans) above the new MTU are lowered with it by the
-    // kernel: the undo raises them again once the link's own MTU is back (a review, 2026-12-05).
-    const lowered = facts.links.filter((l) => l.lower === dev && l.mtu > mtu).map((l) => ({ kind: 'link' as const, dev: l.name, mtu: l.mtu }));
+    // The devices stacked on it (VLANs, macvlans, ipvlans) whose MTU the kernel changes with it:
+    // the undo puts theirs back once the link's own is back (a review, 2026-12-05).
+    const lowered = facts.links.filter((l) => l.lower === dev && stackedMtuAfter(l, mtu) !== l.mtu).map((l) => ({ kind: 'link' as const, dev: l.name, mtu: l.mtu }));
     steps.push({ op: { kind: 'link', dev, mtu }, undo: [{ kind: 'link', dev, mtu: link.mtu }, ...lowered] });
     before.push(`mtu ${link.mtu}`);
     after.push(`mtu ${mtu}`);

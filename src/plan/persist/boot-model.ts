@@ -4,6 +4,7 @@ import type { Facts, RouteFact } from '../../gather/facts.js';
 import type { TaskInstance } from '../../load/types.js';
 import { rpFilterDevice } from '../../router/sysctl-path.js';
 import { sysctlKey } from '../baseline.js';
+import { propagation } from '../sysctl-propagation.js';
 
 /** One configuration command for boot, in playbook order; `dev` is the interface it configures. */
 export type BootStep =
@@ -79,7 +80,9 @@ export function bootModel(host: string, tasks: readonly TaskInstance[], expected
       }
     }
   }
-  const rank = (n: string) => (n === ALL ? 0 : n === DEFAULT ? 1 : 2);
+  // Forwarding's globals before any interface's value: the kernel copies them onto every interface
+  // (sysctl-propagation.ts), so one written after eth0's would overwrite it at every boot.
+  const rank = (n: string) => (propagation(n) ? -1 : n === ALL ? 0 : n === DEFAULT ? 1 : 2);
   return {
     host,
     steps,
