@@ -61,8 +61,9 @@ describe('a three-link lab with predictable interface names', () => {
     for (const router of ROUTERS) {
       const state = await readState(router);
       for (const dev of names[router]) expect(state).toContain(`\n${dev} teql0\n`);
-      names[router].forEach((dev, i) => expect(state).toContain(`\n${dev} ${ADDRESSES[router][i]}/31\n`));
-      expect(state).toContain(`\nteql0 ${ADDRESSES[router][3]}/31\n`);
+      // The whole address line (its attributes since 2026-12-05): a /31 has no broadcast.
+      names[router].forEach((dev, i) => expect(state).toContain(`\n${dev} ${ADDRESSES[router][i]}/31 scope global ${dev}\n`));
+      expect(state).toContain(`\nteql0 ${ADDRESSES[router][3]}/31 scope global teql0\n`);
     }
     // Read directly: each end pings the other's three link addresses and its teql0.
     for (const to of ADDRESSES.b) expect((await sshRun('a', `ping -c 2 -W 2 ${to}`)).code, `a -> ${to}`).toBe(0);
