@@ -98,7 +98,7 @@ describe('two bundles per router: the bundle is the failure domain', () => {
       expect(now).not.toMatch(/^teql1 10\.0\.1/m);
       expect(now).not.toMatch(/^eth3 teql1$/m);
       // teql0 is in place and carries traffic.
-      expect(now).toMatch(/^teql0 10\.0\.0\.[45]\/31$/m);
+      expect(now).toMatch(/^teql0 10\.0\.0\.[45]\/31 scope global teql0$/m);
       expect(now).toMatch(/^eth1 teql0$/m);
       const peer = router === 'a' ? '10.0.0.5' : '10.0.0.4';
       // (Not `ping -I teql0`: the replies come back on eth1/eth2, which a socket bound to teql0 never sees.)

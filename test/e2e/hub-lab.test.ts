@@ -57,8 +57,8 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     expect(h).toMatch(/^eth2 teql0$/m);
     expect(h).toMatch(/^eth3 teql1$/m);
     expect(h).toMatch(/^eth4 teql1$/m);
-    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31$/m);
-    expect(h).toMatch(/^teql1 10\.0\.1\.4\/31$/m);
+    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31 scope global teql0$/m);
+    expect(h).toMatch(/^teql1 10\.0\.1\.4\/31 scope global teql1$/m);
     // The hub routes each spoke's LAN over that spoke's equalizer, and reaches it from its own LAN.
     expect((await sshRun('h', 'ip route get 192.0.2.1')).stdout).toMatch(/via 10\.0\.0\.5 dev teql0/);
     expect((await sshRun('h', 'ip route get 198.51.100.1')).stdout).toMatch(/via 10\.0\.1\.5 dev teql1/);
@@ -85,7 +85,7 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     expect(linesOf(h, ['eth1', 'eth2'])).toEqual(linesOf(pristine.h!, ['eth1', 'eth2']));
     expect(h).not.toMatch(/^teql0 10\.0\.0/m);
     expect(h).toMatch(/^eth3 teql1$/m);
-    expect(h).toMatch(/^teql1 10\.0\.1\.4\/31$/m);
+    expect(h).toMatch(/^teql1 10\.0\.1\.4\/31 scope global teql1$/m);
     expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 198.51.100.1')).code).toBe(0);
     expect(await readState('b')).toMatch(/^eth1 teql0$/m);
     for (const router of ['h', 'b'] as const) expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
@@ -109,7 +109,7 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     expect(r.json.bundles.map((x: { name: string; status: string }) => [x.name, x.status])).toEqual([[HA, 'converged'], [HB, 'rolled back']]);
     expect(r.json.hosts.router_h.status).toBe('changed');
     const h = await readState('h');
-    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31$/m);
+    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31 scope global teql0$/m);
     expect(linesOf(h, ['eth3', 'eth4', 'teql1'])).toEqual(hb);
     expect(await readState('b')).toBe(b);
     // Its boot files bring both back: h-b as it was, h-a as converged.
@@ -138,7 +138,7 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     expect(linesOf(h, ['eth3', 'eth4'])).toEqual(linesOf(pristine.h!, ['eth3', 'eth4']));
     expect(h).not.toMatch(/^teql1 10\.0\.1/m);
     expect(h).toMatch(/^eth1 teql0$/m);
-    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31$/m);
+    expect(h).toMatch(/^teql0 10\.0\.0\.4\/31 scope global teql0$/m);
     expect(await readState('a')).toMatch(/^eth1 teql0$/m);
     expect((await sshRun('h', 'ping -c 2 -W 2 -I 203.0.113.1 192.0.2.1')).code).toBe(0);
     for (const router of ['h', 'a'] as const) expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
