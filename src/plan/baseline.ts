@@ -4,6 +4,7 @@
 import type { Facts, LinkFact } from '../gather/facts.js';
 import type { Op, PlannedStep } from './ops.js';
 import type { Change } from './types.js';
+import { PROPAGATED_PREFIX, propagatedRecord } from './sysctl-propagation.js';
 
 export const MODULE_KEY = 'module:sch_teql';
 
@@ -48,22 +49,37 @@ function entryFor(op: Op, before: Facts): [string, string] | undefined {
 }
 
 /**
+ * Forwarding's global first recorded: the values the kernel overwrites with it and would not give
+ * back by itself, read at the same moment (sysctl-propagation.ts). Recorded later they would be
+ * teqlctl's own.
+ */
+function propagatedEntry(op: Op, before: string, facts: Facts): Array<[string, string]> {
+  if (op.kind !== 'sysctl') return [];
+  const record = propagatedRecord(op.name, before, facts.sysctls);
+  return record === undefined ? [] : [[`${PROPAGATED_PREFIX}${op.name}`, record]];
+}
+
+/**
  * Adds a baseline-set step before every step that changes a setting the baseline does not hold yet.
- * Changes that restore from the baseline (they carry baseline-unset steps) are left as they are.
+ * Changes that restore from the baseline (they carry baseline-unset steps, or put back a value
+ * it recorded: restoresBaseline) are left as they are.
  */
 export function recordBaseline(changes: readonly Change[], before: Facts): { changes: Change[]; ops: Op[] } {
   const known = new Set(Object.keys(before.baseline ?? {}));
   const ops: Op[] = [];
   const out = changes.map((c) => {
-    if (c.steps.some((s) => s.op.kind === 'baseline-unset')) return c;
+    if (c.restoresBaseline || c.steps.some((s) => s.op.kind === 'baseline-unset')) return c;
     const steps: PlannedStep[] = [];
     for (const step of c.steps) {
       const entry = entryFor(step.op, before);
       if (entry && !known.has(entry[0])) {
-        known.add(entry[0]);
-        const op: Op = { kind: 'baseline-set', key: entry[0], value: entry[1] };
-        ops.push(op);
-        steps.push({ op, undo: [{ kind: 'baseline-unset', key: entry[0] }] });
+        for (const [key, value] of [entry, ...propagatedEntry(step.op, entry[1], before)]) {
+          if (known.has(key)) continue;
+          known.add(key);
+          const op: Op = { kind: 'baseline-set', key, value };
+          ops.push(op);
+          steps.push({ op, undo: [{ kind: 'baseline-unset', key }] });
+        }
       }
       steps.push(step);
     }

@@ -73,3 +73,25 @@ export function overwrittenBy(name: string): string[] {
   if (/^net\.ipv6\.conf\.(.+)\.forwarding$/.test(name)) return ['net.ipv6.conf.all.forwarding'].filter((g) => g !== name);
   return [];
 }
+
+/**
+ * The baseline's record, beside the global's own (`sysctl:NAME`), of the values the kernel would
+ * not give back by itself when the global goes back to `before`: an interface that forwarded on
+ * its own, a hardened all.accept_redirects. `state: absent` on the global writes them back after
+ * it. Only those that differ are kept (none, the usual case: no entry, no write on the router).
+ */
+export const PROPAGATED_PREFIX = 'propagated:';
+
+export function propagatedRecord(name: string, before: string, sysctls: Readonly<Record<string, string>>): string | undefined {
+  const kernel = propagatedValues(name, before, sysctls);
+  const exceptions = overwritten(name, sysctls).filter((o) => kernel[o.name] !== o.value);
+  return exceptions.length > 0 ? exceptions.map((o) => `${o.name}=${o.value}`).join(' ') : undefined;
+}
+
+/** The pairs of a propagatedRecord; an interface name may hold `=`, the value never does. */
+export function parsePropagatedRecord(value: string): Array<{ name: string; value: string }> {
+  return value.split(' ').flatMap((pair) => {
+    const eq = pair.lastIndexOf('=');
+    return eq > 0 ? [{ name: pair.slice(0, eq), value: pair.slice(eq + 1) }] : [];
+  });
+}

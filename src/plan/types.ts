@@ -15,6 +15,8 @@ export interface Change {
   reason?: string;
   /** Lines --diff shows instead of the commands (a boot file's removed and added lines). */
   detail?: string[];
+  /** Puts back a value the baseline recorded (as before teqlctl): no baseline entry of its own. */
+  restoresBaseline?: true;
   task: string;
   pos: SourcePos;
 }

@@ -182,6 +182,30 @@ describe('partial state, failures and rollback', () => {
     expect({ a: (await sshRun('a', VALUES)).stdout, b: (await sshRun('b', VALUES)).stdout }).toEqual(before);
   });
 
+  it('forwarding turned on and kept, then `state: absent` in a later run: every interface\'s forwarding and accept_redirects as before teqlctl', async () => {
+    await resetRouters('a', 'b');
+    // The same hardened router a: writing ip_forward back to 0 alone would leave eth2 at 0 and
+    // all.accept_redirects at 1 (the kernel's copy), as teqlctl did before it recorded them.
+    const prior = await sshRun('a', 'echo 0 > /proc/sys/net/ipv4/conf/all/accept_redirects && echo 1 > /proc/sys/net/ipv4/conf/eth2/forwarding');
+    expect(prior.code, prior.stderr).toBe(0);
+    const VALUES = 'grep -H "" /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv4/conf/all/accept_redirects';
+    const values = async () => ({ a: (await sshRun('a', VALUES)).stdout, b: (await sshRun('b', VALUES)).stdout });
+    const before = await values();
+    const on = await playJson(resolve(ROOT, 'test/e2e/playbooks/forwarding-on.yml'));
+    expect(on.code, on.stderr).toBe(0);
+    expect((await values()).a).toContain('/proc/sys/net/ipv4/conf/eth1/forwarding:1');
+    const off = await playJson(resolve(ROOT, 'test/e2e/playbooks/forwarding-absent.yml'));
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.json.hosts.router_a.changes.map((c: any) => c.resource)).toEqual(expect.arrayContaining(['sysctl net.ipv4.ip_forward', 'sysctl net.ipv4.conf.eth2.forwarding', 'sysctl net.ipv4.conf.all.accept_redirects']));
+    expect(await values()).toEqual(before);
+    // Nothing of it left in the baseline (resetRouters left it empty): a second teardown changes nothing.
+    expect((await sshRun('a', 'cat /var/lib/teqlctl/baseline 2>/dev/null; true')).stdout).toBe('');
+    const again = await playJson(resolve(ROOT, 'test/e2e/playbooks/forwarding-absent.yml'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.hosts.router_a.status).toBe('ok');
+    expect(await values()).toEqual(before);
+  });
+
   it('a failure while applying on one router rolls both back (exit 4)', async () => {
     await resetRouters('a', 'b');
     // modinfo still finds sch_teql on b, but loading it fails: only applying can discover that.

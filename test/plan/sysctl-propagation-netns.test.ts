@@ -11,6 +11,7 @@ import { planHost } from '../../src/plan/plan-host.js';
 import { sysctlNames } from '../../src/plan/facts-needed.js';
 import { task } from '../helpers/facts.js';
 import type { TaskInstance } from '../../src/load/types.js';
+import type { Facts } from '../../src/gather/facts.js';
 
 const sh = netnsShell('fwd', 'ip link add v1 type veth peer name v2');
 const values = () => sh('grep -H "" /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv4/conf/*/accept_redirects /proc/sys/net/ipv6/conf/*/forwarding');
@@ -53,5 +54,30 @@ describe('forwarding turned on by a run and undone, on the real kernel', () => {
       expect(v).toContain('/proc/sys/net/ipv4/conf/v2/forwarding:1');
     });
     expect(values()).toBe(before);
+  });
+
+  it('a teardown\'s `state: absent` on ip_forward, runs later, puts back every interface\'s forwarding and all.accept_redirects as before teqlctl', () => {
+    sh('echo 0 > /proc/sys/net/ipv4/ip_forward; echo 0 > /proc/sys/net/ipv4/conf/all/accept_redirects; echo 1 > /proc/sys/net/ipv4/conf/v1/forwarding');
+    const before = values();
+    // Run 1 turns forwarding on and records the baseline (a file on a router: kept here).
+    const baseline: Record<string, string> = {};
+    const ops = (tasks: TaskInstance[], facts: Facts) => planHost('ns', tasks, facts, { persistence: false }).plan.phases.flatMap((p) => p.changes.flatMap((c) => c.steps));
+    const read = (tasks: TaskInstance[]) => ({ ...parseFacts('ns', sh(factsScript(sysctlNames(tasks)))), baseline: { ...baseline } });
+    const on = [task({ module: 'sysctl', args: { name: 'net.ipv4.ip_forward', value: '1', state: 'present' } })];
+    for (const s of ops(on, read(on))) {
+      if (s.op.kind === 'baseline-set') baseline[s.op.key] = s.op.value;
+      else sh(renderOp(s.op));
+    }
+    const during = values();
+    expect(during).toContain('/proc/sys/net/ipv4/conf/all/accept_redirects:0');
+    expect(during).toContain('/proc/sys/net/ipv4/conf/v2/forwarding:1');
+    // The teardown, a later run: every value as before teqlctl, and its own undo gives back run 1's.
+    const off = [task({ module: 'sysctl', args: { name: 'net.ipv4.ip_forward', state: 'absent' } })];
+    const steps = ops(off, read(off));
+    for (const s of steps) if (s.op.kind === 'sysctl') sh(renderOp(s.op));
+    expect(values()).toBe(before);
+    expect(steps.filter((s) => s.op.kind === 'baseline-unset').map((s) => s.op.kind === 'baseline-unset' && s.op.key).sort()).toEqual(Object.keys(baseline).sort());
+    for (const s of [...steps].reverse()) for (const op of s.undo) if (op.kind === 'sysctl') sh(renderOp(op));
+    expect(values()).toBe(during);
   });
 });

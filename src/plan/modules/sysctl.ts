@@ -9,7 +9,7 @@ import { forgetStep, sysctlKey } from '../baseline.js';
 import type { PlannedStep } from '../ops.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
-import { overwritten, refusedWrite } from '../sysctl-propagation.js';
+import { overwritten, parsePropagatedRecord, PROPAGATED_PREFIX, refusedWrite } from '../sysctl-propagation.js';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
 
@@ -89,10 +89,11 @@ function planAbsent(name: string, facts: Facts, ctx: PlanContext): ModuleResult 
     const current = facts.sysctls[n];
     const steps: PlannedStep[] = [];
     // An interface that is gone (a teqlN after unloading) has nothing left to restore.
-    if (current !== undefined && current !== original) {
-      steps.push(setting(ctx, n, current, original, facts.sysctls).steps[0]!);
-    }
+    const written = current !== undefined && current !== original;
+    if (written) steps.push(setting(ctx, n, current, original, facts.sysctls).steps[0]!);
     steps.push(forgetStep(sysctlKey(n), original));
+    const record = baseline[`${PROPAGATED_PREFIX}${n}`];
+    if (record !== undefined) steps.push(forgetStep(`${PROPAGATED_PREFIX}${n}`, record));
     changes.push({
       action: '~',
       resource: `sysctl ${n}`,
@@ -103,6 +104,21 @@ function planAbsent(name: string, facts: Facts, ctx: PlanContext): ModuleResult 
       task: ctx.task,
       pos: ctx.pos,
     });
+    if (written && record !== undefined) changes.push(...overwrittenBack(n, original, record, simulateAll(facts, changes.flatMap((c) => c.steps.map((s) => s.op))).sysctls, ctx));
   }
   return { changes, facts: simulateAll(facts, changes.flatMap((c) => c.steps.map((s) => s.op))) };
+}
+
+/**
+ * Forwarding's global written back copies its value onto every interface (sysctl-propagation.ts):
+ * the values recorded with it that differ (an interface that forwarded on its own, a hardened
+ * all.accept_redirects) are written after it, as before teqlctl. An interface gone since is skipped.
+ */
+function overwrittenBack(global: string, original: string, record: string, after: Readonly<Record<string, string>>, ctx: PlanContext): Change[] {
+  return parsePropagatedRecord(record).flatMap(({ name, value }) => {
+    const now = after[name];
+    if (now === undefined || now === value) return [];
+    const change = setting(ctx, name, now, value, after, `${global} going back to ${original} set it to ${now}, as the kernel does: it was ${value} before teqlctl`);
+    return [{ ...change, after: `${value} (as before teqlctl)`, restoresBaseline: true as const }];
+  });
 }
