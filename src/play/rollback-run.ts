@@ -59,6 +59,17 @@ function stopIfInterrupted(o: RollbackOptions, runId: string, armed: ReadonlySet
 }
 
 
+/**
+ * `step` on every router at once; once all of them ended, the first failure in the routers' order
+ * is thrown (so the message does not depend on which answered first), else their results.
+ */
+async function everyRouter<T, R>(routers: readonly T[], step: (r: T) => Promise<R>): Promise<R[]> {
+  const settled = await Promise.allSettled(routers.map(step));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<R>).value);
+}
+
 /** Undoes one run on every router that has it; returns the exit code (0, or 6 when an undo or its check failed). */
 export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOptions): Promise<number> {
   const down = new Map(conns.filter((c) => !c.transport).map((c) => [c.host, c.error ?? 'unreachable']));
@@ -107,9 +118,12 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   // Hosts whose dead-man is armed and not yet confirmed: their lock stays, the revert frees it.
   const armed = new Set<string>();
   try {
+    // Each step below runs on every router at once (a fleet's rollback is not one round trip per
+    // router after another), and is settled on all of them before the next: a lock taken or a
+    // dead-man armed is known before the rollback stops on another router's refusal.
     // The lock first: nothing else may change a router between the comparison below and the undo.
-    for (const { c, t } of targets) {
-      stopIfInterrupted(o, runId, armed);
+    stopIfInterrupted(o, runId, armed);
+    await everyRouter(targets, async ({ c, t }) => {
       const res = await checked(t, 'lock', takeLockScript(o.lockId, o.owner), 'taking the lock', 'connect', [0, 3]);
       const held = lockHeldBy(res.stdout);
       if (held !== undefined) throw new RefusedError(`${c.host} is locked: ${held}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
@@ -117,30 +131,28 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
       if (unusable !== undefined) throw new RefusedError(`${c.host}: ${unusable}`, 'nothing was rolled back');
       if (res.code !== 0) throw new RemoteCommandError(c.host, res, 'taking the lock', 'connect');
       locked.push(t);
-    }
+    });
+    stopIfInterrupted(o, runId, armed);
     // Moved since the run? Compare what the run left with what the router holds now.
-    const moved: string[] = [];
-    // Each router's retiring boot script, should its undo remove the boot script (undo-run-script.ts).
-    const retiring = new Map<string, string>();
-    for (const { c, t } of targets) {
+    const moved = await everyRouter(targets, async ({ c, t }) => {
       const after = (await checked(t, 'after-state', afterStateScript(runId), `reading what run ${runId} left`)).stdout.split('\n');
-      const facts = await readFacts(t, c.host, []);
-      moved.push(...movedSince(c.host, after, facts));
-      // Every starter: one a later batch of the run removed is written back by the undo, kept there
-      // while the retiring script is (render-op.ts), and must go with it at the confirmation (a review).
-      retiring.set(c.host, retiringScript(c.host, BOOT_STARTERS));
-    }
-    if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');
+      return movedSince(c.host, after, await readFacts(t, c.host, []));
+    });
+    if (moved.flat().length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.flat().join('\n  ')}`, 'undo anyway with --force');
+    // Each router's retiring boot script, should its undo remove the boot script (undo-run-script.ts):
+    // every starter, as one a later batch of the run removed is written back by the undo, kept there
+    // while the retiring script is (render-op.ts), and must go with it at the confirmation (a review).
+    const retiring = new Map(targets.map(({ c }) => [c.host, retiringScript(c.host, BOOT_STARTERS)]));
     // The dead-man, before any change: a rollback that cuts the management path is undone by the router.
     // The earliest any of the rollback's timers can fire counts from here (before the first arm).
+    stopIfInterrupted(o, runId, armed);
     const armsSentAt = Date.now();
-    for (const { c, t } of targets) {
-      stopIfInterrupted(o, runId, armed);
+    await everyRouter(targets, async ({ c, t }) => {
       const res = await checked(t, 'arm', armRollbackScript(o.lockId, o.owner, runId, o.timeoutSec), 'arming the dead-man', 'connect', [0, 9]);
       if (!res.stdout.includes(NO_REDO_MARKER)) armed.add(c.host);
       else if (!o.force) throw new RefusedError(`${c.host}: run ${runId} predates the redo scripts a rollback's dead-man needs`, 'undo it without a dead-man with --force');
       else o.say(`${c.host}: no dead-man (run ${runId} has no redo scripts; --force)`);
-    }
+    });
     stopIfInterrupted(o, runId, armed);
     let exitCode: number = ExitCode.ok;
     // Every router at once, then every confirmation at once: one by one, a slow undo (one that cut

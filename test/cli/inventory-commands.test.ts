@@ -154,6 +154,38 @@ describe('rollback', () => {
     expect(said).toEqual(['router_a: run r1 undone', 'router_a: verified over a fresh connection']);
   });
 
+  it('takes the locks, reads and arms every router at once, each step settled on all before the next: a lock refused on one frees the others\', nothing armed', async () => {
+    // Each reply waits for the other router's request of the same step: one router after another
+    // would never get past the first lock (the rollback would time out the test).
+    const events: string[] = [];
+    const waiting = new Map<string, () => void>();
+    const together = (host: string, label: string, reply: Reply) => async () => {
+      events.push(`${host} ${label}`);
+      const other = waiting.get(label);
+      if (other) { waiting.delete(label); other(); } else await new Promise<void>((r) => waiting.set(label, r));
+      return reply;
+    };
+    const router = (host: string, lock: Reply) => {
+      const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+      const run = t.run.bind(t);
+      t.run = async (label, script) => (label === 'lock' || label === 'arm' ? (run(label, script), together(host, label, label === 'lock' ? lock : ok())()) : run(label, script));
+      return Object.assign(t, { host });
+    };
+    const a = router('router_a', ok());
+    const b = router('router_b', { code: 3, stdout: '@@teqlctl-lock held\nrun=r9\nowner=x@y\n', stderr: '' });
+    const err = await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).message).toContain('router_b is locked: run=r9 owner=x@y');
+    expect(events).toEqual(['router_a lock', 'router_b lock']);
+    expect(a.labels).toEqual(['status', 'lock', 'unlock']);
+    expect(b.labels).toEqual(['status', 'lock']);
+    // Both free: each step meets the other router's, the undo follows.
+    const [c, d] = [router('router_a', ok()), router('router_b', ok())];
+    events.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: c }, { host: 'router_b', transport: d }], opts(async (h) => fakeRouter(h, { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')), confirm: ok('@@teqlctl-confirm ok\n') })))).toBe(0);
+    expect(events).toEqual(['router_a lock', 'router_b lock', 'router_a arm', 'router_b arm']);
+    expect(c.labels).toEqual(['status', 'lock', 'after-state', 'facts', 'arm', 'rollback', 'unlock']);
+  });
+
   it('a signal before the undo stops the rollback (exit 130): the locks taken are freed, nothing undone; one that comes once the undo was sent lets it finish', async () => {
     // Signalled once the lock is taken (while comparing): no arm, no undo, the lock freed.
     let signalled = false;
