@@ -60,10 +60,19 @@ export function refuseUnrestorable(ctx: PlanContext, route: RouteFact, after: st
 
 /** The undo of taking `dev` down: up again, with the routes the kernel flushed with it. */
 export function linkDownUndo(facts: Facts, dev: string, ctx: PlanContext): Op[] {
+  return [{ kind: 'link', dev, up: true }, ...flushedRoutesBack(facts, dev, ctx, `taking ${dev} down, which flushes it`)];
+}
+
+/**
+ * The main table's routes through `dev` added back, after the kernel flushed them: it does when the
+ * link goes down and when it loses its last IPv4 address (fib_disable_ip). Connected routes come
+ * back with the addresses. One that could not be put back exactly is refused, before any change.
+ */
+export function flushedRoutesBack(facts: Facts, dev: string, ctx: PlanContext, after: string): Op[] {
   const routes = facts.routes.filter((r) => r.dev === dev && r.protocol !== 'kernel');
-  for (const r of routes) refuseUnrestorable(ctx, r, `taking ${dev} down, which flushes it`);
+  for (const r of routes) refuseUnrestorable(ctx, r, after);
   // Routes without a gateway first: a gateway reached by one of them (a host route to it) must be
   // there before the routes through it, or the kernel refuses them (a review, 2026-12-05).
   const ordered = [...routes.filter((r) => !r.via), ...routes.filter((r) => r.via)];
-  return [{ kind: 'link', dev, up: true }, ...ordered.map((route) => ({ kind: 'route-add' as const, route }))];
+  return ordered.map((route) => ({ kind: 'route-add' as const, route }));
 }

@@ -178,6 +178,8 @@ function applyInPlace(f: Facts, op: Op): Facts {
       f.addresses = f.addresses.filter((a) => !(a.dev === op.dev && (a.cidr === op.cidr || (!gone.secondary && a.secondary && sameSubnet(a.cidr, op.cidr)))));
       const ip = splitCidr(op.cidr).ip;
       f.routes = f.routes.filter((r) => r.src !== ip || f.addresses.some((a) => splitCidr(a.cidr).ip === ip));
+      // The link's last IPv4 address: every route through it goes (fib_disable_ip).
+      if (!f.addresses.some((a) => a.dev === op.dev)) f.routes = f.routes.filter((r) => r.dev !== op.dev);
       const net = cidrNetwork(op.cidr);
       if (!f.addresses.some((a) => a.dev === op.dev && cidrNetwork(a.cidr) === net)) {
         f.routes = f.routes.filter((r) => !(r.dev === op.dev && r.protocol === 'kernel' && r.to === net));

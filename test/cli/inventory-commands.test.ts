@@ -168,7 +168,11 @@ describe('rollback', () => {
     const router = (host: string, lock: Reply) => {
       const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
       const run = t.run.bind(t);
-      t.run = async (label, script) => (label === 'lock' || label === 'arm' ? (run(label, script), together(host, label, label === 'lock' ? lock : ok())()) : run(label, script));
+      t.run = async (label, script) => {
+        if (label !== 'lock' && label !== 'arm') return run(label, script);
+        await run(label, script);
+        return { label, script, durationMs: 1, ...(await together(host, label, label === 'lock' ? lock : ok())()) };
+      };
       return Object.assign(t, { host });
     };
     const a = router('router_a', ok());

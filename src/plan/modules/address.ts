@@ -2,7 +2,7 @@
 // on an equalizer, an address of another subnet is a conflict (it would be routed over the bundle).
 import type { AddressArgs } from '../../load/types.js';
 import type { AddressFact, Facts } from '../../gather/facts.js';
-import { conflict, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, flushedRoutesBack, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import { cidrNetwork, splitCidr } from '../../router/ipv4.js';
 import { addressAttrs } from '../../gather/address-fact.js';
@@ -29,11 +29,12 @@ function removal(ctx: PlanContext, gone: AddressFact): PlannedStep {
  * and a primary's secondaries in its subnet (unless promote_secondaries is on). The kernel deletes
  * them with it, and the undo would put back the address alone.
  */
-function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[], gone: AddressFact, facts: Facts): void {
+function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[], gone: AddressFact, facts: Facts, replaced = false): void {
   // Routes that give the address as their source go with it (the kernel flushes them), and its undo
-  // puts back the address alone. The connected route comes back with the address by itself.
+  // puts back the address alone. The connected route comes back with the address by itself. Not
+  // when it is replaced: the new prefix is added first, so the address stays on the router.
   const { ip: goneIp } = splitCidr(gone.cidr);
-  const sourced = facts.routes.filter((r) => r.src === goneIp && r.protocol !== 'kernel');
+  const sourced = replaced ? [] : facts.routes.filter((r) => r.src === goneIp && r.protocol !== 'kernel');
   if (sourced.length > 0) {
     throw conflict(
       ctx,
@@ -63,6 +64,13 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
     for (const a of present) refuseLosingSecondaries(ctx, onDev, a, facts);
     const steps = present.map((a) => removal(ctx, a));
+    // The link's last IPv4 address: the kernel flushes every route through the link with it
+    // (fib_disable_ip), so the undo adds the main table's back once the address is back (found by
+    // a review in a network namespace, 2026-12-05).
+    if (onDev.length === present.length) {
+      const last = steps[steps.length - 1]!;
+      steps[steps.length - 1] = { ...last, undo: [...last.undo, ...flushedRoutesBack(facts, args.dev, ctx, `removing ${args.dev}'s last IPv4 address, which flushes the routes through it`)] };
+    }
     return {
       changes: [{ action: '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', '), after: null, steps, task: ctx.task, pos: ctx.pos }],
       facts: simulateAll(facts, steps.map((s) => s.op)),
@@ -82,15 +90,14 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     }
   }
   guardManagement(ctx, facts, args.dev, `adding ${args.address}`);
-  // Same address with another prefix: replace it (delete, then add), undone the other way round.
+  // Same address with another prefix: replace it. The new one is added first, then the old one
+  // deleted (the kernel holds both, of different masks), and the undo the other way round: the
+  // link never loses its last IPv4 address, which would flush every route through it, in every
+  // table, and its permanent neighbours (a review found a slave's default route gone for good).
   const samePrefixless = onDev.find((a) => splitCidr(a.cidr).ip === ip);
-  if (samePrefixless) refuseLosingSecondaries(ctx, onDev, samePrefixless, facts);
-  const steps = samePrefixless
-    ? [
-        removal(ctx, samePrefixless),
-        { op: { kind: 'addr-add' as const, dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del' as const, dev: args.dev, cidr: args.address }] },
-      ]
-    : [{ op: { kind: 'addr-add' as const, dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del' as const, dev: args.dev, cidr: args.address }] }];
+  if (samePrefixless) refuseLosingSecondaries(ctx, onDev, samePrefixless, facts, true);
+  const add: PlannedStep = { op: { kind: 'addr-add', dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: args.address }] };
+  const steps = samePrefixless ? [add, removal(ctx, samePrefixless)] : [add];
   return {
     changes: [{
       action: samePrefixless ? '~' : '+',

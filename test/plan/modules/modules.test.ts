@@ -149,11 +149,32 @@ describe('an address that takes others with it, as the plan so far leaves the ro
     expect(() => planHost('a', tasks, f)).toThrow(/would remove its secondary address 10.0.5.5\/24 with it/);
   });
 
-  it('a route that gives the address as its source is not flushed with it: refused, naming the route', () => {
+  it('a route that gives the address as its source is not flushed with it: its removal refused, naming the route; a new prefix keeps the address, and the route', () => {
     const f = converged();
     f.addresses.push({ dev: 'eth2', cidr: '10.0.5.1/24' });
     f.routes.push({ to: 'default', via: '10.0.5.254', dev: 'eth2', metric: 100, protocol: 'dhcp', src: '10.0.5.1' });
-    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/30', state: 'present' } }, f)).toThrow(/removing 10.0.5.1\/24 from eth2 would remove the route that gives it as source \(default via 10.0.5.254 dev eth2\)/);
+    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, f)).toThrow(/removing 10.0.5.1\/24 from eth2 would remove the route that gives it as source \(default via 10.0.5.254 dev eth2\)/);
+    // The new prefix is added before the old one goes: the kernel keeps a route whose source is
+    // still on the router (fib_del_ifaddr), as seen in a network namespace.
+    const [replaced] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/30', state: 'present' } }, f);
+    expect(replaced!.steps.map((s) => s.op.kind)).toEqual(['addr-add', 'addr-del']);
+    expect(simulateAll(f, replaced!.steps.map((s) => s.op)).routes).toContainEqual(expect.objectContaining({ to: 'default', src: '10.0.5.1' }));
+  });
+
+  it('a link\'s last IPv4 address removed: the kernel flushes the routes through the link, and the undo adds the main table\'s back after it, those without a gateway first', () => {
+    const f = converged();
+    f.addresses = f.addresses.filter((a) => a.dev !== 'eth2');
+    f.addresses.push({ dev: 'eth2', cidr: '10.0.5.1/24' });
+    const viaGateway = { to: '172.16.0.0/16', via: '10.9.9.9', dev: 'eth2', metric: 0, protocol: 'static' } as const;
+    const hostRoute = { to: '10.9.9.9', dev: 'eth2', metric: 0, protocol: 'static', scope: 'link' } as const;
+    f.routes.push(viaGateway, hostRoute);
+    const [removed] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, f);
+    expect(removed!.steps.map((s) => s.undo)).toEqual([[{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24' }, { kind: 'route-add', route: hostRoute }, { kind: 'route-add', route: viaGateway }]]);
+    expect(simulateAll(f, removed!.steps.map((s) => s.op)).routes.filter((r) => r.dev === 'eth2')).toEqual([]);
+    // Another address left on the link: nothing is flushed, nothing added back.
+    f.addresses.push({ dev: 'eth2', cidr: '10.0.6.1/24' });
+    const [other] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, f);
+    expect(other!.steps.map((s) => s.undo)).toEqual([[{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24' }]]);
   });
 });
 
@@ -167,7 +188,7 @@ describe('an address removed or replaced is put back by its undo as it was read'
   it('a replacement by another prefix, and a removal: the undo adds back its broadcast, label, metric, flags', () => {
     const attrs = { broadcast: '10.0.5.255', label: 'eth2:old', metric: 77, flags: ['noprefixroute'] };
     const [replaced] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/31', state: 'present' } }, withAddress(attrs));
-    expect(replaced!.steps[0]!.undo).toEqual([{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24', attrs }]);
+    expect(replaced!.steps[1]!.undo).toEqual([{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24', attrs }]);
     const [removed] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, withAddress(attrs));
     expect(removed!.steps.map((s) => s.undo)).toEqual([[{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24', attrs }]]);
   });
