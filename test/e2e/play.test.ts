@@ -144,8 +144,14 @@ describe('partial state, failures and rollback', () => {
     expect(held.code, held.stderr).toBe(0);
     // a's eth1 holds the chapter's address with another prefix, a broadcast, a label and a metric:
     // the run replaces it, and the rollback must put back all of it, not a bare 10.0.0.0/24.
-    const old = await sshRun('a', 'ip addr add 10.0.0.0/24 brd 10.0.0.255 label eth1:old metric 77 dev eth1');
+    // eth1 is up with routes through it, in main and in a policy table, and a permanent neighbour:
+    // deleting its only address before adding the new one flushed them all, for good.
+    const old = await sshRun('a', 'ip addr add 10.0.0.0/24 brd 10.0.0.255 label eth1:old metric 77 dev eth1 && ip link set eth1 up && ip route add 198.18.0.0/15 via 10.0.0.9 dev eth1 && ip route add 198.18.0.0/15 via 10.0.0.9 dev eth1 table 200 && ip neigh replace 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth1 nud permanent');
     expect(old.code, old.stderr).toBe(0);
+    const policy = async () => (await sshRun('a', 'ip -4 route show table 200; ip neigh show dev eth1 nud permanent')).stdout;
+    const policyBefore = await policy();
+    expect(policyBefore).toContain('198.18.0.0/15 via 10.0.0.9 dev eth1');
+    expect(policyBefore).toContain('10.0.0.9 lladdr 02:00:00:00:00:09 PERMANENT');
     // A VLAN on a's eth2 with an IPv6 address: the run's eth2 up brings the VLAN up with it, and the
     // rollback's eth2 down takes it down, which deletes its IPv6 addresses unless put back.
     const vlan = await sshRun('a', 'ip link add link eth2 name eth2.10 type vlan id 10 && ip -6 addr add 2001:db8:10::1/64 dev eth2.10');
@@ -162,6 +168,7 @@ describe('partial state, failures and rollback', () => {
     expect(r.json.hosts.router_b.rollback.ok).toBe(true);
     expect((await sshRun('a', 'ip -4 -o addr show dev eth1')).stdout).toMatch(/inet 10\.0\.0\.0\/24 metric 77 brd 10\.0\.0\.255 scope global eth1:old/);
     expect(await vlanV6()).toBe(vlanBefore);
+    expect(await policy()).toBe(policyBefore);
     expect(await both()).toEqual(before);
   });
 
