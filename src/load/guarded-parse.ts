@@ -17,6 +17,13 @@ function* guardedTokens(text: string, parser: Parser, lines: LineCounter): Gener
   for (const lexeme of new Lexer().lex(text)) {
     const refusal = guard.feed(lexeme);
     if (refusal) throw new Refused(refusal);
+    // A byte order mark (allowed, as PyYAML allows it): the yaml package's parser takes the line
+    // as indented by it, so a playbook's first `- hosts:` broke into bogus errors (a review). It
+    // is not shown to the parser; the offsets after it stay those of the text.
+    if (lexeme === '\ufeff' && parser.offset === 0) {
+      parser.offset += lexeme.length;
+      continue;
+    }
     yield* parser.next(lexeme);
   }
   yield* parser.end();

@@ -34,6 +34,16 @@ describe('parseGuarded', () => {
     }
   });
 
+  it('a byte order mark before a playbook\'s first `- hosts:` reads as the same text without it, the positions after it those of the text', () => {
+    const body = '- hosts: routers\n  tasks:\n    - link: { dev: eth1 }\n';
+    const { parsed } = guarded(`\ufeff${body}`);
+    if (!('doc' in parsed)) throw new Error('refused');
+    expect(parsed.doc.errors).toEqual([]);
+    expect(parsed.doc.toJS()).toEqual(parseDocument(body).toJS());
+    const hosts = (parsed.doc.contents as any).items[0].items[0].value;
+    expect(hosts.range[0]).toBe(`\ufeff${body}`.indexOf('routers'));
+  });
+
   it('says a second document as parseDocument does (MULTIPLE_DOCS at its start)', () => {
     const text = 'a: 1\n---\nb: 2\n';
     const { parsed } = guarded(text);
