@@ -1,7 +1,7 @@
 // --limit's terms as Ansible's InventoryManager.subset takes them: the pattern cut as any other
 // (split-pattern.ts), and each `@file` term replaced by the file's lines, each line one term as it
 // stands (not cut again: 'a:b' on a line is one name), blank lines left out.
-import { readFileSync, statSync } from 'node:fs';
+import { readLimited } from './yaml-guard.js';
 import { PatternError } from './host-pattern.js';
 import { pyStrip, splitHostPattern } from './split-pattern.js';
 
@@ -13,14 +13,14 @@ export function limitTerms(limit: readonly string[]): string[] {
 }
 
 function fileTerms(file: string): string[] {
-  let text: string;
-  try {
-    if (statSync(file).isDirectory()) throw new PatternError(`'@${file}': a limit file must be a file, not a folder`, 'give a file of host patterns, one a line (such as an Ansible .retry file)');
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof PatternError) throw err;
-    throw new PatternError(`'@${file}': the limit file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'give a file of host patterns, one a line, relative to the working folder');
+  // As every file teqlctl reads: a regular file of at most 1 MiB. A FIFO waited for a writer
+  // forever, /dev/zero filled memory until node aborted (a review's fuzzing).
+  const read = readLimited(file);
+  if (!('text' in read)) {
+    if (read.why === 'it is a directory') throw new PatternError(`'@${file}': a limit file must be a file, not a folder`, 'give a file of host patterns, one a line (such as an Ansible .retry file)');
+    throw new PatternError(`'@${file}': the limit file cannot be read (${read.why.replace(/^it is /, '')})`, read.hint ?? 'give a file of host patterns, one a line, relative to the working folder');
   }
+  const text = read.text;
   // Python's text mode reads \r\n and \r as \n.
   const lines = text.split(/\r\n|\r|\n/).map(pyStrip).filter((l) => l !== '');
   // Ansible then limits nothing and runs every host: a retry file left empty must not reach the fleet.

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { limitTerms } from '../../src/load/limit-terms.js';
@@ -21,6 +22,14 @@ describe('--limit terms, @file read as Ansible reads it', () => {
   it('refuses a file that names no host (Ansible would run every host), a folder, a missing file', () => {
     expect(() => limitTerms([`@${join(dir, 'blank')}`])).toThrow('the limit file names no host (Ansible would then run every host)');
     expect(() => limitTerms([`@${join(dir, 'folder')}`])).toThrow('a limit file must be a file, not a folder');
-    expect(() => limitTerms([`@${join(dir, 'nope')}`])).toThrow('the limit file cannot be read (ENOENT)');
+    expect(() => limitTerms([`@${join(dir, 'nope')}`])).toThrow('the limit file cannot be read (no such file)');
+  });
+
+  it('refuses a named pipe, a device and a file over 1 MiB at once, reading none of it (a FIFO waited for a writer forever, /dev/zero filled memory)', () => {
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    expect(() => limitTerms([`@${join(dir, 'fifo')}`])).toThrow('the limit file cannot be read (a named pipe (FIFO), not a regular file)');
+    expect(() => limitTerms(['@/dev/zero'])).toThrow('the limit file cannot be read (a character device, not a regular file)');
+    writeFileSync(join(dir, 'huge'), 'r1\n'.repeat(400_000));
+    expect(() => limitTerms([`@${join(dir, 'huge')}`])).toThrow(/the limit file cannot be read \(1200000 bytes, more than the limit of 1048576 bytes/);
   });
 });
