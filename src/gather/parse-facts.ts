@@ -6,7 +6,7 @@ import { ipSections } from './ip-batch.js';
 import { parseRoutes } from './route-fact.js';
 import { parseAddresses } from './address-fact.js';
 import { parseLock } from '../router/lock.js';
-import { sysctlName } from '../router/sysctl-path.js';
+import { sysctlName, sysctlValue } from '../router/sysctl-path.js';
 import { stackIdentity } from '../router/stack-identity.js';
 import type { BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 
@@ -126,7 +126,7 @@ export function parseSysctls(text: string): Record<string, string> {
     const cut = line.search(/[\t:]/);
     if (cut <= 0) continue;
     const name = sysctlName(line.slice(0, cut));
-    const value = line.slice(cut + 1).trim().replace(/\s+/g, ' ');
+    const value = sysctlValue(line.slice(cut + 1));
     out[name] = line[cut] === ':' && name in out ? `${out[name]} ${value}`.trim() : value;
   }
   return out;

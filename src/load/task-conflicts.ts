@@ -7,6 +7,7 @@
 import type { Placed } from './instantiate.js';
 import type { Problems } from './problems.js';
 import { formatPos } from './scope.js';
+import { sysctlValue } from '../router/sysctl-path.js';
 
 interface Wanted {
   /** What is asked of the thing, as one comparable text. */
@@ -21,7 +22,7 @@ function wanted(p: Placed): Array<{ key: string; what: string } & Wanted> {
   if (t.module === 'ping' || t.args.state === 'absent') return [];
   switch (t.module) {
     case 'sysctl':
-      return [{ key: `sysctl ${t.args.name}`, what: `sysctl ${t.args.name}`, value: t.args.value ?? '', arg: 'value' }];
+      return [{ key: `sysctl ${t.args.name}`, what: `sysctl ${t.args.name}`, value: sysctlValue(t.args.value ?? ''), arg: 'value' }];
     case 'link':
       return [
         ...(t.args.state !== undefined ? [{ key: `link ${t.args.dev} state`, what: `link ${t.args.dev}`, value: t.args.state, arg: 'state' }] : []),

@@ -1,7 +1,7 @@
 // The planner: (tasks wanted, facts read) -> ordered changes with inverses. Reads nothing, sends nothing.
 import type { TaskInstance } from '../load/types.js';
 import type { Facts } from '../gather/facts.js';
-import { rpFilterDevice } from '../router/sysctl-path.js';
+import { rpFilterDevice, sysctlValue } from '../router/sysctl-path.js';
 import { conflict, type ModuleResult, type PlanContext } from './context.js';
 import { overwrittenBy } from './sysctl-propagation.js';
 import type { HostPlan, Phase } from './types.js';
@@ -76,7 +76,7 @@ export interface PlanOptions {
 function refuseOverwrittenSysctls(host: string, tasks: readonly TaskInstance[], final: Facts, opts: PlanOptions, rpFilterTargets: ReadonlySet<string>, equalizers: number): void {
   for (const task of tasks) {
     if (task.module !== 'sysctl' || task.args.state === 'absent' || opts.exclude?.(task) === true || overwrittenBy(task.args.name).length === 0) continue;
-    const want = task.args.value!.trim().replace(/\s+/g, ' ');
+    const want = sysctlValue(task.args.value!);
     const now = final.sysctls[task.args.name];
     if (now === undefined || now === want) continue;
     const globals = overwrittenBy(task.args.name).join(' or ');

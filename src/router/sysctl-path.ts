@@ -17,3 +17,8 @@ export function sysctlName(path: string): string {
 export function rpFilterDevice(name: string): string | undefined {
   return /^net\.ipv4\.conf\.(.+)\.rp_filter$/.exec(name)?.[1];
 }
+
+/** A sysctl's value as the kernel prints it back: runs of spaces and tabs one space ("4096\t131072" is "4096 131072"). */
+export function sysctlValue(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}

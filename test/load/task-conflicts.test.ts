@@ -56,6 +56,9 @@ describe('tasks that contradict each other', () => {
     expect(load([
       '    - sysctl: { name: net.ipv4.ip_forward, value: 1 }',
       '    - sysctl: { name: net.ipv4.ip_forward, value: "1" }',
+      // As the kernel reads a value (and the planner compares it): spaces and tabs are one space.
+      '    - sysctl: { name: net.ipv4.tcp_rmem, value: "4096\\t131072 6291456" }',
+      '    - sysctl: { name: net.ipv4.tcp_rmem, value: " 4096 131072  6291456" }',
       '    - route: { to: 10.20.0.0/16, via: 10.0.0.5 }',
       '    - route: { to: 10.20.0.0/16, via: 10.0.0.1, metric: 10 }',
       '    - link: { dev: eth1, state: up }',

@@ -3,7 +3,7 @@
 // interface (and `default`, for interfaces created later) to what `all` gave it, so none is loosened.
 import type { SysctlArgs } from '../../load/types.js';
 import type { Facts } from '../../gather/facts.js';
-import { rpFilterDevice } from '../../router/sysctl-path.js';
+import { rpFilterDevice, sysctlValue } from '../../router/sysctl-path.js';
 import { conflict, type ModuleResult, type PlanContext } from '../context.js';
 import { forgetStep, sysctlKey } from '../baseline.js';
 import type { PlannedStep } from '../ops.js';
@@ -37,7 +37,7 @@ export function planSysctl(args: SysctlArgs, facts: Facts, ctx: PlanContext): Mo
   if (args.state === 'absent') return planAbsent(args.name, facts, ctx);
   // The loader requires a value unless absent. Compared as the facts read it, whitespace
   // collapsed: "4096\t131072" is the kernel's "4096 131072", not a change on every run.
-  const value = args.value!.trim().replace(/\s+/g, ' ');
+  const value = sysctlValue(args.value!);
   const current = facts.sysctls[args.name];
   if (current === undefined) {
     throw conflict(ctx, `sysctl ${args.name} does not exist on this router`, 'check the name (interface sysctls appear only once the interface exists)');
