@@ -40,6 +40,11 @@ export class Problems {
     }
   }
 
+  /** Whether a problem is recorded at `pos` already (a check that would say the same thing again). */
+  hasAt(pos: SourcePos): boolean {
+    return [...this.entries.values()].some((e) => e.pos?.file === pos.file && e.pos.line === pos.line && e.pos.col === pos.col);
+  }
+
   get count(): number {
     return this.entries.size;
   }

@@ -92,6 +92,7 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
   const noted = new Set<string>();
   for (const layer of layers) {
     const ownRun = layer === set.extra || set.plays.includes(layer);
+    refuseNestedVars(layer, problems);
     for (const [name, origin] of layer.origins) {
       // ansible_* and teqlctl_* are refused or honoured by name (ansible-vars.ts); magic ones are teqlctl's own.
       if (read.has(name) || name.startsWith('ansible_') || name.startsWith('teqlctl_') || origin.where === BUILT_IN) continue;
@@ -106,4 +107,25 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
       }
     }
   }
+}
+
+/**
+ * `vars:` holding variables where variables stand at the top (a group_vars or host_vars file, a
+ * group's `vars:`, an INI host's `vars=`): Ansible reads it as one variable named vars (a reserved
+ * name, with a warning), so an ansible_user or ansible_become under it was dropped without a word
+ * (a review's fuzzing: group_vars files copied from an inventory's layout). Refused where it is set.
+ */
+function refuseNestedVars(layer: VarLayer, problems: Problems): void {
+  const nested = layer.values.vars;
+  const origin = layer.origins.get('vars');
+  if (!origin || origin.where === BUILT_IN || nested === null || typeof nested !== 'object' || Array.isArray(nested)) return;
+  // A YAML host's own `vars:` is said where it is read, in its words (inventory-yaml.ts).
+  if (problems.hasAt(origin.pos)) return;
+  const names = Object.keys(nested);
+  if (names.length === 0) return;
+  problems.add(
+    `'vars:' (${origin.where}) holds variables under it (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', ...' : ''}): Ansible reads it as one variable named vars, a reserved name, and what is under it would be ignored`,
+    origin.pos,
+    'move what is under vars: one level up: in a group_vars or host_vars file and under a group\'s vars:, the variables stand on their own',
+  );
 }
