@@ -15,6 +15,8 @@ export interface LinkFact {
    * macvlan, an ipvlan): lowering that device's MTU lowers theirs, which its undo raises again.
    */
   lower?: string;
+  /** The bridge, bond or team it is a port of (`ip link`'s master), which carries its traffic. */
+  master?: string;
 }
 
 export interface AddressFact extends AddressAttrs {

@@ -67,6 +67,7 @@ export function parseLinks(json: any[]): LinkFact[] {
     mtu: Number(l.mtu),
     ...(l.linkinfo?.info_kind ? { kind: String(l.linkinfo.info_kind) } : {}),
     ...(STACKED_KINDS.has(String(l.linkinfo?.info_kind)) && typeof l.link === 'string' ? { lower: l.link } : {}),
+    ...(typeof l.master === 'string' ? { master: l.master } : {}),
   }));
 }
 

@@ -37,15 +37,39 @@ export function requireLink(ctx: PlanContext, facts: Facts, dev: string) {
   return link;
 }
 
-/** Refuses to touch the interface that carries this SSH session. */
-export function guardManagement(ctx: PlanContext, facts: Facts, dev: string, what: string): void {
-  if (facts.management && facts.management.dev === dev) {
-    throw conflict(
-      ctx,
-      `${what} would touch ${dev}, the interface that carries this SSH session (from ${facts.management.clientIp})`,
-      'manage this router over another interface, or leave the management interface out of the playbook',
-    );
+/**
+ * Refuses to touch the interface that carries this SSH session. `below`: also the devices its
+ * traffic goes through (for a link's state and MTU, and an equalizer's slave): the link under a
+ * VLAN or macvlan it is, a port of the bridge or bond it is. A session over a VLAN on the link
+ * being bundled passed the guard, and the link's down cut it (a review in a network namespace).
+ */
+export function guardManagement(ctx: PlanContext, facts: Facts, dev: string, what: string, below = false): void {
+  const m = facts.management;
+  if (!m) return;
+  const carrier = below ? carriersOf(facts, m.dev).get(dev) : dev === m.dev ? '' : undefined;
+  if (carrier === undefined) return;
+  throw conflict(
+    ctx,
+    `${what} would touch ${dev}, ${carrier ? `which carries ${m.dev}, ` : ''}the interface that carries this SSH session (from ${m.clientIp})${carrier}`,
+    'manage this router over another interface, or leave the management interface and the devices under it out of the playbook',
+  );
+}
+
+/** The devices that carry `dev`'s traffic, each with how (`''` for dev itself), from the facts' lower and master links. */
+export function carriersOf(facts: Facts, dev: string): Map<string, string> {
+  const out = new Map([[dev, '']]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const l of facts.links) {
+      const how = l.lower !== undefined && out.has(l.name) && !out.has(l.lower) ? [l.lower, ` (${l.name} is stacked on ${l.lower})`] as const
+        : l.master !== undefined && out.has(l.master) && !out.has(l.name) ? [l.name, ` (${l.name} is a port of ${l.master})`] as const : undefined;
+      if (how) {
+        out.set(how[0], how[1]);
+        grew = true;
+      }
+    }
   }
+  return out;
 }
 
 /**

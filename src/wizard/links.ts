@@ -1,6 +1,7 @@
 // Which interfaces of a router may be bundled, and whether A's and B's choices fit together. Pure.
 import type { Facts } from '../gather/facts.js';
 import type { LinkPair } from './model.js';
+import { carriersOf } from '../plan/context.js';
 
 export interface LinkRow {
   name: string;
@@ -22,11 +23,14 @@ export interface LinkRow {
  */
 export function linkRows(facts: Facts, sshHost?: string): LinkRow[] {
   const mgmt = facts.management?.dev ?? facts.addresses.find((a) => a.cidr.split('/')[0] === sshHost)?.dev;
+  // The session's own interface, and the devices under it (the link under its VLAN, its bridge's ports).
+  const carriers = mgmt !== undefined ? carriersOf(facts, mgmt) : new Map<string, string>();
   return facts.links.map((l) => {
     const row: LinkRow = { name: l.name, up: l.up, operstate: l.operstate, mtu: l.mtu, addresses: facts.addresses.filter((a) => a.dev === l.name).map((a) => a.cidr) };
     const root = facts.rootQdiscs.find((q) => q.dev === l.name && /^teql\d+$/.test(q.kind));
     if (root) row.slaveOf = root.kind;
-    if (l.name === mgmt) row.notOffered = 'carries this SSH session';
+    const carrier = carriers.get(l.name);
+    if (carrier !== undefined) row.notOffered = `carries this SSH session${carrier}`;
     else if (l.name === 'lo' || l.kind === 'loopback') row.notOffered = 'loopback';
     else if (/^teql\d+$/.test(l.name)) row.notOffered = 'an equalizer itself';
     else if (l.kind === 'dummy') row.notOffered = 'dummy interface, no wire';

@@ -25,6 +25,17 @@ describe('link filtering', () => {
     expect(rows.find((r) => r.name === 'teql0')!.notOffered).toBe('an equalizer itself');
   });
 
+  it('never offers the devices under the management interface: the link under its VLAN, its bridge\'s ports', () => {
+    const facts = labFacts('a');
+    facts.management = { clientIp: '192.0.2.50', dev: 'eth1.10' };
+    facts.links.push({ name: 'eth1.10', up: true, operstate: 'UP', mtu: 1500, kind: 'vlan', lower: 'eth1' });
+    expect(linkRows(facts).find((r) => r.name === 'eth1')!.notOffered).toBe('carries this SSH session (eth1.10 is stacked on eth1)');
+    facts.management = { clientIp: '192.0.2.50', dev: 'br0' };
+    facts.links.push({ name: 'br0', up: true, operstate: 'UP', mtu: 1500, kind: 'bridge' });
+    facts.links.find((l) => l.name === 'eth2')!.master = 'br0';
+    expect(offered(linkRows(facts)).map((r) => r.name)).toEqual(['eth0', 'eth1', 'eth1.10']);
+  });
+
   it('falls back to the interface holding the address it connected to when sudo hid SSH_CONNECTION', () => {
     const facts = labFacts('a');
     delete facts.management;

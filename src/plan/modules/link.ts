@@ -62,7 +62,7 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
     after.push(wantUp ? 'up' : 'down');
   }
   if (steps.length === 0) return undefined;
-  guardManagement(ctx, facts, dev, `setting link ${after.join(', ')}`);
+  guardManagement(ctx, facts, dev, `setting link ${after.join(', ')}`, true);
   // The kernel gives the link's IPv6 MTU its MTU when that changes or the link comes up: the
   // undo's first step (the last to run) puts back the one read before (an operator's, maybe lower).
   const mtu6 = facts.sysctls[ipv6MtuName(dev)];

@@ -69,7 +69,7 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     const link = requireLink(ctx, f, slave);
     const root = f.rootQdiscs.find((q) => q.dev === slave);
     if (root && root.kind === args.device) continue;
-    guardManagement(ctx, f, slave, `making ${slave} a slave of ${args.device}`);
+    guardManagement(ctx, f, slave, `making ${slave} a slave of ${args.device}`, true);
     if (device.up && link.mtu < device.mtu) {
       throw conflict(ctx, `${slave} has MTU ${link.mtu}, below ${args.device}'s ${device.mtu}: the kernel refuses such a slave while ${args.device} is up`, `raise ${slave}'s MTU with a link task, or bring ${args.device} down first`);
     }

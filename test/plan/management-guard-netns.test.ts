@@ -1,0 +1,48 @@
+// The SSH session's interface, and the devices under it, against the real kernel and iproute2 in a
+// network namespace (needs root, as CI has): a session over a macvlan (or VLAN) on a link, or over
+// a bridge, goes through that link or the bridge's ports. A review found a link task taking the
+// macvlan's link down planned without a word: the session would have been cut.
+import { describe, expect, it } from 'vitest';
+import { netnsShell } from '../helpers/netns.js';
+import { factsScript } from '../../src/gather/script.js';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { planHost } from '../../src/plan/plan-host.js';
+import { task } from '../helpers/facts.js';
+import type { TaskCall } from '../../src/load/types.js';
+
+const sh = netnsShell('mgmt', [
+  'ip link add lan1 type veth peer name p1 && ip link add mv1 link lan1 type macvlan mode bridge',
+  'ip link add br0 type bridge && ip link add lan2 type veth peer name p2 && ip link set lan2 master br0',
+  'ip link add lan3 type veth peer name p3',
+  'for d in lan1 p1 mv1 br0 lan2 p2 lan3 p3; do ip link set $d up; done',
+  'ip addr add 10.50.0.2/24 dev mv1 && ip addr add 10.60.0.2/24 dev br0 && ip addr add 10.70.0.2/24 dev lan3',
+].join(' && '));
+
+/** Plans one task on the namespace's facts, read as over a session from `client`; the refusal, or ''. */
+function refusal(client: string, call: TaskCall): string {
+  const facts = parseFacts('ns', sh(factsScript(), { SSH_CONNECTION: `${client} 40000 ${client.replace(/\.9$/, '.2')} 22` }));
+  // This machine's kernel has no sch_teql: as a router's that has it, for the equalizer's task.
+  facts.teql = { loaded: false, available: true };
+  try {
+    planHost('ns', [task(call)], facts, { persistence: false });
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+describe('the SSH session\'s interface and the devices under it', () => {
+  it('over a macvlan on lan1: lan1 down, its MTU, or lan1 as an equalizer\'s slave are refused; an address on lan1 and another link are not', () => {
+    expect(refusal('10.50.0.9', { module: 'link', args: { dev: 'lan1', state: 'down' } })).toMatch(/setting link down would touch lan1, which carries mv1, the interface that carries this SSH session \(from 10\.50\.0\.9\) \(mv1 is stacked on lan1\)/);
+    expect(refusal('10.50.0.9', { module: 'link', args: { dev: 'lan1', mtu: 1400 } })).toMatch(/would touch lan1, which carries mv1/);
+    expect(refusal('10.50.0.9', { module: 'teql', args: { device: 'teql0', slaves: ['lan1', 'lan3'], state: 'present', replace: false } })).toMatch(/making lan1 a slave of teql0 would touch lan1, which carries mv1/);
+    expect(refusal('10.50.0.9', { module: 'address', args: { dev: 'lan1', address: '10.0.0.0/31', state: 'present' } })).toBe('');
+    expect(refusal('10.50.0.9', { module: 'link', args: { dev: 'lan3', state: 'down' } })).toBe('');
+  });
+
+  it('over a bridge: its port lan2 down is refused; the bridge itself as before', () => {
+    expect(refusal('10.60.0.9', { module: 'link', args: { dev: 'lan2', state: 'down' } })).toMatch(/would touch lan2, which carries br0, the interface that carries this SSH session \(from 10\.60\.0\.9\) \(lan2 is a port of br0\)/);
+    expect(refusal('10.60.0.9', { module: 'link', args: { dev: 'br0', state: 'down' } })).toMatch(/would touch br0, the interface that carries this SSH session/);
+    expect(refusal('10.60.0.9', { module: 'link', args: { dev: 'lan1', state: 'down' } })).toBe('');
+  });
+});
