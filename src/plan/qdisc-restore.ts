@@ -11,12 +11,15 @@ const FIFO = ['pfifo', 'bfifo', 'pfifo_head_drop'];
 export function restoreArgs(q: RootQdiscFact): Restore {
   const d = q.detail;
   if (!d || !q.options) return { why: 'its options, classes and filters were not read' };
-  if (d.qdiscs.length > 1) return { why: `${d.qdiscs.length - 1} more qdisc(s) hang under it` };
+  // An ingress or clsact qdisc (parent ffff:fff1) is beside the root, not under it: a root's
+  // replace leaves it as it is. It was counted under the root, and a plain tbf refused (a review).
+  const qdiscs = d.qdiscs.filter((l) => !/ parent ffff:fff1\b/.test(l));
+  if (qdiscs.length > 1) return { why: `${qdiscs.length - 1} more qdisc(s) hang under it` };
   // tbf has one class of its own (the slot of its inner qdisc), always there.
   const classes = q.kind === 'tbf' ? d.classes.filter((c) => !/^class tbf \S+ parent \S+/.test(c)) : d.classes;
   if (classes.length > 0) return { why: `it has ${classes.length} class(es), which tc shows as text only (\`tc -j class show\`), so they cannot be read back exactly` };
   if (d.filters.length > 0) return { why: 'it has filters, which cannot be rebuilt exactly from what tc shows' };
-  const params = paramsOf(q.kind, q.options, d.qdiscs[0] ?? '');
+  const params = paramsOf(q.kind, q.options, qdiscs[0] ?? '');
   if ('why' in params) return params;
   return { args: ['qdisc', 'replace', 'dev', q.dev, 'root', 'handle', q.handle, q.kind, ...params.args] };
 }

@@ -46,6 +46,22 @@ describe('replaced root qdiscs, on the real kernel', () => {
     expect(rootOf('v0').root).toEqual(before.root);
   });
 
+  it.each([['ingress'], ['clsact']])('a tbf beside an %s qdisc (tc-bpf\'s, a policer\'s): rebuilt exactly, the %s qdisc left as it is', (kind) => {
+    setRoot('handle 2: tbf rate 1mbit burst 32kbit latency 400ms');
+    tc(`qdisc add dev v0 ${kind}`);
+    const beside = () => tc('qdisc show dev v0').split('\n').filter((l) => l.includes(`qdisc ${kind}`));
+    const before = rootOf('v0');
+    const was = beside();
+    expect(was).toHaveLength(1);
+    const restore = restoreArgs(before.root);
+    if ('why' in restore) throw new Error(`refused: ${restore.why}`);
+    setRoot('handle 9: pfifo limit 5');
+    inNs(['tc', ...restore.args]);
+    expect(rootOf('v0').lines).toEqual(before.lines);
+    expect(beside()).toEqual(was);
+    tc(`qdisc del dev v0 ${kind}`);
+  });
+
   it('htb with classes and filters, and tbf with a peak rate: refused, saying why', () => {
     setRoot('handle 1: htb default 20 r2q 5');
     tc('class add dev v0 parent 1: classid 1:1 htb rate 10mbit ceil 20mbit');
