@@ -108,6 +108,11 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
     }
     plays.push({ name: shape.name, pos: shape.pos, hostsPos: shape.hostsPos, hosts, tasks, ...(shape.serial ? { serial: shape.serial } : {}), ...(shape.maxFailPercentage !== undefined ? { maxFailPercentage: shape.maxFailPercentage } : {}) });
   }
+  // --limit selecting only hosts no play names: a --check (a drift job's) would pass having checked
+  // nothing, exit 0 with "no changes pending" (a review). Refused, as a pattern matching nothing is.
+  if (opts.limit && opts.limit.length > 0 && limited.size > 0 && plays.length > 0 && plays.every((p) => p.hosts.length === 0) && problems.count === 0) {
+    problems.add(`--limit ${opts.limit.join(',')} leaves no host in any play of this run (it selects ${[...limited].slice(0, 5).join(', ')}${limited.size > 5 ? ', ...' : ''}, which no play's hosts: names)`, undefined, 'name hosts of the plays\' hosts: patterns, or leave --limit out');
+  }
   const unreadNotes: string[] = [];
   if (y) checkUnreadVars({ playbook: playbookValue(y), inventory: layers.values(), plays: shapes.map((p) => p.vars), extra, derived: derived.values() }, problems, unreadNotes);
   checkSameTarget(inventory, new Set(plays.flatMap((p) => p.hosts)), problems);

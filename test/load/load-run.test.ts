@@ -66,6 +66,16 @@ describe('loadRun with the chapter playbook', () => {
     );
   });
 
+  it('refuses a --limit whose hosts no play names: a --check would pass having checked nothing (exit 0)', () => {
+    const dir = writeCase({
+      'inventory.yml': 'routers:\n  hosts:\n    r1: { ansible_host: 127.0.0.1, ansible_port: 1 }\nedge:\n  hosts:\n    e1: { ansible_host: 127.0.0.1, ansible_port: 2 }\n',
+      'playbook.yml': '- hosts: routers\n  tasks:\n    - link: { dev: eth1, state: up }\n',
+    });
+    const [err] = errorsOf(() => loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { limit: ['e1'] }));
+    expect(err?.message).toBe("--limit e1 leaves no host in any play of this run (it selects e1, which no play's hosts: names)");
+    expect(loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { limit: ['r1'] }).plays[0]!.hosts).toEqual(['r1']);
+  });
+
   it('rejects a --limit that matches nothing, without a position', () => {
     const [err] = errorsOf(() => loadRun(INVENTORY, PLAYBOOK, { limit: ['router_c'] }));
     expect(err?.pos).toBeUndefined();
