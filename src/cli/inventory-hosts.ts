@@ -2,12 +2,12 @@
 // pick the hosts, connect to them all at once, with the same secrets as `play`. Bad input exits 2
 // before any connection; a remote command that fails is an error with its exit code, never read as
 // an empty answer.
-import { limitTerms, loadInventory, matchTerms, PatternError, refuseMissingKnownHosts } from '../load/index.js';
+import { limitErrorPos, limitTermsAt, loadInventory, matchTerms, PatternError, refuseMissingKnownHosts } from '../load/index.js';
 import { hostProblems } from '../load/inventory.js';
 import { Problems } from '../load/problems.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
-import { ConfigError, ConnectError } from '../errors.js';
+import { ConfigError, ConnectError, type SourcePos } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 import { terminalText } from '../ui/terminal.js';
 import { statSync } from 'node:fs';
@@ -30,11 +30,14 @@ export function inventoryConnectOptions(flags: SecretFlags, interactive = Boolea
 
 /** `--limit`'s hosts; a pattern that matches nothing (or is malformed) is bad input, as for `play`: exit 2, nothing contacted. */
 function limitedHosts(limit: string, inventory: Parameters<typeof matchTerms>[1]): string[] {
+  let at = new Map<string, SourcePos>();
   try {
-    return matchTerms(limitTerms([limit]), inventory);
+    const read = limitTermsAt([limit]);
+    at = read.at;
+    return matchTerms(read.terms, inventory);
   } catch (err) {
     if (!(err instanceof PatternError)) throw err;
-    throw new ConfigError(`--limit: ${err.message}`, undefined, err.hint);
+    throw new ConfigError(`--limit: ${err.message}`, limitErrorPos(err, at), err.hint);
   }
 }
 

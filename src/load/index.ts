@@ -11,7 +11,8 @@ import { checkSameTarget } from './same-target.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
 import { excludedBy, matchPattern, matchTerms, PatternError } from './host-pattern.js';
-import { limitTerms } from './limit-terms.js';
+import { limitErrorPos, limitTermsAt } from './limit-terms.js';
+import type { SourcePos } from '../errors.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
 import { instantiate, type Placed } from './instantiate.js';
@@ -35,7 +36,7 @@ export type * from './bundle-types.js';
 export * from './module-schemas.js';
 export { loadInventory, type InventoryOptions } from './inventory.js';
 export { matchPattern, matchTerms, PatternError } from './host-pattern.js';
-export { limitTerms } from './limit-terms.js';
+export { limitErrorPos, limitTerms, limitTermsAt } from './limit-terms.js';
 
 /** Before connecting to `hosts`: exit 2 at its place for a teqlctl_known_hosts_file that is not there (connection.ts). */
 export function refuseMissingKnownHosts(inventory: Inventory, hosts: Iterable<string>): void {
@@ -227,12 +228,14 @@ function excludedHosts(inventory: Inventory, terms: readonly string[] | undefine
 /** The hosts --limit selects, and its terms: an @file is read once, for the selection and its ! terms alike. */
 function limitHosts(inventory: Inventory, limit: string[] | undefined, problems: Problems): { limited: Set<string>; terms?: string[] } {
   if (!limit || limit.length === 0) return { limited: new Set(inventory.hosts.keys()) };
+  let at = new Map<string, SourcePos>();
   try {
-    const terms = limitTerms(limit);
-    return { limited: new Set(matchTerms(terms, inventory)), terms };
+    const read = limitTermsAt(limit);
+    at = read.at;
+    return { limited: new Set(matchTerms(read.terms, inventory)), terms: read.terms };
   } catch (err) {
     if (!(err instanceof PatternError)) throw err;
-    problems.add(`--limit: ${err.message}`, undefined, err.hint);
+    problems.add(`--limit: ${err.message}`, limitErrorPos(err, at), err.hint);
     return { limited: new Set() };
   }
 }

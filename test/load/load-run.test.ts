@@ -76,6 +76,13 @@ describe('loadRun with the chapter playbook', () => {
     expect(loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { limit: ['r1'] }).plays[0]!.hosts).toEqual(['r1']);
   });
 
+  it('a limit file\'s line that matches nothing is named by its file, line and column', () => {
+    const dir = writeCase({ 'retry': 'router_a\n\n  router_c\n' });
+    const [err] = errorsOf(() => loadRun(INVENTORY, PLAYBOOK, { limit: [`@${join(dir, 'retry')}`] }));
+    expect(err?.message).toContain("--limit: host pattern 'router_c' matches no host or group");
+    expect(err?.pos).toEqual({ file: join(dir, 'retry'), line: 3, col: 3 });
+  });
+
   it('rejects a --limit that matches nothing, without a position', () => {
     const [err] = errorsOf(() => loadRun(INVENTORY, PLAYBOOK, { limit: ['router_c'] }));
     expect(err?.pos).toBeUndefined();
