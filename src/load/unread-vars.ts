@@ -63,6 +63,18 @@ function cutShort(known: string, set: string): boolean {
  */
 export const SHIPPED_PLAYBOOK_VARS = ['lan_address', 'link_addresses', 'peer_addresses', 'peer_lan_address', 'peer_network', 'peer_teql_address', 'teql_address', 'teql_device', 'teql_persist', 'teql_slaves', 'teql_tcp_reordering'];
 
+/** Play keywords whose inventory variable is another name: set as variables, they are ignored. */
+const KEYWORD_VARIABLES: Readonly<Record<string, string>> = {
+  remote_user: 'ansible_user',
+  become: 'ansible_become',
+  become_user: 'ansible_become_user',
+  become_method: 'ansible_become_method',
+  become_flags: 'ansible_become_flags',
+  connection: 'ansible_connection',
+  port: 'ansible_port',
+  timeout: 'ansible_timeout',
+};
+
 export interface SetVars {
   /** The playbook as parsed (its tasks' templates and conditions). */
   playbook: unknown;
@@ -96,6 +108,17 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
     for (const [name, origin] of layer.origins) {
       // ansible_* and teqlctl_* are refused or honoured by name (ansible-vars.ts); magic ones are teqlctl's own.
       if (read.has(name) || name.startsWith('ansible_') || name.startsWith('teqlctl_') || origin.where === BUILT_IN) continue;
+      // A play keyword set as a variable (copied from a play into group_vars): Ansible reads it as
+      // a variable of that name, which no connection uses (a review's fuzzing). Said with the one meant.
+      const keyword = KEYWORD_VARIABLES[name];
+      if (keyword !== undefined && !ownRun) {
+        const key = `${name}\u0000${origin.pos.file}:${origin.pos.line}`;
+        if (!noted.has(key)) {
+          noted.add(key);
+          notes.push(`${name} (${origin.where}) is a play keyword, not an inventory variable: set there, it changes nothing (did you mean ${keyword}?)`);
+        }
+        continue;
+      }
       // Not a known name with something added (teql_peer2): a name of its own.
       const near = [...new Set(meant(ownRun))].filter((k) => k !== name && ((!name.startsWith(k) && distance(k, name) <= (name.length < 8 ? 1 : 2)) || cutShort(k, name)));
       const key = `${name}\u0000${origin.pos.file}:${origin.pos.line}`;

@@ -43,6 +43,14 @@ describe('variables read by nothing', () => {
     ]);
   });
 
+  it('notes a play keyword set as an inventory variable (remote_user, become), naming the variable meant', () => {
+    const run = load(['remote_user: admin', 'become: true'])();
+    expect(run.notes).toEqual([
+      'remote_user (vars of group routers in the inventory) is a play keyword, not an inventory variable: set there, it changes nothing (did you mean ansible_user?)',
+      'become (vars of group routers in the inventory) is a play keyword, not an inventory variable: set there, it changes nothing (did you mean ansible_become?)',
+    ]);
+  });
+
   it('passes what the playbook or teqlctl reads, and an inventory\'s other variables, without a word', () => {
     const run = load(['teql_persist: false', 'teql_tcp_reordering: 30', 'ntp_servers: [192.0.2.123]', 'mgmt: "{{ ntp_servers }}"'])();
     expect(run.notes).toBeUndefined();
