@@ -50,6 +50,15 @@ export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce
   return merge(loaded, reports, [], undefined, batches.length, opts.check);
 }
 
+// Every bundle failed, batch by batch for different reasons: the code of the furthest stage any
+// batch reached, as one run says it (outcome.ts). The first batch's 3 ("nothing changed") hid a
+// later batch's routers changed and rolled back (a review: exit 3 where it was 5).
+const REACH: readonly number[] = [ExitCode.badInput, ExitCode.unreachable, ExitCode.refused, ExitCode.applyFailed, ExitCode.verifyFailed];
+
+function furthestCode(codes: readonly number[]): number | undefined {
+  return codes.filter((c) => c !== ExitCode.ok).sort((a, b) => REACH.indexOf(b) - REACH.indexOf(a))[0];
+}
+
 function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop: string | undefined, total: number, check: boolean, interrupted = false): RunReport {
   const left = notRun.flat();
   const why = `not run: ${stop}`;
@@ -62,7 +71,7 @@ function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop
     : codes.includes(ExitCode.interrupted) || interrupted ? ExitCode.interrupted
     : good === bundles.length ? ExitCode.ok
     : good > 0 ? ExitCode.someBundlesFailed
-    : codes.find((c) => c !== ExitCode.ok) ?? ExitCode.someBundlesFailed;
+    : furthestCode(codes) ?? ExitCode.someBundlesFailed;
   const lines = reports.map((r, k) => `batch ${k + 1}/${total}: ${r.summary}`);
   if (stop) lines.push(`batches ${reports.length + 1} to ${total} not started (${skippedBundles.length} bundle(s), as they were): ${stop}`);
   return {

@@ -141,6 +141,17 @@ describe('serial and max_fail_percentage: batches of sites', () => {
     expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'converged', 'converged']);
   });
 
+  it('every batch failed, the first unreachable and the next rolled back: exit 5, the furthest stage any batch reached (not the first batch\'s 3, "nothing changed")', async () => {
+    const f = fleet(['serial: 1']);
+    for (const h of ['pair0001_a', 'pair0002_a']) f.routers.get(h)!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    const r = await f.run({ connect: async (host) => {
+      if (host === 'pair0000_b') throw new Error('no route to host');
+      return f.routers.get(host)!.connect(host);
+    } });
+    expect(r.bundles.map((b) => b.status)).toEqual(['failed', 'rolled back', 'rolled back']);
+    expect(r.exitCode, r.summary).toBe(ExitCode.verifyFailed);
+  });
+
   it("a batch whose later play's question went unanswered before the timers stops the batches after it, as a no does", async () => {
     const f = fleet(['serial: 1']);
     const ran: string[][] = [];
