@@ -14,6 +14,7 @@ import { BARRIER_MARKER, CONFIRM_MARKER } from '../router/markers.js';
 import { BOOT_SCRIPT } from '../router/paths.js';
 import { failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
+import { confirmWaves } from './confirm-waves.js';
 
 /** How long a confirmation may take, as a round trip of its own (its shell's wait is longer). */
 const CONFIRM_SEC = 150;
@@ -67,14 +68,14 @@ export async function confirmAll(run: RunState): Promise<void> {
     // confirmation fails has its bundle undone on a hub whose dead-man still runs, so the hub can
     // still take a batch (a failed link's rp_filter raised back, its boot files written again for
     // the kept bundles: settle.ts). Confirmed at once with its spokes, such a hub refused that
-    // batch and was rolled back wholly, every healthy spoke with it (a review). The price is a
-    // second round trip for runs with hubs, a longer window between confirmations
+    // batch and was rolled back wholly, every healthy spoke with it (a review). Hosts of several
+    // bundles confirm fewest first, two peers never at once (confirm-waves.ts). The price is a
+    // round trip per wave for runs with hubs, a longer window between confirmations
     // (docs/deadman.md). With a hold between confirmations (the fault matrix), the first host
     // confirms alone first.
     const ready = toConfirm(run).filter((h) => fresh.has(h));
     const between = run.opts.holds?.betweenConfirmsSec;
-    const later = (h: string) => run.domains.unitsOf(h).length > 1;
-    const waves = between ? [ready.slice(0, 1), ready.slice(1)] : [ready.filter((h) => !later(h)), ready.filter(later)].filter((w) => w.length > 0);
+    const waves = between ? [ready.slice(0, 1), ready.slice(1)] : confirmWaves(ready, (h) => run.domains.unitsOf(h));
     // How long a confirmed shell may wait at its barrier: the other confirmations (--forks at a
     // time, each bounded as one round trip), the hold between them, and a rollback of another host
     // (bounded by the dead-man's window). Past it the shell ends; releaseAll then frees the lock in
