@@ -43,4 +43,28 @@ describe('an address replaced or removed, on the real kernel', () => {
     runAndUndo([task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.0/24', state: 'absent' } })], (s) => expect(s).not.toContain('dev eth1'));
     expect(state()).toBe(before);
   });
+
+  it('a link\'s last address whose flush takes a route the undo could not add back (its gateway reached by no address given back) is refused, nothing changed', () => {
+    // The chapter's replace kept an operator's default route through 10.0.0.254, which the /31 no
+    // longer reaches: removing the /31 (the teardown) flushes it, and no undo could add it back.
+    sh('ip route flush table 200; ip neigh flush dev eth1 nud permanent; ip addr flush dev eth1; ip addr add 10.0.0.0/24 dev eth1 && ip route add default via 10.0.0.254 && ip addr add 10.0.0.0/31 dev eth1 && ip addr del 10.0.0.0/24 dev eth1');
+    const before = state();
+    expect(before).toContain('default via 10.0.0.254 dev eth1');
+    const plan = (tasks: TaskInstance[]) => () => planHost('ns', tasks, parseFacts('ns', sh(factsScript())), { persistence: false });
+    expect(plan([task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.0/31', state: 'absent' } })])).toThrow(/removing eth1's last IPv4 address flushes every route through it, and the undo could not add back default via 10\.0\.0\.254: its gateway is in none of the subnets it gives back/);
+    // Two addresses removed by two tasks: the second's undo runs first, with its own address back alone.
+    sh('ip route flush dev eth1; ip addr flush dev eth1; ip addr add 10.0.0.1/24 dev eth1 && ip addr add 10.1.0.1/24 dev eth1 && ip route add 192.168.5.0/24 via 10.0.0.254 && ip route add 192.168.6.0/24 via 10.1.0.254');
+    expect(plan([
+      task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.1/24', state: 'absent' } }),
+      task({ module: 'address', args: { dev: 'eth1', address: '10.1.0.1/24', state: 'absent' } }),
+    ])).toThrow(/could not add back 192\.168\.5\.0\/24 via 10\.0\.0\.254/);
+    // Its gateway reached by a route without one (a host route to it), or the route onlink: planned.
+    sh('ip route add 10.0.0.254 dev eth1');
+    // The routes compared (the two addresses come back in the other order: docs/deadman.md).
+    const routes = () => sh('ip -4 route show table main');
+    const reached = routes();
+    expect(reached).toContain('192.168.6.0/24 via 10.1.0.254 dev eth1');
+    runAndUndo([task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.1/24', state: 'absent' } }), task({ module: 'address', args: { dev: 'eth1', address: '10.1.0.1/24', state: 'absent' } })], (s) => expect(s).not.toContain('dev eth1'));
+    expect(routes()).toBe(reached);
+  });
 });

@@ -4,7 +4,7 @@ import type { AddressArgs } from '../../load/types.js';
 import type { AddressFact, Facts } from '../../gather/facts.js';
 import { conflict, flushedRoutesBack, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
-import { cidrNetwork, splitCidr } from '../../router/ipv4.js';
+import { cidrNetwork, contains, splitCidr } from '../../router/ipv4.js';
 import { addressAttrs } from '../../gather/address-fact.js';
 import type { PlannedStep } from '../ops.js';
 
@@ -53,6 +53,27 @@ function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[]
   );
 }
 
+/**
+ * The kernel adds a route through a gateway only where the link reaches it (an address's subnet,
+ * a route without a gateway to it): when the undo gives the link back its addresses and adds the
+ * flushed routes again, those are the `back` addresses alone. A route whose gateway none of them
+ * reaches (one the kernel kept after its subnet went, a gateway of another address that an
+ * earlier task removes) could not be added back: refused before any change (a review found
+ * "Nexthop has invalid gateway" in such an undo, the route lost for good).
+ */
+function refuseUnreachableAfter(ctx: PlanContext, facts: Facts, dev: string, back: readonly AddressFact[]): void {
+  const through = facts.routes.filter((r) => r.dev === dev && r.protocol !== 'kernel');
+  const direct = through.filter((r) => !r.via).map((r) => r.to);
+  const reaches = (a: AddressFact, via: string) => contains(cidrNetwork(a.cidr), via) || (a.peer !== undefined && contains(a.peer.includes('/') ? a.peer : `${a.peer}/32`, via));
+  const lost = through.filter((r) => r.via && !r.onlink && !back.some((a) => reaches(a, r.via!)) && !direct.some((to) => contains(to, r.via!)));
+  if (lost.length === 0) return;
+  throw conflict(
+    ctx,
+    `removing ${dev}'s last IPv4 address flushes every route through it, and the undo could not add back ${lost.map((r) => `${r.to} via ${r.via}`).join(', ')}: ${lost.length > 1 ? 'their gateways are' : 'its gateway is'} in none of the subnets it gives back`,
+    'remove or change those routes first (route tasks), or leave this address as it is',
+  );
+}
+
 export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   const { ip } = splitCidr(args.address);
   const onDev = facts.addresses.filter((a) => a.dev === args.dev);
@@ -68,6 +89,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     // (fib_disable_ip), so the undo adds the main table's back once the address is back (found by
     // a review in a network namespace, 2026-12-05).
     if (onDev.length === present.length) {
+      refuseUnreachableAfter(ctx, facts, args.dev, present);
       const last = steps[steps.length - 1]!;
       steps[steps.length - 1] = { ...last, undo: [...last.undo, ...flushedRoutesBack(facts, args.dev, ctx, `removing ${args.dev}'s last IPv4 address, which flushes the routes through it`)] };
     }
