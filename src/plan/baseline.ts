@@ -55,7 +55,7 @@ function entryFor(op: Op, before: Facts): [string, string] | undefined {
  */
 function propagatedEntry(op: Op, before: string, facts: Facts): Array<[string, string]> {
   if (op.kind !== 'sysctl') return [];
-  const record = propagatedRecord(op.name, before, facts.sysctls);
+  const record = propagatedRecord(op.name, before, facts.sysctls, (n) => facts.baseline?.[sysctlKey(n)] !== undefined);
   return record === undefined ? [] : [[`${PROPAGATED_PREFIX}${op.name}`, record]];
 }
 

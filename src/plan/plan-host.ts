@@ -10,7 +10,7 @@ import { planTeql } from './modules/teql.js';
 import { planAddress } from './modules/address.js';
 import { planSysctl } from './modules/sysctl.js';
 import { planRoute } from './modules/route.js';
-import { recordBaseline } from './baseline.js';
+import { recordBaseline, sysctlKey } from './baseline.js';
 import { simulateAll } from './simulate.js';
 import { planPersist } from './persist/plan-persist.js';
 import { RefusedError } from '../errors.js';
@@ -73,12 +73,14 @@ export interface PlanOptions {
  * kernel copies it onto every interface): the run would not leave what the play asks, and every
  * run would change it again. Refused before any change, saying which task to put first.
  */
-function refuseOverwrittenSysctls(host: string, tasks: readonly TaskInstance[], final: Facts, opts: PlanOptions, rpFilterTargets: ReadonlySet<string>, equalizers: number): void {
+function refuseOverwrittenSysctls(host: string, tasks: readonly TaskInstance[], first: Facts, final: Facts, opts: PlanOptions, rpFilterTargets: ReadonlySet<string>, equalizers: number): void {
   for (const task of tasks) {
-    if (task.module !== 'sysctl' || task.args.state === 'absent' || opts.exclude?.(task) === true || overwrittenBy(task.args.name).length === 0) continue;
-    const want = sysctlValue(task.args.value!);
+    if (task.module !== 'sysctl' || opts.exclude?.(task) === true || overwrittenBy(task.args.name).length === 0) continue;
+    // `state: absent`: the value from before teqlctl, which a later write of the global (its own
+    // `state: absent`) would overwrite the same way.
+    const want = task.args.state === 'absent' ? first.baseline?.[sysctlKey(task.args.name)] : sysctlValue(task.args.value!);
     const now = final.sysctls[task.args.name];
-    if (now === undefined || now === want) continue;
+    if (want === undefined || now === undefined || now === want) continue;
     const globals = overwrittenBy(task.args.name).join(' or ');
     throw conflict({ host, task: task.name, pos: task.pos, rpFilterTargets, equalizers }, `${task.args.name} is set to ${want}, and a later task's ${globals} sets it to ${now} (the kernel copies it onto every interface): the run would not leave it as the play asks`, `put the task on ${globals} before this one`);
   }
@@ -119,7 +121,7 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     }
     current = simulateAll(result.facts, recorded.ops);
   }
-  refuseOverwrittenSysctls(host, tasks, current, opts, targets, needed);
+  refuseOverwrittenSysctls(host, tasks, facts, current, opts, targets, needed);
   // The boot configuration comes last, in a phase of its own: written only once every check passed.
   const asWas = opts.keepInBoot ? tasks.filter((t) => opts.exclude?.(t) === true && opts.keepInBoot!(t)) : [];
   for (const task of asWas) {

@@ -82,9 +82,12 @@ export function overwrittenBy(name: string): string[] {
  */
 export const PROPAGATED_PREFIX = 'propagated:';
 
-export function propagatedRecord(name: string, before: string, sysctls: Readonly<Record<string, string>>): string | undefined {
+export function propagatedRecord(name: string, before: string, sysctls: Readonly<Record<string, string>>, ownEntry: (name: string) => boolean = () => false): string | undefined {
   const kernel = propagatedValues(name, before, sysctls);
-  const exceptions = overwritten(name, sysctls).filter((o) => kernel[o.name] !== o.value);
+  // A value with a baseline entry of its own was changed by teqlctl already: its entry holds the
+  // value from before teqlctl, and its own `state: absent` puts that back (a review found
+  // teqlctl's value recorded here and written back by the teardown).
+  const exceptions = overwritten(name, sysctls).filter((o) => kernel[o.name] !== o.value && !ownEntry(o.name));
   return exceptions.length > 0 ? exceptions.map((o) => `${o.name}=${o.value}`).join(' ') : undefined;
 }
 

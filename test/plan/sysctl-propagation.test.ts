@@ -52,4 +52,18 @@ describe('the values forwarding\'s global overwrites, in the baseline', () => {
       { kind: 'baseline-unset', key: 'propagated:net.ipv4.ip_forward' },
     ]);
   });
+
+  it('leaves out of the record a value teqlctl changed already (its own baseline entry holds the one from before teqlctl)', () => {
+    // An earlier run set all.accept_redirects to 0 (recorded as 1): not recorded again as 0 here.
+    const facts = { ...forwarding({ ...usual, 'net.ipv4.conf.all.accept_redirects': '0' }), baseline: { 'sysctl:net.ipv4.conf.all.accept_redirects': '1' } };
+    expect(steps(facts, 'present').filter((op) => op.kind === 'baseline-set')).toEqual([{ kind: 'baseline-set', key: 'sysctl:net.ipv4.ip_forward', value: '0' }]);
+  });
+
+  it('refuses a teardown that puts an interface\'s forwarding back before the global, which would overwrite it', () => {
+    const on = { ...usual, 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.forwarding': '1', 'net.ipv4.conf.default.forwarding': '1', 'net.ipv4.conf.eth1.forwarding': '1', 'net.ipv4.conf.eth2.forwarding': '1', 'net.ipv4.conf.all.accept_redirects': '0' };
+    const facts = { ...forwarding(on), baseline: { 'sysctl:net.ipv4.ip_forward': '0', 'sysctl:net.ipv4.conf.eth1.forwarding': '1' } };
+    const plan = (names: string[]) => () => planHost('a', names.map((name) => task({ module: 'sysctl', args: { name, state: 'absent' } })), facts, { persistence: false });
+    expect(plan(['net.ipv4.conf.eth1.forwarding', 'net.ipv4.ip_forward'])).toThrow(/net\.ipv4\.conf\.eth1\.forwarding is set to 1, and a later task's net\.ipv4\.ip_forward or net\.ipv4\.conf\.all\.forwarding sets it to 0/);
+    expect(plan(['net.ipv4.ip_forward', 'net.ipv4.conf.eth1.forwarding'])).not.toThrow();
+  });
 });
