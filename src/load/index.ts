@@ -6,7 +6,7 @@ import { deriveBundles } from './bundles.js';
 import { checkAddresses } from './cross-host.js';
 import { checkSlaves } from './slave-checks.js';
 import { checkTaskConflicts } from './task-conflicts.js';
-import { checkUnreadVars } from './unread-vars.js';
+import { checkUnreadVars, refuseNestedVars } from './unread-vars.js';
 import { checkSameTarget } from './same-target.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
@@ -78,7 +78,9 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   // The problems of the hosts this run reaches (and their bundles' far ends); a shared inventory's
   // others do not stop it. Inventory problems first, alone: a broken bundle would make every task
   // that reads what it derives (bundle_links, peer_*) an "undefined variable" with a hint to define it.
-  hostProblems(deferred, reachedHosts(shapes.map((s) => s.hosts), inventory, limited, bundles, own), problems);
+  const reached = reachedHosts(shapes.map((s) => s.hosts), inventory, limited, bundles, own);
+  hostProblems(deferred, reached, problems);
+  for (const layer of [...[...reached].map((h) => layers.get(h)!), ...shapes.map((s) => s.vars), extra]) refuseNestedVars(layer, problems);
   problems.throwIfAny();
   const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, limitTermsRead)) : undefined;
   // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).

@@ -104,7 +104,6 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
   const noted = new Set<string>();
   for (const layer of layers) {
     const ownRun = layer === set.extra || set.plays.includes(layer);
-    refuseNestedVars(layer, problems);
     for (const [name, origin] of layer.origins) {
       // ansible_* and teqlctl_* are refused or honoured by name (ansible-vars.ts); magic ones are teqlctl's own.
       if (read.has(name) || name.startsWith('ansible_') || name.startsWith('teqlctl_') || origin.where === BUILT_IN) continue;
@@ -136,9 +135,11 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
  * `vars:` holding variables where variables stand at the top (a group_vars or host_vars file, a
  * group's `vars:`, an INI host's `vars=`): Ansible reads it as one variable named vars (a reserved
  * name, with a warning), so an ansible_user or ansible_become under it was dropped without a word
- * (a review's fuzzing: group_vars files copied from an inventory's layout). Refused where it is set.
+ * (a review's fuzzing: group_vars files copied from an inventory's layout). Refused where it is set,
+ * for the hosts the run reaches only, as a host's other problems (a shared inventory's others do
+ * not stop the run: Ansible only warns).
  */
-function refuseNestedVars(layer: VarLayer, problems: Problems): void {
+export function refuseNestedVars(layer: VarLayer, problems: Problems): void {
   const nested = layer.values.vars;
   const origin = layer.origins.get('vars');
   if (!origin || origin.where === BUILT_IN || nested === null || typeof nested !== 'object' || Array.isArray(nested)) return;

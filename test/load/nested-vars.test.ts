@@ -32,4 +32,13 @@ describe("'vars:' holding variables", () => {
     const errs = errors({ 'inventory.yml': 'routers:\n  hosts:\n    r1:\n      vars: { ansible_host: 127.0.0.1 }\n' }, 'inventory.yml');
     expect(errs).toEqual([expect.stringContaining("host 'r1' has 'vars:' with variables under it")]);
   });
+
+  it('in a group the run does not reach, it does not stop the run (a shared inventory\'s other hosts, as their other problems)', () => {
+    const dir = writeCase({
+      'playbook.yml': PLAYBOOK,
+      'inventory.yml': `${YAML_INVENTORY}db:\n  hosts:\n    d1: { ansible_host: 127.0.0.2 }\n`,
+      'group_vars/db.yml': 'vars:\n  ansible_user: postgres\n',
+    });
+    expect(loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml')).plays[0]!.hosts).toEqual(['r1']);
+  });
 });
