@@ -301,6 +301,20 @@ describe('every bundle failing, for reasons of their own', () => {
   });
 });
 
+describe('a hub that does not answer', () => {
+  it('its spokes, never read, are reported not run with why, not ok; every bundle failed, nothing changed (exit 3)', async () => {
+    const f = hub([]);
+    f.hub.connect = () => { throw new Error('connect ETIMEDOUT'); };
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.unreachable);
+    expect(r.hosts.find((h) => h.host === 'hub000')!.status).toBe('unreachable');
+    for (const spoke of r.hosts.filter((h) => h.host !== 'hub000')) {
+      expect(spoke.status).toBe('not run');
+      expect(spoke.error).toBe('not read: unreachable: hub000: connect ETIMEDOUT');
+    }
+  });
+});
+
 describe('a hub that writes its boot configuration', () => {
   it('keeps its healthy bundles and writes boot files for them alone when a spoke fails its pings (exit 10)', async () => {
     const f = hub(['hub000_spoke2'], ['teql_persist=true']);
