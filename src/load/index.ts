@@ -10,9 +10,8 @@ import { checkUnreadVars, refuseNestedVars } from './unread-vars.js';
 import { checkSameTarget } from './same-target.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
-import { excludedBy, matchPattern, matchTerms, PatternError } from './host-pattern.js';
-import { limitErrorPos, limitTermsAt } from './limit-terms.js';
-import type { SourcePos } from '../errors.js';
+import { matchPattern, PatternError } from './host-pattern.js';
+import { excludedHosts, limitHosts } from './limit-hosts.js';
 import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
 import { instantiate, type Placed } from './instantiate.js';
@@ -215,30 +214,6 @@ function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer
     host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), own.connection);
     if (own.files.count + own.connection.count > 0) deferred.set(host.name, own);
     else deferred.delete(host.name);
-  }
-}
-
-/** The hosts --limit's `!` terms exclude (none when the pattern is bad: limitHosts said so). */
-function excludedHosts(inventory: Inventory, terms: readonly string[] | undefined): Set<string> {
-  try {
-    return terms ? excludedBy(terms, inventory) : new Set();
-  } catch {
-    return new Set();
-  }
-}
-
-/** The hosts --limit selects, and its terms: an @file is read once, for the selection and its ! terms alike. */
-function limitHosts(inventory: Inventory, limit: string[] | undefined, problems: Problems): { limited: Set<string>; terms?: string[] } {
-  if (!limit || limit.length === 0) return { limited: new Set(inventory.hosts.keys()) };
-  let at = new Map<string, SourcePos>();
-  try {
-    const read = limitTermsAt(limit);
-    at = read.at;
-    return { limited: new Set(matchTerms(read.terms, inventory)), terms: read.terms };
-  } catch (err) {
-    if (!(err instanceof PatternError)) throw err;
-    problems.add(`--limit: ${err.message}`, limitErrorPos(err, at), err.hint);
-    return { limited: new Set() };
   }
 }
 

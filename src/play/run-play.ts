@@ -22,6 +22,7 @@ import { confirmAll, confirmDeadline } from './confirm-all.js';
 import { HostSession } from './host-session.js';
 import { refuseSameRouter, twinOf } from './same-router.js';
 import { earlyChecksEnded, earlyChecksFor, earlyChecksStart, endEarlyChecks } from './early-checks.js';
+import { finalStatuses } from './final-statuses.js';
 import { renderOp } from '../apply/render-op.js';
 import { lockMessage } from '../router/lock.js';
 import type { HostReport, RunReport } from './report.js';
@@ -76,17 +77,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
         ? { roundTrips: t.roundTrips + c.roundTrips, bytesSent: t.bytesSent + c.bytesSent, bytesReceived: t.bytesReceived + c.bytesReceived, connections: 2 }
         : { ...t, connections: 1 };
     }
-    // A hub that undid its failed bundles and confirmed the others ends changed, not failed: what
-    // failed is said by its bundles, its partial rollback and its error.
-    for (const [h, r] of run.reports) if (r.status === 'failed' && r.partialRollback?.ok && run.confirmed.has(h)) r.status = 'changed';
-    // A host never read, every bundle of it failed through its peers (a spoke of an unreachable
-    // hub): not run, not "ok" (a review found five such spokes reported healthy in --json).
-    for (const [h, r] of run.reports) {
-      const units = run.domains.unitsOf(h);
-      if (r.status !== 'ok' || run.snapshots.has(h) || units.length === 0 || units.some((u) => !run.domains.failureOf(u))) continue;
-      r.status = 'not run';
-      r.error ??= `not read: ${run.domains.failureOf(units[0]!)!.message}`;
-    }
+    finalStatuses(run);
     for (const [h, entries] of run.journal) {
       run.reports.get(h)!.journal = entries.map((e) => ({ command: e.command, code: e.code, undo: e.undo.map((op) => renderOp(op)) }));
     }
