@@ -7,6 +7,7 @@ import { checkAddresses } from './cross-host.js';
 import { checkSlaves } from './slave-checks.js';
 import { checkTaskConflicts } from './task-conflicts.js';
 import { checkUnreadVars, refuseNestedVars } from './unread-vars.js';
+import { unreadEntryKeyNotes } from './unread-entry-keys.js';
 import { checkSameTarget } from './same-target.js';
 import { checkPlayBundleVars } from './play-bundle-vars.js';
 import { checkPlayConnectionVars } from './play-connection-vars.js';
@@ -116,7 +117,10 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
     problems.add(`--limit ${opts.limit.join(',')} leaves no host in any play of this run (it selects ${[...limited].slice(0, 5).join(', ')}${limited.size > 5 ? ', ...' : ''}, which no play's hosts: names)`, undefined, 'name hosts of the plays\' hosts: patterns, or leave --limit out');
   }
   const unreadNotes: string[] = [];
-  if (y) checkUnreadVars({ playbook: playbookValue(y), inventory: layers.values(), plays: shapes.map((p) => p.vars), extra, derived: derived.values() }, problems, unreadNotes);
+  if (y) {
+    checkUnreadVars({ playbook: playbookValue(y), inventory: layers.values(), plays: shapes.map((p) => p.vars), extra, derived: derived.values() }, problems, unreadNotes);
+    unreadNotes.push(...unreadEntryKeyNotes({ playbook: playbookValue(y), layers: [...layers.values(), ...shapes.map((p) => p.vars), extra] }));
+  }
   checkSameTarget(inventory, new Set(plays.flatMap((p) => p.hosts)), problems);
   checkBatching(plays, problems);
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
