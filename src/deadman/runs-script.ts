@@ -101,11 +101,32 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
   return { runs, ...(lock ? { lock } : {}) };
 }
 
-export function afterStateScript(runId: string): string {
-  return `cat ${runDir(assertSafeRunId(runId))}/after-state`;
+export const NO_REDO_MARKER = '@@teqlctl-no-redo';
+
+/** Every batch of the run has its redo script (runs made before teqlctl kept them do not). */
+function redoComplete(x: string): string {
+  return `[ "$(ls ${x}/undo-*.sh 2>/dev/null | wc -l)" -eq "$(ls ${x}/redo-*.sh 2>/dev/null | wc -l)" ]`;
 }
 
-export const NO_REDO_MARKER = '@@teqlctl-no-redo';
+/**
+ * What the run left (its after-state), then NO_REDO_MARKER on a line of its own when the run lacks
+ * a redo script: told before any router is armed, a refusal then leaves no dead-man behind holding
+ * a lock until it fires (the arm's own check, below, stays the guard).
+ */
+export function afterStateScript(runId: string): string {
+  const x = runDir(assertSafeRunId(runId));
+  return `cat ${x}/after-state || exit $?\n${redoComplete(x)} || printf '\\n%s\\n' '${NO_REDO_MARKER}'`;
+}
+
+/** The after-state's lines, and whether the run can be redone by a rollback's dead-man. */
+export function parseAfterState(stdout: string): { lines: string[]; redo: boolean } {
+  const lines = stdout.split('\n');
+  const at = lines.indexOf(NO_REDO_MARKER);
+  if (at < 0) return { lines, redo: true };
+  // The line break printed before the marker ends an after-state without one; after one, it leaves
+  // the empty last line `cat` alone would have left.
+  return { lines: lines.slice(0, at), redo: false };
+}
 
 /**
  * The dead-man of `teqlctl rollback`: its own run `rollbackId`, whose revert redoes run `runId` (its
@@ -163,7 +184,7 @@ exit 0
   return [
     'export LANG=C LC_ALL=C',
     'umask 077',
-    `[ "$(ls ${x}/undo-*.sh 2>/dev/null | wc -l)" -eq "$(ls ${x}/redo-*.sh 2>/dev/null | wc -l)" ] || { echo '${NO_REDO_MARKER}'; exit 9; }`,
+    `${redoComplete(x)} || { echo '${NO_REDO_MARKER}'; exit 9; }`,
     `mkdir -p ${d} && chmod 700 ${d} || exit 3`,
     heredoc(`${d}/revert.sh`, revert),
     // Its number among the runs armed here (router/arm-order.ts) must be recorded, as an apply's must.

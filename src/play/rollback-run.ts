@@ -6,7 +6,7 @@ import { ConnectError, ExitCode, RefusedError, RemoteCommandError, RunFailure } 
 import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
 import { movedSince } from '../rollback/drift.js';
-import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
+import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../deadman/undo-run-script.js';
 import { lockHeldBy, lockUnusable, takeLockScript } from '../router/lock.js';
 import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
@@ -134,11 +134,15 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     });
     stopIfInterrupted(o, runId, armed);
     // Moved since the run? Compare what the run left with what the router holds now.
-    const moved = await everyRouter(targets, async ({ c, t }) => {
-      const after = (await checked(t, 'after-state', afterStateScript(runId), `reading what run ${runId} left`)).stdout.split('\n');
-      return movedSince(c.host, after, await readFacts(t, c.host, []));
+    const read = await everyRouter(targets, async ({ c, t }) => {
+      const after = parseAfterState((await checked(t, 'after-state', afterStateScript(runId), `reading what run ${runId} left`)).stdout);
+      return { host: c.host, redo: after.redo, moved: movedSince(c.host, after.lines, await readFacts(t, c.host, [])) };
     });
-    if (moved.flat().length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.flat().join('\n  ')}`, 'undo anyway with --force');
+    const moved = read.flatMap((r) => r.moved);
+    if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');
+    // Refused before any dead-man is armed: armed first, the others would keep their locks until theirs fired.
+    const noRedo = read.filter((r) => !r.redo).map((r) => r.host);
+    if (noRedo.length > 0 && !o.force) throw new RefusedError(`${noRedo.join(', ')}: run ${runId} predates the redo scripts a rollback's dead-man needs; nothing was rolled back`, 'undo it without a dead-man with --force');
     // Each router's retiring boot script, should its undo remove the boot script (undo-run-script.ts):
     // every starter, as one a later batch of the run removed is written back by the undo, kept there
     // while the retiring script is (render-op.ts), and must go with it at the confirmation (a review).

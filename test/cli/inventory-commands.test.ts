@@ -250,7 +250,7 @@ describe('rollback', () => {
     const freshB = fakeRouter('router_b', { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')) });
     said.length = 0;
     const code = await rollbackRun(
-      [{ host: 'router_a', transport: holder('router_a', 'router_b') }, { host: 'router_b', transport: holder('router_b', 'router_a', { arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } }) }],
+      [{ host: 'router_a', transport: holder('router_a', 'router_b') }, { host: 'router_b', transport: holder('router_b', 'router_a', { 'after-state': ok(`${[...stateOf(FACTS)].join('\n')}\n\n@@teqlctl-no-redo\n`), arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } }) }],
       opts(async (h) => { if (h === 'router_a') throw new Error('unreachable: timed out'); return freshB; }, true),
     );
     expect(code).toBe(6);
@@ -258,13 +258,17 @@ describe('rollback', () => {
     expect(said).toContain("router_b stays rolled back (no dead-man, --force) while router_a's dead-man redoes run r1: their bundle ends on router_a's end only; teqlctl rollback --run r1 -l router_a once it answers");
   });
 
-  it('a run without redo scripts is refused (no dead-man possible) unless --force', async () => {
-    const noRedo = { arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } };
-    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), ...noRedo });
-    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);
+  it('a run without redo scripts is refused (no dead-man possible) before any router is armed, unless --force', async () => {
+    const noRedo = { 'after-state': ok(`${[...stateOf(FACTS)].join('\n')}\n\n@@teqlctl-no-redo\n`), arm: { code: 9, stdout: '@@teqlctl-no-redo\n', stderr: '' } };
+    const t = confirmedRouter(noRedo);
+    // Its peer has the redo scripts: armed first, it kept its lock until its dead-man fired (a review).
+    const peer = fakeRouter('router_b', { status: ok(runLine('r1', 'confirmed').replace('\n', '\tpeers=router_a\n')), lock: ok(), 'after-state': ok([...stateOf(FACTS)].join('\n')), facts: ok(FACTS), rollback: ok() });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }, { host: 'router_b', transport: peer }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);
     expect((err as TeqlError).exitCode).toBe(8);
-    expect(t.labels).not.toContain('rollback');
-    const forced = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), ...noRedo });
+    expect((err as TeqlError).message).toBe("router_a: run r1 predates the redo scripts a rollback's dead-man needs; nothing was rolled back");
+    expect(t.labels).toEqual(['status', 'lock', 'after-state', 'facts', 'unlock']);
+    expect(peer.labels, 'nothing armed: the lock is freed at once').toEqual(['status', 'lock', 'after-state', 'facts', 'unlock']);
+    const forced = confirmedRouter(noRedo);
     const fresh = freshRouter();
     expect(await rollbackRun([{ host: 'router_a', transport: forced }], opts(async () => fresh, true))).toBe(0);
     expect(fresh.labels, 'nothing armed, nothing to confirm').toEqual(['facts', 'status']);

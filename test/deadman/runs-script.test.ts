@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
+import { afterStateScript, parseAfterState, parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
 import { metaLine } from '../../src/deadman/run-meta.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
@@ -124,5 +124,24 @@ describe('unlock', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('unlock: removed the lock of run r1 (taken in an earlier boot)');
     expect(r.locked).toBe(false);
+  });
+});
+
+describe("a run's after-state, with whether a rollback's dead-man could redo it", () => {
+  /** afterStateScript run by sh over a run folder holding these files. */
+  function afterOf(files: Record<string, string>): ReturnType<typeof parseAfterState> {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-after-'));
+    mkdirSync(join(root, 'runs'));
+    run(root, '20260101T000000-a', files);
+    return parseAfterState(execFileSync('sh', ['-c', afterStateScript('20260101T000000-a').replaceAll(RUNS_DIR, join(root, 'runs'))], { encoding: 'utf8' }));
+  }
+
+  it('gives the lines as cat does, and redo when every undo script has its redo script', () => {
+    expect(afterOf({ 'after-state': 'link eth1 up\nqdisc eth1 teql0\n', 'undo-1.sh': '', 'redo-1.sh': '' })).toEqual({ lines: ['link eth1 up', 'qdisc eth1 teql0', ''], redo: true });
+  });
+
+  it('says a run made before redo scripts were kept cannot be redone, its lines unchanged, with or without a last line break', () => {
+    expect(afterOf({ 'after-state': 'link eth1 up\n', 'undo-1.sh': '', 'undo-2.sh': '', 'redo-1.sh': '' })).toEqual({ lines: ['link eth1 up', ''], redo: false });
+    expect(afterOf({ 'after-state': 'link eth1 up', 'undo-1.sh': '' })).toEqual({ lines: ['link eth1 up'], redo: false });
   });
 });
