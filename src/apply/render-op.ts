@@ -127,6 +127,9 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
       return shellJoin(['ip', 'route', 'del', ...routeCommandArgs(op.route)]);
     case 'route-replace':
       return shellJoin(['ip', 'route', 'replace', ...routeCommandArgs(op.route)]);
+    case 'neigh-add':
+      // replace: an entry the kernel learned meanwhile (reachable, stale) is made permanent again.
+      return shellJoin(['ip', 'neigh', 'replace', op.neighbour.address, 'lladdr', op.neighbour.lladdr, 'dev', op.neighbour.dev, 'nud', 'permanent']);
     case 'sysctl':
       // Writing /proc/sys directly: a failed write is a non-zero exit, unlike `sysctl -w`.
       return `printf '%s\\n' ${shellQuote(op.value)} > ${shellQuote(sysctlPath(op.name))}`;

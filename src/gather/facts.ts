@@ -62,11 +62,20 @@ export interface RouteFact {
   onlink?: true;
   /** The source address it gives (prefsrc). */
   src?: string;
+  /** Its table where not main (Facts.flushable's routes: a policy's table, by name or number). */
+  table?: string;
   /**
    * Why teqlctl could not put this route back exactly were it replaced, removed, or flushed with
    * its link (route-fact.ts): several next hops, an IPv6 gateway, route metrics, a nexthop object.
    */
   unrestorable?: string;
+}
+
+/** A permanent IPv4 neighbour (a static ARP entry): `ip neigh add ADDRESS lladdr MAC dev DEV nud permanent`. */
+export interface NeighbourFact {
+  dev: string;
+  address: string;
+  lladdr: string;
 }
 
 export interface RootQdiscFact {
@@ -114,6 +123,13 @@ export interface Facts {
   links: LinkFact[];
   addresses: AddressFact[];
   routes: RouteFact[];
+  /**
+   * What the kernel flushes with a link besides its main-table routes, when the link goes down or
+   * loses its last IPv4 address (fib_disable_ip, neigh_ifdown): its routes in every other table but
+   * local, and its permanent neighbours. An undo of either puts them back (plan/context.ts).
+   * Undefined in facts read by an older teqlctl (recordings).
+   */
+  flushable?: { routes: RouteFact[]; neighbours: NeighbourFact[] };
   rootQdiscs: RootQdiscFact[];
   /** Dotted sysctl name -> value, as read from /proc/sys (whitespace normalised). */
   sysctls: Record<string, string>;

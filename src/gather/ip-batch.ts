@@ -38,14 +38,16 @@ export function jsonArrays(text: string): string[] {
 }
 
 /**
- * The links, and the `ip` section (one batch: addresses, routes, see gather/script.ts) as the two
- * sections an older teqlctl read by two processes; those sections as they are when present (a
- * recording of one).
+ * The links, and the `ip` section (one batch: addresses, routes, every table's routes, permanent
+ * neighbours; see gather/script.ts) as the two sections an older teqlctl read by two processes,
+ * with the last two where they were read (an older teqlctl's batch, or a recording, has two arrays;
+ * an iproute2 that cannot print neighbours as JSON, three): undefined then, not empty. Those
+ * sections as they are when present (a recording of one).
  */
-export function ipSections(host: string, s: Map<string, string>): { links: string; addresses: string; routes: string } {
+export function ipSections(host: string, s: Map<string, string>): { links: string; addresses: string; routes: string; allRoutes?: string; neighbours?: string } {
   const batch = s.get('ip');
   if (batch === undefined) return { links: s.get('links')!, addresses: s.get('addresses')!, routes: s.get('routes')! };
   const arrays = jsonArrays(batch);
-  if (arrays.length !== 2) throw new FactError(host, `could not read addresses and routes: expected two JSON arrays from iproute2 (\`ip -batch\`), got ${arrays.length}: ${batch.trim().slice(0, 200)}`);
-  return { links: s.get('links')!, addresses: arrays[0]!, routes: arrays[1]! };
+  if (arrays.length < 2 || arrays.length > 4) throw new FactError(host, `could not read addresses and routes: expected two to four JSON arrays from iproute2 (\`ip -batch\`), got ${arrays.length}: ${batch.trim().slice(0, 200)}`);
+  return { links: s.get('links')!, addresses: arrays[0]!, routes: arrays[1]!, ...(arrays.length === 4 ? { allRoutes: arrays[2]!, neighbours: arrays[3]! } : {}) };
 }

@@ -3,7 +3,7 @@ import { FactError } from '../errors.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 import { parseKeyValues } from '../router/key-values.js';
 import { ipSections } from './ip-batch.js';
-import { parseRoutes } from './route-fact.js';
+import { parseFlushable, parseRoutes } from './route-fact.js';
 import { parseAddresses } from './address-fact.js';
 import { parseLock } from '../router/lock.js';
 import { sysctlName, sysctlValue } from '../router/sysctl-path.js';
@@ -216,6 +216,7 @@ export function parseFacts(host: string, output: string): Facts {
     links: parseLinks(links),
     addresses: parseAddresses(parseJsonArray(host, 'addresses', ip.addresses)),
     routes: parseRoutes(parseJsonArray(host, 'routes', ip.routes)),
+    ...(ip.allRoutes !== undefined && ip.neighbours !== undefined ? { flushable: parseFlushable(parseJsonArray(host, 'routes', ip.allRoutes), parseJsonArray(host, 'neighbours', ip.neighbours)) } : {}),
     rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!), parseQdiscDetails(s.get('qdisc_detail') ?? '')),
     sysctls: { ...parseSysctls(s.get('sysctls')!), ...parseSysctls(s.get('ipv6_mtus') ?? '') },
     teql: parseTeql(s.get('teql')!),

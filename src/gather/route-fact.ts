@@ -2,7 +2,7 @@
 // exactly (its undo of a replace, a removal, or a link taken down that flushed it), and why not
 // where it cannot: a route re-added without its onlink flag fails, one without its type or
 // source address is another route, and a multipath route's next hops are lost.
-import type { RouteFact } from './facts.js';
+import type { Facts, RouteFact } from './facts.js';
 
 /** The route types `ip route add <type>` takes back, besides unicast. */
 const TYPES = new Set(['blackhole', 'unreachable', 'prohibit', 'throw']);
@@ -22,6 +22,7 @@ export function parseRoutes(json: any[]): RouteFact[] {
     else if (!r.gateway && !r.via && !Array.isArray(r.nexthops) && r.nhid === undefined && !route.type) route.scope = 'global';
     if (Array.isArray(r.flags) && r.flags.includes('onlink')) route.onlink = true;
     if (r.prefsrc) route.src = String(r.prefsrc);
+    if (r.table !== undefined && r.table !== 'main') route.table = String(r.table);
     const why = unrestorable(r);
     if (why) route.unrestorable = why;
     return route;
@@ -33,7 +34,7 @@ export function parseRoutes(json: any[]): RouteFact[] {
  * service, a realm, which `ip -j` shows as tos and flow) is not put back: the route is named
  * unrestorable rather than re-added without it (a review, 2026-12-05).
  */
-const KNOWN_KEYS = new Set(['dst', 'type', 'gateway', 'dev', 'protocol', 'scope', 'metric', 'flags', 'prefsrc', 'nexthops', 'via', 'nhid', 'metrics']);
+const KNOWN_KEYS = new Set(['dst', 'type', 'gateway', 'dev', 'protocol', 'scope', 'metric', 'flags', 'prefsrc', 'nexthops', 'via', 'nhid', 'metrics', 'table']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function unrestorable(r: any): string | undefined {
@@ -62,6 +63,7 @@ export function routeCommandArgs(r: RouteFact): string[] {
   if (r.scope !== undefined && r.scope !== usual) args.push('scope', r.scope);
   // The kernel's default (boot) is left out: teqlctl's own routes have it.
   if (r.protocol && r.protocol !== 'boot') args.push('proto', r.protocol);
+  if (r.table !== undefined) args.push('table', r.table);
   return args;
 }
 
@@ -72,4 +74,17 @@ export function routeCommandArgs(r: RouteFact): string[] {
 export function routeLine(r: RouteFact): string {
   const [to, ...rest] = routeCommandArgs({ ...r, type: undefined });
   return ['route', to, ...(r.type ? ['type', r.type] : []), ...rest].join(' ') + (r.unrestorable ? ` (${r.unrestorable})` : '');
+}
+
+/**
+ * What the kernel flushes with a link besides its main-table routes (Facts.flushable): from every
+ * table's routes, those of a table other than main and local (the kernel's own, which come back
+ * with the addresses); the permanent neighbours as `ip -j neigh show nud permanent` lists them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function parseFlushable(allRoutes: any[], neighbours: any[]): NonNullable<Facts['flushable']> {
+  return {
+    routes: parseRoutes(allRoutes.filter((r) => r.table !== undefined && r.table !== 'main' && r.table !== 'local')),
+    neighbours: neighbours.filter((n) => n.dev && n.dst && n.lladdr).map((n) => ({ dev: String(n.dev), address: String(n.dst), lladdr: String(n.lladdr) })),
+  };
 }

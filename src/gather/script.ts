@@ -27,9 +27,11 @@ export function userlandLine(ls = '/bin/ls', busybox: readonly string[] = ['/bin
  * older iproute2 prints every route's type without a JSON key (invalid JSON). -force: a command
  * that fails does not keep the other from printing (its error is in the section; the parser then
  * names it). The batch from printf, not the shell's stdin (the rest of this script) nor a heredoc
- * (a temporary file for an older bash as sh, on a /tmp that may be full).
+ * (a temporary file for an older bash as sh, on a /tmp that may be full). Then every table's routes
+ * and the permanent neighbours: what the kernel flushes with a link taken down or left without an
+ * IPv4 address, which an undo puts back (Facts.flushable).
  */
-const IP_BATCH = "printf 'addr show\\nroute show table main\\n' | ip -4 -j -force -batch -";
+const IP_BATCH = "printf 'addr show\\nroute show table main\\nroute show table all\\nneigh show nud permanent\\n' | ip -4 -j -force -batch -";
 
 /** Sections and the commands that print them; parsed by parse-facts.ts. */
 const SECTIONS: Array<[string, string]> = [

@@ -68,6 +68,8 @@ export function opBundles(op: Op, scopes: readonly EndScope[]): string[] {
     case 'route-del':
     case 'route-replace':
       return owners(scopes, [op.route.dev], [op.route.via], [op.route.to]);
+    case 'neigh-add':
+      return owners(scopes, [op.neighbour.dev]);
     case 'sysctl':
       return owners(scopes, [sysctlDevice(op.name)]);
     case 'baseline-set':

@@ -87,16 +87,24 @@ export function linkDownUndo(facts: Facts, dev: string, ctx: PlanContext): Op[] 
   return [{ kind: 'link', dev, up: true }, ...flushedRoutesBack(facts, dev, ctx, `taking ${dev} down, which flushes it`)];
 }
 
+/** The routes through `dev` in every table (Facts.flushable: the main table's alone in older facts), the kernel's own left out. */
+export function routesThrough(facts: Facts, dev: string): RouteFact[] {
+  return [...facts.routes, ...(facts.flushable?.routes ?? [])].filter((r) => r.dev === dev && r.protocol !== 'kernel');
+}
+
 /**
- * The main table's routes through `dev` added back, after the kernel flushed them: it does when the
- * link goes down and when it loses its last IPv4 address (fib_disable_ip). Connected routes come
- * back with the addresses. One that could not be put back exactly is refused, before any change.
+ * What the kernel flushed with `dev`, added back: it flushes the link's routes in every table and
+ * its permanent neighbours when the link goes down and when it loses its last IPv4 address
+ * (fib_disable_ip, neigh_ifdown). Connected routes come back with the addresses. One that could
+ * not be put back exactly is refused, before any change. Until 2026-12-05 the main table's alone:
+ * a policy table's route or a static ARP entry on a slave was lost by a rollback (a review).
  */
 export function flushedRoutesBack(facts: Facts, dev: string, ctx: PlanContext, after: string): Op[] {
-  const routes = facts.routes.filter((r) => r.dev === dev && r.protocol !== 'kernel');
+  const routes = routesThrough(facts, dev);
   for (const r of routes) refuseUnrestorable(ctx, r, after);
   // Routes without a gateway first: a gateway reached by one of them (a host route to it) must be
   // there before the routes through it, or the kernel refuses them (a review, 2026-12-05).
   const ordered = [...routes.filter((r) => !r.via), ...routes.filter((r) => r.via)];
-  return ordered.map((route) => ({ kind: 'route-add' as const, route }));
+  const neighbours = (facts.flushable?.neighbours ?? []).filter((n) => n.dev === dev);
+  return [...ordered.map((route) => ({ kind: 'route-add' as const, route })), ...neighbours.map((neighbour) => ({ kind: 'neigh-add' as const, neighbour }))];
 }

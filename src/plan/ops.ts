@@ -1,6 +1,6 @@
 // Router operations as data. The planner emits them, apply/ renders them to iproute2 commands,
 // and simulate.ts replays them on facts so the planner can thread state from task to task.
-import type { AddressAttrs, RootQdiscFact, RouteFact } from '../gather/facts.js';
+import type { AddressAttrs, NeighbourFact, RootQdiscFact, RouteFact } from '../gather/facts.js';
 
 export type Op =
   | { kind: 'modprobe'; module: 'sch_teql'; maxEqualizers?: number }
@@ -18,6 +18,8 @@ export type Op =
   | { kind: 'route-add'; route: RouteFact }
   | { kind: 'route-del'; route: RouteFact }
   | { kind: 'route-replace'; route: RouteFact }
+  /** A permanent neighbour put back (an undo: the kernel flushed it with its link, Facts.flushable). */
+  | { kind: 'neigh-add'; neighbour: NeighbourFact }
   | { kind: 'sysctl'; name: string; value: string }
   // Boot configuration (written only once a run is verified) and the baseline of first values.
   | { kind: 'file-write'; path: string; content: string; executable: boolean }
@@ -51,6 +53,7 @@ export function survivesReboot(op: Op): boolean {
     case 'route-add':
     case 'route-del':
     case 'route-replace':
+    case 'neigh-add':
     case 'sysctl':
     case 'systemd-reload':
       return false;

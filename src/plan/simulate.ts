@@ -44,6 +44,14 @@ function clone(f: Facts): Facts {
   };
 }
 
+/**
+ * The kernel flushes a link's routes in every table and its permanent neighbours with it
+ * (Facts.flushable): replaced, never changed (clone shares it).
+ */
+function flushOtherwise(f: Facts, dev: string): void {
+  if (f.flushable) f.flushable = { routes: f.flushable.routes.filter((r) => r.dev !== dev), neighbours: f.flushable.neighbours.filter((n) => n.dev !== dev) };
+}
+
 export function sameRoute(a: RouteFact, b: RouteFact): boolean {
   return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '');
 }
@@ -102,6 +110,7 @@ function applyInPlace(f: Facts, op: Op): Facts {
       f.links = f.links.filter((l) => !gone.has(l.name));
       f.addresses = f.addresses.filter((a) => !gone.has(a.dev));
       f.routes = f.routes.filter((r) => !gone.has(r.dev ?? ''));
+      for (const name of gone) flushOtherwise(f, name);
       for (const name of gone) {
         for (const key of Object.keys(f.sysctls)) if (key.startsWith(`net.ipv4.conf.${name}.`) || key.startsWith(`net.ipv6.conf.${name}.`)) delete f.sysctls[key];
       }
@@ -134,8 +143,9 @@ function applyInPlace(f: Facts, op: Op): Facts {
         for (const a of f.addresses.filter((x) => x.dev === op.dev)) addConnected(f, op.dev, a.cidr, a);
       } else if (op.up === false && link.up) {
         link.up = false;
-        // The kernel flushes every IPv4 route through a device that goes down.
+        // The kernel flushes every IPv4 route through a device that goes down, in every table, and its neighbours.
         f.routes = f.routes.filter((r) => r.dev !== op.dev);
+        flushOtherwise(f, op.dev);
       }
       return f;
     }
@@ -179,7 +189,10 @@ function applyInPlace(f: Facts, op: Op): Facts {
       const ip = splitCidr(op.cidr).ip;
       f.routes = f.routes.filter((r) => r.src !== ip || f.addresses.some((a) => splitCidr(a.cidr).ip === ip));
       // The link's last IPv4 address: every route through it goes (fib_disable_ip).
-      if (!f.addresses.some((a) => a.dev === op.dev)) f.routes = f.routes.filter((r) => r.dev !== op.dev);
+      if (!f.addresses.some((a) => a.dev === op.dev)) {
+        f.routes = f.routes.filter((r) => r.dev !== op.dev);
+        flushOtherwise(f, op.dev);
+      }
       const net = cidrNetwork(op.cidr);
       if (!f.addresses.some((a) => a.dev === op.dev && cidrNetwork(a.cidr) === net)) {
         f.routes = f.routes.filter((r) => !(r.dev === op.dev && r.protocol === 'kernel' && r.to === net));
@@ -187,6 +200,11 @@ function applyInPlace(f: Facts, op: Op): Facts {
       return f;
     }
     case 'route-add': {
+      // Another table's (an undo putting back what a link's flush took): not the main table's list.
+      if (op.route.table !== undefined) {
+        if (f.flushable) f.flushable = { ...f.flushable, routes: [...f.flushable.routes.filter((r) => !(r.table === op.route.table && sameRoute(r, op.route))), op.route] };
+        return f;
+      }
       if (f.routes.some((r) => r.to === op.route.to && r.metric === op.route.metric)) throw new SimulationError('route exists');
       f.routes.push(resolveDev(f, op.route));
       return f;
@@ -200,6 +218,11 @@ function applyInPlace(f: Facts, op: Op): Facts {
       const before = f.routes.length;
       f.routes = f.routes.filter((r) => !(r.to === op.route.to && r.metric === op.route.metric && (!op.route.via || r.via === op.route.via)));
       if (f.routes.length === before) throw new SimulationError('no such route');
+      return f;
+    }
+    case 'neigh-add': {
+      const n = op.neighbour;
+      if (f.flushable) f.flushable = { ...f.flushable, neighbours: [...f.flushable.neighbours.filter((x) => !(x.dev === n.dev && x.address === n.address)), n] };
       return f;
     }
     case 'sysctl':

@@ -154,6 +154,15 @@ describe('partial state, failures and rollback', () => {
     expect(policyBefore).toContain('10.0.0.9 lladdr 02:00:00:00:00:09 PERMANENT');
     // A VLAN on a's eth2 with an IPv6 address: the run's eth2 up brings the VLAN up with it, and the
     // rollback's eth2 down takes it down, which deletes its IPv6 addresses unless put back.
+    // b's eth1 is bare (no IPv4 address) and up, with a device route in main and in a policy table
+    // and a static ARP entry: the rollback deletes the /31 the run added, which leaves it without
+    // an IPv4 address again, and the kernel flushes all three with it.
+    const bare = await sshRun('b', 'ip link set eth1 up && ip route add 192.0.2.0/24 dev eth1 && ip route add 198.51.100.0/24 dev eth1 table 201 && ip neigh replace 192.0.2.7 lladdr 02:00:00:00:00:07 dev eth1 nud permanent');
+    expect(bare.code, bare.stderr).toBe(0);
+    const bareOnB = async () => (await sshRun('b', 'ip -4 route show table 201; ip -4 route show dev eth1; ip neigh show dev eth1 nud permanent')).stdout;
+    const bareBefore = await bareOnB();
+    expect(bareBefore).toContain('198.51.100.0/24 dev eth1 scope link');
+    expect(bareBefore).toContain('192.0.2.7 lladdr 02:00:00:00:00:07 PERMANENT');
     const vlan = await sshRun('a', 'ip link add link eth2 name eth2.10 type vlan id 10 && ip -6 addr add 2001:db8:10::1/64 dev eth2.10');
     expect(vlan.code, vlan.stderr).toBe(0);
     const vlanV6 = async () => (await sshRun('a', 'ip -6 -o addr show dev eth2.10 scope global')).stdout.replace(/\\.*$/gm, '');
@@ -169,6 +178,7 @@ describe('partial state, failures and rollback', () => {
     expect((await sshRun('a', 'ip -4 -o addr show dev eth1')).stdout).toMatch(/inet 10\.0\.0\.0\/24 metric 77 brd 10\.0\.0\.255 scope global eth1:old/);
     expect(await vlanV6()).toBe(vlanBefore);
     expect(await policy()).toBe(policyBefore);
+    expect(await bareOnB()).toBe(bareBefore);
     expect(await both()).toEqual(before);
   });
 

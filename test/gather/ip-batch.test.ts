@@ -35,6 +35,8 @@ describe('the ip section on this machine\'s own iproute2 and shell', () => {
     const inet = json('ip -j -4 addr show').flatMap((l: { ifname: string; addr_info: Array<{ local: string; prefixlen: number }> }) => l.addr_info.map((a) => ({ dev: l.ifname, cidr: `${a.local}/${a.prefixlen}` })));
     expect(facts.addresses.map((a) => ({ dev: a.dev, cidr: a.cidr }))).toEqual(inet);
     expect(facts.routes.map((r) => r.to)).toEqual(json('ip -j -4 route show table main').map((r: { dst: string }) => (r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}/32`)));
+    expect(facts.flushable?.routes.map((r) => `${r.to} ${r.table}`)).toEqual(json('ip -j -4 route show table all').filter((r: { table?: string }) => r.table !== undefined && r.table !== 'local').map((r: { dst: string; table: string }) => `${r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}/32`} ${r.table}`));
+    expect(facts.flushable?.neighbours.length).toBe(json('ip -j -4 neigh show nud permanent').length);
   });
 
   it.each([['dash'], ['busybox', 'sh']])('runs ip once for addresses and routes, and never reads the rest of the script as its batch (%s)', (...shell) => {
@@ -55,7 +57,14 @@ describe('parseFacts: the ip section', () => {
   it('a batch that printed fewer than two arrays is refused, naming what it got', () => {
     const out = factsOut('[{"ifname":"eth0","addr_info":[]}]\nError: any valid prefix is expected rather than "main".\n');
     expect(() => parseFacts('r1', out)).toThrow(FactError);
-    expect(() => parseFacts('r1', out)).toThrow(/expected two JSON arrays from iproute2 \(`ip -batch`\), got 1: .*Error: any valid prefix/s);
+    expect(() => parseFacts('r1', out)).toThrow(/expected two to four JSON arrays from iproute2 \(`ip -batch`\), got 1: .*Error: any valid prefix/s);
+  });
+
+  it('reads the routes of other tables and the permanent neighbours from the batch\'s last two arrays; with two or three (an iproute2 that printed neighbours as text), they are not known', () => {
+    const four = factsOut('[]\n[]\n[{"dst":"10.9.0.0/16","dev":"eth1","table":"200","scope":"link","flags":[]},{"dst":"10.8.0.0/16","dev":"eth1","scope":"link","flags":[]},{"type":"local","dst":"10.0.0.1","dev":"eth1","table":"local","protocol":"kernel","scope":"host","flags":[]}]\n[{"dst":"10.0.0.7","dev":"eth1","lladdr":"02:00:00:00:00:07","state":["PERMANENT"]}]\n');
+    expect(parseFacts('r1', four).flushable).toEqual({ routes: [{ to: '10.9.0.0/16', dev: 'eth1', metric: 0, scope: 'link', table: '200' }], neighbours: [{ dev: 'eth1', address: '10.0.0.7', lladdr: '02:00:00:00:00:07' }] });
+    expect(parseFacts('r1', factsOut('[]\n[]\n')).flushable).toBeUndefined();
+    expect(parseFacts('r1', factsOut('[]\n[]\n[]\n10.0.0.7 dev eth1 lladdr 02:00:00:00:00:07 PERMANENT\n')).flushable).toBeUndefined();
   });
 });
 

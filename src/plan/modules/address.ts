@@ -2,7 +2,7 @@
 // on an equalizer, an address of another subnet is a conflict (it would be routed over the bundle).
 import type { AddressArgs } from '../../load/types.js';
 import type { AddressFact, Facts } from '../../gather/facts.js';
-import { conflict, flushedRoutesBack, guardManagement, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, flushedRoutesBack, guardManagement, requireLink, routesThrough, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import { cidrNetwork, contains, splitCidr } from '../../router/ipv4.js';
 import { addressAttrs } from '../../gather/address-fact.js';
@@ -62,7 +62,7 @@ function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[]
  * "Nexthop has invalid gateway" in such an undo, the route lost for good).
  */
 function refuseUnreachableAfter(ctx: PlanContext, facts: Facts, dev: string, back: readonly AddressFact[]): void {
-  const through = facts.routes.filter((r) => r.dev === dev && r.protocol !== 'kernel');
+  const through = routesThrough(facts, dev);
   const direct = through.filter((r) => !r.via).map((r) => r.to);
   const reaches = (a: AddressFact, via: string) => contains(cidrNetwork(a.cidr), via) || (a.peer !== undefined && contains(a.peer.includes('/') ? a.peer : `${a.peer}/32`, via));
   const lost = through.filter((r) => r.via && !r.onlink && !back.some((a) => reaches(a, r.via!)) && !direct.some((to) => contains(to, r.via!)));
@@ -118,7 +118,11 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
   // table, and its permanent neighbours (a review found a slave's default route gone for good).
   const samePrefixless = onDev.find((a) => splitCidr(a.cidr).ip === ip);
   if (samePrefixless) refuseLosingSecondaries(ctx, onDev, samePrefixless, facts, true);
-  const add: PlannedStep = { op: { kind: 'addr-add', dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: args.address }] };
+  // On a link without an IPv4 address (the chapter's bare slaves), the undo's delete leaves it
+  // without one again, and the kernel flushes what goes through it (a device route of the main or
+  // a policy table, a static ARP entry): put back after it (a review, 2026-12-05).
+  const bare = onDev.length === 0 ? flushedRoutesBack(facts, args.dev, ctx, `the undo of ${args.address} on ${args.dev}, which leaves it without an IPv4 address and flushes the routes through it`) : [];
+  const add: PlannedStep = { op: { kind: 'addr-add', dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: args.address }, ...bare] };
   const steps = samePrefixless ? [add, removal(ctx, samePrefixless)] : [add];
   return {
     changes: [{
