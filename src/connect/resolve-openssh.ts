@@ -84,7 +84,8 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     const userKnown = (g.get('userknownhostsfile') ?? []).join(' ');
     const globalKnown = (g.get('globalknownhostsfile') ?? []).join(' ');
     // Printed expanded by ssh (tokens, and ~ from the password database); older versions print ~.
-    const files = (line: string) => knownHostsPaths(line).filter((f) => f.toLowerCase() !== 'none').map((f) => (f === '~' ? env.home : f.startsWith('~/') ? env.home + f.slice(1) : f));
+    const home = (f: string) => (f === '~' ? env.home : f.startsWith('~/') ? env.home + f.slice(1) : f);
+    const files = (line: string) => knownHostsPaths(line, (f) => env.exists(home(f))).filter((f) => f.toLowerCase() !== 'none').map(home);
     const defaultKnown = (userKnown === '' || isDefaultUserKnownHosts(userKnown)) && (globalKnown === '' || globalKnown === DEFAULT_GLOBAL_KNOWN_HOSTS);
     const knownHosts = defaultKnown ? undefined : { user: files(userKnown), global: files(globalKnown) };
 
@@ -201,15 +202,19 @@ export function ignoredSettings(g: Map<string, string[]>): string[] {
 /**
  * The files of a UserKnownHostsFile or GlobalKnownHostsFile line as `ssh -G` prints it: separated
  * by spaces, but a path with a space in it ("/srv/lab hosts/known", quoted in ssh_config) printed
- * as it is. ssh -G prints each expanded (absolute, or starting with ~ for an older ssh): a word
- * that is neither continues the path before it, so the space stays where ssh_config put it.
+ * as it is. ssh -G prints each expanded (absolute, or starting with ~ for an older ssh), except a
+ * relative one, as written: a word that is neither continues the path before it, so the space
+ * stays where ssh_config put it, unless only the two apart are files (`exists`): `~/kh rel/kh3`
+ * read as one path left both unread, a @revoked key in either missed (a review, 2026-12-05).
  */
-export function knownHostsPaths(line: string): string[] {
+export function knownHostsPaths(line: string, exists: (path: string) => boolean = () => false): string[] {
   const out: string[] = [];
   // Each word with the spaces before it, so that a path keeps its own spaces as they were.
   for (const [, gap, word] of line.matchAll(/( *)([^ ]+)/g)) {
     const starts = word!.startsWith('/') || word!.startsWith('~') || word!.toLowerCase() === 'none';
-    if (!starts && out.length > 0) out[out.length - 1] += `${gap}${word}`;
+    const before = out[out.length - 1];
+    const apart = before !== undefined && !exists(`${before}${gap}${word}`) && (exists(before) || exists(word!));
+    if (!starts && before !== undefined && !apart) out[out.length - 1] += `${gap}${word}`;
     else out.push(word!);
   }
   return out;

@@ -47,6 +47,9 @@ export function readSshArgs(text: string, into: SshArgSettings): SshArgsResult {
     if (value === undefined || value === '') return { ok: false, why: `${flag} needs a value`, hint: MAPPED };
     if (flag === '-J') {
       if (into.jumpFlag) return { ok: false, why: `a second -J ${value}: ssh permits a single -J option`, hint: 'name every jump host in one, separated by commas: -J admin@bastion1,bastion2' };
+      // ssh stops at -J when a ProxyJump came before it (-o ProxyJump=a -J b: "Only a single -J
+      // option is permitted"), so the Ansible run fails there; taking the first was a guess (a review).
+      if (into.proxyJump !== undefined) return { ok: false, why: `-J ${value} after -o ProxyJump=${into.proxyJump}: ssh permits a single -J option, a ProxyJump before it counting as one (it stops there)`, hint: 'give the jump hosts once, as -J or as -o ProxyJump' };
       into.jumpFlag = true;
     }
     const r = flag === '-o' ? option(value, into) : set(flag === '-J' ? 'proxyjump' : flag === '-i' ? 'identityfile' : 'F', value, into);

@@ -118,6 +118,15 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect(knownHostsPaths('/a b/c none ~/x y /d')).toEqual(['/a b/c', 'none', '~/x y', '/d']);
   });
 
+  it('a relative UserKnownHostsFile after another (printed as written by ssh -G) is a file of its own where the two apart are files and the joined path is not (a review)', () => {
+    const files = new Set(['/root/kh2', 'rel/kh3', '/srv/lab hosts/known']);
+    const exists = (f: string) => files.has(f);
+    expect(knownHostsPaths('/root/kh2 rel/kh3', exists)).toEqual(['/root/kh2', 'rel/kh3']);
+    expect(knownHostsPaths('/srv/lab hosts/known rel/kh3', exists)).toEqual(['/srv/lab hosts/known', 'rel/kh3']);
+    // Neither there: one path with a space, as before (nothing is read either way).
+    expect(knownHostsPaths('/nowhere a/b')).toEqual(['/nowhere a/b']);
+  });
+
   it('IdentityFile with ${VAR} and the tokens ssh takes there, expanded in one pass as ssh expands them; an unset variable or an unknown token is an error naming it', async () => {
     const e = { ...env(), vars: { KEYDIR: '/keys', PCT: '/k/50%x' }, uid: 1234, localHost: 'ctl.example.net' };
     const t = await resolve(config('Host r1\n  HostName 10.0.0.1\n  IdentityFile ${KEYDIR}/lab_%r_%i_%L_%l_%k\n  User netops\n'), {}, e);

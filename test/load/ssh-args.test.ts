@@ -49,6 +49,13 @@ describe('readSshArgs: the ssh options teqlctl maps', () => {
     }
   });
 
+  it('a -J after -o ProxyJump is refused, as ssh stops there; a -o ProxyJump after -J loses to it, as in ssh (a review)', () => {
+    for (const texts of [['-o ProxyJump=a -J b'], ['-o ProxyJump=a', '-J b'], ['-o ProxyJump=none -J b']]) {
+      expect(read(...texts)).toMatchObject({ ok: false, why: expect.stringMatching(/^-J b after -o ProxyJump=(a|none): ssh permits a single -J option/) });
+    }
+    expect(read('-J b -o ProxyJump=a')).toMatchObject({ proxyJump: 'b' });
+  });
+
   it('StrictHostKeyChecking only in its strict forms', () => {
     expect(read('-o StrictHostKeyChecking=yes')).toMatchObject({ strictHostKeys: true });
     expect(read('-o StrictHostKeyChecking=True')).toMatchObject({ strictHostKeys: true });
