@@ -104,7 +104,7 @@ function sshGRunner(local: LocalSsh, binary: string): RunSshG {
     let count = 0;
     let broker: RunSshG | undefined;
     const spawnOne: RunSshG = (args) => (++count <= BROKER_AFTER ? runSshG(binary)(args) : (broker ??= sshGBroker(binary))(args));
-    runners.set(local, (r = sharedSshG(spawnOne, (rest) => readHostLines(sshConfigFiles(rest), passwdHome()))));
+    runners.set(local, (r = sharedSshG(spawnOne, (rest) => readHostLines(sshConfigFiles(rest), [passwdHome(), homedir()]))));
   }
   return r;
 }

@@ -21,14 +21,16 @@ export function globMatch(pattern: string, name: string, ignoreCase = false): bo
 
 /**
  * The files an `Include` argument names. Relative paths are looked for in both ~/.ssh (a user
- * file's) and /etc/ssh (a system file's): more than ssh reads is safe. A wildcard before the last
- * component, a token or a variable: not followed (undefined).
+ * file's) and /etc/ssh (a system file's), and ~ in every home given: ssh reads the user's file from
+ * the account's home but expands an Include's ~ by glob(3), from $HOME (a review found a host of an
+ * included file grouped with others where $HOME was not the account's home). More than ssh reads
+ * is safe. A wildcard before the last component, a token or a variable: not followed (undefined).
  */
-function includedFiles(arg: string, home: string): string[] | undefined {
+function includedFiles(arg: string, homes: readonly string[]): string[] | undefined {
   // A token, a variable, or another account's home (~name/).
   if (/[%$]/.test(arg) || (arg.startsWith('~') && arg !== '~' && !arg.startsWith('~/'))) return undefined;
-  const path = arg === '~' ? home : arg.startsWith('~/') ? join(home, arg.slice(2)) : arg;
-  const candidates = isAbsolute(path) ? [path] : [join(home, '.ssh', path), join('/etc/ssh', path)];
+  const paths = arg === '~' ? [...homes] : arg.startsWith('~/') ? homes.map((h) => join(h, arg.slice(2))) : [arg];
+  const candidates = paths.flatMap((path) => (isAbsolute(path) ? [path] : [...homes.map((h) => join(h, '.ssh', path)), join('/etc/ssh', path)]));
   const out: string[] = [];
   for (const c of candidates) {
     if (/[*?[]/.test(dirname(c))) return undefined;
@@ -51,7 +53,7 @@ function includedFiles(arg: string, home: string): string[] | undefined {
   return out;
 }
 
-function readLines(file: string, home: string, depth: number, out: HostLines): boolean {
+function readLines(file: string, homes: readonly string[], depth: number, out: HostLines): boolean {
   if (depth > MAX_INCLUDE_DEPTH) return false;
   let text: string;
   try {
@@ -78,8 +80,8 @@ function readLines(file: string, home: string, depth: number, out: HostLines): b
     else if (key.startsWith('canonical') && !['no', 'none', 'false'].includes((args[0] ?? '').toLowerCase())) return false;
     else if (key === 'include') {
       for (const arg of args) {
-        const files = includedFiles(arg, home);
-        if (!files || !files.every((f) => readLines(f, home, depth + 1, out))) return false;
+        const files = includedFiles(arg, homes);
+        if (!files || !files.every((f) => readLines(f, homes, depth + 1, out))) return false;
       }
     }
   }
@@ -88,11 +90,13 @@ function readLines(file: string, home: string, depth: number, out: HostLines): b
 
 /**
  * The Host lines of `files` (as ssh reads them for one `ssh -G`: the -F file, or the user's and the
- * system's), `home` the account's home directory (ssh's ~). Undefined: not sure enough to group hosts.
+ * system's), `home` the account's home directory and $HOME where it differs (ssh's ~, see
+ * includedFiles). Undefined: not sure enough to group hosts.
  */
-export function readHostLines(files: readonly string[], home: string): HostLines | undefined {
+export function readHostLines(files: readonly string[], home: string | readonly string[]): HostLines | undefined {
   const out: HostLines = [];
-  for (const f of files) if (!readLines(f, home, 0, out)) return undefined;
+  const homes = [...new Set(typeof home === 'string' ? [home] : home)];
+  for (const f of files) if (!readLines(f, homes, 0, out)) return undefined;
   return out;
 }
 

@@ -154,6 +154,17 @@ describe('the Host lines of the files ssh reads', () => {
     expect(readHostLines([join(home, '.ssh', 'config')], home)).toEqual([['a*'], ['b*'], ['c*', '!c1'], ['*']]);
   });
 
+  it('follows ~ and relative Includes in $HOME too where it is not the account\'s home (ssh expands an Include by glob(3), from $HOME: a review)', () => {
+    const other = join(dir, 'other-home');
+    mkdirSync(join(other, '.ssh', 'config.d'), { recursive: true });
+    writeFileSync(join(other, '.ssh', 'config.d', 'lab'), 'Host r3\n  Port 2003\n');
+    writeFileSync(join(other, '.ssh', 'more-other'), 'Host r4\n');
+    const cfg = join(other, '.ssh', 'config');
+    writeFileSync(cfg, 'Include config.d/*\nInclude ~/.ssh/more-other\n');
+    expect(readHostLines([cfg], home)).toEqual([]);
+    expect(readHostLines([cfg], [home, other])).toEqual([['r3'], ['r4']]);
+  });
+
   it('gives up where it cannot read as ssh does: Match anywhere, a token or a variable in Include, a wildcard in a folder, a line it cannot parse', () => {
     const cases = ['Include ~/.ssh/%h.conf\n', 'Include ${HOME}/x\n', 'Include /etc/*/x.conf\n', 'Host a\n  = oops\n', 'Host a\nMatch all\n'];
     for (const text of cases) {
