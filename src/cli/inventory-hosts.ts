@@ -2,7 +2,8 @@
 // pick the hosts, connect to them all at once, with the same secrets as `play`. Bad input exits 2
 // before any connection; a remote command that fails is an error with its exit code, never read as
 // an empty answer.
-import { limitErrorPos, limitTermsAt, loadInventory, matchTerms, PatternError, refuseMissingKnownHosts } from '../load/index.js';
+import { connectWithExtraVars, limitErrorPos, limitTermsAt, loadInventory, matchTerms, PatternError, refuseMissingKnownHosts } from '../load/index.js';
+import { extraVarsLayer } from '../load/extra-vars.js';
 import { hostProblems } from '../load/inventory.js';
 import { Problems } from '../load/problems.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
@@ -44,7 +45,13 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchTerms>[1]
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
 export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
   const playbookDir = playbookDirOf(flags);
-  const { inventory, notes, deferred } = loadInventory(flags.inventory, { ...(playbookDir !== undefined ? { playbookDir } : {}), deferHostProblems: true });
+  // -e first, as play reads it: a bad one stops the command before anything else is read.
+  const extraProblems = new Problems();
+  const extra = extraVarsLayer(flags.extraVars ?? [], extraProblems);
+  extraProblems.throwIfAny();
+  const { inventory, layers, notes, deferred = new Map() } = loadInventory(flags.inventory, { ...(playbookDir !== undefined ? { playbookDir } : {}), deferHostProblems: true });
+  // `-e ansible_user=admin` given to a play logged in as admin: given here, these log in as it did.
+  connectWithExtraVars(inventory, layers, extra, deferred);
   const unread = playbookDir === undefined || realPath(playbookDir) !== realPath(process.cwd()) ? unreadPlaybookVars(process.cwd(), flags.inventory) : undefined;
   if (unread) warnOnce(terminalText(`note: ${unread}`));
   // What the inventory holds and no host reads (a host_vars typo, a skipped hosts.ini): said, as play says it.

@@ -21,6 +21,13 @@ export interface InventoryFlags extends SecretFlags {
   run?: string;
   /** rollback without --run (it undoes the routers' latest confirmed run): the folder of the latest run recorded confirmed is read. */
   latestConfirmed?: boolean;
+  /** -e, as play takes it: `-e ansible_user=admin` given to a play must be given here too, or these log in otherwise. */
+  extraVars?: string[];
+}
+
+/** `-e`, as play takes it (repeatable). */
+export function extraVarsOption(what = 'set a variable above all others (repeatable), e.g. -e teql_persist=true'): Option {
+  return new Option('-e, --extra-vars <name=value>', what).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
 }
 
 /** `-i` as ansible-playbook takes it: repeatable, each a file or a folder, merged in order. */

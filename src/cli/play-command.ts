@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { EXIT_CODES_HELP, PLAY_DEFAULTS, type PlayFlags } from './play-flags.js';
 import { DEBUG_HOLD_OPTION, DEBUG_HOLDS_OPTION } from './debug-hold.js';
-import { inventoryOption, limitArg } from './inventory-options.js';
+import { extraVarsOption, inventoryOption, limitArg } from './inventory-options.js';
 
 export function registerPlayCommand(program: Command): void {
   program
@@ -23,7 +23,7 @@ export function registerPlayCommand(program: Command): void {
     .option('--list-tasks', 'list the tasks of each play per host (loops expanded, `when` applied), then stop; connects to nothing')
     .option('-f, --forks <n>', 'hosts worked on at once', PLAY_DEFAULTS.forks)
     .option('-l, --limit <hosts>', 'only these hosts (comma-separated)', limitArg)
-    .option('-e, --extra-vars <name=value>', 'set a variable above all others (repeatable), e.g. -e teql_persist=true', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(extraVarsOption())
     .option('--log <file>', 'log of every command sent, in a folder that exists (default $XDG_CACHE_HOME/teqlctl/logs/<run id>.log, ~/.cache if unset)')
     .option('--become-password-file <file>', 'sudo password for become (else $TEQLCTL_BECOME_PASSWORD; asked on a terminal)')
     .option('--key-passphrase-file <file>', 'passphrase of an encrypted SSH key (else $TEQLCTL_SSH_PASSPHRASE; asked on a terminal)')

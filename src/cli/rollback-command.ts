@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode, RefusedError } from '../errors.js';
 import { newRunId } from '../play/run-id.js';
 import { terminalText } from '../ui/terminal.js';
-import { inventoryOption, playbookDirOption, runIdArg, secretOptions, type InventoryFlags, limitArg } from './inventory-options.js';
+import { extraVarsOption, inventoryOption, playbookDirOption, runIdArg, secretOptions, type InventoryFlags, limitArg } from './inventory-options.js';
 import { closeAll } from './host-connections.js';
 import { confirmTimeout, PLAY_DEFAULTS } from './play-flags.js';
 import { debugHold, DEBUG_HOLD_OPTION } from './debug-hold.js';
@@ -21,6 +21,7 @@ export function registerRollbackCommand(program: Command): void {
       .description('undo a completed run on every router that has it (default: the latest confirmed run)')
       .addOption(inventoryOption())
       .addOption(playbookDirOption())
+      .addOption(extraVarsOption('a connection variable above the inventory (repeatable), as the run was given it: -e ansible_user=admin'))
       .option('--run <id>', 'the run to undo (see `teqlctl status`)', runIdArg)
       .option('--force', 'undo even if a router changed since that run (or without a dead-man, for a run that has no redo scripts)')
       .option('--confirm-timeout <seconds>', 'each router redoes the run unless the rollback is confirmed within this time', PLAY_DEFAULTS.confirmTimeout)

@@ -6,7 +6,7 @@ import { terminalJson, terminalText } from '../ui/terminal.js';
 import { SCHEMA_VERSION } from '../report/json.js';
 import { parseRuns, runsScript, type RouterRun } from '../deadman/runs-script.js';
 import type { RouterLock } from '../router/lock.js';
-import { inventoryOption, playbookDirOption, secretOptions, type HostConnection, type InventoryFlags, limitArg } from './inventory-options.js';
+import { extraVarsOption, inventoryOption, playbookDirOption, secretOptions, type HostConnection, type InventoryFlags, limitArg } from './inventory-options.js';
 import { closeAll, runChecked } from './host-connections.js';
 
 type HostStatus = { error: string } | { runs: RouterRun[]; lock?: RouterLock };
@@ -72,6 +72,7 @@ export function registerStatusCommand(program: Command): void {
       .description('show, per router, teqlctl\'s lock, armed dead-man timers and recent runs')
       .addOption(inventoryOption())
       .addOption(playbookDirOption())
+      .addOption(extraVarsOption('a connection variable above the inventory (repeatable), as the run was given it: -e ansible_user=admin'))
       .option('-l, --limit <hosts>', 'only these hosts', limitArg)
       .option('--json', 'one JSON document on stdout'),
   ).action(async (flags: InventoryFlags & { json?: boolean }) => {

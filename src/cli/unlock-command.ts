@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { terminalText } from '../ui/terminal.js';
 import { unlockScript } from '../deadman/runs-script.js';
-import { inventoryOption, playbookDirOption, secretOptions, type HostConnection, type InventoryFlags, limitArg } from './inventory-options.js';
+import { extraVarsOption, inventoryOption, playbookDirOption, secretOptions, type HostConnection, type InventoryFlags, limitArg } from './inventory-options.js';
 import { closeAll, runChecked } from './host-connections.js';
 
 /** One line per router; exit 8 when a lock was kept, 3 when a router could not be reached or the script failed. */
@@ -33,6 +33,7 @@ export function registerUnlockCommand(program: Command): void {
       .description('remove the lock a dead teqlctl run left on the routers')
       .addOption(inventoryOption())
       .addOption(playbookDirOption())
+      .addOption(extraVarsOption('a connection variable above the inventory (repeatable), as the run was given it: -e ansible_user=admin'))
       .option('-l, --limit <hosts>', 'only these hosts', limitArg)
       .option('--force', 'remove it even if its run looks alive or has a revert pending'),
   ).action(async (flags: InventoryFlags & { force?: boolean }) => {

@@ -206,7 +206,7 @@ function selectBundles(bundles: readonly Bundle[], limited: Set<string>, exclude
  * as in Ansible: each host's connection is built again with them on top, and checked the same way
  * (a password variable is refused there too).
  */
-function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, deferred: Map<string, HostProblems>): void {
+export function connectWithExtraVars(inventory: Inventory, layers: Map<string, VarLayer>, extra: VarLayer, deferred: Map<string, HostProblems>): void {
   // Any -e variable, not only the connection variables by name: a connection variable's template
   // may read it (ansible_host: "{{ mgmt_ip }}" with -e mgmt_ip=...), as Ansible renders it.
   if (extra.origins.size === 0) return;

@@ -12,8 +12,10 @@ import { schemaErrors } from '../helpers/json-schema.js';
 import { recordPlaybookDir, recordRunOutcome, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
 
 const routers = new Map<string, RecordedRouter>();
+/** How each host was asked to be connected to, the last time. */
+const specs = new Map<string, { host: string; port?: number; user?: string }>();
 vi.mock('../../src/connect/ssh-transport.js', () => ({
-  connectSsh: async (host: string) => routers.get(host)!.connect(host),
+  connectSsh: async (host: string, spec: { host: string; port?: number; user?: string }) => (specs.set(host, spec), routers.get(host)!.connect(host)),
 }));
 const { buildProgram, describeError } = await import('../../src/cli/program.js');
 
@@ -53,6 +55,27 @@ afterEach(() => {
 });
 
 const cli = (...args: string[]) => buildProgram().parseAsync(['node', 'teqlctl', ...args]);
+
+describe('-e on status, rollback and unlock', () => {
+  it('sets the connection as play\'s -e does: a play run with -e ansible_user=admin is rolled back logging in as admin (a review)', async () => {
+    for (const command of ['status', 'unlock', 'rollback']) {
+      specs.clear();
+      await cli(command, '-i', inventory, '-e', 'ansible_user=admin', '-e', 'ansible_port=2299');
+      expect(specs.get('router_a'), command).toMatchObject({ host: '127.0.0.1', port: 2299, user: 'admin' });
+      expect(specs.get('router_b'), command).toMatchObject({ port: 2299, user: 'admin' });
+    }
+    specs.clear();
+    await cli('status', '-i', inventory);
+    expect(specs.get('router_a')).toMatchObject({ port: 2201, user: 'root' });
+  });
+
+  it('a bad -e stops the command before any router is contacted (exit 2)', async () => {
+    specs.clear();
+    const err = await cli('rollback', '-i', inventory, '-e', 'bad').catch((e: unknown) => e as Error);
+    expect(describeError(err)).toMatchObject({ code: 2 });
+    expect(specs.size).toBe(0);
+  });
+});
 
 describe('teqlctl rollback', () => {
   it('undoes the latest confirmed run on every router that has it, when nothing moved since', async () => {
