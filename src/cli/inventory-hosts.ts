@@ -4,6 +4,8 @@
 // an empty answer.
 import { connectWithExtraVars, limitErrorPos, limitTermsAt, loadInventory, matchTerms, PatternError, refuseMissingKnownHosts } from '../load/index.js';
 import { extraVarsLayer } from '../load/extra-vars.js';
+import { refuseConfigConnection } from '../load/ansible-config-connection.js';
+import { homedir } from 'node:os';
 import { hostProblems } from '../load/inventory.js';
 import { Problems } from '../load/problems.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
@@ -60,6 +62,7 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
   // Only the problems of the hosts reached: a --limit past a shared inventory's broken host works, as in Ansible.
   const problems = new Problems();
   hostProblems(deferred, names, problems);
+  refuseConfigConnection({ env: process.env, cwd: process.cwd(), home: homedir(), hosts: new Map(names.map((h) => [h, layers.get(h)!])), extra }, problems);
   problems.throwIfAny();
   refuseMissingKnownHosts(inventory, names);
   return Promise.all(

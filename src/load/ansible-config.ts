@@ -2,7 +2,8 @@
 // an ansible.cfg (the first of $ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg,
 // /etc/ansible/ansible.cfg, as Ansible looks) and ANSIBLE_* environment variables. teqlctl reads
 // neither; a remote_user or become set there would otherwise be dropped without a word. Said in a
-// note, with the inventory variable that does the same where there is one.
+// note, with the inventory variable that does the same where there is one; one that changes how
+// Ansible connects is refused besides, unless the hosts override it (ansible-config-connection.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,7 +21,7 @@ const AS_VARIABLE: Record<string, string> = {
 };
 
 /** The config file Ansible would use: the first that exists of its four places. */
-function configFile(env: NodeJS.ProcessEnv, cwd: string, home: string, system: string): { path: string; text: string } | undefined {
+export function configFile(env: NodeJS.ProcessEnv, cwd: string, home: string, system: string): { path: string; text: string } | undefined {
   const places = [env.ANSIBLE_CONFIG, join(cwd, 'ansible.cfg'), join(home, '.ansible.cfg'), system];
   for (const path of places) {
     if (!path) continue;

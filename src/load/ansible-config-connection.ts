@@ -1,0 +1,99 @@
+// An ansible.cfg or ANSIBLE_* setting that changes where, or as whom, Ansible connects: teqlctl
+// reads neither, so a host the run reaches without the inventory variable that would win over it
+// (in Ansible too) was connected otherwise than by Ansible, with a note only (a review found
+// `remote_user = admin` and `ssh_args = -o ProxyJump=bastion` passed by). Refused before any
+// connection (exit 2), where it is set, naming the hosts and the variable to set. Settings that
+// change nothing (become = false, become_user = root, ssh_args of ControlPersist and compression)
+// pass; the others are still noted (ansible-config.ts).
+import { configFile } from './ansible-config.js';
+import type { SourcePos } from '../errors.js';
+import type { Problems } from './problems.js';
+import type { VarLayer } from './scope.js';
+import { shellWords } from './shell-words.js';
+
+interface Setting {
+  /** The variables of which any, set for a host, wins over it. */
+  vars: readonly string[];
+  /** Its value changes nothing teqlctl does (Ansible's default, or ssh options that do not move the connection). */
+  inert?: (value: string) => boolean;
+}
+
+const falsy = (v: string) => /^(false|no|off|0)$/i.test(v.trim());
+// ssh options that change where a connection goes, as whom, or which keys it trusts.
+const MOVING_OPTIONS = /^(proxyjump|proxycommand|port|user|hostname|identityfile|identitiesonly|certificatefile|userknownhostsfile|globalknownhostsfile|stricthostkeychecking|hostkeyalias|bindaddress|bindinterface)$/i;
+function sshArgsInert(value: string): boolean {
+  const read = shellWords(value);
+  if ('error' in read) return false;
+  const words = read.words;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (/^-[JplFiWbBDLRS]/.test(w)) return false;
+    if (w.startsWith('-o')) {
+      const opt = w.length > 2 ? w.slice(2) : words[++i] ?? '';
+      if (MOVING_OPTIONS.test(opt.trim().split(/[=\s]/)[0] ?? '')) return false;
+    }
+  }
+  return true;
+}
+
+const SETTINGS: Record<string, Setting> = {
+  remote_user: { vars: ['ansible_user', 'ansible_ssh_user'] },
+  remote_port: { vars: ['ansible_port', 'ansible_ssh_port'] },
+  private_key_file: { vars: ['ansible_ssh_private_key_file', 'ansible_private_key_file'] },
+  become: { vars: ['ansible_become'], inert: falsy },
+  become_user: { vars: ['ansible_become_user'], inert: (v) => v.trim() === 'root' },
+  become_method: { vars: ['ansible_become_method'], inert: (v) => v.trim() === 'sudo' },
+  // ansible_ssh_args, the variable over ssh_args, is refused by teqlctl: nothing wins over it.
+  ssh_args: { vars: [], inert: sshArgsInert },
+  ssh_common_args: { vars: ['ansible_ssh_common_args'], inert: sshArgsInert },
+  ssh_extra_args: { vars: ['ansible_ssh_extra_args'], inert: sshArgsInert },
+};
+
+/** Each key=value line of an ansible.cfg, with where it is. */
+function entries(text: string, file: string): Array<{ key: string; value: string; pos: SourcePos }> {
+  const out: Array<{ key: string; value: string; pos: SourcePos }> = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (/^\s*[#;]/.test(line)) return;
+    const m = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s?(.*)$/.exec(line);
+    if (m) out.push({ key: m[2]!, value: m[3]!.replace(/\s+[#;].*$/, ''), pos: { file, line: i + 1, col: m[1]!.length + 1 } });
+  });
+  return out;
+}
+
+export interface ConfigConnectionInput {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  home: string;
+  /** Each host the run reaches, with its variables (inventory, playbook folder). */
+  hosts: ReadonlyMap<string, VarLayer>;
+  /** -e. */
+  extra: VarLayer;
+  system?: string;
+}
+
+/** Refuses each connection setting of ansible.cfg or ANSIBLE_* that some reached host does not override. */
+export function refuseConfigConnection(input: ConfigConnectionInput, problems: Problems): void {
+  const cfg = configFile(input.env, input.cwd, input.home, input.system ?? '/etc/ansible/ansible.cfg');
+  // The environment wins over the file, in Ansible: its setting is the one said.
+  const found = new Map<string, { value: string; where: string; pos?: SourcePos }>();
+  for (const e of cfg ? entries(cfg.text, cfg.path) : []) if (SETTINGS[e.key]) found.set(e.key, { value: e.value, where: `${cfg!.path} sets ${e.key}`, pos: e.pos });
+  for (const key of Object.keys(SETTINGS)) {
+    const name = `ANSIBLE_${key.toUpperCase()}`;
+    const value = input.env[name];
+    if (value !== undefined) found.set(key, { value, where: `the environment sets ${name}` });
+  }
+  for (const [key, { value, where, pos }] of found) {
+    const setting = SETTINGS[key]!;
+    if (setting.inert?.(value)) continue;
+    const overrides = (layer: VarLayer) => setting.vars.some((v) => layer.origins.has(v));
+    if (overrides(input.extra)) continue;
+    const missing = [...input.hosts].filter(([, layer]) => !overrides(layer)).map(([h]) => h);
+    if (missing.length === 0) continue;
+    const hosts = `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, and ${missing.length - 5} more` : ''}`;
+    problems.add(
+      `${where} (${JSON.stringify(value.trim())}), which changes how Ansible connects to ${hosts}; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
+      pos,
+      setting.vars.length > 0 ? `set ${setting.vars[0]} for those hosts in the inventory (or -e ${setting.vars[0]}=...), which Ansible reads over it too; or remove the setting` : `put what it must do in ansible_ssh_common_args in the inventory, and remove ${key} (Ansible passes both)`,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+// An ansible.cfg or ANSIBLE_* setting that changes how Ansible connects (remote_user, a ProxyJump in
+// ssh_args) was only noted, and teqlctl connected otherwise: refused unless every host the run
+// reaches sets the inventory variable that wins over it (a review, 2026-12-05).
+import { join } from 'node:path';
+import { describe, expect, it, afterEach } from 'vitest';
+import { refuseConfigConnection } from '../../src/load/ansible-config-connection.js';
+import { Problems } from '../../src/load/problems.js';
+import { emptyLayer, type VarLayer } from '../../src/load/scope.js';
+import { loadRun } from '../../src/load/index.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+const NO_SYSTEM = '/nonexistent/teqlctl-test/ansible.cfg';
+const BUILT = { file: 'x', line: 1, col: 1 };
+
+function layer(vars: Record<string, unknown>): VarLayer {
+  const l = emptyLayer();
+  for (const [k, v] of Object.entries(vars)) {
+    l.values[k] = v;
+    l.origins.set(k, { where: 'test', pos: BUILT });
+  }
+  return l;
+}
+
+function refused(cfg: string | undefined, hosts: Record<string, Record<string, unknown>>, env: NodeJS.ProcessEnv = {}, extra = layer({})) {
+  const cwd = writeCase(cfg === undefined ? {} : { 'ansible.cfg': cfg });
+  const problems = new Problems();
+  refuseConfigConnection({ env, cwd, home: cwd, system: NO_SYSTEM, hosts: new Map(Object.entries(hosts).map(([h, v]) => [h, layer(v)])), extra }, problems);
+  return { cwd, errors: problems.count === 0 ? [] : errorsOf(() => problems.throwIfAny()) };
+}
+
+describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', () => {
+  it('refuses remote_user where a reached host has no ansible_user, at its line, naming the hosts and the variable', () => {
+    const { cwd, errors } = refused('[defaults]\nforks = 5\n  remote_user = netops\n', { r1: {}, r2: { ansible_user: 'ops' }, r3: {} });
+    expect(errors.map((e) => e.located)).toEqual([`${join(cwd, 'ansible.cfg')}:3:3: ${join(cwd, 'ansible.cfg')} sets remote_user ("netops"), which changes how Ansible connects to r1, r3; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
+    expect(errors[0]!.hint).toBe('set ansible_user for those hosts in the inventory (or -e ansible_user=...), which Ansible reads over it too; or remove the setting');
+  });
+
+  it('passes where every reached host (or -e) sets the variable that wins, and settings that change nothing', () => {
+    expect(refused('[defaults]\nremote_user = netops\nremote_port = 2222\n', { r1: { ansible_ssh_user: 'a', ansible_port: 22 } }).errors).toEqual([]);
+    expect(refused('[defaults]\nremote_user = netops\n', { r1: {} }, {}, layer({ ansible_user: 'x' })).errors).toEqual([]);
+    const inert = '[privilege_escalation]\nbecome = False\nbecome_user = root\nbecome_method = sudo\n[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o ControlPersist=60s\n';
+    expect(refused(inert, { r1: {} }).errors).toEqual([]);
+  });
+
+  it('refuses ssh_args that move the connection (nothing wins over it: teqlctl refuses ansible_ssh_args), and become = True', () => {
+    const { errors } = refused('[ssh_connection]\nssh_args = -C -o ProxyJump=bastion\n[privilege_escalation]\nbecome = True\n', { r1: { ansible_ssh_common_args: '-J b' } });
+    expect(errors.map((e) => e.message)).toEqual([
+      'ansible.cfg sets ssh_args ("-C -o ProxyJump=bastion"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise'.replace('ansible.cfg sets', `${errors[0]!.pos!.file} sets`),
+      `${errors[1]!.pos!.file} sets become ("True"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
+    ]);
+    expect(errors[0]!.hint).toMatch(/^put what it must do in ansible_ssh_common_args/);
+  });
+
+  it('the environment over the file, as in Ansible', () => {
+    const { errors } = refused('[defaults]\nremote_user = netops\n', { r1: {} }, { ANSIBLE_REMOTE_USER: 'envuser', ANSIBLE_SSH_ARGS: '-o ControlPersist=60s' });
+    expect(errors.map((e) => [e.message, e.pos])).toEqual([['the environment sets ANSIBLE_REMOTE_USER ("envuser"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise', undefined]]);
+  });
+});
+
+describe('a run with such an ansible.cfg', () => {
+  const saved = process.env.ANSIBLE_CONFIG;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.ANSIBLE_CONFIG;
+    else process.env.ANSIBLE_CONFIG = saved;
+  });
+
+  it('is refused before any connection (exit 2); with ansible_user in the inventory, it loads', () => {
+    const dir = writeCase({
+      'ansible.cfg': '[defaults]\nremote_user = netops\n',
+      'inv.yml': 'all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n',
+      'play.yml': '- hosts: all\n  tasks:\n    - sysctl: { name: net.ipv4.ip_forward, value: 1 }\n',
+    });
+    process.env.ANSIBLE_CONFIG = join(dir, 'ansible.cfg');
+    const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'play.yml')));
+    expect(errors.map((e) => e.exitCode)).toEqual([2]);
+    expect(errors[0]!.message).toMatch(/sets remote_user \("netops"\), which changes how Ansible connects to r1/);
+    const ok = writeCase({ 'inv.yml': 'all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      ansible_user: netops\n', 'play.yml': '- hosts: all\n  tasks:\n    - sysctl: { name: net.ipv4.ip_forward, value: 1 }\n' });
+    expect(loadRun(join(ok, 'inv.yml'), join(ok, 'play.yml')).notes?.[0]).toMatch(/^not read: .*ansible\.cfg sets remote_user/);
+  });
+});
