@@ -1,8 +1,8 @@
 // What the local machine brings to a connection, read once: home, user name, the ssh client (for
 // `ssh -G`) or else ~/.ssh/config, ssh-agent. And how one host is resolved with them.
-import { accessSync, constants, existsSync } from 'node:fs';
-import { homedir, hostname, userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, hostname, tmpdir, userInfo } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { ConfigError, ConnectError } from '../errors.js';
 import { readSshConfigText } from './read-ssh-config.js';
 import type { ConnectionSpec } from '../load/types.js';
@@ -36,6 +36,31 @@ function localUser(): { name: string; home?: string } {
   }
 }
 
+/** The system's ssh_config, which ssh reads after the user's, unless given -F. */
+const SYSTEM_CONFIG = '/etc/ssh/ssh_config';
+
+/**
+ * The -F for `ssh -G` where $HOME is not the account's home: $HOME's config, and the system's after
+ * it, as ssh reads them without -F. -F alone dropped /etc/ssh/ssh_config (a site's ProxyJump, its
+ * HashKnownHosts) without a word (a review, 2026-12-05): a file of two Includes in a private temporary
+ * folder, made once per process. No system file: $HOME's config itself (or /dev/null).
+ */
+const wrappers = new Map<string, string>();
+function otherHomeConfig(file: string): string {
+  const user = existsSync(file) ? file : undefined;
+  if (!existsSync(SYSTEM_CONFIG)) return user ?? '/dev/null';
+  const made = wrappers.get(user ?? '');
+  if (made !== undefined && existsSync(made)) return made;
+  // ssh_config quotes a path with spaces; Host lines' reader (ssh-config-hosts.ts) gives up on quotes: only where needed.
+  const include = (p: string) => `Include ${/\s/.test(p) ? `"${p}"` : p}`;
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-ssh-'));
+  const wrapper = join(dir, 'config');
+  writeFileSync(wrapper, [...(user ? [include(user)] : []), include(SYSTEM_CONFIG), ''].join('\n'), { mode: 0o600 });
+  if (wrappers.size === 0) process.once('exit', () => { for (const w of wrappers.values()) rmSync(dirname(w), { recursive: true, force: true }); });
+  wrappers.set(user ?? '', wrapper);
+  return wrapper;
+}
+
 /** `ssh` on PATH, as a shell would find it. */
 export function findSsh(path = process.env.PATH ?? ''): string | undefined {
   for (const dir of path.split(delimiter)) {
@@ -64,7 +89,7 @@ export async function readLocalSsh(): Promise<LocalSsh> {
     env: { home, localUser: user.name, exists: (p) => existsSync(p), vars: process.env, ...(process.getuid ? { uid: process.getuid() } : {}), localHost: hostname(), servicePort: (name) => tcpServicePort(name) },
     config: parseSshConfig(text, file),
     ...(ssh ? { ssh } : {}),
-    ...(ssh && otherHome ? { configFile: existsSync(file) ? file : '/dev/null' } : {}),
+    ...(ssh && otherHome ? { configFile: otherHomeConfig(file) } : {}),
     ...(sock && existsSync(sock) ? { agent: sock } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // The transport with hosts resolved by `ssh -G` (resolve-openssh.ts), against in-process SSH servers:
 // an ssh_config with Include and ProxyJump, the inventory's -J on top, StrictHostKeyChecking yes.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { generateKeyPairSync } from 'node:crypto';
 import ssh2, { type ParsedKey } from 'ssh2';
@@ -150,15 +151,27 @@ describe('connectSsh with the algorithms ssh_config allows', () => {
 });
 
 describe('readLocalSsh', () => {
-  it('finds the ssh client; where HOME is not the account home, ssh -G is pointed at $HOME/.ssh/config', async () => {
+  it('finds the ssh client; where HOME is not the account home, ssh -G is pointed at $HOME/.ssh/config, then the system\'s, as ssh reads them', async () => {
     const saved = process.env.HOME;
     const home = mkdtempSync(join(dir, 'fake-home-'));
+    const system = existsSync('/etc/ssh/ssh_config');
     try {
       process.env.HOME = home;
-      expect(await readLocalSsh()).toMatchObject({ ssh: findSsh(), configFile: '/dev/null' });
+      const none = (await readLocalSsh()).configFile!;
+      expect(none).toBe(system ? none : '/dev/null');
+      if (system) expect(readFileSync(none, 'utf8')).toBe('Include /etc/ssh/ssh_config\n');
       mkdirSync(join(home, '.ssh'));
       writeFileSync(join(home, '.ssh', 'config'), 'Host x\n  User y\n');
-      expect((await readLocalSsh()).configFile).toBe(join(home, '.ssh', 'config'));
+      const both = (await readLocalSsh()).configFile!;
+      if (!system) return expect(both).toBe(join(home, '.ssh', 'config'));
+      expect(readFileSync(both, 'utf8')).toBe(`Include ${join(home, '.ssh', 'config')}\nInclude /etc/ssh/ssh_config\n`);
+      expect(statSync(both).mode & 0o777).toBe(0o600);
+      // What ssh -G gives with it: the user's first, and what only the system's file sets (a review:
+      // -F $HOME/.ssh/config alone dropped /etc/ssh/ssh_config, its HashKnownHosts yes here).
+      const g = execFileSync(findSsh()!, ['-G', '-F', both, 'x'], { encoding: 'utf8' });
+      const plain = execFileSync(findSsh()!, ['-G', 'x'], { encoding: 'utf8' });
+      expect(g).toMatch(/^user y$/m);
+      expect(/^hashknownhosts (\S+)$/m.exec(g)?.[1]).toBe(/^hashknownhosts (\S+)$/m.exec(plain)?.[1]);
     } finally {
       process.env.HOME = saved;
     }
