@@ -1,5 +1,5 @@
 // The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { homeOf, pathProblem } from './user-home.js';
 import { isAbsolute, resolve } from 'node:path';
@@ -77,6 +77,24 @@ export function expandPath(p: string, inventoryDir: string): string {
   return !existsSync(own) && existsSync(fromHere) ? fromHere : own;
 }
 
+/**
+ * A relative path that names a file both in the inventory's folder (where teqlctl looks first) and
+ * in the current folder (where Ansible's ssh reads it): two different files, so which one the run
+ * means cannot be told (a review found teqlctl taking the inventory's, Ansible the other).
+ */
+function twoPlaces(p: string, inventoryDir: string): string | undefined {
+  if (p.startsWith('~') || isAbsolute(p)) return undefined;
+  const own = resolve(inventoryDir, p);
+  const fromHere = resolve(p);
+  if (own === fromHere || !existsSync(own) || !existsSync(fromHere)) return undefined;
+  try {
+    if (realpathSync(own) === realpathSync(fromHere)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return `${p} names two files: ${own} (beside the inventory, which teqlctl reads) and ${fromHere} (in the current folder, which Ansible's ssh reads)`;
+}
+
 export function buildConnection(hostName: string, scope: VarScope, inventoryDir: string, problems: Problems): ConnectionSpec {
   const posOfVar = (name: string) => scope.origin(name)?.pos;
   const read = (name: string): unknown => {
@@ -145,6 +163,8 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   const baseOf = (...names: string[]) => (names.some((n) => scope.origin(n)?.where.startsWith('-e ')) ? process.cwd() : inventoryDir);
   const key = either('ansible_private_key_file', text);
   if (key !== undefined) spec.privateKeyFile = expandPath(key, baseOf('ansible_private_key_file', 'ansible_ssh_private_key_file'));
+  const twoKeys = key !== undefined && baseOf('ansible_private_key_file', 'ansible_ssh_private_key_file') === inventoryDir ? twoPlaces(key, inventoryDir) : undefined;
+  if (twoKeys) problems.add(`the key file of host ${hostName}: ${twoKeys}`, posOfVar('ansible_ssh_private_key_file') ?? posOfVar('ansible_private_key_file'), 'write its absolute path (or ~/...), so that teqlctl and Ansible read the same file');
   // As Ansible builds ssh's command line: its own -o Port/User/IdentityFile first (so they win),
   // then the common args, then the extra args; ssh keeps the first value of each option.
   const args: SshArgSettings = { identityFiles: [] };
@@ -157,6 +177,8 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   for (const path of [...args.identityFiles, ...(args.configFile !== undefined ? [args.configFile] : [])]) {
     const unread = pathProblem(path);
     if (unread) problems.add(`ssh arguments of host ${hostName}: ${unread.why}`, posOfVar('ansible_ssh_common_args') ?? posOfVar('ansible_ssh_extra_args'), unread.hint);
+    const two = twoPlaces(path, inventoryDir);
+    if (two) problems.add(`ssh arguments of host ${hostName}: ${two}`, posOfVar('ansible_ssh_common_args') ?? posOfVar('ansible_ssh_extra_args'), 'write its absolute path (or ~/...), so that teqlctl and Ansible read the same file');
   }
   if (args.port !== undefined) spec.port ??= args.port;
   if (args.user !== undefined) spec.user ??= args.user;

@@ -78,8 +78,14 @@ describe('connection variables', () => {
     // package.json is in the working folder (the repository), not beside the inventory.
     const dir = writeCase({ 'inv/inv.yml': inventoryOf('      ansible_ssh_private_key_file: package.json\n'), 'both/inv.yml': inventoryOf('      ansible_ssh_private_key_file: package.json\n'), 'both/package.json': '{}', 'pb.yml': PING });
     expect(loadRun(join(dir, 'inv/inv.yml'), join(dir, 'pb.yml')).inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(process.cwd(), 'package.json'));
-    // Where both folders have it, the inventory's (and where neither has it: the test above).
-    expect(loadRun(join(dir, 'both/inv.yml'), join(dir, 'pb.yml')).inventory.hosts.get('h1')!.connection.privateKeyFile).toBe(join(dir, 'both/package.json'));
+  });
+
+  it('a relative key path (or -i, -F) naming two files, beside the inventory and in the working folder, is refused at its place: teqlctl read the first, Ansible\'s ssh the second (a review)', () => {
+    const dir = writeCase({ 'both/inv.yml': inventoryOf('      ansible_ssh_private_key_file: package.json\n'), 'both/package.json': '{}', 'args/inv.yml': inventoryOf('      ansible_ssh_common_args: -i package.json\n'), 'args/package.json': '{}', 'pb.yml': PING });
+    const [key] = errorsOf(() => loadRun(join(dir, 'both/inv.yml'), join(dir, 'pb.yml')));
+    expect(`${key!.pos?.file}:${key!.pos?.line} ${key!.message}`).toBe(`${join(dir, 'both/inv.yml')}:5 the key file of host h1: package.json names two files: ${join(dir, 'both/package.json')} (beside the inventory, which teqlctl reads) and ${join(process.cwd(), 'package.json')} (in the current folder, which Ansible's ssh reads)`);
+    expect(key!.hint).toBe('write its absolute path (or ~/...), so that teqlctl and Ansible read the same file');
+    expect(errorsOf(() => loadRun(join(dir, 'args/inv.yml'), join(dir, 'pb.yml'))).map((e) => e.message)).toEqual([`ssh arguments of host h1: package.json names two files: ${join(dir, 'args/package.json')} (beside the inventory, which teqlctl reads) and ${join(process.cwd(), 'package.json')} (in the current folder, which Ansible's ssh reads)`]);
   });
 
   it('a teqlctl_known_hosts_file that is not there is refused at its place before connecting (the keys pinned in it would not be checked); loading alone (--list-hosts) does not need it', () => {
