@@ -22,6 +22,8 @@ export function oneWord(v: string): string | undefined {
  */
 export function hostShape(v: string): string | undefined {
   if (/^[\d.]+$/.test(v) && parseIPv4(v) === undefined) return `${shown(v)} is not an IPv4 address (four numbers 0..255 without leading zeros)`;
+  // Ansible hands it to ssh, which would log in as that user (teqlctl looked up "user@host" as a name).
+  if (v.includes('@')) return `${shown(v)} holds a user (user@host): give the host alone, and the user in ansible_user`;
   if (v.startsWith('[')) return `${shown(v)} is in brackets: give the address alone (and its port in ansible_port)`;
   if (v.includes('/')) return `${shown(v)} holds a prefix length: give the address alone`;
   if (v.includes(':') && !isIPv6(v)) return `${shown(v)} is not an IPv6 address; a port goes in ansible_port, not after the host`;

@@ -37,6 +37,8 @@ describe('connection variables', () => {
     ['r1.example.com:22', 'is not an IPv6 address; a port goes in ansible_port'],
     ['[::1]', 'is in brackets: give the address alone'],
     ['10.0.0.1/32', 'holds a prefix length: give the address alone'],
+    // ssh would log in as admin where Ansible hands it this host (a review).
+    ['admin@127.0.0.1', 'holds a user (user@host): give the host alone, and the user in ansible_user'],
   ])('ansible_host %s is refused at load, before any name is resolved', (host, why) => {
     const dir = writeCase({ 'inv.yml': inventoryOf(`      ansible_host: "${host}"\n`), 'pb.yml': PING });
     const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')));
