@@ -22,8 +22,15 @@ export interface ApplyResult {
   skipped?: Array<{ batch: number; index: number; op: Op; undo: Op[] }>;
   /** Another run holds the lock: nothing changed. */
   locked?: string;
-  /** The dead-man could not be armed: nothing changed. */
+  /** The dead-man could not be armed, or no step began: nothing changed. */
   armFailed?: string;
+  /**
+   * With armFailed: the run was armed (or decided meanwhile) and its first step's journal line could
+   * not be written (a disk that filled after the arm): nothing changed, but the dead-man runs and the
+   * lock is held until a rollback claims the run (a review found them left to the dead-man, while
+   * teqlctl said the run had stopped before arming).
+   */
+  armedNotStarted?: true;
   /** The router changed since its facts were read: nothing changed. */
   stale?: boolean;
   after?: Facts;
@@ -45,7 +52,7 @@ export function readApply(host: string, batch: number, ops: Op[], steps: Array<{
   const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
   if (armFailed !== undefined && results.length === 0) {
     // Stopped before its first step: on a first batch the router is as it was (run folder removed, lock freed).
-    return { entries: [], armFailed: armRefusal(armFailed) };
+    return { entries: [], armFailed: armRefusal(armFailed), ...(/^step \d+ not started/.test(armFailed) ? { armedNotStarted: true as const } : {}) };
   }
   const entries = results.map((r) => {
     const s = steps[r.index]!;

@@ -157,7 +157,9 @@ export class HostSession {
       }));
     const applied = staged.reached.then(({ stdout, ended }) => {
       const result = readApply(this.host, batch, ops, steps, ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' }, bundles);
-      if (result.locked !== undefined || result.stale || (result.armFailed && result.entries.length === 0)) this.batches--;
+      // Not armed by this batch: counted back. Armed with no step begun (armedNotStarted) stays counted:
+      // its rollback claims the run, stops the timer and frees the lock, undoing nothing.
+      if (result.locked !== undefined || result.stale || (result.armFailed && result.entries.length === 0 && !result.armedNotStarted)) this.batches--;
       return result;
     });
     return {

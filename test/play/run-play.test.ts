@@ -357,6 +357,21 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_b.state).toBe('pristine');
   });
 
+  it('a first apply armed but unable to journal its first step (a disk that filled after the arm) is rolled back there too: the rollback stops its timer and frees its lock (a review)', async () => {
+    const lab = replayedLab();
+    lab.routers.router_a.overrides.set('apply', () => ({ stdout: '@@teqlctl-arm-failed step 0 not started: the run was decided meanwhile (its dead-man fired or a rollback claimed it), or its journal cannot be written\n', code: 3, state: 'pristine' }));
+    const r = await lab.run();
+    expect(r.summary).toContain('router_a: step 0 not started');
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'rollback']);
+    expect(lab.routers.router_b.kinds().at(-1)).toBe('rollback');
+    expect(lab.routers.router_b.state).toBe('pristine');
+    // A dead-man that could not be armed at all: nothing to claim there.
+    const unarmed = replayedLab();
+    unarmed.routers.router_a.overrides.set('apply', () => ({ stdout: '@@teqlctl-arm-failed cannot write /var/lib/teqlctl/runs/r1/meta\n', code: 3, state: 'pristine' }));
+    await unarmed.run();
+    expect(unarmed.routers.router_a.kinds()).toEqual(['facts', 'apply']);
+  });
+
   it('a signal while an apply is in flight does not wait for it: both routers are rolled back from their own journals (exit 130)', async () => {
     const lab = replayedLab();
     const stop = new AbortController();
