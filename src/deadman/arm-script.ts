@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { syncFs, syncFsAt } from '../apply/render-op.js';
 import { redoBatchScript, undoAllLine, undoBatchScript } from './batch-scripts.js';
 import { ARM_FAILED_MARKER, RESUMABLE_MARK, STALE_MARKER } from '../router/markers.js';
-import { decide, DECIDED, freeReserve, RESERVE, whoDecided, withRoom, writeReserve } from '../router/decision.js';
+import { batchReserve, decide, DECIDED, freeReserve, RESERVE, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
@@ -174,6 +174,10 @@ export function armScript(o: ArmOptions): string {
     heredoc(`${dir}/redo-${o.batch}.sh`, redoBatchScript(o.redo), fail(`cannot write ${dir}/redo-${o.batch}.sh`)),
     `true > ${dir}/begun-${o.batch} || ${fail(`cannot write ${dir}/begun-${o.batch}`)}`,
   );
+  // The largest file its undo writes back (a boot file of many bundles), where the reserve is too small for it.
+  const bigFile = Math.max(0, ...o.undo.flat().map((op) => (op.kind === 'file-write' ? Buffer.byteLength(op.content) : 0)));
+  const room = batchReserve(dir, o.batch, bigFile);
+  if (room) lines.push(`${room} || ${fail(`cannot write ${dir}/${RESERVE}.b${o.batch}`)}`);
   if (o.first) {
     lines.push(
       heredoc(`${dir}/revert.sh`, revertScript(o.runId), fail(`cannot write ${dir}/revert.sh`)),

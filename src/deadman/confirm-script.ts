@@ -4,7 +4,7 @@ import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { CONFIRM_MARKER, RETIRING_MARK } from '../router/markers.js';
-import { claimRecords, decide, DECIDED, RECORDS, RESERVE, withRoom } from '../router/decision.js';
+import { claimRecords, decide, DECIDED, RECORDS, reserveFiles, withRoom } from '../router/decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
 import { wholeScript } from '../router/whole-script.js';
@@ -56,7 +56,7 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     // cannot: at the next boot it finds nothing to revert and retires itself.
     `if grep -qx '${RETIRING_MARK}' ${BOOT_SCRIPT} 2>/dev/null; then /bin/sh ${BOOT_SCRIPT} retire </dev/null >/dev/null 2>&1 || echo "${CONFIRM_MARKER} retire-failed"; fi`,
     // Not needed once the run is recorded; removed in the background (a process, on the critical path).
-    `rm -f ${dir}/${RESERVE} </dev/null >/dev/null 2>&1 &`,
+    `rm -f ${reserveFiles(dir)} </dev/null >/dev/null 2>&1 &`,
     ...(release ? [releaseLockLine(runId)] : []),
     // The client port of this connection: the log shows it is not the run's own.
     `set -- $SSH_CONNECTION; echo "${CONFIRM_MARKER} ok port=\${2:-?}"`,
@@ -72,7 +72,7 @@ export function closeRunScript(runId: string, state: 'rolled-back'): string {
   const dir = runDir(assertSafeRunId(runId));
   return wholeScript([
     `case "$(cat ${dir}/state 2>/dev/null)" in pending|rolling-back|confirmed|'') [ -d ${dir} ] && {\n${withRoom(dir, [`echo ${state} > ${dir}/state`])}\n} ;; esac`,
-    `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; rm -f ${dir}/${RESERVE}; }`,
+    `[ -d ${dir} ] && { ${disarm(dir).replace(/\n/g, '; ')}; rm -f ${reserveFiles(dir)}; }`,
     releaseLockLine(runId),
     'true',
   ].join('\n'));

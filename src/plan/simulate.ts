@@ -1,10 +1,13 @@
 // Replays ops on facts, as the kernel would, so that planning can see the effect of earlier tasks
 // and tests can check that a plan converges and that its inverses restore the snapshot.
-import type { AddressAttrs, Facts, RouteFact } from '../gather/facts.js';
+import type { Facts, RouteFact } from '../gather/facts.js';
 import type { Op } from './ops.js';
 import { propagatedValues } from './sysctl-propagation.js';
 import { stackedMtuAfter } from './stacked-mtu.js';
+import { addConnected, addNeighbour, addOtherTableRoute, flushOtherwise, isUp, sameSubnet } from './simulate-routes.js';
 import { cidrNetwork, splitCidr } from '../router/ipv4.js';
+
+export { sameRoute } from './simulate-routes.js';
 
 export class SimulationError extends Error {}
 
@@ -42,43 +45,6 @@ function clone(f: Facts): Facts {
     ...(f.boot ? { boot: { ...f.boot, files: [...f.boot.files] } } : {}),
     ...(f.baseline ? { baseline: { ...f.baseline } } : {}),
   };
-}
-
-/**
- * The kernel flushes a link's routes in every table and its permanent neighbours with it
- * (Facts.flushable): replaced, never changed (clone shares it).
- */
-function flushOtherwise(f: Facts, dev: string): void {
-  if (f.flushable) f.flushable = { routes: f.flushable.routes.filter((r) => r.dev !== dev), neighbours: f.flushable.neighbours.filter((n) => n.dev !== dev) };
-}
-
-export function sameRoute(a: RouteFact, b: RouteFact): boolean {
-  return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '');
-}
-
-/** Same prefix length and network: a second such address on a link is the first one's secondary. */
-function sameSubnet(a: string, b: string): boolean {
-  return splitCidr(a).prefix === splitCidr(b).prefix && cidrNetwork(a) === cidrNetwork(b);
-}
-
-/** The route the kernel adds with an address: its source is that address (prefsrc). */
-function connectedRoute(dev: string, cidr: string): RouteFact {
-  return { to: cidrNetwork(cidr), dev, metric: 0, protocol: 'kernel', scope: 'link', src: splitCidr(cidr).ip };
-}
-
-function isUp(f: Facts, dev: string): boolean {
-  return f.links.find((l) => l.name === dev)?.up ?? false;
-}
-
-function addConnected(f: Facts, dev: string, cidr: string, attrs: AddressAttrs = {}): void {
-  // An undo's address as it was read: no prefix route with noprefixroute; a peer's prefix is the
-  // peer's network; the route takes the address's metric.
-  if (attrs.flags?.includes('noprefixroute')) return;
-  const { ip, prefix } = splitCidr(cidr);
-  const r = { ...connectedRoute(dev, attrs.peer !== undefined ? `${attrs.peer}/${prefix}` : cidr), src: ip, metric: attrs.metric ?? 0 };
-  // A /32 has no connected route (but to its peer); otherwise the kernel adds one per prefix, once.
-  if ((prefix === 32 && attrs.peer === undefined) || f.routes.some((x) => sameRoute(x, r))) return;
-  f.routes.push(r);
 }
 
 function teqlDevices(max: number): string[] {
@@ -201,10 +167,7 @@ function applyInPlace(f: Facts, op: Op): Facts {
     }
     case 'route-add': {
       // Another table's (an undo putting back what a link's flush took): not the main table's list.
-      if (op.route.table !== undefined) {
-        if (f.flushable) f.flushable = { ...f.flushable, routes: [...f.flushable.routes.filter((r) => !(r.table === op.route.table && sameRoute(r, op.route))), op.route] };
-        return f;
-      }
+      if (op.route.table !== undefined) return addOtherTableRoute(f, op.route);
       if (f.routes.some((r) => r.to === op.route.to && r.metric === op.route.metric)) throw new SimulationError('route exists');
       f.routes.push(resolveDev(f, op.route));
       return f;
@@ -220,11 +183,8 @@ function applyInPlace(f: Facts, op: Op): Facts {
       if (f.routes.length === before) throw new SimulationError('no such route');
       return f;
     }
-    case 'neigh-add': {
-      const n = op.neighbour;
-      if (f.flushable) f.flushable = { ...f.flushable, neighbours: [...f.flushable.neighbours.filter((x) => !(x.dev === n.dev && x.address === n.address)), n] };
-      return f;
-    }
+    case 'neigh-add':
+      return addNeighbour(f, op.neighbour);
     case 'sysctl':
       // Forwarding is copied onto every interface by the kernel (sysctl-propagation.ts).
       Object.assign(f.sysctls, propagatedValues(op.name, op.value, f.sysctls));

@@ -33,6 +33,20 @@ export const RESERVE = 'reserve';
  */
 export const RESERVE_BLOCKS = 32;
 
+/**
+ * Empty files beside the reserve (`reserve.1` ...), an inode each: on a /var out of inodes, the
+ * reserve freed one, which `decided` took, and the undo could make none of its new files (a file
+ * written back goes through a temporary copy, the baseline through `baseline.new`): the boot files
+ * kept the run's version and the run was recorded `reverted` (a review, 2026-12-05). Eight cover
+ * the decision's records, the log, and one temporary file at a time.
+ */
+export const RESERVE_INODES = 8;
+
+/** Every file of the run's reserve (the bytes, the inodes, a batch's room for its big files), for `rm -f`. */
+export function reserveFiles(dir: string): string {
+  return `${dir}/${RESERVE} ${dir}/${RESERVE}.*`;
+}
+
 export type Decider = 'confirm' | 'revert' | 'rollback';
 
 /**
@@ -42,7 +56,7 @@ export type Decider = 'confirm' | 'revert' | 'rollback';
 export function freeReserve(dir: string): string {
   // `dir` as the scripts give it (a safe run folder, or `$d`), not quoted: `sync -f '$d'` would
   // always fail over to a whole-system sync.
-  return `{ rm -f ${dir}/${RESERVE}; { sync -f ${dir} 2>/dev/null || sync; }; }`;
+  return `{ rm -f ${reserveFiles(dir)}; { sync -f ${dir} 2>/dev/null || sync; }; }`;
 }
 
 /**
@@ -51,10 +65,31 @@ export function freeReserve(dir: string): string {
  */
 export function writeReserve(dir: string): string {
   return [
-    `tq_r=${'0'.repeat(64)}; tq_r=$tq_r$tq_r$tq_r$tq_r; tq_r=$tq_r$tq_r$tq_r$tq_r; tq_r=\${tq_r%?}; tq_rw=0; tq_i=0`,
-    `while [ $tq_i -lt ${RESERVE_BLOCKS} ]; do printf '%s\\n' "$tq_r" || tq_rw=1; tq_i=$((tq_i+1)); done > ${dir}/${RESERVE} || tq_rw=1`,
+    reserveBytes(`${dir}/${RESERVE}`, RESERVE_BLOCKS),
+    // The inodes: an empty file each, by the shell's own redirection (`true`: a failed redirection of `:` would end the script).
+    `for tq_i in ${Array.from({ length: RESERVE_INODES }, (_, i) => i + 1).join(' ')}; do true 2>/dev/null > ${dir}/${RESERVE}.$tq_i || tq_rw=1; done`,
     '[ "$tq_rw" = 0 ]',
   ].join('\n');
+}
+
+/** Writes `kib` KiB into `file` by builtins, setting tq_rw=1 where a write failed (it starts at 0). */
+function reserveBytes(file: string, kib: number): string {
+  return [
+    `tq_r=${'0'.repeat(64)}; tq_r=$tq_r$tq_r$tq_r$tq_r; tq_r=$tq_r$tq_r$tq_r$tq_r; tq_r=\${tq_r%?}; tq_rw=0; tq_i=0`,
+    `while [ $tq_i -lt ${kib} ]; do printf '%s\\n' "$tq_r" || tq_rw=1; tq_i=$((tq_i+1)); done > ${file} || tq_rw=1`,
+  ].join('\n');
+}
+
+/**
+ * Room for the files a batch's undo writes back, where the largest is more than the reserve holds
+ * besides its records (`bytes` of it): a boot file of many bundles written back on a full disk
+ * failed, and the run was recorded `reverted` with the run's version in place (a review). True when
+ * written; nothing where the reserve suffices.
+ */
+export function batchReserve(dir: string, batch: number, bytes: number): string | undefined {
+  const kib = Math.ceil(bytes / 1024) + 4;
+  if (kib <= RESERVE_BLOCKS / 2) return undefined;
+  return `{\n${reserveBytes(`${dir}/${RESERVE}.b${batch}`, kib)}\n[ "$tq_rw" = 0 ]\n}`;
 }
 
 /**

@@ -28,6 +28,14 @@ describe('arming the dead-man', () => {
     expect(second).toContain('true > /var/lib/teqlctl/runs/r1/begun-1');
   });
 
+  it('writes the reserve\'s inodes with its bytes, and room of a batch\'s own where its undo writes back a file larger than the reserve holds', () => {
+    expect(arm(0)).toMatch(/for tq_i in 1 2 3 4 5 6 7 8; do true 2>\/dev\/null > \/var\/lib\/teqlctl\/runs\/r1\/reserve\.\$tq_i/);
+    expect(arm(1)).not.toContain('reserve.b1');
+    const big = (n: number) => armScript({ runId: 'r1', owner: 'o', batch: 1, first: false, undo: [[{ kind: 'file-write', path: '/etc/teqlctl/boot.sh', content: 'x'.repeat(n), executable: true }]], timeoutSec: 90, summary: '', redo: [] });
+    expect(big(8 * 1024)).not.toContain('reserve.b1');
+    expect(big(60 * 1024)).toMatch(/while \[ \$tq_i -lt 64 \]; do .* > \/var\/lib\/teqlctl\/runs\/r1\/reserve\.b1/);
+  });
+
   it('refuses a run id that could reach the shell unquoted', () => {
     expect(() => armScript({ runId: 'r1;reboot', owner: 'o', batch: 0, first: true, undo: [], timeoutSec: 10, summary: '', redo: [] })).toThrow(/unsafe run id/);
   });

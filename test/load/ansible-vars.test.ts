@@ -78,7 +78,7 @@ describe('the older ansible_ssh_* names', () => {
 
 describe('ansible_ssh_common_args / ansible_ssh_extra_args', () => {
   it('map to the connection; ansible_port/user/key win over them; common args win over extra args', () => {
-    const c = connection(`ansible_port: 2201\nansible_ssh_private_key_file: /k/inv\nansible_ssh_common_args: -o ProxyJump=admin@bastion -o Port=9 -o User=a -i /k/common -F /dev/null -o StrictHostKeyChecking=yes\nansible_ssh_extra_args: -o User=b -J other -i k/extra`);
+    const c = connection(`ansible_port: 2201\nansible_ssh_private_key_file: /k/inv\nansible_ssh_common_args: -o ProxyJump=admin@bastion -o Port=9 -o User=a -i /k/common -F /dev/null -o StrictHostKeyChecking=yes\nansible_ssh_extra_args: -o User=b -o ProxyJump=other -i k/extra`);
     expect(c).toMatchObject({ port: 2201, user: 'a', privateKeyFile: '/k/inv', argIdentityFiles: ['/k/common', expect.stringMatching(/\/k\/extra$/)], proxyJump: 'admin@bastion', strictHostKeys: true });
     expect(c.sshConfigFile).toBe('/dev/null');
     expect(connection('ansible_ssh_common_args: -o Port=9 -o User=a')).toMatchObject({ port: 9, user: 'a' });

@@ -1,0 +1,54 @@
+// The routes and neighbours of facts as the kernel keeps them when ops change addresses and links:
+// the connected route an address brings, the routes and permanent neighbours a link's flush takes
+// (Facts.flushable), and the undo that puts those back. simulate.ts replays ops with these.
+import type { AddressAttrs, Facts, NeighbourFact, RouteFact } from '../gather/facts.js';
+import { cidrNetwork, splitCidr } from '../router/ipv4.js';
+
+/**
+ * The kernel flushes a link's routes in every table and its permanent neighbours with it
+ * (Facts.flushable): replaced, never changed (clone shares it).
+ */
+export function flushOtherwise(f: Facts, dev: string): void {
+  if (f.flushable) f.flushable = { routes: f.flushable.routes.filter((r) => r.dev !== dev), neighbours: f.flushable.neighbours.filter((n) => n.dev !== dev) };
+}
+
+export function sameRoute(a: RouteFact, b: RouteFact): boolean {
+  return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '');
+}
+
+/** Same prefix length and network: a second such address on a link is the first one's secondary. */
+export function sameSubnet(a: string, b: string): boolean {
+  return splitCidr(a).prefix === splitCidr(b).prefix && cidrNetwork(a) === cidrNetwork(b);
+}
+
+/** The route the kernel adds with an address: its source is that address (prefsrc). */
+function connectedRoute(dev: string, cidr: string): RouteFact {
+  return { to: cidrNetwork(cidr), dev, metric: 0, protocol: 'kernel', scope: 'link', src: splitCidr(cidr).ip };
+}
+
+export function isUp(f: Facts, dev: string): boolean {
+  return f.links.find((l) => l.name === dev)?.up ?? false;
+}
+
+export function addConnected(f: Facts, dev: string, cidr: string, attrs: AddressAttrs = {}): void {
+  // An undo's address as it was read: no prefix route with noprefixroute; a peer's prefix is the
+  // peer's network; the route takes the address's metric.
+  if (attrs.flags?.includes('noprefixroute')) return;
+  const { ip, prefix } = splitCidr(cidr);
+  const r = { ...connectedRoute(dev, attrs.peer !== undefined ? `${attrs.peer}/${prefix}` : cidr), src: ip, metric: attrs.metric ?? 0 };
+  // A /32 has no connected route (but to its peer); otherwise the kernel adds one per prefix, once.
+  if ((prefix === 32 && attrs.peer === undefined) || f.routes.some((x) => sameRoute(x, r))) return;
+  f.routes.push(r);
+}
+
+/** A route of another table than main put back: in Facts.flushable, replaced, never changed. */
+export function addOtherTableRoute(f: Facts, route: RouteFact): Facts {
+  if (f.flushable) f.flushable = { ...f.flushable, routes: [...f.flushable.routes.filter((r) => !(r.table === route.table && sameRoute(r, route))), route] };
+  return f;
+}
+
+/** A permanent neighbour put back (`ip neigh replace`: one of that address on that link is replaced). */
+export function addNeighbour(f: Facts, n: NeighbourFact): Facts {
+  if (f.flushable) f.flushable = { ...f.flushable, neighbours: [...f.flushable.neighbours.filter((x) => !(x.dev === n.dev && x.address === n.address)), n] };
+  return f;
+}
