@@ -38,6 +38,11 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     readRunBoot(dir, 'tq_rb'),
     readBootId('tq_bn'),
     `if ${armedInEarlierBoot('tq_rb', 'tq_bn')}; then echo "${CONFIRM_MARKER} rebooted $(cat ${dir}/state 2>/dev/null)"; exit 1; fi`,
+    // From its decision on it finishes, its records written, whatever becomes of the session: a
+    // link lost (HUP), the round trip's bound on the router (TERM). Cut between the decision and
+    // the records, the run stayed decided and pending, its timer off and its lock held, with nothing
+    // left to settle it but a controller still alive (a review running the scripts, 2026-12-05).
+    "trap '' HUP PIPE TERM",
     // Exactly one of confirm and the dead-man's revert wins the run: the one that makes the directory.
     `if ! ${decide(dir, 'confirm')}; then echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=$(cat ${dir}/${DECIDED}/by 2>/dev/null)"; exit 1; fi`,
     disarm(dir),

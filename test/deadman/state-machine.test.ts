@@ -146,6 +146,18 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.locked()).toBe(false);
   });
 
+  it('a confirmation whose session ends right after its decision (HUP: the link lost; TERM: the round trip\'s bound) still writes its records: confirmed, not left decided and pending', async () => {
+    for (const signal of ['HUP', 'TERM']) {
+      const r = router(shell);
+      await r.startApply(-1, 0).done;
+      const cut = confirmScript(RUN, 'x', 'confirmed', false).replace(`mkdir ${RUNS_DIR}/${RUN}/records`, () => `kill -${signal} $$; mkdir ${RUNS_DIR}/${RUN}/records`);
+      expect(cut).toContain(`kill -${signal} $$; mkdir`);
+      const res = await r.run(cut);
+      expect(res.stdout, signal).toContain(`${CONFIRM_MARKER} ok`);
+      expect(r.state(), signal).toBe('confirmed');
+    }
+  });
+
   it('a confirmation held up after its decision (a slow systemctl stop) while a rollback comes: the rollback takes the run over, the confirmation writes nothing over it', { timeout: 20_000 }, async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;
