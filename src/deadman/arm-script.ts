@@ -145,6 +145,12 @@ export function armScript(o: ArmOptions): string {
   const cleanup = o.first ? ` rm -rf ${dir}; ${releaseLockLine(o.runId)};` : '';
   const fail = (what: string) => `teqlctl_arm_failed '${what}'`;
   const lines = [
+    // A first arm cut between its lock and its timer (the link lost: HUP; the round trip's bound:
+    // TERM) left the lock held and the run pending with no timer to end it (a review running the
+    // scripts, 2026-12-05): it runs to its end or its refusal. Restored before the timer starts: a
+    // signal ignored when a shell starts cannot be caught again there, and the sleeper must stop
+    // when the confirmation signals it.
+    ...(o.first ? ["trap '' HUP PIPE TERM"] : []),
     // A later phase changes nothing once the run is decided (its dead-man fired between two phases,
     // during a slow verify or a long approval): checked before the lock, which the revert freed.
     ...(o.first ? [] : [`if [ -d ${dir}/${DECIDED} ] || [ "$(cat ${dir}/state 2>/dev/null)" != pending ]; then echo "${ARM_FAILED_MARKER} run ${o.runId} is no longer pending here: $(cat ${dir}/state 2>/dev/null) (decided by $(cat ${dir}/${DECIDED}/by 2>/dev/null)); nothing of this phase was applied"; exit 3; fi`]),
@@ -190,6 +196,7 @@ export function armScript(o: ArmOptions): string {
       `{\n${writeReserve(dir)}\n} || ${fail(`cannot write ${dir}/${RESERVE}`)}`,
       // Written files can still be empty on a full disk: the revert and the state must be there.
       `[ -s ${dir}/revert.sh ] && [ -s ${dir}/state ] && [ -s ${dir}/undo-${o.batch}.sh ] || ${fail(`the run files in ${dir} are empty`)}`,
+      'trap - HUP PIPE TERM',
       ...timerLines(o.runId, o.timeoutSec, fail),
     );
   }

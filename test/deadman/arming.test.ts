@@ -84,6 +84,18 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     expect(existsSync(join(root, 'lock'))).toBe(false);
   });
 
+  it('a first arm whose session ends between its lock and its timer (HUP: the link lost; TERM: the bound) runs on to its end: here, a router without a timer, refused with nothing left behind', () => {
+    for (const signal of ['HUP', 'TERM']) {
+      const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+      const runs = join(root, 'runs');
+      mkdirSync(runs);
+      const r = run(shell, applyScript(runs, join(root, 'lock'), (s) => s.replace('set -C; { echo pending', () => `kill -${signal} $$; set -C; { echo pending`).replaceAll('command -v systemd-run', 'command -v teqlctl-test-no-systemd-run').replaceAll('command -v setsid', 'command -v teqlctl-test-no-setsid').replaceAll('command -v start-stop-daemon', 'command -v teqlctl-test-no-ssd')));
+      expect(r.stdout, signal).toContain(`${ARM_FAILED_MARKER} no systemd, no setsid and no start-stop-daemon on this router`);
+      expect(readdirSync(runs), signal).toEqual([]);
+      expect(existsSync(join(root, 'lock')), signal).toBe(false);
+    }
+  });
+
   it('a later phase of a run whose dead-man already fired changes nothing and takes no lock', () => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
     const runs = join(root, 'runs');
