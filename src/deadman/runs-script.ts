@@ -1,4 +1,5 @@
 // Reading teqlctl's runs on a router (for `status` and `rollback`), and acting on one of them.
+import { shellQuote } from '../router/shell-quote.js';
 import { IDENTITY_LINE } from '../router/stack-identity.js';
 import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js';
 import { parseKeyValues } from '../router/key-values.js';
@@ -189,12 +190,19 @@ exit 0
     heredoc(`${d}/revert.sh`, revert),
     // Its number among the runs armed here (router/arm-order.ts) must be recorded, as an apply's must.
     `${metaLine(rollbackId, owner, timeoutSec, `rollback of ${runId}`)} || { echo "cannot write ${d}/meta or ${ARM_SEQ_FILE} (is /var/lib/teqlctl full or read-only?)" >&2; rm -rf ${d}; exit 3; }`,
-    `echo pending > ${d}/state`,
+    // Each write checked, as an apply's arming checks them: a state or a reserve not written, or a
+    // timer not started, left a rollback run pending with no timer (a review): refused, nothing left.
+    `echo pending > ${d}/state || ${dropArm(d, `cannot write ${d}/state`)}`,
     // Room for the decision should the disk fill before the rollback is confirmed (decision.ts).
-    writeReserve(d),
-    ...timerLines(rollbackId, timeoutSec),
+    `{\n${writeReserve(d)}\n} || ${dropArm(d, `cannot write ${d}/reserve`)}`,
+    ...timerLines(rollbackId, timeoutSec, (what) => dropArm(d, what)),
     syncFs(d),
   ].join('\n') + '\n';
+}
+
+/** A rollback's arming that failed: said, its folder removed, exit 3 (nothing of it is armed). */
+function dropArm(d: string, what: string): string {
+  return `{ echo ${shellQuote(`${what} (is /var/lib/teqlctl full or read-only?)`)} >&2; rm -rf ${d}; exit 3; }`;
 }
 
 /** Frees the lock if this run (a rollback's id) holds it. */

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { afterStateScript, parseAfterState, parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
+import { afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
 import { metaLine } from '../../src/deadman/run-meta.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
@@ -143,5 +143,19 @@ describe("a run's after-state, with whether a rollback's dead-man could redo it"
   it('says a run made before redo scripts were kept cannot be redone, its lines unchanged, with or without a last line break', () => {
     expect(afterOf({ 'after-state': 'link eth1 up\n', 'undo-1.sh': '', 'undo-2.sh': '', 'redo-1.sh': '' })).toEqual({ lines: ['link eth1 up', ''], redo: false });
     expect(afterOf({ 'after-state': 'link eth1 up', 'undo-1.sh': '' })).toEqual({ lines: ['link eth1 up'], redo: false });
+  });
+});
+
+describe("teqlctl rollback's arming", () => {
+  it('a state that cannot be written refuses the arming (exit 3), its folder removed: no rollback run left pending without a timer (a review)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-rb-arm-'));
+    mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+    // A folder where the state goes: its write fails, as on a full disk.
+    mkdirSync(join(root, 'runs', 'r1-rollback', 'state'), { recursive: true });
+    const script = armRollbackScript('r1-rollback', 'op@host', 'r1', 60).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock'));
+    const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(`cannot write ${join(root, 'runs', 'r1-rollback')}/state (is /var/lib/teqlctl full or read-only?)`);
+    expect(existsSync(join(root, 'runs', 'r1-rollback'))).toBe(false);
   });
 });
