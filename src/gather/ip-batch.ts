@@ -38,16 +38,25 @@ export function jsonArrays(text: string): string[] {
 }
 
 /**
- * The links, and the `ip` section (one batch: addresses, routes, every table's routes, permanent
- * neighbours; see gather/script.ts) as the two sections an older teqlctl read by two processes,
- * with the last two where they were read (an older teqlctl's batch, or a recording, has two arrays;
- * an iproute2 that cannot print neighbours as JSON, three): undefined then, not empty. Those
- * sections as they are when present (a recording of one).
+ * The links, and the `ip` section: today's batch (addresses, every table's routes, the permanent
+ * neighbours: three arrays; see gather/script.ts), or an older teqlctl's (addresses, the main
+ * table's routes: two, as in recordings), whose other tables and neighbours are then not known.
+ * Those sections as they are when present (a recording of one, by two processes). A command of
+ * the batch that failed leaves an array out: told by what the arrays hold, and named, never read
+ * as another (a review found every table's routes read as the main table's, no address read).
  */
-export function ipSections(host: string, s: Map<string, string>): { links: string; addresses: string; routes: string; allRoutes?: string; neighbours?: string } {
+export function ipSections(host: string, s: Map<string, string>): { links: string; addresses: string; routes?: string; allRoutes?: string; neighbours?: string } {
   const batch = s.get('ip');
   if (batch === undefined) return { links: s.get('links')!, addresses: s.get('addresses')!, routes: s.get('routes')! };
   const arrays = jsonArrays(batch);
-  if (arrays.length < 2 || arrays.length > 4) throw new FactError(host, `could not read addresses and routes: expected two to four JSON arrays from iproute2 (\`ip -batch\`), got ${arrays.length}: ${batch.trim().slice(0, 200)}`);
-  return { links: s.get('links')!, addresses: arrays[0]!, routes: arrays[1]!, ...(arrays.length === 4 ? { allRoutes: arrays[2]!, neighbours: arrays[3]! } : {}) };
+  const fail = (why: string) => new FactError(host, `could not read addresses and routes: ${why} from iproute2 (\`ip -batch\`): ${batch.trim().slice(0, 200)}`);
+  if (arrays.length !== 2 && arrays.length !== 3) throw fail(`expected three JSON arrays (two from an older teqlctl), got ${arrays.length}`);
+  // Addresses name their links; routes and neighbours have a destination (dst) at the top.
+  if (/^\[\{"dst":/.test(arrays[0]!) || /^\[\{"type":/.test(arrays[0]!)) throw fail('its first array holds routes, not addresses');
+  if (arrays.length === 2) {
+    // The main table alone has no `table` key; a neighbour has a state: a failed command of today's batch.
+    if (/"table":|"state":\[/.test(arrays[1]!)) throw fail('two JSON arrays where three were printed (a command of the batch failed)');
+    return { links: s.get('links')!, addresses: arrays[0]!, routes: arrays[1]! };
+  }
+  return { links: s.get('links')!, addresses: arrays[0]!, allRoutes: arrays[1]!, neighbours: arrays[2]! };
 }

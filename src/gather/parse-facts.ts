@@ -201,6 +201,13 @@ export function parseBaseline(text: string): Record<string, string> {
   return out;
 }
 
+/** The main table's routes, and what a link's flush takes besides (today's batch: one dump of every table). */
+function routesOf(host: string, ip: ReturnType<typeof ipSections>): Pick<Facts, 'routes' | 'flushable'> {
+  if (ip.allRoutes === undefined || ip.neighbours === undefined) return { routes: parseRoutes(parseJsonArray(host, 'routes', ip.routes!)) };
+  const all = parseJsonArray(host, 'routes', ip.allRoutes);
+  return { routes: parseRoutes(all.filter((r) => r.table === undefined || r.table === 'main')), flushable: parseFlushable(all, parseJsonArray(host, 'neighbours', ip.neighbours)) };
+}
+
 export function parseFacts(host: string, output: string): Facts {
   const s = splitSections(output);
   const ipNames = s.has('ip') ? ['links', 'ip'] : ['links', 'addresses', 'routes'];
@@ -215,8 +222,7 @@ export function parseFacts(host: string, output: string): Facts {
   const facts: Facts = {
     links: parseLinks(links),
     addresses: parseAddresses(parseJsonArray(host, 'addresses', ip.addresses)),
-    routes: parseRoutes(parseJsonArray(host, 'routes', ip.routes)),
-    ...(ip.allRoutes !== undefined && ip.neighbours !== undefined ? { flushable: parseFlushable(parseJsonArray(host, 'routes', ip.allRoutes), parseJsonArray(host, 'neighbours', ip.neighbours)) } : {}),
+    ...routesOf(host, ip),
     rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!), parseQdiscDetails(s.get('qdisc_detail') ?? '')),
     sysctls: { ...parseSysctls(s.get('sysctls')!), ...parseSysctls(s.get('ipv6_mtus') ?? '') },
     teql: parseTeql(s.get('teql')!),

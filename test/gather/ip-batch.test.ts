@@ -57,14 +57,25 @@ describe('parseFacts: the ip section', () => {
   it('a batch that printed fewer than two arrays is refused, naming what it got', () => {
     const out = factsOut('[{"ifname":"eth0","addr_info":[]}]\nError: any valid prefix is expected rather than "main".\n');
     expect(() => parseFacts('r1', out)).toThrow(FactError);
-    expect(() => parseFacts('r1', out)).toThrow(/expected two to four JSON arrays from iproute2 \(`ip -batch`\), got 1: .*Error: any valid prefix/s);
+    expect(() => parseFacts('r1', out)).toThrow(/expected three JSON arrays \(two from an older teqlctl\), got 1 from iproute2 \(`ip -batch`\): .*Error: any valid prefix/s);
   });
 
-  it('reads the routes of other tables and the permanent neighbours from the batch\'s last two arrays; with two or three (an iproute2 that printed neighbours as text), they are not known', () => {
-    const four = factsOut('[]\n[]\n[{"dst":"10.9.0.0/16","dev":"eth1","table":"200","scope":"link","flags":[]},{"dst":"10.8.0.0/16","dev":"eth1","scope":"link","flags":[]},{"type":"local","dst":"10.0.0.1","dev":"eth1","table":"local","protocol":"kernel","scope":"host","flags":[]}]\n[{"dst":"10.0.0.7","dev":"eth1","lladdr":"02:00:00:00:00:07","state":["PERMANENT"]}]\n');
-    expect(parseFacts('r1', four).flushable).toEqual({ routes: [{ to: '10.9.0.0/16', dev: 'eth1', metric: 0, scope: 'link', table: '200' }], neighbours: [{ dev: 'eth1', address: '10.0.0.7', lladdr: '02:00:00:00:00:07' }] });
-    expect(parseFacts('r1', factsOut('[]\n[]\n')).flushable).toBeUndefined();
-    expect(parseFacts('r1', factsOut('[]\n[]\n[]\n10.0.0.7 dev eth1 lladdr 02:00:00:00:00:07 PERMANENT\n')).flushable).toBeUndefined();
+  it('reads the main table\'s routes, the other tables\' and the permanent neighbours from the batch\'s one dump of every table', () => {
+    const three = factsOut('[]\n[{"dst":"10.9.0.0/16","dev":"eth1","table":"200","scope":"link","flags":[]},{"dst":"10.8.0.0/16","dev":"eth1","scope":"link","flags":[]},{"type":"local","dst":"10.0.0.1","dev":"eth1","table":"local","protocol":"kernel","scope":"host","flags":[]}]\n[{"dst":"10.0.0.7","dev":"eth1","lladdr":"02:00:00:00:00:07","state":["PERMANENT"]}]\n');
+    const facts = parseFacts('r1', three);
+    expect(facts.routes).toEqual([{ to: '10.8.0.0/16', dev: 'eth1', metric: 0, scope: 'link' }]);
+    expect(facts.flushable).toEqual({ routes: [{ to: '10.9.0.0/16', dev: 'eth1', metric: 0, scope: 'link', table: '200' }], neighbours: [{ dev: 'eth1', address: '10.0.0.7', lladdr: '02:00:00:00:00:07' }] });
+    // An older teqlctl's batch (addresses, the main table): the rest is not known, not empty.
+    expect(parseFacts('r1', factsOut('[]\n[{"dst":"10.8.0.0/16","dev":"eth1","scope":"link","flags":[]}]\n')).flushable).toBeUndefined();
+  });
+
+  it('a command of the batch that failed is named, never its neighbour\'s array read in its place (a review)', () => {
+    const addrFailed = factsOut('Error: something\n[{"type":"local","dst":"10.0.0.1","dev":"eth1","table":"local","flags":[]}]\n[]\n');
+    expect(() => parseFacts('r1', addrFailed)).toThrow(/its first array holds routes, not addresses/);
+    const neighFailed = factsOut('[]\n[{"type":"local","dst":"10.0.0.1","dev":"eth1","table":"local","flags":[]}]\nError: neigh\n');
+    expect(() => parseFacts('r1', neighFailed)).toThrow(/two JSON arrays where three were printed/);
+    const routesFailed = factsOut('[]\nError: routes\n[{"dst":"10.0.0.7","dev":"eth1","lladdr":"02:00:00:00:00:07","state":["PERMANENT"]}]\n');
+    expect(() => parseFacts('r1', routesFailed)).toThrow(/two JSON arrays where three were printed/);
   });
 });
 

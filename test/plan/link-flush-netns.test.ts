@@ -5,7 +5,7 @@
 // or a static ARP entry there was lost for good (a review, 2026-12-05). Each undo puts them back.
 import { describe, expect, it } from 'vitest';
 import { netnsShell } from '../helpers/netns.js';
-import { factsScript } from '../../src/gather/script.js';
+import { factsScript, fingerprintScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { renderOp } from '../../src/apply/render-op.js';
 import { planHost } from '../../src/plan/plan-host.js';
@@ -35,6 +35,21 @@ describe('what the kernel flushes with a link, put back by the undo', () => {
     expect(facts.flushable?.routes.map((r) => [r.to, r.via, r.table])).toEqual([['198.51.100.0/24', undefined, '200'], ['203.0.113.0/24', '198.51.100.9', '200']]);
     expect(facts.flushable?.neighbours).toEqual([{ dev: 'eth1', address: '192.0.2.7', lladdr: '02:00:00:00:00:07' }]);
     expect(facts.routes.map((r) => r.to)).toEqual(['192.0.2.0/24']);
+  });
+
+  it('the fingerprint leaves out the permanent neighbours, which the kernel dumps in its hash table\'s order (it moves as the ARP table grows): a run is not refused as stale for it (a review)', () => {
+    reset(`ip addr add 10.7.0.1/16 dev eth1 && ${[2, 3, 4].map((i) => `ip neigh replace 10.7.0.${i} lladdr 02:00:00:00:00:0${i} dev eth1 nud permanent`).join(' && ')}`);
+    const section = sh(factsScript()).split('\n').find((l) => l.includes('"state":["PERMANENT"'))!;
+    expect(section).toContain('10.7.0.3');
+    // The hash of the script, over a stable block whose neighbours' line is in another order.
+    const hashLine = fingerprintScript().split('\n').at(-1)!;
+    const fp = (neighbours: string) => sh(`stable=$(printf '%s\\n' '[{"dst":"10.7.0.0/16"}]' '${neighbours}')\n${hashLine}\necho "$fp"`).trim();
+    const reordered = JSON.stringify([...JSON.parse(section)].reverse());
+    expect(reordered).not.toBe(section);
+    expect(fp(reordered)).toBe(fp(section));
+    expect(fp(section)).toMatch(/^[0-9a-f]{32}$/);
+    // What a plan depends on still moves it: a route more.
+    expect(sh(`stable=$(printf '%s\\n' '[{"dst":"10.6.0.0/16"}]' '${section}')\n${hashLine}\necho "$fp"`).trim()).not.toBe(fp(section));
   });
 
   it('an address added to a bare link (the chapter\'s /31 on a slave), then undone: its routes in every table and its static ARP entry stay', () => {
