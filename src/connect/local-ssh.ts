@@ -1,6 +1,6 @@
 // What the local machine brings to a connection, read once: home, user name, the ssh client (for
 // `ssh -G`) or else ~/.ssh/config, ssh-agent. And how one host is resolved with them.
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir, userInfo } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { ConfigError, ConnectError } from '../errors.js';
@@ -49,6 +49,10 @@ const wrappers = new Map<string, string>();
 function otherHomeConfig(file: string): string {
   const user = existsSync(file) ? file : undefined;
   if (!existsSync(SYSTEM_CONFIG)) return user ?? '/dev/null';
+  // ssh checks an included file's owner and mode (another user's, or writable by others: "Bad owner
+  // or permissions", ssh -G aborts), not the -F file's: such a file keeps -F alone, as before (a
+  // review: root with HOME=/home/alice, as `sudo -E` leaves it).
+  if (user && !sshWouldInclude(user)) return user;
   const made = wrappers.get(user ?? '');
   if (made !== undefined && existsSync(made)) return made;
   // ssh_config quotes a path with spaces; Host lines' reader (ssh-config-hosts.ts) gives up on quotes: only where needed.
@@ -59,6 +63,16 @@ function otherHomeConfig(file: string): string {
   if (wrappers.size === 0) process.once('exit', () => { for (const w of wrappers.values()) rmSync(dirname(w), { recursive: true, force: true }); });
   wrappers.set(user ?? '', wrapper);
   return wrapper;
+}
+
+/** OpenSSH's check of an included config file: owned by root or this user, writable by neither group nor others. */
+function sshWouldInclude(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return (st.uid === 0 || st.uid === process.getuid?.()) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** `ssh` on PATH, as a shell would find it. */

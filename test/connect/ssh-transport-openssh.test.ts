@@ -1,6 +1,6 @@
 // The transport with hosts resolved by `ssh -G` (resolve-openssh.ts), against in-process SSH servers:
 // an ssh_config with Include and ProxyJump, the inventory's -J on top, StrictHostKeyChecking yes.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { generateKeyPairSync } from 'node:crypto';
@@ -172,6 +172,12 @@ describe('readLocalSsh', () => {
       const plain = execFileSync(findSsh()!, ['-G', 'x'], { encoding: 'utf8' });
       expect(g).toMatch(/^user y$/m);
       expect(/^hashknownhosts (\S+)$/m.exec(g)?.[1]).toBe(/^hashknownhosts (\S+)$/m.exec(plain)?.[1]);
+      // A file ssh would refuse to include (writable by others: "Bad owner or permissions", ssh -G
+      // aborts) keeps -F alone, which ssh reads without that check (a review).
+      chmodSync(join(home, '.ssh', 'config'), 0o666);
+      const lax = (await readLocalSsh()).configFile!;
+      expect(lax).toBe(join(home, '.ssh', 'config'));
+      expect(execFileSync(findSsh()!, ['-G', '-F', lax, 'x'], { encoding: 'utf8' })).toMatch(/^user y$/m);
     } finally {
       process.env.HOME = saved;
     }
