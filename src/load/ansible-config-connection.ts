@@ -12,13 +12,16 @@ import type { VarLayer } from './scope.js';
 import { shellWords } from './shell-words.js';
 
 interface Setting {
+  /** The ansible.cfg section Ansible reads it from (the same key elsewhere is ignored). */
+  section: 'defaults' | 'privilege_escalation' | 'ssh_connection';
   /** The variables of which any, set for a host, wins over it. */
   vars: readonly string[];
   /** Its value changes nothing teqlctl does (Ansible's default, or ssh options that do not move the connection). */
   inert?: (value: string) => boolean;
 }
 
-const falsy = (v: string) => /^(false|no|off|0)$/i.test(v.trim());
+// Ansible's booleans (ansible.module_utils.parsing.convert_bool): these and an empty value are false.
+const falsy = (v: string) => /^(false|no|off|0|n|f|)$/i.test(v.trim());
 // ssh options that change where a connection goes, as whom, or which keys it trusts.
 const MOVING_OPTIONS = /^(proxyjump|proxycommand|port|user|hostname|identityfile|identitiesonly|certificatefile|userknownhostsfile|globalknownhostsfile|stricthostkeychecking|hostkeyalias|bindaddress|bindinterface)$/i;
 function sshArgsInert(value: string): boolean {
@@ -37,25 +40,40 @@ function sshArgsInert(value: string): boolean {
 }
 
 const SETTINGS: Record<string, Setting> = {
-  remote_user: { vars: ['ansible_user', 'ansible_ssh_user'] },
-  remote_port: { vars: ['ansible_port', 'ansible_ssh_port'] },
-  private_key_file: { vars: ['ansible_ssh_private_key_file', 'ansible_private_key_file'] },
-  become: { vars: ['ansible_become'], inert: falsy },
-  become_user: { vars: ['ansible_become_user'], inert: (v) => v.trim() === 'root' },
-  become_method: { vars: ['ansible_become_method'], inert: (v) => v.trim() === 'sudo' },
+  remote_user: { section: 'defaults', vars: ['ansible_user', 'ansible_ssh_user'] },
+  remote_port: { section: 'defaults', vars: ['ansible_port', 'ansible_ssh_port'] },
+  private_key_file: { section: 'defaults', vars: ['ansible_ssh_private_key_file', 'ansible_private_key_file'] },
+  become: { section: 'privilege_escalation', vars: ['ansible_become'], inert: falsy },
+  become_user: { section: 'privilege_escalation', vars: ['ansible_become_user'], inert: (v) => v.trim() === 'root' },
+  become_method: { section: 'privilege_escalation', vars: ['ansible_become_method'], inert: (v) => v.trim() === 'sudo' },
   // ansible_ssh_args, the variable over ssh_args, is refused by teqlctl: nothing wins over it.
-  ssh_args: { vars: [], inert: sshArgsInert },
-  ssh_common_args: { vars: ['ansible_ssh_common_args'], inert: sshArgsInert },
-  ssh_extra_args: { vars: ['ansible_ssh_extra_args'], inert: sshArgsInert },
+  ssh_args: { section: 'ssh_connection', vars: [], inert: sshArgsInert },
+  ssh_common_args: { section: 'ssh_connection', vars: ['ansible_ssh_common_args'], inert: sshArgsInert },
+  ssh_extra_args: { section: 'ssh_connection', vars: ['ansible_ssh_extra_args'], inert: sshArgsInert },
 };
 
-/** Each key=value line of an ansible.cfg, with where it is. */
-function entries(text: string, file: string): Array<{ key: string; value: string; pos: SourcePos }> {
-  const out: Array<{ key: string; value: string; pos: SourcePos }> = [];
+/**
+ * Each key=value of an ansible.cfg, with its section and where it is, as Python's configparser
+ * reads it: an indented line continues the value before it (`ssh_args = -C` and, under it,
+ * `-o ProxyJump=bastion`), a comment starts a line.
+ */
+function entries(text: string, file: string): Array<{ section: string; key: string; value: string; pos: SourcePos }> {
+  const out: Array<{ section: string; key: string; value: string; pos: SourcePos }> = [];
+  let section = '';
   text.split(/\r?\n/).forEach((line, i) => {
-    if (/^\s*[#;]/.test(line)) return;
-    const m = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s?(.*)$/.exec(line);
-    if (m) out.push({ key: m[2]!, value: m[3]!.replace(/\s+[#;].*$/, ''), pos: { file, line: i + 1, col: m[1]!.length + 1 } });
+    if (/^\s*[#;]/.test(line) || line.trim() === '') return;
+    const header = /^\[([^\]]+)\]/.exec(line);
+    if (header) {
+      section = header[1]!.trim();
+      return;
+    }
+    const last = out[out.length - 1];
+    if (/^\s/.test(line) && last && last.section === section) {
+      last.value = `${last.value} ${line.trim()}`.trim();
+      return;
+    }
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s?(.*)$/.exec(line);
+    if (m) out.push({ section, key: m[1]!, value: m[2]!.replace(/\s+[#;].*$/, ''), pos: { file, line: i + 1, col: 1 } });
   });
   return out;
 }
@@ -76,17 +94,25 @@ export function refuseConfigConnection(input: ConfigConnectionInput, problems: P
   const cfg = configFile(input.env, input.cwd, input.home, input.system ?? '/etc/ansible/ansible.cfg');
   // The environment wins over the file, in Ansible: its setting is the one said.
   const found = new Map<string, { value: string; where: string; pos?: SourcePos }>();
-  for (const e of cfg ? entries(cfg.text, cfg.path) : []) if (SETTINGS[e.key]) found.set(e.key, { value: e.value, where: `${cfg!.path} sets ${e.key}`, pos: e.pos });
+  for (const e of cfg ? entries(cfg.text, cfg.path) : []) if (SETTINGS[e.key]?.section === e.section) found.set(e.key, { value: e.value, where: `${cfg!.path} sets ${e.key}`, pos: e.pos });
   for (const key of Object.keys(SETTINGS)) {
     const name = `ANSIBLE_${key.toUpperCase()}`;
     const value = input.env[name];
     if (value !== undefined) found.set(key, { value, where: `the environment sets ${name}` });
   }
+  // Become on for a host: its ansible_become (-e's over the host's), else the config's become. Who
+  // to become, and how, change nothing where it is off.
+  const configBecome = found.get('become') !== undefined && !falsy(found.get('become')!.value);
+  const becomeOf = (layer: VarLayer) => (input.extra.origins.has('ansible_become') ? input.extra : layer.origins.has('ansible_become') ? layer : undefined)?.values.ansible_become;
+  const becomes = (layer: VarLayer) => {
+    const v = becomeOf(layer);
+    return v === undefined ? configBecome : !(v === false || (typeof v === 'string' && falsy(v)));
+  };
   for (const [key, { value, where, pos }] of found) {
     const setting = SETTINGS[key]!;
     if (setting.inert?.(value)) continue;
-    const overrides = (layer: VarLayer) => setting.vars.some((v) => layer.origins.has(v));
-    if (overrides(input.extra)) continue;
+    const overrides = (layer: VarLayer) => setting.vars.some((v) => layer.origins.has(v)) || ((key === 'become_user' || key === 'become_method') && !becomes(layer));
+    if (setting.vars.some((v) => input.extra.origins.has(v))) continue;
     const missing = [...input.hosts].filter(([, layer]) => !overrides(layer)).map(([h]) => h);
     if (missing.length === 0) continue;
     const hosts = `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, and ${missing.length - 5} more` : ''}`;

@@ -30,8 +30,8 @@ function refused(cfg: string | undefined, hosts: Record<string, Record<string, u
 
 describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', () => {
   it('refuses remote_user where a reached host has no ansible_user, at its line, naming the hosts and the variable', () => {
-    const { cwd, errors } = refused('[defaults]\nforks = 5\n  remote_user = netops\n', { r1: {}, r2: { ansible_user: 'ops' }, r3: {} });
-    expect(errors.map((e) => e.located)).toEqual([`${join(cwd, 'ansible.cfg')}:3:3: ${join(cwd, 'ansible.cfg')} sets remote_user ("netops"), which changes how Ansible connects to r1, r3; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
+    const { cwd, errors } = refused('[defaults]\nforks = 5\nremote_user = netops\n', { r1: {}, r2: { ansible_user: 'ops' }, r3: {} });
+    expect(errors.map((e) => e.located)).toEqual([`${join(cwd, 'ansible.cfg')}:3:1: ${join(cwd, 'ansible.cfg')} sets remote_user ("netops"), which changes how Ansible connects to r1, r3; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
     expect(errors[0]!.hint).toBe('set ansible_user for those hosts in the inventory (or -e ansible_user=...), which Ansible reads over it too; or remove the setting');
   });
 
@@ -49,6 +49,22 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
       `${errors[1]!.pos!.file} sets become ("True"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
     ]);
     expect(errors[0]!.hint).toMatch(/^put what it must do in ansible_ssh_common_args/);
+  });
+
+  it('reads the cfg as Ansible does: a key in its own section only, an indented line continuing the value, Ansible\'s booleans (a review)', () => {
+    // remote_user under [ssh_connection] is not Ansible's remote_user: ignored there, as by Ansible.
+    expect(refused('[ssh_connection]\nremote_user = netops\n', { r1: {} }).errors).toEqual([]);
+    const continued = refused('[ssh_connection]\nssh_args = -C\n    -o ProxyJump=bastion\n', { r1: {} }).errors;
+    expect(continued.map((e) => e.message)).toEqual([expect.stringMatching(/sets ssh_args \("-C -o ProxyJump=bastion"\)/)]);
+    for (const off of ['n', 'F', '', 'Off']) expect(refused(`[privilege_escalation]\nbecome = ${off}\n`, { r1: {} }).errors, off).toEqual([]);
+  });
+
+  it('become_user and become_method matter only for hosts where become is on (the config\'s, or the host\'s ansible_become)', () => {
+    expect(refused('[privilege_escalation]\nbecome_user = admin\nbecome_method = su\n', { r1: {} }).errors).toEqual([]);
+    const on = refused('[privilege_escalation]\nbecome_user = admin\n', { r1: { ansible_become: true }, r2: {}, r3: { ansible_become: 'false' } }).errors;
+    expect(on.map((e) => e.message)).toEqual([expect.stringMatching(/sets become_user \("admin"\), which changes how Ansible connects to r1;/)]);
+    const all = refused('[privilege_escalation]\nbecome = yes\nbecome_user = admin\n', { r1: { ansible_become: false, ansible_become_user: 'x' }, r2: { ansible_become: false } }).errors;
+    expect(all.map((e) => e.message)).toEqual([]);
   });
 
   it('the environment over the file, as in Ansible', () => {

@@ -69,6 +69,15 @@ describe('what the kernel flushes with a link, put back by the undo', () => {
     expect(state()).toBe(before);
   });
 
+  it('a main-table route whose gateway only a policy table\'s device route reaches could not be added back after the flush: refused, nothing changed', () => {
+    reset('ip addr add 10.0.0.1/24 dev eth1 && ip route add 198.51.100.0/24 dev eth1 && ip route add 203.0.113.0/24 via 198.51.100.9 dev eth1 && ip route del 198.51.100.0/24 dev eth1 && ip route add 198.51.100.0/24 dev eth1 table 200');
+    const before = state();
+    expect(before).toContain('203.0.113.0/24 via 198.51.100.9 dev eth1');
+    const facts = parseFacts('ns', sh(factsScript()));
+    expect(() => planHost('ns', [task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.1/24', state: 'absent' } })], facts, { persistence: false })).toThrow(/could not add back 203\.0\.113\.0\/24 via 198\.51\.100\.9/);
+    expect(state()).toBe(before);
+  });
+
   it('a link taken down, then undone: the same', () => {
     reset(`ip addr add 10.0.0.1/24 dev eth1 && ${OPERATOR}`);
     const before = state();

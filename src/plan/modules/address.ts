@@ -63,9 +63,11 @@ function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[]
  */
 function refuseUnreachableAfter(ctx: PlanContext, facts: Facts, dev: string, back: readonly AddressFact[]): void {
   const through = routesThrough(facts, dev);
-  const direct = through.filter((r) => !r.via).map((r) => r.to);
+  // A gateway is looked up in the route's own table, then in main (fib_check_nh): a device route of
+  // another table reaches none of main's gateways (a review).
+  const direct = (table: string | undefined) => through.filter((r) => !r.via && (r.table === undefined || r.table === table)).map((r) => r.to);
   const reaches = (a: AddressFact, via: string) => contains(cidrNetwork(a.cidr), via) || (a.peer !== undefined && contains(a.peer.includes('/') ? a.peer : `${a.peer}/32`, via));
-  const lost = through.filter((r) => r.via && !r.onlink && !back.some((a) => reaches(a, r.via!)) && !direct.some((to) => contains(to, r.via!)));
+  const lost = through.filter((r) => r.via && !r.onlink && !back.some((a) => reaches(a, r.via!)) && !direct(r.table).some((to) => contains(to, r.via!)));
   if (lost.length === 0) return;
   throw conflict(
     ctx,
