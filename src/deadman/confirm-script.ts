@@ -63,6 +63,9 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     // Not needed once the run is recorded; removed in the background (a process, on the critical path).
     `rm -f ${reserveFiles(dir)} </dev/null >/dev/null 2>&1 &`,
     ...(release ? [releaseLockLine(runId)] : []),
+    // Recorded: the shell may be ended again (its wait at a barrier after this stays bounded by the
+    // round trip's `timeout`, as before).
+    'trap - HUP PIPE TERM',
     // The client port of this connection: the log shows it is not the run's own.
     `set -- $SSH_CONNECTION; echo "${CONFIRM_MARKER} ok port=\${2:-?}"`,
   ].join('\n'));

@@ -156,6 +156,12 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
       expect(res.stdout, signal).toContain(`${CONFIRM_MARKER} ok`);
       expect(r.state(), signal).toBe('confirmed');
     }
+    // Recorded, the shell is one a signal ends again: its wait at the barrier stays bounded.
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    const after = await r.run(`${confirmScript(RUN, 'x', 'confirmed', false)}kill -TERM $$; echo still-here\n`);
+    expect(after.stdout).toContain(`${CONFIRM_MARKER} ok`);
+    expect(after.stdout).not.toContain('still-here');
   });
 
   it('a confirmation held up after its decision (a slow systemctl stop) while a rollback comes: the rollback takes the run over, the confirmation writes nothing over it', { timeout: 20_000 }, async () => {
