@@ -167,12 +167,15 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
   it('a confirmation held up after its decision (a slow systemctl stop) while a rollback comes: the rollback takes the run over, the confirmation writes nothing over it', { timeout: 20_000 }, async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;
-    // Decided by the confirmation, then held 7 s, longer than the rollback waits for its records.
-    const held = confirmScript(RUN, 'x', 'confirmed', false).replace(`mkdir ${RUNS_DIR}/${RUN}/records`, `sleep 7; mkdir ${RUNS_DIR}/${RUN}/records`);
-    expect(held).toContain('sleep 7; mkdir');
+    // Decided by the confirmation, then held until the rollback ended: longer than it waits for its
+    // records (a fixed 7 s raced the rollback on a busy machine: it writes its state at its end).
+    const go = join(r.dir, '..', 'go');
+    const held = confirmScript(RUN, 'x', 'confirmed', false).replace(`mkdir ${RUNS_DIR}/${RUN}/records`, () => `while [ ! -e ${go} ]; do sleep 0.1; done; mkdir ${RUNS_DIR}/${RUN}/records`);
+    expect(held).toContain(`while [ ! -e ${go} ]`);
     const confirming = r.run(held);
     for (let i = 0; i < 50 && !existsSync(join(r.dir, 'decided')); i++) await sleep(50);
     const rolled = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    writeFileSync(go, '');
     expect(rolled.stdout).toContain('FACTS');
     expect(r.state()).toBe('rolled-back');
     expect(r.applied()).toEqual([]);
