@@ -50,6 +50,17 @@ export function interruptedMessage(err: unknown, isPromptExit: (err: unknown) =>
 }
 
 /** Runs what the wizard wrote; secrets typed in the wizard reach play through 0600 files, removed after. */
+/**
+ * What the wizard says once its run ended. Only a run that converged changes nothing the second
+ * time; after a rollback or a refusal the routers are as they were, and a run again would change
+ * them (a review: "a second run changes nothing" was said after any run).
+ */
+export function afterRunLine(command: string, code: number): string {
+  return code === 0
+    ? `\nRun it again any time: ${command} --yes   (a second run changes nothing)\n`
+    : `\nThe run did not converge (exit ${code}; above, what each router holds now). Preview the next try with: ${command} --check\n`;
+}
+
 async function runRequest(r: PlayRequest): Promise<number> {
   const secrets = mkdtempSync(join(tmpdir(), 'teqlctl-wizard-'));
   const secretFile = (name: string, value: string): string => {
@@ -68,7 +79,7 @@ async function runRequest(r: PlayRequest): Promise<number> {
       ...(r.becomePassword !== undefined ? { becomePasswordFile: secretFile('become-password', r.becomePassword) } : {}),
       ...(r.keyPassphrase !== undefined ? { keyPassphraseFile: secretFile('key-passphrase', r.keyPassphrase) } : {}),
     });
-    process.stdout.write(`\nRun it again any time: ${r.command} --yes   (a second run changes nothing)\n`);
+    process.stdout.write(afterRunLine(r.command, code));
     return code;
   } finally {
     rmSync(secrets, { recursive: true, force: true });

@@ -84,13 +84,22 @@ async function offerRun(s: WizardSession, inventory: string, playbook: string, r
     later();
     return undefined;
   }
+  // `play` takes one sudo password (and one key passphrase) for every router: with two different
+  // ones, the run it offered could not log in on one of them (a review; the docs said play asked).
+  const conns = (['a', 'b'] as const).map((side) => s.conns.get(side)!.conn);
+  const distinct = (values: string[]) => [...new Set(values)];
+  const passwords = distinct(conns.flatMap((c) => c.becomePassword ?? []));
+  const passphrases = distinct(conns.flatMap((c) => c.keyPassphrase ?? []));
+  if (passwords.length > 1 || passphrases.length > 1) {
+    say(`Not offering to run it now: A and B need different ${passwords.length > 1 ? 'sudo passwords' : 'key passphrases'}, and teqlctl play takes one for every router (${passwords.length > 1 ? '--become-password-file' : '--key-passphrase-file'}). Give both the same one (or sudo without a password for this user), then run:`);
+    later();
+    return undefined;
+  }
   if (!(await askConfirm({ message: `Apply it now to ${s.router('a').answers.name} and ${s.router('b').answers.name}? (apply, verify, roll back both on failure)`, default: false }))) {
     later();
     return undefined;
   }
-  const conns = (['a', 'b'] as const).map((side) => s.conns.get(side)!.conn);
-  const one = (values: string[]) => (values.length === 1 ? values[0] : undefined);
-  const becomePassword = one([...new Set(conns.flatMap((c) => c.becomePassword ?? []))]);
-  const keyPassphrase = one([...new Set(conns.flatMap((c) => c.keyPassphrase ?? []))]);
+  const [becomePassword] = passwords;
+  const [keyPassphrase] = passphrases;
   return { inventory, playbook, command, ...(becomePassword ? { becomePassword } : {}), ...(keyPassphrase ? { keyPassphrase } : {}) };
 }

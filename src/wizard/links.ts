@@ -2,6 +2,7 @@
 import type { Facts } from '../gather/facts.js';
 import type { LinkPair } from './model.js';
 import { carriersOf } from '../plan/context.js';
+import { checkInterfaceName } from '../load/net.js';
 
 export interface LinkRow {
   name: string;
@@ -34,8 +35,20 @@ export function linkRows(facts: Facts, sshHost?: string): LinkRow[] {
     else if (l.name === 'lo' || l.kind === 'loopback') row.notOffered = 'loopback';
     else if (/^teql\d+$/.test(l.name)) row.notOffered = 'an equalizer itself';
     else if (l.kind === 'dummy') row.notOffered = 'dummy interface, no wire';
+    else if (unplayable(l.name)) row.notOffered = unplayable(l.name);
     return row;
   });
+}
+
+/**
+ * Why a playbook could not name this interface (the loader's rule, and the rp_filter sysctl's, which
+ * takes ASCII letters, digits, _ and - between dots): offered, it passed every question and the
+ * wizard then stopped at its review with the loader's errors (a review, 2026-12-05).
+ */
+function unplayable(name: string): string | undefined {
+  const why = checkInterfaceName(name);
+  if (why) return `a name a playbook cannot hold (${why})`;
+  return /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(name) ? undefined : 'a name its sysctls cannot hold (only letters, digits, _ and - between dots)';
 }
 
 export function offered(rows: readonly LinkRow[]): LinkRow[] {

@@ -30,9 +30,9 @@ beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation((t) => ((out += String(t)), true));
 });
 
-function session(dir: string): WizardSession {
+function session(dir: string, secrets: { a?: string; b?: string } = {}): WizardSession {
   const m = labModel();
-  const router = (side: 'a' | 'b') => ({ answers: m[side], facts: {}, rows: [], conn: { transport: {}, spec: {} } });
+  const router = (side: 'a' | 'b') => ({ answers: m[side], facts: {}, rows: [], conn: { transport: {}, spec: {}, ...(secrets[side] !== undefined ? { becomePassword: secrets[side] } : {}) } });
   return { dir, router, conns: new Map([['a', router('a')], ['b', router('b')]]) } as unknown as WizardSession;
 }
 const choices = () => {
@@ -61,6 +61,19 @@ describe('writing the files at the end of the wizard', () => {
     expect(out).toContain('! could not write the files: ');
     expect(out).toContain('give the name again, or another name');
     expect(files(dir)).toEqual([]);
+  });
+
+  it('A and B with different sudo passwords: the files are written, the run is not offered (play takes one for every router), and it says why (a review)', async () => {
+    const dir = join(root, 'two-passwords');
+    script.push('x', true); // name, write: yes; no "Apply it now?" question follows
+    await expect(finish(session(dir, { a: 'pw-a', b: 'pw-b' }), choices(), true)).resolves.toBeUndefined();
+    expect(script).toEqual([]);
+    expect(files(dir).sort()).toEqual(['inventories/x.yml', 'playbooks/x.yml']);
+    expect(out).toContain('Not offering to run it now: A and B need different sudo passwords, and teqlctl play takes one for every router (--become-password-file).');
+    // The same one on both: offered, and handed to the run.
+    const same = join(root, 'one-password');
+    script.push('x', true, true);
+    await expect(finish(session(same, { a: 'pw', b: 'pw' }), choices(), true)).resolves.toMatchObject({ becomePassword: 'pw' });
   });
 
   it('Ctrl-C at "Apply it now?" says that the files were written (not "nothing was written")', async () => {

@@ -25,6 +25,16 @@ describe('link filtering', () => {
     expect(rows.find((r) => r.name === 'teql0')!.notOffered).toBe('an equalizer itself');
   });
 
+  it('never offers an interface a playbook could not name (non-ASCII, or a character its rp_filter sysctl cannot hold): the wizard stopped at its review with the loader\'s errors (a review)', () => {
+    const facts = labFacts('a');
+    for (const name of ['wän2', 'eth#3', 'br{x}', 'a+b']) facts.links.push({ name, up: true, operstate: 'UP', mtu: 1500 });
+    facts.links.push({ name: 'eth1.100', up: true, operstate: 'UP', mtu: 1500, kind: 'vlan', lower: 'eth1' });
+    const rows = linkRows(facts);
+    expect(rows.find((r) => r.name === 'wän2')!.notOffered).toMatch(/^a name a playbook cannot hold \(interface name .* contains/);
+    for (const name of ['eth#3', 'br{x}', 'a+b']) expect(rows.find((r) => r.name === name)!.notOffered, name).toBe('a name its sysctls cannot hold (only letters, digits, _ and - between dots)');
+    expect(offered(rows).map((r) => r.name)).toEqual(['eth1', 'eth2', 'eth1.100']);
+  });
+
   it('never offers the devices under the management interface: the link under its VLAN, its bridge\'s ports', () => {
     const facts = labFacts('a');
     facts.management = { clientIp: '192.0.2.50', dev: 'eth1.10' };

@@ -66,6 +66,9 @@ describe('caveats from facts', () => {
     const c = defaultRouteCaveats('router_a', routed);
     expect(c[1]).toMatchObject({ level: 'stop' });
     expect(c[1]!.text).toContain('ip route add 203.0.113.9/32 via 10.0.2.2 dev eth0');
+    // An IPv6 session is not carried by the IPv4 default route: no stop, no invalid command (a review).
+    routed.management = { clientIp: '2001:db8:1::5', dev: 'eth0', via: 'fe80::1' };
+    expect(defaultRouteCaveats('router_a', routed).map((c) => c.level)).toEqual(['note']);
   });
 
   it('a picked link that holds an address is warned about', () => {
