@@ -14,6 +14,25 @@ export function defaultBlock(linkCount: number): string {
   return `10.0.0.0/${blockPrefix(linkCount)}`;
 }
 
+/**
+ * The first block of the right size, from the HOWTO's 10.0.0.0 on through 10/8's first /16, then
+ * 172.16/16's and 192.168/16's, whose /31s clash with nothing the routers hold (`clash` says why
+ * one does): the HOWTO's 10.0.0.0/29 was proposed over a LAN of 10.0.0.0/24 and refused by its own
+ * question, again and again (a review). The HOWTO's where all of them clash.
+ */
+export function freeBlock(linkCount: number, clash: (block: string) => string | undefined): string {
+  const prefix = blockPrefix(linkCount);
+  const size = 2 ** (32 - prefix);
+  for (const start of ['10.0.0.0', '172.16.0.0', '192.168.0.0']) {
+    const base = (parseCidr(`${start}/16`) as Cidr).ip;
+    for (let ip = base; ip < base + 65536; ip += size) {
+      const block = `${formatIPv4(ip)}/${prefix}`;
+      if (clash(block) === undefined) return block;
+    }
+  }
+  return defaultBlock(linkCount);
+}
+
 // Not unicast host addresses: the loader takes them, but the links' pings would fail and the run
 // roll back (127/8 arriving on a wire is a martian; multicast and 240/4 are no interface's address).
 const RESERVED = [

@@ -1,7 +1,7 @@
 // Step 4: the addresses of the links and the equalizer (proposed /31s or typed), checked against
 // each other and against what the routers already hold.
 import { askSelect, askText } from '../ui/prompts.js';
-import { checkAddressing, clashesOfOne, clashesWithRouters, defaultBlock, overlaps, proposeAddresses, subnetOf, suggestPeer } from './addressing.js';
+import { checkAddressing, clashesOfOne, clashesWithRouters, freeBlock, overlaps, proposeAddresses, subnetOf, suggestPeer } from './addressing.js';
 import type { Addressing, LinkPair } from './model.js';
 import * as q from './questions.js';
 import type { WizardSession } from './session.js';
@@ -11,14 +11,16 @@ export async function askAddressing(s: WizardSession, pairs: LinkPair[]): Promis
   const n = pairs.length;
   for (;;) {
     heading('Addresses');
-    const mode = await askSelect(q.addressingQuestion(n, defaultBlock(n)));
-    let addressing: Addressing;
     const devs = { a: pairs.map((p) => p.a), b: pairs.map((p) => p.b) };
+    const clash = (block: string) => clashesWithRouters(proposeAddresses(block, n), devs, s.existingAddresses())[0];
+    // The HOWTO's block where it is free, else the first one that is: never a default its own question refuses.
+    const block = freeBlock(n, clash);
+    const mode = await askSelect(q.addressingQuestion(n, block));
+    let addressing: Addressing;
     if (mode === 'propose') {
-      const clash = (block: string) => clashesWithRouters(proposeAddresses(block, n), devs, s.existingAddresses())[0];
-      addressing = proposeAddresses((await askText(q.blockQuestion(n, defaultBlock(n), clash))).trim(), n);
+      addressing = proposeAddresses((await askText(q.blockQuestion(n, block, clash))).trim(), n);
     } else {
-      const proposal = proposeAddresses(defaultBlock(n), n);
+      const proposal = proposeAddresses(block, n);
       const chosen: Array<{ what: string; cidr: string }> = [];
       // Refused at the question: a subnet already taken by an earlier link, or by an address on the router.
       const free = (router: 'A' | 'B', dev: string) => (v: string) => {

@@ -5,7 +5,7 @@ import { checkHostCidr } from '../load/net.js';
 import { isIPv6 } from 'node:net';
 import { hostProblem, userProblem } from '../load/login-rules.js';
 import { shown } from '../load/shown.js';
-import { checkBlock, checkPair, reservedProblem } from './addressing.js';
+import { checkBlock, checkPair, defaultBlock, reservedProblem } from './addressing.js';
 import type { LinkRow } from './links.js';
 import type { Side } from './model.js';
 import { checkNetwork } from './networks.js';
@@ -106,7 +106,7 @@ export function addressingQuestion(linkCount: number, block: string): SelectQues
   return {
     message: 'Addresses of the links and of teql0',
     choices: [
-      { value: 'propose', name: `/31s out of one block (LARTC: ${block} for ${linkCount} links; A the even end, B the odd)` },
+      { value: 'propose', name: `/31s out of one block (${block === defaultBlock(linkCount) ? `LARTC: ${block}` : `${block}: LARTC's ${defaultBlock(linkCount)} clashes with an address on a router`} for ${linkCount} links; A the even end, B the odd)` },
       { value: 'typed', name: 'type each address myself' },
     ],
     default: 'propose',

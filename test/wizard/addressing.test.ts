@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddressing, checkBlock, checkPair, clashesWithRouters, defaultBlock, overlaps, proposeAddresses, suggestPeer } from '../../src/wizard/addressing.js';
+import { checkAddressing, checkBlock, checkPair, clashesWithRouters, defaultBlock, freeBlock, overlaps, proposeAddresses, suggestPeer } from '../../src/wizard/addressing.js';
 
 describe('address proposal', () => {
   it("gives the HOWTO's addressing for two links: 10.0.0.0/29, A even, B odd, teql0 last", () => {
@@ -61,5 +61,20 @@ describe('typed addresses', () => {
   it('tells overlapping prefixes', () => {
     expect(overlaps('10.0.0.0/24', '10.0.0.128/25')).toBe(true);
     expect(overlaps('10.0.0.0/25', '10.0.0.128/25')).toBe(false);
+  });
+});
+
+describe('the block the wizard proposes', () => {
+  const devs = { a: ['eth1', 'eth2'], b: ['eth1', 'eth2'] };
+  const clash = (existing: Parameters<typeof clashesWithRouters>[2]) => (block: string) => clashesWithRouters(proposeAddresses(block, 2), devs, existing)[0];
+
+  it('is the HOWTO\'s where it is free, else the first free one: never a default its own question refuses (a review: a LAN of 10.0.0.0/24)', () => {
+    expect(freeBlock(2, clash([{ router: 'A', dev: 'eth0', cidr: '10.0.2.15/24' }]))).toBe('10.0.0.0/29');
+    const lan = clash([{ router: 'A', dev: 'lan0', cidr: '10.0.0.9/24' }]);
+    expect(lan('10.0.0.0/29')).toMatch(/overlaps 10\.0\.0\.9\/24/);
+    expect(freeBlock(2, lan)).toBe('10.0.1.0/29');
+    expect(lan('10.0.1.0/29')).toBeUndefined();
+    // All of 10.0/16 taken: 172.16's first.
+    expect(freeBlock(2, clash([{ router: 'B', dev: 'lan0', cidr: '10.0.0.1/16' }]))).toBe('172.16.0.0/29');
   });
 });
