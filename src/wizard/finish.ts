@@ -1,5 +1,6 @@
 // Step 7: name and write the files, then offer to run them. The wizard does not run the play: it
 // returns what to run (with the secrets typed while connecting), and `teqlctl wizard` runs it.
+import { shellQuote } from '../router/shell-quote.js';
 import { askConfirm, askText, isPromptExit } from '../ui/prompts.js';
 import * as q from './questions.js';
 import { modelOf, renderFiles, type Choices } from './review.js';
@@ -73,7 +74,8 @@ export class StoppedAfterWriting extends Error {
 }
 
 async function offerRun(s: WizardSession, inventory: string, playbook: string, runnable: boolean): Promise<PlayRequest | undefined> {
-  const command = `teqlctl play -i ${shown(inventory)} ${shown(playbook)}`;
+  // Quoted for the shell (a folder with a space), as the operator copies it.
+  const command = `teqlctl play -i ${shellQuote(inventory)} ${shellQuote(playbook)}`;
   const later = () => {
     say('\nTo run it later (a --check first shows the plan again):');
     say(`  ${command} --check`);

@@ -1,5 +1,6 @@
 // The inventory the wizard writes: the lab's layout (routers group, the chapter's variable names),
 // commented so that it can be read and edited by hand. Pure: same model, same text.
+import { shellQuote } from '../router/shell-quote.js';
 import { drawTopology } from './topology.js';
 import { type RouterAnswers, type Side, type WizardModel } from './model.js';
 import { renderTeqlPeerVars, type PeerVarComments } from '../teql-vars/render-teql-vars.js';
@@ -56,12 +57,14 @@ function hostBlock(m: WizardModel, side: Side): string[] {
 }
 
 export function renderInventory(m: WizardModel, playbookPath: string, inventoryPath: string): string {
+  // Quoted for the shell: a folder with a space broke the command copied from here (a review).
+  const [inv, pb] = [shellQuote(inventoryPath), shellQuote(playbookPath)];
   const picture = drawTopology(m).split('\n').map((l) => `#   ${l}`.trimEnd());
   return [
     `# Two routers joined by ${m.links.length} links, bundled with TEQL (LARTC HOWTO, chapter 10).`,
     '# Written by `teqlctl wizard`; edit it freely. Use it with the playbook written beside it:',
-    `#   teqlctl play -i ${inventoryPath} ${playbookPath} --check    # the plan; nothing is changed`,
-    `#   teqlctl play -i ${inventoryPath} ${playbookPath} --yes      # apply, verify, roll back on failure`,
+    `#   teqlctl play -i ${inv} ${pb} --check    # the plan; nothing is changed`,
+    `#   teqlctl play -i ${inv} ${pb} --yes      # apply, verify, roll back on failure`,
     '#',
     ...picture,
     'all:',

@@ -1,5 +1,6 @@
 // The playbook the wizard writes: the tasks and variable names of playbooks/teql.yml (a unit test
 // holds the two equal), with a header that names its inventory. Pure.
+import { shellQuote } from '../router/shell-quote.js';
 
 const TASKS = `- name: Load sharing over multiple interfaces (LARTC chapter 10)
   hosts: routers
@@ -43,8 +44,8 @@ export function renderPlaybook(inventoryPath: string, playbookPath: string): str
     '# LARTC HOWTO, chapter 10 "Load sharing over multiple interfaces", for the two routers of',
     `# ${inventoryPath}. Written by \`teqlctl wizard\`: the same tasks and variables as playbooks/teql.yml.`,
     '#',
-    `#   teqlctl play -i ${inventoryPath} ${playbookPath} --check   # show the plan`,
-    `#   teqlctl play -i ${inventoryPath} ${playbookPath} --yes     # converge, verify, roll back on failure`,
+    `#   teqlctl play -i ${shellQuote(inventoryPath)} ${shellQuote(playbookPath)} --check   # show the plan`,
+    `#   teqlctl play -i ${shellQuote(inventoryPath)} ${shellQuote(playbookPath)} --yes     # converge, verify, roll back on failure`,
     `#   ... -e teql_persist=true   # also write the boot configuration; playbooks/teardown.yml undoes it all`,
     TASKS,
   ].join('\n');

@@ -110,6 +110,14 @@ describe('the written files', () => {
     expect(() => planHost('router_a', a, labFacts('a'))).not.toThrow();
   });
 
+  it('the commands in the headers are quoted for the shell: a folder with a space is copied and pasted as one word (a review)', () => {
+    const m = labModel({ name: 'spaced' });
+    const inventory = renderInventory(m, '/tmp/my dir/playbooks/spaced.yml', '/tmp/my dir/inventories/spaced.yml');
+    expect(inventory).toContain("#   teqlctl play -i '/tmp/my dir/inventories/spaced.yml' '/tmp/my dir/playbooks/spaced.yml' --check");
+    const playbook = renderPlaybook('/tmp/my dir/inventories/spaced.yml', '/tmp/my dir/playbooks/spaced.yml');
+    expect(playbook).toContain("#   teqlctl play -i '/tmp/my dir/inventories/spaced.yml' '/tmp/my dir/playbooks/spaced.yml' --check");
+  });
+
   it('connection details: ~ kept, sudo, ssh-agent, an alias noted', () => {
     const m = labModel({ name: 'conn' });
     m.a = { ...m.a, keyFile: '~/.ssh/routers key', become: true, user: 'admin', alias: 'edge-a' };
