@@ -34,12 +34,23 @@ async function resolveTyped(s: WizardSession, typed: string): Promise<{ resolved
   }
 }
 
+/**
+ * `user@host`, as ssh takes it: the user is the user question's default, the host is resolved
+ * (teqlctl's own resolver, where there is no ssh client, took the whole as a name, and the
+ * question came back again and again: a review). The last `@` splits, as ssh's.
+ */
+export function splitUserHost(answer: string): { user?: string; host: string } {
+  const at = answer.lastIndexOf('@');
+  return at > 0 && at < answer.length - 1 ? { user: answer.slice(0, at), host: answer.slice(at + 1) } : { host: answer };
+}
+
 async function askRouter(s: WizardSession, side: Side, prev: RouterAnswers | undefined): Promise<RouterAnswers> {
   heading(`Router ${side.toUpperCase()}`);
   const home = homedir();
   const localUser = process.env.USER ?? userInfo().username;
   const agent = Boolean(process.env.SSH_AUTH_SOCK);
-  const typed = (await askText(q.hostQuestion(side, prev ? prev.alias ?? prev.host : undefined, hostAliases(s.sshConfig)))).trim();
+  const answer = (await askText(q.hostQuestion(side, prev ? prev.alias ?? prev.host : undefined, hostAliases(s.sshConfig)))).trim();
+  const { user: typedUser, host: typed } = splitUserHost(answer);
   const { resolved, bare } = await resolveTyped(s, typed);
   const d = routerDefaults(typed, resolved, { home, localUser, agent, exists: existsSync }, bare);
   const badHost = hostProblem(d.host);
@@ -52,7 +63,7 @@ async function askRouter(s: WizardSession, side: Side, prev: RouterAnswers | und
   if (d.notCarried.length > 0) say(`  ! not used by the wizard nor the inventory it writes: ${d.notCarried.join(', ')} (they connect to ${d.host} directly; set ansible_host: ${typed} by hand to go through it)`);
   const same = prev !== undefined && (prev.alias ?? prev.host) === typed;
   const port = Number((await askText(q.portQuestion(side, same ? prev.port : d.port))).trim());
-  const user = (await askText(q.userQuestion(side, same ? prev.user : d.user))).trim();
+  const user = (await askText(q.userQuestion(side, typedUser ?? (same ? prev.user : d.user)))).trim();
   const key = (await askText(q.keyQuestion(side, same ? prev.keyFile ?? '' : d.keyFile, agent, checkKeyFile))).trim();
   const become = await askConfirm(q.becomeQuestion(side, user));
   // Relative key paths would be read relative to the inventory's folder: write them absolute.
