@@ -2,6 +2,7 @@
 // against the lab's routers. HOME is a fresh folder, so both host keys are unknown and must be trusted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -111,6 +112,17 @@ class Terminal {
   }
 }
 
+
+/** Whether a known_hosts line is `name`'s ed25519 key, plain or hashed (|1|salt|HMAC-SHA1 of the name). */
+function knownHostsLineNames(line: string, name: string): boolean {
+  const [names, type, key] = line.split(' ');
+  if (type !== 'ssh-ed25519' || !key?.startsWith('AAAA')) return false;
+  const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(names ?? '');
+  const systemHashes = /^hashknownhosts yes$/m.test(execFileSync('ssh', ['-G', '-F', '/etc/ssh/ssh_config', 'x'], { encoding: 'utf8' }));
+  if (!hashed) return !systemHashes && names === name;
+  return systemHashes && createHmac('sha1', Buffer.from(hashed[1]!, 'base64')).update(name).digest('base64') === hashed[2];
+}
+
 describe('teqlctl wizard on the lab, through a terminal', () => {
   beforeAll(async () => {
     await resetRouters('a', 'b');
@@ -167,7 +179,11 @@ describe('teqlctl wizard on the lab, through a terminal', () => {
     expect(readdirSync(join(t.out, 'playbooks'))).toEqual(['lab-wizard.yml']);
     expect(loadRun(inventory, playbook).plays[0]!.hosts).toEqual(['router_a', 'router_b']);
     const [portA, portB] = [currentSshPort(lab, 'a'), currentSshPort(lab, 'b')];
-    expect(readFileSync(join(t.home, '.ssh', 'known_hosts'), 'utf8')).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${portA} ssh-ed25519 AAAA\\S+\\n\\[127\\.0\\.0\\.1\\]:${portB} ssh-ed25519 AAAA`));
+    // As ssh writes them: hashed where the system's ssh_config says HashKnownHosts yes (Debian's does;
+    // with the terminal's own HOME, ssh -G reads that HOME's config, then the system's).
+    const known = readFileSync(join(t.home, '.ssh', 'known_hosts'), 'utf8').trimEnd().split('\n');
+    expect(known).toHaveLength(2);
+    known.forEach((line, i) => expect(knownHostsLineNames(line, `[127.0.0.1]:${[portA, portB][i]}`), line).toBe(true));
 
     // The routers, read directly: teql0 holds the addresses, is the links' root qdisc, and carries traffic.
     const a = await sshRun('a', 'ip -br addr show dev teql0; tc qdisc show dev eth1; ping -c 2 -W 2 10.0.0.5 >/dev/null && echo ping-ok');
