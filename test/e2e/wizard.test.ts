@@ -2,7 +2,6 @@
 // against the lab's routers. HOME is a fresh folder, so both host keys are unknown and must be trusted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +12,7 @@ import { operatorSudoPassword, resetRouters, sshRun } from './lab.js';
 import { laneCommandPrefix } from './lanes.js';
 import { readState } from './router-state.js';
 import { ROOT, teqlctl } from './teqlctl.js';
+import { knownHostsLineNames } from './known-hosts-line.js';
 
 const lab = labPaths();
 const work = mkdtempSync(join(tmpdir(), 'teqlctl-wizard-e2e-'));
@@ -112,16 +112,6 @@ class Terminal {
   }
 }
 
-
-/** Whether a known_hosts line is `name`'s ed25519 key, plain or hashed (|1|salt|HMAC-SHA1 of the name). */
-function knownHostsLineNames(line: string, name: string): boolean {
-  const [names, type, key] = line.split(' ');
-  if (type !== 'ssh-ed25519' || !key?.startsWith('AAAA')) return false;
-  const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(names ?? '');
-  const systemHashes = /^hashknownhosts yes$/m.test(execFileSync('ssh', ['-G', '-F', '/etc/ssh/ssh_config', 'x'], { encoding: 'utf8' }));
-  if (!hashed) return !systemHashes && names === name;
-  return systemHashes && createHmac('sha1', Buffer.from(hashed[1]!, 'base64')).update(name).digest('base64') === hashed[2];
-}
 
 describe('teqlctl wizard on the lab, through a terminal', () => {
   beforeAll(async () => {
