@@ -9,7 +9,7 @@ export const DEBUG_HOLD_OPTION = () =>
   new Option('--debug-hold-before-confirm <seconds>', 'debug: wait between verifying and confirming (fault injection for tests of the dead-man)').hideHelp();
 
 export const DEBUG_HOLDS_OPTION = () =>
-  new Option('--debug-hold <point:seconds>', 'debug: wait at a point of the run (approve, step-B.K, verify, confirm, between-confirms, rollback, partial); repeatable')
+  new Option('--debug-hold <point:seconds>', 'debug: wait at a point of the run (approve, step-B.K, verify, confirm, decided, between-confirms, rollback, partial); repeatable')
     .hideHelp()
     .argParser((v: string, prev: string[] = []) => [...prev, v]);
 
@@ -33,13 +33,14 @@ export function debugHolds(flags: { debugHold?: string[]; debugHoldBeforeConfirm
   const legacy = debugHold(flags);
   if (legacy !== undefined) holds.confirmSec = legacy;
   for (const spec of flags.debugHold ?? []) {
-    const m = /^(approve|verify|confirm|between-confirms|rollback|partial|step-(\d+)\.(\d+)):(\d+)$/.exec(spec);
-    if (!m) throw new ConfigError(`--debug-hold ${JSON.stringify(spec)}: expected POINT:SECONDS, POINT one of approve, step-B.K, verify, confirm, between-confirms, rollback, partial`);
+    const m = /^(approve|verify|confirm|decided|between-confirms|rollback|partial|step-(\d+)\.(\d+)):(\d+)$/.exec(spec);
+    if (!m) throw new ConfigError(`--debug-hold ${JSON.stringify(spec)}: expected POINT:SECONDS, POINT one of approve, step-B.K, verify, confirm, decided, between-confirms, rollback, partial`);
     const sec = seconds(`--debug-hold ${m[1]}`, m[4]!);
     if (m[2] !== undefined) holds.step = { batch: Number(m[2]), step: Number(m[3]), sec };
     else if (m[1] === 'approve') holds.approveSec = sec;
     else if (m[1] === 'verify') holds.verifySec = sec;
     else if (m[1] === 'confirm') holds.confirmSec = sec;
+    else if (m[1] === 'decided') holds.decidedSec = sec;
     else if (m[1] === 'between-confirms') holds.betweenConfirmsSec = sec;
     else if (m[1] === 'partial') holds.partialSec = sec;
     else holds.rollbackSec = sec;

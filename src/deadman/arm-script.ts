@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { syncFs, syncFsAt } from '../apply/render-op.js';
 import { redoBatchScript, undoAllLine, undoBatchScript } from './batch-scripts.js';
 import { ARM_FAILED_MARKER, RESUMABLE_MARK, STALE_MARKER } from '../router/markers.js';
-import { batchReserve, decide, DECIDED, freeReserve, RESERVE, whoDecided, withRoom, writeReserve } from '../router/decision.js';
+import { batchReserve, decide, DECIDED, freeReserve, RESERVE, takeOver, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
@@ -59,7 +59,15 @@ ${whoDecided('$d')}
 case "$tq_by" in rollback) final=rolled-back; log=rollback.log;; *) final=reverted; log=revert.log;; esac
 echo "at boot: decided by \${tq_by:-a decider that did not record itself} before a restart, its state not recorded: undone now" >> $d/$log
 else
-exit 0
+# Decided by the confirmation, whose timer this still is: it stops it only once its records are
+# written. Killed between the two (the OOM killer's SIGKILL), it never will: the run is taken over
+# and undone here, unless the confirmation records it meanwhile or a rollback took it first.
+tq_wi=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $tq_wi -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; tq_wi=$((tq_wi+1)); ${whoDecided('$d')}; done
+[ "$tq_by" = confirm ] && ${takeOver('$d', 'revert')} || exit 0
+# The timer's record goes: a confirmation that wakes up late stops nothing of this undo.
+rm -f $d/timer
+final=reverted; log=revert.log
+echo "decided by the confirmation, its records never written: undone by the dead-man" >> $d/$log
 fi
 # On a disk that filled since arming, the reserve makes room for the state; then it is freed for
 # what the undo writes (the baseline's new copy, the log) and the records after it.

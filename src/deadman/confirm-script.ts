@@ -4,11 +4,14 @@ import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { CONFIRM_MARKER, RETIRING_MARK } from '../router/markers.js';
-import { claimRecords, decide, DECIDED, RECORDS, reserveFiles, withRoom } from '../router/decision.js';
+import { claimRecords, decide, DECIDED, RECORDS, reserveFiles, TAKEOVER, takenOverBy, withRoom } from '../router/decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
 import { wholeScript } from '../router/whole-script.js';
 import { armedInEarlierBoot, readBootId, readRunBoot } from '../router/boot-id.js';
+
+/** Where `--debug-hold decided:S` writes the held confirmation's pid, on the router. */
+export const DECIDED_HOLD_PID_FILE = '/run/teqlctl-debug-decided.pid';
 
 /** Stops the run's timer, whichever kind (exported for its tests). */
 export function disarm(dir: string): string {
@@ -26,7 +29,7 @@ export function disarm(dir: string): string {
  * for a run to undo). `release: false` keeps the lock: a play frees it only once every host is
  * confirmed (releaseScript), so that a partial confirmation rolls a confirmed host back under it.
  */
-export function confirmScript(runId: string, afterState: string, state = 'confirmed', release = true): string {
+export function confirmScript(runId: string, afterState: string, state = 'confirmed', release = true, o: { holdAfterDecisionSec?: number } = {}): string {
   const dir = runDir(assertSafeRunId(runId));
   // Whole: a confirmation cut off after its decision must not leave the run decided and unrecorded.
   return wholeScript([
@@ -45,17 +48,27 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     "trap '' HUP PIPE TERM",
     // Exactly one of confirm and the dead-man's revert wins the run: the one that makes the directory.
     `if ! ${decide(dir, 'confirm')}; then echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=$(cat ${dir}/${DECIDED}/by 2>/dev/null)"; exit 1; fi`,
-    disarm(dir),
-    // The records after the decision are written by one side only: this confirmation, or a rollback
-    // that found the run decided by it but not recorded after its wait (a confirmation stalled in
-    // systemctl or a sync) and undid it. Whoever makes the directory writes them.
+    // Fault injection (`--debug-hold decided:S`): the shell's pid where a test can SIGKILL it.
+    ...(o.holdAfterDecisionSec ? [`echo $$ > ${DECIDED_HOLD_PID_FILE}; echo 'holding ${o.holdAfterDecisionSec} s after the decision (--debug-hold)' >&2; sleep ${o.holdAfterDecisionSec}`] : []),
+    // The records after the decision are written by one side only: this confirmation, or the
+    // dead-man's revert or a rollback that found the run decided by it but not recorded after its
+    // wait (a confirmation killed there, or stalled in a sync) and undid it (decision.ts, takeOver).
+    // Whoever makes the directory writes them.
     // Not made and not there: a disk too full even for a directory, said as a failed record (exit 3).
-    `${claimRecords(dir)} || { [ -d ${dir}/${RECORDS} ] && { echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=rollback"; exit 1; }; ${syncFs(dir)}; exit 3; }`,
+    `${claimRecords(dir)} || { [ -d ${dir}/${RECORDS} ] && { echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=${takenOverBy(dir)}"; exit 1; }; ${syncFs(dir)}; exit 3; }`,
+    // Taken over while this confirmation stalled a minute after its claim: it writes nothing over the undo.
+    `if [ -d ${dir}/${TAKEOVER} ]; then echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=${takenOverBy(dir)}"; exit 1; fi`,
     // The run's records, with the reserve's room on a disk that filled since arming. Where even that
     // is not enough, they are flushed as far as they got before exit 3 (the controller then rolls
-    // this host back: the run is decided here, its timer stopped).
+    // this host back; the run is decided here, its timer still armed: whichever comes first takes it over).
     `${withRoom(dir, [`echo ${state} > ${dir}/state`, `date -u +%Y-%m-%dT%H:%M:%SZ > ${dir}/confirmed_at`, heredoc(`${dir}/after-state`, afterState, 'false')])} || { ${syncFs(dir)}; exit 3; }`,
     syncFs(dir),
+    // The timer is stopped only now, the records on disk: a confirmation killed between its
+    // decision and here (a SIGKILL from the OOM killer, which no trap stops) leaves the timer
+    // armed, and its revert takes the unrecorded run over and undoes it (takeOver). Stopped at the
+    // decision, the run stayed decided and pending, its lock held, with nothing on the router to
+    // end it (a review, 2026-12-05).
+    disarm(dir),
     // A teardown's boot script stayed, to revert the run after a restart: confirmed, it goes, with
     // what starts it (plan/persist/retiring-script.ts). Not a failure of the confirmation where it
     // cannot: at the next boot it finds nothing to revert and retires itself.

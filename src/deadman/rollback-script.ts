@@ -6,7 +6,7 @@ import { syncFsAt } from '../apply/render-op.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { ABANDONED_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
-import { claimRecords, decide, freeReserve, RECORDS, withRoom, whoDecided } from '../router/decision.js';
+import { decide, freeReserve, takeOver, TAKEOVER, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './batch-scripts.js';
 import { stopApplierLines } from './applier.js';
 import { closeRunScript } from './confirm-script.js';
@@ -55,10 +55,11 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // abandoned at once: nothing to wait for then.
     `      revert) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;`,
     // The confirmation's: its records, once it has made the records directory. Not made after a
-    // while (a confirmation stalled before it): made here, the confirmation then writes nothing and
-    // says so, and the run is undone as pending. Made by it: its records are waited for.
-    `      confirm) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done`,
-    `        if case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && ! ${claimRecords('$d')} && [ -d $d/${RECORDS} ]; then i=0; while case "$(cat $d/state 2>/dev/null)" in pending|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi;;`,
+    // while (a confirmation stalled or killed before it): made here, the confirmation then writes
+    // nothing and says so, and the run is undone as pending. Made by it: its records are waited
+    // for. Its timer, still armed until then, may take such a run over first (its revert, the same
+    // way): that undo is waited for as the revert's, never run twice at once.
+    `      confirm) if ! ${takeOver('$d', 'rollback')} && [ -d $d/${TAKEOVER} ]; then tq_by=revert; i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi;;`,
     '    esac',
     '  fi',
     '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',

@@ -150,7 +150,7 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
       title: `${h}: confirm`,
       run: async (setTitle) => {
         const after = [...stateLines(afterConfirmation(run.latest.get(h)!))].sort().join('\n');
-        const staged = stagedOverRun(fresh.get(h)!, 'confirm', `${confirmScript(run.runId, after, 'confirmed', false)}printf '%s\\n' '${BARRIER_MARKER}'\n`, BARRIER_MARKER, waitSec);
+        const staged = stagedOverRun(fresh.get(h)!, 'confirm', `${confirmScript(run.runId, after, 'confirmed', false, { holdAfterDecisionSec: run.opts.holds?.decidedSec })}printf '%s\\n' '${BARRIER_MARKER}'\n`, BARRIER_MARKER, waitSec);
         // Ended by the finally of confirmAll if it never gets its word (or never answers).
         waiting.set(h, staged);
         // The confirmation itself is bounded as a round trip of its own was: the shell's wait, not.

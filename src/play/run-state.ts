@@ -60,6 +60,8 @@ export interface DebugHolds {
   verifySec?: number;
   /** Between verifying and confirming. */
   confirmSec?: number;
+  /** On the router, in the confirmation, right after it decided the run and before its records (its shell's pid in DECIDED_HOLD_PID_FILE). */
+  decidedSec?: number;
   /** After the first host confirmed, before the others (they confirm one after the other then). */
   betweenConfirmsSec?: number;
   /** On the router, in teqlctl's rollback, after the run is claimed and before anything is undone. */

@@ -128,3 +128,31 @@ export function decide(dir: string, by: Decider): string {
 export function whoDecided(dir: string): string {
   return `tq_by=; for tq_x in confirm revert rollback; do [ -e ${dir}/${DECIDED}/$tq_x ] && tq_by=$tq_x; done; [ -n "$tq_by" ] || read -r tq_by 2>/dev/null < ${dir}/${DECIDED}/by`;
 }
+
+/**
+ * Made by the one that undoes a run the confirmation decided but never recorded (the OOM killer's
+ * SIGKILL between the two, a confirmation stalled a minute): the dead-man's revert, or a rollback.
+ * The confirmation stops its timer only once its records are written, so such a run is never left
+ * decided and pending with nothing on the router to end it.
+ */
+export const TAKEOVER = 'takeover';
+
+/**
+ * A shell condition, true for the one caller that takes over such a run. It waits 5 s for the
+ * records; not begun, it claims them (the confirmation then writes nothing and says too late);
+ * begun, it waits 60 s more for them. Still pending then, the first to make `takeover` undoes the
+ * run. False where the run got its records (confirmed) or someone else took it over.
+ */
+export function takeOver(dir: string, who: 'revert' | 'rollback'): string {
+  const pending = `case "$(cat ${dir}/state 2>/dev/null)" in pending|'') true;; *) false;; esac`;
+  const waitPending = (tenths: number) => `tq_ti=0; while ${pending} && [ $tq_ti -lt ${tenths} ]; do sleep 0.1 2>/dev/null || sleep 1; tq_ti=$((tq_ti+1)); done`;
+  const mk = `mkdir ${dir}/${TAKEOVER} 2>/dev/null`;
+  // The taker's name in the records it claimed: the confirmation, too late, says who took the run.
+  const claimed = `{ ${claimRecords(dir)} && { { true > ${dir}/${RECORDS}/${who}; } 2>/dev/null; true; }; }`;
+  return `{ ${waitPending(50)}; if ${pending} && ! ${claimed} && [ -d ${dir}/${RECORDS} ]; then ${waitPending(600)}; fi; ${pending} && { ${mk} || { [ ! -e ${dir}/${TAKEOVER} ] && ${freeReserve(dir)} && ${mk}; }; } && { { true > ${dir}/${TAKEOVER}/${who}; } 2>/dev/null; true; }; }`;
+}
+
+/** Shell words naming who took a confirmation's unrecorded run over, for its too-late line. */
+export function takenOverBy(dir: string): string {
+  return `$( { [ -e ${dir}/${RECORDS}/revert ] || [ -e ${dir}/${TAKEOVER}/revert ]; } && echo revert || echo rollback)`;
+}

@@ -186,6 +186,74 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(existsSync(join(r.dir, 'after-state'))).toBe(false);
   });
 
+  // A SIGKILL (the OOM killer's) ends a confirmation wherever it is, traps or not. Its timer is
+  // stopped only after its records: killed before them, the timer still fires, and its revert takes
+  // the run over. Before, the timer went at the decision and the run stayed decided and pending.
+  const killedAfterDecision = async (r: ReturnType<typeof router>, where: 'before its records' | 'after claiming them' = 'before its records') => {
+    await r.startApply(-1, 0).done;
+    const mk = `mkdir ${RUNS_DIR}/${RUN}/records`;
+    const killed = confirmScript(RUN, 'x', 'confirmed', false).replace(mk, () => (where === 'before its records' ? `kill -KILL $$; ${mk}` : `${mk} && kill -KILL $$`));
+    expect(killed).toContain('kill -KILL $$');
+    const res = await r.run(killed);
+    expect(res.stdout).not.toContain(`${CONFIRM_MARKER} ok`);
+    expect(existsSync(join(r.dir, 'decided', 'confirm'))).toBe(true);
+    expect(r.state()).toBe('pending');
+  };
+  /** Every run of the undo appends a line here: two undos of one run at once show as two. */
+  const countUndos = (r: ReturnType<typeof router>) => {
+    const undo = join(r.dir, 'undo-0.sh');
+    writeFileSync(undo, `${readFileSync(undo, 'utf8')}\necho undone >> ${join(r.root, 'undos')}\n`);
+    return () => (existsSync(join(r.root, 'undos')) ? readFileSync(join(r.root, 'undos'), 'utf8').trim().split('\n').length : 0);
+  };
+
+  it('a confirmation killed (SIGKILL) between its decision and its records: its timer, still armed, fires and its revert takes the run over: reverted, lock freed', { timeout: 20_000 }, async () => {
+    const r = router(shell);
+    await killedAfterDecision(r);
+    const undos = countUndos(r);
+    // The timer firing: it waits 5 s for records that never come, claims them, and undoes.
+    await r.run(revertScript(RUN));
+    expect(r.state()).toBe('reverted');
+    expect(r.applied()).toEqual([]);
+    expect(r.locked()).toBe(false);
+    expect(undos()).toBe(1);
+    expect(readFileSync(join(r.dir, 'revert.log'), 'utf8')).toContain('decided by the confirmation, its records never written: undone by the dead-man');
+  });
+
+  it.each(['before its records', 'after claiming them'] as const)('killed %s, the run taken over by the revert and a rollback at once (the timer fires while the controller rolls back): one of them undoes it, once', { timeout: 30_000 }, async (where) => {
+    const r = router(shell);
+    await killedAfterDecision(r, where);
+    const undos = countUndos(r);
+    // Their wait for records the confirmation claimed, shortened from 60 s to 0.5 s: what is tested is who undoes after it.
+    const short = (script: string) => {
+      expect(script).toContain('[ $tq_ti -lt 600 ]');
+      return script.replace('[ $tq_ti -lt 600 ]', '[ $tq_ti -lt 5 ]');
+    };
+    const [, rolled] = await Promise.all([r.run(short(revertScript(RUN))), r.run(short(rollbackScript(RUN, { then: 'echo FACTS' })))]);
+    expect(rolled.stdout).toContain('FACTS');
+    expect(['reverted', 'rolled-back']).toContain(r.state());
+    expect(rolled.stdout.includes(REVERTED_MARKER)).toBe(r.state() === 'reverted');
+    expect(r.applied()).toEqual([]);
+    expect(r.locked()).toBe(false);
+    expect(undos()).toBe(1);
+  });
+
+  it('a confirmation held up after its decision while its timer fires: the revert waits for the records, and the run ends confirmed, nothing undone', { timeout: 20_000 }, async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    const go = join(r.dir, '..', 'go');
+    const held = confirmScript(RUN, 'x', 'confirmed', false).replace(`mkdir ${RUNS_DIR}/${RUN}/records`, () => `while [ ! -e ${go} ]; do sleep 0.1; done; mkdir ${RUNS_DIR}/${RUN}/records`);
+    const confirming = r.run(held);
+    for (let i = 0; i < 50 && !existsSync(join(r.dir, 'decided')); i++) await sleep(50);
+    const reverting = r.run(revertScript(RUN));
+    await sleep(1_000);
+    writeFileSync(go, '');
+    expect((await confirming).stdout).toContain(`${CONFIRM_MARKER} ok`);
+    await reverting;
+    expect(r.state()).toBe('confirmed');
+    expect(r.applied()).toEqual([0, 1, 2]);
+    expect(existsSync(join(r.dir, 'takeover'))).toBe(false);
+  });
+
   it('a confirmation that cannot make its records directory (a full disk) fails as a record that could not be written (exit 3), not as a rollback\'s takeover', async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;
@@ -345,7 +413,7 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(existsSync(join(r.dir, 'decided'))).toBe(false);
   });
 
-  it.each([['revert', 'reverted'], ['rollback', 'rolled-back'], ['confirm', 'reverted']])('decided by the %s before a power cut that kept its state from the disk: undone at boot, and ends %s', async (by, end) => {
+  it.each([['revert', 'reverted'], ['rollback', 'rolled-back'], ['confirm', 'reverted']])('decided by the %s before a power cut that kept its state from the disk: undone at boot, and ends %s', { timeout: 20_000 }, async (by, end) => {
     const r = router(shell);
     await r.startApply(-1, 0).done;
     mkdirSync(join(r.dir, 'decided'));
@@ -355,14 +423,15 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     await r.runFile(revertScript(RUN), ['boot']);
     expect(r.state()).toBe(end);
     expect(r.applied()).toEqual([]);
-    // Not at boot (the dead-man's own firing): a run someone else decided is theirs to end.
+    // Not at boot (the dead-man's own firing): a run the revert or a rollback decided is theirs to
+    // end; one the confirmation decided and never recorded is taken over (its timer still runs).
     const again = router(shell);
     await again.startApply(-1, 0).done;
     mkdirSync(join(again.dir, 'decided'));
     writeFileSync(join(again.dir, 'decided', 'by'), `${by}\n`);
     await again.runFile(revertScript(RUN), []);
-    expect(again.state()).toBe('pending');
-    expect(again.applied()).toEqual([0, 1, 2]);
+    expect(again.state()).toBe(by === 'confirm' ? 'reverted' : 'pending');
+    expect(again.applied()).toEqual(by === 'confirm' ? [] : [0, 1, 2]);
   });
 
   it.each([['no one', 'reverted'], ['revert', 'reverted'], ['rollback', 'rolled-back'], ['confirm', 'reverted']])('a state a power cut left empty (truncated by a decider, not yet written), decided by %s: undone at boot, and ends %s', async (by, end) => {

@@ -2,6 +2,7 @@
 // the end the safety net promises for each router. Points are held with `--debug-hold` (router
 // side: inside a step, in the rollback; controller side: approval, verify, between confirmations).
 import { labCli, sshRun } from '../lab.js';
+import { DECIDED_HOLD_PID_FILE } from '../../../src/deadman/confirm-script.js';
 import { sleep } from '../wait.js';
 import { routerUntil, type Controller, type End } from './harness.js';
 
@@ -38,6 +39,18 @@ const rollingBack = async () => {
   await Promise.all((['a', 'b'] as const).map((r) => routerUntil(r, `grep -qx rolling-back ${RUNS}/*/state`)));
 };
 const kill = (signal: NodeJS.Signals) => (c: Controller) => void c.child.kill(signal);
+// Both routers' confirmations held right after their decision (`--debug-hold decided:S`), and then
+// killed there as the OOM killer kills: SIGKILL, no trap runs. Stopped first, so the shell cannot go
+// on to its records when its sleep dies.
+const decidedHeld = async () => {
+  await Promise.all((['a', 'b'] as const).map((r) => routerUntil(r, `test -s ${DECIDED_HOLD_PID_FILE}`)));
+};
+const killConfirmations = async () => {
+  await Promise.all((['a', 'b'] as const).map(async (r) => {
+    const res = await sshRun(r, `p=$(cat ${DECIDED_HOLD_PID_FILE}) && kill -STOP $p && for c in $(pgrep -P $p); do kill -KILL $c; done; kill -KILL $p && rm -f ${DECIDED_HOLD_PID_FILE}`);
+    if (res.code !== 0) throw new Error(`router ${r}: the held confirmation could not be killed: ${res.stdout}${res.stderr}`);
+  }));
+};
 const then = (...fs: Array<(c: Controller) => unknown>) => async (c: Controller) => { for (const f of fs) await f(c); };
 const held = (point: string) => (c: Controller) => c.waitFor(new RegExp(`holding at ${point}`));
 
@@ -104,6 +117,13 @@ export const ROWS: Row[] = [
     fault: 'SIGTERM of the controller between confirming a and b', persist: true, args: ['--debug-hold', 'between-confirms:600'],
     inject: then(held('between-confirms'), kill('SIGTERM')), want: { a: 'pristine', b: 'pristine' }, exit: [130],
     status: { a: /rolled-back \(after it was confirmed here/, b: ROLLED_BACK },
+  },
+  {
+    // The controller gone first (nothing left to roll back), then each router's confirmation killed
+    // between its decision and its records: the timer, stopped only after the records, still fires,
+    // and its revert takes the run over (decided by the confirmation, never recorded).
+    fault: 'SIGKILL of the controller, then of both confirmations between their decision and their records', persist: false, args: ['--debug-hold', 'decided:600'],
+    inject: then(decidedHeld, kill('SIGKILL'), killConfirmations), want: { a: 'pristine', b: 'pristine' }, exit: 'SIGKILL', status: { a: DEADMAN, b: DEADMAN },
   },
   {
     fault: "SIGKILL of the controller during its own rollback (after SIGTERM)", persist: false, args: ['--debug-hold', 'step-0.3:600', '--debug-hold', 'rollback:6'],
