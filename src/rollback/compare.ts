@@ -33,9 +33,21 @@ export interface StateDiff {
   extra: string[];
 }
 
+/**
+ * What the kernel flushes with a link besides the main table (Facts.flushable: other tables'
+ * routes, static ARP entries), which an undo puts back: compared after a rollback, so a failed
+ * re-add is said as the router holds it, not only in the undo's log. Not in stateLines, whose
+ * after-state `teqlctl rollback` compares for drift (a policy table a daemon keeps is not the run's).
+ */
+export function flushableLines(f: Facts): string[] {
+  return [...(f.flushable?.routes ?? []).map(routeLine), ...(f.flushable?.neighbours ?? []).map((n) => `neighbour ${n.address} lladdr ${n.lladdr} dev ${n.dev}`)];
+}
+
+/** The router after a rollback against its snapshot; other tables' routes and static ARP entries where both reads have them. */
 export function diffState(snapshot: Facts, now: Facts): StateDiff {
-  const a = stateLines(snapshot);
-  const b = stateLines(now);
+  const both = snapshot.flushable !== undefined && now.flushable !== undefined;
+  const a = new Set([...stateLines(snapshot), ...(both ? flushableLines(snapshot) : [])]);
+  const b = new Set([...stateLines(now), ...(both ? flushableLines(now) : [])]);
   return { missing: [...a].filter((x) => !b.has(x)).sort(), extra: [...b].filter((x) => !a.has(x)).sort() };
 }
 

@@ -10,6 +10,7 @@ import { parseFacts } from '../../src/gather/parse-facts.js';
 import { renderOp } from '../../src/apply/render-op.js';
 import { planHost } from '../../src/plan/plan-host.js';
 import { task } from '../helpers/facts.js';
+import { diffState, isSameState } from '../../src/rollback/compare.js';
 import type { TaskInstance } from '../../src/load/types.js';
 
 const sh = netnsShell('flush', 'ip link add eth1 type veth peer name p1 && ip link set eth1 up && ip link set p1 up');
@@ -60,6 +61,19 @@ describe('what the kernel flushes with a link, put back by the undo', () => {
       expect(s).toContain('198.51.100.0/24 dev eth1 table 200');
     });
     expect(state()).toBe(before);
+  });
+
+  it('after a rollback, a policy table\'s route or a static ARP entry the undo did not put back is said as missing (the router judged by what it holds, not only by the undo\'s log); put back, the router equals its snapshot', () => {
+    reset(OPERATOR);
+    const snapshot = parseFacts('ns', sh(factsScript()));
+    runAndUndo([task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.0/31', state: 'present' } })], () => undefined);
+    expect(diffState(snapshot, parseFacts('ns', sh(factsScript())))).toEqual({ missing: [], extra: [] });
+    // As where a re-add failed: the kernel flushed them, nothing came back.
+    sh('ip route del 203.0.113.0/24 table 200 && ip neigh del 192.0.2.7 dev eth1');
+    const residual = diffState(snapshot, parseFacts('ns', sh(factsScript())));
+    expect(residual.extra).toEqual([]);
+    expect(residual.missing).toEqual(['neighbour 192.0.2.7 lladdr 02:00:00:00:00:07 dev eth1', 'route 203.0.113.0/24 via 198.51.100.9 dev eth1 metric 7 table 200']);
+    expect(isSameState(residual)).toBe(false);
   });
 
   it('a link\'s last address removed, then undone: the routes of a policy table and the permanent neighbours come back too', () => {
