@@ -14,7 +14,8 @@ import { ConfigError, ConnectError, type SourcePos } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 import { terminalText } from '../ui/terminal.js';
 import { statSync } from 'node:fs';
-import { realPath, recordDir, rememberedPlaybookDir, type Remembered, type RunChoice } from './remembered-playbook-dir.js';
+import { realPath, recordDir, recordedRunOf, rememberedPlaybookDir, type Remembered, type RunChoice } from './remembered-playbook-dir.js';
+import { checkRunExtraVars } from './run-extra-vars.js';
 import { warnOnce } from '../connect/warn-once.js';
 import { dirname, join } from 'node:path';
 
@@ -45,12 +46,13 @@ function limitedHosts(limit: string, inventory: Parameters<typeof matchTerms>[1]
 }
 
 /** Connects to the inventory's hosts (or `flags.limit`'s); `options` may be shared by several calls (one question each). */
-export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags)): Promise<HostConnection[]> {
+export async function connectInventory(flags: InventoryFlags, options = inventoryConnectOptions(flags), purpose: 'read' | 'change' = 'change'): Promise<HostConnection[]> {
   const playbookDir = playbookDirOf(flags);
   // -e first, as play reads it: a bad one stops the command before anything else is read.
   const extraProblems = new Problems();
   const extra = extraVarsLayer(flags.extraVars ?? [], extraProblems);
   extraProblems.throwIfAny();
+  checkRunExtraVars(recordedRunOf(flags.inventory, runChoice(flags)), extra, purpose, (text) => warnOnce(terminalText(`note: ${text}`)));
   const { inventory, layers, notes, deferred = new Map() } = loadInventory(flags.inventory, { ...(playbookDir !== undefined ? { playbookDir } : {}), deferHostProblems: true });
   // `-e ansible_user=admin` given to a play logged in as admin: given here, these log in as it did.
   connectWithExtraVars(inventory, layers, extra, deferred);
@@ -80,8 +82,12 @@ const remembered = new Map<string, Remembered | undefined>();
 
 /** The folder whose group_vars/ and host_vars/ this command reads besides the inventory's: --playbook-dir, else a recorded run's. */
 export function playbookDirOf(flags: InventoryFlags): string | undefined {
-  const choice: RunChoice = flags.run !== undefined ? { runId: flags.run } : flags.latestConfirmed ? 'latest-confirmed' : 'latest';
-  return flags.playbookDir ?? lastRunsPlaybookDir(flags.inventory, choice);
+  return flags.playbookDir ?? lastRunsPlaybookDir(flags.inventory, runChoice(flags));
+}
+
+/** Which recorded run the command acts for: --run's, else the latest confirmed (rollback), else the latest. */
+function runChoice(flags: InventoryFlags): RunChoice {
+  return flags.run !== undefined ? { runId: flags.run } : flags.latestConfirmed ? 'latest-confirmed' : 'latest';
 }
 
 /**

@@ -21,6 +21,9 @@ import { debugHolds } from './debug-hold.js';
 import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
 import { showOffline } from './play-offline.js';
 import { recordPlaybookDir, recordRunOutcome } from './remembered-playbook-dir.js';
+import { connectionExtraNames } from './run-extra-vars.js';
+import { extraVarsLayer } from '../load/extra-vars.js';
+import { Problems } from '../load/problems.js';
 import { serialNote } from '../play/sites.js';
 import { withHalfBundleNotes } from '../play/half-bundles.js';
 
@@ -76,7 +79,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const record = () => {
     if (recorded || flags.check) return;
     recorded = true;
-    const unrecorded = recordPlaybookDir(flags.inventory, playbook, runId);
+    const unrecorded = recordPlaybookDir(flags.inventory, playbook, runId, undefined, connectionExtraNames(extraVarsLayer(flags.extraVars ?? [], new Problems())));
     if (unrecorded) process.stderr.write(terminalText(unrecorded) + '\n');
   };
   const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(terminalText(text) + '\n');

@@ -22,6 +22,8 @@ interface Entry {
   runIds: string[];
   /** Of runIds, those confirmed on some router and not undone since by a rollback from here. */
   confirmed?: string[];
+  /** Per run of runIds, the connection variables it was given with -e (names only: a value may be a secret). */
+  extra?: Record<string, string[]>;
 }
 
 export interface Remembered {
@@ -31,6 +33,8 @@ export interface Remembered {
   runId: string;
   /** The run is recorded as confirmed on some router (and not undone from here since). */
   confirmed: boolean;
+  /** The connection variables the run was given with -e (names). */
+  extraNames: string[];
 }
 
 /** A path as the file system resolves it (symbolic links followed); as given, made absolute, where it does not exist. */
@@ -60,18 +64,30 @@ function readEntries(file: string): Entry[] {
     return data.entries.filter((e): e is Entry =>
       e !== null && typeof e === 'object' && typeof e.playbook === 'string'
       && Array.isArray(e.runIds) && e.runIds.length > 0 && e.runIds.every((r: unknown) => typeof r === 'string'))
-      .map((e) => ({ ...e, confirmed: Array.isArray(e.confirmed) ? e.confirmed.filter((r: unknown) => typeof r === 'string' && e.runIds.includes(r)) : [] }));
+      .map((e) => ({ ...e, confirmed: Array.isArray(e.confirmed) ? e.confirmed.filter((r: unknown) => typeof r === 'string' && e.runIds.includes(r)) : [], extra: extraOf(e) }));
   } catch {
     // Missing, or damaged (a crash mid-write is ruled out by the rename): nothing remembered.
     return [];
   }
 }
 
+/** An entry's -e names per run, of its runs only; anything malformed read as none. */
+function extraOf(e: Entry): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (e.extra === null || typeof e.extra !== 'object') return out;
+  for (const runId of e.runIds) {
+    const names = (e.extra as Record<string, unknown>)[runId];
+    if (Array.isArray(names) && names.every((n) => typeof n === 'string') && names.length > 0) out[runId] = names;
+  }
+  return out;
+}
+
 /**
- * Records the playbook of a run about to change routers, for its -i. Returns a warning when it
+ * Records the playbook of a run about to change routers, for its -i, with the names of the
+ * connection variables it was given with -e (`extraNames`). Returns a warning when it
  * could not be written (the run goes on: --playbook-dir still works for the other commands).
  */
-export function recordPlaybookDir(inventory: readonly string[], playbook: string, runId: string, dir = recordDir()): string | undefined {
+export function recordPlaybookDir(inventory: readonly string[], playbook: string, runId: string, dir = recordDir(), extraNames: readonly string[] = []): string | undefined {
   try {
     const file = recordFile(inventory, dir);
     // The folder as play read it (the one holding the playbook, even a symbolic link to one elsewhere), its path made real.
@@ -80,7 +96,8 @@ export function recordPlaybookDir(inventory: readonly string[], playbook: string
       const old = readEntries(file);
       const same = old.find((e) => e.playbook === path);
       const runIds = [runId, ...(same?.runIds ?? [])].slice(0, KEEP_RUNS);
-      const entry: Entry = { playbook: path, runIds, confirmed: (same?.confirmed ?? []).filter((r) => runIds.includes(r)) };
+      const extra = Object.fromEntries(Object.entries({ ...(same?.extra ?? {}), ...(extraNames.length > 0 ? { [runId]: [...extraNames] } : {}) }).filter(([r]) => runIds.includes(r)));
+      const entry: Entry = { playbook: path, runIds, confirmed: (same?.confirmed ?? []).filter((r) => runIds.includes(r)), extra };
       writeEntries(file, inventory, [entry, ...old.filter((e) => e !== same)].slice(0, KEEP_DIRS), dir);
     });
     return undefined;
@@ -173,7 +190,7 @@ export function rememberedPlaybookDir(inventory: readonly string[], choice: RunC
 
 function recordedRun(inventory: readonly string[], choice: RunChoice, dir: string): Omit<Remembered, 'dir'> | undefined {
   const entries = readEntries(recordFile(inventory, dir));
-  const run = (e: Entry, runId: string) => ({ playbook: e.playbook, runId, confirmed: e.confirmed!.includes(runId) });
+  const run = (e: Entry, runId: string) => ({ playbook: e.playbook, runId, confirmed: e.confirmed!.includes(runId), extraNames: e.extra?.[runId] ?? [] });
   if (typeof choice === 'object') {
     const named = entries.find((e) => e.runIds.includes(choice.runId));
     if (named) return run(named, choice.runId);
@@ -191,4 +208,9 @@ export function recordedRunDir(inventory: readonly string[], runId: string, dir 
   const found = recordedRun(inventory, { runId }, dir);
   if (!found || found.runId !== runId) return undefined;
   return { dir: hasVars(dirname(found.playbook)) ? dirname(found.playbook) : undefined };
+}
+
+/** The recorded run this command acts for (as rememberedPlaybookDir picks it), whatever its folder holds. */
+export function recordedRunOf(inventory: readonly string[], choice: RunChoice = 'latest', dir = recordDir()): Omit<Remembered, 'dir'> | undefined {
+  return recordedRun(inventory, choice, dir);
 }

@@ -78,7 +78,8 @@ export function registerStatusCommand(program: Command): void {
   ).action(async (flags: InventoryFlags & { json?: boolean }) => {
     // Loaded when the command runs: defining the options must not load SSH.
     const { connectInventory } = await import('./inventory-hosts.js');
-    const conns = await connectInventory(flags);
+    // Read only: a run's -e not given again is said, not refused.
+    const conns = await connectInventory(flags, undefined, 'read');
     try {
       const { hosts, exitCode } = await readStatus(conns);
       process.stdout.write(flags.json ? terminalJson(statusDocument(hosts)) + '\n' : formatStatus(hosts));

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { recordDir, recordedRunDir, recordPlaybookDir, recordRunOutcome, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
+import { recordDir, recordedRunDir, recordedRunOf, recordPlaybookDir, recordRunOutcome, rememberedPlaybookDir } from '../../src/cli/remembered-playbook-dir.js';
 
 function place() {
   const root = mkdtempSync(join(tmpdir(), 'teqlctl-remember-'));
@@ -22,7 +22,7 @@ describe('the playbook folders of the runs with an inventory', () => {
     const p = place();
     expect(recordPlaybookDir([p.inventory], p.older, 'run-1', p.dir)).toBeUndefined();
     expect(recordPlaybookDir([p.inventory], p.playbook, 'run-2', p.dir)).toBeUndefined();
-    expect(rememberedPlaybookDir([relative(process.cwd(), p.inventory)], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-2', confirmed: false });
+    expect(rememberedPlaybookDir([relative(process.cwd(), p.inventory)], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-2', confirmed: false, extraNames: [] });
     mkdirSync(join(p.root, 'inventories'));
     writeFileSync(p.inventory, 'all: {}\n');
     symlinkSync(join(p.root, 'inventories'), join(p.root, 'link'));
@@ -37,7 +37,15 @@ describe('the playbook folders of the runs with an inventory', () => {
     writeFileSync(join(p.root, 'shared', 'teql.yml'), '- hosts: all\n');
     symlinkSync(join(p.root, 'shared', 'teql.yml'), p.playbook);
     recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.dir);
-    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-1', confirmed: false });
+    expect(rememberedPlaybookDir([p.inventory], undefined, p.dir)).toEqual({ dir: join(p.root, 'playbooks'), playbook: p.playbook, runId: 'run-1', confirmed: false, extraNames: [] });
+  });
+
+  it('each run\'s -e connection variables, by name, kept for its own run only (a later run of the same playbook without -e has none)', () => {
+    const p = place();
+    recordPlaybookDir([p.inventory], p.playbook, 'run-1', p.dir, ['ansible_user']);
+    recordPlaybookDir([p.inventory], p.playbook, 'run-2', p.dir);
+    expect(recordedRunOf([p.inventory], { runId: 'run-1' }, p.dir)).toMatchObject({ runId: 'run-1', extraNames: ['ansible_user'] });
+    expect(recordedRunOf([p.inventory], 'latest', p.dir)).toMatchObject({ runId: 'run-2', extraNames: [] });
   });
 
   it('rollback --run: the folder that run read, though a later run read another', () => {
@@ -45,8 +53,8 @@ describe('the playbook folders of the runs with an inventory', () => {
     recordPlaybookDir([p.inventory], p.older, 'run-1', p.dir);
     recordPlaybookDir([p.inventory], p.playbook, 'run-2', p.dir);
     recordPlaybookDir([p.inventory], p.older, 'run-3', p.dir);
-    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-2' }, p.dir)).toMatchObject({ dir: join(p.root, 'playbooks'), runId: 'run-2', confirmed: false });
-    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-1' }, p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-1', confirmed: false });
+    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-2' }, p.dir)).toMatchObject({ dir: join(p.root, 'playbooks'), runId: 'run-2', confirmed: false, extraNames: [] });
+    expect(rememberedPlaybookDir([p.inventory], { runId: 'run-1' }, p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-1', confirmed: false, extraNames: [] });
     // A run it does not know: the latest's, said as such.
     expect(rememberedPlaybookDir([p.inventory], { runId: 'run-9' }, p.dir)).toMatchObject({ dir: join(p.root, 'old'), runId: 'run-3' });
   });

@@ -69,6 +69,32 @@ describe('-e on status, rollback and unlock', () => {
     expect(specs.get('router_a')).toMatchObject({ port: 2201, user: 'root' });
   });
 
+  it('a run played with -e ansible_user (recorded by name): rollback and unlock without it are refused before any router is contacted (exit 2), naming it; status says so and goes on; given again, with any value, they go on (a review)', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'teqlctl-state-'));
+    vi.stubEnv('XDG_STATE_HOME', state);
+    let err = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+    try {
+      recordPlaybookDir([inventory], join(dir, 'teql.yml'), RUN, undefined, ['ansible_port', 'ansible_user']);
+      recordRunOutcome([inventory], RUN, true);
+      for (const command of ['rollback', 'unlock']) {
+        specs.clear();
+        const refused = await cli(command, '-i', inventory, '-e', 'ansible_port=2299').catch((e: unknown) => e);
+        expect(describeError(refused), command).toEqual({ code: 2, message: `run ${RUN} was played with -e ansible_user, which set how it logged in; this command was not given it and reads the inventory alone\n  hint: give -e ansible_user=... again, as the run was given it (teqlctl records the names, never the values, which may be secrets); any value is taken as yours` });
+        expect(specs.size, command).toBe(0);
+      }
+      specs.clear();
+      await cli('status', '-i', inventory);
+      expect(err).toContain(`note: run ${RUN} was played with -e ansible_port, -e ansible_user, which set how it logged in; this command was not given them and reads the inventory alone: give -e ansible_port=... -e ansible_user=... as the run was given them to log in as it did`);
+      expect(specs.get('router_a')).toMatchObject({ port: 2201, user: 'root' });
+      await cli('rollback', '-i', inventory, '-e', 'ansible_user=root', '-e', 'ansible_port=2201');
+      expect(out).toContain(`router_a: run ${RUN} undone`);
+      expect(process.exitCode).toBeUndefined();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('a bad -e stops the command before any router is contacted (exit 2)', async () => {
     specs.clear();
     const err = await cli('rollback', '-i', inventory, '-e', 'bad').catch((e: unknown) => e as Error);

@@ -76,22 +76,28 @@ describe('dead-man rollback', () => {
   it('rollback undoes a confirmed run later, and refuses when the router moved unless --force', async () => {
     await resetRouters('a', 'b');
     const before = await both();
-    const r = await playJson(CHAPTER);
+    // Played with a connection variable on the command line: a rollback without it would log in
+    // otherwise than the run (the inventory alone), so it is refused before any router is reached.
+    const r = await playJson(CHAPTER, ['-e', 'ansible_user=root']);
     expect(r.code).toBe(0);
+    const withoutE = await teqlctl(['rollback', '-i', LAB_INVENTORY]);
+    expect(withoutE.code, withoutE.stderr).toBe(2);
+    expect(withoutE.stderr).toContain(`run ${r.json.runId} was played with -e ansible_user, which set how it logged in`);
+    expect(await both()).not.toEqual(before);
     await sshRun('b', 'ip addr add 198.51.100.77/24 dev lan0');
-    const refused = await teqlctl(['rollback', '-i', LAB_INVENTORY]);
+    const refused = await teqlctl(['rollback', '-i', LAB_INVENTORY, '-e', 'ansible_user=root']);
     expect(refused.code).toBe(8);
     expect(refused.stderr).toMatch(/router_b: now also holds address 198.51.100.77\/24 dev lan0/);
     await sshRun('b', 'ip addr del 198.51.100.77/24 dev lan0');
     // Another run holding a router's lock (written as lockScript does): refused before any change.
     await sshRun('a', "mkdir /run/teqlctl.lock && printf 'run=other\\nowner=x@y\\nstarted=now\\npid=1\\n' > /run/teqlctl.lock/owner");
     const held = await both();
-    const locked = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
+    const locked = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId, '-e', 'ansible_user=root']);
     expect(locked.code, locked.stdout + locked.stderr).toBe(8);
     expect(locked.stderr).toMatch(/router_a is locked: run=other owner=x@y/);
     expect(await both()).toEqual(held);
     await sshRun('a', 'rm -rf /run/teqlctl.lock');
-    const undone = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
+    const undone = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId, '-e', 'ansible_user=root']);
     expect(undone.code, undone.stderr).toBe(0);
     expect(undone.stdout).toMatch(/router_a: run .* undone/);
     expect(undone.stdout).toMatch(/router_a: verified over a fresh connection/);

@@ -1,0 +1,27 @@
+// A play given connection variables with -e (`-e ansible_user=admin`) logged in with them; status,
+// rollback and unlock read the inventory alone, so without the same -e they logged in otherwise (as
+// another user, on another port), with no word of it. `play` records the names of those it was
+// given (never their values: a password may be one); the others compare them with their own -e.
+import { ConfigError } from '../errors.js';
+import type { VarLayer } from '../load/scope.js';
+
+/** The -e variables that set how a host is reached (Ansible's connection variables are all `ansible_*`). */
+export function connectionExtraNames(extra: VarLayer): string[] {
+  return [...extra.origins.keys()].filter((n) => n.startsWith('ansible_')).sort();
+}
+
+/**
+ * Refuses (exit 2, before any connection) a command that changes routers without the connection
+ * variables the run it acts for was given; a command that only reads them says so instead.
+ */
+export function checkRunExtraVars(run: { runId: string; extraNames: readonly string[] } | undefined, extra: VarLayer, purpose: 'read' | 'change', note: (text: string) => void): void {
+  const missing = (run?.extraNames ?? []).filter((n) => !extra.origins.has(n));
+  if (!run || missing.length === 0) return;
+  const given = missing.map((n) => `-e ${n}=...`).join(' ');
+  const said = `run ${run.runId} was played with ${missing.map((n) => `-e ${n}`).join(', ')}, which set how it logged in; this command was not given ${missing.length > 1 ? 'them' : 'it'} and reads the inventory alone`;
+  if (purpose === 'read') {
+    note(`${said}: give ${given} as the run was given ${missing.length > 1 ? 'them' : 'it'} to log in as it did`);
+    return;
+  }
+  throw new ConfigError(said, undefined, `give ${given} again, as the run was given ${missing.length > 1 ? 'them' : 'it'} (teqlctl records the names, never the values, which may be secrets); any value is taken as yours`);
+}
