@@ -315,6 +315,21 @@ describe('a hub that does not answer', () => {
   });
 });
 
+describe('a hub whose facts cannot be read', () => {
+  it('its spokes, read beside it and never changed, are reported not run with why, not ok (a review)', async () => {
+    const f = hub([]);
+    f.hub.overrides.set('facts', () => ({ stdout: 'garbage', code: 1 }));
+    const r = await f.run();
+    expect(r.hosts.find((h) => h.host === 'hub000')!.status).toBe('failed');
+    expect(r.bundles.every((b) => b.status === 'failed')).toBe(true);
+    for (const spoke of r.hosts.filter((h) => h.host !== 'hub000')) {
+      expect(spoke.status, spoke.host).toBe('not run');
+      expect(spoke.error, spoke.host).toMatch(/^not applied: /);
+    }
+    for (const [name, router] of f.routers) if (name !== 'hub000') expect(router.labels(), name).not.toContain('apply');
+  });
+});
+
 describe('a hub that writes its boot configuration', () => {
   it('keeps its healthy bundles and writes boot files for them alone when a spoke fails its pings (exit 10)', async () => {
     const f = hub(['hub000_spoke2'], ['teql_persist=true']);
