@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { syncFs, syncFsAt } from '../apply/render-op.js';
 import { redoBatchScript, undoAllLine, undoBatchScript } from './batch-scripts.js';
 import { ARM_FAILED_MARKER, RESUMABLE_MARK, STALE_MARKER } from '../router/markers.js';
-import { batchReserve, decide, DECIDED, freeReserve, RESERVE, takeOver, whoDecided, withRoom, writeReserve } from '../router/decision.js';
+import { batchReserve, decide, DECIDED, freeReserve, markTakeover, RESERVE, takeOver, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
@@ -47,6 +47,7 @@ else
 case "$(cat $d/state 2>/dev/null)" in pending|'') ;; *) exit 0;; esac
 # Exactly one of this revert, the confirmation and teqlctl's own rollback decides the run.
 if ${decide('$d', 'revert')}; then
+${markTakeover('$d', 'revert')}
 final=reverted; log=revert.log
 # At boot, a run decided in the boot it was armed in (by this revert, a rollback, or a confirmation
 # that never recorded it, hence never said ok) whose state a power cut kept from the disk: nobody
@@ -62,10 +63,14 @@ else
 # Decided by the confirmation, whose timer this still is: it stops it only once its records are
 # written. Killed between the two (the OOM killer's SIGKILL), it never will: the run is taken over
 # and undone here, unless the confirmation records it meanwhile or a rollback took it first.
+# A decider still unnamed after 5 s (killed between its mkdir and its name) is taken for the
+# confirmation: a revert or a rollback that decided marks \`takeover\` at once, which this then finds.
 tq_wi=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $tq_wi -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; tq_wi=$((tq_wi+1)); ${whoDecided('$d')}; done
-[ "$tq_by" = confirm ] && ${takeOver('$d', 'revert')} || exit 0
-# The timer's record goes: a confirmation that wakes up late stops nothing of this undo.
+case "$tq_by" in confirm|'') ;; *) exit 0;; esac
+${takeOver('$d', 'revert')} || exit 0
+# The timer's record goes, and a signal is ignored from here: a confirmation that wakes up late stops nothing of this undo.
 rm -f $d/timer
+trap '' HUP TERM
 final=reverted; log=revert.log
 echo "decided by the confirmation, its records never written: undone by the dead-man" >> $d/$log
 fi

@@ -4,7 +4,7 @@ import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { CONFIRM_MARKER, RETIRING_MARK } from '../router/markers.js';
-import { claimRecords, decide, DECIDED, RECORDS, reserveFiles, TAKEOVER, takenOverBy, withRoom } from '../router/decision.js';
+import { claimRecords, CONFIRM_PID, decide, DECIDED, RECORDS, reserveFiles, TAKEOVER, takenOverBy, withRoom } from '../router/decision.js';
 import { heredoc } from './arm-script.js';
 import { syncFs } from '../apply/render-op.js';
 import { wholeScript } from '../router/whole-script.js';
@@ -56,6 +56,10 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     // Whoever makes the directory writes them.
     // Not made and not there: a disk too full even for a directory, said as a failed record (exit 3).
     `${claimRecords(dir)} || { [ -d ${dir}/${RECORDS} ] && { echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=${takenOverBy(dir)}"; exit 1; }; ${syncFs(dir)}; exit 3; }`,
+    // Its shell, for a taker to stop (kill) before it undoes: stalled here a minute (a sync on a
+    // full disk), this confirmation would write its records over that undo (decision.ts, takeOver).
+    PROC_START_FN,
+    `tq_started $$; { echo "$$ $tq_st" > ${dir}/${RECORDS}/${CONFIRM_PID}; } 2>/dev/null || true`,
     // Taken over while this confirmation stalled a minute after its claim: it writes nothing over the undo.
     `if [ -d ${dir}/${TAKEOVER} ]; then echo "${CONFIRM_MARKER} too-late $(cat ${dir}/state 2>/dev/null) decided-by=${takenOverBy(dir)}"; exit 1; fi`,
     // The run's records, with the reserve's room on a disk that filled since arming. Where even that

@@ -6,7 +6,7 @@ import { syncFsAt } from '../apply/render-op.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { ABANDONED_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
-import { decide, freeReserve, takeOver, TAKEOVER, withRoom, whoDecided } from '../router/decision.js';
+import { decide, freeReserve, markTakeover, takeOver, TAKEOVER, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './batch-scripts.js';
 import { stopApplierLines } from './applier.js';
 import { closeRunScript } from './confirm-script.js';
@@ -46,7 +46,7 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     `  ${releaseLockLine(runId)}`,
     'elif [ -d $d ]; then',
     // Synced: a power cut during the undo must find the state on disk (boot: revert.sh resume).
-    `  if ${decide('$d', 'rollback')}; then\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFsAt('d')}\n  else`,
+    `  if ${decide('$d', 'rollback')}; then\n${markTakeover('$d', 'rollback')}\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFsAt('d')}\n  else`,
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
     `    i=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); ${whoDecided('$d')}; done`,
     '    case "$tq_by" in',
@@ -59,7 +59,9 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // nothing and says so, and the run is undone as pending. Made by it: its records are waited
     // for. Its timer, still armed until then, may take such a run over first (its revert, the same
     // way): that undo is waited for as the revert's, never run twice at once.
-    `      confirm) if ! ${takeOver('$d', 'rollback')} && [ -d $d/${TAKEOVER} ]; then tq_by=revert; i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi;;`,
+    // Unnamed after its wait (a decider killed between its mkdir and its name): as the
+    // confirmation's, as the revert takes it; a revert or rollback that decided marked \`takeover\`.
+    `      confirm|'') if ! ${takeOver('$d', 'rollback')} && [ -d $d/${TAKEOVER} ]; then tq_by=revert; i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi;;`,
     '    esac',
     '  fi',
     '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',

@@ -11,7 +11,7 @@ import { undoLogLine } from './batch-scripts.js';
 import { timerLines } from './timer-lines.js';
 import { ARM_SEQ_FILE, metaLine, parsePeers } from './run-meta.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
-import { decide, freeReserve, whoDecided, withRoom, writeReserve } from '../router/decision.js';
+import { decide, freeReserve, takeOver, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import { syncFs, syncFsAt } from '../apply/render-op.js';
 import { stopApplierLines } from './applier.js';
 import { PRUNED_FILE } from './prune-runs.js';
@@ -162,7 +162,16 @@ else
   elif [ "$mode" = boot ]; then
     ${whoDecided('$d')}
     echo "at boot: decided by \${tq_by:-a decider that did not record itself} before a restart, its state not recorded: redone now" >> $d/revert.log
-  else exit 0
+  else
+    # Decided by the rollback's confirmation, which stops this timer only once its records are
+    # written: killed between the two, the rollback is taken over and the run redone here, as a
+    # run's revert takes over its confirmation's (arm-script.ts; a review found this one stuck).
+    tq_wi=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $tq_wi -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; tq_wi=$((tq_wi+1)); ${whoDecided('$d')}; done
+    case "$tq_by" in confirm|'') ;; *) exit 0;; esac
+    ${takeOver('$d', 'revert')} || exit 0
+    rm -f $d/timer
+    trap '' HUP TERM
+    echo "decided by the rollback's confirmation, its records never written: redone by the dead-man" >> $d/revert.log
   fi
   ${withRoom('$d', ['echo reverting > $d/state'])}
   # On disk before the redo's first change: a power cut during the redo then finds it (resume).

@@ -1,3 +1,5 @@
+import { PROC_START_FN, sameProcess } from './proc-start.js';
+
 // Who ends a run on the router: the confirmation, the dead-man's revert, or teqlctl's own rollback.
 // Both the confirmation and the revert used to read the run's state and then write it, so with the
 // timer firing at confirmation time both could win. mkdir is atomic on every filesystem and in every
@@ -137,11 +139,17 @@ export function whoDecided(dir: string): string {
  */
 export const TAKEOVER = 'takeover';
 
+/** The file in `records/` where a confirmation that claimed them writes its shell's pid and start time. */
+export const CONFIRM_PID = 'confirm.pid';
+
 /**
  * A shell condition, true for the one caller that takes over such a run. It waits 5 s for the
  * records; not begun, it claims them (the confirmation then writes nothing and says too late);
- * begun, it waits 60 s more for them. Still pending then, the first to make `takeover` undoes the
- * run. False where the run got its records (confirmed) or someone else took it over.
+ * begun, it waits 60 s more for them. Still pending then, the confirmation that claimed them, if
+ * its shell still runs (stalled in a sync on a full disk, under memory pressure), is killed first:
+ * left, it went on to write its records over the undo and said ok (a review reproduced a run
+ * recorded confirmed with everything undone). Then the first to make `takeover` undoes the run.
+ * False where the run got its records (confirmed) or someone else took it over.
  */
 export function takeOver(dir: string, who: 'revert' | 'rollback'): string {
   const pending = `case "$(cat ${dir}/state 2>/dev/null)" in pending|'') true;; *) false;; esac`;
@@ -149,7 +157,23 @@ export function takeOver(dir: string, who: 'revert' | 'rollback'): string {
   const mk = `mkdir ${dir}/${TAKEOVER} 2>/dev/null`;
   // The taker's name in the records it claimed: the confirmation, too late, says who took the run.
   const claimed = `{ ${claimRecords(dir)} && { { true > ${dir}/${RECORDS}/${who}; } 2>/dev/null; true; }; }`;
-  return `{ ${waitPending(50)}; if ${pending} && ! ${claimed} && [ -d ${dir}/${RECORDS} ]; then ${waitPending(600)}; fi; ${pending} && { ${mk} || { [ ! -e ${dir}/${TAKEOVER} ] && ${freeReserve(dir)} && ${mk}; }; } && { { true > ${dir}/${TAKEOVER}/${who}; } 2>/dev/null; true; }; }`;
+  // Killed only while that pid is still the confirmation's (its start time), and waited for (a
+  // shell in a write that the kill cannot interrupt finishes that write first).
+  const fence = [
+    PROC_START_FN,
+    `tq_cp=; tq_cs=; read -r tq_cp tq_cs 2>/dev/null < ${dir}/${RECORDS}/${CONFIRM_PID}`,
+    `if [ -n "$tq_cp" ] && [ -n "$tq_cs" ] && ${sameProcess('$tq_cp', '$tq_cs')}; then kill -KILL "$tq_cp" 2>/dev/null; tq_ti=0; while ${sameProcess('$tq_cp', '$tq_cs')} && [ $tq_ti -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; tq_ti=$((tq_ti+1)); done; fi`,
+  ].join('\n');
+  return `{ ${waitPending(50)}; if ${pending} && ! ${claimed} && [ -d ${dir}/${RECORDS} ]; then ${waitPending(600)}\n${fence}\nfi; ${pending} && { ${mk} || { [ ! -e ${dir}/${TAKEOVER} ] && ${freeReserve(dir)} && ${mk}; }; } && { { true > ${dir}/${TAKEOVER}/${who}; } 2>/dev/null; true; }; }`;
+}
+
+/**
+ * Made by a revert or a rollback that decided the run itself, right after its decision: a taker
+ * (takeOver) of a run it wrongly took for the confirmation's (a decider a full disk kept from
+ * recording itself) finds it and undoes nothing beside it.
+ */
+export function markTakeover(dir: string, who: 'revert' | 'rollback'): string {
+  return `{ mkdir ${dir}/${TAKEOVER} 2>/dev/null && { true > ${dir}/${TAKEOVER}/${who}; } 2>/dev/null; true; }`;
 }
 
 /** Shell words naming who took a confirmation's unrecorded run over, for its too-late line. */

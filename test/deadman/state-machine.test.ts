@@ -237,6 +237,47 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(undos()).toBe(1);
   });
 
+  it('a confirmation stalled after claiming its records (a sync on a full disk) past the revert\'s wait: the revert kills it before it takes the run over, so it never writes its records over the undo nor says ok (a review)', { timeout: 30_000 }, async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    const go = join(r.dir, '..', 'go');
+    const records = `echo confirmed > ${RUNS_DIR}/${RUN}/state`;
+    const stalled = confirmScript(RUN, 'x', 'confirmed', false).replace(records, () => `while [ ! -e ${go} ]; do sleep 0.1; done; ${records}`);
+    expect(stalled).toContain(`while [ ! -e ${go} ]`);
+    const confirming = r.run(stalled);
+    for (let i = 0; i < 50 && !existsSync(join(r.dir, 'records', 'confirm.pid')); i++) await sleep(50);
+    const revert = revertScript(RUN);
+    expect(revert).toContain('[ $tq_ti -lt 600 ]');
+    await r.run(revert.replace('[ $tq_ti -lt 600 ]', '[ $tq_ti -lt 5 ]'));
+    // Woken only now: killed, it writes nothing.
+    writeFileSync(go, '');
+    const confirmed = await confirming;
+    expect(confirmed.stdout).not.toContain(`${CONFIRM_MARKER} ok`);
+    expect(r.state()).toBe('reverted');
+    expect(r.applied()).toEqual([]);
+    expect(r.locked()).toBe(false);
+    expect(existsSync(join(r.dir, 'after-state'))).toBe(false);
+  });
+
+  it('decided by a decider killed between its mkdir and its name (decided/ empty): the revert takes it for the confirmation\'s and takes it over; a revert or rollback that decided marked takeover/ and is left alone', { timeout: 30_000 }, async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    mkdirSync(join(r.dir, 'decided'));
+    await r.run(revertScript(RUN));
+    expect(r.state()).toBe('reverted');
+    expect(r.applied()).toEqual([]);
+    // A rollback that decided and is undoing (state still pending on a full disk): its takeover/ keeps the revert out.
+    const other = router(shell);
+    await other.startApply(-1, 0).done;
+    mkdirSync(join(other.dir, 'decided'));
+    mkdirSync(join(other.dir, 'takeover'));
+    const started = Date.now();
+    await other.run(revertScript(RUN).replace('[ $tq_ti -lt 600 ]', '[ $tq_ti -lt 5 ]'));
+    expect(Date.now() - started).toBeGreaterThan(4_000);
+    expect(other.state()).toBe('pending');
+    expect(other.applied()).toEqual([0, 1, 2]);
+  });
+
   it('a confirmation held up after its decision while its timer fires: the revert waits for the records, and the run ends confirmed, nothing undone', { timeout: 20_000 }, async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;

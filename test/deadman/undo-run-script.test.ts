@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redoBatchScript, undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { armRollbackScript } from '../../src/deadman/runs-script.js';
+import { confirmScript } from '../../src/deadman/confirm-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../../src/deadman/undo-run-script.js';
 import { BOOT_DIR, BOOT_ID_FILE, BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { RETIRING_MARK } from '../../src/router/markers.js';
@@ -85,6 +86,23 @@ describe.each(SHELLS)('the rollback\'s undo and its dead-man, under %s', (_name,
     expect(r.state(RB)).toBe('reverted');
     expect(r.state(RUN)).toBe('confirmed');
     expect(r.steps()).toEqual([0, 1]);
+  });
+
+  it('the rollback\'s confirmation killed (SIGKILL) between its decision and its records: its dead-man, still armed, takes the rollback over and redoes the run (a review found it pending, its lock held)', { timeout: 30_000 }, async () => {
+    const r = router(0);
+    expect((await r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 3))).code).toBe(0);
+    expect((await r.sh(shell, undoRunScript(RUN, RB))).code).toBe(0);
+    expect(r.steps()).toEqual([]);
+    const mk = `mkdir ${RUNS_DIR}/${RB}/records`;
+    const killed = confirmScript(RB, 'x', 'rollback-confirmed').replace(mk, () => `kill -KILL $$; ${mk}`);
+    expect(killed).toContain('kill -KILL $$');
+    await r.sh(shell, killed);
+    expect(r.state(RB)).toBe('pending');
+    for (let i = 0; i < 150 && r.state(RB) !== 'reverted'; i++) await sleep(100);
+    expect(r.state(RB)).toBe('reverted');
+    expect(r.state(RUN)).toBe('confirmed');
+    expect(r.steps()).toEqual([0, 1]);
+    expect(existsSync(join(r.root, 'run/lock'))).toBe(false);
   });
 
   it('an undo that starts after the dead-man decided undoes nothing and says so', async () => {
