@@ -6,6 +6,7 @@ import type { Facts, RouteFact } from '../gather/facts.js';
 import type { Change } from './types.js';
 import type { Op } from './ops.js';
 import type { EqualizerMtu } from './equalizer-mtu.js';
+import { vlansOn } from './simulate-routes.js';
 
 export interface PlanContext {
   host: string;
@@ -82,9 +83,17 @@ export function refuseUnrestorable(ctx: PlanContext, route: RouteFact, after: st
   throw conflict(ctx, `the route to ${route.to}${route.dev ? ` on ${route.dev}` : ''} could not be put back exactly after ${after}: ${route.unrestorable}`, 'change or remove that route by hand first, or leave it as it is');
 }
 
-/** The undo of taking `dev` down: up again, with the routes the kernel flushed with it. */
+/**
+ * The undo of taking `dev` down: up again, with the routes the kernel flushed with it; its VLANs,
+ * which the kernel took down with it and brings up with it (simulate-routes.ts, vlansOn), get
+ * their routes back, or are taken down again where they were down before (their IPv6 addresses
+ * kept). Until 2026-12-05 a VLAN's own routes were lost by the rollback.
+ */
 export function linkDownUndo(facts: Facts, dev: string, ctx: PlanContext): Op[] {
-  return [{ kind: 'link', dev, up: true }, ...flushedRoutesBack(facts, dev, ctx, `taking ${dev} down, which flushes it`)];
+  const vlans = vlansOn(facts, dev).flatMap((v): Op[] => (v.up
+    ? flushedRoutesBack(facts, v.name, ctx, `taking ${dev} down, which takes its VLAN ${v.name} down with it`)
+    : [{ kind: 'link', dev: v.name, up: false, keepAddresses: true }]));
+  return [{ kind: 'link', dev, up: true }, ...flushedRoutesBack(facts, dev, ctx, `taking ${dev} down, which flushes it`), ...vlans];
 }
 
 /** The routes through `dev` in every table (Facts.flushable: the main table's alone in older facts), the kernel's own left out. */

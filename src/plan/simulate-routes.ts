@@ -52,3 +52,26 @@ export function addNeighbour(f: Facts, n: NeighbourFact): Facts {
   if (f.flushable) f.flushable = { ...f.flushable, neighbours: [...f.flushable.neighbours.filter((x) => !(x.dev === n.dev && x.address === n.address)), n] };
   return f;
 }
+
+/**
+ * A link's VLANs (8021q): the kernel takes them down with it (dev_close, unless created with
+ * loose_binding, which facts do not show) and brings every one up again when it comes up, one that
+ * was down before too (vlan_device_event). Their routes and neighbours go as any link's do.
+ */
+export function vlansOn(f: Facts, dev: string): Facts['links'] {
+  return f.links.filter((l) => l.lower === dev && l.kind === 'vlan');
+}
+
+/** `dev` went up (true) or down (false): its VLANs follow, as the kernel does it. */
+export function vlansFollow(f: Facts, dev: string, up: boolean): void {
+  for (const v of vlansOn(f, dev)) {
+    if (v.up === up) continue;
+    v.up = up;
+    if (up) {
+      for (const a of f.addresses.filter((x) => x.dev === v.name)) addConnected(f, v.name, a.cidr, a);
+    } else {
+      f.routes = f.routes.filter((r) => r.dev !== v.name);
+      flushOtherwise(f, v.name);
+    }
+  }
+}

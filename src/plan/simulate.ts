@@ -4,7 +4,7 @@ import type { Facts, RouteFact } from '../gather/facts.js';
 import type { Op } from './ops.js';
 import { propagatedValues } from './sysctl-propagation.js';
 import { stackedMtuAfter } from './stacked-mtu.js';
-import { addConnected, addNeighbour, addOtherTableRoute, flushOtherwise, isUp, sameSubnet } from './simulate-routes.js';
+import { addConnected, addNeighbour, addOtherTableRoute, flushOtherwise, isUp, sameSubnet, vlansFollow } from './simulate-routes.js';
 import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
 export { sameRoute } from './simulate-routes.js';
@@ -107,11 +107,13 @@ function applyInPlace(f: Facts, op: Op): Facts {
         if (/^teql\d+$/.test(op.dev)) link.mtu = Math.min(...slaveMtus(f, op.dev));
         if (f.sysctls[`net.ipv6.conf.${op.dev}.disable_ipv6`] !== '1') syncIpv6Mtu(f, op.dev, link.mtu);
         for (const a of f.addresses.filter((x) => x.dev === op.dev)) addConnected(f, op.dev, a.cidr, a);
+        vlansFollow(f, op.dev, true);
       } else if (op.up === false && link.up) {
         link.up = false;
         // The kernel flushes every IPv4 route through a device that goes down, in every table, and its neighbours.
         f.routes = f.routes.filter((r) => r.dev !== op.dev);
         flushOtherwise(f, op.dev);
+        vlansFollow(f, op.dev, false);
       }
       return f;
     }
