@@ -52,7 +52,7 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
   const extraProblems = new Problems();
   const extra = extraVarsLayer(flags.extraVars ?? [], extraProblems);
   extraProblems.throwIfAny();
-  checkRunExtraVars(recordedRunOf(flags.inventory, runChoice(flags)), extra, purpose, (text) => warnOnce(terminalText(`note: ${text}`)));
+  checkRunExtraVars(recordedRunOf(flags.inventory, runChoice(flags)), extra, purpose === 'change' && !flags.force ? 'change' : 'read', (text) => warnOnce(terminalText(`note: ${text}`)));
   const { inventory, layers, notes, deferred = new Map() } = loadInventory(flags.inventory, { ...(playbookDir !== undefined ? { playbookDir } : {}), deferHostProblems: true });
   // `-e ansible_user=admin` given to a play logged in as admin: given here, these log in as it did.
   connectWithExtraVars(inventory, layers, extra, deferred);

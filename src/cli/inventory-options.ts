@@ -23,6 +23,8 @@ export interface InventoryFlags extends SecretFlags {
   latestConfirmed?: boolean;
   /** -e, as play takes it: `-e ansible_user=admin` given to a play must be given here too, or these log in otherwise. */
   extraVars?: string[];
+  /** rollback's and unlock's --force: a run's -e connection variables not given again are said, not refused. */
+  force?: boolean;
 }
 
 /** `-e`, as play takes it (repeatable). */

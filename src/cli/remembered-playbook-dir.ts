@@ -210,7 +210,16 @@ export function recordedRunDir(inventory: readonly string[], runId: string, dir 
   return { dir: hasVars(dirname(found.playbook)) ? dirname(found.playbook) : undefined };
 }
 
-/** The recorded run this command acts for (as rememberedPlaybookDir picks it), whatever its folder holds. */
+/**
+ * The recorded run this command acts for, only where the record is that run: the run --run names,
+ * the latest recorded confirmed (a rollback without --run), or the latest. Not the fallback
+ * rememberedPlaybookDir takes (another run's folder, said there): another run's -e is not this one's
+ * (a review: `rollback --run X` was refused for the latest run's -e).
+ */
 export function recordedRunOf(inventory: readonly string[], choice: RunChoice = 'latest', dir = recordDir()): Omit<Remembered, 'dir'> | undefined {
-  return recordedRun(inventory, choice, dir);
+  const found = recordedRun(inventory, choice, dir);
+  if (!found) return undefined;
+  if (typeof choice === 'object' && found.runId !== choice.runId) return undefined;
+  if (choice === 'latest-confirmed' && !found.confirmed) return undefined;
+  return found;
 }

@@ -82,7 +82,8 @@ export function registerRollbackCommand(program: Command): void {
         ...(hold !== undefined ? { holdBeforeConfirmMs: hold * 1000 } : {}),
         owner: `${userInfo().username}@${hostname()}`,
         reconnect: async (host) => {
-          const [c] = await connectInventory({ ...flags, limit: host }, options);
+          // Checked before the undo was sent: a record another teqlctl wrote since cannot stop this one now.
+          const [c] = await connectInventory({ ...flags, limit: host }, options, 'read');
           if (!c?.transport) throw new Error(`unreachable: ${c?.error ?? 'no such host'}`);
           return c.transport;
         },

@@ -95,6 +95,31 @@ describe('-e on status, rollback and unlock', () => {
     }
   });
 
+  it('only the run acted for is checked (a --run not recorded here is not held to the latest run\'s -e); an older name counts as the current one; --force says it and goes on (a review)', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'teqlctl-state-'));
+    vi.stubEnv('XDG_STATE_HOME', state);
+    let err = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+    try {
+      recordPlaybookDir([inventory], join(dir, 'teql.yml'), '20251231T000000-old', undefined, ['ansible_user']);
+      recordRunOutcome([inventory], '20251231T000000-old', true);
+      // The routers' run, RUN, is not recorded here: the other run's -e says nothing of it.
+      await cli('rollback', '-i', inventory, '--run', RUN);
+      expect(out).toContain(`router_a: run ${RUN} undone`);
+      recordPlaybookDir([inventory], join(dir, 'teql.yml'), RUN, undefined, ['ansible_ssh_user']);
+      recordRunOutcome([inventory], RUN, true);
+      specs.clear();
+      await cli('unlock', '-i', inventory, '-e', 'ansible_user=root');
+      expect(specs.get('router_a')).toMatchObject({ user: 'root' });
+      specs.clear();
+      await cli('unlock', '-i', inventory, '--force');
+      expect(specs.get('router_a')).toMatchObject({ user: 'root' });
+      expect(err).toContain(`note: run ${RUN} was played with -e ansible_ssh_user, which set how it logged in`);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('a bad -e stops the command before any router is contacted (exit 2)', async () => {
     specs.clear();
     const err = await cli('rollback', '-i', inventory, '-e', 'bad').catch((e: unknown) => e as Error);
