@@ -17,6 +17,8 @@ export interface LinkFact {
   lower?: string;
   /** The bridge, bond or team it is a port of (`ip link`'s master), which carries its traffic. */
   master?: string;
+  /** A VLAN made with `loose_binding on`: it does not follow its lower link's up and down. */
+  looseBinding?: true;
 }
 
 export interface AddressFact extends AddressAttrs {

@@ -54,12 +54,19 @@ export function addNeighbour(f: Facts, n: NeighbourFact): Facts {
 }
 
 /**
- * A link's VLANs (8021q): the kernel takes them down with it (dev_close, unless created with
- * loose_binding, which facts do not show) and brings every one up again when it comes up, one that
- * was down before too (vlan_device_event). Their routes and neighbours go as any link's do.
+ * A link's VLANs (8021q), and the VLANs on those (QinQ), parents first: the kernel takes them down
+ * with it (dev_close) and brings every one up again when it comes up, one that was down before too
+ * (vlan_device_event), each event passed on to the VLANs above. One made with loose_binding follows
+ * nothing, nor do those above it. Their routes and neighbours go as any link's do.
  */
 export function vlansOn(f: Facts, dev: string): Facts['links'] {
-  return f.links.filter((l) => l.lower === dev && l.kind === 'vlan');
+  const out: Facts['links'] = [];
+  for (let level = [dev]; level.length > 0; ) {
+    const above = f.links.filter((l) => l.kind === 'vlan' && !l.looseBinding && l.lower !== undefined && level.includes(l.lower) && !out.includes(l));
+    out.push(...above);
+    level = above.map((l) => l.name);
+  }
+  return out;
 }
 
 /** `dev` went up (true) or down (false): its VLANs follow, as the kernel does it. */
@@ -74,4 +81,20 @@ export function vlansFollow(f: Facts, dev: string, up: boolean): void {
       flushOtherwise(f, v.name);
     }
   }
+}
+
+/**
+ * The devices whose routes and neighbours the kernel may flush while `ops` run or are undone: each
+ * link taken up or down (its undo takes it the other way) and each link whose addresses change (the
+ * last one removed), with their VLANs (vlansOn in `f`).
+ */
+export function flushedDevices(ops: ReadonlyArray<{ kind: string; dev?: string }>, f: Facts): Set<string> {
+  const devs = new Set<string>();
+  for (const op of ops) {
+    if ((op.kind === 'link' || op.kind === 'addr-add' || op.kind === 'addr-del') && op.dev !== undefined) {
+      devs.add(op.dev);
+      for (const v of vlansOn(f, op.dev)) devs.add(v.name);
+    }
+  }
+  return devs;
 }

@@ -12,6 +12,8 @@ export function finalStatuses(run: RunState): void {
     const units = run.domains.unitsOf(h);
     if (r.status !== 'ok' || units.length === 0 || units.some((u) => !run.domains.failureOf(u))) continue;
     if ((run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)?.armed) continue;
+    // Read in a --check, which applies nothing anywhere: its "ok" is what it would be (a review).
+    if (run.snapshots.has(h) && run.opts.check) continue;
     r.status = 'not run';
     r.error ??= `${run.snapshots.has(h) ? 'not applied' : 'not read'}: ${run.domains.failureOf(units[0]!)!.message}`;
   }

@@ -3,6 +3,7 @@
 import { runWithProgress } from '../ui/progress.js';
 import type { RunState } from './run-state.js';
 import { diffState, isSameState } from '../rollback/compare.js';
+import { flushedDevices } from '../plan/simulate-routes.js';
 
 /** Every host that was sent an apply trip, even one whose answer never came back, and not rolled back yet. */
 export function touchedHosts(run: RunState, among: Iterable<string> = run.sessions.keys()): string[] {
@@ -21,7 +22,8 @@ export async function rollbackAll(run: RunState, hosts = touchedHosts(run)): Pro
       const report = run.reports.get(h)!;
       try {
         const { undoErrors, after, revertedByDeadman, abandoned, revertOwns } = await run.sessions.get(h)!.undo(run.runId, run.opts.holds?.rollbackSec);
-        const residual = diffState(run.snapshots.get(h)!, after);
+        const snapshot = run.snapshots.get(h)!;
+        const residual = diffState(snapshot, after, flushedDevices((run.journal.get(h) ?? []).map((e) => e.op), snapshot));
         // The router is judged by what it holds: an undo that failed because its step never took
         // effect (nothing to delete) is harmless, and only logged, when the facts equal the snapshot.
         const ok = isSameState(residual);

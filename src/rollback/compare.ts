@@ -43,11 +43,18 @@ export function flushableLines(f: Facts): string[] {
   return [...(f.flushable?.routes ?? []).map(routeLine), ...(f.flushable?.neighbours ?? []).map((n) => `neighbour ${n.address} lladdr ${n.lladdr} dev ${n.dev}`)];
 }
 
-/** The router after a rollback against its snapshot; other tables' routes and static ARP entries where both reads have them. */
-export function diffState(snapshot: Facts, now: Facts): StateDiff {
-  const both = snapshot.flushable !== undefined && now.flushable !== undefined;
-  const a = new Set([...stateLines(snapshot), ...(both ? flushableLines(snapshot) : [])]);
-  const b = new Set([...stateLines(now), ...(both ? flushableLines(now) : [])]);
+/**
+ * The router after a rollback against its snapshot; with `flushed`, the devices whose flush the run
+ * caused (a link it took down or whose addresses it changed, and their VLANs), their other tables'
+ * routes and static ARP entries too, where both reads have them. Only theirs: a policy table a
+ * daemon rewrites meanwhile (tailscale's, mwan3's) is not the run's, and made a rollback look
+ * incomplete (exit 6; a review).
+ */
+export function diffState(snapshot: Facts, now: Facts, flushed: ReadonlySet<string> = new Set()): StateDiff {
+  const both = snapshot.flushable !== undefined && now.flushable !== undefined && flushed.size > 0;
+  const theirs = (f: Facts) => (both ? flushableLines({ ...f, flushable: { routes: f.flushable!.routes.filter((r) => r.dev !== undefined && flushed.has(r.dev)), neighbours: f.flushable!.neighbours.filter((n) => flushed.has(n.dev)) } }) : []);
+  const a = new Set([...stateLines(snapshot), ...theirs(snapshot)]);
+  const b = new Set([...stateLines(now), ...theirs(now)]);
   return { missing: [...a].filter((x) => !b.has(x)).sort(), extra: [...b].filter((x) => !a.has(x)).sort() };
 }
 

@@ -57,7 +57,11 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
     after.push(`mtu ${mtu}`);
   }
   if (wantUp !== undefined && link.up !== wantUp) {
-    steps.push({ op: { kind: 'link', dev, up: wantUp }, undo: wantUp ? [{ kind: 'link', dev, up: false, keepAddresses: true }] : linkDownUndo(facts, dev, ctx) });
+    // Down, its global IPv6 addresses (and its VLANs') are added back at once (keepAddresses): the
+    // kernel deletes them (keep_addr_on_down 0), and the undo, which brings the link up, could not
+    // put back what teqlctl does not read (a review: lost for good by a rollback). As
+    // keep_addr_on_down 1 leaves them: inactive on a down link, in use again once it is up.
+    steps.push({ op: wantUp ? { kind: 'link', dev, up: true } : { kind: 'link', dev, up: false, keepAddresses: true }, undo: wantUp ? [{ kind: 'link', dev, up: false, keepAddresses: true }] : linkDownUndo(facts, dev, ctx) });
     before.push(link.up ? 'up' : 'down');
     after.push(wantUp ? 'up' : 'down');
   }

@@ -16,6 +16,12 @@ describe('taking a link down again in an undo', () => {
     expect(undoOf({ module: 'link', args: { dev: 'eth1', state: 'up' } })).toContainEqual({ kind: 'link', dev: 'eth1', up: false, keepAddresses: true });
   });
 
+  it('keeps them when a task takes a link down (its undo, up again, could not put them back: a review)', () => {
+    const up = simulateAll(pristineFacts(), [{ kind: 'link', dev: 'eth1', up: true }]);
+    const ops = planHost('a', [task({ module: 'link', args: { dev: 'eth1', state: 'down' } })], up).plan.phases[0]!.changes.flatMap((c) => c.steps).map((s) => s.op);
+    expect(ops).toContainEqual({ kind: 'link', dev: 'eth1', up: false, keepAddresses: true });
+  });
+
   it('keeps them on an equalizer the run brought up (teql task)', () => {
     const undo = undoOf({ module: 'teql', args: { device: 'teql0', slaves: ['eth1'], state: 'present', replace: false } }, simulateAll(pristineFacts(), [{ kind: 'modprobe', module: 'sch_teql' }]));
     expect(undo).toContainEqual({ kind: 'link', dev: 'teql0', up: false, keepAddresses: true });
