@@ -17,7 +17,7 @@ export interface LinkFact {
   lower?: string;
   /** The bridge, bond or team it is a port of (`ip link`'s master), which carries its traffic. */
   master?: string;
-  /** A VLAN made with `loose_binding on`: it does not follow its lower link's up and down. */
+  /** A VLAN made with `loose_binding on` (ip -d: LOOSE_BINDING): it does not follow its lower link up and down (simulate-routes.ts). */
   looseBinding?: true;
 }
 

@@ -68,7 +68,6 @@ export function parseLinks(json: any[]): LinkFact[] {
     ...(l.linkinfo?.info_kind ? { kind: String(l.linkinfo.info_kind) } : {}),
     ...(STACKED_KINDS.has(String(l.linkinfo?.info_kind)) && typeof l.link === 'string' ? { lower: l.link } : {}),
     ...(typeof l.master === 'string' ? { master: l.master } : {}),
-    // A VLAN made with loose_binding stays up when its lower link goes down (simulate-routes.ts).
     ...(l.linkinfo?.info_kind === 'vlan' && Array.isArray(l.linkinfo?.info_data?.flags) && l.linkinfo.info_data.flags.includes('LOOSE_BINDING') ? { looseBinding: true as const } : {}),
   }));
 }
