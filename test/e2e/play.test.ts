@@ -199,23 +199,26 @@ describe('partial state, failures and rollback', () => {
     expect({ a: (await sshRun('a', VALUES)).stdout, b: (await sshRun('b', VALUES)).stdout }).toEqual(before);
   });
 
-  it('a link taken down with VLANs on it (8021q takes them down with it and brings them all up with it), failed verification: the rollback puts back a VLAN\'s routes in every table and its ARP entry, and a VLAN that was down stays down (exit 5)', async () => {
+  it('a link taken down with VLANs on it (8021q takes them down with it and brings them all up with it), failed verification: the rollback puts back a VLAN\'s routes in every table and its ARP entry, a VLAN that was down stays down, and the global IPv6 addresses the down deleted are there (exit 5)', async () => {
     await resetRouters('a', 'b');
     const prior = await sshRun('a', [
       'ip link add link lan0 name lan0.100 type vlan id 100 && ip link add link lan0 name lan0.200 type vlan id 200',
       'ip link set lan0.100 up && ip addr add 10.5.0.1/24 dev lan0.100',
       'ip route add 10.55.0.0/16 via 10.5.0.9 dev lan0.100 && ip route add 10.56.0.0/16 dev lan0.100 table 201',
       'ip neigh replace 10.5.0.7 lladdr 02:00:00:00:00:07 dev lan0.100 nud permanent',
+      // Global IPv6 addresses, which the kernel deletes when a link goes down: kept by the run's down.
+      'ip -6 addr add 2001:db8:1::1/64 dev lan0 && ip -6 addr add 2001:db8:100::1/64 dev lan0.100',
     ].join(' && '));
     expect(prior.code, prior.stderr).toBe(0);
-    const STATE = 'ip -br link show type vlan; ip -4 route show table all | grep lan0 | grep -v "^local\\|^broadcast"; ip neigh show dev lan0.100 nud permanent';
+    const STATE = 'ip -br link show type vlan; ip -4 route show table all | grep lan0 | grep -v "^local\\|^broadcast"; ip neigh show dev lan0.100 nud permanent; ip -6 -o addr show scope global | awk \'{print $2, $4}\'';
     const before = (await sshRun('a', STATE)).stdout;
     expect(before).toMatch(/lan0\.200@lan0\s+DOWN/);
     expect(before).toContain('10.56.0.0/16 dev lan0.100 table 201');
+    expect(before).toContain('lan0.100 2001:db8:100::1/64');
     // What the kernel does, which the plan's simulation and undo model: down with it, all up with it.
     const kernel = await sshRun('a', 'ip link set lan0 down && ip -br link show type vlan && ip link set lan0 up && ip -br link show type vlan && ip link set lan0.200 down');
     expect(kernel.stdout).toMatch(/lan0\.100@lan0\s+DOWN[\s\S]*lan0\.100@lan0\s+UP[\s\S]*lan0\.200@lan0\s+UP/);
-    await sshRun('a', 'ip route add 10.55.0.0/16 via 10.5.0.9 dev lan0.100 && ip route add 10.56.0.0/16 dev lan0.100 table 201 && ip neigh replace 10.5.0.7 lladdr 02:00:00:00:00:07 dev lan0.100 nud permanent');
+    await sshRun('a', 'ip route add 10.55.0.0/16 via 10.5.0.9 dev lan0.100 && ip route add 10.56.0.0/16 dev lan0.100 table 201 && ip neigh replace 10.5.0.7 lladdr 02:00:00:00:00:07 dev lan0.100 nud permanent && ip -6 addr add 2001:db8:1::1/64 dev lan0 && ip -6 addr add 2001:db8:100::1/64 dev lan0.100');
     expect((await sshRun('a', STATE)).stdout).toBe(before);
     const r = await playJson(resolve(ROOT, 'test/e2e/playbooks/vlan-lower-down.yml'));
     expect(r.code, r.stderr).toBe(5);
