@@ -1,6 +1,6 @@
 // Renders an op as the iproute2 / kmod / procfs command that performs it.
 import type { Op } from '../plan/ops.js';
-import { routeCommandArgs } from '../gather/route-fact.js';
+import { ipRoute, routeCommandArgs } from '../gather/route-fact.js';
 import { addressAddArgs, addressDelArgs } from '../gather/address-fact.js';
 import { shellJoin, shellQuote } from '../router/shell-quote.js';
 import { sysctlPath } from '../router/sysctl-path.js';
@@ -122,11 +122,11 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
     case 'addr-del':
       return shellJoin(['ip', 'addr', 'del', ...addressDelArgs(op.dev, op.cidr, op.peer)]);
     case 'route-add':
-      return shellJoin(['ip', 'route', 'add', ...routeCommandArgs(op.route)]);
+      return shellJoin([...ipRoute(op.route), 'add', ...routeCommandArgs(op.route)]);
     case 'route-del':
-      return shellJoin(['ip', 'route', 'del', ...routeCommandArgs(op.route)]);
+      return shellJoin([...ipRoute(op.route), 'del', ...routeCommandArgs(op.route)]);
     case 'route-replace':
-      return shellJoin(['ip', 'route', 'replace', ...routeCommandArgs(op.route)]);
+      return shellJoin([...ipRoute(op.route), 'replace', ...routeCommandArgs(op.route)]);
     case 'neigh-add':
       // replace: an entry the kernel learned meanwhile (reachable, stale) is made permanent again.
       return shellJoin(['ip', 'neigh', 'replace', op.neighbour.address, 'lladdr', op.neighbour.lladdr, 'dev', op.neighbour.dev, 'nud', 'permanent']);

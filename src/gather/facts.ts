@@ -51,7 +51,9 @@ export interface AddressAttrs {
 }
 
 export interface RouteFact {
-  /** `default` or a CIDR (a host route keeps its /32). */
+  /** An IPv6 route (Facts.flushable only); IPv4 where absent. */
+  family?: 'inet6';
+  /** `default` or a CIDR (a host route keeps its /32, an IPv6 one its /128). */
   to: string;
   via?: string;
   dev?: string;
@@ -66,6 +68,8 @@ export interface RouteFact {
   src?: string;
   /** Its table where not main (Facts.flushable's routes: a policy's table, by name or number). */
   table?: string;
+  /** An IPv6 route's router preference where not medium (low, high). */
+  pref?: string;
   /**
    * Why teqlctl could not put this route back exactly were it replaced, removed, or flushed with
    * its link (route-fact.ts): several next hops, an IPv6 gateway, route metrics, a nexthop object.
@@ -73,7 +77,7 @@ export interface RouteFact {
   unrestorable?: string;
 }
 
-/** A permanent IPv4 neighbour (a static ARP entry): `ip neigh add ADDRESS lladdr MAC dev DEV nud permanent`. */
+/** A permanent neighbour (a static ARP or NDP entry): `ip neigh add ADDRESS lladdr MAC dev DEV nud permanent`. */
 export interface NeighbourFact {
   dev: string;
   address: string;
@@ -127,11 +131,13 @@ export interface Facts {
   routes: RouteFact[];
   /**
    * What the kernel flushes with a link besides its main-table routes, when the link goes down or
-   * loses its last IPv4 address (fib_disable_ip, neigh_ifdown): its routes in every other table but
-   * local, and its permanent neighbours. An undo of either puts them back (plan/context.ts).
-   * Undefined in facts read by an older teqlctl (recordings).
+   * loses its last IPv4 address (fib_disable_ip, neigh_ifdown): its IPv4 routes in every other
+   * table but local, and its permanent neighbours; with the link, also its IPv6 routes of every
+   * table (fib6_ifdown) and neighbours (ndisc). An undo of either puts them back (plan/context.ts).
+   * `ipv6`: its IPv6 routes were read (not by a teqlctl before 2026-12-05, nor where the kernel has
+   * no IPv6). Undefined in facts read by an older teqlctl (recordings).
    */
-  flushable?: { routes: RouteFact[]; neighbours: NeighbourFact[] };
+  flushable?: { routes: RouteFact[]; neighbours: NeighbourFact[]; ipv6?: true };
   rootQdiscs: RootQdiscFact[];
   /** Dotted sysctl name -> value, as read from /proc/sys (whitespace normalised). */
   sysctls: Record<string, string>;

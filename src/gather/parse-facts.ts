@@ -202,11 +202,11 @@ export function parseBaseline(text: string): Record<string, string> {
   return out;
 }
 
-/** The main table's routes, and what a link's flush takes besides (today's batch: one dump of every table). */
+/** The main table's routes, and what a link's flush takes besides (today's batch: every table's, IPv6 apart). */
 function routesOf(host: string, ip: ReturnType<typeof ipSections>): Pick<Facts, 'routes' | 'flushable'> {
   if (ip.allRoutes === undefined || ip.neighbours === undefined) return { routes: parseRoutes(parseJsonArray(host, 'routes', ip.routes!)) };
   const all = parseJsonArray(host, 'routes', ip.allRoutes);
-  return { routes: parseRoutes(all.filter((r) => r.table === undefined || r.table === 'main')), flushable: parseFlushable(all, parseJsonArray(host, 'neighbours', ip.neighbours)) };
+  return { routes: parseRoutes(all.filter((r) => r.table === undefined || r.table === 'main')), flushable: parseFlushable(all, parseJsonArray(host, 'neighbours', ip.neighbours), ip.routes6 === undefined ? undefined : parseJsonArray(host, 'IPv6 routes', ip.routes6)) };
 }
 
 export function parseFacts(host: string, output: string): Facts {

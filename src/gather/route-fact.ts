@@ -1,28 +1,32 @@
 // Routes of the main table as iproute2's JSON shows them, with what teqlctl needs to put one back
 // exactly (its undo of a replace, a removal, or a link taken down that flushed it), and why not
 // where it cannot: a route re-added without its onlink flag fails, one without its type or
-// source address is another route, and a multipath route's next hops are lost.
-import type { Facts, RouteFact } from './facts.js';
+// source address is another route, and a multipath route's next hops are lost. IPv6 routes are
+// read for what a link's flush takes (Facts.flushable): the same, with their family.
+import type { Facts, NeighbourFact, RouteFact } from './facts.js';
 
 /** The route types `ip route add <type>` takes back, besides unicast. */
 const TYPES = new Set(['blackhole', 'unreachable', 'prohibit', 'throw']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function parseRoutes(json: any[]): RouteFact[] {
+export function parseRoutes(json: any[], family: 'inet' | 'inet6' = 'inet'): RouteFact[] {
+  const host = family === 'inet6' ? '/128' : '/32';
   return json.map((r) => {
-    const to = r.dst === 'default' ? 'default' : String(r.dst).includes('/') ? String(r.dst) : `${r.dst}/32`;
-    const route: RouteFact = { to, metric: Number(r.metric ?? 0) };
+    const to = r.dst === 'default' ? 'default' : String(r.dst).includes('/') ? String(r.dst) : `${r.dst}${host}`;
+    const route: RouteFact = { ...(family === 'inet6' ? { family } : {}), to, metric: Number(r.metric ?? 0) };
     if (r.type && r.type !== 'unicast') route.type = String(r.type);
     if (r.gateway) route.via = String(r.gateway);
     if (r.dev) route.dev = String(r.dev);
     if (r.protocol) route.protocol = String(r.protocol);
     if (r.scope) route.scope = String(r.scope);
     // iproute2 leaves out a global scope; a route without a gateway is added with scope link unless
-    // told: one added `scope global` came back `scope link` (a review, 2026-12-05).
-    else if (!r.gateway && !r.via && !Array.isArray(r.nexthops) && r.nhid === undefined && !route.type) route.scope = 'global';
+    // told: one added `scope global` came back `scope link` (a review, 2026-12-05). IPv6 has no scope.
+    else if (family === 'inet' && !r.gateway && !r.via && !Array.isArray(r.nexthops) && r.nhid === undefined && !route.type) route.scope = 'global';
     if (Array.isArray(r.flags) && r.flags.includes('onlink')) route.onlink = true;
     if (r.prefsrc) route.src = String(r.prefsrc);
     if (r.table !== undefined && r.table !== 'main') route.table = String(r.table);
+    // An IPv6 route's router preference (RFC 4191), where not the default.
+    if (r.pref !== undefined && r.pref !== 'medium') route.pref = String(r.pref);
     const why = unrestorable(r);
     if (why) route.unrestorable = why;
     return route;
@@ -34,7 +38,7 @@ export function parseRoutes(json: any[]): RouteFact[] {
  * service, a realm, which `ip -j` shows as tos and flow) is not put back: the route is named
  * unrestorable rather than re-added without it (a review, 2026-12-05).
  */
-const KNOWN_KEYS = new Set(['dst', 'type', 'gateway', 'dev', 'protocol', 'scope', 'metric', 'flags', 'prefsrc', 'nexthops', 'via', 'nhid', 'metrics', 'table']);
+const KNOWN_KEYS = new Set(['dst', 'type', 'gateway', 'dev', 'protocol', 'scope', 'metric', 'flags', 'prefsrc', 'nexthops', 'via', 'nhid', 'metrics', 'table', 'pref', 'expires']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function unrestorable(r: any): string | undefined {
@@ -44,9 +48,16 @@ function unrestorable(r: any): string | undefined {
   if (Array.isArray(r.nexthops)) return `it has ${r.nexthops.length} next hops (multipath)`;
   if (r.via && typeof r.via === 'object') return `its gateway is an ${String(r.via.family ?? 'other')} address (${String(r.via.host ?? '')})`;
   if (r.nhid !== undefined) return `it uses nexthop object ${String(r.nhid)}`;
+  // Added back, it would never expire; added with its time left, it would not be the route read.
+  if (r.expires !== undefined) return `it expires (in ${String(r.expires)} s)`;
   // `ip -j` shows a metric's value but not its lock (mtu lock 1400 reads as mtu 1400).
   if (Array.isArray(r.metrics) && r.metrics.length > 0) return `it has route metrics (${r.metrics.flatMap((m: object) => Object.keys(m)).join(', ')}), which iproute2's JSON shows without their locks`;
   return undefined;
+}
+
+/** `ip route` or, for an IPv6 route, `ip -6 route`: `default` alone would be IPv4's. */
+export function ipRoute(r: RouteFact): string[] {
+  return r.family === 'inet6' ? ['ip', '-6', 'route'] : ['ip', 'route'];
 }
 
 /** The route as `ip route add|replace|del` takes it: everything read, so the same route comes back. */
@@ -64,6 +75,7 @@ export function routeCommandArgs(r: RouteFact): string[] {
   // The kernel's default (boot) is left out: teqlctl's own routes have it.
   if (r.protocol && r.protocol !== 'boot') args.push('proto', r.protocol);
   if (r.table !== undefined) args.push('table', r.table);
+  if (r.pref !== undefined) args.push('pref', r.pref);
   return args;
 }
 
@@ -72,19 +84,27 @@ export function routeCommandArgs(r: RouteFact): string[] {
  * network stays the second word (bundle-scope.ts reads it there), its type after it.
  */
 export function routeLine(r: RouteFact): string {
-  const [to, ...rest] = routeCommandArgs({ ...r, type: undefined });
+  const [to, ...rest] = routeCommandArgs({ ...r, type: undefined, to: r.family === 'inet6' && r.to === 'default' ? '::/0' : r.to });
   return ['route', to, ...(r.type ? ['type', r.type] : []), ...rest].join(' ') + (r.unrestorable ? ` (${r.unrestorable})` : '');
 }
 
 /**
- * What the kernel flushes with a link besides its main-table routes (Facts.flushable): from every
- * table's routes, those of a table other than main and local (the kernel's own, which come back
- * with the addresses); the permanent neighbours as `ip -j neigh show nud permanent` lists them.
+ * What the kernel flushes with a link besides its main-table IPv4 routes (Facts.flushable): from
+ * every table's IPv4 routes, those of a table other than main and local (the kernel's own, which
+ * come back with the addresses); the IPv6 routes of every table but local (`routes6`, when read),
+ * but the kernel's (an address's prefix, fe80::/64: back with the link and its addresses) and a
+ * router advertisement's (learned again from the next one); the permanent neighbours of both
+ * families as `ip -j neigh show nud permanent` lists them.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function parseFlushable(allRoutes: any[], neighbours: any[]): NonNullable<Facts['flushable']> {
+export function parseFlushable(allRoutes: any[], neighbours: any[], routes6?: any[]): NonNullable<Facts['flushable']> {
+  const own6 = (routes6 ?? []).filter((r) => r.table !== 'local' && r.protocol !== 'kernel' && r.protocol !== 'ra');
   return {
-    routes: parseRoutes(allRoutes.filter((r) => r.table !== undefined && r.table !== 'main' && r.table !== 'local')),
+    routes: [...parseRoutes(allRoutes.filter((r) => r.table !== undefined && r.table !== 'main' && r.table !== 'local')), ...parseRoutes(own6, 'inet6')],
     neighbours: neighbours.filter((n) => n.dev && n.dst && n.lladdr).map((n) => ({ dev: String(n.dev), address: String(n.dst), lladdr: String(n.lladdr) })),
+    ...(routes6 !== undefined ? { ipv6: true as const } : {}),
   };
 }
+
+/** An IPv6 route or neighbour (the kernel flushes those with a link, not with its last IPv4 address). */
+export const isIpv6 = (x: RouteFact | NeighbourFact): boolean => ('family' in x ? x.family === 'inet6' : 'address' in x && x.address.includes(':'));

@@ -22,17 +22,21 @@ export function userlandLine(ls = '/bin/ls', busybox: readonly string[] = ['/bin
 /**
  * The addresses and the main table's routes by one `ip` process (its batch mode): a process is
  * 60-170 ms of an emulated router's time, and a cold apply reads the facts three times. One JSON
- * array each, in this order (parse-facts.ts, ip-batch.ts). The options are global in a batch: -4
- * as the two commands had; not -d, which the links need (their own process) and under which an
- * older iproute2 prints every route's type without a JSON key (invalid JSON). -force: a command
- * that fails does not keep the other from printing (its error is in the section; the parser then
- * names it). The batch from printf, not the shell's stdin (the rest of this script) nor a heredoc
- * (a temporary file for an older bash as sh, on a /tmp that may be full). Every table's routes (the
- * main table's have no `table` key: ip-batch.ts splits them off, so a large main table is printed
- * once) and the permanent neighbours: what the kernel flushes with a link taken down or left without
- * an IPv4 address, which an undo puts back (Facts.flushable).
+ * array each, in this order (parse-facts.ts, ip-batch.ts). The options are global in a batch, so
+ * each command picks its family by a selector: IPv4 addresses (`to 0.0.0.0/0`, as -4 gave them;
+ * teqlctl manages IPv4 addresses only), IPv4 routes (`root 0.0.0.0/0`), the permanent neighbours of
+ * both families, and last, where the kernel has IPv6 (`ipv6` printed first, so a failed listing is
+ * told from a kernel without it), the IPv6 routes: a link taken down loses them (fib6_ifdown), and
+ * an undo puts them back (until 2026-12-05 they were not read, and a rollback lost them). Not -d,
+ * which the links need (their own process) and under which an older iproute2 prints every route's
+ * type without a JSON key (invalid JSON). -force: a command that fails does not keep the others
+ * from printing (its error is in the section; the parser then names it). The batch from printf,
+ * not the shell's stdin (the rest of this script) nor a heredoc (a temporary file for an older bash
+ * as sh, on a /tmp that may be full). Every table's routes (the main table's have no `table` key:
+ * ip-batch.ts splits them off, so a large main table is printed once) and the permanent neighbours:
+ * what the kernel flushes with a link taken down or left without an IPv4 address (Facts.flushable).
  */
-const IP_BATCH = "printf 'addr show\\nroute show table all\\nneigh show nud permanent\\n' | ip -4 -j -force -batch -";
+const IP_BATCH = "if [ -e /proc/net/if_inet6 ]; then echo ipv6; fi; { printf 'addr show to 0.0.0.0/0\\nroute show table all root 0.0.0.0/0\\nneigh show nud permanent\\n'; if [ -e /proc/net/if_inet6 ]; then printf 'route show table all root ::/0\\n'; fi; } | ip -j -force -batch -";
 
 /** Sections and the commands that print them; parsed by parse-facts.ts. */
 const SECTIONS: Array<[string, string]> = [
@@ -153,8 +157,11 @@ const RUNNING_COUNTERS = [
 ].join(' ');
 // The permanent neighbours' line (the only one with a neighbour state): the kernel dumps them in its
 // hash table's order, which changes as the ARP table grows, with no entry changed (a review found
-// every run refused as stale on a busy LAN). Read for undos only: no plan depends on them.
-const NEIGHBOURS_OUT = `-e '/"state":\\["PERMANENT"/d'`;
+// every run refused as stale on a busy LAN). Read for undos only: no plan depends on them. So are
+// the IPv6 routes (their line, the only one with a router preference), where the kernel's own come
+// and go by themselves: a link-local address's local route appears when its duplicate address
+// detection ends, a second after the link comes up; a router advertisement's routes expire.
+const NEIGHBOURS_OUT = `-e '/"state":\\["PERMANENT"/d' -e '/"pref":"/d'`;
 const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed ${NEIGHBOURS_OUT} -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} ${BRIDGE_TIMERS} ${RUNNING_COUNTERS} | md5sum 2>/dev/null); fp=\${1:-}`;
 
 /** Shell lines that set `fp` to the router's current fingerprint, as the facts script computes it. */

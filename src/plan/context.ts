@@ -7,6 +7,7 @@ import type { Change } from './types.js';
 import type { Op } from './ops.js';
 import type { EqualizerMtu } from './equalizer-mtu.js';
 import { vlansOn } from './simulate-routes.js';
+import { isIpv6 } from '../gather/route-fact.js';
 
 export interface PlanContext {
   host: string;
@@ -96,24 +97,29 @@ export function linkDownUndo(facts: Facts, dev: string, ctx: PlanContext): Op[] 
   return [{ kind: 'link', dev, up: true }, ...flushedRoutesBack(facts, dev, ctx, `taking ${dev} down, which flushes it`), ...vlans];
 }
 
-/** The routes through `dev` in every table (Facts.flushable: the main table's alone in older facts), the kernel's own left out. */
-export function routesThrough(facts: Facts, dev: string): RouteFact[] {
-  return [...facts.routes, ...(facts.flushable?.routes ?? [])].filter((r) => r.dev === dev && r.protocol !== 'kernel');
+/**
+ * The routes through `dev` in every table (Facts.flushable: the main table's alone in older facts),
+ * the kernel's own left out; `ipv4`: IPv4's alone (what a link's last IPv4 address takes with it).
+ */
+export function routesThrough(facts: Facts, dev: string, ipv4 = false): RouteFact[] {
+  return [...facts.routes, ...(facts.flushable?.routes ?? [])].filter((r) => r.dev === dev && r.protocol !== 'kernel' && !(ipv4 && isIpv6(r)));
 }
 
 /**
  * What the kernel flushed with `dev`, added back: it flushes the link's routes in every table and
  * its permanent neighbours when the link goes down and when it loses its last IPv4 address
- * (fib_disable_ip, neigh_ifdown). Connected routes come back with the addresses. One that could
- * not be put back exactly is refused, before any change. Until 2026-12-05 the main table's alone:
- * a policy table's route or a static ARP entry on a slave was lost by a rollback (a review).
+ * (fib_disable_ip, neigh_ifdown); its IPv6 routes and neighbours with the link only (`ipv4`: its
+ * last IPv4 address). Connected routes come back with the addresses. One that could not be put
+ * back exactly is refused, before any change. Until 2026-12-05 the main table's alone: a policy
+ * table's route or a static ARP entry on a slave was lost by a rollback (a review), and until
+ * later that day every IPv6 route of a link taken down.
  */
-export function flushedRoutesBack(facts: Facts, dev: string, ctx: PlanContext, after: string): Op[] {
-  const routes = routesThrough(facts, dev);
+export function flushedRoutesBack(facts: Facts, dev: string, ctx: PlanContext, after: string, ipv4 = false): Op[] {
+  const routes = routesThrough(facts, dev, ipv4);
   for (const r of routes) refuseUnrestorable(ctx, r, after);
   // Routes without a gateway first: a gateway reached by one of them (a host route to it) must be
   // there before the routes through it, or the kernel refuses them (a review, 2026-12-05).
   const ordered = [...routes.filter((r) => !r.via), ...routes.filter((r) => r.via)];
-  const neighbours = (facts.flushable?.neighbours ?? []).filter((n) => n.dev === dev);
+  const neighbours = (facts.flushable?.neighbours ?? []).filter((n) => n.dev === dev && !(ipv4 && isIpv6(n)));
   return [...ordered.map((route) => ({ kind: 'route-add' as const, route })), ...neighbours.map((neighbour) => ({ kind: 'neigh-add' as const, neighbour }))];
 }

@@ -3,17 +3,20 @@
 // (Facts.flushable), and the undo that puts those back. simulate.ts replays ops with these.
 import type { AddressAttrs, Facts, NeighbourFact, RouteFact } from '../gather/facts.js';
 import { cidrNetwork, splitCidr } from '../router/ipv4.js';
+import { isIpv6 } from '../gather/route-fact.js';
 
 /**
  * The kernel flushes a link's routes in every table and its permanent neighbours with it
- * (Facts.flushable): replaced, never changed (clone shares it).
+ * (Facts.flushable): replaced, never changed (clone shares it). `ipv4`: IPv4's alone, as its last
+ * IPv4 address takes them (fib_disable_ip); IPv6 goes with the link (fib6_ifdown, ndisc).
  */
-export function flushOtherwise(f: Facts, dev: string): void {
-  if (f.flushable) f.flushable = { routes: f.flushable.routes.filter((r) => r.dev !== dev), neighbours: f.flushable.neighbours.filter((n) => n.dev !== dev) };
+export function flushOtherwise(f: Facts, dev: string, ipv4 = false): void {
+  const goes = (x: RouteFact | NeighbourFact) => x.dev === dev && !(ipv4 && isIpv6(x));
+  if (f.flushable) f.flushable = { ...f.flushable, routes: f.flushable.routes.filter((r) => !goes(r)), neighbours: f.flushable.neighbours.filter((n) => !goes(n)) };
 }
 
 export function sameRoute(a: RouteFact, b: RouteFact): boolean {
-  return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '');
+  return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '') && (a.family ?? '') === (b.family ?? '');
 }
 
 /** Same prefix length and network: a second such address on a link is the first one's secondary. */
@@ -41,7 +44,7 @@ export function addConnected(f: Facts, dev: string, cidr: string, attrs: Address
   f.routes.push(r);
 }
 
-/** A route of another table than main put back: in Facts.flushable, replaced, never changed. */
+/** A route of another table than main, or an IPv6 route, put back: in Facts.flushable, replaced, never changed. */
 export function addOtherTableRoute(f: Facts, route: RouteFact): Facts {
   if (f.flushable) f.flushable = { ...f.flushable, routes: [...f.flushable.routes.filter((r) => !(r.table === route.table && sameRoute(r, route))), route] };
   return f;

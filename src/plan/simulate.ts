@@ -110,7 +110,7 @@ function applyInPlace(f: Facts, op: Op): Facts {
         vlansFollow(f, op.dev, true);
       } else if (op.up === false && link.up) {
         link.up = false;
-        // The kernel flushes every IPv4 route through a device that goes down, in every table, and its neighbours.
+        // The kernel flushes every route through a device that goes down, in every table, and its neighbours.
         f.routes = f.routes.filter((r) => r.dev !== op.dev);
         flushOtherwise(f, op.dev);
         vlansFollow(f, op.dev, false);
@@ -156,10 +156,10 @@ function applyInPlace(f: Facts, op: Op): Facts {
       f.addresses = f.addresses.filter((a) => !(a.dev === op.dev && (a.cidr === op.cidr || (!gone.secondary && a.secondary && sameSubnet(a.cidr, op.cidr)))));
       const ip = splitCidr(op.cidr).ip;
       f.routes = f.routes.filter((r) => r.src !== ip || f.addresses.some((a) => splitCidr(a.cidr).ip === ip));
-      // The link's last IPv4 address: every route through it goes (fib_disable_ip).
+      // The link's last IPv4 address: every IPv4 route through it goes (fib_disable_ip).
       if (!f.addresses.some((a) => a.dev === op.dev)) {
         f.routes = f.routes.filter((r) => r.dev !== op.dev);
-        flushOtherwise(f, op.dev);
+        flushOtherwise(f, op.dev, true);
       }
       const net = cidrNetwork(op.cidr);
       if (!f.addresses.some((a) => a.dev === op.dev && cidrNetwork(a.cidr) === net)) {
@@ -169,7 +169,7 @@ function applyInPlace(f: Facts, op: Op): Facts {
     }
     case 'route-add': {
       // Another table's (an undo putting back what a link's flush took): not the main table's list.
-      if (op.route.table !== undefined) return addOtherTableRoute(f, op.route);
+      if (op.route.table !== undefined || op.route.family === 'inet6') return addOtherTableRoute(f, op.route);
       if (f.routes.some((r) => r.to === op.route.to && r.metric === op.route.metric)) throw new SimulationError('route exists');
       f.routes.push(resolveDev(f, op.route));
       return f;

@@ -1,8 +1,8 @@
 // What "the router equals its snapshot" means: the state teqlctl manages, normalised so that two
 // reads of the same state compare equal (kernel default qdiscs are all alike, order does not matter).
 import { createHash } from 'node:crypto';
-import type { Facts } from '../gather/facts.js';
-import { routeLine } from '../gather/route-fact.js';
+import type { Facts, NeighbourFact, RouteFact } from '../gather/facts.js';
+import { isIpv6, routeLine } from '../gather/route-fact.js';
 import { addressLine } from '../gather/address-fact.js';
 
 export function stateLines(f: Facts): Set<string> {
@@ -35,7 +35,7 @@ export interface StateDiff {
 
 /**
  * What the kernel flushes with a link besides the main table (Facts.flushable: other tables'
- * routes, static ARP entries), which an undo puts back: compared after a rollback, so a failed
+ * routes, IPv6 routes, static ARP and NDP entries), which an undo puts back: compared after a rollback, so a failed
  * re-add is said as the router holds it, not only in the undo's log. Not in stateLines, whose
  * after-state `teqlctl rollback` compares for drift (a policy table a daemon keeps is not the run's).
  */
@@ -52,7 +52,10 @@ export function flushableLines(f: Facts): string[] {
  */
 export function diffState(snapshot: Facts, now: Facts, flushed: ReadonlySet<string> = new Set()): StateDiff {
   const both = snapshot.flushable !== undefined && now.flushable !== undefined && flushed.size > 0;
-  const theirs = (f: Facts) => (both ? flushableLines({ ...f, flushable: { routes: f.flushable!.routes.filter((r) => r.dev !== undefined && flushed.has(r.dev)), neighbours: f.flushable!.neighbours.filter((n) => flushed.has(n.dev)) } }) : []);
+  // IPv6's where both reads have them (a kernel without IPv6, or a teqlctl before 2026-12-05, has none).
+  const v6 = snapshot.flushable?.ipv6 === true && now.flushable?.ipv6 === true;
+  const ours = (x: RouteFact | NeighbourFact) => x.dev !== undefined && flushed.has(x.dev) && (v6 || !isIpv6(x));
+  const theirs = (f: Facts) => (both ? flushableLines({ ...f, flushable: { routes: f.flushable!.routes.filter(ours), neighbours: f.flushable!.neighbours.filter(ours) } }) : []);
   const a = new Set([...stateLines(snapshot), ...theirs(snapshot)]);
   const b = new Set([...stateLines(now), ...theirs(now)]);
   return { missing: [...a].filter((x) => !b.has(x)).sort(), extra: [...b].filter((x) => !a.has(x)).sort() };

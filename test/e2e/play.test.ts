@@ -7,6 +7,10 @@ import { readState, txPackets } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 
 const both = async () => ({ a: await readState('a'), b: await readState('b') });
+// IPv6 routes of two tables and an NDP entry on a link and its VLAN, which the kernel flushes with
+// the link taken down (the VLAN row below): a gateway of its global address's subnet, a default
+// through a link-local router.
+const IPV6_ROUTES = 'ip -6 route add 2001:db8:9::/64 via 2001:db8:1::2 dev lan0 && ip -6 route add 2001:db8:8::/64 dev lan0.100 table 201 && ip -6 route add default via fe80::1 dev lan0.100 metric 2000 && ip neigh replace 2001:db8:5::7 lladdr 02:00:00:00:00:05 dev lan0.100 nud permanent';
 
 describe('teqlctl play on the lab', () => {
   beforeAll(async () => {
@@ -199,7 +203,7 @@ describe('partial state, failures and rollback', () => {
     expect({ a: (await sshRun('a', VALUES)).stdout, b: (await sshRun('b', VALUES)).stdout }).toEqual(before);
   });
 
-  it('a link taken down with VLANs on it (8021q takes them down with it and brings them all up with it), failed verification: the rollback puts back a VLAN\'s routes in every table and its ARP entry, a VLAN that was down stays down, and the global IPv6 addresses the down deleted are there (exit 5)', async () => {
+  it('a link taken down with VLANs on it (8021q takes them down with it and brings them all up with it), failed verification: the rollback puts back a VLAN\'s routes in every table and its ARP entry, a VLAN that was down stays down, and the global IPv6 addresses the down deleted are there, with the IPv6 routes and NDP entry it flushed (exit 5)', async () => {
     await resetRouters('a', 'b');
     const prior = await sshRun('a', [
       'ip link add link lan0 name lan0.100 type vlan id 100 && ip link add link lan0 name lan0.200 type vlan id 200',
@@ -208,17 +212,21 @@ describe('partial state, failures and rollback', () => {
       'ip neigh replace 10.5.0.7 lladdr 02:00:00:00:00:07 dev lan0.100 nud permanent',
       // Global IPv6 addresses, which the kernel deletes when a link goes down: kept by the run's down.
       'ip -6 addr add 2001:db8:1::1/64 dev lan0 && ip -6 addr add 2001:db8:100::1/64 dev lan0.100',
+      IPV6_ROUTES,
     ].join(' && '));
     expect(prior.code, prior.stderr).toBe(0);
-    const STATE = 'ip -br link show type vlan; ip -4 route show table all | grep lan0 | grep -v "^local\\|^broadcast"; ip neigh show dev lan0.100 nud permanent; ip -6 -o addr show scope global | awk \'{print $2, $4}\'';
+    // IPv6 routes and an NDP entry, which the kernel flushes with a link taken down (its own left out).
+    const STATE = 'ip -br link show type vlan; ip -4 route show table all | grep lan0 | grep -v "^local\\|^broadcast"; ip neigh show dev lan0.100 nud permanent; ip -6 -o addr show scope global | awk \'{print $2, $4}\'; ip -6 route show table all | grep lan0 | grep -v "^local\\|^multicast\\|^anycast\\|proto kernel"';
     const before = (await sshRun('a', STATE)).stdout;
     expect(before).toMatch(/lan0\.200@lan0\s+DOWN/);
     expect(before).toContain('10.56.0.0/16 dev lan0.100 table 201');
     expect(before).toContain('lan0.100 2001:db8:100::1/64');
+    expect(before).toContain('default via fe80::1 dev lan0.100 metric 2000');
+    expect(before).toContain('2001:db8:5::7 lladdr 02:00:00:00:00:05 PERMANENT');
     // What the kernel does, which the plan's simulation and undo model: down with it, all up with it.
     const kernel = await sshRun('a', 'ip link set lan0 down && ip -br link show type vlan && ip link set lan0 up && ip -br link show type vlan && ip link set lan0.200 down');
     expect(kernel.stdout).toMatch(/lan0\.100@lan0\s+DOWN[\s\S]*lan0\.100@lan0\s+UP[\s\S]*lan0\.200@lan0\s+UP/);
-    await sshRun('a', 'ip route add 10.55.0.0/16 via 10.5.0.9 dev lan0.100 && ip route add 10.56.0.0/16 dev lan0.100 table 201 && ip neigh replace 10.5.0.7 lladdr 02:00:00:00:00:07 dev lan0.100 nud permanent && ip -6 addr add 2001:db8:1::1/64 dev lan0 && ip -6 addr add 2001:db8:100::1/64 dev lan0.100');
+    await sshRun('a', `ip route add 10.55.0.0/16 via 10.5.0.9 dev lan0.100 && ip route add 10.56.0.0/16 dev lan0.100 table 201 && ip neigh replace 10.5.0.7 lladdr 02:00:00:00:00:07 dev lan0.100 nud permanent && ip -6 addr add 2001:db8:1::1/64 dev lan0 && ip -6 addr add 2001:db8:100::1/64 dev lan0.100 && ${IPV6_ROUTES}`);
     expect((await sshRun('a', STATE)).stdout).toBe(before);
     const r = await playJson(resolve(ROOT, 'test/e2e/playbooks/vlan-lower-down.yml'));
     expect(r.code, r.stderr).toBe(5);

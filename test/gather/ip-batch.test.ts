@@ -1,6 +1,6 @@
 // The facts' `ip` section: one iproute2 batch (addresses, routes) instead of two processes.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonArrays } from '../../src/gather/ip-batch.js';
@@ -8,6 +8,8 @@ import { parseFacts } from '../../src/gather/parse-facts.js';
 import { factsScript } from '../../src/gather/script.js';
 import { FactError } from '../../src/errors.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
+import { renderOp } from '../../src/apply/render-op.js';
+import { routeLine } from '../../src/gather/route-fact.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', `${name}.txt`), 'utf8');
 const sh = (script: string) => execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' });
@@ -35,8 +37,13 @@ describe('the ip section on this machine\'s own iproute2 and shell', () => {
     const inet = json('ip -j -4 addr show').flatMap((l: { ifname: string; addr_info: Array<{ local: string; prefixlen: number }> }) => l.addr_info.map((a) => ({ dev: l.ifname, cidr: `${a.local}/${a.prefixlen}` })));
     expect(facts.addresses.map((a) => ({ dev: a.dev, cidr: a.cidr }))).toEqual(inet);
     expect(facts.routes.map((r) => r.to)).toEqual(json('ip -j -4 route show table main').map((r: { dst: string }) => (r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}/32`)));
-    expect(facts.flushable?.routes.map((r) => `${r.to} ${r.table}`)).toEqual(json('ip -j -4 route show table all').filter((r: { table?: string }) => r.table !== undefined && r.table !== 'local').map((r: { dst: string; table: string }) => `${r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}/32`} ${r.table}`));
-    expect(facts.flushable?.neighbours.length).toBe(json('ip -j -4 neigh show nud permanent').length);
+    const to = (r: { dst: string }, host: string) => (r.dst === 'default' ? 'default' : r.dst.includes('/') ? r.dst : `${r.dst}${host}`);
+    const v4 = json('ip -j -4 route show table all').filter((r: { table?: string }) => r.table !== undefined && r.table !== 'local').map((r: { dst: string; table: string }) => `${to(r, '/32')} ${r.table}`);
+    // IPv6's of every table but local, the kernel's own and a router advertisement's left out.
+    const v6 = json('ip -j -6 route show table all').filter((r: { table?: string; protocol?: string }) => r.table !== 'local' && r.protocol !== 'kernel' && r.protocol !== 'ra').map((r: { dst: string; table?: string }) => `${to(r, '/128')} ${r.table} inet6`);
+    expect(facts.flushable?.routes.map((r) => `${r.to} ${r.table}${r.family ? ` ${r.family}` : ''}`)).toEqual([...v4, ...v6]);
+    expect(facts.flushable?.ipv6).toBe(existsSync('/proc/net/if_inet6') ? true : undefined);
+    expect(facts.flushable?.neighbours.length).toBe(json('ip -j neigh show nud permanent').length);
   });
 
   it.each([['dash'], ['busybox', 'sh']])('runs ip once for addresses and routes, and never reads the rest of the script as its batch (%s)', (...shell) => {
@@ -76,6 +83,44 @@ describe('parseFacts: the ip section', () => {
     expect(() => parseFacts('r1', neighFailed)).toThrow(/two JSON arrays where three were printed/);
     const routesFailed = factsOut('[]\nError: routes\n[{"dst":"10.0.0.7","dev":"eth1","lladdr":"02:00:00:00:00:07","state":["PERMANENT"]}]\n');
     expect(() => parseFacts('r1', routesFailed)).toThrow(/two JSON arrays where three were printed/);
+  });
+});
+
+describe('parseFacts: the IPv6 routes, last in the batch where the kernel has IPv6', () => {
+  const V4 = '[]\n[{"dst":"10.9.0.0/16","dev":"eth1","table":"200","scope":"link","flags":[]}]\n[{"dst":"2001:db8::7","dev":"eth1","lladdr":"02:00:00:00:00:07","state":["PERMANENT"]}]\n';
+  const V6 = '[{"dst":"2001:db8:9::5","gateway":"fe80::1","dev":"eth1","metric":1024,"flags":[],"pref":"high"},{"dst":"default","dev":"eth1","table":"7","metric":5,"flags":[],"pref":"medium"},'
+    + '{"dst":"2001:db8:1::/64","dev":"eth1","protocol":"kernel","metric":256,"flags":[],"pref":"medium"},{"dst":"default","gateway":"fe80::9","dev":"eth1","protocol":"ra","metric":1024,"flags":[],"expires":1790,"pref":"medium"},'
+    + '{"type":"local","dst":"2001:db8:1::1","dev":"eth1","table":"local","protocol":"kernel","metric":0,"flags":[],"pref":"medium"}]\n';
+
+  it('reads them into what a link\'s flush takes, with their family; the kernel\'s own, a router advertisement\'s and the local table\'s left out', () => {
+    const facts = parseFacts('r1', factsOut(`ipv6\n${V4}${V6}`));
+    expect(facts.flushable).toEqual({
+      routes: [
+        { to: '10.9.0.0/16', dev: 'eth1', metric: 0, scope: 'link', table: '200' },
+        { family: 'inet6', to: '2001:db8:9::5/128', via: 'fe80::1', dev: 'eth1', metric: 1024, pref: 'high' },
+        { family: 'inet6', to: 'default', dev: 'eth1', metric: 5, table: '7' },
+      ],
+      neighbours: [{ dev: 'eth1', address: '2001:db8::7', lladdr: '02:00:00:00:00:07' }],
+      ipv6: true,
+    });
+    expect(facts.routes).toEqual([]);
+    // A kernel without IPv6 prints no `ipv6` and no fourth array: none read, none to lose.
+    expect(parseFacts('r1', factsOut(V4)).flushable?.ipv6).toBeUndefined();
+  });
+
+  it('a listing of them that failed where the kernel has IPv6 is named, never read as none (nothing silently lost)', () => {
+    expect(() => parseFacts('r1', factsOut(`ipv6\n${V4}Error: ipv6 routes\n`))).toThrow(/expected four JSON arrays \(the kernel has IPv6\), got 3 .*Error: ipv6 routes/s);
+    // Three arrays, the IPv6 routes in the neighbours' place (the neighbours' listing failed).
+    expect(() => parseFacts('r1', factsOut(`[]\n[]\nError: neigh\n${V6}`))).toThrow(/IPv6 routes where IPv4 routes or neighbours were expected/);
+    expect(() => parseFacts('r1', factsOut(`${V4}${V6}`))).toThrow(/four JSON arrays without the kernel's IPv6/);
+  });
+
+  it('puts one back with `ip -6 route` (a `default` alone would be IPv4\'s), and compares `default` as ::/0', () => {
+    const facts = parseFacts('r1', factsOut(`ipv6\n${V4}${V6}`));
+    const dflt = facts.flushable!.routes.find((r) => r.family === 'inet6' && r.to === 'default')!;
+    expect(renderOp({ kind: 'route-add', route: dflt })).toBe('ip -6 route add default dev eth1 metric 5 table 7');
+    expect(renderOp({ kind: 'route-add', route: facts.flushable!.routes[1]! })).toBe('ip -6 route add 2001:db8:9::5/128 via fe80::1 dev eth1 metric 1024 pref high');
+    expect(routeLine(dflt)).toBe('route ::/0 dev eth1 metric 5 table 7');
   });
 });
 

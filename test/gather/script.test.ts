@@ -26,7 +26,7 @@ describe('factsScript: sysctls', () => {
     const script = factsScript(names);
     expect(script.split('\n').filter((l) => l.includes('/proc/sys/net/ipv4/tcp_rmem'))).toEqual([`grep -H '' /proc/sys/net/ipv4/tcp_rmem /proc/sys/net/ipv4/conf/nosuchlink0/forwarding 2>/dev/null`]);
     // A link's IPv6 MTU, read for an undo only, and moved by a router advertisement: not fingerprinted.
-    expect(fingerprintScript(names)).not.toContain('ipv6');
+    expect(fingerprintScript(names)).not.toContain('/proc/sys/net/ipv6');
     expect(script.split('\n').filter((l) => l.includes('/proc/sys/net/ipv6'))).toEqual([`grep -H '' /proc/sys/net/ipv6/conf/lo/mtu 2>/dev/null`]);
     const facts = parseFacts('local', execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' }));
     const proc = (p: string) => readFileSync(p, 'utf8').trim().replace(/\s+/g, ' ');

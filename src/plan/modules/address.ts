@@ -62,7 +62,7 @@ function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[]
  * "Nexthop has invalid gateway" in such an undo, the route lost for good).
  */
 function refuseUnreachableAfter(ctx: PlanContext, facts: Facts, dev: string, back: readonly AddressFact[]): void {
-  const through = routesThrough(facts, dev);
+  const through = routesThrough(facts, dev, true);
   // A gateway is looked up in the route's own table, then in main (fib_check_nh): a device route of
   // another table reaches none of main's gateways (a review).
   const direct = (table: string | undefined) => through.filter((r) => !r.via && (r.table === undefined || r.table === table)).map((r) => r.to);
@@ -93,7 +93,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     if (onDev.length === present.length) {
       refuseUnreachableAfter(ctx, facts, args.dev, present);
       const last = steps[steps.length - 1]!;
-      steps[steps.length - 1] = { ...last, undo: [...last.undo, ...flushedRoutesBack(facts, args.dev, ctx, `removing ${args.dev}'s last IPv4 address, which flushes the routes through it`)] };
+      steps[steps.length - 1] = { ...last, undo: [...last.undo, ...flushedRoutesBack(facts, args.dev, ctx, `removing ${args.dev}'s last IPv4 address, which flushes the routes through it`, true)] };
     }
     return {
       changes: [{ action: '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', '), after: null, steps, task: ctx.task, pos: ctx.pos }],
@@ -123,7 +123,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
   // On a link without an IPv4 address (the chapter's bare slaves), the undo's delete leaves it
   // without one again, and the kernel flushes what goes through it (a device route of the main or
   // a policy table, a static ARP entry): put back after it (a review, 2026-12-05).
-  const bare = onDev.length === 0 ? flushedRoutesBack(facts, args.dev, ctx, `the undo of ${args.address} on ${args.dev}, which leaves it without an IPv4 address and flushes the routes through it`) : [];
+  const bare = onDev.length === 0 ? flushedRoutesBack(facts, args.dev, ctx, `the undo of ${args.address} on ${args.dev}, which leaves it without an IPv4 address and flushes the routes through it`, true) : [];
   const add: PlannedStep = { op: { kind: 'addr-add', dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: args.address }, ...bare] };
   const steps = samePrefixless ? [add, removal(ctx, samePrefixless)] : [add];
   return {
