@@ -1,5 +1,6 @@
 // Renders an op as the iproute2 / kmod / procfs command that performs it.
 import type { Op } from '../plan/ops.js';
+import type { RouteFact } from '../gather/facts.js';
 import { ipRoute, routeCommandArgs } from '../gather/route-fact.js';
 import { addressAddArgs, addressDelArgs } from '../gather/address-fact.js';
 import { shellJoin, shellQuote } from '../router/shell-quote.js';
@@ -83,6 +84,16 @@ function keepingIpv6(dev: string, down: string): string {
   return `teqlctl_6=$(${list}); ${down} && { ${readd}; }`;
 }
 
+/**
+ * An IPv6 route with a source address, added back right after its link came up: the address is
+ * tentative until its duplicate address detection ends (a second or two), and the kernel refuses
+ * a tentative address as a source ("Invalid source address"; a review): waited for, 10 s at most.
+ */
+function waitForSource(r: RouteFact, add: string): string {
+  if (r.family !== 'inet6' || r.src === undefined) return add;
+  return `{ teqlctl_w=0; while [ $teqlctl_w -lt 10 ] && ip -6 addr show to ${shellQuote(`${r.src}/128`)} tentative 2>/dev/null | grep -q inet6; do sleep 1; teqlctl_w=$((teqlctl_w + 1)); done; ${add}; }`;
+}
+
 export interface RenderOptions {
   /**
    * false: a baseline-set ends without its own flush. Only for a run's forward steps (see
@@ -122,7 +133,7 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
     case 'addr-del':
       return shellJoin(['ip', 'addr', 'del', ...addressDelArgs(op.dev, op.cidr, op.peer)]);
     case 'route-add':
-      return shellJoin([...ipRoute(op.route), 'add', ...routeCommandArgs(op.route)]);
+      return waitForSource(op.route, shellJoin([...ipRoute(op.route), 'add', ...routeCommandArgs(op.route)]));
     case 'route-del':
       return shellJoin([...ipRoute(op.route), 'del', ...routeCommandArgs(op.route)]);
     case 'route-replace':

@@ -70,6 +70,8 @@ export interface RouteFact {
   table?: string;
   /** An IPv6 route's router preference where not medium (low, high). */
   pref?: string;
+  /** A source-specific IPv6 route's source prefix (`from`). */
+  from?: string;
   /**
    * Why teqlctl could not put this route back exactly were it replaced, removed, or flushed with
    * its link (route-fact.ts): several next hops, an IPv6 gateway, route metrics, a nexthop object.

@@ -24,6 +24,8 @@ export function parseRoutes(json: any[], family: 'inet' | 'inet6' = 'inet'): Rou
     else if (family === 'inet' && !r.gateway && !r.via && !Array.isArray(r.nexthops) && r.nhid === undefined && !route.type) route.scope = 'global';
     if (Array.isArray(r.flags) && r.flags.includes('onlink')) route.onlink = true;
     if (r.prefsrc) route.src = String(r.prefsrc);
+    // A source-specific IPv6 route (OpenWrt's netifd adds them for each delegated prefix).
+    if (r.from) route.from = String(r.from);
     if (r.table !== undefined && r.table !== 'main') route.table = String(r.table);
     // An IPv6 route's router preference (RFC 4191), where not the default.
     if (r.pref !== undefined && r.pref !== 'medium') route.pref = String(r.pref);
@@ -38,7 +40,7 @@ export function parseRoutes(json: any[], family: 'inet' | 'inet6' = 'inet'): Rou
  * service, a realm, which `ip -j` shows as tos and flow) is not put back: the route is named
  * unrestorable rather than re-added without it (a review, 2026-12-05).
  */
-const KNOWN_KEYS = new Set(['dst', 'type', 'gateway', 'dev', 'protocol', 'scope', 'metric', 'flags', 'prefsrc', 'nexthops', 'via', 'nhid', 'metrics', 'table', 'pref', 'expires']);
+const KNOWN_KEYS = new Set(['dst', 'type', 'gateway', 'dev', 'protocol', 'scope', 'metric', 'flags', 'prefsrc', 'nexthops', 'via', 'nhid', 'metrics', 'table', 'pref', 'expires', 'from']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function unrestorable(r: any): string | undefined {
@@ -49,7 +51,8 @@ function unrestorable(r: any): string | undefined {
   if (r.via && typeof r.via === 'object') return `its gateway is an ${String(r.via.family ?? 'other')} address (${String(r.via.host ?? '')})`;
   if (r.nhid !== undefined) return `it uses nexthop object ${String(r.nhid)}`;
   // Added back, it would never expire; added with its time left, it would not be the route read.
-  if (r.expires !== undefined) return `it expires (in ${String(r.expires)} s)`;
+  // No seconds left in the text: the rollback's check compares it, read again later (a review).
+  if (r.expires !== undefined) return 'it expires (the undo could not give it its lifetime back)';
   // `ip -j` shows a metric's value but not its lock (mtu lock 1400 reads as mtu 1400).
   if (Array.isArray(r.metrics) && r.metrics.length > 0) return `it has route metrics (${r.metrics.flatMap((m: object) => Object.keys(m)).join(', ')}), which iproute2's JSON shows without their locks`;
   return undefined;
@@ -62,7 +65,7 @@ export function ipRoute(r: RouteFact): string[] {
 
 /** The route as `ip route add|replace|del` takes it: everything read, so the same route comes back. */
 export function routeCommandArgs(r: RouteFact): string[] {
-  const args = [...(r.type ? [r.type] : []), r.to];
+  const args = [...(r.type ? [r.type] : []), r.to, ...(r.from ? ['from', r.from] : [])];
   if (r.via) args.push('via', r.via);
   if (r.dev) args.push('dev', r.dev);
   args.push('metric', String(r.metric));
@@ -98,7 +101,9 @@ export function routeLine(r: RouteFact): string {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function parseFlushable(allRoutes: any[], neighbours: any[], routes6?: any[]): NonNullable<Facts['flushable']> {
-  const own6 = (routes6 ?? []).filter((r) => r.table !== 'local' && r.protocol !== 'kernel' && r.protocol !== 'ra');
+  // An older kernel (4.19) adds its multicast route ff00::/8 with protocol boot, in main where a VRF has none.
+  const kernels = (r: { dst?: string; gateway?: string; metric?: number }) => r.dst === 'ff00::/8' && !r.gateway && Number(r.metric) === 256;
+  const own6 = (routes6 ?? []).filter((r) => r.table !== 'local' && r.protocol !== 'kernel' && r.protocol !== 'ra' && !kernels(r));
   return {
     routes: [...parseRoutes(allRoutes.filter((r) => r.table !== undefined && r.table !== 'main' && r.table !== 'local')), ...parseRoutes(own6, 'inet6')],
     neighbours: neighbours.filter((n) => n.dev && n.dst && n.lladdr).map((n) => ({ dev: String(n.dev), address: String(n.dst), lladdr: String(n.lladdr) })),

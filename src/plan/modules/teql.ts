@@ -113,7 +113,8 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
   let f = facts;
   const dev = f.links.find((l) => l.name === args.device);
   if (dev?.up) {
-    const op = { kind: 'link' as const, dev: args.device, up: false };
+    // Its global IPv6 addresses kept (render-op.ts keepingIpv6): the undo's IPv6 routes need them.
+    const op = { kind: 'link' as const, dev: args.device, up: false, keepAddresses: true as const };
     changes.push(change(ctx, { action: '~', resource: `link ${args.device}`, before: 'up', after: 'down', steps: [{ op, undo: linkDownUndo(f, args.device, ctx) }] }));
     f = simulateAll(f, [op]);
   }
