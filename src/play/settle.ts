@@ -4,6 +4,7 @@
 import { runWithProgress } from '../ui/progress.js';
 import { changeBundles, goesWith, lineBundles, opBundles } from '../plan/bundle-scope.js';
 import { partialResidual } from '../rollback/partial.js';
+import { flushedDevices } from '../plan/simulate-routes.js';
 import { RAISE_TASK, raiseRpFilter, rewriteBootFiles } from './partial-batches.js';
 import type { Unit } from './failure-domains.js';
 import { isSameState, stateLines } from '../rollback/compare.js';
@@ -105,10 +106,10 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
       const mine = run.domains.unitsOf(h);
       const scopes = run.domains.scopesOf(h);
       const bundles = run.domains.failedOn(h);
-      const steps: StepToUndo[] = [...(run.journal.get(h) ?? []), ...(run.skipped.get(h) ?? [])]
+      const entries = [...(run.journal.get(h) ?? []), ...(run.skipped.get(h) ?? [])]
         // An earlier partial rollback's raise of a link's rp_filter stays: it keeps that link as it was.
-        .filter((e) => e.batch !== undefined && e.index !== undefined && !('task' in e && e.task === RAISE_TASK) && goesWith(opBundles(e.op, scopes), failed, mine))
-        .map((e) => ({ batch: e.batch!, index: e.index!, undo: e.undo }));
+        .filter((e) => e.batch !== undefined && e.index !== undefined && !('task' in e && e.task === RAISE_TASK) && goesWith(opBundles(e.op, scopes), failed, mine));
+      const steps: StepToUndo[] = entries.map((e) => ({ batch: e.batch!, index: e.index!, undo: e.undo }));
       const before = run.latest.get(h)!;
       const goes = (line: string) => goesWith(lineBundles(line, scopes), failed, mine);
       let judged = false;
@@ -119,7 +120,8 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
         const { undoErrors, decided } = undone;
         if (undoErrors.length > 0) run.opts.log.note(`${h}: partial rollback said: ${undoErrors.join('; ')}`);
         const raised = undone.decided === undefined ? await raiseRpFilter(run, h, undone.after, goes) : undone.after;
-        const residual = partialResidual(run.snapshots.get(h)!, before, raised, goes);
+        const snapshot = run.snapshots.get(h)!;
+        const residual = partialResidual(snapshot, before, raised, goes, flushedDevices(entries.map((e) => e.op), snapshot));
         const undoneOk = decided === undefined && isSameState(residual);
         // Checked before: the boot files, shared, are then rewritten for the kept bundles.
         let after = raised;

@@ -51,14 +51,23 @@ export function flushableLines(f: Facts): string[] {
  * incomplete (exit 6; a review).
  */
 export function diffState(snapshot: Facts, now: Facts, flushed: ReadonlySet<string> = new Set()): StateDiff {
-  const both = snapshot.flushable !== undefined && now.flushable !== undefined && flushed.size > 0;
-  // IPv6's where both reads have them (a kernel without IPv6, or a teqlctl before 2026-12-05, has none).
-  const v6 = snapshot.flushable?.ipv6 === true && now.flushable?.ipv6 === true;
-  const ours = (x: RouteFact | NeighbourFact) => x.dev !== undefined && flushed.has(x.dev) && (v6 || !isIpv6(x));
-  const theirs = (f: Facts) => (both ? flushableLines({ ...f, flushable: { routes: f.flushable!.routes.filter(ours), neighbours: f.flushable!.neighbours.filter(ours) } }) : []);
-  const a = new Set([...stateLines(snapshot), ...theirs(snapshot)]);
-  const b = new Set([...stateLines(now), ...theirs(now)]);
+  const [was, is] = flushedLines(snapshot, now, flushed);
+  const a = new Set([...stateLines(snapshot), ...was]);
+  const b = new Set([...stateLines(now), ...is]);
   return { missing: [...a].filter((x) => !b.has(x)).sort(), extra: [...b].filter((x) => !a.has(x)).sort() };
+}
+
+/**
+ * flushableLines of the `flushed` devices alone, in the snapshot and now: none where either read
+ * has no such facts (an older teqlctl's), IPv6's where both reads have them (a kernel without
+ * IPv6, or a teqlctl before 2026-12-05, has none).
+ */
+export function flushedLines(snapshot: Facts, now: Facts, flushed: ReadonlySet<string>): [string[], string[]] {
+  if (snapshot.flushable === undefined || now.flushable === undefined || flushed.size === 0) return [[], []];
+  const v6 = snapshot.flushable.ipv6 === true && now.flushable.ipv6 === true;
+  const ours = (x: RouteFact | NeighbourFact) => x.dev !== undefined && flushed.has(x.dev) && (v6 || !isIpv6(x));
+  const theirs = (f: Facts) => flushableLines({ ...f, flushable: { routes: f.flushable!.routes.filter(ours), neighbours: f.flushable!.neighbours.filter(ours) } });
+  return [theirs(snapshot), theirs(now)];
 }
 
 export function isSameState(d: StateDiff): boolean {

@@ -2,7 +2,7 @@
 // in the snapshot, every other line (its healthy bundles, what they share) as before the undo.
 import type { Facts } from '../gather/facts.js';
 import { rpFilterDevice } from '../router/sysctl-path.js';
-import { stateLines, type StateDiff } from './compare.js';
+import { flushedLines, stateLines, type StateDiff } from './compare.js';
 import { overwrittenBy } from '../plan/sysctl-propagation.js';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
@@ -30,9 +30,11 @@ function withEffectiveRpFilter(f: Facts, lines: Set<string>, goes: (line: string
 /**
  * `goes(line)`: the line belongs to the failed bundles only. One exception: an equalizer device the
  * shared sch_teql created (max_equalizers) stays, down and with its default sysctls, when its bundle
- * goes, since the module stays.
+ * goes, since the module stays. `flushed`: the devices whose flush the undone steps caused, whose
+ * other tables' routes, IPv6 routes and static neighbours must be as in the snapshot, as a whole
+ * rollback checks them (diffState; until 2026-12-05 a hub's partial rollback did not).
  */
-export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goesWithBundle: (line: string) => boolean): StateDiff {
+export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goesWithBundle: (line: string) => boolean, flushed: ReadonlySet<string> = new Set()): StateDiff {
   // An interface's forwarding is what the kept global forwarding (shared by the bundles, kept with
   // the healthy ones) made it: the kernel copies the global onto every interface, so a failed
   // bundle's link keeps the value before the undo, not the snapshot's (sysctl-propagation.ts).
@@ -41,9 +43,10 @@ export function partialResidual(snapshot: Facts, before: Facts, after: Facts, go
     const name = /^sysctl (\S+) = /.exec(l)?.[1];
     return goesWithBundle(l) && !(name !== undefined && overwrittenBy(name).some(keptGlobal));
   };
+  const [was, is] = flushedLines(snapshot, after, flushed);
   const fromSnapshot = withEffectiveRpFilter(snapshot, new Set([...stateLines(snapshot)].filter(goes)), goes);
-  const expected = new Set([...fromSnapshot, ...[...stateLines(before)].filter((l) => !goes(l))]);
-  const now = withEffectiveRpFilter(after, stateLines(after), goes);
+  const expected = new Set([...fromSnapshot, ...[...stateLines(before)].filter((l) => !goes(l)), ...was]);
+  const now = new Set([...withEffectiveRpFilter(after, stateLines(after), goes), ...is]);
   // The device's own state only (down, its default sysctls): an address, a route or a qdisc on it still counts.
   const madeBy = (l: string) => /^link (teql\d+) down /.exec(l)?.[1] ?? /^sysctl net\.ipv[46]\.(?:conf|neigh)\.(teql\d+)\./.exec(l)?.[1] ?? /^rp_filter in effect on (teql\d+) /.exec(l)?.[1];
   const moduleMade = (l: string) => {

@@ -32,6 +32,36 @@ describe('a partial rollback\'s residual', () => {
   });
 });
 
+describe('a partial rollback\'s residual: what the kernel flushed with the failed bundle\'s links', () => {
+  // A policy table's route and an IPv6 route through eth1 (failed bundle X's slave), an NDP entry on
+  // it, and a daemon's policy table on eth2 (kept bundle Y's), which it rewrites as it likes.
+  const snapshot: Facts = {
+    ...pristineFacts(),
+    flushable: {
+      routes: [
+        { to: '198.51.100.0/24', dev: 'eth1', metric: 0, scope: 'link', table: '200' },
+        { family: 'inet6', to: '2001:db8:9::/64', via: '2001:db8:1::2', dev: 'eth1', metric: 1024 },
+        { to: '10.99.0.0/16', dev: 'eth2', metric: 0, scope: 'link', table: '52' },
+      ],
+      neighbours: [{ dev: 'eth1', address: '2001:db8:1::7', lladdr: '02:00:00:00:00:07' }],
+      ipv6: true,
+    },
+  };
+  const without = (f: Facts, gone: (x: { dev?: string; to?: string; address?: string }) => boolean): Facts => ({ ...f, flushable: { ...f.flushable!, routes: f.flushable!.routes.filter((r) => !gone(r)), neighbours: f.flushable!.neighbours.filter((n) => !gone(n)) } });
+
+  it('one the undo did not put back is said as missing, for the devices whose flush the undone steps caused; a daemon\'s table elsewhere is not the run\'s', () => {
+    const flushed = new Set(['eth1']);
+    expect(partialResidual(snapshot, snapshot, snapshot, goes, flushed)).toEqual({ missing: [], extra: [] });
+    // The undo's re-adds failed: the kernel flushed them with eth1, nothing came back.
+    const lost = without(snapshot, (x) => x.dev === 'eth1' && (x.to === '2001:db8:9::/64' || x.address !== undefined));
+    expect(partialResidual(snapshot, snapshot, lost, goes, flushed)).toEqual({ missing: ['neighbour 2001:db8:1::7 lladdr 02:00:00:00:00:07 dev eth1', 'route 2001:db8:9::/64 via 2001:db8:1::2 dev eth1 metric 1024'], extra: [] });
+    const rewritten = without(snapshot, (x) => x.to === '10.99.0.0/16');
+    expect(partialResidual(snapshot, snapshot, rewritten, goes, flushed)).toEqual({ missing: [], extra: [] });
+    // Without the devices (an older caller), nothing of it is compared, as before.
+    expect(partialResidual(snapshot, snapshot, lost, goes)).toEqual({ missing: [], extra: [] });
+  });
+});
+
 describe('reverse-path filtering on a rolled-back bundle\'s links (conf.all stays low for the kept ones)', () => {
   const set = (f: Facts, sysctls: Record<string, string>): Facts => ({ ...f, sysctls: { ...f.sysctls, ...sysctls } });
   // Before the run: all=2, eth1=0, so eth1 filtered at 2. The run lowered all to 0 for the kept bundle (eth2).
