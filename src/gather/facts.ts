@@ -154,6 +154,8 @@ export interface Facts {
    * with the same one are one router under two names. Absent where the kernel gives no boot id.
    */
   identity?: string;
+  /** The session's effective uid (0: root), as the facts script ran: with become, the target user's. */
+  uid?: number;
 }
 
 /** A file of teqlctl's boot configuration as it is on the router. */

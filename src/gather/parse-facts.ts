@@ -7,7 +7,7 @@ import { parseFlushable, parseRoutes } from './route-fact.js';
 import { parseAddresses } from './address-fact.js';
 import { parseLock } from '../router/lock.js';
 import { sysctlName, sysctlValue } from '../router/sysctl-path.js';
-import { stackIdentity } from '../router/stack-identity.js';
+import { identityFacts } from './identity-facts.js';
 import type { BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 
 export function splitSections(output: string): Map<string, string> {
@@ -243,8 +243,7 @@ export function parseFacts(host: string, output: string): Facts {
   if (fingerprint !== undefined) facts.fingerprint = fingerprint;
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
-  const identity = stackIdentity(s.get('identity') ?? '', links);
-  if (identity) facts.identity = identity;
+  Object.assign(facts, identityFacts(s.get('identity') ?? '', links));
   return facts;
 }
 

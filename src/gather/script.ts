@@ -4,6 +4,7 @@ import { shellQuote } from '../router/shell-quote.js';
 import { BASELINE_FILE, BOOT_DIR, BOOT_GLOBS, RUNS_DIR } from '../router/paths.js';
 import { READ_LOCK } from '../router/lock.js';
 import { readBootId } from '../router/boot-id.js';
+import { UID_LINE } from './identity-facts.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
 /**
@@ -83,8 +84,10 @@ const SECTIONS: Array<[string, string]> = [
   ['baseline', `if [ -f ${BASELINE_FILE} ]; then cat ${BASELINE_FILE}; fi`],
   ['lock', READ_LOCK],
   // The kernel's boot id (the shell's own read: no process). With the links' indexes and MACs it
-  // tells one router reached under two names in one run (run-play.ts, same-router.ts).
-  ['identity', `${readBootId('tq_bi')}; printf 'boot=%s\\n' "$tq_bi"`],
+  // tells one router reached under two names in one run (run-play.ts, same-router.ts). The
+  // session's effective uid (its shell's own status, read by the shell: no process): a session
+  // that is not root is refused before any change (identity-facts.ts).
+  ['identity', `${readBootId('tq_bi')}; printf 'boot=%s\\n' "$tq_bi"; ${UID_LINE}`],
 ];
 
 /** Sections that may change while a run waits (the session's own path, the lock), or that no plan depends on: not fingerprinted. */

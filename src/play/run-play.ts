@@ -25,6 +25,7 @@ import { earlyChecksEnded, earlyChecksFor, earlyChecksStart, endEarlyChecks } fr
 import { finalStatuses } from './final-statuses.js';
 import { renderOp } from '../apply/render-op.js';
 import { lockMessage } from '../router/lock.js';
+import { refuseSession } from './session-refusals.js';
 import type { HostReport, RunReport } from './report.js';
 import type { PlayOptions, RunState } from './run-state.js';
 
@@ -202,7 +203,7 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
         const read = run.sessions.get(h)!.factsWithEarlyChecks(earlyChecksFor(run, h, tasks.get(h) ?? []));
         if (read.early) run.early.set(h, read.early);
         const facts = await read.facts;
-        if (facts.lock && facts.lock.run !== run.runId && !run.opts.check) throw new RefusedError(lockMessage(h, facts.lock));
+        refuseSession(h, facts, run.runId, run.opts.check);
         if (!run.snapshots.has(h)) run.snapshots.set(h, facts);
         run.latest.set(h, facts);
         const twin = twinOf(run, h, facts);

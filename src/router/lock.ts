@@ -67,7 +67,9 @@ export function lockUnusable(stdout: string): string | undefined {
   const why = stdout.split('\n').slice(1).join(' ').trim() || 'no reason given';
   const hint = /no such file/i.test(why)
     ? 'teqlctl keeps its lock in /run, a tmpfs: an OpenWrt before 24.10 has none, `ln -s /tmp/run /run` there gives it one'
-    : 'free space in /run (`df /run`), or make it writable';
+    : /permission denied/i.test(why)
+      ? 'the session on the router is not root: log in as root (ansible_user: root), or become root (ansible_become: true)'
+      : 'free space in /run (`df /run`), or make it writable';
   return `cannot take teqlctl's lock ${LOCK_DIR}: ${why}; nothing was changed (${hint})`;
 }
 

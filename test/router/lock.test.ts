@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +91,16 @@ describe('taking and freeing the lock', () => {
       expect(lockHeldBy(r.stdout)).toBeUndefined();
       expect(lockUnusable(r.stdout)).toMatch(/^cannot take teqlctl's lock \/run\/teqlctl\.lock: mkdir: .*No such file or directory; nothing was changed \(.*ln -s \/tmp\/run \/run/);
     }
+  });
+
+  it('a session that is not root (the lock\'s folder is root\'s): refused as unusable, saying how to become root, not to free space in /run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-lock-'));
+    chmodSync(dir, 0o755);
+    const script = takeLockScript('r1', 'op@host', 'now').replaceAll(LOCK_OWNER, join(dir, 'lock', 'owner')).replaceAll(LOCK_DIR, join(dir, 'lock')).replaceAll(BOOT_ID_FILE, join(dir, 'boot_id'));
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', script], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(lockUnusable(r.stdout)).toMatch(/Permission denied; nothing was changed \(the session on the router is not root: log in as root \(ansible_user: root\), or become root \(ansible_become: true\)\)$/);
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
   });
 
   it('an owner that cannot be written (a full /run): the lock is given back, and the run refused as unusable', () => {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { refuseSession } from '../../src/play/session-refusals.js';
+import { RefusedError } from '../../src/errors.js';
+import { pristineFacts } from '../helpers/facts.js';
+
+describe('a host refused from its facts alone', () => {
+  it('a session that is not root is refused before any change, saying how to become root; a --check only reads and goes on', () => {
+    const facts = { ...pristineFacts(), uid: 1000 };
+    expect(() => refuseSession('router_a', facts, 'r1', false)).toThrow(RefusedError);
+    expect(() => refuseSession('router_a', facts, 'r1', false)).toThrow(/^router_a: the session on the router runs as uid 1000, not root: .*needs root; nothing was changed$/);
+    try {
+      refuseSession('router_a', facts, 'r1', false);
+    } catch (err) {
+      expect((err as RefusedError).hint).toMatch(/ansible_user: root.*ansible_become: true/);
+    }
+    expect(() => refuseSession('router_a', facts, 'r1', true)).not.toThrow();
+    expect(() => refuseSession('router_a', { ...facts, uid: 0 }, 'r1', false)).not.toThrow();
+    // An older teqlctl's facts (no uid): as before.
+    expect(() => refuseSession('router_a', pristineFacts(), 'r1', false)).not.toThrow();
+  });
+
+  it('another run\'s lock refuses it; its own (a later batch of the same run) does not', () => {
+    const lock = { run: 'r0', owner: 'op@host', started: 'now', alive: true };
+    expect(() => refuseSession('router_a', { ...pristineFacts(), lock }, 'r1', false)).toThrow(/r0/);
+    expect(() => refuseSession('router_a', { ...pristineFacts(), lock }, 'r0', false)).not.toThrow();
+  });
+});
