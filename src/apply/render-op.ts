@@ -87,11 +87,13 @@ function keepingIpv6(dev: string, down: string): string {
 /**
  * An IPv6 route with a source address, added back right after its link came up: the address is
  * tentative until its duplicate address detection ends (a second or two), and the kernel refuses
- * a tentative address as a source ("Invalid source address"; a review): waited for, 10 s at most.
+ * a tentative address as a source ("Invalid source address"; a review): waited for, 10 s at most
+ * in all for one script (a link without carrier keeps its addresses tentative: each route of it
+ * then fails at once after the first wait, said by the rollback's check).
  */
 function waitForSource(r: RouteFact, add: string): string {
   if (r.family !== 'inet6' || r.src === undefined) return add;
-  return `{ teqlctl_w=0; while [ $teqlctl_w -lt 10 ] && ip -6 addr show to ${shellQuote(`${r.src}/128`)} tentative 2>/dev/null | grep -q inet6; do sleep 1; teqlctl_w=$((teqlctl_w + 1)); done; ${add}; }`;
+  return `{ teqlctl_w=\${teqlctl_w:-0}; while [ $teqlctl_w -lt 10 ] && ip -6 addr show to ${shellQuote(`${r.src}/128`)} tentative 2>/dev/null | grep -q inet6; do sleep 1; teqlctl_w=$((teqlctl_w + 1)); done; ${add}; }`;
 }
 
 export interface RenderOptions {
