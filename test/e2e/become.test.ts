@@ -80,6 +80,24 @@ describe('become: operator with sudo', () => {
     expect(await routerFacts('a')).toEqual(before);
   });
 
+  it('operator without become: refused before any change (exit 8), saying how to become root, not to free space in /run; a --check only reads, and goes on', async () => {
+    const inv = parse(readFileSync(LAB_INVENTORY, 'utf8'));
+    Object.assign(inv.all.children.routers.vars, { ansible_user: 'operator' });
+    const plain = join(tmp, 'operator-plain.yml');
+    writeFileSync(plain, JSON.stringify(inv, null, 2));
+    const before = { a: await routerFacts('a'), b: await routerFacts('b') };
+    const r = await teqlctl(['play', '-i', plain, CHAPTER, '--yes'], env());
+    expect(r.code, r.stdout + r.stderr).toBe(8);
+    expect(r.stdout + r.stderr).toMatch(/router_a: the session on the router runs as uid [1-9]\d*, not root: teqlctl changes links, qdiscs and sysctls and keeps its lock in \/run, which needs root; nothing was changed/);
+    expect(r.stdout + r.stderr).toMatch(/ansible_become: true/);
+    expect(r.stdout + r.stderr).not.toMatch(/free space in \/run/);
+    expect({ a: await routerFacts('a'), b: await routerFacts('b') }).toEqual(before);
+    const check = await teqlctl(['play', '-i', plain, CHAPTER, '--check'], env());
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/router_a: \d+ to change|to change/);
+    expect({ a: await routerFacts('a'), b: await routerFacts('b') }).toEqual(before);
+  });
+
   it('a wrong password: exit 3, and the wrong password is not repeated', async () => {
     const r = await teqlctl(['play', '-i', inv, CHAPTER, '--yes'], { ...env(), TEQLCTL_BECOME_PASSWORD: 'not-the-password' });
     expect(r.code, r.stdout + r.stderr).toBe(3);
