@@ -6,6 +6,7 @@ import { terminalJson, terminalText } from '../ui/terminal.js';
 import { SCHEMA_VERSION } from '../report/json.js';
 import { parseRuns, runsScript, type RouterRun } from '../deadman/runs-script.js';
 import type { RouterLock } from '../router/lock.js';
+import { notRootWords, ROOT_HINT, uidIn } from '../router/session-uid.js';
 import { extraVarsOption, inventoryOption, playbookDirOption, secretOptions, type HostConnection, type InventoryFlags, limitArg } from './inventory-options.js';
 import { closeAll, runChecked } from './host-connections.js';
 
@@ -21,6 +22,9 @@ export async function readStatus(conns: readonly HostConnection[]): Promise<{ ho
     try {
       if (!c.transport) throw new Error(`unreachable: ${c.error}`);
       const res = await runChecked(c.transport, 'status', runsScript(), "reading teqlctl's runs and lock", 'connect');
+      // Not root: teqlctl's records (0700) read as none, which would say "no teqlctl run recorded".
+      const notRoot = notRootWords(uidIn(res.stdout));
+      if (notRoot !== undefined) throw new Error(`${notRoot} (${ROOT_HINT})`);
       return parseRuns(res.stdout);
     } catch (err) {
       return { error: (err as Error).message.replace(`${c.host}: `, '') };

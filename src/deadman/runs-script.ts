@@ -1,6 +1,7 @@
 // Reading teqlctl's runs on a router (for `status` and `rollback`), and acting on one of them.
 import { shellQuote } from '../router/shell-quote.js';
 import { IDENTITY_LINE } from '../router/stack-identity.js';
+import { UID_LINE } from '../router/session-uid.js';
 import { LOCK_DIR, RUNS_DIR, assertSafeRunId, runDir } from '../router/paths.js';
 import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
@@ -49,6 +50,7 @@ for d in $({ ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}${also};
 done
 ${alsoRun === undefined ? '' : prunedRunLine(alsoRun)}
 if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
+${UID_LINE}
 ${identity ? IDENTITY_LINE : ''}
 `;
 }

@@ -4,7 +4,7 @@ import { shellQuote } from '../router/shell-quote.js';
 import { BASELINE_FILE, BOOT_DIR, BOOT_GLOBS, RUNS_DIR } from '../router/paths.js';
 import { READ_LOCK } from '../router/lock.js';
 import { readBootId } from '../router/boot-id.js';
-import { UID_LINE } from './identity-facts.js';
+import { UID_LINE } from '../router/session-uid.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
 /**

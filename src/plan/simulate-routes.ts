@@ -16,7 +16,7 @@ export function flushOtherwise(f: Facts, dev: string, ipv4 = false): void {
 }
 
 export function sameRoute(a: RouteFact, b: RouteFact): boolean {
-  return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '') && (a.family ?? '') === (b.family ?? '');
+  return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev ?? '') === (b.dev ?? '') && (a.family ?? '') === (b.family ?? '') && (a.from ?? '') === (b.from ?? '');
 }
 
 /** Same prefix length and network: a second such address on a link is the first one's secondary. */
@@ -86,18 +86,32 @@ export function vlansFollow(f: Facts, dev: string, up: boolean): void {
   }
 }
 
+/** Which of a device's routes and neighbours a flush takes: every one, or IPv4's (its last IPv4 address gone). */
+export type Flushed = ReadonlyMap<string, 'all' | 'ipv4'>;
+
 /**
- * The devices whose routes and neighbours the kernel may flush while `ops` run or are undone: each
- * link taken up or down (its undo takes it the other way) and each link whose addresses change (the
- * last one removed), with their VLANs (vlansOn in `f`).
+ * The devices whose routes and neighbours the kernel flushes while `ops` run or are undone: each
+ * link taken up or down (its undo takes it the other way), with its VLANs (vlansOn in `f`): all of
+ * them; each link left without an IPv4 address by an op (the last one deleted) or by its undo (an
+ * address added to a link that had none): IPv4's. Only those: a link whose MTU alone changes, or
+ * that keeps an IPv4 address, is flushed of nothing, and a daemon's policy table on it was
+ * compared (a review, 2026-12-05).
  */
-export function flushedDevices(ops: ReadonlyArray<{ kind: string; dev?: string }>, f: Facts): Set<string> {
-  const devs = new Set<string>();
+export function flushedDevices(ops: ReadonlyArray<{ kind: string; dev?: string; up?: boolean; cidr?: string }>, f: Facts): Flushed {
+  const out = new Map<string, 'all' | 'ipv4'>();
+  const held = new Map<string, Set<string>>();
+  const addresses = (dev: string) => held.get(dev) ?? held.set(dev, new Set(f.addresses.filter((a) => a.dev === dev).map((a) => a.cidr))).get(dev)!;
   for (const op of ops) {
-    if ((op.kind === 'link' || op.kind === 'addr-add' || op.kind === 'addr-del') && op.dev !== undefined) {
-      devs.add(op.dev);
-      for (const v of vlansOn(f, op.dev)) devs.add(v.name);
+    if (op.dev === undefined) continue;
+    if (op.kind === 'link' && op.up !== undefined) {
+      for (const d of [op.dev, ...vlansOn(f, op.dev).map((v) => v.name)]) out.set(d, 'all');
+    } else if ((op.kind === 'addr-add' || op.kind === 'addr-del') && op.cidr !== undefined) {
+      const on = addresses(op.dev);
+      const bareBefore = on.size === 0;
+      if (op.kind === 'addr-add') on.add(op.cidr);
+      else on.delete(op.cidr);
+      if ((bareBefore || on.size === 0) && out.get(op.dev) !== 'all') out.set(op.dev, 'ipv4');
     }
   }
-  return devs;
+  return out;
 }

@@ -12,6 +12,7 @@ import { lockHeldBy, lockUnusable, takeLockScript } from '../router/lock.js';
 import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
 import { LOCK_MARKER } from '../router/markers.js';
 import { identityIn } from '../router/stack-identity.js';
+import { notRootWords, ROOT_HINT, uidIn } from '../router/session-uid.js';
 import { sameRouterGroups, sameRouterHint, sameRouterMessage } from './same-router.js';
 import { confirmRollback, peersOf } from './rollback-confirm.js';
 import { checked } from './checked-run.js';
@@ -80,7 +81,10 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     throw new ConnectError([...down.keys()][0]!, `which run is the latest cannot be told while ${[...down.keys()].join(', ')} ${down.size > 1 ? 'do' : 'does'} not answer (${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')}); nothing was rolled back`, 'name the run: teqlctl rollback -i ... --run ID (`teqlctl status -i ...` lists the runs)');
   }
   const read = async (c: RollbackHost) => (await checked(c.transport!, 'status', runsScript(50, o.run, { identity: true }), "reading teqlctl's runs")).stdout;
-  const found = await Promise.all(up.map(async (c) => ((out) => ({ c, t: c.transport!, identity: identityIn(out), ...parseRuns(out) }))(await read(c))));
+  const found = await Promise.all(up.map(async (c) => ((out) => ({ c, t: c.transport!, identity: identityIn(out), uid: uidIn(out), ...parseRuns(out) }))(await read(c))));
+  // Not root: its records (0700) read as none, and its undo could not run (router/session-uid.ts).
+  const notRoot = found.filter((f) => notRootWords(f.uid) !== undefined);
+  if (notRoot.length > 0) throw new RefusedError(`${notRoot.map((f) => `${f.c.host}: ${notRootWords(f.uid)}`).join('; ')}; nothing was rolled back`, ROOT_HINT);
   // One router under two names would be undone twice at once (same-router.ts): refused whole.
   const twins = sameRouterGroups(found.map((f) => [f.c.host, f.identity]));
   if (twins.length > 0) throw new RefusedError(`${twins.map((g) => sameRouterMessage(g, 'rolled back')).join('; ')}; nothing was rolled back`, sameRouterHint(false));

@@ -24,8 +24,7 @@ import { refuseSameRouter, twinOf } from './same-router.js';
 import { earlyChecksEnded, earlyChecksFor, earlyChecksStart, endEarlyChecks } from './early-checks.js';
 import { finalStatuses } from './final-statuses.js';
 import { renderOp } from '../apply/render-op.js';
-import { lockMessage } from '../router/lock.js';
-import { refuseSession } from './session-refusals.js';
+import { checkNotes, refuseSession } from './session-refusals.js';
 import type { HostReport, RunReport } from './report.js';
 import type { PlayOptions, RunState } from './run-state.js';
 
@@ -210,7 +209,7 @@ async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, 
         if (twin !== undefined) return setTitle(`${h}: the same router as ${twin}, refused`);
         const p = planNarrowing(run, h, tasks.get(h) ?? [], facts);
         planned.set(h, p);
-        setTitle(`${h}: ${changeCount(p.plan)} to change${facts.lock && run.opts.check ? ` (${lockMessage(h, facts.lock)})` : ''}`);
+        setTitle(`${h}: ${changeCount(p.plan)} to change${run.opts.check ? checkNotes(h, facts) : ''}`);
       } catch (err) {
         if (!(err instanceof TeqlError)) throw err;
         errors.push({ host: h, err });

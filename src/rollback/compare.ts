@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Facts, NeighbourFact, RouteFact } from '../gather/facts.js';
 import { isIpv6, routeLine } from '../gather/route-fact.js';
+import type { Flushed } from '../plan/simulate-routes.js';
 import { addressLine } from '../gather/address-fact.js';
 
 export function stateLines(f: Facts): Set<string> {
@@ -50,7 +51,7 @@ export function flushableLines(f: Facts): string[] {
  * daemon rewrites meanwhile (tailscale's, mwan3's) is not the run's, and made a rollback look
  * incomplete (exit 6; a review).
  */
-export function diffState(snapshot: Facts, now: Facts, flushed: ReadonlySet<string> = new Set()): StateDiff {
+export function diffState(snapshot: Facts, now: Facts, flushed: Flushed | ReadonlySet<string> = new Map()): StateDiff {
   const [was, is] = flushedLines(snapshot, now, flushed);
   const a = new Set([...stateLines(snapshot), ...was]);
   const b = new Set([...stateLines(now), ...is]);
@@ -58,14 +59,19 @@ export function diffState(snapshot: Facts, now: Facts, flushed: ReadonlySet<stri
 }
 
 /**
- * flushableLines of the `flushed` devices alone, in the snapshot and now: none where either read
- * has no such facts (an older teqlctl's), IPv6's where both reads have them (a kernel without
- * IPv6, or a teqlctl before 2026-12-05, has none).
+ * flushableLines of the `flushed` devices alone (a set: every family of each), in the snapshot and
+ * now: none where either read has no such facts (an older teqlctl's), IPv6's where the device's
+ * flush took them and both reads have them (a kernel without IPv6, or a teqlctl before 2026-12-05,
+ * has none).
  */
-export function flushedLines(snapshot: Facts, now: Facts, flushed: ReadonlySet<string>): [string[], string[]] {
+export function flushedLines(snapshot: Facts, now: Facts, flushed: Flushed | ReadonlySet<string>): [string[], string[]] {
   if (snapshot.flushable === undefined || now.flushable === undefined || flushed.size === 0) return [[], []];
   const v6 = snapshot.flushable.ipv6 === true && now.flushable.ipv6 === true;
-  const ours = (x: RouteFact | NeighbourFact) => x.dev !== undefined && flushed.has(x.dev) && (v6 || !isIpv6(x));
+  const family = (dev: string) => (flushed instanceof Map ? flushed.get(dev) : flushed.has(dev) ? 'all' : undefined);
+  const ours = (x: RouteFact | NeighbourFact) => {
+    const took = x.dev === undefined ? undefined : family(x.dev);
+    return took !== undefined && (!isIpv6(x) || (took === 'all' && v6));
+  };
   const theirs = (f: Facts) => flushableLines({ ...f, flushable: { routes: f.flushable!.routes.filter(ours), neighbours: f.flushable!.neighbours.filter(ours) } });
   return [theirs(snapshot), theirs(now)];
 }

@@ -3,6 +3,7 @@
 import type { Facts } from '../gather/facts.js';
 import { rpFilterDevice } from '../router/sysctl-path.js';
 import { flushedLines, stateLines, type StateDiff } from './compare.js';
+import type { Flushed } from '../plan/simulate-routes.js';
 import { overwrittenBy } from '../plan/sysctl-propagation.js';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
@@ -34,7 +35,7 @@ function withEffectiveRpFilter(f: Facts, lines: Set<string>, goes: (line: string
  * other tables' routes, IPv6 routes and static neighbours must be as in the snapshot, as a whole
  * rollback checks them (diffState; until 2026-12-05 a hub's partial rollback did not).
  */
-export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goesWithBundle: (line: string) => boolean, flushed: ReadonlySet<string> = new Set()): StateDiff {
+export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goesWithBundle: (line: string) => boolean, flushed: Flushed | ReadonlySet<string> = new Map()): StateDiff {
   // An interface's forwarding is what the kept global forwarding (shared by the bundles, kept with
   // the healthy ones) made it: the kernel copies the global onto every interface, so a failed
   // bundle's link keeps the value before the undo, not the snapshot's (sysctl-propagation.ts).

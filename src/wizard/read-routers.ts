@@ -5,18 +5,31 @@ import { readRouterFacts } from './connect-router.js';
 import { linkRows } from './links.js';
 import type { WizardSession } from './session.js';
 import { say, width } from './terminal.js';
+import { notRootWords } from '../router/session-uid.js';
+import { RefusedError, TeqlError } from '../errors.js';
 
 export async function readRouters(s: WizardSession): Promise<void> {
+  // teqlctl's own errors as they were thrown (the progress display keeps their message only): said
+  // with their hint and exit code, not as an internal error.
+  const own: TeqlError[] = [];
   const errors = await runWithProgress(s.mode, (['a', 'b'] as const).map((side) => ({
     title: `${s.conns.get(side)!.answers.name}: read interfaces, addresses, routes, rp_filter, sch_teql`,
     run: async (setTitle) => {
       const r = s.conns.get(side)!;
-      const facts = await readRouterFacts(r.answers, r.conn);
-      s.routers.set(side, { ...r, facts, rows: linkRows(facts, r.answers.host) });
-      setTitle(`${r.answers.name}: ${facts.links.length} interfaces read`);
+      try {
+        const facts = await readRouterFacts(r.answers, r.conn);
+        // Before a dozen questions whose playbook `play` would refuse (play/session-refusals.ts).
+        const notRoot = notRootWords(facts.uid);
+        if (notRoot !== undefined) throw new RefusedError(`${r.answers.name}: ${notRoot}; nothing was changed`, 'run the wizard again and log in as root, or answer yes to "run the commands through sudo (become root)?"');
+        s.routers.set(side, { ...r, facts, rows: linkRows(facts, r.answers.host) });
+        setTitle(`${r.answers.name}: ${facts.links.length} interfaces read`);
+      } catch (err) {
+        if (err instanceof TeqlError) own.push(err);
+        throw err;
+      }
     },
   })), 2);
-  if (errors.length > 0) throw errors[0]!;
+  if (errors.length > 0) throw own[0] ?? errors[0]!;
   const caveats: Caveat[] = [];
   for (const side of ['a', 'b'] as const) {
     const r = s.router(side);

@@ -88,14 +88,22 @@ describe('become: operator with sudo', () => {
     const before = { a: await routerFacts('a'), b: await routerFacts('b') };
     const r = await teqlctl(['play', '-i', plain, CHAPTER, '--yes'], env());
     expect(r.code, r.stdout + r.stderr).toBe(8);
-    expect(r.stdout + r.stderr).toMatch(/router_a: the session on the router runs as uid [1-9]\d*, not root: teqlctl changes links, qdiscs and sysctls and keeps its lock in \/run, which needs root; nothing was changed/);
+    expect(r.stdout + r.stderr).toMatch(/router_a: the session on the router runs as uid [1-9]\d*, not root: teqlctl changes links, qdiscs and sysctls and keeps its lock and records, which needs root; nothing was changed/);
     expect(r.stdout + r.stderr).toMatch(/ansible_become: true/);
     expect(r.stdout + r.stderr).not.toMatch(/free space in \/run/);
     expect({ a: await routerFacts('a'), b: await routerFacts('b') }).toEqual(before);
     const check = await teqlctl(['play', '-i', plain, CHAPTER, '--check'], env());
     expect(check.code, check.stdout + check.stderr).toBe(0);
-    expect(check.stdout).toMatch(/router_a: \d+ to change|to change/);
+    expect(check.stdout + check.stderr).toMatch(/router_a: \d+ to change \(a run would be refused: the session on the router runs as uid [1-9]\d*, not root/);
     expect({ a: await routerFacts('a'), b: await routerFacts('b') }).toEqual(before);
+    // status and rollback: teqlctl's records (0700) read as none as operator; said, not "no run".
+    const status = await teqlctl(['status', '-i', plain], env());
+    expect(status.code, status.stdout + status.stderr).toBe(3);
+    expect(status.stdout).toMatch(/router_a: the session on the router runs as uid [1-9]\d*, not root/);
+    expect(status.stdout).not.toMatch(/no teqlctl run recorded/);
+    const rollback = await teqlctl(['rollback', '-i', plain], env());
+    expect(rollback.code, rollback.stdout + rollback.stderr).toBe(8);
+    expect(rollback.stdout + rollback.stderr).toMatch(/router_a: the session on the router runs as uid [1-9]\d*, not root: .*; nothing was rolled back/);
   });
 
   it('a wrong password: exit 3, and the wrong password is not repeated', async () => {

@@ -150,6 +150,27 @@ describe('teqlctl wizard on the lab, through a terminal', () => {
     expect({ a: await readState('a'), b: await readState('b') }).toEqual(before);
   });
 
+  it('as operator without sudo on a: refused once the routers are read, before any question about links (exit 8); no file, both routers as they were', async () => {
+    const before = { a: await readState('a'), b: await readState('b') };
+    const t = new Terminal('not-root');
+    for (const [side, router] of [['A', 'a'], ['B', 'b']] as const) {
+      const port = currentSshPort(lab, router);
+      await t.answer(new RegExp(`Router ${side}: host`), '127.0.0.1');
+      await t.answer(new RegExp(`Router ${side}: SSH port`), String(port));
+      await t.answer(new RegExp(`Router ${side}: SSH user`), side === 'A' ? 'operator' : 'root');
+      await t.answer(new RegExp(`Router ${side}: private key file`), lab.key);
+      await t.answer(new RegExp(`Router ${side}: run the commands through sudo`), 'n');
+      await t.answer(new RegExp(`Unknown host key for \\[127\\.0\\.0\\.1\\]:${port}: .*\\(y/N\\)`), 'y');
+      await t.waitFor(new RegExp(`connected to router_${router}\\.`));
+    }
+    await t.waitFor(/WIZARD-EXIT=8/);
+    expect(t.screen()).toMatch(/router_a: the session on the router runs as uid [1-9]\d*, not root: .*; nothing was changed/);
+    expect(t.screen()).toMatch(/answer yes to "run the commands through sudo \(become root\)\?"/);
+    expect(t.screen()).not.toMatch(/links to bundle/);
+    expect(readdirSync(t.out)).toEqual([]);
+    expect({ a: await readState('a'), b: await readState('b') }).toEqual(before);
+  });
+
   it('asks, trusts both host keys, writes the files, applies and verifies; play then finds nothing to change', async () => {
     const t = new Terminal('run');
     await t.answerUpToThePlan();

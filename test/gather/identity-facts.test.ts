@@ -2,7 +2,8 @@
 // routers have: root, and a real unprivileged session (setpriv drops this machine's root).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { identityFacts, UID_LINE } from '../../src/gather/identity-facts.js';
+import { identityFacts } from '../../src/gather/identity-facts.js';
+import { UID_LINE } from '../../src/router/session-uid.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { factsScript } from '../../src/gather/script.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
