@@ -4,6 +4,7 @@
 // route, and a rollback of a link taken down left them lost for good (the Left of stop 52).
 import { describe, expect, it } from 'vitest';
 import { netnsShell } from '../helpers/netns.js';
+import { undoRunner } from '../helpers/run-and-undo.js';
 import { factsScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { renderOp } from '../../src/apply/render-op.js';
@@ -11,7 +12,6 @@ import { planHost } from '../../src/plan/plan-host.js';
 import { simulateAll as simulate } from '../../src/plan/simulate.js';
 import { task } from '../helpers/facts.js';
 import { diffState } from '../../src/rollback/compare.js';
-import type { TaskInstance } from '../../src/load/types.js';
 
 const sh = netnsShell('flush6', 'ip link add eth1 type veth peer name p1 && ip link set eth1 up && ip link set p1 up');
 // What the operator configured on eth1: its IPv6 routes of every table (the kernel's own left
@@ -27,14 +27,7 @@ const OPERATOR = [
 ].join(' && ');
 const reset = (line: string) => sh(`ip link set p1 up; ip link set eth1 up; ip -6 route flush table 200 2>/dev/null; ip route flush dev eth1 2>/dev/null; ip -6 route flush dev eth1 2>/dev/null; ip neigh flush dev eth1 nud permanent; ip addr flush dev eth1 scope global; ${line}`);
 
-/** Plans `tasks` on the namespace's facts, runs the steps, checks `during`, then every undo newest first. */
-function runAndUndo(tasks: TaskInstance[], during: (s: string) => void): void {
-  const facts = parseFacts('ns', sh(factsScript()));
-  const steps = planHost('ns', tasks, facts, { persistence: false }).plan.phases.flatMap((p) => p.changes.flatMap((c) => c.steps)).filter((s) => !s.op.kind.startsWith('baseline'));
-  for (const s of steps) sh(renderOp(s.op));
-  during(state());
-  for (const s of [...steps].reverse()) for (const op of s.undo) sh(renderOp(op));
-}
+const runAndUndo = undoRunner(sh, state);
 
 describe('a link\'s IPv6 routes and neighbours, put back by the undo of its down', () => {
   it('reads every table\'s IPv6 routes through a link, but the kernel\'s own, and the permanent neighbours of both families', () => {

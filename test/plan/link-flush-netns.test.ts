@@ -5,13 +5,12 @@
 // or a static ARP entry there was lost for good (a review, 2026-12-05). Each undo puts them back.
 import { describe, expect, it } from 'vitest';
 import { netnsShell } from '../helpers/netns.js';
+import { undoRunner } from '../helpers/run-and-undo.js';
 import { factsScript, fingerprintScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
-import { renderOp } from '../../src/apply/render-op.js';
 import { planHost } from '../../src/plan/plan-host.js';
 import { task } from '../helpers/facts.js';
 import { diffState, isSameState } from '../../src/rollback/compare.js';
-import type { TaskInstance } from '../../src/load/types.js';
 
 const sh = netnsShell('flush', 'ip link add eth1 type veth peer name p1 && ip link set eth1 up && ip link set p1 up');
 // Every table but local, the neighbours kept by hand, the addresses: what the operator configured.
@@ -20,14 +19,7 @@ const state = () => sh('ip -4 addr show dev eth1; ip -4 route show table all | g
 const OPERATOR = 'ip route add 192.0.2.0/24 dev eth1 && ip route add 198.51.100.0/24 dev eth1 table 200 && ip route add 203.0.113.0/24 via 198.51.100.9 dev eth1 table 200 metric 7 && ip neigh replace 192.0.2.7 lladdr 02:00:00:00:00:07 dev eth1 nud permanent';
 const reset = (line: string) => sh(`ip link set eth1 up; ip route flush table 200 2>/dev/null; ip route flush table 201 2>/dev/null; ip route flush dev eth1 2>/dev/null; ip neigh flush dev eth1 nud permanent; ip addr flush dev eth1; ${line}`);
 
-/** Plans `tasks` on the namespace's facts, runs the steps, checks `during`, then every undo newest first. */
-function runAndUndo(tasks: TaskInstance[], during: (s: string) => void): void {
-  const facts = parseFacts('ns', sh(factsScript()));
-  const steps = planHost('ns', tasks, facts, { persistence: false }).plan.phases.flatMap((p) => p.changes.flatMap((c) => c.steps)).filter((s) => !s.op.kind.startsWith('baseline'));
-  for (const s of steps) sh(renderOp(s.op));
-  during(state());
-  for (const s of [...steps].reverse()) for (const op of s.undo) sh(renderOp(op));
-}
+const runAndUndo = undoRunner(sh, state);
 
 describe('what the kernel flushes with a link, put back by the undo', () => {
   it('reads every table\'s routes through a link and its permanent neighbours', () => {
