@@ -6,7 +6,8 @@ import { MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_TOKENS } from './limits
 
 export type Read = { text: string } | { why: string; hint?: string; at?: { line: number; col: number } };
 
-const HUGE_HINT = 'inventories and playbooks are far smaller; check that this is the file you meant';
+const HUGE_HINT = 'check that this is the file you meant; a fleet too large for one file can be split into the files of an inventory folder (-i DIR), one per site or group';
+const LIMIT_WORDS = `${MAX_FILE_BYTES} bytes (${MAX_FILE_BYTES / 1024 / 1024} MiB)`;
 
 /** What a path that is not a regular file is, for messages. */
 function fileKind(st: Stats): string {
@@ -36,12 +37,22 @@ export function readLimited(file: string): Read {
     const st = fstatSync(fd);
     if (st.isDirectory()) return { why: 'it is a directory' };
     if (!st.isFile()) return notRegular(st);
-    if (st.size > MAX_FILE_BYTES) return { why: `it is ${st.size} bytes, more than the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, hint: HUGE_HINT };
-    // The file may grow after fstat: read one byte past the limit at most.
-    const buf = Buffer.alloc(MAX_FILE_BYTES + 1);
+    if (st.size > MAX_FILE_BYTES) return { why: `it is ${st.size} bytes, more than the limit of ${LIMIT_WORDS}`, hint: HUGE_HINT };
+    // The file may grow after fstat: read one byte past the limit at most. The buffer is the size
+    // fstat gave and grows only for a file that grew (a zeroed buffer of the limit per file cost a
+    // fleet's thousand group_vars files a memset of the limit each).
+    let buf = Buffer.allocUnsafe(st.size + 1);
     let n = 0;
-    for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
-    if (n > MAX_FILE_BYTES) return { why: `it is more than the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, hint: HUGE_HINT };
+    for (let got = 1; got > 0; n += got) {
+      if (n === buf.length) {
+        if (buf.length > MAX_FILE_BYTES) break;
+        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_FILE_BYTES + 1));
+        buf.copy(grown, 0, 0, n);
+        buf = grown;
+      }
+      got = readSync(fd, buf, n, buf.length - n, null);
+    }
+    if (n > MAX_FILE_BYTES) return { why: `it is more than the limit of ${LIMIT_WORDS}`, hint: HUGE_HINT };
     // Not decoded to U+FFFD without a word (a Latin-1 file): refused where its first bad byte is, as Ansible refuses it.
     const bad = firstInvalidUtf8(buf, n);
     if (bad >= 0) {

@@ -4,8 +4,9 @@
 //   GENERATED: shapes that cost time or memory (chained variables, group lattices, globs, loops,
 //   nesting), written by a generator here; a case may bring its own inventory.
 // Every run must end in exit 2 naming the file (file:line:col), make no connection to router_a (a TCP
-// server of this test on 127.0.0.1), stay under 200 MB and, for the generated shapes, under 5 s. The CLI runs under python3, which reads the
-// child's peak memory with getrusage. The 10 MB file is generated here, never committed.
+// server of this test on 127.0.0.1), stay under 300 MB and, for the generated shapes, under 5 s (the largest: a file at the token
+// budget parsed whole, and a run at the task budget, both sized for a fleet of 5000 routers). The CLI runs under python3, which reads the
+// child's peak memory with getrusage. The file over the size limit is generated here, never committed.
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -14,11 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { MAX_FILE_BYTES, MAX_TASK_INSTANCES, MAX_TOKENS } from '../../src/load/limits.js';
 
 const HOSTILE = fileURLToPath(new URL('./hostile/', import.meta.url));
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const MAX_RSS_KB = 200 * 1024;
-const HUGE_BYTES = 10 * 1024 * 1024;
+const MAX_RSS_KB = 300 * 1024;
+const HUGE_BYTES = MAX_FILE_BYTES + 2 * 1024 * 1024;
 
 // Prints the child's exit code, its stderr, its peak memory (ru_maxrss, kB on Linux) and its wall time as JSON;
 // a child still running after 30 s is killed (code -9).
@@ -45,7 +47,7 @@ const CASES: [string, string, string][] = [
   ['08-sixteen-byte-name.playbook.yml', '4:20', "interface name 'abcdefghijklmnop' is 16 bytes long; Linux allows at most 15"],
   ['09-leading-zero-address.playbook.yml', '4:19', "ping.to: '010.1.1.1' is not an IPv4 address"],
   ['10-alias-bomb.playbook.yml', '8:67', 'aliases expand to more than 100000 nodes'],
-  ['11-huge-file.playbook.yml', '', `cannot read playbook '@DIR@/11-huge-file.playbook.yml': it is ${HUGE_BYTES} bytes, more than the limit of 1048576 bytes`],
+  ['11-huge-file.playbook.yml', '', `cannot read playbook '@DIR@/11-huge-file.playbook.yml': it is ${HUGE_BYTES} bytes, more than the limit of ${MAX_FILE_BYTES} bytes (8 MiB)`],
   ['12-ansible-host-newline.inventory.yml', '7:7', "ansible_host of host router_a: '127.0.0.1\\n-oProxyCommand=reboot' contains whitespace"],
   ['13-ansible-user-proxycommand.inventory.yml', '8:7', "ansible_user of host router_a: 'root -oProxyCommand=reboot' contains whitespace"],
   ['14-become-user.inventory.yml', '9:7', "ansible_become_user of host router_a: 'root; reboot' is not a user name"],
@@ -83,7 +85,7 @@ const GENERATED: [string, () => { playbook?: string; inventory?: string }, strin
   // 300 loops over 10 000 items: 3 million tasks if the budget is checked only after a host is done.
   ['28-loop-budget.playbook.yml', () => ({
     playbook: `- hosts: all\n  vars:\n    devs: [${range(10_000).map(() => 'e').join(',')}]\n  tasks:\n${range(300).map(() => '    - link: { dev: "{{ item }}", state: up }\n      loop: "{{ devs }}"\n').join('')}`,
-  }), '10:13', 'the run has more than 20000 tasks'],
+  }), `${6 + 2 * Math.floor(MAX_TASK_INSTANCES / 10_000)}:13`, `the run has more than ${MAX_TASK_INSTANCES} tasks`],
   ['29-nested-parentheses.playbook.yml', () => ({ playbook: `- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n      when: "${'('.repeat(20_000)}true${')'.repeat(20_000)}"\n` }), '4:13', 'nested more than'],
   ['30-many-nots.playbook.yml', () => ({ playbook: `- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n      when: "${'not '.repeat(50_000)}true"\n` }), '4:13', 'nested more than'],
   ['31-long-and-chain.playbook.yml', () => ({ playbook: `- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n      when: "true${' and true'.repeat(50_000)}"\n` }), '4:13', 'nested more than'],
@@ -91,6 +93,8 @@ const GENERATED: [string, () => { playbook?: string; inventory?: string }, strin
   ['32-doubling-string.playbook.yml', () => ({ playbook: `- hosts: all\n  vars:\n    v0: ab\n${chain(50, (v) => `{{ ${v} }}{{ ${v} }}`)}  tasks:\n    - ping: { to: "{{ v50 }}" }\n` }), '55:19', 'ping.to: the template gives more than 1048576 characters'],
   // A list that doubles per variable (items shared, so cheap to build, 2^50 to walk).
   ['33-doubling-list.playbook.yml', () => ({ playbook: `- hosts: all\n  vars:\n    v0: [e]\n${chain(50, (v) => `{{ [${v}, ${v}] }}`)}  tasks:\n    - link: { dev: "{{ item }}", state: up }\n      loop: "{{ v50 }}"\n` }), '56:13', 'loop: a templated value has more than 100000 values'],
+  // A file just under the token budget, parsed whole (the parser's memory at its largest), with a bad value after it.
+  ['34-token-budget.playbook.yml', () => ({ playbook: `- hosts: all\n  vars:\n    big: [${Array.from({ length: (MAX_TOKENS - 100) / 2 }, () => '1').join(',')}]\n  tasks:\n    - link: { dev: "eth1; reboot", state: up }\n` }), '5:20', "interface name 'eth1; reboot' contains whitespace"],
 ];
 
 interface Run {
@@ -173,7 +177,7 @@ describe('hostile inventories and playbooks', () => {
     }
   }, 30_000);
 
-  /** Runs one case and checks what every hostile input must give: exit 2 at its place, a short message, no connection, under 200 MB. */
+  /** Runs one case and checks what every hostile input must give: exit 2 at its place, a short message, no connection, under 300 MB. */
   async function refused(name: string, place: string, fragment: string): Promise<Run> {
     const router = await fakeRouter();
     try {
@@ -197,7 +201,7 @@ describe('hostile inventories and playbooks', () => {
   }, 30_000);
 
   // One at a time, so that the wall time measures the case, not its neighbours.
-  it.each(GENERATED.map(([c, , place, fragment]) => [c, place, fragment]))('%s ends in exit 2 at %s within 5 s and 200 MB', async (name, place, fragment) => {
+  it.each(GENERATED.map(([c, , place, fragment]) => [c, place, fragment]))('%s ends in exit 2 at %s within 5 s and 300 MB', async (name, place, fragment) => {
     const run = await refused(name, place, fragment);
     expect(run.wallMs).toBeLessThan(MAX_WALL_MS);
   }, 90_000);

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { limitTerms } from '../../src/load/limit-terms.js';
+import { MAX_FILE_BYTES } from '../../src/load/limits.js';
 import { writeCase } from './helpers.js';
 
 const dir = writeCase({ 'retry': 'r1\n\n  r2:r3 \r\n!r4\rg[0]\n', 'blank': '\n  \n', 'one': 'web' });
@@ -25,11 +26,12 @@ describe('--limit terms, @file read as Ansible reads it', () => {
     expect(() => limitTerms([`@${join(dir, 'nope')}`])).toThrow('the limit file cannot be read (no such file)');
   });
 
-  it('refuses a named pipe, a device and a file over 1 MiB at once, reading none of it (a FIFO waited for a writer forever, /dev/zero filled memory)', () => {
+  it('refuses a named pipe, a device and a file over the size limit at once, reading none of it (a FIFO waited for a writer forever, /dev/zero filled memory)', () => {
     execFileSync('mkfifo', [join(dir, 'fifo')]);
     expect(() => limitTerms([`@${join(dir, 'fifo')}`])).toThrow('the limit file cannot be read (a named pipe (FIFO), not a regular file)');
     expect(() => limitTerms(['@/dev/zero'])).toThrow('the limit file cannot be read (a character device, not a regular file)');
-    writeFileSync(join(dir, 'huge'), 'r1\n'.repeat(400_000));
-    expect(() => limitTerms([`@${join(dir, 'huge')}`])).toThrow(/the limit file cannot be read \(1200000 bytes, more than the limit of 1048576 bytes/);
+    const lines = Math.ceil((MAX_FILE_BYTES + 1) / 3);
+    writeFileSync(join(dir, 'huge'), 'r1\n'.repeat(lines));
+    expect(() => limitTerms([`@${join(dir, 'huge')}`])).toThrow(`the limit file cannot be read (${lines * 3} bytes, more than the limit of ${MAX_FILE_BYTES} bytes (8 MiB)`);
   });
 });
