@@ -41,6 +41,21 @@ function tooFewEqualizers(ctx: PlanContext, f: Facts, device: string, needed: nu
   return conflict(ctx, `sch_teql is loaded with max_equalizers=${max} (${range}), so ${device} does not exist: the kernel fixes the number of equalizers when the module loads`, hint);
 }
 
+/**
+ * Links the equalizer already spreads traffic over that the task does not name: another bundle's
+ * (to another peer), or one left out of this bundle's list. Joined as they were, the bundle's
+ * traffic went round them too; a teardown took the equalizer down under them. Neither is silent:
+ * refused before any change, naming them.
+ */
+function refuseForeignSlaves(args: TeqlArgs, f: Facts, ctx: PlanContext, doing: (them: string) => string): void {
+  const foreign = f.rootQdiscs.filter((q) => q.kind === args.device && !args.slaves.includes(q.dev)).map((q) => q.dev).sort();
+  if (foreign.length === 0) return;
+  const them = foreign.join(', ');
+  throw conflict(ctx,
+    `${args.device} already equalizes ${them}, which this task's slaves (${args.slaves.join(', ')}) do not name: ${doing(foreign.length > 1 ? 'them' : 'it')}`,
+    `if ${foreign.length > 1 ? 'they belong' : 'it belongs'} to this bundle, add ${them} to its slaves (teql_slaves); if to another bundle, give this one another equalizer (teql_device: teql1); to take ${foreign.length > 1 ? 'them' : 'it'} out of ${args.device}: tc qdisc del dev ${foreign[0]} root`);
+}
+
 function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   const changes: Change[] = [];
   let f = facts;
@@ -65,6 +80,7 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
   }
 
   const device = requireLink(ctx, f, args.device);
+  refuseForeignSlaves(args, f, ctx, (them) => `the bundle's traffic would be sent over ${them} too`);
   for (const slave of args.slaves) {
     const link = requireLink(ctx, f, slave);
     const root = f.rootQdiscs.find((q) => q.dev === slave);
@@ -112,6 +128,7 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
   const changes: Change[] = [];
   let f = facts;
   const dev = f.links.find((l) => l.name === args.device);
+  if (dev?.up) refuseForeignSlaves(args, f, ctx, (them) => `taking ${args.device} down would stop the traffic over ${them} too`);
   if (dev?.up) {
     // Its global IPv6 addresses kept (render-op.ts keepingIpv6): the undo's IPv6 routes need them.
     const op = { kind: 'link' as const, dev: args.device, up: false, keepAddresses: true as const };
