@@ -1,6 +1,7 @@
 // `ssh -G`: OpenSSH's own answer to "what would `ssh NAME` use", with all of ssh_config applied
 // (Include, Match, the system file, tokens). It prints the settings and exits; it never connects.
 import { execFile } from 'node:child_process';
+import { detachedString } from '../router/detached.js';
 
 export interface SshGQuery {
   alias: string;
@@ -39,7 +40,8 @@ export function parseSshG(text: string): Map<string, string[]> {
     const m = /^(\S+) (.*)$/.exec(line.trimEnd());
     if (!m) continue;
     const key = m[1]!.toLowerCase();
-    out.set(key, [...(out.get(key) ?? []), m[2]!]);
+    // Kept for the run's every connection: a copy, not a view of the whole answer (detached.ts).
+    out.set(key, [...(out.get(key) ?? []), detachedString(m[2]!)]);
   }
   return out;
 }

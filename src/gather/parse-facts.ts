@@ -9,6 +9,7 @@ import { parseLock } from '../router/lock.js';
 import { sysctlName, sysctlValue } from '../router/sysctl-path.js';
 import { identityFacts } from './identity-facts.js';
 import type { BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
+import { detached } from '../router/detached.js';
 
 export function splitSections(output: string): Map<string, string> {
   const sections = new Map<string, string>();
@@ -244,6 +245,6 @@ export function parseFacts(host: string, output: string): Facts {
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
   Object.assign(facts, identityFacts(s.get('identity') ?? '', links));
-  return facts;
+  return detached(facts); // they live as long as the host's run: none may keep the output alive (detached.ts)
 }
 

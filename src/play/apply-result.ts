@@ -9,6 +9,7 @@ import type { Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
 import type { JournalEntry } from '../rollback/journal.js';
 import { armRefusal } from './arm-refusal.js';
+import { detachedString } from '../router/detached.js';
 
 export interface ApplyResult {
   entries: JournalEntry[];
@@ -56,7 +57,8 @@ export function readApply(host: string, batch: number, ops: Op[], steps: Array<{
   }
   const entries = results.map((r) => {
     const s = steps[r.index]!;
-    return { resource: s.change.resource, task: s.change.task, op: ops[r.index]!, undo: s.undo, command: r.command, code: r.code, output: r.output, batch, index: r.index };
+    // The journal lives to the end of the run: its strings must not keep the round trip's output alive.
+    return { resource: s.change.resource, task: s.change.task, op: ops[r.index]!, undo: s.undo, command: detachedString(r.command), code: r.code, output: detachedString(r.output), batch, index: r.index };
   });
   const failed = entries.filter((e) => e.code !== 0);
   const unowned = failed.find((e) => bundles[e.index!] === undefined);
