@@ -12,7 +12,7 @@ export function stagedOverStdin(preamble: string, first: string, marker: string,
   let out = '';
   let reachedYet = false;
   let give!: (rest: string) => void;
-  let atMarker!: (stdout: string) => void;
+  let atMarker: (stdout: string) => void = () => undefined;
   const seen = new Promise<string>((resolve) => (atMarker = resolve));
   const stdin: StagedStdin = {
     first: preamble + first,
@@ -23,6 +23,8 @@ export function stagedOverStdin(preamble: string, first: string, marker: string,
       if (beforeMarker(out, marker) === undefined) return;
       reachedYet = true;
       atMarker(out);
+      // Let go: the resolver kept its promise, and with it this output, for as long as the shell waited.
+      atMarker = () => undefined;
       out = '';
     },
   };
@@ -36,7 +38,8 @@ export function stagedOverStdin(preamble: string, first: string, marker: string,
       give(rest);
       const r = await whole;
       sent(firstBytes + Buffer.byteLength(rest));
-      return { ...r, script: first + rest };
+      // The first part is the caller's (logged when sent): kept here, a fleet's waiting scripts stayed in memory.
+      return { ...r, script: rest };
     },
   };
 }

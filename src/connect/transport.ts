@@ -26,7 +26,11 @@ export interface TransportStats {
 export interface StagedRun {
   /** Resolves with the output so far once the marker line shows, or with `ended` set when the script ended before it. */
   readonly reached: Promise<{ stdout: string; ended?: CommandResult }>;
-  /** Sends the rest of the script ('' ends the shell) and resolves with the whole round trip. */
+  /**
+   * Sends the rest of the script ('' ends the shell) and resolves with the whole round trip, whose
+   * `script` is that rest alone: the first part is the caller's (it logs it when sending, RunLog.sent),
+   * never kept here while the shell waits (a fleet's apply scripts, ~60 KB each, waited together).
+   */
   finish(rest: string): Promise<CommandResult>;
 }
 
@@ -54,7 +58,8 @@ export function beforeMarker(stdout: string, marker: string): string | undefined
  */
 export function stagedOverRun(t: Transport, label: string, first: string, marker: string, timeoutSec?: number): StagedRun {
   if (t.runStaged) return t.runStaged(label, first, marker, timeoutSec);
-  const head = t.run(label, first, timeoutSec);
+  // As a staged run's: the first part is the caller's, not in the results.
+  const head = t.run(label, first, timeoutSec).then((r) => ({ ...r, script: '' }));
   const reached = head.then((r) => (beforeMarker(r.stdout, marker) !== undefined ? { stdout: r.stdout } : { stdout: r.stdout, ended: r }));
   return {
     reached,
@@ -62,7 +67,7 @@ export function stagedOverRun(t: Transport, label: string, first: string, marker
       const r = await head;
       if (!rest || beforeMarker(r.stdout, marker) === undefined) return r;
       const tail = await t.run(label, rest, timeoutSec);
-      return { ...tail, script: r.script + tail.script, stdout: r.stdout + tail.stdout, stderr: r.stderr + tail.stderr, durationMs: r.durationMs + tail.durationMs };
+      return { ...tail, stdout: r.stdout + tail.stdout, stderr: r.stderr + tail.stderr, durationMs: r.durationMs + tail.durationMs };
     },
   };
 }

@@ -150,7 +150,9 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
       title: `${h}: confirm`,
       run: async (setTitle) => {
         const after = [...stateLines(afterConfirmation(run.latest.get(h)!))].sort().join('\n');
-        const staged = stagedOverRun(fresh.get(h)!, 'confirm', `${confirmScript(run.runId, after, 'confirmed', false, { holdAfterDecisionSec: run.opts.holds?.decidedSec })}printf '%s\\n' '${BARRIER_MARKER}'\n`, BARRIER_MARKER, waitSec);
+        const script = `${confirmScript(run.runId, after, 'confirmed', false, { holdAfterDecisionSec: run.opts.holds?.decidedSec })}printf '%s\\n' '${BARRIER_MARKER}'\n`;
+        const staged = stagedOverRun(fresh.get(h)!, 'confirm', script, BARRIER_MARKER, waitSec);
+        run.opts.log.sent(h, 'confirm', script);
         // Ended by the finally of confirmAll if it never gets its word (or never answers).
         waiting.set(h, staged);
         // The confirmation itself is bounded as a round trip of its own was: the shell's wait, not.
@@ -162,8 +164,8 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
         });
         if (ended) {
           waiting.delete(h);
-          // The whole round trip, its script too (a staged run's answer before finish has none).
-          run.opts.log.record(h, await staged.finish('').catch(() => ended));
+          // The whole round trip's output (its script was logged when sent).
+          run.opts.log.record(h, await staged.finish('').catch(() => ({ ...ended, script: '' })));
         }
         const res = ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' };
         if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) {

@@ -87,6 +87,7 @@ export class HostSession {
     // The shell waits while the other hosts' facts are read and planned: past this bound it ends,
     // and the checks run in a round trip of their own (their results here read as not run).
     const staged = stagedOverRun(this.transport, 'facts', script, BARRIER_MARKER, 120 + checksTimeoutSec(checks));
+    this.log.sent(this.host, 'facts', script);
     let finished: Promise<CommandResult> | undefined;
     const finish = (rest: string) =>
       (finished ??= staged.finish(rest).then((r) => {
@@ -143,6 +144,7 @@ export class HostSession {
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
     // window (past it the run is reverted anyway), not by this host's own apply time.
     let staged: StagedRun | undefined = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, Math.max(120 + (hold?.sec ?? 0), deadman.timeoutSec) + waitSec);
+    this.log.sent(this.host, 'apply', script);
     // The round trip's output after the barrier: the checks'. Once logged, the rest (the script,
     // ~50 KB with its undo and redo files, and the steps' output) is let go: a fleet's run keeps its
     // stages to the end, and 500 hosts held ~60 MB of it (the fleet bench's heap).

@@ -68,6 +68,17 @@ export class RunLog {
     }
   }
 
+  /**
+   * The first part of a staged round trip, as it is sent: its shell then waits at its barrier, and
+   * the round trip's record (record) follows with the rest and the output. Written now, it is in the
+   * log even if the controller dies while the shell waits, and no copy is kept meanwhile.
+   */
+  sent(host: string, label: string, script: string): void {
+    const parts = [`### ${new Date().toISOString()} ${host} ${label}: sent, its shell waits at its barrier\n--- script\n`, script.trimEnd(), '\n\n'];
+    this.append(this.redactParts(parts));
+    if (this.echo && this.echo.level >= 1) this.echo.write(this.redact(parts.join('')));
+  }
+
   record(host: string, result: CommandResult): void {
     const sent = [`### ${new Date().toISOString()} ${host} ${result.label}: exit ${result.code} in ${result.durationMs} ms\n--- script\n`, result.script.trimEnd()];
     const said = ['\n--- stdout\n', result.stdout.trimEnd(), '\n--- stderr\n', result.stderr.trimEnd()];

@@ -80,7 +80,8 @@ export class ReplayTransport implements Transport {
 
   /** As a router's shell does: the first part answered up to its barrier, the rest (the checks) when sent. */
   runStaged(label: string, first: string, marker: string): StagedRun {
-    const head = this.run(label, first);
+    // As over SSH: the first part is the caller's (logged when sent), in no result.
+    const head = this.run(label, first).then((r) => ({ ...r, script: '' }));
     const ended = (r: CommandResult) => beforeMarker(r.stdout, marker) === undefined;
     return {
       reached: head.then((r) => (ended(r) ? { stdout: r.stdout, ended: r } : { stdout: r.stdout })),
@@ -91,7 +92,7 @@ export class ReplayTransport implements Transport {
         const t = this.router.answer('verify', rest);
         this.stats.bytesSent += rest.length;
         this.stats.bytesReceived += t.stdout.length + t.stderr.length;
-        return { ...r, script: first + rest, stdout: r.stdout + t.stdout, stderr: r.stderr + t.stderr, code: t.code };
+        return { ...r, script: rest, stdout: r.stdout + t.stdout, stderr: r.stderr + t.stderr, code: t.code };
       },
     };
   }

@@ -72,3 +72,21 @@ describe('RunLog on a file it cannot write', () => {
     }
   });
 });
+
+describe('RunLog.sent: a staged round trip\'s first part, written as it is sent', () => {
+  it('is in the file before the round trip ends (a controller killed while the shell waits leaves it there), redacted, and the record after it holds the rest', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'teqlctl-run-log-')), 'r.log');
+    const log = new RunLog(file, ['hunter2']);
+    log.sent('router_a', 'apply', 'mkdir /run/teqlctl.lock\necho hunter2\n');
+    const before = readFileSync(file, 'utf8').replace(/^### \S+/gm, '### T');
+    expect(before).toBe('### T router_a apply: sent, its shell waits at its barrier\n--- script\nmkdir /run/teqlctl.lock\necho [REDACTED]\n\n');
+    log.record('router_a', { label: 'apply', script: 'ping -c 1 10.0.0.5', code: 0, stdout: 'ok', stderr: '', durationMs: 5 });
+    expect(readFileSync(file, 'utf8').replace(/^### \S+/gm, '### T')).toBe(`${before}### T router_a apply: exit 0 in 5 ms\n--- script\nping -c 1 10.0.0.5\n--- stdout\nok\n--- stderr\n\n\n`);
+  });
+
+  it('-v shows it as it is sent', () => {
+    let out = '';
+    new RunLog(undefined, [], { level: 1, write: (t) => (out += t) }).sent('router_b', 'confirm', 'mkdir decided');
+    expect(out).toMatch(/^### \S+ router_b confirm: sent, its shell waits at its barrier\n--- script\nmkdir decided\n\n$/);
+  });
+});
