@@ -63,15 +63,23 @@ export function scriptCommand(become: Become, timeoutSec: number, prompt = newPr
   return { command: `sudo -k -S -p ${shellQuote(prompt)}${asUser(become.user)} ${keep}`, sudo: { prompt, password: become.password } };
 }
 
+/**
+ * The probes are read by their words (readProbe), so sudo and doas say them in English: a router
+ * installed in German (pam_env sets LANG from /etc/default/locale for every session) answered
+ * "Ein Passwort ist notwendig", read as a refusal, and the password was never asked for (a review).
+ * `env`, not an assignment before the command: the login shell may be csh or fish.
+ */
+const ENGLISH = 'env LC_ALL=C LANG=C LANGUAGE=';
+
 /** Does doas let us in without a password? */
 export function doasProbeCommand(user: string, style: TimeoutStyle = 'secs'): BecomeCommand {
-  return { command: bounded(30, `doas -n${asUser(user)} true`, style) };
+  return { command: bounded(30, `${ENGLISH} doas -n${asUser(user)} true`, style) };
 }
 
 /** Does sudo let us in without a password (no `password`), or with this one, given when it asks? */
 export function probeCommand(user: string, password?: string, prompt = newPrompt(), style: TimeoutStyle = 'secs'): BecomeCommand {
-  if (password === undefined) return { command: bounded(30, `sudo -k -n${asUser(user)} true`, style) };
-  return { command: bounded(30, `sudo -k -S -p ${shellQuote(prompt)}${asUser(user)} true`, style), sudo: { prompt, password } };
+  if (password === undefined) return { command: bounded(30, `${ENGLISH} sudo -k -n${asUser(user)} true`, style) };
+  return { command: bounded(30, `${ENGLISH} sudo -k -S -p ${shellQuote(prompt)}${asUser(user)} true`, style), sudo: { prompt, password } };
 }
 
 export type ProbeVerdict = 'ok' | 'password required' | 'password rejected' | 'timeout' | 'failed';

@@ -25,9 +25,20 @@ describe('become command lines', () => {
   });
 
   it('probes are bounded and carry no password either', () => {
-    expect(probeCommand('root')).toEqual({ command: bounded(30, 'sudo -k -n true') });
-    expect(probeCommand('root', 'pw', '[P]')).toEqual({ command: `${bounded(30, `sudo -k -S -p '[P]' true`)}`, sudo: { prompt: '[P]', password: 'pw' } });
-    expect(probeCommand('netadm', 'pw', '[P]').command).toBe(`${bounded(30, `sudo -k -S -p '[P]' -u netadm true`)}`);
+    expect(probeCommand('root')).toEqual({ command: bounded(30, 'env LC_ALL=C LANG=C LANGUAGE= sudo -k -n true') });
+    expect(probeCommand('root', 'pw', '[P]')).toEqual({ command: `${bounded(30, `env LC_ALL=C LANG=C LANGUAGE= sudo -k -S -p '[P]' true`)}`, sudo: { prompt: '[P]', password: 'pw' } });
+    expect(probeCommand('netadm', 'pw', '[P]').command).toBe(`${bounded(30, `env LC_ALL=C LANG=C LANGUAGE= sudo -k -S -p '[P]' -u netadm true`)}`);
+  });
+
+  it.each(['/bin/sh', 'busybox sh'])('under %s, sudo and doas answer the probe in the C locale whatever the session\'s (a router installed in German: its words were read as a refusal)', (shell) => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-locale-'));
+    for (const tool of ['sudo', 'doas']) writeFileSync(join(dir, tool), `#!/bin/sh\necho "${tool} LC_ALL=$LC_ALL LANG=$LANG LANGUAGE=$LANGUAGE"\nexit 1\n`, { mode: 0o755 });
+    const env = { PATH: `${dir}:${process.env.PATH}`, LANG: 'de_DE.UTF-8', LANGUAGE: 'de:en', LC_MESSAGES: 'de_DE.UTF-8' };
+    const [file, ...pre] = shell.split(' ');
+    for (const [tool, command] of [['sudo', probeCommand('root').command], ['sudo', probeCommand('root', 'pw', '[P]').command], ['doas', doasProbeCommand('root').command]] as const) {
+      const r = spawnSync(file!, [...pre, '-c', command], { env, encoding: 'utf8' });
+      expect(r.stdout).toBe(`${tool} LC_ALL=C LANG=C LANGUAGE=\n`);
+    }
   });
 });
 
@@ -49,7 +60,7 @@ describe('doas', () => {
   it('runs the script through doas -n (a nopass rule), carrying SSH_CONNECTION, never with a password', () => {
     expect(scriptCommand({ kind: 'doas', user: 'root' }, 60)).toEqual({ command: `doas -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(60, '/bin/sh -s')}` });
     expect(scriptCommand({ kind: 'doas', user: 'netadm' }, 60).command).toBe(`doas -n -u netadm env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(60, '/bin/sh -s')}`);
-    expect(doasProbeCommand('root')).toEqual({ command: bounded(30, 'doas -n true') });
+    expect(doasProbeCommand('root')).toEqual({ command: bounded(30, 'env LC_ALL=C LANG=C LANGUAGE= doas -n true') });
   });
   it("reads OpenDoas's answers", () => {
     expect(readProbe(1, 'doas: Authorization required\n')).toBe('password required');

@@ -258,8 +258,8 @@ describe('become', () => {
     const execs = sudoRouter.execs.slice(before);
     const prompt = /-p '(\[teqlctl-sudo-[0-9a-f]{24}\])'/;
     expect(execs.map((e) => e.command.replace(prompt, "-p 'P'"))).toEqual([
-      bounded(30, 'sudo -k -n true'),
-      `${bounded(30, `sudo -k -S -p 'P' true`)}`,
+      bounded(30, 'env LC_ALL=C LANG=C LANGUAGE= sudo -k -n true'),
+      `${bounded(30, `env LC_ALL=C LANG=C LANGUAGE= sudo -k -S -p 'P' true`)}`,
       `sudo -k -S -p 'P' env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`,
     ]);
     expect(prompt.exec(execs[1]!.command)![1], 'a new prompt per command').not.toBe(prompt.exec(execs[2]!.command)![1]);
@@ -276,7 +276,7 @@ describe('become', () => {
     const res = await t.run('facts', 'echo hi\n');
     await t.close();
     expect(res.stdout).toContain('ran as root: echo hi\n');
-    expect(router.execs.slice(before).map((e) => e.command)).toEqual([bounded(30, 'doas -n true'), `doas -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`]);
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual([bounded(30, 'env LC_ALL=C LANG=C LANGUAGE= doas -n true'), `doas -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`]);
     // Neither ip nor tc in it: sent as it is, without the iproute2 preamble's two processes.
     expect(router.execs.at(-1)!.stdin).toBe('echo hi\n');
   });
@@ -310,7 +310,7 @@ describe('become', () => {
     await nopasswd.run('x', 'true\n');
     await nopasswd.close();
     expect(asked).toBe(0);
-    expect(router.execs.slice(before).map((e) => e.command)).toEqual([bounded(30, 'sudo -k -n true'), `sudo -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`]);
+    expect(router.execs.slice(before).map((e) => e.command)).toEqual([bounded(30, 'env LC_ALL=C LANG=C LANGUAGE= sudo -k -n true'), `sudo -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s')}`]);
     const t = await connectSsh('a', op(), opts({ askBecomePassword: ask }));
     await t.close();
     expect(asked).toBe(1);
@@ -435,7 +435,7 @@ describe("a router whose timeout is an older BusyBox's (it wants -t SECS)", () =
       const res = await t.run('facts', 'echo hi\n');
       await t.close();
       expect(res.stdout).toBe('old-busybox ran as root: echo hi\n');
-      expect(old.execs.map((e) => e.command)).toEqual([bounded(30, 'sudo -k -n true'), bounded(30, 'sudo -k -n true', 'dash-t'), `sudo -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s', 'dash-t')}`]);
+      expect(old.execs.map((e) => e.command)).toEqual([bounded(30, 'env LC_ALL=C LANG=C LANGUAGE= sudo -k -n true'), bounded(30, 'env LC_ALL=C LANG=C LANGUAGE= sudo -k -n true', 'dash-t'), `sudo -n env SSH_CONNECTION="$SSH_CONNECTION" ${bounded(120, '/bin/sh -s', 'dash-t')}`]);
     } finally {
       await old.close();
     }
