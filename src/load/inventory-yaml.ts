@@ -60,7 +60,7 @@ function readGroup(y: YamlFile, name: string, node: unknown, pos: SourcePos, par
     else if (key === 'children') readChildren(y, name, value, tree, problems);
     else varsNode = value;
   }
-  const vars = readVars(y, varsNode, `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems, [GROUP_PRIORITY]);
+  const vars = readVars(y, varsNode, `vars of group '${name}'`, `vars of group ${name} in the inventory`, problems, [GROUP_PRIORITY], 'per host');
   group.vars = mergeLayers([group.vars, vars]);
 }
 
@@ -89,7 +89,7 @@ function readHosts(y: YamlFile, group: string, node: Node | undefined, tree: Inv
   }
   for (const pair of mappingPairs(y, node, 'host', problems)) {
     const entry = pair.name;
-    const vars = readVars(y, pair.value, `host '${entry}'`, `host ${entry} in the inventory`, problems);
+    const vars = readVars(y, pair.value, `host '${entry}'`, `host ${entry} in the inventory`, problems, [], 'per host');
     // `vars:` under a host is, for Ansible, one variable named vars: its ansible_host and the rest
     // inside would be dropped without a word. Refused, with where they go. (`hosts:` or `children:`
     // holding a mapping may be a host's own data, an /etc/hosts-like map: left as variables.)

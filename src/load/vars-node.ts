@@ -10,7 +10,12 @@ export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Reads `node` (a mapping or nothing) as variables; `what` names it in messages ("vars of group routers"). */
 /** `allowed`: `ansible_*` names this place may hold besides those teqlctl honours everywhere. */
-export function readVars(y: YamlFile, node: unknown, what: string, where: string, problems: Problems, allowed: readonly string[] = []): VarLayer {
+/**
+ * `ansibleVars: 'per host'`: an inventory's host or group variables, whose ansible_* names are
+ * checked for each host the run reaches (connection.ts), as the INI reader's are: a shared
+ * inventory's switches (ansible_network_os) stopped a run of its routers, in YAML alone (a review).
+ */
+export function readVars(y: YamlFile, node: unknown, what: string, where: string, problems: Problems, allowed: readonly string[] = [], ansibleVars: 'here' | 'per host' = 'here'): VarLayer {
   const layer = emptyLayer();
   const n = deref(y, node);
   if (n === null || n === undefined || toJS(y, n) === null) return layer;
@@ -31,6 +36,6 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
     layer.values[name] = value;
     layer.origins.set(name, { pos, where });
   }
-  refuseUnknownAnsibleVars(layer, problems, allowed);
+  if (ansibleVars === 'here') refuseUnknownAnsibleVars(layer, problems, allowed);
   return layer;
 }

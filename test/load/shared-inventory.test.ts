@@ -47,3 +47,26 @@ describe('a shared inventory', () => {
   });
 });
 
+
+describe('a shared YAML inventory, as INI: a network team\'s switches beside the routers', () => {
+  const yaml = (hosts: string) => writeCase({
+    'inv/routers.yml': 'routers:\n  hosts:\n    r1:\n      ansible_host: 192.0.2.1\n',
+    'inv/switches.yml': 'switches:\n  hosts:\n    sw1:\n      ansible_host: 192.0.2.50\n      ansible_python_interpreter: /usr/bin/python3\n  vars:\n    ansible_connection: ansible.netcommon.network_cli\n    ansible_network_os: cisco.ios.ios\n    ansible_become_method: enable\n',
+    'playbook.yml': play(hosts),
+  });
+
+  it("a run of the routers loads: the switches' ansible_* variables are theirs (they stopped it, in YAML alone)", () => {
+    const dir = yaml('routers');
+    expect(loadRun(join(dir, 'inv'), join(dir, 'playbook.yml')).plays[0]!.hosts).toEqual(['r1']);
+  });
+
+  it('a run that reaches them is refused, at each variable\'s place', () => {
+    const dir = yaml('all');
+    const located = errorsOf(() => loadRun(join(dir, 'inv'), join(dir, 'playbook.yml'))).map((e) => e.located);
+    expect(located).toEqual(expect.arrayContaining([
+      expect.stringMatching(/switches\.yml:5:7: 'ansible_python_interpreter' is not supported by teqlctl/),
+      expect.stringMatching(/switches\.yml:8:5: 'ansible_network_os' is not supported by teqlctl/),
+      expect.stringMatching(/switches\.yml:7:5: ansible_connection/),
+    ]));
+  });
+});
