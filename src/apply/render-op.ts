@@ -142,7 +142,7 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
       return shellJoin([...ipRoute(op.route), 'replace', ...routeCommandArgs(op.route)]);
     case 'neigh-add':
       // replace: an entry the kernel learned meanwhile (reachable, stale) is made permanent again.
-      return shellJoin(['ip', 'neigh', 'replace', op.neighbour.address, 'lladdr', op.neighbour.lladdr, 'dev', op.neighbour.dev, 'nud', 'permanent']);
+      return shellJoin(['ip', 'neigh', 'replace', op.neighbour.address, 'lladdr', op.neighbour.lladdr, 'dev', op.neighbour.dev, 'nud', 'permanent', ...(op.neighbour.router ? ['router'] : []), ...(op.neighbour.protocol !== undefined ? ['proto', op.neighbour.protocol] : [])]);
     case 'sysctl':
       // Writing /proc/sys directly: a failed write is a non-zero exit, unlike `sysctl -w`.
       return `printf '%s\\n' ${shellQuote(op.value)} > ${shellQuote(sysctlPath(op.name))}`;

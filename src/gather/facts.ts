@@ -84,6 +84,12 @@ export interface NeighbourFact {
   dev: string;
   address: string;
   lladdr: string;
+  /** NTF_ROUTER: an IPv6 neighbour that is a router (`ip neigh ... router`). */
+  router?: true;
+  /** Who added it (`proto static`, a daemon's name or number), where iproute2 shows it. */
+  protocol?: string;
+  /** Why its undo could not put it back exactly (a flag teqlctl does not read): taking its link down is refused. */
+  unrestorable?: string;
 }
 
 export interface RootQdiscFact {

@@ -121,5 +121,7 @@ export function flushedRoutesBack(facts: Facts, dev: string, ctx: PlanContext, a
   // there before the routes through it, or the kernel refuses them (a review, 2026-12-05).
   const ordered = [...routes.filter((r) => !r.via), ...routes.filter((r) => r.via)];
   const neighbours = (facts.flushable?.neighbours ?? []).filter((n) => n.dev === dev && !(ipv4 && isIpv6(n)));
+  const lost = neighbours.find((n) => n.unrestorable);
+  if (lost) throw conflict(ctx, `the neighbour ${lost.address} on ${lost.dev} could not be put back exactly after ${after}: ${lost.unrestorable}`, 'change or remove that neighbour entry by hand first, or leave it as it is');
   return [...ordered.map((route) => ({ kind: 'route-add' as const, route })), ...neighbours.map((neighbour) => ({ kind: 'neigh-add' as const, neighbour }))];
 }

@@ -34,6 +34,9 @@ export interface StateDiff {
   extra: string[];
 }
 
+/** A permanent neighbour as the check compares it: with its router flag and protocol, which a re-add must keep. */
+const neighbourLine = (n: NeighbourFact) => `neighbour ${n.address} lladdr ${n.lladdr} dev ${n.dev}${n.router ? ' router' : ''}${n.protocol !== undefined ? ` proto ${n.protocol}` : ''}`;
+
 /**
  * What the kernel flushes with a link besides the main table (Facts.flushable: other tables'
  * routes, IPv6 routes, static ARP and NDP entries), which an undo puts back: compared after a rollback, so a failed
@@ -41,7 +44,7 @@ export interface StateDiff {
  * after-state `teqlctl rollback` compares for drift (a policy table a daemon keeps is not the run's).
  */
 export function flushableLines(f: Facts): string[] {
-  return [...(f.flushable?.routes ?? []).map(routeLine), ...(f.flushable?.neighbours ?? []).map((n) => `neighbour ${n.address} lladdr ${n.lladdr} dev ${n.dev}`)];
+  return [...(f.flushable?.routes ?? []).map(routeLine), ...(f.flushable?.neighbours ?? []).map(neighbourLine)];
 }
 
 /**
