@@ -23,7 +23,7 @@ interface Pending {
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
-const YAML_HINT = 'this looks like YAML: name a YAML inventory *.yml or *.yaml (a file with another extension is read as INI, as Ansible does; one without an extension is read as YAML when it parses as a YAML mapping)';
+const YAML_HINT = 'this looks like YAML: name a YAML inventory *.yml or *.yaml, in lower case as Ansible compares it (a file with another extension is read as INI, as Ansible does; one without an extension is read as YAML when it parses as a YAML mapping)';
 
 const TWICE = 'Ansible would take the last one without a word';
 

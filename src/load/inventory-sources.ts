@@ -124,7 +124,9 @@ function addFile(path: string, st: Stats, files: InventoryFile[], problems: Prob
   if (vault) problems.add(vault.message, at1(path), vault.hint);
   else if (script) problems.add(`'${path}' is a dynamic inventory script (${script}); teqlctl does not run inventory scripts`, at1(path), EXPORT_HINT);
   else if (ext === '.toml') problems.add(`TOML inventories are not supported ('${path}')`, at1(path), 'write it as YAML or INI; `ansible-inventory -i FILE --list --yaml` prints it as YAML');
-  else files.push({ file: path, format: (YAML_EXTS.includes(ext) && !iniInYaml(path)) || (ext === '' && yamlMapping(path)) ? 'yaml' : 'ini' });
+  // The extension as written: Ansible's yaml plugin compares it case-sensitively, so its ini plugin
+  // reads a hosts.YML (and fails on a YAML one: nothing runs); teqlctl read it as YAML (a review).
+  else files.push({ file: path, format: (YAML_EXTS.includes(extname(path)) && !iniInYaml(path)) || (ext === '' && yamlMapping(path)) ? 'yaml' : 'ini' });
 }
 
 /**
@@ -145,7 +147,7 @@ function iniInYaml(path: string): boolean {
 
 /** A YAML file of a folder with nothing but comments: it configures nothing, and Ansible skips it. */
 function emptyYaml(path: string, st: Stats): boolean {
-  if (!st.isFile() || !YAML_EXTS.includes(extname(path).toLowerCase()) || st.size > 65536) return false;
+  if (!st.isFile() || !YAML_EXTS.includes(extname(path)) || st.size > 65536) return false;
   const read = readLimited(path);
   return 'text' in read && read.text.split(/\r?\n/).every((l) => l.trim() === '' || l.trim() === '---' || /^\s*#/.test(l));
 }

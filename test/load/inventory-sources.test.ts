@@ -183,3 +183,17 @@ describe('an inventory folder that cannot be read as it is', () => {
     expect(messages).toEqual([`cannot read inventory '${join(dir, 'inv/dangling')}': a broken symbolic link`, `inventory folder '${join(dir, 'inv/loop')}' links back to a folder above it`]);
   });
 });
+
+describe('the extension as Ansible compares it: case-sensitively', () => {
+  it('a YAML inventory named hosts.YML is read as INI (Ansible\'s ini plugin reads it, fails, and runs nothing): refused at its first line, saying why', () => {
+    const dir = writeCase({ 'hosts.YML': 'routers:\n  hosts:\n    r1:\n      ansible_host: 192.0.2.10\n' });
+    const [first] = errorsOf(() => loadInventory(join(dir, 'hosts.YML')));
+    expect(first!.located).toBe(`${dir}/hosts.YML:1:1: invalid INI inventory: 'routers:' is not a host`);
+    expect(first!.hint).toContain('name a YAML inventory *.yml or *.yaml, in lower case as Ansible compares it');
+  });
+
+  it('an INI inventory named hosts.YAML, in a folder too, is read as INI', () => {
+    const dir = writeCase({ 'inv/hosts.YAML': '[routers]\nr1 ansible_host=192.0.2.10\n' });
+    expect([...loadInventory(join(dir, 'inv')).inventory.hosts.keys()]).toEqual(['r1']);
+  });
+});
