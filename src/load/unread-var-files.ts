@@ -46,6 +46,12 @@ export function unreadVarFiles(dirs: readonly string[], groups: ReadonlySet<stri
   for (const dir of new Set(dirs)) {
     for (const kind of ['group_vars', 'host_vars'] as const) {
       const base = join(dir, kind);
+      // A file where the folder should be: Ansible warns "Found group_vars that is not a directory,
+      // skipping"; teqlctl skipped it without a word (a review).
+      if (statSync(base, { throwIfNoEntry: false })?.isFile()) {
+        notes.push(`not read: ${base} is a file: Ansible reads ${kind}/ only as a folder (of files named after the ${kind === 'group_vars' ? 'groups' : 'hosts'}, e.g. ${kind}/${kind === 'group_vars' ? 'routers' : 'router_a'}.yml)`);
+        continue;
+      }
       const known = kind === 'group_vars' ? groups : hosts;
       const noMatch: string[] = [];
       const badExt: string[] = [];

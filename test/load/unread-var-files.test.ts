@@ -82,3 +82,15 @@ describe('variable files that no host reads', () => {
   });
 });
 
+
+describe('a group_vars or host_vars that is a file, not a folder', () => {
+  it('is said, as Ansible warns of it, and read for no host', () => {
+    const dir = writeCase({ 'hosts.ini': INI, group_vars: 'routers:\n  ansible_user: admin\n', host_vars: 'r01:\n  x: 1\n' });
+    const { inventory, notes } = loadInventory(join(dir, 'hosts.ini'));
+    expect(inventory.hosts.get('r01')!.vars.ansible_user).toBeUndefined();
+    expect(notes).toEqual([
+      `not read: ${dir}/group_vars is a file: Ansible reads group_vars/ only as a folder (of files named after the groups, e.g. group_vars/routers.yml)`,
+      `not read: ${dir}/host_vars is a file: Ansible reads host_vars/ only as a folder (of files named after the hosts, e.g. host_vars/router_a.yml)`,
+    ]);
+  });
+});
