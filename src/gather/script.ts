@@ -181,7 +181,9 @@ export function fingerprintScript(sysctls: readonly string[] = []): string {
  * emulated router's time per re-read).
  */
 export function factsScript(sysctls: readonly string[] = [], { fingerprint = true }: { fingerprint?: boolean } = {}): string {
-  const lines = ['export LANG=C LC_ALL=C', ...(fingerprint ? [fingerprintScript(sysctls), `printf '%s\\n' "$stable"`] : [stableBlock(sysctls)])];
+  // A newline first: what a login shell's rc file printed without one (`printf 'Last login: ...'`)
+  // ends its own line, and the first section's marker starts one (it read as "no links section").
+  const lines = ['export LANG=C LC_ALL=C', "printf '\\n'", ...(fingerprint ? [fingerprintScript(sysctls), `printf '%s\\n' "$stable"`] : [stableBlock(sysctls)])];
   for (const [name, command] of SECTIONS) {
     if (VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
   }
