@@ -16,11 +16,25 @@ export function pingCommand(c: Check): string {
   return shellJoin(argv);
 }
 
+/**
+ * True in the shell when `ping` is BusyBox's: its -I keeps the last one alone, so a check with both
+ * a device and a source went out unbound to the device and could pass over another link (a review).
+ * Asked of the ping the shell runs (BusyBox's sh may run its own applet whatever PATH holds, and
+ * `command -v` then names no file): BusyBox's has no -V and prints its usage, naming itself.
+ */
+const BUSYBOX_PING = `case "$(ping -V 2>&1 </dev/null)" in *BusyBox*) true;; *) false;; esac`;
+const BOTH_ON_BUSYBOX = "ping: this router's ping is BusyBox's, whose -I takes a device or a source address, not both: give the ping task dev or from";
+
+/** One check's attempts, in the background: its output and `rc n` in the folder $d. */
+function attempts(c: Check, i: number): string {
+  const loop = `rc=1; n=0; while [ $n -lt ${ATTEMPTS} ]; do n=$((n+1)); if ${pingCommand(c)} > "$d/${i}.out" 2>&1; then rc=0; break; fi; sleep 1; done`;
+  const body = c.dev && c.from ? `if ${BUSYBOX_PING}; then echo ${shellJoin([BOTH_ON_BUSYBOX])} > "$d/${i}.out"; rc=1; n=0; else ${loop}; fi` : loop;
+  return `( ${body}; echo "$rc $n" > "$d/${i}.rc" ) & pings="$pings $!"`;
+}
+
 export function checksScript(checks: readonly Check[]): string {
   const lines = ['export LANG=C LC_ALL=C', 'd=$(mktemp -d) || exit 1', 'pings='];
-  checks.forEach((c, i) => {
-    lines.push(`( rc=1; n=0; while [ $n -lt ${ATTEMPTS} ]; do n=$((n+1)); if ${pingCommand(c)} > "$d/${i}.out" 2>&1; then rc=0; break; fi; sleep 1; done; echo "$rc $n" > "$d/${i}.rc" ) & pings="$pings $!"`);
-  });
+  checks.forEach((c, i) => lines.push(attempts(c, i)));
   // Its own pings only: run in the apply's shell (after the barrier), a bare `wait` would also wait
   // for the dead-man's timer, a child of that shell where there is no systemd.
   lines.push('wait $pings');

@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseChecks, pingCommand } from '../../src/verify/ping-script.js';
+import { checksScript, parseChecks, pingCommand } from '../../src/verify/ping-script.js';
 import type { Check } from '../../src/plan/types.js';
 
 const check = (to: string, extra: Partial<Check> = {}): Check => ({ task: 't', to, count: 3, timeout: 2, pos: { file: 'p', line: 1, col: 1 }, ...extra });
@@ -52,5 +56,32 @@ describe('checksScript', () => {
     // Removed in the background: gone within a few seconds.
     for (let i = 0; i < 50 && readdirSync(tmp).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
     expect(readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe("a check with both a device and a source, on a router whose ping is BusyBox's", () => {
+  // A router's PATH with `ping` as BusyBox's (a symlink to the busybox binary, as BusyBox installs
+  // it) or as another ping (a script that says what it was given and answers).
+  const router = (busybox: boolean): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-ping-'));
+    if (busybox) symlinkSync(execFileSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim(), join(dir, 'ping'));
+    else writeFileSync(join(dir, 'ping'), '#!/bin/sh\necho "iputils ping $*"\necho "1 packets transmitted, 1 received, 0% packet loss"\n', { mode: 0o755 });
+    return dir;
+  };
+  // BusyBox's sh on a BusyBox router (it may run its own ping applet whatever PATH holds); dash on another.
+  const run = (dir: string, checks: Check[], shell: string[] = ['busybox', 'sh']) => parseChecks(checks, execFileSync(shell[0]!, [...shell.slice(1), '-c', checksScript(checks)], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}` } }));
+
+  it('fails, saying why, without sending a ping that BusyBox would send unbound to the device (a false pass over another link)', () => {
+    const [r] = run(router(true), [check('127.0.0.1', { dev: 'lo', from: '127.0.0.1', count: 1, timeout: 1 })]);
+    expect(r!.ok).toBe(false);
+    expect(r!.attempts).toBe(0);
+    expect(r!.summary).toContain("ping: this router's ping is BusyBox's, whose -I takes a device or a source address, not both");
+  });
+
+  it('a check with one of them runs on BusyBox as before, and one with both runs on another ping', () => {
+    const [one] = run(router(true), [check('127.0.0.1', { from: '127.0.0.1', count: 1, timeout: 1 })]);
+    expect(one!.summary).not.toContain("BusyBox's");
+    const [both] = run(router(false), [check('127.0.0.1', { dev: 'lo', from: '127.0.0.1', count: 1, timeout: 1 })], ['dash']);
+    expect(both!.ok).toBe(true);
   });
 });
