@@ -30,6 +30,12 @@ export function planTeql(args: TeqlArgs, facts: Facts, ctx: PlanContext): Module
  */
 function tooFewEqualizers(ctx: PlanContext, f: Facts, device: string, needed: number): Error {
   const max = f.teql.maxEqualizers ?? 1;
+  // Loaded, and not one teqlN here: sch_teql makes its equalizers in the initial network namespace
+  // alone, so this is a container or another namespace. Unloading it (the advice below) would take
+  // the host's own equalizers away (a review).
+  if (max === 0 && !f.teql.builtin) {
+    return conflict(ctx, `sch_teql is loaded, but this router has no equalizer at all (no teqlN device): sch_teql makes them in the host's initial network namespace only, so this looks like a container or a network namespace, where ${device} cannot exist`, 'run teqlctl against the host itself (its initial network namespace), not a container or namespace on it; do not unload sch_teql there for this');
+  }
   const inUse = [...new Set(f.rootQdiscs.filter((q) => /^teql\d+$/.test(q.kind)).map((q) => q.kind))].sort();
   const range = max > 1 ? `teql0..teql${max - 1}` : 'teql0';
   if (f.teql.builtin) {

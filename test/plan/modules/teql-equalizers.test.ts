@@ -94,3 +94,15 @@ describe('sch_teql unloaded by a teardown, with an address on its equalizer', ()
     expect(err.message).toMatch(/unloading sch_teql removes teql0 with its address 10\.9\.0\.1\/24, which could not be put back exactly: iproute2 shows weight on it/);
   });
 });
+
+describe('sch_teql loaded, and no teqlN device at all: a container or a network namespace', () => {
+  it('is refused saying so, not told to unload the module (which would take the host\'s equalizers away)', () => {
+    // In a namespace other than the initial one, /sys/module/sch_teql is there and no teqlN is.
+    const f = pristineFacts();
+    const netns: Facts = { ...f, teql: { loaded: true, available: true, maxEqualizers: 0 } };
+    const err = refusal(() => planHost('ct', [teql('teql0', 'eth1')], netns));
+    expect(err.message).toMatch(/sch_teql is loaded, but this router has no equalizer at all \(no teqlN device\).*container or a network namespace, where teql0 cannot exist/);
+    expect(err.hint).toBe('run teqlctl against the host itself (its initial network namespace), not a container or namespace on it; do not unload sch_teql there for this');
+    expect(err.hint).not.toMatch(/^no equalizer is in use: unload it/);
+  });
+});
