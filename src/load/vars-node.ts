@@ -1,6 +1,6 @@
 // A YAML mapping of variables (inventory vars, group_vars/host_vars files, play vars) read into a layer.
 import { isMap } from 'yaml';
-import { refuseUnknownAnsibleVars } from './ansible-vars.js';
+import { refuseReservedVars, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import type { Problems } from './problems.js';
 import { emptyLayer, type VarLayer } from './scope.js';
 import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
@@ -37,5 +37,8 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
     layer.origins.set(name, { pos, where });
   }
   if (ansibleVars === 'here') refuseUnknownAnsibleVars(layer, problems, allowed);
+  // Reserved names here all the same, as the INI reader does: teqlctl's own values (groups,
+  // inventory_hostname) replace them in a host's variables before its own check could see them.
+  else refuseReservedVars(layer, problems);
   return layer;
 }
