@@ -132,6 +132,7 @@ class Reader {
       const sign = this.i++;
       const n = this.parenthesised(() => numberAt(this.s, this.i)) ?? this.fail();
       if (n.imaginary) this.defer(UNSUPPORTED.complex(this.s.slice(sign, this.i)));
+      if (typeof n.value === 'string') return c === '-' ? (n.value.startsWith('-') ? n.value.slice(1) : `-${n.value}`) : n.value;
       return c === '-' ? -n.value : n.value;
     }
     if (c === '[' || c === '(') {
@@ -192,7 +193,7 @@ class Reader {
     }
   }
 
-  number(): number {
+  number(): number | string {
     const n = numberAt(this.s, this.i) ?? this.fail();
     if (n.imaginary) this.defer(UNSUPPORTED.complex(this.s.slice(this.i, n.end)));
     this.i = n.end;

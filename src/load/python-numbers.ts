@@ -14,7 +14,8 @@ const NUMBER = [
 const IMAGINARY = /^(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.?(?:[eE][+-]?\d(?:_?\d)*)?)[jJ]/;
 
 export interface PyNumber {
-  value: number;
+  /** An integer past 2^53 is its exact digits, as text (exactIntegerText). */
+  value: number | string;
   /** Where the literal ends in the text. */
   end: number;
   /** `1j`: the imaginary part of a complex number (its value is then the coefficient). */
@@ -31,7 +32,20 @@ export function numberAt(s: string, i: number): PyNumber | undefined {
   if (/[0-9A-Za-z_.]/.test(s[end] ?? '')) return undefined;
   const text = m.replace(/_/g, '').replace(/[jJ]$/, '');
   const value = /^0[oObB]/.test(text) ? parseInt(text.slice(2), text[1]!.toLowerCase() === 'o' ? 8 : 2) : Number(text);
-  return { value, end, imaginary: im !== undefined };
+  return { value: im === undefined ? exactIntegerText(text, value) ?? value : value, end, imaginary: im !== undefined };
+}
+
+/**
+ * An integer literal past 2^53 (Debian's kernel.shmmax, 18446744073692774399) as its exact decimal
+ * digits: a JavaScript number rounds it (18446744073692774000), and that is what a sysctl task then
+ * wrote, where Ansible, whose integers are exact, writes the digits (a review). As text, a template
+ * prints it exactly; arithmetic on it is refused (| int says it is past 2^53). Undefined otherwise.
+ */
+export function exactIntegerText(text: string, value: number): string | undefined {
+  if (Number.isSafeInteger(value) || !Number.isFinite(value) || !/^[+-]?(?:0[xXoObB][0-9a-fA-F]+|\d+)$/.test(text)) return undefined;
+  const negative = text.startsWith('-');
+  const digits = BigInt(text.replace(/^[+-]/, '')).toString();
+  return negative ? `-${digits}` : digits;
 }
 
 /** A value Python reads and teqlctl cannot: what it is, why that matters, what to write instead. */

@@ -1,5 +1,6 @@
 // Reads a YAML file and keeps what is needed to point back at any node: file, document, line counter.
-import { CST, Lexer, LineCounter, visit, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type ScalarTag } from 'yaml';
+import { CST, Lexer, LineCounter, visit, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Scalar, type ScalarTag } from 'yaml';
+import { exactIntegerText } from './python-numbers.js';
 import { ConfigError, type SourcePos } from '../errors.js';
 import { MAX_ALIAS_COUNT } from './limits.js';
 import type { Problems } from './problems.js';
@@ -105,11 +106,23 @@ export function parseYamlText(text: string, file: string, problems: Problems): Y
   for (const p of analysis.problems) problems.add(p.message, posOf(y, p.node), p.hint);
   y.aliases = analysis.aliases;
   if (analysis.problems.length > 0) return undefined;
+  exactIntegers(doc);
   recordYaml11Readings(yaml11Readings(doc), (offset) => {
     const p = at(y, offset);
     return `${p.file}:${p.line}:${p.col}`;
   });
   return y;
+}
+
+/** A plain integer past 2^53 keeps its digits, as text (python-numbers.ts, exactIntegerText): as INI's. */
+function exactIntegers(doc: Document.Parsed): void {
+  visit(doc, {
+    Scalar(key, node: Scalar) {
+      if (key === 'key' || node.type !== 'PLAIN' || node.tag !== undefined || typeof node.value !== 'number' || typeof node.source !== 'string') return;
+      const text = exactIntegerText(node.source.replace(/_/g, ''), node.value);
+      if (text !== undefined && /^[-+]?(?:0|[1-9][0-9]*)$/.test(node.source)) node.value = text;
+    },
+  });
 }
 
 export interface TagProblem {

@@ -103,12 +103,12 @@ export function yaml11Readings(doc: Document.Parsed): Yaml11Reading[] {
       if (typeof text !== 'string' || BOOLEAN_WORDS.test(text)) return;
       const ansible = yaml11Value(text);
       const value = node.value;
+      // An integer past 2^53 kept as its digits (source.ts): what Ansible prints too.
+      if (typeof value === 'string' && typeof ansible === 'number' && /^[-+]?\d+$/.test(text)) return;
       if (!same(ansible, value)) out.push({ offset: node.range[0], text, here: shown(value), ansible: shown(ansible) });
       // The same number, printed apart: Python keeps a float a float (1.0), and an integer exact.
       else if (typeof value === 'number' && isDecimalFloat(text) && pythonFloatText(value) !== String(value)) {
         out.push({ offset: node.range[0], text, here: `the number ${String(value)}`, ansible: `the float ${pythonFloatText(value)}` });
-      } else if (typeof value === 'number' && Number.isFinite(value) && !Number.isSafeInteger(value) && /^[-+]?(?:0|[1-9][0-9]*)$/.test(text) && BigInt(text) !== BigInt(value)) {
-        out.push({ offset: node.range[0], text, here: `the number ${String(value)} (the nearest JavaScript holds)`, ansible: `the integer ${BigInt(text)}` });
       }
     },
   });
