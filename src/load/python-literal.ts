@@ -125,7 +125,8 @@ class Reader {
   }
 
   private operand(depth: number): unknown {
-    if (depth > MAX_DEPTH) this.fail();
+    // Python reads 200 levels; past teqlctl's, the value is refused, not read as text without a word (a review).
+    if (depth > MAX_DEPTH) throw new Unsupported(UNSUPPORTED.deep());
     this.skip();
     const c = this.s[this.i];
     if (c === '+' || c === '-') {

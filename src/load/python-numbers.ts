@@ -2,6 +2,7 @@
 // in every base, floats, `_` between digits, and imaginary numbers (`1j`, `07j`), which make a
 // complex number no value of teqlctl's can stand for. Also what Python reads without a word where
 // teqlctl has no such value: they are refused where written (python-literal.ts), as \N{NAME} is.
+import { MAX_DEPTH } from './limits.js';
 
 const NUMBER = [
   /^0[xX](?:_?[0-9a-fA-F])+/,
@@ -77,6 +78,11 @@ export const UNSUPPORTED = {
     unsupported: 'a set',
     why: "Ansible's literal_eval reads a Python set, which teqlctl has no value for (unordered and without duplicates: a template there prints {'b', 'a'}, {1, 1} has length 1)",
     hint: "write a list ([...]), or quote the whole value to keep it as text",
+  }),
+  deep: (): PyUnsupported => ({
+    unsupported: `a list, tuple or mapping nested more than ${MAX_DEPTH} levels deep`,
+    why: "Ansible's literal_eval reads it (up to some 200 levels), and teqlctl would read it as text",
+    hint: 'flatten it, or quote the whole value to keep it as text',
   }),
   tupleKey: (): PyUnsupported => ({
     unsupported: 'a tuple as a mapping key',

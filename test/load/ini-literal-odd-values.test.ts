@@ -19,6 +19,13 @@ describe('a sign before a number in parentheses', () => {
 });
 
 describe('what Python reads and teqlctl has no value for is refused where written', () => {
+  it('a list nested past 64 levels (Python reads some 200): refused, not read as text without a word (a review)', () => {
+    const dir = writeCase({ hosts: `[g]\nr1 deep=${'['.repeat(66)}${']'.repeat(66)} ok=${'['.repeat(64)}${']'.repeat(64)}\n` });
+    expect(located(dir, () => loadInventory(join(dir, 'hosts')))).toEqual([
+      "hosts:2:4: a list, tuple or mapping nested more than 64 levels deep in 'deep': Ansible's literal_eval reads it (up to some 200 levels), and teqlctl would read it as text | flatten it, or quote the whole value to keep it as text",
+    ]);
+  });
+
   it('a complex number (1j, 1+2j, 07j): refused, not the text 1j', () => {
     // ansible-inventory --host r1 stops: "Object of type complex is not JSON serializable"; a template prints 1j, (1+2j)
     const dir = writeCase({ hosts: '[g]\nr1 a=1j\n[g:vars]\nb = 1 + 2j\nc = [-(07j)]\n' });

@@ -39,8 +39,8 @@ describe('values read as Python literals (ast.literal_eval), else kept as text',
     },
   );
 
-  it('gives up on nesting deeper than the loader allows, rather than exhausting the stack', () => {
-    expect(pyLiteral('['.repeat(100) + ']'.repeat(100))).toBeUndefined();
+  it('gives up on nesting deeper than the loader allows, rather than exhausting the stack: refused, not text', () => {
+    expect(pyLiteral('['.repeat(100_000) + ']'.repeat(100_000))).toMatchObject({ unsupported: 'a list, tuple or mapping nested more than 64 levels deep' });
     expect(pyLiteral('['.repeat(10) + ']'.repeat(10))).toBeDefined();
   });
 });
