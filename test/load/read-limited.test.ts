@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_FILE_BYTES } from '../../src/load/limits.js';
 import { readLimited } from '../../src/load/yaml-guard.js';
-import { writeCase } from './helpers.js';
+import { loadInventory } from '../../src/load/inventory.js';
+import { errorsOf, writeCase } from './helpers.js';
 
 describe('readLimited', () => {
   it('reads a file whose size fstat does not know (it says 0 for /proc files) whole', () => {
@@ -24,5 +25,19 @@ describe('readLimited', () => {
   it('reads an empty file as empty', () => {
     const dir = writeCase({ empty: '' });
     expect(readLimited(join(dir, 'empty'))).toEqual({ text: '' });
+  });
+});
+
+describe('an INI inventory with comment lines that are not UTF-8', () => {
+  it('is read, its comments blanked, as Ansible\'s ini plugin reads it (a Latin-1 comment refused the file)', () => {
+    const dir = writeCase({});
+    writeFileSync(join(dir, 'hosts'), Buffer.from('# caf\xe9 of the branch\n[routers]\nr1 ansible_user=admin\n; \xff\n', 'latin1'));
+    expect([...loadInventory(join(dir, 'hosts')).inventory.hosts.get('r1')!.vars.ansible_user as string]).toEqual([...'admin']);
+  });
+
+  it('a value that is not UTF-8 is still refused where its byte is', () => {
+    const dir = writeCase({});
+    writeFileSync(join(dir, 'hosts'), Buffer.from('# caf\xe9\n[routers]\nr1 ansible_user=adm\xe9n\n', 'latin1'));
+    expect(errorsOf(() => loadInventory(join(dir, 'hosts')))[0]!.located).toBe(`${dir}/hosts:3:20: cannot read inventory '${dir}/hosts': it is not UTF-8 text (byte 0xe9 at line 3, column 20)`);
   });
 });
