@@ -98,7 +98,15 @@ export function yaml11Readings(doc: Document.Parsed): Yaml11Reading[] {
   const out: Yaml11Reading[] = [];
   visit(doc, {
     Scalar(key, node: Scalar) {
-      if (key === 'key' || node.type !== 'PLAIN' || node.tag !== undefined || !node.range || !isScalar(node)) return;
+      if (key === 'key' || !node.range || !isScalar(node)) return;
+      // `!!int "022"`: a number either way, but PyYAML's int constructor reads YAML 1.1's forms
+      // (a leading 0 is octal: 18), the yaml package YAML 1.2's (22). Said, as a plain one is (a review).
+      if (node.tag === 'tag:yaml.org,2002:int' && typeof node.source === 'string' && typeof node.value === 'number') {
+        const ansible = yaml11Value(node.source.trim());
+        if (typeof ansible === 'number' && ansible !== node.value) out.push({ offset: node.range[0], text: `!!int ${node.source}`, here: shown(node.value), ansible: shown(ansible) });
+        return;
+      }
+      if (node.type !== 'PLAIN' || node.tag !== undefined) return;
       const text = node.source;
       if (typeof text !== 'string' || BOOLEAN_WORDS.test(text)) return;
       const ansible = yaml11Value(text);

@@ -88,3 +88,10 @@ describe('the values read otherwise', () => {
     expect(loadRun('test/load/good/inventory.yml', 'test/load/good/teql.yml').notes?.filter((n) => n.startsWith('plain YAML values')) ?? []).toEqual([]);
   });
 });
+
+describe('an !!int tag over text that YAML 1.1 reads otherwise', () => {
+  it('is said as a plain one is: !!int "022" is 22 here and 18 (octal) to PyYAML; one both read alike is not', () => {
+    const doc = parseDocument('a: !!int "022"\nb: !!int "22"\nc: !!int 0o17\nd: !!int "0x1F"\n');
+    expect(yaml11Readings(doc).map((r) => [r.text, r.here, r.ansible])).toEqual([['!!int 022', '22', '18']]);
+  });
+});
