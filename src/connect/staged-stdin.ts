@@ -12,8 +12,17 @@ export function stagedOverStdin(preamble: string, first: string, marker: string,
   let out = '';
   let reachedYet = false;
   let give!: (rest: string) => void;
-  let atMarker: (stdout: string) => void = () => undefined;
-  const seen = new Promise<string>((resolve) => (atMarker = resolve));
+  // Settled once, by the marker or by the command's end; then neither function is kept: a resolving
+  // function keeps its promise, and with it the output before the marker, for as long as the shell
+  // waits (the pending command holds the callback below). A fleet's hosts wait together.
+  let settle: ((v: { stdout: string; ended?: CommandResult }) => void) | undefined;
+  let fail: ((err: unknown) => void) | undefined;
+  const reached = new Promise<{ stdout: string; ended?: CommandResult }>((resolve, reject) => ((settle = resolve), (fail = reject)));
+  const take = () => {
+    const fns = { settle, fail };
+    settle = fail = undefined;
+    return fns;
+  };
   const stdin: StagedStdin = {
     first: preamble + first,
     rest: new Promise<string>((resolve) => (give = resolve)),
@@ -22,16 +31,14 @@ export function stagedOverStdin(preamble: string, first: string, marker: string,
       out += chunk.toString();
       if (beforeMarker(out, marker) === undefined) return;
       reachedYet = true;
-      atMarker(out);
-      // Let go: the resolver kept its promise, and with it this output, for as long as the shell waited.
-      atMarker = () => undefined;
+      const stdout = out;
       out = '';
+      take().settle?.({ stdout });
     },
   };
   const firstBytes = Buffer.byteLength(stdin.first);
   const whole = run(stdin);
-  whole.catch(() => undefined);
-  const reached = Promise.race([seen.then((stdout) => ({ stdout })), whole.then((r) => ({ stdout: r.stdout, ended: r }))]);
+  whole.then((r) => take().settle?.({ stdout: r.stdout, ended: r }), (err: unknown) => take().fail?.(err));
   return {
     reached,
     finish: async (rest): Promise<CommandResult> => {

@@ -86,15 +86,17 @@ export class HostSession {
     const script = `export LANG=C LC_ALL=C\n${earlyChecksStart(checks, needs)}{\n${factsScript(this.sysctls)}} </dev/null\nprintf '%s\\n' '${BARRIER_MARKER}'\n`;
     // The shell waits while the other hosts' facts are read and planned: past this bound it ends,
     // and the checks run in a round trip of their own (their results here read as not run).
-    const staged = stagedOverRun(this.transport, 'facts', script, BARRIER_MARKER, 120 + checksTimeoutSec(checks));
+    // Its finish alone is kept by the closures below: the staged run's answer (the output before
+    // the barrier) is let go once read, while the shell waits for the checks.
+    const { reached, finish: finishStaged } = stagedOverRun(this.transport, 'facts', script, BARRIER_MARKER, 120 + checksTimeoutSec(checks));
     this.log.sent(this.host, 'facts', script);
     let finished: Promise<CommandResult> | undefined;
     const finish = (rest: string) =>
-      (finished ??= staged.finish(rest).then((r) => {
+      (finished ??= finishStaged(rest).then((r) => {
         this.log.record(this.host, r);
         return r;
       }));
-    const facts = staged.reached.then(async ({ stdout, ended }) =>
+    const facts = reached.then(async ({ stdout, ended }) =>
       // Ended before its barrier (an error): its whole output is the answer.
       ended ? factsFrom(this.host, await finish('')) : parseFacts(this.host, beforeMarker(stdout, BARRIER_MARKER)!));
     let results: Promise<CheckResult[]> | undefined;
@@ -143,16 +145,18 @@ export class HostSession {
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER, bundles });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
     // window (past it the run is reverted anyway), not by this host's own apply time.
-    let staged: StagedRun | undefined = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, Math.max(120 + (hold?.sec ?? 0), deadman.timeoutSec) + waitSec);
+    const staged = stagedOverRun(this.transport, 'apply', script, BARRIER_MARKER, Math.max(120 + (hold?.sec ?? 0), deadman.timeoutSec) + waitSec);
+    // Its finish alone is kept (the answer before the barrier is let go once read, as above).
+    let finishStaged: StagedRun['finish'] | undefined = staged.finish;
     this.log.sent(this.host, 'apply', script);
     // The round trip's output after the barrier: the checks'. Once logged, the rest (the script,
     // ~50 KB with its undo and redo files, and the steps' output) is let go: a fleet's run keeps its
     // stages to the end, and 500 hosts held ~60 MB of it (the fleet bench's heap).
     let finished: Promise<string> | undefined;
     const finish = (rest: string) =>
-      (finished ??= staged!.finish(rest).then((r) => {
+      (finished ??= finishStaged!(rest).then((r) => {
         this.log.record(this.host, r);
-        staged = undefined;
+        finishStaged = undefined;
         const head = beforeMarker(r.stdout, BARRIER_MARKER);
         // A copy, not a slice: V8's slice would keep the whole output alive.
         return head === undefined ? r.stdout : Buffer.from(r.stdout.slice(head.length + BARRIER_MARKER.length + 1)).toString();
