@@ -173,7 +173,7 @@ function readSource(f: InventoryFile, tree: InventoryTree, problems: Problems, n
     if (y) readYamlInventory(y, tree, problems);
     return y !== undefined;
   }
-  const read = readLimited(f.file, { iniComments: true });
+  const read = readLimited(f.file);
   if (!('text' in read)) {
     problems.add(`cannot read inventory '${f.file}': ${read.why}`, read.at ? { file: f.file, ...read.at } : undefined, read.hint ?? 'check the path of the inventory');
     return false;

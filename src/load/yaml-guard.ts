@@ -19,12 +19,8 @@ function notRegular(st: Stats): Read {
   return { why: `it is ${fileKind(st)}, not a regular file`, hint: 'give a regular file: teqlctl reads no pipe, socket or device (one would wait for a writer, or never end)', at: { line: 1, col: 1 } };
 }
 
-/**
- * Reads at most MAX_FILE_BYTES of a regular file, refused by its size before any byte is read.
- * `iniComments`: an INI inventory's comment lines (# or ; first) that are not UTF-8 are blanked, as
- * Ansible's ini plugin does (its issue 17593), instead of refusing the file (a review).
- */
-export function readLimited(file: string, { iniComments = false }: { iniComments?: boolean } = {}): Read {
+/** Reads at most MAX_FILE_BYTES of a regular file, refused by its size before any byte is read. */
+export function readLimited(file: string): Read {
   let fd: number;
   try {
     // Opening a FIFO without O_NONBLOCK waits for a writer, forever if none comes: it is opened
@@ -58,11 +54,7 @@ export function readLimited(file: string, { iniComments = false }: { iniComments
     }
     if (n > MAX_FILE_BYTES) return { why: `it is more than the limit of ${LIMIT_WORDS}`, hint: HUGE_HINT };
     // Not decoded to U+FFFD without a word (a Latin-1 file): refused where its first bad byte is, as Ansible refuses it.
-    let bad = firstInvalidUtf8(buf, n);
-    if (bad >= 0 && iniComments) {
-      blankBadCommentLines(buf, n);
-      bad = firstInvalidUtf8(buf, n);
-    }
+    const bad = firstInvalidUtf8(buf, n);
     if (bad >= 0) {
       const before = buf.subarray(0, bad);
       const line = before.filter((b) => b === 0x0a).length + 1;
@@ -74,16 +66,6 @@ export function readLimited(file: string, { iniComments = false }: { iniComments
     return { why: String(err) };
   } finally {
     closeSync(fd);
-  }
-}
-
-/** Spaces over every byte of each comment line (# or ; first) that is not UTF-8: line and column numbers stay. */
-function blankBadCommentLines(buf: Buffer, n: number): void {
-  for (let start = 0; start < n; ) {
-    let end = buf.indexOf(0x0a, start);
-    if (end < 0 || end > n) end = n;
-    if ((buf[start] === 0x23 || buf[start] === 0x3b) && firstInvalidUtf8(buf.subarray(start, end), end - start) >= 0) buf.fill(0x20, start + 1, end);
-    start = end + 1;
   }
 }
 

@@ -28,16 +28,10 @@ describe('readLimited', () => {
   });
 });
 
-describe('an INI inventory with comment lines that are not UTF-8', () => {
-  it('is read, its comments blanked, as Ansible\'s ini plugin reads it (a Latin-1 comment refused the file)', () => {
+describe('an INI inventory with a comment line that is not UTF-8', () => {
+  it('is refused at its byte, as Ansible refuses it: its ini plugin means to blank such comments, but on Python 3 it compares a byte\'s number with a bytes marker, never equal, and fails to parse the file', () => {
     const dir = writeCase({});
-    writeFileSync(join(dir, 'hosts'), Buffer.from('# caf\xe9 of the branch\n[routers]\nr1 ansible_user=admin\n; \xff\n', 'latin1'));
-    expect([...loadInventory(join(dir, 'hosts')).inventory.hosts.get('r1')!.vars.ansible_user as string]).toEqual([...'admin']);
-  });
-
-  it('a value that is not UTF-8 is still refused where its byte is', () => {
-    const dir = writeCase({});
-    writeFileSync(join(dir, 'hosts'), Buffer.from('# caf\xe9\n[routers]\nr1 ansible_user=adm\xe9n\n', 'latin1'));
-    expect(errorsOf(() => loadInventory(join(dir, 'hosts')))[0]!.located).toBe(`${dir}/hosts:3:20: cannot read inventory '${dir}/hosts': it is not UTF-8 text (byte 0xe9 at line 3, column 20)`);
+    writeFileSync(join(dir, 'hosts'), Buffer.from('# caf\xe9\n[routers]\nr1 ansible_user=admin\n', 'latin1'));
+    expect(errorsOf(() => loadInventory(join(dir, 'hosts')))[0]!.located).toBe(`${dir}/hosts:1:6: cannot read inventory '${dir}/hosts': it is not UTF-8 text (byte 0xe9 at line 1, column 6)`);
   });
 });
