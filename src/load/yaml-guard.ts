@@ -41,7 +41,9 @@ export function readLimited(file: string): Read {
     // The file may grow after fstat: read one byte past the limit at most. The buffer is the size
     // fstat gave and grows only for a file that grew (a zeroed buffer of the limit per file cost a
     // fleet's thousand group_vars files a memset of the limit each).
-    let buf = Buffer.allocUnsafe(st.size + 1);
+    // At least 64 KiB: a file whose size fstat does not know (/proc's say 0) may answer nothing to a
+    // read at an offset past 0 (the kernel's integer sysctls), so its first read takes it whole.
+    let buf = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1, Math.max(st.size + 1, 64 * 1024)));
     let n = 0;
     for (let got = 1; got > 0; n += got) {
       if (n === buf.length) {

@@ -35,3 +35,10 @@ describe('an INI inventory with a comment line that is not UTF-8', () => {
     expect(errorsOf(() => loadInventory(join(dir, 'hosts')))[0]!.located).toBe(`${dir}/hosts:1:6: cannot read inventory '${dir}/hosts': it is not UTF-8 text (byte 0xe9 at line 1, column 6)`);
   });
 });
+
+describe('a /proc/sys file (its size 0 to fstat, nothing read past offset 0)', () => {
+  it('is read whole, not cut to its first byte (a review)', () => {
+    const file = '/proc/sys/net/ipv4/ip_local_port_range';
+    expect(readLimited(file)).toEqual({ text: readFileSync(file, 'utf8') });
+  });
+});
