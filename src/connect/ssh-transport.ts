@@ -207,7 +207,10 @@ class SshTransport implements Transport {
    */
   private async send(build: (style: TimeoutStyle) => BecomeCommand, stdin: string | StagedStdin, deadlineSec?: number): Promise<SSHExecCommandResponse> {
     const style = this.timeoutStyle;
-    const staged = style === undefined && typeof stdin !== 'string' ? { again: { ...stdin }, first: { ...stdin, onStdout: (c: Buffer) => ((this.timeoutStyle ??= 'secs'), stdin.onStdout?.(c)) } } : undefined;
+    // The retry's text is let go once output shows the command ran, the caller's at once: a staged shell may wait long.
+    const again = style === undefined && typeof stdin !== 'string' ? { ...stdin } : undefined;
+    const staged = again && typeof stdin !== 'string' ? { again, first: { ...stdin, onStdout: (c: Buffer) => ((this.timeoutStyle ??= 'secs'), (again.first = ''), stdin.onStdout?.(c)) } } : undefined;
+    if (staged && typeof stdin !== 'string') stdin.first = '';
     const res = await this.sendOnce(build(style ?? 'secs'), staged?.first ?? stdin, deadlineSec);
     if (style === undefined && this.timeoutStyle !== 'secs' && wantsDashT(res.code, res.stderr)) return this.sendOnce(build((this.timeoutStyle = 'dash-t')), staged?.again ?? stdin, deadlineSec);
     this.timeoutStyle ??= 'secs';
