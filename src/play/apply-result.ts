@@ -4,7 +4,7 @@ import type { Facts } from '../gather/facts.js';
 import { parseFacts } from '../gather/parse-facts.js';
 import { parseSteps } from '../apply/script.js';
 import { lockHeldBy, lockUnusable } from '../router/lock.js';
-import { ARM_FAILED_MARKER, STALE_MARKER } from '../router/markers.js';
+import { ARM_FAILED_MARKER, fromMarkerLine, STALE_MARKER } from '../router/markers.js';
 import type { Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
 import type { JournalEntry } from '../rollback/journal.js';
@@ -48,7 +48,7 @@ export function readApply(host: string, batch: number, ops: Op[], steps: Array<{
   if (locked !== undefined) return { entries: [], locked };
   const unusable = lockUnusable(res.stdout);
   if (unusable !== undefined) return { entries: [], armFailed: unusable };
-  if (res.stdout.startsWith(STALE_MARKER)) return { entries: [], stale: true };
+  if (fromMarkerLine(res.stdout, STALE_MARKER) !== undefined) return { entries: [], stale: true };
   const results = parseSteps(ops, res.stdout);
   const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
   if (armFailed !== undefined && results.length === 0) {

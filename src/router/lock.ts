@@ -1,7 +1,7 @@
 // teqlctl's lock on a router: one directory made atomically by mkdir, an owner file inside
 // (run, owner, started, pid of the sshd session that took it). Taking, reading and freeing it.
 import { parseKeyValues } from './key-values.js';
-import { LOCK_MARKER } from './markers.js';
+import { fromMarkerLine, LOCK_MARKER } from './markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, LOCK_OWNER, assertSafeRunId } from './paths.js';
 
 /** Who holds the lock, when a run holds it. */
@@ -54,16 +54,18 @@ export function takeLockScript(runId: string, owner: string, now = ROUTER_NOW): 
 }
 
 /** Did the apply script stop because another run holds the lock? Then the rest names the holder. */
-export function lockHeldBy(stdout: string): string | undefined {
-  if (!stdout.startsWith(`${LOCK_MARKER} held`)) return undefined;
+export function lockHeldBy(output: string): string | undefined {
+  const stdout = fromMarkerLine(output, `${LOCK_MARKER} held`);
+  if (stdout === undefined) return undefined;
   const holder = stdout.split('\n').slice(1).join(' ').trim();
   // A lock whose owner file is empty or gone: taken by a run that could not record itself.
   return holder !== '' ? holder : `a lock that names no run yet (${LOCK_OWNER} is empty or missing: another run taking it this very moment, or one that could not write it); run again, and if it stays, \`teqlctl unlock\` removes it`;
 }
 
 /** Could the lock not be taken at all (no /run, a full or read-only one)? Then why, and what to do. */
-export function lockUnusable(stdout: string): string | undefined {
-  if (!stdout.startsWith(`${LOCK_MARKER} unusable`)) return undefined;
+export function lockUnusable(output: string): string | undefined {
+  const stdout = fromMarkerLine(output, `${LOCK_MARKER} unusable`);
+  if (stdout === undefined) return undefined;
   const why = stdout.split('\n').slice(1).join(' ').trim() || 'no reason given';
   const hint = /no such file/i.test(why)
     ? 'teqlctl keeps its lock in /run, a tmpfs: an OpenWrt before 24.10 has none, `ln -s /tmp/run /run` there gives it one'

@@ -25,3 +25,13 @@ export const RESUMABLE_MARK = '# teqlctl: resumable';
  * confirmation then runs it with `retire`, and the plan knows it for the teardown's own.
  */
 export const RETIRING_MARK = '# teqlctl: retiring';
+
+/**
+ * The output from the first line that starts with `prefix`, or undefined. Not `startsWith` on the
+ * whole output: a login shell's rc file may print before the script does (a review: a stale plan
+ * or a held lock read as an apply that ended early).
+ */
+export function fromMarkerLine(stdout: string, prefix: string): string | undefined {
+  const at = stdout.startsWith(prefix) ? 0 : stdout.indexOf('\n' + prefix);
+  return at < 0 ? undefined : stdout.slice(at === 0 ? 0 : at + 1);
+}
