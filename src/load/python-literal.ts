@@ -26,6 +26,25 @@ export function pyLiteral(text: string): { value: unknown } | PyUnsupported | un
 }
 
 class NotLiteral extends Error {}
+
+/**
+ * Do the brackets of `s` close in order, fewer than 200 deep (Python's parser stops at 200: "too
+ * many nested parentheses"), quoted text aside? Without recursion: `s` may be deep by design.
+ */
+function bracketsClose(s: string): boolean {
+  const open: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === "'" || c === '"') {
+      for (i++; i < s.length && s[i] !== c; i++) if (s[i] === '\\') i++;
+      if (i >= s.length) return false;
+    } else if (c === '(' || c === '[' || c === '{') {
+      if (open.push(c) >= 200) return false;
+    } else if (c in pairs && open.pop() !== pairs[c]) return false;
+  }
+  return open.length === 0;
+}
 class Unsupported extends Error {
   constructor(readonly what: PyUnsupported) {
     super(what.unsupported);
@@ -125,8 +144,9 @@ class Reader {
   }
 
   private operand(depth: number): unknown {
-    // Python reads 200 levels; past teqlctl's, the value is refused, not read as text without a word (a review).
-    if (depth > MAX_DEPTH) throw new Unsupported(UNSUPPORTED.deep());
+    // Python reads up to 200 levels: past teqlctl's, a value whose brackets close is refused, not
+    // read as text without a word; one whose brackets do not is text to Python too (two reviews).
+    if (depth > MAX_DEPTH) throw bracketsClose(this.s) ? new Unsupported(UNSUPPORTED.deep()) : new NotLiteral();
     this.skip();
     const c = this.s[this.i];
     if (c === '+' || c === '-') {

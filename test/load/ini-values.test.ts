@@ -39,8 +39,12 @@ describe('values read as Python literals (ast.literal_eval), else kept as text',
     },
   );
 
-  it('gives up on nesting deeper than the loader allows, rather than exhausting the stack: refused, not text', () => {
-    expect(pyLiteral('['.repeat(100_000) + ']'.repeat(100_000))).toMatchObject({ unsupported: 'a list, tuple or mapping nested more than 64 levels deep' });
+  it('gives up on nesting deeper than the loader allows, rather than exhausting the stack: refused where Python reads it, text where Python cannot', () => {
+    expect(pyLiteral('['.repeat(100) + ']'.repeat(100))).toMatchObject({ unsupported: 'a list, tuple or mapping nested more than 64 levels deep' });
+    // Past Python's parser's 200 levels, or brackets that never close: text to Python, as here.
+    expect(pyLiteral('['.repeat(100_000) + ']'.repeat(100_000))).toBeUndefined();
+    expect(pyLiteral('('.repeat(70))).toBeUndefined();
+    expect(pyLiteral(`${'['.repeat(70)}"]]"${']'.repeat(69)}`)).toBeUndefined();
     expect(pyLiteral('['.repeat(10) + ']'.repeat(10))).toBeDefined();
   });
 });
