@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRun, refuseMissingKnownHosts } from '../../src/load/index.js';
+import { loadInventory } from '../../src/load/inventory.js';
 import { errorsOf, writeCase } from './helpers.js';
 
 const PING = '- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.1 }\n';
@@ -126,5 +127,14 @@ describe('key and config paths as ssh reads them', () => {
     const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')));
     expect(errors.map((e) => `${e.pos?.line} ${e.message}`).join('\n')).toMatch(/6 .*the user nosuchuser-teqlctl of ~nosuchuser-teqlctl\/k is not in \/etc\/passwd/);
     expect(errors.map((e) => `${e.pos?.line} ${e.message}`).join('\n')).toMatch(/7 ssh arguments of host h1: %d\/.ssh\/k2 holds a token \(%d\) that ssh expands and teqlctl does not/);
+  });
+});
+
+describe('an ansible_host read as a number', () => {
+  it("says how to quote it in INI too, where shlex takes a value's outer quotes off ('127.1' is the float 127.1 there)", () => {
+    const dir = writeCase({ hosts: "[g]\nr1 ansible_host='127.1'\n" });
+    const [e] = errorsOf(() => loadInventory(join(dir, 'hosts')));
+    expect(e!.message).toBe('ansible_host of host r1 must be a host name or address in text, got 127.1');
+    expect(e!.hint).toBe(`quote it (YAML: ansible_host: "127.1"; an INI line: ansible_host="'127.1'", quotes inside quotes, as shlex takes the outer ones off)`);
   });
 });
