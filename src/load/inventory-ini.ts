@@ -11,6 +11,10 @@ import { emptyLayer, formatPos, mergeLayers, type VarLayer } from './scope.js';
 import { shlexSplit } from './shlex.js';
 import { shown } from './shown.js';
 import { VAR_NAME } from './vars-node.js';
+import { pythonFloatText, recordYaml11Readings } from './yaml11-readings.js';
+
+// Python's float literals (a dot or an exponent), as literal_eval reads them from an INI value.
+const FLOAT_TEXT = /^[-+]?(?:(?:\d[\d_]*\.[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?|\d[\d_]*[eE][-+]?\d[\d_]*)$/;
 
 type State = 'hosts' | 'vars' | 'children';
 
@@ -213,6 +217,11 @@ function variable(name: string, text: string, pos: SourcePos, where: string, wha
   }
   layer.values[name] = literal ? literal.value : text;
   layer.origins.set(name, { pos, where });
+  // A float Python prints otherwise (1.0, 1e16: `1` and `10000000000000000` here): said, as YAML's are (a review).
+  const float = literal && typeof literal.value === 'number' && FLOAT_TEXT.test(text.trim()) ? pythonFloatText(literal.value) : undefined;
+  if (float !== undefined && float !== String(literal!.value)) {
+    recordYaml11Readings([{ offset: 0, text: text.trim(), here: `the number ${String(literal!.value)}`, ansible: `the float ${float}` }], () => formatPos(pos));
+  }
   // Refused here: once merged, teqlctl's own inventory_hostname and the like hide the value set.
   refuseReservedVars(layer, problems);
   return layer;

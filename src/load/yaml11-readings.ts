@@ -149,5 +149,5 @@ export function yaml11Note(mark: number): string | undefined {
   const places = [...new Set(found.slice(Math.max(0, mark - dropped)))];
   if (places.length === 0) return undefined;
   const more = places.length > SHOWN ? `, and ${places.length - SHOWN} more` : '';
-  return `plain YAML values that Ansible (YAML 1.1, Python's numbers) reads or prints otherwise than teqlctl (YAML 1.2): ${places.slice(0, SHOWN).join(', ')}${more}; teqlctl uses its reading: quote a value (\`"010"\`) or write it so both read the same, where Ansible reads these files too`;
+  return `plain YAML and INI values that Ansible (YAML 1.1, Python's numbers) reads or prints otherwise than teqlctl (YAML 1.2, JavaScript's numbers): ${places.slice(0, SHOWN).join(', ')}${more}; teqlctl uses its reading: quote a value (\`"010"\`) or write it so both read the same, where Ansible reads these files too`;
 }

@@ -55,7 +55,7 @@ describe('the values read otherwise', () => {
       'teql.yml': readFileSync('test/load/good/teql.yml', 'utf8').replace('  hosts: routers\n', '  hosts: routers\n  vars:\n    mode: 0o17\n'),
     });
     const run = loadRun(join(dir, 'inventory.yml'), join(dir, 'teql.yml'));
-    const notes = (run.notes ?? []).filter((n) => n.startsWith('plain YAML values'));
+    const notes = (run.notes ?? []).filter((n) => n.startsWith('plain YAML and INI values'));
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain(`${join(dir, 'inventory.yml')}:8:16 \`52:54:00:12:34:56\` (teqlctl: the text "52:54:00:12:34:56"; Ansible: 41135085296)`);
     expect(notes[0]).toContain(`${join(dir, 'group_vars', 'routers.yml')}:1:8 \`1_000\` (teqlctl: the text "1_000"; Ansible: 1000)`);
@@ -63,7 +63,7 @@ describe('the values read otherwise', () => {
     expect(notes[0]).toMatch(/; teqlctl uses its reading: quote a value/);
     expect(run.inventory.hosts.get('router_a')!.vars.mac).toBe('52:54:00:12:34:56');
     // status, rollback and unlock load the inventory alone: its own note.
-    const inventoryOnly = loadInventory(join(dir, 'inventory.yml'), { playbookDir: dir }).notes.filter((n) => n.startsWith('plain YAML values'));
+    const inventoryOnly = loadInventory(join(dir, 'inventory.yml'), { playbookDir: dir }).notes.filter((n) => n.startsWith('plain YAML and INI values'));
     expect(inventoryOnly).toHaveLength(1);
     expect(inventoryOnly[0]).not.toContain('0o17');
   });
@@ -79,13 +79,13 @@ describe('the values read otherwise', () => {
 
   it('many places: the first five and how many more', () => {
     const dir = writeCase({ 'inv.yml': `all:\n  hosts:\n${Array.from({ length: 8 }, (_, i) => `    r${i}:\n      ansible_host: 127.0.0.${i + 1}\n      mtu: 0${i + 1}500\n`).join('')}` });
-    const [note] = loadInventory(join(dir, 'inv.yml')).notes.filter((n) => n.startsWith('plain YAML values'));
+    const [note] = loadInventory(join(dir, 'inv.yml')).notes.filter((n) => n.startsWith('plain YAML and INI values'));
     expect(note!.match(/`0\d500`/g)).toHaveLength(5);
     expect(note).toContain(', and 3 more;');
   });
 
   it('nothing to say: no note', () => {
-    expect(loadRun('test/load/good/inventory.yml', 'test/load/good/teql.yml').notes?.filter((n) => n.startsWith('plain YAML values')) ?? []).toEqual([]);
+    expect(loadRun('test/load/good/inventory.yml', 'test/load/good/teql.yml').notes?.filter((n) => n.startsWith('plain YAML and INI values')) ?? []).toEqual([]);
   });
 });
 
@@ -93,5 +93,17 @@ describe('an !!int tag over text that YAML 1.1 reads otherwise', () => {
   it('is said as a plain one is: !!int "022" is 22 here and 18 (octal) to PyYAML; one both read alike is not', () => {
     const doc = parseDocument('a: !!int "022"\nb: !!int "22"\nc: !!int 0o17\nd: !!int "0x1F"\n');
     expect(yaml11Readings(doc).map((r) => [r.text, r.here, r.ansible])).toEqual([['!!int 022', '22', '18']]);
+  });
+});
+
+describe('an INI float that Python prints otherwise', () => {
+  it('is said in the same note as a YAML one (1.0 prints 1 here, 1.0 in Ansible; 1e16): its place, both readings; an integer or a float printed alike is not', () => {
+    const dir = writeCase({ hosts: '[routers]\nr1 v=1.0 w=1e16 x=2.5 y=42\n[routers:vars]\nz = 3.0\n' });
+    const [note] = loadInventory(join(dir, 'hosts')).notes.filter((n) => n.startsWith('plain YAML and INI values'));
+    expect(note).toContain(`${dir}/hosts:2:4 \`1.0\` (teqlctl: the number 1; Ansible: the float 1.0)`);
+    expect(note).toContain(`${dir}/hosts:2:10 \`1e16\` (teqlctl: the number 10000000000000000; Ansible: the float 1e+16)`);
+    expect(note).toContain(`${dir}/hosts:4:1 \`3.0\` (teqlctl: the number 3; Ansible: the float 3.0)`);
+    expect(note).not.toContain('2.5');
+    expect(note).not.toContain('42');
   });
 });
