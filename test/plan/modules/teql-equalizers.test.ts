@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { planHost } from '../../../src/plan/plan-host.js';
 import { simulateAll } from '../../../src/plan/simulate.js';
-import { RefusedError } from '../../../src/errors.js';
 import { pristineFacts, task } from '../../helpers/facts.js';
+import { refusal } from '../../helpers/refusal.js';
 import type { Facts } from '../../../src/gather/facts.js';
 import { MODULE_KEY } from '../../../src/plan/baseline.js';
 
@@ -21,15 +21,6 @@ function liveHub(): Facts {
 
 const teql = (device: string, slave: string) => task({ module: 'teql', args: { device, slaves: [slave], state: 'present', replace: false } }, `equalizer ${device}`);
 
-function refusal(fn: () => unknown): RefusedError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RefusedError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-}
 
 describe('sch_teql loaded with too few equalizers', () => {
   it('plans the equalizers that exist: teql0 (live) and teql1 need nothing of the module', () => {

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { planHost } from '../../../src/plan/plan-host.js';
 import { simulateAll } from '../../../src/plan/simulate.js';
-import { RefusedError } from '../../../src/errors.js';
 import { pristineFacts, task } from '../../helpers/facts.js';
+import { refusal } from '../../helpers/refusal.js';
 import type { Facts } from '../../../src/gather/facts.js';
 
 /** teql0 up over eth3 (and, with `ours`, over eth1 and eth2 too). */
@@ -24,15 +24,6 @@ function equalizing(ours: boolean): Facts {
 
 const teql = (state: 'present' | 'absent') => task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state, replace: false } }, `equalizer (${state})`);
 
-function refusal(fn: () => unknown): RefusedError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RefusedError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-}
 
 describe('an equalizer with slaves the task does not name', () => {
   it('is not joined: refused before any change, naming them and what to do', () => {
