@@ -57,7 +57,9 @@ function folderArg(value: string): string {
 }
 
 /** A run id as teqlctl gives them (`teqlctl status` lists them): checked before any router is contacted. */
-export function runIdArg(value: string): string {
+export function runIdArg(value: string, previous?: string): string {
+  // As -l: a second --run would quietly win, and the rollback undo the other run (a review).
+  if (previous !== undefined) throw new InvalidArgumentError(`--run is already '${previous}': give one run`);
   if (!/^[A-Za-z0-9._-]+$/.test(value) || value === '.' || value === '..') throw new InvalidArgumentError(`'${value}' is not a run id: give one as \`teqlctl status\` lists it (letters, digits, . _ -)`);
   return value;
 }

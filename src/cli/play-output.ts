@@ -1,7 +1,7 @@
 // What a play run leaves behind: the recap or the JSON document, the local journal, the log file,
 // and the exit code that --detailed-exitcode turns a pending change into.
 import { join } from 'node:path';
-import { ExitCode } from '../errors.js';
+import { ConfigError, ExitCode } from '../errors.js';
 import { KEEP_FILES, localDir, privateDir, prune, writePrivateFile } from '../play/local-files.js';
 import type { RunReport } from '../play/report.js';
 import { toJson } from '../report/json.js';
@@ -36,6 +36,8 @@ export function writeLocalJournal(runId: string, json: string): string | undefin
 
 /** The log of this run: --log as given, else a new file in the logs folder (0700), whose oldest are pruned. */
 export function logFile(given: string | undefined, runId: string): string {
+  // `--log ''` wrote to the default folder without a word (a review).
+  if (given === '') throw new ConfigError('--log is empty', undefined, 'give the log file, or leave --log out for the default folder');
   if (given) return given;
   const dir = localDir('logs');
   privateDir(dir, 'the folder of run logs');

@@ -25,8 +25,15 @@ export interface GivenSecrets {
 }
 
 function readSecretFile(file: string, flag: string): string {
+  // An empty name is no file (it fell back to the environment or a question without a word).
+  if (file === '') throw new ConfigError(`${flag} is empty`, undefined, `give the file holding the secret, or leave ${flag} out`);
   try {
     const st = statSync(file);
+    // What it is first: a folder or a device is no secret file, and "chmod 600 /dev/null" as root
+    // would break the machine (a review). A pipe (<(pass show ...)) is read as a file is.
+    if (st.isDirectory() || st.isCharacterDevice() || st.isBlockDevice() || st.isSocket()) {
+      throw new ConfigError(`${flag} ${file}: it is ${st.isDirectory() ? 'a folder' : 'a device or socket'}, not a file holding the secret`, undefined, 'give a regular file (mode 0600) or a pipe, e.g. <(pass show router-sudo)');
+    }
     const why = tooOpen(file, st.mode, st.uid);
     if (why) throw new ConfigError(`${flag} ${file}: ${why}`, undefined, `chmod 600 ${file}`);
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
@@ -38,8 +45,8 @@ function readSecretFile(file: string, flag: string): string {
 
 /** A file flag wins over its environment variable; an empty value counts as none. */
 export function givenSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv): GivenSecrets {
-  const become = flags.becomePasswordFile ? readSecretFile(flags.becomePasswordFile, '--become-password-file') : env.TEQLCTL_BECOME_PASSWORD;
-  const passphrase = flags.keyPassphraseFile ? readSecretFile(flags.keyPassphraseFile, '--key-passphrase-file') : env.TEQLCTL_SSH_PASSPHRASE;
+  const become = flags.becomePasswordFile !== undefined ? readSecretFile(flags.becomePasswordFile, '--become-password-file') : env.TEQLCTL_BECOME_PASSWORD;
+  const passphrase = flags.keyPassphraseFile !== undefined ? readSecretFile(flags.keyPassphraseFile, '--key-passphrase-file') : env.TEQLCTL_SSH_PASSPHRASE;
   return { ...(become ? { becomePassword: become } : {}), ...(passphrase ? { keyPassphrase: passphrase } : {}) };
 }
 

@@ -13,7 +13,8 @@ export type ProgressMode = 'tty' | 'plain' | 'silent';
 
 export function progressMode(json: boolean): ProgressMode {
   if (json) return 'silent';
-  return process.stdout.isTTY ? 'tty' : 'plain';
+  // A dumb terminal (Emacs's shell, some CI logs) cannot move its cursor: plain lines there (a review).
+  return process.stdout.isTTY && process.env.TERM !== undefined && process.env.TERM !== 'dumb' ? 'tty' : 'plain';
 }
 
 /**

@@ -2,9 +2,9 @@
 // each is exit 2 with a message that says what to fix (never an internal error or a hang), and no
 // router is contacted (both point at a server of this test that counts connections).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { countingServer, labInventory, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/json-schema.js';
 
@@ -117,5 +117,42 @@ describe('--help', () => {
   it('lists exit code 10 (some bundles failed) with the others', async () => {
     const r = await runCli(['play', '--help']);
     expect(r.stdout).toMatch(/^ {2}10 {3}some bundles failed/m);
+  });
+});
+
+describe('odd values a review found passed or misread (2026-12-05)', () => {
+  it("--log '', --become-password-file '' and --key-passphrase-file '': refused, not the default folder or the environment without a word", async () => {
+    const log = await runCli(['play', '-i', inventory, PLAYBOOK, '--check', '--log', '']);
+    refused(log);
+    expect(log.stderr).toContain('--log is empty');
+    for (const flag of ['--become-password-file', '--key-passphrase-file']) {
+      const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', flag, '']);
+      refused(r);
+      expect(r.stderr).toContain(`${flag} is empty`);
+    }
+  });
+
+  it('a secret file that is a device or a folder: said for what it is, never "chmod 600 /dev/null"', async () => {
+    const dev = await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', '--become-password-file', '/dev/null']);
+    refused(dev);
+    expect(dev.stderr).toContain('--become-password-file /dev/null: it is a device or socket, not a file holding the secret');
+    expect(dev.stderr).not.toContain('chmod');
+    const folder = await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', '--key-passphrase-file', dir]);
+    refused(folder);
+    expect(folder.stderr).toContain(`--key-passphrase-file ${dir}: it is a folder`);
+  });
+
+  it('rollback with --run twice: refused, not the last one undone', async () => {
+    const r = await runCli(['rollback', '-i', inventory, '--run', '20261205T120000-1-a', '--run', '20261205T130000-1-b']);
+    refused(r);
+    expect(r.stderr).toContain("--run is already '20261205T120000-1-a': give one run");
+  });
+
+  it('--syntax-check refuses a teqlctl_known_hosts_file that is not there, as a run does', async () => {
+    const inv = join(mkdtempSync(join(tmpdir(), 'teqlctl-kh-')), 'lab.yml');
+    writeFileSync(inv, readFileSync(inventory, 'utf8').replaceAll(join(dirname(inventory), 'known_hosts'), join(dirname(inventory), 'no_known_hosts')));
+    const r = await runCli(['play', '-i', inv, PLAYBOOK, '--syntax-check']);
+    refused(r);
+    expect(r.stderr).toContain('no_known_hosts does not exist');
   });
 });
