@@ -10,7 +10,7 @@ import { hostProblems } from '../load/inventory.js';
 import { Problems } from '../load/problems.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
-import { ConfigError, ConnectError, type SourcePos } from '../errors.js';
+import { ConfigError, ConnectError, RunFailure, type SourcePos } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 import { terminalText } from '../ui/terminal.js';
 import { statSync } from 'node:fs';
@@ -72,6 +72,8 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
       try {
         return { host, transport: await connectSsh(host, inventory.hosts.get(host)!.connection, options) };
       } catch (err) {
+        // Ctrl-C at a question stops the command (exit 130), not this host's connection alone.
+        if (err instanceof RunFailure) throw err;
         return { host, error: (err as Error).message + (err instanceof ConnectError && err.hint ? ` (hint: ${err.hint})` : '') };
       }
     }),

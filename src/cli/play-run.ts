@@ -24,20 +24,21 @@ import { recordPlaybookDir, recordRunOutcome } from './remembered-playbook-dir.j
 import { connectionExtraNames } from './run-extra-vars.js';
 import { extraVarsLayer } from '../load/extra-vars.js';
 import { Problems } from '../load/problems.js';
+import { RunFailure } from '../errors.js';
 import { serialNote } from '../play/sites.js';
 import { withHalfBundleNotes } from '../play/half-bundles.js';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** How `play` connects: secrets given up front (or asked on a terminal), --accept-new, strict sudo. */
-function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean, secrets: string[]): ConnectOptions {
+function connectOptions(playbook: string, flags: PlayFlags, interactive: boolean, secrets: string[], onQuit: () => void): ConnectOptions {
   const given = givenSecrets(flags, process.env);
   secrets.push(...Object.values(given));
   const rerun = shellJoin(['teqlctl', 'play', ...flags.inventory.flatMap((i) => ['-i', i]), playbook, ...(flags.limit ? ['-l', flags.limit] : []), ...(flags.extraVars ?? []).flatMap((e) => ['-e', e]), ...(flags.check ? ['--check'] : []), '--accept-new']);
   return {
     ...given,
     strictBecome: true,
-    ...(interactive ? askOnce((message) => askHidden(message, flags.json ? process.stderr : undefined), (s) => secrets.push(s)) : {}),
+    ...(interactive ? askOnce((message) => askHidden(message, flags.json ? process.stderr : undefined), (s) => secrets.push(s), onQuit) : {}),
     ...(flags.acceptNew
       ? {
           onUnknownHostKey: async (fingerprint: string, name: string) => {
@@ -67,7 +68,12 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
   // The local side (ssh client, ~/.ssh/config, agent) read once for the run's every connection.
-  const connecting = { ...connectOptions(playbook, flags, interactive, secrets), local: await readLocalSsh() };
+  // Ctrl-C at a question (a passphrase, the sudo password) stops the run before any change.
+  const quitAtQuestion = () => {
+    interrupted = true;
+    stop.abort();
+  };
+  const connecting = { ...connectOptions(playbook, flags, interactive, secrets, quitAtQuestion), local: await readLocalSsh() };
   const runId = newRunId();
   // -v streams the log to stderr: stdout stays the recap's, or the JSON document's alone.
   const echo = flags.verbose ? { level: flags.verbose, write: (t: string) => process.stderr.write(terminalText(t)) } : undefined;
@@ -105,7 +111,8 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     // On a terminal, connect first: any question (passphrase, sudo password) comes before the progress display.
     if (interactive) {
       const hosts = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
-      early = await connectFirst(hosts, forks, (h) => connectSsh(h, loaded.inventory.hosts.get(h)!.connection, connecting));
+      early = await connectFirst(hosts, forks, (h) => connectSsh(h, loaded.inventory.hosts.get(h)!.connection, connecting), stop.signal);
+      if (interrupted) throw new RunFailure('interrupted', 'interrupted while connecting (Ctrl-C at a question, or a signal): nothing was changed');
     }
     const ran = await runPlay(loaded, {
       runId,

@@ -3,11 +3,12 @@
 // thrown: the run reports them for their host as it would any connection failure.
 import type { Transport } from './transport.js';
 
-export async function connectFirst(hosts: readonly string[], limit: number, connect: (host: string) => Promise<Transport>): Promise<Map<string, Promise<Transport>>> {
+export async function connectFirst(hosts: readonly string[], limit: number, connect: (host: string) => Promise<Transport>, stop?: AbortSignal): Promise<Map<string, Promise<Transport>>> {
   const out = new Map<string, Promise<Transport>>();
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < hosts.length) {
+    // Interrupted (Ctrl-C at a question, a signal): no more hosts are connected.
+    while (next < hosts.length && !stop?.aborted) {
       const host = hosts[next++]!;
       const p = connect(host);
       p.catch(() => undefined); // the run awaits it later

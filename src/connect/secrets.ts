@@ -2,7 +2,8 @@
 // a file, an environment variable, or a question asked once and shared by every host that needs it.
 // They only ever go into ConnectOptions: never into argv, logs, the journal or JSON.
 import { readFileSync, statSync } from 'node:fs';
-import { ConfigError } from '../errors.js';
+import { ConfigError, RunFailure } from '../errors.js';
+import { isPromptExit } from '../ui/prompt-exit.js';
 
 /**
  * Why a file holding a secret is refused, as OpenSSH refuses a private key (sshkey_perm_ok in
@@ -60,10 +61,25 @@ export interface Askers {
  * one become password for every host whose sudo wants one, one passphrase per key file.
  * `onSecret` sees each answer, so that the run log can redact it.
  */
-export function askOnce(ask: (message: string) => Promise<string>, onSecret: (secret: string) => void): Askers {
+export function askOnce(ask: (message: string) => Promise<string>, onSecret: (secret: string) => void, onQuit?: () => void): Askers {
   let queue: Promise<unknown> = Promise.resolve();
+  // Ctrl-C (or a closed terminal) at a question stops the command, not one host's connection: the
+  // run went on connecting (and would have applied the others' bundles) and ended with exit 3 (a
+  // review). Every question after it is refused at once, unasked.
+  let quit: RunFailure | undefined;
+  const asked = async (message: string): Promise<string> => {
+    if (quit) throw quit;
+    try {
+      return await ask(message);
+    } catch (err) {
+      if (!isPromptExit(err)) throw err;
+      quit = new RunFailure('interrupted', `interrupted at the question "${message}" (Ctrl-C, or the terminal closed): nothing was changed`);
+      onQuit?.();
+      throw quit;
+    }
+  };
   const serial = (message: string): Promise<string> => {
-    const answer = queue.then(() => ask(message));
+    const answer = queue.then(() => asked(message));
     queue = answer.catch(() => undefined);
     return answer.then((s) => {
       if (s) onSecret(s);

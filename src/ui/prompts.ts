@@ -71,7 +71,4 @@ export function askCheckbox<T>(q: CheckboxQuestion<T>, context?: Context): Promi
   }, context);
 }
 
-/** Ctrl-C (or a closed terminal) inside a prompt: inquirer rejects with ExitPromptError. */
-export function isPromptExit(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
-}
+export { isPromptExit } from './prompt-exit.js';

@@ -54,14 +54,15 @@ describe('questions on a terminal', () => {
     expect(seen.sort()).toEqual(['pp-2', 'pp-3', 'pw']);
   });
 
-  it('a closed prompt fails every host waiting on it, and later questions still come', async () => {
+  it('a closed prompt fails every host waiting on it, as interrupted, and no later question comes (it stops the command since 2026-12-05)', async () => {
     let n = 0;
     const a = askOnce(async () => {
       if (n++ === 0) throw Object.assign(new Error('User force closed the prompt'), { name: 'ExitPromptError' });
       return 'pp';
     }, () => undefined);
-    await expect(Promise.all([a.askBecomePassword(), a.askBecomePassword()])).rejects.toThrow(/force closed/);
-    await expect(a.askKeyPassphrase('/k')).resolves.toBe('pp');
+    await expect(Promise.all([a.askBecomePassword(), a.askBecomePassword()])).rejects.toThrow(/^interrupted at the question "sudo password for become:"/);
+    await expect(a.askKeyPassphrase('/k')).rejects.toThrow(/^interrupted at the question/);
+    expect(n).toBe(1);
   });
 });
 
@@ -90,5 +91,33 @@ describe('secret files readable by others', () => {
   it('a file of another owner is left to the system, as OpenSSH does', () => {
     expect(tooOpen('f', 0o644, 12345, 0)).toBeUndefined();
     expect(tooOpen('f', 0o600, 0, 0)).toBeUndefined();
+  });
+});
+
+describe('Ctrl-C at a question', () => {
+  const exit = () => Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+
+  it('stops the command: the question rejects as interrupted (exit 130), the caller is told once, and no later question is asked', async () => {
+    const asked: string[] = [];
+    let quits = 0;
+    const askers = askOnce(async (message) => {
+      asked.push(message);
+      throw exit();
+    }, () => undefined, () => quits++);
+    const first = askers.askKeyPassphrase('/k1');
+    await expect(first).rejects.toMatchObject({ exitCode: 130, message: expect.stringContaining('interrupted at the question "passphrase for /k1:"') });
+    await expect(askers.askBecomePassword()).rejects.toMatchObject({ exitCode: 130 });
+    await expect(askers.askKeyPassphrase('/k2')).rejects.toMatchObject({ exitCode: 130 });
+    expect(asked).toEqual(['passphrase for /k1:']);
+    expect(quits).toBe(1);
+  });
+
+  it('another failure of a question is that host\'s, as before', async () => {
+    const askers = askOnce(async () => {
+      throw new Error('no terminal');
+    }, () => undefined, () => {
+      throw new Error('not a quit');
+    });
+    await expect(askers.askBecomePassword()).rejects.toThrow('no terminal');
   });
 });
