@@ -135,6 +135,12 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
           say('refusing to change routers without --yes when there is no terminal to ask on');
           return false;
         }
+        // --json shows no plan (the document is the output), and the question would go into the
+        // document: it asked to approve a plan it never showed (a review).
+        if (!flags.yes && flags.json) {
+          say('refusing to change routers without --yes under --json: the plan is not shown there; review it with --check (with --diff), then run with --yes');
+          return false;
+        }
         const answer = flags.yes ? true : await askApproval(deadline);
         if (answer === true) record();
         return answer;

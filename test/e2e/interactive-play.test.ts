@@ -36,6 +36,22 @@ async function screenUntil(pattern: RegExp, ms = 120_000): Promise<string> {
 }
 
 describe('play on a terminal', () => {
+  it('--json without --yes: refused before any change (exit 8), not asked about a plan it never showed', async () => {
+    await resetRouters('a', 'b');
+    const before = await bothStates();
+    try {
+      startOnTerminal(`play -i ${LAB_INVENTORY} ${CHAPTER} --json`);
+      const screen = await screenUntil(/PLAY-EXIT=\d+/);
+      expect(screen).toMatch(/PLAY-EXIT=8/);
+      expect(screen).toContain('refusing to change routers without --yes under --json');
+      expect(screen).not.toContain('Apply these changes?');
+      expect(screen).toMatch(/"exitCode": ?8/);
+      expect(await bothStates()).toEqual(before);
+    } finally {
+      try { tmux('kill-session', '-t', session); } catch { /* already gone */ }
+    }
+  });
+
   it('asks, applies over the connections it opened first, and confirms over new ones (two connections per changed host)', async () => {
     await resetRouters('a', 'b');
     const work = mkdtempSync(join(tmpdir(), 'teqlctl-tty-'));
