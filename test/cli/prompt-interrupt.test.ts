@@ -7,22 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, countingServer } from '../helpers/cli.js';
+import { screenUntil as screenOf, tmux } from '../helpers/tmux.js';
 
 const session = `teqlctl-prompt-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 afterAll(() => {
   try { tmux('kill-session', '-t', session); } catch { /* already gone */ }
 });
 
-async function screenUntil(pattern: RegExp, ms = 30_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const screen = tmux('capture-pane', '-p', '-J', '-t', session, '-S', '-300');
-    if (pattern.test(screen)) return screen;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}:\n${screen}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const screenUntil = (pattern: RegExp) => screenOf(session, pattern, 30_000);
 
 describe('Ctrl-C at a passphrase question', () => {
   it('stops play before any other host is connected: exit 130, nothing changed', async () => {

@@ -4,17 +4,16 @@
 // log shows both connections of each host by their client ports. A later play's question runs
 // under the earlier play's dead-man timers: unanswered, it ends before they fire, and the run rolls back.
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resetRouters } from './lab.js';
 import { laneCommandPrefix } from './lanes.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, teqlctl } from './teqlctl.js';
-import { bothStates, sleep } from './wait.js';
+import { screenUntil as screenOf, tmux } from '../helpers/tmux.js';
+import { bothStates } from './wait.js';
 
 const session = `teqlctl-play-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 
 afterAll(async () => {
   try { tmux('kill-session', '-t', session); } catch { /* already gone */ }
@@ -25,15 +24,7 @@ const cli = resolve(ROOT, 'dist/cli/main.js');
 const startOnTerminal = (args: string) =>
   tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${ROOT} && ${laneCommandPrefix()}node ${cli} ${args}; echo PLAY-EXIT=$?; sleep 3600`);
 
-async function screenUntil(pattern: RegExp, ms = 120_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const screen = tmux('capture-pane', '-p', '-J', '-t', session, '-S', '-3000');
-    if (pattern.test(screen)) return screen;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}:\n${screen}`);
-    await sleep(300);
-  }
-}
+const screenUntil = (pattern: RegExp, ms?: number) => screenOf(session, pattern, ms);
 
 describe('play on a terminal', () => {
   it('--json without --yes: refused before any change (exit 8), not asked about a plan it never showed', async () => {
