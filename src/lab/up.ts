@@ -14,6 +14,7 @@ import { RUN_TOOLS, requireTools } from './tools.js';
 import { currentTopology, recordedLinkPortBase, writeTopologyRecord } from './topology-record.js';
 import { ALL_ROUTERS, DEFAULT_TOPOLOGY, describeTopology, linkPortBase, routersOf, sameTopology, type LabRouter, type LabTopology } from './topology.js';
 import { renderHubInventory } from './hub-inventory.js';
+import { checkInventoryDestination } from './inventory-destination.js';
 
 type Ports = Partial<Record<LabRouter, number>>;
 type Interfaces = Partial<Record<LabRouter, RouterInterfaces>>;
@@ -23,8 +24,7 @@ function writeKnownHosts(p: LabPaths, ports: Ports): void {
   writeFileSync(p.knownHosts, renderKnownHosts(entries));
 }
 
-function writeInventory(p: LabPaths, topology: LabTopology, ports: Ports, interfaces: Interfaces, out?: string): string {
-  const file = inventoryPath(process.env, process.cwd(), out);
+function writeInventory(p: LabPaths, topology: LabTopology, ports: Ports, interfaces: Interfaces, file: string): string {
   mkdirSync(dirname(file), { recursive: true });
   const links = Object.fromEntries(Object.entries(interfaces).map(([r, i]) => [r, i!.links]));
   const common = { privateKeyFile: p.key, knownHostsFile: p.knownHosts };
@@ -53,6 +53,9 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
   const started = Date.now();
   const p = labPaths();
   requireTools(RUN_TOOLS);
+  if (inventoryOut === '') throw new LabError('--inventory-out is empty', 'give the inventory file to write, or leave --inventory-out out');
+  const inventoryFile = inventoryPath(process.env, process.cwd(), inventoryOut);
+  checkInventoryDestination(inventoryFile);
   const routers = routersOf(topology);
   const running = ALL_ROUTERS.filter((r) => runningPid(p.pidfile(r)) !== undefined);
   refuseOtherTopology(p, running, topology);
@@ -101,7 +104,7 @@ export async function labUp(topology: LabTopology = DEFAULT_TOPOLOGY, inventoryO
   }
   writeTopologyRecord(p, { ...topology, linkPortBase: base, interfaces });
   for (const r of routers) log(`router ${r}: management ${interfaces[r]!.management}, links ${interfaces[r]!.links.join(' ')}`);
-  const inventory = writeInventory(p, topology, ports, interfaces, inventoryOut);
+  const inventory = writeInventory(p, topology, ports, interfaces, inventoryFile);
   log(`lab up in ${seconds(started)}; inventory: ${inventory}; known_hosts: ${p.knownHosts}`);
   return inventory;
 }
