@@ -1,18 +1,15 @@
-// Ansible host patterns: names, groups, all, `a:b` or `a,b` unions, `&` intersections, `!` exclusions, `*` globs.
+// Ansible host patterns: names, groups, all, `a:b` or `a,b` unions, `&` intersections, `!` exclusions,
+// fnmatch globs (`*`, `?`, `[a-z]`, `[!a]`) and subscripts (`routers[0]`, `routers[1:]`).
+
+export { PatternError };
+import { fnmatch, isGlob } from './fnmatch.js';
 import { parseAddress } from './parse-address.js';
+import { PatternError } from './pattern-error.js';
+import { applySubscript, splitSubscript } from './pattern-subscript.js';
 import { splitHostPattern } from './split-pattern.js';
 import type { Inventory } from './types.js';
 
-export class PatternError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
-
-const SYNTAX_HINT = 'patterns: host, group, all, *, glob*, a:b or a,b (union), a:&b (and), a:!b (except)';
+const SYNTAX_HINT = 'patterns: host, group, all, *, glob*, r[12], group[0], group[1:3], a:b or a,b (union), a:&b (and), a:!b (except)';
 
 /** Host names matched by `pattern`, in the order Ansible gives them. Every term must match something. */
 export function matchPattern(pattern: string | readonly string[], inv: Inventory): string[] {
@@ -58,64 +55,45 @@ export function excludedBy(terms: readonly string[], inv: Inventory): Set<string
 /** `excluding`: a `!` term, where Ansible's implicit localhost is a name that takes nothing out. */
 function matchTerm(term: string, inv: Inventory, excluding = false): string[] {
   if (term.startsWith('~')) throw new PatternError(`regular-expression host patterns are not supported: '${term}'`, SYNTAX_HINT);
-  if (/[[\]]/.test(term)) throw new PatternError(`subscripts and ranges in host patterns are not supported: '${term}'`, SYNTAX_HINT);
+  const { expr, subscript } = splitSubscript(term);
+  const hosts = enumerate(expr, inv, excluding, term);
+  // As Ansible: the subscript takes positions of what the term matched, duplicates and all, then
+  // each host is kept once.
+  return [...new Set(subscript ? applySubscript(term, expr, hosts, subscript) : hosts)];
+}
+
+/** What `term` (no subscript) matches, in Ansible's order: hosts of matching groups, then matching hosts. */
+function enumerate(term: string, inv: Inventory, excluding: boolean, shown: string): string[] {
   if (term === '') throw new PatternError("'&' or '!' must be followed by a host or group", SYNTAX_HINT);
   if (term === 'all' || term === '*') return inv.groups.get('all') ?? [...inv.hosts.keys()];
   const group = inv.groups.get(term);
   if (group) return group;
   if (inv.hosts.has(term)) return [term];
-  const found = new Set<string>();
+  const found: string[] = [];
   // A glob that names an empty group matches it, as the group's own name does (Ansible: no warning).
   let groupMatched = false;
-  if (/[*?]/.test(term)) {
+  if (isGlob(term)) {
     // Groups in the order Ansible made them: all and ungrouped first (it makes them when it starts).
     const groups = ['all', 'ungrouped', ...[...inv.groups.keys()].filter((g) => g !== 'all' && g !== 'ungrouped')];
-    for (const g of groups.filter((name) => globMatch(term, name))) {
+    for (const g of groups.filter((name) => fnmatch(term, name))) {
       groupMatched = true;
-      inv.groups.get(g)?.forEach((h) => found.add(h));
+      found.push(...(inv.groups.get(g) ?? []));
     }
-    for (const h of inv.hosts.keys()) if (globMatch(term, h)) found.add(h);
+    for (const h of inv.hosts.keys()) if (fnmatch(term, h)) found.push(h);
   }
   // Ansible runs these on its own machine when the inventory lacks them; teqlctl changes routers only.
   // `all:!localhost`, a habit to keep a play off the control machine, excludes nothing here, as
   // there (its `all` never holds the implicit localhost): no typo can hide behind it.
-  if (found.size === 0 && ['localhost', '127.0.0.1', '::1'].includes(term)) {
+  if (found.length === 0 && ['localhost', '127.0.0.1', '::1'].includes(term)) {
     if (excluding) return [];
     throw new PatternError(`host pattern '${term}' matches no host or group: Ansible's implicit localhost (the machine it runs on) is not a host to teqlctl`, 'name the routers to change, or add the router as a host of the inventory');
   }
-  if (found.size === 0 && !groupMatched) {
+  if (found.length === 0 && !groupMatched) {
     const groups = [...inv.groups.keys()].join(', ');
     const hosts = [...inv.hosts.keys()].join(', ');
     // 'a:b' left whole: the pattern held ',' (Ansible then splits on ',' only), or is an address to Ansible.
     const joined = term.includes(':') && !parseAddress(term) ? `'${term}' is one name, as Ansible cuts a pattern holding ',' on ',' only: write ${term.replace(/:/g, ',')}; ` : '';
-    throw new PatternError(`host pattern '${term}' matches no host or group`, `${joined}groups: ${groups}; hosts: ${hosts}`);
+    throw new PatternError(`host pattern '${shown}' matches no host or group`, `${joined}groups: ${groups}; hosts: ${hosts}`);
   }
-  return [...found];
-}
-
-/**
- * `*` (any run) and `?` (one character) against a whole name, in O(pattern × name) steps at worst: on a
- * mismatch only the last `*` takes one more character (a regular expression would try every split).
- */
-export function globMatch(pattern: string, name: string): boolean {
-  let p = 0;
-  let n = 0;
-  let star = -1;
-  let starN = 0;
-  while (n < name.length) {
-    if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === name[n]))) {
-      p++;
-      n++;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p++;
-      starN = n;
-    } else if (star >= 0) {
-      p = star + 1;
-      n = ++starN;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
+  return found;
 }

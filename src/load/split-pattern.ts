@@ -3,6 +3,7 @@
 // parse_address takes whole (an IPv6 address, host:port, r[1:3]) is one term; else it is split on ':'
 // and on whitespace, a bracketed part kept whole. Each entry of a list is split so on its own.
 import { parseAddress } from './parse-address.js';
+import { PatternError } from './pattern-error.js';
 
 // Python's whitespace (str.isspace, \s on str), not JavaScript's: \x1c-\x1f and \x85 are, \ufeff is not.
 const PY_SPACE = '\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
@@ -20,6 +21,13 @@ export function splitHostPattern(pattern: string | readonly string[]): string[] 
   let parts: string[];
   if (pattern.includes(',')) parts = pattern.split(',');
   else if (parseAddress(pattern)) parts = [pattern];
-  else parts = pattern.match(TERM) ?? [];
+  else {
+    parts = pattern.match(TERM) ?? [];
+    // Python's findall drops a '[' or ']' that pairs with nothing and cuts the term there:
+    // 'router_[a' ran as 'router_' and 'a'. Said as written instead.
+    if (/[[\]]/.test(pattern.replace(TERM, ''))) {
+      throw new PatternError(`'${pattern}': a '[' or ']' pairs with nothing (Ansible would drop it and cut the pattern there)`, 'close the bracket (r[12], group[0], group[1:3]) or take it out');
+    }
+  }
   return parts.map(pyStrip).filter((p) => p !== '');
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { globMatch, matchPattern, PatternError } from '../../src/load/host-pattern.js';
+import { fnmatch } from '../../src/load/fnmatch.js';
+import { matchPattern, PatternError } from '../../src/load/host-pattern.js';
 import { loadInventory } from '../../src/load/inventory.js';
 
 // hosts: lonely (ungrouped), r1 r2 (site:routers), s1 (site:switches)
@@ -43,7 +44,10 @@ describe('host patterns', () => {
     expect(() => match('r1:r2,s1')).toThrow("host pattern 'r1:r2' matches no host or group");
     expect(match('r1 s1')).toEqual(['r1', 's1']);
     expect(match(' s1 \tlonely:r2 ')).toEqual(['s1', 'lonely', 'r2']);
-    expect(() => match('routers[0:1]')).toThrow("subscripts and ranges in host patterns are not supported: 'routers[0:1]'");
+    expect(match('routers[0:1]:s1')).toEqual(['r1', 'r2', 's1']);
+    // Python's findall drops a lone bracket and cuts there ('router_[a' ran as 'router_' and 'a').
+    expect(() => match('r1:router_[a')).toThrow("'r1:router_[a': a '[' or ']' pairs with nothing");
+    expect(() => match('r1]:s1')).toThrow("a '[' or ']' pairs with nothing");
   });
 
   it('apply & and ! after the unions, whatever the written order', () => {
@@ -73,7 +77,6 @@ describe('host patterns', () => {
     expect(() => match('routers:&localhost')).toThrow("host pattern 'localhost' matches no host or group: Ansible's implicit localhost");
     expect(() => match('localhost')).toThrow("host pattern 'localhost' matches no host or group: Ansible's implicit localhost");
     expect(() => match('~r[12]')).toThrow('regular-expression host patterns are not supported');
-    expect(() => match('routers[0]')).toThrow('subscripts and ranges');
     expect(() => match(' , ')).toThrow('empty host pattern');
     expect(() => match('routers:&switches')).toThrow("host pattern 'routers:&switches' leaves no host");
   });
@@ -86,19 +89,75 @@ describe("excluding Ansible's implicit localhost", () => {
   });
 });
 
-describe('glob matching', () => {
-  it('matches * and ? over the whole name', () => {
-    expect(globMatch('r*', 'router_a')).toBe(true);
-    expect(globMatch('*_?', 'router_a')).toBe(true);
-    expect(globMatch('r?uter*b', 'router_a')).toBe(false);
-    expect(globMatch('*a*', 'xyz')).toBe(false);
-    expect(globMatch('**', '')).toBe(true);
-    expect(globMatch('a.c', 'abc'), 'a dot is a dot').toBe(false);
+describe('subscripts, as Ansible takes them', () => {
+  it('take positions of what the term matched: [i] (from the end when negative), [x:y] both ends counted, [x:] to the last', () => {
+    expect(match('routers[0]')).toEqual(['r1']);
+    expect(match('routers[-1]')).toEqual(['r2']);
+    expect(match('all[1:2]')).toEqual(['r1', 'r2']);
+    expect(match('all[2:]')).toEqual(['r2', 's1']);
+    expect(match('site[0:0]')).toEqual(['r1']);
+    // A canary, then the rest: the two runs cover the group once.
+    expect([...match('site[0]'), ...match('site[1:]')]).toEqual(match('site'));
+  });
+
+  it('apply to globs, & and ! terms', () => {
+    expect(match('r*[1]')).toEqual(['r2']);
+    expect(match('all:!routers[0]')).toEqual(['lonely', 'r2', 's1']);
+    expect(match('site:&all[0:2]')).toEqual(['r1', 'r2']);
+  });
+
+  it('refuse positions past the end, ranges written backwards, and [x-y] (which Ansible reads as positions, not a class)', () => {
+    expect(() => match('routers[2]')).toThrow("host pattern 'routers[2]' matches no host: 'routers' matches 2 hosts, at positions 0 to 1");
+    expect(() => match('routers[-3]')).toThrow('matches no host');
+    expect(() => match('routers[5:9]')).toThrow("host pattern 'routers[5:9]' matches no host");
+    expect(() => match('routers[3:1]')).toThrow('a range that ends before it starts');
+    expect(() => match('r[1-2]')).toThrow("'r[1-2]': Ansible reads [1-2] as the positions 1 to 2 of what 'r' matches");
+  });
+
+  it('name the whole term when its base matches nothing', () => {
+    expect(() => match('routerz[0]')).toThrow("host pattern 'routerz[0]' matches no host or group");
+  });
+});
+
+describe('glob matching (Python fnmatch)', () => {
+  it('matches *, ? and classes over the whole name', () => {
+    expect(fnmatch('r*', 'router_a')).toBe(true);
+    expect(fnmatch('*_?', 'router_a')).toBe(true);
+    expect(fnmatch('r?uter*b', 'router_a')).toBe(false);
+    expect(fnmatch('*a*', 'xyz')).toBe(false);
+    expect(fnmatch('**', '')).toBe(true);
+    expect(fnmatch('a.c', 'abc'), 'a dot is a dot').toBe(false);
+    expect(fnmatch('router_[ab]', 'router_b')).toBe(true);
+    expect(fnmatch('router_[ab]', 'router_c')).toBe(false);
+    expect(fnmatch('r[0-9][0-9]', 'r42')).toBe(true);
+    expect(fnmatch('[!a]*', 'abc')).toBe(false);
+    expect(fnmatch('[!a]*', 'bcd')).toBe(true);
+    expect(fnmatch('R*', 'r1'), 'case counts').toBe(false);
+  });
+
+  it('reads brackets as Python does: an unclosed [ is itself, ] first in a class is a member, a backwards range matches nothing, - at an end is itself', () => {
+    expect(fnmatch('a[', 'a[')).toBe(true);
+    expect(fnmatch('a[]]', 'a]')).toBe(true);
+    expect(fnmatch('a[!]', 'a[!]')).toBe(true);
+    expect(fnmatch('x[z-a]', 'xa')).toBe(false);
+    expect(fnmatch('x[!z-a]', 'xq')).toBe(true);
+    expect(fnmatch('[a-]', '-')).toBe(true);
+    expect(fnmatch('[!-a]', '-')).toBe(false);
+    expect(fnmatch('[!-a]', 'b')).toBe(true);
+  });
+
+  it('globs with classes match groups and hosts', () => {
+    expect(match('[rs]1')).toEqual(['r1', 's1']);
+    expect(match('router[s]')).toEqual(['r1', 'r2']);
+    expect(match('r[!1]')).toEqual(['r2']);
+    // As Ansible, a glob matches group names too: '[!r]*' matches all (and so every host), '[!rsa]*' ungrouped.
+    expect(match('[!r]*')).toEqual(match('all'));
+    expect(match('[!rsa]*')).toEqual(['lonely']);
   });
 
   it('takes linear time where a regular expression backtracks', () => {
     const t = Date.now();
-    expect(globMatch(`${'*a'.repeat(40)}*c`, 'a'.repeat(255))).toBe(false);
+    expect(fnmatch(`${'*a'.repeat(40)}*c`, 'a'.repeat(255))).toBe(false);
     expect(Date.now() - t).toBeLessThan(100);
   });
 });
