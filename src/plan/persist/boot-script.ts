@@ -100,7 +100,7 @@ export function revertPendingRuns(): string[] {
     // counted, or the script would run itself again forever and hold up the boot (network.target).
     // A lock taken in an earlier boot (where /run is kept across reboots) holds nothing: its shell
     // died with that boot. A lock without a boot line (an older teqlctl's) counts as live.
-    'reverted=0',
+    'reverted=0; tq_live=',
     `bid=; read -r bid 2>/dev/null < ${BOOT_ID_FILE}`,
     // One boot script at a time (two interfaces' if-up.d hooks at once, the unit beside a hook):
     // a second one meanwhile would find the first's revert half done, and apply over it. It waits
@@ -150,7 +150,7 @@ export function revertPendingRuns(): string[] {
     // decided as abandoned, so that no later boot takes it up either. A run without a boot line (an
     // older teqlctl's) is reverted, as before.
     `      ${readRunBoot('"${s%/state}"', 'rb')}`,
-    `      if [ -n "$bid" ] && [ "$rb" = "$bid" ]; then echo "teqlctl boot: run $r was armed in this boot: its own dead-man decides it, not the boot script" >&2; continue; fi`,
+    `      if [ -n "$bid" ] && [ "$rb" = "$bid" ]; then echo "teqlctl boot: run $r was armed in this boot: its own dead-man decides it, not the boot script" >&2; tq_live="$tq_live $r"; continue; fi`,
     `      if [ -n "$rb" ] && later "$s"; then`,
     `        if ${decide('"${s%/state}"', 'revert')} && echo abandoned > "$s"; then echo "teqlctl boot: run $r was left pending by an earlier restart, and a later run exists: not reverted (it would undo the later run's configuration), recorded as abandoned; see teqlctl status" >&2`,
     `        else echo "teqlctl boot: run $r was left pending by an earlier restart, and a later run exists: not reverted, but it could not be recorded as abandoned (decided by another, or a read-only disk): see teqlctl status" >&2; failed=1; fi`,
@@ -159,13 +159,20 @@ export function revertPendingRuns(): string[] {
     '      /bin/sh "${s%/state}/revert.sh" boot;;',
     '    reverting|rolling-back)',
     `      if later "$s" name; then echo "teqlctl boot: run $r is $st, and a later run exists: its undo is not resumed (it would undo the later run's configuration); see teqlctl status" >&2; continue; fi`,
-    `      if held "$r"; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; continue; fi`,
+    `      if held "$r"; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; tq_live="$tq_live $r"; continue; fi`,
     `      if ! grep -qx '${RESUMABLE_MARK}' "\${s%/state}/revert.sh" 2>/dev/null; then echo "teqlctl boot: run $r is $st, and its revert.sh cannot finish it (an older teqlctl's, or a rollback's redo): left as it is, see teqlctl status" >&2; continue; fi`,
     '      /bin/sh "${s%/state}/revert.sh" resume;;',
     '    *) continue;;',
     '  esac',
     `  case "$(cat "$s" 2>/dev/null)" in pending|reverting|rolling-back|'') echo "teqlctl boot: run \${s%/state} is still $(cat "$s" 2>/dev/null) after its revert (a read-only disk, or decided elsewhere): left as it is, see teqlctl status" >&2; failed=1;; *) reverted=1;; esac`,
     'done',
+    // A run of this boot still undecided (pending, its undo running), or one holding the lock now
+    // (before its arm, or persisting after its confirmation): the configuration is the run's to
+    // change. Applied now (an ifup's hook, the unit restarted), this script's steps went over the
+    // run's: an older script put back what a teardown had just removed, or a newer one re-applied a
+    // run its dead-man had just undone (a review).
+    `if [ -z "$tq_live" ] && [ -f ${LOCK_OWNER} ]; then tq_lp=; tq_lb=; tq_lr=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; boot=*) tq_lb=\${tq_l#boot=};; run=*) tq_lr=\${tq_l#run=};; esac; done < ${LOCK_OWNER}; if [ -n "$tq_lp" ] && [ -d "/proc/$tq_lp" ] && { [ -z "$tq_lb" ] || [ "$tq_lb" = "$bid" ]; }; then tq_live=" \${tq_lr:-(unnamed)}"; fi; fi`,
+    `if [ -n "$tq_live" ]; then echo "teqlctl boot: run$tq_live of this boot is not decided yet or holds the lock: the configuration is left to it, not applied now" >&2; exit 0; fi`,
     'if [ $reverted = 1 ] && [ -z "${TEQLCTL_BOOT_AGAIN:-}" ]; then if [ -x "$0" ]; then export TEQLCTL_BOOT_AGAIN=1; exec "$0"; fi; exit 0; fi',
   ];
 }

@@ -210,6 +210,7 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(res.code).toBe(0);
     expect(r.reverts()).toBe(0);
     expect(res.stderr).toContain('teqlctl boot: run r1 is rolling-back and holds the lock');
+    expect(r.calls(), 'nothing applied beside the undo').toBe(0);
   });
 
   it('a lock of this boot holds; one taken in an earlier boot (a /run kept across reboots) does not: its undo is resumed', () => {
@@ -243,7 +244,32 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(r.state()).toBe('pending');
     expect(r.decidedBy()).toEqual([]);
     expect(res.stderr).toContain('teqlctl boot: run r1 was armed in this boot: its own dead-man decides it, not the boot script');
-    expect(r.calls()).toBe(2);
+    // Nor is this script's configuration applied over the run's (an older script put back what a
+    // teardown removed; a newer one re-applied a run its dead-man had undone: a review).
+    expect(res.stderr).toContain('teqlctl boot: run r1 of this boot is not decided yet or holds the lock: the configuration is left to it, not applied now');
+    expect(r.calls()).toBe(0);
+  });
+
+  it('a run holding the lock in this boot (before its arm, or persisting after its confirmation): nothing applied over it; a lock whose shell is gone, or of an earlier boot, holds nothing', () => {
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const live = router(shell, 'exit 0', 'confirmed');
+      writeFileSync(join(live.root, 'lock-owner'), `run=r2\nowner=t@t\npid=${sleeper.pid}\nboot=this-boot\n`);
+      const res = live.boot();
+      expect(res.code).toBe(0);
+      expect(res.stderr).toContain('teqlctl boot: run r2 of this boot is not decided yet or holds the lock');
+      expect(live.calls()).toBe(0);
+      const earlier = router(shell, 'exit 0', 'confirmed');
+      writeFileSync(join(earlier.root, 'lock-owner'), `run=r2\nowner=t@t\npid=${sleeper.pid}\nboot=an-earlier-boot\n`);
+      expect(earlier.boot().code).toBe(0);
+      expect(earlier.calls()).toBe(2);
+    } finally {
+      sleeper.kill();
+    }
+    const gone = router(shell, 'exit 0', 'confirmed');
+    writeFileSync(join(gone.root, 'lock-owner'), 'run=r2\nowner=t@t\npid=999999999\nboot=this-boot\n');
+    expect(gone.boot().code).toBe(0);
+    expect(gone.calls()).toBe(2);
   });
 
   it('a pending run of an earlier boot, the latest: reverted as its timer would have', () => {
