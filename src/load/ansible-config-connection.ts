@@ -22,18 +22,29 @@ interface Setting {
 
 // Ansible's booleans (ansible.module_utils.parsing.convert_bool): these and an empty value are false.
 const falsy = (v: string) => /^(false|no|off|0|n|f|)$/i.test(v.trim());
-// ssh options that change where a connection goes, as whom, or which keys it trusts.
-const MOVING_OPTIONS = /^(proxyjump|proxycommand|port|user|hostname|identityfile|identitiesonly|certificatefile|userknownhostsfile|globalknownhostsfile|stricthostkeychecking|hostkeyalias|bindaddress|bindinterface)$/i;
+// ssh options that change where a connection goes, as whom, with which keys or agent, or which
+// host keys it trusts (a review found IdentityAgent, RevokedHostKeys, KnownHostsCommand,
+// PubkeyAuthentication and CanonicalizeHostname passed as inert).
+const MOVING_OPTIONS = /^(proxyjump|proxycommand|port|user|hostname|identityfile|identitiesonly|identityagent|certificatefile|pubkeyauthentication|userknownhostsfile|globalknownhostsfile|knownhostscommand|revokedhostkeys|stricthostkeychecking|hostkeyalias|hostkeyalgorithms|verifyhostkeydns|requiredrsasize|addressfamily|canonicalizehostname|canonicaldomains|canonicalizefallbacklocal|canonicalizemaxdots|canonicalizepermittedcnames|bindaddress|bindinterface|include)$/i;
+// ssh's own options (its getopt string): those that take a value, and those that move the
+// connection (an address family, a jump, a port, a user, a key, a config file, forwards).
+const WITH_VALUE = new Set('bcDEeFIiJLlmOoPpQRSWw');
+const MOVING_FLAGS = new Set('46JplFiWbBDLRSI');
 function sshArgsInert(value: string): boolean {
   const read = shellWords(value);
   if ('error' in read) return false;
   const words = read.words;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (/^-[JplFiWbBDLRS]/.test(w)) return false;
-    if (w.startsWith('-o')) {
-      const opt = w.length > 2 ? w.slice(2) : words[++i] ?? '';
-      if (MOVING_OPTIONS.test(opt.trim().split(/[=\s]/)[0] ?? '')) return false;
+    if (!w.startsWith('-') || w === '-') continue;
+    // Flags bundle as getopt reads them: -Cp 2222 is -C and -p 2222, -CJbastion -C and -J bastion.
+    for (let k = 1; k < w.length; k++) {
+      const flag = w[k]!;
+      if (MOVING_FLAGS.has(flag)) return false;
+      if (!WITH_VALUE.has(flag)) continue;
+      const arg = k + 1 < w.length ? w.slice(k + 1) : words[++i] ?? '';
+      if (flag === 'o' && MOVING_OPTIONS.test(arg.trim().split(/[=\s]/)[0] ?? '')) return false;
+      break;
     }
   }
   return true;
@@ -73,7 +84,8 @@ function entries(text: string, file: string): Array<{ section: string; key: stri
       return;
     }
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s?(.*)$/.exec(line);
-    if (m) out.push({ section, key: m[1]!, value: m[2]!.replace(/\s+[#;].*$/, ''), pos: { file, line: i + 1, col: 1 } });
+    // configparser lowercases option names: REMOTE_USER is remote_user to Ansible (a review).
+    if (m) out.push({ section, key: m[1]!.toLowerCase(), value: m[2]!.replace(/\s+[#;].*$/, ''), pos: { file, line: i + 1, col: 1 } });
   });
   return out;
 }

@@ -39,7 +39,9 @@ export function configKeys(text: string): string[] {
   const keys: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]/.exec(line);
-    if (m && !/^\s*[#;]/.test(line) && !keys.includes(m[1]!)) keys.push(m[1]!);
+    // configparser lowercases option names (REMOTE_USER is remote_user to Ansible).
+    const key = m?.[1]?.toLowerCase();
+    if (key !== undefined && !/^\s*[#;]/.test(line) && !keys.includes(key)) keys.push(key);
   }
   return keys;
 }

@@ -59,6 +59,18 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
     for (const off of ['n', 'F', '', 'Off']) expect(refused(`[privilege_escalation]\nbecome = ${off}\n`, { r1: {} }).errors, off).toEqual([]);
   });
 
+  it('reads keys in any case, as configparser does, and ssh_args flags bundled as ssh reads them, and every option that moves the connection (a review)', () => {
+    const upper = refused('[defaults]\nREMOTE_USER = admin\n[ssh_connection]\nSSH_ARGS = -o ProxyJump=bastion\n', { r1: {} }).errors;
+    expect(upper.map((e) => e.message)).toEqual([expect.stringMatching(/sets remote_user \("admin"\)/), expect.stringMatching(/sets ssh_args \("-o ProxyJump=bastion"\)/)]);
+    for (const args of ['-Cp 2222', '-CJ bastion', '-CJbastion', '-4', '-C -o IdentityAgent=/tmp/agent', '-o RevokedHostKeys=/etc/ssh/revoked', '-oKnownHostsCommand=/bin/true', '-o PubkeyAuthentication=no', '-o CanonicalizeHostname=yes -o CanonicalDomains=example.net', '-o RequiredRSASize=3072', '-o AddressFamily=inet6']) {
+      expect(refused(`[ssh_connection]\nssh_args = ${args}\n`, { r1: {} }).errors, args).toHaveLength(1);
+    }
+    // Values of flags are not flags: -c takes a cipher, -o's ControlPath holds a '-p'.
+    for (const args of ['-c aes128-ctr', '-o ControlPath=/tmp/x-p', '-C -o ServerAliveInterval=5', '-vvv']) {
+      expect(refused(`[ssh_connection]\nssh_args = ${args}\n`, { r1: {} }).errors, args).toEqual([]);
+    }
+  });
+
   it('become_user and become_method matter only for hosts where become is on (the config\'s, or the host\'s ansible_become)', () => {
     expect(refused('[privilege_escalation]\nbecome_user = admin\nbecome_method = su\n', { r1: {} }).errors).toEqual([]);
     const on = refused('[privilege_escalation]\nbecome_user = admin\n', { r1: { ansible_become: true }, r2: {}, r3: { ansible_become: 'false' } }).errors;
