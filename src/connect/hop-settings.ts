@@ -15,3 +15,9 @@ export function connectTimeoutOf(v: string | undefined): { connectTimeoutMs?: nu
 export function addressFamilyOf(v: string | undefined): { addressFamily?: 'inet' | 'inet6' } {
   return v === 'inet' || v === 'inet6' ? { addressFamily: v } : {};
 }
+
+/** RequiredRSASize above the 1024 bits every RSA key is held to anyway (key-blob.ts). */
+export function requiredRsaOf(value: string | undefined): { requiredRsaBits?: number } {
+  const bits = Number(value);
+  return Number.isInteger(bits) && bits > 1024 ? { requiredRsaBits: bits } : {};
+}

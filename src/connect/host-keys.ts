@@ -150,6 +150,9 @@ export function hostKeyRefusal(inventoryName: string, hop: Hop, verdict: Exclude
   if (verdict.kind === 'bad') {
     return new ConnectError(inventoryName, `host key of ${where} (${seen}) is one ssh refuses to use (an RSA key under 1024 bits, or a malformed key). Refused.`, 'give the router a stronger host key (e.g. ssh-keygen -t ed25519 on it, as HostKey in its sshd_config)');
   }
+  if (verdict.kind === 'small') {
+    return new ConnectError(inventoryName, `host key of ${where} (${seen}) is an RSA key of ${verdict.bits} bits, under the ${verdict.required} ssh_config's RequiredRSASize asks for (ssh ends such a connection). Refused.`, 'give the router a stronger host key (e.g. ssh-keygen -t ed25519 on it, as HostKey in its sshd_config), or lower RequiredRSASize for this host');
+  }
   if (verdict.kind === 'revoked') {
     return new ConnectError(inventoryName, `host key of ${where} (${seen}) is marked @revoked in ${verdict.source}. Refused.`);
   }

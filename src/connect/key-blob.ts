@@ -88,3 +88,17 @@ export function canonicalBlob(blob: Buffer, type?: string): string | undefined {
   if (at !== blob.length) return undefined;
   return Buffer.concat(out).toString('base64');
 }
+
+/** The modulus size in bits of an ssh-rsa key blob, undefined for any other key (RequiredRSASize). */
+export function rsaModulusBits(blob: Buffer): number | undefined {
+  const head = readString(blob, 0);
+  if (!head || head[0].toString('latin1') !== 'ssh-rsa') return undefined;
+  const e = readString(blob, head[1]);
+  const n = e && readString(blob, e[1]);
+  if (!n) return undefined;
+  let m = n[0];
+  let z = 0;
+  while (z < m.length && m[z] === 0) z++;
+  m = m.subarray(z);
+  return m.length === 0 ? 0 : (m.length - 1) * 8 + (32 - Math.clz32(m[0]!));
+}

@@ -135,7 +135,9 @@ export type HostKeyVerdict =
   | { kind: 'revoked'; source: string }
   | { kind: 'unknown'; ca?: string[] }
   /** A key ssh refuses to read (an RSA modulus under 1024 bits, a malformed blob): never trusted, never recorded. */
-  | { kind: 'bad' };
+  | { kind: 'bad' }
+  /** An RSA key under ssh_config's RequiredRSASize: ssh ends the connection, whatever known_hosts says. */
+  | { kind: 'small'; bits: number; required: number };
 
 export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
   return checkHostKeyNamed(entries, hostKeyName(host, port), keyBlob);

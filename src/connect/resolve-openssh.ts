@@ -5,6 +5,7 @@ import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 import { hostKeyName } from './known-hosts.js';
+import { requiredRsaOf } from './hop-settings.js';
 import { addressFamilyOf, connectTimeoutOf, DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type Hop, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
 import { algorithmsOf, reordersHostKeyAlgorithms } from './ssh-algorithms.js';
@@ -132,6 +133,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       ...(agentOpt === undefined || agentOpt === 'SSH_AUTH_SOCK' ? {} : { agent: agentSocket(agentOpt, expand, env) }),
       ...(one('stricthostkeychecking') === 'true' ? { strictHostKeys: true } : {}),
       ...(one('hashknownhosts') === 'yes' ? { hashKnownHosts: true } : {}),
+      ...requiredRsaOf(one('requiredrsasize')),
       ...connectTimeoutOf(one('connecttimeout')),
       ...addressFamilyOf(one('addressfamily')),
       // As ssh: the command line's -o (the inventory's ssh args) wins, for the host, not its jump hosts.

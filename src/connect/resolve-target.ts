@@ -14,7 +14,7 @@ import { unknownKeywords } from './ssh-keywords.js';
 
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
 export { addressFamilyOf, connectTimeoutOf } from './hop-settings.js';
-import { addressFamilyOf, connectTimeoutOf } from './hop-settings.js';
+import { addressFamilyOf, connectTimeoutOf, requiredRsaOf } from './hop-settings.js';
 
 export interface LocalEnv {
   home: string;
@@ -58,6 +58,8 @@ export interface Hop {
    * /etc/ssh/ssh_known_hosts; a key accepted on first use goes into the first user file.
    */
   knownHosts?: { user: string[]; global: string[] };
+  /** RequiredRSASize above OpenSSH's own floor (1024): an RSA host key with fewer bits is refused, as ssh refuses it. */
+  requiredRsaBits?: number;
   /** HashKnownHosts yes: a key accepted on first use is written with its name hashed, as ssh writes it. */
   hashKnownHosts?: true;
   /** ConnectTimeout: the bound on this hop's TCP connection (the login after it keeps teqlctl's own). */
@@ -216,6 +218,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       // As through ssh -G: never trust a new key for this host, even with --accept-new.
       ...(['yes', 'true'].includes(first('stricthostkeychecking')?.args[0]?.toLowerCase() ?? '') ? { strictHostKeys: true as const } : {}),
       ...(['yes', 'true'].includes(first('hashknownhosts')?.args[0]?.toLowerCase() ?? '') ? { hashKnownHosts: true as const } : {}),
+      ...requiredRsaOf(first('requiredrsasize')?.args[0]),
       // In seconds, as ssh -G prints it (ConnectTimeout 1m30s: 90).
       ...connectTimeoutOf(String(timeSeconds(first('connecttimeout')?.args[0] ?? '') ?? 'none')),
       ...addressFamilyOf(first('addressfamily')?.args[0]?.toLowerCase()),

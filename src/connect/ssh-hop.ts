@@ -6,7 +6,7 @@ import type { AnyAuthMethod } from 'ssh2';
 import { ConnectError, TeqlError } from '../errors.js';
 import { hostKeyRefusal, recordFileFor, recordHostKey } from './host-keys.js';
 import { PASSPHRASE_WAYS, parsePrivateKey, planAuth, type AuthPlan } from './identities.js';
-import { canonicalBlob } from './key-blob.js';
+import { canonicalBlob, rsaModulusBits } from './key-blob.js';
 import { orderHostKeyAlgorithms } from './ssh-algorithms.js';
 import { checkHostKeyFor, fingerprint, keyTypeOf, knownKeyTypes, preferKnownTypes, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
 import { describeHop, DEFAULT_IDENTITIES, hostPort, type Hop } from './resolve-target.js';
@@ -115,7 +115,8 @@ async function attempt(ctx: HopContext, hop: Hop, methods: AnyAuthMethod[], sock
       } : {}),
       hostVerifier: (key: Buffer) => {
         seen = key;
-        verdict = checkHostKeyFor(ctx.knownHosts, hop.hostKeyName, hop.hostKeyNameWithoutPort, key);
+        const bits = hop.requiredRsaBits === undefined ? undefined : rsaModulusBits(key);
+        verdict = bits !== undefined && bits < hop.requiredRsaBits! ? { kind: 'small', bits, required: hop.requiredRsaBits! } : checkHostKeyFor(ctx.knownHosts, hop.hostKeyName, hop.hostKeyNameWithoutPort, key);
         return verdict.kind === 'match';
       },
     });

@@ -133,6 +133,27 @@ describe('connectSsh with the algorithms ssh_config allows', () => {
     }
   });
 
+  it('RequiredRSASize: an RSA host key under it is refused though known_hosts lists it, as ssh ends such a connection (a review: it was trusted)', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const parsed = ssh2.utils.parseKey(privateKey) as ParsedKey;
+    const rsa = await startFakeSshd({
+      name: 'rsa', authorized: [login.public.split(' ').slice(0, 2).join(' ')],
+      only: { hostKey: privateKey, publicKey: `ssh-rsa ${parsed.getPublicSSH().toString('base64')}`, algorithms: { serverHostKey: ['rsa-sha2-512', 'rsa-sha2-256'] } },
+    });
+    try {
+      const host = `Host rsa\n  HostName 127.0.0.1\n  Port ${rsa.port}\n  User root\n  IdentityFile ${join(dir, 'login')}\n`;
+      const err = await failure(connectSsh('r', { host: 'rsa', become: false, becomeUser: 'root' }, { local: local([rsa], `${host}  RequiredRSASize 3072\n`, JUMP()) }));
+      expect(err).toBeInstanceOf(ConnectError);
+      expect(err.message).toMatch(/host key of \[127\.0\.0\.1\]:\d+ \(rsa\) \(ssh-rsa SHA256:\S+\) is an RSA key of 2048 bits, under the 3072 ssh_config's RequiredRSASize asks for/);
+      expect(rsa.execs).toEqual([]);
+      const t = await connectSsh('r', { host: 'rsa', become: false, becomeUser: 'root' }, { local: local([rsa], `${host}  RequiredRSASize 2048\n`, JUMP()) });
+      expect((await t.run('x', 'hostname\n')).stdout).toBe('rsa ran as root: hostname\n');
+      await t.close();
+    } finally {
+      await rsa.close();
+    }
+  });
+
   it('a RemoteCommand of ssh_config is said as a warning at login, and the run goes on with its own commands', async () => {
     const warned: string[] = [];
     const t = await connectSsh('r', { host: 'target', become: false, becomeUser: 'root' }, { local: local([router], `${TARGET()}  RemoteCommand tmux\n`, JUMP()), warn: (l) => warned.push(l) });
