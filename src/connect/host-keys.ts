@@ -12,20 +12,24 @@ export const GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts';
 /**
  * The known_hosts files a hop is checked against: ssh_config's UserKnownHostsFile and
  * GlobalKnownHostsFile where set, else ~/.ssh/known_hosts{,2} and the global ones; then the inventory's
- * teqlctl_known_hosts_file. Where ssh_config names no user file (`UserKnownHostsFile none`), the
- * file a first-use key is recorded in (recordFileFor) is read too, so that it is found next time.
+ * teqlctl_known_hosts_file. Where ssh_config names no user file (`UserKnownHostsFile none`), none is
+ * read, as by ssh (~/.ssh/known_hosts was read, trusting a key kept out of the host's check: a review).
  */
 export function knownHostsFiles(home: string, inventoryFile?: string, configured?: Array<Hop['knownHosts']>): string[] {
   // ssh's own defaults, the *2 files with them (readconf.c: _PATH_SSH_USER_HOSTFILE2, _PATH_SSH_SYSTEM_HOSTFILE2).
   const defaults = [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2'), GLOBAL_KNOWN_HOSTS, `${GLOBAL_KNOWN_HOSTS}2`];
   const hops = configured === undefined || configured.length === 0 ? [undefined] : configured;
-  const own = [...new Set(hops.flatMap((k) => (k ? [...(k.user.length > 0 ? k.user : [join(home, '.ssh', 'known_hosts')]), ...k.global] : defaults)))];
+  const own = [...new Set(hops.flatMap((k) => (k ? [...k.user, ...k.global] : defaults)))];
   return [...own, ...(inventoryFile ? [inventoryFile] : [])];
 }
 
-/** Where a key accepted on first use is written: ssh_config's first UserKnownHostsFile, else ~/.ssh/known_hosts. */
-export function recordFileFor(home: string, hop: Hop): string {
-  return hop.knownHosts?.user[0] ?? join(home, '.ssh', 'known_hosts');
+/**
+ * Where a key accepted on first use is written: ssh_config's first UserKnownHostsFile, else
+ * ~/.ssh/known_hosts; nowhere with `UserKnownHostsFile none` (trusted for this run only, as ssh does).
+ */
+export function recordFileFor(home: string, hop: Hop): string | undefined {
+  if (hop.knownHosts) return hop.knownHosts.user[0];
+  return join(home, '.ssh', 'known_hosts');
 }
 
 // Parsed once per file and version for the whole run: at 500 hosts, re-parsing a fleet-sized

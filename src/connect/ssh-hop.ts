@@ -165,7 +165,9 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
       // Asked after hanging up: a person may take longer than readyTimeout or sshd's LoginGraceTime.
       if (!r.unknownKey || trusted || !ctx.onUnknownHostKey || hop.strictHostKeys) throw r.refusal;
       if (!(await ctx.onUnknownHostKey(fingerprint(r.unknownKey), hop.hostKeyName))) throw r.refusal;
-      const file = await recordHostKey(recordFileFor(ctx.home, hop), hop.hostKeyName, r.unknownKey, hop.hashKnownHosts === true);
+      const into = recordFileFor(ctx.home, hop);
+      const file = into === undefined ? 'this run only (ssh_config: UserKnownHostsFile none)' : await recordHostKey(into, hop.hostKeyName, r.unknownKey, hop.hashKnownHosts === true);
+      if (into === undefined) ctx.warn?.(`${ctx.inventoryName}: warning: the host key of ${hop.hostKeyName} is trusted for this run only: ssh_config sets UserKnownHostsFile none for ${hop.alias}, so it is recorded nowhere`);
       // A new array: the one loaded is shared by every connection of the run (host-keys.ts).
       ctx.knownHosts = [...ctx.knownHosts, { patterns: [hop.hostKeyName], keyType: keyTypeOf(r.unknownKey), key: canonicalBlob(r.unknownKey) ?? r.unknownKey.toString('base64'), source: file }];
       // Connect again with the key now known: a host that shows another key this time is refused.

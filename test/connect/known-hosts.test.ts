@@ -221,8 +221,10 @@ describe('recording a key (--accept-new)', () => {
     const lab = join(home, 'lab', 'known_hosts.lab');
     const file = recordFileFor(home, { ...hop, knownHosts: { user: [lab, join(home, 'other')], global: [] } });
     expect(file).toBe(lab);
-    await recordHostKey(file, 'r1', ed25519Blob());
+    await recordHostKey(file!, 'r1', ed25519Blob());
     expect(readFileSync(lab, 'utf8')).toMatch(/^r1 ssh-ed25519 /);
+    // UserKnownHostsFile none: recorded nowhere (trusted for the run only, as ssh does).
+    expect(recordFileFor(home, { ...hop, knownHosts: { user: [], global: ['/etc/ssh/ssh_known_hosts'] } })).toBeUndefined();
     expect(statSync(join(home, 'lab')).mode & 0o777).toBe(0o700);
   });
 });
@@ -275,6 +277,10 @@ describe('the known_hosts files of a connection', () => {
     // ssh's defaults hold the *2 files too (ssh -G lists them).
     expect(knownHostsFiles('/h', '/inv/kh')).toEqual(['/h/.ssh/known_hosts', '/h/.ssh/known_hosts2', '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2', '/inv/kh']);
     expect(knownHostsFiles('/h', undefined, [{ user: ['/h/.ssh/kh.lab'], global: ['/etc/ssh/ssh_known_hosts'] }, undefined])).toEqual(['/h/.ssh/kh.lab', '/etc/ssh/ssh_known_hosts', '/h/.ssh/known_hosts', '/h/.ssh/known_hosts2', '/etc/ssh/ssh_known_hosts2']);
+  });
+
+  it('UserKnownHostsFile none reads no user file, as ssh (~/.ssh/known_hosts was read: a key kept out of the check was trusted, a review)', () => {
+    expect(knownHostsFiles('/h', '/inv/kh', [{ user: [], global: ['/etc/ssh/managed_known_hosts'] }])).toEqual(['/etc/ssh/managed_known_hosts', '/inv/kh']);
   });
 });
 
