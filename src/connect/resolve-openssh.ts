@@ -98,7 +98,10 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       if (!specs) throw fail(`ProxyJump "${jumpText}" (for ${q.alias}) is not [user@]host[:port][,...]`, 'fix ProxyJump in ssh_config');
       if (depth >= MAX_DEPTH) throw fail(`ProxyJump goes more than ${MAX_DEPTH} hosts deep from ${name} (a loop?)`, 'fix ProxyJump in ssh_config');
       for (const [i, j] of specs.entries()) {
-        const hop = await resolve({ alias: j.host, ...(j.port ? { port: j.port } : {}), ...(j.user ? { user: j.user } : {}) }, [], depth + 1);
+        // A later entry is reached as `ssh -J <those before> <it>` reaches it: the command line's
+        // jump wins over its own ProxyJump and ProxyCommand, which are never used (ProxyJump=none
+        // keeps ssh -G from reading them; a review found valid chains refused on them).
+        const hop = await resolve({ alias: j.host, ...(j.port ? { port: j.port } : {}), ...(j.user ? { user: j.user } : {}), ...(i > 0 ? { proxyJump: 'none' } : {}) }, [], depth + 1);
         // As `ssh -J a,b` does: only the first entry's own ProxyJump applies; b is reached through a.
         if (i === 0) jumps.push(...hop.jumps);
         const { jumps: _own, ...plain } = hop;

@@ -190,7 +190,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       if (last.host === host && (last.user ?? user) === user && (last.port ?? 22) === port) throw fail(`${jumpOpt.source}: ProxyJump ${jumpOpt.args[0]} for ${given.alias}: jumphost loop via ${last.host} (the host would be reached through itself; ssh refuses it too)`, 'remove ProxyJump for this host (e.g. ProxyJump none in its own Host block, before the one that sets it)');
       if (depth >= MAX_DEPTH) throw fail(`${jumpOpt.source}: ProxyJump goes more than ${MAX_DEPTH} hosts deep (a loop?)`, 'fix ~/.ssh/config');
       specs.forEach((j, i) => {
-        const hop = resolve({ alias: j.host, identityFiles: [], ...(j.port ? { port: j.port } : {}), ...(j.user ? { user: j.user } : {}) }, depth + 1);
+        // A later entry's own ProxyJump and ProxyCommand are never used (`ssh -J` reaches it through those before).
+        const hop = resolve({ alias: j.host, identityFiles: [], ...(j.port ? { port: j.port } : {}), ...(j.user ? { user: j.user } : {}), ...(i > 0 ? { proxyJump: 'none' } : {}) }, depth + 1);
         // As with `ssh -J a,b`: only the first entry's own ProxyJump applies; b is reached through a.
         if (i === 0) jumps.push(...hop.jumps);
         const { jumps: _own, ...plain } = hop;

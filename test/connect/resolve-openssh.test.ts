@@ -233,6 +233,12 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect((await resolve(config('Host r1\n  SendEnv LANG LC_*\n  SendEnv LC_CTYPE LANGUAGE XMODIFIERS\n  CheckHostIP yes\n'))).ignored).toBeUndefined();
   });
 
+  it("a later entry's own ProxyCommand and ProxyJump are never used, as with `ssh -J j1 j2` (a review: valid chains were refused on them)", async () => {
+    const cfg = 'Host r1\n  ProxyJump j1,j2\nHost r2\n  ProxyJump j1,j3\nHost j2\n  ProxyCommand nc %h %p\nHost j3\n  ProxyJump j3\n';
+    expect((await resolve(config(cfg))).jumps.map((j) => j.alias)).toEqual(['j1', 'j2']);
+    expect((await resolve(config(cfg.replace('Host r1', 'Host r0').replace('Host r2', 'Host r1')))).jumps.map((j) => j.alias)).toEqual(['j1', 'j3']);
+  });
+
   it('a ProxyJump loop stops', async () => {
     const err = (await resolve(config('Host r1\n  ProxyJump a\nHost a\n  ProxyJump r1\n')).catch((e: unknown) => e)) as ConnectError;
     expect(err.message).toMatch(/more than 8 hosts deep/);

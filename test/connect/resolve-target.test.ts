@@ -165,6 +165,12 @@ describe('ProxyJump', () => {
     expect(() => resolve('Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n', { host: 'a' })).toThrow(/more than 8 hosts deep/);
   });
 
+  it("a later entry's own ProxyCommand and ProxyJump are never used, as with `ssh -J j1 j2` (a review: valid chains were refused on them)", () => {
+    const cfg = 'Host r3\n  ProxyJump j1,j2\nHost r4\n  ProxyJump j1,j3\nHost j2\n  ProxyCommand nc %h %p\nHost j3\n  ProxyJump j3\n';
+    expect(resolve(cfg, { host: 'r3' }).jumps.map((j) => j.alias)).toEqual(['j1', 'j2']);
+    expect(resolve(cfg, { host: 'r4' }).jumps.map((j) => j.alias)).toEqual(['j1', 'j3']);
+  });
+
   it('parses [user@]host[:port], ssh:// URIs and [v6]:port; refuses junk', () => {
     expect(parseProxyJump('bastion')).toEqual([{ host: 'bastion' }]);
     expect(parseProxyJump('me@bastion:2222,ssh://op@10.0.0.1:22')).toEqual([
