@@ -6,7 +6,8 @@
 set -eu
 # busybox-static and dash: the unit tests run the router-side scripts under both shells.
 # zsh: the unit tests check the zsh completion script (`teqlctl completion zsh`) with zsh itself.
-PACKAGES="qemu-system-x86 qemu-utils debootstrap e2fsprogs openssh-client tmux ca-certificates busybox-static dash iproute2 zsh"
+# netbase: /etc/services, where ssh (and teqlctl, as ssh) finds a port written as a name (Port ssh).
+PACKAGES="qemu-system-x86 qemu-utils debootstrap e2fsprogs openssh-client tmux ca-certificates busybox-static dash iproute2 zsh netbase"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { resolveWithOpenSsh } from '../../src/connect/resolve-openssh.js';
 import { resolveTarget, type Hop, type LocalEnv, type Target } from '../../src/connect/resolve-target.js';
 import { parseSshConfig } from '../../src/connect/ssh-config.js';
-import { tcpServicePort } from '../../src/connect/tcp-services.js';
+import { tcpServicePort } from '../../src/load/tcp-services.js';
 import type { RunSshG } from '../../src/connect/ssh-g.js';
 import type { ConnectionSpec } from '../../src/load/types.js';
 import { seededRandom } from './seeded-random.js';

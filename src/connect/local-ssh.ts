@@ -8,7 +8,7 @@ import { readSshConfigText } from './read-ssh-config.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { resolveWithOpenSsh } from './resolve-openssh.js';
 import { resolveTarget, type LocalEnv, type Target } from './resolve-target.js';
-import { tcpServicePort } from './tcp-services.js';
+import { tcpServicePort } from '../load/tcp-services.js';
 import { parseSshConfig, type SshConfigBlock } from './ssh-config.js';
 import { runSshG, type RunSshG } from './ssh-g.js';
 import { sshGBroker } from './ssh-g-broker.js';

@@ -94,7 +94,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     const jumpText = one('proxyjump');
     const proxyCommand = one('proxycommand');
     if (jumpText !== undefined && jumpText.toLowerCase() !== 'none') {
-      const specs = parseProxyJump(jumpText);
+      const specs = parseProxyJump(jumpText, env.servicePort);
       if (!specs) throw fail(`ProxyJump "${jumpText}" (for ${q.alias}) is not [user@]host[:port][,...]`, 'fix ProxyJump in ssh_config');
       if (depth >= MAX_DEPTH) throw fail(`ProxyJump goes more than ${MAX_DEPTH} hosts deep from ${name} (a loop?)`, 'fix ProxyJump in ssh_config');
       for (const [i, j] of specs.entries()) {

@@ -8,7 +8,7 @@ import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
 import { optionsFor, unfollowedSettings, type SshConfigBlock, type SshConfigOption } from './ssh-config.js';
 import { hostNameToken, refusedLines, timeSeconds } from './ssh-config-check.js';
-import { sshPort, type ServicePort } from './tcp-services.js';
+import { sshPort, type ServicePort } from '../load/tcp-services.js';
 import { isNoneCommand, proxyJumpOf } from './ssh-proxy-jump.js';
 import { unknownKeywords } from './ssh-keywords.js';
 

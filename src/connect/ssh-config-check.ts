@@ -4,7 +4,7 @@
 // of OpenSSH 9.2. Unknown keywords are not checked here (the list differs between versions).
 import type { SshConfigBlock, SshConfigOption } from './ssh-config.js';
 import { parseJump } from './ssh-proxy-jump.js';
-import { sshPort, type ServicePort } from './tcp-services.js';
+import { sshPort, type ServicePort } from '../load/tcp-services.js';
 
 const FLAG = ['yes', 'no', 'true', 'false'];
 // Keywords of one value (more is "extra arguments at end of line"), and the values ssh takes.

@@ -4,7 +4,7 @@
 // ProxyJump", the whole file refused); ProxyCommand's is the command, `none` only when it is just
 // that. Pure. Checked against ssh -G of 9.2.
 import type { JumpSpec } from '../load/proxy-jump.js';
-import { sshPort, type ServicePort } from './tcp-services.js';
+import { sshPort, type ServicePort } from '../load/tcp-services.js';
 import type { SshConfigOption } from './ssh-config.js';
 
 /** ssh's text of the line after the keyword (`str + strspn(str, WHITESPACE "=")`). */

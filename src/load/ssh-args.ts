@@ -1,7 +1,8 @@
 // ansible_ssh_common_args / ansible_ssh_extra_args: the ssh options teqlctl can carry out itself.
 // Anything else in them is refused, not dropped: `-o ProxyCommand=...` ignored would connect to
 // another machine than Ansible does. Pure: text in, settings or the reason out.
-import { parsePort, parseProxyJump } from './proxy-jump.js';
+import { parseProxyJump } from './proxy-jump.js';
+import { sshPort, tcpServicePort } from './tcp-services.js';
 import { shellWords } from './shell-words.js';
 
 export interface SshArgSettings {
@@ -68,12 +69,13 @@ function set(key: string, value: string, into: SshArgSettings, written = key): S
   const bad = (why: string, hint = MAPPED): SshArgsResult => ({ ok: false, why, hint });
   switch (key) {
     case 'proxyjump':
-      if (value.toLowerCase() !== 'none' && !parseProxyJump(value)) return bad(`ProxyJump ${JSON.stringify(value)} is not [user@]host[:port][,...]`, 'e.g. -o ProxyJump=admin@bastion:2222');
+      if (value.toLowerCase() !== 'none' && !parseProxyJump(value, tcpServicePort)) return bad(`ProxyJump ${JSON.stringify(value)} is not [user@]host[:port][,...]`, 'e.g. -o ProxyJump=admin@bastion:2222');
       into.proxyJump ??= value;
       return { ok: true };
     case 'port': {
-      const port = parsePort(value);
-      if (port === undefined) return bad(`Port ${JSON.stringify(value)} is not a port number 1..65535`, 'e.g. -o Port=2222');
+      // As ssh's a2port: a number, or a TCP service name of /etc/services (Port=ssh is 22).
+      const port = sshPort(value, tcpServicePort);
+      if (port === undefined) return bad(`Port ${JSON.stringify(value)} is not a port number 1..65535 or a TCP service name of /etc/services`, 'e.g. -o Port=2222');
       into.port ??= port;
       return { ok: true };
     }

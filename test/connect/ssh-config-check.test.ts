@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { connectTimeoutOf, resolveTarget, type LocalEnv } from '../../src/connect/resolve-target.js';
 import { parseSshConfig } from '../../src/connect/ssh-config.js';
 import { refusedLines, timeSeconds } from '../../src/connect/ssh-config-check.js';
-import { parseServices } from '../../src/connect/tcp-services.js';
+import { parseServices } from '../../src/load/tcp-services.js';
 
 const env: LocalEnv = { home: '/home/me', localUser: 'me', exists: () => false };
 const resolve = (config: string, host = 'r1') => resolveTarget(host, { host, become: false, becomeUser: 'root' }, parseSshConfig(config, 'cfg'), env);

@@ -79,8 +79,15 @@ describe('readSshArgs: the ssh options teqlctl maps', () => {
     expect(read('bastion')).toMatchObject({ ok: false, why: '"bastion" (not an option) is not supported' });
   });
 
+  it('reads ports as ssh reads them: a TCP service name of /etc/services (netbase), in -o Port= and in ProxyJump (a review: refused as no port)', () => {
+    expect(read('-o Port=ssh')).toMatchObject({ port: 22 });
+    expect(read('-o ProxyJump=jump1:ssh')).toMatchObject({ proxyJump: 'jump1:ssh' });
+    expect(read('-J u@jump1:www,j2')).toMatchObject({ proxyJump: 'u@jump1:www,j2' });
+  });
+
   it('refuses malformed values', () => {
-    expect(read('-o Port=ssh')).toMatchObject({ ok: false, why: 'Port "ssh" is not a port number 1..65535' });
+    expect(read('-o Port=nosuchservice')).toMatchObject({ ok: false, why: 'Port "nosuchservice" is not a port number 1..65535 or a TCP service name of /etc/services' });
+    expect(read('-o Port=0')).toMatchObject({ ok: false });
     expect(read('-J a:b:c')).toMatchObject({ ok: false, why: expect.stringContaining('is not [user@]host[:port]') });
     expect(read('-i')).toMatchObject({ ok: false, why: '-i needs a value' });
     expect(read('-o ProxyJump')).toMatchObject({ ok: false, why: '-o "ProxyJump" is not Keyword=value' });
