@@ -147,15 +147,16 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
       // Writing /proc/sys directly: a failed write is a non-zero exit, unlike `sysctl -w`.
       return `printf '%s\\n' ${shellQuote(op.value)} > ${shellQuote(sysctlPath(op.name))}`;
     case 'file-write': {
-      // Written next to the target, then renamed: a reader never sees half a file; synced before
-      // the step counts as done, so a power cut cannot leave an empty boot file. Its size is
-      // checked: BusyBox's base64 exits 0 when its output cannot be written (a full disk), and a
-      // cut-short file would otherwise replace the old one.
+      // Written next to the target, then renamed: a reader never sees half a file. Synced before
+      // the rename (XFS, f2fs and UBIFS may commit a rename before the data: a power cut then left
+      // an empty boot.sh, ext4's auto_da_alloc aside; a review) and after it, before the step counts
+      // as done. Its size is checked: BusyBox's base64 exits 0 when its output cannot be written (a
+      // full disk), and a cut-short file would otherwise replace the old one.
       const tmp = shellQuote(`${op.path}.teqlctl-new`);
       const b64 = Buffer.from(op.content, 'utf8').toString('base64');
       const size = Buffer.byteLength(op.content, 'utf8');
       // A failed write leaves no temporary file behind (on a full disk, its room is needed).
-      return `${publicDir(dirOf(op.path))} && { printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && teqlctl_n=$(wc -c < ${tmp}) && [ $teqlctl_n -eq ${size} ] && chmod ${op.executable ? '0755' : '0644'} ${tmp} && ${fileWriteMove(op.path)} || { rm -f ${tmp}; false; }; } && ${syncFs(dirOf(op.path))}`;
+      return `${publicDir(dirOf(op.path))} && { printf '%s' ${shellQuote(b64)} | base64 -d > ${tmp} && teqlctl_n=$(wc -c < ${tmp}) && [ $teqlctl_n -eq ${size} ] && chmod ${op.executable ? '0755' : '0644'} ${tmp} && ${syncFs(dirOf(op.path))} && ${fileWriteMove(op.path)} || { rm -f ${tmp}; false; }; } && ${syncFs(dirOf(op.path))}`;
     }
     case 'file-remove': {
       const dir = ownedDir(op.path);
