@@ -160,9 +160,9 @@ export function armScript(o: ArmOptions): string {
   const lines = [
     // A first arm cut between its lock and its timer (the link lost: HUP; the round trip's bound:
     // TERM) left the lock held and the run pending with no timer to end it (a review running the
-    // scripts, 2026-12-05): it runs to its end or its refusal. Restored before the timer starts: a
-    // signal ignored when a shell starts cannot be caught again there, and the sleeper must stop
-    // when the confirmation signals it.
+    // scripts, 2026-12-05): it runs to its end or its refusal. Restored once the timer is recorded
+    // (the sleeper starts with them restored: timer-lines.ts); until 2026-12-05 just before it,
+    // which left a few lines' gap (a second review).
     ...(o.first ? ["trap '' HUP PIPE TERM"] : []),
     // A later phase changes nothing once the run is decided (its dead-man fired between two phases,
     // during a slow verify or a long approval): checked before the lock, which the revert freed.
@@ -209,8 +209,8 @@ export function armScript(o: ArmOptions): string {
       `{\n${writeReserve(dir)}\n} || ${fail(`cannot write ${dir}/${RESERVE}`)}`,
       // Written files can still be empty on a full disk: the revert and the state must be there.
       `[ -s ${dir}/revert.sh ] && [ -s ${dir}/state ] && [ -s ${dir}/undo-${o.batch}.sh ] || ${fail(`the run files in ${dir} are empty`)}`,
-      'trap - HUP PIPE TERM',
       ...timerLines(o.runId, o.timeoutSec, fail),
+      'trap - HUP PIPE TERM',
     );
   }
   // The journal of this batch is on disk before its first step runs.

@@ -196,6 +196,9 @@ exit 0
   return [
     'export LANG=C LC_ALL=C',
     'umask 077',
+    // As an apply's arming (arm-script.ts): a signal between its state and its timer left the
+    // rollback pending with no timer, for good (a review); it runs to its end or its refusal.
+    "trap '' HUP PIPE TERM",
     `${redoComplete(x)} || { echo '${NO_REDO_MARKER}'; exit 9; }`,
     `mkdir -p ${d} && chmod 700 ${d} || exit 3`,
     heredoc(`${d}/revert.sh`, revert),
@@ -208,6 +211,7 @@ exit 0
     `{\n${writeReserve(d)}\n} || ${dropArm(d, `cannot write ${d}/reserve`)}`,
     ...timerLines(rollbackId, timeoutSec, (what) => dropArm(d, what)),
     syncFs(d),
+    'trap - HUP PIPE TERM',
   ].join('\n') + '\n';
 }
 

@@ -11,6 +11,16 @@ import { PROC_START_FN } from '../router/proc-start.js';
  * confirming can stop it without pkill, which BusyBox builds often lack. `fail` runs when the timer
  * cannot be armed.
  */
+/**
+ * Opens a subshell that starts the sleeper with the signals' default actions. The arming script
+ * ignores HUP, PIPE and TERM until its timer is recorded (a signal between its lock and its timer
+ * left a pending run with no timer: a review), and an ignored signal is inherited: the sleeper and
+ * its sleep would then ignore the confirmation's TERM and revert a confirmed run. Reset in the
+ * subshell only (dash and BusyBox sh reset a signal the script ignored, not one ignored when the
+ * shell started), the script itself ignores them throughout.
+ */
+const DEFAULT_SIGNALS = '( trap - HUP PIPE TERM;';
+
 export function timerLines(runId: string, timeoutSec: number, fail: (what: string) => string = () => 'exit 3'): string[] {
   const dir = runDir(assertSafeRunId(runId));
   const unit = `teqlctl-deadman-${runId}`;
@@ -22,13 +32,13 @@ export function timerLines(runId: string, timeoutSec: number, fail: (what: strin
     'else',
     '  tq_pid=',
     '  if command -v setsid >/dev/null 2>&1; then',
-    `    setsid /bin/sh -c ${sleeper} </dev/null >/dev/null 2>&1 &`,
+    `    ${DEFAULT_SIGNALS} exec setsid /bin/sh -c ${sleeper} </dev/null >/dev/null 2>&1 ) &`,
     '    tq_pid=$!',
     // -b detaches into a session of its own; -m writes the detached pid before it returns; -p a
     // file no process matches yet (else it would find this very shell running /bin/sh and start nothing).
     '  elif command -v start-stop-daemon >/dev/null 2>&1; then',
     `    rm -f ${dir}/timer.pid`,
-    `    start-stop-daemon -S -b -m -p ${dir}/timer.pid -x /bin/sh -- -c ${sleeper} </dev/null >/dev/null 2>&1 || ${fail('start-stop-daemon could not start the timer')}`,
+    `    ${DEFAULT_SIGNALS} exec start-stop-daemon -S -b -m -p ${dir}/timer.pid -x /bin/sh -- -c ${sleeper} </dev/null >/dev/null 2>&1 ) || ${fail('start-stop-daemon could not start the timer')}`,
     `    [ -s ${dir}/timer.pid ] || sleep 1`,
     `    read -r tq_pid < ${dir}/timer.pid || ${fail('start-stop-daemon started the timer but wrote no pid')}`,
     '  else',

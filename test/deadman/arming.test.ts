@@ -96,6 +96,31 @@ describe.each(SHELLS)('arming under %s', (_name, shell) => {
     }
   });
 
+  it('a signal just as the sleeper starts (HUP, TERM): the arm runs on and records its timer; the sleeper itself does not ignore the confirmation\'s TERM (a review: the trap was lifted a few lines early)', () => {
+    for (const signal of ['HUP', 'TERM']) {
+      const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+      const runs = join(root, 'runs');
+      mkdirSync(runs);
+      const script = applyScript(runs, join(root, 'lock'), (s) => s.replaceAll('command -v systemd-run', 'command -v teqlctl-test-no-systemd-run').replace('  if command -v setsid', () => `  kill -${signal} $$\n  if command -v setsid`));
+      const r = run(shell, script);
+      const timer = readFileSync(join(runs, 'r1', 'timer'), 'utf8');
+      // The sleeper writes its sleep's pid once it runs.
+      for (let i = 0; i < 50 && !existsSync(join(runs, 'r1', 'sleeper')); i++) spawnSync('sleep', ['0.1']);
+      const sleep = readFileSync(join(runs, 'r1', 'sleeper'), 'utf8').trim();
+      try {
+        expect(r.stdout, signal).toContain(`${STEP_MARKER} 0 0`);
+        expect(timer, signal).toMatch(/^pid \d+ \d+\n$/);
+        expect(readFileSync(join(runs, 'r1', 'state'), 'utf8'), signal).toBe('pending\n');
+        // SigIgn of the sleeper's sleep: TERM (bit 15) and HUP (bit 1) at their default actions.
+        const ignored = BigInt(`0x${/SigIgn:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${sleep}/status`, 'utf8'))![1]}`);
+        expect(ignored & (1n << 14n), `${signal}: TERM ignored by the sleeper`).toBe(0n);
+        expect(ignored & 1n, `${signal}: HUP ignored by the sleeper`).toBe(0n);
+      } finally {
+        spawnSync('kill', [/^pid (\d+)/.exec(timer)![1]!, sleep]);
+      }
+    }
+  });
+
   it('a later phase of a run whose dead-man already fired changes nothing and takes no lock', () => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
     const runs = join(root, 'runs');

@@ -60,6 +60,26 @@ describe.each(SHELLS)('the rollback\'s undo and its dead-man, under %s', (_name,
     expect(r.steps()).toEqual([0, 1]);
   });
 
+  it('a signal between the rollback\'s pending state and its timer (TERM: the round trip\'s bound; HUP: the link): the arm runs on and its timer is recorded, never a rollback pending with no timer (a review)', async () => {
+    for (const signal of ['TERM', 'HUP']) {
+      const r = router(0);
+      const script = armRollbackScript(RB, 'me@h', RUN, 3600).replace(`echo pending > ${RUNS_DIR}/${RB}/state`, () => `kill -${signal} $$; echo pending > ${RUNS_DIR}/${RB}/state`);
+      expect(script).toContain(`kill -${signal} $$`);
+      const res = await r.sh(shell, script);
+      const timer = readFileSync(join(r.root, 'runs', RB, 'timer'), 'utf8');
+      try {
+        expect(res.code, signal).toBe(0);
+        expect(r.state(RB), signal).toBe('pending');
+        expect(timer, signal).toMatch(/^pid \d+ \d+\n$/);
+      } finally {
+        // The sleeper writes its sleep's pid once it runs: waited for, so that no sleep is left.
+        const sleeper = join(r.root, 'runs', RB, 'sleeper');
+        for (let i = 0; i < 50 && !existsSync(sleeper); i++) await sleep(100);
+        spawnSync('kill', [/^pid (\d+)/.exec(timer)![1]!, readFileSync(sleeper, 'utf8').trim()]);
+      }
+    }
+  });
+
   it('a dead-man that fires while the undo runs stops it, then redoes the run whole: the router ends as the run left it, never half', async () => {
     const r = router(3);
     // The rollback's dead-man, armed for 1 s (no systemd here: the detached sleeper).
