@@ -78,6 +78,16 @@ export async function readPrivateKey(file: string, passphrase?: string): Promise
   return state;
 }
 
+/** `<file>-cert.pub` when it is there, as ssh loads it beside each identity (sshconnect2.c). */
+async function certificateBeside(file: string): Promise<string | undefined> {
+  const cert = `${file}-cert.pub`;
+  try {
+    return (await stat(cert)).isFile() ? cert : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function unreadable(file: string, err: unknown): KeyState {
   return { file, kind: 'unusable', why: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
 }
@@ -99,7 +109,9 @@ export interface AuthPlan {
  */
 export async function planAuth(user: string, files: readonly string[], agent: string | undefined, passphrase: string | undefined, identitiesOnly = false): Promise<AuthPlan> {
   const plan: AuthPlan = { methods: [], locked: [], notes: [], offered: [] };
-  const states = await Promise.all(files.map((f) => readPrivateKey(f, passphrase)));
+  const [states, certs] = await Promise.all([Promise.all(files.map((f) => readPrivateKey(f, passphrase))), Promise.all(files.map(certificateBeside))]);
+  // ssh offers <key>-cert.pub with its key (an SSH CA's certificate); ssh2 cannot: said, not dropped.
+  for (const cert of certs) if (cert) plan.notes.push(`${cert} is a certificate ssh would offer with its key; teqlctl's SSH client offers the key alone (a router that takes certificates only refuses it)`);
   for (const state of states) {
     if (state.kind === 'ready') {
       plan.methods.push({ type: 'publickey', username: user, key: state.key });

@@ -38,6 +38,16 @@ describe('planAuth', () => {
     expect(p.notes).toEqual([`cannot read ${join(dir, 'missing')}: ENOENT`]);
   });
 
+  it('a certificate beside a key (<key>-cert.pub, as an SSH CA issues it) is said, not dropped: ssh would offer it, teqlctl offers the key alone (a review)', async () => {
+    const certDir = mkdtempSync(join(tmpdir(), 'teqlctl-ids-cert-'));
+    writeFileSync(join(certDir, 'id_ed25519'), plain.private, { mode: 0o600 });
+    writeFileSync(join(certDir, 'id_ed25519-cert.pub'), 'ssh-ed25519-cert-v01@openssh.com AAAA... user\n');
+    const p = await planAuth('root', [join(certDir, 'id_ed25519')], undefined, undefined);
+    expect(p.offered).toEqual([join(certDir, 'id_ed25519')]);
+    expect(p.notes).toEqual([`${join(certDir, 'id_ed25519')}-cert.pub is a certificate ssh would offer with its key; teqlctl's SSH client offers the key alone (a router that takes certificates only refuses it)`]);
+    expect((await planAuth('root', [join(dir, 'plain')], undefined, undefined)).notes).toEqual([]);
+  });
+
   it('a named pipe, a folder or a device given as a key is never read (a pipe waited forever, /dev/zero never ends): a note says what it is', async () => {
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
