@@ -6,6 +6,7 @@ import type { ConnectionSpec } from '../load/types.js';
 import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 import { hostKeyName } from './known-hosts.js';
 import { requiredRsaOf } from './hop-settings.js';
+import { ignoredSettings } from './ignored-settings.js';
 import { addressFamilyOf, connectTimeoutOf, DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type Hop, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
 import { algorithmsOf, reordersHostKeyAlgorithms } from './ssh-algorithms.js';
@@ -176,31 +177,6 @@ function unsupportedSettings(g: Map<string, string[]>): string[] {
   if (revoked !== undefined && revoked.toLowerCase() !== 'none') out.push(`RevokedHostKeys ${revoked}`);
   const khc = g.get('knownhostscommand')?.[0];
   if (khc !== undefined && khc.toLowerCase() !== 'none') out.push(`KnownHostsCommand ${khc}`);
-  return out;
-}
-
-// The locale, which Debian's and RHEL's /etc/ssh/ssh_config send to every host: the system's
-// default, not a choice (and teqlctl's scripts set LANG=C themselves).
-const isLocale = (v: string) => /^(LANG|LANGUAGE|LC_[A-Z_*]*|XMODIFIERS)$/.test(v);
-
-/**
- * ssh -G's settings for an interactive session that teqlctl does not follow and that do not change
- * where or as whom it logs in: said as a warning (never silently dropped), the run goes on. ssh
- * itself refuses RemoteCommand with a command line, as Ansible's runs do.
- */
-export function ignoredSettings(g: Map<string, string[]>): string[] {
-  const out: string[] = [];
-  const one = (k: string) => g.get(k)?.[0];
-  if (one('remotecommand') !== undefined && one('remotecommand')!.toLowerCase() !== 'none') out.push(`RemoteCommand ${one('remotecommand')}: not run (teqlctl sends its own commands)`);
-  const tty = one('requesttty')?.toLowerCase();
-  if (tty === 'yes' || tty === 'force' || tty === 'true') out.push(`RequestTTY ${tty}: no terminal is asked for (teqlctl's scripts run without one)`);
-  const setEnv = g.get('setenv') ?? [];
-  if (setEnv.length > 0) out.push(`SetEnv ${setEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
-  const sendEnv = (g.get('sendenv') ?? []).flatMap((v) => v.split(/\s+/)).filter((v) => v !== '' && !isLocale(v));
-  if (sendEnv.length > 0) out.push(`SendEnv ${sendEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
-  for (const [k, name] of [['localforward', 'LocalForward'], ['remoteforward', 'RemoteForward'], ['dynamicforward', 'DynamicForward']] as const) {
-    if ((g.get(k) ?? []).length > 0) out.push(`${name}: not set up (teqlctl opens no forwards)`);
-  }
   return out;
 }
 

@@ -11,7 +11,7 @@ import { hostNameToken, refusedLines, timeSeconds } from './ssh-config-check.js'
 import { sshPort, type ServicePort } from '../load/tcp-services.js';
 import { isNoneCommand, proxyJumpOf } from './ssh-proxy-jump.js';
 import { unknownKeywords } from './ssh-keywords.js';
-
+import { ignoredOfConfig } from './ignored-settings.js';
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
 export { addressFamilyOf, connectTimeoutOf } from './hop-settings.js';
 import { addressFamilyOf, connectTimeoutOf, requiredRsaOf } from './hop-settings.js';
@@ -223,6 +223,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       // In seconds, as ssh -G prints it (ConnectTimeout 1m30s: 90).
       ...connectTimeoutOf(String(timeSeconds(first('connecttimeout')?.args[0] ?? '') ?? 'none')),
       ...addressFamilyOf(first('addressfamily')?.args[0]?.toLowerCase()),
+      ...(ignoredOfConfig(config, given.alias).length > 0 ? { ignored: ignoredOfConfig(config, given.alias) } : {}),
       jumps,
     };
   };

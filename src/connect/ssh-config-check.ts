@@ -2,7 +2,7 @@
 // exits 255 naming the line), as far as teqlctl's own reader can tell: it refuses the file too,
 // where it would otherwise have gone on with a value ssh never uses. Pure. Checked against ssh -G
 // of OpenSSH 9.2. Unknown keywords are not checked here (the list differs between versions).
-import type { SshConfigBlock, SshConfigOption } from './ssh-config.js';
+import { argvSplit, type SshConfigBlock, type SshConfigOption } from './ssh-config.js';
 import { parseJump } from './ssh-proxy-jump.js';
 import { sshPort, type ServicePort } from '../load/tcp-services.js';
 
@@ -38,6 +38,8 @@ export function timeSeconds(v: string): number | undefined {
 function problem(opt: SshConfigOption, services: ServicePort): string | undefined {
   // ProxyJump: the rest of the line, as ssh reads it (`ProxyJump #x` is an invalid one).
   if (opt.key === 'proxyjump' && opt.raw && !parseJump(opt, services)) return `ProxyJump ${opt.raw}: ssh says "Invalid ProxyJump" ([user@]host[:port][,...])`;
+  // argv_split fails the line, and ssh the file ("invalid quotes").
+  if (opt.raw !== undefined && argvSplit(opt.raw).unclosed) return `${opt.key}: a quote that does not close (ssh says "invalid quotes")`;
   // `Key ""` too: ssh says "Missing argument".
   if (opt.args.length === 0 || opt.args[0] === '') return `${opt.key} has no value`;
   if (!(opt.key in ONE)) return undefined;

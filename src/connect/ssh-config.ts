@@ -25,14 +25,45 @@ export interface SshConfigBlock {
   bare?: true;
 }
 
-/** Words of a line, double quotes respected; an unquoted word starting with `#` ends the line. */
+/**
+ * Words of a line as OpenSSH 9.2's argv_split reads a config line: blanks between words; single
+ * and double quotes, anywhere in a word (`a"b c"d` is `ab cd`); a backslash before a quote, a
+ * backslash or (outside quotes) a blank takes it as itself (`my\ key`), before anything else it
+ * stays; a `#` that starts a word ends the line. (Double quotes around whole words only, until
+ * 2026-12-05: `IdentityFile ~/.ssh/my\ key` was refused as two values; a review.)
+ */
 export function splitWords(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/"([^"]*)"|(\S+)/g)) {
-    if (m[2]?.startsWith('#')) break;
-    out.push(m[1] ?? m[2]!);
+  return argvSplit(text).words;
+}
+
+/** argv_split's words, and whether a quote was left open (ssh: "Invalid quotes", the file refused). */
+export function argvSplit(text: string): { words: string[]; unclosed: boolean } {
+  const words: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '#') break;
+    let word = '';
+    let quote = '';
+    for (; i < text.length; i++) {
+      const ch = text[i]!;
+      const next = text[i + 1];
+      if (ch === '\\') {
+        if (next === "'" || next === '"' || next === '\\' || (quote === '' && next === ' ')) word += text[++i];
+        else word += ch;
+      } else if (quote === '' && (ch === ' ' || ch === '\t')) break;
+      else if (quote === '' && (ch === '"' || ch === "'")) quote = ch;
+      else if (quote !== '' && ch === quote) quote = '';
+      else word += ch;
+    }
+    if (quote !== '') return { words: [...words, word], unclosed: true };
+    words.push(word);
   }
-  return out;
+  return { words, unclosed: false };
 }
 
 export function parseSshConfig(text: string, file: string): SshConfigBlock[] {

@@ -165,6 +165,12 @@ describe('ProxyJump', () => {
     expect(() => resolve('Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n', { host: 'a' })).toThrow(/more than 8 hosts deep/);
   });
 
+  it('session settings the run leaves out (RemoteCommand, SetEnv, SendEnv, forwards) are said at login without ssh too, as through ssh -G (a review: dropped without a word)', () => {
+    const t = resolve('Host r1\n  RemoteCommand tmux\n  SendEnv LANG FOO\nHost *\n  SendEnv BAR\n  LocalForward 8080 localhost:80\n');
+    expect(t.ignored).toEqual(['RemoteCommand tmux: not run (teqlctl sends its own commands)', 'SendEnv FOO BAR: not sent (teqlctl\'s scripts set their own environment)', 'LocalForward: not set up (teqlctl opens no forwards)']);
+    expect(resolve('Host r1\n  SendEnv LANG LC_*\n').ignored).toBeUndefined();
+  });
+
   it("a later entry's own ProxyCommand and ProxyJump are never used, as with `ssh -J j1 j2` (a review: valid chains were refused on them)", () => {
     const cfg = 'Host r3\n  ProxyJump j1,j2\nHost r4\n  ProxyJump j1,j3\nHost j2\n  ProxyCommand nc %h %p\nHost j3\n  ProxyJump j3\n';
     expect(resolve(cfg, { host: 'r3' }).jumps.map((j) => j.alias)).toEqual(['j1', 'j2']);

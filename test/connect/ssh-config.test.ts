@@ -7,6 +7,7 @@ import { readLocalSsh } from '../../src/connect/local-ssh.js';
 import { readSshConfigText } from '../../src/connect/read-ssh-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { hostAliases, hostMatches, optionsFor, parseSshConfig, splitWords } from '../../src/connect/ssh-config.js';
+import { refusedLines } from '../../src/connect/ssh-config-check.js';
 
 const first = (text: string, name: string, key: string) => optionsFor(parseSshConfig(text, 'cfg'), name).first.get(key)?.args[0];
 
@@ -21,6 +22,17 @@ describe('ssh_config parser', () => {
   it('keeps quoted words whole and stops at a trailing comment', () => {
     expect(splitWords('"/home/me/my keys/id" # the laptop key')).toEqual(['/home/me/my keys/id']);
     expect(first('Host a\n IdentityFile "~/my keys/id"\n Port 22 # ssh\n', 'a', 'port')).toBe('22');
+  });
+
+  it('splits words as OpenSSH 9.2\'s argv_split does (ssh -G printed each of these so): backslashes, single quotes, quotes inside a word (a review)', () => {
+    expect(splitWords('~/.ssh/my\\ key')).toEqual(['~/.ssh/my key']);
+    expect(splitWords("'a b'")).toEqual(['a b']);
+    expect(splitWords('a"b c"d')).toEqual(['ab cd']);
+    expect(splitWords('a\\x')).toEqual(['a\\x']);
+    expect(splitWords('"a\\"b"')).toEqual(['a"b']);
+    expect(splitWords('a#b # c')).toEqual(['a#b']);
+    expect(refusedLines(parseSshConfig('Host x\n  IdentityFile ~/.ssh/my\\ key\n', 'cfg'))).toEqual([]);
+    expect(refusedLines(parseSshConfig('Host x\n  IdentityFile "abc\n', 'cfg'))).toEqual(['cfg:2: identityfile: a quote that does not close (ssh says "invalid quotes")']);
   });
 
   it('ignores blank lines and comments, and records file:line for messages', () => {

@@ -1,0 +1,46 @@
+// ssh_config's settings for an interactive session that teqlctl's own commands leave out: said
+// at login, through ssh -G (resolve-openssh.ts) and through teqlctl's own reader (resolve-target.ts).
+import { hostMatches, type SshConfigBlock } from './ssh-config.js';
+
+// The locale, which Debian's and RHEL's /etc/ssh/ssh_config send to every host: the system's
+// default, not a choice (and teqlctl's scripts set LANG=C themselves).
+const isLocale = (v: string) => /^(LANG|LANGUAGE|LC_[A-Z_*]*|XMODIFIERS)$/.test(v);
+
+/**
+ * ssh -G's settings for an interactive session that teqlctl does not follow and that do not change
+ * where or as whom it logs in: said as a warning (never silently dropped), the run goes on. ssh
+ * itself refuses RemoteCommand with a command line, as Ansible's runs do.
+ */
+export function ignoredSettings(g: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  const one = (k: string) => g.get(k)?.[0];
+  if (one('remotecommand') !== undefined && one('remotecommand')!.toLowerCase() !== 'none') out.push(`RemoteCommand ${one('remotecommand')}: not run (teqlctl sends its own commands)`);
+  const tty = one('requesttty')?.toLowerCase();
+  if (tty === 'yes' || tty === 'force' || tty === 'true') out.push(`RequestTTY ${tty}: no terminal is asked for (teqlctl's scripts run without one)`);
+  const setEnv = g.get('setenv') ?? [];
+  if (setEnv.length > 0) out.push(`SetEnv ${setEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
+  const sendEnv = (g.get('sendenv') ?? []).flatMap((v) => v.split(/\s+/)).filter((v) => v !== '' && !isLocale(v));
+  if (sendEnv.length > 0) out.push(`SendEnv ${sendEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
+  for (const [k, name] of [['localforward', 'LocalForward'], ['remoteforward', 'RemoteForward'], ['dynamicforward', 'DynamicForward']] as const) {
+    if ((g.get(k) ?? []).length > 0) out.push(`${name}: not set up (teqlctl opens no forwards)`);
+  }
+  return out;
+}
+
+/** Keywords ignoredSettings reads; ssh_config lines of them add up (SendEnv, the forwards), as ssh -G prints them. */
+const SESSION_KEYS = ['remotecommand', 'requesttty', 'setenv', 'sendenv', 'localforward', 'remoteforward', 'dynamicforward'];
+
+/** ignoredSettings for teqlctl's own reader: each keyword's lines for `name`, as ssh -G would list them (it said nothing until 2026-12-05: a review). */
+export function ignoredOfConfig(blocks: readonly SshConfigBlock[], name: string): string[] {
+  const g = new Map<string, string[]>();
+  for (const block of blocks) {
+    if (block.match || !hostMatches(block.patterns, name)) continue;
+    for (const opt of block.options) {
+      if (!SESSION_KEYS.includes(opt.key) || opt.args.length === 0) continue;
+      // RemoteCommand and RequestTTY: the first line wins, as for any single value.
+      if ((opt.key === 'remotecommand' || opt.key === 'requesttty') && g.has(opt.key)) continue;
+      g.set(opt.key, [...(g.get(opt.key) ?? []), opt.args.join(' ')]);
+    }
+  }
+  return ignoredSettings(g);
+}
