@@ -19,8 +19,11 @@ export function disarm(dir: string): string {
     `kind=; what=; start=; read -r kind what start 2>/dev/null < ${dir}/timer`,
     // The sleeper's shell first, so it cannot go on to the revert when its sleep ends; only while
     // that pid is still the timer's (long fired, its number may be another process's now).
+    // Its sleep, only while that pid is still the sleeper's child, read before the sleeper is
+    // stopped (which orphans it): a sleep long ended left a number another process may have now (a review).
     PROC_START_FN,
-    `case "$kind" in systemd) systemctl stop "$what.timer" "$what.service" >/dev/null 2>&1;; pid) if [ -n "$what" ] && ${sameProcess('$what', '$start')}; then kill "$what" 2>/dev/null; [ -f ${dir}/sleeper ] && kill "$(cat ${dir}/sleeper)" 2>/dev/null; fi;; esac`,
+    'tq_parent() { tq_pp=; tq_x=; read -r tq_x 2>/dev/null < /proc/$1/stat || return 0; tq_x=${tq_x##*\') \'}; set -- $tq_x; tq_pp=$2; }',
+    `case "$kind" in systemd) systemctl stop "$what.timer" "$what.service" >/dev/null 2>&1;; pid) if [ -n "$what" ] && ${sameProcess('$what', '$start')}; then tq_sp=; read -r tq_sp 2>/dev/null < ${dir}/sleeper; tq_pp=; [ -n "$tq_sp" ] && tq_parent "$tq_sp"; kill "$what" 2>/dev/null; [ -n "$tq_sp" ] && [ "$tq_pp" = "$what" ] && kill "$tq_sp" 2>/dev/null; fi;; esac`,
   ].join('\n');
 }
 

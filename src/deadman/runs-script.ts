@@ -232,10 +232,11 @@ export function unlockRunScript(runId: string): string {
  */
 export function unlockScript(force: boolean): string {
   return `[ -d ${LOCK_DIR} ] || { echo "unlock: no lock"; exit 0; }
-p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner 2>/dev/null); r=$(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null); b=$(sed -n 's/^boot=//p' ${LOCK_DIR}/owner 2>/dev/null)
+p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner 2>/dev/null); r=$(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null); b=$(sed -n 's/^boot=//p' ${LOCK_DIR}/owner 2>/dev/null); s=$(sed -n 's/^start=//p' ${LOCK_DIR}/owner 2>/dev/null)
+${PROC_START_FN}
 ${readBootId('bn')}
 earlier=; if ${armedInEarlierBoot('b', 'bn')}; then earlier=' (taken in an earlier boot)'; fi
-${force ? '' : `if [ -z "$earlier" ] && [ -n "$p" ] && [ -d /proc/$p ]; then echo "unlock: refused: run $r is still connected (pid $p)"; exit 8; fi
+${force ? '' : `if [ -z "$earlier" ] && [ -n "$p" ] && [ -d /proc/$p ] && ${sameProcess('$p', '$s')}; then echo "unlock: refused: run $r is still connected (pid $p)"; exit 8; fi
 if [ -z "$earlier" ] && [ -n "$r" ] && [ "$(cat ${RUNS_DIR}/$r/state 2>/dev/null)" = pending ]; then echo "unlock: refused: run $r has a dead-man revert pending"; exit 8; fi`}
 rm -rf ${LOCK_DIR} && echo "unlock: removed the lock of run $r$earlier"
 `;

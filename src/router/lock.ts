@@ -3,6 +3,7 @@
 import { parseKeyValues } from './key-values.js';
 import { fromMarkerLine, LOCK_MARKER } from './markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, LOCK_OWNER, assertSafeRunId } from './paths.js';
+import { PROC_START_FN, sameProcess } from './proc-start.js';
 
 /** Who holds the lock, when a run holds it. */
 export interface RouterLock {
@@ -37,11 +38,14 @@ export function takeLockScript(runId: string, owner: string, now = ROUTER_NOW): 
   assertSafeRunId(runId);
   return [
     SESSION_PID,
+    // With its start time: once the session is gone its pid goes to another process, which kept a
+    // dead run's lock looking alive (a review; as the timer's and the applier's records).
+    `${PROC_START_FN}; tq_started "$p"`,
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
     // The boot it was taken in (the shell's read, no process): see BOOT_ID_FILE.
     `  tq_bi=; read -r tq_bi 2>/dev/null < ${BOOT_ID_FILE}`,
     // An owner that cannot be written (a full /run) would leave a lock no run names: given back.
-    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" "$tq_bi" > ${LOCK_OWNER} || { rm -rf ${LOCK_DIR}; echo '${LOCK_MARKER} unusable'; echo 'cannot write ${LOCK_OWNER} (is /run full?)'; exit 3; }; tq_newlock=1`,
+    `  printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\nstart=%s\\n' ${runId} '${safeOwner(owner)}' ${now} "$p" "$tq_bi" "$tq_st" > ${LOCK_OWNER} || { rm -rf ${LOCK_DIR}; echo '${LOCK_MARKER} unusable'; echo 'cannot write ${LOCK_OWNER} (is /run full?)'; exit 3; }; tq_newlock=1`,
     // Not made, and not there: no /run (an OpenWrt before 24.10), or one that is read-only. mkdir
     // again, on this path only, for its own words.
     `elif [ ! -d ${LOCK_DIR} ]; then`,
@@ -79,9 +83,11 @@ export function lockUnusable(output: string): string | undefined {
  * Prints the owner file's key=value lines and `alive=0|1`, nothing when there is no lock. The
  * shell's own `read`, not `cat` and `sed`: it runs in every facts read, and an emulated router
  * starts a process in ~30 ms (issue 17). Its own names: the facts script uses short ones. A lock
- * taken in an earlier boot (a /run kept across reboots) is never alive, whatever its pid is now.
+ * taken in an earlier boot (a /run kept across reboots) is never alive, whatever its pid is now,
+ * nor one whose pid is another process now (its start time differs; an older lock without one is
+ * judged by its pid, as before).
  */
-export const READ_LOCK = `if [ -f ${LOCK_OWNER} ]; then tq_lp=; tq_lb=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do printf '%s\\n' "$tq_l"; case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; boot=*) tq_lb=\${tq_l#boot=};; esac; done < ${LOCK_OWNER}; tq_bn=; [ -z "$tq_lb" ] || read -r tq_bn 2>/dev/null < ${BOOT_ID_FILE}; if [ -n "$tq_lp" ] && [ -d /proc/$tq_lp ] && { [ -z "$tq_lb" ] || [ -z "$tq_bn" ] || [ "$tq_lb" = "$tq_bn" ]; }; then echo alive=1; else echo alive=0; fi; fi`;
+export const READ_LOCK = `${PROC_START_FN}; if [ -f ${LOCK_OWNER} ]; then tq_lp=; tq_lb=; tq_ls=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do printf '%s\\n' "$tq_l"; case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; boot=*) tq_lb=\${tq_l#boot=};; start=*) tq_ls=\${tq_l#start=};; esac; done < ${LOCK_OWNER}; tq_bn=; [ -z "$tq_lb" ] || read -r tq_bn 2>/dev/null < ${BOOT_ID_FILE}; if [ -n "$tq_lp" ] && [ -d /proc/$tq_lp ] && ${sameProcess('$tq_lp', '$tq_ls')} && { [ -z "$tq_lb" ] || [ -z "$tq_bn" ] || [ "$tq_lb" = "$tq_bn" ]; }; then echo alive=1; else echo alive=0; fi; fi`;
 
 /** Parses what READ_LOCK printed (key=value lines, in any order). */
 export function parseLock(text: string): RouterLock | undefined {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,12 +92,12 @@ describe('the runs on a router, as status reads them', () => {
 
 describe('unlock', () => {
   /** The unlock script under dash over a lock held by a live pid (this test's) for a pending run. */
-  function unlockWith(lockBoot: string | undefined, force = false) {
+  function unlockWith(lockBoot: string | undefined, force = false, start?: string) {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-unlock-'));
     mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
     writeFileSync(join(root, 'runs', 'r1', 'state'), 'pending\n');
     mkdirSync(join(root, 'lock'));
-    writeFileSync(join(root, 'lock', 'owner'), `run=r1\nowner=op@host\npid=${process.pid}\n${lockBoot === undefined ? '' : `boot=${lockBoot}\n`}`);
+    writeFileSync(join(root, 'lock', 'owner'), `run=r1\nowner=op@host\npid=${process.pid}\n${lockBoot === undefined ? '' : `boot=${lockBoot}\n`}${start === undefined ? '' : `start=${start}\n`}`);
     writeFileSync(join(root, 'boot-id'), 'this-boot\n');
     const script = unlockScript(force).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
     try {
@@ -117,6 +117,14 @@ describe('unlock', () => {
     }
     const forced = unlockWith('this-boot', true);
     expect([forced.code, forced.locked]).toEqual([0, false]);
+  });
+
+  it('takes a lock whose pid is another process now (its start time differs) for a dead run\'s: refused only for the run\'s pending dead-man (a review: "still connected")', () => {
+    const start = readFileSync(`/proc/${process.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19]!;
+    expect(unlockWith('this-boot', false, start).out).toContain('is still connected');
+    const reused = unlockWith('this-boot', false, '1');
+    expect(reused.out).not.toContain('is still connected');
+    expect(reused.out).toContain('unlock: refused: run r1 has a dead-man revert pending');
   });
 
   it('removes a lock taken in an earlier boot: its pid is another process now, and its run\'s timer ended with that boot', () => {

@@ -26,6 +26,13 @@ describe('the lock, read and parsed', () => {
     expect(parseLock(readLockOf(owner, 'an-earlier-boot'))?.alive).toBe(true);
   });
 
+  it('is a dead run\'s when its pid is another process now (its start time differs: a review found a reused pid kept it alive); an older lock without a start time is judged by its pid', () => {
+    const start = readFileSync(`/proc/${process.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19];
+    expect(parseLock(readLockOf(`run=r1\npid=${process.pid}\nstart=${start}\n`))?.alive).toBe(true);
+    expect(parseLock(readLockOf(`run=r1\npid=${process.pid}\nstart=1\n`))?.alive).toBe(false);
+    expect(parseLock(readLockOf(`run=r1\npid=${process.pid}\n`))?.alive).toBe(true);
+  });
+
   it('is a dead run\'s when that pid is gone', () => {
     expect(parseLock(readLockOf('run=r1\nowner=op@host\nstarted=x\npid=999999999\n'))?.alive).toBe(false);
   });
@@ -65,9 +72,9 @@ describe('taking and freeing the lock', () => {
       execFileSync('sh', ['-c', script], { encoding: 'utf8' });
       return readFileSync(join(dir, 'lock', 'owner'), 'utf8');
     };
-    expect(take('6b1e0c2a-0000-4000-8000-000000000001')).toMatch(/^run=r1\nowner=op@host\nstarted=now\npid=\d+\nboot=6b1e0c2a-0000-4000-8000-000000000001\n$/);
+    expect(take('6b1e0c2a-0000-4000-8000-000000000001')).toMatch(/^run=r1\nowner=op@host\nstarted=now\npid=\d+\nboot=6b1e0c2a-0000-4000-8000-000000000001\nstart=\d+\n$/);
     // No boot id to read: the lock is taken all the same, with an empty boot line (counted as live).
-    expect(take()).toMatch(/\nboot=\n$/);
+    expect(take()).toMatch(/\nboot=\nstart=\d+\n$/);
   });
 
   it("records the SSH server's process of the session, Dropbear's as OpenSSH's: not an ancestor up to pid 1, that would never die", () => {

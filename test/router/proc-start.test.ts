@@ -1,7 +1,7 @@
 // A timer's pid is the timer's only while its start time matches (a reused pid is another process):
 // status does not call a fired timer armed, and disarming does not kill what got its number.
 import { execFileSync, spawnSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,10 +93,33 @@ describe('arming without systemd', () => {
     const [kind, pid, start] = readFileSync(join(root, 'runs', 'r1', 'timer'), 'utf8').trim().split(' ');
     expect(kind).toBe('pid');
     expect(start).toBe(startOf(Number(pid)));
+    for (let i = 0; i < 50 && !existsSync(join(root, 'runs', 'r1', 'sleeper')); i++) await new Promise((r) => setTimeout(r, 100));
+    const sleep = readFileSync(join(root, 'runs', 'r1', 'sleeper'), 'utf8').trim();
     execFileSync('sh', ['-c', `${disarm(join(root, 'runs', 'r1'))}\ntrue`]);
     await new Promise((r) => setTimeout(r, 200));
-    // Gone, or a zombie waiting for whatever reaps orphans here.
-    const state = (() => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]; } catch { return 'gone'; } })();
-    expect(['gone', 'Z']).toContain(state);
+    // Gone, or a zombie waiting for whatever reaps orphans here: the sleeper and its sleep.
+    const state = (p: string) => { try { return readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /s, '')[0]; } catch { return 'gone'; } };
+    expect(['gone', 'Z']).toContain(state(pid!));
+    expect(['gone', 'Z']).toContain(state(sleep));
+  });
+
+  it('disarming kills the pid in `sleeper` only while it is the sleeper\'s child: a number another process has now is left alone (a review)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-arm-'));
+    mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+    const script = timerLines('r1', 30).join('\n').replaceAll('/run/systemd/system', join(root, 'no-systemd')).replaceAll(RUNS_DIR, join(root, 'runs'));
+    execFileSync('sh', ['-c', script], { encoding: 'utf8' });
+    const sleeperFile = join(root, 'runs', 'r1', 'sleeper');
+    for (let i = 0; i < 50 && !existsSync(sleeperFile); i++) await new Promise((r) => setTimeout(r, 100));
+    const own = readFileSync(sleeperFile, 'utf8').trim();
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      writeFileSync(sleeperFile, `${stranger.pid}\n`);
+      execFileSync('sh', ['-c', `${disarm(join(root, 'runs', 'r1'))}\ntrue`]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(readFileSync(`/proc/${stranger.pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]).not.toBe('Z');
+    } finally {
+      stranger.kill();
+      spawnSync('kill', [own]);
+    }
   });
 });

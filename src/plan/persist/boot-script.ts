@@ -9,6 +9,7 @@ import { RESUMABLE_MARK } from '../../router/markers.js';
 import { decide } from '../../router/decision.js';
 import { readRunBoot } from '../../router/boot-id.js';
 import { readRunSeq } from '../../router/arm-order.js';
+import { PROC_START_FN, sameProcess } from '../../router/proc-start.js';
 import type { BootModel, BootStep } from './boot-model.js';
 
 function command(step: BootStep): string {
@@ -171,7 +172,7 @@ export function revertPendingRuns(): string[] {
     // change. Applied now (an ifup's hook, the unit restarted), this script's steps went over the
     // run's: an older script put back what a teardown had just removed, or a newer one re-applied a
     // run its dead-man had just undone (a review).
-    `if [ -z "$tq_live" ] && [ -f ${LOCK_OWNER} ]; then tq_lp=; tq_lb=; tq_lr=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; boot=*) tq_lb=\${tq_l#boot=};; run=*) tq_lr=\${tq_l#run=};; esac; done < ${LOCK_OWNER}; if [ -n "$tq_lp" ] && [ -d "/proc/$tq_lp" ] && { [ -z "$tq_lb" ] || [ "$tq_lb" = "$bid" ]; }; then tq_live=" \${tq_lr:-(unnamed)}"; fi; fi`,
+    `${PROC_START_FN}; if [ -z "$tq_live" ] && [ -f ${LOCK_OWNER} ]; then tq_lp=; tq_lb=; tq_lr=; tq_ls=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; boot=*) tq_lb=\${tq_l#boot=};; run=*) tq_lr=\${tq_l#run=};; start=*) tq_ls=\${tq_l#start=};; esac; done < ${LOCK_OWNER}; if [ -n "$tq_lp" ] && [ -d "/proc/$tq_lp" ] && ${sameProcess('$tq_lp', '$tq_ls')} && { [ -z "$tq_lb" ] || [ "$tq_lb" = "$bid" ]; }; then tq_live=" \${tq_lr:-(unnamed)}"; fi; fi`,
     `if [ -n "$tq_live" ]; then echo "teqlctl boot: run$tq_live of this boot is not decided yet or holds the lock: the configuration is left to it, not applied now" >&2; exit 0; fi`,
     'if [ $reverted = 1 ] && [ -z "${TEQLCTL_BOOT_AGAIN:-}" ]; then if [ -x "$0" ]; then export TEQLCTL_BOOT_AGAIN=1; exec "$0"; fi; exit 0; fi',
   ];

@@ -266,6 +266,16 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     } finally {
       sleeper.kill();
     }
+    // Its pid another process now (the start time differs): holds nothing either.
+    const sleeper2 = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const reused = router(shell, 'exit 0', 'confirmed');
+      writeFileSync(join(reused.root, 'lock-owner'), `run=r2\nowner=t@t\npid=${sleeper2.pid}\nboot=this-boot\nstart=1\n`);
+      expect(reused.boot().code).toBe(0);
+      expect(reused.calls()).toBe(2);
+    } finally {
+      sleeper2.kill();
+    }
     const gone = router(shell, 'exit 0', 'confirmed');
     writeFileSync(join(gone.root, 'lock-owner'), 'run=r2\nowner=t@t\npid=999999999\nboot=this-boot\n');
     expect(gone.boot().code).toBe(0);
