@@ -160,21 +160,24 @@ export function revertPendingRuns(): string[] {
     '      /bin/sh "${s%/state}/revert.sh" boot;;',
     '    reverting|rolling-back)',
     `      if later "$s" name; then echo "teqlctl boot: run $r is $st, and a later run exists: its undo is not resumed (it would undo the later run's configuration); see teqlctl status" >&2; continue; fi`,
-    `      if held "$r"; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; tq_live="$tq_live $r"; continue; fi`,
+    `      if held "$r"; then echo "teqlctl boot: run $r is $st and holds the lock: its undo is running, not resumed here" >&2; [ -n "$bid" ] && grep -qx "boot=$bid" ${LOCK_OWNER} 2>/dev/null && tq_live="$tq_live $r"; continue; fi`,
     `      if ! grep -qx '${RESUMABLE_MARK}' "\${s%/state}/revert.sh" 2>/dev/null; then echo "teqlctl boot: run $r is $st, and its revert.sh cannot finish it (an older teqlctl's, or a rollback's redo): left as it is, see teqlctl status" >&2; continue; fi`,
     '      /bin/sh "${s%/state}/revert.sh" resume;;',
     '    *) continue;;',
     '  esac',
     `  case "$(cat "$s" 2>/dev/null)" in pending|reverting|rolling-back|'') echo "teqlctl boot: run \${s%/state} is still $(cat "$s" 2>/dev/null) after its revert (a read-only disk, or decided elsewhere): left as it is, see teqlctl status" >&2; failed=1;; *) reverted=1;; esac`,
     'done',
+    'if [ $reverted = 1 ] && [ -z "${TEQLCTL_BOOT_AGAIN:-}" ]; then if [ -x "$0" ]; then export TEQLCTL_BOOT_AGAIN=1; exec "$0"; fi; exit 0; fi',
     // A run of this boot still undecided (pending, its undo running), or one holding the lock now
     // (before its arm, or persisting after its confirmation): the configuration is the run's to
     // change. Applied now (an ifup's hook, the unit restarted), this script's steps went over the
     // run's: an older script put back what a teardown had just removed, or a newer one re-applied a
-    // run its dead-man had just undone (a review).
-    `${PROC_START_FN}; if [ -z "$tq_live" ] && [ -f ${LOCK_OWNER} ]; then tq_lp=; tq_lb=; tq_lr=; tq_ls=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; boot=*) tq_lb=\${tq_l#boot=};; run=*) tq_lr=\${tq_l#run=};; start=*) tq_ls=\${tq_l#start=};; esac; done < ${LOCK_OWNER}; if [ -n "$tq_lp" ] && [ -d "/proc/$tq_lp" ] && ${sameProcess('$tq_lp', '$tq_ls')} && { [ -z "$tq_lb" ] || [ "$tq_lb" = "$bid" ]; }; then tq_live=" \${tq_lr:-(unnamed)}"; fi; fi`,
-    `if [ -n "$tq_live" ]; then echo "teqlctl boot: run$tq_live of this boot is not decided yet or holds the lock: the configuration is left to it, not applied now" >&2; exit 0; fi`,
-    'if [ $reverted = 1 ] && [ -z "${TEQLCTL_BOOT_AGAIN:-}" ]; then if [ -x "$0" ]; then export TEQLCTL_BOOT_AGAIN=1; exec "$0"; fi; exit 0; fi',
+    // run its dead-man had just undone (a review). Only a lock of this very boot (its boot line,
+    // read), whose session is the process that took it (pid above 1, its start time), counts: one
+    // without a boot line or of an earlier boot (a /run kept across reboots) held up every boot (a
+    // second review). Said, and the exit is the failures' so far, not a success.
+    `${PROC_START_FN}; if [ -z "$tq_live" ] && [ -n "$bid" ] && [ -f ${LOCK_OWNER} ]; then tq_lp=; tq_lb=; tq_lr=; tq_ls=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in pid=*) tq_lp=\${tq_l#pid=};; boot=*) tq_lb=\${tq_l#boot=};; run=*) tq_lr=\${tq_l#run=};; start=*) tq_ls=\${tq_l#start=};; esac; done < ${LOCK_OWNER}; if [ "$tq_lb" = "$bid" ] && [ "$tq_lp" -gt 1 ] 2>/dev/null && [ -d "/proc/$tq_lp" ] && ${sameProcess('$tq_lp', '$tq_ls')}; then tq_live=" \${tq_lr:-(unnamed)}"; fi; fi`,
+    `if [ -n "$tq_live" ]; then echo "teqlctl boot: run$tq_live of this boot is not decided yet or holds the lock: the configuration is left to it, not applied now" >&2; exit $failed; fi`,
   ];
 }
 
