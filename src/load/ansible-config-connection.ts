@@ -25,11 +25,14 @@ const falsy = (v: string) => /^(false|no|off|0|n|f|)$/i.test(v.trim());
 // ssh options that change where a connection goes, as whom, with which keys or agent, or which
 // host keys it trusts (a review found IdentityAgent, RevokedHostKeys, KnownHostsCommand,
 // PubkeyAuthentication and CanonicalizeHostname passed as inert).
-const MOVING_OPTIONS = /^(proxyjump|proxycommand|port|user|hostname|identityfile|identitiesonly|identityagent|certificatefile|pubkeyauthentication|userknownhostsfile|globalknownhostsfile|knownhostscommand|revokedhostkeys|stricthostkeychecking|hostkeyalias|hostkeyalgorithms|verifyhostkeydns|requiredrsasize|addressfamily|canonicalizehostname|canonicaldomains|canonicalizefallbacklocal|canonicalizemaxdots|canonicalizepermittedcnames|bindaddress|bindinterface|include)$/i;
-// ssh's own options (its getopt string): those that take a value, and those that move the
-// connection (an address family, a jump, a port, a user, a key, a config file, forwards).
-const WITH_VALUE = new Set('bcDEeFIiJLlmOoPpQRSWw');
-const MOVING_FLAGS = new Set('46JplFiWbBDLRSI');
+// The forwards with them, as their flags (-L, -R, -D): Ansible would open them, teqlctl does not.
+const MOVING_OPTIONS = /^(proxyjump|proxycommand|port|user|hostname|identityfile|identitiesonly|identityagent|certificatefile|pkcs11provider|securitykeyprovider|pubkeyauthentication|userknownhostsfile|globalknownhostsfile|knownhostscommand|revokedhostkeys|stricthostkeychecking|hostkeyalias|hostkeyalgorithms|verifyhostkeydns|requiredrsasize|addressfamily|canonicalizehostname|canonicaldomains|canonicalizefallbacklocal|canonicalizemaxdots|canonicalizepermittedcnames|bindaddress|bindinterface|include|localforward|remoteforward|dynamicforward)$/i;
+// ssh's own options (OpenSSH 9.2's getopt string): those that take a value, and those that move
+// the connection (an address family, a jump, a port, a user, a key or PKCS#11 provider, a config
+// file, forwards). -S (ControlPath), as -o ControlPath, moves nothing: a multiplexing socket, in
+// many ansible.cfg files beside ControlMaster and ControlPersist.
+const WITH_VALUE = new Set('bcDEeFIiJLlmOopQRSWw');
+const MOVING_FLAGS = new Set('46JplFiWbBDLRI');
 function sshArgsInert(value: string): boolean {
   const read = shellWords(value);
   if ('error' in read) return false;

@@ -186,8 +186,8 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   if (args.user !== undefined) spec.user ??= args.user;
   if (args.identityFiles.length > 0) spec.argIdentityFiles = args.identityFiles.map((f) => expandPath(f, inventoryDir));
   if (args.proxyJump !== undefined) spec.proxyJump = args.proxyJump;
-  // `-F none` reads no configuration file (ssh(1)), as -F /dev/null: it was taken for a file named none.
-  if (args.configFile !== undefined) spec.sshConfigFile = args.configFile === 'none' ? '/dev/null' : expandPath(args.configFile, inventoryDir);
+  // `-F none` (any case, as ssh compares it) reads no configuration file (ssh(1)), as -F /dev/null: it was taken for a file named none.
+  if (args.configFile !== undefined) spec.sshConfigFile = args.configFile.toLowerCase() === 'none' ? '/dev/null' : expandPath(args.configFile, inventoryDir);
   // ssh reads that file instead of ~/.ssh/config: one not there failed only at connect, the other hosts contacted.
   const config = spec.sshConfigFile;
   const configWhy = config === undefined || config === '/dev/null' ? undefined : !existsSync(config) ? 'does not exist' : statSync(config).isFile() ? undefined : 'is not a file (a folder, a pipe or a device)';

@@ -9,7 +9,7 @@ import { applySubscript, splitSubscript } from './pattern-subscript.js';
 import { splitHostPattern } from './split-pattern.js';
 import type { Inventory } from './types.js';
 
-const SYNTAX_HINT = 'patterns: host, group, all, *, glob*, r[12], group[0], group[1:3], a:b or a,b (union), a:&b (and), a:!b (except)';
+const SYNTAX_HINT = 'patterns: host, group, all, *, glob*, router_[ab], group[0], group[1:3], a:b or a,b (union), a:&b (and), a:!b (except)';
 
 /** Host names matched by `pattern`, in the order Ansible gives them. Every term must match something. */
 export function matchPattern(pattern: string | readonly string[], inv: Inventory): string[] {
@@ -65,7 +65,7 @@ function matchTerm(term: string, inv: Inventory, excluding = false): string[] {
 /** What `term` (no subscript) matches, in Ansible's order: hosts of matching groups, then matching hosts. */
 function enumerate(term: string, inv: Inventory, excluding: boolean, shown: string): string[] {
   if (term === '') throw new PatternError("'&' or '!' must be followed by a host or group", SYNTAX_HINT);
-  if (term === 'all' || term === '*') return inv.groups.get('all') ?? [...inv.hosts.keys()];
+  if (term === 'all') return inv.groups.get('all') ?? [...inv.hosts.keys()];
   const group = inv.groups.get(term);
   if (group) return group;
   if (inv.hosts.has(term)) return [term];
@@ -74,6 +74,8 @@ function enumerate(term: string, inv: Inventory, excluding: boolean, shown: stri
   let groupMatched = false;
   if (isGlob(term)) {
     // Groups in the order Ansible made them: all and ungrouped first (it makes them when it starts).
+    // `*` too, as Ansible: every group's hosts then every host, so that `*[1:]` takes positions of
+    // that list (the first host comes back from a later group), as there.
     const groups = ['all', 'ungrouped', ...[...inv.groups.keys()].filter((g) => g !== 'all' && g !== 'ungrouped')];
     for (const g of groups.filter((name) => fnmatch(term, name))) {
       groupMatched = true;

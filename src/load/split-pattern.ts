@@ -26,7 +26,7 @@ export function splitHostPattern(pattern: string | readonly string[]): string[] 
     // Python's findall drops a '[' or ']' that pairs with nothing and cuts the term there:
     // 'router_[a' ran as 'router_' and 'a'. Said as written instead.
     if (/[[\]]/.test(pattern.replace(TERM, ''))) {
-      throw new PatternError(`'${pattern}': a '[' or ']' pairs with nothing (Ansible would drop it and cut the pattern there)`, 'close the bracket (r[12], group[0], group[1:3]) or take it out');
+      throw new PatternError(`'${pattern}': a '[' or ']' pairs with nothing (Ansible would drop it and cut the pattern there)`, 'close the bracket (router_[ab], group[0], group[1:3]) or take it out');
     }
   }
   return parts.map(pyStrip).filter((p) => p !== '');

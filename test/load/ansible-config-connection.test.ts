@@ -62,11 +62,11 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
   it('reads keys in any case, as configparser does, and ssh_args flags bundled as ssh reads them, and every option that moves the connection (a review)', () => {
     const upper = refused('[defaults]\nREMOTE_USER = admin\n[ssh_connection]\nSSH_ARGS = -o ProxyJump=bastion\n', { r1: {} }).errors;
     expect(upper.map((e) => e.message)).toEqual([expect.stringMatching(/sets remote_user \("admin"\)/), expect.stringMatching(/sets ssh_args \("-o ProxyJump=bastion"\)/)]);
-    for (const args of ['-Cp 2222', '-CJ bastion', '-CJbastion', '-4', '-C -o IdentityAgent=/tmp/agent', '-o RevokedHostKeys=/etc/ssh/revoked', '-oKnownHostsCommand=/bin/true', '-o PubkeyAuthentication=no', '-o CanonicalizeHostname=yes -o CanonicalDomains=example.net', '-o RequiredRSASize=3072', '-o AddressFamily=inet6']) {
+    for (const args of ['-Cp 2222', '-CJ bastion', '-CJbastion', '-4', '-C -o IdentityAgent=/tmp/agent', '-o RevokedHostKeys=/etc/ssh/revoked', '-oKnownHostsCommand=/bin/true', '-o PubkeyAuthentication=no', '-o CanonicalizeHostname=yes -o CanonicalDomains=example.net', '-o RequiredRSASize=3072', '-o AddressFamily=inet6', '-o PKCS11Provider=/usr/lib/p11.so', '-I /usr/lib/p11.so', '-o LocalForward=8080 localhost:80', '-L 8080:localhost:80', '-P -J bastion']) {
       expect(refused(`[ssh_connection]\nssh_args = ${args}\n`, { r1: {} }).errors, args).toHaveLength(1);
     }
     // Values of flags are not flags: -c takes a cipher, -o's ControlPath holds a '-p'.
-    for (const args of ['-c aes128-ctr', '-o ControlPath=/tmp/x-p', '-C -o ServerAliveInterval=5', '-vvv']) {
+    for (const args of ['-c aes128-ctr', '-o ControlPath=/tmp/x-p', '-S /tmp/ctl', '-C -o ControlMaster=auto -o ControlPersist=60s -o ControlPath=/tmp/ansible-%r@%h:%p', '-C -o ServerAliveInterval=5', '-vvv']) {
       expect(refused(`[ssh_connection]\nssh_args = ${args}\n`, { r1: {} }).errors, args).toEqual([]);
     }
   });

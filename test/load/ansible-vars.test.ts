@@ -84,7 +84,7 @@ describe('ansible_ssh_common_args / ansible_ssh_extra_args', () => {
     expect(connection('ansible_ssh_common_args: -o Port=9 -o User=a')).toMatchObject({ port: 9, user: 'a' });
     expect(connection('ansible_ssh_extra_args: -J none').proxyJump).toBe('none');
     // ssh(1): -F none reads no configuration file (it was taken for a file named none: a review).
-    expect(connection('ansible_ssh_common_args: -F none').sshConfigFile).toBe('/dev/null');
+    for (const none of ['none', 'NONE', 'None']) expect(connection(`ansible_ssh_common_args: -F ${none}`).sshConfigFile).toBe('/dev/null');
   });
 
   it('-F of a file that is not there, or is a folder, is refused at the variable before connecting (it failed at connect, the other hosts contacted)', () => {

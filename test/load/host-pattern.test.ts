@@ -96,6 +96,10 @@ describe('subscripts, as Ansible takes them', () => {
     expect(match('all[1:2]')).toEqual(['r1', 'r2']);
     expect(match('all[2:]')).toEqual(['r2', 's1']);
     expect(match('site[0:0]')).toEqual(['r1']);
+    // `*` is a glob to Ansible: every group's hosts, then every host, duplicates and all, before the
+    // subscript; `*[1:]` drops the first entry of that list, whose host comes back from a later one.
+    expect(match('*[1:]')).toEqual(['r1', 'r2', 's1', 'lonely']);
+    expect(match('*')).toEqual(match('all'));
     // A canary, then the rest: the two runs cover the group once.
     expect([...match('site[0]'), ...match('site[1:]')]).toEqual(match('site'));
   });
