@@ -59,6 +59,7 @@ export function refusedLines(blocks: readonly SshConfigBlock[], services?: Servi
   const out: string[] = [];
   for (const b of blocks) {
     if (b.bare) out.push(`${b.source}: Host has no pattern`);
+    if (b.unclosedQuote) out.push(`${b.source}: ${b.match ? 'Match' : 'Host'}: a quote that does not close (ssh says "invalid quotes")`);
     for (const opt of b.options) {
       const why = problem(opt, services ?? (() => undefined));
       if (why) out.push(`${opt.source}: ${why}`);

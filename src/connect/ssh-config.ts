@@ -23,6 +23,8 @@ export interface SshConfigBlock {
   source?: string;
   /** Nothing at all after `Host` (ssh refuses it; `Host # note` it takes, as a block for no host). */
   bare?: true;
+  /** A quote on its Host or Match line that does not close: ssh refuses the file ("invalid quotes"). */
+  unclosedQuote?: true;
 }
 
 /**
@@ -77,8 +79,9 @@ export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
     const m = /^([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+|$)(.*)$/.exec(line) ?? /^(\S+)\s*(.*)$/.exec(line)!;
     const key = m[1]!.toLowerCase();
     const args = splitWords(m[2]!);
-    if (key === 'host') blocks.push({ patterns: args, options: [], source: `${file}:${i + 1}`, ...(m[2] === '' ? { bare: true as const } : {}) });
-    else if (key === 'match') blocks.push({ patterns: [], options: [], match: true, source: `${file}:${i + 1}` });
+    const unclosed = argvSplit(m[2]!).unclosed ? { unclosedQuote: true as const } : {};
+    if (key === 'host') blocks.push({ patterns: args, options: [], source: `${file}:${i + 1}`, ...(m[2] === '' ? { bare: true as const } : {}), ...unclosed });
+    else if (key === 'match') blocks.push({ patterns: [], options: [], match: true, source: `${file}:${i + 1}`, ...unclosed });
     else blocks[blocks.length - 1]!.options.push({ key, args, raw: m[2]!, source: `${file}:${i + 1}` });
   });
   return blocks;

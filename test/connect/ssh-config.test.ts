@@ -33,6 +33,7 @@ describe('ssh_config parser', () => {
     expect(splitWords('a#b # c')).toEqual(['a#b']);
     expect(refusedLines(parseSshConfig('Host x\n  IdentityFile ~/.ssh/my\\ key\n', 'cfg'))).toEqual([]);
     expect(refusedLines(parseSshConfig('Host x\n  IdentityFile "abc\n', 'cfg'))).toEqual(['cfg:2: identityfile: a quote that does not close (ssh says "invalid quotes")']);
+    expect(refusedLines(parseSshConfig('Host "r1\n  Port 22\n', 'cfg'))).toEqual(['cfg:1: Host: a quote that does not close (ssh says "invalid quotes")']);
   });
 
   it('ignores blank lines and comments, and records file:line for messages', () => {
