@@ -27,11 +27,17 @@ export function errorDocument(err: unknown) {
   return { schemaVersion: SCHEMA_VERSION, kind: 'error' as const, exitCode: ExitCode.badInput, errors };
 }
 
+/** The commands that have --json: `unlock --json` is an unknown option, said as such, not as a JSON document. */
+const JSON_COMMANDS = ['play', 'status'];
+
 /**
  * Whether the command line asks for JSON. Read from the words themselves: when the parser itself
- * failed (an unknown option), there are no parsed flags to ask. Words after `--` are not ours.
+ * failed (an unknown option), there are no parsed flags to ask. Words after `--` are not ours, nor
+ * a --json given to a command that has none (rollback, unlock: a JSON document was printed).
  */
 export function wantsJson(args: readonly string[]): boolean {
   const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+  const ours = end === -1 ? args : args.slice(0, end);
+  const command = ours.find((a) => !a.startsWith('-'));
+  return command !== undefined && JSON_COMMANDS.includes(command) && ours.includes('--json');
 }

@@ -26,8 +26,33 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerWizardCommand(program);
   registerCompletionCommand(program);
+  registerHelpCommand(program);
   program.addHelpText('after', EXIT_CODES_HELP);
   return program;
+}
+
+/**
+ * `help [command...]`, as commander's but for nested commands (`help lab up` showed lab's help) and
+ * for a name that is no command (`help bogus` printed the whole help, exit 2, without saying why).
+ */
+function registerHelpCommand(program: Command): void {
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('display help for command')
+    .argument('[command...]', 'a command, or a command and its subcommand (help lab up)')
+    .action((names: string[]) => {
+      let cmd = program;
+      for (const [k, name] of names.entries()) {
+        const next = cmd.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) {
+          const path = ['teqlctl', ...names.slice(0, k)].join(' ');
+          throw new ConfigError(`no command '${names.slice(0, k + 1).join(' ')}'`, undefined, `${path} has: ${cmd.commands.map((c) => c.name()).join(', ') || 'no subcommands'}`);
+        }
+        cmd = next;
+      }
+      cmd.outputHelp();
+    });
 }
 
 export function describeError(err: unknown): { message: string; code: number } {

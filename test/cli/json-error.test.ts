@@ -47,9 +47,20 @@ describe('--json on exit 2', () => {
     expect(r.stdout).toBe('');
   });
 
+  it.each([['unlock'], ['rollback']])('%s --json (no such option there): exit 2, said on stderr, stdout empty, as any unknown option', async (command) => {
+    const r = await runCli([command, '-i', 'inventories/lab.yml', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--json'");
+    expect(r.stdout).toBe('');
+  });
+
   it('reads --json before `--` only: what follows belongs to another program', () => {
     expect(wantsJson(['play', '--json'])).toBe(true);
     expect(wantsJson(['lab', 'ssh', 'a', '--', 'ip', '--json'])).toBe(false);
     expect(wantsJson(['play', '--jsonx'])).toBe(false);
+    expect(wantsJson(['status', '-i', 'inv', '--json'])).toBe(true);
+    // A command without --json: its unknown option is said on stderr alone, as for any other option.
+    expect(wantsJson(['unlock', '--json'])).toBe(false);
+    expect(wantsJson(['rollback', '-i', 'inv', '--json'])).toBe(false);
   });
 });
