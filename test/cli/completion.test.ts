@@ -44,7 +44,7 @@ describe('bash completion', () => {
   });
 
   it('completes commands, subcommands and an argument\'s choices', () => {
-    expect(bashComplete('')).toEqual(['play', 'status', 'rollback', 'unlock', 'lab', 'demo', 'wizard', 'completion']);
+    expect(bashComplete('')).toEqual(['play', 'status', 'rollback', 'unlock', 'lab', 'demo', 'wizard', 'completion', 'help']);
     expect(bashComplete('lab', 're')).toEqual(['reset', 'reboot', 'restore']);
     expect(bashComplete('completion', '')).toEqual(['bash', 'zsh']);
   });
