@@ -137,10 +137,21 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       // (or the hub is rolled back wholly), and planned here they would differ for that reason alone.
       const persistence = i >= p.plan.phases.length - 1 && lost.size === 0;
       const left = planHost(h, tasksThroughPhase(tasks.get(h) ?? [], i), result.after!, { persistence, ...planScope(run, h, lost) }).plan.phases.flatMap((ph) => ph.changes);
-      if (left.length > 0) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
+      if (left.length > 0) {
+        // On a hub, changes that one live bundle owns fail that bundle alone (its partial rollback
+        // undoes them); one that none owns or that several share (a boot file, the module) fails the
+        // host. Every bundle of the hub failed before (a review of fleet runs).
+        const owner = ownBundleOf(run, h);
+        const owners = owner ? left.map(owner) : [];
+        if (!owner || owners.some((b) => b === undefined)) fail(`applied, but the router does not hold it: ${left.map((c) => c.resource).join(', ')}`);
+        for (const b of new Set(owners as string[])) {
+          lost.add(b);
+          failures.push({ host: h, message: `applied, but the router does not hold it: ${left.filter((_, k) => owners[k] === b).map((c) => c.resource).join(', ')}`, units: [b] });
+        }
+      }
       if (lost.size > 0) {
         report.status = 'failed';
-        report.error = (result.bundleErrors ?? []).map((b) => `${b.bundle}: ${b.message}`).join('; ');
+        report.error = failures.filter((f) => f.host === h && f.units).map((f) => `${f.units!.join(', ')}: ${f.message}`).join('; ');
       }
       setTitle(`${h}: applied ${result.entries.length} step(s)${lost.size > 0 ? ` (${[...lost].join(', ')} failed: undone alone)` : ''}, dead-man armed (${deadman.timeoutSec} s)`);
     },

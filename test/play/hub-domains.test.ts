@@ -102,6 +102,19 @@ describe('a hub whose spoke fails', () => {
     expect(formatRecap(r).split('\n').find((l) => l.startsWith('hub000_spoke2 '))).toMatch(/changed=0 .*rolled_back=1/);
   });
 
+  it('a hub whose re-read after the apply lacks one bundle\'s change (a DHCP client removed its address): that bundle fails alone, undone on the hub, the four others confirmed (a review: every bundle of the hub was rolled back)', async () => {
+    const f = hub(['hub000_spoke2']);
+    // teql2's link address, and its link route, gone from what the hub holds after the apply.
+    f.hub.overrides.set('apply', (_s, rec) => ({ ...rec, stdout: rec.stdout.split('{"family":"inet","local":"10.16.2.0","prefixlen":31}').join('').split('{"dst":"10.16.2.0/31","dev":"eth5","protocol":"kernel","scope":"link","prefsrc":"10.16.2.0","flags":[]},').join('') }));
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'rolled back', 'converged', 'converged']);
+    expect(r.bundles[2]!.error).toContain('applied, but the router does not hold it: address 10.16.2.0 on eth5');
+    expect(f.hub.kinds()).toEqual(['facts', 'apply', 'verify', 'partial-rollback', 'confirm', 'release']);
+    expect(f.routers.get('hub000_spoke2')!.state).toBe('pristine');
+    expect(f.routers.get('hub000_spoke1')!.state).toBe('converged');
+  });
+
   it('the hub confirms over a connection opened after its partial rollback: the one opened before it proves nothing of that change', async () => {
     const f = hub(['hub000_spoke2']);
     f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
