@@ -14,6 +14,7 @@ import { excludeFor, failUnits, planScope, type HostFailure } from './unit-failu
 import { settle } from './settle.js';
 import { peersOf } from './run-peers.js';
 import { checksWithoutApply } from './early-checks.js';
+import { BarrierCut } from './barrier-cut.js';
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
 function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskInstance[] {
@@ -96,6 +97,8 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
   const failures: HostFailure[] = [];
   const refusals: HostFailure[] = [];
   const changedHosts = plans.filter((p) => (p.plan.phases[i]?.changes.length ?? 0) > 0);
+  // Routers still behind when the others' windows near their end fail alone (barrier-cut.ts).
+  const cut = new BarrierCut(run, changedHosts.map((p) => p.plan.host));
   const applyErrors = await orInterrupt(runWithProgress(opts.mode, changedHosts.map((p) => ({
     host: p.plan.host,
     title: `${p.plan.host}: apply ${p.plan.phases[i]!.changes.length} change(s)`,
@@ -103,11 +106,13 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       const h = p.plan.host;
       // A host still queued behind --forks when a signal came starts nothing.
       if (opts.interrupted()) throw new Error(`${h}: not applied: interrupted`);
+      if (cut.tooLate) throw new Error(`${h}: ${cut.tooLate}`);
       const report = run.reports.get(h)!;
       const checks = p.plan.phases[i]!.checks;
       const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, ...withPeers(peersOf(run, h)) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60, ownBundleOf(run, h));
       stages.set(h, stage);
-      const result = await stage.applied;
+      cut.started();
+      const result = await cut.until(h, stage.applied);
       const fail = (msg: string, refused = false) => {
         (refused ? refusals : failures).push({ host: h, message: msg });
         report.status = 'failed';
@@ -155,7 +160,7 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       }
       setTitle(`${h}: applied ${result.entries.length} step(s)${lost.size > 0 ? ` (${[...lost].join(', ')} failed: undone alone)` : ''}, dead-man armed (${deadman.timeoutSec} s)`);
     },
-  })), opts.forks), opts.stop);
+  })), opts.forks), opts.stop).finally(() => cut.dispose());
   if (opts.interrupted()) return;
   // A host that failed without saying why (its connection died): its error is the reason.
   const said = new Set([...failures, ...refusals].map((f) => f.host));

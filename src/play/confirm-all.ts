@@ -15,9 +15,12 @@ import { BOOT_SCRIPT } from '../router/paths.js';
 import { failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 import { confirmWaves } from './confirm-waves.js';
+import { cutAt, reserveSec } from './laggard-cut.js';
 
 /** How long a confirmation may take, as a round trip of its own (its shell's wait is longer). */
 const CONFIRM_SEC = 150;
+/** The least a confirmation gets when later waves wait for it (an emulated router's takes ~3 s). */
+const MIN_CONFIRM_SEC = 10;
 
 /** `p`, or a rejection with `message` after `ms`. */
 function within<T>(ms: number, p: Promise<T>, message = `no answer within ${ms / 1000} s`): Promise<T> {
@@ -86,7 +89,7 @@ export async function confirmAll(run: RunState): Promise<void> {
       await reopenChanged(run, wave, fresh);
       const failures: HostFailure[] = [];
       // Not one that an earlier wave's failure rolled back wholly.
-      await orInterrupt(confirmWave(run, wave.filter((h) => toConfirm(run).includes(h)), fresh, waiting, failures, waitSec), run.opts.stop);
+      await orInterrupt(confirmWave(run, wave.filter((h) => toConfirm(run).includes(h)), fresh, waiting, failures, waitSec, waveBound(run, waves.slice(n + 1).flat())), run.opts.stop);
       // A bundle with one end confirmed and the other not is rolled back on both (a partial confirmation).
       failUnits(run, 'verify', 'confirmation failed: ', failures);
       await settle(run);
@@ -138,13 +141,35 @@ async function reopen(run: RunState, hosts: readonly string[], fresh: Map<string
   if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
 }
 
+/** How long `host`'s confirmation may take, from now, and why when not CONFIRM_SEC. */
+interface WaveBound { of: (host: string) => { ms: number; why?: string } }
+
+/**
+ * A wave's confirmation waits no longer than the cut (laggard-cut.ts) of the later waves' hosts
+ * that keep a bundle without its host: one branch whose confirmation hung held every hub's wave,
+ * at every site, until their windows closed (a review of fleet runs). At least MIN_CONFIRM_SEC,
+ * at most CONFIRM_SEC. A later host whose every bundle has this one is not waited for any less.
+ */
+function waveBound(run: RunState, later: readonly string[]): WaveBound {
+  const after = later.filter((h) => toConfirm(run).includes(h));
+  return {
+    of: (host) => {
+      const saved = after.filter((x) => run.domains.unitsOf(x).some((u) => !run.domains.failed.has(u) && !run.domains.unitsOf(host).includes(u)));
+      const at = cutAt(saved.map((x) => run.sessions.get(x)!.armedAt).filter((t): t is number => t !== undefined), run.opts.confirmTimeoutSec);
+      if (at === undefined) return { ms: CONFIRM_SEC * 1000 };
+      const ms = Math.max(MIN_CONFIRM_SEC * 1000, Math.min(CONFIRM_SEC * 1000, at - Date.now()));
+      return { ms, why: `, so that ${saved.join(', ')}, confirming after it, keep ${reserveSec(run.opts.confirmTimeoutSec)} s of their dead-man windows` };
+    },
+  };
+}
+
 /**
  * Confirms over the new connections, keeping each router's lock: until every host is confirmed, a
  * failure elsewhere still rolls this one back under its lock (a partial confirmation). Each shell
  * then waits at a barrier, in the same round trip, for releaseAll's word: freeing the lock costs no
  * round trip of its own (a new shell, ~0.3 s of an emulated router's time).
  */
-function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transport>, waiting: Map<string, StagedRun>, failures: HostFailure[], waitSec: number): Promise<Error[]> {
+function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transport>, waiting: Map<string, StagedRun>, failures: HostFailure[], waitSec: number, bound: WaveBound): Promise<Error[]> {
   return runWithProgress(run.opts.mode, hosts.map((h) => ({
       host: h,
       title: `${h}: confirm`,
@@ -156,10 +181,13 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
         // Ended by the finally of confirmAll if it never gets its word (or never answers).
         waiting.set(h, staged);
         // The confirmation itself is bounded as a round trip of its own was: the shell's wait, not.
-        const { stdout, ended } = await within(CONFIRM_SEC * 1000, staged.reached, `no answer to the confirmation within ${CONFIRM_SEC} s`).catch((err: Error) => {
+        const { ms, why } = bound.of(h);
+        const { stdout, ended } = await within(ms, staged.reached, `no answer to the confirmation within ${Math.round(ms / 1000)} s${why ?? ''}`).catch((err: Error) => {
           // failUnits says "confirmation failed: <host>: " before it: the error's own words follow.
           failures.push({ host: h, message: err.message });
           run.confirmUnanswered.add(h);
+          // Its rollback may wait as its confirmation did: beside the run (settle.ts).
+          if (why) run.stalled.add(h);
           throw err;
         });
         if (ended) {

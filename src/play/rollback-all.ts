@@ -10,12 +10,15 @@ export function touchedHosts(run: RunState, among: Iterable<string> = run.sessio
   return [...among].filter((h) => run.sessions.has(h) && !run.rolledBack.has(h) && ((run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)!.armed));
 }
 
-/** Rolls back `hosts` wholly (default: every touched host); false when one of them is not back as it was. */
-export async function rollbackAll(run: RunState, hosts = touchedHosts(run)): Promise<boolean> {
+/**
+ * Rolls back `hosts` wholly (default: every touched host); false when one of them is not back as it
+ * was. `mode`: 'silent' for one that runs beside the run's own progress (a stalled router's).
+ */
+export async function rollbackAll(run: RunState, hosts = touchedHosts(run), mode = run.opts.mode): Promise<boolean> {
   let allOk = true;
   for (const h of hosts) run.rolledBack.add(h);
   const timeout = run.opts.confirmTimeoutSec;
-  await runWithProgress(run.opts.mode, hosts.map((h) => ({
+  await runWithProgress(mode, hosts.map((h) => ({
     host: h,
     title: `${h}: roll back`,
     run: async (setTitle) => {

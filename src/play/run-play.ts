@@ -1,6 +1,5 @@
 // The flow of a run: connect -> gather -> plan -> show -> apply -> verify -> confirm (or roll back)
 // -> report. Everything that decides is in plan/; this file only sequences round trips across hosts.
-import { randomUUID } from 'node:crypto';
 import { ConnectError, ExitCode, RefusedError, RunFailure, TeqlError } from '../errors.js';
 import type { LoadedRun, TaskInstance } from '../load/types.js';
 import { alignBootPhases, planHost, type PlannedHost } from '../plan/plan-host.js';
@@ -18,6 +17,7 @@ import { wavesNote, wavesOf } from './waves-note.js';
 import { refusalMessage } from './approval-deadline.js';
 import { bundleReports, outcome } from './outcome.js';
 import { runInBatches } from './run-batches.js';
+import { newRunId } from './run-id.js';
 import { confirmAll, confirmDeadline } from './confirm-all.js';
 import { HostSession } from './host-session.js';
 import { refuseSameRouter, twinOf } from './same-router.js';
@@ -29,10 +29,6 @@ import type { HostReport, RunReport } from './report.js';
 import type { PlayOptions, RunState } from './run-state.js';
 
 export type { PlayOptions } from './run-state.js';
-
-export function newRunId(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '') + '-' + randomUUID().slice(0, 8);
-}
 
 /** A run: batch by batch when a play sets `serial:` (run-batches.ts), else all of its sites at once. */
 export async function runPlay(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport> {
@@ -67,6 +63,8 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     early: new Map(),
     earlyFrom: 0,
     earlyEnding: [],
+    stalled: new Set(),
+    background: [],
   };
   const report = (exitCode: number, summary: string, bundles = bundleReports(run)): RunReport => {
     for (const [h, s] of run.sessions) {
@@ -128,6 +126,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
       await holdFor('confirm', opts.holds?.confirmSec, opts);
       await confirmAll(run);
     }
+    await Promise.all(run.background);
     const end = outcome(run, opts.check ? 'check mode: nothing was changed' : 'converged and verified');
     if (run.domains.anyFailed) opts.log.note(`run ended: ${end.summary}`);
     return report(end.exitCode, end.summary, end.bundles);
@@ -136,6 +135,8 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     const failure = toFailure(err);
     for (const u of run.domains.units) run.domains.fail(u.name, { stage: failure.stage, message: failure.message });
     run.domains.takeNew();
+    // A stalled router's rollback (settle.ts) ends first: what it left decides the rest.
+    await Promise.all(run.background);
     const hosts = touchedHosts(run);
     if (hosts.length === 0 && run.unitRollback.size === 0) {
       opts.log.note(`run ended without changing anything: ${failure.message}`);

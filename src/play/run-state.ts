@@ -130,4 +130,8 @@ export interface RunState {
   earlyEnding: Array<Promise<unknown>>;
   /** Per failed unit: did every host that had changed for it get back to its state before (false: see the host reports)? */
   unitRollback: Map<string, boolean>;
+  /** Routers cut at the apply's barrier with their apply still running (barrier-cut.ts): rolled back without holding the run. */
+  stalled: Set<string>;
+  /** Those rollbacks and their bundles' judgements, awaited before the run reports. */
+  background: Array<Promise<unknown>>;
 }

@@ -20,9 +20,18 @@ export async function settle(run: RunState): Promise<void> {
   const units = takeAll(run);
   if (units.length === 0) return;
   const hosts = touchedHosts(run, new Set(units.flatMap((u) => u.hosts)));
-  const whole = hosts.filter((h) => !run.domains.alive(h));
+  const whole = hosts.filter((h) => !run.domains.alive(h) && !run.stalled.has(h));
   const partly = hosts.filter((h) => run.domains.alive(h));
   if (whole.length > 0) await rollbackAll(run, whole);
+  // A router cut at its barrier, its apply still running, is rolled back beside the run: its
+  // rollback stops that apply first and may wait on what held it, and the run's other routers have
+  // only the rest of their windows (barrier-cut.ts). Awaited before the run reports.
+  const stalled = hosts.filter((h) => !run.domains.alive(h) && run.stalled.has(h));
+  const behind = stalled.length > 0 ? rollbackAll(run, stalled, 'silent') : undefined;
+  if (behind) {
+    run.opts.log.note(`rolling back ${stalled.join(', ')} beside the run (cut at the barrier)`);
+    run.background.push(behind);
+  }
   if (partly.length > 0) await rollbackPartly(run, partly);
   // A hub that could not get back to "its healthy bundles only" is neither converged nor as it
   // was: all of its bundles fail, and it is rolled back wholly (its peers with it).
@@ -35,8 +44,12 @@ export async function settle(run: RunState): Promise<void> {
   // Judged once the escalations above are done: a host rolled back wholly after a failed partial
   // rollback is judged by its whole rollback.
   for (const u of units) {
-    const back = u.hosts.filter((h) => hosts.includes(h)).map((h) => run.reports.get(h)!);
-    if (back.length > 0) run.unitRollback.set(u.name, back.every((r) => (run.rolledBack.has(r.host) ? r.rollback?.ok : r.partialRollback?.ok) === true));
+    const judge = () => {
+      const back = u.hosts.filter((h) => hosts.includes(h)).map((h) => run.reports.get(h)!);
+      if (back.length > 0) run.unitRollback.set(u.name, back.every((r) => (run.rolledBack.has(r.host) ? r.rollback?.ok : r.partialRollback?.ok) === true));
+    };
+    if (behind && u.hosts.some((h) => stalled.includes(h))) run.background.push(behind.then(judge));
+    else judge();
   }
 }
 

@@ -146,4 +146,38 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     const status = await teqlctl(['status', '-i', inventory, '-l', 'router_h']);
     expect(status.stdout).toMatch(new RegExp(`^  run ${r.json.runId}  started \\S+  confirmed, confirmed at \\S+  with router_a$`, 'm'));
   });
+  it('a spoke whose apply hangs (a wedged `tc`) is cut before the others\' windows close: h-a confirmed on both ends, h-b undone on both, the hung apply stopped (exit 10)', async () => {
+    await labCli(['reset']);
+    const pristine = Object.fromEntries(await Promise.all(ROUTERS.map(async (r) => [r, await readState(r)])));
+    // b's first `tc ... root teql` never returns (as on a wedged driver); every other tc runs, the undo's too.
+    const wedge = await sshRun('b', [
+      't=$(command -v tc)', 'cp "$t" /run/tc.real',
+      `printf '%s\\n' '#!/bin/sh' 'case "$*" in *"root teql"*) [ -e /run/tc-hung ] || { : > /run/tc-hung; exec sleep 3600; } ;; esac' 'exec /run/tc.real "$@"' > /run/tc-wedge`,
+      'chmod 755 /run/tc-wedge', 'mount --bind /run/tc-wedge "$t"',
+    ].join(' && '));
+    expect(wedge.code, wedge.stderr).toBe(0);
+    try {
+      const started = Date.now();
+      // The cut comes at 60 s of an 80 s window (its last quarter kept to verify and confirm).
+      const r = await play(inventory, ['--yes', '--confirm-timeout', '80']);
+      expect(r.code, r.stdout + r.stderr).toBe(10);
+      expect(r.json.bundles.map((b: { name: string; status: string }) => [b.name, b.status])).toEqual([[HA, 'converged'], [HB, 'rolled back']]);
+      expect(r.json.bundles[1].error).toMatch(/^applying failed on router_b: did not reach its barrier in time \(its apply still running\): .*had the run waited longer for router_b/);
+      expect(r.json.hosts.router_h.partialRollback).toMatchObject({ bundles: [HB], ok: true });
+      expect(r.json.hosts.router_b.status).toBe('rolled back');
+      expect(Date.now() - started).toBeLessThan(80_000 + 30_000);
+      // The wedged tc was hit, and the rollback stopped it (its sleep is gone).
+      expect((await sshRun('b', 'test -e /run/tc-hung && echo hit')).stdout.trim()).toBe('hit');
+      expect((await sshRun('b', "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -c '^sleep 3600 '")).stdout.trim()).toBe('0');
+      expect(await readState('b')).toBe(pristine.b);
+      const h = await readState('h');
+      expect(linesOf(h, ['eth3', 'eth4'])).toEqual(linesOf(pristine.h!, ['eth3', 'eth4']));
+      expect(h).toMatch(/^teql0 10\.0\.0\.4\/31 scope global teql0$/m);
+      expect(await readState('a')).toMatch(/^eth1 teql0$/m);
+      for (const router of ['h', 'a'] as const) expect((await sshRun(router, 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toBe('confirmed');
+      expect((await sshRun('b', 'cat /var/lib/teqlctl/runs/*/state')).stdout.trim()).toMatch(/^rolled-?back$/);
+    } finally {
+      await sshRun('b', 'umount "$(command -v tc)"');
+    }
+  });
 });

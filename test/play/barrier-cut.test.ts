@@ -1,0 +1,162 @@
+// A fleet of replayed pairs where one router's apply never reaches its barrier (a `sync` stalled
+// on failing flash): the run cuts it before the others' dead-man windows close, and rolls it back
+// beside the run; the healthy pairs are verified and confirmed. Before the cut, the run waited for
+// it until every window closed (every bundle rolled back).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { loadRun } from '../../src/load/index.js';
+import { runPlay } from '../../src/play/run-play.js';
+import { RunLog } from '../../src/play/run-log.js';
+import type { PlayOptions } from '../../src/play/run-state.js';
+import type { StagedRun } from '../../src/connect/transport.js';
+import { rewriteForPair } from '../../bench/fleet/sim-host.js';
+import { renderFleetInventory, simHostName } from '../../bench/fleet/inventory.js';
+import { RecordedRouter, recording } from '../helpers/replay-transport.js';
+import { replayedLab } from './helpers.js';
+import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
+import { hubFacts, HUB_PLAYBOOK } from '../../bench/fleet/hub-facts.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+/** A window whose cut (reserveSec: 5 s before its end) comes 3 s after the first apply. */
+const WINDOW_SEC = 8;
+
+function fleet(pairs: number) {
+  const hosts = Array.from({ length: pairs * 2 }, (_, i) => ({ ...simHostName(i), port: 40000 + i }));
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-cut-'));
+  writeFileSync(join(dir, 'fleet.yml'), renderFleetInventory(hosts, join(dir, 'id')));
+  writeFileSync(join(dir, 'teql.yml'), readFileSync(join(ROOT, 'playbooks', 'teql.yml'), 'utf8'));
+  const loaded = loadRun(join(dir, 'fleet.yml'), join(dir, 'teql.yml'));
+  const routers = new Map(hosts.map((h) => [h.name, new RecordedRouter(h.router, {
+    pristine: rewriteForPair(recording(h.router, 'pristine'), h.pair),
+    converged: rewriteForPair(recording(h.router, 'converged'), h.pair),
+  })]));
+  const logFile = join(dir, 'run.log');
+  const run = (opts: Partial<PlayOptions> = {}) => runPlay(loaded, {
+    runId: 'test-run-1', confirmTimeoutSec: WINDOW_SEC, owner: 'tester@test', check: false, forks: 6, mode: 'silent',
+    log: new RunLog(logFile),
+    connect: async (host) => routers.get(host)!.connect(host),
+    connectFresh: async (host) => routers.get(host)!.connect(host),
+    showPlan: () => undefined, approve: async () => true, interrupted: () => false,
+    ...opts,
+  });
+  return { routers, run, log: () => readFileSync(logFile, 'utf8') };
+}
+
+/**
+ * The router runs the round trip labelled `label` (its state changes) but its answer never reaches
+ * the barrier, or only after `lateMs`.
+ */
+function stall(router: RecordedRouter, label: string, lateMs?: number): void {
+  const connect = router.connect.bind(router);
+  router.connect = (h) => {
+    const t = connect(h);
+    const staged = t.runStaged.bind(t);
+    t.runStaged = (l, first, marker): StagedRun => {
+      const real = staged(l, first, marker);
+      if (l !== label) return real;
+      const late = lateMs === undefined ? new Promise<never>(() => undefined) : real.reached.then((r) => new Promise<typeof r>((res) => setTimeout(() => res(r), lateMs)));
+      return { reached: late, finish: real.finish };
+    };
+    return t;
+  };
+}
+
+const stallApply = (router: RecordedRouter, lateMs?: number) => stall(router, 'apply', lateMs);
+
+describe('a router that never reaches its apply\'s barrier', () => {
+  it('is cut before the others\' windows close: its pair rolled back on both ends, the others confirmed (exit 10)', async () => {
+    const f = fleet(3);
+    stallApply(f.routers.get('pair0001_b')!);
+    const started = Date.now();
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
+    expect(r.summary).toContain('pair0001_b: did not reach its barrier in time (its apply still running)');
+    expect(r.summary).toContain('had the run waited longer for pair0001_b');
+    // Inside the window: the healthy pairs' dead-men had not fired.
+    expect(Date.now() - started).toBeLessThan(WINDOW_SEC * 1000);
+    for (const h of ['pair0000_a', 'pair0000_b', 'pair0002_a', 'pair0002_b']) {
+      expect(f.routers.get(h)!.state).toBe('converged');
+      expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+    }
+    // The stalled router's rollback (which stops its apply there first) was sent and answered.
+    for (const h of ['pair0001_a', 'pair0001_b']) {
+      expect(f.routers.get(h)!.state).toBe('pristine');
+      expect(f.routers.get(h)!.kinds()).not.toContain('confirm');
+      expect(f.routers.get(h)!.kinds().at(-1)).toBe('rollback');
+    }
+    expect(r.hosts.find((h) => h.host === 'pair0001_b')!.status).toBe('rolled back');
+    expect(f.log()).toMatch(/cut at the barrier: pair0001_b not there/);
+  }, 20_000);
+
+  it('fails the routers still queued behind --forks without starting them', async () => {
+    const f = fleet(3);
+    // Two at a time: pair0000 applies; pair0001 hangs in both slots; pair0002 waits its turn.
+    stallApply(f.routers.get('pair0001_a')!);
+    stallApply(f.routers.get('pair0001_b')!);
+    const r = await f.run({ forks: 2 });
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', expect.not.stringMatching(/converged|rolled back/)]);
+    for (const h of ['pair0002_a', 'pair0002_b']) {
+      expect(f.routers.get(h)!.kinds()).not.toContain('apply');
+      expect(f.routers.get(h)!.state).toBe('pristine');
+    }
+    expect(r.summary).toMatch(/pair0002_a: not applied: the routers already applied would have had under 5 s/);
+    expect(f.routers.get('pair0000_a')!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+  }, 20_000);
+
+  it('is waited for when failing it saves no bundle (a lone pair): a late answer still converges', async () => {
+    const lab = replayedLab();
+    stallApply(lab.routers.router_b, 4_000);
+    const r = await lab.run({ confirmTimeoutSec: WINDOW_SEC });
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged']);
+  }, 20_000);
+
+  it('on a hub\'s spoke: that bundle undone on the hub alone, the hub and its other spokes confirmed', async () => {
+    const { routers, run } = hubSite(['hub000_spoke2']);
+    stallApply(routers.get('hub000_spoke2')!);
+    const r = await run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'rolled back', 'converged', 'converged']);
+    expect(r.summary).toContain('hub000_spoke2: did not reach its barrier in time');
+    expect(routers.get('hub000')!.kinds()).toContain('partial-rollback');
+    expect(routers.get('hub000')!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+    expect(routers.get('hub000_spoke2')!.kinds().at(-1)).toBe('rollback');
+  }, 20_000);
+});
+
+describe('a spoke whose confirmation never answers', () => {
+  it('holds the hub\'s wave no longer than the hub\'s cut: that bundle undone on both ends, the hub confirmed with the rest', async () => {
+    const { routers, run } = hubSite(['hub000_spoke2']);
+    stall(routers.get('hub000_spoke2')!, 'confirm');
+    const started = Date.now();
+    const r = await run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', 'rolled back', 'converged', 'converged']);
+    expect(r.summary).toMatch(/confirmation failed: hub000_spoke2: no answer to the confirmation within 10 s, so that hub000, confirming after it, keep 5 s of their dead-man windows/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(routers.get('hub000')!.kinds()).toContain('partial-rollback');
+    expect(routers.get('hub000')!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+    expect(routers.get('hub000_spoke2')!.kinds().at(-1)).toBe('rollback');
+  }, 30_000);
+});
+
+/** A hub and its spokes, replayed; `failing`: the spokes whose bundle the hub's partial rollback undoes. */
+function hubSite(failing: string[]) {
+  const hosts = Array.from({ length: SPOKES + 1 }, (_, i) => ({ ...hubHostName(i), port: 40000 + i }));
+  const dir = mkdtempSync(join(tmpdir(), 'teqlctl-cut-hub-'));
+  writeFileSync(join(dir, 'hub.yml'), renderHubInventory(hosts, join(dir, 'id')));
+  const loaded = loadRun(join(dir, 'hub.yml'), HUB_PLAYBOOK);
+  const facts = hubFacts(join(dir, 'hub.yml'), hosts, [], HUB_PLAYBOOK);
+  const routers = new Map(hosts.map((h) => [h.name, new RecordedRouter('a', facts.facts(h.name, failing))]));
+  const run = () => runPlay(loaded, {
+    runId: 'test-run-1', confirmTimeoutSec: WINDOW_SEC, owner: 't@t', check: false, forks: 6, mode: 'silent', log: new RunLog(undefined),
+    connect: async (h) => routers.get(h)!.connect(h), connectFresh: async (h) => routers.get(h)!.connect(h),
+    showPlan: () => undefined, approve: async () => true, interrupted: () => false,
+  });
+  return { routers, run };
+}
