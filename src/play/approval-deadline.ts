@@ -4,6 +4,7 @@
 // to routers that reverted under a run still waiting to apply more. So the question carries the
 // deadline, and no answer in time counts as no: the run then rolls back every play so far itself
 // (its own rollback, said in its recap) instead of racing the timers.
+import { reserveSec } from './laggard-cut.js';
 
 /** When the earliest armed timer of this run fires, and on which hosts. */
 export interface ApprovalDeadline {
@@ -15,10 +16,13 @@ export interface ApprovalDeadline {
 }
 
 /**
- * The margin kept for what follows a yes: this play's apply and verification and every host's
- * confirmation. A guess at a small fleet's real routers (the waves note uses the same 10 s).
+ * The least margin kept for what follows a yes: this play's apply and verification and every
+ * host's confirmation. A guess at a small fleet's real routers; a larger window keeps the cut's
+ * reserve (laggard-cut.ts: a yes past the cut would find this play's routers cut as they apply).
  */
 export const APPROVAL_MARGIN_SEC = 10;
+
+export const approvalMarginSec = (timeoutSec: number): number => Math.max(APPROVAL_MARGIN_SEC, reserveSec(timeoutSec));
 
 /**
  * The deadline of the hosts armed and not yet confirmed (`armedAt`, epoch ms of their first apply),
@@ -30,7 +34,7 @@ export function approvalDeadline(armed: Array<{ host: string; armedAt: number }>
   const firesAt = first + timeoutSec * 1000;
   // Hosts armed within a second of the first fire with it (one wave); later waves are named by the first.
   const hosts = armed.filter((a) => a.armedAt - first < 1000).map((a) => a.host).sort();
-  return { firesAt, answerBy: firesAt - APPROVAL_MARGIN_SEC * 1000, hosts };
+  return { firesAt, answerBy: firesAt - approvalMarginSec(timeoutSec) * 1000, hosts };
 }
 
 /** The approval's question, with the deadline when there is one. */
@@ -43,7 +47,7 @@ export function approvalQuestion(deadline: ApprovalDeadline | undefined, clock: 
 /** Why the run stops when the approval was not given. */
 export function refusalMessage(answer: false | 'late', deadline: ApprovalDeadline | undefined, clock: (ms: number) => string = localClock): string {
   if (answer === 'late' && deadline) {
-    return `not applied: no answer by ${clock(deadline.answerBy)}, ${APPROVAL_MARGIN_SEC} s before the earlier plays' dead-man timers fire (${clock(deadline.firesAt)}, --confirm-timeout)`;
+    return `not applied: no answer by ${clock(deadline.answerBy)}, ${Math.round((deadline.firesAt - deadline.answerBy) / 1000)} s before the earlier plays' dead-man timers fire (${clock(deadline.firesAt)}, --confirm-timeout)`;
   }
   return 'not applied: the plan was not approved (use --yes when running unattended)';
 }

@@ -12,9 +12,14 @@ describe('approvalDeadline', () => {
   it('the earliest armed host sets it: its timer fires a window after its first apply, the answer is due a margin before', () => {
     const d = approvalDeadline([{ host: 'b', armedAt: 1_300 }, { host: 'a', armedAt: 1_000 }, { host: 'c', armedAt: 40_000 }], 120)!;
     expect(d.firesAt).toBe(121_000);
-    expect(d.answerBy).toBe(121_000 - APPROVAL_MARGIN_SEC * 1000);
+    // The cut's reserve of a 120 s window (30 s): a yes after it would find this play's routers cut.
+    expect(d.answerBy).toBe(121_000 - 30_000);
     // c was armed in a later wave: its timer fires later, the first wave's are named.
     expect(d.hosts).toEqual(['a', 'b']);
+  });
+
+  it('keeps at least APPROVAL_MARGIN_SEC of a small window', () => {
+    expect(approvalDeadline([{ host: 'a', armedAt: 0 }], 25)!.answerBy).toBe(25_000 - APPROVAL_MARGIN_SEC * 1000);
   });
 });
 
