@@ -102,7 +102,7 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
   const applyErrors = await orInterrupt(runWithProgress(opts.mode, changedHosts.map((p) => ({
     host: p.plan.host,
     title: `${p.plan.host}: apply ${p.plan.phases[i]!.changes.length} change(s)`,
-    run: async (setTitle) => {
+    run: cut.watch(p.plan.host, async (setTitle) => {
       const h = p.plan.host;
       // A host still queued behind --forks when a signal came starts nothing.
       if (opts.interrupted()) throw new Error(`${h}: not applied: interrupted`);
@@ -111,7 +111,6 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       const checks = p.plan.phases[i]!.checks;
       const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, ...withPeers(peersOf(run, h)) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60, ownBundleOf(run, h));
       stages.set(h, stage);
-      cut.started();
       const result = await cut.until(h, stage.applied);
       const fail = (msg: string, refused = false) => {
         (refused ? refusals : failures).push({ host: h, message: msg });
@@ -159,7 +158,8 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
         report.error = failures.filter((f) => f.host === h && f.units).map((f) => `${f.units!.join(', ')}: ${f.message}`).join('; ');
       }
       setTitle(`${h}: applied ${result.entries.length} step(s)${lost.size > 0 ? ` (${[...lost].join(', ')} failed: undone alone)` : ''}, dead-man armed (${deadman.timeoutSec} s)`);
-    },
+      return [...lost];
+    }),
   })), opts.forks), opts.stop).finally(() => cut.dispose());
   if (opts.interrupted()) return;
   // A host that failed without saying why (its connection died): its error is the reason.

@@ -2,12 +2,18 @@
 // that are not at their barrier when it comes fail, those still applying as "stalled" (settle.ts
 // rolls them back without holding the run: their rollback first stops the apply, up to 10 s, and
 // may wait on what held it), those not started yet without starting. Past the cut time, each
-// arrival checks again: a unit whose last router just arrived may be the one saved.
+// router judged checks again: a unit whose last router just arrived may be the one saved.
+import type { ProgressItem } from '../ui/progress.js';
 import type { RunState } from './run-state.js';
-import { cutAt, reserveSec, unitsSaved } from './laggard-cut.js';
+import { cutAt, MIN_APPLY_SEC, reserveSec, unitsSaved } from './laggard-cut.js';
 
 export class BarrierCut {
   private readonly behind: Set<string>;
+  /** Applies sent in this phase, not yet answered: the ones a cut leaves running. */
+  private readonly inFlight = new Set<string>();
+  /** Units that routers already judged fail in this phase: they save nothing. */
+  private readonly lost = new Set<string>();
+  private readonly startedAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private due = false;
   private reason: string | undefined;
@@ -26,8 +32,34 @@ export class BarrierCut {
     return this.reason && `not applied: ${this.reason}`;
   }
 
-  /** A router's apply was sent (its dead-man armed): the cut's time is known from the first. */
-  started(): void {
+  /**
+   * `item`'s run, watched: the router counts as arrived once its result is judged (a failed one
+   * saves none of its bundles: `lost`, the bundles it lost, or all of its own if it throws).
+   */
+  watch(host: string, item: (setTitle: (t: string) => void) => Promise<readonly string[]>): ProgressItem['run'] {
+    return async (setTitle) => {
+      try {
+        this.arrived(host, await item(setTitle));
+      } catch (err) {
+        this.arrived(host, this.run.domains.unitsOf(host));
+        throw err;
+      }
+    };
+  }
+
+  /** The apply just sent (its dead-man armed), or the cut's failure if the cut comes first. */
+  until<T>(host: string, applied: Promise<T>): Promise<T> {
+    this.inFlight.add(host);
+    this.schedule();
+    return Promise.race([applied.finally(() => this.inFlight.delete(host)), this.cut]);
+  }
+
+  /**
+   * The cut's time is known once a router armed: the run's (laggard-cut.ts), but never sooner than
+   * MIN_APPLY_SEC after this phase started (a phase, or a later play, begun past the run's cut:
+   * its routers were applied and then cut at once, never slow).
+   */
+  private schedule(): void {
     if (this.timer || this.due || this.reason) return;
     const windowSec = this.run.opts.confirmTimeoutSec;
     const at = cutAt([...this.run.sessions.values()].filter((s) => s.armedAt !== undefined && this.run.domains.alive(s.host)).map((s) => s.armedAt!), windowSec);
@@ -35,16 +67,12 @@ export class BarrierCut {
     this.timer = setTimeout(() => {
       this.due = true;
       this.check();
-    }, Math.max(0, at - Date.now()));
+    }, Math.max(0, at - Date.now(), this.startedAt + MIN_APPLY_SEC * 1000 - Date.now()));
   }
 
-  /** `applied`, or the cut's failure if it comes first. */
-  until<T>(host: string, applied: Promise<T>): Promise<T> {
-    return Promise.race([applied, this.cut]).finally(() => this.arrived(host));
-  }
-
-  private arrived(host: string): void {
+  private arrived(host: string, lost: readonly string[]): void {
     this.behind.delete(host);
+    for (const u of lost) this.lost.add(u);
     if (this.behind.size === 0) this.dispose();
     else this.check();
   }
@@ -52,12 +80,15 @@ export class BarrierCut {
   private check(): void {
     if (!this.due || this.reason) return;
     const { run } = this;
-    const saved = unitsSaved(run.domains.units, run.domains.failed, this.behind, (h) => run.sessions.get(h)?.armedAt !== undefined && !this.behind.has(h));
+    const failed = new Set([...run.domains.failed, ...this.lost]);
+    const saved = unitsSaved(run.domains.units, failed, this.behind, (h) => run.sessions.get(h)?.armedAt !== undefined && !this.behind.has(h));
     if (saved.length === 0) return;
     const windowSec = run.opts.confirmTimeoutSec;
-    this.reason = `the routers already applied would have had under ${reserveSec(windowSec)} s of their dead-man windows (${windowSec} s) left to verify and confirm ${saved.length} bundle(s) had the run waited longer for ${[...this.behind].join(', ')}`;
-    for (const h of this.behind) if (run.sessions.get(h)?.armedAt !== undefined) run.stalled.add(h);
-    run.opts.log.note(`cut at the barrier: ${[...this.behind].join(', ')} not there: ${this.reason}`);
+    const names = [...this.behind].join(', ');
+    this.reason = `the routers already applied would have had under ${reserveSec(windowSec)} s of their dead-man windows (${windowSec} s) left to verify and confirm ${saved.length} bundle(s) had the run waited longer for ${names}`;
+    // Only those whose apply of this phase still runs: one queued behind --forks runs none.
+    for (const h of this.inFlight) run.stalled.add(h);
+    run.opts.log.note(`cut at the barrier: ${names} not there: ${this.reason}`);
     this.fire(new Error(`did not reach its barrier in time (its apply still running): ${this.reason}; it is stopped there and rolled back, its bundles alone`));
     this.dispose();
   }

@@ -15,7 +15,7 @@ import { BOOT_SCRIPT } from '../router/paths.js';
 import { failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 import { confirmWaves } from './confirm-waves.js';
-import { cutAt, reserveSec } from './laggard-cut.js';
+import { cutAt } from './laggard-cut.js';
 
 /** How long a confirmation may take, as a round trip of its own (its shell's wait is longer). */
 const CONFIRM_SEC = 150;
@@ -155,10 +155,11 @@ function waveBound(run: RunState, later: readonly string[]): WaveBound {
   return {
     of: (host) => {
       const saved = after.filter((x) => run.domains.unitsOf(x).some((u) => !run.domains.failed.has(u) && !run.domains.unitsOf(host).includes(u)));
-      const at = cutAt(saved.map((x) => run.sessions.get(x)!.armedAt).filter((t): t is number => t !== undefined), run.opts.confirmTimeoutSec);
-      if (at === undefined) return { ms: CONFIRM_SEC * 1000 };
-      const ms = Math.max(MIN_CONFIRM_SEC * 1000, Math.min(CONFIRM_SEC * 1000, at - Date.now()));
-      return { ms, why: `, so that ${saved.join(', ')}, confirming after it, keep ${reserveSec(run.opts.confirmTimeoutSec)} s of their dead-man windows` };
+      const armed = saved.map((x) => run.sessions.get(x)!.armedAt).filter((t): t is number => t !== undefined);
+      const at = cutAt(armed, run.opts.confirmTimeoutSec);
+      if (at === undefined || at - Date.now() >= CONFIRM_SEC * 1000) return { ms: CONFIRM_SEC * 1000 };
+      const closeIn = Math.round((Math.min(...armed) + run.opts.confirmTimeoutSec * 1000 - Date.now()) / 1000);
+      return { ms: Math.max(MIN_CONFIRM_SEC * 1000, at - Date.now()), why: `: ${saved.join(', ')}, confirming after it, could wait no longer (their dead-man windows close in ${closeIn} s)` };
     },
   };
 }

@@ -6,6 +6,9 @@
 // routers still behind fail, their bundles alone, so that the others keep part of their window
 // for the pings, the later phases and the confirmation.
 
+/** The least a phase's routers get to reach their barrier, even when the phase began past the cut. */
+export const MIN_APPLY_SEC = 10;
+
 /** What the routers at their barrier keep of their window: a quarter of it, 5 s to 60 s. */
 export function reserveSec(windowSec: number): number {
   return Math.min(60, Math.max(5, windowSec / 4));

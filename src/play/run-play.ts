@@ -135,14 +135,14 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     const failure = toFailure(err);
     for (const u of run.domains.units) run.domains.fail(u.name, { stage: failure.stage, message: failure.message });
     run.domains.takeNew();
-    // A stalled router's rollback (settle.ts) ends first: what it left decides the rest.
-    await Promise.all(run.background);
     const hosts = touchedHosts(run);
-    if (hosts.length === 0 && run.unitRollback.size === 0) {
+    if (hosts.length === 0 && run.unitRollback.size === 0 && run.background.length === 0) {
       opts.log.note(`run ended without changing anything: ${failure.message}`);
       return report(failure.exitCode, failure.message + (opts.check ? '' : '; nothing was changed'));
     }
-    const ok = (await rollbackAll(run, hosts)) && [...run.unitRollback.values()].every(Boolean);
+    // Beside a stalled router's rollback (settle.ts), not after it: the others' windows run on.
+    const [undone] = await Promise.all([rollbackAll(run, hosts), Promise.all(run.background)]);
+    const ok = undone && [...run.unitRollback.values()].every(Boolean);
     for (const u of run.domains.units) if (!run.unitRollback.has(u.name) && u.hosts.some((h) => hosts.includes(h))) run.unitRollback.set(u.name, u.hosts.every((h) => !hosts.includes(h) || run.reports.get(h)!.rollback?.ok === true));
     return report(
       ok ? failure.exitCode : ExitCode.rollbackIncomplete,

@@ -43,13 +43,15 @@ export async function settle(run: RunState): Promise<void> {
   await settle(run);
   // Judged once the escalations above are done: a host rolled back wholly after a failed partial
   // rollback is judged by its whole rollback.
+  // A stalled router's part waits for its rollback; the others' is read now, before a later stage
+  // (a hub's whole rollback in flight, another partial rollback) changes their reports.
   for (const u of units) {
-    const judge = () => {
-      const back = u.hosts.filter((h) => hosts.includes(h)).map((h) => run.reports.get(h)!);
-      if (back.length > 0) run.unitRollback.set(u.name, back.every((r) => (run.rolledBack.has(r.host) ? r.rollback?.ok : r.partialRollback?.ok) === true));
-    };
-    if (behind && u.hosts.some((h) => stalled.includes(h))) run.background.push(behind.then(judge));
-    else judge();
+    const back = u.hosts.filter((h) => hosts.includes(h)).map((h) => run.reports.get(h)!);
+    if (back.length === 0) continue;
+    const now = back.filter((r) => !stalled.includes(r.host)).every((r) => (run.rolledBack.has(r.host) ? r.rollback?.ok : r.partialRollback?.ok) === true);
+    const later = back.filter((r) => stalled.includes(r.host));
+    if (behind && later.length > 0) run.background.push(behind.then(() => run.unitRollback.set(u.name, now && later.every((r) => r.rollback?.ok === true))));
+    else run.unitRollback.set(u.name, now);
   }
 }
 
