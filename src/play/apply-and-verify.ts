@@ -162,11 +162,11 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
     }),
   })), opts.forks), opts.stop).finally(() => cut.dispose());
   if (opts.interrupted()) return;
-  // A host that failed without saying why (its connection died): its error is the reason.
+  // A host that failed without saying why (its connection died, the cut): its error is the reason, in its report too.
   const said = new Set([...failures, ...refusals].map((f) => f.host));
   for (const e of applyErrors) {
     const h = changedHosts.find((p) => e.message.startsWith(`${p.plan.host}:`))?.plan.host;
-    if (h && !said.has(h)) failures.push({ host: h, message: e.message.slice(h.length + 2) });
+    if (h && !said.has(h)) failures.push({ host: h, message: (run.reports.get(h)!.error ??= e.message.slice(h.length + 2)) });
   }
   failUnits(run, 'refused', 'applying failed on ', refusals);
   failUnits(run, 'apply', 'applying failed on ', failures);

@@ -89,7 +89,7 @@ describe.concurrent('a router that never reaches its apply\'s barrier', () => {
       expect(f.routers.get(h)!.kinds()).not.toContain('confirm');
       expect(f.routers.get(h)!.kinds().at(-1)).toBe('rollback');
     }
-    expect(r.hosts.find((h) => h.host === 'pair0001_b')!.status).toBe('rolled back');
+    expect(r.hosts.find((h) => h.host === 'pair0001_b')).toMatchObject({ status: 'rolled back', error: expect.stringMatching(/^did not reach its barrier in time/) });
     expect(f.log()).toMatch(/cut at the barrier: pair0001_b not there/);
   }, 20_000);
 
@@ -105,6 +105,7 @@ describe.concurrent('a router that never reaches its apply\'s barrier', () => {
       expect(f.routers.get(h)!.kinds()).not.toContain('apply');
       expect(f.routers.get(h)!.state).toBe('pristine');
     }
+    expect(r.hosts.find((h) => h.host === 'pair0002_a')!.error).toMatch(/^not applied: the routers already applied/);
     expect(r.summary).toMatch(/pair0002_a: not applied: the routers already applied would have had under 5 s of their dead-man windows \(14 s\) left/);
     expect(f.routers.get('pair0000_a')!.kinds().slice(-2)).toEqual(['confirm', 'release']);
   }, 20_000);
