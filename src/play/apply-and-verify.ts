@@ -13,8 +13,8 @@ import type { Change } from '../plan/types.js';
 import { excludeFor, failUnits, planScope, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 import { peersOf } from './run-peers.js';
-import { checksWithoutApply } from './early-checks.js';
 import { BarrierCut } from './barrier-cut.js';
+import { verifyPhase } from './verify-phase.js';
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
 function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskInstance[] {
@@ -175,47 +175,6 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
   if (opts.interrupted()) return;
   await verifyPhase(run, plans, i, stages);
 }
-
-/** The phase's checks over each applied host's waiting shell, without the checks of failed bundles. */
-async function verifyPhase(run: RunState, plans: PlannedHost[], i: number, stages: Map<string, ApplyStage>): Promise<void> {
-  const { opts } = run;
-  const failed = run.domains.failed;
-  const checksOf = (p: PlannedHost) => (run.domains.alive(p.plan.host) ? (p.plan.phases[i]?.checks ?? []).filter((c) => !goesWith(checkBundles(c, run.domains.scopesOf(p.plan.host)), failed, run.domains.unitsOf(p.plan.host))) : []);
-  const withChecks = plans.filter((p) => checksOf(p).length > 0);
-  for (const [h, stage] of stages) if (!withChecks.some((p) => p.plan.host === h)) stage.end();
-  const failures: HostFailure[] = [];
-  const checkErrors = await orInterrupt(runWithProgress(opts.mode, withChecks.map((p) => ({
-    host: p.plan.host,
-    title: `${p.plan.host}: verify ${checksOf(p).map((c) => c.to).join(', ')}`,
-    run: async (setTitle) => {
-      const h = p.plan.host;
-      const checks = checksOf(p);
-      // Over the applied host's waiting shell (the same round trip); on a host that applied nothing,
-      // the pings started with its facts (a play that changes nothing) or a round trip of their own.
-      const stage = stages.get(h);
-      const results = stage ? await stage.verify(checks) : await checksWithoutApply(run, h, checks);
-      run.reports.get(h)!.checks.push(...results);
-      const bad = results.filter((r) => !r.ok);
-      if (bad.length > 0) {
-        const scopes = run.domains.scopesOf(h);
-        for (const r of bad) failures.push({ host: h, message: `ping ${r.check.to}${r.check.dev ? ` dev ${r.check.dev}` : ''}${r.check.from ? ` from ${r.check.from}` : ''} failed (${r.summary})`, units: checkBundles(r.check, scopes) });
-        const msg = failures.filter((f) => f.host === h).map((f) => f.message).join('; ');
-        run.reports.get(h)!.status = 'failed';
-        run.reports.get(h)!.error = msg;
-        throw new Error(msg);
-      }
-      setTitle(`${h}: verified ${results.map((r) => r.check.to).join(', ')}`);
-    },
-  })), opts.forks), opts.stop);
-  if (opts.interrupted()) return;
-  const said = new Set(failures.map((f) => f.host));
-  for (const e of checkErrors) {
-    const h = withChecks.find((p) => e.message.startsWith(`${p.plan.host}:`))?.plan.host;
-    if (h && !said.has(h)) failures.push({ host: h, message: e.message.slice(h.length + 2) });
-  }
-  failUnits(run, 'verify', 'verification failed: ', failures);
-}
-
 
 /**
  * On a host that still runs several bundles, the bundle a change belongs to alone: a failed step

@@ -2,10 +2,19 @@
 // that are not at their barrier when it comes fail, those still applying as "stalled" (settle.ts
 // rolls them back without holding the run: their rollback first stops the apply, up to 10 s, and
 // may wait on what held it), those not started yet without starting. Past the cut time, each
-// router judged checks again: a unit whose last router just arrived may be the one saved.
+// router judged checks again: a unit whose last router just arrived may be the one saved. The
+// checks that follow are cut the same way (verify-phase.ts): a link lost after the apply held
+// every router at its pings, then at its rollback, until their windows closed.
 import type { ProgressItem } from '../ui/progress.js';
 import type { RunState } from './run-state.js';
 import { cutAt, MIN_APPLY_SEC, reserveSec, unitsSaved } from './laggard-cut.js';
+
+export interface CutWords {
+  late: string;
+  skipped: string;
+}
+
+const APPLY_WORDS: CutWords = { late: 'did not reach its barrier in time (its apply still running)', skipped: 'not applied' };
 
 export class BarrierCut {
   private readonly behind: Set<string>;
@@ -20,8 +29,11 @@ export class BarrierCut {
   private readonly cut: Promise<never>;
   private fire!: (err: Error) => void;
 
-  /** `hosts`: the routers this phase applies, none at its barrier yet. */
-  constructor(private readonly run: RunState, hosts: readonly string[]) {
+  /**
+   * `hosts`: the routers this phase applies (or verifies), none at its barrier yet. `words`: what a
+   * router cut while running is said to have failed, and what one cut before starting was not.
+   */
+  constructor(private readonly run: RunState, hosts: readonly string[], private readonly words: CutWords = APPLY_WORDS) {
     this.behind = new Set(hosts);
     this.cut = new Promise<never>((_, reject) => (this.fire = reject));
     this.cut.catch(() => undefined);
@@ -29,7 +41,7 @@ export class BarrierCut {
 
   /** Why a router not started yet starts nothing: the cut came. */
   get tooLate(): string | undefined {
-    return this.reason && `not applied: ${this.reason}`;
+    return this.reason && `${this.words.skipped}: ${this.reason}`;
   }
 
   /**
@@ -89,7 +101,7 @@ export class BarrierCut {
     // Only those whose apply of this phase still runs: one queued behind --forks runs none.
     for (const h of this.inFlight) run.stalled.add(h);
     run.opts.log.note(`cut at the barrier: ${names} not there: ${this.reason}`);
-    this.fire(new Error(`did not reach its barrier in time (its apply still running): ${this.reason}; it is stopped there and rolled back, its bundles alone`));
+    this.fire(new Error(`${this.words.late}: ${this.reason}; it is stopped there and rolled back, its bundles alone`));
     this.dispose();
   }
 

@@ -132,6 +132,31 @@ describe.concurrent('a router that never reaches its apply\'s barrier', () => {
   }, 20_000);
 });
 
+describe.concurrent('a router whose checks never end (its link lost after the apply)', () => {
+  it('is cut as at the barrier: its pair rolled back on both ends, the others confirmed (exit 10)', async () => {
+    const f = fleet(3);
+    // Its apply answers; the pings sent over its waiting shell never do.
+    const router = f.routers.get('pair0001_b')!;
+    const connect = router.connect.bind(router);
+    router.connect = (h) => {
+      const t = connect(h);
+      const staged = t.runStaged.bind(t);
+      t.runStaged = (l, first, marker): StagedRun => {
+        const real = staged(l, first, marker);
+        return l === 'apply' ? { reached: real.reached, finish: (rest) => (rest ? new Promise<never>(() => undefined) : real.finish(rest)) } : real;
+      };
+      return t;
+    };
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
+    expect(r.summary).toContain('verification failed: pair0001_b: its checks did not end in time (its pings, or its connection, still hanging): the routers already applied would have had under 5 s');
+    expect(r.hosts.find((h) => h.host === 'pair0001_b')).toMatchObject({ status: 'rolled back', error: expect.stringMatching(/^its checks did not end in time/) });
+    for (const h of ['pair0000_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+    for (const h of ['pair0001_a', 'pair0001_b']) expect(f.routers.get(h)!.kinds().at(-1)).toBe('rollback');
+  }, 20_000);
+});
+
 describe.concurrent('a spoke whose confirmation never answers', () => {
   it('holds the hub\'s wave no longer than the hub\'s cut: that bundle undone on both ends, the hub confirmed with the rest', async () => {
     const { routers, run } = hubSite(['hub000_spoke2']);
