@@ -15,12 +15,9 @@ import { BOOT_SCRIPT } from '../router/paths.js';
 import { failUnits, type HostFailure } from './unit-failures.js';
 import { settle } from './settle.js';
 import { confirmWaves } from './confirm-waves.js';
-import { cutAt } from './laggard-cut.js';
+import { CONFIRM_SEC, waveBound, type WaveBound } from './confirm-bound.js';
+import { BarrierCut } from './barrier-cut.js';
 
-/** How long a confirmation may take, as a round trip of its own (its shell's wait is longer). */
-const CONFIRM_SEC = 150;
-/** The least a confirmation gets when later waves wait for it (an emulated router's takes ~3 s). */
-const MIN_CONFIRM_SEC = 10;
 
 /** `p`, or a rejection with `message` after `ms`. */
 function within<T>(ms: number, p: Promise<T>, message = `no answer within ${ms / 1000} s`): Promise<T> {
@@ -48,21 +45,27 @@ export async function confirmAll(run: RunState): Promise<void> {
   const waiting = new Map<string, StagedRun>();
   try {
     const lost: HostFailure[] = [];
+    // A new connection that hangs (its router's management link lost: SYNs dropped, no
+    // ConnectTimeout) is cut as a hung apply is, before the others' windows close (barrier-cut.ts).
+    const cut = new BarrierCut(run, hosts, { late: 'its new connection did not open in time', skipped: 'not confirmed' });
     await runWithProgress(run.opts.mode, hosts.map((h) => ({
       host: h,
       title: `${h}: new connection to confirm`,
-      run: async (setTitle) => {
+      run: cut.watch(h, async (setTitle) => {
         try {
+          if (cut.tooLate) throw new Error(cut.tooLate);
           // Opened while the last phase was verified (apply-and-verify.ts), else now.
           if (!run.fresh.has(h)) run.changedAfterFresh.delete(h);
-          fresh.set(h, await (run.fresh.get(h) ?? run.opts.connectFresh(h, run.specs.get(h)!)));
+          if (!run.fresh.has(h)) run.fresh.set(h, run.opts.connectFresh(h, run.specs.get(h)!));
+          fresh.set(h, await cut.until(h, run.fresh.get(h)!));
           setTitle(`${h}: management access still works`);
+          return [];
         } catch (err) {
           lost.push({ host: h, message: (err as Error).message });
           throw err;
         }
-      },
-    })), run.opts.forks);
+      }),
+    })), run.opts.forks).finally(() => cut.dispose());
     // A host whose management access did not survive is confirmed nowhere, nor are its peers in its bundles.
     failUnits(run, 'verify', 'management access lost after applying (a new SSH connection failed): ', lost);
     await settle(run);
@@ -89,7 +92,7 @@ export async function confirmAll(run: RunState): Promise<void> {
       await reopenChanged(run, wave, fresh);
       const failures: HostFailure[] = [];
       // Not one that an earlier wave's failure rolled back wholly.
-      await orInterrupt(confirmWave(run, wave.filter((h) => toConfirm(run).includes(h)), fresh, waiting, failures, waitSec, waveBound(run, waves.slice(n + 1).flat())), run.opts.stop);
+      await orInterrupt(confirmWave(run, wave.filter((h) => toConfirm(run).includes(h)), fresh, waiting, failures, waitSec, waveBound(run, waves.slice(n + 1).flat().filter((h) => toConfirm(run).includes(h)))), run.opts.stop);
       // A bundle with one end confirmed and the other not is rolled back on both (a partial confirmation).
       failUnits(run, 'verify', 'confirmation failed: ', failures);
       await settle(run);
@@ -139,29 +142,6 @@ async function reopen(run: RunState, hosts: readonly string[], fresh: Map<string
   failUnits(run, 'verify', 'management access lost after a partial rollback (a new SSH connection failed): ', lost);
   await settle(run);
   if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
-}
-
-/** How long `host`'s confirmation may take, from now, and why when not CONFIRM_SEC. */
-interface WaveBound { of: (host: string) => { ms: number; why?: string } }
-
-/**
- * A wave's confirmation waits no longer than the cut (laggard-cut.ts) of the later waves' hosts
- * that keep a bundle without its host: one branch whose confirmation hung held every hub's wave,
- * at every site, until their windows closed (a review of fleet runs). At least MIN_CONFIRM_SEC,
- * at most CONFIRM_SEC. A later host whose every bundle has this one is not waited for any less.
- */
-function waveBound(run: RunState, later: readonly string[]): WaveBound {
-  const after = later.filter((h) => toConfirm(run).includes(h));
-  return {
-    of: (host) => {
-      const saved = after.filter((x) => run.domains.unitsOf(x).some((u) => !run.domains.failed.has(u) && !run.domains.unitsOf(host).includes(u)));
-      const armed = saved.map((x) => run.sessions.get(x)!.armedAt).filter((t): t is number => t !== undefined);
-      const at = cutAt(armed, run.opts.confirmTimeoutSec);
-      if (at === undefined || at - Date.now() >= CONFIRM_SEC * 1000) return { ms: CONFIRM_SEC * 1000 };
-      const closeIn = Math.round((Math.min(...armed) + run.opts.confirmTimeoutSec * 1000 - Date.now()) / 1000);
-      return { ms: Math.max(MIN_CONFIRM_SEC * 1000, at - Date.now()), why: `: ${saved.join(', ')}, confirming after it, could wait no longer (their dead-man windows close in ${closeIn} s)` };
-    },
-  };
 }
 
 /**

@@ -1,8 +1,8 @@
 // The flow of a run: connect -> gather -> plan -> show -> apply -> verify -> confirm (or roll back)
 // -> report. Everything that decides is in plan/; this file only sequences round trips across hosts.
-import { ConnectError, ExitCode, RefusedError, RunFailure, TeqlError } from '../errors.js';
-import type { LoadedRun, TaskInstance } from '../load/types.js';
-import { alignBootPhases, planHost, type PlannedHost } from '../plan/plan-host.js';
+import { ConnectError, ExitCode, RunFailure, TeqlError } from '../errors.js';
+import type { LoadedRun } from '../load/types.js';
+import { alignBootPhases } from '../plan/plan-host.js';
 import { applyAndVerify } from './apply-and-verify.js';
 import { holdFor } from './interruptible.js';
 import { changeCount } from '../plan/types.js';
@@ -10,8 +10,8 @@ import { sysctlNames } from '../plan/facts-needed.js';
 import { runWithProgress } from '../ui/progress.js';
 import { rollbackAll, touchedHosts } from './rollback-all.js';
 import { FailureDomains } from './failure-domains.js';
-import { excludeFor, failUnits, type HostFailure } from './unit-failures.js';
-import { planNarrowing, replanKept } from './plan-narrowing.js';
+import { failUnits, type HostFailure } from './unit-failures.js';
+import { replanKept } from './plan-narrowing.js';
 import { settle } from './settle.js';
 import { wavesNote, wavesOf } from './waves-note.js';
 import { refusalMessage } from './approval-deadline.js';
@@ -20,11 +20,10 @@ import { runInBatches } from './run-batches.js';
 import { newRunId } from './run-id.js';
 import { confirmAll, confirmDeadline } from './confirm-all.js';
 import { HostSession } from './host-session.js';
-import { refuseSameRouter, twinOf } from './same-router.js';
-import { earlyChecksEnded, earlyChecksFor, earlyChecksStart, endEarlyChecks } from './early-checks.js';
+import { earlyChecksEnded, endEarlyChecks } from './early-checks.js';
+import { gatherAndPlan } from './gather-and-plan.js';
 import { finalStatuses } from './final-statuses.js';
 import { renderOp } from '../apply/render-op.js';
-import { checkNotes, refuseSession } from './session-refusals.js';
 import type { HostReport, RunReport } from './report.js';
 import type { PlayOptions, RunState } from './run-state.js';
 
@@ -152,7 +151,8 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     endEarlyChecks(run);
     await earlyChecksEnded(run);
     // The confirmation's connections too: a run that failed before confirming never used them.
-    const fresh = [...run.fresh.values()].map((p) => p.then((t) => t.close()).catch(() => undefined));
+    // Not one cut while it hung (confirm-all.ts): it is closed once it opens, or fails, unawaited.
+    const fresh = [...run.fresh].map(([h, p]) => ((c) => (run.stalled.has(h) ? Promise.resolve() : c))(p.then((t) => t.close()).catch(() => undefined)));
     await Promise.all([...run.sessions.values()].map((s) => s.transport.close().catch(() => undefined)).concat(fresh));
   }
 }
@@ -187,64 +187,4 @@ async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Pr
   })), run.opts.forks);
   if (errors.length > failures.length) throw new RunFailure('connect', `unreachable: ${errors.map((e) => e.message).join('; ')}`);
   failUnits(run, 'connect', 'unreachable: ', failures);
-}
-
-/** Reads and plans each host; a host refused (locked) or unreadable fails its bundles, the others go on. */
-async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<string, TaskInstance[]>): Promise<PlannedHost[]> {
-  const planned = new Map<string, PlannedHost>();
-  const errors: Array<{ host: string; err: TeqlError }> = [];
-  earlyChecksStart(run);
-  const thrown = await runWithProgress(run.opts.mode, hosts.map((h) => ({
-    host: h,
-    title: `${h}: gather facts`,
-    run: async (setTitle) => {
-      try {
-        // The play's pings start beside the facts: they verify a play that changes nothing, for free.
-        const read = run.sessions.get(h)!.factsWithEarlyChecks(earlyChecksFor(run, h, tasks.get(h) ?? []));
-        if (read.early) run.early.set(h, read.early);
-        const facts = await read.facts;
-        refuseSession(h, facts, run.runId, run.opts.check);
-        if (!run.snapshots.has(h)) run.snapshots.set(h, facts);
-        run.latest.set(h, facts);
-        const twin = twinOf(run, h, facts);
-        if (twin !== undefined) return setTitle(`${h}: the same router as ${twin}, refused`);
-        const p = planNarrowing(run, h, tasks.get(h) ?? [], facts);
-        planned.set(h, p);
-        setTitle(`${h}: ${changeCount(p.plan)} to change${run.opts.check ? checkNotes(h, facts) : ''}`);
-      } catch (err) {
-        if (!(err instanceof TeqlError)) throw err;
-        errors.push({ host: h, err });
-        run.reports.get(h)!.status = err instanceof RefusedError ? 'refused' : 'failed';
-        run.reports.get(h)!.error = err.message;
-        throw err;
-      }
-    },
-  })), run.opts.forks);
-  if (thrown.length > errors.length) throw new RunFailure('fact', `reading facts failed: ${thrown.map((e) => e.message).join('; ')}`);
-  const said = (h: string, e: TeqlError) => (e.message.startsWith(`${h}: `) ? e.message.slice(h.length + 2) : e.message) + (e.hint ? `\n  hint: ${e.hint}` : '');
-  refuseSameRouter(run, hosts, planned);
-  const refused = errors.filter((e) => e.err instanceof RefusedError);
-  const other = errors.filter((e) => !(e.err instanceof RefusedError));
-  // A lock message names its host first (lockMessage): it is said as it is, under its host.
-  failUnits(run, 'refused', '', refused.map((e) => ({ host: e.host, message: said(e.host, e.err) })));
-  for (const e of other) failUnits(run, e.err.stage, '', [{ host: e.host, message: said(e.host, e.err) }]);
-  // Planned as each host answered; a peer refused or unreadable meanwhile leaves its bundles out now
-  // (and a hub whose replan refuses one more bundle leaves that one out too: the loop goes again).
-  for (let again = true; again; ) {
-    again = false;
-    for (const h of [...planned.keys()]) {
-      if (!excludeFor(run, h)) continue;
-      const failedBefore = run.domains.failed.size;
-      try {
-        planned.set(h, planNarrowing(run, h, tasks.get(h) ?? [], run.latest.get(h)!));
-        again ||= run.domains.failed.size > failedBefore;
-      } catch (err) {
-        if (!(err instanceof TeqlError)) throw err;
-        planned.delete(h);
-        failUnits(run, err instanceof RefusedError ? 'refused' : err.stage, '', [{ host: h, message: said(h, err) }]);
-        again = true;
-      }
-    }
-  }
-  return alignBootPhases(hosts.filter((h) => planned.has(h)).map((h) => planned.get(h)!));
 }
