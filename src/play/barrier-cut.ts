@@ -9,12 +9,27 @@ import type { ProgressItem } from '../ui/progress.js';
 import type { RunState } from './run-state.js';
 import { cutAt, MIN_APPLY_SEC, reserveSec, unitsSaved } from './laggard-cut.js';
 
+/** How a stage's cut is said, and when it comes after the run's cut (laggard-cut.ts). */
 export interface CutWords {
+  /** The stage, in the run log's note ("cut at the barrier"). */
+  at: string;
+  /** What a router cut while running failed. */
   late: string;
+  /** What a router cut before starting was not. */
   skipped: string;
+  /** What becomes of a router cut. */
+  fate: string;
+  /** Of the reserve, the share that comes before this stage's cut (the checks': half, the confirmation keeps the rest). */
+  reserveShare?: number;
 }
 
-const APPLY_WORDS: CutWords = { late: 'did not reach its barrier in time (its apply still running)', skipped: 'not applied' };
+const APPLY_WORDS: CutWords = {
+  at: 'the barrier', late: 'did not reach its barrier in time (its apply still running)', skipped: 'not applied',
+  fate: 'it is stopped there and rolled back beside the run, its bundles failed on their other ends',
+};
+
+/** A failure that fails some of a router's bundles only (a hub's failed ping): `units`. */
+export type UnitsError = Error & { units?: readonly string[] };
 
 export class BarrierCut {
   private readonly behind: Set<string>;
@@ -53,7 +68,7 @@ export class BarrierCut {
       try {
         this.arrived(host, await item(setTitle));
       } catch (err) {
-        this.arrived(host, this.run.domains.unitsOf(host));
+        this.arrived(host, (err as UnitsError).units ?? this.run.domains.unitsOf(host));
         throw err;
       }
     };
@@ -74,8 +89,9 @@ export class BarrierCut {
   private schedule(): void {
     if (this.timer || this.due || this.reason) return;
     const windowSec = this.run.opts.confirmTimeoutSec;
-    const at = cutAt([...this.run.sessions.values()].filter((s) => s.armedAt !== undefined && this.run.domains.alive(s.host)).map((s) => s.armedAt!), windowSec);
-    if (at === undefined) return;
+    const run = cutAt([...this.run.sessions.values()].filter((s) => s.armedAt !== undefined && this.run.domains.alive(s.host)).map((s) => s.armedAt!), windowSec);
+    if (run === undefined) return;
+    const at = run + (this.words.reserveShare ?? 0) * reserveSec(windowSec) * 1000;
     this.timer = setTimeout(() => {
       this.due = true;
       this.check();
@@ -97,11 +113,12 @@ export class BarrierCut {
     if (saved.length === 0) return;
     const windowSec = run.opts.confirmTimeoutSec;
     const names = [...this.behind].join(', ');
-    this.reason = `the routers already applied would have had under ${reserveSec(windowSec)} s of their dead-man windows (${windowSec} s) left to verify and confirm ${saved.length} bundle(s) had the run waited longer for ${names}`;
-    // Only those whose apply of this phase still runs: one queued behind --forks runs none.
-    for (const h of this.inFlight) run.stalled.add(h);
-    run.opts.log.note(`cut at the barrier: ${names} not there: ${this.reason}`);
-    this.fire(new Error(`${this.words.late}: ${this.reason}; it is stopped there and rolled back, its bundles alone`));
+    const left = Math.round(reserveSec(windowSec) * (1 - (this.words.reserveShare ?? 0)));
+    this.reason = `the routers already applied would have had under ${left} s of their dead-man windows (${windowSec} s) left for ${saved.length} bundle(s) had the run waited longer for ${names}`;
+    // Rolled back beside the run: those still running, and those queued that changed in an earlier phase.
+    for (const h of this.behind) if (this.inFlight.has(h) || run.sessions.get(h)?.armed) run.stalled.add(h);
+    run.opts.log.note(`cut at ${this.words.at}: ${names} not there: ${this.reason}`);
+    this.fire(new Error(`${this.words.late}: ${this.reason}; ${this.words.fate}`));
     this.dispose();
   }
 

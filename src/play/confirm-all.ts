@@ -47,7 +47,10 @@ export async function confirmAll(run: RunState): Promise<void> {
     const lost: HostFailure[] = [];
     // A new connection that hangs (its router's management link lost: SYNs dropped, no
     // ConnectTimeout) is cut as a hung apply is, before the others' windows close (barrier-cut.ts).
-    const cut = new BarrierCut(run, hosts, { late: 'its new connection did not open in time', skipped: 'not confirmed' });
+    const cut = new BarrierCut(run, hosts, {
+      at: 'the new connections', late: 'its new connection did not open in time', skipped: 'not confirmed',
+      fate: 'its bundles failed, rolled back on their ends (beside the run on it)', reserveShare: 0.5,
+    });
     await runWithProgress(run.opts.mode, hosts.map((h) => ({
       host: h,
       title: `${h}: new connection to confirm`,

@@ -20,7 +20,10 @@ export async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<s
   const errors: Array<{ host: string; err: TeqlError }> = [];
   earlyChecksStart(run);
   // Only where a router is armed (a later play): the cut's time is known from the first armed.
-  const cut = new BarrierCut(run, hosts, { late: 'its facts did not come in time (its read still running)', skipped: 'not read' });
+  const cut = new BarrierCut(run, hosts, {
+    at: 'the facts', late: 'its facts did not come in time (its read still running)', skipped: 'not read',
+    fate: 'its bundles failed, rolled back on their ends (beside the run on it)',
+  });
   const thrown = await runWithProgress(run.opts.mode, hosts.map((h) => ({
     host: h,
     title: `${h}: gather facts`,

@@ -22,16 +22,17 @@ export async function settle(run: RunState): Promise<void> {
   const hosts = touchedHosts(run, new Set(units.flatMap((u) => u.hosts)));
   const whole = hosts.filter((h) => !run.domains.alive(h) && !run.stalled.has(h));
   const partly = hosts.filter((h) => run.domains.alive(h));
-  if (whole.length > 0) await rollbackAll(run, whole);
-  // A router cut at its barrier, its apply still running, is rolled back beside the run: its
-  // rollback stops that apply first and may wait on what held it, and the run's other routers have
-  // only the rest of their windows (barrier-cut.ts). Awaited before the run reports.
+  // A router cut while it hung (its apply, its checks, its new connection: barrier-cut.ts) is
+  // rolled back beside the run, started first: its rollback stops a hung apply first and may wait
+  // on what held it, and the run's other routers have only the rest of their windows. Awaited
+  // before the run reports.
   const stalled = hosts.filter((h) => !run.domains.alive(h) && run.stalled.has(h));
   const behind = stalled.length > 0 ? rollbackAll(run, stalled, 'silent') : undefined;
   if (behind) {
-    run.opts.log.note(`rolling back ${stalled.join(', ')} beside the run (cut at the barrier)`);
+    run.opts.log.note(`rolling back ${stalled.join(', ')} beside the run (cut: it hung)`);
     run.background.push(behind);
   }
+  if (whole.length > 0) await rollbackAll(run, whole);
   if (partly.length > 0) await rollbackPartly(run, partly);
   // A hub that could not get back to "its healthy bundles only" is neither converged nor as it
   // was: all of its bundles fail, and it is rolled back wholly (its peers with it).

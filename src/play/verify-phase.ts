@@ -20,7 +20,11 @@ export async function verifyPhase(run: RunState, plans: PlannedHost[], i: number
   for (const [h, stage] of stages) if (!withChecks.some((p) => p.plan.host === h)) stage.end();
   const failures: HostFailure[] = [];
   // Routers whose pings or connection hang past the cut fail alone, as at the apply's barrier.
-  const cut = new BarrierCut(run, withChecks.map((p) => p.plan.host), { late: 'its checks did not end in time (its pings, or its connection, still hanging)', skipped: 'not verified' });
+  // The checks' cut comes half the reserve after the apply's: a cut apply's routers still verify.
+  const cut = new BarrierCut(run, withChecks.map((p) => p.plan.host), {
+    at: 'the checks', late: 'its checks did not end in time (its pings, or its connection, still hanging)', skipped: 'not verified',
+    fate: 'its bundles failed, rolled back on their ends (beside the run on it, where it changed)', reserveShare: 0.5,
+  });
   const checkErrors = await orInterrupt(runWithProgress(opts.mode, withChecks.map((p) => ({
     host: p.plan.host,
     title: `${p.plan.host}: verify ${checksOf(p).map((c) => c.to).join(', ')}`,
@@ -40,7 +44,8 @@ export async function verifyPhase(run: RunState, plans: PlannedHost[], i: number
         const msg = failures.filter((f) => f.host === h).map((f) => f.message).join('; ');
         run.reports.get(h)!.status = 'failed';
         run.reports.get(h)!.error = msg;
-        throw new Error(msg);
+        // The bundles its failed pings belong to alone (a hub's other bundles may still be saved by a cut).
+        throw Object.assign(new Error(msg), { units: failures.filter((f) => f.host === h).flatMap((f) => f.units ?? run.domains.unitsOf(h)) });
       }
       setTitle(`${h}: verified ${results.map((r) => r.check.to).join(', ')}`);
       return [];
@@ -50,7 +55,11 @@ export async function verifyPhase(run: RunState, plans: PlannedHost[], i: number
   const said = new Set(failures.map((f) => f.host));
   for (const e of checkErrors) {
     const h = withChecks.find((p) => e.message.startsWith(`${p.plan.host}:`))?.plan.host;
-    if (h && !said.has(h)) failures.push({ host: h, message: (run.reports.get(h)!.error ??= e.message.slice(h.length + 2)) });
+    if (!h || said.has(h)) continue;
+    // Its checks hung (the cut): failed, even where it changed nothing (it is not "not run").
+    const report = run.reports.get(h)!;
+    if (report.status === 'ok') report.status = 'failed';
+    failures.push({ host: h, message: (report.error ??= e.message.slice(h.length + 2)) });
   }
   failUnits(run, 'verify', 'verification failed: ', failures);
 }

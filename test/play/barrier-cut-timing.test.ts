@@ -44,9 +44,34 @@ describe('BarrierCut', () => {
     await vi.advanceTimersByTimeAsync(89_000);
     expect([a0.at, b0.at, a1.at, b1.cut]).toEqual([1, 2, 3, undefined]);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(b1.cut).toMatch(/^90: did not reach its barrier in time \(its apply still running\): the routers already applied would have had under 30 s of their dead-man windows \(120 s\) left to verify and confirm 1 bundle\(s\) had the run waited longer for b1/);
+    expect(b1.cut).toMatch(/^90: did not reach its barrier in time \(its apply still running\): the routers already applied would have had under 30 s of their dead-man windows \(120 s\) left for 1 bundle\(s\) had the run waited longer for b1; it is stopped there and rolled back beside the run/);
     expect([...f.run.stalled]).toEqual(['b1']);
     expect(cut.tooLate).toMatch(/^not applied: /);
+  });
+
+  it('cuts the checks half the reserve later (the confirmation keeps the rest), and says what is left', async () => {
+    const f = fakeRun();
+    const cut = new BarrierCut(f.run, ['a0', 'b0', 'a1', 'b1'], { at: 'the checks', late: 'its checks did not end in time', skipped: 'not verified', fate: 'its bundles failed', reserveShare: 0.5 });
+    for (const h of ['a0', 'b0', 'a1', 'b1']) f.sessions.get(h)!.armedAt = Date.now();
+    const [, , , b1] = [applying(cut, f, 'a0', 1), applying(cut, f, 'b0', 1), applying(cut, f, 'a1', 1), applying(cut, f, 'b1', undefined)];
+    await vi.advanceTimersByTimeAsync(104_000);
+    expect(b1.cut).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(b1.cut).toMatch(/^105: its checks did not end in time: the routers already applied would have had under 15 s of their dead-man windows \(120 s\) left for 1 bundle\(s\) had the run waited longer for b1; its bundles failed$/);
+    expect(f.notes).toEqual([expect.stringMatching(/^cut at the checks: b1 not there/)]);
+  });
+
+  it('rolls back beside the run a router queued behind --forks that changed in an earlier phase', async () => {
+    const f = fakeRun(1);
+    (f.sessions.get('a0') as { armed?: boolean }).armed = true;
+    (f.sessions.get('b0') as { armed?: boolean }).armed = true;
+    const cut = new BarrierCut(f.run, ['a0', 'b0', 'a1', 'b1']);
+    // p1 applies and arrives; p0's routers wait their turn (never started here).
+    const [a1, b1] = [applying(cut, f, 'a1', 1), applying(cut, f, 'b1', 1)];
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect([a1, b1]).toEqual([{ at: 1 }, { at: 1 }]);
+    expect(cut.tooLate).toMatch(/^not applied: /);
+    expect([...f.run.stalled].sort()).toEqual(['a0', 'b0']);
   });
 
   it('gives a phase begun past the run\'s cut 10 s of its own: a 2 s apply is not cut', async () => {

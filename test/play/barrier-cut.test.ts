@@ -15,6 +15,7 @@ import type { StagedRun } from '../../src/connect/transport.js';
 import { rewriteForPair } from '../../bench/fleet/sim-host.js';
 import { renderFleetInventory, simHostName } from '../../bench/fleet/inventory.js';
 import { RecordedRouter, recording } from '../helpers/replay-transport.js';
+import { CHECK_MARKER } from '../../src/router/markers.js';
 import { replayedLab } from './helpers.js';
 import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
 import { hubFacts, HUB_PLAYBOOK } from '../../bench/fleet/hub-facts.js';
@@ -67,6 +68,20 @@ function stall(router: RecordedRouter, label: string, lateMs?: number): void {
 }
 
 const stallApply = (router: RecordedRouter, lateMs?: number) => stall(router, 'apply', lateMs);
+
+/** Its apply answers; the pings sent over its waiting shell never do (its link lost after the apply). */
+function stallChecks(router: RecordedRouter): void {
+  const connect = router.connect.bind(router);
+  router.connect = (h) => {
+    const t = connect(h);
+    const staged = t.runStaged.bind(t);
+    t.runStaged = (l, first, marker): StagedRun => {
+      const real = staged(l, first, marker);
+      return l === 'apply' ? { reached: real.reached, finish: (rest) => (rest ? new Promise<never>(() => undefined) : real.finish(rest)) } : real;
+    };
+    return t;
+  };
+}
 
 // Each test waits for a cut (10 s): all side by side, each with its own routers.
 describe.concurrent('the cut', () => {
@@ -138,22 +153,11 @@ describe.concurrent('the cut', () => {
   describe('a router whose checks never end (its link lost after the apply)', () => {
     it('is cut as at the barrier: its pair rolled back on both ends, the others confirmed (exit 10)', async () => {
       const f = fleet(3);
-      // Its apply answers; the pings sent over its waiting shell never do.
-      const router = f.routers.get('pair0001_b')!;
-      const connect = router.connect.bind(router);
-      router.connect = (h) => {
-        const t = connect(h);
-        const staged = t.runStaged.bind(t);
-        t.runStaged = (l, first, marker): StagedRun => {
-          const real = staged(l, first, marker);
-          return l === 'apply' ? { reached: real.reached, finish: (rest) => (rest ? new Promise<never>(() => undefined) : real.finish(rest)) } : real;
-        };
-        return t;
-      };
+      stallChecks(f.routers.get('pair0001_b')!);
       const r = await f.run();
       expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
       expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
-      expect(r.summary).toContain('verification failed: pair0001_b: its checks did not end in time (its pings, or its connection, still hanging): the routers already applied would have had under 5 s');
+      expect(r.summary).toContain('verification failed: pair0001_b: its checks did not end in time (its pings, or its connection, still hanging): the routers already applied would have had under 3 s of their dead-man windows (14 s) left for 2 bundle(s)');
       expect(r.hosts.find((h) => h.host === 'pair0001_b')).toMatchObject({ status: 'rolled back', error: expect.stringMatching(/^its checks did not end in time/) });
       for (const h of ['pair0000_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
       for (const h of ['pair0001_a', 'pair0001_b']) expect(f.routers.get(h)!.kinds().at(-1)).toBe('rollback');
@@ -168,7 +172,7 @@ describe.concurrent('the cut', () => {
       const r = await f2.run();
       expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
       expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
-      expect(r.summary).toContain('management access lost after applying (a new SSH connection failed): pair0001_b: its new connection did not open in time: the routers already applied would have had under 5 s');
+      expect(r.summary).toContain('management access lost after applying (a new SSH connection failed): pair0001_b: its new connection did not open in time: the routers already applied would have had under 3 s of their dead-man windows (14 s) left for 2 bundle(s)');
       expect(router.kinds().at(-1)).toBe('rollback');
       for (const h of ['pair0000_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
     }, 20_000);
@@ -200,6 +204,18 @@ describe.concurrent('the cut', () => {
   });
 
   describe('a spoke whose confirmation never answers', () => {
+    it('a hub whose ping for one spoke failed still saves its other bundles when another spoke\'s checks hang', async () => {
+      const { routers, run } = hubSite(['hub000_spoke0', 'hub000_spoke4']);
+      // The hub's first check (spoke0's bundle) fails; spoke4's checks never end.
+      routers.get('hub000')!.overrides.set('verify', (script, rec) => ({ ...rec, stdout: rec.stdout.replace(new RegExp(`${CHECK_MARKER} 0 0 1`), `${CHECK_MARKER} 0 1 3`) }));
+      stallChecks(routers.get('hub000_spoke4')!);
+      const r = await run();
+      expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+      expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'converged', 'converged', 'converged', 'rolled back']);
+      expect(r.summary).toContain('hub000_spoke4: its checks did not end in time (its pings, or its connection, still hanging): the routers already applied would have had under 3 s of their dead-man windows (14 s) left for 3 bundle(s)');
+      expect(routers.get('hub000')!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+    }, 20_000);
+
     it('holds the hub\'s wave no longer than the hub\'s cut: that bundle undone on both ends, the hub confirmed with the rest', async () => {
       const { routers, run } = hubSite(['hub000_spoke2']);
       stall(routers.get('hub000_spoke2')!, 'confirm');

@@ -25,7 +25,7 @@ describe('wavesNote', () => {
 
   it('a run in more waves than the window has room for: the waves, the window, and what keeps them inside', () => {
     expect(wavesNote(10, 10, 120)).toMatch(/\(9 s each\)/);
-    expect(wavesNote(50, 10, 120)).toBe('this run applies in 50 waves (each phase of a play, up to a ping and the boot files, by --forks 10 hosts at a time). Each host\'s dead-man (120 s) runs from its first change until every host is verified and confirmed: should the waves take more than 90 s in all (1 s each), the routers not applied by then fail, their bundles with them, so that those applied keep 30 s of their windows to verify and confirm. A larger --forks or --confirm-timeout, or serial: in the play (each batch confirmed before the next), keeps every wave inside the window');
+    expect(wavesNote(50, 10, 120)).toBe('this run applies in 50 waves (each phase of a play, up to a ping and the boot files, by --forks 10 hosts at a time). Each host\'s dead-man (120 s) runs from its first change until every host is verified and confirmed: should the waves take more than 90 s in all (1 s each), the routers not applied by then fail, their bundles with them, where that lets those applied keep 30 s of their windows to verify and confirm. A larger --forks or --confirm-timeout, or serial: in the play (each batch confirmed before the next), keeps every wave inside the window');
     expect(wavesNote(13, 10, 120, 3)).toMatch(/^this run applies in 13 waves over this run's 3 plays so far .*\(6 s each\)/);
   });
 });
