@@ -48,40 +48,33 @@ function fleet(pairs: number, plays = 1) {
   return { routers, run, log: () => readFileSync(logFile, 'utf8') };
 }
 
+/** Each staged round trip of `router`, over every connection to it, as `change` makes it. */
+function onStaged(router: RecordedRouter, change: (label: string, real: StagedRun) => StagedRun): void {
+  const connect = router.connect.bind(router);
+  router.connect = (h) => {
+    const t = connect(h);
+    const staged = t.runStaged.bind(t);
+    t.runStaged = (l, first, marker): StagedRun => change(l, staged(l, first, marker));
+    return t;
+  };
+}
+
 /**
  * The router runs the round trip labelled `label` (its state changes) but its answer never reaches
  * the barrier, or only after `lateMs`.
  */
-function stall(router: RecordedRouter, label: string, lateMs?: number): void {
-  const connect = router.connect.bind(router);
-  router.connect = (h) => {
-    const t = connect(h);
-    const staged = t.runStaged.bind(t);
-    t.runStaged = (l, first, marker): StagedRun => {
-      const real = staged(l, first, marker);
-      if (l !== label) return real;
-      const late = lateMs === undefined ? new Promise<never>(() => undefined) : real.reached.then((r) => new Promise<typeof r>((res) => setTimeout(() => res(r), lateMs)));
-      return { reached: late, finish: real.finish };
-    };
-    return t;
-  };
-}
+const stall = (router: RecordedRouter, label: string, lateMs?: number) => onStaged(router, (l, real) => (l !== label ? real : {
+  reached: lateMs === undefined ? new Promise<never>(() => undefined) : real.reached.then((r) => new Promise<typeof r>((res) => setTimeout(() => res(r), lateMs))),
+  finish: real.finish,
+}));
 
 const stallApply = (router: RecordedRouter, lateMs?: number) => stall(router, 'apply', lateMs);
 
 /** Its apply answers; the pings sent over its waiting shell never do (its link lost after the apply). */
-function stallChecks(router: RecordedRouter): void {
-  const connect = router.connect.bind(router);
-  router.connect = (h) => {
-    const t = connect(h);
-    const staged = t.runStaged.bind(t);
-    t.runStaged = (l, first, marker): StagedRun => {
-      const real = staged(l, first, marker);
-      return l === 'apply' ? { reached: real.reached, finish: (rest) => (rest ? new Promise<never>(() => undefined) : real.finish(rest)) } : real;
-    };
-    return t;
-  };
-}
+const stallChecks = (router: RecordedRouter) => onStaged(router, (l, real) => (l !== 'apply' ? real : {
+  reached: real.reached,
+  finish: (rest) => (rest ? new Promise<never>(() => undefined) : real.finish(rest)),
+}));
 
 // Each test waits for a cut (10 s): all side by side, each with its own routers.
 describe.concurrent('the cut', () => {
@@ -182,17 +175,9 @@ describe.concurrent('the cut', () => {
     it('is cut under the first play\'s timers: its pair rolled back on both ends, the others confirmed (exit 10)', async () => {
       const f = fleet(3, 2);
       const router = f.routers.get('pair0001_b')!;
-      const connect = router.connect.bind(router);
+      // Its second read (the second play's) never answers.
       let reads = 0;
-      router.connect = (h) => {
-        const t = connect(h);
-        const staged = t.runStaged.bind(t);
-        t.runStaged = (l, first, marker): StagedRun => {
-          const real = staged(l, first, marker);
-          return l === 'facts' && ++reads === 2 ? { reached: new Promise<never>(() => undefined), finish: real.finish } : real;
-        };
-        return t;
-      };
+      onStaged(router, (l, real) => (l === 'facts' && ++reads === 2 ? { reached: new Promise<never>(() => undefined), finish: real.finish } : real));
       const r = await f.run();
       expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
       expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
