@@ -6,6 +6,7 @@ import { addressAddArgs, addressDelArgs } from '../gather/address-fact.js';
 import { shellJoin, shellQuote } from '../router/shell-quote.js';
 import { sysctlPath } from '../router/sysctl-path.js';
 import { BASELINE_FILE, BOOT_SCRIPT, BOOT_STARTERS, ownedDir } from '../router/paths.js';
+import { flushBeforeRename, renameSafeProbe } from '../router/rename-flush.js';
 
 /** Set by `teqlctl rollback`'s undo once it put a retiring boot script in place: see 'file-remove'. */
 export const KEEP_RETIRING_ENV = 'TEQLCTL_KEEP_RETIRING';
@@ -21,6 +22,18 @@ function dirOf(path: string): string {
 
 const B = shellQuote(BASELINE_FILE);
 const BASELINE_DIR = shellQuote(dirOf(BASELINE_FILE));
+/** The baseline's new copy on disk before it replaces the old (rename-flush.ts; a probe in the script spares it on ext4). */
+const BEFORE_RENAME = flushBeforeRename('teqlctl_rs', `${BASELINE_FILE}.new`);
+
+/** A step that rewrites the baseline: its script probes once whether the rewrite's rename needs a flush before it. */
+export function isBaselineOp(op: Op): boolean {
+  return op.kind === 'baseline-set' || op.kind === 'baseline-unset';
+}
+
+/** Set once in a script that writes the baseline: whether its renames need a flush before them. */
+export function baselineRenameProbe(): string {
+  return renameSafeProbe(dirOf(BASELINE_FILE), 'teqlctl_rs');
+}
 /**
  * Every baseline line but key's, by the shell's own builtins: no process (an awk was ~30 ms of an
  * emulated router's time, for each of the chapter's 7 entries). The key, quoted in the pattern, is
@@ -172,8 +185,8 @@ export function renderOp(op: Op, o: RenderOptions = {}): string {
     case 'systemd-reload':
       return 'systemctl daemon-reload';
     case 'baseline-set':
-      return `{ [ -d ${BASELINE_DIR} ] || mkdir -p ${BASELINE_DIR}; } && teqlctl_bw=0 && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)} || teqlctl_bw=1; } > ${B}.new && [ "$teqlctl_bw" = 0 ] && mv -f ${B}.new ${B}${o.syncBaseline === false ? '' : ` && ${syncFs(dirOf(BASELINE_FILE))}`}`;
+      return `{ [ -d ${BASELINE_DIR} ] || mkdir -p ${BASELINE_DIR}; } && teqlctl_bw=0 && { if [ -f ${B} ]; then ${baselineWithout(op.key)}; fi; printf '%s\\t%s\\n' ${shellQuote(op.key)} ${shellQuote(op.value)} || teqlctl_bw=1; } > ${B}.new && [ "$teqlctl_bw" = 0 ] && ${BEFORE_RENAME} && mv -f ${B}.new ${B}${o.syncBaseline === false ? '' : ` && ${syncFs(dirOf(BASELINE_FILE))}`}`;
     case 'baseline-unset':
-      return `if [ -f ${B} ]; then teqlctl_bw=0; ${baselineWithout(op.key)} > ${B}.new && [ "$teqlctl_bw" = 0 ] && mv -f ${B}.new ${B} && { [ -s ${B} ] || rm -f ${B}; } && ${syncFs(dirOf(BASELINE_FILE))}; fi`;
+      return `if [ -f ${B} ]; then teqlctl_bw=0; ${baselineWithout(op.key)} > ${B}.new && [ "$teqlctl_bw" = 0 ] && ${BEFORE_RENAME} && mv -f ${B}.new ${B} && { [ -s ${B} ] || rm -f ${B}; } && ${syncFs(dirOf(BASELINE_FILE))}; fi`;
   }
 }

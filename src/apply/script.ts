@@ -1,7 +1,7 @@
 // One batched script per host per phase. Each step prints its output then a marker with its exit
 // code (on a line of its own); the first failure stops the script, so the journal knows exactly which steps ran.
 import type { Op } from '../plan/ops.js';
-import { flushBaseline, renderOp, type RenderOptions } from './render-op.js';
+import { baselineRenameProbe, flushBaseline, isBaselineOp, renderOp, type RenderOptions } from './render-op.js';
 import { ARM_FAILED_MARKER, STEP_MARKER as STEP } from '../router/markers.js';
 
 export interface StepResult {
@@ -45,6 +45,9 @@ export interface StepsScriptOptions {
  * undone by the revert at boot; a batch that stops at a failed step is undone, and the undo that
  * forgets the entry (baseline-unset) keeps its own flush. The batch's flush is of the baseline's own
  * file system: the confirmation flushes the run folder's, which an operator may have mounted apart.
+ * Where renames may reach the disk before the data (XFS, an overlay on flash), each entry is still
+ * flushed before its rename (render-op.ts, router/rename-flush.ts): an empty baseline loses every
+ * earlier run's originals, which no revert puts back.
  */
 const FORWARD: RenderOptions = { syncBaseline: false };
 
@@ -57,6 +60,7 @@ export function stepsScript(ops: readonly Op[], o: StepsScriptOptions = {}): str
   // umask 077: the run's files (journal, lock, baseline) are root's alone; boot files set their modes.
   const lines = ['export LANG=C LC_ALL=C', 'umask 077', 'failed=0'];
   if (o.before) lines.push(o.before.trimEnd());
+  if (ops.some(isBaselineOp)) lines.push(baselineRenameProbe());
   const groups = [...new Set((o.bundles ?? []).filter((b): b is string => b !== undefined))];
   ops.forEach((op, i) => {
     const bundle = o.bundles?.[i];

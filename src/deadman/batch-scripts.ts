@@ -1,7 +1,7 @@
 // The scripts of one apply batch that a run writes beside its revert: the batch's undo (its steps'
 // inverses, last first) and its redo (its steps again, for a rollback's dead-man), and the lines
 // that run every batch's undo into a log that cannot stop them.
-import { renderOp } from '../apply/render-op.js';
+import { baselineRenameProbe, isBaselineOp, renderOp } from '../apply/render-op.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import type { Op } from '../plan/ops.js';
 
@@ -11,6 +11,7 @@ import type { Op } from '../plan/ops.js';
  */
 export function undoBatchScript(undo: readonly Op[][]): string {
   const lines = ['#!/bin/sh', '# written by teqlctl: inverses of one apply batch, last step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#undo-}'];
+  if (undo.flat().some(isBaselineOp)) lines.push(baselineRenameProbe());
   for (let i = undo.length - 1; i >= 0; i--) {
     if (undo[i]!.length === 0) continue;
     lines.push(`if grep -qx ${i} "$d/begun-$b"; then`);
@@ -30,6 +31,7 @@ export function undoBatchScript(undo: readonly Op[][]): string {
  */
 export function redoBatchScript(ops: readonly Op[]): string {
   const lines = ['#!/bin/sh', '# written by teqlctl: the steps of one apply batch that ran, first step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#redo-}'];
+  if (ops.some(isBaselineOp)) lines.push(baselineRenameProbe());
   ops.forEach((op, i) => {
     lines.push(`if grep -qx ${i} "$d/begun-$b"; then`, orSay(renderOp(op), `redo step ${i}`), 'fi');
   });

@@ -3,7 +3,8 @@
 // undone step leaves the write-ahead journal (begun-B), so neither the dead-man's revert nor a later
 // `teqlctl rollback` undoes it again, nor a rollback's redo puts it back.
 import { peersValue } from './run-meta.js';
-import { renderOp, syncFs } from '../apply/render-op.js';
+import { baselineRenameProbe, isBaselineOp, renderOp, syncFs } from '../apply/render-op.js';
+import { flushBeforeRename, renameSafeProbe } from '../router/rename-flush.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { PARTIAL_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
@@ -38,7 +39,7 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
       // exits 0 when its output cannot be written, which had put an empty journal in place on a
       // full disk (and the revert then undid nothing). A failed write keeps the old journal, which
       // lists the step as begun: undone once more later, which changes nothing.
-      `      tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do [ "$tq_l" = ${s.index} ] || printf '%s\\n' "$tq_l" || tq_w=1; done < ${file} > ${file}.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ]; then mv -f ${file}.new ${file}; else rm -f ${file}.new; echo "${UNDO_MARKER} step ${s.batch}.${s.index} undone, but the journal could not be rewritten"; fi`,
+      `      tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do [ "$tq_l" = ${s.index} ] || printf '%s\\n' "$tq_l" || tq_w=1; done < ${file} > ${file}.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ] && ${flushBeforeRename('tq_rsd', `${file}.new`)}; then mv -f ${file}.new ${file}; else rm -f ${file}.new; echo "${UNDO_MARKER} step ${s.batch}.${s.index} undone, but the journal could not be rewritten"; fi`,
       '    fi',
       ...(k === 0 ? hold : []),
     ];
@@ -49,6 +50,9 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     'umask 077',
     IPROUTE2_PREAMBLE,
     `d=${dir}`,
+    // Whether the journal's and meta's rewrites need a flush before their rename (rename-flush.ts).
+    renameSafeProbe('$d', 'tq_rsd'),
+    ...(steps.some((st) => st.undo.some(isBaselineOp)) ? [baselineRenameProbe()] : []),
     'case "$(cat $d/state 2>/dev/null)" in',
     '  pending|confirmed)',
     ...(newestFirst.length === 0 ? hold : []),
@@ -56,7 +60,7 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     // The meta's peers without those of the undone bundles (undone on both ends): a later
     // `teqlctl rollback` is not held off by a branch that shares nothing of the run any more. A
     // failed write keeps the old line, which only holds off more.
-    ...(keptPeers ? [`    tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in peers=*) printf 'peers=%s\\n' '${peersValue(keptPeers)}' || tq_w=1;; *) printf '%s\\n' "$tq_l" || tq_w=1;; esac; done < $d/meta > $d/meta.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ]; then mv -f $d/meta.new $d/meta; else rm -f $d/meta.new; fi`] : []),
+    ...(keptPeers ? [`    tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in peers=*) printf 'peers=%s\\n' '${peersValue(keptPeers)}' || tq_w=1;; *) printf '%s\\n' "$tq_l" || tq_w=1;; esac; done < $d/meta > $d/meta.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ] && ${flushBeforeRename('tq_rsd', '$d/meta.new')}; then mv -f $d/meta.new $d/meta; else rm -f $d/meta.new; fi`] : []),
     `    ${syncFs(dir)}`,
     `    echo '${PARTIAL_MARKER} ok';;`,
     `  *) echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)";;`,

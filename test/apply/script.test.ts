@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { begunLine, revertScript } from '../../src/deadman/arm-script.js';
 import { rollbackScript } from '../../src/deadman/rollback-script.js';
+import { undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { parseSteps, stepsScript } from '../../src/apply/script.js';
 import { renderOp, syncFsAt } from '../../src/apply/render-op.js';
 import type { Op } from '../../src/plan/ops.js';
@@ -175,6 +176,31 @@ describe('the baseline flush of a batch', () => {
 
   it('a batch without a baseline entry flushes nothing for it', () => {
     expect(flushes(stepsScript([link]))).toEqual([]);
+  });
+
+  // The baseline's path and the mounts table moved under a scratch folder; sync and mv logged.
+  function runLogged(script: string, fsType: string): string[] {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-baseline-order-'));
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    for (const tool of ['sync', 'mv']) writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> ${root}/order\nexec /bin/${tool} "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(root, 'mounts'), `dev / ${fsType} rw,relatime 0 0\n`);
+    const moved = script.replaceAll('/var/lib/teqlctl', join(root, 'lib')).replaceAll('/proc/mounts', join(root, 'mounts'));
+    execFileSync('dash', ['-c', `PATH=${bin}:$PATH; ${moved}`], { encoding: 'utf8' });
+    return readFileSync(join(root, 'order'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!);
+  }
+
+  it('on XFS, f2fs or UBIFS each entry is flushed before its rename (a power cut could leave the baseline empty); on ext4 only the batch flush runs', () => {
+    const script = stepsScript([set('link:eth1'), set('link:eth2')]);
+    expect(runLogged(script, 'xfs')).toEqual(['sync', 'mv', 'sync', 'mv', 'sync']);
+    expect(runLogged(script, 'ext4')).toEqual(['mv', 'mv', 'sync']);
+  });
+
+  it('an undo that forgets an entry flushes before its rename too, where needed', () => {
+    const undo = undoBatchScript([[{ kind: 'baseline-unset', key: 'link:eth1' }]]).replace('if grep -qx 0 "$d/begun-$b"; then', 'if true; then');
+    const both = `${stepsScript([set('link:eth1'), set('link:eth2')]).replace(/\nexit \$failed\n$/, '\n')}${undo}`;
+    expect(runLogged(both, 'xfs').slice(5)).toEqual(['sync', 'mv', 'sync']);
+    expect(runLogged(both, 'ext4').slice(3)).toEqual(['mv', 'sync']);
   });
 });
 

@@ -126,3 +126,27 @@ describe.each(SHELLS)('the partial undo under %s', (_name, shell) => {
     expect(f.has(2)).toBe(true);
   });
 });
+
+describe('the partial undo\'s journal rewrite, flushed before its rename where the file system needs it', () => {
+  // sync and mv logged (dash: PATH is read), the mounts table a file of the test's.
+  async function order(fsType: string): Promise<string[]> {
+    const f = runFiles('pending');
+    const root = join(f.dir, '..', '..');
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    for (const tool of ['sync', 'mv']) writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> ${root}/order\nexec /bin/${tool} "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(root, 'mounts'), `dev / ${fsType} rw,relatime 0 0\n`);
+    const script = f.local(partialUndoScript('r1', [{ batch: 0, index: 1, undo: f.remove(1) }], '')).replaceAll('/proc/mounts', join(root, 'mounts'));
+    expect(partialOutcome(await sh(['/bin/dash', '-c'], `PATH=${bin}:$PATH; ${script}`))).toEqual({ ok: true });
+    expect(f.begun()).toEqual(['0', '2', '3']);
+    return readFileSync(join(root, 'order'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!);
+  }
+
+  it('on XFS the rewritten journal is on disk before it replaces the old (a power cut left it empty: the revert undid nothing)', async () => {
+    expect(await order('xfs')).toEqual(['sync', 'mv', 'sync']);
+  });
+
+  it('on ext4 the rename alone, then the script\'s one flush', async () => {
+    expect(await order('ext4')).toEqual(['mv', 'sync']);
+  });
+});
