@@ -20,16 +20,25 @@ export async function settle(run: RunState): Promise<void> {
   const units = takeAll(run);
   if (units.length === 0) return;
   const hosts = touchedHosts(run, new Set(units.flatMap((u) => u.hosts)));
-  const whole = hosts.filter((h) => !run.domains.alive(h) && !run.stalled.has(h));
-  const partly = hosts.filter((h) => run.domains.alive(h));
   // A router cut while it hung (its apply, its checks, its new connection: barrier-cut.ts) is
   // rolled back beside the run, started first: its rollback stops a hung apply first and may wait
-  // on what held it, and the run's other routers have only the rest of their windows. Awaited
-  // before the run reports.
-  const stalled = hosts.filter((h) => !run.domains.alive(h) && run.stalled.has(h));
-  const behind = stalled.length > 0 ? rollbackAll(run, stalled, 'silent') : undefined;
+  // on what held it, and the run's other routers have only the rest of their windows. So is any
+  // router all of whose bundles failed while another router's window runs for a live bundle: its
+  // link may die between its failure and its rollback (the rollback then waits out its keepalives),
+  // and nothing of the others waits on it. Awaited before the run reports. Otherwise (a lone pair,
+  // nothing else at stake) in the foreground, with its progress.
+  const atStake = windowsAtStake(run);
+  const beside = (h: string) => run.stalled.has(h) || atStake;
+  const whole = hosts.filter((h) => !run.domains.alive(h) && !beside(h));
+  const partly = hosts.filter((h) => run.domains.alive(h));
+  const stalled = hosts.filter((h) => !run.domains.alive(h) && beside(h));
+  // Its progress as plain lines (they interleave whole with the run's); none on a terminal, whose
+  // redrawn list would be drawn over: the run log and the recap say it there.
+  const behind = stalled.length > 0 ? rollbackAll(run, stalled, run.opts.mode === 'tty' ? 'silent' : run.opts.mode) : undefined;
   if (behind) {
-    run.opts.log.note(`rolling back ${stalled.join(', ')} beside the run (cut: it hung)`);
+    const hung = stalled.filter((h) => run.stalled.has(h));
+    const why = [...(hung.length > 0 ? [`${hung.join(', ')} cut: it hung`] : []), ...(hung.length < stalled.length ? ['the others\' windows run on'] : [])];
+    run.opts.log.note(`rolling back ${stalled.join(', ')} beside the run (${why.join('; ')})`);
     run.background.push(behind);
   }
   if (whole.length > 0) await rollbackAll(run, whole);
@@ -54,6 +63,11 @@ export async function settle(run: RunState): Promise<void> {
     if (behind && later.length > 0) run.background.push(behind.then(() => run.unitRollback.set(u.name, now && later.every((r) => r.rollback?.ok === true))));
     else run.unitRollback.set(u.name, now);
   }
+}
+
+/** A live bundle one of whose routers is armed: a dead-man window runs that the run must not spend. */
+function windowsAtStake(run: RunState): boolean {
+  return run.domains.units.some((u) => !run.domains.failed.has(u.name) && u.hosts.some((h) => run.sessions.get(h)?.armed === true && !run.confirmed.has(h)));
 }
 
 /**

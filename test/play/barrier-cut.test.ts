@@ -14,7 +14,7 @@ import type { PlayOptions } from '../../src/play/run-state.js';
 import type { StagedRun } from '../../src/connect/transport.js';
 import { rewriteForPair } from '../../bench/fleet/sim-host.js';
 import { renderFleetInventory, simHostName } from '../../bench/fleet/inventory.js';
-import { RecordedRouter, recording } from '../helpers/replay-transport.js';
+import { RecordedRouter, recording, type ReplayTransport } from '../helpers/replay-transport.js';
 import { CHECK_MARKER } from '../../src/router/markers.js';
 import { replayedLab } from './helpers.js';
 import { hubHostName, renderHubInventory, SPOKES } from '../../bench/fleet/hub-fleet.js';
@@ -75,6 +75,17 @@ const stallChecks = (router: RecordedRouter) => onStaged(router, (l, real) => (l
   reached: real.reached,
   finish: (rest) => (rest ? new Promise<never>(() => undefined) : real.finish(rest)),
 }));
+
+/** Each plain round trip of `router` (its rollback, its confirmation), over every connection to it, as `change` makes it. */
+function onRun(router: RecordedRouter, change: (label: string, real: () => ReturnType<ReplayTransport['run']>) => ReturnType<ReplayTransport['run']>): void {
+  const connect = router.connect.bind(router);
+  router.connect = (h) => {
+    const t = connect(h);
+    const run = t.run.bind(t);
+    t.run = (l, script) => change(l, () => run(l, script));
+    return t;
+  };
+}
 
 // Each test waits for a cut (10 s): all side by side, each with its own routers.
 describe.concurrent('the cut', () => {
@@ -155,6 +166,30 @@ describe.concurrent('the cut', () => {
       for (const h of ['pair0000_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
       for (const h of ['pair0001_a', 'pair0001_b']) expect(f.routers.get(h)!.kinds().at(-1)).toBe('rollback');
     }, 20_000);
+  });
+
+  describe('a router whose ping failed, its rollback slow (its link lost after its failure)', () => {
+    it('is rolled back beside the run: the others confirmed inside their windows, not after its rollback (exit 10)', async () => {
+      const f = fleet(3);
+      const router = f.routers.get('pair0001_b')!;
+      router.overrides.set('verify', (_script, rec) => ({ ...rec, stdout: rec.stdout.replace(new RegExp(`${CHECK_MARKER} 0 0 1`), `${CHECK_MARKER} 0 1 3`) }));
+      // Its rollback answers after the others' windows (14 s) would have closed.
+      onRun(router, (l, real) => (l === 'rollback' ? new Promise((res) => setTimeout(res, 16_000)).then(real) : real()));
+      const confirmedAt = new Map<string, number>();
+      for (const h of ['pair0000_a', 'pair0002_b']) onRun(f.routers.get(h)!, (l, real) => (l === 'confirm' && confirmedAt.set(h, Date.now()), real()));
+      const started = Date.now();
+      const r = await f.run();
+      expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+      expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
+      for (const h of ['pair0000_a', 'pair0002_b']) {
+        expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+        expect(confirmedAt.get(h)! - started).toBeLessThan(WINDOW_SEC * 1000);
+      }
+      // Its rollback was awaited before the run reported, and said.
+      expect(router.kinds().at(-1)).toBe('rollback');
+      expect(r.hosts.find((h) => h.host === 'pair0001_b')).toMatchObject({ status: 'rolled back' });
+      expect(f.log()).toMatch(/rolling back pair0001_a, pair0001_b beside the run \(the others' windows run on\)/);
+    }, 30_000);
   });
 
   describe('a router whose new connection for its confirmation never opens (SYNs dropped)', () => {
