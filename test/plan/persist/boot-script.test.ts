@@ -131,6 +131,31 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(r.reverts()).toBe(1);
   });
 
+  it('a boot lock whose holder\'s pid another process has now (its start time differs) is taken over at once (it waited 300 s, then failed)', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    mkdirSync(join(r.root, 'boot.lock'));
+    // This test's own process: alive, of this boot, but not started at tick 1.
+    writeFileSync(join(r.root, 'boot.lock', 'holder'), `${process.pid} this-boot 1\n`);
+    const res = r.boot();
+    expect(res.code, res.stderr).toBe(0);
+    expect(r.reverts()).toBe(1);
+    expect(existsSync(join(r.root, 'boot.lock'))).toBe(false);
+  });
+
+  it('a boot lock whose holder is the process it names (pid and start time) is waited for, then taken once it is gone', () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    mkdirSync(join(r.root, 'boot.lock'));
+    // Orphaned at once, so that init reaps it when it ends (this test's own child would stay a zombie, its /proc entry with it).
+    const pid = spawnSync('sh', ['-c', 'sleep 2 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }).stdout.trim();
+    const start = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19]!;
+    writeFileSync(join(r.root, 'boot.lock', 'holder'), `${pid} this-boot ${start}\n`);
+    const began = Date.now();
+    const res = r.boot();
+    expect(res.code, res.stderr).toBe(0);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(1500);
+    expect(r.reverts()).toBe(1);
+  });
+
   it('a pending run its revert settles: reverted once, then the (restored) script runs to its end', () => {
     const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
     const res = r.boot();
