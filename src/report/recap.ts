@@ -20,7 +20,10 @@ export function formatRecap(r: RunReport): string {
   lines.push('', 'PLAY RECAP ' + '*'.repeat(50));
   const width = Math.max(...r.hosts.map((h) => h.host.length), 4);
   for (const h of r.hosts) {
-    const failed = ['failed', 'refused', 'rollback failed'].includes(h.status) ? 1 : 0;
+    // A host rolled back failed too: the run did not converge there (its own step or ping, or its
+    // bundle's other end). failed=0 with rolled_back=1 read as Ansible's "rescued", a success to a
+    // script that greps the recap (a review of fleet runs). A hub that kept some bundles is changed.
+    const failed = ['failed', 'refused', 'rollback failed', 'rolled back'].includes(h.status) ? 1 : 0;
     // As Ansible counts: changed is what the run left changed; a rolled-back host changed nothing,
     // a hub that undid a failed bundle kept the changes of its others only.
     const undone = h.partialRollback?.ok ? h.partialRollback.undoneChanges ?? 0 : 0;

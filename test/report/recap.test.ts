@@ -29,7 +29,8 @@ describe('PLAY RECAP', () => {
       ],
     };
     const text = formatRecap(r);
-    expect(text).toContain('a    : ok=1  changed=0  unreachable=0  failed=0  rolled_back=1');
+    // Failed, and back as it was: failed=0 read as Ansible's "rescued" (a success to a script).
+    expect(text).toContain('a    : ok=1  changed=0  unreachable=0  failed=1  rolled_back=1');
     expect(text).toContain('b    : ok=1  changed=0  unreachable=0  failed=1  rolled_back=0');
     expect(text).toContain('ROLLBACK b: still missing: address 10.0.0.1/31 dev eth1');
     expect(text).toContain('FAILED (exit 6): rollback incomplete');
