@@ -15,7 +15,8 @@ Exit codes:
        or could not be reached to roll it back (its dead-man timer reverts it)
   7    lab error (teqlctl lab)
   8    refused: the router's state conflicts with the plan, another run holds its lock,
-       or the plan was not approved; nothing changed
+       or the plan was not approved; nothing changed (serial: a later batch's plan;
+       the batches before it stay confirmed)
   ${ExitCode.changesPending}    --check --detailed-exitcode: changes are pending (the routers differ from
        the playbook); nothing changed
   ${ExitCode.someBundlesFailed}   some bundles failed (rolled back on both of their ends), the others converged

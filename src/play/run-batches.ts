@@ -44,10 +44,11 @@ export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce
     }
     if (stop && k < batches.length - 1) {
       opts.log.note(`batches ${k + 2} to ${batches.length} not started: ${stop}`);
-      return merge(loaded, reports, batches.slice(k + 1).map((b) => b.flat()), stop, batches.length, opts.check, opts.interrupted());
+      return merge(loaded, reports, batches.slice(k + 1).map((b) => b.flat()), stop, batches.length, opts.check, opts.interrupted() ? 'interrupted' : declined(stop) ? 'declined' : undefined);
     }
   }
-  return merge(loaded, reports, [], undefined, batches.length, opts.check);
+  // The last batch declined: nothing left to stop, the code still says it.
+  return merge(loaded, reports, [], undefined, batches.length, opts.check, declined(stop) ? 'declined' : undefined);
 }
 
 // Every bundle failed, batch by batch for different reasons: the code of the furthest stage any
@@ -59,7 +60,17 @@ function furthestCode(codes: readonly number[]): number | undefined {
   return codes.filter((c) => c !== ExitCode.ok).sort((a, b) => REACH.indexOf(b) - REACH.indexOf(a))[0];
 }
 
-function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop: string | undefined, total: number, check: boolean, interrupted = false): RunReport {
+/** The operator's no (or no answer in time) stopped the batches: not a failure of theirs. */
+function declined(stop: string | undefined): boolean {
+  return stop === 'its plan was not approved' || stop === 'its plan was not approved in time';
+}
+
+/**
+ * `ended`: why the batches stopped, when not by their failures. Interrupted: the signal's code. Declined:
+ * the code of a plan not approved (8), whatever the batches before it did: the operator stopped the
+ * rollout, none of its bundles failed (a review of fleet runs: exit 10, "some bundles failed").
+ */
+function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop: string | undefined, total: number, check: boolean, ended?: 'interrupted' | 'declined'): RunReport {
   const left = notRun.flat();
   const why = `not run: ${stop}`;
   const skippedHosts: HostReport[] = left.map((host) => ({ host, status: 'not run', planned: [], applied: 0, checks: [], error: why }));
@@ -68,12 +79,13 @@ function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop
   const good = bundles.filter((b) => b.error === undefined).length;
   const codes = reports.map((r) => r.exitCode);
   const exitCode = codes.includes(ExitCode.rollbackIncomplete) ? ExitCode.rollbackIncomplete
-    : codes.includes(ExitCode.interrupted) || interrupted ? ExitCode.interrupted
+    : codes.includes(ExitCode.interrupted) || ended === 'interrupted' ? ExitCode.interrupted
+    : ended === 'declined' ? ExitCode.refused
     : good === bundles.length ? ExitCode.ok
     : good > 0 ? ExitCode.someBundlesFailed
     : furthestCode(codes) ?? ExitCode.someBundlesFailed;
   const lines = reports.map((r, k) => `batch ${k + 1}/${total}: ${r.summary}`);
-  if (stop) lines.push(`batches ${reports.length + 1} to ${total} not started (${skippedBundles.length} bundle(s), as they were): ${stop}`);
+  if (stop && left.length > 0) lines.push(`batches ${reports.length + 1} to ${total} not started (${skippedBundles.length} bundle(s), as they were): ${stop}`);
   return {
     runId: reports[0]?.runId ?? '',
     exitCode,

@@ -152,6 +152,29 @@ describe('serial and max_fail_percentage: batches of sites', () => {
     expect(r.exitCode, r.summary).toBe(ExitCode.verifyFailed);
   });
 
+  it('a later batch whose plan the operator declined: exit 8 as any plan not approved (was 10, "some bundles failed"), the batches before it confirmed, said', async () => {
+    const f = fleet(['serial: 1']);
+    let asked = 0;
+    const r = await f.run({ approve: async () => ++asked === 1 });
+    expect(asked).toBe(2);
+    expect(r.exitCode, r.summary).toBe(ExitCode.refused);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', expect.not.stringMatching(/converged|rolled back/), 'not run']);
+    for (const h of ['pair0000_a', 'pair0000_b']) expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+    for (const h of ['pair0001_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds()).not.toContain('apply');
+    expect(r.summary).toMatch(/^batch 1\/3: converged and verified/);
+    expect(r.summary.split('\n').at(-1)).toBe('batches 3 to 3 not started (1 bundle(s), as they were): its plan was not approved');
+  });
+
+  it('the last batch declined: exit 8 too, the batches before it confirmed', async () => {
+    const f = fleet(['serial: 2']);
+    let asked = 0;
+    const r = await f.run({ approve: async () => ++asked === 1 });
+    expect(asked).toBe(2);
+    expect(r.exitCode, r.summary).toBe(ExitCode.refused);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'converged', expect.not.stringMatching(/converged|rolled back/)]);
+    expect(r.summary.split('\n')).toHaveLength(2);
+  });
+
   it("a batch whose later play's question went unanswered before the timers stops the batches after it, as a no does", async () => {
     const f = fleet(['serial: 1']);
     const ran: string[][] = [];
