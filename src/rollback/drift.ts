@@ -1,7 +1,7 @@
 // What moved on a router since a run: the state the run left (kept on the router at confirmation)
 // against the state it holds now. Pure: `teqlctl rollback` reads, this decides.
 import type { Facts } from '../gather/facts.js';
-import { stateLines } from './compare.js';
+import { isDaemonRoute, stateLines } from './compare.js';
 
 /**
  * Sysctls are left out of the comparison: `rollback` does not know the playbook, so it cannot read
@@ -47,7 +47,8 @@ function wholeAddresses(lines: readonly string[]): boolean {
 
 /** One message per difference, `host: no longer holds ...` / `host: now also holds ...`. */
 export function movedSince(host: string, afterRun: readonly string[], now: Facts): string[] {
-  const after = new Set(afterRun.filter((l) => l && comparedForDrift(l)));
+  // A routing daemon's routes, which an older teqlctl recorded, are no drift (compare.ts isDaemonRoute).
+  const after = new Set(afterRun.filter((l) => l && comparedForDrift(l) && !isDaemonRoute(l)));
   const legacyRoutes = !wholeRoutes(afterRun);
   const legacyAddresses = !wholeAddresses(afterRun);
   const inTheirTerms = (l: string) => (legacyAddresses ? legacyAddressLine(legacyRoutes ? legacyRouteLine(l) : l) : legacyRoutes ? legacyRouteLine(l) : l);

@@ -21,6 +21,13 @@ describe('what moved on a router since a run', () => {
     expect(moved.some((m) => m.startsWith('router_a: no longer holds address 10.0.0.4/31 dev teql0'))).toBe(true);
   });
 
+  it('a routing daemon\'s route the run recorded (an older teqlctl did), gone or new since: no drift', () => {
+    const withBird = (to: string) => ({ ...converged, routes: [...converged.routes, { to, via: '10.0.0.5', dev: 'teql0', metric: 32, protocol: 'bird' }] });
+    const recorded = [...afterRun, 'route 198.51.100.0/24 via 10.0.0.5 dev teql0 proto bird metric 32'];
+    expect(movedSince('router_a', recorded, converged)).toEqual([]);
+    expect(movedSince('router_a', afterRun, withBird('203.0.113.0/24'))).toEqual([]);
+  });
+
   it('an after-state an older teqlctl wrote (routes as network, gateway, device, metric) is compared in its own terms: no drift after an upgrade', () => {
     const older = afterRun.map(legacyRouteLine);
     expect(older.filter((l) => l.startsWith('route ')).every((l) => !/ (src|proto) /.test(l))).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { partialResidual, rpFilterRaises } from '../../src/rollback/partial.js';
+import { diffState, isDaemonRoute } from '../../src/rollback/compare.js';
 import type { Facts } from '../../src/gather/facts.js';
 import { pristineFacts } from '../helpers/facts.js';
 
@@ -107,5 +108,27 @@ describe('a partial rollback after a run that turned forwarding on (shared, kept
     const all = () => true;
     expect(partialResidual(snapshot, before, before, all).missing).toContain('sysctl net.ipv4.conf.eth1.forwarding = 0');
     expect(partialResidual(snapshot, before, snapshot, all)).toEqual({ missing: [], extra: [] });
+  });
+});
+
+describe('a routing daemon\'s routes (bird, FRR\'s zebra, bgp, a protocol number): not the run\'s, never compared', () => {
+  const route = (to: string, protocol?: string) => ({ to, via: '192.0.2.1', dev: 'eth0', metric: 20, ...(protocol ? { protocol } : {}) });
+  const snapshot: Facts = { ...pristineFacts(), routes: [...pristineFacts().routes, route('198.51.100.0/24', 'bird')] };
+
+  it('one that appeared or went between the snapshot and a rollback leaves it complete (was: exit 6)', () => {
+    // An adjacency formed over the new equalizer: a new route; a path lost: the old one gone.
+    const now: Facts = { ...snapshot, routes: [...pristineFacts().routes, route('203.0.113.0/24', 'zebra'), route('192.0.2.128/25', '186')] };
+    expect(diffState(snapshot, now)).toEqual({ missing: [], extra: [] });
+    expect(partialResidual(snapshot, snapshot, now, goes)).toEqual({ missing: [], extra: [] });
+  });
+
+  it('a route by hand, a script, a DHCP client or the kernel still is', () => {
+    for (const protocol of [undefined, 'static', 'dhcp', 'kernel']) {
+      const now: Facts = { ...snapshot, routes: [...snapshot.routes, route('203.0.113.0/24', protocol)] };
+      expect(diffState(snapshot, now).extra, String(protocol)).toHaveLength(1);
+    }
+    expect(isDaemonRoute('route 203.0.113.0/24 via 192.0.2.1 dev eth0 proto bird metric 20')).toBe(true);
+    expect(isDaemonRoute('route 203.0.113.0/24 via 192.0.2.1 dev eth0 proto static metric 20')).toBe(false);
+    expect(isDaemonRoute('link eth0 up mtu 1500')).toBe(false);
   });
 });
