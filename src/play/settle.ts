@@ -10,6 +10,7 @@ import type { Unit } from './failure-domains.js';
 import { isSameState, stateLines } from '../rollback/compare.js';
 import { rollbackAll, touchedHosts } from './rollback-all.js';
 import type { RunState } from './run-state.js';
+import type { HostReport } from './report.js';
 import type { StepToUndo } from '../deadman/partial-undo-script.js';
 import { recordAfterScript } from '../deadman/confirm-script.js';
 import { bootMention } from '../plan/persist/boot-presence.js';
@@ -52,16 +53,21 @@ export async function settle(run: RunState): Promise<void> {
   }
   await settle(run);
   // Judged once the escalations above are done: a host rolled back wholly after a failed partial
-  // rollback is judged by its whole rollback.
-  // A stalled router's part waits for its rollback; the others' is read now, before a later stage
-  // (a hub's whole rollback in flight, another partial rollback) changes their reports.
+  // rollback is judged by its whole rollback. One whose whole rollback still runs beside the run
+  // (this settle's, or an escalation's: a hub rolled back wholly while others' windows run) is
+  // judged once the rollbacks beside the run ended (read now, it read as failed: exit 6, a review);
+  // the others' is read now, before a later stage (a hub's whole rollback in flight, another
+  // partial rollback) changes their reports.
+  const judged = (r: HostReport) => (run.rolledBack.has(r.host) ? r.rollback?.ok : r.partialRollback?.ok) === true;
   for (const u of units) {
     const back = u.hosts.filter((h) => hosts.includes(h)).map((h) => run.reports.get(h)!);
     if (back.length === 0) continue;
-    const now = back.filter((r) => !stalled.includes(r.host)).every((r) => (run.rolledBack.has(r.host) ? r.rollback?.ok : r.partialRollback?.ok) === true);
-    const later = back.filter((r) => stalled.includes(r.host));
-    if (behind && later.length > 0) run.background.push(behind.then(() => run.unitRollback.set(u.name, now && later.every((r) => r.rollback?.ok === true))));
-    else run.unitRollback.set(u.name, now);
+    const pending = back.filter((r) => run.rolledBack.has(r.host) && r.rollback === undefined);
+    const now = back.filter((r) => !pending.includes(r)).every(judged);
+    if (pending.length > 0) {
+      const beside = Promise.all([...run.background]);
+      run.background.push(beside.then(() => run.unitRollback.set(u.name, now && pending.every(judged))));
+    } else run.unitRollback.set(u.name, now);
   }
 }
 

@@ -31,8 +31,8 @@ function skippedOf(script: string): string[] {
 const lossy = (script: string) => ({ stdout: checkIndices(script).map((i) => `100% packet loss\n${CHECK_MARKER} ${i} 1 3\n`).join('') });
 
 /** `failing`: the spokes made to fail, so that the hub's partial rollback answers with the rest kept. */
-function hub(failing: string[], extraVars: string[] = [], playbook = HUB_PLAYBOOK) {
-  const hosts = Array.from({ length: SPOKES + 1 }, (_, i) => ({ ...hubHostName(i), port: 40000 + i }));
+function hub(failing: string[], extraVars: string[] = [], playbook = HUB_PLAYBOOK, hubs = 1) {
+  const hosts = Array.from({ length: hubs * (SPOKES + 1) }, (_, i) => ({ ...hubHostName(i), port: 40000 + i }));
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-hub-'));
   writeFileSync(join(dir, 'hub.yml'), renderHubInventory(hosts, join(dir, 'id')));
   const loaded = loadRun(join(dir, 'hub.yml'), playbook, { extraVars });
@@ -195,6 +195,26 @@ describe('a hub whose spoke fails', () => {
     expect(r.hosts.find((h) => h.host === 'hub000')!.status).toBe('rolled back');
     expect(f.hub.state).toBe('pristine');
     expect(r.exitCode).toBe(ExitCode.verifyFailed);
+  });
+
+  it('a hub rolled back wholly beside the run (its partial rollback failed while another hub\'s window ran) is judged by that rollback once it ended, not as failed (exit 6, a review)', async () => {
+    const f = hub(['hub000_spoke2'], [], HUB_PLAYBOOK, 2);
+    f.routers.get('hub000_spoke2')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    f.hub.overrides.set('partial-rollback', () => ({ stdout: '', code: 255 }));
+    // Its whole rollback takes a moment, as over SSH (a replayed one ended before the judgement).
+    const connect = f.hub.connect.bind(f.hub);
+    f.hub.connect = (h) => {
+      const t = connect(h);
+      const run = t.run.bind(t);
+      t.run = async (label, script) => (label === 'rollback' ? new Promise((res) => setTimeout(res, 300)).then(() => run(label, script)) : run(label, script));
+      return t;
+    };
+    const r = await f.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    expect(r.bundles.map((b) => b.status)).toEqual([...Array(SPOKES).fill('rolled back'), ...Array(SPOKES).fill('converged')]);
+    expect(r.hosts.find((h) => h.host === 'hub000')).toMatchObject({ status: 'rolled back', rollback: { ok: true } });
+    expect(f.hub.state).toBe('pristine');
+    expect(f.routers.get('hub001')!.kinds().slice(-2)).toEqual(['confirm', 'release']);
   });
 
   it('a step of one bundle failing on the hub fails that bundle alone: its later steps are not run, the others\' are, and the four others converge (exit 10)', async () => {
