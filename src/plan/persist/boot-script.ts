@@ -106,15 +106,16 @@ export function revertPendingRuns(): string[] {
     // One boot script at a time (two interfaces' if-up.d hooks at once, the unit beside a hook):
     // a second one meanwhile would find the first's revert half done, and apply over it. It waits
     // (bounded); a holder that died, or of an earlier boot, or whose pid another process has now
-    // (its start time, recorded after the boot id, differs), holds nothing, nor a lock without a
+    // (its start time, on a second line: an older script, which a revert may write back, reads the
+    // first alone; on the first it read a boot id that never matched, a review), holds nothing, nor a lock without a
     // holder for 3 s (one killed between its mkdir and its record). A stale lock is removed under a
     // second mkdir, and only if it still names that holder: two waiters must not both take over
     // (the second would remove the first's fresh lock). The taker-over makes the new lock and names
     // itself in it before it lets go of the second mkdir: a waiter that counted the same stale lock
     // as holderless then finds it named, not empty again. The script's own exec below keeps its
     // pid, so it finds the lock its own.
-    `${PROC_START_FN}; tq_started $$; tq_bme=$tq_st; tq_bw=0; tq_bn=0; until mkdir ${BOOT_LOCK_DIR} 2>/dev/null; do tq_bh=; tq_bb=; tq_bs=; read -r tq_bh tq_bb tq_bs 2>/dev/null < ${BOOT_LOCK_DIR}/holder; [ "$tq_bh" = "$$" ] && break; if [ -z "$tq_bh" ]; then tq_bn=$((tq_bn + 1)); else tq_bn=0; fi; if { [ -n "$tq_bh" ] && { [ ! -d "/proc/$tq_bh" ] || [ "$tq_bb" != "$bid" ] || ! ${sameProcess('$tq_bh', '$tq_bs')}; }; } || [ $tq_bn -ge 3 ]; then if mkdir ${BOOT_LOCK_DIR}.takeover 2>/dev/null; then tq_bh2=; tq_bb2=; tq_bs2=; read -r tq_bh2 tq_bb2 tq_bs2 2>/dev/null < ${BOOT_LOCK_DIR}/holder; if [ "$tq_bh2 $tq_bb2 $tq_bs2" = "$tq_bh $tq_bb $tq_bs" ] && rm -rf ${BOOT_LOCK_DIR} && mkdir ${BOOT_LOCK_DIR} 2>/dev/null; then printf '%s %s %s\n' $$ "$bid" "$tq_bme" > ${BOOT_LOCK_DIR}/holder; rmdir ${BOOT_LOCK_DIR}.takeover; break; fi; rmdir ${BOOT_LOCK_DIR}.takeover; continue; fi; fi; tq_bw=$((tq_bw + 1)); if [ $tq_bw -ge 300 ]; then echo "teqlctl boot: another boot script (pid $tq_bh) still runs after 300 s: not waiting longer" >&2; exit 1; fi; sleep 1; done`,
-    `printf '%s %s %s\n' $$ "$bid" "$tq_bme" > ${BOOT_LOCK_DIR}/holder; trap 'rm -rf ${BOOT_LOCK_DIR}' EXIT`,
+    `${PROC_START_FN}; tq_started $$; tq_bme=$tq_st; tq_bw=0; tq_bn=0; until mkdir ${BOOT_LOCK_DIR} 2>/dev/null; do tq_bh=; tq_bb=; tq_bs=; { read -r tq_bh tq_bb; read -r tq_bs; } 2>/dev/null < ${BOOT_LOCK_DIR}/holder; [ "$tq_bh" = "$$" ] && break; if [ -z "$tq_bh" ]; then tq_bn=$((tq_bn + 1)); else tq_bn=0; fi; if { [ -n "$tq_bh" ] && { [ ! -d "/proc/$tq_bh" ] || [ "$tq_bb" != "$bid" ] || ! ${sameProcess('$tq_bh', '$tq_bs')}; }; } || [ $tq_bn -ge 3 ]; then if mkdir ${BOOT_LOCK_DIR}.takeover 2>/dev/null; then tq_bh2=; tq_bb2=; tq_bs2=; { read -r tq_bh2 tq_bb2; read -r tq_bs2; } 2>/dev/null < ${BOOT_LOCK_DIR}/holder; if [ "$tq_bh2 $tq_bb2 $tq_bs2" = "$tq_bh $tq_bb $tq_bs" ] && rm -rf ${BOOT_LOCK_DIR} && mkdir ${BOOT_LOCK_DIR} 2>/dev/null; then printf '%s %s\n%s\n' $$ "$bid" "$tq_bme" > ${BOOT_LOCK_DIR}/holder; rmdir ${BOOT_LOCK_DIR}.takeover; break; fi; rmdir ${BOOT_LOCK_DIR}.takeover; continue; fi; fi; tq_bw=$((tq_bw + 1)); if [ $tq_bw -ge 300 ]; then echo "teqlctl boot: another boot script (pid $tq_bh) still runs after 300 s: not waiting longer" >&2; exit 1; fi; sleep 1; done`,
+    `printf '%s %s\n%s\n' $$ "$bid" "$tq_bme" > ${BOOT_LOCK_DIR}/holder; trap 'rm -rf ${BOOT_LOCK_DIR}' EXIT`,
     // A copy that waited for the lock while another one's revert replaced the script (two hooks
     // at once, the unit beside a hook) is a stale copy: it would apply the reverted run's
     // configuration, or retire the files the revert just wrote back (a review). The script on disk,

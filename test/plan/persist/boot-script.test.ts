@@ -135,11 +135,18 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
     mkdirSync(join(r.root, 'boot.lock'));
     // This test's own process: alive, of this boot, but not started at tick 1.
-    writeFileSync(join(r.root, 'boot.lock', 'holder'), `${process.pid} this-boot 1\n`);
+    writeFileSync(join(r.root, 'boot.lock', 'holder'), `${process.pid} this-boot\n1\n`);
     const res = r.boot();
     expect(res.code, res.stderr).toBe(0);
     expect(r.reverts()).toBe(1);
     expect(existsSync(join(r.root, 'boot.lock'))).toBe(false);
+  });
+
+  it('the lock names its holder as an older script reads it (pid and boot id on the first line), its start time on the second', () => {
+    const r = router(shell, `cat "$(dirname "$0")/../../boot.lock/holder" > "$(dirname "$0")/../../holder-seen"; echo reverted > "$(dirname "$0")/state"`);
+    const res = r.boot();
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(join(r.root, 'holder-seen'), 'utf8')).toMatch(/^\d+ this-boot\n\d+\n$/);
   });
 
   it('a boot lock whose holder is the process it names (pid and start time) is waited for, then taken once it is gone', () => {
@@ -148,7 +155,7 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     // Orphaned at once, so that init reaps it when it ends (this test's own child would stay a zombie, its /proc entry with it).
     const pid = spawnSync('sh', ['-c', 'sleep 2 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }).stdout.trim();
     const start = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19]!;
-    writeFileSync(join(r.root, 'boot.lock', 'holder'), `${pid} this-boot ${start}\n`);
+    writeFileSync(join(r.root, 'boot.lock', 'holder'), `${pid} this-boot\n${start}\n`);
     const began = Date.now();
     const res = r.boot();
     expect(res.code, res.stderr).toBe(0);
