@@ -184,8 +184,9 @@ describe('the baseline flush of a batch', () => {
     const bin = join(root, 'bin');
     mkdirSync(bin);
     for (const tool of ['sync', 'mv']) writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> ${root}/order\nexec /bin/${tool} "$@"\n`, { mode: 0o755 });
-    writeFileSync(join(root, 'mounts'), `dev / ${fsType} rw,relatime 0 0\n`);
-    const moved = script.replaceAll('/var/lib/teqlctl', join(root, 'lib')).replaceAll('/proc/mounts', join(root, 'mounts'));
+    writeFileSync(join(root, 'mounts'), `/dev/sdz1 / ${fsType} rw,relatime 0 0\n`);
+    mkdirSync(join(root, 'jbd2', 'sdz1-8'), { recursive: true });
+    const moved = script.replaceAll('/var/lib/teqlctl', join(root, 'lib')).replaceAll('/proc/mounts', join(root, 'mounts')).replaceAll('/proc/fs/jbd2', join(root, 'jbd2'));
     execFileSync('dash', ['-c', `PATH=${bin}:$PATH; ${moved}`], { encoding: 'utf8' });
     return readFileSync(join(root, 'order'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!);
   }

@@ -135,8 +135,9 @@ describe('the partial undo\'s journal rewrite, flushed before its rename where t
     const bin = join(root, 'bin');
     mkdirSync(bin);
     for (const tool of ['sync', 'mv']) writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> ${root}/order\nexec /bin/${tool} "$@"\n`, { mode: 0o755 });
-    writeFileSync(join(root, 'mounts'), `dev / ${fsType} rw,relatime 0 0\n`);
-    const script = f.local(partialUndoScript('r1', [{ batch: 0, index: 1, undo: f.remove(1) }], '')).replaceAll('/proc/mounts', join(root, 'mounts'));
+    writeFileSync(join(root, 'mounts'), `/dev/sdz1 / ${fsType} rw,relatime 0 0\n`);
+    mkdirSync(join(root, 'jbd2', 'sdz1-8'), { recursive: true });
+    const script = f.local(partialUndoScript('r1', [{ batch: 0, index: 1, undo: f.remove(1) }], '')).replaceAll('/proc/mounts', join(root, 'mounts')).replaceAll('/proc/fs/jbd2', join(root, 'jbd2'));
     expect(partialOutcome(await sh(['/bin/dash', '-c'], `PATH=${bin}:$PATH; ${script}`))).toEqual({ ok: true });
     expect(f.begun()).toEqual(['0', '2', '3']);
     return readFileSync(join(root, 'order'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!);

@@ -11,9 +11,10 @@ import { flushBeforeRename, renameSafeProbe } from '../../src/router/rename-flus
 // bash too: some routers' /bin/sh is bash, whose case patterns read "${m%/}"/* for / as no match.
 const SHELLS = [['dash'], ['busybox', 'sh'], ['bash']];
 
-function probe(shell: string[], dir: string, mounts: string, table?: string): string {
+/** `jbd2`: a folder standing for /proc/fs/jbd2, where the journal of /dev/sdz1 (every line's device) is listed. */
+function probe(shell: string[], dir: string, mounts: string, table?: string, jbd2 = join(mounts, '..', 'jbd2')): string {
   if (table !== undefined) writeFileSync(mounts, table);
-  const out = execFileSync(shell[0]!, [...shell.slice(1), '-c', `cd /; ${renameSafeProbe(dir, 'teqlctl_rs', mounts)}\necho "rs=$teqlctl_rs pwd=$PWD"`], { encoding: 'utf8' });
+  const out = execFileSync(shell[0]!, [...shell.slice(1), '-c', `cd /; ${renameSafeProbe(dir, 'teqlctl_rs', mounts, jbd2)}\necho "rs=$teqlctl_rs pwd=$PWD"`], { encoding: 'utf8' });
   return out.trim();
 }
 
@@ -22,7 +23,9 @@ describe.each(SHELLS)('%s: whether renames need a flush first', (...shell) => {
   const data = join(root, 'var', 'lib');
   mkdirSync(data, { recursive: true });
   const mounts = join(root, 'mounts');
-  const line = (at: string, type: string, opts = 'rw,relatime') => `dev ${at} ${type} ${opts} 0 0\n`;
+  mkdirSync(join(root, 'jbd2', 'sdz1-8'), { recursive: true });
+  // A mount point as /proc/mounts writes it: a space is \\040.
+  const line = (at: string, type: string, opts = 'rw,relatime') => `/dev/sdz1 ${at.replaceAll(' ', '\\040')} ${type} ${opts} 0 0\n`;
 
   it('ext4 with its defaults, ext3, tmpfs: no flush needed; the shell is back where it was', () => {
     expect(probe(shell, join(data, 'teqlctl'), mounts, line('/', 'ext4'))).toBe('rs=1 pwd=/');
@@ -48,6 +51,20 @@ describe.each(SHELLS)('%s: whether renames need a flush first', (...shell) => {
     const link = join(root, 'linked');
     if (!existsSync(link)) symlinkSync(flash, link);
     expect(probe(shell, join(link, 'teqlctl'), mounts, line('/', 'ext4') + line(flash, 'jffs2'))).toBe('rs=0 pwd=/');
+  });
+
+  it('ext4 without a journal (jbd2 lists none for its device), or without barriers: a flush', () => {
+    expect(probe(shell, data, mounts, line('/', 'ext4'), join(root, 'no-jbd2'))).toBe('rs=0 pwd=/');
+    expect(probe(shell, data, mounts, line('/', 'ext4', 'rw,nobarrier'))).toBe('rs=0 pwd=/');
+    expect(probe(shell, data, mounts, line('/', 'ext4', 'rw,barrier=0'))).toBe('rs=0 pwd=/');
+  });
+
+  it('a mount point with a space (escaped in /proc/mounts) that may hold the folder: unknown, a flush', () => {
+    const spaced = join(root, 'my disk', 'lib');
+    mkdirSync(spaced, { recursive: true });
+    expect(probe(shell, spaced, mounts, line('/', 'ext4') + line(join(root, 'my disk'), 'xfs'))).toBe('rs=0 pwd=/');
+    // One that does not hold it changes nothing.
+    expect(probe(shell, data, mounts, line('/', 'ext4') + line(join(root, 'my disk'), 'xfs'))).toBe('rs=1 pwd=/');
   });
 
   it('a mounts table that cannot be read: a flush', () => {
