@@ -86,6 +86,23 @@ export function routeCommandArgs(r: RouteFact): string[] {
  * One line per route, every attribute teqlctl reads: two reads of one route compare equal. The
  * network stays the second word (bundle-scope.ts reads it there), its type after it.
  */
+/**
+ * Route protocols of the kernel, of a hand or a script (`ip route add`: boot; static), and of a
+ * DHCP client or router advertisement. Any other (zebra, bird, bgp, ospf, babel, keepalived, a
+ * number) is a routing daemon's: it adds and removes its routes as its neighbours come and go (an
+ * adjacency formed over the new equalizer, a path lost while a link was down), and teqlctl neither
+ * makes nor undoes them: not put back after a flush (the daemon adds its own again; one teqlctl
+ * re-added could be a path the daemon had withdrawn meanwhile), nor compared by a rollback (one that
+ * appeared between the snapshot and a rollback made it look incomplete, exit 6; rollback/compare.ts).
+ */
+const NOT_A_DAEMON = new Set(['kernel', 'boot', 'static', 'dhcp', 'ra', 'redirect', 'unspec', '0', '1', '2', '3', '4', '9', '16']);
+
+/** A route a routing daemon keeps (its protocol), by its fact or by its state line ("... proto bird ..."). */
+export function isDaemonRoute(r: RouteFact | string): boolean {
+  const protocol = typeof r === 'string' ? (r.startsWith('route ') ? / proto (\S+)/.exec(r)?.[1] : undefined) : r.protocol;
+  return protocol !== undefined && !NOT_A_DAEMON.has(protocol);
+}
+
 export function routeLine(r: RouteFact): string {
   const [to, ...rest] = routeCommandArgs({ ...r, type: undefined, to: r.family === 'inet6' && r.to === 'default' ? '::/0' : r.to });
   return ['route', to, ...(r.type ? ['type', r.type] : []), ...rest].join(' ') + (r.unrestorable ? ` (${r.unrestorable})` : '');

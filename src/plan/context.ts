@@ -7,7 +7,7 @@ import type { Change } from './types.js';
 import type { Op } from './ops.js';
 import type { EqualizerMtu } from './equalizer-mtu.js';
 import { vlansOn } from './simulate-routes.js';
-import { isIpv6 } from '../gather/route-fact.js';
+import { isDaemonRoute, isIpv6 } from '../gather/route-fact.js';
 
 export interface PlanContext {
   host: string;
@@ -102,7 +102,8 @@ export function linkDownUndo(facts: Facts, dev: string, ctx: PlanContext): Op[] 
  * the kernel's own left out; `ipv4`: IPv4's alone (what a link's last IPv4 address takes with it).
  */
 export function routesThrough(facts: Facts, dev: string, ipv4 = false): RouteFact[] {
-  return [...facts.routes, ...(facts.flushable?.routes ?? [])].filter((r) => r.dev === dev && r.protocol !== 'kernel' && !(ipv4 && isIpv6(r)));
+  // A routing daemon's are its own to add again once the link is back (route-fact.ts isDaemonRoute).
+  return [...facts.routes, ...(facts.flushable?.routes ?? [])].filter((r) => r.dev === dev && r.protocol !== 'kernel' && !isDaemonRoute(r) && !(ipv4 && isIpv6(r)));
 }
 
 /**

@@ -2,25 +2,9 @@
 // reads of the same state compare equal (kernel default qdiscs are all alike, order does not matter).
 import { createHash } from 'node:crypto';
 import type { Facts, NeighbourFact, RouteFact } from '../gather/facts.js';
-import { isIpv6, routeLine } from '../gather/route-fact.js';
+import { isDaemonRoute, isIpv6, routeLine } from '../gather/route-fact.js';
 import type { Flushed } from '../plan/simulate-routes.js';
 import { addressLine } from '../gather/address-fact.js';
-
-/**
- * Route protocols of the kernel, of a hand or a script (`ip route add`: boot; static), and of a
- * DHCP client or router advertisement. Any other (zebra, bird, bgp, ospf, babel, keepalived, a
- * number) is a routing daemon's: it adds and removes its routes as its neighbours come and go (an
- * adjacency formed over the new equalizer, a path lost while a link was down), and teqlctl neither
- * makes nor undoes them. Compared, one that appeared between the snapshot and a rollback made
- * the rollback look incomplete (exit 6), a hub's partial rollback too (rolled back wholly).
- */
-const NOT_A_DAEMON = new Set(['kernel', 'boot', 'static', 'dhcp', 'ra', 'redirect', 'unspec', '0', '1', '2', '3', '4', '9', '16']);
-
-/** A route a routing daemon keeps (its protocol), by its fact or by its state line ("... proto bird ..."). */
-export function isDaemonRoute(r: RouteFact | string): boolean {
-  const protocol = typeof r === 'string' ? (r.startsWith('route ') ? / proto (\S+)/.exec(r)?.[1] : undefined) : r.protocol;
-  return protocol !== undefined && !NOT_A_DAEMON.has(protocol);
-}
 
 export function stateLines(f: Facts): Set<string> {
   const lines = new Set<string>();

@@ -1,7 +1,8 @@
 // What moved on a router since a run: the state the run left (kept on the router at confirmation)
 // against the state it holds now. Pure: `teqlctl rollback` reads, this decides.
 import type { Facts } from '../gather/facts.js';
-import { isDaemonRoute, stateLines } from './compare.js';
+import { stateLines } from './compare.js';
+import { isDaemonRoute } from '../gather/route-fact.js';
 
 /**
  * Sysctls are left out of the comparison: `rollback` does not know the playbook, so it cannot read

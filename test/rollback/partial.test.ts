@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { partialResidual, rpFilterRaises } from '../../src/rollback/partial.js';
-import { diffState, isDaemonRoute } from '../../src/rollback/compare.js';
+import { diffState } from '../../src/rollback/compare.js';
+import { isDaemonRoute } from '../../src/gather/route-fact.js';
 import type { Facts } from '../../src/gather/facts.js';
 import { pristineFacts } from '../helpers/facts.js';
 

@@ -91,6 +91,18 @@ describe('routes teqlctl could not put back exactly', () => {
     expect(() => plan({ module: 'link', args: { dev: 'teql0', state: 'down' } }, withRoute(v6gw))).toThrow(/the route to 10.5.0.0\/16 on teql0 could not be put back exactly after taking teql0 down, which flushes it/);
   });
 
+  it('a routing daemon\'s, flushed with its link: not refused, nor put back by the undo (the daemon adds its own again, a review)', () => {
+    const ospf = { to: '10.6.0.0/16', dev: 'teql0', via: '10.0.0.5', metric: 20, protocol: 'bird' };
+    const both = withRoute({ ...multipath, protocol: 'zebra', dev: 'teql0' });
+    both.routes.push(ospf);
+    const got = plan({ module: 'link', args: { dev: 'teql0', state: 'down' } }, both);
+    const undo = got.flatMap((c) => c.steps.flatMap((st) => st.undo));
+    expect(undo.filter((op) => op.kind === 'route-add' && ['10.4.0.0/16', '10.6.0.0/16'].includes(op.route.to))).toEqual([]);
+    // A static route through it still is put back.
+    const mine = withRoute({ to: '10.7.0.0/16', dev: 'teql0', via: '10.0.0.5', metric: 0 });
+    expect(plan({ module: 'link', args: { dev: 'teql0', state: 'down' } }, mine).flatMap((c) => c.steps.flatMap((st) => st.undo))).toContainEqual({ kind: 'route-add', route: expect.objectContaining({ to: '10.7.0.0/16' }) });
+  });
+
   it('a blackhole route is replaced with an undo that puts the blackhole back', () => {
     const got = plan({ module: 'route', args: { to: '10.2.0.0/16', via: '10.0.0.5', state: 'present' } }, withRoute({ to: '10.2.0.0/16', metric: 0, type: 'blackhole' }));
     expect(got[0]!.steps[0]!.undo).toEqual([{ kind: 'route-replace', route: { to: '10.2.0.0/16', metric: 0, type: 'blackhole' } }]);
