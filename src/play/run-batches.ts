@@ -67,8 +67,9 @@ function declined(stop: string | undefined): boolean {
 
 /**
  * `ended`: why the batches stopped, when not by their failures. Interrupted: the signal's code. Declined:
- * the code of a plan not approved (8), whatever the batches before it did: the operator stopped the
- * rollout, none of its bundles failed (a review of fleet runs: exit 10, "some bundles failed").
+ * the code of a plan not approved (8) where the batches before it converged: the operator stopped
+ * the rollout, none of its bundles failed (a review of fleet runs: exit 10, "some bundles failed");
+ * a failure in a batch before it keeps its own code (10, or all failed: the furthest stage's).
  */
 function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop: string | undefined, total: number, check: boolean, ended?: 'interrupted' | 'declined'): RunReport {
   const left = notRun.flat();
@@ -76,14 +77,17 @@ function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop
   const skippedHosts: HostReport[] = left.map((host) => ({ host, status: 'not run', planned: [], applied: 0, checks: [], error: why }));
   const skippedBundles: BundleReport[] = new FailureDomains(loaded.bundles, left, loaded.selectedBundles).units.map((u) => ({ name: u.name, hosts: u.hosts, status: 'not run', error: why }));
   const bundles = [...reports.flatMap((r) => r.bundles), ...skippedBundles];
-  const good = bundles.filter((b) => b.error === undefined).length;
+  // Declined: the batches that ran are judged alone (a failure among them still says itself:
+  // 10, or its own code), and the no is the code only where they all converged.
+  const ran = ended === 'declined' ? reports.slice(0, -1) : reports;
+  const judged = ended === 'declined' ? ran.flatMap((r) => r.bundles) : bundles;
+  const good = judged.filter((b) => b.error === undefined).length;
   const codes = reports.map((r) => r.exitCode);
   const exitCode = codes.includes(ExitCode.rollbackIncomplete) ? ExitCode.rollbackIncomplete
     : codes.includes(ExitCode.interrupted) || ended === 'interrupted' ? ExitCode.interrupted
-    : ended === 'declined' ? ExitCode.refused
-    : good === bundles.length ? ExitCode.ok
+    : good === judged.length ? (ended === 'declined' ? ExitCode.refused : ExitCode.ok)
     : good > 0 ? ExitCode.someBundlesFailed
-    : furthestCode(codes) ?? ExitCode.someBundlesFailed;
+    : furthestCode(ran.map((r) => r.exitCode)) ?? ExitCode.someBundlesFailed;
   const lines = reports.map((r, k) => `batch ${k + 1}/${total}: ${r.summary}`);
   if (stop && left.length > 0) lines.push(`batches ${reports.length + 1} to ${total} not started (${skippedBundles.length} bundle(s), as they were): ${stop}`);
   return {

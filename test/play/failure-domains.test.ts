@@ -165,6 +165,22 @@ describe('serial and max_fail_percentage: batches of sites', () => {
     expect(r.summary.split('\n').at(-1)).toBe('batches 3 to 3 not started (1 bundle(s), as they were): its plan was not approved');
   });
 
+  it('a later batch declined after an earlier batch\'s failure: that failure\'s code, not 8 (a review)', async () => {
+    const f = fleet(['serial: 1']);
+    // pair0000's bundle fails its pings (rolled back), pair0001's converges, the third batch is declined.
+    f.routers.get('pair0000_b')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    let asked = 0;
+    const r = await f.run({ approve: async () => ++asked <= 2 });
+    expect(asked).toBe(3);
+    expect(r.bundles.map((b) => b.status)).toEqual(['rolled back', 'converged', expect.not.stringMatching(/converged|rolled back/)]);
+    expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
+    // Every batch that ran failed: the furthest stage's code (5: rolled back after the pings).
+    const g = fleet(['serial: 1']);
+    g.routers.get('pair0000_b')!.overrides.set('verify', (script, recorded) => ({ ...recorded, ...lossy(script) }));
+    let asked2 = 0;
+    expect((await g.run({ approve: async () => ++asked2 === 1 })).exitCode).toBe(ExitCode.verifyFailed);
+  });
+
   it('the last batch declined: exit 8 too, the batches before it confirmed', async () => {
     const f = fleet(['serial: 2']);
     let asked = 0;
