@@ -63,8 +63,13 @@ function router() {
   for (const f of ['ip', 'sync']) chmodSync(join(bin, f), 0o755);
   writeFileSync(join(root, 'baseline'), 'k0\tkept\n');
   writeFileSync(join(run, 'begun-0'), '');
+  // The baseline's folder on ext4 with its journal, as the lab's: renames need no flush before them
+  // (router/rename-flush.ts), and the flushes counted are the batch's.
+  writeFileSync(join(root, 'mounts'), '/dev/sdz1 / ext4 rw,relatime 0 0\n');
+  mkdirSync(join(root, 'jbd2', 'sdz1-8'), { recursive: true });
   // The stand-ins by their paths: BusyBox's sh runs its own applets before any on PATH.
-  const local = (script: string) => script.replaceAll('/var/lib/teqlctl', root).replaceAll('{ ip link', `{ ${bin}/ip link`).replaceAll('{ sync -f', `{ ${bin}/sync -f`);
+  const local = (script: string) => script.replaceAll('/var/lib/teqlctl', root).replaceAll('/proc/mounts', join(root, 'mounts')).replaceAll('/proc/fs/jbd2', join(root, 'jbd2'))
+    .replaceAll('{ ip link', `{ ${bin}/ip link`).replaceAll('{ sync -f', `{ ${bin}/sync -f`).replaceAll('|| sync -f', `|| ${bin}/sync -f`);
   const sh = (shell: string[], script: string) => {
     try {
       return { code: 0, out: execFileSync(shell[0]!, [...shell.slice(1), local(script)], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }) };
