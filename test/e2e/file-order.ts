@@ -26,6 +26,9 @@ export const E2E_SECONDS: Record<string, number> = {
   'lab-reset.test.ts': 40,
   'package.test.ts': 32,
   'connect.test.ts': 30,
+  // 2026-12-06, run alone.
+  'flash-layout.test.ts': 35,
+  'routing-daemon.test.ts': 32,
 };
 const UNKNOWN_SECONDS = 60;
 
