@@ -83,10 +83,6 @@ export function routeCommandArgs(r: RouteFact): string[] {
 }
 
 /**
- * One line per route, every attribute teqlctl reads: two reads of one route compare equal. The
- * network stays the second word (bundle-scope.ts reads it there), its type after it.
- */
-/**
  * Route protocols of the kernel, of a hand or a script (`ip route add`: boot; static), and of a
  * DHCP client or router advertisement. Any other (zebra, bird, bgp, ospf, babel, keepalived, a
  * number) is a routing daemon's: it adds and removes its routes as its neighbours come and go (an
@@ -103,6 +99,10 @@ export function isDaemonRoute(r: RouteFact | string): boolean {
   return protocol !== undefined && !NOT_A_DAEMON.has(protocol);
 }
 
+/**
+ * One line per route, every attribute teqlctl reads: two reads of one route compare equal. The
+ * network stays the second word (bundle-scope.ts reads it there), its type after it.
+ */
 export function routeLine(r: RouteFact): string {
   const [to, ...rest] = routeCommandArgs({ ...r, type: undefined, to: r.family === 'inet6' && r.to === 'default' ? '::/0' : r.to });
   return ['route', to, ...(r.type ? ['type', r.type] : []), ...rest].join(' ') + (r.unrestorable ? ` (${r.unrestorable})` : '');
