@@ -27,6 +27,7 @@ import { Problems } from '../load/problems.js';
 import { RunFailure } from '../errors.js';
 import { serialNote } from '../play/sites.js';
 import { withHalfBundleNotes } from '../play/half-bundles.js';
+import { signalMessage, type SignalPhase } from './signal-message.js';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -95,6 +96,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     log.note(note);
   }
   let interrupted = false;
+  let phase: SignalPhase = flags.check ? { kind: 'check' } : { kind: 'running' };
   const stop = new AbortController();
   // Ctrl-C, a cancelled CI job (TERM) or a closed terminal (HUP): an orderly rollback at once while
   // the connections live (a step in flight is stopped on the router); if they are gone too, each
@@ -102,7 +104,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
-    say(`${signal}: rolling back every router that changed (a step in flight is stopped on the router)`);
+    say(signalMessage(signal, phase));
     stop.abort();
   };
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
@@ -122,6 +124,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       stop: stop.signal,
       note: (text) => say(`note: ${text}`),
       onHold: (point, sec) => process.stderr.write(`debug: holding at ${point} for ${sec} s\n`),
+      onDecided: (waiting) => { phase = { kind: 'decided', waiting }; },
       check: Boolean(flags.check),
       forks,
       // -v's lines would tear listr2's redrawn display: plain progress lines then.

@@ -124,6 +124,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     if (!opts.check) {
       await holdFor('confirm', opts.holds?.confirmSec, opts);
       await confirmAll(run);
+      opts.onDecided?.(run.background.length > 0);
     }
     await Promise.all(run.background);
     const end = outcome(run, opts.check ? 'check mode: nothing was changed' : 'converged and verified');

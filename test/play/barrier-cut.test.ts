@@ -178,9 +178,12 @@ describe.concurrent('the cut', () => {
       const confirmedAt = new Map<string, number>();
       for (const h of ['pair0000_a', 'pair0002_b']) onRun(f.routers.get(h)!, (l, real) => (l === 'confirm' && confirmedAt.set(h, Date.now()), real()));
       const started = Date.now();
-      const r = await f.run();
+      // The run is decided (a signal now has nothing left to roll back) while that rollback still runs.
+      const decided: Array<{ waiting: boolean; rolledBack: boolean }> = [];
+      const r = await f.run({ onDecided: (waiting) => decided.push({ waiting, rolledBack: router.kinds().at(-1) === 'rollback' }) });
       expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
       expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
+      expect(decided).toEqual([{ waiting: true, rolledBack: false }]);
       for (const h of ['pair0000_a', 'pair0002_b']) {
         expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
         expect(confirmedAt.get(h)! - started).toBeLessThan(WINDOW_SEC * 1000);
