@@ -9,6 +9,7 @@ import { changeCount } from '../plan/types.js';
 import { sysctlNames } from '../plan/facts-needed.js';
 import { runWithProgress } from '../ui/progress.js';
 import { rollbackAll, touchedHosts } from './rollback-all.js';
+import { waitBeside } from './beside-wait.js';
 import { FailureDomains } from './failure-domains.js';
 import { failUnits, type HostFailure } from './unit-failures.js';
 import { replanKept } from './plan-narrowing.js';
@@ -126,7 +127,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
       await confirmAll(run);
       opts.onDecided?.(run.background.length > 0);
     }
-    await Promise.all(run.background);
+    await waitBeside(run);
     const end = outcome(run, opts.check ? 'check mode: nothing was changed' : 'converged and verified');
     if (run.domains.anyFailed) opts.log.note(`run ended: ${end.summary}`);
     return report(end.exitCode, end.summary, end.bundles);

@@ -34,7 +34,7 @@ export async function settle(run: RunState): Promise<void> {
   const partly = hosts.filter((h) => run.domains.alive(h));
   const stalled = hosts.filter((h) => !run.domains.alive(h) && beside(h));
   // Its progress as plain lines (they interleave whole with the run's); none on a terminal, whose
-  // redrawn list would be drawn over: the run log and the recap say it there.
+  // redrawn list would be drawn over: the run's last wait shows it there (beside-wait.ts).
   const behind = stalled.length > 0 ? rollbackAll(run, stalled, run.opts.mode === 'tty' ? 'silent' : run.opts.mode) : undefined;
   if (behind) {
     const hung = stalled.filter((h) => run.stalled.has(h));
