@@ -35,7 +35,7 @@ export function registerUnlockCommand(program: Command): void {
       .addOption(playbookDirOption())
       .addOption(extraVarsOption('a connection variable above the inventory (repeatable), as the run was given it: -e ansible_user=admin'))
       .option('-l, --limit <hosts>', 'only these hosts', limitArg)
-      .option('--force', 'remove it even if its run looks alive or has a revert pending'),
+      .option('--force', 'remove it even if its run looks alive, has a revert pending or is being undone (a pending dead-man still reverts; a new run waits for it)'),
   ).action(async (flags: InventoryFlags & { force?: boolean }) => {
     const { connectInventory } = await import('./inventory-hosts.js');
     const conns = await connectInventory(flags);

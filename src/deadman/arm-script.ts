@@ -10,6 +10,7 @@ import { batchReserve, decide, DECIDED, freeReserve, markTakeover, RESERVE, take
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
+import { refuseOpenRunLines } from '../router/open-runs.js';
 import { fingerprintScript } from '../gather/script.js';
 import { recordApplierLine, stopApplierLines } from './applier.js';
 import { ARM_SEQ_FILE, metaLine } from './run-meta.js';
@@ -170,6 +171,8 @@ export function armScript(o: ArmOptions): string {
     // One `date` for the lock and the run's meta (a process each, issue 17): the same time in both.
     ...(o.first ? [`tq_now=${ROUTER_NOW}`] : []),
     takeLockScript(o.runId, o.owner, o.first ? '"$tq_now"' : ROUTER_NOW),
+    // Under the lock: no other run of this boot still reverting, or pending (router/open-runs.ts).
+    ...(o.first ? [refuseOpenRunLines(o.runId, releaseLockLine(o.runId))] : []),
     // Again under the lock: a revert that ended between the check above and the lock freed it, and
     // the lock just taken is this run's anew, which nobody would free (found by a review). Freed
     // only when taken anew here: a revert still undoing holds it (a second review).

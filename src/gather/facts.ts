@@ -152,6 +152,8 @@ export interface Facts {
   teql: TeqlModuleFact;
   management?: ManagementFact;
   lock?: RouterLock;
+  /** Runs of this boot on the router that have not ended (pending, reverting, rolling-back): router/open-runs.ts. */
+  openRuns?: Array<{ run: string; state: string }>;
   /** md5 of the sections a plan depends on, as the router hashed them (see gather/script.ts); empty without md5sum. */
   fingerprint?: string;
   /**

@@ -5,7 +5,7 @@ import { parseKeyValues } from '../router/key-values.js';
 import { ipSections } from './ip-batch.js';
 import { parseFlushable, parseRoutes } from './route-fact.js';
 import { parseAddresses } from './address-fact.js';
-import { parseLock } from '../router/lock.js';
+import { lockFacts } from './lock-facts.js';
 import { sysctlName, sysctlValue } from '../router/sysctl-path.js';
 import { identityFacts } from './identity-facts.js';
 import type { BootFact, Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
@@ -237,8 +237,7 @@ export function parseFacts(host: string, output: string): Facts {
   }
   if (s.has('boot')) facts.boot = parseBoot(s.get('boot')!, host);
   if (s.has('baseline')) facts.baseline = parseBaseline(s.get('baseline')!);
-  const lock = parseLock(s.get('lock') ?? '');
-  if (lock) facts.lock = lock;
+  Object.assign(facts, lockFacts(s.get('lock') ?? '', s.get('open-runs') ?? ''));
   const fingerprint = s.get('fingerprint')?.trim();
   // Empty where the router has no md5sum; absent from a re-read after changes (factsScript).
   if (fingerprint !== undefined) facts.fingerprint = fingerprint;

@@ -3,6 +3,7 @@ import { rpFilterDevice, sysctlPath } from '../router/sysctl-path.js';
 import { shellQuote } from '../router/shell-quote.js';
 import { BASELINE_FILE, BOOT_DIR, BOOT_GLOBS, RUNS_DIR } from '../router/paths.js';
 import { READ_LOCK } from '../router/lock.js';
+import { listOpenRunsLines } from '../router/open-runs.js';
 import { readBootId } from '../router/boot-id.js';
 import { UID_LINE } from '../router/session-uid.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
@@ -83,6 +84,8 @@ const SECTIONS: Array<[string, string]> = [
   ].join('\n')],
   ['baseline', `if [ -f ${BASELINE_FILE} ]; then cat ${BASELINE_FILE}; fi`],
   ['lock', READ_LOCK],
+  // Runs of this boot not ended (one whose lock `teqlctl unlock` removed): router/open-runs.ts.
+  ['open-runs', listOpenRunsLines()],
   // The kernel's boot id (the shell's own read: no process). With the links' indexes and MACs it
   // tells one router reached under two names in one run (run-play.ts, same-router.ts). The
   // session's effective uid (its shell's own status, read by the shell: no process): a session
@@ -91,7 +94,7 @@ const SECTIONS: Array<[string, string]> = [
 ];
 
 /** Sections that may change while a run waits (the session's own path, the lock), or that no plan depends on: not fingerprinted. */
-const VOLATILE = new Set(['management', 'lock', 'identity']);
+const VOLATILE = new Set(['management', 'lock', 'open-runs', 'identity']);
 
 /**
  * The commands printing every section a plan depends on. Their output, with the lifetimes of

@@ -8,7 +8,8 @@ import { readFacts } from '../gather/read-facts.js';
 import { movedSince } from '../rollback/drift.js';
 import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../deadman/undo-run-script.js';
-import { lockHeldBy, lockUnusable, takeLockScript } from '../router/lock.js';
+import { lockHeldBy, lockUnusable, releaseLockLine, takeLockScript } from '../router/lock.js';
+import { refuseOpenRunLines } from '../router/open-runs.js';
 import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
 import { LOCK_MARKER } from '../router/markers.js';
 import { identityIn } from '../router/stack-identity.js';
@@ -128,7 +129,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     // The lock first: nothing else may change a router between the comparison below and the undo.
     stopIfInterrupted(o, runId, armed);
     await everyRouter(targets, async ({ c, t }) => {
-      const res = await checked(t, 'lock', takeLockScript(o.lockId, o.owner), 'taking the lock', 'connect', [0, 3]);
+      const res = await checked(t, 'lock', `${takeLockScript(o.lockId, o.owner)}\n${refuseOpenRunLines(o.lockId, releaseLockLine(o.lockId))}`, 'taking the lock', 'connect', [0, 3]);
       const held = lockHeldBy(res.stdout);
       if (held !== undefined) throw new RefusedError(`${c.host} is locked: ${held}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
       const unusable = lockUnusable(res.stdout);

@@ -92,10 +92,10 @@ describe('the runs on a router, as status reads them', () => {
 
 describe('unlock', () => {
   /** The unlock script under dash over a lock held by a live pid (this test's) for a pending run. */
-  function unlockWith(lockBoot: string | undefined, force = false, start?: string) {
+  function unlockWith(lockBoot: string | undefined, force = false, start?: string, state = 'pending\n') {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-unlock-'));
     mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
-    writeFileSync(join(root, 'runs', 'r1', 'state'), 'pending\n');
+    writeFileSync(join(root, 'runs', 'r1', 'state'), state);
     mkdirSync(join(root, 'lock'));
     writeFileSync(join(root, 'lock', 'owner'), `run=r1\nowner=op@host\npid=${process.pid}\n${lockBoot === undefined ? '' : `boot=${lockBoot}\n`}${start === undefined ? '' : `start=${start}\n`}`);
     writeFileSync(join(root, 'boot-id'), 'this-boot\n');
@@ -125,6 +125,16 @@ describe('unlock', () => {
     const reused = unlockWith('this-boot', false, '1');
     expect(reused.out).not.toContain('is still connected');
     expect(reused.out).toContain('unlock: refused: run r1 has a dead-man revert pending');
+  });
+
+  it('refuses the lock of a dead run still being undone (its revert frees it when its undo ends: a run that took it at once was undone beneath, a review); --force removes it', () => {
+    for (const [state, words] of [['reverting\n', 'reverting'], ['rolling-back\n', 'rolling-back'], ['', '']]) {
+      const r = unlockWith('this-boot', false, '1', state);
+      expect([r.code, r.locked], r.out).toEqual([8, true]);
+      expect(r.out).toContain(`unlock: refused: run r1 is being undone (its state: ${words}); its undo frees the lock when it ends`);
+    }
+    expect(unlockWith('this-boot', false, '1', 'reverted\n')).toMatchObject({ code: 0, locked: false });
+    expect(unlockWith('this-boot', true, '1', 'reverting\n')).toMatchObject({ code: 0, locked: false });
   });
 
   it('removes a lock taken in an earlier boot: its pid is another process now, and its run\'s timer ended with that boot', () => {

@@ -224,7 +224,8 @@ describe('dead-man rollback', () => {
 describe('one run per router at a time', () => {
   it('a second run fails fast naming the holder; a dead holder is reported; unlock clears it', async () => {
     await resetRouters('a', 'b');
-    const first = startPlay([CHAPTER, '--yes', '--confirm-timeout', '60', '--debug-hold-before-confirm', '600'], {});
+    // 120 s: its dead-man must still be pending at the last run below.
+    const first = startPlay([CHAPTER, '--yes', '--confirm-timeout', '120', '--debug-hold-before-confirm', '600'], {});
     expect(await eventually(90_000, async () => (await pendingOn('a')) && (await pendingOn('b')))).toBe(true);
     const state = await both();
     const second = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes']);
@@ -243,6 +244,12 @@ describe('one run per router at a time', () => {
     expect(unlock.stdout).toMatch(/router_a: refused: run \S+ has a dead-man revert pending/);
     const forced = await teqlctl(['unlock', '-i', LAB_INVENTORY, '--force']);
     expect(forced.stdout).toMatch(/router_a: removed the lock of run/);
+    // Its lock gone, its dead-man still pending: a run that would change nothing is refused, not
+    // "converged and verified" with a revert coming (until 2026-12-06: exit 0, a review).
+    const fourth = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes']);
+    expect(fourth.code, fourth.stdout + fourth.stderr).toBe(8);
+    expect(fourth.stdout + fourth.stderr).toMatch(/router_a: run \S+ is not ended here: pending \(its dead-man may still revert it/);
+    expect(await both()).toEqual(state);
     await resetRouters('a', 'b');
   });
 });

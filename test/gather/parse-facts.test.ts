@@ -33,6 +33,14 @@ describe('parseFacts on recorded lab output', () => {
     expect(f.teql).toEqual({ loaded: true, available: true, maxEqualizers: 1 });
   });
 
+  it('reads the runs of this boot not ended, each with its state; none where the section is empty or absent (recordings)', () => {
+    const withOpen = fixture('lab-a-pristine').replace('@@teqlctl-section lock\n', '@@teqlctl-section open-runs\n20261206T050000Z-1-ab pending\n20261206T040000Z-2-cd emptied\n@@teqlctl-section lock\n');
+    expect(withOpen).not.toBe(fixture('lab-a-pristine'));
+    expect(parseFacts('router_a', withOpen).openRuns).toEqual([{ run: '20261206T050000Z-1-ab', state: 'pending' }, { run: '20261206T040000Z-2-cd', state: 'emptied' }]);
+    expect(parseFacts('router_a', fixture('lab-a-pristine')).openRuns).toBeUndefined();
+    expect(parseFacts('router_a', fixture('lab-a-pristine').replace('@@teqlctl-section lock\n', '@@teqlctl-section open-runs\n@@teqlctl-section lock\n')).openRuns).toBeUndefined();
+  });
+
   it('ignores a junk line (a warning) around the JSON', () => {
     const noisy = fixture('lab-a-pristine').replace('@@teqlctl-section routes\n', '@@teqlctl-section routes\nWarning: junk before JSON\n');
     expect(parseFacts('router_a', noisy).routes).toEqual(parseFacts('router_a', fixture('lab-a-pristine')).routes);

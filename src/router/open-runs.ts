@@ -1,0 +1,69 @@
+// A run of this boot that has not ended (pending: its dead-man may still revert it; reverting,
+// rolling-back, or a state a power cut emptied: its undo may be running) holds the lock while so.
+// `teqlctl unlock --force`, or a second operator's `unlock` of a lock whose holder is gone while its
+// revert still undoes, removed that lock all the same: a run that took it then applied, and the
+// revert still running undid its changes beneath it, or its pings passed first and it confirmed
+// (found by a review, 2026-12-06). So a first arm, and `teqlctl rollback`'s lock, look under the
+// lock they just took for such a run, and refuse as a held lock does (nothing changed).
+import { LOCK_MARKER } from './markers.js';
+import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from './paths.js';
+import { shellQuote } from './shell-quote.js';
+
+/**
+ * How long after its state was last written a run still counts as open: its undo ends well within
+ * this (a revert waits 10 s for a hung apply, then undoes; teqlctl's rollback waits 60 s for one).
+ * A pending run has its timer's seconds more. Past it, the run is left as before: no timer or undo
+ * of it runs any more (a timer killed, a disk that could not record its end), and refusing every
+ * later run until a restart would strand the operator.
+ */
+export const OPEN_RUN_GRACE_SEC = 300;
+
+/**
+ * Shell lines that run `found` (with `$tq_ori` the run's id, `$tq_orv` its state) for each run
+ * other than `self` armed in this boot that has not ended. Runs of earlier boots, or of an unknown
+ * boot (an older teqlctl's), are not open here: no timer outlives a reboot, and the boot script
+ * finishes an undo a restart cut. Builtins, and one `find` per open run found (its state's age).
+ */
+function scanLines(self: string, found: string, runs: string, bootId: string): string[] {
+  return [
+    `tq_orb=; read -r tq_orb 2>/dev/null < ${shellQuote(bootId)}`,
+    `[ -z "$tq_orb" ] || for tq_ors in ${shellQuote(runs)}/*/state; do`,
+    `  [ -f "$tq_ors" ] || continue; tq_ord=\${tq_ors%/state}; tq_ori=\${tq_ord##*/}; [ "$tq_ori" = ${shellQuote(self)} ] && continue`,
+    `  tq_orv=; read -r tq_orv 2>/dev/null < "$tq_ors"; case $tq_orv in pending|reverting|rolling-back|'') ;; *) continue;; esac`,
+    `  tq_orr=; tq_ort=; while IFS= read -r tq_orl || [ -n "$tq_orl" ]; do case $tq_orl in boot=*) tq_orr=\${tq_orl#boot=};; timeout=*) tq_ort=\${tq_orl#timeout=};; esac; done 2>/dev/null < "$tq_ord/meta"`,
+    `  [ "$tq_orr" = "$tq_orb" ] || continue`,
+    `  case $tq_ort in ''|*[!0-9]*) tq_ort=0;; esac; [ "$tq_orv" = pending ] || tq_ort=0`,
+    // Written within the bound? (find's -mmin, BusyBox's too; where find fails, it counts as recent.)
+    `  tq_orf=$(find "$tq_ors" -mmin -$(( (tq_ort + ${OPEN_RUN_GRACE_SEC} + 59) / 60 )) 2>/dev/null) || tq_orf=recent; [ -n "$tq_orf" ] || continue`,
+    `  ${found}`,
+    'done',
+  ];
+}
+
+/** What an open run's state is said as (an empty one: a power cut between its truncation and its write). */
+const STATE_WORDS = `\${tq_orv:-emptied}`;
+
+/**
+ * Shell: refuses (the lock's "held" marker, then `release`, exit 3) when another run of this boot has
+ * not ended. `runs` and `bootId`: for tests only.
+ */
+export function refuseOpenRunLines(self: string, release: string, runs = RUNS_DIR, bootId = BOOT_ID_FILE): string {
+  return [
+    'tq_orn=',
+    ...scanLines(self, `tq_orn="$tq_ori ${STATE_WORDS}"; break`, runs, bootId),
+    `if [ -n "$tq_orn" ]; then ${release}; echo '${LOCK_MARKER} held'; echo "${openRunWords('${tq_orn%% *}', '${tq_orn#* }')}"; exit 3; fi`,
+  ].join('\n');
+}
+
+/** Shell: prints `<id> <state>` for each run of this boot that has not ended (the facts' section). */
+export function listOpenRunsLines(runs = RUNS_DIR, bootId = BOOT_ID_FILE): string {
+  return scanLines('', `printf '%s %s\\n' "$tq_ori" "${STATE_WORDS}"`, runs, bootId).join('\n');
+}
+
+/**
+ * What a run is told of a router where another run has not ended (`id`, `state`: words, or shell
+ * expansions inside double quotes: the rest holds no character the shell would expand there).
+ */
+export function openRunWords(id: string, state: string): string {
+  return `run ${id} is not ended here: ${state} (its dead-man may still revert it, or its undo still run; its lock ${LOCK_DIR} was removed meanwhile, by teqlctl unlock); wait until teqlctl status shows it ended, at most ${OPEN_RUN_GRACE_SEC} s after its last step (a pending one: its timer's seconds more), then run again`;
+}

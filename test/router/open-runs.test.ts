@@ -1,0 +1,89 @@
+// A run of this boot not ended (pending with its timer, or its undo running) refuses a new run's
+// first arm and teqlctl rollback's lock, as a held lock does, and is listed in the facts: its lock
+// may have been removed by `teqlctl unlock`. The scripts run in the shells routers have, over a
+// runs folder laid out in a temporary one.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listOpenRunsLines, OPEN_RUN_GRACE_SEC, refuseOpenRunLines } from '../../src/router/open-runs.js';
+import { LOCK_MARKER } from '../../src/router/markers.js';
+import { lockHeldBy } from '../../src/router/lock.js';
+
+const SHELLS = [['dash'], ['busybox', 'sh'], ['bash']];
+
+interface RunFiles { state?: string; boot?: string; timeout?: number; ageSec?: number }
+
+function layout(runs: Record<string, RunFiles>): string {
+  const root = mkdtempSync(join(tmpdir(), 'open-runs-'));
+  writeFileSync(join(root, 'boot-id'), 'this-boot\n');
+  for (const [id, r] of Object.entries(runs)) {
+    const d = join(root, 'runs', id);
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'meta'), `run=${id}\nowner=op@host\ntimeout=${r.timeout ?? 120}\n${r.boot === undefined ? '' : `boot=${r.boot}\n`}seq=1\n`);
+    if (r.state !== undefined) {
+      writeFileSync(join(d, 'state'), r.state);
+      const at = Date.now() / 1000 - (r.ageSec ?? 0);
+      utimesSync(join(d, 'state'), at, at);
+    }
+  }
+  return root;
+}
+
+function sh(shell: string[], script: string): { code: number; out: string } {
+  try {
+    return { code: 0, out: execFileSync(shell[0]!, [...shell.slice(1), '-c', script], { encoding: 'utf8' }) };
+  } catch (err) {
+    const e = err as { status: number; stdout: string };
+    return { code: e.status, out: e.stdout };
+  }
+}
+
+const list = (shell: string[], root: string) => sh(shell, listOpenRunsLines(join(root, 'runs'), join(root, 'boot-id'))).out.trim().split('\n').filter(Boolean).sort();
+
+/** The first arm's check, freeing a stand-in lock folder as the arm frees its lock. */
+function arm(shell: string[], root: string, self = 'mine') {
+  mkdirSync(join(root, 'lock'), { recursive: true });
+  const r = sh(shell, `${refuseOpenRunLines(self, `rmdir ${join(root, 'lock')}`, join(root, 'runs'), join(root, 'boot-id'))}\necho armed`);
+  return { ...r, locked: existsSync(join(root, 'lock')) };
+}
+
+describe.each(SHELLS)('%s: runs of this boot not ended', (...shell) => {
+  it('lists a pending run, one being undone and one whose state a power cut emptied; not the ended ones', () => {
+    const root = layout({
+      p: { state: 'pending\n', boot: 'this-boot' },
+      r: { state: 'reverting\n', boot: 'this-boot' },
+      b: { state: 'rolling-back\n', boot: 'this-boot' },
+      e: { state: '', boot: 'this-boot' },
+      ...Object.fromEntries(['confirmed', 'reverted', 'rolled-back', 'rollback-confirmed', 'abandoned'].map((s) => [s, { state: `${s}\n`, boot: 'this-boot' }])),
+    });
+    expect(list(shell, root)).toEqual(['b rolling-back', 'e emptied', 'p pending', 'r reverting']);
+  });
+
+  it('leaves out runs of an earlier boot, of an unknown one (an older teqlctl), and folders without a state', () => {
+    const root = layout({ old: { state: 'pending\n', boot: 'an-earlier-boot' }, older: { state: 'reverting\n' }, made: { boot: 'this-boot' } });
+    expect(list(shell, root)).toEqual([]);
+  });
+
+  it('leaves out a run whose state was written longer ago than its undo could take (a pending one: its timer\'s seconds more)', () => {
+    const root = layout({
+      undone: { state: 'reverting\n', boot: 'this-boot', ageSec: OPEN_RUN_GRACE_SEC + 120 },
+      fresh: { state: 'reverting\n', boot: 'this-boot', ageSec: OPEN_RUN_GRACE_SEC - 120 },
+      waiting: { state: 'pending\n', boot: 'this-boot', timeout: 600, ageSec: OPEN_RUN_GRACE_SEC + 120 },
+      lost: { state: 'pending\n', boot: 'this-boot', timeout: 60, ageSec: OPEN_RUN_GRACE_SEC + 240 },
+    });
+    expect(list(shell, root)).toEqual(['fresh reverting', 'waiting pending']);
+  });
+
+  it('refuses a first arm as a held lock, naming the run, the lock freed; arms past its own folder or an ended run', () => {
+    const root = layout({ done: { state: 'confirmed\n', boot: 'this-boot' }, mine: { state: 'rolled-back\n', boot: 'this-boot' } });
+    expect(arm(shell, root)).toEqual({ code: 0, out: 'armed\n', locked: true });
+    const other = layout({ x1: { state: 'reverting\n', boot: 'this-boot' } });
+    const refused = arm(shell, other);
+    expect([refused.code, refused.locked]).toEqual([3, false]);
+    expect(refused.out.startsWith(`${LOCK_MARKER} held\n`)).toBe(true);
+    expect(lockHeldBy(refused.out)).toMatch(/^run x1 is not ended here: reverting \(its dead-man may still revert it, or its undo still run; its lock \/run\/teqlctl.lock was removed meanwhile, by teqlctl unlock\); wait until teqlctl status shows it ended/);
+    expect(arm(shell, other, 'x1').code).toBe(0);
+  });
+});
