@@ -49,12 +49,18 @@ function overlap(x: Cidr, y: Cidr): boolean {
   return networkOf({ ip: x.ip, prefix }) === networkOf({ ip: y.ip, prefix });
 }
 
+/** The default route's network, as a lan_network or peer_network may write it. */
+const isDefault = (text: string | undefined): boolean => text === 'default' || cidr(text)?.prefix === 0;
+
 function checkNetworks(bundles: readonly Bundle[], problems: Problems): void {
   // With teql_peer on both ends, each end's peer network is the other's own: one overlap, told once.
   const told = new Set<string>();
   for (const { self, bundle } of endsOf(bundles)) {
     const [own, peer] = [cidr(self.lanNetwork), cidr(self.peerNetwork)];
-    if (!own || !peer || !overlap(own, peer)) continue;
+    // `default` behind one end is a design (a branch's Internet through its hub); behind both, each
+    // router's default route goes through the other: a loop, and neither keeps its own way out.
+    const both = isDefault(self.lanNetwork) && isDefault(self.peerNetwork);
+    if (!both && (!own || !peer || !overlap(own, peer))) continue;
     const key = `${bundle.name}\0${[self.lanNetwork, self.peerNetwork].sort().join('\0')}`;
     if (told.has(key)) continue;
     told.add(key);

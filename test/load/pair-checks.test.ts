@@ -81,6 +81,15 @@ describe('pair checks', () => {
     expect(problemsOf([bundle({}, { lanNetwork: '192.0.3.0/24' })])).toEqual([]);
     // `default` (the Internet behind B) overlaps everything by design.
     expect(problemsOf([bundle({}, { lanNetwork: 'default' })])).toEqual([]);
+    expect(problemsOf([bundle({ lanNetwork: 'default' }, {})])).toEqual([]);
+  });
+
+  it('refuse `default` behind both ends, however written: each router\'s default route through the other, a loop (found by a review)', () => {
+    for (const [x, y] of [['default', 'default'], ['default', '0.0.0.0/0'], ['0.0.0.0/0', 'default']]) {
+      const both = problemsOf([bundle({ lanNetwork: x }, { lanNetwork: y })]);
+      expect(both, `${x} ${y}`).toHaveLength(1);
+      expect(both[0]!.message).toMatch(/^bundle a:teql0<->b:teql0: a routes (default|0\.0\.0\.0\/0) \([^)]*\) to its peer, which overlaps its own network (default|0\.0\.0\.0\/0)/);
+    }
   });
 
   it('refuse a slave in two bundles of one host, and accept distinct slaves', () => {
