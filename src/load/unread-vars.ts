@@ -109,7 +109,8 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
       if (read.has(name) || name.startsWith('ansible_') || name.startsWith('teqlctl_') || origin.where === BUILT_IN) continue;
       // A play keyword set as a variable (copied from a play into group_vars): Ansible reads it as
       // a variable of that name, which no connection uses (a review's fuzzing). Said with the one meant.
-      const keyword = KEYWORD_VARIABLES[name];
+      // Its own keys only: `constructor` or `toString` found Object's methods (a review's fuzzing).
+      const keyword = Object.hasOwn(KEYWORD_VARIABLES, name) ? KEYWORD_VARIABLES[name] : undefined;
       if (keyword !== undefined && !ownRun) {
         const key = `${name}\u0000${origin.pos.file}:${origin.pos.line}`;
         if (!noted.has(key)) {

@@ -43,6 +43,10 @@ describe('variables read by nothing', () => {
     ]);
   });
 
+  it('takes a variable named after an object\'s own method (constructor, toString) as an inventory\'s other variable, not a play keyword (a review\'s fuzzing: "did you mean function Object()")', () => {
+    expect(load(['constructor: 1', 'toString: 2', 'hasOwnProperty: 3', 'valueOf: 4'])().notes).toBeUndefined();
+  });
+
   it('notes a play keyword set as an inventory variable (remote_user, become), naming the variable meant', () => {
     const run = load(['remote_user: admin', 'become: true'])();
     expect(run.notes).toEqual([
