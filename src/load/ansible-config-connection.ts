@@ -5,7 +5,7 @@
 // connection (exit 2), where it is set, naming the hosts and the variable to set. Settings that
 // change nothing (become = false, become_user = root, ssh_args of ControlPersist and compression)
 // pass; the others are still noted (ansible-config.ts).
-import { configFile } from './ansible-config.js';
+import { configEntries, configFile } from './ansible-config.js';
 import type { SourcePos } from '../errors.js';
 import type { Problems } from './problems.js';
 import type { VarLayer } from './scope.js';
@@ -66,33 +66,6 @@ const SETTINGS: Record<string, Setting> = {
   ssh_extra_args: { section: 'ssh_connection', vars: ['ansible_ssh_extra_args'], inert: sshArgsInert },
 };
 
-/**
- * Each key=value of an ansible.cfg, with its section and where it is, as Python's configparser
- * reads it: an indented line continues the value before it (`ssh_args = -C` and, under it,
- * `-o ProxyJump=bastion`), a comment starts a line.
- */
-function entries(text: string, file: string): Array<{ section: string; key: string; value: string; pos: SourcePos }> {
-  const out: Array<{ section: string; key: string; value: string; pos: SourcePos }> = [];
-  let section = '';
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (/^\s*[#;]/.test(line) || line.trim() === '') return;
-    const header = /^\[([^\]]+)\]/.exec(line);
-    if (header) {
-      section = header[1]!.trim();
-      return;
-    }
-    const last = out[out.length - 1];
-    if (/^\s/.test(line) && last && last.section === section) {
-      last.value = `${last.value} ${line.trim()}`.trim();
-      return;
-    }
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s?(.*)$/.exec(line);
-    // configparser lowercases option names: REMOTE_USER is remote_user to Ansible (a review).
-    if (m) out.push({ section, key: m[1]!.toLowerCase(), value: m[2]!.replace(/\s+[#;].*$/, ''), pos: { file, line: i + 1, col: 1 } });
-  });
-  return out;
-}
-
 export interface ConfigConnectionInput {
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -109,7 +82,7 @@ export function refuseConfigConnection(input: ConfigConnectionInput, problems: P
   const cfg = configFile(input.env, input.cwd, input.home, input.system ?? '/etc/ansible/ansible.cfg');
   // The environment wins over the file, in Ansible: its setting is the one said.
   const found = new Map<string, { value: string; where: string; pos?: SourcePos }>();
-  for (const e of cfg ? entries(cfg.text, cfg.path) : []) if (SETTINGS[e.key]?.section === e.section) found.set(e.key, { value: e.value, where: `${cfg!.path} sets ${e.key}`, pos: e.pos });
+  for (const e of cfg ? configEntries(cfg.text, cfg.path) : []) if (SETTINGS[e.key]?.section === e.section) found.set(e.key, { value: e.value, where: `${cfg!.path} sets ${e.key}`, pos: e.pos });
   for (const key of Object.keys(SETTINGS)) {
     const name = `ANSIBLE_${key.toUpperCase()}`;
     const value = input.env[name];

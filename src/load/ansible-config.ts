@@ -4,8 +4,9 @@
 // neither; a remote_user or become set there would otherwise be dropped without a word. Said in a
 // note, with the inventory variable that does the same where there is one; one that changes how
 // Ansible connects is refused besides, unless the hosts override it (ansible-config-connection.ts).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { SourcePos } from '../errors.js';
 
 const AS_VARIABLE: Record<string, string> = {
   remote_user: 'ansible_user',
@@ -20,30 +21,97 @@ const AS_VARIABLE: Record<string, string> = {
   host_key_checking: 'nothing: teqlctl always checks host keys (--accept-new trusts a first one)',
 };
 
-/** The config file Ansible would use: the first that exists of its four places. */
+/**
+ * The config file Ansible would use (its find_ini_config_file): $ANSIBLE_CONFIG with `~` and
+ * $VARS expanded, relative to the current folder, a folder meaning its ansible.cfg; then
+ * ./ansible.cfg unless the current folder is world-writable (Ansible skips it there, warning);
+ * ~/.ansible.cfg; the system one. The first that exists and is readable. Until 2026-12-06 a folder
+ * in ANSIBLE_CONFIG, a `~` in it, or a world-writable folder's file made teqlctl look at another
+ * file than Ansible (a review).
+ */
 export function configFile(env: NodeJS.ProcessEnv, cwd: string, home: string, system: string): { path: string; text: string } | undefined {
-  const places = [env.ANSIBLE_CONFIG, join(cwd, 'ansible.cfg'), join(home, '.ansible.cfg'), system];
+  const fromEnv = env.ANSIBLE_CONFIG === undefined ? undefined : expandedPath(env.ANSIBLE_CONFIG, env, cwd, home);
+  const places = [fromEnv && isFolder(fromEnv) ? join(fromEnv, 'ansible.cfg') : fromEnv, worldWritable(cwd) ? undefined : join(cwd, 'ansible.cfg'), join(home, '.ansible.cfg'), system];
   for (const path of places) {
     if (!path) continue;
     try {
       return { path, text: readFileSync(path, 'utf8') };
     } catch {
-      // not there (or not readable): Ansible goes on to the next place too
+      // not there (or not readable, or a folder): Ansible goes on to the next place too
     }
   }
   return undefined;
 }
 
-/** The keys an ansible.cfg sets (comments, blank lines and section headers aside). */
-export function configKeys(text: string): string[] {
-  const keys: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]/.exec(line);
-    // configparser lowercases option names (REMOTE_USER is remote_user to Ansible).
-    const key = m?.[1]?.toLowerCase();
-    if (key !== undefined && !/^\s*[#;]/.test(line) && !keys.includes(key)) keys.push(key);
+/** Python's expandvars(expanduser(p)) made absolute (Ansible's unfrackpath): `~`, `$VAR`, `${VAR}`. */
+function expandedPath(p: string, env: NodeJS.ProcessEnv, cwd: string, home: string): string {
+  const user = p === '~' || p.startsWith('~/') ? home + p.slice(1) : p;
+  // An unset variable stays as written, as in Python.
+  const vars = user.replace(/\$(\w+|\{([^}]*)\})/g, (all, name: string, braced?: string) => env[braced ?? name] ?? all);
+  return resolve(cwd, vars);
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
-  return keys;
+}
+
+function worldWritable(dir: string): boolean {
+  try {
+    return (statSync(dir).mode & 0o002) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+export interface ConfigEntry {
+  section: string;
+  key: string;
+  value: string;
+  pos: SourcePos;
+}
+
+/**
+ * Each key=value of an ansible.cfg, with its section and where it is, as Python's configparser
+ * reads it (Ansible's: inline comments after `;` only): a line indented deeper than the option
+ * before it, in the same section, continues its value (`ssh_args = -C` and, under it,
+ * `-o ProxyJump=bastion`); any other line is an option of its own, indented or not (a key indented
+ * under its section header is one: it was taken for a continuation of nothing, a review); a comment
+ * starts a line.
+ */
+export function configEntries(text: string, file: string): ConfigEntry[] {
+  const out: ConfigEntry[] = [];
+  let section = '';
+  let last: { entry: ConfigEntry; indent: number } | undefined;
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (/^\s*[#;]/.test(line) || line.trim() === '') return;
+    const indent = /^\s*/.exec(line)![0].length;
+    const header = /^\[([^\]]+)\]/.exec(line);
+    if (header) {
+      section = header[1]!.trim();
+      last = undefined;
+      return;
+    }
+    if (last && indent > last.indent) {
+      last.entry.value = `${last.entry.value} ${line.replace(/\s+;.*$/, '').trim()}`.trim();
+      return;
+    }
+    const m = /^\s*([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line);
+    // configparser lowercases option names: REMOTE_USER is remote_user to Ansible (a review).
+    if (!m) return;
+    const entry = { section, key: m[1]!.toLowerCase(), value: m[2]!.replace(/\s+;.*$/, ''), pos: { file, line: i + 1, col: indent + 1 } };
+    out.push(entry);
+    last = { entry, indent };
+  });
+  return out;
+}
+
+/** The keys an ansible.cfg sets, each once (configEntries). */
+export function configKeys(text: string): string[] {
+  return [...new Set(configEntries(text, '').map((e) => e.key))];
 }
 
 export function ansibleConfigNotes(env: NodeJS.ProcessEnv, cwd: string, home: string, system = '/etc/ansible/ansible.cfg'): string[] {

@@ -1,6 +1,7 @@
 // An ansible.cfg or ANSIBLE_* setting that changes how Ansible connects (remote_user, a ProxyJump in
 // ssh_args) was only noted, and teqlctl connected otherwise: refused unless every host the run
 // reaches sets the inventory variable that wins over it (a review, 2026-12-05).
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, afterEach } from 'vitest';
 import { refuseConfigConnection } from '../../src/load/ansible-config-connection.js';
@@ -33,6 +34,37 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
     const { cwd, errors } = refused('[defaults]\nforks = 5\nremote_user = netops\n', { r1: {}, r2: { ansible_user: 'ops' }, r3: {} });
     expect(errors.map((e) => e.located)).toEqual([`${join(cwd, 'ansible.cfg')}:3:1: ${join(cwd, 'ansible.cfg')} sets remote_user ("netops"), which changes how Ansible connects to r1, r3; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
     expect(errors[0]!.hint).toBe('set ansible_user for those hosts in the inventory (or -e ansible_user=...), which Ansible reads over it too; or remove the setting');
+  });
+
+  it('refuses a key indented under its section header: configparser reads it as an option (it was taken for a continuation of nothing, a review)', () => {
+    const { cwd, errors } = refused('[defaults]\n  remote_user = bob\n[ssh_connection]\n ssh_args = -o ProxyJump=evil\n', { r1: {} });
+    expect(errors.map((e) => e.located)).toEqual([
+      `${join(cwd, 'ansible.cfg')}:2:3: ${join(cwd, 'ansible.cfg')} sets remote_user ("bob"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
+      `${join(cwd, 'ansible.cfg')}:4:2: ${join(cwd, 'ansible.cfg')} sets ssh_args ("-o ProxyJump=evil"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
+    ]);
+    // A deeper line under an option still continues its value; a `#` after a value is part of it (Ansible's inline comments are `;`).
+    expect(refused('[ssh_connection]\nssh_args = -C\n    -o ProxyJump=evil ; why\n', { r1: {} }).errors.map((e) => e.message)).toEqual([expect.stringContaining('sets ssh_args ("-C -o ProxyJump=evil")')]);
+  });
+
+  it('reads the file Ansible reads: ANSIBLE_CONFIG naming a folder (its ansible.cfg) or with ~ and $VARS, not ./ansible.cfg in a world-writable folder (a review)', () => {
+    const cfgDir = writeCase({ 'ansible.cfg': '[defaults]\nremote_user = bob\n' });
+    const cwd = writeCase({ 'ansible.cfg': '[defaults]\nforks = 5\n' });
+    const refuse = (env: NodeJS.ProcessEnv, at = cwd, home = cwd) => {
+      const problems = new Problems();
+      refuseConfigConnection({ env, cwd: at, home, system: NO_SYSTEM, hosts: new Map([['r1', layer({})]]), extra: layer({}) }, problems);
+      return problems.count === 0 ? [] : errorsOf(() => problems.throwIfAny()).map((e) => e.pos?.file);
+    };
+    expect(refuse({ ANSIBLE_CONFIG: cfgDir })).toEqual([join(cfgDir, 'ansible.cfg')]);
+    expect(refuse({ ANSIBLE_CONFIG: '~/ansible.cfg' }, cwd, cfgDir)).toEqual([join(cfgDir, 'ansible.cfg')]);
+    expect(refuse({ ANSIBLE_CONFIG: '${CFGDIR}/ansible.cfg', CFGDIR: cfgDir })).toEqual([join(cfgDir, 'ansible.cfg')]);
+    expect(refuse({ ANSIBLE_CONFIG: 'ansible.cfg' }, cfgDir)).toEqual([join(cfgDir, 'ansible.cfg')]);
+    // A world-writable folder's ansible.cfg is skipped by Ansible: ~/.ansible.cfg is the one.
+    const open = writeCase({ 'ansible.cfg': '[defaults]\nforks = 5\n' });
+    chmodSync(open, 0o777);
+    const home = writeCase({ '.ansible.cfg': '[defaults]\nremote_user = carol\n' });
+    expect(refuse({}, open, home)).toEqual([join(home, '.ansible.cfg')]);
+    chmodSync(open, 0o755);
+    expect(refuse({}, open, home)).toEqual([]);
   });
 
   it('passes where every reached host (or -e) sets the variable that wins, and settings that change nothing', () => {
