@@ -12,6 +12,7 @@ import { planSysctl } from './modules/sysctl.js';
 import { planRoute } from './modules/route.js';
 import { recordBaseline, sysctlKey } from './baseline.js';
 import { simulateAll } from './simulate.js';
+import { refuseDroppedEqualizers } from './persist/dropped-equalizers.js';
 import { planPersist } from './persist/plan-persist.js';
 import { RefusedError } from '../errors.js';
 import { placeEqualizerMtu } from './equalizer-mtu.js';
@@ -132,7 +133,10 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
   const persisted = kept.filter((t) => t.persist);
   if (opts.persistence !== false && persisted.length > 0) {
     const last = persisted[persisted.length - 1]!;
-    const boot = planPersist(host, kept, current, { name: `boot configuration (persist, from "${last.name}")`, pos: last.pos });
+    const bootTask = { name: `boot configuration (persist, from "${last.name}")`, pos: last.pos };
+    // Against every task of the host, a left-out bundle's too: a replan's facts hold this run's own boot files.
+    refuseDroppedEqualizers(host, tasks, facts, bootTask);
+    const boot = planPersist(host, kept, current, bootTask);
     if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [], boot: true });
     current = boot.facts;
   }
