@@ -39,10 +39,10 @@ function twoBundles(labInventory: string): string {
   return JSON.stringify({ all: { children: { routers: { hosts: { router_a: end('a'), router_b: end('b') }, vars: lab.vars } } } }, null, 2);
 }
 
-/** The same inventory with teql0 alone on each router: what a run that kept only teql0 must equal. */
-function teql0Only(inventory: string): string {
+/** The same inventory with one bundle alone on each router (teql0: what a run that kept only teql0 must equal). */
+function teql0Only(inventory: string, device = 'teql0'): string {
   const inv = JSON.parse(readFileSync(inventory, 'utf8'));
-  for (const h of Object.values(inv.all.children.routers.hosts) as Array<{ teql_bundles: Array<{ device: string }> }>) h.teql_bundles = h.teql_bundles.filter((b) => b.device === 'teql0');
+  for (const h of Object.values(inv.all.children.routers.hosts) as Array<{ teql_bundles: Array<{ device: string }> }>) h.teql_bundles = h.teql_bundles.filter((b) => b.device === device);
   return JSON.stringify(inv, null, 2);
 }
 
@@ -157,6 +157,16 @@ describe('two bundles per router: the bundle is the failure domain', () => {
       const check = await play(only, ['--check', '-e', 'teql_persist=true']);
       expect(check.code, check.stdout + check.stderr).toBe(0);
       for (const h of ['router_a', 'router_b']) expect(check.json.hosts[h].changes).toEqual([]);
+      // Another inventory's run of teql1 alone, persisting: its boot files would drop teql0, which
+      // the routers' boot scripts bring back. Refused, nothing changed (until 2026-12-06: teql0
+      // dropped from them without a word, a review).
+      const states = await Promise.all(ROUTERS.map((router) => readState(router)));
+      const other = inventory.replace(/\.yml$/, '-teql1.yml');
+      writeFileSync(other, teql0Only(inventory, 'teql1'));
+      const refused = await play(other, ['--yes', '-e', 'teql_persist=true']);
+      expect(refused.code, refused.stdout + refused.stderr).toBe(8);
+      expect(refused.stdout + refused.stderr).toMatch(/router_a: .*its boot configuration \(\/etc\/teqlctl\/boot\.sh\) also brings back teql0, which no task of this run configures/);
+      expect(await Promise.all(ROUTERS.map((router) => readState(router)))).toEqual(states);
     } finally {
       await labCli(['restore', 'b', '--link', '3']);
     }
