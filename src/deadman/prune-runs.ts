@@ -21,6 +21,7 @@
 // leaves the whole folder or a dot folder, which the next arm removes.
 import { assertSafeRunId, RUNS_DIR } from '../router/paths.js';
 import { syncFs } from '../apply/render-op.js';
+import { SEQ_DIGITS } from '../router/arm-order.js';
 
 /** Runs a router keeps once it prunes. */
 export const KEEP_RUNS = 20;
@@ -34,8 +35,6 @@ export const PRUNED_LINES = 1000;
 /** The states in which nothing on the router or in teqlctl acts on a run any more (docs/deadman.md). */
 export const DECIDED_STATES = ['confirmed', 'reverted', 'rolled-back', 'rollback-confirmed', 'abandoned'] as const;
 
-/** The seq= of a run zero-padded to this many digits, so that a plain `sort` orders them. */
-const SEQ_DIGITS = 19;
 
 /** Removes run folders (shell words of safe ids in `$list`) by an atomic rename first. */
 const removeAll = (list: string) => `for tq_pv in ${list}; do mv ${RUNS_DIR}/$tq_pv ${RUNS_DIR}/.pruned-$tq_pv 2>/dev/null && rm -rf ${RUNS_DIR}/.pruned-$tq_pv; done`;

@@ -11,6 +11,7 @@ import { heredoc } from './arm-script.js';
 import { undoLogLine } from './batch-scripts.js';
 import { timerLines } from './timer-lines.js';
 import { ARM_SEQ_FILE, metaLine, parsePeers } from './run-meta.js';
+import { latestRunsLines } from '../router/arm-order.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
 import { decide, freeReserve, takeOver, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import { syncFs, syncFsAt } from '../apply/render-op.js';
@@ -26,11 +27,13 @@ import { PRUNED_FILE } from './prune-runs.js';
  * a busy hub no longer listed it, and its branch was rolled back alone).
  */
 export function runsScript(limit = 10, alsoRun?: string, { identity = false }: { identity?: boolean } = {}): string {
-  const also = alsoRun === undefined ? '' : `; [ -d ${runDir(assertSafeRunId(alsoRun))} ] && echo ${runDir(alsoRun)}/`;
+  // The latest by the router's own count (arm-order.ts), oldest first; `alsoRun` after them unless among them.
+  const also = alsoRun === undefined ? '' : `\ncase " $tq_ids" in *" ${assertSafeRunId(alsoRun)} "*) ;; *) [ -d ${runDir(alsoRun)} ] && tq_ids="\${tq_ids}${alsoRun} ";; esac`;
   return `export LANG=C LC_ALL=C
 ${PROC_START_FN}
-for d in $({ ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}${also}; } | sort -u); do
-  d=\${d%/}; id=\${d##*/}; armed=0
+${latestRunsLines(limit, 'tq_ids')}${also}
+for id in $tq_ids; do
+  d=${RUNS_DIR}/$id; armed=0
   kind=; what=; start=; read -r kind what start 2>/dev/null < "$d/timer"
   case "$kind" in
     systemd) systemctl is-active --quiet "$what.timer" 2>/dev/null && armed=1;;
@@ -39,14 +42,14 @@ for d in $({ ls -1d ${RUNS_DIR}/*/ 2>/dev/null | sort | tail -n ${limit}${also};
   state=; read -r state 2>/dev/null < "$d/state"
   confirmed=; read -r confirmed 2>/dev/null < "$d/confirmed_at"
   reverted=; read -r reverted 2>/dev/null < "$d/reverted_at"
-  started=; owner=; timeout=; peers=-
+  started=; owner=; timeout=; peers=-; seq=
   if [ -f "$d/meta" ]; then
     while IFS= read -r l || [ -n "$l" ]; do
-      case "$l" in started=*) started=\${l#started=};; owner=*) owner=\${l#owner=};; timeout=*) timeout=\${l#timeout=};; peers=*) peers=\${l#peers=};; esac
+      case "$l" in started=*) started=\${l#started=};; owner=*) owner=\${l#owner=};; timeout=*) timeout=\${l#timeout=};; peers=*) peers=\${l#peers=};; seq=*) seq=\${l#seq=};; esac
     done 2>/dev/null < "$d/meta"
   fi
-  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\n' "$id" \\
-    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers"
+  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\tseq=%s\\n' "$id" \\
+    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers" "$seq"
 done
 ${alsoRun === undefined ? '' : prunedRunLine(alsoRun)}
 if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
@@ -71,6 +74,8 @@ export interface RouterRun {
   timeout: string;
   /** The hosts that share a bundle of the run with this router (its meta); undefined: not known (an older run). */
   peers?: string[];
+  /** Its place among the runs armed on this router (arm-order.ts); undefined for an older run. */
+  seq?: number;
   /** Its records were pruned (prune-runs.ts): `state` is the one it was in; nothing of it can be undone. */
   pruned?: boolean;
 }
@@ -95,6 +100,7 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
         id: f.get('id') ?? '', state: f.get('state') || 'unknown', started: f.get('started') ?? '', confirmed: f.get('confirmed') ?? '',
         reverted: f.get('reverted') ?? '', armed: f.get('armed') === '1', owner: f.get('owner') ?? '', timeout: f.get('timeout') ?? '',
         ...peersOf(f.get('peers')),
+        ...(/^\d+$/.test(f.get('seq') ?? '') ? { seq: Number(f.get('seq')) } : {}),
         ...(f.get('pruned') === '1' ? { pruned: true } : {}),
       });
     } else if (line.startsWith(LOCK_MARKER + '\t')) {

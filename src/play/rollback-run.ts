@@ -10,6 +10,7 @@ import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, p
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../deadman/undo-run-script.js';
 import { lockHeldBy, lockUnusable, releaseLockLine, takeLockScript } from '../router/lock.js';
 import { refuseOpenRunLines } from '../router/open-runs.js';
+import { notLatestThere } from './latest-run.js';
 import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
 import { LOCK_MARKER } from '../router/markers.js';
 import { identityIn } from '../router/stack-identity.js';
@@ -93,6 +94,8 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   const runId = o.run ?? confirmed[confirmed.length - 1];
   const unreachableToo = down.size > 0 ? ` (unreachable: ${[...down].map(([h, e]) => `${h}: ${e}`).join('; ')})` : '';
   if (!runId) throw new RefusedError(`no confirmed run to roll back on these routers${unreachableToo}`, 'see `teqlctl status -i ...`');
+  const skewed = o.run === undefined ? notLatestThere(runId, found.map((f) => ({ host: f.c.host, runs: f.runs }))) : undefined;
+  if (skewed) throw new RefusedError(skewed, 'name the run to undo: teqlctl rollback -i ... --run ID (`teqlctl status -i ...` lists each router\'s runs in the order it armed them)');
   o.chosen?.(runId);
   // The latest run, chosen from the routers' 50 latest: one that lists 50 newer runs (play and
   // rollback cycles) may still hold it. Read there directly (a review).

@@ -40,3 +40,22 @@ export function nextArmSeq(name: string): string {
     `[ "$tq_sc" = "$${name}" ]`,
   ].join('; ');
 }
+
+/** Digits a `seq=` is zero-padded to, so that a plain `sort` orders them. */
+export const SEQ_DIGITS = 19;
+
+/**
+ * Shell: sets `$name` to the ids of the `limit` runs armed last on this router, oldest first, by
+ * their `seq=` (a run without one, an older teqlctl's or a folder teqlctl's rollback made: 0, then
+ * by id). By id alone, a controller whose clock was behind another's made runs that fell out of
+ * `teqlctl status`'s ten (its armed timer unseen: "no timer armed"), a review found. Builtins, and
+ * one `sort` and `tail`.
+ */
+export function latestRunsLines(limit: number, name: string): string {
+  const pad = '0'.repeat(SEQ_DIGITS);
+  return [
+    `tq_ol=; for tq_od in ${RUNS_DIR}/*/; do tq_od=\${tq_od%/}; [ -d "$tq_od" ] || continue; ${readRunSeq('"$tq_od/meta"', 'tq_os')}; tq_oz=${pad}\${tq_os:-0}; tq_ol="$tq_ol\${tq_oz#"\${tq_oz%${'?'.repeat(SEQ_DIGITS)}}"} \${tq_od##*/}"'`,
+    `'; done`,
+    `${name}=$(printf '%s' "$tq_ol" | sort | tail -n ${limit} | while read -r tq_os tq_oi; do printf '%s ' "$tq_oi"; done)`,
+  ].join('\n');
+}

@@ -71,7 +71,19 @@ describe('the runs on a router, as status reads them', () => {
       }
       run(root, 'r4', { state: 'confirmed\n', meta: 'run=r4\nowner=op@host\n' });
     });
-    expect(s.runs.map((r) => [r.id, r.peers])).toEqual([['r1', ['branch_2', 'hub_b']], ['r2', []], ['r3', undefined], ['r4', undefined]]);
+    // Oldest first by the router's count: r4, an older teqlctl's (no seq=), before the others.
+    expect(s.runs.map((r) => [r.id, r.peers])).toEqual([['r4', undefined], ['r1', ['branch_2', 'hub_b']], ['r2', []], ['r3', undefined]]);
+  });
+
+  it('lists the runs armed last by the router\'s own count, not by their ids (the controller\'s clock): one from a controller whose clock was behind is listed, armed, and in its place (a review)', () => {
+    const s = statusOf((root) => {
+      for (let i = 10; i < 25; i++) run(root, `202612${i}T000000-r`, { state: 'confirmed\n', meta: `run=x\nseq=${i - 9}\n` });
+      // Armed last, its id from a clock a year behind.
+      run(root, '20251201T000000-late', { state: 'pending\n', meta: 'run=x\nseq=16\n', timer: `pid ${process.pid}\n` });
+    });
+    expect(s.runs).toHaveLength(10);
+    expect(s.runs.at(-1)).toMatchObject({ id: '20251201T000000-late', state: 'pending', armed: true, seq: 16 });
+    expect(s.runs[0]).toMatchObject({ id: '20261216T000000-r', seq: 7 });
   });
 
   it('shows a timer armed while its sleeper lives, and the lock with whether its holder lives', () => {

@@ -77,11 +77,13 @@ describe('status.schema.json', () => {
   });
 
   it('matches a status read from routers: runs, a lock, and an unreachable router', async () => {
-    const runs = '@@teqlctl-run\tid=r1\tstate=confirmed\tstarted=2026-01-01T00:00:00Z\tconfirmed=2026-01-01T00:01:00Z\treverted=\tarmed=0\towner=me@here\ttimeout=120\n' +
+    const runs = '@@teqlctl-run\tid=r1\tstate=confirmed\tstarted=2026-01-01T00:00:00Z\tconfirmed=2026-01-01T00:01:00Z\treverted=\tarmed=0\towner=me@here\ttimeout=120\tpeers=router_b\tseq=3\n' +
       '@@teqlctl-lock\trun=r2\towner=you@there\tstarted=2026-01-02T00:00:00Z\talive=1\n';
     const { hosts } = await readStatus([{ host: 'router_a', transport: router(runs) }, { host: 'router_b', error: 'connection refused' }]);
     const doc = JSON.parse(JSON.stringify(statusDocument(hosts))) as { hosts: Record<string, { lock?: unknown }> };
     expect(doc.hosts.router_a!.lock).toEqual({ run: 'r2', owner: 'you@there', started: '2026-01-02T00:00:00Z', alive: true });
+    // What a run records beside (the other ends of its bundles, the router's count) is in the document too.
+    expect((doc.hosts.router_a as unknown as { runs: unknown[] }).runs[0]).toMatchObject({ peers: ['router_b'], seq: 3 });
     expect(schemaErrors('status', doc)).toEqual([]);
   });
 
