@@ -3,6 +3,8 @@
 
 export const ExitCode = {
   ok: 0,
+  /** A bug in teqlctl; a run first rolls back every router it changed (run-play.ts). */
+  internal: 1,
   badInput: 2,
   unreachable: 3,
   applyFailed: 4,
@@ -19,7 +21,7 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Where a run stopped: each stage is one exit code. */
-export type Stage = 'config' | 'connect' | 'fact' | 'refused' | 'apply' | 'verify' | 'rollback' | 'lab' | 'interrupted';
+export type Stage = 'config' | 'connect' | 'fact' | 'refused' | 'apply' | 'verify' | 'rollback' | 'lab' | 'interrupted' | 'internal';
 
 export const EXIT_CODE_OF: Record<Stage, ExitCodeValue> = {
   config: ExitCode.badInput,
@@ -32,6 +34,7 @@ export const EXIT_CODE_OF: Record<Stage, ExitCodeValue> = {
   rollback: ExitCode.rollbackIncomplete,
   lab: ExitCode.lab,
   interrupted: ExitCode.interrupted,
+  internal: ExitCode.internal,
 };
 
 export interface SourcePos {

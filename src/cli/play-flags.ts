@@ -7,6 +7,7 @@ import type { LoadOptions } from '../load/index.js';
 export const EXIT_CODES_HELP = `
 Exit codes:
   0    converged and verified (or a clean --check)
+  1    internal error (a bug in teqlctl); a run rolls back every router it changed first
   2    bad input (inventory, playbook or options); no router was contacted
   3    unreachable, authentication or host key failure; nothing changed
   4    applying failed; every host rolled back

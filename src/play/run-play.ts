@@ -133,7 +133,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     return report(end.exitCode, end.summary, end.bundles);
   } catch (err) {
     // A signal, a refused approval: every bundle still standing ends here, rolled back if it changed.
-    const failure = toFailure(err);
+    const failure = toFailure(err, opts.log);
     for (const u of run.domains.units) run.domains.fail(u.name, { stage: failure.stage, message: failure.message });
     run.domains.takeNew();
     const hosts = touchedHosts(run);
@@ -159,10 +159,16 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
   }
 }
 
-function toFailure(err: unknown): RunFailure {
+/**
+ * Anything else is a bug in teqlctl (or its output failing: a full disk under a redirected stdout):
+ * the routers that changed are rolled back all the same, not left to their dead-men with the run
+ * said as an internal error alone (found by a review). Its stack goes to the run log.
+ */
+function toFailure(err: unknown, log: PlayOptions['log']): RunFailure {
   if (err instanceof RunFailure) return err;
   if (err instanceof TeqlError) return new RunFailure(err.stage, err.message + (err.hint ? ` (hint: ${err.hint})` : ''));
-  throw err;
+  log.note(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
+  return new RunFailure('internal', `internal error (a bug in teqlctl, its stack in the run log): ${err instanceof Error ? err.message : String(err)}`);
 }
 
 /** Connects to every host; an unreachable one fails its bundles, the others go on. */

@@ -175,6 +175,19 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_a.kinds()).toEqual(['facts']);
   });
 
+  it('a bug that throws after the apply (an output that fails, a full disk under a redirected stdout) still rolls both routers back, and says so (exit 1; before: an internal error alone, the routers left to their dead-men, a review)', async () => {
+    const lab = replayedLab();
+    const r = await lab.run({ holds: { verifySec: 1 }, onHold: () => { throw new TypeError('write ENOSPC'); } });
+    expect(r.exitCode).toBe(ExitCode.internal);
+    expect(r.summary).toBe('internal error (a bug in teqlctl, its stack in the run log): write ENOSPC; every host was rolled back to its state before the run');
+    for (const router of Object.values(lab.routers)) {
+      expect(router.kinds()).not.toContain('confirm');
+      expect(router.kinds().at(-1)).toBe('rollback');
+      expect(router.state).toBe('pristine');
+    }
+    expect(r.hosts.map((h) => h.status)).toEqual(['rolled back', 'rolled back']);
+  });
+
   it('a failed step stops the apply and rolls back what ran, on both routers (exit 4)', async () => {
     const lab = replayedLab();
     // Step 0 runs, step 1 fails: the script stops there, the router keeps step 0 only.
