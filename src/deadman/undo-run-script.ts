@@ -60,6 +60,20 @@ function lastBootScriptStep(runDirPath: string): string {
   return `tq_last=; for tq_f in $(ls ${runDirPath}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do tq_f=${runDirPath}/undo-$tq_f.sh; tq_r=${last(removal)}; tq_w=${last(write)}; if [ -n "$tq_r" ] && [ "$tq_r" -gt "\${tq_w:-0}" ]; then tq_last=remove; elif [ -n "$tq_w" ]; then tq_last=write; fi; done; echo "$tq_last"`;
 }
 
+/** Said when the run to roll back is not confirmed any more under the rollback's lock, with its state. */
+export const NOT_CONFIRMED_MARKER = '@@teqlctl-not-confirmed';
+
+/**
+ * Shell, right after the rollback takes the lock: the run is still \`confirmed\` here. Its state was
+ * read before the lock; a second operator's rollback of it may have ended between the two (the
+ * drift check then refused it, saying the routers changed, and hinted --force, which undid it a
+ * second time: a review). Else the lock is freed (\`release\`) and the state said, exit 3.
+ */
+export function stillConfirmedLines(runId: string, release: string): string {
+  const d = runDir(assertSafeRunId(runId));
+  return `tq_xs=; read -r tq_xs 2>/dev/null < ${d}/state; [ "$tq_xs" = confirmed ] || { ${release}; echo "${NOT_CONFIRMED_MARKER} $tq_xs"; exit 3; }`;
+}
+
 /** Said when the rollback's dead-man decided before this undo began: nothing undone. */
 export const ROLLBACK_DECIDED_MARKER = '@@teqlctl-rollback-decided';
 

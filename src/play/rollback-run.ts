@@ -7,7 +7,7 @@ import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
 import { movedSince } from '../rollback/drift.js';
 import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
-import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../deadman/undo-run-script.js';
+import { NOT_CONFIRMED_MARKER, ROLLBACK_DECIDED_MARKER, stillConfirmedLines, undoRunScript } from '../deadman/undo-run-script.js';
 import { lockHeldBy, lockUnusable, releaseLockLine, takeLockScript } from '../router/lock.js';
 import { refuseOpenRunLines } from '../router/open-runs.js';
 import { notLatestThere } from './latest-run.js';
@@ -132,9 +132,11 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     // The lock first: nothing else may change a router between the comparison below and the undo.
     stopIfInterrupted(o, runId, armed);
     await everyRouter(targets, async ({ c, t }) => {
-      const res = await checked(t, 'lock', `${takeLockScript(o.lockId, o.owner)}\n${refuseOpenRunLines(o.lockId, releaseLockLine(o.lockId))}`, 'taking the lock', 'connect', [0, 3]);
+      const res = await checked(t, 'lock', `${takeLockScript(o.lockId, o.owner)}\n${refuseOpenRunLines(o.lockId, releaseLockLine(o.lockId))}\n${stillConfirmedLines(runId, releaseLockLine(o.lockId))}`, 'taking the lock', 'connect', [0, 3]);
       const held = lockHeldBy(res.stdout);
       if (held !== undefined) throw new RefusedError(`${c.host} is locked: ${held}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
+      const gone = new RegExp(`^${NOT_CONFIRMED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
+      if (gone !== undefined) throw new RefusedError(`${c.host}: run ${runId} is no longer confirmed there (${gone || 'no state'}): another rollback, or a dead-man, decided it after it was read; nothing was rolled back`, 'see `teqlctl status -i ...`');
       const unusable = lockUnusable(res.stdout);
       if (unusable !== undefined) throw new RefusedError(`${c.host}: ${unusable}`, 'nothing was rolled back');
       if (res.code !== 0) throw new RemoteCommandError(c.host, res, 'taking the lock', 'connect');

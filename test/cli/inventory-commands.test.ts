@@ -127,6 +127,16 @@ describe('rollback', () => {
     expect(t.labels).not.toContain('rollback');
   });
 
+  it('refuses a run no longer confirmed under the lock (a second operator\'s rollback ended between the read and the lock): nothing undone, no --force hinted (a review)', async () => {
+    const t = confirmedRouter({ lock: { code: 3, stdout: '@@teqlctl-not-confirmed rolled-back\n', stderr: '' } });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect((err as TeqlError).message).toBe('router_a: run r1 is no longer confirmed there (rolled-back): another rollback, or a dead-man, decided it after it was read; nothing was rolled back');
+    expect((err as TeqlError).hint).toBe('see `teqlctl status -i ...`');
+    expect(t.labels).not.toContain('rollback');
+    expect(t.labels).not.toContain('arm');
+  });
+
   it('one router under two names (the same boot and links answered both) is refused before its lock is taken: nothing rolled back (exit 8)', async () => {
     const identity = `@@teqlctl-identity\tboot=b1\t${JSON.stringify([{ ifindex: 1, ifname: 'lo', address: '00:00:00:00:00:00' }])}\n`;
     const twin = () => confirmedRouter({ status: ok(runLine('r1', 'confirmed') + identity) });

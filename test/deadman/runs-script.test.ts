@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
 import { metaLine } from '../../src/deadman/run-meta.js';
+import { stillConfirmedLines } from '../../src/deadman/undo-run-script.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import { PRUNED_FILE } from '../../src/deadman/prune-runs.js';
@@ -187,5 +188,24 @@ describe("teqlctl rollback's arming", () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toContain(`cannot write ${join(root, 'runs', 'r1-rollback')}/state (is /var/lib/teqlctl full or read-only?)`);
     expect(existsSync(join(root, 'runs', 'r1-rollback'))).toBe(false);
+  });
+});
+
+describe('the rollback\'s check, under its lock, that the run is still confirmed', () => {
+  it('passes a confirmed run; frees the lock and says the state of one decided meanwhile', () => {
+    for (const [state, code, out] of [['confirmed\n', 0, 'next\n'], ['rolled-back\n', 3, '@@teqlctl-not-confirmed rolled-back\n'], ['', 3, '@@teqlctl-not-confirmed \n']] as const) {
+      const root = mkdtempSync(join(tmpdir(), 'teqlctl-still-'));
+      mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+      writeFileSync(join(root, 'runs', 'r1', 'state'), state);
+      mkdirSync(join(root, 'lock'));
+      const script = `${stillConfirmedLines('r1', `rmdir ${join(root, 'lock')}`)}\necho next`.replaceAll(RUNS_DIR, join(root, 'runs'));
+      let r: { code: number; out: string };
+      try {
+        r = { code: 0, out: execFileSync('sh', ['-c', script], { encoding: 'utf8' }) };
+      } catch (err) {
+        r = { code: (err as { status: number }).status, out: (err as { stdout: string }).stdout };
+      }
+      expect([r.code, r.out, existsSync(join(root, 'lock'))], state).toEqual([code, out, code === 0]);
+    }
   });
 });
