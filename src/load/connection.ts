@@ -6,8 +6,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { HONOURED_ANSIBLE_VARS, PASSWORD_VARS, passwordHint, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
 import { ansibleBoolean } from './ansible-boolean.js';
-import { hostProblem, userProblem } from './login-rules.js';
+import { hostProblem, hostShape, userProblem } from './login-rules.js';
 import type { Problems } from './problems.js';
+import type { SourcePos } from '../errors.js';
 import type { VarScope } from './scope.js';
 import { codePoint, short, shown } from './shown.js';
 import { readSshArgs, type SshArgSettings } from './ssh-args.js';
@@ -95,7 +96,7 @@ function twoPlaces(p: string, inventoryDir: string): string | undefined {
   return `${p} names two files: ${own} (beside the inventory, which teqlctl reads) and ${fromHere} (in the current folder, which Ansible's ssh reads)`;
 }
 
-export function buildConnection(hostName: string, scope: VarScope, inventoryDir: string, problems: Problems): ConnectionSpec {
+export function buildConnection(hostName: string, scope: VarScope, inventoryDir: string, problems: Problems, hostPos?: SourcePos): ConnectionSpec {
   const posOfVar = (name: string) => scope.origin(name)?.pos;
   const read = (name: string): unknown => {
     try {
@@ -155,7 +156,12 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     return bad(name, 'a port number 1..65535', port, 'e.g. ansible_port: 22, or leave it out for ssh_config or 22');
   };
 
-  const spec: ConnectionSpec = { host: either('ansible_host', text) ?? hostName, become: false, becomeUser: 'root' };
+  const address = either('ansible_host', text);
+  // Without ansible_host the name is the address, handed to ssh as ansible_host would be: the same
+  // rules (010.0.0.1, 127.1, admin@r1 as names passed until 2026-12-06, a review).
+  const nameProblem = address === undefined && read('ansible_host') === undefined && read('ansible_ssh_host') === undefined ? hostShape(hostName) : undefined;
+  if (nameProblem) problems.add(`host ${hostName}, its own address without ansible_host: ${nameProblem}`, hostPos, 'name the host otherwise and give its address in ansible_host, e.g. r1 ansible_host=10.0.0.1');
+  const spec: ConnectionSpec = { host: address ?? hostName, become: false, becomeUser: 'root' };
   const port = either('ansible_port', portOf);
   if (port !== undefined) spec.port = port;
   const user = either('ansible_user', text);

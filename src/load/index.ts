@@ -217,7 +217,7 @@ export function connectWithExtraVars(inventory: Inventory, layers: Map<string, V
     // what ansible_host: "{{ mgmt_ip }}" reads), its files' stay.
     const own = deferred.get(host.name) ?? { files: new Problems(), connection: new Problems() };
     own.connection = new Problems();
-    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), own.connection);
+    host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), own.connection, host.pos);
     if (own.files.count + own.connection.count > 0) deferred.set(host.name, own);
     else deferred.delete(host.name);
   }

@@ -148,7 +148,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
       if (p) own.files.absorb(p);
     }
     // Relative key paths are relative to the folder of the file that lists the host (its inventory_dir).
-    const connection = buildConnection(node.name, new VarScope(layer), dirname(node.pos.file), own.connection);
+    const connection = buildConnection(node.name, new VarScope(layer), dirname(node.pos.file), own.connection, node.pos);
     if (own.files.count + own.connection.count > 0) deferred.set(node.name, own);
     hosts.set(node.name, { name: node.name, vars: merged.values, groups, connection, pos: node.pos });
   }

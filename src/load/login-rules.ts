@@ -21,7 +21,8 @@ export function oneWord(v: string): string | undefined {
  * or brackets around it would become a DNS query for a name that does not exist, after loading.
  */
 export function hostShape(v: string): string | undefined {
-  if (/^[\d.]+$/.test(v) && parseIPv4(v) === undefined) return `${shown(v)} is not an IPv4 address (four numbers 0..255 without leading zeros)`;
+  // The resolver (inet_aton) reads 127.1, 2130706433, 010.0.0.1 (octal) and 0x7f.1 (hex) as addresses: each a different one than it looks.
+  if ((/^[\d.]+$/.test(v) || /^(0x[\da-f]*|\d+)(\.(0x[\da-f]*|\d+)){0,3}$/i.test(v)) && parseIPv4(v) === undefined) return `${shown(v)} is not an IPv4 address (four numbers 0..255 without leading zeros)`;
   // Ansible hands it to ssh, which would log in as that user (teqlctl looked up "user@host" as a name).
   if (v.includes('@')) return `${shown(v)} holds a user (user@host): give the host alone, and the user in ansible_user`;
   if (v.startsWith('[')) return `${shown(v)} is in brackets: give the address alone (and its port in ansible_port)`;

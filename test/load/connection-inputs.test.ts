@@ -48,6 +48,24 @@ describe('connection variables', () => {
     expect(errors[0]!.pos).toMatchObject({ line: 5, col: 7 });
   });
 
+  it.each([['0x7f.1'], ['127.1'], ['2130706433']])('ansible_host %s, an address a resolver reads otherwise than it looks, is refused', (host) => {
+    const dir = writeCase({ 'inv.yml': inventoryOf(`      ansible_host: "${host}"\n`), 'pb.yml': PING });
+    expect(errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'))).map((e) => e.message)).toEqual([`ansible_host of host h1: '${host}' is not an IPv4 address (four numbers 0..255 without leading zeros)`]);
+  });
+
+  it.each([
+    ['010.0.0.1', 'is not an IPv4 address (four numbers 0..255 without leading zeros)'],
+    ['127.1', 'is not an IPv4 address (four numbers 0..255 without leading zeros)'],
+    ['admin@r1', 'holds a user (user@host): give the host alone, and the user in ansible_user'],
+  ])('an INI host named %s, its own address without ansible_host, is refused at its line as ansible_host would be (it passed, a review)', (name, why) => {
+    const dir = writeCase({ 'hosts.ini': `[web]\n${name}\n`, 'pb.yml': PING });
+    const errors = errorsOf(() => loadRun(join(dir, 'hosts.ini'), join(dir, 'pb.yml')));
+    expect(errors.map((e) => [e.message, e.pos?.line])).toEqual([[expect.stringMatching(new RegExp(`^host ${name.replace(/\./g, '\\.')}, its own address without ansible_host: .*${why.replace(/[()]/g, '\\$&')}$`)), 2]]);
+    // With an address of its own, the name is only a name.
+    const named = writeCase({ 'hosts.ini': `[web]\n${name} ansible_host=10.0.0.1\n`, 'pb.yml': PING });
+    expect(loadRun(join(named, 'hosts.ini'), join(named, 'pb.yml')).inventory.hosts.get(name)!.connection.host).toBe('10.0.0.1');
+  });
+
   it('an IPv6 address, a name and an alias are hosts', () => {
     for (const host of ['2001:db8::1', 'fe80::1%eth0', 'r1.example.com', 'r1']) {
       const dir = writeCase({ 'inv.yml': inventoryOf(`      ansible_host: "${host}"\n`), 'pb.yml': PING });
