@@ -3,7 +3,7 @@
 // keys winning; it is not a host or a group named "<<". A key that YAML reads as something other
 // than a string (010, 0x1F, 1.10, ~) is refused, as Ansible refuses it, rather than renamed
 // (10, 31, 1.1, null).
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, YAMLMap, type Node, type Pair } from 'yaml';
 import type { Problems } from './problems.js';
 import { shown } from './shown.js';
 import { deref, keyText, posOf, type YamlFile } from './source.js';
@@ -56,4 +56,36 @@ export function mappingPairs(y: YamlFile, map: YAMLMap, what: string, problems: 
   // Merged first, then the mapping's own (as PyYAML lays a merged mapping out): an own key replaces
   // a merged one of the same name.
   return [...merged.filter((m) => !own.some((o) => o.name === m.name)), ...own];
+}
+
+/**
+ * A play's or a task's mapping with its merge keys applied, as YAML (PyYAML, so Ansible) reads them:
+ * the merged mappings' entries first, the mapping's own replacing one of the same key. The pairs
+ * are the file's own nodes (their places stay right); the mapping itself where it has no merge key.
+ * Until 2026-12-06 `<<` there read as a play keyword or a module named "<<" (a review).
+ */
+export function mergedMap(y: YamlFile, map: YAMLMap, problems: Problems): YAMLMap {
+  if (!map.items.some((p) => isMergeKey(p.key))) return map;
+  const own: Pair[] = [];
+  const merged: Pair[] = [];
+  const has = (list: Pair[], p: Pair) => list.some((x) => keyText(x.key) === keyText(p.key));
+  for (const pair of map.items) {
+    if (!isMergeKey(pair.key)) {
+      own.push(pair as Pair);
+      continue;
+    }
+    const source = deref(y, pair.value);
+    // Earlier mappings of a merge list win over later ones, as YAML's merge defines it.
+    for (const s of isSeq(source) ? source.items.map((i) => deref(y, i)) : [source]) {
+      if (!isMap(s)) {
+        problems.add(`a merge key (<<) must name a mapping (an alias such as *defaults), not ${shown(String(keyText(s)))}`, posOf(y, pair.key as Node), 'write `<<: *anchor` of a mapping, or write the entries out');
+        continue;
+      }
+      for (const m of mergedMap(y, s, problems).items) if (!has(merged, m as Pair)) merged.push(m as Pair);
+    }
+  }
+  const out = new YAMLMap();
+  out.range = map.range;
+  out.items = [...merged.filter((m) => !has(own, m)), ...own];
+  return out;
 }

@@ -6,6 +6,7 @@ import { CONNECTION_VARS } from './connection.js';
 import type { Problems } from './problems.js';
 import type { VarLayer } from './scope.js';
 import { child, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
+import { mergedMap } from './mapping-pairs.js';
 import { readPersist, readTask, type PersistShape, type TaskShape } from './task-shape.js';
 import { readVars } from './vars-node.js';
 import { shown } from './shown.js';
@@ -41,11 +42,12 @@ export function readPlaybook(y: YamlFile, problems: Problems): PlayShape[] {
   });
 }
 
-function readPlay(y: YamlFile, node: Node | null, problems: Problems): PlayShape | undefined {
-  if (!isMap(node)) {
-    problems.add('a play must be a mapping with name, hosts and tasks', posOf(y, node), 'write `- name: ...\n  hosts: routers\n  tasks: [...]`');
+function readPlay(y: YamlFile, raw: Node | null, problems: Problems): PlayShape | undefined {
+  if (!isMap(raw)) {
+    problems.add('a play must be a mapping with name, hosts and tasks', posOf(y, raw), 'write `- name: ...\n  hosts: routers\n  tasks: [...]`');
     return undefined;
   }
+  const node = mergedMap(y, raw, problems);
   const pos = posOf(y, node);
   let ok = true;
   for (const pair of node.items) {

@@ -6,6 +6,7 @@ import { ExprError } from './expr-error.js';
 import { argNames, isModuleName, MODULE_NAMES } from './module-schemas.js';
 import type { Problems } from './problems.js';
 import { child, deepest, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
+import { mergedMap } from './mapping-pairs.js';
 import { isTemplate, templateSyntaxErrors } from './template.js';
 import type { ModuleName } from './types.js';
 import { checkCondition } from './when.js';
@@ -46,11 +47,12 @@ const ANSIBLE_TASK_KEYWORDS = new Set([
 ]);
 
 export function readTask(y: YamlFile, raw: unknown, problems: Problems): TaskShape | undefined {
-  const node = deref(y, raw) as Node | null;
-  if (!isMap(node)) {
-    problems.add('a task must be a mapping with one module key', posOf(y, node), 'write e.g. `- name: links up\n  link: { dev: eth1, state: up }`');
+  const given = deref(y, raw) as Node | null;
+  if (!isMap(given)) {
+    problems.add('a task must be a mapping with one module key', posOf(y, given), 'write e.g. `- name: links up\n  link: { dev: eth1, state: up }`');
     return undefined;
   }
+  const node = mergedMap(y, given, problems);
   const pos = posOf(y, node);
   let ok = true;
   const modules: { key: Node; name: ModuleName }[] = [];
