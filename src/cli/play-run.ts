@@ -124,7 +124,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       stop: stop.signal,
       note: (text) => say(`note: ${text}`),
       onHold: (point, sec) => process.stderr.write(`debug: holding at ${point} for ${sec} s\n`),
-      onDecided: (waiting) => { phase = { kind: 'decided', waiting }; },
+      onPhase: (decided, waiting = false) => { if (!flags.check) phase = decided ? { kind: 'decided', waiting } : { kind: 'running' }; },
       check: Boolean(flags.check),
       forks,
       // -v's lines would tear listr2's redrawn display: plain progress lines then.

@@ -36,6 +36,8 @@ export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce
     const failed = r.bundles.filter((b) => b.error !== undefined).length;
     const percent = r.bundles.length === 0 ? 0 : (100 * failed) / r.bundles.length;
     if (opts.interrupted() || r.exitCode === ExitCode.interrupted) stop = 'the run was interrupted';
+    // A bug in teqlctl: no later batch is touched by it (a review found them run after one).
+    else if (r.exitCode === ExitCode.internal) stop = 'teqlctl met an internal error (a bug)';
     else if (/^not applied: the plan was not approved/.test(r.summary)) stop = 'its plan was not approved';
     // A later play's question left unanswered before the earlier plays' timers (approval-deadline.ts): as a no.
     else if (/^not applied: no answer by /.test(r.summary)) stop = 'its plan was not approved in time';
@@ -84,6 +86,7 @@ function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop
   const good = judged.filter((b) => b.error === undefined).length;
   const codes = reports.map((r) => r.exitCode);
   const exitCode = codes.includes(ExitCode.rollbackIncomplete) ? ExitCode.rollbackIncomplete
+    : codes.includes(ExitCode.internal) ? ExitCode.internal
     : codes.includes(ExitCode.interrupted) || ended === 'interrupted' ? ExitCode.interrupted
     : good === judged.length ? (ended === 'declined' ? ExitCode.refused : ExitCode.ok)
     : good > 0 ? ExitCode.someBundlesFailed

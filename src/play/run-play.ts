@@ -82,6 +82,9 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     return { runId: run.runId, exitCode, check: opts.check, hosts: [...run.reports.values()], bundles, summary, ...(opts.log.file ? { logFile: opts.log.file } : {}) };
   };
   opts.log.note(`run ${run.runId} started: ${loaded.playbookFile} on ${names.join(', ')}${opts.check ? ' (check mode)' : ''}`);
+  // A batch of `serial:` starts undecided, whatever the batch before it became.
+  opts.onPhase?.(false);
+  let decided = false;
   try {
     await connectAll(run, loaded, names);
     // The apply waves of the run so far (the first play's timers run until the last play is confirmed), said once.
@@ -125,7 +128,8 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     if (!opts.check) {
       await holdFor('confirm', opts.holds?.confirmSec, opts);
       await confirmAll(run);
-      opts.onDecided?.(run.background.length > 0);
+      decided = true;
+      opts.onPhase?.(true, run.background.length > 0);
     }
     await waitBeside(run);
     const end = outcome(run, opts.check ? 'check mode: nothing was changed' : 'converged and verified');
@@ -134,6 +138,10 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
   } catch (err) {
     // A signal, a refused approval: every bundle still standing ends here, rolled back if it changed.
     const failure = toFailure(err, opts.log);
+    // Decided (every router still standing confirmed, its lock freed): a bug in what follows (the
+    // report, the last wait) undoes nothing: each router stays as the recap says (a review found
+    // confirmed routers rolled back without their locks).
+    if (decided) return afterDecided(run, failure, report);
     for (const u of run.domains.units) run.domains.fail(u.name, { stage: failure.stage, message: failure.message });
     run.domains.takeNew();
     const hosts = touchedHosts(run);
@@ -157,6 +165,12 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     const fresh = [...run.fresh].map(([h, p]) => ((c) => (run.stalled.has(h) ? Promise.resolve() : c))(p.then((t) => t.close()).catch(() => undefined)));
     await Promise.all([...run.sessions.values()].map((s) => s.transport.close().catch(() => undefined)).concat(fresh));
   }
+}
+
+/** A failure once the run was decided: nothing is undone, each router stays as its report says. */
+function afterDecided(run: RunState, failure: RunFailure, report: (exitCode: number, summary: string) => RunReport): RunReport {
+  run.opts.log.note(`after the run was decided: ${failure.message}`);
+  return report(failure.exitCode, `${failure.message}; it came after the run was decided: nothing was undone, each router stays as the recap says`);
 }
 
 /**

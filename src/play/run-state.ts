@@ -49,11 +49,11 @@ export interface PlayOptions {
   /** Told when a debug hold begins (the CLI says it on stderr). */
   onHold?: (point: string, sec: number) => void;
   /**
-   * Told once the run is decided: every router still standing confirmed, before the run waits for
-   * the rollbacks beside it (`waiting`: some were started). A signal from then on has nothing left
-   * to roll back, and says so (the CLI's message).
+   * Told when a run (a batch of `serial:`) starts, undecided, and once it is decided: every router
+   * still standing confirmed, before the run waits for the rollbacks beside it (`waiting`: some
+   * were started). A signal while decided has nothing left to roll back, and says so (the CLI's message).
    */
-  onDecided?: (waiting: boolean) => void;
+  onPhase?: (decided: boolean, waiting?: boolean) => void;
 }
 
 /** Where a run waits when a test asks it to (`--debug-hold POINT:SECONDS`), so a fault can be injected there. */

@@ -180,7 +180,7 @@ describe.concurrent('the cut', () => {
       const started = Date.now();
       // The run is decided (a signal now has nothing left to roll back) while that rollback still runs.
       const decided: Array<{ waiting: boolean; rolledBack: boolean }> = [];
-      const r = await f.run({ onDecided: (waiting) => decided.push({ waiting, rolledBack: router.kinds().at(-1) === 'rollback' }) });
+      const r = await f.run({ onPhase: (now, waiting = false) => void (now && decided.push({ waiting, rolledBack: router.kinds().at(-1) === 'rollback' })) });
       expect(r.exitCode, r.summary).toBe(ExitCode.someBundlesFailed);
       expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'converged']);
       expect(decided).toEqual([{ waiting: true, rolledBack: false }]);

@@ -181,6 +181,18 @@ describe('serial and max_fail_percentage: batches of sites', () => {
     expect((await g.run({ approve: async () => ++asked2 === 1 })).exitCode).toBe(ExitCode.verifyFailed);
   });
 
+  it('a bug in a batch (exit 1) stops the batches after it and keeps its code, not 10 (a review found later batches run)', async () => {
+    const f = fleet(['serial: 1']);
+    let started = 0;
+    // Batch 2's routers are changed, then teqlctl fails (before its checks): rolled back, exit 1.
+    const r = await f.run({ onPhase: (decided) => void (decided || ++started), holds: { verifySec: 1 }, onHold: () => { if (started === 2) throw new TypeError('boom'); } });
+    expect(started).toBe(2);
+    expect(r.exitCode, r.summary).toBe(ExitCode.internal);
+    expect(r.bundles.map((b) => b.status)).toEqual(['converged', 'rolled back', 'not run']);
+    for (const h of ['pair0002_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds()).toEqual([]);
+    expect(r.summary.split('\n').at(-1)).toBe('batches 3 to 3 not started (1 bundle(s), as they were): teqlctl met an internal error (a bug)');
+  });
+
   it('the last batch declined: exit 8 too, the batches before it confirmed', async () => {
     const f = fleet(['serial: 2']);
     let asked = 0;

@@ -188,6 +188,18 @@ describe('a run against the replayed lab', () => {
     expect(r.hosts.map((h) => h.status)).toEqual(['rolled back', 'rolled back']);
   });
 
+  it('a bug once the run is decided (both routers confirmed, their locks freed) undoes nothing: exit 1, each router as the recap says (a review found them rolled back without their locks)', async () => {
+    const lab = replayedLab();
+    const r = await lab.run({ onPhase: (decided) => { if (decided) throw new TypeError('report failed'); } });
+    expect(r.exitCode).toBe(ExitCode.internal);
+    expect(r.summary).toBe('internal error (a bug in teqlctl, its stack in the run log): report failed; it came after the run was decided: nothing was undone, each router stays as the recap says');
+    for (const router of Object.values(lab.routers)) {
+      expect(router.kinds().slice(-2)).toEqual(['confirm', 'release']);
+      expect(router.state).toBe('converged');
+    }
+    expect(r.hosts.map((h) => h.status)).toEqual(['changed', 'changed']);
+  });
+
   it('a failed step stops the apply and rolls back what ran, on both routers (exit 4)', async () => {
     const lab = replayedLab();
     // Step 0 runs, step 1 fails: the script stops there, the router keeps step 0 only.
