@@ -31,6 +31,7 @@ import { dirname } from 'node:path';
 import type { VarLayer } from './scope.js';
 import type { ConnectionSpec, Inventory, LoadedPlay, LoadedRun, TaskInstance } from './types.js';
 import type { Bundle } from './bundle-types.js';
+import { checkLimitedPersist, checkPersistingPlays } from './persist-plays.js';
 
 export type * from './types.js';
 export type * from './bundle-types.js';
@@ -126,6 +127,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   checkSameTarget(inventory, new Set(plays.flatMap((p) => p.hosts)), problems);
   checkBatching(plays, problems);
   if (selection) checkLimitedPersist(plays, bundles, new Set(selection.selected), problems);
+  checkPersistingPlays(plays, problems);
   checkAddresses(placed, problems);
   checkSlaves(placed, problems);
   checkTaskConflicts(placed, problems);
@@ -136,21 +138,6 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const yaml11 = yaml11Note(mark);
   const notes = [...ansibleConfigNotes(process.env, process.cwd(), homedir()), ...inventoryNotes, ...(yaml11 ? [yaml11] : []), ...(selection?.notes ?? []), ...unreadNotes];
   return { inventory, playbookFile, plays, bundles, ...(selection ? { selectedBundles: selection.selected } : {}), ...(notes.length > 0 ? { notes } : {}) };
-}
-
-/**
- * A host that --limit runs for some of its bundles only must not write its boot configuration:
- * the boot files describe all of its bundles at once, and would lose the others'.
- */
-function checkLimitedPersist(plays: readonly LoadedPlay[], bundles: readonly Bundle[], selected: ReadonlySet<string>, problems: Problems): void {
-  for (const play of plays) {
-    for (const [host, tasks] of play.tasks) {
-      const left = bundles.filter((b) => !selected.has(b.name) && b.ends.some((e) => e.host === host)).map((b) => b.name);
-      const persisting = tasks.find((t) => t.persist);
-      if (left.length === 0 || !persisting) continue;
-      problems.add(`--limit runs ${host} for some of its bundles only (not ${left.join(', ')}), and task "${persisting.name}" writes its boot configuration, which describes all of its bundles: the others would be dropped from it`, persisting.pos, `add the other ends to --limit (${host} itself selects all of its bundles), or run without persist`);
-    }
-  }
 }
 
 /** A run goes batch by batch through all of its plays: their serial and max_fail_percentage must agree. */

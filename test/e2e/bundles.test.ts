@@ -165,7 +165,7 @@ describe('two bundles per router: the bundle is the failure domain', () => {
       writeFileSync(other, teql0Only(inventory, 'teql1'));
       const refused = await play(other, ['--yes', '-e', 'teql_persist=true']);
       expect(refused.code, refused.stdout + refused.stderr).toBe(8);
-      expect(refused.stdout + refused.stderr).toMatch(/router_a: .*its boot configuration \(\/etc\/teqlctl\/boot\.sh\) also brings back teql0, which no task of this run configures/);
+      expect(refused.stdout + refused.stderr).toMatch(/router_a: .*its boot configuration \(\/etc\/teqlctl\/boot\.sh\) also brings back teql0, which no persisting task of this play configures/);
       expect(await Promise.all(ROUTERS.map((router) => readState(router)))).toEqual(states);
     } finally {
       await labCli(['restore', 'b', '--link', '3']);

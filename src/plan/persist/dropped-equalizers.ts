@@ -17,14 +17,15 @@ export function bootEqualizers(facts: Facts): string[] {
   return [...new Set(script.content.match(/(?<![\w.-])teql\d+(?![\w.-])/g) ?? [])].sort();
 }
 
-/** Refuses a boot configuration that would drop an equalizer no task of this run configures or removes. */
+/** Refuses a boot configuration that would drop an equalizer no persisting task of the play configures or removes. */
 export function refuseDroppedEqualizers(host: string, tasks: readonly TaskInstance[], facts: Facts, task: { name: string; pos: TaskInstance['pos'] }): void {
-  const covered = new Set(tasks.filter((t) => t.module === 'teql').map((t) => (t.args as { device: string }).device));
+  // The boot files are the persisting tasks' alone (boot-model.ts): a teql task without persist brings nothing back.
+  const covered = new Set(tasks.filter((t) => t.module === 'teql' && t.persist).map((t) => (t.args as { device: string }).device));
   const dropped = bootEqualizers(facts).filter((d) => !covered.has(d));
   if (dropped.length === 0) return;
   const them = dropped.join(', ');
   throw new RefusedError(
-    `${host}: ${task.pos.file}:${task.pos.line}:${task.pos.col}: task "${task.name}": its boot configuration (${BOOT_SCRIPT}) also brings back ${them}, which no task of this run configures: rewritten for this run's bundles alone, it would drop ${them} at the next restart (a bundle then up on its other end alone); nothing was changed`,
-    `run every bundle of ${host} from one inventory and playbook (its boot files describe them all at once); to retire ${them}, tear its bundle down with playbooks/teardown.yml; or leave persist off for ${host} in this run`,
+    `${host}: ${task.pos.file}:${task.pos.line}:${task.pos.col}: task "${task.name}": its boot configuration (${BOOT_SCRIPT}) also brings back ${them}, which no persisting task of this play configures: rewritten for this play's bundles alone, it would drop ${them} at the next restart (a bundle then up on its other end alone); nothing was changed`,
+    `run every bundle of ${host} from one inventory and playbook, its persisting tasks in one play (its boot files describe them all at once); to retire ${them}, tear its bundle down with playbooks/teardown.yml; or leave persist off for ${host} in this run`,
   );
 }

@@ -35,7 +35,7 @@ describe('a boot configuration that brings back an equalizer no task of the run 
   it('refuses a persisting run, before any change, naming the equalizer and what to do', () => {
     const run = () => planHost('router_a', tasksOf('playbooks/teql.yml', PERSIST), persisted(true));
     expect(run).toThrow(RefusedError);
-    expect(run).toThrow(/^router_a: .*teql\.yml:\d+:\d+: task "boot configuration \(persist, from ".*"\)": its boot configuration \(\/etc\/teqlctl\/boot\.sh\) also brings back teql1, which no task of this run configures: rewritten for this run's bundles alone, it would drop teql1 at the next restart/);
+    expect(run).toThrow(/^router_a: .*teql\.yml:\d+:\d+: task "boot configuration \(persist, from ".*"\)": its boot configuration \(\/etc\/teqlctl\/boot\.sh\) also brings back teql1, which no persisting task of this play configures: rewritten for this play's bundles alone, it would drop teql1 at the next restart/);
     // A teardown of teql0's bundle alone would remove the boot files, teql1's part with them.
     expect(() => planHost('router_a', tasksOf('playbooks/teardown.yml'), persisted(true))).toThrow(/also brings back teql1/);
   });
