@@ -43,12 +43,11 @@ export function configFile(env: NodeJS.ProcessEnv, cwd: string, home: string, sy
   return undefined;
 }
 
-/** Python's expandvars(expanduser(p)) made absolute (Ansible's unfrackpath): `~`, `$VAR`, `${VAR}`. */
+/** Python's expanduser(expandvars(p)) made absolute (Ansible's unfrackpath): `$VAR`, `${VAR}`, then `~`. */
 function expandedPath(p: string, env: NodeJS.ProcessEnv, cwd: string, home: string): string {
-  const user = p === '~' || p.startsWith('~/') ? home + p.slice(1) : p;
   // An unset variable stays as written, as in Python.
-  const vars = user.replace(/\$(\w+|\{([^}]*)\})/g, (all, name: string, braced?: string) => env[braced ?? name] ?? all);
-  return resolve(cwd, vars);
+  const vars = p.replace(/\$(\w+|\{([^}]*)\})/g, (all, name: string, braced?: string) => env[braced ?? name] ?? all);
+  return resolve(cwd, vars === '~' || vars.startsWith('~/') ? home + vars.slice(1) : vars);
 }
 
 function isFolder(p: string): boolean {
@@ -89,14 +88,15 @@ export function configEntries(text: string, file: string): ConfigEntry[] {
   text.split(/\r?\n/).forEach((line, i) => {
     if (/^\s*[#;]/.test(line) || line.trim() === '') return;
     const indent = /^\s*/.exec(line)![0].length;
-    const header = /^\[([^\]]+)\]/.exec(line);
+    // A deeper line continues the option before it; any other line may be a header, indented too.
+    if (last && indent > last.indent) {
+      last.entry.value = `${last.entry.value} ${line.replace(/\s+;.*$/, '').trim()}`.trim();
+      return;
+    }
+    const header = /^\[([^\]]+)\]/.exec(line.trim());
     if (header) {
       section = header[1]!.trim();
       last = undefined;
-      return;
-    }
-    if (last && indent > last.indent) {
-      last.entry.value = `${last.entry.value} ${line.replace(/\s+;.*$/, '').trim()}`.trim();
       return;
     }
     const m = /^\s*([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line);

@@ -4,6 +4,7 @@ import type { Facts } from '../gather/facts.js';
 import { parseFacts } from '../gather/parse-facts.js';
 import { parseSteps } from '../apply/script.js';
 import { lockHeldBy, lockUnusable } from '../router/lock.js';
+import { OPEN_RUN_MARKER } from '../router/open-runs.js';
 import { ARM_FAILED_MARKER, fromMarkerLine, STALE_MARKER } from '../router/markers.js';
 import type { Change } from '../plan/types.js';
 import type { Op } from '../plan/ops.js';
@@ -46,6 +47,9 @@ const failedStep = (e: JournalEntry) => `\`${e.command}\` failed (exit ${e.code}
 export function readApply(host: string, batch: number, ops: Op[], steps: Array<{ undo: Op[]; change: Change }>, res: { code: number; stdout: string; stderr: string }, bundles: ReadonlyArray<string | undefined> = []): ApplyResult {
   const locked = lockHeldBy(res.stdout);
   if (locked !== undefined) return { entries: [], locked };
+  // Another run of this boot not ended, its lock gone (router/open-runs.ts): refused, nothing changed.
+  const open = new RegExp(`^${OPEN_RUN_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
+  if (open !== undefined) return { entries: [], armFailed: open };
   const unusable = lockUnusable(res.stdout);
   if (unusable !== undefined) return { entries: [], armFailed: unusable };
   if (fromMarkerLine(res.stdout, STALE_MARKER) !== undefined) return { entries: [], stale: true };

@@ -9,7 +9,7 @@ import { movedSince } from '../rollback/drift.js';
 import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
 import { NOT_CONFIRMED_MARKER, ROLLBACK_DECIDED_MARKER, stillConfirmedLines, undoRunScript } from '../deadman/undo-run-script.js';
 import { lockHeldBy, lockUnusable, releaseLockLine, takeLockScript } from '../router/lock.js';
-import { refuseOpenRunLines } from '../router/open-runs.js';
+import { OPEN_RUN_MARKER, refuseOpenRunLines } from '../router/open-runs.js';
 import { notLatestThere } from './latest-run.js';
 import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
 import { LOCK_MARKER } from '../router/markers.js';
@@ -135,6 +135,8 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
       const res = await checked(t, 'lock', `${takeLockScript(o.lockId, o.owner)}\n${refuseOpenRunLines(o.lockId, releaseLockLine(o.lockId))}\n${stillConfirmedLines(runId, releaseLockLine(o.lockId))}`, 'taking the lock', 'connect', [0, 3]);
       const held = lockHeldBy(res.stdout);
       if (held !== undefined) throw new RefusedError(`${c.host} is locked: ${held}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
+      const open = new RegExp(`^${OPEN_RUN_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
+      if (open !== undefined) throw new RefusedError(`${c.host}: ${open}; nothing was rolled back`, 'see `teqlctl status -i ...`');
       const gone = new RegExp(`^${NOT_CONFIRMED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
       if (gone !== undefined) throw new RefusedError(`${c.host}: run ${runId} is no longer confirmed there (${gone || 'no state'}): another rollback, or a dead-man, decided it after it was read; nothing was rolled back`, 'see `teqlctl status -i ...`');
       const unusable = lockUnusable(res.stdout);

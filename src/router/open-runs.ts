@@ -4,8 +4,7 @@
 // revert still undoes, removed that lock all the same: a run that took it then applied, and the
 // revert still running undid its changes beneath it, or its pings passed first and it confirmed
 // (found by a review, 2026-12-06). So a first arm, and `teqlctl rollback`'s lock, look under the
-// lock they just took for such a run, and refuse as a held lock does (nothing changed).
-import { LOCK_MARKER } from './markers.js';
+// lock they just took for such a run, and refuse (nothing changed).
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from './paths.js';
 import { shellQuote } from './shell-quote.js';
 
@@ -33,25 +32,37 @@ function scanLines(self: string, found: string, runs: string, bootId: string): s
     `  tq_orr=; tq_ort=; while IFS= read -r tq_orl || [ -n "$tq_orl" ]; do case $tq_orl in boot=*) tq_orr=\${tq_orl#boot=};; timeout=*) tq_ort=\${tq_orl#timeout=};; esac; done 2>/dev/null < "$tq_ord/meta"`,
     `  [ "$tq_orr" = "$tq_orb" ] || continue`,
     `  case $tq_ort in ''|*[!0-9]*) tq_ort=0;; esac; [ "$tq_orv" = pending ] || tq_ort=0`,
-    // Written within the bound? (find's -mmin, BusyBox's too; where find fails, it counts as recent.)
-    `  tq_orf=$(find "$tq_ors" -mmin -$(( (tq_ort + ${OPEN_RUN_GRACE_SEC} + 59) / 60 )) 2>/dev/null) || tq_orf=recent; [ -n "$tq_orf" ] || continue`,
+    `  ${writtenWithin('"$tq_ors"', `$(( tq_ort + ${OPEN_RUN_GRACE_SEC} ))`, 'tq_orf')}; [ -n "$tq_orf" ] || continue`,
     `  ${found}`,
     'done',
   ];
 }
 
+/**
+ * Shell: sets `$name` non-empty when `file` (a shell word) was written within `sec` seconds (a shell
+ * arithmetic word), by find's -mmin (BusyBox's too). Where find fails (a BusyBox built without
+ * -mmin), empty: the run counts as ended, as before these checks, rather than refuse every run
+ * until a restart.
+ */
+export function writtenWithin(file: string, sec: string, name: string): string {
+  return `${name}=$(find ${file} -mmin -$(( (${sec} + 59) / 60 )) 2>/dev/null) || ${name}=`;
+}
+
 /** What an open run's state is said as (an empty one: a power cut between its truncation and its write). */
 const STATE_WORDS = `\${tq_orv:-emptied}`;
 
+/** Said on the line that refuses a run for another run of this boot not ended, with why. */
+export const OPEN_RUN_MARKER = '@@teqlctl-open-run';
+
 /**
- * Shell: refuses (the lock's "held" marker, then `release`, exit 3) when another run of this boot has
+ * Shell: refuses (OPEN_RUN_MARKER and why, then `release`, exit 3) when another run of this boot has
  * not ended. `runs` and `bootId`: for tests only.
  */
 export function refuseOpenRunLines(self: string, release: string, runs = RUNS_DIR, bootId = BOOT_ID_FILE): string {
   return [
     'tq_orn=',
     ...scanLines(self, `tq_orn="$tq_ori ${STATE_WORDS}"; break`, runs, bootId),
-    `if [ -n "$tq_orn" ]; then ${release}; echo '${LOCK_MARKER} held'; echo "${openRunWords('${tq_orn%% *}', '${tq_orn#* }')}"; exit 3; fi`,
+    `if [ -n "$tq_orn" ]; then ${release}; echo "${OPEN_RUN_MARKER} ${openRunWords('${tq_orn%% *}', '${tq_orn#* }')}"; exit 3; fi`,
   ].join('\n');
 }
 
@@ -65,5 +76,5 @@ export function listOpenRunsLines(runs = RUNS_DIR, bootId = BOOT_ID_FILE): strin
  * expansions inside double quotes: the rest holds no character the shell would expand there).
  */
 export function openRunWords(id: string, state: string): string {
-  return `run ${id} is not ended here: ${state} (its dead-man may still revert it, or its undo still run; its lock ${LOCK_DIR} was removed meanwhile, by teqlctl unlock); wait until teqlctl status shows it ended, at most ${OPEN_RUN_GRACE_SEC} s after its last step (a pending one: its timer's seconds more), then run again`;
+  return `run ${id} is not ended here: ${state} (its dead-man may still revert it, or its undo still run, though its lock ${LOCK_DIR} is gone: removed by teqlctl unlock, or freed by an undo that could not record its end); wait until teqlctl status shows it ended, or ${OPEN_RUN_GRACE_SEC} s after its state was last written (a pending one: its timer's seconds more), then run again`;
 }

@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
 import { metaLine } from '../../src/deadman/run-meta.js';
 import { stillConfirmedLines } from '../../src/deadman/undo-run-script.js';
+import { OPEN_RUN_GRACE_SEC } from '../../src/router/open-runs.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import { PRUNED_FILE } from '../../src/deadman/prune-runs.js';
@@ -105,10 +106,12 @@ describe('the runs on a router, as status reads them', () => {
 
 describe('unlock', () => {
   /** The unlock script under dash over a lock held by a live pid (this test's) for a pending run. */
-  function unlockWith(lockBoot: string | undefined, force = false, start?: string, state = 'pending\n') {
+  function unlockWith(lockBoot: string | undefined, force = false, start?: string, state = 'pending\n', ageSec = 0) {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-unlock-'));
     mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
     writeFileSync(join(root, 'runs', 'r1', 'state'), state);
+    const at = Date.now() / 1000 - ageSec;
+    utimesSync(join(root, 'runs', 'r1', 'state'), at, at);
     mkdirSync(join(root, 'lock'));
     writeFileSync(join(root, 'lock', 'owner'), `run=r1\nowner=op@host\npid=${process.pid}\n${lockBoot === undefined ? '' : `boot=${lockBoot}\n`}${start === undefined ? '' : `start=${start}\n`}`);
     writeFileSync(join(root, 'boot-id'), 'this-boot\n');
@@ -144,10 +147,12 @@ describe('unlock', () => {
     for (const [state, words] of [['reverting\n', 'reverting'], ['rolling-back\n', 'rolling-back'], ['', '']]) {
       const r = unlockWith('this-boot', false, '1', state);
       expect([r.code, r.locked], r.out).toEqual([8, true]);
-      expect(r.out).toContain(`unlock: refused: run r1 is being undone (its state: ${words}); its undo frees the lock when it ends`);
+      expect(r.out).toContain(`unlock: refused: run r1 is being undone (its state: ${words}); its undo frees the lock when it ends (--force removes it anyway)`);
     }
     expect(unlockWith('this-boot', false, '1', 'reverted\n')).toMatchObject({ code: 0, locked: false });
     expect(unlockWith('this-boot', true, '1', 'reverting\n')).toMatchObject({ code: 0, locked: false });
+    // Written longer ago than an undo takes: its undo was killed (the OOM killer), nothing frees the lock but unlock.
+    expect(unlockWith('this-boot', false, '1', 'rolling-back\n', OPEN_RUN_GRACE_SEC + 120)).toMatchObject({ code: 0, locked: false });
   });
 
   it('removes a lock taken in an earlier boot: its pid is another process now, and its run\'s timer ended with that boot', () => {

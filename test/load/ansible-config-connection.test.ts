@@ -42,6 +42,9 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
       `${join(cwd, 'ansible.cfg')}:2:3: ${join(cwd, 'ansible.cfg')} sets remote_user ("bob"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
       `${join(cwd, 'ansible.cfg')}:4:2: ${join(cwd, 'ansible.cfg')} sets ssh_args ("-o ProxyJump=evil"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
     ]);
+    // An indented section header is a header (configparser's), unless it is deeper than an option before it (a continuation there too).
+    expect(refused('  [privilege_escalation]\nbecome = True\n', { r1: {} }).errors.map((e) => e.message)).toEqual([expect.stringContaining('sets become ("True")')]);
+    expect(refused('[defaults]\nforks = 5\n  [privilege_escalation]\nbecome = True\n', { r1: {} }).errors).toEqual([]);
     // A deeper line under an option still continues its value; a `#` after a value is part of it (Ansible's inline comments are `;`).
     expect(refused('[ssh_connection]\nssh_args = -C\n    -o ProxyJump=evil ; why\n', { r1: {} }).errors.map((e) => e.message)).toEqual([expect.stringContaining('sets ssh_args ("-C -o ProxyJump=evil")')]);
   });
@@ -57,6 +60,8 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
     expect(refuse({ ANSIBLE_CONFIG: cfgDir })).toEqual([join(cfgDir, 'ansible.cfg')]);
     expect(refuse({ ANSIBLE_CONFIG: '~/ansible.cfg' }, cwd, cfgDir)).toEqual([join(cfgDir, 'ansible.cfg')]);
     expect(refuse({ ANSIBLE_CONFIG: '${CFGDIR}/ansible.cfg', CFGDIR: cfgDir })).toEqual([join(cfgDir, 'ansible.cfg')]);
+    // Variables first, then ~ (a variable that holds ~/...).
+    expect(refuse({ ANSIBLE_CONFIG: '$D/ansible.cfg', D: '~' }, cwd, cfgDir)).toEqual([join(cfgDir, 'ansible.cfg')]);
     expect(refuse({ ANSIBLE_CONFIG: 'ansible.cfg' }, cfgDir)).toEqual([join(cfgDir, 'ansible.cfg')]);
     // A world-writable folder's ansible.cfg is skipped by Ansible: ~/.ansible.cfg is the one.
     const open = writeCase({ 'ansible.cfg': '[defaults]\nforks = 5\n' });

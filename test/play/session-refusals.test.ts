@@ -27,7 +27,7 @@ describe('a host refused from its facts alone', () => {
 
   it('another run of this boot not ended (its lock removed by unlock) refuses it, even a run that would change nothing (a review: it said converged, the pending dead-man then reverted it); its own does not; --check notes it', () => {
     const openRuns = [{ run: 'r0', state: 'pending' }];
-    expect(() => refuseSession('router_a', { ...pristineFacts(), openRuns }, 'r1', false)).toThrow(/^router_a: run r0 is not ended here: pending \(its dead-man may still revert it, or its undo still run; .*, then run again; nothing was changed$/);
+    expect(() => refuseSession('router_a', { ...pristineFacts(), openRuns }, 'r1', false)).toThrow(/^router_a: run r0 is not ended here: pending \(its dead-man may still revert it, or its undo still run, though its lock .*, then run again; nothing was changed$/);
     expect(() => refuseSession('router_a', { ...pristineFacts(), openRuns }, 'r0', false)).not.toThrow();
     expect(() => refuseSession('router_a', { ...pristineFacts(), openRuns }, 'r1', true)).not.toThrow();
     expect(checkNotes('router_a', { ...pristineFacts(), openRuns })).toMatch(/^ \(a run would be refused: run r0 is not ended here: pending /);
