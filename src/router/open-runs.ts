@@ -5,7 +5,8 @@
 // revert still running undid its changes beneath it, or its pings passed first and it confirmed
 // (found by a review, 2026-12-06). So a first arm, and `teqlctl rollback`'s lock, look under the
 // lock they just took for such a run, and refuse (nothing changed).
-import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from './paths.js';
+import { BOOT_ID_FILE, BOOT_LOCK_DIR, LOCK_DIR, RUNS_DIR } from './paths.js';
+import { PROC_START_FN, sameProcess } from './proc-start.js';
 import { shellQuote } from './shell-quote.js';
 
 /**
@@ -23,9 +24,14 @@ export const OPEN_RUN_GRACE_SEC = 300;
  * boot (an older teqlctl's), are not open here: no timer outlives a reboot, and the boot script
  * finishes an undo a restart cut. Builtins, and one `find` per open run found (its state's age).
  */
-function scanLines(self: string, found: string, runs: string, bootId: string): string[] {
+function scanLines(self: string, found: string, runs: string, bootId: string, bootLock: string): string[] {
   return [
     `tq_orb=; read -r tq_orb 2>/dev/null < ${shellQuote(bootId)}`,
+    // The boot script of this boot still running (its lock's holder alive): it may be finishing an
+    // undo a restart cut, of a run of an earlier boot (OpenRC's local.d and ifupdown's hook run
+    // after sshd is up). Said as a run of its own, "(boot)" (a review).
+    `${PROC_START_FN}; tq_obh=; tq_obb=; tq_obs=; { read -r tq_obh tq_obb; read -r tq_obs; } 2>/dev/null < ${shellQuote(`${bootLock}/holder`)}`,
+    `for tq_obx in 1; do if [ -n "$tq_obh" ] && [ -n "$tq_orb" ] && [ "$tq_obb" = "$tq_orb" ] && [ -d "/proc/$tq_obh" ] && ${sameProcess('$tq_obh', '$tq_obs')}; then tq_ori='(boot)'; tq_orv="the boot script still runs (pid $tq_obh), maybe undoing a run a restart cut"; ${found}; fi; done`,
     `[ -z "$tq_orb" ] || for tq_ors in ${shellQuote(runs)}/*/state; do`,
     `  [ -f "$tq_ors" ] || continue; tq_ord=\${tq_ors%/state}; tq_ori=\${tq_ord##*/}; [ "$tq_ori" = ${shellQuote(self)} ] && continue`,
     `  tq_orv=; read -r tq_orv 2>/dev/null < "$tq_ors"; case $tq_orv in pending|reverting|rolling-back|'') ;; *) continue;; esac`,
@@ -58,17 +64,17 @@ export const OPEN_RUN_MARKER = '@@teqlctl-open-run';
  * Shell: refuses (OPEN_RUN_MARKER and why, then `release`, exit 3) when another run of this boot has
  * not ended. `runs` and `bootId`: for tests only.
  */
-export function refuseOpenRunLines(self: string, release: string, runs = RUNS_DIR, bootId = BOOT_ID_FILE): string {
+export function refuseOpenRunLines(self: string, release: string, runs = RUNS_DIR, bootId = BOOT_ID_FILE, bootLock = BOOT_LOCK_DIR): string {
   return [
     'tq_orn=',
-    ...scanLines(self, `tq_orn="$tq_ori ${STATE_WORDS}"; break`, runs, bootId),
+    ...scanLines(self, `tq_orn="$tq_ori ${STATE_WORDS}"; break`, runs, bootId, bootLock).map((l) => (l.startsWith('[ -z "$tq_orb" ] ||') ? `[ -n "$tq_orn" ] || ${l}` : l)),
     `if [ -n "$tq_orn" ]; then ${release}; echo "${OPEN_RUN_MARKER} ${openRunWords('${tq_orn%% *}', '${tq_orn#* }')}"; exit 3; fi`,
   ].join('\n');
 }
 
 /** Shell: prints `<id> <state>` for each run of this boot that has not ended (the facts' section). */
-export function listOpenRunsLines(runs = RUNS_DIR, bootId = BOOT_ID_FILE): string {
-  return scanLines('', `printf '%s %s\\n' "$tq_ori" "${STATE_WORDS}"`, runs, bootId).join('\n');
+export function listOpenRunsLines(runs = RUNS_DIR, bootId = BOOT_ID_FILE, bootLock = BOOT_LOCK_DIR): string {
+  return scanLines('', `printf '%s %s\\n' "$tq_ori" "${STATE_WORDS}"`, runs, bootId, bootLock).join('\n');
 }
 
 /**

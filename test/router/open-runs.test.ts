@@ -3,7 +3,7 @@
 // may have been removed by `teqlctl unlock`. The scripts run in the shells routers have, over a
 // runs folder laid out in a temporary one.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +38,14 @@ function sh(shell: string[], script: string): { code: number; out: string } {
   }
 }
 
-const list = (shell: string[], root: string) => sh(shell, listOpenRunsLines(join(root, 'runs'), join(root, 'boot-id'))).out.trim().split('\n').filter(Boolean).sort();
+const list = (shell: string[], root: string) => sh(shell, listOpenRunsLines(join(root, 'runs'), join(root, 'boot-id'), join(root, 'boot-lock'))).out.trim().split('\n').filter(Boolean).sort();
+
+/** The boot script's lock as it records its holder: "pid boot\nstart\n". */
+function bootLock(root: string, pid: number, boot: string, start: string): void {
+  mkdirSync(join(root, 'boot-lock'), { recursive: true });
+  writeFileSync(join(root, 'boot-lock', 'holder'), `${pid} ${boot}\n${start}\n`);
+}
+const startOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19]!;
 
 /** The first arm's check, freeing a stand-in lock folder as the arm frees its lock. */
 function arm(shell: string[], root: string, self = 'mine') {
@@ -83,6 +90,18 @@ describe.each(SHELLS)('%s: runs of this boot not ended', (...shell) => {
     // BusyBox sh runs its own find applet before PATH: the stand-in is a function there.
     const asFunction = `find() { echo "find: unrecognized: -mmin" >&2; return 1; }\n${listOpenRunsLines(join(root, 'runs'), join(root, 'boot-id'))}`;
     expect(sh(shell, shell[0] === 'busybox' ? asFunction : script).out).toBe('');
+  });
+
+  it('lists the boot script of this boot while it runs (it may be undoing a run a restart cut); not one gone, nor one of an earlier boot', () => {
+    const live = layout({});
+    bootLock(live, process.pid, 'this-boot', startOf(process.pid));
+    expect(list(shell, live)).toEqual([`(boot) the boot script still runs (pid ${process.pid}), maybe undoing a run a restart cut`]);
+    const reused = layout({});
+    bootLock(reused, process.pid, 'this-boot', '1');
+    expect(list(shell, reused)).toEqual([]);
+    const earlier = layout({});
+    bootLock(earlier, process.pid, 'an-earlier-boot', startOf(process.pid));
+    expect(list(shell, earlier)).toEqual([]);
   });
 
   it('refuses a first arm as a held lock, naming the run, the lock freed; arms past its own folder or an ended run', () => {
