@@ -21,15 +21,23 @@ interface Read {
 const BUNDLE_KEYS = ['peer', 'device', 'slaves', 'link_addresses', 'address'];
 
 /** A variable rendered, with its place; undefined when unset or when its template fails (reported where it is used). */
-function read(scope: VarScope, name: string): Read | undefined {
+/**
+ * A bundle variable as the play reads it. A template that fails (a variable it names is undefined)
+ * is said at the variable: it read as unset, and the first word was a consequence said elsewhere
+ * ("router_b names router_a, but router_a does not name router_b back"; a review). `broken` then
+ * takes '*': the host's peers are not known, and no other host is told it is not named back.
+ */
+function read(scope: VarScope, name: string, at: { host: string; problems: Problems; broken?: Set<string> }): Read | undefined {
   const origin = scope.origin(name);
   if (!origin) return undefined;
   try {
     const found = scope.lookup(name);
     return found.found ? { value: found.value, place: { name, pos: origin.pos } } : undefined;
   } catch (err) {
-    if (err instanceof ExprError) return undefined;
-    throw err;
+    if (!(err instanceof ExprError)) throw err;
+    at.problems.add(`${name} of host ${at.host}: ${err.message}`, origin.pos, err.hint);
+    at.broken?.add('*');
+    return undefined;
   }
 }
 
@@ -79,8 +87,8 @@ const lanNetworkCheck = (v: string): string | undefined => (v === 'default' ? un
 
 /** The facts every form shares: the host's network and its address there. */
 function lanFacts(scope: VarScope, problems: Problems, host: string): Pick<BundleEnd, 'lanNetwork' | 'lanAddress' | 'at'> {
-  const net = read(scope, 'lan_network');
-  const addr = read(scope, 'lan_address');
+  const net = read(scope, 'lan_network', { host, problems });
+  const addr = read(scope, 'lan_address', { host, problems });
   const netText = text(net);
   const why = net && (netText === undefined ? 'lan_network must be a network such as 192.0.2.0/24, or default' : lanNetworkCheck(netText));
   if (why) problems.add(`lan_network of host ${host}: ${why}`, net!.place.pos, 'write the network behind this router with its prefix length, e.g. 192.0.2.0/24');
@@ -98,14 +106,15 @@ function lanFacts(scope: VarScope, problems: Problems, host: string): Pick<Bundl
 
 /** The one end described by the host's own variables (teql_slaves, link_addresses, teql_address, teql_device). */
 function hostEnd(host: string, scope: VarScope, peer: string, declared: EndDraft['declared'], pos: SourcePos, problems: Problems): EndDraft {
-  const slaves = read(scope, 'teql_slaves');
-  const links = read(scope, 'link_addresses');
-  const address = read(scope, 'teql_address');
-  const device = read(scope, 'teql_device');
-  const peerNetwork = read(scope, 'peer_network');
+  const slaves = read(scope, 'teql_slaves', { host, problems });
+  const links = read(scope, 'link_addresses', { host, problems });
+  const address = read(scope, 'teql_address', { host, problems });
+  const device = read(scope, 'teql_device', { host, problems });
+  const peerNetwork = read(scope, 'peer_network', { host, problems });
   const lan = lanFacts(scope, problems, host);
   const slaveList = strings(slaves?.value) ?? [];
-  if (declared === 'teql_peer' && !slaves) problems.add(`host ${host} names a teql_peer but sets no teql_slaves`, pos, 'list the links of the bundle in wiring order: teql_slaves: [eth1, eth2]');
+  // Set, but its template failed: said at it already (read).
+  if (declared === 'teql_peer' && !slaves && !scope.origin('teql_slaves')) problems.add(`host ${host} names a teql_peer but sets no teql_slaves`, pos, 'list the links of the bundle in wiring order: teql_slaves: [eth1, eth2]');
   const linksWhy = declared === 'teql_peer' && slaves && links ? linkAddressesProblem(slaveList, links.value, false) : undefined;
   if (linksWhy) problems.add(`host ${host}: ${linksWhy}`, links!.place.pos, 'give each slave of teql_slaves one entry: link_addresses: [{ dev: eth1, address: 10.0.0.0/31 }, ...]');
   return {
@@ -157,8 +166,8 @@ function bundleEntry(host: string, entry: unknown, i: number, place: FactPlace, 
  * are not well formed (their own problem is said): the peer's end is not "not named back".
  */
 export function readEnds(host: string, scope: VarScope, problems: Problems, broken?: Set<string>): EndDraft[] {
-  const peer = read(scope, 'teql_peer');
-  const list = read(scope, 'teql_bundles');
+  const peer = read(scope, 'teql_peer', { host, problems, broken });
+  const list = read(scope, 'teql_bundles', { host, problems, broken });
   if (peer && list) {
     problems.add(`host ${host} sets both teql_peer and teql_bundles`, list.place.pos, 'use teql_peer for one bundle, teql_bundles for several (a hub): not both');
     return [];
@@ -183,7 +192,7 @@ export function readEnds(host: string, scope: VarScope, problems: Problems, brok
       return end ?? [];
     });
   }
-  const peerTeql = read(scope, 'peer_teql_address');
+  const peerTeql = read(scope, 'peer_teql_address', { host, problems });
   const ip = valid(text(peerTeql), checkIPv4);
   if (!peerTeql || ip === undefined) return [];
   return [{ ...hostEnd(host, scope, '', 'peer_teql_address', peerTeql.place.pos, problems), peerTeqlAddress: ip }];

@@ -38,7 +38,7 @@ export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) 
         // Several bundles between the same two hosts pair up in the order they are written.
         const back = other.find((o) => !paired.has(o) && o.declared !== 'peer_teql_address' && o.peer === host);
         if (back) pair(end, back);
-        else if (!broken.get(end.peer)?.has(host)) problems.add(`${where} of host ${host} names ${end.peer}, but ${end.peer} does not name ${host} back${namedBy(other)}`, end.pos, `add teql_peer: ${host} to ${end.peer} (or an entry with peer: ${host} to its teql_bundles); a bundle is declared on both of its ends`);
+        else if (!broken.get(end.peer)?.has(host) && !broken.get(end.peer)?.has('*')) problems.add(`${where} of host ${host} names ${end.peer}, but ${end.peer} does not name ${host} back${namedBy(other)}`, end.pos, `add teql_peer: ${host} to ${end.peer} (or an entry with peer: ${host} to its teql_bundles); a bundle is declared on both of its ends`);
       }
     }
   }
