@@ -38,7 +38,14 @@ export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) 
         // Several bundles between the same two hosts pair up in the order they are written.
         const back = other.find((o) => !paired.has(o) && o.declared !== 'peer_teql_address' && o.peer === host);
         if (back) pair(end, back);
-        else if (!broken.get(end.peer)?.has(host) && !broken.get(end.peer)?.has('*')) problems.add(`${where} of host ${host} names ${end.peer}, but ${end.peer} does not name ${host} back${namedBy(other)}`, end.pos, `add teql_peer: ${host} to ${end.peer} (or an entry with peer: ${host} to its teql_bundles); a bundle is declared on both of its ends`);
+        else if (!broken.get(end.peer)?.has(host) && !broken.get(end.peer)?.has('*')) {
+          // It names this host back, for an earlier bundle: this is one more between the two (a
+          // review found "does not name hub back (it names hub)").
+          const mine = ends.filter((e) => e.declared !== 'peer_teql_address' && e.peer === end.peer).length;
+          const theirs = other.filter((o) => o.declared !== 'peer_teql_address' && o.peer === host).length;
+          if (theirs > 0) problems.add(`${where} of host ${host} names ${end.peer} for ${mine} bundles, but ${end.peer} names ${host} back for ${theirs}: this one has no other end`, end.pos, `give ${end.peer} one teql_bundles entry with peer: ${host} per bundle between the two (in the same order), or remove this one`);
+          else problems.add(`${where} of host ${host} names ${end.peer}, but ${end.peer} does not name ${host} back${namedBy(other)}`, end.pos, `add teql_peer: ${host} to ${end.peer} (or an entry with peer: ${host} to its teql_bundles); a bundle is declared on both of its ends`);
+        }
       }
     }
   }
