@@ -38,7 +38,9 @@ export interface InventoryTree {
 }
 
 // Characters that mean something in host patterns, or Ansible host ranges (web[01:10]); invisible ones.
-const BAD_NAME = /[\s,:!&*?[\]]/u;
+// `/` too: Ansible reads group_vars/a/b.yml for a group "a/b" (a path), teqlctl read nothing for it
+// and said group_vars/a names no group (a review): refused, as a name that is a path.
+const BAD_NAME = /[\s,:!&*?[\]/]/u;
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
 export function newTree(): InventoryTree {
@@ -119,7 +121,7 @@ export function validName(name: string, what: string, pos: SourcePos, problems: 
   if (name === '' || (BAD_NAME.test(name) && !v6) || invisible !== undefined || name.length > MAX_NAME_CHARS) {
     const hint = invisible !== undefined ? `the name holds an invisible character (${codePoint(invisible)}); retype it`
       : name.length > MAX_NAME_CHARS ? `names are at most ${MAX_NAME_CHARS} characters`
-      : `names may not contain whitespace or , : ! & * ? [ ] (they mean something in host patterns)${what === 'host' ? '; an IPv6 address may be a host name as it is (2001:db8::1, or [2001:db8::1]:2222 with a port), or give the host a name and set ansible_host' : ''}`;
+      : `names may not contain whitespace or , : ! & * ? [ ] (they mean something in host patterns), nor / (group_vars/ and host_vars/ would read it as a folder)${what === 'host' ? '; an IPv6 address may be a host name as it is (2001:db8::1, or [2001:db8::1]:2222 with a port), or give the host a name and set ansible_host' : ''}`;
     problems.add(`invalid ${what} name ${shown(name)}`, pos, hint);
     return false;
   }
