@@ -44,7 +44,7 @@ export function parseGuarded(text: string, lines: LineCounter, options: ParseOpt
         continue;
       }
       // As parseDocument says it, and stops there.
-      doc.errors.push(new YAMLParseError(next.range.slice(0, 2) as [number, number], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      doc.errors.push(new YAMLParseError(next.range.slice(0, 2) as [number, number], 'MULTIPLE_DOCS', 'the file holds a second YAML document here (Ansible reads one per file)'));
       break;
     }
   } catch (err) {
