@@ -74,7 +74,8 @@ function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: 
   if (task.name) {
     const n = rendered(y, task.name.node, task.name.text, [], scope, host, problems, 'name');
     if (n === FAILED) return undefined;
-    name = textOf(y, task.name.node, n, host, problems) ?? task.module;
+    // An empty name (or one that renders empty: "{{ none }}") is no name: the module's, as Ansible shows it.
+    name = textOf(y, task.name.node, n, host, problems) || task.module;
   }
   if (item !== NO_ITEM) name += ` (${compact(item)})`;
 

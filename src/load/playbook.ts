@@ -100,7 +100,8 @@ function readPlay(y: YamlFile, raw: Node | null, problems: Problems): PlayShape 
   if (!ok) return undefined;
   const patternText = Array.isArray(hosts) ? hosts.join(',') : String(hosts);
   return {
-    name: nameValue === null || nameValue === undefined ? patternText : String(nameValue),
+    // No name, or an empty one: the hosts pattern names the play, as Ansible shows it.
+    name: nameValue === null || nameValue === undefined || nameValue === '' ? patternText : String(nameValue),
     pos,
     hosts: hosts as string | string[],
     hostsPos: posOf(y, hostsNode),

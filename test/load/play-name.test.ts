@@ -22,4 +22,18 @@ describe('a play name', () => {
     const dir = writeCase({ 'inventory.yml': INVENTORY, 'playbook.yml': `- name: "{ a: 1 }"\n  hosts: all\n${TASKS}- name: 7\n  hosts: all\n${TASKS}- hosts: all\n${TASKS}` });
     expect(loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml')).plays.map((p) => p.name)).toEqual(['{ a: 1 }', '7', 'all']);
   });
+
+  it('that is empty is no name: the hosts pattern for a play, the module for a task, as Ansible shows them (they listed blank, a review)', () => {
+    const dir = writeCase({ 'inventory.yml': INVENTORY, 'playbook.yml': '- name: ""
+  hosts: all
+  tasks:
+    - name: ""
+      ping: { to: 192.0.2.1 }
+    - name:
+      ping: { to: 192.0.2.2 }
+' });
+    const run = loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'));
+    expect(run.plays.map((p) => p.name)).toEqual(['all']);
+    expect(run.plays[0]!.tasks.get('r1')!.map((t) => t.name)).toEqual(['ping', 'ping']);
+  });
 });
