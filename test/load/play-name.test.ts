@@ -24,14 +24,7 @@ describe('a play name', () => {
   });
 
   it('that is empty is no name: the hosts pattern for a play, the module for a task, as Ansible shows them (they listed blank, a review)', () => {
-    const dir = writeCase({ 'inventory.yml': INVENTORY, 'playbook.yml': '- name: ""
-  hosts: all
-  tasks:
-    - name: ""
-      ping: { to: 192.0.2.1 }
-    - name:
-      ping: { to: 192.0.2.2 }
-' });
+    const dir = writeCase({ 'inventory.yml': INVENTORY, 'playbook.yml': '- name: ""\n  hosts: all\n  tasks:\n    - name: ""\n      ping: { to: 192.0.2.1 }\n    - name:\n      ping: { to: 192.0.2.2 }\n' });
     const run = loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'));
     expect(run.plays.map((p) => p.name)).toEqual(['all']);
     expect(run.plays[0]!.tasks.get('r1')!.map((t) => t.name)).toEqual(['ping', 'ping']);
