@@ -49,6 +49,14 @@ describe('readSshArgs: the ssh options teqlctl maps', () => {
     }
   });
 
+  it('a jump host is held to ansible_host\'s rules: not an option, not an address a resolver reads otherwise; nor a user starting with - (they passed, a review)', () => {
+    for (const jump of ['-oProxyCommand=id', '010.0.0.1', '127.1', 'admin@-x', 'ok,-x']) {
+      expect(read(`-J ${jump}`), jump).toMatchObject({ ok: false, why: expect.stringContaining('is not [user@]host[:port]') });
+      expect(read(`-o ProxyJump=${jump}`), jump).toMatchObject({ ok: false });
+    }
+    expect(read('-J admin@bastion:2222,10.0.0.1,[2001:db8::1]:22')).toMatchObject({ proxyJump: 'admin@bastion:2222,10.0.0.1,[2001:db8::1]:22' });
+  });
+
   it('a -J after -o ProxyJump is refused, as ssh stops there; a -o ProxyJump after -J loses to it, as in ssh (a review)', () => {
     for (const texts of [['-o ProxyJump=a -J b'], ['-o ProxyJump=a', '-J b'], ['-o ProxyJump=none -J b']]) {
       expect(read(...texts)).toMatchObject({ ok: false, why: expect.stringMatching(/^-J b after -o ProxyJump=(a|none): ssh permits a single -J option/) });
