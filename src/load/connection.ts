@@ -159,7 +159,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   const address = either('ansible_host', text);
   // Without ansible_host the name is the address, handed to ssh as ansible_host would be: the same
   // rules (010.0.0.1, 127.1, admin@r1 as names passed until 2026-12-06, a review).
-  const nameProblem = address === undefined && read('ansible_host') === undefined && read('ansible_ssh_host') === undefined ? hostShape(hostName) : undefined;
+  const nameProblem = address === undefined && read('ansible_host') == null && read('ansible_ssh_host') == null ? hostShape(hostName) : undefined;
   if (nameProblem) problems.add(`host ${hostName}, its own address without ansible_host: ${nameProblem}`, hostPos, 'name the host otherwise and give its address in ansible_host, e.g. r1 ansible_host=10.0.0.1');
   const spec: ConnectionSpec = { host: address ?? hostName, become: false, becomeUser: 'root' };
   const port = either('ansible_port', portOf);

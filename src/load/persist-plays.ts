@@ -31,9 +31,12 @@ export function checkPersistingPlays(plays: readonly LoadedPlay[], problems: Pro
     for (const [host, tasks] of play.tasks) {
       const persisting = tasks.filter((t) => t.persist);
       if (persisting.length === 0) continue;
-      const devices = new Set(persisting.filter((t) => t.module === 'teql').map((t) => (t.args as { device: string }).device));
+      const teql = persisting.filter((t) => t.module === 'teql');
+      // A teardown's (state: absent) covers its equalizer, and leaves it out of the boot files after it.
+      const covered = new Set(teql.map((t) => (t.args as { device: string }).device));
+      const devices = new Set(teql.filter((t) => (t.args as { state?: string }).state !== 'absent').map((t) => (t.args as { device: string }).device));
       const before = persisted.get(host);
-      const dropped = before ? [...before.devices].filter((d) => !devices.has(d)) : [];
+      const dropped = before ? [...before.devices].filter((d) => !covered.has(d)) : [];
       if (before && dropped.length > 0) {
         problems.add(`play ${n + 1} writes the boot configuration of ${host} anew from its own persisting tasks (a host's boot files are its last persisting play's), and none of them configures ${dropped.join(', ')}, which play ${before.play + 1} persists: it would be dropped from them, and gone at the next restart`, persisting[persisting.length - 1]!.pos, `put ${host}'s persisting tasks in one play, or repeat the teql task of ${dropped.join(', ')} with persist in play ${n + 1}`);
       }

@@ -37,7 +37,8 @@ export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce
     const percent = r.bundles.length === 0 ? 0 : (100 * failed) / r.bundles.length;
     if (opts.interrupted() || r.exitCode === ExitCode.interrupted) stop = 'the run was interrupted';
     // A bug in teqlctl: no later batch is touched by it (a review found them run after one).
-    else if (r.exitCode === ExitCode.internal) stop = 'teqlctl met an internal error (a bug)';
+    // Said by its summary, whatever its code (6 where its rollback was incomplete).
+    else if (r.exitCode === ExitCode.internal || /^internal error \(a bug in teqlctl/.test(r.summary)) stop = 'teqlctl met an internal error (a bug)';
     else if (/^not applied: the plan was not approved/.test(r.summary)) stop = 'its plan was not approved';
     // A later play's question left unanswered before the earlier plays' timers (approval-deadline.ts): as a no.
     else if (/^not applied: no answer by /.test(r.summary)) stop = 'its plan was not approved in time';

@@ -141,7 +141,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     // Decided (every router still standing confirmed, its lock freed): a bug in what follows (the
     // report, the last wait) undoes nothing: each router stays as the recap says (a review found
     // confirmed routers rolled back without their locks).
-    if (decided) return afterDecided(run, failure, report);
+    if (decided) return await afterDecided(run, failure, report);
     for (const u of run.domains.units) run.domains.fail(u.name, { stage: failure.stage, message: failure.message });
     run.domains.takeNew();
     const hosts = touchedHosts(run);
@@ -167,10 +167,19 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
   }
 }
 
-/** A failure once the run was decided: nothing is undone, each router stays as its report says. */
-function afterDecided(run: RunState, failure: RunFailure, report: (exitCode: number, summary: string) => RunReport): RunReport {
+/**
+ * A failure once the run was decided: nothing more is undone, each router stays as its report says.
+ * The rollbacks of failed routers still running beside it end first (the connections close after),
+ * and one that did not get its router back makes it exit 6 (a review).
+ */
+async function afterDecided(run: RunState, failure: RunFailure, report: (exitCode: number, summary: string) => RunReport): Promise<RunReport> {
   run.opts.log.note(`after the run was decided: ${failure.message}`);
-  return report(failure.exitCode, `${failure.message}; it came after the run was decided: nothing was undone, each router stays as the recap says`);
+  await Promise.allSettled(run.background);
+  const incomplete = [...run.rolledBack].filter((h) => run.reports.get(h)?.rollback?.ok !== true);
+  return report(
+    incomplete.length > 0 ? ExitCode.rollbackIncomplete : failure.exitCode,
+    `${failure.message}; it came after the run was decided: nothing more was undone, each router stays as the recap says${incomplete.length > 0 ? `; ROLLBACK INCOMPLETE on ${incomplete.join(', ')}` : ''}`,
+  );
 }
 
 /**

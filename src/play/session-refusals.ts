@@ -8,7 +8,7 @@
 import type { Facts } from '../gather/facts.js';
 import { RefusedError } from '../errors.js';
 import { lockMessage } from '../router/lock.js';
-import { openRunWords } from '../router/open-runs.js';
+import { bootScriptWords, openRunWords } from '../router/open-runs.js';
 import { notRootWords, ROOT_HINT } from '../router/session-uid.js';
 
 export function refuseSession(host: string, facts: Facts, runId: string, check: boolean): void {
@@ -17,8 +17,11 @@ export function refuseSession(host: string, facts: Facts, runId: string, check: 
   if (notRoot !== undefined) throw new RefusedError(`${host}: ${notRoot}; nothing was changed`, ROOT_HINT);
   if (facts.lock && facts.lock.run !== runId) throw new RefusedError(lockMessage(host, facts.lock));
   const open = otherOpenRun(facts, runId);
-  if (open) throw new RefusedError(`${host}: ${openRunWords(open.run, open.state)}; nothing was changed`);
+  if (open) throw new RefusedError(`${host}: ${openWords(open)}; nothing was changed`);
 }
+
+/** The boot script of this boot, listed as "(boot)", or a run (router/open-runs.ts). */
+const openWords = (open: { run: string; state: string }) => (open.run === '(boot)' ? bootScriptWords(open.state) : openRunWords(open.run, open.state));
 
 /** A run of this boot other than `runId` that has not ended there (its lock removed by `unlock`). */
 function otherOpenRun(facts: Facts, runId?: string): { run: string; state: string } | undefined {
@@ -30,5 +33,5 @@ export function checkNotes(host: string, facts: Facts): string {
   const notRoot = notRootWords(facts.uid);
   if (notRoot !== undefined) return ` (a run would be refused: ${notRoot})`;
   const open = otherOpenRun(facts);
-  return facts.lock ? ` (${lockMessage(host, facts.lock)})` : open ? ` (a run would be refused: ${openRunWords(open.run, open.state)})` : '';
+  return facts.lock ? ` (${lockMessage(host, facts.lock)})` : open ? ` (a run would be refused: ${openWords(open)})` : '';
 }

@@ -47,11 +47,16 @@ function scanLines(self: string, found: string, runs: string, bootId: string, bo
 /**
  * Shell: sets `$name` non-empty when `file` (a shell word) was written within `sec` seconds (a shell
  * arithmetic word), by find's -mmin (BusyBox's too). Where find fails (a BusyBox built without
- * -mmin), empty: the run counts as ended, as before these checks, rather than refuse every run
- * until a restart.
+ * -mmin), `unknown`: empty by default, the run counts as ended, as before these checks, rather
+ * than refuse every run until a restart (unlock, which has --force, takes it as recent).
  */
-export function writtenWithin(file: string, sec: string, name: string): string {
-  return `${name}=$(find ${file} -mmin -$(( (${sec} + 59) / 60 )) 2>/dev/null) || ${name}=`;
+export function writtenWithin(file: string, sec: string, name: string, unknown = ''): string {
+  return `${name}=$(find ${file} -mmin -$(( (${sec} + 59) / 60 )) 2>/dev/null) || ${name}=${unknown}`;
+}
+
+/** What a run is told while the boot script of this boot still runs (`state`: its words, as listed). */
+export function bootScriptWords(state: string): string {
+  return `${state}: run again once it ends (a boot script waits at most 300 s for another)`;
 }
 
 /** What an open run's state is said as (an empty one: a power cut between its truncation and its write). */
@@ -68,7 +73,7 @@ export function refuseOpenRunLines(self: string, release: string, runs = RUNS_DI
   return [
     'tq_orn=',
     ...scanLines(self, `tq_orn="$tq_ori ${STATE_WORDS}"; break`, runs, bootId, bootLock).map((l) => (l.startsWith('[ -z "$tq_orb" ] ||') ? `[ -n "$tq_orn" ] || ${l}` : l)),
-    `if [ -n "$tq_orn" ]; then ${release}; echo "${OPEN_RUN_MARKER} ${openRunWords('${tq_orn%% *}', '${tq_orn#* }')}"; exit 3; fi`,
+    `if [ -n "$tq_orn" ]; then ${release}; case $tq_orn in '(boot) '*) echo "${OPEN_RUN_MARKER} ${bootScriptWords('${tq_orn#* }')}";; *) echo "${OPEN_RUN_MARKER} ${openRunWords('${tq_orn%% *}', '${tq_orn#* }')}";; esac; exit 3; fi`,
   ].join('\n');
 }
 

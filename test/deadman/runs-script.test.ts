@@ -106,7 +106,7 @@ describe('the runs on a router, as status reads them', () => {
 
 describe('unlock', () => {
   /** The unlock script under dash over a lock held by a live pid (this test's) for a pending run. */
-  function unlockWith(lockBoot: string | undefined, force = false, start?: string, state = 'pending\n', ageSec = 0) {
+  function unlockWith(lockBoot: string | undefined, force = false, start?: string, state = 'pending\n', ageSec = 0, noFind = false) {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-unlock-'));
     mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
     writeFileSync(join(root, 'runs', 'r1', 'state'), state);
@@ -115,7 +115,7 @@ describe('unlock', () => {
     mkdirSync(join(root, 'lock'));
     writeFileSync(join(root, 'lock', 'owner'), `run=r1\nowner=op@host\npid=${process.pid}\n${lockBoot === undefined ? '' : `boot=${lockBoot}\n`}${start === undefined ? '' : `start=${start}\n`}`);
     writeFileSync(join(root, 'boot-id'), 'this-boot\n');
-    const script = unlockScript(force).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+    const script = (noFind ? 'find() { return 1; }\n' : '') + unlockScript(force).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
     try {
       return { code: 0, out: execFileSync('/bin/dash', ['-c', script], { encoding: 'utf8' }), locked: existsSync(join(root, 'lock')) };
     } catch (err) {
@@ -153,6 +153,8 @@ describe('unlock', () => {
     expect(unlockWith('this-boot', true, '1', 'reverting\n')).toMatchObject({ code: 0, locked: false });
     // Written longer ago than an undo takes: its undo was killed (the OOM killer), nothing frees the lock but unlock.
     expect(unlockWith('this-boot', false, '1', 'rolling-back\n', OPEN_RUN_GRACE_SEC + 120)).toMatchObject({ code: 0, locked: false });
+    // Its age unknown (a find without -mmin): refused, --force being the way (a review).
+    expect(unlockWith('this-boot', false, '1', 'rolling-back\n', OPEN_RUN_GRACE_SEC + 120, true)).toMatchObject({ code: 8, locked: true });
   });
 
   it('removes a lock taken in an earlier boot: its pid is another process now, and its run\'s timer ended with that boot', () => {

@@ -26,6 +26,11 @@ describe('persisting plays of one host', () => {
     expect(errors[0]!.pos?.line).toBe(CHAPTER.split('\n').length + 5);
   });
 
+  it('passes a teardown (state: absent) followed by a play that persists other things: the teardown left it out of the boot files (a review)', () => {
+    const teardown = readFileSync(join(ROOT, 'playbooks/teardown.yml'), 'utf8');
+    expect(() => load(teardown + later(SYSCTL), [])()).not.toThrow();
+  });
+
   it('passes when the later play repeats the equalizer, or the earlier play does not persist', () => {
     expect(() => load(CHAPTER + later(SYSCTL + TEQL), ['teql_persist=true'])()).not.toThrow();
     expect(() => load(CHAPTER + later(SYSCTL), [])()).not.toThrow();

@@ -195,6 +195,21 @@ describe.concurrent('the cut', () => {
     }, 30_000);
   });
 
+  describe('a bug once the run is decided, a failed router\'s rollback still running beside it', () => {
+    it('waits for that rollback before the connections close; the others stay confirmed (exit 1, a review)', async () => {
+      const f = fleet(3);
+      const router = f.routers.get('pair0001_b')!;
+      router.overrides.set('verify', (_script, rec) => ({ ...rec, stdout: rec.stdout.replace(new RegExp(`${CHECK_MARKER} 0 0 1`), `${CHECK_MARKER} 0 1 3`) }));
+      onRun(router, (l, real) => (l === 'rollback' ? new Promise((res) => setTimeout(res, 3000)).then(real) : real()));
+      const r = await f.run({ onPhase: (decided) => { if (decided) throw new TypeError('report failed'); } });
+      expect(r.exitCode, r.summary).toBe(ExitCode.internal);
+      expect(r.summary).toBe('internal error (a bug in teqlctl, its stack in the run log): report failed; it came after the run was decided: nothing more was undone, each router stays as the recap says');
+      expect(router.kinds().at(-1)).toBe('rollback');
+      expect(r.hosts.find((h) => h.host === 'pair0001_b')).toMatchObject({ status: 'rolled back' });
+      for (const h of ['pair0000_a', 'pair0002_b']) expect(f.routers.get(h)!.kinds().slice(-2)).toEqual(['confirm', 'release']);
+    }, 30_000);
+  });
+
   describe('a router whose new connection for its confirmation never opens (SYNs dropped)', () => {
     it('is cut: management access lost, its pair rolled back on both ends, the others confirmed (exit 10)', async () => {
       const f = fleet(3);

@@ -193,6 +193,18 @@ describe('serial and max_fail_percentage: batches of sites', () => {
     expect(r.summary.split('\n').at(-1)).toBe('batches 3 to 3 not started (1 bundle(s), as they were): teqlctl met an internal error (a bug)');
   });
 
+  it('a bug in a batch whose rollback was incomplete (exit 6) stops the batches after it too (a review)', async () => {
+    const f = fleet(['serial: 1']);
+    let ran = 0;
+    const r = await runInBatches(f.loaded, { ...baseOptions(), runId: 'test-run-1' }, async () => {
+      ran++;
+      return { runId: 'test-run-1', exitCode: ExitCode.rollbackIncomplete, check: false, hosts: [], bundles: [], summary: 'internal error (a bug in teqlctl, its stack in the run log): boom; ROLLBACK INCOMPLETE, see the residual differences above' };
+    });
+    expect(ran).toBe(1);
+    expect(r.exitCode).toBe(ExitCode.rollbackIncomplete);
+    expect(r.summary.split('\n').at(-1)).toBe('batches 2 to 3 not started (2 bundle(s), as they were): teqlctl met an internal error (a bug)');
+  });
+
   it('the last batch declined: exit 8 too, the batches before it confirmed', async () => {
     const f = fleet(['serial: 2']);
     let asked = 0;

@@ -31,5 +31,8 @@ describe('a host refused from its facts alone', () => {
     expect(() => refuseSession('router_a', { ...pristineFacts(), openRuns }, 'r0', false)).not.toThrow();
     expect(() => refuseSession('router_a', { ...pristineFacts(), openRuns }, 'r1', true)).not.toThrow();
     expect(checkNotes('router_a', { ...pristineFacts(), openRuns })).toMatch(/^ \(a run would be refused: run r0 is not ended here: pending /);
+    // The boot script of this boot still running: its own words (no dead-man, no unlock: a review).
+    const boot = [{ run: '(boot)', state: 'the boot script still runs (pid 42), maybe undoing a run a restart cut' }];
+    expect(() => refuseSession('router_a', { ...pristineFacts(), openRuns: boot }, 'r1', false)).toThrow('router_a: the boot script still runs (pid 42), maybe undoing a run a restart cut: run again once it ends (a boot script waits at most 300 s for another); nothing was changed');
   });
 });
