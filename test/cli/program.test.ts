@@ -16,7 +16,7 @@ describe('errors become exit codes in one place', () => {
 
   it('gives each stage of a run its documented code', () => {
     const codes = (Object.keys(EXIT_CODE_OF) as Stage[]).map((stage) => [stage, describeError(new RunFailure(stage, 'x')).code]);
-    expect(Object.fromEntries(codes)).toEqual({ config: 2, connect: 3, fact: 3, refused: 8, apply: 4, verify: 5, rollback: 6, lab: 7, interrupted: 130 });
+    expect(Object.fromEntries(codes)).toEqual({ config: 2, connect: 3, fact: 3, refused: 8, apply: 4, verify: 5, rollback: 6, lab: 7, interrupted: 130, internal: 1 });
   });
 
   it('tells a bug from an expected error: exit 1 with the stack', () => {
