@@ -192,7 +192,7 @@ describe('a run against the replayed lab', () => {
     const lab = replayedLab();
     const r = await lab.run({ onPhase: (decided) => { if (decided) throw new TypeError('report failed'); } });
     expect(r.exitCode).toBe(ExitCode.internal);
-    expect(r.summary).toBe('internal error (a bug in teqlctl, its stack in the run log): report failed; it came after the run was decided: nothing was undone, each router stays as the recap says');
+    expect(r.summary).toBe('internal error (a bug in teqlctl, its stack in the run log): report failed; it came after the run was decided: nothing more was undone, each router stays as the recap says');
     for (const router of Object.values(lab.routers)) {
       expect(router.kinds().slice(-2)).toEqual(['confirm', 'release']);
       expect(router.state).toBe('converged');
