@@ -12,11 +12,16 @@ export interface DerivedBundles {
   derived: Map<string, VarLayer>;
 }
 
-/** `hosts` in inventory order; `scopeOf` gives a host's variables as the play sees them, play vars aside. */
-export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) => VarScope, problems: Problems): DerivedBundles {
+/**
+ * `hosts` in inventory order; `scopeOf` gives a host's variables as the play sees them, play vars
+ * aside. Each problem is said to `problemsOf` the host whose variable it is at: the caller raises
+ * those of the hosts its run reaches (a shared inventory's other sites, with a variable only their
+ * own runs give by -e, do not stop it; Ansible templates only the hosts it reaches).
+ */
+export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) => VarScope, problemsOf: (host: string) => Problems): DerivedBundles {
   // Per host, the peers its malformed teql_bundles entries name (each said by its own problem).
   const broken = new Map(hosts.map((h) => [h, new Set<string>()]));
-  const drafts = new Map(hosts.map((h) => [h, readEnds(h, scopeOf(h), problems, broken.get(h))]));
+  const drafts = new Map(hosts.map((h) => [h, readEnds(h, scopeOf(h), problemsOf(h), broken.get(h))]));
   const order = new Map(hosts.map((h, i) => [h, i]));
   const bundles: Bundle[] = [];
   const paired = new Set<EndDraft>();
@@ -30,6 +35,7 @@ export function deriveBundles(hosts: readonly string[], scopeOf: (host: string) 
       if (paired.has(end) || end.declared === 'peer_teql_address') continue;
       const other = drafts.get(end.peer);
       const where = end.declared === 'teql_peer' ? 'teql_peer' : 'peer in teql_bundles';
+      const problems = problemsOf(host);
       if (end.peer === host) {
         problems.add(`${where} of host ${host} names the host itself`, end.pos, 'name the router at the other end of the links');
       } else if (!other) {

@@ -76,12 +76,17 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const budget = new RunBudget();
   // Bundles come from the inventory and -e, not from play vars: they are the same for every play.
   const own = (host: string) => new VarScope(extra, new VarScope(layers.get(host)!), budget);
-  const { bundles, derived } = deriveBundles([...inventory.hosts.keys()], own, problems);
+  const bundleProblems = new Map<string, Problems>();
+  const problemsOf = (host: string): Problems => bundleProblems.get(host) ?? bundleProblems.set(host, new Problems()).get(host)!;
+  const { bundles, derived } = deriveBundles([...inventory.hosts.keys()], own, problemsOf);
   // The problems of the hosts this run reaches (and their bundles' far ends); a shared inventory's
   // others do not stop it. Inventory problems first, alone: a broken bundle would make every task
   // that reads what it derives (bundle_links, peer_*) an "undefined variable" with a hint to define it.
   const reached = reachedHosts(shapes.map((s) => s.hosts), inventory, limited, bundles, own);
   hostProblems(deferred, reached, problems);
+  for (const h of reached) problems.absorb(problemsOf(h));
+  // The bundles the run reaches (both of their ends are reached): the pair checks are theirs alone.
+  const reachedBundles = bundles.filter((b) => b.ends.every((e) => reached.has(e.host)));
   for (const layer of [...[...reached].map((h) => layers.get(h)!), ...shapes.map((s) => s.vars), extra]) refuseNestedVars(layer, problems);
   refuseConfigConnection({ env: process.env, cwd: process.cwd(), home: homedir(), hosts: new Map([...reached].map((h) => [h, layers.get(h)!])), extra }, problems);
   problems.throwIfAny();
@@ -131,9 +136,9 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   checkAddresses(placed, problems);
   checkSlaves(placed, problems);
   checkTaskConflicts(placed, problems);
-  checkAgreement(bundles, own, problems);
-  checkPairs(bundles, problems);
-  checkMtus(bundles, placed, problems);
+  checkAgreement(reachedBundles, own, problems);
+  checkPairs(reachedBundles, problems);
+  checkMtus(reachedBundles, placed, problems);
   problems.throwIfAny();
   const yaml11 = yaml11Note(mark);
   const notes = [...ansibleConfigNotes(process.env, process.cwd(), homedir()), ...inventoryNotes, ...(yaml11 ? [yaml11] : []), ...(selection?.notes ?? []), ...unreadNotes];

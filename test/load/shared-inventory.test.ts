@@ -70,3 +70,52 @@ describe('a shared YAML inventory, as INI: a network team\'s switches beside the
     ]));
   });
 });
+
+describe("a shared inventory's other bundles", () => {
+  // A head office's inventory: the hub's bundle to branch1 runs today; branch2's addresses come by
+  // -e on its own runs, and branch3's bundle is half-written. Ansible templates only the hosts it reaches.
+  const fleet = (hosts: string) => writeCase({
+    'hosts.yml': [
+      'all:',
+      '  hosts:',
+      '    hub: { teql_peer: branch1, teql_slaves: [eth1, eth2], teql_address: 10.0.0.4/31, lan_network: 192.0.2.0/24 }',
+      '    branch1: { teql_peer: hub, teql_slaves: [eth1, eth2], teql_address: 10.0.0.5/31, lan_network: 198.51.100.0/24 }',
+      '    branch2: { teql_peer: branch3, teql_slaves: [eth1, eth2], teql_address: "{{ branch2_address }}", lan_network: 203.0.113.0/24 }',
+      '    branch3: { teql_peer: branch2, teql_slaves: [eth1], teql_address: 10.0.1.5/31, lan_network: 203.0.113.128/25 }',
+      '    branch4: { teql_peer: hub }',
+      '',
+    ].join('\n'),
+    'playbook.yml': play(hosts),
+  });
+
+  it('a run of hub and branch1 loads: the problems of bundles it does not reach are theirs', () => {
+    const dir = fleet('hub:branch1');
+    const run = loadRun(join(dir, 'hosts.yml'), join(dir, 'playbook.yml'));
+    expect(run.plays[0]!.hosts).toEqual(['hub', 'branch1']);
+    expect(run.bundles.map((b) => b.name)).toContain('hub:teql0<->branch1:teql0');
+  });
+
+  it('a run that reaches them is refused, each problem said at its host', () => {
+    const dir = fleet('branch2');
+    const messages = errorsOf(() => loadRun(join(dir, 'hosts.yml'), join(dir, 'playbook.yml'))).map((e) => e.message);
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^teql_address of host branch2: undefined variable: 'branch2_address'/),
+    ]));
+  });
+
+  it("a branch naming a reached hub that does not name it back is the branch's problem, said when the branch runs", () => {
+    const hub = fleet('hub');
+    expect(loadRun(join(hub, 'hosts.yml'), join(hub, 'playbook.yml')).plays[0]!.hosts).toEqual(['hub']);
+    const dir = fleet('branch4');
+    const messages = errorsOf(() => loadRun(join(dir, 'hosts.yml'), join(dir, 'playbook.yml'))).map((e) => e.message);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^teql_peer of host branch4 names hub, but hub does not name branch4 back/)]));
+  });
+
+  it('the pair checks of an unreached bundle are its own: branch2 with its address given bundles 2 links against 1', () => {
+    const hub = fleet('hub');
+    expect(loadRun(join(hub, 'hosts.yml'), join(hub, 'playbook.yml'), { extraVars: ['branch2_address=10.0.1.4/31'] }).plays[0]!.hosts).toEqual(['hub']);
+    const dir = fleet('branch3');
+    const messages = errorsOf(() => loadRun(join(dir, 'hosts.yml'), join(dir, 'playbook.yml'), { extraVars: ['branch2_address=10.0.1.4/31'] })).map((e) => e.message);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/branch2 bundles 2 links \(eth1, eth2\), branch3 1/)]));
+  });
+});
