@@ -3,6 +3,7 @@
 // `{"k": ...}`, or `name=value` words. A bare value is read as YAML where it reads back as written,
 // so `-e teql_persist=true` gives a boolean and `-e mtu=1400` a number (Ansible: the text 'true',
 // '1400'); `-e unit=010` stays '010', as in Ansible; a quoted one stays text.
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { refuseUnknownAnsibleVars } from './ansible-vars.js';
@@ -10,13 +11,25 @@ import { keyValueWords } from './key-value-words.js';
 import type { Problems } from './problems.js';
 import { emptyLayer, mergeLayers, type VarLayer } from './scope.js';
 import { shown } from './shown.js';
+import { homeOf } from './user-home.js';
 import { parseYamlText, readYaml, tagProblems } from './source.js';
 import { readVars, VAR_NAME } from './vars-node.js';
 
 const FORMS = "write -e name=value, -e 'a=1 b=\"x y\"', -e '{\"name\": value}' or -e @vars.yml";
 
-function fromFile(arg: string, cwd: string, problems: Problems): VarLayer {
-  const file = resolve(cwd, arg.slice(1));
+/**
+ * `@FILE`, as Ansible's path_dwim finds it: from the current folder, or `~`, `~user` expanded (a
+ * user not in /etc/passwd kept as written, as Python's expanduser keeps it).
+ */
+function fromFile(arg: string, n: number, cwd: string, problems: Problems): VarLayer {
+  const name = arg.slice(1);
+  if (name.trim() === '') {
+    problems.add('-e @ names no file', { file: '(command line)', line: 1, col: n }, 'write the file after @, e.g. -e @vars.yml');
+    return emptyLayer();
+  }
+  const tilde = /^~([^/]*)(\/.*)?$/.exec(name);
+  const home = tilde ? (tilde[1] === '' ? homedir() : homeOf(tilde[1]!)) : undefined;
+  const file = home !== undefined ? resolve(home, (tilde![2] ?? '/').slice(1)) : resolve(cwd, name);
   const y = readYaml(file, 'extra vars file (-e @FILE)', problems);
   return y ? readVars(y, y.doc.contents, `the extra vars file ${shown(arg.slice(1), 80)}`, `-e ${arg}`, problems) : emptyLayer();
 }
@@ -82,7 +95,7 @@ function typedAsWritten(read: unknown, text: string): unknown {
 export function extraVarsLayer(args: readonly string[], problems: Problems, cwd = process.cwd()): VarLayer {
   return mergeLayers(args.map((arg, i) => {
     const n = i + 1;
-    if (arg.startsWith('@')) return fromFile(arg, cwd, problems);
+    if (arg.startsWith('@')) return fromFile(arg, n, cwd, problems);
     if (arg.startsWith('{') || arg.startsWith('[')) return inline(arg, n, problems);
     if (/^[./~]/.test(arg)) {
       problems.add(`-e ${shown(arg, 80)}: a file name needs @ in front`, { file: '(command line)', line: 1, col: n }, `write -e @${arg}`);

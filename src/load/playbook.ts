@@ -8,7 +8,7 @@ import type { VarLayer } from './scope.js';
 import { child, deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { mergedMap } from './mapping-pairs.js';
 import { readPersist, readTask, type PersistShape, type TaskShape } from './task-shape.js';
-import { readVars } from './vars-node.js';
+import { PYTHON_KEYWORDS, readVars } from './vars-node.js';
 import { shown } from './shown.js';
 import { readMaxFail, readSerial, type Serial } from './serial.js';
 
@@ -78,6 +78,10 @@ function readPlay(y: YamlFile, raw: Node | null, problems: Problems): PlayShape 
       ok = false;
     } else if (PASSWORD_VARS.includes(name)) {
       problems.add(`${name} in play vars: passwords are not supported`, origin.pos, passwordHint(name));
+      ok = false;
+    } else if (PYTHON_KEYWORDS.has(name)) {
+      // Ansible's play vars take Python identifiers only (utils.vars.isidentifier): ansible-playbook refuses it.
+      problems.add(`${shown(name)} in play vars is not a valid variable name: it is a Python keyword, which Ansible refuses there`, origin.pos, `rename it, e.g. ${name}_ (and the templates that read it)`);
       ok = false;
     }
   }

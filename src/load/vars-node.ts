@@ -8,6 +8,9 @@ import { shown } from './shown.js';
 
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Python 3's keywords (keyword.kwlist): not variable names where Ansible checks names (play vars). */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']);
+
 /** Reads `node` (a mapping or nothing) as variables; `what` names it in messages ("vars of group routers"). */
 /** `allowed`: `ansible_*` names this place may hold besides those teqlctl honours everywhere. */
 /**

@@ -62,6 +62,19 @@ describe('extraVarsLayer: -e as Ansible takes it', () => {
     expect(layer(['n=3', '@b.json'], dir).values).toMatchObject({ n: [1, 2] });
   });
 
+  it('-e @~/file is from the home folder, as Ansible expands it; -e @ alone names no file (it said the current folder was a directory)', () => {
+    const home = writeCase({ 'site/vars.yml': 'teql_mtu: 1400\n' });
+    const before = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      expect(layer(['@~/site/vars.yml'], '/').values).toEqual({ teql_mtu: 1400 });
+    } finally {
+      process.env.HOME = before;
+    }
+    expect(layer(['a=1', '@'], home).errors).toEqual(['(command line):1:2: -e @ names no file']);
+    expect(layer(['@~nosuchuser-tq/vars.yml'], home).errors).toEqual([`cannot read extra vars file (-e @FILE) '${join(home, '~nosuchuser-tq/vars.yml')}': no such file`]);
+  });
+
   it('an error in a vars file names the file, line and column', () => {
     const dir = writeCase({ 'bad.json': '{\n  "a": 1,\n  "b": [1,\n}\n', 'list.yml': '- a\n- b\n' });
     const bad = layer(['@bad.json'], dir).errors;
