@@ -71,7 +71,11 @@ function equal(a: unknown, b: unknown): boolean {
 }
 
 export function toInt(v: unknown): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
+  // A float past 2^53 (1e22): Python's int() gives its exact digits, JavaScript would print 1e+22.
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    if (Number.isSafeInteger(Math.trunc(v))) return Math.trunc(v);
+    throw new ExprError(`| int cannot turn ${describeValue(v)} into an integer exactly: it is past 2^53`, 'keep it as text');
+  }
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string' && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(v)) {
     const n = Math.trunc(Number(v));
