@@ -10,7 +10,7 @@ import { batchReserve, decide, DECIDED, freeReserve, markTakeover, RESERVE, take
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
-import { refuseOpenRunLines } from '../router/open-runs.js';
+import { recordUndoerLine, refuseOpenRunLines } from '../router/open-runs.js';
 import { fingerprintScript } from '../gather/script.js';
 import { recordApplierLine, stopApplierLines } from './applier.js';
 import { ARM_SEQ_FILE, metaLine } from './run-meta.js';
@@ -77,15 +77,13 @@ echo "decided by the confirmation, its records never written: undone by the dead
 fi
 # On a disk that filled since arming, the reserve makes room for the state; then it is freed for
 # what the undo writes (the baseline's new copy, the log) and the records after it.
-if [ $final = reverted ]; then
-${withRoom('$d', ['echo reverting > $d/state'])}
-else
-${withRoom('$d', ['echo rolling-back > $d/state'])}
-fi
+[ $final = reverted ] && tq_rs=reverting || tq_rs=rolling-back
+${withRoom('$d', ['echo $tq_rs > $d/state'])}
 # On disk before the undo's first change: a power cut during the undo then finds it (boot: resume).
 ${syncFsAt('d')}
 fi
 ${freeReserve('$d')}
+${recordUndoerLine('$d')}
 # At boot the applier's pid is the previous boot's, maybe another process's now: nothing to stop.
 if [ "$mode" != resume ] && [ "$mode" != boot ]; then
 ${stopApplierLines('$d')}

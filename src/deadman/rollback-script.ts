@@ -4,6 +4,7 @@
 // arrived (the controller was interrupted mid-apply) is undone all the same.
 import { syncFsAt } from '../apply/render-op.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
+import { recordUndoerLine } from '../router/open-runs.js';
 import { releaseLockLine } from '../router/lock.js';
 import { ABANDONED_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { decide, freeReserve, markTakeover, takeOver, TAKEOVER, withRoom, whoDecided } from '../router/decision.js';
@@ -83,6 +84,8 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     ...(o.holdSec ? [`echo 'holding ${o.holdSec} s in the rollback (--debug-hold)' >&2; sleep ${o.holdSec}`] : []),
     // Room for what the undo writes (the baseline's new copy, the log) on a disk that filled.
     `    ${freeReserve('$d')}`,
+    // This shell is the undo now: a run past the open-run bound stays open while it runs (open-runs.ts).
+    `    ${recordUndoerLine('$d')}`,
     `    ${undoAllLine('$d', 'rollback.log', { fresh: true })}`,
     `    sed -n 's/^undo step /${UNDO_MARKER} undo step /p' "$tq_ul"`,
     closeRunScript(runId, 'rolled-back'),

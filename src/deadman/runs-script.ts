@@ -12,7 +12,7 @@ import { undoLogLine } from './batch-scripts.js';
 import { timerLines } from './timer-lines.js';
 import { ARM_SEQ_FILE, metaLine, parsePeers } from './run-meta.js';
 import { latestRunsLines } from '../router/arm-order.js';
-import { OPEN_RUN_GRACE_SEC, writtenWithin } from '../router/open-runs.js';
+import { OPEN_RUN_GRACE_SEC, recordUndoerLine, undoerRuns, writtenWithin } from '../router/open-runs.js';
 import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
 import { decide, freeReserve, takeOver, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import { syncFs, syncFsAt } from '../apply/render-op.js';
@@ -187,8 +187,8 @@ else
   ${syncFsAt('d')}
 fi
 ${freeReserve('$d')}
-# The rollback's undo still running here (undo-run-script.ts records it): stopped before the redo.
-# At boot its pid is the previous boot's: nothing to stop.
+${recordUndoerLine('$d')}
+# The rollback's undo still running here (undo-run-script.ts records it): stopped before the redo (at boot, nothing: its pid is the previous boot's).
 if [ "$mode" != resume ] && [ "$mode" != boot ]; then
 ${stopApplierLines('$d')}
 fi
@@ -244,7 +244,7 @@ ${PROC_START_FN}
 ${readBootId('bn')}
 earlier=; if ${armedInEarlierBoot('b', 'bn')}; then earlier=' (taken in an earlier boot)'; fi
 ${force ? '' : `if [ -z "$earlier" ] && [ -n "$p" ] && [ -d /proc/$p ] && ${sameProcess('$p', '$s')}; then echo "unlock: refused: run $r is still connected (pid $p)"; exit 8; fi
-if [ -z "$earlier" ] && [ -n "$r" ] && [ -f ${RUNS_DIR}/$r/state ]; then case "$(cat ${RUNS_DIR}/$r/state 2>/dev/null)" in pending) echo "unlock: refused: run $r has a dead-man revert pending"; exit 8;; reverting|rolling-back|'') ${writtenWithin(`${RUNS_DIR}/$r/state`, String(OPEN_RUN_GRACE_SEC), 'tq_uw', 'unknown')}; if [ -n "$tq_uw" ]; then echo "unlock: refused: run $r is being undone (its state: $(cat ${RUNS_DIR}/$r/state 2>/dev/null)); its undo frees the lock when it ends (--force removes it anyway)"; exit 8; fi;; esac; fi`}
+if [ -z "$earlier" ] && [ -n "$r" ] && [ -f ${RUNS_DIR}/$r/state ]; then case "$(cat ${RUNS_DIR}/$r/state 2>/dev/null)" in pending) echo "unlock: refused: run $r has a dead-man revert pending"; exit 8;; reverting|rolling-back|'') ${writtenWithin(`${RUNS_DIR}/$r/state`, String(OPEN_RUN_GRACE_SEC), 'tq_uw', 'unknown')}; [ -n "$tq_uw" ] || ${undoerRuns(`${RUNS_DIR}/$r`, 'tq_uw')}; if [ -n "$tq_uw" ]; then echo "unlock: refused: run $r is being undone (its state: $(cat ${RUNS_DIR}/$r/state 2>/dev/null)); its undo frees the lock when it ends (--force removes it anyway)"; exit 8; fi;; esac; fi`}
 rm -rf ${LOCK_DIR} && echo "unlock: removed the lock of run $r$earlier"
 `;
 }

@@ -3,6 +3,7 @@
 // interleave: an undo that starts after that dead-man fired would undo the redo with no dead-man
 // left, and a redo beside a running undo leaves half of each. So the undo starts only while the
 // rollback's run is undecided, and records itself as that run's applier: the redo stops it first.
+import { recordUndoerLine } from '../router/open-runs.js';
 import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
 import { forgetApplierLine, recordApplierLine } from './applier.js';
 import { DECIDED } from '../router/decision.js';
@@ -97,6 +98,8 @@ if [ -d ${rb} ]; then
   ${undecided} || { ${forgetApplierLine(rb)}; echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }
 ${retiring === undefined ? '' : `${keepBootScript(d, retiring, forgetApplierLine(rb))}\n`}fi
 failed=0
+# This shell is the undo now: a run past the open-run bound stays open while it runs (open-runs.ts).
+${recordUndoerLine(d)}
 for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${d}/undo-$f.sh || failed=1; done
 ${retiring === undefined ? '' : `${rewriteRetiring(retiring, forgetApplierLine(rb))}\n`}# Decided meanwhile (the redo stops this script first; this covers the moment before it does).
 if [ -d ${rb} ]; then ${undecided} || { echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }; fi

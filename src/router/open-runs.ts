@@ -12,9 +12,10 @@ import { shellQuote } from './shell-quote.js';
 /**
  * How long after its state was last written a run still counts as open: its undo ends well within
  * this (a revert waits 10 s for a hung apply, then undoes; teqlctl's rollback waits 60 s for one).
- * A pending run has its timer's seconds more. Past it, the run is left as before: no timer or undo
- * of it runs any more (a timer killed, a disk that could not record its end), and refusing every
- * later run until a restart would strand the operator.
+ * A pending run has its timer's seconds more. Past it, the run is left as before unless its timer
+ * is seen waiting or its undo running (their records, with the process's start time): else none
+ * runs any more (a timer killed, a disk that could not record its end), and refusing every later
+ * run until a restart would strand the operator.
  */
 export const OPEN_RUN_GRACE_SEC = 300;
 
@@ -38,7 +39,11 @@ function scanLines(self: string, found: string, runs: string, bootId: string, bo
     `  tq_orr=; tq_ort=; while IFS= read -r tq_orl || [ -n "$tq_orl" ]; do case $tq_orl in boot=*) tq_orr=\${tq_orl#boot=};; timeout=*) tq_ort=\${tq_orl#timeout=};; esac; done 2>/dev/null < "$tq_ord/meta"`,
     `  [ "$tq_orr" = "$tq_orb" ] || continue`,
     `  case $tq_ort in ''|*[!0-9]*) tq_ort=0;; esac; [ "$tq_orv" = pending ] || tq_ort=0`,
-    `  ${writtenWithin('"$tq_ors"', `$(( tq_ort + ${OPEN_RUN_GRACE_SEC} ))`, 'tq_orf')}; [ -n "$tq_orf" ] || continue`,
+    `  ${writtenWithin('"$tq_ors"', `$(( tq_ort + ${OPEN_RUN_GRACE_SEC} ))`, 'tq_orf')}`,
+    // Past the bound, still open while its timer waits or its undo runs: an undo held up longer
+    // (a hung command), or a timer a paused VM's monotonic clock kept back while the wall clock
+    // stepped on. Read only for such a stale run: builtins, systemctl for a systemd timer.
+    `  [ -n "$tq_orf" ] || case $tq_orv in pending) ${timerWaits('"$tq_ord"', 'tq_orf')};; *) ${undoerRuns('"$tq_ord"', 'tq_orf')};; esac; [ -n "$tq_orf" ] || continue`,
     `  ${found}`,
     'done',
   ];
@@ -52,6 +57,27 @@ function scanLines(self: string, found: string, runs: string, bootId: string, bo
  */
 export function writtenWithin(file: string, sec: string, name: string, unknown = ''): string {
   return `${name}=$(find ${file} -mmin -$(( (${sec} + 59) / 60 )) 2>/dev/null) || ${name}=${unknown}`;
+}
+
+/** The shell undoing a run (the dead-man's revert, a rollback's redo, teqlctl rollback's undo): "pid start". */
+export const UNDOER_FILE = 'undoer';
+
+/**
+ * Shell: records this shell as the undo of the run in `dir` (a shell word), before its first change.
+ * A disk too full for it leaves the 300 s bound alone to tell the undo is over.
+ */
+export function recordUndoerLine(dir: string): string {
+  return `{ ${PROC_START_FN}; tq_started $$; echo "$$ $tq_st" > ${dir}/${UNDOER_FILE}; } 2>/dev/null || true`;
+}
+
+/** Shell (needs PROC_START_FN): sets `$name` to live when the undo recorded in `dir` still runs. */
+export function undoerRuns(dir: string, name: string): string {
+  return `{ tq_oup=; tq_ous=; read -r tq_oup tq_ous 2>/dev/null < ${dir}/${UNDOER_FILE}; if [ -n "$tq_oup" ] && [ -d "/proc/$tq_oup" ] && ${sameProcess('$tq_oup', '$tq_ous')}; then ${name}=live; fi; }`;
+}
+
+/** Shell (needs PROC_START_FN): sets `$name` to live when the run's dead-man timer in `dir` still waits. */
+function timerWaits(dir: string, name: string): string {
+  return `{ tq_otk=; tq_otp=; tq_ots=; read -r tq_otk tq_otp tq_ots 2>/dev/null < ${dir}/timer; case $tq_otk in pid) if [ -n "$tq_otp" ] && [ -d "/proc/$tq_otp" ] && ${sameProcess('$tq_otp', '$tq_ots')}; then ${name}=live; fi;; systemd) case "$(systemctl show -p SubState "$tq_otp.timer" 2>/dev/null)" in SubState=waiting) ${name}=live;; esac;; esac; }`;
 }
 
 /** What a run is told while the boot script of this boot still runs (`state`: its words, as listed). */

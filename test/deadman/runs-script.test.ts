@@ -106,9 +106,10 @@ describe('the runs on a router, as status reads them', () => {
 
 describe('unlock', () => {
   /** The unlock script under dash over a lock held by a live pid (this test's) for a pending run. */
-  function unlockWith(lockBoot: string | undefined, force = false, start?: string, state = 'pending\n', ageSec = 0, noFind = false) {
+  function unlockWith(lockBoot: string | undefined, force = false, start?: string, state = 'pending\n', ageSec = 0, noFind = false, undoer?: string) {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-unlock-'));
     mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+    if (undoer !== undefined) writeFileSync(join(root, 'runs', 'r1', 'undoer'), undoer);
     writeFileSync(join(root, 'runs', 'r1', 'state'), state);
     const at = Date.now() / 1000 - ageSec;
     utimesSync(join(root, 'runs', 'r1', 'state'), at, at);
@@ -155,6 +156,14 @@ describe('unlock', () => {
     expect(unlockWith('this-boot', false, '1', 'rolling-back\n', OPEN_RUN_GRACE_SEC + 120)).toMatchObject({ code: 0, locked: false });
     // Its age unknown (a find without -mmin): refused, --force being the way (a review).
     expect(unlockWith('this-boot', false, '1', 'rolling-back\n', OPEN_RUN_GRACE_SEC + 120, true)).toMatchObject({ code: 8, locked: true });
+  });
+
+  it('refuses past the bound while the undo it recorded still runs (one held up longer by a hung command); takes it once that shell is gone', () => {
+    const start = readFileSync(`/proc/${process.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19]!;
+    const held = unlockWith('this-boot', false, '1', 'reverting\n', OPEN_RUN_GRACE_SEC + 600, false, `${process.pid} ${start}\n`);
+    expect([held.code, held.locked], held.out).toEqual([8, true]);
+    expect(held.out).toContain('unlock: refused: run r1 is being undone (its state: reverting)');
+    expect(unlockWith('this-boot', false, '1', 'reverting\n', OPEN_RUN_GRACE_SEC + 600, false, `${process.pid} 1\n`)).toMatchObject({ code: 0, locked: false });
   });
 
   it('removes a lock taken in an earlier boot: its pid is another process now, and its run\'s timer ended with that boot', () => {

@@ -105,6 +105,8 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.begun()).toEqual([0, 1]);
     expect(r.applied()).toEqual([]);
     expect(r.locked()).toBe(false);
+    // The revert's shell recorded itself as the undo: a run past the open-run bound stays open while it runs.
+    expect(readFileSync(join(r.dir, 'undoer'), 'utf8')).toMatch(/^\d+ \d+\n$/);
     await sleep(300);
     expect(r.applied()).toEqual([]); // nothing runs on after the revert
   });
@@ -122,6 +124,7 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.applied()).toEqual([]);
     expect(r.locked()).toBe(false);
     expect(readFileSync(join(r.dir, 'decided', 'by'), 'utf8').trim()).toBe('rollback');
+    expect(readFileSync(join(r.dir, 'undoer'), 'utf8')).toMatch(/^\d+ \d+\n$/);
   });
 
   it('decided -> no step starts: an apply that comes after the revert changes nothing', async () => {

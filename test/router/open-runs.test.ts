@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync, exists
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listOpenRunsLines, OPEN_RUN_GRACE_SEC, OPEN_RUN_MARKER, refuseOpenRunLines } from '../../src/router/open-runs.js';
+import { listOpenRunsLines, OPEN_RUN_GRACE_SEC, OPEN_RUN_MARKER, recordUndoerLine, refuseOpenRunLines } from '../../src/router/open-runs.js';
 
 const SHELLS = [['dash'], ['busybox', 'sh'], ['bash']];
 
@@ -79,6 +79,44 @@ describe.each(SHELLS)('%s: runs of this boot not ended', (...shell) => {
       lost: { state: 'pending\n', boot: 'this-boot', timeout: 60, ageSec: OPEN_RUN_GRACE_SEC + 240 },
     });
     expect(list(shell, root)).toEqual(['fresh reverting', 'waiting pending']);
+  });
+
+  it('keeps a run open past the bound while its undo still runs or its timer still waits (an undo held up by a hung command; a paused VM whose wall clock stepped on); not once that process is gone or its pid is another\'s', () => {
+    const old = OPEN_RUN_GRACE_SEC + 600;
+    const root = layout({
+      undoing: { state: 'reverting\n', boot: 'this-boot', ageSec: old },
+      back: { state: 'rolling-back\n', boot: 'this-boot', ageSec: old },
+      gone: { state: 'reverting\n', boot: 'this-boot', ageSec: old },
+      reused: { state: 'reverting\n', boot: 'this-boot', ageSec: old },
+      waiting: { state: 'pending\n', boot: 'this-boot', timeout: 60, ageSec: old },
+      fired: { state: 'pending\n', boot: 'this-boot', timeout: 60, ageSec: old },
+    });
+    const live = `${process.pid} ${startOf(process.pid)}\n`;
+    writeFileSync(join(root, 'runs/undoing/undoer'), live);
+    writeFileSync(join(root, 'runs/back/undoer'), live);
+    writeFileSync(join(root, 'runs/gone/undoer'), `999999999 12\n`);
+    writeFileSync(join(root, 'runs/reused/undoer'), `${process.pid} 1\n`);
+    writeFileSync(join(root, 'runs/waiting/timer'), `pid ${live}`);
+    writeFileSync(join(root, 'runs/fired/timer'), `pid ${process.pid} 1\n`);
+    expect(list(shell, root)).toEqual(['back rolling-back', 'undoing reverting', 'waiting pending']);
+  });
+
+  it('asks systemd for a systemd timer past the bound: open while it waits, not once elapsed', () => {
+    const root = layout({ w: { state: 'pending\n', boot: 'this-boot', timeout: 60, ageSec: OPEN_RUN_GRACE_SEC + 600 } });
+    writeFileSync(join(root, 'runs/w/timer'), 'systemd teqlctl-deadman-w\n');
+    const scan = listOpenRunsLines(join(root, 'runs'), join(root, 'boot-id'), join(root, 'boot-lock'));
+    const systemctl = (sub: string) => `systemctl() { [ "$*" = "show -p SubState teqlctl-deadman-w.timer" ] && echo SubState=${sub}; }\n`;
+    expect(sh(shell, systemctl('waiting') + scan).out).toBe('w pending\n');
+    expect(sh(shell, systemctl('elapsed') + scan).out).toBe('');
+  });
+
+  it('records the undo\'s own shell, which the scan then finds running', () => {
+    const root = layout({ r: { state: 'reverting\n', boot: 'this-boot', ageSec: OPEN_RUN_GRACE_SEC + 600 } });
+    const d = join(root, 'runs/r');
+    // The undo records itself, then lists while it still runs (it is the listing shell itself).
+    expect(sh(shell, `${recordUndoerLine(d)}\n${listOpenRunsLines(join(root, 'runs'), join(root, 'boot-id'), join(root, 'boot-lock'))}`).out).toBe('r reverting\n');
+    // Once that shell has ended, the run is over.
+    expect(list(shell, root)).toEqual([]);
   });
 
   it('counts a run as ended where find cannot tell its age (a BusyBox without -mmin): never a refusal until a restart', () => {
