@@ -12,6 +12,15 @@ import type { BootMechanism } from './boot-mechanism.js';
 
 const HEADER = '# Written by teqlctl. teqlctl rewrites or removes this file: change the playbook instead.';
 
+/**
+ * The order the files are written in: the boot script, then what starts it, then what the network
+ * manager applies at boot by itself (networkd's drop-ins). Undone newest first, the script goes
+ * last. Sorted by path, a first persisting run wrote the drop-ins first and the script last, and
+ * its undo removed the script first: a restart in between booted the run's drop-ins with no script
+ * to revert them, the run pending for good (a review).
+ */
+const RANK = new Map<string, number>([[BOOT_SCRIPT, 0], [OPENRC_LOCAL_START, 1], [BOOT_UNIT, 1], [BOOT_UNIT_WANTS, 2], [IFUP_HOOK, 3]]);
+const inWriteOrder = (files: BootFileFact[]): BootFileFact[] => files.sort((a, b) => (RANK.get(a.path) ?? 4) - (RANK.get(b.path) ?? 4) || a.path.localeCompare(b.path));
 
 /** What the host's boot files are written for; `none` is refused by planPersist before this runs. */
 export function bootFiles(model: BootModel, facts: Facts, mechanism: BootMechanism): BootFileFact[] {
@@ -25,7 +34,7 @@ export function bootFiles(model: BootModel, facts: Facts, mechanism: BootMechani
   if (mechanism.kind === 'ifupdown') {
     files.push({ path: BOOT_SCRIPT, content: bootScript(model, new Set()), executable: true });
     files.push({ path: IFUP_HOOK, content: ifupHook(mechanism.devices), executable: true });
-    return files.sort((a, b) => a.path.localeCompare(b.path));
+    return inWriteOrder(files);
   }
 
   const devices = bootDevices(model);
@@ -51,5 +60,5 @@ export function bootFiles(model: BootModel, facts: Facts, mechanism: BootMechani
     const ifupdown = devices.filter((d) => facts.boot?.ifupdown.includes(d) && !managed.includes(d));
     if (ifupdown.length > 0) files.push({ path: IFUP_HOOK, content: ifupHook(ifupdown), executable: true });
   }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return inWriteOrder(files);
 }

@@ -28,9 +28,10 @@ describe('persist: true', () => {
     expect(plan.phases[0]!.checks.length).toBeGreaterThan(0);
     expect(last.checks).toEqual([]);
     expect(last.changes.map((c) => `${c.action} ${c.resource}`)).toEqual([
-      '+ boot file /etc/systemd/system/multi-user.target.wants/teqlctl-boot.service',
-      '+ boot file /etc/systemd/system/teqlctl-boot.service',
+      // The script first, then what starts it: undone newest first, the script goes last.
       '+ boot file /etc/teqlctl/boot.sh',
+      '+ boot file /etc/systemd/system/teqlctl-boot.service',
+      '+ boot file /etc/systemd/system/multi-user.target.wants/teqlctl-boot.service',
     ]);
   });
 
@@ -90,7 +91,16 @@ describe('persist: true', () => {
 
   it('hands interfaces that systemd-networkd manages to networkd, through drop-ins of their .network files', () => {
     const facts: Facts = { ...pristineFacts(), boot: { files: [], networkd: { eth1: '/run/systemd/network/30-eth1.network', eth2: '/etc/systemd/network/30-eth2.network' }, ifupdown: [] } };
-    const { after } = converge(facts);
+    const { after, plan } = converge(facts);
+    // The drop-ins last: networkd applies them at boot by itself, so the script that reverts an
+    // unconfirmed run is there before them, and an undo cut half-way still finds it.
+    expect(plan.phases[plan.phases.length - 1]!.changes.map((c) => c.resource.replace('boot file ', ''))).toEqual([
+      '/etc/teqlctl/boot.sh',
+      '/etc/systemd/system/teqlctl-boot.service',
+      '/etc/systemd/system/multi-user.target.wants/teqlctl-boot.service',
+      '/etc/systemd/network/30-eth1.network.d/60-teqlctl.conf',
+      '/etc/systemd/network/30-eth2.network.d/60-teqlctl.conf',
+    ]);
     const dropIn = content(after, '/etc/systemd/network/30-eth1.network.d/60-teqlctl.conf');
     expect(dropIn).toContain('[Network]\nAddress=10.0.0.0/31\n');
     expect(dropIn).toContain('[TrivialLinkEqualizer]\nId=0\n');
