@@ -8,6 +8,8 @@ import { flushBeforeRename, renameSafeProbe } from '../router/rename-flush.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { PARTIAL_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { assertSafeRunId, runDir } from '../router/paths.js';
+import { DECIDED } from '../router/decision.js';
+import { forgetApplierLine, recordApplierLine } from './applier.js';
 import type { Op } from '../plan/ops.js';
 
 /** A step of the run's journal to undo: where it was journaled (batch, index) and its inverse. */
@@ -33,7 +35,8 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
   const body = newestFirst.flatMap((s, k) => {
     const file = `$d/begun-${s.batch}`;
     return [
-      `    if grep -qx ${s.index} ${file} 2>/dev/null; then`,
+      '    tq_still',
+      `    if [ $tq_go = 1 ] && grep -qx ${s.index} ${file} 2>/dev/null; then`,
       ...s.undo.map((op) => `      ${renderOp(op)} || echo "${UNDO_MARKER} undo step ${s.batch}.${s.index} failed: ${renderOp(op).replace(/["`$\\]/g, '')}"`),
       // The journal without the step's lines, by the shell's own read and printf: BusyBox's grep
       // exits 0 when its output cannot be written, which had put an empty journal in place on a
@@ -53,16 +56,27 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     // Whether the journal's and meta's rewrites need a flush before their rename (rename-flush.ts).
     renameSafeProbe('$d', 'tq_rsd'),
     ...(steps.some((st) => st.undo.some(isBaselineOp)) ? [baselineRenameProbe()] : []),
-    'case "$(cat $d/state 2>/dev/null)" in',
+    // Fenced as the apply script is (applier.ts): recorded, so a revert or rollback that decides
+    // the run stops it (TERM: this undo stops, the facts are still read); and each step starts only
+    // while the run is as it was found. Unfenced, it went on undoing, and said ok, after the
+    // dead-man had reverted the run and freed the lock (a review, reproduced under BusyBox).
+    'tq_ps=$(cat $d/state 2>/dev/null); tq_go=1',
+    `tq_still() { [ $tq_go = 1 ] || return 0; if [ "$tq_ps" = pending ]; then [ ! -d $d/${DECIDED} ] || tq_go=0; else [ "$(cat $d/state 2>/dev/null)" = confirmed ] || tq_go=0; fi; }`,
+    'case "$tq_ps" in',
     '  pending|confirmed)',
+    "    trap 'tq_go=0' TERM",
+    `    ${recordApplierLine('$d')} 2>/dev/null`,
+    '    tq_still',
     ...(newestFirst.length === 0 ? hold : []),
     ...body,
     // The meta's peers without those of the undone bundles (undone on both ends): a later
     // `teqlctl rollback` is not held off by a branch that shares nothing of the run any more. A
     // failed write keeps the old line, which only holds off more.
-    ...(keptPeers ? [`    tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in peers=*) printf 'peers=%s\\n' '${peersValue(keptPeers)}' || tq_w=1;; *) printf '%s\\n' "$tq_l" || tq_w=1;; esac; done < $d/meta > $d/meta.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ] && ${flushBeforeRename('tq_rsd', '$d/meta.new')}; then mv -f $d/meta.new $d/meta; else rm -f $d/meta.new; fi`] : []),
+    ...(keptPeers ? [`    if [ $tq_go = 1 ]; then tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in peers=*) printf 'peers=%s\\n' '${peersValue(keptPeers)}' || tq_w=1;; *) printf '%s\\n' "$tq_l" || tq_w=1;; esac; done < $d/meta > $d/meta.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ] && ${flushBeforeRename('tq_rsd', '$d/meta.new')}; then mv -f $d/meta.new $d/meta; else rm -f $d/meta.new; fi; fi`] : []),
     `    ${syncFs(dir)}`,
-    `    echo '${PARTIAL_MARKER} ok';;`,
+    '    tq_still',
+    `    if [ $tq_go = 1 ]; then echo '${PARTIAL_MARKER} ok'; else echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)"; fi`,
+    `    ${forgetApplierLine('$d')};;`,
     `  *) echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)";;`,
     'esac',
     then.trimEnd(),

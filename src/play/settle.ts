@@ -164,7 +164,7 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
         const bootErrors: string[] = [];
         if (undoneOk) after = await rewriteBootFiles(run, h, raised).catch((err: Error) => (bootErrors.push(err.message), raised));
         const ok = undoneOk && bootErrors.length === 0;
-        const errors = [...(decided !== undefined ? [`the run was already decided on the router (state: ${decided}): its bundles' steps were not undone by teqlctl`] : []), ...(undoneOk ? [] : undoErrors), ...bootErrors];
+        const errors = [...(decided !== undefined ? [`the run was decided on the router before or during this partial rollback (state: ${decided}): what it had not undone is left to that revert or rollback`] : []), ...(undoneOk ? [] : undoErrors), ...bootErrors];
         const undoneChanges = report.planned.filter((c) => goesWith(changeBundles(c, scopes), failed, mine)).length;
         report.partialRollback = { bundles, ok, residual, errors, undoneChanges };
         judged = true;

@@ -13,6 +13,7 @@ import { undoBatchScript } from '../../src/deadman/batch-scripts.js';
 import { recordApplierLine } from '../../src/deadman/applier.js';
 import { confirmScript, releaseScript } from '../../src/deadman/confirm-script.js';
 import { rollbackScript, undoFailures } from '../../src/deadman/rollback-script.js';
+import { partialOutcome, partialUndoScript } from '../../src/deadman/partial-undo-script.js';
 import { stepsScript } from '../../src/apply/script.js';
 import { ABANDONED_MARKER, ARM_FAILED_MARKER, CONFIRM_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
@@ -81,7 +82,7 @@ function router(shell: string[]) {
   const applied = () => [0, 1, 2].filter((i) => existsSync(join(etc, `step${i}`)));
   const locked = () => existsSync(join(root, 'lock'));
   const waitBegun = async (n: number) => { for (let i = 0; i < 100 && begun().length < n; i++) await sleep(50); };
-  return { dir, root, run, runFile, cutRollback, state, begun, applied, locked, startApply, waitBegun, armedIn };
+  return { dir, root, local, run, runFile, cutRollback, state, begun, applied, locked, startApply, waitBegun, armedIn };
 }
 
 describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
@@ -517,6 +518,27 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     } finally {
       process.kill(-other.pid!, 'SIGKILL');
     }
+  });
+
+  it("a hub's partial rollback held after its first step while the dead-man fires: the revert stops it, no later step of it runs, and it says the run was decided, not ok (a review)", { timeout: 20_000 }, async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    expect(r.applied()).toEqual([0, 1, 2]);
+    // Its own undo writes a mark per step, so a step it ran after the revert would show.
+    const mark = (i: number): Op[] => [{ kind: 'file-remove', path: join(r.root, 'etc', `step${i}`) }, { kind: 'file-write', path: join(r.root, 'etc', `partial-${i}`), content: 'x\n', executable: false }];
+    const partial = spawn(shell[0]!, [...shell.slice(1), r.local(partialUndoScript(RUN, [0, 1, 2].map((i) => ({ batch: 0, index: i, undo: mark(i) })), 'echo FACTS', 3))], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    let out = '';
+    partial.stdout.on('data', (d) => (out += d));
+    const ended = new Promise((done) => partial.on('close', done));
+    for (let i = 0; i < 100 && !existsSync(join(r.dir, 'debug-hold-partial')); i++) await sleep(50);
+    await r.run(revertScript(RUN));
+    await ended;
+    expect(existsSync(join(r.root, 'etc', 'partial-2'))).toBe(true);
+    expect([0, 1].map((i) => existsSync(join(r.root, 'etc', `partial-${i}`)))).toEqual([false, false]);
+    expect(partialOutcome(out)).toMatchObject({ ok: false, state: expect.stringMatching(/^(reverting|reverted)$/) });
+    expect(out).toContain('FACTS');
+    expect(r.state()).toBe('reverted');
+    expect(r.applied()).toEqual([]);
   });
 
   it('the dead-man signals no process that took the pid of an apply that ended without removing its record (the start time differs)', async () => {
