@@ -3,10 +3,10 @@
 // scripts the dead-man would run, not what the controller heard back: a step whose answer never
 // arrived (the controller was interrupted mid-apply) is undone all the same.
 import { syncFsAt } from '../apply/render-op.js';
-import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
+import { assertSafeRunId, LOCK_DIR, runDir, RUNS_DIR } from '../router/paths.js';
 import { recordUndoerLine } from '../router/open-runs.js';
 import { releaseLockLine } from '../router/lock.js';
-import { ABANDONED_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
+import { ABANDONED_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { decide, freeReserve, markTakeover, takeOver, TAKEOVER, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './batch-scripts.js';
 import { stopApplierLines } from './applier.js';
@@ -76,6 +76,11 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // the undo: a second one beside it, or over a later run's configuration, is not made.
     '  elif [ "${tq_by:-}" = revert ]; then',
     `    echo "${REVERT_OWNS_MARKER} state=$(cat $d/state 2>/dev/null)"`,
+    // A confirmed run waiting for its peers holds its lock, but no process of it runs here: a
+    // second operator's \`teqlctl unlock\` took the lock as a dead run's, and another run took it.
+    // Undone now, this run would be undone beneath that one (a review): left, and said.
+    `  elif [ "$(cat $d/state 2>/dev/null)" = confirmed ] && [ -d ${LOCK_DIR} ] && ! grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null; then`,
+    `    echo "${LOCK_TAKEN_MARKER} $(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)"`,
     '  else',
     // A confirmed run undone here (a partial confirmation) is marked first: cut by a power cut
     // half-way, the boot script finishes the undo (revert.sh resume) instead of booting half of it.

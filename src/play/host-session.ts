@@ -13,7 +13,7 @@ import { forgetApplierLine } from '../deadman/applier.js';
 import { partialOutcome, partialUndoScript, type StepToUndo } from '../deadman/partial-undo-script.js';
 import { runDir } from '../router/paths.js';
 import { readApply, type ApplyResult } from './apply-result.js';
-import { ABANDONED_MARKER, BARRIER_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../router/markers.js';
+import { ABANDONED_MARKER, BARRIER_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../router/markers.js';
 import type { Check, Change } from '../plan/types.js';
 import { begunRecords } from '../deadman/begun-records.js';
 import type { RunLog } from './run-log.js';
@@ -190,12 +190,12 @@ export class HostSession {
    * that never took effect), the reason when they do not. `abandoned`: the router restarted during
    * the run and a later run came after (its boot script decided so): nothing was undone there.
    */
-  async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean; abandoned: boolean; revertOwns?: string }> {
+  async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean; abandoned: boolean; revertOwns?: string; lockTakenBy?: string }> {
     const script = rollbackScript(runId, { then: factsScript(this.sysctls, AFTER), ...(holdSec ? { holdSec } : {}) });
     this.changeRounds++;
     const res = await this.transport.run('rollback', script, holdSec ? holdSec + 120 : undefined);
     this.log.record(this.host, res);
-    return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER), abandoned: res.stdout.includes(ABANDONED_MARKER), ...revertOwns(res.stdout) };
+    return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), revertedByDeadman: res.stdout.includes(REVERTED_MARKER), abandoned: res.stdout.includes(ABANDONED_MARKER), ...revertOwns(res.stdout), ...lockTaken(res.stdout) };
   }
 
   /**
@@ -215,6 +215,12 @@ export class HostSession {
 /** How long a phase's pings may take: every check in parallel, each with its attempts. */
 export function checksTimeoutSec(checks: readonly Check[]): number {
   return checks.reduce((t, c) => t + 3 * (c.count * c.timeout + 2), 30);
+}
+
+/** The run holding the lock a confirmed run had lost, when the rollback left it for that (rollback-script.ts). */
+function lockTaken(stdout: string): { lockTakenBy?: string } {
+  const m = new RegExp(`^${LOCK_TAKEN_MARKER} ?(.*)$`, 'm').exec(stdout);
+  return m ? { lockTakenBy: m[1]!.trim() || 'another run' } : {};
 }
 
 /** The state in which a rollback left the undo to the run's revert (rollback-script.ts), if it did. */

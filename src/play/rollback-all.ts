@@ -24,7 +24,7 @@ export async function rollbackAll(run: RunState, hosts = touchedHosts(run), mode
     run: async (setTitle) => {
       const report = run.reports.get(h)!;
       try {
-        const { undoErrors, after, revertedByDeadman, abandoned, revertOwns } = await run.sessions.get(h)!.undo(run.runId, run.opts.holds?.rollbackSec);
+        const { undoErrors, after, revertedByDeadman, abandoned, revertOwns, lockTakenBy } = await run.sessions.get(h)!.undo(run.runId, run.opts.holds?.rollbackSec);
         const snapshot = run.snapshots.get(h)!;
         const residual = diffState(snapshot, after, flushedDevices((run.journal.get(h) ?? []).map((e) => e.op), snapshot));
         // The router is judged by what it holds: an undo that failed because its step never took
@@ -33,7 +33,8 @@ export async function rollbackAll(run: RunState, hosts = touchedHosts(run), mode
         // Abandoned: a restart dropped the run's changes and a later run configured the router; undoing
         // this one would undo that. What the router holds now is said against the snapshot.
         const errors = ok ? [] : abandoned ? [`run ${run.runId} was recorded as abandoned there (the router restarted during it and a later run was made after it): nothing of it was undone, the later run's configuration stays`]
-          : revertOwns !== undefined ? [`run ${run.runId} is decided there by its own dead-man's revert, not ended (state ${revertOwns}): teqlctl did not undo it a second time beside it; see teqlctl status`] : undoErrors;
+          : revertOwns !== undefined ? [`run ${run.runId} is decided there by its own dead-man's revert, not ended (state ${revertOwns}): teqlctl did not undo it a second time beside it; see teqlctl status`]
+          : lockTakenBy !== undefined ? [`run ${run.runId} was confirmed there and its lock was taken meanwhile by ${lockTakenBy === 'another run' ? lockTakenBy : `run ${lockTakenBy}`} (teqlctl unlock, while this run waited for its peers): it was not undone beneath that run and STAYS CHANGED; \`teqlctl rollback --run ${run.runId}\` undoes it once that run ends`] : undoErrors;
         if (ok && undoErrors.length > 0) run.opts.log.note(`${h}: rolled back; undo commands that found nothing to undo: ${undoErrors.join('; ')}`);
         report.rollback = { ok, residual, errors };
         report.status = ok ? 'rolled back' : 'rollback failed';

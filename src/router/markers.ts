@@ -11,6 +11,8 @@ export const REVERTED_MARKER = '@@teqlctl-reverted';
 export const ABANDONED_MARKER = '@@teqlctl-abandoned';
 /** A rollback met its run decided by the revert and not ended: the revert owns the undo (`state=S` follows). */
 export const REVERT_OWNS_MARKER = '@@teqlctl-revert-owns';
+/** A rollback met its confirmed run's lock held by another run (the run id follows): nothing is undone beneath it. */
+export const LOCK_TAKEN_MARKER = '@@teqlctl-lock-taken';
 export const ARM_FAILED_MARKER = '@@teqlctl-arm-failed';
 export const STALE_MARKER = '@@teqlctl-stale';
 export const UNDO_MARKER = '@@teqlctl-undo';

@@ -15,7 +15,7 @@ import { confirmScript, releaseScript } from '../../src/deadman/confirm-script.j
 import { rollbackScript, undoFailures } from '../../src/deadman/rollback-script.js';
 import { partialOutcome, partialUndoScript } from '../../src/deadman/partial-undo-script.js';
 import { stepsScript } from '../../src/apply/script.js';
-import { ABANDONED_MARKER, ARM_FAILED_MARKER, CONFIRM_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
+import { ABANDONED_MARKER, ARM_FAILED_MARKER, CONFIRM_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import type { Op } from '../../src/plan/ops.js';
@@ -340,6 +340,21 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect(r.state()).toBe('rolled-back');
     expect(r.applied()).toEqual([]);
     expect(r.locked()).toBe(false);
+  });
+
+  it('confirmed, its lock taken by another run while it waited for its peers (a second operator\'s unlock): the rollback undoes nothing beneath that run and says whose lock it is; with no lock (a restart), it undoes as before', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    await r.run(confirmScript(RUN, 'x', 'confirmed', false));
+    writeFileSync(join(r.root, 'lock', 'owner'), 'run=r2\nowner=other@op\n');
+    const left = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    expect(left.stdout).toContain(`${LOCK_TAKEN_MARKER} r2\n`);
+    expect(left.stdout).toContain('FACTS');
+    expect([r.state(), r.applied(), r.locked()]).toEqual(['confirmed', [0, 1, 2], true]);
+    rmSync(join(r.root, 'lock'), { recursive: true });
+    const undone = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    expect(undone.stdout).not.toContain(LOCK_TAKEN_MARKER);
+    expect([r.state(), r.applied()]).toEqual(['rolled-back', []]);
   });
 
   it('reverted -> a rollback that comes later only reads the facts', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { RunLog } from '../../src/play/run-log.js';
 import { ConnectError, ExitCode, RunFailure } from '../../src/errors.js';
-import { ABANDONED_MARKER, REVERT_OWNS_MARKER, CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
+import { ABANDONED_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER, CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
 import { replayedLab } from './helpers.js';
 import { recording, type ReplayTransport } from '../helpers/replay-transport.js';
@@ -361,6 +361,17 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'verify', 'confirm', 'rollback']);
     expect(lab.routers.router_a.state).toBe('pristine');
     expect(r.hosts.find((h) => h.host === 'router_a')!.status).toBe('rolled back');
+  });
+
+  it('a partial confirmation whose confirmed host\'s lock another run took meanwhile: nothing undone beneath it, said STAYS CHANGED with the command to undo it (exit 6)', async () => {
+    const lab = replayedLab();
+    lab.routers.router_b.overrides.set('confirm', () => ({ stdout: `${CONFIRM_MARKER} too-late reverted decided-by=revert\n`, code: 1 }));
+    lab.routers.router_a.overrides.set('rollback', () => ({ stdout: `${LOCK_TAKEN_MARKER} 20261206T090000-x\n${recording('a', 'converged')}`, state: 'converged' }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.rollbackIncomplete);
+    const a = r.hosts.find((h) => h.host === 'router_a')!;
+    expect(a.status).toBe('rollback failed');
+    expect(a.rollback!.errors).toEqual(['run test-run-1 was confirmed there and its lock was taken meanwhile by run 20261206T090000-x (teqlctl unlock, while this run waited for its peers): it was not undone beneath that run and STAYS CHANGED; `teqlctl rollback --run test-run-1` undoes it once that run ends']);
   });
 
   it('a router changed since its facts were read is refused as stale before any change (exit 8); the other is rolled back', async () => {
