@@ -1,7 +1,7 @@
 // The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { homeOf, pathProblem } from './user-home.js';
+import { expandEnv, homeOf, pathProblem } from './user-home.js';
 import { isAbsolute, resolve } from 'node:path';
 import { HONOURED_ANSIBLE_VARS, PASSWORD_VARS, passwordHint, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
@@ -63,9 +63,11 @@ RULES.ansible_ssh_user = RULES.ansible_user!;
 
 /**
  * `~` is the home folder, `~user` that user's (pathProblem refuses one not found); a relative path
- * is relative to the inventory file's folder.
+ * is relative to the inventory file's folder. `${NAME}` is the environment's, as ssh expands it in an
+ * identity file (`env`), not in -F's file.
  */
-export function expandPath(p: string, inventoryDir: string): string {
+export function expandPath(given: string, inventoryDir: string, env = true): string {
+  const p = env ? expandEnv(given) : given;
   const user = /^~([^/]+)(\/.*)?$/.exec(p);
   const other = user ? homeOf(user[1]!) : undefined;
   const home = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : other !== undefined ? resolve(other, (user![2] ?? '/').slice(1)) : p;
@@ -193,7 +195,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   if (args.identityFiles.length > 0) spec.argIdentityFiles = args.identityFiles.map((f) => expandPath(f, inventoryDir));
   if (args.proxyJump !== undefined) spec.proxyJump = args.proxyJump;
   // `-F none` (any case, as ssh compares it) reads no configuration file (ssh(1)), as -F /dev/null: it was taken for a file named none.
-  if (args.configFile !== undefined) spec.sshConfigFile = args.configFile.toLowerCase() === 'none' ? '/dev/null' : expandPath(args.configFile, inventoryDir);
+  if (args.configFile !== undefined) spec.sshConfigFile = args.configFile.toLowerCase() === 'none' ? '/dev/null' : expandPath(args.configFile, inventoryDir, false);
   // ssh reads that file instead of ~/.ssh/config: one not there failed only at connect, the other hosts contacted.
   const config = spec.sshConfigFile;
   const configWhy = config === undefined || config === '/dev/null' ? undefined : !existsSync(config) ? 'does not exist' : statSync(config).isFile() ? undefined : 'is not a file (a folder, a pipe or a device)';

@@ -19,10 +19,22 @@ export function homeOf(user: string, passwd = '/etc/passwd'): string | undefined
 }
 
 /**
- * Why teqlctl cannot read `path` as ssh would, or undefined: a `~user` it cannot find, or one of
- * ssh's % tokens (%d, %u, %h, ...), which ssh expands in identity files and teqlctl does not.
+ * `${NAME}` replaced by the environment's value, as ssh expands it in an identity file (ssh_config(5),
+ * ENVIRONMENT VARIABLES), which Ansible hands it as written: taken as text, the key was looked for
+ * in a folder named `${HOME}` under the inventory's (a review). One not set stays as written.
+ */
+export function expandEnv(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.replace(/\$\{([^}]*)\}/g, (all, name: string) => env[name] ?? all);
+}
+
+/**
+ * Why teqlctl cannot read `path` as ssh would, or undefined: a `~user` it cannot find, one of
+ * ssh's % tokens (%d, %u, %h, ...), which ssh expands in identity files and teqlctl does not, or a
+ * `${NAME}` not set in the environment (ssh refuses it).
  */
 export function pathProblem(path: string): { why: string; hint: string } | undefined {
+  const unset = /\$\{([^}]*)\}/.exec(expandEnv(path))?.[1];
+  if (unset !== undefined) return { why: `${path} names the environment variable \${${unset}}, which is not set here (ssh would refuse it)`, hint: `set ${unset || 'it'} in the environment teqlctl runs in, or write the path out in full` };
   const user = /^~([^/]+)/.exec(path)?.[1];
   if (user !== undefined && homeOf(user) === undefined) return { why: `the user ${user} of ${path} is not in /etc/passwd, so teqlctl cannot tell its home folder`, hint: 'write the path out in full' };
   if (/%[a-zA-Z%]/.test(path)) return { why: `${path} holds a token (${/%[a-zA-Z%]/.exec(path)![0]}) that ssh expands and teqlctl does not`, hint: 'write the path out in full (e.g. ~/.ssh/... for %d/.ssh/...)' };

@@ -148,6 +148,25 @@ describe('key and config paths as ssh reads them', () => {
   });
 });
 
+describe('${NAME} in a key path, as ssh expands it (Ansible hands the path to ssh as written)', () => {
+  it('is the environment\'s value, in ansible_ssh_private_key_file and in -o IdentityFile / -i; not in -F\'s file', () => {
+    process.env.TEQLCTL_TEST_KEYS = '/srv/keys';
+    try {
+      const dir = writeCase({ 'inv.yml': inventoryOf('      ansible_host: 127.0.0.1\n      ansible_ssh_private_key_file: ${TEQLCTL_TEST_KEYS}/k\n      ansible_ssh_common_args: "-o IdentityFile=${TEQLCTL_TEST_KEYS}/k2 -i ${TEQLCTL_TEST_KEYS}/k3"\n'), 'pb.yml': PING });
+      const spec = loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')).inventory.hosts.get('h1')!.connection;
+      expect([spec.privateKeyFile, spec.argIdentityFiles]).toEqual(['/srv/keys/k', ['/srv/keys/k2', '/srv/keys/k3']]);
+    } finally {
+      delete process.env.TEQLCTL_TEST_KEYS;
+    }
+  });
+
+  it('one not set is refused where it is written (it was read as a folder named ${HOME} beside the inventory)', () => {
+    const dir = writeCase({ 'inv.yml': inventoryOf('      ansible_host: 127.0.0.1\n      ansible_ssh_private_key_file: ${TEQLCTL_TEST_UNSET}/k\n'), 'pb.yml': PING });
+    const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')));
+    expect(errors.map((e) => `${e.pos?.line} ${e.message}`).join('\n')).toMatch(/^6 .*\$\{TEQLCTL_TEST_UNSET\}\/k names the environment variable \$\{TEQLCTL_TEST_UNSET\}, which is not set here \(ssh would refuse it\)/m);
+  });
+});
+
 describe('an ansible_host read as a number', () => {
   it("says how to quote it in INI too, where shlex takes a value's outer quotes off ('127.1' is the float 127.1 there)", () => {
     const dir = writeCase({ hosts: "[g]\nr1 ansible_host='127.1'\n" });
