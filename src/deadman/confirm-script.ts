@@ -76,10 +76,9 @@ export function confirmScript(runId: string, afterState: string, state = 'confir
     // decision, the run stayed decided and pending, its lock held, with nothing on the router to
     // end it (a review, 2026-12-05).
     disarm(dir),
-    // A teardown's boot script stayed, to revert the run after a restart: confirmed, it goes, with
-    // what starts it (plan/persist/retiring-script.ts). Not a failure of the confirmation where it
-    // cannot: at the next boot it finds nothing to revert and retires itself.
-    `if grep -qx '${RETIRING_MARK}' ${BOOT_SCRIPT} 2>/dev/null; then /bin/sh ${BOOT_SCRIPT} retire </dev/null >/dev/null 2>&1 || echo "${CONFIRM_MARKER} retire-failed"; fi`,
+    // A teardown's boot script stayed, to revert the run after a restart: confirmed and released, it
+    // goes (retireLine). Kept by a lock still held: a peer's confirmation may still fail.
+    ...(release ? [retireLine()] : []),
     // Not needed once the run is recorded; removed in the background (a process, on the critical path).
     `rm -f ${reserveFiles(dir)} </dev/null >/dev/null 2>&1 &`,
     ...(release ? [releaseLockLine(runId)] : []),
@@ -108,7 +107,17 @@ export function closeRunScript(runId: string, state: 'rolled-back'): string {
 
 /** After every host of a play confirmed: the run is over here, its lock is freed. */
 export function releaseScript(runId: string): string {
-  return `${releaseLockLine(runId)}; echo "${CONFIRM_MARKER} released"\n`;
+  return `${retireLine()}\n${releaseLockLine(runId)}; echo "${CONFIRM_MARKER} released"\n`;
+}
+
+/**
+ * A teardown's retiring boot script (plan/persist/retiring-script.ts) goes, with what starts it,
+ * once the run is over: at the release, when every host confirmed. At the confirmation, a peer's
+ * failing after it had the host rolled back with nothing to finish that undo after a restart (a
+ * review). Not a failure where it cannot: at the next boot it finds nothing to revert and retires itself.
+ */
+function retireLine(): string {
+  return `if grep -qx '${RETIRING_MARK}' ${BOOT_SCRIPT} 2>/dev/null; then /bin/sh ${BOOT_SCRIPT} retire </dev/null >/dev/null 2>&1 || echo "${CONFIRM_MARKER} retire-failed"; fi`;
 }
 
 /**

@@ -195,16 +195,18 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
           throw new Error(msg);
         }
         run.confirmed.add(h);
-        if (res.stdout.includes(`${CONFIRM_MARKER} retire-failed`)) {
-          const report = run.reports.get(h)!;
-          report.warnings = [...(report.warnings ?? []), `the teardown's boot script ${BOOT_SCRIPT} and what starts it could not be removed after the confirmation: they remove themselves at the next boot (until then, \`teqlctl rollback\` of this run sees them as a change)`];
-        }
         const own = run.latest.get(h)?.management?.clientPort ?? '?';
         const port = new RegExp(`${CONFIRM_MARKER} ok port=(\\S+)`).exec(res.stdout)?.[1] ?? '?';
         run.opts.log.note(`${h}: confirmed over a new connection (client port ${port}), not over the run's own (client port ${own})`);
         setTitle(`${h}: confirmed, dead-man disarmed`);
       },
     })), run.opts.forks);
+}
+
+/** Said where a teardown's retiring boot script could not remove itself once the run was over. */
+function retireFailed(run: RunState, h: string): void {
+  const report = run.reports.get(h)!;
+  report.warnings = [...(report.warnings ?? []), `the teardown's boot script ${BOOT_SCRIPT} and what starts it could not be removed after the confirmation: they remove themselves at the next boot (until then, \`teqlctl rollback\` of this run sees them as a change)`];
 }
 
 /**
@@ -224,6 +226,7 @@ async function releaseAll(run: RunState, hosts: string[], fresh: Map<string, Tra
     };
     let res = staged ? await release(staged.finish(releaseScript(run.runId))) : undefined;
     if (res === undefined || !released(res)) res = await release(fresh.get(h)!.run('release', releaseScript(run.runId)));
+    if (!(res instanceof Error) && res.stdout.includes(`${CONFIRM_MARKER} retire-failed`)) retireFailed(run, h);
     if (!released(res)) {
       const report = run.reports.get(h)!;
       const why = res instanceof Error ? res.message : res.stderr.trim() || `exit ${res.code}`;

@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closeRunScript, confirmScript } from '../../src/deadman/confirm-script.js';
+import { closeRunScript, confirmScript, releaseScript } from '../../src/deadman/confirm-script.js';
+import { BOOT_SCRIPT, LOCK_DIR } from '../../src/router/paths.js';
+import { RETIRING_MARK } from '../../src/router/markers.js';
 import { rollbackScript } from '../../src/deadman/rollback-script.js';
 import { decide } from '../../src/router/decision.js';
 import { CONFIRM_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
@@ -16,6 +22,20 @@ describe('confirming a run', () => {
     const tag = /> \/var\/lib\/teqlctl\/runs\/r1\/after-state <<'([^']+)'/.exec(script)![1]!;
     expect(script).toMatch(new RegExp(`<<'${tag}' \\|\\| [^\\n]*\\nline one\\nTEQLCTL_EOF\\nline two\\n${tag}\\n\\[ "\\$teqlctl_hw" = 0 \\] \\|\\| false\\n\\} \\|\\| tq_ok=0\\n`));
     expect(tag).not.toBe('TEQLCTL_EOF');
+  });
+});
+
+describe("a teardown's retiring boot script", () => {
+  it('goes at the release, once every host is confirmed; a confirmation that keeps the lock (a peer may still fail, and have this host rolled back) keeps it', () => {
+    const retire = `/bin/sh ${BOOT_SCRIPT} retire`;
+    expect(confirmScript('r1', 'x', 'confirmed', false)).not.toContain(retire);
+    expect(confirmScript('r1', 'x')).toContain(retire);
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-retire-'));
+    const boot = join(root, 'boot.sh');
+    writeFileSync(boot, `#!/bin/sh\n${RETIRING_MARK}\n[ "$1" = retire ] && touch ${join(root, 'retired')}\n`);
+    const out = execFileSync('dash', ['-c', releaseScript('r1').replaceAll(BOOT_SCRIPT, boot).replaceAll(LOCK_DIR, join(root, 'lock'))], { encoding: 'utf8' });
+    expect(out).toContain(`${CONFIRM_MARKER} released`);
+    expect(existsSync(join(root, 'retired'))).toBe(true);
   });
 });
 

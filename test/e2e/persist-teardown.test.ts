@@ -160,7 +160,9 @@ async function expectBackConverged(before: Record<Router, string>, states: strin
   expect(ping.stdout.trim()).toBe('ok');
 }
 
-const written = async () => (await sshRun('a', 'test -f /etc/teqlctl/boot.sh && grep -lx pending /var/lib/teqlctl/runs/*/state')).code === 0;
+// Every boot file written: the enabling link is the last (the script first, then its unit, then
+// the link that has systemd start it: a cut before it leaves files nothing starts at boot).
+const written = async () => (await sshRun('a', 'test -f /etc/teqlctl/boot.sh && test -L /etc/systemd/system/multi-user.target.wants/teqlctl-boot.service && grep -lx pending /var/lib/teqlctl/runs/*/state')).code === 0;
 
 async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
