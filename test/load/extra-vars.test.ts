@@ -25,6 +25,15 @@ describe('keyValueWords: Ansible key=value splitting', () => {
   it('a value only partly quoted keeps its quotes; \\" inside double quotes is a quote', () => {
     expect(keyValueWords(`a=x"y z" b="say \\"hi\\""`)).toMatchObject({ pairs: [{ key: 'a', value: 'x"y z"' }, { key: 'b', value: 'say "hi"' }] });
   });
+  it("decodes each word's escapes first, as Ansible's parse_kv does (\\t a tab, \\u0041 an A, \\\\ one backslash), in quotes or not; a quote after a backslash closes nothing", () => {
+    expect(keyValueWords(String.raw`a=4096\t87380 b=\u0041\x42\103 c=x\\y d="p\tq" e='it\'s'`)).toMatchObject({ pairs: [
+      { key: 'a', value: '4096\t87380' }, { key: 'b', value: 'ABC' }, { key: 'c', value: 'x\\y' }, { key: 'd', value: 'p\tq', quoted: true }, { key: 'e', value: "it's", quoted: true },
+    ] });
+  });
+  it('refuses an escape Python cannot decode, and one by Unicode name (not decoded here)', () => {
+    expect(keyValueWords(String.raw`a=1 b=\xZZ`)).toEqual({ error: String.raw`\xZZ is not an escape Python can decode (Ansible stops there)`, offset: 4 });
+    expect(keyValueWords(String.raw`b=\N{BULLET}`)).toMatchObject({ error: String.raw`\N{BULLET}: a character by its Unicode name, which teqlctl does not decode` });
+  });
   it('refuses a word without =, an unterminated quote, an unclosed {{', () => {
     expect(keyValueWords('a=1 world')).toEqual({ error: '"world" is not name=value', offset: 4 });
     expect(keyValueWords('a="x')).toEqual({ error: 'unterminated "', offset: 2 });
