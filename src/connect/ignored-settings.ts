@@ -24,11 +24,41 @@ export function ignoredSettings(g: Map<string, string[]>): string[] {
   for (const [k, name] of [['localforward', 'LocalForward'], ['remoteforward', 'RemoteForward'], ['dynamicforward', 'DynamicForward']] as const) {
     if ((g.get(k) ?? []).length > 0) out.push(`${name}: not set up (teqlctl opens no forwards)`);
   }
+  out.push(...loginSettings(one));
+  return out;
+}
+
+/** The key types whose every signature algorithm a PubkeyAcceptedAlgorithms list leaves out. */
+const KEY_FAMILIES: ReadonlyArray<[string, string[]]> = [['ed25519', ['ssh-ed25519']], ['RSA', ['rsa-sha2-512', 'rsa-sha2-256']], ['ECDSA', ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']]];
+
+function leftOutKeys(value: string): string[] {
+  const list = value.slice(/^[-+^]/.test(value) ? 1 : 0).split(',').filter(Boolean);
+  // `+`: added to ssh's defaults, which hold every family; `-`: those patterns taken out of them.
+  if (value.startsWith('+')) return [];
+  const gone = (alg: string) => (value.startsWith('-') ? hostMatches(list, alg) : !list.includes(alg));
+  return KEY_FAMILIES.filter(([, algs]) => algs.every(gone)).map(([name]) => name);
+}
+
+/**
+ * How ssh would log in, where teqlctl logs in otherwise: with a key (it takes no password), once,
+ * offering the keys it finds. Said, never dropped without a word (a review found all three silent).
+ */
+function loginSettings(one: (k: string) => string | undefined): string[] {
+  const out: string[] = [];
+  const attempts = one('connectionattempts');
+  if (attempts !== undefined && attempts !== '1') out.push(`ConnectionAttempts ${attempts}: teqlctl tries each connection once (a router it cannot reach is said as unreachable)`);
+  const preferred = one('preferredauthentications');
+  if (preferred !== undefined && !preferred.toLowerCase().split(',').includes('publickey')) out.push(`PreferredAuthentications ${preferred}: teqlctl logs in with a key all the same (publickey, which this list leaves out)`);
+  const accepted = one('pubkeyacceptedalgorithms') ?? one('pubkeyacceptedkeytypes');
+  const keys = accepted === undefined ? [] : leftOutKeys(accepted);
+  if (keys.length > 0) out.push(`PubkeyAcceptedAlgorithms leaves out ${keys.join(', ')} keys: teqlctl offers such a key all the same`);
   return out;
 }
 
 /** Keywords ignoredSettings reads; ssh_config lines of them add up (SendEnv, the forwards), as ssh -G prints them. */
-const SESSION_KEYS = ['remotecommand', 'requesttty', 'setenv', 'sendenv', 'localforward', 'remoteforward', 'dynamicforward'];
+const SESSION_KEYS = ['remotecommand', 'requesttty', 'setenv', 'sendenv', 'localforward', 'remoteforward', 'dynamicforward', 'connectionattempts', 'preferredauthentications', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
+/** Single values: the first line wins, as ssh reads them. */
+const FIRST_WINS = ['remotecommand', 'requesttty', 'connectionattempts', 'preferredauthentications', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
 
 /** ignoredSettings for teqlctl's own reader: each keyword's lines for `name`, as ssh -G would list them (it said nothing until 2026-12-05: a review). */
 export function ignoredOfConfig(blocks: readonly SshConfigBlock[], name: string): string[] {
@@ -38,7 +68,7 @@ export function ignoredOfConfig(blocks: readonly SshConfigBlock[], name: string)
     for (const opt of block.options) {
       if (!SESSION_KEYS.includes(opt.key) || opt.args.length === 0) continue;
       // RemoteCommand and RequestTTY: the first line wins, as for any single value.
-      if ((opt.key === 'remotecommand' || opt.key === 'requesttty') && g.has(opt.key)) continue;
+      if (FIRST_WINS.includes(opt.key) && g.has(opt.key)) continue;
       g.set(opt.key, [...(g.get(opt.key) ?? []), opt.args.join(' ')]);
     }
   }

@@ -233,6 +233,18 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect((await resolve(config('Host r1\n  SendEnv LANG LC_*\n  SendEnv LC_CTYPE LANGUAGE XMODIFIERS\n  CheckHostIP yes\n'))).ignored).toBeUndefined();
   });
 
+  it('how ssh would log in, where teqlctl logs in otherwise, is said (a review found it silent): ConnectionAttempts, PreferredAuthentications without publickey, PubkeyAcceptedAlgorithms leaving a key type out', async () => {
+    const r = await resolve(config('Host r1\n  ConnectionAttempts 5\n  PreferredAuthentications password\n  PubkeyAcceptedAlgorithms ssh-ed25519\n'));
+    expect(r.ignored).toEqual([
+      'ConnectionAttempts 5: teqlctl tries each connection once (a router it cannot reach is said as unreachable)',
+      'PreferredAuthentications password: teqlctl logs in with a key all the same (publickey, which this list leaves out)',
+      'PubkeyAcceptedAlgorithms leaves out RSA, ECDSA keys: teqlctl offers such a key all the same',
+    ]);
+    // ssh's defaults, a list adding to them, one that keeps publickey, or one that takes out ssh-rsa alone: nothing to say.
+    expect((await resolve(config('Host r1\n  PubkeyAcceptedAlgorithms +ssh-rsa\n  PreferredAuthentications publickey,password\n'))).ignored).toBeUndefined();
+    expect((await resolve(config('Host r1\n  PubkeyAcceptedAlgorithms -ssh-rsa*,ecdsa*\n'))).ignored).toEqual(['PubkeyAcceptedAlgorithms leaves out ECDSA keys: teqlctl offers such a key all the same']);
+  });
+
   it("a later entry's own ProxyCommand and ProxyJump are never used, as with `ssh -J j1 j2` (a review: valid chains were refused on them)", async () => {
     const cfg = 'Host r1\n  ProxyJump j1,j2\nHost r2\n  ProxyJump j1,j3\nHost j2\n  ProxyCommand nc %h %p\nHost j3\n  ProxyJump j3\n';
     expect((await resolve(config(cfg))).jumps.map((j) => j.alias)).toEqual(['j1', 'j2']);

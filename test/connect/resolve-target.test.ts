@@ -171,6 +171,15 @@ describe('ProxyJump', () => {
     expect(resolve('Host r1\n  SendEnv LANG LC_*\n').ignored).toBeUndefined();
   });
 
+  it('how ssh would log in otherwise is said without ssh too, the first line of each winning', () => {
+    const t = resolve('Host r1\n  ConnectionAttempts 3\n  PubkeyAcceptedAlgorithms ssh-ed25519,rsa-sha2-512\nHost *\n  ConnectionAttempts 1\n  PreferredAuthentications keyboard-interactive\n');
+    expect(t.ignored).toEqual([
+      'ConnectionAttempts 3: teqlctl tries each connection once (a router it cannot reach is said as unreachable)',
+      'PreferredAuthentications keyboard-interactive: teqlctl logs in with a key all the same (publickey, which this list leaves out)',
+      'PubkeyAcceptedAlgorithms leaves out ECDSA keys: teqlctl offers such a key all the same',
+    ]);
+  });
+
   it("a later entry's own ProxyCommand and ProxyJump are never used, as with `ssh -J j1 j2` (a review: valid chains were refused on them)", () => {
     const cfg = 'Host r3\n  ProxyJump j1,j2\nHost r4\n  ProxyJump j1,j3\nHost j2\n  ProxyCommand nc %h %p\nHost j3\n  ProxyJump j3\n';
     expect(resolve(cfg, { host: 'r3' }).jumps.map((j) => j.alias)).toEqual(['j1', 'j2']);
