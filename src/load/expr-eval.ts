@@ -1,5 +1,6 @@
 // Evaluates a parsed expression against the variables of one host. Undefined is an error unless
 // `default` or `is defined` handles it (Ansible's strict undefined).
+import { PROVIDED_MAGIC_VARS, RESERVED_VARS } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
 import { JINJA_GLOBALS, refusePythonAttribute } from './python-attrs.js';
 import type { Expr } from './expr-parse.js';
@@ -23,6 +24,11 @@ class Undefined {
     readonly why: string,
   ) {}
 }
+
+const MAGIC_HINTS: Record<string, string> = {
+  omit: 'teqlctl has no omit: leave the field out of the task, or write two tasks chosen by when:',
+  ansible_check_mode: "teqlctl's --check changes nothing and runs no task: a task need not test it",
+};
 
 const UNSUPPORTED_MAGIC: Record<string, string> = {
   hostvars: 'hostvars is not supported; give each host the values it needs in its own host vars',
@@ -165,6 +171,9 @@ function evaluate(e: Expr, scope: Scope): unknown {
       if (JINJA_GLOBALS.has(e.name)) {
         throw new ExprError(`'${e.name}' is not set, and to Ansible it is Jinja's global function ${e.name}(), always defined`, `set ${e.name}, or name the variable otherwise`);
       }
+      // Ansible's own (omit, playbook_dir, ansible_check_mode, ...): always defined there, so a
+      // default() never applies, and the hint "define it" led to "a reserved name" (a review).
+      if (RESERVED_VARS.has(e.name) && !PROVIDED_MAGIC_VARS.includes(e.name)) throw new ExprError(`'${e.name}' is Ansible's own magic variable, which teqlctl does not set (with Ansible it is always defined, so | default() would not apply)`, MAGIC_HINTS[e.name] ?? UNSUPPORTED_MAGIC[e.name] ?? `give the value itself, under a name of your own in the play's vars`);
       return new Undefined(e.name, `'${e.name}' is not defined`);
     }
     case 'attr':
