@@ -42,6 +42,20 @@ export function readPlaybook(y: YamlFile, problems: Problems): PlayShape[] {
   });
 }
 
+/**
+ * Where what an unsupported play keyword holds can go instead: "remove it" alone dropped variables
+ * or tasks that a playbook then skipped without a word behind `is defined` (a review).
+ */
+function playKeyHint(key: string): string {
+  if (key.startsWith('become')) return 'set ansible_become in the inventory';
+  if (key === 'vars_files') return "move its variables into the play's vars:, into group_vars/ or host_vars/ beside the inventory or the playbook, or give the file with -e @FILE";
+  if (key === 'pre_tasks' || key === 'post_tasks') return 'put its tasks into tasks:, in the order they are to run';
+  if (key === 'roles' || key.startsWith('import_') || key.startsWith('include')) return "copy the tasks into the play's tasks:, or run that playbook as a run of its own";
+  if (key === 'handlers') return 'teqlctl has no handlers: a task runs when its when: holds';
+  if (key === 'gather_facts') return "remove it: teqlctl reads each router's state itself (not as variables)";
+  return "remove it; what it sets is not read by teqlctl (see docs/playbook-language.md for the play's keywords)";
+}
+
 function readPlay(y: YamlFile, raw: Node | null, problems: Problems): PlayShape | undefined {
   if (!isMap(raw)) {
     problems.add('a play must be a mapping with name, hosts and tasks', posOf(y, raw), 'write `- name: ...\n  hosts: routers\n  tasks: [...]`');
@@ -53,7 +67,7 @@ function readPlay(y: YamlFile, raw: Node | null, problems: Problems): PlayShape 
   for (const pair of node.items) {
     const key = keyText(pair.key);
     if (!PLAY_KEYS.includes(key)) {
-      problems.add(`unsupported play keyword ${shown(key)} (supported: ${PLAY_KEYS.join(', ')})`, posOf(y, pair.key as Node), key.startsWith('become') ? 'set ansible_become in the inventory' : 'remove it');
+      problems.add(`unsupported play keyword ${shown(key)} (supported: ${PLAY_KEYS.join(', ')})`, posOf(y, pair.key as Node), playKeyHint(key));
       ok = false;
     }
   }
