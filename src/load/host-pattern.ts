@@ -94,7 +94,9 @@ function enumerate(term: string, inv: Inventory, excluding: boolean, shown: stri
     const groups = [...inv.groups.keys()].join(', ');
     const hosts = [...inv.hosts.keys()].join(', ');
     // 'a:b' left whole: the pattern held ',' (Ansible then splits on ',' only), or is an address to Ansible.
-    const joined = term.includes(':') && !parseAddress(term) ? `'${term}' is one name, as Ansible cuts a pattern holding ',' on ',' only: write ${term.replace(/:/g, ',')}; ` : '';
+    // A subscript Ansible does not read as one ([0:-1], [:1], [-1:]) is a name to it too: no ',' to suggest (a review).
+    const subscript = /\[[^\]]*\]$/.test(term) ? `'${term}' is one name to Ansible: a subscript is [N] (N may be negative), [N:M] or [N:] with N and M from 0; ` : '';
+    const joined = subscript || (term.includes(':') && !parseAddress(term) ? `'${term}' is one name, as Ansible cuts a pattern holding ',' on ',' only: write ${term.replace(/:/g, ',')}; ` : '');
     throw new PatternError(`host pattern '${shown}' matches no host or group`, `${joined}groups: ${groups}; hosts: ${hosts}`);
   }
   return found;

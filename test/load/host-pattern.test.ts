@@ -42,6 +42,10 @@ describe('host patterns', () => {
   it('cut the pattern as Ansible does: a text with , on , only, whitespace between terms, brackets whole', () => {
     // 'r1:r2' is one name to Ansible, which matches nothing: never r1 and r2.
     expect(() => match('r1:r2,s1')).toThrow("host pattern 'r1:r2' matches no host or group");
+    const hint = (p: string) => { try { match(p); } catch (e) { return (e as PatternError).hint; } return undefined; };
+    expect(hint('r1:r2,s1')).toMatch(/^'r1:r2' is one name, as Ansible cuts a pattern holding ',' on ',' only: write r1,r2; /);
+    // A subscript Ansible does not read as one is a name too; no ',' to suggest (a review: 'write routers[0,-1]').
+    for (const p of ['routers[0:-1]', 'routers[:1]', 'routers[-1:]']) expect(hint(p)).toMatch(new RegExp(`^'${p.replace(/[[\]]/g, '\\$&')}' is one name to Ansible: a subscript is \\[N\\] \\(N may be negative\\), \\[N:M\\] or \\[N:\\] with N and M from 0; groups: `));
     expect(match('r1 s1')).toEqual(['r1', 's1']);
     expect(match(' s1 \tlonely:r2 ')).toEqual(['s1', 'lonely', 'r2']);
     expect(match('routers[0:1]:s1')).toEqual(['r1', 'r2', 's1']);
