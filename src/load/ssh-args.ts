@@ -72,6 +72,12 @@ function set(key: string, value: string, into: SshArgSettings, written = key): S
       if (value.toLowerCase() !== 'none' && !parseProxyJump(value, tcpServicePort)) return bad(`ProxyJump ${JSON.stringify(value)} is not [user@]host[:port][,...]`, 'e.g. -o ProxyJump=admin@bastion:2222');
       into.proxyJump ??= value;
       return { ok: true };
+    case 'proxycommand':
+      // `none` is no proxy, as -o ProxyJump=none (ssh takes the first of the two, whichever it is):
+      // refused, it was said as a ProxyCommand teqlctl cannot run (a review). Any other is refused.
+      if (value.toLowerCase() !== 'none') return bad(`-o ${written} is not supported`, REFUSED_HINT[key] ?? MAPPED);
+      into.proxyJump ??= 'none';
+      return { ok: true };
     case 'port': {
       // As ssh's a2port: a number, or a TCP service name of /etc/services (Port=ssh is 22).
       const port = sshPort(value, tcpServicePort);

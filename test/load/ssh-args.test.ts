@@ -80,6 +80,9 @@ describe('readSshArgs: the ssh options teqlctl maps', () => {
 
   it('refuses everything else by name, with a hint', () => {
     expect(read(`-o ProxyCommand="ssh -W %h:%p bastion"`)).toEqual({ ok: false, why: '-o ProxyCommand is not supported', hint: 'use -o ProxyJump=[user@]host[:port] (or -J) instead' });
+    // `none` is no proxy to ssh, as ProxyJump=none, and the first of the two wins (a review: refused).
+    expect(read('-o ProxyCommand=none', '-o ProxyJump=bastion')).toEqual({ identityFiles: [], proxyJump: 'none' });
+    expect(read('-o ProxyCommand=NONE')).toEqual({ identityFiles: [], proxyJump: 'none' });
     expect(read('-o UserKnownHostsFile=/dev/null')).toMatchObject({ ok: false, why: '-o UserKnownHostsFile is not supported', hint: expect.stringContaining('teqlctl_known_hosts_file') });
     expect(read('-o ForwardAgent=yes')).toMatchObject({ ok: false, why: '-o ForwardAgent is not supported' });
     expect(read('-p 2222')).toMatchObject({ ok: false, why: 'the option -p is not supported', hint: 'set ansible_port (or -o Port=)' });
