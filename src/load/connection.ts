@@ -31,6 +31,8 @@ const OLDER_NAME: Record<string, string> = {
 // None of these reaches a shell (ssh2 takes host and user as data, paths are read locally; the become
 // user does reach one, quoted), but each is held to what it can be, so a hostile value stops here.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const SSH_CONNECTIONS = ['ssh', 'smart', 'ansible.builtin.ssh', 'ansible.legacy.ssh'];
+const BECOME_METHODS = new Map<string, 'sudo' | 'doas'>([['sudo', 'sudo'], ['ansible.builtin.sudo', 'sudo'], ['ansible.legacy.sudo', 'sudo'], ['doas', 'doas'], ['community.general.doas', 'doas']]);
 const BECOME_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 
 const PATH_RULE = {
@@ -146,7 +148,8 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     return now ?? old;
   };
   const connection = read('ansible_connection');
-  if (connection !== undefined && connection !== 'ssh') {
+  // Ansible's names for its ssh plugin: `smart` (its default) and the fully qualified ones (a review: refused).
+  if (connection !== undefined && !(typeof connection === 'string' && SSH_CONNECTIONS.includes(connection))) {
     bad('ansible_connection', "'ssh' (teqlctl only connects over SSH)", connection, 'remove ansible_connection or set it to ssh');
   }
 
@@ -217,9 +220,11 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     }
   }
   spec.becomeUser = text('ansible_become_user') ?? 'root';
-  const method = text('ansible_become_method');
-  if (method === 'sudo' || method === 'doas') spec.becomeMethod = method;
-  else if (method !== undefined) bad('ansible_become_method', "'sudo' or 'doas' (Alpine's default)", method, 'teqlctl becomes root with sudo or doas only; set ansible_become_method: sudo or doas');
+  const given = text('ansible_become_method');
+  // The plugins' fully qualified names, as Ansible takes them.
+  const method = given === undefined ? undefined : BECOME_METHODS.get(given);
+  if (method !== undefined) spec.becomeMethod = method;
+  else if (given !== undefined) bad('ansible_become_method', "'sudo' or 'doas' (Alpine's default)", given, 'teqlctl becomes root with sudo or doas only; set ansible_become_method: sudo or doas');
   return spec;
 }
 

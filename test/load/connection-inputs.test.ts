@@ -175,3 +175,20 @@ describe('an ansible_host read as a number', () => {
     expect(e!.hint).toBe(`quote it (YAML: ansible_host: "127.1"; an INI line: ansible_host="'127.1'", quotes inside quotes, as shlex takes the outer ones off)`);
   });
 });
+
+describe("Ansible's other names for its ssh plugin and become methods", () => {
+  it('ansible_connection smart (its default) or ansible.builtin.ssh, and ansible.builtin.sudo, community.general.doas, are taken as ssh, sudo and doas (they were refused, a review)', () => {
+    const dir = writeCase({ hosts: '[g]\nr1 ansible_host=192.0.2.1 ansible_connection=smart ansible_become=true ansible_become_method=ansible.builtin.sudo\nr2 ansible_host=192.0.2.2 ansible_connection=ansible.builtin.ssh ansible_become=true ansible_become_method=community.general.doas\n' });
+    const hosts = loadInventory(join(dir, 'hosts')).inventory.hosts;
+    expect([hosts.get('r1')!.connection.becomeMethod, hosts.get('r2')!.connection.becomeMethod]).toEqual(['sudo', 'doas']);
+  });
+
+  it('others are refused as before, a name of Object.prototype too', () => {
+    const dir = writeCase({ hosts: '[g]\nr1 ansible_host=192.0.2.1 ansible_connection=paramiko\nr2 ansible_host=192.0.2.2 ansible_become=true ansible_become_method=constructor\n' });
+    const messages = errorsOf(() => loadInventory(join(dir, 'hosts'))).map((e) => e.message);
+    expect(messages).toEqual([
+      "ansible_connection of host r1 must be 'ssh' (teqlctl only connects over SSH), got \"paramiko\"",
+      "ansible_become_method of host r2 must be 'sudo' or 'doas' (Alpine's default), got \"constructor\"",
+    ]);
+  });
+});
