@@ -21,7 +21,7 @@ export function formatListing(run: LoadedRun, playbookShown: string, what: ListW
       for (const host of play.hosts) {
         const tasks = play.tasks.get(host) ?? [];
         lines.push(`      ${host}:`, ...tasks.map((t) => `        ${t.name}  [${t.module}, line ${t.pos.line}]`));
-        if (tasks.length === 0) lines.push('        (no task: every `when:` is false)');
+        if (tasks.length === 0) lines.push('        (no task for this host: none is written, or each one\'s `when:` is false or its loop empty)');
       }
     }
   });
