@@ -111,3 +111,18 @@ export function refuseConfigConnection(input: ConfigConnectionInput, problems: P
     );
   }
 }
+
+/**
+ * `hash_behaviour = merge` (or ANSIBLE_HASH_BEHAVIOUR=merge): Ansible merges a mapping variable set
+ * in several places, teqlctl takes the one that wins, as Ansible's default `replace` does; a note
+ * alone let such a variable read otherwise than in Ansible (a review). Refused where it is set.
+ */
+export function refuseHashMerge(input: Pick<ConfigConnectionInput, 'env' | 'cwd' | 'home' | 'system'>, problems: Problems): void {
+  const cfg = configFile(input.env, input.cwd, input.home, input.system ?? '/etc/ansible/ansible.cfg');
+  const entry = cfg ? configEntries(cfg.text, cfg.path).find((e) => e.section === 'defaults' && e.key === 'hash_behaviour') : undefined;
+  const env = input.env.ANSIBLE_HASH_BEHAVIOUR;
+  const value = env ?? entry?.value;
+  if (value === undefined || value.trim().toLowerCase() !== 'merge') return;
+  const where = env !== undefined ? 'the environment sets ANSIBLE_HASH_BEHAVIOUR' : `${cfg!.path} sets hash_behaviour`;
+  problems.add(`${where} (${JSON.stringify(value.trim())}): Ansible then merges a mapping variable set in several places, and teqlctl takes the one that wins (Ansible's default, replace)`, env !== undefined ? undefined : entry!.pos, 'remove the setting, and give each mapping whole where it wins: teqlctl reads variables as Ansible does by default');
+}

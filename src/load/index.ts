@@ -25,7 +25,7 @@ import { extraVarsLayer } from './extra-vars.js';
 import { readYaml, type YamlFile } from './source.js';
 import { buildConnection, missingKnownHostsFiles } from './connection.js';
 import { ansibleConfigNotes } from './ansible-config.js';
-import { refuseConfigConnection } from './ansible-config-connection.js';
+import { refuseConfigConnection, refuseHashMerge } from './ansible-config-connection.js';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import type { VarLayer } from './scope.js';
@@ -89,6 +89,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const reachedBundles = bundles.filter((b) => b.ends.every((e) => reached.has(e.host)));
   for (const layer of [...[...reached].map((h) => layers.get(h)!), ...shapes.map((s) => s.vars), extra]) refuseNestedVars(layer, problems);
   refuseConfigConnection({ env: process.env, cwd: process.cwd(), home: homedir(), hosts: new Map([...reached].map((h) => [h, layers.get(h)!])), extra }, problems);
+  refuseHashMerge({ env: process.env, cwd: process.cwd(), home: homedir() }, problems);
   problems.throwIfAny();
   const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, limitTermsRead)) : undefined;
   // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).

@@ -4,7 +4,7 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, afterEach } from 'vitest';
-import { refuseConfigConnection } from '../../src/load/ansible-config-connection.js';
+import { refuseConfigConnection, refuseHashMerge } from '../../src/load/ansible-config-connection.js';
 import { Problems } from '../../src/load/problems.js';
 import { emptyLayer, type VarLayer } from '../../src/load/scope.js';
 import { loadRun } from '../../src/load/index.js';
@@ -141,5 +141,25 @@ describe('a run with such an ansible.cfg', () => {
     expect(errors[0]!.message).toMatch(/sets remote_user \("netops"\), which changes how Ansible connects to r1/);
     const ok = writeCase({ 'inv.yml': 'all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      ansible_user: netops\n', 'play.yml': '- hosts: all\n  tasks:\n    - sysctl: { name: net.ipv4.ip_forward, value: 1 }\n' });
     expect(loadRun(join(ok, 'inv.yml'), join(ok, 'play.yml')).notes?.[0]).toMatch(/^not read: .*ansible\.cfg sets remote_user/);
+  });
+});
+
+describe('hash_behaviour = merge', () => {
+  const merged = (cfg: string | undefined, env: NodeJS.ProcessEnv = {}) => {
+    const cwd = writeCase(cfg === undefined ? {} : { 'ansible.cfg': cfg });
+    const problems = new Problems();
+    refuseHashMerge({ env, cwd, home: cwd, system: NO_SYSTEM }, problems);
+    return { cwd, errors: problems.count === 0 ? [] : errorsOf(() => problems.throwIfAny()).map((e) => e.located) };
+  };
+
+  it('is refused where it is set: Ansible merges a mapping set in several places, teqlctl takes the one that wins (a note alone, a review)', () => {
+    const { cwd, errors } = merged('[defaults]\nforks = 5\nhash_behaviour = merge\n');
+    expect(errors).toEqual([`${join(cwd, 'ansible.cfg')}:3:1: ${join(cwd, 'ansible.cfg')} sets hash_behaviour ("merge"): Ansible then merges a mapping variable set in several places, and teqlctl takes the one that wins (Ansible's default, replace)`]);
+    expect(merged(undefined, { ANSIBLE_HASH_BEHAVIOUR: 'merge' }).errors).toEqual(['the environment sets ANSIBLE_HASH_BEHAVIOUR ("merge"): Ansible then merges a mapping variable set in several places, and teqlctl takes the one that wins (Ansible\'s default, replace)']);
+  });
+
+  it('passes as replace, Ansible\'s default, or in another section', () => {
+    expect(merged('[defaults]\nhash_behaviour = replace\n').errors).toEqual([]);
+    expect(merged('[ssh_connection]\nhash_behaviour = merge\n').errors).toEqual([]);
   });
 });
