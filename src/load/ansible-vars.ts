@@ -34,13 +34,22 @@ export function passwordHint(name: string): string {
     : 'use an SSH key (ansible_ssh_private_key_file, IdentityFile in ~/.ssh/config, or ssh-agent)';
 }
 
+/**
+ * Why an `ansible_*` variable changes nothing teqlctl does, for one that is only for how Ansible
+ * runs its modules: noted, not refused. In a shared group_vars/all it stopped every run, and
+ * removing it, as hinted, broke Ansible's runs of the same inventory (a review).
+ */
+export function noOpWhy(name: string): string | undefined {
+  if (/^ansible_\w+_interpreter$/.test(name)) return 'teqlctl runs no interpreter on the router (its scripts are POSIX sh)';
+  if (name === 'ansible_pipelining' || name === 'ansible_ssh_pipelining') return 'teqlctl always sends one script per round trip';
+  if (name === 'ansible_remote_tmp') return 'teqlctl copies no module files to the router';
+  return undefined;
+}
+
 // Names seen in real inventories, with what to do instead; any other name gets the generic hint.
 const HINTS: Record<string, string> = {
-  ansible_python_interpreter: 'teqlctl runs no Python on the router: remove it',
   ansible_ssh_args: 'put the options in ansible_ssh_common_args (ProxyJump, Port, User, IdentityFile) or in ~/.ssh/config',
   ansible_ssh_executable: 'teqlctl has its own SSH client; it reads ~/.ssh/config through `ssh -G`',
-  ansible_ssh_pipelining: 'teqlctl always sends one script per round trip: remove it',
-  ansible_pipelining: 'teqlctl always sends one script per round trip: remove it',
   ansible_become_flags: 'teqlctl runs sudo or doas with its own flags: remove it',
   ansible_become_exe: 'set ansible_become_method: sudo or doas',
   ansible_shell_type: 'teqlctl runs /bin/sh: remove it',
@@ -108,7 +117,7 @@ function refusal(name: string): { message: string; hint: string } {
 /** Adds a problem for every `ansible_*` or reserved variable of `layer` that teqlctl neither honours nor refuses elsewhere. */
 export function refuseUnknownAnsibleVars(layer: VarLayer, problems: Problems, allowed: readonly string[] = []): void {
   for (const [name, origin] of layer.origins) {
-    if (isHonoured(name) || allowed.includes(name) || origin.where === BUILT_IN) continue;
+    if (isHonoured(name) || allowed.includes(name) || origin.where === BUILT_IN || noOpWhy(name) !== undefined) continue;
     const { message, hint } = refusal(name);
     problems.add(message, origin.pos, hint);
   }

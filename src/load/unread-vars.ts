@@ -8,7 +8,7 @@
 // variable may serve other playbooks, and passes.
 import type { Problems } from './problems.js';
 import type { VarLayer } from './scope.js';
-import { BUILT_IN, HONOURED_ANSIBLE_VARS, PASSWORD_VARS, TEQLCTL_VARS } from './ansible-vars.js';
+import { BUILT_IN, HONOURED_ANSIBLE_VARS, noOpWhy, PASSWORD_VARS, TEQLCTL_VARS } from './ansible-vars.js';
 import { BUNDLE_SOURCES } from './play-bundle-vars.js';
 
 // A name, not an attribute (`item.peer_address` reads item) nor part of a number.
@@ -105,6 +105,13 @@ export function checkUnreadVars(set: SetVars, problems: Problems, notes: string[
   for (const layer of layers) {
     const ownRun = layer === set.extra || set.plays.includes(layer);
     for (const [name, origin] of layer.origins) {
+      // Only for how Ansible runs its modules: noted once per place (ansible-vars.ts, noOpWhy).
+      const noOp = noOpWhy(name);
+      const at = `${name}\u0000${origin.pos.file}:${origin.pos.line}`;
+      if (noOp !== undefined && !noted.has(at)) {
+        noted.add(at);
+        notes.push(`${name} (${origin.where}) changes nothing here: ${noOp}`);
+      }
       // ansible_* and teqlctl_* are refused or honoured by name (ansible-vars.ts); magic ones are teqlctl's own.
       if (read.has(name) || name.startsWith('ansible_') || name.startsWith('teqlctl_') || origin.where === BUILT_IN) continue;
       // A play keyword set as a variable (copied from a play into group_vars): Ansible reads it as

@@ -76,11 +76,8 @@ describe('inventories from "How to build your inventory"', () => {
     expect(errors[0]!.hint).toContain('[northeast]');
   });
 
-  it('reads the behavioral parameters of the INI example, and refuses by name the interpreters teqlctl does not use', () => {
-    // Interpreters mean nothing to teqlctl (it runs POSIX sh): refused where they are set, not ignored.
-    const errors = errorsOf(() => load('behavioral.ini'));
-    expect(errors.map((e) => `${e.pos?.line}: ${/ansible_\w+/.exec(e.message)?.[0]}`)).toEqual(['3: ansible_python_interpreter', '4: ansible_ruby_interpreter']);
-    expect(errors.every((e) => e.pos?.file === join(DOCS, 'behavioral.ini') && e.pos?.col === 19)).toBe(true);
+  it('reads the behavioral parameters of the INI example; the interpreters, which change nothing teqlctl does (it runs POSIX sh), are not refused (a run notes them)', () => {
+    expect(() => load('behavioral.ini')).not.toThrow();
   });
 
   it('merges several -i in order: -i inventory_test -i inventory_staging has both environments', () => {

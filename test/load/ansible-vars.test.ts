@@ -21,19 +21,19 @@ describe('one list of honoured ansible_* variables', () => {
   });
 
   it('an unhonoured ansible_* variable is refused in host vars, group vars, group_vars/ and host_vars/ files, and play vars', () => {
-    const inv = 'all:\n  vars:\n    ansible_shell_type: sh\n  children:\n    routers:\n      hosts:\n        r1:\n          ansible_python_interpreter: /usr/bin/python3\n';
-    const play = '- hosts: all\n  vars:\n    ansible_ssh_pipelining: true\n  tasks:\n    - ping: { to: 192.0.2.1 }\n';
+    const inv = 'all:\n  vars:\n    ansible_shell_type: sh\n  children:\n    routers:\n      hosts:\n        r1:\n          ansible_become_flags: -H\n';
+    const play = '- hosts: all\n  vars:\n    ansible_shell_executable: /bin/bash\n  tasks:\n    - ping: { to: 192.0.2.1 }\n';
     const { dir, load } = run(inv, { 'group_vars/routers.yml': 'x: 1\nansible_network_os: vyos\n', 'host_vars/r1.yml': 'ansible_timeout: 5\n' });
     const inventoryErrors = errorsOf(load).map((e) => e.located);
     expect(inventoryErrors).toEqual([
       `${join(dir, 'group_vars/routers.yml')}:2:1: 'ansible_network_os' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
       `${join(dir, 'host_vars/r1.yml')}:1:1: 'ansible_timeout' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
       `${join(dir, 'inventory.yml')}:3:5: 'ansible_shell_type' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
-      `${join(dir, 'inventory.yml')}:8:11: 'ansible_python_interpreter' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
+      `${join(dir, 'inventory.yml')}:8:11: 'ansible_become_flags' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
     ]);
     const p = run('all:\n  hosts:\n    r1:\n', {}, [], play);
     const playErrors = errorsOf(p.load);
-    expect(playErrors.map((e) => e.located)).toEqual([`${join(p.dir, 'playbook.yml')}:3:5: 'ansible_ssh_pipelining' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`]);
+    expect(playErrors.map((e) => e.located)).toEqual([`${join(p.dir, 'playbook.yml')}:3:5: 'ansible_shell_executable' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`]);
     expect(playErrors[0]!.exitCode).toBe(2);
   });
 
@@ -106,5 +106,22 @@ describe('ansible_ssh_common_args / ansible_ssh_extra_args', () => {
     expect(e!.exitCode).toBe(2);
     const nocheck = errorsOf(run(host('ansible_ssh_extra_args: -o StrictHostKeyChecking=no')).load);
     expect(nocheck.map((x) => x.message)).toEqual(['ansible_ssh_extra_args of host r1: StrictHostKeyChecking=no is not supported (only yes)']);
+  });
+});
+
+describe('ansible_* variables only for how Ansible runs its modules', () => {
+  it('an interpreter, pipelining or remote_tmp in a shared group_vars/all is a note, once per place, not a refusal (it stopped every run, and removing it broke Ansible\'s, a review)', () => {
+    const dir = writeCase({
+      'hosts.yml': 'all:\n  hosts:\n    r1: { ansible_host: 192.0.2.1 }\n    r2: { ansible_host: 192.0.2.2 }\n',
+      'group_vars/all.yml': 'ansible_python_interpreter: /usr/bin/python3\nansible_pipelining: true\nansible_remote_tmp: /tmp/.ansible\n',
+      'playbook.yml': '- hosts: all\n  tasks:\n    - ping: { to: 192.0.2.9 }\n',
+    });
+    const run = loadRun(join(dir, 'hosts.yml'), join(dir, 'playbook.yml'), { extraVars: ['ansible_ssh_pipelining=true'] });
+    expect((run.notes ?? []).filter((n) => n.includes('changes nothing here'))).toEqual([
+      expect.stringMatching(/^ansible_python_interpreter \(.*\) changes nothing here: teqlctl runs no interpreter on the router \(its scripts are POSIX sh\)$/),
+      expect.stringMatching(/^ansible_pipelining \(.*\) changes nothing here: teqlctl always sends one script per round trip$/),
+      expect.stringMatching(/^ansible_remote_tmp \(.*\) changes nothing here: teqlctl copies no module files to the router$/),
+      expect.stringMatching(/^ansible_ssh_pipelining \(-e.*\) changes nothing here/),
+    ]);
   });
 });

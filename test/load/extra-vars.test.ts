@@ -107,12 +107,12 @@ describe('extraVarsLayer: -e as Ansible takes it', () => {
   });
 
   it('refuses an ansible_* variable teqlctl does not honour, in every form', () => {
-    const dir = writeCase({ 'v.yml': 'x: 1\nansible_python_interpreter: /usr/bin/python3\n' });
+    const dir = writeCase({ 'v.yml': 'x: 1\nansible_shell_type: csh\n' });
     expect(layer(['ansible_ssh_timeout=5'], dir).errors).toEqual(["(command line):1:1: 'ansible_ssh_timeout' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)"]);
     expect(layer(['{"ansible_shell_type": "sh"}'], dir).errors[0]).toMatch(/^\(command line, -e #1\):1:2: 'ansible_shell_type' is not supported/);
     const file = layer(['@v.yml'], dir);
-    expect(file.errors).toEqual([`${join(dir, 'v.yml')}:2:1: 'ansible_python_interpreter' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`]);
-    expect(file.hints).toEqual(['teqlctl runs no Python on the router: remove it']);
+    expect(file.errors).toEqual([`${join(dir, 'v.yml')}:2:1: 'ansible_shell_type' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`]);
+    expect(file.hints).toEqual(['teqlctl runs /bin/sh: remove it']);
     expect(layer(['ansible_user=op ansible_ssh_common_args="-J b"']).errors).toEqual([]);
   });
 });

@@ -63,8 +63,9 @@ describe('a shared YAML inventory, as INI: a network team\'s switches beside the
   it('a run that reaches them is refused, at each variable\'s place', () => {
     const dir = yaml('all');
     const located = errorsOf(() => loadRun(join(dir, 'inv'), join(dir, 'playbook.yml'))).map((e) => e.located);
+    // Its ansible_python_interpreter changes nothing teqlctl does: a note, not a refusal (ansible-vars.test.ts).
+    expect(located.some((l) => l.includes('ansible_python_interpreter'))).toBe(false);
     expect(located).toEqual(expect.arrayContaining([
-      expect.stringMatching(/switches\.yml:5:7: 'ansible_python_interpreter' is not supported by teqlctl/),
       expect.stringMatching(/switches\.yml:8:5: 'ansible_network_os' is not supported by teqlctl/),
       expect.stringMatching(/switches\.yml:7:5: ansible_connection/),
     ]));
