@@ -33,9 +33,10 @@ const KEY_FAMILIES: ReadonlyArray<[string, string[]]> = [['ed25519', ['ssh-ed255
 
 function leftOutKeys(value: string): string[] {
   const list = value.slice(/^[-+^]/.test(value) ? 1 : 0).split(',').filter(Boolean);
-  // `+`: added to ssh's defaults, which hold every family; `-`: those patterns taken out of them.
-  if (value.startsWith('+')) return [];
-  const gone = (alg: string) => (value.startsWith('-') ? hostMatches(list, alg) : !list.includes(alg));
+  // `+` and `^`: added to ssh's defaults (at their end or head), which hold every family; `-`: those
+  // patterns taken out of them; else the list itself, whose entries may be patterns too.
+  if (value.startsWith('+') || value.startsWith('^')) return [];
+  const gone = (alg: string) => (value.startsWith('-') ? hostMatches(list, alg) : !hostMatches(list, alg));
   return KEY_FAMILIES.filter(([, algs]) => algs.every(gone)).map(([name]) => name);
 }
 

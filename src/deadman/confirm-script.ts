@@ -1,6 +1,6 @@
 // Confirmation, sent over a new SSH connection once verification passed: disarm the timer, record
 // the state the run left (so a later `teqlctl rollback` can tell whether the router moved), free the lock.
-import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
+import { assertSafeRunId, BOOT_SCRIPT, LOCK_DIR, runDir } from '../router/paths.js';
 import { releaseLockLine } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { CONFIRM_MARKER, RETIRING_MARK } from '../router/markers.js';
@@ -107,7 +107,9 @@ export function closeRunScript(runId: string, state: 'rolled-back'): string {
 
 /** After every host of a play confirmed: the run is over here, its lock is freed. */
 export function releaseScript(runId: string): string {
-  return `${retireLine()}\n${releaseLockLine(runId)}; echo "${CONFIRM_MARKER} released"\n`;
+  // Only while the lock is still this run's: another run's retiring script (a teardown that took a
+  // lock a second operator's unlock freed) must stay until that run is confirmed (a review).
+  return `if grep -qx 'run=${assertSafeRunId(runId)}' ${LOCK_DIR}/owner 2>/dev/null; then\n${retireLine()}\nfi\n${releaseLockLine(runId)}; echo "${CONFIRM_MARKER} released"\n`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { baselineRenameProbe, isBaselineOp, renderOp, syncFs } from '../apply/re
 import { flushBeforeRename, renameSafeProbe } from '../router/rename-flush.js';
 import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { PARTIAL_MARKER, UNDO_MARKER } from '../router/markers.js';
-import { assertSafeRunId, runDir } from '../router/paths.js';
+import { assertSafeRunId, LOCK_DIR, runDir } from '../router/paths.js';
 import { DECIDED } from '../router/decision.js';
 import { forgetApplierLine, recordApplierLine } from './applier.js';
 import type { Op } from '../plan/ops.js';
@@ -37,12 +37,14 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     return [
       '    tq_still',
       `    if [ $tq_go = 1 ] && grep -qx ${s.index} ${file} 2>/dev/null; then`,
-      ...s.undo.map((op) => `      ${renderOp(op)} || echo "${UNDO_MARKER} undo step ${s.batch}.${s.index} failed: ${renderOp(op).replace(/["`$\\]/g, '')}"`),
+      // Each op only while not stopped: a TERM in the first left the rest to run after the decision.
+      ...s.undo.map((op) => `      [ $tq_go = 1 ] && { ${renderOp(op)} || echo "${UNDO_MARKER} undo step ${s.batch}.${s.index} failed: ${renderOp(op).replace(/["`$\\]/g, '')}"; }`),
       // The journal without the step's lines, by the shell's own read and printf: BusyBox's grep
       // exits 0 when its output cannot be written, which had put an empty journal in place on a
       // full disk (and the revert then undid nothing). A failed write keeps the old journal, which
       // lists the step as begun: undone once more later, which changes nothing.
-      `      tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do [ "$tq_l" = ${s.index} ] || printf '%s\\n' "$tq_l" || tq_w=1; done < ${file} > ${file}.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ] && ${flushBeforeRename('tq_rsd', `${file}.new`)}; then mv -f ${file}.new ${file}; else rm -f ${file}.new; echo "${UNDO_MARKER} step ${s.batch}.${s.index} undone, but the journal could not be rewritten"; fi`,
+      // Dropped from the journal only when not stopped meanwhile: an op a TERM cut is the revert's to undo (a review).
+      `      [ $tq_go = 1 ] && tq_w=0 && { while IFS= read -r tq_l || [ -n "$tq_l" ]; do [ "$tq_l" = ${s.index} ] || printf '%s\\n' "$tq_l" || tq_w=1; done < ${file} > ${file}.new; } 2>/dev/null || tq_w=1; if [ $tq_go = 1 ]; then if [ $tq_w = 0 ] && ${flushBeforeRename('tq_rsd', `${file}.new`)}; then mv -f ${file}.new ${file}; else rm -f ${file}.new; echo "${UNDO_MARKER} step ${s.batch}.${s.index} undone, but the journal could not be rewritten"; fi; fi`,
       '    fi',
       ...(k === 0 ? hold : []),
     ];
@@ -61,7 +63,9 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     // while the run is as it was found. Unfenced, it went on undoing, and said ok, after the
     // dead-man had reverted the run and freed the lock (a review, reproduced under BusyBox).
     'tq_ps=$(cat $d/state 2>/dev/null); tq_go=1',
-    `tq_still() { [ $tq_go = 1 ] || return 0; if [ "$tq_ps" = pending ]; then [ ! -d $d/${DECIDED} ] || tq_go=0; else [ "$(cat $d/state 2>/dev/null)" = confirmed ] || tq_go=0; fi; }`,
+    // A confirmed run's lock must still be its own: taken by another run (a second operator's
+    // unlock while this one waited for its peers), its steps are not undone beneath that run.
+    `tq_still() { [ $tq_go = 1 ] || return 0; if [ "$tq_ps" = pending ]; then [ ! -d $d/${DECIDED} ] || tq_go=0; else [ "$(cat $d/state 2>/dev/null)" = confirmed ] && { [ ! -d ${LOCK_DIR} ] || grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null; } || tq_go=0; fi; }`,
     'case "$tq_ps" in',
     '  pending|confirmed)',
     "    trap 'tq_go=0' TERM",
@@ -74,9 +78,11 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     // failed write keeps the old line, which only holds off more.
     ...(keptPeers ? [`    if [ $tq_go = 1 ]; then tq_w=0; { while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in peers=*) printf 'peers=%s\\n' '${peersValue(keptPeers)}' || tq_w=1;; *) printf '%s\\n' "$tq_l" || tq_w=1;; esac; done < $d/meta > $d/meta.new; } 2>/dev/null || tq_w=1; if [ $tq_w = 0 ] && ${flushBeforeRename('tq_rsd', '$d/meta.new')}; then mv -f $d/meta.new $d/meta; else rm -f $d/meta.new; fi; fi`] : []),
     `    ${syncFs(dir)}`,
+    // Forgotten first, and TERM ignored from here (inherited): the facts after it are read whole.
+    `    ${forgetApplierLine('$d')}`,
     '    tq_still',
-    `    if [ $tq_go = 1 ]; then echo '${PARTIAL_MARKER} ok'; else echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)"; fi`,
-    `    ${forgetApplierLine('$d')};;`,
+    "    trap '' TERM",
+    `    if [ $tq_go = 1 ]; then echo '${PARTIAL_MARKER} ok'; else echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)$([ "$tq_ps" = confirmed ] && [ -d ${LOCK_DIR} ] && ! grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && echo ",lock-taken")"; fi;;`,
     `  *) echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)";;`,
     'esac',
     then.trimEnd(),

@@ -115,9 +115,13 @@ export function refuseConfigConnection(input: ConfigConnectionInput, problems: P
 /**
  * `hash_behaviour = merge` (or ANSIBLE_HASH_BEHAVIOUR=merge): Ansible merges a mapping variable set
  * in several places, teqlctl takes the one that wins, as Ansible's default `replace` does; a note
- * alone let such a variable read otherwise than in Ansible (a review). Refused where it is set.
+ * alone let such a variable read otherwise than in Ansible (a review). Refused where it is set,
+ * when the run reads a mapping variable (`layers`: the reached hosts', the plays', -e): without
+ * one, merge and replace read the same (teqlctl's own variables are lists and scalars).
  */
-export function refuseHashMerge(input: Pick<ConfigConnectionInput, 'env' | 'cwd' | 'home' | 'system'>, problems: Problems): void {
+export function refuseHashMerge(input: Pick<ConfigConnectionInput, 'env' | 'cwd' | 'home' | 'system'>, layers: readonly VarLayer[], problems: Problems): void {
+  const mapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!layers.some((l) => Object.values(l.values).some(mapping))) return;
   const cfg = configFile(input.env, input.cwd, input.home, input.system ?? '/etc/ansible/ansible.cfg');
   const entry = cfg ? configEntries(cfg.text, cfg.path).find((e) => e.section === 'defaults' && e.key === 'hash_behaviour') : undefined;
   const env = input.env.ANSIBLE_HASH_BEHAVIOUR;

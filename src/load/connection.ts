@@ -188,7 +188,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   }
   // The paths of -i and -F as ssh would read them: a ~user teqlctl cannot find, or a % token, is refused.
   for (const path of [...args.identityFiles, ...(args.configFile !== undefined ? [args.configFile] : [])]) {
-    const unread = pathProblem(path);
+    const unread = pathProblem(path, path !== args.configFile || args.identityFiles.includes(path));
     if (unread) problems.add(`ssh arguments of host ${hostName}: ${unread.why}`, posOfVar('ansible_ssh_common_args') ?? posOfVar('ansible_ssh_extra_args'), unread.hint);
     const two = twoPlaces(path, inventoryDir);
     if (two) problems.add(`ssh arguments of host ${hostName}: ${two}`, posOfVar('ansible_ssh_common_args') ?? posOfVar('ansible_ssh_extra_args'), 'write its absolute path (or ~/...), so that teqlctl and Ansible read the same file');

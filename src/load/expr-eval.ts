@@ -1,6 +1,5 @@
 // Evaluates a parsed expression against the variables of one host. Undefined is an error unless
 // `default` or `is defined` handles it (Ansible's strict undefined).
-import { PROVIDED_MAGIC_VARS, RESERVED_VARS } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
 import { JINJA_GLOBALS, refusePythonAttribute } from './python-attrs.js';
 import type { Expr } from './expr-parse.js';
@@ -24,6 +23,13 @@ class Undefined {
     readonly why: string,
   ) {}
 }
+
+/**
+ * Ansible's magic variables that it defines in every play (VariableManager._get_magic_variables,
+ * load_options_vars). Others are defined only in a role, a loop or with --limit (role_name,
+ * ansible_loop, ansible_limit), so `is defined` and default() mean there what they mean here.
+ */
+const ALWAYS_DEFINED = new Set(['omit', 'playbook_dir', 'hostvars', 'inventory_dir', 'inventory_file', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch', 'ansible_play_name', 'ansible_play_role_names', 'ansible_role_names', 'role_names', 'ansible_dependent_role_names', 'ansible_check_mode', 'ansible_diff_mode', 'ansible_forks', 'ansible_inventory_sources', 'ansible_run_tags', 'ansible_skip_tags', 'ansible_verbosity', 'ansible_version', 'ansible_config_file', 'ansible_playbook_python', 'ansible_search_path']);
 
 const MAGIC_HINTS: Record<string, string> = {
   omit: 'teqlctl has no omit: leave the field out of the task, or write two tasks chosen by when:',
@@ -77,7 +83,8 @@ function equal(a: unknown, b: unknown): boolean {
 }
 
 export function toInt(v: unknown): number {
-  // A float past 2^53 (1e22): Python's int() gives its exact digits, JavaScript would print 1e+22.
+  // A float past 2^53: Python's int() gives its exact digits (2**60: 1152921504606846976), JavaScript
+  // its shortest form (1152921504606847000; 1e22: 1e+22).
   if (typeof v === 'number' && Number.isFinite(v)) {
     if (Number.isSafeInteger(Math.trunc(v))) return Math.trunc(v);
     throw new ExprError(`| int cannot turn ${describeValue(v)} into an integer exactly: it is past 2^53`, 'keep it as text');
@@ -173,7 +180,7 @@ function evaluate(e: Expr, scope: Scope): unknown {
       }
       // Ansible's own (omit, playbook_dir, ansible_check_mode, ...): always defined there, so a
       // default() never applies, and the hint "define it" led to "a reserved name" (a review).
-      if (RESERVED_VARS.has(e.name) && !PROVIDED_MAGIC_VARS.includes(e.name)) throw new ExprError(`'${e.name}' is Ansible's own magic variable, which teqlctl does not set (with Ansible it is always defined, so | default() would not apply)`, MAGIC_HINTS[e.name] ?? UNSUPPORTED_MAGIC[e.name] ?? `give the value itself, under a name of your own in the play's vars`);
+      if (ALWAYS_DEFINED.has(e.name)) throw new ExprError(`'${e.name}' is Ansible's own magic variable, which teqlctl does not set (with Ansible it is always defined, so | default() would not apply)`, MAGIC_HINTS[e.name] ?? UNSUPPORTED_MAGIC[e.name] ?? `give the value itself, under a name of your own in the play's vars`);
       return new Undefined(e.name, `'${e.name}' is not defined`);
     }
     case 'attr':

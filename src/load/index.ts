@@ -89,7 +89,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   const reachedBundles = bundles.filter((b) => b.ends.every((e) => reached.has(e.host)));
   for (const layer of [...[...reached].map((h) => layers.get(h)!), ...shapes.map((s) => s.vars), extra]) refuseNestedVars(layer, problems);
   refuseConfigConnection({ env: process.env, cwd: process.cwd(), home: homedir(), hosts: new Map([...reached].map((h) => [h, layers.get(h)!])), extra }, problems);
-  refuseHashMerge({ env: process.env, cwd: process.cwd(), home: homedir() }, problems);
+  refuseHashMerge({ env: process.env, cwd: process.cwd(), home: homedir() }, [...[...reached].map((h) => layers.get(h)!), ...shapes.map((s) => s.vars), extra], problems);
   problems.throwIfAny();
   const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, limitTermsRead)) : undefined;
   // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).

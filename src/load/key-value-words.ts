@@ -27,12 +27,12 @@ function words(text: string): Array<{ word: string; offset: number }> | { error:
       start = -1;
       continue;
     }
-    // A quote after a backslash opens or closes nothing, in either quotes or none (split_args).
-    if (c === '\\') {
-      i++;
-    } else if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") {
+    // A quote right after a backslash opens or closes nothing, in quotes or not (split_args looks
+    // at the character before it only).
+    const escaped = i > 0 && text[i - 1] === '\\';
+    if (quote) {
+      if (c === quote && !escaped) quote = undefined;
+    } else if ((c === '"' || c === "'") && !escaped) {
       [quote, quoteAt] = [c, i];
     } else if (text.startsWith('{{', i)) {
       braces++;
@@ -47,28 +47,27 @@ function words(text: string): Array<{ word: string; offset: number }> | { error:
   return out;
 }
 
-/** A value wholly in matching quotes loses them (its escapes are decoded already, as Ansible's unquote finds them). */
+/** A value wholly in matching quotes loses them (its escapes are decoded already: Ansible's unquote, is_quoted). */
 function unquote(v: string): { value: string; quoted: boolean } {
   const q = v[0];
-  if (v.length >= 2 && (q === '"' || q === "'") && v.endsWith(q)) return { value: v.slice(1, -1), quoted: true };
+  if (v.length >= 2 && (q === '"' || q === "'") && v.endsWith(q) && v[v.length - 2] !== '\\') return { value: v.slice(1, -1), quoted: true };
   return { value: v, quoted: false };
 }
 
 // Ansible's _decode_escapes, run on each word before its `=` is looked for: \t is a tab there, \u0041
 // an A, \\ one backslash, in quotes or not. Kept as typed, `-e 'rmem=4096\t87380'` set another value.
-const ESCAPE = /\\(U.{8}|u.{4}|x.{2}|[0-7]{1,3}|N\{[^}]+\}|[\\'"abfnrtv])/gs;
+// Its pattern exactly: hex digits where it wants them (`\\xyz` is kept as typed), no octal escapes.
+const ESCAPE = /\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|N\{[^}]+\}|[\\'"abfnrtv])/g;
 const SINGLE: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 function decodeEscapes(word: string): { text: string } | { error: string } {
   let error: string | undefined;
   const text = word.replace(ESCAPE, (all, e: string) => {
-    const hex = e[0] === 'U' || e[0] === 'u' || e[0] === 'x' ? e.slice(1) : undefined;
-    if (hex !== undefined) {
-      const cp = /^[0-9a-fA-F]+$/.test(hex) ? parseInt(hex, 16) : NaN;
-      if (Number.isNaN(cp) || cp > 0x10ffff) return (error ??= `${all} is not an escape Python can decode (Ansible stops there)`), all;
+    if (e[0] === 'U' || e[0] === 'u' || e[0] === 'x') {
+      const cp = parseInt(e.slice(1), 16);
+      if (cp > 0x10ffff) return (error ??= `${all} is not an escape Python can decode (Ansible stops there)`), all;
       return String.fromCodePoint(cp);
     }
-    if (/^[0-7]/.test(e)) return String.fromCodePoint(parseInt(e, 8));
     if (e[0] === 'N') return (error ??= `${all}: a character by its Unicode name, which teqlctl does not decode`), all;
     return SINGLE[e]!;
   });
@@ -85,7 +84,8 @@ export function keyValueWords(text: string): KeyValueResult {
     const word = decoded.text;
     const eq = word.indexOf('=');
     if (eq <= 0) return { error: `${JSON.stringify(word)} is not name=value`, offset };
-    pairs.push({ key: word.slice(0, eq), ...unquote(word.slice(eq + 1)), offset });
+    // Ansible strips both sides, after decoding (`mtu=1400\t` is 1400).
+    pairs.push({ key: word.slice(0, eq).trim(), ...unquote(word.slice(eq + 1).trim()), offset });
   }
   return { pairs };
 }

@@ -24,7 +24,7 @@ export function homeOf(user: string, passwd = '/etc/passwd'): string | undefined
  * in a folder named `${HOME}` under the inventory's (a review). One not set stays as written.
  */
 export function expandEnv(path: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.replace(/\$\{([^}]*)\}/g, (all, name: string) => env[name] ?? all);
+  return path.replace(/\$\{([^}]*)\}/g, (all, name: string) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? all);
 }
 
 /**
@@ -32,8 +32,8 @@ export function expandEnv(path: string, env: NodeJS.ProcessEnv = process.env): s
  * ssh's % tokens (%d, %u, %h, ...), which ssh expands in identity files and teqlctl does not, or a
  * `${NAME}` not set in the environment (ssh refuses it).
  */
-export function pathProblem(path: string): { why: string; hint: string } | undefined {
-  const unset = /\$\{([^}]*)\}/.exec(expandEnv(path))?.[1];
+export function pathProblem(path: string, env = true): { why: string; hint: string } | undefined {
+  const unset = env ? /\$\{([^}]*)\}/.exec(expandEnv(path))?.[1] : undefined;
   if (unset !== undefined) return { why: `${path} names the environment variable \${${unset}}, which is not set here (ssh would refuse it)`, hint: `set ${unset || 'it'} in the environment teqlctl runs in, or write the path out in full` };
   const user = /^~([^/]+)/.exec(path)?.[1];
   if (user !== undefined && homeOf(user) === undefined) return { why: `the user ${user} of ${path} is not in /etc/passwd, so teqlctl cannot tell its home folder`, hint: 'write the path out in full' };

@@ -206,7 +206,7 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
 /** Said where a teardown's retiring boot script could not remove itself once the run was over. */
 function retireFailed(run: RunState, h: string): void {
   const report = run.reports.get(h)!;
-  report.warnings = [...(report.warnings ?? []), `the teardown's boot script ${BOOT_SCRIPT} and what starts it could not be removed after the confirmation: they remove themselves at the next boot (until then, \`teqlctl rollback\` of this run sees them as a change)`];
+  report.warnings = [...(report.warnings ?? []), `the teardown's boot script ${BOOT_SCRIPT} and what starts it could not be removed once every host was confirmed: they remove themselves at the next boot (until then, \`teqlctl rollback\` of this run sees them as a change)`];
 }
 
 /**

@@ -164,7 +164,7 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
         const bootErrors: string[] = [];
         if (undoneOk) after = await rewriteBootFiles(run, h, raised).catch((err: Error) => (bootErrors.push(err.message), raised));
         const ok = undoneOk && bootErrors.length === 0;
-        const errors = [...(decided !== undefined ? [`the run was decided on the router before or during this partial rollback (state: ${decided}): what it had not undone is left to that revert or rollback`] : []), ...(undoneOk ? [] : undoErrors), ...bootErrors];
+        const errors = [...(decided !== undefined ? [`${decidedWords(decided)}`] : []), ...(undoneOk ? [] : undoErrors), ...bootErrors];
         const undoneChanges = report.planned.filter((c) => goesWith(changeBundles(c, scopes), failed, mine)).length;
         report.partialRollback = { bundles, ok, residual, errors, undoneChanges };
         judged = true;
@@ -183,4 +183,11 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
       }
     },
   })), run.opts.forks);
+}
+
+/** Why a partial rollback stopped short, from the state it found (partial-undo-script.ts). */
+function decidedWords(state: string): string {
+  if (state.endsWith(',lock-taken')) return 'its lock was taken meanwhile by another run (teqlctl unlock while this run waited for its peers): nothing more was undone beneath that run, and what is left STAYS CHANGED there; `teqlctl rollback` undoes it once that run ends';
+  if (state === 'pending' || state === 'confirmed') return `the partial rollback was stopped there before it ended (state: ${state}): what it had not undone stays, its dead-man timer or \`teqlctl rollback\` undoes it`;
+  return `the run was decided on the router before or during this partial rollback (state: ${state}): what it had not undone is left to that revert or rollback`;
 }

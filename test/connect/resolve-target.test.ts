@@ -178,6 +178,9 @@ describe('ProxyJump', () => {
       'PreferredAuthentications keyboard-interactive: teqlctl logs in with a key all the same (publickey, which this list leaves out)',
       'PubkeyAcceptedAlgorithms leaves out ECDSA keys: teqlctl offers such a key all the same',
     ]);
+    // `^` puts algorithms at the head of ssh's defaults; a list's patterns match as ssh matches them (a review).
+    expect(resolve('Host r1\n  PubkeyAcceptedAlgorithms ^ssh-ed25519\n').ignored).toBeUndefined();
+    expect(resolve('Host r1\n  PubkeyAcceptedAlgorithms rsa-sha2-*,ssh-ed25519,ecdsa-sha2-nistp256\n').ignored).toBeUndefined();
   });
 
   it("a later entry's own ProxyCommand and ProxyJump are never used, as with `ssh -J j1 j2` (a review: valid chains were refused on them)", () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,8 +33,15 @@ describe("a teardown's retiring boot script", () => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-retire-'));
     const boot = join(root, 'boot.sh');
     writeFileSync(boot, `#!/bin/sh\n${RETIRING_MARK}\n[ "$1" = retire ] && touch ${join(root, 'retired')}\n`);
-    const out = execFileSync('dash', ['-c', releaseScript('r1').replaceAll(BOOT_SCRIPT, boot).replaceAll(LOCK_DIR, join(root, 'lock'))], { encoding: 'utf8' });
-    expect(out).toContain(`${CONFIRM_MARKER} released`);
+    const release = (owner: string) => {
+      mkdirSync(join(root, 'lock'), { recursive: true });
+      writeFileSync(join(root, 'lock', 'owner'), `run=${owner}\nowner=t@t\n`);
+      return execFileSync('dash', ['-c', releaseScript('r1').replaceAll(BOOT_SCRIPT, boot).replaceAll(LOCK_DIR, join(root, 'lock'))], { encoding: 'utf8' });
+    };
+    // The lock another run's (a teardown that took it after a second operator's unlock): its retiring script stays (a review).
+    release('r2');
+    expect(existsSync(join(root, 'retired'))).toBe(false);
+    expect(release('r1')).toContain(`${CONFIRM_MARKER} released`);
     expect(existsSync(join(root, 'retired'))).toBe(true);
   });
 });

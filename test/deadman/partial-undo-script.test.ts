@@ -1,6 +1,6 @@
 // A hub's partial rollback, for real under dash and BusyBox sh, against a run's files in a
 // temporary folder: file steps stand in for ip/tc, as in state-machine.test.ts.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { partialOutcome, partialUndoScript } from '../../src/deadman/partial-undo-script.js';
 import { undoAllLine, undoBatchScript } from '../../src/deadman/batch-scripts.js';
-import { RUNS_DIR } from '../../src/router/paths.js';
+import { LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { shellQuote } from '../../src/router/shell-quote.js';
 import type { Op } from '../../src/plan/ops.js';
 
@@ -101,6 +101,41 @@ describe.each(SHELLS)('the partial undo under %s', (_name, shell) => {
     await sh(shell, f.local(undoAllLine(f.dir, 'revert.log')));
     expect(partialOutcome(await done)).toEqual({ ok: true });
     expect([0, 1, 2, 3].map(f.has)).toEqual([false, false, false, false]);
+  });
+
+  it('a confirmed run whose lock another run took (a second operator\'s unlock while it waited for its peers): nothing undone beneath that run, said (a review)', async () => {
+    const f = runFiles('confirmed');
+    const lock = join(f.dir, '..', '..', 'lock');
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'owner'), 'run=r2\nowner=o@p\n');
+    const out = await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 0, undo: f.remove(0) }], 'echo FACTS')).replaceAll(LOCK_DIR, lock));
+    expect(partialOutcome(out)).toEqual({ ok: false, state: 'confirmed,lock-taken' });
+    expect(out).toContain('FACTS');
+    expect([f.has(0), f.begun()]).toEqual([true, ['0', '1', '2', '3']]);
+    writeFileSync(join(lock, 'owner'), 'run=r1\nowner=t@t\n');
+    expect(partialOutcome(await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 0, undo: f.remove(0) }], '')).replaceAll(LOCK_DIR, lock)))).toEqual({ ok: true });
+    expect(f.has(0)).toBe(false);
+  });
+
+  it('stopped (TERM) in the middle of a step: the rest of its ops do not run, and the step stays in the journal for the revert (a review)', async () => {
+    const f = runFiles('pending');
+    // Step 3's first op stands for a hung command; its second writes a mark.
+    const mark = join(f.etc, 'second-op');
+    const script = f.local(partialUndoScript('r1', [{ batch: 0, index: 3, undo: [...f.remove(3), { kind: 'file-write', path: mark, content: 'x\n', executable: false }] }], 'echo FACTS')).replace(/rm -f [^\n;|&]*step3'?/, 'sleep 5');
+    expect(script).toContain('sleep 5');
+    const child = spawn(shell[0]!, [...shell.slice(1), script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const ended = new Promise((r) => child.on('close', r));
+    for (let i = 0; i < 100 && !existsSync(join(f.dir, 'applier')); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    mkdirSync(join(f.dir, 'decided'));
+    process.kill(-child.pid!, 'SIGTERM');
+    await ended;
+    expect(existsSync(mark)).toBe(false);
+    expect(f.begun()).toEqual(['0', '1', '2', '3']);
+    expect(partialOutcome(out).ok).toBe(false);
+    expect(out).toContain('FACTS');
   });
 
   it('works on a run confirmed under its lock (a peer\'s confirmation failed)', async () => {

@@ -148,7 +148,7 @@ describe('hash_behaviour = merge', () => {
   const merged = (cfg: string | undefined, env: NodeJS.ProcessEnv = {}) => {
     const cwd = writeCase(cfg === undefined ? {} : { 'ansible.cfg': cfg });
     const problems = new Problems();
-    refuseHashMerge({ env, cwd, home: cwd, system: NO_SYSTEM }, problems);
+    refuseHashMerge({ env, cwd, home: cwd, system: NO_SYSTEM }, [layer({ mtu: 1400 }), layer({ site: { lan: '192.0.2.0/24' } })], problems);
     return { cwd, errors: problems.count === 0 ? [] : errorsOf(() => problems.throwIfAny()).map((e) => e.located) };
   };
 
@@ -156,6 +156,13 @@ describe('hash_behaviour = merge', () => {
     const { cwd, errors } = merged('[defaults]\nforks = 5\nhash_behaviour = merge\n');
     expect(errors).toEqual([`${join(cwd, 'ansible.cfg')}:3:1: ${join(cwd, 'ansible.cfg')} sets hash_behaviour ("merge"): Ansible then merges a mapping variable set in several places, and teqlctl takes the one that wins (Ansible's default, replace)`]);
     expect(merged(undefined, { ANSIBLE_HASH_BEHAVIOUR: 'merge' }).errors).toEqual(['the environment sets ANSIBLE_HASH_BEHAVIOUR ("merge"): Ansible then merges a mapping variable set in several places, and teqlctl takes the one that wins (Ansible\'s default, replace)']);
+  });
+
+  it('passes where the run reads no mapping variable: merge and replace read the same', () => {
+    const cwd = writeCase({ 'ansible.cfg': '[defaults]\nhash_behaviour = merge\n' });
+    const problems = new Problems();
+    refuseHashMerge({ env: {}, cwd, home: cwd, system: NO_SYSTEM }, [layer({ teql_slaves: ['eth1'], mtu: 1400 })], problems);
+    expect(problems.count).toBe(0);
   });
 
   it('passes as replace, Ansible\'s default, or in another section', () => {

@@ -160,6 +160,13 @@ describe('${NAME} in a key path, as ssh expands it (Ansible hands the path to ss
     }
   });
 
+  it("a name of Object.prototype is no variable of the environment; -F's file is not expanded, as ssh does not", () => {
+    const dir = writeCase({ 'inv.yml': inventoryOf('      ansible_host: 127.0.0.1\n      ansible_ssh_private_key_file: ${constructor}/k\n'), 'pb.yml': PING });
+    expect(errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml'))).map((e) => e.message).join('\n')).toContain('names the environment variable ${constructor}, which is not set here');
+    const f = writeCase({ 'inv.yml': inventoryOf('      ansible_host: 127.0.0.1\n      ansible_ssh_common_args: "-F ${TEQLCTL_TEST_UNSET}/cfg"\n'), 'pb.yml': PING });
+    expect(errorsOf(() => loadRun(join(f, 'inv.yml'), join(f, 'pb.yml'))).map((e) => e.message).join('\n')).not.toContain('environment variable');
+  });
+
   it('one not set is refused where it is written (it was read as a folder named ${HOME} beside the inventory)', () => {
     const dir = writeCase({ 'inv.yml': inventoryOf('      ansible_host: 127.0.0.1\n      ansible_ssh_private_key_file: ${TEQLCTL_TEST_UNSET}/k\n'), 'pb.yml': PING });
     const errors = errorsOf(() => loadRun(join(dir, 'inv.yml'), join(dir, 'pb.yml')));

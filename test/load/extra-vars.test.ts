@@ -26,12 +26,16 @@ describe('keyValueWords: Ansible key=value splitting', () => {
     expect(keyValueWords(`a=x"y z" b="say \\"hi\\""`)).toMatchObject({ pairs: [{ key: 'a', value: 'x"y z"' }, { key: 'b', value: 'say "hi"' }] });
   });
   it("decodes each word's escapes first, as Ansible's parse_kv does (\\t a tab, \\u0041 an A, \\\\ one backslash), in quotes or not; a quote after a backslash closes nothing", () => {
-    expect(keyValueWords(String.raw`a=4096\t87380 b=\u0041\x42\103 c=x\\y d="p\tq" e='it\'s'`)).toMatchObject({ pairs: [
-      { key: 'a', value: '4096\t87380' }, { key: 'b', value: 'ABC' }, { key: 'c', value: 'x\\y' }, { key: 'd', value: 'p\tq', quoted: true }, { key: 'e', value: "it's", quoted: true },
+    expect(keyValueWords(String.raw`a=4096\t87380 b=\u0041\x42 c=x\\y d="p\tq" e='it\'s' f=1400\t`)).toMatchObject({ pairs: [
+      { key: 'a', value: '4096\t87380' }, { key: 'b', value: 'AB' }, { key: 'c', value: 'x\\y' }, { key: 'd', value: 'p\tq', quoted: true }, { key: 'e', value: "it's", quoted: true }, { key: 'f', value: '1400' },
     ] });
+    // What its pattern leaves alone stays as typed: no octal escapes (\1 in a regex), no \x without hex digits.
+    expect(keyValueWords(String.raw`re=(a)\1 p=C:\xyz d=\users`)).toMatchObject({ pairs: [{ value: String.raw`(a)\1` }, { value: String.raw`C:\xyz` }, { value: String.raw`\users` }] });
+    // A backslash joins no words: split at spaces first.
+    expect(keyValueWords(String.raw`a=x\ b=1`)).toMatchObject({ pairs: [{ key: 'a', value: 'x\\' }, { key: 'b', value: '1' }] });
   });
   it('refuses an escape Python cannot decode, and one by Unicode name (not decoded here)', () => {
-    expect(keyValueWords(String.raw`a=1 b=\xZZ`)).toEqual({ error: String.raw`\xZZ is not an escape Python can decode (Ansible stops there)`, offset: 4 });
+    expect(keyValueWords(String.raw`a=1 b=\UFFFFFFFF`)).toEqual({ error: String.raw`\UFFFFFFFF is not an escape Python can decode (Ansible stops there)`, offset: 4 });
     expect(keyValueWords(String.raw`b=\N{BULLET}`)).toMatchObject({ error: String.raw`\N{BULLET}: a character by its Unicode name, which teqlctl does not decode` });
   });
   it('refuses a word without =, an unterminated quote, an unclosed {{', () => {

@@ -13,7 +13,7 @@ function scope(values: Record<string, unknown>): VarScope {
   return new VarScope(layer);
 }
 
-const vars = scope({ persist: 1, off: 0, site: { a: 1, b: 2, lan: null }, other: { b: 2, a: 1 }, flags: [true], s: 'eth1', d: { values: [1], keys: 'k' }, nothing: null, padded: ' yes', one: '1 ', templated_none: '{{ nothing }}', ordered: { a: 1, b: [1, true] }, huge: 1e22, reordered: { b: [true, 1.0], a: true } });
+const vars = scope({ persist: 1, off: 0, site: { a: 1, b: 2, lan: null }, other: { b: 2, a: 1 }, flags: [true], s: 'eth1', d: { values: [1], keys: 'k' }, nothing: null, padded: ' yes', one: '1 ', templated_none: '{{ nothing }}', ordered: { a: 1, b: [1, true] }, huge: 1e22, big: 2 ** 60, reordered: { b: [true, 1.0], a: true } });
 const render = (s: string) => renderString(s, vars);
 const when = (c: string) => evalCondition(c, vars);
 const error = (f: () => unknown) => {
@@ -146,6 +146,8 @@ describe('literals Jinja reads otherwise, refused', () => {
     expect(error(() => render("{{ '12345678901234567891' | int }}"))).toMatch(/^\| int cannot turn the string '12345678901234567891' into an integer exactly/);
     // A float from YAML (huge: 1e22): Python's int() prints 10000000000000000000000, JavaScript 1e+22.
     expect(error(() => render('{{ huge | int }}'))).toMatch(/^\| int cannot turn .*1e\+?22.* into an integer exactly: it is past 2\^53/);
+    // Below 1e21 too: JavaScript prints 2**60 as 1152921504606847000, Python's int() 1152921504606846976.
+    expect(error(() => render('{{ big | int }}'))).toMatch(/past 2\^53/);
     expect(render('{{ 2500.7 | int }}')).toBe(2500);
     expect(error(() => render('{{ 1.0 }}'))).toMatch(/^number 1\.0 in '1\.0' is a float to Jinja, printed 1\.0 by Ansible and 1 by teqlctl/);
     expect(error(() => render("{{ 'a\\tb' }}"))).toMatch(/^a backslash in a quoted literal of ''a\\tb''/);

@@ -104,6 +104,9 @@ describe('templates', () => {
     // Always defined for Ansible: a default() would not apply there, so it is refused here too (a review).
     expect(fails("{{ nope | default(omit) }}")).toBe("'omit' is Ansible's own magic variable, which teqlctl does not set (with Ansible it is always defined, so | default() would not apply)");
     expect(fails('{{ ansible_check_mode | default(false) }}')).toContain("'ansible_check_mode' is Ansible's own magic variable");
+    // Those Ansible defines only in a role, a loop or with --limit: undefined there as here (a review).
+    expect(render("{{ ansible_limit | default('all') }}")).toBe('all');
+    expect(fails('{{ role_name }}')).toBe("undefined variable: 'role_name' is not defined");
     expect(fails('x {{ slaves }}')).toContain('cannot insert a list into text');
   });
 
