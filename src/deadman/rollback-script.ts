@@ -5,7 +5,7 @@
 import { syncFsAt } from '../apply/render-op.js';
 import { assertSafeRunId, LOCK_DIR, runDir, RUNS_DIR } from '../router/paths.js';
 import { recordUndoerLine } from '../router/open-runs.js';
-import { releaseLockLine } from '../router/lock.js';
+import { releaseLockLine, retakeLockLine } from '../router/lock.js';
 import { ABANDONED_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { decide, freeReserve, markTakeover, takeOver, TAKEOVER, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './batch-scripts.js';
@@ -65,6 +65,9 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     `      confirm|'') if ! ${takeOver('$d', 'rollback')} && [ -d $d/${TAKEOVER} ]; then tq_by=revert; i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi;;`,
     '    esac',
     '  fi',
+    // A confirmed run's lock removed meanwhile (unlock) is taken back before it is checked below:
+    // no run can take it between that check and the undo.
+    `  case "$(cat $d/state 2>/dev/null)" in confirmed) ${retakeLockLine(runId)};; esac`,
     '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',
     `    echo '${REVERTED_MARKER}'`,
     // Abandoned at boot: a restart dropped its kernel changes and a later run was made after it.

@@ -96,6 +96,18 @@ export function parseLock(text: string): RouterLock | undefined {
   return { run: kv.get('run')!, owner: kv.get('owner') ?? '?', started: kv.get('started') ?? '?', alive: kv.get('alive') === '1' };
 }
 
+/**
+ * Shell: takes the lock again for `runId` when there is none (mkdir is atomic), before an undo of a
+ * run that was confirmed and waits for its peers. Such a run has no process on the router; a second
+ * operator's `teqlctl unlock` may remove its lock. Checked and then undone, a run taking the lock
+ * between the check and the undo was undone beneath (check then act, a review); taken back, that
+ * run finds it held. The owner is the run's own (its meta), the session this script's. A lock that
+ * cannot be recorded is given back. Needs `d`, the run's folder.
+ */
+export function retakeLockLine(runId: string): string {
+  return `[ -d ${LOCK_DIR} ] || ! mkdir ${LOCK_DIR} 2>/dev/null || { ${SESSION_PID}; ${PROC_START_FN}; tq_started "$p"; tq_bi=; read -r tq_bi 2>/dev/null < ${BOOT_ID_FILE}; printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\nstart=%s\\n' ${assertSafeRunId(runId)} "$(sed -n 's/^owner=//p' $d/meta 2>/dev/null)" ${ROUTER_NOW} "$p" "$tq_bi" "$tq_st" > ${LOCK_OWNER} || rm -rf ${LOCK_DIR}; }`;
+}
+
 /** Frees the lock only if this run holds it (a line to end a confirm, revert or rollback with). */
 export function releaseLockLine(runId: string): string {
   return `grep -qx 'run=${assertSafeRunId(runId)}' ${LOCK_OWNER} 2>/dev/null && rm -rf ${LOCK_DIR}`;

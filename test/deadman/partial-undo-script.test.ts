@@ -117,6 +117,16 @@ describe.each(SHELLS)('the partial undo under %s', (_name, shell) => {
     expect(f.has(0)).toBe(false);
   });
 
+  it('a confirmed run whose lock was removed (unlock) and not yet taken: taken back as the run\'s before its steps are undone, so no run takes it meanwhile (check then act, a review)', async () => {
+    const f = runFiles('confirmed');
+    const lock = join(f.dir, '..', '..', 'lock');
+    writeFileSync(join(f.dir, 'meta'), 'run=r1\nowner=t@t\n');
+    const out = await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 0, undo: f.remove(0) }], 'echo FACTS')).replaceAll(LOCK_DIR, lock));
+    expect(partialOutcome(out)).toEqual({ ok: true });
+    expect(f.has(0)).toBe(false);
+    expect(readFileSync(join(lock, 'owner'), 'utf8')).toMatch(/^run=r1\nowner=t@t\nstarted=\S+\npid=\d+\n/);
+  });
+
   it('stopped (TERM) in the middle of a step: the rest of its ops do not run, and the step stays in the journal for the revert (a review)', async () => {
     const f = runFiles('pending');
     // Step 3's first op stands for a hung command; its second writes a mark.

@@ -17,6 +17,7 @@ import { partialOutcome, partialUndoScript } from '../../src/deadman/partial-und
 import { stepsScript } from '../../src/apply/script.js';
 import { ABANDONED_MARKER, ARM_FAILED_MARKER, CONFIRM_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER } from '../../src/router/markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
+import { takeLockScript } from '../../src/router/lock.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import type { Op } from '../../src/plan/ops.js';
 
@@ -355,6 +356,23 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     const undone = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
     expect(undone.stdout).not.toContain(LOCK_TAKEN_MARKER);
     expect([r.state(), r.applied()]).toEqual(['rolled-back', []]);
+  });
+
+  it('confirmed, its lock removed by a second operator\'s unlock: the rollback takes it back as the run\'s before it undoes, so a run starting meanwhile is refused, not undone beneath (check then act, a review)', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    r.armedIn('this-boot');
+    await r.run(confirmScript(RUN, 'x', 'confirmed', false));
+    rmSync(join(r.root, 'lock'), { recursive: true });
+    const child = spawn(shell[0]!, [...shell.slice(1), r.local(rollbackScript(RUN, { then: 'echo FACTS', holdSec: 2 }))], { stdio: 'ignore', detached: true });
+    const ended = new Promise((done) => child.on('close', done));
+    for (let i = 0; i < 100 && r.state() !== 'rolling-back'; i++) await sleep(50);
+    // In the rollback's hold, before its undo: another run's lock is refused as held, by this run.
+    const other = await r.run(takeLockScript('r2', 'other@op'));
+    expect(other.code).toBe(3);
+    expect(other.stdout).toContain(`run=${RUN}\nowner=t@t\n`);
+    await ended;
+    expect([r.state(), r.applied(), r.locked()]).toEqual(['rolled-back', [], false]);
   });
 
   it('reverted -> a rollback that comes later only reads the facts', async () => {
