@@ -1,5 +1,5 @@
 // `-e 'a=1 b="x y"'`: Ansible's parse_kv (split_args, then each word at its first `=`). Words split
-// at whitespace outside quotes and outside `{{ }}`, so `-e 'msg={{ a }} b'` keeps the template whole.
+// at spaces and newlines outside quotes and outside `{{ }}`, so `-e 'msg={{ a }} b'` keeps the template whole.
 // Pure.
 
 export interface KeyValueWord {
@@ -13,16 +13,32 @@ export interface KeyValueWord {
 
 export type KeyValueResult = { pairs: KeyValueWord[] } | { error: string; offset: number };
 
+/**
+ * Where split_args splits: at a space or a newline, and through the whitespace it strips from each
+ * line's ends (`args.strip().split('\n')`, then each line `.strip().split(' ')`). A tab between two
+ * words joins them (`-e 'a=1<TAB>b=2'` sets a to "1<TAB>b=2" there), as typed.
+ */
+function separators(text: string): boolean[] {
+  const sep = new Array<boolean>(text.length).fill(false);
+  for (const m of text.matchAll(/\s+/g)) {
+    const [start, end] = [m.index!, m.index! + m[0].length];
+    const border = start === 0 || end === text.length || m[0].includes('\n');
+    for (let i = start; i < end; i++) sep[i] = border || text[i] === ' ';
+  }
+  return sep;
+}
+
 function words(text: string): Array<{ word: string; offset: number }> | { error: string; offset: number } {
   const out: Array<{ word: string; offset: number }> = [];
+  const sep = separators(text);
   let start = -1;
   let quote: string | undefined;
   let quoteAt = 0;
   let braces = 0;
   for (let i = 0; i <= text.length; i++) {
     const c = text[i];
-    if (c !== undefined && start < 0 && !/\s/.test(c)) start = i;
-    if (c === undefined || (!quote && braces === 0 && /\s/.test(c))) {
+    if (c !== undefined && start < 0 && !sep[i]) start = i;
+    if (c === undefined || (!quote && braces === 0 && sep[i])) {
       if (start >= 0) out.push({ word: text.slice(start, i), offset: start });
       start = -1;
       continue;
@@ -79,6 +95,8 @@ export function keyValueWords(text: string): KeyValueResult {
   if (!Array.isArray(ws)) return ws;
   const pairs: KeyValueWord[] = [];
   for (const { word: typed, offset } of ws) {
+    // A lone backslash is split_args' line continuation: dropped, not a word.
+    if (typed === '\\') continue;
     const decoded = decodeEscapes(typed);
     if ('error' in decoded) return { error: decoded.error, offset };
     const word = decoded.text;

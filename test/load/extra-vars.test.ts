@@ -31,6 +31,12 @@ describe('keyValueWords: Ansible key=value splitting', () => {
     ] });
     // What its pattern leaves alone stays as typed: no octal escapes (\1 in a regex), no \x without hex digits.
     expect(keyValueWords(String.raw`re=(a)\1 p=C:\xyz d=\users`)).toMatchObject({ pairs: [{ value: String.raw`(a)\1` }, { value: String.raw`C:\xyz` }, { value: String.raw`\users` }] });
+    // Split at spaces and newlines only, as split_args: a tab inside joins two words; at a line's
+    // ends it is stripped; a lone backslash (a line continuation there) is no word.
+    expect(keyValueWords('a=1\tb=2 c=3')).toMatchObject({ pairs: [{ key: 'a', value: '1\tb=2' }, { key: 'c', value: '3' }] });
+    expect(keyValueWords('\ta=1\t\n\tb=2\t')).toMatchObject({ pairs: [{ key: 'a', value: '1', offset: 1 }, { key: 'b', value: '2', offset: 7 }] });
+    expect(keyValueWords('a=1\t c=3')).toMatchObject({ pairs: [{ key: 'a', value: '1' }, { key: 'c', value: '3' }] });
+    expect(keyValueWords('a=1 \\ b=2')).toMatchObject({ pairs: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
     // A backslash joins no words: split at spaces first.
     expect(keyValueWords(String.raw`a=x\ b=1`)).toMatchObject({ pairs: [{ key: 'a', value: 'x\\' }, { key: 'b', value: '1' }] });
   });
