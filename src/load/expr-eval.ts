@@ -5,11 +5,13 @@ import { JINJA_GLOBALS, refusePythonAttribute } from './python-attrs.js';
 import type { Expr } from './expr-parse.js';
 import { show } from './expr-show.js';
 import { shown } from './shown.js';
+import { OMIT } from './omit.js';
 
 export type Lookup = { found: true; value: unknown } | { found: false };
 
 export interface Scope {
-  lookup(name: string): Lookup;
+  /** `allowOmit`: the value may hold omit (an expression's operand); else a value holding it is refused. */
+  lookup(name: string, allowOmit?: boolean): Lookup;
   /** Charges evaluation steps to the run's budget (throws ExprError past it); absent: unbounded. */
   spend?(steps: number): void;
   /** A variable's value as set, its templates not rendered; undefined when it is not set. */
@@ -32,7 +34,6 @@ class Undefined {
 const ALWAYS_DEFINED = new Set(['omit', 'playbook_dir', 'hostvars', 'inventory_dir', 'inventory_file', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch', 'ansible_play_name', 'ansible_play_role_names', 'ansible_role_names', 'role_names', 'ansible_dependent_role_names', 'ansible_check_mode', 'ansible_diff_mode', 'ansible_forks', 'ansible_inventory_sources', 'ansible_run_tags', 'ansible_skip_tags', 'ansible_verbosity', 'ansible_version', 'ansible_config_file', 'ansible_playbook_python', 'ansible_search_path']);
 
 const MAGIC_HINTS: Record<string, string> = {
-  omit: 'teqlctl has no omit: leave the field out of the task, or write two tasks chosen by when:',
   ansible_check_mode: "teqlctl's --check changes nothing and runs no task: a task need not test it",
 };
 
@@ -42,6 +43,7 @@ const UNSUPPORTED_MAGIC: Record<string, string> = {
 };
 
 export function describeValue(v: unknown): string {
+  if (v === OMIT) return 'omit (which only leaves a task argument out)';
   if (v === null || v === undefined) return 'none';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -62,8 +64,10 @@ function undefinedError(u: Undefined): ExprError {
   return new ExprError(`undefined variable: ${u.why}`, hint);
 }
 
+/** An operand's value: defined, and not omit (Ansible's placeholder would be compared, or printed, as text). */
 function defined(v: unknown): unknown {
   if (v instanceof Undefined) throw undefinedError(v);
+  if (v === OMIT) throw new ExprError('omit is used as a value here: it only leaves out a task argument whose whole value it is', 'write the argument as "{{ x | default(omit) }}" and nothing else, or give a value');
   return v;
 }
 
@@ -121,6 +125,7 @@ export function toText(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null || v === undefined) return 'None';
+  if (v === OMIT) defined(v);
   throw new ExprError(`cannot insert ${describeValue(v)} into text`, 'use a list or mapping as the whole value ("{{ x }}"), or pick one element ({{ x[0] }}, {{ x.key }})');
 }
 
@@ -132,6 +137,7 @@ function falsy(v: unknown): boolean {
 function step(target: unknown, key: string | number, e: Expr): unknown {
   const what = show(e);
   if (target instanceof Undefined) return new Undefined(what, target.why);
+  if (target === OMIT) defined(target);
   if (typeof target === 'string' && typeof key === 'number' && Number.isInteger(key)) {
     // Python indexes a string by code point: 'eth1'[0] is 'e', [-1] is '1'.
     const chars = Array.from(target);
@@ -173,8 +179,10 @@ function evaluate(e: Expr, scope: Scope): unknown {
     case 'list':
       return e.items.map((i) => defined(evaluate(i, scope)));
     case 'var': {
-      const r = scope.lookup(e.name);
+      const r = scope.lookup(e.name, true);
       if (r.found) return r.value;
+      // Defined by Ansible in every play; a value of its own only as a task argument's whole value.
+      if (e.name === 'omit') return OMIT;
       if (JINJA_GLOBALS.has(e.name)) {
         throw new ExprError(`'${e.name}' is not set, and to Ansible it is Jinja's global function ${e.name}(), always defined`, `set ${e.name}, or name the variable otherwise`);
       }
@@ -227,5 +235,7 @@ function evaluate(e: Expr, scope: Scope): unknown {
 
 /** The value of `e`; throws ExprError when it is undefined or an operation does not fit the values. */
 export function evalExpr(e: Expr, scope: Scope): unknown {
-  return defined(evaluate(e, scope));
+  const v = evaluate(e, scope);
+  // omit passes as the whole value: whoever takes it decides (a task argument leaves itself out).
+  return v === OMIT ? v : defined(v);
 }

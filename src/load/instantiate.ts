@@ -12,6 +12,7 @@ import type { VarScope } from './scope.js';
 import { deepest, keyNode, posOf, toJS, type YamlFile } from './source.js';
 import type { PersistShape, TaskShape } from './task-shape.js';
 import { hasTemplateDeep, isPlainObject, renderDeep, renderString, templateVars } from './template.js';
+import { containsOmit, withoutOmit } from './omit.js';
 import type { TaskCall, TaskInstance } from './types.js';
 import { evalCondition } from './when.js';
 import { argIssues, showPath } from './zod-issues.js';
@@ -79,8 +80,10 @@ function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: 
   }
   if (item !== NO_ITEM) name += ` (${compact(item)})`;
 
-  const args = rendered(y, anchor, task.args, [], scope, host, problems, task.module);
-  if (args === FAILED) return undefined;
+  const renderedArgs = rendered(y, anchor, task.args, [], scope, host, problems, task.module, true);
+  if (renderedArgs === FAILED) return undefined;
+  // Arguments that gave omit are left out, as Ansible removes them: the module's default applies.
+  const args = withoutOmit(renderedArgs);
   const persist = persistShape ? persistOf(y, persistShape, scope, host, problems) : false;
   if (persist === FAILED) return undefined;
   const parsed = moduleSchemas[task.module].safeParse(args, { reportInput: true });
@@ -124,16 +127,21 @@ function condition(y: YamlFile, cond: { node: Node; value: string | boolean }, h
 
 const FAILED = Symbol('failed');
 
-/** Renders `value` (the JS form of `node`); a problem is reported at the innermost node and yields FAILED. */
-function rendered(y: YamlFile, node: Node, value: unknown, path: PropertyKey[], scope: VarScope, host: string, problems: Problems, label: string): unknown {
+/**
+ * Renders `value` (the JS form of `node`); a problem is reported at the innermost node and yields
+ * FAILED. `allowOmit`: a task's arguments, where omit leaves an argument out; elsewhere it is refused.
+ */
+function rendered(y: YamlFile, node: Node, value: unknown, path: PropertyKey[], scope: VarScope, host: string, problems: Problems, label: string, allowOmit = false): unknown {
   if (Array.isArray(value) || isPlainObject(value)) {
-    const entries = Object.entries(value).map(([k, v]) => [k, rendered(y, node, v, [...path, Array.isArray(value) ? Number(k) : k], scope, host, problems, label)] as const);
+    const entries = Object.entries(value).map(([k, v]) => [k, rendered(y, node, v, [...path, Array.isArray(value) ? Number(k) : k], scope, host, problems, label, allowOmit)] as const);
     if (entries.some(([, v]) => v === FAILED)) return FAILED;
     return Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
   }
   if (typeof value !== 'string') return value;
   try {
-    return renderString(value, scope);
+    const v = renderString(value, scope);
+    if (!allowOmit && containsOmit(v)) throw new ExprError(`omit leaves out only a task argument, not a task's ${label}`, `give ${label} a value, or choose between two tasks with when:`);
+    return v;
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
     problems.add(`${showPath(label, path)}: ${err.message} in "${short(value, 80)}"`, posOf(y, deepest(y, node, path).node), err.hint, host);

@@ -5,6 +5,7 @@ import { ExprError } from './expr-error.js';
 import type { RunBudget } from './budget.js';
 import type { Lookup, Scope } from './expr-eval.js';
 import { hasTemplateDeep, renderDeep } from './template.js';
+import { containsOmit } from './omit.js';
 
 export interface VarOrigin {
   pos: SourcePos;
@@ -82,7 +83,17 @@ export class VarScope implements Scope {
     return this.find(name)?.origin;
   }
 
-  lookup(name: string): Lookup {
+  lookup(name: string, allowOmit = false): Lookup {
+    const r = this.resolve(name);
+    // Read for itself (an address, a port, a bundle's ends), not inside a task argument: omit leaves nothing out here.
+    if (!allowOmit && r.found && containsOmit(r.value)) {
+      const o = this.origin(name);
+      throw new ExprError(`variable '${name}'${o ? ` (set at ${formatPos(o.pos)})` : ''} gives omit, which only leaves a task argument out: teqlctl reads the variable itself here`, `give ${name} a value, or leave it unset rather than set it to default(omit)`);
+    }
+    return r;
+  }
+
+  private resolve(name: string): Lookup {
     const found = this.find(name);
     if (!found) return { found: false };
     const raw = found.value;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OMIT } from '../../src/load/omit.js';
 import { ExprError } from '../../src/load/expr-error.js';
 import { RunBudget } from '../../src/load/budget.js';
 import { MAX_EVAL_STEPS } from '../../src/load/limits.js';
@@ -102,7 +103,9 @@ describe('templates', () => {
     expect(fails('{{ slaves.dev }}')).toContain('slaves.dev does not exist (slaves is a list; index it with a number)');
     expect(fails('{{ hostvars.r1 }}')).toContain("'hostvars' is Ansible's own magic variable, which teqlctl does not set");
     // Always defined for Ansible: a default() would not apply there, so it is refused here too (a review).
-    expect(fails("{{ nope | default(omit) }}")).toBe("'omit' is Ansible's own magic variable, which teqlctl does not set (with Ansible it is always defined, so | default() would not apply)");
+    // omit is supported: the value a task argument leaves itself out for (test/load/omit.test.ts).
+    expect(render("{{ nope | default(omit) }}")).toBe(OMIT);
+    expect(fails("{{ (nope | default(omit)) == 1 }}")).toContain('omit is used as a value here');
     expect(fails('{{ ansible_check_mode | default(false) }}')).toContain("'ansible_check_mode' is Ansible's own magic variable");
     // Those Ansible defines only in a role, a loop or with --limit: undefined there as here (a review).
     expect(render("{{ ansible_limit | default('all') }}")).toBe('all');
