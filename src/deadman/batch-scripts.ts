@@ -6,15 +6,39 @@ import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import type { Op } from '../plan/ops.js';
 
 /**
+ * The script's folder and batch number from its own path ($0: /var/lib/.../undo-3.sh), and
+ * `tq_begun N`: is step N in the batch's journal. Shell builtins only: on a BusyBox built without
+ * dirname or basename the folder came out empty, no journal was found, every step was skipped, and
+ * the revert recorded `reverted` having undone nothing (a review); grep's error read as "not begun".
+ */
+function batchPreamble(kind: 'undo' | 'redo'): string {
+  return `case $0 in */*) d=\${0%/*};; *) d=.;; esac; b=\${0##*/}; b=\${b%.sh}; b=\${b#${kind}-}
+tq_begun() { while IFS= read -r tq_l || [ -n "$tq_l" ]; do [ "$tq_l" = "$1" ] && return 0; done < "$d/begun-$b"; return 1; }`;
+}
+
+/**
+ * Shell: runs `body` for each batch script `kind`-N.sh in `dir` (a shell word), `$v` set to N,
+ * newest or oldest first. Builtins and arithmetic only, no ls, sed or sort (a minimal BusyBox may
+ * lack one; the pipe then gave no batch, and nothing was undone).
+ */
+export function eachBatchLine(dir: string, kind: 'undo' | 'redo', order: 'newest' | 'oldest', v: string, body: string): string {
+  const scan = `tq_bmax=-1; for tq_bf in ${dir}/${kind}-*.sh; do tq_bn=\${tq_bf##*/${kind}-}; tq_bn=\${tq_bn%.sh}; case $tq_bn in ''|*[!0-9]*) continue;; esac; [ -f "$tq_bf" ] && [ "$tq_bn" -gt "$tq_bmax" ] && tq_bmax=$tq_bn; done`;
+  const loop = order === 'newest'
+    ? `${v}=$tq_bmax; while [ "$${v}" -ge 0 ]; do if [ -f ${dir}/${kind}-$${v}.sh ]; then ${body}; fi; ${v}=$(($${v} - 1)); done`
+    : `${v}=0; while [ "$${v}" -le "$tq_bmax" ]; do if [ -f ${dir}/${kind}-$${v}.sh ]; then ${body}; fi; ${v}=$(($${v} + 1)); done`;
+  return `${scan}; ${loop}`;
+}
+
+/**
  * The undo of one apply batch: each step's inverse runs only if that step is recorded as done,
  * last step first. Batches are numbered; the revert runs them last batch first.
  */
 export function undoBatchScript(undo: readonly Op[][]): string {
-  const lines = ['#!/bin/sh', '# written by teqlctl: inverses of one apply batch, last step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#undo-}'];
+  const lines = ['#!/bin/sh', '# written by teqlctl: inverses of one apply batch, last step first', IPROUTE2_PREAMBLE, batchPreamble('undo')];
   if (undo.flat().some(isBaselineOp)) lines.push(baselineRenameProbe());
   for (let i = undo.length - 1; i >= 0; i--) {
     if (undo[i]!.length === 0) continue;
-    lines.push(`if grep -qx ${i} "$d/begun-$b"; then`);
+    lines.push(`if tq_begun ${i}; then`);
     for (const op of undo[i]!) lines.push(orSay(renderOp(op), `undo step ${i}`));
     lines.push('fi');
   }
@@ -30,10 +54,10 @@ export function undoBatchScript(undo: readonly Op[][]): string {
  * also record them (harmless: each holds the value read before the run, the setting's still).
  */
 export function redoBatchScript(ops: readonly Op[]): string {
-  const lines = ['#!/bin/sh', '# written by teqlctl: the steps of one apply batch that ran, first step first', IPROUTE2_PREAMBLE, 'd=$(dirname "$0"); b=$(basename "$0" .sh); b=${b#redo-}'];
+  const lines = ['#!/bin/sh', '# written by teqlctl: the steps of one apply batch that ran, first step first', IPROUTE2_PREAMBLE, batchPreamble('redo')];
   if (ops.some(isBaselineOp)) lines.push(baselineRenameProbe());
   ops.forEach((op, i) => {
-    lines.push(`if grep -qx ${i} "$d/begun-$b"; then`, orSay(renderOp(op), `redo step ${i}`), 'fi');
+    lines.push(`if tq_begun ${i}; then`, orSay(renderOp(op), `redo step ${i}`), 'fi');
   });
   return lines.join('\n') + '\n';
 }
@@ -46,7 +70,7 @@ function orSay(command: string, what: string): string {
 /** Runs every batch's undo script, newest batch first, appending what they print to `log` (see undoLogLine). */
 export function undoAllLine(dir: string, log: string, o: { fresh?: boolean } = {}): string {
   return `${undoLogLine(dir, log, o)}
-for f in $(ls ${dir}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${dir}/undo-$f.sh >> "$tq_ul" 2>&1; done`;
+${eachBatchLine(dir, 'undo', 'newest', 'f', `/bin/sh ${dir}/undo-$f.sh >> "$tq_ul" 2>&1`)}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { LOCK_MARKER, RESUMABLE_MARK, RUN_MARKER } from '../router/markers.js';
 import { heredoc } from './arm-script.js';
-import { undoLogLine } from './batch-scripts.js';
+import { eachBatchLine, undoLogLine } from './batch-scripts.js';
 import { timerLines } from './timer-lines.js';
 import { ARM_SEQ_FILE, metaLine, parsePeers } from './run-meta.js';
 import { latestRunsLines } from '../router/arm-order.js';
@@ -193,7 +193,7 @@ if [ "$mode" != resume ] && [ "$mode" != boot ]; then
 ${stopApplierLines('$d')}
 fi
 ${undoLogLine('$d', 'revert.log')}
-for f in $(ls $x/redo-*.sh 2>/dev/null | sed 's/.*redo-\\([0-9]*\\)\\.sh/\\1/' | sort -n); do /bin/sh $x/redo-$f.sh >> "$tq_ul" 2>&1; done
+${eachBatchLine('$x', 'redo', 'oldest', 'f', '/bin/sh $x/redo-$f.sh >> "$tq_ul" 2>&1')}
 echo confirmed > $x/state; rm -f $x/rolled_back_at
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 ${withRoom('$d', ['echo reverted > $d/state'])}

@@ -4,6 +4,7 @@
 // left, and a redo beside a running undo leaves half of each. So the undo starts only while the
 // rollback's run is undecided, and records itself as that run's applier: the redo stops it first.
 import { recordUndoerLine } from '../router/open-runs.js';
+import { eachBatchLine } from './batch-scripts.js';
 import { assertSafeRunId, BOOT_SCRIPT, runDir } from '../router/paths.js';
 import { forgetApplierLine, recordApplierLine } from './applier.js';
 import { DECIDED } from '../router/decision.js';
@@ -57,8 +58,8 @@ function writeRetiring(retiring: string): string {
 function lastBootScriptStep(runDirPath: string): string {
   const removal = shellQuote(renderOp({ kind: 'file-remove', path: BOOT_SCRIPT }));
   const write = shellQuote(fileWriteMove(BOOT_SCRIPT));
-  const last = (pattern: string) => `$(grep -nF ${pattern} "$tq_f" 2>/dev/null | tail -n 1 | cut -d: -f1)`;
-  return `tq_last=; for tq_f in $(ls ${runDirPath}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do tq_f=${runDirPath}/undo-$tq_f.sh; tq_r=${last(removal)}; tq_w=${last(write)}; if [ -n "$tq_r" ] && [ "$tq_r" -gt "\${tq_w:-0}" ]; then tq_last=remove; elif [ -n "$tq_w" ]; then tq_last=write; fi; done; echo "$tq_last"`;
+  const last = (pattern: string) => `$(grep -nF ${pattern} "$tq_fp" 2>/dev/null | tail -n 1 | cut -d: -f1)`;
+  return `tq_last=; ${eachBatchLine(runDirPath, 'undo', 'newest', 'tq_f', `tq_fp=${runDirPath}/undo-$tq_f.sh; tq_r=${last(removal)}; tq_w=${last(write)}; if [ -n "$tq_r" ] && [ "$tq_r" -gt "\${tq_w:-0}" ]; then tq_last=remove; elif [ -n "$tq_w" ]; then tq_last=write; fi`)}; echo "$tq_last"`;
 }
 
 /** Said when the run to roll back is not confirmed any more under the rollback's lock, with its state. */
@@ -100,7 +101,7 @@ ${retiring === undefined ? '' : `${keepBootScript(d, retiring, forgetApplierLine
 failed=0
 # This shell is the undo now: a run past the open-run bound stays open while it runs (open-runs.ts).
 ${recordUndoerLine(d)}
-for f in $(ls ${d}/undo-*.sh 2>/dev/null | sed 's/.*undo-\\([0-9]*\\)\\.sh/\\1/' | sort -nr); do /bin/sh ${d}/undo-$f.sh || failed=1; done
+${eachBatchLine(d, 'undo', 'newest', 'f', `/bin/sh ${d}/undo-$f.sh || failed=1`)}
 ${retiring === undefined ? '' : `${rewriteRetiring(retiring, forgetApplierLine(rb))}\n`}# Decided meanwhile (the redo stops this script first; this covers the moment before it does).
 if [ -d ${rb} ]; then ${undecided} || { echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }; fi
 echo rolled-back > ${d}/state || exit 1

@@ -15,14 +15,14 @@ describe('redo scripts', () => {
     const script = armScript({ runId: 'r1', owner: 'me@h', batch: 0, first: true, timeoutSec: 60, summary: 's', undo: [[{ kind: 'link', dev: 'eth1', up: false }], []], redo: [{ kind: 'link', dev: 'eth1', up: true }, { kind: 'link', dev: 'eth2', up: true }] });
     expect(script).toMatch(/done > \/var\/lib\/teqlctl\/runs\/r1\/redo-0\.sh <</);
     const redo = redoBatchScript([{ kind: 'link', dev: 'eth1', up: true }, { kind: 'link', dev: 'eth2', up: true }]);
-    expect(redo.indexOf('grep -qx 0 "$d/begun-$b"')).toBeLessThan(redo.indexOf('grep -qx 1 "$d/begun-$b"'));
+    expect(redo.indexOf('if tq_begun 0;')).toBeLessThan(redo.indexOf('if tq_begun 1;'));
     expect(redo).toContain('ip link set dev eth1 up');
   });
 
   it("a rollback's dead-man refuses a run without redo scripts, and its revert redoes the run and marks it confirmed again", () => {
     const s = armRollbackScript('rb1', 'me@h', 'r1', 30);
     expect(s).toContain(`echo '${NO_REDO_MARKER}'; exit 9`);
-    expect(s).toMatch(/ls \$x\/redo-\*\.sh .* sort -n\); do \/bin\/sh \$x\/redo-\$f\.sh/);
+    expect(s).toContain('f=0; while [ "$f" -le "$tq_bmax" ]; do if [ -f $x/redo-$f.sh ]; then /bin/sh $x/redo-$f.sh >> "$tq_ul" 2>&1; fi');
     expect(s).toContain('echo confirmed > $x/state; rm -f $x/rolled_back_at');
     expect(s).toContain('--on-active=30');
     expect(s).toContain('echo pending > /var/lib/teqlctl/runs/rb1/state');

@@ -29,7 +29,7 @@ function router(slowSec: number) {
   const dir = join(root, 'runs', RUN);
   mkdirSync(dir);
   const ops: Op[] = [0, 1].map((i) => ({ kind: 'file-write', path: join(root, 'etc', `step${i}`), content: `${i}\n`, executable: false }));
-  const undo = undoBatchScript(ops.map((op) => [{ kind: 'file-remove', path: (op as { path: string }).path }])).replace('if grep -qx 0', `sleep ${slowSec}\nif grep -qx 0`);
+  const undo = undoBatchScript(ops.map((op) => [{ kind: 'file-remove', path: (op as { path: string }).path }])).replace('if tq_begun 0', `sleep ${slowSec}\nif tq_begun 0`);
   writeFileSync(join(dir, 'undo-0.sh'), local(undo));
   writeFileSync(join(dir, 'redo-0.sh'), local(redoBatchScript(ops)));
   writeFileSync(join(dir, 'begun-0'), '0\n1\n');
