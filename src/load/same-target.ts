@@ -13,7 +13,7 @@ import { isIPv6 } from 'node:net';
  * (2001:db8:0:0::1 is 2001:db8::1), a link-local zone as written (interface names have a case). A
  * port not given is not taken for 22: ssh_config may give that name another.
  */
-function sameHost(host: string): string {
+export function sameHost(host: string): string {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   if (!isIPv6(bare)) return host.toLowerCase();
   // A link-local address's zone (fe80::1%eth0) stays as written: URL has no room for it.

@@ -144,3 +144,16 @@ export function clashesOfOne(w: ExistingAddress, existing: readonly ExistingAddr
     .filter((e) => !e.cidr.startsWith('127.') && w.router === e.router && !(w.dev === e.dev && w.cidr === e.cidr) && overlaps(w.cidr, e.cidr))
     .map((e) => `${w.cidr} for ${w.dev} on ${w.router} overlaps ${e.cidr}, already on ${e.dev} of ${e.router}`);
 }
+
+/**
+ * What makes A's typed end a dead end for B's question, which then refused every answer, its own
+ * suggestion too (a review): a /32 leaves B no address in A's subnet, and a subnet that overlaps an
+ * address on B (but the same subnet already on B's end of this link, a rerun) clashes on B.
+ */
+export function aEndProblem(a: string, devB: string, existing: readonly ExistingAddress[]): string | undefined {
+  const c = parseCidr(a) as Cidr;
+  if (c.prefix === 32) return `${a} is a /32: B's end needs an address in the same subnet (a /31, or a /30 and wider)`;
+  const onB = existing.find((e) => e.router === 'B' && !e.cidr.startsWith('127.') && overlaps(a, e.cidr) &&
+    !(e.dev === devB && (parseCidr(e.cidr) as Cidr).prefix === c.prefix && subnetOf(e.cidr) === subnetOf(a)));
+  return onB ? `${subnetOf(a)} overlaps ${onB.cidr}, already on ${onB.dev} of B: B's end of this link would clash there` : undefined;
+}

@@ -1,7 +1,7 @@
 // Step 4: the addresses of the links and the equalizer (proposed /31s or typed), checked against
 // each other and against what the routers already hold.
 import { askSelect, askText } from '../ui/prompts.js';
-import { checkAddressing, clashesOfOne, clashesWithRouters, freeBlock, overlaps, proposeAddresses, subnetOf, suggestPeer } from './addressing.js';
+import { aEndProblem, checkAddressing, clashesOfOne, clashesWithRouters, freeBlock, overlaps, proposeAddresses, subnetOf, suggestPeer } from './addressing.js';
 import type { Addressing, LinkPair } from './model.js';
 import * as q from './questions.js';
 import type { WizardSession } from './session.js';
@@ -29,7 +29,8 @@ export async function askAddressing(s: WizardSession, pairs: LinkPair[]): Promis
         return clashesOfOne({ router, dev, cidr: v }, s.existingAddresses())[0];
       };
       const ask = async (what: string, fallbackA: string, devA: string, devB: string) => {
-        const a = (await askText(q.addressQuestion(`${what}, A's ${devA}`, fallbackA, undefined, free('A', devA)))).trim();
+        const aEnd = (v: string) => free('A', devA)(v) ?? aEndProblem(v, devB, s.existingAddresses());
+        const a = (await askText(q.addressQuestion(`${what}, A's ${devA}`, fallbackA, undefined, aEnd))).trim();
         const b = (await askText(q.addressQuestion(`${what}, B's ${devB}`, suggestPeer(a), { side: 'b', other: a }, free('B', devB)))).trim();
         chosen.push({ what: `${what} (${devA})`, cidr: a });
         return { a, b };

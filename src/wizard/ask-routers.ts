@@ -12,6 +12,8 @@ import { checkKeyFile, connectRouter } from './connect-router.js';
 import { hostName, type RouterAnswers, type Side } from './model.js';
 import * as q from './questions.js';
 import { routerDefaults, tildify } from './router-defaults.js';
+import { samePlace } from './same-router.js';
+import { hostKeyWritten } from './interrupt.js';
 import { other, type WizardSession } from './session.js';
 import { heading, say } from './terminal.js';
 
@@ -77,7 +79,7 @@ export async function askAndConnect(s: WizardSession, side: Side): Promise<void>
     const answers = await askRouter(s, side, prev);
     prev = answers;
     const peer = s.conns.get(other(side))?.answers;
-    if (peer && peer.host === answers.host && peer.port === answers.port) {
+    if (peer && samePlace(peer, answers)) {
       say(`  ! ${answers.host}:${answers.port} is router ${other(side).toUpperCase()} already: give the other router.`);
       continue;
     }
@@ -90,7 +92,11 @@ export async function askAndConnect(s: WizardSession, side: Side): Promise<void>
     });
     try {
       const conn = await connectRouter(answers, {
-        trust: (fingerprint, label) => ask(askConfirm(q.trustQuestion(label, fingerprint))),
+        trust: async (fingerprint, label) => {
+          const yes = await ask(askConfirm(q.trustQuestion(label, fingerprint)));
+          if (yes) s.wrote.push(hostKeyWritten(label)); // recorded right after this answer
+          return yes;
+        },
         becomePassword: (router, user) => ask(askSecret(`${router}: sudo asks for the password of ${user}`)),
         keyPassphrase: (file) => ask(askSecret(`passphrase of ${file}`)),
       });

@@ -6,6 +6,8 @@ import * as q from './questions.js';
 import { modelOf, renderFiles, type Choices } from './review.js';
 import type { WizardSession } from './session.js';
 import { heading, say, shown } from './terminal.js';
+import { fileWritten, StoppedAfterWriting } from './interrupt.js';
+import { notAsPreviewed } from './same-as-preview.js';
 import { existing, notFiles, stageFiles } from './write-files.js';
 
 /** What the operator agreed to run: `teqlctl play -i inventory playbook --yes`. */
@@ -48,41 +50,42 @@ export async function finish(s: WizardSession, choices: Choices, runnable: boole
       // A full disk, a folder made read-only meanwhile: said, and the answers are kept.
       const what = err as NodeJS.ErrnoException;
       if (typeof what.code !== 'string') throw err;
+      s.wrote.push(...written.map(fileWritten)); // a rename that went through before the other failed
       say(`  ! could not write the files: ${what.message}${written.length > 0 ? ` (${written.map(shown).join(' and ')} was written)` : ''}`);
       say('    Fix that (from another terminal) and give the name again, or another name; Ctrl-C ends the wizard.');
       continue;
     }
+    s.wrote.push(fileWritten(files.inventory.path), fileWritten(files.playbook.path));
     say(`Wrote ${shown(files.inventory.path)} and ${shown(files.playbook.path)}.`);
+    const unlike = notAsPreviewed(files);
+    if (unlike) say(`  ! ${unlike}`);
     try {
-      return await offerRun(s, files.inventory.path, files.playbook.path, runnable);
+      return await offerRun(s, files.inventory.path, files.playbook.path, unlike ? 'what the run loads is not what the preview showed (see above): check its plan first' : runnable ? undefined : 'the plan was refused (see above)', unlike !== undefined);
     } catch (err) {
-      if (isPromptExit(err)) throw new StoppedAfterWriting(files.inventory.path, files.playbook.path);
+      // Ctrl-C at "Apply it now?": no router was changed, but the files are there.
+      if (isPromptExit(err)) throw new StoppedAfterWriting(s);
       throw err;
     }
   }
 }
 
-/** Ctrl-C once the files are written (at "Apply it now?"): no router was changed, but the files are there. */
-export class StoppedAfterWriting extends Error {
-  constructor(
-    readonly inventory: string,
-    readonly playbook: string,
-  ) {
-    super(`interrupted: ${shown(inventory)} and ${shown(playbook)} were written; no router was changed`);
-    this.name = 'StoppedAfterWriting';
-  }
-}
-
-async function offerRun(s: WizardSession, inventory: string, playbook: string, runnable: boolean): Promise<PlayRequest | undefined> {
+/** `notNow`: why the run is not offered, if it is not. */
+async function offerRun(s: WizardSession, inventory: string, playbook: string, notNow: string | undefined, unlike: boolean): Promise<PlayRequest | undefined> {
   // Quoted for the shell (a folder with a space), as the operator copies it.
   const command = `teqlctl play -i ${shellQuote(inventory)} ${shellQuote(playbook)}`;
   const later = () => {
+    if (unlike) {
+      // A plan never shown: only the command that shows it.
+      say('\nSee what the run would do with:');
+      say(`  ${command} --check`);
+      return;
+    }
     say('\nTo run it later (a --check first shows the plan again):');
     say(`  ${command} --check`);
     say(`  ${command}`);
   };
-  if (!runnable) {
-    say('Not offering to run it now: the plan was refused (see above).');
+  if (notNow) {
+    say(`Not offering to run it now: ${notNow}.`);
     later();
     return undefined;
   }

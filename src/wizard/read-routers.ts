@@ -7,6 +7,7 @@ import type { WizardSession } from './session.js';
 import { say, width } from './terminal.js';
 import { notRootWords } from '../router/session-uid.js';
 import { RefusedError, TeqlError } from '../errors.js';
+import { sameMachine } from './same-router.js';
 
 export async function readRouters(s: WizardSession): Promise<void> {
   // teqlctl's own errors as they were thrown (the progress display keeps their message only): said
@@ -39,4 +40,19 @@ export async function readRouters(s: WizardSession): Promise<void> {
     }
   }
   say(formatCaveats(width(), caveats));
+}
+
+/**
+ * Reads both routers; while B answers as the machine A is (a name and an address of one router,
+ * two ports forwarded to it), says so and asks B again (`askB`), as a wrong password is.
+ */
+export async function readDistinctRouters(s: WizardSession, askB: () => Promise<void>): Promise<void> {
+  for (;;) {
+    await readRouters(s);
+    const same = sameMachine(s.router('a'), s.router('b'));
+    if (same === undefined) return;
+    say(`  ! ${same}.`);
+    await s.forget('b');
+    await askB();
+  }
 }

@@ -2,7 +2,9 @@
 // show; when the plan is refused, let the operator change networks, addresses or links.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TeqlError } from '../errors.js';
 import { loadRun } from '../load/index.js';
+import type { LoadedRun } from '../load/types.js';
 import { formatPlan } from '../report/print-plan.js';
 import { askSelect } from '../ui/prompts.js';
 import { askAddressing } from './ask-addressing.js';
@@ -31,13 +33,27 @@ export function modelOf(s: WizardSession, name: string, c: Choices): WizardModel
   return { name, a: s.router('a').answers, b: s.router('b').answers, ...c };
 }
 
-/** Loads the files from the scratch folder as `teqlctl play` would, and prints the plan it would print. */
-async function preview(s: WizardSession, inventoryText: string, playbookText: string): Promise<'ok' | 'refused'> {
+/**
+ * Loads the files from the scratch folder as `teqlctl play` would, and prints the plan it would print.
+ * A load problem is a refusal too, said with the files' own names (it ended the wizard with exit 2,
+ * naming a temporary file already removed: a review).
+ */
+export async function preview(s: WizardSession, inventoryText: string, playbookText: string): Promise<'ok' | 'refused'> {
   const inv = join(s.scratchDir(), 'inventory.yml');
   const play = join(s.scratchDir(), 'playbook.yml');
   writeFileSync(inv, inventoryText);
   writeFileSync(play, playbookText);
-  const loaded = loadRun(inv, play); // a problem here is a bug in the wizard's rendering: let it show
+  // Positions point into the temporary copies: name the files as the operator knows them.
+  const named = (text: string) => text.replaceAll(play, 'playbook').replaceAll(inv, 'inventory');
+  let loaded: LoadedRun;
+  try {
+    loaded = loadRun(inv, play);
+  } catch (err) {
+    if (!(err instanceof TeqlError)) throw err;
+    heading('Plan (what `teqlctl play --check` shows)');
+    say(`  ! refused: the files these answers make would not load: ${named(err.message)}${err.hint ? `\n    hint: ${named(err.hint)}` : ''}`);
+    return 'refused';
+  }
   heading('Plan (what `teqlctl play --check` shows)');
   const transports = new Map((['a', 'b'] as const).map((side) => [s.router(side).answers.name, s.router(side).conn.transport]));
   const { plans, refused } = await previewPlan(loaded, transports, s.mode);
@@ -46,8 +62,7 @@ async function preview(s: WizardSession, inventoryText: string, playbookText: st
     return 'ok';
   }
   for (const err of refused) {
-    // Positions point into the temporary copies: name the files as the operator knows them.
-    const message = err.message.replaceAll(play, 'playbook').replaceAll(inv, 'inventory');
+    const message = named(err.message);
     say(`  ! refused: ${message}${err.hint ? `\n    hint: ${err.hint}` : ''}`);
     if (/SSH session/.test(err.message)) {
       say('    teqlctl never changes the interface or the route that carries its own SSH session: a mistake there would lock you out' +

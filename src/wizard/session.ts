@@ -6,7 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSshConfig, type SshConfigBlock } from '../connect/ssh-config.js';
 import type { Facts } from '../gather/facts.js';
-import type { ProgressMode } from '../ui/progress.js';
+import { progressMode, type ProgressMode } from '../ui/progress.js';
 import type { ConnectedRouter } from './connect-router.js';
 import type { LinkRow } from './links.js';
 import type { RouterAnswers, Side } from './model.js';
@@ -29,7 +29,10 @@ export class WizardSession {
   readonly routers = new Map<Side, Router>();
   readonly sshConfig: SshConfigBlock[];
   private local: Promise<LocalSsh> | undefined;
-  readonly mode: ProgressMode = process.stdout.isTTY ? 'tty' : 'plain';
+  // As play chooses: TERM=dumb cannot redraw, and got the redrawing display (a review).
+  readonly mode: ProgressMode = progressMode(false);
+  /** What was written so far (a trusted host key, the files), for the message of an interruption. */
+  readonly wrote: string[] = [];
   private tempDir: string | undefined;
   private closed = false;
 
@@ -62,6 +65,13 @@ export class WizardSession {
   discard(): void {
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
     this.tempDir = undefined;
+  }
+
+  /** Closes one router's connection and forgets what was read from it (to ask for it again). */
+  async forget(side: Side): Promise<void> {
+    await this.conns.get(side)?.conn.transport.close().catch(() => undefined);
+    this.conns.delete(side);
+    this.routers.delete(side);
   }
 
   async close(): Promise<void> {

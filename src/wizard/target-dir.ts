@@ -18,6 +18,10 @@ function statOf(path: string): Stats | string | undefined {
 
 /** What keeps the wizard from writing under `dir`/inventories and `dir`/playbooks, if anything. */
 export function targetDirProblem(dir: string): string | undefined {
+  // The path goes into both files' header comments: a line break there ended the comment, and the
+  // rest of the path became YAML (a review). Said escaped, as the terminal must not act on it.
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(dir);
+  if (control) return `the path holds a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}${control[0] === '\n' ? ', a line break' : ''}): the files name their folder in comments, and a name with one would break them; give a folder name without it`;
   for (const sub of [join(dir, 'inventories'), join(dir, 'playbooks')]) {
     // The deepest part that exists must be a folder we can write into; the rest is created.
     let at = sub;

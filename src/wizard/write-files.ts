@@ -1,7 +1,8 @@
-// Files appear whole or not at all: each is written to a temporary name beside its target (and
-// flushed to disk), and both are renamed at the very end, one right after the other (no await
-// between, so no interrupt). A target that is not a regular file is refused before anything is
-// written: renaming onto a folder failed after the other file was already in place.
+// Files appear whole or not at all: each is written to a temporary name beside its target (every
+// byte, and flushed to disk), and both are renamed at the very end, one right after the other (no
+// await between, so no interrupt); then the folders are flushed, so the renames last. A target that
+// is not a regular file is refused before anything is written: renaming onto a folder failed after
+// the other file was already in place.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -11,12 +12,32 @@ export interface PendingFile {
 }
 
 function writeDurably(path: string, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
   const fd = openSync(path, 'w', 0o644);
   try {
-    writeSync(fd, text);
+    // write(2) may write less than asked (a file size limit, a nearly full disk): a truncated file
+    // was renamed over a good one (a review). Loop until every byte is written, or fail.
+    for (let done = 0; done < bytes.length;) {
+      const n = writeSync(fd, bytes, done, bytes.length - done);
+      if (n <= 0) throw Object.assign(new Error(`${path}: only ${done} of ${bytes.length} bytes could be written`), { code: 'EIO' });
+      done += n;
+    }
     fsyncSync(fd); // else a crash right after the rename can leave an empty file under the real name
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A rename lasts once its folder is on disk; where a folder cannot be flushed (some filesystems), that is no error. */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (err) {
+    if (!['EINVAL', 'EISDIR', 'EPERM', 'ENOTSUP', 'EBADF'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -40,6 +61,7 @@ export function stageFiles(files: readonly PendingFile[]): { commit: () => void;
         renameSync(s.temp, s.path);
         renamed.push(s.path);
       }
+      for (const dir of new Set(staged.map((s) => dirname(s.path)))) syncFolder(dir);
     } finally {
       discard(); // what was not renamed: no temporary is left beside the targets
     }

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TextQuestion } from '../../src/ui/prompts.js';
 import type { WizardSession } from '../../src/wizard/session.js';
-import { checkBlock, checkPair } from '../../src/wizard/addressing.js';
+import { aEndProblem, checkBlock, checkPair } from '../../src/wizard/addressing.js';
 import * as q from '../../src/wizard/questions.js';
 
 const script: string[] = [];
@@ -53,6 +53,24 @@ describe('typed addresses', () => {
       '10.0.2.1/31 for eth2 on A overlaps 10.0.2.15/24, already on eth0 of A',
     ]);
     expect(addressing.teql).toEqual({ a: '10.0.0.4/31', b: '10.0.0.5/31' });
+  });
+
+  it("refuses at A's question a /32 or a subnet that clashes on B: B's question had no answer it took (a review)", async () => {
+    script.push('typed',
+      '10.0.0.0/32', // no room for B: refused here (before: taken, and B's question refused everything)
+      '198.51.100.0/31', // B's lan0 is 198.51.100.1/24: refused here (before: B's question refused every address)
+      '10.0.0.0/31', '10.0.0.1/31',
+      '10.0.0.2/31', '10.0.0.3/31',
+      '10.0.0.4/31', '10.0.0.5/31');
+    const addressing = await askAddressing(session, pairs);
+    expect(refused).toEqual([
+      "10.0.0.0/32 is a /32: B's end needs an address in the same subnet (a /31, or a /30 and wider)",
+      "198.51.100.0/31 overlaps 198.51.100.1/24, already on lan0 of B: B's end of this link would clash there",
+    ]);
+    expect(addressing.links[0]).toEqual({ a: '10.0.0.0/31', b: '10.0.0.1/31' });
+    // A rerun: B's end of this link already holds its address: A's end is not refused for it.
+    expect(aEndProblem('10.0.0.0/31', 'eth1', [{ router: 'B', dev: 'eth1', cidr: '10.0.0.1/31' }])).toBeUndefined();
+    expect(aEndProblem('10.0.0.0/31', 'eth2', [{ router: 'B', dev: 'eth1', cidr: '10.0.0.1/31' }])).toContain('already on eth1 of B');
   });
 
   it('refuses loopback, multicast and reserved addresses at the question', () => {

@@ -64,7 +64,16 @@ describe('teqlctl wizard --dir, checked before the first question', () => {
     }
   });
 
-  it('takes a folder that does not exist yet (created when writing): the next refusal is the terminal', async () => {
+  it('refuses a control character in the path (a line break broke both files\' header comments), with exit 2', async () => {
+    for (const d of [join(dir, 'two\nlines'), join(dir, 'esc\u001b[2J'), join(dir, 'del\u007f')]) {
+      const { message, code } = await refusal(d);
+      expect(code).toBe(2);
+      expect(message).toContain('the path holds a control character');
+    }
+    expect((await refusal(join(dir, 'two\nlines'))).message).toContain('(U+000A, a line break)');
+  });
+
+    it('takes a folder that does not exist yet (created when writing): the next refusal is the terminal', async () => {
     expect((await refusal(join(dir, 'new', 'deeper'))).message).toContain('needs a terminal');
   });
 });

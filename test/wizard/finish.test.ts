@@ -33,7 +33,7 @@ beforeEach(() => {
 function session(dir: string, secrets: { a?: string; b?: string } = {}): WizardSession {
   const m = labModel();
   const router = (side: 'a' | 'b') => ({ answers: m[side], facts: {}, rows: [], conn: { transport: {}, spec: {}, ...(secrets[side] !== undefined ? { becomePassword: secrets[side] } : {}) } });
-  return { dir, router, conns: new Map([['a', router('a')], ['b', router('b')]]) } as unknown as WizardSession;
+  return { dir, router, wrote: [], conns: new Map([['a', router('a')], ['b', router('b')]]) } as unknown as WizardSession;
 }
 const choices = () => {
   const { links, addressing, networks } = labModel();
@@ -83,5 +83,39 @@ describe('writing the files at the end of the wizard', () => {
     expect(files(dir).sort()).toEqual(['inventories/x.yml', 'playbooks/x.yml']);
     expect(interruptedMessage(err, isPromptExit)).toBe(`interrupted: ${join(dir, 'inventories/x.yml')} and ${join(dir, 'playbooks/x.yml')} were written; no router was changed`);
     expect(interruptedMessage(ctrlC(), isPromptExit)).toBe('interrupted: nothing was written and no router was changed');
+  });
+
+  it('a host_vars/ beside the written inventory that changes ansible_host: said, and only --check offered, never the run (a review)', async () => {
+    const dir = join(root, 'host-vars');
+    mkdirSync(join(dir, 'inventories', 'host_vars'), { recursive: true });
+    writeFileSync(join(dir, 'inventories', 'host_vars', 'router_a.yml'), 'ansible_host: 192.0.2.99\n');
+    script.push('x', true); // name, write: yes; no "Apply it now?" follows (before: it was asked, and the run would go to 192.0.2.99)
+    await expect(finish(session(dir), choices(), true)).resolves.toBeUndefined();
+    expect(script).toEqual([]);
+    expect(out).toContain(`variables read from ${join(dir, 'inventories', 'host_vars')}`);
+    expect(out).toContain('router_a: ansible_host is "192.0.2.99", the preview had "127.0.0.1"');
+    expect(out).toContain('Not offering to run it now: what the run loads is not what the preview showed');
+    expect(out).toContain('--check');
+    expect(out).not.toMatch(/playbooks\/x\.yml\n/); // the run's command line (without --check) is not offered
+  });
+
+  it('a playbooks/group_vars/ that sets a variable the inventory leaves unset: said, and the run not offered', async () => {
+    const dir = join(root, 'group-vars');
+    mkdirSync(join(dir, 'playbooks', 'group_vars'), { recursive: true });
+    writeFileSync(join(dir, 'playbooks', 'group_vars', 'routers.yml'), 'teql_device: teql1\n');
+    script.push('x', true);
+    await expect(finish(session(dir), choices(), true)).resolves.toBeUndefined();
+    expect(script).toEqual([]);
+    expect(out).toContain(`(variables read from ${join(dir, 'playbooks', 'group_vars')})`);
+    expect(out).toContain('router_a: teql_device is "teql1", the preview had unset');
+    expect(out).toContain('Not offering to run it now');
+  });
+
+  it('nothing beside the files: the run is offered as before', async () => {
+    const dir = join(root, 'plain');
+    script.push('x', true, false); // name, write, apply: no
+    await expect(finish(session(dir), choices(), true)).resolves.toBeUndefined();
+    expect(script).toEqual([]);
+    expect(out).not.toContain('preview showed');
   });
 });

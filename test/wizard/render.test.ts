@@ -139,4 +139,12 @@ describe('the written files', () => {
     expect(scalar('a,b')).toBe('"a,b"');
     expect(scalar(2201)).toBe('2201');
   });
+
+  it('quotes the connection values Ansible (YAML 1.1) would read as a boolean or a number: yes, off, 1_000, 0b11 (a review)', () => {
+    for (const user of ['yes', 'off', 'On', '1_000', '0b11']) {
+      const m = labModel({ a: { ...labModel().a, user } });
+      expect(renderInventory(m, 'p.yml', 'i.yml')).toContain(`ansible_user: "${user}"`);
+    }
+    expect(renderInventory(labModel(), 'p.yml', 'i.yml')).toContain('ansible_user: root'); // plain where both read text
+  });
 });
