@@ -15,3 +15,20 @@ export function notLatestThere(runId: string, routers: ReadonlyArray<{ host: str
   }
   return undefined;
 }
+
+/** Per router, the runs armed there after `runId` and confirmed (its undo would go beneath them). */
+export function laterConfirmed(runId: string, routers: ReadonlyArray<{ host: string; runs: readonly RouterRun[] }>): Array<{ host: string; later: string[] }> {
+  return routers.flatMap(({ host, runs }) => {
+    const chosen = runs.find((r) => r.id === runId);
+    if (chosen?.seq === undefined) return [];
+    const later = runs.filter((r) => r.id !== runId && r.state === 'confirmed' && !r.pruned && r.seq !== undefined && r.seq > chosen.seq!).map((r) => r.id);
+    return later.length > 0 ? [{ host, later }] : [];
+  });
+}
+
+/** The refusal, or under --force the notes, for runs confirmed after `runId` where it is undone. */
+export function laterRunWords(runId: string, later: ReadonlyArray<{ host: string; later: readonly string[] }>): string[] {
+  return later.map(({ host, later: ids }) => `${host}: run ${ids.join(', run ')} was armed and confirmed there after run ${runId}; undoing ${runId} puts back the values from before it beneath ${ids.length > 1 ? 'them' : 'it'}`);
+}
+
+export const LATER_RUN_HINT = 'roll back the later run first (teqlctl rollback --run ID), or undo this one beneath it anyway with --force';

@@ -5,12 +5,13 @@
 import { ConnectError, ExitCode, RefusedError, RemoteCommandError, RunFailure } from '../errors.js';
 import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
-import { movedSince } from '../rollback/drift.js';
+import { movedSince, sysctlNames } from '../rollback/drift.js';
 import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
 import { NOT_CONFIRMED_MARKER, ROLLBACK_DECIDED_MARKER, stillConfirmedLines, undoRunScript } from '../deadman/undo-run-script.js';
 import { lockHeldBy, lockUnusable, releaseLockLine, takeLockScript } from '../router/lock.js';
 import { OPEN_RUN_MARKER, refuseOpenRunLines } from '../router/open-runs.js';
-import { notLatestThere } from './latest-run.js';
+import { LATER_RUN_HINT, laterConfirmed, laterRunWords, notLatestThere } from './latest-run.js';
+import { laterRunsIn, refuseLaterRunLines } from '../deadman/later-runs.js';
 import { PRUNED_RECORD, prunedWords, splitBundles } from '../rollback/split-bundles.js';
 import { LOCK_MARKER } from '../router/markers.js';
 import { identityIn } from '../router/stack-identity.js';
@@ -104,6 +105,10 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   const targets = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed' && !r.pruned));
   const pruned = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed' && r.pruned)).map((f) => f.c.host);
   if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers${pruned.length > 0 ? `: ${prunedWords(pruned)}` : ''}${unreachableToo}`);
+  // A run confirmed after it where it is undone (--run names any run): refused, or said under --force.
+  const later = laterRunWords(runId, laterConfirmed(runId, targets.map((f) => ({ host: f.c.host, runs: f.runs }))));
+  if (later.length > 0 && !o.force) throw new RefusedError(`${later.join('\n  ')}\n  nothing was rolled back`, LATER_RUN_HINT);
+  for (const l of later) o.say(`${l} (--force)`);
   // A router that cannot be reached holds up only the rollback of the routers it shares a bundle with.
   const records = new Map(found.flatMap((f) => f.runs.filter((r) => r.id === runId).map((r) => [f.c.host, r.pruned && r.state === 'confirmed' ? PRUNED_RECORD : r.state] as const)));
   const split = splitBundles(runId, targets.map((f) => ({ host: f.c.host, run: f.runs.find((r) => r.id === runId)! })), down, new Set(conns.map((c) => c.host)), records);
@@ -132,13 +137,15 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     // The lock first: nothing else may change a router between the comparison below and the undo.
     stopIfInterrupted(o, runId, armed);
     await everyRouter(targets, async ({ c, t }) => {
-      const res = await checked(t, 'lock', `${takeLockScript(o.lockId, o.owner)}\n${refuseOpenRunLines(o.lockId, releaseLockLine(o.lockId))}\n${stillConfirmedLines(runId, releaseLockLine(o.lockId))}`, 'taking the lock', 'connect', [0, 3]);
+      const res = await checked(t, 'lock', `${takeLockScript(o.lockId, o.owner)}\n${refuseOpenRunLines(o.lockId, releaseLockLine(o.lockId))}\n${stillConfirmedLines(runId, releaseLockLine(o.lockId))}${o.force ? '' : `\n${refuseLaterRunLines(runId, releaseLockLine(o.lockId))}`}`, 'taking the lock', 'connect', [0, 3]);
       const held = lockHeldBy(res.stdout);
       if (held !== undefined) throw new RefusedError(`${c.host} is locked: ${held}`, 'wait for that run to end, or `teqlctl unlock` a dead one');
       const open = new RegExp(`^${OPEN_RUN_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
       if (open !== undefined) throw new RefusedError(`${c.host}: ${open}; nothing was rolled back`, 'see `teqlctl status -i ...`');
       const gone = new RegExp(`^${NOT_CONFIRMED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
       if (gone !== undefined) throw new RefusedError(`${c.host}: run ${runId} is no longer confirmed there (${gone || 'no state'}): another rollback, or a dead-man, decided it after it was read; nothing was rolled back`, 'see `teqlctl status -i ...`');
+      const laterThere = laterRunsIn(res.stdout);
+      if (laterThere !== undefined) throw new RefusedError(`${laterRunWords(runId, [{ host: c.host, later: laterThere }]).join('')} (confirmed after the runs were read)\n  nothing was rolled back`, LATER_RUN_HINT);
       const unusable = lockUnusable(res.stdout);
       if (unusable !== undefined) throw new RefusedError(`${c.host}: ${unusable}`, 'nothing was rolled back');
       if (res.code !== 0) throw new RemoteCommandError(c.host, res, 'taking the lock', 'connect');
@@ -148,10 +155,13 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     // Moved since the run? Compare what the run left with what the router holds now.
     const read = await everyRouter(targets, async ({ c, t }) => {
       const after = parseAfterState((await checked(t, 'after-state', afterStateScript(runId), `reading what run ${runId} left`)).stdout);
-      return { host: c.host, redo: after.redo, moved: movedSince(c.host, after.lines, await readFacts(t, c.host, [])) };
+      // The sysctls the run left are read again and compared too: left out, a later change to one went unseen.
+      return { host: c.host, redo: after.redo, moved: movedSince(c.host, after.lines, await readFacts(t, c.host, sysctlNames(after.lines))) };
     });
     const moved = read.flatMap((r) => r.moved);
     if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');
+    // Under --force the changes are said all the same: undone beneath, they are not silent.
+    for (const m of moved) o.say(`${m} (--force: undone all the same)`);
     // Refused before any dead-man is armed: armed first, the others would keep their locks until theirs fired.
     const noRedo = read.filter((r) => !r.redo).map((r) => r.host);
     if (noRedo.length > 0 && !o.force) throw new RefusedError(`${noRedo.join(', ')}: run ${runId} predates the redo scripts a rollback's dead-man needs; nothing was rolled back`, 'undo it without a dead-man with --force');

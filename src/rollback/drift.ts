@@ -5,11 +5,16 @@ import { stateLines } from './compare.js';
 import { isDaemonRoute } from '../gather/route-fact.js';
 
 /**
- * Sysctls are left out of the comparison: `rollback` does not know the playbook, so it cannot read
- * the named sysctls the run read, and a missing line would look like drift.
+ * The sysctls the run's after-state names (`sysctl NAME = VALUE`): `rollback` does not know the
+ * playbook, so it reads these again, and compares sysctls of these names only (the facts read others).
+ * Left out of the comparison until 2026-12-06, a later run's change to one was undone unseen (a review).
  */
-export function comparedForDrift(line: string): boolean {
-  return !line.startsWith('sysctl ');
+export function sysctlNames(afterRun: readonly string[]): string[] {
+  return [...new Set(afterRun.filter((l) => l.startsWith('sysctl ')).map((l) => l.split(' ')[1]!))];
+}
+
+function sysctlName(line: string): string | undefined {
+  return line.startsWith('sysctl ') ? line.split(' ')[1] : undefined;
 }
 
 /**
@@ -49,11 +54,13 @@ function wholeAddresses(lines: readonly string[]): boolean {
 /** One message per difference, `host: no longer holds ...` / `host: now also holds ...`. */
 export function movedSince(host: string, afterRun: readonly string[], now: Facts): string[] {
   // A routing daemon's routes, which an older teqlctl recorded, are no drift (compare.ts isDaemonRoute).
-  const after = new Set(afterRun.filter((l) => l && comparedForDrift(l) && !isDaemonRoute(l)));
+  const after = new Set(afterRun.filter((l) => l && !isDaemonRoute(l)));
+  const named = new Set(sysctlNames(afterRun));
   const legacyRoutes = !wholeRoutes(afterRun);
   const legacyAddresses = !wholeAddresses(afterRun);
   const inTheirTerms = (l: string) => (legacyAddresses ? legacyAddressLine(legacyRoutes ? legacyRouteLine(l) : l) : legacyRoutes ? legacyRouteLine(l) : l);
-  const current = new Set([...stateLines(now)].filter(comparedForDrift).map(inTheirTerms));
+  const compared = (l: string) => { const n = sysctlName(l); return n === undefined || named.has(n); };
+  const current = new Set([...stateLines(now)].filter(compared).map(inTheirTerms));
   return [
     ...[...after].filter((l) => !current.has(l)).map((l) => `${host}: no longer holds ${l}`),
     ...[...current].filter((l) => !after.has(l)).map((l) => `${host}: now also holds ${l}`),

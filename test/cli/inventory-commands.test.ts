@@ -154,6 +154,28 @@ describe('rollback', () => {
     expect(String((err2 as TeqlError | undefined)?.message)).not.toContain('one router');
   });
 
+  it('--run of a run another was armed and confirmed after on the router: refused before the lock, naming it; under --force said, and undone (a review: a later run\'s sysctl was undone, exit 0, nothing said)', async () => {
+    const seq = (line: string, n: number) => line.replace('\n', `\tseq=${n}\n`);
+    const runs = seq(runLine('r1', 'confirmed'), 4) + seq(runLine('r2', 'confirmed'), 5);
+    const t = confirmedRouter({ status: ok(runs), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect((err as TeqlError).message).toBe('router_a: run r2 was armed and confirmed there after run r1; undoing r1 puts back the values from before it beneath it\n  nothing was rolled back');
+    expect((err as TeqlError).hint).toBe('roll back the later run first (teqlctl rollback --run ID), or undo this one beneath it anyway with --force');
+    expect(t.labels).toEqual(['status']);
+    // Confirmed after the runs were read: found under the lock.
+    const late = confirmedRouter({ lock: { code: 3, stdout: '@@teqlctl-later-run r3\n', stderr: '' } });
+    const err2 = await rollbackRun([{ host: 'router_a', transport: late }], opts(async () => late)).catch((e: unknown) => e as TeqlError);
+    expect((err2 as TeqlError).message).toBe('router_a: run r3 was armed and confirmed there after run r1; undoing r1 puts back the values from before it beneath it (confirmed after the runs were read)\n  nothing was rolled back');
+    expect(late.labels).toEqual(['status', 'lock']);
+    expect(late.scripts[1]).toContain('@@teqlctl-later-run');
+    said.length = 0;
+    const forced = confirmedRouter({ status: ok(runs), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    expect(await rollbackRun([{ host: 'router_a', transport: forced }], opts(async () => freshRouter(), true))).toBe(0);
+    expect(said[0]).toBe('router_a: run r2 was armed and confirmed there after run r1; undoing r1 puts back the values from before it beneath it (--force)');
+    expect(forced.scripts[1]).not.toContain('@@teqlctl-later-run');
+  });
+
   it('takes the lock before comparing, arms a dead-man before undoing, reads the router again and confirms over a fresh connection', async () => {
     const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
     const fresh = freshRouter();

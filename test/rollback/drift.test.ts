@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { stateLines } from '../../src/rollback/compare.js';
-import { comparedForDrift, legacyAddressLine, legacyRouteLine, movedSince } from '../../src/rollback/drift.js';
+import { legacyAddressLine, legacyRouteLine, movedSince, sysctlNames } from '../../src/rollback/drift.js';
 import { recording } from '../helpers/replay-transport.js';
 
 const converged = parseFacts('router_a', recording('a', 'converged'));
@@ -58,11 +58,15 @@ describe('what moved on a router since a run', () => {
     expect(movedSince('r1', after, hosting)).toEqual([]);
   });
 
-  it('leaves sysctls out: rollback cannot read the sysctls the run read without its playbook', () => {
-    expect(comparedForDrift('sysctl net.ipv4.tcp_reordering = 3')).toBe(false);
-    expect(comparedForDrift('module sch_teql loaded')).toBe(true);
-    const withSysctl = [...afterRun, 'sysctl net.ipv4.tcp_reordering = 30'];
-    expect(movedSince('router_a', withSysctl, converged)).toEqual([]);
+  it('compares the sysctls the run left, by their names (read again for it); a sysctl the run did not leave is not compared (a review: a later run\'s change to one was undone unseen)', () => {
+    expect(sysctlNames(['sysctl net.ipv4.tcp_reordering = 30', 'module sch_teql loaded', 'sysctl net.ipv4.tcp_reordering = 30'])).toEqual(['net.ipv4.tcp_reordering']);
+    const left = [...afterRun.filter((l) => !l.startsWith('sysctl net.ipv4.tcp_reordering ')), 'sysctl net.ipv4.tcp_reordering = 30'];
+    const now = (v: string) => ({ ...converged, sysctls: { ...converged.sysctls, 'net.ipv4.tcp_reordering': v } });
+    expect(movedSince('router_a', left, now('30'))).toEqual([]);
+    expect(movedSince('router_a', left, now('64'))).toEqual(['router_a: no longer holds sysctl net.ipv4.tcp_reordering = 30', 'router_a: now also holds sysctl net.ipv4.tcp_reordering = 64']);
+    // Read now but not left by the run (an older after-state, another run's sysctl): not compared.
+    const withoutIt = afterRun.filter((l) => !l.startsWith('sysctl net.ipv4.tcp_reordering '));
+    expect(movedSince('router_a', withoutIt, now('64'))).toEqual([]);
   });
 
   it('ignores blank lines of the recorded state', () => {
