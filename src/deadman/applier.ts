@@ -2,6 +2,7 @@
 // rollback) stops it first: otherwise an apply script held up in a step (a hung command, a
 // controller that died while the router kept running it) could run that step, or the next ones,
 // after the revert undid them, and leave the router half-configured.
+import { napLine } from '../router/nap.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 
 /**
@@ -37,7 +38,7 @@ export function stopApplierLines(dir: string): string {
     '      read -r s < /proc/$a/stat; set -- $s; g=$5',
     '      read -r s < /proc/$$/stat; set -- $s',
     '      if [ -n "$g" ] && [ "$g" != "$5" ] && [ "$g" -gt 1 ]; then kill -TERM -"$g" 2>/dev/null || kill -TERM "$a" 2>/dev/null; else kill -TERM "$a" 2>/dev/null; fi',
-    '      i=0; while [ -d /proc/$a ] && [ $i -lt 50 ]; do sleep 0.2 2>/dev/null || sleep 1; i=$((i+1)); done;;',
+    `      i=0; while [ -d /proc/$a ] && [ $i -lt 100 ]; do ${napLine(2)}; i=$((i+tq_dt)); done;;`,
     '  esac',
     'fi',
   ].join('\n');

@@ -2,6 +2,7 @@
 // a revert script computed from the pre-run snapshot and a timer that runs it unless teqlctl
 // confirms in time. The timer lives on the router (systemd-run, else a detached sleeper), so it
 // fires even when teqlctl is killed, loses its connection, or its machine goes away.
+import { napLine } from '../router/nap.js';
 import { randomBytes } from 'node:crypto';
 import { syncFs, syncFsAt } from '../apply/render-op.js';
 import { redoBatchScript, undoAllLine, undoBatchScript } from './batch-scripts.js';
@@ -66,7 +67,7 @@ else
 # and undone here, unless the confirmation records it meanwhile or a rollback took it first.
 # A decider still unnamed after 5 s (killed between its mkdir and its name) is taken for the
 # confirmation: a revert or a rollback that decided marks \`takeover\` at once, which this then finds.
-tq_wi=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $tq_wi -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; tq_wi=$((tq_wi+1)); ${whoDecided('$d')}; done
+tq_wi=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $tq_wi -lt 50 ]; do ${napLine()}; tq_wi=$((tq_wi+tq_dt)); ${whoDecided('$d')}; done
 case "$tq_by" in confirm|'') ;; *) exit 0;; esac
 ${takeOver('$d', 'revert')} || exit 0
 # The timer's record goes, and a signal is ignored from here: a confirmation that wakes up late stops nothing of this undo.

@@ -2,6 +2,7 @@
 // confirmation). It undoes what the ROUTER's write-ahead journal says began, with the same undo
 // scripts the dead-man would run, not what the controller heard back: a step whose answer never
 // arrived (the controller was interrupted mid-apply) is undone all the same.
+import { napLine } from '../router/nap.js';
 import { syncFsAt } from '../apply/render-op.js';
 import { assertSafeRunId, LOCK_DIR, runDir, RUNS_DIR } from '../router/paths.js';
 import { recordUndoerLine } from '../router/open-runs.js';
@@ -49,12 +50,12 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // Synced: a power cut during the undo must find the state on disk (boot: revert.sh resume).
     `  if ${decide('$d', 'rollback')}; then\n${markTakeover('$d', 'rollback')}\n${withRoom('$d', ['echo rolling-back > $d/state'])}\n${syncFsAt('d')}\n  else`,
     // Decided by someone else a moment ago: wait until it says who, and until the state it writes.
-    `    i=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); ${whoDecided('$d')}; done`,
+    `    i=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $i -lt 50 ]; do ${napLine()}; i=$((i+tq_dt)); ${whoDecided('$d')}; done`,
     '    case "$tq_by" in',
     // The revert's own states (pending until it writes reverting, then reverted; empty for the
     // moment each write truncates the file); the boot script decides as the revert does and writes
     // abandoned at once: nothing to wait for then.
-    `      revert) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done;;`,
+    `      revert) i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do ${napLine()}; i=$((i+tq_dt)); done;;`,
     // The confirmation's: its records, once it has made the records directory. Not made after a
     // while (a confirmation stalled or killed before it): made here, the confirmation then writes
     // nothing and says so, and the run is undone as pending. Made by it: its records are waited
@@ -62,7 +63,7 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // way): that undo is waited for as the revert's, never run twice at once.
     // Unnamed after its wait (a decider killed between its mkdir and its name): as the
     // confirmation's, as the revert takes it; a revert or rollback that decided marked \`takeover\`.
-    `      confirm|'') if ! ${takeOver('$d', 'rollback')} && [ -d $d/${TAKEOVER} ]; then tq_by=revert; i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi;;`,
+    `      confirm|'') if ! ${takeOver('$d', 'rollback')} && [ -d $d/${TAKEOVER} ]; then tq_by=revert; i=0; while case "$(cat $d/state 2>/dev/null)" in pending|reverting|'') true;; *) false;; esac && [ $i -lt 600 ]; do ${napLine()}; i=$((i+tq_dt)); done; fi;;`,
     '    esac',
     '  fi',
     // A confirmed run's lock removed meanwhile (unlock) is taken back before it is checked below:

@@ -1,4 +1,5 @@
 // Reading teqlctl's runs on a router (for `status` and `rollback`), and acting on one of them.
+import { napLine } from '../router/nap.js';
 import { shellQuote } from '../router/shell-quote.js';
 import { IDENTITY_LINE } from '../router/stack-identity.js';
 import { UID_LINE } from '../router/session-uid.js';
@@ -175,7 +176,7 @@ else
     # Decided by the rollback's confirmation, which stops this timer only once its records are
     # written: killed between the two, the rollback is taken over and the run redone here, as a
     # run's revert takes over its confirmation's (arm-script.ts; a review found this one stuck).
-    tq_wi=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $tq_wi -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; tq_wi=$((tq_wi+1)); ${whoDecided('$d')}; done
+    tq_wi=0; ${whoDecided('$d')}; while [ -z "$tq_by" ] && [ $tq_wi -lt 50 ]; do ${napLine()}; tq_wi=$((tq_wi+tq_dt)); ${whoDecided('$d')}; done
     case "$tq_by" in confirm|'') ;; *) exit 0;; esac
     ${takeOver('$d', 'revert')} || exit 0
     rm -f $d/timer

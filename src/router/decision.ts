@@ -1,3 +1,4 @@
+import { napLine } from './nap.js';
 import { PROC_START_FN, sameProcess } from './proc-start.js';
 
 // Who ends a run on the router: the confirmation, the dead-man's revert, or teqlctl's own rollback.
@@ -153,7 +154,7 @@ export const CONFIRM_PID = 'confirm.pid';
  */
 export function takeOver(dir: string, who: 'revert' | 'rollback'): string {
   const pending = `case "$(cat ${dir}/state 2>/dev/null)" in pending|'') true;; *) false;; esac`;
-  const waitPending = (tenths: number) => `tq_ti=0; while ${pending} && [ $tq_ti -lt ${tenths} ]; do sleep 0.1 2>/dev/null || sleep 1; tq_ti=$((tq_ti+1)); done`;
+  const waitPending = (tenths: number) => `tq_ti=0; while ${pending} && [ $tq_ti -lt ${tenths} ]; do ${napLine()}; tq_ti=$((tq_ti+tq_dt)); done`;
   const mk = `mkdir ${dir}/${TAKEOVER} 2>/dev/null`;
   // The taker's name in the records it claimed: the confirmation, too late, says who took the run.
   const claimed = `{ ${claimRecords(dir)} && { { true > ${dir}/${RECORDS}/${who}; } 2>/dev/null; true; }; }`;
@@ -162,7 +163,7 @@ export function takeOver(dir: string, who: 'revert' | 'rollback'): string {
   const fence = [
     PROC_START_FN,
     `tq_cp=; tq_cs=; read -r tq_cp tq_cs 2>/dev/null < ${dir}/${RECORDS}/${CONFIRM_PID}`,
-    `if [ -n "$tq_cp" ] && [ -n "$tq_cs" ] && ${sameProcess('$tq_cp', '$tq_cs')}; then kill -KILL "$tq_cp" 2>/dev/null; tq_ti=0; while ${sameProcess('$tq_cp', '$tq_cs')} && [ $tq_ti -lt 100 ]; do sleep 0.1 2>/dev/null || sleep 1; tq_ti=$((tq_ti+1)); done; fi`,
+    `if [ -n "$tq_cp" ] && [ -n "$tq_cs" ] && ${sameProcess('$tq_cp', '$tq_cs')}; then kill -KILL "$tq_cp" 2>/dev/null; tq_ti=0; while ${sameProcess('$tq_cp', '$tq_cs')} && [ $tq_ti -lt 100 ]; do ${napLine()}; tq_ti=$((tq_ti+tq_dt)); done; fi`,
   ].join('\n');
   return `{ ${waitPending(50)}; if ${pending} && ! ${claimed} && [ -d ${dir}/${RECORDS} ]; then ${waitPending(600)}\n${fence}\nfi; ${pending} && { ${mk} || { [ ! -e ${dir}/${TAKEOVER} ] && ${freeReserve(dir)} && ${mk}; }; } && { { true > ${dir}/${TAKEOVER}/${who}; } 2>/dev/null; true; }; }`;
 }

@@ -7,7 +7,7 @@
 // always, and a ping never counts for a router that changed after it was sent.
 import type { Check } from '../plan/types.js';
 import { CHECK_MARKER as CHECK } from '../router/markers.js';
-import { pingCommand } from './ping-script.js';
+import { PING_INTERVAL_LINE, pingCommand } from './ping-script.js';
 import { shellQuote } from '../router/shell-quote.js';
 
 // Names of their own: the facts script that follows uses short names (d, f, i, s, v, ...).
@@ -30,6 +30,7 @@ export function earlyChecksStart(checks: readonly Check[], needs: readonly strin
     `${present ? `${present} && ` : ''}{ ${DIR}=$(mktemp -d 2>/dev/null) || ${DIR}=; }`,
     `${PIDS}=`,
     `if [ -n "$${DIR}" ]; then`,
+    `  ${PING_INTERVAL_LINE}`,
     // However the shell ends at the end of its input (collected, told to end, its connection lost),
     // nothing is left behind. A pid is killed only while it is a ping: the shell may have reaped a
     // ping that ended, and its pid may be another process's now. No trap for TERM or HUP: a shell

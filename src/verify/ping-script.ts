@@ -7,13 +7,22 @@ import { CHECK_MARKER as CHECK } from '../router/markers.js';
 
 export const ATTEMPTS = 3;
 
+/**
+ * Shell: sets `$tq_pngiv`, the pings' interval. 0.2 s is the shortest ping allows without privileges:
+ * a 3-packet check takes 0.4 s. A BusyBox built without FLOAT_DURATION (OpenWrt's default) refuses
+ * it ("invalid number '0.2'"), and every check failed, every run rolled back (a review): there 1 s.
+ * Probed by one ping of loopback, only where /bin/ls is BusyBox's (the shell's own test: no
+ * process elsewhere).
+ */
+export const PING_INTERVAL_LINE = `tq_pngiv=0.2; if { ${['/bin/busybox', '/usr/bin/busybox', '/sbin/busybox', '/usr/sbin/busybox'].map((b) => `[ /bin/ls -ef ${b} ]`).join(' || ')}; } 2>/dev/null; then ping -c 1 -i 0.2 -W 1 127.0.0.1 </dev/null >/dev/null 2>&1 || tq_pngiv=1; fi`;
+
+/** A check's ping; `$tq_pngiv` must be set (PING_INTERVAL_LINE). */
 export function pingCommand(c: Check): string {
-  // -i 0.2 is the shortest interval ping allows without privileges: a 3-packet check takes 0.4 s.
-  const argv = ['ping', '-n', '-q', '-i', '0.2', '-c', String(c.count), '-W', String(c.timeout)];
+  const argv = ['-c', String(c.count), '-W', String(c.timeout)];
   if (c.dev) argv.push('-I', c.dev);
   if (c.from) argv.push('-I', c.from);
   argv.push(c.to);
-  return shellJoin(argv);
+  return `ping -n -q -i $tq_pngiv ${shellJoin(argv)}`;
 }
 
 /**
@@ -33,7 +42,7 @@ function attempts(c: Check, i: number): string {
 }
 
 export function checksScript(checks: readonly Check[]): string {
-  const lines = ['export LANG=C LC_ALL=C', 'd=$(mktemp -d) || exit 1', 'pings='];
+  const lines = ['export LANG=C LC_ALL=C', 'd=$(mktemp -d) || exit 1', 'pings=', PING_INTERVAL_LINE];
   checks.forEach((c, i) => lines.push(attempts(c, i)));
   // Its own pings only: run in the apply's shell (after the barrier), a bare `wait` would also wait
   // for the dead-man's timer, a child of that shell where there is no systemd.

@@ -10,8 +10,8 @@ const check = (to: string, extra: Partial<Check> = {}): Check => ({ task: 't', t
 
 describe('ping checks', () => {
   it('builds ping with an interface or a source address', () => {
-    expect(pingCommand(check('10.0.0.1', { dev: 'eth1' }))).toBe('ping -n -q -i 0.2 -c 3 -W 2 -I eth1 10.0.0.1');
-    expect(pingCommand(check('198.51.100.1', { from: '192.0.2.1' }))).toBe('ping -n -q -i 0.2 -c 3 -W 2 -I 192.0.2.1 198.51.100.1');
+    expect(pingCommand(check('10.0.0.1', { dev: 'eth1' }))).toBe('ping -n -q -i $tq_pngiv -c 3 -W 2 -I eth1 10.0.0.1');
+    expect(pingCommand(check('198.51.100.1', { from: '192.0.2.1' }))).toBe('ping -n -q -i $tq_pngiv -c 3 -W 2 -I 192.0.2.1 198.51.100.1');
   });
 
   it('parses results and counts a check without its marker as failed', () => {
@@ -29,6 +29,22 @@ describe('ping checks', () => {
 });
 
 describe('checksScript', () => {
+  it('pings every 0.2 s; where the userland is BusyBox and its ping refuses a fraction (FLOAT_DURATION off, as on OpenWrt), every 1 s: every check failed there (a review)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-ping-interval-'));
+    // A ping as BusyBox's without FLOAT_DURATION: "-i 0.2" is an invalid number; it records its interval.
+    const fake = `ping() { i=; p=; for a; do [ "$p" = -i ] && i=$a; p=$a; done; echo "$i" >> ${dir}/intervals; [ "$i" = 0.2 ] && { echo "ping: invalid number '0.2'"; return 1; }; echo '1 packets transmitted, 1 received'; }\n`;
+    const checks = [check('10.0.0.1')];
+    const run = (ls: string) => execFileSync('sh', ['-c', fake + checksScript(checks).replaceAll('[ /bin/ls -ef', `[ ${ls} -ef`)], { encoding: 'utf8' });
+    symlinkSync('/bin/busybox', join(dir, 'ls'));
+    expect(parseChecks(checks, run(join(dir, 'ls'))).map((r) => [r.ok, r.attempts])).toEqual([[true, 1]]);
+    // The probe of loopback, then the check, at 1 s.
+    expect(execFileSync('cat', [join(dir, 'intervals')], { encoding: 'utf8' })).toBe('0.2\n1\n');
+    // A GNU userland: no probe, 0.2 s (this stand-in then refuses it: the check fails, as it would have).
+    writeFileSync(join(dir, 'intervals'), '');
+    expect(parseChecks(checks, run('/bin/ls').replace(/sleep 1/g, 'true')).map((r) => r.ok)).toEqual([false]);
+    expect(execFileSync('cat', [join(dir, 'intervals')], { encoding: 'utf8' })).toBe('0.2\n0.2\n0.2\n');
+  });
+
   it('runs every check and reports them in order, whatever order they finish in', async () => {
     const { execFileSync } = await import('node:child_process');
     // Stand-in for ping: succeeds for 10.0.0.1, fails for anything else; run by the real sh.
