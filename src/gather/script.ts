@@ -136,7 +136,9 @@ function ipv6MtuSection(sysctls: readonly string[]): string[] {
 }
 
 /**
- * Shell lines that set `fp` to the fingerprint of `$stable` (empty where md5sum is missing). Left
+ * Shell lines that set `fp` to the fingerprint of `$stable`: md5sum's, else sha256sum's, else
+ * cksum's (a minimal BusyBox may lack md5sum: the fingerprint was then empty on both sides and the
+ * stale check always passed, a review); empty where none is there (said by the run). Left
  * out of it, as no plan depends on them: the lifetimes of dynamic addresses (they count down by
  * the second), a bridge's running timers, running counters, and a link's carrier (operstate, LOWER_UP, NO-CARRIER, a route's linkdown: a cable
  * or a peer that flaps between the facts and the apply must not refuse a hub's run as stale;
@@ -168,7 +170,7 @@ const RUNNING_COUNTERS = [
 // and go by themselves: a link-local address's local route appears when its duplicate address
 // detection ends, a second after the link comes up; a router advertisement's routes expire.
 const NEIGHBOURS_OUT = `-e '/"state":\\["PERMANENT"/d' -e '/"pref":"/d'`;
-const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed ${NEIGHBOURS_OUT} -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} ${BRIDGE_TIMERS} ${RUNNING_COUNTERS} | md5sum 2>/dev/null); fp=\${1:-}`;
+export const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed ${NEIGHBOURS_OUT} -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} ${BRIDGE_TIMERS} ${RUNNING_COUNTERS} | { md5sum 2>/dev/null || sha256sum 2>/dev/null || cksum 2>/dev/null; }); fp=\${1:-}`;
 
 /** Shell lines that set `fp` to the router's current fingerprint, as the facts script computes it. */
 export function fingerprintScript(sysctls: readonly string[] = []): string {

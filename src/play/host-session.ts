@@ -130,6 +130,7 @@ export class HostSession {
     const batch = this.batches;
     // The first batch checks the plan's facts under the lock: they must be a read with a fingerprint.
     if (batch === 0 && planned.fingerprint === undefined) throw new Error(`${this.host}: internal: a first apply planned from facts without a fingerprint (a re-read after changes)`);
+    if (batch === 0 && planned.fingerprint === '') this.log.note(`${this.host}: no md5sum, sha256sum or cksum there to fingerprint its state: a change made on it by someone else between the facts read and this apply cannot be seen (the stale check passes)`);
     const before = armScript({
       ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), redo: ops, summary: `${changes.length} change(s)`,
       fingerprint: planned.fingerprint, sysctls: this.sysctls,

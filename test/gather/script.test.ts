@@ -4,7 +4,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { factsScript, fingerprintScript, ifupAtBootLine, userlandLine } from '../../src/gather/script.js';
+import { factsScript, fingerprintScript, HASH_STABLE, ifupAtBootLine, userlandLine } from '../../src/gather/script.js';
 import { parseBoot, parseFacts, parseSysctls } from '../../src/gather/parse-facts.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 
@@ -285,4 +285,20 @@ describe('ifupAtBootLine: does a boot script run `ifup -a`', () => {
       expect(parseBoot(out).ifupAtBoot).toBe(expected === 'yes');
     });
   }
+});
+
+describe('the fingerprint without md5sum (a minimal BusyBox)', () => {
+  // The hash line alone, under dash, with a PATH holding only the commands given: sed, and a hasher or none.
+  const fp = (commands: string[]) => {
+    const bin = mkdtempSync(join(tmpdir(), 'teqlctl-hash-'));
+    for (const c of commands) symlinkSync(execFileSync('sh', ['-c', `command -v ${c}`], { encoding: 'utf8' }).trim(), join(bin, c));
+    return execFileSync('/bin/dash', ['-c', `stable='{"a":1}'\n${HASH_STABLE}\nprintf '%s' "$fp"`], { encoding: 'utf8', env: { PATH: bin } });
+  };
+
+  it('is sha256sum\'s, else cksum\'s: never empty while one of them is there (empty, the stale check always passed: a review)', () => {
+    expect(fp(['sed', 'md5sum'])).toMatch(/^[0-9a-f]{32}$/);
+    expect(fp(['sed', 'sha256sum'])).toMatch(/^[0-9a-f]{64}$/);
+    expect(fp(['sed', 'cksum'])).toMatch(/^[0-9]+$/);
+    expect(fp(['sed'])).toBe('');
+  });
 });
