@@ -8,6 +8,9 @@ import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { LOCK_MARKER, RESUMABLE_MARK, RUN_MARKER } from '../router/markers.js';
+
+/** Said by a rollback's arming when its lock is no longer its own, with the run that holds it. */
+export const LOCK_LOST_MARKER = '@@teqlctl-lock-lost';
 import { heredoc } from './arm-script.js';
 import { eachBatchLine, undoLogLine } from './batch-scripts.js';
 import { timerLines } from './timer-lines.js';
@@ -207,6 +210,10 @@ exit 0
     // As an apply's arming (arm-script.ts): a signal between its state and its timer left the
     // rollback pending with no timer, for good (a review); it runs to its end or its refusal.
     "trap '' HUP PIPE TERM",
+    // The lock still the rollback's: between its taking and this arm (the drift check's reads), a
+    // second operator's `unlock --force` let another run take it; armed and undone beneath that run
+    // then (a review). Refused before anything is written.
+    `grep -qx 'run=${rollbackId}' ${LOCK_DIR}/owner 2>/dev/null || { echo "${LOCK_LOST_MARKER} $(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)"; exit 3; }`,
     `${redoComplete(x)} || { echo '${NO_REDO_MARKER}'; exit 9; }`,
     `mkdir -p ${d} && chmod 700 ${d} || exit 3`,
     heredoc(`${d}/revert.sh`, revert),

@@ -6,7 +6,7 @@ import { ConnectError, ExitCode, RefusedError, RemoteCommandError, RunFailure } 
 import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
 import { movedSince, sysctlNames } from '../rollback/drift.js';
-import { NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
+import { LOCK_LOST_MARKER, NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
 import { NOT_CONFIRMED_MARKER, ROLLBACK_DECIDED_MARKER, stillConfirmedLines, undoRunScript } from '../deadman/undo-run-script.js';
 import { lockHeldBy, lockUnusable, releaseLockLine, takeLockScript } from '../router/lock.js';
 import { OPEN_RUN_MARKER, refuseOpenRunLines } from '../router/open-runs.js';
@@ -174,7 +174,10 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     stopIfInterrupted(o, runId, armed);
     const armsSentAt = Date.now();
     await everyRouter(targets, async ({ c, t }) => {
-      const res = await checked(t, 'arm', armRollbackScript(o.lockId, o.owner, runId, o.timeoutSec), 'arming the dead-man', 'connect', [0, 9]);
+      const res = await checked(t, 'arm', armRollbackScript(o.lockId, o.owner, runId, o.timeoutSec), 'arming the dead-man', 'connect', [0, 3, 9]);
+      const lost = new RegExp(`^${LOCK_LOST_MARKER} ?(.*)$`, 'm').exec(res.stdout);
+      if (lost) throw new RefusedError(`${c.host}: the rollback's lock was removed meanwhile (teqlctl unlock --force?)${lost[1] ? ` and run ${lost[1]} holds it now` : ''}: nothing was rolled back there`, 'see `teqlctl status -i ...`, and roll back once that run ended');
+      if (res.code === 3) throw new RemoteCommandError(c.host, res, 'arming the dead-man', 'connect');
       if (!res.stdout.includes(NO_REDO_MARKER)) armed.add(c.host);
       else if (!o.force) throw new RefusedError(`${c.host}: run ${runId} predates the redo scripts a rollback's dead-man needs`, 'undo it without a dead-man with --force');
       else o.say(`${c.host}: no dead-man (run ${runId} has no redo scripts; --force)`);

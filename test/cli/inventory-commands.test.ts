@@ -176,6 +176,14 @@ describe('rollback', () => {
     expect(forced.scripts[1]).not.toContain('@@teqlctl-later-run');
   });
 
+  it('a lock taken from the rollback before its arm (unlock --force, another run): refused at the arm, the holder named, nothing undone (a review)', async () => {
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), arm: { code: 3, stdout: '@@teqlctl-lock-lost r9\n', stderr: '' } });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect((err as TeqlError).message).toBe("router_a: the rollback's lock was removed meanwhile (teqlctl unlock --force?) and run r9 holds it now: nothing was rolled back there");
+    expect(t.labels).not.toContain('rollback');
+  });
+
   it('takes the lock before comparing, arms a dead-man before undoing, reads the router again and confirms over a fresh connection', async () => {
     const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
     const fresh = freshRouter();

@@ -199,11 +199,25 @@ describe("teqlctl rollback's arming", () => {
     mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
     // A folder where the state goes: its write fails, as on a full disk.
     mkdirSync(join(root, 'runs', 'r1-rollback', 'state'), { recursive: true });
+    mkdirSync(join(root, 'lock'));
+    writeFileSync(join(root, 'lock', 'owner'), 'run=r1-rollback\n');
     const script = armRollbackScript('r1-rollback', 'op@host', 'r1', 60).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock'));
     const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
     expect(r.status).toBe(3);
     expect(r.stderr).toContain(`cannot write ${join(root, 'runs', 'r1-rollback')}/state (is /var/lib/teqlctl full or read-only?)`);
     expect(existsSync(join(root, 'runs', 'r1-rollback'))).toBe(false);
+  });
+  it('a lock no longer the rollback\'s (unlock --force, another run took it): nothing armed, the holder said (exit 3; a review)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-rb-lost-'));
+    mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+    mkdirSync(join(root, 'lock'));
+    writeFileSync(join(root, 'lock', 'owner'), 'run=r9\nowner=x@y\n');
+    const script = armRollbackScript('r1-rollback', 'op@host', 'r1', 60).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock'));
+    for (const shell of ['/bin/dash', '/bin/busybox']) {
+      const r = spawnSync(shell, shell.endsWith('busybox') ? ['sh', '-c', script] : ['-c', script], { encoding: 'utf8' });
+      expect([r.status, r.stdout]).toEqual([3, '@@teqlctl-lock-lost r9\n']);
+      expect(existsSync(join(root, 'runs', 'r1-rollback'))).toBe(false);
+    }
   });
 });
 

@@ -178,6 +178,9 @@ function persistedRouter(touchesBoot: boolean, rewrittenInBatch1 = false) {
   writeFileSync(join(dir, 'redo-0.sh'), '');
   writeFileSync(join(dir, 'begun-0'), '0\n');
   writeFileSync(join(dir, 'state'), 'confirmed\n');
+  // The rollback holds the lock, as it does once it took it.
+  mkdirSync(join(root, 'run/lock'));
+  writeFileSync(join(root, 'run/lock/owner'), `run=${RB}\n`);
   writeFileSync(join(root, 'etc/step'), 'x\n');
   writeFileSync(join(root, 'etc/teqlctl/boot.sh'), '#!/bin/sh\necho the run\'s boot script\n', { mode: 0o755 });
   for (const f of ['unit', 'wants']) writeFileSync(join(root, 'etc', f), '[Unit]\n');
