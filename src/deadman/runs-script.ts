@@ -47,14 +47,15 @@ for id in $tq_ids; do
   state=; read -r state 2>/dev/null < "$d/state"
   confirmed=; read -r confirmed 2>/dev/null < "$d/confirmed_at"
   reverted=; read -r reverted 2>/dev/null < "$d/reverted_at"
+  rolledback=; read -r rolledback 2>/dev/null < "$d/rolled_back_at"
   started=; owner=; timeout=; peers=-; seq=
   if [ -f "$d/meta" ]; then
     while IFS= read -r l || [ -n "$l" ]; do
       case "$l" in started=*) started=\${l#started=};; owner=*) owner=\${l#owner=};; timeout=*) timeout=\${l#timeout=};; peers=*) peers=\${l#peers=};; seq=*) seq=\${l#seq=};; esac
     done 2>/dev/null < "$d/meta"
   fi
-  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\tseq=%s\\n' "$id" \\
-    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers" "$seq"
+  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\tseq=%s\\trolled_back=%s\\n' "$id" \\
+    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers" "$seq" "$rolledback"
 done
 ${alsoRun === undefined ? '' : prunedRunLine(alsoRun)}
 if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
@@ -81,6 +82,8 @@ export interface RouterRun {
   peers?: string[];
   /** Its place among the runs armed on this router (arm-order.ts); undefined for an older run. */
   seq?: number;
+  /** When `teqlctl rollback` undid it (its rolled_back_at); undefined otherwise. */
+  rolledBack?: string;
   /** Its records were pruned (prune-runs.ts): `state` is the one it was in; nothing of it can be undone. */
   pruned?: boolean;
 }
@@ -107,6 +110,7 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
         ...peersOf(f.get('peers')),
         ...(/^\d+$/.test(f.get('seq') ?? '') ? { seq: Number(f.get('seq')) } : {}),
         ...(f.get('pruned') === '1' ? { pruned: true } : {}),
+        ...(f.get('rolled_back') ? { rolledBack: f.get('rolled_back')! } : {}),
       });
     } else if (line.startsWith(LOCK_MARKER + '\t')) {
       lock = parseLock(line.split('\t').slice(1).join('\n'));

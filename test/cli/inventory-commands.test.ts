@@ -72,6 +72,13 @@ describe('status', () => {
     expect(formatStatus(hosts)).toBe('hub: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  confirmed  with router_a, router_c\n  run r0  started 2026-01-01T00:00:00Z  confirmed\n  run r2  started 2026-01-01T00:00:00Z  rolled-back\n');
   });
 
+  it('a run teqlctl rollback undid says so, with when, not that another host failed (a review)', async () => {
+    const undone = runLine('r1', 'rolled-back').replace('confirmed=\t', 'confirmed=2026-01-01T00:01:00Z\t').replace('\n', '\trolled_back=2026-01-02T00:00:00Z\n');
+    const partial = runLine('r2', 'rolled-back').replace('confirmed=\t', 'confirmed=2026-01-01T00:01:00Z\t');
+    const { hosts } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(undone + partial) }) }]);
+    expect(formatStatus(hosts)).toBe('router_a: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  rolled-back by teqlctl rollback at 2026-01-02T00:00:00Z (confirmed here at 2026-01-01T00:01:00Z)\n  run r2  started 2026-01-01T00:00:00Z  rolled-back (after it was confirmed here at 2026-01-01T00:01:00Z: another host failed)\n');
+  });
+
   it('says why a run is abandoned: the boot script found it cut by a restart, with a later run after it', async () => {
     const conns: HostConnection[] = [{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(runLine('r1', 'abandoned') + runLine('r2', 'confirmed')) }) }];
     const { hosts } = await readStatus(conns);
