@@ -144,6 +144,23 @@ describe('unlock', () => {
     expect(reused.out).toContain('unlock: refused: run r1 has a dead-man revert pending');
   });
 
+  it('a lock that names no run yet (a run taking it this moment: mkdir, then its owner) is refused while under a minute old; older, or --force, it is removed (a review)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-unlock-young-'));
+    mkdirSync(join(root, 'lock'));
+    writeFileSync(join(root, 'boot-id'), 'this-boot\n');
+    const run = (force: boolean) => {
+      const script = unlockScript(force).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+      const r = spawnSync('/bin/dash', ['-c', script], { encoding: 'utf8' });
+      return { code: r.status, out: r.stdout, locked: existsSync(join(root, 'lock')) };
+    };
+    expect(run(false)).toEqual({ code: 8, out: 'unlock: refused: the lock names no run yet and was made within the last minute: a run taking it this very moment (--force removes it anyway)\n', locked: true });
+    const old = Date.now() / 1000 - 300;
+    utimesSync(join(root, 'lock'), old, old);
+    expect(run(false)).toMatchObject({ code: 0, locked: false });
+    mkdirSync(join(root, 'lock'));
+    expect(run(true)).toMatchObject({ code: 0, locked: false });
+  });
+
   it('refuses the lock of a dead run still being undone (its revert frees it when its undo ends: a run that took it at once was undone beneath, a review); --force removes it', () => {
     for (const [state, words] of [['reverting\n', 'reverting'], ['rolling-back\n', 'rolling-back'], ['', '']]) {
       const r = unlockWith('this-boot', false, '1', state);
