@@ -27,7 +27,7 @@ export function earlyChecksStart(checks: readonly Check[], needs: readonly strin
   const present = needs.map((p) => `[ -e ${shellQuote(p)} ]`).join(' && ');
   const lines = [
     `${DIR}=`,
-    `${present ? `${present} && ` : ''}{ ${DIR}=$(mktemp -d 2>/dev/null) || ${DIR}=; }`,
+    `${present ? `${present} && ` : ''}{ ${DIR}=$(mktemp -d 2>/dev/null) || { ${DIR}=/tmp/teqlctl-early.$$; rm -rf "$${DIR}"; mkdir -m 700 "$${DIR}"; } || ${DIR}=; }`,
     `${PIDS}=`,
     `if [ -n "$${DIR}" ]; then`,
     `  ${PING_INTERVAL_LINE}`,

@@ -42,7 +42,9 @@ function attempts(c: Check, i: number): string {
 }
 
 export function checksScript(checks: readonly Check[]): string {
-  const lines = ['export LANG=C LC_ALL=C', 'd=$(mktemp -d) || exit 1', 'pings=', PING_INTERVAL_LINE];
+  // A folder of its own: mktemp's, or by mkdir where there is no mktemp (a minimal BusyBox: every
+  // check was "not run" there, and the run rolled back without a word why, a review).
+  const lines = ['export LANG=C LC_ALL=C', `d=$(mktemp -d 2>/dev/null) || { d=/tmp/teqlctl-checks.$$; rm -rf "$d"; mkdir -m 700 "$d"; } || exit 1`, 'pings=', PING_INTERVAL_LINE];
   checks.forEach((c, i) => lines.push(attempts(c, i)));
   // Its own pings only: run in the apply's shell (after the barrier), a bare `wait` would also wait
   // for the dead-man's timer, a child of that shell where there is no systemd.

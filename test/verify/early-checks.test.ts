@@ -42,7 +42,7 @@ function fakeTools(o: { mktempFails?: boolean } = {}): { bin: string; tmp: strin
     writeFileSync(join(bin, 'mktemp'), '#!/bin/sh\necho "mktemp: No space left on device" >&2\nexit 1\n');
     chmodSync(join(bin, 'mktemp'), 0o755);
   }
-  const prefix = `ping() { exec '${bin}/ping' "$@"; }\n` + (o.mktempFails ? `mktemp() { '${bin}/mktemp' "$@"; }\n` : '');
+  const prefix = `ping() { exec '${bin}/ping' "$@"; }\n` + (o.mktempFails ? `mktemp() { '${bin}/mktemp' "$@"; }\nmkdir() { echo "mkdir: No space left on device" >&2; return 1; }\n` : '');
   return { bin, tmp, env: { ...process.env, TMPDIR: tmp }, prefix };
 }
 
@@ -125,7 +125,7 @@ describe.each(SHELLS)('early checks under %s', (_name, shell) => {
     expect(readdirSync(tools.tmp)).toEqual([]);
   });
 
-  it('without a folder for their output (mktemp fails), start nothing: the facts are read, every check reads as not run', async () => {
+  it('without a folder for their output (mktemp fails, and mkdir: /tmp full), start nothing: the facts are read, every check reads as not run', async () => {
     const tools = fakeTools({ mktempFails: true });
     const checks = [check('10.0.0.1')];
     const sh = start(shell, script(checks, tools.prefix), tools.env);
@@ -134,6 +134,16 @@ describe.each(SHELLS)('early checks under %s', (_name, shell) => {
     expect(await sh.done).toBe(0);
     const after = sh.out().slice(sh.out().indexOf(MARKER) + MARKER.length + 1);
     expect(parseChecks(checks, after).map((r) => [r.ok, r.attempts, r.summary])).toEqual([[false, 0, 'not run']]);
+  });
+  it('without mktemp (a minimal BusyBox), make their folder by mkdir and run (every check was "not run" there, a review)', async () => {
+    const tools = fakeTools();
+    const checks = [check('10.0.0.1')];
+    const sh = start(shell, `mktemp() { echo "mktemp: not found" >&2; return 127; }\n${script(checks, tools.prefix)}`, tools.env);
+    expect(await sh.reached()).toBe('facts-read\n');
+    sh.child.stdin.end(earlyChecksCollect(checks));
+    expect(await sh.done).toBe(0);
+    const after = sh.out().slice(sh.out().indexOf(MARKER) + MARKER.length + 1);
+    expect(parseChecks(checks, after).map((r) => [r.ok, r.attempts])).toEqual([[true, 1]]);
   });
 });
 
