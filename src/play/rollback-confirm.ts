@@ -44,7 +44,24 @@ export async function confirmRollback(hosts: readonly ConfirmCandidate[], runId:
     o.say(`${v.host}: not confirmed: it is joined to ${by} through the bundles of run ${runId}, and ${by} was not verified; its dead-man redoes run ${runId} within ${o.timeoutSec} s, as ${by}'s does`);
     return false;
   }));
+  sayRedoneSplits(hosts, new Map(verified.map((v, i) => [v.host, confirmed[i]!])), runId, armed, o);
   return !confirmed.includes(false);
+}
+
+/**
+ * Both ends verified, one confirmed and the other's confirmation failed (its timer came first, its
+ * connection dropped): that one's dead-man redoes the run, and their bundle is then configured on its
+ * end only. Said, with what undoes it there (it was said as two unrelated lines, a review).
+ */
+function sayRedoneSplits(hosts: readonly ConfirmCandidate[], confirmed: ReadonlyMap<string, boolean>, runId: string, armed: ReadonlySet<string>, o: RollbackOptions): void {
+  const joined = (x: ConfirmCandidate, y: string) => x.peers?.includes(y) || hosts.find((h) => h.host === y)?.peers?.includes(x.host);
+  for (const h of hosts) {
+    if (confirmed.get(h.host) !== true) continue;
+    for (const p of hosts) {
+      if (p.host === h.host || confirmed.get(p.host) !== false || !armed.has(p.host) || !joined(h, p.host)) continue;
+      o.say(`${h.host} is rolled back and ${p.host}'s dead-man redoes run ${runId}: a bundle of theirs is configured on ${p.host}'s end only; teqlctl rollback --run ${runId} -l ${p.host} undoes it there once it answers`);
+    }
+  }
 }
 
 type Verified = { host: string; fresh?: Transport; after?: Facts };

@@ -237,6 +237,16 @@ describe('rollback', () => {
     expect(c.labels).toEqual(['status', 'lock', 'after-state', 'facts', 'arm', 'rollback', 'unlock']);
   });
 
+  it('both ends verified, one confirmation too late (its dead-man came first): the split is said, with what undoes it there (a review)', async () => {
+    const withPeer = (peer: string) => runLine('r1', 'confirmed').replace('\n', `\tpeers=${peer}\n`);
+    const a = confirmedRouter({ status: ok(withPeer('router_b')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const b = confirmedRouter({ status: ok(withPeer('router_a')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const fresh = (h: string) => fakeRouter(h, { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')), confirm: ok(h === 'router_b' ? '@@teqlctl-confirm too-late\n' : '@@teqlctl-confirm ok\n') });
+    said.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], opts(async (h) => fresh(h)))).toBe(6);
+    expect(said).toContain('router_a is rolled back and router_b\'s dead-man redoes run r1: a bundle of theirs is configured on router_b\'s end only; teqlctl rollback --run r1 -l router_b undoes it there once it answers');
+  });
+
   it('a signal before the undo stops the rollback (exit 130): the locks taken are freed, nothing undone; one that comes once the undo was sent lets it finish', async () => {
     // Signalled once the lock is taken (while comparing): no arm, no undo, the lock freed.
     let signalled = false;
