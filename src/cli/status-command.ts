@@ -63,7 +63,10 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       // peers of the bundles it undid (partial-undo-script.ts), so this says which spokes it serves.
       // Of a confirmed run only: a run rolled back or reverted keeps no bundle, whatever its meta says.
       const peers = r.state === 'confirmed' && r.peers && r.peers.length > 0 ? `  with ${r.peers.join(', ')}` : '';
-      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${r.armed ? ' (timer armed)' : ''}${peers}`);
+      // Armed before the router's last restart: pending with no boot script that decided it, its
+      // changes are gone and no timer will ever end it (it was said as "pending, no timer armed").
+      const earlier = !r.earlierBoot ? '' : r.state === 'pending' ? ' (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; nothing of it is left to undo)' : r.state === 'confirmed' ? ' (before the router restarted: its kernel changes are there again only if the run persisted them)' : '';
+      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${earlier}${r.armed ? ' (timer armed)' : ''}${peers}`);
     }
   }
   // Run ids, owners and states are read from the router's files: escaped like any router output.

@@ -36,6 +36,7 @@ export function runsScript(limit = 10, alsoRun?: string, { identity = false }: {
   const also = alsoRun === undefined ? '' : `\ncase " $tq_ids" in *" ${assertSafeRunId(alsoRun)} "*) ;; *) [ -d ${runDir(alsoRun)} ] && tq_ids="\${tq_ids}${alsoRun} ";; esac`;
   return `export LANG=C LC_ALL=C
 ${PROC_START_FN}
+${readBootId('tq_rbn')}
 ${latestRunsLines(limit, 'tq_ids')}${also}
 for id in $tq_ids; do
   d=${RUNS_DIR}/$id; armed=0
@@ -48,14 +49,15 @@ for id in $tq_ids; do
   confirmed=; read -r confirmed 2>/dev/null < "$d/confirmed_at"
   reverted=; read -r reverted 2>/dev/null < "$d/reverted_at"
   rolledback=; read -r rolledback 2>/dev/null < "$d/rolled_back_at"
-  started=; owner=; timeout=; peers=-; seq=
+  started=; owner=; timeout=; peers=-; seq=; rboot=
   if [ -f "$d/meta" ]; then
     while IFS= read -r l || [ -n "$l" ]; do
-      case "$l" in started=*) started=\${l#started=};; owner=*) owner=\${l#owner=};; timeout=*) timeout=\${l#timeout=};; peers=*) peers=\${l#peers=};; seq=*) seq=\${l#seq=};; esac
+      case "$l" in started=*) started=\${l#started=};; owner=*) owner=\${l#owner=};; timeout=*) timeout=\${l#timeout=};; peers=*) peers=\${l#peers=};; seq=*) seq=\${l#seq=};; boot=*) rboot=\${l#boot=};; esac
     done 2>/dev/null < "$d/meta"
   fi
-  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\tseq=%s\\trolled_back=%s\\n' "$id" \\
-    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers" "$seq" "$rolledback"
+  earlier=0; if ${armedInEarlierBoot('rboot', 'tq_rbn')}; then earlier=1; fi
+  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\tseq=%s\\trolled_back=%s\\tearlier=%s\\n' "$id" \\
+    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers" "$seq" "$rolledback" "$earlier"
 done
 ${alsoRun === undefined ? '' : prunedRunLine(alsoRun)}
 if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
@@ -84,6 +86,8 @@ export interface RouterRun {
   seq?: number;
   /** When `teqlctl rollback` undid it (its rolled_back_at); undefined otherwise. */
   rolledBack?: string;
+  /** Armed in an earlier boot than the router's current one: the restart dropped its kernel changes. */
+  earlierBoot?: boolean;
   /** Its records were pruned (prune-runs.ts): `state` is the one it was in; nothing of it can be undone. */
   pruned?: boolean;
 }
@@ -111,6 +115,7 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
         ...(/^\d+$/.test(f.get('seq') ?? '') ? { seq: Number(f.get('seq')) } : {}),
         ...(f.get('pruned') === '1' ? { pruned: true } : {}),
         ...(f.get('rolled_back') ? { rolledBack: f.get('rolled_back')! } : {}),
+        ...(f.get('earlier') === '1' ? { earlierBoot: true } : {}),
       });
     } else if (line.startsWith(LOCK_MARKER + '\t')) {
       lock = parseLock(line.split('\t').slice(1).join('\n'));

@@ -110,7 +110,9 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   if (later.length > 0 && !o.force) throw new RefusedError(`${later.join('\n  ')}\n  nothing was rolled back`, LATER_RUN_HINT);
   for (const l of later) o.say(`${l} (--force)`);
   // A router that cannot be reached holds up only the rollback of the routers it shares a bundle with.
-  const records = new Map(found.flatMap((f) => f.runs.filter((r) => r.id === runId).map((r) => [f.c.host, r.pruned && r.state === 'confirmed' ? PRUNED_RECORD : r.state] as const)));
+  // Pending in an earlier boot (no boot script decided it): the restart dropped its changes, and no
+  // timer will revert it; as abandoned, nothing of it is there (it held the rollback off, a review).
+  const records = new Map(found.flatMap((f) => f.runs.filter((r) => r.id === runId).map((r) => [f.c.host, r.pruned && r.state === 'confirmed' ? PRUNED_RECORD : r.state === 'pending' && r.earlierBoot ? 'abandoned' : r.state] as const)));
   const split = splitBundles(runId, targets.map((f) => ({ host: f.c.host, run: f.runs.find((r) => r.id === runId)! })), down, new Set(conns.map((c) => c.host)), records);
   if (split.blocked.length > 0) {
     throw new ConnectError([...down.keys()][0]!, `run ${runId} is not rolled back anywhere: undone on the others alone, its bundles would stay configured on one end:\n  ${split.blocked.join('\n  ')}`,

@@ -79,6 +79,12 @@ describe('status', () => {
     expect(formatStatus(hosts)).toBe('router_a: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  rolled-back by teqlctl rollback at 2026-01-02T00:00:00Z (confirmed here at 2026-01-01T00:01:00Z)\n  run r2  started 2026-01-01T00:00:00Z  rolled-back (after it was confirmed here at 2026-01-01T00:01:00Z: another host failed)\n');
   });
 
+  it('a run pending since before the router restarted says that nothing will end it and nothing of it is left (it read "pending, no timer armed"; a review)', async () => {
+    const line = runLine('r1', 'pending').replace('\n', '\tearlier=1\n');
+    const { hosts } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(line) }) }]);
+    expect(formatStatus(hosts)).toContain('run r1  started 2026-01-01T00:00:00Z  pending (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; nothing of it is left to undo)');
+  });
+
   it('says why a run is abandoned: the boot script found it cut by a restart, with a later run after it', async () => {
     const conns: HostConnection[] = [{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(runLine('r1', 'abandoned') + runLine('r2', 'confirmed')) }) }];
     const { hosts } = await readStatus(conns);
@@ -245,6 +251,16 @@ describe('rollback', () => {
     said.length = 0;
     expect(await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], opts(async (h) => fresh(h)))).toBe(6);
     expect(said).toContain('router_a is rolled back and router_b\'s dead-man redoes run r1: a bundle of theirs is configured on router_b\'s end only; teqlctl rollback --run r1 -l router_b undoes it there once it answers');
+  });
+
+  it('a peer holding the run pending since before it restarted (no boot script decided it) does not hold the rollback off: nothing of the run is there (a review: refused, hinting at a dead-man that would never come)', async () => {
+    const withPeer = (line: string, peer: string) => line.replace('\n', `\tpeers=${peer}\n`);
+    const a = confirmedRouter({ status: ok(withPeer(runLine('r1', 'confirmed'), 'router_b')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const b = confirmedRouter({ status: ok(withPeer(runLine('r1', 'pending'), 'router_a').replace('\n', '\tearlier=1\n')) });
+    said.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], opts(async () => freshRouter()))).toBe(0);
+    expect(a.labels).toContain('rollback');
+    expect(b.labels).toEqual(['status']);
   });
 
   it('a signal before the undo stops the rollback (exit 130): the locks taken are freed, nothing undone; one that comes once the undo was sent lets it finish', async () => {
