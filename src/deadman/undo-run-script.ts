@@ -97,7 +97,12 @@ trap '' HUP PIPE
 if [ -d ${rb} ]; then
   ${recordApplierLine(rb)} || exit 1
   ${undecided} || { ${forgetApplierLine(rb)}; echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }
-${retiring === undefined ? '' : `${keepBootScript(d, retiring, forgetApplierLine(rb))}\n`}fi
+${retiring === undefined ? '' : `${keepBootScript(d, retiring, forgetApplierLine(rb))}\n`}else
+  # No dead-man of its own (--force on a run without redo scripts): the run is marked being undone,
+  # so that a new run's open-run check (and the boot script, after a power cut) sees it; it stayed
+  # confirmed through the undo, and a run let in beneath it by an unlock was undone (a review).
+  { echo rolling-back > ${d}/state; } 2>/dev/null
+fi
 failed=0
 # This shell is the undo now: a run past the open-run bound stays open while it runs (open-runs.ts).
 ${recordUndoerLine(d)}

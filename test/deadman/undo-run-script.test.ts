@@ -11,6 +11,7 @@ import { confirmScript } from '../../src/deadman/confirm-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../../src/deadman/undo-run-script.js';
 import { BOOT_DIR, BOOT_ID_FILE, BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
 import { RETIRING_MARK } from '../../src/router/markers.js';
+import { OPEN_RUN_MARKER, refuseOpenRunLines } from '../../src/router/open-runs.js';
 import { retiringScript } from '../../src/plan/persist/retiring-script.js';
 import { ARM_SEQ_FILE } from '../../src/router/arm-order.js';
 import type { Op } from '../../src/plan/ops.js';
@@ -78,6 +79,19 @@ describe.each(SHELLS)('the rollback\'s undo and its dead-man, under %s', (_name,
         spawnSync('kill', [/^pid (\d+)/.exec(timer)![1]!, readFileSync(sleeper, 'utf8').trim()]);
       }
     }
+  });
+
+  it('without a dead-man of its own (--force, no redo scripts), the run reads rolling-back while undone: a new run is refused as beneath an open one, not let in by an unlock (a review)', async () => {
+    const r = router(2);
+    writeFileSync(join(r.root, 'runs', RUN, 'meta'), `run=${RUN}\nowner=o\nboot=this-boot\n`);
+    const undo = r.sh(shell, undoRunScript(RUN, RB));
+    for (let i = 0; i < 50 && r.state(RUN) !== 'rolling-back'; i++) await sleep(50);
+    expect(r.state(RUN)).toBe('rolling-back');
+    const other = await r.sh(shell, refuseOpenRunLines('r2', 'echo RELEASED'));
+    expect(other.code).toBe(3);
+    expect(other.stdout).toContain(`${OPEN_RUN_MARKER} run ${RUN} is not ended here: rolling-back`);
+    expect((await undo).code).toBe(0);
+    expect([r.state(RUN), r.steps()]).toEqual(['rolled-back', []]);
   });
 
   it('a dead-man that fires while the undo runs stops it, then redoes the run whole: the router ends as the run left it, never half', async () => {
