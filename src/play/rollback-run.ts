@@ -104,6 +104,8 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   // A run whose records a router pruned (prune-runs.ts) is no target there: nothing is left to undo it with.
   const targets = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed' && !r.pruned));
   const pruned = found.filter((f) => f.runs.some((r) => r.id === runId && r.state === 'confirmed' && r.pruned)).map((f) => f.c.host);
+  // None of those that answer holds it: one that does not answer may (exit 3, not a refusal).
+  if (targets.length === 0 && down.size > 0 && pruned.length === 0) throw new ConnectError([...down.keys()][0]!, `run ${runId} is not a confirmed run on any router that answers; ${[...down.keys()].join(', ')} may hold it${unreachableToo}; nothing was rolled back`, `roll it back once ${down.size > 1 ? 'they answer' : 'it answers'}`);
   if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers${pruned.length > 0 ? `: ${prunedWords(pruned)}` : ''}${unreachableToo}`);
   // A run confirmed after it where it is undone (--run names any run): refused, or said under --force.
   const later = laterRunWords(runId, laterConfirmed(runId, targets.map((f) => ({ host: f.c.host, runs: f.runs }))));

@@ -263,6 +263,13 @@ describe('rollback', () => {
     expect(b.labels).toEqual(['status']);
   });
 
+  it('--run of a run no router that answers holds, with one that does not answer: exit 3 (it may hold it), not a refusal (a review)', async () => {
+    const t = confirmedRouter({ status: ok(runLine('r0', 'confirmed')) });
+    const err = await rollbackRun([{ host: 'router_a', transport: t }, { host: 'router_b', error: 'connection refused' }], opts(async () => t)).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(3);
+    expect((err as TeqlError).message).toContain('run r1 is not a confirmed run on any router that answers; router_b may hold it (unreachable: router_b: connection refused); nothing was rolled back');
+  });
+
   it('a signal before the undo stops the rollback (exit 130): the locks taken are freed, nothing undone; one that comes once the undo was sent lets it finish', async () => {
     // Signalled once the lock is taken (while comparing): no arm, no undo, the lock freed.
     let signalled = false;
