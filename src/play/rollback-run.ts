@@ -220,6 +220,11 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     if (split.aside.length > 0 && exitCode === ExitCode.ok) return ExitCode.rollbackIncomplete;
     if (exitCode === ExitCode.ok && split.outside.length === 0 && split.unheld.every((u) => u.record === undefined || u.record === 'abandoned')) o.undone?.(runId);
     return exitCode;
+  } catch (err) {
+    // Stopped after some routers were armed (another's arm refused): theirs keep the lock until their
+    // dead-man fires, and it redoes nothing, the run being still there: said, not left unnamed (a review).
+    if (armed.size > 0 && !(err instanceof RunFailure)) o.say(`${[...armed].join(', ')}: armed before the rollback stopped: ${armed.size > 1 ? 'their' : 'its'} dead-man frees the lock within ${o.timeoutSec} s, finding run ${runId} still there (nothing of it was undone)`);
+    throw err;
   } finally {
     await Promise.all(locked.filter((t) => !armed.has(t.host)).map((t) => t.run('unlock', unlockRunScript(o.lockId)).catch(() => undefined)));
   }

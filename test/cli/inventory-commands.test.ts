@@ -270,6 +270,16 @@ describe('rollback', () => {
     expect((err as TeqlError).message).toContain('run r1 is not a confirmed run on any router that answers; router_b may hold it (unreachable: router_b: connection refused); nothing was rolled back');
   });
 
+  it('one router\'s arm refused after another was armed: the armed one is named, its dead-man frees its lock (a review)', async () => {
+    const a = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const b = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), arm: { code: 3, stdout: '@@teqlctl-lock-lost r9\n', stderr: '' } });
+    said.length = 0;
+    const err = await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], opts(async () => freshRouter())).catch((e: unknown) => e as TeqlError);
+    expect((err as TeqlError).exitCode).toBe(8);
+    expect(said).toContain('router_a: armed before the rollback stopped: its dead-man frees the lock within 60 s, finding run r1 still there (nothing of it was undone)');
+    expect(a.labels).not.toContain('rollback');
+  });
+
   it('a signal before the undo stops the rollback (exit 130): the locks taken are freed, nothing undone; one that comes once the undo was sent lets it finish', async () => {
     // Signalled once the lock is taken (while comparing): no arm, no undo, the lock freed.
     let signalled = false;
