@@ -107,10 +107,6 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
   // None of those that answer holds it: one that does not answer may (exit 3, not a refusal).
   if (targets.length === 0 && down.size > 0 && pruned.length === 0) throw new ConnectError([...down.keys()][0]!, `run ${runId} is not a confirmed run on any router that answers; ${[...down.keys()].join(', ')} may hold it${unreachableToo}; nothing was rolled back`, `roll it back once ${down.size > 1 ? 'they answer' : 'it answers'}`);
   if (targets.length === 0) throw new RefusedError(`run ${runId} is not a confirmed run on any of these routers${pruned.length > 0 ? `: ${prunedWords(pruned)}` : ''}${unreachableToo}`);
-  // A run confirmed after it where it is undone (--run names any run): refused, or said under --force.
-  const later = laterRunWords(runId, laterConfirmed(runId, targets.map((f) => ({ host: f.c.host, runs: f.runs }))));
-  if (later.length > 0 && !o.force) throw new RefusedError(`${later.join('\n  ')}\n  nothing was rolled back`, LATER_RUN_HINT);
-  for (const l of later) o.say(`${l} (--force)`);
   // A router that cannot be reached holds up only the rollback of the routers it shares a bundle with.
   // Pending in an earlier boot (no boot script decided it): the restart dropped its changes, and no
   // timer will revert it; as abandoned, nothing of it is there (it held the rollback off, a review).
@@ -129,6 +125,11 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     throw new RefusedError(`run ${runId} is not rolled back anywhere: undone on the routers that hold it confirmed, its bundles could stay configured on the other end:\n  ${held.map((u) => u.line).join('\n  ')}`,
       'see `teqlctl status -i ...` there (a dead-man still armed reverts it by itself); undo it on the holders anyway with --force');
   }
+  // A run confirmed after it where it is undone (--run names any run): refused, or said under --force;
+  // after the reasons it cannot be undone at all (a peer unreachable, pruned, holding it otherwise).
+  const later = laterRunWords(runId, laterConfirmed(runId, targets.map((f) => ({ host: f.c.host, runs: f.runs }))));
+  if (later.length > 0 && !o.force) throw new RefusedError(`${later.join('\n  ')}\n  nothing was rolled back`, LATER_RUN_HINT);
+  for (const l of later) o.say(`${l} (--force)`);
   for (const u of split.unheld) o.say(`${u.line}: ${u.record === undefined || u.record === 'abandoned' ? 'nothing of it is undone there' : 'not undone there (--force)'}`);
   for (const h of split.aside) o.say(`${h}: unreachable (${down.get(h)}): no router rolled back here shares a bundle of run ${runId} with it; if it holds the run, roll it back there once it answers: teqlctl rollback --run ${runId} -l ${h}`);
   const locked: Transport[] = [];
