@@ -126,9 +126,13 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
 
 export const NO_REDO_MARKER = '@@teqlctl-no-redo';
 
-/** Every batch of the run has its redo script (runs made before teqlctl kept them do not). */
+/**
+ * Every batch of the run has its redo script (runs made before teqlctl kept them do not): each
+ * undo-N.sh's redo-N.sh is there. The shell's own globs and tests (ls | wc: a BusyBox without wc
+ * compared two empty strings, and refused every rollback as a run without redo scripts, a review).
+ */
 function redoComplete(x: string): string {
-  return `[ "$(ls ${x}/undo-*.sh 2>/dev/null | wc -l)" -eq "$(ls ${x}/redo-*.sh 2>/dev/null | wc -l)" ]`;
+  return `{ tq_rc=0; for tq_rf in ${x}/undo-*.sh; do [ -f "$tq_rf" ] || continue; tq_rn=\${tq_rf##*/undo-}; [ -f ${x}/redo-$tq_rn ] || tq_rc=1; done; [ $tq_rc = 0 ]; }`;
 }
 
 /**
