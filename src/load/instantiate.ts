@@ -83,7 +83,14 @@ function one(y: YamlFile, task: TaskShape, host: string, scope: VarScope, item: 
   const renderedArgs = rendered(y, anchor, task.args, [], scope, host, problems, task.module, true);
   if (renderedArgs === FAILED) return undefined;
   // Arguments that gave omit are left out, as Ansible removes them: the module's default applies.
-  const args = withoutOmit(renderedArgs);
+  let args: unknown;
+  try {
+    args = withoutOmit(renderedArgs);
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    problems.add(`${task.module}: ${err.message}`, posOf(y, anchor), err.hint, host);
+    return undefined;
+  }
   const persist = persistShape ? persistOf(y, persistShape, scope, host, problems) : false;
   if (persist === FAILED) return undefined;
   const parsed = moduleSchemas[task.module].safeParse(args, { reportInput: true });
