@@ -3,7 +3,8 @@
 // later run, which stays recorded as confirmed (a review: a later run's sysctl was undone, exit 0,
 // nothing said). Checked under the rollback's lock, as a run confirmed after the runs were read is
 // found only there.
-import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
+import { assertSafeRunId, runDir } from '../router/paths.js';
+import { laterConfirmedLines } from '../router/later-confirmed.js';
 
 /** Said, with the later runs' ids, when a run was confirmed after the one to undo. */
 export const LATER_RUN_MARKER = '@@teqlctl-later-run';
@@ -14,18 +15,8 @@ export const LATER_RUN_MARKER = '@@teqlctl-later-run';
  * teqlctl's run: the controller's check on its id stands). Builtins only.
  */
 export function refuseLaterRunLines(runId: string, release: string): string {
-  const d = runDir(assertSafeRunId(runId));
-  return [
-    `tq_lq=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in seq=*) tq_lq=\${tq_l#seq=};; esac; done 2>/dev/null < ${d}/meta`,
-    'tq_lr=',
-    `case $tq_lq in ''|*[!0-9]*) ;; *) for tq_lm in ${RUNS_DIR}/*/meta; do`,
-    '  tq_lo=; while IFS= read -r tq_l || [ -n "$tq_l" ]; do case $tq_l in seq=*) tq_lo=${tq_l#seq=};; esac; done 2>/dev/null < "$tq_lm"',
-    '  case $tq_lo in \'\'|*[!0-9]*) continue;; esac; [ "$tq_lo" -gt "$tq_lq" ] || continue',
-    '  tq_ls=; read -r tq_ls 2>/dev/null < "${tq_lm%/meta}/state"; [ "$tq_ls" = confirmed ] || continue',
-    '  tq_li=${tq_lm%/meta}; tq_lr="$tq_lr ${tq_li##*/}"',
-    'done;; esac',
-    `if [ -n "$tq_lr" ]; then ${release}; echo "${LATER_RUN_MARKER}$tq_lr"; exit 3; fi`,
-  ].join('\n');
+  return `${laterConfirmedLines(runDir(assertSafeRunId(runId)), 'tq_lr')}
+if [ -n "$tq_lr" ]; then ${release}; echo "${LATER_RUN_MARKER}$tq_lr"; exit 3; fi`;
 }
 
 /** The later runs a LATER_RUN_MARKER line named; undefined when there is none. */

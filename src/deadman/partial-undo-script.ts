@@ -9,7 +9,7 @@ import { IPROUTE2_PREAMBLE } from '../router/iproute2.js';
 import { PARTIAL_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { assertSafeRunId, LOCK_DIR, runDir } from '../router/paths.js';
 import { DECIDED } from '../router/decision.js';
-import { retakeLockLine } from '../router/lock.js';
+import { lockTakenTest, retakeLockLine } from '../router/lock.js';
 import { forgetApplierLine, recordApplierLine } from './applier.js';
 import type { Op } from '../plan/ops.js';
 
@@ -63,11 +63,11 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     // the run stops it (TERM: this undo stops, the facts are still read); and each step starts only
     // while the run is as it was found. Unfenced, it went on undoing, and said ok, after the
     // dead-man had reverted the run and freed the lock (a review, reproduced under BusyBox).
-    'tq_ps=$(cat $d/state 2>/dev/null); tq_go=1',
+    'tq_ps=$(cat $d/state 2>/dev/null); tq_go=1; tq_lt=',
     // A confirmed run's lock must still be its own: taken by another run (a second operator's
     // unlock while this one waited for its peers), its steps are not undone beneath that run; one
     // removed and not yet taken is taken back first, so that no run takes it during the undo.
-    `tq_still() { [ $tq_go = 1 ] || return 0; if [ "$tq_ps" = pending ]; then [ ! -d $d/${DECIDED} ] || tq_go=0; else [ "$(cat $d/state 2>/dev/null)" = confirmed ] && { ${retakeLockLine(runId)}; [ ! -d ${LOCK_DIR} ] || grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null; } || tq_go=0; fi; }`,
+    `tq_still() { [ $tq_go = 1 ] || return 0; if [ "$tq_ps" = pending ]; then [ ! -d $d/${DECIDED} ] || tq_go=0; else [ "$(cat $d/state 2>/dev/null)" = confirmed ] && { ${retakeLockLine(runId)}; ! ${lockTakenTest(runId)}; } || tq_go=0; fi; }`,
     'case "$tq_ps" in',
     '  pending|confirmed)',
     "    trap 'tq_go=0' TERM",
@@ -84,7 +84,7 @@ export function partialUndoScript(runId: string, steps: readonly StepToUndo[], t
     `    ${forgetApplierLine('$d')}`,
     '    tq_still',
     "    trap '' TERM",
-    `    if [ $tq_go = 1 ]; then echo '${PARTIAL_MARKER} ok'; else echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)$([ "$tq_ps" = confirmed ] && [ -d ${LOCK_DIR} ] && ! grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null && echo ",lock-taken")"; fi;;`,
+    `    if [ $tq_go = 1 ]; then echo '${PARTIAL_MARKER} ok'; else echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)$([ "$tq_ps" = confirmed ] && ${lockTakenTest(runId)} && echo ",lock-taken")"; fi;;`,
     `  *) echo "${PARTIAL_MARKER} state=$(cat $d/state 2>/dev/null || echo none)";;`,
     'esac',
     then.trimEnd(),

@@ -6,7 +6,7 @@ import { napLine } from '../router/nap.js';
 import { syncFsAt } from '../apply/render-op.js';
 import { assertSafeRunId, LOCK_DIR, runDir, RUNS_DIR } from '../router/paths.js';
 import { recordUndoerLine } from '../router/open-runs.js';
-import { releaseLockLine, retakeLockLine } from '../router/lock.js';
+import { lockTakenTest, releaseLockLine, retakeLockLine } from '../router/lock.js';
 import { ABANDONED_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER, REVERTED_MARKER, UNDO_MARKER } from '../router/markers.js';
 import { decide, freeReserve, markTakeover, takeOver, TAKEOVER, withRoom, whoDecided } from '../router/decision.js';
 import { undoAllLine } from './batch-scripts.js';
@@ -68,7 +68,7 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     '  fi',
     // A confirmed run's lock removed meanwhile (unlock) is taken back before it is checked below:
     // no run can take it between that check and the undo.
-    `  case "$(cat $d/state 2>/dev/null)" in confirmed) ${retakeLockLine(runId)};; esac`,
+    `  tq_lt=; case "$(cat $d/state 2>/dev/null)" in confirmed) ${retakeLockLine(runId)};; esac`,
     '  if [ "$(cat $d/state 2>/dev/null)" = reverted ]; then',
     `    echo '${REVERTED_MARKER}'`,
     // Abandoned at boot: a restart dropped its kernel changes and a later run was made after it.
@@ -83,8 +83,8 @@ export function rollbackScript(runId: string, o: RollbackScriptOptions): string 
     // A confirmed run waiting for its peers holds its lock, but no process of it runs here: a
     // second operator's \`teqlctl unlock\` took the lock as a dead run's, and another run took it.
     // Undone now, this run would be undone beneath that one (a review): left, and said.
-    `  elif [ "$(cat $d/state 2>/dev/null)" = confirmed ] && [ -d ${LOCK_DIR} ] && ! grep -qx 'run=${runId}' ${LOCK_DIR}/owner 2>/dev/null; then`,
-    `    echo "${LOCK_TAKEN_MARKER} $(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)"`,
+    `  elif [ "$(cat $d/state 2>/dev/null)" = confirmed ] && ${lockTakenTest(runId)}; then`,
+    `    if [ -n "$tq_lt" ]; then set -- $tq_lt; echo "${LOCK_TAKEN_MARKER} $1"; else echo "${LOCK_TAKEN_MARKER} $(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)"; fi`,
     '  else',
     // A confirmed run undone here (a partial confirmation) is marked first: cut by a power cut
     // half-way, the boot script finishes the undo (revert.sh resume) instead of booting half of it.

@@ -4,6 +4,7 @@ import { parseKeyValues } from './key-values.js';
 import { fromMarkerLine, LOCK_MARKER } from './markers.js';
 import { BOOT_ID_FILE, LOCK_DIR, LOCK_OWNER, assertSafeRunId } from './paths.js';
 import { PROC_START_FN, sameProcess } from './proc-start.js';
+import { laterConfirmedLines } from './later-confirmed.js';
 
 /** Who holds the lock, when a run holds it. */
 export interface RouterLock {
@@ -105,7 +106,17 @@ export function parseLock(text: string): RouterLock | undefined {
  * cannot be recorded is given back. Needs `d`, the run's folder.
  */
 export function retakeLockLine(runId: string): string {
-  return `[ -d ${LOCK_DIR} ] || ! mkdir ${LOCK_DIR} 2>/dev/null || { ${SESSION_PID}; ${PROC_START_FN}; tq_started "$p"; tq_bi=; read -r tq_bi 2>/dev/null < ${BOOT_ID_FILE}; printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\nstart=%s\\n' ${assertSafeRunId(runId)} "$(sed -n 's/^owner=//p' $d/meta 2>/dev/null)" ${ROUTER_NOW} "$p" "$tq_bi" "$tq_st" > ${LOCK_OWNER} || rm -rf ${LOCK_DIR}; }`;
+  // Taken back, it is given back again when a run was armed and confirmed here after this one: that
+  // run took the freed lock and freed it again, and this undo would go beneath it (a review). Then
+  // `$tq_lt` names it (the caller says the lock was taken, and undoes nothing).
+  return `tq_lt=; [ -d ${LOCK_DIR} ] || ! mkdir ${LOCK_DIR} 2>/dev/null || { ${SESSION_PID}; ${PROC_START_FN}; tq_started "$p"; tq_bi=; read -r tq_bi 2>/dev/null < ${BOOT_ID_FILE}; printf 'run=%s\\nowner=%s\\nstarted=%s\\npid=%s\\nboot=%s\\nstart=%s\\n' ${assertSafeRunId(runId)} "$(sed -n 's/^owner=//p' $d/meta 2>/dev/null)" ${ROUTER_NOW} "$p" "$tq_bi" "$tq_st" > ${LOCK_OWNER} || rm -rf ${LOCK_DIR}
+${laterConfirmedLines('$d', 'tq_lt')}
+[ -z "$tq_lt" ] || rm -rf ${LOCK_DIR}; }`;
+}
+
+/** Shell condition (after retakeLockLine): the run's lock is another run's, or was while this run waited. */
+export function lockTakenTest(runId: string): string {
+  return `{ [ -n "$tq_lt" ] || { [ -d ${LOCK_DIR} ] && ! grep -qx 'run=${assertSafeRunId(runId)}' ${LOCK_OWNER} 2>/dev/null; }; }`;
 }
 
 /** Frees the lock only if this run holds it (a line to end a confirm, revert or rollback with). */

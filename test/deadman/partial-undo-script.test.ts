@@ -127,6 +127,18 @@ describe.each(SHELLS)('the partial undo under %s', (_name, shell) => {
     expect(readFileSync(join(lock, 'owner'), 'utf8')).toMatch(/^run=r1\nowner=t@t\nstarted=\S+\npid=\d+\n/);
   });
 
+  it('a confirmed run whose lock was freed, taken by a later run that confirmed and freed it again: nothing undone beneath that run, said as lock-taken, the lock given back (a review)', async () => {
+    const f = runFiles('confirmed');
+    const lock = join(f.dir, '..', '..', 'lock');
+    writeFileSync(join(f.dir, 'meta'), 'run=r1\nowner=t@t\nseq=1\n');
+    mkdirSync(join(f.dir, '..', 'r2'));
+    writeFileSync(join(f.dir, '..', 'r2', 'meta'), 'run=r2\nseq=2\n');
+    writeFileSync(join(f.dir, '..', 'r2', 'state'), 'confirmed\n');
+    const out = await sh(shell, f.local(partialUndoScript('r1', [{ batch: 0, index: 0, undo: f.remove(0) }], 'echo FACTS')).replaceAll(LOCK_DIR, lock));
+    expect(partialOutcome(out)).toEqual({ ok: false, state: 'confirmed,lock-taken' });
+    expect([f.has(0), existsSync(lock)]).toEqual([true, false]);
+  });
+
   it('stopped (TERM) in the middle of a step: the rest of its ops do not run, and the step stays in the journal for the revert (a review)', async () => {
     const f = runFiles('pending');
     // Step 3's first op stands for a hung command; its second writes a mark.

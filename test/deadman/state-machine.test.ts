@@ -375,6 +375,25 @@ describe.each(SHELLS)('a run on a router, under %s', (_name, shell) => {
     expect([r.state(), r.applied(), r.locked()]).toEqual(['rolled-back', [], false]);
   });
 
+  it('confirmed, its lock removed (unlock), taken by a later run that confirmed and freed it again: the rollback takes it back, sees that run, gives it back and undoes nothing beneath it (a review)', async () => {
+    const r = router(shell);
+    await r.startApply(-1, 0).done;
+    await r.run(confirmScript(RUN, 'x', 'confirmed', false));
+    writeFileSync(join(r.dir, 'meta'), `run=${RUN}\nowner=t@t\nseq=1\n`);
+    rmSync(join(r.root, 'lock'), { recursive: true });
+    mkdirSync(join(r.root, 'runs', 'r2'));
+    writeFileSync(join(r.root, 'runs', 'r2', 'meta'), 'run=r2\nowner=other@op\nseq=2\n');
+    writeFileSync(join(r.root, 'runs', 'r2', 'state'), 'confirmed\n');
+    const left = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    expect(left.stdout).toContain(`${LOCK_TAKEN_MARKER} r2\n`);
+    expect([r.state(), r.applied(), r.locked()]).toEqual(['confirmed', [0, 1, 2], false]);
+    // The later run rolled back since: nothing above this one, its rollback undoes it.
+    writeFileSync(join(r.root, 'runs', 'r2', 'state'), 'rolled-back\n');
+    const undone = await r.run(rollbackScript(RUN, { then: 'echo FACTS' }));
+    expect(undone.stdout).not.toContain(LOCK_TAKEN_MARKER);
+    expect([r.state(), r.applied(), r.locked()]).toEqual(['rolled-back', [], false]);
+  });
+
   it('reverted -> a rollback that comes later only reads the facts', async () => {
     const r = router(shell);
     await r.startApply(-1, 0).done;
