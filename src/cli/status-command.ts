@@ -65,7 +65,8 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       const peers = r.state === 'confirmed' && r.peers && r.peers.length > 0 ? `  with ${r.peers.join(', ')}` : '';
       // Armed before the router's last restart: pending with no boot script that decided it, its
       // changes are gone and no timer will ever end it (it was said as "pending, no timer armed").
-      const earlier = !r.earlierBoot ? '' : r.state === 'pending' ? ' (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; nothing of it is left to undo)' : r.state === 'confirmed' ? ' (before the router restarted: its kernel changes are there again only if the run persisted them)' : '';
+      // A confirmed one of an earlier boot is not annotated: after every restart that is each run.
+      const earlier = r.earlierBoot && r.state === 'pending' ? ' (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; nothing of it is left to undo)' : '';
       lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${earlier}${r.armed ? ' (timer armed)' : ''}${peers}`);
     }
   }

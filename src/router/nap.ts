@@ -6,5 +6,6 @@
 
 /** Shell: naps `tenths` of a second (a whole second where sleep takes no fraction); `$tq_dt`: the tenths slept. */
 export function napLine(tenths = 1): string {
+  if (!Number.isInteger(tenths) || tenths < 1 || tenths > 9) throw new Error(`napLine: ${tenths} tenths (1 to 9)`);
   return `if sleep 0.${tenths} 2>/dev/null; then tq_dt=${tenths}; else sleep 1; tq_dt=10; fi`;
 }
