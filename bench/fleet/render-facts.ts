@@ -1,7 +1,7 @@
 // Pure: facts as a router's facts script prints them (the inverse of src/gather/parse-facts.ts), so a
 // SIMULATED router can answer with any state teqlctl's planner computes, not only the lab's recordings.
 // Only what the parser reads is written; a round-trip test keeps the two in step.
-import type { Facts } from '../../src/gather/facts.js';
+import type { Facts, RouteFact } from '../../src/gather/facts.js';
 import { sysctlPath } from '../../src/router/sysctl-path.js';
 import { SECTION_MARKER as SECTION } from '../../src/router/markers.js';
 
@@ -26,6 +26,26 @@ export function renderFacts(f: Facts): string {
   }
   const addresses = [...byDev].map(([ifname, addr_info]) => ({ ifname, addr_info }));
   // A route teqlctl could not restore (unrestorable) is not simulated: its raw form is not kept.
+  const route = (r: RouteFact) => ({
+    ...(r.type ? { type: r.type } : {}),
+    dst: r.family === 'inet6' ? r.to : r.to.endsWith('/32') ? r.to.slice(0, -3) : r.to,
+    ...(r.from ? { from: r.from } : {}),
+    ...(r.via ? { gateway: r.via } : {}),
+    ...(r.dev ? { dev: r.dev } : {}),
+    ...(r.table ? { table: r.table } : {}),
+    ...(r.metric ? { metric: r.metric } : {}),
+    ...(r.protocol ? { protocol: r.protocol } : {}),
+    ...(r.scope ? { scope: r.scope } : {}),
+    ...(r.src ? { prefsrc: r.src } : {}),
+    flags: r.onlink ? ['onlink'] : [],
+    ...(r.family === 'inet6' ? { pref: r.pref ?? 'medium' } : {}),
+  });
+  // The other tables' routes, the permanent neighbours and the IPv6 routes (gather/script.ts: the
+  // batch's third and fourth arrays): what a flush would take, read for undos.
+  const fl = f.flushable;
+  const otherTables = (fl?.routes ?? []).filter((r) => r.family !== 'inet6').map(route);
+  const routes6 = (fl?.routes ?? []).filter((r) => r.family === 'inet6').map(route);
+  const neighbours = (fl?.neighbours ?? []).map((n) => ({ dst: n.address, dev: n.dev, lladdr: n.lladdr, ...(n.router ? { router: null } : {}), ...(n.protocol ? { protocol: n.protocol } : {}), state: ['PERMANENT'] }));
   const routes = f.routes.map((r) => ({
     ...(r.type ? { type: r.type } : {}),
     dst: r.to.endsWith('/32') ? r.to.slice(0, -3) : r.to,
@@ -56,7 +76,7 @@ export function renderFacts(f: Facts): string {
   return [
     section('links', [JSON.stringify(links)]),
     // One `ip` batch: addresses, then routes (gather/script.ts).
-    section('ip', [JSON.stringify(addresses), JSON.stringify(routes)]),
+    section('ip', [...(fl?.ipv6 ? ['ipv6'] : []), JSON.stringify(addresses), JSON.stringify([...routes, ...otherTables]), ...(fl ? [JSON.stringify(neighbours)] : []), ...(fl?.ipv6 ? [JSON.stringify(routes6)] : [])]),
     section('qdiscs', [JSON.stringify(qdiscs)]),
     section('qdisc_detail', details),
     section('teql', teql),
@@ -64,6 +84,7 @@ export function renderFacts(f: Facts): string {
     ...(b ? [section('boot', boot)] : []),
     ...(f.baseline ? [section('baseline', Object.entries(f.baseline).map(([k, v]) => `${k}\t${v}`))] : []),
     section('lock', []),
+    ...(f.uid !== undefined ? [section('identity', [`uid=${f.uid}`])] : []),
     section('sysctls', Object.entries(f.sysctls).map(([k, v]) => `${sysctlPath(k)}\t${v}`)),
     // As the router prints it: empty without md5sum, absent from a re-read after changes.
     ...(f.fingerprint !== undefined ? [section('fingerprint', [f.fingerprint])] : []),

@@ -139,8 +139,9 @@ function withSection(facts: string, name: string, body: string): string {
  * links: play/same-router.ts) as one router under two names.
  */
 export function ownIdentity(facts: SimFacts, name: string): SimFacts {
-  const body = `boot=sim-${name}\n`;
-  return Object.fromEntries(Object.entries(facts).map(([state, text]) => [state, text === undefined || text === '' ? text : withSection(text, 'identity', body)])) as unknown as SimFacts;
+  // Its other lines (the session's uid) kept as recorded.
+  const body = (text: string) => `boot=sim-${name}\n${(recordedSections(text).get('identity') ?? '').split('\n').filter((l) => l && !l.startsWith('boot=')).map((l) => `${l}\n`).join('')}`;
+  return Object.fromEntries(Object.entries(facts).map(([state, text]) => [state, text === undefined || text === '' ? text : withSection(text, 'identity', body(text))])) as unknown as SimFacts;
 }
 
 /** The answer of a host in `state` to `script`, and the state it is in afterwards. */

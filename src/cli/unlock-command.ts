@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { terminalText } from '../ui/terminal.js';
-import { unlockScript } from '../deadman/runs-script.js';
+import { unlockScript } from '../deadman/unlock-script.js';
 import { extraVarsOption, inventoryOption, playbookDirOption, secretOptions, type HostConnection, type InventoryFlags, limitArg } from './inventory-options.js';
 import { closeAll, runChecked } from './host-connections.js';
 

@@ -6,7 +6,8 @@ import { ConnectError, ExitCode, RefusedError, RemoteCommandError, RunFailure } 
 import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
 import { movedSince, sysctlNames } from '../rollback/drift.js';
-import { LOCK_LOST_MARKER, NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockRunScript } from '../deadman/runs-script.js';
+import { LOCK_LOST_MARKER, NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript } from '../deadman/runs-script.js';
+import { unlockRunScript } from '../deadman/unlock-script.js';
 import { NOT_CONFIRMED_MARKER, ROLLBACK_DECIDED_MARKER, stillConfirmedLines, undoRunScript } from '../deadman/undo-run-script.js';
 import { lockHeldBy, lockUnusable, releaseLockLine, takeLockScript } from '../router/lock.js';
 import { OPEN_RUN_MARKER, refuseOpenRunLines } from '../router/open-runs.js';

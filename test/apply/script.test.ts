@@ -198,7 +198,7 @@ describe('the baseline flush of a batch', () => {
   });
 
   it('an undo that forgets an entry flushes before its rename too, where needed', () => {
-    const undo = undoBatchScript([[{ kind: 'baseline-unset', key: 'link:eth1' }]]).replace('if grep -qx 0 "$d/begun-$b"; then', 'if true; then');
+    const undo = undoBatchScript([[{ kind: 'baseline-unset', key: 'link:eth1' }]]).replace('if tq_begun 0; then', 'if true; then');
     const both = `${stepsScript([set('link:eth1'), set('link:eth2')]).replace(/\nexit \$failed\n$/, '\n')}${undo}`;
     expect(runLogged(both, 'xfs').slice(5)).toEqual(['sync', 'mv', 'sync']);
     expect(runLogged(both, 'ext4').slice(3)).toEqual(['mv', 'sync']);

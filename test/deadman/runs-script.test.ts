@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript, unlockScript } from '../../src/deadman/runs-script.js';
+import { afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript } from '../../src/deadman/runs-script.js';
+import { unlockScript } from '../../src/deadman/unlock-script.js';
 import { metaLine } from '../../src/deadman/run-meta.js';
 import { stillConfirmedLines } from '../../src/deadman/undo-run-script.js';
 import { OPEN_RUN_GRACE_SEC } from '../../src/router/open-runs.js';

@@ -1,0 +1,31 @@
+// Freeing a router's lock: `teqlctl unlock` (only a dead holder's, no pending dead-man, no undo
+// still running, unless --force) and a rollback's own lock at its end.
+import { LOCK_DIR, RUNS_DIR, assertSafeRunId } from '../router/paths.js';
+import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
+import { armedInEarlierBoot, readBootId } from '../router/boot-id.js';
+import { OPEN_RUN_GRACE_SEC, undoerRuns, writtenWithin } from '../router/open-runs.js';
+
+/** Frees the lock if this run (a rollback's id) holds it. */
+export function unlockRunScript(runId: string): string {
+  return `grep -qx 'run=${assertSafeRunId(runId)}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}; true\n`;
+}
+
+/**
+ * Removes the lock only when its holder is gone and no dead-man of its run is still pending, and not
+ * one that names no run yet and is under a minute old: a run taking it this moment (mkdir, then its
+ * owner file), which was removed at once (a review). A lock
+ * taken in an earlier boot (where /run is kept across reboots) has neither: its session and its
+ * timer ended with that boot, whatever process has its pid now.
+ */
+export function unlockScript(force: boolean): string {
+  return `[ -d ${LOCK_DIR} ] || { echo "unlock: no lock"; exit 0; }
+p=$(sed -n 's/^pid=//p' ${LOCK_DIR}/owner 2>/dev/null); r=$(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null); b=$(sed -n 's/^boot=//p' ${LOCK_DIR}/owner 2>/dev/null); s=$(sed -n 's/^start=//p' ${LOCK_DIR}/owner 2>/dev/null)
+${PROC_START_FN}
+${readBootId('bn')}
+earlier=; if ${armedInEarlierBoot('b', 'bn')}; then earlier=' (taken in an earlier boot)'; fi
+${force ? '' : `if [ -z "$r" ] && [ -z "$earlier" ]; then ${writtenWithin(LOCK_DIR, '60', 'tq_uy', 'unknown')}; if [ -n "$tq_uy" ]; then echo "unlock: refused: the lock names no run yet and was made within the last minute: a run taking it this very moment (--force removes it anyway)"; exit 8; fi; fi
+if [ -z "$earlier" ] && [ -n "$p" ] && [ -d /proc/$p ] && ${sameProcess('$p', '$s')}; then echo "unlock: refused: run $r is still connected (pid $p)"; exit 8; fi
+if [ -z "$earlier" ] && [ -n "$r" ] && [ -f ${RUNS_DIR}/$r/state ]; then case "$(cat ${RUNS_DIR}/$r/state 2>/dev/null)" in pending) echo "unlock: refused: run $r has a dead-man revert pending"; exit 8;; reverting|rolling-back|'') ${writtenWithin(`${RUNS_DIR}/$r/state`, String(OPEN_RUN_GRACE_SEC), 'tq_uw', 'unknown')}; [ -n "$tq_uw" ] || ${undoerRuns(`${RUNS_DIR}/$r`, 'tq_uw')}; if [ -n "$tq_uw" ]; then echo "unlock: refused: run $r is being undone (its state: $(cat ${RUNS_DIR}/$r/state 2>/dev/null)); its undo frees the lock when it ends (--force removes it anyway)"; exit 8; fi;; esac; fi`}
+rm -rf ${LOCK_DIR} && echo "unlock: removed the lock of run $r$earlier"
+`;
+}
