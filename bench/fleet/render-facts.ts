@@ -46,17 +46,7 @@ export function renderFacts(f: Facts): string {
   const otherTables = (fl?.routes ?? []).filter((r) => r.family !== 'inet6').map(route);
   const routes6 = (fl?.routes ?? []).filter((r) => r.family === 'inet6').map(route);
   const neighbours = (fl?.neighbours ?? []).map((n) => ({ dst: n.address, dev: n.dev, lladdr: n.lladdr, ...(n.router ? { router: null } : {}), ...(n.protocol ? { protocol: n.protocol } : {}), state: ['PERMANENT'] }));
-  const routes = f.routes.map((r) => ({
-    ...(r.type ? { type: r.type } : {}),
-    dst: r.to.endsWith('/32') ? r.to.slice(0, -3) : r.to,
-    ...(r.via ? { gateway: r.via } : {}),
-    ...(r.dev ? { dev: r.dev } : {}),
-    ...(r.metric ? { metric: r.metric } : {}),
-    ...(r.protocol ? { protocol: r.protocol } : {}),
-    ...(r.scope ? { scope: r.scope } : {}),
-    ...(r.src ? { prefsrc: r.src } : {}),
-    flags: r.onlink ? ['onlink'] : [],
-  }));
+  const routes = f.routes.map(route);
   const qdiscs = f.rootQdiscs.map((q) => ({ kind: q.kind, handle: q.handle, root: true, dev: q.dev, ...(q.options ? { options: q.options } : {}) }));
   const details = f.rootQdiscs.filter((q) => q.detail).flatMap((q) => [`@@dev ${q.dev}`, ...q.detail!.qdiscs, '@@class', ...q.detail!.classes, '@@filter', ...q.detail!.filters]);
   const teql = [`loaded=${f.teql.loaded ? 1 : 0}`, `available=${f.teql.available ? 1 : 0}`, ...(f.teql.maxEqualizers !== undefined ? [`max=${f.teql.maxEqualizers}`] : [])];
