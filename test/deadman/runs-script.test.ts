@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -170,6 +170,29 @@ describe('unlock', () => {
     expect(run(false)).toMatchObject({ code: 0, locked: false });
     mkdirSync(join(root, 'lock'));
     expect(run(true)).toMatchObject({ code: 0, locked: false });
+  });
+
+  it('removes only the lock it checked: one that changed hands between the check and the removal is kept, and said (check then act, a review)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-unlock-race-'));
+    mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+    writeFileSync(join(root, 'runs', 'r1', 'state'), 'confirmed\n');
+    writeFileSync(join(root, 'boot-id'), 'this-boot\n');
+    const lock = join(root, 'lock');
+    const script = (prelude: string) => prelude + unlockScript(false).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(LOCK_DIR, lock).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+    const deadOwner = 'run=r1\nowner=op@host\npid=999999999\nboot=this-boot\n';
+    // The dead run's lock freed and taken by run r2 just after the checks passed (a stand-in for mv
+    // that hands the lock over before it moves it).
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'owner'), deadOwner);
+    const handedOver = spawnSync('/bin/dash', ['-c', script(`mv() { [ "$1" != ${lock} ] || printf 'run=r2\\npid=1\\n' > ${lock}/owner; command mv "$@"; }\n`)], { encoding: 'utf8' });
+    expect([handedOver.status, handedOver.stdout]).toEqual([8, 'unlock: refused: the lock changed hands while it was checked (now: r2); run unlock again\n']);
+    expect(readFileSync(join(lock, 'owner'), 'utf8')).toBe('run=r2\npid=1\n');
+    expect(readdirSync(root).sort()).toEqual(['boot-id', 'lock', 'runs']);
+    // Unchanged, it is removed, and nothing is left beside it.
+    writeFileSync(join(lock, 'owner'), deadOwner);
+    const removed = spawnSync('/bin/dash', ['-c', script('')], { encoding: 'utf8' });
+    expect([removed.status, removed.stdout]).toEqual([0, 'unlock: removed the lock of run r1\n']);
+    expect(readdirSync(root).sort()).toEqual(['boot-id', 'runs']);
   });
 
   it('refuses the lock of a dead run still being undone (its revert frees it when its undo ends: a run that took it at once was undone beneath, a review); --force removes it', () => {
