@@ -49,8 +49,11 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       lines.push(`${host}: ${v.error}`);
       continue;
     }
-    const armed = v.runs.filter((r) => r.armed);
-    lines.push(`${host}: ${armed.length ? `DEAD-MAN ARMED for run ${armed.map((r) => r.id).join(', ')}` : 'no timer armed'}; ${v.lock ? `locked by run ${v.lock.run} of ${v.lock.owner} since ${v.lock.started}${v.lock.alive ? '' : ' (holder gone)'}` : 'not locked'}`);
+    // A pid timer is the process that runs the revert once it fires: alive while its run reverts, it
+    // was shown as an armed timer then (a review). Said as the revert it is.
+    const armed = v.runs.filter((r) => r.armed && r.state !== 'reverting');
+    const reverting = v.runs.filter((r) => r.armed && r.state === 'reverting');
+    lines.push(`${host}: ${armed.length ? `DEAD-MAN ARMED for run ${armed.map((r) => r.id).join(', ')}` : reverting.length ? `DEAD-MAN REVERTING run ${reverting.map((r) => r.id).join(', ')}` : 'no timer armed'}; ${v.lock ? `locked by run ${v.lock.run} of ${v.lock.owner} since ${v.lock.started}${v.lock.alive ? '' : ' (holder gone)'}` : 'not locked'}`);
     if (v.runs.length === 0) lines.push('  no teqlctl run recorded');
     for (const r of v.runs) {
       // A run confirmed on this router and rolled back because another host failed (a partial
@@ -67,7 +70,7 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       // changes are gone and no timer will ever end it (it was said as "pending, no timer armed").
       // A confirmed one of an earlier boot is not annotated: after every restart that is each run.
       const earlier = r.earlierBoot && r.state === 'pending' ? ' (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; nothing of it is left to undo)' : '';
-      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${earlier}${r.armed ? ' (timer armed)' : ''}${peers}`);
+      lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${earlier}${r.armed ? (r.state === 'reverting' ? ' (its dead-man\'s revert is running now)' : ' (timer armed)') : ''}${peers}`);
     }
   }
   // Run ids, owners and states are read from the router's files: escaped like any router output.

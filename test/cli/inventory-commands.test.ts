@@ -85,6 +85,15 @@ describe('status', () => {
     expect(formatStatus(hosts)).toContain('run r1  started 2026-01-01T00:00:00Z  pending (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; nothing of it is left to undo)');
   });
 
+  it('a run whose pid timer fired and runs its revert is said as reverting, not as an armed timer (a review)', async () => {
+    const line = runLine('r1', 'reverting').replace('armed=0', 'armed=1');
+    expect(line).toContain('armed=1');
+    const { hosts } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(line + runLine('r2', 'pending').replace('armed=0', 'armed=1')) }) }]);
+    expect(formatStatus(hosts)).toBe("router_a: DEAD-MAN ARMED for run r2; not locked\n  run r1  started 2026-01-01T00:00:00Z  reverting (its dead-man's revert is running now)\n  run r2  started 2026-01-01T00:00:00Z  pending (timer armed)\n");
+    const { hosts: alone } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(line) }) }]);
+    expect(formatStatus(alone)).toMatch(/^router_a: DEAD-MAN REVERTING run r1; not locked\n/);
+  });
+
   it('says why a run is abandoned: the boot script found it cut by a restart, with a later run after it', async () => {
     const conns: HostConnection[] = [{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(runLine('r1', 'abandoned') + runLine('r2', 'confirmed')) }) }];
     const { hosts } = await readStatus(conns);
