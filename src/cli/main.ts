@@ -4,6 +4,11 @@ import { buildProgram, describeError } from './program.js';
 import { errorDocument, wantsJson } from './json-error.js';
 import { ExitCode } from '../errors.js';
 import { terminalJson, terminalText } from '../ui/terminal.js';
+import { guardOutput, outputLost } from '../ui/output-guard.js';
+
+// Before anything writes: a closed pipe or a full disk is a lost output to end on, not a crash.
+guardOutput('stdout', process.stdout);
+guardOutput('stderr', process.stderr);
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -19,4 +24,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then((code) => process.exit(code));
+// Output that failed is a failed command (exit 1), unless its own code says more (a rollback
+// incomplete, an interruption): what it did is in its log and journal.
+// The last write flushed first: a reader gone is said (EPIPE) only once a write is tried.
+main(process.argv).then((code) => {
+  const exit = () => process.exit(code === 0 && outputLost() ? ExitCode.internal : code);
+  process.stdout.write('', () => setImmediate(exit));
+  setTimeout(exit, 2000);
+});

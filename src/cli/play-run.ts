@@ -28,6 +28,8 @@ import { RunFailure } from '../errors.js';
 import { serialNote } from '../play/sites.js';
 import { withHalfBundleNotes } from '../play/half-bundles.js';
 import { signalMessage, type SignalPhase } from './signal-message.js';
+import { lostWords, onOutputLost } from '../ui/output-guard.js';
+import { ExitCode } from '../errors.js';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -108,6 +110,19 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     stop.abort();
   };
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  // Its output lost (a closed pipe, a full disk, a closed terminal): stopped as for a signal, every
+  // router it changed rolled back unless the run was decided; said on the other stream, in the log
+  // and in the journal (README, exit 1).
+  let outputGone: string | undefined;
+  const offLost = onOutputLost((stream, err) => {
+    if (outputGone !== undefined) return;
+    outputGone = lostWords(stream, err);
+    log.note(`${outputGone}: the run stops as for a signal`);
+    if (interrupted) return;
+    interrupted = true;
+    (stream === 'stdout' ? process.stderr : process.stdout).write(terminalText(signalMessage(`teqlctl: ${outputGone}`, phase)) + '\n');
+    stop.abort();
+  });
   let early: Map<string, Promise<Transport>> | undefined;
   try {
     // On a terminal, connect first: any question (passphrase, sudo password) comes before the progress display.
@@ -124,7 +139,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       stop: stop.signal,
       note: (text) => say(`note: ${text}`),
       onHold: (point, sec) => process.stderr.write(`debug: holding at ${point} for ${sec} s\n`),
-      onPhase: (decided, waiting = false) => { if (!flags.check) phase = decided ? { kind: 'decided', waiting } : { kind: 'running' }; },
+      onPhase: (decided, waiting = false, batchesBefore = 0) => { if (!flags.check) phase = decided ? { kind: 'decided', waiting } : { kind: 'running', batchesBefore }; },
       check: Boolean(flags.check),
       forks,
       // -v's lines would tear listr2's redrawn display: plain progress lines then.
@@ -150,7 +165,9 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
       },
       interrupted: () => interrupted,
     });
-    const result = { ...(flags.detailedExitcode ? detailedExit(ran) : ran), ...(log.incomplete ? { logIncomplete: true } : {}) };
+    const ended = { ...(flags.detailedExitcode ? detailedExit(ran) : ran), ...(log.incomplete ? { logIncomplete: true } : {}) };
+    // A rollback incomplete is said as such; any other end of a run whose output failed is exit 1.
+    const result = outputGone === undefined ? ended : { ...ended, exitCode: ended.exitCode === ExitCode.rollbackIncomplete ? ended.exitCode : ExitCode.internal, summary: `${outputGone}: ${ended.summary}` };
     // Confirmed on a router: the run a later `rollback` without --run undoes, whose folder it reads.
     if (recorded && ran.hosts.some((h) => h.status === 'changed')) {
       const unrecorded = recordRunOutcome(flags.inventory, runId, true);
@@ -165,6 +182,7 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
     return result.exitCode;
   } finally {
     for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    offLost();
     await closeAll(early);
   }
 }

@@ -37,7 +37,8 @@ export function confirmDeadline(run: RunState): ApprovalDeadline | undefined {
   return approvalDeadline(toConfirm(run).map((h) => ({ host: h, armedAt: run.sessions.get(h)!.armedAt ?? Date.now() })), run.opts.confirmTimeoutSec);
 }
 
-export async function confirmAll(run: RunState): Promise<void> {
+/** Confirms every host still standing; `onDecided` once all of them are, before their locks are freed. */
+export async function confirmAll(run: RunState, onDecided?: () => void): Promise<void> {
   const hosts = toConfirm(run);
   if (hosts.length === 0) return;
   const fresh = new Map<string, Transport>();
@@ -101,7 +102,17 @@ export async function confirmAll(run: RunState): Promise<void> {
       await settle(run);
       if (run.opts.interrupted()) throw new RunFailure('interrupted', 'interrupted');
     }
+    // Every router still standing is confirmed: decided from here, before the locks are freed (a
+    // signal during the release said "rolling back every router that changed", and the run ended 0
+    // with nothing rolled back; a review). The locks are freed whatever that word throws.
+    let thrown: { err: unknown } | undefined;
+    try {
+      onDecided?.();
+    } catch (err) {
+      thrown = { err };
+    }
     await releaseAll(run, toConfirm(run).filter((h) => run.confirmed.has(h)), fresh, waiting);
+    if (thrown) throw thrown.err;
   } finally {
     // A shell still waiting (its host rolled back, or the run stopped) ends without freeing the lock.
     // Bounded: a shell still inside its confirmation (it did not answer) is stopped by the close below.

@@ -31,7 +31,9 @@ export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce
   for (const [k, sites] of batches.entries()) {
     const hosts = new Set(sites.flat());
     opts.log.note(`batch ${k + 1}/${batches.length}: ${sites.length} site(s): ${[...hosts].join(', ')}`);
-    const r = await runOnce(restrict(loaded, hosts), { ...opts, runId, batchIdentities });
+    // Each batch starts undecided; a signal then stops this batch only, the ones before it confirmed.
+    const onPhase = opts.onPhase && ((decided: boolean, waiting?: boolean) => opts.onPhase!(decided, waiting, k));
+    const r = await runOnce(restrict(loaded, hosts), { ...opts, runId, batchIdentities, ...(onPhase ? { onPhase } : {}) });
     reports.push(r);
     const failed = r.bundles.filter((b) => b.error !== undefined).length;
     const percent = r.bundles.length === 0 ? 0 : (100 * failed) / r.bundles.length;

@@ -127,9 +127,14 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     }
     if (!opts.check) {
       await holdFor('confirm', opts.holds?.confirmSec, opts);
-      await confirmAll(run);
-      decided = true;
-      opts.onPhase?.(true, run.background.length > 0);
+      // Decided once every router still standing is confirmed, before their locks are freed (confirm-all.ts).
+      const decide = () => {
+        if (decided) return;
+        decided = true;
+        opts.onPhase?.(true, run.background.length > 0);
+      };
+      await confirmAll(run, decide);
+      decide();
     }
     await waitBeside(run);
     const end = outcome(run, opts.check ? 'check mode: nothing was changed' : 'converged and verified');

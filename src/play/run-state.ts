@@ -53,7 +53,7 @@ export interface PlayOptions {
    * still standing confirmed, before the run waits for the rollbacks beside it (`waiting`: some
    * were started). A signal while decided has nothing left to roll back, and says so (the CLI's message).
    */
-  onPhase?: (decided: boolean, waiting?: boolean) => void;
+  onPhase?: (decided: boolean, waiting?: boolean, batchesBefore?: number) => void;
 }
 
 /** Where a run waits when a test asks it to (`--debug-hold POINT:SECONDS`), so a fault can be injected there. */

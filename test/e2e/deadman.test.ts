@@ -39,6 +39,23 @@ describe('dead-man rollback', () => {
     expect(status.stdout).toMatch(/router_b:[\s\S]*reverted, reverted by the dead-man at /);
   });
 
+  it('its output\'s reader gone mid-run (`teqlctl play ... | head -1`): stopped as for a signal, both routers rolled back, exit 1, said on stderr (an EPIPE had killed it, one end confirmed; a review)', async () => {
+    await resetRouters('a', 'b');
+    const before = await both();
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--debug-hold-before-confirm', '8'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const ended = new Promise<number | null>((done) => child.on('close', done));
+    expect(await eventually(90_000, async () => (await pendingOn('a')) && (await pendingOn('b')))).toBe(true);
+    // The reader goes; the next progress line (the confirmation's) finds no one to read it.
+    child.stdout.destroy();
+    expect(await ended, stderr).toBe(1);
+    expect(stderr).toContain('teqlctl: stdout could not be written (EPIPE: its reader is gone): rolling back every router that changed');
+    expect(stderr).not.toMatch(/Unhandled|node:events/);
+    expect(JSON.stringify(await both())).toBe(JSON.stringify(before));
+    expect(await bothQuiet()).toBe(true);
+  });
+
   it('refuses a change that would carry the SSH session elsewhere, before applying', async () => {
     const before = await both();
     const r = await teqlctl(['play', '-i', LAB_INVENTORY, resolve(ROOT, 'test/e2e/playbooks/route-over-management.yml'), '--yes']);

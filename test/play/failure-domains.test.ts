@@ -181,6 +181,14 @@ describe('serial and max_fail_percentage: batches of sites', () => {
     expect((await g.run({ approve: async () => ++asked2 === 1 })).exitCode).toBe(ExitCode.verifyFailed);
   });
 
+  it('each batch says how many batches were confirmed before it, for what a signal then promises (a review: "rolling back every router" with batch 1 staying)', async () => {
+    const f = fleet(['serial: 1']);
+    const phases: string[] = [];
+    const r = await f.run({ onPhase: (decided, _waiting, before) => void phases.push(`${decided ? 'decided' : 'running'} ${before}`) });
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(phases).toEqual(['running 0', 'decided 0', 'running 1', 'decided 1', 'running 2', 'decided 2']);
+  });
+
   it('a bug in a batch (exit 1) stops the batches after it and keeps its code, not 10 (a review found later batches run)', async () => {
     const f = fleet(['serial: 1']);
     let started = 0;

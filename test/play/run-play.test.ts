@@ -188,6 +188,15 @@ describe('a run against the replayed lab', () => {
     expect(r.hosts.map((h) => h.status)).toEqual(['rolled back', 'rolled back']);
   });
 
+  it('the run is said decided once both routers are confirmed, before their locks are freed: a signal during the release said "rolling back" and nothing was (a review)', async () => {
+    const lab = replayedLab();
+    const seen: string[] = [];
+    const r = await lab.run({ onPhase: (decided) => void (decided && seen.push(`${lab.routers.router_a.kinds().at(-1)} ${lab.routers.router_b.kinds().at(-1)}`)) });
+    expect(r.exitCode).toBe(ExitCode.ok);
+    expect(seen).toEqual(['confirm confirm']);
+    for (const router of Object.values(lab.routers)) expect(router.kinds().slice(-2)).toEqual(['confirm', 'release']);
+  });
+
   it('a bug once the run is decided (both routers confirmed, their locks freed) undoes nothing: exit 1, each router as the recap says (a review found them rolled back without their locks)', async () => {
     const lab = replayedLab();
     const r = await lab.run({ onPhase: (decided) => { if (decided) throw new TypeError('report failed'); } });
