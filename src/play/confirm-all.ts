@@ -86,11 +86,11 @@ export async function confirmAll(run: RunState, onDecided?: () => void): Promise
     const ready = toConfirm(run).filter((h) => fresh.has(h));
     const between = run.opts.holds?.betweenConfirmsSec;
     const waves = between ? [ready.slice(0, 1), ready.slice(1)] : confirmWaves(ready, (h) => run.domains.unitsOf(h));
-    // How long a confirmed shell may wait at its barrier: the other confirmations (--forks at a
-    // time, each bounded as one round trip), the hold between them, and a rollback of another host
+    // How long a confirmed shell may wait at its barrier: the other waves (each one round trip of
+    // its hosts at once, bounded as one), the hold between them, and a rollback of another host
     // (bounded by the dead-man's window). Past it the shell ends; releaseAll then frees the lock in
     // a round trip of its own.
-    const waitSec = Math.max(120, run.opts.confirmTimeoutSec) + (between ?? 0) + CONFIRM_SEC * Math.ceil(ready.length / Math.max(1, run.opts.forks));
+    const waitSec = Math.max(120, run.opts.confirmTimeoutSec) + (between ?? 0) + CONFIRM_SEC * waves.length;
     for (const [n, wave] of waves.entries()) {
       if (n > 0 && between) await holdFor('between-confirms', between, run.opts);
       await reopenChanged(run, wave, fresh);
@@ -211,7 +211,10 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
         run.opts.log.note(`${h}: confirmed over a new connection (client port ${port}), not over the run's own (client port ${own})`);
         setTitle(`${h}: confirmed, dead-man disarmed`);
       },
-    })), run.opts.forks);
+    // A wave's hosts at once, not --forks at a time: each is one round trip over a connection
+    // already open. Queued behind --forks, a hub with many spokes was confirmed after its window
+    // closed, and every bundle of it was lost, none of them broken (a review).
+    })), Math.max(1, hosts.length));
 }
 
 /** Said where a teardown's retiring boot script could not remove itself once the run was over. */
