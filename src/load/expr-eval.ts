@@ -6,6 +6,7 @@ import type { Expr } from './expr-parse.js';
 import { show } from './expr-show.js';
 import { shown } from './shown.js';
 import { OMIT } from './omit.js';
+import { refuseBooleanWord, type BooleanWord } from './boolean-word.js';
 
 export type Lookup = { found: true; value: unknown } | { found: false };
 
@@ -16,6 +17,8 @@ export interface Scope {
   spend?(steps: number): void;
   /** A variable's value as set, its templates not rendered; undefined when it is not set. */
   rawValue?(name: string): { value: unknown } | undefined;
+  /** The variable was written as a plain yes/no/on/off (boolean-word.ts); undefined otherwise. */
+  booleanWord?(name: string): BooleanWord | undefined;
 }
 
 /** A value that is not there, carried until something (default, is defined) decides what it means. */
@@ -225,6 +228,7 @@ function evaluate(e: Expr, scope: Scope): unknown {
     }
     case 'eq':
     case 'ne': {
+      for (const side of [e.left, e.right]) refuseBooleanWord(side, scope.booleanWord?.bind(scope), 'compared');
       const same = equal(defined(evaluate(e.left, scope)), defined(evaluate(e.right, scope)));
       return e.kind === 'eq' ? same : !same;
     }

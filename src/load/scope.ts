@@ -6,6 +6,7 @@ import type { RunBudget } from './budget.js';
 import type { Lookup, Scope } from './expr-eval.js';
 import { hasTemplateDeep, renderDeep } from './template.js';
 import { containsOmit } from './omit.js';
+import type { BooleanWord } from './boolean-word.js';
 
 export interface VarOrigin {
   pos: SourcePos;
@@ -13,6 +14,8 @@ export interface VarOrigin {
   where: string;
   /** For `item`: the variables the loop read. */
   via?: string[];
+  /** Written as a plain yes/no/on/off in YAML: Ansible's boolean (boolean-word.ts). */
+  booleanWord?: { word: string; value: boolean };
 }
 
 /** Variables plus where each was set; later layers override earlier ones. */
@@ -81,6 +84,11 @@ export class VarScope implements Scope {
   /** Where a variable was set. */
   origin(name: string): VarOrigin | undefined {
     return this.find(name)?.origin;
+  }
+
+  booleanWord(name: string): BooleanWord | undefined {
+    const o = this.origin(name);
+    return o?.booleanWord && { ...o.booleanWord, at: formatPos(o.pos) };
   }
 
   lookup(name: string, allowOmit = false): Lookup {

@@ -5,6 +5,7 @@ import { parseExpr, type Expr } from './expr-parse.js';
 import { PY_SPACE } from './expr-tokens.js';
 import { rootVars } from './expr-show.js';
 import { evalExpr, textOf, type Scope } from './expr-eval.js';
+import { refuseBooleanWord } from './boolean-word.js';
 import { checkValueSize } from './budget.js';
 import { MAX_TEMPLATE_CHARS } from './limits.js';
 
@@ -98,6 +99,7 @@ export function renderString(s: string, scope: Scope): unknown {
   const segments = parseTemplate(s);
   const only = segments.length === 1 ? segments[0] : undefined;
   if (only && 'expr' in only) {
+    refuseBooleanWord(only.expr, scope.booleanWord?.bind(scope), 'as a value');
     const value = evalExpr(only.expr, scope);
     // Ansible prints none as nothing, but for exactly `{{ name }}` of a variable set to none itself
     // (its Templar's shortcut): `{{- x -}}`, `{{ (x) }}` and a variable templated to none print ''.
@@ -111,6 +113,7 @@ export function renderString(s: string, scope: Scope): unknown {
   const parts: string[] = [];
   let chars = 0;
   for (const seg of segments) {
+    if ('expr' in seg) refuseBooleanWord(seg.expr, scope.booleanWord?.bind(scope), 'printed');
     const text = 'text' in seg ? seg.text : textOf(evalExpr(seg.expr, scope));
     chars += text.length;
     if (chars > MAX_TEMPLATE_CHARS) throw new ExprError(`the template gives more than ${MAX_TEMPLATE_CHARS} characters`, 'a variable that repeats another one several times doubles with each level: simplify it');

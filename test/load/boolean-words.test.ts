@@ -1,0 +1,39 @@
+// yes/no/on/off written plain: booleans to Ansible (YAML 1.1), text to teqlctl (YAML 1.2). Compared
+// or printed they chose other tasks and values than Ansible, without a word (a review): refused
+// there, naming the variable and where it was written; as a switch (`| bool`), and quoted, they work.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRun } from '../../src/load/index.js';
+import { errorsOf, writeCase } from './helpers.js';
+
+const INVENTORY = "all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      tune: yes\n      dis: 'off'\n      word: Off\n";
+
+function load(play: string, inventory = INVENTORY) {
+  const dir = writeCase({ 'inventory.yml': inventory, 'playbook.yml': `- hosts: all\n  tasks:\n${play}` });
+  return () => loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'));
+}
+
+const problems = (play: string, inventory?: string) => errorsOf(load(play, inventory)).map((e) => `${e.message} | ${e.hint}`);
+const sysctls = (play: string) => load(play)().plays[0]!.tasks.get('r1')!.map((t) => t.args.value);
+
+describe('plain YAML 1.1 boolean words', () => {
+  it('compared, a plain one is refused naming where it was written; a quoted one compares as text', () => {
+    const [msg] = problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: tune == true\n');
+    expect(msg).toContain("'tune' is written `yes` (at ");
+    expect(msg).toContain('inventory.yml:5:7): Ansible (YAML 1.1) reads it as the boolean true, teqlctl (YAML 1.2) as the text \'yes\', and compared the two differ (host r1) | write true where it is set if it is a switch (or quote it, \'yes\', if it is text), or convert it here with tune | bool');
+    expect(problems("    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: word != 'Off'\n")[0]).toContain("'word' is written `Off`");
+    expect(sysctls("    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: dis == 'off'\n")).toEqual(['30']);
+  });
+
+  it('printed, whole or inside text, it is refused; through | bool it is the boolean Ansible reads', () => {
+    expect(problems('    - sysctl: { name: net.ipv4.tcp_sack, value: "{{ tune }}" }\n')[0]).toContain("'tune' is written `yes`");
+    expect(problems('    - sysctl: { name: net.ipv4.tcp_sack, value: "1{{ tune }}" }\n')[0]).toContain('and printed the two differ');
+    expect(sysctls('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: tune | bool\n')).toEqual(['30']);
+    expect(sysctls('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: (word | bool) == false\n')).toEqual(['30']);
+  });
+
+  it('through another variable, the refusal names the word where it was written', () => {
+    const inv = INVENTORY + '      again: "{{ tune }}"\n';
+    expect(problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: again == true\n', inv)[0]).toContain("'tune' is written `yes`");
+  });
+});
