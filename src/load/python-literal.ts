@@ -5,6 +5,7 @@
 // `unsupported`, once the whole text is found to be a literal (else Python keeps it as text too).
 import { MAX_DEPTH } from './limits.js';
 import { numberAt, UNSUPPORTED, type PyUnsupported } from './python-numbers.js';
+import { addKey } from './python-keys.js';
 import { stringAt } from './python-strings.js';
 
 /**
@@ -50,7 +51,6 @@ class Unsupported extends Error {
     super(what.unsupported);
   }
 }
-
 
 class Reader {
   i = 0;
@@ -170,6 +170,8 @@ class Reader {
       this.i += word.length;
       if (word === 'True' || word === 'False') return word === 'True';
       if (word === 'None') return null;
+      // Python 3.9's literal_eval reads set() as the empty set: refused as any set is (a review).
+      if (word === 'set' && /^\(\s*\)/.exec(this.s.slice(this.i))) return (this.i = this.s.indexOf(')', this.i) + 1, this.defer(UNSUPPORTED.set()), []);
       return this.fail();
     }
     if (this.s.startsWith('...', this.i)) {
@@ -195,13 +197,14 @@ class Reader {
       else this.defer(UNSUPPORTED.unhashable(), true);
       return set;
     }
-    const out: Record<string, unknown> = {};
+    const [out, keys]: [Record<string, unknown>, unknown[]] = [{}, []];
     let key = first;
     for (;;) {
       this.skip();
       if (this.s[this.i++] !== ':') this.fail();
       if (!this.hashable(key)) this.defer(UNSUPPORTED.unhashable(), true);
       else if (key !== null && typeof key === 'object') this.defer(UNSUPPORTED.tupleKey());
+      else addKey(keys, key, (clash) => this.defer(clash));
       // Defined, not assigned: a key '__proto__' is a key, as in Python, not the object's prototype.
       Object.defineProperty(out, String(key), { value: this.value(depth), writable: true, enumerable: true, configurable: true });
       this.skip();

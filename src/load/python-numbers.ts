@@ -84,6 +84,11 @@ export const UNSUPPORTED = {
     why: "Ansible's literal_eval reads it (up to some 200 levels), and teqlctl would read it as text",
     hint: 'flatten it, or quote the whole value to keep it as text',
   }),
+  keyClash: (a: string, b: string): PyUnsupported => ({
+    unsupported: `the keys ${a} and ${b} in one mapping`,
+    why: "teqlctl keeps a mapping's keys as text: where Python holds two keys (1 and '1') it would hold one, and where Python holds one (1 and True) two, a value replaced or kept without a word (a review)",
+    hint: 'write each key once, as text (quoted), or quote the whole value to keep it as text',
+  }),
   tupleKey: (): PyUnsupported => ({
     unsupported: 'a tuple as a mapping key',
     why: "Ansible's literal_eval reads a mapping keyed by a Python tuple, which teqlctl has no value for",

@@ -198,12 +198,19 @@ export function analyzeDocument(doc: Document.Parsed): { aliases: Map<Alias, Nod
     let m = { size: 1, height: 1 };
     if (isMap(node)) {
       const keys = new Set<unknown>();
+      // Keys are read as text (a variable's name, a mapping's key): `10` and "10" are two keys to
+      // Ansible, one here, the second replacing the first without a word (a review).
+      const texts = new Map<string, unknown>();
       for (const { key } of node.items) {
         // The merge key << reads as a symbol of its own each time: compared by its name.
         const v = isScalar(key) ? key.value : key;
         const k = typeof v === 'symbol' ? `symbol:${v.description}` : v;
         if (keys.has(k)) problems.push({ node: key as Node, message: 'invalid YAML: Map keys must be unique', hint: typeof v === 'symbol' ? 'merge several mappings with one key: <<: [*a, *b]' : 'each key may appear only once in a mapping; remove or rename one of them' });
+        else if (isScalar(key) && typeof v !== 'symbol' && texts.has(String(v))) {
+          problems.push({ node: key as Node, message: `invalid YAML: the keys ${JSON.stringify(texts.get(String(v)))} and ${JSON.stringify(v)} are one key to teqlctl, which reads keys as text, and two to Ansible`, hint: 'write each key once, quoted ("10"), or give them different names' });
+        }
         keys.add(k);
+        if (isScalar(key) && typeof v !== 'symbol') texts.set(String(v), v);
       }
     }
     if (isCollection(node)) {
