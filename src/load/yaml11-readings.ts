@@ -9,6 +9,8 @@ export function yaml11Value(text: string): unknown {
   if (/^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(text)) return true;
   if (/^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(text)) return false;
   if (/^(?:~|null|Null|NULL|)$/.test(text)) return null;
+  // PyYAML resolves a plain `=` to YAML 1.1's value tag, which no constructor of its takes (a review).
+  if (text === '=') return UNLOADABLE;
   const sign = text.startsWith('-') ? -1 : 1;
   const body = text.replace(/^[-+]/, '').replace(/_/g, '');
   // PyYAML's patterns take `0x_`, then fail to convert it: Ansible cannot load such a file.
