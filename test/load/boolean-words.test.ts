@@ -14,7 +14,7 @@ function load(play: string, inventory = INVENTORY) {
 }
 
 const problems = (play: string, inventory?: string) => errorsOf(load(play, inventory)).map((e) => `${e.message} | ${e.hint}`);
-const sysctls = (play: string) => load(play)().plays[0]!.tasks.get('r1')!.map((t) => t.args.value);
+const sysctls = (play: string) => load(play)().plays[0]!.tasks.get('r1')!.map((t) => (t.args as { value?: unknown }).value);
 
 describe('plain YAML 1.1 boolean words', () => {
   it('compared, a plain one is refused naming where it was written; a quoted one compares as text', () => {
