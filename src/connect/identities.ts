@@ -1,10 +1,11 @@
-// What to offer the server: key files (unlocked when encrypted), then ssh-agent, as ssh2 auth methods.
+// What to offer the server: ssh-agent's keys and key files (unlocked when encrypted) in ssh's order, as ssh2 auth methods.
 // A passphrase given up front is used at once; otherwise an encrypted key waits, and is only asked
 // for when nothing else got in.
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { signingOnce } from './fast-sign.js';
-import { matchingAgent, publicBlobOf } from './matching-agent.js';
+import { publicBlobOf } from './matching-agent.js';
+import { orderedAgent, type FileKey } from './ordered-agent.js';
 import { tooOpen } from './secrets.js';
 import { notAKeyFile, readKeyFile } from './read-key-file.js';
 import ssh2 from 'ssh2';
@@ -93,7 +94,7 @@ function unreadable(file: string, err: unknown): KeyState {
 }
 
 export interface AuthPlan {
-  /** Tried first: the keys ready to use, then the agent. */
+  /** Tried first: the agent's keys and the ready key files, in ssh's order (ordered-agent.ts). */
   methods: AnyAuthMethod[];
   /** Encrypted keys without a passphrase yet. */
   locked: Array<{ file: string; text: string }>;
@@ -104,8 +105,11 @@ export interface AuthPlan {
 }
 
 /**
- * `identitiesOnly` (IdentitiesOnly yes): the agent offers only the keys of `files` that cannot be
- * offered from their file (encrypted without a passphrase, unreadable), found by their `.pub`.
+ * The keys to offer, in OpenSSH's order: with an agent, its keys of files named, its other keys,
+ * then the ready files it does not hold (ordered-agent.ts); without, the ready files. The public key
+ * of a file, to match the agent's by, is the parsed key's where teqlctl can read it (ssh reads the
+ * file, then its .pub, then the private key's header: the same key unless a .pub is stale). `identitiesOnly` (IdentitiesOnly yes): of the agent's keys, only those of `files`, matched
+ * by each file's public key (the key itself, else its OpenSSH header or its .pub: publicBlobOf).
  */
 export async function planAuth(user: string, files: readonly string[], agent: string | undefined, passphrase: string | undefined, identitiesOnly = false): Promise<AuthPlan> {
   const plan: AuthPlan = { methods: [], locked: [], notes: [], offered: [] };
@@ -113,27 +117,34 @@ export async function planAuth(user: string, files: readonly string[], agent: st
   // ssh offers <key>-cert.pub with its key (an SSH CA's certificate); ssh2 cannot: said, not dropped.
   for (const cert of certs) if (cert) plan.notes.push(`${cert} is a certificate ssh would offer with its key; teqlctl's SSH client offers the key alone (a router that takes certificates only refuses it)`);
   for (const state of states) {
-    if (state.kind === 'ready') {
-      plan.methods.push({ type: 'publickey', username: user, key: state.key });
-      plan.offered.push(state.file);
-    } else if (state.kind === 'locked') {
-      plan.locked.push({ file: state.file, text: state.text });
-    } else {
-      plan.notes.push(state.why);
-    }
+    if (state.kind === 'locked') plan.locked.push({ file: state.file, text: state.text });
+    else if (state.kind === 'unusable') plan.notes.push(state.why);
   }
-  if (agent && identitiesOnly) {
-    const blobs = await Promise.all(states.filter((s) => s.kind !== 'ready').map((s) => publicBlobOf(s.file)));
-    const wanted = blobs.filter((b): b is Buffer => b !== undefined);
-    if (wanted.length > 0) {
-      plan.methods.push({ type: 'agent', username: user, agent: matchingAgent(agent, wanted) });
-      plan.offered.push('ssh-agent (its keys of the files named: IdentitiesOnly)');
-    } else {
-      plan.notes.push('ssh-agent not asked: IdentitiesOnly yes, and no key file named that teqlctl cannot open itself shows a public key the agent could match (the file itself, its OpenSSH header, or its .pub)');
-    }
-  } else if (agent) {
+  const ready = states.flatMap((s) => (s.kind === 'ready' ? [{ file: s.file, key: s.key }] : []));
+  const fileKeys = agent ? await Promise.all(states.map(fileKeyOf)) : [];
+  if (agent && identitiesOnly && !fileKeys.some((f) => f.blob)) {
+    plan.notes.push('ssh-agent not asked: IdentitiesOnly yes, and no key file named shows a public key the agent could match (the file itself, its OpenSSH header, or its .pub)');
+  } else if (agent && fileKeys.length === 0) {
     plan.methods.push({ type: 'agent', username: user, agent });
     plan.offered.push('ssh-agent');
+    return plan;
+  } else if (agent) {
+    // One agent method lists the agent's keys and the ready files in ssh's order (a review: the files went first).
+    plan.methods.push({ type: 'agent', username: user, agent: orderedAgent(agent, fileKeys, identitiesOnly) });
+    plan.offered.push(identitiesOnly ? 'ssh-agent (its keys of the files named: IdentitiesOnly)' : 'ssh-agent');
+    plan.offered.push(...ready.map((r) => r.file));
+    return plan;
+  }
+  for (const r of ready) {
+    plan.methods.push({ type: 'publickey', username: user, key: r.key });
+    plan.offered.push(r.file);
   }
   return plan;
+}
+
+/** A file's key where ready, and its public blob to match the agent's by, as ssh loads it. */
+async function fileKeyOf(state: KeyState): Promise<FileKey> {
+  if (state.kind === 'ready') return { file: state.file, key: state.key, blob: state.key.getPublicSSH() };
+  const blob = await publicBlobOf(state.file);
+  return { file: state.file, ...(blob ? { blob } : {}) };
 }

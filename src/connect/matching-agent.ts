@@ -1,32 +1,8 @@
-// IdentitiesOnly yes, as ssh reads it: of the agent's keys, only those that are one of the key
-// files named (a key loaded with ssh-add whose file is encrypted, say). Without it, a server with a
-// low MaxAuthTries (6 by default) sees every key the agent holds and may refuse the login before
-// the right one is offered.
+// The public key of a key file named, as ssh finds it to match the agent's keys by (IdentitiesOnly
+// yes, and the order keys are offered in: ordered-agent.ts). The agent that lists only the matching
+// keys went into ordered-agent.ts, which orders them as ssh does (a review).
 import { readKeyFile } from './read-key-file.js';
 import ssh2 from 'ssh2';
-import type { ParsedKey } from 'ssh2';
-
-/** An agent on `socket` that lists only the keys whose public blob is in `wanted`. */
-export function matchingAgent(socket: string, wanted: readonly Buffer[]): ssh2.BaseAgent {
-  return new MatchingAgent(socket, wanted);
-}
-
-class MatchingAgent extends ssh2.OpenSSHAgent {
-  constructor(
-    socket: string,
-    private readonly wanted: readonly Buffer[],
-  ) {
-    super(socket);
-  }
-
-  override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
-    super.getIdentities((err, keys) => {
-      if (err) return cb(err);
-      // OpenSSHAgent lists parsed keys (ssh2's agent.js).
-      cb(undefined, (keys as ParsedKey[] | undefined ?? []).filter((k) => this.wanted.some((w) => w.equals(k.getPublicSSH()))));
-    });
-  }
-}
 
 /**
  * The public blob of a key file named, as ssh finds it for a key it cannot open itself: the file

@@ -7,16 +7,18 @@ import { parsePort, parseProxyJump } from '../load/proxy-jump.js';
 import { hostKeyName } from './known-hosts.js';
 import { requiredRsaOf } from './hop-settings.js';
 import { ignoredSettings } from './ignored-settings.js';
-import { addressFamilyOf, connectTimeoutOf, DEFAULT_IDENTITIES, expandIdentityPath, SshPathError, type Hop, type LocalEnv, type Target } from './resolve-target.js';
+import { isNoneFile, keyFilesOf, SSH_DEFAULT_IDENTITIES } from './default-identities.js';
+import { expandIdentityPath, SshPathError } from './identity-path.js';
+import { addressFamilyOf, connectTimeoutOf, type Hop, type LocalEnv, type Target } from './resolve-target.js';
 import { parseSshG, sshGArgs, type RunSshG, type SshGQuery } from './ssh-g.js';
 import { algorithmsOf, reordersHostKeyAlgorithms } from './ssh-algorithms.js';
 
 const MAX_DEPTH = 8;
 // What `ssh -G` lists when no IdentityFile applies (readconf.c, fill_default_options): then teqlctl
-// offers those of DEFAULT_IDENTITIES that exist, as without ssh. The list differs by version
+// offers those of ssh's defaults it can use that exist, as without ssh (default-identities.ts). The list differs by version
 // (OpenSSH 8.0: rsa, dsa, ecdsa, ed25519, xmss; 9.2: seven; builds without DSA: six), so a list of
 // at least four of these names, and nothing else, is taken for it: nobody writes four of them.
-const OPENSSH_DEFAULT_NAMES = new Set(['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((k) => `~/.ssh/${k}`));
+const OPENSSH_DEFAULT_NAMES = new Set(SSH_DEFAULT_IDENTITIES.map((k) => `~/.ssh/${k}`));
 // UserKnownHostsFile and GlobalKnownHostsFile as `ssh -G` prints them when ssh_config sets neither:
 // OpenSSH 9 prints the user's files with ~ expanded (from the password database, which may not be
 // $HOME), older versions with ~.
@@ -24,10 +26,15 @@ const isDefaultUserKnownHosts = (line: string) => /^(\S+)\/\.ssh\/known_hosts \1
 const DEFAULT_GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2';
 const isOpenSshDefaultList = (listed: readonly string[]) => listed.length >= 4 && new Set(listed).size === listed.length && listed.every((f) => OPENSSH_DEFAULT_NAMES.has(f));
 
-/** IdentityAgent's socket: a path (tokens expanded), `$NAME` for an environment variable's value; null for none or a socket that does not exist. */
-function agentSocket(opt: string, expand: (f: string) => string, env: LocalEnv): string | null {
+/**
+ * IdentityAgent's socket: a path, `$NAME` for an environment variable's value; null for none or a
+ * socket that does not exist. ssh -G prints the path expanded already (tokens, ${VAR}, ~): expanded
+ * again, `IdentityAgent /tmp/ag%%ent.sock` failed on "%e" (a review). Only a leading ~ of an older
+ * ssh is taken as home, as for the known_hosts files.
+ */
+function agentSocket(opt: string, home: (f: string) => string, env: LocalEnv): string | null {
   if (opt.toLowerCase() === 'none') return null;
-  const path = opt.startsWith('$') && !opt.startsWith('${') ? env.vars?.[opt.slice(1)] : expand(opt);
+  const path = opt.startsWith('$') && !opt.startsWith('${') ? env.vars?.[opt.slice(1)] : home(opt);
   return path !== undefined && path !== '' && env.exists(path) ? path : null;
 }
 
@@ -60,7 +67,8 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
     const port = parsePort(one('port'));
     if (port === undefined) throw fail(`ssh -G ${q.alias} gives port ${JSON.stringify(one('port'))}`, 'fix Port in ssh_config');
     const user = one('user') ?? env.localUser;
-    const listed = (g.get('identityfile') ?? []).filter((f) => f.toLowerCase() !== 'none');
+    // `IdentityFile none` is kept for keyFilesOf: no file, and not ssh's defaults either (a review).
+    const listed = g.get('identityfile') ?? [];
     const isDefault = isOpenSshDefaultList(listed);
     const keyAlias = one('hostkeyalias');
     const jump = one('proxyjump');
@@ -79,8 +87,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
         throw err;
       }
     };
-    const named = [...new Set([...given, ...(isDefault ? [] : listed.map(expand))])];
-    const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
+    const keyFiles = keyFilesOf([...given, ...(isDefault ? [] : listed.map((f) => (isNoneFile(f) ? f : expand(f))))], env.home, env.exists);
     const agentOpt = one('identityagent');
     // Set in ssh_config: the files ssh would read (and write a new key to), not teqlctl's defaults.
     const userKnown = (g.get('userknownhostsfile') ?? []).join(' ');
@@ -126,15 +133,14 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       host,
       port,
       user,
-      identityFiles: named.length > 0 ? named : defaults,
-      defaultIdentities: named.length === 0,
+      ...keyFiles,
       hostKeyName: one('hostkeyalias') ?? hostKeyName(host, port),
       ...(one('hostkeyalias') === undefined && port !== 22 ? { hostKeyNameWithoutPort: host } : {}),
       ...(reordersHostKeyAlgorithms(g.get('hostkeyalgorithms')?.[0]?.split(',') ?? [], await defaultHostKeyAlgorithms(run)) ? {} : { hostKeyAlgorithmsAsListed: true }),
       // `SSH_AUTH_SOCK` means the environment's agent, as when IdentityAgent is not set; a socket
       // that does not exist counts as none, as ssh skips it (ssh2 would fail the whole login).
       // `$NAME` (not `${NAME}`): the socket's path is in that environment variable, as ssh reads it.
-      ...(agentOpt === undefined || agentOpt === 'SSH_AUTH_SOCK' ? {} : { agent: agentSocket(agentOpt, expand, env) }),
+      ...(agentOpt === undefined || agentOpt === 'SSH_AUTH_SOCK' ? {} : { agent: agentSocket(agentOpt, home, env) }),
       ...(one('stricthostkeychecking') === 'true' ? { strictHostKeys: true } : {}),
       ...(one('hashknownhosts') === 'yes' ? { hashKnownHosts: true } : {}),
       ...requiredRsaOf(one('requiredrsasize')),

@@ -2,7 +2,6 @@
 // resolve-openssh.ts asks `ssh -G`): the inventory's connection variables win over ~/.ssh/config, as
 // in Ansible (it puts them on ssh's command line). Pure: no file is read here.
 import { algorithmsOf, type SshAlgorithms } from './ssh-algorithms.js';
-import { createHash } from 'node:crypto';
 import { ConnectError } from '../errors.js';
 import type { ConnectionSpec } from '../load/types.js';
 import { hostKeyName } from './known-hosts.js';
@@ -12,6 +11,11 @@ import { sshPort, type ServicePort } from '../load/tcp-services.js';
 import { isNoneCommand, proxyJumpOf } from './ssh-proxy-jump.js';
 import { unknownKeywords } from './ssh-keywords.js';
 import { ignoredOfConfig } from './ignored-settings.js';
+import { keyFilesOf } from './default-identities.js';
+import { agentOfNone, knownHostsOfNone } from './none-settings.js';
+export { DEFAULT_IDENTITIES } from './default-identities.js';
+import { expandIdentityPath, SshPathError, type Tokens } from './identity-path.js';
+export { expandIdentityPath, SshPathError } from './identity-path.js';
 export { parseProxyJump, type JumpSpec } from '../load/proxy-jump.js';
 export { addressFamilyOf, connectTimeoutOf } from './hop-settings.js';
 import { addressFamilyOf, connectTimeoutOf, requiredRsaOf } from './hop-settings.js';
@@ -38,8 +42,10 @@ export interface Hop {
   user: string;
   /** Key files to offer, in order (`~` and `%` tokens expanded). */
   identityFiles: string[];
-  /** identityFiles are OpenSSH's defaults found in ~/.ssh, because none was named. */
+  /** identityFiles are OpenSSH's defaults found in ~/.ssh, because none was named (`IdentityFile none`: no file, not the defaults). */
   defaultIdentities: boolean;
+  /** Default key files there that teqlctl cannot offer (security keys, XMSS): said at login (default-identities.ts). */
+  unusableDefaults?: string[];
   /** Its name in known_hosts: HostKeyAlias, else `host`, or `[host]:port` when the port is not 22. */
   hostKeyName: string;
   /** Without HostKeyAlias, on a port not 22: the bare host, where ssh looks a key up next ("checking without port identifier"). */
@@ -77,57 +83,7 @@ export interface Target extends Hop {
   jumps: Hop[];
 }
 
-export const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 const MAX_DEPTH = 8;
-
-interface Tokens {
-  home: string;
-  localUser: string;
-  remoteUser: string;
-  host: string;
-  port: number;
-  alias: string;
-  /** The local user's uid (%i). */
-  uid?: number;
-  /** This machine's host name, with its domain (%l; %L is its first part; %C hashes it). */
-  localHost?: string;
-  /** HostKeyAlias, where set (%k). */
-  keyAlias?: string;
-  /** ProxyJump, where set (%j). */
-  proxyJump?: string;
-}
-
-/** A token or environment variable in an ssh_config path that teqlctl cannot expand as ssh would. */
-export class SshPathError extends Error {}
-
-/**
- * IdentityFile and IdentityAgent as ssh expands them when it connects (`ssh -G` prints them as
- * written): `~`, then in one pass `${VAR}` from the environment (`vars`; unset is an error, as in
- * ssh) and the tokens OpenSSH 9.2 takes there: %% %C %d %h %i %k %L %l %n %p %r %u (and %j of later
- * versions). %C is the SHA-1 of %l%h%p%r, as in 9.2 (9.4 adds %j to it). Any other token is an
- * error naming it, where ssh would refuse too: never a path with a literal % in it.
- */
-export function expandIdentityPath(path: string, t: Tokens, vars: Readonly<Record<string, string | undefined>> = {}): string {
-  const tilde = path === '~' ? t.home : path.startsWith('~/') ? t.home + path.slice(1) : path;
-  const local = t.localHost ?? '';
-  const map: Record<string, string | undefined> = {
-    '%': '%', d: t.home, u: t.localUser, r: t.remoteUser, h: t.host, p: String(t.port), n: t.alias,
-    i: t.uid !== undefined ? String(t.uid) : undefined,
-    l: t.localHost, L: t.localHost?.split('.')[0],
-    k: t.keyAlias ?? t.alias, j: t.proxyJump ?? '',
-    C: t.localHost !== undefined ? createHash('sha1').update(`${local}${t.host}${t.port}${t.remoteUser}`).digest('hex') : undefined,
-  };
-  return tilde.replace(/\$\{([^}]*)\}|%(.?)/g, (whole: string, name: string | undefined, k: string | undefined) => {
-    if (name !== undefined) {
-      const v = vars[name];
-      if (v === undefined) throw new SshPathError(`${path}: environment variable \${${name}} is not set`);
-      return v;
-    }
-    const v = map[k ?? ''];
-    if (v === undefined) throw new SshPathError(`${path}: the token ${whole} is not one ssh expands here (%% %C %d %h %i %k %L %l %n %p %r %u)`);
-    return v;
-  });
-}
 
 interface Given {
   alias: string;
@@ -174,9 +130,9 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
         throw err;
       }
     };
-    const fromConfig = o.identityFiles.filter((f) => f.args[0]!.toLowerCase() !== 'none').map(expand);
-    const named = [...new Set([...given.identityFiles, ...fromConfig])];
-    const defaults = named.length === 0 ? DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).filter((p) => env.exists(p)) : [];
+    // `none` is kept for keyFilesOf: it names no file, and keeps ssh's defaults out (a review).
+    const fromConfig = o.identityFiles.map((f) => (f.args[0]!.toLowerCase() === 'none' ? 'none' : expand(f)));
+    const keyFiles = keyFilesOf([...given.identityFiles, ...fromConfig], env.home, env.exists);
 
     const jumps: Hop[] = [];
     const jumpOpt = given.proxyJump !== undefined ? { args: [given.proxyJump], source: 'ansible_ssh_common_args' } : first('proxyjump');
@@ -210,8 +166,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       host,
       port,
       user,
-      identityFiles: named.length > 0 ? named : defaults,
-      defaultIdentities: named.length === 0,
+      ...keyFiles,
       hostKeyName: aliasOpt ?? hostKeyName(host, port),
       ...(aliasOpt === undefined && port !== 22 ? { hostKeyNameWithoutPort: host } : {}),
       ...(algorithms.serverHostKey ? { hostKeyAlgorithmsAsListed: true as const } : {}),
@@ -224,6 +179,8 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
       ...connectTimeoutOf(String(timeSeconds(first('connecttimeout')?.args[0] ?? '') ?? 'none')),
       ...addressFamilyOf(first('addressfamily')?.args[0]?.toLowerCase()),
       ...(ignoredOfConfig(config, given.alias).length > 0 ? { ignored: ignoredOfConfig(config, given.alias) } : {}),
+      ...knownHostsOfNone(first, env.home),
+      ...agentOfNone(first),
       jumps,
     };
   };

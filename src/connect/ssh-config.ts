@@ -151,7 +151,8 @@ export function unfollowedSettings(blocks: readonly SshConfigBlock[], o: HostOpt
   const out = blocks.filter((b) => b.match).map((b) => `${b.source ?? '?'}: Match`);
   const is = (key: string, test: (v: string) => boolean) => {
     const opt = o.first.get(key);
-    if (opt && test(opt.args[0]!.toLowerCase())) out.push(`${opt.source}: ${opt.key} ${opt.args.join(' ')}`);
+    // The whole value: `UserKnownHostsFile none ~/x` is no none (ssh: "none" must appear alone).
+    if (opt && test(opt.args.join(' ').toLowerCase())) out.push(`${opt.source}: ${opt.key} ${opt.args.join(' ')}`);
   };
   is('include', () => true);
   for (const key of ['bindaddress', 'bindinterface', 'certificatefile', 'userknownhostsfile', 'globalknownhostsfile', 'identityagent', 'knownhostscommand', 'pkcs11provider', 'revokedhostkeys']) is(key, (v) => v !== 'none');

@@ -10,6 +10,7 @@ import { canonicalBlob, rsaModulusBits } from './key-blob.js';
 import { orderHostKeyAlgorithms } from './ssh-algorithms.js';
 import { checkHostKeyFor, fingerprint, keyTypeOf, knownKeyTypes, preferKnownTypes, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js';
 import { describeHop, DEFAULT_IDENTITIES, hostPort, type Hop } from './resolve-target.js';
+import { unusableDefaultNotes } from './default-identities.js';
 import { connectTcp } from './tcp-connect.js';
 
 export interface HopContext {
@@ -41,7 +42,9 @@ function noKeyError(ctx: HopContext, hop: Hop, plan: AuthPlan): ConnectError {
     return new ConnectError(ctx.inventoryName, `cannot log in to ${where}: ${plan.locked.map((l) => l.file).join(', ')} is encrypted and no passphrase was given${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`, PASSPHRASE_WAYS);
   }
   const why = plan.notes.length > 0 ? plan.notes.join('; ')
-    : hop.defaultIdentities ? `no key file is named, none of ~/.ssh/${DEFAULT_IDENTITIES.join(', ')} exists, and no ssh-agent runs (SSH_AUTH_SOCK)` : 'no usable key';
+    : hop.defaultIdentities ? `no key file is named, none of ~/.ssh/${DEFAULT_IDENTITIES.join(', ')} exists, and ${hop.agent === null ? 'ssh_config leaves the agent out (IdentityAgent none, or a socket that is not there)' : 'no ssh-agent runs (SSH_AUTH_SOCK)'}`
+      // IdentityFile none: no file and no default, as ssh (a review); only an agent could log in.
+      : hop.identityFiles.length === 0 ? 'ssh_config sets IdentityFile none (no key file, not even ~/.ssh/id_*), and no ssh-agent is asked' : 'no usable key';
   // A key was named but cannot be used: the fix is its path or its mode, not naming one.
   const hint = plan.notes.length > 0
     ? 'fix the key file named by ansible_ssh_private_key_file (or IdentityFile in ~/.ssh/config, -i in ansible_ssh_common_args): its path, or its mode (chmod 600)'
@@ -144,6 +147,8 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
   // IdentityAgent of ssh_config (through `ssh -G`) names another agent, or none.
   const agent = hop.agent === null ? undefined : (hop.agent ?? ctx.agent);
   const plan = await planAuth(hop.user, hop.identityFiles, agent, ctx.keyPassphrase, hop.identitiesOnly === true);
+  // A default security key or XMSS key ssh would offer: said, not skipped silently (a review).
+  plan.notes.push(...unusableDefaultNotes(hop.unusableDefaults));
   let methods = plan.methods;
   let asked = false;
   const canAsk = plan.locked.length > 0 && ctx.askKeyPassphrase !== undefined;

@@ -19,9 +19,12 @@ function entry(text: string, services?: ServicePort): JumpSpec | undefined {
   const user = at >= 0 ? (uri ? rest.slice(0, at).split(';')[0]! : rest.slice(0, at)) : undefined;
   if (user === '') return undefined;
   rest = rest.slice(at + 1);
-  // hpdelim: `[v6]`, else up to the first `:` or `/`; then a port (a2port) if anything follows.
-  const m = /^\[([^\]]*)\](?:[:/](.*))?$/.exec(rest) ?? /^([^:/[]*)(?:[:/](.*))?$/.exec(rest);
-  if (!m || m[1] === '' || (uri && m[2]?.includes('/'))) return undefined;
+  // A `/` after the user (`u@bastion/2200`, `ssh://b/22`): ssh -G of 9.2 says "Invalid ProxyJump";
+  // it was taken as a port separator (a review).
+  if (rest.includes('/')) return undefined;
+  // `[v6]`, else up to the first `:`; then a port (a2port) if anything follows.
+  const m = /^\[([^\]]*)\](?::(.*))?$/.exec(rest) ?? /^([^:[]*)(?::(.*))?$/.exec(rest);
+  if (!m || m[1] === '') return undefined;
   const port = m[2] ? sshPort(m[2], services) : undefined;
   if (m[2] && port === undefined) return undefined;
   return { host: m[1]!, ...(user !== undefined ? { user } : {}), ...(port !== undefined ? { port } : {}) };

@@ -30,10 +30,11 @@ describe('planAuth', () => {
   writeFileSync(join(dir, 'plain'), plain.private, { mode: 0o600 });
   writeFileSync(join(dir, 'enc'), encrypted.private, { mode: 0o600 });
 
-  it('offers ready keys, then the agent; encrypted keys wait; missing files become notes', async () => {
+  it('offers the agent, then the ready keys it does not hold, in one agent method, as ssh orders them; encrypted keys wait; missing files become notes', async () => {
+    // Was ['publickey', 'agent'] (the files first) until a review: ssh offers the agent's keys first.
     const p = await planAuth('root', [join(dir, 'enc'), join(dir, 'plain'), join(dir, 'missing')], '/run/agent.sock', undefined);
-    expect(p.methods.map((m) => m.type)).toEqual(['publickey', 'agent']);
-    expect(p.offered).toEqual([join(dir, 'plain'), 'ssh-agent']);
+    expect(p.methods.map((m) => m.type)).toEqual(['agent']);
+    expect(p.offered).toEqual(['ssh-agent', join(dir, 'plain')]);
     expect(p.locked.map((l) => l.file)).toEqual([join(dir, 'enc')]);
     expect(p.notes).toEqual([`cannot read ${join(dir, 'missing')}: ENOENT`]);
   });
@@ -52,7 +53,7 @@ describe('planAuth', () => {
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     const p = await planAuth('root', [fifo, dir, '/dev/zero', join(dir, 'plain')], '/run/agent.sock', undefined, true);
-    expect(p.offered).toEqual([join(dir, 'plain')]);
+    expect(p.offered).toEqual(['ssh-agent (its keys of the files named: IdentitiesOnly)', join(dir, 'plain')]);
     expect(p.notes.slice(0, 3)).toEqual([fifo, dir, '/dev/zero'].map((f) => `${f} is not a file (a folder, a pipe or a device): no key is read from it`));
   });
 

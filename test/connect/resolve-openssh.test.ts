@@ -88,18 +88,30 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
   it('no IdentityFile: the default identities that exist, as without ssh; a named key replaces them', async () => {
     const file = config('Host *\n  User u\n');
     const e = env(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']);
-    expect(await resolve(file, {}, e)).toMatchObject({ identityFiles: ['/home/me/.ssh/id_ed25519', '/home/me/.ssh/id_rsa'], defaultIdentities: true });
+    // In ssh's order (id_rsa first); it was id_ed25519 first until a review.
+    expect(await resolve(file, {}, e)).toMatchObject({ identityFiles: ['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519'], defaultIdentities: true });
     expect(await resolve(file, { privateKeyFile: '/k' }, e)).toMatchObject({ identityFiles: ['/k'], defaultIdentities: false });
   });
 
   it("no IdentityFile, with another OpenSSH version's default list (8.0, a build without DSA): still the defaults; a key or two of those names is named", async () => {
     const sshG = (ids: string[]) => async () => ({ code: 0, stdout: `hostname 10.0.0.1\nport 22\nuser u\n${ids.map((i) => `identityfile ~/.ssh/${i}\n`).join('')}`, stderr: '' });
     const e = env(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']);
-    const defaults = { identityFiles: ['/home/me/.ssh/id_ed25519', '/home/me/.ssh/id_rsa'], defaultIdentities: true };
+    const defaults = { identityFiles: ['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519'], defaultIdentities: true };
     // OpenSSH 8.0 (RHEL 8): readconf.c's list then.
     expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_xmss']), e)).toMatchObject(defaults);
     expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss']), e)).toMatchObject(defaults);
     expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa']), e)).toMatchObject({ identityFiles: ['/home/me/.ssh/id_rsa'], defaultIdentities: false });
+  });
+
+  it('IdentityFile none: ssh -G lists it alone, so no key file and not the defaults either, for a jump host too (a review: ~/.ssh/id_* were offered)', async () => {
+    const e = env(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']);
+    const t = await resolve(config('Host r1\n  ProxyJump j\n  IdentityFile none\nHost j\n  IdentityFile None\n'), {}, e);
+    expect(t).toMatchObject({ identityFiles: [], defaultIdentities: false });
+    expect(t.jumps[0]).toMatchObject({ identityFiles: [], defaultIdentities: false });
+    expect((await resolve(config('Host r1\n  IdentityFile none\n'), { privateKeyFile: '/k' }, e)).identityFiles).toEqual(['/k']);
+    // A default security key is kept to be said at login.
+    const sk = await resolve(config('Host r1\n  User u\n'), {}, env(['/home/me/.ssh/id_ed25519_sk']));
+    expect(sk).toMatchObject({ identityFiles: [], defaultIdentities: true, unusableDefaults: ['/home/me/.ssh/id_ed25519_sk'] });
   });
 
   it('UserKnownHostsFile and GlobalKnownHostsFile set in ssh_config: the files ssh would read, ~ and tokens expanded; unset: none given', async () => {
@@ -155,6 +167,14 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
   it('IdentityAgent: a missing socket counts as none; SSH_AUTH_SOCK means the default agent', async () => {
     expect((await resolve(config('Host r1\n  IdentityAgent /nonexistent/sock\n'))).agent).toBeNull();
     expect('agent' in (await resolve(config('Host r1\n  IdentityAgent SSH_AUTH_SOCK\n')))).toBe(false);
+  });
+
+  it('IdentityAgent is taken as ssh -G prints it, expanded once (a review: /tmp/ag%%ent.sock failed on "the token %e")', async () => {
+    const sock = join(dir, 'ag%ent.sock');
+    writeFileSync(sock, '');
+    const e = { ...env(), exists: (p: string) => p === sock };
+    // ssh -G prints identityagent <dir>/ag%ent.sock: its %% already made one %.
+    expect((await resolve(config(`Host r1\n  IdentityAgent ${join(dir, 'ag%%ent.sock')}\n`), {}, e)).agent).toBe(sock);
   });
 
   it('HostKeyAlias and StrictHostKeyChecking yes are carried to the host key check', async () => {

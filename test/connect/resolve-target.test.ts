@@ -109,9 +109,26 @@ describe('resolveTarget: ssh_config under the inventory', () => {
   });
 
   it('without any key file: the default identities that exist, in OpenSSH order', () => {
+    // ssh 9.2's order (ssh -G -F /dev/null x): id_rsa, id_ecdsa, id_ecdsa_sk, id_ed25519, ... (a
+    // review: teqlctl offered id_ed25519 first). Changed from ['id_ed25519', 'id_rsa'].
     const t = resolve('', {}, env(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']));
-    expect(t.identityFiles).toEqual(['/home/me/.ssh/id_ed25519', '/home/me/.ssh/id_rsa']);
+    expect(t.identityFiles).toEqual(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']);
     expect(t.defaultIdentities).toBe(true);
+  });
+
+  it('a default security key or XMSS key that exists is kept to be said at login, not skipped silently (a review)', () => {
+    const t = resolve('', {}, env(['/home/me/.ssh/id_ed25519_sk', '/home/me/.ssh/id_ecdsa', '/home/me/.ssh/id_xmss', '/home/me/.ssh/id_dsa']));
+    expect(t.identityFiles).toEqual(['/home/me/.ssh/id_ecdsa']);
+    expect(t.unusableDefaults).toEqual(['/home/me/.ssh/id_ed25519_sk', '/home/me/.ssh/id_xmss']);
+  });
+
+  it('IdentityFile none: no key file and not the defaults either, for the host and a jump host, as ssh (a review: ~/.ssh/id_* were offered)', () => {
+    const e = env(['/home/me/.ssh/id_rsa', '/home/me/.ssh/id_ed25519']);
+    const t = resolve('Host r1\n  ProxyJump j\n  IdentityFile none\nHost j\n  IdentityFile NONE\n', {}, e);
+    expect(t).toMatchObject({ identityFiles: [], defaultIdentities: false });
+    expect(t.jumps[0]).toMatchObject({ alias: 'j', identityFiles: [], defaultIdentities: false });
+    // none beside a file named: that file alone.
+    expect(resolve('Host r1\n  IdentityFile none\n  IdentityFile ~/k\n', {}, e).identityFiles).toEqual(['/home/me/k']);
   });
 
   it('a named key replaces the defaults', () => {
@@ -252,6 +269,18 @@ describe('resolveTarget: what the built-in reader cannot follow (no OpenSSH ssh 
 
   it('only what applies to the host (a Match excepted): another host\'s lines and OpenSSH\'s defaults pass', () => {
     expect(resolve('Host other\n  BindAddress 127.0.0.2\nHost r1\n  AddressFamily any\n  IdentityAgent none\n').host).toBe('r1');
+  });
+
+  it('UserKnownHostsFile none, GlobalKnownHostsFile none and IdentityAgent none are followed: no such file, no agent (a review: the defaults were read, the agent asked)', () => {
+    expect(resolve('Host r1\n  UserKnownHostsFile none\n').knownHosts).toEqual({ user: [], global: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'] });
+    expect(resolve('Host r1\n  GlobalKnownHostsFile NONE\n').knownHosts).toEqual({ user: ['/home/me/.ssh/known_hosts', '/home/me/.ssh/known_hosts2'], global: [] });
+    expect(resolve('Host r1\n  IdentityAgent none\n').agent).toBeNull();
+    // none beside a file is no none (ssh refuses it: "none" argument must appear alone): refused, not read as none.
+    expect(() => resolve('Host r1\n  UserKnownHostsFile none ~/.ssh/kh\n')).toThrow(/cannot follow .*cfg:2: userknownhostsfile none ~\/\.ssh\/kh/);
+    // A jump host's own lines, for the jump host.
+    const t = resolve('Host r1\n  ProxyJump j\nHost j\n  UserKnownHostsFile none\n  IdentityAgent none\n');
+    expect(t.jumps[0]).toMatchObject({ agent: null, knownHosts: { user: [] } });
+    expect('agent' in t || 'knownHosts' in t).toBe(false);
   });
 
   it('StrictHostKeyChecking yes is followed: no new key is trusted for the host, even with --accept-new', () => {

@@ -15,6 +15,17 @@ describe('ProxyJump in ssh_config, as OpenSSH 9.2 reads it (the rest of the line
     }
   });
 
+  it('a `/` as a port separator (u@bastion/2200) is "Invalid ProxyJump", naming the file and line, as ssh says it (a review)', () => {
+    // ssh -G of 9.2: `cfg line 2: Invalid ProxyJump "u@bastion/2200"`, the same for bastion/2200,
+    // [::1]/22, ssh://b/22, u@b/; it was taken as port 2200. A `/` in the user is a user's (u/x@b).
+    for (const v of ['u@bastion/2200', 'bastion/2200', '[::1]/22', 'ssh://b/22', 'u@b/', 'a,b/22']) {
+      expect(() => resolve(`Host r1\n  ProxyJump ${v}\n`)).toThrow(new RegExp(`OpenSSH refuses the whole file: cfg:2: ProxyJump ${v.replace(/[[\]]/g, '\\$&')}: ssh says "Invalid ProxyJump"`));
+    }
+    expect(jumpsOf('u/x@b')).toEqual(['u/x@b:22']);
+    expect(jumpsOf('ssh://u@b:2200/')).toEqual(['u@b:2200']);
+    expect(jumpsOf('u@b:')).toEqual(['u@b:22']);
+  });
+
   it('a comment after the value is cut, wherever its # is, as ssh cuts it', () => {
     // ssh -G: proxyjump bastion, for `bastion # comment`, `bastion #comment`, `bastion#c`; `a,b # c`: a,b.
     expect(jumpsOf('bastion # comment')).toEqual(['me@bastion:22']);

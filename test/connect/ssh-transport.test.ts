@@ -141,7 +141,7 @@ describe('host keys', () => {
 describe('keys, agent and passphrases', () => {
   it('no key file and no agent: a clear error before any contact', async () => {
     const err = await failure(connectSsh('r', spec(router, { privateKeyFile: undefined }), { local: local({ known: [router] }) }));
-    expect(err.message).toMatch(/cannot log in to root@127\.0\.0\.1:\d+: no key file is named, none of ~\/\.ssh\/id_ed25519, id_ecdsa, id_rsa exists, and no ssh-agent runs/);
+    expect(err.message).toMatch(/cannot log in to root@127\.0\.0\.1:\d+: no key file is named, none of ~\/\.ssh\/id_rsa, id_ecdsa, id_ed25519 exists, and no ssh-agent runs/);
   });
 
   it('a named key file that does not exist: the hint is to fix its path, not to name one', async () => {

@@ -171,13 +171,13 @@ describe('OpenSSH habits', () => {
       // The same inventory without the agent has nothing to log in with.
       const without = await teqlctl(['play', '-i', inv, playbook('eth1'), '--check'], envFor(home()));
       expect(without.code).toBe(3);
-      expect(without.stdout + without.stderr).toMatch(/no key file is named, none of ~\/\.ssh\/id_ed25519, id_ecdsa, id_rsa exists, and no ssh-agent runs/);
+      expect(without.stdout + without.stderr).toMatch(/no key file is named, none of ~\/\.ssh\/id_rsa, id_ecdsa, id_ed25519 exists, and no ssh-agent runs/);
     } finally {
       process.kill(pid);
     }
   });
 
-  it("IdentitiesOnly yes: an agent with 6 other keys first still logs in (sshd's MaxAuthTries is 6); without it, refused", async () => {
+  it("IdentitiesOnly yes: an agent with 6 other keys first still logs in (sshd's MaxAuthTries is 6); without it, the agent's key of the file named goes first, as in ssh; with no file named, refused", async () => {
     const started = spawnSync('ssh-agent', ['-s'], { encoding: 'utf8' });
     const sock = /SSH_AUTH_SOCK=([^;]+);/.exec(started.stdout)![1]!;
     const pid = Number(/SSH_AGENT_PID=(\d+);/.exec(started.stdout)![1]);
@@ -195,11 +195,17 @@ describe('OpenSSH habits', () => {
       chmodSync(key, 0o600);
       execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'secretpass', '-f', key]);
       copyFileSync(`${lab.key}.pub`, `${key}.pub`);
-      const config = (only: string) => `Host lab-a\n  HostName 127.0.0.1\n  Port ${portA}\n  User root\n  IdentityFile ${key}\n${only}`;
+      const config = (only: string, file = true) => `Host lab-a\n  HostName 127.0.0.1\n  Port ${portA}\n  User root\n${file ? `  IdentityFile ${key}\n` : ''}${only}`;
       const pb = playbook('eth1');
-      const refused = await teqlctl(['play', '-i', inventory('lab-a', {}), pb, '--check'], envFor(home({ config: config(''), knownHosts: labKnownHosts() }), { SSH_AUTH_SOCK: sock }));
+      // No file named: the agent's keys in its order, the lab's seventh, past MaxAuthTries.
+      const refused = await teqlctl(['play', '-i', inventory('lab-a', {}), pb, '--check'], envFor(home({ config: config('', false), knownHosts: labKnownHosts() }), { SSH_AUTH_SOCK: sock }));
       expect(refused.code, refused.stdout + refused.stderr).toBe(3);
       expect(refused.stdout + refused.stderr).toMatch(/authentication as root to lab-a \(root@127\.0\.0\.1:\d+\) failed: the server hung up after too many keys \(its MaxAuthTries\) \(offered: ssh-agent\).*\(hint: set IdentitiesOnly yes for this host/);
+      // The file named, without IdentitiesOnly: the agent's key of that file is offered first, as
+      // ssh's pubkey_prepare orders them (until 2026-12-06 the agent's keys went in its own order:
+      // refused; a review).
+      const named = await teqlctl(['play', '-i', inventory('lab-a', {}), pb, '--check'], envFor(home({ config: config(''), knownHosts: labKnownHosts() }), { SSH_AUTH_SOCK: sock }));
+      expect(named.code, named.stdout + named.stderr).toBe(0);
       const only = await teqlctl(['play', '-i', inventory('lab-a', {}), pb, '--check'], envFor(home({ config: config('  IdentitiesOnly yes\n'), knownHosts: labKnownHosts() }), { SSH_AUTH_SOCK: sock }));
       expect(only.code, only.stdout + only.stderr).toBe(0);
       // The same from the inventory, as an Ansible user writes it.
