@@ -3,6 +3,10 @@
 // IdentityFile, which accumulates. Match blocks and Include are not followed: unfollowedSettings names
 // them, and what else ssh would do that this reader cannot, so that a run refuses instead of ignoring.
 
+import { argvSplit } from '../load/ssh-words.js';
+
+export { argvSplit };
+
 export interface SshConfigOption {
   /** Keyword in lower case. */
   key: string;
@@ -36,36 +40,6 @@ export interface SshConfigBlock {
  */
 export function splitWords(text: string): string[] {
   return argvSplit(text).words;
-}
-
-/** argv_split's words, and whether a quote was left open (ssh: "Invalid quotes", the file refused). */
-export function argvSplit(text: string): { words: string[]; unclosed: boolean } {
-  const words: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === ' ' || c === '\t') {
-      i++;
-      continue;
-    }
-    if (c === '#') break;
-    let word = '';
-    let quote = '';
-    for (; i < text.length; i++) {
-      const ch = text[i]!;
-      const next = text[i + 1];
-      if (ch === '\\') {
-        if (next === "'" || next === '"' || next === '\\' || (quote === '' && next === ' ')) word += text[++i];
-        else word += ch;
-      } else if (quote === '' && (ch === ' ' || ch === '\t')) break;
-      else if (quote === '' && (ch === '"' || ch === "'")) quote = ch;
-      else if (quote !== '' && ch === quote) quote = '';
-      else word += ch;
-    }
-    if (quote !== '') return { words: [...words, word], unclosed: true };
-    words.push(word);
-  }
-  return { words, unclosed: false };
 }
 
 export function parseSshConfig(text: string, file: string): SshConfigBlock[] {

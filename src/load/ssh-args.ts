@@ -1,6 +1,7 @@
 // ansible_ssh_common_args / ansible_ssh_extra_args: the ssh options teqlctl can carry out itself.
 // Anything else in them is refused, not dropped: `-o ProxyCommand=...` ignored would connect to
 // another machine than Ansible does. Pure: text in, settings or the reason out.
+import { argvSplit } from './ssh-words.js';
 import { parseProxyJump } from './proxy-jump.js';
 import { sshPort, tcpServicePort } from './tcp-services.js';
 import { shellWords } from './shell-words.js';
@@ -62,7 +63,15 @@ export function readSshArgs(text: string, into: SshArgSettings): SshArgsResult {
 function option(line: string, into: SshArgSettings): SshArgsResult {
   const m = /^([A-Za-z]+)\s*(?:=\s*|\s+)(.+)$/.exec(line.trim());
   if (!m) return { ok: false, why: `-o ${JSON.stringify(line)} is not Keyword=value`, hint: 'e.g. -o ProxyJump=admin@bastion' };
-  return set(m[1]!.toLowerCase(), m[2]!.trim(), into, m[1]!);
+  const key = m[1]!.toLowerCase();
+  // ProxyJump and ProxyCommand: ssh reads the rest of the line as written (quotes kept).
+  if (key === 'proxyjump' || key === 'proxycommand') return set(key, m[2]!.trim(), into, m[1]!);
+  // Any other: read as a config line, its quotes taken off (`-o User="admin"`, as Ansible writes
+  // it, is admin; they were kept, a review), and one word, as ssh 9.2 says.
+  const { words, unclosed } = argvSplit(m[2]!);
+  if (unclosed) return { ok: false, why: `-o ${JSON.stringify(line)}: a quote that does not close (ssh says "invalid quotes")`, hint: 'close the quote' };
+  if (words.length !== 1) return { ok: false, why: `-o ${JSON.stringify(line)}: ${words.length === 0 ? 'no value' : 'more than one value (ssh says "extra arguments at end of line")'}`, hint: 'quote a value with spaces: -o \'IdentityFile="/keys/my key"\'' };
+  return set(key, words[0]!, into, m[1]!);
 }
 
 function set(key: string, value: string, into: SshArgSettings, written = key): SshArgsResult {

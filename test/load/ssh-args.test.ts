@@ -24,6 +24,14 @@ describe('shellWords: as Python shlex.split, which Ansible uses', () => {
 });
 
 describe('readSshArgs: the ssh options teqlctl maps', () => {
+  it('takes the quotes off an -o value as ssh reads a config line (-o User="admin", as Ansible writes it; they were kept, a review)', () => {
+    expect(read(`-o 'User="admin"' -o 'IdentityFile="/keys/a b"' -o 'Port="2200"'`)).toEqual({ user: 'admin', identityFiles: ['/keys/a b'], port: 2200 });
+    // ProxyJump is read as written, quotes and all: ssh says "Invalid ProxyJump" there too.
+    expect(read(`-o "ProxyJump='op@b:22'"`)).toMatchObject({ ok: false });
+    expect(read(`-o 'User="admin'`)).toMatchObject({ ok: false, why: expect.stringContaining('a quote that does not close (ssh says "invalid quotes")') });
+    expect(read(`-o 'IdentityFile=/keys/a b'`)).toMatchObject({ ok: false, why: expect.stringContaining('more than one value (ssh says "extra arguments at end of line")') });
+  });
+
   it('maps -o ProxyJump=, -J, -o Port=, -o User=, -i, -o IdentityFile=, -F, in each written form', () => {
     expect(read('-o ProxyJump=admin@bastion:2222 -o Port=2201 -oUser=op -i ~/k1 -o "IdentityFile ~/k2" -F cfg')).toEqual({
       proxyJump: 'admin@bastion:2222', port: 2201, user: 'op', identityFiles: ['~/k1', '~/k2'], configFile: 'cfg',
