@@ -4,7 +4,8 @@
 // an empty answer.
 import { connectWithExtraVars, limitErrorPos, limitTermsAt, loadInventory, matchTerms, PatternError, refuseMissingKnownHosts } from '../load/index.js';
 import { extraVarsLayer } from '../load/extra-vars.js';
-import { refuseConfigConnection } from '../load/ansible-config-connection.js';
+import { refuseConfigConnection, refuseHashMerge } from '../load/ansible-config-connection.js';
+import { ansibleConfigNotes } from '../load/ansible-config.js';
 import { homedir } from 'node:os';
 import { hostProblems } from '../load/inventory.js';
 import { Problems } from '../load/problems.js';
@@ -60,11 +61,15 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
   if (unread) warnOnce(terminalText(`note: ${unread}`));
   // What the inventory holds and no host reads (a host_vars typo, a skipped hosts.ini): said, as play says it.
   for (const note of notes ?? []) warnOnce(terminalText(`note: ${note}`));
+  // ansible.cfg and ANSIBLE_* said as play says them (ANSIBLE_PLAYBOOK_DIR: Ansible's --playbook-dir
+  // for these commands, not read here); they were said by play alone (a review).
+  for (const note of ansibleConfigNotes(process.env, process.cwd(), homedir())) warnOnce(terminalText(`note: ${note}`));
   const names = flags.limit ? limitedHosts(flags.limit, inventory) : [...inventory.hosts.keys()];
   // Only the problems of the hosts reached: a --limit past a shared inventory's broken host works, as in Ansible.
   const problems = new Problems();
   hostProblems(deferred, names, problems);
   refuseConfigConnection({ env: process.env, cwd: process.cwd(), home: homedir(), hosts: new Map(names.map((h) => [h, layers.get(h)!])), extra }, problems);
+  refuseHashMerge({ env: process.env, cwd: process.cwd(), home: homedir() }, [...names.map((h) => layers.get(h)!), extra], problems);
   problems.throwIfAny();
   refuseMissingKnownHosts(inventory, names);
   return Promise.all(
