@@ -45,7 +45,11 @@ export function routerDefaults(typed: string, resolved: Target | undefined, env:
   if (resolved.user !== (bare?.user ?? env.localUser)) fromConfig.push(`User ${resolved.user}`);
   const named = resolved.defaultIdentities ? undefined : resolved.identityFiles[0];
   if (named !== undefined) fromConfig.push(`IdentityFile ${tildify(named, env.home)}`);
-  const key = named ?? resolved.identityFiles[0] ?? firstDefaultKey();
+  // IdentityFile none: no key file, not the defaults either (the agent's keys alone, as ssh); a
+  // default key was offered as the router's key (a review).
+  const none = !resolved.defaultIdentities && resolved.identityFiles.length === 0;
+  if (none) fromConfig.push('IdentityFile none');
+  const key = none ? undefined : named ?? resolved.identityFiles[0] ?? firstDefaultKey();
   const notCarried = resolved.jumps.length > 0 ? [`ProxyJump ${resolved.jumps.map((j) => `${j.user}@${j.host}:${j.port}`).join(',')}`] : [];
   return { host: resolved.host, port: resolved.port, user: resolved.user, keyFile: key ? tildify(key, env.home) : '', become: resolved.user !== 'root', fromConfig, notCarried };
 }

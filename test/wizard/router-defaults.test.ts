@@ -44,6 +44,11 @@ describe('router defaults from ssh_config, as play resolves the name', () => {
     expect(d).toEqual({ host: '192.0.2.10', port: 2222, user: 'root', keyFile: '~/.ssh/routers', become: false, fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User root', 'IdentityFile ~/.ssh/routers'], notCarried: [] });
   });
 
+  it('IdentityFile none: no key file is offered, not a default key either (the agent alone, as ssh; a review)', () => {
+    const d = defaults('edge-n', 'Host edge-n\n HostName 192.0.2.11\n IdentityFile none\n');
+    expect(d).toMatchObject({ host: '192.0.2.11', keyFile: '', fromConfig: ['HostName 192.0.2.11', 'IdentityFile none'] });
+  });
+
   it('takes the first value obtained for each setting, global lines first; the first IdentityFile is the key', () => {
     // The global `User admin` comes before any Host block, so it wins for every host.
     expect(defaults('edge-a', CONFIG)).toEqual({
