@@ -15,8 +15,15 @@ export interface FileKey {
   blob?: Buffer;
 }
 
-/** The keys to offer, in ssh's order: `agentKeys` of files named, the other `agentKeys`, then `files` the agent does not hold. */
-export function sshKeyOrder(agentKeys: readonly ParsedKey[], files: readonly FileKey[], identitiesOnly: boolean): ParsedKey[] {
+/** How long the agent may take to list its keys: past it, the files alone (a hung agent held the login). */
+export const AGENT_LIST_MS = 5_000;
+
+/**
+ * The keys to offer, in ssh's order: `agentKeys` of files named, the other `agentKeys`, then `files`
+ * the agent does not hold; `fallback` maps an agent's key to its file's ready key, to sign with
+ * should the agent fail.
+ */
+export function sshKeyOrder(agentKeys: readonly ParsedKey[], files: readonly FileKey[], identitiesOnly: boolean, fallback = new Map<ParsedKey, ParsedKey>()): ParsedKey[] {
   const taken = new Set<FileKey>();
   const named: ParsedKey[] = [];
   const others: ParsedKey[] = [];
@@ -25,6 +32,7 @@ export function sshKeyOrder(agentKeys: readonly ParsedKey[], files: readonly Fil
     const file = files.find((f) => !taken.has(f) && f.blob?.equals(blob) === true);
     // A file the agent holds is offered as the agent's key, which the agent signs with (id->agent_fd).
     if (file) taken.add(file);
+    if (file?.key) fallback.set(k, file.key);
     if (file) named.push(k);
     else if (!identitiesOnly) others.push(k);
   }
@@ -33,37 +41,56 @@ export function sshKeyOrder(agentKeys: readonly ParsedKey[], files: readonly Fil
 }
 
 /** An agent on `socket` that lists its keys and the ready files in ssh's order, and signs with each where it is. */
-export function orderedAgent(socket: string, files: readonly FileKey[], identitiesOnly: boolean): ssh2.BaseAgent {
-  return new OrderedAgent(socket, files, identitiesOnly);
+export function orderedAgent(socket: string, files: readonly FileKey[], identitiesOnly: boolean, listMs = AGENT_LIST_MS): ssh2.BaseAgent {
+  return new OrderedAgent(socket, files, identitiesOnly, listMs);
 }
 
 class OrderedAgent extends ssh2.OpenSSHAgent {
+  /** The agent's keys that are a ready file's: signed from the file when the agent fails to. */
+  private readonly fallback = new Map<ParsedKey, ParsedKey>();
+
   constructor(
     socket: string,
     private readonly files: readonly FileKey[],
     private readonly identitiesOnly: boolean,
+    private readonly listMs: number,
   ) {
     super(socket);
   }
 
   override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
-    super.getIdentities((err, keys) => {
-      // An agent that does not answer: the files alone, as ssh goes on without it (ssh2 would
-      // otherwise drop the whole method, the files with it).
-      const listed = err ? [] : ((keys as ParsedKey[] | undefined) ?? []);
-      cb(undefined, sshKeyOrder(listed, this.files, this.identitiesOnly));
-    });
+    let done = false;
+    const answer = (keys: ParsedKey[]) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      cb(undefined, sshKeyOrder(keys, this.files, this.identitiesOnly, this.fallback));
+    };
+    // An agent that does not answer (a frozen gpg-agent, a stale forwarded socket), or answers with
+    // an error: the files alone, as ssh goes on without it (ssh2 would otherwise drop the whole
+    // method, the files with it; a hung one held the login until the handshake timed out, a review).
+    const timer = setTimeout(() => answer([]), this.listMs);
+    super.getIdentities((err, keys) => answer(err ? [] : ((keys as ParsedKey[] | undefined) ?? [])));
   }
 
   override sign(pubKey: ParsedKey | Buffer | string, data: Buffer, options?: SigningRequestOptions | SignCallback, cb?: SignCallback): boolean {
     const done = typeof options === 'function' ? options : cb;
+    const opts = typeof options === 'object' ? options : undefined;
     const own = this.files.find((f) => f.key !== undefined && f.key === pubKey)?.key;
-    if (!own) return typeof options === 'function' ? super.sign(pubKey, data, options) : super.sign(pubKey, data, options, cb);
-    // A key file the agent does not hold: signed here, as ssh2's publickey method signs it.
-    const hash = typeof options === 'object' ? (options as { hash?: string }).hash : undefined;
-    const signature = own.sign(data, hash);
-    if (signature instanceof Error) done?.(signature);
-    else done?.(undefined, signature);
-    return true;
+    if (own) return signHere(own, data, opts, done);
+    // The agent's key of a ready file: should the agent fail to sign (a confirmation refused, the
+    // agent gone mid-login), the file signs, as ssh would go on to it; node-ssh ends the whole login
+    // at the first error (a review).
+    const file = typeof pubKey === 'object' && !Buffer.isBuffer(pubKey) ? this.fallback.get(pubKey) : undefined;
+    const answer: SignCallback = (err, signature) => (err && file ? signHere(file, data, opts, done) : done?.(err, signature));
+    return opts ? super.sign(pubKey, data, opts, answer) : super.sign(pubKey, data, answer);
   }
+}
+
+/** Signs with a key teqlctl holds, as ssh2's publickey method signs with it. */
+function signHere(key: ParsedKey, data: Buffer, options: SigningRequestOptions | undefined, done: SignCallback | undefined): boolean {
+  const signature = key.sign(data, (options as { hash?: string } | undefined)?.hash);
+  if (signature instanceof Error) done?.(signature);
+  else done?.(undefined, signature);
+  return true;
 }
