@@ -116,11 +116,13 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   let outputGone: string | undefined;
   const offLost = onOutputLost((stream, err) => {
     if (outputGone !== undefined) return;
+    // After a signal (a closed terminal: SIGHUP, then EIO) the run keeps the signal's code.
+    if (interrupted) return log.note(`${lostWords(stream, err)}, after the run was interrupted`);
     outputGone = lostWords(stream, err);
     log.note(`${outputGone}: the run stops as for a signal`);
-    if (interrupted) return;
     interrupted = true;
-    (stream === 'stdout' ? process.stderr : process.stdout).write(terminalText(signalMessage(`teqlctl: ${outputGone}`, phase)) + '\n');
+    // Said on stdout only where stdout is not the JSON document's alone.
+    if (stream === 'stdout' || !flags.json) (stream === 'stdout' ? process.stderr : process.stdout).write(terminalText(signalMessage(`teqlctl: ${outputGone}`, phase)) + '\n');
     stop.abort();
   });
   let early: Map<string, Promise<Transport>> | undefined;

@@ -53,7 +53,8 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
     // was shown as an armed timer then (a review). Said as the revert it is.
     const armed = v.runs.filter((r) => r.armed && r.state !== 'reverting');
     const reverting = v.runs.filter((r) => r.armed && r.state === 'reverting');
-    lines.push(`${host}: ${armed.length ? `DEAD-MAN ARMED for run ${armed.map((r) => r.id).join(', ')}` : reverting.length ? `DEAD-MAN REVERTING run ${reverting.map((r) => r.id).join(', ')}` : 'no timer armed'}; ${v.lock ? `locked by run ${v.lock.run} of ${v.lock.owner} since ${v.lock.started}${v.lock.alive ? '' : ' (holder gone)'}` : 'not locked'}`);
+    const dead = [...(armed.length ? [`DEAD-MAN ARMED for run ${armed.map((r) => r.id).join(', ')}`] : []), ...(reverting.length ? [`DEAD-MAN REVERTING run ${reverting.map((r) => r.id).join(', ')}`] : [])];
+    lines.push(`${host}: ${dead.length ? dead.join('; ') : 'no timer armed'}; ${v.lock ? `locked by run ${v.lock.run} of ${v.lock.owner} since ${v.lock.started}${v.lock.alive ? '' : ' (holder gone)'}` : 'not locked'}`);
     if (v.runs.length === 0) lines.push('  no teqlctl run recorded');
     for (const r of v.runs) {
       // A run confirmed on this router and rolled back because another host failed (a partial

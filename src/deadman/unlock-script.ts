@@ -42,6 +42,6 @@ ${freeCheckedLock()}
 function freeCheckedLock(): string {
   return `tq_fr=${LOCK_DIR}.unlock.$$; rm -rf $tq_fr
 mv ${LOCK_DIR} $tq_fr 2>/dev/null || { echo "unlock: no lock (freed meanwhile)"; exit 0; }
-if [ "$(cat $tq_fr/owner 2>/dev/null)" != "$tq_ow" ]; then [ -e ${LOCK_DIR} ] || mv $tq_fr ${LOCK_DIR}; echo "unlock: refused: the lock changed hands while it was checked (now: $(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)); run unlock again"; exit 8; fi
+if [ "$(cat $tq_fr/owner 2>/dev/null)" != "$tq_ow" ]; then [ -e ${LOCK_DIR} ] || mv $tq_fr ${LOCK_DIR}; tq_nr=$(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null); echo "unlock: refused: the lock changed hands while it was checked (now: \${tq_nr:-a run taking it this very moment}); run unlock again"; exit 8; fi
 rm -rf $tq_fr && echo "unlock: removed the lock of run $r$earlier"`;
 }

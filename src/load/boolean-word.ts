@@ -1,11 +1,14 @@
 // `yes`, `no`, `on`, `off` written plain in a YAML file: booleans to Ansible (YAML 1.1), text to
 // teqlctl (YAML 1.2). Where teqlctl needs a boolean it refuses the text; compared (`tune == true`,
 // `dis == 'off'`) or printed (`"{{ tune }}"`) it went on with its own reading and chose another
-// branch or value than Ansible would, without a word (a review). Refused there, naming the variable.
+// branch or value than Ansible would, without a word (a review). Refused there, naming the variable;
+// reached through a key or an index (`opts.tune`, `lst[0]`) or a filter that keeps it text
+// (`tune | default(false)`, `tune | string`) too (a second review).
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import { ExprError } from './expr-error.js';
 import type { Expr } from './expr-parse.js';
 
-/** A variable whose value was written as a plain YAML 1.1 boolean word. */
+/** A value written as a plain YAML 1.1 boolean word. */
 export interface BooleanWord {
   word: string;
   /** Ansible's reading. */
@@ -13,6 +16,12 @@ export interface BooleanWord {
   /** Where it was written: file:line:col. */
   at: string;
 }
+
+/** A variable's values written as such words, by their path inside it ('' the value itself, `.key`, `[0]`). */
+export type BooleanWords = Map<string, { word: string; value: boolean }>;
+
+/** Finds the word at `path` of variable `name`, when there is one. */
+export type FindBooleanWord = (name: string, path: string) => BooleanWord | undefined;
 
 const WORDS = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
@@ -22,13 +31,50 @@ export function booleanWordOf(source: unknown): boolean | undefined {
   return /^(?:yes|on)$/i.test(source);
 }
 
-/** Refuses `e` when it is a variable written as such a word; `use`: "compared", "printed". */
-export function refuseBooleanWord(e: Expr, find: ((name: string) => BooleanWord | undefined) | undefined, use: string): void {
-  if (e.kind !== 'var' || !find) return;
-  const w = find(e.name);
-  if (!w) return;
-  throw new ExprError(
-    `'${e.name}' is written \`${w.word}\` (at ${w.at}): Ansible (YAML 1.1) reads it as the boolean ${w.value}, teqlctl (YAML 1.2) as the text '${w.word}', and ${use} the two differ`,
-    `write ${w.value} where it is set if it is a switch (or quote it, '${w.word}', if it is text), or convert it here with ${e.name} | bool`,
-  );
+/** The plain boolean words of a YAML value node, by path (aliases are not followed). */
+export function booleanWordsIn(node: unknown, path = '', out: BooleanWords = new Map()): BooleanWords {
+  if (isScalar(node)) {
+    const value = node.type === 'PLAIN' && node.tag === undefined ? booleanWordOf(node.source) : undefined;
+    if (value !== undefined) out.set(path, { word: String(node.source), value });
+  } else if (isMap(node)) {
+    for (const p of node.items) if (isPair(p) && isScalar(p.key)) booleanWordsIn(p.value, `${path}.${String(p.key.value)}`, out);
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => booleanWordsIn(item, `${path}[${i}]`, out));
+  }
+  return out;
+}
+
+/** The variable and path `e` reads, through keys, literal indexes and filters that keep the text. */
+function reached(e: Expr): Array<{ name: string; path: string }> {
+  switch (e.kind) {
+    case 'var':
+      return [{ name: e.name, path: '' }];
+    case 'attr':
+      return reached(e.target).map((r) => ({ ...r, path: `${r.path}.${e.name}` }));
+    case 'index': {
+      const key = e.index.kind === 'literal' ? e.index.value : undefined;
+      if (typeof key !== 'string' && typeof key !== 'number') return [];
+      return reached(e.target).map((r) => ({ ...r, path: typeof key === 'number' ? `${r.path}[${key}]` : `${r.path}.${key}` }));
+    }
+    case 'filter':
+      // `| bool` reads the word as Ansible does, `| int` refuses it: the others keep it text.
+      if (e.name === 'bool' || e.name === 'int') return [];
+      return [...reached(e.target), ...(e.name === 'default' || e.name === 'd' ? e.args.slice(0, 1).flatMap(reached) : [])];
+    default:
+      return [];
+  }
+}
+
+/** Refuses `e` when it reads a value written as such a word; `use`: "compared", "printed". */
+export function refuseBooleanWord(e: Expr, find: FindBooleanWord | undefined, use: string): void {
+  if (!find) return;
+  for (const { name, path } of reached(e)) {
+    const w = find(name, path);
+    if (!w) continue;
+    const shownName = `${name}${path}`;
+    throw new ExprError(
+      `'${shownName}' is written \`${w.word}\` (at ${w.at}): Ansible (YAML 1.1) reads it as the boolean ${w.value}, teqlctl (YAML 1.2) as the text '${w.word}', and ${use} the two differ`,
+      `write ${w.value} where it is set if it is a switch (or quote it, '${w.word}', if it is text), or convert it here with ${shownName} | bool`,
+    );
+  }
 }

@@ -17,8 +17,8 @@ export interface Scope {
   spend?(steps: number): void;
   /** A variable's value as set, its templates not rendered; undefined when it is not set. */
   rawValue?(name: string): { value: unknown } | undefined;
-  /** The variable was written as a plain yes/no/on/off (boolean-word.ts); undefined otherwise. */
-  booleanWord?(name: string): BooleanWord | undefined;
+  /** The value at `path` of the variable was written as a plain yes/no/on/off (boolean-word.ts). */
+  booleanWord?(name: string, path: string): BooleanWord | undefined;
 }
 
 /** A value that is not there, carried until something (default, is defined) decides what it means. */

@@ -6,7 +6,7 @@ import type { RunBudget } from './budget.js';
 import type { Lookup, Scope } from './expr-eval.js';
 import { hasTemplateDeep, renderDeep } from './template.js';
 import { containsOmit } from './omit.js';
-import type { BooleanWord } from './boolean-word.js';
+import type { BooleanWord, BooleanWords } from './boolean-word.js';
 
 export interface VarOrigin {
   pos: SourcePos;
@@ -14,8 +14,8 @@ export interface VarOrigin {
   where: string;
   /** For `item`: the variables the loop read. */
   via?: string[];
-  /** Written as a plain yes/no/on/off in YAML: Ansible's boolean (boolean-word.ts). */
-  booleanWord?: { word: string; value: boolean };
+  /** Its values written as a plain yes/no/on/off in YAML, by path: Ansible's booleans (boolean-word.ts). */
+  booleanWords?: BooleanWords;
 }
 
 /** Variables plus where each was set; later layers override earlier ones. */
@@ -86,9 +86,10 @@ export class VarScope implements Scope {
     return this.find(name)?.origin;
   }
 
-  booleanWord(name: string): BooleanWord | undefined {
+  booleanWord(name: string, path: string): BooleanWord | undefined {
     const o = this.origin(name);
-    return o?.booleanWord && { ...o.booleanWord, at: formatPos(o.pos) };
+    const w = o?.booleanWords?.get(path);
+    return w && { ...w, at: formatPos(o!.pos) };
   }
 
   lookup(name: string, allowOmit = false): Lookup {

@@ -70,6 +70,7 @@ function option(line: string, into: SshArgSettings): SshArgsResult {
   // it, is admin; they were kept, a review), and one word, as ssh 9.2 says.
   const { words, unclosed } = argvSplit(m[2]!);
   if (unclosed) return { ok: false, why: `-o ${JSON.stringify(line)}: a quote that does not close (ssh says "invalid quotes")`, hint: 'close the quote' };
+  if (words.length === 1 && words[0] === '') return { ok: false, why: `-o ${JSON.stringify(line)}: an empty value (ssh says "missing argument")`, hint: 'give the value, or leave the option out' };
   if (words.length !== 1) return { ok: false, why: `-o ${JSON.stringify(line)}: ${words.length === 0 ? 'no value' : 'more than one value (ssh says "extra arguments at end of line")'}`, hint: 'quote a value with spaces: -o \'IdentityFile="/keys/my key"\'' };
   return set(key, words[0]!, into, m[1]!);
 }

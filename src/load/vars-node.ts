@@ -1,6 +1,6 @@
 // A YAML mapping of variables (inventory vars, group_vars/host_vars files, play vars) read into a layer.
-import { isMap, isScalar } from 'yaml';
-import { booleanWordOf } from './boolean-word.js';
+import { isMap } from 'yaml';
+import { booleanWordsIn } from './boolean-word.js';
 import { refuseReservedVars, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import type { Problems } from './problems.js';
 import { emptyLayer, type VarLayer } from './scope.js';
@@ -30,11 +30,7 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
   // toJS resolves YAML merge keys (<<); the pairs give each variable its position.
   const values = toJS(y, n) as Record<string, unknown>;
   const keyPos = new Map(n.items.map((p) => [keyText(p.key), posOf(y, p.key as never)]));
-  const words = new Map(n.items.flatMap((p) => {
-    const v = p.value;
-    const value = isScalar(v) && v.type === 'PLAIN' && v.tag === undefined ? booleanWordOf(v.source) : undefined;
-    return value === undefined ? [] : [[keyText(p.key), { word: String((v as { source: unknown }).source), value }] as const];
-  }));
+  const words = new Map(n.items.map((p) => [keyText(p.key), booleanWordsIn(p.value)] as const));
   const mergePos = keyPos.get('<<') ?? posOf(y, n);
   for (const [name, value] of Object.entries(values)) {
     const pos = keyPos.get(name) ?? mergePos;
@@ -43,8 +39,8 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
       continue;
     }
     layer.values[name] = value;
-    const word = keyPos.has(name) ? words.get(name) : undefined;
-    layer.origins.set(name, { pos, where, ...(word ? { booleanWord: word } : {}) });
+    const found = keyPos.has(name) ? words.get(name) : undefined;
+    layer.origins.set(name, { pos, where, ...(found && found.size > 0 ? { booleanWords: found } : {}) });
   }
   if (ansibleVars === 'here') refuseUnknownAnsibleVars(layer, problems, allowed);
   // Reserved names here all the same, as the INI reader does: teqlctl's own values (groups,

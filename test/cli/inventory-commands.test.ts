@@ -89,7 +89,7 @@ describe('status', () => {
     const line = runLine('r1', 'reverting').replace('armed=0', 'armed=1');
     expect(line).toContain('armed=1');
     const { hosts } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(line + runLine('r2', 'pending').replace('armed=0', 'armed=1')) }) }]);
-    expect(formatStatus(hosts)).toBe("router_a: DEAD-MAN ARMED for run r2; not locked\n  run r1  started 2026-01-01T00:00:00Z  reverting (its dead-man's revert is running now)\n  run r2  started 2026-01-01T00:00:00Z  pending (timer armed)\n");
+    expect(formatStatus(hosts)).toBe("router_a: DEAD-MAN ARMED for run r2; DEAD-MAN REVERTING run r1; not locked\n  run r1  started 2026-01-01T00:00:00Z  reverting (its dead-man's revert is running now)\n  run r2  started 2026-01-01T00:00:00Z  pending (timer armed)\n");
     const { hosts: alone } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(line) }) }]);
     expect(formatStatus(alone)).toMatch(/^router_a: DEAD-MAN REVERTING run r1; not locked\n/);
   });

@@ -188,6 +188,10 @@ describe('unlock', () => {
     expect([handedOver.status, handedOver.stdout]).toEqual([8, 'unlock: refused: the lock changed hands while it was checked (now: r2); run unlock again\n']);
     expect(readFileSync(join(lock, 'owner'), 'utf8')).toBe('run=r2\npid=1\n');
     expect(readdirSync(root).sort()).toEqual(['boot-id', 'lock', 'runs']);
+    // Taken by a run that has not written its owner yet (mkdir, then its owner): said as such.
+    writeFileSync(join(lock, 'owner'), deadOwner);
+    const taking = spawnSync('/bin/dash', ['-c', script(`mv() { [ "$1" != ${lock} ] || : > ${lock}/owner; command mv "$@"; }\n`)], { encoding: 'utf8' });
+    expect([taking.status, taking.stdout]).toEqual([8, 'unlock: refused: the lock changed hands while it was checked (now: a run taking it this very moment); run unlock again\n']);
     // Unchanged, it is removed, and nothing is left beside it.
     writeFileSync(join(lock, 'owner'), deadOwner);
     const removed = spawnSync('/bin/dash', ['-c', script('')], { encoding: 'utf8' });

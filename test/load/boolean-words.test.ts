@@ -32,6 +32,19 @@ describe('plain YAML 1.1 boolean words', () => {
     expect(sysctls('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: (word | bool) == false\n')).toEqual(['30']);
   });
 
+  it('through a key, a literal index, or a filter that keeps the text, as Ansible reads the boolean inside (a review)', () => {
+    const inv = INVENTORY + "      opts: { tune: yes, keep: 'on' }\n      lst: [on, x]\n";
+    const task = (when: string) => `    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: ${when}\n`;
+    expect(problems(task('opts.tune == true'), inv)[0]).toContain("'opts.tune' is written `yes`");
+    expect(problems(task("opts['tune'] == true"), inv)[0]).toContain("'opts.tune' is written `yes`");
+    expect(problems(task("lst[0] == 'on'"), inv)[0]).toContain("'lst[0]' is written `on`");
+    expect(problems(task("(tune | default(false)) == 'yes'"), inv)[0]).toContain("'tune' is written `yes`");
+    expect(problems(task("(tune | string) == 'yes'"), inv)[0]).toContain("'tune' is written `yes`");
+    expect(problems(task("(other | default(tune)) == 'yes'"), inv)[0]).toContain("'tune' is written `yes`");
+    // What is text to both, or read as a boolean by both, is not refused.
+    expect(errorsOf(load(task("opts.keep == 'on' and lst[1] == 'x' and (opts.tune | bool)"), inv))).toEqual([]);
+  });
+
   it('through another variable, the refusal names the word where it was written', () => {
     const inv = INVENTORY + '      again: "{{ tune }}"\n';
     expect(problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: again == true\n', inv)[0]).toContain("'tune' is written `yes`");

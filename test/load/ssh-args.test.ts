@@ -29,6 +29,7 @@ describe('readSshArgs: the ssh options teqlctl maps', () => {
     // ProxyJump is read as written, quotes and all: ssh says "Invalid ProxyJump" there too.
     expect(read(`-o "ProxyJump='op@b:22'"`)).toMatchObject({ ok: false });
     expect(read(`-o 'User="admin'`)).toMatchObject({ ok: false, why: expect.stringContaining('a quote that does not close (ssh says "invalid quotes")') });
+    expect(read(`-o "User=''"`)).toMatchObject({ ok: false, why: expect.stringContaining('an empty value (ssh says "missing argument")') });
     expect(read(`-o 'IdentityFile=/keys/a b'`)).toMatchObject({ ok: false, why: expect.stringContaining('more than one value (ssh says "extra arguments at end of line")') });
   });
 
