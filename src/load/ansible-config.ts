@@ -4,9 +4,10 @@
 // neither; a remote_user or become set there would otherwise be dropped without a word. Said in a
 // note, with the inventory variable that does the same where there is one; one that changes how
 // Ansible connects is refused besides, unless the hosts override it (ansible-config-connection.ts).
-import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { SourcePos } from '../errors.js';
+import { configFile, configRead } from './ansible-cfg-read.js';
+import { readIgnoreEntries, READ_IGNORE_VARIABLES } from './inventory-ignore.js';
+
+export { configEntries, configFile, configKeys, configRead, type ConfigEntry } from './ansible-cfg-read.js';
 
 const AS_VARIABLE: Record<string, string> = {
   remote_user: 'ansible_user',
@@ -22,107 +23,22 @@ const AS_VARIABLE: Record<string, string> = {
 };
 
 /**
- * The config file Ansible would use (its find_ini_config_file): $ANSIBLE_CONFIG with `~` and
- * $VARS expanded, relative to the current folder, a folder meaning its ansible.cfg; then
- * ./ansible.cfg unless the current folder is world-writable (Ansible skips it there, warning);
- * ~/.ansible.cfg; the system one. The first that exists and is readable. Until 2026-12-06 a folder
- * in ANSIBLE_CONFIG, a `~` in it, or a world-writable folder's file made teqlctl look at another
- * file than Ansible (a review).
+ * Every key and ANSIBLE_* variable that teqlctl does not read, all of them: a list cut after eight
+ * hid a forks or a timeout (a review). The inventory ignore settings, which it follows as Ansible
+ * does (inventory-ignore.ts), are not among them.
  */
-export function configFile(env: NodeJS.ProcessEnv, cwd: string, home: string, system: string): { path: string; text: string } | undefined {
-  const fromEnv = env.ANSIBLE_CONFIG === undefined ? undefined : expandedPath(env.ANSIBLE_CONFIG, env, cwd, home);
-  const places = [fromEnv && isFolder(fromEnv) ? join(fromEnv, 'ansible.cfg') : fromEnv, worldWritable(cwd) ? undefined : join(cwd, 'ansible.cfg'), join(home, '.ansible.cfg'), system];
-  for (const path of places) {
-    if (!path) continue;
-    try {
-      return { path, text: readFileSync(path, 'utf8') };
-    } catch {
-      // not there (or not readable, or a folder): Ansible goes on to the next place too
-    }
-  }
-  return undefined;
-}
-
-/** Python's expanduser(expandvars(p)) made absolute (Ansible's unfrackpath): `$VAR`, `${VAR}`, then `~`. */
-function expandedPath(p: string, env: NodeJS.ProcessEnv, cwd: string, home: string): string {
-  // An unset variable stays as written, as in Python.
-  const vars = p.replace(/\$(\w+|\{([^}]*)\})/g, (all, name: string, braced?: string) => env[braced ?? name] ?? all);
-  return resolve(cwd, vars === '~' || vars.startsWith('~/') ? home + vars.slice(1) : vars);
-}
-
-function isFolder(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function worldWritable(dir: string): boolean {
-  try {
-    return (statSync(dir).mode & 0o002) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-export interface ConfigEntry {
-  section: string;
-  key: string;
-  value: string;
-  pos: SourcePos;
-}
-
-/**
- * Each key=value of an ansible.cfg, with its section and where it is, as Python's configparser
- * reads it (Ansible's: inline comments after `;` only): a line indented deeper than the option
- * before it, in the same section, continues its value (`ssh_args = -C` and, under it,
- * `-o ProxyJump=bastion`); any other line is an option of its own, indented or not (a key indented
- * under its section header is one: it was taken for a continuation of nothing, a review); a comment
- * starts a line.
- */
-export function configEntries(text: string, file: string): ConfigEntry[] {
-  const out: ConfigEntry[] = [];
-  let section = '';
-  let last: { entry: ConfigEntry; indent: number } | undefined;
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (/^\s*[#;]/.test(line) || line.trim() === '') return;
-    const indent = /^\s*/.exec(line)![0].length;
-    // A deeper line continues the option before it; any other line may be a header, indented too.
-    if (last && indent > last.indent) {
-      last.entry.value = `${last.entry.value} ${line.replace(/\s+;.*$/, '').trim()}`.trim();
-      return;
-    }
-    const header = /^\[([^\]]+)\]/.exec(line.trim());
-    if (header) {
-      section = header[1]!.trim();
-      last = undefined;
-      return;
-    }
-    const m = /^\s*([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line);
-    // configparser lowercases option names: REMOTE_USER is remote_user to Ansible (a review).
-    if (!m) return;
-    const entry = { section, key: m[1]!.toLowerCase(), value: m[2]!.replace(/\s+;.*$/, ''), pos: { file, line: i + 1, col: indent + 1 } };
-    out.push(entry);
-    last = { entry, indent };
-  });
-  return out;
-}
-
-/** The keys an ansible.cfg sets, each once (configEntries). */
-export function configKeys(text: string): string[] {
-  return [...new Set(configEntries(text, '').map((e) => e.key))];
-}
-
 export function ansibleConfigNotes(env: NodeJS.ProcessEnv, cwd: string, home: string, system = '/etc/ansible/ansible.cfg'): string[] {
   const notes: string[] = [];
   const cfg = configFile(env, cwd, home, system);
-  const keys = cfg ? configKeys(cfg.text) : [];
+  const read = cfg ? { path: cfg.path, ...configRead(cfg.text, cfg.path) } : undefined;
+  const followed = readIgnoreEntries(read, env);
+  const keys = [...new Set((read?.entries ?? []).filter((e) => !followed.includes(e)).map((e) => e.key))];
   if (cfg && keys.length > 0) {
     const mapped = keys.filter((k) => AS_VARIABLE[k]).map((k) => `${k} -> ${AS_VARIABLE[k]}`);
-    notes.push(`not read: ${cfg.path} sets ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', ...' : ''}; teqlctl reads no ansible.cfg${mapped.length > 0 ? ` (as inventory variables: ${mapped.join(', ')})` : ''}`);
+    const only = followed.length > 0 ? `teqlctl reads only its ${followed.map((e) => e.key).join(' and ')} (which files of an inventory folder to skip, as Ansible)` : 'teqlctl reads no ansible.cfg';
+    notes.push(`not read: ${cfg.path} sets ${keys.join(', ')}; ${only}${mapped.length > 0 ? ` (as inventory variables: ${mapped.join(', ')})` : ''}`);
   }
-  const vars = Object.keys(env).filter((k) => k.startsWith('ANSIBLE_') && k !== 'ANSIBLE_CONFIG' && env[k] !== undefined).sort();
-  if (vars.length > 0) notes.push(`not read: the environment sets ${vars.slice(0, 8).join(', ')}${vars.length > 8 ? ', ...' : ''}; teqlctl reads no ANSIBLE_* variable (set what they mean in the inventory)`);
+  const vars = Object.keys(env).filter((k) => k.startsWith('ANSIBLE_') && k !== 'ANSIBLE_CONFIG' && !READ_IGNORE_VARIABLES.includes(k) && env[k] !== undefined).sort();
+  if (vars.length > 0) notes.push(`not read: the environment sets ${vars.join(', ')}; teqlctl reads no ANSIBLE_* variable (set what they mean in the inventory)`);
   return notes;
 }

@@ -31,8 +31,8 @@ const OLDER_NAME: Record<string, string> = {
 // None of these reaches a shell (ssh2 takes host and user as data, paths are read locally; the become
 // user does reach one, quoted), but each is held to what it can be, so a hostile value stops here.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-const SSH_CONNECTIONS = ['ssh', 'smart', 'ansible.builtin.ssh', 'ansible.legacy.ssh'];
-const BECOME_METHODS = new Map<string, 'sudo' | 'doas'>([['sudo', 'sudo'], ['ansible.builtin.sudo', 'sudo'], ['ansible.legacy.sudo', 'sudo'], ['doas', 'doas'], ['community.general.doas', 'doas']]);
+export const SSH_CONNECTIONS = ['ssh', 'smart', 'ansible.builtin.ssh', 'ansible.legacy.ssh'];
+export const BECOME_METHODS = new Map<string, 'sudo' | 'doas'>([['sudo', 'sudo'], ['ansible.builtin.sudo', 'sudo'], ['ansible.legacy.sudo', 'sudo'], ['doas', 'doas'], ['community.general.doas', 'doas']]);
 const BECOME_USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 
 const PATH_RULE = {

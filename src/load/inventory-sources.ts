@@ -9,6 +9,9 @@ import { at1, vaultRefusal } from './file-head.js';
 import { EXPORT_HINT } from './inventory-yaml.js';
 import { isMap, parseDocument } from 'yaml';
 import { readLimited } from './yaml-guard.js';
+import { homedir } from 'node:os';
+import type { CfgPlace } from './ansible-cfg-lookup.js';
+import { DEFAULT_IGNORE, IGNORED_ALWAYS, inventoryIgnore, type IgnoreRules } from './inventory-ignore.js';
 
 export interface InventoryFile {
   file: string;
@@ -31,18 +34,16 @@ export interface InventorySources {
   skippedInventoryLike: string[];
 }
 
-// INVENTORY_IGNORE_EXTS as Ansible documents its default: REJECT_EXTS plus .orig, .ini, .cfg, .retry.
-const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
-// Ansible's IGNORED_ALWAYS: hidden files, and the variable folders that sit beside inventory files.
-const IGNORED_NAMES = /^\.|^host_vars$|^group_vars$|^vars_plugins$/;
 const YAML_EXTS = ['.yml', '.yaml', '.json'];
 
-/** Whether Ansible skips `name` inside an inventory directory. */
+/** Whether Ansible, by its default settings, skips `name` inside an inventory directory. */
 export function ignoredInDirectory(name: string): boolean {
-  return IGNORED_NAMES.test(name) || IGNORED_EXTS.some((ext) => name.endsWith(ext));
+  return DEFAULT_IGNORE.test(name);
 }
 
-export function listInventoryFiles(paths: readonly string[], problems: Problems): InventorySources {
+/** `place`: the ansible.cfg and environment whose inventory ignore settings apply (inventory-ignore.ts). */
+export function listInventoryFiles(paths: readonly string[], problems: Problems, place: CfgPlace = { env: process.env, cwd: process.cwd(), home: homedir() }): InventorySources {
+  let rules: IgnoreRules | undefined;
   const out: InventorySources = { files: [], varsDirs: [], nestedVarsDirs: [], skippedInventoryLike: [] };
   if (paths.length === 0) problems.add('no inventory given', undefined, 'give one with -i FILE (repeat -i to merge several, as ansible-playbook does)');
   for (const path of paths) {
@@ -56,10 +57,12 @@ export function listInventoryFiles(paths: readonly string[], problems: Problems)
       out.varsDirs.push(path);
       const before = out.files.length;
       const skipped: string[] = [];
-      walk(path, out.files, new Set(), 0, problems, skipped, out.nestedVarsDirs);
+      // Read with the first folder: Ansible's settings of a file-only run change nothing here.
+      rules ??= inventoryIgnore(place, problems);
+      walk(path, { files: out.files, rules, problems, skipped, nestedVars: out.nestedVarsDirs }, new Set(), 0);
       // A folder of hosts.ini only: Ansible skips it too, but "lists no hosts" alone would not say why.
       if (out.files.length === before && skipped.length > 0) {
-        problems.add(`inventory folder '${path}' holds no file teqlctl reads: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''} ${skipped.length === 1 ? 'is' : 'are'} skipped, as Ansible skips ${IGNORED_EXTS.filter((e) => e.startsWith('.')).slice(-3).join(', ')} and the like in inventory folders`, undefined, 'rename the file (hosts, hosts.yml), or give the file itself with -i');
+        problems.add(`inventory folder '${path}' holds no file teqlctl reads: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''} ${skipped.length === 1 ? 'is' : 'are'} skipped, ${rules.why}`, undefined, 'rename the file (hosts, hosts.yml), or give the file itself with -i');
       } else out.skippedInventoryLike.push(...skipped.filter((f) => f.endsWith('.ini') || f.endsWith('.cfg')));
     } else {
       out.varsDirs.push(dirname(path));
@@ -69,7 +72,16 @@ export function listInventoryFiles(paths: readonly string[], problems: Problems)
   return out;
 }
 
-function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: number, problems: Problems, skipped: string[], nestedVars: string[]): void {
+interface Walk {
+  files: InventoryFile[];
+  rules: IgnoreRules;
+  problems: Problems;
+  skipped: string[];
+  nestedVars: string[];
+}
+
+function walk(dir: string, w: Walk, seen: Set<string>, depth: number): void {
+  const { files, problems, skipped, nestedVars } = w;
   let real: string;
   let listed: string[];
   try {
@@ -89,15 +101,15 @@ function walk(dir: string, files: InventoryFile[], seen: Set<string>, depth: num
   // Python's sorted(): by code point, not by locale.
   const names = listed.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const name of names) {
-    if (ignoredInDirectory(name)) {
-      if (!IGNORED_NAMES.test(name)) skipped.push(join(dir, name));
+    if (w.rules.test(name)) {
+      if (!IGNORED_ALWAYS.test(name)) skipped.push(join(dir, name));
       else if (depth > 0 && (name === 'group_vars' || name === 'host_vars') && statOf(join(dir, name))?.isDirectory()) nestedVars.push(join(dir, name));
       continue;
     }
     const path = join(dir, name);
     const st = statOf(path);
     if (!st) problems.add(`cannot read inventory '${path}': a broken symbolic link`, undefined, 'remove it, or fix its target');
-    else if (st.isDirectory()) walk(path, files, seen, depth + 1, problems, skipped, nestedVars);
+    else if (st.isDirectory()) walk(path, w, seen, depth + 1);
     else if (!emptyYaml(path, st)) addFile(path, st, files, problems);
     if (files.length > MAX_INVENTORY_FILES) {
       problems.add(`inventory folder '${dir}' holds more than ${MAX_INVENTORY_FILES} files`, undefined, 'check that this is the folder you meant');

@@ -122,6 +122,75 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
   });
 });
 
+describe('settings a review found passed by (2026-12-06)', () => {
+  const messages = (r: { errors: { message: string }[] }) => r.errors.map((e) => e.message);
+  const BECOMES = { ansible_become: true };
+
+  it("refuses the sudo plugin's own become user, in its section or ANSIBLE_SUDO_USER (only noted, commands ran as root), unless the host sets ansible_become_user", () => {
+    const own = refused('[sudo_become_plugin]\nuser = netops\n', { r1: BECOMES });
+    expect(own.errors.map((e) => e.located)).toEqual([`${join(own.cwd, 'ansible.cfg')}:2:1: ${join(own.cwd, 'ansible.cfg')} sets user in [sudo_become_plugin] ("netops"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
+    expect(own.errors[0]!.hint).toBe('set ansible_become_user for those hosts in the inventory (or -e ansible_become_user=...), which Ansible reads over it too; or remove the setting');
+    expect(messages(refused(undefined, { r1: BECOMES }, { ANSIBLE_SUDO_USER: 'netops' }))).toEqual([expect.stringMatching(/^the environment sets ANSIBLE_SUDO_USER \("netops"\), which changes how Ansible connects to r1;/)]);
+    // The plugin's own over [privilege_escalation] and ANSIBLE_BECOME_USER, the environment over the file, as in Ansible.
+    expect(messages(refused(undefined, { r1: BECOMES }, { ANSIBLE_BECOME_USER: 'root', ANSIBLE_SUDO_USER: 'netops' }))).toEqual([expect.stringMatching(/ANSIBLE_SUDO_USER \("netops"\)/)]);
+    expect(refused('[privilege_escalation]\nbecome_user = admin\n', { r1: BECOMES }, { ANSIBLE_SUDO_USER: 'root' }).errors).toEqual([]);
+    expect(refused('[sudo_become_plugin]\nuser = netops\n', { r1: { ...BECOMES, ansible_become_user: 'netops' } }).errors).toEqual([]);
+    expect(refused('[sudo_become_plugin]\nuser = netops\n', { r1: {} }).errors).toEqual([]);
+  });
+
+  it("refuses the doas plugin's become user for the hosts that become with doas alone", () => {
+    const r = refused('[doas_become_plugin]\nuser = netops\n', { r1: BECOMES, r2: { ...BECOMES, ansible_become_method: 'doas' } });
+    expect(messages(r)).toEqual([expect.stringMatching(/sets user in \[doas_become_plugin\] \("netops"\), which changes how Ansible connects to r2;/)]);
+    expect(messages(refused(undefined, { r1: { ...BECOMES, ansible_become_method: 'community.general.doas' } }, { ANSIBLE_DOAS_USER: 'netops' }))).toEqual([expect.stringMatching(/ANSIBLE_DOAS_USER/)]);
+  });
+
+  it('refuses a become executable or flags other than Ansible\'s default, in either section or the environment: nothing teqlctl reads wins over them', () => {
+    const r = refused('[privilege_escalation]\nbecome_exe = /opt/sudo\n[sudo_become_plugin]\nflags = -H -S -n -u netops\n', { r1: BECOMES });
+    expect(messages(r)).toEqual([expect.stringMatching(/sets become_exe \("\/opt\/sudo"\)/), expect.stringMatching(/sets flags in \[sudo_become_plugin\] \("-H -S -n -u netops"\)/)]);
+    expect(r.errors[0]!.hint).toBe('remove it: teqlctl runs sudo or doas itself, with its own flags (ansible_become_exe and ansible_become_flags are refused too)');
+    for (const name of ['ANSIBLE_BECOME_EXE', 'ANSIBLE_SUDO_EXE', 'ANSIBLE_BECOME_FLAGS', 'ANSIBLE_SUDO_FLAGS']) expect(messages(refused(undefined, { r1: BECOMES }, { [name]: '-u x' })), name).toEqual([expect.stringContaining(`the environment sets ${name}`)]);
+    expect(messages(refused(undefined, { r1: { ...BECOMES, ansible_become_method: 'doas' } }, { ANSIBLE_DOAS_FLAGS: '-u netops' }))).toHaveLength(1);
+    // Ansible's defaults change nothing; where the host does not become, none matters.
+    expect(refused('[privilege_escalation]\nbecome_exe = sudo\nbecome_flags = -H  -S -n\n', { r1: BECOMES }).errors).toEqual([]);
+    expect(refused('[privilege_escalation]\nbecome_exe = /opt/sudo\n', { r1: {} }).errors).toEqual([]);
+  });
+
+  it('reads a [DEFAULT] key in every section the file has, as configparser gives it (it passed by)', () => {
+    const r = refused('[DEFAULT]\nremote_user = netops\n[defaults]\nforks = 5\n', { r1: {} });
+    expect(r.errors.map((e) => e.located)).toEqual([`${join(r.cwd, 'ansible.cfg')}:2:1: ${join(r.cwd, 'ansible.cfg')} sets remote_user in [DEFAULT] ("netops"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
+    expect(messages(refused('[DEFAULT]\nbecome = True\n[privilege_escalation]\n', { r1: {} }))).toEqual([expect.stringContaining('sets become in [DEFAULT] ("True")')]);
+    // The section's own key wins; without the section, configparser (and Ansible) reads nothing.
+    expect(refused('[DEFAULT]\nremote_user = netops\n[defaults]\nremote_user = root\n', { r1: { ansible_user: 'x' } }).errors).toEqual([]);
+    expect(refused('[DEFAULT]\nremote_user = netops\n', { r1: {} }).errors).toEqual([]);
+  });
+
+  it('a variable left empty (null) does not override the setting: Ansible drops it and takes the config\'s', () => {
+    expect(messages(refused('[defaults]\nremote_user = netops\n', { r1: { ansible_user: null } }))).toEqual([expect.stringMatching(/sets remote_user \("netops"\), which changes how Ansible connects to r1;/)]);
+    expect(messages(refused('[defaults]\nremote_port = 2222\nprivate_key_file = ~/.ssh/ops\n', { r1: { ansible_port: null, ansible_ssh_port: 22, ansible_private_key_file: null } }))).toEqual([expect.stringMatching(/sets private_key_file/)]);
+    expect(messages(refused('[defaults]\nremote_user = netops\n', { r1: { ansible_user: 'ops' } }, {}, layer({ ansible_user: null })))).toEqual([]);
+    expect(messages(refused('[privilege_escalation]\nbecome = True\n', { r1: { ansible_become: null } }))).toEqual([expect.stringMatching(/sets become \("True"\)/)]);
+  });
+
+  it('refuses ssh_executable other than ssh, and transport other than ssh or smart (only noted)', () => {
+    const exe = refused('[ssh_connection]\nssh_executable = /opt/ssh\n', { r1: {} });
+    expect(messages(exe)).toEqual([expect.stringMatching(/sets ssh_executable \("\/opt\/ssh"\), which changes how Ansible connects to r1;/)]);
+    expect(exe.errors[0]!.hint).toBe('remove it: teqlctl has its own SSH client, which reads ~/.ssh/config through `ssh -G`');
+    expect(messages(refused(undefined, { r1: {} }, { ANSIBLE_SSH_EXECUTABLE: 'sshpass' }))).toHaveLength(1);
+    const transport = refused('[defaults]\ntransport = paramiko\n', { r1: {}, r2: { ansible_connection: 'ssh' } });
+    expect(messages(transport)).toEqual([expect.stringMatching(/sets transport \("paramiko"\), which changes how Ansible connects to r1;/)]);
+    expect(transport.errors[0]!.hint).toMatch(/^set ansible_connection for those hosts/);
+    expect(messages(refused(undefined, { r1: {} }, { ANSIBLE_TRANSPORT: 'local' }))).toHaveLength(1);
+    expect(refused('[defaults]\ntransport = smart\n[ssh_connection]\nssh_executable = ssh\n', { r1: {} }, { ANSIBLE_TRANSPORT: 'ssh' }).errors).toEqual([]);
+  });
+
+  it('hash_behaviour = merge under [DEFAULT] is refused too', () => {
+    const cwd = writeCase({ 'ansible.cfg': '[DEFAULT]\nhash_behaviour = merge\n[defaults]\n' });
+    const problems = new Problems();
+    refuseHashMerge({ env: {}, cwd, home: cwd, system: NO_SYSTEM }, [layer({ site: { lan: '192.0.2.0/24' } })], problems);
+    expect(errorsOf(() => problems.throwIfAny()).map((e) => e.message)).toEqual([`${join(cwd, 'ansible.cfg')} sets hash_behaviour ("merge"): Ansible then merges a mapping variable set in several places, and teqlctl takes the one that wins (Ansible's default, replace)`]);
+  });
+});
+
 describe('a run with such an ansible.cfg', () => {
   const saved = process.env.ANSIBLE_CONFIG;
   afterEach(() => {

@@ -31,4 +31,24 @@ describe('ansible.cfg and ANSIBLE_* variables', () => {
     ]);
     expect(ansibleConfigNotes({ PATH: '/bin' }, none, none, NO_SYSTEM)).toEqual([]);
   });
+
+  it('names every key and variable, not the first eight: a forks or a timeout was hidden behind "..." (a review)', () => {
+    const keys = ['forks', 'gathering', 'retry_files_enabled', 'stdout_callback', 'nocows', 'log_path', 'roles_path', 'interpreter_python', 'strategy', 'timeout'];
+    const cwd = writeCase({ 'ansible.cfg': `[defaults]\n${keys.map((k) => `${k} = 1\n`).join('')}` });
+    const env = Object.fromEntries(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8', 'FORKS', 'TIMEOUT'].map((k) => [`ANSIBLE_${k}`, '1']));
+    expect(ansibleConfigNotes(env, cwd, cwd, NO_SYSTEM)).toEqual([
+      `not read: ${join(cwd, 'ansible.cfg')} sets ${keys.join(', ')}; teqlctl reads no ansible.cfg`,
+      'not read: the environment sets ANSIBLE_A1, ANSIBLE_A2, ANSIBLE_A3, ANSIBLE_A4, ANSIBLE_A5, ANSIBLE_A6, ANSIBLE_A7, ANSIBLE_A8, ANSIBLE_FORKS, ANSIBLE_TIMEOUT; teqlctl reads no ANSIBLE_* variable (set what they mean in the inventory)',
+    ]);
+  });
+
+  it('does not call the inventory ignore settings it follows unread, in the file or the environment', () => {
+    const cwd = writeCase({ 'ansible.cfg': '[defaults]\nforks = 5\n[inventory]\nignore_patterns = _old\n' });
+    expect(ansibleConfigNotes({ ANSIBLE_INVENTORY_IGNORE: '.old', ANSIBLE_FORKS: '5' }, cwd, cwd, NO_SYSTEM)).toEqual([
+      `not read: ${join(cwd, 'ansible.cfg')} sets forks; teqlctl reads only its ignore_patterns (which files of an inventory folder to skip, as Ansible)`,
+      'not read: the environment sets ANSIBLE_FORKS; teqlctl reads no ANSIBLE_* variable (set what they mean in the inventory)',
+    ]);
+    // Where the environment wins over it, the file's key is not read, by Ansible either.
+    expect(ansibleConfigNotes({ ANSIBLE_INVENTORY_IGNORE_REGEX: 'x' }, cwd, cwd, NO_SYSTEM)).toEqual([`not read: ${join(cwd, 'ansible.cfg')} sets forks, ignore_patterns; teqlctl reads no ansible.cfg`]);
+  });
 });

@@ -1,7 +1,7 @@
 // Several -i, inventory folders, and group_vars/host_vars beside each source and beside the playbook.
 import { chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadRun } from '../../src/load/index.js';
 import { loadInventory } from '../../src/load/inventory.js';
 import { ignoredInDirectory } from '../../src/load/inventory-sources.js';
@@ -195,5 +195,50 @@ describe('the extension as Ansible compares it: case-sensitively', () => {
   it('an INI inventory named hosts.YAML, in a folder too, is read as INI', () => {
     const dir = writeCase({ 'inv/hosts.YAML': '[routers]\nr1 ansible_host=192.0.2.10\n' });
     expect([...loadInventory(join(dir, 'inv')).inventory.hosts.keys()]).toEqual(['r1']);
+  });
+});
+
+describe("an inventory folder with ansible.cfg's or the environment's ignore settings (hard-coded until 2026-12-06, a review)", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const k of ['ANSIBLE_CONFIG', 'ANSIBLE_INVENTORY_IGNORE', 'ANSIBLE_INVENTORY_IGNORE_REGEX']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+  const INV = { 'inv/routers.yml': 'all:\n  hosts:\n    r1:\n      ansible_host: 192.0.2.1\n', 'inv/routers_old.yml': 'all:\n  hosts:\n    r1:\n      ansible_host: 192.0.2.99\n' };
+  const address = (dir: string) => loadInventory(join(dir, 'inv')).inventory.hosts.get('r1')!.connection.host;
+
+  it('skips what ignore_patterns matches (a regex searched in the name), as Ansible: routers_old.yml was read and its address reached', () => {
+    const dir = writeCase({ 'ansible.cfg': '[inventory]\nignore_patterns = _old\n', ...INV });
+    process.env.ANSIBLE_CONFIG = join(dir, 'ansible.cfg');
+    expect(address(dir)).toBe('192.0.2.1');
+    // [defaults]' name, [DEFAULT]'s, and the environment's.
+    for (const cfg of ['[defaults]\ninventory_ignore_patterns = ^routers_o\n', '[DEFAULT]\ninventory_ignore_patterns = "x", old\n[defaults]\n']) {
+      const other = writeCase({ 'ansible.cfg': cfg, ...INV });
+      process.env.ANSIBLE_CONFIG = join(other, 'ansible.cfg');
+      expect(address(other), cfg).toBe('192.0.2.1');
+    }
+    delete process.env.ANSIBLE_CONFIG;
+    process.env.ANSIBLE_INVENTORY_IGNORE_REGEX = 'nothing,_old$|_old\\.yml$';
+    expect(address(writeCase(INV))).toBe('192.0.2.1');
+  });
+
+  it('takes ignore_extensions instead of Ansible\'s default list: a hosts.ini is then read, a .yml.old not', () => {
+    const dir = writeCase({ 'ansible.cfg': '[defaults]\ninventory_ignore_extensions = .old, .bak\n', 'inv/a.yml': 'all:\n  hosts:\n    r1:\n', 'inv/hosts.ini': '[routers]\nr2\n', 'inv/b.yml.old': 'all:\n  hosts:\n    r9:\n' });
+    process.env.ANSIBLE_CONFIG = join(dir, 'ansible.cfg');
+    expect([...loadInventory(join(dir, 'inv')).inventory.hosts.keys()]).toEqual(['r1', 'r2']);
+    process.env.ANSIBLE_INVENTORY_IGNORE = '.ini,.old';
+    expect([...loadInventory(join(dir, 'inv')).inventory.hosts.keys()]).toEqual(['r1']);
+  });
+
+  it('a folder whose files the settings all skip says which setting; a pattern only Python reads is refused at its line', () => {
+    const dir = writeCase({ 'ansible.cfg': '[inventory]\nignore_patterns = routers\n', ...INV });
+    process.env.ANSIBLE_CONFIG = join(dir, 'ansible.cfg');
+    expect(errorsOf(() => loadInventory(join(dir, 'inv'))).map((e) => e.message)).toEqual([`inventory folder '${join(dir, 'inv')}' holds no file teqlctl reads: ${join(dir, 'inv', 'routers.yml')}, ${join(dir, 'inv', 'routers_old.yml')} are skipped, as Ansible skips them: ${join(dir, 'ansible.cfg')} sets ignore_patterns in [inventory] ("routers")`]);
+    const bad = writeCase({ 'ansible.cfg': '[inventory]\nignore_patterns = (?P<n>_old)\n', ...INV });
+    process.env.ANSIBLE_CONFIG = join(bad, 'ansible.cfg');
+    const [e] = errorsOf(() => loadInventory(join(bad, 'inv')));
+    expect(e!.located).toMatch(new RegExp(`^${join(bad, 'ansible.cfg')}:2:1: ${join(bad, 'ansible.cfg')} sets ignore_patterns in \\[inventory\\] \\("\\(\\?P<n>_old\\)"\\): not a regular expression teqlctl reads as Python's re does`));
   });
 });
