@@ -58,7 +58,7 @@ export function refuseConfigConnection(input: ConfigConnectionInput, problems: P
     if (all.length === 0) continue;
     const hosts = `${all.slice(0, 5).join(', ')}${all.length > 5 ? `, and ${all.length - 5} more` : ''}`;
     problems.add(
-      `${at.where} (${JSON.stringify(at.value.trim())}), which changes how Ansible connects to ${hosts}; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
+      `${at.where} (${JSON.stringify(at.value.trim())}), which changes how Ansible connects to ${hosts}; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise`,
       at.pos,
       setting.hint ?? `set ${setting.vars[0]} for those hosts in the inventory (or -e ${setting.vars[0]}=...), which Ansible reads over it too; or remove the setting`,
     );

@@ -35,10 +35,10 @@ export function ansibleConfigNotes(env: NodeJS.ProcessEnv, cwd: string, home: st
   const keys = [...new Set((read?.entries ?? []).filter((e) => !followed.includes(e)).map((e) => e.key))];
   if (cfg && keys.length > 0) {
     const mapped = keys.filter((k) => AS_VARIABLE[k]).map((k) => `${k} -> ${AS_VARIABLE[k]}`);
-    const only = followed.length > 0 ? `teqlctl reads only its ${followed.map((e) => e.key).join(' and ')} (which files of an inventory folder to skip, as Ansible)` : 'teqlctl reads no ansible.cfg';
-    notes.push(`not read: ${cfg.path} sets ${keys.join(', ')}; ${only}${mapped.length > 0 ? ` (as inventory variables: ${mapped.join(', ')})` : ''}`);
+    const only = followed.length > 0 ? `teqlctl reads only its ${followed.map((e) => e.key).join(' and ')} (which files of an inventory folder to skip, as Ansible)` : 'teqlctl follows none of them (of ansible.cfg, only the inventory ignore settings)';
+    notes.push(`not read: ${cfg.path} sets ${keys.join(', ')}; ${only}${mapped.length > 0 ? `; as inventory variables: ${mapped.join(', ')}` : ''}`);
   }
   const vars = Object.keys(env).filter((k) => k.startsWith('ANSIBLE_') && k !== 'ANSIBLE_CONFIG' && !READ_IGNORE_VARIABLES.includes(k) && env[k] !== undefined).sort();
-  if (vars.length > 0) notes.push(`not read: the environment sets ${vars.join(', ')}; teqlctl reads no ANSIBLE_* variable (set what they mean in the inventory)`);
+  if (vars.length > 0) notes.push(`not read: the environment sets ${vars.join(', ')}; teqlctl follows none of them (of ANSIBLE_*, only the inventory ignore settings; set what they mean in the inventory)`);
   return notes;
 }

@@ -32,15 +32,15 @@ function refused(cfg: string | undefined, hosts: Record<string, Record<string, u
 describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', () => {
   it('refuses remote_user where a reached host has no ansible_user, at its line, naming the hosts and the variable', () => {
     const { cwd, errors } = refused('[defaults]\nforks = 5\nremote_user = netops\n', { r1: {}, r2: { ansible_user: 'ops' }, r3: {} });
-    expect(errors.map((e) => e.located)).toEqual([`${join(cwd, 'ansible.cfg')}:3:1: ${join(cwd, 'ansible.cfg')} sets remote_user ("netops"), which changes how Ansible connects to r1, r3; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
+    expect(errors.map((e) => e.located)).toEqual([`${join(cwd, 'ansible.cfg')}:3:1: ${join(cwd, 'ansible.cfg')} sets remote_user ("netops"), which changes how Ansible connects to r1, r3; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise`]);
     expect(errors[0]!.hint).toBe('set ansible_user for those hosts in the inventory (or -e ansible_user=...), which Ansible reads over it too; or remove the setting');
   });
 
   it('refuses a key indented under its section header: configparser reads it as an option (it was taken for a continuation of nothing, a review)', () => {
     const { cwd, errors } = refused('[defaults]\n  remote_user = bob\n[ssh_connection]\n ssh_args = -o ProxyJump=evil\n', { r1: {} });
     expect(errors.map((e) => e.located)).toEqual([
-      `${join(cwd, 'ansible.cfg')}:2:3: ${join(cwd, 'ansible.cfg')} sets remote_user ("bob"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
-      `${join(cwd, 'ansible.cfg')}:4:2: ${join(cwd, 'ansible.cfg')} sets ssh_args ("-o ProxyJump=evil"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
+      `${join(cwd, 'ansible.cfg')}:2:3: ${join(cwd, 'ansible.cfg')} sets remote_user ("bob"), which changes how Ansible connects to r1; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise`,
+      `${join(cwd, 'ansible.cfg')}:4:2: ${join(cwd, 'ansible.cfg')} sets ssh_args ("-o ProxyJump=evil"), which changes how Ansible connects to r1; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise`,
     ]);
     // An indented section header is a header (configparser's), unless it is deeper than an option before it (a continuation there too).
     expect(refused('  [privilege_escalation]\nbecome = True\n', { r1: {} }).errors.map((e) => e.message)).toEqual([expect.stringContaining('sets become ("True")')]);
@@ -82,8 +82,8 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
   it('refuses ssh_args that move the connection (nothing wins over it: teqlctl refuses ansible_ssh_args), and become = True', () => {
     const { errors } = refused('[ssh_connection]\nssh_args = -C -o ProxyJump=bastion\n[privilege_escalation]\nbecome = True\n', { r1: { ansible_ssh_common_args: '-J b' } });
     expect(errors.map((e) => e.message)).toEqual([
-      'ansible.cfg sets ssh_args ("-C -o ProxyJump=bastion"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise'.replace('ansible.cfg sets', `${errors[0]!.pos!.file} sets`),
-      `${errors[1]!.pos!.file} sets become ("True"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`,
+      'ansible.cfg sets ssh_args ("-C -o ProxyJump=bastion"), which changes how Ansible connects to r1; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise'.replace('ansible.cfg sets', `${errors[0]!.pos!.file} sets`),
+      `${errors[1]!.pos!.file} sets become ("True"), which changes how Ansible connects to r1; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise`,
     ]);
     expect(errors[0]!.hint).toMatch(/^put what it must do in ansible_ssh_common_args/);
   });
@@ -118,7 +118,7 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
 
   it('the environment over the file, as in Ansible', () => {
     const { errors } = refused('[defaults]\nremote_user = netops\n', { r1: {} }, { ANSIBLE_REMOTE_USER: 'envuser', ANSIBLE_SSH_ARGS: '-o ControlPersist=60s' });
-    expect(errors.map((e) => [e.message, e.pos])).toEqual([['the environment sets ANSIBLE_REMOTE_USER ("envuser"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise', undefined]]);
+    expect(errors.map((e) => [e.message, e.pos])).toEqual([['the environment sets ANSIBLE_REMOTE_USER ("envuser"), which changes how Ansible connects to r1; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise', undefined]]);
   });
 });
 
@@ -128,7 +128,7 @@ describe('settings a review found passed by (2026-12-06)', () => {
 
   it("refuses the sudo plugin's own become user, in its section or ANSIBLE_SUDO_USER (only noted, commands ran as root), unless the host sets ansible_become_user", () => {
     const own = refused('[sudo_become_plugin]\nuser = netops\n', { r1: BECOMES });
-    expect(own.errors.map((e) => e.located)).toEqual([`${join(own.cwd, 'ansible.cfg')}:2:1: ${join(own.cwd, 'ansible.cfg')} sets user in [sudo_become_plugin] ("netops"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
+    expect(own.errors.map((e) => e.located)).toEqual([`${join(own.cwd, 'ansible.cfg')}:2:1: ${join(own.cwd, 'ansible.cfg')} sets user in [sudo_become_plugin] ("netops"), which changes how Ansible connects to r1; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise`]);
     expect(own.errors[0]!.hint).toBe('set ansible_become_user for those hosts in the inventory (or -e ansible_become_user=...), which Ansible reads over it too; or remove the setting');
     expect(messages(refused(undefined, { r1: BECOMES }, { ANSIBLE_SUDO_USER: 'netops' }))).toEqual([expect.stringMatching(/^the environment sets ANSIBLE_SUDO_USER \("netops"\), which changes how Ansible connects to r1;/)]);
     // The plugin's own over [privilege_escalation] and ANSIBLE_BECOME_USER, the environment over the file, as in Ansible.
@@ -157,7 +157,7 @@ describe('settings a review found passed by (2026-12-06)', () => {
 
   it('reads a [DEFAULT] key in every section the file has, as configparser gives it (it passed by)', () => {
     const r = refused('[DEFAULT]\nremote_user = netops\n[defaults]\nforks = 5\n', { r1: {} });
-    expect(r.errors.map((e) => e.located)).toEqual([`${join(r.cwd, 'ansible.cfg')}:2:1: ${join(r.cwd, 'ansible.cfg')} sets remote_user in [DEFAULT] ("netops"), which changes how Ansible connects to r1; teqlctl reads no ansible.cfg and no ANSIBLE_* variable, and would connect otherwise`]);
+    expect(r.errors.map((e) => e.located)).toEqual([`${join(r.cwd, 'ansible.cfg')}:2:1: ${join(r.cwd, 'ansible.cfg')} sets remote_user in [DEFAULT] ("netops"), which changes how Ansible connects to r1; teqlctl does not follow it (of ansible.cfg and ANSIBLE_* it follows only the ignore settings of an inventory folder), and would connect otherwise`]);
     expect(messages(refused('[DEFAULT]\nbecome = True\n[privilege_escalation]\n', { r1: {} }))).toEqual([expect.stringContaining('sets become in [DEFAULT] ("True")')]);
     // The section's own key wins; without the section, configparser (and Ansible) reads nothing.
     expect(refused('[DEFAULT]\nremote_user = netops\n[defaults]\nremote_user = root\n', { r1: { ansible_user: 'x' } }).errors).toEqual([]);

@@ -17,17 +17,17 @@ describe('ansible.cfg and ANSIBLE_* variables', () => {
     const cwd = writeCase({ 'ansible.cfg': CFG });
     const home = writeCase({ '.ansible.cfg': '[defaults]\nforks = 50\n' });
     expect(ansibleConfigNotes({}, cwd, home, NO_SYSTEM)).toEqual([
-      `not read: ${join(cwd, 'ansible.cfg')} sets remote_user, private_key_file, become, ssh_args; teqlctl reads no ansible.cfg (as inventory variables: remote_user -> ansible_user, private_key_file -> ansible_private_key_file, become -> ansible_become, ssh_args -> ansible_ssh_common_args)`,
+      `not read: ${join(cwd, 'ansible.cfg')} sets remote_user, private_key_file, become, ssh_args; teqlctl follows none of them (of ansible.cfg, only the inventory ignore settings); as inventory variables: remote_user -> ansible_user, private_key_file -> ansible_private_key_file, become -> ansible_become, ssh_args -> ansible_ssh_common_args`,
     ]);
     const elsewhere = writeCase({});
-    expect(ansibleConfigNotes({}, elsewhere, home, NO_SYSTEM)).toEqual([`not read: ${join(home, '.ansible.cfg')} sets forks; teqlctl reads no ansible.cfg`]);
-    expect(ansibleConfigNotes({ ANSIBLE_CONFIG: join(home, '.ansible.cfg') }, cwd, elsewhere, NO_SYSTEM)).toEqual([`not read: ${join(home, '.ansible.cfg')} sets forks; teqlctl reads no ansible.cfg`]);
+    expect(ansibleConfigNotes({}, elsewhere, home, NO_SYSTEM)).toEqual([`not read: ${join(home, '.ansible.cfg')} sets forks; teqlctl follows none of them (of ansible.cfg, only the inventory ignore settings)`]);
+    expect(ansibleConfigNotes({ ANSIBLE_CONFIG: join(home, '.ansible.cfg') }, cwd, elsewhere, NO_SYSTEM)).toEqual([`not read: ${join(home, '.ansible.cfg')} sets forks; teqlctl follows none of them (of ansible.cfg, only the inventory ignore settings)`]);
   });
 
   it('notes ANSIBLE_* variables; says nothing when there is neither', () => {
     const none = writeCase({});
     expect(ansibleConfigNotes({ ANSIBLE_REMOTE_USER: 'envuser', ANSIBLE_BECOME: 'true', PATH: '/bin' }, none, none, NO_SYSTEM)).toEqual([
-      'not read: the environment sets ANSIBLE_BECOME, ANSIBLE_REMOTE_USER; teqlctl reads no ANSIBLE_* variable (set what they mean in the inventory)',
+      'not read: the environment sets ANSIBLE_BECOME, ANSIBLE_REMOTE_USER; teqlctl follows none of them (of ANSIBLE_*, only the inventory ignore settings; set what they mean in the inventory)',
     ]);
     expect(ansibleConfigNotes({ PATH: '/bin' }, none, none, NO_SYSTEM)).toEqual([]);
   });
@@ -37,8 +37,8 @@ describe('ansible.cfg and ANSIBLE_* variables', () => {
     const cwd = writeCase({ 'ansible.cfg': `[defaults]\n${keys.map((k) => `${k} = 1\n`).join('')}` });
     const env = Object.fromEntries(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8', 'FORKS', 'TIMEOUT'].map((k) => [`ANSIBLE_${k}`, '1']));
     expect(ansibleConfigNotes(env, cwd, cwd, NO_SYSTEM)).toEqual([
-      `not read: ${join(cwd, 'ansible.cfg')} sets ${keys.join(', ')}; teqlctl reads no ansible.cfg`,
-      'not read: the environment sets ANSIBLE_A1, ANSIBLE_A2, ANSIBLE_A3, ANSIBLE_A4, ANSIBLE_A5, ANSIBLE_A6, ANSIBLE_A7, ANSIBLE_A8, ANSIBLE_FORKS, ANSIBLE_TIMEOUT; teqlctl reads no ANSIBLE_* variable (set what they mean in the inventory)',
+      `not read: ${join(cwd, 'ansible.cfg')} sets ${keys.join(', ')}; teqlctl follows none of them (of ansible.cfg, only the inventory ignore settings)`,
+      'not read: the environment sets ANSIBLE_A1, ANSIBLE_A2, ANSIBLE_A3, ANSIBLE_A4, ANSIBLE_A5, ANSIBLE_A6, ANSIBLE_A7, ANSIBLE_A8, ANSIBLE_FORKS, ANSIBLE_TIMEOUT; teqlctl follows none of them (of ANSIBLE_*, only the inventory ignore settings; set what they mean in the inventory)',
     ]);
   });
 
@@ -46,9 +46,9 @@ describe('ansible.cfg and ANSIBLE_* variables', () => {
     const cwd = writeCase({ 'ansible.cfg': '[defaults]\nforks = 5\n[inventory]\nignore_patterns = _old\n' });
     expect(ansibleConfigNotes({ ANSIBLE_INVENTORY_IGNORE: '.old', ANSIBLE_FORKS: '5' }, cwd, cwd, NO_SYSTEM)).toEqual([
       `not read: ${join(cwd, 'ansible.cfg')} sets forks; teqlctl reads only its ignore_patterns (which files of an inventory folder to skip, as Ansible)`,
-      'not read: the environment sets ANSIBLE_FORKS; teqlctl reads no ANSIBLE_* variable (set what they mean in the inventory)',
+      'not read: the environment sets ANSIBLE_FORKS; teqlctl follows none of them (of ANSIBLE_*, only the inventory ignore settings; set what they mean in the inventory)',
     ]);
     // Where the environment wins over it, the file's key is not read, by Ansible either.
-    expect(ansibleConfigNotes({ ANSIBLE_INVENTORY_IGNORE_REGEX: 'x' }, cwd, cwd, NO_SYSTEM)).toEqual([`not read: ${join(cwd, 'ansible.cfg')} sets forks, ignore_patterns; teqlctl reads no ansible.cfg`]);
+    expect(ansibleConfigNotes({ ANSIBLE_INVENTORY_IGNORE_REGEX: 'x' }, cwd, cwd, NO_SYSTEM)).toEqual([`not read: ${join(cwd, 'ansible.cfg')} sets forks, ignore_patterns; teqlctl follows none of them (of ansible.cfg, only the inventory ignore settings)`]);
   });
 });
