@@ -5,6 +5,7 @@
 // server that counts failed keys (MaxAuthTries) saw other keys first than ssh shows it.
 import ssh2 from 'ssh2';
 import type { ParsedKey, SignCallback, SigningRequestOptions } from 'ssh2';
+import { warnOnce } from './warn-once.js';
 
 /** A key file named: its key where teqlctl can sign with it, and its public blob to match the agent's by. */
 export interface FileKey {
@@ -17,6 +18,12 @@ export interface FileKey {
 
 /** How long the agent may take to list its keys: past it, the files alone (a hung agent held the login). */
 export const AGENT_LIST_MS = 5_000;
+
+/**
+ * Agent sockets that did not list their keys in time: later logins of the process go without them
+ * at once. Waited for again at each login, a hung agent cost every host of a fleet 5 s, unsaid.
+ */
+const hungSockets = new Set<string>();
 
 /**
  * The keys to offer, in ssh's order: `agentKeys` of files named, the other `agentKeys`, then `files`
@@ -50,26 +57,32 @@ class OrderedAgent extends ssh2.OpenSSHAgent {
   private readonly fallback = new Map<ParsedKey, ParsedKey>();
 
   constructor(
-    socket: string,
+    private readonly agentSocket: string,
     private readonly files: readonly FileKey[],
     private readonly identitiesOnly: boolean,
     private readonly listMs: number,
   ) {
-    super(socket);
+    super(agentSocket);
   }
 
   override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
     let done = false;
+    let timer: NodeJS.Timeout | undefined;
     const answer = (keys: ParsedKey[]) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       cb(undefined, sshKeyOrder(keys, this.files, this.identitiesOnly, this.fallback));
     };
     // An agent that does not answer (a frozen gpg-agent, a stale forwarded socket), or answers with
     // an error: the files alone, as ssh goes on without it (ssh2 would otherwise drop the whole
     // method, the files with it; a hung one held the login until the handshake timed out, a review).
-    const timer = setTimeout(() => answer([]), this.listMs);
+    if (hungSockets.has(this.agentSocket)) return answer([]);
+    timer = setTimeout(() => {
+      hungSockets.add(this.agentSocket);
+      warnOnce(`the SSH agent at ${this.agentSocket} did not list its keys within ${this.listMs / 1000} s: logging in with key files only, without it, for the rest of this run (a stale SSH_AUTH_SOCK or IdentityAgent, or an agent waiting for a PIN?)`);
+      answer([]);
+    }, this.listMs);
     super.getIdentities((err, keys) => answer(err ? [] : ((keys as ParsedKey[] | undefined) ?? [])));
   }
 
