@@ -18,7 +18,7 @@ export interface BooleanWord {
 }
 
 /** A variable's values written as such words, by their path inside it ('' the value itself, `.key`, `[0]`). */
-export type BooleanWords = Map<string, { word: string; value: boolean }>;
+export type BooleanWords = Map<string, { word: string; value: boolean; /** Where, when not where the variable was set (a loop item's). */ at?: string }>;
 
 /** Finds the word at `path` of variable `name`, when there is one. */
 export type FindBooleanWord = (name: string, path: string) => BooleanWord | undefined;
@@ -77,4 +77,26 @@ export function refuseBooleanWord(e: Expr, find: FindBooleanWord | undefined, us
       `write ${w.value} where it is set if it is a switch (or quote it, '${w.word}', if it is text), or convert it here with ${shownName} | bool`,
     );
   }
+}
+
+/** A variable's words and where it was set, for a loop that reads it. */
+export type WordsOf = (name: string) => { words: BooleanWords; at: string } | undefined;
+
+/**
+ * The words of a loop's item number `index`: of the loop's own YAML list, or of the variable the
+ * loop reads (`loop: "{{ flags }}"`, `"{{ opts.links }}"`). `item` held `yes` where Ansible's held
+ * true, and `when: item == true` chose otherwise without a word (a Left of stop 61).
+ */
+export function loopItemWords(loopNode: unknown, loopExpr: Expr | undefined, index: number, wordsOf: WordsOf): BooleanWords {
+  if (isSeq(loopNode)) return booleanWordsIn(loopNode.items[index]);
+  const out: BooleanWords = new Map();
+  for (const { name, path } of loopExpr ? reached(loopExpr) : []) {
+    const found = wordsOf(name);
+    const prefix = `${path}[${index}]`;
+    for (const [p, w] of found?.words ?? []) {
+      const rest = p.slice(prefix.length);
+      if (p.startsWith(prefix) && (rest === '' || rest.startsWith('.') || rest.startsWith('['))) out.set(rest, { ...w, at: w.at ?? found!.at });
+    }
+  }
+  return out;
 }

@@ -89,7 +89,7 @@ export class VarScope implements Scope {
   booleanWord(name: string, path: string): BooleanWord | undefined {
     const o = this.origin(name);
     const w = o?.booleanWords?.get(path);
-    return w && { ...w, at: formatPos(o!.pos) };
+    return w && { ...w, at: w.at ?? formatPos(o!.pos) };
   }
 
   lookup(name: string, allowOmit = false): Lookup {

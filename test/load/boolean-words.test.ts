@@ -45,6 +45,22 @@ describe('plain YAML 1.1 boolean words', () => {
     expect(errorsOf(load(task("opts.keep == 'on' and lst[1] == 'x' and (opts.tune | bool)"), inv))).toEqual([]);
   });
 
+  it('as a loop item, of the loop\'s own list or of the variable it reads, the word is refused where compared or printed (a Left of stop 61)', () => {
+    const inv = INVENTORY + "      flags: [no, 'on']\n      opts: { links: [{ dev: eth1, up: yes }] }\n";
+    const task = (loop: string, when: string) => `    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      loop: ${loop}\n      when: ${when}\n`;
+    const [own] = problems(task('[yes, x]', "item == 'yes'"), inv);
+    expect(own).toContain("'item' is written `yes` (at ");
+    expect(own).toContain('playbook.yml:4:13): Ansible (YAML 1.1) reads it as the boolean true');
+    const [fromVar] = problems(task('"{{ flags }}"', 'item == false'), inv);
+    expect(fromVar).toContain("'item' is written `no` (at ");
+    expect(fromVar).toContain('inventory.yml:8:7)');
+    expect(problems(task('"{{ opts.links }}"', 'item.up == true'), inv)[0]).toContain("'item.up' is written `yes`");
+    expect(problems('    - sysctl: { name: net.ipv4.tcp_sack, value: "{{ item }}" }\n      loop: "{{ flags }}"\n', inv)[0]).toContain("'item' is written `no`");
+    // The quoted item is text to both; an item read with | bool is Ansible's boolean: not refused.
+    expect(errorsOf(load(task('"{{ flags }}"', 'item | bool'), inv))).toEqual([]);
+    expect(errorsOf(load(task("['on', x]", "item == 'on'"), inv))).toEqual([]);
+  });
+
   it('through another variable, the refusal names the word where it was written', () => {
     const inv = INVENTORY + '      again: "{{ tune }}"\n';
     expect(problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: again == true\n', inv)[0]).toContain("'tune' is written `yes`");
