@@ -191,6 +191,8 @@ export interface BootFact {
   openrcLocal?: boolean;
   /** Without systemd or OpenRC: a boot script (inittab, rcS, rcS.d, rc2.d, rc.local) runs `ifup -a`. Unknown in older facts. */
   ifupAtBoot?: boolean;
+  /** Without systemd or OpenRC: the shell finds run-parts, which ifupdown runs its hooks with. Unknown in older facts. */
+  runParts?: boolean;
   /** The userland is BusyBox's (/bin/ls is BusyBox), as on OpenWrt, Alpine and embedded images. */
   busybox?: boolean;
   /** teqlctl's folders (/var/lib/teqlctl, /etc/teqlctl) that are on a file system a reboot empties (tmpfs, ramfs): path -> its type. */

@@ -52,8 +52,10 @@ const SECTIONS: Array<[string, string]> = [
   // modules are (the shell's own glob, no process; .ko, .ko.xz, .ko.zst, .ko.gz), and only where it
   // is not there by modinfo (a process, ~60 ms of an emulated router's time; it also finds a module
   // that depmod placed elsewhere, e.g. updates/). OpenWrt keeps its modules flat in that folder,
-  // and its modinfo (ubox) takes the module's name alone: no -F.
-  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; tq_k=; read -r tq_k < /proc/sys/kernel/osrelease; tq_a=0; for tq_f in /lib/modules/$tq_k/kernel/net/sched/sch_teql.ko* /lib/modules/$tq_k/sch_teql.ko*; do [ -n "$tq_k" ] && [ -f "$tq_f" ] && tq_a=1; done; if [ $tq_a = 1 ] || modinfo -F filename sch_teql >/dev/null 2>&1 || modinfo sch_teql >/dev/null 2>&1; then echo available=1; else echo available=0; fi; fi'],
+  // and its modinfo (ubox) takes the module's name alone: no -F. What modinfo prints counts, not
+  // its exit status: BusyBox's exits 0 for a module it cannot find (a review: a kernel without
+  // sch_teql passed the check, and the run failed at modprobe, after arming, not refused before).
+  ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; tq_k=; read -r tq_k < /proc/sys/kernel/osrelease; tq_a=0; for tq_f in /lib/modules/$tq_k/kernel/net/sched/sch_teql.ko* /lib/modules/$tq_k/sch_teql.ko*; do [ -n "$tq_k" ] && [ -f "$tq_f" ] && tq_a=1; done; if [ $tq_a = 1 ] || [ -n "$(modinfo -F filename sch_teql 2>/dev/null)" ] || [ -n "$(modinfo sch_teql 2>/dev/null)" ]; then echo available=1; else echo available=0; fi; fi'],
   // The client as `ip route get` takes it: an IPv4 client seen through an IPv6 socket (::ffff:)
   // as IPv4 (the path IPv4 changes could cut), a link-local one's zone (fe80::1%eth0) as its oif.
   ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then tq_c=${1#::ffff:}; tq_z=; case $tq_c in *%*) tq_z=${tq_c#*%}; tq_c=${tq_c%%%*};; esac; echo "client=$tq_c port=$2"; if [ -n "$tq_z" ]; then ip -j route get "$tq_c" oif "$tq_z"; else ip -j route get "$tq_c"; fi; fi'],
@@ -71,7 +73,7 @@ const SECTIONS: Array<[string, string]> = [
     // What runs the boot, so persist writes where it will run (or refuses), and whose userland this is.
     // Without systemd or OpenRC, whether anything at boot runs `ifup -a` (Debian's sysvinit networking
     // script, a BusyBox rcS or its S* scripts): ifupdown's hooks run only if it does.
-    `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; ${ifupAtBootLine()}; fi`,
+    `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; ${ifupAtBootLine()}; ${runPartsLine()}; fi`,
     userlandLine(),
     // The file system each of teqlctl's folders is on (the longest mount point over it, its path
     // resolved first: OpenWrt's /var is a symlink to /tmp; the shell's own read of /proc/mounts):
@@ -202,6 +204,15 @@ export function factsScript(sysctls: readonly string[] = [], { fingerprint = tru
  * Prints `ifup-boot yes` when a boot script runs `ifup -a` (an uncommented line naming ifup with -a),
  * else `ifup-boot no`. `root`: the folder the router's /etc is in (tests run it over a fake one).
  */
+/**
+ * Whether the router's shell finds run-parts, through which ifupdown (Debian's, and BusyBox's ifup)
+ * runs its if-up.d hooks: a BusyBox built with ifup and without run-parts runs none, and the hook
+ * persisting a run would never run at boot (a review).
+ */
+function runPartsLine(): string {
+  return "if command -v run-parts >/dev/null 2>&1; then printf 'run-parts\\tyes\\n'; else printf 'run-parts\\tno\\n'; fi";
+}
+
 export function ifupAtBootLine(root = ''): string {
   const files = ['/etc/inittab', '/etc/init.d/rcS', '/etc/init.d/S*', '/etc/rcS.d/S*', '/etc/rc2.d/S*', '/etc/rc.local'].map((f) => `${root}${f}`).join(' ');
   return `if grep -qsE '^[^#]*ifup[^#]*[[:space:]](-a|--all)([[:space:]]|$)' ${files}; then printf 'ifup-boot\\tyes\\n'; else printf 'ifup-boot\\tno\\n'; fi`;

@@ -227,7 +227,7 @@ describe('the fingerprint', () => {
 
 describe('the module section', () => {
   // The teql section against a fake /lib/modules and a fake modinfo, under dash and BusyBox sh.
-  function teqlSection(layout: 'debian' | 'openwrt' | 'elsewhere' | 'none', modinfo: 'kmod' | 'ubox'): string {
+  function teqlSection(layout: 'debian' | 'openwrt' | 'elsewhere' | 'none', modinfo: 'kmod' | 'ubox' | 'busybox'): string {
     const d = mkdtempSync(join(tmpdir(), 'teql-module-'));
     const mods = join(d, 'lib/modules/6.6.0');
     mkdirSync(join(mods, 'kernel/net/sched'), { recursive: true });
@@ -235,10 +235,16 @@ describe('the module section', () => {
     if (layout === 'openwrt') writeFileSync(join(mods, 'sch_teql.ko'), '');
     if (layout === 'debian') writeFileSync(join(mods, 'kernel/net/sched/sch_teql.ko.xz'), '');
     mkdirSync(join(d, 'bin'));
-    // kmod's modinfo knows -F; ubox's (OpenWrt) takes exactly one argument, the name. They find the
+    // kmod's modinfo knows -F; ubox's (OpenWrt) takes exactly one argument, the name; BusyBox's
+    // exits 0 whether it finds the module or not, and prints nothing when it does not. They find the
     // module only where depmod placed it elsewhere (updates/), outside the folders looked at first.
-    const found = layout === 'elsewhere' ? 0 : 1;
-    const fake = modinfo === 'kmod' ? `exit ${found}` : `[ $# = 1 ] || { echo "Usage: modinfo <module>" >&2; exit 1; }; exit ${found}`;
+    const found = layout === 'elsewhere';
+    const path = '/lib/modules/6.6.0/updates/sch_teql.ko';
+    const fake = {
+      kmod: found ? `[ "$1" = -F ] && echo ${path} || echo "filename: ${path}"` : 'echo "modinfo: ERROR: Module sch_teql not found." >&2; exit 1',
+      ubox: `[ $# = 1 ] || { echo "Usage: modinfo <module>" >&2; exit 1; }; ${found ? `echo "module: ${path}"` : 'echo "cannot find module - $1" >&2; exit 1'}`,
+      busybox: found ? `[ "$1" = -F ] && echo ${path} || echo "filename: ${path}"` : 'exit 0',
+    }[modinfo];
     writeFileSync(join(d, 'bin/modinfo'), `#!/bin/sh\n${fake}\n`, { mode: 0o755 });
     const line = factsScript().split('\n').find((l) => l.includes('sch_teql.ko'))!;
     const script = line.replaceAll('/lib/modules', join(d, 'lib/modules')).replaceAll('/proc/sys/kernel/osrelease', join(d, 'osrelease')).replaceAll('/sys/module/sch_teql', join(d, 'nothing'));
@@ -256,6 +262,30 @@ describe('the module section', () => {
     expect(teqlSection('elsewhere', 'ubox')).toBe('loaded=0\navailable=1\n');
     expect(teqlSection('none', 'kmod')).toBe('loaded=0\navailable=0\n');
     expect(teqlSection('none', 'ubox')).toBe('loaded=0\navailable=0\n');
+    // BusyBox's modinfo exits 0 for a module it cannot find: what it prints counts (a review).
+    expect(teqlSection('elsewhere', 'busybox')).toBe('loaded=0\navailable=1\n');
+    expect(teqlSection('none', 'busybox')).toBe('loaded=0\navailable=0\n');
+  });
+});
+
+describe('the boot section without systemd or OpenRC: run-parts, which ifupdown runs its hooks with', () => {
+  it('is said found or not as the router\'s shell finds it, under dash and BusyBox sh', () => {
+    const line = factsScript().split('\n').find((l) => l.includes("printf 'init\\tnone\\n'"))!;
+    const at = line.indexOf('if command -v run-parts');
+    expect(at).toBeGreaterThan(-1);
+    const runParts = line.slice(at, line.indexOf('; fi', at) + 4);
+    const empty = mkdtempSync(join(tmpdir(), 'teqlctl-no-run-parts-'));
+    const bin = mkdtempSync(join(tmpdir(), 'teqlctl-run-parts-'));
+    writeFileSync(join(bin, 'run-parts'), '#!/bin/sh\n', { mode: 0o755 });
+    for (const [cmd, ...args] of [['dash'], ['busybox', 'sh']]) {
+      // By its full path: the PATH given is the router's, without the shell's folder.
+      const shell = execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim();
+      const said = (path: string) => parseBoot(execFileSync(shell, [...args, '-c', runParts], { encoding: 'utf8', env: { PATH: path } })).runParts;
+      expect(said(bin)).toBe(true);
+      // BusyBox's sh finds its own applet without PATH, as its ifup's sh -c does: not there only where it was built without it.
+      const applet = cmd === 'busybox' && execFileSync(shell, ['--list'], { encoding: 'utf8' }).split('\n').includes('run-parts');
+      expect(said(empty)).toBe(applet);
+    }
   });
 });
 

@@ -48,6 +48,14 @@ function bootRunner(facts: Facts, devices: readonly string[]): BootMechanism | N
       hint: 'have the boot run `ifup -a` (a line in /etc/init.d/rcS, or the networking service enabled), or leave persist off for this host (its configuration then ends with the next reboot)',
     };
   }
+  // ifupdown runs its hooks through run-parts: without it, none runs (a BusyBox built without it).
+  if (declared.length > 0 && boot?.runParts === false) {
+    return {
+      kind: 'none',
+      why: `the router runs neither systemd nor OpenRC, and ifupdown runs its if-up.d hooks through run-parts, which the router lacks: teqlctl's hook for ${declared.join(', ')} would never run at boot`,
+      hint: 'install run-parts (debianutils, or a BusyBox built with it), or leave persist off for this host (its configuration then ends with the next reboot)',
+    };
+  }
   if (declared.length > 0) return { kind: 'ifupdown', devices: declared };
   return {
     kind: 'none',

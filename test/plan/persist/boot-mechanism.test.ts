@@ -78,6 +78,16 @@ describe('persist where neither systemd nor OpenRC runs the boot', () => {
     }
   });
 
+  it('with auto lines and ifup -a at boot but no run-parts (a BusyBox built without it): refused before any change, ifupdown runs no hook (a review)', () => {
+    const refused = (() => { try { planHost('router_a', tasks(), on({ init: 'none', ifupdown: ['eth1', 'eth2'], ifupAtBoot: true, runParts: false, busybox: true })); } catch (e) { return e as RefusedError; } return undefined; })();
+    expect(refused).toBeInstanceOf(RefusedError);
+    expect(refused!.message).toMatch(/persist: the router runs neither systemd nor OpenRC, and ifupdown runs its if-up.d hooks through run-parts, which the router lacks: teqlctl's hook for eth1, eth2 would never run at boot/);
+    expect(refused!.hint).toMatch(/^install run-parts/);
+    for (const runParts of [true, undefined]) {
+      expect(Object.keys(files(converge(on({ init: 'none', ifupdown: ['eth1', 'eth2'], ifupAtBoot: true, busybox: true, ...(runParts === undefined ? {} : { runParts }) }))))).toContain('/etc/network/if-up.d/teqlctl');
+    }
+  });
+
   it('with the run records on a tmpfs (systemd or not): refused before any change, as the boot script would apply an unconfirmed run', () => {
     for (const boot of [{ init: 'systemd' as const }, { init: 'none' as const, ifupdown: ['eth1', 'eth2'] }]) {
       const err = (() => {
