@@ -42,7 +42,7 @@ for id in $tq_ids; do
   d=${RUNS_DIR}/$id; armed=0
   kind=; what=; start=; read -r kind what start 2>/dev/null < "$d/timer"
   case "$kind" in
-    systemd) systemctl is-active --quiet "$what.timer" 2>/dev/null && armed=1;;
+    systemd) systemctl is-active --quiet "$what.service" "$what.timer" 2>/dev/null && armed=1;;
     pid) kill -0 "$what" 2>/dev/null && ${sameProcess('$what', '$start')} && armed=1;;
   esac
   state=; read -r state 2>/dev/null < "$d/state"

@@ -3,8 +3,13 @@ import { assertSafeRunId, runDir } from '../router/paths.js';
 import { PROC_START_FN } from '../router/proc-start.js';
 
 /**
- * The timer that runs `revert.sh` of `runId` after `timeoutSec`: systemd-run's survives the SSH
- * session; without systemd, a sleeper in a session of its own (so that neither the SSH session's
+ * The timer that runs `revert.sh` of `runId` after `timeoutSec`: where systemd runs, a transient
+ * service that sleeps, then runs it (it survives the SSH session). Not a transient timer
+ * (`systemd-run --on-active`, until 2026-12-06): before systemd 254 a `daemon-reload` restarts an
+ * OnActiveSec countdown (timer_coldplug; seen on the lab's 252, Debian 12's: 53 s left became 68 s),
+ * and a persisting run reloads systemd itself, as do package installs: the revert came up to twice
+ * the window late, or never while something reloaded more often than the window (a review). A
+ * service's sleep is not restarted by a reload. Without systemd, a sleeper in a session of its own (so that neither the SSH session's
  * end nor the round trip's `timeout`, which signals its whole process group, stops it): started by
  * setsid, or by start-stop-daemon where BusyBox was built without setsid (OpenWrt's default). /bin/sh
  * by path (BusyBox's setsid runs a bare `sh` as its own ash); the sleep's pid is kept so that
@@ -25,10 +30,12 @@ export function timerLines(runId: string, timeoutSec: number, fail: (what: strin
   const dir = runDir(assertSafeRunId(runId));
   const unit = `teqlctl-deadman-${runId}`;
   const sleeper = `'sleep ${timeoutSec} & echo $! > ${dir}/sleeper; wait; exec /bin/sh ${dir}/revert.sh'`;
+  // No $ or %: systemd expands both in a command line it is given (the run folder's path has neither).
+  const service = `'sleep ${timeoutSec}; exec /bin/sh ${dir}/revert.sh'`;
   return [
     `if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then`,
-    `  systemd-run --quiet --unit=${unit} --on-active=${timeoutSec} --timer-property=AccuracySec=1s /bin/sh ${dir}/revert.sh || ${fail('systemd-run could not start the timer')}`,
-    `  echo "systemd ${unit}" > ${dir}/timer || { systemctl stop ${unit}.timer >/dev/null 2>&1; ${fail(`cannot write ${dir}/timer`)}; }`,
+    `  systemd-run --quiet --unit=${unit} /bin/sh -c ${service} || ${fail('systemd-run could not start the timer')}`,
+    `  echo "systemd ${unit}" > ${dir}/timer || { systemctl stop ${unit}.service >/dev/null 2>&1; ${fail(`cannot write ${dir}/timer`)}; }`,
     'else',
     '  tq_pid=',
     '  if command -v setsid >/dev/null 2>&1; then',

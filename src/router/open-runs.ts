@@ -56,7 +56,11 @@ function scanLines(self: string, found: string, runs: string, bootId: string, bo
  * than refuse every run until a restart (unlock, which has --force, takes it as recent).
  */
 export function writtenWithin(file: string, sec: string, name: string, unknown = ''): string {
-  return `${name}=$(find ${file} -mmin -$(( (${sec} + 59) / 60 )) 2>/dev/null) || ${name}=${unknown}`;
+  // Not in the future (`! -mmin -0`, GNU's and BusyBox's find): a file stamped while the clock was
+  // ahead (a wrong RTC that NTP then stepped back) counted as just written, and every run was
+  // refused until the clock caught up (a review); its age unknown, the run's timer or undo, seen
+  // alive or not, tells.
+  return `${name}=$(find ${file} -mmin -$(( (${sec} + 59) / 60 )) ! -mmin -0 2>/dev/null) || ${name}=${unknown}`;
 }
 
 /** The shell undoing a run (the dead-man's revert, a rollback's redo, teqlctl rollback's undo): "pid start". */
@@ -75,9 +79,12 @@ export function undoerRuns(dir: string, name: string): string {
   return `{ tq_oup=; tq_ous=; read -r tq_oup tq_ous 2>/dev/null < ${dir}/${UNDOER_FILE}; if [ -n "$tq_oup" ] && [ -d "/proc/$tq_oup" ] && ${sameProcess('$tq_oup', '$tq_ous')}; then ${name}=live; fi; }`;
 }
 
-/** Shell (needs PROC_START_FN): sets `$name` to live when the run's dead-man timer in `dir` still waits. */
+/**
+ * Shell (needs PROC_START_FN): sets `$name` to live when the run's dead-man timer in `dir` still
+ * waits: its sleeper (a pid, or a systemd service sleeping), or an older teqlctl's systemd timer.
+ */
 function timerWaits(dir: string, name: string): string {
-  return `{ tq_otk=; tq_otp=; tq_ots=; read -r tq_otk tq_otp tq_ots 2>/dev/null < ${dir}/timer; case $tq_otk in pid) if [ -n "$tq_otp" ] && [ -d "/proc/$tq_otp" ] && ${sameProcess('$tq_otp', '$tq_ots')}; then ${name}=live; fi;; systemd) case "$(systemctl show -p SubState "$tq_otp.timer" 2>/dev/null)" in SubState=waiting) ${name}=live;; esac;; esac; }`;
+  return `{ tq_otk=; tq_otp=; tq_ots=; read -r tq_otk tq_otp tq_ots 2>/dev/null < ${dir}/timer; case $tq_otk in pid) if [ -n "$tq_otp" ] && [ -d "/proc/$tq_otp" ] && ${sameProcess('$tq_otp', '$tq_ots')}; then ${name}=live; fi;; systemd) case "$(systemctl show -p SubState "$tq_otp.service" "$tq_otp.timer" 2>/dev/null)" in *SubState=running*|*SubState=waiting*) ${name}=live;; esac;; esac; }`;
 }
 
 /** What a run is told while the boot script of this boot still runs (`state`: its words, as listed). */

@@ -17,12 +17,14 @@ describe('arming the dead-man', () => {
 
   it('arms the timer, writes the revert and marks the run pending on the first batch only', () => {
     const first = arm(0);
-    expect(first).toContain('--on-active=90');
+    // A service that sleeps, not a transient timer: before systemd 254 a daemon-reload restarted an OnActiveSec countdown.
+    expect(first).toContain("systemd-run --quiet --unit=teqlctl-deadman-r1 /bin/sh -c 'sleep 90; exec /bin/sh /var/lib/teqlctl/runs/r1/revert.sh'");
+    expect(first).not.toContain('--on-active');
     expect(first).toContain("setsid /bin/sh -c 'sleep 90 & echo $! > /var/lib/teqlctl/runs/r1/sleeper; wait; exec /bin/sh /var/lib/teqlctl/runs/r1/revert.sh'");
     expect(first).toContain('echo pending > /var/lib/teqlctl/runs/r1/state');
     expect(first).toContain('/var/lib/teqlctl/runs/r1/undo-0.sh');
     const second = arm(1);
-    expect(second).not.toContain('--on-active');
+    expect(second).not.toContain('systemd-run');
     expect(second).not.toContain('revert.sh');
     expect(second).toContain('/var/lib/teqlctl/runs/r1/undo-1.sh');
     expect(second).toContain('true > /var/lib/teqlctl/runs/r1/begun-1');

@@ -24,7 +24,7 @@ describe('redo scripts', () => {
     expect(s).toContain(`echo '${NO_REDO_MARKER}'; exit 9`);
     expect(s).toContain('f=0; while [ "$f" -le "$tq_bmax" ]; do if [ -f $x/redo-$f.sh ]; then /bin/sh $x/redo-$f.sh >> "$tq_ul" 2>&1; fi');
     expect(s).toContain('echo confirmed > $x/state; rm -f $x/rolled_back_at');
-    expect(s).toContain('--on-active=30');
+    expect(s).toContain("systemd-run --quiet --unit=teqlctl-deadman-rb1 /bin/sh -c 'sleep 30; exec /bin/sh /var/lib/teqlctl/runs/rb1/revert.sh'");
     expect(s).toContain('echo pending > /var/lib/teqlctl/runs/rb1/state');
   });
 });

@@ -18,7 +18,7 @@ export const quiet = async (router: 'a' | 'b') =>
   case "$s" in pending|reverting|rolling-back) exit 1;; esac
   kind=; what=; read -r kind what 2>/dev/null < "$d/timer"
   case "$kind" in
-    systemd) systemctl is-active --quiet "$what.timer" 2>/dev/null && exit 1;;
+    systemd) systemctl is-active --quiet "$what.service" "$what.timer" 2>/dev/null && exit 1;;
     pid) kill -0 "$what" 2>/dev/null && exit 1;;
   esac
 done

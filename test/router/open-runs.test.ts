@@ -81,6 +81,19 @@ describe.each(SHELLS)('%s: runs of this boot not ended', (...shell) => {
     expect(list(shell, root)).toEqual(['fresh reverting', 'waiting pending']);
   });
 
+  it('takes a state stamped in the future (written while the clock was ahead, then stepped back) as of unknown age: open only while its timer or undo is seen alive (a review)', () => {
+    const future = -3 * 365 * 86_400;
+    const root = layout({
+      stale: { state: 'reverting\n', boot: 'this-boot', ageSec: future },
+      undoing: { state: 'reverting\n', boot: 'this-boot', ageSec: future },
+      waiting: { state: 'pending\n', boot: 'this-boot', timeout: 60, ageSec: future },
+    });
+    const live = `${process.pid} ${startOf(process.pid)}\n`;
+    writeFileSync(join(root, 'runs/undoing/undoer'), live);
+    writeFileSync(join(root, 'runs/waiting/timer'), `pid ${live}`);
+    expect(list(shell, root)).toEqual(['undoing reverting', 'waiting pending']);
+  });
+
   it('keeps a run open past the bound while its undo still runs or its timer still waits (an undo held up by a hung command; a paused VM whose wall clock stepped on); not once that process is gone or its pid is another\'s', () => {
     const old = OPEN_RUN_GRACE_SEC + 600;
     const root = layout({
@@ -101,13 +114,16 @@ describe.each(SHELLS)('%s: runs of this boot not ended', (...shell) => {
     expect(list(shell, root)).toEqual(['back rolling-back', 'undoing reverting', 'waiting pending']);
   });
 
-  it('asks systemd for a systemd timer past the bound: open while it waits, not once elapsed', () => {
+  it('asks systemd for a systemd dead-man past the bound: open while its service sleeps (or an older teqlctl\'s timer waits), not once ended', () => {
     const root = layout({ w: { state: 'pending\n', boot: 'this-boot', timeout: 60, ageSec: OPEN_RUN_GRACE_SEC + 600 } });
     writeFileSync(join(root, 'runs/w/timer'), 'systemd teqlctl-deadman-w\n');
     const scan = listOpenRunsLines(join(root, 'runs'), join(root, 'boot-id'), join(root, 'boot-lock'));
-    const systemctl = (sub: string) => `systemctl() { [ "$*" = "show -p SubState teqlctl-deadman-w.timer" ] && echo SubState=${sub}; }\n`;
-    expect(sh(shell, systemctl('waiting') + scan).out).toBe('w pending\n');
-    expect(sh(shell, systemctl('elapsed') + scan).out).toBe('');
+    // As systemctl show prints two units: each one's properties, a blank line between.
+    const systemctl = (service: string, timer: string) => `systemctl() { [ "$*" = "show -p SubState teqlctl-deadman-w.service teqlctl-deadman-w.timer" ] && printf 'SubState=%s\\n\\nSubState=%s\\n' ${service} ${timer}; }\n`;
+    expect(sh(shell, systemctl('running', 'dead') + scan).out).toBe('w pending\n');
+    expect(sh(shell, systemctl('dead', 'waiting') + scan).out).toBe('w pending\n');
+    expect(sh(shell, systemctl('dead', 'elapsed') + scan).out).toBe('');
+    expect(sh(shell, systemctl('dead', 'dead') + scan).out).toBe('');
   });
 
   it('records the undo\'s own shell, which the scan then finds running', () => {
