@@ -180,10 +180,8 @@ export function parseBoot(text: string, host = '?'): BootFact {
       boot.init = f[1];
     } else if (f[0] === 'openrc-local' && f.length === 2) {
       boot.openrcLocal = f[1] === 'yes';
-    } else if (f[0] === 'ifup-boot' && f.length === 2) {
-      boot.ifupAtBoot = f[1] === 'yes';
-    } else if (f[0] === 'run-parts' && f.length === 2) {
-      boot.runParts = f[1] === 'yes';
+    } else if ((f[0] === 'ifup-boot' || f[0] === 'run-parts') && f.length === 2) {
+      boot[f[0] === 'ifup-boot' ? 'ifupAtBoot' : 'runParts'] = f[1] === 'yes';
     } else if (f[0] === 'fs' && f.length === 3 && VOLATILE_FS.has(f[2]!)) {
       boot.volatile = { ...boot.volatile, [f[1]!]: f[2]! };
     } else if (f[0] === 'userland' && f.length === 2) {
