@@ -3,8 +3,9 @@
 import { RunFailure } from '../errors.js';
 import { approvalQuestion, type ApprovalDeadline } from '../play/approval-deadline.js';
 import { askYesNo } from '../ui/prompts.js';
+import { runNow, timerMs } from '../play/run-clock.js';
 
-export async function askApproval(deadline: ApprovalDeadline | undefined, now: () => number = Date.now): Promise<boolean | 'late'> {
+export async function askApproval(deadline: ApprovalDeadline | undefined, now: () => number = runNow): Promise<boolean | 'late'> {
   try {
     if (!deadline) return await askYesNo(approvalQuestion(undefined));
     const left = deadline.answerBy - now();
@@ -13,7 +14,14 @@ export async function askApproval(deadline: ApprovalDeadline | undefined, now: (
       process.stderr.write(`not asked: ${approvalQuestion(deadline).replace(/^Apply these changes\? \((.*)\)$/, '$1')}, and that time is past\n`);
       return 'late';
     }
-    return await askYesNo(approvalQuestion(deadline), false, AbortSignal.timeout(left));
+    const yes = await askYesNo(approvalQuestion(deadline), false, AbortSignal.timeout(timerMs(left)));
+    // A yes given past the time (the controller suspended while it asked: its timer counted none
+    // of that, the routers' did) counts as none, as the question said (a review).
+    if (yes && now() > deadline.answerBy) {
+      process.stderr.write('answered after the time the question named: counted as no answer\n');
+      return 'late';
+    }
+    return yes;
   } catch (err) {
     const name = (err as Error).name;
     if (name === 'AbortPromptError') return 'late';

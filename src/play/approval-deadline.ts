@@ -5,6 +5,7 @@
 // deadline, and no answer in time counts as no: the run then rolls back every play so far itself
 // (its own rollback, said in its recap) instead of racing the timers.
 import { reserveSec } from './laggard-cut.js';
+import { runNow, toWall } from './run-clock.js';
 
 /** When the earliest armed timer of this run fires, and on which hosts. */
 export interface ApprovalDeadline {
@@ -28,8 +29,9 @@ export const approvalMarginSec = (timeoutSec: number): number => Math.max(APPROV
  * The deadline of the hosts armed and not yet confirmed (`armedAt`, epoch ms of their first apply),
  * or undefined when none is (the first play: nothing runs yet).
  */
-export function approvalDeadline(armed: Array<{ host: string; armedAt: number }>, timeoutSec: number): ApprovalDeadline | undefined {
-  if (armed.length === 0) return undefined;
+export function approvalDeadline(of: Array<{ host: string; armedAt?: number }>, timeoutSec: number): ApprovalDeadline | undefined {
+  if (of.length === 0) return undefined;
+  const armed = of.map((h) => ({ host: h.host, armedAt: h.armedAt ?? runNow() }));
   const first = Math.min(...armed.map((a) => a.armedAt));
   const firesAt = first + timeoutSec * 1000;
   // Hosts armed within a second of the first fire with it (one wave); later waves are named by the first.
@@ -52,6 +54,7 @@ export function refusalMessage(answer: false | 'late', deadline: ApprovalDeadlin
   return 'not applied: the plan was not approved (use --yes when running unattended)';
 }
 
+/** As the operator's clock shows it: the deadlines are kept by runNow(), which a step back leaves ahead. */
 function localClock(ms: number): string {
-  return new Date(ms).toTimeString().slice(0, 8);
+  return new Date(toWall(ms)).toTimeString().slice(0, 8);
 }

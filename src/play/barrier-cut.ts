@@ -8,6 +8,7 @@
 import type { ProgressItem } from '../ui/progress.js';
 import type { RunState } from './run-state.js';
 import { cutAt, MIN_APPLY_SEC, reserveSec, unitsSaved } from './laggard-cut.js';
+import { runNow, timerMs } from './run-clock.js';
 
 /** How a stage's cut is said, and when it comes after the run's cut (laggard-cut.ts). */
 export interface CutWords {
@@ -37,7 +38,7 @@ export class BarrierCut {
   private readonly inFlight = new Set<string>();
   /** Units that routers already judged fail in this phase: they save nothing. */
   private readonly lost = new Set<string>();
-  private readonly startedAt = Date.now();
+  private readonly startedAt = runNow();
   private timer: NodeJS.Timeout | undefined;
   private due = false;
   private reason: string | undefined;
@@ -95,7 +96,7 @@ export class BarrierCut {
     this.timer = setTimeout(() => {
       this.due = true;
       this.check();
-    }, Math.max(0, at - Date.now(), this.startedAt + MIN_APPLY_SEC * 1000 - Date.now()));
+    }, timerMs(Math.max(at - runNow(), this.startedAt + MIN_APPLY_SEC * 1000 - runNow())));
   }
 
   private arrived(host: string, lost: readonly string[]): void {

@@ -34,7 +34,7 @@ function toConfirm(run: RunState): string[] {
 
 /** When the timers of the hosts awaiting confirmation fire (a later play's approval is asked under them). */
 export function confirmDeadline(run: RunState): ApprovalDeadline | undefined {
-  return approvalDeadline(toConfirm(run).map((h) => ({ host: h, armedAt: run.sessions.get(h)!.armedAt ?? Date.now() })), run.opts.confirmTimeoutSec);
+  return approvalDeadline(toConfirm(run).map((h) => ({ host: h, armedAt: run.sessions.get(h)!.armedAt })), run.opts.confirmTimeoutSec);
 }
 
 /** Confirms every host still standing; `onDecided` once all of them are, before their locks are freed. */

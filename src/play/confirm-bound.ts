@@ -2,6 +2,7 @@
 // confirmation waves wait for it and their windows run (laggard-cut.ts).
 import type { RunState } from './run-state.js';
 import { cutAt } from './laggard-cut.js';
+import { runNow } from './run-clock.js';
 
 /** How long a confirmation may take, as a round trip of its own (its shell's wait is longer). */
 export const CONFIRM_SEC = 150;
@@ -23,9 +24,9 @@ export function waveBound(run: RunState, after: readonly string[]): WaveBound {
       const saved = after.filter((x) => run.domains.unitsOf(x).some((u) => !run.domains.failed.has(u) && !run.domains.unitsOf(host).includes(u)));
       const armed = saved.map((x) => run.sessions.get(x)!.armedAt).filter((t): t is number => t !== undefined);
       const at = cutAt(armed, run.opts.confirmTimeoutSec);
-      if (at === undefined || at - Date.now() >= CONFIRM_SEC * 1000) return { ms: CONFIRM_SEC * 1000 };
-      const closeIn = Math.round((Math.min(...armed) + run.opts.confirmTimeoutSec * 1000 - Date.now()) / 1000);
-      return { ms: Math.max(MIN_CONFIRM_SEC * 1000, at - Date.now()), why: `: ${saved.join(', ')}, confirming after it, could wait no longer (their dead-man windows close in ${closeIn} s)` };
+      if (at === undefined || at - runNow() >= CONFIRM_SEC * 1000) return { ms: CONFIRM_SEC * 1000 };
+      const closeIn = Math.round((Math.min(...armed) + run.opts.confirmTimeoutSec * 1000 - runNow()) / 1000);
+      return { ms: Math.max(MIN_CONFIRM_SEC * 1000, at - runNow()), why: `: ${saved.join(', ')}, confirming after it, could wait no longer (their dead-man windows close in ${closeIn} s)` };
     },
   };
 }

@@ -17,6 +17,7 @@ import { ABANDONED_MARKER, BARRIER_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER
 import type { Check, Change } from '../plan/types.js';
 import { begunRecords } from '../deadman/begun-records.js';
 import type { RunLog } from './run-log.js';
+import { runNow } from './run-clock.js';
 
 // The facts re-read after changes (apply, rollback) carry no fingerprint: only a session's first
 // apply checks one (batches never go back to 0 once a change was sent), against its initial facts.
@@ -141,7 +142,7 @@ export class HostSession {
     // Counted before sending: if the connection dies mid-trip, the router may be armed and changed.
     this.batches++;
     this.changeRounds++;
-    this.armedAt ??= Date.now();
+    this.armedAt ??= runNow();
     const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls, AFTER)}`;
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER, bundles });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's

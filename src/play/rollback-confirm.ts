@@ -13,6 +13,7 @@ import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import { CONFIRM_MARKER } from '../router/markers.js';
 import type { RollbackOptions } from './rollback-run.js';
 import { checked } from './checked-run.js';
+import { runNow, timerMs } from './run-clock.js';
 
 /** The run's recorded peers of one router, when its record names them. */
 export function peersOf(run: { peers?: string[] } | undefined): { peers?: string[] } {
@@ -26,7 +27,7 @@ export function peersOf(run: { peers?: string[] } | undefined): { peers?: string
  */
 export async function confirmRollback(hosts: readonly ConfirmCandidate[], runId: string, o: RollbackOptions, armed: Set<string>, firesAt: number): Promise<boolean> {
   const margin = Math.min(10_000, (o.timeoutSec * 1000) / 4);
-  const verified = await Promise.all(hosts.map(({ host }) => verifyInTime(host, runId, o, armed, firesAt - margin - Date.now())));
+  const verified = await Promise.all(hosts.map(({ host }) => verifyInTime(host, runId, o, armed, firesAt - margin - runNow())));
   const failed = new Set(verified.filter((v) => !v.fresh).map((v) => v.host));
   // Only an armed router redoes the run, and only an armed router can be held back from confirming:
   // one without a dead-man (--force on a run without redo scripts) stays rolled back either way.
@@ -69,7 +70,7 @@ type Verified = { host: string; fresh?: Transport; after?: Facts };
 /** verifyFresh, bounded by `ms`: past it the router counts as not verified (its connection closed when it comes). */
 async function verifyInTime(host: string, runId: string, o: RollbackOptions, armed: Set<string>, ms: number): Promise<Verified> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), Math.max(0, ms))));
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), timerMs(ms))));
   const work = verifyFresh(host, runId, o, armed);
   const first = await Promise.race([work, late]);
   clearTimeout(timer);

@@ -22,6 +22,7 @@ import { confirmRollback, peersOf } from './rollback-confirm.js';
 import { checked } from './checked-run.js';
 import { retiringScript } from '../plan/persist/retiring-script.js';
 import { BOOT_STARTERS } from '../router/paths.js';
+import { runNow } from './run-clock.js';
 
 export interface RollbackHost {
   host: string;
@@ -178,7 +179,7 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     // The dead-man, before any change: a rollback that cuts the management path is undone by the router.
     // The earliest any of the rollback's timers can fire counts from here (before the first arm).
     stopIfInterrupted(o, runId, armed);
-    const armsSentAt = Date.now();
+    const armsSentAt = runNow();
     await everyRouter(targets, async ({ c, t }) => {
       const res = await checked(t, 'arm', armRollbackScript(o.lockId, o.owner, runId, o.timeoutSec), 'arming the dead-man', 'connect', [0, 3, 9]);
       const lost = new RegExp(`^${LOCK_LOST_MARKER} ?(.*)$`, 'm').exec(res.stdout);
