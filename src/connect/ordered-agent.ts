@@ -20,10 +20,12 @@ export interface FileKey {
 export const AGENT_LIST_MS = 5_000;
 
 /**
- * Agent sockets that did not list their keys in time: later logins of the process go without them
- * at once. Waited for again at each login, a hung agent cost every host of a fleet 5 s, unsaid.
+ * Agent sockets that did not list their keys in time, and until when later logins go without them
+ * at once: waited for again at each login, a hung agent cost every host of a fleet 5 s, unsaid. For
+ * a minute, not for good: an agent that was waiting for a PIN answers once it is given.
  */
-const hungSockets = new Set<string>();
+const hungUntil = new Map<string, number>();
+const HUNG_FOR_MS = 60_000;
 
 /**
  * The keys to offer, in ssh's order: `agentKeys` of files named, the other `agentKeys`, then `files`
@@ -77,10 +79,10 @@ class OrderedAgent extends ssh2.OpenSSHAgent {
     // An agent that does not answer (a frozen gpg-agent, a stale forwarded socket), or answers with
     // an error: the files alone, as ssh goes on without it (ssh2 would otherwise drop the whole
     // method, the files with it; a hung one held the login until the handshake timed out, a review).
-    if (hungSockets.has(this.agentSocket)) return answer([]);
+    if ((hungUntil.get(this.agentSocket) ?? 0) > Date.now()) return answer([]);
     timer = setTimeout(() => {
-      hungSockets.add(this.agentSocket);
-      warnOnce(`the SSH agent at ${this.agentSocket} did not list its keys within ${this.listMs / 1000} s: logging in with key files only, without it, for the rest of this run (a stale SSH_AUTH_SOCK or IdentityAgent, or an agent waiting for a PIN?)`);
+      hungUntil.set(this.agentSocket, Date.now() + HUNG_FOR_MS);
+      warnOnce(`the SSH agent at ${this.agentSocket} did not list its keys within ${this.listMs / 1000} s: logging in with key files only, without it, for the next minute (a stale SSH_AUTH_SOCK or IdentityAgent, or an agent waiting for a PIN?)`);
       answer([]);
     }, this.listMs);
     super.getIdentities((err, keys) => answer(err ? [] : ((keys as ParsedKey[] | undefined) ?? [])));

@@ -52,7 +52,7 @@ describe('a login through an agent that fails', () => {
       expect(again, JSON.stringify(again)).toMatchObject({ ok: true });
       expect(again.ms).toBeLessThan(AGENT_LIST_MS - 1000);
       expect(said.filter((l) => l.includes(sock))).toEqual([
-        `the SSH agent at ${sock} did not list its keys within 5 s: logging in with key files only, without it, for the rest of this run (a stale SSH_AUTH_SOCK or IdentityAgent, or an agent waiting for a PIN?)\n`,
+        `the SSH agent at ${sock} did not list its keys within 5 s: logging in with key files only, without it, for the next minute (a stale SSH_AUTH_SOCK or IdentityAgent, or an agent waiting for a PIN?)\n`,
       ]);
     } finally {
       process.stderr.write = write;
