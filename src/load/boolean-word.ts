@@ -79,7 +79,7 @@ export function refuseBooleanWord(e: Expr, find: FindBooleanWord | undefined, us
   }
 }
 
-/** A variable's words and where it was set, for a loop that reads it. */
+/** A variable's words and where it was set (no words: an empty map), for a loop that reads it; undefined where it is not set. */
 export type WordsOf = (name: string) => { words: BooleanWords; at: string } | undefined;
 
 /**
@@ -90,13 +90,14 @@ export type WordsOf = (name: string) => { words: BooleanWords; at: string } | un
 export function loopItemWords(loopNode: unknown, loopExpr: Expr | undefined, index: number, wordsOf: WordsOf): BooleanWords {
   if (isSeq(loopNode)) return booleanWordsIn(loopNode.items[index]);
   const out: BooleanWords = new Map();
-  for (const { name, path } of loopExpr ? reached(loopExpr) : []) {
-    const found = wordsOf(name);
-    const prefix = `${path}[${index}]`;
-    for (const [p, w] of found?.words ?? []) {
-      const rest = p.slice(prefix.length);
-      if (p.startsWith(prefix) && (rest === '' || rest.startsWith('.') || rest.startsWith('['))) out.set(rest, { ...w, at: w.at ?? found!.at });
-    }
+  // The first variable reached that is set gave the list (`x | default(y)`: x where set, else y);
+  // the fallback's words are not the items' (a review found a list of booleans refused for them).
+  const source = (loopExpr ? reached(loopExpr) : []).map((r) => ({ ...r, found: wordsOf(r.name) })).find((r) => r.found);
+  if (!source?.found) return out;
+  const prefix = `${source.path}[${index}]`;
+  for (const [p, w] of source.found.words) {
+    const rest = p.slice(prefix.length);
+    if (p.startsWith(prefix) && (rest === '' || rest.startsWith('.') || rest.startsWith('['))) out.set(rest, { ...w, at: w.at ?? source.found.at });
   }
   return out;
 }

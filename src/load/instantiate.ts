@@ -64,8 +64,9 @@ function loopExprOf(value: unknown): Expr | undefined {
 }
 
 function wordsOf(scope: VarScope, name: string): { words: BooleanWords; at: string } | undefined {
+  if (scope.rawValue(name)?.value === undefined) return undefined;
   const o = scope.origin(name);
-  return o?.booleanWords && { words: o.booleanWords, at: formatPos(o.pos) };
+  return { words: o?.booleanWords ?? new Map(), at: o ? formatPos(o.pos) : '?' };
 }
 
 function loopItems(y: YamlFile, task: TaskShape, host: string, scope: VarScope, problems: Problems): unknown[] | undefined {

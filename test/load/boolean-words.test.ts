@@ -59,6 +59,10 @@ describe('plain YAML 1.1 boolean words', () => {
     // The quoted item is text to both; an item read with | bool is Ansible's boolean: not refused.
     expect(errorsOf(load(task('"{{ flags }}"', 'item | bool'), inv))).toEqual([]);
     expect(errorsOf(load(task("['on', x]", "item == 'on'"), inv))).toEqual([]);
+    // x | default(y): the items are x's where x is set, and only y's words count where it is not (a review).
+    const both = inv + '      mine: [true, false]\n';
+    expect(errorsOf(load(task('"{{ mine | default(flags) }}"', 'item == true'), both))).toEqual([]);
+    expect(problems(task('"{{ unset_list | default(flags) }}"', 'item == false'), both)[0]).toContain("'item' is written `no`");
   });
 
   it('through another variable, the refusal names the word where it was written', () => {
