@@ -79,8 +79,32 @@ export function refuseBooleanWord(e: Expr, find: FindBooleanWord | undefined, us
   }
 }
 
-/** A variable's words and where it was set (no words: an empty map), for a loop that reads it; undefined where it is not set. */
-export type WordsOf = (name: string) => { words: BooleanWords; at: string } | undefined;
+/** A variable's words and where it was set (no words: an empty map), and the whole template its value is, when it is one; undefined where it is not set. */
+export type WordsOf = (name: string) => { words: BooleanWords; at: string; expr?: Expr } | undefined;
+
+/**
+ * The words of the value `e` gives, by path inside that value: the first variable `e` reaches that
+ * is set gave it (`x | default(y)`: x where set, else y; a review found y's words refusing a list of
+ * booleans in x). A variable that is itself one whole template (`flags: "{{ other }}"`) holds the
+ * words of what it reads: its list of yes/no was Ansible's booleans and teqlctl's text, unsaid.
+ */
+export function wordsOfExpr(e: Expr, wordsOf: WordsOf, seen: readonly string[] = []): BooleanWords {
+  const source = reached(e).map((r) => ({ ...r, found: wordsOf(r.name) })).find((r) => r.found);
+  if (!source?.found || seen.includes(source.name)) return new Map();
+  const { words, at, expr } = source.found;
+  const all: BooleanWords = words.size === 0 && expr ? wordsOfExpr(expr, wordsOf, [...seen, source.name]) : new Map([...words].map(([p, w]) => [p, { ...w, at: w.at ?? at }]));
+  return under(all, source.path);
+}
+
+/** The words at `prefix` and below, by their path from there. */
+function under(words: BooleanWords, prefix: string): BooleanWords {
+  const out: BooleanWords = new Map();
+  for (const [p, w] of words) {
+    const rest = p.slice(prefix.length);
+    if (p.startsWith(prefix) && (rest === '' || rest.startsWith('.') || rest.startsWith('['))) out.set(rest, w);
+  }
+  return out;
+}
 
 /**
  * The words of a loop's item number `index`: of the loop's own YAML list, or of the variable the
@@ -89,15 +113,5 @@ export type WordsOf = (name: string) => { words: BooleanWords; at: string } | un
  */
 export function loopItemWords(loopNode: unknown, loopExpr: Expr | undefined, index: number, wordsOf: WordsOf): BooleanWords {
   if (isSeq(loopNode)) return booleanWordsIn(loopNode.items[index]);
-  const out: BooleanWords = new Map();
-  // The first variable reached that is set gave the list (`x | default(y)`: x where set, else y);
-  // the fallback's words are not the items' (a review found a list of booleans refused for them).
-  const source = (loopExpr ? reached(loopExpr) : []).map((r) => ({ ...r, found: wordsOf(r.name) })).find((r) => r.found);
-  if (!source?.found) return out;
-  const prefix = `${source.path}[${index}]`;
-  for (const [p, w] of source.found.words) {
-    const rest = p.slice(prefix.length);
-    if (p.startsWith(prefix) && (rest === '' || rest.startsWith('.') || rest.startsWith('['))) out.set(rest, { ...w, at: w.at ?? source.found.at });
-  }
-  return out;
+  return loopExpr ? under(wordsOfExpr(loopExpr, wordsOf), `[${index}]`) : new Map();
 }

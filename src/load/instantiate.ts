@@ -8,12 +8,11 @@ import { MAX_TASK_INSTANCES } from './limits.js';
 import { moduleSchemas } from './module-schemas.js';
 import { short } from './shown.js';
 import type { Problems } from './problems.js';
-import { formatPos, type VarScope } from './scope.js';
-import { loopItemWords, type BooleanWords } from './boolean-word.js';
-import type { Expr } from './expr-parse.js';
+import type { VarScope } from './scope.js';
+import { loopItemWords } from './boolean-word.js';
 import { deepest, keyNode, posOf, toJS, type YamlFile } from './source.js';
 import type { PersistShape, TaskShape } from './task-shape.js';
-import { hasTemplateDeep, isPlainObject, parseTemplate, renderDeep, renderString, templateVars } from './template.js';
+import { hasTemplateDeep, isPlainObject, renderDeep, renderString, templateVars, wholeTemplateExpr } from './template.js';
 import { containsOmit, withoutOmit } from './omit.js';
 import type { TaskCall, TaskInstance } from './types.js';
 import { evalCondition } from './when.js';
@@ -36,37 +35,19 @@ export function instantiate(y: YamlFile, task: TaskShape, host: string, scope: V
   if (!items) return [];
   const loopOrigin = task.loop && { pos: posOf(y, task.loop.node), where: 'loop item', via: [...templateVars(task.loop.value)] };
   const out: Placed[] = [];
-  const loopExpr = loopExprOf(task.loop?.value);
+  const loopExpr = wholeTemplateExpr(task.loop?.value);
   for (const [index, item] of items.entries()) {
     if (!budget.takeTask()) {
       problems.add(`the run has more than ${MAX_TASK_INSTANCES} tasks (hosts × tasks × loop items)`, task.loop ? posOf(y, task.loop.node) : task.pos, 'use --limit, shorter loops, or split the playbook', host);
       return out;
     }
     if (budget.exhausted) return out;
-    const words = loopOrigin && loopItemWords(task.loop!.node, loopExpr, index, (name) => wordsOf(scope, name));
+    const words = loopOrigin && loopItemWords(task.loop!.node, loopExpr, index, (name) => scope.wordSource(name));
     const s = item === NO_ITEM || !loopOrigin ? scope : scope.with('item', item, words && words.size > 0 ? { ...loopOrigin, booleanWords: words } : loopOrigin);
     const placed = one(y, task, host, s, item, problems, task.persist ?? playPersist);
     if (placed) out.push(placed);
   }
   return out;
-}
-
-/** The expression of a loop written as one whole template (`"{{ flags }}"`), whose items keep their words. */
-function loopExprOf(value: unknown): Expr | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    const segments = parseTemplate(value);
-    const only = segments.length === 1 ? segments[0] : undefined;
-    return only && 'expr' in only ? only.expr : undefined;
-  } catch {
-    return undefined; // said where the loop is rendered
-  }
-}
-
-function wordsOf(scope: VarScope, name: string): { words: BooleanWords; at: string } | undefined {
-  if (scope.rawValue(name)?.value === undefined) return undefined;
-  const o = scope.origin(name);
-  return { words: o?.booleanWords ?? new Map(), at: o ? formatPos(o.pos) : '?' };
 }
 
 function loopItems(y: YamlFile, task: TaskShape, host: string, scope: VarScope, problems: Problems): unknown[] | undefined {

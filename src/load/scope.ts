@@ -4,9 +4,10 @@ import type { SourcePos } from '../errors.js';
 import { ExprError } from './expr-error.js';
 import type { RunBudget } from './budget.js';
 import type { Lookup, Scope } from './expr-eval.js';
-import { hasTemplateDeep, renderDeep } from './template.js';
+import { hasTemplateDeep, renderDeep, wholeTemplateExpr } from './template.js';
 import { containsOmit } from './omit.js';
-import type { BooleanWord, BooleanWords } from './boolean-word.js';
+import { wordsOfExpr, type BooleanWord, type BooleanWords } from './boolean-word.js';
+import type { Expr } from './expr-parse.js';
 
 export interface VarOrigin {
   pos: SourcePos;
@@ -87,9 +88,21 @@ export class VarScope implements Scope {
   }
 
   booleanWord(name: string, path: string): BooleanWord | undefined {
-    const o = this.origin(name);
-    const w = o?.booleanWords?.get(path);
-    return w && { ...w, at: w.at ?? formatPos(o!.pos) };
+    // The value itself of a variable that is one template of another (`again: "{{ tune }}"`) is
+    // refused where it is rendered, naming the one written so; inside it, only its words say it.
+    const source = this.wordSource(name);
+    const words = path === '' || !source?.expr ? source?.words : wordsOfExpr({ kind: 'var', name }, (n) => this.wordSource(n));
+    const w = words?.get(path);
+    return w && { ...w, at: w.at ?? source!.at };
+  }
+
+  /** A variable's words, where it was set, and the whole template its value is (boolean-word.ts follows it); undefined where it is not set. */
+  wordSource(name: string): { words: BooleanWords; at: string; expr?: Expr } | undefined {
+    const found = this.find(name);
+    if (found?.value === undefined) return undefined;
+    const o = found.origin;
+    const expr = o?.booleanWords?.size ? undefined : wholeTemplateExpr(found.value);
+    return { words: o?.booleanWords ?? new Map(), at: o ? formatPos(o.pos) : '?', ...(expr ? { expr } : {}) };
   }
 
   lookup(name: string, allowOmit = false): Lookup {

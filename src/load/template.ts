@@ -34,6 +34,18 @@ function closing(s: string, from: number): number {
   return -1;
 }
 
+/** The expression of a value written as one whole template (`"{{ flags }}"`): its value is that expression's, words and all. */
+export function wholeTemplateExpr(value: unknown): Expr | undefined {
+  if (typeof value !== 'string' || !value.includes('{{')) return undefined;
+  try {
+    const segments = parseTemplate(value);
+    const only = segments.length === 1 ? segments[0] : undefined;
+    return only && 'expr' in only ? only.expr : undefined;
+  } catch {
+    return undefined; // said where the value is rendered
+  }
+}
+
 export function parseTemplate(raw: string): Segment[] {
   const cached = cache.get(raw);
   if (cached) return cached;

@@ -69,4 +69,20 @@ describe('plain YAML 1.1 boolean words', () => {
     const inv = INVENTORY + '      again: "{{ tune }}"\n';
     expect(problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: again == true\n', inv)[0]).toContain("'tune' is written `yes`");
   });
+
+  it('a list reached through a variable that is one whole template of another keeps the words inside it (a Left of stop 62)', () => {
+    const inv = INVENTORY + "      flags: [no, 'on']\n      alias: \"{{ flags }}\"\n      twice: \"{{ alias }}\"\n      opts: { links: [{ dev: eth1, up: yes }] }\n      links: \"{{ opts.links }}\"\n";
+    const task = (loop: string, when: string) => `    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      loop: ${loop}\n      when: ${when}\n`;
+    const [looped] = problems(task('"{{ alias }}"', 'item == false'), inv);
+    expect(looped).toContain("'item' is written `no` (at ");
+    expect(looped).toContain('inventory.yml:8:7)');
+    expect(problems(task('"{{ twice }}"', 'item == false'), inv)[0]).toContain("'item' is written `no`");
+    expect(problems(task('"{{ links }}"', 'item.up == true'), inv)[0]).toContain("'item.up' is written `yes`");
+    const when = (w: string) => `    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: ${w}\n`;
+    expect(problems(when('alias[0] == false'), inv)[0]).toContain("'alias[0]' is written `no`");
+    expect(problems(when('links[0].up == true'), inv)[0]).toContain("'links[0].up' is written `yes`");
+    // The quoted word stays text to both; a variable that refers to itself gives no words (said where rendered).
+    expect(errorsOf(load(task('"{{ alias }}"', 'item | bool'), inv))).toEqual([]);
+    expect(errorsOf(load(when("alias[1] == 'on'"), inv))).toEqual([]);
+  });
 });
