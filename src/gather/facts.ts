@@ -181,6 +181,8 @@ export interface BootFact {
   files: BootFileFact[];
   /** Interfaces systemd-networkd manages (not `unmanaged`): name -> the .network file it uses. */
   networkd: Record<string, string>;
+  /** Interfaces NetworkManager manages (its device state says managed=true): it removes addresses and routes it did not make when it activates or reapplies them. */
+  networkManager?: string[];
   /** systemd's version where networkd manages a link (absent: none does, or facts of an older teqlctl). */
   networkdVersion?: number;
   /** Interfaces declared by `iface` in /etc/network/interfaces(.d) and brought up at boot by `ifup -a` (auto, allow-auto), when ifupdown is installed. */

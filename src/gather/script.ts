@@ -67,6 +67,10 @@ const SECTIONS: Array<[string, string]> = [
     `for f in ${BOOT_GLOBS.join(' ')}; do if [ -L "$f" ]; then printf 'symlink\\t%s\\t%s\\n' "$f" "$(readlink "$f")"; elif [ -f "$f" ]; then x=-; [ -x "$f" ] && x=x; printf 'file\\t%s\\t%s\\t%s\\t%s\\n' "$f" "$x" "$(wc -c < "$f")" "$(base64 < "$f" | tr -d '\\n')"; fi; done`,
     // networkd's per-link state files name the .network file in use; no process per link.
     `for d in /sys/class/net/*; do [ -r "$d/ifindex" ] || continue; read i < "$d/ifindex"; s=/run/systemd/netif/links/$i; [ -f "$s" ] || continue; a=; n=; while IFS== read -r k v; do case $k in ADMIN_STATE) a=$v;; NETWORK_FILE) n=$v;; esac; done < "$s"; [ -n "$n" ] && [ "$a" != unmanaged ] && printf 'networkd\\t%s\\t%s\\n' "\${d##*/}" "$n" && tq_nd=1; done`,
+    // NetworkManager's device state (/run/NetworkManager/devices/IFINDEX, its [device] group's
+    // managed=true): it removes the addresses and routes it did not make when it activates or
+    // reapplies a device, so a run's addresses there last until it next does (a review).
+    `for d in /sys/class/net/*; do [ -r "$d/ifindex" ] || continue; read i < "$d/ifindex"; s=/run/NetworkManager/devices/$i; [ -f "$s" ] || continue; m=; while IFS== read -r k v; do case $k in managed) m=$v;; esac; done < "$s"; [ "$m" = true ] && printf 'nm\\t%s\\n' "\${d##*/}"; done`,
     // Its version, where it manages a link: before 252 it sets a [TrivialLinkEqualizer] qdisc at once,
     // fails the link while sch_teql is not loaded yet, and never tries again (systemd PR #24222).
     `if [ -n "\${tq_nd:-}" ]; then tq_v=$(systemctl --version 2>/dev/null); tq_v=\${tq_v#systemd }; printf 'networkd-version\\t%s\\n' "\${tq_v%%[!0-9]*}"; fi`,

@@ -16,6 +16,7 @@ import { refuseDroppedEqualizers } from './persist/dropped-equalizers.js';
 import { planPersist } from './persist/plan-persist.js';
 import { RefusedError } from '../errors.js';
 import { placeEqualizerMtu } from './equalizer-mtu.js';
+import { linkOwnerWarnings } from './link-owners.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
   switch (task.module) {
@@ -140,7 +141,8 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [], boot: true });
     current = boot.facts;
   }
-  return { plan: { host, phases }, expected: current };
+  const warnings = linkOwnerWarnings(kept, facts);
+  return { plan: { host, phases, ...(warnings.length > 0 ? { warnings } : {}) }, expected: current };
 }
 
 /**

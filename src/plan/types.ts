@@ -43,6 +43,8 @@ export interface Phase {
 export interface HostPlan {
   host: string;
   phases: Phase[];
+  /** What may undo the run later without a word (a link's manager: link-owners.ts), said with the plan and in the recap. */
+  warnings?: string[];
 }
 
 export function changeCount(plan: HostPlan): number {

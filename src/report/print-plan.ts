@@ -8,6 +8,7 @@ export function formatPlan(plans: readonly HostPlan[], diff: boolean): string {
   for (const plan of plans) {
     const n = changeCount(plan);
     lines.push(`${plan.host}: ${n === 0 ? 'no changes' : `${n} change(s)`}`);
+    for (const w of plan.warnings ?? []) lines.push(`  ! WARNING: ${w}`);
     for (const phase of plan.phases) {
       for (const c of phase.changes) {
         const transition = c.action === '+' ? c.after : c.action === '-' ? c.before : `${c.before} -> ${c.after}`;

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { factsScript, fingerprintScript, HASH_STABLE, ifupAtBootLine, userlandLine } from '../../src/gather/script.js';
-import { parseBoot, parseFacts, parseSysctls } from '../../src/gather/parse-facts.js';
+import { parseFacts, parseSysctls } from '../../src/gather/parse-facts.js';
+import { parseBoot } from '../../src/gather/parse-boot.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
 
 describe('factsScript: sysctls', () => {
@@ -330,5 +331,20 @@ describe('the fingerprint without md5sum (a minimal BusyBox)', () => {
     expect(fp(['sed', 'sha256sum'])).toMatch(/^[0-9a-f]{64}$/);
     expect(fp(['sed', 'cksum'])).toMatch(/^[0-9]+$/);
     expect(fp(['sed'])).toBe('');
+  });
+});
+
+describe("factsScript: the links NetworkManager manages (a review of routers' own managers)", () => {
+  it('are read from its device state files by ifindex, managed=true only, and parsed', () => {
+    const line = factsScript().split('\n').find((l) => l.includes('/run/NetworkManager/devices/'))!;
+    const dir = mkdtempSync(join(tmpdir(), 'nm-devices-'));
+    const links = execFileSync('sh', ['-c', 'ls /sys/class/net'], { encoding: 'utf8' }).trim().split('\n');
+    const index = (dev: string) => readFileSync(`/sys/class/net/${dev}/ifindex`, 'utf8').trim();
+    writeFileSync(join(dir, index(links[0]!)), '[device]\nmanaged=true\nperm-hw-addr-fake=\nconnection-uuid=0b5b\n');
+    if (links[1]) writeFileSync(join(dir, index(links[1])), '[device]\nmanaged=false\n');
+    const out = execFileSync('sh', ['-c', line.replace('/run/NetworkManager/devices/', `${dir}/`)], { encoding: 'utf8' });
+    expect(out).toBe(`nm\t${links[0]}\n`);
+    expect(parseBoot(out).networkManager).toEqual([links[0]]);
+    expect(parseBoot('').networkManager).toBeUndefined();
   });
 });

@@ -92,6 +92,9 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     const root = f.rootQdiscs.find((q) => q.dev === slave);
     if (root && root.kind === args.device) continue;
     guardManagement(ctx, f, slave, `making ${slave} a slave of ${args.device}`, true);
+    // A port's traffic is its bridge's, bond's or VRF's: addresses on it receive nothing, the checks
+    // failed and the run rolled back, the master's traffic sent through the equalizer meanwhile (a review).
+    if (link.master !== undefined) throw conflict(ctx, `${slave} is a port of ${link.master}: what it receives is ${link.master}'s, and ${link.master}'s traffic would be sent through ${args.device}`, `take ${slave} out of ${link.master} first (ip link set ${slave} nomaster), or equalize other links`);
     if (device.up && link.mtu < device.mtu) {
       throw conflict(ctx, `${slave} has MTU ${link.mtu}, below ${args.device}'s ${device.mtu}: the kernel refuses such a slave while ${args.device} is up`, `raise ${slave}'s MTU with a link task, or bring ${args.device} down first`);
     }

@@ -48,3 +48,13 @@ describe('an equalizer with slaves the task does not name', () => {
     expect(changes).toEqual([]);
   });
 });
+
+describe('a slave that is a port of a bridge, bond or VRF (a review)', () => {
+  it('is refused before any change, naming its master and what to do', () => {
+    const f = pristineFacts();
+    const ported: Facts = { ...f, links: f.links.map((l) => (l.name === 'eth2' ? { ...l, master: 'br-lan' } : l)) };
+    const err = refusal(() => planHost('a', [teql('present')], ported));
+    expect(err.message).toContain('eth2 is a port of br-lan: what it receives is br-lan\'s, and br-lan\'s traffic would be sent through teql0');
+    expect(err.hint).toBe('take eth2 out of br-lan first (ip link set eth2 nomaster), or equalize other links');
+  });
+});
