@@ -12,6 +12,7 @@ import type { Change } from '../types.js';
 import { overwritten, parsePropagatedRecord, PROPAGATED_PREFIX, refusedWrite } from '../sysctl-propagation.js';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
+const DEFAULT = 'net.ipv4.conf.default.rp_filter';
 
 /**
  * The write of one sysctl, undone by writing `before` back, then (for forwarding, which the kernel
@@ -53,7 +54,9 @@ function planRpFilter(value: string, name: string, dev: string, current: string,
   const changes: Change[] = [];
   if (all > want) {
     const why = `the kernel uses max(conf.all, conf.${dev}) = ${Math.max(all, Number(current))}: conf.all must come down to ${want}`;
-    for (const [name, value] of Object.entries(facts.sysctls).sort(([a], [b]) => a.localeCompare(b))) {
+    const sorted = Object.entries(facts.sysctls).sort(([a], [b]) => a.localeCompare(b));
+    if (Number(facts.sysctls[DEFAULT] ?? all) < all) changes.push(...pinnedBeforeDefault(sorted, all, dev, ctx, facts.sysctls));
+    for (const [name, value] of sorted) {
       const other = rpFilterDevice(name);
       if (!other || other === 'all' || other === dev || ctx.rpFilterTargets.has(other)) continue;
       if (Number(value) < all) {
@@ -64,6 +67,23 @@ function planRpFilter(value: string, name: string, dev: string, current: string,
   }
   if (current !== value) changes.push(setting(ctx, name, current, value, facts.sysctls));
   return changes;
+}
+
+/**
+ * A write to conf.default is copied by the kernel onto every interface whose value was never
+ * written (devinet_copy_dflt_conf): raising default raised the slaves that inherited theirs too,
+ * while the plan (which cannot read that bit) saw them unchanged and wrote nothing: strict
+ * filtering on the slaves, the checks over the equalizer failed and every such run rolled back
+ * (a review; all=1 over the kernel's default=0, as hardening guides leave it). The interfaces the
+ * play wants low are written as they are first, which makes the kernel keep them; their own
+ * tasks then set what they want. They stay written after an undo (the kernel has no unwrite).
+ */
+function pinnedBeforeDefault(sorted: ReadonlyArray<[string, string]>, raisedTo: number, dev: string, ctx: PlanContext, sysctls: Readonly<Record<string, string>>): Change[] {
+  return sorted.flatMap(([name, value]) => {
+    const target = rpFilterDevice(name);
+    if (!target || target === 'all' || target === 'default' || (target !== dev && !ctx.rpFilterTargets.has(target)) || Number(value) >= raisedTo) return [];
+    return [setting(ctx, name, value, value, sysctls, `written as it is before conf.default is raised to ${raisedTo}: the kernel copies default onto every interface whose value was never written, and ${target} would be raised with it`)];
+  });
 }
 
 /**
