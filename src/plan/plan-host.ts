@@ -17,6 +17,7 @@ import { planPersist } from './persist/plan-persist.js';
 import { RefusedError } from '../errors.js';
 import { placeEqualizerMtu } from './equalizer-mtu.js';
 import { linkOwnerWarnings } from './link-owners.js';
+import { plannedEgress } from './planned-egress.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
   switch (task.module) {
@@ -99,7 +100,8 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     let phase = phases[phases.length - 1]!;
     const excluded = opts.exclude?.(task) === true;
     if (task.module === 'ping') {
-      if (!excluded) phase.checks.push({ task: task.name, pos: task.pos, ...task.args });
+      const egress = task.args.dev === undefined ? plannedEgress(current, task.args.to) : undefined;
+      if (!excluded) phase.checks.push({ task: task.name, pos: task.pos, ...task.args, ...(egress ? { egress } : {}) });
       barrier = true;
       continue;
     }

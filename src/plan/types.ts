@@ -27,6 +27,8 @@ export interface Check {
   to: string;
   dev?: string;
   from?: string;
+  /** The equalizer the planned routes send it over (planned-egress.ts): the kernel must agree before it pings. */
+  egress?: string;
   count: number;
   timeout: number;
   pos: SourcePos;

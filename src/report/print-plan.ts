@@ -21,7 +21,7 @@ export function formatPlan(plans: readonly HostPlan[], diff: boolean): string {
         if (c.reason) lines.push(`      why: ${c.reason}`);
       }
       for (const check of phase.checks) {
-        lines.push(`  ? ping ${check.to}${check.dev ? ` dev ${check.dev}` : ''}${check.from ? ` from ${check.from}` : ''}    [${check.task}]`);
+        lines.push(`  ? ping ${check.to}${check.dev ? ` dev ${check.dev}` : ''}${check.from ? ` from ${check.from}` : ''}${check.egress ? ` (over ${check.egress})` : ''}    [${check.task}]`);
       }
     }
   }

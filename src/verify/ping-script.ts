@@ -34,12 +34,24 @@ export function pingCommand(c: Check): string {
 const BUSYBOX_PING = `case "$(ping -V 2>&1 </dev/null)" in *BusyBox*) true;; *) false;; esac`;
 const BOTH_ON_BUSYBOX = "ping: this router's ping is BusyBox's, whose -I takes a device or a source address, not both: give the ping task dev or from";
 
+/**
+ * The check's pings only where the kernel routes it over the equalizer the plan sends it over: a
+ * more specific route or a policy rule for the source sent it another way, and the ping passed
+ * without the bundle (a review). An `ip` that names no device (no `route get`) leaves it to the ping.
+ */
+function overEgress(c: Check, i: number, loop: string): string {
+  const get = shellJoin(['ip', 'route', 'get', c.to, ...(c.from ? ['from', c.from] : [])]);
+  const said = `printf '%s\\n' "the kernel routes it over $tq_rd, not ${c.egress} as planned (a more specific route or a policy rule): ip route get: $tq_rg" > "$d/${i}.out"; rc=1; n=0`;
+  return `tq_rg=$(${get} 2>&1 </dev/null); tq_rg=$(echo $tq_rg); case " $tq_rg " in *" dev ${c.egress} "*) ${loop};; *" dev "*) tq_rd=\${tq_rg#* dev }; tq_rd=\${tq_rd%% *}; ${said};; *) ${loop};; esac`;
+}
+
 /** One check's attempts, in the background: its output and `rc n` in the folder $d. */
 function attempts(c: Check, i: number): string {
   // A ping that refuses 0.2 where the probe did not run (ping is BusyBox's, /bin/ls is not: OpenWrt
   // with coreutils-ls, a review): the same attempt again at 1 s.
   const loop = `rc=1; n=0; while [ $n -lt ${ATTEMPTS} ]; do n=$((n+1)); if ${pingCommand(c)} > "$d/${i}.out" 2>&1; then rc=0; break; fi; if [ "$tq_pngiv" != 1 ] && tq_badiv "$d/${i}.out"; then tq_pngiv=1; n=$((n-1)); continue; fi; sleep 1; done`;
-  const body = c.dev && c.from ? `if ${BUSYBOX_PING}; then echo ${shellJoin([BOTH_ON_BUSYBOX])} > "$d/${i}.out"; rc=1; n=0; else ${loop}; fi` : loop;
+  const pinged = c.egress ? overEgress(c, i, loop) : loop;
+  const body = c.dev && c.from ? `if ${BUSYBOX_PING}; then echo ${shellJoin([BOTH_ON_BUSYBOX])} > "$d/${i}.out"; rc=1; n=0; else ${pinged}; fi` : pinged;
   return `( ${body}; echo "$rc $n" > "$d/${i}.rc" ) & pings="$pings $!"`;
 }
 

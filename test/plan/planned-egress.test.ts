@@ -1,0 +1,37 @@
+// The equalizer a check is planned to leave by: the kernel must agree before the ping counts
+// (ping-script.ts); a ping that went another way verified a broken bundle (a review).
+import { describe, expect, it } from 'vitest';
+import { planHost } from '../../src/plan/plan-host.js';
+import { plannedEgress } from '../../src/plan/planned-egress.js';
+import { formatPlan } from '../../src/report/print-plan.js';
+import { chapterTasks, pristineFacts, task } from '../helpers/facts.js';
+import type { Facts } from '../../src/gather/facts.js';
+
+describe('plannedEgress', () => {
+  it('on the chapter: the peer\'s equalizer address and its network over teql0; a link\'s peer, and a check bound to a device, ask nothing', () => {
+    const lan = task({ module: 'ping', args: { to: '198.51.100.1', from: '192.0.2.1', count: 3, timeout: 2 } }, 'lan');
+    const bound = task({ module: 'ping', args: { to: '10.0.0.5', dev: 'teql0', count: 3, timeout: 2 } }, 'bound');
+    const { plan } = planHost('router_a', [...chapterTasks(), lan, bound], pristineFacts());
+    expect(plan.phases[0]!.checks.map((c) => [c.to, c.egress])).toEqual([['10.0.0.1', undefined], ['10.0.0.5', 'teql0'], ['198.51.100.1', 'teql0'], ['10.0.0.5', undefined]]);
+    expect(formatPlan([plan], false)).toContain('  ? ping 198.51.100.1 from 192.0.2.1 (over teql0)    [lan]');
+  });
+
+  it('takes the longest prefix, then the lowest metric; a local address, another device, IPv6 or a blackhole: none', () => {
+    const f: Facts = { ...pristineFacts(), addresses: [...pristineFacts().addresses, { dev: 'teql0', cidr: '10.0.0.4/31' }], routes: [
+      { to: '10.0.0.4/31', dev: 'teql0', metric: 0, protocol: 'kernel', scope: 'link' },
+      { to: '198.51.100.0/24', via: '10.0.0.5', dev: 'teql0', metric: 0 },
+      { to: '198.51.100.128/25', via: '10.0.2.2', dev: 'eth0', metric: 0 },
+      { to: '203.0.113.0/24', via: '10.0.2.2', dev: 'eth0', metric: 5 },
+      { to: '203.0.113.0/24', via: '10.0.0.5', dev: 'teql1', metric: 1 },
+      { to: '192.0.2.128/25', type: 'blackhole', metric: 0 },
+      { to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 },
+    ] };
+    expect(plannedEgress(f, '198.51.100.1')).toBe('teql0');
+    expect(plannedEgress(f, '198.51.100.200')).toBeUndefined();
+    expect(plannedEgress(f, '203.0.113.9')).toBe('teql1');
+    expect(plannedEgress(f, '10.0.0.4')).toBeUndefined();
+    expect(plannedEgress(f, '10.0.0.5')).toBe('teql0');
+    expect(plannedEgress(f, '192.0.2.200')).toBeUndefined();
+    expect(plannedEgress(f, '2001:db8::1')).toBeUndefined();
+  });
+});
