@@ -96,8 +96,10 @@ export interface RootQdiscFact {
   dev: string;
   kind: string;
   handle: string;
-  /** The kernel's own default root (handle 0:), which teql may replace without being asked. */
+  /** The kernel's own default root (handle 0:, and so is every qdisc under it), which teql may replace without being asked. */
   isDefault: boolean;
+  /** The kinds of the qdiscs under it (a multi-queue NIC's mq has one per queue), when it has some. */
+  children?: string[];
   /** Its options as `tc -j -d qdisc show` gives them. */
   options?: Record<string, unknown>;
   /** `tc -d qdisc/class/filter show dev` of its device, refcnt left out: what an exact restore must give again. */

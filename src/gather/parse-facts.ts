@@ -79,11 +79,16 @@ export function parseRootQdiscs(json: any[], details: Map<string, QdiscDetail> =
     .filter((q) => q.root === true)
     .map((q) => {
       const detail = details.get(String(q.dev));
+      // Under the root, not beside it (ingress, clsact): a multi-queue NIC's mq has one per queue, 0:
+      // as the kernel made them; one an operator set (tc qdisc replace ... parent :1 fq) has a handle
+      // of its own, and a root over it is no default that an undo's `del root` gives back (a review).
+      const under = json.filter((c) => c.dev === q.dev && c.root !== true && c.kind !== 'ingress' && c.kind !== 'clsact');
       return {
         dev: String(q.dev),
         kind: String(q.kind),
         handle: String(q.handle),
-        isDefault: String(q.handle) === '0:',
+        isDefault: String(q.handle) === '0:' && under.every((c) => String(c.handle) === '0:'),
+        ...(under.length > 0 ? { children: under.map((c) => String(c.kind)) } : {}),
         // direct_packets_stat is a counter, not a setting: left out, so that state comparisons hold.
         ...(q.options && typeof q.options === 'object' ? { options: Object.fromEntries(Object.entries(q.options as Record<string, unknown>).filter(([k]) => k !== 'direct_packets_stat')) } : {}),
         ...(detail ? { detail } : {}),

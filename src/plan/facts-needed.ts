@@ -12,7 +12,8 @@ export function sysctlNames(tasks: readonly TaskInstance[]): string[] {
     // Forwarding: every interface's value too, which the kernel overwrites (sysctl-propagation.ts).
     if (t.module === 'sysctl') return [t.args.name, ...propagatedNames(t.args.name)];
     if (t.module === 'link') return [ipv6MtuName(t.args.dev)];
-    if (t.module === 'teql') return [ipv6MtuName(t.args.device)];
+    // The default qdisc now: a slave's undo (`del root`) gives it that one (teql.ts).
+    if (t.module === 'teql') return [ipv6MtuName(t.args.device), 'net.core.default_qdisc'];
     return [];
   }))];
 }

@@ -68,7 +68,8 @@ function paramsOf(kind: string, o: Record<string, unknown>, text: string): Resto
     // tc prints it with %#llx: "0x10", but "0" for class 0 (the # adds no 0x to a zero).
     const def = /^(?:0x)?([0-9a-f]+)$/i.exec(String(o.default ?? '0x0'))?.[1];
     if (def === undefined) return { why: `its default class ${String(o.default)} is not understood` };
-    return { args: [...(num('r2q') ? ['r2q', num('r2q')!] : []), 'default', def, ...(num('direct_qlen') ? ['direct_qlen', num('direct_qlen')!] : [])] };
+    // `offload` (tc shows it only when set): restored without it, the htb left the hardware (a review).
+    return { args: [...(num('r2q') ? ['r2q', num('r2q')!] : []), 'default', def, ...(num('direct_qlen') ? ['direct_qlen', num('direct_qlen')!] : []), ...('offload' in o ? ['offload'] : [])] };
   }
   return { why: `teqlctl cannot read every parameter of a ${kind} qdisc from tc` };
 }

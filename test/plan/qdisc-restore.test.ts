@@ -21,3 +21,11 @@ describe('fq_codel', () => {
     expect(restoreArgs(fqCodel({ limit: 1000, ce_threshold_selector: '0x1' }))).toEqual({ why: 'the fq_codel option ce_threshold_selector is not understood' });
   });
 });
+
+describe('htb', () => {
+  it('comes back offloaded where it was (tc shows offload only when set): it left the hardware (a review)', () => {
+    const htb = (options: Record<string, unknown>) => ({ dev: 'eth1', kind: 'htb', handle: '1:', isDefault: false, options, detail: { qdiscs: ['qdisc htb 1: root r2q 10 default 0x10 direct_packets_stat 0 direct_qlen 1000'], classes: [], filters: [] } });
+    expect(restoreArgs(htb({ r2q: 10, default: '0x10', direct_qlen: 1000, offload: null }))).toEqual({ args: ['qdisc', 'replace', 'dev', 'eth1', 'root', 'handle', '1:', 'htb', 'r2q', '10', 'default', '10', 'direct_qlen', '1000', 'offload'] });
+    expect(restoreArgs(htb({ r2q: 10, default: '0x10', direct_qlen: 1000 }))).toEqual({ args: ['qdisc', 'replace', 'dev', 'eth1', 'root', 'handle', '1:', 'htb', 'r2q', '10', 'default', '10', 'direct_qlen', '1000'] });
+  });
+});

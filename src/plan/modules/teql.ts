@@ -1,7 +1,7 @@
 // teql: sch_teql loaded, the equalizer as root qdisc of every slave, the device up (slaves first:
 // the kernel refuses to bring up an equalizer that has none).
 import type { TeqlArgs } from '../../load/types.js';
-import type { Facts } from '../../gather/facts.js';
+import type { Facts, RootQdiscFact } from '../../gather/facts.js';
 import { conflict, guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
@@ -98,8 +98,9 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     if (device.up && link.mtu < device.mtu) {
       throw conflict(ctx, `${slave} has MTU ${link.mtu}, below ${args.device}'s ${device.mtu}: the kernel refuses such a slave while ${args.device} is up`, `raise ${slave}'s MTU with a link task, or bring ${args.device} down first`);
     }
+    if (root?.isDefault && link.up) refuseEarlierDefault(ctx, f, slave, root);
     if (root && !root.isDefault && !args.replace) {
-      throw conflict(ctx, `${slave} already has the root qdisc ${root.kind} (handle ${root.handle})`, 'remove it, or set `replace: true` on this task to replace it (rollback restores it)');
+      throw conflict(ctx, `${slave} already has the root qdisc ${root.kind} (handle ${root.handle}${root.handle === '0:' ? ', with qdiscs set under it' : ''})`, 'remove it, or set `replace: true` on this task to replace it (rollback restores it)');
     }
     const replacing = root !== undefined && !root.isDefault;
     const op = { kind: 'qdisc-root' as const, dev: slave, qdisc: args.device, replace: replacing };
@@ -209,4 +210,23 @@ function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
     steps: [{ op: { kind: 'rmmod', module: 'sch_teql' }, undo }, forgetStep(MODULE_KEY, original)],
     reason: 'teqlctl loaded it, and no interface uses an equalizer any more',
   });
+}
+
+/**
+ * An up link's default qdisc is the one net.core.default_qdisc named when the link came up: the
+ * sysctl changed since (`sysctl -p` after adding default_qdisc=fq, as BBR guides do), the undo's
+ * `tc qdisc del root` gave the link the new one, not the one it had, and the state compared equal
+ * (default roots are alike to it): refused before any change (a review of undo fidelity).
+ */
+const DEFAULT_QDISC = 'net.core.default_qdisc';
+/** Kinds a default root has whatever the sysctl says: a link without a queue, a link down, one this plan gave back ('default'). */
+const NOT_FROM_SYSCTL = ['noqueue', 'noop', 'default'];
+
+function refuseEarlierDefault(ctx: PlanContext, f: Facts, slave: string, root: RootQdiscFact): void {
+  const now = f.sysctls[DEFAULT_QDISC];
+  if (now === undefined) return;
+  const earlier = [...new Set((root.children ?? [root.kind]).filter((k) => k !== now && !NOT_FROM_SYSCTL.includes(k)))];
+  if (earlier.length === 0) return;
+  throw conflict(ctx, `${slave}'s qdisc ${earlier.join(', ')} is the kernel's default from before ${DEFAULT_QDISC} became ${now}: the undo (tc qdisc del root) would give ${slave} ${now}, not what it has`,
+    `give ${slave} today's default first (tc qdisc del dev ${slave} root), or set ${DEFAULT_QDISC} back to ${earlier[0]}`);
 }
