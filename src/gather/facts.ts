@@ -183,6 +183,8 @@ export interface BootFact {
   files: BootFileFact[];
   /** Interfaces systemd-networkd manages (not `unmanaged`): name -> the .network file it uses. */
   networkd: Record<string, string>;
+  /** The rp_filter settings of the sysctl files (sysctl.d(5)), which put their values back at boot or when they are applied again. */
+  sysctlFiles?: SysctlFileSetting[];
   /** Interfaces NetworkManager manages (its device state says managed=true): it removes addresses and routes it did not make when it activates or reapplies them. */
   networkManager?: string[];
   /** systemd's version where networkd manages a link (absent: none does, or facts of an older teqlctl). */
@@ -204,6 +206,13 @@ export interface BootFact {
 }
 
 export type InitSystem = 'systemd' | 'openrc' | 'none';
+
+/** A sysctl file's setting: where (file:line), the key in dotted form (a glob where written so), the value. */
+export interface SysctlFileSetting {
+  at: string;
+  key: string;
+  value: string;
+}
 
 /** Added to Facts by the boot and baseline sections (optional: older fixtures have neither). */
 export interface Facts {

@@ -1,7 +1,7 @@
 // The facts script's boot section: who configures the links at boot and after (networkd,
 // NetworkManager, ifupdown), what runs the boot, and teqlctl's own boot files, read exactly.
 import { FactError } from '../errors.js';
-import type { BootFact } from './facts.js';
+import type { BootFact, SysctlFileSetting } from './facts.js';
 
 /** File systems a reboot empties (rootfs: a system running from its initramfs). */
 const VOLATILE_FS = new Set(['tmpfs', 'ramfs', 'rootfs']);
@@ -25,6 +25,9 @@ export function parseBoot(text: string, host = '?'): BootFact {
       boot.files.push({ path: f[1]!, symlink: f[2]! });
     } else if (f[0] === 'networkd' && f.length === 3) {
       boot.networkd[f[1]!] = f[2]!;
+    } else if (f[0] === 'sysctl-file' && f.length === 2) {
+      const setting = sysctlFileLine(f[1]!);
+      if (setting) boot.sysctlFiles = [...(boot.sysctlFiles ?? []), setting];
     } else if (f[0] === 'nm' && f.length === 2 && f[1]) {
       boot.networkManager = [...(boot.networkManager ?? []), f[1]];
     } else if (f[0] === 'networkd-version' && f.length === 2 && /^\d+$/.test(f[1]!)) {
@@ -50,3 +53,14 @@ export function parseBoot(text: string, host = '?'): BootFact {
   return boot;
 }
 
+/**
+ * One of grep -Hn's lines: `FILE:LINE:key = value`, as sysctl.d(5) reads it (a leading - only keeps
+ * a failed write quiet). Comments and others: undefined.
+ */
+export function sysctlFileLine(line: string): SysctlFileSetting | undefined {
+  const m = /^(.+?):(\d+):\s*-?\s*([^#;=\s][^=\s]*)\s*=\s*(.*?)\s*$/.exec(line);
+  if (!m) return undefined;
+  // teqlctl names a sysctl with the interface's own dots (net.ipv4.conf.eth0.100.rp_filter): the
+  // slash form, and a dotted one's / for a dot in a name, both read as dots.
+  return { at: `${m[1]}:${m[2]}`, key: m[3]!.replace(/\//g, '.'), value: m[4]! };
+}

@@ -41,6 +41,9 @@ export function userlandLine(ls = '/bin/ls', busybox: readonly string[] = ['/bin
 const IP_BATCH = "if [ -e /proc/net/if_inet6 ]; then echo ipv6; fi; { printf 'addr show to 0.0.0.0/0\\nroute show table all root 0.0.0.0/0\\nneigh show nud permanent\\n'; if [ -e /proc/net/if_inet6 ]; then printf 'route show table all root ::/0\\n'; fi; } | ip -j -force -batch -";
 
 /** Sections and the commands that print them; parsed by parse-facts.ts. */
+/** Where systemd-sysctl and procps read sysctl settings (sysctl.d(5)). */
+const SYSCTL_FILES = '/etc/sysctl.conf /etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf';
+
 const SECTIONS: Array<[string, string]> = [
   ['links', 'ip -j -d link show'],
   ['ip', IP_BATCH],
@@ -79,6 +82,9 @@ const SECTIONS: Array<[string, string]> = [
     // script, a BusyBox rcS or its S* scripts): ifupdown's hooks run only if it does.
     `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; ${ifupAtBootLine()}; ${runPartsLine()}; fi`,
     userlandLine(),
+    // The rp_filter lines of the sysctl files (systemd-sysctl's folders, procps' sysctl.conf): one
+    // that sets strict filtering puts it back over the run's at boot, or when it runs again.
+    `grep -Hn rp_filter ${SYSCTL_FILES} 2>/dev/null | while IFS= read -r l; do printf 'sysctl-file\\t%s\\n' "$l"; done`,
     // The file system each of teqlctl's folders is on (the longest mount point over it, its path
     // resolved first: OpenWrt's /var is a symlink to /tmp; the shell's own read of /proc/mounts):
     // a reboot empties a tmpfs, with the run records in it.

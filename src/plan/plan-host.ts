@@ -17,6 +17,7 @@ import { planPersist } from './persist/plan-persist.js';
 import { RefusedError } from '../errors.js';
 import { placeEqualizerMtu } from './equalizer-mtu.js';
 import { linkOwnerWarnings } from './link-owners.js';
+import { sysctlFileWarnings } from './sysctl-file-owners.js';
 import { plannedEgress } from './planned-egress.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
@@ -143,7 +144,7 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [], boot: true });
     current = boot.facts;
   }
-  const warnings = linkOwnerWarnings(kept, facts);
+  const warnings = [...linkOwnerWarnings(kept, facts), ...sysctlFileWarnings(kept, facts)];
   return { plan: { host, phases, ...(warnings.length > 0 ? { warnings } : {}) }, expected: current };
 }
 

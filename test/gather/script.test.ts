@@ -348,3 +348,20 @@ describe("factsScript: the links NetworkManager manages (a review of routers' ow
     expect(parseBoot('').networkManager).toBeUndefined();
   });
 });
+
+describe('factsScript: the rp_filter lines of the sysctl files (a review of routers\' own managers)', () => {
+  it('are read with their file and line, and parsed as sysctl.d(5) reads them', () => {
+    const line = factsScript().split('\n').find((l) => l.includes('sysctl-file'))!;
+    const dir = mkdtempSync(join(tmpdir(), 'sysctl-files-'));
+    writeFileSync(join(dir, 'sysctl.conf'), '# net.ipv4.conf.all.rp_filter=1\nnet.ipv4.ip_forward = 1\nnet.ipv4.conf.all.rp_filter=1\n');
+    mkdirSync(join(dir, 'sysctl.d'));
+    writeFileSync(join(dir, 'sysctl.d', '99-stig.conf'), '-net/ipv4/conf/eth0.100/rp_filter = 1\nnet.ipv4.conf.*.rp_filter = 2\n');
+    const reader = line.replace(/grep -Hn rp_filter [^|]+\|/, `grep -Hn rp_filter ${dir}/sysctl.conf ${dir}/sysctl.d/*.conf ${dir}/none/*.conf 2>/dev/null |`);
+    const boot = parseBoot(execFileSync('sh', ['-c', reader], { encoding: 'utf8' }));
+    expect(boot.sysctlFiles).toEqual([
+      { at: `${dir}/sysctl.conf:3`, key: 'net.ipv4.conf.all.rp_filter', value: '1' },
+      { at: `${dir}/sysctl.d/99-stig.conf:1`, key: 'net.ipv4.conf.eth0.100.rp_filter', value: '1' },
+      { at: `${dir}/sysctl.d/99-stig.conf:2`, key: 'net.ipv4.conf.*.rp_filter', value: '2' },
+    ]);
+  });
+});
