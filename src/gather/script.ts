@@ -40,10 +40,10 @@ export function userlandLine(ls = '/bin/ls', busybox: readonly string[] = ['/bin
  */
 const IP_BATCH = "if [ -e /proc/net/if_inet6 ]; then echo ipv6; fi; { printf 'addr show to 0.0.0.0/0\\nroute show table all root 0.0.0.0/0\\nneigh show nud permanent\\n'; if [ -e /proc/net/if_inet6 ]; then printf 'route show table all root ::/0\\n'; fi; } | ip -j -force -batch -";
 
-/** Sections and the commands that print them; parsed by parse-facts.ts. */
 /** Where systemd-sysctl and procps read sysctl settings (sysctl.d(5)). */
 const SYSCTL_FILES = '/etc/sysctl.conf /etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf';
 
+/** Sections and the commands that print them; parsed by parse-facts.ts. */
 const SECTIONS: Array<[string, string]> = [
   ['links', 'ip -j -d link show'],
   ['ip', IP_BATCH],
