@@ -147,7 +147,7 @@ export interface Facts {
    * `ipv6`: its IPv6 routes were read (not by a teqlctl before 2026-12-05, nor where the kernel has
    * no IPv6). Undefined in facts read by an older teqlctl (recordings).
    */
-  flushable?: { routes: RouteFact[]; neighbours: NeighbourFact[]; ipv6?: true };
+  flushable?: { routes: RouteFact[]; neighbours: NeighbourFact[]; ipv6?: true; /** Devices holding an IPv6 address other than link-local (their local-table routes show it). */ ipv6Addressed?: string[] };
   rootQdiscs: RootQdiscFact[];
   /** Dotted sysctl name -> value, as read from /proc/sys (whitespace normalised). */
   sysctls: Record<string, string>;

@@ -102,6 +102,8 @@ describe('parseFacts: the IPv6 routes, last in the batch where the kernel has IP
       ],
       neighbours: [{ dev: 'eth1', address: '2001:db8::7', lladdr: '02:00:00:00:00:07' }],
       ipv6: true,
+      // Its address's own route, in the local table: eth1 holds an IPv6 address (a teardown's unload keeps off such a teqlN).
+      ipv6Addressed: ['eth1'],
     });
     expect(facts.routes).toEqual([]);
     // A kernel without IPv6 prints no `ipv6` and no fourth array: none read, none to lose.

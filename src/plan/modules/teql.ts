@@ -193,6 +193,10 @@ function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
   const max = f.teql.maxEqualizers ?? 1;
   const lost = f.addresses.find((a) => devices.has(a.dev) && a.unrestorable);
   if (lost) throw conflict(ctx, `unloading sch_teql removes ${lost.dev} with its address ${lost.cidr}, which could not be put back exactly: ${lost.unrestorable}`, `remove that address from ${lost.dev} by hand first`);
+  // IPv6 addresses are not read as IPv4's are: the undo could not put them back, and the teardown
+  // removed an operator's address without a word (a review of undo fidelity).
+  const v6 = f.flushable?.ipv6Addressed?.find((d) => devices.has(d));
+  if (v6) throw conflict(ctx, `unloading sch_teql removes ${v6} with its IPv6 addresses, which teqlctl does not put back`, `remove ${v6}'s IPv6 addresses by hand first (ip -6 addr flush dev ${v6} scope global)`);
   const undo: Op[] = [
     { kind: 'modprobe', module: 'sch_teql', ...(max > 1 ? { maxEqualizers: max } : {}) },
     ...f.addresses.filter((a) => devices.has(a.dev)).map((a) => {

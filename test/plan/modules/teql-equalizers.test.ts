@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { planHost } from '../../../src/plan/plan-host.js';
 import { simulateAll } from '../../../src/plan/simulate.js';
 import { pristineFacts, task } from '../../helpers/facts.js';
+import { parseFlushable } from '../../../src/gather/route-fact.js';
 import { refusal } from '../../helpers/refusal.js';
 import type { Facts } from '../../../src/gather/facts.js';
 import { MODULE_KEY } from '../../../src/plan/baseline.js';
@@ -83,6 +84,21 @@ describe('sch_teql unloaded by a teardown, with an address on its equalizer', ()
   it('one teqlctl could not put back is refused, naming it', () => {
     const err = refusal(() => planHost('r', [absent], loadedByTeqlctl({ unrestorable: 'iproute2 shows weight on it, which teqlctl does not know how to set again' })));
     expect(err.message).toMatch(/unloading sch_teql removes teql0 with its address 10\.9\.0\.1\/24, which could not be put back exactly: iproute2 shows weight on it/);
+  });
+
+  it('an IPv6 address on teql0 (its local route read): refused, the undo could not put it back (a review of undo fidelity)', () => {
+    const f = loadedByTeqlctl({});
+    const v6 = [
+      { type: 'local', dst: '2001:db8::1', dev: 'teql0', table: 'local', protocol: 'kernel', metric: 0 },
+      { type: 'local', dst: 'fe80::1', dev: 'eth1', table: 'local', protocol: 'kernel', metric: 0 },
+      { type: 'local', dst: '::1', dev: 'lo', table: 'local', protocol: 'kernel', metric: 0 },
+    ];
+    const flushable = parseFlushable([], [], v6);
+    expect(flushable.ipv6Addressed).toEqual(['teql0']);
+    const err = refusal(() => planHost('r', [absent], { ...f, addresses: f.addresses.filter((a) => a.dev !== 'teql0'), flushable }));
+    expect(err.message).toContain('unloading sch_teql removes teql0 with its IPv6 addresses, which teqlctl does not put back');
+    expect(err.hint).toBe('remove teql0\'s IPv6 addresses by hand first (ip -6 addr flush dev teql0 scope global)');
+    expect(parseFlushable([], [], v6.slice(1)).ipv6Addressed).toBeUndefined();
   });
 });
 
