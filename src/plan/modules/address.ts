@@ -7,6 +7,8 @@ import { simulateAll } from '../simulate.js';
 import { cidrNetwork, contains, splitCidr } from '../../router/ipv4.js';
 import { addressAttrs } from '../../gather/address-fact.js';
 import type { PlannedStep } from '../ops.js';
+import { addressKey, parseRecorded, recordReplaced } from '../address-baseline.js';
+import { forgetStep } from '../baseline.js';
 
 /**
  * The removal of an address read from the router, undone by adding it back with every attribute
@@ -82,21 +84,28 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
   const exact = onDev.find((a) => a.cidr === args.address);
 
   if (args.state === 'absent') {
-    const present = onDev.filter((a) => splitCidr(a.cidr).ip === ip);
-    if (present.length === 0) return { changes: [], facts };
+    // The address a run replaced, recorded (address-baseline.ts): kept, or put back first.
+    const key = addressKey(args.dev, ip);
+    const value = facts.baseline?.[key];
+    const recorded = value === undefined ? undefined : parseRecorded(value);
+    if (value !== undefined && !recorded) throw conflict(ctx, `the baseline's record ${key} is not one teqlctl wrote: ${value}`, 'remove that line from /var/lib/teqlctl/baseline by hand');
+    const present = onDev.filter((a) => a.cidr === args.address);
+    const back = recorded && !onDev.some((a) => a.cidr === recorded.cidr) ? recorded : undefined;
+    if (present.length === 0 && !recorded) return { changes: [], facts };
     guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
     for (const a of present) refuseLosingSecondaries(ctx, onDev, a, facts);
-    const steps = present.map((a) => removal(ctx, a));
+    const restore: PlannedStep[] = back ? [{ op: { kind: 'addr-add', dev: args.dev, cidr: back.cidr, ...(back.attrs ? { attrs: back.attrs } : {}) }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: back.cidr }] }] : [];
+    const steps = [...restore, ...present.map((a) => removal(ctx, a)), ...(value !== undefined ? [forgetStep(key, value)] : [])];
     // The link's last IPv4 address: the kernel flushes every route through the link with it
     // (fib_disable_ip), so the undo adds the main table's back once the address is back (found by
-    // a review in a network namespace, 2026-12-05).
-    if (onDev.length === present.length) {
+    // a review in a network namespace, 2026-12-05). Not where a recorded one stays or comes first.
+    if (onDev.length === present.length && !recorded) {
       refuseUnreachableAfter(ctx, facts, args.dev, present);
       const last = steps[steps.length - 1]!;
       steps[steps.length - 1] = { ...last, undo: [...last.undo, ...flushedRoutesBack(facts, args.dev, ctx, `removing ${args.dev}'s last IPv4 address, which flushes the routes through it`, true)] };
     }
     return {
-      changes: [{ action: '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', '), after: null, steps, task: ctx.task, pos: ctx.pos }],
+      changes: [{ action: recorded ? '~' : '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', ') || null, after: recorded ? `${recorded.cidr} (as before teqlctl)` : null, steps, ...(recorded ? { restoresBaseline: true as const } : {}), task: ctx.task, pos: ctx.pos }],
       facts: simulateAll(facts, steps.map((s) => s.op)),
     };
   }
@@ -125,7 +134,8 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
   // a policy table, a static ARP entry): put back after it (a review, 2026-12-05).
   const bare = onDev.length === 0 ? flushedRoutesBack(facts, args.dev, ctx, `the undo of ${args.address} on ${args.dev}, which leaves it without an IPv4 address and flushes the routes through it`, true) : [];
   const add: PlannedStep = { op: { kind: 'addr-add', dev: args.dev, cidr: args.address }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: args.address }, ...bare] };
-  const steps = samePrefixless ? [add, removal(ctx, samePrefixless)] : [add];
+  const record = samePrefixless && recordReplaced(samePrefixless, facts.baseline);
+  const steps = samePrefixless ? [...(record ? [record] : []), add, removal(ctx, samePrefixless)] : [add];
   return {
     changes: [{
       action: samePrefixless ? '~' : '+',

@@ -169,7 +169,8 @@ describe('an address that takes others with it, as the plan so far leaves the ro
     // The new prefix is added before the old one goes: the kernel keeps a route whose source is
     // still on the router (fib_del_ifaddr), as seen in a network namespace.
     const [replaced] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/30', state: 'present' } }, f);
-    expect(replaced!.steps.map((s) => s.op.kind)).toEqual(['addr-add', 'addr-del']);
+    // Recorded first, so that a teardown puts the /24 back (address-baseline.ts).
+    expect(replaced!.steps.map((s) => s.op.kind)).toEqual(['baseline-set', 'addr-add', 'addr-del']);
     expect(simulateAll(f, replaced!.steps.map((s) => s.op)).routes).toContainEqual(expect.objectContaining({ to: 'default', src: '10.0.5.1' }));
   });
 
@@ -200,7 +201,7 @@ describe('an address removed or replaced is put back by its undo as it was read'
   it('a replacement by another prefix, and a removal: the undo adds back its broadcast, label, metric, flags', () => {
     const attrs = { broadcast: '10.0.5.255', label: 'eth2:old', metric: 77, flags: ['noprefixroute'] };
     const [replaced] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/31', state: 'present' } }, withAddress(attrs));
-    expect(replaced!.steps[1]!.undo).toEqual([{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24', attrs }]);
+    expect(replaced!.steps[2]!.undo).toEqual([{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24', attrs }]);
     const [removed] = plan({ module: 'address', args: { dev: 'eth2', address: '10.0.5.1/24', state: 'absent' } }, withAddress(attrs));
     expect(removed!.steps.map((s) => s.undo)).toEqual([[{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.5.1/24', attrs }]]);
   });
