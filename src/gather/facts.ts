@@ -212,6 +212,8 @@ export interface SysctlFileSetting {
   at: string;
   key: string;
   value: string;
+  /** A `-key` line without a value: the key is left out of the files' globs. */
+  exclude?: true;
 }
 
 /** Added to Facts by the boot and baseline sections (optional: older fixtures have neither). */

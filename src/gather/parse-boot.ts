@@ -58,6 +58,9 @@ export function parseBoot(text: string, host = '?'): BootFact {
  * a failed write quiet). Comments and others: undefined.
  */
 export function sysctlFileLine(line: string): SysctlFileSetting | undefined {
+  // `-key` alone: the key is left out of the globs (Debian's 50-default.conf: -net.ipv4.conf.all.rp_filter).
+  const x = /^(.+?):(\d+):\s*-\s*([^#;=\s][^=\s]*)\s*$/.exec(line);
+  if (x) return { at: `${x[1]}:${x[2]}`, key: x[3]!.replace(/\//g, '.'), value: '', exclude: true };
   const m = /^(.+?):(\d+):\s*-?\s*([^#;=\s][^=\s]*)\s*=\s*(.*?)\s*$/.exec(line);
   if (!m) return undefined;
   // teqlctl names a sysctl with the interface's own dots (net.ipv4.conf.eth0.100.rp_filter): the

@@ -41,7 +41,7 @@ export function userlandLine(ls = '/bin/ls', busybox: readonly string[] = ['/bin
 const IP_BATCH = "if [ -e /proc/net/if_inet6 ]; then echo ipv6; fi; { printf 'addr show to 0.0.0.0/0\\nroute show table all root 0.0.0.0/0\\nneigh show nud permanent\\n'; if [ -e /proc/net/if_inet6 ]; then printf 'route show table all root ::/0\\n'; fi; } | ip -j -force -batch -";
 
 /** Where systemd-sysctl and procps read sysctl settings (sysctl.d(5)). */
-const SYSCTL_FILES = '/etc/sysctl.conf /etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf';
+const SYSCTL_FILES = '/etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf /etc/sysctl.conf';
 
 /** Sections and the commands that print them; parsed by parse-facts.ts. */
 const SECTIONS: Array<[string, string]> = [
@@ -83,8 +83,10 @@ const SECTIONS: Array<[string, string]> = [
     `if [ -d /run/systemd/system ]; then printf 'init\\tsystemd\\n'; elif [ -d /run/openrc ] || [ -x /sbin/openrc-run ]; then printf 'init\\topenrc\\n'; if [ -e /etc/runlevels/default/local ]; then printf 'openrc-local\\tyes\\n'; else printf 'openrc-local\\tno\\n'; fi; else printf 'init\\tnone\\n'; ${ifupAtBootLine()}; ${runPartsLine()}; fi`,
     userlandLine(),
     // The rp_filter lines of the sysctl files (systemd-sysctl's folders, procps' sysctl.conf): one
-    // that sets strict filtering puts it back over the run's at boot, or when it runs again.
-    `grep -Hn rp_filter ${SYSCTL_FILES} 2>/dev/null | while IFS= read -r l; do printf 'sysctl-file\\t%s\\n' "$l"; done`,
+    // that sets strict filtering puts it back over the run's at boot, or when it runs again. A file
+    // name met again in a later folder is masked by the first (a link to /dev/null masks it too);
+    // a link to /etc/sysctl.conf (Debian's, RHEL's 99-sysctl.conf) is that file, read once.
+    `tq_sf=; tq_sn=' '; for f in ${SYSCTL_FILES}; do [ -e "$f" ] || [ -L "$f" ] || continue; b=\${f##*/}; case $tq_sn in *" $b "*) continue;; esac; tq_sn="$tq_sn$b "; [ -f "$f" ] || continue; [ "$f" != /etc/sysctl.conf ] && [ "$f" -ef /etc/sysctl.conf ] && continue; tq_sf="$tq_sf $f"; done; if [ -n "$tq_sf" ]; then grep -Hn rp_filter $tq_sf 2>/dev/null | while IFS= read -r l; do printf 'sysctl-file\\t%s\\n' "$l"; done; fi`,
     // The file system each of teqlctl's folders is on (the longest mount point over it, its path
     // resolved first: OpenWrt's /var is a symlink to /tmp; the shell's own read of /proc/mounts):
     // a reboot empties a tmpfs, with the run records in it.

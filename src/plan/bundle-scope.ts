@@ -39,10 +39,12 @@ function sysctlDevice(name: string): string | undefined {
   return rpFilterDevice(name) ?? /^net\.ipv[46]\.(?:conf|neigh)\.(.+)\.[^.]+$/.exec(name)?.[1];
 }
 
-/** The device a baseline key (plan/baseline.ts: `sysctl:NAME`, `link:DEV`, `module:...`) is about. */
+/** The device a baseline key (plan/baseline.ts: `sysctl:NAME`, `link:DEV`, `address:DEV:IP`, `module:...`) is about. */
 function baselineDevice(key: string): string | undefined {
   if (key.startsWith('sysctl:')) return sysctlDevice(key.slice('sysctl:'.length));
   if (key.startsWith('link:')) return key.slice('link:'.length);
+  // The device is everything before the last colon: an IPv4 address holds none.
+  if (key.startsWith('address:')) return key.slice('address:'.length, key.lastIndexOf(':'));
   return undefined;
 }
 

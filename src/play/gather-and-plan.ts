@@ -85,6 +85,7 @@ export async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<s
     }
   }
   // What may undo the run later (a link's manager, link-owners.ts): in the recap and --json too.
-  for (const [h, p] of planned) if (p.plan.warnings) run.reports.get(h)!.warnings = [...(run.reports.get(h)!.warnings ?? []), ...p.plan.warnings];
+  // Once each: a playbook's later plays read the same router (a review found them repeated).
+  for (const [h, p] of planned) if (p.plan.warnings) run.reports.get(h)!.warnings = [...new Set([...(run.reports.get(h)!.warnings ?? []), ...p.plan.warnings])];
   return alignBootPhases(hosts.filter((h) => planned.has(h)).map((h) => planned.get(h)!));
 }

@@ -21,7 +21,7 @@ describe('other owners of the state a run counts on, on the lab', () => {
     const states = [await readState('a'), await readState('b')];
     const r = await teqlctl(['play', '-i', LAB_INVENTORY, CHAPTER, '--yes']);
     expect(r.code, r.stdout + r.stderr).toBe(8);
-    expect(r.stdout + r.stderr).toContain(`eth2's qdisc ${now} is the kernel's default from before net.core.default_qdisc became ${other}: the undo (tc qdisc del root) would give eth2 ${other}, not what it has`);
+    expect(r.stdout + r.stderr).toContain(`eth2's qdisc ${now} is not the one the kernel attaches now (net.core.default_qdisc is ${other}): the undo (tc qdisc del root) would give eth2 ${other}, not what it has`);
     expect([await readState('a'), await readState('b')]).toEqual(states);
     expect((await sshRun('a', 'tc qdisc show dev eth2 root')).stdout).toBe(setup.stdout);
   });

@@ -350,18 +350,28 @@ describe("factsScript: the links NetworkManager manages (a review of routers' ow
 });
 
 describe('factsScript: the rp_filter lines of the sysctl files (a review of routers\' own managers)', () => {
-  it('are read with their file and line, and parsed as sysctl.d(5) reads them', () => {
+  it('are read with their file and line, once for a file linked to /etc/sysctl.conf, not from a file a same-named one masks, and parsed as sysctl.d(5) reads them', () => {
     const line = factsScript().split('\n').find((l) => l.includes('sysctl-file'))!;
     const dir = mkdtempSync(join(tmpdir(), 'sysctl-files-'));
-    writeFileSync(join(dir, 'sysctl.conf'), '# net.ipv4.conf.all.rp_filter=1\nnet.ipv4.ip_forward = 1\nnet.ipv4.conf.all.rp_filter=1\n');
-    mkdirSync(join(dir, 'sysctl.d'));
-    writeFileSync(join(dir, 'sysctl.d', '99-stig.conf'), '-net/ipv4/conf/eth0.100/rp_filter = 1\nnet.ipv4.conf.*.rp_filter = 2\n');
-    const reader = line.replace(/grep -Hn rp_filter [^|]+\|/, `grep -Hn rp_filter ${dir}/sysctl.conf ${dir}/sysctl.d/*.conf ${dir}/none/*.conf 2>/dev/null |`);
-    const boot = parseBoot(execFileSync('sh', ['-c', reader], { encoding: 'utf8' }));
-    expect(boot.sysctlFiles).toEqual([
-      { at: `${dir}/sysctl.conf:3`, key: 'net.ipv4.conf.all.rp_filter', value: '1' },
-      { at: `${dir}/sysctl.d/99-stig.conf:1`, key: 'net.ipv4.conf.eth0.100.rp_filter', value: '1' },
-      { at: `${dir}/sysctl.d/99-stig.conf:2`, key: 'net.ipv4.conf.*.rp_filter', value: '2' },
-    ]);
+    for (const d of ['etc/sysctl.d', 'usr/lib/sysctl.d']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'etc/sysctl.conf'), '# net.ipv4.conf.all.rp_filter=1\nnet.ipv4.ip_forward = 1\nnet.ipv4.conf.all.rp_filter=1\n');
+    symlinkSync('../sysctl.conf', join(dir, 'etc/sysctl.d/99-sysctl.conf'));
+    writeFileSync(join(dir, 'etc/sysctl.d/60-stig.conf'), '-net/ipv4/conf/eth0.100/rp_filter = 1\nnet.ipv4.conf.*.rp_filter = 2\n-net.ipv4.conf.all.rp_filter\n');
+    // Masked: by a same-named file in /etc (read instead), and by a link to /dev/null (read as nothing).
+    writeFileSync(join(dir, 'usr/lib/sysctl.d/60-stig.conf'), 'net.ipv4.conf.all.rp_filter = 1\n');
+    symlinkSync('/dev/null', join(dir, 'etc/sysctl.d/50-default.conf'));
+    writeFileSync(join(dir, 'usr/lib/sysctl.d/50-default.conf'), 'net.ipv4.conf.default.rp_filter = 1\n');
+    const list = '/etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf /etc/sysctl.conf';
+    expect(line).toContain(list);
+    const reader = line.replace(list, list.split(' ').map((p) => `${dir}${p}`).join(' ')).replaceAll('/etc/sysctl.conf ]', `${dir}/etc/sysctl.conf ]`);
+    for (const shell of ['sh', 'dash']) {
+      const boot = parseBoot(execFileSync(shell, ['-c', reader], { encoding: 'utf8' }));
+      expect(boot.sysctlFiles, shell).toEqual([
+        { at: `${dir}/etc/sysctl.d/60-stig.conf:1`, key: 'net.ipv4.conf.eth0.100.rp_filter', value: '1' },
+        { at: `${dir}/etc/sysctl.d/60-stig.conf:2`, key: 'net.ipv4.conf.*.rp_filter', value: '2' },
+        { at: `${dir}/etc/sysctl.d/60-stig.conf:3`, key: 'net.ipv4.conf.all.rp_filter', value: '', exclude: true },
+        { at: `${dir}/etc/sysctl.conf:3`, key: 'net.ipv4.conf.all.rp_filter', value: '1' },
+      ]);
+    }
   });
 });

@@ -54,3 +54,24 @@ describe('an address a run replaced', () => {
     expect(() => planHost('r', [address('absent')], odd)).toThrow(/the baseline's record address:eth1:10\.0\.0\.0 is not one teqlctl wrote: something else/);
   });
 });
+
+describe('an address a run replaced, then wanted again (a review of this session)', () => {
+  it('absent for the recorded address itself keeps it, only its record goes: it was there before teqlctl', () => {
+    const before = operators();
+    const one = simulateAll(before, ops(planHost('r', [address('present')], before).plan));
+    const back24 = task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.0/24', state: 'present' } }, 'the /24 again');
+    const two = simulateAll(one, ops(planHost('r', [back24], one).plan));
+    expect(two.addresses.filter((a) => a.dev === 'eth1').map((a) => a.cidr)).toEqual(['10.0.0.0/24']);
+    const absent24 = task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.0/24', state: 'absent' } }, 'no /24');
+    const teardown = planHost('r', [absent24], two).plan;
+    expect(ops(teardown)).toEqual([{ kind: 'baseline-unset', key: 'address:eth1:10.0.0.0' }]);
+    expect(teardown.phases[0]!.changes.map((c) => `${c.action} ${c.before} -> ${c.after}`)).toEqual(['~ 10.0.0.0/24 -> 10.0.0.0/24 (as before teqlctl)']);
+  });
+
+  it('the /31 gone already (a reboot): the /24 comes back as an addition', () => {
+    const after = simulateAll(operators(), ops(planHost('r', [address('present')], operators()).plan));
+    const rebooted: Facts = { ...pristineFacts(), baseline: after.baseline };
+    const change = planHost('r', [address('absent')], rebooted).plan.phases[0]!.changes[0]!;
+    expect([change.action, change.before, change.after]).toEqual(['+', null, '10.0.0.0/24 (as before teqlctl)']);
+  });
+});

@@ -26,6 +26,9 @@ describe('which bundle a thing on a hub belongs to', () => {
     expect(opBundles({ kind: 'sysctl', name: 'net.ipv4.conf.eth2.rp_filter', value: '0' }, hub)).toEqual([B1]);
     expect(opBundles({ kind: 'baseline-set', key: 'sysctl:net.ipv4.conf.eth3.rp_filter', value: '2' }, hub)).toEqual([B2]);
     expect(opBundles({ kind: 'baseline-set', key: 'link:eth1', value: 'down mtu 1500' }, hub)).toEqual([B1]);
+    // An address a run replaced (address-baseline.ts) is its device's bundle's: a partial rollback forgets it (a review).
+    expect(opBundles({ kind: 'baseline-set', key: 'address:eth3:10.0.1.0', value: '{"cidr":"10.0.1.0/24"}' }, hub)).toEqual([B2]);
+    expect(lineBundles('baseline address:eth1:10.0.0.0 = {"cidr":"10.0.0.0/24"}', hub)).toEqual([B1]);
     expect(opBundles({ kind: 'sysctl', name: 'net.ipv4.conf.all.rp_filter', value: '0' }, hub)).toEqual([]);
     expect(opBundles({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 }, hub)).toEqual([]);
     expect(opBundles({ kind: 'file-write', path: '/etc/x', content: '', executable: false }, hub)).toEqual([]);

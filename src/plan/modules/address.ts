@@ -89,23 +89,27 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     const value = facts.baseline?.[key];
     const recorded = value === undefined ? undefined : parseRecorded(value);
     if (value !== undefined && !recorded) throw conflict(ctx, `the baseline's record ${key} is not one teqlctl wrote: ${value}`, 'remove that line from /var/lib/teqlctl/baseline by hand');
-    const present = onDev.filter((a) => a.cidr === args.address);
+    // The recorded address itself stays (an inventory changed back to it): only its record goes.
+    const present = onDev.filter((a) => a.cidr === args.address && a.cidr !== recorded?.cidr);
     const back = recorded && !onDev.some((a) => a.cidr === recorded.cidr) ? recorded : undefined;
     if (present.length === 0 && !recorded) return { changes: [], facts };
     guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
     for (const a of present) refuseLosingSecondaries(ctx, onDev, a, facts);
     const restore: PlannedStep[] = back ? [{ op: { kind: 'addr-add', dev: args.dev, cidr: back.cidr, ...(back.attrs ? { attrs: back.attrs } : {}) }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: back.cidr }] }] : [];
-    const steps = [...restore, ...present.map((a) => removal(ctx, a)), ...(value !== undefined ? [forgetStep(key, value)] : [])];
+    const removals = present.map((a) => removal(ctx, a));
     // The link's last IPv4 address: the kernel flushes every route through the link with it
     // (fib_disable_ip), so the undo adds the main table's back once the address is back (found by
-    // a review in a network namespace, 2026-12-05). Not where a recorded one stays or comes first.
-    if (onDev.length === present.length && !recorded) {
+    // a review in a network namespace, 2026-12-05). Not where another stays or the recorded one comes first.
+    if (removals.length > 0 && onDev.length === present.length && !back) {
       refuseUnreachableAfter(ctx, facts, args.dev, present);
-      const last = steps[steps.length - 1]!;
-      steps[steps.length - 1] = { ...last, undo: [...last.undo, ...flushedRoutesBack(facts, args.dev, ctx, `removing ${args.dev}'s last IPv4 address, which flushes the routes through it`, true)] };
+      const last = removals[removals.length - 1]!;
+      removals[removals.length - 1] = { ...last, undo: [...last.undo, ...flushedRoutesBack(facts, args.dev, ctx, `removing ${args.dev}'s last IPv4 address, which flushes the routes through it`, true)] };
     }
+    const steps = [...restore, ...removals, ...(value !== undefined ? [forgetStep(key, value)] : [])];
+    const action = present.length > 0 ? (back ? '~' : '-') : back ? '+' : '~';
+    const before = present.map((a) => a.cidr).join(', ') || (back ? null : recorded?.cidr ?? null);
     return {
-      changes: [{ action: recorded ? '~' : '-', resource: `address ${args.address} on ${args.dev}`, before: present.map((a) => a.cidr).join(', ') || null, after: recorded ? `${recorded.cidr} (as before teqlctl)` : null, steps, ...(recorded ? { restoresBaseline: true as const } : {}), task: ctx.task, pos: ctx.pos }],
+      changes: [{ action, resource: `address ${args.address} on ${args.dev}`, before, after: recorded ? `${recorded.cidr} (as before teqlctl)` : null, steps, ...(recorded ? { restoresBaseline: true as const } : {}), task: ctx.task, pos: ctx.pos }],
       facts: simulateAll(facts, steps.map((s) => s.op)),
     };
   }

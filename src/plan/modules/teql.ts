@@ -99,8 +99,12 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
       throw conflict(ctx, `${slave} has MTU ${link.mtu}, below ${args.device}'s ${device.mtu}: the kernel refuses such a slave while ${args.device} is up`, `raise ${slave}'s MTU with a link task, or bring ${args.device} down first`);
     }
     if (root?.isDefault && link.up) refuseEarlierDefault(ctx, f, slave, root);
+    // The kernel's root over qdiscs set by hand (a multi-queue NIC's per-queue fq): not read, not put back.
+    if (root && !root.isDefault && root.handle === '0:') {
+      throw conflict(ctx, `${slave}'s ${root.kind} has qdiscs set by hand under it (${(root.children ?? []).join(', ')}), which teqlctl does not read and could not put back`, `remove them if they may go (tc qdisc del dev ${slave} root gives the kernel's default back), or equalize other links`);
+    }
     if (root && !root.isDefault && !args.replace) {
-      throw conflict(ctx, `${slave} already has the root qdisc ${root.kind} (handle ${root.handle}${root.handle === '0:' ? ', with qdiscs set under it' : ''})`, 'remove it, or set `replace: true` on this task to replace it (rollback restores it)');
+      throw conflict(ctx, `${slave} already has the root qdisc ${root.kind} (handle ${root.handle})`, 'remove it, or set `replace: true` on this task to replace it (rollback restores it)');
     }
     const replacing = root !== undefined && !root.isDefault;
     const op = { kind: 'qdisc-root' as const, dev: slave, qdisc: args.device, replace: replacing };
@@ -217,8 +221,9 @@ function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
 }
 
 /**
- * An up link's default qdisc is the one net.core.default_qdisc named when the link came up: the
- * sysctl changed since (`sysctl -p` after adding default_qdisc=fq, as BBR guides do), the undo's
+ * An up link's default qdisc is the one net.core.default_qdisc named when the link came up (or
+ * pfifo_fast: a link the initramfs brought up before the sysctl was set, the queues a later
+ * `ethtool -L` added): the sysctl changed since (`sysctl -p` after default_qdisc=fq), the undo's
  * `tc qdisc del root` gave the link the new one, not the one it had, and the state compared equal
  * (default roots are alike to it): refused before any change (a review of undo fidelity).
  */
@@ -231,6 +236,6 @@ function refuseEarlierDefault(ctx: PlanContext, f: Facts, slave: string, root: R
   if (now === undefined) return;
   const earlier = [...new Set((root.children ?? [root.kind]).filter((k) => k !== now && !NOT_FROM_SYSCTL.includes(k)))];
   if (earlier.length === 0) return;
-  throw conflict(ctx, `${slave}'s qdisc ${earlier.join(', ')} is the kernel's default from before ${DEFAULT_QDISC} became ${now}: the undo (tc qdisc del root) would give ${slave} ${now}, not what it has`,
-    `give ${slave} today's default first (tc qdisc del dev ${slave} root), or set ${DEFAULT_QDISC} back to ${earlier[0]}`);
+  throw conflict(ctx, `${slave}'s qdisc ${earlier.join(', ')} is not the one the kernel attaches now (${DEFAULT_QDISC} is ${now}): the undo (tc qdisc del root) would give ${slave} ${now}, not what it has`,
+    `give ${slave} today's default first (tc qdisc del dev ${slave} root), or equalize other links`);
 }

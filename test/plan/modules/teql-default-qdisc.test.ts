@@ -29,10 +29,10 @@ describe('a slave whose root qdisc is the kernel\'s default', () => {
 
   it('from an earlier net.core.default_qdisc: refused, naming both and the ways out', () => {
     const err = refusal(() => planHost('a', [teql], up(kernels('fq_codel'), 'fq')));
-    expect(err.message).toContain("eth1's qdisc fq_codel is the kernel's default from before net.core.default_qdisc became fq: the undo (tc qdisc del root) would give eth1 fq, not what it has");
-    expect(err.hint).toBe('give eth1 today\'s default first (tc qdisc del dev eth1 root), or set net.core.default_qdisc back to fq_codel');
+    expect(err.message).toContain("eth1's qdisc fq_codel is not the one the kernel attaches now (net.core.default_qdisc is fq): the undo (tc qdisc del root) would give eth1 fq, not what it has");
+    expect(err.hint).toBe('give eth1 today\'s default first (tc qdisc del dev eth1 root), or equalize other links');
     // A multi-queue NIC: mq over per-queue qdiscs of the earlier default.
-    expect(refusal(() => planHost('a', [teql], up(kernels('mq', ['pfifo_fast', 'pfifo_fast']), 'fq_codel'))).message).toContain("eth1's qdisc pfifo_fast is the kernel's default from before");
+    expect(refusal(() => planHost('a', [teql], up(kernels('mq', ['pfifo_fast', 'pfifo_fast']), 'fq_codel'))).message).toContain("eth1's qdisc pfifo_fast is not the one the kernel attaches now");
   });
 
   it('what the kernel would give back the same is planned: today\'s default, mq over it, noqueue, a link down (noop), the sysctl not read', () => {
@@ -43,7 +43,7 @@ describe('a slave whose root qdisc is the kernel\'s default', () => {
     expect(planHost('a', [teql], down).plan.phases[0]!.changes.map((c) => c.resource)).toContain('root qdisc of eth2');
   });
 
-  it('an mq whose per-queue qdiscs were set by hand is no default: refused without replace, naming them', () => {
+  it('an mq whose per-queue qdiscs were set by hand is no default: refused, with replace too, naming them', () => {
     const json = [
       { kind: 'mq', handle: '0:', root: true, dev: 'eth1', options: {} },
       { kind: 'fq', handle: '8001:', parent: ':1', dev: 'eth1', options: {} },
@@ -54,6 +54,10 @@ describe('a slave whose root qdisc is the kernel\'s default', () => {
     ];
     const roots = parseRootQdiscs(json);
     expect(roots.map((q) => [q.dev, q.isDefault, q.children])).toEqual([['eth1', false, ['fq', 'fq_codel']], ['eth2', true, ['fq_codel']]]);
-    expect(refusal(() => planHost('a', [teql], up(roots, 'fq_codel'))).message).toContain('eth1 already has the root qdisc mq (handle 0:, with qdiscs set under it)');
+    const err = refusal(() => planHost('a', [teql], up(roots, 'fq_codel')));
+    expect(err.message).toContain("eth1's mq has qdiscs set by hand under it (fq, fq_codel), which teqlctl does not read and could not put back");
+    expect(err.hint).toBe("remove them if they may go (tc qdisc del dev eth1 root gives the kernel's default back), or equalize other links");
+    const replacing = task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'present', replace: true } }, 'equalize');
+    expect(refusal(() => planHost('a', [replacing], up(roots, 'fq_codel'))).message).toContain("eth1's mq has qdiscs set by hand under it");
   });
 });
