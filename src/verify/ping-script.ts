@@ -41,7 +41,7 @@ const BOTH_ON_BUSYBOX = "ping: this router's ping is BusyBox's, whose -I takes a
  */
 function overEgress(c: Check, i: number, loop: string): string {
   const get = shellJoin(['ip', 'route', 'get', c.to, ...(c.from ? ['from', c.from] : [])]);
-  const said = `printf '%s\\n' "the kernel routes it over $tq_rd, not ${c.egress} as planned (a more specific route or a policy rule): ip route get: $tq_rg" > "$d/${i}.out"; rc=1; n=0`;
+  const said = `printf '%s\\n' "the kernel routes it over $tq_rd, not ${c.egress}, the bundle's (a more specific route or a policy rule takes it there): ip route get: $tq_rg" > "$d/${i}.out"; rc=1; n=0`;
   return `tq_rg=$(${get} 2>&1 </dev/null); tq_rg=$(echo $tq_rg); case " $tq_rg " in *" dev ${c.egress} "*) ${loop};; *" dev "*) tq_rd=\${tq_rg#* dev }; tq_rd=\${tq_rd%% *}; ${said};; *) ${loop};; esac`;
 }
 

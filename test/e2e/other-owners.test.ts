@@ -37,7 +37,7 @@ describe('other owners of the state a run counts on, on the lab', () => {
     const checks = r.json.hosts.router_a.checks as Array<{ ping: string; ok: boolean; summary: string }>;
     const lan = checks.find((c) => c.ping.startsWith('198.51.100.1'))!;
     expect(lan.ok).toBe(false);
-    expect(lan.summary).toMatch(/^the kernel routes it over eth1, not teql0 as planned \(a more specific route or a policy rule\): ip route get: 198\.51\.100\.1 from 192\.0\.2\.1 via 10\.0\.0\.1 dev eth1 /);
+    expect(lan.summary).toMatch(/^the kernel routes it over eth1, not teql0, the bundle's \(a more specific route or a policy rule takes it there\): ip route get: 198\.51\.100\.1 from 192\.0\.2\.1 via 10\.0\.0\.1 dev eth1 /);
     // Over teql0 as planned, the other checks passed.
     expect(checks.filter((c) => c !== lan).every((c) => c.ok)).toBe(true);
     expect([r.json.hosts.router_a.status, r.json.hosts.router_b.status]).toEqual(['rolled back', 'rolled back']);

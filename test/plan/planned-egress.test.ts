@@ -27,11 +27,20 @@ describe('plannedEgress', () => {
       { to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 },
     ] };
     expect(plannedEgress(f, '198.51.100.1')).toBe('teql0');
-    expect(plannedEgress(f, '198.51.100.200')).toBeUndefined();
+    // A more specific route someone added takes it elsewhere: the check is still the bundle's, and fails there.
+    expect(plannedEgress(f, '198.51.100.200')).toBe('teql0');
     expect(plannedEgress(f, '203.0.113.9')).toBe('teql1');
     expect(plannedEgress(f, '10.0.0.4')).toBeUndefined();
     expect(plannedEgress(f, '10.0.0.5')).toBe('teql0');
     expect(plannedEgress(f, '192.0.2.200')).toBeUndefined();
     expect(plannedEgress(f, '2001:db8::1')).toBeUndefined();
+    // A default route over the equalizer makes no check the bundle's where a link's own subnet is more specific.
+    const viaDefault: Facts = { ...f, routes: [{ to: 'default', via: '10.0.0.5', dev: 'teql0', metric: 0 }, { to: '10.0.0.0/31', dev: 'eth1', metric: 0, protocol: 'kernel', scope: 'link' }, { to: '172.16.0.0/12', via: '10.0.2.2', dev: 'eth0', metric: 0 }] };
+    expect(plannedEgress(viaDefault, '10.0.0.1')).toBeUndefined();
+    expect(plannedEgress(viaDefault, '172.16.1.1')).toBeUndefined();
+    expect(plannedEgress(viaDefault, '8.8.8.8')).toBe('teql0');
+    // The peer's network over teql0, a host route to one of its hosts over eth1 (the lab's e2e): the bundle's check.
+    const hostRoute: Facts = { ...f, routes: [...f.routes, { to: '198.51.100.1/32', via: '10.0.0.1', dev: 'eth1', metric: 0, onlink: true }] };
+    expect(plannedEgress(hostRoute, '198.51.100.1')).toBe('teql0');
   });
 });

@@ -118,10 +118,10 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     expect(over.calls).toBe('route get 198.51.100.1 from 192.0.2.1\nping\n');
     const elsewhere = run(`'198.51.100.1 from 192.0.2.1 via 10.9.0.1 dev eth0 table 100 uid 0' '    cache'`, [check('198.51.100.1', { from: '192.0.2.1', egress: 'teql0' })]);
     expect(elsewhere.results.map((r) => [r.ok, r.attempts])).toEqual([[false, 0]]);
-    expect(elsewhere.results[0]!.summary).toBe('the kernel routes it over eth0, not teql0 as planned (a more specific route or a policy rule): ip route get: 198.51.100.1 from 192.0.2.1 via 10.9.0.1 dev eth0 table 100 uid 0 cache');
+    expect(elsewhere.results[0]!.summary).toBe('the kernel routes it over eth0, not teql0, the bundle\'s (a more specific route or a policy rule takes it there): ip route get: 198.51.100.1 from 192.0.2.1 via 10.9.0.1 dev eth0 table 100 uid 0 cache');
     expect(elsewhere.calls).not.toContain('ping');
     // teql10 is not teql1; an ip that names no device (no route get) leaves it to the ping.
-    expect(run(`'10.0.0.5 dev teql10 src 10.0.0.4'`, [check('10.0.0.5', { egress: 'teql1' })]).results[0]!.summary).toContain('routes it over teql10, not teql1');
+    expect(run(`'10.0.0.5 dev teql10 src 10.0.0.4'`, [check('10.0.0.5', { egress: 'teql1' })]).results[0]!.summary).toContain('routes it over teql10, not teql1,');
     expect(run(`'ip: RTNETLINK answers: Invalid argument'`, [check('10.0.0.5', { egress: 'teql0' })]).results.map((r) => r.ok)).toEqual([true]);
     // A check without an equalizer planned asks nothing.
     expect(run(`'x'`, [check('10.0.0.1')]).calls).toBe('ping\n');
