@@ -34,7 +34,7 @@ describe('other owners of the state a run counts on, on the lab', () => {
     const states = [await readState('a'), await readState('b')];
     const r = await playJson(CHAPTER);
     expect(r.code, r.stdout + r.stderr).toBe(5);
-    const checks = r.json.hosts.router_a.checks as Array<{ ping: string; ok: boolean; summary: string }>;
+    const checks = r.json.hosts.router_a.verification as Array<{ ping: string; ok: boolean; summary: string }>;
     const lan = checks.find((c) => c.ping.startsWith('198.51.100.1'))!;
     expect(lan.ok).toBe(false);
     expect(lan.summary).toMatch(/^the kernel routes it over eth1, not teql0, the bundle's \(a more specific route or a policy rule takes it there\): ip route get: 198\.51\.100\.1 from 192\.0\.2\.1 via 10\.0\.0\.1 dev eth1 /);
