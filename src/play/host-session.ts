@@ -143,7 +143,7 @@ export class HostSession {
     this.batches++;
     this.changeRounds++;
     this.armedAt ??= runNow();
-    const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls, AFTER)}`;
+    const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls, { ...AFTER, self: deadman.runId })}`;
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER, bundles });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
     // window (past it the run is reverted anyway), not by this host's own apply time.
@@ -207,7 +207,7 @@ export class HostSession {
    */
   async undoSome(runId: string, steps: readonly StepToUndo[], holdSec?: number, keptPeers?: readonly string[]): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
     this.changeRounds++;
-    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls, AFTER), holdSec, keptPeers));
+    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls, { ...AFTER, self: runId }), holdSec, keptPeers));
     this.log.record(this.host, res);
     const outcome = partialOutcome(res.stdout);
     return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), ...(outcome.ok ? {} : { decided: outcome.state }) };

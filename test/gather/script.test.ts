@@ -4,7 +4,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { factsScript, fingerprintScript, HASH_STABLE, ifupAtBootLine, userlandLine } from '../../src/gather/script.js';
+import { factsScript, fingerprintScript, HASH_STABLE, ifupAtBootLine, networkdVersionLine, userlandLine } from '../../src/gather/script.js';
 import { parseFacts, parseSysctls } from '../../src/gather/parse-facts.js';
 import { parseBoot } from '../../src/gather/parse-boot.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
@@ -25,10 +25,15 @@ describe('factsScript: sysctls', () => {
   it('reads every other named sysctl with one process, whole values, a missing one left out', () => {
     const names = ['net.ipv4.tcp_rmem', 'net.ipv6.conf.lo.mtu', 'net.ipv4.conf.nosuchlink0.forwarding'];
     const script = factsScript(names);
-    expect(script.split('\n').filter((l) => l.includes('/proc/sys/net/ipv4/tcp_rmem'))).toEqual([`grep -H '' /proc/sys/net/ipv4/tcp_rmem /proc/sys/net/ipv4/conf/nosuchlink0/forwarding 2>/dev/null`]);
+    // One grep for them all, the IPv6 MTUs too (a process is ~45 ms of an emulated router's time).
+    expect(script.match(/grep -H ''/g)).toHaveLength(1);
+    expect(script).toContain(`tq_sg=$(grep -H '' /proc/sys/net/ipv4/tcp_rmem /proc/sys/net/ipv4/conf/nosuchlink0/forwarding /proc/sys/net/ipv6/conf/lo/mtu 2>/dev/null)`);
     // A link's IPv6 MTU, read for an undo only, and moved by a router advertisement: not fingerprinted.
-    expect(fingerprintScript(names)).not.toContain('/proc/sys/net/ipv6');
-    expect(script.split('\n').filter((l) => l.includes('/proc/sys/net/ipv6'))).toEqual([`grep -H '' /proc/sys/net/ipv6/conf/lo/mtu 2>/dev/null`]);
+    const stable = (n: string[]) => execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${fingerprintScript(n)}\nprintf '%s\\n' "$stable" | grep '^/proc/sys/net/ipv[46]/[^c]'; echo "fp $fp"`, encoding: 'utf8' });
+    const withMtu = stable(names);
+    expect(withMtu).not.toContain('/proc/sys/net/ipv6');
+    expect(withMtu).toMatch(/^\/proc\/sys\/net\/ipv4\/tcp_rmem:\d+\s\d+\s\d+\nfp [0-9a-f]{32}\n$/);
+    expect(withMtu).toBe(stable(['net.ipv4.tcp_rmem', 'net.ipv4.conf.nosuchlink0.forwarding']));
     const facts = parseFacts('local', execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' }));
     const proc = (p: string) => readFileSync(p, 'utf8').trim().replace(/\s+/g, ' ');
     expect(facts.sysctls['net.ipv4.tcp_rmem']).toBe(proc('/proc/sys/net/ipv4/tcp_rmem'));
@@ -97,15 +102,51 @@ describe('factsScript: whose userland', () => {
 });
 
 describe("factsScript: systemd's version, where networkd manages a link", () => {
-  it('is read from systemctl --version only then, and parsed as a number', () => {
-    const line = factsScript().split('\n').find((l) => l.includes('networkd-version'))!;
+  const fakeSystemctl = () => {
     const bin = mkdtempSync(join(tmpdir(), 'networkd-version-'));
     writeFileSync(join(bin, 'systemctl'), '#!/bin/sh\nprintf "systemd 249 (249.11-0ubuntu3.12)\\n+PAM +AUDIT\\n"\n', { mode: 0o755 });
-    const run = (pre: string) => execFileSync('sh', ['-c', `${pre}${line}`], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
-    expect(run('tq_nd=1; ')).toBe('networkd-version\t249\n');
-    expect(parseBoot(run('tq_nd=1; ')).networkdVersion).toBe(249);
+    return bin;
+  };
+  const runIn = (root: string, pre: string) => execFileSync('sh', ['-c', `${pre}${networkdVersionLine(root)}`], { encoding: 'utf8', env: { ...process.env, PATH: `${fakeSystemctl()}:${process.env.PATH}` } });
+
+  it('is in the boot section, and read from systemctl --version where no shared library names it, parsed as a number', () => {
+    expect(factsScript()).toContain(networkdVersionLine());
+    const root = mkdtempSync(join(tmpdir(), 'networkd-nolib-'));
+    expect(runIn(root, 'tq_nd=1; ')).toBe('networkd-version\t249\n');
+    expect(parseBoot(runIn(root, 'tq_nd=1; ')).networkdVersion).toBe(249);
     // No link that networkd manages: no process, no line.
-    expect(run('')).toBe('');
+    expect(runIn(root, '')).toBe('');
+  });
+
+  it("is read from the name of systemd's shared library without a process: Debian's multiarch folder, Fedora's tag, a merged /lib", () => {
+    const lib = (dir: string, name: string) => {
+      const root = mkdtempSync(join(tmpdir(), 'networkd-lib-'));
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileSync(join(root, dir, name), '');
+      return root;
+    };
+    expect(runIn(lib('usr/lib/x86_64-linux-gnu/systemd', 'libsystemd-shared-252.so'), 'tq_nd=1; ')).toBe('networkd-version\t252\n');
+    expect(runIn(lib('usr/lib64/systemd', 'libsystemd-shared-254.16-1.fc39.so'), 'tq_nd=1; ')).toBe('networkd-version\t254\n');
+    const merged = lib('usr/lib/systemd', 'libsystemd-shared-255.so');
+    symlinkSync(join(merged, 'usr/lib'), join(merged, 'lib'));
+    expect(runIn(merged, 'tq_nd=1; ')).toBe('networkd-version\t255\n');
+    // Two versions side by side (an upgrade half done): systemctl says which one runs.
+    const two = lib('usr/lib/systemd', 'libsystemd-shared-255.so');
+    writeFileSync(join(two, 'usr/lib/systemd/libsystemd-shared-256.so'), '');
+    expect(runIn(two, 'tq_nd=1; ')).toBe('networkd-version\t249\n');
+    expect(runIn(lib('usr/lib/systemd', 'libsystemd-shared-252.so'), '')).toBe('');
+  });
+});
+
+describe('factsScript: the baseline, by the shell', () => {
+  it("prints every line of the file, a last line without its newline too, and nothing where there is none", () => {
+    const line = factsScript().split('\n').find((l) => l.includes('/var/lib/teqlctl/baseline'))!;
+    const dir = mkdtempSync(join(tmpdir(), 'baseline-read-'));
+    const file = join(dir, 'baseline');
+    const run = () => execFileSync('sh', ['-c', line.replaceAll('/var/lib/teqlctl/baseline', file)], { encoding: 'utf8' });
+    expect(run()).toBe('');
+    writeFileSync(file, 'link:eth1\tdown mtu 1500\naddress:eth1:10.0.0.0\t{"local":"10.0.0.0","prefixlen":24,"label":"a\\\\b"}\nsysctl:net.ipv4.conf.all.rp_filter\t2');
+    expect(run()).toBe('link:eth1\tdown mtu 1500\naddress:eth1:10.0.0.0\t{"local":"10.0.0.0","prefixlen":24,"label":"a\\\\b"}\nsysctl:net.ipv4.conf.all.rp_filter\t2\n');
   });
 });
 

@@ -66,6 +66,12 @@ describe.each(SHELLS)('%s: runs of this boot not ended', (...shell) => {
     expect(list(shell, root)).toEqual(['b rolling-back', 'e emptied', 'p pending', 'r reverting']);
   });
 
+  it("leaves out a run's own, pending, in its re-read after its changes", () => {
+    const root = layout({ p: { state: 'pending\n', boot: 'this-boot' }, q: { state: 'pending\n', boot: 'this-boot' } });
+    const own = sh(shell, listOpenRunsLines(join(root, 'runs'), join(root, 'boot-id'), join(root, 'boot-lock'), 'p')).out;
+    expect(own).toBe('q pending\n');
+  });
+
   it('leaves out runs of an earlier boot, of an unknown one (an older teqlctl), and folders without a state', () => {
     const root = layout({ old: { state: 'pending\n', boot: 'an-earlier-boot' }, older: { state: 'reverting\n' }, made: { boot: 'this-boot' } });
     expect(list(shell, root)).toEqual([]);
