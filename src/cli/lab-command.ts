@@ -39,7 +39,7 @@ export function registerLabCommand(program: Command): void {
   lab.command('status').description('show whether each router runs and how to reach it').action(labStatus);
   lab
     .command('reset')
-    .description('throw away a router\'s changes: fresh overlay, boot, wait for SSH (all if none named)')
+    .description('back to pristine: restore the state saved after its first boot (boots it where it is not running or has none), wait for SSH; all if none named')
     .argument('[router]', 'a, b (or h with --routers 3)')
     .action(async (router?: string) => labReset(router === undefined ? routersOf(currentTopology(labPaths())) : [parseRouter(router)]));
   lab

@@ -21,7 +21,8 @@ Exit codes:
   ${ExitCode.changesPending}    --check --detailed-exitcode: changes are pending (the routers differ from
        the playbook); nothing changed
   ${ExitCode.someBundlesFailed}   some bundles failed (rolled back on both of their ends), the others converged
-       and verified (see the BUNDLE RECAP); all failed: the first failure's own code
+       and verified (see the BUNDLE RECAP); all failed: the first failure's own code, or,
+       where some were rolled back, the furthest stage a failure reached (e.g. 5)
   130  interrupted; rolled back`;
 
 /** The defaults of play's options: the parser's, and the one source for callers that build flags. */

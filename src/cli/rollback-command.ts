@@ -24,7 +24,7 @@ export function registerRollbackCommand(program: Command): void {
       .addOption(extraVarsOption('a connection variable above the inventory (repeatable), as the run was given it: -e ansible_user=admin'))
       .option('--run <id>', 'the run to undo (see `teqlctl status`)', runIdArg)
       .option('--force', 'undo even if a router changed since that run (or without a dead-man, for a run that has no redo scripts)')
-      .option('--confirm-timeout <seconds>', 'each router redoes the run unless the rollback is confirmed within this time', PLAY_DEFAULTS.confirmTimeout)
+      .option('--confirm-timeout <seconds>', 'each router redoes the run unless the rollback is confirmed within this time (10 to 86400)', PLAY_DEFAULTS.confirmTimeout)
       .addOption(DEBUG_HOLD_OPTION())
       .option('-l, --limit <hosts>', 'only these hosts', limitArg),
   ).action(async (flags: RollbackFlags) => {
