@@ -34,6 +34,7 @@ describe('npm pack', () => {
       ...filesUnder('docs').filter((f) => f.endsWith('.md') || f.startsWith('docs/json-schema/')).sort(),
       'inventories/example.yml',
       'package.json',
+      'playbooks/teardown-bundles.yml',
       'playbooks/teardown.yml',
       'playbooks/teql-bundles.yml',
       'playbooks/teql.yml',

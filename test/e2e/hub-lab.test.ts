@@ -4,7 +4,8 @@
 // fresh run confirms h-b on both of its ends and rolls back only h-a, on both of its ends: a is
 // as it was, and h keeps teql1 and what it needs. With persist, b's links cut then: h keeps h-b as
 // it was (in its boot files too) and converges h-a. A step of h-b failing on the hub itself fails
-// h-b alone. Leaves the default lab running for the other files.
+// h-b alone. playbooks/teardown-bundles.yml after a persisted run gives all three back as they were.
+// Leaves the default lab running for the other files.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -179,5 +180,23 @@ describe('a hub with two spokes: teql0 and teql1 on the hub, each bundle its own
     } finally {
       await sshRun('b', 'umount "$(command -v tc)"');
     }
+  });
+
+  it('playbooks/teardown-bundles.yml after a persisted run returns the hub and both branches as they were before it, boot files too; twice changes nothing', async () => {
+    await labCli(['reset']);
+    const LEFTOVERS = 'ls -d /etc/teqlctl /etc/systemd/system/teqlctl-boot.service /etc/modules-load.d/teqlctl.conf /etc/sysctl.d/99-teqlctl.conf /var/lib/teqlctl/baseline 2>/dev/null; true';
+    const snapshot = async () => Object.fromEntries(await Promise.all(ROUTERS.map(async (r) => [r, (await readState(r)) + '## teqlctl files\n' + (await sshRun(r, LEFTOVERS)).stdout])));
+    const pristine = await snapshot();
+    const up = await play(inventory, ['--yes', '-e', 'teql_persist=true']);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect((await sshRun('h', 'grep -cw teql1 /etc/teqlctl/boot.sh')).stdout).toMatch(/^[1-9]\d*\n$/);
+    const TEARDOWN_BUNDLES = resolve(ROOT, 'playbooks/teardown-bundles.yml');
+    const down = await teqlctl(['play', '-i', inventory, TEARDOWN_BUNDLES, '--yes', '--json']);
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(JSON.parse(down.stdout).bundles.map((b: { name: string; status: string }) => [b.name, b.status])).toEqual([[HA, 'converged'], [HB, 'converged']]);
+    expect(await snapshot()).toEqual(pristine);
+    const again = await teqlctl(['play', '-i', inventory, TEARDOWN_BUNDLES, '--yes', '--json']);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    for (const host of ['router_h', 'router_a', 'router_b']) expect(JSON.parse(again.stdout).hosts[host].changes).toEqual([]);
   });
 });
