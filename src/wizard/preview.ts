@@ -1,7 +1,7 @@
 // The plan `teqlctl play --check` would print, made over the wizard's open connections:
 // load the written files, read each host's facts once, plan (pure), format.
 import type { Transport } from '../connect/transport.js';
-import { FactError, RefusedError, TeqlError } from '../errors.js';
+import { TeqlError } from '../errors.js';
 import { readFacts } from '../gather/read-facts.js';
 import type { LoadedRun } from '../load/types.js';
 import { planHost } from '../plan/plan-host.js';
@@ -9,7 +9,12 @@ import { sysctlNames } from '../plan/facts-needed.js';
 import type { HostPlan } from '../plan/types.js';
 import { runWithProgress, type ProgressMode } from '../ui/progress.js';
 
-/** Plans of the hosts that could be planned, and why the others could not (a refusal, a fact error). */
+/**
+ * Plans of the hosts that could be planned, and why the others could not: a refusal, a fact error,
+ * and any other error too (a connection lost while the wizard waited, a bug). A host left without a
+ * plan and without a word made the preview `ok` with the other's plan alone, and the run it offers
+ * (`--yes`) applied the unseen one unapproved (a review of the wizard).
+ */
 export interface Preview {
   plans: HostPlan[];
   refused: TeqlError[];
@@ -29,8 +34,7 @@ export async function previewPlan(loaded: LoadedRun, transports: ReadonlyMap<str
           planned.set(host, plan);
           setTitle(`${host}: planned`);
         } catch (err) {
-          if (!(err instanceof RefusedError || err instanceof FactError)) throw err;
-          refused.push(err);
+          refused.push(err instanceof TeqlError ? err : new TeqlError(`${host}: could not be planned: ${(err as Error).message ?? String(err)}`, 'internal'));
           throw err;
         }
       },
