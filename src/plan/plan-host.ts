@@ -18,7 +18,7 @@ import { RefusedError } from '../errors.js';
 import { placeEqualizerMtu } from './equalizer-mtu.js';
 import { linkOwnerWarnings } from './link-owners.js';
 import { sysctlFileWarnings } from './sysctl-file-owners.js';
-import { plannedEgress } from './planned-egress.js';
+import { plannedPath } from './planned-egress.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
   switch (task.module) {
@@ -101,8 +101,8 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     let phase = phases[phases.length - 1]!;
     const excluded = opts.exclude?.(task) === true;
     if (task.module === 'ping') {
-      const egress = task.args.dev === undefined ? plannedEgress(current, task.args.to) : undefined;
-      if (!excluded) phase.checks.push({ task: task.name, pos: task.pos, ...task.args, ...(egress ? { egress } : {}) });
+      const path = task.args.dev === undefined ? plannedPath(current, task.args.to) : undefined;
+      if (!excluded) phase.checks.push({ task: task.name, pos: task.pos, ...task.args, ...(path ?? {}) });
       barrier = true;
       continue;
     }

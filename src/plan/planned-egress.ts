@@ -10,12 +10,26 @@ const isEqualizer = (r: RouteFact) => r.dev !== undefined && /^teql\d+$/.test(r.
 const prefixOf = (r: RouteFact) => (r.to === 'default' ? 0 : splitCidr(r.to).prefix);
 
 /**
- * The teqlN a check to `to` is meant for: where the planned main table's best route (longest
- * prefix, then lowest metric) is over an equalizer, or where a route over one covers `to` (not a
- * default route) and what the table would use instead is not a link's own subnet (a per-link
- * check's peer) but a route someone added. Undefined otherwise.
+ * The teqlN a check to `to` is meant for, with its next hop (the route's gateway, else `to`) and
+ * the slaves whose root qdisc is that teqlN in the planned facts: teql sends a packet over a slave
+ * only where the next hop resolves there (sch_teql's __teql_resolve skips the others), so a ping
+ * that passed proves every slave only if the next hop resolved on each (a peer's arp_ignore on one
+ * link, and the bundle ran on the others alone, its checks passing). Undefined where no equalizer.
  */
-export function plannedEgress(facts: Facts, to: string): string | undefined {
+export function plannedPath(facts: Facts, to: string): { egress: string; nexthop: string; slaves: string[] } | undefined {
+  const route = egressRoute(facts, to);
+  if (!route) return undefined;
+  const egress = route.dev!;
+  return { egress, nexthop: route.via ?? to, slaves: facts.rootQdiscs.filter((q) => q.kind === egress).map((q) => q.dev) };
+}
+
+/**
+ * The route over an equalizer a check to `to` is meant for: where the planned main table's best
+ * route (longest prefix, then lowest metric) is over an equalizer, or where a route over one covers
+ * `to` (not a default route) and what the table would use instead is not a link's own subnet (a
+ * per-link check's peer) but a route someone added. Undefined otherwise.
+ */
+function egressRoute(facts: Facts, to: string): RouteFact | undefined {
   if (parseIPv4(to) === undefined) return undefined;
   // A local address is reached over lo whatever the tables say.
   if (facts.addresses.some((a) => splitCidr(a.cidr).ip === to)) return undefined;
@@ -23,8 +37,8 @@ export function plannedEgress(facts: Facts, to: string): string | undefined {
   const better = (a: RouteFact, b: RouteFact) => prefixOf(a) > prefixOf(b) || (prefixOf(a) === prefixOf(b) && a.metric < b.metric);
   const best = covering.reduce<RouteFact | undefined>((x, r) => (!x || better(r, x) ? r : x), undefined);
   if (!best) return undefined;
-  if (isEqualizer(best)) return best.dev;
+  if (isEqualizer(best)) return best;
   const bundle = covering.filter((r) => isEqualizer(r) && prefixOf(r) > 0).reduce<RouteFact | undefined>((x, r) => (!x || better(r, x) ? r : x), undefined);
   const ownSubnet = best.protocol === 'kernel' && best.scope === 'link';
-  return bundle && !ownSubnet ? bundle.dev : undefined;
+  return bundle && !ownSubnet ? bundle : undefined;
 }

@@ -29,6 +29,13 @@ export interface Check {
   from?: string;
   /** The equalizer the planned routes send it over (planned-egress.ts): the kernel must agree before it pings. */
   egress?: string;
+  /**
+   * With `egress`: the equalizer's next hop for it and the equalizer's slaves (planned-egress.ts).
+   * After the ping passed, the next hop must have resolved on every slave: teql sends nothing over
+   * a slave where it does not (verify/ping-script.ts).
+   */
+  nexthop?: string;
+  slaves?: string[];
   count: number;
   timeout: number;
   pos: SourcePos;

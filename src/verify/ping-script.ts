@@ -45,12 +45,27 @@ function overEgress(c: Check, i: number, loop: string): string {
   return `tq_rg=$(${get} 2>&1 </dev/null); tq_rg=$(echo $tq_rg); case " $tq_rg " in *" dev ${c.egress} "*) ${loop};; *" dev "*) tq_rd=\${tq_rg#* dev }; tq_rd=\${tq_rd%% *}; ${said};; *) ${loop};; esac`;
 }
 
+/**
+ * After a ping over an equalizer passed: its next hop must have resolved on every slave. teql sends
+ * a packet over a slave only where the next hop resolves there and skips the others without a word
+ * (sch_teql's __teql_resolve; its first packet asks on every slave), so a peer that does not answer
+ * on one link (arp_ignore, arp_filter there) left the bundle on the others, and the check passed.
+ * Failed where `ip neigh` lists the next hop and a slave has no link-layer address for it (an entry
+ * still INCOMPLETE, FAILED, or none: teql never tried that slave); an `ip` that lists nothing (no
+ * `neigh`, BusyBox's) leaves it to the ping.
+ */
+function overEverySlave(c: Check, i: number): string {
+  if (!c.nexthop || !c.slaves || c.slaves.length === 0) return '';
+  const said = `printf '%s\\n' "${c.egress}'s next hop ${c.nexthop} did not resolve on$tq_nm, so ${c.egress} sends nothing over it (the peer does not answer there for its equalizer's address: its arp_ignore or arp_filter on that link, or the link): ip neigh: $tq_nb" > "$d/${i}.out"; rc=1`;
+  return `; if [ "$rc" = 0 ]; then tq_nb=$(ip neigh show to ${shellJoin([c.nexthop])} 2>&1 </dev/null); tq_nb=$(echo $tq_nb); case " $tq_nb " in *" dev "*) tq_nm=; for tq_sl in ${shellJoin(c.slaves)}; do case " $tq_nb " in *" dev $tq_sl lladdr "*) ;; *) tq_nm="$tq_nm $tq_sl";; esac; done; [ -z "$tq_nm" ] || { ${said}; };; esac; fi`;
+}
+
 /** One check's attempts, in the background: its output and `rc n` in the folder $d. */
 function attempts(c: Check, i: number): string {
   // A ping that refuses 0.2 where the probe did not run (ping is BusyBox's, /bin/ls is not: OpenWrt
   // with coreutils-ls, a review): the same attempt again at 1 s.
   const loop = `rc=1; n=0; while [ $n -lt ${ATTEMPTS} ]; do n=$((n+1)); if ${pingCommand(c)} > "$d/${i}.out" 2>&1; then rc=0; break; fi; if [ "$tq_pngiv" != 1 ] && tq_badiv "$d/${i}.out"; then tq_pngiv=1; n=$((n-1)); continue; fi; sleep 1; done`;
-  const pinged = c.egress ? overEgress(c, i, loop) : loop;
+  const pinged = c.egress ? overEgress(c, i, loop + overEverySlave(c, i)) : loop;
   const body = c.dev && c.from ? `if ${BUSYBOX_PING}; then echo ${shellJoin([BOTH_ON_BUSYBOX])} > "$d/${i}.out"; rc=1; n=0; else ${pinged}; fi` : pinged;
   return `( ${body}; echo "$rc $n" > "$d/${i}.rc" ) & pings="$pings $!"`;
 }

@@ -2,18 +2,23 @@
 // (ping-script.ts); a ping that went another way verified a broken bundle (a review).
 import { describe, expect, it } from 'vitest';
 import { planHost } from '../../src/plan/plan-host.js';
-import { plannedEgress } from '../../src/plan/planned-egress.js';
+import { plannedPath } from '../../src/plan/planned-egress.js';
 import { formatPlan } from '../../src/report/print-plan.js';
 import { chapterTasks, pristineFacts, task } from '../helpers/facts.js';
 import type { Facts } from '../../src/gather/facts.js';
 
-describe('plannedEgress', () => {
+const plannedEgress = (f: Facts, to: string) => plannedPath(f, to)?.egress;
+
+describe('plannedPath', () => {
   it('on the chapter: the peer\'s equalizer address and its network over teql0; a link\'s peer, and a check bound to a device, ask nothing', () => {
     const lan = task({ module: 'ping', args: { to: '198.51.100.1', from: '192.0.2.1', count: 3, timeout: 2 } }, 'lan');
     const bound = task({ module: 'ping', args: { to: '10.0.0.5', dev: 'teql0', count: 3, timeout: 2 } }, 'bound');
     const { plan } = planHost('router_a', [...chapterTasks(), lan, bound], pristineFacts());
     expect(plan.phases[0]!.checks.map((c) => [c.to, c.egress])).toEqual([['10.0.0.1', undefined], ['10.0.0.5', 'teql0'], ['198.51.100.1', 'teql0'], ['10.0.0.5', undefined]]);
     expect(formatPlan([plan], false)).toContain('  ? ping 198.51.100.1 from 192.0.2.1 (over teql0)    [lan]');
+    // The equalizer's next hop for each (the peer's teql address, itself or as the gateway), and the
+    // slaves it must have resolved on once the ping passed.
+    expect(plan.phases[0]!.checks.map((c) => [c.to, c.nexthop, c.slaves])).toEqual([['10.0.0.1', undefined, undefined], ['10.0.0.5', '10.0.0.5', ['eth1', 'eth2']], ['198.51.100.1', '10.0.0.5', ['eth1', 'eth2']], ['10.0.0.5', undefined, undefined]]);
   });
 
   it('takes the longest prefix, then the lowest metric; a local address, another device, IPv6 or a blackhole: none', () => {

@@ -126,4 +126,29 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     // A check without an equalizer planned asks nothing.
     expect(run(`'x'`, [check('10.0.0.1')]).calls).toBe('ping\n');
   });
+
+  it("fails where the equalizer's next hop did not resolve on every slave once the ping passed: teql sent nothing over that one", () => {
+    // Stand-ins: `ip route get` names teql0, `ip neigh` answers what the test says, ping passes.
+    const run = (neigh: string, checks: Check[]) => {
+      const fake = `ip() { echo "$*" >> "$TQ_LOG"; case $2 in get) echo '10.0.0.5 dev teql0 src 10.0.0.4 uid 0';; *) printf '%s\\n' ${neigh};; esac; }\nping() { echo ping >> "$TQ_LOG"; echo '3 packets transmitted, 3 received, 0% packet loss'; }\n`;
+      const log = join(mkdtempSync(join(tmpdir(), 'teqlctl-slaves-')), 'log');
+      writeFileSync(log, '');
+      const out = execFileSync('sh', ['-c', fake + checksScript(checks)], { encoding: 'utf8', env: { ...process.env, TQ_LOG: log } });
+      return { results: parseChecks(checks, out), calls: execFileSync('cat', [log], { encoding: 'utf8' }) };
+    };
+    const over = (extra: Partial<Check> = {}) => [check('10.0.0.5', { egress: 'teql0', nexthop: '10.0.0.5', slaves: ['eth1', 'eth2'], ...extra })];
+    const both = run(`'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 lladdr 52:54:00:7e:02:02 STALE'`, over());
+    expect(both.results.map((r) => [r.ok, r.attempts])).toEqual([[true, 1]]);
+    expect(both.calls).toBe('route get 10.0.0.5\nping\nneigh show to 10.0.0.5\n');
+    const one = run(`'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2  INCOMPLETE'`, over());
+    expect(one.results.map((r) => r.ok)).toEqual([false]);
+    expect(one.results[0]!.summary).toBe("teql0's next hop 10.0.0.5 did not resolve on eth2, so teql0 sends nothing over it (the peer does not answer there for its equalizer's address: its arp_ignore or arp_filter on that link, or the link): ip neigh: 10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE 10.0.0.5 dev eth2 INCOMPLETE");
+    // A slave teql never tried (no entry at all), eth10 is not eth1, FAILED has no address.
+    expect(run(`'10.0.0.5 dev eth10 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, over()).results[0]!.summary).toMatch(/did not resolve on eth1 eth2, /);
+    // An ip that lists nothing (no neigh) leaves it to the ping; a failed ping asks nothing more.
+    expect(run(`'Object "neigh" is unknown, try "ip help".'`, over()).results.map((r) => r.ok)).toEqual([true]);
+    expect(run(`''`, over()).results.map((r) => r.ok)).toEqual([true]);
+    // A check over an equalizer without slaves planned (its device bound: dev) asks nothing of neigh.
+    expect(run(`'x'`, over({ slaves: undefined })).calls).toBe('route get 10.0.0.5\nping\n');
+  });
 });
