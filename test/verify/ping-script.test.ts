@@ -127,28 +127,38 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     expect(run(`'x'`, [check('10.0.0.1')]).calls).toBe('ping\n');
   });
 
-  it("fails where the equalizer's next hop did not resolve on every slave once the ping passed: teql sent nothing over that one", () => {
-    // Stand-ins: `ip route get` names teql0, `ip neigh` answers what the test says, ping passes.
-    const run = (neigh: string, checks: Check[]) => {
-      const fake = `ip() { echo "$*" >> "$TQ_LOG"; case $2 in get) echo '10.0.0.5 dev teql0 src 10.0.0.4 uid 0';; *) printf '%s\\n' ${neigh};; esac; }\nping() { echo ping >> "$TQ_LOG"; echo '3 packets transmitted, 3 received, 0% packet loss'; }\n`;
+  it("fails where the equalizer's next hop did not resolve on every slave once the ping passed, after more pings and a wait: teql sent nothing over that one", () => {
+    // Stand-ins: `ip route get` names teql0; `ip neigh` answers its first line, and after the check's
+    // own further pings (one ping call more) its second; ping passes; sleep only counts.
+    const run = (first: string, later: string, checks: Check[]) => {
+      const fake = `ip() { echo "$*" >> "$TQ_LOG"; case $2 in get) echo '10.0.0.5 dev teql0 src 10.0.0.4 uid 0';; *) if [ "$(grep -c '^ping' "$TQ_LOG")" -ge 2 ]; then printf '%s\\n' ${later}; else printf '%s\\n' ${first}; fi;; esac; }\nping() { echo "ping $*" >> "$TQ_LOG"; echo '3 packets transmitted, 3 received, 0% packet loss'; }\nsleep() { echo sleep >> "$TQ_LOG"; }\n`;
       const log = join(mkdtempSync(join(tmpdir(), 'teqlctl-slaves-')), 'log');
       writeFileSync(log, '');
       const out = execFileSync('sh', ['-c', fake + checksScript(checks)], { encoding: 'utf8', env: { ...process.env, TQ_LOG: log } });
       return { results: parseChecks(checks, out), calls: execFileSync('cat', [log], { encoding: 'utf8' }) };
     };
     const over = (extra: Partial<Check> = {}) => [check('10.0.0.5', { egress: 'teql0', nexthop: '10.0.0.5', slaves: ['eth1', 'eth2'], ...extra })];
-    const both = run(`'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 lladdr 52:54:00:7e:02:02 STALE'`, over());
+    const REACHABLE = `'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 lladdr 52:54:00:7e:02:02 STALE'`;
+    const both = run(REACHABLE, REACHABLE, over());
     expect(both.results.map((r) => [r.ok, r.attempts])).toEqual([[true, 1]]);
-    expect(both.calls).toBe('route get 10.0.0.5\nping\nneigh show to 10.0.0.5\n');
-    const one = run(`'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2  INCOMPLETE'`, over());
+    expect(both.calls).toBe('route get 10.0.0.5\nping -n -q -i 0.2 -c 3 -W 2 10.0.0.5\nneigh show to 10.0.0.5\n');
+    // Never answered on eth2: more pings over teql0 (one more than its slaves), 4 s, then failed.
+    const INCOMPLETE = `'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2  INCOMPLETE'`;
+    const one = run(INCOMPLETE, INCOMPLETE, over());
     expect(one.results.map((r) => r.ok)).toEqual([false]);
     expect(one.results[0]!.summary).toBe("teql0's next hop 10.0.0.5 did not resolve on eth2, so teql0 sends nothing over it (the peer does not answer there for its equalizer's address: its arp_ignore or arp_filter on that link, or the link): ip neigh: 10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE 10.0.0.5 dev eth2 INCOMPLETE");
-    // A slave teql never tried (no entry at all), eth10 is not eth1, FAILED has no address.
-    expect(run(`'10.0.0.5 dev eth10 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, over()).results[0]!.summary).toMatch(/did not resolve on eth1 eth2, /);
-    // An ip that lists nothing (no neigh) leaves it to the ping; a failed ping asks nothing more.
-    expect(run(`'Object "neigh" is unknown, try "ip help".'`, over()).results.map((r) => r.ok)).toEqual([true]);
-    expect(run(`''`, over()).results.map((r) => r.ok)).toEqual([true]);
-    // A check over an equalizer without slaves planned (its device bound: dev) asks nothing of neigh.
-    expect(run(`'x'`, over({ slaves: undefined })).calls).toBe('route get 10.0.0.5\nping\n');
+    expect(one.calls.split('\n').filter((l) => l.startsWith('ping') || l === 'sleep')).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 10.0.0.5', 'ping -n -q -c 3 -i 0.2 -W 1 10.0.0.5', 'sleep', 'sleep', 'sleep', 'sleep']);
+    // Left FAILED by an earlier outage, these pings never reached it: once the further pings did, it
+    // resolves, and the check passes without waiting.
+    const healed = run(`'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, REACHABLE, over());
+    expect(healed.results.map((r) => r.ok)).toEqual([true]);
+    expect(healed.calls).not.toContain('sleep');
+    // eth10 is not eth1; a slave with no entry at all (never tried) is its own link's check's.
+    expect(run(`'10.0.0.5 dev eth10 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, `'10.0.0.5 dev eth10 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, over()).results[0]!.summary).toMatch(/did not resolve on eth2, /);
+    // An ip that lists nothing (no neigh) leaves it to the ping.
+    expect(run(`'Object "neigh" is unknown, try "ip help".'`, `'x'`, over()).results.map((r) => r.ok)).toEqual([true]);
+    expect(run(`''`, `''`, over()).results.map((r) => r.ok)).toEqual([true]);
+    // A check over an equalizer without slaves planned asks nothing of neigh.
+    expect(run(`'x'`, `'x'`, over({ slaves: undefined })).calls).toBe('route get 10.0.0.5\nping -n -q -i 0.2 -c 3 -W 2 10.0.0.5\n');
   });
 });
