@@ -181,10 +181,16 @@ export function reply(script: string, state: SimState, facts: SimFacts): SimRepl
   }
 }
 
-/** The lab's 10.0.0.0/29 (links and teql0) moved to pair `pair`'s own 10.<pair/256>.<pair%256>.0/29. */
+/**
+ * The lab's 10.0.0.0/29 (links and teql0) moved to pair `pair`'s own 10.<pair/256>.<pair%256>.0/29;
+ * pair 2's to 10.255.255.0/29, not 10.0.2.0/29: that is the recorded routers' management network
+ * (QEMU's user network, the controller at 10.0.2.2), where a link subnet would hold the SSH
+ * session's client, and the plan refuses it.
+ */
 export function pairPrefix(pair: number): string {
-  if (!Number.isInteger(pair) || pair < 0 || pair > 65535) throw new Error(`pair ${pair} is out of 0..65535`);
-  return `10.${pair >> 8}.${pair & 255}`;
+  if (!Number.isInteger(pair) || pair < 0 || pair > 65534) throw new Error(`pair ${pair} is out of 0..65534`);
+  const n = pair === 2 ? 65535 : pair;
+  return `10.${n >> 8}.${n & 255}`;
 }
 
 export function rewriteForPair(text: string, pair: number): string {

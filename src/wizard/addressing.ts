@@ -123,7 +123,11 @@ export interface ExistingAddress {
   router: 'A' | 'B';
   dev: string;
   cidr: string;
+  /** Where it is, said instead of "DEV of ROUTER" (the SSH session's client or gateway, a /32). */
+  what?: string;
 }
+
+const whereIs = (e: ExistingAddress) => e.what ?? `${e.dev} of ${e.router}`;
 
 /**
  * Subnets that clash with addresses already on a router (another interface, or another address of
@@ -142,7 +146,7 @@ export function clashesWithRouters(addressing: Addressing, devs: { a: string[]; 
 export function clashesOfOne(w: ExistingAddress, existing: readonly ExistingAddress[]): string[] {
   return existing
     .filter((e) => !e.cidr.startsWith('127.') && w.router === e.router && !(w.dev === e.dev && w.cidr === e.cidr) && overlaps(w.cidr, e.cidr))
-    .map((e) => `${w.cidr} for ${w.dev} on ${w.router} overlaps ${e.cidr}, already on ${e.dev} of ${e.router}`);
+    .map((e) => `${w.cidr} for ${w.dev} on ${w.router} overlaps ${e.cidr}, ${e.what ? whereIs(e) : `already on ${whereIs(e)}`}`);
 }
 
 /**
@@ -155,5 +159,5 @@ export function aEndProblem(a: string, devB: string, existing: readonly Existing
   if (c.prefix === 32) return `${a} is a /32: B's end needs an address in the same subnet (a /31, or a /30 and wider)`;
   const onB = existing.find((e) => e.router === 'B' && !e.cidr.startsWith('127.') && overlaps(a, e.cidr) &&
     !(e.dev === devB && (parseCidr(e.cidr) as Cidr).prefix === c.prefix && subnetOf(e.cidr) === subnetOf(a)));
-  return onB ? `${subnetOf(a)} overlaps ${onB.cidr}, already on ${onB.dev} of B: B's end of this link would clash there` : undefined;
+  return onB ? `${subnetOf(a)} overlaps ${onB.cidr}, ${onB.what ? whereIs(onB) : `already on ${whereIs(onB)}`}: B's end of this link would clash there` : undefined;
 }

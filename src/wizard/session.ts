@@ -51,9 +51,24 @@ export class WizardSession {
     return this.routers.get(side)!;
   }
 
-  /** Every address both routers hold, for the clash checks of the addressing step. */
+  /**
+   * Every address both routers hold, for the clash checks of the addressing step; and, on both, the
+   * address each router sees this machine's SSH session come from and its gateway there: a link
+   * subnet holding one takes the session's replies over that link (the plan refuses it; a review
+   * found the wizard proposing a /31 with the operator's own address in it).
+   */
   existingAddresses(): ExistingAddress[] {
-    return (['a', 'b'] as const).flatMap((side) => this.router(side).facts.addresses.map((x) => ({ router: side === 'a' ? 'A' as const : 'B' as const, dev: x.dev, cidr: x.cidr })));
+    const sides = ['a', 'b'] as const;
+    const name = (side: 'a' | 'b') => (side === 'a' ? 'A' as const : 'B' as const);
+    const held = sides.flatMap((side) => this.router(side).facts.addresses.map((x) => ({ router: name(side), dev: x.dev, cidr: x.cidr })));
+    const session = sides.flatMap((side) => {
+      const m = this.router(side).facts.management;
+      if (!m) return [];
+      return [[m.clientIp, `the address ${name(side)} sees this machine's SSH session come from`], ...(m.via ? [[m.via, `the gateway of ${name(side)}'s SSH session`]] : [])]
+        .filter(([ip]) => /^\d+\.\d+\.\d+\.\d+$/.test(ip!))
+        .flatMap(([ip, what]) => sides.map((on) => ({ router: name(on), dev: '', cidr: `${ip}/32`, what: what! })));
+    });
+    return [...held, ...session];
   }
 
   scratchDir(): string {

@@ -83,8 +83,13 @@ describe('simulated host: recognising the scripts teqlctl sends', () => {
 describe('simulated fleet addressing', () => {
   it('gives each pair its own /29 and rewrites only the lab /29 in recorded facts', () => {
     expect(pairPrefix(0)).toBe('10.0.0');
+    expect(pairPrefix(1)).toBe('10.0.1');
+    // Never the recorded routers' management network, 10.0.2.0/24 (the controller is 10.0.2.2 there).
+    expect(pairPrefix(2)).toBe('10.255.255');
+    expect(pairPrefix(3)).toBe('10.0.3');
     expect(pairPrefix(257)).toBe('10.1.1');
-    expect(() => pairPrefix(70000)).toThrow();
+    expect(pairPrefix(65534)).toBe('10.255.254');
+    expect(() => pairPrefix(65535)).toThrow();
     const text = '"local":"10.0.0.4","dst":"10.0.0.0/31","gateway":"10.0.2.2","x":"110.0.0.1","y":"10.0.0.45"';
     expect(rewriteForPair(text, 258)).toBe('"local":"10.1.2.4","dst":"10.1.2.0/31","gateway":"10.0.2.2","x":"110.0.0.1","y":"10.0.0.45"');
   });

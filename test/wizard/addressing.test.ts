@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WizardSession } from '../../src/wizard/session.js';
 import { checkAddressing, checkBlock, checkPair, clashesWithRouters, defaultBlock, freeBlock, overlaps, proposeAddresses, suggestPeer } from '../../src/wizard/addressing.js';
 
 describe('address proposal', () => {
@@ -76,5 +77,19 @@ describe('the block the wizard proposes', () => {
     expect(lan('10.0.1.0/29')).toBeUndefined();
     // All of 10.0/16 taken: 172.16's first.
     expect(freeBlock(2, clash([{ router: 'B', dev: 'lan0', cidr: '10.0.0.1/16' }]))).toBe('172.16.0.0/29');
+  });
+
+  it("never holds the address the routers see this machine's SSH session come from, nor its gateway (a review: 10.0.0.3 over a routed management network)", () => {
+    const session = WizardSession.prototype.existingAddresses.call({
+      router: (side: 'a' | 'b') => ({ facts: { addresses: [{ dev: 'eth0', cidr: side === 'a' ? '192.168.7.2/24' : '192.168.8.2/24' }], management: side === 'a' ? { clientIp: '10.0.0.3', dev: 'eth0', via: '192.168.7.1' } : { clientIp: '10.0.0.3', dev: 'eth0', via: '192.168.8.1' } } }),
+    } as unknown as WizardSession);
+    expect(session.filter((e) => e.what).map((e) => [e.router, e.cidr, e.what])).toEqual([
+      ['A', '10.0.0.3/32', "the address A sees this machine's SSH session come from"], ['B', '10.0.0.3/32', "the address A sees this machine's SSH session come from"],
+      ['A', '192.168.7.1/32', "the gateway of A's SSH session"], ['B', '192.168.7.1/32', "the gateway of A's SSH session"],
+      ['A', '10.0.0.3/32', "the address B sees this machine's SSH session come from"], ['B', '10.0.0.3/32', "the address B sees this machine's SSH session come from"],
+      ['A', '192.168.8.1/32', "the gateway of B's SSH session"], ['B', '192.168.8.1/32', "the gateway of B's SSH session"],
+    ]);
+    expect(clash(session)('10.0.0.0/29')).toBe("10.0.0.2/31 for eth2 on A overlaps 10.0.0.3/32, the address A sees this machine's SSH session come from");
+    expect(freeBlock(2, clash(session))).toBe('10.0.0.8/29');
   });
 });

@@ -127,6 +127,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     }
   }
   guardManagement(ctx, facts, args.dev, `adding ${args.address}`);
+  guardSessionSubnet(ctx, facts, args.dev, args.address);
   // Same address with another prefix: replace it. The new one is added first, then the old one
   // deleted (the kernel holds both, of different masks), and the undo the other way round: the
   // link never loses its last IPv4 address, which would flush every route through it, in every
@@ -153,4 +154,19 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     }],
     facts: simulateAll(facts, steps.map((s) => s.op)),
   };
+}
+
+/**
+ * A new address on another device than the one carrying this SSH session, whose subnet holds the
+ * session's client or its gateway: the connected route it brings is more specific than the route
+ * the session came by, so the kernel would send the session's replies over that device, and the
+ * router be lost until its dead-man reverted the run (a review: the wizard proposed a /31 holding
+ * the operator's own address, 10.0.0.3 over a routed management network).
+ */
+function guardSessionSubnet(ctx: PlanContext, facts: Facts, dev: string, cidr: string): void {
+  const m = facts.management;
+  if (!m || dev === m.dev) return;
+  const held = [m.clientIp, m.via].find((ip) => ip !== undefined && contains(cidr, ip));
+  if (held === undefined) return;
+  throw conflict(ctx, `adding ${cidr} to ${dev} would route this SSH session over ${dev}: its subnet holds ${held === m.clientIp ? `the session's client, ${held}` : `the session's gateway, ${held}`}, which it reaches over ${m.dev} now`, `give ${dev} an address out of another subnet, or manage this router from another address`);
 }

@@ -109,6 +109,19 @@ describe('routes teqlctl could not put back exactly', () => {
   });
 });
 
+describe("an address whose subnet holds this SSH session's client or gateway, on another device (a review of the wizard)", () => {
+  const routed = (m: Facts['management']): Facts => ({ ...pristineFacts(), management: m });
+  const add = (address: string, dev = 'eth2') => ({ module: 'address' as const, args: { dev, address, state: 'present' as const } });
+  it('is refused before any change: the connected route would take the session', () => {
+    expect(() => plan(add('10.0.0.2/31'), routed({ clientIp: '10.0.0.3', dev: 'eth0', via: '10.0.2.2' }))).toThrow(/adding 10\.0\.0\.2\/31 to eth2 would route this SSH session over eth2: its subnet holds the session's client, 10\.0\.0\.3, which it reaches over eth0 now/);
+    expect(() => plan(add('10.0.2.0/31'), routed({ clientIp: '198.51.100.7', dev: 'eth0', via: '10.0.2.1' }))).toThrow(/its subnet holds the session's gateway, 10\.0\.2\.1/);
+  });
+  it('is planned where the subnet holds neither', () => {
+    expect(plan(add('10.0.0.2/31'), routed({ clientIp: '10.0.0.9', dev: 'eth0', via: '10.0.2.2' }))).toHaveLength(1);
+    expect(plan(add('10.0.0.2/31'), routed({ clientIp: '10.0.0.9', dev: 'eth0' }))).toHaveLength(1);
+  });
+});
+
 describe('0.0.0.0/0 is the default route', () => {
   // The lab's pristine router has its default route through the management link (eth0).
   it('present: the kernel\'s `default` is the route written as 0.0.0.0/0 (no add of an existing route)', () => {
