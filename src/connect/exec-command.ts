@@ -21,7 +21,21 @@ export interface StagedStdin {
   onStderr?: (chunk: Buffer) => void;
 }
 
+/**
+ * `lost` for one command, let go by `done()`. Not a race with `lost` itself: each race leaves a
+ * reaction on it for as long as the connection lives, and that reaction held the race's answer, so
+ * every output of the connection (a facts read, the apply's) stayed alive to the end of the run.
+ */
+function untilLost(lost: Promise<never>): { promise: Promise<never>; done: () => void } {
+  let relay: ((err: unknown) => void) | undefined;
+  const promise = new Promise<never>((_, reject) => (relay = reject));
+  promise.catch(() => undefined);
+  lost.catch((err: unknown) => relay?.(err));
+  return { promise, done: () => (relay = undefined) };
+}
+
 export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand, stdin: string | StagedStdin, deadlineSec: number, lost: Promise<never>): Promise<SSHExecCommandResponse> {
+  const lostHere = untilLost(lost);
   let channel: { close(): void } | undefined;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -68,9 +82,10 @@ export async function execCommand(ssh: NodeSSH, host: string, cmd: BecomeCommand
       };
       if (!sudo) send();
     }
-    const res = await Promise.race([ssh.execCommand(cmd.command, options), lost, deadline]);
+    const res = await Promise.race([ssh.execCommand(cmd.command, options), lostHere.promise, deadline]);
     return sudo ? { ...res, stderr: res.stderr.split(sudo.prompt).join('') } : res;
   } finally {
     clearTimeout(timer);
+    lostHere.done();
   }
 }
