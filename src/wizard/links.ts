@@ -35,6 +35,8 @@ export function linkRows(facts: Facts, sshHost?: string): LinkRow[] {
     else if (l.name === 'lo' || l.kind === 'loopback') row.notOffered = 'loopback';
     else if (/^teql\d+$/.test(l.name)) row.notOffered = 'an equalizer itself';
     else if (l.kind === 'dummy') row.notOffered = 'dummy interface, no wire';
+    // Its traffic is its master's: the plan refuses it (a review found it offered and preselected).
+    else if (l.master !== undefined) row.notOffered = `a port of ${l.master}`;
     else if (unplayable(l.name)) row.notOffered = unplayable(l.name);
     return row;
   });
@@ -55,10 +57,16 @@ export function offered(rows: readonly LinkRow[]): LinkRow[] {
   return rows.filter((r) => !r.notOffered);
 }
 
-/** The likely picks: the slaves of an equalizer already there (a rerun), else the links with no IPv4 address yet. */
+/** Up, and the kernel sees no carrier: no cable, or nothing at its other end. */
+const noCarrier = (r: LinkRow) => r.up && ['DOWN', 'LOWERLAYERDOWN', 'NOTPRESENT'].includes(r.operstate);
+
+/**
+ * The likely picks: the slaves of an equalizer already there (a rerun), else the links with no IPv4
+ * address yet, but those up without a carrier (its ping would fail, and the run roll back).
+ */
 export function likelyLinks(rows: readonly LinkRow[]): string[] {
   const slaves = offered(rows).filter((r) => r.slaveOf);
-  return (slaves.length >= 2 ? slaves : offered(rows).filter((r) => r.addresses.length === 0)).map((r) => r.name);
+  return (slaves.length >= 2 ? slaves : offered(rows).filter((r) => r.addresses.length === 0 && !noCarrier(r))).map((r) => r.name);
 }
 
 /** A table of the links, as the operator sees it before choosing. */

@@ -46,6 +46,18 @@ describe('link filtering', () => {
     expect(offered(linkRows(facts)).map((r) => r.name)).toEqual(['eth0', 'eth1', 'eth1.10']);
   });
 
+  it("never offers a port of another bridge, bond or VRF (the plan refuses it), and does not preselect a link up without a carrier (a review)", () => {
+    const facts = labFacts('a');
+    facts.links.push({ name: 'eth3', up: true, operstate: 'UP', mtu: 1500, master: 'bond0' });
+    facts.links.push({ name: 'eth4', up: true, operstate: 'DOWN', mtu: 1500 });
+    facts.links.push({ name: 'eth5', up: false, operstate: 'DOWN', mtu: 1500 });
+    const rows = linkRows(facts);
+    expect(rows.find((r) => r.name === 'eth3')!.notOffered).toBe('a port of bond0');
+    expect(offered(rows).map((r) => r.name)).toEqual(['eth1', 'eth2', 'eth4', 'eth5']);
+    // eth4 is offered (a cable may come), not preselected; eth5, down, may have one once up.
+    expect(likelyLinks(rows)).toEqual(['eth1', 'eth2', 'eth5']);
+  });
+
   it('falls back to the interface holding the address it connected to when sudo hid SSH_CONNECTION', () => {
     const facts = labFacts('a');
     delete facts.management;
