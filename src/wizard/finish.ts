@@ -37,7 +37,8 @@ export async function finish(s: WizardSession, choices: Choices, runnable: boole
     const there = existing(both);
     if (there.length > 0 && !(await askConfirm({ message: `${there.map(shown).join(' and ')} already exist${there.length === 1 ? 's' : ''}. Overwrite?`, default: false }))) continue;
     if (!(await askConfirm({ message: `Write ${shown(files.inventory.path)} and ${shown(files.playbook.path)}?`, default: true }))) {
-      say('Nothing was written.');
+      // Host keys trusted at their questions are in known_hosts already: said, not "nothing" (a review).
+      say(s.wrote.length === 0 ? 'Nothing was written.' : `The files were not written (${s.wrote.join(' and ')} ${s.wrote.length === 1 ? 'was' : 'were'}); no router was changed.`);
       return undefined;
     }
     let written: string[] = [];

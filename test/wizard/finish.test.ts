@@ -52,6 +52,22 @@ describe('writing the files at the end of the wizard', () => {
     expect(files(dir).sort()).toEqual(['inventories/y.yml', 'playbooks/x.yml', 'playbooks/y.yml']);
   });
 
+  it('"no" at "Write ...?" says what was written all the same (a host key trusted before), not "Nothing was written" (a review)', async () => {
+    const dir = join(root, 'declined');
+    mkdirSync(dir);
+    const s = session(dir);
+    script.push('x', false);
+    await expect(finish(s, choices(), true)).resolves.toBeUndefined();
+    expect(out).toContain('Nothing was written.');
+    out = '';
+    (s.wrote as string[]).push('the host key of [127.0.0.1]:2201 (to known_hosts)');
+    script.push('x', false);
+    await expect(finish(s, choices(), true)).resolves.toBeUndefined();
+    expect(out).toContain('The files were not written (the host key of [127.0.0.1]:2201 (to known_hosts) was); no router was changed.');
+    expect(out).not.toContain('Nothing was written');
+    expect(files(dir)).toEqual([]);
+  });
+
   it('a folder that cannot be written is said (no stack trace), the answers kept, and no temporary left', async () => {
     const dir = join(root, 'blocked');
     mkdirSync(dir);

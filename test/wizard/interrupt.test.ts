@@ -10,17 +10,26 @@ afterEach(() => stop());
 
 describe('an interrupted wizard', () => {
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s: the scratch folder removed, a true message, exit 130', (sig) => {
-    let err = '';
-    vi.spyOn(process.stderr, 'write').mockImplementation((t) => ((err += String(t)), true));
+    const written: Array<[number, string]> = [];
     const s = { wrote: [hostKeyWritten('[127.0.0.1]:2201')], discard: vi.fn() };
     const exit = vi.fn();
-    stop = onInterrupt(s, exit);
+    stop = onInterrupt(s, exit, { write: (fd, text) => written.push([fd, text]), stdoutIsTty: false });
     process.emit(sig, sig);
     expect(exit).toHaveBeenCalledWith(130);
     expect(s.discard).toHaveBeenCalled();
-    expect(err).toBe('\ninterrupted: the host key of [127.0.0.1]:2201 (to known_hosts) was written; no router was changed\n');
+    expect(written).toEqual([[2, '\ninterrupted: the host key of [127.0.0.1]:2201 (to known_hosts) was written; no router was changed\n']]);
     stop();
     expect(process.listenerCount(sig)).toBe(0);
+  });
+
+  it('on a terminal, shows the cursor again first (a progress display or a prompt hid it), and says it past their buffers', () => {
+    const written: Array<[number, string]> = [];
+    // What listr2 does on a terminal: process.stderr.write goes to its buffer, never out.
+    const held = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    stop = onInterrupt({ wrote: [], discard: vi.fn() }, vi.fn(), { write: (fd, text) => written.push([fd, text]), stdoutIsTty: true });
+    process.emit('SIGINT', 'SIGINT');
+    expect(written).toEqual([[1, '\x1b[?25h'], [2, '\ninterrupted: nothing was written and no router was changed\n']]);
+    expect(held).not.toHaveBeenCalled();
   });
 
   it('says "nothing was written" only while nothing was', () => {
