@@ -64,6 +64,10 @@ export async function preview(s: WizardSession, inventoryText: string, playbookT
   for (const err of refused) {
     const message = named(err.message);
     say(`  ! refused: ${message}${err.hint ? `\n    hint: ${err.hint}` : ''}`);
+    if (/teql_device|already equalizes|teql0 already holds/.test(err.message)) {
+      say('    the wizard sets up teql0 only, and teql0 serves another bundle on this router: a second bundle (a hub and its' +
+        ' branches) is written by hand with teql_bundles, and set up with playbooks/teql-bundles.yml (docs/playbook-language.md, "Bundles").');
+    }
     if (/SSH session/.test(err.message)) {
       say('    teqlctl never changes the interface or the route that carries its own SSH session: a mistake there would lock you out' +
         ' before it could roll back. With "network 2 is the Internet", A\'s new default route would carry the session: give A a' +

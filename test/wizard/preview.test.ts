@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { labModel } from './fixtures.js';
 import { renderInventory } from '../../src/wizard/render-inventory.js';
 import { renderPlaybook } from '../../src/wizard/render-playbook.js';
@@ -41,5 +41,27 @@ describe('previewPlan', () => {
     const bug = await previewPlan(loaded(), new Map([['router_a', failing('router_a', new TypeError('x is undefined'))], ['router_b', answering('router_b')]]), 'silent');
     expect(bug.plans.map((p) => p.host)).toEqual(['router_b']);
     expect(bug.refused.map((e) => e.message)).toEqual(['router_a: could not be planned: x is undefined']);
+  });
+});
+
+describe("the wizard's review of a router whose teql0 serves another bundle", () => {
+  it('says the wizard sets up teql0 only, and where a second bundle is written (a review: a dead end without a word)', async () => {
+    const { preview } = await import('../../src/wizard/review.js');
+    const converged = (side: 'a' | 'b') => readFileSync(join(import.meta.dirname, `../gather/fixtures/lab-${side}-converged.txt`), 'utf8');
+    // teql0 equalizes eth1 and eth2 on both already; these answers bundle eth1 alone.
+    const m = labModel();
+    m.links = m.links.slice(0, 1);
+    m.addressing = { ...m.addressing, links: m.addressing.links.slice(0, 1) };
+    const transport = (side: 'a' | 'b') => ({ host: m[side].name, run: async () => ({ code: 0, stdout: converged(side), stderr: '' }) });
+    const s = { scratchDir: () => mkdtempSync(join(tmpdir(), 'wizard-review-')), mode: 'silent', router: (side: 'a' | 'b') => ({ answers: m[side], conn: { transport: transport(side) } }) };
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((t) => ((out += String(t)), true));
+    try {
+      expect(await preview(s as never, renderInventory(m, 'p.yml', 'i.yml'), renderPlaybook('i.yml', 'p.yml'))).toBe('refused');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out).toMatch(/teql0 already equalizes eth2/);
+    expect(out).toContain('the wizard sets up teql0 only, and teql0 serves another bundle on this router: a second bundle (a hub and its branches) is written by hand with teql_bundles');
   });
 });
