@@ -1,6 +1,5 @@
 // The one remote script that reads every fact in a single round trip; each section is framed by markers.
-import { rpFilterDevice, sysctlPath } from '../router/sysctl-path.js';
-import { shellQuote } from '../router/shell-quote.js';
+import { sysctlReads } from './sysctl-reads.js';
 import { BASELINE_FILE, BOOT_DIR, BOOT_GLOBS, RUNS_DIR } from '../router/paths.js';
 import { READ_LOCK } from '../router/lock.js';
 import { listOpenRunsLines } from '../router/open-runs.js';
@@ -131,41 +130,6 @@ function stableBlock(sysctls: readonly string[]): string {
   return lines.join('\n');
 }
 
-// A `*` (every interface's value of a sysctl, sysctl-propagation.ts) is left to the shell's glob.
-const procPath = (name: string) => sysctlPath(name).split('*').map(shellQuote).join('*');
-const readSysctls = (paths: readonly string[]) => `grep -H '' ${paths.join(' ')} 2>/dev/null`;
-const IPV6_MTU_LINE = '/proc/sys/net/ipv6/conf/*/mtu:*';
-/** Prints the lines of `$tq_sg` that are (`ipv6`) or are not IPv6 MTUs: builtins only. */
-const linesOfRead = (ipv6: boolean) =>
-  `tq_so=$IFS; IFS='\n'; set -f; for tq_l in $tq_sg; do case $tq_l in ${IPV6_MTU_LINE}) ${ipv6 ? ';; *) continue;;' : 'continue;;'} esac; printf '%s\\n' "$tq_l"; done; set +f; IFS=$tq_so`;
-
-/**
- * How the sysctls besides rp_filter are read: one grep, not read: the shell's read takes one byte
- * at a time, and /proc/sys answers a read at a non-zero offset with end of file, so `read` would see
- * "3" of a tcp_reordering of 30 (the rp_filter values are one digit, where read is exact). A missing
- * file prints nothing. Every rp_filter is printed by its own loop (stableBlock): not read twice.
- * The IPv6 MTUs are printed apart (ipv6MtuSection); where there are both, one grep reads them all
- * into `$tq_sg` first (`pre`), and each part prints its lines: a process is ~45 ms of an emulated
- * router's time, and a cold apply reads the facts three times.
- */
-function sysctlReads(sysctls: readonly string[]): { pre?: string; stable?: string; ipv6?: string } {
-  const stable = sysctls.filter((name) => rpFilterDevice(name) === undefined && !isIpv6Mtu(name)).map(procPath);
-  const ipv6 = sysctls.filter(isIpv6Mtu).map(procPath);
-  if (stable.length > 0 && ipv6.length > 0) return { pre: `tq_sg=$(${readSysctls([...stable, ...ipv6])})`, stable: linesOfRead(false), ipv6: linesOfRead(true) };
-  return { ...(stable.length > 0 ? { stable: readSysctls(stable) } : {}), ...(ipv6.length > 0 ? { ipv6: readSysctls(ipv6) } : {}) };
-}
-
-/**
- * A link's IPv6 MTU is read for an undo only (the kernel sets it when the MTU changes or the link
- * comes up), and a router advertisement's MTU option or a carrier coming up moves it: outside the
- * fingerprint, in a section of its own, or a run would be refused as stale for it.
- */
-const isIpv6Mtu = (name: string) => /^net\.ipv6\.conf\..+\.mtu$/.test(name);
-function ipv6MtuSection(sysctls: readonly string[]): string[] {
-  const { ipv6 } = sysctlReads(sysctls);
-  return ipv6 ? [`echo '${SECTION} ipv6_mtus'`, ipv6] : [];
-}
-
 /**
  * Shell lines that set `fp` to the fingerprint of `$stable`: md5sum's, else sha256sum's, else
  * cksum's (a minimal BusyBox may lack md5sum: the fingerprint was then empty on both sides and the
@@ -227,7 +191,8 @@ export function factsScript(sysctls: readonly string[] = [], { fingerprint = tru
     const run = name === 'open-runs' && self ? listOpenRunsLines(undefined, undefined, undefined, self) : command;
     if (VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${run}; } 2>&1`);
   }
-  lines.push(...ipv6MtuSection(sysctls));
+  const { ipv6 } = sysctlReads(sysctls);
+  if (ipv6) lines.push(`echo '${SECTION} ipv6_mtus'`, ipv6);
   if (fingerprint) lines.push(`echo '${SECTION} fingerprint'`, 'echo "$fp"');
   lines.push(`echo '${SECTION} end'`);
   return lines.join('\n') + '\n';
