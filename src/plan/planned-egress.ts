@@ -10,17 +10,17 @@ const isEqualizer = (r: RouteFact) => r.dev !== undefined && /^teql\d+$/.test(r.
 const prefixOf = (r: RouteFact) => (r.to === 'default' ? 0 : splitCidr(r.to).prefix);
 
 /**
- * The teqlN a check to `to` is meant for, with its next hop (the route's gateway, else `to`) and
- * the slaves whose root qdisc is that teqlN in the planned facts: teql sends a packet over a slave
- * only where the next hop resolves there (sch_teql's __teql_resolve skips the others), so a ping
- * that passed proves every slave only if the next hop resolved on each (a peer's arp_ignore on one
- * link, and the bundle ran on the others alone, its checks passing). Undefined where no equalizer.
+ * The teqlN a check to `to` is meant for, with the slaves whose root qdisc is that teqlN in the
+ * planned facts: teql sends a packet over a slave only where its next hop resolves there (sch_teql's
+ * __teql_resolve skips the others), so a ping that passed proves every slave only if the next hop
+ * resolved on each (a peer's arp_ignore on one link, and the bundle ran on the others alone, its
+ * checks passing). The next hop is the kernel's, asked when the check runs. Undefined where no equalizer.
  */
-export function plannedPath(facts: Facts, to: string): { egress: string; nexthop: string; slaves: string[] } | undefined {
+export function plannedPath(facts: Facts, to: string): { egress: string; slaves: string[] } | undefined {
   const route = egressRoute(facts, to);
   if (!route) return undefined;
   const egress = route.dev!;
-  return { egress, nexthop: route.via ?? to, slaves: facts.rootQdiscs.filter((q) => q.kind === egress).map((q) => q.dev) };
+  return { egress, slaves: facts.rootQdiscs.filter((q) => q.kind === egress).map((q) => q.dev) };
 }
 
 /**

@@ -30,11 +30,10 @@ export interface Check {
   /** The equalizer the planned routes send it over (planned-egress.ts): the kernel must agree before it pings. */
   egress?: string;
   /**
-   * With `egress`: the equalizer's next hop for it and the equalizer's slaves (planned-egress.ts).
-   * After the ping passed, the next hop must have resolved on every slave: teql sends nothing over
-   * a slave where it does not (verify/ping-script.ts).
+   * With `egress`: the equalizer's slaves (planned-egress.ts). After the ping passed, its next hop
+   * must have resolved on every one: teql sends nothing over a slave where it does not
+   * (verify/ping-script.ts).
    */
-  nexthop?: string;
   slaves?: string[];
   count: number;
   timeout: number;

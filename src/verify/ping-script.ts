@@ -46,25 +46,26 @@ function overEgress(c: Check, i: number, loop: string): string {
 }
 
 /**
- * After a ping over an equalizer passed: its next hop must have resolved on every slave. teql sends
- * a packet over a slave only where the next hop resolves there and skips the others without a word
+ * After a ping over an equalizer passed: its next hop (the gateway `ip route get` named, in
+ * `$tq_rg`, else the destination itself) must have resolved on every slave. teql sends a packet
+ * over a slave only where the next hop resolves there and skips the others without a word
  * (sch_teql's __teql_resolve), so a peer that does not answer on one link (arp_ignore, arp_filter
  * there) left the bundle on the others, and the check passed. Failed where `ip neigh` lists the
  * next hop on a slave without a link-layer address (INCOMPLETE, FAILED). Not at once: teql tries
  * each slave in turn, and a slave's entry may be one left FAILED by an earlier outage that these
- * pings did not reach (a bundle of more slaves than pings), or still being asked; so a few more
- * pings over the equalizer (one more than it has slaves), then up to 4 s for the answers: what
- * still has no address then fails. A slave with no entry at all (never tried) is left to its own
- * link's check, and an `ip` that lists nothing (no `neigh`) to the ping. Costs one `ip` where all
- * resolved.
+ * pings did not reach (a bundle of more slaves than pings), or still being asked; so a few more of
+ * the check's own pings (one more than the slaves), then up to 4 s for the answers: what still has
+ * no address then fails. A slave with no entry at all (never tried) is left to its own link's
+ * check, and an `ip` that lists nothing (no `neigh`) to the ping. One `ip` where all resolved.
  */
 function overEverySlave(c: Check, i: number): string {
-  if (!c.nexthop || !c.slaves || c.slaves.length === 0) return '';
-  const nexthop = shellJoin([c.nexthop]);
-  const read = `tq_nb=$(ip neigh show to ${nexthop} 2>&1 </dev/null); tq_nb=$(echo $tq_nb); tq_nm=; case " $tq_nb " in *" dev "*) for tq_sl in ${shellJoin(c.slaves)}; do case " $tq_nb " in *" dev $tq_sl lladdr "*) ;; *" dev $tq_sl "*) tq_nm="$tq_nm $tq_sl";; esac; done;; esac`;
-  const said = `printf '%s\\n' "${c.egress}'s next hop ${c.nexthop} did not resolve on$tq_nm, so ${c.egress} sends nothing over it (the peer does not answer there for its equalizer's address: its arp_ignore or arp_filter on that link, or the link): ip neigh: $tq_nb" > "$d/${i}.out"; rc=1`;
-  const again = `ping -n -q -c ${c.slaves.length + 1} -i $tq_pngiv -W 1 ${nexthop} </dev/null >/dev/null 2>&1; tq_nt=0; ${read}; while [ -n "$tq_nm" ] && [ $tq_nt -lt 4 ]; do sleep 1; tq_nt=$((tq_nt + 1)); ${read}; done`;
-  return `; if [ "$rc" = 0 ]; then ${read}; if [ -n "$tq_nm" ]; then ${again}; [ -z "$tq_nm" ] || { ${said}; }; fi; fi`;
+  if (!c.slaves || c.slaves.length === 0) return '';
+  const nexthop = `case " $tq_rg " in *" via "*) tq_nh=\${tq_rg#* via }; tq_nh=\${tq_nh%% *};; *) tq_nh=${shellJoin([c.to])};; esac`;
+  const read = `tq_nb=$(ip neigh show to "$tq_nh" 2>&1 </dev/null); tq_nb=$(echo $tq_nb); tq_nm=; case " $tq_nb " in *" dev "*) for tq_sl in ${shellJoin(c.slaves)}; do case " $tq_nb " in *" dev $tq_sl lladdr "*) ;; *" dev $tq_sl "*) tq_nm="$tq_nm $tq_sl";; esac; done;; esac`;
+  const said = `printf '%s\\n' "${c.egress}'s next hop $tq_nh did not resolve on$tq_nm, so ${c.egress} sends nothing over it (the peer does not answer there for its equalizer's address: its arp_ignore or arp_filter on that link, or the link): ip neigh: $tq_nb" > "$d/${i}.out"; rc=1`;
+  const more = shellJoin(['-c', String(c.slaves.length + 1), '-W', '1', ...(c.from ? ['-I', c.from] : []), c.to]);
+  const again = `ping -n -q -i $tq_pngiv ${more} </dev/null >/dev/null 2>&1; tq_nt=0; ${read}; while [ -n "$tq_nm" ] && [ $tq_nt -lt 4 ]; do sleep 1; tq_nt=$((tq_nt + 1)); ${read}; done`;
+  return `; if [ "$rc" = 0 ]; then ${nexthop}; ${read}; if [ -n "$tq_nm" ]; then ${again}; [ -z "$tq_nm" ] || { ${said}; }; fi; fi`;
 }
 
 /** One check's attempts, in the background: its output and `rc n` in the folder $d. */

@@ -131,13 +131,14 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     // Stand-ins: `ip route get` names teql0; `ip neigh` answers its first line, and after the check's
     // own further pings (one ping call more) its second; ping passes; sleep only counts.
     const run = (first: string, later: string, checks: Check[]) => {
-      const fake = `ip() { echo "$*" >> "$TQ_LOG"; case $2 in get) echo '10.0.0.5 dev teql0 src 10.0.0.4 uid 0';; *) if [ "$(grep -c '^ping' "$TQ_LOG")" -ge 2 ]; then printf '%s\\n' ${later}; else printf '%s\\n' ${first}; fi;; esac; }\nping() { echo "ping $*" >> "$TQ_LOG"; echo '3 packets transmitted, 3 received, 0% packet loss'; }\nsleep() { echo sleep >> "$TQ_LOG"; }\n`;
+      const fake = `ip() { echo "$*" >> "$TQ_LOG"; case $2 in get) echo "$TQ_ROUTE";; *) if [ "$(grep -c '^ping' "$TQ_LOG")" -ge 2 ]; then printf '%s\\n' ${later}; else printf '%s\\n' ${first}; fi;; esac; }\nping() { echo "ping $*" >> "$TQ_LOG"; echo '3 packets transmitted, 3 received, 0% packet loss'; }\nsleep() { echo sleep >> "$TQ_LOG"; }\n`;
       const log = join(mkdtempSync(join(tmpdir(), 'teqlctl-slaves-')), 'log');
       writeFileSync(log, '');
-      const out = execFileSync('sh', ['-c', fake + checksScript(checks)], { encoding: 'utf8', env: { ...process.env, TQ_LOG: log } });
+      const route = checks[0]!.from ? `${checks[0]!.to} from ${checks[0]!.from} via 10.0.0.5 dev teql0 uid 0` : '10.0.0.5 dev teql0 src 10.0.0.4 uid 0';
+      const out = execFileSync('sh', ['-c', fake + checksScript(checks)], { encoding: 'utf8', env: { ...process.env, TQ_LOG: log, TQ_ROUTE: route } });
       return { results: parseChecks(checks, out), calls: execFileSync('cat', [log], { encoding: 'utf8' }) };
     };
-    const over = (extra: Partial<Check> = {}) => [check('10.0.0.5', { egress: 'teql0', nexthop: '10.0.0.5', slaves: ['eth1', 'eth2'], ...extra })];
+    const over = (extra: Partial<Check> = {}) => [check('10.0.0.5', { egress: 'teql0', slaves: ['eth1', 'eth2'], ...extra })];
     const REACHABLE = `'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 lladdr 52:54:00:7e:02:02 STALE'`;
     const both = run(REACHABLE, REACHABLE, over());
     expect(both.results.map((r) => [r.ok, r.attempts])).toEqual([[true, 1]]);
@@ -147,7 +148,11 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     const one = run(INCOMPLETE, INCOMPLETE, over());
     expect(one.results.map((r) => r.ok)).toEqual([false]);
     expect(one.results[0]!.summary).toBe("teql0's next hop 10.0.0.5 did not resolve on eth2, so teql0 sends nothing over it (the peer does not answer there for its equalizer's address: its arp_ignore or arp_filter on that link, or the link): ip neigh: 10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE 10.0.0.5 dev eth2 INCOMPLETE");
-    expect(one.calls.split('\n').filter((l) => l.startsWith('ping') || l === 'sleep')).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 10.0.0.5', 'ping -n -q -c 3 -i 0.2 -W 1 10.0.0.5', 'sleep', 'sleep', 'sleep', 'sleep']);
+    expect(one.calls.split('\n').filter((l) => l.startsWith('ping') || l === 'sleep')).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 10.0.0.5', 'ping -n -q -i 0.2 -c 3 -W 1 10.0.0.5', 'sleep', 'sleep', 'sleep', 'sleep']);
+    // Routed over a gateway: the kernel's next hop is looked up, the further pings are the check's own.
+    const lan = run(INCOMPLETE, INCOMPLETE, [check('198.51.100.1', { from: '192.0.2.1', egress: 'teql0', slaves: ['eth1', 'eth2'] })]);
+    expect(lan.calls.split('\n').filter((l) => l.startsWith('ping') || l.startsWith('neigh')).slice(0, 4)).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 -I 192.0.2.1 198.51.100.1', 'neigh show to 10.0.0.5', 'ping -n -q -i 0.2 -c 3 -W 1 -I 192.0.2.1 198.51.100.1', 'neigh show to 10.0.0.5']);
+    expect(lan.results[0]!.summary).toMatch(/^teql0's next hop 10\.0\.0\.5 did not resolve on eth2, /);
     // Left FAILED by an earlier outage, these pings never reached it: once the further pings did, it
     // resolves, and the check passes without waiting.
     const healed = run(`'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, REACHABLE, over());
