@@ -109,6 +109,24 @@ describe('routes teqlctl could not put back exactly', () => {
   });
 });
 
+describe("an address whose connected route would take this SSH session (a review of the wizard)", () => {
+  const routed = (m: Facts['management'], routes: Facts['routes'] = [{ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }]): Facts => ({ ...pristineFacts(), management: m, routes });
+  const add = (address: string, dev = 'eth2') => ({ module: 'address' as const, args: { dev, address, state: 'present' as const } });
+  it('is refused before any change where its subnet holds the client and beats the route the session comes by', () => {
+    expect(() => plan(add('10.0.0.2/31'), routed({ clientIp: '10.0.0.3', dev: 'eth0', via: '10.0.2.2' }))).toThrow(/adding 10\.0\.0\.2\/31 to eth2 would take this router's management session over eth2: its subnet holds the session's client, 10\.0\.0\.3, which it reaches over eth0 now \(by the default route\)/);
+    // As specific as the route it comes by, on another device: the kernel's order decides, refused.
+    expect(() => plan(add('10.0.0.2/31'), routed({ clientIp: '10.0.0.3', dev: 'eth0' }, [{ to: '10.0.0.2/31', via: '10.0.2.2', dev: 'eth0', metric: 5 }]))).toThrow(/would take this router's management session over eth2/);
+    // The gateway's own address.
+    expect(() => plan(add('10.0.2.2/31'), routed({ clientIp: '198.51.100.7', dev: 'eth0', via: '10.0.2.2' }))).toThrow(/10\.0\.2\.2 is the gateway of this router's management session/);
+  });
+  it("is planned where the subnet holds neither, where a more specific route carries the session (a VPN's /32), or where it holds the gateway alone", () => {
+    expect(plan(add('10.0.0.2/31'), routed({ clientIp: '10.0.0.9', dev: 'eth0', via: '10.0.2.2' }))).toHaveLength(1);
+    expect(plan(add('10.0.0.1/30'), routed({ clientIp: '10.0.0.3', dev: 'wg0' }, [{ to: '10.0.0.3/32', dev: 'wg0', metric: 0 }, { to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }]))).toHaveLength(1);
+    // A route's gateway stays resolved on the route's own device.
+    expect(plan(add('10.0.2.0/31'), routed({ clientIp: '198.51.100.7', dev: 'eth0', via: '10.0.2.1' }))).toHaveLength(1);
+  });
+});
+
 describe('0.0.0.0/0 is the default route', () => {
   // The lab's pristine router has its default route through the management link (eth0).
   it('present: the kernel\'s `default` is the route written as 0.0.0.0/0 (no add of an existing route)', () => {
