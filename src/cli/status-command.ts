@@ -69,8 +69,9 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       const peers = r.state === 'confirmed' && r.peers && r.peers.length > 0 ? `  with ${r.peers.join(', ')}` : '';
       // Armed before the router's last restart: pending with no boot script that decided it, its
       // changes are gone and no timer will ever end it (it was said as "pending, no timer armed").
+      // Its baseline entries (the values before it) stay on disk: nothing undoes them (a review).
       // A confirmed one of an earlier boot is not annotated: after every restart that is each run.
-      const earlier = r.earlierBoot && r.state === 'pending' ? ' (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; nothing of it is left to undo)' : '';
+      const earlier = r.earlierBoot && r.state === 'pending' ? ' (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; the baseline entries it recorded stay: a teardown puts back the values from before it)' : '';
       lines.push(`  run ${r.id}  started ${r.started}  ${r.state}${when}${why}${earlier}${r.armed ? (r.state === 'reverting' ? ' (its dead-man\'s revert is running now)' : ' (timer armed)') : ''}${peers}`);
     }
   }

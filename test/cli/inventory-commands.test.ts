@@ -82,7 +82,7 @@ describe('status', () => {
   it('a run pending since before the router restarted says that nothing will end it and nothing of it is left (it read "pending, no timer armed"; a review)', async () => {
     const line = runLine('r1', 'pending').replace('\n', '\tearlier=1\n');
     const { hosts } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(line) }) }]);
-    expect(formatStatus(hosts)).toContain('run r1  started 2026-01-01T00:00:00Z  pending (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; nothing of it is left to undo)');
+    expect(formatStatus(hosts)).toContain('run r1  started 2026-01-01T00:00:00Z  pending (armed before the router restarted: the restart dropped its changes, and nothing will revert or end it; the baseline entries it recorded stay: a teardown puts back the values from before it)');
   });
 
   it('a run whose pid timer fired and runs its revert is said as reverting, not as an armed timer (a review)', async () => {
