@@ -60,7 +60,11 @@ const SECTIONS: Array<[string, string]> = [
   ['teql', 'if [ -d /sys/module/sch_teql ]; then echo loaded=1; echo available=1; else echo loaded=0; tq_k=; read -r tq_k < /proc/sys/kernel/osrelease; tq_a=0; for tq_f in /lib/modules/$tq_k/kernel/net/sched/sch_teql.ko* /lib/modules/$tq_k/sch_teql.ko*; do [ -n "$tq_k" ] && [ -f "$tq_f" ] && tq_a=1; done; if [ $tq_a = 1 ] || [ -n "$(modinfo -F filename sch_teql 2>/dev/null)" ] || [ -n "$(modinfo sch_teql 2>/dev/null)" ]; then echo available=1; else echo available=0; fi; fi'],
   // The client as `ip route get` takes it: an IPv4 client seen through an IPv6 socket (::ffff:)
   // as IPv4 (the path IPv4 changes could cut), a link-local one's zone (fe80::1%eth0) as its oif.
-  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then tq_c=${1#::ffff:}; tq_z=; case $tq_c in *%*) tq_z=${tq_c#*%}; tq_c=${tq_c%%%*};; esac; echo "client=$tq_c port=$2"; if [ -n "$tq_z" ]; then ip -j route get "$tq_c" oif "$tq_z"; else ip -j route get "$tq_c"; fi; fi'],
+  // From the session's own local address ($3), as its replies are routed: a rule by source (an
+  // out-of-band port's own table, a table per uplink) picked another device without it, whose
+  // tasks were refused while the session's own was left unguarded (a review). Without it where
+  // that fails (an older iproute2, an address no longer local).
+  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then tq_c=${1#::ffff:}; tq_s=${3#::ffff:}; tq_s=${tq_s%%%*}; tq_z=; case $tq_c in *%*) tq_z=${tq_c#*%}; tq_c=${tq_c%%%*};; esac; echo "client=$tq_c port=$2"; set -- "$tq_c"; if [ -n "$tq_z" ]; then set -- "$tq_c" oif "$tq_z"; fi; ip -j route get "$@" ${tq_s:+from "$tq_s"} 2>/dev/null || ip -j route get "$@"; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.
   // Each file's size beside it: an older BusyBox base64 (no -w) that fails, or any short read, must

@@ -46,3 +46,22 @@ describe('the SSH session\'s interface and the devices under it', () => {
     expect(refusal('10.60.0.9', { module: 'link', args: { dev: 'lan1', state: 'down' } })).toBe('');
   });
 });
+
+// A rule by source: the out-of-band port's own table (a review: `ip route get` without `from` took
+// the main table's default, over mv1, and left the session's own lan3 unguarded).
+const bySource = netnsShell('mgmt-src', [
+  'ip link add lan1 type veth peer name p1 && ip link add lan3 type veth peer name p3',
+  'for d in lan1 p1 lan3 p3; do ip link set $d up; done',
+  'ip addr add 10.50.0.2/24 dev lan1 && ip addr add 10.70.0.2/24 dev lan3',
+  'ip route add default via 10.50.0.1 dev lan1 && ip route add default via 10.70.0.1 dev lan3 table 100',
+  'ip rule add from 10.70.0.2 lookup 100 pref 100',
+].join(' && '));
+
+describe("a session whose replies a rule by source routes (an out-of-band port's own table)", () => {
+  it('guards the interface its replies leave by, not the main table\'s', () => {
+    const facts = parseFacts('ns', bySource(factsScript(), { SSH_CONNECTION: '192.0.2.9 40000 10.70.0.2 22' }));
+    expect(facts.management).toMatchObject({ clientIp: '192.0.2.9', dev: 'lan3', via: '10.70.0.1' });
+    expect(() => planHost('ns', [task({ module: 'link', args: { dev: 'lan3', state: 'down' } })], facts, { persistence: false })).toThrow(/would touch lan3, the interface that carries this SSH session \(from 192\.0\.2\.9\)/);
+    expect(planHost('ns', [task({ module: 'link', args: { dev: 'lan1', mtu: 1400 } })], facts, { persistence: false }).plan.phases[0]!.changes).toHaveLength(1);
+  });
+});

@@ -4,7 +4,7 @@ import type { AddressArgs } from '../../load/types.js';
 import type { AddressFact, Facts } from '../../gather/facts.js';
 import { conflict, flushedRoutesBack, guardManagement, requireLink, routesThrough, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
-import { cidrNetwork, contains, prefixLength, splitCidr } from '../../router/ipv4.js';
+import { broadcastOf, cidrNetwork, contains, formatIPv4, parseIPv4, prefixLength, splitCidr } from '../../router/ipv4.js';
 import { addressAttrs } from '../../gather/address-fact.js';
 import type { PlannedStep } from '../ops.js';
 import { addressKey, parseRecorded, recordReplaced } from '../address-baseline.js';
@@ -175,6 +175,11 @@ function guardSessionSubnet(ctx: PlanContext, facts: Facts, dev: string, cidr: s
   }
   if (!contains(cidr, m.clientIp)) return;
   const len = splitCidr(cidr).prefix;
+  // The local table comes before any route of the main table, a pinned /32 too: the client's own
+  // address, or its subnet's broadcast, would take the session to the router itself (a review).
+  if (ip === m.clientIp || (len <= 30 && formatIPv4(broadcastOf({ ip: parseIPv4(ip) ?? 0, prefix: len })) === m.clientIp)) {
+    throw conflict(ctx, `adding ${cidr} to ${dev} would take this router's management session: ${m.clientIp}, the session's client, would be ${ip === m.clientIp ? 'an address of this router' : `the broadcast address of ${dev}'s subnet`}`, `give ${dev} an address out of another subnet, or manage this router from another address`);
+  }
   const best = facts.routes.filter((r) => r.table === undefined && r.family !== 'inet6' && (r.type === undefined || r.type === 'unicast') && contains(r.to, m.clientIp))
     .sort((a, b) => prefixLength(b.to) - prefixLength(a.to) || a.metric - b.metric)[0];
   // A route as specific (another device's same subnet) leaves it to the kernel's order: refused too.

@@ -16,6 +16,9 @@ function cutsManagement(facts: Facts, want: RouteFact): boolean {
   const m = facts.management;
   if (!m || !contains(want.to, m.clientIp)) return false;
   if (want.dev === m.dev && (want.via ?? '') === (m.via ?? '')) return false;
+  // The session's own gateway named without a device (teql.yml's form): the kernel resolves it over
+  // the device it reaches it by now, the session's (refused before: the same path taken for a new one).
+  if (want.dev === undefined && want.via !== undefined && want.via === m.via) return false;
   const covering = facts.routes.filter((r) => contains(r.to, m.clientIp));
   const best = covering.sort((a, b) => prefixLength(b.to) - prefixLength(a.to) || a.metric - b.metric)[0];
   if (!best) return true;

@@ -143,6 +143,8 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
   let f = facts;
   const dev = f.links.find((l) => l.name === args.device);
   if (dev?.up) refuseForeignSlaves(args, f, ctx, (them) => `taking ${args.device} down would stop the traffic over ${them} too`);
+  // A far router managed over the bundle itself (a review: teql absent alone took it down).
+  if (dev?.up) guardManagement(ctx, f, args.device, `taking ${args.device} down`);
   if (dev?.up) {
     // Its global IPv6 addresses kept (render-op.ts keepingIpv6): the undo's IPv6 routes need them.
     const op = { kind: 'link' as const, dev: args.device, up: false, keepAddresses: true as const };

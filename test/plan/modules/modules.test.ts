@@ -121,9 +121,35 @@ describe("an address whose connected route would take this SSH session (a review
   });
   it("is planned where the subnet holds neither, where a more specific route carries the session (a VPN's /32), or where it holds the gateway alone", () => {
     expect(plan(add('10.0.0.2/31'), routed({ clientIp: '10.0.0.9', dev: 'eth0', via: '10.0.2.2' }))).toHaveLength(1);
-    expect(plan(add('10.0.0.1/30'), routed({ clientIp: '10.0.0.3', dev: 'wg0' }, [{ to: '10.0.0.3/32', dev: 'wg0', metric: 0 }, { to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }]))).toHaveLength(1);
+    expect(plan(add('10.0.0.1/29'), routed({ clientIp: '10.0.0.3', dev: 'wg0' }, [{ to: '10.0.0.3/32', dev: 'wg0', metric: 0 }, { to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }]))).toHaveLength(1);
     // A route's gateway stays resolved on the route's own device.
     expect(plan(add('10.0.2.0/31'), routed({ clientIp: '198.51.100.7', dev: 'eth0', via: '10.0.2.1' }))).toHaveLength(1);
+  });
+  it("is refused where the local table would take the session whatever the main table's /32: the client's own address, its subnet's broadcast (a review)", () => {
+    const pinned: Facts['routes'] = [{ to: '10.0.0.3/32', dev: 'wg0', metric: 0 }];
+    expect(() => plan(add('10.0.0.3/24'), routed({ clientIp: '10.0.0.3', dev: 'wg0' }, pinned))).toThrow(/10\.0\.0\.3, the session's client, would be an address of this router/);
+    expect(() => plan(add('10.0.0.1/30'), routed({ clientIp: '10.0.0.3', dev: 'wg0' }, pinned))).toThrow(/10\.0\.0\.3, the session's client, would be the broadcast address of eth2's subnet/);
+    // A /31 has no broadcast address: 10.0.0.2/31 holds 10.0.0.3 as a host, which the /32 keeps.
+    expect(plan(add('10.0.0.2/31'), routed({ clientIp: '10.0.0.3', dev: 'wg0' }, pinned))).toHaveLength(1);
+  });
+});
+
+describe('a far router managed over the bundle itself (a review)', () => {
+  const overBundle = (): Facts => ({ ...converged(), management: { clientIp: '10.0.0.5', dev: 'teql0' } });
+  it('refuses taking its equalizer down, or re-sizing a slave under it', () => {
+    expect(() => plan({ module: 'teql', args: { device: 'teql0', slaves: ['eth1'], state: 'absent', replace: false } }, overBundle())).toThrow(/taking teql0 down would touch teql0, the interface that carries this SSH session/);
+    expect(() => plan({ module: 'link', args: { dev: 'eth1', mtu: 1400 } }, overBundle())).toThrow(/would touch eth1, which carries teql0, .*\(eth1 is a slave of teql0\)/);
+  });
+  it('plans the same bundle again as nothing to do', () => {
+    expect(plan({ module: 'teql', args: { device: 'teql0', slaves: ['eth1'], state: 'present', replace: false } }, overBundle())).toEqual([]);
+  });
+});
+
+describe("a route by the session's own gateway, named without a device (teql.yml's form; a review)", () => {
+  it('is not taken for a route that moves the session', () => {
+    const facts: Facts = { ...pristineFacts(), management: { clientIp: '192.0.2.9', dev: 'eth0', via: '10.0.2.2' }, routes: [{ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }] };
+    expect(plan({ module: 'route', args: { to: '192.0.2.0/24', via: '10.0.2.2', state: 'present' } }, facts)).toHaveLength(1);
+    expect(() => plan({ module: 'route', args: { to: '192.0.2.0/24', via: '10.0.0.5', state: 'present' } }, facts)).toThrow(/would carry the traffic of this SSH session/);
   });
 });
 
