@@ -1,4 +1,5 @@
 // loadRun: inventory + playbook -> validated, templated task instances per host. Reads files, contacts nothing.
+import { refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { yaml11Mark, yaml11Note } from './yaml11-readings.js';
 import { RunBudget } from './budget.js';
 import { checkAgreement } from './bundle-agree.js';
@@ -211,6 +212,10 @@ export function connectWithExtraVars(inventory: Inventory, layers: Map<string, V
     const own = deferred.get(host.name) ?? { files: new Problems(), connection: new Problems() };
     own.connection = new Problems();
     host.connection = buildConnection(host.name, new VarScope(extra, new VarScope(layers.get(host.name)!)), dirname(host.pos.file), own.connection, host.pos);
+    // buildConnection checks the names of its top layer, here -e's: the inventory's own (an
+    // ansible_ssh_args, a misspelt teqlctl_ variable) are checked again, as without -e (a review:
+    // any -e let them through, and the run connected otherwise than Ansible would).
+    refuseUnknownAnsibleVars(layers.get(host.name)!, own.connection);
     if (own.files.count + own.connection.count > 0) deferred.set(host.name, own);
     else deferred.delete(host.name);
   }

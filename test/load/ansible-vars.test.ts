@@ -37,6 +37,16 @@ describe('one list of honoured ansible_* variables', () => {
     expect(playErrors[0]!.exitCode).toBe(2);
   });
 
+  it('with any -e too: the inventory file\'s own ansible_* and teqlctl_* names are refused as without it (a review: -e let them through)', () => {
+    const inv = 'all:\n  vars:\n    ansible_ssh_timeout: 60\n  hosts:\n    r1:\n      ansible_ssh_args: -o ProxyJump=bastion\n      teqlctl_known_host_file: kh\n';
+    const { dir, load } = run(inv, {}, ['teql_persist=false']);
+    expect(errorsOf(load).map((e) => e.located)).toEqual([
+      `${join(dir, 'inventory.yml')}:3:5: 'ansible_ssh_timeout' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
+      `${join(dir, 'inventory.yml')}:6:7: 'ansible_ssh_args' is not supported by teqlctl (it would change what Ansible does, and teqlctl would ignore it)`,
+      `${join(dir, 'inventory.yml')}:7:7: 'teqlctl_known_host_file' is not a variable teqlctl reads (it would be ignored)`,
+    ]);
+  });
+
   it('a password in play vars is refused too (it used to be ignored there)', () => {
     const p = run('all:\n  hosts:\n    r1:\n', {}, [], '- hosts: all\n  vars:\n    ansible_become_pass: x\n  tasks:\n    - ping: { to: 192.0.2.1 }\n');
     expect(errorsOf(p.load).map((e) => e.message)).toEqual(['ansible_become_pass in play vars: passwords are not supported']);
