@@ -21,6 +21,9 @@ export function ignoredSettings(g: Map<string, string[]>): string[] {
   if (setEnv.length > 0) out.push(`SetEnv ${setEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
   const sendEnv = (g.get('sendenv') ?? []).flatMap((v) => v.split(/\s+/)).filter((v) => v !== '' && !isLocale(v));
   if (sendEnv.length > 0) out.push(`SendEnv ${sendEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
+  // ssh runs it on this machine after login where PermitLocalCommand allows it (a review: not said).
+  const local = one('localcommand');
+  if (one('permitlocalcommand')?.toLowerCase() === 'yes' && local !== undefined && local.toLowerCase() !== 'none') out.push(`LocalCommand ${local}: not run (teqlctl runs no command of its own on this machine at login)`);
   for (const [k, name] of [['localforward', 'LocalForward'], ['remoteforward', 'RemoteForward'], ['dynamicforward', 'DynamicForward']] as const) {
     if ((g.get(k) ?? []).length > 0) out.push(`${name}: not set up (teqlctl opens no forwards)`);
   }
@@ -57,9 +60,9 @@ function loginSettings(one: (k: string) => string | undefined): string[] {
 }
 
 /** Keywords ignoredSettings reads; ssh_config lines of them add up (SendEnv, the forwards), as ssh -G prints them. */
-const SESSION_KEYS = ['remotecommand', 'requesttty', 'setenv', 'sendenv', 'localforward', 'remoteforward', 'dynamicforward', 'connectionattempts', 'preferredauthentications', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
+const SESSION_KEYS = ['remotecommand', 'localcommand', 'permitlocalcommand', 'requesttty', 'setenv', 'sendenv', 'localforward', 'remoteforward', 'dynamicforward', 'connectionattempts', 'preferredauthentications', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
 /** Single values: the first line wins, as ssh reads them. */
-const FIRST_WINS = ['remotecommand', 'requesttty', 'connectionattempts', 'preferredauthentications', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
+const FIRST_WINS = ['remotecommand', 'localcommand', 'permitlocalcommand', 'requesttty', 'connectionattempts', 'preferredauthentications', 'pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes'];
 
 /** ignoredSettings for teqlctl's own reader: each keyword's lines for `name`, as ssh -G would list them (it said nothing until 2026-12-05: a review). */
 export function ignoredOfConfig(blocks: readonly SshConfigBlock[], name: string): string[] {

@@ -188,6 +188,11 @@ describe('ProxyJump', () => {
     expect(resolve('Host r1\n  SendEnv LANG LC_*\n').ignored).toBeUndefined();
   });
 
+  it('a LocalCommand that PermitLocalCommand allows is said as not run; without it, ssh would not run it either (a review)', () => {
+    expect(resolve('Host r1\n  PermitLocalCommand yes\n  LocalCommand logger login %n\n').ignored).toEqual(['LocalCommand logger login %n: not run (teqlctl runs no command of its own on this machine at login)']);
+    expect(resolve('Host r1\n  LocalCommand logger login %n\n').ignored).toBeUndefined();
+  });
+
   it('how ssh would log in otherwise is said without ssh too, the first line of each winning', () => {
     const t = resolve('Host r1\n  ConnectionAttempts 3\n  PubkeyAcceptedAlgorithms ssh-ed25519,rsa-sha2-512\nHost *\n  ConnectionAttempts 1\n  PreferredAuthentications keyboard-interactive\n');
     expect(t.ignored).toEqual([
