@@ -153,6 +153,8 @@ export interface Facts {
   sysctls: Record<string, string>;
   teql: TeqlModuleFact;
   management?: ManagementFact;
+  /** The session's client and what `ip route get` said where it gave no interface: the guards are off (plan-host.ts says so). */
+  managementUnknown?: string;
   lock?: RouterLock;
   /** Runs of this boot on the router that have not ended (pending, reverting, rolling-back): router/open-runs.ts. */
   openRuns?: Array<{ run: string; state: string }>;

@@ -154,6 +154,18 @@ export function parseManagement(host: string, text: string): ManagementFact | un
   return { clientIp: m[1]!, ...(m[2] ? { clientPort: m[2] } : {}), dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
 }
 
+/**
+ * Where the session has a client whose path `ip route get` did not give (a management VRF, whose
+ * routes the main lookup does not see; no route at all): what it said, for the plan's warning.
+ */
+export function unknownManagement(text: string): string | undefined {
+  const firstLine = text.split('\n')[0] ?? '';
+  const m = /^client=(\S+)/.exec(firstLine);
+  if (!m) return undefined;
+  const said = text.slice(firstLine.length).split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('['));
+  return `from ${m[1]}: ${said ? `ip route get said "${said.slice(0, 120)}"` : 'ip route get named no interface'}`;
+}
+
 /** `key<TAB>value` lines; anything else (a stray line) is ignored. */
 export function parseBaseline(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -204,6 +216,10 @@ export function parseFacts(host: string, output: string): Facts {
   if (fingerprint !== undefined) facts.fingerprint = fingerprint;
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
+  else {
+    const unknown = unknownManagement(s.get('management')!);
+    if (unknown) facts.managementUnknown = unknown;
+  }
   Object.assign(facts, identityFacts(s.get('identity') ?? '', links));
   return detached(facts); // they live as long as the host's run: none may keep the output alive (detached.ts)
 }

@@ -144,7 +144,7 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [], boot: true });
     current = boot.facts;
   }
-  const warnings = [...linkOwnerWarnings(kept, facts), ...sysctlFileWarnings(kept, facts)];
+  const warnings = [...linkOwnerWarnings(kept, facts), ...sysctlFileWarnings(kept, facts), ...unguardedSession(phases, facts)];
   return { plan: { host, phases, ...(warnings.length > 0 ? { warnings } : {}) }, expected: current };
 }
 
@@ -162,4 +162,13 @@ export function alignBootPhases(plans: readonly PlannedHost[]): PlannedHost[] {
     const fill = Array.from({ length: last - taskPhases(p) }, (): Phase => ({ changes: [], checks: [] }));
     return { ...p, plan: { ...p.plan, phases: [...p.plan.phases.filter((ph) => !ph.boot), ...fill, boot] } };
   });
+}
+
+/**
+ * A plan with changes on a router whose SSH session's interface could not be told: the guards that
+ * refuse cutting it did not run (they were off without a word: a review). The dead-man still covers it.
+ */
+function unguardedSession(phases: readonly Phase[], facts: Facts): string[] {
+  if (!facts.managementUnknown || phases.every((p) => p.changes.length === 0)) return [];
+  return [`the interface that carries this SSH session could not be told (${facts.managementUnknown}): no task was checked against cutting it; a change that does is reverted by the dead-man, the router out of reach until then`];
 }
