@@ -130,7 +130,9 @@ export interface ManagementFact {
   clientIp: string;
   /** The client's TCP port of this SSH connection: tells one connection from another in the log. */
   clientPort?: string;
-  /** Interface and route that carry the SSH session (`ip route get clientIp`). */
+  /** The router's own address the session is connected to (SSH_CONNECTION's third field): where replies leave by another interface, not on `dev`. */
+  serverIp?: string;
+  /** Interface and route that carry the SSH session (`ip route get clientIp from serverIp`). */
   dev: string;
   via?: string;
 }

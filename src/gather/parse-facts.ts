@@ -143,7 +143,7 @@ export function parseSysctls(text: string): Record<string, string> {
 
 export function parseManagement(host: string, text: string): ManagementFact | undefined {
   const firstLine = text.split('\n')[0] ?? '';
-  const m = /^client=(\S+)(?: port=(\d+))?/.exec(firstLine);
+  const m = /^client=(\S+)(?: port=(\d+))?(?: server=(\S+))?/.exec(firstLine);
   if (!m) return undefined;
   // No route to the client (an address `ip route get` refuses): the path is unknown, as for a route
   // without a device, not a facts read that fails (the dead-man still covers a cut path).
@@ -151,7 +151,7 @@ export function parseManagement(host: string, text: string): ManagementFact | un
   if (!rest.includes('[')) return undefined;
   const [route] = parseJsonArray(host, 'management route', rest);
   if (!route?.dev) return undefined;
-  return { clientIp: m[1]!, ...(m[2] ? { clientPort: m[2] } : {}), dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
+  return { clientIp: m[1]!, ...(m[2] ? { clientPort: m[2] } : {}), ...(m[3] ? { serverIp: m[3] } : {}), dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
 }
 
 /**

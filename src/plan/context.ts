@@ -57,6 +57,17 @@ export function guardManagement(ctx: PlanContext, facts: Facts, dev: string, wha
   );
 }
 
+/**
+ * Refuses taking away the address the SSH session is connected to, on whatever device it is: where
+ * the session's replies leave by another interface (two links between two routers), the guard on
+ * that interface did not see it (a review: teardown's address task removed it).
+ */
+export function guardSessionAddress(ctx: PlanContext, facts: Facts, dev: string, what: string): void {
+  const m = facts.management;
+  if (!m?.serverIp || !facts.addresses.some((a) => a.dev === dev && a.cidr.split('/')[0] === m.serverIp)) return;
+  throw conflict(ctx, `${what} would take away ${m.serverIp} on ${dev}, the address this SSH session is connected to (from ${m.clientIp})`, 'manage this router by another of its addresses, or leave this one in the playbook as it is');
+}
+
 /** The devices that carry `dev`'s traffic, each with how (`''` for dev itself), from the facts' lower and master links. */
 export function carriersOf(facts: Facts, dev: string): Map<string, string> {
   const out = new Map([[dev, '']]);

@@ -66,7 +66,7 @@ describe('the management path, on the real kernel', () => {
   };
 
   it('an IPv4 client seen through an IPv6 socket (::ffff:) is looked up as IPv4', () => {
-    expect(management('::ffff:172.16.0.9 5555 172.16.0.2 22')).toEqual({ clientIp: '172.16.0.9', clientPort: '5555', dev: 'v0' });
+    expect(management('::ffff:172.16.0.9 5555 172.16.0.2 22')).toEqual({ clientIp: '172.16.0.9', clientPort: '5555', serverIp: '172.16.0.2', dev: 'v0' });
   });
 
   it('a link-local client with its zone (fe80::1%v2) is looked up on that link', () => {

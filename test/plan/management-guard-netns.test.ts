@@ -60,7 +60,7 @@ const bySource = netnsShell('mgmt-src', [
 describe("a session whose replies a rule by source routes (an out-of-band port's own table)", () => {
   it('guards the interface its replies leave by, not the main table\'s', () => {
     const facts = parseFacts('ns', bySource(factsScript(), { SSH_CONNECTION: '192.0.2.9 40000 10.70.0.2 22' }));
-    expect(facts.management).toMatchObject({ clientIp: '192.0.2.9', dev: 'lan3', via: '10.70.0.1' });
+    expect(facts.management).toMatchObject({ clientIp: '192.0.2.9', serverIp: '10.70.0.2', dev: 'lan3', via: '10.70.0.1' });
     expect(() => planHost('ns', [task({ module: 'link', args: { dev: 'lan3', state: 'down' } })], facts, { persistence: false })).toThrow(/would touch lan3, the interface that carries this SSH session \(from 192\.0\.2\.9\)/);
     expect(planHost('ns', [task({ module: 'link', args: { dev: 'lan1', mtu: 1400 } })], facts, { persistence: false }).plan.phases[0]!.changes).toHaveLength(1);
   });

@@ -2,7 +2,7 @@
 // on an equalizer, an address of another subnet is a conflict (it would be routed over the bundle).
 import type { AddressArgs } from '../../load/types.js';
 import type { AddressFact, Facts } from '../../gather/facts.js';
-import { conflict, flushedRoutesBack, guardManagement, requireLink, routesThrough, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, flushedRoutesBack, guardManagement, guardSessionAddress, requireLink, routesThrough, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import { broadcastOf, cidrNetwork, contains, formatIPv4, parseIPv4, prefixLength, splitCidr } from '../../router/ipv4.js';
 import { addressAttrs } from '../../gather/address-fact.js';
@@ -94,6 +94,7 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     const back = recorded && !onDev.some((a) => a.cidr === recorded.cidr) ? recorded : undefined;
     if (present.length === 0 && !recorded) return { changes: [], facts };
     guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
+    if (present.some((a) => a.cidr.split('/')[0] === facts.management?.serverIp)) guardSessionAddress(ctx, facts, args.dev, `removing ${args.address}`);
     for (const a of present) refuseLosingSecondaries(ctx, onDev, a, facts);
     const restore: PlannedStep[] = back ? [{ op: { kind: 'addr-add', dev: args.dev, cidr: back.cidr, ...(back.attrs ? { attrs: back.attrs } : {}) }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: back.cidr }] }] : [];
     const removals = present.map((a) => removal(ctx, a));

@@ -2,7 +2,7 @@
 import type { LinkArgs } from '../../load/types.js';
 import type { Facts, LinkFact } from '../../gather/facts.js';
 import { forgetStep, linkBaselineValue, linkKey, parseLinkBaseline } from '../baseline.js';
-import { conflict, guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, guardManagement, guardSessionAddress, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
@@ -67,6 +67,8 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
   }
   if (steps.length === 0) return undefined;
   guardManagement(ctx, facts, dev, `setting link ${after.join(', ')}`, true);
+  // Down, the kernel drops its local routes (fib_disable_ip): the session's own address with them.
+  if (wantUp === false && link.up) guardSessionAddress(ctx, facts, dev, `setting link ${after.join(', ')}`);
   // The kernel gives the link's IPv6 MTU its MTU when that changes or the link comes up: the
   // undo's first step (the last to run) puts back the one read before (an operator's, maybe lower).
   const mtu6 = facts.sysctls[ipv6MtuName(dev)];

@@ -145,6 +145,19 @@ describe('a far router managed over the bundle itself (a review)', () => {
   });
 });
 
+describe('the address the session is connected to, where its replies leave by another interface (a review)', () => {
+  // Two links between two routers: the operator connects to eth2's address, replies leave over eth1.
+  const facts = (): Facts => ({ ...simulateAll(pristineFacts(), [{ kind: 'link', dev: 'eth2', up: true }, { kind: 'addr-add', dev: 'eth2', cidr: '10.0.13.2/30' }]), management: { clientIp: '10.0.12.1', dev: 'eth1', serverIp: '10.0.13.2' } });
+  it('is not removed, nor its link taken down', () => {
+    expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.13.2/30', state: 'absent' } }, facts())).toThrow(/removing 10\.0\.13\.2\/30 would take away 10\.0\.13\.2 on eth2, the address this SSH session is connected to \(from 10\.0\.12\.1\)/);
+    expect(() => plan({ module: 'link', args: { dev: 'eth2', state: 'down' } }, facts())).toThrow(/setting link down would take away 10\.0\.13\.2 on eth2/);
+  });
+  it("the link's MTU, and another address there, are planned", () => {
+    expect(plan({ module: 'link', args: { dev: 'eth2', mtu: 1400 } }, facts())).toHaveLength(1);
+    expect(plan({ module: 'address', args: { dev: 'eth2', address: '10.0.14.2/30', state: 'present' } }, facts())).toHaveLength(1);
+  });
+});
+
 describe("a route by the session's own gateway, named without a device (teql.yml's form; a review)", () => {
   it('is not taken for a route that moves the session', () => {
     const facts: Facts = { ...pristineFacts(), management: { clientIp: '192.0.2.9', dev: 'eth0', via: '10.0.2.2' }, routes: [{ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }] };
