@@ -129,6 +129,9 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     // In INI, shlex takes the outer quotes off before literal_eval reads a number ('127.1' is 127.1
     // there too): the text needs quotes inside quotes (a review: the hint said to quote it, quoted).
     if (typeof v === 'number' && /^ansible(_ssh)?_host$/.test(name)) return bad(name, 'a host name or address in text', v, `quote it (YAML: ${name}: "${String(v)}"; an INI line: ${name}="'${String(v)}'", quotes inside quotes, as shlex takes the outer ones off)`);
+    // Any other text variable written as a number (an INI line's ansible_user=1000 reads as one):
+    // the same way to write it as text (a review: "must be a string" for what was written bare).
+    if (typeof v === 'number') return bad(name, 'text', v, `write it as text (YAML: ${name}: "${String(v)}"; an INI line: ${name}="'${String(v)}'", quotes inside quotes, as shlex takes the outer ones off)`);
     return bad(name, 'a non-empty string', v);
   };
 

@@ -183,6 +183,15 @@ describe('an ansible_host read as a number', () => {
   });
 });
 
+describe('another text variable read as a number (a review)', () => {
+  it("ansible_user=1000 on an INI line: said as a number, with how to write it as text", () => {
+    const dir = writeCase({ hosts: '[g]\nr1 ansible_host=10.0.0.1 ansible_user=1000\n' });
+    const [e] = errorsOf(() => loadInventory(join(dir, 'hosts')));
+    expect(e!.message).toBe('ansible_user of host r1 must be text, got 1000');
+    expect(e!.hint).toBe(`write it as text (YAML: ansible_user: "1000"; an INI line: ansible_user="'1000'", quotes inside quotes, as shlex takes the outer ones off)`);
+  });
+});
+
 describe("Ansible's other names for its ssh plugin and become methods", () => {
   it('ansible_connection smart (its default) or ansible.builtin.ssh, and ansible.builtin.sudo, community.general.doas, are taken as ssh, sudo and doas (they were refused, a review)', () => {
     const dir = writeCase({ hosts: '[g]\nr1 ansible_host=192.0.2.1 ansible_connection=smart ansible_become=true ansible_become_method=ansible.builtin.sudo\nr2 ansible_host=192.0.2.2 ansible_connection=ansible.builtin.ssh ansible_become=true ansible_become_method=community.general.doas\n' });
