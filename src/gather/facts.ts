@@ -17,6 +17,8 @@ export interface LinkFact {
   lower?: string;
   /** The bridge, bond or team it is a port of (`ip link`'s master), which carries its traffic. */
   master?: string;
+  /** Its transmit queue's length (`ip link`'s qlen): sch_teql queues a slave's own traffic up to it, and drops all of it at 0. */
+  txqlen?: number;
   /** A VLAN made with `loose_binding on` (ip -d: LOOSE_BINDING): it does not follow its lower link up and down (simulate-routes.ts). */
   looseBinding?: true;
 }

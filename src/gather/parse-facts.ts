@@ -70,6 +70,7 @@ export function parseLinks(json: any[]): LinkFact[] {
     ...(l.linkinfo?.info_kind ? { kind: String(l.linkinfo.info_kind) } : {}),
     ...(STACKED_KINDS.has(String(l.linkinfo?.info_kind)) && typeof l.link === 'string' ? { lower: l.link } : {}),
     ...(typeof l.master === 'string' ? { master: l.master } : {}),
+    ...(typeof l.txqlen === 'number' ? { txqlen: l.txqlen } : {}),
     ...(l.linkinfo?.info_kind === 'vlan' && Array.isArray(l.linkinfo?.info_data?.flags) && l.linkinfo.info_data.flags.includes('LOOSE_BINDING') ? { looseBinding: true as const } : {}),
   }));
 }

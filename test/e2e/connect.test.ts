@@ -12,6 +12,7 @@ import { currentSshPort } from '../../src/lab/router.js';
 import { resetRouters, routerFacts, sshRun } from './lab.js';
 import { CHAPTER, LAB_INVENTORY, teqlctl } from './teqlctl.js';
 import { knownHostsLineNames } from './known-hosts-line.js';
+import { parse, stringify } from 'yaml';
 
 const lab = labPaths();
 const portA = currentSshPort(lab, 'a');
@@ -295,5 +296,34 @@ describe('ProxyJump', () => {
     const refused = await teqlctl(['play', '-i', inventory('lab-b-via-a', {}), playbook('eth2'), '--check'], envFor(strict));
     expect(refused.code).toBe(3);
     expect(refused.stdout + refused.stderr).toContain(`unknown host key for 10.0.0.1 (lab-b-via-a): ssh-ed25519 ${fingerprintOf(lab.hostKeyPub('b'))}`);
+  });
+
+  it("the chapter with router b managed through router a over eth1, a link it bundles: converged and confirmed on both, a rerun changes nothing (a slave carries its own traffic; refused until 2026-12-07)", async () => {
+    const known = join(tmp, 'known_hosts_via_a');
+    writeFileSync(known, `${readFileSync(lab.knownHosts, 'utf8')}10.0.0.1 ${keyOf(lab.hostKeyPub('b'))}\n`);
+    const h = home({
+      config: ['Host lab-a', '  HostName 127.0.0.1', `  Port ${portA}`, '  User root', `  IdentityFile ${lab.key}`,
+        'Host lab-b-via-a', '  HostName 10.0.0.1', '  Port 22', '  User root', `  IdentityFile ${lab.key}`, '  ProxyJump lab-a', ''].join('\n'),
+      knownHosts: readFileSync(known, 'utf8'),
+    });
+    const inv = parse(readFileSync(LAB_INVENTORY, 'utf8'));
+    const b = inv.all.children.routers.hosts.router_b;
+    b.ansible_host = 'lab-b-via-a';
+    delete b.ansible_port;
+    inv.all.children.routers.vars.teqlctl_known_hosts_file = known;
+    const file = join(tmp, 'inventory-b-via-a.yml');
+    writeFileSync(file, stringify(inv));
+    const r = await teqlctl(['play', '-i', file, CHAPTER, '--yes', '--json'], envFor(h));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.hosts.router_b.status).toBe('changed');
+    expect(json.hosts.router_b.verification.length).toBeGreaterThan(0);
+    expect(json.hosts.router_b.verification.every((v: { ok: boolean }) => v.ok)).toBe(true);
+    for (const r of ['a', 'b'] as const) expect((await sshRun(r, `cat /var/lib/teqlctl/runs/${json.runId}/state`)).stdout.trim()).toBe('confirmed');
+    // b's eth1 is a slave of teql0, and the session that came over it is the one that confirmed.
+    expect((await sshRun('b', 'tc qdisc show dev eth1')).stdout).toMatch(/qdisc teql0 /);
+    const again = await teqlctl(['play', '-i', file, CHAPTER, '--yes', '--json'], envFor(h));
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).hosts.router_b.changes).toEqual([]);
   });
 });
