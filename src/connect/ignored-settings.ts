@@ -23,7 +23,7 @@ export function ignoredSettings(g: Map<string, string[]>): string[] {
   if (sendEnv.length > 0) out.push(`SendEnv ${sendEnv.join(' ')}: not sent (teqlctl's scripts set their own environment)`);
   // ssh runs it on this machine after login where PermitLocalCommand allows it (a review: not said).
   const local = one('localcommand');
-  if (one('permitlocalcommand')?.toLowerCase() === 'yes' && local !== undefined && local.toLowerCase() !== 'none') out.push(`LocalCommand ${local}: not run (teqlctl runs no command of its own on this machine at login)`);
+  if (/^(yes|true)$/i.test(one('permitlocalcommand') ?? '') && local !== undefined && local.toLowerCase() !== 'none') out.push(`LocalCommand ${local}: not run (teqlctl runs no command of its own on this machine at login)`);
   for (const [k, name] of [['localforward', 'LocalForward'], ['remoteforward', 'RemoteForward'], ['dynamicforward', 'DynamicForward']] as const) {
     if ((g.get(k) ?? []).length > 0) out.push(`${name}: not set up (teqlctl opens no forwards)`);
   }

@@ -55,7 +55,9 @@ function keyValues(arg: string, n: number, problems: Problems): VarLayer {
       continue;
     }
     let value: unknown = p.value;
-    if (!p.quoted && !p.value.includes('{{')) {
+    // A connection variable that is text is the text typed, as Ansible keeps every name=value
+    // (-e ansible_user=1000 was the number 1000 here, refused as not text: a review).
+    if (!p.quoted && !p.value.includes('{{') && !TEXT_CONNECTION_VARS.test(p.key)) {
       const doc = parseDocument(p.value);
       // A tag here (-e a=!!binary, -e pattern=!r1) as anywhere YAML is read: refused, not a surprise value.
       const tag = tagProblems(p.value, doc)[0];
@@ -75,6 +77,9 @@ function keyValues(arg: string, n: number, problems: Problems): VarLayer {
   refuseUnknownAnsibleVars(layer, problems);
   return layer;
 }
+
+/** The connection variables whose value is text (a user, a host, ssh's arguments, a key's path). */
+const TEXT_CONNECTION_VARS = /^(ansible_(ssh_)?(user|host)|ansible_become_(user|method)|ansible_ssh_(common|extra)_args|ansible_(ssh_)?private_key_file|teqlctl_known_hosts_file)$/;
 
 /**
  * A bare `-e name=value`'s YAML reading, where it reads back as written: true/false, a number in its

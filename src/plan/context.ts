@@ -69,13 +69,13 @@ export function guardSessionAddress(ctx: PlanContext, facts: Facts, dev: string,
 }
 
 /** The devices that carry `dev`'s traffic, each with how (`''` for dev itself), from the facts' lower and master links. */
-export function carriersOf(facts: Facts, dev: string): Map<string, string> {
+export function carriersOf(facts: Facts, dev: string, { slaves = true }: { slaves?: boolean } = {}): Map<string, string> {
   const out = new Map([[dev, '']]);
   for (let grew = true; grew; ) {
     grew = false;
     for (const l of facts.links) {
       // An equalizer's slaves carry it too: their root qdisc is its (a session over the bundle).
-      const eq = facts.rootQdiscs.find((q) => q.dev === l.name && out.has(q.kind) && facts.links.some((e) => e.name === q.kind));
+      const eq = slaves && facts.rootQdiscs.find((q) => q.dev === l.name && out.has(q.kind) && facts.links.some((e) => e.name === q.kind));
       const how = l.lower !== undefined && out.has(l.name) && !out.has(l.lower) ? [l.lower, ` (${l.name} is stacked on ${l.lower})`] as const
         : l.master !== undefined && out.has(l.master) && !out.has(l.name) ? [l.name, ` (${l.name} is a port of ${l.master})`] as const
           : eq && !out.has(l.name) ? [l.name, ` (${l.name} is a slave of ${eq.kind})`] as const : undefined;

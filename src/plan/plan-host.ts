@@ -169,6 +169,6 @@ export function alignBootPhases(plans: readonly PlannedHost[]): PlannedHost[] {
  * refuse cutting it did not run (they were off without a word: a review). The dead-man still covers it.
  */
 function unguardedSession(phases: readonly Phase[], facts: Facts): string[] {
-  if (!facts.managementUnknown || phases.every((p) => p.changes.length === 0)) return [];
+  if (!facts.managementUnknown || phases.every((p) => p.boot || p.changes.length === 0)) return [];
   return [`the interface that carries this SSH session could not be told (${facts.managementUnknown}): no task was checked against cutting it; a change that does is reverted by the dead-man, the router out of reach until then`];
 }

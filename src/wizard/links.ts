@@ -25,7 +25,9 @@ export interface LinkRow {
 export function linkRows(facts: Facts, sshHost?: string): LinkRow[] {
   const mgmt = facts.management?.dev ?? facts.addresses.find((a) => a.cidr.split('/')[0] === sshHost)?.dev;
   // The session's own interface, and the devices under it (the link under its VLAN, its bridge's ports).
-  const carriers = mgmt !== undefined ? carriersOf(facts, mgmt) : new Map<string, string>();
+  // Not an equalizer's slaves: a wizard run again on a far router managed over its bundle offers
+  // them as its links (counting them as carriers left none: a review).
+  const carriers = mgmt !== undefined ? carriersOf(facts, mgmt, { slaves: false }) : new Map<string, string>();
   return facts.links.map((l) => {
     const row: LinkRow = { name: l.name, up: l.up, operstate: l.operstate, mtu: l.mtu, addresses: facts.addresses.filter((a) => a.dev === l.name).map((a) => a.cidr) };
     const root = facts.rootQdiscs.find((q) => q.dev === l.name && /^teql\d+$/.test(q.kind));

@@ -36,7 +36,7 @@ export async function readRouters(s: WizardSession): Promise<void> {
     const r = s.router(side);
     caveats.push(...teqlCaveats(r.answers.name, r.facts));
     if (!r.facts.management) {
-      caveats.push({ level: 'warn', text: `${r.answers.name}: could not tell which interface carries this SSH session (sudo hides SSH_CONNECTION); do not pick it as a link.` });
+      caveats.push({ level: 'warn', text: `${r.answers.name}: could not tell which interface carries this SSH session (${r.facts.managementUnknown ?? 'the session did not say where it comes from'}); do not pick it as a link.` });
     }
   }
   say(formatCaveats(width(), caveats));

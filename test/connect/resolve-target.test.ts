@@ -191,6 +191,8 @@ describe('ProxyJump', () => {
   it('a LocalCommand that PermitLocalCommand allows is said as not run; without it, ssh would not run it either (a review)', () => {
     expect(resolve('Host r1\n  PermitLocalCommand yes\n  LocalCommand logger login %n\n').ignored).toEqual(['LocalCommand logger login %n: not run (teqlctl runs no command of its own on this machine at login)']);
     expect(resolve('Host r1\n  LocalCommand logger login %n\n').ignored).toBeUndefined();
+    // ssh takes true for yes here too.
+    expect(resolve('Host r1\n  PermitLocalCommand true\n  LocalCommand logger login %n\n').ignored).toHaveLength(1);
   });
 
   it('how ssh would log in otherwise is said without ssh too, the first line of each winning', () => {

@@ -47,6 +47,10 @@ describe('one list of honoured ansible_* variables', () => {
     ]);
   });
 
+  it('-e ansible_user=1000 is the user "1000", as Ansible keeps every name=value as text (a review: refused as not text)', () => {
+    expect(connection('ansible_host: 10.0.0.1', ['ansible_user=1000']).user).toBe('1000');
+  });
+
   it('a password in play vars is refused too (it used to be ignored there)', () => {
     const p = run('all:\n  hosts:\n    r1:\n', {}, [], '- hosts: all\n  vars:\n    ansible_become_pass: x\n  tasks:\n    - ping: { to: 192.0.2.1 }\n');
     expect(errorsOf(p.load).map((e) => e.message)).toEqual(['ansible_become_pass in play vars: passwords are not supported']);

@@ -16,6 +16,16 @@ describe('link filtering', () => {
     expect(likelyLinks(rows)).toEqual(['eth1', 'eth2']);
   });
 
+  it("on a far router managed over its bundle, run again: the equalizer's slaves are offered, not taken for the session's carriers (a review)", () => {
+    const facts = labFacts('a');
+    facts.management = { clientIp: '10.0.0.5', dev: 'teql0' };
+    facts.links.push({ name: 'teql0', up: true, operstate: 'UNKNOWN', mtu: 1500 });
+    facts.rootQdiscs.push({ dev: 'eth1', kind: 'teql0', handle: '8001:' } as never, { dev: 'eth2', kind: 'teql0', handle: '8002:' } as never);
+    const rows = linkRows(facts);
+    expect(likelyLinks(rows)).toEqual(['eth1', 'eth2']);
+    expect(rows.find((r) => r.name === 'eth1')!.slaveOf).toBe('teql0');
+  });
+
   it('never offers the management interface, whatever it is called, nor an equalizer', () => {
     const facts = labFacts('a');
     facts.management = { clientIp: '192.0.2.50', dev: 'eth2' };

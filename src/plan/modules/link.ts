@@ -2,6 +2,7 @@
 import type { LinkArgs } from '../../load/types.js';
 import type { Facts, LinkFact } from '../../gather/facts.js';
 import { forgetStep, linkBaselineValue, linkKey, parseLinkBaseline } from '../baseline.js';
+import { guardSessionSubnet } from '../session-subnet.js';
 import { conflict, guardManagement, guardSessionAddress, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
@@ -67,8 +68,13 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
   }
   if (steps.length === 0) return undefined;
   guardManagement(ctx, facts, dev, `setting link ${after.join(', ')}`, true);
-  // Down, the kernel drops its local routes (fib_disable_ip): the session's own address with them.
+  // Down, what the client sends to the session's own address there no longer arrives by it (where it
+  // comes by that link, as the session's address on it says it usually does).
   if (wantUp === false && link.up) guardSessionAddress(ctx, facts, dev, `setting link ${after.join(', ')}`);
+  // Up, its addresses' connected routes come back: one whose subnet holds the session's client would
+  // take its replies, as an address added would (a review: teql.yml brings links up before it
+  // addresses them, and an address there already was never weighed).
+  if (wantUp === true && !link.up) for (const a of facts.addresses.filter((x) => x.dev === dev && !x.cidr.includes(':'))) guardSessionSubnet(ctx, facts, dev, a.cidr, `bringing ${dev} up with ${a.cidr}`);
   // The kernel gives the link's IPv6 MTU its MTU when that changes or the link comes up: the
   // undo's first step (the last to run) puts back the one read before (an operator's, maybe lower).
   const mtu6 = facts.sysctls[ipv6MtuName(dev)];

@@ -2,7 +2,7 @@
 // the kernel refuses to bring up an equalizer that has none).
 import type { TeqlArgs } from '../../load/types.js';
 import type { Facts, RootQdiscFact } from '../../gather/facts.js';
-import { conflict, guardManagement, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, guardManagement, guardSessionAddress, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
 import type { Op } from '../ops.js';
@@ -150,6 +150,7 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
   if (dev?.up) refuseForeignSlaves(args, f, ctx, (them) => `taking ${args.device} down would stop the traffic over ${them} too`);
   // A far router managed over the bundle itself (a review: teql absent alone took it down).
   if (dev?.up) guardManagement(ctx, f, args.device, `taking ${args.device} down`);
+  if (dev?.up) guardSessionAddress(ctx, f, args.device, `taking ${args.device} down`);
   if (dev?.up) {
     // Its global IPv6 addresses kept (render-op.ts keepingIpv6): the undo's IPv6 routes need them.
     const op = { kind: 'link' as const, dev: args.device, up: false, keepAddresses: true as const };
@@ -201,6 +202,8 @@ function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
     return change(ctx, { action: '~', resource: 'module sch_teql', before: 'not loaded', after: 'not loaded (as before teqlctl)', steps: [forgetStep(MODULE_KEY, original)] });
   }
   const devices = new Set(f.links.filter((l) => /^teql\d+$/.test(l.name)).map((l) => l.name));
+  // The equalizers go with the module, their addresses too: the session's own among them (a review).
+  for (const d of devices) guardSessionAddress(ctx, f, d, `unloading sch_teql (which removes ${d})`);
   const max = f.teql.maxEqualizers ?? 1;
   const lost = f.addresses.find((a) => devices.has(a.dev) && a.unrestorable);
   if (lost) throw conflict(ctx, `unloading sch_teql removes ${lost.dev} with its address ${lost.cidr}, which could not be put back exactly: ${lost.unrestorable}`, `remove that address from ${lost.dev} by hand first`);

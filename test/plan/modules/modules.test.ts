@@ -158,6 +158,25 @@ describe('the address the session is connected to, where its replies leave by an
   });
 });
 
+describe('a link brought up with an address whose subnet holds the session\'s client (a review)', () => {
+  it('is refused as the address added would be: teql.yml brings links up before it addresses them', () => {
+    const facts: Facts = { ...simulateAll(pristineFacts(), [{ kind: 'addr-add', dev: 'eth2', cidr: '10.0.0.2/31' }]), management: { clientIp: '10.0.0.3', dev: 'eth0', via: '10.0.2.2' }, routes: [{ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }] };
+    expect(facts.links.find((l) => l.name === 'eth2')!.up).toBe(false);
+    expect(() => plan({ module: 'link', args: { dev: 'eth2', state: 'up' } }, facts)).toThrow(/bringing eth2 up with 10\.0\.0\.2\/31 would take this router's management session over eth2: its subnet holds the session's client, 10\.0\.0\.3/);
+    expect(plan({ module: 'link', args: { dev: 'eth2', state: 'up' } }, { ...facts, management: { clientIp: '10.0.0.9', dev: 'eth0', via: '10.0.2.2' } })).toHaveLength(1);
+  });
+});
+
+describe('an equalizer holding the address the session is connected to (a review)', () => {
+  it('is not taken down, nor removed with sch_teql', () => {
+    const facts: Facts = { ...converged(), management: { clientIp: '10.0.12.1', dev: 'eth0', serverIp: '10.0.0.4' } };
+    const absent = { module: 'teql' as const, args: { device: 'teql0', slaves: ['eth1'], state: 'absent' as const, replace: false } };
+    expect(() => plan(absent, facts)).toThrow(/taking teql0 down would take away 10\.0\.0\.4 on teql0, the address this SSH session is connected to/);
+    const down = { ...simulateAll(facts, [{ kind: 'link', dev: 'teql0', up: false }, { kind: 'qdisc-root-del', dev: 'eth1' }]), baseline: { 'module:sch_teql': 'unloaded' } };
+    expect(() => plan(absent, down)).toThrow(/unloading sch_teql \(which removes teql0\) would take away 10\.0\.0\.4 on teql0/);
+  });
+});
+
 describe("a route by the session's own gateway, named without a device (teql.yml's form; a review)", () => {
   it('is not taken for a route that moves the session', () => {
     const facts: Facts = { ...pristineFacts(), management: { clientIp: '192.0.2.9', dev: 'eth0', via: '10.0.2.2' }, routes: [{ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }] };
