@@ -91,11 +91,9 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     const link = requireLink(ctx, f, slave);
     const root = f.rootQdiscs.find((q) => q.dev === slave);
     if (root && root.kind === args.device) continue;
-    // A slave still carries its own traffic (sch_teql queues it as a FIFO would, and the links'
-    // own /31s are pinged over it): the session's link can be bundled, as for a branch managed
-    // through its head office over the links being bundled (refused until 2026-12-07). Not where
-    // that queue holds nothing (a txqueuelen of 0, a VLAN's or macvlan's, which ip -j omits): every
-    // packet is dropped.
+    // A slave still carries its own traffic (sch_teql queues it as a FIFO would): the session's link
+    // may be bundled (a branch managed through its head office over the links being bundled; refused
+    // until 2026-12-07), but not with a txqueuelen of 0 (which ip -j omits): every packet is dropped.
     if (!(link.txqlen !== undefined && link.txqlen > 0)) guardManagement(ctx, f, slave, `making ${slave} a slave of ${args.device} (its transmit queue length is ${link.txqlen ?? '0, or not given by ip link'}: at 0, sch_teql drops every packet sent over ${slave} itself)`, true);
     // A port's traffic is its bridge's, bond's or VRF's: addresses on it receive nothing, the checks
     // failed and the run rolled back, the master's traffic sent through the equalizer meanwhile (a review).
