@@ -134,8 +134,6 @@ export interface ManagementFact {
   clientPort?: string;
   /** The router's own address the session is connected to (SSH_CONNECTION's third field): where replies leave by another interface, not on `dev`. */
   serverIp?: string;
-  /** The table its route was found in, where not main (a rule by source sends the session there). */
-  table?: string;
   /** Interface and route that carry the SSH session (`ip route get clientIp from serverIp`). */
   dev: string;
   via?: string;

@@ -152,7 +152,7 @@ export function parseManagement(host: string, text: string): ManagementFact | un
   if (!rest.includes('[')) return undefined;
   const [route] = parseJsonArray(host, 'management route', rest);
   if (!route?.dev) return undefined;
-  return { clientIp: m[1]!, ...(m[2] ? { clientPort: m[2] } : {}), ...(m[3] ? { serverIp: m[3] } : {}), dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}), ...(route.table !== undefined && String(route.table) !== 'main' && String(route.table) !== '254' ? { table: String(route.table) } : {}) };
+  return { clientIp: m[1]!, ...(m[2] ? { clientPort: m[2] } : {}), ...(m[3] ? { serverIp: m[3] } : {}), dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
 }
 
 /**

@@ -5,17 +5,6 @@ import { conflict, type PlanContext } from './context.js';
 import { broadcastOf, contains, formatIPv4, parseIPv4, prefixLength, splitCidr } from '../router/ipv4.js';
 
 /**
- * The session's route was found in another table though the main table covers its client: the rule
- * that sent it there (by source: an out-of-band port's own table, a table per uplink) is ahead of
- * main, and no route of main is weighed for it (such tasks were refused: a review). Not a table
- * reached after main found nothing: a route added there would take the session.
- */
-export function sessionAheadOfMain(facts: Facts): boolean {
-  const m = facts.management;
-  return m?.table !== undefined && facts.routes.some((r) => r.table === undefined && r.family !== 'inet6' && (r.type === undefined || r.type === 'unicast') && contains(r.to, m.clientIp));
-}
-
-/**
  * A new address on another device than the one carrying this SSH session, whose connected route
  * would be the kernel's best for the session's client (longest prefix, then lowest metric, among
  * the main table's routes): the session's replies would leave over that device, and the router be
@@ -39,7 +28,6 @@ export function guardSessionSubnet(ctx: PlanContext, facts: Facts, dev: string, 
   if (ip === m.clientIp || (len <= 30 && formatIPv4(broadcastOf({ ip: parseIPv4(ip) ?? 0, prefix: len })) === m.clientIp)) {
     throw conflict(ctx, `${what} would take this router's management session: ${m.clientIp}, the session's client, would be ${ip === m.clientIp ? 'an address of this router' : `the broadcast address of ${dev}'s subnet`}`, `give ${dev} an address out of another subnet, or manage this router from another address`);
   }
-  if (sessionAheadOfMain(facts)) return;
   const best = facts.routes.filter((r) => r.table === undefined && r.family !== 'inet6' && (r.type === undefined || r.type === 'unicast') && contains(r.to, m.clientIp))
     .sort((a, b) => prefixLength(b.to) - prefixLength(a.to) || a.metric - b.metric)[0];
   // A route as specific (another device's same subnet) leaves it to the kernel's order: refused too.

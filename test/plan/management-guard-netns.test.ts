@@ -68,15 +68,4 @@ describe("a session whose replies a rule by source routes (an out-of-band port's
     expect(() => planHost('ns', [task({ module: 'link', args: { dev: 'lan3', state: 'down' } })], facts, { persistence: false })).toThrow(/would touch lan3, the interface that carries this SSH session \(from 192\.0\.2\.9\)/);
     expect(planHost('ns', [task({ module: 'link', args: { dev: 'lan1', mtu: 1400 } })], facts, { persistence: false }).plan.phases[0]!.changes).toHaveLength(1);
   });
-
-  it("weighs no route of the main table for it, where the rule is ahead of main (the kernel's own answer checked after such a route is added); the client's own address is still refused", () => {
-    const facts = parseFacts('ns', bySource(factsScript(), { SSH_CONNECTION: '192.0.2.9 40000 10.70.0.2 22' }));
-    expect(facts.management).toMatchObject({ dev: 'lan3', table: '100' });
-    const planned = (call: TaskCall) => planHost('ns', [task(call)], facts, { persistence: false }).plan.phases[0]!.changes.length;
-    expect(planned({ module: 'route', args: { to: '192.0.2.0/24', via: '10.50.0.1', state: 'present' } })).toBe(1);
-    expect(planned({ module: 'address', args: { dev: 'lan1', address: '192.0.2.1/24', state: 'present' } })).toBe(1);
-    expect(() => planned({ module: 'address', args: { dev: 'lan1', address: '192.0.2.9/24', state: 'present' } })).toThrow(/192\.0\.2\.9, the session's client, would be an address of this router/);
-    const after = JSON.parse(bySource('ip route add 192.0.2.0/24 via 10.50.0.1 && ip -j route get 192.0.2.9 from 10.70.0.2; ip route del 192.0.2.0/24'));
-    expect(after[0]).toMatchObject({ dev: 'lan3', table: '100' });
-  });
 });

@@ -3,7 +3,6 @@ import type { RouteArgs } from '../../load/types.js';
 import type { Facts, RouteFact } from '../../gather/facts.js';
 import { conflict, refuseUnrestorable, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
-import { sessionAheadOfMain } from '../session-subnet.js';
 import { contains, prefixLength } from '../../router/ipv4.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
@@ -16,7 +15,6 @@ function describe(r: RouteFact): string {
 function cutsManagement(facts: Facts, want: RouteFact): boolean {
   const m = facts.management;
   if (!m || !contains(want.to, m.clientIp)) return false;
-  if (sessionAheadOfMain(facts)) return false;
   if (want.dev === m.dev && (want.via ?? '') === (m.via ?? '')) return false;
   // The session's own gateway named without a device (teql.yml's form): the kernel resolves it over
   // the device it reaches it by now, the session's (refused before: the same path taken for a new one).
