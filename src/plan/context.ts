@@ -62,10 +62,10 @@ export function guardManagement(ctx: PlanContext, facts: Facts, dev: string, wha
  * the session's replies leave by another interface (two links between two routers), the guard on
  * that interface did not see it (a review: teardown's address task removed it).
  */
-export function guardSessionAddress(ctx: PlanContext, facts: Facts, dev: string, what: string): void {
+export function guardSessionAddress(ctx: PlanContext, facts: Facts, dev: string, what: string, hint = 'manage this router by another of its addresses, or leave this address and its interface as they are'): void {
   const m = facts.management;
   if (!m?.serverIp || !facts.addresses.some((a) => a.dev === dev && a.cidr.split('/')[0] === m.serverIp)) return;
-  throw conflict(ctx, `${what} would take away ${m.serverIp} on ${dev}, the address this SSH session is connected to (from ${m.clientIp})`, 'manage this router by another of its addresses, or leave this one in the playbook as it is');
+  throw conflict(ctx, `${what} would take away ${m.serverIp} on ${dev}, the address this SSH session is connected to (from ${m.clientIp})`, hint);
 }
 
 /** The devices that carry `dev`'s traffic, each with how (`''` for dev itself), from the facts' lower and master links. */

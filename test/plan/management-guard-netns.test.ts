@@ -41,7 +41,7 @@ describe('the SSH session\'s interface and the devices under it', () => {
   });
 
   it('over lan3, whose transmit queue length is 0: lan3 as an equalizer\'s slave is refused (sch_teql drops every packet sent over lan3 itself; ip -j omits a length of 0)', () => {
-    expect(refusal('10.70.0.9', { module: 'teql', args: { device: 'teql0', slaves: ['lan1', 'lan3'], state: 'present', replace: false } })).toMatch(/making lan3 a slave of teql0 \(its transmit queue length is 0, or not given by ip link: at 0, sch_teql drops every packet sent over lan3 itself\) would touch lan3, the interface that carries this SSH session \(from 10\.70\.0\.9\)/);
+    expect(refusal('10.70.0.9', { module: 'teql', args: { device: 'teql0', slaves: ['lan1', 'lan3'], state: 'present', replace: false } })).toMatch(/making lan3 a slave of teql0 \(its transmit queue length is 0, or not given by ip link: at 0, sch_teql drops every packet sent over lan3 itself; ip link set lan3 txqueuelen 1000 gives it one\) would touch lan3, the interface that carries this SSH session \(from 10\.70\.0\.9\)/);
   });
 
   it('over a bridge: its port lan2 down is refused; the bridge itself as before', () => {

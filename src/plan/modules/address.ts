@@ -95,7 +95,8 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     const back = recorded && !onDev.some((a) => a.cidr === recorded.cidr) ? recorded : undefined;
     if (present.length === 0 && !recorded) return { changes: [], facts };
     guardManagement(ctx, facts, args.dev, `removing ${args.address}`);
-    if (present.some((a) => a.cidr.split('/')[0] === facts.management?.serverIp)) guardSessionAddress(ctx, facts, args.dev, `removing ${args.address}`);
+    // Not where the recorded address goes back first: the same IP, another prefix (a review).
+    if (!back && present.some((a) => a.cidr.split('/')[0] === facts.management?.serverIp)) guardSessionAddress(ctx, facts, args.dev, `removing ${args.address}`);
     for (const a of present) refuseLosingSecondaries(ctx, onDev, a, facts);
     const restore: PlannedStep[] = back ? [{ op: { kind: 'addr-add', dev: args.dev, cidr: back.cidr, ...(back.attrs ? { attrs: back.attrs } : {}) }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: back.cidr }] }] : [];
     const removals = present.map((a) => removal(ctx, a));

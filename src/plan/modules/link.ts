@@ -3,6 +3,7 @@ import type { LinkArgs } from '../../load/types.js';
 import type { Facts, LinkFact } from '../../gather/facts.js';
 import { forgetStep, linkBaselineValue, linkKey, parseLinkBaseline } from '../baseline.js';
 import { guardSessionSubnet } from '../session-subnet.js';
+import { vlansOn } from '../simulate-routes.js';
 import { conflict, guardManagement, guardSessionAddress, linkDownUndo, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import type { Change } from '../types.js';
@@ -74,7 +75,12 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
   // Up, its addresses' connected routes come back: one whose subnet holds the session's client would
   // take its replies, as an address added would (a review: teql.yml brings links up before it
   // addresses them, and an address there already was never weighed).
-  if (wantUp === true && !link.up) for (const a of facts.addresses.filter((x) => x.dev === dev && !x.cidr.includes(':'))) guardSessionSubnet(ctx, facts, dev, a.cidr, `bringing ${dev} up with ${a.cidr}`);
+  if (wantUp === true && !link.up) {
+    // Its VLANs come up with it (vlansOn), their addresses' routes too.
+    for (const d of [dev, ...vlansOn(facts, dev).map((v) => v.name)]) {
+      for (const a of facts.addresses.filter((x) => x.dev === d && !x.cidr.includes(':'))) guardSessionSubnet(ctx, facts, d, a.cidr, `bringing ${dev} up${d === dev ? '' : `, and ${d} with it,`} with ${a.cidr}`);
+    }
+  }
   // The kernel gives the link's IPv6 MTU its MTU when that changes or the link comes up: the
   // undo's first step (the last to run) puts back the one read before (an operator's, maybe lower).
   const mtu6 = facts.sysctls[ipv6MtuName(dev)];

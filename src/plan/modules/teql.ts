@@ -94,7 +94,7 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     // A slave still carries its own traffic (sch_teql queues it as a FIFO would): the session's link
     // may be bundled (a branch managed through its head office over the links being bundled; refused
     // until 2026-12-07), but not with a txqueuelen of 0 (which ip -j omits): every packet is dropped.
-    if (!(link.txqlen !== undefined && link.txqlen > 0)) guardManagement(ctx, f, slave, `making ${slave} a slave of ${args.device} (its transmit queue length is ${link.txqlen ?? '0, or not given by ip link'}: at 0, sch_teql drops every packet sent over ${slave} itself)`, true);
+    if (!(link.txqlen !== undefined && link.txqlen > 0)) guardManagement(ctx, f, slave, `making ${slave} a slave of ${args.device} (its transmit queue length is ${link.txqlen ?? '0, or not given by ip link'}: at 0, sch_teql drops every packet sent over ${slave} itself; ip link set ${slave} txqueuelen 1000 gives it one)`, true);
     // A port's traffic is its bridge's, bond's or VRF's: addresses on it receive nothing, the checks
     // failed and the run rolled back, the master's traffic sent through the equalizer meanwhile (a review).
     if (link.master !== undefined) throw conflict(ctx, `${slave} is a port of ${link.master}: what it receives is ${link.master}'s, and ${link.master}'s traffic would be sent through ${args.device}`, `take ${slave} out of ${link.master} first (ip link set ${slave} nomaster), or equalize other links`);

@@ -152,6 +152,12 @@ describe('the address the session is connected to, where its replies leave by an
     expect(() => plan({ module: 'address', args: { dev: 'eth2', address: '10.0.13.2/30', state: 'absent' } }, facts())).toThrow(/removing 10\.0\.13\.2\/30 would take away 10\.0\.13\.2 on eth2, the address this SSH session is connected to \(from 10\.0\.12\.1\)/);
     expect(() => plan({ module: 'link', args: { dev: 'eth2', state: 'down' } }, facts())).toThrow(/setting link down would take away 10\.0\.13\.2 on eth2/);
   });
+  it('is removed where the address recorded before teqlctl, the same IP with another prefix, goes back first (a review)', () => {
+    const replaced = planHost('a', [task({ module: 'address', args: { dev: 'eth2', address: '10.0.13.2/24', state: 'present' } })], facts());
+    const after = { ...replaced.expected, management: facts().management };
+    expect(after.baseline?.['address:eth2:10.0.13.2']).toBeDefined();
+    expect(plan({ module: 'address', args: { dev: 'eth2', address: '10.0.13.2/24', state: 'absent' } }, after).map((c) => c.resource)).toContain('address 10.0.13.2/24 on eth2');
+  });
   it("the link's MTU, and another address there, are planned", () => {
     expect(plan({ module: 'link', args: { dev: 'eth2', mtu: 1400 } }, facts())).toHaveLength(1);
     expect(plan({ module: 'address', args: { dev: 'eth2', address: '10.0.14.2/30', state: 'present' } }, facts())).toHaveLength(1);
@@ -164,6 +170,11 @@ describe('a link brought up with an address whose subnet holds the session\'s cl
     expect(facts.links.find((l) => l.name === 'eth2')!.up).toBe(false);
     expect(() => plan({ module: 'link', args: { dev: 'eth2', state: 'up' } }, facts)).toThrow(/bringing eth2 up with 10\.0\.0\.2\/31 would take this router's management session over eth2: its subnet holds the session's client, 10\.0\.0\.3/);
     expect(plan({ module: 'link', args: { dev: 'eth2', state: 'up' } }, { ...facts, management: { clientIp: '10.0.0.9', dev: 'eth0', via: '10.0.2.2' } })).toHaveLength(1);
+  });
+  it('and by the addresses of its VLANs, which come up with it', () => {
+    const base = simulateAll(pristineFacts(), []);
+    const facts: Facts = { ...base, links: [...base.links, { name: 'eth2.10', kind: 'vlan', lower: 'eth2', up: false, operstate: 'DOWN', mtu: 1500 }], addresses: [...base.addresses, { dev: 'eth2.10', cidr: '10.0.0.2/31' }], management: { clientIp: '10.0.0.3', dev: 'eth0', via: '10.0.2.2' }, routes: [{ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }] };
+    expect(() => plan({ module: 'link', args: { dev: 'eth2', state: 'up' } }, facts)).toThrow(/bringing eth2 up, and eth2\.10 with it, with 10\.0\.0\.2\/31 would take this router's management session over eth2\.10/);
   });
 });
 
