@@ -9,8 +9,10 @@ import { lockFacts } from './lock-facts.js';
 import { sysctlName, sysctlValue } from '../router/sysctl-path.js';
 import { identityFacts } from './identity-facts.js';
 import { parseBoot } from './parse-boot.js';
-import type { Facts, LinkFact, ManagementFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
+import type { Facts, LinkFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 import { detached } from '../router/detached.js';
+import { parseJsonArray } from './json-array.js';
+import { parseManagement, unknownManagement } from './management-fact.js';
 
 export function splitSections(output: string): Map<string, string> {
   const sections = new Map<string, string>();
@@ -27,35 +29,6 @@ export function splitSections(output: string): Map<string, string> {
   }
   if (current) sections.set(current, body.join('\n'));
   return sections;
-}
-
-/** iproute2 prints one JSON array; anything else in the section (a warning line) is ignored. */
-function parseJsonArray(host: string, section: string, text: string): any[] {
-  const start = text.indexOf('[');
-  const end = text.lastIndexOf(']');
-  if (start < 0 || end < start) throw new FactError(host, `could not read ${section}: expected JSON from iproute2, got: ${text.trim().slice(0, 200)}`);
-  const json = text.slice(start, end + 1);
-  try {
-    const value = parseOrRepaired(json);
-    if (!Array.isArray(value)) throw new Error('not an array');
-    return value;
-  } catch (err) {
-    throw new FactError(host, `could not parse ${section} JSON: ${(err as Error).message}`);
-  }
-}
-
-// iproute2 before its fix of issue #37 (5.10 and earlier, as FRR and bird routers run) prints a
-// route's type without its key: `{"blackhole","dst":"192.0.2.0/24",...}`. Read as the key it lost.
-const KEYLESS_ROUTE_TYPE = /([{,])\s*"(unicast|local|broadcast|multicast|throw|unreachable|prohibit|blackhole|nat|anycast)"\s*(?=[,}])/g;
-
-function parseOrRepaired(json: string): unknown {
-  try {
-    return JSON.parse(json);
-  } catch (err) {
-    const repaired = json.replace(KEYLESS_ROUTE_TYPE, '$1"type":"$2"');
-    if (repaired === json) throw err;
-    return JSON.parse(repaired);
-  }
 }
 
 /** Kinds whose MTU the kernel caps at their lower device's, and lowers with it (NETDEV_CHANGEMTU). */
@@ -140,31 +113,6 @@ export function parseSysctls(text: string): Record<string, string> {
     out[name] = line[cut] === ':' && name in out ? `${out[name]} ${value}`.trim() : value;
   }
   return out;
-}
-
-export function parseManagement(host: string, text: string): ManagementFact | undefined {
-  const firstLine = text.split('\n')[0] ?? '';
-  const m = /^client=(\S+)(?: port=(\d+))?(?: server=(\S+))?/.exec(firstLine);
-  if (!m) return undefined;
-  // No route to the client (an address `ip route get` refuses): the path is unknown, as for a route
-  // without a device, not a facts read that fails (the dead-man still covers a cut path).
-  const rest = text.slice(firstLine.length);
-  if (!rest.includes('[')) return undefined;
-  const [route] = parseJsonArray(host, 'management route', rest);
-  if (!route?.dev) return undefined;
-  return { clientIp: m[1]!, ...(m[2] ? { clientPort: m[2] } : {}), ...(m[3] ? { serverIp: m[3] } : {}), dev: String(route.dev), ...(route.gateway ? { via: String(route.gateway) } : {}) };
-}
-
-/**
- * Where the session has a client whose path `ip route get` did not give (a management VRF, whose
- * routes the main lookup does not see; no route at all): what it said, for the plan's warning.
- */
-export function unknownManagement(text: string): string | undefined {
-  const firstLine = text.split('\n')[0] ?? '';
-  const m = /^client=(\S+)/.exec(firstLine);
-  if (!m) return undefined;
-  const said = text.slice(firstLine.length).split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('['));
-  return `from ${m[1]}: ${said ? `ip route get said "${said.slice(0, 120)}"` : 'ip route get named no interface'}`;
 }
 
 /** `key<TAB>value` lines; anything else (a stray line) is ignored. */

@@ -63,8 +63,10 @@ const SECTIONS: Array<[string, string]> = [
   // From the session's own local address ($3), as its replies are routed: a rule by source (an
   // out-of-band port's own table, a table per uplink) picked another device without it, whose
   // tasks were refused while the session's own was left unguarded (a review). Without it where
-  // that fails (an older iproute2, an address no longer local).
-  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then tq_c=${1#::ffff:}; tq_s=${3#::ffff:}; tq_s=${tq_s%%%*}; tq_z=; case $tq_c in *%*) tq_z=${tq_c#*%}; tq_c=${tq_c%%%*};; esac; echo "client=$tq_c port=$2 server=$tq_s"; set -- "$tq_c"; if [ -n "$tq_z" ]; then set -- "$tq_c" oif "$tq_z"; fi; ip -j route get "$@" ${tq_s:+from "$tq_s"} 2>/dev/null || ip -j route get "$@"; fi'],
+  // that fails (an older iproute2, an address no longer local). The IPv4 policy rules by the same
+  // `ip` (its batch: no process more): where the route is another table's, whether a rule that
+  // looks up main comes first (plan/session-table.ts).
+  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then tq_c=${1#::ffff:}; tq_s=${3#::ffff:}; tq_s=${tq_s%%%*}; tq_z=; case $tq_c in *%*) tq_z=${tq_c#*%}; tq_c=${tq_c%%%*};; esac; echo "client=$tq_c port=$2 server=$tq_s"; set -- "$tq_c"; if [ -n "$tq_z" ]; then set -- "$tq_c" oif "$tq_z"; fi; printf \'route get %s%s\\nrule show\\n\' "$*" "${tq_s:+ from $tq_s}" | ip -j -force -batch - 2>/dev/null || ip -j route get "$@"; fi'],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.
   // Each file's size beside it: an older BusyBox base64 (no -w) that fails, or any short read, must

@@ -2,6 +2,7 @@
 // added, or a link brought up with one): its replies would leave by that device.
 import type { Facts } from '../gather/facts.js';
 import { conflict, type PlanContext } from './context.js';
+import { mainRoutesSession } from './session-table.js';
 import { broadcastOf, contains, formatIPv4, parseIPv4, prefixLength, splitCidr } from '../router/ipv4.js';
 
 /**
@@ -28,6 +29,8 @@ export function guardSessionSubnet(ctx: PlanContext, facts: Facts, dev: string, 
   if (ip === m.clientIp || (len <= 30 && formatIPv4(broadcastOf({ ip: parseIPv4(ip) ?? 0, prefix: len })) === m.clientIp)) {
     throw conflict(ctx, `${what} would take this router's management session: ${m.clientIp}, the session's client, would be ${ip === m.clientIp ? 'an address of this router' : `the broadcast address of ${dev}'s subnet`}`, `give ${dev} an address out of another subnet, or manage this router from another address`);
   }
+  // Its replies looked up in another table first (an out-of-band port's own): main's routes do not take them.
+  if (!mainRoutesSession(m)) return;
   const best = facts.routes.filter((r) => r.table === undefined && r.family !== 'inet6' && (r.type === undefined || r.type === 'unicast') && contains(r.to, m.clientIp))
     .sort((a, b) => prefixLength(b.to) - prefixLength(a.to) || a.metric - b.metric)[0];
   // A route as specific (another device's same subnet) leaves it to the kernel's order: refused too.

@@ -1,6 +1,7 @@
 // The HOWTO's caveats, each raised only when the routers' facts make it matter. Pure.
 import type { Facts } from '../gather/facts.js';
 import { contains, parseIPv4 } from '../router/ipv4.js';
+import { mainRoutesSession } from '../plan/session-table.js';
 
 export interface Caveat {
   /** `stop`: the run would be refused; `warn`: it runs but may not do what is wanted; `note`: worth knowing. */
@@ -81,7 +82,8 @@ export function defaultRouteCaveats(router: string, facts: Facts): Caveat[] {
   // found this warning, with an invalid `ip route add <IPv6>/32`, beside a plan that was accepted).
   if (!m || parseIPv4(m.clientIp) === undefined) return out;
   const specific = facts.routes.some((r) => r.to !== 'default' && contains(r.to, m.clientIp));
-  if (!specific) {
+  // Replies that a rule sends to another table first (an out-of-band port's own) are not the plan's to refuse.
+  if (!specific && mainRoutesSession(m)) {
     out.push({
       level: 'stop',
       text: `${router}: this SSH session (from ${m.clientIp}, via ${m.via ?? m.dev}) uses the default route. Moving the default route to teql0 would carry the session too, ` +

@@ -77,6 +77,25 @@ describe('dead-man rollback', () => {
     expect(await both()).toEqual(before);
   });
 
+  it("plans that address where a rule by the session's source sends its replies to their own table (an out-of-band port's), and the session lives: converged, confirmed over a new connection, a rerun changes nothing (refused until 2026-12-07)", async () => {
+    await sshRun('a', 'ip route add 10.0.2.0/24 dev eth0 table 100 && ip rule add from 10.0.2.15 lookup 100 pref 100');
+    try {
+      const r = await playJson(resolve(ROOT, 'test/e2e/playbooks/cut-management.yml'));
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.json.hosts.router_a.status).toBe('changed');
+      expect(r.json.hosts.router_a.transport).toMatchObject({ connections: 2 });
+      const held = await sshRun('a', `ip -4 -o addr show dev lan0; ip -j route get 10.0.2.2 from 10.0.2.15; cat /var/lib/teqlctl/runs/${r.json.runId}/state`);
+      expect(held.stdout).toContain('10.0.2.1/25');
+      expect(held.stdout).toMatch(/"dev":"eth0","table":"100"/);
+      expect(held.stdout.trim().split('\n').at(-1)).toBe('confirmed');
+      const again = await playJson(resolve(ROOT, 'test/e2e/playbooks/cut-management.yml'));
+      expect(again.code).toBe(0);
+      expect(again.json.hosts.router_a).toMatchObject({ status: 'ok', changes: [] });
+    } finally {
+      await resetRouters('a');
+    }
+  });
+
   it('a normal run leaves no armed timer, no lock and no stray process; status shows it confirmed', async () => {
     await resetRouters('a', 'b');
     const r = await playJson(CHAPTER);

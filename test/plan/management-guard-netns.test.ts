@@ -69,3 +69,43 @@ describe("a session whose replies a rule by source routes (an out-of-band port's
     expect(planHost('ns', [task({ module: 'link', args: { dev: 'lan1', mtu: 1400 } })], facts, { persistence: false }).plan.phases[0]!.changes).toHaveLength(1);
   });
 });
+
+describe("a session whose replies a rule by source sends to its own table: main's routes do not take them", () => {
+  const plan = (call: TaskCall) => {
+    const facts = parseFacts('ns', bySource(factsScript(), { SSH_CONNECTION: '192.0.2.9 40000 10.70.0.2 22' }));
+    try {
+      return planHost('ns', [task(call)], facts, { persistence: false }).plan.phases[0]!.changes.length;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  const replyDev = () => String(JSON.parse(bySource('ip -j route get 192.0.2.9 from 10.70.0.2'))[0].dev);
+  const address = { module: 'address', args: { dev: 'lan1', address: '192.0.2.1/28', state: 'present' } } as const;
+  const route = { module: 'route', args: { to: '192.0.2.0/24', via: '10.50.0.1', state: 'present' } } as const;
+
+  it('an address on lan1 whose subnet holds the client, and a route to it over lan1, are planned (refused until 2026-12-07); the kernel, given them, still answers lan3', () => {
+    expect(plan(address)).toBe(1);
+    expect(plan(route)).toBe(1);
+    bySource('ip addr add 192.0.2.1/28 dev lan1 && ip route add 192.0.2.0/24 via 10.50.0.1');
+    try {
+      expect(replyDev()).toBe('lan3');
+    } finally {
+      bySource('ip route del 192.0.2.0/24 via 10.50.0.1 && ip addr del 192.0.2.1/28 dev lan1');
+    }
+    // The client's own address is the local table's, ahead of every rule: refused as before.
+    expect(plan({ module: 'address', args: { dev: 'lan1', address: '192.0.2.9/28', state: 'present' } })).toMatch(/192\.0\.2\.9, the session's client, would be an address of this router/);
+  });
+
+  it("under wg-quick's rule ahead of it (main looked up first, its default suppressed) both are refused, as the kernel would take the session over lan1", () => {
+    bySource('ip rule add lookup main suppress_prefixlength 0 pref 50');
+    try {
+      expect(replyDev()).toBe('lan3');
+      expect(plan(address)).toMatch(/adding 192\.0\.2\.1\/28 to lan1 would take this router's management session over lan1/);
+      expect(plan(route)).toMatch(/route 192\.0\.2\.0\/24 via 10\.50\.0\.1 would carry the traffic of this SSH session/);
+      bySource('ip addr add 192.0.2.1/28 dev lan1');
+      expect(replyDev()).toBe('lan1');
+    } finally {
+      bySource('ip addr del 192.0.2.1/28 dev lan1 2>/dev/null; ip rule del pref 50');
+    }
+  });
+});

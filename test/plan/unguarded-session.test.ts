@@ -1,7 +1,7 @@
 // A router whose SSH session's interface `ip route get` could not name (a management VRF): the
 // guards against cutting the session cannot run, and the plan says so rather than nothing.
 import { describe, expect, it } from 'vitest';
-import { unknownManagement } from '../../src/gather/parse-facts.js';
+import { unknownManagement } from '../../src/gather/management-fact.js';
 import { planHost } from '../../src/plan/plan-host.js';
 import { pristineFacts, task } from '../helpers/facts.js';
 

@@ -69,6 +69,9 @@ describe('caveats from facts', () => {
     // An IPv6 session is not carried by the IPv4 default route: no stop, no invalid command (a review).
     routed.management = { clientIp: '2001:db8:1::5', dev: 'eth0', via: 'fe80::1' };
     expect(defaultRouteCaveats('router_a', routed).map((c) => c.level)).toEqual(['note']);
+    // Replies sent by a rule on their source to an out-of-band port's own table: main's default does not take them.
+    routed.management = { clientIp: '203.0.113.9', serverIp: '10.0.2.15', dev: 'eth0', via: '10.0.2.2', table: 'mgmt', rules: [{ priority: 0, table: 'local' }, { priority: 100, table: 'mgmt', from: '10.0.2.15/32' }, { priority: 32766, table: 'main' }] };
+    expect(defaultRouteCaveats('router_a', routed).map((c) => c.level)).toEqual(['note']);
   });
 
   it('a picked link that holds an address is warned about', () => {

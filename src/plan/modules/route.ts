@@ -3,6 +3,7 @@ import type { RouteArgs } from '../../load/types.js';
 import type { Facts, RouteFact } from '../../gather/facts.js';
 import { conflict, refuseUnrestorable, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
+import { mainRoutesSession } from '../session-table.js';
 import { contains, prefixLength } from '../../router/ipv4.js';
 import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
@@ -14,7 +15,7 @@ function describe(r: RouteFact): string {
 /** Would this route take over the path of the SSH session? Longest prefix wins, then lowest metric. */
 function cutsManagement(facts: Facts, want: RouteFact): boolean {
   const m = facts.management;
-  if (!m || !contains(want.to, m.clientIp)) return false;
+  if (!m || !contains(want.to, m.clientIp) || !mainRoutesSession(m)) return false;
   if (want.dev === m.dev && (want.via ?? '') === (m.via ?? '')) return false;
   // The session's own gateway named without a device (teql.yml's form): the kernel resolves it over
   // the device it reaches it by now, the session's (refused before: the same path taken for a new one).
@@ -42,7 +43,7 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
     const named = facts.routes.find((r) => r.to === want.to && r.metric === want.metric && (!want.via || r.via === want.via) && (!want.dev || r.dev === want.dev));
     if (!named) return { changes: [], facts };
     refuseUnrestorable(ctx, named, 'removing it');
-    if (facts.management && contains(named.to, facts.management.clientIp) && named.dev === facts.management.dev) {
+    if (facts.management && contains(named.to, facts.management.clientIp) && named.dev === facts.management.dev && mainRoutesSession(facts.management)) {
       throw conflict(ctx, `removing ${describe(named)} could cut this SSH session (from ${facts.management.clientIp})`);
     }
     steps = [{ op: { kind: 'route-del', route: named }, undo: [{ kind: 'route-add', route: named }] }];

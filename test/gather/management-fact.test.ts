@@ -1,0 +1,54 @@
+// The management section as the router prints it: the route, then the rules by the same `ip`
+// batch, and the fallback's route where the lookup from the server's address failed.
+import { describe, expect, it } from 'vitest';
+import { parseManagement, parseRules } from '../../src/gather/management-fact.js';
+
+const HEAD = 'client=192.0.2.9 port=40000 server=10.70.0.2';
+const RULES = '[{"priority":0,"src":"all","table":"local"},{"priority":100,"src":"10.70.0.2","table":"100"},{"priority":150,"src":"all","fwmark":"0x5","table":"200"},{"priority":32766,"src":"all","table":"main"},{"priority":32767,"src":"all","table":"default"}]';
+
+describe('parseManagement', () => {
+  it('a route of the main table: no table, no rules kept', () => {
+    const text = `${HEAD}\n[{"dst":"192.0.2.9","from":"10.70.0.2","gateway":"10.50.0.1","dev":"lan1","flags":[],"uid":0,"cache":[]}]\n${RULES}\n`;
+    expect(parseManagement('r', text)).toEqual({ clientIp: '192.0.2.9', clientPort: '40000', serverIp: '10.70.0.2', dev: 'lan1', via: '10.50.0.1' });
+  });
+
+  it("another table's route: its table and the rules in the kernel's order", () => {
+    const text = `${HEAD}\n[{"dst":"192.0.2.9","from":"10.70.0.2","gateway":"10.70.0.1","dev":"lan3","table":"100","flags":[],"uid":0,"cache":[]}]\n${RULES}\n`;
+    expect(parseManagement('r', text)).toEqual({
+      clientIp: '192.0.2.9', clientPort: '40000', serverIp: '10.70.0.2', dev: 'lan3', via: '10.70.0.1', table: '100',
+      rules: [{ priority: 0, table: 'local' }, { priority: 100, table: '100', from: '10.70.0.2/32' }, { priority: 150, table: '200', other: true }, { priority: 32766, table: 'main' }, { priority: 32767, table: 'default' }],
+    });
+  });
+
+  it('the lookup from the server failed: the rules first, then the fallback\'s route', () => {
+    const text = `${HEAD}\n${RULES}\n[{"dst":"192.0.2.9","gateway":"10.50.0.1","dev":"lan1","table":"7","flags":[],"uid":0,"cache":[]}]\n`;
+    expect(parseManagement('r', text)).toMatchObject({ dev: 'lan1', table: '7', rules: expect.arrayContaining([{ priority: 32766, table: 'main' }]) });
+  });
+
+  it('no route at all: unknown, the rules alone are not a path', () => {
+    expect(parseManagement('r', `${HEAD}\n${RULES}\nRTNETLINK answers: Network is unreachable\n`)).toBeUndefined();
+  });
+
+  it('rules printed as text (an iproute2 without their JSON): the route without them', () => {
+    const text = `${HEAD}\n[{"dst":"192.0.2.9","dev":"lan3","table":"100","flags":[]}]\n0:\tfrom all lookup local\n`;
+    expect(parseManagement('r', text)).toEqual({ clientIp: '192.0.2.9', clientPort: '40000', serverIp: '10.70.0.2', dev: 'lan3', table: '100' });
+  });
+});
+
+describe('parseRules', () => {
+  it('prefixes from src/dst and their lengths; anything else marks the rule as not weighed', () => {
+    expect(parseRules([
+      { priority: 10, src: '10.1.0.0', srclen: 16, dst: '192.0.2.0', dstlen: 24, table: 'mgmt', protocol: 'static' },
+      { priority: 20, not: null, src: 'all', table: 'main' },
+      { priority: 30, src: 'all', table: 'main', suppress_prefixlen: 0 },
+      { priority: 40, src: 'all', goto: 50 },
+      { priority: 50, src: 'all', iif: 'lo', table: 'main' },
+    ])).toEqual([
+      { priority: 10, table: 'mgmt', from: '10.1.0.0/16', to: '192.0.2.0/24' },
+      { priority: 20, table: 'main', other: true },
+      { priority: 30, table: 'main', other: true },
+      { priority: 40, other: true },
+      { priority: 50, table: 'main', other: true },
+    ]);
+  });
+});
