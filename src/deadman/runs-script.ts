@@ -229,7 +229,8 @@ exit 0
     `grep -qx 'run=${rollbackId}' ${LOCK_DIR}/owner 2>/dev/null || { echo "${LOCK_LOST_MARKER} $(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)"; exit 3; }`,
     `${redoComplete(x)} || { echo '${NO_REDO_MARKER}'; exit 9; }`,
     `mkdir -p ${d} && chmod 700 ${d} || exit 3`,
-    heredoc(`${d}/revert.sh`, revert),
+    // A revert.sh not written (a full disk) takes its folder with it: none left without a meta, which no prune removes (a review).
+    heredoc(`${d}/revert.sh`, revert, dropArm(d, `cannot write ${d}/revert.sh`)),
     // Its number among the runs armed here (router/arm-order.ts) must be recorded, as an apply's must.
     `${metaLine(rollbackId, owner, timeoutSec, `rollback of ${runId}`)} || { echo "cannot write ${d}/meta or ${ARM_SEQ_FILE} (is /var/lib/teqlctl full or read-only?)" >&2; rm -rf ${d}; exit 3; }`,
     // Each write checked, as an apply's arming checks them: a state or a reserve not written, or a

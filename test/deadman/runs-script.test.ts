@@ -262,6 +262,21 @@ describe("teqlctl rollback's arming", () => {
     expect(r.stderr).toContain(`cannot write ${join(root, 'runs', 'r1-rollback')}/state (is /var/lib/teqlctl full or read-only?)`);
     expect(existsSync(join(root, 'runs', 'r1-rollback'))).toBe(false);
   });
+  it('a revert.sh that cannot be written (a full disk) refuses the arming, its folder removed: none left without a meta, which no prune removes (a review)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-rb-revert-'));
+    mkdirSync(join(root, 'runs', 'r1'), { recursive: true });
+    mkdirSync(join(root, 'runs', 'r1-rollback', 'revert.sh'), { recursive: true });
+    mkdirSync(join(root, 'lock'));
+    writeFileSync(join(root, 'lock', 'owner'), 'run=r1-rollback\n');
+    const script = armRollbackScript('r1-rollback', 'op@host', 'r1', 60).replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock'));
+    for (const shell of ['/bin/dash', '/bin/busybox']) {
+      mkdirSync(join(root, 'runs', 'r1-rollback', 'revert.sh'), { recursive: true });
+      const r = spawnSync(shell, shell.endsWith('busybox') ? ['sh', '-c', script] : ['-c', script], { encoding: 'utf8' });
+      expect(r.status).toBe(3);
+      expect(r.stderr).toContain(`cannot write ${join(root, 'runs', 'r1-rollback')}/revert.sh (is /var/lib/teqlctl full or read-only?)`);
+      expect(existsSync(join(root, 'runs', 'r1-rollback'))).toBe(false);
+    }
+  });
   it('a lock no longer the rollback\'s (unlock --force, another run took it): nothing armed, the holder said (exit 3; a review)', () => {
     const root = mkdtempSync(join(tmpdir(), 'teqlctl-rb-lost-'));
     mkdirSync(join(root, 'runs', 'r1'), { recursive: true });

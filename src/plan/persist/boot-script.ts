@@ -150,11 +150,13 @@ export function revertPendingRuns(): string[] {
     // and controller decide it; its revert here would race its apply. Armed in an earlier boot, with
     // a run armed after it (later()): that reboot already undid its kernel changes, and the later
     // run was made from what was left; its undo now would undo the later one's configuration. It is
-    // decided as abandoned, so that no later boot takes it up either. A run without a boot line (an
-    // older teqlctl's) is reverted, as before.
+    // decided as abandoned, so that no later boot takes it up either. A run without a boot line (a
+    // teqlctl's before 2026-12-01) alike where a later run exists: a reboot cut it too, or it would
+    // not have let the later one arm (until 2026-12-07 it was reverted over it, erasing the baseline's
+    // entries its undo removed; a review). With no later run it is reverted, as its timer would have.
     `      ${readRunBoot('"${s%/state}"', 'rb')}`,
     `      if [ -n "$bid" ] && [ "$rb" = "$bid" ]; then echo "teqlctl boot: run $r was armed in this boot: its own dead-man decides it, not the boot script" >&2; tq_live="$tq_live $r"; continue; fi`,
-    `      if [ -n "$rb" ] && later "$s"; then`,
+    `      if later "$s"; then`,
     `        if ${decide('"${s%/state}"', 'revert')} && echo abandoned > "$s"; then echo "teqlctl boot: run $r was left pending by an earlier restart, and a later run exists: not reverted (it would undo the later run's configuration), recorded as abandoned; see teqlctl status" >&2`,
     `        else echo "teqlctl boot: run $r was left pending by an earlier restart, and a later run exists: not reverted, but it could not be recorded as abandoned (decided by another, or a read-only disk): see teqlctl status" >&2; failed=1; fi`,
     '        continue',

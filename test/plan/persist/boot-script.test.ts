@@ -337,6 +337,16 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(r.state()).toBe('reverted');
   });
 
+  it("an older teqlctl's pending run (no boot line) with a run armed after it: abandoned, not reverted over the later configuration (until 2026-12-07 its undo erased the baseline's entries; a review)", () => {
+    const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
+    r.otherRun('r2', 'confirmed', undefined, 6);
+    const res = r.boot();
+    expect(res.code).toBe(0);
+    expect(r.reverts()).toBe(0);
+    expect(r.state()).toBe('abandoned');
+    expect(res.stderr).toContain('teqlctl boot: run r1 was left pending by an earlier restart, and a later run exists: not reverted');
+  });
+
   it('a pending run of an earlier boot with a run armed after it: not reverted over the later configuration, decided as abandoned for good', () => {
     const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
     r.armedIn('an-earlier-boot');
@@ -351,11 +361,11 @@ describe.each(SHELLS)('the boot script, under %s', (_name, shell) => {
     expect(r.boot().stderr).not.toContain('r1');
   });
 
-  it('the run a reboot cut is reverted whatever follows it that is not a run armed after it: a rollback\'s folder of a run that never armed (no meta), a later name whose meta is older (a controller\'s clock behind), an older teqlctl\'s run without a boot line', () => {
+  it('the run a reboot cut is reverted whatever follows it that is not a run armed after it: a rollback\'s folder of a run that never armed (no meta), a later name whose meta is older (a controller\'s clock behind); an older teqlctl\'s run without a boot line with nothing after it', () => {
     for (const setup of [
       (r: ReturnType<typeof router>) => { r.armedIn('an-earlier-boot'); r.otherRun('r2', 'rolled-back', null); },
       (r: ReturnType<typeof router>) => { r.armedIn('an-earlier-boot'); r.otherRun('r2', 'confirmed', new Date(Date.now() - 3_600_000)); },
-      (r: ReturnType<typeof router>) => { r.otherRun('r2', 'confirmed'); },
+      (r: ReturnType<typeof router>) => { r.otherRun('r0', 'confirmed'); },
     ]) {
       const r = router(shell, `echo reverted > "$(dirname "$0")/state"`);
       setup(r);
