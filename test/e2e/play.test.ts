@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resetRouters, sshRun } from './lab.js';
 import { readState, txPackets } from './router-state.js';
-import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, ROOT, TEARDOWN, playJson, teqlctl } from './teqlctl.js';
 
 const both = async () => ({ a: await readState('a'), b: await readState('b') });
 // IPv6 routes of two tables and an NDP entry on a link and its VLAN, which the kernel flushes with
@@ -256,6 +256,21 @@ describe('partial state, failures and rollback', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.json.hosts.router_a.status).toBe('ok');
     expect(await values()).toEqual(before);
+  });
+
+  it("an operator's route to the peer's network, which the chapter moves onto the bundle, is put back exactly by the teardown (removed until 2026-12-07), and nothing of it left in the baseline", async () => {
+    await resetRouters('a', 'b');
+    await sshRun('a', 'ip route add 198.51.100.0/24 via 10.0.2.2 dev eth0 proto static');
+    const before = await both();
+    const up = await playJson(CHAPTER);
+    expect(up.code, up.stderr).toBe(0);
+    expect((await sshRun('a', 'ip route show 198.51.100.0/24')).stdout.trim()).toMatch(/^198\.51\.100\.0\/24 via 10\.0\.0\.5 dev teql0/);
+    const down = await playJson(TEARDOWN);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.json.hosts.router_a.changes.find((c: any) => c.resource === 'route 198.51.100.0/24')).toMatchObject({ action: '~', after: '198.51.100.0/24 via 10.0.2.2 dev eth0 (as before teqlctl)' });
+    expect((await sshRun('a', 'ip route show 198.51.100.0/24')).stdout.trim()).toBe('198.51.100.0/24 via 10.0.2.2 dev eth0 proto static');
+    expect(await both()).toEqual(before);
+    expect((await sshRun('a', 'cat /var/lib/teqlctl/baseline 2>/dev/null; true')).stdout).toBe('');
   });
 
   it('a failure while applying on one router rolls both back (exit 4)', async () => {

@@ -2,6 +2,8 @@
 import type { RouteArgs } from '../../load/types.js';
 import type { Facts, RouteFact } from '../../gather/facts.js';
 import { conflict, refuseUnrestorable, type ModuleResult, type PlanContext } from '../context.js';
+import { NO_ROUTE, parseRecordedRoute, recordRoute, routeKey } from '../route-baseline.js';
+import { forgetStep } from '../baseline.js';
 import { simulateAll } from '../simulate.js';
 import { mainRoutesSession } from '../session-table.js';
 import { contains, prefixLength } from '../../router/ipv4.js';
@@ -33,48 +35,80 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
   const to = args.to === '0.0.0.0/0' ? 'default' : args.to;
   const want: RouteFact = { to, metric: args.metric ?? 0, ...(args.via ? { via: args.via } : {}), ...(args.dev ? { dev: args.dev } : {}) };
   const existing = facts.routes.find((r) => r.to === want.to && r.metric === want.metric);
-  let steps: PlannedStep[];
-  let action: Change['action'];
-  let before = existing;
 
-  if (args.state === 'absent') {
-    // Only the route the task names: with another gateway or on another device it is not this one
-    // (two routes to one network, on two devices, are both looked at).
-    const named = facts.routes.find((r) => r.to === want.to && r.metric === want.metric && (!want.via || r.via === want.via) && (!want.dev || r.dev === want.dev));
-    if (!named) return { changes: [], facts };
-    refuseUnrestorable(ctx, named, 'removing it');
-    if (facts.management && contains(named.to, facts.management.clientIp) && named.dev === facts.management.dev && mainRoutesSession(facts.management)) {
-      throw conflict(ctx, `removing ${describe(named)} could cut this SSH session (from ${facts.management.clientIp})`);
-    }
-    steps = [{ op: { kind: 'route-del', route: named }, undo: [{ kind: 'route-add', route: named }] }];
-    before = named;
-    action = '-';
-  } else {
-    // A route teqlctl cannot read whole (multipath, an IPv6 gateway) is not taken for the one wanted.
-    if (existing && !existing.unrestorable && !existing.type && (existing.via ?? '') === (want.via ?? '') && (!want.dev || existing.dev === want.dev)) return { changes: [], facts };
-    if (cutsManagement(facts, want)) {
-      throw conflict(
-        ctx,
-        `route ${describe(want)} would carry the traffic of this SSH session (from ${facts.management!.clientIp}, now via ${facts.management!.dev})`,
-        'give it a higher metric or a narrower prefix, or manage the router over another path',
-      );
-    }
-    if (existing?.protocol === 'kernel') {
-      throw conflict(ctx, `${want.to} is the connected route of ${existing.dev}; a route task cannot replace it`);
-    }
-    if (existing) refuseUnrestorable(ctx, existing, 'replacing it');
-    steps = existing
-      ? [{ op: { kind: 'route-replace', route: want }, undo: [{ kind: 'route-replace', route: existing }] }]
-      : [{ op: { kind: 'route-add', route: want }, undo: [{ kind: 'route-del', route: want }] }];
-    action = existing ? '~' : '+';
+  if (args.state === 'absent') return planRouteAbsent(want, facts, ctx);
+  // A route teqlctl cannot read whole (multipath, an IPv6 gateway) is not taken for the one wanted.
+  if (existing && !existing.unrestorable && !existing.type && (existing.via ?? '') === (want.via ?? '') && (!want.dev || existing.dev === want.dev)) return { changes: [], facts };
+  if (cutsManagement(facts, want)) throw sessionConflict(ctx, facts, want);
+  if (existing?.protocol === 'kernel') {
+    throw conflict(ctx, `${want.to} is the connected route of ${existing.dev}; a route task cannot replace it`);
   }
+  if (existing) refuseUnrestorable(ctx, existing, 'replacing it');
+  // What was there before the first change, for `state: absent` (route-baseline.ts).
+  const record = recordRoute(want, existing, facts.baseline);
+  const steps: PlannedStep[] = [...(record ? [record] : []), existing
+    ? { op: { kind: 'route-replace', route: want }, undo: [{ kind: 'route-replace', route: existing }] }
+    : { op: { kind: 'route-add', route: want }, undo: [{ kind: 'route-del', route: want }] }];
+  return result(ctx, facts, want, existing ? '~' : '+', existing, steps);
+}
+
+function sessionConflict(ctx: PlanContext, facts: Facts, want: RouteFact) {
+  return conflict(
+    ctx,
+    `route ${describe(want)} would carry the traffic of this SSH session (from ${facts.management!.clientIp}, now via ${facts.management!.dev})`,
+    'give it a higher metric or a narrower prefix, or manage the router over another path',
+  );
+}
+
+function sameRoute(a: RouteFact, b: RouteFact): boolean {
+  return a.to === b.to && a.metric === b.metric && (a.via ?? '') === (b.via ?? '') && (a.dev === undefined || b.dev === undefined || a.dev === b.dev) && (a.type ?? '') === (b.type ?? '');
+}
+
+/**
+ * Removes the route the task names, and puts back the one a run replaced (recorded in the
+ * baseline), in one `ip route replace` where both are there: the network is never without a route.
+ */
+function planRouteAbsent(want: RouteFact, facts: Facts, ctx: PlanContext): ModuleResult {
+  const key = routeKey(want);
+  const value = facts.baseline?.[key];
+  const recorded = value === undefined ? undefined : parseRecordedRoute(value, key);
+  if (value !== undefined && recorded === undefined) throw conflict(ctx, `the baseline's record ${key} is not one teqlctl wrote: ${value}`, 'remove that line from /var/lib/teqlctl/baseline by hand');
+  const original = recorded === NO_ROUTE ? undefined : recorded;
+  // Only the route the task names: with another gateway or on another device it is not this one
+  // (two routes to one network, on two devices, are both looked at). The recorded route itself
+  // stays (an inventory changed back to it): only its record goes.
+  const named = facts.routes.find((r) => r.to === want.to && r.metric === want.metric && (!want.via || r.via === want.via) && (!want.dev || r.dev === want.dev));
+  const remove = named && !(original && sameRoute(named, original)) ? named : undefined;
+  const back = original && !facts.routes.some((r) => sameRoute(r, original)) ? original : undefined;
+  if (!remove && value === undefined) return { changes: [], facts };
+  const m = facts.management;
+  if (remove) {
+    refuseUnrestorable(ctx, remove, 'removing it');
+    const kept = back && m && back.dev === m.dev && (back.via ?? '') === (m.via ?? '');
+    if (m && contains(remove.to, m.clientIp) && remove.dev === m.dev && mainRoutesSession(m) && !kept) {
+      throw conflict(ctx, `removing ${describe(remove)} could cut this SSH session (from ${m.clientIp})`);
+    }
+  } else if (back && cutsManagement(facts, back)) throw sessionConflict(ctx, facts, back);
+  const steps: PlannedStep[] = [
+    ...(remove && back ? [{ op: { kind: 'route-replace', route: back }, undo: [{ kind: 'route-replace', route: remove }] } as PlannedStep] : []),
+    ...(remove && !back ? [{ op: { kind: 'route-del', route: remove }, undo: [{ kind: 'route-add', route: remove }] } as PlannedStep] : []),
+    ...(!remove && back ? [{ op: { kind: 'route-add', route: back }, undo: [{ kind: 'route-del', route: back }] } as PlannedStep] : []),
+    ...(value !== undefined ? [forgetStep(key, value)] : []),
+  ];
+  const action = remove ? (back ? '~' : '-') : back ? '+' : '~';
+  return result(ctx, facts, want, action, remove ?? null, steps, back, value !== undefined);
+}
+
+function result(ctx: PlanContext, facts: Facts, want: RouteFact, action: Change['action'], before: RouteFact | null | undefined, steps: PlannedStep[], back?: RouteFact, restores = false): ModuleResult {
+  const after = back ? `${describe(back)} (as before teqlctl)` : action === '-' || restores ? null : describe(want);
   return {
     changes: [{
       action,
       resource: `route ${want.to}${want.metric ? ` metric ${want.metric}` : ''}`,
       before: before ? describe(before) : null,
-      after: action === '-' ? null : describe(want),
+      after,
       steps,
+      ...(restores ? { restoresBaseline: true as const } : {}),
       task: ctx.task,
       pos: ctx.pos,
     }],

@@ -105,7 +105,7 @@ describe('routes teqlctl could not put back exactly', () => {
 
   it('a blackhole route is replaced with an undo that puts the blackhole back', () => {
     const got = plan({ module: 'route', args: { to: '10.2.0.0/16', via: '10.0.0.5', state: 'present' } }, withRoute({ to: '10.2.0.0/16', metric: 0, type: 'blackhole' }));
-    expect(got[0]!.steps[0]!.undo).toEqual([{ kind: 'route-replace', route: { to: '10.2.0.0/16', metric: 0, type: 'blackhole' } }]);
+    expect(got[0]!.steps.find((st) => st.op.kind === 'route-replace')!.undo).toEqual([{ kind: 'route-replace', route: { to: '10.2.0.0/16', metric: 0, type: 'blackhole' } }]);
   });
 });
 
