@@ -39,13 +39,19 @@ function sysctlDevice(name: string): string | undefined {
   return rpFilterDevice(name) ?? /^net\.ipv[46]\.(?:conf|neigh)\.(.+)\.[^.]+$/.exec(name)?.[1];
 }
 
-/** The device a baseline key (plan/baseline.ts: `sysctl:NAME`, `link:DEV`, `address:DEV:IP`, `module:...`) is about. */
+/** The device a baseline key (plan/baseline.ts: `sysctl:NAME`, `link:DEV`, `address:DEV:IP`, `qdisc:DEV`, `module:...`) is about. */
 function baselineDevice(key: string): string | undefined {
   if (key.startsWith('sysctl:')) return sysctlDevice(key.slice('sysctl:'.length));
   if (key.startsWith('link:')) return key.slice('link:'.length);
+  if (key.startsWith('qdisc:')) return key.slice('qdisc:'.length);
   // The device is everything before the last colon: an IPv4 address holds none.
   if (key.startsWith('address:')) return key.slice('address:'.length, key.lastIndexOf(':'));
   return undefined;
+}
+
+/** The network a route's baseline key (route-baseline.ts: `route:TO:METRIC`) is about: a record goes with its route's bundle (a review). */
+function baselineNetwork(key: string): string | undefined {
+  return key.startsWith('route:') ? key.slice('route:'.length, key.lastIndexOf(':')) : undefined;
 }
 
 /** The bundles that own a thing named by these devices and addresses; [] when it is shared. */
@@ -76,7 +82,7 @@ export function opBundles(op: Op, scopes: readonly EndScope[]): string[] {
       return owners(scopes, [sysctlDevice(op.name)]);
     case 'baseline-set':
     case 'baseline-unset':
-      return owners(scopes, [baselineDevice(op.key)]);
+      return owners(scopes, [baselineDevice(op.key)], [], [baselineNetwork(op.key)]);
     default:
       // The module, the boot files, systemd: one per host, shared by its bundles.
       return [];
@@ -122,7 +128,7 @@ export function lineBundles(line: string, scopes: readonly EndScope[]): string[]
   };
   if (words[0] === 'link') return owners(scopes, [words[1]]);
   if (words[0] === 'sysctl') return owners(scopes, [sysctlDevice(words[1] ?? '')]);
-  if (words[0] === 'baseline') return owners(scopes, [baselineDevice(words[1] ?? '')]);
+  if (words[0] === 'baseline') return owners(scopes, [baselineDevice(words[1] ?? '')], [], [baselineNetwork(words[1] ?? '')]);
   if (words[0] === 'route') return owners(scopes, [after('dev')], [after('via')], [words[1]]);
   return owners(scopes, [after('dev')]);
 }

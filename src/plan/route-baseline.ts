@@ -16,9 +16,12 @@ export function routeKey(route: Pick<RouteFact, 'to' | 'metric'>): string {
 /** The step recording what was there before a route task's first change (`replaced`, or none), where the baseline holds nothing for it yet. */
 export function recordRoute(want: RouteFact, replaced: RouteFact | undefined, baseline: Readonly<Record<string, string>> | undefined): PlannedStep | undefined {
   const key = routeKey(want);
-  if (baseline?.[key] !== undefined) return undefined;
+  const old = baseline?.[key];
+  // A kept record (a teardown put that route back) is written over: what this run replaces is what
+  // was there before it, the operator's removal or change since included (a review).
+  if (old !== undefined && !old.startsWith(KEPT_PREFIX)) return undefined;
   const value = replaced ? JSON.stringify(recordable(replaced)) : NO_ROUTE;
-  return { op: { kind: 'baseline-set', key, value }, undo: [{ kind: 'baseline-unset', key }] };
+  return { op: { kind: 'baseline-set', key, value }, undo: [old === undefined ? { kind: 'baseline-unset', key } : { kind: 'baseline-set', key, value: old }] };
 }
 
 const TEXT_KEYS = ['via', 'dev', 'protocol', 'scope', 'type', 'src'] as const;
@@ -31,11 +34,24 @@ function recordable(r: RouteFact): RouteFact {
 }
 
 /**
- * A recorded route: `none` (the run added it), the route, or undefined where the record is not one
- * teqlctl wrote (it is then said, not guessed).
+ * Where a `state: absent` task that names no gateway nor device put the recorded route back: its
+ * record is kept, marked, so that the same task run again leaves it (with no record it would be
+ * any route to that network, and go: a review). A task that names the route forgets it.
  */
-export function parseRecordedRoute(value: string, key: string): RouteFact | typeof NO_ROUTE | undefined {
-  if (value === NO_ROUTE) return NO_ROUTE;
+export const KEPT_PREFIX = 'kept ';
+
+/**
+ * A recorded route: `none` (the run added it), the route (`kept`: put back by a task naming no
+ * gateway), or undefined where the record is not one teqlctl wrote (it is then said, not guessed).
+ */
+export function parseRecordedRoute(value: string, key: string): { route?: RouteFact; kept?: true } | undefined {
+  if (value === NO_ROUTE) return {};
+  const kept = value.startsWith(KEPT_PREFIX);
+  const route = parseRoute(kept ? value.slice(KEPT_PREFIX.length) : value, key);
+  return route ? { route, ...(kept ? { kept: true as const } : {}) } : undefined;
+}
+
+function parseRoute(value: string, key: string): RouteFact | undefined {
   try {
     const v = JSON.parse(value) as Record<string, unknown>;
     if (typeof v.to !== 'string' || typeof v.metric !== 'number' || routeKey({ to: v.to, metric: v.metric }) !== key) return undefined;

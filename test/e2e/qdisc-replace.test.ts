@@ -21,6 +21,23 @@ writeFileSync(PLAYBOOK, `- hosts: router_a
     - ping: { to: 203.0.113.77, count: 1, timeout: 1 }
 `);
 
+// The same without the failing ping (it converges), and its teardown: the equalizer off the slaves,
+// sch_teql unloaded, the links as before.
+const CONVERGE = join(tmp, 'converge.yml');
+writeFileSync(CONVERGE, `- hosts: router_a
+  tasks:
+    - link: { dev: "{{ item }}", state: up }
+      loop: [eth1, eth2]
+    - teql: { device: teql0, slaves: [eth1, eth2], replace: true }
+`);
+const TEAR = join(tmp, 'teardown.yml');
+writeFileSync(TEAR, `- hosts: router_a
+  tasks:
+    - teql: { device: teql0, slaves: [eth1, eth2], state: absent }
+    - link: { dev: "{{ item }}", state: absent }
+      loop: [eth1, eth2]
+`);
+
 // refcnt and htb's direct_packets_stat are counters, not settings: a packet sent while the link is
 // up (an IPv6 router solicitation, say) raises the latter, and no restore can or should put a
 // counter back (the facts leave both out for the same reason). Every setting is still compared.
@@ -43,6 +60,25 @@ describe('replace: true on the lab', () => {
     expect(JSON.parse(r.stdout).hosts.router_a.status).toBe('rolled back');
     expect(await qdiscOf('eth2')).toBe(before);
     expect(await readState('a')).toBe(state);
+  });
+
+  it('tbf replaced by a run that converges, then the teardown: rebuilt exactly from the baseline (the kernel default until 2026-12-07), router a as before, no record left; a second teardown changes nothing', async () => {
+    await resetRouters('a', 'b');
+    expect((await sshRun('a', 'tc qdisc add dev eth2 root handle 2: tbf rate 20mbit burst 64kb latency 70ms')).code).toBe(0);
+    const before = await qdiscOf('eth2');
+    const state = await readState('a');
+    const up = await teqlctl(['play', '-i', LAB_INVENTORY, CONVERGE, '--yes']);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(await qdiscOf('eth2')).toMatch(/^qdisc teql0 /);
+    const down = await teqlctl(['play', '-i', LAB_INVENTORY, TEAR, '--yes', '--json']);
+    expect(down.code, down.stdout + down.stderr).toBe(0);
+    expect(JSON.parse(down.stdout).hosts.router_a.changes.find((c: any) => c.resource === 'root qdisc of eth2')).toMatchObject({ action: '~', after: 'tbf (as before teqlctl)' });
+    expect(await qdiscOf('eth2')).toBe(before);
+    expect(await readState('a')).toBe(state);
+    expect((await sshRun('a', 'cat /var/lib/teqlctl/baseline 2>/dev/null; true')).stdout).not.toMatch(/^qdisc:/m);
+    const again = await teqlctl(['play', '-i', LAB_INVENTORY, TEAR, '--yes', '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).hosts.router_a.changes).toEqual([]);
   });
 
   it('htb with classes and filters: refused before any change, saying why (exit 8)', async () => {

@@ -29,6 +29,12 @@ describe('which bundle a thing on a hub belongs to', () => {
     // An address a run replaced (address-baseline.ts) is its device's bundle's: a partial rollback forgets it (a review).
     expect(opBundles({ kind: 'baseline-set', key: 'address:eth3:10.0.1.0', value: '{"cidr":"10.0.1.0/24"}' }, hub)).toEqual([B2]);
     expect(lineBundles('baseline address:eth1:10.0.0.0 = {"cidr":"10.0.0.0/24"}', hub)).toEqual([B1]);
+    // A replaced root qdisc's record is its slave's bundle's, a route's record its network's (route-baseline.ts, qdisc-baseline.ts; a review).
+    expect(opBundles({ kind: 'baseline-set', key: 'qdisc:eth3', value: '{}' }, hub)).toEqual([B2]);
+    expect(lineBundles('baseline qdisc:eth2 = {}', hub)).toEqual([B1]);
+    expect(opBundles({ kind: 'baseline-set', key: 'route:10.2.0.0/16:0', value: 'none' }, hub)).toEqual([B2]);
+    expect(lineBundles('baseline route:10.1.0.0/16:0 = none', hub)).toEqual([B1]);
+    expect(opBundles({ kind: 'baseline-unset', key: 'route:172.16.0.0/12:0' }, hub)).toEqual([]);
     expect(opBundles({ kind: 'sysctl', name: 'net.ipv4.conf.all.rp_filter', value: '0' }, hub)).toEqual([]);
     expect(opBundles({ kind: 'modprobe', module: 'sch_teql', maxEqualizers: 2 }, hub)).toEqual([]);
     expect(opBundles({ kind: 'file-write', path: '/etc/x', content: '', executable: false }, hub)).toEqual([]);

@@ -92,10 +92,43 @@ describe('conflicts are refused before any change', () => {
     const { plan } = planHost('a', tasks, f);
     const change = plan.phases[0]!.changes.find((c) => c.resource === 'root qdisc of eth2')!;
     expect(change.action).toBe('~');
-    expect(change.steps[0]!.undo).toEqual([{ kind: 'qdisc-restore', dev: 'eth2', root: fq, args: ['qdisc', 'replace', 'dev', 'eth2', 'root', 'handle', '8001:', 'fq_codel', 'limit', '2000', 'flows', '512', 'quantum', '1400', 'memory_limit', '33554432', 'drop_batch', '64', 'target', '7001us', 'interval', '150001us', 'noecn'] }]);
-    // Applying, then the inverse, gives the same state, details included.
+    const ARGS = ['qdisc', 'replace', 'dev', 'eth2', 'root', 'handle', '8001:', 'fq_codel', 'limit', '2000', 'flows', '512', 'quantum', '1400', 'memory_limit', '33554432', 'drop_batch', '64', 'target', '7001us', 'interval', '150001us', 'noecn'];
+    expect(change.steps.map((s) => s.op.kind)).toEqual(['baseline-set', 'qdisc-root']);
+    expect(change.steps[1]!.undo).toEqual([{ kind: 'qdisc-restore', dev: 'eth2', root: fq, args: ARGS }]);
+    // Applying, then the inverse, gives the same state, details included, the record forgotten.
     const after = simulateAll(f, change.steps.map((s) => s.op));
-    expect(diffState(f, simulateAll(after, change.steps[0]!.undo))).toEqual({ missing: [], extra: [] });
+    expect(after.baseline?.['qdisc:eth2']).toBe(JSON.stringify({ root: { dev: 'eth2', kind: 'fq_codel', handle: '8001:', options: fq.options }, args: ARGS }));
+    const undone = simulateAll(after, change.steps.slice().reverse().flatMap((s) => s.undo));
+    expect(diffState(f, undone)).toEqual({ missing: [], extra: [] });
+    expect(undone.baseline?.['qdisc:eth2']).toBeUndefined();
+    // The teardown (teql absent) rebuilds it from the record, then forgets it; a second teardown changes nothing.
+    const converged = simulateAll(f, plan.phases.flatMap((p) => p.changes.flatMap((c) => c.steps.map((s) => s.op))));
+    const absent = [task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'absent', replace: false } })];
+    const down = planHost('a', absent, converged).plan.phases[0]!.changes.find((c) => c.resource === 'root qdisc of eth2')!;
+    expect([down.action, down.after]).toEqual(['~', 'fq_codel (as before teqlctl)']);
+    // Deleted, then added: after a reboot teql0 may hold the recorded handle, which a replace would only change (a review).
+    expect(down.steps.map((s) => s.op)).toEqual([{ kind: 'qdisc-root-del', dev: 'eth2' }, { kind: 'qdisc-restore', dev: 'eth2', root: { dev: 'eth2', kind: 'fq_codel', handle: '8001:', isDefault: false, options: fq.options }, args: ['qdisc', 'add', ...ARGS.slice(2)] }, { kind: 'baseline-unset', key: 'qdisc:eth2' }]);
+    expect(down.steps.flatMap((s) => s.undo)).toEqual([{ kind: 'qdisc-root', dev: 'eth2', qdisc: 'teql0', replace: false }, { kind: 'qdisc-root-del', dev: 'eth2' }, { kind: 'baseline-set', key: 'qdisc:eth2', value: converged.baseline!['qdisc:eth2'] }]);
+    const torn = planHost('a', absent, converged).expected;
+    expect(torn.rootQdiscs.find((q) => q.dev === 'eth2')).toMatchObject({ kind: 'fq_codel', handle: '8001:' });
+    expect(planHost('a', absent, torn).plan.phases.flatMap((p) => p.changes)).toEqual([]);
+    // A record teqlctl did not write (its arguments for another device) is said, not run.
+    const forged = { ...converged, baseline: { ...converged.baseline, 'qdisc:eth2': JSON.stringify({ root: { dev: 'eth2', kind: 'fq_codel', handle: '8001:' }, args: ['qdisc', 'replace', 'dev', 'eth1', 'root', 'handle', '8001:', 'fq_codel'] }) } };
+    expect(() => planHost('a', absent, forged)).toThrow(/the baseline's record qdisc:eth2 is not one teqlctl wrote/);
+  });
+
+  it("a replaced root's record left where the equalizer is no longer the root (a reboot without persist, a root changed by hand) is forgotten by the teardown: a later setup records what it replaces then (a review: an old fq_codel was built over the operator's later tbf)", () => {
+    const f = pristineFacts();
+    const fq = { dev: 'eth2', kind: 'fq_codel', handle: '8001:', isDefault: false, options: { limit: 2000 }, detail: { qdiscs: ['qdisc fq_codel 8001: root limit 2000p'], classes: [], filters: [] } };
+    f.rootQdiscs = f.rootQdiscs.map((q) => (q.dev === 'eth2' ? fq : q));
+    const present = [task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'present', replace: true } })];
+    const converged = planHost('a', present, f).expected;
+    const tbf = { dev: 'eth2', kind: 'tbf', handle: '1:', isDefault: false };
+    const byHand = { ...converged, rootQdiscs: converged.rootQdiscs.map((q) => (q.dev === 'eth2' ? tbf : q)) };
+    const absent = [task({ module: 'teql', args: { device: 'teql0', slaves: ['eth1', 'eth2'], state: 'absent', replace: false } })];
+    const down = planHost('a', absent, byHand).plan.phases[0]!.changes.find((c) => c.resource === 'root qdisc of eth2')!;
+    expect(down.steps.map((s) => s.op)).toEqual([{ kind: 'baseline-unset', key: 'qdisc:eth2' }]);
+    expect(planHost('a', absent, byHand).expected.baseline?.['qdisc:eth2']).toBeUndefined();
   });
 
   it('refuses, before any change, to replace what it cannot restore exactly, saying why', () => {

@@ -2,7 +2,7 @@
 import type { RouteArgs } from '../../load/types.js';
 import type { Facts, RouteFact } from '../../gather/facts.js';
 import { conflict, refuseUnrestorable, type ModuleResult, type PlanContext } from '../context.js';
-import { NO_ROUTE, parseRecordedRoute, recordRoute, routeKey } from '../route-baseline.js';
+import { KEPT_PREFIX, parseRecordedRoute, recordRoute, routeKey } from '../route-baseline.js';
 import { forgetStep } from '../baseline.js';
 import { simulateAll } from '../simulate.js';
 import { mainRoutesSession } from '../session-table.js';
@@ -73,14 +73,22 @@ function planRouteAbsent(want: RouteFact, facts: Facts, ctx: PlanContext): Modul
   const value = facts.baseline?.[key];
   const recorded = value === undefined ? undefined : parseRecordedRoute(value, key);
   if (value !== undefined && recorded === undefined) throw conflict(ctx, `the baseline's record ${key} is not one teqlctl wrote: ${value}`, 'remove that line from /var/lib/teqlctl/baseline by hand');
-  const original = recorded === NO_ROUTE ? undefined : recorded;
+  const original = recorded?.route;
   // Only the route the task names: with another gateway or on another device it is not this one
   // (two routes to one network, on two devices, are both looked at). The recorded route itself
   // stays (an inventory changed back to it): only its record goes.
   const named = facts.routes.find((r) => r.to === want.to && r.metric === want.metric && (!want.via || r.via === want.via) && (!want.dev || r.dev === want.dev));
   const remove = named && !(original && sameRoute(named, original)) ? named : undefined;
-  const back = original && !facts.routes.some((r) => sameRoute(r, original)) ? original : undefined;
-  if (!remove && value === undefined) return { changes: [], facts };
+  const gone = original !== undefined && !facts.routes.some((r) => sameRoute(r, original));
+  // Put back where it is gone, but not over an operator's removal after a teardown that put it back (a kept record).
+  const back = gone && !(recorded?.kept && !remove) ? original : undefined;
+  // The record after the task: kept, marked, where a task naming no gateway nor device leaves the
+  // recorded route in place (route-baseline.ts); forgotten otherwise.
+  const stays = original !== undefined && (back !== undefined || !gone);
+  const next = value !== undefined && stays && want.via === undefined && want.dev === undefined ? `${KEPT_PREFIX}${JSON.stringify(original)}` : undefined;
+  if (!remove && !back && next === value) return { changes: [], facts };
+  const other = !remove && back && facts.routes.find((r) => r.to === want.to && r.metric === want.metric);
+  if (other) throw conflict(ctx, `the route to ${want.to} is now ${describe(other)}: neither the one this task names nor the one recorded before teqlctl (${describe(back)})`, 'put back or remove that route by hand, or name its gateway in the task (via)');
   const m = facts.management;
   if (remove) {
     refuseUnrestorable(ctx, remove, 'removing it');
@@ -89,11 +97,12 @@ function planRouteAbsent(want: RouteFact, facts: Facts, ctx: PlanContext): Modul
       throw conflict(ctx, `removing ${describe(remove)} could cut this SSH session (from ${m.clientIp})`);
     }
   } else if (back && cutsManagement(facts, back)) throw sessionConflict(ctx, facts, back);
+  const record: PlannedStep[] = value === undefined || next === value ? [] : next !== undefined ? [{ op: { kind: 'baseline-set', key, value: next }, undo: [{ kind: 'baseline-set', key, value }] }] : [forgetStep(key, value)];
   const steps: PlannedStep[] = [
     ...(remove && back ? [{ op: { kind: 'route-replace', route: back }, undo: [{ kind: 'route-replace', route: remove }] } as PlannedStep] : []),
     ...(remove && !back ? [{ op: { kind: 'route-del', route: remove }, undo: [{ kind: 'route-add', route: remove }] } as PlannedStep] : []),
     ...(!remove && back ? [{ op: { kind: 'route-add', route: back }, undo: [{ kind: 'route-del', route: back }] } as PlannedStep] : []),
-    ...(value !== undefined ? [forgetStep(key, value)] : []),
+    ...record,
   ];
   const action = remove ? (back ? '~' : '-') : back ? '+' : '~';
   return result(ctx, facts, want, action, remove ?? null, steps, back, value !== undefined);

@@ -8,7 +8,7 @@ import type { Change } from '../types.js';
 import type { Op } from '../ops.js';
 import { addressAttrs } from '../../gather/address-fact.js';
 import { forgetStep, MODULE_KEY } from '../baseline.js';
-import { restoreArgs } from '../qdisc-restore.js';
+import { qdiscBack, replacedQdisc } from '../qdisc-baseline.js';
 import { ipv6MtuName } from '../facts-needed.js';
 
 function change(ctx: PlanContext, fields: Omit<Change, 'task' | 'pos'>): Change {
@@ -111,20 +111,14 @@ function planPresent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResu
     }
     const replacing = root !== undefined && !root.isDefault;
     const op = { kind: 'qdisc-root' as const, dev: slave, qdisc: args.device, replace: replacing };
-    let undo: Op[] = [{ kind: 'qdisc-root-del', dev: slave }];
-    if (replacing) {
-      // Replaced only if it can be put back exactly; refused here, before any change, otherwise.
-      const restore = restoreArgs(root!);
-      if ('why' in restore) {
-        throw conflict(ctx, `${slave}'s root qdisc ${root!.kind} (handle ${root!.handle}) cannot be restored exactly after replacing it: ${restore.why}`, `remove it yourself if it may go (rollback will not bring it back), or set replace: false`);
-      }
-      undo = [{ kind: 'qdisc-restore', dev: slave, root: root!, args: restore.args }];
-    }
+    // Replaced only if it can be put back exactly (refused here, before any change, otherwise), and recorded for the teardown.
+    const replaced = replacing ? replacedQdisc(ctx, slave, root!, f.baseline) : undefined;
+    const undo: Op[] = replaced?.undo ?? [{ kind: 'qdisc-root-del', dev: slave }];
     changes.push(change(ctx, {
       action: replacing ? '~' : '+', resource: `root qdisc of ${slave}`, before: root && !root.isDefault ? root.kind : 'kernel default', after: args.device,
-      steps: [{ op, undo }],
+      steps: [...(replaced?.record ? [replaced.record] : []), { op, undo }],
     }));
-    f = simulateAll(f, [op]);
+    f = simulateAll(f, [...(replaced?.record ? [replaced.record.op] : []), op]);
   }
 
   const dev = requireLink(ctx, f, args.device);
@@ -156,14 +150,13 @@ function planAbsent(args: TeqlArgs, facts: Facts, ctx: PlanContext): ModuleResul
     f = simulateAll(f, [op]);
   }
   for (const slave of args.slaves) {
-    const root = f.rootQdiscs.find((q) => q.dev === slave);
-    if (root?.kind !== args.device) continue;
-    const op = { kind: 'qdisc-root-del' as const, dev: slave };
-    changes.push(change(ctx, {
-      action: '-', resource: `root qdisc of ${slave}`, before: args.device, after: 'kernel default',
-      steps: [{ op, undo: [{ kind: 'qdisc-root', dev: slave, qdisc: args.device, replace: false }] }],
-    }));
-    f = simulateAll(f, [op]);
+    const root = f.rootQdiscs.find((q) => q.dev === slave && !q.isDefault);
+    // The root a run replaced (qdisc-baseline.ts) rebuilt, or the kernel's default; a stale record forgotten.
+    const back = qdiscBack(ctx, slave, args.device, root?.kind, f.baseline);
+    if (!back) continue;
+    const restores = back.steps.some((st) => st.op.kind === 'baseline-unset');
+    changes.push(change(ctx, { action: back.steps.length > 1 || root?.kind !== args.device ? '~' : '-', resource: `root qdisc of ${slave}`, before: root?.kind ?? 'kernel default', after: back.after, steps: back.steps, ...(restores ? { restoresBaseline: true as const } : {}) }));
+    f = simulateAll(f, back.steps.map((st) => st.op));
   }
   const unload = unloadModule(f, ctx);
   if (unload) {

@@ -74,6 +74,44 @@ describe("the route a run replaced, and the teardown's route task", () => {
     expect(plan(absent, gone).map(line)).toEqual(['+ route 198.51.100.0/24: null -> 198.51.100.0/24 via 10.0.2.9 dev eth0 (as before teqlctl)']);
   });
 
+  it('a teardown task naming no gateway: puts the recorded route back and keeps its record, marked; run again it changes nothing, where it removed the route it had put back (a review)', () => {
+    const loose: TaskCall = { module: 'route', args: { to: '198.51.100.0/24', state: 'absent' } };
+    const before = withWan();
+    const after = apply(before, plan(present, before));
+    const first = plan(loose, after);
+    expect(first.map(line)).toEqual(['~ route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 -> 198.51.100.0/24 via 10.0.2.9 dev eth0 (as before teqlctl)']);
+    const torn = apply(after, first);
+    expect(torn.routes.find((r) => r.to === '198.51.100.0/24')).toEqual(WAN);
+    expect(torn.baseline?.['route:198.51.100.0/24:0']).toBe(`kept ${after.baseline?.['route:198.51.100.0/24:0']}`);
+    expect(plan(loose, torn)).toEqual([]);
+    // Set up again: the kept record is written over with what this run replaces (the same route
+    // here); its teardown puts the operator's route back again.
+    const again = apply(torn, plan(present, torn));
+    expect(again.baseline?.['route:198.51.100.0/24:0']).toBe(after.baseline?.['route:198.51.100.0/24:0']);
+    expect(apply(again, plan(loose, again)).routes.find((r) => r.to === '198.51.100.0/24')).toEqual(WAN);
+    expect(undo(again, plan(present, torn)).baseline?.['route:198.51.100.0/24:0']).toBe(torn.baseline?.['route:198.51.100.0/24:0']);
+    // The operator removed their route after the teardown, then set up again: that setup added it,
+    // and its teardown removes it, not the route removed before (a review).
+    const gone = simulateAll(torn, [{ kind: 'route-del', route: WAN }]);
+    const readded = apply(gone, plan(present, gone));
+    expect(readded.baseline?.['route:198.51.100.0/24:0']).toBe('none');
+    expect(apply(readded, plan(absent, readded)).routes.find((r) => r.to === '198.51.100.0/24')).toBeUndefined();
+    // The operator removed their route after the teardown: not added back, the record forgotten.
+    const removed = simulateAll(torn, [{ kind: 'route-del', route: WAN }]);
+    expect(plan(loose, removed)[0]!.steps.map((st) => st.op.kind)).toEqual(['baseline-unset']);
+    // A teardown naming the gateway forgets a kept record.
+    expect(plan(absent, torn)[0]!.steps.map((st) => st.op.kind)).toEqual(['baseline-unset']);
+    // The undo of a first teardown gives the run's route and its record back as they were.
+    expect(diffState(after, undo(torn, first))).toEqual({ missing: [], extra: [] });
+    expect(undo(torn, first).baseline?.['route:198.51.100.0/24:0']).toBe(after.baseline?.['route:198.51.100.0/24:0']);
+  });
+
+  it('a route to that network that is neither the task\'s nor the recorded one (moved by hand, a gateway changed in the inventory): refused, saying which, before any change (a review: an internal error)', () => {
+    const after = apply(withWan(), plan(present, withWan()));
+    const moved = simulateAll(after, [{ kind: 'route-replace', route: { to: '198.51.100.0/24', via: '10.0.0.4', dev: 'eth1', metric: 0 } }]);
+    expect(() => plan(absent, moved)).toThrow(/the route to 198\.51\.100\.0\/24 is now 198\.51\.100\.0\/24 via 10\.0\.0\.4 dev eth1: neither the one this task names nor the one recorded before teqlctl \(198\.51\.100\.0\/24 via 10\.0\.2\.9 dev eth0\)/);
+  });
+
   it('a record teqlctl did not write is said, not guessed', () => {
     const f = withWan();
     f.baseline = { 'route:198.51.100.0/24:0': 'via 10.0.2.9' };
