@@ -1,5 +1,8 @@
 // The facts teqlctl reads from a router: plain data parsed from `ip -j`, `tc -j` and /proc.
+import type { ManagementFact } from './session-fact.js';
 import type { RouterLock } from '../router/lock.js';
+
+export type { ManagementFact, PolicyRuleFact } from './session-fact.js';
 
 export interface LinkFact {
   name: string;
@@ -127,34 +130,6 @@ export interface TeqlModuleFact {
   builtin?: true;
 }
 
-export interface ManagementFact {
-  /** Address of the SSH client as the router sees it (from SSH_CONNECTION). */
-  clientIp: string;
-  /** The client's TCP port of this SSH connection: tells one connection from another in the log. */
-  clientPort?: string;
-  /** The router's own address the session is connected to (SSH_CONNECTION's third field): where replies leave by another interface, not on `dev`. */
-  serverIp?: string;
-  /** Interface and route that carry the SSH session (`ip route get clientIp from serverIp`). */
-  dev: string;
-  via?: string;
-  /** The routing table `ip route get` found it in, where not main (a rule by source: an out-of-band port's own table). */
-  table?: string;
-  /** The IPv4 policy rules, in the kernel's order: read with the route, kept only where `table` is set (plan/session-table.ts). */
-  rules?: PolicyRuleFact[];
-}
-
-/** One `ip rule`: its priority, the table it looks up, its address selectors. */
-export interface PolicyRuleFact {
-  priority: number;
-  /** Absent for an action other than a lookup (goto, blackhole, ...). */
-  table?: string;
-  /** Source and destination prefixes; absent for `all`. */
-  from?: string;
-  to?: string;
-  /** Another selector (iif, fwmark, uidrange, not, ...), a suppressor or an action: whether and how it applies to the session is not weighed. */
-  other?: true;
-}
-
 export interface Facts {
   links: LinkFact[];
   addresses: AddressFact[];
@@ -188,6 +163,12 @@ export interface Facts {
   identity?: string;
   /** The session's effective uid (0: root), as the facts script ran: with become, the target user's. */
   uid?: number;
+  /**
+   * net.ipv4.ip_forward as read (the shell's own read), for a warning only: not among `sysctls`,
+   * whose values a rollback compares and the fingerprint hashes (a review: a router set to forward
+   * by hand after the warning refused its rollback). Absent where not read (recordings).
+   */
+  ipForward?: string;
 }
 
 /** A file of teqlctl's boot configuration as it is on the router. */

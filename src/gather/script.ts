@@ -111,7 +111,8 @@ const SECTIONS: Array<[string, string]> = [
   // tells one router reached under two names in one run (run-play.ts, same-router.ts). The
   // session's effective uid (its shell's own status, read by the shell: no process): a session
   // that is not root is refused before any change (identity-facts.ts).
-  ['identity', `${readBootId('tq_bi')}; printf 'boot=%s\\n' "$tq_bi"; ${UID_LINE}`],
+  // Whether it forwards, the same way (plan/forwarding-warning.ts): volatile, as a warning's only.
+  ['identity', `${readBootId('tq_bi')}; printf 'boot=%s\\n' "$tq_bi"; ${UID_LINE}; tq_fw=; read -r tq_fw 2>/dev/null < /proc/sys/net/ipv4/ip_forward; printf 'forward=%s\\n' "$tq_fw"`],
 ];
 
 /** Sections that may change while a run waits (the session's own path, the lock), or that no plan depends on: not fingerprinted. */

@@ -40,6 +40,8 @@ describe('teqlctl play on the lab', () => {
       // facts, apply+verify (one staged round trip); over the new connection, the confirmation, whose
       // shell frees the lock in the same round trip once both routers are confirmed.
       expect(r.json.hosts[host].transport).toMatchObject({ roundTrips: 3, connections: 2 });
+      // The lab's routers do not forward (Debian's default): the route is said to carry their own traffic only.
+      expect(r.json.hosts[host].warnings).toEqual([expect.stringMatching(/^net\.ipv4\.ip_forward is 0: the route to (198\.51\.100|192\.0\.2)\.0\/24 carries this router's own traffic only; hosts of the networks behind it will not get through until forwarding is on/)]);
     }
     // The pings ran in the apply's own round trip, after the barrier (no verify round trip of its own).
     const log = readFileSync(r.json.logFile, 'utf8');
