@@ -26,8 +26,8 @@ import { PRUNED_FILE } from './prune-runs.js';
 /**
  * One line per run (newest last), then the lock: every field on one line, key=value, tab-separated.
  * The files are read by the shell's own `read` (a router may start a process in ~30 ms, and this
- * read ~12 per run: `teqlctl status` of ten runs took seconds); only `systemctl` is a process.
- * Each `2>/dev/null` comes before the `<`, so that a missing file says nothing.
+ * read ~12 per run: `teqlctl status` of ten runs took seconds); only `systemctl` is a process. Each
+ * `2>/dev/null` comes before the `<`, so that a missing file says nothing.
  * `alsoRun`: a run read whatever its age (`rollback --run` of a run older than the latest `limit`:
  * a busy hub no longer listed it, and its branch was rolled back alone).
  */
@@ -40,11 +40,6 @@ ${readBootId('tq_rbn')}
 ${latestRunsLines(limit, 'tq_ids')}${also}
 for id in $tq_ids; do
   d=${RUNS_DIR}/$id; armed=0
-  kind=; what=; start=; read -r kind what start 2>/dev/null < "$d/timer"
-  case "$kind" in
-    systemd) systemctl is-active --quiet "$what.service" "$what.timer" 2>/dev/null && armed=1;;
-    pid) kill -0 "$what" 2>/dev/null && ${sameProcess('$what', '$start')} && armed=1;;
-  esac
   state=; read -r state 2>/dev/null < "$d/state"
   confirmed=; read -r confirmed 2>/dev/null < "$d/confirmed_at"
   reverted=; read -r reverted 2>/dev/null < "$d/reverted_at"
@@ -56,6 +51,12 @@ for id in $tq_ids; do
     done 2>/dev/null < "$d/meta"
   fi
   earlier=0; if ${armedInEarlierBoot('rboot', 'tq_rbn')}; then earlier=1; fi
+  # Its dead-man asked only in the boot that armed it (or an unknown one): none outlives a restart, and a systemctl is ~50 ms of an emulated router's (a review).
+  kind=; what=; start=; [ $earlier = 0 ] && read -r kind what start 2>/dev/null < "$d/timer"
+  case "$kind" in
+    systemd) systemctl is-active --quiet "$what.service" "$what.timer" 2>/dev/null && armed=1;;
+    pid) kill -0 "$what" 2>/dev/null && ${sameProcess('$what', '$start')} && armed=1;;
+  esac
   printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\tseq=%s\\trolled_back=%s\\tearlier=%s\\n' "$id" \\
     "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers" "$seq" "$rolledback" "$earlier"
 done
@@ -223,13 +224,12 @@ exit 0
     // As an apply's arming (arm-script.ts): a signal between its state and its timer left the
     // rollback pending with no timer, for good (a review); it runs to its end or its refusal.
     "trap '' HUP PIPE TERM",
-    // The lock still the rollback's: between its taking and this arm (the drift check's reads), a
-    // second operator's `unlock --force` let another run take it; armed and undone beneath that run
-    // then (a review). Refused before anything is written.
+    // The lock still the rollback's: another run could take it after a second operator's `unlock --force`
+    // during the drift check's reads, and be undone beneath (a review). Refused before anything is written.
     `grep -qx 'run=${rollbackId}' ${LOCK_DIR}/owner 2>/dev/null || { echo "${LOCK_LOST_MARKER} $(sed -n 's/^run=//p' ${LOCK_DIR}/owner 2>/dev/null)"; exit 3; }`,
     `${redoComplete(x)} || { echo '${NO_REDO_MARKER}'; exit 9; }`,
     `mkdir -p ${d} && chmod 700 ${d} || exit 3`,
-    // A revert.sh not written (a full disk) takes its folder with it: none left without a meta, which no prune removes (a review).
+    // Not written (a full disk): its folder goes with it, none left without a meta, which no prune removes (a review).
     heredoc(`${d}/revert.sh`, revert, dropArm(d, `cannot write ${d}/revert.sh`)),
     // Its number among the runs armed here (router/arm-order.ts) must be recorded, as an apply's must.
     `${metaLine(rollbackId, owner, timeoutSec, `rollback of ${runId}`)} || { echo "cannot write ${d}/meta or ${ARM_SEQ_FILE} (is /var/lib/teqlctl full or read-only?)" >&2; rm -rf ${d}; exit 3; }`,

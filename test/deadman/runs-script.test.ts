@@ -309,3 +309,22 @@ describe('the rollback\'s check, under its lock, that the run is still confirmed
     }
   });
 });
+
+describe("status's question to systemd", () => {
+  it('is asked only of the runs of this boot (or of an unknown one): a dead-man does not outlive a restart, and each systemctl is a process (a review of routers kept for years)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'teqlctl-runs-sd-'));
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'systemctl'), `#!/bin/sh\necho "$*" >> ${root}/calls\nexit 0\n`, { mode: 0o755 });
+    mkdirSync(join(root, 'runs'));
+    writeFileSync(join(root, 'boot-id'), 'boot-2\n');
+    run(root, '20260101T000000-a', { state: 'confirmed\n', meta: 'owner=o\nboot=boot-1\nseq=1\n', timer: 'systemd teqlctl-deadman-a\n' });
+    run(root, '20260102T000000-b', { state: 'pending\n', meta: 'owner=o\nboot=boot-1\nseq=2\n', timer: 'systemd teqlctl-deadman-b\n' });
+    run(root, '20260103T000000-c', { state: 'pending\n', meta: 'owner=o\nboot=boot-2\nseq=3\n', timer: 'systemd teqlctl-deadman-c\n' });
+    run(root, '20260104T000000-d', { state: 'confirmed\n', meta: 'owner=o\nseq=4\n', timer: 'systemd teqlctl-deadman-d\n' });
+    const script = runsScript().replaceAll(RUNS_DIR, join(root, 'runs')).replaceAll(ARM_SEQ_FILE, join(root, 'arm-seq')).replaceAll(LOCK_DIR, join(root, 'lock')).replaceAll(BOOT_ID_FILE, join(root, 'boot-id'));
+    const s = parseRuns(execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }));
+    expect(s.runs.map((r) => [r.id, r.armed])).toEqual([['20260101T000000-a', false], ['20260102T000000-b', false], ['20260103T000000-c', true], ['20260104T000000-d', true]]);
+    expect(readFileSync(join(root, 'calls'), 'utf8').trim().split('\n')).toEqual(['is-active --quiet teqlctl-deadman-c.service teqlctl-deadman-c.timer', 'is-active --quiet teqlctl-deadman-d.service teqlctl-deadman-d.timer']);
+  });
+});
