@@ -169,6 +169,8 @@ export interface Facts {
    * by hand after the warning refused its rollback). Absent where not read (recordings).
    */
   ipForward?: string;
+  /** The kernel modules of a firewall's reverse-path match that are loaded (nft_fib_ipv4, ipt_rpfilter): a warning's only, as ipForward. */
+  rpFilterModules?: string[];
 }
 
 /** A file of teqlctl's boot configuration as it is on the router. */

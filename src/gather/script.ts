@@ -5,6 +5,7 @@ import { READ_LOCK } from '../router/lock.js';
 import { listOpenRunsLines } from '../router/open-runs.js';
 import { readBootId } from '../router/boot-id.js';
 import { UID_LINE } from '../router/session-uid.js';
+import { RPFILTER_MODULES } from './identity-facts.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
 /**
@@ -111,8 +112,9 @@ const SECTIONS: Array<[string, string]> = [
   // tells one router reached under two names in one run (run-play.ts, same-router.ts). The
   // session's effective uid (its shell's own status, read by the shell: no process): a session
   // that is not root is refused before any change (identity-facts.ts).
-  // Whether it forwards, the same way (plan/forwarding-warning.ts): volatile, as a warning's only.
-  ['identity', `${readBootId('tq_bi')}; printf 'boot=%s\\n' "$tq_bi"; ${UID_LINE}; tq_fw=; read -r tq_fw 2>/dev/null < /proc/sys/net/ipv4/ip_forward; printf 'forward=%s\\n' "$tq_fw"`],
+  // Whether it forwards, and a firewall's reverse-path matches loaded, the same way (builtins:
+  // plan/forwarding-warning.ts, firewall-rpfilter.ts): volatile, as a warning's only.
+  ['identity', `${readBootId('tq_bi')}; printf 'boot=%s\\n' "$tq_bi"; ${UID_LINE}; tq_fw=; read -r tq_fw 2>/dev/null < /proc/sys/net/ipv4/ip_forward; printf 'forward=%s\\n' "$tq_fw"; tq_rpf=; for tq_m in ${RPFILTER_MODULES.join(' ')}; do [ -d /sys/module/$tq_m ] && tq_rpf="$tq_rpf $tq_m"; done; printf 'rpfilter-modules=%s\\n' "$tq_rpf"`],
 ];
 
 /** Sections that may change while a run waits (the session's own path, the lock), or that no plan depends on: not fingerprinted. */

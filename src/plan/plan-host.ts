@@ -19,6 +19,7 @@ import { placeEqualizerMtu } from './equalizer-mtu.js';
 import { linkOwnerWarnings } from './link-owners.js';
 import { sysctlFileWarnings } from './sysctl-file-owners.js';
 import { forwardingWarnings } from './forwarding-warning.js';
+import { firewallRpFilterWarnings } from './firewall-rpfilter.js';
 import { plannedPath } from './planned-egress.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
@@ -145,7 +146,7 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     if (boot.changes.length > 0) phases.push({ changes: boot.changes, checks: [], boot: true });
     current = boot.facts;
   }
-  const warnings = [...linkOwnerWarnings(kept, facts), ...sysctlFileWarnings(kept, facts), ...unguardedSession(phases, facts), ...forwardingWarnings(kept, current)];
+  const warnings = [...linkOwnerWarnings(kept, facts), ...sysctlFileWarnings(kept, facts), ...unguardedSession(phases, facts), ...forwardingWarnings(kept, current), ...firewallRpFilterWarnings(kept, facts)];
   return { plan: { host, phases, ...(warnings.length > 0 ? { warnings } : {}) }, expected: current };
 }
 

@@ -27,6 +27,18 @@ describe('other owners of the state a run counts on, on the lab', () => {
     expect((await sshRun('a', 'tc qdisc show dev eth2 root')).stdout).toBe(setup.stdout);
   });
 
+  it("a firewall's reverse-path match loaded in router a's kernel (nftables' fib expression): the plan warns, naming the slaves, and changes nothing on --check; router b, without it, is not warned", async () => {
+    await resetRouters('a', 'b');
+    expect((await sshRun('a', 'modprobe nft_fib_ipv4 && test -d /sys/module/nft_fib_ipv4')).code).toBe(0);
+    const states = [await readState('a'), await readState('b')];
+    const r = await playJson(CHAPTER, ['--check']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const firewall = (host: string) => (r.json.hosts[host].warnings as string[]).filter((w) => w.includes('reverse-path rule of the firewall'));
+    expect(firewall('router_a')).toEqual([expect.stringMatching(/^nftables' fib expression \(nft_fib_ipv4\) is loaded: .* exempt eth1, eth2 from it$/)]);
+    expect(firewall('router_b')).toEqual([]);
+    expect([await readState('a'), await readState('b')]).toEqual(states);
+  });
+
   it('the LAN check routed over eth1 by a more specific route: it fails naming eth1, both routers rolled back (exit 5); on the code before, it passed over eth1', async () => {
     await resetRouters('a', 'b');
     // router_a reaches router_b's LAN address over eth1 itself, not over the equalizer.
