@@ -1,6 +1,9 @@
-// Pure: the facts script's `ip` section, one iproute2 batch printing its JSON arrays (addresses,
-// routes, neighbours, IPv6 routes; see gather/script.ts), split into the sections they were before.
+// The facts script's `ip` section, one iproute2 batch printing its JSON arrays (addresses, routes,
+// neighbours, IPv6 routes), and its parser: split into the sections they were before.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { FactError } from '../errors.js';
+import { parseJsonArray } from './json-array.js';
+import { OWN_PROTOCOLS } from './route-fact.js';
 
 /**
  * The top-level JSON arrays in `text`, in order: each starts at the beginning of a line (or right
@@ -37,34 +40,90 @@ export function jsonArrays(text: string): string[] {
   return out;
 }
 
+/** The first line of a batch that lists each family's routes by protocol (gather/script.ts). */
+export const OWN_PROTOCOLS_LINE = 'ip-own-protocols';
+
 /**
- * The links, and the `ip` section: today's batch (addresses, every table's IPv4 routes, the
- * permanent neighbours, and the IPv6 routes where the kernel has IPv6, said by an `ipv6` line
- * before them: four arrays, or three; see gather/script.ts), or an older teqlctl's (the first three
- * alone; or addresses and the main table's routes: two, as in recordings), whose other tables and
- * neighbours are then not known. Those sections as they are when present (a recording of one, by
- * two processes). A command of the batch that failed leaves an array out: told by what the arrays
- * hold, and named, never read as another (a review found every table's routes read as the main
- * table's, no address read).
+ * The addresses and the main table's routes by one `ip` process (its batch mode): a process is
+ * 60-170 ms of an emulated router's time, and a cold apply reads the facts three times. One JSON
+ * array each, in this order (parse-facts.ts, ip-batch.ts). The options are global in a batch, so
+ * each command picks its family by a selector: IPv4 addresses (`to 0.0.0.0/0`, as -4 gave them;
+ * teqlctl manages IPv4 addresses only), IPv4 routes (`root 0.0.0.0/0`), the permanent neighbours of
+ * both families, and last, where the kernel has IPv6 (`ipv6` printed first, so a failed listing is
+ * told from a kernel without it), the IPv6 routes: a link taken down loses them (fib6_ifdown), and
+ * an undo puts them back (until 2026-12-05 they were not read, and a rollback lost them). Not -d,
+ * which the links need (their own process) and under which an older iproute2 prints every route's
+ * type without a JSON key (invalid JSON). -force: a command that fails does not keep the others
+ * from printing (its error is in the section; the parser then names it). The batch from printf,
+ * not the shell's stdin (the rest of this script) nor a heredoc (a temporary file for an older bash
+ * as sh, on a /tmp that may be full). Every table's routes (the main table's have no `table` key:
+ * ip-batch.ts splits them off, so a large main table is printed once) and the permanent neighbours:
+ * what the kernel flushes with a link taken down or left without an IPv4 address (Facts.flushable).
+ * Since 2026-12-07 (the line OWN_PROTOCOLS_LINE first) each family's routes by one listing per
+ * protocol that is not a routing daemon's (route-fact.ts OWN_PROTOCOLS): a daemon's are not read.
  */
-export function ipSections(host: string, s: Map<string, string>): { links: string; addresses: string; routes?: string; allRoutes?: string; neighbours?: string; routes6?: string } {
+const OWN = OWN_PROTOCOLS.map(([n]) => n).join(' ');
+export const IP_BATCH = `echo ${OWN_PROTOCOLS_LINE}; if [ -e /proc/net/if_inet6 ]; then echo ipv6; fi; { printf 'addr show to 0.0.0.0/0\\n'; printf 'route show table all root 0.0.0.0/0 proto %s\\n' ${OWN}; printf 'neigh show nud permanent\\n'; if [ -e /proc/net/if_inet6 ]; then printf 'route show table all root ::/0 proto %s\\n' ${OWN}; fi; } | ip -j -force -batch -`;
+
+/** The `ip` section's arrays: links and addresses as text, routes and neighbours parsed. */
+export interface IpSections {
+  links: string;
+  addresses: string;
+  /** The main table's routes alone (an older teqlctl's batch, a recording of two processes). */
+  routes?: any[];
+  allRoutes?: any[];
+  neighbours?: any[];
+  routes6?: any[];
+}
+
+/**
+ * The links, and the `ip` section: today's batch (the line OWN_PROTOCOLS_LINE, addresses, every
+ * table's IPv4 routes by protocol, the permanent neighbours, and the IPv6 routes by protocol where
+ * the kernel has IPv6, said by an `ipv6` line before them), or an older teqlctl's (addresses, every
+ * table's IPv4 routes, the neighbours, the IPv6 routes: four arrays, or three; or addresses and the
+ * main table's routes: two, as in recordings), whose other tables and neighbours are then not known.
+ * Those sections as they are when present (a recording of one, by two processes). A command of the
+ * batch that failed leaves an array out: told by what the arrays hold, and named, never read as
+ * another (a review found every table's routes read as the main table's, no address read).
+ */
+export function ipSections(host: string, s: Map<string, string>): IpSections {
   const batch = s.get('ip');
-  if (batch === undefined) return { links: s.get('links')!, addresses: s.get('addresses')!, routes: s.get('routes')! };
+  if (batch === undefined) return { links: s.get('links')!, addresses: s.get('addresses')!, routes: parseJsonArray(host, 'routes', s.get('routes')!) };
   const arrays = jsonArrays(batch);
   const fail = (why: string) => new FactError(host, `could not read addresses and routes: ${why} from iproute2 (\`ip -batch\`): ${batch.trim().slice(0, 200)}`);
   const ipv6 = /^ipv6$/m.test(batch);
+  // Addresses name their links; routes and neighbours have a destination (dst) at the top.
+  const addressesFirst = () => {
+    if (/^\[\{"dst":/.test(arrays[0] ?? '') || /^\[\{"type":/.test(arrays[0] ?? '')) throw fail('its first array holds routes, not addresses');
+  };
+  const links = s.get('links')!;
+  if (new RegExp(`^${OWN_PROTOCOLS_LINE}$`, 'm').test(batch)) {
+    const n = OWN_PROTOCOLS.length;
+    const expected = 2 + n * (ipv6 ? 2 : 1);
+    if (arrays.length !== expected) throw fail(`expected ${expected} JSON arrays (addresses, ${n} listings of routes${ipv6 ? ' per family' : ''}, neighbours), got ${arrays.length}`);
+    addressesFirst();
+    // Every IPv6 route has a router preference, no IPv4 one; neighbours have none.
+    if (arrays.slice(1, n + 2).some((a) => /"pref":"/.test(a))) throw fail('IPv6 routes where IPv4 routes or neighbours were expected');
+    const byProtocol = (first: number, what: string) => OWN_PROTOCOLS.flatMap(([number, name], i) => parseJsonArray(host, `${what} of protocol ${number}`, arrays[first + i]!).map((r) => (name === undefined || r.protocol !== undefined ? r : { ...r, protocol: name })));
+    return {
+      links,
+      addresses: arrays[0]!,
+      allRoutes: byProtocol(1, 'routes'),
+      neighbours: parseJsonArray(host, 'neighbours', arrays[n + 1]!),
+      ...(ipv6 ? { routes6: byProtocol(n + 2, 'IPv6 routes') } : {}),
+    };
+  }
   if (ipv6 && arrays.length !== 4) throw fail(`expected four JSON arrays (the kernel has IPv6), got ${arrays.length}`);
   if (arrays.length < 2 || arrays.length > 4) throw fail(`expected three JSON arrays (two from an older teqlctl), got ${arrays.length}`);
-  // Addresses name their links; routes and neighbours have a destination (dst) at the top.
-  if (/^\[\{"dst":/.test(arrays[0]!) || /^\[\{"type":/.test(arrays[0]!)) throw fail('its first array holds routes, not addresses');
+  addressesFirst();
   if (arrays.length === 2) {
     // The main table alone has no `table` key; a neighbour has a state: a failed command of today's batch.
     if (/"table":|"state":\[/.test(arrays[1]!)) throw fail('two JSON arrays where three were printed (a command of the batch failed)');
-    return { links: s.get('links')!, addresses: arrays[0]!, routes: arrays[1]! };
+    return { links, addresses: arrays[0]!, routes: parseJsonArray(host, 'routes', arrays[1]!) };
   }
-  // Every IPv6 route has a router preference, no IPv4 one; neighbours have none.
   if (/"pref":"/.test(arrays[1]!) || /"pref":"/.test(arrays[2]!)) throw fail('IPv6 routes where IPv4 routes or neighbours were expected');
-  if (arrays.length === 3) return { links: s.get('links')!, addresses: arrays[0]!, allRoutes: arrays[1]!, neighbours: arrays[2]! };
+  const old = { links, addresses: arrays[0]!, allRoutes: parseJsonArray(host, 'routes', arrays[1]!), neighbours: parseJsonArray(host, 'neighbours', arrays[2]!) };
+  if (arrays.length === 3) return old;
   if (!ipv6) throw fail('four JSON arrays without the kernel\'s IPv6');
-  return { links: s.get('links')!, addresses: arrays[0]!, allRoutes: arrays[1]!, neighbours: arrays[2]!, routes6: arrays[3]! };
+  return { ...old, routes6: parseJsonArray(host, 'IPv6 routes', arrays[3]!) };
 }

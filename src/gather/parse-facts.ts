@@ -2,8 +2,8 @@
 import { FactError } from '../errors.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 import { parseKeyValues } from '../router/key-values.js';
-import { ipSections } from './ip-batch.js';
-import { parseFlushable, parseRoutes } from './route-fact.js';
+import { ipSections, type IpSections } from './ip-batch.js';
+import { isDaemonRoute, parseFlushable, parseRoutes, routeLine } from './route-fact.js';
 import { parseAddresses } from './address-fact.js';
 import { lockFacts } from './lock-facts.js';
 import { sysctlName, sysctlValue } from '../router/sysctl-path.js';
@@ -12,7 +12,7 @@ import { parseBoot } from './parse-boot.js';
 import type { Facts, LinkFact, QdiscDetail, RootQdiscFact, RouteFact, TeqlModuleFact } from './facts.js';
 import { detached } from '../router/detached.js';
 import { parseJsonArray } from './json-array.js';
-import { parseManagement, unknownManagement } from './management-fact.js';
+import { heldRoutes, parseManagement, unknownManagement } from './management-fact.js';
 
 export function splitSections(output: string): Map<string, string> {
   const sections = new Map<string, string>();
@@ -126,10 +126,19 @@ export function parseBaseline(text: string): Record<string, string> {
 }
 
 /** The main table's routes, and what a link's flush takes besides (today's batch: every table's, IPv6 apart). */
-function routesOf(host: string, ip: ReturnType<typeof ipSections>): Pick<Facts, 'routes' | 'flushable'> {
-  if (ip.allRoutes === undefined || ip.neighbours === undefined) return { routes: parseRoutes(parseJsonArray(host, 'routes', ip.routes!)) };
-  const all = parseJsonArray(host, 'routes', ip.allRoutes);
-  return { routes: parseRoutes(all.filter((r) => r.table === undefined || r.table === 'main')), flushable: parseFlushable(all, parseJsonArray(host, 'neighbours', ip.neighbours), ip.routes6 === undefined ? undefined : parseJsonArray(host, 'IPv6 routes', ip.routes6)) };
+function routesOf(ip: IpSections): Pick<Facts, 'routes' | 'flushable'> {
+  if (ip.allRoutes === undefined || ip.neighbours === undefined) return { routes: parseRoutes(ip.routes!) };
+  return { routes: parseRoutes(ip.allRoutes.filter((r) => r.table === undefined || r.table === 'main')), flushable: parseFlushable(ip.allRoutes, ip.neighbours, ip.routes6) };
+}
+
+/**
+ * A routing daemon's routes of the main table that the management section listed (covering the
+ * session's client, at a route task's network): the routes read by protocol leave them out.
+ */
+function daemonRoutesHeld(host: string, section: string, routes: readonly RouteFact[]): RouteFact[] {
+  const known = new Set(routes.map(routeLine));
+  const held = parseRoutes(heldRoutes(host, section).filter((r) => !String(r.dst).includes(':')));
+  return held.filter((r) => isDaemonRoute(r) && !known.has(routeLine(r)) && known.add(routeLine(r)));
 }
 
 export function parseFacts(host: string, output: string): Facts {
@@ -146,7 +155,7 @@ export function parseFacts(host: string, output: string): Facts {
   const facts: Facts = {
     links: parseLinks(links),
     addresses: parseAddresses(parseJsonArray(host, 'addresses', ip.addresses)),
-    ...routesOf(host, ip),
+    ...routesOf(ip),
     rootQdiscs: parseRootQdiscs(parseJsonArray(host, 'qdiscs', s.get('qdiscs')!), parseQdiscDetails(s.get('qdisc_detail') ?? '')),
     sysctls: { ...parseSysctls(s.get('sysctls')!), ...parseSysctls(s.get('ipv6_mtus') ?? '') },
     teql: parseTeql(s.get('teql')!),
@@ -163,6 +172,7 @@ export function parseFacts(host: string, output: string): Facts {
   const fingerprint = s.get('fingerprint')?.trim();
   // Empty where the router has no md5sum; absent from a re-read after changes (factsScript).
   if (fingerprint !== undefined) facts.fingerprint = fingerprint;
+  facts.routes.push(...daemonRoutesHeld(host, s.get('management')!, facts.routes));
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
   else {

@@ -10,10 +10,12 @@ export interface ReadFactsOptions {
   /** The round trip's name in logs and stats. */
   label?: string;
   record?: (res: CommandResult) => void;
+  /** The routes the host's tasks need listed whoever keeps them (factsScript). */
+  held?: readonly string[];
 }
 
 export async function readFacts(transport: Transport, host: string, sysctls: readonly string[], opts: ReadFactsOptions = {}): Promise<Facts> {
-  const res = await transport.run(opts.label ?? 'facts', factsScript(sysctls));
+  const res = await transport.run(opts.label ?? 'facts', factsScript(sysctls, { held: opts.held ?? [] }));
   opts.record?.(res);
   return factsFrom(host, res);
 }

@@ -93,6 +93,21 @@ export function routeCommandArgs(r: RouteFact): string[] {
  */
 const NOT_A_DAEMON = new Set(['kernel', 'boot', 'static', 'dhcp', 'ra', 'redirect', 'unspec', '0', '1', '2', '3', '4', '9', '16']);
 
+/**
+ * Those protocols by number, with the name iproute2 prints for each (none for boot, which it leaves
+ * out). The facts read only routes of these, a listing each: a router holding a full BGP table
+ * printed ~80 MB of JSON per facts read (600 MB of the controller's heap, seconds of transfer, the
+ * run log), and a daemon's route that came or went between the facts and the apply (a table's
+ * churn, by the second on a BGP feed) had the run refused as stale: they were in the fingerprint.
+ * iproute2 leaves the protocol out of a route listed by it: the facts give it back (ip-batch.ts).
+ * The kernel filters each dump by protocol since 4.20 (iproute2 5.0), but not by 0, which it takes
+ * for none: that one listing walks the whole table, as every listing does on an older kernel or
+ * iproute2 (filtered by iproute2, printing none of it). The kernel's first: the IPv6 listings
+ * after it are left out of the fingerprint (script.ts HASH_STABLE). A daemon's routes that a plan
+ * weighs are listed apart (management-script.ts).
+ */
+export const OWN_PROTOCOLS: ReadonlyArray<readonly [number, string | undefined]> = [[2, 'kernel'], [3, undefined], [4, 'static'], [16, 'dhcp'], [9, 'ra'], [1, 'redirect'], [0, 'unspec']];
+
 /** A route a routing daemon keeps (its protocol), by its fact or by its state line ("... proto bird ..."). */
 export function isDaemonRoute(r: RouteFact | string): boolean {
   const protocol = typeof r === 'string' ? (r.startsWith('route ') ? / proto (\S+)/.exec(r)?.[1] : undefined) : r.protocol;

@@ -6,6 +6,8 @@ import { listOpenRunsLines } from '../router/open-runs.js';
 import { readBootId } from '../router/boot-id.js';
 import { UID_LINE } from '../router/session-uid.js';
 import { RPFILTER_MODULES } from './identity-facts.js';
+import { IP_BATCH } from './ip-batch.js';
+import { managementCommand } from './management-script.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
 /**
@@ -20,25 +22,6 @@ export function userlandLine(ls = '/bin/ls', busybox: readonly string[] = ['/bin
   const same = busybox.map((b) => `[ ${ls} -ef ${b} ]`).join(' || ');
   return `teqlctl_u=gnu; if { ${same}; } 2>/dev/null; then teqlctl_u=busybox; elif [ -L ${ls} ]; then case "$(readlink -f ${ls} 2>/dev/null)" in */busybox) teqlctl_u=busybox;; esac; fi; printf 'userland\\t%s\\n' "$teqlctl_u"`;
 }
-
-/**
- * The addresses and the main table's routes by one `ip` process (its batch mode): a process is
- * 60-170 ms of an emulated router's time, and a cold apply reads the facts three times. One JSON
- * array each, in this order (parse-facts.ts, ip-batch.ts). The options are global in a batch, so
- * each command picks its family by a selector: IPv4 addresses (`to 0.0.0.0/0`, as -4 gave them;
- * teqlctl manages IPv4 addresses only), IPv4 routes (`root 0.0.0.0/0`), the permanent neighbours of
- * both families, and last, where the kernel has IPv6 (`ipv6` printed first, so a failed listing is
- * told from a kernel without it), the IPv6 routes: a link taken down loses them (fib6_ifdown), and
- * an undo puts them back (until 2026-12-05 they were not read, and a rollback lost them). Not -d,
- * which the links need (their own process) and under which an older iproute2 prints every route's
- * type without a JSON key (invalid JSON). -force: a command that fails does not keep the others
- * from printing (its error is in the section; the parser then names it). The batch from printf,
- * not the shell's stdin (the rest of this script) nor a heredoc (a temporary file for an older bash
- * as sh, on a /tmp that may be full). Every table's routes (the main table's have no `table` key:
- * ip-batch.ts splits them off, so a large main table is printed once) and the permanent neighbours:
- * what the kernel flushes with a link taken down or left without an IPv4 address (Facts.flushable).
- */
-const IP_BATCH = "if [ -e /proc/net/if_inet6 ]; then echo ipv6; fi; { printf 'addr show to 0.0.0.0/0\\nroute show table all root 0.0.0.0/0\\nneigh show nud permanent\\n'; if [ -e /proc/net/if_inet6 ]; then printf 'route show table all root ::/0\\n'; fi; } | ip -j -force -batch -";
 
 /** Where systemd-sysctl and procps read sysctl settings (sysctl.d(5)). */
 const SYSCTL_FILES = '/etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf /etc/sysctl.conf';
@@ -67,7 +50,11 @@ const SECTIONS: Array<[string, string]> = [
   // that fails (an older iproute2, an address no longer local). The IPv4 policy rules by the same
   // `ip` (its batch: no process more): where the route is another table's, whether a rule that
   // looks up main comes first (plan/session-table.ts).
-  ['management', 'set -- $SSH_CONNECTION; if [ -n "$1" ]; then tq_c=${1#::ffff:}; tq_s=${3#::ffff:}; tq_s=${tq_s%%%*}; tq_z=; case $tq_c in *%*) tq_z=${tq_c#*%}; tq_c=${tq_c%%%*};; esac; echo "client=$tq_c port=$2 server=$tq_s"; set -- "$tq_c"; if [ -n "$tq_z" ]; then set -- "$tq_c" oif "$tq_z"; fi; printf \'route get %s%s\\nrule show\\n\' "$*" "${tq_s:+ from $tq_s}" | ip -j -force -batch - 2>/dev/null || ip -j route get "$@"; fi'],
+  // First, by the same batch, the main table's routes that a plan weighs whoever keeps them (a
+  // routing daemon's are not among the facts' routes): those covering the client (the session
+  // guards' longest match), those at a route task's network, those giving an address a task
+  // removes as their source (management-script.ts, management-fact.ts heldRoutes).
+  ['management', managementCommand()],
   // teqlctl's own lock: who holds it, and whether the SSH session that took it is still alive.
   // teqlctl's boot files (base64: any content survives the framing), who configures links at boot.
   // Each file's size beside it: an older BusyBox base64 (no -w) that fails, or any short read, must
@@ -173,7 +160,11 @@ const RUNNING_COUNTERS = [
 // the IPv6 routes (their line, the only one with a router preference), where the kernel's own come
 // and go by themselves: a link-local address's local route appears when its duplicate address
 // detection ends, a second after the link comes up; a router advertisement's routes expire.
-const NEIGHBOURS_OUT = `-e '/"state":\\["PERMANENT"/d' -e '/"pref":"/d'`;
+// Each IPv6 listing by protocol that is empty prints `[]` (no preference to tell it by): the empty
+// ones from the first IPv6 route (the kernel's listing, never empty, comes first: route-fact.ts
+// OWN_PROTOCOLS) to the section's end go too, or a router advertisement's first route, or the last
+// one expiring, changed the fingerprint (a review).
+const NEIGHBOURS_OUT = `-e '/"pref":"/,/^${SECTION} /{/^\\[\\]$/d;}' -e '/"state":\\["PERMANENT"/d' -e '/"pref":"/d'`;
 export const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed ${NEIGHBOURS_OUT} -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} ${BRIDGE_TIMERS} ${RUNNING_COUNTERS} | { md5sum 2>/dev/null || sha256sum 2>/dev/null || cksum 2>/dev/null; }); fp=\${1:-}`;
 
 /** Shell lines that set `fp` to the router's current fingerprint, as the facts script computes it. */
@@ -188,16 +179,17 @@ export function fingerprintScript(sysctls: readonly string[] = []): string {
  * for a re-read after changes (apply, rollback): its fingerprint would never be checked, since only
  * a run's first apply on a router checks one, against the facts its plan came from; without it the
  * sections print directly, saving the hash's processes (a subshell, sed, md5sum: ~90 ms of an
- * emulated router's time per re-read).
+ * emulated router's time per re-read). `held`: what the host's tasks need listed of the routes a
+ * routing daemon may hold (managementCommand).
  */
-export function factsScript(sysctls: readonly string[] = [], { fingerprint = true, self }: { fingerprint?: boolean; self?: string } = {}): string {
+export function factsScript(sysctls: readonly string[] = [], { fingerprint = true, self, held = [] }: { fingerprint?: boolean; self?: string; held?: readonly string[] } = {}): string {
   // A newline first: what a login shell's rc file printed without one (`printf 'Last login: ...'`)
   // ends its own line, and the first section's marker starts one (it read as "no links section").
   const { pre } = sysctlReads(sysctls);
   const lines = ['export LANG=C LC_ALL=C', "printf '\\n'", ...(fingerprint ? [fingerprintScript(sysctls), `printf '%s\\n' "$stable"`] : [...(pre ? [pre] : []), stableBlock(sysctls)])];
   for (const [name, command] of SECTIONS) {
     // A run's own re-read after its changes (`self`) does not list the run itself as open.
-    const run = name === 'open-runs' && self ? listOpenRunsLines(undefined, undefined, undefined, self) : command;
+    const run = name === 'open-runs' && self ? listOpenRunsLines(undefined, undefined, undefined, self) : name === 'management' ? managementCommand(held) : command;
     if (VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${run}; } 2>&1`);
   }
   const { ipv6 } = sysctlReads(sysctls);

@@ -21,3 +21,20 @@ export function sysctlNames(tasks: readonly TaskInstance[]): string[] {
 export function ipv6MtuName(dev: string): string {
   return `net.ipv6.conf.${dev}.mtu`;
 }
+
+/**
+ * What the facts list of the main table's routes whoever keeps them (the facts' routes leave a
+ * routing daemon's out): the routes at a route task's network (`exact`), which the plan would
+ * replace, those giving an address a task removes as their source (`src`), which the kernel
+ * removes with it (plan/modules/address.ts refuses that), and those covering a check's target
+ * (`match`), by which the plan tells the check's path (plan/planned-egress.ts).
+ */
+export function heldSelectors(tasks: readonly TaskInstance[]): string[] {
+  return [...new Set(tasks.flatMap((t) => {
+    if (t.module === 'route') return [`exact ${t.args.to}`];
+    if (t.module === 'address' && t.args.state === 'absent') return [`src ${t.args.address.split('/')[0]}`];
+    // A check's target, where no device is named: the plan picks the route the kernel will take to it (planned-egress.ts).
+    if (t.module === 'ping' && t.args.dev === undefined) return [`match ${t.args.to}`];
+    return [];
+  }))];
+}

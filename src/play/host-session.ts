@@ -66,6 +66,8 @@ export class HostSession {
     readonly transport: Transport,
     private readonly log: RunLog,
     private readonly sysctls: string[],
+    /** The routes its tasks need listed whoever keeps them, a routing daemon too (plan/facts-needed.ts). */
+    private readonly held: readonly string[] = [],
   ) {}
 
   /** Apply batches sent so far: non-zero means the dead-man is armed on this host. */
@@ -74,7 +76,7 @@ export class HostSession {
   }
 
   async facts(label = 'facts'): Promise<Facts> {
-    return readFacts(this.transport, this.host, this.sysctls, { label, record: (res) => this.log.record(this.host, res) });
+    return readFacts(this.transport, this.host, this.sysctls, { label, held: this.held, record: (res) => this.log.record(this.host, res) });
   }
 
   /**
@@ -84,7 +86,7 @@ export class HostSession {
    */
   factsWithEarlyChecks({ checks, needs }: { checks: readonly Check[]; needs?: readonly string[] }): { facts: Promise<Facts>; early?: EarlyChecks } {
     if (checks.length === 0 || !this.transport.runStaged) return { facts: this.facts() };
-    const script = `export LANG=C LC_ALL=C\n${earlyChecksStart(checks, needs)}{\n${factsScript(this.sysctls)}} </dev/null\nprintf '%s\\n' '${BARRIER_MARKER}'\n`;
+    const script = `export LANG=C LC_ALL=C\n${earlyChecksStart(checks, needs)}{\n${factsScript(this.sysctls, { held: this.held })}} </dev/null\nprintf '%s\\n' '${BARRIER_MARKER}'\n`;
     // The shell waits while the other hosts' facts are read and planned: past this bound it ends,
     // and the checks run in a round trip of their own (their results here read as not run).
     // Its finish alone is kept by the closures below: the staged run's answer (the output before
@@ -143,7 +145,7 @@ export class HostSession {
     this.batches++;
     this.changeRounds++;
     this.armedAt ??= runNow();
-    const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls, { ...AFTER, self: deadman.runId })}`;
+    const then = `${forgetApplierLine(runDir(deadman.runId))}\n${factsScript(this.sysctls, { ...AFTER, self: deadman.runId, held: this.held })}`;
     const script = stepsScript(ops, { before, onBegin, then, barrier: BARRIER_MARKER, bundles });
     // The shell may wait at its barrier while later --forks groups apply: bounded by the dead-man's
     // window (past it the run is reverted anyway), not by this host's own apply time.
@@ -193,7 +195,7 @@ export class HostSession {
    * the run and a later run came after (its boot script decided so): nothing was undone there.
    */
   async undo(runId: string, holdSec?: number): Promise<{ undoErrors: string[]; after: Facts; revertedByDeadman: boolean; abandoned: boolean; revertOwns?: string; lockTakenBy?: string }> {
-    const script = rollbackScript(runId, { then: factsScript(this.sysctls, AFTER), ...(holdSec ? { holdSec } : {}) });
+    const script = rollbackScript(runId, { then: factsScript(this.sysctls, { ...AFTER, held: this.held }), ...(holdSec ? { holdSec } : {}) });
     this.changeRounds++;
     const res = await this.transport.run('rollback', script, holdSec ? holdSec + 120 : undefined);
     this.log.record(this.host, res);
@@ -207,7 +209,7 @@ export class HostSession {
    */
   async undoSome(runId: string, steps: readonly StepToUndo[], holdSec?: number, keptPeers?: readonly string[]): Promise<{ undoErrors: string[]; after: Facts; decided?: string }> {
     this.changeRounds++;
-    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls, { ...AFTER, self: runId }), holdSec, keptPeers));
+    const res = await this.transport.run('partial-rollback', partialUndoScript(runId, steps, factsScript(this.sysctls, { ...AFTER, self: runId, held: this.held }), holdSec, keptPeers));
     this.log.record(this.host, res);
     const outcome = partialOutcome(res.stdout);
     return { undoErrors: undoFailures(res.stdout), after: parseFacts(this.host, res.stdout), ...(outcome.ok ? {} : { decided: outcome.state }) };

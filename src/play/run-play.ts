@@ -6,7 +6,7 @@ import { alignBootPhases } from '../plan/plan-host.js';
 import { applyAndVerify } from './apply-and-verify.js';
 import { holdFor } from './interruptible.js';
 import { changeCount } from '../plan/types.js';
-import { sysctlNames } from '../plan/facts-needed.js';
+import { heldSelectors, sysctlNames } from '../plan/facts-needed.js';
 import { runWithProgress } from '../ui/progress.js';
 import { rollbackAll, touchedHosts } from './rollback-all.js';
 import { waitBeside } from './beside-wait.js';
@@ -202,7 +202,7 @@ function toFailure(err: unknown, log: PlayOptions['log']): RunFailure {
 /** Connects to every host; an unreachable one fails its bundles, the others go on. */
 async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Promise<void> {
   const failures: HostFailure[] = [];
-  const sysctls = new Map(names.map((h) => [h, sysctlNames(loaded.plays.flatMap((p) => p.tasks.get(h) ?? []))]));
+  const tasks = (h: string) => loaded.plays.flatMap((p) => p.tasks.get(h) ?? []);
   const errors = await runWithProgress(run.opts.mode, names.map((h) => ({
     host: h,
     title: `${h}: connect`,
@@ -210,7 +210,7 @@ async function connectAll(run: RunState, loaded: LoadedRun, names: string[]): Pr
       const spec = run.specs.get(h)!;
       try {
         const transport = await run.opts.connect(h, spec);
-        run.sessions.set(h, new HostSession(h, transport, run.opts.log, sysctls.get(h)!));
+        run.sessions.set(h, new HostSession(h, transport, run.opts.log, sysctlNames(tasks(h)), heldSelectors(tasks(h))));
         setTitle(`${h}: connected to ${transport.target ?? `${spec.host}:${spec.port ?? 22}`}`);
       } catch (err) {
         const msg = err instanceof ConnectError ? err.message + (err.hint ? ` (hint: ${err.hint})` : '') : (err as Error).message;

@@ -5,7 +5,7 @@ import { TeqlError } from '../errors.js';
 import { readFacts } from '../gather/read-facts.js';
 import type { LoadedRun } from '../load/types.js';
 import { planHost } from '../plan/plan-host.js';
-import { sysctlNames } from '../plan/facts-needed.js';
+import { heldSelectors, sysctlNames } from '../plan/facts-needed.js';
 import type { HostPlan } from '../plan/types.js';
 import { runWithProgress, type ProgressMode } from '../ui/progress.js';
 
@@ -30,7 +30,7 @@ export async function previewPlan(loaded: LoadedRun, transports: ReadonlyMap<str
       run: async (setTitle) => {
         const tasks = play.tasks.get(host) ?? [];
         try {
-          const { plan } = planHost(host, tasks, await readFacts(transports.get(host)!, host, sysctlNames(tasks)));
+          const { plan } = planHost(host, tasks, await readFacts(transports.get(host)!, host, sysctlNames(tasks), { held: heldSelectors(tasks) }));
           planned.set(host, plan);
           setTitle(`${host}: planned`);
         } catch (err) {

@@ -2,14 +2,16 @@
 // neighbours come and go, here one that appears while a run is between its apply and its checks
 // (an adjacency formed over the new equalizer). teqlctl never made it and does not undo it: the
 // rollback after a failed ping is complete (exit 5, not 6 "rollback incomplete"), the route stays.
+// And a daemon's table (a BGP feed, here a few thousand routes) is not read: one of its routes
+// that comes or goes while a run waits for approval does not make the run stale.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
-import { LAB_INVENTORY, ROOT } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, playJson, ROOT, TEARDOWN } from './teqlctl.js';
 import { eventually } from './wait.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-e2e-daemon-'));
@@ -48,5 +50,44 @@ describe('a routing daemon\'s routes during a run', () => {
     expect((await sshRun('a', 'ip route show proto bird')).stdout).toContain('198.51.100.0/24 dev eth0');
     expect((await sshRun('a', `ip route del ${DAEMON_ROUTE}`)).code).toBe(0);
     expect(await readState('a')).toBe(before);
+  });
+});
+
+describe('a routing daemon\'s table', () => {
+  const ROUTES = 3000;
+  // 100.64.0.0/10 by /24s, as a feed's routes: each through the management network's gateway.
+  const table = Array.from({ length: ROUTES }, (_, i) => `route add 100.${64 + Math.floor(i / 250)}.${i % 250}.0/24 via 10.0.2.2 proto bird`).join('\n') + '\n';
+
+  it('is not read, and its churn while a run waits for approval leaves the plan valid: converged, a rerun changes nothing, the teardown leaves the table', async () => {
+    await resetRouters('a', 'b');
+    expect((await sshRun('a', 'ip -batch -', { input: table })).code).toBe(0);
+    const before = await readState('a');
+    const log = join(tmp, 'churn.log');
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--log', log, '--debug-hold', 'approve:8'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    expect(await eventually(60_000, async () => stderr.includes('holding at approve'))).toBe(true);
+    // The daemon learns a route and loses one meanwhile.
+    expect((await sshRun('a', 'ip route add 100.100.0.0/24 via 10.0.2.2 proto bird && ip route del 100.64.0.0/24 proto bird')).code).toBe(0);
+    const code = await ended;
+    expect(code, stdout + stderr).toBe(0);
+    for (const host of ['router_a', 'router_b']) expect(JSON.parse(stdout).hosts[host].status).toBe('changed');
+    // None of the table went over the wire (the run log keeps every answer of the routers).
+    expect(readFileSync(log, 'utf8')).not.toContain('"protocol":"bird"');
+    const rerun = await playJson(CHAPTER);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    for (const host of ['router_a', 'router_b']) expect(rerun.json.hosts[host]).toMatchObject({ status: 'ok', changes: [] });
+    const teardown = await playJson(TEARDOWN);
+    expect(teardown.code, teardown.stderr).toBe(0);
+    // The table as the daemon left it, and the rest of a as before the run.
+    const bird = (await sshRun('a', 'ip route show proto bird')).stdout;
+    expect(bird.trim().split('\n')).toHaveLength(ROUTES);
+    expect(bird).toContain('100.100.0.0/24 via 10.0.2.2');
+    expect(bird).not.toContain('100.64.0.0/24 ');
+    const others = (state: string) => state.split('\n').filter((l) => !l.includes('proto bird')).join('\n');
+    expect(others(await readState('a'))).toBe(others(before));
   });
 });

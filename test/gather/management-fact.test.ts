@@ -1,7 +1,7 @@
 // The management section as the router prints it: the route, then the rules by the same `ip`
 // batch, and the fallback's route where the lookup from the server's address failed.
 import { describe, expect, it } from 'vitest';
-import { parseManagement, parseRules } from '../../src/gather/management-fact.js';
+import { heldRoutes, parseManagement, parseRules, unknownManagement } from '../../src/gather/management-fact.js';
 
 const HEAD = 'client=192.0.2.9 port=40000 server=10.70.0.2';
 const RULES = '[{"priority":0,"src":"all","table":"local"},{"priority":100,"src":"10.70.0.2","table":"100"},{"priority":150,"src":"all","fwmark":"0x5","table":"200"},{"priority":32766,"src":"all","table":"main"},{"priority":32767,"src":"all","table":"default"}]';
@@ -50,5 +50,39 @@ describe('parseRules', () => {
       { priority: 40, other: true },
       { priority: 50, table: 'main', other: true },
     ]);
+  });
+});
+
+describe('the routes listed whoever keeps them (held), before the route and the rules', () => {
+  const ROUTE = '[{"dst":"192.0.2.9","from":"10.70.0.2","gateway":"10.50.0.1","dev":"lan1","flags":[],"uid":0,"cache":[]}]';
+  const COVERING = '[{"dst":"192.0.2.0/24","gateway":"10.50.0.1","dev":"lan1","protocol":"bird","flags":[]}]';
+  const EXACT = '[{"dst":"203.0.113.0/24","gateway":"10.50.0.1","dev":"lan1","protocol":"zebra","metric":20,"flags":[]}]';
+  // A listing by source leaves the source out of its routes.
+  const SOURCED = '[{"dst":"10.77.0.0/16","gateway":"10.50.0.1","dev":"lan1","protocol":"bird","flags":[]}]';
+  const HELD = 'held\tmatch 192.0.2.9\texact 203.0.113.0/24\tsrc 10.50.0.7';
+
+  it('each listing by its selector, the source given back; the route and the rules after them as before', () => {
+    const text = `${HEAD}\n${HELD}\n${COVERING}\n${EXACT}\n${SOURCED}\n${ROUTE}\n${RULES}\n`;
+    expect(heldRoutes('r', text).map((r) => `${r.dst} ${r.prefsrc ?? '-'}`)).toEqual(['192.0.2.0/24 -', '203.0.113.0/24 -', '10.77.0.0/16 10.50.0.7']);
+    expect(parseManagement('r', text)).toEqual({ clientIp: '192.0.2.9', clientPort: '40000', serverIp: '10.70.0.2', dev: 'lan1', via: '10.50.0.1' });
+    // An empty listing is one too: the arrays after it are not taken for listings.
+    const empty = `${HEAD}\n${HELD}\n[]\n[]\n[]\n${ROUTE}\n${RULES}\n`;
+    expect(heldRoutes('r', empty)).toEqual([]);
+    expect(parseManagement('r', empty)?.dev).toBe('lan1');
+  });
+
+  it('the lookup from the server failed: the fallback\'s route, never a listing\'s', () => {
+    const text = `${HEAD}\n${HELD}\n${COVERING}\n${EXACT}\n[]\n${RULES}\n@fallback\n[{"dst":"192.0.2.9","gateway":"10.60.0.1","dev":"lan2","flags":[],"uid":0,"cache":[]}]\n`;
+    expect(parseManagement('r', text)).toEqual({ clientIp: '192.0.2.9', clientPort: '40000', serverIp: '10.70.0.2', dev: 'lan2', via: '10.60.0.1' });
+    expect(heldRoutes('r', text)).toHaveLength(2);
+  });
+
+  it('a listing that failed (fewer arrays than the listings and the route): refused, never another array read as one (a review); a route that failed is named', () => {
+    const text = `${HEAD}\n${HELD}\n@fallback\n[{"dst":"192.0.2.9","gateway":"10.60.0.1","dev":"lan2","flags":[],"uid":0,"cache":[]}]\n`;
+    expect(() => heldRoutes('r', text)).toThrow(/could not list the routes a plan weighs \(match 192\.0\.2\.9, exact 203\.0\.113\.0\/24, src 10\.50\.0\.7\): iproute2 printed 0 JSON arrays/);
+    expect(() => heldRoutes('r', `${HEAD}\n${HELD}\n${COVERING}\n${EXACT}\n${ROUTE}\n${RULES}\n`)).toThrow(/printed 4 JSON arrays/);
+    // The rules failed (a kernel without policy routing): the listings, the route, and the fallback's.
+    expect(heldRoutes('r', `${HEAD}\n${HELD}\n${COVERING}\n${EXACT}\n[]\n${ROUTE}\n@fallback\n${ROUTE}\n`)).toHaveLength(2);
+    expect(unknownManagement(`${HEAD}\n${HELD}\n[]\n[]\n[]\n@fallback\nRTNETLINK answers: Network is unreachable\n`)).toBe('from 192.0.2.9: ip route get said "RTNETLINK answers: Network is unreachable"');
   });
 });

@@ -1,7 +1,7 @@
 // address: one IPv4 address on one interface. Other addresses on an ordinary link are left alone;
 // on an equalizer, an address of another subnet is a conflict (it would be routed over the bundle).
 import type { AddressArgs } from '../../load/types.js';
-import type { AddressFact, Facts } from '../../gather/facts.js';
+import type { AddressFact, Facts, RouteFact } from '../../gather/facts.js';
 import { conflict, flushedRoutesBack, guardManagement, guardSessionAddress, requireLink, routesThrough, type ModuleResult, type PlanContext } from '../context.js';
 import { simulateAll } from '../simulate.js';
 import { cidrNetwork, contains, splitCidr } from '../../router/ipv4.js';
@@ -32,6 +32,12 @@ function removal(ctx: PlanContext, gone: AddressFact): PlannedStep {
  * and a primary's secondaries in its subnet (unless promote_secondaries is on). The kernel deletes
  * them with it, and the undo would put back the address alone.
  */
+/** Routes as a message names them: the first five (a routing daemon's table may give the address to all its routes). */
+function named(routes: readonly RouteFact[]): string {
+  const shown = routes.slice(0, 5).map((r) => `${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`).join(', ');
+  return routes.length > 5 ? `${shown} and ${routes.length - 5} more` : shown;
+}
+
 function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[], gone: AddressFact, facts: Facts, replaced = false): void {
   // Routes that give the address as their source go with it (the kernel flushes them), and its undo
   // puts back the address alone. The connected route comes back with the address by itself. Not
@@ -41,7 +47,7 @@ function refuseLosingSecondaries(ctx: PlanContext, onDev: readonly AddressFact[]
   if (sourced.length > 0) {
     throw conflict(
       ctx,
-      `removing ${gone.cidr} from ${gone.dev} would remove the route${sourced.length > 1 ? 's' : ''} that give${sourced.length > 1 ? '' : 's'} it as source (${sourced.map((r) => `${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`).join(', ')}) with it, and the undo could not put them back`,
+      `removing ${gone.cidr} from ${gone.dev} would remove the route${sourced.length > 1 ? 's' : ''} that give${sourced.length > 1 ? '' : 's'} it as source (${named(sourced)}) with it, and the undo could not put them back`,
       'change those routes first (route tasks), or leave this address as it is',
     );
   }
