@@ -141,8 +141,9 @@ export interface ArmOptions {
    * refused as stale before any change, and nobody's change is overwritten.
    */
   fingerprint?: string;
-  /** The sysctls the facts script read (the fingerprint covers them). */
+  /** The sysctls and the routes by selector the facts script read (the fingerprint covers them). */
   sysctls?: readonly string[];
+  held?: readonly string[];
   /** The hosts that share a bundle of the run with this one, recorded in the meta (run-meta.ts). */
   peers?: readonly string[];
 }
@@ -176,7 +177,7 @@ export function armScript(o: ArmOptions): string {
     // the lock just taken is this run's anew, which nobody would free (found by a review). Freed
     // only when taken anew here: a revert still undoing holds it (a second review).
     ...(o.first ? [] : [`tq_st=; read -r tq_st 2>/dev/null < ${dir}/state; if [ -d ${dir}/${DECIDED} ] || [ "$tq_st" != pending ]; then [ "\${tq_newlock:-}" = 1 ] && ${releaseLockLine(o.runId)}; echo "${ARM_FAILED_MARKER} run ${o.runId} is no longer pending here: $tq_st; nothing of this phase was applied"; exit 3; fi`]),
-    ...(o.first && o.fingerprint !== undefined ? staleCheck(o.runId, o.fingerprint, o.sysctls ?? []) : []),
+    ...(o.first && o.fingerprint !== undefined ? staleCheck(o.runId, o.fingerprint, o.sysctls ?? [], o.held ?? []) : []),
     `teqlctl_arm_failed() { echo "${ARM_FAILED_MARKER} $1";${cleanup} exit 3; }`,
     ...(o.first
       ? [
@@ -221,10 +222,10 @@ export function armScript(o: ArmOptions): string {
 }
 
 /** Under the lock, before anything is written: the router still is what the plan was made from. */
-function staleCheck(runId: string, fingerprint: string, sysctls: readonly string[]): string[] {
+function staleCheck(runId: string, fingerprint: string, sysctls: readonly string[], held: readonly string[]): string[] {
   if (!/^[0-9a-f]*$/.test(fingerprint)) throw new Error(`not a fingerprint: ${fingerprint}`);
   return [
-    fingerprintScript(sysctls),
+    fingerprintScript(sysctls, held),
     `if [ "$fp" != '${fingerprint}' ]; then echo "${STALE_MARKER} $fp"; ${releaseLockLine(runId)}; exit 3; fi`,
   ];
 }

@@ -4,6 +4,7 @@
 import { FactError } from '../errors.js';
 import { parseJsonArray } from './json-array.js';
 import { OWN_PROTOCOLS } from './route-fact.js';
+import { isHashedSelector, listingLines, selectedRoutes, validSelectors } from './route-selectors.js';
 
 /**
  * The top-level JSON arrays in `text`, in order: each starts at the beginning of a line (or right
@@ -34,6 +35,8 @@ export function jsonArrays(text: string): string[] {
       else if (c === '[' || c === '{') depth++;
       else if ((c === ']' || c === '}') && --depth === 0) break;
     }
+    // A dump that failed leaves its `[` open (iproute2 prints it first): not an array, nor what follows it.
+    if (j >= text.length) break;
     out.push(text.slice(i, j + 1));
     i = j + 1;
   }
@@ -61,9 +64,14 @@ export const OWN_PROTOCOLS_LINE = 'ip-own-protocols';
  * what the kernel flushes with a link taken down or left without an IPv4 address (Facts.flushable).
  * Since 2026-12-07 (the line OWN_PROTOCOLS_LINE first) each family's routes by one listing per
  * protocol that is not a routing daemon's (route-fact.ts OWN_PROTOCOLS): a daemon's are not read.
+ * Last, the routes of `selectors` that the plan's decisions rest on, whoever keeps them (named
+ * after that line, tab-separated; route-selectors.ts): in the fingerprint with the rest.
  */
-const OWN = OWN_PROTOCOLS.map(([n]) => n).join(' ');
-export const IP_BATCH = `echo ${OWN_PROTOCOLS_LINE}; if [ -e /proc/net/if_inet6 ]; then echo ipv6; fi; { printf 'addr show to 0.0.0.0/0\\n'; printf 'route show table all root 0.0.0.0/0 proto %s\\n' ${OWN}; printf 'neigh show nud permanent\\n'; if [ -e /proc/net/if_inet6 ]; then printf 'route show table all root ::/0 proto %s\\n' ${OWN}; fi; } | ip -j -force -batch -`;
+export function ipBatch(selectors: readonly string[] = []): string {
+  const own = OWN_PROTOCOLS.map(([n]) => n).join(' ');
+  const held = validSelectors(selectors).filter(isHashedSelector);
+  return `printf '%s\\n' '${[OWN_PROTOCOLS_LINE, ...held].join('\t')}'; if [ -e /proc/net/if_inet6 ]; then echo ipv6; fi; { printf 'addr show to 0.0.0.0/0\\n'; printf 'route show table all root 0.0.0.0/0 proto %s\\n' ${own}; printf 'neigh show nud permanent\\n'; if [ -e /proc/net/if_inet6 ]; then printf 'route show table all root ::/0 proto %s\\n' ${own}; fi;${listingLines(held)} } | ip -j -force -batch -`;
+}
 
 /** The `ip` section's arrays: links and addresses as text, routes and neighbours parsed. */
 export interface IpSections {
@@ -74,6 +82,8 @@ export interface IpSections {
   allRoutes?: any[];
   neighbours?: any[];
   routes6?: any[];
+  /** The routes listed by selector (route-selectors.ts), a routing daemon's too. */
+  held?: any[];
 }
 
 /**
@@ -97,10 +107,13 @@ export function ipSections(host: string, s: Map<string, string>): IpSections {
     if (/^\[\{"dst":/.test(arrays[0] ?? '') || /^\[\{"type":/.test(arrays[0] ?? '')) throw fail('its first array holds routes, not addresses');
   };
   const links = s.get('links')!;
-  if (new RegExp(`^${OWN_PROTOCOLS_LINE}$`, 'm').test(batch)) {
+  const own = new RegExp(`^${OWN_PROTOCOLS_LINE}(\t.*)?$`, 'm').exec(batch);
+  if (own) {
     const n = OWN_PROTOCOLS.length;
-    const expected = 2 + n * (ipv6 ? 2 : 1);
-    if (arrays.length !== expected) throw fail(`expected ${expected} JSON arrays (addresses, ${n} listings of routes${ipv6 ? ' per family' : ''}, neighbours), got ${arrays.length}`);
+    const selectors = own[1] ? own[1].slice(1).split('\t') : [];
+    const fixed = 2 + n * (ipv6 ? 2 : 1);
+    const expected = fixed + selectors.length;
+    if (arrays.length !== expected) throw fail(`expected ${expected} JSON arrays (addresses, ${n} listings of routes${ipv6 ? ' per family' : ''}, neighbours${selectors.length > 0 ? `, ${selectors.join(', ')}` : ''}), got ${arrays.length}`);
     addressesFirst();
     // Every IPv6 route has a router preference, no IPv4 one; neighbours have none.
     if (arrays.slice(1, n + 2).some((a) => /"pref":"/.test(a))) throw fail('IPv6 routes where IPv4 routes or neighbours were expected');
@@ -111,6 +124,7 @@ export function ipSections(host: string, s: Map<string, string>): IpSections {
       allRoutes: byProtocol(1, 'routes'),
       neighbours: parseJsonArray(host, 'neighbours', arrays[n + 1]!),
       ...(ipv6 ? { routes6: byProtocol(n + 2, 'IPv6 routes') } : {}),
+      ...(selectors.length > 0 ? { held: selectors.flatMap((sel, i) => selectedRoutes(sel, parseJsonArray(host, `routes by ${sel}`, arrays[fixed + i]!))) } : {}),
     };
   }
   if (ipv6 && arrays.length !== 4) throw fail(`expected four JSON arrays (the kernel has IPv6), got ${arrays.length}`);

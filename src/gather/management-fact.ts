@@ -3,6 +3,7 @@
 import { parseJsonArray } from './json-array.js';
 import { jsonArrays } from './ip-batch.js';
 import { FactError } from '../errors.js';
+import { selectedRoutes } from './route-selectors.js';
 import type { ManagementFact, PolicyRuleFact } from './facts.js';
 
 /** A rule's keys that neither select packets other than by address nor act otherwise than a lookup. */
@@ -43,21 +44,19 @@ function sectionArrays(host: string, text: string): { held?: Array<{ selector: s
   const fallback = fallbackAt < 0 ? [] : arrays(lines.slice(fallbackAt + 1));
   const n = selectors.length;
   const fits = !client ? batch.length === n : fallbackAt < 0 ? batch.length === n + 2 : batch.length >= n && batch.length <= n + 1;
-  if (!fits) throw new FactError(host, `could not list the routes a plan weighs (${selectors.join(', ')}): iproute2 printed ${batch.length} JSON arrays for them and the session's route: ${text.slice(0, 300)}`);
+  // A listing's routes are neither the session's route (`ip route get` adds uid and cache) nor rules.
+  const misread = batch.slice(0, n).some((a) => a.some((r) => r?.priority !== undefined || r?.cache !== undefined || r?.uid !== undefined));
+  if (!fits || misread) throw new FactError(host, `could not list the routes a plan weighs (${selectors.join(', ')}): iproute2 printed ${batch.length} JSON arrays for them and the session's route: ${text.slice(0, 300)}`);
   return { held: selectors.map((selector, i) => ({ selector, routes: batch[i]! })), rest: [...batch.slice(n), ...fallback] };
 }
 
 /**
  * The main table's routes that the section listed whoever keeps them (a routing daemon too): those
- * covering the client, at a route task's network, with an address a task removes as their source.
- * iproute2 leaves out of a route what the listing selected it by: a `src` listing's source is given
- * back. Empty where it listed none.
+ * covering the client or a check's target (`match`; the others are listed in the `ip` section).
+ * Empty where it listed none.
  */
 export function heldRoutes(host: string, text: string): any[] {
-  return (sectionArrays(host, text).held ?? []).flatMap(({ selector, routes }) => {
-    const src = /^src (\S+)$/.exec(selector)?.[1];
-    return src === undefined ? routes : routes.map((r) => (r.prefsrc === undefined ? { ...r, prefsrc: src } : r));
-  });
+  return (sectionArrays(host, text).held ?? []).flatMap(({ selector, routes }) => selectedRoutes(selector, routes));
 }
 
 /**

@@ -132,12 +132,13 @@ function routesOf(ip: IpSections): Pick<Facts, 'routes' | 'flushable'> {
 }
 
 /**
- * A routing daemon's routes of the main table that the management section listed (covering the
- * session's client, at a route task's network): the routes read by protocol leave them out.
+ * A routing daemon's routes of the main table that the facts listed by selector (route-selectors.ts:
+ * the `ip` section's and the management section's): the routes read by protocol leave them out.
  */
-function daemonRoutesHeld(host: string, section: string, routes: readonly RouteFact[]): RouteFact[] {
+function daemonRoutesHeld(listed: readonly any[], routes: readonly RouteFact[]): RouteFact[] {
   const known = new Set(routes.map(routeLine));
-  const held = parseRoutes(heldRoutes(host, section).filter((r) => !String(r.dst).includes(':')));
+  // The main table's IPv4 routes (an IPv6 client's `match` lists IPv6 ones).
+  const held = parseRoutes(listed.filter((r) => !String(r.dst).includes(':') && (r.table === undefined || r.table === 'main')));
   return held.filter((r) => isDaemonRoute(r) && !known.has(routeLine(r)) && known.add(routeLine(r)));
 }
 
@@ -172,7 +173,7 @@ export function parseFacts(host: string, output: string): Facts {
   const fingerprint = s.get('fingerprint')?.trim();
   // Empty where the router has no md5sum; absent from a re-read after changes (factsScript).
   if (fingerprint !== undefined) facts.fingerprint = fingerprint;
-  facts.routes.push(...daemonRoutesHeld(host, s.get('management')!, facts.routes));
+  facts.routes.push(...daemonRoutesHeld([...(ip.held ?? []), ...heldRoutes(host, s.get('management')!)], facts.routes));
   const management = parseManagement(host, s.get('management')!);
   if (management) facts.management = management;
   else {

@@ -6,7 +6,7 @@ import { listOpenRunsLines } from '../router/open-runs.js';
 import { readBootId } from '../router/boot-id.js';
 import { UID_LINE } from '../router/session-uid.js';
 import { RPFILTER_MODULES } from './identity-facts.js';
-import { IP_BATCH } from './ip-batch.js';
+import { ipBatch } from './ip-batch.js';
 import { managementCommand } from './management-script.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
@@ -29,7 +29,7 @@ const SYSCTL_FILES = '/etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/s
 /** Sections and the commands that print them; parsed by parse-facts.ts. */
 const SECTIONS: Array<[string, string]> = [
   ['links', 'ip -j -d link show'],
-  ['ip', IP_BATCH],
+  ['ip', ipBatch()],
   ['qdiscs', 'tc -j -d qdisc show'],
   // Everything under each root qdisc that a run may replace (not the kernel's default, not teql's),
   // as text: tc prints htb classes as text only, even with -j. Three tc processes per such device.
@@ -113,11 +113,11 @@ const VOLATILE = new Set(['management', 'lock', 'open-runs', 'identity']);
  * the first apply of a run checks under the lock: a router changed since its facts were read (by
  * another run or an operator, while this one waited for approval) is refused as stale.
  */
-function stableBlock(sysctls: readonly string[]): string {
+function stableBlock(sysctls: readonly string[], held: readonly string[] = []): string {
   const lines: string[] = [];
   const reads = sysctlReads(sysctls);
   for (const [name, command] of SECTIONS) {
-    if (!VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${command}; } 2>&1`);
+    if (!VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${name === 'ip' ? ipBatch(held) : command}; } 2>&1`);
   }
   lines.push(`echo '${SECTION} sysctls'`);
   // `read` is a shell builtin: no process per file (the $(cat) version cost ~200 ms on the lab).
@@ -161,16 +161,17 @@ const RUNNING_COUNTERS = [
 // and go by themselves: a link-local address's local route appears when its duplicate address
 // detection ends, a second after the link comes up; a router advertisement's routes expire.
 // Each IPv6 listing by protocol that is empty prints `[]` (no preference to tell it by): the empty
-// ones from the first IPv6 route (the kernel's listing, never empty, comes first: route-fact.ts
-// OWN_PROTOCOLS) to the section's end go too, or a router advertisement's first route, or the last
-// one expiring, changed the fingerprint (a review).
-const NEIGHBOURS_OUT = `-e '/"pref":"/,/^${SECTION} /{/^\\[\\]$/d;}' -e '/"state":\\["PERMANENT"/d' -e '/"pref":"/d'`;
+// ones from the first IPv6 route (the kernel's listing comes first, not empty where a link has
+// IPv6: route-fact.ts OWN_PROTOCOLS) to the section's end go too (the tasks' listings after them
+// count where not empty), or a router advertisement's first route, or the last one expiring,
+// changed the fingerprint (a review).
+const NEIGHBOURS_OUT = `-e '/"pref":"/,/^${SECTION} /{/^\\[]$/d;}' -e '/"state":\\["PERMANENT"/d' -e '/"pref":"/d'`;
 export const HASH_STABLE = `fp=; set -- $(printf '%s' "$stable" | sed ${NEIGHBOURS_OUT} -e 's/"valid_life_time":[0-9]*/"valid_life_time":_/g' -e 's/"preferred_life_time":[0-9]*/"preferred_life_time":_/g' -e 's/"operstate":"[A-Z]*"/"operstate":_/g' ${CARRIER_FLAGS} ${BRIDGE_TIMERS} ${RUNNING_COUNTERS} | { md5sum 2>/dev/null || sha256sum 2>/dev/null || cksum 2>/dev/null; }); fp=\${1:-}`;
 
 /** Shell lines that set `fp` to the router's current fingerprint, as the facts script computes it. */
-export function fingerprintScript(sysctls: readonly string[] = []): string {
+export function fingerprintScript(sysctls: readonly string[] = [], held: readonly string[] = []): string {
   const { pre } = sysctlReads(sysctls);
-  return `${pre ? `${pre}\n` : ''}stable=$(\n${stableBlock(sysctls)}\n)\n${HASH_STABLE}`;
+  return `${pre ? `${pre}\n` : ''}stable=$(\n${stableBlock(sysctls, held)}\n)\n${HASH_STABLE}`;
 }
 
 /**
@@ -186,7 +187,7 @@ export function factsScript(sysctls: readonly string[] = [], { fingerprint = tru
   // A newline first: what a login shell's rc file printed without one (`printf 'Last login: ...'`)
   // ends its own line, and the first section's marker starts one (it read as "no links section").
   const { pre } = sysctlReads(sysctls);
-  const lines = ['export LANG=C LC_ALL=C', "printf '\\n'", ...(fingerprint ? [fingerprintScript(sysctls), `printf '%s\\n' "$stable"`] : [...(pre ? [pre] : []), stableBlock(sysctls)])];
+  const lines = ['export LANG=C LC_ALL=C', "printf '\\n'", ...(fingerprint ? [fingerprintScript(sysctls, held), `printf '%s\\n' "$stable"`] : [...(pre ? [pre] : []), stableBlock(sysctls, held)])];
   for (const [name, command] of SECTIONS) {
     // A run's own re-read after its changes (`self`) does not list the run itself as open.
     const run = name === 'open-runs' && self ? listOpenRunsLines(undefined, undefined, undefined, self) : name === 'management' ? managementCommand(held) : command;

@@ -136,7 +136,7 @@ export class HostSession {
     if (batch === 0 && planned.fingerprint === '') this.log.note(`${this.host}: no md5sum, sha256sum or cksum there to fingerprint its state: a change made on it by someone else between the facts read and this apply cannot be seen (the stale check passes)`);
     const before = armScript({
       ...deadman, batch, first: batch === 0, undo: steps.map((s) => s.undo), redo: ops, summary: `${changes.length} change(s)`,
-      fingerprint: planned.fingerprint, sysctls: this.sysctls,
+      fingerprint: planned.fingerprint, sysctls: this.sysctls, held: this.held,
     });
     const hold = deadman.holdInStep?.batch === batch ? deadman.holdInStep : undefined;
     const records = begunRecords(ops, bundles);

@@ -72,6 +72,17 @@ describe('a routing daemon\'s routes, on the real kernel', () => {
     expect(parseFacts('ns', read()).fingerprint).not.toBe(before);
     sh('ip route del 10.98.0.0/16');
     expect(parseFacts('ns', read()).fingerprint).toBe(before);
+    // A daemon's route a route task would replace counts: the plan rests on it (a review).
+    const withTask = parseFacts('ns', read(['exact 203.0.113.0/24'])).fingerprint;
+    sh('ip route add 100.99.1.0/24 via 192.0.2.254 proto bird');
+    expect(parseFacts('ns', read(['exact 203.0.113.0/24'])).fingerprint).toBe(withTask);
+    sh('ip route change 203.0.113.0/24 via 192.0.2.254 proto zebra metric 20');
+    try {
+      expect(parseFacts('ns', read(['exact 203.0.113.0/24'])).fingerprint).not.toBe(withTask);
+    } finally {
+      sh('ip route change 203.0.113.0/24 via 172.16.9.254 proto zebra metric 20');
+    }
+    expect(parseFacts('ns', read(['exact 203.0.113.0/24'])).fingerprint).toBe(withTask);
   });
 
   it('reads the daemon\'s route at a route task\'s network, which the plan then replaces and its undo puts back, as before', () => {

@@ -26,6 +26,9 @@ describe('jsonArrays', () => {
 
   it('skips a line that is not an array (an error of one command of the batch), even one with brackets in it', () => {
     expect(jsonArrays('[1]\nError: table [main] does not exist\nCommand failed -:2\n[3]\n')).toEqual(['[1]', '[3]']);
+    // A dump that failed leaves its `[` open: neither it nor what follows is an array (a review).
+    expect(jsonArrays('[1]\n[[{"a":2}]\n')).toEqual(['[1]']);
+    expect(jsonArrays('[1]\n[\n')).toEqual(['[1]']);
   });
 });
 
@@ -60,6 +63,14 @@ describe('the ip section on this machine\'s own iproute2 and shell', () => {
 });
 
 describe('parseFacts: the ip section', () => {
+  it('today\'s batch with the tasks\' listings last (named on its first line): their routes, a daemon\'s too, its source given back', () => {
+    const lists = ['[{"dst":"192.0.2.0/24","dev":"eth1","scope":"link","prefsrc":"192.0.2.1","flags":[]}]', '[]', '[]', '[]', '[]', '[]', '[]'];
+    const bird = '[{"dst":"203.0.113.0/24","gateway":"192.0.2.254","dev":"eth1","protocol":"bird","flags":[]}]';
+    const facts = parseFacts('r1', factsOut(`ip-own-protocols\texact 203.0.113.0/24\tsrc 192.0.2.1\n[]\n${lists.join('\n')}\n[]\n${bird}\n${bird}\n`));
+    expect(facts.routes.map(routeLine)).toEqual(['route 192.0.2.0/24 dev eth1 metric 0 src 192.0.2.1 proto kernel', 'route 203.0.113.0/24 via 192.0.2.254 dev eth1 metric 0 proto bird', 'route 203.0.113.0/24 via 192.0.2.254 dev eth1 metric 0 src 192.0.2.1 proto bird']);
+    expect(() => parseFacts('r1', factsOut(`ip-own-protocols\texact 203.0.113.0/24\n[]\n${lists.join('\n')}\n[]\n`))).toThrow(/expected 10 JSON arrays \(addresses, 7 listings of routes, neighbours, exact 203\.0\.113\.0\/24\), got 9/);
+  });
+
   it('today\'s batch: each protocol\'s listing, the protocol iproute2 left out given back (none for boot, which it never prints)', () => {
     // kernel, boot, static, dhcp, ra, redirect, unspec (route-fact.ts OWN_PROTOCOLS)
     const lists = ['[{"dst":"192.0.2.0/24","dev":"eth1","scope":"link","prefsrc":"192.0.2.1","flags":[]}]', '[{"dst":"10.1.0.0/16","gateway":"192.0.2.254","dev":"eth1","flags":[]}]', '[{"dst":"10.5.0.0/16","gateway":"192.0.2.254","dev":"eth1","table":"100","flags":[]}]', '[{"dst":"10.3.0.0/16","gateway":"192.0.2.254","dev":"eth1","flags":[]}]', '[]', '[]', '[{"dst":"10.4.0.0/16","gateway":"192.0.2.254","dev":"eth1","flags":[]}]'];

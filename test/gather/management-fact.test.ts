@@ -77,6 +77,14 @@ describe('the routes listed whoever keeps them (held), before the route and the 
     expect(heldRoutes('r', text)).toHaveLength(2);
   });
 
+  it('the rules\' dump failed (a kernel without policy routing: iproute2 leaves its `[` open): the route read, the fallback\'s after it (a review)', () => {
+    const text = `${HEAD}\nheld\tmatch 192.0.2.9\n${COVERING}\n${ROUTE}\n[\n@fallback\n${ROUTE}\n`;
+    expect(parseManagement('r', text)).toEqual({ clientIp: '192.0.2.9', clientPort: '40000', serverIp: '10.70.0.2', dev: 'lan1', via: '10.50.0.1' });
+    expect(heldRoutes('r', text).map((r) => r.dst)).toEqual(['192.0.2.0/24']);
+    // The session's route where a listing was expected: refused, not read as one.
+    expect(() => heldRoutes('r', `${HEAD}\nheld\tmatch 192.0.2.9\tmatch 10.0.0.5\n${COVERING}\n${ROUTE}\n${RULES}\n@fallback\n${ROUTE}\n`)).toThrow(/could not list the routes a plan weighs/);
+  });
+
   it('a listing that failed (fewer arrays than the listings and the route): refused, never another array read as one (a review); a route that failed is named', () => {
     const text = `${HEAD}\n${HELD}\n@fallback\n[{"dst":"192.0.2.9","gateway":"10.60.0.1","dev":"lan2","flags":[],"uid":0,"cache":[]}]\n`;
     expect(() => heldRoutes('r', text)).toThrow(/could not list the routes a plan weighs \(match 192\.0\.2\.9, exact 203\.0\.113\.0\/24, src 10\.50\.0\.7\): iproute2 printed 0 JSON arrays/);
