@@ -90,4 +90,24 @@ describe('a routing daemon\'s table', () => {
     const others = (state: string) => state.split('\n').filter((l) => !l.includes('proto bird')).join('\n');
     expect(others(await readState('a'))).toBe(others(before));
   });
+
+  it('a daemon\'s route that appears at a route task\'s network while the run waits for approval: refused as stale before any change (exit 8), the route stays', async () => {
+    await resetRouters('a', 'b');
+    const before = await readState('a');
+    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--debug-hold', 'approve:8'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    expect(await eventually(60_000, async () => stderr.includes('holding at approve'))).toBe(true);
+    // The chapter routes 198.51.100.0/24 over the bundle on a; the daemon learns it meanwhile.
+    expect((await sshRun('a', 'ip route add 198.51.100.0/24 via 10.0.2.2 proto bird')).code).toBe(0);
+    const code = await ended;
+    expect(code, stdout + stderr).toBe(8);
+    expect(JSON.parse(stdout).hosts.router_a.error).toMatch(/the plan is stale/);
+    const others = (state: string) => state.split('\n').filter((l) => !l.includes('proto bird')).join('\n');
+    expect(others(await readState('a'))).toBe(others(before));
+    expect((await sshRun('a', 'ip route show proto bird')).stdout).toContain('198.51.100.0/24 via 10.0.2.2');
+  });
 });
