@@ -7,6 +7,7 @@ import { readBootId } from '../router/boot-id.js';
 import { UID_LINE } from '../router/session-uid.js';
 import { RPFILTER_MODULES } from './identity-facts.js';
 import { ipBatch } from './ip-batch.js';
+import { qdiscDetailCommand } from './qdisc-detail.js';
 import { managementCommand } from './management-script.js';
 import { SECTION_MARKER as SECTION } from '../router/markers.js';
 
@@ -31,9 +32,9 @@ const SECTIONS: Array<[string, string]> = [
   ['links', 'ip -j -d link show'],
   ['ip', ipBatch()],
   ['qdiscs', 'tc -j -d qdisc show'],
-  // Everything under each root qdisc that a run may replace (not the kernel's default, not teql's),
-  // as text: tc prints htb classes as text only, even with -j. Three tc processes per such device.
-  ['qdisc_detail', 'tc qdisc show | while read -r _ kind handle _ d where _; do [ "$where" = root ] && [ "$handle" != 0: ] || continue; case $kind in teql*) continue;; esac; printf \'@@dev %s\\n\' "$d"; tc -d qdisc show dev "$d"; echo @@class; tc -d class show dev "$d"; echo @@filter; tc -d filter show dev "$d"; done'],
+  // Everything under the root qdisc of each device a run may replace it on (the tasks' teql slaves):
+  // filled in with the tasks' selectors (qdisc-detail.ts), like the `ip` section.
+  ['qdisc_detail', qdiscDetailCommand([])],
   // Only when the module is not loaded is it looked for on disk: first where the running kernel's
   // modules are (the shell's own glob, no process; .ko, .ko.xz, .ko.zst, .ko.gz), and only where it
   // is not there by modinfo (a process, ~60 ms of an emulated router's time; it also finds a module
@@ -117,7 +118,7 @@ function stableBlock(sysctls: readonly string[], held: readonly string[] = []): 
   const lines: string[] = [];
   const reads = sysctlReads(sysctls);
   for (const [name, command] of SECTIONS) {
-    if (!VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${name === 'ip' ? ipBatch(held) : command}; } 2>&1`);
+    if (!VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${name === 'ip' ? ipBatch(held) : name === 'qdisc_detail' ? qdiscDetailCommand(held) : command}; } 2>&1`);
   }
   lines.push(`echo '${SECTION} sysctls'`);
   // `read` is a shell builtin: no process per file (the $(cat) version cost ~200 ms on the lab).
@@ -146,12 +147,13 @@ const BRIDGE_TIMERS = ['hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_
 /**
  * Counters that `ip -d` and `tc -d` print without -s, and that traffic or a capture moves: htb's
  * direct_packets_stat (JSON and text), a bond port's link failures and MII status, a link's
- * promiscuity count (tcpdump raises it). With them in the hash, a router with an htb qdisc or a
- * bond had every run refused as stale after a single packet.
+ * promiscuity count (tcpdump raises it), its all-multicast count (a multicast routing daemon, avahi
+ * or a capture raise it: iproute2 6.x prints it), a qdisc's reference count. With them in the hash,
+ * a router with an htb qdisc or a bond had every run refused as stale after a single packet.
  */
 const RUNNING_COUNTERS = [
-  ...['direct_packets_stat', 'link_failure_count', 'promiscuity'].map((c) => `-e 's/"${c}":[0-9]*/"${c}":_/g'`),
-  `-e 's/ direct_packets_stat [0-9]*/ direct_packets_stat _/g'`,
+  ...['direct_packets_stat', 'link_failure_count', 'promiscuity', 'allmulti', 'refcnt'].map((c) => `-e 's/"${c}":[0-9]*/"${c}":_/g'`),
+  `-e 's/ direct_packets_stat [0-9]*/ direct_packets_stat _/g'`, `-e 's/ refcnt [0-9]*/ refcnt _/g'`,
   `-e 's/"mii_status":"[A-Z]*"/"mii_status":_/g'`,
 ].join(' ');
 // The permanent neighbours' line (the only one with a neighbour state): the kernel dumps them in its
@@ -180,8 +182,9 @@ export function fingerprintScript(sysctls: readonly string[] = [], held: readonl
  * for a re-read after changes (apply, rollback): its fingerprint would never be checked, since only
  * a run's first apply on a router checks one, against the facts its plan came from; without it the
  * sections print directly, saving the hash's processes (a subshell, sed, md5sum: ~90 ms of an
- * emulated router's time per re-read). `held`: what the host's tasks need listed of the routes a
- * routing daemon may hold (managementCommand).
+ * emulated router's time per re-read). `held`: what the host's tasks need read beyond the fixed
+ * facts (plan/facts-needed.ts): the routes a routing daemon may hold (managementCommand, ipBatch),
+ * the devices whose qdisc detail the plan weighs (qdisc-detail.ts).
  */
 export function factsScript(sysctls: readonly string[] = [], { fingerprint = true, self, held = [] }: { fingerprint?: boolean; self?: string; held?: readonly string[] } = {}): string {
   // A newline first: what a login shell's rc file printed without one (`printf 'Last login: ...'`)

@@ -5,7 +5,7 @@
 import { ConnectError, ExitCode, RefusedError, RemoteCommandError, RunFailure } from '../errors.js';
 import type { Transport } from '../connect/transport.js';
 import { readFacts } from '../gather/read-facts.js';
-import { movedSince, sysctlNames } from '../rollback/drift.js';
+import { movedSince, qdiscDetailSelectors, sysctlNames } from '../rollback/drift.js';
 import { LOCK_LOST_MARKER, NO_REDO_MARKER, afterStateScript, armRollbackScript, parseAfterState, parseRuns, runsScript } from '../deadman/runs-script.js';
 import { unlockRunScript } from '../deadman/unlock-script.js';
 import { NOT_CONFIRMED_MARKER, ROLLBACK_DECIDED_MARKER, stillConfirmedLines, undoRunScript } from '../deadman/undo-run-script.js';
@@ -163,7 +163,8 @@ export async function rollbackRun(conns: readonly RollbackHost[], o: RollbackOpt
     const read = await everyRouter(targets, async ({ c, t }) => {
       const after = parseAfterState((await checked(t, 'after-state', afterStateScript(runId), `reading what run ${runId} left`)).stdout);
       // The sysctls the run left are read again and compared too: left out, a later change to one went unseen.
-      return { host: c.host, redo: after.redo, moved: movedSince(c.host, after.lines, await readFacts(t, c.host, sysctlNames(after.lines))) };
+      // And the detail of the root qdiscs it holds in detail: not read, each would look moved.
+      return { host: c.host, redo: after.redo, moved: movedSince(c.host, after.lines, await readFacts(t, c.host, sysctlNames(after.lines), { held: qdiscDetailSelectors(after.lines) })) };
     });
     const moved = read.flatMap((r) => r.moved);
     if (moved.length > 0 && !o.force) throw new RefusedError(`the routers changed since run ${runId}:\n  ${moved.join('\n  ')}`, 'undo anyway with --force');

@@ -3,6 +3,7 @@
 import type { Facts } from '../gather/facts.js';
 import { stateLines } from './compare.js';
 import { isDaemonRoute } from '../gather/route-fact.js';
+import { qdiscSelector } from '../gather/qdisc-detail.js';
 
 /**
  * The sysctls the run's after-state names (`sysctl NAME = VALUE`): `rollback` does not know the
@@ -11,6 +12,16 @@ import { isDaemonRoute } from '../gather/route-fact.js';
  */
 export function sysctlNames(afterRun: readonly string[]): string[] {
   return [...new Set(afterRun.filter((l) => l.startsWith('sysctl ')).map((l) => l.split(' ')[1]!))];
+}
+
+/**
+ * The devices whose root qdisc the run's after-state holds in detail (`root qdisc KIND dev DEV HANDLE
+ * HASH`, compare.ts), as the facts' selectors: read in detail again so that they compare (the facts
+ * read the detail of the devices asked only, gather/qdisc-detail.ts). An after-state of a teqlctl
+ * before 2026-12-07 holds the detail of every shaped device, and asks them all.
+ */
+export function qdiscDetailSelectors(afterRun: readonly string[]): string[] {
+  return [...new Set(afterRun.map((l) => /^root qdisc \S+ dev (\S+) \S+ \S+$/.exec(l)?.[1]).filter((d): d is string => d !== undefined))].map(qdiscSelector);
 }
 
 function sysctlName(line: string): string | undefined {

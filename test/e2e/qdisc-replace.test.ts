@@ -2,12 +2,13 @@
 // (handle, kind, every option, as `tc -d qdisc show` prints it), and one that cannot be put back
 // exactly is refused before any change.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
-import { LAB_INVENTORY, teqlctl } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, playJson, TEARDOWN, teqlctl } from './teqlctl.js';
+import { startPlay } from './fault-matrix/harness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-e2e-qdisc-'));
 // teql0 over eth1 and eth2 of router_a, replacing eth2's root qdisc; the ping cannot succeed, so the
@@ -97,5 +98,34 @@ describe('replace: true on the lab', () => {
     expect(r.stdout + r.stderr).toMatch(/eth2's root qdisc htb \(handle 1:\) cannot be restored exactly after replacing it: it has 1 class\(es\)/);
     expect(await qdiscOf('eth2')).toBe(before);
     expect(await readState('a')).toBe(state);
+  });
+
+  it('a shaper on a device no task names (an operator\'s htb, classes and a filter on lan0): not read in detail, and changed while the run waits for approval it does not make the run stale; converged, a rerun changes nothing, the teardown leaves the shaper', async () => {
+    await resetRouters('a', 'b');
+    const shaper = [
+      'tc qdisc add dev lan0 root handle 1: htb default 20',
+      'tc class add dev lan0 parent 1: classid 1:1 htb rate 10mbit',
+      'tc class add dev lan0 parent 1:1 classid 1:20 htb rate 5mbit',
+      'tc filter add dev lan0 parent 1: protocol ip prio 1 u32 match ip dport 22 0xffff flowid 1:20',
+    ].join(' && ');
+    expect((await sshRun('a', shaper)).code).toBe(0);
+    const log = join(tmp, 'shaper.log');
+    const run = startPlay(['--log', log, '--debug-hold', 'approve:8']);
+    await run.waitFor(/holding at approve/);
+    // The operator retunes the shaper meanwhile (a run before 2026-12-07 was refused as stale, exit 8).
+    expect((await sshRun('a', 'tc class change dev lan0 parent 1:1 classid 1:20 htb rate 6mbit')).code).toBe(0);
+    const shaped = await qdiscOf('lan0');
+    expect(shaped).toMatch(/class htb 1:20 parent 1:1 .*rate 6Mbit/);
+    const ended = await run.done;
+    expect(ended.code, ended.stdout + run.stderr()).toBe(0);
+    for (const host of ['router_a', 'router_b']) expect(JSON.parse(ended.stdout).hosts[host].status).toBe('changed');
+    // No facts read asked tc for lan0's tree (the run log keeps every answer of the routers).
+    expect(readFileSync(log, 'utf8')).not.toContain('@@dev lan0');
+    const rerun = await playJson(CHAPTER);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.json.hosts.router_a.changes).toEqual([]);
+    const down = await playJson(TEARDOWN);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await qdiscOf('lan0')).toBe(shaped);
   });
 });

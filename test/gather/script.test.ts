@@ -235,7 +235,7 @@ describe('the fingerprint', () => {
     const bridge = `{"ifindex":4,"ifname":"br-lan","flags":["UP"],"mtu":1500,"linkinfo":{"info_kind":"bridge","info_data":{"forward_delay":1500,"hello_timer":${gc === '123.45' ? '0.00' : '1.37'},"tcn_timer":0.00,"topology_change_timer":0.00,"gc_timer":${gc}}}}`;
     // A bond's port, as `ip -d link show` prints it: its failures and MII status count, and a
     // capture on it raises its promiscuity.
-    const port = `{"ifindex":5,"ifname":"eth3","flags":["UP"],"mtu":1500,"promiscuity":${counter % 2},"linkinfo":{"info_slave_kind":"bond","info_slave_data":{"state":"ACTIVE","mii_status":"${counter ? 'DOWN' : 'UP'}","link_failure_count":${counter}}}}`;
+    const port = `{"ifindex":5,"ifname":"eth3","flags":["UP"],"mtu":1500,"promiscuity":${counter % 2},"allmulti":${counter},"linkinfo":{"info_slave_kind":"bond","info_slave_data":{"state":"ACTIVE","mii_status":"${counter ? 'DOWN' : 'UP'}","link_failure_count":${counter}}}}`;
     const link = carrier
       ? `[{"ifindex":3,"ifname":"eth1","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"teql0","operstate":"UP"},${bridge},${port}]`
       : `[{"ifindex":3,"ifname":"eth1","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"],"mtu":1500,"qdisc":"teql0","operstate":"DOWN"},${bridge},${port}]`;
@@ -244,11 +244,12 @@ describe('the fingerprint', () => {
     // As iproute2 answers its batch (gather/script.ts): one array per command read from stdin.
     const answer = `case "$c" in *link*) echo '${link}';; *addr*) echo '${addr}';; *route*) echo '${route}';; esac`;
     writeFileSync(join(d, 'ip'), `#!/bin/sh\ncase "$*" in *-batch*) while read -r c; do ${answer}; done;; *) c="$*"; ${answer};; esac\n`, { mode: 0o755 });
-    // An htb root qdisc on eth3, as tc 6.1 prints it: direct_packets_stat counts packets.
-    const htbText = `qdisc htb 1: dev eth3 root refcnt 2 r2q 10 default 0 direct_packets_stat ${counter * 7} direct_qlen 1000`;
-    const htbJson = `[{"kind":"htb","handle":"1:","dev":"eth3","root":true,"refcnt":2,"options":{"r2q":10,"default":"0","direct_packets_stat":${counter * 7},"direct_qlen":1000}}]`;
+    // An htb root qdisc on eth3, as tc 6.1 prints it: direct_packets_stat counts packets. Its detail
+    // asked (a teql task's slave), so its text is hashed too.
+    const htbText = `qdisc htb 1: dev eth3 root refcnt ${2 + counter} r2q 10 default 0 direct_packets_stat ${counter * 7} direct_qlen 1000`;
+    const htbJson = `[{"kind":"htb","handle":"1:","dev":"eth3","root":true,"refcnt":${2 + counter},"options":{"r2q":10,"default":"0","direct_packets_stat":${counter * 7},"direct_qlen":1000}}]`;
     writeFileSync(join(d, 'tc'), `#!/bin/sh\ncase "$*" in *-j*) echo '${htbJson}';; *class*|*filter*) ;; *) echo '${htbText}';; esac\n`, { mode: 0o755 });
-    return execFileSync('sh', ['-c', `${fingerprintScript()}\necho "$fp"`], { encoding: 'utf8', env: { ...process.env, PATH: `${d}:${process.env.PATH}` } }).trim();
+    return execFileSync('sh', ['-c', `${fingerprintScript([], ['qdisc eth3'])}\necho "$fp"`], { encoding: 'utf8', env: { ...process.env, PATH: `${d}:${process.env.PATH}` } }).trim();
   }
 
   it('does not change with a link\'s carrier (a flap between the facts and the apply is no stale plan), and does with an address', () => {
@@ -258,7 +259,7 @@ describe('the fingerprint', () => {
     expect(fingerprintOf(true, '10.0.0.0/30')).not.toBe(up);
   });
 
-  it('does not change with running counters: htb\'s direct packets, a bond port\'s failures and MII status, a capture\'s promiscuity (every run on such a router was refused as stale)', () => {
+  it('does not change with running counters: htb\'s direct packets, a bond port\'s failures and MII status, a capture\'s promiscuity, all-multicast count, a qdisc\'s reference count (every run on such a router was refused as stale)', () => {
     expect(fingerprintOf(true, '10.0.0.0/31', '123.45', 3)).toBe(fingerprintOf(true));
   });
 

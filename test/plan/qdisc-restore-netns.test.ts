@@ -8,6 +8,7 @@ import { factsScript, fingerprintScript } from '../../src/gather/script.js';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { restoreArgs } from '../../src/plan/qdisc-restore.js';
 import { stateLines } from '../../src/rollback/compare.js';
+import { qdiscSelector } from '../../src/gather/qdisc-detail.js';
 
 const NS = `teqlctl-qr-${process.pid}`;
 const inNs = (cmd: string[]) => execFileSync('ip', ['netns', 'exec', NS, ...cmd], { encoding: 'utf8' });
@@ -15,7 +16,7 @@ const tc = (line: string) => inNs(['sh', '-c', `tc ${line}`]);
 /** A new root qdisc, whatever was there (tc cannot change one kind into another in place). */
 const setRoot = (spec: string) => inNs(['sh', '-c', `tc qdisc del dev v0 root 2>/dev/null; tc qdisc add dev v0 root ${spec}`]);
 const rootOf = (dev: string) => {
-  const facts = parseFacts('ns', inNs(['sh', '-c', factsScript()]));
+  const facts = parseFacts('ns', inNs(['sh', '-c', factsScript([], { held: [qdiscSelector(dev)] })]));
   return { root: facts.rootQdiscs.find((q) => q.dev === dev)!, lines: [...stateLines(facts)].filter((l) => l.startsWith('root qdisc') && l.includes(` dev ${dev}`)) };
 };
 
@@ -78,7 +79,7 @@ describe('replaced root qdiscs, on the real kernel', () => {
   it('the staleness fingerprint stays while htb counts the packets it sends (direct_packets_stat)', () => {
     setRoot('handle 1: htb');
     inNs(['sh', '-c', 'ip addr add 10.9.0.1/24 dev v0; ip link set v1 up']);
-    const fingerprint = () => inNs(['sh', '-c', `${fingerprintScript()}\necho "$fp"`]).trim();
+    const fingerprint = () => inNs(['sh', '-c', `${fingerprintScript([], [qdiscSelector('v0')])}\necho "$fp"`]).trim();
     const stat = () => /direct_packets_stat (\d+)/.exec(tc('-d qdisc show dev v0'))?.[1];
     const before = { fp: fingerprint(), stat: stat() };
     // Unanswered (no ping here): the datagram's ARP requests go out of v0, through htb's direct queue.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { stateLines } from '../../src/rollback/compare.js';
-import { legacyAddressLine, legacyRouteLine, movedSince, sysctlNames } from '../../src/rollback/drift.js';
+import { legacyAddressLine, legacyRouteLine, movedSince, qdiscDetailSelectors, sysctlNames } from '../../src/rollback/drift.js';
 import { recording } from '../helpers/replay-transport.js';
 
 const converged = parseFacts('router_a', recording('a', 'converged'));
@@ -71,5 +71,10 @@ describe('what moved on a router since a run', () => {
 
   it('ignores blank lines of the recorded state', () => {
     expect(movedSince('router_a', ['', ...afterRun, ''], converged)).toEqual([]);
+  });
+
+  it('asks the detail of the root qdiscs the after-state holds in detail, not of teql\'s nor of one held by its kind (an older teqlctl\'s held every shaped device)', () => {
+    const lines = ['root qdisc htb dev eth0 1: 0123456789abcdef', 'root qdisc teql0 dev eth1', 'root qdisc sfq dev lan0', 'root qdisc tbf dev eth3 2: fedcba9876543210', 'link eth1 up mtu 1500'];
+    expect(qdiscDetailSelectors(lines)).toEqual(['qdisc eth0', 'qdisc eth3']);
   });
 });
