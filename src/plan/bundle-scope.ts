@@ -35,7 +35,7 @@ export function scopesOf(host: string, bundles: readonly Bundle[]): EndScope[] {
 }
 
 /** The per-device sysctl's device (`net.ipv4.conf.eth1.rp_filter` -> eth1), else undefined. */
-function sysctlDevice(name: string): string | undefined {
+export function sysctlDevice(name: string): string | undefined {
   return rpFilterDevice(name) ?? /^net\.ipv[46]\.(?:conf|neigh)\.(.+)\.[^.]+$/.exec(name)?.[1];
 }
 

@@ -2,12 +2,34 @@
 // A host whose connection is gone cannot be rolled back from here: its dead-man reverts it.
 import { runWithProgress } from '../ui/progress.js';
 import type { RunState } from './run-state.js';
-import { diffState, isSameState } from '../rollback/compare.js';
+import { diffState, isSameState, stateLines } from '../rollback/compare.js';
 import { flushedDevices } from '../plan/simulate-routes.js';
+import { inRunScope, runScope, type RunScope } from '../rollback/run-scope.js';
+import type { Facts } from '../gather/facts.js';
 
 /** Every host that was sent an apply trip, even one whose answer never came back, and not rolled back yet. */
 export function touchedHosts(run: RunState, among: Iterable<string> = run.sessions.keys()): string[] {
   return [...among].filter((h) => run.sessions.has(h) && !run.rolledBack.has(h) && ((run.journal.get(h) ?? []).length > 0 || run.sessions.get(h)!.armed));
+}
+
+/**
+ * What a rollback of `h` answers for (rollback/run-scope.ts): the devices and networks of every
+ * step planned for it and of every step its router journaled, their undos too. Planned as well as
+ * journaled: a router whose apply answer never came back has no journal here, and its dead-man's
+ * or the rollback's undo still ran every step it had begun.
+ */
+export function hostRunScope(run: RunState, h: string): RunScope {
+  const steps = [...(run.reports.get(h)?.planned ?? []).flatMap((c) => c.steps), ...(run.journal.get(h) ?? []), ...(run.skipped.get(h) ?? [])];
+  return runScope(steps.flatMap((s) => [s.op, ...s.undo]), run.snapshots.get(h)!);
+}
+
+/**
+ * What a confirmation records of `facts` on `h` as the state the run left (deadman/confirm-script.ts):
+ * the run's lines only, which a later `teqlctl rollback` weighs as drift (rollback/drift.ts).
+ */
+export function afterStateOf(run: RunState, h: string, facts: Facts): string {
+  const scope = hostRunScope(run, h);
+  return [...stateLines(facts)].filter((l) => inRunScope(l, scope)).sort().join('\n');
 }
 
 /**
@@ -26,7 +48,7 @@ export async function rollbackAll(run: RunState, hosts = touchedHosts(run), mode
       try {
         const { undoErrors, after, revertedByDeadman, abandoned, revertOwns, lockTakenBy } = await run.sessions.get(h)!.undo(run.runId, run.opts.holds?.rollbackSec);
         const snapshot = run.snapshots.get(h)!;
-        const residual = diffState(snapshot, after, flushedDevices((run.journal.get(h) ?? []).map((e) => e.op), snapshot));
+        const residual = diffState(snapshot, after, flushedDevices((run.journal.get(h) ?? []).map((e) => e.op), snapshot), hostRunScope(run, h));
         // The router is judged by what it holds: an undo that failed because its step never took
         // effect (nothing to delete) is harmless, and only logged, when the facts equal the snapshot.
         const ok = isSameState(residual);

@@ -7,8 +7,8 @@ import { partialResidual } from '../rollback/partial.js';
 import { flushedDevices } from '../plan/simulate-routes.js';
 import { RAISE_TASK, raiseRpFilter, rewriteBootFiles } from './partial-batches.js';
 import type { Unit } from './failure-domains.js';
-import { isSameState, stateLines } from '../rollback/compare.js';
-import { rollbackAll, touchedHosts } from './rollback-all.js';
+import { isSameState } from '../rollback/compare.js';
+import { afterStateOf, hostRunScope, rollbackAll, touchedHosts } from './rollback-all.js';
 import type { RunState } from './run-state.js';
 import type { HostReport } from './report.js';
 import type { StepToUndo } from '../deadman/partial-undo-script.js';
@@ -157,7 +157,7 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
         if (undoErrors.length > 0) run.opts.log.note(`${h}: partial rollback said: ${undoErrors.join('; ')}`);
         const raised = undone.decided === undefined ? await raiseRpFilter(run, h, undone.after, goes) : undone.after;
         const snapshot = run.snapshots.get(h)!;
-        const residual = partialResidual(snapshot, before, raised, goes, flushedDevices(entries.map((e) => e.op), snapshot));
+        const residual = partialResidual(snapshot, before, raised, goes, flushedDevices(entries.map((e) => e.op), snapshot), hostRunScope(run, h));
         const undoneOk = decided === undefined && isSameState(residual);
         // Checked before: the boot files, shared, are then rewritten for the kept bundles.
         let after = raised;
@@ -170,7 +170,7 @@ async function rollbackPartly(run: RunState, hosts: readonly string[]): Promise<
         judged = true;
         run.latest.set(h, after);
         // Confirmed a moment ago (a peer's confirmation failed): what it keeps is what a later rollback compares against.
-        if (ok && run.confirmed.has(h)) await run.sessions.get(h)!.transport.run('record-after', recordAfterScript(run.runId, [...stateLines(after)].sort().join('\n'))).then((r) => run.opts.log.record(h, r));
+        if (ok && run.confirmed.has(h)) await run.sessions.get(h)!.transport.run('record-after', recordAfterScript(run.runId, afterStateOf(run, h, after))).then((r) => run.opts.log.record(h, r));
         if (!ok) throw new Error(`rollback of ${bundles.join(', ')} incomplete: ${[...errors, ...residual.missing.map((m) => `missing: ${m}`), ...residual.extra.map((x) => `left over: ${x}`)].join('; ')}`);
         setTitle(`${h}: rolled back ${bundles.join(', ')}, kept ${mine.filter((u) => !failed.has(u)).join(', ')}`);
       } catch (err) {

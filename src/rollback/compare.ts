@@ -5,6 +5,7 @@ import type { Facts, NeighbourFact, RouteFact } from '../gather/facts.js';
 import { isDaemonRoute, isIpv6, routeLine } from '../gather/route-fact.js';
 import type { Flushed } from '../plan/simulate-routes.js';
 import { addressLine } from '../gather/address-fact.js';
+import { inRunScope, type RunScope } from './run-scope.js';
 
 export function stateLines(f: Facts): Set<string> {
   const lines = new Set<string>();
@@ -52,12 +53,14 @@ export function flushableLines(f: Facts): string[] {
  * caused (a link it took down or whose addresses it changed, and their VLANs), their other tables'
  * routes and static ARP entries too, where both reads have them. Only theirs: a policy table a
  * daemon rewrites meanwhile (tailscale's, mwan3's) is not the run's, and made a rollback look
- * incomplete (exit 6; a review).
+ * incomplete (exit 6; a review). With `scope`, the lines the run answers for only (run-scope.ts):
+ * another device's, which someone else's change moved meanwhile, are not the rollback's.
  */
-export function diffState(snapshot: Facts, now: Facts, flushed: Flushed | ReadonlySet<string> = new Map()): StateDiff {
+export function diffState(snapshot: Facts, now: Facts, flushed: Flushed | ReadonlySet<string> = new Map(), scope?: RunScope): StateDiff {
   const [was, is] = flushedLines(snapshot, now, flushed);
-  const a = new Set([...stateLines(snapshot), ...was]);
-  const b = new Set([...stateLines(now), ...is]);
+  const ours = (l: string) => scope === undefined || inRunScope(l, scope);
+  const a = new Set([...stateLines(snapshot), ...was].filter(ours));
+  const b = new Set([...stateLines(now), ...is].filter(ours));
   return { missing: [...a].filter((x) => !b.has(x)).sort(), extra: [...b].filter((x) => !a.has(x)).sort() };
 }
 

@@ -4,6 +4,7 @@ import type { Facts } from '../gather/facts.js';
 import { stateLines } from './compare.js';
 import { isDaemonRoute } from '../gather/route-fact.js';
 import { qdiscSelector } from '../gather/qdisc-detail.js';
+import { inRunScope, scopeOfLines } from './run-scope.js';
 
 /**
  * The sysctls the run's after-state names (`sysctl NAME = VALUE`): `rollback` does not know the
@@ -71,7 +72,9 @@ export function movedSince(host: string, afterRun: readonly string[], now: Facts
   const legacyAddresses = !wholeAddresses(afterRun);
   const inTheirTerms = (l: string) => (legacyAddresses ? legacyAddressLine(legacyRoutes ? legacyRouteLine(l) : l) : legacyRoutes ? legacyRouteLine(l) : l);
   const compared = (l: string) => { const n = sysctlName(l); return n === undefined || named.has(n); };
-  const current = new Set([...stateLines(now)].filter(compared).map(inTheirTerms));
+  // The devices and networks the after-state names alone: another device's lines are not the run's (run-scope.ts).
+  const scope = scopeOfLines([...after]);
+  const current = new Set([...stateLines(now)].filter((l) => compared(l) && inRunScope(l, scope)).map(inTheirTerms));
   return [
     ...[...after].filter((l) => !current.has(l)).map((l) => `${host}: no longer holds ${l}`),
     ...[...current].filter((l) => !after.has(l)).map((l) => `${host}: now also holds ${l}`),

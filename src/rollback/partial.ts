@@ -5,6 +5,7 @@ import { rpFilterDevice } from '../router/sysctl-path.js';
 import { flushedLines, stateLines, type StateDiff } from './compare.js';
 import type { Flushed } from '../plan/simulate-routes.js';
 import { overwrittenBy } from '../plan/sysctl-propagation.js';
+import { inRunScope, type RunScope } from './run-scope.js';
 
 const ALL = 'net.ipv4.conf.all.rp_filter';
 
@@ -33,9 +34,10 @@ function withEffectiveRpFilter(f: Facts, lines: Set<string>, goes: (line: string
  * shared sch_teql created (max_equalizers) stays, down and with its default sysctls, when its bundle
  * goes, since the module stays. `flushed`: the devices whose flush the undone steps caused, whose
  * other tables' routes, IPv6 routes and static neighbours must be as in the snapshot, as a whole
- * rollback checks them (diffState; until 2026-12-05 a hub's partial rollback did not).
+ * rollback checks them (diffState; until 2026-12-05 a hub's partial rollback did not). `scope`:
+ * the lines the run answers for (run-scope.ts), as a whole rollback's.
  */
-export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goesWithBundle: (line: string) => boolean, flushed: Flushed | ReadonlySet<string> = new Map()): StateDiff {
+export function partialResidual(snapshot: Facts, before: Facts, after: Facts, goesWithBundle: (line: string) => boolean, flushed: Flushed | ReadonlySet<string> = new Map(), scope?: RunScope): StateDiff {
   // An interface's forwarding is what the kept global forwarding (shared by the bundles, kept with
   // the healthy ones) made it: the kernel copies the global onto every interface, so a failed
   // bundle's link keeps the value before the undo, not the snapshot's (sysctl-propagation.ts).
@@ -62,9 +64,11 @@ export function partialResidual(snapshot: Facts, before: Facts, after: Facts, go
     const name = m[1]!;
     return snapshot.baseline?.[`sysctl:${name}`] === undefined && snapshot.sysctls[name] === m[3] && Number(after.sysctls[name] ?? 0) > Number(m[3]);
   };
+  // Another device's lines, which someone else moved meanwhile, are not the run's (run-scope.ts).
+  const ours = (l: string) => scope === undefined || inRunScope(l, scope);
   return {
-    missing: [...expected].filter((x) => !now.has(x)).sort(),
-    extra: [...now].filter((x) => !expected.has(x) && !moduleMade(x) && !raiseRecord(x)).sort(),
+    missing: [...expected].filter((x) => !now.has(x) && ours(x)).sort(),
+    extra: [...now].filter((x) => !expected.has(x) && !moduleMade(x) && !raiseRecord(x) && ours(x)).sort(),
   };
 }
 

@@ -120,11 +120,12 @@ describe('dead-man rollback', () => {
     expect(withoutE.code, withoutE.stderr).toBe(2);
     expect(withoutE.stderr).toContain(`run ${r.json.runId} was played with -e ansible_user, which set how it logged in`);
     expect(await both()).not.toEqual(before);
-    await sshRun('b', 'ip addr add 198.51.100.77/24 dev lan0');
+    // An address added since on a link of the run (one on another device is not the run's, since 2026-12-07: others-changes.test.ts).
+    await sshRun('b', 'ip addr add 198.51.100.77/24 dev eth1');
     const refused = await teqlctl(['rollback', '-i', LAB_INVENTORY, '-e', 'ansible_user=root']);
     expect(refused.code).toBe(8);
-    expect(refused.stderr).toMatch(/router_b: now also holds address 198.51.100.77\/24 dev lan0/);
-    await sshRun('b', 'ip addr del 198.51.100.77/24 dev lan0');
+    expect(refused.stderr).toMatch(/router_b: now also holds address 198.51.100.77\/24 dev eth1/);
+    await sshRun('b', 'ip addr del 198.51.100.77/24 dev eth1');
     // Another run holding a router's lock (written as lockScript does): refused before any change.
     await sshRun('a', "mkdir /run/teqlctl.lock && printf 'run=other\\nowner=x@y\\nstarted=now\\npid=1\\n' > /run/teqlctl.lock/owner");
     const held = await both();

@@ -77,4 +77,17 @@ describe('what moved on a router since a run', () => {
     const lines = ['root qdisc htb dev eth0 1: 0123456789abcdef', 'root qdisc teql0 dev eth1', 'root qdisc sfq dev lan0', 'root qdisc tbf dev eth3 2: fedcba9876543210', 'link eth1 up mtu 1500'];
     expect(qdiscDetailSelectors(lines)).toEqual(['qdisc eth0', 'qdisc eth3']);
   });
+
+  it('a device that appeared since (a subscriber\'s session) is no drift; a change on one the after-state names still is', () => {
+    const session = {
+      ...converged,
+      links: [...converged.links, { name: 'sess0', up: true, operstate: 'UNKNOWN', mtu: 1492 }],
+      addresses: [...converged.addresses, { dev: 'sess0', cidr: '100.64.9.1/32', peer: '100.64.9.2/32' }],
+      sysctls: { ...converged.sysctls, 'net.ipv4.conf.sess0.rp_filter': '2' },
+    };
+    expect(movedSince('router_a', afterRun, session)).toEqual([]);
+    const eth1Down = { ...session, links: session.links.map((l) => (l.name === 'eth1' ? { ...l, up: false } : l)) };
+    expect(movedSince('router_a', afterRun, eth1Down)).toEqual(['router_a: no longer holds link eth1 up mtu 1500', 'router_a: now also holds link eth1 down mtu 1500']);
+  });
 });
+

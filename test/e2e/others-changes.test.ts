@@ -1,0 +1,68 @@
+// A router that others change while teqlctl works on it: a concentrator's subscriber sessions (a
+// link with a /32 peer, its route, its rp_filter) come and go by the second. A session that came up
+// during a run made a complete rollback read as incomplete (exit 6, "ROLLBACK INCOMPLETE", four
+// lines left over, found on the lab 2026-12-07), and a later `teqlctl rollback` refused the run as
+// moved. A rollback answers for the run's devices and networks (rollback/run-scope.ts); a change
+// on the run's own devices is still said.
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resetRouters, sshRun } from './lab.js';
+import { readState } from './router-state.js';
+import { CHAPTER, LAB_INVENTORY, playJson, teqlctl } from './teqlctl.js';
+import { startPlay } from './fault-matrix/harness.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-e2e-others-'));
+// teql0 over router_a's eth1 and eth2, and a ping that cannot succeed: the run is rolled back.
+const FAILING = join(tmp, 'failing.yml');
+writeFileSync(FAILING, `- hosts: router_a
+  tasks:
+    - link: { dev: "{{ item }}", state: up }
+      loop: [eth1, eth2]
+    - teql: { device: teql0, slaves: [eth1, eth2] }
+    - ping: { to: 203.0.113.77, count: 1, timeout: 1 }
+`);
+const SESSION_UP = 'ip link add sess0 type dummy && ip link set sess0 up && ip addr add 100.64.9.1 peer 100.64.9.2/32 dev sess0';
+const sessionHeld = async () => (await sshRun('a', 'ip -o addr show dev sess0')).stdout;
+
+afterAll(() => resetRouters('a', 'b'));
+
+describe('a subscriber\'s session that comes up during a run', () => {
+  it('between the apply and the rollback: the rollback is complete (exit 5, nothing left over), the session stays, a as before but for it', async () => {
+    await resetRouters('a', 'b');
+    const before = await readState('a');
+    const run = startPlay(['--debug-hold', 'verify:10'], { inventory: LAB_INVENTORY, playbook: FAILING });
+    await run.waitFor(/holding at verify/);
+    expect((await sshRun('a', SESSION_UP)).code).toBe(0);
+    const ended = await run.done;
+    expect(ended.code, ended.stdout + run.stderr()).toBe(5);
+    const host = JSON.parse(ended.stdout).hosts.router_a;
+    expect(host.status).toBe('rolled back');
+    expect(host.rollback).toMatchObject({ ok: true, residual: { missing: [], extra: [] } });
+    expect(await sessionHeld()).toContain('inet 100.64.9.1 peer 100.64.9.2/32');
+    expect((await sshRun('a', 'ip link del sess0')).code).toBe(0);
+    expect(await readState('a')).toBe(before);
+  });
+
+  it('after a converged run: `teqlctl rollback` undoes the run, not refused as moved, and leaves the session; a change to the run\'s own link is still refused as moved', async () => {
+    await resetRouters('a', 'b');
+    const before = { a: await readState('a'), b: await readState('b') };
+    const r = await playJson(CHAPTER);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await sshRun('a', SESSION_UP)).code).toBe(0);
+    // The run's own link changed by hand: refused, saying it (the session is not named).
+    expect((await sshRun('a', 'ip link set eth2 mtu 1400')).code).toBe(0);
+    const refused = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(8);
+    expect(refused.stderr).toContain('router_a: now also holds link eth2 up mtu 1400');
+    expect(refused.stderr).not.toContain('sess0');
+    expect((await sshRun('a', 'ip link set eth2 mtu 1500')).code).toBe(0);
+    const undone = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
+    expect(undone.code, undone.stdout + undone.stderr).toBe(0);
+    expect(await sessionHeld()).toContain('inet 100.64.9.1 peer 100.64.9.2/32');
+    expect((await sshRun('a', 'ip link del sess0')).code).toBe(0);
+    expect(await readState('a')).toBe(before.a);
+    expect(await readState('b')).toBe(before.b);
+  });
+});
