@@ -4,7 +4,7 @@ import { runWithProgress } from '../ui/progress.js';
 import type { RunState } from './run-state.js';
 import { diffState, isSameState, stateLines } from '../rollback/compare.js';
 import { flushedDevices } from '../plan/simulate-routes.js';
-import { inRunScope, runScope, type RunScope } from '../rollback/run-scope.js';
+import { inRunScope, runScope, scopeLines, type RunScope } from '../rollback/run-scope.js';
 import type { Facts } from '../gather/facts.js';
 
 /** Every host that was sent an apply trip, even one whose answer never came back, and not rolled back yet. */
@@ -25,11 +25,12 @@ export function hostRunScope(run: RunState, h: string): RunScope {
 
 /**
  * What a confirmation records of `facts` on `h` as the state the run left (deadman/confirm-script.ts):
- * the run's lines only, which a later `teqlctl rollback` weighs as drift (rollback/drift.ts).
+ * the run's lines only, which a later `teqlctl rollback` weighs as drift (rollback/drift.ts), and
+ * the run's scope in which it weighs them.
  */
 export function afterStateOf(run: RunState, h: string, facts: Facts): string {
   const scope = hostRunScope(run, h);
-  return [...stateLines(facts)].filter((l) => inRunScope(l, scope)).sort().join('\n');
+  return [...[...stateLines(facts)].filter((l) => inRunScope(l, scope)).sort(), ...scopeLines(scope)].join('\n');
 }
 
 /**

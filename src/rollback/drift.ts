@@ -4,7 +4,7 @@ import type { Facts } from '../gather/facts.js';
 import { stateLines } from './compare.js';
 import { isDaemonRoute } from '../gather/route-fact.js';
 import { qdiscSelector } from '../gather/qdisc-detail.js';
-import { inRunScope, scopeOfLines } from './run-scope.js';
+import { inRunScope, recordedScope } from './run-scope.js';
 
 /**
  * The sysctls the run's after-state names (`sysctl NAME = VALUE`): `rollback` does not know the
@@ -66,14 +66,14 @@ function wholeAddresses(lines: readonly string[]): boolean {
 /** One message per difference, `host: no longer holds ...` / `host: now also holds ...`. */
 export function movedSince(host: string, afterRun: readonly string[], now: Facts): string[] {
   // A routing daemon's routes, which an older teqlctl recorded, are no drift (compare.ts isDaemonRoute).
-  const after = new Set(afterRun.filter((l) => l && !isDaemonRoute(l)));
+  const after = new Set(recordedScope(afterRun).state.filter((l) => l && !isDaemonRoute(l)));
   const named = new Set(sysctlNames(afterRun));
   const legacyRoutes = !wholeRoutes(afterRun);
   const legacyAddresses = !wholeAddresses(afterRun);
   const inTheirTerms = (l: string) => (legacyAddresses ? legacyAddressLine(legacyRoutes ? legacyRouteLine(l) : l) : legacyRoutes ? legacyRouteLine(l) : l);
   const compared = (l: string) => { const n = sysctlName(l); return n === undefined || named.has(n); };
-  // The devices and networks the after-state names alone: another device's lines are not the run's (run-scope.ts).
-  const scope = scopeOfLines([...after]);
+  // The run's devices and networks, recorded with it: another device's lines are not the run's (run-scope.ts).
+  const { scope } = recordedScope(afterRun);
   const current = new Set([...stateLines(now)].filter((l) => compared(l) && inRunScope(l, scope)).map(inTheirTerms));
   return [
     ...[...after].filter((l) => !current.has(l)).map((l) => `${host}: no longer holds ${l}`),

@@ -13,12 +13,16 @@ export interface RunScope {
   devices: ReadonlySet<string>;
   /** Route networks as routeLine writes them (an IPv6 default as ::/0). */
   networks: ReadonlySet<string>;
+  /** The addresses the run adds or removes: a route giving one as its source goes with it (the kernel deletes it). */
+  sources: ReadonlySet<string>;
 }
 
-function opDevices(op: Op): { devices: string[]; network?: string } {
+function opScope(op: Op): { devices: string[]; network?: string; source?: string } {
   switch (op.kind) {
-    case 'link': case 'qdisc-root': case 'qdisc-root-del': case 'qdisc-restore': case 'addr-add': case 'addr-del':
+    case 'link': case 'qdisc-root': case 'qdisc-root-del': case 'qdisc-restore':
       return { devices: [op.dev] };
+    case 'addr-add': case 'addr-del':
+      return { devices: [op.dev], source: op.cidr.split('/')[0]! };
     case 'route-add': case 'route-del': case 'route-replace':
       return { devices: op.route.dev !== undefined ? [op.route.dev] : [], network: op.route.family === 'inet6' && op.route.to === 'default' ? '::/0' : op.route.to };
     case 'neigh-add': return { devices: op.neighbour.dev !== undefined ? [op.neighbour.dev] : [] };
@@ -30,42 +34,44 @@ function opDevices(op: Op): { devices: string[]; network?: string } {
 /**
  * The scope of the steps `ops` (each step's op and its undos, as planned and as journaled) on a
  * router read as `f` before the run: their devices, with the VLANs on them (a link's flush and
- * MTU reach them), the devices stacked on them and the bridge or bond they are ports of.
+ * MTU reach them), the devices stacked on them, the bridge or bond they are ports of, and the
+ * ports of one that is a bond or a bridge (a bond's MTU is set on its ports).
  */
 export function runScope(ops: Iterable<Op>, f: Facts): RunScope {
   const devices = new Set<string>();
   const networks = new Set<string>();
+  const sources = new Set<string>();
   for (const op of ops) {
-    const o = opDevices(op);
+    const o = opScope(op);
     for (const d of o.devices) devices.add(d);
     if (o.network !== undefined) networks.add(o.network);
+    if (o.source !== undefined) sources.add(o.source);
   }
   for (const d of [...devices]) {
     for (const v of vlansOn(f, d)) devices.add(v.name);
-    for (const l of f.links) if (l.lower === d) devices.add(l.name);
+    for (const l of f.links) if (l.lower === d || l.master === d) devices.add(l.name);
     const master = f.links.find((l) => l.name === d)?.master;
     if (master !== undefined) devices.add(master);
   }
-  return { devices, networks };
+  return { devices, networks, sources };
 }
 
 /**
  * Whether a line of state (rollback/compare.ts stateLines, flushableLines) is the run's to answer
  * for: one about a device is when the device is in scope or an equalizer (teqlN, which sch_teql
- * makes and takes away); a route also when it is at one of the run's networks, and one with no
- * device (a blackhole) always; a per-device rp_filter by its device (every interface's is read);
- * `all`'s and `default`'s, and any other line (the module, boot files, the baseline, a sysctl the
- * tasks named), always.
+ * makes and takes away); a route also when it is at one of the run's networks or gives one of its
+ * addresses as source, and one with no device (a blackhole, a multipath route) always; a per-device
+ * rp_filter by its device (every interface's is read); `all`'s and `default`'s, and any other line
+ * (the module, boot files, the baseline, a sysctl the tasks named), always.
  */
 export function inRunScope(line: string, scope: RunScope): boolean {
   const words = line.split(' ');
-  const after = (w: string) => { const i = words.indexOf(w); return i >= 0 ? words[i + 1] : undefined; };
   const ours = (dev: string | undefined) => dev === undefined || /^teql\d+$/.test(dev) || scope.devices.has(dev);
+  const devs = devicesOf(words);
   switch (words[0]) {
     case 'link': return ours(words[1]);
-    case 'address': case 'neighbour': return ours(after('dev'));
-    case 'route': return scope.networks.has(words[1] ?? '') || ours(after('dev'));
-    case 'root': return ours(after('dev'));
+    case 'address': case 'neighbour': case 'root': return devs.length === 0 || devs.some(ours);
+    case 'route': return scope.networks.has(words[1] ?? '') || scope.sources.has(after(words, 'src') ?? '') || devs.length === 0 || devs.some(ours);
     // A partial rollback's form of a per-device rp_filter (partial.ts): `rp_filter in effect on DEV = N`.
     case 'rp_filter': return ours(words[4]);
     case 'sysctl': { const d = rpFilterDevice(words[1] ?? ''); return d === 'all' || d === 'default' || ours(d); }
@@ -74,21 +80,46 @@ export function inRunScope(line: string, scope: RunScope): boolean {
 }
 
 /**
- * The scope an after-state was recorded in (play/confirm-all.ts records the run's lines only): the
- * devices and route networks its lines name. `teqlctl rollback` knows no playbook; compared in it,
- * a device that appeared since (a subscriber's session) is not drift. An after-state of a teqlctl
- * before 2026-12-07 names every device of its time, whose later comings are left out alike.
+ * The scope as lines, recorded with the after-state a confirmation keeps (play/rollback-all.ts
+ * afterStateOf): `teqlctl rollback` knows no playbook, and the after-state's own lines cannot tell
+ * it (a network whose route the run removed is in none; a route at the run's network on another
+ * device would bring that device's every line in; a review).
  */
-export function scopeOfLines(lines: readonly string[]): RunScope {
+export function scopeLines(scope: RunScope): string[] {
+  return [...[...scope.devices].map((d) => `scope device ${d}`), ...[...scope.networks].map((n) => `scope network ${n}`), ...[...scope.sources].map((a) => `scope source ${a}`)];
+}
+
+/**
+ * An after-state's lines of state and the scope recorded with them. One of a teqlctl before
+ * 2026-12-07 has no scope lines and holds every device of its time: its scope is what it names.
+ */
+export function recordedScope(afterRun: readonly string[]): { state: string[]; scope: RunScope } {
+  const state = afterRun.filter((l) => !l.startsWith('scope '));
+  const recorded = afterRun.filter((l) => l.startsWith('scope ')).map((l) => l.split(' '));
+  if (recorded.length === 0) return { state, scope: scopeOfLines(state) };
+  const of = (kind: string) => new Set(recorded.filter((w) => w[1] === kind && w[2] !== undefined).map((w) => w[2]!));
+  return { state, scope: { devices: of('device'), networks: of('network'), sources: of('source') } };
+}
+
+/** The devices and route networks that lines of state name (an after-state recorded without its scope). */
+function scopeOfLines(lines: readonly string[]): RunScope {
   const devices = new Set<string>();
   const networks = new Set<string>();
   for (const line of lines) {
     const words = line.split(' ');
-    const after = (w: string) => { const i = words.indexOf(w); return i >= 0 ? words[i + 1] : undefined; };
-    const dev = words[0] === 'link' ? words[1] : words[0] === 'sysctl' ? rpFilterDevice(words[1] ?? '') : after('dev');
-    if (dev !== undefined) devices.add(dev);
+    const named = words[0] === 'link' ? [words[1]] : words[0] === 'sysctl' ? [rpFilterDevice(words[1] ?? '')] : devicesOf(words);
+    for (const d of named) if (d !== undefined) devices.add(d);
     if (words[0] === 'route' && words[1] !== undefined) networks.add(words[1]);
   }
-  return { devices, networks };
+  return { devices, networks, sources: new Set() };
 }
 
+function after(words: readonly string[], w: string): string | undefined {
+  const i = words.indexOf(w);
+  return i >= 0 ? words[i + 1] : undefined;
+}
+
+/** The words after each `dev` of a line. */
+function devicesOf(words: readonly string[]): string[] {
+  return words.flatMap((w, i) => (w === 'dev' && words[i + 1] !== undefined ? [words[i + 1]!] : []));
+}

@@ -4,25 +4,15 @@
 // lines left over, found on the lab 2026-12-07), and a later `teqlctl rollback` refused the run as
 // moved. A rollback answers for the run's devices and networks (rollback/run-scope.ts); a change
 // on the run's own devices is still said.
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
-import { CHAPTER, LAB_INVENTORY, playJson, teqlctl } from './teqlctl.js';
+import { CHAPTER, LAB_INVENTORY, playJson, ROOT, teqlctl } from './teqlctl.js';
 import { startPlay } from './fault-matrix/harness.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-e2e-others-'));
 // teql0 over router_a's eth1 and eth2, and a ping that cannot succeed: the run is rolled back.
-const FAILING = join(tmp, 'failing.yml');
-writeFileSync(FAILING, `- hosts: router_a
-  tasks:
-    - link: { dev: "{{ item }}", state: up }
-      loop: [eth1, eth2]
-    - teql: { device: teql0, slaves: [eth1, eth2] }
-    - ping: { to: 203.0.113.77, count: 1, timeout: 1 }
-`);
+const FAILING = resolve(ROOT, 'test/e2e/playbooks/a-unreachable-check.yml');
 const SESSION_UP = 'ip link add sess0 type dummy && ip link set sess0 up && ip addr add 100.64.9.1 peer 100.64.9.2/32 dev sess0';
 const sessionHeld = async () => (await sshRun('a', 'ip -o addr show dev sess0')).stdout;
 

@@ -4,8 +4,7 @@
 // rollback after a failed ping is complete (exit 5, not 6 "rollback incomplete"), the route stays.
 // And a daemon's table (a BGP feed, here a few thousand routes) is not read: one of its routes
 // that comes or goes while a run waits for approval does not make the run stale.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,17 +12,11 @@ import { resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, playJson, ROOT, TEARDOWN } from './teqlctl.js';
 import { eventually } from './wait.js';
+import { startPlay } from './fault-matrix/harness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'teqlctl-e2e-daemon-'));
 // teql0 over router_a's eth1 and eth2, and a ping that cannot succeed: the run is rolled back.
-const PLAYBOOK = join(tmp, 'daemon.yml');
-writeFileSync(PLAYBOOK, `- hosts: router_a
-  tasks:
-    - link: { dev: "{{ item }}", state: up }
-      loop: [eth1, eth2]
-    - teql: { device: teql0, slaves: [eth1, eth2] }
-    - ping: { to: 203.0.113.77, count: 1, timeout: 1 }
-`);
+const PLAYBOOK = resolve(ROOT, 'test/e2e/playbooks/a-unreachable-check.yml');
 const DAEMON_ROUTE = '198.51.100.0/24 dev eth0 proto bird metric 32';
 
 afterAll(() => resetRouters('a', 'b'));
@@ -32,17 +25,12 @@ describe('a routing daemon\'s routes during a run', () => {
   it('one that appears between the apply and the rollback is not the run\'s: the rollback is complete (exit 5), the route stays', async () => {
     await resetRouters('a', 'b');
     const before = await readState('a');
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, PLAYBOOK, '--yes', '--json', '--debug-hold', 'verify:10'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const run = startPlay(['--debug-hold', 'verify:10'], { inventory: LAB_INVENTORY, playbook: PLAYBOOK });
     // Applied (the equalizer up): the daemon adds its route.
     expect(await eventually(60_000, async () => (await sshRun('a', 'ip -o link show teql0 up')).stdout.includes('teql0'))).toBe(true);
     expect((await sshRun('a', `ip route add ${DAEMON_ROUTE}`)).code).toBe(0);
-    const code = await ended;
-    expect(code, stdout + stderr).toBe(5);
+    const { code, stdout } = await run.done;
+    expect(code, stdout + run.stderr()).toBe(5);
     const host = JSON.parse(stdout).hosts.router_a;
     expect(host.status).toBe('rolled back');
     expect(host.rollback).toMatchObject({ ok: true, residual: { missing: [], extra: [] } });
@@ -63,17 +51,12 @@ describe('a routing daemon\'s table', () => {
     expect((await sshRun('a', 'ip -batch -', { input: table })).code).toBe(0);
     const before = await readState('a');
     const log = join(tmp, 'churn.log');
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--log', log, '--debug-hold', 'approve:8'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    expect(await eventually(60_000, async () => stderr.includes('holding at approve'))).toBe(true);
+    const run = startPlay(['--log', log, '--debug-hold', 'approve:8'], { inventory: LAB_INVENTORY, playbook: CHAPTER });
+    await run.waitFor(/holding at approve/);
     // The daemon learns a route and loses one meanwhile.
     expect((await sshRun('a', 'ip route add 100.100.0.0/24 via 10.0.2.2 proto bird && ip route del 100.64.0.0/24 proto bird')).code).toBe(0);
-    const code = await ended;
-    expect(code, stdout + stderr).toBe(0);
+    const { code, stdout } = await run.done;
+    expect(code, stdout + run.stderr()).toBe(0);
     for (const host of ['router_a', 'router_b']) expect(JSON.parse(stdout).hosts[host].status).toBe('changed');
     // None of the table went over the wire (the run log keeps every answer of the routers).
     expect(readFileSync(log, 'utf8')).not.toContain('"protocol":"bird"');
@@ -94,17 +77,12 @@ describe('a routing daemon\'s table', () => {
   it('a daemon\'s route that appears at a route task\'s network while the run waits for approval: refused as stale before any change (exit 8), the route stays', async () => {
     await resetRouters('a', 'b');
     const before = await readState('a');
-    const child = spawn(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'play', '-i', LAB_INVENTORY, CHAPTER, '--yes', '--json', '--debug-hold', 'approve:8'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    expect(await eventually(60_000, async () => stderr.includes('holding at approve'))).toBe(true);
+    const run = startPlay(['--debug-hold', 'approve:8'], { inventory: LAB_INVENTORY, playbook: CHAPTER });
+    await run.waitFor(/holding at approve/);
     // The chapter routes 198.51.100.0/24 over the bundle on a; the daemon learns it meanwhile.
     expect((await sshRun('a', 'ip route add 198.51.100.0/24 via 10.0.2.2 proto bird')).code).toBe(0);
-    const code = await ended;
-    expect(code, stdout + stderr).toBe(8);
+    const { code, stdout } = await run.done;
+    expect(code, stdout + run.stderr()).toBe(8);
     expect(JSON.parse(stdout).hosts.router_a.error).toMatch(/the plan is stale/);
     const others = (state: string) => state.split('\n').filter((l) => !l.includes('proto bird')).join('\n');
     expect(others(await readState('a'))).toBe(others(before));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { stateLines } from '../../src/rollback/compare.js';
 import { legacyAddressLine, legacyRouteLine, movedSince, qdiscDetailSelectors, sysctlNames } from '../../src/rollback/drift.js';
+import { inRunScope, scopeLines, type RunScope } from '../../src/rollback/run-scope.js';
 import { recording } from '../helpers/replay-transport.js';
 
 const converged = parseFacts('router_a', recording('a', 'converged'));
@@ -88,6 +89,28 @@ describe('what moved on a router since a run', () => {
     expect(movedSince('router_a', afterRun, session)).toEqual([]);
     const eth1Down = { ...session, links: session.links.map((l) => (l.name === 'eth1' ? { ...l, up: false } : l)) };
     expect(movedSince('router_a', afterRun, eth1Down)).toEqual(['router_a: no longer holds link eth1 up mtu 1500', 'router_a: now also holds link eth1 down mtu 1500']);
+  });
+
+  describe('an after-state recorded with its run\'s scope', () => {
+    const scope: RunScope = { devices: new Set(['eth1', 'eth2', 'teql0']), networks: new Set(['198.51.100.0/24', '203.0.113.0/24']), sources: new Set(['10.0.0.0']) };
+    // As play/rollback-all.ts afterStateOf records it: the run's lines, then the scope.
+    const record = (f: typeof converged) => [...[...stateLines(f)].filter((l) => inRunScope(l, scope)).sort(), ...scopeLines(scope)];
+    const backup = { ...converged, routes: [...converged.routes, { to: '198.51.100.0/24', via: '192.0.2.254', dev: 'lan0', metric: 100 }] };
+
+    it('nothing moved: no drift, though a backup route at the run\'s network is on a device the run did not touch (its other lines were refused as moved, a review)', () => {
+      expect(record(backup).some((l) => l.startsWith('route 198.51.100.0/24 via 192.0.2.254 dev lan0'))).toBe(true);
+      expect(movedSince('router_a', record(backup), backup)).toEqual([]);
+    });
+
+    it('a route added since at a network the run removed a route from, on any device, is drift (its undo would meet it)', () => {
+      const added = { ...converged, routes: [...converged.routes, { to: '203.0.113.0/24', via: '172.16.0.254', dev: 'eth3', metric: 0 }] };
+      expect(movedSince('router_a', record(converged), added)).toEqual(['router_a: now also holds route 203.0.113.0/24 via 172.16.0.254 dev eth3 metric 0']);
+    });
+
+    it('a route added since on another device with one of the run\'s addresses as source is drift (the undo\'s address removal takes it)', () => {
+      const added = { ...converged, routes: [...converged.routes, { to: '192.0.2.128/25', dev: 'lan0', metric: 0, src: '10.0.0.0' }] };
+      expect(movedSince('router_a', record(converged), added)).toEqual(['router_a: now also holds route 192.0.2.128/25 dev lan0 metric 0 src 10.0.0.0']);
+    });
   });
 });
 

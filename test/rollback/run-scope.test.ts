@@ -71,6 +71,12 @@ describe('the scope of a run\'s rollback', () => {
     expect(inRunScope('link eth3 up mtu 1400', s)).toBe(false);
     expect(inRunScope('sysctl net.ipv4.conf.eth3.rp_filter = 1', s)).toBe(false);
     expect(inRunScope('sysctl net.ipv4.conf.default.rp_filter = 1', s)).toBe(true);
+    // A route giving one of the run's addresses (10.0.0.0 on eth1) as source, on another device.
+    expect(inRunScope('route 192.0.2.128/25 dev lan0 metric 0 src 10.0.0.0', s)).toBe(true);
+    expect(inRunScope('route 192.0.2.128/25 dev lan0 metric 0 src 192.0.2.1', s)).toBe(false);
+    // A bond the run sets an MTU on: its ports too (the kernel sets it on them).
+    const bonded: Facts = { ...f, links: [...f.links, { name: 'eth5', up: true, operstate: 'UP', mtu: 1500, master: 'bond1' }, { name: 'bond1', up: true, operstate: 'UP', mtu: 1500, kind: 'bond' }] };
+    expect([...runScope([{ kind: 'link', dev: 'bond1', mtu: 1400 }], bonded).devices].sort()).toEqual(['bond1', 'eth5']);
     // A sysctl the tasks named is read because the plan weighs it: compared whatever its device.
     expect(inRunScope('sysctl net.ipv6.conf.eth3.mtu = 1280', s)).toBe(true);
   });
