@@ -66,14 +66,16 @@ function wholeAddresses(lines: readonly string[]): boolean {
 /** One message per difference, `host: no longer holds ...` / `host: now also holds ...`. */
 export function movedSince(host: string, afterRun: readonly string[], now: Facts): string[] {
   // A routing daemon's routes, which an older teqlctl recorded, are no drift (compare.ts isDaemonRoute).
-  const after = new Set(recordedScope(afterRun).state.filter((l) => l && !isDaemonRoute(l)));
+  const { state, scope, recorded } = recordedScope(afterRun);
+  const after = new Set(state.filter((l) => l && !isDaemonRoute(l)));
   const named = new Set(sysctlNames(afterRun));
-  const legacyRoutes = !wholeRoutes(afterRun);
-  const legacyAddresses = !wholeAddresses(afterRun);
+  // An after-state recorded with its scope is of this version: its lines are whole, whatever they
+  // hold (the run's lines alone may have no attribute to tell it by; a review).
+  const legacyRoutes = !recorded && !wholeRoutes(afterRun);
+  const legacyAddresses = !recorded && !wholeAddresses(afterRun);
   const inTheirTerms = (l: string) => (legacyAddresses ? legacyAddressLine(legacyRoutes ? legacyRouteLine(l) : l) : legacyRoutes ? legacyRouteLine(l) : l);
   const compared = (l: string) => { const n = sysctlName(l); return n === undefined || named.has(n); };
   // The run's devices and networks, recorded with it: another device's lines are not the run's (run-scope.ts).
-  const { scope } = recordedScope(afterRun);
   const current = new Set([...stateLines(now)].filter((l) => compared(l) && inRunScope(l, scope)).map(inTheirTerms));
   return [
     ...[...after].filter((l) => !current.has(l)).map((l) => `${host}: no longer holds ${l}`),

@@ -49,7 +49,9 @@ export function runScope(ops: Iterable<Op>, f: Facts): RunScope {
   }
   for (const d of [...devices]) {
     for (const v of vlansOn(f, d)) devices.add(v.name);
-    for (const l of f.links) if (l.lower === d || l.master === d) devices.add(l.name);
+    // A bond's ports, not a bridge's: a bond sets its MTU on them; a bridge's ports (veths, taps) come and go.
+    const bond = f.links.some((l) => l.name === d && (l.kind === 'bond' || l.kind === 'team'));
+    for (const l of f.links) if (l.lower === d || (bond && l.master === d)) devices.add(l.name);
     const master = f.links.find((l) => l.name === d)?.master;
     if (master !== undefined) devices.add(master);
   }
@@ -86,19 +88,23 @@ export function inRunScope(line: string, scope: RunScope): boolean {
  * device would bring that device's every line in; a review).
  */
 export function scopeLines(scope: RunScope): string[] {
-  return [...[...scope.devices].map((d) => `scope device ${d}`), ...[...scope.networks].map((n) => `scope network ${n}`), ...[...scope.sources].map((a) => `scope source ${a}`)];
+  // `scope recorded` first: a run whose scope is empty (a global sysctl, boot files alone) is not an older after-state.
+  return [RECORDED, ...[...scope.devices].map((d) => `scope device ${d}`), ...[...scope.networks].map((n) => `scope network ${n}`), ...[...scope.sources].map((a) => `scope source ${a}`)];
 }
 
+const RECORDED = 'scope recorded';
+
 /**
- * An after-state's lines of state and the scope recorded with them. One of a teqlctl before
- * 2026-12-07 has no scope lines and holds every device of its time: its scope is what it names.
+ * An after-state's lines of state and the scope recorded with them (`recorded`: it was). One of a
+ * teqlctl before 2026-12-07 has no scope lines and holds every device of its time: its scope is
+ * what it names.
  */
-export function recordedScope(afterRun: readonly string[]): { state: string[]; scope: RunScope } {
+export function recordedScope(afterRun: readonly string[]): { state: string[]; scope: RunScope; recorded: boolean } {
   const state = afterRun.filter((l) => !l.startsWith('scope '));
   const recorded = afterRun.filter((l) => l.startsWith('scope ')).map((l) => l.split(' '));
-  if (recorded.length === 0) return { state, scope: scopeOfLines(state) };
+  if (!afterRun.includes(RECORDED)) return { state, scope: scopeOfLines(state), recorded: false };
   const of = (kind: string) => new Set(recorded.filter((w) => w[1] === kind && w[2] !== undefined).map((w) => w[2]!));
-  return { state, scope: { devices: of('device'), networks: of('network'), sources: of('source') } };
+  return { state, scope: { devices: of('device'), networks: of('network'), sources: of('source') }, recorded: true };
 }
 
 /** The devices and route networks that lines of state name (an after-state recorded without its scope). */

@@ -107,6 +107,18 @@ describe('what moved on a router since a run', () => {
       expect(movedSince('router_a', record(converged), added)).toEqual(['router_a: now also holds route 203.0.113.0/24 via 172.16.0.254 dev eth3 metric 0']);
     });
 
+    it('a run whose scope is empty (a global sysctl alone) is not read as an older after-state: a backup route at the chapter\'s network is no drift (a review)', () => {
+      const empty: RunScope = { devices: new Set(), networks: new Set(), sources: new Set() };
+      const lines = [...[...stateLines(backup)].filter((l) => inRunScope(l, empty)).sort(), ...scopeLines(empty)];
+      expect(lines).toContain('scope recorded');
+      expect(movedSince('router_a', lines, backup)).toEqual([]);
+    });
+
+    it('an address of the run whose attributes changed is drift, though no recorded address has any to tell the version by (a review)', () => {
+      const peer = { ...converged, addresses: converged.addresses.map((x) => (x.cidr === '10.0.0.0/31' ? { ...x, peer: '10.0.0.1/32' } : x)) };
+      expect(movedSince('router_a', record(converged), peer)).toEqual(expect.arrayContaining([expect.stringMatching(/^router_a: now also holds address 10\.0\.0\.0\/31 peer 10\.0\.0\.1\/32 /)]));
+    });
+
     it('a route added since on another device with one of the run\'s addresses as source is drift (the undo\'s address removal takes it)', () => {
       const added = { ...converged, routes: [...converged.routes, { to: '192.0.2.128/25', dev: 'lan0', metric: 0, src: '10.0.0.0' }] };
       expect(movedSince('router_a', record(converged), added)).toEqual(['router_a: now also holds route 192.0.2.128/25 dev lan0 metric 0 src 10.0.0.0']);
