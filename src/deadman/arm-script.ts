@@ -6,13 +6,13 @@ import { napLine } from '../router/nap.js';
 import { randomBytes } from 'node:crypto';
 import { syncFs, syncFsAt } from '../apply/render-op.js';
 import { redoBatchScript, undoAllLine, undoBatchScript } from './batch-scripts.js';
-import { ARM_FAILED_MARKER, RESUMABLE_MARK, STALE_MARKER } from '../router/markers.js';
+import { ARM_FAILED_MARKER, RESUMABLE_MARK } from '../router/markers.js';
 import { batchReserve, decide, DECIDED, freeReserve, markTakeover, RESERVE, takeOver, whoDecided, withRoom, writeReserve } from '../router/decision.js';
 import type { Op } from '../plan/ops.js';
 import { assertSafeRunId, runDir, RUNS_DIR } from '../router/paths.js';
 import { releaseLockLine, ROUTER_NOW, takeLockScript } from '../router/lock.js';
 import { recordUndoerLine, refuseOpenRunLines } from '../router/open-runs.js';
-import { fingerprintScript } from '../gather/script.js';
+import { staleCheck } from './stale-check.js';
 import { recordApplierLine, stopApplierLines } from './applier.js';
 import { ARM_SEQ_FILE, metaLine } from './run-meta.js';
 import { timerLines } from './timer-lines.js';
@@ -219,15 +219,6 @@ export function armScript(o: ArmOptions): string {
   // The journal of this batch is on disk before its first step runs.
   lines.push(syncFs(dir));
   return lines.join('\n');
-}
-
-/** Under the lock, before anything is written: the router still is what the plan was made from. */
-function staleCheck(runId: string, fingerprint: string, sysctls: readonly string[], held: readonly string[]): string[] {
-  if (!/^[0-9a-f]*$/.test(fingerprint)) throw new Error(`not a fingerprint: ${fingerprint}`);
-  return [
-    fingerprintScript(sysctls, held),
-    `if [ "$fp" != '${fingerprint}' ]; then echo "${STALE_MARKER} $fp"; ${releaseLockLine(runId)}; exit 3; fi`,
-  ];
 }
 
 /**

@@ -191,16 +191,31 @@ export function factsScript(sysctls: readonly string[] = [], { fingerprint = tru
   // ends its own line, and the first section's marker starts one (it read as "no links section").
   const { pre } = sysctlReads(sysctls);
   const lines = ['export LANG=C LC_ALL=C', "printf '\\n'", ...(fingerprint ? [fingerprintScript(sysctls, held), `printf '%s\\n' "$stable"`] : [...(pre ? [pre] : []), stableBlock(sysctls, held)])];
-  for (const [name, command] of SECTIONS) {
-    // A run's own re-read after its changes (`self`) does not list the run itself as open.
-    const run = name === 'open-runs' && self ? listOpenRunsLines(undefined, undefined, undefined, self) : name === 'management' ? managementCommand(held) : command;
-    if (VOLATILE.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${run}; } 2>&1`);
-  }
-  const { ipv6 } = sysctlReads(sysctls);
-  if (ipv6) lines.push(`echo '${SECTION} ipv6_mtus'`, ipv6);
+  lines.push(...volatileLines(sysctls, held, self));
   if (fingerprint) lines.push(`echo '${SECTION} fingerprint'`, 'echo "$fp"');
   lines.push(`echo '${SECTION} end'`);
   return lines.join('\n') + '\n';
+}
+
+/** The sections not fingerprinted, and the IPv6 MTUs (read by fingerprintScript's `pre`). `skip`: sections left out. */
+function volatileLines(sysctls: readonly string[], held: readonly string[], self?: string, skip: ReadonlySet<string> = new Set()): string[] {
+  const lines: string[] = [];
+  for (const [name, command] of SECTIONS) {
+    // A run's own re-read after its changes (`self`) does not list the run itself as open.
+    const run = name === 'open-runs' && self ? listOpenRunsLines(undefined, undefined, undefined, self) : name === 'management' ? managementCommand(held) : command;
+    if (VOLATILE.has(name) && !skip.has(name)) lines.push(`echo '${SECTION} ${name}'`, `{ ${run}; } 2>&1`);
+  }
+  const { ipv6 } = sysctlReads(sysctls);
+  if (ipv6) lines.push(`echo '${SECTION} ipv6_mtus'`, ipv6);
+  return lines;
+}
+
+/**
+ * After fingerprintScript, under a run's lock: the facts in `$stable` and the volatile sections but
+ * the lock's and open runs' (checked before), for the controller to plan again from (play/stale-replan.ts).
+ */
+export function staleFactsLines(sysctls: readonly string[] = [], held: readonly string[] = []): string {
+  return [`printf '%s\\n' "$stable"`, ...volatileLines(sysctls, held, undefined, new Set(['lock', 'open-runs'])), `echo '${SECTION} end'`].join('\n');
 }
 
 /**

@@ -15,6 +15,8 @@ import { settle } from './settle.js';
 import { peersOf } from './run-peers.js';
 import { BarrierCut } from './barrier-cut.js';
 import { verifyPhase } from './verify-phase.js';
+import { replanStale, STALE_RETRIES } from './stale-replan.js';
+import type { ApplyResult } from './apply-result.js';
 
 /** The tasks up to (and including) the checks of phase `phase`, to re-plan after applying it. */
 function tasksThroughPhase(tasks: readonly TaskInstance[], phase: number): TaskInstance[] {
@@ -109,9 +111,23 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       if (cut.tooLate) throw new Error(`${h}: ${cut.tooLate}`);
       const report = run.reports.get(h)!;
       const checks = p.plan.phases[i]!.checks;
-      const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, ...withPeers(peersOf(run, h)) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60, ownBundleOf(run, h));
-      stages.set(h, stage);
-      const result = await cut.until(h, stage.applied);
+      let result: ApplyResult;
+      let staleWhy = '';
+      for (let tries = 0; ; tries++) {
+        const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, ...withPeers(peersOf(run, h)) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60, ownBundleOf(run, h));
+        stages.set(h, stage);
+        result = await cut.until(h, stage.applied);
+        if (!result.stale || !result.now || opts.interrupted()) break;
+        // Planned again from what it holds now (stale-replan.ts): sent again where the plan is the same.
+        const again = replanStale(run, tasks.get(h) ?? [], p, h, result.now);
+        if (again.same && tries < STALE_RETRIES) {
+          opts.log.note(`${h}: changed since its facts were read (${again.changed}); planned again from what it holds now, the same plan: sent again`);
+          (report.warnings ??= []).push(`changed since its facts were read (${again.changed}), not in what the plan does: planned again from what it held under the run's lock, the same plan, applied as approved`);
+          continue;
+        }
+        staleWhy = again.same ? `, and again each of the ${tries} times the same plan was sent again: ${again.changed}` : `: ${again.changed}${again.why ? `; planned again: ${again.why}` : ''}`;
+        break;
+      }
       const fail = (msg: string, refused = false) => {
         (refused ? refusals : failures).push({ host: h, message: msg });
         report.status = 'failed';
@@ -121,7 +137,7 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       if (result.locked !== undefined || result.armFailed !== undefined || result.stale) {
         // refused: this host changed nothing
         fail(result.locked !== undefined ? `locked by another run: ${result.locked}`
-          : result.stale ? 'the router changed since its facts were read (another run or an operator, while this run waited): the plan is stale, nothing was applied here; run again to plan from what the router holds now'
+          : result.stale ? `the router changed since its facts were read (another run or an operator, while this run waited${staleWhy}): the plan is stale, nothing was applied here; run again to plan from what the router holds now`
           : result.armFailed!, true);
       }
       run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);

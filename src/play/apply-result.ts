@@ -35,6 +35,8 @@ export interface ApplyResult {
   armedNotStarted?: true;
   /** The router changed since its facts were read: nothing changed. */
   stale?: boolean;
+  /** With stale: the facts it holds now, read under the lock (fingerprinted), where they could be read. */
+  now?: Facts;
   after?: Facts;
 }
 
@@ -52,7 +54,8 @@ export function readApply(host: string, batch: number, ops: Op[], steps: Array<{
   if (open !== undefined) return { entries: [], armFailed: open };
   const unusable = lockUnusable(res.stdout);
   if (unusable !== undefined) return { entries: [], armFailed: unusable };
-  if (fromMarkerLine(res.stdout, STALE_MARKER) !== undefined) return { entries: [], stale: true };
+  const stale = fromMarkerLine(res.stdout, STALE_MARKER);
+  if (stale !== undefined) return { entries: [], stale: true, ...staleFacts(host, stale) };
   const results = parseSteps(ops, res.stdout);
   const armFailed = new RegExp(`^${ARM_FAILED_MARKER} (.*)$`, 'm').exec(res.stdout)?.[1];
   if (armFailed !== undefined && results.length === 0) {
@@ -77,4 +80,20 @@ export function readApply(host: string, batch: number, ops: Op[], steps: Array<{
   const bundleErrors = [...failedBundles].map((bundle) => ({ bundle, message: failedStep(failed.find((e) => bundles[e.index!] === bundle)!) }));
   const skipped = ops.flatMap((op, i) => (ran.has(i) ? [] : [{ batch, index: i, op, undo: steps[i]!.undo }]));
   return { entries, ...(bundleErrors.length > 0 ? { bundleErrors, skipped } : {}), after: parseFacts(host, res.stdout) };
+}
+
+/**
+ * The facts a stale check printed after its marker line (`@@teqlctl-stale FP`, then the sections:
+ * deadman/stale-check.ts), with the fingerprint they hash to. None where they cannot be parsed (a
+ * teqlctl's script before 2026-12-07 printed none): the run is refused there as stale, as it was.
+ */
+function staleFacts(host: string, fromMarker: string): { now?: Facts } {
+  const nl = fromMarker.indexOf('\n');
+  const fp = (nl < 0 ? fromMarker : fromMarker.slice(0, nl)).slice(STALE_MARKER.length).trim();
+  if (nl < 0 || !/^[0-9a-f]*$/.test(fp)) return {};
+  try {
+    return { now: { ...parseFacts(host, fromMarker.slice(nl + 1)), fingerprint: fp } };
+  } catch {
+    return {};
+  }
 }

@@ -84,21 +84,22 @@ describe('a change made while a run waits for approval is never overwritten', ()
     expect([await lockOf('a'), await lockOf('b')]).toEqual(['free', 'free']);
   });
 
-  it('an operator adds an address on b meanwhile: b is refused as stale, a is rolled back, the address stays (exit 8)', async () => {
+  it('an operator adds the run\'s own address on b meanwhile: b is refused as stale, naming it, a is rolled back, the address stays (exit 8)', async () => {
     await resetRouters('a', 'b');
     const first = startPlay(['--debug-hold', 'approve:15']);
     await first.waitFor(/holding at approve/);
-    expect((await sshRun('b', 'ip addr add 203.0.113.7/24 dev lan0')).code).toBe(0);
+    // What the plan weighs (it would add this address): planned again from it, the plan is not the same.
+    expect((await sshRun('b', 'ip addr add 10.0.0.1/31 dev eth1')).code).toBe(0);
     const ended = await first.done;
     const json = JSON.parse(ended.stdout);
     const { locks, ...end } = await classify(ref);
     const b = (await routersNow()).b;
-    tableRow(['an operator changes router b while the run waits for approval', 'no', end.a, 'as the operator left it', String(ended.code), 'b refused as stale; a rolled back', '-']);
+    tableRow(['an operator changes what the run plans on router b while it waits for approval', 'no', end.a, 'as the operator left it', String(ended.code), 'b refused as stale, naming the change; a rolled back', '-']);
     expect(ended.code, first.stderr()).toBe(8);
-    expect(json.hosts.router_b.error).toMatch(/the plan is stale/);
+    expect(json.hosts.router_b.error).toMatch(/the router changed since its facts were read \(another run or an operator, while this run waited: now also holds address 10\.0\.0\.1\/31 .*dev eth1.*\): the plan is stale/);
     expect(end.a).toBe('pristine');
-    expect(b).toContain('lan0 203.0.113.7/24');
-    expect(b.replace(/^lan0 203\.0\.113\.7\/24 .*\n/m, '').replace(/203\.0\.113\.0\/24 dev lan0 .*\n/, '')).toBe(ref.pristine.b);
+    expect(b).toContain('eth1 10.0.0.1/31');
+    expect(b.replace(/^eth1 10\.0\.0\.1\/31 .*\n/m, '').replace(/10\.0\.0\.0\/31 dev eth1 .*\n/, '')).toBe(ref.pristine.b);
     expect(locks).toEqual({ a: 'free', b: 'free' });
   });
 });

@@ -3,7 +3,9 @@
 // during a run made a complete rollback read as incomplete (exit 6, "ROLLBACK INCOMPLETE", four
 // lines left over, found on the lab 2026-12-07), and a later `teqlctl rollback` refused the run as
 // moved. A rollback answers for the run's devices and networks (rollback/run-scope.ts); a change
-// on the run's own devices is still said.
+// on the run's own devices is still said. A session that came up while a run waited for approval
+// refused it as stale (exit 8): the host is planned again from what it holds under the lock, and
+// the same plan goes on (play/stale-replan.ts).
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resetRouters, sshRun } from './lab.js';
@@ -19,6 +21,27 @@ const sessionHeld = async () => (await sshRun('a', 'ip -o addr show dev sess0'))
 afterAll(() => resetRouters('a', 'b'));
 
 describe('a subscriber\'s session that comes up during a run', () => {
+  it('while it waits for approval, and an operator\'s address on b\'s lan0: each planned again from what it holds, the same plan, converged and confirmed (exit 0), both kept and said; a rerun changes nothing (exit 8 before 2026-12-07)', async () => {
+    await resetRouters('a', 'b');
+    const run = startPlay(['--debug-hold', 'approve:10']);
+    await run.waitFor(/holding at approve/);
+    expect((await sshRun('a', SESSION_UP)).code).toBe(0);
+    expect((await sshRun('b', 'ip addr add 203.0.113.7/24 dev lan0')).code).toBe(0);
+    const ended = await run.done;
+    expect(ended.code, ended.stdout + run.stderr()).toBe(0);
+    const hosts = JSON.parse(ended.stdout).hosts;
+    expect(hosts.router_a.status).toBe('changed');
+    const replanned = (h: { warnings: string[] }) => h.warnings.filter((w) => w.startsWith('changed since'));
+    expect(replanned(hosts.router_a)).toEqual([expect.stringMatching(/^changed since its facts were read \(now also holds .*sess0.*\), not in what the plan does: planned again from what it held under the run's lock, the same plan, applied as approved$/)]);
+    expect(replanned(hosts.router_b)).toEqual([expect.stringMatching(/^changed since its facts were read \(now also holds address 203\.0\.113\.7\/24 .*dev lan0.*\), not in what the plan does/)]);
+    expect(await sessionHeld()).toContain('inet 100.64.9.1 peer 100.64.9.2/32');
+    expect((await sshRun('b', 'ip -o addr show dev lan0')).stdout).toContain('inet 203.0.113.7/24');
+    const again = await playJson(CHAPTER);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.hosts.router_a.status).toBe('ok');
+    expect(again.json.hosts.router_b.status).toBe('ok');
+  });
+
   it('between the apply and the rollback: the rollback is complete (exit 5, nothing left over), the session stays, a as before but for it', async () => {
     await resetRouters('a', 'b');
     const before = await readState('a');

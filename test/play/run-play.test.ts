@@ -394,6 +394,49 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_b.state).toBe('pristine');
   });
 
+  // What a stale check prints (deadman/stale-check.ts): its marker with the new fingerprint, then the facts under the lock.
+  const staleAnswer = (facts: string) => ({ stdout: `${STALE_MARKER} 0123abcd\n${facts}`, code: 3, state: 'pristine' as const });
+  // Router a's pristine facts with an operator's address on lan0, a link no task of the chapter names.
+  const withLanAddress = () => recording('a', 'pristine').replace(/("ifname":"lan0".*?"addr_info":\[)/, '$1{"family":"inet","local":"203.0.113.7","prefixlen":24,"scope":"global","label":"lan0","valid_life_time":4294967295,"preferred_life_time":4294967295},');
+
+  it('a router changed since its facts were read elsewhere than the plan: planned again from what it holds, the same plan sent again with the new fingerprint, converged, and said (2026-12-07)', async () => {
+    const lab = replayedLab();
+    expect(withLanAddress()).toContain('203.0.113.7');
+    let applies = 0;
+    lab.routers.router_a.overrides.set('apply', () => (applies++ === 0 ? staleAnswer(withLanAddress()) : undefined));
+    const r = await lab.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'apply', 'verify', 'confirm', 'release']);
+    const [first, second] = lab.routers.router_a.sent.filter((s) => s.kind === 'apply').map((s) => s.script);
+    expect(first).not.toContain("!= '0123abcd'");
+    expect(second).toContain("!= '0123abcd'");
+    const a = r.hosts.find((h) => h.host === 'router_a')!;
+    expect(a.status).toBe('changed');
+    expect(a.warnings).toEqual([expect.stringMatching(/^changed since its facts were read \(now also holds address 203\.0\.113\.7\/24 dev lan0.*\), not in what the plan does: planned again from what it held under the run's lock, the same plan, applied as approved$/)]);
+    expect(lab.routers.router_a.state).toBe('converged');
+  });
+
+  it('a router changed in what the plan does (another controller converged it): refused as stale before any change, naming what changed (exit 8); the other rolled back', async () => {
+    const lab = replayedLab();
+    lab.routers.router_a.overrides.set('apply', () => staleAnswer(recording('a', 'converged')));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.refused);
+    expect(r.summary).toMatch(/router_a: the router changed since its facts were read \(another run or an operator, while this run waited: now also holds .*\): the plan is stale, nothing was applied here/);
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply']);
+    expect(lab.routers.router_b.kinds().at(-1)).toBe('rollback');
+    expect(lab.routers.router_b.state).toBe('pristine');
+  });
+
+  it('a router that changes again each time the same plan is sent again is refused as stale after three tries (exit 8)', async () => {
+    const lab = replayedLab();
+    lab.routers.router_a.overrides.set('apply', () => staleAnswer(withLanAddress()));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.refused);
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'apply', 'apply', 'apply']);
+    expect(r.summary).toMatch(/router_a: the router changed since its facts were read \(another run or an operator, while this run waited, and again each of the 3 times the same plan was sent again: .*\): the plan is stale/);
+    expect(lab.routers.router_b.state).toBe('pristine');
+  });
+
   it('a first apply armed but unable to journal its first step (a disk that filled after the arm) is rolled back there too: the rollback stops its timer and frees its lock (a review)', async () => {
     const lab = replayedLab();
     lab.routers.router_a.overrides.set('apply', () => ({ stdout: '@@teqlctl-arm-failed step 0 not started: the run was decided meanwhile (its dead-man fired or a rollback claimed it), or its journal cannot be written\n', code: 3, state: 'pristine' }));

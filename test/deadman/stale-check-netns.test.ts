@@ -1,0 +1,51 @@
+// The stale check of a run's first apply, run by this machine's shell on its kernel and iproute2, in
+// a network namespace of its own (needs root, as CI has): unchanged, the apply goes on; changed (a
+// subscriber's session's address, as on a concentrator), it stops and prints what the router holds
+// now, with the fingerprint of that, for the controller to plan again from (play/stale-replan.ts).
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { staleCheck } from '../../src/deadman/stale-check.js';
+import { factsScript } from '../../src/gather/script.js';
+import { parseFacts } from '../../src/gather/parse-facts.js';
+import { readApply } from '../../src/play/apply-result.js';
+import { addressLine } from '../../src/gather/address-fact.js';
+import { STALE_MARKER } from '../../src/router/markers.js';
+import { netnsShell } from '../helpers/netns.js';
+
+const sh = netnsShell('stale', 'ip link add s0 type veth peer name p0 && ip link set s0 up && ip link set p0 up && ip addr add 10.9.0.0/31 dev s0');
+const name = `teqlctl-stale-${process.pid}`;
+/** The check, then a line that stands for the arming and the steps: its exit code and its output. */
+const check = (fingerprint: string) => {
+  const script = `export LANG=C LC_ALL=C\n${staleCheck('20261207T000000-stale', fingerprint, [], []).join('\n')}\necho 'went on'`;
+  try {
+    return { code: 0, stdout: execFileSync('ip', ['netns', 'exec', name, 'sh', '-c', script], { encoding: 'utf8' }) };
+  } catch (err) {
+    const e = err as { status: number; stdout: string };
+    return { code: e.status, stdout: e.stdout };
+  }
+};
+
+describe('the stale check under the lock, on the real kernel', () => {
+  it('goes on where the router is what the facts read saw', () => {
+    const read = parseFacts('ns', sh(factsScript()));
+    expect(read.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(check(read.fingerprint!)).toEqual({ code: 0, stdout: 'went on\n' });
+  });
+
+  it('stops where it changed, printing the facts it holds now and their fingerprint, which a facts read then gives too', () => {
+    const read = parseFacts('ns', sh(factsScript()));
+    sh('ip link add ppp0 type veth peer name ppp0p && ip link set ppp0 up && ip addr add 100.64.0.1 peer 100.64.7.7 dev ppp0');
+    const r = check(read.fingerprint!);
+    expect(r.code).toBe(3);
+    expect(r.stdout).not.toContain('went on');
+    expect(r.stdout.startsWith(`${STALE_MARKER} `)).toBe(true);
+    const result = readApply('ns', 0, [], [], { ...r, stderr: '' });
+    expect(result.stale).toBe(true);
+    expect(result.now!.addresses.map(addressLine).filter((l) => l.includes('ppp0'))).toEqual([expect.stringMatching(/^address 100\.64\.0\.1\/32 .*peer 100\.64\.7\.7.* dev ppp0/)]);
+    expect(result.now!.management).toEqual(read.management);
+    expect(result.now!.fingerprint).not.toBe(read.fingerprint);
+    expect(result.now!.fingerprint).toBe(parseFacts('ns', sh(factsScript())).fingerprint);
+    // Sent again with it, the check goes on.
+    expect(check(result.now!.fingerprint!).code).toBe(0);
+  });
+});
