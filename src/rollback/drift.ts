@@ -4,7 +4,7 @@ import type { Facts } from '../gather/facts.js';
 import { stateLines } from './compare.js';
 import { isDaemonRoute } from '../gather/route-fact.js';
 import { qdiscSelector } from '../gather/qdisc-detail.js';
-import { inRunScope, recordedScope } from './run-scope.js';
+import { inRunScope, recordedScope, scopeNow } from './run-scope.js';
 
 /**
  * The sysctls the run's after-state names (`sysctl NAME = VALUE`): `rollback` does not know the
@@ -66,7 +66,8 @@ function wholeAddresses(lines: readonly string[]): boolean {
 /** One message per difference, `host: no longer holds ...` / `host: now also holds ...`. */
 export function movedSince(host: string, afterRun: readonly string[], now: Facts): string[] {
   // A routing daemon's routes, which an older teqlctl recorded, are no drift (compare.ts isDaemonRoute).
-  const { state, scope, recorded } = recordedScope(afterRun);
+  const { state, scope: was, recorded } = recordedScope(afterRun);
+  const scope = scopeNow(was, now);
   const after = new Set(state.filter((l) => l && !isDaemonRoute(l)));
   const named = new Set(sysctlNames(afterRun));
   // An after-state recorded with its scope is of this version: its lines are whole, whatever they

@@ -47,15 +47,34 @@ export function runScope(ops: Iterable<Op>, f: Facts): RunScope {
     if (o.network !== undefined) networks.add(o.network);
     if (o.source !== undefined) sources.add(o.source);
   }
-  for (const d of [...devices]) {
-    for (const v of vlansOn(f, d)) devices.add(v.name);
-    // A bond's ports, not a bridge's: a bond sets its MTU on them; a bridge's ports (veths, taps) come and go.
+  return { devices: stacked(devices, f), networks, sources };
+}
+
+/**
+ * `devices` with, on a router read as `f`, the VLANs and devices stacked on them, the bridge or
+ * bond they are ports of, and a bond's ports (a bond sets its MTU on them; a bridge's ports, veths
+ * and taps, come and go).
+ */
+function stacked(devices: ReadonlySet<string>, f: Facts): Set<string> {
+  const out = new Set(devices);
+  for (const d of devices) {
+    for (const v of vlansOn(f, d)) out.add(v.name);
     const bond = f.links.some((l) => l.name === d && (l.kind === 'bond' || l.kind === 'team'));
-    for (const l of f.links) if (l.lower === d || (bond && l.master === d)) devices.add(l.name);
+    for (const l of f.links) if (l.lower === d || (bond && l.master === d)) out.add(l.name);
     const master = f.links.find((l) => l.name === d)?.master;
-    if (master !== undefined) devices.add(master);
+    if (master !== undefined) out.add(master);
   }
-  return { devices, networks, sources };
+  return out;
+}
+
+/**
+ * A recorded scope as it reaches now, on a router read as `now`: a VLAN made on one of the run's
+ * links since, a bond or a bridge it was made a port of, a port added to the run's bond. They were
+ * not there when the run recorded its scope, and its undo (a link down, an address removed, an
+ * MTU) reaches them: `teqlctl rollback` says them as moved (a review found them unseen).
+ */
+export function scopeNow(scope: RunScope, now: Facts): RunScope {
+  return { ...scope, devices: stacked(scope.devices, now) };
 }
 
 /**

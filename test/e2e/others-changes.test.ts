@@ -58,7 +58,7 @@ describe('a subscriber\'s session that comes up during a run', () => {
     expect(await readState('a')).toBe(before);
   });
 
-  it('after a converged run: `teqlctl rollback` undoes the run, not refused as moved, and leaves the session; a change to the run\'s own link is still refused as moved', async () => {
+  it('after a converged run: `teqlctl rollback` undoes the run, not refused as moved, and leaves the session; a change to the run\'s own link, or a VLAN made on it since, is still refused as moved', async () => {
     await resetRouters('a', 'b');
     const before = { a: await readState('a'), b: await readState('b') };
     const r = await playJson(CHAPTER);
@@ -66,11 +66,14 @@ describe('a subscriber\'s session that comes up during a run', () => {
     expect((await sshRun('a', SESSION_UP)).code).toBe(0);
     // The run's own link changed by hand: refused, saying it (the session is not named).
     expect((await sshRun('a', 'ip link set eth2 mtu 1400')).code).toBe(0);
+    // And a VLAN made on the run's eth1 since (the run's scope was recorded before it existed).
+    expect((await sshRun('a', 'ip link add link eth1 name eth1.100 type vlan id 100 && ip link set eth1.100 up')).code).toBe(0);
     const refused = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
     expect(refused.code, refused.stdout + refused.stderr).toBe(8);
     expect(refused.stderr).toContain('router_a: now also holds link eth2 up mtu 1400');
+    expect(refused.stderr).toContain('router_a: now also holds link eth1.100 up mtu 1500');
     expect(refused.stderr).not.toContain('sess0');
-    expect((await sshRun('a', 'ip link set eth2 mtu 1500')).code).toBe(0);
+    expect((await sshRun('a', 'ip link set eth2 mtu 1500 && ip link del eth1.100')).code).toBe(0);
     const undone = await teqlctl(['rollback', '-i', LAB_INVENTORY, '--run', r.json.runId]);
     expect(undone.code, undone.stdout + undone.stderr).toBe(0);
     expect(await sessionHeld()).toContain('inet 100.64.9.1 peer 100.64.9.2/32');

@@ -119,6 +119,16 @@ describe('what moved on a router since a run', () => {
       expect(movedSince('router_a', record(converged), peer)).toEqual(expect.arrayContaining([expect.stringMatching(/^router_a: now also holds address 10\.0\.0\.0\/31 peer 10\.0\.0\.1\/32 /)]));
     });
 
+    it('a VLAN made since on one of the run\'s links, or a bridge it was made a port of, is drift (its undo reaches them; a review found them unseen); one on another link is not', () => {
+      const vlan = (name: string, lower: string) => ({ name, up: true, operstate: 'UP', mtu: 1500, kind: 'vlan', lower, vlanId: 100 });
+      const onEth1 = { ...converged, links: [...converged.links, vlan('eth1.100', 'eth1')], addresses: [...converged.addresses, { dev: 'eth1.100', cidr: '172.16.100.1/24' }] };
+      expect(movedSince('router_a', record(converged), onEth1 as never)).toEqual(['router_a: now also holds link eth1.100 up mtu 1500', 'router_a: now also holds address 172.16.100.1/24 dev eth1.100']);
+      const onLan = { ...converged, links: [...converged.links, vlan('lan0.100', 'lan0')], addresses: [...converged.addresses, { dev: 'lan0.100', cidr: '172.16.100.1/24' }] };
+      expect(movedSince('router_a', record(converged), onLan as never)).toEqual([]);
+      const bridged = { ...converged, links: [...converged.links.map((l) => (l.name === 'eth2' ? { ...l, master: 'br0' } : l)), { name: 'br0', up: true, operstate: 'UP', mtu: 1500, kind: 'bridge' }] };
+      expect(movedSince('router_a', record(converged), bridged as never)).toEqual(['router_a: now also holds link br0 up mtu 1500']);
+    });
+
     it('a route added since on another device with one of the run\'s addresses as source is drift (the undo\'s address removal takes it)', () => {
       const added = { ...converged, routes: [...converged.routes, { to: '192.0.2.128/25', dev: 'lan0', metric: 0, src: '10.0.0.0' }] };
       expect(movedSince('router_a', record(converged), added)).toEqual(['router_a: now also holds route 192.0.2.128/25 dev lan0 metric 0 src 10.0.0.0']);
