@@ -11,6 +11,8 @@ export function staleCheck(runId: string, fingerprint: string, sysctls: readonly
   if (!/^[0-9a-f]*$/.test(fingerprint)) throw new Error(`not a fingerprint: ${fingerprint}`);
   return [
     fingerprintScript(sysctls, held),
-    `if [ "$fp" != '${fingerprint}' ]; then echo "${STALE_MARKER} $fp"; ${releaseLockLine(runId)}; ${staleFactsLines(sysctls, held)}; exit 3; fi`,
+    // The first arm's signals, ignored until its timer is set (arm-script.ts), are restored: nothing
+    // of the run is written, and the reads after the lock may be stopped.
+    `if [ "$fp" != '${fingerprint}' ]; then echo "${STALE_MARKER} $fp"; ${releaseLockLine(runId)}; trap - HUP PIPE TERM; ${staleFactsLines(sysctls, held)}; exit 3; fi`,
   ];
 }

@@ -113,20 +113,21 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       const checks = p.plan.phases[i]!.checks;
       let result: ApplyResult;
       let staleWhy = '';
-      for (let tries = 0; ; tries++) {
+      // Each time the router changed elsewhere than the plan, and it was sent again (stale-replan.ts).
+      const resent: string[] = [];
+      for (;;) {
         const stage = run.sessions.get(h)!.apply(p.plan.phases[i]!.changes, { ...deadman, ...withPeers(peersOf(run, h)) }, run.latest.get(h)!, (holds.verifySec ?? 0) + checksTimeoutSec(checks) + 60, ownBundleOf(run, h));
         stages.set(h, stage);
         result = await cut.until(h, stage.applied);
         if (!result.stale || !result.now || opts.interrupted()) break;
-        // Planned again from what it holds now (stale-replan.ts): sent again where the plan is the same.
-        const again = replanStale(run, tasks.get(h) ?? [], p, h, result.now);
-        if (again.same && tries < STALE_RETRIES) {
-          opts.log.note(`${h}: changed since its facts were read (${again.changed}); planned again from what it holds now, the same plan: sent again`);
-          (report.warnings ??= []).push(`changed since its facts were read (${again.changed}), not in what the plan does: planned again from what it held under the run's lock, the same plan, applied as approved`);
-          continue;
+        stage.end(); // ended already: its stale answer goes to the run log
+        const again = replanStale(run, tasks.get(h) ?? [], p, h, result.now, i, resent.length < STALE_RETRIES);
+        if (!again.resend) {
+          staleWhy = 'why' in again && again.why ? `: ${again.changed}; ${again.why}` : `, and again each of the ${resent.length} times the same plan was sent again: ${again.changed}`;
+          break;
         }
-        staleWhy = again.same ? `, and again each of the ${tries} times the same plan was sent again: ${again.changed}` : `: ${again.changed}${again.why ? `; planned again: ${again.why}` : ''}`;
-        break;
+        opts.log.note(`${h}: changed since its facts were read (${again.changed}); planned again from what it holds now, the same plan: sent again`);
+        resent.push(again.changed);
       }
       const fail = (msg: string, refused = false) => {
         (refused ? refusals : failures).push({ host: h, message: msg });
@@ -136,10 +137,12 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
       };
       if (result.locked !== undefined || result.armFailed !== undefined || result.stale) {
         // refused: this host changed nothing
-        fail(result.locked !== undefined ? `locked by another run: ${result.locked}`
+        const why = result.locked !== undefined ? `locked by another run: ${result.locked}`
           : result.stale ? `the router changed since its facts were read (another run or an operator, while this run waited${staleWhy}): the plan is stale, nothing was applied here; run again to plan from what the router holds now`
-          : result.armFailed!, true);
+          : result.armFailed!;
+        fail(resent.length > 0 && !result.stale ? `${why} (when sent again: it had changed since its facts were read, elsewhere than the plan: ${resent[0]})` : why, true);
       }
+      if (resent.length > 0) (report.warnings ??= []).push(`changed since its facts were read (${resent[0]}${resent.length > 1 ? `; and again ${resent.length - 1} time(s) while it was sent again` : ''}), not in what the plan does: planned again from what it held under the run's lock, the same plan, applied as approved`);
       run.journal.set(h, [...(run.journal.get(h) ?? []), ...result.entries]);
       // Its boot files are this play's: a partial rollback plans them again from these tasks.
       if (p.plan.phases[i]!.boot) run.bootTasks.set(h, tasks.get(h) ?? []);

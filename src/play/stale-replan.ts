@@ -4,12 +4,12 @@
 // for step, the change was someone else's and elsewhere (a subscriber's session on a concentrator,
 // an operator's address on another link) and the approved plan is sent again on the new facts;
 // else the run is refused there as stale, saying what changed. A concentrator's sessions come and
-// go all day: every run on one was refused before (2026-12-07).
+// go all day: every run on one that waited for approval was refused before (2026-12-07).
 import { TeqlError } from '../errors.js';
 import type { Facts } from '../gather/facts.js';
 import type { TaskInstance } from '../load/types.js';
 import { planHost, type PlannedHost } from '../plan/plan-host.js';
-import { samePlan } from '../plan/same-plan.js';
+import { planDifference, samePlan } from '../plan/same-plan.js';
 import { diffState } from '../rollback/compare.js';
 import { planScope } from './unit-failures.js';
 import type { RunState } from './run-state.js';
@@ -17,32 +17,36 @@ import type { RunState } from './run-state.js';
 /** How many times a first apply is sent again on new facts that plan the same, before the run is refused there. */
 export const STALE_RETRIES = 3;
 
-export type Replanned = { same: true; changed: string } | { same: false; changed: string; why?: string };
+export type Replanned = { resend: true; changed: string } | { resend: false; changed: string; why?: string };
 
 /**
- * Plans `h` again from `now` as the run planned it (its tasks, its failed bundles left out). The
- * same plan: `now` becomes the host's facts and its snapshot (nothing of the run changed it yet:
- * a first apply), so that its undos and its rollback's comparison start from what it holds.
+ * Plans `h` again from `now` as the run planned it (its tasks, its failed bundles left out), its
+ * first apply at phase `phase`. Sent again (`mayResend` and the same plan): `now` becomes the host's
+ * facts and its snapshot (nothing of the run changed it yet), so that its undos and its rollback's
+ * comparison start from what it holds. Else the run's state is left as it was.
  */
-export function replanStale(run: RunState, tasks: readonly TaskInstance[], p: PlannedHost, h: string, now: Facts): Replanned {
+export function replanStale(run: RunState, tasks: readonly TaskInstance[], p: PlannedHost, h: string, now: Facts, phase: number, mayResend: boolean): Replanned {
   const changed = whatChanged(run.latest.get(h)!, now);
   const snapshot = run.snapshots.get(h);
-  // planScope's undo target (runBefore) is the snapshot: the plan's undos must return to `now`.
-  run.snapshots.set(h, now);
   let again: PlannedHost | undefined;
   let why: string | undefined;
   try {
+    // planScope's undo target (runBefore) is the snapshot: planned as it would be sent, from `now`.
+    run.snapshots.set(h, now);
     again = planHost(h, [...tasks], now, planScope(run, h));
   } catch (err) {
     if (!(err instanceof TeqlError)) throw err;
     why = err.message.startsWith(`${h}: `) ? err.message.slice(h.length + 2) : err.message;
-  }
-  if (!again || !samePlan(p.plan, again.plan)) {
+  } finally {
     if (snapshot) run.snapshots.set(h, snapshot);
-    return { same: false, changed, ...(why ? { why } : {}) };
+    else run.snapshots.delete(h);
   }
+  if (!again) return { resend: false, changed, ...(why ? { why: `planned again, refused: ${why}` } : {}) };
+  if (!samePlan(p.plan, again.plan, phase)) return { resend: false, changed, why: `planned again, not the same plan (${planDifference(p.plan, again.plan, phase)})` };
+  if (!mayResend) return { resend: false, changed };
+  run.snapshots.set(h, now);
   run.latest.set(h, now);
-  return { same: true, changed };
+  return { resend: true, changed };
 }
 
 /** What the router holds now that it did not, and the reverse, as the rollback says it: five at most. */

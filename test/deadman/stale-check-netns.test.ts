@@ -14,11 +14,19 @@ import { netnsShell } from '../helpers/netns.js';
 
 const sh = netnsShell('stale', 'ip link add s0 type veth peer name p0 && ip link set s0 up && ip link set p0 up && ip addr add 10.9.0.0/31 dev s0');
 const name = `teqlctl-stale-${process.pid}`;
+// dash, bash, and BusyBox's sh (its own `ip` applet set aside for iproute2's, as a router that has
+// iproute2 runs it).
+const real = (cmd: string) => execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim();
+const SHELLS: Array<[string, string[], string]> = [
+  ['dash', ['/bin/dash', '-c'], ''],
+  ['bash', ['/bin/bash', '-c'], ''],
+  ['busybox sh', ['/bin/busybox', 'sh', '-c'], `ip() { ${real('ip')} "$@"; }; tc() { ${real('tc')} "$@"; }\n`],
+];
 /** The check, then a line that stands for the arming and the steps: its exit code and its output. */
-const check = (fingerprint: string) => {
-  const script = `export LANG=C LC_ALL=C\n${staleCheck('20261207T000000-stale', fingerprint, [], []).join('\n')}\necho 'went on'`;
+const check = (fingerprint: string, [, argv, pre]: (typeof SHELLS)[number] = SHELLS[0]!) => {
+  const script = `${pre}export LANG=C LC_ALL=C\n${staleCheck('20261207T000000-stale', fingerprint, [], []).join('\n')}\necho 'went on'`;
   try {
-    return { code: 0, stdout: execFileSync('ip', ['netns', 'exec', name, 'sh', '-c', script], { encoding: 'utf8' }) };
+    return { code: 0, stdout: execFileSync('ip', ['netns', 'exec', name, ...argv, script], { encoding: 'utf8' }) };
   } catch (err) {
     const e = err as { status: number; stdout: string };
     return { code: e.status, stdout: e.stdout };
@@ -29,23 +37,26 @@ describe('the stale check under the lock, on the real kernel', () => {
   it('goes on where the router is what the facts read saw', () => {
     const read = parseFacts('ns', sh(factsScript()));
     expect(read.fingerprint).toMatch(/^[0-9a-f]{32}$/);
-    expect(check(read.fingerprint!)).toEqual({ code: 0, stdout: 'went on\n' });
+    for (const shell of SHELLS) expect(check(read.fingerprint!, shell), shell[0]).toEqual({ code: 0, stdout: 'went on\n' });
   });
 
   it('stops where it changed, printing the facts it holds now and their fingerprint, which a facts read then gives too', () => {
     const read = parseFacts('ns', sh(factsScript()));
     sh('ip link add ppp0 type veth peer name ppp0p && ip link set ppp0 up && ip addr add 100.64.0.1 peer 100.64.7.7 dev ppp0');
-    const r = check(read.fingerprint!);
-    expect(r.code).toBe(3);
-    expect(r.stdout).not.toContain('went on');
-    expect(r.stdout.startsWith(`${STALE_MARKER} `)).toBe(true);
-    const result = readApply('ns', 0, [], [], { ...r, stderr: '' });
-    expect(result.stale).toBe(true);
-    expect(result.now!.addresses.map(addressLine).filter((l) => l.includes('ppp0'))).toEqual([expect.stringMatching(/^address 100\.64\.0\.1\/32 .*peer 100\.64\.7\.7.* dev ppp0/)]);
-    expect(result.now!.management).toEqual(read.management);
-    expect(result.now!.fingerprint).not.toBe(read.fingerprint);
-    expect(result.now!.fingerprint).toBe(parseFacts('ns', sh(factsScript())).fingerprint);
-    // Sent again with it, the check goes on.
-    expect(check(result.now!.fingerprint!).code).toBe(0);
+    const fresh = parseFacts('ns', sh(factsScript())).fingerprint;
+    for (const shell of SHELLS) {
+      const r = check(read.fingerprint!, shell);
+      expect(r.code, shell[0]).toBe(3);
+      expect(r.stdout).not.toContain('went on');
+      expect(r.stdout.startsWith(`${STALE_MARKER} `)).toBe(true);
+      const result = readApply('ns', 0, [], [], { ...r, stderr: '' });
+      expect(result.stale).toBe(true);
+      expect(result.now!.addresses.map(addressLine).filter((l) => l.includes('ppp0')), shell[0]).toEqual([expect.stringMatching(/^address 100\.64\.0\.1\/32 .*peer 100\.64\.7\.7.* dev ppp0/)]);
+      expect(result.now!.management).toEqual(read.management);
+      expect(result.now!.fingerprint, shell[0]).toBe(fresh);
+      expect(result.now!.fingerprint).not.toBe(read.fingerprint);
+      // Sent again with it, the check goes on.
+      expect(check(result.now!.fingerprint!, shell), shell[0]).toEqual({ code: 0, stdout: 'went on\n' });
+    }
   });
 });

@@ -97,6 +97,8 @@ describe('a change made while a run waits for approval is never overwritten', ()
     tableRow(['an operator changes what the run plans on router b while it waits for approval', 'no', end.a, 'as the operator left it', String(ended.code), 'b refused as stale, naming the change; a rolled back', '-']);
     expect(ended.code, first.stderr()).toBe(8);
     expect(json.hosts.router_b.error).toMatch(/the router changed since its facts were read \(another run or an operator, while this run waited: now also holds address 10\.0\.0\.1\/31 .*dev eth1.*\): the plan is stale/);
+    // And what of the plan it changes.
+    expect(json.hosts.router_b.error).toMatch(/planned again, not the same plan \(approved, not planned so now: (.*, )?address 10\.0\.0\.1(\/31)? on eth1[,)]/);
     expect(end.a).toBe('pristine');
     expect(b).toContain('eth1 10.0.0.1/31');
     expect(b.replace(/^eth1 10\.0\.0\.1\/31 .*\n/m, '').replace(/10\.0\.0\.0\/31 dev eth1 .*\n/, '')).toBe(ref.pristine.b);

@@ -427,14 +427,62 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_b.state).toBe('pristine');
   });
 
-  it('a router that changes again each time the same plan is sent again is refused as stale after three tries (exit 8)', async () => {
+  it('a router that changes again each time the same plan is sent again is refused as stale after three re-sends (exit 8), none said as applied', async () => {
     const lab = replayedLab();
-    lab.routers.router_a.overrides.set('apply', () => staleAnswer(withLanAddress()));
+    let n = 0;
+    // Each answer with the fingerprint of another state: the router moved again under every re-send.
+    lab.routers.router_a.overrides.set('apply', () => ({ ...staleAnswer(withLanAddress()), stdout: `${STALE_MARKER} 0123abc${n++}\n${withLanAddress()}` }));
     const r = await lab.run();
     expect(r.exitCode).toBe(ExitCode.refused);
-    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'apply', 'apply', 'apply']);
-    expect(r.summary).toMatch(/router_a: the router changed since its facts were read \(another run or an operator, while this run waited, and again each of the 3 times the same plan was sent again: .*\): the plan is stale/);
+    const applies = lab.routers.router_a.sent.filter((x) => x.kind === 'apply').map((x) => x.script);
+    expect(applies).toHaveLength(4);
+    // Each re-send checks the fingerprint the last stale answer gave.
+    expect(applies.slice(1).map((x) => /!= '(0123abc\d)'/.exec(x)?.[1])).toEqual(['0123abc0', '0123abc1', '0123abc2']);
+    expect(r.summary).toMatch(/router_a: the router changed since its facts were read \(another run or an operator, while this run waited, and again each of the 3 times the same plan was sent again: in what teqlctl reads beyond the links, addresses, routes, qdiscs, sysctls and files it lists\): the plan is stale/);
+    expect(r.hosts.find((h) => h.host === 'router_a')!.warnings ?? []).toEqual([]);
     expect(lab.routers.router_b.state).toBe('pristine');
+  });
+
+  it('a re-send that finds another run\'s lock (freed by the stale answer, taken meanwhile) is refused as locked, saying it was sent again, and not said as applied (a review)', async () => {
+    const lab = replayedLab();
+    let n = 0;
+    lab.routers.router_a.overrides.set('apply', () => (n++ === 0 ? staleAnswer(withLanAddress()) : { stdout: '@@teqlctl-lock held\nrun=other-run\nowner=someone@elsewhere\n', code: 3, state: 'pristine' }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.refused);
+    const a = r.hosts.find((h) => h.host === 'router_a')!;
+    expect(a.error).toMatch(/^locked by another run: run=other-run owner=someone@elsewhere \(when sent again: it had changed since its facts were read, elsewhere than the plan: now also holds address 203\.0\.113\.7\/24 /);
+    expect(a.warnings ?? []).toEqual([]);
+    expect(lab.routers.router_b.state).toBe('pristine');
+  });
+
+  it('the stale answer is in the run log, with the facts the re-send was planned from (a review found it left out)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-log-'));
+    const lab = replayedLab();
+    let n = 0;
+    lab.routers.router_a.overrides.set('apply', () => (n++ === 0 ? staleAnswer(withLanAddress()) : undefined));
+    const r = await lab.run({ log: new RunLog(join(dir, 'run.log')) });
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    const log = readFileSync(join(dir, 'run.log'), 'utf8');
+    expect(log).toContain(`${STALE_MARKER} 0123abcd`);
+    expect(log).toMatch(/router_a: changed since its facts were read \(now also holds address 203\.0\.113\.7\/24 .*\); planned again from what it holds now, the same plan: sent again/);
+  });
+
+  it('an operator\'s address on the run\'s own link, the same plan: the re-send\'s facts are the snapshot, so a failed check\'s rollback is complete with the address kept (exit 5; with the older snapshot, exit 6: a review)', async () => {
+    const lab = replayedLab();
+    const onEth1 = '{"ifindex":3,"ifname":"eth1","flags":["BROADCAST","MULTICAST"],"mtu":1500,"qdisc":"noop","operstate":"DOWN","group":"default","txqlen":1000,"addr_info":[{"family":"inet","local":"192.0.2.9","prefixlen":24,"scope":"global","label":"eth1","valid_life_time":4294967295,"preferred_life_time":4294967295}]},';
+    // The address stays on router a for the rest of the run: in every later answer's address listing (before lan0's).
+    const withEth1 = (out: string) => out.replace(/(\{"ifindex":\d+,"ifname":"lan0","flags":\[[^\]]*\],"mtu":\d+,"qdisc":"\w+","operstate":"\w+","group":"default","txqlen":\d+,"addr_info":\[)/, `${onEth1}$1`);
+    expect(withEth1(recording('a', 'pristine'))).toContain('192.0.2.9');
+    let n = 0;
+    lab.routers.router_a.overrides.set('apply', (_, rec) => (n++ === 0 ? staleAnswer(withEth1(recording('a', 'pristine'))) : { ...rec, stdout: withEth1(rec.stdout) }));
+    lab.routers.router_a.overrides.set('rollback', (_, rec) => ({ ...rec, stdout: withEth1(rec.stdout) }));
+    lab.routers.router_b.overrides.set('verify', (script, rec) => ({ ...rec, stdout: checkIndices(script).map((k) => `100% packet loss\n${CHECK_MARKER} ${k} 1 3\n`).join('') }));
+    const r = await lab.run();
+    expect(r.exitCode, r.summary).toBe(ExitCode.verifyFailed);
+    const a = r.hosts.find((h) => h.host === 'router_a')!;
+    expect(a.status).toBe('rolled back');
+    expect(a.rollback).toMatchObject({ ok: true, residual: { missing: [], extra: [] } });
+    expect(a.warnings).toEqual([expect.stringMatching(/^changed since its facts were read \(now also holds address 192\.0\.2\.9\/24 .*dev eth1/)]);
   });
 
   it('a first apply armed but unable to journal its first step (a disk that filled after the arm) is rolled back there too: the rollback stops its timer and frees its lock (a review)', async () => {
