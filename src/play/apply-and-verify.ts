@@ -90,7 +90,8 @@ function replanWithout(run: RunState, tasks: Map<string, TaskInstance[]>, p: Pla
     run.domains.failHost(h, { stage: 'apply', message: `${h}: its boot files, planned again for its kept bundles, have no phase of the run left to be written in: rolled back wholly` });
     return p;
   }
-  return { plan: { host: h, phases }, expected: again.expected };
+  // Its warnings too: a first apply found stale later compares them (stale-replan.ts; a review).
+  return { plan: { host: h, phases, ...(again.plan.warnings ? { warnings: again.plan.warnings } : {}) }, expected: again.expected };
 }
 
 async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, plans: PlannedHost[], i: number, deadman: DeadmanSettings, stages: Map<string, ApplyStage>, lastPhase: boolean): Promise<void> {
@@ -123,7 +124,8 @@ async function applyPhase(run: RunState, tasks: Map<string, TaskInstance[]>, pla
         stage.end(); // ended already: its stale answer goes to the run log
         const again = replanStale(run, tasks.get(h) ?? [], p, h, result.now, i, resent.length < STALE_RETRIES);
         if (!again.resend) {
-          staleWhy = 'why' in again && again.why ? `: ${again.changed}; ${again.why}` : `, and again each of the ${resent.length} times the same plan was sent again: ${again.changed}`;
+          const before = resent.length > 0 ? ` (sent again ${resent.length} time(s) before it, on changes elsewhere than the plan: ${resent[0]})` : '';
+          staleWhy = 'why' in again && again.why ? `: ${again.changed}; ${again.why}${before}` : `, and again each of the ${resent.length} times the same plan was sent again: ${again.changed}`;
           break;
         }
         opts.log.note(`${h}: changed since its facts were read (${again.changed}); planned again from what it holds now, the same plan: sent again`);

@@ -15,6 +15,8 @@ export interface RunScope {
   networks: ReadonlySet<string>;
   /** The addresses the run adds or removes: a route giving one as its source goes with it (the kernel deletes it). */
   sources: ReadonlySet<string>;
+  /** The devices the run's steps name themselves, before what is stacked on them (scopeNow). Absent: not recorded. */
+  named?: ReadonlySet<string>;
 }
 
 function opScope(op: Op): { devices: string[]; network?: string; source?: string } {
@@ -47,7 +49,7 @@ export function runScope(ops: Iterable<Op>, f: Facts): RunScope {
     if (o.network !== undefined) networks.add(o.network);
     if (o.source !== undefined) sources.add(o.source);
   }
-  return { devices: stacked(devices, f), networks, sources };
+  return { devices: stacked(devices, f), networks, sources, named: devices };
 }
 
 /**
@@ -68,13 +70,16 @@ function stacked(devices: ReadonlySet<string>, f: Facts): Set<string> {
 }
 
 /**
- * A recorded scope as it reaches now, on a router read as `now`: a VLAN made on one of the run's
- * links since, a bond or a bridge it was made a port of, a port added to the run's bond. They were
- * not there when the run recorded its scope, and its undo (a link down, an address removed, an
- * MTU) reaches them: `teqlctl rollback` says them as moved (a review found them unseen).
+ * A recorded scope as it reaches now, on a router read as `now`: the devices its steps name stacked
+ * again as runScope stacked them, one step (a VLAN made on one of the run's links since, a bond or a
+ * bridge it was made a port of, a port added to the run's bond). They were not there when the run
+ * recorded its scope, and its undo (a link down, an address removed, an MTU) reaches them:
+ * `teqlctl rollback` says them as moved (a review found them unseen). Not a step further (a bridge
+ * over a VLAN of the run's link: that made runs nothing had moved refused, a second review).
  */
 export function scopeNow(scope: RunScope, now: Facts): RunScope {
-  return { ...scope, devices: stacked(scope.devices, now) };
+  if (!scope.named) return scope;
+  return { ...scope, devices: new Set([...scope.devices, ...stacked(scope.named, now)]) };
 }
 
 /**
@@ -108,7 +113,7 @@ export function inRunScope(line: string, scope: RunScope): boolean {
  */
 export function scopeLines(scope: RunScope): string[] {
   // `scope recorded` first: a run whose scope is empty (a global sysctl, boot files alone) is not an older after-state.
-  return [RECORDED, ...[...scope.devices].map((d) => `scope device ${d}`), ...[...scope.networks].map((n) => `scope network ${n}`), ...[...scope.sources].map((a) => `scope source ${a}`)];
+  return [RECORDED, ...[...scope.devices].map((d) => `scope device ${d}`), ...[...scope.networks].map((n) => `scope network ${n}`), ...[...scope.sources].map((a) => `scope source ${a}`), ...[...scope.named ?? []].map((d) => `scope named ${d}`)];
 }
 
 const RECORDED = 'scope recorded';
@@ -123,7 +128,9 @@ export function recordedScope(afterRun: readonly string[]): { state: string[]; s
   const recorded = afterRun.filter((l) => l.startsWith('scope ')).map((l) => l.split(' '));
   if (!afterRun.includes(RECORDED)) return { state, scope: scopeOfLines(state), recorded: false };
   const of = (kind: string) => new Set(recorded.filter((w) => w[1] === kind && w[2] !== undefined).map((w) => w[2]!));
-  return { state, scope: { devices: of('device'), networks: of('network'), sources: of('source') }, recorded: true };
+  // `named` since 2026-12-07 (later): an after-state without it is not grown by scopeNow.
+  const named = recorded.some((w) => w[1] === 'named') ? { named: of('named') } : {};
+  return { state, scope: { devices: of('device'), networks: of('network'), sources: of('source'), ...named }, recorded: true };
 }
 
 /** The devices and route networks that lines of state name (an after-state recorded without its scope). */

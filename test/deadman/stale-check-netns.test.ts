@@ -2,7 +2,10 @@
 // a network namespace of its own (needs root, as CI has): unchanged, the apply goes on; changed (a
 // subscriber's session's address, as on a concentrator), it stops and prints what the router holds
 // now, with the fingerprint of that, for the controller to plan again from (play/stale-replan.ts).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { staleCheck } from '../../src/deadman/stale-check.js';
 import { factsScript } from '../../src/gather/script.js';
@@ -58,5 +61,22 @@ describe('the stale check under the lock, on the real kernel', () => {
       // Sent again with it, the check goes on.
       expect(check(result.now!.fingerprint!, shell), shell[0]).toEqual({ code: 0, stdout: 'went on\n' });
     }
+  });
+
+  it('its reads after the lock are freed can be stopped: the first arm\'s ignored signals are restored (a review)', async () => {
+    const read = parseFacts('ns', sh(factsScript()));
+    sh('ip addr add 10.9.0.5/31 dev p0');
+    // An ip that hangs on the session's path read (the management section's, after the lock): a router's stuck ip.
+    const shim = mkdtempSync(join(tmpdir(), 'ip-hang-'));
+    const hanging = join(shim, 'hanging');
+    writeFileSync(join(shim, 'ip'), `#!/bin/sh\ncase "$1 $2 $3" in '-j -force -batch') in=$(cat); case $in in *'route get'*) touch ${hanging}; sleep 8;; esac; printf '%s\\n' "$in" | exec ${real('ip')} "$@";; esac\nexec ${real('ip')} "$@"\n`, { mode: 0o755 });
+    const script = `export LANG=C LC_ALL=C\ntrap '' HUP PIPE TERM\n${staleCheck('20261207T000000-stale', read.fingerprint!, [], []).join('\n')}\necho 'went on'`;
+    const child = spawn(real('ip'), ['netns', 'exec', name, '/bin/dash', '-c', script], { env: { ...process.env, PATH: `${shim}:${process.env.PATH}`, SSH_CONNECTION: '10.9.0.1 50000 10.9.0.0 22' }, stdio: 'ignore' });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    for (let i = 0; i < 100 && !existsSync(hanging); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(hanging)).toBe(true);
+    child.kill('SIGTERM');
+    // Still ignored, the shell would wait for the hung ip and go on to its end (exit 3).
+    expect(await ended).toBe('SIGTERM');
   });
 });

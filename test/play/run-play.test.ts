@@ -443,6 +443,15 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_b.state).toBe('pristine');
   });
 
+  it('a re-send that finds the plan changed says the change elsewhere it was sent again on, and what changed since (a review)', async () => {
+    const lab = replayedLab();
+    let n = 0;
+    lab.routers.router_a.overrides.set('apply', () => (n++ === 0 ? staleAnswer(withLanAddress()) : { ...staleAnswer(recording('a', 'converged')), stdout: `${STALE_MARKER} 0123abce\n${recording('a', 'converged')}` }));
+    const r = await lab.run();
+    expect(r.exitCode).toBe(ExitCode.refused);
+    expect(r.hosts.find((h) => h.host === 'router_a')!.error).toMatch(/^the router changed since its facts were read \(another run or an operator, while this run waited: .*; planned again, not the same plan \(approved, not planned so now: .*\) \(sent again 1 time\(s\) before it, on changes elsewhere than the plan: now also holds address 203\.0\.113\.7\/24 .*\)\): the plan is stale/);
+  });
+
   it('a re-send that finds another run\'s lock (freed by the stale answer, taken meanwhile) is refused as locked, saying it was sent again, and not said as applied (a review)', async () => {
     const lab = replayedLab();
     let n = 0;

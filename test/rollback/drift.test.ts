@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseFacts } from '../../src/gather/parse-facts.js';
 import { stateLines } from '../../src/rollback/compare.js';
 import { legacyAddressLine, legacyRouteLine, movedSince, qdiscDetailSelectors, sysctlNames } from '../../src/rollback/drift.js';
-import { inRunScope, scopeLines, type RunScope } from '../../src/rollback/run-scope.js';
+import { inRunScope, runScope, scopeLines, type RunScope } from '../../src/rollback/run-scope.js';
+import type { Op } from '../../src/plan/ops.js';
 import { recording } from '../helpers/replay-transport.js';
 
 const converged = parseFacts('router_a', recording('a', 'converged'));
@@ -92,7 +93,7 @@ describe('what moved on a router since a run', () => {
   });
 
   describe('an after-state recorded with its run\'s scope', () => {
-    const scope: RunScope = { devices: new Set(['eth1', 'eth2', 'teql0']), networks: new Set(['198.51.100.0/24', '203.0.113.0/24']), sources: new Set(['10.0.0.0']) };
+    const scope: RunScope = { devices: new Set(['eth1', 'eth2', 'teql0']), networks: new Set(['198.51.100.0/24', '203.0.113.0/24']), sources: new Set(['10.0.0.0']), named: new Set(['eth1', 'eth2', 'teql0']) };
     // As play/rollback-all.ts afterStateOf records it: the run's lines, then the scope.
     const record = (f: typeof converged) => [...[...stateLines(f)].filter((l) => inRunScope(l, scope)).sort(), ...scopeLines(scope)];
     const backup = { ...converged, routes: [...converged.routes, { to: '198.51.100.0/24', via: '192.0.2.254', dev: 'lan0', metric: 100 }] };
@@ -127,6 +128,23 @@ describe('what moved on a router since a run', () => {
       expect(movedSince('router_a', record(converged), onLan as never)).toEqual([]);
       const bridged = { ...converged, links: [...converged.links.map((l) => (l.name === 'eth2' ? { ...l, master: 'br0' } : l)), { name: 'br0', up: true, operstate: 'UP', mtu: 1500, kind: 'bridge' }] };
       expect(movedSince('router_a', record(converged), bridged as never)).toEqual(['router_a: now also holds link br0 up mtu 1500']);
+    });
+
+    it('what was stacked on the run\'s links when it recorded its scope, a step further than its scope, is no drift where nothing moved (a bridge over a VLAN of eth1, eth2 a port of a bond with other ports, of a bridge with a VLAN: a second review found them refused)', () => {
+      const link = (name: string, extra: object) => ({ name, up: true, operstate: 'UP', mtu: 1500, ...extra });
+      const recordFrom = (f: typeof converged, ops: Op[]) => { const sc = runScope(ops, f); return [...[...stateLines(f)].filter((l) => inRunScope(l, sc)).sort(), ...scopeLines(sc)]; };
+      const bridged = { ...converged, links: [...converged.links, link('eth1.100', { kind: 'vlan', lower: 'eth1', vlanId: 100, master: 'br100' }), link('br100', { kind: 'bridge' })], addresses: [...converged.addresses, { dev: 'br100', cidr: '172.16.100.1/24' }] } as never;
+      expect(movedSince('router_a', recordFrom(bridged, [{ kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.0/31' } as Op]), bridged)).toEqual([]);
+      const bond = { ...converged, links: [...converged.links.map((l) => (l.name === 'eth2' ? { ...l, master: 'bond0' } : l)), link('eth3', { master: 'bond0' }), link('bond0', { kind: 'bond' }), link('bond0.7', { kind: 'vlan', lower: 'bond0', vlanId: 7 })], addresses: [...converged.addresses, { dev: 'bond0.7', cidr: '172.16.7.1/24' }] } as never;
+      expect(movedSince('router_a', recordFrom(bond, [{ kind: 'link', dev: 'eth2', up: true } as Op]), bond)).toEqual([]);
+      const br0 = { ...converged, links: [...converged.links.map((l) => (l.name === 'eth2' ? { ...l, master: 'br0' } : l)), link('br0', { kind: 'bridge' }), link('br0.5', { kind: 'vlan', lower: 'br0', vlanId: 5 })], addresses: [...converged.addresses, { dev: 'br0.5', cidr: '172.16.5.1/24' }] } as never;
+      expect(movedSince('router_a', recordFrom(br0, [{ kind: 'link', dev: 'eth2', up: true } as Op]), br0)).toEqual([]);
+      // A VLAN made since on eth1 under the same record: drift.
+      const later = { ...(bridged as typeof converged), links: [...(bridged as typeof converged).links, link('eth1.200', { kind: 'vlan', lower: 'eth1', vlanId: 200 })] } as never;
+      expect(movedSince('router_a', recordFrom(bridged, [{ kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.0/31' } as Op]), later)).toEqual(['router_a: now also holds link eth1.200 up mtu 1500']);
+      // An after-state recorded without the named devices (earlier on 2026-12-07) is not grown.
+      const older = recordFrom(bridged, [{ kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.0/31' } as Op]).filter((l) => !l.startsWith('scope named '));
+      expect(movedSince('router_a', older, later)).toEqual([]);
     });
 
     it('a route added since on another device with one of the run\'s addresses as source is drift (the undo\'s address removal takes it)', () => {
