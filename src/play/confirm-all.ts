@@ -6,7 +6,6 @@ import { RunFailure } from '../errors.js';
 import { beforeMarker, stagedOverRun, type CommandResult, type StagedRun, type Transport } from '../connect/transport.js';
 import { runWithProgress } from '../ui/progress.js';
 import { afterStateOf } from './rollback-all.js';
-import { afterConfirmation } from '../plan/persist/retiring-script.js';
 import type { RunState } from './run-state.js';
 import { confirmScript, releaseScript } from '../deadman/confirm-script.js';
 import { holdFor, orInterrupt } from './interruptible.js';
@@ -169,7 +168,7 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
       host: h,
       title: `${h}: confirm`,
       run: async (setTitle) => {
-        const after = afterStateOf(run, h, afterConfirmation(run.latest.get(h)!));
+        const after = afterStateOf(run, h, run.latest.get(h)!);
         const script = `${confirmScript(run.runId, after, 'confirmed', false, { holdAfterDecisionSec: run.opts.holds?.decidedSec })}printf '%s\\n' '${BARRIER_MARKER}'\n`;
         const staged = stagedOverRun(fresh.get(h)!, 'confirm', script, BARRIER_MARKER, waitSec);
         run.opts.log.sent(h, 'confirm', script);

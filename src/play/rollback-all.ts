@@ -6,6 +6,7 @@ import { diffState, isSameState, stateLines } from '../rollback/compare.js';
 import { flushedDevices } from '../plan/simulate-routes.js';
 import { inRunScope, runScope, scopeLines, type RunScope } from '../rollback/run-scope.js';
 import type { Facts } from '../gather/facts.js';
+import { afterConfirmation } from '../plan/persist/retiring-script.js';
 
 /** Every host that was sent an apply trip, even one whose answer never came back, and not rolled back yet. */
 export function touchedHosts(run: RunState, among: Iterable<string> = run.sessions.keys()): string[] {
@@ -26,11 +27,13 @@ export function hostRunScope(run: RunState, h: string): RunScope {
 /**
  * What a confirmation records of `facts` on `h` as the state the run left (deadman/confirm-script.ts):
  * the run's lines only, which a later `teqlctl rollback` weighs as drift (rollback/drift.ts), and
- * the run's scope in which it weighs them.
+ * the run's scope in which it weighs them. A teardown's retiring boot script is not of it: the run's
+ * release retires it. Left in, a hub's after-state re-recorded after a partial rollback (settle.ts)
+ * named a script gone since, and `teqlctl rollback` refused the run as moved (a review).
  */
 export function afterStateOf(run: RunState, h: string, facts: Facts): string {
   const scope = hostRunScope(run, h);
-  return [...[...stateLines(facts)].filter((l) => inRunScope(l, scope)).sort(), ...scopeLines(scope)].join('\n');
+  return [...[...stateLines(afterConfirmation(facts))].filter((l) => inRunScope(l, scope)).sort(), ...scopeLines(scope)].join('\n');
 }
 
 /**
