@@ -51,11 +51,13 @@ export function renderFacts(f: Facts): string {
   const details = f.rootQdiscs.filter((q) => q.detail).flatMap((q) => [`@@dev ${q.dev}`, ...q.detail!.qdiscs, '@@class', ...q.detail!.classes, '@@filter', ...q.detail!.filters]);
   const teql = [`loaded=${f.teql.loaded ? 1 : 0}`, `available=${f.teql.available ? 1 : 0}`, ...(f.teql.maxEqualizers !== undefined ? [`max=${f.teql.maxEqualizers}`] : [])];
   const m = f.management;
-  const management = m ? [`client=${m.clientIp}${m.clientPort ? ` port=${m.clientPort}` : ''}`, JSON.stringify([{ dst: m.clientIp, dev: m.dev, ...(m.via ? { gateway: m.via } : {}) }])] : [];
+  const management = m ? [`client=${m.clientIp}${m.clientPort ? ` port=${m.clientPort}` : ''}${m.serverIp ? ` server=${m.serverIp}` : ''}`, JSON.stringify([{ dst: m.clientIp, dev: m.dev, ...(m.via ? { gateway: m.via } : {}) }])] : [];
   const b = f.boot;
   const boot = b ? [
     ...b.files.map((x) => (x.symlink !== undefined ? `symlink\t${x.path}\t${x.symlink}` : `file\t${x.path}\t${x.executable ? 'x' : '-'}\t${Buffer.byteLength(x.content ?? '')}\t${Buffer.from(x.content ?? '').toString('base64')}`)),
     ...Object.entries(b.networkd).map(([k, v]) => `networkd\t${k}\t${v}`),
+    ...(b.sysctlFiles ?? []).map((x) => `sysctl-file\t${x.at}:${x.exclude ? `-${x.key}` : `${x.key} = ${x.value}`}`),
+    ...(b.networkManager ?? []).map((d) => `nm\t${d}`),
     ...(b.networkdVersion !== undefined ? [`networkd-version\t${b.networkdVersion}`] : []),
     ...b.ifupdown.flatMap((i) => [`ifupdown\t${i}`, `ifupdown-auto\t${i}`]),
     ...(b.init ? [`init\t${b.init}`] : []),
@@ -74,7 +76,7 @@ export function renderFacts(f: Facts): string {
     ...(b ? [section('boot', boot)] : []),
     ...(f.baseline ? [section('baseline', Object.entries(f.baseline).map(([k, v]) => `${k}\t${v}`))] : []),
     section('lock', []),
-    ...(f.uid !== undefined ? [section('identity', [`uid=${f.uid}`])] : []),
+    ...(f.uid !== undefined ? [section('identity', [`uid=${f.uid}`, ...(f.ipForward !== undefined ? [`forward=${f.ipForward}`] : []), `rpfilter-modules=${(f.rpFilterModules ?? []).join(' ')}`])] : []),
     section('sysctls', Object.entries(f.sysctls).map(([k, v]) => `${sysctlPath(k)}\t${v}`)),
     // As the router prints it: empty without md5sum, absent from a re-read after changes.
     ...(f.fingerprint !== undefined ? [section('fingerprint', [f.fingerprint])] : []),
