@@ -6,6 +6,7 @@ import { PLAY_DEFAULTS } from '../../src/cli/play-flags.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
+import { writeFileSync } from 'node:fs';
 import { startAllocationProfile } from './allocation-profile.js';
 import { connectSsh } from '../../src/connect/ssh-transport.js';
 import { readLocalSsh } from '../../src/connect/local-ssh.js';
@@ -25,6 +26,10 @@ const snapshotAtMb = Number(process.env.BENCH_HEAP_SNAPSHOT_MB ?? 0);
 // RSS every 20 ms (one read of /proc); the heap's figures every 200 ms: process.memoryUsage() walks
 // V8's heap spaces, and at every 20 ms it was 0.26 s of this process's CPU at 500 hosts.
 let samples = 0;
+// BENCH_TIMELINE=FILE: the memory figures of every heap sample (ms, rss, heap total, heap used, external, array buffers; MB), written at the end.
+const timeline = process.env.BENCH_TIMELINE ? ['ms\trss\theapTotal\theapUsed\texternal\tarrayBuffers'] : undefined;
+const mb = (x: number) => (x / 2 ** 20).toFixed(1);
+const tStart = performance.now();
 const sample = () => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   if (samples++ % 10 !== 0) return;
@@ -34,6 +39,7 @@ const sample = () => {
     process.stderr.write(`heap snapshot: ${process.env.BENCH_HEAP_SNAPSHOT_DONE}\n`);
   }
   peakRss = Math.max(peakRss, m.rss);
+  if (timeline) timeline.push(`${Math.round(performance.now() - tStart)}\t${mb(m.rss)}\t${mb(m.heapTotal)}\t${mb(m.heapUsed)}\t${mb(m.external)}\t${mb(m.arrayBuffers)}`);
   peakHeap = Math.max(peakHeap, m.heapUsed);
   peakExternal = Math.max(peakExternal, m.external);
 };
@@ -63,6 +69,7 @@ const cpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
 if (allocProf) await allocProf(join(process.env.BENCH_ALLOC_PROF!, `Alloc.${Date.now()}.${process.pid}.heapprofile`));
 sample();
+if (timeline) writeFileSync(`${process.env.BENCH_TIMELINE}.${process.pid}.tsv`, timeline.join('\n') + '\n');
 
 const trips = report.hosts.map((h) => h.stats?.roundTrips ?? 0);
 const statuses: Record<string, number> = {};

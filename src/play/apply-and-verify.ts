@@ -15,6 +15,7 @@ import { settle } from './settle.js';
 import { peersOf } from './run-peers.js';
 import { BarrierCut } from './barrier-cut.js';
 import { verifyPhase } from './verify-phase.js';
+import { collectGarbage, COLLECT_FROM_HOSTS } from './collect-garbage.js';
 import { replanStale, STALE_RETRIES } from './stale-replan.js';
 import type { ApplyResult } from './apply-result.js';
 
@@ -215,8 +216,10 @@ const withPeers = (peers: string[] | undefined) => (peers === undefined ? {} : {
 
 /** Starts the new connection of every armed host for its confirmation (confirm-all.ts awaits it). */
 function openConfirmConnections(run: RunState): void {
-  for (const [h, session] of run.sessions) {
-    if (!session.armed || run.fresh.has(h) || !run.domains.alive(h)) continue;
+  const opening = [...run.sessions].filter(([h, session]) => session.armed && !run.fresh.has(h) && run.domains.alive(h));
+  // A fleet's apply left its scripts' garbage: collected before the new connections add theirs (collect-garbage.ts).
+  if (opening.length >= COLLECT_FROM_HOSTS) collectGarbage();
+  for (const [h] of opening) {
     // Opened after every change so far: only a later partial rollback needs another (confirm-all.ts).
     run.changedAfterFresh.delete(h);
     const pending = run.opts.connectFresh(h, run.specs.get(h)!);
