@@ -1,7 +1,6 @@
 // The connection variables of one host (ansible_host, ansible_port, ...) read into a ConnectionSpec.
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { expandEnv, homeOf, pathProblem } from './user-home.js';
+import { expandPath, pathProblem } from './user-home.js';
 import { isAbsolute, resolve } from 'node:path';
 import { HONOURED_ANSIBLE_VARS, PASSWORD_VARS, passwordHint, refuseUnknownAnsibleVars } from './ansible-vars.js';
 import { ExprError } from './expr-error.js';
@@ -12,6 +11,7 @@ import type { SourcePos } from '../errors.js';
 import type { VarScope } from './scope.js';
 import { codePoint, short, shown } from './shown.js';
 import { readSshArgs, type SshArgSettings } from './ssh-args.js';
+import { yaml11Refusal } from './yaml11-readings.js';
 import type { ConnectionSpec } from './types.js';
 
 /** Variables that say where, as whom and how to connect: one list, with ansible-vars.ts. */
@@ -64,25 +64,6 @@ RULES.ansible_ssh_host = RULES.ansible_host!;
 RULES.ansible_ssh_user = RULES.ansible_user!;
 
 /**
- * `~` is the home folder, `~user` that user's (pathProblem refuses one not found); a relative path
- * is relative to the inventory file's folder. `${NAME}` is the environment's, as ssh expands it in an
- * identity file (`env`), not in -F's file.
- */
-export function expandPath(given: string, inventoryDir: string, env = true): string {
-  const p = env ? expandEnv(given) : given;
-  const user = /^~([^/]+)(\/.*)?$/.exec(p);
-  const other = user ? homeOf(user[1]!) : undefined;
-  const home = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : other !== undefined ? resolve(other, (user![2] ?? '/').slice(1)) : p;
-  if (isAbsolute(home)) return home;
-  // Relative to the inventory's folder; where nothing is there but is from the current folder, that
-  // one: Ansible hands the path to ssh as written, which reads it from where ansible-playbook runs
-  // (keys/ at a repository's root, `-i inventories/prod/hosts`).
-  const own = resolve(inventoryDir, home);
-  const fromHere = resolve(home);
-  return !existsSync(own) && existsSync(fromHere) ? fromHere : own;
-}
-
-/**
  * A relative path that names a file both in the inventory's folder (where teqlctl looks first) and
  * in the current folder (where Ansible's ssh reads it): two different files, so which one the run
  * means cannot be told (a review found teqlctl taking the inventory's, Ansible the other).
@@ -105,6 +86,10 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
   const read = (name: string): unknown => {
     try {
       const r = scope.lookup(name);
+      // Read otherwise by Ansible (`010`: 8 there), the two would connect otherwise (a review: a note only).
+      const y11 = r.found ? scope.origin(name)?.yaml11 : undefined;
+      const no = y11 && yaml11Refusal(`${name} of host ${hostName}`, name, y11, 'connect');
+      if (no) return void problems.add(no.message, posOfVar(name), no.hint);
       return r.found ? r.value : undefined;
     } catch (err) {
       if (!(err instanceof ExprError)) throw err;

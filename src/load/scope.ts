@@ -8,6 +8,7 @@ import { hasTemplateDeep, renderDeep, wholeTemplateExpr } from './template.js';
 import { containsOmit } from './omit.js';
 import { wordsOfExpr, type BooleanWord, type BooleanWords } from './boolean-word.js';
 import type { Expr } from './expr-parse.js';
+import type { Yaml11Reading } from './yaml11-readings.js';
 
 export interface VarOrigin {
   pos: SourcePos;
@@ -17,6 +18,8 @@ export interface VarOrigin {
   via?: string[];
   /** Its values written as a plain yes/no/on/off in YAML, by path: Ansible's booleans (boolean-word.ts). */
   booleanWords?: BooleanWords;
+  /** Its value, a plain YAML scalar that Ansible (YAML 1.1) reads otherwise (yaml11-readings.ts): `010` is 8 there. */
+  yaml11?: Yaml11Reading;
 }
 
 /** Variables plus where each was set; later layers override earlier ones. */

@@ -1,7 +1,9 @@
 // `~user/...` in a key or known_hosts path, as Ansible (os.path.expanduser) and ssh expand it: the
 // home folder of that user, from the local password file. Node has no getpwnam; users only a
 // directory service knows (LDAP, NIS) are not found here, and such a path is refused, not guessed.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
 
 /** The home folder of `user` in /etc/passwd (or `passwd`, for the tests), undefined if not there. */
 export function homeOf(user: string, passwd = '/etc/passwd'): string | undefined {
@@ -39,4 +41,23 @@ export function pathProblem(path: string, env = true): { why: string; hint: stri
   if (user !== undefined && homeOf(user) === undefined) return { why: `the user ${user} of ${path} is not in /etc/passwd, so teqlctl cannot tell its home folder`, hint: 'write the path out in full' };
   if (/%[a-zA-Z%]/.test(path)) return { why: `${path} holds a token (${/%[a-zA-Z%]/.exec(path)![0]}) that ssh expands and teqlctl does not`, hint: 'write the path out in full (e.g. ~/.ssh/... for %d/.ssh/...)' };
   return undefined;
+}
+
+/**
+ * `~` is the home folder, `~user` that user's (pathProblem refuses one not found); a relative path
+ * is relative to the inventory file's folder. `${NAME}` is the environment's, as ssh expands it in an
+ * identity file (`env`), not in -F's file.
+ */
+export function expandPath(given: string, inventoryDir: string, env = true): string {
+  const p = env ? expandEnv(given) : given;
+  const user = /^~([^/]+)(\/.*)?$/.exec(p);
+  const other = user ? homeOf(user[1]!) : undefined;
+  const home = p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : other !== undefined ? resolve(other, (user![2] ?? '/').slice(1)) : p;
+  if (isAbsolute(home)) return home;
+  // Relative to the inventory's folder; where nothing is there but is from the current folder, that
+  // one: Ansible hands the path to ssh as written, which reads it from where ansible-playbook runs
+  // (keys/ at a repository's root, `-i inventories/prod/hosts`).
+  const own = resolve(inventoryDir, home);
+  const fromHere = resolve(home);
+  return !existsSync(own) && existsSync(fromHere) ? fromHere : own;
 }

@@ -6,6 +6,7 @@ import type { Problems } from './problems.js';
 import { emptyLayer, type VarLayer } from './scope.js';
 import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { shown } from './shown.js';
+import { yaml11ReadingOf } from './yaml11-readings.js';
 
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -31,6 +32,7 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
   const values = toJS(y, n) as Record<string, unknown>;
   const keyPos = new Map(n.items.map((p) => [keyText(p.key), posOf(y, p.key as never)]));
   const words = new Map(n.items.map((p) => [keyText(p.key), booleanWordsIn(p.value)] as const));
+  const readings = new Map(n.items.map((p) => [keyText(p.key), yaml11ReadingOf(deref(y, p.value))] as const));
   const mergePos = keyPos.get('<<') ?? posOf(y, n);
   for (const [name, value] of Object.entries(values)) {
     const pos = keyPos.get(name) ?? mergePos;
@@ -40,7 +42,8 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
     }
     layer.values[name] = value;
     const found = keyPos.has(name) ? words.get(name) : undefined;
-    layer.origins.set(name, { pos, where, ...(found && found.size > 0 ? { booleanWords: found } : {}) });
+    const yaml11 = keyPos.has(name) ? readings.get(name) : undefined;
+    layer.origins.set(name, { pos, where, ...(found && found.size > 0 ? { booleanWords: found } : {}), ...(yaml11 ? { yaml11 } : {}) });
   }
   if (ansibleVars === 'here') refuseUnknownAnsibleVars(layer, problems, allowed);
   // Reserved names here all the same, as the INI reader does: teqlctl's own values (groups,

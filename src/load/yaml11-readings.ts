@@ -100,29 +100,47 @@ export function yaml11Readings(doc: Document.Parsed): Yaml11Reading[] {
   const out: Yaml11Reading[] = [];
   visit(doc, {
     Scalar(key, node: Scalar) {
-      if (key === 'key' || !node.range || !isScalar(node)) return;
-      // `!!int "022"`: a number either way, but PyYAML's int constructor reads YAML 1.1's forms
-      // (a leading 0 is octal: 18), the yaml package YAML 1.2's (22). Said, as a plain one is (a review).
-      if (node.tag === 'tag:yaml.org,2002:int' && typeof node.source === 'string' && typeof node.value === 'number') {
-        const ansible = yaml11Value(node.source.trim());
-        if (typeof ansible === 'number' && ansible !== node.value) out.push({ offset: node.range[0], text: `!!int ${node.source}`, here: shown(node.value), ansible: shown(ansible) });
-        return;
-      }
-      if (node.type !== 'PLAIN' || node.tag !== undefined) return;
-      const text = node.source;
-      if (typeof text !== 'string' || BOOLEAN_WORDS.test(text)) return;
-      const ansible = yaml11Value(text);
-      const value = node.value;
-      // An integer past 2^53 kept as its digits (source.ts): what Ansible prints too.
-      if (typeof value === 'string' && typeof ansible === 'number' && /^[-+]?\d+$/.test(text)) return;
-      if (!same(ansible, value)) out.push({ offset: node.range[0], text, here: shown(value), ansible: shown(ansible) });
-      // The same number, printed apart: Python keeps a float a float (1.0), and an integer exact.
-      else if (typeof value === 'number' && isDecimalFloat(text) && pythonFloatText(value) !== String(value)) {
-        out.push({ offset: node.range[0], text, here: `the number ${String(value)}`, ansible: `the float ${pythonFloatText(value)}` });
-      }
+      if (key === 'key') return;
+      const r = yaml11ReadingOf(node);
+      if (r) out.push(r);
     },
   });
   return out;
+}
+
+/** How `node`, a value, reads otherwise in YAML 1.1 (yaml11Readings); undefined where it reads the same. */
+export function yaml11ReadingOf(node: unknown): Yaml11Reading | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  // `!!int "022"`: a number either way, but PyYAML's int constructor reads YAML 1.1's forms
+  // (a leading 0 is octal: 18), the yaml package YAML 1.2's (22). Said, as a plain one is (a review).
+  if (node.tag === 'tag:yaml.org,2002:int' && typeof node.source === 'string' && typeof node.value === 'number') {
+    const ansible = yaml11Value(node.source.trim());
+    return typeof ansible === 'number' && ansible !== node.value ? { offset: node.range[0], text: `!!int ${node.source}`, here: shown(node.value), ansible: shown(ansible) } : undefined;
+  }
+  if (node.type !== 'PLAIN' || node.tag !== undefined) return undefined;
+  const text = node.source;
+  if (typeof text !== 'string' || BOOLEAN_WORDS.test(text)) return undefined;
+  const ansible = yaml11Value(text);
+  const value = node.value;
+  // An integer past 2^53 kept as its digits (source.ts): what Ansible prints too.
+  if (typeof value === 'string' && typeof ansible === 'number' && /^[-+]?\d+$/.test(text)) return undefined;
+  if (!same(ansible, value)) return { offset: node.range[0], text, here: shown(value), ansible: shown(ansible) };
+  // The same number, printed apart: Python keeps a float a float (1.0), and an integer exact.
+  if (typeof value === 'number' && isDecimalFloat(text) && pythonFloatText(value) !== String(value)) {
+    return { offset: node.range[0], text, here: `the number ${String(value)}`, ansible: `the float ${pythonFloatText(value)}` };
+  }
+  return undefined;
+}
+
+/**
+ * A value whose reading decides where or as whom teqlctl connects, read otherwise by Ansible: the
+ * two would `act` otherwise. A problem's message and hint, not a note.
+ */
+export function yaml11Refusal(what: string, name: string, r: Yaml11Reading, act: string): { message: string; hint: string } {
+  return {
+    message: `${what} is written \`${r.text}\`, which teqlctl (YAML 1.2) reads as ${r.here} and Ansible (YAML 1.1) as ${r.ansible}: the two would ${act} otherwise`,
+    hint: `write it so that both read the same: quoted for text (${name}: "${r.text}"), or the number as both read it`,
+  };
 }
 
 // Readings found while loading, in the order read: a loader takes those since it began (yaml11Mark).

@@ -90,6 +90,25 @@ describe('the older ansible_ssh_* names', () => {
   });
 });
 
+describe('a connection variable Ansible reads otherwise (YAML 1.1)', () => {
+  it('is refused where it is written, in the inventory and in group_vars, naming both readings (a review: ansible_port: 010 was port 10, Ansible\'s 8, with a note only)', () => {
+    const { dir, load } = run('all:\n  hosts:\n    r1:\n      ansible_port: 010\n    r2:\n  children:\n    g:\n      hosts:\n        r2:\n', { 'group_vars/g.yml': 'ansible_ssh_port: 0o26\nansible_user: 1_000\n' });
+    const errors = errorsOf(load);
+    expect(errors.map((e) => e.located)).toEqual([
+      `${join(dir, 'group_vars/g.yml')}:1:1: ansible_ssh_port of host r2 is written \`0o26\`, which teqlctl (YAML 1.2) reads as 22 and Ansible (YAML 1.1) as the text "0o26": the two would connect otherwise`,
+      `${join(dir, 'group_vars/g.yml')}:2:1: ansible_user of host r2 is written \`1_000\`, which teqlctl (YAML 1.2) reads as the text "1_000" and Ansible (YAML 1.1) as 1000: the two would connect otherwise`,
+      `${join(dir, 'inventory.yml')}:4:7: ansible_port of host r1 is written \`010\`, which teqlctl (YAML 1.2) reads as 10 and Ansible (YAML 1.1) as 8: the two would connect otherwise`,
+    ]);
+    expect(errors.every((e) => e.exitCode === 2)).toBe(true);
+    expect(errors[2]!.hint).toBe('write it so that both read the same: quoted for text (ansible_port: "010"), or the number as both read it');
+  });
+
+  it('quoted, or read alike by both, is taken', () => {
+    expect(connection('ansible_port: "010"\nansible_user: "1_000"')).toMatchObject({ port: 10, user: '1_000' });
+    expect(connection('ansible_port: 22').port).toBe(22);
+  });
+});
+
 describe('ansible_ssh_common_args / ansible_ssh_extra_args', () => {
   it('map to the connection; ansible_port/user/key win over them; common args win over extra args', () => {
     const c = connection(`ansible_port: 2201\nansible_ssh_private_key_file: /k/inv\nansible_ssh_common_args: -o ProxyJump=admin@bastion -o Port=9 -o User=a -i /k/common -F /dev/null -o StrictHostKeyChecking=yes\nansible_ssh_extra_args: -o User=b -o ProxyJump=other -i k/extra`);

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/load/inventory.js';
-import { expandPath } from '../../src/load/connection.js';
+import { expandPath } from '../../src/load/user-home.js';
 import { errorsOf, writeCase } from './helpers.js';
 
 const DIR = 'test/load/good/precedence';
