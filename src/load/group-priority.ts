@@ -52,3 +52,34 @@ export function groupOrder(depth: ReadonlyMap<string, number>, priority: Readonl
   const p = (g: string) => priority.get(g) ?? DEFAULT_PRIORITY;
   return (a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || p(a) - p(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
+
+/** all is 0; a child is one deeper than its deepest parent. Deeper groups win, as in Ansible. */
+export function groupDepths(tree: InventoryTree): Map<string, number> {
+  // A group's depth is one more than its deepest parent's (a parent on the path, a cycle that
+  // is refused elsewhere, does not count). Walked with a stack of its own: a chain of thousands
+  // of groups is no crash.
+  const depth = new Map<string, number>();
+  const onPath = new Set<string>();
+  const parentsOf = (g: string) => [...(tree.groups.get(g)?.parents ?? [])];
+  for (const start of tree.groups.keys()) {
+    const stack: Array<{ g: string; opened: boolean }> = [{ g: start, opened: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (depth.has(top.g)) {
+        stack.pop();
+        continue;
+      }
+      if (!top.opened) {
+        top.opened = true;
+        onPath.add(top.g);
+        for (const p of parentsOf(top.g)) if (!depth.has(p) && !onPath.has(p)) stack.push({ g: p, opened: false });
+        continue;
+      }
+      const known = parentsOf(top.g).flatMap((p) => (depth.has(p) ? [depth.get(p)!] : []));
+      depth.set(top.g, known.length === 0 ? 0 : 1 + known.reduce((m, d) => Math.max(m, d), 0));
+      onPath.delete(top.g);
+      stack.pop();
+    }
+  }
+  return depth;
+}

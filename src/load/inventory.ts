@@ -3,9 +3,11 @@
 // how to reach each host.
 import { yaml11Mark, yaml11Note } from './yaml11-readings.js';
 import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { refuseConfigReading } from './ansible-cfg-reading.js';
 import { BUILT_IN } from './ansible-vars.js';
 import { buildConnection } from './connection.js';
-import { groupOrder, takeGroupPriorities } from './group-priority.js';
+import { groupDepths, groupOrder, takeGroupPriorities } from './group-priority.js';
 import { readIniInventory } from './inventory-ini.js';
 import { listInventoryFiles, type InventoryFile } from './inventory-sources.js';
 import { finishTree, newTree, type InventoryTree } from './inventory-tree.js';
@@ -79,6 +81,7 @@ export function loadInventory(sources: string | readonly string[], opts: Invento
   // variables and connections are still checked, to report all at once.
   if (unreadable) problems.throwIfAny();
   finishTree(tree, { file: files[0]?.file ?? paths[0] ?? '', line: 1, col: 1 }, problems);
+  refuseConfigReading({ env: process.env, cwd: process.cwd(), home: homedir() }, { formats: new Set(files.map((f) => f.format)), groups: [...tree.groups.keys()] }, problems);
   const allPos = tree.groups.get('all')!.pos;
   if (tree.hosts.size > MAX_HOSTS || tree.groups.size > MAX_GROUPS) {
     const [n, what, max] = tree.hosts.size > MAX_HOSTS ? [tree.hosts.size, 'hosts', MAX_HOSTS] : [tree.groups.size, 'groups', MAX_GROUPS];
@@ -202,37 +205,6 @@ function membersInOrder(tree: InventoryTree, group: string): string[] {
     level = next;
   }
   return [...out];
-}
-
-/** all is 0; a child is one deeper than its deepest parent. Deeper groups win, as in Ansible. */
-function groupDepths(tree: InventoryTree): Map<string, number> {
-  // A group's depth is one more than its deepest parent's (a parent on the path, a cycle that
-  // is refused elsewhere, does not count). Walked with a stack of its own: a chain of thousands
-  // of groups is no crash.
-  const depth = new Map<string, number>();
-  const onPath = new Set<string>();
-  const parentsOf = (g: string) => [...(tree.groups.get(g)?.parents ?? [])];
-  for (const start of tree.groups.keys()) {
-    const stack: Array<{ g: string; opened: boolean }> = [{ g: start, opened: false }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (depth.has(top.g)) {
-        stack.pop();
-        continue;
-      }
-      if (!top.opened) {
-        top.opened = true;
-        onPath.add(top.g);
-        for (const p of parentsOf(top.g)) if (!depth.has(p) && !onPath.has(p)) stack.push({ g: p, opened: false });
-        continue;
-      }
-      const known = parentsOf(top.g).flatMap((p) => (depth.has(p) ? [depth.get(p)!] : []));
-      depth.set(top.g, known.length === 0 ? 0 : 1 + known.reduce((m, d) => Math.max(m, d), 0));
-      onPath.delete(top.g);
-      stack.pop();
-    }
-  }
-  return depth;
 }
 
 function withMagic(vars: VarLayer, host: string, groups: string[], groupsVar: Record<string, string[]>, pos: InventoryHost['pos']): VarLayer {
