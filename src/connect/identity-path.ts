@@ -16,6 +16,8 @@ export interface Tokens {
   keyAlias?: string;
   /** ProxyJump, where set (%j). */
   proxyJump?: string;
+  /** Another local user's home folder, for `~user/` (ssh asks the password database); undefined: no such user. */
+  homeOf?: (user: string) => string | undefined;
 }
 
 /** A token or environment variable in an ssh_config path that teqlctl cannot expand as ssh would. */
@@ -29,7 +31,7 @@ export class SshPathError extends Error {}
  * error naming it, where ssh would refuse too: never a path with a literal % in it.
  */
 export function expandIdentityPath(path: string, t: Tokens, vars: Readonly<Record<string, string | undefined>> = {}): string {
-  const tilde = path === '~' ? t.home : path.startsWith('~/') ? t.home + path.slice(1) : path;
+  const tilde = expandTilde(path, t);
   const local = t.localHost ?? '';
   const map: Record<string, string | undefined> = {
     '%': '%', d: t.home, u: t.localUser, r: t.remoteUser, h: t.host, p: String(t.port), n: t.alias,
@@ -48,4 +50,18 @@ export function expandIdentityPath(path: string, t: Tokens, vars: Readonly<Recor
     if (v === undefined) throw new SshPathError(`${path}: the token ${whole} is not one ssh expands here (%% %C %d %h %i %k %L %l %n %p %r %u)`);
     return v;
   });
+}
+
+/**
+ * `~`, `~/...` and `~user/...` as OpenSSH's tilde_expand_filename, before the tokens: a user not
+ * found is an error, as in ssh, never a path read from the current folder (a review found
+ * `IdentityFile ~deploy/.ssh/id_ed25519` looked for as written, the key not offered).
+ */
+function expandTilde(path: string, t: Tokens): string {
+  if (path === '~' || path.startsWith('~/')) return t.home + path.slice(1);
+  const other = /^~([^/]+)(\/.*)?$/.exec(path);
+  if (!other) return path;
+  const home = t.homeOf?.(other[1]!);
+  if (home === undefined) throw new SshPathError(`${path}: no user ${other[1]} on this machine (ssh reads ~${other[1]} as that user's home folder)`);
+  return home.replace(/\/+$/, '') + (other[2] ?? '');
 }

@@ -9,6 +9,7 @@ import type { ConnectionSpec } from '../load/types.js';
 import { resolveWithOpenSsh } from './resolve-openssh.js';
 import { resolveTarget, type LocalEnv, type Target } from './resolve-target.js';
 import { tcpServicePort } from '../load/tcp-services.js';
+import { homeOf } from '../load/user-home.js';
 import { parseSshConfig, type SshConfigBlock } from './ssh-config.js';
 import { runSshG, type RunSshG } from './ssh-g.js';
 import { sshGBroker } from './ssh-g-broker.js';
@@ -100,7 +101,7 @@ export async function readLocalSsh(): Promise<LocalSsh> {
   // (a test's or a CI job's HOME), ssh is pointed at $HOME's config, so both read the same one.
   const otherHome = user.home !== undefined && user.home !== home;
   return {
-    env: { home, localUser: user.name, exists: (p) => existsSync(p), vars: process.env, ...(process.getuid ? { uid: process.getuid() } : {}), localHost: hostname(), servicePort: (name) => tcpServicePort(name) },
+    env: { home, localUser: user.name, exists: (p) => existsSync(p), vars: process.env, ...(process.getuid ? { uid: process.getuid() } : {}), localHost: hostname(), servicePort: (name) => tcpServicePort(name), homeOf: (u) => homeOf(u) },
     config: parseSshConfig(text, file),
     ...(ssh ? { ssh } : {}),
     ...(ssh && otherHome ? { configFile: otherHomeConfig(file) } : {}),

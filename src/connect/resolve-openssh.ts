@@ -24,7 +24,12 @@ const OPENSSH_DEFAULT_NAMES = new Set(SSH_DEFAULT_IDENTITIES.map((k) => `~/.ssh/
 // $HOME), older versions with ~.
 const isDefaultUserKnownHosts = (line: string) => /^(\S+)\/\.ssh\/known_hosts \1\/\.ssh\/known_hosts2$/.test(line);
 const DEFAULT_GLOBAL_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2';
-const isOpenSshDefaultList = (listed: readonly string[]) => listed.length >= 4 && new Set(listed).size === listed.length && listed.every((f) => OPENSSH_DEFAULT_NAMES.has(f));
+// And in the order of one of those lists: id_dsa second until OpenSSH 9.1, last from 9.2. Four
+// default names in another order are the user's own list (a review: ed25519 first was taken for
+// the defaults, rsa first offered).
+const DSA_SECOND = ['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss'].map((k) => `~/.ssh/${k}`);
+const inOrder = (listed: readonly string[], order: readonly string[]) => listed.every((f, i) => i === 0 || order.indexOf(listed[i - 1]!) < order.indexOf(f));
+const isOpenSshDefaultList = (listed: readonly string[]) => listed.length >= 4 && new Set(listed).size === listed.length && listed.every((f) => OPENSSH_DEFAULT_NAMES.has(f)) && (inOrder(listed, [...OPENSSH_DEFAULT_NAMES]) || inOrder(listed, DSA_SECOND));
 
 /**
  * IdentityAgent's socket: a path, `$NAME` for an environment variable's value; null for none or a
@@ -76,6 +81,7 @@ export async function resolveWithOpenSsh(name: string, spec: ConnectionSpec, run
       home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: q.alias,
       ...(env.uid !== undefined ? { uid: env.uid } : {}), ...(env.localHost !== undefined ? { localHost: env.localHost } : {}),
       ...(keyAlias !== undefined ? { keyAlias } : {}), ...(jump !== undefined && jump.toLowerCase() !== 'none' ? { proxyJump: jump } : {}),
+      ...(env.homeOf ? { homeOf: env.homeOf } : {}),
     };
     // ssh -G prints IdentityFile as written: its tokens and ${VAR}s are expanded here, as ssh
     // expands them when it connects; one that cannot be is an error, not a key never found.

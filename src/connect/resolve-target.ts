@@ -32,6 +32,8 @@ export interface LocalEnv {
   localHost?: string;
   /** TCP service names a Port may be written as (`Port ssh`), as ssh reads /etc/services; none if absent. */
   servicePort?: ServicePort;
+  /** Another local user's home folder, for `~user/` in IdentityFile. */
+  homeOf?: (user: string) => string | undefined;
 }
 
 export interface Hop {
@@ -120,7 +122,7 @@ export function resolveTarget(inventoryName: string, spec: ConnectionSpec, confi
     const tokens: Tokens = {
       home: env.home, localUser: env.localUser, remoteUser: user, host, port, alias: given.alias,
       ...(env.uid !== undefined ? { uid: env.uid } : {}), ...(env.localHost !== undefined ? { localHost: env.localHost } : {}),
-      ...(aliasOpt !== undefined ? { keyAlias: aliasOpt } : {}),
+      ...(aliasOpt !== undefined ? { keyAlias: aliasOpt } : {}), ...(env.homeOf ? { homeOf: env.homeOf } : {}),
     };
     const expand = (f: SshConfigOption) => {
       try {

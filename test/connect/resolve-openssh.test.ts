@@ -101,6 +101,9 @@ describe('resolveWithOpenSsh: all of ssh_config, through ssh itself', () => {
     expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_xmss']), e)).toMatchObject(defaults);
     expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss']), e)).toMatchObject(defaults);
     expect(await resolveWithOpenSsh('r1', spec(), sshG(['id_rsa']), e)).toMatchObject({ identityFiles: ['/home/me/.ssh/id_rsa'], defaultIdentities: false });
+    // Four of those names in an order no OpenSSH lists them in: the user's own list, in its order (a review: taken for the defaults, id_rsa first).
+    const own = ['id_ed25519', 'id_ecdsa', 'id_rsa', 'id_dsa'];
+    expect(await resolveWithOpenSsh('r1', spec(), sshG(own), e)).toMatchObject({ identityFiles: own.map((k) => `/home/me/.ssh/${k}`), defaultIdentities: false });
   });
 
   it('IdentityFile none: ssh -G lists it alone, so no key file and not the defaults either, for a jump host too (a review: ~/.ssh/id_* were offered)', async () => {

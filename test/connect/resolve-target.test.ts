@@ -233,6 +233,17 @@ describe('IdentityFile tokens', () => {
     expect(expandIdentityPath('%d/keys/%u%%', t)).toBe('/home/me/keys/me%');
   });
 
+  it('expands ~user/ to that user\'s home folder, before the tokens; a user not found is refused, as ssh refuses it (a review: it was looked for as written)', () => {
+    const homes: Record<string, string> = { deploy: '/srv/deploy/' };
+    const t = { home: '/home/me', localUser: 'me', remoteUser: 'root', host: '10.0.0.1', port: 22, alias: 'r1', homeOf: (u: string) => homes[u] };
+    expect(expandIdentityPath('~deploy/.ssh/id_%n', t)).toBe('/srv/deploy/.ssh/id_r1');
+    expect(expandIdentityPath('~deploy', t)).toBe('/srv/deploy');
+    expect(() => expandIdentityPath('~nobody9/.ssh/k', t)).toThrow(/^~nobody9\/\.ssh\/k: no user nobody9 on this machine/);
+    const e = { ...env(), homeOf: (u: string) => homes[u] };
+    expect(resolve('Host r1\n  IdentityFile ~deploy/.ssh/k\n', {}, e).identityFiles).toEqual(['/srv/deploy/.ssh/k']);
+    expect(() => resolve('Host r1\n  IdentityFile ~ghost/k\n', {}, e)).toThrow(/^cfg:2: IdentityFile ~ghost\/k: no user ghost/);
+  });
+
   it('an unset ${VAR} or an unknown token is refused at the file:line of its IdentityFile (it said ~/.ssh/config, even for -F)', () => {
     // ssh -G of OpenSSH 9.2 prints both as written; ssh refuses them when it connects.
     expect(() => resolveTarget('r1', spec(), parseSshConfig('Host r1\n  Port 22\n  IdentityFile ${UNSET}/k\n', '/srv/lab.conf'), env())).toThrow(/^\/srv\/lab\.conf:3: IdentityFile \$\{UNSET\}\/k: environment variable/);

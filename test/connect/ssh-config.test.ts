@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { readLocalSsh } from '../../src/connect/local-ssh.js';
 import { readSshConfigText } from '../../src/connect/read-ssh-config.js';
 import { ConfigError } from '../../src/errors.js';
-import { hostAliases, hostMatches, optionsFor, parseSshConfig, splitWords } from '../../src/connect/ssh-config.js';
+import { hostAliases, hostMatches, optionsFor, parseSshConfig, splitWords, unfollowedSettings } from '../../src/connect/ssh-config.js';
 import { refusedLines } from '../../src/connect/ssh-config-check.js';
 
 const first = (text: string, name: string, key: string) => optionsFor(parseSshConfig(text, 'cfg'), name).first.get(key)?.args[0];
@@ -17,6 +17,18 @@ describe('ssh_config parser', () => {
     expect(first(text, 'a', 'hostname')).toBe('10.0.0.1');
     expect(first(text, 'a', 'port')).toBe('2201');
     expect(first(text, 'a', 'user')).toBe('root');
+  });
+
+  it('reads OpenSSH\'s older keyword names as the keywords ssh takes them for (a review: IdentityFile2 and SmartcardDevice were known, then ignored)', () => {
+    const text = 'Host a\n  IdentityFile2 /k2\n  SmartcardDevice /p11.so\n  DSAAuthentication no\n  PubkeyAcceptedKeyTypes ssh-ed25519\n  KeepAlive no\n';
+    const o = optionsFor(parseSshConfig(text, 'cfg'), 'a');
+    expect(o.identityFiles.map((f) => f.args[0])).toEqual(['/k2']);
+    expect(first(text, 'a', 'pkcs11provider')).toBe('/p11.so');
+    expect(first(text, 'a', 'pubkeyauthentication')).toBe('no');
+    expect(first(text, 'a', 'pubkeyacceptedalgorithms')).toBe('ssh-ed25519');
+    expect(first(text, 'a', 'tcpkeepalive')).toBe('no');
+    // What teqlctl's own reader cannot follow is refused by the name ssh takes, at its line.
+    expect(unfollowedSettings(parseSshConfig(text, 'cfg'), o)).toEqual(expect.arrayContaining(['cfg:3: pkcs11provider /p11.so', 'cfg:4: pubkeyauthentication no']));
   });
 
   it('keeps quoted words whole and stops at a trailing comment', () => {
