@@ -4,9 +4,10 @@
 // branch or value than Ansible would, without a word (a review). Refused there, naming the variable;
 // reached through a key or an index (`opts.tune`, `lst[0]`) or a filter that keeps it text
 // (`tune | default(false)`, `tune | string`) too (a second review).
-import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import { ExprError } from './expr-error.js';
 import type { Expr } from './expr-parse.js';
+import { mergedPairs } from './merged-pairs.js';
 
 /** A value written as a plain YAML 1.1 boolean word. */
 export interface BooleanWord {
@@ -31,15 +32,21 @@ export function booleanWordOf(source: unknown): boolean | undefined {
   return /^(?:yes|on)$/i.test(source);
 }
 
-/** The plain boolean words of a YAML value node, by path (aliases are not followed). */
-export function booleanWordsIn(node: unknown, path = '', out: BooleanWords = new Map()): BooleanWords {
-  if (isScalar(node)) {
-    const value = node.type === 'PLAIN' && node.tag === undefined ? booleanWordOf(node.source) : undefined;
-    if (value !== undefined) out.set(path, { word: String(node.source), value });
-  } else if (isMap(node)) {
-    for (const p of node.items) if (isPair(p) && isScalar(p.key)) booleanWordsIn(p.value, `${path}.${String(p.key.value)}`, out);
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => booleanWordsIn(item, `${path}[${i}]`, out));
+/**
+ * The plain boolean words of a YAML value node, by path. `resolve` takes an alias to its node:
+ * given, aliases and merge keys are followed as the value's reader follows them (a word brought by
+ * `<<: *defaults` or `again: *flags` was not seen, and read as text: a review). Depth-bounded.
+ */
+export function booleanWordsIn(node: unknown, path = '', out: BooleanWords = new Map(), resolve: (n: unknown) => unknown = (n) => n, depth = 0): BooleanWords {
+  const n = resolve(node);
+  if (depth > 64) return out;
+  if (isScalar(n)) {
+    const value = n.type === 'PLAIN' && n.tag === undefined ? booleanWordOf(n.source) : undefined;
+    if (value !== undefined) out.set(path, { word: String(n.source), value });
+  } else if (isMap(n)) {
+    for (const [key, value] of mergedPairs(n, resolve)) booleanWordsIn(value, `${path}.${key}`, out, resolve, depth + 1);
+  } else if (isSeq(n)) {
+    n.items.forEach((item, i) => booleanWordsIn(item, `${path}[${i}]`, out, resolve, depth + 1));
   }
   return out;
 }

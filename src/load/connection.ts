@@ -12,6 +12,7 @@ import type { VarScope } from './scope.js';
 import { codePoint, short, shown } from './shown.js';
 import { readSshArgs, type SshArgSettings } from './ssh-args.js';
 import { yaml11Refusal } from './yaml11-readings.js';
+import { yaml11Through } from './yaml11-through.js';
 import type { ConnectionSpec } from './types.js';
 
 /** Variables that say where, as whom and how to connect: one list, with ansible-vars.ts. */
@@ -87,9 +88,9 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
     try {
       const r = scope.lookup(name);
       // Read otherwise by Ansible (`010`: 8 there), the two would connect otherwise (a review: a note only).
-      const y11 = r.found ? scope.origin(name)?.yaml11 : undefined;
-      const no = y11 && yaml11Refusal(`${name} of host ${hostName}`, name, y11, 'connect');
-      if (no) return void problems.add(no.message, posOfVar(name), no.hint);
+      const y11 = r.found ? yaml11Through(scope, name) : undefined;
+      const no = y11 && yaml11Refusal(`${name} of host ${hostName}${y11.name === name ? '' : ` (through ${y11.name})`}`, y11.name, y11.reading, 'connect');
+      if (no) return void problems.add(no.message, scope.origin(y11!.name)?.pos ?? posOfVar(name), no.hint);
       return r.found ? r.value : undefined;
     } catch (err) {
       if (!(err instanceof ExprError)) throw err;

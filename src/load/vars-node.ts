@@ -7,6 +7,7 @@ import { emptyLayer, type VarLayer } from './scope.js';
 import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { shown } from './shown.js';
 import { yaml11ReadingOf } from './yaml11-readings.js';
+import { mergedPairs } from './merged-pairs.js';
 
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -31,8 +32,11 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
   // toJS resolves YAML merge keys (<<); the pairs give each variable its position.
   const values = toJS(y, n) as Record<string, unknown>;
   const keyPos = new Map(n.items.map((p) => [keyText(p.key), posOf(y, p.key as never)]));
-  const words = new Map(n.items.map((p) => [keyText(p.key), booleanWordsIn(p.value)] as const));
-  const readings = new Map(n.items.map((p) => [keyText(p.key), yaml11ReadingOf(deref(y, p.value))] as const));
+  // By the pairs the values were read from, those a merge key (<<) brought too (a review).
+  const resolve = (x: unknown) => deref(y, x);
+  const pairs = mergedPairs(n, resolve);
+  const words = new Map(pairs.map(([k, v]) => [k, booleanWordsIn(v, '', new Map(), resolve)] as const));
+  const readings = new Map(pairs.map(([k, v]) => [k, yaml11ReadingOf(resolve(v))] as const));
   const mergePos = keyPos.get('<<') ?? posOf(y, n);
   for (const [name, value] of Object.entries(values)) {
     const pos = keyPos.get(name) ?? mergePos;
@@ -41,8 +45,8 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
       continue;
     }
     layer.values[name] = value;
-    const found = keyPos.has(name) ? words.get(name) : undefined;
-    const yaml11 = keyPos.has(name) ? readings.get(name) : undefined;
+    const found = words.get(name);
+    const yaml11 = readings.get(name);
     layer.origins.set(name, { pos, where, ...(found && found.size > 0 ? { booleanWords: found } : {}), ...(yaml11 ? { yaml11 } : {}) });
   }
   if (ansibleVars === 'here') refuseUnknownAnsibleVars(layer, problems, allowed);

@@ -103,6 +103,13 @@ describe('a connection variable Ansible reads otherwise (YAML 1.1)', () => {
     expect(errors[2]!.hint).toBe('write it so that both read the same: quoted for text (ansible_port: "010"), or the number as both read it');
   });
 
+  it('through a merge key or a template that reads such a value: refused too, where the value is written (a review: both passed, port 10)', () => {
+    const merged = run('all:\n  vars:\n    conn: &conn { ansible_port: 010 }\n  hosts:\n    r1:\n      <<: *conn\n');
+    expect(errorsOf(merged.load).map((e) => e.located)).toEqual([expect.stringMatching(/inventory\.yml:6:7: ansible_port of host r1 is written `010`, which teqlctl \(YAML 1\.2\) reads as 10 and Ansible \(YAML 1\.1\) as 8/)]);
+    const templated = run(host('p: 010\nansible_port: "{{ p }}"'));
+    expect(errorsOf(templated.load).map((e) => e.located)).toEqual([`${join(templated.dir, 'inventory.yml')}:4:7: ansible_port of host r1 (through p) is written \`010\`, which teqlctl (YAML 1.2) reads as 10 and Ansible (YAML 1.1) as 8: the two would connect otherwise`]);
+  });
+
   it('quoted, or read alike by both, is taken', () => {
     expect(connection('ansible_port: "010"\nansible_user: "1_000"')).toMatchObject({ port: 10, user: '1_000' });
     expect(connection('ansible_port: 22').port).toBe(22);

@@ -65,6 +65,13 @@ describe('plain YAML 1.1 boolean words', () => {
     expect(problems(task('"{{ unset_list | default(flags) }}"', 'item == false'), both)[0]).toContain("'item' is written `no`");
   });
 
+  it('brought by a merge key (<<) or inside a value that is an alias: refused as written directly (a review: both compared as text, the opposite task ran)', () => {
+    const merged = "all:\n  vars:\n    base: &base { tune: yes }\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      <<: *base\n";
+    expect(problems("    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: tune == 'yes'\n", merged)[0]).toContain("'tune' is written `yes`");
+    const aliased = "all:\n  vars:\n    flags: &f { tune: on }\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      again: *f\n";
+    expect(problems("    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: again.tune == 'on'\n", aliased)[0]).toContain('is written `on`');
+  });
+
   it('through another variable, the refusal names the word where it was written', () => {
     const inv = INVENTORY + '      again: "{{ tune }}"\n';
     expect(problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: again == true\n', inv)[0]).toContain("'tune' is written `yes`");
