@@ -9,6 +9,7 @@ import { ansibleConfigNotes } from '../load/ansible-config.js';
 import { homedir } from 'node:os';
 import { hostProblems } from '../load/inventory.js';
 import { Problems } from '../load/problems.js';
+import { checkUnreadVars } from '../load/unread-vars.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
 import { ConfigError, ConnectError, RunFailure, type SourcePos } from '../errors.js';
@@ -68,6 +69,10 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
   // Only the problems of the hosts reached: a --limit past a shared inventory's broken host works, as in Ansible.
   const problems = new Problems();
   hostProblems(deferred, names, problems);
+  // -e judged as play judges it: `-e ansibel_user=admin` logged in as root without a word (a review).
+  const unreadExtra: string[] = [];
+  checkUnreadVars({ playbook: undefined, inventory: [], plays: [], extra, derived: names.map((h) => layers.get(h)!) }, problems, unreadExtra);
+  for (const note of unreadExtra) warnOnce(terminalText(`note: ${note}`));
   refuseConfigConnection({ env: process.env, cwd: process.cwd(), home: homedir(), hosts: new Map(names.map((h) => [h, layers.get(h)!])), extra }, problems);
   refuseHashMerge({ env: process.env, cwd: process.cwd(), home: homedir() }, [...names.map((h) => layers.get(h)!), extra], problems);
   problems.throwIfAny();

@@ -12,8 +12,14 @@ export interface JsonProblem {
   hint: string | null;
 }
 
+/**
+ * A problem of the command line (-e) has no file: its text places it as `(command line):1:N`, the
+ * N-th -e; here its position is null, as the schema says for options (a review found the -e's
+ * number given as a column of a file named "(command line)").
+ */
 function problem(e: ConfigError): JsonProblem {
-  return { file: e.pos?.file ?? null, line: e.pos?.line ?? null, column: e.pos?.col ?? null, message: e.message, hint: e.hint ?? null };
+  const pos = e.pos && !e.pos.file.startsWith('(command line') ? e.pos : undefined;
+  return { file: pos?.file ?? null, line: pos?.line ?? null, column: pos?.col ?? null, message: e.message, hint: e.hint ?? null };
 }
 
 /** The error document for an exit-2 error: every problem with its position (null where it has none, e.g. an option). */

@@ -1,6 +1,6 @@
 // `teqlctl lab ...`: the CLI face of src/lab. Parsing only; the work is in src/lab.
 import type { Command } from 'commander';
-import { LabError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { labDown } from '../lab/down.js';
 import { labReboot } from '../lab/reboot.js';
 import { labReset } from '../lab/reset.js';
@@ -15,7 +15,7 @@ import { setManagementLink } from '../lab/management-link.js';
 function parseRouter(name: string): LabRouter {
   // Only the routers of the lab's topology: h exists with `lab up --routers 3` only.
   if (isRouter(name) && routersOf(currentTopology(labPaths())).includes(name)) return name;
-  throw new LabError(`no lab router named "${name}"`, 'the lab has routers a and b (and h with `lab up --routers 3`)');
+  throw new ConfigError(`no lab router named "${name}"`, undefined, 'the lab has routers a and b (and h with `lab up --routers 3`)');
 }
 
 export function registerLabCommand(program: Command): void {
@@ -75,6 +75,6 @@ export function registerLabCommand(program: Command): void {
 
 function linkNumber(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^[1-4]$/.test(text)) throw new LabError(`--link ${JSON.stringify(text)}: a link number 1 to 4`);
+  if (!/^[1-4]$/.test(text)) throw new ConfigError(`--link ${JSON.stringify(text)}: a link number 1 to 4`);
   return Number(text);
 }

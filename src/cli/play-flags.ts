@@ -58,6 +58,16 @@ export function isOffline(flags: PlayFlags): boolean {
   return Boolean(flags.syntaxCheck || flags.listHosts || flags.listTasks);
 }
 
+/**
+ * The flags given that do nothing in an offline look (nothing is run, asked, logged or streamed):
+ * said in a note, not refused, since a script may pass the same flags to every call (a review
+ * found them taken without a word). --detailed-exitcode passes: its exit codes hold there too.
+ */
+export function idleOffline(flags: PlayFlags): string[] {
+  const given: Array<[unknown, string]> = [[flags.yes, '--yes'], [flags.diff, '--diff'], [flags.acceptNew, '--accept-new'], [flags.verbose, '-v'], [flags.log, '--log'], [flags.check, '--check']];
+  return given.filter(([v]) => v !== undefined && v !== false).map(([, name]) => name);
+}
+
 /** Combinations that cannot mean anything are refused before any file is read (exit 2). */
 export function checkCombinations(flags: PlayFlags): void {
   if (flags.detailedExitcode && !flags.check && !isOffline(flags)) {

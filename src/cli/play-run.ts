@@ -10,13 +10,13 @@ import type { Transport } from '../connect/transport.js';
 import { shellJoin } from '../router/shell-quote.js';
 import { runPlay } from '../play/run-play.js';
 import { newRunId } from '../play/run-id.js';
-import { RunLog } from '../play/run-log.js';
+import { checkLogPlace, RunLog } from '../play/run-log.js';
 import { progressMode } from '../ui/progress.js';
 import { formatPlan } from '../report/print-plan.js';
 import { terminalText } from '../ui/terminal.js';
 import { askHidden } from '../ui/prompts.js';
 import { askApproval } from './approval-prompt.js';
-import { checkCombinations, confirmTimeout, forksOf, isOffline, loadOptions, type PlayFlags } from './play-flags.js';
+import { checkCombinations, confirmTimeout, forksOf, idleOffline, isOffline, loadOptions, type PlayFlags } from './play-flags.js';
 import { debugHolds } from './debug-hold.js';
 import { detailedExit, journalDir, logFile, runOutput, writeLocalJournal } from './play-output.js';
 import { showOffline } from './play-offline.js';
@@ -64,6 +64,9 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   const holds = debugHolds(flags);
   if (isOffline(flags)) {
     givenSecrets(flags, process.env);
+    if (flags.log !== undefined) checkLogPlace(flags.log);
+    const idle = idleOffline(flags);
+    if (idle.length > 0) process.stderr.write(`note: ${idle.join(', ')} ${idle.length > 1 ? 'do' : 'does'} nothing with --syntax-check, --list-hosts or --list-tasks: nothing is run, asked or logged\n`);
     return showOffline(playbook, flags);
   }
   const loaded = withHalfBundleNotes(await loadRun(flags.inventory, playbook, loadOptions(flags)));

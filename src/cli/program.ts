@@ -28,7 +28,33 @@ export function buildProgram(): Command {
   registerCompletionCommand(program);
   registerHelpCommand(program);
   program.addHelpText('after', EXIT_CODES_HELP);
+  refuseRepeatedValues(program);
   return program;
+}
+
+// Options taken more than once, each value kept: -i merges inventories, -e stacks variables.
+const REPEATABLE = new Set(['--inventory', '--extra-vars']);
+
+/**
+ * An option with a value given twice (`--forks 5 --forks 6`, `--log a --log b`): commander keeps the
+ * last without a word, as it did for -l and --run until they were refused (a review: the first
+ * --become-password-file was never read). And a value that is another option of the command
+ * (`--log --json` wrote the log to a file named --json, the recap in text): both refused, exit 2.
+ */
+function refuseRepeatedValues(cmd: Command): void {
+  const flags = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined));
+  for (const o of cmd.options) {
+    if (!o.required && !o.optional) continue;
+    let first: string | undefined;
+    cmd.on(`option:${o.name()}`, (value: unknown) => {
+      const given = String(value);
+      if (flags.has(given.split('=')[0]!)) cmd.error(`error: option '${o.flags}' took '${given}' as its value: give its value after it (${o.long} FILE), or write a value that starts with - as ./${given}`, { code: 'teqlctl.optionAsValue', exitCode: ExitCode.badInput });
+      if (REPEATABLE.has(o.long ?? '')) return;
+      if (first !== undefined) cmd.error(`error: option '${o.flags}' given twice ('${first}', then '${given}'): give it once (the last would quietly win)`, { code: 'teqlctl.optionRepeated', exitCode: ExitCode.badInput });
+      first = given;
+    });
+  }
+  for (const c of cmd.commands) refuseRepeatedValues(c);
 }
 
 /**

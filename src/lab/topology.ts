@@ -1,5 +1,5 @@
 // The lab's shape: two routers, 2 to 4 links, their ports, MACs and PCI slots. Plain data, read by the pure builders.
-import { LabError } from '../errors.js';
+import { ConfigError, LabError } from '../errors.js';
 
 /** The lab's pair (the default topology). `lab up --routers 3` adds the hub h (routersOf). */
 export const ROUTERS = ['a', 'b'] as const;
@@ -83,32 +83,32 @@ export const DEFAULT_TOPOLOGY: LabTopology = { links: 2, names: 'eth' };
 /** `--links`, `--names`, ... and `--routers` as typed; undefined means the default. */
 export function parseTopology(links: string | undefined, names: string | undefined, manager?: string, flavor?: string, routers?: string): LabTopology {
   if (routers !== undefined && routers !== '2' && routers !== '3') {
-    throw new LabError(`--routers ${routers} is not 2 or 3`, '2: routers a and b wired to each other; 3: a hub h wired to a and to b');
+    throw new ConfigError(`--routers ${routers} is not 2 or 3`, undefined, '2: routers a and b wired to each other; 3: a hub h wired to a and to b');
   }
   if (routers === '3' && links !== undefined && links !== '2') {
     // The hub's NICs: 2 x links link NICs besides its management NIC, within the 4 link slots.
-    throw new LabError(`--routers 3 takes 2 links to each spoke, not --links ${links}`, 'leave out --links with --routers 3');
+    throw new ConfigError(`--routers 3 takes 2 links to each spoke, not --links ${links}`, undefined, 'leave out --links with --routers 3');
   }
   const n = links === undefined ? DEFAULT_TOPOLOGY.links : /^\d+$/.test(links) ? Number(links) : NaN;
   if (!(n >= MIN_LINKS && n <= MAX_LINKS)) {
-    throw new LabError(`--links ${links} is not a number of links from ${MIN_LINKS} to ${MAX_LINKS}`, `e.g. \`teqlctl lab up --links 3\``);
+    throw new ConfigError(`--links ${links} is not a number of links from ${MIN_LINKS} to ${MAX_LINKS}`, undefined, `e.g. \`teqlctl lab up --links 3\``);
   }
   const scheme = names ?? DEFAULT_TOPOLOGY.names;
   if (!(NAME_SCHEMES as readonly string[]).includes(scheme)) {
-    throw new LabError(`--names ${names} is not one of ${NAME_SCHEMES.join(', ')}`, 'eth: eth0, eth1, ... (net.ifnames=0); predictable: what udev names them (ens3, ens4, ...)');
+    throw new ConfigError(`--names ${names} is not one of ${NAME_SCHEMES.join(', ')}`, undefined, 'eth: eth0, eth1, ... (net.ifnames=0); predictable: what udev names them (ens3, ens4, ...)');
   }
   if (manager !== undefined && !(LINK_MANAGERS as readonly string[]).includes(manager)) {
-    throw new LabError(`--link-manager ${manager} is not one of ${LINK_MANAGERS.join(', ')}`, 'none: the links stay unmanaged and down; networkd: systemd-networkd brings them up (no address)');
+    throw new ConfigError(`--link-manager ${manager} is not one of ${LINK_MANAGERS.join(', ')}`, undefined, 'none: the links stay unmanaged and down; networkd: systemd-networkd brings them up (no address)');
   }
   if (flavor !== undefined && !(FLAVORS as readonly string[]).includes(flavor)) {
-    throw new LabError(`--flavor ${flavor} is not one of ${FLAVORS.join(', ')}`, 'debian: Debian 12 with systemd; busybox: a BusyBox userland, dash, iproute2 and OpenSSH, no systemd');
+    throw new ConfigError(`--flavor ${flavor} is not one of ${FLAVORS.join(', ')}`, undefined, 'debian: Debian 12 with systemd; busybox: a BusyBox userland, dash, iproute2 and OpenSSH, no systemd');
   }
   if (routers === '3' && flavor === 'busybox') {
-    throw new LabError('--routers 3 runs the debian flavour only', 'leave out --flavor busybox with --routers 3');
+    throw new ConfigError('--routers 3 runs the debian flavour only', undefined, 'leave out --flavor busybox with --routers 3');
   }
   if (flavor === 'busybox' && (scheme !== 'eth' || manager === 'networkd')) {
     // No udev renames NICs and no networkd runs in the busybox flavour: what was asked cannot be given.
-    throw new LabError('--flavor busybox has no udev and no systemd-networkd', 'leave out --names predictable and --link-manager networkd with --flavor busybox');
+    throw new ConfigError('--flavor busybox has no udev and no systemd-networkd', undefined, 'leave out --names predictable and --link-manager networkd with --flavor busybox');
   }
   return {
     links: n,

@@ -33,11 +33,7 @@ export class RunLog {
     private readonly echo?: Echo,
   ) {
     if (!file) return;
-    // Only its owner may read it (0600). Its folder must exist (--log does not create folders,
-    // as a shell's redirection does not): a typo is said, not a new tree made.
-    if (!existsSync(dirname(file)) || !statSync(dirname(file)).isDirectory()) {
-      throw new ConfigError(`cannot write the log file ${file}: ${dirname(file)} is not a folder`, undefined, 'give --log a file in a folder that exists');
-    }
+    checkLogPlace(file);
     try {
       appendFileSync(file, '', { mode: 0o600 });
       // Its own log file only: --log /dev/null must not change /dev/null's mode.
@@ -96,6 +92,21 @@ export class RunLog {
     this.append([text]);
     if (this.echo && this.echo.level >= 1) this.echo.write(text);
   }
+}
+
+/**
+ * Where --log may write, checked before anything is written (play's offline looks check it too):
+ * its folder must exist (--log does not create folders, as a shell's redirection does not: a typo
+ * is said, not a new tree made), and it is no pipe nor socket: a pipe with no reader held the run
+ * before it started, for ever (a review); -v streams the log.
+ */
+export function checkLogPlace(file: string): void {
+  if (!existsSync(dirname(file)) || !statSync(dirname(file)).isDirectory()) {
+    throw new ConfigError(`cannot write the log file ${file}: ${dirname(file)} is not a folder`, undefined, 'give --log a file in a folder that exists');
+  }
+  const kind = existsSync(file) ? statSync(file) : undefined;
+  if (kind?.isFIFO() || kind?.isSocket()) throw new ConfigError(`cannot write the log file ${file}: it is a ${kind.isFIFO() ? 'pipe' : 'socket'}`, undefined, 'give --log a regular file (or /dev/null); -v streams the log to the terminal');
+  if (kind?.isDirectory()) throw new ConfigError(`cannot write the log file ${file}: it is a folder`, undefined, 'give --log a file you can write (not a folder)');
 }
 
 /** One string written whole: the rest of a short write (a file system near full) from its bytes. */

@@ -2,6 +2,7 @@
 // each is exit 2 with a message that says what to fix (never an internal error or a hang), and no
 // router is contacted (both point at a server of this test that counts connections).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,6 +99,63 @@ describe('flags are checked as a run checks them, by the offline looks too', () 
     const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', ...flags]);
     refused(r);
     expect(r.stderr).toContain(message);
+  });
+});
+
+describe('what the command line took otherwise than written (a review, 2026-12-07)', () => {
+  it('an option with a value given twice: exit 2, naming both (the last quietly won)', async () => {
+    const forks = await runCli(['play', '-i', inventory, PLAYBOOK, '--check', '--forks', '5', '--forks', '6']);
+    refused(forks);
+    expect(forks.stderr).toContain("option '-f, --forks <n>' given twice ('5', then '6'): give it once");
+    const dirs = await runCli(['status', '-i', inventory, '--playbook-dir', dir, '--playbook-dir', tmpdir()]);
+    refused(dirs);
+    expect(dirs.stderr).toContain("option '--playbook-dir <dir>' given twice");
+    // -i and -e stack, as in ansible-playbook.
+    expect((await runCli(['play', '-i', inventory, '-i', inventory, PLAYBOOK, '--syntax-check', '-e', 'a=1', '-e', 'b=2'])).code).toBe(0);
+  });
+
+  it('a value that is another option (--log --json): exit 2 and a JSON document, no file named --json', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'teqlctl-cli-cwd-'));
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--check', '--log', '--json'], { cwd });
+    refused(r);
+    expect(JSON.parse(r.stdout).errors[0].message).toBe("option '--log <file>' took '--json' as its value: give its value after it (--log FILE), or write a value that starts with - as ./--json");
+    expect(existsSync(join(cwd, '--json'))).toBe(false);
+  });
+
+  it('--log naming a pipe: exit 2 at once (a pipe without a reader held the run for ever)', async () => {
+    const fifo = join(dir, 'log.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--check', '--log', fifo]);
+    refused(r);
+    expect(r.stderr).toContain(`cannot write the log file ${fifo}: it is a pipe`);
+  });
+
+  it('the offline looks check --log as a run would, and say the flags that do nothing there', async () => {
+    refused(await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', '--log', join(dir, 'missing', 'x.log')]));
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--syntax-check', '--yes', '--diff']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('note: --yes, --diff do nothing with --syntax-check, --list-hosts or --list-tasks');
+  });
+
+  it.each([['status'], ['unlock'], ['rollback']])('%s refuses an -e that is a typo of a teqlctl variable, as play does', async (command) => {
+    const r = await runCli([command, '-i', inventory, '-e', 'teql_persits=true']);
+    refused(r);
+    expect(r.stderr).toContain('teql_persits is read by nothing in this run (it would be ignored)');
+    expect(r.stderr).toContain('did you mean teql_persist?');
+  });
+
+  it('--json: an -e problem has no file, line nor column (they were "(command line)", 1 and the -e\'s number)', async () => {
+    const r = await runCli(['play', '-i', inventory, PLAYBOOK, '--check', '--json', '-e', 'a=1', '-e', 'bogus']);
+    refused(r);
+    const [e] = JSON.parse(r.stdout).errors;
+    expect([e.file, e.line, e.column]).toEqual([null, null, null]);
+    expect(e.message).toContain('bogus');
+  });
+
+  it('lab: a bad option value is bad input (exit 2), not a broken lab (7)', async () => {
+    const r = await runCli(['lab', 'up', '--links', '9']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('--links 9 is not a number of links from 2 to 4');
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../../src/errors.js';
+import { ConfigError } from '../../src/errors.js';
 import { ethInterfaces, interfacesFromIpLink } from '../../src/lab/interfaces.js';
 import { describeTopology, linkPort, macAddress, parseTopology, sameTopology } from '../../src/lab/topology.js';
 
@@ -13,8 +13,13 @@ describe('parseTopology (lab up --links, --names)', () => {
     expect(parseTopology('3', 'predictable')).toEqual({ links: 3, names: 'predictable' });
     expect(parseTopology('4', 'eth')).toEqual({ links: 4, names: 'eth' });
   });
-  it.each(['1', '5', '0', '3.5', 'three', '', ' 3'])('refuses --links %j with a LabError (exit 7)', (links) => {
-    expect(() => parseTopology(links, undefined)).toThrow(LabError);
+  it.each(['1', '5', '0', '3.5', 'three', '', ' 3'])('refuses --links %j as bad input (exit 2; 7 is a broken lab: a review)', (links) => {
+    expect(() => parseTopology(links, undefined)).toThrow(ConfigError);
+    try {
+      parseTopology(links, undefined);
+    } catch (err) {
+      expect((err as ConfigError).exitCode).toBe(2);
+    }
     expect(() => parseTopology(links, undefined)).toThrow(/from 2 to 4/);
   });
   it('refuses an unknown name scheme', () => {
@@ -93,7 +98,7 @@ describe('lab up --flavor', () => {
   it('refuses an unknown flavour, and what the busybox flavour cannot give (udev names, networkd)', () => {
     expect(() => parseTopology(undefined, undefined, undefined, 'alpine')).toThrow(/--flavor alpine is not one of debian, busybox/);
     expect(() => parseTopology(undefined, 'predictable', undefined, 'busybox')).toThrow(/no udev and no systemd-networkd/);
-    expect(() => parseTopology(undefined, undefined, 'networkd', 'busybox')).toThrow(LabError);
+    expect(() => parseTopology(undefined, undefined, 'networkd', 'busybox')).toThrow(ConfigError);
   });
   it('a busybox lab is another topology than a debian one with the same links', () => {
     const busybox = parseTopology('2', 'eth', undefined, 'busybox');
