@@ -11,7 +11,7 @@ import { hostProblems } from '../load/inventory.js';
 import { Problems } from '../load/problems.js';
 import { checkUnreadVars } from '../load/unread-vars.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
-import { askOnce, givenSecrets, type SecretFlags } from '../connect/secrets.js';
+import { askOnce, givenSecrets, unusedBecomeFile, type SecretFlags } from '../connect/secrets.js';
 import { ConfigError, ConnectError, RunFailure, type SourcePos } from '../errors.js';
 import { askHidden } from '../ui/prompts.js';
 import { terminalText } from '../ui/terminal.js';
@@ -77,6 +77,8 @@ export async function connectInventory(flags: InventoryFlags, options = inventor
   refuseHashMerge({ env: process.env, cwd: process.cwd(), home: homedir() }, [...names.map((h) => layers.get(h)!), extra], problems);
   problems.throwIfAny();
   refuseMissingKnownHosts(inventory, names);
+  const unusedBecome = unusedBecomeFile(flags, names.map((h) => inventory.hosts.get(h)!.connection.become));
+  if (unusedBecome) warnOnce(terminalText(`note: ${unusedBecome}`));
   return Promise.all(
     names.map(async (host) => {
       try {

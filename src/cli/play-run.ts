@@ -4,7 +4,7 @@ import { hostname, userInfo } from 'node:os';
 import { loadRun, refuseMissingKnownHosts } from '../load/index.js';
 import { connectSsh, type ConnectOptions } from '../connect/ssh-transport.js';
 import { readLocalSsh } from '../connect/local-ssh.js';
-import { askOnce, givenSecrets } from '../connect/secrets.js';
+import { askOnce, givenSecrets, unusedBecomeFile } from '../connect/secrets.js';
 import { closeAll, connectFirst } from '../connect/connect-first.js';
 import type { Transport } from '../connect/transport.js';
 import { shellJoin } from '../router/shell-quote.js';
@@ -71,6 +71,8 @@ export async function runPlayCommand(playbook: string, flags: PlayFlags): Promis
   }
   const loaded = withHalfBundleNotes(await loadRun(flags.inventory, playbook, loadOptions(flags)));
   refuseMissingKnownHosts(loaded.inventory, new Set(loaded.plays.flatMap((p) => p.hosts)));
+  const unusedBecome = unusedBecomeFile(flags, [...new Set(loaded.plays.flatMap((p) => p.hosts))].map((h) => loaded.inventory.hosts.get(h)?.connection.become === true));
+  if (unusedBecome) process.stderr.write(terminalText(`note: ${unusedBecome}`) + '\n');
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const secrets: string[] = [];
   // The local side (ssh client, ~/.ssh/config, agent) read once for the run's every connection.

@@ -51,6 +51,15 @@ export function givenSecrets(flags: SecretFlags, env: NodeJS.ProcessEnv): GivenS
   return { ...(become ? { becomePassword: become } : {}), ...(passphrase ? { keyPassphrase: passphrase } : {}) };
 }
 
+/**
+ * --become-password-file given where no host the command reaches becomes (ansible_become): read and
+ * checked, then used by nothing, without a word (a review). Said in a note; undefined otherwise.
+ */
+export function unusedBecomeFile(flags: SecretFlags, becomes: readonly boolean[]): string | undefined {
+  if (flags.becomePasswordFile === undefined || becomes.some((b) => b)) return undefined;
+  return `--become-password-file ${flags.becomePasswordFile} is used by nothing: no host this command reaches becomes (ansible_become is not true for any)`;
+}
+
 export interface Askers {
   askBecomePassword: () => Promise<string>;
   askKeyPassphrase: (file: string) => Promise<string>;

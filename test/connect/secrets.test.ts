@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { askOnce, givenSecrets, tooOpen } from '../../src/connect/secrets.js';
+import { askOnce, givenSecrets, tooOpen, unusedBecomeFile } from '../../src/connect/secrets.js';
 import { readPrivateKey } from '../../src/connect/identities.js';
 import { ed25519KeyPair } from '../helpers/keys.js';
 import { ConfigError } from '../../src/errors.js';
+
+describe('a --become-password-file no host uses', () => {
+  it('is said where no host the command reaches becomes (it was read, then used by nothing, without a word: a review)', () => {
+    expect(unusedBecomeFile({ becomePasswordFile: '/run/pw' }, [false, false])).toBe('--become-password-file /run/pw is used by nothing: no host this command reaches becomes (ansible_become is not true for any)');
+    expect(unusedBecomeFile({ becomePasswordFile: '/run/pw' }, [false, true])).toBeUndefined();
+    expect(unusedBecomeFile({}, [false])).toBeUndefined();
+  });
+});
 
 describe('secrets given up front', () => {
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-secrets-'));
