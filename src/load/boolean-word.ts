@@ -60,7 +60,8 @@ function reached(e: Expr): Array<{ name: string; path: string }> {
       return reached(e.target).map((r) => ({ ...r, path: `${r.path}.${e.name}` }));
     case 'index': {
       const key = e.index.kind === 'literal' ? e.index.value : undefined;
-      if (typeof key !== 'string' && typeof key !== 'number') return [];
+      // An index or key known only when run (`flags[idx]`, `m[key]`): any item or key there (a review found them passed).
+      if (typeof key !== 'string' && typeof key !== 'number') return reached(e.target).map((r) => ({ ...r, path: `${r.path}${ANY}` }));
       return reached(e.target).map((r) => ({ ...r, path: typeof key === 'number' ? `${r.path}[${key}]` : `${r.path}.${key}` }));
     }
     case 'filter':
@@ -70,6 +71,17 @@ function reached(e: Expr): Array<{ name: string; path: string }> {
     default:
       return [];
   }
+}
+
+/** In a path: an index or key not known before the run (any one). */
+export const ANY = '[*]';
+
+/** The word at `path` of `words`, where the path may hold ANY (an index or key known when run). */
+export function wordAt<W>(words: ReadonlyMap<string, W> | undefined, path: string): W | undefined {
+  if (!words || !path.includes(ANY)) return words?.get(path);
+  const re = new RegExp(`^${path.split(ANY).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(?:\\[\\d+\\]|\\.[^.[]+)')}$`);
+  for (const [p, w] of words) if (re.test(p)) return w;
+  return undefined;
 }
 
 /** Refuses `e` when it reads a value written as such a word; `use`: "compared", "printed". */

@@ -207,6 +207,8 @@ function evaluate(e: Expr, scope: Scope): unknown {
       const v = evaluate(e.target, scope);
       if (e.name === 'default' || e.name === 'd') {
         const alsoFalsy = e.args[1] ? asBool(defined(evaluate(e.args[1], scope)), 'default(value, boolean)') : false;
+        // Tested for truth: `no` is false to Ansible and a non-empty text here (a review: | bool after it read the word apart).
+        if (alsoFalsy) refuseBooleanWord(e.target, scope.booleanWord?.bind(scope), 'tested for truth by default(..., true)');
         const replace = v instanceof Undefined || (alsoFalsy && falsy(v));
         if (!replace) return v;
         // An undefined fallback stays undefined, for a later default or `is defined` (as in Jinja).

@@ -6,7 +6,7 @@ import type { RunBudget } from './budget.js';
 import type { Lookup, Scope } from './expr-eval.js';
 import { hasTemplateDeep, renderDeep, wholeTemplateExpr } from './template.js';
 import { containsOmit } from './omit.js';
-import { wordsOfExpr, type BooleanWord, type BooleanWords } from './boolean-word.js';
+import { wordAt, wordsOfExpr, type BooleanWord, type BooleanWords } from './boolean-word.js';
 import type { Expr } from './expr-parse.js';
 import type { Yaml11Reading } from './yaml11-readings.js';
 
@@ -95,7 +95,7 @@ export class VarScope implements Scope {
     // refused where it is rendered, naming the one written so; inside it, only its words say it.
     const source = this.wordSource(name);
     const words = path === '' || !source?.expr ? source?.words : wordsOfExpr({ kind: 'var', name }, (n) => this.wordSource(n));
-    const w = words?.get(path);
+    const w = wordAt(words, path);
     return w && { ...w, at: w.at ?? source!.at };
   }
 

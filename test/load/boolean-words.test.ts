@@ -72,6 +72,15 @@ describe('plain YAML 1.1 boolean words', () => {
     expect(problems("    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: again.tune == 'on'\n", aliased)[0]).toContain('is written `on`');
   });
 
+  it('through an index or key known only when run, or a default that tests truth before | bool: refused too (a review: the opposite task ran)', () => {
+    const inv = "all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      flags: [yes, x]\n      idx: 0\n      m: { a: off }\n      k: a\n      tune: no\n";
+    expect(problems("    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: flags[idx] == 'yes'\n", inv)).toEqual([expect.stringContaining('is written `yes`')]);
+    expect(problems("    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: m[k] == 'off'\n", inv)).toEqual([expect.stringContaining('is written `off`')]);
+    expect(problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: tune | default(true, true) | bool\n', inv)).toEqual([expect.stringContaining("'tune' is written `no`")]);
+    // Without the truth test, | bool reads the word as Ansible does.
+    expect(problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: tune | default(true) | bool\n', inv)).toEqual([]);
+  });
+
   it('through another variable, the refusal names the word where it was written', () => {
     const inv = INVENTORY + '      again: "{{ tune }}"\n';
     expect(problems('    - sysctl: { name: net.ipv4.tcp_reordering, value: 30 }\n      when: again == true\n', inv)[0]).toContain("'tune' is written `yes`");
