@@ -6,6 +6,7 @@ import type { Expr } from './expr-parse.js';
 import { show } from './expr-show.js';
 import { shown } from './shown.js';
 import { OMIT } from './omit.js';
+import { readTypedKey } from './key-types.js';
 import { refuseBooleanWord, type BooleanWord } from './boolean-word.js';
 
 export type Lookup = { found: true; value: unknown } | { found: false };
@@ -150,6 +151,8 @@ function step(target: unknown, key: string | number, e: Expr): unknown {
   const hasKey = isMapping(target) && Object.hasOwn(target, String(key));
   // Jinja finds a Python method before a key (item.values), or when there is no key (s['upper']).
   refusePythonAttribute(target, key, e.kind === 'attr', what, show(leftOf(e)), hasKey);
+  const typed = hasKey ? readTypedKey(target, key, what, show(leftOf(e))) : undefined;
+  if (typed) return typed.value;
   if (hasKey && typeof key === 'number') {
     throw new ExprError(`'${what}' reads the key '${key}' by a number: Ansible finds it only if the key was written as the number ${key}, which teqlctl does not tell from the text '${key}'`, `quote the key in YAML and read it as text: ${show(leftOf(e))}['${key}']`);
   }

@@ -8,6 +8,7 @@ import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { shown } from './shown.js';
 import { yaml11ReadingOf } from './yaml11-readings.js';
 import { mergedPairs } from './merged-pairs.js';
+import { markKeyTypes } from './key-types.js';
 
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -31,6 +32,7 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
   }
   // toJS resolves YAML merge keys (<<); the pairs give each variable its position.
   const values = toJS(y, n) as Record<string, unknown>;
+  markKeyTypes(n, values, (x) => deref(y, x));
   const keyPos = new Map(n.items.map((p) => [keyText(p.key), posOf(y, p.key as never)]));
   // By the pairs the values were read from, those a merge key (<<) brought too (a review).
   const resolve = (x: unknown) => deref(y, x);
