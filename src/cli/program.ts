@@ -32,8 +32,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-// Options taken more than once, each value kept: -i merges inventories, -e stacks variables.
-const REPEATABLE = new Set(['--inventory', '--extra-vars']);
+// Options taken more than once, each value kept: -i merges inventories, -e stacks variables,
+// --debug-hold holds several points (the fault matrix gives it twice).
+const REPEATABLE = new Set(['--inventory', '--extra-vars', '--debug-hold']);
 
 /**
  * An option with a value given twice (`--forks 5 --forks 6`, `--log a --log b`): commander keeps the
@@ -42,13 +43,18 @@ const REPEATABLE = new Set(['--inventory', '--extra-vars']);
  * (`--log --json` wrote the log to a file named --json, the recap in text): both refused, exit 2.
  */
 function refuseRepeatedValues(cmd: Command): void {
-  const flags = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined));
+  // Its help's too (commander keeps -h apart), and a cluster of short flags (-vv) by its first.
+  const flags = new Set([...cmd.options.flatMap((o) => [o.long, o.short]), '-h', '--help'].filter((f): f is string => f !== undefined));
+  const isFlag = (v: string) => flags.has(v.startsWith('--') ? v.split('=')[0]! : v.slice(0, 2));
   for (const o of cmd.options) {
     if (!o.required && !o.optional) continue;
     let first: string | undefined;
     cmd.on(`option:${o.name()}`, (value: unknown) => {
       const given = String(value);
-      if (flags.has(given.split('=')[0]!)) cmd.error(`error: option '${o.flags}' took '${given}' as its value: give its value after it (${o.long} FILE), or write a value that starts with - as ./${given}`, { code: 'teqlctl.optionAsValue', exitCode: ExitCode.badInput });
+      // Its value's own name (<file>, <n>, <hosts>): only a file may be written ./-name.
+      const arg = /<[^>]+>/.exec(o.flags)?.[0] ?? '<value>';
+      const file = /file|dir|path/.test(arg) ? `, or write a ${arg.slice(1, -1)} whose name starts with - as ./${given}` : '';
+      if (isFlag(given)) cmd.error(`error: option '${o.flags}' took '${given}' as its value: give ${o.long ?? o.short} ${arg} with its value${file}`, { code: 'teqlctl.optionAsValue', exitCode: ExitCode.badInput });
       if (REPEATABLE.has(o.long ?? '')) return;
       if (first !== undefined) cmd.error(`error: option '${o.flags}' given twice ('${first}', then '${given}'): give it once (the last would quietly win)`, { code: 'teqlctl.optionRepeated', exitCode: ExitCode.badInput });
       first = given;

@@ -1,5 +1,6 @@
 // What the local machine brings to a connection, read once: home, user name, the ssh client (for
 // `ssh -G`) or else ~/.ssh/config, ssh-agent. And how one host is resolved with them.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir, userInfo } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -101,7 +102,7 @@ export async function readLocalSsh(): Promise<LocalSsh> {
   // (a test's or a CI job's HOME), ssh is pointed at $HOME's config, so both read the same one.
   const otherHome = user.home !== undefined && user.home !== home;
   return {
-    env: { home, localUser: user.name, exists: (p) => existsSync(p), vars: process.env, ...(process.getuid ? { uid: process.getuid() } : {}), localHost: hostname(), servicePort: (name) => tcpServicePort(name), homeOf: (u) => homeOf(u) },
+    env: { home, localUser: user.name, exists: (p) => existsSync(p), vars: process.env, ...(process.getuid ? { uid: process.getuid() } : {}), localHost: hostname(), servicePort: (name) => tcpServicePort(name), homeOf: (u) => homeOf(u) ?? (u === user.name ? user.home : undefined) ?? nssHome(u) },
     config: parseSshConfig(text, file),
     ...(ssh ? { ssh } : {}),
     ...(ssh && otherHome ? { configFile: otherHomeConfig(file) } : {}),
@@ -173,4 +174,16 @@ async function resolveUncached(name: string, spec: ConnectionSpec, local: LocalS
   }
   if (text === undefined) throw new ConnectError(name, `cannot read the ssh_config file ${spec.sshConfigFile} (-F of ansible_ssh_common_args): ENOENT`, 'check the path');
   return resolveTarget(name, spec, parseSshConfig(text, spec.sshConfigFile), local.env);
+}
+
+/**
+ * A user's home as ssh finds it (getpwnam, through NSS): `getent passwd` where /etc/passwd has no
+ * such user (LDAP, sssd: a review found `IdentityFile ~alice/...` refused for them). Undefined
+ * where getent is missing or knows no such user.
+ */
+function nssHome(user: string): string | undefined {
+  if (!/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(user)) return undefined;
+  const r = spawnSync('getent', ['passwd', user], { encoding: 'utf8', timeout: 5000 });
+  const home = r.status === 0 ? r.stdout.split('\n')[0]?.split(':')[5] : undefined;
+  return home ? home : undefined;
 }

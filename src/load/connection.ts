@@ -90,7 +90,7 @@ export function buildConnection(hostName: string, scope: VarScope, inventoryDir:
       // Read otherwise by Ansible (`010`: 8 there), the two would connect otherwise (a review: a note only).
       const y11 = r.found ? yaml11Through(scope, name) : undefined;
       const no = y11 && yaml11Refusal(`${name} of host ${hostName}${y11.name === name ? '' : ` (through ${y11.name})`}`, y11.name, y11.reading, 'connect');
-      if (no) return void problems.add(no.message, scope.origin(y11!.name)?.pos ?? posOfVar(name), no.hint);
+      if (no) return void problems.add(no.message, scope.origin(y11!.name.split(/[.[]/)[0]!)?.pos ?? posOfVar(name), no.hint);
       return r.found ? r.value : undefined;
     } catch (err) {
       if (!(err instanceof ExprError)) throw err;

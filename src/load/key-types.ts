@@ -48,6 +48,12 @@ function typedKeys(n: YAMLMap, resolve: (n: unknown) => unknown, out: Map<string
   }
 }
 
+/** `to`, a copy of the mapping `from` (its templates rendered), has its keys: the same types (a review found them lost). */
+export function copyKeyTypes(from: object, to: object): void {
+  const known = ANSIBLE_KEYS.get(from);
+  if (known) ANSIBLE_KEYS.set(to, known);
+}
+
 /** How Ansible reads the key `key` of `target` where that is no text (a number, a boolean), else undefined. */
 export function ansibleKey(target: object, key: string): { value: unknown } | undefined {
   const known = ANSIBLE_KEYS.get(target);

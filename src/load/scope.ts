@@ -18,8 +18,8 @@ export interface VarOrigin {
   via?: string[];
   /** Its values written as a plain yes/no/on/off in YAML, by path: Ansible's booleans (boolean-word.ts). */
   booleanWords?: BooleanWords;
-  /** Its value, a plain YAML scalar that Ansible (YAML 1.1) reads otherwise (yaml11-readings.ts): `010` is 8 there. */
-  yaml11?: Yaml11Reading;
+  /** The plain YAML scalars in its value that Ansible (YAML 1.1) reads otherwise, by path ('' the value itself; yaml11-readings.ts): `010` is 8 there. */
+  yaml11?: ReadonlyMap<string, Yaml11Reading>;
 }
 
 /** Variables plus where each was set; later layers override earlier ones. */

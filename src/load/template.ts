@@ -1,5 +1,6 @@
 // `{{ expr }}` templates inside strings. A string that is exactly one `{{ expr }}` keeps the value's
 // type (a list stays a list, as in Ansible); anything else is text interpolation.
+import { copyKeyTypes } from './key-types.js';
 import { ExprError, SUPPORTED_SYNTAX } from './expr-error.js';
 import { parseExpr, type Expr } from './expr-parse.js';
 import { PY_SPACE } from './expr-tokens.js';
@@ -145,7 +146,11 @@ function textCost(s: string): number {
 export function renderDeep(v: unknown, scope: Scope): unknown {
   if (typeof v === 'string') return renderString(v, scope);
   if (Array.isArray(v)) return v.map((x) => renderDeep(x, scope));
-  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderDeep(x, scope)]));
+  if (isPlainObject(v)) {
+    const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderDeep(x, scope)]));
+    copyKeyTypes(v, out);
+    return out;
+  }
   return v;
 }
 

@@ -6,7 +6,7 @@ import type { Problems } from './problems.js';
 import { emptyLayer, type VarLayer } from './scope.js';
 import { deref, keyText, posOf, toJS, type YamlFile } from './source.js';
 import { shown } from './shown.js';
-import { yaml11ReadingOf } from './yaml11-readings.js';
+import { yaml11ReadingsIn } from './yaml11-readings.js';
 import { mergedPairs } from './merged-pairs.js';
 import { markKeyTypes } from './key-types.js';
 
@@ -38,7 +38,7 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
   const resolve = (x: unknown) => deref(y, x);
   const pairs = mergedPairs(n, resolve);
   const words = new Map(pairs.map(([k, v]) => [k, booleanWordsIn(v, '', new Map(), resolve)] as const));
-  const readings = new Map(pairs.map(([k, v]) => [k, yaml11ReadingOf(resolve(v))] as const));
+  const readings = new Map(pairs.map(([k, v]) => [k, yaml11ReadingsIn(v, resolve)] as const));
   const mergePos = keyPos.get('<<') ?? posOf(y, n);
   for (const [name, value] of Object.entries(values)) {
     const pos = keyPos.get(name) ?? mergePos;
@@ -48,7 +48,7 @@ export function readVars(y: YamlFile, node: unknown, what: string, where: string
     }
     layer.values[name] = value;
     const found = words.get(name);
-    const yaml11 = readings.get(name);
+    const yaml11 = readings.get(name)?.size ? readings.get(name) : undefined;
     layer.origins.set(name, { pos, where, ...(found && found.size > 0 ? { booleanWords: found } : {}), ...(yaml11 ? { yaml11 } : {}) });
   }
   if (ansibleVars === 'here') refuseUnknownAnsibleVars(layer, problems, allowed);

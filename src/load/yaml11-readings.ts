@@ -2,7 +2,8 @@
 // 1.2, the core schema): `010` is 10 here and 8 there, `10:30` text here and 630 there, `1e3` a
 // number here and text there. An inventory is often Ansible's too, so each such value is said (a
 // note, not an error: teqlctl's reading is the documented one).
-import { isScalar, visit, type Document, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Document, type Scalar } from 'yaml';
+import { mergedPairs } from './merged-pairs.js';
 
 /** A value as PyYAML's resolver reads a plain scalar: its implicit bool, int, float and null patterns. */
 export function yaml11Value(text: string): unknown {
@@ -105,6 +106,23 @@ export function yaml11Readings(doc: Document.Parsed): Yaml11Reading[] {
       if (r) out.push(r);
     },
   });
+  return out;
+}
+
+/**
+ * Every scalar inside `node` (a variable's value) that YAML 1.1 reads otherwise, by its path there
+ * ('' the value itself, `.port`, `[0]`), aliases and merge keys followed: a template that reads
+ * `conn.port` reads what Ansible reads otherwise (a review). Depth-bounded.
+ */
+export function yaml11ReadingsIn(node: unknown, resolve: (n: unknown) => unknown, path = '', out = new Map<string, Yaml11Reading>(), depth = 0): Map<string, Yaml11Reading> {
+  const n = resolve(node);
+  if (depth > 64) return out;
+  if (isMap(n)) for (const [k, v] of mergedPairs(n, resolve)) yaml11ReadingsIn(v, resolve, `${path}.${k}`, out, depth + 1);
+  else if (isSeq(n)) n.items.forEach((item, i) => yaml11ReadingsIn(item, resolve, `${path}[${i}]`, out, depth + 1));
+  else {
+    const r = yaml11ReadingOf(n);
+    if (r) out.set(path, r);
+  }
   return out;
 }
 

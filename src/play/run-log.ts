@@ -1,6 +1,6 @@
 // A log of every command sent and its result, with secrets redacted, for the operator's records.
 // `-v` streams the same lines to the terminal as they are written (see Echo).
-import { appendFileSync, chmodSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, constants, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { warnOnce } from '../connect/warn-once.js';
 import { dirname } from 'node:path';
@@ -105,7 +105,17 @@ export function checkLogPlace(file: string): void {
     throw new ConfigError(`cannot write the log file ${file}: ${dirname(file)} is not a folder`, undefined, 'give --log a file in a folder that exists');
   }
   const kind = existsSync(file) ? statSync(file) : undefined;
-  if (kind?.isFIFO() || kind?.isSocket()) throw new ConfigError(`cannot write the log file ${file}: it is a ${kind.isFIFO() ? 'pipe' : 'socket'}`, undefined, 'give --log a regular file (or /dev/null); -v streams the log to the terminal');
+  if (kind?.isSocket()) throw new ConfigError(`cannot write the log file ${file}: it is a socket`, undefined, 'give --log a regular file (or /dev/null); -v streams the log to the terminal');
+  // A pipe something reads (`--log /dev/stderr | tee`, `--log >(gzip > x)`) is written; one nothing
+  // reads would block the first write: an open that does not wait says which (ENXIO: no reader).
+  if (kind?.isFIFO()) {
+    try {
+      closeSync(openSync(file, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === 'ENXIO' ? 'it is a pipe nothing reads' : (err as Error).message;
+      throw new ConfigError(`cannot write the log file ${file}: ${why}`, undefined, 'give --log a regular file (or /dev/null), or a pipe with its reader started; -v streams the log to the terminal');
+    }
+  }
   if (kind?.isDirectory()) throw new ConfigError(`cannot write the log file ${file}: it is a folder`, undefined, 'give --log a file you can write (not a folder)');
 }
 

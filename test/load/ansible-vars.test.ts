@@ -106,6 +106,10 @@ describe('a connection variable Ansible reads otherwise (YAML 1.1)', () => {
   it('through a merge key or a template that reads such a value: refused too, where the value is written (a review: both passed, port 10)', () => {
     const merged = run('all:\n  vars:\n    conn: &conn { ansible_port: 010 }\n  hosts:\n    r1:\n      <<: *conn\n');
     expect(errorsOf(merged.load).map((e) => e.located)).toEqual([expect.stringMatching(/inventory\.yml:6:7: ansible_port of host r1 is written `010`, which teqlctl \(YAML 1\.2\) reads as 10 and Ansible \(YAML 1\.1\) as 8/)]);
+    const nested = run(host('conn: { port: 010, mac: 52:54:00:12:34:56 }\nansible_port: "{{ conn.port }}"\nansible_user: "u{{ conn[\'port\'] }}"'));
+    expect(errorsOf(nested.load).map((e) => e.message)).toEqual([expect.stringContaining('ansible_port of host r1 (through conn.port) is written `010`'), expect.stringContaining('ansible_user of host r1 (through conn.port) is written `010`')]);
+    // What the template does not read is not weighed: a MAC beside it (base 60 to YAML 1.1).
+    expect(connection('conn: { port: 22, mac: 52:54:00:12:34:56 }\nansible_port: "{{ conn.port }}"').port).toBe(22);
     const templated = run(host('p: 010\nansible_port: "{{ p }}"'));
     expect(errorsOf(templated.load).map((e) => e.located)).toEqual([`${join(templated.dir, 'inventory.yml')}:4:7: ansible_port of host r1 (through p) is written \`010\`, which teqlctl (YAML 1.2) reads as 10 and Ansible (YAML 1.1) as 8: the two would connect otherwise`]);
   });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRun } from '../../src/load/index.js';
 import { errorsOf, writeCase } from './helpers.js';
 
-const INVENTORY = "all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      mtus: { 100: 9000, 200: 1400 }\n      quoted: { '100': 9000 }\n      onoff: { on: 1 }\n      old: { 010: 8 }\n      vlan: 100\n";
+const INVENTORY = "all:\n  hosts:\n    r1:\n      ansible_host: 127.0.0.1\n      mtus: { 100: 9000, 200: 1400 }\n      quoted: { '100': 9000 }\n      onoff: { on: 1 }\n      old: { 010: 8 }\n      vlan: 100\n      jumbo: 9000\n      templated: { 100: '{{ jumbo }}' }\n";
 
 function load(value: string) {
   const dir = writeCase({ 'inventory.yml': INVENTORY, 'playbook.yml': `- hosts: all\n  tasks:\n    - sysctl: { name: net.ipv4.tcp_reordering, value: "${value}" }\n` });
@@ -20,6 +20,11 @@ describe('mapping keys Ansible reads as no text', () => {
     expect(refusal('{{ mtus[vlan | string] | default(1500) }}')).toEqual([expect.stringMatching(/'mtus\[vlan \| string\]' reads the key '100' as text: Ansible reads that key as the number 100 \(written plain in YAML\), which a text does not find there .*\(host r1\) \| quote the key in YAML and read it as text \(mtus\['100'\]\), so that both read it alike$/)]);
     expect(valueOf('{{ mtus[vlan] }}')).toBe('9000');
     expect(valueOf("{{ quoted['100'] }}")).toBe('9000');
+  });
+
+  it('the same where the mapping holds a template (its rendered copy keeps the key types: a review found them lost)', () => {
+    expect(refusal('{{ templated[vlan | string] | default(1500) }}')).toEqual([expect.stringContaining("reads the key '100' as text")]);
+    expect(valueOf('{{ templated[vlan] }}')).toBe('9000');
   });
 
   it('a key only YAML 1.1 reads as a boolean or another number is refused by text and by the wrong number', () => {
