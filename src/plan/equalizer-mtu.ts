@@ -10,6 +10,7 @@ import { conflict, type PlanContext } from './context.js';
 import type { Op, PlannedStep } from './ops.js';
 import type { Change } from './types.js';
 import { ipv6MtuName } from './facts-needed.js';
+import { sysctlCommandName } from '../router/sysctl-path.js';
 
 export interface EqualizerMtu {
   device: string;
@@ -43,7 +44,7 @@ export function placeEqualizerMtu(earlier: readonly Change[], first: Change, wan
   const syncs6 = mtu6 !== undefined && !was.up && want.bringsUp;
   // The kernel takes an IPv6 MTU from 1280 up to the link's (addrconf_sysctl_mtu).
   if (syncs6 && Number(mtu6) > was.mtu) {
-    throw conflict(ctx, `${want.device}'s IPv6 MTU is ${mtu6}, above its MTU ${was.mtu} (sch_teql lowered it without telling IPv6): bringing it up sets ${was.mtu}, and a rollback could not put ${mtu6} back`, `${was.mtu >= 1280 ? `sysctl -w net.ipv6.conf.${want.device}.mtu=${was.mtu}` : `ip link set dev ${want.device} down; ip link set dev ${want.device} mtu ${mtu6}, with its slaves at ${mtu6} or more,`} and run again`);
+    throw conflict(ctx, `${want.device}'s IPv6 MTU is ${mtu6}, above its MTU ${was.mtu} (sch_teql lowered it without telling IPv6): bringing it up sets ${was.mtu}, and a rollback could not put ${mtu6} back`, `${was.mtu >= 1280 ? `sysctl -w ${sysctlCommandName('ipv6', want.device, 'mtu')}=${was.mtu}` : `ip link set dev ${want.device} down; ip link set dev ${want.device} mtu ${mtu6}, with its slaves at ${mtu6} or more,`} and run again`);
   }
   // A kept slave whose MTU an applied part of this run changed: when this plan is a hub's replan,
   // the journaled change carries the restore (the first plan put it there); after another play,

@@ -9,6 +9,15 @@ export function sysctlPath(name: string): string {
   return '/proc/sys/' + name.split('.').join('/');
 }
 
+/**
+ * A per-device name as the `sysctl` command takes it: a dot in the device's name written as `/`
+ * (`net.ipv6.conf.eth1/100.mtu`), which procps and BusyBox read as the name's own dot, where
+ * `net.ipv6.conf.eth1.100.mtu` is looked for as /proc/sys/net/ipv6/conf/eth1/100/mtu. For hints.
+ */
+export function sysctlCommandName(family: 'ipv4' | 'ipv6', dev: string, key: string): string {
+  return `net.${family}.conf.${dev.split('.').join('/')}.${key}`;
+}
+
 export function sysctlName(path: string): string {
   return path.replace(/^\/proc\/sys\//, '').split('/').join('.');
 }

@@ -10,6 +10,7 @@ import type { Change } from '../types.js';
 import type { PlannedStep } from '../ops.js';
 import { ipv6MtuName } from '../facts-needed.js';
 import { stackedMtuAfter } from '../stacked-mtu.js';
+import { sysctlCommandName } from '../../router/sysctl-path.js';
 
 export function planLink(args: LinkArgs, facts: Facts, ctx: PlanContext): ModuleResult {
   if (args.state === 'absent') return planAbsent(args.dev, facts, ctx);
@@ -87,7 +88,7 @@ function linkChange(link: LinkFact, facts: Facts, ctx: PlanContext, wantUp: bool
   // The kernel takes an IPv6 MTU up to the link's only (an equalizer's, which sch_teql lowers
   // without telling IPv6, can be above it).
   if (mtu6 !== undefined && Number(mtu6) > link.mtu) {
-    throw conflict(ctx, `${dev}'s IPv6 MTU is ${mtu6}, above its MTU ${link.mtu}: setting the link ${after.join(', ')} sets it to the MTU, and a rollback could not put ${mtu6} back`, link.mtu >= 1280 ? `sysctl -w net.ipv6.conf.${dev}.mtu=${link.mtu} and run again` : `give ${dev} an MTU of ${mtu6} again (ip link set ...) and run again`);
+    throw conflict(ctx, `${dev}'s IPv6 MTU is ${mtu6}, above its MTU ${link.mtu}: setting the link ${after.join(', ')} sets it to the MTU, and a rollback could not put ${mtu6} back`, link.mtu >= 1280 ? `sysctl -w ${sysctlCommandName('ipv6', dev, 'mtu')}=${link.mtu} and run again` : `give ${dev} an MTU of ${mtu6} again (ip link set ...) and run again`);
   }
   if (mtu6 !== undefined) steps[0] = { ...steps[0]!, undo: [...steps[0]!.undo, { kind: 'sysctl', name: ipv6MtuName(dev), value: mtu6 }] };
   return { action: '~', resource: `link ${dev}`, before: before.join(', '), after: after.join(', '), steps, task: ctx.task, pos: ctx.pos };
