@@ -100,17 +100,25 @@ export function parseTeql(text: string): TeqlModuleFact {
 /**
  * `PATH<tab>VALUE` (the rp_filter loop) and `PATH:VALUE` (grep -H, a line per line of the file:
  * joined, as the kernel's multi-line values are read as one). Paths hold neither a tab nor ':'.
+ * Only the lines that follow each other are one file's: a file grep was given twice (a glob and
+ * its name) is read once, not joined to itself (`0 0`: a review, 2026-12-07).
  */
 export function parseSysctls(text: string): Record<string, string> {
   const out: Record<string, string> = {};
+  let previous: string | undefined;
   for (const line of text.split('\n')) {
-    if (!line.startsWith('/proc/sys/')) continue;
+    if (!line.startsWith('/proc/sys/')) {
+      previous = undefined;
+      continue;
+    }
     // The first of the two ends the path: a value may hold either (tcp_rmem holds tabs).
     const cut = line.search(/[\t:]/);
     if (cut <= 0) continue;
     const name = sysctlName(line.slice(0, cut));
     const value = sysctlValue(line.slice(cut + 1));
-    out[name] = line[cut] === ':' && name in out ? `${out[name]} ${value}`.trim() : value;
+    const more = line[cut] === ':' && name === previous;
+    previous = line[cut] === ':' ? name : undefined;
+    out[name] = more ? `${out[name]} ${value}`.trim() : value;
   }
   return out;
 }

@@ -9,8 +9,27 @@ import { shellQuote } from '../router/shell-quote.js';
  */
 const isIpv6Mtu = (name: string) => /^net\.ipv6\.conf\..+\.mtu$/.test(name);
 
-// A `*` (every interface's value of a sysctl, sysctl-propagation.ts) is left to the shell's glob.
-const procPath = (name: string) => sysctlPath(name).split('*').map(shellQuote).join('*');
+/**
+ * Every interface's value of a sysctl (`net.ipv4.conf.*.forwarding`, plan/sysctl-propagation.ts):
+ * its `*` alone is left to the shell's glob. A `*` in an interface's name (`wan*`, which Linux
+ * allows) is quoted: it read every `wan…` device's value, joined into one (a review, 2026-12-07).
+ */
+const PER_INTERFACE_GLOB = /^net\.(ipv4|ipv6)\.conf\.\*\.([^.*]+)$/;
+const procPath = (name: string) => (PER_INTERFACE_GLOB.test(name) ? sysctlPath(name).split('*').map(shellQuote).join('*') : shellQuote(sysctlPath(name)));
+
+/**
+ * The names not already read by a glob among them: grep printed a file named twice twice, and the
+ * two lines were joined as one multi-line value (`0 0`: ip_forward's glob and an interface's own
+ * forwarding task, a plan that never converged and a rollback refused as moved; a review,
+ * 2026-12-07). The shell's `*` skips names that begin with a dot: those stay named.
+ */
+function notGlobbed(names: readonly string[]): string[] {
+  const globs = names.map((n) => PER_INTERFACE_GLOB.exec(n)).filter((m) => m !== null).map((m) => `${m[1]}.${m[2]}`);
+  return [...new Set(names)].filter((n) => {
+    const m = /^net\.(ipv4|ipv6)\.conf\.(.+)\.([^.]+)$/.exec(n);
+    return m === null || PER_INTERFACE_GLOB.test(n) || m[2]!.startsWith('.') || !globs.includes(`${m[1]}.${m[3]}`);
+  });
+}
 const readSysctls = (paths: readonly string[]) => `grep -H '' ${paths.join(' ')} 2>/dev/null`;
 const IPV6_MTU_LINE = '/proc/sys/net/ipv6/conf/*/mtu:*';
 /** Prints the lines of `$tq_sg` that are (`ipv6`) or are not IPv6 MTUs: builtins only. */
@@ -26,7 +45,8 @@ const linesOfRead = (ipv6: boolean) =>
  * into `$tq_sg` first (`pre`), and each part prints its lines: a process is ~45 ms of an emulated
  * router's time, and a cold apply reads the facts three times.
  */
-export function sysctlReads(sysctls: readonly string[]): { pre?: string; stable?: string; ipv6?: string } {
+export function sysctlReads(names: readonly string[]): { pre?: string; stable?: string; ipv6?: string } {
+  const sysctls = notGlobbed(names);
   const stable = sysctls.filter((name) => rpFilterDevice(name) === undefined && !isIpv6Mtu(name)).map(procPath);
   const ipv6 = sysctls.filter(isIpv6Mtu).map(procPath);
   if (stable.length > 0 && ipv6.length > 0) return { pre: `tq_sg=$(${readSysctls([...stable, ...ipv6])})`, stable: linesOfRead(false), ipv6: linesOfRead(true) };

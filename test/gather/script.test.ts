@@ -8,6 +8,8 @@ import { factsScript, fingerprintScript, HASH_STABLE, ifupAtBootLine, networkdVe
 import { parseFacts, parseSysctls } from '../../src/gather/parse-facts.js';
 import { parseBoot } from '../../src/gather/parse-boot.js';
 import { IPROUTE2_PREAMBLE } from '../../src/router/iproute2.js';
+import { sysctlNames } from '../../src/plan/facts-needed.js';
+import { task } from '../helpers/facts.js';
 
 describe('factsScript: sysctls', () => {
   it('reads a named rp_filter once, in the loop over every interface, and another named sysctl by itself', () => {
@@ -41,6 +43,29 @@ describe('factsScript: sysctls', () => {
     // A machine without IPv6 has no such file: then it is left out as the missing one.
     expect(facts.sysctls['net.ipv6.conf.lo.mtu']).toBe(existsSync('/proc/sys/net/ipv6/conf/lo/mtu') ? proc('/proc/sys/net/ipv6/conf/lo/mtu') : undefined);
     expect('net.ipv4.conf.nosuchlink0.forwarding' in facts.sysctls).toBe(false);
+  });
+});
+
+describe('factsScript: a sysctl the glob reads too', () => {
+  it("reads an interface's forwarding once where ip_forward's glob reads it too: its value, not '0 0' (a review)", () => {
+    const names = sysctlNames([task({ module: 'sysctl', args: { name: 'net.ipv4.ip_forward', value: '1', state: 'present' } }), task({ module: 'sysctl', args: { name: 'net.ipv4.conf.lo.forwarding', value: '0', state: 'present' } })]);
+    const script = factsScript(names);
+    expect(script).not.toContain('/proc/sys/net/ipv4/conf/lo/forwarding');
+    const out = execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${script}`, encoding: 'utf8' });
+    expect(out.split('\n').filter((l) => l.startsWith('/proc/sys/net/ipv4/conf/lo/forwarding:'))).toHaveLength(1);
+    expect(parseFacts('local', out).sysctls['net.ipv4.conf.lo.forwarding']).toBe(readFileSync('/proc/sys/net/ipv4/conf/lo/forwarding', 'utf8').trim());
+  });
+
+  it("quotes a '*' in an interface's name: it is not a glob over other devices (a review)", () => {
+    expect(factsScript(['net.ipv6.conf.l*.mtu', 'net.ipv4.conf.l*.forwarding'])).toContain("'/proc/sys/net/ipv6/conf/l*/mtu'");
+    const out = execFileSync('sh', ['-s'], { input: `${IPROUTE2_PREAMBLE}\n${factsScript(['net.ipv4.conf.l*.forwarding', 'net.ipv6.conf.l*.mtu'])}`, encoding: 'utf8' });
+    // `l*` matched lo here before: its values were read as the named device's.
+    expect(Object.keys(parseFacts('local', out).sysctls).filter((n) => /\.l[^.]*\.(forwarding|mtu)$/.test(n))).toEqual([]);
+  });
+
+  it('joins only the lines that follow each other: a file grep was given twice is one value', () => {
+    const text = ['/proc/sys/net/ipv4/conf/lo/forwarding:0', '/proc/sys/net/ipv4/conf/all/accept_redirects:1', '/proc/sys/net/ipv4/conf/lo/forwarding:0'].join('\n');
+    expect(parseSysctls(text)).toEqual({ 'net.ipv4.conf.lo.forwarding': '0', 'net.ipv4.conf.all.accept_redirects': '1' });
   });
 });
 
