@@ -21,7 +21,8 @@ export interface HopContext {
   agent?: string;
   keyPassphrase?: string;
   askKeyPassphrase?: (file: string) => Promise<string>;
-  onUnknownHostKey?: (fingerprint: string, hostLabel: string) => Promise<boolean>;
+  /** `jumpHost`: the key is a ProxyJump hop's, not the router's own. */
+  onUnknownHostKey?: (fingerprint: string, hostLabel: string, jumpHost: boolean) => Promise<boolean>;
   unknownHostHint?: (fingerprint: string) => string;
   readyTimeoutMs: number;
   keepaliveIntervalMs: number;
@@ -169,7 +170,7 @@ export async function connectHop(ctx: HopContext, hop: Hop, role: string, sock?:
     if (r.kind === 'host key') {
       // Asked after hanging up: a person may take longer than readyTimeout or sshd's LoginGraceTime.
       if (!r.unknownKey || trusted || !ctx.onUnknownHostKey || hop.strictHostKeys) throw r.refusal;
-      if (!(await ctx.onUnknownHostKey(fingerprint(r.unknownKey), hop.hostKeyName))) throw r.refusal;
+      if (!(await ctx.onUnknownHostKey(fingerprint(r.unknownKey), hop.hostKeyName, role !== ''))) throw r.refusal;
       const into = recordFileFor(ctx.home, hop);
       const file = into === undefined ? 'this run only (ssh_config: UserKnownHostsFile none)' : await recordHostKey(into, hop.hostKeyName, r.unknownKey, hop.hashKnownHosts === true);
       if (into === undefined) ctx.warn?.(`${ctx.inventoryName}: warning: the host key of ${hop.hostKeyName} is trusted for this run only: ssh_config sets UserKnownHostsFile none for ${hop.alias}, so it is recorded nowhere`);

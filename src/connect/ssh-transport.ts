@@ -39,7 +39,7 @@ export interface ConnectOptions {
    * Trust on first use: asked only for a key that no known_hosts file has for this host (a changed
    * or revoked key is always refused). True appends it to ~/.ssh/known_hosts and connects.
    */
-  onUnknownHostKey?: (fingerprint: string, hostLabel: string) => Promise<boolean>;
+  onUnknownHostKey?: (fingerprint: string, hostLabel: string, jumpHost: boolean) => Promise<boolean>;
   /** The hint shown with an unknown host key (how to accept it with the caller's command line). */
   unknownHostHint?: (fingerprint: string) => string;
   /** The local side (home, user, ssh client or ~/.ssh/config, agent); read from the process when absent. */

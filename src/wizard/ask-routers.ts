@@ -62,7 +62,7 @@ async function askRouter(s: WizardSession, side: Side, prev: RouterAnswers | und
     return askRouter(s, side, prev);
   }
   if (d.fromConfig.length > 0) say(`  from ssh_config: ${d.fromConfig.join(', ')}`);
-  if (d.notCarried.length > 0) say(`  ! not used by the wizard nor the inventory it writes: ${d.notCarried.join(', ')} (they connect to ${d.host} directly; set ansible_host: ${typed} by hand to go through it)`);
+  if (d.proxyJump !== undefined) say(`  through the ProxyJump: the wizard connects to ${typed} as ssh does, and the inventory's ansible_host names ${typed}, so that play reads its HostName and jump hosts from ssh_config too`);
   const same = prev !== undefined && (prev.alias ?? prev.host) === typed;
   const port = Number((await askText(q.portQuestion(side, same ? prev.port : d.port))).trim());
   const user = (await askText(q.userQuestion(side, typedUser ?? (same ? prev.user : d.user)))).trim();
@@ -70,7 +70,7 @@ async function askRouter(s: WizardSession, side: Side, prev: RouterAnswers | und
   const become = await askConfirm(q.becomeQuestion(side, user));
   // Relative key paths would be read relative to the inventory's folder: write them absolute.
   const keyFile = key === '' ? undefined : key.startsWith('~') ? key : tildify(resolve(key), home);
-  return { side, name: hostName(side), host: d.host, port, user, become, ...(keyFile ? { keyFile } : {}), ...(d.fromConfig.length > 0 ? { alias: typed } : {}) };
+  return { side, name: hostName(side), host: d.host, port, user, become, ...(keyFile ? { keyFile } : {}), ...(d.fromConfig.length > 0 ? { alias: typed } : {}), ...(d.proxyJump !== undefined ? { proxyJump: d.proxyJump } : {}) };
 }
 
 export async function askAndConnect(s: WizardSession, side: Side): Promise<void> {
@@ -83,7 +83,7 @@ export async function askAndConnect(s: WizardSession, side: Side): Promise<void>
       say(`  ! ${answers.host}:${answers.port} is router ${other(side).toUpperCase()} already: give the other router.`);
       continue;
     }
-    say(`  connecting to ${answers.user}@${answers.host}:${answers.port} ...`);
+    say(`  connecting to ${answers.user}@${answers.host}:${answers.port}${answers.proxyJump ? ` through ${answers.proxyJump}` : ''} ...`);
     // The transport turns a failed secret prompt into a ConnectError: remember a Ctrl-C to end the wizard.
     let cancelled: unknown;
     const ask = <T>(prompt: Promise<T>): Promise<T> => prompt.catch((err: unknown) => {
@@ -92,8 +92,8 @@ export async function askAndConnect(s: WizardSession, side: Side): Promise<void>
     });
     try {
       const conn = await connectRouter(answers, {
-        trust: async (fingerprint, label) => {
-          const yes = await ask(askConfirm(q.trustQuestion(label, fingerprint)));
+        trust: async (fingerprint, label, jumpHost) => {
+          const yes = await ask(askConfirm(q.trustQuestion(label, fingerprint, jumpHost)));
           if (yes) s.wrote.push(hostKeyWritten(label)); // recorded right after this answer
           return yes;
         },

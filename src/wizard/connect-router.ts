@@ -20,7 +20,7 @@ export interface ConnectedRouter {
 }
 
 export interface ConnectHooks {
-  trust: (fingerprint: string, hostLabel: string) => Promise<boolean>;
+  trust: (fingerprint: string, hostLabel: string, jumpHost: boolean) => Promise<boolean>;
   /** Asked by the transport only when sudo wants a password; it checks it before connecting. */
   becomePassword: (router: string, user: string) => Promise<string>;
   /** Asked only for a passphrase-protected key that no agent holds. */

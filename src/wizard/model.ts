@@ -6,7 +6,11 @@ export interface RouterAnswers {
   side: Side;
   /** Inventory host name: router_a, router_b. */
   name: string;
-  /** Address to connect to (an ssh_config alias already resolved to its HostName). */
+  /**
+   * Address to connect to (an ssh_config alias already resolved to its HostName), or, where
+   * ssh_config gives the alias a ProxyJump, the alias itself: the wizard and the inventory's
+   * ansible_host then reach it as ssh and `teqlctl play` do, through its jump hosts.
+   */
   host: string;
   port: number;
   user: string;
@@ -15,6 +19,8 @@ export interface RouterAnswers {
   become: boolean;
   /** The ~/.ssh/config alias the operator typed, if any (for the inventory's comments). */
   alias?: string;
+  /** ssh_config's ProxyJump for the alias, as resolved (`ops@bastion:22`): `host` is then the alias. */
+  proxyJump?: string;
 }
 
 /** One link: A's end and B's end of the same wire. */

@@ -78,8 +78,9 @@ export function becomeQuestion(side: Side, user: string): { message: string; def
   return { message: `${label(side)}: run the commands through sudo (become root)?`, default: user !== 'root' };
 }
 
-export function trustQuestion(hostLabel: string, fingerprint: string): { message: string; default: boolean } {
-  return { message: `Unknown host key for ${hostLabel}: ${fingerprint}. Is that the router's key? Trust it (adds it to ~/.ssh/known_hosts)`, default: false };
+export function trustQuestion(hostLabel: string, fingerprint: string, jumpHost = false): { message: string; default: boolean } {
+  const whose = jumpHost ? 'the jump host\'s key (ssh_config\'s ProxyJump)' : 'the router\'s key';
+  return { message: `Unknown host key for ${hostLabel}: ${fingerprint}. Is that ${whose}? Trust it (adds it to ~/.ssh/known_hosts)`, default: false };
 }
 
 function linkChoice(row: LinkRow): Choice<string> {

@@ -8,7 +8,8 @@ import type { TeqlPeerHostVars } from '../teql-vars/teql-vars.js';
 import { commentedLine as line, flowList, scalar } from '../teql-vars/yaml-scalar.js';
 
 function connection(r: RouterAnswers): string[] {
-  const out = [line(10, `# how to reach ${r.side.toUpperCase()}${r.alias ? ` (from ~/.ssh/config: Host ${r.alias})` : ''}`)];
+  const from = r.proxyJump ? ` (~/.ssh/config's Host ${r.alias ?? r.host}, through its ProxyJump ${r.proxyJump}: its HostName and jump hosts are read there)` : r.alias ? ` (from ~/.ssh/config: Host ${r.alias})` : '';
+  const out = [line(10, `# how to reach ${r.side.toUpperCase()}${from}`)];
   out.push(line(10, `ansible_host: ${scalar(r.host)}`));
   out.push(line(10, `ansible_port: ${r.port}`));
   out.push(line(10, `ansible_user: ${scalar(r.user)}`));

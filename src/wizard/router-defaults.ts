@@ -18,8 +18,13 @@ export interface RouterDefaults {
   become: boolean;
   /** What came from ssh_config, for the operator to see (`HostName 10.1.1.1`, `Port 2201`, ...). */
   fromConfig: string[];
-  /** ssh_config settings the wizard cannot carry into the inventory it writes, said rather than dropped. */
-  notCarried: string[];
+  /**
+   * The ProxyJump ssh_config gives the name typed, as resolved (`ops@bastion:2022,...`): `host` is
+   * then that name, not its HostName, so the wizard connects through the jump hosts and the
+   * inventory's ansible_host names the alias, which play resolves the same way (until 2026-12-07 the
+   * jump was said and dropped: both connected to the HostName directly, unreachable behind a bastion).
+   */
+  proxyJump?: string;
 }
 
 /** `/home/me/.ssh/k` -> `~/.ssh/k`, so an inventory does not carry one person's home path. */
@@ -37,7 +42,7 @@ export function routerDefaults(typed: string, resolved: Target | undefined, env:
   const firstDefaultKey = () => DEFAULT_IDENTITIES.map((k) => `${env.home}/.ssh/${k}`).find((p) => env.exists(p));
   if (resolved === undefined) {
     const key = firstDefaultKey();
-    return { host: typed, port: 22, user: env.localUser, keyFile: key ? tildify(key, env.home) : '', become: env.localUser !== 'root', fromConfig: [], notCarried: [] };
+    return { host: typed, port: 22, user: env.localUser, keyFile: key ? tildify(key, env.home) : '', become: env.localUser !== 'root', fromConfig: [] };
   }
   const fromConfig: string[] = [];
   if (resolved.host !== (bare?.host ?? typed)) fromConfig.push(`HostName ${resolved.host}`);
@@ -50,6 +55,8 @@ export function routerDefaults(typed: string, resolved: Target | undefined, env:
   const none = !resolved.defaultIdentities && resolved.identityFiles.length === 0;
   if (none) fromConfig.push('IdentityFile none');
   const key = none ? undefined : named ?? resolved.identityFiles[0] ?? firstDefaultKey();
-  const notCarried = resolved.jumps.length > 0 ? [`ProxyJump ${resolved.jumps.map((j) => `${j.user}@${j.host}:${j.port}`).join(',')}`] : [];
-  return { host: resolved.host, port: resolved.port, user: resolved.user, keyFile: key ? tildify(key, env.home) : '', become: resolved.user !== 'root', fromConfig, notCarried };
+  const proxyJump = resolved.jumps.length > 0 ? resolved.jumps.map((j) => `${j.user}@${j.host}:${j.port}`).join(',') : undefined;
+  if (proxyJump !== undefined) fromConfig.push(`ProxyJump ${proxyJump}`);
+  const host = proxyJump !== undefined ? typed : resolved.host;
+  return { host, port: resolved.port, user: resolved.user, keyFile: key ? tildify(key, env.home) : '', become: resolved.user !== 'root', fromConfig, ...(proxyJump !== undefined ? { proxyJump } : {}) };
 }

@@ -234,6 +234,12 @@ describe('ssh_config and ProxyJump', () => {
 
     const err = await failure(connectSsh('r', { host: 'target', user: 'root', become: false, becomeUser: 'root' }, { local: local({ known: [router], config: cfg }) }));
     expect(err.message).toMatch(new RegExp(`unknown host key for \\[127\\.0\\.0\\.1\\]:${jump.port} \\(j\\)`));
+
+    // Trust on first use asks for each unknown key, saying which one is the jump host's (the wizard's question).
+    const asked: [string, boolean][] = [];
+    const trusted = await connectSsh('r', { host: 'target', user: 'root', become: false, becomeUser: 'root' }, { local: local({ config: cfg }), onUnknownHostKey: async (_fp, label, jumpHost) => (asked.push([label, jumpHost]), true) });
+    await trusted.close();
+    expect(asked).toEqual([[`[127.0.0.1]:${jump.port}`, true], [`[127.0.0.1]:${router.port}`, false]]);
   });
 
   it('a jump host that cannot reach the target says so', async () => {

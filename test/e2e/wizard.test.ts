@@ -32,12 +32,16 @@ class Terminal {
   readonly home: string;
   readonly out: string;
 
-  constructor(label: string) {
+  constructor(label: string, sshConfig?: string) {
     this.session = `teqlctl-wizard-${process.pid}-${label}`;
     this.home = join(work, label, 'home');
     this.out = join(work, label, 'out');
     mkdirSync(this.home, { recursive: true });
     mkdirSync(this.out, { recursive: true });
+    if (sshConfig !== undefined) {
+      mkdirSync(join(this.home, '.ssh'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(this.home, '.ssh', 'config'), sshConfig, { mode: 0o600 });
+    }
     const cli = resolve(ROOT, 'dist/cli/main.js');
     sessions.push(this.session);
     tmux('new-session', '-d', '-s', this.session, '-x', '200', '-y', '50',
@@ -73,11 +77,27 @@ class Terminal {
 
   /**
    * Every question up to the plan, answered as an operator of the lab would: as root, or on router a
-   * as `operator`, whose sudo asks for a password there.
+   * as `operator`, whose sudo asks for a password there. `bAlias`: router B typed as that
+   * ~/.ssh/config alias, whose HostName, port, user and key (and ProxyJump) are taken as offered.
    */
-  async answerUpToThePlan(loginA: 'root' | 'operator' = 'root'): Promise<void> {
+  async answerUpToThePlan(loginA: 'root' | 'operator' = 'root', bAlias?: { name: string; jumpPort: number }): Promise<void> {
     for (const [side, router] of [['A', 'a'], ['B', 'b']] as const) {
       const port = currentSshPort(lab, router);
+      if (side === 'B' && bAlias) {
+        await this.answer(/Router B: host/, bAlias.name);
+        await this.waitFor(new RegExp(`from ssh_config: HostName 127\\.0\\.0\\.1, (User root, )?IdentityFile \\S+, ProxyJump root@127\\.0\\.0\\.1:${bAlias.jumpPort}`));
+        for (const q of ['SSH port', 'SSH user', 'private key file', 'run the commands through sudo']) await this.answer(new RegExp(`Router B: ${q}`));
+        await this.waitFor(new RegExp(`connecting to root@${bAlias.name}:22 through root@127\\.0\\.0\\.1:${bAlias.jumpPort} \\.\\.\\.`));
+        // The jump host first, said as such, then the router behind it: both router b's key here.
+        const jumpKey = await this.waitFor(new RegExp(`Unknown host key for \\[127\\.0\\.0\\.1\\]:${bAlias.jumpPort}: (SHA256:\\S+)\\. Is that the jump host's key`));
+        expect(jumpKey[1]).toBe(fingerprintOf(lab.hostKeyPub('b')));
+        await this.answer(/Is that the jump host's key .*\(y\/N\)/, 'y');
+        const own = await this.waitFor(/Unknown host key for 127\.0\.0\.1: (SHA256:\S+)\. Is that the router's key/);
+        expect(own[1]).toBe(fingerprintOf(lab.hostKeyPub('b')));
+        await this.answer(/Unknown host key for 127\.0\.0\.1: .*\(y\/N\)/, 'y');
+        await this.waitFor(/connected to router_b\./);
+        continue;
+      }
       const sudo = side === 'A' && loginA === 'operator';
       await this.answer(new RegExp(`Router ${side}: host`), '127.0.0.1');
       await this.answer(new RegExp(`Router ${side}: SSH port`), String(port));
@@ -104,7 +124,10 @@ class Terminal {
     await this.answer(/Block to carve the \/31s from .*\(10\.0\.0\.0\/29\)/);
     await this.answer(/What is behind the routers\?/);
     await this.answer(/Network 1, behind A: prefix \(192\.0\.2\.0\/24\)/);
-    await this.answer(/Network 2, behind B: prefix \(198\.51\.100\.0\/24\)/);
+    // Through the jump (router b itself here), b's eth0 carries no session of the wizard's, and its
+    // network is offered first: the operator types lan0's.
+    if (bAlias) await this.answer(/Network 2, behind B: prefix \(10\.0\.2\.0\/24\)/, '198.51.100.0/24');
+    else await this.answer(/Network 2, behind B: prefix \(198\.51\.100\.0\/24\)/);
     // The picture and the plan `play --check` would print, before anything is written.
     await this.waitFor(/Plan: \d+ change\(s\) on 2 of 2 host\(s\)\./);
     expect(this.screen()).toContain('|     |== eth1 10.0.0.0/31 ==== 10.0.0.1/31 eth1 ==|     |');
@@ -173,9 +196,14 @@ describe('teqlctl wizard on the lab, through a terminal', () => {
     expect({ a: await readState('a'), b: await readState('b') }).toEqual(before);
   });
 
-  it('asks, trusts both host keys, writes the files, applies and verifies; play then finds nothing to change', async () => {
-    const t = new Terminal('run');
-    await t.answerUpToThePlan();
+  it('asks, trusts both host keys, writes the files, applies and verifies; play then finds nothing to change; router B typed as an ssh_config alias behind a ProxyJump', async () => {
+    // B behind a jump host: router b itself stands in for the bastion (its forwarded port), and the
+    // router behind it is b's own sshd at 127.0.0.1:22, which the controller cannot reach directly.
+    const jumpPort = currentSshPort(lab, 'b');
+    const t = new Terminal('run', [
+      'Host lab-b-bastion', '  HostName 127.0.0.1', `  Port ${jumpPort}`, '  User root', `  IdentityFile ${lab.key}`,
+      'Host lab-b', '  HostName 127.0.0.1', '  Port 22', '  User root', `  IdentityFile ${lab.key}`, '  ProxyJump lab-b-bastion', ''].join('\n'));
+    await t.answerUpToThePlan('root', { name: 'lab-b', jumpPort });
     expect(readdirSync(t.out)).toEqual([]);
     await t.answer(/Name for the files/, 'lab-wizard');
     await t.answer(/Write inventories\/lab-wizard\.yml and playbooks\/lab-wizard\.yml\?/);
@@ -194,9 +222,12 @@ describe('teqlctl wizard on the lab, through a terminal', () => {
     const [portA, portB] = [currentSshPort(lab, 'a'), currentSshPort(lab, 'b')];
     // As ssh writes them: hashed where the system's ssh_config says HashKnownHosts yes (Debian's does;
     // with the terminal's own HOME, ssh -G reads that HOME's config, then the system's).
+    // B's two: the jump host's (b's forwarded port) and the router's behind it (127.0.0.1, port 22).
     const known = readFileSync(join(t.home, '.ssh', 'known_hosts'), 'utf8').trimEnd().split('\n');
-    expect(known).toHaveLength(2);
-    known.forEach((line, i) => expect(knownHostsLineNames(line, `[127.0.0.1]:${[portA, portB][i]}`), line).toBe(true));
+    expect(known).toHaveLength(3);
+    known.forEach((line, i) => expect(knownHostsLineNames(line, [`[127.0.0.1]:${portA}`, `[127.0.0.1]:${portB}`, '127.0.0.1'][i]!), line).toBe(true));
+    // The inventory names the alias, so play goes through its jump host as the wizard did.
+    expect(readFileSync(inventory, 'utf8')).toMatch(/^ +ansible_host: lab-b$/m);
 
     // The routers, read directly: teql0 holds the addresses, is the links' root qdisc, and carries traffic.
     const a = await sshRun('a', 'ip -br addr show dev teql0; tc qdisc show dev eth1; ping -c 2 -W 2 10.0.0.5 >/dev/null && echo ping-ok');
@@ -207,9 +238,12 @@ describe('teqlctl wizard on the lab, through a terminal', () => {
     expect(b.stdout).toMatch(/^teql0 +\S+ +10\.0\.0\.5\/31/m);
 
     // The written files, run again with teqlctl play: nothing left to change on either host.
-    const again = await teqlctl(['play', '-i', inventory, playbook, '--yes', '--json'], { HOME: t.home, TEQLCTL_LAB_DIR: lab.dir });
+    const log = join(t.out, 'again.log');
+    const again = await teqlctl(['play', '-i', inventory, playbook, '--yes', '--json', '--log', log], { HOME: t.home, TEQLCTL_LAB_DIR: lab.dir });
     expect(again.code, again.stderr).toBe(0);
     const json = JSON.parse(again.stdout);
     for (const host of ['router_a', 'router_b']) expect(json.hosts[host].changes).toEqual([]);
+    // b's session came from 127.0.0.1, through the jump (straight through QEMU it comes from 10.0.2.2).
+    expect(readFileSync(log, 'utf8')).toMatch(/client=127\.0\.0\.1 port=\d+ server=127\.0\.0\.1/);
   });
 });

@@ -85,8 +85,9 @@ describe('router questions', () => {
   it('host key: shows the fingerprint, and trusts only on yes', async () => {
     const fp = 'SHA256:2mW9p0o0v3rQ8mJ1yZ0zJm0cJ3y1f0Sx0nq7G1QbA7s';
     const { answer, events, getScreen } = await render(askConfirm, q.trustQuestion('[127.0.0.1]:2201', fp));
-    expect(flat(getScreen())).toContain(`Unknown host key for [127.0.0.1]:2201: ${fp}.`);
+    expect(flat(getScreen())).toContain(`Unknown host key for [127.0.0.1]:2201: ${fp}. Is that the router's key?`);
     expect(getScreen()).toContain('(y/N)');
+    expect(q.trustQuestion('bastion', fp, true).message).toContain("Is that the jump host's key (ssh_config's ProxyJump)?");
     events.keypress('enter');
     await expect(answer).resolves.toBe(false);
   });

@@ -131,6 +131,15 @@ describe('the written files', () => {
     expect(run.inventory.hosts.get('router_b')!.connection.privateKeyFile).toBeUndefined();
   });
 
+  it('a router behind a ProxyJump: ansible_host names the alias, so play goes through the jump host as the wizard did', () => {
+    const m = labModel({ name: 'jump' });
+    m.b = { ...m.b, host: 'edge-b', alias: 'edge-b', proxyJump: 'ops@bastion:22', port: 22 };
+    const text = renderInventory(m, 'p.yml', 'i.yml');
+    expect(text).toContain("# how to reach B (~/.ssh/config's Host edge-b, through its ProxyJump ops@bastion:22: its HostName and jump hosts are read there)");
+    expect(text).toMatch(/^ +ansible_host: edge-b$/m);
+    expect(writeAndLoad(m).inventory.hosts.get('router_b')!.connection).toMatchObject({ host: 'edge-b', port: 22 });
+  });
+
   it('quotes scalars that YAML would read as something else', () => {
     expect(scalar('eth1')).toBe('eth1');
     expect(scalar('true')).toBe('"true"');

@@ -41,7 +41,7 @@ const defaults = (typed: string, text: string) => routerDefaults(typed, resolveT
 describe('router defaults from ssh_config, as play resolves the name', () => {
   it('uses ~/.ssh/config for an alias and says what came from it', () => {
     const d = defaults('edge-a', 'Host edge-a\n HostName 192.0.2.10\n Port 2222\n User root\n IdentityFile ~/.ssh/routers');
-    expect(d).toEqual({ host: '192.0.2.10', port: 2222, user: 'root', keyFile: '~/.ssh/routers', become: false, fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User root', 'IdentityFile ~/.ssh/routers'], notCarried: [] });
+    expect(d).toEqual({ host: '192.0.2.10', port: 2222, user: 'root', keyFile: '~/.ssh/routers', become: false, fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User root', 'IdentityFile ~/.ssh/routers'] });
   });
 
   it('IdentityFile none: no key file is offered, not a default key either (the agent alone, as ssh; a review)', () => {
@@ -53,7 +53,7 @@ describe('router defaults from ssh_config, as play resolves the name', () => {
     // The global `User admin` comes before any Host block, so it wins for every host.
     expect(defaults('edge-a', CONFIG)).toEqual({
       host: '192.0.2.10', port: 2222, user: 'admin', keyFile: '~/.ssh/routers_ed25519', become: true,
-      fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User admin', 'IdentityFile ~/.ssh/routers_ed25519'], notCarried: [],
+      fromConfig: ['HostName 192.0.2.10', 'Port 2222', 'User admin', 'IdentityFile ~/.ssh/routers_ed25519'],
     });
     expect(defaults('edge-a.example', CONFIG).host).toBe('192.0.2.10');
   });
@@ -61,7 +61,7 @@ describe('router defaults from ssh_config, as play resolves the name', () => {
   it('reads key=value, quotes and %h in HostName, and expands the key path\'s tokens', () => {
     expect(defaults('edge-b', CONFIG)).toEqual({
       host: 'edge-b.routers.example', port: 2200, user: 'admin', keyFile: '~/.ssh/id_admin', become: true,
-      fromConfig: ['HostName edge-b.routers.example', 'Port 2200', 'User admin', 'IdentityFile ~/.ssh/id_admin'], notCarried: [],
+      fromConfig: ['HostName edge-b.routers.example', 'Port 2200', 'User admin', 'IdentityFile ~/.ssh/id_admin'],
     });
     expect(defaults('r1', 'Host r1\n  User "root"\n').user).toBe('root');
   });
@@ -69,9 +69,9 @@ describe('router defaults from ssh_config, as play resolves the name', () => {
   it('an unknown name gets only the wildcard settings; what equals OpenSSH\'s own default is not said to come from ssh_config', () => {
     expect(defaults('10.1.1.1', CONFIG)).toEqual({
       host: '10.1.1.1', port: 22, user: 'admin', keyFile: '~/.ssh/id_admin', become: true,
-      fromConfig: ['User admin', 'IdentityFile ~/.ssh/id_admin'], notCarried: [],
+      fromConfig: ['User admin', 'IdentityFile ~/.ssh/id_admin'],
     });
-    expect(defaults('x', '')).toEqual({ host: 'x', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [], notCarried: [] });
+    expect(defaults('x', '')).toEqual({ host: 'x', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [] });
   });
 
   it('a negated pattern keeps its block\'s settings away', () => {
@@ -80,8 +80,13 @@ describe('router defaults from ssh_config, as play resolves the name', () => {
     expect(defaults('r1.routers.example', 'Host *.routers.example !secret.routers.example\n  User ops\n').user).toBe('ops');
   });
 
-  it('a ProxyJump is said as not carried: the wizard and its inventory connect to the host directly', () => {
-    expect(defaults('edge-c', 'Host edge-c\n HostName 10.2.2.2\n ProxyJump ops@bastion:2022\n').notCarried).toEqual(['ProxyJump ops@bastion:2022']);
+  it('a ProxyJump keeps the alias as the host, so the wizard and its inventory go through the jump host', () => {
+    // Connecting to 10.2.2.2 directly, as until 2026-12-07, cannot reach a router behind a bastion.
+    const d = defaults('edge-c', 'Host edge-c\n HostName 10.2.2.2\n ProxyJump ops@bastion:2022\n');
+    expect(d.host).toBe('edge-c');
+    expect(d.proxyJump).toBe('ops@bastion:2022');
+    expect(d.fromConfig).toEqual(['HostName 10.2.2.2', 'ProxyJump ops@bastion:2022']);
+    expect(defaults('edge-d', 'Host edge-d\n HostName 10.2.2.3\n').proxyJump).toBeUndefined();
   });
 });
 
@@ -94,7 +99,7 @@ describe('router defaults from ssh -G (an ssh client is installed): Include and 
     const target = await resolveWithOpenSsh('edge1', SPEC('edge1'), runSshG('ssh'), env, join(dir, 'config'));
     expect(routerDefaults('edge1', target, env)).toEqual({
       host: '10.9.9.9', port: 2201, user: 'ops', keyFile: '~/.ssh/10.9.9.9_key', become: true,
-      fromConfig: ['HostName 10.9.9.9', 'Port 2201', 'User ops', 'IdentityFile ~/.ssh/10.9.9.9_key'], notCarried: [],
+      fromConfig: ['HostName 10.9.9.9', 'Port 2201', 'User ops', 'IdentityFile ~/.ssh/10.9.9.9_key'],
     });
   });
 });
@@ -115,7 +120,7 @@ describe('router defaults: what ssh does without any ssh_config is not said to c
 
 describe('router defaults when the name could not be resolved', () => {
   it('port 22, the local user with sudo, the first default key that exists', () => {
-    expect(routerDefaults('10.1.1.1', undefined, env)).toEqual({ host: '10.1.1.1', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [], notCarried: [] });
+    expect(routerDefaults('10.1.1.1', undefined, env)).toEqual({ host: '10.1.1.1', port: 22, user: 'me', keyFile: '~/.ssh/id_ecdsa', become: true, fromConfig: [] });
   });
 
   it('no key file at all leaves the agent', () => {

@@ -52,11 +52,11 @@ const knownHosts = () => join(home, '.ssh', 'known_hosts');
 
 describe('trust on first use', () => {
   it('asks with the SHA256 fingerprint; a no refuses and writes nothing', async () => {
-    const asked: string[][] = [];
-    const err = await connectSsh('r', spec(), { onUnknownHostKey: async (fp, label) => { asked.push([fp, label]); return false; } }).catch((e: unknown) => e);
+    const asked: [string, string, boolean][] = [];
+    const err = await connectSsh('r', spec(), { onUnknownHostKey: async (fp, label, jump) => { asked.push([fp, label, jump]); return false; } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as Error).message).toMatch(/unknown host key/);
-    expect(asked).toEqual([[expectedFingerprint, `[127.0.0.1]:${port}`]]);
+    expect(asked).toEqual([[expectedFingerprint, `[127.0.0.1]:${port}`, false]]);
     expect(existsSync(knownHosts())).toBe(false);
   });
 
