@@ -60,7 +60,7 @@ export function formatStatus(hosts: Record<string, HostStatus>): string {
       // A run confirmed on this router and rolled back because another host failed (a partial
       // confirmation) keeps its confirmed_at: it is shown as what it is now, rolled back.
       // One `teqlctl rollback` undid records when (rolled_back_at): said so, not "another host failed" (a review).
-      const when = r.reverted ? `, reverted by the dead-man at ${r.reverted}` : r.confirmed && r.state.endsWith('confirmed') ? `, confirmed at ${r.confirmed}` : r.state === 'rolled-back' && r.rolledBack ? ` by teqlctl rollback at ${r.rolledBack} (confirmed here at ${r.confirmed || '?'})` : r.confirmed ? ` (after it was confirmed here at ${r.confirmed}: another host failed)` : '';
+      const when = r.reverted ? `, reverted by the dead-man at ${r.reverted}` : r.confirmed && r.state.endsWith('confirmed') ? `, confirmed at ${r.confirmed}` : r.state === 'rolled-back' && r.rolledBack ? ` by teqlctl rollback at ${r.rolledBack} (confirmed here at ${r.confirmed || '?'})${r.undoFailed ? ', a step of its undo failed' : ''}` : r.confirmed ? ` (after it was confirmed here at ${r.confirmed}: another host failed)` : '';
       // Decided by the boot script: cut by a restart, with a later run made after it (boot-script.ts).
       const why = r.state === 'abandoned' ? ': the router restarted before it was confirmed (the restart dropped its kernel changes), and a later run was made after it, so it was not reverted' : '';
       // The other ends of its bundles that the run kept here: a hub's partial rollback leaves out the

@@ -8,9 +8,6 @@ import { parseKeyValues } from '../router/key-values.js';
 import { parseLock, READ_LOCK, type RouterLock } from '../router/lock.js';
 import { PROC_START_FN, sameProcess } from '../router/proc-start.js';
 import { LOCK_MARKER, RESUMABLE_MARK, RUN_MARKER } from '../router/markers.js';
-
-/** Said by a rollback's arming when its lock is no longer its own, with the run that holds it. */
-export const LOCK_LOST_MARKER = '@@teqlctl-lock-lost';
 import { heredoc } from './arm-script.js';
 import { eachBatchLine, undoLogLine } from './batch-scripts.js';
 import { timerLines } from './timer-lines.js';
@@ -23,6 +20,8 @@ import { syncFs, syncFsAt } from '../apply/render-op.js';
 import { stopApplierLines } from './applier.js';
 import { PRUNED_FILE } from './prune-runs.js';
 
+/** Said by a rollback's arming when its lock is no longer its own, with the run that holds it. */
+export const LOCK_LOST_MARKER = '@@teqlctl-lock-lost';
 /**
  * One line per run (newest last), then the lock: every field on one line, key=value, tab-separated.
  * The files are read by the shell's own `read` (a router may start a process in ~30 ms, and this
@@ -43,7 +42,7 @@ for id in $tq_ids; do
   state=; read -r state 2>/dev/null < "$d/state"
   confirmed=; read -r confirmed 2>/dev/null < "$d/confirmed_at"
   reverted=; read -r reverted 2>/dev/null < "$d/reverted_at"
-  rolledback=; read -r rolledback 2>/dev/null < "$d/rolled_back_at"
+  rolledback=; read -r rolledback 2>/dev/null < "$d/rolled_back_at"; undofailed=; read -r undofailed 2>/dev/null < "$d/undo_failed_at"
   started=; owner=; timeout=; peers=-; seq=; rboot=
   if [ -f "$d/meta" ]; then
     while IFS= read -r l || [ -n "$l" ]; do
@@ -57,8 +56,8 @@ for id in $tq_ids; do
     systemd) systemctl is-active --quiet "$what.service" "$what.timer" 2>/dev/null && armed=1;;
     pid) kill -0 "$what" 2>/dev/null && ${sameProcess('$what', '$start')} && armed=1;;
   esac
-  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\tseq=%s\\trolled_back=%s\\tearlier=%s\\n' "$id" \\
-    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers" "$seq" "$rolledback" "$earlier"
+  printf '${RUN_MARKER}\\tid=%s\\tstate=%s\\tstarted=%s\\tconfirmed=%s\\treverted=%s\\tarmed=%s\\towner=%s\\ttimeout=%s\\tpeers=%s\\tseq=%s\\trolled_back=%s\\tearlier=%s\\tundo_failed=%s\\n' "$id" \\
+    "$state" "$started" "$confirmed" "$reverted" "$armed" "$owner" "$timeout" "$peers" "$seq" "$rolledback" "$earlier" "$undofailed"
 done
 ${alsoRun === undefined ? '' : prunedRunLine(alsoRun)}
 if [ -f ${LOCK_DIR}/owner ]; then printf '${LOCK_MARKER}\\t%s\\n' "$({ ${READ_LOCK}; } | tr '\\n' '\\t')"; fi
@@ -85,17 +84,16 @@ export interface RouterRun {
   peers?: string[];
   /** Its place among the runs armed on this router (arm-order.ts); undefined for an older run. */
   seq?: number;
-  /** When `teqlctl rollback` undid it (its rolled_back_at); undefined otherwise. */
+  /** When `teqlctl rollback` undid it (its rolled_back_at), and when that undo ended with a failed step (undo_failed_at). */
   rolledBack?: string;
+  undoFailed?: string;
   /** Armed in an earlier boot than the router's current one: the restart dropped its kernel changes. */
   earlierBoot?: boolean;
   /** Its records were pruned (prune-runs.ts): `state` is the one it was in; nothing of it can be undone. */
   pruned?: boolean;
 }
 
-function fields(line: string): Map<string, string> {
-  return parseKeyValues(line.split('\t').slice(1).join('\n'));
-}
+const fields = (line: string): Map<string, string> => parseKeyValues(line.split('\t').slice(1).join('\n'));
 
 /** `-`: the meta has no peers line (an older run's); `?`: unknown. */
 function peersOf(value: string | undefined): { peers?: string[] } {
@@ -116,6 +114,7 @@ export function parseRuns(stdout: string): { runs: RouterRun[]; lock?: RouterLoc
         ...(/^\d+$/.test(f.get('seq') ?? '') ? { seq: Number(f.get('seq')) } : {}),
         ...(f.get('pruned') === '1' ? { pruned: true } : {}),
         ...(f.get('rolled_back') ? { rolledBack: f.get('rolled_back')! } : {}),
+        ...(f.get('undo_failed') ? { undoFailed: f.get('undo_failed')! } : {}),
         ...(f.get('earlier') === '1' ? { earlierBoot: true } : {}),
       });
     } else if (line.startsWith(LOCK_MARKER + '\t')) {
@@ -212,7 +211,7 @@ ${stopApplierLines('$d')}
 fi
 ${undoLogLine('$d', 'revert.log')}
 ${eachBatchLine('$x', 'redo', 'oldest', 'f', '/bin/sh $x/redo-$f.sh >> "$tq_ul" 2>&1')}
-echo confirmed > $x/state; rm -f $x/rolled_back_at
+echo confirmed > $x/state; rm -f $x/rolled_back_at $x/undo_failed_at
 date -u +%Y-%m-%dT%H:%M:%SZ > $d/reverted_at
 ${withRoom('$d', ['echo reverted > $d/state'])}
 grep -qx 'run=${rollbackId}' ${LOCK_DIR}/owner 2>/dev/null && rm -rf ${LOCK_DIR}

@@ -109,6 +109,9 @@ ${recordUndoerLine(d)}
 ${eachBatchLine(d, 'undo', 'newest', 'f', `/bin/sh ${d}/undo-$f.sh || failed=1`)}
 ${retiring === undefined ? '' : `${rewriteRetiring(retiring, forgetApplierLine(rb))}\n`}# Decided meanwhile (the redo stops this script first; this covers the moment before it does).
 if [ -d ${rb} ]; then ${undecided} || { echo "${ROLLBACK_DECIDED_MARKER} $(cat ${rb}/state 2>/dev/null)"; exit 3; }; fi
+# A failed step recorded before the state: the rollback's check over a fresh connection reads it
+# where this shell's answer was lost (it cut its own session), and said "verified", exit 0 (a review).
+if [ $failed = 0 ]; then rm -f ${d}/undo_failed_at; else date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/undo_failed_at || exit 1; fi
 echo rolled-back > ${d}/state || exit 1
 date -u +%Y-%m-%dT%H:%M:%SZ > ${d}/rolled_back_at || exit 1
 ${forgetApplierLine(rb)}

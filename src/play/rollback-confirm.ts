@@ -37,6 +37,10 @@ export async function confirmRollback(hosts: readonly ConfirmCandidate[], runId:
       o.say(`${u.host} stays rolled back (no dead-man, --force) while ${f}'s dead-man redoes run ${runId}: their bundle ends on ${f}'s end only; teqlctl rollback --run ${runId} -l ${f} once it answers`);
     }
   }
+  // A step of the undo failed there, as the router recorded it (its answer may have been lost):
+  // confirmed as undone, all the same an incomplete rollback (exit 6), as when the answer said so.
+  const withErrors = verified.filter((v) => v.fresh && v.undoFailed !== undefined);
+  for (const v of withErrors) o.say(`${v.host}: run ${runId}'s undo recorded a failed step there (at ${v.undoFailed}): not all of it is as before the run`);
   const confirmed = await Promise.all(verified.map(async (v) => {
     if (!v.fresh) return false;
     const by = holdBack.get(v.host);
@@ -46,7 +50,7 @@ export async function confirmRollback(hosts: readonly ConfirmCandidate[], runId:
     return false;
   }));
   sayRedoneSplits(hosts, new Map(verified.map((v, i) => [v.host, confirmed[i]!])), runId, armed, o);
-  return !confirmed.includes(false);
+  return !confirmed.includes(false) && withErrors.length === 0;
 }
 
 /**
@@ -65,7 +69,7 @@ function sayRedoneSplits(hosts: readonly ConfirmCandidate[], confirmed: Readonly
   }
 }
 
-type Verified = { host: string; fresh?: Transport; after?: Facts };
+type Verified = { host: string; fresh?: Transport; after?: Facts; undoFailed?: string };
 
 /** verifyFresh, bounded by `ms`: past it the router counts as not verified (its connection closed when it comes). */
 async function verifyInTime(host: string, runId: string, o: RollbackOptions, armed: Set<string>, ms: number): Promise<Verified> {
@@ -86,9 +90,9 @@ async function verifyFresh(host: string, runId: string, o: RollbackOptions, arme
   try {
     fresh = await o.reconnect(host);
     const after = await readFacts(fresh, host, []);
-    const state = parseRuns((await checked(fresh, 'status', runsScript(1, runId), "reading teqlctl's runs")).stdout).runs.find((r) => r.id === runId)?.state;
-    if (state !== 'rolled-back') throw new Error(`run ${runId} is recorded as ${state ?? 'missing'}, not rolled-back`);
-    return { host, fresh, after };
+    const run = parseRuns((await checked(fresh, 'status', runsScript(1, runId), "reading teqlctl's runs")).stdout).runs.find((r) => r.id === runId);
+    if (run?.state !== 'rolled-back') throw new Error(`run ${runId} is recorded as ${run?.state ?? 'missing'}, not rolled-back`);
+    return { host, fresh, after, ...(run.undoFailed !== undefined ? { undoFailed: run.undoFailed } : {}) };
   } catch (err) {
     await fresh?.close().catch(() => undefined);
     const pending = armed.has(host) ? `; its dead-man redoes run ${runId} within ${o.timeoutSec} s` : '';

@@ -388,6 +388,22 @@ describe('rollback', () => {
     expect(said).toEqual(['router_a: run r1 undone with errors (exit 1)', 'router_a: not verified after the rollback: unreachable: timed out; its dead-man redoes run r1 within 60 s']);
   });
 
+  it("an undo whose answer was lost (it cut its own session) and that recorded a failed step is an incomplete rollback, not verified and exit 0 (a review)", async () => {
+    const t = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), rollback: () => { throw new Error('connection lost: the SSH connection closed'); } });
+    const fresh = fakeRouter('router_a', { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back').replace('\n', '\tundo_failed=2026-01-02T00:00:00Z\n')), confirm: ok('@@teqlctl-confirm ok\n') });
+    said.length = 0;
+    let undone: string | undefined;
+    expect(await rollbackRun([{ host: 'router_a', transport: t }], { ...opts(async () => fresh), undone: (id) => (undone = id) })).toBe(6);
+    expect(said).toContain("router_a: run r1's undo recorded a failed step there (at 2026-01-02T00:00:00Z): not all of it is as before the run");
+    // Confirmed as undone all the same, as when the undo's own answer says its errors: its dead-man off.
+    expect(fresh.labels).toEqual(['facts', 'status', 'confirm']);
+    expect(undone, 'not remembered as undone').toBeUndefined();
+    // Without a recorded failure the same lost answer is a complete rollback.
+    const clean = fakeRouter('router_a', { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')), confirm: ok('@@teqlctl-confirm ok\n') });
+    const t2 = confirmedRouter({ 'after-state': ok([...stateOf(FACTS)].join('\n')), rollback: () => { throw new Error('connection lost: the SSH connection closed'); } });
+    expect(await rollbackRun([{ host: 'router_a', transport: t2 }], opts(async () => clean))).toBe(0);
+  });
+
   it('without --run, a router that does not answer is refused before anything: the latest run may be on it (a review)', async () => {
     const t = confirmedRouter();
     const err = await rollbackRun([{ host: 'router_a', transport: t }, { host: 'router_d', error: 'connection refused' }], { ...opts(async () => t), run: undefined } as RollbackOptions).catch((e: unknown) => e as TeqlError);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redoBatchScript, undoBatchScript } from '../../src/deadman/batch-scripts.js';
-import { armRollbackScript } from '../../src/deadman/runs-script.js';
+import { armRollbackScript, parseRuns, runsScript } from '../../src/deadman/runs-script.js';
 import { confirmScript } from '../../src/deadman/confirm-script.js';
 import { ROLLBACK_DECIDED_MARKER, undoRunScript } from '../../src/deadman/undo-run-script.js';
 import { BOOT_DIR, BOOT_ID_FILE, BOOT_SCRIPT, BOOT_UNIT, BOOT_UNIT_WANTS, LOCK_DIR, RUNS_DIR } from '../../src/router/paths.js';
@@ -160,8 +160,22 @@ describe.each(SHELLS)('the rollback\'s undo and its dead-man, under %s', (_name,
     expect(r.state(RUN)).toBe('rolled-back');
     expect(r.state(RB)).toBe('pending');
     expect(existsSync(join(r.root, 'runs', RB, 'applier'))).toBe(false);
+    expect(existsSync(join(r.root, 'runs', RUN, 'undo_failed_at'))).toBe(false);
     // The sleeper of 30 s is left to end by itself: the revert it would run finds the run decided
     // only once confirmed; here the test's folder is simply dropped with it.
+    await r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
+  });
+
+  it('an undo with a failed step records it before its state, so that a rollback whose answer was lost reads it over a fresh connection (a review)', async () => {
+    const r = router(0);
+    const undo0 = join(r.root, 'runs', RUN, 'undo-0.sh');
+    writeFileSync(undo0, `${readFileSync(undo0, 'utf8')}\nexit 1\n`);
+    expect((await r.sh(shell, armRollbackScript(RB, 'me@h', RUN, 30))).code).toBe(0);
+    const undo = await r.sh(shell, undoRunScript(RUN, RB));
+    expect(undo.code).toBe(1);
+    expect(r.state(RUN)).toBe('rolled-back');
+    const listed = parseRuns((await r.sh(shell, runsScript(10, RUN))).stdout).runs.find((x) => x.id === RUN);
+    expect(listed?.undoFailed).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     await r.sh(shell, `mkdir ${RUNS_DIR}/${RB}/decided`);
   });
 });
