@@ -130,6 +130,9 @@ export const routeArgs = z
     to: z
       .string()
       .superRefine(by((v) => (v === 'default' ? undefined : checkNetworkCidr(v)), "write a network such as 192.0.2.0/24, or 'default'"))
+      // The kernel's name for it, once, for every reader: the boot script looked up 0.0.0.0/0 among
+      // the routes as written, found none and left the device out (a review, 2026-12-07).
+      .transform((v) => (v === '0.0.0.0/0' ? 'default' : v))
       .describe("destination network (host bits zero) or 'default'"),
     via: ipv4.optional().describe('gateway IPv4 address'),
     dev: ifname.optional(),

@@ -58,7 +58,8 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, ownSlave
   if (model.sysctls.length > 0) {
     // An interface that is not there yet (a tunnel or VLAN another service brings up later) is
     // said and skipped, not a failure: the unit would be restarted for it until it gave up.
-    lines.push('setsys() { if [ -e "$1" ]; then echo "$2" > "$1"; else echo "teqlctl boot: $1 is not there (its interface is not up yet): not set" >&2; fi; }');
+    // printf, not echo: dash's echo reads backslashes (a core_pattern's `\\c` cut the value: a review).
+    lines.push('setsys() { if [ -e "$1" ]; then printf \'%s\\n\' "$2" > "$1"; else echo "teqlctl boot: $1 is not there (its interface is not up yet): not set" >&2; fi; }');
     for (const [k, v] of model.sysctls) lines.push(shellJoin(['run', 'setsys', sysctlPath(k), v]));
   }
   for (const step of model.steps) {

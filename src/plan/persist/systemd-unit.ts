@@ -1,12 +1,16 @@
 // The oneshot unit that runs the boot script once the interfaces exist, before network.target.
 import { BOOT_SCRIPT } from '../../router/paths.js';
 
-/** systemd's name escaping for a path component (systemd-escape): keeps [A-Za-z0-9:_.], \xNN the rest. */
+/**
+ * systemd's name escaping of a component inside a path (systemd-escape --path): keeps
+ * [A-Za-z0-9:_.], \xNN the rest. A leading dot is escaped only at the start of the whole path, so
+ * never in a device's name after `devices-` (`.lan` gave `\x2elan`, a unit that never appears: a review).
+ */
 export function systemdEscape(name: string): string {
   return [...Buffer.from(name, 'utf8')]
-    .map((b, i) => {
+    .map((b) => {
       const c = String.fromCharCode(b);
-      return /[A-Za-z0-9:_]/.test(c) || (c === '.' && i > 0) ? c : `\\x${b.toString(16).padStart(2, '0')}`;
+      return /[A-Za-z0-9:_.]/.test(c) ? c : `\\x${b.toString(16).padStart(2, '0')}`;
     })
     .join('');
 }

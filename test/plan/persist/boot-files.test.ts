@@ -4,8 +4,15 @@ import { loadRun } from '../../../src/load/index.js';
 import { planHost } from '../../../src/plan/plan-host.js';
 import { simulateAll } from '../../../src/plan/simulate.js';
 import { diffState } from '../../../src/rollback/compare.js';
-import { systemdEscape } from '../../../src/plan/persist/systemd-unit.js';
+import { deviceUnit, systemdEscape } from '../../../src/plan/persist/systemd-unit.js';
 import { pristineFacts, task } from '../../helpers/facts.js';
+import { bootModel } from '../../../src/plan/persist/boot-model.js';
+import { bootScript } from '../../../src/plan/persist/boot-script.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { routeArgs } from '../../../src/load/module-schemas.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BootFileFact, Facts } from '../../../src/gather/facts.js';
 import type { HostPlan } from '../../../src/plan/types.js';
 import type { TaskInstance } from '../../../src/load/types.js';
@@ -213,5 +220,25 @@ describe('persist: true', () => {
   it('escapes interface names in device unit names as systemd-escape does', () => {
     expect(systemdEscape('enp0s3')).toBe('enp0s3');
     expect(systemdEscape('eth-1')).toBe('eth\\x2d1');
+    // As `systemd-escape --path /sys/subsystem/net/devices/.lan` gives it: a leading dot kept inside a path.
+    expect(deviceUnit('.lan')).toBe('sys-subsystem-net-devices-.lan.device');
+    expect(deviceUnit('br-lan.5')).toBe('sys-subsystem-net-devices-br\\x2dlan.5.device');
+  });
+
+  it('boots a route written 0.0.0.0/0 as one written default: over the device the run verified (a review)', () => {
+    // As the loader reads a route task written `to: 0.0.0.0/0`.
+    const zero = tasks().map((t) => (t.module === 'route' ? { ...t, args: routeArgs.parse({ ...t.args, to: '0.0.0.0/0' }) } : t));
+    expect(zero.filter((t) => t.module === 'route').map((t) => t.args)).toContainEqual(expect.objectContaining({ to: 'default', via: '10.0.0.5' }));
+    const script = content(converge(pristineFacts(), zero).after, '/etc/teqlctl/boot.sh');
+    expect(script).toContain('\nrun ip route replace default via 10.0.0.5 dev teql0 metric 0\n');
+  });
+
+  it("writes a sysctl's value at boot as it is, backslashes too (dash's echo cut a core_pattern at \\c: a review)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-setsys-'));
+    const setsys = bootScript(bootModel('a', [{ ...task({ module: 'sysctl', args: { name: 'kernel.core_pattern', value: 'x', state: 'present' } }), persist: true }], pristineFacts()), new Set()).split('\n').find((l) => l.startsWith('setsys()'))!;
+    const value = '/var/crash/%e\\c.%p\\t\\\\';
+    writeFileSync(join(dir, 'v'), '');
+    execFileSync('dash', ['-c', `${setsys}\nsetsys "$1" "$2"`, 'sh', join(dir, 'v'), value]);
+    expect(readFileSync(join(dir, 'v'), 'utf8')).toBe(`${value}\n`);
   });
 });
