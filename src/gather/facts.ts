@@ -24,6 +24,8 @@ export interface LinkFact {
   txqlen?: number;
   /** A VLAN made with `loose_binding on` (ip -d: LOOSE_BINDING): it does not follow its lower link up and down (simulate-routes.ts). */
   looseBinding?: true;
+  /** Its alternative names (`ip link property add altname`, udev's predictable names): the kernel takes them, its listings print the name. */
+  altnames?: string[];
 }
 
 export interface AddressFact extends AddressAttrs {

@@ -45,6 +45,7 @@ export function parseLinks(json: any[]): LinkFact[] {
     ...(typeof l.master === 'string' ? { master: l.master } : {}),
     ...(typeof l.txqlen === 'number' ? { txqlen: l.txqlen } : {}),
     ...(l.linkinfo?.info_kind === 'vlan' && Array.isArray(l.linkinfo?.info_data?.flags) && l.linkinfo.info_data.flags.includes('LOOSE_BINDING') ? { looseBinding: true as const } : {}),
+    ...(Array.isArray(l.altnames) && l.altnames.length > 0 ? { altnames: l.altnames.map(String) } : {}),
   }));
 }
 

@@ -33,6 +33,10 @@ export function conflict(ctx: PlanContext, message: string, hint?: string): Refu
 
 export function requireLink(ctx: PlanContext, facts: Facts, dev: string) {
   const link = facts.links.find((l) => l.name === dev);
+  // The kernel takes an altname, but every listing names the link by its name: a task by its
+  // altname would be planned again on each run, never seen done (a review, 2026-12-07).
+  const named = link ? undefined : facts.links.find((l) => l.altnames?.includes(dev));
+  if (named) throw conflict(ctx, `interface ${dev} is an alternative name of ${named.name}; teqlctl reads interfaces by their name`, `write ${named.name}`);
   if (!link) {
     throw conflict(ctx, `interface ${dev} does not exist on this router`, `existing interfaces: ${facts.links.map((l) => l.name).join(', ')}`);
   }

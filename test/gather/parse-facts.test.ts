@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFacts } from '../../src/gather/parse-facts.js';
+import { parseFacts, parseLinks } from '../../src/gather/parse-facts.js';
 import { factsScript } from '../../src/gather/script.js';
 import { planHost } from '../../src/plan/plan-host.js';
 import { diffState } from '../../src/rollback/compare.js';
@@ -134,5 +134,13 @@ describe('the identity section', () => {
     const out = fixture('lab-a-pristine');
     expect(parseFacts('router_a', out).identity).toBeUndefined();
     expect(parseFacts('router_a', out.replace('@@teqlctl-section end', '@@teqlctl-section identity\nboot=b1\n@@teqlctl-section end')).identity).toMatch(/^b1 [0-9a-f]{16}$/);
+  });
+});
+
+describe('parseLinks', () => {
+  it("keeps a link's altnames (the kernel takes them; the plan refuses a task by one), none where it has none", () => {
+    const links = parseLinks([{ ifname: 'lan0', flags: ['UP'], operstate: 'UP', mtu: 1500, altnames: ['enp0s4', 'wan'] }, { ifname: 'eth1', flags: [], mtu: 1500 }]);
+    expect(links[0]!.altnames).toEqual(['enp0s4', 'wan']);
+    expect('altnames' in links[1]!).toBe(false);
   });
 });

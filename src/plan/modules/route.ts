@@ -1,7 +1,7 @@
 // route: one route of the main table, matched on destination and metric.
 import type { RouteArgs } from '../../load/types.js';
 import type { Facts, RouteFact } from '../../gather/facts.js';
-import { conflict, refuseUnrestorable, type ModuleResult, type PlanContext } from '../context.js';
+import { conflict, refuseUnrestorable, requireLink, type ModuleResult, type PlanContext } from '../context.js';
 import { KEPT_PREFIX, parseRecordedRoute, recordRoute, routeKey } from '../route-baseline.js';
 import { forgetStep } from '../baseline.js';
 import { simulateAll } from '../simulate.js';
@@ -37,6 +37,9 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
   const existing = facts.routes.find((r) => r.to === want.to && r.metric === want.metric);
 
   if (args.state === 'absent') return planRouteAbsent(want, facts, ctx);
+  // Its device, as the other tasks' (a typo failed only at apply, after the dead-man was armed; an
+  // altname never converged: a review). An absent route's device may be gone already.
+  if (args.dev !== undefined) requireLink(ctx, facts, args.dev);
   // A route teqlctl cannot read whole (multipath, an IPv6 gateway) is not taken for the one wanted.
   if (existing && !existing.unrestorable && !existing.type && (existing.via ?? '') === (want.via ?? '') && (!want.dev || existing.dev === want.dev)) return { changes: [], facts };
   if (cutsManagement(facts, want)) throw sessionConflict(ctx, facts, want);

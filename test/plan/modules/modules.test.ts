@@ -55,6 +55,19 @@ describe.each(cases)('$name', ({ call, changes, noop, pristine }) => {
   });
 });
 
+describe("a route's device", () => {
+  it('is one the router has: a typo is refused before any change, not at the apply after the dead-man was armed (a review)', () => {
+    expect(() => planHost('a', [task({ module: 'route', args: { to: '203.0.113.0/24', dev: 'eht1', state: 'present' } })], pristineFacts())).toThrow(/interface eht1 does not exist on this router/);
+  });
+
+  it('is named by its name, not an altname the kernel takes: such a route never looked done (a review)', () => {
+    const facts = pristineFacts();
+    facts.links = facts.links.map((l) => (l.name === 'lan0' ? { ...l, altnames: ['enp0s4'] } : l));
+    expect(() => planHost('a', [task({ module: 'route', args: { to: '203.0.113.0/24', dev: 'enp0s4', state: 'present' } })], facts)).toThrow(/interface enp0s4 is an alternative name of lan0; teqlctl reads interfaces by their name/);
+    expect(() => planHost('a', [task({ module: 'link', args: { dev: 'enp0s4', mtu: 1400 } })], facts)).toThrow(/enp0s4 is an alternative name of lan0/);
+  });
+});
+
 describe('route absent names the route it removes', () => {
   it('leaves the route to the same network on another device, as it leaves one via another gateway', () => {
     const call: TaskCall = { module: 'route', args: { to: '198.51.100.0/24', state: 'absent', dev: 'eth2' } };
