@@ -172,6 +172,10 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
         const script = `${confirmScript(run.runId, after, 'confirmed', false, { holdAfterDecisionSec: run.opts.holds?.decidedSec })}printf '%s\\n' '${BARRIER_MARKER}'\n`;
         const staged = stagedOverRun(fresh.get(h)!, 'confirm', script, BARRIER_MARKER, waitSec);
         run.opts.log.sent(h, 'confirm', script);
+        // Sent: it may run to its end there whatever comes back, so unanswered until its word does. A
+        // signal that drops this wait left it unmarked, and the recap said the dead-man would revert a
+        // router whose confirmation had landed (a review).
+        run.confirmUnanswered.add(h);
         // Ended by the finally of confirmAll if it never gets its word (or never answers).
         waiting.set(h, staged);
         // The confirmation itself is bounded as a round trip of its own was: the shell's wait, not.
@@ -190,10 +194,10 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
           run.opts.log.record(h, await staged.finish('').catch(() => ({ ...ended, script: '' })));
         }
         const res = ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' };
+        // No word of the confirmation at all (the session ended before it said anything): it may
+        // have run to its end there all the same, so it stays unanswered.
+        if (res.stdout.includes(CONFIRM_MARKER)) run.confirmUnanswered.delete(h);
         if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) {
-          // No word of the confirmation at all (the session ended before it said anything): it may
-          // have run to its end there all the same.
-          if (!res.stdout.includes(CONFIRM_MARKER)) run.confirmUnanswered.add(h);
           const late = /too-late (\S+)/.exec(res.stdout)?.[1];
           const rebooted = new RegExp(`${CONFIRM_MARKER} rebooted`).test(res.stdout);
           const takenOver = /too-late \S* ?decided-by=rollback/.test(res.stdout);

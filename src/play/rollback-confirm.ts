@@ -49,8 +49,9 @@ export async function confirmRollback(hosts: readonly ConfirmCandidate[], runId:
     o.say(`${v.host}: not confirmed: it is joined to ${by} through the bundles of run ${runId}, and ${by} was not verified; its dead-man redoes run ${runId} within ${o.timeoutSec} s, as ${by}'s does`);
     return false;
   }));
-  sayRedoneSplits(hosts, new Map(verified.map((v, i) => [v.host, confirmed[i]!])), runId, armed, o);
-  return !confirmed.includes(false) && withErrors.length === 0;
+  // Unanswered is neither: not said as redone beside a confirmed peer.
+  sayRedoneSplits(hosts, new Map(verified.map((v, i) => [v.host, confirmed[i] === 'unanswered' ? undefined : confirmed[i]!])), runId, armed, o);
+  return confirmed.every((c) => c === true) && withErrors.length === 0;
 }
 
 /**
@@ -58,7 +59,7 @@ export async function confirmRollback(hosts: readonly ConfirmCandidate[], runId:
  * connection dropped): that one's dead-man redoes the run, and their bundle is then configured on its
  * end only. Said, with what undoes it there (it was said as two unrelated lines, a review).
  */
-function sayRedoneSplits(hosts: readonly ConfirmCandidate[], confirmed: ReadonlyMap<string, boolean>, runId: string, armed: ReadonlySet<string>, o: RollbackOptions): void {
+function sayRedoneSplits(hosts: readonly ConfirmCandidate[], confirmed: ReadonlyMap<string, boolean | undefined>, runId: string, armed: ReadonlySet<string>, o: RollbackOptions): void {
   const joined = (x: ConfirmCandidate, y: string) => x.peers?.includes(y) || hosts.find((h) => h.host === y)?.peers?.includes(x.host);
   for (const h of hosts) {
     if (confirmed.get(h.host) !== true) continue;
@@ -101,11 +102,19 @@ async function verifyFresh(host: string, runId: string, o: RollbackOptions, arme
   }
 }
 
-/** Confirms the rollback over the fresh connection verifyFresh opened, then closes it. */
-async function confirmVerified(host: string, fresh: Transport, after: Facts, runId: string, o: RollbackOptions, armed: Set<string>): Promise<boolean> {
+/**
+ * Confirms the rollback over the fresh connection verifyFresh opened, then closes it. `unanswered`:
+ * sent, and its answer lost with the connection: it may have run to its end there (said as the
+ * dead-man redoing the run, though the router may hold the rollback confirmed: a review).
+ */
+async function confirmVerified(host: string, fresh: Transport, after: Facts, runId: string, o: RollbackOptions, armed: Set<string>): Promise<boolean | 'unanswered'> {
   try {
     if (armed.has(host)) {
-      const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(afterConfirmation(after))].join('\n'), 'rollback-confirmed'));
+      const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(afterConfirmation(after))].join('\n'), 'rollback-confirmed')).catch((err: Error) => err);
+      if (res instanceof Error) {
+        o.say(`${host}: the rollback's confirmation was sent and never answered (${res.message}): it may have been confirmed there (run ${runId} stays undone) or not (its dead-man redoes run ${runId} within ${o.timeoutSec} s): \`teqlctl status\` says which`);
+        return 'unanswered';
+      }
       if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) throw new Error(`the rollback could not be confirmed, its dead-man redid run ${runId} (exit ${res.code}): ${res.stdout.trim()}`);
       if (res.stdout.includes(`${CONFIRM_MARKER} retire-failed`)) o.say(`${host}: the retiring boot script (kept until the rollback was confirmed) could not be removed: it removes itself at the next boot`);
       armed.delete(host);

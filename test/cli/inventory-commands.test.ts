@@ -262,6 +262,17 @@ describe('rollback', () => {
     expect(said).toContain('router_a is rolled back and router_b\'s dead-man redoes run r1: a bundle of theirs is configured on router_b\'s end only; teqlctl rollback --run r1 -l router_b undoes it there once it answers');
   });
 
+  it("a rollback's confirmation whose answer was lost is said as unknown, not as the dead-man redoing the run (it may have landed: a review)", async () => {
+    const withPeer = (peer: string) => runLine('r1', 'confirmed').replace('\n', `\tpeers=${peer}\n`);
+    const a = confirmedRouter({ status: ok(withPeer('router_b')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const b = confirmedRouter({ status: ok(withPeer('router_a')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });
+    const fresh = (h: string) => fakeRouter(h, { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')), confirm: () => { if (h === 'router_b') throw new Error('connection lost: the SSH connection closed'); return ok('@@teqlctl-confirm ok\n'); } });
+    said.length = 0;
+    expect(await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], opts(async (h) => fresh(h)))).toBe(6);
+    expect(said).toContain("router_b: the rollback's confirmation was sent and never answered (connection lost: the SSH connection closed): it may have been confirmed there (run r1 stays undone) or not (its dead-man redoes run r1 within 60 s): `teqlctl status` says which");
+    expect(said.join('\n')).not.toMatch(/router_b's dead-man redoes run r1: a bundle/);
+  });
+
   it('a peer holding the run pending since before it restarted (no boot script decided it) does not hold the rollback off: nothing of the run is there (a review: refused, hinting at a dead-man that would never come)', async () => {
     const withPeer = (line: string, peer: string) => line.replace('\n', `\tpeers=${peer}\n`);
     const a = confirmedRouter({ status: ok(withPeer(runLine('r1', 'confirmed'), 'router_b')), 'after-state': ok([...stateOf(FACTS)].join('\n')) });

@@ -225,6 +225,41 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_a.kinds()).toEqual(['facts', 'apply', 'rollback']);
   });
 
+  it('a signal while a confirmation is in flight, on a host then unreachable: said as sent and never answered, not as reverting by itself (a review)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const lab = replayedLab();
+      lab.routers.router_b.byLabel.set('rollback', () => { throw new ConnectError('router_b', 'connection lost: Keepalive timeout'); });
+      const stop = new AbortController();
+      let interrupted = false;
+      const run = lab.run({
+        stop: stop.signal,
+        interrupted: () => interrupted,
+        connectFresh: async (host) => {
+          const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+          if (host === 'router_b') {
+            const staged = t.runStaged.bind(t);
+            t.runStaged = (label: string, first: string, marker: string) => {
+              if (label !== 'confirm') return staged(label, first, marker);
+              // Sent; Ctrl-C now; whether it lands there is not known to the controller.
+              interrupted = true;
+              stop.abort();
+              return { reached: new Promise(() => undefined), finish: () => new Promise(() => undefined) };
+            };
+          }
+          return t;
+        },
+      });
+      await vi.advanceTimersByTimeAsync(200_000);
+      const r = await run;
+      const errors = r.hosts.find((h) => h.host === 'router_b')!.rollback!.errors.join(' ');
+      expect(errors).toMatch(/its confirmation was sent and never answered: it may have been confirmed there \(its dead-man off: it STAYS CHANGED\) or not/);
+      expect(errors).not.toMatch(/unless the rollback sent there claimed the run first/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a confirmation never answered, on a host then unreachable: the report says it may be confirmed there (timer off), not that it reverts by itself', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
