@@ -115,6 +115,9 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
       }
       if (opts.check) {
         for (const p of live) run.reports.get(p.plan.host)!.status = 'checked';
+        // A signal stops a check too (exit 130), as it stops a check's `serial:` batches: it said
+        // "stopping" and went on through every play to exit 9 or 0 (a review).
+        if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted (check mode: nothing was changed)');
         continue;
       }
       await holdFor('approve', opts.holds?.approveSec, opts);

@@ -113,6 +113,32 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_b.kinds()).toEqual(['facts']);
   });
 
+  it('in check mode a signal while the facts are read stops the check: exit 130, not changes pending (a review)', async () => {
+    const lab = replayedLab();
+    const stop = new AbortController();
+    let interrupted = false;
+    const r = await lab.run({
+      check: true,
+      stop: stop.signal,
+      interrupted: () => interrupted,
+      connect: async (host) => {
+        const t = lab.routers[host as 'router_a' | 'router_b'].connect(host);
+        const run = t.run.bind(t);
+        t.run = async (label: string, script: string) => {
+          if (label === 'facts' && !interrupted) {
+            interrupted = true;
+            stop.abort();
+          }
+          return run(label, script);
+        };
+        return t;
+      },
+    });
+    expect(r.exitCode).toBe(ExitCode.interrupted);
+    expect(r.summary).toBe('interrupted (check mode: nothing was changed)');
+    expect(lab.routers.router_a.kinds()).toEqual(['facts']);
+  });
+
   it('a converged lab plans nothing, so nothing is applied or confirmed', async () => {
     const lab = replayedLab();
     for (const router of Object.values(lab.routers)) router.state = 'converged';
