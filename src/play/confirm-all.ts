@@ -17,7 +17,6 @@ import { confirmWaves } from './confirm-waves.js';
 import { CONFIRM_SEC, waveBound, type WaveBound } from './confirm-bound.js';
 import { BarrierCut } from './barrier-cut.js';
 
-
 /** `p`, or a rejection with `message` after `ms`. */
 function within<T>(ms: number, p: Promise<T>, message = `no answer within ${ms / 1000} s`): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -172,9 +171,8 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
         const script = `${confirmScript(run.runId, after, 'confirmed', false, { holdAfterDecisionSec: run.opts.holds?.decidedSec })}printf '%s\\n' '${BARRIER_MARKER}'\n`;
         const staged = stagedOverRun(fresh.get(h)!, 'confirm', script, BARRIER_MARKER, waitSec);
         run.opts.log.sent(h, 'confirm', script);
-        // Sent: it may run to its end there whatever comes back, so unanswered until its word does. A
-        // signal that drops this wait left it unmarked, and the recap said the dead-man would revert a
-        // router whose confirmation had landed (a review).
+        // Sent: unanswered until its word comes back (a signal that dropped this wait left it unmarked,
+        // and the recap said its dead-man would revert a router whose confirmation had landed: a review).
         run.confirmUnanswered.add(h);
         // Ended by the finally of confirmAll if it never gets its word (or never answers).
         waiting.set(h, staged);
@@ -194,8 +192,7 @@ function confirmWave(run: RunState, hosts: string[], fresh: Map<string, Transpor
           run.opts.log.record(h, await staged.finish('').catch(() => ({ ...ended, script: '' })));
         }
         const res = ended ?? { code: 0, stdout: beforeMarker(stdout, BARRIER_MARKER)!, stderr: '' };
-        // No word of the confirmation at all (the session ended before it said anything): it may
-        // have run to its end there all the same, so it stays unanswered.
+        // No word of it at all (the session ended first): it may have run to its end there all the same.
         if (res.stdout.includes(CONFIRM_MARKER)) run.confirmUnanswered.delete(h);
         if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) {
           const late = /too-late (\S+)/.exec(res.stdout)?.[1];
