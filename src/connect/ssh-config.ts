@@ -3,6 +3,7 @@
 // IdentityFile, which accumulates. Match blocks and Include are not followed: unfollowedSettings names
 // them, and what else ssh would do that this reader cannot, so that a run refuses instead of ignoring.
 
+import { sshKeyword } from '../load/ssh-aliases.js';
 import { argvSplit } from '../load/ssh-words.js';
 
 export { argvSplit };
@@ -42,16 +43,6 @@ export function splitWords(text: string): string[] {
   return argvSplit(text).words;
 }
 
-// The older names OpenSSH 9.2 still reads as another keyword (readconf.c's table): read as that
-// one, so that what it sets is weighed as ssh takes it (a review: IdentityFile2 and SmartcardDevice
-// passed as known keywords and were then ignored where no ssh reads the file for teqlctl).
-const ALIASES: Readonly<Record<string, string>> = {
-  identityfile2: 'identityfile', smartcarddevice: 'pkcs11provider', dsaauthentication: 'pubkeyauthentication',
-  challengeresponseauthentication: 'kbdinteractiveauthentication', skeyauthentication: 'kbdinteractiveauthentication',
-  tisauthentication: 'kbdinteractiveauthentication', keepalive: 'tcpkeepalive',
-  hostbasedkeytypes: 'hostbasedacceptedalgorithms', pubkeyacceptedkeytypes: 'pubkeyacceptedalgorithms',
-};
-
 export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
   const blocks: SshConfigBlock[] = [{ patterns: ['*'], options: [] }];
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -61,7 +52,8 @@ export function parseSshConfig(text: string, file: string): SshConfigBlock[] {
     // A line that is no `Keyword value` (`Port:22`) is kept under its first word, which is then no
     // keyword: refused as ssh refuses it (ssh-keywords.ts), not skipped.
     const m = /^([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+|$)(.*)$/.exec(line) ?? /^(\S+)\s*(.*)$/.exec(line)!;
-    const key = ALIASES[m[1]!.toLowerCase()] ?? m[1]!.toLowerCase();
+    // An older name (IdentityFile2, SmartcardDevice) as the keyword ssh reads it as (ssh-aliases.ts).
+    const key = sshKeyword(m[1]!);
     const args = splitWords(m[2]!);
     const unclosed = argvSplit(m[2]!).unclosed ? { unclosedQuote: true as const } : {};
     if (key === 'host') blocks.push({ patterns: args, options: [], source: `${file}:${i + 1}`, ...(m[2] === '' ? { bare: true as const } : {}), ...unclosed });

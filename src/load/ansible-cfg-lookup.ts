@@ -61,3 +61,10 @@ export function cfgValue(source: CfgSource, cfg: CfgRead | undefined, env: NodeJ
   const key = PLAIN.has(entry.section) ? entry.key : `${entry.key} in [${entry.section}]`;
   return { value: entry.value, where: `${cfg.path} sets ${key}`, pos: entry.pos, entry };
 }
+
+// ansible.parsing.quoting.unquote: one pair of quotes around the whole value, the closing one not escaped.
+const unquote = (v: string) => (/^(["']).*\1$/s.test(v) && v[v.length - 2] !== '\\' ? v.slice(1, -1) : v);
+/** A list setting as Ansible's config reads one (ensure_type): split at commas, each item trimmed and unquoted; empty items kept. */
+export const cfgList = (v: string) => v.split(',').map((s) => unquote(s.trim()));
+/** A string setting: unquoted where it comes from the file, as Ansible unquotes ini values only. */
+export const cfgString = (at: CfgValue) => (at.entry ? unquote(at.value.trim()) : at.value);

@@ -1,12 +1,14 @@
 // ansible.cfg and ANSIBLE_* settings that change what Ansible reads of an inventory: which sources
 // it parses (enable_plugins), which variable files (vars_plugins_enabled), under which group names
-// (force_valid_group_names) and in what order group variables win (precedence). teqlctl reads an
+// (force_valid_group_names) and in what order group variables win (precedence); with which
+// extensions and when it reads variable files (ansible-cfg-var-files.ts). teqlctl reads an
 // inventory as Ansible's defaults do; with one of these set, a note alone let the two read another
 // user, port or key (a review, 2026-12-07: `force_valid_group_names = always` made Ansible apply
 // group_vars/core_routers.yml to [core-routers], and log in as netops; teqlctl logged in as root).
 // Refused where it is set (exit 2), unless it changes nothing of this inventory.
 import { cfgValue, readCfg, type CfgPlace, type CfgValue } from './ansible-cfg-lookup.js';
 import { falsy } from './ansible-cfg-settings.js';
+import { refuseVarFileReading } from './ansible-cfg-var-files.js';
 import type { Problems } from './problems.js';
 
 export interface InventoryRead {
@@ -54,4 +56,5 @@ export function refuseConfigReading(place: CfgPlace, read: InventoryRead, proble
     const shown = invalid.slice(0, 5).map((g) => `${g} (to ${g.replace(/^\p{Nd}|[^\p{L}\p{N}_]/gu, '_')})`).join(', ');
     problems.add(`${quoted(rename)}: Ansible then renames the groups ${shown}${invalid.length > 5 ? `, and ${invalid.length - 5} more` : ''}, and reads group_vars/ and --limit by the new names; teqlctl reads group names as written`, rename.pos, 'rename those groups in the inventory to letters, digits and _ (and their group_vars/ files), or remove the setting');
   }
+  refuseVarFileReading(cfg, place.env, problems);
 }

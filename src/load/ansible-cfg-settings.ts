@@ -4,6 +4,7 @@
 import type { CfgSource } from './ansible-cfg-lookup.js';
 import { SSH_CONNECTIONS } from './connection.js';
 import { shellWords } from './shell-words.js';
+import { sshKeyword } from './ssh-aliases.js';
 
 export type BecomeMethod = 'sudo' | 'doas';
 
@@ -44,7 +45,8 @@ function sshArgsInert(value: string): boolean {
       if (MOVING_FLAGS.has(flag)) return false;
       if (!WITH_VALUE.has(flag)) continue;
       const arg = k + 1 < w.length ? w.slice(k + 1) : words[++i] ?? '';
-      if (flag === 'o' && MOVING_OPTIONS.test(arg.trim().split(/[=\s]/)[0] ?? '')) return false;
+      // An older name as the keyword ssh reads it as: -o IdentityFile2=... is an IdentityFile (a review).
+      if (flag === 'o' && MOVING_OPTIONS.test(sshKeyword(arg.trim().split(/[=\s]/)[0] ?? ''))) return false;
       break;
     }
   }

@@ -27,6 +27,7 @@ import { readYaml, type YamlFile } from './source.js';
 import { buildConnection, missingKnownHostsFiles } from './connection.js';
 import { ansibleConfigNotes } from './ansible-config.js';
 import { refuseConfigConnection, refuseHashMerge } from './ansible-config-connection.js';
+import { refuseConfigPlay } from './ansible-cfg-play.js';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import type { VarLayer } from './scope.js';
@@ -91,6 +92,7 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   for (const layer of [...[...reached].map((h) => layers.get(h)!), ...shapes.map((s) => s.vars), extra]) refuseNestedVars(layer, problems);
   refuseConfigConnection({ env: process.env, cwd: process.cwd(), home: homedir(), hosts: new Map([...reached].map((h) => [h, layers.get(h)!])), extra }, problems);
   refuseHashMerge({ env: process.env, cwd: process.cwd(), home: homedir() }, [...[...reached].map((h) => layers.get(h)!), ...shapes.map((s) => s.vars), extra], problems);
+  refuseConfigPlay({ env: process.env, cwd: process.cwd(), home: homedir() }, problems);
   problems.throwIfAny();
   const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, limitTermsRead)) : undefined;
   // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).

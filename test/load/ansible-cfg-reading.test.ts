@@ -52,6 +52,54 @@ describe('settings that change what Ansible reads of an inventory', () => {
   });
 });
 
+describe('settings that change which variable files Ansible reads, and when (a review, 2026-12-07)', () => {
+  it('yaml_valid_extensions other than .yml, .yaml, .json is refused at its line: Ansible reads other group_vars/ and host_vars/ files, and other YAML inventories', () => {
+    const r = refused('[defaults]\nforks = 5\nyaml_valid_extensions = .yml, .yaml, .json, .vars\n');
+    expect(located(r)).toEqual([`${join(r.cwd, 'ansible.cfg')}:3:1: ${join(r.cwd, 'ansible.cfg')} sets yaml_valid_extensions (".yml, .yaml, .json, .vars"): Ansible then reads the group_vars/ and host_vars/ files, and takes as YAML the inventory files, that end in .yml, .yaml, .json, .vars (or in no extension); teqlctl reads those that end in .yml, .yaml or .json, Ansible's default`]);
+    expect(r.errors[0]!.exitCode).toBe(2);
+    expect(r.errors[0]!.hint).toMatch(/^remove the setting/);
+    // A review's reproduction: `zz.` in group_vars/routers/ read as YAML where '.' is listed.
+    expect(located(refused(undefined, YAML, { ANSIBLE_YAML_FILENAME_EXT: '.yml,.' }))).toEqual([expect.stringMatching(/^the environment sets ANSIBLE_YAML_FILENAME_EXT \("\.yml,\."\): Ansible then reads the group_vars\/ and host_vars\/ files, and takes as YAML the inventory files, that end in \.yml, \. \(or in no extension\)/)]);
+    // Without its dot, `yml` names NAME.yml beside group_vars/ but no file inside a group's folder.
+    expect(refused('[defaults]\nyaml_valid_extensions = yml, yaml, json\n').errors).toHaveLength(1);
+  });
+
+  it('the yaml inventory plugin\'s own extensions ([inventory_plugin_yaml], ANSIBLE_INVENTORY_PLUGIN_EXTS) are refused as for the inventory files alone', () => {
+    expect(refused('[inventory_plugin_yaml]\nyaml_valid_extensions = .yaml\n').errors.map((e) => e.message)).toEqual([expect.stringMatching(/sets yaml_valid_extensions in \[inventory_plugin_yaml\] \("\.yaml"\): Ansible then takes as YAML the inventory files that end in \.yaml \(or in no extension\); teqlctl /)]);
+    const both = refused('[defaults]\nyaml_valid_extensions = .yml\n', YAML, { ANSIBLE_INVENTORY_PLUGIN_EXTS: '.yml, .yaml, .json' });
+    expect(both.errors.map((e) => e.message)).toEqual([expect.stringMatching(/sets yaml_valid_extensions \("\.yml"\): Ansible then reads the group_vars\/ and host_vars\/ files that end in \.yml \(or in no extension\); teqlctl /)]);
+  });
+
+  it('yaml_valid_extensions as Ansible\'s default, in any order, spaces and quotes, passes', () => {
+    for (const v of ['.yml,.yaml,.json', ' .json , .yaml,.yml ', '".yml", \'.yaml\', .json', '.yml, .yaml, .json,']) expect(refused(`[defaults]\nyaml_valid_extensions = ${v}\n`).errors, v).toEqual([]);
+    expect(refused(undefined, YAML, { ANSIBLE_YAML_FILENAME_EXT: '.json,.yml,.yaml', ANSIBLE_INVENTORY_PLUGIN_EXTS: '.yaml,.yml,.json' }).errors).toEqual([]);
+  });
+
+  it('run_vars_plugins = start is refused: Ansible then reads group_vars/ once, at inventory parse, and not the playbook folder\'s', () => {
+    const r = refused('[defaults]\nrun_vars_plugins = start\n');
+    expect(located(r)).toEqual([`${join(r.cwd, 'ansible.cfg')}:2:1: ${join(r.cwd, 'ansible.cfg')} sets run_vars_plugins ("start"): Ansible then reads group_vars/ and host_vars/ once, as it reads the inventory: not those beside the playbook, and an inventory folder's become the groups' and hosts' own inventory variables (so an INI [routers:vars] wins over group_vars/all.yml); teqlctl reads them as Ansible's default (demand) does`]);
+    expect(r.errors[0]!.hint).toMatch(/^remove the setting/);
+    expect(located(refused(undefined, YAML, { ANSIBLE_RUN_VARS_PLUGINS: 'start' }))).toEqual([expect.stringMatching(/^the environment sets ANSIBLE_RUN_VARS_PLUGINS \("start"\): Ansible then reads group_vars\/ and host_vars\/ once/)]);
+    // A value Ansible does not take stops it there: refused as well, not read as the default.
+    expect(refused('[defaults]\nrun_vars_plugins = later\n').errors.map((e) => e.message)).toEqual([expect.stringMatching(/sets run_vars_plugins \("later"\): Ansible refuses that value \(it takes demand or start\)/)]);
+  });
+
+  it('host_group_vars\' stage = inventory ([vars_host_group_vars], ANSIBLE_VARS_PLUGIN_STAGE) is refused, naming its section; it wins over run_vars_plugins', () => {
+    const r = refused('[vars_host_group_vars]\nstage = inventory\n');
+    expect(located(r)).toEqual([expect.stringMatching(new RegExp(`^${join(r.cwd, 'ansible.cfg').replace(/[.\\/]/g, '\\$&')}:2:1: .* sets stage in \\[vars_host_group_vars\\] \\("inventory"\\): Ansible then reads group_vars/ and host_vars/ once, as it reads the inventory`))]);
+    expect(refused(undefined, YAML, { ANSIBLE_VARS_PLUGIN_STAGE: 'inventory', ANSIBLE_RUN_VARS_PLUGINS: 'demand' }).errors.map((e) => e.message)).toEqual([expect.stringMatching(/^the environment sets ANSIBLE_VARS_PLUGIN_STAGE \("inventory"\)/)]);
+    // stage all or task runs the plugin when a task asks, as by default: run_vars_plugins = start then changes nothing of it.
+    expect(refused('[defaults]\nrun_vars_plugins = start\n[vars_host_group_vars]\nstage = task\n').errors).toEqual([]);
+    expect(refused('[defaults]\nrun_vars_plugins = start\n[vars_host_group_vars]\nstage = all\n').errors).toEqual([]);
+    expect(refused('[vars_host_group_vars]\nstage = later\n').errors.map((e) => e.message)).toEqual([expect.stringMatching(/Ansible refuses that value \(it takes all, task or inventory\)/)]);
+  });
+
+  it('run_vars_plugins = demand, Ansible\'s default, passes', () => {
+    expect(refused('[defaults]\nrun_vars_plugins = demand\n').errors).toEqual([]);
+    expect(refused('[defaults]\nrun_vars_plugins = "demand"\n').errors).toEqual([]);
+  });
+});
+
 describe('a run with such an ansible.cfg', () => {
   const saved = process.env.ANSIBLE_CONFIG;
   afterEach(() => {

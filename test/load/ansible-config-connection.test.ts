@@ -108,6 +108,17 @@ describe('ansible.cfg and ANSIBLE_* settings that change how Ansible connects', 
     }
   });
 
+  it('reads OpenSSH\'s older keyword names as ssh does (IdentityFile2, SmartcardDevice, DSAAuthentication moved the connection unseen, a review), in each -o form', () => {
+    for (const args of ['-o IdentityFile2=~/.ssh/other', '-oIdentityFile2=~/.ssh/other', '-o "IdentityFile2 ~/.ssh/other"', '-o identityfile2 ~/.ssh/other', '-C -o SmartcardDevice=/usr/lib/p11.so', '-o DSAAuthentication=no']) {
+      expect(refused(`[ssh_connection]\nssh_args = ${args}\n`, { r1: {} }).errors, args).toHaveLength(1);
+      expect(refused(undefined, { r1: {} }, { ANSIBLE_SSH_EXTRA_ARGS: args }).errors.map((e) => e.message), args).toEqual([expect.stringMatching(/^the environment sets ANSIBLE_SSH_EXTRA_ARGS .*which changes how Ansible connects to r1/)]);
+    }
+    // An older name of an option that moves nothing passes, as its current name does.
+    for (const args of ['-o KeepAlive=yes', '-o PubkeyAcceptedKeyTypes=+ssh-rsa', '-o TCPKeepAlive=yes', '-o PubkeyAcceptedAlgorithms=+ssh-rsa']) {
+      expect(refused(`[ssh_connection]\nssh_args = ${args}\n`, { r1: {} }).errors, args).toEqual([]);
+    }
+  });
+
   it('become_user and become_method matter only for hosts where become is on (the config\'s, or the host\'s ansible_become)', () => {
     expect(refused('[privilege_escalation]\nbecome_user = admin\nbecome_method = su\n', { r1: {} }).errors).toEqual([]);
     const on = refused('[privilege_escalation]\nbecome_user = admin\n', { r1: { ansible_become: true }, r2: {}, r3: { ansible_become: 'false' } }).errors;
