@@ -10,7 +10,7 @@ import { excludeFor, failUnits } from './unit-failures.js';
 import { planNarrowing } from './plan-narrowing.js';
 import { refuseSameRouter, twinOf } from './same-router.js';
 import { earlyChecksFor, earlyChecksStart } from './early-checks.js';
-import { checkNotes, refuseSession } from './session-refusals.js';
+import { busyWords, checkNotes, refuseSession } from './session-refusals.js';
 import { BarrierCut } from './barrier-cut.js';
 import type { RunState } from './run-state.js';
 
@@ -48,6 +48,14 @@ export async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<s
         const p = planNarrowing(run, h, tasks.get(h) ?? [], facts);
         planned.set(h, p);
         setTitle(`${h}: ${changeCount(p.plan)} to change${run.opts.check ? checkNotes(h, facts) : ''}`);
+        // Said in the recap and --json as well, and not "as wanted" (outcome.ts): the title alone
+        // was gone from both, and the check exited 0 beside a run whose dead-man may revert it (a review).
+        const busy = run.opts.check ? busyWords(h, facts) : undefined;
+        if (busy !== undefined) {
+          run.checkBusy.add(h);
+          const report = run.reports.get(h)!;
+          report.warnings = [...(report.warnings ?? []), `another run is under way here (${busy}): what this check read may still change, and a run now would be refused`];
+        }
         return [];
       } catch (err) {
         if (!(err instanceof TeqlError)) throw err;

@@ -37,6 +37,8 @@ function furthest(run: RunState): Stage | undefined {
 export function outcome(run: RunState, okSummary: string): Outcome {
   const bundles = bundleReports(run);
   const failed = bundles.filter((b) => b.error !== undefined);
+  // A check beside another run: what it read may still change, so not 0 (nor 9) but what a run would get.
+  if (failed.length === 0 && run.checkBusy.size > 0) return { exitCode: ExitCode.refused, summary: `${okSummary}; another run is under way on ${[...run.checkBusy].join(', ')}: what was read may still change (see the warnings)`, bundles };
   if (failed.length === 0) return { exitCode: ExitCode.ok, summary: okSummary, bundles };
   const incomplete = [...run.unitRollback.values()].some((ok) => !ok);
   const touched = run.unitRollback.size > 0;

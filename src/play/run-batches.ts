@@ -91,7 +91,8 @@ function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop
   const exitCode = codes.includes(ExitCode.rollbackIncomplete) ? ExitCode.rollbackIncomplete
     : codes.includes(ExitCode.internal) ? ExitCode.internal
     : codes.includes(ExitCode.interrupted) || ended === 'interrupted' ? ExitCode.interrupted
-    : good === judged.length ? (ended === 'declined' ? ExitCode.refused : ExitCode.ok)
+    // A check beside another run in a batch (outcome.ts): not "as wanted" for the whole either.
+    : good === judged.length ? (ended === 'declined' || (check && codes.includes(ExitCode.refused)) ? ExitCode.refused : ExitCode.ok)
     : good > 0 ? ExitCode.someBundlesFailed
     : furthestCode(ran.map((r) => r.exitCode)) ?? ExitCode.someBundlesFailed;
   const lines = reports.map((r, k) => `batch ${k + 1}/${total}: ${r.summary}`);

@@ -52,6 +52,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     changedAfterFresh: new Set(),
     confirmed: new Set(),
     confirmUnanswered: new Set(),
+    checkBusy: new Set(),
     domains: new FailureDomains(loaded.bundles, names, loaded.selectedBundles),
     rolledBack: new Set(),
     persists: new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, ts]) => ts.some((t) => t.persist)).map(([h]) => h))),

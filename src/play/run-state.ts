@@ -100,6 +100,8 @@ export interface RunState {
    * bound ran out): it may have run to its end there, the timer off, or not.
    */
   confirmUnanswered: Set<string>;
+  /** A --check's hosts where another run is under way (its lock, or a run not ended): what was read may still change. */
+  checkBusy: Set<string>;
   /** The confirmation's new connections, opened while the last phase is verified. */
   fresh: Map<string, Promise<Transport>>;
   /**

@@ -28,6 +28,15 @@ function otherOpenRun(facts: Facts, runId?: string): { run: string; state: strin
   return facts.openRuns?.find((r) => r.run !== runId);
 }
 
+/**
+ * Another run under way on this router (its lock, or a run of this boot not ended), for a --check:
+ * what it read may still change (that run's dead-man may revert it), or undefined.
+ */
+export function busyWords(host: string, facts: Facts): string | undefined {
+  const open = otherOpenRun(facts);
+  return facts.lock ? lockMessage(host, facts.lock) : open ? `${host}: ${openWords(open)}` : undefined;
+}
+
 /** A --check's words for what would refuse the run (its title's end), or ''. */
 export function checkNotes(host: string, facts: Facts): string {
   const notRoot = notRootWords(facts.uid);

@@ -117,6 +117,17 @@ describe('failure domains: one broken pair of a fleet', () => {
   });
 });
 
+describe('--check beside another run', () => {
+  it("in a batch of serial: another run's lock on one router makes the whole check exit 8, not 0 (a review)", async () => {
+    const f = fleet(['serial: 1']);
+    const held = 'run=20261207T101010-other\nowner=alice@ops\nstarted=2026-12-07T10:10:10Z\npid=42\nalive=1\n';
+    f.routers.get('pair0001_a')!.overrides.set('facts', (_, rec) => ({ ...rec, stdout: rec.stdout.replace('@@teqlctl-section lock\n', `@@teqlctl-section lock\n${held}`) }));
+    const r = await f.run({ check: true });
+    expect(r.exitCode, r.summary).toBe(ExitCode.refused);
+    expect(r.summary.split('\n')[1]).toMatch(/^batch 2\/3: check mode: nothing was changed; another run is under way on pair0001_a/);
+  });
+});
+
 describe('serial and max_fail_percentage: batches of sites', () => {
   it('serial: 1 takes one pair at a time to confirmed before touching the next', async () => {
     const f = fleet(['serial: 1']);

@@ -113,6 +113,19 @@ describe('a run against the replayed lab', () => {
     expect(lab.routers.router_b.kinds()).toEqual(['facts']);
   });
 
+  it("in check mode, another run's lock on a router is said in the recap and --json, and the check is not 'as wanted' (exit 8; a review)", async () => {
+    const held = 'run=20261207T101010-other\nowner=alice@ops\nstarted=2026-12-07T10:10:10Z\npid=42\nalive=1\n';
+    const lab = replayedLab();
+    for (const router of Object.values(lab.routers)) router.state = 'converged';
+    lab.routers.router_a.overrides.set('facts', (_, rec) => ({ ...rec, stdout: rec.stdout.replace('@@teqlctl-section lock\n', `@@teqlctl-section lock\n${held}`) }));
+    const r = await lab.run({ check: true });
+    expect(r.exitCode).toBe(ExitCode.refused);
+    expect(r.summary).toBe('check mode: nothing was changed; another run is under way on router_a: what was read may still change (see the warnings)');
+    expect(r.hosts.find((h) => h.host === 'router_a')!.warnings).toEqual([expect.stringMatching(/^another run is under way here \(router_a is locked by run 20261207T101010-other of alice@ops, started .*\): what this check read may still change, and a run now would be refused$/)]);
+    expect(r.hosts.find((h) => h.host === 'router_b')!.warnings ?? []).toEqual([]);
+    expect(lab.routers.router_a.kinds()).toEqual(['facts']);
+  });
+
   it('in check mode a signal while the facts are read stops the check: exit 130, not changes pending (a review)', async () => {
     const lab = replayedLab();
     const stop = new AbortController();
