@@ -10,7 +10,10 @@ export function formatRecap(r: RunReport): string {
     }
     for (const w of h.warnings ?? []) lines.push(`WARNING  ${h.host}: ${w}`);
     const part = h.partialRollback;
-    if (part) lines.push(`${part.ok ? 'rolled back' : 'ROLLBACK'} ${h.host}: ${part.bundles.join(', ')}${part.ok ? ' (its other bundles kept)' : `: ${[...part.errors, ...part.residual.missing.map((m) => `still missing: ${m}`), ...part.residual.extra.map((x) => `left over: ${x}`)].join('; ')}`}`);
+    // Rolled back wholly after it (its confirmation's new connection failed): its other bundles were
+    // not kept, though this line said so beside the bundles' ROLLED BACK (a review).
+    const kept = h.rollback ? ', then the whole host (every bundle of it)' : ' (its other bundles kept)';
+    if (part) lines.push(`${part.ok ? 'rolled back' : 'ROLLBACK'} ${h.host}: ${part.bundles.join(', ')}${part.ok ? kept : `: ${[...part.errors, ...part.residual.missing.map((m) => `still missing: ${m}`), ...part.residual.extra.map((x) => `left over: ${x}`)].join('; ')}`}`);
     if (h.rollback && !h.rollback.ok) {
       for (const e of h.rollback.errors) lines.push(`ROLLBACK ${h.host}: ${e}`);
       for (const m of h.rollback.residual.missing) lines.push(`ROLLBACK ${h.host}: still missing: ${m}`);

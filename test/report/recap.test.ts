@@ -37,6 +37,18 @@ describe('PLAY RECAP', () => {
   });
 });
 
+describe("a hub's partial rollback", () => {
+  it('says its other bundles kept, unless the whole hub was rolled back after it (a review)', () => {
+    const part = { bundles: ['hub:teql2<->spoke2:teql0'], ok: true, residual: { missing: [], extra: [] }, errors: [] };
+    const kept: RunReport = { runId: 'x', bundles: [], exitCode: 10, check: false, summary: 's', hosts: [{ host: 'hub', status: 'changed', planned: [change, change], applied: 2, checks: [], partialRollback: { ...part, undoneChanges: 1 } }] };
+    expect(formatRecap(kept)).toContain('rolled back hub: hub:teql2<->spoke2:teql0 (its other bundles kept)');
+    const whole: RunReport = { ...kept, hosts: [{ ...kept.hosts[0]!, status: 'rolled back', partialRollback: part, rollback: { ok: true, residual: { missing: [], extra: [] }, errors: [] } }] };
+    const text = formatRecap(whole);
+    expect(text).toContain('rolled back hub: hub:teql2<->spoke2:teql0, then the whole host (every bundle of it)');
+    expect(text).not.toContain('its other bundles kept');
+  });
+});
+
 describe('secrets in what a run prints', () => {
   it('the recap and --json redact the become password and passphrases as the log does', () => {
     const secret = 'hunter2 "q\\';
