@@ -194,7 +194,7 @@ export interface BootFact {
   sysctlFiles?: SysctlFileSetting[];
   /** Interfaces NetworkManager manages (its device state says managed=true): it removes addresses and routes it did not make when it activates or reapplies them. */
   networkManager?: string[];
-  /** systemd's version where networkd manages a link (absent: none does, or facts of an older teqlctl). */
+  /** systemd's version where networkd manages a link or systemd runs the boot (absent: neither, or facts of an older teqlctl). */
   networkdVersion?: number;
   /** Interfaces declared by `iface` in /etc/network/interfaces(.d) and brought up at boot by `ifup -a` (auto, allow-auto), when ifupdown is installed. */
   ifupdown: string[];

@@ -219,7 +219,8 @@ export function staleFactsLines(sysctls: readonly string[] = [], held: readonly 
 }
 
 /**
- * Prints `networkd-version N` where `$tq_nd` is set (networkd manages a link): N from the name of
+ * Prints `networkd-version N` where `$tq_nd` is set (networkd manages a link) or systemd runs (its
+ * boot unit's Restart= needs 244, systemd-unit.ts): N from the name of
  * systemd's shared library (libsystemd-shared-252.so; Fedora's 254.16-1.fc39), the shell's own glob,
  * where exactly one file has it (/lib and /usr/lib merged or not); else from `systemctl --version`, a
  * process (~55 ms of an emulated router's time, in each of a cold apply's three facts reads).
@@ -228,7 +229,7 @@ export function staleFactsLines(sysctls: readonly string[] = [], held: readonly 
 export function networkdVersionLine(root = ''): string {
   const libs = ['/usr/lib/systemd', '/usr/lib/*/systemd', '/usr/lib64/systemd', '/lib/systemd', '/lib/*/systemd', '/lib64/systemd'].map((d) => `${root}${d}/libsystemd-shared-[0-9]*.so`).join(' ');
   const fromLib = `tq_v=; tq_vf=; for tq_f in ${libs}; do [ -f "$tq_f" ] || continue; if [ -z "$tq_vf" ]; then tq_vf=$tq_f; tq_v=\${tq_f##*/libsystemd-shared-}; elif [ ! "$tq_f" -ef "$tq_vf" ]; then tq_v=; break; fi; done; tq_v=\${tq_v%%[!0-9]*}`;
-  return `if [ -n "\${tq_nd:-}" ]; then ${fromLib}; if [ -z "$tq_v" ]; then tq_v=$(systemctl --version 2>/dev/null); tq_v=\${tq_v#systemd }; tq_v=\${tq_v%%[!0-9]*}; fi; printf 'networkd-version\\t%s\\n' "$tq_v"; fi`;
+  return `if [ -n "\${tq_nd:-}" ] || [ -d ${root}/run/systemd/system ]; then ${fromLib}; if [ -z "$tq_v" ]; then tq_v=$(systemctl --version 2>/dev/null); tq_v=\${tq_v#systemd }; tq_v=\${tq_v%%[!0-9]*}; fi; printf 'networkd-version\\t%s\\n' "$tq_v"; fi`;
 }
 
 /**

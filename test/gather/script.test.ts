@@ -160,6 +160,10 @@ describe("factsScript: systemd's version, where networkd manages a link", () => 
     writeFileSync(join(two, 'usr/lib/systemd/libsystemd-shared-256.so'), '');
     expect(runIn(two, 'tq_nd=1; ')).toBe('networkd-version\t249\n');
     expect(runIn(lib('usr/lib/systemd', 'libsystemd-shared-252.so'), '')).toBe('');
+    // Where systemd runs the boot, whatever manages the links: its boot unit depends on it (a review).
+    const booted = lib('usr/lib/systemd', 'libsystemd-shared-241.so');
+    mkdirSync(join(booted, 'run/systemd/system'), { recursive: true });
+    expect(runIn(booted, '')).toBe('networkd-version\t241\n');
   });
 });
 

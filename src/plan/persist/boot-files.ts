@@ -54,7 +54,8 @@ export function bootFiles(model: BootModel, facts: Facts, mechanism: BootMechani
     } else {
       const teqls = [...new Set(model.steps.flatMap((s) => (s.kind === 'teql-up' ? [s.dev] : [])))];
       const summary = teqls.length > 0 ? `TEQL load sharing (${teqls.join(', ')})` : 'interface configuration';
-      files.push({ path: BOOT_UNIT, content: bootUnit(summary, devices, managed.length > 0), executable: false });
+      const systemd = facts.boot?.networkdVersion;
+      files.push({ path: BOOT_UNIT, content: bootUnit(summary, devices, managed.length > 0, systemd === undefined || systemd >= 244), executable: false });
       files.push({ path: BOOT_UNIT_WANTS, symlink: BOOT_UNIT });
     }
     const ifupdown = devices.filter((d) => facts.boot?.ifupdown.includes(d) && !managed.includes(d));

@@ -17,7 +17,7 @@ function command(step: BootStep): string {
     case 'link':
       return shellJoin(['run', 'ip', 'link', 'set', 'dev', step.dev, ...(step.mtu !== undefined ? ['mtu', String(step.mtu)] : []), ...(step.up === undefined ? [] : [step.up ? 'up' : 'down'])]);
     case 'slave':
-      return shellJoin(['run', 'tc', 'qdisc', 'replace', 'dev', step.dev, 'root', step.teql]);
+      return shellJoin(['tq_join', step.dev, step.teql]);
     case 'teql-up':
       // The kernel refuses an equalizer without slaves: with networkd, the slaves' qdisc may come later.
       return shellJoin(['retry', 'ip', 'link', 'set', 'dev', step.dev, 'up']);
@@ -45,6 +45,11 @@ export function bootScript(model: BootModel, skip: ReadonlySet<string>, ownSlave
     'failed=0',
     'run() { "$@" || { echo "teqlctl boot: failed: $*" >&2; failed=1; }; }',
     'retry() { n=0; until "$@" 2>/dev/null; do n=$((n + 1)); if [ $n -ge 30 ]; then run "$@"; return; fi; sleep 1; done; }',
+    // A slave joining an equalizer already up (brought up with the slaves there then: a hook's
+    // first interface, a device that came late) must match its MTU and link flags, or the kernel
+    // refuses it, at every boot after (teql_qdisc_init; a review): the equalizer is taken down
+    // first, and its teql-up step below brings it up with every slave. One already joined: nothing.
+    'tq_join() { if ip link show dev "$2" 2>/dev/null | grep -q \'[<,]UP[,>]\' && ! tc qdisc show dev "$1" 2>/dev/null | grep -q "^qdisc $2 "; then ip link set dev "$2" down; fi; run tc qdisc replace dev "$1" root "$2"; }',
     ...revertPendingRuns(),
   ];
   const options = model.teql && model.teql.maxEqualizers > 1 ? ` max_equalizers=${model.teql.maxEqualizers}` : '';
@@ -193,7 +198,9 @@ export function ifupHook(devices: readonly string[]): string {
     '# Written by teqlctl: once ifupdown brings up one of these interfaces, the TEQL configuration is',
     '# applied again (the script is idempotent). teqlctl rewrites or removes this file.',
     'case "$IFACE" in',
-    `  ${devices.map(shellQuote).join('|')}) exec ${BOOT_SCRIPT} ;;`,
+    // Not exec'd: its exit would be the hook's, and ifupdown runs hooks with run-parts
+    // --exit-on-error, so a slave not there yet failed `ifup` of a link that is fine (a review).
+    `  ${devices.map(shellQuote).join('|')}) ${BOOT_SCRIPT} || echo "teqlctl: ${BOOT_SCRIPT} failed (exit $?) for $IFACE: see above" >&2 ;;`,
     'esac',
     'exit 0',
     '',

@@ -19,7 +19,12 @@ export function deviceUnit(dev: string): string {
   return `sys-subsystem-net-devices-${systemdEscape(dev)}.device`;
 }
 
-export function bootUnit(summary: string, devices: readonly string[], afterNetworkd: boolean): string {
+/**
+ * `restarts`: systemd takes `Restart=` on a oneshot unit since 244; an older one (Debian 10's 241,
+ * RHEL 8's 239) refuses the whole unit, and nothing ran at boot (a review): there the script's own
+ * retries alone.
+ */
+export function bootUnit(summary: string, devices: readonly string[], afterNetworkd: boolean, restarts = true): string {
   const deviceUnits = devices.map(deviceUnit).join(' ');
   return [
     '# Written by teqlctl: runs the TEQL boot configuration. teqlctl rewrites or removes this file.',
@@ -29,16 +34,14 @@ export function bootUnit(summary: string, devices: readonly string[], afterNetwo
     `After=network-pre.target systemd-modules-load.service systemd-sysctl.service${afterNetworkd ? ' systemd-networkd.service' : ''}${deviceUnits ? ` ${deviceUnits}` : ''}`,
     'Before=network.target',
     // Five tries in five minutes, then it stays failed (systemctl status says why) instead of looping.
-    'StartLimitIntervalSec=300',
-    'StartLimitBurst=5',
+    ...(restarts ? ['StartLimitIntervalSec=300', 'StartLimitBurst=5'] : []),
     '',
     '[Service]',
     'Type=oneshot',
     'RemainAfterExit=yes',
     `ExecStart=${BOOT_SCRIPT}`,
     // A slave that gets its qdisc late (networkd waiting for carrier): try the idempotent script again.
-    'Restart=on-failure',
-    'RestartSec=10',
+    ...(restarts ? ['Restart=on-failure', 'RestartSec=10'] : []),
     '',
     '[Install]',
     'WantedBy=multi-user.target',

@@ -8,7 +8,7 @@ import { deviceUnit, systemdEscape } from '../../../src/plan/persist/systemd-uni
 import { pristineFacts, task } from '../../helpers/facts.js';
 import { bootModel } from '../../../src/plan/persist/boot-model.js';
 import { bootScript } from '../../../src/plan/persist/boot-script.js';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { routeArgs } from '../../../src/load/module-schemas.js';
 import { tmpdir } from 'node:os';
@@ -48,13 +48,13 @@ describe('persist: true', () => {
     const sysctl = content(after, '/etc/teqlctl/boot.sh').split('\n').filter((l) => l.startsWith('run setsys '));
     expect(sysctl[0]).toBe('run setsys /proc/sys/net/ipv4/conf/all/rp_filter 0');
     expect(sysctl).toEqual(expect.arrayContaining(['run setsys /proc/sys/net/ipv4/conf/eth1/rp_filter 0', 'run setsys /proc/sys/net/ipv4/conf/eth2/rp_filter 0', 'run setsys /proc/sys/net/ipv4/conf/eth0/rp_filter 2', 'run setsys /proc/sys/net/ipv4/conf/lo/rp_filter 2']));
-    const script = content(after, '/etc/teqlctl/boot.sh').split('\n').filter((l) => /^(run|retry) /.test(l) && !l.startsWith('run setsys '));
+    const script = content(after, '/etc/teqlctl/boot.sh').split('\n').filter((l) => /^(run|retry|tq_join) /.test(l) && !l.startsWith('run setsys '));
     expect(script).toEqual([
       'run modprobe sch_teql',
       'run ip link set dev eth1 up',
       'run ip link set dev eth2 up',
-      'run tc qdisc replace dev eth1 root teql0',
-      'run tc qdisc replace dev eth2 root teql0',
+      'tq_join eth1 teql0',
+      'tq_join eth2 teql0',
       'retry ip link set dev teql0 up',
       'run ip address replace 10.0.0.0/31 dev eth1',
       'run ip address replace 10.0.0.2/31 dev eth2',
@@ -125,8 +125,8 @@ describe('persist: true', () => {
     expect(dropIn).toContain('[Network]\nAddress=10.0.0.0/31\n');
     expect(dropIn).not.toContain('TrivialLinkEqualizer');
     const script = content(after, '/etc/teqlctl/boot.sh');
-    expect(script).toMatch(/tc qdisc replace dev eth1 root teql0/);
-    expect(script).toMatch(/tc qdisc replace dev eth2 root teql0/);
+    expect(script).toMatch(/\ntq_join eth1 teql0\n/);
+    expect(script).toMatch(/\ntq_join eth2 teql0\n/);
     expect(script).not.toMatch(/addr.* dev eth[12]\b/);
     // 252 and later wait for the equalizer themselves: as above.
     const { after: newer } = converge({ ...pristineFacts(), boot: { files: [], networkd, networkdVersion: 252, ifupdown: [] } });
@@ -138,7 +138,7 @@ describe('persist: true', () => {
     const { after } = converge(facts);
     const hook = files(after)['/etc/network/if-up.d/teqlctl'] as BootFileFact;
     expect(hook.executable).toBe(true);
-    expect(hook.content).toContain('  eth1|eth2) exec /etc/teqlctl/boot.sh ;;');
+    expect(hook.content).toContain('  eth1|eth2) /etc/teqlctl/boot.sh || echo "teqlctl: /etc/teqlctl/boot.sh failed (exit $?) for $IFACE: see above" >&2 ;;');
   });
 
   it('loads sch_teql with max_equalizers for several equalizers, over any number of links', () => {
@@ -178,7 +178,7 @@ describe('persist: true', () => {
     const facts: Facts = { ...pristineFacts(), boot: { files: [], networkd: {}, ifupdown: ['e*)x;;'] } };
     facts.links.push({ name: 'e*)x;;', up: false, operstate: 'DOWN', mtu: 1500 });
     const t = [task({ module: 'link', args: { dev: 'e*)x;;', state: 'up' } })].map((x) => ({ ...x, persist: true }));
-    expect(content(converge(facts, t).after, '/etc/network/if-up.d/teqlctl')).toContain("  'e*)x;;') exec /etc/teqlctl/boot.sh ;;");
+    expect(content(converge(facts, t).after, '/etc/network/if-up.d/teqlctl')).toContain("  'e*)x;;') /etc/teqlctl/boot.sh ||");
   });
 
   it('always has the script and its unit: at boot it reverts a run that was never confirmed, then starts over', () => {
@@ -225,12 +225,46 @@ describe('persist: true', () => {
     expect(deviceUnit('br-lan.5')).toBe('sys-subsystem-net-devices-br\\x2dlan.5.device');
   });
 
+  it('writes no Restart= into the unit for a systemd before 244, which refuses the whole unit with it (Debian 10, RHEL 8: a review)', () => {
+    const unit = (version?: number) => {
+      const facts = pristineFacts();
+      if (version !== undefined) facts.boot = { files: [], networkd: {}, ifupdown: [], ...facts.boot, networkdVersion: version };
+      return content(converge(facts).after, '/etc/systemd/system/teqlctl-boot.service');
+    };
+    expect(unit(241)).toContain('Type=oneshot');
+    expect(unit(241)).not.toMatch(/Restart=|StartLimit/);
+    for (const v of [244, 252, undefined]) expect(unit(v)).toContain('Restart=on-failure\nRestartSec=10');
+  });
+
   it('boots a route written 0.0.0.0/0 as one written default: over the device the run verified (a review)', () => {
     // As the loader reads a route task written `to: 0.0.0.0/0`.
     const zero = tasks().map((t) => (t.module === 'route' ? { ...t, args: routeArgs.parse({ ...t.args, to: '0.0.0.0/0' }) } : t));
     expect(zero.filter((t) => t.module === 'route').map((t) => t.args)).toContainEqual(expect.objectContaining({ to: 'default', via: '10.0.0.5' }));
     const script = content(converge(pristineFacts(), zero).after, '/etc/teqlctl/boot.sh');
     expect(script).toContain('\nrun ip route replace default via 10.0.0.5 dev teql0 metric 0\n');
+  });
+
+  it('joins a slave to an equalizer already up by taking the equalizer down first (the kernel refuses an unlike slave then), and leaves one joined alone (a review)', () => {
+    const script = content(converge(pristineFacts()).after, '/etc/teqlctl/boot.sh').split('\n');
+    const fns = script.filter((l) => /^(run|tq_join)\(\)/.test(l)).join('\n');
+    const stubs = [
+      'ip() { case "$*" in "link show dev teql0") echo "7: teql0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1500";; *) echo "ip $*";; esac; }',
+      'tc() { case "$*" in "qdisc show dev eth1") echo "qdisc teql0 8001: root refcnt 2";; "qdisc show dev eth2") echo "qdisc pfifo_fast 0: root refcnt 2";; *) echo "tc $*";; esac; }',
+    ].join('\n');
+    for (const shell of [['dash'], ['busybox', 'sh']]) {
+      const out = execFileSync(shell[0]!, [...shell.slice(1), '-c', `failed=0\n${fns}\n${stubs}\ntq_join eth1 teql0; tq_join eth2 teql0; echo failed=$failed`], { encoding: 'utf8' });
+      expect(out.split('\n')).toEqual(['tc qdisc replace dev eth1 root teql0', 'ip link set dev teql0 down', 'tc qdisc replace dev eth2 root teql0', 'failed=0', '']);
+    }
+  });
+
+  it("an ifupdown hook whose boot script failed (a slave not there yet) does not fail ifup of its interface (a review)", () => {
+    const facts = { ...pristineFacts(), boot: { files: [], networkd: {}, ifupdown: ['eth1', 'eth2'], init: 'none' as const, ifupBoot: true, runParts: true } };
+    const hook = content(converge(facts).after, '/etc/network/if-up.d/teqlctl');
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-hook-'));
+    writeFileSync(join(dir, 'boot.sh'), '#!/bin/sh\necho "teqlctl boot: failed: ip link set dev eth2 up" >&2\nexit 1\n', { mode: 0o755 });
+    const r = spawnSync('dash', ['-c', hook.replaceAll('/etc/teqlctl/boot.sh', join(dir, 'boot.sh'))], { encoding: 'utf8', env: { ...process.env, IFACE: 'eth1' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`teqlctl: ${join(dir, 'boot.sh')} failed (exit 1) for eth1: see above`);
   });
 
   it("writes a sysctl's value at boot as it is, backslashes too (dash's echo cut a core_pattern at \\c: a review)", () => {
