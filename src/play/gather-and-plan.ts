@@ -54,7 +54,9 @@ export async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<s
         if (busy !== undefined) {
           run.checkBusy.add(h);
           const report = run.reports.get(h)!;
-          report.warnings = [...(report.warnings ?? []), `another run is under way here (${busy}): what this check read may still change, and a run now would be refused`];
+          const said = `another run is under way here (${busy}): what this check read may still change, and a run now would be refused`;
+          // Once, not once per play.
+          if (!report.warnings?.includes(said)) report.warnings = [...(report.warnings ?? []), said];
         }
         return [];
       } catch (err) {

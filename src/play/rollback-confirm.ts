@@ -112,7 +112,7 @@ async function confirmVerified(host: string, fresh: Transport, after: Facts, run
     if (armed.has(host)) {
       const res = await fresh.run('confirm', confirmScript(o.lockId, [...stateLines(afterConfirmation(after))].join('\n'), 'rollback-confirmed')).catch((err: Error) => err);
       if (res instanceof Error) {
-        o.say(`${host}: the rollback's confirmation was sent and never answered (${res.message}): it may have been confirmed there (run ${runId} stays undone) or not (its dead-man redoes run ${runId} within ${o.timeoutSec} s): \`teqlctl status\` says which`);
+        o.say(`${host}: the rollback's confirmation was sent and never answered (${res.message}): it may have been confirmed there (run ${runId} stays undone) or not (its dead-man redoes run ${runId} within ${o.timeoutSec} s, and \`teqlctl rollback --run ${runId} -l ${host}\` undoes it there once it answers): \`teqlctl status\` says which`);
         return 'unanswered';
       }
       if (!res.stdout.includes(`${CONFIRM_MARKER} ok`)) throw new Error(`the rollback could not be confirmed, its dead-man redid run ${runId} (exit ${res.code}): ${res.stdout.trim()}`);

@@ -12,7 +12,7 @@ export function formatRecap(r: RunReport): string {
     const part = h.partialRollback;
     // Rolled back wholly after it (its confirmation's new connection failed): its other bundles were
     // not kept, though this line said so beside the bundles' ROLLED BACK (a review).
-    const kept = h.rollback ? ', then the whole host (every bundle of it)' : ' (its other bundles kept)';
+    const kept = !h.rollback ? ' (its other bundles kept)' : h.rollback.ok ? ', then the whole host (every bundle of it)' : ', then a rollback of the whole host, which failed (below)';
     if (part) lines.push(`${part.ok ? 'rolled back' : 'ROLLBACK'} ${h.host}: ${part.bundles.join(', ')}${part.ok ? kept : `: ${[...part.errors, ...part.residual.missing.map((m) => `still missing: ${m}`), ...part.residual.extra.map((x) => `left over: ${x}`)].join('; ')}`}`);
     if (h.rollback && !h.rollback.ok) {
       for (const e of h.rollback.errors) lines.push(`ROLLBACK ${h.host}: ${e}`);

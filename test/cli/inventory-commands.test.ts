@@ -269,7 +269,7 @@ describe('rollback', () => {
     const fresh = (h: string) => fakeRouter(h, { facts: ok(FACTS), status: ok(runLine('r1', 'rolled-back')), confirm: () => { if (h === 'router_b') throw new Error('connection lost: the SSH connection closed'); return ok('@@teqlctl-confirm ok\n'); } });
     said.length = 0;
     expect(await rollbackRun([{ host: 'router_a', transport: a }, { host: 'router_b', transport: b }], opts(async (h) => fresh(h)))).toBe(6);
-    expect(said).toContain("router_b: the rollback's confirmation was sent and never answered (connection lost: the SSH connection closed): it may have been confirmed there (run r1 stays undone) or not (its dead-man redoes run r1 within 60 s): `teqlctl status` says which");
+    expect(said).toContain("router_b: the rollback's confirmation was sent and never answered (connection lost: the SSH connection closed): it may have been confirmed there (run r1 stays undone) or not (its dead-man redoes run r1 within 60 s, and `teqlctl rollback --run r1 -l router_b` undoes it there once it answers): `teqlctl status` says which");
     expect(said.join('\n')).not.toMatch(/router_b's dead-man redoes run r1: a bundle/);
   });
 

@@ -46,6 +46,9 @@ describe("a hub's partial rollback", () => {
     const text = formatRecap(whole);
     expect(text).toContain('rolled back hub: hub:teql2<->spoke2:teql0, then the whole host (every bundle of it)');
     expect(text).not.toContain('its other bundles kept');
+    const failed = formatRecap({ ...whole, hosts: [{ ...whole.hosts[0]!, status: 'rollback failed', rollback: { ok: false, residual: { missing: [], extra: [] }, errors: ['cannot reach hub to roll it back'] } }] });
+    expect(failed).toContain('rolled back hub: hub:teql2<->spoke2:teql0, then a rollback of the whole host, which failed (below)');
+    expect(failed).toContain('ROLLBACK hub: cannot reach hub to roll it back');
   });
 });
 
