@@ -198,6 +198,8 @@ export interface BootFact {
   networkdVersion?: number;
   /** Interfaces declared by `iface` in /etc/network/interfaces(.d) and brought up at boot by `ifup -a` (auto, allow-auto), when ifupdown is installed. */
   ifupdown: string[];
+  /** Those of them declared `inet static` (an address ifupdown adds with `ip addr add`). */
+  ifupdownStatic?: string[];
   /** What runs the boot: systemd, OpenRC, or neither (absent: facts read before it was gathered, from systemd routers). */
   init?: InitSystem;
   /** OpenRC's `local` service is in the default runlevel, so /etc/local.d/*.start runs at boot. */

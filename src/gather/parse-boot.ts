@@ -34,6 +34,8 @@ export function parseBoot(text: string, host = '?'): BootFact {
       boot.networkdVersion = Number(f[1]);
     } else if (f[0] === 'ifupdown' && f.length === 2 && f[1] && !boot.ifupdown.includes(f[1])) {
       boot.ifupdown.push(f[1]);
+    } else if (f[0] === 'ifupdown-static' && f.length === 2 && f[1]) {
+      boot.ifupdownStatic = [...(boot.ifupdownStatic ?? []), f[1]];
     } else if (f[0] === 'ifupdown-auto' && f.length === 2 && f[1]) {
       autoUp.add(f[1]);
     } else if (f[0] === 'init' && f.length === 2 && (f[1] === 'systemd' || f[1] === 'openrc' || f[1] === 'none')) {

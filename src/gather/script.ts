@@ -88,7 +88,7 @@ const SECTIONS: Array<[string, string]> = [
     // ifupdown's interfaces, and which of them `ifup -a` brings up at boot (auto, allow-auto): a hook
     // on an interface that nothing brings up would never run. Not allow-hotplug: BusyBox's ifup -a
     // skips it, and without udev nothing else raises it.
-    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do case $w in iface) printf 'ifupdown\\t%s\\n' "$name";; auto|allow-auto) for n in $name $rest; do case $n in '#'*) break;; esac; printf 'ifupdown-auto\\t%s\\n' "$n"; done;; esac; done; fi`,
+    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do case $w in iface) case " $rest " in *' static '*) printf 'ifupdown-static\\t%s\\n' "$name";; esac; printf 'ifupdown\\t%s\\n' "$name";; auto|allow-auto) for n in $name $rest; do case $n in '#'*) break;; esac; printf 'ifupdown-auto\\t%s\\n' "$n"; done;; esac; done; fi`,
   ].join('\n')],
   // The shell's own read, not cat (a process, ~35 ms of an emulated router's time per facts read):
   // one byte per read(2), as fast as cat there up to ~30 KB (a hub of hundreds of entries).
@@ -219,9 +219,8 @@ export function staleFactsLines(sysctls: readonly string[] = [], held: readonly 
 }
 
 /**
- * Prints `networkd-version N` where `$tq_nd` is set (networkd manages a link) or systemd runs (its
- * boot unit's Restart= needs 244, systemd-unit.ts): N from the name of
- * systemd's shared library (libsystemd-shared-252.so; Fedora's 254.16-1.fc39), the shell's own glob,
+ * Prints `networkd-version N` where `$tq_nd` is set (networkd manages a link) or systemd runs (its unit's
+ * Restart= needs 244): N from systemd's library (libsystemd-shared-252.so; Fedora's 254.16-1.fc39), the shell's own glob,
  * where exactly one file has it (/lib and /usr/lib merged or not); else from `systemctl --version`, a
  * process (~55 ms of an emulated router's time, in each of a cold apply's three facts reads).
  * `root`: a test's own folder for the library's.

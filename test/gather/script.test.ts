@@ -167,6 +167,17 @@ describe("factsScript: systemd's version, where networkd manages a link", () => 
   });
 });
 
+describe('factsScript: ifupdown stanzas', () => {
+  it('lists the interfaces declared, those brought up at boot, and those declared inet static', () => {
+    const whole = factsScript().split('\n').find((l) => l.includes("'ifupdown-auto"))!;
+    const line = whole.slice(whole.indexOf('if [ -x /sbin/ifup ]'), whole.indexOf('; done; fi') + '; done; fi'.length);
+    const dir = mkdtempSync(join(tmpdir(), 'ifupdown-'));
+    writeFileSync(join(dir, 'interfaces'), 'auto lo eth1 eth2\niface lo inet loopback\niface eth1 inet static\n    address 10.0.0.0/31\niface eth2 inet manual\n');
+    const out = execFileSync('dash', ['-c', line.replace('[ -x /sbin/ifup ]', 'true').replaceAll('/etc/network/interfaces', join(dir, 'interfaces'))], { encoding: 'utf8' });
+    expect(out.split('\n').filter((l) => l.startsWith('ifupdown-static') || l.startsWith('ifupdown\t'))).toEqual(['ifupdown\tlo', 'ifupdown-static\teth1', 'ifupdown\teth1', 'ifupdown\teth2']);
+  });
+});
+
 describe('factsScript: the baseline, by the shell', () => {
   it("prints every line of the file, a last line without its newline too, and nothing where there is none", () => {
     const line = factsScript().split('\n').find((l) => l.includes('/var/lib/teqlctl/baseline'))!;

@@ -39,6 +39,7 @@ export function planPersist(host: string, tasks: readonly TaskInstance[], expect
   if (!tasks.some((t) => t.persist)) return { changes: [], facts: expected };
   const model = bootModel(host, tasks, expected);
   refuseSharedNetworkFiles(host, model, expected, task);
+  refuseStaticStanzas(host, model, expected, task);
   const wanted = bootFiles(model, expected, chooseMechanism(host, model, expected, task));
   const have = expected.boot?.files ?? [];
   const changes: Change[] = [];
@@ -121,6 +122,24 @@ function chooseMechanism(host: string, model: BootModel, facts: Facts, task: { n
   // Teardown wants nothing at boot: removing teqlctl's files needs no boot mechanism.
   if (empty) return { kind: 'systemd' };
   throw new RefusedError(`${host}: ${task.pos.file}:${task.pos.line}:${task.pos.col}: task "${task.name}": persist: ${mechanism.why}`, mechanism.hint);
+}
+
+/**
+ * An address the boot script sets on an interface ifupdown declares `inet static`: the hook runs the
+ * script at the first interface's ifup, and a later one's `ip addr add` then meets its address
+ * (File exists), which fails that ifup, its `up` lines and hooks, and networking.service at every
+ * boot (or adds a second address where the stanza's differs: a review, 2026-12-07). Refused before
+ * anything changes. networkd's interfaces are left to their drop-ins.
+ */
+function refuseStaticStanzas(host: string, model: BootModel, facts: Facts, task: { name: string; pos: TaskInstance['pos'] }): void {
+  const statics = facts.boot?.ifupdownStatic ?? [];
+  const networkd = facts.boot?.networkd ?? {};
+  const devs = [...new Set(model.steps.flatMap((s) => (s.kind === 'address' && statics.includes(s.dev) && networkd[s.dev] === undefined ? [s.dev] : [])))];
+  if (devs.length === 0) return;
+  throw new RefusedError(
+    `${host}: ${task.pos.file}:${task.pos.line}:${task.pos.col}: task "${task.name}": /etc/network/interfaces declares ${devs.map((d) => `\`iface ${d} inet static\``).join(', ')}, and the boot script sets ${devs.length === 1 ? 'its address' : 'their addresses'} too: at boot ifupdown's \`ip addr add\` would meet it (File exists) and fail that interface's ifup`,
+    `declare ${devs.length === 1 ? 'it' : 'them'} \`inet manual\` (teqlctl's boot script sets the address), or leave persist off for this host`,
+  );
 }
 
 /**
