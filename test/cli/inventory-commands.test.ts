@@ -2,7 +2,8 @@
 // exit code, never an empty answer; rollback takes the lock and reads the router again after.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatStatus, readStatus } from '../../src/cli/status-command.js';
+import { formatStatus, readStatus, statusDocument } from '../../src/cli/status-command.js';
+import { schemaErrors } from '../helpers/json-schema.js';
 import { unlockAll } from '../../src/cli/unlock-command.js';
 import { rollbackRun, type RollbackOptions } from '../../src/play/rollback-run.js';
 import type { HostConnection } from '../../src/cli/inventory-hosts.js';
@@ -77,6 +78,15 @@ describe('status', () => {
     const partial = runLine('r2', 'rolled-back').replace('confirmed=\t', 'confirmed=2026-01-01T00:01:00Z\t');
     const { hosts } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(undone + partial) }) }]);
     expect(formatStatus(hosts)).toBe('router_a: no timer armed; not locked\n  run r1  started 2026-01-01T00:00:00Z  rolled-back by teqlctl rollback at 2026-01-02T00:00:00Z (confirmed here at 2026-01-01T00:01:00Z)\n  run r2  started 2026-01-01T00:00:00Z  rolled-back (after it was confirmed here at 2026-01-01T00:01:00Z: another host failed)\n');
+  });
+
+  it('a run teqlctl rollback undid with a failed step says so, in the text and in --json (undoFailed)', async () => {
+    const undone = runLine('r1', 'rolled-back').replace('confirmed=\t', 'confirmed=2026-01-01T00:01:00Z\t').replace('\n', '\trolled_back=2026-01-02T00:00:00Z\tundo_failed=2026-01-02T00:00:00Z\n');
+    const { hosts } = await readStatus([{ host: 'router_a', transport: fakeRouter('router_a', { status: ok(undone) }) }]);
+    expect(formatStatus(hosts)).toContain('run r1  started 2026-01-01T00:00:00Z  rolled-back by teqlctl rollback at 2026-01-02T00:00:00Z (confirmed here at 2026-01-01T00:01:00Z), a step of its undo failed');
+    const doc = statusDocument(hosts);
+    expect((doc.hosts.router_a as { runs: unknown[] }).runs[0]).toMatchObject({ undoFailed: '2026-01-02T00:00:00Z' });
+    expect(schemaErrors('status', JSON.parse(JSON.stringify(doc)))).toEqual([]);
   });
 
   it('a run pending since before the router restarted says that nothing will end it and nothing of it is left (it read "pending, no timer armed"; a review)', async () => {
