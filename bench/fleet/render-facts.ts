@@ -6,7 +6,7 @@ import { sysctlPath } from '../../src/router/sysctl-path.js';
 import { SECTION_MARKER as SECTION } from '../../src/router/markers.js';
 
 export function renderFacts(f: Facts): string {
-  const links = f.links.map((l) => ({ ifname: l.name, flags: l.up ? ['UP'] : [], mtu: l.mtu, operstate: l.operstate, ...(l.kind ? { linkinfo: { info_kind: l.kind } } : {}), ...(l.lower ? { link: l.lower } : {}), ...(l.txqlen !== undefined ? { txqlen: l.txqlen } : {}) }));
+  const links = f.links.map((l) => ({ ifname: l.name, flags: l.up ? ['UP'] : [], mtu: l.mtu, operstate: l.operstate, ...(l.kind ? { linkinfo: { info_kind: l.kind } } : {}), ...(l.lower ? { link: l.lower } : {}), ...(l.txqlen !== undefined ? { txqlen: l.txqlen } : {}), ...(l.altnames ? { altnames: l.altnames } : {}) }));
   const byDev = new Map<string, object[]>();
   for (const a of f.addresses) {
     const [local, len] = a.cidr.split('/');
