@@ -39,13 +39,17 @@ export async function gatherAndPlan(run: RunState, hosts: string[], tasks: Map<s
         });
         refuseSession(h, facts, run.runId, run.opts.check);
         if (!run.snapshots.has(h)) run.snapshots.set(h, facts);
-        run.latest.set(h, facts);
+        // A check's later play is planned on what the earlier plays would leave, as a task is on
+        // the tasks before it (the router, unchanged, holds what was before them): a route over
+        // the equalizer an earlier play makes was refused as over a device that does not exist.
+        const from = run.opts.check ? run.checkedAfter.get(h) ?? facts : facts;
+        run.latest.set(h, from);
         const twin = twinOf(run, h, facts);
         if (twin !== undefined) {
           setTitle(`${h}: the same router as ${twin}, refused`);
           return [];
         }
-        const p = planNarrowing(run, h, tasks.get(h) ?? [], facts);
+        const p = planNarrowing(run, h, tasks.get(h) ?? [], from);
         planned.set(h, p);
         setTitle(`${h}: ${changeCount(p.plan)} to change${run.opts.check ? checkNotes(h, facts) : ''}`);
         // Said in the recap and --json as well, and not "as wanted" (outcome.ts): the title alone

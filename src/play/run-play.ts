@@ -44,6 +44,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     sessions: new Map(),
     snapshots: new Map(),
     latest: new Map(),
+    checkedAfter: new Map(),
     journal: new Map(),
     skipped: new Map(),
     reports: new Map<string, HostReport>(names.map((h) => [h, { host: h, status: 'ok', planned: [], applied: 0, checks: [] }])),
@@ -115,7 +116,10 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
         opts.note?.(note);
       }
       if (opts.check) {
-        for (const p of live) run.reports.get(p.plan.host)!.status = 'checked';
+        for (const p of live) {
+          run.reports.get(p.plan.host)!.status = 'checked';
+          run.checkedAfter.set(p.plan.host, p.expected);
+        }
         // A signal stops a check too (exit 130), as it stops a check's `serial:` batches: it said
         // "stopping" and went on through every play to exit 9 or 0 (a review).
         if (opts.interrupted()) throw new RunFailure('interrupted', 'interrupted (check mode: nothing was changed)');

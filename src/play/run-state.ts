@@ -85,6 +85,8 @@ export interface RunState {
   snapshots: Map<string, Facts>;
   /** Facts of each host after its last apply: what a confirmed run leaves. */
   latest: Map<string, Facts>;
+  /** In --check, what each host's plays so far would leave: a later play is planned on it. */
+  checkedAfter: Map<string, Facts>;
   journal: Journal;
   /**
    * Per hub, the steps of a bundle that failed a step in a batch and were skipped there: its

@@ -23,14 +23,15 @@ export function labRun(): LoadedRun {
 
 export interface Lab {
   routers: Record<'router_a' | 'router_b', RecordedRouter>;
-  run(opts?: Partial<PlayOptions>): Promise<RunReport>;
+  /** The lab's run, or `loaded` (the lab's playbook reshaped by a test). */
+  run(opts?: Partial<PlayOptions>, loaded?: LoadedRun): Promise<RunReport>;
 }
 
 export function replayedLab(): Lab {
   const routers = { router_a: new RecordedRouter('a'), router_b: new RecordedRouter('b') };
   return {
     routers,
-    run: (opts = {}) => runPlay(labRun(), {
+    run: (opts = {}, loaded = labRun()) => runPlay(loaded, {
       runId: 'test-run-1',
       confirmTimeoutSec: 120,
       owner: 'tester@test',

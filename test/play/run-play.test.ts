@@ -6,7 +6,7 @@ import { RunLog } from '../../src/play/run-log.js';
 import { ConnectError, ExitCode, RunFailure } from '../../src/errors.js';
 import { ABANDONED_MARKER, LOCK_TAKEN_MARKER, REVERT_OWNS_MARKER, CHECK_MARKER, CONFIRM_MARKER, STALE_MARKER, STEP_MARKER } from '../../src/router/markers.js';
 import { checkIndices, stepIndices } from '../../bench/fleet/sim-host.js';
-import { replayedLab } from './helpers.js';
+import { labRun, replayedLab } from './helpers.js';
 import { recording, type ReplayTransport } from '../helpers/replay-transport.js';
 
 describe('a run against the replayed lab', () => {
@@ -111,6 +111,31 @@ describe('a run against the replayed lab', () => {
     expect(r.summary).toBe('check mode: nothing was changed');
     expect(lab.routers.router_a.kinds()).toEqual(['facts']);
     expect(lab.routers.router_b.kinds()).toEqual(['facts']);
+  });
+
+  it("in check mode a later play is planned on what the earlier plays would leave: its route over the equalizer they make is planned, not refused (a review)", async () => {
+    const lab = replayedLab();
+    const loaded = labRun();
+    const [play] = loaded.plays;
+    // The chapter cut in two plays before its route: the second play's route goes over the
+    // equalizer, which only the first play makes.
+    const cut = (keep: (i: number, at: number) => boolean) => new Map([...play!.tasks].map(([h, ts]) => {
+      const at = ts.findIndex((t) => t.module === 'route');
+      // Named by its device, which exists only once sch_teql is loaded.
+      return [h, ts.filter((_, i) => keep(i, at)).map((t) => (t.module === 'route' ? { ...t, args: { ...t.args, dev: 'teql0' } } : t))];
+    }));
+    const split = { ...loaded, plays: [{ ...play!, tasks: cut((i, at) => i < at) }, { ...play!, tasks: cut((i, at) => i >= at) }] };
+    const r = await lab.run({ check: true }, split);
+    expect(r.exitCode, r.summary).toBe(ExitCode.ok);
+    expect(r.summary).toBe('check mode: nothing was changed');
+    for (const h of r.hosts) {
+      expect(h.status).toBe('checked');
+      // Each change planned once: the second play does not plan the first play's again.
+      const resources = h.planned.map((c) => c.resource);
+      expect(resources.filter((x) => x.startsWith('route ')), h.host).toHaveLength(1);
+      expect(new Set(resources).size).toBe(resources.length);
+    }
+    expect(lab.routers.router_a.kinds()).toEqual(['facts', 'facts']);
   });
 
   it("in check mode, another run's lock on a router is said in the recap and --json, and the check is not 'as wanted' (exit 8; a review)", async () => {
