@@ -11,7 +11,8 @@
 //     was sent but had not armed yet (a signal just then), and that apply's arm must find it (it
 //     then stops, nothing applied); nor the run being armed, nor a name teqlctl never gives;
 //   - never the latest confirmed run (`teqlctl rollback` undoes it by default), nor a run that an
-//     undecided rollback's dead-man would redo (its meta: summary=rollback of <id>).
+//     undecided rollback's dead-man would redo (its meta: summary=rollback of <id>), nor a run whose
+//     undo failed a step (its undo_failed_at: the router may hold it still; a redo removes the file).
 // A pruned confirmed run leaves a line `<id> confirmed` in PRUNED_FILE, flushed before its folder
 // goes, so that `rollback --run` of it is refused there, saying so, rather than taken as a router
 // that never had the run (whose peer's end would then be undone alone). A reverted, rolled-back or
@@ -57,6 +58,8 @@ export function pruneRunsScript(runId: string): string {
     `    [ -f "$tq_pd/meta" ] && while IFS= read -r tq_pa || [ -n "$tq_pa" ]; do case $tq_pa in seq=*) tq_ps=\${tq_pa#seq=};; 'summary=rollback of '*) tq_pr=\${tq_pa#summary=rollback of };; esac; done 2>/dev/null < "$tq_pd/meta"`,
     `    case $tq_ps in ''|*[!0-9]*) tq_ps=0;; esac; tq_pst=; read -r tq_pst 2>/dev/null < "$tq_pd/state"; case $tq_pst in *[!a-z-]*) tq_pst=odd;; esac`,
     `    case $tq_pst in ${DECIDED_STATES.join('|')}) ;; *) tq_pkeep="$tq_pkeep$tq_pr ";; esac`,
+    // An undo that failed a step: the router may hold the run still, and status says it from here.
+    `    [ -e "$tq_pd/undo_failed_at" ] && tq_pkeep="$tq_pkeep$tq_pv "`,
     `    if [ "$tq_pst" = confirmed ] && [ "$tq_ps" -ge "$tq_pcs" ]; then tq_pcs=$tq_ps; tq_pc=$tq_pv; fi`,
     `    [ -f "$tq_pd/meta" ] || continue; case $tq_pv in *[!A-Za-z0-9._-]*) continue;; esac`,
     `    tq_pz=${pad}$tq_ps; tq_pl="$tq_pl\${tq_pz#"\${tq_pz%${'?'.repeat(SEQ_DIGITS)}}"} $tq_pv:\${tq_pst:--}"'`,

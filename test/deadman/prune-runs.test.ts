@@ -86,6 +86,15 @@ describe.each(SHELLS)('pruneRunsScript under %s', (_name, shell) => {
     expect(left(root)).toEqual([OWN, '20200101T000000-1-marked', id(2), ...many(36).slice(19).map((r) => r.id), `${id(40)}-rollback`].sort());
   });
 
+  it("never prunes a run whose undo failed a step (its undo_failed_at): the router may still hold it, and `teqlctl status` must go on saying so", () => {
+    const runs = many(36, (i) => (i === 36 ? 'confirmed' : i === 3 || i === 4 ? 'rolled-back' : 'reverted'));
+    const root = routerWith(runs);
+    writeFileSync(join(root, 'runs', id(3), 'undo_failed_at'), '2026-12-07T10:00:00Z\n');
+    prune(shell, root);
+    // 16 candidates: run 3 stays, run 4 (undone whole) goes.
+    expect(left(root)).toEqual([id(3), ...many(36).slice(16).map((r) => r.id)].sort());
+  });
+
   it('on a disk already full, the undone runs go first, without a write, and make the room for the tombstones of the confirmed ones', () => {
     const mnt = mkdtempSync(join(tmpdir(), 'teqlctl-prune-full-'));
     roots.push(mnt);
