@@ -60,6 +60,8 @@ export function renderFacts(f: Facts): string {
     ...(b.networkManager ?? []).map((d) => `nm\t${d}`),
     ...(b.networkdVersion !== undefined ? [`networkd-version\t${b.networkdVersion}`] : []),
     ...b.ifupdown.flatMap((i) => [`ifupdown\t${i}`, `ifupdown-auto\t${i}`]),
+    ...(b.ifupdownStatic ?? []).map((i) => `ifupdown-static\t${i}`),
+    ...(b.ifupdownDhcp ?? []).map((i) => `ifupdown-dhcp\t${i}`),
     ...(b.init ? [`init\t${b.init}`] : []),
     ...(b.openrcLocal !== undefined ? [`openrc-local\t${b.openrcLocal ? 'yes' : 'no'}`] : []),
     ...(b.busybox !== undefined ? [`userland\t${b.busybox ? 'busybox' : 'gnu'}`] : []),

@@ -200,6 +200,8 @@ export interface BootFact {
   ifupdown: string[];
   /** Those of them declared `inet static` (an address ifupdown adds with `ip addr add`). */
   ifupdownStatic?: string[];
+  /** Those declared `inet dhcp` (or inet6), however raised (auto, allow-hotplug): ifup starts a DHCP client there, which flushes the link's addresses (udhcpc's deconfig, dhclient's FAIL). */
+  ifupdownDhcp?: string[];
   /** What runs the boot: systemd, OpenRC, or neither (absent: facts read before it was gathered, from systemd routers). */
   init?: InitSystem;
   /** OpenRC's `local` service is in the default runlevel, so /etc/local.d/*.start runs at boot. */

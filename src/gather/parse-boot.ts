@@ -36,6 +36,8 @@ export function parseBoot(text: string, host = '?'): BootFact {
       boot.ifupdown.push(f[1]);
     } else if (f[0] === 'ifupdown-static' && f.length === 2 && f[1]) {
       boot.ifupdownStatic = [...(boot.ifupdownStatic ?? []), f[1]];
+    } else if (f[0] === 'ifupdown-dhcp' && f.length === 2 && f[1]) {
+      boot.ifupdownDhcp = [...(boot.ifupdownDhcp ?? []), f[1]];
     } else if (f[0] === 'ifupdown-auto' && f.length === 2 && f[1]) {
       autoUp.add(f[1]);
     } else if (f[0] === 'init' && f.length === 2 && (f[1] === 'systemd' || f[1] === 'openrc' || f[1] === 'none')) {

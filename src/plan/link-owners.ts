@@ -23,6 +23,8 @@ export function linkOwnerWarnings(tasks: readonly TaskInstance[], facts: Facts):
   const devs = [...new Set(tasks.flatMap(configuredLinks))];
   // networkd configures a persisted link itself, from teqlctl's drop-in (persistence.md).
   const persisted = new Set(tasks.filter((t) => t.persist).flatMap(configuredLinks));
+  const dhcp = new Set(facts.boot?.ifupdownDhcp ?? []);
+  const addressed = new Set(tasks.flatMap((t) => (t.module === 'address' && t.args.state === 'present' ? [t.args.dev] : [])));
   for (const dev of devs) {
     const file = networkd[dev];
     if (file !== undefined && !persisted.has(dev)) {
@@ -30,6 +32,10 @@ export function linkOwnerWarnings(tasks: readonly TaskInstance[], facts: Facts):
     }
     if (nm.has(dev)) {
       out.push(`${dev} is managed by NetworkManager: when it next activates or reapplies the device it removes the addresses and routes it did not set, and with them this run's; leave ${dev} unmanaged (a [device] section with match-device=interface-name:${dev} and managed=0 in NetworkManager.conf), or configure it in NetworkManager itself`);
+    }
+    // Persisted, it is refused (plan-persist.ts): the boot would lose the address every time.
+    if (dhcp.has(dev) && addressed.has(dev) && !persisted.has(dev)) {
+      out.push(`/etc/network/interfaces declares \`iface ${dev} inet dhcp\`: its next ifup (a reboot, \`ifup ${dev}\`, a restart of networking) starts a DHCP client that flushes ${dev}'s addresses, this run's with them; declare it \`inet manual\``);
     }
     const leased = facts.addresses.filter((a) => a.dev === dev && a.lifetimes !== undefined);
     if (leased.length > 0) {

@@ -104,6 +104,7 @@ describe('the boot and baseline sections', () => {
       // eth2 has a stanza, but nothing brings it up at boot (no auto line): not counted.
       'ifupdown\teth2',
       'ifupdown-static\teth1',
+      'ifupdown-dhcp\teth3',
       'ifupdown-auto\tlo',
       'ifupdown-auto\teth1',
       'cat: /etc/network/interfaces.d/*: No such file or directory',
@@ -118,6 +119,7 @@ describe('the boot and baseline sections', () => {
       networkd: { ens4: '/run/systemd/network/30-ens4.network' },
       ifupdown: ['eth1'],
       ifupdownStatic: ['eth1'],
+      ifupdownDhcp: ['eth3'],
     });
     expect(f.baseline).toEqual({ 'sysctl:net.ipv4.conf.all.rp_filter': '2', 'link:eth1': 'down mtu 1500' });
   });

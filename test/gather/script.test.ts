@@ -168,13 +168,13 @@ describe("factsScript: systemd's version, where networkd manages a link", () => 
 });
 
 describe('factsScript: ifupdown stanzas', () => {
-  it('lists the interfaces declared, those brought up at boot, and those declared inet static', () => {
+  it('lists the interfaces declared, those brought up at boot, and those declared inet static or dhcp (however raised)', () => {
     const whole = factsScript().split('\n').find((l) => l.includes("'ifupdown-auto"))!;
     const line = whole.slice(whole.indexOf('if [ -x /sbin/ifup ]'), whole.indexOf('; done; fi') + '; done; fi'.length);
     const dir = mkdtempSync(join(tmpdir(), 'ifupdown-'));
-    writeFileSync(join(dir, 'interfaces'), 'auto lo eth1 eth2\niface lo inet loopback\niface eth1 inet static\n    address 10.0.0.0/31\niface eth2 inet manual\n');
+    writeFileSync(join(dir, 'interfaces'), 'auto lo eth1 eth2\niface lo inet loopback\niface eth1 inet static\n    address 10.0.0.0/31\niface eth2 inet manual\nallow-hotplug eth3\niface eth3 inet dhcp\n');
     const out = execFileSync('dash', ['-c', line.replace('[ -x /sbin/ifup ]', 'true').replaceAll('/etc/network/interfaces', join(dir, 'interfaces'))], { encoding: 'utf8' });
-    expect(out.split('\n').filter((l) => l.startsWith('ifupdown-static') || l.startsWith('ifupdown\t'))).toEqual(['ifupdown\tlo', 'ifupdown-static\teth1', 'ifupdown\teth1', 'ifupdown\teth2']);
+    expect(out.split('\n').filter((l) => /^ifupdown(-static|-dhcp)?\t/.test(l))).toEqual(['ifupdown\tlo', 'ifupdown-static\teth1', 'ifupdown\teth1', 'ifupdown\teth2', 'ifupdown-dhcp\teth3', 'ifupdown\teth3']);
   });
 });
 

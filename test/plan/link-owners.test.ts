@@ -36,6 +36,12 @@ describe('warnings about the managers of the links a run configures', () => {
     expect(plan.warnings).toEqual([expect.stringMatching(/^eth1 holds 192\.168\.7\.20\/24 \(valid 3600 s\), an address with a lifetime, as a DHCP client sets: .*stop the DHCP client on eth1/)]);
   });
 
+  it("an ifupdown `inet dhcp` stanza on a link the run addresses: warned without persist (its next ifup's DHCP client flushes the address); none for the management link", () => {
+    const facts = withBoot({ ifupdownDhcp: ['eth2', 'eth0'] });
+    const { plan } = planHost('router_a', chapterTasks(), facts);
+    expect(plan.warnings).toEqual(["/etc/network/interfaces declares `iface eth2 inet dhcp`: its next ifup (a reboot, `ifup eth2`, a restart of networking) starts a DHCP client that flushes eth2's addresses, this run's with them; declare it `inet manual`"]);
+  });
+
   it('a router where nothing else manages the links: no warning', () => {
     expect(planHost('router_a', chapterTasks(), withBoot({ networkd: { eth0: '/etc/systemd/network/10-eth0.network' }, networkManager: ['eth0'] })).plan.warnings).toBeUndefined();
   });

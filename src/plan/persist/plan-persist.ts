@@ -128,17 +128,28 @@ function chooseMechanism(host: string, model: BootModel, facts: Facts, task: { n
  * An address the boot script sets on an interface ifupdown declares `inet static`: the hook runs the
  * script at the first interface's ifup, and a later one's `ip addr add` then meets its address
  * (File exists), which fails that ifup, its `up` lines and hooks, and networking.service at every
- * boot (or adds a second address where the stanza's differs: a review, 2026-12-07). Refused before
+ * boot (or adds a second address where the stanza's differs: a review, 2026-12-07). On one declared
+ * `inet dhcp`, its ifup starts a DHCP client that flushes the link's addresses, the script's set at
+ * the first interface's ifup (udhcpc's deconfig at its start, dhclient's FAIL where no server
+ * answers on a link between two routers): the bundle lost them at every boot. Refused before
  * anything changes. networkd's interfaces are left to their drop-ins.
  */
 function refuseStaticStanzas(host: string, model: BootModel, facts: Facts, task: { name: string; pos: TaskInstance['pos'] }): void {
-  const statics = facts.boot?.ifupdownStatic ?? [];
   const networkd = facts.boot?.networkd ?? {};
-  const devs = [...new Set(model.steps.flatMap((s) => (s.kind === 'address' && statics.includes(s.dev) && networkd[s.dev] === undefined ? [s.dev] : [])))];
-  if (devs.length === 0) return;
+  const addressed = new Set(model.steps.flatMap((s) => (s.kind === 'address' && networkd[s.dev] === undefined ? [s.dev] : [])));
+  const where = (method: string, devs: readonly string[] = []) => [...new Set(devs)].filter((d) => addressed.has(d)).map((d) => `\`iface ${d} inet ${method}\``);
+  const statics = where('static', facts.boot?.ifupdownStatic);
+  const dhcp = where('dhcp', facts.boot?.ifupdownDhcp);
+  const n = statics.length + dhcp.length;
+  if (n === 0) return;
+  const its = (k: number) => (k === 1 ? 'its address' : 'their addresses');
+  const what = [
+    ...(statics.length > 0 ? [`${statics.join(', ')}, and the boot script sets ${its(statics.length)} too: at boot ifupdown's \`ip addr add\` would meet it (File exists) and fail that interface's ifup`] : []),
+    ...(dhcp.length > 0 ? [`${dhcp.join(', ')}, and the boot script sets ${its(dhcp.length)}: at boot the DHCP client ifup starts there flushes the interface's addresses (udhcpc's deconfig; dhclient's failure where no server answers), the boot script's with them`] : []),
+  ];
   throw new RefusedError(
-    `${host}: ${task.pos.file}:${task.pos.line}:${task.pos.col}: task "${task.name}": /etc/network/interfaces declares ${devs.map((d) => `\`iface ${d} inet static\``).join(', ')}, and the boot script sets ${devs.length === 1 ? 'its address' : 'their addresses'} too: at boot ifupdown's \`ip addr add\` would meet it (File exists) and fail that interface's ifup`,
-    `declare ${devs.length === 1 ? 'it' : 'them'} \`inet manual\` (teqlctl's boot script sets the address), or leave persist off for this host`,
+    `${host}: ${task.pos.file}:${task.pos.line}:${task.pos.col}: task "${task.name}": /etc/network/interfaces declares ${what.join('; it declares ')}`,
+    `declare ${n === 1 ? 'it' : 'them'} \`inet manual\` (teqlctl's boot script sets the address), or leave persist off for this host`,
   );
 }
 

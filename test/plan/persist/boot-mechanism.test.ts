@@ -54,10 +54,13 @@ describe('persist where neither systemd nor OpenRC runs the boot', () => {
     expect(files(after)['/etc/network/if-up.d/teqlctl']!.content).toContain('eth1|eth2) /etc/teqlctl/boot.sh || echo');
   });
 
-  it("refuses, before any change, an address the boot script would set on an interface ifupdown declares `inet static` (its ip addr add then fails that ifup at every boot: a review)", () => {
+  it("refuses, before any change, an address the boot script would set on an interface ifupdown declares `inet static` (its ip addr add then fails that ifup at every boot: a review) or `inet dhcp` (its client flushes it)", () => {
     const facts = on({ init: 'none', ifupdown: ['eth1', 'eth2'], ifupdownStatic: ['eth2'], ifupAtBoot: true, runParts: true, busybox: true });
     expect(() => planHost('router_a', tasks(), facts)).toThrow(RefusedError);
     expect(() => planHost('router_a', tasks(), facts)).toThrow(/\/etc\/network\/interfaces declares `iface eth2 inet static`, and the boot script sets its address too: at boot ifupdown's `ip addr add` would meet it \(File exists\)/);
+    // inet dhcp: its DHCP client flushes the address the script set at eth1's ifup.
+    const dhcp = on({ init: 'none', ifupdown: ['eth1', 'eth2'], ifupdownDhcp: ['eth2', 'eth9'], ifupAtBoot: true, runParts: true, busybox: true });
+    expect(() => planHost('router_a', tasks(), dhcp)).toThrow(/\/etc\/network\/interfaces declares `iface eth2 inet dhcp`, and the boot script sets its address: at boot the DHCP client ifup starts there flushes the interface's addresses/);
     // inet manual (not listed as static): the boot script sets it.
     expect(() => converge(on({ init: 'none', ifupdown: ['eth1', 'eth2'], ifupAtBoot: true, runParts: true, busybox: true }))).not.toThrow();
   });
