@@ -143,6 +143,27 @@ describe('partial state, failures and rollback', () => {
     expect(r.json.hosts.router_b.changes.map((c: any) => c.resource)).toContain('module sch_teql');
   });
 
+  it("--check of a playbook whose second play routes over the teql0 its first play makes: planned as the run then does it, not refused (exit 8 before 2026-12-08); after the run, nothing to change", async () => {
+    await resetRouters('a', 'b');
+    const playbook = resolve(ROOT, 'test/e2e/playbooks/route-later-play.yml');
+    const before = await both();
+    const check = await playJson(playbook, ['--check']);
+    expect(check.json.exitCode, check.stdout + check.stderr).toBe(0);
+    expect(await both()).toEqual(before);
+    const run = await playJson(playbook);
+    expect(run.json.exitCode, run.stdout + run.stderr).toBe(0);
+    const planned = (r: any, h: string) => r.json.hosts[h].changes.map((c: any) => `${c.resource}: ${c.after}`);
+    for (const h of ['router_a', 'router_b']) {
+      expect(planned(check, h).filter((c: string) => c.startsWith('route ')), h).toHaveLength(1);
+      // What --check said is what the run did.
+      expect(planned(check, h)).toEqual(planned(run, h));
+    }
+    expect((await sshRun('a', 'ip route show 198.51.100.0/24')).stdout).toMatch(/^198\.51\.100\.0\/24 via 10\.0\.0\.5 dev teql0/);
+    const again = await playJson(playbook, ['--check']);
+    expect(again.json.exitCode).toBe(0);
+    for (const h of ['router_a', 'router_b']) expect(again.json.hosts[h].changes).toEqual([]);
+  });
+
   it('a failed verification rolls both routers back to their snapshots (exit 5)', async () => {
     await resetRouters('a', 'b');
     // b silently drops everything that arrives on eth2: the a->b ping over eth2 cannot pass.
