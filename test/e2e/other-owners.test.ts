@@ -39,6 +39,22 @@ describe('other owners of the state a run counts on, on the lab', () => {
     expect([await readState('a'), await readState('b')]).toEqual(states);
   });
 
+  it("router a's ifupdown declares `iface eth2 inet dhcp`: persisted, refused before any change naming the stanza (exit 8); not persisted, the plan warns that its next ifup flushes eth2's addresses", async () => {
+    await resetRouters('a', 'b');
+    // ifupdown as the facts see it: an ifup, and the Debian installer's stanza for a second NIC.
+    const setup = await sshRun('a', "printf '#!/bin/sh\\nexit 0\\n' > /sbin/ifup && chmod 755 /sbin/ifup && mkdir -p /etc/network && printf 'auto eth1\\niface eth1 inet manual\\nallow-hotplug eth2\\niface eth2 inet dhcp\\n' > /etc/network/interfaces");
+    expect(setup.code, setup.stderr).toBe(0);
+    const states = [await readState('a'), await readState('b')];
+    const persisted = await playJson(CHAPTER, ['-e', 'teql_persist=true']);
+    expect(persisted.code, persisted.stdout + persisted.stderr).toBe(8);
+    expect(persisted.json.hosts.router_a.error).toMatch(/\/etc\/network\/interfaces declares `iface eth2 inet dhcp`, and the boot script sets its address: at boot the DHCP client ifup starts there flushes the interface's addresses/);
+    expect([await readState('a'), await readState('b')]).toEqual(states);
+    const check = await playJson(CHAPTER, ['--check']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.json.hosts.router_a.warnings).toContain("/etc/network/interfaces declares `iface eth2 inet dhcp`: its next ifup (a reboot, `ifup eth2`, a restart of networking) starts a DHCP client that flushes eth2's addresses, this run's with them; declare it `inet manual`");
+    expect((check.json.hosts.router_b.warnings ?? []).filter((w: string) => w.includes('/etc/network/interfaces'))).toEqual([]);
+  });
+
   it('the LAN check routed over eth1 by a more specific route: it fails naming eth1, both routers rolled back (exit 5); on the code before, it passed over eth1', async () => {
     await resetRouters('a', 'b');
     // router_a reaches router_b's LAN address over eth1 itself, not over the equalizer.
