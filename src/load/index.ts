@@ -18,7 +18,7 @@ import { checkMtus } from './mtu-pairs.js';
 import { checkPairs } from './pair-checks.js';
 import { instantiate, type Placed } from './instantiate.js';
 import { hostProblems, loadInventory, type HostProblems } from './inventory.js';
-import { reachedHosts } from './reached-hosts.js';
+import { playedHosts, reachedHosts } from './reached-hosts.js';
 import { readPlaybook } from './playbook.js';
 import { Problems } from './problems.js';
 import { VarScope } from './scope.js';
@@ -94,7 +94,9 @@ export function loadRun(inventorySources: string | readonly string[], playbookFi
   refuseHashMerge({ env: process.env, cwd: process.cwd(), home: homedir() }, [...[...reached].map((h) => layers.get(h)!), ...shapes.map((s) => s.vars), extra], problems);
   refuseConfigPlay({ env: process.env, cwd: process.cwd(), home: homedir() }, problems);
   problems.throwIfAny();
-  const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, limitTermsRead)) : undefined;
+  // Only a host that some play runs selects its bundles: `-l hq` on a play of `hosts: branches`
+  // ran the four branches, none of them named, and not hq (Ansible runs none; a review).
+  const selection = opts.limit && opts.limit.length > 0 ? selectBundles(bundles, limited, excludedHosts(inventory, limitTermsRead), playedHosts(shapes.map((s) => s.hosts), inventory)) : undefined;
   // Every host left out with its bundles: a --check would pass having checked nothing (exit 0).
   if (selection && limited.size === 0 && problems.count === 0) problems.add(`--limit ${opts.limit!.join(',')} leaves no host to run: ${selection.notes.join('; ')}`, undefined, 'a bundle runs on both of its ends or not at all: name hosts whose bundles have no excluded end');
   for (const shape of shapes) {
@@ -172,8 +174,8 @@ function checkBatching(plays: readonly LoadedPlay[], problems: Problems): void {
  * A bundle with an end that a `!` term excludes is left out whole, never run on that end: the
  * exclusion is what the operator asked for (a broken branch skipped), and its hub keeps the rest.
  */
-function selectBundles(bundles: readonly Bundle[], limited: Set<string>, excluded: ReadonlySet<string>): { selected: string[]; notes: string[] } {
-  const named = new Set(limited);
+function selectBundles(bundles: readonly Bundle[], limited: Set<string>, excluded: ReadonlySet<string>, played: ReadonlySet<string>): { selected: string[]; notes: string[] } {
+  const named = new Set([...limited].filter((h) => played.has(h)));
   const notes: string[] = [];
   const selected = bundles.filter((b) => {
     if (!b.ends.some((e) => named.has(e.host))) return false;

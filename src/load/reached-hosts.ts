@@ -8,14 +8,7 @@ import type { VarScope } from './scope.js';
 import type { Inventory } from './types.js';
 
 export function reachedHosts(patterns: ReadonlyArray<string | string[]>, inventory: Inventory, limited: ReadonlySet<string>, bundles: readonly Bundle[], scopeOf: (host: string) => VarScope): Set<string> {
-  const reached = new Set<string>();
-  for (const p of patterns) {
-    try {
-      for (const h of matchPattern(p, inventory)) if (limited.has(h)) reached.add(h);
-    } catch {
-      // A bad pattern is said where the play is read.
-    }
-  }
+  const reached = new Set([...playedHosts(patterns, inventory)].filter((h) => limited.has(h)));
   for (const b of bundles) if (b.ends.some((e) => reached.has(e.host))) for (const e of b.ends) reached.add(e.host);
   for (const h of [...reached]) for (const peer of namedPeers(scopeOf(h))) if (inventory.hosts.has(peer)) reached.add(peer);
   return reached;
@@ -35,4 +28,17 @@ function namedPeers(scope: VarScope): string[] {
   const list = value('teql_bundles');
   const fromList = Array.isArray(list) ? list.flatMap((e) => (e && typeof e === 'object' && typeof (e as { peer?: unknown }).peer === 'string' ? [(e as { peer: string }).peer] : [])) : [];
   return [...(typeof peer === 'string' ? [peer] : []), ...fromList];
+}
+
+/** The hosts some play's `hosts:` pattern names (a bad pattern is said where its play is read). */
+export function playedHosts(patterns: ReadonlyArray<string | string[]>, inventory: Inventory): Set<string> {
+  const played = new Set<string>();
+  for (const p of patterns) {
+    try {
+      for (const h of matchPattern(p, inventory)) played.add(h);
+    } catch {
+      // Said where the play is read.
+    }
+  }
+  return played;
 }

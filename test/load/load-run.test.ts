@@ -76,6 +76,30 @@ describe('loadRun with the chapter playbook', () => {
     expect(loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { limit: ['r1'] }).plays[0]!.hosts).toEqual(['r1']);
   });
 
+  it("a --limit host that no play runs selects none of its bundles: `-l r1` on a play of r2 alone is refused, not run on r2 (r1's other end; a review)", () => {
+    const dir = writeCase({
+      'inventory.yml': [
+        'all:',
+        '  vars: { teql_slaves: [eth1, eth2], peer_network: 192.0.2.0/24 }',
+        '  children:',
+        '    ones:',
+        '      hosts:',
+        '        r1: { ansible_host: 127.0.0.1, ansible_port: 1, teql_peer: r2, teql_address: 10.0.0.4/31 }',
+        '    twos:',
+        '      hosts:',
+        '        r2: { ansible_host: 127.0.0.1, ansible_port: 2, teql_peer: r1, teql_address: 10.0.0.5/31 }',
+        '',
+      ].join('\n'),
+      'playbook.yml': '- hosts: twos\n  tasks:\n    - link: { dev: eth1, state: up }\n',
+    });
+    const [err] = errorsOf(() => loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { limit: ['r1'] }));
+    expect(err?.message).toBe("--limit r1 leaves no host in any play of this run (it selects r1, which no play's hosts: names)");
+    // Named by the play, r2 selects the bundle and its other end is added, as before.
+    const r2 = loadRun(join(dir, 'inventory.yml'), join(dir, 'playbook.yml'), { limit: ['r2'] });
+    expect(r2.plays[0]!.hosts).toEqual(['r2']);
+    expect(r2.selectedBundles).toEqual(['r1:teql0<->r2:teql0']);
+  });
+
   it('a limit file\'s line that matches nothing is named by its file, line and column', () => {
     const dir = writeCase({ 'retry': 'router_a\n\n  router_c\n' });
     const [err] = errorsOf(() => loadRun(INVENTORY, PLAYBOOK, { limit: [`@${join(dir, 'retry')}`] }));
