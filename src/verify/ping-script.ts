@@ -51,18 +51,23 @@ function overEgress(c: Check, i: number, loop: string): string {
  * over a slave only where the next hop resolves there and skips the others without a word
  * (sch_teql's __teql_resolve), so a peer that does not answer on one link (arp_ignore, arp_filter
  * there) left the bundle on the others, and the check passed. Failed where `ip neigh` lists the
- * next hop on a slave without a link-layer address (INCOMPLETE, FAILED). Not at once: teql tries
+ * next hop on a slave without a link-layer address (INCOMPLETE, FAILED), or on an Ethernet slave
+ * not at all (teql never tried it: down, no carrier; a review found it passed). Not at once: teql tries
  * each slave in turn, and a slave's entry may be one left FAILED by an earlier outage that these
  * pings did not reach (a bundle of more slaves than pings), or still being asked; so a few more of
  * the check's own pings (one more than the slaves), then up to 4 s for the answers: what still has
- * no address then fails. A slave with no entry at all (never tried) is left to its own link's
- * check, and an `ip` that lists nothing (no `neigh`) to the ping. One `ip` where all resolved.
+ * no address then fails. An `ip` that lists nothing (no `neigh`) leaves it to the ping. One `ip`
+ * where all resolved.
  */
 function overEverySlave(c: Check, i: number): string {
   if (!c.slaves || c.slaves.length === 0) return '';
   const nexthop = `case " $tq_rg " in *" via "*) tq_nh=\${tq_rg#* via }; tq_nh=\${tq_nh%% *};; *) tq_nh=${shellJoin([c.to])};; esac`;
-  const read = `tq_nb=$(ip neigh show to "$tq_nh" 2>&1 </dev/null); tq_nb=$(echo $tq_nb); tq_nm=; case " $tq_nb " in *" dev "*) for tq_sl in ${shellJoin(c.slaves)}; do case " $tq_nb " in *" dev $tq_sl lladdr "*) ;; *" dev $tq_sl "*) tq_nm="$tq_nm $tq_sl";; esac; done;; esac`;
-  const said = `printf '%s\\n' "${c.egress}'s next hop $tq_nh did not resolve on$tq_nm, so ${c.egress} sends nothing over it (the peer does not answer there for its equalizer's address: its arp_ignore or arp_filter on that link, or the link): ip neigh: $tq_nb" > "$d/${i}.out"; rc=1`;
+  // An Ethernet slave (ARPHRD_ETHER, 1) with no entry at all: teql never tried it (not running, no
+  // carrier, its queue stopped: sch_teql skips it). One without link-layer headers (ppp, tun) needs
+  // none, and one set to `arp off` (IFF_NOARP, 0x80) has a NOARP entry, which `ip neigh` does not list.
+  const absent = `tq_ty=; tq_fl=; read -r tq_ty 2>/dev/null < "/sys/class/net/$tq_sl/type"; read -r tq_fl 2>/dev/null < "/sys/class/net/$tq_sl/flags"; case $tq_fl in 0x[0-9a-f]*) ;; *) tq_fl=0x80;; esac; [ "$tq_ty" = 1 ] && [ $((tq_fl & 128)) = 0 ] && tq_nm="$tq_nm $tq_sl"`;
+  const read = `tq_nb=$(ip neigh show to "$tq_nh" 2>&1 </dev/null); tq_nb=$(echo $tq_nb); tq_nm=; case " $tq_nb " in *" dev "*) for tq_sl in ${shellJoin(c.slaves)}; do case " $tq_nb " in *" dev $tq_sl lladdr "*) ;; *" dev $tq_sl "*) tq_nm="$tq_nm $tq_sl";; *) ${absent};; esac; done;; esac`;
+  const said = `printf '%s\\n' "${c.egress}'s next hop $tq_nh did not resolve on$tq_nm, so ${c.egress} sends nothing over it (no entry there: teql never sent over that link, down or without carrier; an entry without an address: the peer does not answer there for its equalizer's address, its arp_ignore or arp_filter on that link): ip neigh: $tq_nb" > "$d/${i}.out"; rc=1`;
   const more = shellJoin(['-c', String(c.slaves.length + 1), '-W', '1', ...(c.from ? ['-I', c.from] : []), c.to]);
   const again = `ping -n -q -i $tq_pngiv ${more} </dev/null >/dev/null 2>&1; tq_nt=0; ${read}; while [ -n "$tq_nm" ] && [ $tq_nt -lt 4 ]; do sleep 1; tq_nt=$((tq_nt + 1)); ${read}; done`;
   return `; if [ "$rc" = 0 ]; then ${nexthop}; ${read}; if [ -n "$tq_nm" ]; then ${again}; [ -z "$tq_nm" ] || { ${said}; }; fi; fi`;
@@ -92,7 +97,10 @@ export function checksScript(checks: readonly Check[]): string {
   // its streams closed so that the round trip does not wait for it (a process each, ~30 ms on an
   // emulated router, issue 17).
   checks.forEach((_, i) => {
-    lines.push(`l1=; l2=; while IFS= read -r l || [ -n "$l" ]; do l1=$l2; l2=$l; done < "$d/${i}.out"; printf '%s\\n%s\\n' "$l1" "$l2"; read rc n < "$d/${i}.rc"; printf '${CHECK} %d %d %d\\n' ${i} "$rc" "$n"`);
+    // A result that cannot be read (a full /tmp takes the folder but not what is written in it; a
+    // check killed) is a failure, never the last check's nor an empty one's: printf made 0 of it,
+    // and every check passed on a router whose /tmp was full (a review).
+    lines.push(`l1=; l2=; while IFS= read -r l || [ -n "$l" ]; do l1=$l2; l2=$l; done < "$d/${i}.out"; printf '%s\\n%s\\n' "$l1" "$l2"; rc=; n=; read rc n < "$d/${i}.rc"; case "$rc:$n" in [0-9]*:[0-9]*) ;; *) echo "error: its result could not be read on the router (its folder $d full, or the check killed)"; rc=1; n=0;; esac; printf '${CHECK} %d %d %d\\n' ${i} "$rc" "$n"`);
   });
   lines.push('rm -rf "$d" </dev/null >/dev/null 2>&1 &');
   return lines.join('\n') + '\n';

@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { resetRouters, sshRun } from './lab.js';
 import { readState } from './router-state.js';
-import { CHAPTER, LAB_INVENTORY, playJson, teqlctl } from './teqlctl.js';
+import { resolve } from 'node:path';
+import { CHAPTER, LAB_INVENTORY, ROOT, playJson, teqlctl } from './teqlctl.js';
 
 afterAll(() => resetRouters('a', 'b'));
 
@@ -70,6 +71,24 @@ describe('other owners of the state a run counts on, on the lab', () => {
     // Over teql0 as planned, the other checks passed.
     expect(checks.filter((c) => c !== lan).every((c) => c.ok)).toBe(true);
     expect([r.json.hosts.router_a.status, r.json.hosts.router_b.status]).toEqual(['rolled back', 'rolled back']);
+    expect([await readState('a'), await readState('b')]).toEqual(states);
+  });
+
+  it("router_a's eth2 without carrier (the lab unplugs it): teql never sends over it, so its check over teql0 fails naming eth2 and both roll back (exit 5); on the code before, it passed over eth1 alone", async () => {
+    await resetRouters('a', 'b');
+    const playbook = resolve(ROOT, 'test/e2e/playbooks/equalizer-check-on-a.yml');
+    const states = [await readState('a'), await readState('b')];
+    expect((await teqlctl(['lab', 'cut', 'a', '--link', '2'])).code).toBe(0);
+    try {
+      const r = await playJson(playbook);
+      expect(r.code, r.stdout + r.stderr).toBe(5);
+      const checks = r.json.hosts.router_a.verification as Array<{ ping: string; ok: boolean; summary: string }>;
+      expect(checks.map((c) => [c.ping, c.ok])).toEqual([['10.0.0.5', false]]);
+      expect(checks[0]!.summary).toMatch(/^teql0's next hop 10\.0\.0\.5 did not resolve on eth2, so teql0 sends nothing over it \(no entry there: teql never sent over that link, down or without carrier/);
+      expect([r.json.hosts.router_a.status, r.json.hosts.router_b.status]).toEqual(['rolled back', 'rolled back']);
+    } finally {
+      expect((await teqlctl(['lab', 'restore', 'a', '--link', '2'])).code).toBe(0);
+    }
     expect([await readState('a'), await readState('b')]).toEqual(states);
   });
 

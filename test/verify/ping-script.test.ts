@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,28 @@ describe('checksScript', () => {
   });
 });
 
+describe('a check whose result cannot be read on the router', () => {
+  it('fails, saying so, on a /tmp full enough that the folder is made and nothing written in it (every check passed there: a review)', () => {
+    const fake = 'ping() { echo "3 packets transmitted, 0 received, 100% packet loss"; return 1; }\nsleep() { :; }\n';
+    const checks = [check('10.0.0.1'), check('10.0.0.3')];
+    for (const sh of ['dash', 'bash', '/bin/busybox sh']) {
+      // Writes fail as on a full tmpfs (a file size limit of 0, its signal ignored): mkdir still works.
+      const out = execFileSync('sh', ['-c', `trap '' XFSZ; ulimit -f 0; ${sh} -c "$0"`, fake + checksScript(checks)], { encoding: 'utf8' });
+      const r = parseChecks(checks, out);
+      expect(r.map((x) => [x.ok, x.attempts]), sh).toEqual([[false, 0], [false, 0]]);
+      expect(r[0]!.summary).toMatch(/^error: its result could not be read on the router \(its folder .* full, or the check killed\)$/);
+    }
+  });
+
+  it("a check's missing result is its own failure, not the check before it's pass", () => {
+    const fake = 'ping() { echo "3 packets transmitted, 3 received"; }\n';
+    const checks = [check('10.0.0.1'), check('10.0.0.3')];
+    // The second check's result file gone (its job killed) before it is read.
+    const script = checksScript(checks).replace('wait $pings', 'wait $pings; rm -f "$d/1.rc"');
+    expect(parseChecks(checks, execFileSync('sh', ['-c', fake + script], { encoding: 'utf8' })).map((x) => [x.ok, x.attempts])).toEqual([[true, 1], [false, 0]]);
+  });
+});
+
 describe("a check with both a device and a source, on a router whose ping is BusyBox's", () => {
   // A router's PATH with `ping` as BusyBox's (a symlink to the busybox binary, as BusyBox installs
   // it) or as another ping (a script that says what it was given and answers).
@@ -135,7 +157,15 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
       const log = join(mkdtempSync(join(tmpdir(), 'teqlctl-slaves-')), 'log');
       writeFileSync(log, '');
       const route = checks[0]!.from ? `${checks[0]!.to} from ${checks[0]!.from} via 10.0.0.5 dev teql0 uid 0` : '10.0.0.5 dev teql0 src 10.0.0.4 uid 0';
-      const out = execFileSync('sh', ['-c', fake + checksScript(checks)], { encoding: 'utf8', env: { ...process.env, TQ_LOG: log, TQ_ROUTE: route } });
+      // The slaves' link types and flags as sysfs gives them: Ethernet (1), a ppp link (512), and
+      // an Ethernet link set to `arp off` (IFF_NOARP, 0x80).
+      const sys = mkdtempSync(join(tmpdir(), 'teqlctl-sysnet-'));
+      for (const [dev, type, flags] of [['eth1', 1, '0x1003'], ['eth2', 1, '0x1003'], ['ppp0', 512, '0x1091'], ['eth3', 1, '0x1083']] as const) {
+        mkdirSync(join(sys, dev));
+        writeFileSync(join(sys, dev, 'type'), `${type}\n`);
+        writeFileSync(join(sys, dev, 'flags'), `${flags}\n`);
+      }
+      const out = execFileSync('sh', ['-c', fake + checksScript(checks).replaceAll('/sys/class/net/', `${sys}/`)], { encoding: 'utf8', env: { ...process.env, TQ_LOG: log, TQ_ROUTE: route } });
       return { results: parseChecks(checks, out), calls: execFileSync('cat', [log], { encoding: 'utf8' }) };
     };
     const over = (extra: Partial<Check> = {}) => [check('10.0.0.5', { egress: 'teql0', slaves: ['eth1', 'eth2'], ...extra })];
@@ -147,7 +177,7 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     const INCOMPLETE = `'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2  INCOMPLETE'`;
     const one = run(INCOMPLETE, INCOMPLETE, over());
     expect(one.results.map((r) => r.ok)).toEqual([false]);
-    expect(one.results[0]!.summary).toBe("teql0's next hop 10.0.0.5 did not resolve on eth2, so teql0 sends nothing over it (the peer does not answer there for its equalizer's address: its arp_ignore or arp_filter on that link, or the link): ip neigh: 10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE 10.0.0.5 dev eth2 INCOMPLETE");
+    expect(one.results[0]!.summary).toBe("teql0's next hop 10.0.0.5 did not resolve on eth2, so teql0 sends nothing over it (no entry there: teql never sent over that link, down or without carrier; an entry without an address: the peer does not answer there for its equalizer's address, its arp_ignore or arp_filter on that link): ip neigh: 10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE 10.0.0.5 dev eth2 INCOMPLETE");
     expect(one.calls.split('\n').filter((l) => l.startsWith('ping') || l === 'sleep')).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 10.0.0.5', 'ping -n -q -i 0.2 -c 3 -W 1 10.0.0.5', 'sleep', 'sleep', 'sleep', 'sleep']);
     // Routed over a gateway: the kernel's next hop is looked up, the further pings are the check's own.
     const lan = run(INCOMPLETE, INCOMPLETE, [check('198.51.100.1', { from: '192.0.2.1', egress: 'teql0', slaves: ['eth1', 'eth2'] })]);
@@ -158,8 +188,16 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     const healed = run(`'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, REACHABLE, over());
     expect(healed.results.map((r) => r.ok)).toEqual([true]);
     expect(healed.calls).not.toContain('sleep');
-    // eth10 is not eth1; a slave with no entry at all (never tried) is its own link's check's.
-    expect(run(`'10.0.0.5 dev eth10 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, `'10.0.0.5 dev eth10 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, over()).results[0]!.summary).toMatch(/did not resolve on eth2, /);
+    // eth10 is not eth1: an Ethernet slave with no entry at all, never tried by teql (down, no
+    // carrier), fails too (it passed until 2026-12-08: a review); a ppp slave needs none.
+    expect(run(`'10.0.0.5 dev eth10 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, `'10.0.0.5 dev eth10 lladdr 52:54:00:7e:02:01 REACHABLE' '10.0.0.5 dev eth2 FAILED'`, over()).results[0]!.summary).toMatch(/did not resolve on eth1 eth2, /);
+    const ONLY_ETH1 = `'10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE'`;
+    const never = run(ONLY_ETH1, ONLY_ETH1, over());
+    expect(never.results.map((r) => r.ok)).toEqual([false]);
+    expect(never.results[0]!.summary).toMatch(/^teql0's next hop 10\.0\.0\.5 did not resolve on eth2, so teql0 sends nothing over it \(no entry there: teql never sent over that link/);
+    expect(run(ONLY_ETH1, ONLY_ETH1, over({ slaves: ['eth1', 'ppp0'] })).results.map((r) => r.ok)).toEqual([true]);
+    // Nor one set to `arp off` (its NOARP entry is not listed): left to its own link's check.
+    expect(run(ONLY_ETH1, ONLY_ETH1, over({ slaves: ['eth1', 'eth3'] })).results.map((r) => r.ok)).toEqual([true]);
     // An ip that lists nothing (no neigh) leaves it to the ping.
     expect(run(`'Object "neigh" is unknown, try "ip help".'`, `'x'`, over()).results.map((r) => r.ok)).toEqual([true]);
     expect(run(`''`, `''`, over()).results.map((r) => r.ok)).toEqual([true]);
