@@ -21,6 +21,7 @@ import { sysctlFileWarnings } from './sysctl-file-owners.js';
 import { forwardingWarnings } from './forwarding-warning.js';
 import { firewallRpFilterWarnings } from './firewall-rpfilter.js';
 import { plannedPath } from './planned-egress.js';
+import { refuseOwnAddressCheck } from './own-address-check.js';
 
 function planTask(task: TaskInstance, facts: Facts, ctx: PlanContext): ModuleResult {
   switch (task.module) {
@@ -103,6 +104,7 @@ export function planHost(host: string, tasks: readonly TaskInstance[], facts: Fa
     let phase = phases[phases.length - 1]!;
     const excluded = opts.exclude?.(task) === true;
     if (task.module === 'ping') {
+      if (!excluded) refuseOwnAddressCheck(task.args.to, current, { host, task: task.name, pos: task.pos, rpFilterTargets: targets, equalizers: needed });
       const path = task.args.dev === undefined ? plannedPath(current, task.args.to) : undefined;
       if (!excluded) phase.checks.push({ task: task.name, pos: task.pos, ...task.args, ...(path ?? {}) });
       barrier = true;

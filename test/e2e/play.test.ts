@@ -298,6 +298,16 @@ describe('partial state, failures and rollback', () => {
     expect((await sshRun('a', 'cat /var/lib/teqlctl/baseline 2>/dev/null; true')).stdout).toBe('');
   });
 
+  it("router_a holding router_b's end of a link (the ends swapped by hand): refused before any change, naming it (exit 8); on the code before, router_a's check of it passed over lo, and the run changed both routers to fail at router_b's ping (exit 5)", async () => {
+    await resetRouters('a', 'b');
+    expect((await sshRun('a', 'ip link set eth1 up && ip addr add 10.0.0.1/31 dev eth1')).code).toBe(0);
+    const before = await both();
+    const r = await playJson(CHAPTER);
+    expect(r.code, r.stdout + r.stderr).toBe(8);
+    expect(r.json.hosts.router_a.error).toMatch(/ping 10\.0\.0\.1: 10\.0\.0\.1 is this router's own address \(10\.0\.0\.1\/31 on eth1\), which the router answers itself over lo: the check would pass without crossing any link/);
+    expect(await both()).toEqual(before);
+  });
+
   it('a failure while applying on one router rolls both back (exit 4)', async () => {
     await resetRouters('a', 'b');
     // modinfo still finds sch_teql on b, but loading it fails: only applying can discover that.
