@@ -42,6 +42,20 @@ export function pristineFacts(): Facts {
   };
 }
 
+/**
+ * The pristine router with the peer's equalizer address on a link's subnet (eth1 up, 10.0.0.4/31
+ * on it): a route task via 10.0.0.5 alone is one the kernel would take (the planner refuses a
+ * gateway on no subnet, as the kernel does).
+ */
+export function reachingPeer(f: Facts = pristineFacts()): Facts {
+  return {
+    ...f,
+    links: f.links.map((l) => (l.name === 'eth1' ? { ...l, up: true, operstate: 'UP' } : l)),
+    addresses: [...f.addresses, { dev: 'eth1', cidr: '10.0.0.4/31' }],
+    routes: [...f.routes, { to: '10.0.0.4/31', dev: 'eth1', metric: 0, protocol: 'kernel', scope: 'link' }],
+  };
+}
+
 const pos = { file: 'playbooks/teql.yml', line: 1, col: 1 };
 
 export function task(call: TaskCall, name: string = call.module): TaskInstance {

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { planHost } from '../../src/plan/plan-host.js';
 import { sysctlNames } from '../../src/plan/facts-needed.js';
 import { identityFacts } from '../../src/gather/identity-facts.js';
-import { pristineFacts, task } from '../helpers/facts.js';
+import { reachingPeer, task } from '../helpers/facts.js';
 import type { TaskCall } from '../../src/load/types.js';
 
 const route: TaskCall = { module: 'route', args: { to: '198.51.100.0/24', via: '10.0.0.5', state: 'present' } };
 const forwarding = (value: string) => ({ module: 'sysctl', args: { name: 'net.ipv4.ip_forward', value, state: 'present' } }) as TaskCall;
 const warnings = (calls: TaskCall[], ipForward: string | undefined) => {
-  const facts = pristineFacts();
+  const facts = reachingPeer();
   delete facts.sysctls['net.ipv4.ip_forward'];
   if (ipForward !== undefined) facts.ipForward = ipForward;
   // A sysctl task on forwarding has it read among the sysctls, as the facts script does.

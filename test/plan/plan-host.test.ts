@@ -3,7 +3,7 @@ import { alignBootPhases, planHost } from '../../src/plan/plan-host.js';
 import { simulateAll } from '../../src/plan/simulate.js';
 import { codelUs } from '../../src/plan/qdisc-restore.js';
 import { diffState, isSameState } from '../../src/rollback/compare.js';
-import { chapterTasks, pristineFacts, task } from '../helpers/facts.js';
+import { chapterTasks, pristineFacts, reachingPeer, task } from '../helpers/facts.js';
 import type { Facts } from '../../src/gather/facts.js';
 import type { HostPlan } from '../../src/plan/types.js';
 
@@ -182,7 +182,7 @@ describe('conflicts are refused before any change', () => {
 
   it('a route that would take over the SSH session', () => {
     const tasks = [task({ module: 'route', args: { to: '10.0.2.2/32', via: '10.0.0.5', state: 'present' } })];
-    expect(refuse(pristineFacts(), tasks)).toThrow(/would carry the traffic of this SSH session/);
+    expect(refuse(reachingPeer(), tasks)).toThrow(/would carry the traffic of this SSH session/);
   });
 
   it('but a default route does not take over a session that rides a connected route', () => {
@@ -193,7 +193,7 @@ describe('conflicts are refused before any change', () => {
 
   it('a router managed over IPv6 may have its IPv4 default route changed; over IPv4-mapped IPv6 it may not', () => {
     const tasks = [task({ module: 'route', args: { to: 'default', via: '10.0.0.5', state: 'present' } })];
-    const over = (clientIp: string) => ({ ...pristineFacts(), management: { clientIp, dev: 'eth0' } });
+    const over = (clientIp: string) => ({ ...reachingPeer(), management: { clientIp, dev: 'eth0' } });
     expect(planHost('a', tasks, over('2001:db8::10')).plan.phases[0]!.changes).toHaveLength(1);
     expect(planHost('a', tasks, over('fe80::1')).plan.phases[0]!.changes).toHaveLength(1);
     const host = [task({ module: 'route', args: { to: '10.0.2.2/32', via: '10.0.0.5', state: 'present' } })];

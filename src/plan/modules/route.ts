@@ -40,8 +40,13 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
   // Its device, as the other tasks' (a typo failed only at apply, after the dead-man was armed; an
   // altname never converged: a review). An absent route's device may be gone already.
   if (args.dev !== undefined) requireLink(ctx, facts, args.dev);
+  // The device the kernel reaches the gateway by: a route through the same gateway pinned to
+  // another link (`dev eth1 onlink`) is not the one wanted, which goes where the gateway is (a
+  // review found it taken as done, the bundle never carrying the traffic).
+  const hop = want.via === undefined ? undefined : gatewayDevice(facts, want.via, want.dev);
   // A route teqlctl cannot read whole (multipath, an IPv6 gateway) is not taken for the one wanted.
-  if (existing && !existing.unrestorable && !existing.type && (existing.via ?? '') === (want.via ?? '') && (!want.dev || existing.dev === want.dev)) return { changes: [], facts };
+  if (existing && !existing.unrestorable && !existing.type && (existing.via ?? '') === (want.via ?? '') && existing.dev === (want.dev ?? hop ?? existing.dev)) return { changes: [], facts };
+  if (want.via !== undefined && hop === undefined) throw unreachableGateway(ctx, facts, want.via, want.dev);
   if (cutsManagement(facts, want)) throw sessionConflict(ctx, facts, want);
   if (existing?.protocol === 'kernel') {
     throw conflict(ctx, `${want.to} is the connected route of ${existing.dev}; a route task cannot replace it`);
@@ -53,6 +58,23 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
     ? { op: { kind: 'route-replace', route: want }, undo: [{ kind: 'route-replace', route: existing }] }
     : { op: { kind: 'route-add', route: want }, undo: [{ kind: 'route-del', route: want }] }];
   return result(ctx, facts, want, existing ? '~' : '+', existing, steps);
+}
+
+/** The device of the main table's direct route (no gateway) over `via`, the longest prefix first; on `dev` only where given. */
+function gatewayDevice(facts: Facts, via: string, dev?: string): string | undefined {
+  const direct = facts.routes.filter((r) => r.via === undefined && r.dev !== undefined && (dev === undefined || r.dev === dev) && r.to !== 'default' && r.family !== 'inet6' && (r.type === undefined || r.type === 'unicast') && contains(r.to, via));
+  return direct.sort((a, b) => prefixLength(b.to) - prefixLength(a.to) || a.metric - b.metric)[0]?.dev;
+}
+
+/**
+ * A gateway no link's subnet holds once the tasks before ran: the kernel refuses the route
+ * (Nexthop has invalid gateway), after the dead-man was armed, at every run (an address there
+ * with noprefixroute, which adds no route to its subnet: a review). Refused before any change.
+ */
+function unreachableGateway(ctx: PlanContext, facts: Facts, via: string, dev?: string) {
+  const bare = facts.addresses.find((a) => a.flags?.includes('noprefixroute') && (dev === undefined || a.dev === dev) && contains(a.cidr, via));
+  const why = bare ? `: ${bare.cidr} on ${bare.dev} is there with noprefixroute, which adds no route to its subnet` : '';
+  return conflict(ctx, `gateway ${via} is on no subnet of ${dev ?? 'any link'} here once the tasks before this one ran${why}: the kernel would refuse the route (Nexthop has invalid gateway)`, bare ? `put ${bare.cidr} back on ${bare.dev} without noprefixroute (ip addr del, then add)` : `give ${dev ?? 'a link'} an address in ${via}'s subnet in a task before this one`);
 }
 
 function sessionConflict(ctx: PlanContext, facts: Facts, want: RouteFact) {

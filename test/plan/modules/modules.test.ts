@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { planHost } from '../../../src/plan/plan-host.js';
 import { simulateAll } from '../../../src/plan/simulate.js';
-import { pristineFacts, task } from '../../helpers/facts.js';
+import { pristineFacts, reachingPeer, task } from '../../helpers/facts.js';
 import { diffState } from '../../../src/rollback/compare.js';
 import type { TaskCall } from '../../../src/load/types.js';
 import type { AddressFact, Facts } from '../../../src/gather/facts.js';
@@ -203,7 +203,8 @@ describe('an equalizer holding the address the session is connected to (a review
 
 describe("a route by the session's own gateway, named without a device (teql.yml's form; a review)", () => {
   it('is not taken for a route that moves the session', () => {
-    const facts: Facts = { ...pristineFacts(), management: { clientIp: '192.0.2.9', dev: 'eth0', via: '10.0.2.2' }, routes: [{ to: 'default', via: '10.0.2.2', dev: 'eth0', metric: 0 }] };
+    const reached = reachingPeer();
+    const facts: Facts = { ...reached, management: { clientIp: '192.0.2.9', dev: 'eth0', via: '10.0.2.2' }, routes: reached.routes.filter((r) => r.to !== '192.0.2.0/24') };
     expect(plan({ module: 'route', args: { to: '192.0.2.0/24', via: '10.0.2.2', state: 'present' } }, facts)).toHaveLength(1);
     expect(() => plan({ module: 'route', args: { to: '192.0.2.0/24', via: '10.0.0.5', state: 'present' } }, facts)).toThrow(/would carry the traffic of this SSH session/);
   });

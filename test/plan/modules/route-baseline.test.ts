@@ -19,7 +19,7 @@ const WAN: RouteFact = { to: '198.51.100.0/24', via: '10.0.2.9', dev: 'eth0', me
 const present: TaskCall = { module: 'route', args: { to: '198.51.100.0/24', via: '10.0.0.5', state: 'present' } };
 const absent: TaskCall = { module: 'route', args: { to: '198.51.100.0/24', via: '10.0.0.5', state: 'absent' } };
 const withWan = (): Facts => {
-  const f = simulateAll(pristineFacts(), [{ kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.4/31' }]);
+  const f = simulateAll(pristineFacts(), [{ kind: 'link', dev: 'eth1', up: true }, { kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.4/31' }]);
   f.routes.push(WAN);
   return f;
 };
@@ -36,7 +36,7 @@ describe("the route a run replaced, and the teardown's route task", () => {
     expect(undo(after, run).baseline?.['route:198.51.100.0/24:0']).toBeUndefined();
 
     const teardown = plan(absent, after);
-    expect(teardown.map(line)).toEqual(['~ route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 -> 198.51.100.0/24 via 10.0.2.9 dev eth0 metric 0 (as before teqlctl)'.replace(' metric 0', '')]);
+    expect(teardown.map(line)).toEqual(['~ route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 dev eth1 -> 198.51.100.0/24 via 10.0.2.9 dev eth0 metric 0 (as before teqlctl)'.replace(' metric 0', '')]);
     expect(teardown[0]!.steps.map((s) => s.op)).toEqual([
       { kind: 'route-replace', route: { to: '198.51.100.0/24', via: '10.0.2.9', dev: 'eth0', metric: 0, protocol: 'static' } },
       { kind: 'baseline-unset', key: 'route:198.51.100.0/24:0' },
@@ -52,7 +52,7 @@ describe("the route a run replaced, and the teardown's route task", () => {
   });
 
   it('a route added where none was is recorded none: the teardown removes it; a later run that changes it records nothing more', () => {
-    const before = simulateAll(pristineFacts(), [{ kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.4/31' }]);
+    const before = simulateAll(pristineFacts(), [{ kind: 'link', dev: 'eth1', up: true }, { kind: 'addr-add', dev: 'eth1', cidr: '10.0.0.4/31' }]);
     const run = plan(present, before);
     expect(run[0]!.steps.map((s) => s.op.kind)).toEqual(['baseline-set', 'route-add']);
     const after = apply(before, run);
@@ -60,7 +60,7 @@ describe("the route a run replaced, and the teardown's route task", () => {
     const moved = plan({ module: 'route', args: { to: '198.51.100.0/24', via: '10.0.0.5', dev: 'eth1', metric: 0, state: 'present' } }, simulateAll(after, [{ kind: 'route-replace', route: { to: '198.51.100.0/24', via: '10.0.0.4', metric: 0 } }]));
     expect(moved[0]!.steps.map((s) => s.op.kind)).toEqual(['route-replace']);
     const teardown = plan(absent, after);
-    expect(teardown.map(line)).toEqual(['- route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 -> null']);
+    expect(teardown.map(line)).toEqual(['- route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 dev eth1 -> null']);
     expect(teardown[0]!.steps.map((s) => s.op.kind)).toEqual(['route-del', 'baseline-unset']);
     expect(diffState(before, apply(after, teardown))).toEqual({ missing: [], extra: [] });
   });
@@ -79,7 +79,7 @@ describe("the route a run replaced, and the teardown's route task", () => {
     const before = withWan();
     const after = apply(before, plan(present, before));
     const first = plan(loose, after);
-    expect(first.map(line)).toEqual(['~ route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 -> 198.51.100.0/24 via 10.0.2.9 dev eth0 (as before teqlctl)']);
+    expect(first.map(line)).toEqual(['~ route 198.51.100.0/24: 198.51.100.0/24 via 10.0.0.5 dev eth1 -> 198.51.100.0/24 via 10.0.2.9 dev eth0 (as before teqlctl)']);
     const torn = apply(after, first);
     expect(torn.routes.find((r) => r.to === '198.51.100.0/24')).toEqual(WAN);
     expect(torn.baseline?.['route:198.51.100.0/24:0']).toBe(`kept ${after.baseline?.['route:198.51.100.0/24:0']}`);
