@@ -38,6 +38,16 @@ describe('an address a run replaced', () => {
     expect(ops(planHost('r', [address('present')], after).plan)).toEqual([]);
   });
 
+  it('a point-to-point one (10.0.0.0 peer 10.0.0.1/32) put back by the teardown is undone with its peer, as the kernel needs to find it (a failed teardown left both: a review)', () => {
+    const f = pristineFacts();
+    const before: Facts = { ...f, addresses: [...f.addresses, { dev: 'eth1', cidr: '10.0.0.0/32', peer: '10.0.0.1/32' }] };
+    const after = simulateAll(before, ops(planHost('r', [address('present')], before).plan));
+    const teardown = planHost('r', [address('absent')], after).plan;
+    const put = teardown.phases[0]!.changes[0]!.steps[0]!;
+    expect(put.op).toMatchObject({ kind: 'addr-add', cidr: '10.0.0.0/32', attrs: { peer: '10.0.0.1/32' } });
+    expect(put.undo).toEqual([{ kind: 'addr-del', dev: 'eth1', cidr: '10.0.0.0/32', peer: '10.0.0.1/32' }]);
+  });
+
   it('found back already (a reboot gave the operator his /24 again): kept, only the record forgotten', () => {
     const after = simulateAll(operators(), ops(planHost('r', [address('present')], operators()).plan));
     const rebooted: Facts = { ...operators(), baseline: after.baseline };

@@ -104,7 +104,9 @@ export function planAddress(args: AddressArgs, facts: Facts, ctx: PlanContext): 
     // Not where the recorded address goes back first: the same IP, another prefix (a review).
     if (!back && present.some((a) => a.cidr.split('/')[0] === facts.management?.serverIp)) guardSessionAddress(ctx, facts, args.dev, `removing ${args.address}`);
     for (const a of present) refuseLosingSecondaries(ctx, onDev, a, facts);
-    const restore: PlannedStep[] = back ? [{ op: { kind: 'addr-add', dev: args.dev, cidr: back.cidr, ...(back.attrs ? { attrs: back.attrs } : {}) }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: back.cidr }] }] : [];
+    // Its undo names the peer, as removal()'s op does: without it the kernel finds no such address
+    // (ip addr del 10.0.0.4/32: Address not found), and a failed teardown left both (a review).
+    const restore: PlannedStep[] = back ? [{ op: { kind: 'addr-add', dev: args.dev, cidr: back.cidr, ...(back.attrs ? { attrs: back.attrs } : {}) }, undo: [{ kind: 'addr-del', dev: args.dev, cidr: back.cidr, ...(back.attrs?.peer !== undefined ? { peer: back.attrs.peer } : {}) }] }] : [];
     const removals = present.map((a) => removal(ctx, a));
     // The link's last IPv4 address: the kernel flushes every route through the link with it
     // (fib_disable_ip), so the undo adds the main table's back once the address is back (found by
