@@ -32,6 +32,7 @@ export function renderFacts(f: Facts): string {
     ...(r.from ? { from: r.from } : {}),
     ...(r.via ? { gateway: r.via } : {}),
     ...(r.dev ? { dev: r.dev } : {}),
+    ...(r.nexthopDevs ? { nexthops: r.nexthopDevs.map((dev) => ({ dev })) } : {}),
     ...(r.table ? { table: r.table } : {}),
     ...(r.metric ? { metric: r.metric } : {}),
     ...(r.protocol ? { protocol: r.protocol } : {}),

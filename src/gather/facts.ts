@@ -64,6 +64,8 @@ export interface RouteFact {
   to: string;
   via?: string;
   dev?: string;
+  /** A multipath route's next hops' devices (it has no `dev` of its own): a link's flush takes its hop there too. */
+  nexthopDevs?: string[];
   metric: number;
   protocol?: string;
   scope?: string;

@@ -17,6 +17,10 @@ export function parseRoutes(json: any[], family: 'inet' | 'inet6' = 'inet'): Rou
     if (r.type && r.type !== 'unicast') route.type = String(r.type);
     if (r.gateway) route.via = String(r.gateway);
     if (r.dev) route.dev = String(r.dev);
+    if (Array.isArray(r.nexthops)) {
+      const devs = [...new Set(r.nexthops.flatMap((h: { dev?: unknown }) => (typeof h?.dev === 'string' ? [h.dev] : [])))] as string[];
+      if (devs.length > 0) route.nexthopDevs = devs;
+    }
     if (r.protocol) route.protocol = String(r.protocol);
     if (r.scope) route.scope = String(r.scope);
     // iproute2 leaves out a global scope; a route without a gateway is added with scope link unless

@@ -121,7 +121,9 @@ export function linkDownUndo(facts: Facts, dev: string, ctx: PlanContext): Op[] 
  */
 export function routesThrough(facts: Facts, dev: string, ipv4 = false): RouteFact[] {
   // A routing daemon's are its own to add again once the link is back (route-fact.ts isDaemonRoute).
-  return [...facts.routes, ...(facts.flushable?.routes ?? [])].filter((r) => r.dev === dev && r.protocol !== 'kernel' && !isDaemonRoute(r) && !(ipv4 && isIpv6(r)));
+  // A multipath route with a hop on `dev` too: the kernel marks that hop dead with the flush, and
+  // it stayed dead after the undo, the rollback saying "as before" (a review): refused as unrestorable.
+  return [...facts.routes, ...(facts.flushable?.routes ?? [])].filter((r) => (r.dev === dev || r.nexthopDevs?.includes(dev) === true) && r.protocol !== 'kernel' && !isDaemonRoute(r) && !(ipv4 && isIpv6(r)));
 }
 
 /**
