@@ -14,6 +14,6 @@ export function refuseOwnAddressCheck(to: string, facts: Facts, ctx: PlanContext
   throw conflict(
     ctx,
     `ping ${to}: ${to} is this router's own address (${own.cidr} on ${own.dev}), which the router answers itself over lo: the check would pass without crossing any link`,
-    `where ${to} is the other router's, remove it here (ip addr del ${own.cidr} dev ${own.dev}) or fix the inventory's addresses (the two ends swapped?); ping the other router's addresses`,
+    own.dev === 'lo' ? "ping another router's address" : `where ${to} is the other router's, remove it here (ip addr del ${own.cidr} dev ${own.dev}) or fix the inventory's addresses (the two ends swapped?); ping the other router's addresses`,
   );
 }

@@ -1,10 +1,11 @@
 // Failure domains: the unit that is applied, verified, confirmed or rolled back together is the
 // bundle (its two ends), so that one broken site never undoes the healthy ones. Hosts of a play
-// that belong to no bundle make one unit together (a play of unrelated hosts fails as a whole,
-// as before bundles existed). Pure bookkeeping: the run (run-play.ts) tells it what failed.
+// that belong to no bundle are a unit each, or together where their tasks link them
+// (loose-units.ts). Pure bookkeeping: the run (run-play.ts) tells it what failed.
 import type { Stage } from '../errors.js';
 import type { Bundle } from '../load/bundle-types.js';
 import { scopesOf, type EndScope } from '../plan/bundle-scope.js';
+import { looseName } from './loose-units.js';
 
 export interface Unit {
   name: string;
@@ -19,7 +20,6 @@ export interface UnitFailure {
   message: string;
 }
 
-export const UNBUNDLED = 'hosts without a bundle';
 
 export class FailureDomains {
   readonly units: Unit[];
@@ -34,7 +34,7 @@ export class FailureDomains {
    * `hosts`: the run's hosts in its plays' order; bundles with no end among them are left out, as
    * are bundles `selected` (--limit) does not name: their tasks are left out on the hosts that run.
    */
-  constructor(bundles: readonly Bundle[], hosts: readonly string[], selected?: readonly string[]) {
+  constructor(bundles: readonly Bundle[], hosts: readonly string[], selected?: readonly string[], looseGroups: (loose: string[]) => string[][] = (loose) => [loose]) {
     const inRun = new Set(hosts);
     const chosen = selected ? new Set(selected) : undefined;
     for (const b of bundles) {
@@ -48,8 +48,11 @@ export class FailureDomains {
     for (const u of this.units) for (const h of u.hosts) this.byHost.set(h, [...(this.byHost.get(h) ?? []), u.name]);
     const loose = hosts.filter((h) => !this.byHost.has(h));
     if (loose.length > 0) {
-      this.units.push({ name: UNBUNDLED, hosts: loose, bundle: false });
-      for (const h of loose) this.byHost.set(h, [UNBUNDLED]);
+      for (const group of looseGroups(loose)) {
+        const name = looseName(group);
+        this.units.push({ name, hosts: group, bundle: false });
+        for (const h of group) this.byHost.set(h, [name]);
+      }
     }
     for (const h of hosts) this.scopes.set(h, scopesOf(h, bundles));
   }

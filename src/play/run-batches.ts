@@ -5,6 +5,7 @@
 import { ExitCode } from '../errors.js';
 import type { LoadedRun } from '../load/types.js';
 import { FailureDomains } from './failure-domains.js';
+import { looseOfRun } from './loose-units.js';
 import type { BundleReport, HostReport, RunReport } from './report.js';
 import type { PlayOptions } from './run-state.js';
 import { batchesOf, sitesOf } from './sites.js';
@@ -80,7 +81,7 @@ function merge(loaded: LoadedRun, reports: RunReport[], notRun: string[][], stop
   const left = notRun.flat();
   const why = `not run: ${stop}`;
   const skippedHosts: HostReport[] = left.map((host) => ({ host, status: 'not run', planned: [], applied: 0, checks: [], error: why }));
-  const skippedBundles: BundleReport[] = new FailureDomains(loaded.bundles, left, loaded.selectedBundles).units.map((u) => ({ name: u.name, hosts: u.hosts, status: 'not run', error: why }));
+  const skippedBundles: BundleReport[] = new FailureDomains(loaded.bundles, left, loaded.selectedBundles, looseOfRun(loaded)).units.map((u) => ({ name: u.name, hosts: u.hosts, status: 'not run', error: why }));
   const bundles = [...reports.flatMap((r) => r.bundles), ...skippedBundles];
   // Declined: the batches that ran are judged alone (a failure among them still says itself:
   // 10, or its own code), and the no is the code only where they all converged.

@@ -1,7 +1,6 @@
 // Whom a router names, in its run's meta, as sharing a bundle of the run: `teqlctl rollback` holds
 // off where one of them cannot be reached (rollback/split-bundles.ts).
 import type { RunState } from './run-state.js';
-import { UNBUNDLED } from './failure-domains.js';
 
 /**
  * The hosts that share a bundle with `h` in this run. Undefined (recorded as not known) for a host
@@ -11,7 +10,7 @@ import { UNBUNDLED } from './failure-domains.js';
  * both ends already (a hub's partial rollback): their peers no longer share anything of the run.
  */
 export function peersOf(run: RunState, h: string, without: ReadonlySet<string> = new Set()): string[] | undefined {
-  const unbundled = run.domains.units.find((u) => u.name === UNBUNDLED)?.hosts ?? [];
+  const unbundled = run.domains.units.filter((u) => !u.bundle).flatMap((u) => u.hosts);
   if (unbundled.includes(h)) return undefined;
   // The play's hosts without a bundle count too: a task may link this host to one of them. A peer
   // that changes nothing in the run keeps no record of it and has nothing to undo: not named (a

@@ -11,6 +11,7 @@ import { runWithProgress } from '../ui/progress.js';
 import { rollbackAll, touchedHosts } from './rollback-all.js';
 import { waitBeside } from './beside-wait.js';
 import { FailureDomains } from './failure-domains.js';
+import { looseOfRun } from './loose-units.js';
 import { failUnits, type HostFailure } from './unit-failures.js';
 import { replanKept } from './plan-narrowing.js';
 import { settle } from './settle.js';
@@ -54,7 +55,7 @@ async function runOnce(loaded: LoadedRun, opts: PlayOptions): Promise<RunReport>
     confirmed: new Set(),
     confirmUnanswered: new Set(),
     checkBusy: new Set(),
-    domains: new FailureDomains(loaded.bundles, names, loaded.selectedBundles),
+    domains: new FailureDomains(loaded.bundles, names, loaded.selectedBundles, looseOfRun(loaded)),
     rolledBack: new Set(),
     persists: new Set(loaded.plays.flatMap((p) => [...p.tasks].filter(([, ts]) => ts.some((t) => t.persist)).map(([h]) => h))),
     bootTasks: new Map(),

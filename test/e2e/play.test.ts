@@ -1,7 +1,9 @@
 // teqlctl play against the real lab routers; every assertion reads the routers directly.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { resetRouters, sshRun } from './lab.js';
 import { readState, txPackets } from './router-state.js';
 import { CHAPTER, LAB_INVENTORY, ROOT, TEARDOWN, playJson, teqlctl } from './teqlctl.js';
@@ -306,6 +308,32 @@ describe('partial state, failures and rollback', () => {
     expect(r.code, r.stdout + r.stderr).toBe(8);
     expect(r.json.hosts.router_a.error).toMatch(/ping 10\.0\.0\.1: 10\.0\.0\.1 is this router's own address \(10\.0\.0\.1\/31 on eth1\), which the router answers itself over lo: the check would pass without crossing any link/);
     expect(await both()).toEqual(before);
+  });
+
+  it("two routers in no bundle (a sysctl play): router_b's failed check rolls back router_b alone, router_a keeps its change, confirmed (exit 10); on the code before, both were rolled back (exit 5)", async () => {
+    await resetRouters('a', 'b');
+    // The lab's routers with their connection settings only: nothing makes a bundle of them.
+    const inv = parse(readFileSync(LAB_INVENTORY, 'utf8'));
+    for (const host of Object.values(inv.all.children.routers.hosts) as Array<Record<string, unknown>>) {
+      for (const key of Object.keys(host)) if (!key.startsWith('ansible_') && key !== 'lab_router') delete host[key];
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'teqlctl-loose-'));
+    writeFileSync(join(dir, 'inventory.yml'), JSON.stringify(inv));
+    writeFileSync(join(dir, 'play.yml'), [
+      '- hosts: routers',
+      '  tasks:',
+      '    - sysctl: { name: net.ipv4.tcp_reordering, value: 11 }',
+      "    - ping: { to: 192.0.2.123, count: 1, timeout: 1 }",
+      "      when: inventory_hostname == 'router_b'",
+      '',
+    ].join('\n'));
+    const before = (await sshRun('b', 'cat /proc/sys/net/ipv4/tcp_reordering')).stdout;
+    const r = await teqlctl(['play', '-i', join(dir, 'inventory.yml'), join(dir, 'play.yml'), '--yes', '--json']);
+    const json = JSON.parse(r.stdout);
+    expect(r.code, r.stdout + r.stderr).toBe(10);
+    expect(json.bundles.map((b: any) => [b.name, b.status])).toEqual([['hosts without a bundle: router_a', 'converged'], ['hosts without a bundle: router_b', 'rolled back']]);
+    expect((await sshRun('a', 'cat /proc/sys/net/ipv4/tcp_reordering')).stdout).toBe('11\n');
+    expect((await sshRun('b', 'cat /proc/sys/net/ipv4/tcp_reordering')).stdout).toBe(before);
   });
 
   it('a failure while applying on one router rolls both back (exit 4)', async () => {
