@@ -100,6 +100,10 @@ export function ipSections(host: string, s: Map<string, string>): IpSections {
   const batch = s.get('ip');
   if (batch === undefined) return { links: s.get('links')!, addresses: s.get('addresses')!, routes: parseJsonArray(host, 'routes', s.get('routes')!) };
   const arrays = jsonArrays(batch);
+  // BusyBox's applet answers every line with its usage: said for what it is, not as a count of arrays (a review).
+  if (arrays.length === 0 && /^BusyBox v\S+ .*multi-call binary/m.test(batch)) {
+    throw new FactError(host, `this router's \`ip\` is BusyBox's applet, which has neither JSON output (-json) nor -batch: teqlctl reads the router with iproute2's: install it (apt install iproute2, apk add iproute2, opkg install ip-full), or put its ip before BusyBox's in PATH`);
+  }
   const fail = (why: string) => new FactError(host, `could not read addresses and routes: ${why} from iproute2 (\`ip -batch\`): ${batch.trim().slice(0, 200)}`);
   const ipv6 = /^ipv6$/m.test(batch);
   // Addresses name their links; routes and neighbours have a destination (dst) at the top.

@@ -92,6 +92,13 @@ describe('parseFacts: the ip section', () => {
     expect(() => parseFacts('r1', out)).toThrow(/expected three JSON arrays \(two from an older teqlctl\), got 1 from iproute2 \(`ip -batch`\): .*Error: any valid prefix/s);
   });
 
+  it("BusyBox's ip applet (its usage for every line of the batch) is said for what it is, with what to install (a review: \"expected 17 JSON arrays, got 0\")", () => {
+    const usage = 'BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\nUsage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n';
+    const out = factsOut(`ip-own-protocols\texact 198.51.100.0/24\n${usage}${usage}`);
+    expect(() => parseFacts('r1', out)).toThrow(FactError);
+    expect(() => parseFacts('r1', out)).toThrow("this router's `ip` is BusyBox's applet, which has neither JSON output (-json) nor -batch: teqlctl reads the router with iproute2's");
+  });
+
   it('reads the main table\'s routes, the other tables\' and the permanent neighbours from the batch\'s one dump of every table', () => {
     const three = factsOut('[]\n[{"dst":"10.9.0.0/16","dev":"eth1","table":"200","scope":"link","flags":[]},{"dst":"10.8.0.0/16","dev":"eth1","scope":"link","flags":[]},{"type":"local","dst":"10.0.0.1","dev":"eth1","table":"local","protocol":"kernel","scope":"host","flags":[]}]\n[{"dst":"10.0.0.7","dev":"eth1","lladdr":"02:00:00:00:00:07","state":["PERMANENT"]}]\n');
     const facts = parseFacts('r1', three);
