@@ -85,10 +85,10 @@ const SECTIONS: Array<[string, string]> = [
     // resolved first: OpenWrt's /var is a symlink to /tmp; the shell's own read of /proc/mounts):
     // a reboot empties a tmpfs, with the run records in it.
     `for tq_p in ${RUNS_DIR} ${BOOT_DIR}; do tq_q=$tq_p; while [ -n "$tq_q" ] && [ ! -d "$tq_q" ]; do tq_q=\${tq_q%/*}; done; tq_a=$(cd -P "\${tq_q:-/}" 2>/dev/null && pwd -P); tq_a=\${tq_a%/}\${tq_p#"$tq_q"}; tq_b=; tq_t=; while read -r tq_d tq_m tq_y tq_r; do case "$tq_a/" in "\${tq_m%/}/"*) [ \${#tq_m} -ge \${#tq_b} ] && { tq_b=$tq_m; tq_t=$tq_y; };; esac; done < /proc/mounts; printf 'fs\\t%s\\t%s\\n' "$tq_p" "$tq_t"; done`,
-    // ifupdown's interfaces, and which of them `ifup -a` brings up at boot (auto, allow-auto): a hook
-    // on an interface that nothing brings up would never run. Not allow-hotplug: BusyBox's ifup -a
-    // skips it, and without udev nothing else raises it. Those declared static or dhcp, however raised.
-    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do case $w in iface) case " $rest " in *' static '*) printf 'ifupdown-static\\t%s\\n' "$name";; *' dhcp '*) printf 'ifupdown-dhcp\\t%s\\n' "$name";; esac; printf 'ifupdown\\t%s\\n' "$name";; auto|allow-auto) for n in $name $rest; do case $n in '#'*) break;; esac; printf 'ifupdown-auto\\t%s\\n' "$n"; done;; esac; done; fi`,
+    // ifupdown's interfaces, and which `ifup -a` raises at boot (auto, allow-auto; not allow-hotplug,
+    // which BusyBox's ifup -a skips): a hook on one never raised never runs. Those declared IPv4
+    // static or dhcp however raised (ifupdown-ng's `use dhcp`; not inet6: a review).
+    `if [ -x /sbin/ifup ] && [ -f /etc/network/interfaces ]; then cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null | while read -r w name rest; do case $w in iface) tq_if=$name; case " $rest " in *' inet static '*) printf 'ifupdown-static\\t%s\\n' "$name";; *' inet dhcp '*) printf 'ifupdown-dhcp\\t%s\\n' "$name";; esac; printf 'ifupdown\\t%s\\n' "$name";; use) [ "$name" = dhcp ] && printf 'ifupdown-dhcp\\t%s\\n' "$tq_if";; auto|allow-auto) for n in $name $rest; do case $n in '#'*) break;; esac; printf 'ifupdown-auto\\t%s\\n' "$n"; done;; esac; done; fi`,
   ].join('\n')],
   // The shell's own read, not cat (a process, ~35 ms of an emulated router's time per facts read):
   // one byte per read(2), as fast as cat there up to ~30 KB (a hub of hundreds of entries).

@@ -2,7 +2,7 @@
 // the connected route an address brings, the routes and permanent neighbours a link's flush takes
 // (Facts.flushable), and the undo that puts those back. simulate.ts replays ops with these.
 import type { AddressAttrs, Facts, NeighbourFact, RouteFact } from '../gather/facts.js';
-import { cidrNetwork, splitCidr } from '../router/ipv4.js';
+import { cidrNetwork, contains, prefixLength, splitCidr } from '../router/ipv4.js';
 import { isIpv6 } from '../gather/route-fact.js';
 
 /**
@@ -114,4 +114,15 @@ export function flushedDevices(ops: ReadonlyArray<{ kind: string; dev?: string; 
     }
   }
   return out;
+}
+
+/**
+ * The device the kernel reaches gateway `via` by: that of the main table's direct route (no
+ * gateway) over it, the longest prefix first, then the lowest metric; on `dev` only where given.
+ * The planner's route task and the simulation of a route added without a device both ask this
+ * (they differed, and a plan on planned facts did not converge: a review).
+ */
+export function gatewayDevice(facts: Facts, via: string, dev?: string): string | undefined {
+  const direct = facts.routes.filter((r) => r.via === undefined && r.dev !== undefined && (dev === undefined || r.dev === dev) && r.to !== 'default' && r.family !== 'inet6' && (r.type === undefined || r.type === 'unicast') && contains(r.to, via));
+  return direct.sort((a, b) => prefixLength(b.to) - prefixLength(a.to) || a.metric - b.metric)[0]?.dev;
 }

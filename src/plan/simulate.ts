@@ -4,7 +4,7 @@ import type { Facts, RouteFact } from '../gather/facts.js';
 import type { Op } from './ops.js';
 import { propagatedValues } from './sysctl-propagation.js';
 import { stackedMtuAfter } from './stacked-mtu.js';
-import { addConnected, addNeighbour, addOtherTableRoute, flushOtherwise, isUp, sameSubnet, vlansFollow } from './simulate-routes.js';
+import { addConnected, addNeighbour, addOtherTableRoute, flushOtherwise, gatewayDevice, isUp, sameSubnet, vlansFollow } from './simulate-routes.js';
 import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
 export { sameRoute } from './simulate-routes.js';
@@ -219,9 +219,7 @@ function applyInPlace(f: Facts, op: Op): Facts {
 /** The kernel fills in the device of a gateway route from the connected route that reaches it. */
 function resolveDev(f: Facts, route: RouteFact): RouteFact {
   if (route.dev || !route.via) return { ...route, protocol: route.protocol ?? 'boot' };
-  const via = route.via;
-  const hop = f.routes.find((r) => r.protocol === 'kernel' && r.to !== 'default' && cidrNetwork(`${via}/${r.to.split('/')[1]}`) === r.to);
-  return { ...route, dev: hop?.dev, protocol: route.protocol ?? 'boot' };
+  return { ...route, dev: gatewayDevice(f, route.via), protocol: route.protocol ?? 'boot' };
 }
 
 /** One copy for the whole list, not one per op: a fleet's planning spent most of its time copying facts. */

@@ -1,44 +1,46 @@
 // The play's hosts without a bundle, as failure units. Until 2026-12-08 they were one unit: one
 // unreachable router of a sysctl play over a hundred rolled the other ninety-nine back, and a
 // max_fail_percentage read it as all of them failing (a review). Now each is a unit of its own,
-// except where the tasks link hosts (both ends of a link configured by hand must take part, as a
-// bundle's do): one host's address task on a subnet another's address task is on, or a ping or a
-// route's gateway to an address another host's task sets. Linked hosts stay one unit.
+// except where their tasks configure two ends of one link by hand (address tasks, present or
+// absent, with different addresses of one subnet): those must take part together, as a bundle's
+// ends do. Not by a ping or a gateway to another's address: that host's failure fails the check
+// anyway, and a hub every site pings would join them all again. Nor by one address every site
+// sets (a NAT'd LAN's 192.168.1.1/24 on each branch): that is no link between them (a review).
 import type { LoadedRun, TaskInstance } from '../load/types.js';
 import { cidrNetwork, splitCidr } from '../router/ipv4.js';
 
 export const LOOSE_PREFIX = 'hosts without a bundle';
 
-/** What a host's tasks set (its addresses, their subnets) and reach for (pings' targets, gateways). */
-function footprint(tasks: readonly TaskInstance[]): { sets: Set<string>; reaches: Set<string> } {
-  const sets = new Set<string>();
-  const reaches = new Set<string>();
-  for (const t of tasks) {
-    if (t.module === 'address' && t.args.state === 'present') {
-      sets.add(`ip ${splitCidr(t.args.address).ip}`);
-      sets.add(`net ${cidrNetwork(t.args.address)}`);
-    } else if (t.module === 'ping') reaches.add(`ip ${t.args.to}`);
-    else if (t.module === 'route' && t.args.via !== undefined) reaches.add(`ip ${t.args.via}`);
-  }
-  return { sets, reaches };
-}
-
 /** `hosts` (in run order) in groups their tasks link, each in run order, the groups by their first host. */
 export function looseGroups(hosts: readonly string[], tasksOf: (host: string) => readonly TaskInstance[]): string[][] {
-  const root = new Map(hosts.map((h) => [h, h]));
-  const find = (h: string): string => (root.get(h) === h ? h : find(root.get(h)!));
-  const setBy = new Map<string, string>();
-  const prints = hosts.map((h) => [h, footprint(tasksOf(h))] as const);
-  for (const [h, { sets }] of prints) for (const key of sets) if (!setBy.has(key)) setBy.set(key, h);
-  for (const [h, { sets, reaches }] of prints) {
-    for (const key of [...reaches, ...[...sets].filter((k) => k.startsWith('net '))]) {
-      const other = setBy.get(key);
-      if (other !== undefined && other !== h) root.set(find(h), find(other));
+  const parent = new Map(hosts.map((h) => [h, h]));
+  // Iterative, halving the path: a fleet of thousands links in long chains (a recursion overflowed).
+  const find = (h: string): string => {
+    let r = h;
+    while (parent.get(r) !== r) {
+      parent.set(r, parent.get(parent.get(r)!)!);
+      r = parent.get(r)!;
     }
+    return r;
+  };
+  const onNet = new Map<string, { hosts: string[]; ips: Set<string> }>();
+  for (const h of hosts) {
+    for (const t of tasksOf(h)) {
+      if (t.module !== 'address') continue;
+      const net = cidrNetwork(t.args.address);
+      const seen = onNet.get(net) ?? onNet.set(net, { hosts: [], ips: new Set() }).get(net)!;
+      seen.hosts.push(h);
+      seen.ips.add(splitCidr(t.args.address).ip);
+    }
+  }
+  for (const { hosts: on, ips } of onNet.values()) {
+    if (ips.size < 2) continue;
+    for (const h of on.slice(1)) parent.set(find(h), find(on[0]!));
   }
   const groups = new Map<string, string[]>();
   for (const h of hosts) groups.set(find(h), [...(groups.get(find(h)) ?? []), h]);
-  return [...groups.values()].sort((a, b) => hosts.indexOf(a[0]!) - hosts.indexOf(b[0]!));
+  // In the order of their first hosts: a Map keeps the order its keys came in, the first host's.
+  return [...groups.values()];
 }
 
 /** A group's unit name: `hosts without a bundle: r1`, or several, linked by their tasks. */
@@ -47,7 +49,7 @@ export function looseName(group: readonly string[]): string {
   return `${LOOSE_PREFIX}: ${named}${group.length > 1 ? ' (linked by their tasks)' : ''}`;
 }
 
-/** The grouping of a run's hosts without a bundle, by their tasks in every play (FailureDomains). */
+/** The grouping of a run's hosts without a bundle, by their tasks in every play (FailureDomains, sitesOf). */
 export function looseOfRun(loaded: LoadedRun): (loose: string[]) => string[][] {
   return (loose) => looseGroups(loose, (h) => loaded.plays.flatMap((p) => p.tasks.get(h) ?? []));
 }

@@ -24,7 +24,7 @@ function restrict(loaded: LoadedRun, hosts: ReadonlySet<string>): LoadedRun {
 export async function runInBatches(loaded: LoadedRun, opts: PlayOptions, runOnce: RunOnce): Promise<RunReport> {
   const play = loaded.plays.find((p) => p.serial)!;
   const names = [...new Set(loaded.plays.flatMap((p) => p.hosts))];
-  const batches = batchesOf(sitesOf(loaded.bundles, names), play.serial!);
+  const batches = batchesOf(sitesOf(loaded.bundles, names, looseOfRun(loaded)), play.serial!);
   const runId = opts.runId ?? newRunId();
   const batchIdentities = new Map<string, string>();
   const reports: RunReport[] = [];

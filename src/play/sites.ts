@@ -5,7 +5,7 @@ import type { Bundle } from '../load/bundle-types.js';
 import { batchSize, type Serial } from '../load/serial.js';
 
 /** `hosts`: the run's hosts in its plays' order (Ansible's); each site's hosts in that order, sites by their first host. */
-export function sitesOf(bundles: readonly Bundle[], hosts: readonly string[]): string[][] {
+export function sitesOf(bundles: readonly Bundle[], hosts: readonly string[], looseGroups: (loose: string[]) => string[][] = (loose) => loose.map((h) => [h])): string[][] {
   const inRun = new Set(hosts);
   const parent = new Map(hosts.map((h) => [h, h]));
   const find = (h: string): string => {
@@ -21,10 +21,14 @@ export function sitesOf(bundles: readonly Bundle[], hosts: readonly string[]): s
     for (const h of ends.slice(1)) parent.set(find(h), find(ends[0]!));
   }
   // A host in no bundle is a site of its own: `serial: 1` over six such routers is six batches, as
-  // in Ansible (one site for all of them was one batch, the rolling change made at once).
+  // in Ansible (one site for all of them was one batch, the rolling change made at once). Hosts
+  // whose tasks configure two ends of one link (loose-units.ts) are one site: in two batches, the
+  // first one's check of the link could never pass (a review).
+  const looseSite = new Map<string, string>();
+  for (const group of looseGroups(hosts.filter((h) => !bundled.has(h)))) for (const h of group) looseSite.set(h, `\u0000${group[0]!}`);
   const sites = new Map<string, string[]>();
   for (const h of hosts) {
-    const key = bundled.has(h) ? find(h) : `\u0000${h}`;
+    const key = bundled.has(h) ? find(h) : looseSite.get(h)!;
     sites.set(key, [...(sites.get(key) ?? []), h]);
   }
   return [...sites.values()];

@@ -55,7 +55,8 @@ function overEgress(c: Check, i: number, loop: string): string {
  * not at all (teql never tried it: down, no carrier; a review found it passed). Not at once: teql tries
  * each slave in turn, and a slave's entry may be one left FAILED by an earlier outage that these
  * pings did not reach (a bundle of more slaves than pings), or still being asked; so a few more of
- * the check's own pings (one more than the slaves), then up to 4 s for the answers: what still has
+ * the check's own pings (one more than the slaves), then up to 4 s for the answers, pinging again
+ * each second (a slave's carrier may come later): what still has
  * no address then fails. An `ip` that lists nothing (no `neigh`) leaves it to the ping. One `ip`
  * where all resolved.
  */
@@ -69,7 +70,11 @@ function overEverySlave(c: Check, i: number): string {
   const read = `tq_nb=$(ip neigh show to "$tq_nh" 2>&1 </dev/null); tq_nb=$(echo $tq_nb); tq_nm=; case " $tq_nb " in *" dev "*) for tq_sl in ${shellJoin(c.slaves)}; do case " $tq_nb " in *" dev $tq_sl lladdr "*) ;; *" dev $tq_sl "*) tq_nm="$tq_nm $tq_sl";; *) ${absent};; esac; done;; esac`;
   const said = `printf '%s\\n' "${c.egress}'s next hop $tq_nh did not resolve on$tq_nm, so ${c.egress} sends nothing over it (no entry there: teql never sent over that link, down or without carrier; an entry without an address: the peer does not answer there for its equalizer's address, its arp_ignore or arp_filter on that link): ip neigh: $tq_nb" > "$d/${i}.out"; rc=1`;
   const more = shellJoin(['-c', String(c.slaves.length + 1), '-W', '1', ...(c.from ? ['-I', c.from] : []), c.to]);
-  const again = `ping -n -q -i $tq_pngiv ${more} </dev/null >/dev/null 2>&1; tq_nt=0; ${read}; while [ -n "$tq_nm" ] && [ $tq_nt -lt 4 ]; do sleep 1; tq_nt=$((tq_nt + 1)); ${read}; done`;
+  // Pinging in each round of the wait too: a slave raised by this run whose carrier comes after the
+  // first round (a NIC negotiating for 2-3 s) gets its entry only from a packet sent once it can
+  // send; a wait that only read `ip neigh` failed a healthy bundle (a review).
+  const ping = `ping -n -q -i $tq_pngiv ${more} </dev/null >/dev/null 2>&1`;
+  const again = `${ping}; tq_nt=0; ${read}; while [ -n "$tq_nm" ] && [ $tq_nt -lt 4 ]; do sleep 1; tq_nt=$((tq_nt + 1)); ${ping}; ${read}; done`;
   return `; if [ "$rc" = 0 ]; then ${nexthop}; ${read}; if [ -n "$tq_nm" ]; then ${again}; [ -z "$tq_nm" ] || { ${said}; }; fi; fi`;
 }
 

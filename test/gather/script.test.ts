@@ -168,13 +168,13 @@ describe("factsScript: systemd's version, where networkd manages a link", () => 
 });
 
 describe('factsScript: ifupdown stanzas', () => {
-  it('lists the interfaces declared, those brought up at boot, and those declared inet static or dhcp (however raised)', () => {
+  it('lists the interfaces declared, those brought up at boot, and those declared IPv4 static or dhcp, however raised (ifupdown-ng\'s use dhcp too; not inet6: a review)', () => {
     const whole = factsScript().split('\n').find((l) => l.includes("'ifupdown-auto"))!;
     const line = whole.slice(whole.indexOf('if [ -x /sbin/ifup ]'), whole.indexOf('; done; fi') + '; done; fi'.length);
     const dir = mkdtempSync(join(tmpdir(), 'ifupdown-'));
-    writeFileSync(join(dir, 'interfaces'), 'auto lo eth1 eth2\niface lo inet loopback\niface eth1 inet static\n    address 10.0.0.0/31\niface eth2 inet manual\nallow-hotplug eth3\niface eth3 inet dhcp\n');
+    writeFileSync(join(dir, 'interfaces'), 'auto lo eth1 eth2\niface lo inet loopback\niface eth1 inet static\n    address 10.0.0.0/31\niface eth2 inet manual\nallow-hotplug eth3\niface eth3 inet dhcp\niface eth4 inet manual\niface eth4 inet6 dhcp\niface eth5 inet6 static\n  address 2001:db8::1/64\niface eth6\n  use dhcp\n');
     const out = execFileSync('dash', ['-c', line.replace('[ -x /sbin/ifup ]', 'true').replaceAll('/etc/network/interfaces', join(dir, 'interfaces'))], { encoding: 'utf8' });
-    expect(out.split('\n').filter((l) => /^ifupdown(-static|-dhcp)?\t/.test(l))).toEqual(['ifupdown\tlo', 'ifupdown-static\teth1', 'ifupdown\teth1', 'ifupdown\teth2', 'ifupdown-dhcp\teth3', 'ifupdown\teth3']);
+    expect(out.split('\n').filter((l) => /^ifupdown(-static|-dhcp)?\t/.test(l))).toEqual(['ifupdown\tlo', 'ifupdown-static\teth1', 'ifupdown\teth1', 'ifupdown\teth2', 'ifupdown-dhcp\teth3', 'ifupdown\teth3', 'ifupdown\teth4', 'ifupdown\teth4', 'ifupdown\teth5', 'ifupdown\teth6', 'ifupdown-dhcp\teth6']);
   });
 });
 

@@ -18,16 +18,38 @@ describe('looseGroups', () => {
     expect(looseGroups(['r1', 'r2', 'r3'], of({ r1: [sysctl], r2: [sysctl], r3: [sysctl] }))).toEqual([['r1'], ['r2'], ['r3']]);
   });
 
-  it('links hosts whose address tasks share a subnet, a ping to another\'s address, a route via it; transitively, in run order', () => {
+  it("links hosts whose address tasks set two ends of one subnet (a link configured by hand), present or absent; transitively, in run order", () => {
+    const absent = (dev: string, a: string): TaskCall => ({ module: 'address', args: { dev, address: a, state: 'absent' } });
     const tasks = of({
       r1: [address('eth1', '10.9.0.0/31')],
       r2: [address('eth1', '10.9.0.1/31'), address('eth2', '10.9.1.0/31')],
-      r3: [ping('10.9.1.0')],
-      r4: [route('10.9.1.0')],
-      r5: [{ module: 'address', args: { dev: 'eth1', address: '10.9.1.0/31', state: 'absent' } }],
-      r6: [ping('10.7.7.7'), sysctl],
+      r3: [sysctl],
+      r4: [address('eth1', '10.9.1.1/31')],
+      // A teardown of a hand-made link: both ends go together too.
+      r5: [absent('eth1', '10.9.2.0/31')],
+      r6: [absent('eth1', '10.9.2.1/31')],
     });
-    expect(looseGroups(['r1', 'r2', 'r3', 'r4', 'r5', 'r6'], tasks)).toEqual([['r1', 'r2', 'r3', 'r4'], ['r5'], ['r6']]);
+    expect(looseGroups(['r1', 'r2', 'r3', 'r4', 'r5', 'r6'], tasks)).toEqual([['r1', 'r2', 'r4'], ['r3'], ['r5', 'r6']]);
+  });
+
+  it("does not link hosts by a ping or a gateway to another's address (its failure fails the check anyway), nor by one address every site sets (a NAT'd LAN)", () => {
+    const tasks = of({
+      hq: [address('eth1', '10.9.0.1/24')],
+      b1: [ping('10.9.0.1'), route('10.9.0.1'), address('lan0', '192.168.1.1/24')],
+      b2: [ping('10.9.0.1'), address('lan0', '192.168.1.1/24')],
+    });
+    expect(looseGroups(['hq', 'b1', 'b2'], tasks)).toEqual([['hq'], ['b1'], ['b2']]);
+  });
+
+  it('groups thousands of hosts linked in one chain without overflowing the stack', () => {
+    const hosts = Array.from({ length: 20000 }, (_, i) => `r${i}`);
+    const tasks = (h: string): TaskInstance[] => {
+      const i = Number(h.slice(1));
+      return [task(address('eth1', `10.${(i >> 8) & 255}.${i & 255}.1/24`)), task(address('eth2', `10.${((i + 1) >> 8) & 255}.${(i + 1) & 255}.2/24`))];
+    };
+    const groups = looseGroups(hosts, tasks);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toHaveLength(20000);
   });
 
   it('names a unit by its hosts, a long group cut short', () => {

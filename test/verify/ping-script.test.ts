@@ -152,8 +152,8 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
   it("fails where the equalizer's next hop did not resolve on every slave once the ping passed, after more pings and a wait: teql sent nothing over that one", () => {
     // Stand-ins: `ip route get` names teql0; `ip neigh` answers its first line, and after the check's
     // own further pings (one ping call more) its second; ping passes; sleep only counts.
-    const run = (first: string, later: string, checks: Check[]) => {
-      const fake = `ip() { echo "$*" >> "$TQ_LOG"; case $2 in get) echo "$TQ_ROUTE";; *) if [ "$(grep -c '^ping' "$TQ_LOG")" -ge 2 ]; then printf '%s\\n' ${later}; else printf '%s\\n' ${first}; fi;; esac; }\nping() { echo "ping $*" >> "$TQ_LOG"; echo '3 packets transmitted, 3 received, 0% packet loss'; }\nsleep() { echo sleep >> "$TQ_LOG"; }\n`;
+    const run = (first: string, later: string, checks: Check[], after = 2) => {
+      const fake = `ip() { echo "$*" >> "$TQ_LOG"; case $2 in get) echo "$TQ_ROUTE";; *) if [ "$(grep -c '^ping' "$TQ_LOG")" -ge ${after} ]; then printf '%s\\n' ${later}; else printf '%s\\n' ${first}; fi;; esac; }\nping() { echo "ping $*" >> "$TQ_LOG"; echo '3 packets transmitted, 3 received, 0% packet loss'; }\nsleep() { echo sleep >> "$TQ_LOG"; }\n`;
       const log = join(mkdtempSync(join(tmpdir(), 'teqlctl-slaves-')), 'log');
       writeFileSync(log, '');
       const route = checks[0]!.from ? `${checks[0]!.to} from ${checks[0]!.from} via 10.0.0.5 dev teql0 uid 0` : '10.0.0.5 dev teql0 src 10.0.0.4 uid 0';
@@ -178,7 +178,9 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     const one = run(INCOMPLETE, INCOMPLETE, over());
     expect(one.results.map((r) => r.ok)).toEqual([false]);
     expect(one.results[0]!.summary).toBe("teql0's next hop 10.0.0.5 did not resolve on eth2, so teql0 sends nothing over it (no entry there: teql never sent over that link, down or without carrier; an entry without an address: the peer does not answer there for its equalizer's address, its arp_ignore or arp_filter on that link): ip neigh: 10.0.0.5 dev eth1 lladdr 52:54:00:7e:02:01 REACHABLE 10.0.0.5 dev eth2 INCOMPLETE");
-    expect(one.calls.split('\n').filter((l) => l.startsWith('ping') || l === 'sleep')).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 10.0.0.5', 'ping -n -q -i 0.2 -c 3 -W 1 10.0.0.5', 'sleep', 'sleep', 'sleep', 'sleep']);
+    // Pinging again in each second of the wait (a slave's carrier may come after the first: a review).
+    const more = 'ping -n -q -i 0.2 -c 3 -W 1 10.0.0.5';
+    expect(one.calls.split('\n').filter((l) => l.startsWith('ping') || l === 'sleep')).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 10.0.0.5', more, 'sleep', more, 'sleep', more, 'sleep', more, 'sleep', more]);
     // Routed over a gateway: the kernel's next hop is looked up, the further pings are the check's own.
     const lan = run(INCOMPLETE, INCOMPLETE, [check('198.51.100.1', { from: '192.0.2.1', egress: 'teql0', slaves: ['eth1', 'eth2'] })]);
     expect(lan.calls.split('\n').filter((l) => l.startsWith('ping') || l.startsWith('neigh')).slice(0, 4)).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 -I 192.0.2.1 198.51.100.1', 'neigh show to 10.0.0.5', 'ping -n -q -i 0.2 -c 3 -W 1 -I 192.0.2.1 198.51.100.1', 'neigh show to 10.0.0.5']);
@@ -196,6 +198,11 @@ describe('a check planned over an equalizer (a review of routers\' own managers)
     expect(never.results.map((r) => r.ok)).toEqual([false]);
     expect(never.results[0]!.summary).toMatch(/^teql0's next hop 10\.0\.0\.5 did not resolve on eth2, so teql0 sends nothing over it \(no entry there: teql never sent over that link/);
     expect(run(ONLY_ETH1, ONLY_ETH1, over({ slaves: ['eth1', 'ppp0'] })).results.map((r) => r.ok)).toEqual([true]);
+    // A slave whose carrier comes during the wait: its entry comes with the wait's own pings (the
+    // wait only read ip neigh before, and a healthy bundle failed: a review).
+    const late = run(ONLY_ETH1, REACHABLE, over(), 3);
+    expect(late.results.map((r) => r.ok)).toEqual([true]);
+    expect(late.calls.split('\n').filter((l) => l.startsWith('ping') || l === 'sleep')).toEqual(['ping -n -q -i 0.2 -c 3 -W 2 10.0.0.5', 'ping -n -q -i 0.2 -c 3 -W 1 10.0.0.5', 'sleep', 'ping -n -q -i 0.2 -c 3 -W 1 10.0.0.5']);
     // Nor one set to `arp off` (its NOARP entry is not listed): left to its own link's check.
     expect(run(ONLY_ETH1, ONLY_ETH1, over({ slaves: ['eth1', 'eth3'] })).results.map((r) => r.ok)).toEqual([true]);
     // An ip that lists nothing (no neigh) leaves it to the ping.

@@ -5,6 +5,7 @@ import { conflict, refuseUnrestorable, requireLink, type ModuleResult, type Plan
 import { KEPT_PREFIX, parseRecordedRoute, recordRoute, routeKey } from '../route-baseline.js';
 import { forgetStep } from '../baseline.js';
 import { simulateAll } from '../simulate.js';
+import { gatewayDevice } from '../simulate-routes.js';
 import { mainRoutesSession } from '../session-table.js';
 import { contains, prefixLength } from '../../router/ipv4.js';
 import type { Change } from '../types.js';
@@ -58,12 +59,6 @@ export function planRoute(args: RouteArgs, facts: Facts, ctx: PlanContext): Modu
     ? { op: { kind: 'route-replace', route: want }, undo: [{ kind: 'route-replace', route: existing }] }
     : { op: { kind: 'route-add', route: want }, undo: [{ kind: 'route-del', route: want }] }];
   return result(ctx, facts, want, existing ? '~' : '+', existing, steps);
-}
-
-/** The device of the main table's direct route (no gateway) over `via`, the longest prefix first; on `dev` only where given. */
-function gatewayDevice(facts: Facts, via: string, dev?: string): string | undefined {
-  const direct = facts.routes.filter((r) => r.via === undefined && r.dev !== undefined && (dev === undefined || r.dev === dev) && r.to !== 'default' && r.family !== 'inet6' && (r.type === undefined || r.type === 'unicast') && contains(r.to, via));
-  return direct.sort((a, b) => prefixLength(b.to) - prefixLength(a.to) || a.metric - b.metric)[0]?.dev;
 }
 
 /**

@@ -36,6 +36,15 @@ describe('a route by its gateway', () => {
     expect(() => plan(reachingPeer(), { module: 'route', args: { to: '198.51.100.0/24', via: '10.0.0.5', dev: 'eth2', state: 'present' } })).toThrow('gateway 10.0.0.5 is on no subnet of eth2 here');
   });
 
+  it('a gateway reached by a host route, not a connected one: planned, and nothing more to plan once applied (the simulation resolved its device otherwise: a review)', () => {
+    const f = reachingPeer();
+    const host: Facts = { ...f, routes: [...f.routes.filter((r) => r.to !== '10.0.0.4/31'), { to: '10.0.0.5/32', dev: 'eth1', metric: 0, scope: 'link', protocol: 'static' }] };
+    const changes = plan(host);
+    expect(changes.map((c) => c.resource)).toEqual(['route 198.51.100.0/24']);
+    expect(apply(host, changes).routes.find((r) => r.to === '198.51.100.0/24')?.dev).toBe('eth1');
+    expect(plan(apply(host, changes))).toEqual([]);
+  });
+
   it('an address task before it makes the subnet: planned', () => {
     const f = simulateAll(pristineFacts(), [{ kind: 'link', dev: 'eth1', up: true }]);
     const tasks = [task({ module: 'address', args: { dev: 'eth1', address: '10.0.0.4/31', state: 'present' } }), task(present)];
