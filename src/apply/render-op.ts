@@ -91,7 +91,9 @@ function keepingIpv6(dev: string, down: string): string {
   // A point-to-point address's peer and a metric are two words each (`peer P/128`, `metric 5`):
   // read with the word after them, they come back too (both were lost, 2026-12-05), as does a
   // permanent address made deprecated (`preferred_lft 0`).
-  const list = `for teqlctl_d in ${d} ${uppers}; do ip -6 -o addr show dev "$teqlctl_d" scope global permanent 2>/dev/null | while read -r _ _ _ a r; do f=; k=; for w in $r; do if [ -n "$k" ]; then f="$f $k $w"; k=; continue; fi; case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; deprecated) f="$f preferred_lft 0";; peer|metric) k=$w;; esac; done; echo "$teqlctl_d $a$f"; done; done`;
+  // On an equalizer its link-local addresses too: the kernel makes none there (ARPHRD_VOID), they
+  // are an operator's, and a down took them for good (a review).
+  const list = `for teqlctl_d in ${d} ${uppers}; do case $teqlctl_d in teql[0-9]*) teqlctl_sc=;; *) teqlctl_sc='scope global';; esac; ip -6 -o addr show dev "$teqlctl_d" $teqlctl_sc permanent 2>/dev/null | while read -r _ _ _ a r; do f=; k=; for w in $r; do if [ -n "$k" ]; then f="$f $k $w"; k=; continue; fi; case $w in nodad|noprefixroute|home|mngtmpaddr|autojoin) f="$f $w";; deprecated) f="$f preferred_lft 0";; peer|metric) k=$w;; esac; done; echo "$teqlctl_d $a$f"; done; done`;
   // sed's tac (1!G;h;$p): BusyBox and GNU sed alike, where tac may be missing.
   const readd = `printf '%s\\n' "$teqlctl_6" | sed -n '1!G;h;$p' | while read -r n a f; do if [ -n "$a" ]; then ip -6 addr add "$a" dev "$n" $f 2>/dev/null || true; fi; done`;
   return `teqlctl_6=$(${list}); ${down} && { ${readd}; }`;

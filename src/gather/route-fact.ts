@@ -140,8 +140,10 @@ export function parseFlushable(allRoutes: any[], neighbours: any[], routes6?: an
   // An older kernel (4.19) adds its multicast route ff00::/8 with protocol boot, in main where a VRF has none.
   const kernels = (r: { dst?: string; gateway?: string; metric?: number }) => r.dst === 'ff00::/8' && !r.gateway && Number(r.metric) === 256;
   const own6 = (routes6 ?? []).filter((r) => r.table !== 'local' && r.protocol !== 'kernel' && r.protocol !== 'ra' && !kernels(r));
-  // An IPv6 address's own route (type local, in table local), link-local and loopback left out.
-  const addressed = [...new Set((routes6 ?? []).filter((r) => r.type === 'local' && r.table === 'local' && r.dev && !/^fe[89ab]/i.test(String(r.dst)) && r.dst !== '::1').map((r) => String(r.dev)))];
+  // An IPv6 address's own route (type local, in table local), link-local and loopback left out;
+  // but on an equalizer a link-local one too: the kernel makes none on teqlN (ARPHRD_VOID), so it is
+  // an operator's (OSPFv3, BGP over link-local), lost with the unload (a review).
+  const addressed = [...new Set((routes6 ?? []).filter((r) => r.type === 'local' && r.table === 'local' && r.dev && (!/^fe[89ab]/i.test(String(r.dst)) || /^teql\d+$/.test(String(r.dev))) && r.dst !== '::1').map((r) => String(r.dev)))];
   return {
     routes: [...parseRoutes(allRoutes.filter((r) => r.table !== undefined && r.table !== 'main' && r.table !== 'local')), ...parseRoutes(own6, 'inet6')],
     ...(addressed.length > 0 ? { ipv6Addressed: addressed } : {}),

@@ -16,12 +16,12 @@ const LISTED = [
   '4: eth2    inet6 2001:db8:12::1/64 scope global tentative \\       valid_lft forever preferred_lft forever',
 ].join('\n');
 
-function run(listed: string): string[] {
+function run(listed: string, dev = 'eth2'): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'teqlctl-ip-'));
   writeFileSync(join(dir, 'listed'), listed === '' ? '' : `${listed}\n`);
   writeFileSync(join(dir, 'ip'), `#!/bin/sh\necho "$*" >> ${dir}/calls\ncase "$*" in *"-o addr show"*) cat ${dir}/listed;; esac\n`);
   chmodSync(join(dir, 'ip'), 0o755);
-  execFileSync('dash', ['-c', renderOp({ kind: 'link', dev: 'eth2', up: false, keepAddresses: true })], { env: { PATH: `${dir}:/usr/bin:/bin` } });
+  execFileSync('dash', ['-c', renderOp({ kind: 'link', dev, up: false, keepAddresses: true })], { env: { PATH: `${dir}:/usr/bin:/bin` } });
   return readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
 }
 
@@ -49,6 +49,14 @@ describe('taking a link down in an undo, its IPv6 addresses kept', () => {
       '-6 -o addr show dev eth2 scope global permanent',
       'link set dev eth2 down',
       '-6 addr add 2001:db8:18::1/64 dev eth2 preferred_lft 0',
+    ]);
+  });
+
+  it("on an equalizer, its link-local addresses too: the kernel makes none on teqlN, they are an operator's (a review)", () => {
+    expect(run('5: teql0    inet6 fe80::4/64 scope link \\       valid_lft forever preferred_lft forever', 'teql0')).toEqual([
+      '-6 -o addr show dev teql0 permanent',
+      'link set dev teql0 down',
+      '-6 addr add fe80::4/64 dev teql0',
     ]);
   });
 

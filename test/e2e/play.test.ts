@@ -336,6 +336,18 @@ describe('partial state, failures and rollback', () => {
     expect((await sshRun('b', 'cat /proc/sys/net/ipv4/tcp_reordering')).stdout).toBe(before);
   });
 
+  it("an operator's link-local address on teql0 (the kernel makes none there): the teardown, which would unload sch_teql with it, is refused before any change (exit 8); on the code before it went without a word", async () => {
+    await resetRouters('a', 'b');
+    expect((await playJson(CHAPTER)).code).toBe(0);
+    expect((await sshRun('a', 'ip -6 addr add fe80::4/64 dev teql0')).code).toBe(0);
+    const before = await both();
+    const r = await playJson(TEARDOWN);
+    expect(r.code, r.stdout + r.stderr).toBe(8);
+    expect(r.json.hosts.router_a.error).toContain('unloading sch_teql removes teql0 with its IPv6 addresses, which teqlctl does not put back');
+    expect(await both()).toEqual(before);
+    expect((await sshRun('a', 'ip -6 addr show dev teql0')).stdout).toContain('fe80::4/64');
+  });
+
   it('a failure while applying on one router rolls both back (exit 4)', async () => {
     await resetRouters('a', 'b');
     // modinfo still finds sch_teql on b, but loading it fails: only applying can discover that.

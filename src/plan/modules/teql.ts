@@ -201,7 +201,7 @@ function unloadModule(f: Facts, ctx: PlanContext): Change | undefined {
   // IPv6 addresses are not read as IPv4's are: the undo could not put them back, and the teardown
   // removed an operator's address without a word (a review of undo fidelity).
   const v6 = f.flushable?.ipv6Addressed?.find((d) => devices.has(d));
-  if (v6) throw conflict(ctx, `unloading sch_teql removes ${v6} with its IPv6 addresses, which teqlctl does not put back`, `remove ${v6}'s IPv6 addresses by hand first (ip -6 addr flush dev ${v6} scope global)`);
+  if (v6) throw conflict(ctx, `unloading sch_teql removes ${v6} with its IPv6 addresses, which teqlctl does not put back`, `remove ${v6}'s IPv6 addresses by hand first (ip -6 addr flush dev ${v6})`);
   const undo: Op[] = [
     { kind: 'modprobe', module: 'sch_teql', ...(max > 1 ? { maxEqualizers: max } : {}) },
     ...f.addresses.filter((a) => devices.has(a.dev)).map((a) => {
